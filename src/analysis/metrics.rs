@@ -1,0 +1,116 @@
+//! The figures of one scope (a stage, an endpoint in a stage, or the whole run),
+//! computed once from the model with the definitions in DESIGN.md.
+
+use std::collections::BTreeMap;
+
+use crate::model::{EndpointStats, FailureKind, LatencyDistribution, Percentile, Stage};
+
+/// Percentiles every report shows (p50, p90, p95, p99, p99.9).
+pub const REPORT_PERCENTILES: [f64; 5] = [50.0, 90.0, 95.0, 99.0, 99.9];
+
+/// Measurements of one scope.
+#[derive(Clone, Debug)]
+pub struct ScopeMetrics {
+    /// Requests (successes and failures).
+    pub requests: u64,
+    /// Failed requests.
+    pub failures: u64,
+    /// Length of the measured period, s (`None` when the source has no times).
+    pub duration_s: Option<f64>,
+    /// Latency of every request with a measured time.
+    pub latency: LatencyDistribution,
+    /// Latency of successful requests (`None` when the source cannot tell).
+    pub ok_latency: Option<LatencyDistribution>,
+    /// Failures by kind.
+    pub failures_by_kind: BTreeMap<FailureKind, u64>,
+}
+
+impl ScopeMetrics {
+    /// The figures of one endpoint over `duration_s`.
+    pub fn of_endpoint(ep: &EndpointStats, duration_s: Option<f64>) -> ScopeMetrics {
+        ScopeMetrics {
+            requests: ep.requests,
+            failures: ep.failures,
+            duration_s,
+            latency: ep.latency.clone(),
+            ok_latency: ep.ok_latency.clone(),
+            failures_by_kind: ep.failures_by_kind.clone(),
+        }
+    }
+
+    /// The figures of a whole stage: endpoints merged (histograms add; summaries
+    /// merge approximately). Transaction-controller rows are left out, because their
+    /// samples are already counted as requests of their own.
+    pub fn of_stage(stage: &Stage) -> ScopeMetrics {
+        let mut m = ScopeMetrics {
+            requests: 0,
+            failures: 0,
+            duration_s: stage.duration_s(),
+            latency: LatencyDistribution::new_exact(),
+            ok_latency: Some(LatencyDistribution::new_exact()),
+            failures_by_kind: BTreeMap::new(),
+        };
+        for ep in stage.endpoints.values().filter(|e| !e.transaction) {
+            m.requests += ep.requests;
+            m.failures += ep.failures;
+            m.latency.merge(&ep.latency);
+            m.ok_latency = match (m.ok_latency.take(), &ep.ok_latency) {
+                (Some(mut a), Some(b)) => {
+                    a.merge(b);
+                    Some(a)
+                }
+                _ => None,
+            };
+            for (k, v) in &ep.failures_by_kind {
+                *m.failures_by_kind.entry(*k).or_default() += v;
+            }
+        }
+        m
+    }
+
+    /// Failures ÷ requests (`None` without requests).
+    pub fn error_rate(&self) -> Option<f64> {
+        (self.requests > 0).then(|| self.failures as f64 / self.requests as f64)
+    }
+
+    /// 1 − error rate (request-based).
+    pub fn availability(&self) -> Option<f64> {
+        self.error_rate().map(|e| 1.0 - e)
+    }
+
+    /// Requests ÷ duration.
+    pub fn throughput_rps(&self) -> Option<f64> {
+        self.duration_s.filter(|d| *d > 0.0).map(|d| self.requests as f64 / d)
+    }
+
+    /// Successful requests ÷ duration.
+    pub fn goodput_rps(&self) -> Option<f64> {
+        self.duration_s
+            .filter(|d| *d > 0.0)
+            .map(|d| self.requests.saturating_sub(self.failures) as f64 / d)
+    }
+
+    /// The `pct` percentile of all latencies.
+    pub fn percentile(&self, pct: f64) -> Option<Percentile> {
+        self.latency.percentile(pct)
+    }
+
+    /// Fewest samples for a trustworthy `pct` percentile: 10 ÷ (1 − p).
+    pub fn min_samples_for(pct: f64) -> u64 {
+        let tail = 1.0 - pct / 100.0;
+        if tail <= 0.0 {
+            return u64::MAX;
+        }
+        (10.0 / tail).ceil() as u64
+    }
+
+    /// Requests answered with a status in `[lo, hi]`, when the failures say so.
+    /// Only failed requests carry a status in the model, so this counts failures.
+    pub fn failures_with_status(&self, lo: u16, hi: u16) -> u64 {
+        self.failures_by_kind
+            .iter()
+            .filter(|(k, _)| matches!(k, FailureKind::Status(c) if (lo..=hi).contains(c)))
+            .map(|(_, v)| v)
+            .sum()
+    }
+}

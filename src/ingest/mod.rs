@@ -1,0 +1,179 @@
+//! Ingest: from files on disk to a `model::Run`.
+//!
+//! Each input format has one file here. Detection looks at content (the first bytes),
+//! not only at names. Formats come in two shapes:
+//!
+//! * **observations** — per-request rows or per-interval histograms. Their adapters
+//!   implement [`Replay`]: they can feed their observations to a visitor, twice if
+//!   need be (once to find the time span and the users' plateaus, once to record),
+//!   so memory stays flat however large the file.
+//! * **summaries** — a tool's own aggregates (Locust `_stats.csv`), read whole.
+//!
+//! `run_dir` groups a directory's files by tool into sources, decides the stages
+//! and records everything into the model.
+
+mod detect;
+pub mod generic_csv;
+pub mod hlog;
+pub mod locust;
+mod run_dir;
+mod stages;
+mod text;
+
+use std::path::{Path, PathBuf};
+
+use hdrhistogram::Histogram;
+use regex::Regex;
+
+use crate::model::{EndpointKey, FailureKind, Problem, ThinkTime};
+
+pub use detect::{detect_format, Format};
+pub use run_dir::load_runs;
+
+/// What the user asked of ingest (the `analyze`/`check` filters).
+#[derive(Clone, Debug, Default)]
+pub struct IngestOptions {
+    /// Trimmed from the start of each stage's steady window, ms.
+    pub warmup_ms: i64,
+    /// Only requests that start at or after this epoch ms.
+    pub from_ms: Option<i64>,
+    /// Only requests that start before this epoch ms.
+    pub to_ms: Option<i64>,
+    /// Only endpoints whose key matches.
+    pub include: Option<Regex>,
+    /// Leave out endpoints whose key matches.
+    pub exclude: Option<Regex>,
+    /// Unit of `.hlog` values when the log does not say (default ns).
+    pub hlog_unit: TimeUnit,
+    /// Think time given on the command line (overrides the manifest).
+    pub think_time: Option<ThinkTime>,
+    /// Exit 0 on bad input (warnings only).
+    pub lenient: bool,
+}
+
+impl IngestOptions {
+    /// True when an endpoint passes `--include` / `--exclude`.
+    pub fn keeps(&self, key: &EndpointKey) -> bool {
+        let text = key.to_string();
+        self.include.as_ref().is_none_or(|re| re.is_match(&text))
+            && !self.exclude.as_ref().is_some_and(|re| re.is_match(&text))
+    }
+
+    /// True when a request at `t_ms` is inside `--from` / `--to`.
+    pub fn in_time_range(&self, t_ms: i64) -> bool {
+        self.from_ms.is_none_or(|f| t_ms >= f) && self.to_ms.is_none_or(|t| t_ms < t)
+    }
+}
+
+/// A unit of time for values whose file does not state one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Nanoseconds.
+    #[default]
+    Ns,
+    /// Microseconds.
+    Us,
+    /// Milliseconds.
+    Ms,
+    /// Seconds.
+    S,
+}
+
+impl TimeUnit {
+    /// How many of this unit make one microsecond's worth… expressed as a factor
+    /// from this unit to microseconds.
+    pub fn to_us_factor(self) -> f64 {
+        match self {
+            TimeUnit::Ns => 0.001,
+            TimeUnit::Us => 1.0,
+            TimeUnit::Ms => 1000.0,
+            TimeUnit::S => 1_000_000.0,
+        }
+    }
+
+    /// Factor from this unit to milliseconds.
+    pub fn to_ms_factor(self) -> f64 {
+        self.to_us_factor() / 1000.0
+    }
+}
+
+impl std::str::FromStr for TimeUnit {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ns" | "nanoseconds" => Ok(TimeUnit::Ns),
+            "us" | "µs" | "microseconds" => Ok(TimeUnit::Us),
+            "ms" | "milliseconds" => Ok(TimeUnit::Ms),
+            "s" | "seconds" => Ok(TimeUnit::S),
+            other => Err(format!("unknown time unit `{other}`: use ns, us, ms or s")),
+        }
+    }
+}
+
+/// One request as a per-request source saw it.
+#[derive(Clone, Debug)]
+pub struct RequestEvent<'a> {
+    /// Epoch ms at which the request started.
+    pub t_ms: i64,
+    /// HTTP method, when known.
+    pub method: Option<&'a str>,
+    /// Request name or path.
+    pub name: &'a str,
+    /// Latency, ms (`None` when the request has no measured time).
+    pub latency_ms: Option<f64>,
+    /// False for a failure.
+    pub ok: bool,
+    /// Why it failed (only read when `ok` is false).
+    pub failure: Option<FailureKind>,
+    /// Error text, when any.
+    pub error: Option<&'a str>,
+    /// Response bytes.
+    pub bytes: Option<u64>,
+    /// Concurrent users at that time, when the source records it.
+    pub users: Option<f64>,
+}
+
+/// One observation fed by a [`Replay`] source.
+#[derive(Debug)]
+pub enum Observation<'a> {
+    /// One request.
+    Request(RequestEvent<'a>),
+    /// A histogram of latencies (µs) of requests that started in `[start_ms, end_ms)`.
+    Histogram {
+        /// The endpoint (an `.hlog` tag; untagged lines use the file's stem).
+        key: EndpointKey,
+        /// Interval start, epoch ms.
+        start_ms: i64,
+        /// Interval end, epoch ms.
+        end_ms: i64,
+        /// Latencies in µs.
+        histogram: &'a Histogram<u64>,
+    },
+    /// Concurrent users at a moment (a Locust/JMeter/k6 users series, a driver sample).
+    Users {
+        /// Epoch ms.
+        t_ms: i64,
+        /// Users (or threads, VUs).
+        users: f64,
+    },
+}
+
+/// A source of observations that can be fed to a visitor more than once.
+pub trait Replay {
+    /// Feeds every observation, in file order, to `visit`. A malformed line ends the
+    /// replay with a [`Problem`] naming the file and line.
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem>;
+}
+
+/// A problem about `path` at `line`.
+pub fn problem(path: &Path, line: Option<u64>, reason: impl Into<String>) -> Problem {
+    Problem { path: path.to_path_buf(), line, reason: reason.into() }
+}
+
+/// Paths under `dir` that headroom itself wrote (its report folders), never read as input.
+pub fn is_headroom_output(dir: &Path) -> bool {
+    dir.join("report.json").is_file()
+        && std::fs::read_to_string(dir.join("report.json"))
+            .map(|t| t.contains("\"schema_version\"") && t.contains("\"headroom\""))
+            .unwrap_or(false)
+}

@@ -1,0 +1,414 @@
+//! Latency distributions: an exact HdrHistogram or a tool's percentile summary.
+//!
+//! Exact distributions are HdrHistograms in **microseconds** with [`HIST_SIGFIG`]
+//! significant digits, so every recorded value is kept within 0.1 % and merging is
+//! bucket-wise addition. Percentiles use the **nearest-rank** estimator: the p-th
+//! percentile of n values is the ⌈p·n⌉-th smallest, reported as the highest value
+//! equivalent to its HdrHistogram bucket (so it never exceeds the reported max).
+//!
+//! Summaries are what aggregate CSVs hold (Locust `_stats.csv`): a count, mean, min,
+//! max and a few percentiles computed by the tool. A summary percentile is reported as
+//! the tool wrote it; a percentile of summaries merged together (several generators,
+//! several history rows) is an **approximation** from the mixture of their piecewise
+//! linear quantile functions and is always labelled as such. Percentiles are never
+//! averaged.
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+/// Significant digits of every exact latency histogram in the model.
+pub const HIST_SIGFIG: u8 = 3;
+
+/// Highest latency an exact histogram is created for (1 h in µs); it grows beyond
+/// that by itself.
+const HIST_INITIAL_MAX_US: u64 = 3_600_000_000;
+
+/// A latency distribution with the provenance of its percentiles.
+#[derive(Clone, Debug)]
+pub enum LatencyDistribution {
+    /// Every measured value, in µs (HdrHistogram, [`HIST_SIGFIG`] digits).
+    Exact(Histogram<u64>),
+    /// Figures a tool computed itself.
+    Summary(PercentileSummary),
+}
+
+/// A percentile value and how it was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Percentile {
+    /// The value in milliseconds.
+    pub value_ms: f64,
+    /// How it was obtained.
+    pub method: PercentileMethod,
+}
+
+/// How a percentile was obtained, from the most to the least exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PercentileMethod {
+    /// Nearest rank over an HdrHistogram of every value (within 0.1 %).
+    NearestRank,
+    /// Copied from the tool's own summary.
+    ToolSummary,
+    /// Estimated from several summaries merged together.
+    MergedApproximate,
+}
+
+/// Figures a load tool computed over a set of requests.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PercentileSummary {
+    /// Requests the figures cover.
+    pub count: u64,
+    /// Mean latency, ms.
+    pub mean_ms: Option<f64>,
+    /// Smallest latency, ms.
+    pub min_ms: Option<f64>,
+    /// Largest latency, ms.
+    pub max_ms: Option<f64>,
+    /// `(percentile in 0..=100, latency ms)` pairs, sorted by percentile.
+    pub points: Vec<(f64, f64)>,
+    /// True once this summary is a merge of several.
+    pub merged: bool,
+}
+
+impl LatencyDistribution {
+    /// An empty exact distribution.
+    pub fn new_exact() -> LatencyDistribution {
+        LatencyDistribution::Exact(new_histogram())
+    }
+
+    /// Number of values the distribution covers.
+    pub fn count(&self) -> u64 {
+        match self {
+            LatencyDistribution::Exact(h) => h.len(),
+            LatencyDistribution::Summary(s) => s.count,
+        }
+    }
+
+    /// True for an HdrHistogram of every value.
+    pub fn is_exact(&self) -> bool {
+        matches!(self, LatencyDistribution::Exact(_))
+    }
+
+    /// Records one latency in ms (exact distributions only; summaries ignore it).
+    pub fn record_ms(&mut self, latency_ms: f64) {
+        if let LatencyDistribution::Exact(h) = self {
+            record_us(h, ms_to_us(latency_ms));
+        }
+    }
+
+    /// Mean latency, ms.
+    pub fn mean_ms(&self) -> Option<f64> {
+        match self {
+            LatencyDistribution::Exact(h) if !h.is_empty() => Some(h.mean() / 1000.0),
+            LatencyDistribution::Exact(_) => None,
+            LatencyDistribution::Summary(s) => s.mean_ms,
+        }
+    }
+
+    /// Smallest latency, ms.
+    pub fn min_ms(&self) -> Option<f64> {
+        match self {
+            LatencyDistribution::Exact(h) if !h.is_empty() => Some(h.min() as f64 / 1000.0),
+            LatencyDistribution::Exact(_) => None,
+            LatencyDistribution::Summary(s) => s.min_ms,
+        }
+    }
+
+    /// Largest latency, ms.
+    pub fn max_ms(&self) -> Option<f64> {
+        match self {
+            LatencyDistribution::Exact(h) if !h.is_empty() => {
+                Some(h.highest_equivalent(h.max()) as f64 / 1000.0)
+            }
+            LatencyDistribution::Exact(_) => None,
+            LatencyDistribution::Summary(s) => s.max_ms,
+        }
+    }
+
+    /// The `pct`-th percentile (0 < pct ≤ 100), or `None` where the data cannot say.
+    pub fn percentile(&self, pct: f64) -> Option<Percentile> {
+        match self {
+            LatencyDistribution::Exact(h) => nearest_rank_us(h, pct).map(|us| Percentile {
+                value_ms: us as f64 / 1000.0,
+                method: PercentileMethod::NearestRank,
+            }),
+            LatencyDistribution::Summary(s) => s.percentile(pct),
+        }
+    }
+
+    /// Adds another distribution into this one. Exact + exact stays exact; anything
+    /// merged with a summary becomes an approximate summary.
+    pub fn merge(&mut self, other: &LatencyDistribution) {
+        match (&mut *self, other) {
+            (LatencyDistribution::Exact(a), LatencyDistribution::Exact(b)) => {
+                // Both histograms auto-resize, so adding cannot fail on range.
+                let _ = a.add(b);
+            }
+            (LatencyDistribution::Exact(a), LatencyDistribution::Summary(b)) => {
+                if a.is_empty() {
+                    *self = LatencyDistribution::Summary(b.clone());
+                } else {
+                    let mut s = PercentileSummary::from_histogram(a);
+                    s.merge(b);
+                    *self = LatencyDistribution::Summary(s);
+                }
+            }
+            (LatencyDistribution::Summary(a), LatencyDistribution::Exact(b)) => {
+                if !b.is_empty() {
+                    a.merge(&PercentileSummary::from_histogram(b));
+                }
+            }
+            (LatencyDistribution::Summary(a), LatencyDistribution::Summary(b)) => a.merge(b),
+        }
+    }
+
+    /// The histogram, for exact distributions.
+    pub fn histogram(&self) -> Option<&Histogram<u64>> {
+        match self {
+            LatencyDistribution::Exact(h) => Some(h),
+            LatencyDistribution::Summary(_) => None,
+        }
+    }
+}
+
+/// A new, empty, auto-resizing µs histogram with [`HIST_SIGFIG`] digits.
+pub fn new_histogram() -> Histogram<u64> {
+    let mut h = Histogram::new_with_bounds(1, HIST_INITIAL_MAX_US, HIST_SIGFIG)
+        .expect("static histogram bounds are valid");
+    h.auto(true);
+    h
+}
+
+/// Milliseconds (float) to whole microseconds, rounding to nearest; sub-µs values
+/// count as 1 µs because a histogram cannot hold zero-width buckets below its lowest
+/// discernible value.
+pub fn ms_to_us(ms: f64) -> u64 {
+    if !ms.is_finite() || ms <= 0.0 {
+        return 0;
+    }
+    (ms * 1000.0).round().max(1.0) as u64
+}
+
+/// Records a µs value; auto-resize means this only fails on absurd values, which
+/// are clamped to the largest value an HdrHistogram can track.
+pub fn record_us(h: &mut Histogram<u64>, us: u64) {
+    if h.record(us).is_err() {
+        let _ = h.record(h.high());
+    }
+}
+
+/// Nearest-rank percentile over a histogram: the ⌈p·n⌉-th smallest value.
+fn nearest_rank_us(h: &Histogram<u64>, pct: f64) -> Option<u64> {
+    let n = h.len();
+    if n == 0 || !(pct > 0.0 && pct <= 100.0) {
+        return None;
+    }
+    // Rank computed in integer-friendly form: ⌈p·n/100⌉ with a small tolerance so
+    // that 95 % of 10 000 is rank 9 500, not 9 501 from floating-point noise.
+    let exact = pct * n as f64 / 100.0;
+    let rank = ((exact - 1e-9).ceil() as u64).clamp(1, n);
+    let mut seen = 0u64;
+    for v in h.iter_recorded() {
+        seen += v.count_at_value();
+        if seen >= rank {
+            return Some(h.highest_equivalent(v.value_iterated_to()));
+        }
+    }
+    Some(h.highest_equivalent(h.max()))
+}
+
+impl PercentileSummary {
+    /// A summary of an exact histogram at the usual percentiles, used only when an
+    /// exact distribution must be merged with a summary.
+    pub fn from_histogram(h: &Histogram<u64>) -> PercentileSummary {
+        let dist = LatencyDistribution::Exact(h.clone());
+        let points = [1.0, 5.0, 10.0, 25.0, 50.0, 66.0, 75.0, 80.0, 90.0, 95.0, 98.0, 99.0, 99.9, 99.99]
+            .iter()
+            .filter_map(|&p| dist.percentile(p).map(|v| (p, v.value_ms)))
+            .collect();
+        PercentileSummary {
+            count: h.len(),
+            mean_ms: dist.mean_ms(),
+            min_ms: dist.min_ms(),
+            max_ms: dist.max_ms(),
+            points,
+            merged: false,
+        }
+    }
+
+    /// The tool's value for exactly this percentile; after a merge, the mixture
+    /// estimate (approximate). `None` where the summary does not cover `pct`.
+    pub fn percentile(&self, pct: f64) -> Option<Percentile> {
+        if self.count == 0 {
+            return None;
+        }
+        if !self.merged {
+            return self
+                .points
+                .iter()
+                .find(|(p, _)| (p - pct).abs() < 1e-9)
+                .map(|&(_, v)| Percentile { value_ms: v, method: PercentileMethod::ToolSummary });
+        }
+        // A merged summary keeps points on a grid; answer only inside the grid.
+        self.points
+            .iter()
+            .find(|(p, _)| (p - pct).abs() < 1e-9)
+            .map(|&(_, v)| Percentile { value_ms: v, method: PercentileMethod::MergedApproximate })
+    }
+
+    /// Merges another summary into this one: counts add, mean is count-weighted,
+    /// min/max are exact, and percentiles are re-estimated from the count-weighted
+    /// mixture of both quantile functions at every percentile either side knows.
+    pub fn merge(&mut self, other: &PercentileSummary) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = other.clone();
+            return;
+        }
+        let n = (self.count + other.count) as f64;
+        let mean = match (self.mean_ms, other.mean_ms) {
+            (Some(a), Some(b)) => Some((a * self.count as f64 + b * other.count as f64) / n),
+            _ => None,
+        };
+        let mut grid: Vec<f64> = self.points.iter().chain(&other.points).map(|p| p.0).collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        let parts = [(self.count as f64, &*self), (other.count as f64, other)];
+        let points = grid
+            .iter()
+            .filter_map(|&p| mixture_quantile(&parts, p).map(|v| (p, v)))
+            .collect();
+        self.count += other.count;
+        self.mean_ms = mean;
+        self.min_ms = min_opt(self.min_ms, other.min_ms);
+        self.max_ms = max_opt(self.max_ms, other.max_ms);
+        self.points = points;
+        self.merged = true;
+    }
+
+    /// Fraction of values ≤ `x` ms under a piecewise-linear CDF through the points,
+    /// anchored at (min, 0) and (max, 100) when known.
+    fn cdf(&self, x: f64) -> f64 {
+        let mut knots: Vec<(f64, f64)> = Vec::with_capacity(self.points.len() + 2);
+        if let Some(min) = self.min_ms {
+            knots.push((min, 0.0));
+        }
+        knots.extend(self.points.iter().map(|&(p, v)| (v, p)));
+        if let Some(max) = self.max_ms {
+            knots.push((max, 100.0));
+        }
+        knots.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let Some(first) = knots.first() else { return 0.0 };
+        if x < first.0 {
+            return 0.0;
+        }
+        let mut below = first.1;
+        for w in knots.windows(2) {
+            let ((x0, p0), (x1, p1)) = (w[0], w[1]);
+            if x >= x1 {
+                below = p1;
+                continue;
+            }
+            if x >= x0 {
+                let span = x1 - x0;
+                return if span > 0.0 { p0 + (p1 - p0) * (x - x0) / span } else { p1 } / 100.0;
+            }
+        }
+        below / 100.0
+    }
+}
+
+/// The `pct` quantile of a count-weighted mixture of summaries, by bisection on the
+/// mixture CDF between the smallest and largest known values.
+fn mixture_quantile(parts: &[(f64, &PercentileSummary)], pct: f64) -> Option<f64> {
+    let values = parts.iter().flat_map(|(_, s)| {
+        s.points.iter().map(|p| p.1).chain(s.min_ms).chain(s.max_ms)
+    });
+    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if !lo.is_finite() || !hi.is_finite() {
+        return None;
+    }
+    let total: f64 = parts.iter().map(|(w, _)| w).sum();
+    let target = pct / 100.0;
+    let mix = |x: f64| parts.iter().map(|(w, s)| w * s.cdf(x)).sum::<f64>() / total;
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if mix(mid) >= target {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
+fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_on_one_to_hundred() {
+        let mut d = LatencyDistribution::new_exact();
+        for ms in 1..=100 {
+            d.record_ms(ms as f64);
+        }
+        // The ⌈p·n⌉-th of 1..=100 ms is p ms.
+        for p in [1.0, 50.0, 90.0, 95.0, 99.0, 100.0] {
+            let v = d.percentile(p).unwrap().value_ms;
+            assert!((v - p).abs() <= p * 0.001 + 1e-9, "p{p} = {v}");
+        }
+        assert!(d.percentile(0.0).is_none());
+        assert_eq!(d.count(), 100);
+    }
+
+    #[test]
+    fn summary_percentiles_only_where_known() {
+        let s = PercentileSummary {
+            count: 10,
+            mean_ms: Some(5.0),
+            min_ms: Some(1.0),
+            max_ms: Some(9.0),
+            points: vec![(50.0, 5.0), (95.0, 9.0)],
+            merged: false,
+        };
+        let d = LatencyDistribution::Summary(s);
+        assert_eq!(d.percentile(95.0).unwrap().method, PercentileMethod::ToolSummary);
+        assert!(d.percentile(99.0).is_none());
+    }
+
+    #[test]
+    fn merging_identical_summaries_keeps_values_and_marks_them() {
+        let s = PercentileSummary {
+            count: 100,
+            mean_ms: Some(50.0),
+            min_ms: Some(1.0),
+            max_ms: Some(100.0),
+            points: vec![(50.0, 50.0), (90.0, 90.0)],
+            merged: false,
+        };
+        let mut m = s.clone();
+        m.merge(&s);
+        assert_eq!(m.count, 200);
+        let p = m.percentile(90.0).unwrap();
+        assert_eq!(p.method, PercentileMethod::MergedApproximate);
+        assert!((p.value_ms - 90.0).abs() < 0.01, "{p:?}");
+    }
+}

@@ -1,0 +1,209 @@
+//! `run.toml`, the run manifest: written by `drive`, read by `analyze` when present,
+//! and optional for other tools' runs (a user may write one by hand).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The run manifest. Every field is optional so that a hand-written file can say
+/// only what it knows.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Release or build under test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Where it ran (staging, laptop…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// Commit of the system under test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git_sha: Option<String>,
+    /// RFC 3339 start of the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<String>,
+    /// RFC 3339 end of the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
+    /// Tool (and version) that produced the data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// Base URL of the system under test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_url: Option<String>,
+    /// False when the run stopped early (Ctrl-C, dead target, bound reached).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete: Option<bool>,
+    /// Why the run is incomplete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete_reason: Option<String>,
+    /// Think time of the virtual users (`between(1, 5)`, `constant(0)`, `exponential(2)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub think_time: Option<ThinkTime>,
+    /// True when the data was simulated rather than measured (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulated: Option<bool>,
+    /// The stages, in order.
+    #[serde(default, rename = "stage", skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<ManifestStage>,
+}
+
+/// One `[[stage]]` of a manifest.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestStage {
+    /// Stage name (`baseline`, `peak`…).
+    pub name: String,
+    /// Concurrent users of a closed-model stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<u32>,
+    /// Target arrival rate of an open-model stage, requests per second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_rate_rps: Option<f64>,
+    /// Users started per second during the ramp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spawn_rate: Option<f64>,
+    /// RFC 3339 start of the stage (ramp included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// RFC 3339 start of the steady window (after the ramp); default: start + users ÷ spawn_rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steady_start: Option<String>,
+    /// RFC 3339 end of the stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+}
+
+impl Manifest {
+    /// Parses a manifest, naming the line of a mistake.
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The manifest as TOML text.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// Virtual users' think time between requests.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ThinkTime {
+    /// Always the same pause, seconds.
+    Constant(f64),
+    /// Uniform between two bounds, seconds.
+    Between(f64, f64),
+    /// Exponentially distributed with this mean, seconds.
+    Exponential(f64),
+}
+
+impl ThinkTime {
+    /// Mean pause, seconds (Z in the interactive response-time law).
+    pub fn mean_s(&self) -> f64 {
+        match *self {
+            ThinkTime::Constant(s) => s,
+            ThinkTime::Between(a, b) => (a + b) / 2.0,
+            ThinkTime::Exponential(mean) => mean,
+        }
+    }
+}
+
+impl fmt::Display for ThinkTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ThinkTime::Constant(s) => write!(f, "constant({s})"),
+            ThinkTime::Between(a, b) => write!(f, "between({a}, {b})"),
+            ThinkTime::Exponential(m) => write!(f, "exponential({m})"),
+        }
+    }
+}
+
+impl FromStr for ThinkTime {
+    type Err = String;
+
+    /// Accepts `between(1, 5)`, `constant(0)`, `exponential(2)`, and the command-line
+    /// forms `1s..5s`, `1..5` (seconds) and `2s`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let bad = || {
+            format!("bad think time `{s}`: use between(1, 5), constant(0), exponential(2) or 1s..5s")
+        };
+        if let Some((name, rest)) = s.split_once('(') {
+            let args: Vec<f64> = rest
+                .trim_end_matches(')')
+                .split(',')
+                .map(|a| parse_seconds(a.trim()))
+                .collect::<Option<_>>()
+                .ok_or_else(bad)?;
+            return match (name.trim(), args.as_slice()) {
+                ("between", [a, b]) if a <= b => Ok(ThinkTime::Between(*a, *b)),
+                ("constant", [a]) => Ok(ThinkTime::Constant(*a)),
+                ("exponential", [m]) => Ok(ThinkTime::Exponential(*m)),
+                _ => Err(bad()),
+            };
+        }
+        if let Some((a, b)) = s.split_once("..") {
+            let (a, b) = (parse_seconds(a).ok_or_else(bad)?, parse_seconds(b).ok_or_else(bad)?);
+            if a > b {
+                return Err(bad());
+            }
+            return Ok(ThinkTime::Between(a, b));
+        }
+        parse_seconds(s).map(ThinkTime::Constant).ok_or_else(bad)
+    }
+}
+
+/// Seconds from `1.5`, `1.5s`, `250ms`, `2m`.
+fn parse_seconds(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (s, 1.0)
+    };
+    let v: f64 = num.trim().parse().ok()?;
+    (v.is_finite() && v >= 0.0).then_some(v * scale)
+}
+
+impl Serialize for ThinkTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ThinkTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn think_time_forms() {
+        assert_eq!("between(1, 5)".parse::<ThinkTime>().unwrap(), ThinkTime::Between(1.0, 5.0));
+        assert_eq!("1s..5s".parse::<ThinkTime>().unwrap(), ThinkTime::Between(1.0, 5.0));
+        assert_eq!("constant(0)".parse::<ThinkTime>().unwrap(), ThinkTime::Constant(0.0));
+        assert_eq!("exponential(2)".parse::<ThinkTime>().unwrap().mean_s(), 2.0);
+        assert!("between(5, 1)".parse::<ThinkTime>().is_err());
+    }
+
+    #[test]
+    fn manifest_round_trips() {
+        let m = Manifest {
+            label: Some("v1".into()),
+            think_time: Some(ThinkTime::Between(1.0, 5.0)),
+            complete: Some(false),
+            stages: vec![ManifestStage { name: "peak".into(), users: Some(10), ..Default::default() }],
+            ..Default::default()
+        };
+        assert_eq!(Manifest::parse(&m.to_toml()).unwrap(), m);
+    }
+}

@@ -1,0 +1,15 @@
+//! The run model: what every ingest adapter and the driver produce, and the only thing
+//! analysis reads. Nothing here parses files or computes report figures; it holds
+//! measured data with its provenance, in units that are explicit in the names.
+
+mod failure;
+mod latency;
+mod manifest;
+mod run;
+mod timeseries;
+
+pub use failure::{normalize_error_message, FailureKind};
+pub use latency::{LatencyDistribution, Percentile, PercentileSummary, HIST_SIGFIG};
+pub use manifest::{Manifest, ManifestStage, ThinkTime};
+pub use run::{EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, Stage};
+pub use timeseries::{Interval, TimeSeries, MAX_INTERVALS};

@@ -1,0 +1,308 @@
+//! `Run`: provenance, sources, stages and per-endpoint measurements.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{FailureKind, LatencyDistribution, Manifest, ThinkTime, TimeSeries};
+
+/// Everything headroom knows about one load test.
+#[derive(Clone, Debug, Default)]
+pub struct Run {
+    /// Label, environment, timing and completeness.
+    pub meta: RunMeta,
+    /// Every file that was read, with its fingerprint.
+    pub inputs: Vec<InputFile>,
+    /// Files (or lines) that could not be read, and why.
+    pub problems: Vec<Problem>,
+    /// Unrecognised files that were skipped.
+    pub skipped: Vec<PathBuf>,
+    /// One source per load tool: two tools are reported side by side, never summed.
+    pub sources: Vec<Source>,
+}
+
+impl Run {
+    /// The source the report leads with: the one with the most requests.
+    pub fn primary(&self) -> Option<&Source> {
+        self.sources.iter().max_by_key(|s| s.overall.requests())
+    }
+}
+
+/// What the run says about itself (manifest, or what the inputs imply).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RunMeta {
+    /// Release label.
+    pub label: Option<String>,
+    /// Environment.
+    pub environment: Option<String>,
+    /// Commit of the system under test.
+    pub git_sha: Option<String>,
+    /// RFC 3339 start.
+    pub started: Option<String>,
+    /// RFC 3339 end.
+    pub ended: Option<String>,
+    /// Virtual users' think time.
+    pub think_time: Option<ThinkTime>,
+    /// Base URL of the system under test.
+    pub target_url: Option<String>,
+    /// False when a manifest says the run stopped early.
+    pub complete: Option<bool>,
+    /// Why it stopped early.
+    pub incomplete_reason: Option<String>,
+    /// False when a manifest says the data was simulated.
+    pub measured: bool,
+}
+
+impl RunMeta {
+    /// Takes whatever a manifest says, keeping what is already known otherwise.
+    pub fn absorb_manifest(&mut self, m: &Manifest) {
+        fn take(slot: &mut Option<String>, v: &Option<String>) {
+            if v.is_some() {
+                slot.clone_from(v);
+            }
+        }
+        take(&mut self.label, &m.label);
+        take(&mut self.environment, &m.environment);
+        take(&mut self.git_sha, &m.git_sha);
+        take(&mut self.started, &m.started);
+        take(&mut self.ended, &m.ended);
+        take(&mut self.target_url, &m.target_url);
+        take(&mut self.incomplete_reason, &m.incomplete_reason);
+        self.think_time = m.think_time.or(self.think_time);
+        if let Some(c) = m.complete {
+            self.complete = Some(self.complete.unwrap_or(true) && c);
+        }
+        if m.simulated == Some(true) {
+            self.measured = false;
+        }
+    }
+}
+
+/// One input file.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputFile {
+    /// Path as given (relative to the working directory).
+    pub path: PathBuf,
+    /// Detected format (`locust-stats`, `generic-csv`, `hdr-log`, …).
+    pub format: String,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Tool and version hints, when the content reveals them.
+    pub tool_version: Option<String>,
+}
+
+/// A file or line that could not be read.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Problem {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line, when the problem has one.
+    pub line: Option<u64>,
+    /// What is wrong and, where possible, what to do.
+    pub reason: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.reason),
+            None => write!(f, "{}: {}", self.path.display(), self.reason),
+        }
+    }
+}
+
+/// The data of one load tool: its stages and everything it measured.
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    /// Tool name (`locust`, `headroom`, `generic-csv`, `hdr-log`…).
+    pub tool: String,
+    /// The stages, in time order.
+    pub stages: Vec<Stage>,
+    /// Every request of the source, ramps included.
+    pub overall: Stage,
+}
+
+/// A period of constant load, with its measurements over the steady window.
+#[derive(Clone, Debug, Default)]
+pub struct Stage {
+    /// Stage name.
+    pub name: String,
+    /// Concurrent users of a closed model.
+    pub users: Option<u32>,
+    /// Target arrival rate of an open model, req/s.
+    pub arrival_rate_rps: Option<f64>,
+    /// Users started per second in the ramp.
+    pub spawn_rate: Option<f64>,
+    /// Steady window, epoch ms `[start, end)`; `None` when the source has no times.
+    pub window_ms: Option<(i64, i64)>,
+    /// Length of the measured period, s, when known without a window (a summary's
+    /// own count ÷ rate).
+    pub duration_s: Option<f64>,
+    /// How the window was chosen, for the report (`"manifest"`, `"plateau of users"`…).
+    pub window_basis: String,
+    /// Per-endpoint measurements.
+    pub endpoints: BTreeMap<EndpointKey, EndpointStats>,
+    /// Stage-level series: users, and totals from sources without per-endpoint series.
+    pub timeline: TimeSeries,
+}
+
+impl Stage {
+    /// A named, empty stage.
+    pub fn named(name: impl Into<String>) -> Stage {
+        Stage { name: name.into(), ..Default::default() }
+    }
+
+    /// Total requests over all endpoints.
+    pub fn requests(&self) -> u64 {
+        self.endpoints.values().map(|e| e.requests).sum()
+    }
+
+    /// The endpoint entry for `key`, created empty with an exact distribution.
+    pub fn endpoint(&mut self, key: &EndpointKey) -> &mut EndpointStats {
+        if !self.endpoints.contains_key(key) {
+            self.endpoints.insert(key.clone(), EndpointStats::new(key.clone()));
+        }
+        self.endpoints.get_mut(key).expect("just inserted")
+    }
+
+    /// Length of the steady window (or the summary's own duration), seconds.
+    pub fn duration_s(&self) -> Option<f64> {
+        self.window_ms
+            .map(|(a, b)| (b - a) as f64 / 1000.0)
+            .filter(|d| *d > 0.0)
+            .or(self.duration_s)
+    }
+
+    /// True when `t_ms` lies in the steady window.
+    pub fn contains(&self, t_ms: i64) -> bool {
+        self.window_ms.is_some_and(|(a, b)| t_ms >= a && t_ms < b)
+    }
+
+    /// Adds another stage's measurements (same stage seen by another generator).
+    pub fn merge(&mut self, other: &Stage) {
+        for (key, ep) in &other.endpoints {
+            match self.endpoints.get_mut(key) {
+                Some(mine) => mine.merge(ep),
+                None => {
+                    self.endpoints.insert(key.clone(), ep.clone());
+                }
+            }
+        }
+        self.timeline.merge(&other.timeline);
+        self.window_ms = match (self.window_ms, other.window_ms) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (a, b) => a.or(b),
+        };
+        self.duration_s = match (self.duration_s, other.duration_s) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// `METHOD name` (or just `name` when the method is unknown).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct EndpointKey {
+    /// HTTP method or request type, when the source gives one.
+    pub method: Option<String>,
+    /// Request name or URL path.
+    pub name: String,
+}
+
+impl EndpointKey {
+    /// A key; an empty method counts as unknown.
+    pub fn new(method: Option<&str>, name: &str) -> EndpointKey {
+        EndpointKey {
+            method: method.map(str::trim).filter(|m| !m.is_empty()).map(str::to_string),
+            name: name.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for EndpointKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.method {
+            Some(m) => write!(f, "{m} {}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// Measurements of one endpoint within one stage (or overall).
+#[derive(Clone, Debug)]
+pub struct EndpointStats {
+    /// The endpoint.
+    pub key: EndpointKey,
+    /// Requests (successes and failures).
+    pub requests: u64,
+    /// Failed requests.
+    pub failures: u64,
+    /// Failures by kind.
+    pub failures_by_kind: BTreeMap<FailureKind, u64>,
+    /// Failures by normalised error message.
+    pub errors: BTreeMap<String, u64>,
+    /// Response bytes received, when the source counts them.
+    pub bytes_received: Option<u64>,
+    /// Latency over every request with a measured time.
+    pub latency: LatencyDistribution,
+    /// Latency over successful requests only (`None` when the source cannot tell).
+    pub ok_latency: Option<LatencyDistribution>,
+    /// Per-interval series.
+    pub series: TimeSeries,
+    /// A JMeter transaction-controller row (an aggregate of other samples).
+    pub transaction: bool,
+}
+
+impl EndpointStats {
+    /// Empty stats with exact distributions.
+    pub fn new(key: EndpointKey) -> EndpointStats {
+        EndpointStats {
+            key,
+            requests: 0,
+            failures: 0,
+            failures_by_kind: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            bytes_received: None,
+            latency: LatencyDistribution::new_exact(),
+            ok_latency: Some(LatencyDistribution::new_exact()),
+            series: TimeSeries::default(),
+            transaction: false,
+        }
+    }
+
+    /// Records one failure of `kind` with its (normalised) message.
+    pub fn add_failure(&mut self, kind: FailureKind, message: Option<&str>, count: u64) {
+        *self.failures_by_kind.entry(kind).or_default() += count;
+        if let Some(m) = message.filter(|m| !m.trim().is_empty()) {
+            *self.errors.entry(super::normalize_error_message(m)).or_default() += count;
+        }
+    }
+
+    /// Adds another endpoint's measurements into this one.
+    pub fn merge(&mut self, other: &EndpointStats) {
+        self.requests += other.requests;
+        self.failures += other.failures;
+        for (k, v) in &other.failures_by_kind {
+            *self.failures_by_kind.entry(*k).or_default() += v;
+        }
+        for (k, v) in &other.errors {
+            *self.errors.entry(k.clone()).or_default() += v;
+        }
+        self.bytes_received = match (self.bytes_received, other.bytes_received) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        self.latency.merge(&other.latency);
+        self.ok_latency = match (self.ok_latency.take(), &other.ok_latency) {
+            (Some(mut a), Some(b)) => {
+                a.merge(b);
+                Some(a)
+            }
+            _ => None,
+        };
+        self.series.merge(&other.series);
+        self.transaction |= other.transaction;
+    }
+}
