@@ -20,7 +20,7 @@ mod run_dir;
 mod stages;
 mod text;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hdrhistogram::Histogram;
 use regex::Regex;
