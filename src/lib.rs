@@ -1,3 +1,11 @@
-pub mod model;
+//! headroom: turns the raw results of any load test into decisions.
+//!
+//! The pipeline has one module per stage: `ingest` (files → `model::Run`),
+//! `analysis` (run → figures and judgements), `render` (figures → report files and
+//! terminal text), with `cli` on top. The library is what the tests use.
+
 pub mod analysis;
+pub mod cli;
 pub mod ingest;
+pub mod model;
+pub mod render;

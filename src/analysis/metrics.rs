@@ -42,6 +42,18 @@ impl ScopeMetrics {
     /// merge approximately). Transaction-controller rows are left out, because their
     /// samples are already counted as requests of their own.
     pub fn of_stage(stage: &Stage) -> ScopeMetrics {
+        if let Some(agg) = &stage.aggregate {
+            let mut m = ScopeMetrics::of_endpoint(agg, stage.duration_s());
+            // The aggregate row has no failure detail; the endpoints do.
+            if m.failures_by_kind.is_empty() {
+                for ep in stage.endpoints.values() {
+                    for (k, v) in &ep.failures_by_kind {
+                        *m.failures_by_kind.entry(*k).or_default() += v;
+                    }
+                }
+            }
+            return m;
+        }
         let mut m = ScopeMetrics {
             requests: 0,
             failures: 0,
@@ -80,7 +92,9 @@ impl ScopeMetrics {
 
     /// Requests ÷ duration.
     pub fn throughput_rps(&self) -> Option<f64> {
-        self.duration_s.filter(|d| *d > 0.0).map(|d| self.requests as f64 / d)
+        self.duration_s
+            .filter(|d| *d > 0.0)
+            .map(|d| self.requests as f64 / d)
     }
 
     /// Successful requests ÷ duration.

@@ -1,1 +1,280 @@
-//! (in progress)
+//! headroom's generic per-request CSV: one row per request, columns found by header
+//! name in any order, units stated in the header. The driver's `--raw` output uses it,
+//! and any tool's export can be mapped onto it. README documents the format.
+//!
+//! | column | meaning |
+//! |---|---|
+//! | `timestamp_ms` (or `timestamp_s`, `timestamp_us`, `timestamp_ns`, `timestamp`) | request start: a Unix epoch number in the named unit (`timestamp`: ms), or RFC 3339 text |
+//! | `endpoint` (or `name`) | request name or path (required) |
+//! | `method` | HTTP method (optional) |
+//! | `latency_ms` (or `latency_us`, `latency_s`, `latency_ns`, `latency`: ms) | response time (required; empty = no measured time) |
+//! | `status` | HTTP status; empty or 0 = no answer (transport error) |
+//! | `success` | `true`/`false` (also `1`/`0`, `ok`/`ko`); default: a status below 400 |
+//! | `error` | error text, or a failure kind (`timeout`, `connect`, `reset`, `status:503`…) |
+//! | `users` | concurrent users at that moment (for stage detection) |
+//! | `bytes` | response bytes |
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use super::text::parse_rfc3339_ms;
+use super::{problem, Observation, Replay, RequestEvent};
+use crate::model::{FailureKind, Problem};
+
+/// Where each column is, and the units.
+#[derive(Clone, Debug)]
+struct Columns {
+    timestamp: usize,
+    /// Factor from the timestamp's numeric unit to ms.
+    timestamp_to_ms: f64,
+    endpoint: usize,
+    method: Option<usize>,
+    latency: usize,
+    latency_to_ms: f64,
+    status: Option<usize>,
+    success: Option<usize>,
+    error: Option<usize>,
+    users: Option<usize>,
+    bytes: Option<usize>,
+}
+
+/// An opened generic per-request CSV (the header is parsed; rows stream on replay).
+#[derive(Clone, Debug)]
+pub struct GenericCsv {
+    path: PathBuf,
+    columns: Columns,
+}
+
+/// True when header cells name a timestamp, an endpoint and a latency column.
+pub fn looks_like_generic_csv(cells: &[String]) -> bool {
+    locate(cells).is_ok()
+}
+
+fn locate(cells: &[String]) -> Result<Columns, String> {
+    let find = |names: &[&str]| {
+        cells
+            .iter()
+            .position(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
+    };
+    let unit_col = |stem: &str, default_ms: f64| -> Option<(usize, f64)> {
+        for (suffix, factor) in [
+            ("_ms", 1.0),
+            ("_s", 1000.0),
+            ("_us", 0.001),
+            ("_ns", 0.000_001),
+        ] {
+            if let Some(i) = find(&[&format!("{stem}{suffix}")]) {
+                return Some((i, factor));
+            }
+        }
+        find(&[stem]).map(|i| (i, default_ms))
+    };
+    let (timestamp, timestamp_to_ms) =
+        unit_col("timestamp", 1.0).ok_or("no `timestamp_ms` (or timestamp) column")?;
+    let (latency, latency_to_ms) =
+        unit_col("latency", 1.0).ok_or("no `latency_ms` (or latency) column")?;
+    let endpoint = find(&["endpoint", "name"]).ok_or("no `endpoint` column")?;
+    Ok(Columns {
+        timestamp,
+        timestamp_to_ms,
+        endpoint,
+        method: find(&["method"]),
+        latency,
+        latency_to_ms,
+        status: find(&["status", "status_code"]),
+        success: find(&["success", "ok"]),
+        error: find(&["error", "failure"]),
+        users: find(&["users", "vus", "threads"]),
+        bytes: find(&["bytes", "bytes_received"]),
+    })
+}
+
+impl GenericCsv {
+    /// Opens the file and reads its header.
+    pub fn open(path: &Path) -> Result<GenericCsv, Problem> {
+        let mut reader = reader(path)?;
+        let headers = reader
+            .byte_headers()
+            .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?;
+        let cells: Vec<String> = headers
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).trim().to_string())
+            .collect();
+        let columns = locate(&cells).map_err(|why| problem(path, Some(1), why))?;
+        Ok(GenericCsv {
+            path: path.to_path_buf(),
+            columns,
+        })
+    }
+}
+
+fn reader(path: &Path) -> Result<csv::Reader<BufReader<File>>, Problem> {
+    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
+    Ok(csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(BufReader::with_capacity(1 << 16, file)))
+}
+
+impl Replay for GenericCsv {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let c = &self.columns;
+        let mut reader = reader(&self.path)?;
+        let mut record = csv::ByteRecord::new();
+        let mut rows = 0u64;
+        loop {
+            let line = reader.position().line();
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(line);
+                    return Err(problem(
+                        &self.path,
+                        Some(line),
+                        format!("unreadable row: {e}"),
+                    ));
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(line);
+            let bad = |why: String| problem(&self.path, Some(line), why);
+            let text = |i: usize| -> Result<&str, Problem> {
+                let raw = record.get(i).ok_or_else(|| {
+                    bad(format!(
+                        "row has {} fields, the header has more",
+                        record.len()
+                    ))
+                })?;
+                std::str::from_utf8(raw)
+                    .map(str::trim)
+                    .map_err(|_| bad("field is not UTF-8".into()))
+            };
+            let opt = |i: Option<usize>| -> Result<Option<&str>, Problem> {
+                match i {
+                    Some(i) => text(i).map(|t| Some(t).filter(|t| !t.is_empty())),
+                    None => Ok(None),
+                }
+            };
+            let ts = text(c.timestamp)?;
+            let t_ms = match ts.parse::<f64>() {
+                Ok(v) if v.is_finite() => (v * c.timestamp_to_ms).round() as i64,
+                _ => parse_rfc3339_ms(ts)
+                    .ok_or_else(|| bad(format!("bad timestamp `{ts}`: want epoch or RFC 3339")))?,
+            };
+            let latency_ms = match text(c.latency)? {
+                "" => None,
+                v => match v.parse::<f64>() {
+                    Ok(x) if x.is_finite() && x >= 0.0 => Some(x * c.latency_to_ms),
+                    _ => return Err(bad(format!("bad latency `{v}`: want a number ≥ 0"))),
+                },
+            };
+            let status = match opt(c.status)? {
+                None => None,
+                Some(s) => match s.parse::<u16>() {
+                    Ok(0) => None,
+                    Ok(code) => Some(code),
+                    Err(_) => return Err(bad(format!("bad status `{s}`: want an HTTP status"))),
+                },
+            };
+            let error = opt(c.error)?;
+            let ok = match opt(c.success)? {
+                Some(s) => parse_bool(s).ok_or_else(|| bad(format!("bad success `{s}`")))?,
+                None => status.is_some_and(|s| s < 400) && error.is_none(),
+            };
+            let failure = (!ok).then(|| {
+                error
+                    .and_then(|e| e.parse::<FailureKind>().ok())
+                    .unwrap_or_else(|| FailureKind::classify(status, error.unwrap_or("")))
+            });
+            let users = match opt(c.users)? {
+                Some(u) => Some(
+                    u.parse::<f64>()
+                        .map_err(|_| bad(format!("bad users `{u}`")))?,
+                ),
+                None => None,
+            };
+            let bytes = match opt(c.bytes)? {
+                Some(b) => Some(
+                    b.parse::<u64>()
+                        .map_err(|_| bad(format!("bad bytes `{b}`")))?,
+                ),
+                None => None,
+            };
+            let name = text(c.endpoint)?;
+            visit(Observation::Request(RequestEvent {
+                t_ms,
+                method: opt(c.method)?,
+                name,
+                latency_ms,
+                ok,
+                failure,
+                error,
+                bytes,
+                users,
+            }));
+            rows += 1;
+        }
+        if rows == 0 {
+            return Err(problem(&self.path, Some(1), "header only: no request rows"));
+        }
+        Ok(())
+    }
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "1" | "ok" | "yes" | "pass" => Some(true),
+        "false" | "0" | "ko" | "no" | "fail" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn rows(text: &str) -> Result<Vec<(i64, String, Option<f64>, bool, Option<String>)>, Problem> {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        let csv = GenericCsv::open(f.path())?;
+        let mut out = Vec::new();
+        csv.replay(&mut |o| {
+            if let Observation::Request(r) = o {
+                out.push((
+                    r.t_ms,
+                    r.name.to_string(),
+                    r.latency_ms,
+                    r.ok,
+                    r.failure.map(|k| k.to_string()),
+                ));
+            }
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn reads_units_and_outcomes() {
+        let r = rows(
+            "endpoint,timestamp_s,latency_us,status,error\n\
+             /a,10,1500,200,\n\
+             /a,11,2500,503,\n\
+             /b,12,,,timeout\n",
+        )
+        .unwrap();
+        assert_eq!(r[0], (10_000, "/a".into(), Some(1.5), true, None));
+        assert_eq!(r[1].4.as_deref(), Some("status:503"));
+        assert_eq!(r[2].2, None);
+        assert_eq!(r[2].4.as_deref(), Some("timeout"));
+    }
+
+    #[test]
+    fn names_the_bad_line() {
+        let e = rows("timestamp_ms,endpoint,latency_ms\n1,/a,5\n2,/a,fast\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.reason.contains("latency"), "{e}");
+        let e = rows("timestamp_ms,endpoint,latency_ms\n").unwrap_err();
+        assert!(e.reason.contains("header only"));
+    }
+}

@@ -1,4 +1,514 @@
-//! Reading run directories into a `Run`.
+//! Reading run directories into one `Run`: find and fingerprint the files, detect
+//! their formats, group them by tool into sources, decide the stages, record.
 
-/// Loads run dirs (in progress).
-pub fn load_runs() {}
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::detect::Detection;
+use super::generic_csv::GenericCsv;
+use super::locust::{self, LocustSet};
+use super::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
+use super::text::{read_head, read_text};
+use super::{detect_format, hlog, problem, Format, IngestOptions, Observation, Replay};
+use crate::model::{EndpointKey, InputFile, Manifest, Problem, Run, RunMeta, Source, Stage};
+
+/// Reads run dirs (or single files) into one run. Problems are collected in
+/// `Run::problems`; the run holds whatever could be read.
+pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
+    let mut run = Run {
+        meta: RunMeta {
+            measured: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut dirs = Vec::new();
+    for p in paths {
+        expand(p, &mut dirs, &mut run.problems);
+    }
+    for dir in &dirs {
+        load_dir(dir, opts, &mut run);
+    }
+    if let Some(tt) = opts.think_time {
+        run.meta.think_time = Some(tt);
+    }
+    run
+}
+
+/// A unit of input: a dir's files, or one file given on its own.
+struct DirInput {
+    /// The dir (for its name).
+    dir: PathBuf,
+    /// The files to read.
+    files: Vec<PathBuf>,
+}
+
+/// Expands a path into dirs to read: a file stands alone; a dir with files is one
+/// run dir; a dir holding only sub-dirs is a set of run dirs (one per stage).
+/// headroom's own output dirs are skipped.
+fn expand(path: &Path, out: &mut Vec<DirInput>, problems: &mut Vec<Problem>) {
+    if path.is_file() {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        out.push(DirInput {
+            dir,
+            files: vec![path.to_path_buf()],
+        });
+        return;
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(problem(path, None, format!("cannot read: {e}")));
+            return;
+        }
+    };
+    let mut files = Vec::new();
+    let mut subdirs = Vec::new();
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            if !super::is_headroom_output(&p) && !is_hidden(&p) {
+                subdirs.push(p);
+            }
+        } else if p.is_file() && !is_hidden(&p) {
+            files.push(p);
+        }
+    }
+    files.sort();
+    subdirs.sort();
+    // A dir with a result file is a run dir; one without is a set of run dirs (one
+    // per stage, `01_baseline_100users/` …).
+    let is_run_dir = files
+        .iter()
+        .any(|f| matches!(detect(f), Ok(Detection::Supported(_))));
+    if !files.is_empty() {
+        out.push(DirInput {
+            dir: path.to_path_buf(),
+            files,
+        });
+    }
+    if !is_run_dir {
+        for sub in subdirs {
+            expand(&sub, out, problems);
+        }
+    }
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
+fn detect(path: &Path) -> io::Result<Detection> {
+    Ok(detect_format(path, &read_head(path)?))
+}
+
+/// Hex SHA-256 of a file, streamed.
+fn sha256_file(path: &Path) -> io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut file = File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
+    let mut by_format: BTreeMap<Format, Vec<PathBuf>> = BTreeMap::new();
+    for file in &input.files {
+        match detect(file) {
+            Ok(Detection::Supported(format)) => {
+                let sha256 = match sha256_file(file) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        run.problems
+                            .push(problem(file, None, format!("cannot read: {e}")));
+                        continue;
+                    }
+                };
+                run.inputs.push(InputFile {
+                    path: file.clone(),
+                    format: format.to_string(),
+                    sha256,
+                    tool_version: None,
+                });
+                by_format.entry(format).or_default().push(file.clone());
+            }
+            Ok(Detection::Unsupported(why)) => {
+                run.skipped.push((file.clone(), why));
+            }
+            Ok(Detection::Unknown) => {
+                run.skipped
+                    .push((file.clone(), "not a recognised load-test result".into()));
+            }
+            Err(e) => run
+                .problems
+                .push(problem(file, None, format!("cannot read: {e}"))),
+        }
+    }
+
+    let manifest = by_format.remove(&Format::Manifest).and_then(|files| {
+        let path = files.first()?;
+        match read_text(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Manifest::parse(&t))
+        {
+            Ok(m) => Some(m),
+            Err(e) => {
+                run.problems
+                    .push(problem(path, None, format!("bad run.toml: {e}")));
+                None
+            }
+        }
+    });
+    if let Some(m) = &manifest {
+        run.meta.absorb_manifest(m);
+    }
+    let dir_name = input
+        .dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("run")
+        .to_string();
+    let plan = StagePlan::for_dir(&dir_name, manifest.as_ref());
+
+    // Locust: one set of files per dir.
+    let mut set = LocustSet::default();
+    let mut take = |f: Format| by_format.remove(&f).and_then(|v| v.into_iter().next());
+    set.stats = take(Format::LocustStats).or_else(|| take(Format::LocustRequests));
+    set.distribution = take(Format::LocustDistribution);
+    set.history = take(Format::LocustHistory);
+    set.failures = take(Format::LocustFailures);
+    set.exceptions = take(Format::LocustExceptions);
+    if set.stats.is_some() || set.history.is_some() {
+        if let Some(src) = locust::build_source(&set, &plan, opts, &mut run.problems) {
+            add_source(run, src);
+        }
+    } else if let Some(p) = set.failures.iter().chain(&set.exceptions).next() {
+        run.skipped.push((
+            p.clone(),
+            "Locust failures/exceptions without a stats file".into(),
+        ));
+    }
+
+    // A driver run dir holds the same requests twice (interval log and --raw rows):
+    // the interval log is the measurement, the rows are detail for export.
+    let driver_dir = manifest
+        .as_ref()
+        .and_then(|m| m.tool.as_deref())
+        .is_some_and(|t| t.starts_with("headroom"))
+        && by_format.contains_key(&Format::HdrLog);
+    if driver_dir {
+        if let Some(rows) = by_format.remove(&Format::GenericCsv) {
+            for p in rows {
+                run.skipped
+                    .push((p, "per-request detail of the driver's interval log".into()));
+            }
+        }
+    }
+
+    // Observation sources: every file of one format forms one source.
+    for (format, files) in by_format {
+        let mut replays: Vec<Box<dyn Replay>> = Vec::new();
+        for file in files {
+            let opened: Result<Box<dyn Replay>, Problem> = match format {
+                Format::GenericCsv => {
+                    GenericCsv::open(&file).map(|c| Box::new(c) as Box<dyn Replay>)
+                }
+                Format::HdrLog => hlog::read_hlog(&file, opts.hlog_unit).map(|h| {
+                    for w in &h.warnings {
+                        run.problems
+                            .push(problem(&file, None, format!("warning: {w}")));
+                    }
+                    Box::new(h) as Box<dyn Replay>
+                }),
+                _ => continue,
+            };
+            match opened {
+                Ok(r) => replays.push(r),
+                Err(p) => run.problems.push(p),
+            }
+        }
+        let tool = if driver_dir && format == Format::HdrLog {
+            "headroom"
+        } else {
+            format.tool()
+        };
+        if let Some(src) = assemble(tool, &replays, &plan, opts, &mut run.problems) {
+            add_source(run, src);
+        }
+    }
+}
+
+/// Adds a source, merging with an earlier source of the same tool: stages with the
+/// same name and users are one stage measured by several generators.
+fn add_source(run: &mut Run, src: Source) {
+    let Some(existing) = run.sources.iter_mut().find(|s| s.tool == src.tool) else {
+        run.sources.push(src);
+        return;
+    };
+    for stage in src.stages {
+        match existing
+            .stages
+            .iter_mut()
+            .find(|s| s.name == stage.name && s.users == stage.users)
+        {
+            Some(mine) => mine.merge(&stage),
+            None => existing.stages.push(stage),
+        }
+    }
+    existing.overall.merge(&src.overall);
+    existing.notes.extend(src.notes);
+}
+
+/// What the first pass over the observations learns.
+#[derive(Default)]
+struct Survey {
+    first_ms: Option<i64>,
+    last_ms: Option<i64>,
+    /// Users per whole second (largest sample).
+    users: BTreeMap<i64, f64>,
+}
+
+/// Two passes over replayable observations: survey (span, users), decide the stage
+/// windows, then record every observation into overall and its stage.
+fn assemble(
+    tool: &str,
+    replays: &[Box<dyn Replay>],
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Source> {
+    let mut survey = Survey::default();
+    let mut valid: Vec<&dyn Replay> = Vec::new();
+    for r in replays {
+        let mut local = Survey::default();
+        let outcome = r.replay(&mut |obs| {
+            let (t, users) = match &obs {
+                Observation::Request(ev) => (ev.t_ms, ev.users),
+                Observation::Histogram { start_ms, .. } => (*start_ms, None),
+                Observation::Users { t_ms, users } => (*t_ms, Some(*users)),
+            };
+            local.first_ms = Some(local.first_ms.map_or(t, |f| f.min(t)));
+            local.last_ms = Some(local.last_ms.map_or(t, |l| l.max(t)));
+            if let Some(u) = users {
+                let slot = local.users.entry(t.div_euclid(1000) * 1000).or_insert(u);
+                *slot = slot.max(u);
+            }
+        });
+        match outcome {
+            Ok(()) => {
+                survey.first_ms = min_opt(survey.first_ms, local.first_ms);
+                survey.last_ms = max_opt(survey.last_ms, local.last_ms);
+                for (t, u) in local.users {
+                    let slot = survey.users.entry(t).or_insert(u);
+                    *slot = slot.max(u);
+                }
+                valid.push(r.as_ref());
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    let (first, last) = (survey.first_ms?, survey.last_ms?);
+    let specs = stage_specs(plan, &survey, first, last, opts);
+
+    let mut source = Source {
+        tool: tool.to_string(),
+        ..Default::default()
+    };
+    source.overall = Stage::named("overall");
+    source.overall.window_ms = Some((first, last + 1));
+    source.overall.window_basis = "every request, ramps included".into();
+    let mut stages: Vec<Stage> = specs
+        .iter()
+        .map(|s| Stage {
+            name: s.name.clone(),
+            users: s.users,
+            arrival_rate_rps: s.arrival_rate_rps,
+            spawn_rate: s.spawn_rate,
+            window_ms: s.window_ms,
+            window_basis: s.basis.clone(),
+            ..Default::default()
+        })
+        .collect();
+    for r in valid {
+        // The survey already read every file once without error.
+        let _ = r.replay(&mut |obs| record(&mut source.overall, &mut stages, &obs, opts));
+    }
+    source.stages = stages;
+    Some(source)
+}
+
+/// Stage specs with windows, for observations spanning `[first, last]`.
+fn stage_specs(
+    plan: &StagePlan,
+    survey: &Survey,
+    first: i64,
+    last: i64,
+    opts: &IngestOptions,
+) -> Vec<StageSpec> {
+    let users: Vec<(i64, f64)> = survey.users.iter().map(|(t, u)| (*t, *u)).collect();
+    let whole = |name: &str, users_n: Option<u32>, basis: &str| {
+        // With a users series, the steady window starts once users reached their peak.
+        let peak = users.iter().map(|u| u.1).fold(f64::NEG_INFINITY, f64::max);
+        let start = users
+            .iter()
+            .find(|u| u.1 >= peak)
+            .map(|u| u.0)
+            .unwrap_or(first)
+            .max(first);
+        StageSpec {
+            name: name.to_string(),
+            users: users_n.or_else(|| peak.is_finite().then_some(peak.round() as u32)),
+            arrival_rate_rps: None,
+            spawn_rate: None,
+            window_ms: Some((start, last + 1)),
+            basis: basis.to_string(),
+        }
+    };
+    let mut specs = match plan {
+        StagePlan::Manifest(specs) => specs
+            .iter()
+            .map(|s| {
+                let mut s = s.clone();
+                if s.window_ms.is_none() && specs.len() == 1 {
+                    s.window_ms = Some((first, last + 1));
+                }
+                s
+            })
+            .collect(),
+        StagePlan::WholeDir { name, users } => vec![whole(name, *users, "the run dir's name")],
+        StagePlan::Detect { fallback } => {
+            let found = plateaus(&users);
+            if found.is_empty() {
+                vec![whole(fallback, None, "whole run (no stages found)")]
+            } else {
+                // A plateau's last sample starts its last second: the window ends after it.
+                let mut specs = specs_from_plateaus(&found);
+                for s in &mut specs {
+                    s.window_ms = s.window_ms.map(|(a, b)| (a, b + 1000));
+                }
+                specs
+            }
+        }
+    };
+    for s in &mut specs {
+        s.window_ms = s.window_ms.and_then(|(a, b)| {
+            let a = (a + opts.warmup_ms).max(opts.from_ms.unwrap_or(i64::MIN));
+            let b = b.min(opts.to_ms.unwrap_or(i64::MAX));
+            (b > a).then_some((a, b))
+        });
+    }
+    specs
+}
+
+/// Records one observation into overall and into the stage whose window holds it.
+fn record(overall: &mut Stage, stages: &mut [Stage], obs: &Observation<'_>, opts: &IngestOptions) {
+    match obs {
+        Observation::Request(ev) => {
+            if !opts.in_time_range(ev.t_ms) {
+                return;
+            }
+            let key = EndpointKey::new(ev.method, ev.name);
+            if !opts.keeps(&key) {
+                return;
+            }
+            if let Some(u) = ev.users {
+                overall.timeline.record_users(ev.t_ms, u);
+            }
+            record_request(overall, &key, ev);
+            if let Some(stage) = stages.iter_mut().find(|s| s.contains(ev.t_ms)) {
+                if let Some(u) = ev.users {
+                    stage.timeline.record_users(ev.t_ms, u);
+                }
+                record_request(stage, &key, ev);
+            }
+        }
+        Observation::Histogram {
+            key,
+            start_ms,
+            histogram,
+            ..
+        } => {
+            if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
+                return;
+            }
+            record_histogram(overall, key, *start_ms, histogram);
+            if let Some(stage) = stages.iter_mut().find(|s| s.contains(*start_ms)) {
+                record_histogram(stage, key, *start_ms, histogram);
+            }
+        }
+        Observation::Users { t_ms, users } => {
+            overall.timeline.record_users(*t_ms, *users);
+            if let Some(stage) = stages.iter_mut().find(|s| s.contains(*t_ms)) {
+                stage.timeline.record_users(*t_ms, *users);
+            }
+        }
+    }
+}
+
+fn record_request(stage: &mut Stage, key: &EndpointKey, ev: &super::RequestEvent<'_>) {
+    let ep = stage.endpoint(key);
+    ep.requests += 1;
+    if !ev.ok {
+        ep.failures += 1;
+        let kind = ev.failure.unwrap_or(crate::model::FailureKind::Other);
+        ep.add_failure(kind, ev.error, 1);
+    }
+    if let Some(ms) = ev.latency_ms {
+        ep.latency.record_ms(ms);
+        if ev.ok {
+            if let Some(ok) = ep.ok_latency.as_mut() {
+                ok.record_ms(ms);
+            }
+        }
+    }
+    if let Some(b) = ev.bytes {
+        ep.bytes_received = Some(ep.bytes_received.unwrap_or(0) + b);
+    }
+    ep.series.record(ev.t_ms, ev.latency_ms, !ev.ok);
+}
+
+fn record_histogram(
+    stage: &mut Stage,
+    key: &EndpointKey,
+    start_ms: i64,
+    histogram: &hdrhistogram::Histogram<u64>,
+) {
+    let ep = stage.endpoint(key);
+    ep.requests += histogram.len();
+    if let crate::model::LatencyDistribution::Exact(h) = &mut ep.latency {
+        let _ = h.add(histogram);
+    }
+    // An interval log alone does not say which requests failed.
+    ep.ok_latency = None;
+    ep.series.record_histogram(start_ms, histogram);
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}

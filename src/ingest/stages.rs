@@ -1,1 +1,243 @@
-//! (in progress)
+//! Deciding the stages of a source: from the manifest, from the run dir's name, or as
+//! plateaus of the users series (ramps excluded), else the whole run as one stage.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::model::Manifest;
+
+use super::text::parse_rfc3339_ms;
+
+/// A stage before measurements are recorded into it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageSpec {
+    /// Stage name.
+    pub name: String,
+    /// Closed-model users.
+    pub users: Option<u32>,
+    /// Open-model arrival rate, req/s.
+    pub arrival_rate_rps: Option<f64>,
+    /// Ramp speed, users/s.
+    pub spawn_rate: Option<f64>,
+    /// Steady window `[start, end)`, epoch ms, once known.
+    pub window_ms: Option<(i64, i64)>,
+    /// How the window was chosen.
+    pub basis: String,
+}
+
+/// Where a dir's stages come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StagePlan {
+    /// `run.toml` lists them (windows may still be unknown).
+    Manifest(Vec<StageSpec>),
+    /// The dir is one stage (its name says so: `03_peak_1000users`).
+    WholeDir {
+        /// Stage name from the dir name.
+        name: String,
+        /// Users from the dir name.
+        users: Option<u32>,
+    },
+    /// Find plateaus of the users series; one stage named after the dir when none.
+    Detect {
+        /// Fallback name.
+        fallback: String,
+    },
+}
+
+impl StagePlan {
+    /// The plan for a dir: manifest stages first, then the dir's name, then detection.
+    pub fn for_dir(dir_name: &str, manifest: Option<&Manifest>) -> StagePlan {
+        if let Some(m) = manifest.filter(|m| !m.stages.is_empty()) {
+            return StagePlan::Manifest(
+                m.stages
+                    .iter()
+                    .map(|s| {
+                        let start = s.steady_start.as_deref().or(s.start.as_deref());
+                        let start = start.and_then(parse_rfc3339_ms);
+                        let end = s.end.as_deref().and_then(parse_rfc3339_ms);
+                        StageSpec {
+                            name: s.name.clone(),
+                            users: s.users,
+                            arrival_rate_rps: s.arrival_rate_rps,
+                            spawn_rate: s.spawn_rate,
+                            window_ms: start.zip(end),
+                            basis: "run manifest".into(),
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        match stage_from_dir_name(dir_name) {
+            Some((name, users)) if users.is_some() => StagePlan::WholeDir { name, users },
+            _ => StagePlan::Detect {
+                fallback: dir_name.to_string(),
+            },
+        }
+    }
+}
+
+/// A stage name and users from a dir name (DESIGN, "stage from a dir name"):
+/// `(?i)(\d+)\s*(users?|u|vus|threads)` gives users; the other words, numeric prefix
+/// dropped, give the name. `03_peak_1000users` → (`peak`, 1000).
+pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
+    static USERS: OnceLock<Regex> = OnceLock::new();
+    let re = USERS
+        .get_or_init(|| Regex::new(r"(?i)(\d+)\s*(users?|u|vus|threads)\b").expect("static regex"));
+    // `\b` after `u` needs a non-word next: treat `_` as a separator first.
+    let spaced = dir.replace(['_', '-', '.'], " ");
+    let users = re.captures(&spaced).and_then(|c| c[1].parse::<u32>().ok());
+    let rest = re.replace(&spaced, " ");
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let words: Vec<&str> = match words.first() {
+        Some(w) if w.chars().all(|c| c.is_ascii_digit()) => words[1..].to_vec(),
+        _ => words,
+    };
+    let name = if words.is_empty() {
+        dir.to_string()
+    } else {
+        words.join("_").to_lowercase()
+    };
+    Some((name, users))
+}
+
+/// A plateau of the users series.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plateau {
+    /// First sample at this level, epoch ms.
+    pub start_ms: i64,
+    /// Last sample at this level, epoch ms.
+    pub end_ms: i64,
+    /// The level.
+    pub users: f64,
+}
+
+/// Plateaus of a users series sorted by time: maximal runs of one level with users
+/// above zero, lasting at least three samples and 5 % of the series' span (shorter runs
+/// are steps of a ramp). Adjacent plateaus at the same level are joined.
+pub fn plateaus(samples: &[(i64, f64)]) -> Vec<Plateau> {
+    let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
+        return Vec::new();
+    };
+    let min_span = ((last.0 - first.0) as f64 * 0.05) as i64;
+    let mut runs: Vec<(Plateau, usize)> = Vec::new();
+    for &(t, u) in samples {
+        match runs.last_mut() {
+            Some((p, n)) if p.users == u => {
+                p.end_ms = t;
+                *n += 1;
+            }
+            _ => runs.push((
+                Plateau {
+                    start_ms: t,
+                    end_ms: t,
+                    users: u,
+                },
+                1,
+            )),
+        }
+    }
+    let mut out: Vec<Plateau> = Vec::new();
+    for (p, n) in runs {
+        if p.users <= 0.0 || n < 3 || p.end_ms - p.start_ms < min_span {
+            continue;
+        }
+        match out.last_mut() {
+            Some(prev) if prev.users == p.users => prev.end_ms = p.end_ms,
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+/// Stage specs for detected plateaus: named `<users>_users` (or `<users>_users_2` when
+/// a level repeats).
+pub fn specs_from_plateaus(found: &[Plateau]) -> Vec<StageSpec> {
+    let mut specs: Vec<StageSpec> = Vec::new();
+    for p in found {
+        let base = format!("{}_users", p.users.round() as u64);
+        let seen = specs.iter().filter(|s| s.name.starts_with(&base)).count();
+        let name = if seen == 0 {
+            base
+        } else {
+            format!("{base}_{}", seen + 1)
+        };
+        specs.push(StageSpec {
+            name,
+            users: Some(p.users.round() as u32),
+            arrival_rate_rps: None,
+            spawn_rate: None,
+            window_ms: Some((p.start_ms, p.end_ms)),
+            basis: "plateau of the users series".into(),
+        });
+    }
+    specs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dir_names() {
+        assert_eq!(
+            stage_from_dir_name("03_peak_1000users"),
+            Some(("peak".into(), Some(1000)))
+        );
+        assert_eq!(
+            stage_from_dir_name("01_Baseline_100users"),
+            Some(("baseline".into(), Some(100)))
+        );
+        assert_eq!(
+            stage_from_dir_name("stress-2000u"),
+            Some(("stress".into(), Some(2000)))
+        );
+        assert_eq!(
+            stage_from_dir_name("50 vus"),
+            Some(("50 vus".into(), Some(50)))
+        );
+        assert_eq!(
+            stage_from_dir_name("results"),
+            Some(("results".into(), None))
+        );
+    }
+
+    #[test]
+    fn three_plateaus_with_ramps_between() {
+        // 10 users for 30 s, ramp by 10/s to 50, 30 s, ramp to 100, 30 s.
+        let mut s = Vec::new();
+        let mut t = 0i64;
+        let mut push = |u: f64, secs: i64| {
+            for _ in 0..secs {
+                s.push((t * 1000, u));
+                t += 1;
+            }
+        };
+        push(0.0, 1);
+        push(10.0, 30);
+        for u in [20.0, 30.0, 40.0] {
+            push(u, 1);
+        }
+        push(50.0, 30);
+        for u in [60.0, 70.0, 80.0, 90.0] {
+            push(u, 1);
+        }
+        push(100.0, 30);
+        let p = plateaus(&s);
+        assert_eq!(p.len(), 3);
+        assert_eq!(
+            (p[0].start_ms, p[0].end_ms, p[0].users),
+            (1_000, 30_000, 10.0)
+        );
+        assert_eq!(
+            (p[1].start_ms, p[1].end_ms, p[1].users),
+            (34_000, 63_000, 50.0)
+        );
+        assert_eq!(
+            (p[2].start_ms, p[2].end_ms, p[2].users),
+            (68_000, 97_000, 100.0)
+        );
+        let specs = specs_from_plateaus(&p);
+        assert_eq!(specs[1].name, "50_users");
+    }
+}

@@ -1,1 +1,173 @@
-//! (in progress)
+//! Reading text files the way load tools write them: any line ending (LF, CRLF and
+//! Windows Locust's CR CR LF), a UTF-8 BOM, a missing final newline, and bytes that
+//! are not UTF-8 (a Windows Locust file can carry GBK names; they are kept, with the
+//! undecodable bytes replaced by U+FFFD, rather than losing the file).
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+
+/// How many bytes detection looks at.
+pub const HEAD_BYTES: usize = 8192;
+
+/// The first [`HEAD_BYTES`] of a file (fewer for a short file).
+pub fn read_head(path: &Path) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(HEAD_BYTES);
+    File::open(path)?
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// A whole small file as text, with line endings normalised to `\n`, the BOM removed
+/// and non-UTF-8 bytes replaced.
+pub fn read_text(path: &Path) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    BufReader::new(File::open(path)?).read_to_end(&mut bytes)?;
+    Ok(normalize(&bytes))
+}
+
+/// Text from bytes: BOM stripped, invalid UTF-8 replaced, `\r\r\n` and `\r\n` → `\n`.
+///
+/// A lone `\r` inside a quoted CSV field is kept; only the ones before a `\n` go.
+pub fn normalize(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = String::from_utf8_lossy(bytes);
+    if !text.contains('\r') {
+        return text.into_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut pending_cr = 0usize;
+    for c in text.chars() {
+        match c {
+            '\r' => pending_cr += 1,
+            '\n' => {
+                pending_cr = 0;
+                out.push('\n');
+            }
+            other => {
+                for _ in 0..pending_cr {
+                    out.push('\r');
+                }
+                pending_cr = 0;
+                out.push(other);
+            }
+        }
+    }
+    out
+}
+
+/// The first line of a head, without its line ending.
+pub fn first_line(head: &str) -> &str {
+    head.lines().next().unwrap_or("").trim_end_matches('\r')
+}
+
+/// A CSV reader over text with headers, flexible row lengths (checked by the
+/// adapters, which name the line), and the usual quoting.
+pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes())
+}
+
+/// The header cells of a CSV header line, unquoted and trimmed.
+pub fn header_cells(line: &str) -> Vec<String> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_endings_and_bom() {
+        assert_eq!(
+            normalize(b"\xEF\xBB\xBFa,b\r\r\n1,2\r\n3,4"),
+            "a,b\n1,2\n3,4"
+        );
+        assert_eq!(normalize(b"a\xffb\n"), "a\u{FFFD}b\n");
+    }
+}
+
+/// Epoch ms from an RFC 3339 / ISO 8601 timestamp (`2024-05-01T12:00:00.123Z`,
+/// `…+02:00`, a space instead of `T`, or no zone, read as UTC).
+pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, rest) = s.split_at_checked(10)?;
+    let mut d = date.split('-');
+    let (y, m, day): (i64, i64, i64) = (
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+    );
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let (clock, zone) = match rest.find(['Z', 'z', '+', '-']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let mut c = clock.split(':');
+    let (hh, mm): (i64, i64) = (c.next()?.parse().ok()?, c.next()?.parse().ok()?);
+    let secs: f64 = c.next().unwrap_or("0").parse().ok()?;
+    let offset_min = match zone {
+        "" | "Z" | "z" => 0,
+        z => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let z = &z[1..];
+            let (zh, zm) = z
+                .split_once(':')
+                .unwrap_or((z.get(..2)?, z.get(2..).unwrap_or("0")));
+            sign * (zh.parse::<i64>().ok()? * 60 + zm.parse::<i64>().ok().unwrap_or(0))
+        }
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || hh > 23 || mm > 59 || secs >= 61.0 {
+        return None;
+    }
+    let days = days_from_civil(y, m, day);
+    let whole = days * 86_400 + hh * 3600 + mm * 60 - offset_min * 60;
+    Some(whole * 1000 + (secs * 1000.0).round() as i64)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// RFC 3339 UTC text (ms precision) of an epoch-ms time.
+pub fn format_rfc3339_ms(t_ms: i64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(t_ms.max(0) as u64);
+    humantime::format_rfc3339_millis(t).to_string()
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_forms() {
+        assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:01Z"), Some(1000));
+        assert_eq!(
+            parse_rfc3339_ms("2023-09-08T21:03:10.549+02:00"),
+            Some(1694199790549)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2023-09-08 19:03:10.549"),
+            Some(1694199790549)
+        );
+        assert_eq!(format_rfc3339_ms(1694199790549), "2023-09-08T19:03:10.549Z");
+        assert_eq!(parse_rfc3339_ms("yesterday"), None);
+    }
+}

@@ -17,8 +17,8 @@ pub struct Run {
     pub inputs: Vec<InputFile>,
     /// Files (or lines) that could not be read, and why.
     pub problems: Vec<Problem>,
-    /// Unrecognised files that were skipped.
-    pub skipped: Vec<PathBuf>,
+    /// Files that were not read, and why (unrecognised, or a format not read yet).
+    pub skipped: Vec<(PathBuf, String)>,
     /// One source per load tool: two tools are reported side by side, never summed.
     pub sources: Vec<Source>,
 }
@@ -122,6 +122,9 @@ pub struct Source {
     pub stages: Vec<Stage>,
     /// Every request of the source, ramps included.
     pub overall: Stage,
+    /// Things the source says about itself that the report should show (Locust
+    /// exceptions in user code, skipped duplicates…).
+    pub notes: Vec<String>,
 }
 
 /// A period of constant load, with its measurements over the steady window.
@@ -144,6 +147,9 @@ pub struct Stage {
     pub window_basis: String,
     /// Per-endpoint measurements.
     pub endpoints: BTreeMap<EndpointKey, EndpointStats>,
+    /// The source's own whole-stage figures (Locust's `Aggregated` row), preferred
+    /// over a merge of the endpoints' summaries, which could only be approximate.
+    pub aggregate: Option<EndpointStats>,
     /// Stage-level series: users, and totals from sources without per-endpoint series.
     pub timeline: TimeSeries,
 }
@@ -151,18 +157,31 @@ pub struct Stage {
 impl Stage {
     /// A named, empty stage.
     pub fn named(name: impl Into<String>) -> Stage {
-        Stage { name: name.into(), ..Default::default() }
+        Stage {
+            name: name.into(),
+            ..Default::default()
+        }
     }
 
-    /// Total requests over all endpoints.
+    /// Total requests: the source's aggregate when it has one, else the endpoints'
+    /// sum (transaction rows left out: their samples are counted on their own).
     pub fn requests(&self) -> u64 {
-        self.endpoints.values().map(|e| e.requests).sum()
+        match &self.aggregate {
+            Some(a) => a.requests,
+            None => self
+                .endpoints
+                .values()
+                .filter(|e| !e.transaction)
+                .map(|e| e.requests)
+                .sum(),
+        }
     }
 
     /// The endpoint entry for `key`, created empty with an exact distribution.
     pub fn endpoint(&mut self, key: &EndpointKey) -> &mut EndpointStats {
         if !self.endpoints.contains_key(key) {
-            self.endpoints.insert(key.clone(), EndpointStats::new(key.clone()));
+            self.endpoints
+                .insert(key.clone(), EndpointStats::new(key.clone()));
         }
         self.endpoints.get_mut(key).expect("just inserted")
     }
@@ -190,6 +209,14 @@ impl Stage {
                 }
             }
         }
+        self.aggregate = match (self.aggregate.take(), &other.aggregate) {
+            (Some(mut a), Some(b)) => {
+                a.merge(b);
+                Some(a)
+            }
+            // Only one side has an aggregate: the merged stage must be re-summed.
+            _ => None,
+        };
         self.timeline.merge(&other.timeline);
         self.window_ms = match (self.window_ms, other.window_ms) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
@@ -215,7 +242,10 @@ impl EndpointKey {
     /// A key; an empty method counts as unknown.
     pub fn new(method: Option<&str>, name: &str) -> EndpointKey {
         EndpointKey {
-            method: method.map(str::trim).filter(|m| !m.is_empty()).map(str::to_string),
+            method: method
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(str::to_string),
             name: name.to_string(),
         }
     }
@@ -276,7 +306,10 @@ impl EndpointStats {
     pub fn add_failure(&mut self, kind: FailureKind, message: Option<&str>, count: u64) {
         *self.failures_by_kind.entry(kind).or_default() += count;
         if let Some(m) = message.filter(|m| !m.trim().is_empty()) {
-            *self.errors.entry(super::normalize_error_message(m)).or_default() += count;
+            *self
+                .errors
+                .entry(super::normalize_error_message(m))
+                .or_default() += count;
         }
     }
 

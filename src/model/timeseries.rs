@@ -48,7 +48,11 @@ pub struct TimeSeries {
 
 impl Default for TimeSeries {
     fn default() -> Self {
-        TimeSeries { start_ms: i64::MIN, width_ms: 1000, intervals: Vec::new() }
+        TimeSeries {
+            start_ms: i64::MIN,
+            width_ms: 1000,
+            intervals: Vec::new(),
+        }
     }
 }
 
@@ -97,6 +101,25 @@ impl TimeSeries {
             let us = super::latency::ms_to_us(ms);
             if h.record(us).is_err() {
                 let _ = h.record(h.high());
+            }
+        }
+    }
+
+    /// Records a histogram of latencies (µs) of requests that started at `t_ms`.
+    pub fn record_histogram(&mut self, t_ms: i64, histogram: &Histogram<u64>) {
+        if histogram.is_empty() {
+            return;
+        }
+        let iv = self.at(t_ms);
+        iv.requests += histogram.len();
+        iv.latency_sum_ms += histogram.mean() * histogram.len() as f64 / 1000.0;
+        let max_ms = histogram.highest_equivalent(histogram.max()) as f64 / 1000.0;
+        iv.max_ms = Some(iv.max_ms.map_or(max_ms, |m| m.max(max_ms)));
+        let h = iv.histogram.get_or_insert_with(new_interval_histogram);
+        for v in histogram.iter_recorded() {
+            let count = u32::try_from(v.count_at_value()).unwrap_or(u32::MAX);
+            if h.record_n(v.value_iterated_to(), count).is_err() {
+                let _ = h.record_n(h.high(), count);
             }
         }
     }

@@ -1,0 +1,325 @@
+//! Builds the [`Analysis`] from a run: per stage, per endpoint and overall figures,
+//! time series, sample-size caveats and the readiness table.
+
+use base64::Engine;
+use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
+use hdrhistogram::Histogram;
+
+use super::metrics::{ScopeMetrics, REPORT_PERCENTILES};
+use super::report::*;
+use crate::ingest::text::format_rfc3339_ms;
+use crate::model::{LatencyDistribution, Run, Source, Stage};
+
+/// How many error messages an endpoint lists.
+const TOP_ERRORS: usize = 5;
+
+/// Analyses a run (without an SLA; see `analysis::evaluate_sla`).
+pub fn analyze(run: &Run) -> Analysis {
+    let primary = run.primary();
+    let run_start = primary.and_then(|s| s.overall.window_ms).map(|w| w.0);
+    let stages: Vec<StageReport> = primary
+        .map(|src| {
+            src.stages
+                .iter()
+                .map(|s| stage_report(s, run_start))
+                .collect()
+        })
+        .unwrap_or_default();
+    let overall = primary
+        .map(|src| scope_report(&ScopeMetrics::of_stage(&src.overall)))
+        .unwrap_or_else(|| scope_report(&empty_metrics()));
+
+    let mut warnings = Vec::new();
+    for s in &stages {
+        sample_size_warning(&s.name, &s.figures, &mut warnings);
+    }
+    if let Some(src) = primary {
+        if src
+            .stages
+            .iter()
+            .any(|s| s.window_ms.is_none() && s.duration_s.is_none())
+        {
+            warnings.push(
+                "some stages have no time window: throughput is unknown for them".to_string(),
+            );
+        }
+    }
+    if run.sources.len() > 1 {
+        warnings.push(format!(
+            "{} sources (load tools) found: the report shows `{}`; the others are listed \
+             under Sources and never summed with it",
+            run.sources.len(),
+            primary.map(|s| s.tool.as_str()).unwrap_or("?"),
+        ));
+    }
+    if !stages.is_empty() && !stages.iter().all(|s| s.figures.latency_exact) {
+        warnings.push(
+            "latency percentiles come from the load tool's own summaries (not every request): \
+             they are reported as the tool wrote them, and merged ones are approximate"
+                .into(),
+        );
+    }
+
+    let (started, ended) = match (primary.and_then(|s| s.overall.window_ms), &run.meta) {
+        (_, m) if m.started.is_some() => (m.started.clone(), m.ended.clone()),
+        (Some((a, b)), _) => (Some(format_rfc3339_ms(a)), Some(format_rfc3339_ms(b))),
+        _ => (None, None),
+    };
+    let mut analysis = Analysis {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "headroom".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        measured: run.meta.measured,
+        run: RunInfo {
+            label: run.meta.label.clone(),
+            environment: run.meta.environment.clone(),
+            git_sha: run.meta.git_sha.clone(),
+            started,
+            ended,
+            think_time: run.meta.think_time.map(|t| t.to_string()),
+            target_url: run.meta.target_url.clone(),
+            complete: run.meta.complete,
+            incomplete_reason: run.meta.incomplete_reason.clone(),
+        },
+        inputs: run.inputs.clone(),
+        problems: run.problems.clone(),
+        skipped: run
+            .skipped
+            .iter()
+            .map(|(p, r)| Skipped {
+                path: p.clone(),
+                reason: r.clone(),
+            })
+            .collect(),
+        sources: run.sources.iter().map(source_summary).collect(),
+        primary_source: primary.map(|s| s.tool.clone()),
+        stages,
+        overall,
+        task_mix: primary.map(task_mix).unwrap_or_default(),
+        sla: None,
+        verdict: None,
+        readiness: Vec::new(),
+        warnings,
+        percentile_method: "nearest rank (the ⌈p·n⌉-th smallest value) over an HdrHistogram of \
+                            every value in µs with 3 significant digits (≤ 0.1 % error); tool \
+                            summaries are shown as the tool computed them"
+            .into(),
+    };
+    analysis.readiness = super::readiness::assess(&analysis, None);
+    analysis
+}
+
+fn task_mix(src: &Source) -> Vec<TaskShare> {
+    let eps: Vec<_> = src
+        .overall
+        .endpoints
+        .values()
+        .filter(|e| !e.transaction)
+        .collect();
+    let total: u64 = eps.iter().map(|e| e.requests).sum();
+    let mut mix: Vec<TaskShare> = eps
+        .iter()
+        .filter(|_| total > 0)
+        .map(|e| TaskShare {
+            endpoint: e.key.to_string(),
+            requests: e.requests,
+            share: e.requests as f64 / total as f64,
+            mean_ms: e.latency.mean_ms(),
+        })
+        .collect();
+    mix.sort_by(|a, b| {
+        b.requests
+            .cmp(&a.requests)
+            .then(a.endpoint.cmp(&b.endpoint))
+    });
+    mix
+}
+
+fn empty_metrics() -> ScopeMetrics {
+    ScopeMetrics::of_stage(&Stage::default())
+}
+
+fn source_summary(src: &Source) -> SourceSummary {
+    SourceSummary {
+        tool: src.tool.clone(),
+        requests: src.overall.requests(),
+        stages: src.stages.iter().map(|s| s.name.clone()).collect(),
+        notes: src.notes.clone(),
+    }
+}
+
+/// The report figures of a scope.
+pub fn scope_report(m: &ScopeMetrics) -> ScopeReport {
+    ScopeReport {
+        requests: m.requests,
+        failures: m.failures,
+        error_rate: m.error_rate(),
+        availability: m.availability(),
+        throughput_rps: m.throughput_rps(),
+        goodput_rps: m.goodput_rps(),
+        duration_s: m.duration_s,
+        latency_ms: latency_report(&m.latency),
+        ok_latency_ms: m
+            .ok_latency
+            .as_ref()
+            .filter(|d| d.count() > 0)
+            .map(latency_report),
+        latency_exact: m.latency.is_exact() && m.latency.count() > 0,
+        latency_method: REPORT_PERCENTILES
+            .iter()
+            .find_map(|p| m.latency.percentile(*p))
+            .map(|p| format!("{:?}", p.method))
+            .map(|s| to_snake(&s)),
+        failures_by_kind: m.failures_by_kind.clone(),
+    }
+}
+
+fn to_snake(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Mean, min, max and the report percentiles of a distribution.
+pub fn latency_report(d: &LatencyDistribution) -> LatencyReport {
+    let p = |pct: f64| d.percentile(pct).map(|p| p.value_ms);
+    LatencyReport {
+        mean: d.mean_ms(),
+        min: d.min_ms(),
+        p50: p(50.0),
+        p90: p(90.0),
+        p95: p(95.0),
+        p99: p(99.0),
+        p999: p(99.9),
+        max: d.max_ms(),
+    }
+}
+
+fn stage_report(stage: &Stage, run_start: Option<i64>) -> StageReport {
+    let metrics = ScopeMetrics::of_stage(stage);
+    let duration = stage.duration_s();
+    let stage_requests = metrics.requests;
+    let mut endpoints: Vec<EndpointReport> = stage
+        .endpoints
+        .values()
+        .map(|ep| {
+            let m = ScopeMetrics::of_endpoint(ep, duration);
+            let mut errors: Vec<ErrorCount> = ep
+                .errors
+                .iter()
+                .map(|(message, count)| ErrorCount {
+                    message: message.clone(),
+                    count: *count,
+                })
+                .collect();
+            errors.sort_by(|a, b| b.count.cmp(&a.count).then(a.message.cmp(&b.message)));
+            errors.truncate(TOP_ERRORS);
+            EndpointReport {
+                method: ep.key.method.clone(),
+                name: ep.key.name.clone(),
+                key: ep.key.to_string(),
+                share: (stage_requests > 0 && !ep.transaction)
+                    .then(|| ep.requests as f64 / stage_requests as f64),
+                figures: scope_report(&m),
+                top_errors: errors,
+                transaction: ep.transaction,
+                histogram: ep
+                    .latency
+                    .histogram()
+                    .filter(|h| !h.is_empty())
+                    .and_then(encode_histogram),
+            }
+        })
+        .collect();
+    endpoints.sort_by(|a, b| {
+        b.figures
+            .requests
+            .cmp(&a.figures.requests)
+            .then(a.key.cmp(&b.key))
+    });
+    StageReport {
+        name: stage.name.clone(),
+        users: stage.users,
+        arrival_rate_rps: stage.arrival_rate_rps,
+        start: stage.window_ms.map(|w| format_rfc3339_ms(w.0)),
+        end: stage.window_ms.map(|w| format_rfc3339_ms(w.1)),
+        window_basis: stage.window_basis.clone(),
+        figures: scope_report(&metrics),
+        timeseries: timeseries(stage, run_start),
+        endpoints,
+    }
+}
+
+/// base64 of an HdrHistogram V2 + DEFLATE encoding (the `.hlog` blob format).
+pub fn encode_histogram(h: &Histogram<u64>) -> Option<String> {
+    let mut bytes = Vec::new();
+    V2DeflateSerializer::new().serialize(h, &mut bytes).ok()?;
+    Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// A stage's series: the endpoints' series merged, with users from the stage
+/// timeline; sources without per-endpoint series use the stage timeline alone.
+fn timeseries(stage: &Stage, run_start: Option<i64>) -> Vec<TimePoint> {
+    let mut merged = crate::model::TimeSeries::default();
+    for ep in stage.endpoints.values().filter(|e| !e.transaction) {
+        merged.merge(&ep.series);
+    }
+    let from_endpoints = !merged.is_empty();
+    if !from_endpoints {
+        merged = stage.timeline.clone();
+    } else {
+        for (i, iv) in stage.timeline.intervals.iter().enumerate() {
+            if let Some(u) = iv.users {
+                merged.record_users(stage.timeline.interval_start_ms(i), u);
+            }
+        }
+    }
+    let origin = run_start.unwrap_or(merged.start_ms);
+    merged
+        .intervals
+        .iter()
+        .enumerate()
+        .map(|(i, iv)| {
+            let q = |p: f64| {
+                iv.histogram
+                    .as_ref()
+                    .filter(|h| !h.is_empty())
+                    .map(|h| h.value_at_quantile(p) as f64 / 1000.0)
+            };
+            TimePoint {
+                t: (merged.interval_start_ms(i) - origin) as f64 / 1000.0,
+                width_s: merged.width_ms as f64 / 1000.0,
+                requests: iv.requests,
+                failures: iv.failures,
+                p50: q(0.5).or(iv.reported_p50_ms),
+                p95: q(0.95).or(iv.reported_p95_ms),
+                max: iv.max_ms,
+                users: iv.users,
+            }
+        })
+        .collect()
+}
+
+/// Warns when a reported percentile rests on fewer than 10 ÷ (1 − p) samples.
+fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<String>) {
+    let n = figures.requests;
+    let thin: Vec<String> = REPORT_PERCENTILES
+        .iter()
+        .filter(|p| n > 0 && n < ScopeMetrics::min_samples_for(**p))
+        .map(|p| format!("p{p}"))
+        .collect();
+    if !thin.is_empty() {
+        out.push(format!(
+            "stage `{scope}`: {} rest on fewer samples than 10/(1−p) ({n} requests); treat them \
+             as rough",
+            thin.join(", ")
+        ));
+    }
+}

@@ -1,0 +1,288 @@
+//! The analysed run: every figure the report shows, as data. This struct *is* the
+//! `report.json` contract (schema_version 1, README "report.json"); the markdown, HTML
+//! and terminal renderers read the same struct, so no figure is computed twice.
+//!
+//! NOTE: a field added here reaches report.json at once; document it in README.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::model::{FailureKind, InputFile, Problem};
+
+/// Version of the report.json layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole analysis.
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    /// report.json layout version.
+    pub schema_version: u32,
+    /// headroom's name and version.
+    pub tool: ToolInfo,
+    /// False when the inputs say they were simulated.
+    pub measured: bool,
+    /// What the run says about itself.
+    pub run: RunInfo,
+    /// Every file read, with its SHA-256.
+    pub inputs: Vec<InputFile>,
+    /// Files or lines that could not be read.
+    pub problems: Vec<Problem>,
+    /// Files that were not read, and why.
+    pub skipped: Vec<Skipped>,
+    /// Every source (load tool) found; the report leads with `primary_source`.
+    pub sources: Vec<SourceSummary>,
+    /// The tool whose stages the report shows.
+    pub primary_source: Option<String>,
+    /// The primary source's stages, in time order.
+    pub stages: Vec<StageReport>,
+    /// Every request of the primary source, ramps included.
+    pub overall: ScopeReport,
+    /// Observed task mix over the whole run, most requests first.
+    pub task_mix: Vec<TaskShare>,
+    /// SLA evaluation, when an SLA file was given.
+    pub sla: Option<SlaSummary>,
+    /// GO / CONDITIONAL / NO-GO, or null without an SLA.
+    pub verdict: Option<String>,
+    /// Readiness per area.
+    pub readiness: Vec<Readiness>,
+    /// Caveats the reader must know (sample sizes, estimates).
+    pub warnings: Vec<String>,
+    /// How percentiles were computed.
+    pub percentile_method: String,
+}
+
+/// headroom itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolInfo {
+    /// `headroom`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// Run metadata.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RunInfo {
+    /// Release label.
+    pub label: Option<String>,
+    /// Environment.
+    pub environment: Option<String>,
+    /// Commit of the system under test.
+    pub git_sha: Option<String>,
+    /// RFC 3339 start (manifest, else first request).
+    pub started: Option<String>,
+    /// RFC 3339 end (manifest, else last request).
+    pub ended: Option<String>,
+    /// Think time, as `between(1, 5)`.
+    pub think_time: Option<String>,
+    /// Base URL of the system under test.
+    pub target_url: Option<String>,
+    /// False when the run stopped early; null when unknown.
+    pub complete: Option<bool>,
+    /// Why it stopped early.
+    pub incomplete_reason: Option<String>,
+}
+
+/// A skipped file.
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    /// The file.
+    pub path: PathBuf,
+    /// Why.
+    pub reason: String,
+}
+
+/// One source (load tool) in the inputs.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceSummary {
+    /// Tool name.
+    pub tool: String,
+    /// Its requests, ramps included.
+    pub requests: u64,
+    /// Its stage names.
+    pub stages: Vec<String>,
+    /// What it says about itself.
+    pub notes: Vec<String>,
+}
+
+/// Latency figures, ms; null where the data cannot say.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct LatencyReport {
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Smallest.
+    pub min: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// 99.9th percentile.
+    pub p999: Option<f64>,
+    /// Largest.
+    pub max: Option<f64>,
+}
+
+/// The figures of a stage, an endpoint, or overall.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScopeReport {
+    /// Requests.
+    pub requests: u64,
+    /// Failed requests.
+    pub failures: u64,
+    /// Failures ÷ requests.
+    pub error_rate: Option<f64>,
+    /// 1 − error rate.
+    pub availability: Option<f64>,
+    /// Requests ÷ duration_s.
+    pub throughput_rps: Option<f64>,
+    /// Successful requests ÷ duration_s.
+    pub goodput_rps: Option<f64>,
+    /// Length of the measured period, s.
+    pub duration_s: Option<f64>,
+    /// Latency of every request with a measured time.
+    pub latency_ms: LatencyReport,
+    /// Latency of successful requests (null when the source cannot tell).
+    pub ok_latency_ms: Option<LatencyReport>,
+    /// True for an HdrHistogram of every value; false for tool summaries.
+    pub latency_exact: bool,
+    /// `nearest_rank`, `tool_summary`, `merged_approximate` or null.
+    pub latency_method: Option<String>,
+    /// Failures by kind.
+    pub failures_by_kind: BTreeMap<FailureKind, u64>,
+}
+
+/// One stage.
+#[derive(Clone, Debug, Serialize)]
+pub struct StageReport {
+    /// Stage name.
+    pub name: String,
+    /// Closed-model users.
+    pub users: Option<u32>,
+    /// Open-model arrival rate.
+    pub arrival_rate_rps: Option<f64>,
+    /// RFC 3339 start of the steady window.
+    pub start: Option<String>,
+    /// RFC 3339 end of the steady window.
+    pub end: Option<String>,
+    /// How the window was chosen.
+    pub window_basis: String,
+    /// The stage's figures.
+    #[serde(flatten)]
+    pub figures: ScopeReport,
+    /// Per-interval series.
+    pub timeseries: Vec<TimePoint>,
+    /// Per-endpoint figures, most requests first.
+    pub endpoints: Vec<EndpointReport>,
+}
+
+/// One interval of a stage's time series.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimePoint {
+    /// Seconds since the start of the run.
+    pub t: f64,
+    /// Interval width, s.
+    pub width_s: f64,
+    /// Requests started in the interval.
+    pub requests: u64,
+    /// Failures among them.
+    pub failures: u64,
+    /// Median latency, ms (2 significant digits, or as the tool reported).
+    pub p50: Option<f64>,
+    /// 95th percentile, ms.
+    pub p95: Option<f64>,
+    /// Largest latency, ms.
+    pub max: Option<f64>,
+    /// Concurrent users.
+    pub users: Option<f64>,
+}
+
+/// One endpoint within a stage.
+#[derive(Clone, Debug, Serialize)]
+pub struct EndpointReport {
+    /// HTTP method, when known.
+    pub method: Option<String>,
+    /// Request name or path.
+    pub name: String,
+    /// `METHOD name`.
+    pub key: String,
+    /// Share of the stage's requests.
+    pub share: Option<f64>,
+    /// The endpoint's figures.
+    #[serde(flatten)]
+    pub figures: ScopeReport,
+    /// Most frequent error messages (normalised), at most five.
+    pub top_errors: Vec<ErrorCount>,
+    /// A JMeter transaction-controller row.
+    pub transaction: bool,
+    /// base64 HdrHistogram V2+DEFLATE of the latencies in µs; null for summaries.
+    pub histogram: Option<String>,
+}
+
+/// An error message and how often it occurred.
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorCount {
+    /// Normalised message.
+    pub message: String,
+    /// Occurrences.
+    pub count: u64,
+}
+
+/// SLA results.
+#[derive(Clone, Debug, Serialize)]
+pub struct SlaSummary {
+    /// Evaluations that passed.
+    pub passed: usize,
+    /// Evaluations in all.
+    pub total: usize,
+    /// The verdict the rules give.
+    pub verdict: String,
+    /// Every evaluation.
+    pub rules: Vec<serde_json::Value>,
+}
+
+/// Readiness of one area.
+#[derive(Clone, Debug, Serialize)]
+pub struct Readiness {
+    /// Throughput, latency, errors/availability, capacity/scalability, data quality.
+    pub area: String,
+    /// `READY`, `AT RISK`, `NOT READY`, `NOT ASSESSED`.
+    pub status: String,
+    /// The measured numbers behind the status.
+    pub evidence: String,
+}
+
+/// The parts of an SLA evaluation the readiness table reads.
+#[derive(Clone, Debug)]
+pub struct RuleView {
+    /// Rule text.
+    pub rule: String,
+    /// Metric name.
+    pub metric: String,
+    /// Stage name (or `overall`).
+    pub stage: String,
+    /// `pass`, `fail`, `not_proven`, `insufficient_data`.
+    pub status: String,
+    /// The value as text.
+    pub value_text: String,
+    /// True when the rule decides the verdict.
+    pub decides_verdict: bool,
+}
+
+/// One endpoint's share of all requests.
+#[derive(Clone, Debug, Serialize)]
+pub struct TaskShare {
+    /// `METHOD name`.
+    pub endpoint: String,
+    /// Requests.
+    pub requests: u64,
+    /// Share of all requests.
+    pub share: f64,
+    /// Mean latency, ms.
+    pub mean_ms: Option<f64>,
+}

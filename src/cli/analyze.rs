@@ -1,0 +1,104 @@
+//! `headroom analyze`: ingest → analyse → write the report → print a summary.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::common::InputArgs;
+use crate::analysis;
+use crate::ingest;
+use crate::render;
+
+/// Arguments of `analyze`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  headroom analyze results/run-1\n  headroom analyze results/ --sla data/sla/agent-platform.toml --out report/\n  headroom analyze baseline/ peak/ --warmup 30s --exclude '/health'"
+)]
+pub struct AnalyzeArgs {
+    /// Inputs and filters.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// SLA rules (TOML) to judge the run against.
+    #[arg(long, value_name = "FILE")]
+    pub sla: Option<PathBuf>,
+    /// Where to write the report (default RUN_DIR/report/ for one dir,
+    /// ./headroom-report/ for several).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print the report's JSON to stdout instead of the summary.
+    #[arg(long, visible_alias = "json", value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+/// Terminal output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// A short human summary.
+    Text,
+    /// report.json on stdout.
+    Json,
+}
+
+impl AnalyzeArgs {
+    /// The output dir: `--out`, else `RUN_DIR/report/` for one dir, else `./headroom-report/`.
+    pub fn out_dir(&self) -> PathBuf {
+        if let Some(o) = &self.out {
+            return o.clone();
+        }
+        match self.input.paths.as_slice() {
+            [one] if one.is_dir() => one.join("report"),
+            _ => PathBuf::from("headroom-report"),
+        }
+    }
+}
+
+/// Runs `analyze`.
+pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let opts = args.input.ingest_options()?;
+    let run = ingest::load_runs(&args.input.paths, &opts);
+    for p in &run.problems {
+        eprintln!("error: {p}");
+    }
+    if run.sources.is_empty() {
+        eprintln!(
+            "error: no load-test results found in {}; headroom reads Locust CSVs, HdrHistogram \
+             interval logs (.hlog) and its generic per-request CSV (see README)",
+            args.input
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for (p, why) in &run.skipped {
+            eprintln!("  skipped {}: {why}", p.display());
+        }
+        return Ok(ExitCode::from(2));
+    }
+    let analysis = analysis::analyze(&run);
+    let out = args.out_dir();
+    let written = render::write_report(&analysis, &render::report_exporters(), &out)?;
+    match args.format {
+        OutputFormat::Json => {
+            let json = serde_json::to_string_pretty(&analysis)?;
+            println!("{json}");
+        }
+        OutputFormat::Text => {
+            print!("{}", render::terminal::summary(&analysis));
+            let color = std::io::stdout().is_terminal();
+            let report = written.first().cloned().unwrap_or(out);
+            if color {
+                println!("  report: \x1b[1m{}\x1b[0m", report.display());
+            } else {
+                println!("  report: {}", report.display());
+            }
+        }
+    }
+    Ok(if run.problems.is_empty() || opts.lenient {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}

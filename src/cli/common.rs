@@ -1,0 +1,91 @@
+//! Flags shared by several commands (input filters, output format).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use regex::Regex;
+
+use crate::ingest::{IngestOptions, TimeUnit};
+use crate::model::ThinkTime;
+
+/// Which inputs to read and which part of them to use.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Run dirs (or single result files). A dir of stage dirs
+    /// (`01_baseline_100users/`, …) is read as one run.
+    #[arg(required = true, value_name = "RUN_DIR")]
+    pub paths: Vec<PathBuf>,
+    /// Trim this much from the start of every stage's steady window (e.g. 30s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_ms)]
+    pub warmup: Option<i64>,
+    /// Use only requests that started at or after this time (RFC 3339 or epoch ms).
+    #[arg(long, value_name = "TIME", value_parser = parse_time_ms)]
+    pub from: Option<i64>,
+    /// Use only requests that started before this time (RFC 3339 or epoch ms).
+    #[arg(long, value_name = "TIME", value_parser = parse_time_ms)]
+    pub to: Option<i64>,
+    /// Keep only endpoints whose `METHOD name` matches this regex.
+    #[arg(long, value_name = "REGEX")]
+    pub include: Option<Regex>,
+    /// Leave out endpoints whose `METHOD name` matches this regex.
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Option<Regex>,
+    /// Think time of the virtual users (`1s..5s`, `between(1, 5)`, `constant(0)`);
+    /// overrides the run manifest.
+    #[arg(long, value_name = "A..B")]
+    pub think_time: Option<ThinkTime>,
+    /// Unit of `.hlog` values when the log does not say (default ns, jHiccup's).
+    #[arg(long, value_name = "UNIT", default_value = "ns")]
+    pub hlog_unit: TimeUnit,
+    /// Report input problems as warnings and exit 0.
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+impl InputArgs {
+    /// The ingest options these flags ask for.
+    pub fn ingest_options(&self) -> anyhow::Result<IngestOptions> {
+        if let (Some(f), Some(t)) = (self.from, self.to) {
+            if t <= f {
+                bail!("--to must be later than --from");
+            }
+        }
+        for p in &self.paths {
+            if !p.exists() {
+                bail!("{}: no such file or directory", p.display());
+            }
+        }
+        Ok(IngestOptions {
+            warmup_ms: self.warmup.unwrap_or(0),
+            from_ms: self.from,
+            to_ms: self.to,
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            hlog_unit: self.hlog_unit,
+            think_time: self.think_time,
+            lenient: self.lenient,
+        })
+    }
+}
+
+/// `30s`, `1m30s`, `500ms` → ms.
+pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
+    humantime::parse_duration(s)
+        .map(|d| d.as_millis() as i64)
+        .map_err(|e| format!("bad duration `{s}` ({e}); use e.g. 30s, 2m, 500ms"))
+}
+
+/// RFC 3339 or epoch ms → epoch ms.
+pub fn parse_time_ms(s: &str) -> Result<i64, String> {
+    if let Ok(ms) = s.parse::<i64>() {
+        return Ok(ms);
+    }
+    crate::ingest::text::parse_rfc3339_ms(s)
+        .ok_or_else(|| format!("bad time `{s}`: use RFC 3339 (2024-05-01T12:00:00Z) or epoch ms"))
+}
+
+/// Reads a file for a command-line flag, naming it in the error.
+pub fn read_flag_file(path: &std::path::Path, flag: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("{flag} {}", path.display()))
+}

@@ -1,0 +1,198 @@
+//! Template filters: number formatting, and escaping of untrusted text so that an
+//! endpoint named `<img src=x>` or `a|b` shows as text in markdown and HTML alike.
+
+use minijinja::value::Value;
+
+/// Registers every filter on a template environment.
+pub fn register(env: &mut minijinja::Environment<'_>) {
+    env.add_filter("md", md);
+    env.add_filter("ms", ms);
+    env.add_filter("pct", pct);
+    env.add_filter("rps", rps);
+    env.add_filter("num", num);
+    env.add_filter("secs", secs);
+    env.add_filter("opt", opt);
+    env.add_filter("status_icon", status_icon);
+    env.add_filter("bar", bar);
+}
+
+/// A horizontal bar of `width` cells for `value` out of `max` (eighth-block precision).
+pub fn bar(value: Value, max: Value, width: Option<usize>) -> String {
+    let (Some(v), Some(m)) = (as_f64(&value), as_f64(&max)) else {
+        return String::new();
+    };
+    let width = width.unwrap_or(30);
+    if m <= 0.0 || v <= 0.0 {
+        return String::new();
+    }
+    let eighths = ((v / m).min(1.0) * width as f64 * 8.0).round() as usize;
+    let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+    let mut out = "█".repeat(eighths / 8);
+    out.push_str(partial[eighths % 8]);
+    if out.is_empty() {
+        out.push('▏');
+    }
+    out
+}
+
+/// Escapes markdown and HTML metacharacters: `\ < > & | * _ ` [ ] # ~`, and folds
+/// newlines, so untrusted text can sit in a table cell.
+pub fn md(value: Value) -> String {
+    let text = if value.is_none() || value.is_undefined() {
+        String::new()
+    } else {
+        value.to_string()
+    };
+    escape_markdown(&text)
+}
+
+/// The escaping behind the `md` filter.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn as_f64(v: &Value) -> Option<f64> {
+    if v.is_none() || v.is_undefined() {
+        return None;
+    }
+    f64::try_from(v.clone()).ok()
+}
+
+/// A latency in ms: `0.84 ms`, `12.3 ms`, `450 ms`, `1.23 s`; `—` when unknown.
+pub fn ms(value: Value) -> String {
+    match as_f64(&value) {
+        None => "—".into(),
+        Some(v) => format_ms(v),
+    }
+}
+
+/// The formatting behind `ms`.
+pub fn format_ms(v: f64) -> String {
+    if v >= 10_000.0 {
+        format!("{:.1} s", v / 1000.0)
+    } else if v >= 1000.0 {
+        format!("{:.2} s", v / 1000.0)
+    } else if v >= 100.0 {
+        format!("{v:.0} ms")
+    } else if v >= 10.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{v:.2} ms")
+    }
+}
+
+/// A fraction as a percentage with enough digits to tell 99.9 % from 100 %.
+pub fn pct(value: Value) -> String {
+    match as_f64(&value) {
+        None => "—".into(),
+        Some(v) => format_pct(v),
+    }
+}
+
+/// The formatting behind `pct`.
+pub fn format_pct(v: f64) -> String {
+    let p = v * 100.0;
+    if p == 0.0 || p == 100.0 {
+        format!("{p:.0}%")
+    } else if !(0.01..=99.99).contains(&p) {
+        format!("{p:.4}%")
+    } else {
+        format!("{p:.2}%")
+    }
+}
+
+/// Requests per second: `1,234 req/s`, `12.5 req/s`.
+pub fn rps(value: Value) -> String {
+    match as_f64(&value) {
+        None => "—".into(),
+        Some(v) if v >= 100.0 => format!("{} req/s", group(v.round() as u64)),
+        Some(v) => format!("{v:.1} req/s"),
+    }
+}
+
+/// A whole number with thousands separators.
+pub fn num(value: Value) -> String {
+    match as_f64(&value) {
+        None => "—".into(),
+        Some(v) if v.fract() == 0.0 && v >= 0.0 => group(v as u64),
+        Some(v) => format!("{v:.2}"),
+    }
+}
+
+/// Seconds: `12.0 s`, `5 min 3 s`.
+pub fn secs(value: Value) -> String {
+    match as_f64(&value) {
+        None => "—".into(),
+        Some(v) if v >= 120.0 => format!("{} min {:.0} s", (v / 60.0).floor(), v % 60.0),
+        Some(v) => format!("{v:.1} s"),
+    }
+}
+
+/// `—` for a missing value, else the value.
+pub fn opt(value: Value) -> String {
+    if value.is_none() || value.is_undefined() || value.as_str() == Some("") {
+        "—".into()
+    } else {
+        value.to_string()
+    }
+}
+
+/// ✅ pass, ❌ fail, ⚠️ not proven, ❔ insufficient data.
+pub fn status_icon(value: Value) -> String {
+    match value.as_str().unwrap_or("") {
+        "pass" => "✅ pass",
+        "fail" => "❌ FAIL",
+        "not_proven" => "⚠️ not proven",
+        "insufficient_data" => "❔ insufficient data",
+        _ => "—",
+    }
+    .into()
+}
+
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_untrusted_text() {
+        assert_eq!(
+            escape_markdown("<img src=x onerror=alert(1)>|*_`[a]"),
+            "&lt;img src=x onerror=alert(1)&gt;\\|\\*\\_\\`\\[a\\]"
+        );
+    }
+
+    #[test]
+    fn formats_numbers() {
+        assert_eq!(group(1234567), "1,234,567");
+        assert_eq!(format_ms(450.0), "450 ms");
+        assert_eq!(format_ms(1234.0), "1.23 s");
+        assert_eq!(format_pct(0.0002), "0.02%");
+        assert_eq!(format_pct(0.99998), "99.9980%");
+    }
+}

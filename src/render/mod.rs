@@ -1,0 +1,104 @@
+//! Rendering: the finished [`Analysis`] as files and terminal text. One exporter per
+//! output format behind [`Exporter`]; nothing here computes a figure.
+
+mod filters;
+mod html;
+mod json;
+mod markdown;
+pub mod terminal;
+
+use std::path::{Path, PathBuf};
+
+use crate::analysis::Analysis;
+
+pub use html::HtmlExporter;
+pub use json::JsonExporter;
+pub use markdown::MarkdownExporter;
+
+/// A rendering failure.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template failed (a bug in `templates/`, or a value it did not expect).
+    #[error("template {name}: {source}")]
+    Template {
+        /// Template name.
+        name: String,
+        /// Cause.
+        #[source]
+        source: minijinja::Error,
+    },
+    /// JSON serialisation failed.
+    #[error("report.json: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Writing the output failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or dir.
+        path: PathBuf,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One output format.
+pub trait Exporter {
+    /// The file this exporter writes inside the output dir.
+    fn file_name(&self) -> &'static str;
+    /// The file's bytes.
+    fn render(&self, analysis: &Analysis) -> Result<Vec<u8>, RenderError>;
+}
+
+/// The report files `analyze` writes, in order.
+pub fn report_exporters() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(MarkdownExporter),
+        Box::new(HtmlExporter),
+        Box::new(JsonExporter),
+    ]
+}
+
+/// Writes every exporter's file into `out`: first into a temp dir beside it, then
+/// renamed into place, so a failure never leaves a half-written report behind.
+pub fn write_report(
+    analysis: &Analysis,
+    exporters: &[Box<dyn Exporter>],
+    out: &Path,
+) -> Result<Vec<PathBuf>, RenderError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| RenderError::Io { path, source }
+    };
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("report");
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+    let result = (|| {
+        let mut written = Vec::new();
+        for e in exporters {
+            let bytes = e.render(analysis)?;
+            let path = tmp.join(e.file_name());
+            std::fs::write(&path, bytes).map_err(io(&path))?;
+            written.push(out.join(e.file_name()));
+        }
+        Ok(written)
+    })();
+    match result {
+        Ok(written) => {
+            if out.exists() {
+                std::fs::remove_dir_all(out).map_err(io(out))?;
+            }
+            std::fs::rename(&tmp, out).map_err(io(out))?;
+            Ok(written)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Err(e)
+        }
+    }
+}

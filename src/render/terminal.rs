@@ -1,0 +1,69 @@
+//! The short summary `analyze` prints: verdict, one line per stage, where the report is.
+
+use std::fmt::Write;
+
+use super::filters::{format_ms, format_pct};
+use crate::analysis::Analysis;
+
+/// The terminal summary as text (colour is added by the caller when on a terminal).
+pub fn summary(a: &Analysis) -> String {
+    let mut out = String::new();
+    let label = a.run.label.as_deref().unwrap_or("run");
+    let _ = writeln!(
+        out,
+        "headroom: {label} — {} stage(s), {} requests",
+        a.stages.len(),
+        a.overall.requests
+    );
+    if !a.measured {
+        let _ = writeln!(out, "  ⚠ SIMULATED data");
+    }
+    let ms = |v: Option<f64>| v.map(format_ms).unwrap_or_else(|| "—".into());
+    let _ = writeln!(
+        out,
+        "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}",
+        "stage", "users", "requests", "req/s", "p50", "p95", "errors"
+    );
+    for s in &a.stages {
+        let f = &s.figures;
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}",
+            truncate(&s.name, 16),
+            s.users.map(|u| u.to_string()).unwrap_or_else(|| "—".into()),
+            f.requests,
+            f.throughput_rps
+                .map(|x| format!("{x:.1}"))
+                .unwrap_or_else(|| "—".into()),
+            ms(f.latency_ms.p50),
+            ms(f.latency_ms.p95),
+            f.error_rate.map(format_pct).unwrap_or_else(|| "—".into()),
+        );
+    }
+    match (&a.verdict, &a.sla) {
+        (Some(v), Some(sla)) => {
+            let _ = writeln!(
+                out,
+                "  verdict: {v} ({} of {} SLA evaluations pass)",
+                sla.passed, sla.total
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "  verdict: none (no --sla given)");
+        }
+    }
+    for w in &a.warnings {
+        let _ = writeln!(out, "  note: {w}");
+    }
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
