@@ -1,11 +1,15 @@
 //! Analysis: from a `model::Run` to every figure and judgement the report shows.
-//! Nothing here formats text for a reader beyond short evidence strings; rendering
-//! happens in `render/`.
+//! Nothing here renders reports; rendering happens in `render/`. `units` only fixes how
+//! one value is written, so that every renderer and note writes it alike.
 
 mod build;
 pub mod metrics;
 mod readiness;
 pub mod report;
+pub mod sla;
+mod sla_report;
+pub mod units;
 
 pub use build::{analyze, encode_histogram, latency_report, scope_report};
 pub use report::Analysis;
+pub use sla_report::apply_sla;

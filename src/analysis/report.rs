@@ -242,8 +242,43 @@ pub struct SlaSummary {
     pub total: usize,
     /// The verdict the rules give.
     pub verdict: String,
+    /// Stages that decide the verdict (empty: all).
+    pub verdict_stages: Vec<String>,
     /// Every evaluation.
-    pub rules: Vec<serde_json::Value>,
+    pub rules: Vec<crate::analysis::sla::RuleEvaluation>,
+    /// The compliance matrix, rule × stage.
+    pub matrix: SlaMatrix,
+}
+
+/// The compliance matrix.
+#[derive(Clone, Debug, Serialize)]
+pub struct SlaMatrix {
+    /// Stage names, then `overall`.
+    pub columns: Vec<String>,
+    /// One row per rule and scope.
+    pub rows: Vec<MatrixRow>,
+}
+
+/// One rule's row.
+#[derive(Clone, Debug, Serialize)]
+pub struct MatrixRow {
+    /// Rule text.
+    pub rule: String,
+    /// `global`, `stage`, or `endpoint METHOD name`.
+    pub scope: String,
+    /// One cell per column; null where the rule does not apply.
+    pub cells: Vec<Option<MatrixCell>>,
+}
+
+/// One evaluation in the matrix.
+#[derive(Clone, Debug, Serialize)]
+pub struct MatrixCell {
+    /// Status.
+    pub status: String,
+    /// Measured value as text.
+    pub value_text: String,
+    /// Factor of a miss.
+    pub factor: Option<f64>,
 }
 
 /// Readiness of one area.

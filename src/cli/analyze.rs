@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::InputArgs;
+use super::common::{read_flag_file, InputArgs};
 use crate::analysis;
 use crate::ingest;
 use crate::render;
@@ -77,7 +77,16 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::from(2));
     }
-    let analysis = analysis::analyze(&run);
+    let mut analysis = analysis::analyze(&run);
+    if let Some(path) = &args.sla {
+        let text = read_flag_file(path, "--sla")?;
+        let applied = analysis::sla::SlaSpec::parse(&text)
+            .and_then(|spec| analysis::apply_sla(&mut analysis, &run, &spec));
+        if let Err(e) = applied {
+            eprintln!("error: {}: {e}", path.display());
+            return Ok(ExitCode::from(2));
+        }
+    }
     let out = args.out_dir();
     let written = render::write_report(&analysis, &render::report_exporters(), &out)?;
     match args.format {

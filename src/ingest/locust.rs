@@ -192,6 +192,9 @@ fn read_stats(
         None => BTreeMap::new(),
     };
 
+    if rows.is_empty() {
+        return Err(problem(path, Some(2), "header only: no request rows"));
+    }
     let mut endpoints = Vec::new();
     let mut aggregate = None;
     for (line, cells) in rows {
@@ -324,6 +327,9 @@ fn read_history(path: &Path) -> Result<Vec<HistoryRow>, Problem> {
             .map(|(i, _)| *i)
     };
     let (c_p50, c_p95) = (p(50.0), p(95.0));
+    if rows.is_empty() {
+        return Err(problem(path, Some(2), "header only: no history rows"));
+    }
     let mut out = Vec::with_capacity(rows.len());
     for (line, cells) in rows {
         let t = number(path, line, "Timestamp", &cells[c_t])?

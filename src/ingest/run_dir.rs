@@ -98,6 +98,30 @@ fn expand(path: &Path, out: &mut Vec<DirInput>, problems: &mut Vec<Problem>) {
     }
 }
 
+/// Why a file whose content was not recognised is still a problem: it is empty, or its
+/// name says it is a result file (`…_stats.csv`, `.hlog`) while its content is not.
+fn claimed_format(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        return Some("empty file".into());
+    }
+    let claims = [
+        ("_stats.csv", "a Locust stats CSV"),
+        ("_stats_history.csv", "a Locust stats history CSV"),
+        ("_failures.csv", "a Locust failures CSV"),
+        ("_requests.csv", "a Locust requests CSV"),
+        (".hlog", "an HdrHistogram interval log"),
+        (".histolog", "an HdrHistogram interval log"),
+    ];
+    let (_, what) = claims.iter().find(|(suffix, _)| name.ends_with(suffix))?;
+    let head = read_head(path).ok()?;
+    let binary = head.iter().take(512).any(|b| *b == 0);
+    Some(format!(
+        "named like {what} but {}: check the file was fully written",
+        if binary { "its content is binary" } else { "its first line is not that format's header" }
+    ))
+}
+
 fn is_hidden(p: &Path) -> bool {
     p.file_name()
         .and_then(|n| n.to_str())
@@ -148,13 +172,16 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
                 });
                 by_format.entry(format).or_default().push(file.clone());
             }
-            Ok(Detection::Unsupported(why)) => {
-                run.skipped.push((file.clone(), why));
-            }
-            Ok(Detection::Unknown) => {
-                run.skipped
-                    .push((file.clone(), "not a recognised load-test result".into()));
-            }
+            Ok(Detection::Unsupported(why)) => match claimed_format(file) {
+                Some(claim) => run.problems.push(problem(file, Some(1), claim)),
+                None => run.skipped.push((file.clone(), why)),
+            },
+            Ok(Detection::Unknown) => match claimed_format(file) {
+                Some(claim) => run.problems.push(problem(file, Some(1), claim)),
+                None => run
+                    .skipped
+                    .push((file.clone(), "not a recognised load-test result".into())),
+            },
             Err(e) => run
                 .problems
                 .push(problem(file, None, format!("cannot read: {e}"))),

@@ -3,6 +3,8 @@
 
 use minijinja::value::Value;
 
+use crate::analysis::units;
+
 /// Registers every filter on a template environment.
 pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("md", md);
@@ -72,63 +74,26 @@ fn as_f64(v: &Value) -> Option<f64> {
     f64::try_from(v.clone()).ok()
 }
 
-/// A latency in ms: `0.84 ms`, `12.3 ms`, `450 ms`, `1.23 s`; `—` when unknown.
+/// A latency in ms (`450 ms`, `1.2 s`); `—` when unknown.
 pub fn ms(value: Value) -> String {
-    match as_f64(&value) {
-        None => "—".into(),
-        Some(v) => format_ms(v),
-    }
+    as_f64(&value).map(units::format_ms).unwrap_or_else(|| "—".into())
 }
 
-/// The formatting behind `ms`.
-pub fn format_ms(v: f64) -> String {
-    if v >= 10_000.0 {
-        format!("{:.1} s", v / 1000.0)
-    } else if v >= 1000.0 {
-        format!("{:.2} s", v / 1000.0)
-    } else if v >= 100.0 {
-        format!("{v:.0} ms")
-    } else if v >= 10.0 {
-        format!("{v:.1} ms")
-    } else {
-        format!("{v:.2} ms")
-    }
-}
-
-/// A fraction as a percentage with enough digits to tell 99.9 % from 100 %.
+/// A fraction as a percentage that keeps its informative digits (`0.02%`, `99.98%`).
 pub fn pct(value: Value) -> String {
-    match as_f64(&value) {
-        None => "—".into(),
-        Some(v) => format_pct(v),
-    }
+    as_f64(&value).map(units::format_percent).unwrap_or_else(|| "—".into())
 }
 
-/// The formatting behind `pct`.
-pub fn format_pct(v: f64) -> String {
-    let p = v * 100.0;
-    if p == 0.0 || p == 100.0 {
-        format!("{p:.0}%")
-    } else if !(0.01..=99.99).contains(&p) {
-        format!("{p:.4}%")
-    } else {
-        format!("{p:.2}%")
-    }
-}
-
-/// Requests per second: `1,234 req/s`, `12.5 req/s`.
+/// Requests per second (`1,234 req/s`, `12.5 req/s`).
 pub fn rps(value: Value) -> String {
-    match as_f64(&value) {
-        None => "—".into(),
-        Some(v) if v >= 100.0 => format!("{} req/s", group(v.round() as u64)),
-        Some(v) => format!("{v:.1} req/s"),
-    }
+    as_f64(&value).map(units::format_rate).unwrap_or_else(|| "—".into())
 }
 
 /// A whole number with thousands separators.
 pub fn num(value: Value) -> String {
     match as_f64(&value) {
         None => "—".into(),
-        Some(v) if v.fract() == 0.0 && v >= 0.0 => group(v as u64),
+        Some(v) if v.fract() == 0.0 => units::format_count(v),
         Some(v) => format!("{v:.2}"),
     }
 }
@@ -163,18 +128,6 @@ pub fn status_icon(value: Value) -> String {
     .into()
 }
 
-fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,14 +138,5 @@ mod tests {
             escape_markdown("<img src=x onerror=alert(1)>|*_`[a]"),
             "&lt;img src=x onerror=alert(1)&gt;\\|\\*\\_\\`\\[a\\]"
         );
-    }
-
-    #[test]
-    fn formats_numbers() {
-        assert_eq!(group(1234567), "1,234,567");
-        assert_eq!(format_ms(450.0), "450 ms");
-        assert_eq!(format_ms(1234.0), "1.23 s");
-        assert_eq!(format_pct(0.0002), "0.02%");
-        assert_eq!(format_pct(0.99998), "99.9980%");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::filters::{format_ms, format_pct};
+use crate::analysis::units::{format_ms, format_percent as format_pct};
 use crate::analysis::Analysis;
 
 /// The terminal summary as text (colour is added by the caller when on a terminal).

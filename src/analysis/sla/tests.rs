@@ -1,0 +1,762 @@
+//! Evaluation and verdict tests. Expected values are computed by hand (written out
+//! as arithmetic in the assertions), never by calling the code under test.
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+
+use super::*;
+use crate::model::{LatencyDistribution, PercentileSummary};
+
+const AGENT_PLATFORM: &str = include_str!("../../../data/sla/agent-platform.toml");
+
+/// A scope whose latency histogram holds `count` copies of each value (ms).
+fn scope(
+    requests: u64,
+    failures: u64,
+    duration_s: Option<f64>,
+    values: &[(f64, u64)],
+) -> ScopeMetrics {
+    let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
+    h.auto(true);
+    for &(ms, n) in values {
+        h.record_n((ms * 1000.0).round() as u64, n).unwrap();
+    }
+    ScopeMetrics {
+        requests,
+        failures,
+        duration_s,
+        latency: LatencyDistribution::Exact(h),
+        ok_latency: None,
+        failures_by_kind: BTreeMap::new(),
+    }
+}
+
+fn names(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+fn close(actual: f64, expected: f64, rel: f64) -> bool {
+    (actual - expected).abs() <= rel * expected.abs().max(1e-12)
+}
+
+/// One stage of the seed report: requests = throughput × duration, failures =
+/// error rate × requests, and four latency values placed so that nearest rank gives
+/// p50, p95 and p99 exactly: 50 % of requests at p50, 45 % at p95, 4 % at p99 and
+/// 1 % at a slower max. (p50 is rank n/2, the last of the first group; p95 is rank
+/// 0.95 n, the last of the second; p99 is rank 0.99 n, the last of the third.)
+struct SeedStage {
+    name: &'static str,
+    duration_s: f64,
+    requests: u64,
+    failures: u64,
+    /// p50, p95, p99, max in ms.
+    latency: [f64; 4],
+}
+
+impl SeedStage {
+    fn values(&self) -> [(f64, u64); 4] {
+        let n = self.requests;
+        let [p50, p95, p99, max] = self.latency;
+        [
+            (p50, n / 2),
+            (p95, n * 45 / 100),
+            (p99, n * 4 / 100),
+            (max, n / 100),
+        ]
+    }
+
+    fn metrics(&self) -> ScopeMetrics {
+        scope(
+            self.requests,
+            self.failures,
+            Some(self.duration_s),
+            &self.values(),
+        )
+    }
+}
+
+/// The seed report's four tests (its "Simulated Value" columns):
+/// - baseline 100 req/s × 300 s = 30,000 requests, 0.02 % → 6 failures;
+/// - target 500 req/s × 300 s = 150,000, 0.02 % → 30;
+/// - peak 1,000 req/s × 600 s = 600,000, 0.02 % → 120;
+/// - stress 2,000 req/s × 300 s = 600,000, 1.02 % → 6,120.
+const SEED: [SeedStage; 4] = [
+    SeedStage {
+        name: "baseline",
+        duration_s: 300.0,
+        requests: 30_000,
+        failures: 6,
+        latency: [150.0, 400.0, 850.0, 1500.0],
+    },
+    SeedStage {
+        name: "target",
+        duration_s: 300.0,
+        requests: 150_000,
+        failures: 30,
+        latency: [750.0, 2000.0, 4250.0, 8000.0],
+    },
+    SeedStage {
+        name: "peak",
+        duration_s: 600.0,
+        requests: 600_000,
+        failures: 120,
+        latency: [450.0, 1200.0, 2550.0, 4000.0],
+    },
+    SeedStage {
+        name: "stress",
+        duration_s: 300.0,
+        requests: 600_000,
+        failures: 6_120,
+        latency: [900.0, 2400.0, 5100.0, 9000.0],
+    },
+];
+
+/// Overall: every stage's requests over 1,600 s (the 1,500 s of stages plus 100 s
+/// of ramps, whose few requests the fixture leaves out).
+fn overall(stages: &[SeedStage]) -> ScopeMetrics {
+    let values: Vec<(f64, u64)> = stages.iter().flat_map(|s| s.values()).collect();
+    let requests = stages.iter().map(|s| s.requests).sum();
+    let failures = stages.iter().map(|s| s.failures).sum();
+    scope(requests, failures, Some(1600.0), &values)
+}
+
+fn evaluate_seed(stages: &[SeedStage], sla: &str) -> Vec<RuleEvaluation> {
+    let spec = SlaSpec::parse(sla).unwrap();
+    let per_stage: Vec<ScopeMetrics> = stages.iter().map(SeedStage::metrics).collect();
+    let all = overall(stages);
+    let mut scopes: Vec<ScopeData> = stages
+        .iter()
+        .zip(&per_stage)
+        .map(|(s, m)| ScopeData {
+            stage: Some(s.name),
+            endpoint: None,
+            metrics: m,
+        })
+        .collect();
+    scopes.push(ScopeData {
+        stage: None,
+        endpoint: None,
+        metrics: &all,
+    });
+    let stage_names: Vec<String> = stages.iter().map(|s| s.name.to_string()).collect();
+    evaluate(&spec, &stage_names, &[], &scopes).unwrap()
+}
+
+#[test]
+fn seed_report_matrix_cell_by_cell() {
+    use RuleStatus::{Fail as F, Pass as P};
+    let evals = evaluate_seed(&SEED, AGENT_PLATFORM);
+
+    // Overall by hand: 30,000 + 150,000 + 600,000 + 600,000 = 1,380,000 requests,
+    // 6 + 30 + 120 + 6,120 = 6,276 failures, over 1,600 s → 862.5 req/s.
+    // Its latencies sorted with running counts:
+    //   150 15,000 | 400 28,500 | 450 328,500 | 750 403,500 | 850 404,700 |
+    //   900 704,700 | 1200 974,700 | 1500 975,000 | 2000 1,042,500 | 2400 1,312,500 |
+    //   2550 1,336,500 | 4000 1,342,500 | 4250 1,348,500 | 5100 1,372,500 | …
+    // p50 = rank 690,000 → 900; p95 = rank 1,311,000 → 2400; p99 = rank 1,366,200 → 5100.
+    let overall_error = 6276.0 / 1_380_000.0;
+    // (rule, [baseline, target, peak, stress, overall] as (status, factor))
+    let global: [(&str, [(RuleStatus, f64); 5]); 6] = [
+        (
+            "throughput >= 1000/s",
+            [
+                (F, 1000.0 / 100.0),
+                (F, 1000.0 / 500.0),
+                (P, 1000.0 / 1000.0),
+                (P, 1000.0 / 2000.0),
+                (F, 1000.0 / 862.5),
+            ],
+        ),
+        (
+            "p(50) < 200ms",
+            [
+                (P, 150.0 / 200.0),
+                (F, 750.0 / 200.0),
+                (F, 450.0 / 200.0),
+                (F, 900.0 / 200.0),
+                (F, 900.0 / 200.0),
+            ],
+        ),
+        (
+            "p(95) < 500ms",
+            [
+                (P, 400.0 / 500.0),
+                (F, 2000.0 / 500.0),
+                (F, 1200.0 / 500.0),
+                (F, 2400.0 / 500.0),
+                (F, 2400.0 / 500.0),
+            ],
+        ),
+        (
+            "p(99) < 1s",
+            [
+                (P, 850.0 / 1000.0),
+                (F, 4250.0 / 1000.0),
+                (F, 2550.0 / 1000.0),
+                (F, 5100.0 / 1000.0),
+                (F, 5100.0 / 1000.0),
+            ],
+        ),
+        (
+            "error_rate < 0.1%",
+            [
+                (P, 0.0002 / 0.001),
+                (P, 0.0002 / 0.001),
+                (P, 0.0002 / 0.001),
+                (F, 0.0102 / 0.001),
+                (F, overall_error / 0.001),
+            ],
+        ),
+        (
+            // (1 − 0.9998) ÷ (1 − 0.999) = 0.2; stress (1 − 0.9898) ÷ 0.001 = 10.2.
+            "availability > 99.9%",
+            [
+                (P, 0.0002 / 0.001),
+                (P, 0.0002 / 0.001),
+                (P, 0.0002 / 0.001),
+                (F, 0.0102 / 0.001),
+                (F, overall_error / 0.001),
+            ],
+        ),
+    ];
+    let columns = [
+        Some("baseline"),
+        Some("target"),
+        Some("peak"),
+        Some("stress"),
+        None,
+    ];
+    // (rule, scope, stage, status, factor, decides_verdict)
+    type Cell<'a> = (&'a str, &'a str, Option<&'a str>, RuleStatus, f64, bool);
+    let mut expected: Vec<Cell> = Vec::new();
+    for (rule, cells) in &global {
+        for (col, (status, factor)) in columns.iter().zip(cells) {
+            // Only the peak column decides: verdict_stages = ["peak"].
+            expected.push((rule, "global", *col, *status, *factor, *col == Some("peak")));
+        }
+    }
+    // The seed's per-test targets: all met (as its Test 1 and Test 2 tables say).
+    let stage_rules: [(&str, &str, f64); 10] = [
+        ("baseline", "throughput >= 100/s", 100.0 / 100.0),
+        ("baseline", "p(50) < 200ms", 150.0 / 200.0),
+        ("baseline", "p(95) < 500ms", 400.0 / 500.0),
+        ("baseline", "p(99) < 1000ms", 850.0 / 1000.0),
+        ("baseline", "error_rate < 0.1%", 0.0002 / 0.001),
+        ("target", "throughput >= 500/s", 500.0 / 500.0),
+        ("target", "p(50) < 800ms", 750.0 / 800.0),
+        ("target", "p(95) < 2500ms", 2000.0 / 2500.0),
+        ("target", "p(99) < 5000ms", 4250.0 / 5000.0),
+        ("target", "error_rate < 0.2%", 0.0002 / 0.002),
+    ];
+    for (stage, rule, factor) in stage_rules {
+        expected.push((rule, "stage", Some(stage), P, factor, false));
+    }
+
+    assert_eq!(evals.len(), expected.len());
+    for (e, (rule, scope, stage, status, factor, decides)) in evals.iter().zip(&expected) {
+        let cell = format!("{rule} @ {stage:?}");
+        assert_eq!(e.rule, *rule, "{cell}");
+        assert_eq!(e.scope, *scope, "{cell}");
+        assert_eq!(e.stage.as_deref(), *stage, "{cell}");
+        assert_eq!(e.endpoint, None, "{cell}");
+        assert_eq!(e.status, *status, "{cell}: {e:?}");
+        assert_eq!(e.pass, *status == P, "{cell}");
+        assert_eq!(e.decides_verdict, *decides, "{cell}");
+        assert_eq!(e.severity, Severity::Fail, "{cell}");
+        // Histograms keep 3 significant digits and report a bucket's highest value,
+        // so a percentile may sit up to 0.1 % above the value recorded.
+        let tolerance = if e.unit == "ms" { 1e-3 } else { 1e-9 };
+        let f = e.factor.unwrap_or_else(|| panic!("{cell}: no factor"));
+        assert!(
+            close(f, *factor, tolerance),
+            "{cell}: factor {f} vs {factor}"
+        );
+    }
+
+    // A few cells in full.
+    let peak_p50 = &evals[5 + 2];
+    assert_eq!(
+        (peak_p50.metric.as_str(), peak_p50.unit.as_str()),
+        ("p(50)", "ms")
+    );
+    assert!(close(peak_p50.value.unwrap(), 450.0, 1e-3));
+    assert_eq!(peak_p50.value_display.as_deref(), Some("450 ms"));
+    assert_eq!(peak_p50.limit_display, "200 ms");
+    assert_eq!(peak_p50.interval, None);
+    let peak_errors = &evals[4 * 5 + 2];
+    assert_eq!(peak_errors.metric, "error_rate");
+    assert_eq!(
+        (peak_errors.value, peak_errors.limit),
+        (Some(120.0 / 600_000.0), 0.001)
+    );
+    assert_eq!(peak_errors.unit, "ratio");
+    assert_eq!(peak_errors.value_display.as_deref(), Some("0.02%"));
+    // Wilson 95 % for 120 of 600,000, by hand: p = 0.0002, z² = 3.8415,
+    // centre = (p + z²/2n) ÷ (1 + z²/n) = 0.00020320, half = 0.00003592.
+    let [lo, hi] = peak_errors.interval.unwrap();
+    assert!(
+        close(lo, 0.000_167_277, 1e-5) && close(hi, 0.000_239_123, 1e-5),
+        "{lo} {hi}"
+    );
+    let stress_avail = &evals[5 * 5 + 3];
+    assert_eq!(stress_avail.value_display.as_deref(), Some("98.98%"));
+    assert_eq!(stress_avail.limit_display, "99.9%");
+    let overall_throughput = &evals[4];
+    assert_eq!(overall_throughput.stage, None);
+    assert_eq!(overall_throughput.value, Some(862.5));
+
+    // Peak misses p50/p95/p99: the seed's "2/5 metrics pass" is a NO-GO.
+    assert_eq!(verdict(&evals, true), Verdict::NoGo);
+    assert_eq!(verdict(&evals, false), Verdict::NoGo);
+}
+
+#[test]
+fn seed_report_without_verdict_stages_lets_every_stage_decide() {
+    let sla = AGENT_PLATFORM.replace("verdict_stages = [\"peak\"]", "");
+    let evals = evaluate_seed(&SEED, &sla);
+    let deciding: Vec<_> = evals.iter().filter(|e| e.decides_verdict).collect();
+    // 6 global rules × 4 stages (overall does not decide while there are stages),
+    // plus the 10 stage rules.
+    assert_eq!(deciding.len(), 6 * 4 + 10);
+    assert!(evals
+        .iter()
+        .filter(|e| e.stage.is_none())
+        .all(|e| !e.decides_verdict));
+    assert_eq!(verdict(&evals, true), Verdict::NoGo);
+}
+
+#[test]
+fn a_release_that_meets_the_peak_sla_is_go_only_with_a_clean_audit() {
+    // Peak as fast as the baseline: 150 / 400 / 850 ms at 1,000 req/s, 0.02 % errors.
+    let mut stages = SEED;
+    stages[2].latency = [150.0, 400.0, 850.0, 1500.0];
+    let evals = evaluate_seed(&stages, AGENT_PLATFORM);
+    let peak: Vec<_> = evals.iter().filter(|e| e.decides_verdict).collect();
+    assert_eq!(peak.len(), 6);
+    assert!(
+        peak.iter().all(|e| e.status == RuleStatus::Pass),
+        "{peak:?}"
+    );
+    // Stress still fails, but stress does not decide.
+    assert!(evals
+        .iter()
+        .any(|e| e.stage.as_deref() == Some("stress") && !e.pass));
+    assert_eq!(verdict(&evals, true), Verdict::Go);
+    assert_eq!(verdict(&evals, false), Verdict::Conditional);
+}
+
+#[test]
+fn wilson_interval_matches_hand_computation() {
+    // k = 0: low = 0, high = z² ÷ (n + z²) = 3.841459 ÷ 503.841459 = 0.0076243.
+    let [lo, hi] = wilson_interval(0, 500, Z_95).unwrap();
+    assert_eq!(lo, 0.0);
+    assert!(close(hi, 0.007_624_34, 1e-6), "{hi}");
+    // 10 of 100: p = 0.1, denominator 1 + z²/n = 1.0384146,
+    // centre = (0.1 + 0.0192073) ÷ 1.0384146 = 0.1147973,
+    // half = 1.959964 ÷ 1.0384146 × √(0.0009 + 0.0000960) = 0.0595684
+    // → [0.0552289, 0.1743657] (the textbook Wilson interval for 10/100).
+    let [lo, hi] = wilson_interval(10, 100, Z_95).unwrap();
+    assert!(
+        close(lo, 0.055_228_9, 1e-5) && close(hi, 0.174_365_7, 1e-5),
+        "{lo} {hi}"
+    );
+    assert_eq!(wilson_interval(7, 7, Z_95).unwrap()[1], 1.0);
+    assert_eq!(wilson_interval(0, 0, Z_95), None);
+    assert_eq!(wilson_interval(3, 2, Z_95), None);
+}
+
+#[test]
+fn factor_formulas() {
+    let f = |m, op, v, l| factor(m, op, v, l);
+    // Upper bound: value ÷ limit.
+    assert_eq!(
+        f(Metric::Percentile(95.0), Op::Lt, 1200.0, 500.0),
+        Some(2.4)
+    );
+    assert_eq!(
+        f(Metric::Percentile(50.0), Op::Lt, 150.0, 200.0),
+        Some(0.75)
+    );
+    assert!(close(
+        f(Metric::ErrorRate, Op::Lt, 0.0102, 0.001).unwrap(),
+        10.2,
+        1e-12
+    ));
+    // Lower bound: limit ÷ value.
+    assert_eq!(f(Metric::Throughput, Op::Ge, 500.0, 1000.0), Some(2.0));
+    assert_eq!(f(Metric::Throughput, Op::Gt, 2000.0, 1000.0), Some(0.5));
+    // Availability (lower bound): (1 − value) ÷ (1 − limit) = 0.0102 ÷ 0.001.
+    assert!(close(
+        f(Metric::Availability, Op::Gt, 0.9898, 0.999).unwrap(),
+        10.2,
+        1e-9
+    ));
+    // Null when a denominator is 0.
+    assert_eq!(f(Metric::ErrorRate, Op::Le, 0.01, 0.0), None);
+    assert_eq!(f(Metric::Throughput, Op::Ge, 0.0, 10.0), None);
+    assert_eq!(f(Metric::Requests, Op::Gt, 10.0, 0.0), None);
+    assert_eq!(f(Metric::Availability, Op::Ge, 0.99, 1.0), None);
+}
+
+/// Evaluates `rules` ([global]) on one stage "s" (and overall, same figures).
+fn one_stage(rules: &[&str], m: &ScopeMetrics) -> Vec<RuleEvaluation> {
+    let quoted: Vec<String> = rules.iter().map(|r| format!("\"{r}\"")).collect();
+    let spec = SlaSpec::parse(&format!("[global]\nrules = [{}]\n", quoted.join(", "))).unwrap();
+    let scopes = [
+        ScopeData {
+            stage: Some("s"),
+            endpoint: None,
+            metrics: m,
+        },
+        ScopeData {
+            stage: None,
+            endpoint: None,
+            metrics: m,
+        },
+    ];
+    let evals = evaluate(&spec, &names(&["s"]), &[], &scopes).unwrap();
+    // Keep the stage column only.
+    evals.into_iter().filter(|e| e.stage.is_some()).collect()
+}
+
+#[test]
+fn zero_failures_in_500_requests_cannot_prove_a_tenth_of_a_percent() {
+    let m = scope(500, 0, Some(50.0), &[(10.0, 500)]);
+    let e = one_stage(
+        &[
+            "error_rate < 0.1%",
+            "availability > 99.9%",
+            "error_rate < 1%",
+        ],
+        &m,
+    );
+    // The high end 0.76 % (≈ 3.84 ÷ 500) is above 0.1 %: not proven; below 1 %: pass.
+    assert_eq!(e[0].status, RuleStatus::NotProven);
+    assert!(e[0].pass);
+    assert_eq!(e[0].value, Some(0.0));
+    assert_eq!(e[0].factor, Some(0.0));
+    let [lo, hi] = e[0].interval.unwrap();
+    assert_eq!(lo, 0.0);
+    assert!(close(hi, 0.007_624_34, 1e-6));
+    assert!(
+        e[0].note.as_deref().unwrap().contains("[0%, 0.762%]"),
+        "{:?}",
+        e[0].note
+    );
+    assert_eq!(e[1].status, RuleStatus::NotProven);
+    let [lo, hi] = e[1].interval.unwrap();
+    assert!(close(lo, 1.0 - 0.007_624_34, 1e-9) && hi == 1.0);
+    assert_eq!(e[2].status, RuleStatus::Pass);
+    assert_eq!(verdict(&e, true), Verdict::Conditional);
+
+    // Ten times the requests: 3.84 ÷ 5,004 = 0.077 % < 0.1 %: proven.
+    let m = scope(5000, 0, Some(50.0), &[(10.0, 5000)]);
+    assert_eq!(
+        one_stage(&["error_rate < 0.1%"], &m)[0].status,
+        RuleStatus::Pass
+    );
+}
+
+#[test]
+fn p99_of_50_samples_is_insufficient_data_but_keeps_its_value() {
+    let values: Vec<(f64, u64)> = (1..=50).map(|ms| (ms as f64, 1)).collect();
+    let m = scope(50, 0, Some(10.0), &values);
+    let e = one_stage(&["p(99) < 1s", "p(95) < 1s", "p(50) < 1s", "max < 1s"], &m);
+    // p99 needs 10 ÷ 0.01 = 1,000 samples, p95 200, p50 20.
+    assert_eq!(e[0].status, RuleStatus::InsufficientData);
+    // Nearest rank: ⌈0.99 × 50⌉ = 50th value = 50 ms.
+    assert!(close(e[0].value.unwrap(), 50.0, 1e-3));
+    assert!(e[0].pass);
+    assert!(close(e[0].factor.unwrap(), 50.0 / 1000.0, 1e-3));
+    let note = e[0].note.as_deref().unwrap();
+    assert!(
+        note.contains("50 samples") && note.contains("1000"),
+        "{note}"
+    );
+    assert_eq!(e[1].status, RuleStatus::InsufficientData);
+    assert_eq!(e[2].status, RuleStatus::Pass);
+    assert_eq!(e[3].status, RuleStatus::Pass);
+    assert_eq!(verdict(&e, true), Verdict::Conditional);
+}
+
+#[test]
+fn unknown_values_are_insufficient_data() {
+    // No duration: no throughput.
+    let m = scope(2000, 0, None, &[(10.0, 2000)]);
+    let e = one_stage(
+        &["throughput >= 1/s", "goodput >= 1/s", "requests >= 1000"],
+        &m,
+    );
+    assert_eq!(e[0].status, RuleStatus::InsufficientData);
+    assert_eq!((e[0].value, e[0].factor, e[0].pass), (None, None, false));
+    assert!(e[0].note.as_deref().unwrap().contains("no duration"));
+    assert_eq!(e[1].status, RuleStatus::InsufficientData);
+    assert_eq!(e[2].status, RuleStatus::Pass);
+    assert_eq!(e[2].unit, "count");
+
+    // A tool's summary without p(99.9).
+    let m = ScopeMetrics {
+        latency: LatencyDistribution::Summary(PercentileSummary {
+            count: 2000,
+            mean_ms: Some(5.0),
+            min_ms: Some(1.0),
+            max_ms: Some(90.0),
+            points: vec![(50.0, 4.0), (99.0, 40.0)],
+            merged: false,
+        }),
+        ..scope(2000, 0, Some(10.0), &[])
+    };
+    let e = one_stage(&["p(99.9) < 1s", "p(99) < 1s", "mean < 10"], &m);
+    assert_eq!(e[0].status, RuleStatus::InsufficientData);
+    assert!(e[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("summary has no p(99.9)"));
+    assert_eq!(e[1].status, RuleStatus::Pass);
+    assert_eq!(e[2].status, RuleStatus::Pass);
+
+    // No requests at all.
+    let m = scope(0, 0, Some(10.0), &[]);
+    let e = one_stage(&["error_rate < 1%", "p(50) < 1s"], &m);
+    assert!(e
+        .iter()
+        .all(|e| e.status == RuleStatus::InsufficientData && e.value.is_none()));
+    assert_eq!(e[0].interval, None);
+}
+
+#[test]
+fn endpoint_rules_cover_every_stage_and_overall() {
+    let sla = "[global]\nverdict_stages = [\"Peak\"]\n\n\
+               [endpoint.\"POST /api/v1/agents/run\"]\nrules = [\"p(95) < 5s\"]\n";
+    let spec = SlaSpec::parse(sla).unwrap();
+    let fast = scope(1000, 0, Some(10.0), &[(100.0, 1000)]);
+    let slow = scope(1000, 0, Some(10.0), &[(6000.0, 1000)]);
+    let ep = || Some("POST /api/v1/agents/run".to_string());
+    let scopes = [
+        ScopeData {
+            stage: Some("baseline"),
+            endpoint: ep(),
+            metrics: &fast,
+        },
+        ScopeData {
+            stage: Some("peak"),
+            endpoint: ep(),
+            metrics: &slow,
+        },
+        ScopeData {
+            stage: None,
+            endpoint: ep(),
+            metrics: &slow,
+        },
+    ];
+    let evals = evaluate(
+        &spec,
+        &names(&["baseline", "target", "peak"]),
+        &names(&["GET /api/v1/agents", "POST /api/v1/agents/run"]),
+        &scopes,
+    )
+    .unwrap();
+    let cells: Vec<_> = evals
+        .iter()
+        .map(|e| {
+            (
+                e.scope.as_str(),
+                e.stage.as_deref(),
+                e.status,
+                e.decides_verdict,
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("endpoint", Some("baseline"), RuleStatus::Pass, false),
+            // The endpoint was not hit in "target": no data, not a pass.
+            (
+                "endpoint",
+                Some("target"),
+                RuleStatus::InsufficientData,
+                false
+            ),
+            // "Peak" in verdict_stages finds "peak" (the only case-insensitive match).
+            ("endpoint", Some("peak"), RuleStatus::Fail, true),
+            ("endpoint", None, RuleStatus::Fail, false),
+        ]
+    );
+    assert!(evals
+        .iter()
+        .all(|e| e.endpoint.as_deref() == Some("POST /api/v1/agents/run")));
+    assert!(close(evals[2].factor.unwrap(), 6000.0 / 5000.0, 1e-3));
+    assert_eq!(evals[1].note.as_deref(), Some("no data for this scope"));
+    assert_eq!(verdict(&evals, true), Verdict::NoGo);
+}
+
+#[test]
+fn names_that_match_nothing_are_errors_with_suggestions() {
+    let stages = names(&["baseline", "target", "peak", "stress"]);
+    let endpoints = names(&["GET /api/v1/agents", "POST /api/v1/agents/run"]);
+    let m = scope(10, 0, Some(1.0), &[(1.0, 10)]);
+    let scopes = [ScopeData {
+        stage: None,
+        endpoint: None,
+        metrics: &m,
+    }];
+    let run = |sla: &str| evaluate(&SlaSpec::parse(sla).unwrap(), &stages, &endpoints, &scopes);
+
+    let e = run("[global]\nrules = [\"max < 1s\"]\n\n[stage.peek]\nrules = [\"max < 1s\"]\n")
+        .unwrap_err();
+    assert_eq!(e.line, Some(4));
+    assert_eq!(
+        e.to_string(),
+        "line 4: [stage.peek] matches no stage in the data — did you mean \"peak\"? \
+         (stages: baseline, target, peak, stress)"
+    );
+
+    let e = run("[global]\nverdict_stages = [\"peak\", \"strss\"]\nrules = [\"max < 1s\"]\n")
+        .unwrap_err();
+    assert_eq!(e.line, Some(2));
+    assert!(e.message.contains("\"strss\"") && e.message.contains("did you mean \"stress\"?"));
+
+    let e = run("[endpoint.\"POST /api/v1/agent/run\"]\nrules = [\"max < 1s\"]\n").unwrap_err();
+    assert_eq!(e.line, Some(1));
+    assert!(
+        e.message
+            .contains("did you mean \"POST /api/v1/agents/run\"?"),
+        "{e}"
+    );
+
+    let e = run("[stage.warmup]\nrules = [\"max < 1s\"]\n").unwrap_err();
+    assert!(!e.message.contains("did you mean"), "{e}");
+    assert!(
+        e.message
+            .contains("(stages: baseline, target, peak, stress)"),
+        "{e}"
+    );
+
+    let e = evaluate(
+        &SlaSpec::parse("[stage.peak]\nrules = [\"max < 1s\"]\n").unwrap(),
+        &[],
+        &[],
+        &scopes,
+    )
+    .unwrap_err();
+    assert!(e.message.contains("the data has no stages"), "{e}");
+}
+
+#[test]
+fn without_stages_overall_decides() {
+    let spec = SlaSpec::parse("[global]\nrules = [\"p(50) < 1s\"]\n").unwrap();
+    let m = scope(100, 0, Some(1.0), &[(5.0, 100)]);
+    let evals = evaluate(
+        &spec,
+        &[],
+        &[],
+        &[ScopeData {
+            stage: None,
+            endpoint: None,
+            metrics: &m,
+        }],
+    )
+    .unwrap();
+    assert_eq!(evals.len(), 1);
+    assert!(evals[0].decides_verdict && evals[0].stage.is_none());
+    assert_eq!(verdict(&evals, true), Verdict::Go);
+}
+
+fn cell(status: RuleStatus, severity: Severity, decides: bool) -> RuleEvaluation {
+    RuleEvaluation {
+        rule: "p(95) < 500ms".into(),
+        line: Some(1),
+        scope: "global".into(),
+        stage: Some("peak".into()),
+        endpoint: None,
+        metric: "p(95)".into(),
+        op: "<".into(),
+        value: Some(1.0),
+        limit: 500.0,
+        unit: "ms".into(),
+        value_display: Some("1 ms".into()),
+        limit_display: "500 ms".into(),
+        status,
+        pass: status == RuleStatus::Pass,
+        factor: Some(0.002),
+        severity,
+        decides_verdict: decides,
+        interval: None,
+        note: None,
+    }
+}
+
+#[test]
+fn verdict_rules() {
+    use RuleStatus::*;
+    use Severity::{Fail as Must, Warn};
+    let v = |cells: &[(RuleStatus, Severity, bool)], clean| {
+        let evals: Vec<_> = cells.iter().map(|&(s, sev, d)| cell(s, sev, d)).collect();
+        verdict(&evals, clean)
+    };
+    assert_eq!(
+        v(&[(Pass, Must, true), (Pass, Must, true)], true),
+        Verdict::Go
+    );
+    assert_eq!(v(&[(Pass, Must, true)], false), Verdict::Conditional);
+    assert_eq!(
+        v(&[(Pass, Must, true), (NotProven, Must, true)], true),
+        Verdict::Conditional
+    );
+    assert_eq!(
+        v(&[(InsufficientData, Must, true)], true),
+        Verdict::Conditional
+    );
+    assert_eq!(v(&[(Fail, Warn, true)], true), Verdict::Conditional);
+    assert_eq!(
+        v(&[(Fail, Must, true), (NotProven, Must, true)], true),
+        Verdict::NoGo
+    );
+    // Cells outside the verdict stages do not count…
+    assert_eq!(
+        v(&[(Pass, Must, true), (Fail, Must, false)], true),
+        Verdict::Go
+    );
+    // …and an SLA that judges nothing cannot say GO.
+    assert_eq!(v(&[(Pass, Must, false)], true), Verdict::Conditional);
+    assert_eq!(v(&[], true), Verdict::Conditional);
+}
+
+#[test]
+fn json_shape() {
+    assert_eq!(serde_json::to_string(&Verdict::NoGo).unwrap(), "\"NO-GO\"");
+    assert_eq!(serde_json::to_string(&Verdict::Go).unwrap(), "\"GO\"");
+    assert_eq!(
+        serde_json::to_string(&Verdict::Conditional).unwrap(),
+        "\"CONDITIONAL\""
+    );
+    assert_eq!(Verdict::NoGo.to_string(), "NO-GO");
+    let j = serde_json::to_value(cell(RuleStatus::NotProven, Severity::Fail, true)).unwrap();
+    assert_eq!(j["status"], "not_proven");
+    assert_eq!(j["severity"], "fail");
+    assert_eq!(j["stage"], "peak");
+    assert!(j["endpoint"].is_null() && j["interval"].is_null());
+    assert_eq!(
+        serde_json::to_value(RuleStatus::InsufficientData).unwrap(),
+        "insufficient_data"
+    );
+}
+
+#[test]
+fn agent_platform_sla_parses() {
+    let spec = SlaSpec::parse(AGENT_PLATFORM).unwrap();
+    assert_eq!(spec.verdict_stages(), Some(&names(&["peak"])[..]));
+    assert_eq!(spec.global.len(), 6);
+    let stages: Vec<_> = spec
+        .stages
+        .iter()
+        .map(|s| (s.name.as_str(), s.rules.len()))
+        .collect();
+    assert_eq!(stages, [("baseline", 5), ("target", 5)]);
+    assert!(spec.endpoints.is_empty());
+    // error_rate < 0.2% is the fraction 0.002.
+    assert!(close(spec.stages[1].rules[4].limit, 0.002, 1e-12));
+}

@@ -1,0 +1,106 @@
+//! Runs the SLA rules over a run's scopes and puts the results, the compliance matrix
+//! (rule × stage) and the verdict into the [`Analysis`].
+
+use super::metrics::ScopeMetrics;
+use super::report::{Analysis, MatrixCell, MatrixRow, RuleView, SlaMatrix, SlaSummary};
+use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec};
+use crate::model::Run;
+
+/// Column name of the overall scope in the matrix.
+const OVERALL: &str = "overall";
+
+/// Evaluates `spec` on the run's primary source and records rules, matrix, verdict and
+/// readiness in `analysis`. Errors are the SLA file's (a scope matching nothing).
+pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(), SlaError> {
+    let Some(src) = run.primary() else { return Ok(()) };
+    let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
+    let mut endpoint_names: Vec<String> = src
+        .stages
+        .iter()
+        .chain(std::iter::once(&src.overall))
+        .flat_map(|s| s.endpoints.keys().map(|k| k.to_string()))
+        .collect();
+    endpoint_names.sort();
+    endpoint_names.dedup();
+
+    // Owned metrics first; the scopes borrow them.
+    let mut owned: Vec<(Option<String>, Option<String>, ScopeMetrics)> = Vec::new();
+    for stage in src.stages.iter().map(Some).chain(std::iter::once(None)) {
+        let s = stage.unwrap_or(&src.overall);
+        let name = stage.map(|s| s.name.clone());
+        owned.push((name.clone(), None, ScopeMetrics::of_stage(s)));
+        for ep in s.endpoints.values() {
+            owned.push((name.clone(), Some(ep.key.to_string()), ScopeMetrics::of_endpoint(ep, s.duration_s())));
+        }
+    }
+    let scopes: Vec<ScopeData> = owned
+        .iter()
+        .map(|(stage, endpoint, metrics)| ScopeData {
+            stage: stage.as_deref(),
+            endpoint: endpoint.clone(),
+            metrics,
+        })
+        .collect();
+    let evals = sla::evaluate(spec, &stage_names, &endpoint_names, &scopes)?;
+
+    let audit_clean = analysis.measured
+        && analysis.problems.is_empty()
+        && analysis.run.complete != Some(false);
+    let verdict = sla::verdict(&evals, audit_clean);
+    let mut columns = stage_names.clone();
+    columns.push(OVERALL.to_string());
+    let views: Vec<RuleView> = evals.iter().map(rule_view).collect();
+    analysis.sla = Some(SlaSummary {
+        passed: evals.iter().filter(|e| e.status == RuleStatus::Pass).count(),
+        total: evals.len(),
+        verdict: verdict.as_str().to_string(),
+        verdict_stages: spec.verdict_stages().map(<[String]>::to_vec).unwrap_or_default(),
+        matrix: matrix(&evals, &columns),
+        rules: evals,
+    });
+    analysis.verdict = Some(verdict.as_str().to_string());
+    analysis.readiness = super::readiness::assess(analysis, Some(&views));
+    Ok(())
+}
+
+fn status_text(s: RuleStatus) -> String {
+    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn rule_view(e: &RuleEvaluation) -> RuleView {
+    RuleView {
+        rule: e.rule.clone(),
+        metric: e.metric.clone(),
+        stage: e.stage.clone().unwrap_or_else(|| OVERALL.into()),
+        status: status_text(e.status),
+        value_text: e.value_display.clone().unwrap_or_else(|| "unknown".into()),
+        decides_verdict: e.decides_verdict,
+    }
+}
+
+/// One row per (rule, scope, endpoint), one cell per stage column.
+fn matrix(evals: &[RuleEvaluation], columns: &[String]) -> SlaMatrix {
+    let mut rows: Vec<MatrixRow> = Vec::new();
+    for e in evals {
+        let scope = match &e.endpoint {
+            Some(ep) => format!("{} {ep}", e.scope),
+            None => e.scope.clone(),
+        };
+        let idx = match rows.iter().position(|r| r.rule == e.rule && r.scope == scope) {
+            Some(i) => i,
+            None => {
+                rows.push(MatrixRow { rule: e.rule.clone(), scope, cells: vec![None; columns.len()] });
+                rows.len() - 1
+            }
+        };
+        let column = e.stage.as_deref().unwrap_or(OVERALL);
+        if let Some(c) = columns.iter().position(|c| c == column) {
+            rows[idx].cells[c] = Some(MatrixCell {
+                status: status_text(e.status),
+                value_text: e.value_display.clone().unwrap_or_else(|| "—".into()),
+                factor: e.factor,
+            });
+        }
+    }
+    SlaMatrix { columns: columns.to_vec(), rows }
+}

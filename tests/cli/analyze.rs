@@ -1,0 +1,259 @@
+//! `analyze` on hand-made fixtures whose answers are known independently.
+
+use base64::Engine;
+use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
+use hdrhistogram::Histogram;
+
+use crate::common::{analyze_json, close, nearest_rank, Lcg, TestDir};
+
+/// 10 000 latencies from a seeded log-normal-ish distribution, in ms (0.5 ms – 5 s).
+fn known_latencies() -> Vec<f64> {
+    let mut rng = Lcg(42);
+    (0..10_000)
+        .map(|_| {
+            let u = rng.next_f64().max(1e-9);
+            // Exponential tail on top of a 2 ms floor, rounded to whole µs.
+            ((2.0 - 40.0 * u.ln()) * 1000.0).round() / 1000.0
+        })
+        .collect()
+}
+
+#[test]
+fn percentiles_from_per_request_csv_equal_exact_nearest_rank() {
+    let values = known_latencies();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for (i, v) in values.iter().enumerate() {
+        csv.push_str(&format!("{},/api/items,GET,{v},200\n", 1_700_000_000_000i64 + i as i64 * 3));
+    }
+    let dir = TestDir::new();
+    dir.write("run/requests.csv", csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let lat = &report["overall"]["latency_ms"];
+    for (key, p) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0)] {
+        let got = lat[key].as_f64().unwrap();
+        let want = nearest_rank(&values, p);
+        assert!(close(got, want, 0.001), "{key}: got {got}, exact {want}");
+    }
+    assert_eq!(report["overall"]["requests"], 10_000);
+    assert_eq!(report["overall"]["latency_exact"], true);
+}
+
+#[test]
+fn the_same_values_through_an_hlog_give_the_same_percentiles() {
+    let values = known_latencies();
+    // Written the way jHiccup and the Java writer do: values in ns, no unit comment,
+    // one interval per 1 000 values, tagged with the endpoint.
+    let mut log = String::from(
+        "#[Histogram log format version 1.3]\n#[StartTime: 1700000000.000 (seconds since epoch)]\n\
+         \"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n",
+    );
+    for (i, chunk) in values.chunks(1000).enumerate() {
+        let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).unwrap();
+        for v in chunk {
+            h.record((v * 1_000_000.0).round() as u64).unwrap();
+        }
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new().serialize(&h, &mut bytes).unwrap();
+        let blob = base64::engine::general_purpose::STANDARD.encode(bytes);
+        log.push_str(&format!(
+            "Tag=GET%20/api/items,{}.000,1.000,{:.3},{blob}\n",
+            i,
+            h.max() as f64 / 1e6
+        ));
+    }
+    let dir = TestDir::new();
+    dir.write("run/latency.hlog", log);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let lat = &report["overall"]["latency_ms"];
+    for (key, p) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0)] {
+        let got = lat[key].as_f64().unwrap();
+        let want = nearest_rank(&values, p);
+        assert!(close(got, want, 0.001), "{key}: got {got}, exact {want}");
+    }
+    assert_eq!(report["overall"]["requests"], 10_000);
+    let ep = &report["stages"][0]["endpoints"][0];
+    assert_eq!(ep["key"], "GET /api/items");
+}
+
+/// A Locust ≥ 2 stats set written by hand: three endpoints, failures of two kinds.
+fn locust_set(dir: &TestDir, at: &str) {
+    dir.write(
+        &format!("{at}/run_stats.csv"),
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\r\n\
+         GET,/api/v1/agents,4000,4,120,130.5,20.1,900.2,512.0,40.0,0.04,120,130,140,150,180,220,300,410,800,900,900\r\n\
+         GET,/api/v1/agents/{id},3000,0,150,160.0,30.0,1200.0,1024.0,30.0,0.0,150,160,170,180,210,260,350,500,1100,1200,1200\r\n\
+         POST,/api/v1/agents/run,2000,10,900,950.0,300.0,5200.0,2048.0,20.0,0.1,900,1000,1100,1200,1500,2100,3000,4000,5000,5200,5200\r\n\
+         ,Aggregated,9000,14,150,325.9,20.1,5200.0,985.0,90.0,0.14,150,170,200,230,700,1000,1600,2400,4500,5200,5200\r\n",
+    );
+    dir.write(
+        &format!("{at}/run_failures.csv"),
+        "Method,Name,Error,Occurrences\r\n\
+         GET,/api/v1/agents,HTTPError('503 Server Error: Service Unavailable for url: /api/v1/agents'),4\r\n\
+         POST,/api/v1/agents/run,\"ReadTimeout(\"\"timed out\"\")\",10\r\n",
+    );
+    dir.write(&format!("{at}/run_exceptions.csv"), "Count,Message,Traceback,Nodes\r\n");
+}
+
+#[test]
+fn locust_endpoint_counts_equal_the_csv_rows() {
+    let dir = TestDir::new();
+    locust_set(&dir, "03_peak_1000users");
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("03_peak_1000users")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["name"], "peak");
+    assert_eq!(stage["users"], 1000);
+    assert_eq!(stage["requests"], 9000);
+    assert_eq!(stage["failures"], 14);
+    let by_key = |k: &str| {
+        stage["endpoints"].as_array().unwrap().iter().find(|e| e["key"] == k).cloned().unwrap()
+    };
+    let agents = by_key("GET /api/v1/agents");
+    assert_eq!((agents["requests"].as_u64(), agents["failures"].as_u64()), (Some(4000), Some(4)));
+    assert_eq!(agents["failures_by_kind"]["status:503"], 4);
+    let run = by_key("POST /api/v1/agents/run");
+    assert_eq!((run["requests"].as_u64(), run["failures"].as_u64()), (Some(2000), Some(10)));
+    assert_eq!(run["failures_by_kind"]["timeout"], 10);
+    assert_eq!(run["latency_ms"]["p95"], 2100.0);
+    assert_eq!(by_key("GET /api/v1/agents/{id}")["requests"], 3000);
+    // The stage's latency is Locust's own Aggregated row, not a merge.
+    assert_eq!(stage["latency_ms"]["p95"], 1000.0);
+    assert_eq!(stage["latency_exact"], false);
+    // Duration = count ÷ Requests/s of the aggregate row: 9000 ÷ 90 = 100 s.
+    assert!(close(stage["duration_s"].as_f64().unwrap(), 100.0, 1e-9));
+}
+
+#[test]
+fn stats_history_plateaus_become_three_stages() {
+    // 10 users for 60 s, ramp 10/s to 50, 60 s, ramp to 100, 60 s; 1-second rows
+    // with cumulative totals growing at users ÷ 2 requests per second.
+    let mut csv = String::from("Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size\r\n");
+    let t0 = 1_700_000_000i64;
+    let mut levels: Vec<u32> = vec![0];
+    levels.extend(std::iter::repeat_n(10, 60));
+    levels.extend([20, 30, 40]);
+    levels.extend(std::iter::repeat_n(50, 60));
+    levels.extend([60, 70, 80, 90]);
+    levels.extend(std::iter::repeat_n(100, 60));
+    let mut total = 0u64;
+    for (i, users) in levels.iter().enumerate() {
+        total += u64::from(*users) / 2;
+        csv.push_str(&format!(
+            "{},{users},,Aggregated,{:.6},0.000000,100,200,{total},0,100,100.0,10,300,100\r\n",
+            t0 + i as i64,
+            f64::from(*users) / 2.0
+        ));
+    }
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 3, "{stages:#?}");
+    let ms = |s: &str| t0 * 1000 + s.parse::<i64>().unwrap() * 1000;
+    // Plateau boundaries: first and last sample at each level (rows 1–60, 64–123, 128–187).
+    let expect = [(10, "1", "60"), (50, "64", "123"), (100, "128", "187")];
+    for (stage, (users, from, to)) in stages.iter().zip(expect) {
+        assert_eq!(stage["users"], users);
+        let start = stage["start"].as_str().unwrap();
+        let end = stage["end"].as_str().unwrap();
+        assert_eq!(parse(start), ms(from), "{start}");
+        assert_eq!(parse(end), ms(to), "{end}");
+        // (last − first) seconds at users ÷ 2 requests per second.
+        let secs = (to.parse::<u64>().unwrap() - from.parse::<u64>().unwrap()) as u64;
+        assert_eq!(stage["requests"], secs * u64::from(users as u32) / 2);
+    }
+}
+
+/// Epoch ms of `2023-11-14T22:13:21.000Z`-style text.
+fn parse(s: &str) -> i64 {
+    let t = humantime::parse_rfc3339(s).unwrap();
+    t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+#[test]
+fn writes_the_three_report_files_and_escapes_untrusted_names() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,error\n");
+    for i in 0..200 {
+        let name = if i % 2 == 0 { "<img src=x onerror=alert(1)>" } else { "/a|b" };
+        csv.push_str(&format!("{},{name},GET,{}.5,200,\n", 1_700_000_000_000i64 + i * 10, i % 50));
+    }
+    dir.write("run/requests.csv", csv);
+    let out = dir.path().join("out");
+    let o = crate::common::headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(md.contains("/a\\|b"));
+    assert!(!html.contains("<img src=x"), "raw markup leaked into the HTML");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+}
+
+/// One Locust stage dir whose Aggregated row has these figures.
+fn locust_stage(dir: &TestDir, name: &str, requests: u64, failures: u64, rps: f64, p: [u32; 3]) {
+    let [p50, p95, p99] = p;
+    dir.write(
+        &format!("run/{name}/locust_stats.csv"),
+        format!(
+            "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,99%,100%\n\
+             GET,/api/v1/agents,{requests},{failures},{p50},{p50}.0,5,{p99},100,{rps},0,{p50},{p95},{p99},{p99}\n\
+             ,Aggregated,{requests},{failures},{p50},{p50}.0,5,{p99},100,{rps},0,{p50},{p95},{p99},{p99}\n"
+        ),
+    );
+}
+
+#[test]
+fn seed_shaped_four_stages_against_the_agent_platform_sla() {
+    // The seed report's own numbers (Test 1–4), as Locust would have written them.
+    let dir = TestDir::new();
+    locust_stage(&dir, "01_baseline_100users", 30_000, 6, 100.0, [150, 400, 850]);
+    locust_stage(&dir, "02_target_500users", 150_000, 30, 500.0, [750, 2000, 4250]);
+    locust_stage(&dir, "03_peak_1000users", 600_000, 120, 1000.0, [450, 1200, 2550]);
+    locust_stage(&dir, "04_stress_2000users", 600_000, 6120, 2000.0, [900, 2400, 5100]);
+    let sla = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sla/agent-platform.toml");
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &["--sla", sla]);
+    assert_eq!(code, 0, "{stderr}");
+    let names: Vec<&str> =
+        report["stages"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["baseline", "target", "peak", "stress"]);
+    let cell = |rule: &str, stage: &str| {
+        report["sla"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == rule && r["stage"] == stage && r["scope"] == "global")
+            .unwrap_or_else(|| panic!("no {rule} on {stage}"))
+            .clone()
+    };
+    let check = |rule: &str, stage: &str, status: &str, factor: f64| {
+        let c = cell(rule, stage);
+        assert_eq!(c["status"], status, "{rule} on {stage}: {c}");
+        let got = c["factor"].as_f64().unwrap();
+        assert!(close(got, factor, 1e-6), "{rule} on {stage}: factor {got}, want {factor}");
+    };
+    // Peak (the verdict stage): latency misses by value ÷ limit.
+    check("throughput >= 1000/s", "peak", "pass", 1.0);
+    check("p(50) < 200ms", "peak", "fail", 450.0 / 200.0);
+    check("p(95) < 500ms", "peak", "fail", 1200.0 / 500.0);
+    check("p(99) < 1s", "peak", "fail", 2550.0 / 1000.0);
+    check("error_rate < 0.1%", "peak", "pass", (120.0 / 600_000.0) / 0.001);
+    check("availability > 99.9%", "peak", "pass", (120.0 / 600_000.0) / 0.001);
+    // Baseline misses the global throughput by limit ÷ value; stress breaks the error budget.
+    check("throughput >= 1000/s", "baseline", "fail", 1000.0 / 100.0);
+    check("error_rate < 0.1%", "stress", "fail", (6120.0 / 600_000.0) / 0.001);
+    check("availability > 99.9%", "stress", "fail", (6120.0 / 600_000.0) / 0.001);
+    assert_eq!(report["verdict"], "NO-GO");
+    assert_eq!(report["sla"]["verdict"], "NO-GO");
+}

@@ -1,0 +1,72 @@
+//! Helpers: temp dirs, running the binary, a seeded random source, exact percentiles.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary directory that files can be written into.
+pub struct TestDir {
+    dir: tempfile::TempDir,
+}
+
+impl TestDir {
+    pub fn new() -> TestDir {
+        TestDir { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `contents` to `rel` (creating parent dirs) and returns the path.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+}
+
+/// Runs headroom with `args`.
+pub fn headroom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).output().expect("run headroom")
+}
+
+/// Runs `analyze --format json` on `paths` (report into a temp dir) and returns the
+/// exit code and the parsed report.
+pub fn analyze_json(paths: &[&Path], extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("report");
+    let mut args: Vec<String> = vec!["analyze".into()];
+    args.extend(paths.iter().map(|p| p.display().to_string()));
+    args.extend(["--format".into(), "json".into(), "--out".into(), out_dir.display().to_string()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = headroom(&refs);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let json = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+    (o.status.code().unwrap_or(-1), json, stderr)
+}
+
+/// A small deterministic random source (64-bit LCG, Knuth's constants), so fixtures
+/// are the same on every run without a dependency.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next_f64(&mut self) -> f64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The exact nearest-rank percentile of `values` (sorted here): the ⌈p·n⌉-th smallest.
+pub fn nearest_rank(values: &[f64], pct: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let rank = ((pct / 100.0 * v.len() as f64) - 1e-9).ceil() as usize;
+    v[rank.clamp(1, v.len()) - 1]
+}
+
+/// True when `a` is within `rel` (relative) of `b`.
+pub fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1e-12)
+}
