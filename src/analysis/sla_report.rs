@@ -12,7 +12,9 @@ const OVERALL: &str = "overall";
 /// Evaluates `spec` on the run's primary source and records rules, matrix, verdict and
 /// readiness in `analysis`. Errors are the SLA file's (a scope matching nothing).
 pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(), SlaError> {
-    let Some(src) = run.primary() else { return Ok(()) };
+    let Some(src) = run.primary() else {
+        return Ok(());
+    };
     let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
     let mut endpoint_names: Vec<String> = src
         .stages
@@ -30,7 +32,11 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
         let name = stage.map(|s| s.name.clone());
         owned.push((name.clone(), None, ScopeMetrics::of_stage(s)));
         for ep in s.endpoints.values() {
-            owned.push((name.clone(), Some(ep.key.to_string()), ScopeMetrics::of_endpoint(ep, s.duration_s())));
+            owned.push((
+                name.clone(),
+                Some(ep.key.to_string()),
+                ScopeMetrics::of_endpoint(ep, s.duration_s()),
+            ));
         }
     }
     let scopes: Vec<ScopeData> = owned
@@ -43,18 +49,23 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
         .collect();
     let evals = sla::evaluate(spec, &stage_names, &endpoint_names, &scopes)?;
 
-    let audit_clean = analysis.measured
-        && analysis.problems.is_empty()
-        && analysis.run.complete != Some(false);
+    let audit_clean =
+        analysis.measured && analysis.problems.is_empty() && analysis.run.complete != Some(false);
     let verdict = sla::verdict(&evals, audit_clean);
     let mut columns = stage_names.clone();
     columns.push(OVERALL.to_string());
     let views: Vec<RuleView> = evals.iter().map(rule_view).collect();
     analysis.sla = Some(SlaSummary {
-        passed: evals.iter().filter(|e| e.status == RuleStatus::Pass).count(),
+        passed: evals
+            .iter()
+            .filter(|e| e.status == RuleStatus::Pass)
+            .count(),
         total: evals.len(),
         verdict: verdict.as_str().to_string(),
-        verdict_stages: spec.verdict_stages().map(<[String]>::to_vec).unwrap_or_default(),
+        verdict_stages: spec
+            .verdict_stages()
+            .map(<[String]>::to_vec)
+            .unwrap_or_default(),
         matrix: matrix(&evals, &columns),
         rules: evals,
     });
@@ -64,7 +75,10 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
 }
 
 fn status_text(s: RuleStatus) -> String {
-    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn rule_view(e: &RuleEvaluation) -> RuleView {
@@ -86,10 +100,17 @@ fn matrix(evals: &[RuleEvaluation], columns: &[String]) -> SlaMatrix {
             Some(ep) => format!("{} {ep}", e.scope),
             None => e.scope.clone(),
         };
-        let idx = match rows.iter().position(|r| r.rule == e.rule && r.scope == scope) {
+        let idx = match rows
+            .iter()
+            .position(|r| r.rule == e.rule && r.scope == scope)
+        {
             Some(i) => i,
             None => {
-                rows.push(MatrixRow { rule: e.rule.clone(), scope, cells: vec![None; columns.len()] });
+                rows.push(MatrixRow {
+                    rule: e.rule.clone(),
+                    scope,
+                    cells: vec![None; columns.len()],
+                });
                 rows.len() - 1
             }
         };
@@ -102,5 +123,8 @@ fn matrix(evals: &[RuleEvaluation], columns: &[String]) -> SlaMatrix {
             });
         }
     }
-    SlaMatrix { columns: columns.to_vec(), rows }
+    SlaMatrix {
+        columns: columns.to_vec(),
+        rows,
+    }
 }

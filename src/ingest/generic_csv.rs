@@ -235,7 +235,9 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn rows(text: &str) -> Result<Vec<(i64, String, Option<f64>, bool, Option<String>)>, Problem> {
+    type Row = (i64, String, Option<f64>, bool, Option<String>);
+
+    fn rows(text: &str) -> Result<Vec<Row>, Problem> {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(text.as_bytes()).unwrap();
         let csv = GenericCsv::open(f.path())?;

@@ -98,8 +98,11 @@ impl Columns {
     }
 }
 
+/// A data row: its line and cells.
+type Row = (u64, Vec<String>);
+
 /// Reads the CSV rows of a Locust file: header cells and `(line, cells)` rows.
-fn read_rows(path: &Path) -> Result<(Columns, Vec<(u64, Vec<String>)>), Problem> {
+fn read_rows(path: &Path) -> Result<(Columns, Vec<Row>), Problem> {
     let text = read_text(path).map_err(|e| problem(path, None, e.to_string()))?;
     if text.trim().is_empty() {
         return Err(problem(path, None, "empty file"));

@@ -118,7 +118,11 @@ fn claimed_format(path: &Path) -> Option<String> {
     let binary = head.iter().take(512).any(|b| *b == 0);
     Some(format!(
         "named like {what} but {}: check the file was fully written",
-        if binary { "its content is binary" } else { "its first line is not that format's header" }
+        if binary {
+            "its content is binary"
+        } else {
+            "its first line is not that format's header"
+        }
     ))
 }
 

@@ -9,7 +9,10 @@ mod run;
 mod timeseries;
 
 pub use failure::{normalize_error_message, FailureKind};
-pub use latency::{LatencyDistribution, Percentile, PercentileSummary, HIST_SIGFIG};
+pub use latency::{
+    new_histogram, LatencyDistribution, Percentile, PercentileMethod, PercentileSummary,
+    HIST_SIGFIG,
+};
 pub use manifest::{Manifest, ManifestStage, ThinkTime};
 pub use run::{EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, Stage};
 pub use timeseries::{Interval, TimeSeries, MAX_INTERVALS};

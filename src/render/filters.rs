@@ -76,17 +76,23 @@ fn as_f64(v: &Value) -> Option<f64> {
 
 /// A latency in ms (`450 ms`, `1.2 s`); `—` when unknown.
 pub fn ms(value: Value) -> String {
-    as_f64(&value).map(units::format_ms).unwrap_or_else(|| "—".into())
+    as_f64(&value)
+        .map(units::format_ms)
+        .unwrap_or_else(|| "—".into())
 }
 
 /// A fraction as a percentage that keeps its informative digits (`0.02%`, `99.98%`).
 pub fn pct(value: Value) -> String {
-    as_f64(&value).map(units::format_percent).unwrap_or_else(|| "—".into())
+    as_f64(&value)
+        .map(units::format_percent)
+        .unwrap_or_else(|| "—".into())
 }
 
 /// Requests per second (`1,234 req/s`, `12.5 req/s`).
 pub fn rps(value: Value) -> String {
-    as_f64(&value).map(units::format_rate).unwrap_or_else(|| "—".into())
+    as_f64(&value)
+        .map(units::format_rate)
+        .unwrap_or_else(|| "—".into())
 }
 
 /// A whole number with thousands separators.

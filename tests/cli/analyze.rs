@@ -23,7 +23,10 @@ fn percentiles_from_per_request_csv_equal_exact_nearest_rank() {
     let values = known_latencies();
     let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
     for (i, v) in values.iter().enumerate() {
-        csv.push_str(&format!("{},/api/items,GET,{v},200\n", 1_700_000_000_000i64 + i as i64 * 3));
+        csv.push_str(&format!(
+            "{},/api/items,GET,{v},200\n",
+            1_700_000_000_000i64 + i as i64 * 3
+        ));
     }
     let dir = TestDir::new();
     dir.write("run/requests.csv", csv);
@@ -54,7 +57,9 @@ fn the_same_values_through_an_hlog_give_the_same_percentiles() {
             h.record((v * 1_000_000.0).round() as u64).unwrap();
         }
         let mut bytes = Vec::new();
-        V2DeflateSerializer::new().serialize(&h, &mut bytes).unwrap();
+        V2DeflateSerializer::new()
+            .serialize(&h, &mut bytes)
+            .unwrap();
         let blob = base64::engine::general_purpose::STANDARD.encode(bytes);
         log.push_str(&format!(
             "Tag=GET%20/api/items,{}.000,1.000,{:.3},{blob}\n",
@@ -93,7 +98,10 @@ fn locust_set(dir: &TestDir, at: &str) {
          GET,/api/v1/agents,HTTPError('503 Server Error: Service Unavailable for url: /api/v1/agents'),4\r\n\
          POST,/api/v1/agents/run,\"ReadTimeout(\"\"timed out\"\")\",10\r\n",
     );
-    dir.write(&format!("{at}/run_exceptions.csv"), "Count,Message,Traceback,Nodes\r\n");
+    dir.write(
+        &format!("{at}/run_exceptions.csv"),
+        "Count,Message,Traceback,Nodes\r\n",
+    );
 }
 
 #[test]
@@ -108,13 +116,25 @@ fn locust_endpoint_counts_equal_the_csv_rows() {
     assert_eq!(stage["requests"], 9000);
     assert_eq!(stage["failures"], 14);
     let by_key = |k: &str| {
-        stage["endpoints"].as_array().unwrap().iter().find(|e| e["key"] == k).cloned().unwrap()
+        stage["endpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["key"] == k)
+            .cloned()
+            .unwrap()
     };
     let agents = by_key("GET /api/v1/agents");
-    assert_eq!((agents["requests"].as_u64(), agents["failures"].as_u64()), (Some(4000), Some(4)));
+    assert_eq!(
+        (agents["requests"].as_u64(), agents["failures"].as_u64()),
+        (Some(4000), Some(4))
+    );
     assert_eq!(agents["failures_by_kind"]["status:503"], 4);
     let run = by_key("POST /api/v1/agents/run");
-    assert_eq!((run["requests"].as_u64(), run["failures"].as_u64()), (Some(2000), Some(10)));
+    assert_eq!(
+        (run["requests"].as_u64(), run["failures"].as_u64()),
+        (Some(2000), Some(10))
+    );
     assert_eq!(run["failures_by_kind"]["timeout"], 10);
     assert_eq!(run["latency_ms"]["p95"], 2100.0);
     assert_eq!(by_key("GET /api/v1/agents/{id}")["requests"], 3000);
@@ -162,7 +182,7 @@ fn stats_history_plateaus_become_three_stages() {
         assert_eq!(parse(start), ms(from), "{start}");
         assert_eq!(parse(end), ms(to), "{end}");
         // (last − first) seconds at users ÷ 2 requests per second.
-        let secs = (to.parse::<u64>().unwrap() - from.parse::<u64>().unwrap()) as u64;
+        let secs = to.parse::<u64>().unwrap() - from.parse::<u64>().unwrap();
         assert_eq!(stage["requests"], secs * u64::from(users as u32) / 2);
     }
 }
@@ -178,8 +198,16 @@ fn writes_the_three_report_files_and_escapes_untrusted_names() {
     let dir = TestDir::new();
     let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,error\n");
     for i in 0..200 {
-        let name = if i % 2 == 0 { "<img src=x onerror=alert(1)>" } else { "/a|b" };
-        csv.push_str(&format!("{},{name},GET,{}.5,200,\n", 1_700_000_000_000i64 + i * 10, i % 50));
+        let name = if i % 2 == 0 {
+            "<img src=x onerror=alert(1)>"
+        } else {
+            "/a|b"
+        };
+        csv.push_str(&format!(
+            "{},{name},GET,{}.5,200,\n",
+            1_700_000_000_000i64 + i * 10,
+            i % 50
+        ));
     }
     dir.write("run/requests.csv", csv);
     let out = dir.path().join("out");
@@ -197,7 +225,10 @@ fn writes_the_three_report_files_and_escapes_untrusted_names() {
     assert_eq!(json["schema_version"], 1);
     assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;"));
     assert!(md.contains("/a\\|b"));
-    assert!(!html.contains("<img src=x"), "raw markup leaked into the HTML");
+    assert!(
+        !html.contains("<img src=x"),
+        "raw markup leaked into the HTML"
+    );
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
 }
 
@@ -218,15 +249,47 @@ fn locust_stage(dir: &TestDir, name: &str, requests: u64, failures: u64, rps: f6
 fn seed_shaped_four_stages_against_the_agent_platform_sla() {
     // The seed report's own numbers (Test 1–4), as Locust would have written them.
     let dir = TestDir::new();
-    locust_stage(&dir, "01_baseline_100users", 30_000, 6, 100.0, [150, 400, 850]);
-    locust_stage(&dir, "02_target_500users", 150_000, 30, 500.0, [750, 2000, 4250]);
-    locust_stage(&dir, "03_peak_1000users", 600_000, 120, 1000.0, [450, 1200, 2550]);
-    locust_stage(&dir, "04_stress_2000users", 600_000, 6120, 2000.0, [900, 2400, 5100]);
+    locust_stage(
+        &dir,
+        "01_baseline_100users",
+        30_000,
+        6,
+        100.0,
+        [150, 400, 850],
+    );
+    locust_stage(
+        &dir,
+        "02_target_500users",
+        150_000,
+        30,
+        500.0,
+        [750, 2000, 4250],
+    );
+    locust_stage(
+        &dir,
+        "03_peak_1000users",
+        600_000,
+        120,
+        1000.0,
+        [450, 1200, 2550],
+    );
+    locust_stage(
+        &dir,
+        "04_stress_2000users",
+        600_000,
+        6120,
+        2000.0,
+        [900, 2400, 5100],
+    );
     let sla = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sla/agent-platform.toml");
     let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &["--sla", sla]);
     assert_eq!(code, 0, "{stderr}");
-    let names: Vec<&str> =
-        report["stages"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["baseline", "target", "peak", "stress"]);
     let cell = |rule: &str, stage: &str| {
         report["sla"]["rules"]
@@ -241,19 +304,42 @@ fn seed_shaped_four_stages_against_the_agent_platform_sla() {
         let c = cell(rule, stage);
         assert_eq!(c["status"], status, "{rule} on {stage}: {c}");
         let got = c["factor"].as_f64().unwrap();
-        assert!(close(got, factor, 1e-6), "{rule} on {stage}: factor {got}, want {factor}");
+        assert!(
+            close(got, factor, 1e-6),
+            "{rule} on {stage}: factor {got}, want {factor}"
+        );
     };
     // Peak (the verdict stage): latency misses by value ÷ limit.
     check("throughput >= 1000/s", "peak", "pass", 1.0);
     check("p(50) < 200ms", "peak", "fail", 450.0 / 200.0);
     check("p(95) < 500ms", "peak", "fail", 1200.0 / 500.0);
     check("p(99) < 1s", "peak", "fail", 2550.0 / 1000.0);
-    check("error_rate < 0.1%", "peak", "pass", (120.0 / 600_000.0) / 0.001);
-    check("availability > 99.9%", "peak", "pass", (120.0 / 600_000.0) / 0.001);
+    check(
+        "error_rate < 0.1%",
+        "peak",
+        "pass",
+        (120.0 / 600_000.0) / 0.001,
+    );
+    check(
+        "availability > 99.9%",
+        "peak",
+        "pass",
+        (120.0 / 600_000.0) / 0.001,
+    );
     // Baseline misses the global throughput by limit ÷ value; stress breaks the error budget.
     check("throughput >= 1000/s", "baseline", "fail", 1000.0 / 100.0);
-    check("error_rate < 0.1%", "stress", "fail", (6120.0 / 600_000.0) / 0.001);
-    check("availability > 99.9%", "stress", "fail", (6120.0 / 600_000.0) / 0.001);
+    check(
+        "error_rate < 0.1%",
+        "stress",
+        "fail",
+        (6120.0 / 600_000.0) / 0.001,
+    );
+    check(
+        "availability > 99.9%",
+        "stress",
+        "fail",
+        (6120.0 / 600_000.0) / 0.001,
+    );
     assert_eq!(report["verdict"], "NO-GO");
     assert_eq!(report["sla"]["verdict"], "NO-GO");
 }

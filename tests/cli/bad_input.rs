@@ -20,7 +20,10 @@ fn assert_bad(file: &str, contents: &[u8], line: Option<u64>) {
         Some(l) => format!("{}:{l}:", path.display()),
         None => path.display().to_string(),
     };
-    assert!(stderr.contains(&named), "{file}: want `{named}` in: {stderr}");
+    assert!(
+        stderr.contains(&named),
+        "{file}: want `{named}` in: {stderr}"
+    );
 }
 
 #[test]
@@ -31,14 +34,23 @@ fn empty_file() {
 #[test]
 fn header_only() {
     assert_bad("x_stats.csv", STATS_HEADER.as_bytes(), Some(2));
-    assert_bad("requests.csv", b"timestamp_ms,endpoint,latency_ms\n", Some(1));
+    assert_bad(
+        "requests.csv",
+        b"timestamp_ms,endpoint,latency_ms\n",
+        Some(1),
+    );
 }
 
 #[test]
 fn truncated_row() {
-    let text = format!("{STATS_HEADER}GET,/a,10,0,5,5.0,1,9,10,1.0,0.0,5,9,9\nGET,/b,10,0,5,5.0,1\n");
+    let text =
+        format!("{STATS_HEADER}GET,/a,10,0,5,5.0,1,9,10,1.0,0.0,5,9,9\nGET,/b,10,0,5,5.0,1\n");
     assert_bad("x_stats.csv", text.as_bytes(), Some(3));
-    assert_bad("requests.csv", b"timestamp_ms,endpoint,latency_ms\n1,/a,5\n2,/a\n", Some(3));
+    assert_bad(
+        "requests.csv",
+        b"timestamp_ms,endpoint,latency_ms\n1,/a,5\n2,/a\n",
+        Some(3),
+    );
 }
 
 #[test]
@@ -52,7 +64,10 @@ fn binary_file() {
 #[test]
 fn a_bad_file_does_not_lose_the_good_ones() {
     let dir = TestDir::new();
-    dir.write("run/requests.csv", "timestamp_ms,endpoint,latency_ms\n1000,/a,5\n2000,/a,7\n");
+    dir.write(
+        "run/requests.csv",
+        "timestamp_ms,endpoint,latency_ms\n1000,/a,5\n2000,/a,7\n",
+    );
     dir.write("run/broken_stats.csv", STATS_HEADER);
     let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
     assert_eq!(code, 2, "{stderr}");

@@ -10,7 +10,9 @@ pub struct TestDir {
 
 impl TestDir {
     pub fn new() -> TestDir {
-        TestDir { dir: tempfile::tempdir().expect("temp dir") }
+        TestDir {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -28,7 +30,10 @@ impl TestDir {
 
 /// Runs headroom with `args`.
 pub fn headroom(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).output().expect("run headroom")
+    Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(args)
+        .output()
+        .expect("run headroom")
 }
 
 /// Runs `analyze --format json` on `paths` (report into a temp dir) and returns the
@@ -38,7 +43,12 @@ pub fn analyze_json(paths: &[&Path], extra: &[&str]) -> (i32, serde_json::Value,
     let out_dir = out.path().join("report");
     let mut args: Vec<String> = vec!["analyze".into()];
     args.extend(paths.iter().map(|p| p.display().to_string()));
-    args.extend(["--format".into(), "json".into(), "--out".into(), out_dir.display().to_string()]);
+    args.extend([
+        "--format".into(),
+        "json".into(),
+        "--out".into(),
+        out_dir.display().to_string(),
+    ]);
     args.extend(extra.iter().map(|s| s.to_string()));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = headroom(&refs);
@@ -53,7 +63,10 @@ pub struct Lcg(pub u64);
 
 impl Lcg {
     pub fn next_f64(&mut self) -> f64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
