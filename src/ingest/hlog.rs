@@ -23,7 +23,7 @@ use hdrhistogram::serialization::{Deserializer, Serializer as _, V2DeflateSerial
 use hdrhistogram::Histogram;
 
 use super::{problem, Observation, Replay, TimeUnit};
-use crate::model::{new_histogram, EndpointKey, Problem, HIST_SIGFIG};
+use crate::model::{new_histogram, EndpointKey, FailureKind, Problem, HIST_SIGFIG};
 
 /// Encoding cookies with the word-size bits (`0xF0` of the low byte) masked out.
 const V0: u32 = 0x1c84_9308;
@@ -71,6 +71,10 @@ pub struct HlogInterval {
     pub end_ms: i64,
     /// Latencies in µs, [`HIST_SIGFIG`] digits, auto-resizing.
     pub histogram: Histogram<u64>,
+    /// Failures among the interval's requests, from headroom's own
+    /// `#[failures: Tag=…,<start>,<kind>=<n>;…]` comments (empty for other writers,
+    /// whose logs cannot say which requests failed).
+    pub failures: Vec<(FailureKind, u64)>,
 }
 
 impl Replay for HlogFile {
@@ -81,6 +85,7 @@ impl Replay for HlogFile {
                 start_ms: iv.start_ms,
                 end_ms: iv.end_ms,
                 histogram: &iv.histogram,
+                failures: &iv.failures,
             });
         }
         Ok(())
@@ -153,11 +158,17 @@ pub fn parse_hlog(path: &Path, bytes: &[u8], default_unit: TimeUnit) -> Result<H
         .unwrap_or_default();
     let mut header = Header::default();
     let mut lines = Vec::new();
+    let mut failures: HashMap<(EndpointKey, i64), Vec<(FailureKind, u64)>> = HashMap::new();
     for (idx, raw) in text.lines().enumerate() {
         let n = idx as u64 + 1;
         let line = raw.trim_start_matches('\u{feff}').trim();
         let bad = |reason: String| problem(path, Some(n), reason);
         if line.is_empty() {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("#[failures:") {
+            let (key, col1_ms, kinds) = read_failures(rest, &stem).map_err(bad)?;
+            failures.entry((key, col1_ms)).or_default().extend(kinds);
             continue;
         }
         if line.starts_with('#') {
@@ -200,11 +211,15 @@ pub fn parse_hlog(path: &Path, bytes: &[u8], default_unit: TimeUnit) -> Result<H
         };
         check.observe(&l, unit);
         let histogram = l.hist.to_us(unit.to_us_factor());
+        let failures = failures
+            .remove(&(l.key.clone(), secs_to_ms(l.col1)))
+            .unwrap_or_default();
         intervals.push(HlogInterval {
             key: l.key,
             start_ms,
             end_ms,
             histogram,
+            failures,
         });
     }
     let warnings = check.into_warning(unit).into_iter().collect();
@@ -215,6 +230,40 @@ pub fn parse_hlog(path: &Path, bytes: &[u8], default_unit: TimeUnit) -> Result<H
         intervals,
         warnings,
     })
+}
+
+/// Reads the rest of a `#[failures: Tag=<tag>,<start s>,<kind>=<n>;…]` comment: the
+/// interval it belongs to (tag and start as written on its interval line) and counts.
+type FailureComment = (EndpointKey, i64, Vec<(FailureKind, u64)>);
+
+fn read_failures(rest: &str, stem: &str) -> Result<FailureComment, String> {
+    let body = rest.trim().trim_end_matches(']');
+    let mut parts = body.splitn(3, ',');
+    let (tag, start, counts) = (parts.next(), parts.next(), parts.next());
+    let (Some(tag), Some(start), Some(counts)) = (tag, start, counts) else {
+        return Err("failures comment needs `Tag=<tag>,<start>,<kind>=<n>;…`".into());
+    };
+    let key = match tag.strip_prefix("Tag=") {
+        Some(t) => tag_to_key(t),
+        None => EndpointKey::new(None, stem),
+    };
+    let start: f64 = start
+        .trim()
+        .parse()
+        .map_err(|_| format!("failures comment: bad start `{start}`"))?;
+    let mut kinds = Vec::new();
+    for item in counts.split(';').filter(|i| !i.trim().is_empty()) {
+        let (kind, n) = item
+            .split_once('=')
+            .ok_or_else(|| format!("failures comment: bad item `{item}`"))?;
+        let kind: FailureKind = kind.trim().parse()?;
+        let n: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("failures comment: bad count `{n}`"))?;
+        kinds.push((kind, n));
+    }
+    Ok((key, secs_to_ms(start), kinds))
 }
 
 /// Picks up the comments that mean something; every other `#` line is free text.
@@ -1370,5 +1419,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn failures_comments_attach_to_their_interval() {
+        let mut h = new_histogram();
+        h.record(1500).unwrap();
+        h.record(2500).unwrap();
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new()
+            .serialize(&h, &mut bytes)
+            .unwrap();
+        let blob = STANDARD.encode(bytes);
+        let log = format!(
+            "#[StartTime: 1700000000.000 (seconds since epoch)]\n#[unit: us]\n\
+             Tag=GET%20/a,1.000,1.000,0.003,{blob}\n\
+             #[failures: Tag=GET%20/a,1.000,status:503=1;timeout=1]\n"
+        );
+        let f = parse_hlog(Path::new("x.hlog"), log.as_bytes(), TimeUnit::Ns).unwrap();
+        assert_eq!(
+            f.intervals[0].failures,
+            vec![(FailureKind::Status(503), 1), (FailureKind::Timeout, 1)]
+        );
+        let bad = "#[failures: Tag=GET%20/a,1.000,status:503=x]\n";
+        assert_eq!(
+            parse_hlog(Path::new("x.hlog"), bad.as_bytes(), TimeUnit::Ns)
+                .unwrap_err()
+                .line,
+            Some(1)
+        );
     }
 }

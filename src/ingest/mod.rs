@@ -148,6 +148,8 @@ pub enum Observation<'a> {
         end_ms: i64,
         /// Latencies in µs.
         histogram: &'a Histogram<u64>,
+        /// Failures among these requests, when the source says (headroom's own logs).
+        failures: &'a [(FailureKind, u64)],
     },
     /// Concurrent users at a moment (a Locust/JMeter/k6 users series, a driver sample).
     Users {

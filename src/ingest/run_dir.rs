@@ -473,14 +473,15 @@ fn record(overall: &mut Stage, stages: &mut [Stage], obs: &Observation<'_>, opts
             key,
             start_ms,
             histogram,
+            failures,
             ..
         } => {
             if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
                 return;
             }
-            record_histogram(overall, key, *start_ms, histogram);
+            record_histogram(overall, key, *start_ms, histogram, failures);
             if let Some(stage) = stages.iter_mut().find(|s| s.contains(*start_ms)) {
-                record_histogram(stage, key, *start_ms, histogram);
+                record_histogram(stage, key, *start_ms, histogram, failures);
             }
         }
         Observation::Users { t_ms, users } => {
@@ -519,15 +520,24 @@ fn record_histogram(
     key: &EndpointKey,
     start_ms: i64,
     histogram: &hdrhistogram::Histogram<u64>,
+    failures: &[(crate::model::FailureKind, u64)],
 ) {
     let ep = stage.endpoint(key);
     ep.requests += histogram.len();
+    let failed: u64 = failures.iter().map(|(_, n)| n).sum();
+    ep.failures += failed;
+    for (kind, n) in failures {
+        ep.add_failure(*kind, None, *n);
+    }
     if let crate::model::LatencyDistribution::Exact(h) = &mut ep.latency {
         let _ = h.add(histogram);
     }
     // An interval log alone does not say which requests failed.
     ep.ok_latency = None;
     ep.series.record_histogram(start_ms, histogram);
+    if failed > 0 {
+        ep.series.at(start_ms).failures += failed;
+    }
 }
 
 fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
