@@ -93,8 +93,8 @@ pub fn assess(a: &Analysis, sla: Option<&[crate::analysis::report::RuleView]>) -
     if !a.problems.is_empty() {
         issues.push(format!("{} input problem(s)", a.problems.len()));
     }
-    if !a.warnings.is_empty() {
-        issues.push(format!("{} caveat(s)", a.warnings.len()));
+    if a.sources.len() > 1 {
+        issues.push(format!("{} sources reported side by side", a.sources.len()));
     }
     let quality = if issues.is_empty() {
         (

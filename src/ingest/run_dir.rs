@@ -219,7 +219,18 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
 
     // Locust: one set of files per dir.
     let mut set = LocustSet::default();
-    let mut take = |f: Format| by_format.remove(&f).and_then(|v| v.into_iter().next());
+    let mut take = |f: Format| {
+        let mut files = by_format.remove(&f).unwrap_or_default().into_iter();
+        let first = files.next();
+        // One Locust result set per dir: a second prefix is another run.
+        for extra in files {
+            run.skipped.push((
+                extra,
+                "a second Locust result set in the same dir: give each run its own dir".into(),
+            ));
+        }
+        first
+    };
     set.stats = take(Format::LocustStats).or_else(|| take(Format::LocustRequests));
     set.distribution = take(Format::LocustDistribution);
     set.history = take(Format::LocustHistory);
@@ -292,17 +303,27 @@ fn add_source(run: &mut Run, src: Source) {
         run.sources.push(src);
         return;
     };
+    let mut parallel = false;
     for stage in src.stages {
         match existing
             .stages
             .iter_mut()
             .find(|s| s.name == stage.name && s.users == stage.users)
         {
-            Some(mine) => mine.merge(&stage),
+            Some(mine) => {
+                parallel = true;
+                mine.merge(&stage);
+            }
             None => existing.stages.push(stage),
         }
     }
+    let durations = (existing.overall.duration_s, src.overall.duration_s);
     existing.overall.merge(&src.overall);
+    // Without time windows, a new stage's run came after the others (its duration adds);
+    // the same stage from another generator ran alongside (the longer one counts).
+    if let (Some(a), Some(b), false) = (durations.0, durations.1, parallel) {
+        existing.overall.duration_s = Some(a + b);
+    }
     existing.notes.extend(src.notes);
 }
 
