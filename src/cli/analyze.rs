@@ -7,8 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::common::{read_flag_file, InputArgs};
-use crate::analysis;
-use crate::ingest;
+use super::pipeline::{run_pipeline, SlaText};
 use crate::render;
 
 /// Arguments of `analyze`.
@@ -57,36 +56,16 @@ impl AnalyzeArgs {
 /// Runs `analyze`.
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let opts = args.input.ingest_options()?;
-    let run = ingest::load_runs(&args.input.paths, &opts);
-    for p in &run.problems {
-        eprintln!("error: {p}");
-    }
-    if run.sources.is_empty() {
-        eprintln!(
-            "error: no load-test results found in {}; headroom reads Locust CSVs, HdrHistogram \
-             interval logs (.hlog) and its generic per-request CSV (see README)",
-            args.input
-                .paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        for (p, why) in &run.skipped {
-            eprintln!("  skipped {}: {why}", p.display());
-        }
+    let sla = match &args.sla {
+        Some(path) => Some(SlaText {
+            origin: path.display().to_string(),
+            text: read_flag_file(path, "--sla")?,
+        }),
+        None => None,
+    };
+    let Ok((run, analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {
         return Ok(ExitCode::from(2));
-    }
-    let mut analysis = analysis::analyze(&run);
-    if let Some(path) = &args.sla {
-        let text = read_flag_file(path, "--sla")?;
-        let applied = analysis::sla::SlaSpec::parse(&text)
-            .and_then(|spec| analysis::apply_sla(&mut analysis, &run, &spec));
-        if let Err(e) = applied {
-            eprintln!("error: {}: {e}", path.display());
-            return Ok(ExitCode::from(2));
-        }
-    }
+    };
     let out = args.out_dir();
     let written = render::write_report(&analysis, &render::report_exporters(), &out)?;
     match args.format {

@@ -4,6 +4,7 @@
 pub mod analyze;
 mod args;
 mod common;
+pub mod pipeline;
 
 use std::process::ExitCode;
 
