@@ -1,5 +1,5 @@
-pub mod model;
 pub mod analysis;
 pub mod cli;
 pub mod driver;
 pub mod ingest;
+pub mod model;

@@ -91,7 +91,11 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
             humantime::format_duration(scenario.max_duration)
         );
     }
-    let opts = RunOptions { out_dir: args.out.clone(), raw: args.raw, progress: !args.quiet };
+    let opts = RunOptions {
+        out_dir: args.out.clone(),
+        raw: args.raw,
+        progress: !args.quiet,
+    };
     let rt = super::runtime()?;
     let result = rt.block_on(crate::driver::run(scenario, &opts, interrupted()));
     // In-flight tasks of an aborted run must not hold the process.
@@ -104,7 +108,10 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
                 println!("{}", summary.to_text());
             }
             if let Some(r) = &summary.incomplete_reason {
-                eprintln!("run incomplete: {r}; what was measured is in {}", summary.run_dir.display());
+                eprintln!(
+                    "run incomplete: {r}; what was measured is in {}",
+                    summary.run_dir.display()
+                );
                 return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)
@@ -129,15 +136,22 @@ fn build_scenario(args: &DriveArgs) -> Result<Scenario, DriverError> {
     let mut scenario = match (&args.scenario, &args.url) {
         (Some(path), None) => Scenario::load(path)?,
         (None, Some(url)) => {
-            let duration = cli_duration(&args.duration).map_err(|e| bad(format!("--duration: {e}")))?;
-            let think: ThinkTime = args.think.parse().map_err(|e| bad(format!("--think: {e}")))?;
+            let duration =
+                cli_duration(&args.duration).map_err(|e| bad(format!("--duration: {e}")))?;
+            let think: ThinkTime = args
+                .think
+                .parse()
+                .map_err(|e| bad(format!("--think: {e}")))?;
             let timeout = match &args.timeout {
                 Some(t) => cli_duration(t).map_err(|e| bad(format!("--timeout: {e}")))?,
                 None => DEFAULT_TIMEOUT,
             };
             let load = match args.rate {
                 Some(r) => Load::Open { arrival_rate: r },
-                None => Load::Closed { users: args.users.unwrap_or(10), spawn_rate: None },
+                None => Load::Closed {
+                    users: args.users.unwrap_or(10),
+                    spawn_rate: None,
+                },
             };
             let body = args.body.clone().map(Bytes::from);
             Scenario::quick(url, &args.method, load, duration, think, timeout, body)?

@@ -58,10 +58,11 @@ pub fn run(args: TargetArgs) -> anyhow::Result<ExitCode> {
                     }
                 };
                 let addr = listener.local_addr()?;
+                // Printing is best effort: a closed stdout must not stop the service.
                 let mut out = std::io::stdout().lock();
-                writeln!(out, "listening on http://{addr}")?;
-                write!(out, "{}", describe(&profile, &thinks))?;
-                out.flush()?;
+                let _ = writeln!(out, "listening on http://{addr}");
+                let _ = write!(out, "{}", describe(&profile, &thinks));
+                let _ = out.flush();
                 drop(out);
                 serve(profile, listener, async move {
                     let limit = async {
@@ -99,7 +100,10 @@ fn prepare(args: &TargetArgs) -> Result<Prepared, String> {
             Some(f) => cli_duration(f).map_err(|e| format!("--stall-for: {e}"))?,
             None => Duration::from_secs(1),
         };
-        profile.stall = Some(Stall { at: Secs(at), length: Secs(length) });
+        profile.stall = Some(Stall {
+            at: Secs(at),
+            length: Secs(length),
+        });
     }
     let thinks = match &args.think {
         Some(t) => vec![(t.parse::<ThinkTime>()?, "--think")],
@@ -122,16 +126,29 @@ pub fn describe(p: &Profile, thinks: &[(ThinkTime, &str)]) -> String {
     let mix: Vec<String> = p
         .endpoints
         .iter()
-        .map(|e| format!("{} {} w={} mean {:.1} ms", e.method, e.path, e.weight, e.service.mean_s() * 1000.0))
+        .map(|e| {
+            format!(
+                "{} {} w={} mean {:.1} ms",
+                e.method,
+                e.path,
+                e.weight,
+                e.service.mean_s() * 1000.0
+            )
+        })
         .collect();
     let _ = writeln!(s, "endpoints: {}", mix.join("; "));
-    let workers = if p.workers == 0 { "unlimited".to_string() } else { p.workers.to_string() };
+    let workers = if p.workers == 0 {
+        "unlimited".to_string()
+    } else {
+        p.workers.to_string()
+    };
     let _ = writeln!(
         s,
         "workers W = {workers}, queue max {} (timeout {}){}",
         p.queue_max,
         humantime::format_duration(p.queue_timeout.0),
-        p.rate_limit_rps.map_or(String::new(), |r| format!(", rate limit {r} req/s"))
+        p.rate_limit_rps
+            .map_or(String::new(), |r| format!(", rate limit {r} req/s"))
     );
     let es = p.mean_service_s();
     let c = p.capacity_rps();
@@ -151,7 +168,10 @@ pub fn describe(p: &Profile, thinks: &[(ThinkTime, &str)]) -> String {
             );
         }
     } else {
-        let _ = writeln!(s, "theoretical capacity: unbounded (no worker limit or no service time)");
+        let _ = writeln!(
+            s,
+            "theoretical capacity: unbounded (no worker limit or no service time)"
+        );
     }
     if let Some(st) = p.stall {
         let _ = writeln!(

@@ -39,7 +39,11 @@ pub struct Outcome {
 
 impl Outcome {
     fn failed(kind: FailureKind) -> Outcome {
-        Outcome { status: 0, bytes: 0, transport: Some(kind) }
+        Outcome {
+            status: 0,
+            bytes: 0,
+            transport: Some(kind),
+        }
     }
 }
 
@@ -55,14 +59,20 @@ pub struct Conn {
 impl Conn {
     /// Opens a connection.
     pub async fn open(addr: SocketAddr) -> Result<Conn, FailureKind> {
-        let stream = TcpStream::connect(addr).await.map_err(|_| FailureKind::Connect)?;
+        let stream = TcpStream::connect(addr)
+            .await
+            .map_err(|_| FailureKind::Connect)?;
         // Small requests must not wait for Nagle's algorithm.
         let _ = stream.set_nodelay(true);
         let (sender, driver) = http1::Builder::new()
             .handshake(TokioIo::new(stream))
             .await
             .map_err(|_| FailureKind::Connect)?;
-        Ok(Conn { sender, driver: Box::pin(driver), broken: false })
+        Ok(Conn {
+            sender,
+            driver: Box::pin(driver),
+            broken: false,
+        })
     }
 
     /// True when the connection may carry another request.
@@ -72,7 +82,11 @@ impl Conn {
 
     /// Sends one request and reads the whole response body.
     pub async fn send(&mut self, req: Request<Body>) -> Outcome {
-        let Conn { sender, driver, broken } = self;
+        let Conn {
+            sender,
+            driver,
+            broken,
+        } = self;
         let exchange = async {
             sender.ready().await?;
             let resp = sender.send_request(req).await?;
@@ -106,7 +120,11 @@ impl Conn {
                 if driver_done {
                     *broken = true;
                 }
-                Outcome { status, bytes, transport: None }
+                Outcome {
+                    status,
+                    bytes,
+                    transport: None,
+                }
             }
             Err(e) => {
                 *broken = true;
@@ -128,7 +146,9 @@ pub struct Target {
 impl Target {
     /// Resolves `authority` (`host[:port]`, port 80 by default).
     pub async fn resolve(authority: &str) -> io::Result<Target> {
-        let with_port = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+        let with_port = if authority
+            .rsplit_once(':')
+            .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
             && !authority.ends_with(']')
         {
             authority.to_string()

@@ -45,14 +45,20 @@ pub struct Row {
 impl RequestsCsv<BufWriter<File>> {
     /// Creates the file; `endpoints` are the keys `METHOD /path`.
     pub fn create(path: &Path, endpoints: &[String]) -> io::Result<Self> {
-        RequestsCsv::new(BufWriter::with_capacity(1 << 16, File::create(path)?), endpoints)
+        RequestsCsv::new(
+            BufWriter::with_capacity(1 << 16, File::create(path)?),
+            endpoints,
+        )
     }
 }
 
 impl<W: Write> RequestsCsv<W> {
     /// Writes the header.
     pub fn new(mut out: W, endpoints: &[String]) -> io::Result<Self> {
-        writeln!(out, "timestamp_ms,endpoint,method,latency_ms,status,success,error,users")?;
+        writeln!(
+            out,
+            "timestamp_ms,endpoint,method,latency_ms,status,success,error,users"
+        )?;
         let prefixes = endpoints
             .iter()
             .map(|k| {
@@ -102,9 +108,17 @@ mod tests {
 
     #[test]
     fn rows() {
-        let mut w = RequestsCsv::new(Vec::new(), &["GET /a/{id}".into(), "POST /b,c".into()]).unwrap();
-        w.row(&Row { timestamp_ms: 5, endpoint: 0, latency_us: 12_345, status: 200, failure: None, users: 3 })
-            .unwrap();
+        let mut w =
+            RequestsCsv::new(Vec::new(), &["GET /a/{id}".into(), "POST /b,c".into()]).unwrap();
+        w.row(&Row {
+            timestamp_ms: 5,
+            endpoint: 0,
+            latency_us: 12_345,
+            status: 200,
+            failure: None,
+            users: 3,
+        })
+        .unwrap();
         w.row(&Row {
             timestamp_ms: 6,
             endpoint: 1,

@@ -32,7 +32,11 @@ pub async fn run_demo_traffic(out_dir: &Path) -> anyhow::Result<PathBuf> {
     let text = DEMO_SCENARIO.replace(PLACEHOLDER_URL, &format!("http://{addr}"));
     let scenario = Scenario::parse(&text, Path::new("data/scenarios/demo.toml"))?;
     let run_dir = out_dir.join("run");
-    let opts = RunOptions { out_dir: run_dir.clone(), raw: false, progress: true };
+    let opts = RunOptions {
+        out_dir: run_dir.clone(),
+        raw: false,
+        progress: true,
+    };
     let result = run(scenario, &opts, async {
         match tokio::signal::ctrl_c().await {
             Ok(()) => "interrupted (Ctrl-C)".to_string(),

@@ -43,7 +43,10 @@ pub enum DriverError {
 impl DriverError {
     /// An I/O error about `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> DriverError {
-        DriverError::Io { path: path.into(), source }
+        DriverError::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// True for errors in what the user wrote (scenario, profile, URL): exit 2.

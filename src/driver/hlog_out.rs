@@ -47,23 +47,40 @@ impl HlogWriter<BufWriter<File>> {
 impl<W: Write> HlogWriter<W> {
     /// Writes the header to `out`.
     pub fn new(mut out: W, start: SystemTime) -> io::Result<Self> {
-        let epoch = start.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+        // Whole milliseconds, so the number and the RFC 3339 text agree exactly.
+        let ms = start
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        let start = UNIX_EPOCH + std::time::Duration::from_millis(ms as u64);
         writeln!(out, "#[Logged with headroom {}]", env!("CARGO_PKG_VERSION"))?;
         writeln!(out, "#[Histogram log format version 1.3]")?;
         writeln!(
             out,
-            "#[StartTime: {epoch:.3} (seconds since epoch), {}]",
+            "#[StartTime: {}.{:03} (seconds since epoch), {}]",
+            ms / 1000,
+            ms % 1000,
             humantime::format_rfc3339_millis(start)
         )?;
         writeln!(out, "#[BaseTime: 0.000 (seconds since epoch)]")?;
         writeln!(out, "#[unit: us]")?;
         writeln!(out, "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"")?;
         out.flush()?;
-        Ok(HlogWriter { out, serializer: V2DeflateSerializer::new(), bytes: Vec::new(), line: String::new() })
+        Ok(HlogWriter {
+            out,
+            serializer: V2DeflateSerializer::new(),
+            bytes: Vec::new(),
+            line: String::new(),
+        })
     }
 
     /// One interval line for one tag. `h` holds µs values.
-    pub fn interval(&mut self, tag: &str, start_s: f64, len_s: f64, h: &Histogram<u64>) -> io::Result<()> {
+    pub fn interval(
+        &mut self,
+        tag: &str,
+        start_s: f64,
+        len_s: f64,
+        h: &Histogram<u64>,
+    ) -> io::Result<()> {
         self.bytes.clear();
         self.serializer
             .serialize(h, &mut self.bytes)
@@ -71,7 +88,11 @@ impl<W: Write> HlogWriter<W> {
         self.line.clear();
         self.line.push_str("Tag=");
         encode_tag_into(tag, &mut self.line);
-        let max_ms = if h.is_empty() { 0.0 } else { h.max() as f64 / 1000.0 };
+        let max_ms = if h.is_empty() {
+            0.0
+        } else {
+            h.max() as f64 / 1000.0
+        };
         let _ = write!(self.line, ",{start_s:.3},{len_s:.3},{max_ms:.3},");
         base64::engine::general_purpose::STANDARD.encode_string(&self.bytes, &mut self.line);
         self.line.push('\n');
@@ -79,7 +100,12 @@ impl<W: Write> HlogWriter<W> {
     }
 
     /// The failures of one interval × tag, as a comment line; nothing when empty.
-    pub fn failures(&mut self, tag: &str, start_s: f64, kinds: &[(FailureKind, u64)]) -> io::Result<()> {
+    pub fn failures(
+        &mut self,
+        tag: &str,
+        start_s: f64,
+        kinds: &[(FailureKind, u64)],
+    ) -> io::Result<()> {
         if kinds.is_empty() {
             return Ok(());
         }
@@ -144,16 +170,32 @@ mod tests {
         let start = UNIX_EPOCH + std::time::Duration::from_millis(1_700_000_000_123);
         let mut w = HlogWriter::new(Vec::new(), start).unwrap();
         w.interval("GET /a,b%", 1.0, 1.0, &h).unwrap();
-        w.failures("GET /a,b%", 1.0, &[(FailureKind::Status(503), 4), (FailureKind::Timeout, 1)]).unwrap();
+        w.failures(
+            "GET /a,b%",
+            1.0,
+            &[(FailureKind::Status(503), 4), (FailureKind::Timeout, 1)],
+        )
+        .unwrap();
         let text = String::from_utf8(w.into_inner()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[2], "#[StartTime: 1700000000.123 (seconds since epoch), 2023-11-14T22:13:20.123Z]");
+        assert_eq!(
+            lines[2],
+            "#[StartTime: 1700000000.123 (seconds since epoch), 2023-11-14T22:13:20.123Z]"
+        );
         assert_eq!(lines[4], "#[unit: us]");
         let fields: Vec<&str> = lines[6].splitn(5, ',').collect();
-        assert_eq!(&fields[..4], ["Tag=GET%20/a%2Cb%25", "1.000", "1.000", "2.501"]);
-        let bytes = base64::engine::general_purpose::STANDARD.decode(fields[4]).unwrap();
+        assert_eq!(
+            &fields[..4],
+            ["Tag=GET%20/a%2Cb%25", "1.000", "1.000", "2.501"]
+        );
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(fields[4])
+            .unwrap();
         let back: Histogram<u64> = Deserializer::new().deserialize(&mut &bytes[..]).unwrap();
         assert_eq!(back.len(), 2);
-        assert_eq!(lines[7], "#[failures: Tag=GET%20/a%2Cb%25,1.000,status:503=4;timeout=1]");
+        assert_eq!(
+            lines[7],
+            "#[failures: Tag=GET%20/a%2Cb%25,1.000,status:503=4;timeout=1]"
+        );
     }
 }

@@ -64,7 +64,11 @@ pub fn build(
         tool: Some(format!("headroom {}", env!("CARGO_PKG_VERSION"))),
         target_url: Some(scenario.base_url.clone()),
         complete: Some(complete),
-        incomplete_reason: if complete { None } else { reason.map(str::to_string) },
+        incomplete_reason: if complete {
+            None
+        } else {
+            reason.map(str::to_string)
+        },
         think_time: Some(scenario.think_time),
         stages,
         ..Manifest::default()
@@ -75,7 +79,10 @@ pub fn build(
 pub fn write(dir: &Path, manifest: &Manifest) -> Result<(), DriverError> {
     let path = dir.join("run.toml");
     let tmp = dir.join(".run.toml.tmp");
-    let text = format!("# Written by headroom drive; read by headroom analyze.\n{}", manifest.to_toml());
+    let text = format!(
+        "# Written by headroom drive; read by headroom analyze.\n{}",
+        manifest.to_toml()
+    );
     std::fs::write(&tmp, text).map_err(|e| DriverError::io(&tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| DriverError::io(&path, e))
 }

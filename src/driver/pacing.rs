@@ -34,7 +34,9 @@ pub async fn sleep_until(deadline: Instant) -> u32 {
 
 /// How far past `deadline` it is now, µs.
 pub fn lateness_us(deadline: Instant) -> u32 {
-    let late = Instant::now().saturating_duration_since(deadline).as_micros();
+    let late = Instant::now()
+        .saturating_duration_since(deadline)
+        .as_micros();
     late.min(u128::from(u32::MAX - 1)) as u32
 }
 
@@ -52,7 +54,11 @@ pub struct ArrivalSchedule {
 impl ArrivalSchedule {
     /// Requests at `rate` per second from `t0` on.
     pub fn new(t0: Instant, rate: f64) -> ArrivalSchedule {
-        ArrivalSchedule { t0, interval_ns: 1e9 / rate, next: 0 }
+        ArrivalSchedule {
+            t0,
+            interval_ns: 1e9 / rate,
+            next: 0,
+        }
     }
 
     /// When the next request is due (not consumed).
@@ -90,7 +96,10 @@ mod tests {
             (ThinkTime::Constant(0.5), 0.5),
         ] {
             let n = 20_000;
-            let m: f64 = (0..n).map(|_| think(&t, &mut rng).as_secs_f64()).sum::<f64>() / n as f64;
+            let m: f64 = (0..n)
+                .map(|_| think(&t, &mut rng).as_secs_f64())
+                .sum::<f64>()
+                / n as f64;
             assert!((m - mean).abs() < 0.05 * mean, "{t}: {m}");
         }
     }

@@ -16,19 +16,28 @@ impl Progress {
     /// A bar over the planned run length; hidden unless `wanted` and stderr is a terminal.
     pub fn new(wanted: bool, planned: Duration) -> Progress {
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::with_draw_target(Some(planned.as_secs().max(1)), ProgressDrawTarget::stderr());
+            let bar = ProgressBar::with_draw_target(
+                Some(planned.as_secs().max(1)),
+                ProgressDrawTarget::stderr(),
+            );
             let style = ProgressStyle::with_template("{elapsed_precise} [{bar:24}] {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> ");
             bar.set_style(style);
             bar
         });
-        Progress { bar, stage: String::new() }
+        Progress {
+            bar,
+            stage: String::new(),
+        }
     }
 
     /// A hidden display.
     pub fn hidden() -> Progress {
-        Progress { bar: None, stage: String::new() }
+        Progress {
+            bar: None,
+            stage: String::new(),
+        }
     }
 
     /// The current stage.

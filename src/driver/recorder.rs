@@ -26,13 +26,13 @@ use tokio::time::Instant;
 
 use super::csv_out::{RequestsCsv, Row};
 use super::error::DriverError;
+use super::hist::{new_histogram, record_us};
 use super::hlog_out::HlogWriter;
 use super::pacing::NO_LATENESS;
 use super::progress::Progress;
 use super::run::Shared;
 use super::selfwatch::CpuWatch;
 use super::summary::{EndpointSummary, StageSummary};
-use super::hist::{new_histogram, record_us};
 use crate::model::FailureKind;
 
 /// A run with only connection failures for this long is stopped: the target died.
@@ -166,12 +166,18 @@ struct Recorder {
 }
 
 /// Runs the recorder until `Finish` (or every sender is gone).
-pub async fn run(setup: RecorderSetup, mut rx: mpsc::UnboundedReceiver<Msg>, dir: &Path) -> RecorderResult {
+pub async fn run(
+    setup: RecorderSetup,
+    mut rx: mpsc::UnboundedReceiver<Msg>,
+    dir: &Path,
+) -> RecorderResult {
     let n = setup.endpoints.len();
     let t0 = setup.t0;
     let mut r = Recorder {
         tags: setup.endpoints.clone(),
-        interval: (0..n).map(|_| (new_histogram(), Counts::default())).collect(),
+        interval: (0..n)
+            .map(|_| (new_histogram(), Counts::default()))
+            .collect(),
         all: new_histogram(),
         lateness: new_histogram(),
         interval_start: t0,
@@ -239,7 +245,12 @@ impl Recorder {
 
     fn mark(&mut self, index: usize, mark: Mark, at_us: u64) {
         while self.stages.len() <= index {
-            self.stages.push(StageAcc { start_us: at_us, steady_us: None, end_us: None, hists: Vec::new() });
+            self.stages.push(StageAcc {
+                start_us: at_us,
+                steady_us: None,
+                end_us: None,
+                hists: Vec::new(),
+            });
         }
         let st = &mut self.stages[index];
         match mark {
@@ -278,13 +289,20 @@ impl Recorder {
             _ => self.connect_failing_since = None,
         }
         // The steady window of the stage the request started in.
-        if let Some(st) = self.stages.iter_mut().rev().find(|st| st.start_us <= s.start_us) {
-            let in_window = st.steady_us.is_some_and(|t| t <= s.start_us) && st.end_us.is_none_or(|t| s.start_us < t);
+        if let Some(st) = self
+            .stages
+            .iter_mut()
+            .rev()
+            .find(|st| st.start_us <= s.start_us)
+        {
+            let in_window = st.steady_us.is_some_and(|t| t <= s.start_us)
+                && st.end_us.is_none_or(|t| s.start_us < t);
             if in_window {
                 if st.hists.len() < self.tags.len() {
                     st.hists.resize_with(self.tags.len(), || None);
                 }
-                let (h, c) = st.hists[e].get_or_insert_with(|| (new_histogram(), Counts::default()));
+                let (h, c) =
+                    st.hists[e].get_or_insert_with(|| (new_histogram(), Counts::default()));
                 record_us(h, s.latency_us);
                 if let Some(k) = s.failure {
                     c.add(k);
@@ -339,8 +357,13 @@ impl Recorder {
 
     fn close_interval(&mut self, now: Instant) {
         let t0 = self.s.t0;
-        let start_s = self.interval_start.saturating_duration_since(t0).as_secs_f64();
-        let len_s = now.saturating_duration_since(self.interval_start).as_secs_f64();
+        let start_s = self
+            .interval_start
+            .saturating_duration_since(t0)
+            .as_secs_f64();
+        let len_s = now
+            .saturating_duration_since(self.interval_start)
+            .as_secs_f64();
         if len_s <= 0.0 {
             return;
         }
@@ -351,7 +374,10 @@ impl Recorder {
                     .and_then(|_| self.s.hlog.interval(&self.tags[i], start_s, len_s, h))
                     .and_then(|_| self.s.hlog.failures(&self.tags[i], start_s, &c.failures));
             }
-            let cpu = self.cpu.sample().map_or("n/a".to_string(), |c| format!("{c:.1}%"));
+            let cpu = self
+                .cpu
+                .sample()
+                .map_or("n/a".to_string(), |c| format!("{c:.1}%"));
             let (p99, max) = if self.lateness.is_empty() {
                 (0.0, 0.0)
             } else {
@@ -365,7 +391,9 @@ impl Recorder {
                 self.s.shared.users.load(Ordering::Relaxed),
                 self.s.shared.in_flight.load(Ordering::Relaxed)
             );
-            result = result.and_then(|_| self.s.hlog.comment(&line)).and_then(|_| self.s.hlog.flush());
+            result = result
+                .and_then(|_| self.s.hlog.comment(&line))
+                .and_then(|_| self.s.hlog.flush());
         }
         if let Err(e) = result {
             let p = self.hlog_path.clone();
@@ -411,8 +439,15 @@ impl Recorder {
                 endpoints.push(EndpointSummary::from_hist(&self.tags[e], h, c.total()));
             }
             let failures: u64 = kinds.values().sum();
-            stages.push(StageSummary::new(name, *users, *rate, steady_s, &total, failures, kinds, endpoints));
+            stages.push(StageSummary::new(
+                name, *users, *rate, steady_s, &total, failures, kinds, endpoints,
+            ));
         }
-        RecorderResult { stages, requests: self.requests, failures: self.failures, write_error: self.write_error }
+        RecorderResult {
+            stages,
+            requests: self.requests,
+            failures: self.failures,
+            write_error: self.write_error,
+        }
     }
 }

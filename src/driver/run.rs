@@ -78,7 +78,15 @@ impl Ctx {
         t.saturating_duration_since(self.t0).as_micros() as u64
     }
 
-    fn sample(&self, task: &Task, start: Instant, status: u16, transport: Option<FailureKind>, lateness: u32, users: u32) {
+    fn sample(
+        &self,
+        task: &Task,
+        start: Instant,
+        status: u16,
+        transport: Option<FailureKind>,
+        lateness: u32,
+        users: u32,
+    ) {
         let failure = transport.or_else(|| {
             (!task.expected.accepts(status)).then_some(if status >= 400 {
                 FailureKind::Status(status)
@@ -100,7 +108,11 @@ impl Ctx {
     }
 
     fn mark(&self, index: usize, mark: Mark, at: Instant) {
-        let _ = self.tx.send(Msg::Stage { index, mark, at_us: self.us_since_start(at) });
+        let _ = self.tx.send(Msg::Stage {
+            index,
+            mark,
+            at_us: self.us_since_start(at),
+        });
     }
 }
 
@@ -112,7 +124,9 @@ async fn user(ctx: Arc<Ctx>, retire: Arc<AtomicBool>, seed: u64) {
     let mut lateness = NO_LATENESS;
     while !retire.load(Ordering::Relaxed) {
         let task = ctx.scenario.pick(&mut rng);
-        let req = ctx.target.request(&task.method, task.path.render(&mut rng), task.body.as_ref());
+        let req = ctx
+            .target
+            .request(&task.method, task.path.render(&mut rng), task.body.as_ref());
         let start = Instant::now();
         ctx.shared.in_flight.fetch_add(1, Ordering::Relaxed);
         let out = exchange(&mut conn, &ctx.target, req, task.timeout).await;
@@ -182,7 +196,9 @@ async fn open_stage(ctx: Arc<Ctx>, rate: f64, start: Instant, end: Instant, seed
             tasks.0.push(tokio::spawn(async move {
                 let task = &ctx2.scenario.tasks[task_index];
                 let mut r = SmallRng::seed_from_u64(path_seed);
-                let req = ctx2.target.request(&task.method, task.path.render(&mut r), task.body.as_ref());
+                let req =
+                    ctx2.target
+                        .request(&task.method, task.path.render(&mut r), task.body.as_ref());
                 let mut slot = conn;
                 let out = exchange(&mut slot, &ctx2.target, req, task.timeout).await;
                 let in_flight = ctx2.shared.in_flight.fetch_sub(1, Ordering::Relaxed);
@@ -217,7 +233,10 @@ pub async fn run(
 ) -> Result<Summary, DriverError> {
     let target = Target::resolve(&scenario.authority)
         .await
-        .map_err(|e| DriverError::Resolve { url: scenario.base_url.clone(), message: e.to_string() })?;
+        .map_err(|e| DriverError::Resolve {
+            url: scenario.base_url.clone(),
+            message: e.to_string(),
+        })?;
     let dir = opts.out_dir.clone();
     std::fs::create_dir_all(&dir).map_err(|e| DriverError::io(&dir, e))?;
 
@@ -225,7 +244,10 @@ pub async fn run(
     let wall0 = SystemTime::now();
     let wall = |t: Instant| wall0 + t.saturating_duration_since(t0);
     let mut times: Vec<StageTimes> = Vec::new();
-    manifest_out::write(&dir, &manifest_out::build(&scenario, wall0, None, false, Some(IN_PROGRESS), &times))?;
+    manifest_out::write(
+        &dir,
+        &manifest_out::build(&scenario, wall0, None, false, Some(IN_PROGRESS), &times),
+    )?;
 
     let hlog_path = dir.join("latency.hlog");
     let hlog = HlogWriter::create(&hlog_path, wall0).map_err(|e| DriverError::io(&hlog_path, e))?;
@@ -249,7 +271,9 @@ pub async fn run(
             })
             .collect(),
         t0,
-        t0_epoch_ms: wall0.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64),
+        t0_epoch_ms: wall0
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
         hlog,
         csv,
         max_requests: scenario.max_requests,
@@ -261,7 +285,13 @@ pub async fn run(
     let recorder = tokio::spawn(async move { recorder::run(setup, rx, &rec_dir).await });
 
     let max_end = t0 + scenario.max_duration;
-    let ctx = Arc::new(Ctx { scenario, target, shared: shared.clone(), tx, t0 });
+    let ctx = Arc::new(Ctx {
+        scenario,
+        target,
+        shared: shared.clone(),
+        tx,
+        t0,
+    });
     let mut seeder = SmallRng::from_rng(&mut rand::rng());
     tokio::pin!(stop);
 
@@ -297,7 +327,11 @@ pub async fn run(
         let start = Instant::now();
         let end = start + stage.duration;
         ctx.mark(i, Mark::Start, start);
-        times.push(StageTimes { start: wall(start), steady: None, end: None });
+        times.push(StageTimes {
+            start: wall(start),
+            steady: None,
+            end: None,
+        });
         let mut open: Option<JoinHandle<TaskSet>> = None;
         let target_users = match stage.load {
             Load::Closed { users, .. } => users as usize,
@@ -311,7 +345,10 @@ pub async fn run(
             }
         }
         match stage.load {
-            Load::Closed { users: n, spawn_rate } => {
+            Load::Closed {
+                users: n,
+                spawn_rate,
+            } => {
                 let from = users.len() as u32;
                 for k in from..n {
                     let due = pacing::spawn_due(start, k - from, spawn_rate);
@@ -327,7 +364,13 @@ pub async fn run(
                 }
             }
             Load::Open { arrival_rate } => {
-                open = Some(tokio::spawn(open_stage(ctx.clone(), arrival_rate, start, end, seeder.random())));
+                open = Some(tokio::spawn(open_stage(
+                    ctx.clone(),
+                    arrival_rate,
+                    start,
+                    end,
+                    seeder.random(),
+                )));
             }
         }
         let steady = Instant::now();
@@ -383,11 +426,20 @@ pub async fn run(
         set.abort_all();
     }
     let _ = ctx.tx.send(Msg::Finish);
-    let rec = recorder.await.map_err(|e| DriverError::io(&hlog_path, std::io::Error::other(e.to_string())))?;
+    let rec = recorder
+        .await
+        .map_err(|e| DriverError::io(&hlog_path, std::io::Error::other(e.to_string())))?;
     let finished = SystemTime::now();
     let reason = reason.or_else(|| rec.write_error.as_ref().map(|e| e.to_string()));
     let complete = reason.is_none();
-    let manifest = manifest_out::build(&ctx.scenario, wall0, Some(finished), complete, reason.as_deref(), &times);
+    let manifest = manifest_out::build(
+        &ctx.scenario,
+        wall0,
+        Some(finished),
+        complete,
+        reason.as_deref(),
+        &times,
+    );
     manifest_out::write(&dir, &manifest)?;
     if let Some(e) = rec.write_error {
         return Err(e);
@@ -398,7 +450,9 @@ pub async fn run(
         incomplete_reason: reason,
         requests: rec.requests,
         failures: rec.failures,
-        duration_s: finished.duration_since(wall0).map_or(0.0, |d| d.as_secs_f64()),
+        duration_s: finished
+            .duration_since(wall0)
+            .map_or(0.0, |d| d.as_secs_f64()),
         stages: rec.stages,
     })
 }

@@ -138,7 +138,9 @@ impl PathTemplate {
         }
         let pieces: Vec<String> = text.split("{id}").map(str::to_string).collect();
         if let Some(p) = pieces.iter().find(|p| p.contains('{') || p.contains('}')) {
-            return Err(format!("path `{text}`: unknown placeholder in `{p}` (only {{id}} is known)"));
+            return Err(format!(
+                "path `{text}`: unknown placeholder in `{p}` (only {{id}} is known)"
+            ));
         }
         let fixed = if pieces.len() == 1 {
             Some(Uri::try_from(text).map_err(|e| format!("path `{text}`: {e}"))?)
@@ -147,7 +149,11 @@ impl PathTemplate {
             Uri::try_from(pieces.join("1")).map_err(|e| format!("path `{text}`: {e}"))?;
             None
         };
-        Ok(PathTemplate { text: text.to_string(), pieces, fixed })
+        Ok(PathTemplate {
+            text: text.to_string(),
+            pieces,
+            fixed,
+        })
     }
 
     /// The URI of one request; `{id}` becomes a random 1..=[`MAX_ID`].
@@ -291,7 +297,10 @@ impl Scenario {
         let mut stages = Vec::with_capacity(raw.stages.len());
         for s in raw.stages {
             let load = match (s.users, s.arrival_rate) {
-                (Some(users), None) => Load::Closed { users, spawn_rate: s.spawn_rate },
+                (Some(users), None) => Load::Closed {
+                    users,
+                    spawn_rate: s.spawn_rate,
+                },
                 (None, Some(rate)) if s.spawn_rate.is_none() => Load::Open { arrival_rate: rate },
                 (None, Some(_)) => {
                     return Err(DriverError::Scenario(format!(
@@ -306,7 +315,11 @@ impl Scenario {
                     )))
                 }
             };
-            stages.push(Stage { name: s.name, load, duration: s.duration.0 });
+            stages.push(Stage {
+                name: s.name,
+                load,
+                duration: s.duration.0,
+            });
         }
         Scenario::build(
             raw.label,
@@ -347,7 +360,11 @@ impl Scenario {
         let mut endpoints: Vec<String> = Vec::new();
         let mut tasks = Vec::with_capacity(task_specs.len());
         for (i, t) in task_specs.into_iter().enumerate() {
-            let which = format!("task #{} (`{}`)", i + 1, if t.name.is_empty() { &t.path } else { &t.name });
+            let which = format!(
+                "task #{} (`{}`)",
+                i + 1,
+                if t.name.is_empty() { &t.path } else { &t.name }
+            );
             let method = Method::from_bytes(t.method.trim().to_ascii_uppercase().as_bytes())
                 .map_err(|_| bad(format!("{which}: bad method `{}`", t.method)))?;
             if t.weight == 0 {
@@ -358,7 +375,9 @@ impl Scenario {
             }
             if let Some(l) = &t.expected_status {
                 if l.is_empty() || l.iter().any(|s| !(100..600).contains(s)) {
-                    return Err(bad(format!("{which}: expected_status must list HTTP statuses (100–599)")));
+                    return Err(bad(format!(
+                        "{which}: expected_status must list HTTP statuses (100–599)"
+                    )));
                 }
             }
             let full = format!("{prefix}{}", t.path);
@@ -390,16 +409,25 @@ impl Scenario {
                 return Err(bad("a stage has an empty name".into()));
             }
             if s.duration.is_zero() {
-                return Err(bad(format!("stage `{}`: duration must be positive", s.name)));
+                return Err(bad(format!(
+                    "stage `{}`: duration must be positive",
+                    s.name
+                )));
             }
             match s.load {
                 Load::Closed { users, spawn_rate } => {
                     if users > 1_000_000 {
-                        return Err(bad(format!("stage `{}`: {users} users is more than 1 000 000", s.name)));
+                        return Err(bad(format!(
+                            "stage `{}`: {users} users is more than 1 000 000",
+                            s.name
+                        )));
                     }
                     if let Some(r) = spawn_rate {
                         if !(r.is_finite() && r > 0.0) {
-                            return Err(bad(format!("stage `{}`: spawn_rate must be positive", s.name)));
+                            return Err(bad(format!(
+                                "stage `{}`: spawn_rate must be positive",
+                                s.name
+                            )));
                         }
                     }
                 }
@@ -446,7 +474,9 @@ impl Scenario {
         timeout: Duration,
         body: Option<Bytes>,
     ) -> Result<Scenario, DriverError> {
-        let uri: Uri = url.parse().map_err(|e| DriverError::Scenario(format!("bad --url `{url}`: {e}")))?;
+        let uri: Uri = url
+            .parse()
+            .map_err(|e| DriverError::Scenario(format!("bad --url `{url}`: {e}")))?;
         let base = format!(
             "{}://{}",
             uri.scheme_str().unwrap_or("http"),
@@ -462,10 +492,22 @@ impl Scenario {
             timeout,
             expected_status: None,
         };
-        let stage = Stage { name: "main".into(), load, duration };
+        let stage = Stage {
+            name: "main".into(),
+            load,
+            duration,
+        };
         // The run's own length plus a margin for draining is the natural bound here.
         let max = duration + Duration::from_secs(30);
-        Scenario::build(None, &base, think_time, max, DEFAULT_MAX_REQUESTS, vec![task], vec![stage])
+        Scenario::build(
+            None,
+            &base,
+            think_time,
+            max,
+            DEFAULT_MAX_REQUESTS,
+            vec![task],
+            vec![stage],
+        )
     }
 
     /// Picks a task by weight.
@@ -477,7 +519,9 @@ impl Scenario {
     pub fn pick_index(&self, rng: &mut impl Rng) -> usize {
         let total = self.cumulative.last().copied().unwrap_or(1);
         let r = rng.random_range(0..total);
-        self.cumulative.partition_point(|&c| c <= r).min(self.tasks.len() - 1)
+        self.cumulative
+            .partition_point(|&c| c <= r)
+            .min(self.tasks.len() - 1)
     }
 
     /// Sum of the stage durations (the planned run length).
@@ -487,7 +531,11 @@ impl Scenario {
 
     /// The longest task timeout.
     pub fn max_timeout(&self) -> Duration {
-        self.tasks.iter().map(|t| t.timeout).max().unwrap_or(DEFAULT_TIMEOUT)
+        self.tasks
+            .iter()
+            .map(|t| t.timeout)
+            .max()
+            .unwrap_or(DEFAULT_TIMEOUT)
     }
 }
 
@@ -506,11 +554,22 @@ fn check_think_time(t: &ThinkTime) -> Result<(), String> {
 
 /// `http://host:port/prefix` → (`host:port`, `/prefix` without a trailing slash).
 fn split_base_url(url: &str) -> Result<(String, String), String> {
-    let uri: Uri = url.trim().parse().map_err(|e| format!("base_url `{url}`: {e}"))?;
+    let uri: Uri = url
+        .trim()
+        .parse()
+        .map_err(|e| format!("base_url `{url}`: {e}"))?;
     match uri.scheme_str() {
         Some("http") => {}
-        Some(other) => return Err(format!("base_url `{url}`: scheme {other} is not supported (only http)")),
-        None => return Err(format!("base_url `{url}`: give a full URL such as http://127.0.0.1:8000")),
+        Some(other) => {
+            return Err(format!(
+                "base_url `{url}`: scheme {other} is not supported (only http)"
+            ))
+        }
+        None => {
+            return Err(format!(
+                "base_url `{url}`: give a full URL such as http://127.0.0.1:8000"
+            ))
+        }
     }
     let authority = uri
         .authority()
@@ -518,7 +577,9 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
         .filter(|a| !a.is_empty())
         .ok_or_else(|| format!("base_url `{url}`: no host"))?;
     if authority.contains('@') {
-        return Err(format!("base_url `{url}`: credentials in the URL are not supported"));
+        return Err(format!(
+            "base_url `{url}`: credentials in the URL are not supported"
+        ));
     }
     let prefix = uri.path().trim_end_matches('/').to_string();
     Ok((authority, prefix))
@@ -562,7 +623,10 @@ duration = "5s"
         let s = Scenario::parse(OK, Path::new("s.toml")).unwrap();
         assert_eq!(s.authority, "127.0.0.1:9");
         assert_eq!(s.endpoints, ["GET /api/agents/{id}", "POST /api/run"]);
-        assert_eq!(s.tasks[1].body.as_deref(), Some(&b"{\"agent\":\"coder\"}"[..]));
+        assert_eq!(
+            s.tasks[1].body.as_deref(),
+            Some(&b"{\"agent\":\"coder\"}"[..])
+        );
         assert_eq!(s.tasks[0].timeout, Duration::from_millis(500));
         assert_eq!(s.stages[1].load, Load::Open { arrival_rate: 50.0 });
         let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
@@ -576,15 +640,24 @@ duration = "5s"
 
     #[test]
     fn errors_name_the_problem() {
-        let e = Scenario::parse("base_url = \"http://x\"\n[[task]]\npath = 3\n", Path::new("s.toml"))
+        let e = Scenario::parse(
+            "base_url = \"http://x\"\n[[task]]\npath = 3\n",
+            Path::new("s.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("line 3"), "{e}");
+        let e = Scenario::parse(&OK.replace("users = 10", ""), Path::new("s.toml"))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("line 3"), "{e}");
-        let e = Scenario::parse(&OK.replace("users = 10", ""), Path::new("s.toml")).unwrap_err().to_string();
         assert!(e.contains("stage `a`"), "{e}");
-        let e = Scenario::parse(&OK.replace("http://", "https://"), Path::new("s.toml")).unwrap_err().to_string();
+        let e = Scenario::parse(&OK.replace("http://", "https://"), Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("https"), "{e}");
-        let e = Scenario::parse(&OK.replace("{id}", "{name}"), Path::new("s.toml")).unwrap_err().to_string();
+        let e = Scenario::parse(&OK.replace("{id}", "{name}"), Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("placeholder"), "{e}");
     }
 }

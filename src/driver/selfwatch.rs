@@ -22,7 +22,9 @@ impl Default for CpuWatch {
 impl CpuWatch {
     /// Starts watching.
     pub fn new() -> CpuWatch {
-        CpuWatch { last: read_ticks().map(|t| (t, Instant::now())) }
+        CpuWatch {
+            last: read_ticks().map(|t| (t, Instant::now())),
+        }
     }
 
     /// CPU use since the previous call, percent of one core; `None` where unknown.

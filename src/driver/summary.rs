@@ -108,7 +108,13 @@ impl StageSummary {
         endpoints: Vec<EndpointSummary>,
     ) -> StageSummary {
         let requests = h.len();
-        let per_s = |n: u64| if duration_s > 0.0 { n as f64 / duration_s } else { 0.0 };
+        let per_s = |n: u64| {
+            if duration_s > 0.0 {
+                n as f64 / duration_s
+            } else {
+                0.0
+            }
+        };
         StageSummary {
             name: name.to_string(),
             users,
@@ -144,7 +150,11 @@ impl Summary {
                 (None, Some(r)) => format!("{r}/s"),
                 _ => "-".into(),
             };
-            let kinds: Vec<String> = st.failures_by_kind.iter().map(|(k, n)| format!("{k}={n}")).collect();
+            let kinds: Vec<String> = st
+                .failures_by_kind
+                .iter()
+                .map(|(k, n)| format!("{k}={n}"))
+                .collect();
             let _ = writeln!(
                 s,
                 "{:<12} {:>8} {:>9} {:>9.1} {:>9.1} {:>9} {:>9} {:>9}  {}",
@@ -156,7 +166,11 @@ impl Summary {
                 ms(st.p50_ms),
                 ms(st.p95_ms),
                 ms(st.p99_ms),
-                if kinds.is_empty() { "0".to_string() } else { kinds.join(" ") }
+                if kinds.is_empty() {
+                    "0".to_string()
+                } else {
+                    kinds.join(" ")
+                }
             );
         }
         let _ = write!(

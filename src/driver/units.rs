@@ -19,17 +19,21 @@ impl<'de> Deserialize<'de> for Secs {
         }
         match Raw::deserialize(d)? {
             Raw::Num(s) => seconds(s).map(Secs).map_err(serde::de::Error::custom),
-            Raw::Text(t) => parse_duration(&t).map(Secs).map_err(serde::de::Error::custom),
+            Raw::Text(t) => parse_duration(&t)
+                .map(Secs)
+                .map_err(serde::de::Error::custom),
         }
     }
 }
 
 /// A non-negative, finite number of seconds as a `Duration`.
 pub fn seconds(s: f64) -> Result<Duration, String> {
-    if s.is_finite() && s >= 0.0 && s < 1e9 {
+    if s.is_finite() && (0.0..1e9).contains(&s) {
         Ok(Duration::from_secs_f64(s))
     } else {
-        Err(format!("bad duration {s}: expected a non-negative number of seconds"))
+        Err(format!(
+            "bad duration {s}: expected a non-negative number of seconds"
+        ))
     }
 }
 

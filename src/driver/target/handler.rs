@@ -52,7 +52,9 @@ struct Bucket {
 
 impl Bucket {
     fn take(&self) -> bool {
-        let Ok(mut s) = self.state.lock() else { return true };
+        let Ok(mut s) = self.state.lock() else {
+            return true;
+        };
         let now = Instant::now();
         let refill = now.saturating_duration_since(s.1).as_secs_f64() * self.rate;
         s.0 = (s.0 + refill).min(self.burst);
@@ -86,7 +88,8 @@ impl State {
                 .endpoints
                 .iter()
                 .map(|e| Route {
-                    method: Method::from_bytes(e.method.to_ascii_uppercase().as_bytes()).unwrap_or(Method::GET),
+                    method: Method::from_bytes(e.method.to_ascii_uppercase().as_bytes())
+                        .unwrap_or(Method::GET),
                     segments: e
                         .path
                         .trim_start_matches('/')
@@ -106,7 +109,9 @@ impl State {
                 burst: profile.rate_limit_burst.unwrap_or(rate).max(1.0),
                 state: Mutex::new((profile.rate_limit_burst.unwrap_or(rate).max(1.0), start)),
             }),
-            stall: profile.stall.map(|s| (start + s.at.0, start + s.at.0 + s.length.0)),
+            stall: profile
+                .stall
+                .map(|s| (start + s.at.0, start + s.at.0 + s.length.0)),
         }
     }
 
@@ -124,24 +129,43 @@ impl State {
 fn answer(status: StatusCode, body: Bytes) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(body));
     *r.status_mut() = status;
-    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     r
 }
 
 /// Answers one request.
-pub async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let Some(route) = state.routes.iter().find(|r| r.matches(req.method(), req.uri().path())) else {
-        return Ok(answer(StatusCode::NOT_FOUND, Bytes::from_static(b"{\"error\":\"not found\"}")));
+pub async fn handle(
+    state: &State,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let Some(route) = state
+        .routes
+        .iter()
+        .find(|r| r.matches(req.method(), req.uri().path()))
+    else {
+        return Ok(answer(
+            StatusCode::NOT_FOUND,
+            Bytes::from_static(b"{\"error\":\"not found\"}"),
+        ));
     };
     // The request body is not needed; dropping it lets hyper discard it.
     drop(req);
     if let Some(b) = &state.bucket {
         if !b.take() {
-            return Ok(answer(StatusCode::TOO_MANY_REQUESTS, Bytes::from_static(b"{\"error\":\"rate limited\"}")));
+            return Ok(answer(
+                StatusCode::TOO_MANY_REQUESTS,
+                Bytes::from_static(b"{\"error\":\"rate limited\"}"),
+            ));
         }
     }
     state.stalled().await;
-    let busy = || answer(StatusCode::SERVICE_UNAVAILABLE, Bytes::from_static(b"{\"error\":\"overloaded\"}"));
+    let busy = || {
+        answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Bytes::from_static(b"{\"error\":\"overloaded\"}"),
+        )
+    };
     let _permit = match &state.workers {
         None => None,
         Some(sem) => match sem.try_acquire() {

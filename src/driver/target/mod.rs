@@ -22,7 +22,11 @@ pub use profile::{EndpointProfile, Profile, Service, Stall, BUILTIN};
 
 /// Serves `profile` on `listener` until `shutdown` resolves; then every open
 /// connection is closed. The stall window, if any, counts from this call.
-pub async fn serve(profile: Profile, listener: TcpListener, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+pub async fn serve(
+    profile: Profile,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
     let state = Arc::new(handler::State::new(&profile));
     let mut conns = JoinSet::new();
     tokio::pin!(shutdown);

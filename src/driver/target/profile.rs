@@ -15,7 +15,10 @@ use crate::model::ThinkTime;
 
 /// Built-in profiles: (name, TOML text).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("default", include_str!("../../../data/profiles/default.toml")),
+    (
+        "default",
+        include_str!("../../../data/profiles/default.toml"),
+    ),
     ("fast", include_str!("../../../data/profiles/fast.toml")),
 ];
 
@@ -124,7 +127,9 @@ pub enum Service {
 
 impl Default for Service {
     fn default() -> Self {
-        Service::Constant { value: Secs(Duration::ZERO) }
+        Service::Constant {
+            value: Secs(Duration::ZERO),
+        }
     }
 }
 
@@ -150,7 +155,9 @@ impl Service {
                     a
                 }
             }
-            Service::Exponential { mean } => -mean.0.as_secs_f64() * (1.0 - rng.random::<f64>()).ln(),
+            Service::Exponential { mean } => {
+                -mean.0.as_secs_f64() * (1.0 - rng.random::<f64>()).ln()
+            }
             Service::Lognormal { mean, sigma } => {
                 let m = mean.0.as_secs_f64();
                 if m <= 0.0 {
@@ -182,7 +189,8 @@ impl Profile {
         let path = Path::new(name_or_file);
         if path.is_file() {
             let text = std::fs::read_to_string(path).map_err(|e| DriverError::io(path, e))?;
-            return Profile::parse(&text).map_err(|e| DriverError::Profile(format!("{}: {e}", path.display())));
+            return Profile::parse(&text)
+                .map_err(|e| DriverError::Profile(format!("{}: {e}", path.display())));
         }
         let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
         Err(DriverError::Profile(format!(
@@ -193,26 +201,38 @@ impl Profile {
 
     /// Parses and checks profile TOML.
     pub fn parse(text: &str) -> Result<Profile, DriverError> {
-        let p: Profile = toml::from_str(text).map_err(|e| DriverError::Profile(e.to_string().trim_end().into()))?;
+        let p: Profile = toml::from_str(text)
+            .map_err(|e| DriverError::Profile(e.to_string().trim_end().into()))?;
         if p.endpoints.is_empty() {
             return Err(DriverError::Profile("no [[endpoint]]".into()));
         }
         for e in &p.endpoints {
             if !e.path.starts_with('/') {
-                return Err(DriverError::Profile(format!("endpoint path `{}` must start with /", e.path)));
+                return Err(DriverError::Profile(format!(
+                    "endpoint path `{}` must start with /",
+                    e.path
+                )));
             }
             if !(e.weight.is_finite() && e.weight >= 0.0) {
-                return Err(DriverError::Profile(format!("endpoint `{}`: bad weight", e.path)));
+                return Err(DriverError::Profile(format!(
+                    "endpoint `{}`: bad weight",
+                    e.path
+                )));
             }
             if let Service::Lognormal { sigma, .. } = e.service {
                 if !(sigma.is_finite() && (0.0..=3.0).contains(&sigma)) {
-                    return Err(DriverError::Profile(format!("endpoint `{}`: sigma must be in [0, 3]", e.path)));
+                    return Err(DriverError::Profile(format!(
+                        "endpoint `{}`: sigma must be in [0, 3]",
+                        e.path
+                    )));
                 }
             }
         }
         if let Some(r) = p.rate_limit_rps {
             if !(r.is_finite() && r > 0.0) {
-                return Err(DriverError::Profile("rate_limit_rps must be positive".into()));
+                return Err(DriverError::Profile(
+                    "rate_limit_rps must be positive".into(),
+                ));
             }
         }
         Ok(p)
@@ -222,9 +242,17 @@ impl Profile {
     pub fn mean_service_s(&self) -> f64 {
         let total: f64 = self.endpoints.iter().map(|e| e.weight).sum();
         if total > 0.0 {
-            self.endpoints.iter().map(|e| e.weight * e.service.mean_s()).sum::<f64>() / total
+            self.endpoints
+                .iter()
+                .map(|e| e.weight * e.service.mean_s())
+                .sum::<f64>()
+                / total
         } else {
-            self.endpoints.iter().map(|e| e.service.mean_s()).sum::<f64>() / self.endpoints.len() as f64
+            self.endpoints
+                .iter()
+                .map(|e| e.service.mean_s())
+                .sum::<f64>()
+                / self.endpoints.len() as f64
         }
     }
 
@@ -233,7 +261,11 @@ impl Profile {
     /// service time. A rate limit below it caps it.
     pub fn capacity_rps(&self) -> f64 {
         let s = self.mean_service_s();
-        let c = if self.workers == 0 || s <= 0.0 { f64::INFINITY } else { f64::from(self.workers) / s };
+        let c = if self.workers == 0 || s <= 0.0 {
+            f64::INFINITY
+        } else {
+            f64::from(self.workers) / s
+        };
         self.rate_limit_rps.map_or(c, |r| c.min(r))
     }
 
@@ -264,12 +296,21 @@ mod tests {
         let mut rng = rand::rngs::SmallRng::seed_from_u64(3);
         let ms = |v| Secs(Duration::from_millis(v));
         for s in [
-            Service::Lognormal { mean: ms(300), sigma: 0.6 },
+            Service::Lognormal {
+                mean: ms(300),
+                sigma: 0.6,
+            },
             Service::Exponential { mean: ms(100) },
-            Service::Uniform { min: ms(10), max: ms(30) },
+            Service::Uniform {
+                min: ms(10),
+                max: ms(30),
+            },
         ] {
             let n = 40_000;
-            let m = (0..n).map(|_| s.sample(&mut rng).as_secs_f64()).sum::<f64>() / n as f64;
+            let m = (0..n)
+                .map(|_| s.sample(&mut rng).as_secs_f64())
+                .sum::<f64>()
+                / n as f64;
             assert!((m - s.mean_s()).abs() < 0.03 * s.mean_s(), "{s:?}: {m}");
         }
     }
