@@ -217,6 +217,16 @@ async fn open_stage(ctx: Arc<Ctx>, rate: f64, start: Instant, end: Instant, seed
     std::mem::take(&mut tasks)
 }
 
+/// Polls a future once, without waiting.
+fn futures_poll_once<F: Future>(f: std::pin::Pin<&mut F>) -> Option<F::Output> {
+    let waker = std::task::Waker::noop();
+    let mut cx = std::task::Context::from_waker(waker);
+    match f.poll(&mut cx) {
+        std::task::Poll::Ready(v) => Some(v),
+        std::task::Poll::Pending => None,
+    }
+}
+
 /// Why the controller woke.
 enum Wake {
     Due,
@@ -231,6 +241,13 @@ pub async fn run(
     opts: &RunOptions,
     stop: impl Future<Output = String>,
 ) -> Result<Summary, DriverError> {
+    // Poll `stop` once now: a signal handler behind it is installed from the start.
+    tokio::pin!(stop);
+    if let Some(reason) = futures_poll_once(stop.as_mut()) {
+        return Err(DriverError::Scenario(format!(
+            "stopped before the run began: {reason}"
+        )));
+    }
     let target = Target::resolve(&scenario.authority)
         .await
         .map_err(|e| DriverError::Resolve {
@@ -293,7 +310,6 @@ pub async fn run(
         t0,
     });
     let mut seeder = SmallRng::from_rng(&mut rand::rng());
-    tokio::pin!(stop);
 
     // Waits until `t`, or returns why the run must stop first.
     macro_rules! wait_until {
