@@ -80,9 +80,7 @@ impl ScopeMetrics {
 
     /// Requests ÷ duration.
     pub fn throughput_rps(&self) -> Option<f64> {
-        self.duration_s
-            .filter(|d| *d > 0.0)
-            .map(|d| self.requests as f64 / d)
+        self.duration_s.filter(|d| *d > 0.0).map(|d| self.requests as f64 / d)
     }
 
     /// Successful requests ÷ duration.

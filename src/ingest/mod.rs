@@ -167,11 +167,7 @@ pub trait Replay {
 
 /// A problem about `path` at `line`.
 pub fn problem(path: &Path, line: Option<u64>, reason: impl Into<String>) -> Problem {
-    Problem {
-        path: path.to_path_buf(),
-        line,
-        reason: reason.into(),
-    }
+    Problem { path: path.to_path_buf(), line, reason: reason.into() }
 }
 
 /// Paths under `dir` that headroom itself wrote (its report folders), never read as input.

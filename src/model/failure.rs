@@ -140,10 +140,8 @@ pub fn normalize_error_message(message: &str) -> String {
             ),
             (Regex::new(r"0x[0-9a-fA-F.]+").expect("static regex"), "0x…"),
             (
-                Regex::new(
-                    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
-                )
-                .expect("static regex"),
+                Regex::new(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+                    .expect("static regex"),
                 "{time}",
             ),
             (Regex::new(r"/\d+(?:/|\b)").expect("static regex"), "/{id}/"),
@@ -164,40 +162,18 @@ mod tests {
     #[test]
     fn classifies_common_messages() {
         let k = |s: Option<u16>, m: &str| FailureKind::classify(s, m).to_string();
-        assert_eq!(
-            k(Some(0), "RetriesExceeded('x', 1, original=timed out)"),
-            "timeout"
-        );
-        assert_eq!(
-            k(None, "HTTPError('404 Client Error: Not Found for url: /x')"),
-            "status:404"
-        );
+        assert_eq!(k(Some(0), "RetriesExceeded('x', 1, original=timed out)"), "timeout");
+        assert_eq!(k(None, "HTTPError('404 Client Error: Not Found for url: /x')"), "status:404");
         assert_eq!(k(Some(503), ""), "status:503");
-        assert_eq!(
-            k(None, "ConnectionRefusedError(111, 'Connection refused')"),
-            "connect"
-        );
-        assert_eq!(
-            k(
-                None,
-                "ConnectionResetError(104, 'Connection reset by peer')"
-            ),
-            "reset"
-        );
+        assert_eq!(k(None, "ConnectionRefusedError(111, 'Connection refused')"), "connect");
+        assert_eq!(k(None, "ConnectionResetError(104, 'Connection reset by peer')"), "reset");
         assert_eq!(k(Some(200), "body did not match"), "assertion");
         assert_eq!(k(None, "something odd"), "other");
     }
 
     #[test]
     fn failure_kind_round_trips() {
-        for s in [
-            "status:429",
-            "timeout",
-            "connect",
-            "reset",
-            "assertion",
-            "other",
-        ] {
+        for s in ["status:429", "timeout", "connect", "reset", "assertion", "other"] {
             assert_eq!(s.parse::<FailureKind>().unwrap().to_string(), s);
         }
     }

@@ -222,12 +222,10 @@ impl PercentileSummary {
     /// exact distribution must be merged with a summary.
     pub fn from_histogram(h: &Histogram<u64>) -> PercentileSummary {
         let dist = LatencyDistribution::Exact(h.clone());
-        let points = [
-            1.0, 5.0, 10.0, 25.0, 50.0, 66.0, 75.0, 80.0, 90.0, 95.0, 98.0, 99.0, 99.9, 99.99,
-        ]
-        .iter()
-        .filter_map(|&p| dist.percentile(p).map(|v| (p, v.value_ms)))
-        .collect();
+        let points = [1.0, 5.0, 10.0, 25.0, 50.0, 66.0, 75.0, 80.0, 90.0, 95.0, 98.0, 99.0, 99.9, 99.99]
+            .iter()
+            .filter_map(|&p| dist.percentile(p).map(|v| (p, v.value_ms)))
+            .collect();
         PercentileSummary {
             count: h.len(),
             mean_ms: dist.mean_ms(),
@@ -249,19 +247,13 @@ impl PercentileSummary {
                 .points
                 .iter()
                 .find(|(p, _)| (p - pct).abs() < 1e-9)
-                .map(|&(_, v)| Percentile {
-                    value_ms: v,
-                    method: PercentileMethod::ToolSummary,
-                });
+                .map(|&(_, v)| Percentile { value_ms: v, method: PercentileMethod::ToolSummary });
         }
         // A merged summary keeps points on a grid; answer only inside the grid.
         self.points
             .iter()
             .find(|(p, _)| (p - pct).abs() < 1e-9)
-            .map(|&(_, v)| Percentile {
-                value_ms: v,
-                method: PercentileMethod::MergedApproximate,
-            })
+            .map(|&(_, v)| Percentile { value_ms: v, method: PercentileMethod::MergedApproximate })
     }
 
     /// Merges another summary into this one: counts add, mean is count-weighted,
@@ -280,12 +272,7 @@ impl PercentileSummary {
             (Some(a), Some(b)) => Some((a * self.count as f64 + b * other.count as f64) / n),
             _ => None,
         };
-        let mut grid: Vec<f64> = self
-            .points
-            .iter()
-            .chain(&other.points)
-            .map(|p| p.0)
-            .collect();
+        let mut grid: Vec<f64> = self.points.iter().chain(&other.points).map(|p| p.0).collect();
         grid.sort_by(f64::total_cmp);
         grid.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
         let parts = [(self.count as f64, &*self), (other.count as f64, other)];
@@ -313,9 +300,7 @@ impl PercentileSummary {
             knots.push((max, 100.0));
         }
         knots.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let Some(first) = knots.first() else {
-            return 0.0;
-        };
+        let Some(first) = knots.first() else { return 0.0 };
         if x < first.0 {
             return 0.0;
         }
@@ -328,11 +313,7 @@ impl PercentileSummary {
             }
             if x >= x0 {
                 let span = x1 - x0;
-                return if span > 0.0 {
-                    p0 + (p1 - p0) * (x - x0) / span
-                } else {
-                    p1
-                } / 100.0;
+                return if span > 0.0 { p0 + (p1 - p0) * (x - x0) / span } else { p1 } / 100.0;
             }
         }
         below / 100.0
@@ -342,9 +323,9 @@ impl PercentileSummary {
 /// The `pct` quantile of a count-weighted mixture of summaries, by bisection on the
 /// mixture CDF between the smallest and largest known values.
 fn mixture_quantile(parts: &[(f64, &PercentileSummary)], pct: f64) -> Option<f64> {
-    let values = parts
-        .iter()
-        .flat_map(|(_, s)| s.points.iter().map(|p| p.1).chain(s.min_ms).chain(s.max_ms));
+    let values = parts.iter().flat_map(|(_, s)| {
+        s.points.iter().map(|p| p.1).chain(s.min_ms).chain(s.max_ms)
+    });
     let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
@@ -409,10 +390,7 @@ mod tests {
             merged: false,
         };
         let d = LatencyDistribution::Summary(s);
-        assert_eq!(
-            d.percentile(95.0).unwrap().method,
-            PercentileMethod::ToolSummary
-        );
+        assert_eq!(d.percentile(95.0).unwrap().method, PercentileMethod::ToolSummary);
         assert!(d.percentile(99.0).is_none());
     }
 

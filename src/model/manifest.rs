@@ -127,9 +127,7 @@ impl FromStr for ThinkTime {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         let bad = || {
-            format!(
-                "bad think time `{s}`: use between(1, 5), constant(0), exponential(2) or 1s..5s"
-            )
+            format!("bad think time `{s}`: use between(1, 5), constant(0), exponential(2) or 1s..5s")
         };
         if let Some((name, rest)) = s.split_once('(') {
             let args: Vec<f64> = rest
@@ -146,10 +144,7 @@ impl FromStr for ThinkTime {
             };
         }
         if let Some((a, b)) = s.split_once("..") {
-            let (a, b) = (
-                parse_seconds(a).ok_or_else(bad)?,
-                parse_seconds(b).ok_or_else(bad)?,
-            );
+            let (a, b) = (parse_seconds(a).ok_or_else(bad)?, parse_seconds(b).ok_or_else(bad)?);
             if a > b {
                 return Err(bad());
             }
@@ -183,9 +178,7 @@ impl Serialize for ThinkTime {
 
 impl<'de> Deserialize<'de> for ThinkTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -195,18 +188,9 @@ mod tests {
 
     #[test]
     fn think_time_forms() {
-        assert_eq!(
-            "between(1, 5)".parse::<ThinkTime>().unwrap(),
-            ThinkTime::Between(1.0, 5.0)
-        );
-        assert_eq!(
-            "1s..5s".parse::<ThinkTime>().unwrap(),
-            ThinkTime::Between(1.0, 5.0)
-        );
-        assert_eq!(
-            "constant(0)".parse::<ThinkTime>().unwrap(),
-            ThinkTime::Constant(0.0)
-        );
+        assert_eq!("between(1, 5)".parse::<ThinkTime>().unwrap(), ThinkTime::Between(1.0, 5.0));
+        assert_eq!("1s..5s".parse::<ThinkTime>().unwrap(), ThinkTime::Between(1.0, 5.0));
+        assert_eq!("constant(0)".parse::<ThinkTime>().unwrap(), ThinkTime::Constant(0.0));
         assert_eq!("exponential(2)".parse::<ThinkTime>().unwrap().mean_s(), 2.0);
         assert!("between(5, 1)".parse::<ThinkTime>().is_err());
     }
@@ -217,11 +201,7 @@ mod tests {
             label: Some("v1".into()),
             think_time: Some(ThinkTime::Between(1.0, 5.0)),
             complete: Some(false),
-            stages: vec![ManifestStage {
-                name: "peak".into(),
-                users: Some(10),
-                ..Default::default()
-            }],
+            stages: vec![ManifestStage { name: "peak".into(), users: Some(10), ..Default::default() }],
             ..Default::default()
         };
         assert_eq!(Manifest::parse(&m.to_toml()).unwrap(), m);

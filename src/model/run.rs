@@ -151,10 +151,7 @@ pub struct Stage {
 impl Stage {
     /// A named, empty stage.
     pub fn named(name: impl Into<String>) -> Stage {
-        Stage {
-            name: name.into(),
-            ..Default::default()
-        }
+        Stage { name: name.into(), ..Default::default() }
     }
 
     /// Total requests over all endpoints.
@@ -165,8 +162,7 @@ impl Stage {
     /// The endpoint entry for `key`, created empty with an exact distribution.
     pub fn endpoint(&mut self, key: &EndpointKey) -> &mut EndpointStats {
         if !self.endpoints.contains_key(key) {
-            self.endpoints
-                .insert(key.clone(), EndpointStats::new(key.clone()));
+            self.endpoints.insert(key.clone(), EndpointStats::new(key.clone()));
         }
         self.endpoints.get_mut(key).expect("just inserted")
     }
@@ -219,10 +215,7 @@ impl EndpointKey {
     /// A key; an empty method counts as unknown.
     pub fn new(method: Option<&str>, name: &str) -> EndpointKey {
         EndpointKey {
-            method: method
-                .map(str::trim)
-                .filter(|m| !m.is_empty())
-                .map(str::to_string),
+            method: method.map(str::trim).filter(|m| !m.is_empty()).map(str::to_string),
             name: name.to_string(),
         }
     }
@@ -283,10 +276,7 @@ impl EndpointStats {
     pub fn add_failure(&mut self, kind: FailureKind, message: Option<&str>, count: u64) {
         *self.failures_by_kind.entry(kind).or_default() += count;
         if let Some(m) = message.filter(|m| !m.trim().is_empty()) {
-            *self
-                .errors
-                .entry(super::normalize_error_message(m))
-                .or_default() += count;
+            *self.errors.entry(super::normalize_error_message(m)).or_default() += count;
         }
     }
 

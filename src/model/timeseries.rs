@@ -48,11 +48,7 @@ pub struct TimeSeries {
 
 impl Default for TimeSeries {
     fn default() -> Self {
-        TimeSeries {
-            start_ms: i64::MIN,
-            width_ms: 1000,
-            intervals: Vec::new(),
-        }
+        TimeSeries { start_ms: i64::MIN, width_ms: 1000, intervals: Vec::new() }
     }
 }
 
