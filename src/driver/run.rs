@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::client::{exchange, Conn, Target};
+use super::client::{exchange, Conn, Deadline, Target};
 use super::csv_out::RequestsCsv;
 use super::error::DriverError;
 use super::hlog_out::HlogWriter;
@@ -122,14 +122,27 @@ async fn user(ctx: Arc<Ctx>, retire: Arc<AtomicBool>, seed: u64) {
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut conn: Option<Conn> = None;
     let mut lateness = NO_LATENESS;
+    let mut request = Vec::with_capacity(512);
+    let mut deadline = Deadline::new();
     while !retire.load(Ordering::Relaxed) {
         let task = ctx.scenario.pick(&mut rng);
-        let req = ctx
-            .target
-            .request(&task.method, task.path.render(&mut rng), task.body.as_ref());
+        ctx.target.encode(
+            &mut request,
+            &task.method,
+            |o| task.path.render_into(o, &mut rng),
+            task.body.as_deref(),
+        );
         let start = Instant::now();
         ctx.shared.in_flight.fetch_add(1, Ordering::Relaxed);
-        let out = exchange(&mut conn, &ctx.target, req, task.timeout).await;
+        let head = task.method == hyper::Method::HEAD;
+        let out = exchange(
+            &mut conn,
+            &ctx.target,
+            &request,
+            head,
+            deadline.arm(task.timeout),
+        )
+        .await;
         ctx.shared.in_flight.fetch_sub(1, Ordering::Relaxed);
         let users = ctx.shared.users.load(Ordering::Relaxed);
         ctx.sample(task, start, out.status, out.transport, lateness, users);
@@ -196,11 +209,24 @@ async fn open_stage(ctx: Arc<Ctx>, rate: f64, start: Instant, end: Instant, seed
             tasks.0.push(tokio::spawn(async move {
                 let task = &ctx2.scenario.tasks[task_index];
                 let mut r = SmallRng::seed_from_u64(path_seed);
-                let req =
-                    ctx2.target
-                        .request(&task.method, task.path.render(&mut r), task.body.as_ref());
+                let mut request = Vec::with_capacity(256);
+                ctx2.target.encode(
+                    &mut request,
+                    &task.method,
+                    |o| task.path.render_into(o, &mut r),
+                    task.body.as_deref(),
+                );
                 let mut slot = conn;
-                let out = exchange(&mut slot, &ctx2.target, req, task.timeout).await;
+                let mut deadline = Deadline::new();
+                let head = task.method == hyper::Method::HEAD;
+                let out = exchange(
+                    &mut slot,
+                    &ctx2.target,
+                    &request,
+                    head,
+                    deadline.arm(task.timeout),
+                )
+                .await;
                 let in_flight = ctx2.shared.in_flight.fetch_sub(1, Ordering::Relaxed);
                 ctx2.sample(task, due, out.status, out.transport, lateness, in_flight);
                 if let Some(c) = slot.filter(Conn::usable) {
@@ -272,6 +298,11 @@ pub async fn run(
         let p = dir.join("requests.csv");
         Some(RequestsCsv::create(&p, &scenario.endpoints).map_err(|e| DriverError::io(&p, e))?)
     } else {
+        // A per-request file from an earlier run in this dir would not match this run.
+        let stale = dir.join("requests.csv");
+        if stale.exists() {
+            std::fs::remove_file(&stale).map_err(|e| DriverError::io(&stale, e))?;
+        }
         None
     };
     let shared = Arc::new(Shared::default());

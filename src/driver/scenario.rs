@@ -126,8 +126,6 @@ pub struct PathTemplate {
     pub text: String,
     /// Pieces between placeholders; a placeholder sits between consecutive pieces.
     pieces: Vec<String>,
-    /// The ready URI when there is no placeholder (cloning it is cheap).
-    fixed: Option<Uri>,
 }
 
 impl PathTemplate {
@@ -142,35 +140,33 @@ impl PathTemplate {
                 "path `{text}`: unknown placeholder in `{p}` (only {{id}} is known)"
             ));
         }
-        let fixed = if pieces.len() == 1 {
-            Some(Uri::try_from(text).map_err(|e| format!("path `{text}`: {e}"))?)
-        } else {
-            // Check once that an expansion is a valid URI, so sending never fails on it.
-            Uri::try_from(pieces.join("1")).map_err(|e| format!("path `{text}`: {e}"))?;
-            None
-        };
+        // Check once that an expansion is a valid request target, so sending never fails on it.
+        let sample = pieces.join("1");
+        Uri::try_from(sample.as_str()).map_err(|e| format!("path `{text}`: {e}"))?;
+        if sample
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        {
+            return Err(format!(
+                "path `{text}` must not contain spaces or control characters"
+            ));
+        }
         Ok(PathTemplate {
             text: text.to_string(),
             pieces,
-            fixed,
         })
     }
 
-    /// The URI of one request; `{id}` becomes a random 1..=[`MAX_ID`].
-    pub fn render(&self, rng: &mut impl Rng) -> Uri {
-        if let Some(u) = &self.fixed {
-            return u.clone();
-        }
-        let mut s = String::with_capacity(self.text.len() + 8);
+    /// Appends the path of one request to `out`; `{id}` becomes a random
+    /// 1..=[`MAX_ID`]. No allocation.
+    pub fn render_into(&self, out: &mut Vec<u8>, rng: &mut impl Rng) {
         for (i, piece) in self.pieces.iter().enumerate() {
             if i > 0 {
-                use std::fmt::Write;
-                let _ = write!(s, "{}", rng.random_range(1..=MAX_ID));
+                use std::io::Write;
+                let _ = write!(out, "{}", rng.random_range(1..=MAX_ID));
             }
-            s.push_str(piece);
+            out.extend_from_slice(piece.as_bytes());
         }
-        // Validated in `parse`: digits cannot make it invalid.
-        Uri::try_from(s).unwrap_or_else(|_| Uri::from_static("/"))
     }
 }
 
@@ -630,9 +626,11 @@ duration = "5s"
         assert_eq!(s.tasks[0].timeout, Duration::from_millis(500));
         assert_eq!(s.stages[1].load, Load::Open { arrival_rate: 50.0 });
         let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
-        let u = s.tasks[0].path.render(&mut rng);
-        assert!(u.path().starts_with("/api/agents/"));
-        let n: u32 = u.path().rsplit('/').next().unwrap().parse().unwrap();
+        let mut buf = Vec::new();
+        s.tasks[0].path.render_into(&mut buf, &mut rng);
+        let u = String::from_utf8(buf).unwrap();
+        assert!(u.starts_with("/api/agents/"));
+        let n: u32 = u.rsplit('/').next().unwrap().parse().unwrap();
         assert!((1..=MAX_ID).contains(&n));
         let picks = (0..4000).filter(|_| s.pick(&mut rng).endpoint == 0).count();
         assert!((2800..3200).contains(&picks), "{picks}");
