@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod driver;
 pub mod ingest;
 pub mod model;
 pub mod render;

@@ -3,6 +3,9 @@
 use clap::{Parser, Subcommand};
 
 use super::analyze::AnalyzeArgs;
+use super::demo::DemoArgs;
+use super::drive::DriveArgs;
+use super::target::TargetArgs;
 
 /// headroom turns the raw results of any load test into decisions: SLA compliance,
 /// breaking points, capacity and bottleneck hints, with every figure traced to a file.
@@ -27,4 +30,11 @@ pub struct Cli {
 pub enum Command {
     /// Analyse run dirs: write report.md, report.html and report.json, print a summary.
     Analyze(AnalyzeArgs),
+    /// Everything end to end: start the demo target, drive a scaled four-stage test
+    /// past its capacity, analyse it and write the report (about a minute).
+    Demo(DemoArgs),
+    /// Drive HTTP traffic from a scenario (or the quick flags) and write a run dir.
+    Drive(DriveArgs),
+    /// Serve the demo "agent platform" API with a known capacity.
+    Target(TargetArgs),
 }

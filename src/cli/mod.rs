@@ -1,10 +1,14 @@
 //! The command line: clap definitions, one module per command, and the mapping from
-//! outcomes to exit codes (0 ok, 1 the system under test failed a gate, 2 bad input).
+//! outcomes to exit codes (0 ok, 1 the system under test failed a gate or a run was
+//! cut short, 2 bad input).
 
 pub mod analyze;
 mod args;
 mod common;
+pub mod demo;
+pub mod drive;
 pub mod pipeline;
+pub mod target;
 
 use std::process::ExitCode;
 
@@ -14,5 +18,15 @@ pub use args::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Demo(args) => demo::run(&args),
+        Command::Drive(args) => drive::run(args),
+        Command::Target(args) => target::run(args),
     }
+}
+
+/// A multi-threaded tokio runtime with one worker per core.
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

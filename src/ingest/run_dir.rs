@@ -397,9 +397,31 @@ fn assemble(
             ..Default::default()
         })
         .collect();
+    let mut interval_spans: Vec<Option<(i64, i64)>> = vec![None; stages.len()];
     for r in valid {
         // The survey already read every file once without error.
-        let _ = r.replay(&mut |obs| record(&mut source.overall, &mut stages, &obs, opts));
+        let _ = r.replay(&mut |obs| {
+            record(&mut source.overall, &mut stages, &obs, opts);
+            // Interval histograms cover whole intervals: a stage measured by them spans
+            // exactly the intervals it holds, which rarely align with the manifest's
+            // window (throughput divides by this span).
+            if let Observation::Histogram {
+                start_ms, end_ms, ..
+            } = obs
+            {
+                if let Some(i) = stages.iter().position(|s| s.contains(start_ms)) {
+                    let span = &mut interval_spans[i];
+                    *span = Some(span.map_or((start_ms, end_ms), |(a, b)| {
+                        (a.min(start_ms), b.max(end_ms))
+                    }));
+                }
+            }
+        });
+    }
+    for (stage, span) in stages.iter_mut().zip(interval_spans) {
+        if span.is_some() {
+            stage.window_ms = span;
+        }
     }
     source.stages = stages;
     Some(source)

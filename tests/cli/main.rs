@@ -5,3 +5,5 @@ mod analyze;
 mod bad_input;
 mod common;
 mod conformance;
+mod demo;
+mod drive;

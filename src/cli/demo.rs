@@ -1,0 +1,51 @@
+//! `headroom demo`: the whole product in one command. Starts the embedded target on
+//! an ephemeral loopback port, drives a scaled baseline/target/peak/stress run whose
+//! stress stage is past the target's known capacity, analyses it against the demo SLA
+//! and writes the full report.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::pipeline::{run_pipeline, SlaText};
+use crate::ingest::IngestOptions;
+use crate::render;
+
+/// The demo's SLA (targets sized to the demo target's capacity).
+const DEMO_SLA: &str = include_str!("../../data/sla/demo.toml");
+
+/// Arguments of `demo`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  headroom demo\n  headroom demo --out /tmp/demo\n\nWrites OUT/run/ (the measured run dir: run.toml, latency.hlog) and OUT/report/ (report.md, report.html, report.json)."
+)]
+pub struct DemoArgs {
+    /// Where to write the run dir and the report.
+    #[arg(long, value_name = "DIR", default_value = "headroom-demo")]
+    pub out: PathBuf,
+}
+
+/// Runs `demo`.
+pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    eprintln!("headroom demo: starting the demo target on 127.0.0.1 and driving four stages (about a minute)…");
+    let runtime = super::runtime()?;
+    let run_dir = runtime.block_on(crate::driver::run_demo_traffic(&args.out))?;
+    drop(runtime);
+    let sla = SlaText {
+        origin: "data/sla/demo.toml (embedded)".into(),
+        text: DEMO_SLA.into(),
+    };
+    let Ok((_, analysis)) = run_pipeline(&[run_dir.clone()], &IngestOptions::default(), Some(&sla))
+    else {
+        return Ok(ExitCode::from(2));
+    };
+    let out = args.out.join("report");
+    let written = render::write_report(&analysis, &render::report_exporters(), &out)?;
+    print!("{}", render::terminal::summary(&analysis));
+    println!("  run dir: {}", run_dir.display());
+    for path in written {
+        println!("  wrote:   {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

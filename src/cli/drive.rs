@@ -1,0 +1,170 @@
+//! `headroom drive`: run a scenario file, or the quick form (`--url`), and write a
+//! run dir. Exit 0 complete, 1 stopped early (Ctrl-C, dead target, bound reached,
+//! write error), 2 bad scenario or arguments.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use bytes::Bytes;
+use clap::{Args, ValueEnum};
+
+use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
+use crate::driver::{DriverError, RunOptions, Scenario};
+use crate::model::ThinkTime;
+
+/// Arguments of `headroom drive`.
+#[derive(Args, Debug, Clone)]
+#[command(after_help = "Examples:
+  headroom drive data/scenarios/agent-platform.toml --out runs/rc1
+  headroom drive --url http://127.0.0.1:8000/health --users 64 --duration 10s --out runs/quick
+  headroom drive --url http://127.0.0.1:8000/api/v1/agents --rate 200 --duration 30s --raw --out runs/open")]
+pub struct DriveArgs {
+    /// Scenario TOML file (omit it for the quick form with --url).
+    pub scenario: Option<PathBuf>,
+    /// Run dir to write (run.toml, latency.hlog, requests.csv with --raw).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Also write requests.csv, one row per request.
+    #[arg(long)]
+    pub raw: bool,
+    /// Quick form: the URL to request.
+    #[arg(long, conflicts_with = "scenario")]
+    pub url: Option<String>,
+    /// Quick form: concurrent users (closed model; default 10).
+    #[arg(long, requires = "url")]
+    pub users: Option<u32>,
+    /// Quick form: arrival rate, requests per second (open model).
+    #[arg(long, requires = "url", conflicts_with = "users")]
+    pub rate: Option<f64>,
+    /// Quick form: how long.
+    #[arg(long, default_value = "10s", requires = "url")]
+    pub duration: String,
+    /// Quick form: think time (`0`, `0.5s`, `between(1, 5)`, `1s..5s`).
+    #[arg(long, default_value = "0", requires = "url")]
+    pub think: String,
+    /// Quick form: HTTP method.
+    #[arg(long, default_value = "GET", requires = "url")]
+    pub method: String,
+    /// Quick form: request body (sent as JSON).
+    #[arg(long, requires = "url")]
+    pub body: Option<String>,
+    /// Quick form: per-request timeout.
+    #[arg(long, requires = "url")]
+    pub timeout: Option<String>,
+    /// Release label written to run.toml.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Same as --format json.
+    #[arg(long)]
+    pub json: bool,
+    /// No live progress line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Summary format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A table.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// Runs `headroom drive`.
+pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
+    let scenario = match build_scenario(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let planned = scenario.planned_duration();
+    if planned > scenario.max_duration {
+        eprintln!(
+            "warning: the stages take {}, longer than max_duration {}: the run will stop early",
+            humantime::format_duration(planned),
+            humantime::format_duration(scenario.max_duration)
+        );
+    }
+    let opts = RunOptions {
+        out_dir: args.out.clone(),
+        raw: args.raw,
+        progress: !args.quiet,
+    };
+    let rt = super::runtime()?;
+    let result = rt.block_on(crate::driver::run(scenario, &opts, interrupted()));
+    // In-flight tasks of an aborted run must not hold the process.
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(summary) => {
+            if args.json || args.format == OutputFormat::Json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                println!("{}", summary.to_text());
+            }
+            if let Some(r) = &summary.incomplete_reason {
+                eprintln!(
+                    "run incomplete: {r}; what was measured is in {}",
+                    summary.run_dir.display()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(if e.is_bad_input() { 2 } else { 1 }))
+        }
+    }
+}
+
+/// Resolves on Ctrl-C (SIGINT) with the reason to record.
+async fn interrupted() -> String {
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => "interrupted (Ctrl-C)".to_string(),
+        Err(_) => std::future::pending().await,
+    }
+}
+
+fn build_scenario(args: &DriveArgs) -> Result<Scenario, DriverError> {
+    let bad = DriverError::Scenario;
+    let mut scenario = match (&args.scenario, &args.url) {
+        (Some(path), None) => Scenario::load(path)?,
+        (None, Some(url)) => {
+            let duration =
+                cli_duration(&args.duration).map_err(|e| bad(format!("--duration: {e}")))?;
+            let think: ThinkTime = args
+                .think
+                .parse()
+                .map_err(|e| bad(format!("--think: {e}")))?;
+            let timeout = match &args.timeout {
+                Some(t) => cli_duration(t).map_err(|e| bad(format!("--timeout: {e}")))?,
+                None => DEFAULT_TIMEOUT,
+            };
+            let load = match args.rate {
+                Some(r) => Load::Open { arrival_rate: r },
+                None => Load::Closed {
+                    users: args.users.unwrap_or(10),
+                    spawn_rate: None,
+                },
+            };
+            let body = args.body.clone().map(Bytes::from);
+            Scenario::quick(url, &args.method, load, duration, think, timeout, body)?
+        }
+        _ => return Err(bad("give a scenario file or --url (the quick form)".into())),
+    };
+    if args.label.is_some() {
+        scenario.label.clone_from(&args.label);
+    }
+    Ok(scenario)
+}
+
+/// For tests and callers: loads a scenario as `drive` would.
+pub fn load_scenario(path: &Path) -> Result<Scenario, DriverError> {
+    Scenario::load(path)
+}

@@ -1,0 +1,185 @@
+//! `headroom target`: the demo service on a loopback port, printing its theoretical
+//! capacity so that a run against it has a known right answer.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::driver::scenario::cli_duration;
+use crate::driver::target::{serve, Profile, Stall};
+use crate::driver::units::Secs;
+use crate::model::ThinkTime;
+
+/// Arguments of `headroom target`.
+#[derive(Args, Debug, Clone)]
+#[command(after_help = "Examples:
+  headroom target                                  # default profile on 127.0.0.1:8000
+  headroom target --listen 127.0.0.1:0 --profile fast
+  headroom target --profile my-profile.toml --stall-at 3s --stall-for 1s")]
+pub struct TargetArgs {
+    /// Address to listen on (port 0: any free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    pub listen: String,
+    /// Built-in profile name (default, fast) or a profile TOML file.
+    #[arg(long, default_value = "default")]
+    pub profile: String,
+    /// Override the profile's worker count (0: unlimited).
+    #[arg(long)]
+    pub workers: Option<u32>,
+    /// Stall: stop serving this long after start…
+    #[arg(long)]
+    pub stall_at: Option<String>,
+    /// …for this long (default 1s).
+    #[arg(long, requires = "stall_at")]
+    pub stall_for: Option<String>,
+    /// Think time used for the printed saturation point N* (default: the seed's
+    /// between(1, 5) and the demo's between(0.05, 0.15)).
+    #[arg(long)]
+    pub think: Option<String>,
+    /// Stop by itself after this long (default: run until Ctrl-C).
+    #[arg(long)]
+    pub max_duration: Option<String>,
+}
+
+/// Runs `headroom target`.
+pub fn run(args: TargetArgs) -> anyhow::Result<ExitCode> {
+    match prepare(&args) {
+        Ok((profile, thinks, max)) => {
+            let rt = super::runtime()?;
+            rt.block_on(async move {
+                let listener = match tokio::net::TcpListener::bind(args.listen.as_str()).await {
+                    Ok(l) => l,
+                    Err(e) => {
+                        eprintln!("error: cannot listen on {}: {e}", args.listen);
+                        return Ok(ExitCode::from(2));
+                    }
+                };
+                let addr = listener.local_addr()?;
+                // Printing is best effort: a closed stdout must not stop the service.
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "listening on http://{addr}");
+                let _ = write!(out, "{}", describe(&profile, &thinks));
+                let _ = out.flush();
+                drop(out);
+                serve(profile, listener, async move {
+                    let limit = async {
+                        match max {
+                            Some(d) => tokio::time::sleep(d).await,
+                            None => std::future::pending().await,
+                        }
+                    };
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = limit => {}
+                    }
+                })
+                .await?;
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+type Prepared = (Profile, Vec<(ThinkTime, &'static str)>, Option<Duration>);
+
+fn prepare(args: &TargetArgs) -> Result<Prepared, String> {
+    let mut profile = Profile::load(&args.profile).map_err(|e| e.to_string())?;
+    if let Some(w) = args.workers {
+        profile.workers = w;
+    }
+    if let Some(at) = &args.stall_at {
+        let at = cli_duration(at).map_err(|e| format!("--stall-at: {e}"))?;
+        let length = match &args.stall_for {
+            Some(f) => cli_duration(f).map_err(|e| format!("--stall-for: {e}"))?,
+            None => Duration::from_secs(1),
+        };
+        profile.stall = Some(Stall {
+            at: Secs(at),
+            length: Secs(length),
+        });
+    }
+    let thinks = match &args.think {
+        Some(t) => vec![(t.parse::<ThinkTime>()?, "--think")],
+        None => vec![
+            (ThinkTime::Between(0.05, 0.15), "the demo's"),
+            (ThinkTime::Between(1.0, 5.0), "the seed report's"),
+        ],
+    };
+    let max = match &args.max_duration {
+        Some(d) => Some(cli_duration(d).map_err(|e| format!("--max-duration: {e}"))?),
+        None => None,
+    };
+    Ok((profile, thinks, max))
+}
+
+/// The capacity statement printed at start.
+pub fn describe(p: &Profile, thinks: &[(ThinkTime, &str)]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "profile {}: {}", p.name, p.description);
+    let mix: Vec<String> = p
+        .endpoints
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} w={} mean {:.1} ms",
+                e.method,
+                e.path,
+                e.weight,
+                e.service.mean_s() * 1000.0
+            )
+        })
+        .collect();
+    let _ = writeln!(s, "endpoints: {}", mix.join("; "));
+    let workers = if p.workers == 0 {
+        "unlimited".to_string()
+    } else {
+        p.workers.to_string()
+    };
+    let _ = writeln!(
+        s,
+        "workers W = {workers}, queue max {} (timeout {}){}",
+        p.queue_max,
+        humantime::format_duration(p.queue_timeout.0),
+        p.rate_limit_rps
+            .map_or(String::new(), |r| format!(", rate limit {r} req/s"))
+    );
+    let es = p.mean_service_s();
+    let c = p.capacity_rps();
+    if c.is_finite() {
+        let _ = writeln!(
+            s,
+            "theoretical capacity C = W / E[S] = {workers} / {:.4} s = {c:.1} req/s (mix-weighted mean service E[S] = {:.1} ms)",
+            es,
+            es * 1000.0
+        );
+        for (t, what) in thinks {
+            let _ = writeln!(
+                s,
+                "saturation N* = C·(E[S]+Z) = {:.1} users at Z = {:.3} s ({what} think time {t})",
+                p.saturation_users(t),
+                t.mean_s()
+            );
+        }
+    } else {
+        let _ = writeln!(
+            s,
+            "theoretical capacity: unbounded (no worker limit or no service time)"
+        );
+    }
+    if let Some(st) = p.stall {
+        let _ = writeln!(
+            s,
+            "stall: no service from {} to {} after start",
+            humantime::format_duration(st.at.0),
+            humantime::format_duration(st.at.0 + st.length.0)
+        );
+    }
+    s
+}

@@ -1,0 +1,88 @@
+//! Writing `run.toml` (the `model::Manifest`) for a driver run: once at the start
+//! (marked incomplete, so a killed driver still leaves an honest manifest) and again
+//! at the end with the real outcome.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use super::error::DriverError;
+use super::scenario::{Load, Scenario};
+use crate::model::{Manifest, ManifestStage};
+
+/// Reason written while the run is in progress (left as is if the driver is killed).
+pub const IN_PROGRESS: &str = "run in progress, or the driver was killed before it finished";
+
+/// When a stage started, reached its steady window, and ended.
+#[derive(Clone, Copy, Debug)]
+pub struct StageTimes {
+    /// Start (ramp included).
+    pub start: SystemTime,
+    /// Ramp finished.
+    pub steady: Option<SystemTime>,
+    /// End.
+    pub end: Option<SystemTime>,
+}
+
+/// RFC 3339 UTC with ms precision.
+pub fn rfc3339(t: SystemTime) -> String {
+    humantime::format_rfc3339_millis(t).to_string()
+}
+
+/// The manifest of a run.
+pub fn build(
+    scenario: &Scenario,
+    started: SystemTime,
+    ended: Option<SystemTime>,
+    complete: bool,
+    reason: Option<&str>,
+    times: &[StageTimes],
+) -> Manifest {
+    let stages = scenario
+        .stages
+        .iter()
+        .zip(times)
+        .map(|(s, t)| {
+            let (users, arrival_rate_rps, spawn_rate) = match s.load {
+                Load::Closed { users, spawn_rate } => (Some(users), None, spawn_rate),
+                Load::Open { arrival_rate } => (None, Some(arrival_rate), None),
+            };
+            ManifestStage {
+                name: s.name.clone(),
+                users,
+                arrival_rate_rps,
+                spawn_rate,
+                start: Some(rfc3339(t.start)),
+                steady_start: t.steady.map(rfc3339),
+                end: t.end.map(rfc3339),
+            }
+        })
+        .collect();
+    Manifest {
+        label: scenario.label.clone(),
+        started: Some(rfc3339(started)),
+        ended: ended.map(rfc3339),
+        tool: Some(format!("headroom {}", env!("CARGO_PKG_VERSION"))),
+        target_url: Some(scenario.base_url.clone()),
+        complete: Some(complete),
+        incomplete_reason: if complete {
+            None
+        } else {
+            reason.map(str::to_string)
+        },
+        think_time: Some(scenario.think_time),
+        stages,
+        ..Manifest::default()
+    }
+}
+
+/// Writes `dir/run.toml` (through a temporary file, so a reader never sees half of it).
+pub fn write(dir: &Path, manifest: &Manifest) -> Result<(), DriverError> {
+    let path = dir.join("run.toml");
+    let tmp = dir.join(".run.toml.tmp");
+    let text = format!(
+        "# Written by headroom drive; read by headroom analyze.\n{}",
+        manifest.to_toml()
+    );
+    std::fs::write(&tmp, text).map_err(|e| DriverError::io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| DriverError::io(&path, e))
+}

@@ -1,0 +1,505 @@
+//! The run controller: walks the stages (spawning and retiring closed-model users,
+//! running the open-model arrival schedule), watches for the reasons to stop early
+//! (Ctrl-C or another caller-given signal, the recorder's dead-target or request
+//! bound, `max_duration`), drains or aborts what is in flight, and writes the run
+//! dir: `run.toml`, `latency.hlog` and, with `raw`, `requests.csv`.
+//!
+//! One tokio runtime; every user is a task with its own connection and RNG; the
+//! only state shared on the hot path is a few atomic counters and the recorder's
+//! lock-free channel.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::client::{exchange, Conn, Deadline, Target};
+use super::csv_out::RequestsCsv;
+use super::error::DriverError;
+use super::hlog_out::HlogWriter;
+use super::manifest_out::{self, StageTimes, IN_PROGRESS};
+use super::pacing::{self, ArrivalSchedule, NO_LATENESS};
+use super::progress::Progress;
+use super::recorder::{self, Mark, Msg, RecorderSetup, Sample};
+use super::scenario::{Load, Scenario, Task};
+use super::summary::Summary;
+use crate::model::FailureKind;
+
+/// Open-model requests in flight beyond which a due request is not sent but
+/// recorded as failed (`other`, "driver overloaded").
+pub const MAX_IN_FLIGHT: u32 = 10_000;
+
+/// After a connection failure a user waits at least this long before retrying,
+/// so a dead target does not turn the driver into a busy loop.
+const CONNECT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Longest wait for in-flight requests at the normal end of a run; what is still
+/// in flight after that is dropped (and not recorded).
+const MAX_DRAIN: Duration = Duration::from_secs(5);
+
+/// Counters shared between users, the controller and the recorder.
+#[derive(Debug, Default)]
+pub struct Shared {
+    /// Closed-model users alive.
+    pub users: AtomicU32,
+    /// Requests in flight.
+    pub in_flight: AtomicU32,
+}
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// The run dir to write (created if missing).
+    pub out_dir: PathBuf,
+    /// Also write `requests.csv`.
+    pub raw: bool,
+    /// Show the live progress line (only ever on a terminal).
+    pub progress: bool,
+}
+
+/// What every user and request task reads.
+struct Ctx {
+    scenario: Scenario,
+    target: Target,
+    shared: Arc<Shared>,
+    tx: mpsc::UnboundedSender<Msg>,
+    t0: Instant,
+}
+
+impl Ctx {
+    fn us_since_start(&self, t: Instant) -> u64 {
+        t.saturating_duration_since(self.t0).as_micros() as u64
+    }
+
+    fn sample(
+        &self,
+        task: &Task,
+        start: Instant,
+        status: u16,
+        transport: Option<FailureKind>,
+        lateness: u32,
+        users: u32,
+    ) {
+        let failure = transport.or_else(|| {
+            (!task.expected.accepts(status)).then_some(if status >= 400 {
+                FailureKind::Status(status)
+            } else {
+                FailureKind::Assertion
+            })
+        });
+        let s = Sample {
+            endpoint: task.endpoint as u16,
+            status,
+            failure,
+            start_us: self.us_since_start(start),
+            latency_us: start.elapsed().as_micros() as u64,
+            users,
+            lateness_us: lateness,
+        };
+        // A closed channel means the recorder has finished: the run is over.
+        let _ = self.tx.send(Msg::Sample(s));
+    }
+
+    fn mark(&self, index: usize, mark: Mark, at: Instant) {
+        let _ = self.tx.send(Msg::Stage {
+            index,
+            mark,
+            at_us: self.us_since_start(at),
+        });
+    }
+}
+
+/// One closed-model user: request, think, repeat, until retired.
+async fn user(ctx: Arc<Ctx>, retire: Arc<AtomicBool>, seed: u64) {
+    ctx.shared.users.fetch_add(1, Ordering::Relaxed);
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let mut conn: Option<Conn> = None;
+    let mut lateness = NO_LATENESS;
+    let mut request = Vec::with_capacity(512);
+    let mut deadline = Deadline::new();
+    while !retire.load(Ordering::Relaxed) {
+        let task = ctx.scenario.pick(&mut rng);
+        ctx.target.encode(
+            &mut request,
+            &task.method,
+            |o| task.path.render_into(o, &mut rng),
+            task.body.as_deref(),
+        );
+        let start = Instant::now();
+        ctx.shared.in_flight.fetch_add(1, Ordering::Relaxed);
+        let head = task.method == hyper::Method::HEAD;
+        let out = exchange(
+            &mut conn,
+            &ctx.target,
+            &request,
+            head,
+            deadline.arm(task.timeout),
+        )
+        .await;
+        ctx.shared.in_flight.fetch_sub(1, Ordering::Relaxed);
+        let users = ctx.shared.users.load(Ordering::Relaxed);
+        ctx.sample(task, start, out.status, out.transport, lateness, users);
+        let mut pause = pacing::think(&ctx.scenario.think_time, &mut rng);
+        if out.transport == Some(FailureKind::Connect) {
+            pause = pause.max(CONNECT_BACKOFF);
+        }
+        lateness = if pause.is_zero() {
+            NO_LATENESS
+        } else {
+            pacing::sleep_until(Instant::now() + pause).await
+        };
+    }
+    ctx.shared.users.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Aborts its tasks when dropped (so an aborted scheduler takes its requests along).
+#[derive(Default)]
+struct TaskSet(Vec<JoinHandle<()>>);
+
+impl TaskSet {
+    fn reap(&mut self) {
+        self.0.retain(|h| !h.is_finished());
+    }
+    fn abort_all(&mut self) {
+        for h in self.0.drain(..) {
+            h.abort();
+        }
+    }
+}
+
+impl Drop for TaskSet {
+    fn drop(&mut self) {
+        self.abort_all();
+    }
+}
+
+/// One open-model stage: requests due at `start + i/rate` until `end`, each its own
+/// task; latency counts from the due time, so a stalled target cannot hide its
+/// stall (coordinated omission). Returns the requests still in flight.
+async fn open_stage(ctx: Arc<Ctx>, rate: f64, start: Instant, end: Instant, seed: u64) -> TaskSet {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let mut schedule = ArrivalSchedule::new(start, rate);
+    let mut tasks = TaskSet::default();
+    let (pool_tx, mut pool_rx) = mpsc::unbounded_channel::<Conn>();
+    let mut last_reap = Instant::now();
+    while schedule.peek() < end {
+        pacing::sleep_until(schedule.peek()).await;
+        let now = Instant::now();
+        // Everything due by now goes out now (timers have ~1 ms granularity).
+        while schedule.peek() <= now && schedule.peek() < end {
+            let due = schedule.take();
+            let lateness = pacing::lateness_us(due);
+            let task_index = ctx.scenario.pick_index(&mut rng);
+            let in_flight = ctx.shared.in_flight.load(Ordering::Relaxed);
+            if in_flight >= MAX_IN_FLIGHT {
+                let task = &ctx.scenario.tasks[task_index];
+                ctx.sample(task, due, 0, Some(FailureKind::Other), lateness, in_flight);
+                continue;
+            }
+            ctx.shared.in_flight.fetch_add(1, Ordering::Relaxed);
+            let conn = pool_rx.try_recv().ok();
+            let (ctx2, pool, path_seed) = (ctx.clone(), pool_tx.clone(), rng.random::<u64>());
+            tasks.0.push(tokio::spawn(async move {
+                let task = &ctx2.scenario.tasks[task_index];
+                let mut r = SmallRng::seed_from_u64(path_seed);
+                let mut request = Vec::with_capacity(256);
+                ctx2.target.encode(
+                    &mut request,
+                    &task.method,
+                    |o| task.path.render_into(o, &mut r),
+                    task.body.as_deref(),
+                );
+                let mut slot = conn;
+                let mut deadline = Deadline::new();
+                let head = task.method == hyper::Method::HEAD;
+                let out = exchange(
+                    &mut slot,
+                    &ctx2.target,
+                    &request,
+                    head,
+                    deadline.arm(task.timeout),
+                )
+                .await;
+                let in_flight = ctx2.shared.in_flight.fetch_sub(1, Ordering::Relaxed);
+                ctx2.sample(task, due, out.status, out.transport, lateness, in_flight);
+                if let Some(c) = slot.filter(Conn::usable) {
+                    let _ = pool.send(c);
+                }
+            }));
+        }
+        if now.duration_since(last_reap) > Duration::from_millis(100) {
+            tasks.reap();
+            last_reap = now;
+        }
+    }
+    tasks.reap();
+    std::mem::take(&mut tasks)
+}
+
+/// Polls a future once, without waiting.
+fn futures_poll_once<F: Future>(f: std::pin::Pin<&mut F>) -> Option<F::Output> {
+    let waker = std::task::Waker::noop();
+    let mut cx = std::task::Context::from_waker(waker);
+    match f.poll(&mut cx) {
+        std::task::Poll::Ready(v) => Some(v),
+        std::task::Poll::Pending => None,
+    }
+}
+
+/// Why the controller woke.
+enum Wake {
+    Due,
+    Stop(String),
+}
+
+/// Runs a scenario and writes the run dir. `stop` resolving (e.g. Ctrl-C) ends the
+/// run early with its output as the reason. Returns the summary; an early stop is
+/// `complete == false` in it, not an error.
+pub async fn run(
+    scenario: Scenario,
+    opts: &RunOptions,
+    stop: impl Future<Output = String>,
+) -> Result<Summary, DriverError> {
+    // Poll `stop` once now: a signal handler behind it is installed from the start.
+    tokio::pin!(stop);
+    if let Some(reason) = futures_poll_once(stop.as_mut()) {
+        return Err(DriverError::Scenario(format!(
+            "stopped before the run began: {reason}"
+        )));
+    }
+    let target = Target::resolve(&scenario.authority)
+        .await
+        .map_err(|e| DriverError::Resolve {
+            url: scenario.base_url.clone(),
+            message: e.to_string(),
+        })?;
+    let dir = opts.out_dir.clone();
+    std::fs::create_dir_all(&dir).map_err(|e| DriverError::io(&dir, e))?;
+
+    let t0 = Instant::now();
+    let wall0 = SystemTime::now();
+    let wall = |t: Instant| wall0 + t.saturating_duration_since(t0);
+    let mut times: Vec<StageTimes> = Vec::new();
+    manifest_out::write(
+        &dir,
+        &manifest_out::build(&scenario, wall0, None, false, Some(IN_PROGRESS), &times),
+    )?;
+
+    let hlog_path = dir.join("latency.hlog");
+    let hlog = HlogWriter::create(&hlog_path, wall0).map_err(|e| DriverError::io(&hlog_path, e))?;
+    let csv = if opts.raw {
+        let p = dir.join("requests.csv");
+        Some(RequestsCsv::create(&p, &scenario.endpoints).map_err(|e| DriverError::io(&p, e))?)
+    } else {
+        // A per-request file from an earlier run in this dir would not match this run.
+        let stale = dir.join("requests.csv");
+        if stale.exists() {
+            std::fs::remove_file(&stale).map_err(|e| DriverError::io(&stale, e))?;
+        }
+        None
+    };
+    let shared = Arc::new(Shared::default());
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (abort_tx, mut abort_rx) = watch::channel(None::<String>);
+    let setup = RecorderSetup {
+        endpoints: scenario.endpoints.clone(),
+        stages: scenario
+            .stages
+            .iter()
+            .map(|s| match s.load {
+                Load::Closed { users, .. } => (s.name.clone(), Some(users), None),
+                Load::Open { arrival_rate } => (s.name.clone(), None, Some(arrival_rate)),
+            })
+            .collect(),
+        t0,
+        t0_epoch_ms: wall0
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
+        hlog,
+        csv,
+        max_requests: scenario.max_requests,
+        shared: shared.clone(),
+        abort: abort_tx,
+        progress: Progress::new(opts.progress, scenario.planned_duration()),
+    };
+    let rec_dir = dir.clone();
+    let recorder = tokio::spawn(async move { recorder::run(setup, rx, &rec_dir).await });
+
+    let max_end = t0 + scenario.max_duration;
+    let ctx = Arc::new(Ctx {
+        scenario,
+        target,
+        shared: shared.clone(),
+        tx,
+        t0,
+    });
+    let mut seeder = SmallRng::from_rng(&mut rand::rng());
+
+    // Waits until `t`, or returns why the run must stop first.
+    macro_rules! wait_until {
+        ($t:expr) => {{
+            let t: Instant = $t;
+            tokio::select! {
+                _ = tokio::time::sleep_until(t.min(max_end)) => {
+                    if t > max_end {
+                        Wake::Stop(format!(
+                            "max_duration ({}) reached",
+                            humantime::format_duration(ctx.scenario.max_duration)
+                        ))
+                    } else {
+                        Wake::Due
+                    }
+                }
+                reason = &mut stop => Wake::Stop(reason),
+                changed = abort_rx.changed() => Wake::Stop(match changed {
+                    Ok(()) => abort_rx.borrow().clone().unwrap_or_else(|| "stopped".into()),
+                    Err(_) => "the recorder stopped".into(),
+                }),
+            }
+        }};
+    }
+
+    let mut users: Vec<(JoinHandle<()>, Arc<AtomicBool>)> = Vec::new();
+    let mut retired: Vec<JoinHandle<()>> = Vec::new();
+    let mut open_sets: Vec<TaskSet> = Vec::new();
+    let mut reason: Option<String> = None;
+    'stages: for (i, stage) in ctx.scenario.stages.iter().enumerate() {
+        let start = Instant::now();
+        let end = start + stage.duration;
+        ctx.mark(i, Mark::Start, start);
+        times.push(StageTimes {
+            start: wall(start),
+            steady: None,
+            end: None,
+        });
+        let mut open: Option<JoinHandle<TaskSet>> = None;
+        let target_users = match stage.load {
+            Load::Closed { users, .. } => users as usize,
+            Load::Open { .. } => 0,
+        };
+        // Fewer users: the newest retire after their current request.
+        while users.len() > target_users {
+            if let Some((h, flag)) = users.pop() {
+                flag.store(true, Ordering::Relaxed);
+                retired.push(h);
+            }
+        }
+        match stage.load {
+            Load::Closed {
+                users: n,
+                spawn_rate,
+            } => {
+                let from = users.len() as u32;
+                for k in from..n {
+                    let due = pacing::spawn_due(start, k - from, spawn_rate);
+                    if due > Instant::now() {
+                        if let Wake::Stop(r) = wait_until!(due) {
+                            reason = Some(r);
+                            break 'stages;
+                        }
+                    }
+                    let flag = Arc::new(AtomicBool::new(false));
+                    let h = tokio::spawn(user(ctx.clone(), flag.clone(), seeder.random()));
+                    users.push((h, flag));
+                }
+            }
+            Load::Open { arrival_rate } => {
+                open = Some(tokio::spawn(open_stage(
+                    ctx.clone(),
+                    arrival_rate,
+                    start,
+                    end,
+                    seeder.random(),
+                )));
+            }
+        }
+        let steady = Instant::now();
+        ctx.mark(i, Mark::Steady, steady);
+        if let Some(t) = times.last_mut() {
+            t.steady = Some(wall(steady));
+        }
+        let woke = wait_until!(end);
+        if let Some(h) = open.take() {
+            if matches!(woke, Wake::Stop(_)) {
+                h.abort();
+            }
+            if let Ok(set) = h.await {
+                open_sets.push(set);
+            }
+        }
+        if let Wake::Stop(r) = woke {
+            reason = Some(r);
+            break;
+        }
+        let at = Instant::now();
+        ctx.mark(i, Mark::End, at);
+        if let Some(t) = times.last_mut() {
+            t.end = Some(wall(at));
+        }
+    }
+
+    // Stop issuing requests; on a normal end let in-flight requests finish.
+    let ended = Instant::now();
+    if reason.is_some() {
+        if let Some(t) = times.last_mut().filter(|t| t.end.is_none()) {
+            t.end = Some(wall(ended));
+            ctx.mark(times.len() - 1, Mark::End, ended);
+        }
+    }
+    for (_, flag) in &users {
+        flag.store(true, Ordering::Relaxed);
+    }
+    if reason.is_none() {
+        let grace = ctx.scenario.max_timeout().min(MAX_DRAIN);
+        let until = ended + grace;
+        while shared.in_flight.load(Ordering::Relaxed) > 0 && Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    for (h, _) in users.drain(..) {
+        h.abort();
+    }
+    for h in retired.drain(..) {
+        h.abort();
+    }
+    for mut set in open_sets.drain(..) {
+        set.abort_all();
+    }
+    let _ = ctx.tx.send(Msg::Finish);
+    let rec = recorder
+        .await
+        .map_err(|e| DriverError::io(&hlog_path, std::io::Error::other(e.to_string())))?;
+    let finished = SystemTime::now();
+    let reason = reason.or_else(|| rec.write_error.as_ref().map(|e| e.to_string()));
+    let complete = reason.is_none();
+    let manifest = manifest_out::build(
+        &ctx.scenario,
+        wall0,
+        Some(finished),
+        complete,
+        reason.as_deref(),
+        &times,
+    );
+    manifest_out::write(&dir, &manifest)?;
+    if let Some(e) = rec.write_error {
+        return Err(e);
+    }
+    Ok(Summary {
+        run_dir: dir,
+        complete,
+        incomplete_reason: reason,
+        requests: rec.requests,
+        failures: rec.failures,
+        duration_s: finished
+            .duration_since(wall0)
+            .map_or(0.0, |d| d.as_secs_f64()),
+        stages: rec.stages,
+    })
+}

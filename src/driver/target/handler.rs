@@ -1,0 +1,212 @@
+//! Answering one request: route it, apply the rate limit, wait out a stall, queue
+//! for a worker (bounded in length and in time), hold the worker for the service
+//! time, answer.
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::{Method, Request, Response, StatusCode};
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use super::profile::{Profile, Service};
+
+/// One routable endpoint.
+struct Route {
+    method: Method,
+    /// Path segments; `None` matches any one segment (`{id}`).
+    segments: Vec<Option<String>>,
+    service: Service,
+    body: Bytes,
+}
+
+impl Route {
+    fn matches(&self, method: &Method, path: &str) -> bool {
+        if *method != self.method {
+            return false;
+        }
+        let mut parts = path.trim_start_matches('/').split('/');
+        for seg in &self.segments {
+            match (parts.next(), seg) {
+                (Some(p), Some(s)) if p == s => {}
+                (Some(p), None) if !p.is_empty() => {}
+                _ => return false,
+            }
+        }
+        parts.next().is_none()
+    }
+}
+
+/// A token bucket (the target may hold a lock: it is not the thing measured).
+struct Bucket {
+    rate: f64,
+    burst: f64,
+    state: Mutex<(f64, Instant)>,
+}
+
+impl Bucket {
+    fn take(&self) -> bool {
+        let Ok(mut s) = self.state.lock() else {
+            return true;
+        };
+        let now = Instant::now();
+        let refill = now.saturating_duration_since(s.1).as_secs_f64() * self.rate;
+        s.0 = (s.0 + refill).min(self.burst);
+        s.1 = now;
+        if s.0 >= 1.0 {
+            s.0 -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The server's shared state.
+pub struct State {
+    routes: Vec<Route>,
+    workers: Option<Semaphore>,
+    waiting: AtomicU32,
+    queue_max: u32,
+    queue_timeout: Duration,
+    bucket: Option<Bucket>,
+    stall: Option<(Instant, Instant)>,
+}
+
+impl State {
+    /// State for `profile`, with time zero (for the stall) now.
+    pub fn new(profile: &Profile) -> State {
+        let start = Instant::now();
+        State {
+            routes: profile
+                .endpoints
+                .iter()
+                .map(|e| Route {
+                    method: Method::from_bytes(e.method.to_ascii_uppercase().as_bytes())
+                        .unwrap_or(Method::GET),
+                    segments: e
+                        .path
+                        .trim_start_matches('/')
+                        .split('/')
+                        .map(|s| (!(s.starts_with('{') && s.ends_with('}'))).then(|| s.to_string()))
+                        .collect(),
+                    service: e.service,
+                    body: Bytes::from(e.response.clone()),
+                })
+                .collect(),
+            workers: (profile.workers > 0).then(|| Semaphore::new(profile.workers as usize)),
+            waiting: AtomicU32::new(0),
+            queue_max: profile.queue_max,
+            queue_timeout: profile.queue_timeout.0,
+            bucket: profile.rate_limit_rps.map(|rate| Bucket {
+                rate,
+                burst: profile.rate_limit_burst.unwrap_or(rate).max(1.0),
+                state: Mutex::new((profile.rate_limit_burst.unwrap_or(rate).max(1.0), start)),
+            }),
+            stall: profile
+                .stall
+                .map(|s| (start + s.at.0, start + s.at.0 + s.length.0)),
+        }
+    }
+
+    /// Waits out the stall window if it is now.
+    async fn stalled(&self) {
+        if let Some((from, to)) = self.stall {
+            let now = Instant::now();
+            if now >= from && now < to {
+                tokio::time::sleep_until(to).await;
+            }
+        }
+    }
+}
+
+fn answer(status: StatusCode, body: Bytes) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(body));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+/// Answers one request.
+pub async fn handle(
+    state: &State,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let Some(route) = state
+        .routes
+        .iter()
+        .find(|r| r.matches(req.method(), req.uri().path()))
+    else {
+        return Ok(answer(
+            StatusCode::NOT_FOUND,
+            Bytes::from_static(b"{\"error\":\"not found\"}"),
+        ));
+    };
+    // The request body is not needed; dropping it lets hyper discard it.
+    drop(req);
+    if let Some(b) = &state.bucket {
+        if !b.take() {
+            return Ok(answer(
+                StatusCode::TOO_MANY_REQUESTS,
+                Bytes::from_static(b"{\"error\":\"rate limited\"}"),
+            ));
+        }
+    }
+    state.stalled().await;
+    let busy = || {
+        answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Bytes::from_static(b"{\"error\":\"overloaded\"}"),
+        )
+    };
+    let _permit = match &state.workers {
+        None => None,
+        Some(sem) => match sem.try_acquire() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                if state.waiting.fetch_add(1, Ordering::Relaxed) >= state.queue_max {
+                    state.waiting.fetch_sub(1, Ordering::Relaxed);
+                    return Ok(busy());
+                }
+                let got = tokio::time::timeout(state.queue_timeout, sem.acquire()).await;
+                state.waiting.fetch_sub(1, Ordering::Relaxed);
+                match got {
+                    Ok(Ok(p)) => Some(p),
+                    _ => return Ok(busy()),
+                }
+            }
+        },
+    };
+    let service = route.service.sample(&mut rand::rng());
+    if !service.is_zero() {
+        tokio::time::sleep(service).await;
+    }
+    // A stall that began while serving holds the answer too.
+    state.stalled().await;
+    Ok(answer(StatusCode::OK, route.body.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_match_templates() {
+        let p = Profile::load("default").unwrap();
+        let s = State::new(&p);
+        let find = |m: Method, path: &str| s.routes.iter().position(|r| r.matches(&m, path));
+        assert_eq!(find(Method::GET, "/api/v1/agents"), Some(0));
+        assert_eq!(find(Method::GET, "/api/v1/agents/42"), Some(1));
+        assert_eq!(find(Method::POST, "/api/v1/agents/run"), Some(2));
+        assert_eq!(find(Method::GET, "/api/v1/agents/42/x"), None);
+        assert_eq!(find(Method::GET, "/api/v1/agents/"), None);
+        assert_eq!(find(Method::DELETE, "/health"), None);
+    }
+}

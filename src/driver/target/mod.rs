@@ -1,0 +1,62 @@
+//! The demo target: an HTTP/1.1 keep-alive server emulating the seed report's
+//! agent-platform API with a known capacity (a bounded worker pool, per-endpoint
+//! service times, a bounded queue answering 503, an optional rate limit answering
+//! 429, an optional stall). `serve` runs it in-process (tests, the demo); the
+//! `target` command runs it from the command line.
+
+mod handler;
+mod profile;
+
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+pub use profile::{EndpointProfile, Profile, Service, Stall, BUILTIN};
+
+/// Serves `profile` on `listener` until `shutdown` resolves; then every open
+/// connection is closed. The stall window, if any, counts from this call.
+pub async fn serve(
+    profile: Profile,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let state = Arc::new(handler::State::new(&profile));
+    let mut conns = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((s, _)) => s,
+                    Err(_) => {
+                        // Out of file descriptors and the like: transient; back off briefly.
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let st = state.clone();
+                conns.spawn(async move {
+                    let svc = service_fn(move |req| {
+                        let st = st.clone();
+                        async move { handler::handle(&st, req).await }
+                    });
+                    // A client that goes away mid-request is normal under load.
+                    let _ = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), svc).await;
+                });
+                while conns.try_join_next().is_some() {}
+            }
+        }
+    }
+    conns.abort_all();
+    while conns.join_next().await.is_some() {}
+    Ok(())
+}

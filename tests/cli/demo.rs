@@ -1,0 +1,37 @@
+//! `headroom demo`: README's main command, end to end on loopback (about a minute).
+
+use crate::common::{headroom, TestDir};
+
+#[test]
+fn demo_writes_the_report_and_the_stress_stage_is_past_capacity() {
+    let dir = TestDir::new();
+    let out = dir.path().join("demo");
+    let o = headroom(&["demo", "--out", out.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("verdict:"), "{stdout}");
+    for f in ["report.md", "report.html", "report.json"] {
+        assert!(out.join("report").join(f).is_file(), "{f} missing");
+    }
+    assert!(out.join("run/run.toml").is_file());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report/report.json")).unwrap())
+            .unwrap();
+    let stages = json["stages"].as_array().unwrap();
+    let names: Vec<&str> = stages.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["baseline", "target", "peak", "stress"]);
+    // The demo target serves at most 200 successful req/s (data/profiles/default.toml:
+    // 32 workers ÷ 0.160 s mean service): 100 users asking for ~380 req/s must be
+    // turned away or queued, and goodput cannot exceed capacity by more than noise.
+    let stress = &stages[3];
+    assert!(stress["failures"].as_u64().unwrap() > 0, "{stress}");
+    assert!(
+        stress["goodput_rps"].as_f64().unwrap() < 200.0 * 1.1,
+        "{stress}"
+    );
+    assert!(json["verdict"].is_string());
+}
