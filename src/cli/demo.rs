@@ -36,8 +36,11 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         origin: "data/sla/demo.toml (embedded)".into(),
         text: DEMO_SLA.into(),
     };
-    let Ok((_, analysis)) = run_pipeline(&[run_dir.clone()], &IngestOptions::default(), Some(&sla))
-    else {
+    let Ok((_, analysis)) = run_pipeline(
+        std::slice::from_ref(&run_dir),
+        &IngestOptions::default(),
+        Some(&sla),
+    ) else {
         return Ok(ExitCode::from(2));
     };
     let out = args.out.join("report");
