@@ -98,6 +98,11 @@ pub fn analyze(run: &Run) -> Analysis {
         stages,
         overall,
         task_mix: primary.map(task_mix).unwrap_or_default(),
+        capacity: super::capacity::assess(
+            primary.map(|s| s.stages.as_slice()).unwrap_or_default(),
+            &super::capacity::Criteria::defaults(run.meta.think_time),
+        ),
+        audit: super::audit::audit(run),
         sla: None,
         verdict: None,
         readiness: Vec::new(),
