@@ -134,7 +134,7 @@ fn response_time_law(
             )
         } else {
             format!(
-                "think time unknown (give --think-time or `think_time` in run.toml): only the \
+                "think time unknown (give --think-time, or think_time in run.toml): only the \
                  bound X ≤ N/R = {} was checked, and {} is within it",
                 format_rate(bound),
                 format_rate(x)
@@ -360,7 +360,7 @@ fn request_count(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
 fn percentiles(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
     let mut scopes: Vec<(String, &LatencyDistribution)> = vec![("the stage".into(), &m.latency)];
     for ep in stage.endpoints.values() {
-        scopes.push((format!("`{}`", ep.key), &ep.latency));
+        scopes.push((format!("endpoint \"{}\"", ep.key), &ep.latency));
     }
     let mut checked = 0usize;
     for (label, d) in &scopes {
@@ -447,7 +447,7 @@ fn endpoint_sum(stage: &Stage) -> Option<AuditFinding> {
         (
             AuditVerdict::Ok,
             format!(
-                "the {} endpoint rows sum to the aggregate's {} requests",
+                "the endpoint rows ({}) sum to the aggregate's {} requests",
                 rows.len(),
                 format_count(observed)
             ),
@@ -467,7 +467,7 @@ fn endpoint_sum(stage: &Stage) -> Option<AuditFinding> {
                 AuditVerdict::Impossible
             },
             format!(
-                "the {} endpoint rows sum to {} requests but the aggregate row claims {} \
+                "the endpoint rows ({}) sum to {} requests but the aggregate row claims {} \
                  ({:.2}×){}; one of them is wrong",
                 rows.len(),
                 format_count(expected),

@@ -144,7 +144,7 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     };
     let first = *pts.first()?;
     let (limit, limit_text) = match (c.latency_limit_ms, &c.latency_rule) {
-        (Some(l), Some(rule)) if what.starts_with('p') => (l, format!("the SLA's `{rule}`")),
+        (Some(l), Some(rule)) if what.starts_with('p') => (l, format!("the SLA's {rule}")),
         _ => (
             super::DEFAULT_LATENCY_FACTOR * first.1,
             format!(
@@ -219,7 +219,7 @@ fn bracket_points(pts: &[(f64, f64)], bracket: [Option<f64>; 2]) -> ((f64, f64),
 pub fn error_rate(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     let limit = c.error_limit;
     let limit_text = match &c.error_rule {
-        Some(rule) => format!("the SLA's `{rule}`"),
+        Some(rule) => format!("the SLA's {rule}"),
         None => "the default 1% (no SLA)".to_string(),
     };
     let lows: Vec<f64> = points
@@ -332,8 +332,8 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
             bracket: [Some(last.users), None],
             reached: false,
             method: format!(
-                "not reached: goodput still grows by at least {}% of the low-load per-user gain \
-                 ({gamma_text}) at every step, up to {} at {} users",
+                "goodput still grows by at least {}% of the low-load per-user gain ({gamma_text}) \
+                 at every step, up to {} at {} users",
                 SATURATION_GAIN * 100.0,
                 format_rate(last.goodput_rps),
                 fmt_users(last.users)

@@ -52,9 +52,9 @@ pub fn sla_headroom(
 ) -> Option<SlaHeadroom> {
     let last = points.last()?;
     let what = if c.from_an_sla() {
-        "the SLA"
+        "The SLA"
     } else {
-        "the default limits (p95 within 2× its low-load value, errors under 1%)"
+        "The default limits (p95 within 2× its low-load value, errors under 1%)"
     };
     // The binding criterion: the one that breaks at the lowest load (at the lowest
     // measured load counts as 0).
