@@ -98,10 +98,13 @@ pub fn analyze(run: &Run) -> Analysis {
         stages,
         overall,
         task_mix: primary.map(task_mix).unwrap_or_default(),
-        capacity: super::capacity::assess(
-            primary.map(|s| s.stages.as_slice()).unwrap_or_default(),
-            &super::capacity::Criteria::defaults(run.meta.think_time),
-        ),
+        capacity: {
+            let criteria = super::capacity::Criteria::defaults(run.meta.think_time);
+            match primary {
+                Some(src) => super::capacity::assess_source(src, &criteria),
+                None => super::capacity::assess(&[], &criteria),
+            }
+        },
         audit: super::audit::audit(run),
         sla: None,
         verdict: None,

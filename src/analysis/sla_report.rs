@@ -50,8 +50,8 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
     let evals = sla::evaluate(spec, &stage_names, &endpoint_names, &scopes)?;
 
     // The breaking points and the headroom are judged against this SLA's limits.
-    analysis.capacity = super::capacity::assess(
-        &src.stages,
+    analysis.capacity = super::capacity::assess_source(
+        src,
         &super::capacity::Criteria::from_sla(spec, run.meta.think_time),
     );
     let audit_clean = analysis.measured

@@ -424,3 +424,37 @@ fn a_clean_audit_is_needed_for_go() {
     );
     assert_eq!(doubled["verdict"], "CONDITIONAL");
 }
+
+#[test]
+fn a_continuous_ramp_is_binned_by_concurrent_users() {
+    // Users grow by one every 2 s from 5 to 60 (no plateau long enough to be a
+    // stage). Closed system, no think time, R₀ = 50 ms, capacity C = 200 req/s:
+    // X = min(N/R₀, C), knee at N* = C·R₀ = 10 users; past it R = N/X (Little).
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms,status,users\n");
+    let t0 = 1_700_000_000_000i64;
+    for (sec, users) in (5..=60u32).flat_map(|u| [u, u]).enumerate() {
+        let n = f64::from(users);
+        let x = (n / 0.05).min(200.0);
+        let r_ms = 1000.0 * n / x;
+        let count = x.round() as i64;
+        for k in 0..count {
+            let t = t0 + sec as i64 * 1000 + k * 1000 / count;
+            csv.push_str(&format!("{t},/api/items,{r_ms:.3},200,{users}\n"));
+        }
+    }
+    let dir = TestDir::new();
+    dir.write("ramp/requests.csv", csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("ramp")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let cap = &report["capacity"];
+    assert_eq!(cap["load_basis"], "ramp", "{}", cap["load_points"]);
+    assert!(cap["load_points"].as_array().unwrap().len() >= 4);
+    let sat = &cap["saturation"];
+    assert_eq!(sat["reached"], true, "{sat}");
+    assert!(close(f(&sat["throughput_rps"]), 200.0, 0.10), "{sat}");
+    let (lo, hi) = (f(&sat["bracket"][0]), f(&sat["bracket"][1]));
+    assert!(
+        lo <= 10.0 && 10.0 <= hi,
+        "bracket [{lo}, {hi}] misses N* = 10"
+    );
+}

@@ -148,7 +148,7 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
         _ => (
             super::DEFAULT_LATENCY_FACTOR * first.1,
             format!(
-                "{}× its value at the lowest load ({} at {} users)",
+                "{}× its value at the lowest load, {} at {} users",
                 super::DEFAULT_LATENCY_FACTOR,
                 format_ms(first.1),
                 fmt_users(first.0)
@@ -220,7 +220,7 @@ pub fn error_rate(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     let limit = c.error_limit;
     let limit_text = match &c.error_rule {
         Some(rule) => format!("the SLA's {rule}"),
-        None => "the default 1% (no SLA)".to_string(),
+        None => "the default limit without an SLA".to_string(),
     };
     let lows: Vec<f64> = points
         .iter()

@@ -5,6 +5,8 @@
 //! load): [`assess`] takes the model's stages and the [`Criteria`] (SLA limits or the
 //! defaults) and returns the report's `capacity` object. The parts:
 //! - `load_points`: stage → (N, X, goodput, latency, errors);
+//! - `ramp`: a continuous ramp's intervals binned by concurrent users, when a run has
+//!   fewer than two stages;
 //! - `usl`: the USL fit (refuses below 4 load levels, says why);
 //! - `breaking_points`: one per criterion (latency, error rate, saturation,
 //!   retrograde), each an interpolated estimate with the measured bracket around it;
@@ -18,12 +20,13 @@ mod breaking_points;
 mod headroom;
 pub mod knee;
 pub mod load_points;
+mod ramp;
 pub mod usl;
 
 use serde::Serialize;
 
 use crate::analysis::sla::{Metric, Op, SlaSpec};
-use crate::model::{Stage, ThinkTime};
+use crate::model::{Source, Stage, ThinkTime};
 
 pub use breaking_points::{fmt_users, BreakingPoint, Criterion, Saturation};
 pub use headroom::{Sizing, SlaHeadroom};
@@ -134,8 +137,11 @@ impl Criteria {
 /// The report's `capacity` object.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CapacityReport {
-    /// One point per stage with a load and a duration, by load.
+    /// One point per stage with a load and a duration (or per ramp bin), by load.
     pub load_points: Vec<LoadPoint>,
+    /// Where the load points come from: `stages`, or `ramp` (a continuous ramp binned
+    /// by concurrent users).
+    pub load_basis: String,
     /// The USL fit on goodput; null with fewer than 4 load levels (see `usl_note`).
     pub usl: Option<UslFit>,
     /// Why there is no fit, or what to keep in mind about it.
@@ -155,6 +161,23 @@ pub struct CapacityReport {
 /// The capacity analysis of `stages` (the primary source's, in any order).
 pub fn assess(stages: &[Stage], criteria: &Criteria) -> CapacityReport {
     let points = load_points::load_points(stages, criteria.latency_percentile);
+    assess_points(points, "stages", criteria)
+}
+
+/// The capacity analysis of a source: its stages as load points, or, when fewer than
+/// two stages have a load, its whole series (ramps included) binned by users.
+pub fn assess_source(src: &Source, criteria: &Criteria) -> CapacityReport {
+    let points = load_points::load_points(&src.stages, criteria.latency_percentile);
+    if points.len() < 2 {
+        let ramp = ramp::ramp_points(&src.overall, criteria.latency_percentile);
+        if ramp.len() >= 2 {
+            return assess_points(ramp, "ramp", criteria);
+        }
+    }
+    assess_points(points, "stages", criteria)
+}
+
+fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> CapacityReport {
     let (usl, usl_note) = fit_usl(&points);
     let saturation = breaking_points::saturation(&points, criteria);
     let mut breaking = Vec::new();
@@ -170,6 +193,7 @@ pub fn assess(stages: &[Stage], criteria: &Criteria) -> CapacityReport {
     let sizing = headroom::sizing(&points, sla_headroom.as_ref(), criteria);
     CapacityReport {
         load_points: points,
+        load_basis: basis.to_string(),
         usl,
         usl_note,
         saturation,
