@@ -518,3 +518,71 @@ fn stage_totals(stages: &[Stage], overall: &Stage) -> Option<AuditFinding> {
     };
     Some(AuditFinding::new("stage_totals", None, verdict, explanation).values(expected, observed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EndpointKey, EndpointStats, PercentileSummary};
+
+    /// A closed stage of `users` over 100 s whose one endpoint has this summary.
+    fn stage(users: u32, requests: u64, mean_ms: f64, points: Vec<(f64, f64)>) -> Stage {
+        let key = EndpointKey::new(Some("GET"), "/x");
+        let mut ep = EndpointStats::new(key.clone());
+        ep.requests = requests;
+        ep.latency = LatencyDistribution::Summary(PercentileSummary {
+            count: requests,
+            mean_ms: Some(mean_ms),
+            min_ms: Some(1.0),
+            max_ms: Some(2000.0),
+            points,
+            merged: false,
+        });
+        let mut s = Stage::named("s");
+        s.users = Some(users);
+        s.duration_s = Some(100.0);
+        s.endpoints.insert(key, ep);
+        s
+    }
+
+    #[test]
+    fn the_law_is_ok_within_tolerance_and_suspect_below_it() {
+        // 100 users, R = 1 s, Z = 1 s: X = 50 req/s. 5 000 requests in 100 s is
+        // exactly that; 3 000 (30 req/s, −40 %) is suspect, not impossible.
+        let z = Some(ThinkTime::Constant(1.0));
+        let ok = stage(100, 5_000, 1000.0, vec![]);
+        let f = response_time_law(&ok, &ScopeMetrics::of_stage(&ok), z).unwrap();
+        assert_eq!(f.verdict, AuditVerdict::Ok);
+        assert!((f.expected.unwrap() - 50.0).abs() < 1e-9);
+        let low = stage(100, 3_000, 1000.0, vec![]);
+        let f = response_time_law(&low, &ScopeMetrics::of_stage(&low), z).unwrap();
+        assert_eq!(f.verdict, AuditVerdict::Suspect);
+        assert!((f.deviation.unwrap() + 0.4).abs() < 1e-9);
+        assert!(
+            f.explanation.contains("generator saturated"),
+            "{}",
+            f.explanation
+        );
+    }
+
+    #[test]
+    fn decreasing_percentiles_are_impossible() {
+        let s = stage(
+            10,
+            1000,
+            100.0,
+            vec![(50.0, 100.0), (95.0, 900.0), (99.0, 400.0)],
+        );
+        let f = percentiles(&s, &ScopeMetrics::of_stage(&s)).unwrap();
+        assert_eq!(f.verdict, AuditVerdict::Impossible);
+        assert!(f.explanation.contains("p95"), "{}", f.explanation);
+        // Within Locust's rounding (2 significant digits) it is not flagged.
+        let s = stage(
+            10,
+            1000,
+            100.0,
+            vec![(50.0, 100.0), (95.0, 410.0), (99.0, 400.0)],
+        );
+        let f = percentiles(&s, &ScopeMetrics::of_stage(&s)).unwrap();
+        assert_eq!(f.verdict, AuditVerdict::Ok);
+    }
+}

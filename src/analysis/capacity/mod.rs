@@ -80,7 +80,7 @@ impl Criteria {
     }
 
     /// Limits from the SLA's `[global]` rules: its p95 bound (else its first
-    /// percentile bound, else its mean bound), its strictest error-rate or
+    /// percentile bound), its strictest error-rate or
     /// availability bound, its largest throughput target; defaults where it has none.
     pub fn from_sla(spec: &SlaSpec, think_time: Option<ThinkTime>) -> Criteria {
         let mut c = Criteria::defaults(think_time);
