@@ -98,6 +98,14 @@ pub fn analyze(run: &Run) -> Analysis {
         stages,
         overall,
         task_mix: primary.map(task_mix).unwrap_or_default(),
+        capacity: {
+            let criteria = super::capacity::Criteria::defaults(run.meta.think_time);
+            match primary {
+                Some(src) => super::capacity::assess_source(src, &criteria),
+                None => super::capacity::assess(&[], &criteria),
+            }
+        },
+        audit: super::audit::audit(run),
         sla: None,
         verdict: None,
         readiness: Vec::new(),

@@ -2,7 +2,9 @@
 //! Nothing here renders reports; rendering happens in `render/`. `units` only fixes how
 //! one value is written, so that every renderer and note writes it alike.
 
+pub mod audit;
 mod build;
+pub mod capacity;
 pub mod metrics;
 mod readiness;
 pub mod report;

@@ -41,6 +41,10 @@ pub struct Analysis {
     pub overall: ScopeReport,
     /// Observed task mix over the whole run, most requests first.
     pub task_mix: Vec<TaskShare>,
+    /// Load points, USL fit, saturation, breaking points and headroom.
+    pub capacity: crate::analysis::capacity::CapacityReport,
+    /// The consistency audit (Little's law, counts, percentiles, sums).
+    pub audit: Vec<crate::analysis::audit::AuditFinding>,
     /// SLA evaluation, when an SLA file was given.
     pub sla: Option<SlaSummary>,
     /// GO / CONDITIONAL / NO-GO, or null without an SLA.

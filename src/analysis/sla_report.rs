@@ -49,8 +49,15 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
         .collect();
     let evals = sla::evaluate(spec, &stage_names, &endpoint_names, &scopes)?;
 
-    let audit_clean =
-        analysis.measured && analysis.problems.is_empty() && analysis.run.complete != Some(false);
+    // The breaking points and the headroom are judged against this SLA's limits.
+    analysis.capacity = super::capacity::assess_source(
+        src,
+        &super::capacity::Criteria::from_sla(spec, run.meta.think_time),
+    );
+    let audit_clean = analysis.measured
+        && analysis.problems.is_empty()
+        && analysis.run.complete != Some(false)
+        && super::audit::is_clean(&analysis.audit);
     let verdict = sla::verdict(&evals, audit_clean);
     let mut columns = stage_names.clone();
     columns.push(OVERALL.to_string());

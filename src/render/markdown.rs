@@ -28,6 +28,10 @@ pub fn environment() -> Environment<'static> {
 const TEMPLATES: &[(&str, &str)] = &[
     ("report.md", include_str!("../../templates/report.md.j2")),
     (
+        "capacity.md.j2",
+        include_str!("../../templates/capacity.md.j2"),
+    ),
+    (
         "report.html",
         include_str!("../../templates/report.html.j2"),
     ),

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod bad_input;
+mod capacity;
 mod common;
 mod conformance;
 mod demo;

@@ -1,0 +1,588 @@
+//! The consistency audit: do the run's own numbers agree with each other and with the
+//! operational laws (anchors D3)? Each check gives one finding per stage (or one for
+//! the run) with the expected and observed values, a verdict and the likely cause.
+//!
+//! Checks:
+//! - `response_time_law`: a closed stage with N users, mean response time R and mean
+//!   think time Z can make X = N/(R + Z) requests per second; more than 15 % off is
+//!   suspect, and more than N/Z (the bound at R = 0) is impossible. Without Z only
+//!   the bound N/R (Z = 0) is checked.
+//! - `arrival_rate`: an open-model stage's throughput against its planned rate.
+//! - `request_count`: a stage's requests against throughput × duration as its time
+//!   series or the tool's own duration say.
+//! - `percentiles`: min ≤ p50 ≤ … ≤ p99.9 ≤ max for the stage and every endpoint.
+//! - `endpoint_sum`: a tool's aggregate row against the sum of its endpoint rows.
+//! - `stage_totals`: the stages' requests cannot exceed the run's total.
+//!
+//! A finding other than `ok` keeps the verdict from GO (DESIGN: GO needs a clean audit).
+
+use serde::Serialize;
+
+use crate::analysis::metrics::ScopeMetrics;
+use crate::analysis::units::{format_count, format_ms, format_percent, format_rate};
+use crate::model::{FailureKind, LatencyDistribution, Run, Stage, ThinkTime};
+
+/// Deviation beyond which a law or a rate is suspect (15 %).
+pub const TOLERANCE: f64 = 0.15;
+
+/// What a check concluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditVerdict {
+    /// Consistent.
+    Ok,
+    /// Possible, but unlikely as stated: a measurement problem is the usual cause.
+    Suspect,
+    /// Cannot be true as stated.
+    Impossible,
+}
+
+/// One finding.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AuditFinding {
+    /// `response_time_law`, `arrival_rate`, `request_count`, `percentiles`,
+    /// `endpoint_sum` or `stage_totals`.
+    pub check: String,
+    /// The stage; null for run-wide checks.
+    pub stage: Option<String>,
+    /// What the law or the other figures imply (req/s for throughput checks, a count
+    /// for count checks, ms for percentiles).
+    pub expected: Option<f64>,
+    /// What the data says, in the same unit.
+    pub observed: Option<f64>,
+    /// (observed − expected) ÷ expected.
+    pub deviation: Option<f64>,
+    /// `ok`, `suspect` or `impossible`.
+    pub verdict: AuditVerdict,
+    /// The numbers in words and the likely cause.
+    pub explanation: String,
+}
+
+impl AuditFinding {
+    fn new(check: &str, stage: Option<&str>, verdict: AuditVerdict, explanation: String) -> Self {
+        AuditFinding {
+            check: check.into(),
+            stage: stage.map(str::to_string),
+            expected: None,
+            observed: None,
+            deviation: None,
+            verdict,
+            explanation,
+        }
+    }
+
+    fn values(mut self, expected: f64, observed: f64) -> Self {
+        self.expected = Some(expected);
+        self.observed = Some(observed);
+        self.deviation = (expected != 0.0).then(|| (observed - expected) / expected);
+        self
+    }
+}
+
+/// True when no finding is suspect or impossible.
+pub fn is_clean(findings: &[AuditFinding]) -> bool {
+    findings.iter().all(|f| f.verdict == AuditVerdict::Ok)
+}
+
+/// Audits the run's primary source.
+pub fn audit(run: &Run) -> Vec<AuditFinding> {
+    let Some(src) = run.primary() else {
+        return Vec::new();
+    };
+    let think = run.meta.think_time;
+    let mut out = Vec::new();
+    for stage in &src.stages {
+        let m = ScopeMetrics::of_stage(stage);
+        out.extend(response_time_law(stage, &m, think));
+        out.extend(arrival_rate(stage, &m));
+        out.extend(request_count(stage, &m));
+        out.extend(percentiles(stage, &m));
+        out.extend(endpoint_sum(stage));
+    }
+    out.extend(stage_totals(&src.stages, &src.overall));
+    out
+}
+
+/// N = X·(R + Z) for a closed stage.
+fn response_time_law(
+    stage: &Stage,
+    m: &ScopeMetrics,
+    think: Option<ThinkTime>,
+) -> Option<AuditFinding> {
+    const CHECK: &str = "response_time_law";
+    let n = f64::from(stage.users.filter(|u| *u > 0)?);
+    let x = m.throughput_rps()?;
+    let r_ms = m.latency.mean_ms()?;
+    let r = r_ms / 1000.0;
+    let name = Some(stage.name.as_str());
+    let users = format_count(n);
+    let Some(tt) = think else {
+        // Z unknown: only the Z = 0 bound N/R can be checked.
+        if r <= 0.0 {
+            return None;
+        }
+        let bound = n / r;
+        let over = x > bound * (1.0 + TOLERANCE);
+        let explanation = if over {
+            format!(
+                "{users} users with mean response time {} can make at most N/R = {} even with no \
+                 think time; the stage has {}: impossible for users that wait for each answer \
+                 (mislabelled users, or simulated data)",
+                format_ms(r_ms),
+                format_rate(bound),
+                format_rate(x)
+            )
+        } else {
+            format!(
+                "think time unknown (give --think-time, or think_time in run.toml): only the \
+                 bound X ≤ N/R = {} was checked, and {} is within it",
+                format_rate(bound),
+                format_rate(x)
+            )
+        };
+        let verdict = if over {
+            AuditVerdict::Impossible
+        } else {
+            AuditVerdict::Ok
+        };
+        return Some(AuditFinding::new(CHECK, name, verdict, explanation).values(bound, x));
+    };
+    let z = tt.mean_s();
+    let expected = n / (r + z);
+    if !expected.is_finite() || expected <= 0.0 {
+        return None;
+    }
+    let deviation = (x - expected) / expected;
+    let law = format!(
+        "{users} users with think time {tt} (mean Z = {}) and mean response time R = {} make \
+         N/(R+Z) ≈ {}",
+        format_ms(z * 1000.0),
+        format_ms(r_ms),
+        format_rate(expected)
+    );
+    let ceiling = (z > 0.0).then(|| n / z);
+    let (verdict, explanation) = if ceiling.is_some_and(|c| x > c * (1.0 + TOLERANCE)) {
+        let c = ceiling.unwrap_or(f64::INFINITY);
+        (
+            AuditVerdict::Impossible,
+            format!(
+                "{law}, and never more than N/Z = {} even at zero response time; the stage \
+                 has {} ({:.1}× the law): impossible for one request per think time — the data \
+                 is simulated or its users or think time are misstated",
+                format_rate(c),
+                format_rate(x),
+                x / expected
+            ),
+        )
+    } else if deviation.abs() <= TOLERANCE {
+        (
+            AuditVerdict::Ok,
+            format!(
+                "{law}; measured {} ({:+.0}%)",
+                format_rate(x),
+                deviation * 100.0
+            ),
+        )
+    } else if deviation > 0.0 {
+        (
+            AuditVerdict::Suspect,
+            format!(
+                "{law}; measured {} ({:+.0}%): more than the users can make — think time \
+                 shorter than stated, more users than stated, or several requests per user \
+                 iteration",
+                format_rate(x),
+                deviation * 100.0
+            ),
+        )
+    } else {
+        (
+            AuditVerdict::Suspect,
+            format!(
+                "{law}; measured {} ({:+.0}%): {}",
+                format_rate(x),
+                deviation * 100.0,
+                low_throughput_cause(stage, m, n)
+            ),
+        )
+    };
+    Some(AuditFinding::new(CHECK, name, verdict, explanation).values(expected, x))
+}
+
+/// Why a closed stage made less throughput than the law says: the likeliest cause.
+fn low_throughput_cause(stage: &Stage, m: &ScopeMetrics, n: f64) -> String {
+    let samples: Vec<f64> = stage
+        .timeline
+        .intervals
+        .iter()
+        .filter_map(|iv| iv.users)
+        .collect();
+    if !samples.is_empty() {
+        let mean_users = samples.iter().sum::<f64>() / samples.len() as f64;
+        if mean_users < 0.9 * n {
+            return format!(
+                "ramp unfinished — on average only {} of {} users were active",
+                format_count(mean_users),
+                format_count(n)
+            );
+        }
+    }
+    let blocked: u64 = m
+        .failures_by_kind
+        .iter()
+        .filter(|(k, _)| {
+            matches!(
+                k,
+                FailureKind::Timeout | FailureKind::Connect | FailureKind::Reset
+            )
+        })
+        .map(|(_, v)| v)
+        .sum();
+    if m.requests > 0 && blocked as f64 / m.requests as f64 > 0.01 {
+        return format!(
+            "users blocked — {} of the requests ({}) timed out or could not connect, time the \
+             mean response time may not include",
+            format_percent(blocked as f64 / m.requests as f64),
+            format_count(blocked as f64)
+        );
+    }
+    "generator saturated (the load tool could not keep every user cycling: check its CPU), or \
+     users blocked on something the response time does not include (connection-pool waits)"
+        .into()
+}
+
+/// An open-model stage's throughput against its planned arrival rate.
+fn arrival_rate(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
+    if stage.users.is_some_and(|u| u > 0) {
+        return None;
+    }
+    let rate = stage.arrival_rate_rps.filter(|r| *r > 0.0)?;
+    let x = m.throughput_rps()?;
+    let deviation = (x - rate) / rate;
+    let (verdict, why) = if deviation.abs() <= TOLERANCE {
+        (AuditVerdict::Ok, "as planned".to_string())
+    } else if deviation < 0.0 {
+        (
+            AuditVerdict::Suspect,
+            "the generator could not keep the planned rate (saturated generator, or too few \
+             connections for the latency)"
+                .to_string(),
+        )
+    } else {
+        (
+            AuditVerdict::Suspect,
+            "more than planned: retries counted as requests, or a misstated rate".to_string(),
+        )
+    };
+    Some(
+        AuditFinding::new(
+            "arrival_rate",
+            Some(&stage.name),
+            verdict,
+            format!(
+                "planned {}, measured {} ({:+.0}%): {why}",
+                format_rate(rate),
+                format_rate(x),
+                deviation * 100.0
+            ),
+        )
+        .values(rate, x),
+    )
+}
+
+/// Requests against throughput × duration from an independent source: the stage's
+/// time series, or (summary sources with a window) the tool's own duration.
+fn request_count(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
+    let mut series = crate::model::TimeSeries::default();
+    for ep in stage.endpoints.values().filter(|e| !e.transaction) {
+        series.merge(&ep.series);
+    }
+    if series.is_empty() {
+        series = stage.timeline.clone();
+    }
+    let from_series: u64 = series.intervals.iter().map(|iv| iv.requests).sum();
+    let (expected, basis) = if from_series > 0 {
+        (
+            from_series as f64,
+            "the per-interval series (rate × interval) adds up to".to_string(),
+        )
+    } else {
+        let (window, tool) = (stage.window_ms?, stage.duration_s?);
+        let window_s = (window.1 - window.0) as f64 / 1000.0;
+        let claimed = m.requests as f64 / tool;
+        (
+            claimed * window_s,
+            format!(
+                "the tool's own rate {} over the {:.0} s window gives",
+                format_rate(claimed),
+                window_s
+            ),
+        )
+    };
+    let observed = m.requests as f64;
+    let deviation = if expected > 0.0 {
+        (observed - expected) / expected
+    } else {
+        0.0
+    };
+    // A window edge can fall inside an interval: one interval's requests are slack.
+    let edge = series
+        .intervals
+        .iter()
+        .map(|iv| iv.requests)
+        .max()
+        .unwrap_or(0) as f64;
+    let verdict = match deviation.abs() {
+        _ if (observed - expected).abs() <= edge => AuditVerdict::Ok,
+        d if d <= 0.02 => AuditVerdict::Ok,
+        d if d <= 0.10 => AuditVerdict::Suspect,
+        _ => AuditVerdict::Impossible,
+    };
+    let mut explanation = format!(
+        "{basis} {} requests; the stage counts {}",
+        format_count(expected),
+        format_count(observed)
+    );
+    if verdict != AuditVerdict::Ok {
+        explanation.push_str(&format!(
+            " ({:+.0}%): counts and rates disagree, so one of them is wrong",
+            deviation * 100.0
+        ));
+    }
+    Some(
+        AuditFinding::new("request_count", Some(&stage.name), verdict, explanation)
+            .values(expected, observed),
+    )
+}
+
+/// Percentiles in order: min ≤ p50 ≤ p90 ≤ p95 ≤ p99 ≤ p99.9 ≤ max, for the stage and
+/// each endpoint. Tool summaries round (Locust: 2 significant digits), so they get 5 %
+/// of slack; exact histograms 0.1 %.
+fn percentiles(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
+    let mut scopes: Vec<(String, &LatencyDistribution)> = vec![("the stage".into(), &m.latency)];
+    for ep in stage.endpoints.values() {
+        scopes.push((format!("endpoint \"{}\"", ep.key), &ep.latency));
+    }
+    let mut checked = 0usize;
+    for (label, d) in &scopes {
+        let ladder = ladder(d);
+        if ladder.len() < 2 {
+            continue;
+        }
+        checked += 1;
+        let slack = if d.is_exact() { 0.001 } else { 0.05 };
+        for w in ladder.windows(2) {
+            let ((lo_name, lo), (hi_name, hi)) = (&w[0], &w[1]);
+            if *lo > *hi * (1.0 + slack) {
+                return Some(
+                    AuditFinding::new(
+                        "percentiles",
+                        Some(&stage.name),
+                        AuditVerdict::Impossible,
+                        format!(
+                            "{label}: {lo_name} = {} is above {hi_name} = {}; percentiles \
+                             cannot decrease (the file was edited, or mixes runs)",
+                            format_ms(*lo),
+                            format_ms(*hi)
+                        ),
+                    )
+                    .values(*hi, *lo),
+                );
+            }
+        }
+    }
+    (checked > 0).then(|| {
+        AuditFinding::new(
+            "percentiles",
+            Some(&stage.name),
+            AuditVerdict::Ok,
+            format!(
+                "min ≤ p50 ≤ p90 ≤ p95 ≤ p99 ≤ p99.9 ≤ max holds for {checked} distribution(s)"
+            ),
+        )
+    })
+}
+
+/// The known points of a distribution in ascending order of rank.
+fn ladder(d: &LatencyDistribution) -> Vec<(&'static str, f64)> {
+    let mut out = Vec::new();
+    if let Some(v) = d.min_ms() {
+        out.push(("min", v));
+    }
+    for (name, p) in [
+        ("p50", 50.0),
+        ("p90", 90.0),
+        ("p95", 95.0),
+        ("p99", 99.0),
+        ("p99.9", 99.9),
+    ] {
+        if let Some(v) = d.percentile(p) {
+            out.push((name, v.value_ms));
+        }
+    }
+    if let Some(v) = d.max_ms() {
+        out.push(("max", v));
+    }
+    out
+}
+
+/// A tool's aggregate row against the sum of its endpoint rows.
+fn endpoint_sum(stage: &Stage) -> Option<AuditFinding> {
+    let agg = stage.aggregate.as_ref()?;
+    let rows: Vec<_> = stage
+        .endpoints
+        .values()
+        .filter(|e| !e.transaction && e.key != agg.key)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let sum: u64 = rows.iter().map(|e| e.requests).sum();
+    let (expected, observed) = (sum as f64, agg.requests as f64);
+    let deviation = if sum > 0 {
+        (observed - expected) / expected
+    } else {
+        0.0
+    };
+    let (verdict, explanation) = if deviation.abs() <= 0.001 {
+        (
+            AuditVerdict::Ok,
+            format!(
+                "the endpoint rows ({}) sum to the aggregate's {} requests",
+                rows.len(),
+                format_count(observed)
+            ),
+        )
+    } else {
+        let rate = stage.duration_s().map(|d| {
+            format!(
+                ": the aggregate's {} would be {} from the rows",
+                format_rate(observed / d),
+                format_rate(expected / d)
+            )
+        });
+        (
+            if deviation.abs() <= 0.01 {
+                AuditVerdict::Suspect
+            } else {
+                AuditVerdict::Impossible
+            },
+            format!(
+                "the endpoint rows ({}) sum to {} requests but the aggregate row claims {} \
+                 ({:.2}×){}; one of them is wrong",
+                rows.len(),
+                format_count(expected),
+                format_count(observed),
+                observed / expected.max(1.0),
+                rate.unwrap_or_default()
+            ),
+        )
+    };
+    Some(
+        AuditFinding::new("endpoint_sum", Some(&stage.name), verdict, explanation)
+            .values(expected, observed),
+    )
+}
+
+/// The stages are parts of the run: together they cannot hold more requests.
+fn stage_totals(stages: &[Stage], overall: &Stage) -> Option<AuditFinding> {
+    if stages.len() < 2 {
+        return None;
+    }
+    let sum: u64 = stages.iter().map(Stage::requests).sum();
+    let total = overall.requests();
+    if total == 0 {
+        return None;
+    }
+    let (expected, observed) = (total as f64, sum as f64);
+    let (verdict, explanation) = if observed <= expected * 1.001 {
+        (
+            AuditVerdict::Ok,
+            format!(
+                "the {} stages hold {} of the run's {} requests (the rest are ramps)",
+                stages.len(),
+                format_count(observed),
+                format_count(expected)
+            ),
+        )
+    } else {
+        (
+            AuditVerdict::Impossible,
+            format!(
+                "the {} stages hold {} requests, more than the run's total of {}: stages \
+                 overlap or a total is wrong",
+                stages.len(),
+                format_count(observed),
+                format_count(expected)
+            ),
+        )
+    };
+    Some(AuditFinding::new("stage_totals", None, verdict, explanation).values(expected, observed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EndpointKey, EndpointStats, PercentileSummary};
+
+    /// A closed stage of `users` over 100 s whose one endpoint has this summary.
+    fn stage(users: u32, requests: u64, mean_ms: f64, points: Vec<(f64, f64)>) -> Stage {
+        let key = EndpointKey::new(Some("GET"), "/x");
+        let mut ep = EndpointStats::new(key.clone());
+        ep.requests = requests;
+        ep.latency = LatencyDistribution::Summary(PercentileSummary {
+            count: requests,
+            mean_ms: Some(mean_ms),
+            min_ms: Some(1.0),
+            max_ms: Some(2000.0),
+            points,
+            merged: false,
+        });
+        let mut s = Stage::named("s");
+        s.users = Some(users);
+        s.duration_s = Some(100.0);
+        s.endpoints.insert(key, ep);
+        s
+    }
+
+    #[test]
+    fn the_law_is_ok_within_tolerance_and_suspect_below_it() {
+        // 100 users, R = 1 s, Z = 1 s: X = 50 req/s. 5 000 requests in 100 s is
+        // exactly that; 3 000 (30 req/s, −40 %) is suspect, not impossible.
+        let z = Some(ThinkTime::Constant(1.0));
+        let ok = stage(100, 5_000, 1000.0, vec![]);
+        let f = response_time_law(&ok, &ScopeMetrics::of_stage(&ok), z).unwrap();
+        assert_eq!(f.verdict, AuditVerdict::Ok);
+        assert!((f.expected.unwrap() - 50.0).abs() < 1e-9);
+        let low = stage(100, 3_000, 1000.0, vec![]);
+        let f = response_time_law(&low, &ScopeMetrics::of_stage(&low), z).unwrap();
+        assert_eq!(f.verdict, AuditVerdict::Suspect);
+        assert!((f.deviation.unwrap() + 0.4).abs() < 1e-9);
+        assert!(
+            f.explanation.contains("generator saturated"),
+            "{}",
+            f.explanation
+        );
+    }
+
+    #[test]
+    fn decreasing_percentiles_are_impossible() {
+        let s = stage(
+            10,
+            1000,
+            100.0,
+            vec![(50.0, 100.0), (95.0, 900.0), (99.0, 400.0)],
+        );
+        let f = percentiles(&s, &ScopeMetrics::of_stage(&s)).unwrap();
+        assert_eq!(f.verdict, AuditVerdict::Impossible);
+        assert!(f.explanation.contains("p95"), "{}", f.explanation);
+        // Within Locust's rounding (2 significant digits) it is not flagged.
+        let s = stage(
+            10,
+            1000,
+            100.0,
+            vec![(50.0, 100.0), (95.0, 410.0), (99.0, 400.0)],
+        );
+        let f = percentiles(&s, &ScopeMetrics::of_stage(&s)).unwrap();
+        assert_eq!(f.verdict, AuditVerdict::Ok);
+    }
+}

@@ -1,0 +1,558 @@
+//! Breaking points, one per criterion, each an interpolated estimate of the load
+//! with the measured bracket `[lo, hi]` of load levels around it (anchors D5):
+//! - **latency**: the watched percentile crosses its limit (the SLA's, else 2× its
+//!   low-load value);
+//! - **error rate**: the Wilson 95 % lower bound of a stage's error rate exceeds the
+//!   limit (the SLA's, else 1 %), so that a few unlucky failures do not count;
+//! - **saturation**: the marginal goodput gain ΔX/ΔN falls below 10 % of the
+//!   low-load per-user gain, cross-checked by Kneedle;
+//! - **retrograde**: goodput falls while load grows (the USL's κ > 0 region).
+//!
+//! A bracket end is null where the data cannot bound it: `[null, N₀]` when the
+//! criterion already breaks at the lowest load, `[N_max, null]` when it never breaks.
+
+use serde::Serialize;
+
+use super::knee::{kneedle, SENSITIVITY};
+use super::load_points::{goodput_at, LoadPoint};
+use super::{Criteria, Z_95};
+use crate::analysis::sla::wilson_interval;
+use crate::analysis::units::{format_ms, format_percent, format_rate};
+
+/// Saturation: the marginal gain fell below this fraction of the low-load per-user gain.
+pub const SATURATION_GAIN: f64 = 0.1;
+
+/// Retrograde: goodput fell this far (a fraction) below the best so far. Stage figures
+/// carry a few percent of noise; smaller drops are not evidence.
+pub const RETROGRADE_DROP: f64 = 0.05;
+
+/// What a breaking point is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    /// The watched latency percentile crosses its limit.
+    Latency,
+    /// The error rate (Wilson lower bound) crosses its limit.
+    ErrorRate,
+    /// Goodput stops growing with load.
+    Saturation,
+    /// Goodput falls as load grows.
+    Retrograde,
+}
+
+/// One breaking point.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BreakingPoint {
+    /// The criterion.
+    pub criterion: Criterion,
+    /// Interpolated load at which it breaks; null when it breaks at or below the
+    /// lowest measured load, or not at all.
+    pub users: Option<f64>,
+    /// Measured load levels around the estimate.
+    pub bracket: [Option<f64>; 2],
+    /// False when the criterion holds over the whole measured range.
+    pub reached: bool,
+    /// Goodput at the estimate (interpolated), req/s.
+    pub throughput_rps: Option<f64>,
+    /// The measured numbers behind it.
+    pub evidence: String,
+}
+
+/// Where goodput stops growing with load.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Saturation {
+    /// Estimated saturation load: where the low-load line γN meets the plateau C,
+    /// kept inside the bracket; null when not reached or already at the lowest load.
+    pub users: Option<f64>,
+    /// The goodput plateau C (the most goodput measured), req/s.
+    pub throughput_rps: Option<f64>,
+    /// The last load level still scaling and the first on the plateau.
+    pub bracket: [Option<f64>; 2],
+    /// False when goodput still grows at every step.
+    pub reached: bool,
+    /// How it was found, with the numbers.
+    pub method: String,
+    /// Kneedle's knee on (load, goodput), the cross-check.
+    pub kneedle_users: Option<f64>,
+    /// The operational-law knee of a closed system, C·(R₀ + Z) (R₀: low-load mean
+    /// latency, Z: think time); null when Z is unknown or the stages are open-model.
+    pub little_users: Option<f64>,
+}
+
+impl Saturation {
+    /// The saturation as a breaking point.
+    pub fn as_breaking_point(&self) -> BreakingPoint {
+        BreakingPoint {
+            criterion: Criterion::Saturation,
+            users: self.users,
+            bracket: self.bracket,
+            reached: self.reached,
+            throughput_rps: self.throughput_rps,
+            evidence: self.method.clone(),
+        }
+    }
+}
+
+/// A load for text: whole users from 10 up, one decimal below.
+pub fn fmt_users(n: f64) -> String {
+    if n >= 10.0 {
+        crate::analysis::units::format_count(n)
+    } else {
+        format!("{n:.1}")
+    }
+}
+
+/// Where `values` (by load) first crosses `limit` upwards, looking back from index
+/// `detected` (the first point judged over): the last point at or under the limit
+/// before it and the next one bracket the crossing, interpolated linearly.
+fn interpolate_crossing(
+    pts: &[(f64, f64)],
+    limit: f64,
+    detected: usize,
+) -> (Option<f64>, [Option<f64>; 2]) {
+    let under = (0..detected).rev().find(|&j| pts[j].1 <= limit);
+    match under {
+        None => (None, [None, pts.first().map(|p| p.0)]),
+        Some(k) => {
+            let ((n0, v0), (n1, v1)) = (pts[k], pts[k + 1]);
+            let est = if v1 > v0 {
+                n0 + (limit - v0) / (v1 - v0) * (n1 - n0)
+            } else {
+                n1
+            };
+            (Some(est.clamp(n0, n1)), [Some(n0), Some(n1)])
+        }
+    }
+}
+
+/// The latency breaking point; `None` when no stage has the watched latency.
+pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
+    // The watched percentile; summary stages without it fall back to the mean.
+    let pct_pts: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|p| p.watched_ms.map(|v| (p.users, v)))
+        .collect();
+    let (pts, what) = if pct_pts.len() >= 2 || (c.latency_limit_ms.is_some() && !pct_pts.is_empty())
+    {
+        (pct_pts, format!("p{}", c.latency_percentile))
+    } else {
+        let means: Vec<(f64, f64)> = points
+            .iter()
+            .filter_map(|p| p.mean_ms.map(|v| (p.users, v)))
+            .collect();
+        (means, "mean latency".to_string())
+    };
+    let first = *pts.first()?;
+    let (limit, limit_text) = match (c.latency_limit_ms, &c.latency_rule) {
+        (Some(l), Some(rule)) if what.starts_with('p') => (l, format!("the SLA's {rule}")),
+        _ => (
+            super::DEFAULT_LATENCY_FACTOR * first.1,
+            format!(
+                "{}× its value at the lowest load, {} at {} users",
+                super::DEFAULT_LATENCY_FACTOR,
+                format_ms(first.1),
+                fmt_users(first.0)
+            ),
+        ),
+    };
+    let last = *pts.last()?;
+    let Some(over) = pts.iter().position(|p| p.1 > limit) else {
+        return Some(BreakingPoint {
+            criterion: Criterion::Latency,
+            users: None,
+            bracket: [Some(last.0), None],
+            reached: false,
+            throughput_rps: None,
+            evidence: format!(
+                "{what} stays within {} ({limit_text}) up to {} users, the largest measured \
+                 load ({})",
+                format_ms(limit),
+                fmt_users(last.0),
+                format_ms(last.1)
+            ),
+        });
+    };
+    let (users, bracket) = interpolate_crossing(&pts, limit, over);
+    let evidence = match users {
+        None => format!(
+            "{what} already exceeds {} ({limit_text}) at the lowest measured load ({} users: {})",
+            format_ms(limit),
+            fmt_users(first.0),
+            format_ms(first.1)
+        ),
+        Some(n) => {
+            let (lo, hi) = bracket_points(&pts, bracket);
+            format!(
+                "{what} crosses {} ({limit_text}) between {} users ({}) and {} users ({}); \
+                 interpolated ≈ {} users",
+                format_ms(limit),
+                fmt_users(lo.0),
+                format_ms(lo.1),
+                fmt_users(hi.0),
+                format_ms(hi.1),
+                fmt_users(n)
+            )
+        }
+    };
+    Some(BreakingPoint {
+        criterion: Criterion::Latency,
+        users,
+        bracket,
+        reached: true,
+        throughput_rps: users.and_then(|n| goodput_at(points, n)),
+        evidence,
+    })
+}
+
+/// The measured points at the ends of a two-sided bracket.
+fn bracket_points(pts: &[(f64, f64)], bracket: [Option<f64>; 2]) -> ((f64, f64), (f64, f64)) {
+    let find = |n: Option<f64>| {
+        pts.iter()
+            .copied()
+            .find(|p| Some(p.0) == n)
+            .unwrap_or((f64::NAN, f64::NAN))
+    };
+    (find(bracket[0]), find(bracket[1]))
+}
+
+/// The error-rate breaking point; `None` without load points.
+pub fn error_rate(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
+    let limit = c.error_limit;
+    let limit_text = match &c.error_rule {
+        Some(rule) => format!("the SLA's {rule}"),
+        None => "the default limit without an SLA".to_string(),
+    };
+    let lows: Vec<f64> = points
+        .iter()
+        .map(|p| {
+            wilson_interval(p.failures, p.requests, Z_95)
+                .map(|[lo, _]| lo)
+                .unwrap_or(0.0)
+        })
+        .collect();
+    let pts: Vec<(f64, f64)> = points.iter().map(|p| (p.users, p.error_rate)).collect();
+    let last = *pts.last()?;
+    let Some(over) = lows.iter().position(|lo| *lo > limit) else {
+        return Some(BreakingPoint {
+            criterion: Criterion::ErrorRate,
+            users: None,
+            bracket: [Some(last.0), None],
+            reached: false,
+            throughput_rps: None,
+            evidence: format!(
+                "no stage's error rate is above {} ({limit_text}) with 95% confidence, up to {} \
+                 users (the largest measured load: {})",
+                format_percent(limit),
+                fmt_users(last.0),
+                format_percent(last.1)
+            ),
+        });
+    };
+    let (users, bracket) = interpolate_crossing(&pts, limit, over);
+    let proof = format!(
+        "at {} users the error rate is {} and its Wilson 95% lower bound {} exceeds {} ({limit_text})",
+        fmt_users(pts[over].0),
+        format_percent(pts[over].1),
+        format_percent(lows[over]),
+        format_percent(limit)
+    );
+    let evidence = match users {
+        None => format!("errors exceed the limit already at the lowest measured load: {proof}"),
+        Some(n) => {
+            let (lo, hi) = bracket_points(&pts, bracket);
+            format!(
+                "the error rate rises from {} at {} users to {} at {} users, crossing {} at ≈ {} \
+                 users; {proof}",
+                format_percent(lo.1),
+                fmt_users(lo.0),
+                format_percent(hi.1),
+                fmt_users(hi.0),
+                format_percent(limit),
+                fmt_users(n)
+            )
+        }
+    };
+    Some(BreakingPoint {
+        criterion: Criterion::ErrorRate,
+        users,
+        bracket,
+        reached: true,
+        throughput_rps: users.and_then(|n| goodput_at(points, n)),
+        evidence,
+    })
+}
+
+/// Throughput saturation; `None` with fewer than 2 load points.
+pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
+    if points.len() < 2 {
+        return None;
+    }
+    let first = &points[0];
+    // The low-load per-user gain γ (goodput per user at the lowest load).
+    let gamma = first.goodput_rps / first.users;
+    let plateau = points
+        .iter()
+        .map(|p| p.goodput_rps)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let loads: Vec<f64> = points.iter().map(|p| p.users).collect();
+    let goodputs: Vec<f64> = points.iter().map(|p| p.goodput_rps).collect();
+    let kneedle_users = kneedle(&loads, &goodputs, SENSITIVITY).map(|i| loads[i]);
+    let little_users = match (c.think_time_s, first.mean_ms, first.closed()) {
+        (Some(z), Some(r0), true) => Some(plateau * (r0 / 1000.0 + z)),
+        _ => None,
+    };
+    if !(gamma > 0.0 && gamma.is_finite()) {
+        return Some(Saturation {
+            users: None,
+            throughput_rps: Some(plateau),
+            bracket: [None, None],
+            reached: false,
+            method: "no goodput at the lowest load: the low-load per-user gain is unknown".into(),
+            kneedle_users,
+            little_users,
+        });
+    }
+    // The first step whose marginal gain is below 10 % of γ: the plateau starts at the
+    // point before it, so the knee lies between that point and the one before.
+    let flat_step = (1..points.len()).find(|&i| {
+        let dn = points[i].users - points[i - 1].users;
+        dn > 0.0
+            && (points[i].goodput_rps - points[i - 1].goodput_rps) / dn < SATURATION_GAIN * gamma
+    });
+    let gamma_text = format!(
+        "γ = {} per user at {} users",
+        format_rate(gamma),
+        fmt_users(first.users)
+    );
+    let Some(step) = flat_step else {
+        let last = points.last()?;
+        return Some(Saturation {
+            users: None,
+            throughput_rps: Some(plateau),
+            bracket: [Some(last.users), None],
+            reached: false,
+            method: format!(
+                "goodput still grows by at least {}% of the low-load per-user gain ({gamma_text}) \
+                 at every step, up to {} at {} users",
+                SATURATION_GAIN * 100.0,
+                format_rate(last.goodput_rps),
+                fmt_users(last.users)
+            ),
+            kneedle_users,
+            little_users,
+        });
+    };
+    let start = step - 1;
+    let bracket = [start.checked_sub(1).map(|i| loads[i]), Some(loads[start])];
+    let estimate = bracket[0].map(|lo| (plateau / gamma).clamp(lo, loads[start]));
+    let step_gain = (goodputs[step] - goodputs[step - 1]) / (loads[step] - loads[step - 1]);
+    let mut method = format!(
+        "marginal gain ΔX/ΔN = {} per user from {} to {} users, below {}% of the low-load \
+         per-user gain ({gamma_text}); ",
+        format_rate(step_gain),
+        fmt_users(loads[step - 1]),
+        fmt_users(loads[step]),
+        SATURATION_GAIN * 100.0
+    );
+    match estimate {
+        Some(n) => method.push_str(&format!(
+            "the line γN meets the goodput plateau C = {} at C/γ ≈ {} users",
+            format_rate(plateau),
+            fmt_users(n)
+        )),
+        None => method.push_str(&format!(
+            "goodput is already on its plateau (C = {}) at the lowest measured load",
+            format_rate(plateau)
+        )),
+    }
+    if let Some(k) = kneedle_users {
+        let near = |n: f64| {
+            let lo = start.saturating_sub(2);
+            let hi = (start + 1).min(loads.len() - 1);
+            n >= loads[lo] && n <= loads[hi]
+        };
+        method.push_str(&format!(
+            "; Kneedle puts the knee at {} users ({})",
+            fmt_users(k),
+            if near(k) {
+                "agrees"
+            } else {
+                "disagrees: treat the saturation point as uncertain"
+            }
+        ));
+    }
+    if let Some(n) = little_users {
+        method.push_str(&format!(
+            "; operational law C·(R₀+Z) ≈ {} users",
+            fmt_users(n)
+        ));
+    }
+    Some(Saturation {
+        users: estimate,
+        throughput_rps: Some(plateau),
+        bracket,
+        reached: true,
+        method,
+        kneedle_users,
+        little_users,
+    })
+}
+
+/// Retrograde throughput: goodput falls at least [`RETROGRADE_DROP`] below the best so
+/// far while load grows. `None` when it never does.
+pub fn retrograde(points: &[LoadPoint]) -> Option<BreakingPoint> {
+    let mut best = 0usize;
+    for i in 1..points.len() {
+        if points[i].goodput_rps < (1.0 - RETROGRADE_DROP) * points[best].goodput_rps
+            && points[i].users > points[best].users
+        {
+            let p = best;
+            let lo = p.checked_sub(1).unwrap_or(p);
+            let (n_lo, n_hi) = (points[lo].users, points[p + 1].users);
+            let estimate = if p >= 1 {
+                parabola_vertex(&points[p - 1], &points[p], &points[p + 1])
+                    .map(|v| v.clamp(n_lo, n_hi))
+                    .unwrap_or(points[p].users)
+            } else {
+                points[p].users
+            };
+            let drop = 1.0 - points[i].goodput_rps / points[p].goodput_rps;
+            return Some(BreakingPoint {
+                criterion: Criterion::Retrograde,
+                users: Some(estimate),
+                bracket: [Some(n_lo), Some(n_hi)],
+                reached: true,
+                throughput_rps: Some(points[p].goodput_rps),
+                evidence: format!(
+                    "goodput falls from {} at {} users to {} at {} users (−{:.0}%) while load \
+                     grows: past the peak, more users lose capacity; peak ≈ {} users",
+                    format_rate(points[p].goodput_rps),
+                    fmt_users(points[p].users),
+                    format_rate(points[i].goodput_rps),
+                    fmt_users(points[i].users),
+                    drop * 100.0,
+                    fmt_users(estimate)
+                ),
+            });
+        }
+        if points[i].goodput_rps > points[best].goodput_rps {
+            best = i;
+        }
+    }
+    None
+}
+
+/// Load at the vertex of the parabola through three (load, goodput) points, when it
+/// opens downwards.
+fn parabola_vertex(a: &LoadPoint, b: &LoadPoint, c: &LoadPoint) -> Option<f64> {
+    let (x0, y0, x1, y1, x2, y2) = (
+        a.users,
+        a.goodput_rps,
+        b.users,
+        b.goodput_rps,
+        c.users,
+        c.goodput_rps,
+    );
+    let num = (x1 - x0).powi(2) * (y1 - y2) - (x1 - x2).powi(2) * (y1 - y0);
+    let den = (x1 - x0) * (y1 - y2) - (x1 - x2) * (y1 - y0);
+    // Downward opening: the middle point lies above the chord of the outer two.
+    let chord = y0 + (y2 - y0) * (x1 - x0) / (x2 - x0);
+    (den != 0.0 && y1 > chord && x2 > x0).then(|| x1 - 0.5 * num / den)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(users: f64, goodput: f64, p95: f64, requests: u64, failures: u64) -> LoadPoint {
+        LoadPoint {
+            stage: format!("s{users}"),
+            users,
+            arrival_rate_rps: None,
+            throughput_rps: goodput,
+            goodput_rps: goodput,
+            mean_ms: Some(p95 / 2.0),
+            p95_ms: Some(p95),
+            error_rate: failures as f64 / requests as f64,
+            requests,
+            failures,
+            watched_ms: Some(p95),
+        }
+    }
+
+    /// Stepped run of a closed system with capacity C = 400 req/s and R₀ + Z = 0.25 s:
+    /// X = min(N/0.25, 400), so the knee is at N* = 400 × 0.25 = 100 users.
+    fn stepped() -> Vec<LoadPoint> {
+        [20.0, 40.0, 80.0, 120.0, 160.0, 200.0, 240.0]
+            .iter()
+            .map(|&n| {
+                let x: f64 = (n / 0.25_f64).min(400.0);
+                // p95 100 ms until the knee, then growing with the queue (∝ N/X).
+                let p95 = 100.0 * (n / x / 0.25);
+                point(n, x, p95, 10_000, 0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn saturation_bracket_contains_the_known_knee() {
+        let s = saturation(&stepped(), &Criteria::defaults(None)).unwrap();
+        assert!(s.reached);
+        assert_eq!(s.bracket, [Some(80.0), Some(120.0)]);
+        // C/γ = 400 / 4 = 100 exactly.
+        assert!((s.users.unwrap() - 100.0).abs() < 1e-9, "{s:?}");
+        assert_eq!(s.throughput_rps, Some(400.0));
+    }
+
+    #[test]
+    fn latency_crossing_interpolates_between_the_bracketing_stages() {
+        // p95 = 100 ms up to 80 users, then 120, 160, 200, 240 ms at 120…240 users; the
+        // default limit 2 × 100 ms = 200 ms is first exceeded at 240 users.
+        let b = latency(&stepped(), &Criteria::defaults(None)).unwrap();
+        assert_eq!(b.bracket, [Some(200.0), Some(240.0)]);
+        assert!((b.users.unwrap() - 200.0).abs() < 1e-9, "{b:?}");
+        // With an SLA limit of 125 ms: crossing between 120 (120 ms) and 160 (160 ms),
+        // at 120 + (125 − 120)/(160 − 120) × 40 = 125.
+        let c = Criteria {
+            latency_limit_ms: Some(125.0),
+            latency_rule: Some("p(95) < 125ms".into()),
+            ..Criteria::defaults(None)
+        };
+        let b = latency(&stepped(), &c).unwrap();
+        assert_eq!(b.bracket, [Some(120.0), Some(160.0)]);
+        assert!((b.users.unwrap() - 125.0).abs() < 1e-9, "{b:?}");
+    }
+
+    #[test]
+    fn error_crossing_needs_the_wilson_lower_bound_over_the_limit() {
+        // 1.2 % of 100 requests is not proof of > 1 %; 3 % of 10 000 is.
+        let pts = vec![
+            point(10.0, 10.0, 10.0, 10_000, 0),
+            point(20.0, 20.0, 10.0, 100, 1),
+            point(30.0, 30.0, 10.0, 10_000, 300),
+        ];
+        let b = error_rate(&pts, &Criteria::defaults(None)).unwrap();
+        assert!(b.reached);
+        // Last point at or under 1 % before the proven one is 20 users (1 %).
+        assert_eq!(b.bracket, [Some(20.0), Some(30.0)]);
+        // 20 + (0.01 − 0.01)/(0.03 − 0.01) × 10 = 20.
+        assert!((b.users.unwrap() - 20.0).abs() < 1e-9);
+        let clean = error_rate(&pts[..2], &Criteria::defaults(None)).unwrap();
+        assert!(!clean.reached);
+    }
+
+    #[test]
+    fn retrograde_is_flagged_when_goodput_falls() {
+        let pts = vec![
+            point(10.0, 100.0, 10.0, 1000, 0),
+            point(20.0, 180.0, 10.0, 1000, 0),
+            point(30.0, 200.0, 10.0, 1000, 0),
+            point(40.0, 150.0, 10.0, 1000, 0),
+        ];
+        let b = retrograde(&pts).unwrap();
+        assert_eq!(b.bracket, [Some(20.0), Some(40.0)]);
+        let n = b.users.unwrap();
+        assert!((20.0..=40.0).contains(&n));
+        assert!(retrograde(&stepped()).is_none());
+    }
+}

@@ -1,0 +1,127 @@
+//! Load points: one per stage, the (load, throughput, goodput, latency, errors) tuple
+//! every capacity method works on, sorted by load.
+//!
+//! The load N is the stage's users for a closed model; for an open-model stage
+//! (`arrival_rate_rps`) it is the measured concurrency X·R (Little's law), with X the
+//! throughput and R the mean latency. Capacity is measured in goodput (successful
+//! responses per second): fast 503/429 answers raise raw throughput while a service is
+//! saturated and must never count as capacity.
+
+use serde::Serialize;
+
+use crate::analysis::metrics::ScopeMetrics;
+use crate::model::Stage;
+
+/// One stage as a point on the load curve.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LoadPoint {
+    /// Stage name.
+    pub stage: String,
+    /// Load N: users (closed model), or measured concurrency X·R (open model).
+    pub users: f64,
+    /// The open-model stage's arrival rate (then `users` is X·R); null for closed.
+    pub arrival_rate_rps: Option<f64>,
+    /// Requests ÷ duration.
+    pub throughput_rps: f64,
+    /// Successful requests ÷ duration.
+    pub goodput_rps: f64,
+    /// Mean latency, ms.
+    pub mean_ms: Option<f64>,
+    /// 95th-percentile latency, ms.
+    pub p95_ms: Option<f64>,
+    /// Failures ÷ requests.
+    pub error_rate: f64,
+    /// Requests in the steady window.
+    #[serde(skip)]
+    pub requests: u64,
+    /// Failed requests.
+    #[serde(skip)]
+    pub failures: u64,
+    /// Latency at the percentile the latency criterion watches, ms.
+    #[serde(skip)]
+    pub watched_ms: Option<f64>,
+}
+
+impl LoadPoint {
+    /// True for a closed-model stage (users configured, not derived).
+    pub fn closed(&self) -> bool {
+        self.arrival_rate_rps.is_none()
+    }
+
+    /// A stage as a load point, with the latency at `watch_pct` kept for the latency
+    /// criterion. `None` when the stage has no requests, no duration, or no load.
+    pub fn of_stage(stage: &Stage, watch_pct: f64) -> Option<LoadPoint> {
+        let m = ScopeMetrics::of_stage(stage);
+        let throughput = m.throughput_rps()?;
+        let goodput = m.goodput_rps()?;
+        let error_rate = m.error_rate()?;
+        let mean_ms = m.latency.mean_ms();
+        let (users, arrival_rate_rps) = match (stage.users, stage.arrival_rate_rps) {
+            (Some(u), _) if u > 0 => (f64::from(u), None),
+            // Little's law: concurrency = throughput × mean time in the system.
+            (_, Some(rate)) => (throughput * mean_ms? / 1000.0, Some(rate)),
+            _ => return None,
+        };
+        if !(users > 0.0 && users.is_finite()) {
+            return None;
+        }
+        Some(LoadPoint {
+            stage: stage.name.clone(),
+            users,
+            arrival_rate_rps,
+            throughput_rps: throughput,
+            goodput_rps: goodput,
+            mean_ms,
+            p95_ms: m.percentile(95.0).map(|p| p.value_ms),
+            error_rate,
+            requests: m.requests,
+            failures: m.failures,
+            watched_ms: m.percentile(watch_pct).map(|p| p.value_ms),
+        })
+    }
+}
+
+/// The load points of `stages`, sorted by load (stable: equal loads keep stage order).
+pub fn load_points(stages: &[Stage], watch_pct: f64) -> Vec<LoadPoint> {
+    let mut points: Vec<LoadPoint> = stages
+        .iter()
+        .filter_map(|s| LoadPoint::of_stage(s, watch_pct))
+        .collect();
+    points.sort_by(|a, b| a.users.total_cmp(&b.users));
+    points
+}
+
+/// Goodput at load `n`, linearly interpolated between the measured points (clamped to
+/// the measured range).
+pub fn goodput_at(points: &[LoadPoint], n: f64) -> Option<f64> {
+    interpolate(points, n, |p| Some(p.goodput_rps))
+}
+
+/// Mean latency (ms) at load `n`, interpolated like [`goodput_at`].
+pub fn mean_ms_at(points: &[LoadPoint], n: f64) -> Option<f64> {
+    interpolate(points, n, |p| p.mean_ms)
+}
+
+fn interpolate(points: &[LoadPoint], n: f64, f: impl Fn(&LoadPoint) -> Option<f64>) -> Option<f64> {
+    let known: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|p| f(p).map(|v| (p.users, v)))
+        .collect();
+    let (first, last) = (known.first()?, known.last()?);
+    if n <= first.0 {
+        return Some(first.1);
+    }
+    if n >= last.0 {
+        return Some(last.1);
+    }
+    known.windows(2).find_map(|w| {
+        let ((n0, v0), (n1, v1)) = (w[0], w[1]);
+        (n >= n0 && n <= n1).then(|| {
+            if n1 > n0 {
+                v0 + (v1 - v0) * (n - n0) / (n1 - n0)
+            } else {
+                v1
+            }
+        })
+    })
+}

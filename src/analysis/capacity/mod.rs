@@ -1,0 +1,233 @@
+//! Capacity planning: where the system saturates and breaks, what the Universal
+//! Scalability Law says about it, and how much load the SLA allows (anchors D3–D5).
+//!
+//! Everything starts from the analysed stages as [`LoadPoint`]s (one per stage, by
+//! load): [`assess`] takes the model's stages and the [`Criteria`] (SLA limits or the
+//! defaults) and returns the report's `capacity` object. The parts:
+//! - `load_points`: stage → (N, X, goodput, latency, errors);
+//! - `ramp`: a continuous ramp's intervals binned by concurrent users, when a run has
+//!   fewer than two stages;
+//! - `usl`: the USL fit (refuses below 4 load levels, says why);
+//! - `breaking_points`: one per criterion (latency, error rate, saturation,
+//!   retrograde), each an interpolated estimate with the measured bracket around it;
+//! - `knee`: Kneedle, the saturation cross-check;
+//! - `headroom`: "the SLA holds up to ≈ X req/s at ≈ N users", and sizing for a
+//!   target rate.
+//!
+//! The consistency audit (Little's law and friends) lives in `analysis::audit`.
+
+mod breaking_points;
+mod headroom;
+pub mod knee;
+pub mod load_points;
+mod ramp;
+pub mod usl;
+
+use serde::Serialize;
+
+use crate::analysis::sla::{Metric, Op, SlaSpec};
+use crate::model::{Source, Stage, ThinkTime};
+
+pub use breaking_points::{fmt_users, BreakingPoint, Criterion, Saturation};
+pub use headroom::{Sizing, SlaHeadroom};
+pub use load_points::LoadPoint;
+pub use usl::UslFit;
+
+/// z for a two-sided 95 % interval.
+pub(crate) const Z_95: f64 = crate::analysis::sla::Z_95;
+
+/// Without an SLA, latency breaks where the watched percentile exceeds this multiple
+/// of its low-load value (anchors D5, k = 2).
+pub const DEFAULT_LATENCY_FACTOR: f64 = 2.0;
+
+/// Without an SLA, the error-rate limit (1 %).
+pub const DEFAULT_ERROR_LIMIT: f64 = 0.01;
+
+/// What the breaking points are judged against: the SLA's global limits, or defaults.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Criteria {
+    /// The latency percentile watched (95 unless the SLA bounds another).
+    pub latency_percentile: f64,
+    /// Its limit, ms; null: [`DEFAULT_LATENCY_FACTOR`] × the low-load value.
+    pub latency_limit_ms: Option<f64>,
+    /// The SLA rule the latency limit comes from.
+    pub latency_rule: Option<String>,
+    /// Error-rate limit, a fraction.
+    pub error_limit: f64,
+    /// The SLA rule the error limit comes from.
+    pub error_rule: Option<String>,
+    /// Target throughput (an SLA `throughput >=` or `goodput >=` rule), req/s.
+    pub target_rps: Option<f64>,
+    /// Mean think time Z, s, when known.
+    pub think_time_s: Option<f64>,
+    /// The think time as given (`between(1, 5)`).
+    pub think_time: Option<String>,
+}
+
+impl Criteria {
+    /// Default limits (no SLA): p95 at 2× its low-load value, 1 % errors.
+    pub fn defaults(think_time: Option<ThinkTime>) -> Criteria {
+        Criteria {
+            latency_percentile: 95.0,
+            latency_limit_ms: None,
+            latency_rule: None,
+            error_limit: DEFAULT_ERROR_LIMIT,
+            error_rule: None,
+            target_rps: None,
+            think_time_s: think_time.map(|t| t.mean_s()),
+            think_time: think_time.map(|t| t.to_string()),
+        }
+    }
+
+    /// Limits from the SLA's `[global]` rules: its p95 bound (else its first
+    /// percentile bound), its strictest error-rate or
+    /// availability bound, its largest throughput target; defaults where it has none.
+    pub fn from_sla(spec: &SlaSpec, think_time: Option<ThinkTime>) -> Criteria {
+        let mut c = Criteria::defaults(think_time);
+        let upper = spec.global.iter().filter(|r| r.op.is_upper_bound());
+        let latency = upper
+            .clone()
+            .filter(|r| matches!(r.metric, Metric::Percentile(p) if (p - 95.0).abs() < 1e-9))
+            .chain(
+                upper
+                    .clone()
+                    .filter(|r| matches!(r.metric, Metric::Percentile(_))),
+            )
+            .next();
+        if let Some(rule) = latency {
+            if let Metric::Percentile(p) = rule.metric {
+                c.latency_percentile = p;
+                c.latency_limit_ms = Some(rule.limit);
+                c.latency_rule = Some(rule.text.clone());
+            }
+        }
+        let error = spec
+            .global
+            .iter()
+            .filter_map(|r| match (r.metric, r.op) {
+                (Metric::ErrorRate, op) if op.is_upper_bound() => Some((r.limit, r)),
+                (Metric::Availability, Op::Gt | Op::Ge) => Some((1.0 - r.limit, r)),
+                _ => None,
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((limit, rule)) = error {
+            c.error_limit = limit.max(0.0);
+            c.error_rule = Some(rule.text.clone());
+        }
+        c.target_rps = spec
+            .global
+            .iter()
+            .filter(|r| {
+                matches!(r.metric, Metric::Throughput | Metric::Goodput)
+                    && matches!(r.op, Op::Gt | Op::Ge)
+            })
+            .map(|r| r.limit)
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            });
+        c
+    }
+
+    /// True when the limits come from an SLA file.
+    pub fn from_an_sla(&self) -> bool {
+        self.latency_rule.is_some() || self.error_rule.is_some()
+    }
+}
+
+/// The report's `capacity` object.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CapacityReport {
+    /// One point per stage with a load and a duration (or per ramp bin), by load.
+    pub load_points: Vec<LoadPoint>,
+    /// Where the load points come from: `stages`, or `ramp` (a continuous ramp binned
+    /// by concurrent users).
+    pub load_basis: String,
+    /// The USL fit on goodput; null with fewer than 4 load levels (see `usl_note`).
+    pub usl: Option<UslFit>,
+    /// Why there is no fit, or what to keep in mind about it.
+    pub usl_note: Option<String>,
+    /// Where goodput stops growing with load; null with fewer than 2 load points.
+    pub saturation: Option<Saturation>,
+    /// One per criterion: latency, error_rate, saturation, retrograde (when seen).
+    pub breaking_points: Vec<BreakingPoint>,
+    /// The load and goodput up to which the SLA (or the default limits) holds.
+    pub sla_headroom: Option<SlaHeadroom>,
+    /// Users (and instances) needed for the SLA's throughput target.
+    pub sizing: Option<Sizing>,
+    /// What the breaking points were judged against.
+    pub criteria: Criteria,
+}
+
+/// The capacity analysis of `stages` (the primary source's, in any order).
+pub fn assess(stages: &[Stage], criteria: &Criteria) -> CapacityReport {
+    let points = load_points::load_points(stages, criteria.latency_percentile);
+    assess_points(points, "stages", criteria)
+}
+
+/// The capacity analysis of a source: its stages as load points, or, when fewer than
+/// two stages have a load, its whole series (ramps included) binned by users.
+pub fn assess_source(src: &Source, criteria: &Criteria) -> CapacityReport {
+    let points = load_points::load_points(&src.stages, criteria.latency_percentile);
+    if points.len() < 2 {
+        let ramp = ramp::ramp_points(&src.overall, criteria.latency_percentile);
+        if ramp.len() >= 2 {
+            return assess_points(ramp, "ramp", criteria);
+        }
+    }
+    assess_points(points, "stages", criteria)
+}
+
+fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> CapacityReport {
+    let (usl, usl_note) = fit_usl(&points);
+    let saturation = breaking_points::saturation(&points, criteria);
+    let mut breaking = Vec::new();
+    let latency = breaking_points::latency(&points, criteria);
+    let errors = breaking_points::error_rate(&points, criteria);
+    breaking.extend(latency.clone());
+    breaking.extend(errors.clone());
+    if let Some(s) = &saturation {
+        breaking.push(s.as_breaking_point());
+    }
+    breaking.extend(breaking_points::retrograde(&points));
+    let sla_headroom = headroom::sla_headroom(&points, latency.as_ref(), errors.as_ref(), criteria);
+    let sizing = headroom::sizing(&points, sla_headroom.as_ref(), criteria);
+    CapacityReport {
+        load_points: points,
+        load_basis: basis.to_string(),
+        usl,
+        usl_note,
+        saturation,
+        breaking_points: breaking,
+        sla_headroom,
+        sizing,
+        criteria: criteria.clone(),
+    }
+}
+
+/// The USL fit on (N, goodput), with a note when there is none or it is weak.
+fn fit_usl(points: &[LoadPoint]) -> (Option<UslFit>, Option<String>) {
+    let pairs: Vec<(f64, f64)> = points.iter().map(|p| (p.users, p.goodput_rps)).collect();
+    match usl::fit(&pairs) {
+        Err(why) => (None, Some(format!("{why}: no USL fit was made"))),
+        Ok(fit) => {
+            let mut notes = Vec::new();
+            if fit.r2 < 0.9 {
+                notes.push(format!(
+                    "the USL describes these points poorly (R² {:.2}): treat its peak as \
+                     indicative only",
+                    fit.r2
+                ));
+            }
+            if fit.extrapolated {
+                notes.push(format!(
+                    "the predicted peak lies beyond {}× the largest measured load ({}): an \
+                     extrapolation, not a prediction",
+                    usl::EXTRAPOLATION_FACTOR,
+                    breaking_points::fmt_users(fit.largest_measured_users)
+                ));
+            }
+            let note = (!notes.is_empty()).then(|| notes.join("; "));
+            (Some(fit), note)
+        }
+    }
+}

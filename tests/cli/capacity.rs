@@ -1,0 +1,460 @@
+//! Capacity planning and the consistency audit, through the binary, on stepped runs
+//! whose answers are known: a synthetic USL curve, a closed system with a known
+//! capacity, and the seed report's own (impossible) numbers.
+
+use std::f64::consts::PI;
+
+use std::path::Path;
+
+use crate::common::{analyze_json, close, headroom, Lcg, TestDir};
+
+/// `analyze --format json --out OUT` on `run` with `extra` flags, for tests that read
+/// the written report.md too.
+fn analyze_into(run: &Path, out: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let mut args = vec![
+        "analyze",
+        run.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = headroom(&args);
+    (
+        o.status.code().unwrap_or(-1),
+        serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// One Locust stage dir (`NN_NAME_Uusers/`) whose only endpoint and Aggregated row
+/// have these figures: `rps` is what Locust reports, so the stage lasts
+/// `requests ÷ rps` seconds; p95 is written as given, p50 as the mean.
+struct Step {
+    name: String,
+    users: u32,
+    requests: u64,
+    failures: u64,
+    rps: f64,
+    mean_ms: f64,
+    p95_ms: f64,
+}
+
+impl Step {
+    /// A 60-second stage at throughput `x` with an error rate `e`.
+    fn at(name: &str, users: u32, x: f64, e: f64, mean_ms: f64, p95_ms: f64) -> Step {
+        let requests = (x * 60.0).round() as u64;
+        Step {
+            name: name.into(),
+            users,
+            requests,
+            failures: (requests as f64 * e).round() as u64,
+            rps: x,
+            mean_ms,
+            p95_ms,
+        }
+    }
+
+    fn write(&self, dir: &TestDir, index: usize) {
+        let row = |label: &str, n: u64| {
+            format!(
+                "{label},{n},{f},{m:.0},{m:.1},1,{max:.0},100,{rps},0,{m:.0},{p95:.0},{max:.0},{max:.0}\n",
+                f = self.failures,
+                m = self.mean_ms,
+                max = self.p95_ms * 2.0,
+                rps = self.rps,
+                p95 = self.p95_ms,
+            )
+        };
+        dir.write(
+            &format!("run/{index:02}_{}_{}users/locust_stats.csv", self.name, self.users),
+            format!(
+                "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,99%,100%\n{}{}",
+                row("GET,/api/items", self.requests),
+                row(",Aggregated", self.requests),
+            ),
+        );
+    }
+}
+
+fn write_run(dir: &TestDir, steps: &[Step]) {
+    for (i, s) in steps.iter().enumerate() {
+        s.write(dir, i + 1);
+    }
+}
+
+fn f(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// A standard normal deviate by Box–Muller on the seeded LCG.
+fn gaussian(rng: &mut Lcg) -> f64 {
+    let u1 = rng.next_f64().max(1e-12);
+    let u2 = rng.next_f64();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * PI * u2).cos()
+}
+
+#[test]
+fn usl_fit_recovers_sigma_kappa_and_the_peak_of_a_noisy_synthetic_curve() {
+    // X(N) = λN / (1 + σ(N−1) + κN(N−1)), σ = 0.05, κ = 0.0005, λ = 100, with 3 %
+    // multiplicative Gaussian noise (fixed seed); N* = √((1 − σ)/κ) = √1900 ≈ 43.6.
+    let (lambda, sigma, kappa) = (100.0, 0.05, 0.0005);
+    let mut rng = Lcg(20_240_601);
+    let dir = TestDir::new();
+    let steps: Vec<Step> = [1u32, 2, 4, 8, 16, 32, 48, 64]
+        .iter()
+        .map(|&n| {
+            let nf = f64::from(n);
+            let x = lambda * nf / (1.0 + sigma * (nf - 1.0) + kappa * nf * (nf - 1.0));
+            let noisy = x * (1.0 + 0.03 * gaussian(&mut rng));
+            Step::at(&format!("n{n}"), n, noisy, 0.0, 10.0, 20.0)
+        })
+        .collect();
+    write_run(&dir, &steps);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let usl = &report["capacity"]["usl"];
+    assert!(
+        usl.is_object(),
+        "no fit: {}",
+        report["capacity"]["usl_note"]
+    );
+    let peak = (1.0f64 - sigma) / kappa;
+    assert!(close(f(&usl["sigma"]), sigma, 0.20), "σ {}", usl["sigma"]);
+    assert!(close(f(&usl["kappa"]), kappa, 0.20), "κ {}", usl["kappa"]);
+    assert!(
+        close(f(&usl["peak_users"]), peak.sqrt(), 0.15),
+        "N* {}",
+        usl["peak_users"]
+    );
+    assert!(
+        close(f(&usl["lambda"]), lambda, 0.10),
+        "λ {}",
+        usl["lambda"]
+    );
+    assert!(f(&usl["r2"]) > 0.95);
+    assert_eq!(usl["extrapolated"], false);
+    // The intervals contain the fitted value.
+    for k in ["sigma", "kappa", "lambda"] {
+        let iv = &usl["intervals"][k];
+        assert!(
+            f(&iv[0]) <= f(&usl[k]) && f(&usl[k]) <= f(&iv[1]),
+            "{k}: {iv}"
+        );
+    }
+    assert_eq!(
+        report["capacity"]["load_points"].as_array().unwrap().len(),
+        8
+    );
+}
+
+#[test]
+fn three_stages_are_too_few_for_a_usl_fit_and_the_report_says_why() {
+    let dir = TestDir::new();
+    write_run(
+        &dir,
+        &[
+            Step::at("low", 10, 100.0, 0.0, 50.0, 80.0),
+            Step::at("mid", 20, 190.0, 0.0, 55.0, 90.0),
+            Step::at("high", 40, 300.0, 0.0, 80.0, 150.0),
+        ],
+    );
+    let out = dir.path().join("out");
+    let (code, report, stderr) = analyze_into(&dir.path().join("run"), &out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(report["capacity"]["usl"].is_null());
+    let note = report["capacity"]["usl_note"].as_str().unwrap();
+    assert!(
+        note.contains("USL needs ≥ 4 load levels; this run has 3"),
+        "{note}"
+    );
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## Capacity and breaking point"), "{md}");
+    assert!(
+        md.contains("USL needs ≥ 4 load levels; this run has 3"),
+        "{md}"
+    );
+}
+
+/// A closed system with capacity C = 500 req/s, low-load response time R₀ = 100 ms and
+/// no think time: X = min(N/R₀, C), so it saturates at N* = C·R₀ = 50 users; past
+/// that R = N/X (Little). 503s appear at 100 users (2 %) and 120 users (10 %).
+fn known_capacity_run(dir: &TestDir) {
+    let steps: Vec<Step> = [10u32, 20, 40, 60, 80, 100, 120]
+        .iter()
+        .map(|&n| {
+            let nf = f64::from(n);
+            let x = (nf / 0.1).min(500.0);
+            let r_ms = 1000.0 * nf / x;
+            let e = match n {
+                100 => 0.02,
+                120 => 0.10,
+                _ => 0.0,
+            };
+            Step::at(&format!("n{n}"), n, x, e, r_ms, 2.0 * r_ms)
+        })
+        .collect();
+    write_run(dir, &steps);
+}
+
+#[test]
+fn breaking_point_brackets_contain_the_known_knee_and_crossings() {
+    let dir = TestDir::new();
+    known_capacity_run(&dir);
+    dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 300ms\", \"error_rate < 1%\", \"throughput >= 1000/s\"]\n",
+    );
+    let sla = dir.path().join("sla.toml");
+    let (code, report, stderr) = analyze_json(
+        &[&dir.path().join("run")],
+        &["--sla", sla.to_str().unwrap(), "--think-time", "0s"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let cap = &report["capacity"];
+
+    // Saturation: plateau C = 500 req/s of goodput; the line γN (γ = 10/s per user)
+    // meets it at C/γ = 50 users, between the measured 40 and 60.
+    let sat = &cap["saturation"];
+    assert_eq!(sat["reached"], true, "{sat}");
+    assert!(close(f(&sat["throughput_rps"]), 500.0, 0.10), "{sat}");
+    let (lo, hi) = (f(&sat["bracket"][0]), f(&sat["bracket"][1]));
+    assert!(lo <= 50.0 && 50.0 <= hi, "bracket [{lo}, {hi}]");
+    assert_eq!((lo, hi), (40.0, 60.0));
+    assert!(close(f(&sat["users"]), 50.0, 1e-6), "{sat}");
+    // Operational law: C·(R₀ + Z) = 500 × 0.1 s = 50 users.
+    assert!(close(f(&sat["little_users"]), 50.0, 1e-6), "{sat}");
+
+    let bp = |criterion: &str| {
+        cap["breaking_points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["criterion"] == criterion)
+            .unwrap_or_else(|| panic!("no {criterion} breaking point: {cap}"))
+            .clone()
+    };
+    // Latency: p95 = 2R is 240 ms at 60 users and 320 ms at 80: the 300 ms limit is
+    // crossed at 60 + (300 − 240)/(320 − 240) × 20 = 75 users.
+    let lat = bp("latency");
+    assert_eq!(lat["bracket"], serde_json::json!([60.0, 80.0]));
+    assert!(close(f(&lat["users"]), 75.0, 1e-6), "{lat}");
+    // Errors: 0 % at 80 users, 2 % at 100 (Wilson lower bound ≈ 1.85 % > 1 %): the
+    // 1 % limit is crossed at 80 + (0.01 − 0)/(0.02 − 0) × 20 = 90 users.
+    let err = bp("error_rate");
+    assert_eq!(err["bracket"], serde_json::json!([80.0, 100.0]));
+    assert!(close(f(&err["users"]), 90.0, 1e-6), "{err}");
+    // Goodput falls from 500 to 450 req/s at 120 users: retrograde.
+    assert_eq!(bp("retrograde")["reached"], true);
+
+    // Headroom: latency breaks first, at 75 users, where goodput is 500 req/s.
+    let h = &cap["sla_headroom"];
+    assert!(close(f(&h["users"]), 75.0, 1e-6), "{h}");
+    assert!(close(f(&h["throughput_rps"]), 500.0, 1e-6), "{h}");
+    assert_eq!(h["bracket"], serde_json::json!([60.0, 80.0]));
+    assert_eq!(h["limited_by"], "latency");
+    // Sizing: 1 000 req/s × (R + Z) with R = 150 ms at 75 users (interpolated between
+    // 120 and 160 ms) and Z = 0 → 150 users; one instance holds 500 req/s → 2.
+    let s = &cap["sizing"];
+    assert!(close(f(&s["users"]), 150.0, 1e-6), "{s}");
+    assert_eq!(s["instances"], 2);
+}
+
+#[test]
+fn without_an_sla_latency_breaks_at_twice_its_low_load_value() {
+    let dir = TestDir::new();
+    known_capacity_run(&dir);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let lat = report["capacity"]["breaking_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["criterion"] == "latency")
+        .unwrap()
+        .clone();
+    // Low-load p95 = 200 ms, limit 400 ms: 400 ms at 100 users is not over it,
+    // 480 ms at 120 users is; interpolation gives 100 users.
+    assert_eq!(lat["bracket"], serde_json::json!([100.0, 120.0]));
+    assert!(close(f(&lat["users"]), 100.0, 1e-6), "{lat}");
+}
+
+/// The seed report's four stages as Locust would have written them (its own
+/// numbers), except that the stress stage's endpoint rows sum to half of its
+/// Aggregated row, as the seed's stress table does.
+fn seed_shaped(dir: &TestDir) {
+    let stage = |index: usize,
+                 name: &str,
+                 users: u32,
+                 requests: u64,
+                 rps: f64,
+                 p50: u32,
+                 rows: u64| {
+        let line = |label: &str, n: u64| {
+            format!(
+                "{label},{n},0,{p50},{p50}.0,5,5000,100,{rps},0,{p50},{},{},5000\n",
+                p50 * 3,
+                p50 * 5
+            )
+        };
+        dir.write(
+            &format!("run/{index:02}_{name}_{users}users/locust_stats.csv"),
+            format!(
+                "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,99%,100%\n{}{}",
+                line("GET,/api/v1/agents", rows),
+                line(",Aggregated", requests),
+            ),
+        );
+    };
+    stage(1, "baseline", 100, 30_000, 100.0, 150, 30_000);
+    stage(2, "target", 500, 150_000, 500.0, 750, 150_000);
+    stage(3, "peak", 1000, 600_000, 1000.0, 450, 600_000);
+    stage(4, "stress", 2000, 600_000, 2000.0, 900, 300_000);
+}
+
+fn finding(report: &serde_json::Value, check: &str, stage: &str) -> serde_json::Value {
+    report["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["check"] == check && a["stage"] == stage)
+        .unwrap_or_else(|| panic!("no {check} finding on {stage}: {}", report["audit"]))
+        .clone()
+}
+
+#[test]
+fn the_seed_report_shape_is_impossible_by_littles_law() {
+    let dir = TestDir::new();
+    seed_shaped(&dir);
+    let out = dir.path().join("out");
+    let (code, report, stderr) =
+        analyze_into(&dir.path().join("run"), &out, &["--think-time", "1s..5s"]);
+    assert_eq!(code, 0, "{stderr}");
+    // 1 000 users, Z = 3 s (mean of 1–5 s), R = 450 ms: X = N/(R+Z) = 1000/3.45.
+    let peak = finding(&report, "response_time_law", "peak");
+    assert_eq!(peak["verdict"], "impossible", "{peak}");
+    assert!(close(f(&peak["expected"]), 1000.0 / 3.45, 1e-9), "{peak}");
+    assert!(close(f(&peak["observed"]), 1000.0, 1e-9), "{peak}");
+    let why = peak["explanation"].as_str().unwrap();
+    assert!(why.contains("≈ 290 req/s"), "{why}");
+    // Never more than N/Z = 333 req/s, even at zero response time.
+    assert!(why.contains("333 req/s"), "{why}");
+
+    // The stress table: endpoint rows sum to 300 000, the aggregate claims 600 000.
+    let sum = finding(&report, "endpoint_sum", "stress");
+    assert_eq!(sum["verdict"], "impossible", "{sum}");
+    assert_eq!(
+        (f(&sum["expected"]), f(&sum["observed"])),
+        (300_000.0, 600_000.0)
+    );
+    // The other stages' rows add up.
+    assert_eq!(finding(&report, "endpoint_sum", "peak")["verdict"], "ok");
+
+    let quality = report["readiness"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["area"] == "Data quality")
+        .unwrap()
+        .clone();
+    assert_eq!(quality["status"], "NOT READY", "{quality}");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("### Consistency audit"));
+    assert!(md.contains("❌ impossible"));
+}
+
+#[test]
+fn think_time_from_a_run_manifest_feeds_the_audit() {
+    let dir = TestDir::new();
+    seed_shaped(&dir);
+    dir.write(
+        "run/03_peak_1000users/run.toml",
+        "think_time = \"between(1, 5)\"\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["run"]["think_time"], "between(1, 5)");
+    let peak = finding(&report, "response_time_law", "peak");
+    assert_eq!(peak["verdict"], "impossible", "{peak}");
+    assert!(peak["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("≈ 290 req/s"));
+}
+
+#[test]
+fn a_clean_audit_is_needed_for_go() {
+    // Closed stages consistent with N = X·(R+Z): 50 users, Z = 1 s, R = 250 ms make
+    // 40 req/s; an SLA they all meet. Then the same data claiming twice the rate.
+    let run = |rate_factor: f64| {
+        let dir = TestDir::new();
+        let steps: Vec<Step> = [50u32, 100, 150, 200]
+            .iter()
+            .map(|&n| {
+                let x = f64::from(n) / 1.25 * rate_factor;
+                Step::at(&format!("n{n}"), n, x, 0.0, 250.0, 400.0)
+            })
+            .collect();
+        write_run(&dir, &steps);
+        dir.write("sla.toml", "[global]\nrules = [\"p(95) < 500ms\"]\n");
+        let sla = dir.path().join("sla.toml");
+        let (code, report, stderr) = analyze_json(
+            &[&dir.path().join("run")],
+            &["--sla", sla.to_str().unwrap(), "--think-time", "1s"],
+        );
+        assert_eq!(code, 0, "{stderr}");
+        report
+    };
+    let clean = run(1.0);
+    let laws: Vec<_> = clean["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["check"] == "response_time_law")
+        .collect();
+    assert_eq!(laws.len(), 4);
+    assert!(laws.iter().all(|a| a["verdict"] == "ok"), "{laws:?}");
+    assert_eq!(clean["verdict"], "GO");
+    let doubled = run(2.0);
+    // 2 × N/(R+Z) = 1.6 N/s exceeds N/Z = 1 N/s × 1.15: impossible; not GO.
+    assert_eq!(
+        finding(&doubled, "response_time_law", "n50")["verdict"],
+        "impossible"
+    );
+    assert_eq!(doubled["verdict"], "CONDITIONAL");
+}
+
+#[test]
+fn a_continuous_ramp_is_binned_by_concurrent_users() {
+    // Users grow by one every 2 s from 5 to 60 (no plateau long enough to be a
+    // stage). Closed system, no think time, R₀ = 50 ms, capacity C = 200 req/s:
+    // X = min(N/R₀, C), knee at N* = C·R₀ = 10 users; past it R = N/X (Little).
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms,status,users\n");
+    let t0 = 1_700_000_000_000i64;
+    for (sec, users) in (5..=60u32).flat_map(|u| [u, u]).enumerate() {
+        let n = f64::from(users);
+        let x = (n / 0.05).min(200.0);
+        let r_ms = 1000.0 * n / x;
+        let count = x.round() as i64;
+        for k in 0..count {
+            let t = t0 + sec as i64 * 1000 + k * 1000 / count;
+            csv.push_str(&format!("{t},/api/items,{r_ms:.3},200,{users}\n"));
+        }
+    }
+    let dir = TestDir::new();
+    dir.write("ramp/requests.csv", csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("ramp")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let cap = &report["capacity"];
+    assert_eq!(cap["load_basis"], "ramp", "{}", cap["load_points"]);
+    assert!(cap["load_points"].as_array().unwrap().len() >= 4);
+    let sat = &cap["saturation"];
+    assert_eq!(sat["reached"], true, "{sat}");
+    assert!(close(f(&sat["throughput_rps"]), 200.0, 0.10), "{sat}");
+    let (lo, hi) = (f(&sat["bracket"][0]), f(&sat["bracket"][1]));
+    assert!(
+        lo <= 10.0 && 10.0 <= hi,
+        "bracket [{lo}, {hi}] misses N* = 10"
+    );
+}
