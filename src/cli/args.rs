@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use super::analyze::AnalyzeArgs;
+use super::check::CheckArgs;
 
 /// headroom turns the raw results of any load test into decisions: SLA compliance,
 /// breaking points, capacity and bottleneck hints, with every figure traced to a file.
@@ -27,4 +28,7 @@ pub struct Cli {
 pub enum Command {
     /// Analyse run dirs: write report.md, report.html and report.json, print a summary.
     Analyze(AnalyzeArgs),
+    /// SLA gate for CI: judge run dirs against an SLA file, print the rules, write
+    /// JUnit XML / a PR-comment markdown; exit 1 when a fail-severity rule fails.
+    Check(CheckArgs),
 }

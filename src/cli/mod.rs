@@ -3,6 +3,7 @@
 
 pub mod analyze;
 mod args;
+pub mod check;
 mod common;
 
 use std::process::ExitCode;
@@ -13,5 +14,6 @@ pub use args::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Check(args) => check::run(&args),
     }
 }

@@ -492,6 +492,19 @@ pub fn verdict(evals: &[RuleEvaluation], audit_clean: bool) -> Verdict {
     Verdict::Go
 }
 
+/// Whether an evaluation fails the CI gate (`headroom check` exits 1): it decides the
+/// verdict, has severity `fail`, and fails — or, with `strict`, is not proven or lacks
+/// data. Exactly when some evaluation gates, the verdict is NO-GO (without `strict`).
+pub fn gates(e: &RuleEvaluation, strict: bool) -> bool {
+    e.decides_verdict
+        && e.severity == Severity::Fail
+        && match e.status {
+            RuleStatus::Fail => true,
+            RuleStatus::NotProven | RuleStatus::InsufficientData => strict,
+            RuleStatus::Pass => false,
+        }
+}
+
 /// The factor of a value against a limit (see the module documentation).
 pub fn factor(metric: Metric, op: Op, value: f64, limit: f64) -> Option<f64> {
     let ratio = |num: f64, den: f64| (den != 0.0).then(|| num / den);
