@@ -124,7 +124,9 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
             ]
         })
         .collect();
-    let header = ["rule", "scope", "stage", "value", "limit", "status", "factor"];
+    let header = [
+        "rule", "scope", "stage", "value", "limit", "status", "factor",
+    ];
     let mut widths = header.map(|h| h.chars().count());
     for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r) {
@@ -289,7 +291,11 @@ pub fn comment(sla: &SlaSummary, strict: bool) -> Result<String, RenderError> {
         strict,
         counts: StatusCounts::of(&sla.rules),
         verdict_stages: &sla.verdict_stages,
-        attention: attention.iter().take(COMMENT_ROWS).map(|e| row(e)).collect(),
+        attention: attention
+            .iter()
+            .take(COMMENT_ROWS)
+            .map(|e| row(e))
+            .collect(),
         attention_more: attention.len().saturating_sub(COMMENT_ROWS),
         rest: passing.iter().take(COMMENT_ROWS).map(|e| row(e)).collect(),
         rest_total: passing.len(),

@@ -3,5 +3,6 @@
 
 mod analyze;
 mod bad_input;
+mod check;
 mod common;
 mod conformance;

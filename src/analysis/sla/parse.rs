@@ -571,10 +571,7 @@ rules = ["p(95) < 5s"]
         assert_eq!(spec.endpoints[0].name, "/agents\\/\\d+/");
         let re = spec.endpoints[0].pattern().unwrap();
         assert!(re.is_match("GET /api/v1/agents/17") && !re.is_match("GET /api/v1/agents"));
-        assert_eq!(
-            spec.endpoints[0].rules[0].window,
-            Some(Window::For(30_000))
-        );
+        assert_eq!(spec.endpoints[0].rules[0].window, Some(Window::For(30_000)));
         assert_eq!(spec.stage_endpoints.len(), 1);
         assert_eq!(spec.stage_endpoints[0].stage, "peak");
         assert_eq!(
@@ -672,19 +669,15 @@ expr = "error_rate < 1%"
         let e = SlaSpec::parse("[endpoint.'/agents(/']\nrules = [\"max < 1s\"]\n").unwrap_err();
         assert_eq!(e.line, Some(1));
         assert!(e.message.contains("does not compile"), "{e}");
-        let e = SlaSpec::parse(
-            "[stage.peak.endpoint.'/[a/']\nrules = [\"max < 1s\"]\n",
-        )
-        .unwrap_err();
+        let e =
+            SlaSpec::parse("[stage.peak.endpoint.'/[a/']\nrules = [\"max < 1s\"]\n").unwrap_err();
         assert_eq!(e.line, Some(1));
-        let e = SlaSpec::parse(
-            "[global]\nrules = [\"max < 1s\"]\nexpected_status = [429, 99]\n",
-        )
-        .unwrap_err();
+        let e = SlaSpec::parse("[global]\nrules = [\"max < 1s\"]\nexpected_status = [429, 99]\n")
+            .unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("99"), "{e}");
-        let e = SlaSpec::parse("[[rule]]\nexpr = \"max < 1s\"\nseverity = \"warning!\"\n")
-            .unwrap_err();
+        let e =
+            SlaSpec::parse("[[rule]]\nexpr = \"max < 1s\"\nseverity = \"warning!\"\n").unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("\"warn\""), "{e}");
         let e = SlaSpec::parse("[[rule]]\nscope = \"globl\"\nexpr = \"max < 1s\"\n").unwrap_err();

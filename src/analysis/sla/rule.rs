@@ -170,7 +170,12 @@ impl fmt::Display for Metric {
                 write!(f, "apdex({})", duration_text(*t_ms))
             }
             Metric::Apdex { t_ms, f_ms } => {
-                write!(f, "apdex({}, {})", duration_text(*t_ms), duration_text(*f_ms))
+                write!(
+                    f,
+                    "apdex({}, {})",
+                    duration_text(*t_ms),
+                    duration_text(*f_ms)
+                )
             }
         }
     }
@@ -413,11 +418,7 @@ fn parse_window(c: &mut Cursor<'_>) -> Result<Option<Window>, String> {
     let (make, duration): (fn(u64) -> Window, &[&str]) = match words.as_slice() {
         ["in", "every", rest @ ..] | ["every", rest @ ..] => (Window::Every, rest),
         ["for", rest @ ..] => (Window::For, rest),
-        ["in", ..] => {
-            return Err(format!(
-                "\"{tail}\": a window is written \"in every 60s\""
-            ))
-        }
+        ["in", ..] => return Err(format!("\"{tail}\": a window is written \"in every 60s\"")),
         [first, ..] if matches!(*first, "severity" | "warn" | "fail") => {
             return Err(format!(
                 "\"{tail}\": severity is not part of a rule; use the long form: [[rule]] with \
@@ -441,8 +442,9 @@ fn parse_window(c: &mut Cursor<'_>) -> Result<Option<Window>, String> {
     if joined.is_empty() {
         return Err(format!("\"{tail}\": missing the duration, e.g. 60s"));
     }
-    let ms = parse_duration_ms(&joined)
-        .ok_or_else(|| format!("bad duration \"{joined}\" in \"{tail}\"; use e.g. 30s, 5m, 500ms"))?;
+    let ms = parse_duration_ms(&joined).ok_or_else(|| {
+        format!("bad duration \"{joined}\" in \"{tail}\"; use e.g. 30s, 5m, 500ms")
+    })?;
     if ms == 0 {
         return Err(format!("\"{tail}\": the duration must be more than 0"));
     }
@@ -535,9 +537,8 @@ fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
 /// `429` → one code, `5xx` (any case) → a class.
 fn parse_status_class(arg: &str) -> Result<StatusClass, String> {
     let lower = arg.to_ascii_lowercase();
-    let bad = || {
-        format!("rc({arg}): write a status (rc(429)) or a class (rc(5xx)), from 1xx to 5xx")
-    };
+    let bad =
+        || format!("rc({arg}): write a status (rc(429)) or a class (rc(5xx)), from 1xx to 5xx");
     if let Some(d) = lower.strip_suffix("xx") {
         return match d.parse::<u8>() {
             Ok(d @ 1..=5) if lower.len() == 3 => Ok(StatusClass::Class(d)),
@@ -862,13 +863,19 @@ mod tests {
         let r = rule("p(99) < 1s in every 60s");
         assert_eq!(r.window, Some(Window::Every(60_000)));
         assert!(close(r.limit, 1000.0));
-        assert_eq!(rule("p(95) < 300ms for 30s").window, Some(Window::For(30_000)));
+        assert_eq!(
+            rule("p(95) < 300ms for 30s").window,
+            Some(Window::For(30_000))
+        );
         assert_eq!(
             rule("error_rate < 1% in every 2m").window,
             Some(Window::Every(120_000))
         );
         assert_eq!(rule("max < 1s for 1.5 s").window, Some(Window::For(1500)));
-        assert_eq!(rule("max < 1s every 10s").window, Some(Window::Every(10_000)));
+        assert_eq!(
+            rule("max < 1s every 10s").window,
+            Some(Window::Every(10_000))
+        );
         assert!(err("p(95) < 500ms in every 60").contains("bad duration"));
         assert!(err("p(95) < 500ms in every").contains("missing the duration"));
         assert!(err("p(95) < 500ms in 60s").contains("in every 60s"));
@@ -906,7 +913,10 @@ mod tests {
         assert!(Op::Lt.holds(1.0, 2.0) && !Op::Lt.holds(2.0, 2.0) && Op::Le.holds(2.0, 2.0));
         assert!(Op::Gt.holds(3.0, 2.0) && !Op::Gt.holds(2.0, 2.0) && Op::Ge.holds(2.0, 2.0));
         assert_eq!((Op::Lt.worse(1.0, 2.0), Op::Gt.worse(1.0, 2.0)), (2.0, 1.0));
-        assert_eq!((Op::Lt.better(1.0, 2.0), Op::Gt.better(1.0, 2.0)), (1.0, 2.0));
+        assert_eq!(
+            (Op::Lt.better(1.0, 2.0), Op::Gt.better(1.0, 2.0)),
+            (1.0, 2.0)
+        );
     }
 
     #[test]

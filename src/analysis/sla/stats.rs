@@ -161,7 +161,11 @@ pub fn scope_apdex(m: &ScopeMetrics, t_ms: f64, f_ms: f64) -> Result<ApdexRange,
     if m.requests == 0 {
         return Err("no requests in this scope".to_string());
     }
-    if let Some(ok) = m.ok_latency.as_ref().and_then(LatencyDistribution::histogram) {
+    if let Some(ok) = m
+        .ok_latency
+        .as_ref()
+        .and_then(LatencyDistribution::histogram)
+    {
         let [s, t, _] = apdex_zones(ok, t_ms, f_ms);
         let score = (s as f64 + t as f64 / 2.0) / m.requests as f64;
         return Ok(ApdexRange {

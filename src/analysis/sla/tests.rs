@@ -291,7 +291,10 @@ fn seed_report_matrix_cell_by_cell() {
     // (1.96 × √(600,000 × 0.25) = 759.1) → 299,240 and 300,760, i.e. the last of the
     // 450 ms group and the first of the 1,200 ms one.
     let [lo, hi] = peak_p50.interval.unwrap();
-    assert!(close(lo, 450.0, 1e-3) && close(hi, 1200.0, 1e-3), "{lo} {hi}");
+    assert!(
+        close(lo, 450.0, 1e-3) && close(hi, 1200.0, 1e-3),
+        "{lo} {hi}"
+    );
     let peak_errors = &evals[4 * 5 + 2];
     assert_eq!(peak_errors.metric, "error_rate");
     assert_eq!(
@@ -786,7 +789,6 @@ fn agent_platform_sla_parses() {
 
 // ---- SLA v2 ----------------------------------------------------------------------
 
-
 /// Evaluates a whole SLA file on one stage "s" (and overall, same figures) and keeps
 /// the stage column.
 fn on_stage(sla: &str, d: ScopeData) -> Vec<RuleEvaluation> {
@@ -882,7 +884,11 @@ fn apdex_from_successes_and_from_unplaced_failures() {
     assert!(close(lo, low, 1e-12) && close(hi, high, 1e-12));
     // > 0.8 holds at the high end only: not proven.
     assert_eq!(e[1].status, RuleStatus::NotProven);
-    assert!(e[1].note.as_deref().unwrap().contains("which latencies failed"));
+    assert!(e[1]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("which latencies failed"));
     // > 0.75 holds at both ends.
     assert_eq!(e[0].status, RuleStatus::Pass);
 
@@ -903,7 +909,10 @@ fn order_statistic_ranks_by_hand() {
     // n = 1,000, p = 0.95: 950 ∓ 1.96 × √(1,000 × 0.95 × 0.05) = 950 ∓ 13.51 → 936, 964.
     assert_eq!(order_statistic_ranks(1000, 95.0, Z_95), Some([936, 964]));
     // n = 10,000, p = 0.99: 9,900 ∓ 1.96 × √99 = 9,900 ∓ 19.50 → 9,880, 9,920.
-    assert_eq!(order_statistic_ranks(10_000, 99.0, Z_95), Some([9880, 9920]));
+    assert_eq!(
+        order_statistic_ranks(10_000, 99.0, Z_95),
+        Some([9880, 9920])
+    );
     // Clamped to 1..n.
     assert_eq!(order_statistic_ranks(10, 99.0, Z_95), Some([9, 10]));
     assert_eq!(order_statistic_ranks(0, 50.0, Z_95), None);
@@ -912,11 +921,21 @@ fn order_statistic_ranks_by_hand() {
     // the rule is judged on p95 = 950 ms; the interval crossing 960 is noted only.
     let values: Vec<(f64, u64)> = (1..=1000).map(|ms| (ms as f64, 1)).collect();
     let m = scope(1000, 0, Some(10.0), &values);
-    let e = on_metrics("[global]\nrules = [\"p(95) < 960ms\", \"p(95) < 1s\"]\n", &m);
+    let e = on_metrics(
+        "[global]\nrules = [\"p(95) < 960ms\", \"p(95) < 1s\"]\n",
+        &m,
+    );
     let [lo, hi] = e[0].interval.unwrap();
-    assert!(close(lo, 936.0, 1e-3) && close(hi, 964.0, 1e-3), "{lo} {hi}");
+    assert!(
+        close(lo, 936.0, 1e-3) && close(hi, 964.0, 1e-3),
+        "{lo} {hi}"
+    );
     assert_eq!(e[0].status, RuleStatus::Pass);
-    assert!(e[0].note.as_deref().unwrap().contains("reaches past the limit"));
+    assert!(e[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("reaches past the limit"));
     assert_eq!(e[1].status, RuleStatus::Pass);
     assert_eq!(e[1].note, None);
 }
@@ -941,8 +960,8 @@ fn windows_find_the_one_breaching_window() {
     // slow 30 s have p(95) = 900 ms.
     let ts = series(900, 100, 100..130, 900.0);
     let m = scope(90_000, 0, Some(900.0), &[(10.0, 87_000), (900.0, 3_000)]);
-    let d = ScopeData::new(Some("s"), None, &m)
-        .with_series(Some(&ts), Some((1_000_000, 1_900_000)));
+    let d =
+        ScopeData::new(Some("s"), None, &m).with_series(Some(&ts), Some((1_000_000, 1_900_000)));
     let sla = "[global]\nrules = [\"p(95) < 500ms\", \"p(95) < 500ms in every 60s\", \
                \"p(95) < 500ms for 30s\", \"p(95) < 500ms for 31s\", \
                \"throughput >= 100/s in every 60s\", \"throughput >= 101/s in every 60s\"]\n";
@@ -1025,9 +1044,19 @@ fn regex_scopes_pool_matching_endpoints_and_each_endpoint_splits_them() {
             ("stage_endpoint", Some("peak"), Some("GET /health"), Pass),
             // 0 of 1,000 (Wilson high end 0.38 %), 30 of 1,000 = 3 %, 0 of 1,000.
             ("each_endpoint", Some("peak"), Some("GET /agents/1"), Pass),
-            ("each_endpoint", None, Some("GET /agents/1"), InsufficientData),
+            (
+                "each_endpoint",
+                None,
+                Some("GET /agents/1"),
+                InsufficientData
+            ),
             ("each_endpoint", Some("peak"), Some("GET /agents/2"), Fail),
-            ("each_endpoint", None, Some("GET /agents/2"), InsufficientData),
+            (
+                "each_endpoint",
+                None,
+                Some("GET /agents/2"),
+                InsufficientData
+            ),
             ("each_endpoint", Some("peak"), Some("GET /health"), Pass),
             ("each_endpoint", None, Some("GET /health"), InsufficientData),
         ]
@@ -1045,8 +1074,13 @@ fn regex_scopes_pool_matching_endpoints_and_each_endpoint_splits_them() {
 
     // A regex matching nothing, an unknown stage-endpoint: errors with the names.
     let err = |sla: &str| {
-        evaluate(&SlaSpec::parse(sla).unwrap(), &names(&["peak"]), &endpoints, &scopes)
-            .unwrap_err()
+        evaluate(
+            &SlaSpec::parse(sla).unwrap(),
+            &names(&["peak"]),
+            &endpoints,
+            &scopes,
+        )
+        .unwrap_err()
     };
     let e = err("[endpoint.'/^POST/']\nrules = [\"max < 1s\"]\n");
     assert_eq!(e.line, Some(1));

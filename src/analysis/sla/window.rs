@@ -187,7 +187,13 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
     }
 }
 
-fn every(rule: &Rule, slots: &[Slot<'_>], k: usize, width: i64, mut notes: Vec<String>) -> Judgement {
+fn every(
+    rule: &Rule,
+    slots: &[Slot<'_>],
+    k: usize,
+    width: i64,
+    mut notes: Vec<String>,
+) -> Judgement {
     let n = slots.len();
     let k_eff = if n < k {
         notes.push(format!(
@@ -274,8 +280,8 @@ fn sustained(
     mut notes: Vec<String>,
 ) -> Judgement {
     let n = slots.len();
-    let report = |windows, breached, worst_start: Option<i64>, first: Option<i64>, longest| {
-        WindowReport {
+    let report =
+        |windows, breached, worst_start: Option<i64>, first: Option<i64>, longest| WindowReport {
             kind: "for".into(),
             length_s: (k as i64 * width) as f64 / 1000.0,
             interval_s: width as f64 / 1000.0,
@@ -285,15 +291,16 @@ fn sustained(
             worst_start: worst_start.map(format_rfc3339_ms),
             first_breach: first.map(format_rfc3339_ms),
             longest_breach_s: longest,
-        }
-    };
+        };
     // Each interval at face value; `None` for an interval with nothing to judge.
     let values: Vec<Option<f64>> = slots
         .iter()
-        .map(|s| match value_of(rule.metric, &Aggregate::of(std::slice::from_ref(s)), true) {
-            WindowValue::Value(v) => Some(v),
-            _ => None,
-        })
+        .map(
+            |s| match value_of(rule.metric, &Aggregate::of(std::slice::from_ref(s)), true) {
+                WindowValue::Value(v) => Some(v),
+                _ => None,
+            },
+        )
         .collect();
     // Longest run of breaching intervals, in covered time.
     let (mut longest_ms, mut run_ms) = (0i64, 0i64);
@@ -368,7 +375,13 @@ fn sustained(
         status,
         interval: None,
         note: Some(notes.join("; ")),
-        window: Some(report(stretches, breached, worst_start, first_breach, longest)),
+        window: Some(report(
+            stretches,
+            breached,
+            worst_start,
+            first_breach,
+            longest,
+        )),
     }
 }
 
@@ -388,7 +401,9 @@ fn value_of(metric: Metric, a: &Aggregate, face_value: bool) -> WindowValue {
     let hist = a.histogram.as_ref().filter(|h| !h.is_empty());
     let v = match metric {
         Metric::Throughput => (secs > 0.0).then(|| a.requests as f64 / secs),
-        Metric::Goodput => (secs > 0.0).then(|| a.requests.saturating_sub(a.failures) as f64 / secs),
+        Metric::Goodput => {
+            (secs > 0.0).then(|| a.requests.saturating_sub(a.failures) as f64 / secs)
+        }
         Metric::Requests => Some(a.requests as f64),
         Metric::ErrorRate => (a.requests > 0).then(|| a.failures as f64 / a.requests as f64),
         Metric::Availability => {
