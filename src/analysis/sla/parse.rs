@@ -234,7 +234,7 @@ impl SlaSpec {
                     rules: rules(&stage.rules)?,
                 });
             }
-            for ep in endpoint_sections(text, &stage.endpoint, &rules)? {
+            for ep in endpoint_sections(text, &stage.endpoint)? {
                 spec.stage_endpoints.push(StageEndpointRules {
                     stage: name.get_ref().clone(),
                     stage_line: line,
@@ -242,7 +242,7 @@ impl SlaSpec {
                 });
             }
         }
-        spec.endpoints = endpoint_sections(text, &raw.endpoint, &rules)?;
+        spec.endpoints = endpoint_sections(text, &raw.endpoint)?;
         if let Some(each) = &raw.each_endpoint {
             spec.each_endpoint = rules(&each.rules)?;
         }
@@ -351,7 +351,6 @@ fn one_rule(text: &str, r: &Spanned<String>) -> Result<Rule, SlaError> {
 fn endpoint_sections(
     text: &str,
     map: &BTreeMap<Spanned<String>, RawScope>,
-    rules: &dyn Fn(&[Spanned<String>]) -> Result<Vec<Rule>, SlaError>,
 ) -> Result<Vec<ScopeRules>, SlaError> {
     let mut sections: Vec<_> = map.iter().collect();
     sections.sort_by_key(|(name, _)| name.span().start);
@@ -363,7 +362,11 @@ fn endpoint_sections(
             Ok(ScopeRules {
                 name: name.get_ref().clone(),
                 line,
-                rules: rules(&scope.rules)?,
+                rules: scope
+                    .rules
+                    .iter()
+                    .map(|r| one_rule(text, r))
+                    .collect::<Result<_, _>>()?,
             })
         })
         .collect()
