@@ -55,7 +55,7 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
                 name.clone(),
                 Some(ep.key.to_string()),
                 ScopeMetrics::of_endpoint(ep, s.duration_s()),
-                (!ep.series.is_empty()).then_some(Cow::Borrowed(&ep.series)),
+                (windows && !ep.series.is_empty()).then_some(Cow::Borrowed(&ep.series)),
                 s.window_ms,
             ));
         }
