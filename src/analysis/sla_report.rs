@@ -1,10 +1,12 @@
 //! Runs the SLA rules over a run's scopes and puts the results, the compliance matrix
 //! (rule × stage) and the verdict into the [`Analysis`].
 
+use std::borrow::Cow;
+
 use super::metrics::ScopeMetrics;
 use super::report::{Analysis, MatrixCell, MatrixRow, RuleView, SlaMatrix, SlaSummary};
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec};
-use crate::model::Run;
+use crate::model::{Run, Stage, TimeSeries};
 
 /// Column name of the overall scope in the matrix.
 const OVERALL: &str = "overall";
@@ -25,26 +27,44 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
     endpoint_names.sort();
     endpoint_names.dedup();
 
-    // Owned metrics first; the scopes borrow them.
-    let mut owned: Vec<(Option<String>, Option<String>, ScopeMetrics)> = Vec::new();
+    // Owned figures first; the scopes borrow them. Each scope keeps its time series
+    // (window rules) and its time window (rates per window). Endpoints' series are
+    // borrowed; a stage's is a merge, built only when a rule needs it (interval
+    // histograms are the largest part of the model).
+    let windows = spec.has_window_rules();
+    type Owned<'r> = (
+        Option<String>,
+        Option<String>,
+        ScopeMetrics,
+        Option<Cow<'r, TimeSeries>>,
+        Option<(i64, i64)>,
+    );
+    let mut owned: Vec<Owned> = Vec::new();
     for stage in src.stages.iter().map(Some).chain(std::iter::once(None)) {
         let s = stage.unwrap_or(&src.overall);
         let name = stage.map(|s| s.name.clone());
-        owned.push((name.clone(), None, ScopeMetrics::of_stage(s)));
+        owned.push((
+            name.clone(),
+            None,
+            ScopeMetrics::of_stage(s),
+            windows.then(|| stage_series(s)).flatten().map(Cow::Owned),
+            s.window_ms,
+        ));
         for ep in s.endpoints.values() {
             owned.push((
                 name.clone(),
                 Some(ep.key.to_string()),
                 ScopeMetrics::of_endpoint(ep, s.duration_s()),
+                (windows && !ep.series.is_empty()).then_some(Cow::Borrowed(&ep.series)),
+                s.window_ms,
             ));
         }
     }
     let scopes: Vec<ScopeData> = owned
         .iter()
-        .map(|(stage, endpoint, metrics)| ScopeData {
-            stage: stage.as_deref(),
-            endpoint: endpoint.clone(),
-            metrics,
+        .map(|(stage, endpoint, metrics, series, window)| {
+            ScopeData::new(stage.as_deref(), endpoint.clone(), metrics)
+                .with_series(series.as_deref(), *window)
         })
         .collect();
     let evals = sla::evaluate(spec, &stage_names, &endpoint_names, &scopes)?;
@@ -82,10 +102,21 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
 }
 
 fn status_text(s: RuleStatus) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    s.as_str().to_string()
+}
+
+/// A stage's series: its endpoints' series merged (transaction rows left out, as in
+/// the stage's figures), else the stage timeline of summary sources (counts only);
+/// `None` when the source has no time series.
+fn stage_series(stage: &Stage) -> Option<TimeSeries> {
+    let mut merged = TimeSeries::default();
+    for ep in stage.endpoints.values().filter(|e| !e.transaction) {
+        merged.merge(&ep.series);
+    }
+    if merged.is_empty() && stage.timeline.intervals.iter().any(|iv| iv.requests > 0) {
+        merged = stage.timeline.clone();
+    }
+    (!merged.is_empty()).then_some(merged)
 }
 
 fn rule_view(e: &RuleEvaluation) -> RuleView {

@@ -16,6 +16,8 @@ pub enum UnitKind {
     Ratio,
     /// A count of requests.
     Count,
+    /// A dimensionless score between 0 and 1 (Apdex).
+    Score,
 }
 
 impl UnitKind {
@@ -27,6 +29,7 @@ impl UnitKind {
             UnitKind::Rate => "req/s",
             UnitKind::Ratio => "ratio",
             UnitKind::Count => "count",
+            UnitKind::Score => "score",
         }
     }
 
@@ -39,6 +42,8 @@ impl UnitKind {
             "requests" => Some(UnitKind::Count),
             "mean" | "avg" | "min" | "max" => Some(UnitKind::LatencyMs),
             m if m.starts_with("p(") && m.ends_with(')') => Some(UnitKind::LatencyMs),
+            m if m.starts_with("rc(") => Some(UnitKind::Ratio),
+            m if m.starts_with("apdex") => Some(UnitKind::Score),
             _ => None,
         }
     }
@@ -61,6 +66,7 @@ pub fn format_quantity(kind: UnitKind, value: f64) -> String {
         UnitKind::Rate => format_rate(value),
         UnitKind::Ratio => format_percent(value),
         UnitKind::Count => format_count(value),
+        UnitKind::Score => format_score(value),
     }
 }
 
@@ -111,6 +117,20 @@ pub fn format_percent(ratio: f64) -> String {
     }
     let decimals = (2 - small.log10().floor() as i32).clamp(0, 6) as usize;
     format!("{}%", trim_zeros(&format!("{pct:.decimals$}")))
+}
+
+/// A score (Apdex) with two decimals, or three when it rounds to 1 without being 1
+/// (`0.94`, `0.999`).
+pub fn format_score(score: f64) -> String {
+    if !score.is_finite() {
+        return "n/a".to_string();
+    }
+    let two = format!("{score:.2}");
+    if two == "1.00" && score < 1.0 {
+        format!("{score:.3}")
+    } else {
+        two
+    }
 }
 
 /// A count: whole number with thousands separators (`600,000`).

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use super::analyze::AnalyzeArgs;
+use super::check::CheckArgs;
 use super::demo::DemoArgs;
 use super::drive::DriveArgs;
 use super::target::TargetArgs;
@@ -37,4 +38,7 @@ pub enum Command {
     Drive(DriveArgs),
     /// Serve the demo "agent platform" API with a known capacity.
     Target(TargetArgs),
+    /// SLA gate for CI: judge run dirs against an SLA file, print the rules, write
+    /// JUnit XML / a PR-comment markdown; exit 1 when a fail-severity rule fails.
+    Check(CheckArgs),
 }

@@ -4,6 +4,7 @@
 
 pub mod analyze;
 mod args;
+pub mod check;
 mod common;
 pub mod demo;
 pub mod drive;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&args),
         Command::Drive(args) => drive::run(args),
         Command::Target(args) => target::run(args),
+        Command::Check(args) => check::run(&args),
     }
 }
 

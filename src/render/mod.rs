@@ -1,9 +1,11 @@
 //! Rendering: the finished [`Analysis`] as files and terminal text. One exporter per
 //! output format behind [`Exporter`]; nothing here computes a figure.
 
+pub mod check;
 mod filters;
 mod html;
 mod json;
+pub mod junit;
 mod markdown;
 pub mod terminal;
 

@@ -245,12 +245,11 @@ fn locust_stage(dir: &TestDir, name: &str, requests: u64, failures: u64, rps: f6
     );
 }
 
-#[test]
-fn seed_shaped_four_stages_against_the_agent_platform_sla() {
-    // The seed report's own numbers (Test 1–4), as Locust would have written them.
-    let dir = TestDir::new();
+/// The seed report's own numbers (Test 1–4), as Locust would have written them, in
+/// `run/01_baseline_100users/` … `run/04_stress_2000users/` (also used by `check`).
+pub(crate) fn seed_run(dir: &TestDir) {
     locust_stage(
-        &dir,
+        dir,
         "01_baseline_100users",
         30_000,
         6,
@@ -258,7 +257,7 @@ fn seed_shaped_four_stages_against_the_agent_platform_sla() {
         [150, 400, 850],
     );
     locust_stage(
-        &dir,
+        dir,
         "02_target_500users",
         150_000,
         30,
@@ -266,7 +265,7 @@ fn seed_shaped_four_stages_against_the_agent_platform_sla() {
         [750, 2000, 4250],
     );
     locust_stage(
-        &dir,
+        dir,
         "03_peak_1000users",
         600_000,
         120,
@@ -274,13 +273,19 @@ fn seed_shaped_four_stages_against_the_agent_platform_sla() {
         [450, 1200, 2550],
     );
     locust_stage(
-        &dir,
+        dir,
         "04_stress_2000users",
         600_000,
         6120,
         2000.0,
         [900, 2400, 5100],
     );
+}
+
+#[test]
+fn seed_shaped_four_stages_against_the_agent_platform_sla() {
+    let dir = TestDir::new();
+    seed_run(&dir);
     let sla = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sla/agent-platform.toml");
     let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &["--sla", sla]);
     assert_eq!(code, 0, "{stderr}");

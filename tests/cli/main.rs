@@ -4,6 +4,7 @@
 mod analyze;
 mod bad_input;
 mod capacity;
+mod check;
 mod common;
 mod conformance;
 mod demo;

@@ -1,23 +1,45 @@
 //! SLA compliance: rules from an SLA file evaluated on the measured scopes, and the
-//! release verdict they lead to.
+//! release verdict they lead to. The file format is in `parse.rs`, one rule's grammar
+//! in `rule.rs`, whole-scope judgements in `judge.rs`, window rules in `window.rs`
+//! and the statistics (Wilson, order statistics, Apdex) in `stats.rs`.
 //!
 //! **Scopes.** `[global]` rules are evaluated on every stage and on overall (the
 //! compliance matrix is rule × stage plus an "overall" column); `[stage.X]` rules on
-//! stage X only; `[endpoint."K"]` rules on endpoint K within every stage and overall.
-//! A section whose name matches no stage or endpoint of the data is an error that
-//! suggests the nearest names. Names match exactly, or case-insensitively when that
-//! singles out one name (`[stage.Peak]` finds `peak`).
+//! stage X only; `[endpoint."K"]` rules on endpoint K within every stage and overall;
+//! `[stage.X.endpoint."K"]` on endpoint K within stage X; `[each_endpoint]` rules on
+//! every endpoint on its own, within every stage and overall. An endpoint written
+//! `/regex/` (and not itself the name of an endpoint) pools every endpoint whose
+//! `METHOD name` matches into one scope — histograms add exactly — so that
+//! un-generalised URLs (`/agents/17`, `/agents/18`) are judged together; use
+//! `[each_endpoint]` for one evaluation per endpoint. A section whose name or regex
+//! matches no stage or endpoint of the data is an error that suggests the nearest
+//! names. Names match exactly, or case-insensitively when that singles out one name
+//! (`[stage.Peak]` finds `peak`).
 //!
 //! **Status of one evaluation.**
 //! - `insufficient_data` when the value is unknown (a percentile a summary source
-//!   lacks, throughput without a duration, a scope without requests), or when a
-//!   percentile rests on fewer than 10 ÷ (1 − p) samples
+//!   lacks, throughput without a duration, a scope without requests, a window rule
+//!   without a time series, the share of 2xx/3xx responses, which the data does not
+//!   count), or when a percentile rests on fewer than 10 ÷ (1 − p) samples
 //!   ([`ScopeMetrics::min_samples_for`]); the value is still reported then;
 //! - `fail` when the measured value misses the limit;
-//! - `not_proven` when an `error_rate` or `availability` value passes but the far end
-//!   of its Wilson 95 % interval does not (0 failures in 500 requests cannot show an
-//!   error rate below 0.1 %: the interval reaches 0.76 %);
+//! - `not_proven` when a proportion (`error_rate`, `availability`, `rc(…)`) passes
+//!   but the far end of its Wilson 95 % interval does not (0 failures in 500
+//!   requests cannot show an error rate below 0.1 %: the interval reaches 0.76 %), or
+//!   when an Apdex passes only if the failed requests were the slow ones (a source
+//!   that does not say which latencies failed);
 //! - `pass` otherwise.
+//!
+//! A percentile rule reports its order-statistic 95 % interval (`interval`, ms) and
+//! says in its note when the interval reaches past the limit, but is judged on the
+//! measured value: the 10 ÷ (1 − p) floor is its guard against thin data. (A
+//! percentile's interval jumps to the next recorded value wherever values are
+//! quantised — a tool's 1 ms resolution, a histogram bucket — so making it decide
+//! would turn exact, well-sampled passes into `not_proven`.)
+//!
+//! **Expected statuses.** `[global] expected_status = [429]` takes failures with
+//! those statuses out of `error_rate` and `availability` (the requests still count);
+//! the note says how many were left out. `rc(429)` still reports them.
 //!
 //! **Factor.** value ÷ limit for upper bounds, limit ÷ value for lower bounds, and for
 //! a lower bound on availability the ratio of unavailabilities (1 − value) ÷
@@ -25,7 +47,7 @@
 //! used), because the report's compliance matrix shows the margin of a pass as well
 //! as the size of a miss. It is null when its denominator is 0 (a limit of 0, a
 //! measured 0 under a lower bound, an availability limit of 100 %) or the value is
-//! unknown.
+//! unknown. A window rule's factor is its worst window's.
 //!
 //! **Verdict.** Only evaluations on the verdict stages decide it (`[global]
 //! verdict_stages`, default every stage); a stage rule decides when its stage is a
@@ -34,24 +56,29 @@
 //! windows are what an SLA is about; when the data has no stages, overall is the only
 //! evidence and decides. See [`verdict`] for the rule itself.
 
+mod judge;
 mod parse;
+mod rule;
+mod stats;
 #[cfg(test)]
 mod tests;
+mod window;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+use regex::Regex;
 use serde::Serialize;
 
 pub use crate::analysis::units::format_value;
-pub use parse::{Metric, Op, Rule, ScopeRules, Severity, SlaSpec};
+pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
+pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
+pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, ApdexRange, Z_95};
+pub use window::WindowReport;
 
 use crate::analysis::metrics::ScopeMetrics;
-use crate::analysis::units::{format_percent, format_quantity};
-use crate::model::LatencyDistribution;
-
-/// z for a two-sided 95 % interval.
-pub const Z_95: f64 = 1.959_963_984_540_054;
+use crate::analysis::units::format_quantity;
+use crate::model::{FailureKind, TimeSeries};
 
 /// A problem with an SLA file, or between an SLA file and the data (exit 2).
 #[derive(Clone, Debug, PartialEq)]
@@ -82,6 +109,39 @@ pub struct ScopeData<'a> {
     pub endpoint: Option<String>,
     /// The figures.
     pub metrics: &'a ScopeMetrics,
+    /// The per-interval series (window rules); `None` when the source has none.
+    pub series: Option<&'a TimeSeries>,
+    /// The scope's time window, epoch ms `[start, end)`, which rates per window are
+    /// measured against; `None` = whole intervals.
+    pub window_ms: Option<(i64, i64)>,
+}
+
+impl<'a> ScopeData<'a> {
+    /// A scope without a time series.
+    pub fn new(
+        stage: Option<&'a str>,
+        endpoint: Option<String>,
+        metrics: &'a ScopeMetrics,
+    ) -> ScopeData<'a> {
+        ScopeData {
+            stage,
+            endpoint,
+            metrics,
+            series: None,
+            window_ms: None,
+        }
+    }
+
+    /// The same scope with its time series and window.
+    pub fn with_series(
+        mut self,
+        series: Option<&'a TimeSeries>,
+        window_ms: Option<(i64, i64)>,
+    ) -> ScopeData<'a> {
+        self.series = series;
+        self.window_ms = window_ms;
+        self
+    }
 }
 
 /// The judgement of one evaluation.
@@ -98,6 +158,18 @@ pub enum RuleStatus {
     InsufficientData,
 }
 
+impl RuleStatus {
+    /// `pass`, `fail`, `not_proven`, `insufficient_data`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleStatus::Pass => "pass",
+            RuleStatus::Fail => "fail",
+            RuleStatus::NotProven => "not_proven",
+            RuleStatus::InsufficientData => "insufficient_data",
+        }
+    }
+}
+
 /// One rule evaluated on one scope: a cell of the compliance matrix.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RuleEvaluation {
@@ -105,21 +177,26 @@ pub struct RuleEvaluation {
     pub rule: String,
     /// Line of the rule in the SLA file.
     pub line: Option<usize>,
-    /// Section the rule comes from: `global`, `stage` or `endpoint`.
+    /// Section the rule comes from: `global`, `stage`, `endpoint`, `stage_endpoint`
+    /// or `each_endpoint`.
     pub scope: String,
     /// Stage evaluated; `None` = overall.
     pub stage: Option<String>,
-    /// Endpoint evaluated; `None` = the whole stage.
+    /// Endpoint evaluated (a key, or the `/regex/` of a pooled scope); `None` = the
+    /// whole stage.
     pub endpoint: Option<String>,
-    /// Canonical metric name: `p(95)`, `mean`, `throughput`, `error_rate`, …
+    /// Canonical metric name: `p(95)`, `mean`, `throughput`, `error_rate`, `rc(5xx)`,
+    /// `apdex(500ms)`, …
     pub metric: String,
     /// The comparison: `<`, `<=`, `>`, `>=`.
     pub op: String,
-    /// Measured value in `unit`; `None` when the data cannot say.
+    /// Measured value in `unit`; `None` when the data cannot say. For a window rule,
+    /// the worst window's.
     pub value: Option<f64>,
     /// The limit in `unit`.
     pub limit: f64,
-    /// `ms` (latency), `req/s` (rates), `ratio` (a fraction: 0.001 = 0.1 %) or `count`.
+    /// `ms` (latency), `req/s` (rates), `ratio` (a fraction: 0.001 = 0.1 %), `score`
+    /// (Apdex) or `count`.
     pub unit: String,
     /// The value as the report writes it (`450 ms`, `0.02%`).
     pub value_display: Option<String>,
@@ -139,10 +216,38 @@ pub struct RuleEvaluation {
     pub severity: Severity,
     /// Whether this evaluation counts towards the verdict.
     pub decides_verdict: bool,
-    /// Wilson 95 % interval of `error_rate` / `availability`, in `unit`.
+    /// 95 % interval in `unit`: Wilson for proportions, order statistics for
+    /// percentiles, the range an Apdex can lie in when failures are not placed.
     pub interval: Option<[f64; 2]>,
     /// Why the status is what it is, when that is not obvious.
     pub note: Option<String>,
+    /// What a window rule saw (`in every` / `for`); `None` otherwise.
+    pub window: Option<WindowReport>,
+}
+
+impl RuleEvaluation {
+    /// The section this evaluation comes from, as one label: `global`, `stage peak`,
+    /// `endpoint GET /a`, `stage peak endpoint GET /a`, `each_endpoint` (one JUnit
+    /// test suite each).
+    pub fn section(&self) -> String {
+        let stage = self.stage.as_deref().unwrap_or("overall");
+        let endpoint = self.endpoint.as_deref().unwrap_or("");
+        match self.scope.as_str() {
+            "stage" => format!("stage {stage}"),
+            "endpoint" => format!("endpoint {endpoint}"),
+            "stage_endpoint" => format!("stage {stage} endpoint {endpoint}"),
+            other => other.to_string(),
+        }
+    }
+
+    /// Where it was evaluated: `peak`, `overall`, `peak · GET /a`.
+    pub fn target(&self) -> String {
+        let stage = self.stage.as_deref().unwrap_or("overall");
+        match &self.endpoint {
+            Some(ep) => format!("{stage} · {ep}"),
+            None => stage.to_string(),
+        }
+    }
 }
 
 /// The release verdict.
@@ -177,16 +282,41 @@ impl fmt::Display for Verdict {
     }
 }
 
+/// An endpoint section resolved against the data.
+enum EndpointTarget<'a> {
+    /// One endpoint.
+    Exact(&'a str),
+    /// Every endpoint matching a `/regex/`, pooled; `.0` is the name as written.
+    Pattern(String, Vec<&'a str>),
+}
+
+impl EndpointTarget<'_> {
+    fn label(&self) -> &str {
+        match self {
+            EndpointTarget::Exact(name) => name,
+            EndpointTarget::Pattern(written, _) => written,
+        }
+    }
+}
+
+/// A pooled scope (a `/regex/` section in one stage), owned.
+struct Pooled {
+    metrics: ScopeMetrics,
+    series: Option<TimeSeries>,
+    window_ms: Option<(i64, i64)>,
+}
+
 /// Evaluates every rule of `spec` on the scopes it covers.
 ///
 /// `stages` are the data's stage names in order, `endpoints` every endpoint key seen,
-/// `scopes` the measured figures (overall and every stage, and any stage × endpoint
-/// or overall × endpoint an endpoint rule needs). A covered scope missing from
-/// `scopes` is evaluated as `insufficient_data`. The result lists `[global]` rules
-/// (each over the stages in order, then overall), then `[stage.X]` and
-/// `[endpoint."K"]` sections in file order.
+/// `scopes` the measured figures (overall and every stage, and every stage ×
+/// endpoint and overall × endpoint). A covered scope missing from `scopes` is
+/// evaluated as `insufficient_data`. The result lists `[global]` rules (each over
+/// the stages in order, then overall), then `[stage.X]`, `[endpoint."K"]` and
+/// `[stage.X.endpoint."K"]` sections in file order, then `[each_endpoint]` rules
+/// (each over the endpoints in order, each over the stages then overall).
 ///
-/// Errors: a `verdict_stages` name, `[stage.X]` or `[endpoint."K"]` that matches
+/// Errors: a `verdict_stages` name, stage or endpoint (or regex) that matches
 /// nothing in the data, with the nearest names.
 pub fn evaluate(
     spec: &SlaSpec,
@@ -210,30 +340,87 @@ pub fn evaluate(
     let endpoint_sections = spec
         .endpoints
         .iter()
+        .map(|s| Ok((resolve_endpoint(s, endpoints)?, s)))
+        .collect::<Result<Vec<_>, SlaError>>()?;
+    let stage_endpoint_sections = spec
+        .stage_endpoints
+        .iter()
         .map(|s| {
             Ok((
-                resolve(&s.name, endpoints, Kind::Endpoint, Some(s.line))?,
-                s,
+                resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?,
+                resolve_endpoint(&s.endpoint, endpoints)?,
+                &s.endpoint,
             ))
         })
         .collect::<Result<Vec<_>, SlaError>>()?;
 
-    let index: BTreeMap<(Option<&str>, Option<&str>), &ScopeMetrics> = scopes
+    let index: BTreeMap<(Option<&str>, Option<&str>), &ScopeData> = scopes
         .iter()
-        .map(|s| ((s.stage, s.endpoint.as_deref()), s.metrics))
+        .map(|s| ((s.stage, s.endpoint.as_deref()), s))
         .collect();
     let columns: Vec<Option<&str>> = stages
         .iter()
         .map(|s| Some(s.as_str()))
         .chain(std::iter::once(None))
         .collect();
+
+    // Pool every regex section once per column it is evaluated in.
+    let mut pools: BTreeMap<(String, Option<&str>), Pooled> = BTreeMap::new();
+    let patterns = endpoint_sections
+        .iter()
+        .flat_map(|(t, _)| columns.iter().map(move |c| (t, *c)))
+        .chain(
+            stage_endpoint_sections
+                .iter()
+                .map(|(stage, t, _)| (t, Some(*stage))),
+        );
+    for (target, column) in patterns {
+        if let EndpointTarget::Pattern(written, names) = target {
+            let key = (written.clone(), column);
+            if pools.contains_key(&key) {
+                continue;
+            }
+            let parts: Vec<&ScopeData> = names
+                .iter()
+                .filter_map(|n| index.get(&(column, Some(*n))).copied())
+                .collect();
+            if let Some(p) = pool(&parts) {
+                pools.insert(key, p);
+            }
+        }
+    }
     let decides = |stage: Option<&str>| match stage {
         Some(s) => verdict_stages.contains(&s),
         None => stages.is_empty(),
     };
-    let cell = |rule: &Rule, scope: &str, stage: Option<&str>, endpoint: Option<&str>| {
-        let metrics = index.get(&(stage, endpoint)).copied();
-        evaluation(rule, scope, stage, endpoint, metrics, decides(stage))
+    let expected = spec.expected_status.as_slice();
+    let cell = |rule: &Rule, scope: &str, stage: Option<&str>, target: Option<&EndpointTarget>| {
+        let judged = |data: Option<&ScopeData>| {
+            evaluation(
+                rule,
+                scope,
+                stage,
+                target.map(EndpointTarget::label),
+                data,
+                decides(stage),
+                expected,
+            )
+        };
+        match target {
+            None => judged(index.get(&(stage, None)).copied()),
+            Some(EndpointTarget::Exact(name)) => judged(index.get(&(stage, Some(*name))).copied()),
+            Some(EndpointTarget::Pattern(written, _)) => {
+                let pooled = pools.get(&(written.clone(), stage)).map(|p| ScopeData {
+                    // Judging reads the figures only; the names are the caller's.
+                    stage: None,
+                    endpoint: None,
+                    metrics: &p.metrics,
+                    series: p.series.as_ref(),
+                    window_ms: p.window_ms,
+                });
+                judged(pooled.as_ref())
+            }
+        }
     };
 
     let mut out = Vec::new();
@@ -252,12 +439,30 @@ pub fn evaluate(
                 .map(|rule| cell(rule, "stage", Some(stage), None)),
         );
     }
-    for (endpoint, section) in &endpoint_sections {
+    for (target, section) in &endpoint_sections {
         for rule in &section.rules {
             out.extend(
                 columns
                     .iter()
-                    .map(|&stage| cell(rule, "endpoint", stage, Some(endpoint))),
+                    .map(|&stage| cell(rule, "endpoint", stage, Some(target))),
+            );
+        }
+    }
+    for (stage, target, section) in &stage_endpoint_sections {
+        out.extend(
+            section
+                .rules
+                .iter()
+                .map(|rule| cell(rule, "stage_endpoint", Some(stage), Some(target))),
+        );
+    }
+    for rule in &spec.each_endpoint {
+        for name in endpoints {
+            let target = EndpointTarget::Exact(name);
+            out.extend(
+                columns
+                    .iter()
+                    .map(|&stage| cell(rule, "each_endpoint", stage, Some(&target))),
             );
         }
     }
@@ -285,33 +490,17 @@ pub fn verdict(evals: &[RuleEvaluation], audit_clean: bool) -> Verdict {
     Verdict::Go
 }
 
-/// Wilson score interval for `k` events in `n` trials at `z` (use [`Z_95`]), as
-/// fractions `[low, high]`; `None` without trials. Unlike the normal approximation it
-/// stays inside [0, 1] and is useful at k = 0, where the high end is z² ÷ (n + z²)
-/// (≈ 3.84 ÷ n at 95 %).
-pub fn wilson_interval(k: u64, n: u64, z: f64) -> Option<[f64; 2]> {
-    if n == 0 || k > n {
-        return None;
-    }
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let z2 = z * z;
-    let denom = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    // At k = 0 (k = n) the low (high) end is exactly 0 (1); say so rather than
-    // report rounding noise.
-    let low = if k == 0.0 {
-        0.0
-    } else {
-        (centre - half).max(0.0)
-    };
-    let high = if k == n {
-        1.0
-    } else {
-        (centre + half).min(1.0)
-    };
-    Some([low, high])
+/// Whether an evaluation fails the CI gate (`headroom check` exits 1): it decides the
+/// verdict, has severity `fail`, and fails — or, with `strict`, is not proven or lacks
+/// data. Exactly when some evaluation gates, the verdict is NO-GO (without `strict`).
+pub fn gates(e: &RuleEvaluation, strict: bool) -> bool {
+    e.decides_verdict
+        && e.severity == Severity::Fail
+        && match e.status {
+            RuleStatus::Fail => true,
+            RuleStatus::NotProven | RuleStatus::InsufficientData => strict,
+            RuleStatus::Pass => false,
+        }
 }
 
 /// The factor of a value against a limit (see the module documentation).
@@ -325,12 +514,94 @@ pub fn factor(metric: Metric, op: Op, value: f64, limit: f64) -> Option<f64> {
     }
 }
 
+/// Failures with one of the `expected` statuses (never more than all failures).
+pub(crate) fn expected_failures(m: &ScopeMetrics, expected: &[u16]) -> u64 {
+    expected
+        .iter()
+        .map(|s| {
+            m.failures_by_kind
+                .get(&FailureKind::Status(*s))
+                .copied()
+                .unwrap_or(0)
+        })
+        .sum::<u64>()
+        .min(m.failures)
+}
+
+/// Adds scopes together (the endpoints a regex matches, within one stage).
+fn pool(parts: &[&ScopeData]) -> Option<Pooled> {
+    let (first, rest) = parts.split_first()?;
+    let mut metrics = first.metrics.clone();
+    let mut series = first.series.cloned();
+    for p in rest {
+        let m = p.metrics;
+        metrics.requests += m.requests;
+        metrics.failures += m.failures;
+        metrics.latency.merge(&m.latency);
+        metrics.ok_latency = match (metrics.ok_latency.take(), &m.ok_latency) {
+            (Some(mut a), Some(b)) => {
+                a.merge(b);
+                Some(a)
+            }
+            _ => None,
+        };
+        for (k, v) in &m.failures_by_kind {
+            *metrics.failures_by_kind.entry(*k).or_default() += v;
+        }
+        series = match (series, p.series) {
+            (Some(mut a), Some(b)) => {
+                a.merge(b);
+                Some(a)
+            }
+            (a, b) => a.or_else(|| b.cloned()),
+        };
+    }
+    Some(Pooled {
+        metrics,
+        series,
+        window_ms: first.window_ms,
+    })
+}
+
 /// What a section name is resolved against, for error messages.
 #[derive(Clone, Copy)]
 enum Kind {
     Stage,
     VerdictStage,
     Endpoint,
+}
+
+/// Finds an endpoint section's endpoints: its exact name, else (for `/…/`) every
+/// endpoint the regex matches.
+fn resolve_endpoint<'a>(
+    section: &ScopeRules,
+    endpoints: &'a [String],
+) -> Result<EndpointTarget<'a>, SlaError> {
+    let exact = resolve(&section.name, endpoints, Kind::Endpoint, Some(section.line));
+    let (Some(re), Err(_)) = (regex_name(&section.name), &exact) else {
+        return exact.map(EndpointTarget::Exact);
+    };
+    // The file parser compiled it already; a failure here is reported the same way.
+    let regex = Regex::new(re).map_err(|e| SlaError {
+        line: Some(section.line),
+        message: format!("endpoint regex {} does not compile: {e}", section.name),
+    })?;
+    let matching: Vec<&str> = endpoints
+        .iter()
+        .filter(|e| regex.is_match(e))
+        .map(String::as_str)
+        .collect();
+    if matching.is_empty() {
+        return Err(SlaError {
+            line: Some(section.line),
+            message: format!(
+                "endpoint regex {} matches no endpoint in the data{}",
+                section.name,
+                known_list(endpoints, "endpoints")
+            ),
+        });
+    }
+    Ok(EndpointTarget::Pattern(section.name.clone(), matching))
 }
 
 /// Finds `name` among `known`: exactly, else case-insensitively when that is unique.
@@ -360,40 +631,45 @@ fn resolve<'a>(
         Kind::Endpoint => ("endpoint", "endpoints", format!("[endpoint.\"{name}\"]")),
     };
     let mut message = format!("{section} matches no {what} in the data");
-    let near = parse::nearest(name, known);
+    let near = rule::nearest(name, known);
     if !near.is_empty() {
         let quoted: Vec<String> = near.iter().map(|n| format!("\"{n}\"")).collect();
         message.push_str(&format!(" — did you mean {}?", quoted.join(" or ")));
     }
-    if known.is_empty() {
-        message.push_str(&format!(" (the data has no {plural})"));
-    } else {
-        const SHOWN: usize = 10;
-        // Data order: stages read best in the order they ran.
-        let list: Vec<&str> = known.iter().take(SHOWN).map(String::as_str).collect();
-        let more = known.len().saturating_sub(SHOWN);
-        let extra = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
-        message.push_str(&format!(" ({plural}: {}{extra})", list.join(", ")));
-    }
+    message.push_str(&known_list(known, plural));
     Err(SlaError { line, message })
 }
 
-/// One cell: `rule` on the scope (`stage`, `endpoint`) whose figures are `metrics`.
+/// ` (stages: a, b, c and 4 more)`, or ` (the data has no stages)`.
+fn known_list(known: &[String], plural: &str) -> String {
+    if known.is_empty() {
+        return format!(" (the data has no {plural})");
+    }
+    const SHOWN: usize = 10;
+    // Data order: stages read best in the order they ran.
+    let list: Vec<&str> = known.iter().take(SHOWN).map(String::as_str).collect();
+    let more = known.len().saturating_sub(SHOWN);
+    let extra = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(" ({plural}: {}{extra})", list.join(", "))
+}
+
+/// One cell: `rule` on the scope (`stage`, `endpoint`) measured by `data`.
 fn evaluation(
     rule: &Rule,
     scope: &str,
     stage: Option<&str>,
     endpoint: Option<&str>,
-    metrics: Option<&ScopeMetrics>,
+    data: Option<&ScopeData>,
     decides_verdict: bool,
+    expected: &[u16],
 ) -> RuleEvaluation {
     let kind = rule.metric.kind();
-    let j = match metrics {
-        Some(m) => judge(rule, m),
+    let j = match data {
+        Some(d) => judge::judge(rule, d, expected),
         None => Judgement::unknown("no data for this scope".to_string()),
     };
     RuleEvaluation {
@@ -418,15 +694,17 @@ fn evaluation(
         decides_verdict,
         interval: j.interval,
         note: j.note,
+        window: j.window,
     }
 }
 
 /// The parts of an evaluation that depend on the data.
-struct Judgement {
+pub(crate) struct Judgement {
     value: Option<f64>,
     status: RuleStatus,
     interval: Option<[f64; 2]>,
     note: Option<String>,
+    window: Option<WindowReport>,
 }
 
 impl Judgement {
@@ -436,109 +714,7 @@ impl Judgement {
             status: RuleStatus::InsufficientData,
             interval: None,
             note: Some(note),
+            window: None,
         }
-    }
-}
-
-fn judge(rule: &Rule, m: &ScopeMetrics) -> Judgement {
-    let mut notes: Vec<String> = Vec::new();
-    let value = match rule.metric {
-        Metric::Throughput => m.throughput_rps(),
-        Metric::Goodput => m.goodput_rps(),
-        Metric::Percentile(p) => {
-            // A merged summary's percentiles are estimates (`MergedApproximate`).
-            if matches!(&m.latency, LatencyDistribution::Summary(s) if s.merged) {
-                notes.push("approximate: estimated from merged summaries".to_string());
-            }
-            m.percentile(p).map(|pv| pv.value_ms)
-        }
-        Metric::Mean => m.latency.mean_ms(),
-        Metric::Min => m.latency.min_ms(),
-        Metric::Max => m.latency.max_ms(),
-        Metric::ErrorRate => m.error_rate(),
-        Metric::Availability => m.availability(),
-        Metric::Requests => Some(m.requests as f64),
-    };
-    let Some(v) = value else {
-        return Judgement::unknown(why_unknown(rule.metric, m));
-    };
-
-    // Wilson interval of the failure proportion, turned into the metric's terms.
-    let interval = match rule.metric {
-        Metric::ErrorRate => wilson_interval(m.failures, m.requests, Z_95),
-        Metric::Availability => {
-            wilson_interval(m.failures, m.requests, Z_95).map(|[lo, hi]| [1.0 - hi, 1.0 - lo])
-        }
-        _ => None,
-    };
-
-    let status = if let Metric::Percentile(p) = rule.metric {
-        let needed = ScopeMetrics::min_samples_for(p);
-        let have = m.latency.count();
-        if have < needed {
-            notes.push(format!(
-                "{} rests on {have} samples; at least {needed} are needed to trust it \
-                 (10 ÷ (1 − p))",
-                rule.metric
-            ));
-            RuleStatus::InsufficientData
-        } else {
-            pass_or_fail(rule, v)
-        }
-    } else {
-        pass_or_fail(rule, v)
-    };
-
-    // A measured pass of a ratio counts only if the whole interval passes.
-    let status = match (status, interval) {
-        (RuleStatus::Pass, Some([lo, hi])) => {
-            let far = if rule.op.is_upper_bound() { hi } else { lo };
-            if rule.op.holds(far, rule.limit) {
-                RuleStatus::Pass
-            } else {
-                notes.push(format!(
-                    "measured {} meets the limit {}, but its 95% interval [{}, {}] over {} \
-                     requests reaches past it: too few requests to show it",
-                    format_percent(v),
-                    format_percent(rule.limit),
-                    format_percent(lo),
-                    format_percent(hi),
-                    m.requests
-                ));
-                RuleStatus::NotProven
-            }
-        }
-        (s, _) => s,
-    };
-
-    Judgement {
-        value: Some(v),
-        status,
-        interval,
-        note: (!notes.is_empty()).then(|| notes.join("; ")),
-    }
-}
-
-fn pass_or_fail(rule: &Rule, value: f64) -> RuleStatus {
-    if rule.op.holds(value, rule.limit) {
-        RuleStatus::Pass
-    } else {
-        RuleStatus::Fail
-    }
-}
-
-/// Why a metric has no value in a scope, in the user's terms.
-fn why_unknown(metric: Metric, m: &ScopeMetrics) -> String {
-    if m.requests == 0 {
-        return "no requests in this scope".to_string();
-    }
-    match metric {
-        Metric::Throughput | Metric::Goodput => {
-            "no duration: the source has no timestamps for this scope".to_string()
-        }
-        Metric::Percentile(_) if m.latency.count() > 0 && !m.latency.is_exact() => {
-            format!("the source's summary has no {metric}")
-        }
-        _ => "no latency values in this scope".to_string(),
     }
 }

@@ -1,24 +1,30 @@
-//! Reading an SLA file (TOML, format v1) and its rules.
+//! Reading an SLA file (TOML) into an [`SlaSpec`]: which rules apply to which scope.
 //!
-//! A rule is k6-style text, `METRIC OP VALUE[UNIT]`, e.g. `p(95) < 500ms`. The rule is
-//! read by a small cursor parser in three parts (metric, comparison, limit) and
-//! whatever follows the limit is kept apart as the *tail*: SLA v2 will put windows
-//! (`in every 60s`), durations (`for 30s`) and severities there, and new metrics
-//! (`rc(5xx)`, `apdex(500ms)`) slot into [`Metric`] without touching the rest. In v1 a
-//! tail is an error that says so.
+//! ```toml
+//! [global]                            # every stage and overall
+//! verdict_stages = ["peak"]           # the stages that decide the verdict
+//! rules = ["p(95) < 500ms"]
+//! expected_status = [429]             # failures with these statuses are not errors
+//! [stage.peak]                        # one stage
+//! [endpoint."GET /a"]                 # one endpoint (or '/regex/': matching ones pooled)
+//! [stage.peak.endpoint."GET /a"]      # one endpoint within one stage
+//! [each_endpoint]                     # every endpoint on its own (Gatling's forAll)
+//! [[rule]]                            # the long form: scope, expr, severity
+//! ```
 //!
-//! Every error names the line of the SLA file it comes from: rule strings and scope
-//! names are deserialised with their byte spans (`toml::Spanned`), which are exact
-//! even when the same rule text appears twice.
+//! The grammar of one rule is in `rule.rs`. Every error names the line of the SLA
+//! file it comes from: rule strings and scope names are deserialised with their byte
+//! spans (`toml::Spanned`), which are exact even when the same text appears twice.
+//! Whether names exist in the data is checked by [`super::evaluate`].
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use regex::Regex;
+use serde::Deserialize;
 use toml::Spanned;
 
+use super::rule::{edit_distance, Rule, Severity};
 use super::SlaError;
-use crate::analysis::units::{format_quantity, UnitKind};
 
 /// A parsed SLA file: the rules of each scope, in file order.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,18 +32,25 @@ pub struct SlaSpec {
     verdict_stages: Option<Vec<String>>,
     /// Line of `verdict_stages`, for errors about the names in it.
     pub(crate) verdict_stages_line: Option<usize>,
+    /// Statuses whose failures do not count towards `error_rate` and `availability`
+    /// (`[global] expected_status`); they are still counted and reported.
+    pub expected_status: Vec<u16>,
     /// `[global]` rules: every stage and overall.
     pub global: Vec<Rule>,
     /// `[stage.NAME]` sections, in file order.
     pub stages: Vec<ScopeRules>,
-    /// `[endpoint."KEY"]` sections, in file order.
+    /// `[endpoint."KEY"]` and `[endpoint.'/REGEX/']` sections, in file order.
     pub endpoints: Vec<ScopeRules>,
+    /// `[stage.NAME.endpoint."KEY"]` sections, in file order.
+    pub stage_endpoints: Vec<StageEndpointRules>,
+    /// `[each_endpoint]` rules: every endpoint on its own, in every stage and overall.
+    pub each_endpoint: Vec<Rule>,
 }
 
 /// The rules of one named scope (a stage or an endpoint).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScopeRules {
-    /// Stage name or endpoint key as written in the file.
+    /// Stage name, endpoint key or `/regex/`, as written in the file.
     pub name: String,
     /// Line of the section name.
     pub line: usize,
@@ -45,161 +58,30 @@ pub struct ScopeRules {
     pub rules: Vec<Rule>,
 }
 
-/// One rule: `metric op limit`.
+impl ScopeRules {
+    /// The regex of a `/…/` endpoint name (checked when the file was parsed).
+    pub fn pattern(&self) -> Option<Regex> {
+        regex_name(&self.name).and_then(|re| Regex::new(re).ok())
+    }
+}
+
+/// The rules of one endpoint within one stage.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Rule {
-    /// The rule as written (trimmed).
-    pub text: String,
-    /// Line of the rule in the SLA file (`None` for a rule parsed on its own).
-    pub line: Option<usize>,
-    /// What is measured.
-    pub metric: Metric,
-    /// How the value compares with the limit.
-    pub op: Op,
-    /// The limit in the metric's unit: ms, req/s, a fraction, or a count.
-    pub limit: f64,
-    /// What a miss means for the verdict (always [`Severity::Fail`] in v1).
-    pub severity: Severity,
+pub struct StageEndpointRules {
+    /// Stage name as written.
+    pub stage: String,
+    /// Line of the stage name.
+    pub stage_line: usize,
+    /// The endpoint (key or `/regex/`) and its rules.
+    pub endpoint: ScopeRules,
 }
 
-/// A metric an SLA rule can bound.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Metric {
-    /// Requests ÷ duration, req/s.
-    Throughput,
-    /// Successful requests ÷ duration, req/s.
-    Goodput,
-    /// A latency percentile (0 < p < 100), ms.
-    Percentile(f64),
-    /// Mean latency, ms (`mean` or `avg`).
-    Mean,
-    /// Smallest latency, ms.
-    Min,
-    /// Largest latency, ms.
-    Max,
-    /// Failures ÷ requests, a fraction.
-    ErrorRate,
-    /// 1 − error rate, a fraction.
-    Availability,
-    /// Number of requests.
-    Requests,
+/// The inside of `/…/`, when a name is written as a regex.
+pub fn regex_name(name: &str) -> Option<&str> {
+    name.strip_prefix('/')
+        .and_then(|n| n.strip_suffix('/'))
+        .filter(|inner| !inner.is_empty())
 }
-
-impl Metric {
-    /// The kind of value, which fixes its unit.
-    pub fn kind(self) -> UnitKind {
-        match self {
-            Metric::Throughput | Metric::Goodput => UnitKind::Rate,
-            Metric::Percentile(_) | Metric::Mean | Metric::Min | Metric::Max => UnitKind::LatencyMs,
-            Metric::ErrorRate | Metric::Availability => UnitKind::Ratio,
-            Metric::Requests => UnitKind::Count,
-        }
-    }
-}
-
-impl fmt::Display for Metric {
-    /// The canonical spelling: `p(95)`, `p(99.9)`, `mean` (also for `avg`), …
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Metric::Throughput => f.write_str("throughput"),
-            Metric::Goodput => f.write_str("goodput"),
-            Metric::Percentile(p) => write!(f, "p({p})"),
-            Metric::Mean => f.write_str("mean"),
-            Metric::Min => f.write_str("min"),
-            Metric::Max => f.write_str("max"),
-            Metric::ErrorRate => f.write_str("error_rate"),
-            Metric::Availability => f.write_str("availability"),
-            Metric::Requests => f.write_str("requests"),
-        }
-    }
-}
-
-/// A comparison between a measured value and a limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-}
-
-impl Op {
-    /// True for `<` and `<=`: the limit is a ceiling.
-    pub fn is_upper_bound(self) -> bool {
-        matches!(self, Op::Lt | Op::Le)
-    }
-
-    /// Whether `value op limit` holds.
-    pub fn holds(self, value: f64, limit: f64) -> bool {
-        match self {
-            Op::Lt => value < limit,
-            Op::Le => value <= limit,
-            Op::Gt => value > limit,
-            Op::Ge => value >= limit,
-        }
-    }
-
-    /// The operator as written.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::Lt => "<",
-            Op::Le => "<=",
-            Op::Gt => ">",
-            Op::Ge => ">=",
-        }
-    }
-}
-
-/// What a failed rule means for the verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// A miss makes the verdict NO-GO (every v1 rule).
-    Fail,
-    /// A miss makes the verdict at most CONDITIONAL (SLA v2).
-    Warn,
-}
-
-/// Metric names offered in "did you mean" suggestions and in the list of valid ones.
-const METRIC_NAMES: [&str; 10] = [
-    "throughput",
-    "goodput",
-    "p(N)",
-    "mean",
-    "avg",
-    "min",
-    "max",
-    "error_rate",
-    "availability",
-    "requests",
-];
-
-/// Other tools' words for a metric, offered as "did you mean" (never accepted, so
-/// that every SLA file reads the same).
-const ALIASES: [(&str, &str); 14] = [
-    ("errors", "error_rate"),
-    ("error", "error_rate"),
-    ("err_rate", "error_rate"),
-    ("failure_rate", "error_rate"),
-    ("failures", "error_rate"),
-    ("http_req_failed", "error_rate"),
-    ("rps", "throughput"),
-    ("tps", "throughput"),
-    ("rate", "throughput"),
-    ("uptime", "availability"),
-    ("success_rate", "availability"),
-    ("average", "mean"),
-    ("median", "p(50)"),
-    ("count", "requests"),
-];
-
-/// Metrics of the k6/SLA vocabulary that a later version will add; named so that the
-/// error says "not yet" instead of "unknown".
-const LATER_METRICS: [&str; 4] = ["rc", "apdex", "checks", "iterations"];
 
 // The file as TOML sees it. `deny_unknown_fields` turns a misspelt key or section into
 // an error whose span gives the line.
@@ -209,9 +91,12 @@ struct RawFile {
     version: Option<Spanned<i64>>,
     global: Option<RawGlobal>,
     #[serde(default)]
-    stage: BTreeMap<Spanned<String>, RawScope>,
+    stage: BTreeMap<Spanned<String>, RawStage>,
     #[serde(default)]
     endpoint: BTreeMap<Spanned<String>, RawScope>,
+    each_endpoint: Option<RawScope>,
+    #[serde(default)]
+    rule: Vec<RawRule>,
 }
 
 #[derive(Deserialize)]
@@ -220,6 +105,16 @@ struct RawGlobal {
     verdict_stages: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     rules: Vec<Spanned<String>>,
+    expected_status: Option<Vec<Spanned<i64>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    endpoint: BTreeMap<Spanned<String>, RawScope>,
 }
 
 #[derive(Deserialize)]
@@ -229,11 +124,33 @@ struct RawScope {
     rules: Vec<Spanned<String>>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    expr: Spanned<String>,
+    scope: Option<Spanned<String>>,
+    stage: Option<Spanned<String>>,
+    endpoint: Option<Spanned<String>>,
+    severity: Option<Spanned<String>>,
+}
+
+/// Where a `[[rule]]` goes.
+enum Placement {
+    Global,
+    EachEndpoint,
+    Stage(String, usize),
+    Endpoint(String, usize),
+    StageEndpoint((String, usize), (String, usize)),
+}
+
+/// Scope words of the long form, for suggestions.
+const SCOPE_WORDS: [&str; 4] = ["global", "stage", "endpoint", "each_endpoint"];
+
 impl SlaSpec {
     /// Parses an SLA file. Errors carry the 1-based line they concern: TOML syntax,
-    /// unknown keys or sections, malformed rules (with the nearest valid metric), an
-    /// empty `verdict_stages`, a file without any rule. Whether the stage and endpoint
-    /// names exist is checked against the data by [`super::evaluate`].
+    /// unknown keys or sections, malformed rules (with the nearest valid metric), a bad
+    /// regex, a bad severity or scope in `[[rule]]`, an empty `verdict_stages`, a file
+    /// without any rule.
     pub fn parse(text: &str) -> Result<SlaSpec, SlaError> {
         let raw: RawFile = toml::from_str(text).map_err(|e| SlaError {
             line: e.span().map(|s| line_of(text, s.start)),
@@ -241,71 +158,97 @@ impl SlaSpec {
             // one line, as every other SLA error.
             message: e.message().trim().lines().collect::<Vec<_>>().join("; "),
         })?;
+        let at = |offset: usize| line_of(text, offset);
+        let err = |offset: usize, message: String| SlaError {
+            line: Some(at(offset)),
+            message,
+        };
         if let Some(v) = &raw.version {
-            if *v.get_ref() != 1 {
-                return Err(SlaError {
-                    line: Some(line_of(text, v.span().start)),
-                    message: format!(
-                        "SLA format version {} is not supported; this headroom reads version 1",
+            if !matches!(*v.get_ref(), 1 | 2) {
+                return Err(err(
+                    v.span().start,
+                    format!(
+                        "SLA format version {} is not supported; this headroom reads versions \
+                         1 and 2",
                         v.get_ref()
                     ),
-                });
+                ));
             }
         }
         let rules = |list: &[Spanned<String>]| -> Result<Vec<Rule>, SlaError> {
-            list.iter()
-                .map(|r| {
-                    let line = line_of(text, r.span().start);
-                    Rule::parse(r.get_ref())
-                        .map(|rule| rule.at_line(line))
-                        .map_err(|e| SlaError {
-                            line: Some(line),
-                            message: e.message,
-                        })
-                })
-                .collect()
+            list.iter().map(|r| one_rule(text, r)).collect()
         };
-        let (mut verdict_stages, mut verdict_stages_line, mut global) = (None, None, Vec::new());
+
+        let mut spec = SlaSpec {
+            verdict_stages: None,
+            verdict_stages_line: None,
+            expected_status: Vec::new(),
+            global: Vec::new(),
+            stages: Vec::new(),
+            endpoints: Vec::new(),
+            stage_endpoints: Vec::new(),
+            each_endpoint: Vec::new(),
+        };
         if let Some(g) = &raw.global {
-            global = rules(&g.rules)?;
+            spec.global = rules(&g.rules)?;
             if let Some(vs) = &g.verdict_stages {
-                let line = line_of(text, vs.span().start);
                 if vs.get_ref().is_empty() {
-                    return Err(SlaError {
-                        line: Some(line),
-                        message: "verdict_stages is empty; leave it out to let every stage \
-                                  decide the verdict"
+                    return Err(err(
+                        vs.span().start,
+                        "verdict_stages is empty; leave it out to let every stage decide the \
+                         verdict"
                             .to_string(),
-                    });
+                    ));
                 }
-                verdict_stages = Some(vs.get_ref().iter().map(|s| s.get_ref().clone()).collect());
-                verdict_stages_line = Some(line);
+                spec.verdict_stages =
+                    Some(vs.get_ref().iter().map(|s| s.get_ref().clone()).collect());
+                spec.verdict_stages_line = Some(at(vs.span().start));
+            }
+            for s in g.expected_status.iter().flatten() {
+                match u16::try_from(*s.get_ref()) {
+                    Ok(code @ 100..=599) => spec.expected_status.push(code),
+                    _ => {
+                        return Err(err(
+                            s.span().start,
+                            format!(
+                                "expected_status {} is not an HTTP status (100–599), e.g. \
+                                 expected_status = [429]",
+                                s.get_ref()
+                            ),
+                        ))
+                    }
+                }
             }
         }
         // Sections come back sorted by name; put them in file order first, so that
         // the report lists them as written and the first error reported is the
         // first in the file.
-        let scopes = |map: &BTreeMap<Spanned<String>, RawScope>| {
-            let mut sections: Vec<_> = map.iter().collect();
-            sections.sort_by_key(|(name, _)| name.span().start);
-            sections
-                .into_iter()
-                .map(|(name, scope)| {
-                    Ok(ScopeRules {
-                        name: name.get_ref().clone(),
-                        line: line_of(text, name.span().start),
-                        rules: rules(&scope.rules)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, SlaError>>()
-        };
-        let spec = SlaSpec {
-            verdict_stages,
-            verdict_stages_line,
-            global,
-            stages: scopes(&raw.stage)?,
-            endpoints: scopes(&raw.endpoint)?,
-        };
+        let mut stages: Vec<_> = raw.stage.iter().collect();
+        stages.sort_by_key(|(name, _)| name.span().start);
+        for (name, stage) in stages {
+            let line = at(name.span().start);
+            if !stage.rules.is_empty() {
+                spec.stages.push(ScopeRules {
+                    name: name.get_ref().clone(),
+                    line,
+                    rules: rules(&stage.rules)?,
+                });
+            }
+            for ep in endpoint_sections(text, &stage.endpoint)? {
+                spec.stage_endpoints.push(StageEndpointRules {
+                    stage: name.get_ref().clone(),
+                    stage_line: line,
+                    endpoint: ep,
+                });
+            }
+        }
+        spec.endpoints = endpoint_sections(text, &raw.endpoint)?;
+        if let Some(each) = &raw.each_endpoint {
+            spec.each_endpoint = rules(&each.rules)?;
+        }
+        for r in &raw.rule {
+            spec.add_long_form(text, r)?;
+        }
         if spec.rule_count() == 0 {
             return Err(SlaError {
                 line: None,
@@ -317,321 +260,226 @@ impl SlaSpec {
         Ok(spec)
     }
 
+    /// Adds one `[[rule]]` to the scope it names.
+    fn add_long_form(&mut self, text: &str, r: &RawRule) -> Result<(), SlaError> {
+        let mut rule = one_rule(text, &r.expr)?;
+        if let Some(sev) = &r.severity {
+            rule = rule.with_severity(match sev.get_ref().to_ascii_lowercase().as_str() {
+                "fail" | "error" => Severity::Fail,
+                "warn" | "warning" => Severity::Warn,
+                other => {
+                    return Err(SlaError {
+                        line: Some(line_of(text, sev.span().start)),
+                        message: format!(
+                            "severity \"{other}\" is not known; write \"fail\" (the default: a \
+                             miss is NO-GO) or \"warn\" (a miss is at most CONDITIONAL)"
+                        ),
+                    })
+                }
+            });
+        }
+        match placement(text, r)? {
+            Placement::Global => self.global.push(rule),
+            Placement::EachEndpoint => self.each_endpoint.push(rule),
+            Placement::Stage(name, line) => push_named(&mut self.stages, name, line, rule),
+            Placement::Endpoint(name, line) => {
+                check_regex(&name, line)?;
+                push_named(&mut self.endpoints, name, line, rule)
+            }
+            Placement::StageEndpoint((stage, stage_line), (endpoint, line)) => {
+                check_regex(&endpoint, line)?;
+                match self
+                    .stage_endpoints
+                    .iter_mut()
+                    .find(|s| s.stage == stage && s.endpoint.name == endpoint)
+                {
+                    Some(s) => s.endpoint.rules.push(rule),
+                    None => self.stage_endpoints.push(StageEndpointRules {
+                        stage,
+                        stage_line,
+                        endpoint: ScopeRules {
+                            name: endpoint,
+                            line,
+                            rules: vec![rule],
+                        },
+                    }),
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The stages named by `[global] verdict_stages`; `None` means every stage decides.
     pub fn verdict_stages(&self) -> Option<&[String]> {
         self.verdict_stages.as_deref()
     }
 
+    /// Every rule of every scope, in no particular order.
+    pub fn all_rules(&self) -> impl Iterator<Item = &Rule> {
+        self.global
+            .iter()
+            .chain(&self.each_endpoint)
+            .chain(self.stages.iter().flat_map(|s| &s.rules))
+            .chain(self.endpoints.iter().flat_map(|s| &s.rules))
+            .chain(self.stage_endpoints.iter().flat_map(|s| &s.endpoint.rules))
+    }
+
+    /// True when some rule has a window (`in every`, `for`): only then are stage
+    /// series merged.
+    pub fn has_window_rules(&self) -> bool {
+        self.all_rules().any(|r| r.window.is_some())
+    }
+
     /// Number of rules in every scope.
     pub fn rule_count(&self) -> usize {
-        self.global.len()
-            + self.stages.iter().map(|s| s.rules.len()).sum::<usize>()
-            + self.endpoints.iter().map(|s| s.rules.len()).sum::<usize>()
+        self.all_rules().count()
     }
 }
 
-impl Rule {
-    /// Parses one rule, e.g. `p(99.9) <= 2s`, `error_rate < 0.1%`,
-    /// `throughput >= 1000/s`. The error has no line; [`SlaSpec::parse`] adds it.
-    pub fn parse(text: &str) -> Result<Rule, SlaError> {
-        parse_rule(text.trim()).map_err(|message| SlaError {
-            line: None,
-            message,
+/// Parses one rule string, with its line.
+fn one_rule(text: &str, r: &Spanned<String>) -> Result<Rule, SlaError> {
+    let line = line_of(text, r.span().start);
+    Rule::parse(r.get_ref())
+        .map(|rule| rule.at_line(line))
+        .map_err(|e| SlaError {
+            line: Some(line),
+            message: e.message,
         })
-    }
-
-    fn at_line(mut self, line: usize) -> Rule {
-        self.line = Some(line);
-        self
-    }
-
-    /// The limit written the way the report shows values (`500 ms`, `0.1%`).
-    pub fn limit_display(&self) -> String {
-        format_quantity(self.metric.kind(), self.limit)
-    }
 }
 
-/// A cursor over the rule text.
-struct Cursor<'a> {
-    s: &'a str,
-    pos: usize,
+/// Endpoint sections in file order, with their regexes checked.
+fn endpoint_sections(
+    text: &str,
+    map: &BTreeMap<Spanned<String>, RawScope>,
+) -> Result<Vec<ScopeRules>, SlaError> {
+    let mut sections: Vec<_> = map.iter().collect();
+    sections.sort_by_key(|(name, _)| name.span().start);
+    sections
+        .into_iter()
+        .map(|(name, scope)| {
+            let line = line_of(text, name.span().start);
+            check_regex(name.get_ref(), line)?;
+            Ok(ScopeRules {
+                name: name.get_ref().clone(),
+                line,
+                rules: scope
+                    .rules
+                    .iter()
+                    .map(|r| one_rule(text, r))
+                    .collect::<Result<_, _>>()?,
+            })
+        })
+        .collect()
 }
 
-impl<'a> Cursor<'a> {
-    fn rest(&self) -> &'a str {
-        &self.s[self.pos..]
-    }
-
-    fn skip_ws(&mut self) {
-        let rest = self.rest();
-        self.pos += rest.len() - rest.trim_start().len();
-    }
-
-    /// Takes the longest prefix whose chars satisfy `f`.
-    fn take_while(&mut self, f: impl Fn(char) -> bool) -> &'a str {
-        let rest = self.rest();
-        let end = rest.find(|c: char| !f(c)).unwrap_or(rest.len());
-        self.pos += end;
-        &rest[..end]
-    }
-
-    fn eat(&mut self, prefix: &str) -> bool {
-        if self.rest().starts_with(prefix) {
-            self.pos += prefix.len();
-            true
-        } else {
-            false
+/// A `/…/` name must compile; the error says where and why.
+fn check_regex(name: &str, line: usize) -> Result<(), SlaError> {
+    let Some(re) = regex_name(name) else {
+        return Ok(());
+    };
+    Regex::new(re).map(|_| ()).map_err(|e| {
+        // The regex crate's message spans lines (pattern, caret, reason): keep the reason.
+        let reason = e
+            .to_string()
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("invalid")
+            .trim()
+            .trim_start_matches("error: ")
+            .to_string();
+        SlaError {
+            line: Some(line),
+            message: format!(
+                "endpoint regex {name} does not compile: {reason}; in a TOML literal key \
+                 ('/…/') a backslash is written once, e.g. '/agents\\/\\d+/'"
+            ),
         }
-    }
-}
-
-fn parse_rule(text: &str) -> Result<Rule, String> {
-    if text.is_empty() {
-        return Err("empty rule; write e.g. \"p(95) < 500ms\"".to_string());
-    }
-    let mut c = Cursor { s: text, pos: 0 };
-    let metric = parse_metric(&mut c)?;
-    c.skip_ws();
-    let op = parse_op(&mut c, &metric)?;
-    c.skip_ws();
-    let value = parse_number(&mut c, &metric)?;
-    c.skip_ws();
-    // The unit runs up to the next space: `ms`, `%`, `/s`, `req/s`.
-    let unit = c.take_while(|ch| !ch.is_whitespace());
-    let limit = apply_unit(metric, value, unit)?;
-    c.skip_ws();
-    let tail = c.rest();
-    if !tail.is_empty() {
-        let first = tail.split_whitespace().next().unwrap_or_default();
-        return Err(
-            if matches!(first, "in" | "for" | "over" | "severity" | "warn" | "fail") {
-                format!(
-                    "\"{tail}\": time windows, durations and severities come with SLA v2; \
-                 v1 rules are METRIC OP VALUE[UNIT]"
-                )
-            } else {
-                format!("unexpected \"{tail}\" after the limit; a rule is METRIC OP VALUE[UNIT]")
-            },
-        );
-    }
-    Ok(Rule {
-        text: text.to_string(),
-        line: None,
-        metric,
-        op,
-        limit,
-        severity: Severity::Fail,
     })
 }
 
-fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
-    // Digits, dots and dashes belong to the name so that `p95`, `p99.9` and
-    // `error-rate` come out whole and get a useful suggestion.
-    let name = c.take_while(|ch| ch.is_alphanumeric() || matches!(ch, '_' | '.' | '-'));
-    if name.is_empty() {
-        return Err(format!(
-            "a rule starts with a metric, found \"{}\"; metrics: {}",
-            c.rest(),
-            METRIC_NAMES.join(", ")
-        ));
-    }
-    let args = if c.eat("(") {
-        let inner = c.take_while(|ch| ch != ')');
-        if !c.eat(")") {
-            return Err(format!("missing \")\" after \"{name}({inner}\""));
-        }
-        Some(inner.trim())
-    } else {
-        None
-    };
-    let lower = name.to_ascii_lowercase();
-    match (lower.as_str(), args) {
-        ("p", Some(arg)) => {
-            let p: f64 = arg
-                .parse()
-                .map_err(|_| format!("p({arg}): the percentile must be a number, e.g. p(95)"))?;
-            if !(p > 0.0 && p < 100.0) {
-                return Err(if p == 100.0 {
-                    "p(100) is the largest latency: write \"max\"".to_string()
-                } else {
-                    format!("p({arg}): the percentile must be between 0 and 100, e.g. p(99.9)")
-                });
-            }
-            Ok(Metric::Percentile(p))
-        }
-        ("p", None) => Err("\"p\" needs a percentile in parentheses, e.g. p(95)".to_string()),
-        ("throughput", None) => Ok(Metric::Throughput),
-        ("goodput", None) => Ok(Metric::Goodput),
-        ("mean" | "avg", None) => Ok(Metric::Mean),
-        ("min", None) => Ok(Metric::Min),
-        ("max", None) => Ok(Metric::Max),
-        ("error_rate", None) => Ok(Metric::ErrorRate),
-        ("availability", None) => Ok(Metric::Availability),
-        ("requests", None) => Ok(Metric::Requests),
-        (n, _) if LATER_METRICS.contains(&n) => Err(format!(
-            "metric \"{name}\" is planned for SLA v2 and not supported yet; metrics: {}",
-            METRIC_NAMES.join(", ")
-        )),
-        (_, Some(arg)) if METRIC_NAMES.contains(&lower.as_str()) => Err(format!(
-            "metric \"{name}\" takes no argument, found \"({arg})\""
-        )),
-        _ => {
-            let written = match args {
-                Some(a) => format!("{name}({a})"),
-                None => name.to_string(),
-            };
-            Err(unknown_metric(&written))
-        }
+fn push_named(list: &mut Vec<ScopeRules>, name: String, line: usize, rule: Rule) {
+    match list.iter_mut().find(|s| s.name == name) {
+        Some(s) => s.rules.push(rule),
+        None => list.push(ScopeRules {
+            name,
+            line,
+            rules: vec![rule],
+        }),
     }
 }
 
-/// `unknown metric "p95" — did you mean "p(95)"?`, or the list of valid metrics when
-/// nothing is close.
-fn unknown_metric(written: &str) -> String {
-    // `p95`/`P99.9` is the commonest slip (Gatling/Locust spelling): offer `p(…)` with
-    // the very number written; otherwise the nearest name by edit distance, with the
-    // generic `p(N)` made concrete so that it can be compared.
-    let digits: String = written
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    let pct = if digits.is_empty() {
-        "95".to_string()
-    } else {
-        digits
-    };
-    let candidates: Vec<String> = METRIC_NAMES
-        .iter()
-        .map(|m| {
-            if *m == "p(N)" {
-                format!("p({pct})")
+/// Where a `[[rule]]` belongs: `scope = "global" | "each_endpoint" | "stage" |
+/// "endpoint"` with `stage = …` / `endpoint = …`, or the section spelling
+/// `scope = "stage.peak"`, `"endpoint./re/"`, `"stage.peak.endpoint.GET /a"`.
+fn placement(text: &str, r: &RawRule) -> Result<Placement, SlaError> {
+    let line = |s: &Spanned<String>| line_of(text, s.span().start);
+    let rule_line = line(&r.expr);
+    let mut stage = r.stage.as_ref().map(|s| (s.get_ref().clone(), line(s)));
+    let mut endpoint = r.endpoint.as_ref().map(|s| (s.get_ref().clone(), line(s)));
+    let mut word = "";
+    if let Some(scope) = &r.scope {
+        let l = line(scope);
+        let s = scope.get_ref().trim();
+        let unquote = |x: &str| x.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+        if let Some(rest) = s.strip_prefix("stage.") {
+            match rest.split_once(".endpoint.") {
+                Some((st, ep)) => {
+                    stage = Some((unquote(st), l));
+                    endpoint = Some((unquote(ep), l));
+                }
+                None => stage = Some((unquote(rest), l)),
+            }
+            word = "stage";
+        } else if let Some(rest) = s.strip_prefix("endpoint.") {
+            endpoint = Some((unquote(rest), l));
+            word = "endpoint";
+        } else if SCOPE_WORDS.contains(&s) {
+            word = if s == "stage" || s == "endpoint" {
+                ""
             } else {
-                m.to_string()
-            }
-        })
-        .collect();
-    let lower = written.to_ascii_lowercase();
-    if let Some((_, m)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
-        return format!("unknown metric \"{written}\" — did you mean \"{m}\"?");
-    }
-    let best = candidates
-        .iter()
-        .map(|c| (edit_distance(&lower, c), c))
-        .min_by_key(|(d, _)| *d)
-        .filter(|(d, _)| *d <= (lower.chars().count() / 2).max(2));
-    match best {
-        Some((_, c)) => format!("unknown metric \"{written}\" — did you mean \"{c}\"?"),
-        None => format!(
-            "unknown metric \"{written}\"; metrics: {}",
-            METRIC_NAMES.join(", ")
-        ),
-    }
-}
-
-fn parse_op(c: &mut Cursor<'_>, metric: &Metric) -> Result<Op, String> {
-    for (s, op) in [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)] {
-        if c.eat(s) {
-            return Ok(op);
-        }
-    }
-    let found = c
-        .rest()
-        .split_whitespace()
-        .next()
-        .unwrap_or("the end of the rule");
-    Err(format!(
-        "expected a comparison (<, <=, >, >=) after \"{metric}\", found \"{found}\""
-    ))
-}
-
-fn parse_number(c: &mut Cursor<'_>, metric: &Metric) -> Result<f64, String> {
-    // `_` groups digits as in TOML (1_000); a comma is refused rather than guessed,
-    // because `1,5` could be a decimal comma.
-    let digits = c.take_while(|ch| ch.is_ascii_digit() || matches!(ch, '.' | '_' | ','));
-    if digits.is_empty() {
-        let found = c
-            .rest()
-            .split_whitespace()
-            .next()
-            .unwrap_or("the end of the rule");
-        return Err(format!(
-            "expected a number after the comparison, found \"{found}\""
-        ));
-    }
-    if digits.contains(',') {
-        return Err(format!(
-            "write \"{}\" without commas",
-            digits.replace(',', "")
-        ));
-    }
-    let v: f64 = digits
-        .replace('_', "")
-        .parse()
-        .map_err(|_| format!("\"{digits}\" is not a number (limit of {metric})"))?;
-    Ok(v)
-}
-
-/// Converts the written value to the metric's unit, refusing units of another kind.
-fn apply_unit(metric: Metric, value: f64, unit: &str) -> Result<f64, String> {
-    match metric.kind() {
-        UnitKind::LatencyMs => {
-            // No unit means ms, as in k6 thresholds.
-            let scale = match unit {
-                "" | "ms" => 1.0,
-                "us" | "µs" | "μs" => 0.001,
-                "s" => 1000.0,
-                "m" | "min" => 60_000.0,
-                _ => {
-                    return Err(format!(
-                        "unknown latency unit \"{unit}\" in {metric}; use us, ms, s or m \
-                         (no unit = ms)"
-                    ))
-                }
+                s
             };
-            Ok(value * scale)
-        }
-        UnitKind::Rate => match unit {
-            "" | "/s" | "req/s" => Ok(value),
-            _ => Err(format!(
-                "{metric} is in requests per second: write \"{value}/s\", not \"{value}{unit}\""
-            )),
-        },
-        UnitKind::Ratio => {
-            let (v, shown) = match unit {
-                "%" => (value / 100.0, format!("{value}%")),
-                "" => (value, value.to_string()),
-                _ => {
-                    return Err(format!(
-                        "{metric} is a ratio: write a percentage (0.1%) or a fraction (0.001), \
-                         not \"{value}{unit}\""
-                    ))
-                }
+            let needs = match s {
+                "stage" if stage.is_none() => Some("stage = \"NAME\""),
+                "endpoint" if endpoint.is_none() => Some("endpoint = \"METHOD name\""),
+                _ => None,
             };
-            if v > 1.0 {
-                return Err(if unit.is_empty() && value <= 100.0 {
-                    format!(
-                        "{metric} {shown} is more than 1; a bare number is a fraction — \
-                         did you mean {value}%?"
-                    )
-                } else {
-                    format!("{metric} {shown} is more than 100%")
+            if let Some(needs) = needs {
+                return Err(SlaError {
+                    line: Some(l),
+                    message: format!("scope = \"{s}\" needs {needs} in the same [[rule]]"),
                 });
             }
-            Ok(v)
+        } else {
+            let near = SCOPE_WORDS
+                .iter()
+                .min_by_key(|w| edit_distance(&s.to_ascii_lowercase(), w))
+                .copied()
+                .unwrap_or("global");
+            return Err(SlaError {
+                line: Some(l),
+                message: format!(
+                    "scope \"{s}\" is not known — did you mean \"{near}\"? A [[rule]] scope is \
+                     global, each_endpoint, stage (with stage = \"NAME\"), endpoint (with \
+                     endpoint = \"KEY\"), or written like a section: \"stage.peak\""
+                ),
+            });
         }
-        UnitKind::Count => {
-            if !unit.is_empty() {
-                return Err(format!(
-                    "requests is a count and takes no unit, found \"{unit}\""
-                ));
-            }
-            if value.fract() != 0.0 {
-                return Err(format!(
-                    "requests is a count: {value} is not a whole number"
-                ));
-            }
-            Ok(value)
-        }
+    }
+    let conflict = |what: &str| SlaError {
+        line: Some(rule_line),
+        message: format!("scope \"{word}\" cannot be combined with {what} in one [[rule]]"),
+    };
+    match (word, stage, endpoint) {
+        ("global", None, None) | ("", None, None) => Ok(Placement::Global),
+        ("each_endpoint", None, None) => Ok(Placement::EachEndpoint),
+        ("global" | "each_endpoint", _, Some(_)) => Err(conflict("endpoint = …")),
+        ("global" | "each_endpoint", Some(_), _) => Err(conflict("stage = …")),
+        (_, Some(s), None) => Ok(Placement::Stage(s.0, s.1)),
+        (_, None, Some(e)) => Ok(Placement::Endpoint(e.0, e.1)),
+        (_, Some(s), Some(e)) => Ok(Placement::StageEndpoint(s, e)),
+        (_, None, None) => Ok(Placement::Global),
     }
 }
 
@@ -643,163 +491,13 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     prefix.bytes().filter(|b| *b == b'\n').count() + 1
 }
 
-/// Levenshtein distance over chars.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The names nearest to `wanted` (case-insensitive edit distance), at most three,
-/// only those close enough to be a plausible slip.
-pub(crate) fn nearest<'a>(wanted: &str, names: &'a [String]) -> Vec<&'a str> {
-    let w = wanted.to_lowercase();
-    let limit = (w.chars().count() / 3).max(2);
-    let mut scored: Vec<(usize, &str)> = names
-        .iter()
-        .map(|n| (edit_distance(&w, &n.to_lowercase()), n.as_str()))
-        .filter(|(d, _)| *d <= limit)
-        .collect();
-    scored.sort_by_key(|(d, _)| *d);
-    // Offer only the closest: a near-miss of one name should not drag in others.
-    let best = scored.first().map_or(0, |(d, _)| *d);
-    scored
-        .into_iter()
-        .take_while(|(d, _)| *d <= best + 1)
-        .take(3)
-        .map(|(_, n)| n)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::rule::{Metric, StatusClass, Window};
     use super::*;
-
-    fn rule(s: &str) -> Rule {
-        Rule::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
-
-    fn err(s: &str) -> String {
-        match Rule::parse(s) {
-            Ok(r) => panic!("{s} parsed as {r:?}"),
-            Err(e) => e.message,
-        }
-    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-12 * b.abs().max(1.0)
-    }
-
-    #[test]
-    fn every_metric() {
-        let cases: [(&str, Metric, f64); 13] = [
-            ("throughput >= 1000/s", Metric::Throughput, 1000.0),
-            ("throughput >= 1000", Metric::Throughput, 1000.0),
-            ("goodput > 12.5req/s", Metric::Goodput, 12.5),
-            ("p(95) < 500ms", Metric::Percentile(95.0), 500.0),
-            ("p(99.9) <= 2s", Metric::Percentile(99.9), 2000.0),
-            ("mean < 300", Metric::Mean, 300.0),
-            ("avg < 300ms", Metric::Mean, 300.0),
-            ("min > 1ms", Metric::Min, 1.0),
-            ("max < 1m", Metric::Max, 60_000.0),
-            ("error_rate < 0.1%", Metric::ErrorRate, 0.001),
-            ("error_rate < 0.001", Metric::ErrorRate, 0.001),
-            ("availability > 99.9%", Metric::Availability, 0.999),
-            ("requests >= 1_000", Metric::Requests, 1000.0),
-        ];
-        for (text, metric, limit) in cases {
-            let r = rule(text);
-            assert_eq!(r.metric, metric, "{text}");
-            assert!(close(r.limit, limit), "{text}: {} vs {limit}", r.limit);
-            assert_eq!(r.severity, Severity::Fail);
-            assert_eq!(r.text, text);
-        }
-    }
-
-    #[test]
-    fn every_latency_unit_and_op() {
-        for (u, ms) in [
-            ("us", 0.5),
-            ("µs", 0.5),
-            ("ms", 500.0),
-            ("", 500.0),
-            ("s", 500_000.0),
-        ] {
-            assert!(close(rule(&format!("p(50) < 500{u}")).limit, ms), "{u}");
-        }
-        assert!(close(rule("p(50) < 2m").limit, 120_000.0));
-        assert!(
-            close(rule("p(50) < 1.5 s").limit, 1500.0),
-            "space before the unit"
-        );
-        for (text, op) in [
-            ("max < 1", Op::Lt),
-            ("max <= 1", Op::Le),
-            ("max > 1", Op::Gt),
-            ("max >= 1", Op::Ge),
-            ("max>=1", Op::Ge),
-        ] {
-            assert_eq!(rule(text).op, op, "{text}");
-        }
-        assert!(Op::Lt.holds(1.0, 2.0) && !Op::Lt.holds(2.0, 2.0) && Op::Le.holds(2.0, 2.0));
-        assert!(Op::Gt.holds(3.0, 2.0) && !Op::Gt.holds(2.0, 2.0) && Op::Ge.holds(2.0, 2.0));
-    }
-
-    #[test]
-    fn canonical_names() {
-        assert_eq!(rule("P(99.9) < 1s").metric.to_string(), "p(99.9)");
-        assert_eq!(rule("p( 95 ) < 1s").metric.to_string(), "p(95)");
-        assert_eq!(rule("avg < 1s").metric.to_string(), "mean");
-        assert_eq!(rule("error_rate < 1%").limit_display(), "1%");
-        assert_eq!(rule("p(99) < 1s").limit_display(), "1 s");
-    }
-
-    #[test]
-    fn rule_errors_explain() {
-        assert_eq!(
-            err("p95 < 500ms"),
-            "unknown metric \"p95\" — did you mean \"p(95)\"?"
-        );
-        assert!(err("P99.9 < 1s").contains("did you mean \"p(99.9)\""));
-        assert!(err("throughpt >= 1000/s").contains("did you mean \"throughput\""));
-        assert!(err("error-rate < 1%").contains("did you mean \"error_rate\""));
-        assert!(err("errors < 1%").contains("did you mean \"error_rate\""));
-        assert!(err("median < 1s").contains("did you mean \"p(50)\""));
-        assert!(err("rps > 10").contains("did you mean \"throughput\""));
-        assert!(err("latency < 1s").contains("metrics: throughput"));
-        assert!(err("rc(5xx) < 1%").contains("SLA v2"));
-        assert!(err("apdex(500ms) > 0.9").contains("SLA v2"));
-        assert!(err("p(100) < 1s").contains("max"));
-        assert!(err("p(0) < 1s").contains("between 0 and 100"));
-        assert!(err("p(x) < 1s").contains("must be a number"));
-        assert!(err("p(95 < 1s").contains("missing \")\""));
-        assert!(err("p < 1s").contains("p(95)"));
-        assert!(err("max(3) < 1s").contains("no argument"));
-        assert!(err("p(95) = 500ms").contains("expected a comparison"));
-        assert!(err("p(95)").contains("expected a comparison"));
-        assert!(err("p(95) <").contains("expected a number"));
-        assert!(err("p(95) < fast").contains("expected a number"));
-        assert!(err("p(95) < 500 sec").contains("unknown latency unit \"sec\""));
-        assert!(err("p(95) < 5%").contains("latency unit"));
-        assert!(err("throughput >= 1000ms").contains("requests per second"));
-        assert!(err("throughput >= 1,000/s").contains("without commas"));
-        assert!(err("error_rate < 1ms").contains("ratio"));
-        assert!(err("availability > 99.9").contains("did you mean 99.9%?"));
-        assert!(err("error_rate < 120%").contains("more than 100%"));
-        assert!(err("requests > 10.5").contains("whole number"));
-        assert!(err("requests > 10/s").contains("no unit"));
-        assert!(err("p(95) < 500ms in every 60s").contains("SLA v2"));
-        assert!(err("p(95) < 500ms please").contains("unexpected"));
-        assert!(err("  ").contains("empty rule"));
-        assert!(err("< 5").contains("starts with a metric"));
     }
 
     #[test]
@@ -841,6 +539,92 @@ rules = ["p(95) < 5s"]
     }
 
     #[test]
+    fn the_issue_example_parses_into_every_scope() {
+        let spec = SlaSpec::parse(include_str!("../../../data/sla/example-full.toml")).unwrap();
+        assert_eq!(spec.verdict_stages(), Some(&["peak".to_string()][..]));
+        assert_eq!(spec.expected_status, [429]);
+        // Four short-form global rules, then the [[rule]] one.
+        let global: Vec<_> = spec.global.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(
+            global,
+            [
+                "p(95) < 500ms",
+                "error_rate < 0.1%",
+                "availability > 99.9%",
+                "rc(5xx) < 0.5%",
+                "p(99) < 1s in every 60s"
+            ]
+        );
+        assert_eq!(spec.global[4].severity, Severity::Warn);
+        assert_eq!(spec.global[4].window, Some(Window::Every(60_000)));
+        assert_eq!(
+            spec.global[3].metric,
+            Metric::StatusShare(StatusClass::Class(5))
+        );
+        assert_eq!(spec.stages.len(), 1);
+        assert_eq!(spec.stages[0].name, "peak");
+        assert_eq!(
+            spec.stages[0].rules[1].metric,
+            Metric::Apdex {
+                t_ms: 500.0,
+                f_ms: 2000.0
+            }
+        );
+        assert_eq!(spec.endpoints.len(), 1);
+        assert_eq!(spec.endpoints[0].name, "/agents\\/\\d+/");
+        let re = spec.endpoints[0].pattern().unwrap();
+        assert!(re.is_match("GET /api/v1/agents/17") && !re.is_match("GET /api/v1/agents"));
+        assert_eq!(spec.endpoints[0].rules[0].window, Some(Window::For(30_000)));
+        assert_eq!(spec.stage_endpoints.len(), 1);
+        assert_eq!(spec.stage_endpoints[0].stage, "peak");
+        assert_eq!(
+            spec.stage_endpoints[0].endpoint.name,
+            "POST /api/v1/agents/run"
+        );
+        assert_eq!(spec.each_endpoint.len(), 1);
+        assert_eq!(spec.rule_count(), 4 + 1 + 2 + 1 + 1 + 1);
+    }
+
+    #[test]
+    fn long_form_scopes() {
+        let spec = SlaSpec::parse(
+            r#"
+[[rule]]
+expr = "p(95) < 1s"
+[[rule]]
+scope = "stage"
+stage = "peak"
+expr = "max < 2s"
+severity = "warn"
+[[rule]]
+scope = "stage.peak"
+expr = "min > 1ms"
+[[rule]]
+endpoint = "GET /a"
+expr = "mean < 1s"
+[[rule]]
+stage = "peak"
+endpoint = "/^GET/"
+expr = "p(50) < 1s"
+[[rule]]
+scope = "each_endpoint"
+expr = "error_rate < 1%"
+"#,
+        )
+        .unwrap();
+        assert_eq!(spec.global.len(), 1);
+        assert_eq!(spec.stages.len(), 1);
+        assert_eq!(spec.stages[0].rules.len(), 2);
+        assert_eq!(spec.stages[0].rules[0].severity, Severity::Warn);
+        assert_eq!(spec.stages[0].rules[1].severity, Severity::Fail);
+        assert_eq!(spec.stages[0].line, 6);
+        assert_eq!(spec.endpoints[0].name, "GET /a");
+        assert_eq!(spec.stage_endpoints[0].endpoint.name, "/^GET/");
+        assert_eq!(spec.each_endpoint.len(), 1);
+        assert_eq!(spec.rule_count(), 6);
+    }
+
+    #[test]
     fn file_errors_name_the_line() {
         let e = SlaSpec::parse("[global]\nrules = [\n  \"p(95) < 1s\",\n  \"p95 < 500ms\",\n]\n")
             .unwrap_err();
@@ -876,24 +660,39 @@ rules = ["p(95) < 5s"]
             SlaSpec::parse("[global]\nverdict_stages = []\nrules = [\"max < 1s\"]\n").unwrap_err();
         assert_eq!(e.line, Some(2));
 
-        let e = SlaSpec::parse("version = 2\n[global]\nrules = [\"max < 1s\"]\n").unwrap_err();
+        let e = SlaSpec::parse("version = 3\n[global]\nrules = [\"max < 1s\"]\n").unwrap_err();
         assert_eq!(e.line, Some(1));
         assert!(SlaSpec::parse("version = 1\n[global]\nrules = [\"max < 1s\"]\n").is_ok());
+        assert!(SlaSpec::parse("version = 2\n[global]\nrules = [\"max < 1s\"]\n").is_ok());
 
         let e = SlaSpec::parse("[global]\n").unwrap_err();
         assert!(e.message.contains("no rules"));
-    }
 
-    #[test]
-    fn suggestions() {
-        assert_eq!(edit_distance("peek", "peak"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        let names: Vec<String> = ["baseline", "target", "peak", "stress"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(nearest("Peek", &names), ["peak"]);
-        assert!(nearest("warmup", &names).is_empty());
+        // v2: regexes, expected statuses, the long form.
+        let e = SlaSpec::parse("[endpoint.'/agents(/']\nrules = [\"max < 1s\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("does not compile"), "{e}");
+        let e =
+            SlaSpec::parse("[stage.peak.endpoint.'/[a/']\nrules = [\"max < 1s\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        let e = SlaSpec::parse("[global]\nrules = [\"max < 1s\"]\nexpected_status = [429, 99]\n")
+            .unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("99"), "{e}");
+        let e =
+            SlaSpec::parse("[[rule]]\nexpr = \"max < 1s\"\nseverity = \"warning!\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("\"warn\""), "{e}");
+        let e = SlaSpec::parse("[[rule]]\nscope = \"globl\"\nexpr = \"max < 1s\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("did you mean \"global\"?"), "{e}");
+        let e = SlaSpec::parse("[[rule]]\nscope = \"stage\"\nexpr = \"max < 1s\"\n").unwrap_err();
+        assert!(e.message.contains("stage = \"NAME\""), "{e}");
+        let e = SlaSpec::parse("[[rule]]\nexpr = \"max < 1s for 1\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        let e = SlaSpec::parse("[[rule]]\nscope = \"global\"\n").unwrap_err();
+        assert!(e.message.contains("expr"), "{e}");
+        let e = SlaSpec::parse("[each_endpoint]\nrules = [\"apdex > 2\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
     }
 }

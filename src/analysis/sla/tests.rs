@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 
 use super::*;
-use crate::model::{LatencyDistribution, PercentileSummary};
+use crate::model::{FailureKind, LatencyDistribution, PercentileSummary, TimeSeries};
 
 const AGENT_PLATFORM: &str = include_str!("../../../data/sla/agent-platform.toml");
 
@@ -132,12 +132,16 @@ fn evaluate_seed(stages: &[SeedStage], sla: &str) -> Vec<RuleEvaluation> {
             stage: Some(s.name),
             endpoint: None,
             metrics: m,
+            series: None,
+            window_ms: None,
         })
         .collect();
     scopes.push(ScopeData {
         stage: None,
         endpoint: None,
         metrics: &all,
+        series: None,
+        window_ms: None,
     });
     let stage_names: Vec<String> = stages.iter().map(|s| s.name.to_string()).collect();
     evaluate(&spec, &stage_names, &[], &scopes).unwrap()
@@ -283,7 +287,14 @@ fn seed_report_matrix_cell_by_cell() {
     assert!(close(peak_p50.value.unwrap(), 450.0, 1e-3));
     assert_eq!(peak_p50.value_display.as_deref(), Some("450 ms"));
     assert_eq!(peak_p50.limit_display, "200 ms");
-    assert_eq!(peak_p50.interval, None);
+    // Order-statistic interval of p50 over 600,000 values: ranks 300,000 ∓ 759.2
+    // (1.96 × √(600,000 × 0.25) = 759.1) → 299,240 and 300,760, i.e. the last of the
+    // 450 ms group and the first of the 1,200 ms one.
+    let [lo, hi] = peak_p50.interval.unwrap();
+    assert!(
+        close(lo, 450.0, 1e-3) && close(hi, 1200.0, 1e-3),
+        "{lo} {hi}"
+    );
     let peak_errors = &evals[4 * 5 + 2];
     assert_eq!(peak_errors.metric, "error_rate");
     assert_eq!(
@@ -408,11 +419,15 @@ fn one_stage(rules: &[&str], m: &ScopeMetrics) -> Vec<RuleEvaluation> {
             stage: Some("s"),
             endpoint: None,
             metrics: m,
+            series: None,
+            window_ms: None,
         },
         ScopeData {
             stage: None,
             endpoint: None,
             metrics: m,
+            series: None,
+            window_ms: None,
         },
     ];
     let evals = evaluate(&spec, &names(&["s"]), &[], &scopes).unwrap();
@@ -539,16 +554,22 @@ fn endpoint_rules_cover_every_stage_and_overall() {
             stage: Some("baseline"),
             endpoint: ep(),
             metrics: &fast,
+            series: None,
+            window_ms: None,
         },
         ScopeData {
             stage: Some("peak"),
             endpoint: ep(),
             metrics: &slow,
+            series: None,
+            window_ms: None,
         },
         ScopeData {
             stage: None,
             endpoint: ep(),
             metrics: &slow,
+            series: None,
+            window_ms: None,
         },
     ];
     let evals = evaluate(
@@ -602,6 +623,8 @@ fn names_that_match_nothing_are_errors_with_suggestions() {
         stage: None,
         endpoint: None,
         metrics: &m,
+        series: None,
+        window_ms: None,
     }];
     let run = |sla: &str| evaluate(&SlaSpec::parse(sla).unwrap(), &stages, &endpoints, &scopes);
 
@@ -657,6 +680,8 @@ fn without_stages_overall_decides() {
             stage: None,
             endpoint: None,
             metrics: &m,
+            series: None,
+            window_ms: None,
         }],
     )
     .unwrap();
@@ -686,6 +711,7 @@ fn cell(status: RuleStatus, severity: Severity, decides: bool) -> RuleEvaluation
         decides_verdict: decides,
         interval: None,
         note: None,
+        window: None,
     }
 }
 
@@ -759,4 +785,321 @@ fn agent_platform_sla_parses() {
     assert!(spec.endpoints.is_empty());
     // error_rate < 0.2% is the fraction 0.002.
     assert!(close(spec.stages[1].rules[4].limit, 0.002, 1e-12));
+}
+
+// ---- SLA v2 ----------------------------------------------------------------------
+
+/// Evaluates a whole SLA file on one stage "s" (and overall, same figures) and keeps
+/// the stage column.
+fn on_stage(sla: &str, d: ScopeData) -> Vec<RuleEvaluation> {
+    let spec = SlaSpec::parse(sla).unwrap();
+    let overall = ScopeData {
+        stage: None,
+        ..d.clone()
+    };
+    let evals = evaluate(&spec, &names(&["s"]), &[], &[d, overall]).unwrap();
+    evals.into_iter().filter(|e| e.stage.is_some()).collect()
+}
+
+fn on_metrics(sla: &str, m: &ScopeMetrics) -> Vec<RuleEvaluation> {
+    on_stage(sla, ScopeData::new(Some("s"), None, m))
+}
+
+#[test]
+fn status_shares_and_expected_statuses() {
+    // 10,000 requests; failures: 30 × 503, 10 × 500, 60 × 429, 5 timeouts.
+    let mut m = scope(10_000, 105, Some(100.0), &[(10.0, 10_000)]);
+    m.failures_by_kind = BTreeMap::from([
+        (FailureKind::Status(503), 30),
+        (FailureKind::Status(500), 10),
+        (FailureKind::Status(429), 60),
+        (FailureKind::Timeout, 5),
+    ]);
+    let sla = "[global]\nexpected_status = [429]\nrules = [\"rc(5xx) < 0.5%\", \"rc(5xx) < 0.3%\", \
+               \"rc(429) < 1%\", \"rc(2xx) > 99%\", \"error_rate < 1%\", \"availability > 99.9%\"]\n";
+    let e = on_metrics(sla, &m);
+    // rc(5xx) = (30 + 10) / 10,000 = 0.4 %: passes 0.5 % (Wilson high end for 40 of
+    // 10,000 is 0.545 %: not proven), fails 0.3 % by 0.4 / 0.3.
+    assert!(close(e[0].value.unwrap(), 0.004, 1e-12));
+    assert_eq!(e[0].status, RuleStatus::NotProven);
+    let [_, hi] = e[0].interval.unwrap();
+    assert!(hi > 0.005 && hi < 0.0056, "{hi}");
+    assert_eq!(e[1].status, RuleStatus::Fail);
+    assert!(close(e[1].factor.unwrap(), 0.004 / 0.003, 1e-9));
+    // rc(429) = 60 / 10,000 = 0.6 %, still reported although 429 is expected.
+    assert!(close(e[2].value.unwrap(), 0.006, 1e-12));
+    assert_eq!(e[2].status, RuleStatus::Pass);
+    assert_eq!(e[2].metric, "rc(429)");
+    // Successful statuses are not counted in the data.
+    assert_eq!(e[3].status, RuleStatus::InsufficientData);
+    assert!(e[3].note.as_deref().unwrap().contains("2xx"));
+    // error_rate without the 60 × 429: 45 / 10,000 = 0.45 %.
+    assert!(close(e[4].value.unwrap(), 0.0045, 1e-12));
+    assert_eq!(e[4].status, RuleStatus::Pass);
+    assert!(e[4].note.as_deref().unwrap().contains("60 failures"));
+    assert!(close(e[5].value.unwrap(), 1.0 - 0.0045, 1e-12));
+    assert_eq!(e[5].status, RuleStatus::Fail);
+    // (1 − 0.9955) ÷ (1 − 0.999) = 4.5.
+    assert!(close(e[5].factor.unwrap(), 4.5, 1e-9));
+}
+
+#[test]
+fn apdex_from_successes_and_from_unplaced_failures() {
+    // 1,000 successes: 800 at 100 ms (satisfied), 100 at 1 s (tolerating, ≤ 4T = 2 s),
+    // 100 at 3 s (frustrated); plus 100 failures (frustrated) at 50 ms.
+    // Apdex(500ms) = (800 + 100 / 2) / 1,100 = 0.772727…
+    let mut m = scope(
+        1100,
+        100,
+        Some(10.0),
+        &[(100.0, 800), (1000.0, 100), (3000.0, 100), (50.0, 100)],
+    );
+    let ok = scope(1000, 0, None, &[(100.0, 800), (1000.0, 100), (3000.0, 100)]);
+    m.ok_latency = Some(ok.latency.clone());
+    let sla = "[global]\nrules = [\"apdex(500ms) > 0.75\", \"apdex(500ms) > 0.8\", \
+               \"apdex(500ms, 1.5s) >= 0.7\", \"apdex(2s) > 0.9\"]\n";
+    let e = on_metrics(sla, &m);
+    assert!(close(e[0].value.unwrap(), 850.0 / 1100.0, 1e-12));
+    assert_eq!(e[0].status, RuleStatus::Pass);
+    assert_eq!((e[0].unit.as_str(), e[0].interval), ("score", None));
+    assert_eq!(e[0].value_display.as_deref(), Some("0.77"));
+    assert_eq!(e[1].status, RuleStatus::Fail);
+    assert!(close(e[1].factor.unwrap(), 0.8 / (850.0 / 1100.0), 1e-12));
+    // F = 1.5 s: the same zones.
+    assert!(close(e[2].value.unwrap(), 850.0 / 1100.0, 1e-12));
+    // T = 2 s, F = 8 s: 900 satisfied, 100 tolerating → (900 + 50) / 1,100.
+    assert!(close(e[3].value.unwrap(), 950.0 / 1100.0, 1e-12));
+    assert_eq!(e[3].status, RuleStatus::Fail);
+
+    // Without a successes' histogram (an interval log) the failures are not placed.
+    // Zones of all 1,100 timed requests: satisfied 900 (800 + the 100 at 50 ms),
+    // tolerating 100, frustrated 100. If the 100 failures were the slowest they
+    // come out of frustrated: (900 + 100 / 2) / 1,100; if the fastest, out of
+    // satisfied: (800 + 100 / 2) / 1,100.
+    m.ok_latency = None;
+    let e = on_metrics(sla, &m);
+    let (high, low) = (950.0 / 1100.0, 850.0 / 1100.0);
+    assert!(close(e[1].value.unwrap(), high, 1e-12));
+    let [lo, hi] = e[1].interval.unwrap();
+    assert!(close(lo, low, 1e-12) && close(hi, high, 1e-12));
+    // > 0.8 holds at the high end only: not proven.
+    assert_eq!(e[1].status, RuleStatus::NotProven);
+    assert!(e[1]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("which latencies failed"));
+    // > 0.75 holds at both ends.
+    assert_eq!(e[0].status, RuleStatus::Pass);
+
+    // A tool's summary cannot give an Apdex.
+    let m = ScopeMetrics {
+        latency: LatencyDistribution::Summary(PercentileSummary {
+            count: 10,
+            ..Default::default()
+        }),
+        ..scope(10, 0, Some(1.0), &[])
+    };
+    let e = on_metrics("[global]\nrules = [\"apdex > 0.5\"]\n", &m);
+    assert_eq!(e[0].status, RuleStatus::InsufficientData);
+}
+
+#[test]
+fn order_statistic_ranks_by_hand() {
+    // n = 1,000, p = 0.95: 950 ∓ 1.96 × √(1,000 × 0.95 × 0.05) = 950 ∓ 13.51 → 936, 964.
+    assert_eq!(order_statistic_ranks(1000, 95.0, Z_95), Some([936, 964]));
+    // n = 10,000, p = 0.99: 9,900 ∓ 1.96 × √99 = 9,900 ∓ 19.50 → 9,880, 9,920.
+    assert_eq!(
+        order_statistic_ranks(10_000, 99.0, Z_95),
+        Some([9880, 9920])
+    );
+    // Clamped to 1..n.
+    assert_eq!(order_statistic_ranks(10, 99.0, Z_95), Some([9, 10]));
+    assert_eq!(order_statistic_ranks(0, 50.0, Z_95), None);
+
+    // 1,000 values 1..=1000 ms: the interval of p95 is [936 ms, 964 ms] (to 0.1 %),
+    // the rule is judged on p95 = 950 ms; the interval crossing 960 is noted only.
+    let values: Vec<(f64, u64)> = (1..=1000).map(|ms| (ms as f64, 1)).collect();
+    let m = scope(1000, 0, Some(10.0), &values);
+    let e = on_metrics(
+        "[global]\nrules = [\"p(95) < 960ms\", \"p(95) < 1s\"]\n",
+        &m,
+    );
+    let [lo, hi] = e[0].interval.unwrap();
+    assert!(
+        close(lo, 936.0, 1e-3) && close(hi, 964.0, 1e-3),
+        "{lo} {hi}"
+    );
+    assert_eq!(e[0].status, RuleStatus::Pass);
+    assert!(e[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("reaches past the limit"));
+    assert_eq!(e[1].status, RuleStatus::Pass);
+    assert_eq!(e[1].note, None);
+}
+
+/// A series of `secs` one-second intervals from t = 1,000,000 ms with `per_s`
+/// requests each; in the seconds of `slow` every latency is `slow_ms`, else 10 ms.
+fn series(secs: i64, per_s: i64, slow: std::ops::Range<i64>, slow_ms: f64) -> TimeSeries {
+    let mut ts = TimeSeries::default();
+    for s in 0..secs {
+        for i in 0..per_s {
+            let lat = if slow.contains(&s) { slow_ms } else { 10.0 };
+            ts.record(1_000_000 + s * 1000 + i * 1000 / per_s, Some(lat), false);
+        }
+    }
+    ts
+}
+
+#[test]
+fn windows_find_the_one_breaching_window() {
+    // 900 s at 100 req/s; seconds 100..130 are slow (900 ms). The whole-run p(95) is
+    // 10 ms (3,000 slow of 90,000 = 3.3 %), but 60 s windows holding enough of the
+    // slow 30 s have p(95) = 900 ms.
+    let ts = series(900, 100, 100..130, 900.0);
+    let m = scope(90_000, 0, Some(900.0), &[(10.0, 87_000), (900.0, 3_000)]);
+    let d =
+        ScopeData::new(Some("s"), None, &m).with_series(Some(&ts), Some((1_000_000, 1_900_000)));
+    let sla = "[global]\nrules = [\"p(95) < 500ms\", \"p(95) < 500ms in every 60s\", \
+               \"p(95) < 500ms for 30s\", \"p(95) < 500ms for 31s\", \
+               \"throughput >= 100/s in every 60s\", \"throughput >= 101/s in every 60s\"]\n";
+    let e = on_stage(sla, d);
+    assert_eq!(e[0].status, RuleStatus::Pass);
+    // Rolling 60 s windows start at s = 0..=840 (841 windows). Nearest rank p95 of a
+    // window's 6,000 requests is rank 5,700: 900 ms once more than 300 are slow, i.e.
+    // 4 or more slow seconds. The window from s holds s − 40 slow seconds for
+    // s = 41..=70, all 30 up to s = 100, and 130 − s after: starts 44..=126 breach,
+    // 83 windows.
+    assert_eq!(e[1].status, RuleStatus::Fail);
+    assert!(close(e[1].value.unwrap(), 900.0, 0.01));
+    let w = e[1].window.as_ref().unwrap();
+    assert_eq!((w.kind.as_str(), w.windows, w.breached), ("every", 841, 83));
+    assert_eq!(w.length_s, 60.0);
+    // First breach: the window starting at s = 44 → 1,044,000 ms.
+    assert_eq!(w.first_breach.as_deref(), Some("1970-01-01T00:17:24.000Z"));
+    // `for 30s`: seconds 100..130 breach on end for exactly 30 s → fail; 31 s → pass.
+    assert_eq!(e[2].status, RuleStatus::Fail);
+    let w = e[2].window.as_ref().unwrap();
+    assert_eq!(w.longest_breach_s, Some(30.0));
+    assert_eq!(w.breached, 1);
+    assert_eq!(w.first_breach.as_deref(), Some("1970-01-01T00:18:20.000Z"));
+    assert_eq!(e[3].status, RuleStatus::Pass);
+    // For 31 s the best second of every stretch is a fast one: 10 ms.
+    assert!(close(e[3].value.unwrap(), 10.0, 0.01));
+    // Throughput is 100 req/s in every window.
+    assert_eq!(e[4].status, RuleStatus::Pass);
+    assert!(close(e[4].value.unwrap(), 100.0, 1e-9));
+    assert_eq!(e[5].status, RuleStatus::Fail);
+
+    // Without a series: insufficient data.
+    let e = on_metrics("[global]\nrules = [\"p(95) < 500ms in every 60s\"]\n", &m);
+    assert_eq!(e[0].status, RuleStatus::InsufficientData);
+    assert!(e[0].note.as_deref().unwrap().contains("no time series"));
+}
+
+#[test]
+fn regex_scopes_pool_matching_endpoints_and_each_endpoint_splits_them() {
+    let a = scope(1000, 0, Some(10.0), &[(100.0, 1000)]);
+    let b = scope(1000, 30, Some(10.0), &[(900.0, 1000)]);
+    let c = scope(1000, 0, Some(10.0), &[(5.0, 1000)]);
+    let endpoints = names(&["GET /agents/1", "GET /agents/2", "GET /health"]);
+    let scopes = [
+        ScopeData::new(Some("peak"), Some("GET /agents/1".into()), &a),
+        ScopeData::new(Some("peak"), Some("GET /agents/2".into()), &b),
+        ScopeData::new(Some("peak"), Some("GET /health".into()), &c),
+    ];
+    let spec = SlaSpec::parse(
+        "[endpoint.'/agents\\/\\d+/']\nrules = [\"p(50) < 500ms\", \"p(75) < 500ms\"]\n\
+         [stage.peak.endpoint.\"GET /health\"]\nrules = [\"max < 10ms\"]\n\
+         [each_endpoint]\nrules = [\"error_rate < 2%\"]\n\
+         [[rule]]\nscope = \"stage\"\nstage = \"peak\"\nexpr = \"max < 1ms\"\nseverity = \"warn\"\n",
+    )
+    .unwrap();
+    let evals = evaluate(&spec, &names(&["peak"]), &endpoints, &scopes).unwrap();
+    let cells: Vec<_> = evals
+        .iter()
+        .map(|e| {
+            (
+                e.scope.as_str(),
+                e.stage.as_deref(),
+                e.endpoint.as_deref(),
+                e.status,
+            )
+        })
+        .collect();
+    use RuleStatus::*;
+    assert_eq!(
+        cells,
+        [
+            // The stage has no whole-stage scope here: no data.
+            ("stage", Some("peak"), None, InsufficientData),
+            // Pooled /agents/1 + /agents/2: 1,000 at 100 ms and 1,000 at 900 ms;
+            // p50 = rank 1,000 = 100 ms, p75 = rank 1,500 = 900 ms.
+            ("endpoint", Some("peak"), Some("/agents\\/\\d+/"), Pass),
+            ("endpoint", None, Some("/agents\\/\\d+/"), InsufficientData),
+            ("endpoint", Some("peak"), Some("/agents\\/\\d+/"), Fail),
+            ("endpoint", None, Some("/agents\\/\\d+/"), InsufficientData),
+            ("stage_endpoint", Some("peak"), Some("GET /health"), Pass),
+            // 0 of 1,000 (Wilson high end 0.38 %), 30 of 1,000 = 3 %, 0 of 1,000.
+            ("each_endpoint", Some("peak"), Some("GET /agents/1"), Pass),
+            (
+                "each_endpoint",
+                None,
+                Some("GET /agents/1"),
+                InsufficientData
+            ),
+            ("each_endpoint", Some("peak"), Some("GET /agents/2"), Fail),
+            (
+                "each_endpoint",
+                None,
+                Some("GET /agents/2"),
+                InsufficientData
+            ),
+            ("each_endpoint", Some("peak"), Some("GET /health"), Pass),
+            ("each_endpoint", None, Some("GET /health"), InsufficientData),
+        ]
+    );
+    assert!(close(evals[1].value.unwrap(), 100.0, 1e-3));
+    assert!(close(evals[3].value.unwrap(), 900.0, 1e-3));
+    assert_eq!(evals[0].severity, Severity::Warn);
+    assert_eq!(evals[3].section(), "endpoint /agents\\/\\d+/");
+    assert_eq!(evals[5].section(), "stage peak endpoint GET /health");
+    assert_eq!(evals[8].target(), "peak · GET /agents/2");
+    // A fail-severity failure on the verdict stage gates and makes NO-GO.
+    assert!(gates(&evals[3], false));
+    assert!(!gates(&evals[0], true), "warn rules never gate");
+    assert_eq!(verdict(&evals, true), Verdict::NoGo);
+
+    // A regex matching nothing, an unknown stage-endpoint: errors with the names.
+    let err = |sla: &str| {
+        evaluate(
+            &SlaSpec::parse(sla).unwrap(),
+            &names(&["peak"]),
+            &endpoints,
+            &scopes,
+        )
+        .unwrap_err()
+    };
+    let e = err("[endpoint.'/^POST/']\nrules = [\"max < 1s\"]\n");
+    assert_eq!(e.line, Some(1));
+    assert!(e.message.contains("matches no endpoint") && e.message.contains("GET /health"));
+    let e = err("[stage.peak.endpoint.\"GET /helth\"]\nrules = [\"max < 1s\"]\n");
+    assert!(e.message.contains("did you mean \"GET /health\"?"), "{e}");
+    let e = err("[stage.peek.endpoint.\"GET /health\"]\nrules = [\"max < 1s\"]\n");
+    assert!(e.message.contains("did you mean \"peak\"?"), "{e}");
+}
+
+#[test]
+fn warn_rules_make_the_verdict_conditional_and_strict_gates_unproven() {
+    use RuleStatus::*;
+    use Severity::{Fail as Must, Warn};
+    let evals = [cell(Pass, Must, true), cell(Fail, Warn, true)];
+    assert_eq!(verdict(&evals, true), Verdict::Conditional);
+    assert!(!evals.iter().any(|e| gates(e, true)));
+    let unproven = cell(NotProven, Must, true);
+    assert!(!gates(&unproven, false) && gates(&unproven, true));
+    assert!(!gates(&cell(InsufficientData, Must, false), true));
+    assert!(gates(&cell(Fail, Must, true), false));
 }

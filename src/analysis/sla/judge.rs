@@ -1,0 +1,183 @@
+//! Judging one rule on one scope's whole-period figures (window rules are handed to
+//! `window.rs`): the value, its 95 % interval, the status and a note saying why when
+//! that is not obvious. The statuses are defined in the module documentation of
+//! `sla`.
+
+use super::rule::{Metric, Rule};
+use super::stats::{percentile_interval_ms, scope_apdex, wilson_interval, Z_95};
+use super::{expected_failures, window, Judgement, RuleStatus, ScopeData};
+use crate::analysis::metrics::ScopeMetrics;
+use crate::analysis::units::{format_ms, format_percent, format_score};
+use crate::model::LatencyDistribution;
+
+/// Judges `rule` on `d`; `expected` are the statuses whose failures are not errors.
+pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgement {
+    if rule.window.is_some() {
+        return window::judge(rule, d, expected);
+    }
+    let m = d.metrics;
+    let mut notes: Vec<String> = Vec::new();
+    // Failures counted as errors, and the proportion's events for the Wilson interval.
+    let excluded = expected_failures(m, expected);
+    let counted = m.failures - excluded;
+    let mut events: Option<u64> = None;
+    let mut apdex_range = None;
+    let value = match rule.metric {
+        Metric::Throughput => m.throughput_rps(),
+        Metric::Goodput => m.goodput_rps(),
+        Metric::Percentile(p) => {
+            // A merged summary's percentiles are estimates (`MergedApproximate`).
+            if matches!(&m.latency, LatencyDistribution::Summary(s) if s.merged) {
+                notes.push("approximate: estimated from merged summaries".to_string());
+            }
+            m.percentile(p).map(|pv| pv.value_ms)
+        }
+        Metric::Mean => m.latency.mean_ms(),
+        Metric::Min => m.latency.min_ms(),
+        Metric::Max => m.latency.max_ms(),
+        Metric::ErrorRate | Metric::Availability => {
+            if excluded > 0 {
+                notes.push(format!(
+                    "{excluded} failures with an expected status ({}) not counted as errors",
+                    statuses(expected)
+                ));
+            }
+            events = Some(counted);
+            (m.requests > 0).then(|| {
+                let rate = counted as f64 / m.requests as f64;
+                if rule.metric == Metric::Availability {
+                    1.0 - rate
+                } else {
+                    rate
+                }
+            })
+        }
+        Metric::StatusShare(class) => {
+            let (lo, hi) = class.range();
+            if lo < 400 {
+                return Judgement::unknown(format!(
+                    "only failed responses carry a status in the data, so the share of {class} \
+                     responses is unknown"
+                ));
+            }
+            let k = m.failures_with_status(lo, hi);
+            events = Some(k);
+            (m.requests > 0).then(|| k as f64 / m.requests as f64)
+        }
+        Metric::Requests => Some(m.requests as f64),
+        Metric::Apdex { t_ms, f_ms } => match scope_apdex(m, t_ms, f_ms) {
+            Ok(range) => {
+                apdex_range = Some(range);
+                // Judge the favourable end; the other end decides `not_proven`.
+                Some(rule.op.better(range.high, range.low))
+            }
+            Err(why) => return Judgement::unknown(why),
+        },
+    };
+    let Some(v) = value else {
+        return Judgement::unknown(why_unknown(rule.metric, m));
+    };
+
+    // The 95 % interval, in the metric's terms.
+    let interval = match (rule.metric, events) {
+        (Metric::Availability, Some(k)) => {
+            wilson_interval(k, m.requests, Z_95).map(|[lo, hi]| [1.0 - hi, 1.0 - lo])
+        }
+        (_, Some(k)) => wilson_interval(k, m.requests, Z_95),
+        (Metric::Percentile(p), None) => m
+            .latency
+            .histogram()
+            .and_then(|h| percentile_interval_ms(h, p)),
+        (Metric::Apdex { .. }, None) => apdex_range
+            .filter(|r| r.high != r.low)
+            .map(|r| [r.low, r.high]),
+        _ => None,
+    };
+
+    let mut status = if rule.op.holds(v, rule.limit) {
+        RuleStatus::Pass
+    } else {
+        RuleStatus::Fail
+    };
+    if let Metric::Percentile(p) = rule.metric {
+        let needed = ScopeMetrics::min_samples_for(p);
+        let have = m.latency.count();
+        if have < needed {
+            notes.push(format!(
+                "{} rests on {have} samples; at least {needed} are needed to trust it \
+                 (10 ÷ (1 − p))",
+                rule.metric
+            ));
+            status = RuleStatus::InsufficientData;
+        } else if let (RuleStatus::Pass, Some([lo, hi])) = (status, interval) {
+            let far = if rule.op.is_upper_bound() { hi } else { lo };
+            if !rule.op.holds(far, rule.limit) {
+                notes.push(format!(
+                    "its 95% order-statistic interval [{}, {}] reaches past the limit; judged \
+                     on the measured value",
+                    format_ms(lo),
+                    format_ms(hi)
+                ));
+            }
+        }
+    }
+
+    // A measured pass of a proportion counts only if the whole interval passes; an
+    // Apdex only if it passes wherever the failures were.
+    if let (RuleStatus::Pass, Some([lo, hi])) = (status, interval) {
+        let far = if rule.op.is_upper_bound() { hi } else { lo };
+        if events.is_some() && !rule.op.holds(far, rule.limit) {
+            notes.push(format!(
+                "measured {} meets the limit {}, but its 95% interval [{}, {}] over {} \
+                 requests reaches past it: too few requests to show it",
+                format_percent(v),
+                format_percent(rule.limit),
+                format_percent(lo),
+                format_percent(hi),
+                m.requests
+            ));
+            status = RuleStatus::NotProven;
+        } else if apdex_range.is_some() && !rule.op.holds(far, rule.limit) {
+            notes.push(format!(
+                "the source does not say which latencies failed: apdex is {} if the failures \
+                 were the slowest requests, {} if they were the fastest",
+                format_score(hi),
+                format_score(lo)
+            ));
+            status = RuleStatus::NotProven;
+        }
+    }
+
+    Judgement {
+        value: Some(v),
+        status,
+        interval,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        window: None,
+    }
+}
+
+/// `429, 503`.
+fn statuses(codes: &[u16]) -> String {
+    codes
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a metric has no value in a scope, in the user's terms.
+fn why_unknown(metric: Metric, m: &ScopeMetrics) -> String {
+    if m.requests == 0 {
+        return "no requests in this scope".to_string();
+    }
+    match metric {
+        Metric::Throughput | Metric::Goodput => {
+            "no duration: the source has no timestamps for this scope".to_string()
+        }
+        Metric::Percentile(_) if m.latency.count() > 0 && !m.latency.is_exact() => {
+            format!("the source's summary has no {metric}")
+        }
+        _ => "no latency values in this scope".to_string(),
+    }
+}

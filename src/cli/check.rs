@@ -1,0 +1,139 @@
+//! `headroom check`: the SLA gate for CI. Reads run dirs like `analyze`, judges them
+//! against an SLA file, prints the rules (or JSON), writes JUnit XML and a PR-comment
+//! markdown on request, and exits 0 (no fail-severity rule fails on the verdict
+//! stages), 1 (one does; with `--strict` also one not proven or without data) or 2
+//! (bad input or a bad SLA file, named with its line and a hint).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::analyze::OutputFormat;
+use super::common::{read_flag_file, InputArgs};
+use crate::analysis::sla::{gates, SlaError, SlaSpec};
+use crate::analysis::{self};
+use crate::ingest;
+use crate::render::check::{comment, table, CheckOutcome, StatusCounts};
+use crate::render::junit;
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  headroom check results/ --sla data/sla/example-full.toml\n  headroom check results/ --sla sla.toml --junit junit.xml --markdown comment.md\n  headroom check results/ --sla sla.toml --json --strict\n\nExit codes: 0 no fail-severity rule fails on the verdict stages; 1 one does (--strict:\nalso one not proven or without enough data); 2 bad input or a bad SLA file."
+)]
+pub struct CheckArgs {
+    /// Inputs and filters.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// SLA rules (TOML) to judge the run against (README "SLA files").
+    #[arg(long, value_name = "FILE")]
+    pub sla: PathBuf,
+    /// Write JUnit XML here: one testsuite per SLA section, one testcase per rule
+    /// evaluation.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a short markdown summary for a pull-request comment here.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// What to print on stdout: the table of rules, or the outcome as JSON.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Same as --format json.
+    #[arg(long)]
+    pub json: bool,
+    /// Also fail (exit 1) when a fail-severity rule is not proven or lacks data.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Runs `check`.
+pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let opts = args.input.ingest_options()?;
+    // The SLA file first: a typo in it should not wait for a large ingest.
+    let text = read_flag_file(&args.sla, "--sla")?;
+    let spec = match SlaSpec::parse(&text) {
+        Ok(spec) => spec,
+        Err(e) => return Ok(bad_sla(&args.sla, &e)),
+    };
+    let run = ingest::load_runs(&args.input.paths, &opts);
+    for p in &run.problems {
+        eprintln!("error: {p}");
+    }
+    if run.sources.is_empty() {
+        eprintln!(
+            "error: no load-test results found in {}; headroom reads Locust CSVs, HdrHistogram \
+             interval logs (.hlog) and its generic per-request CSV (see README)",
+            args.input
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for (p, why) in &run.skipped {
+            eprintln!("  skipped {}: {why}", p.display());
+        }
+        return Ok(ExitCode::from(2));
+    }
+    let mut analysis = analysis::analyze(&run);
+    if let Err(e) = analysis::apply_sla(&mut analysis, &run, &spec) {
+        return Ok(bad_sla(&args.sla, &e));
+    }
+    let Some(sla) = analysis.sla.as_ref() else {
+        anyhow::bail!("no source to judge");
+    };
+    let gating = sla.rules.iter().filter(|e| gates(e, args.strict)).count();
+    let bad_input = !run.problems.is_empty() && !opts.lenient;
+    let exit_code: u8 = if bad_input {
+        2
+    } else if gating > 0 {
+        1
+    } else {
+        0
+    };
+
+    if let Some(path) = &args.junit {
+        write(path, &junit::render(sla, args.strict))?;
+    }
+    if let Some(path) = &args.markdown {
+        write(path, &comment(sla, args.strict)?)?;
+    }
+    if args.json || args.format == OutputFormat::Json {
+        let outcome = CheckOutcome {
+            verdict: &sla.verdict,
+            exit_code,
+            strict: args.strict,
+            counts: StatusCounts::of(&sla.rules),
+            gating,
+            sla,
+        };
+        println!("{}", serde_json::to_string_pretty(&outcome)?);
+    } else {
+        let color = std::io::stdout().is_terminal();
+        print!("{}", table(sla, args.strict, exit_code, color));
+        for w in &analysis.warnings {
+            println!("note: {w}");
+        }
+    }
+    Ok(ExitCode::from(exit_code))
+}
+
+/// Reports a bad SLA file as `error: FILE:LINE: message` (exit 2).
+fn bad_sla(path: &Path, e: &SlaError) -> ExitCode {
+    match e.line {
+        Some(line) => eprintln!("error: {}:{line}: {}", path.display(), e.message),
+        None => eprintln!("error: {}: {}", path.display(), e.message),
+    }
+    ExitCode::from(2)
+}
+
+/// Writes an output file, creating its dir.
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("{}", path.display()))
+}

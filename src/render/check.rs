@@ -1,0 +1,335 @@
+//! What `headroom check` shows: the terminal table of rule evaluations, the JSON it
+//! prints with `--format json`, and the short markdown for a pull-request comment
+//! (`templates/check.md.j2`). The JUnit file is `junit.rs`. Nothing here judges: the
+//! statuses and the gate come from `analysis::sla`.
+
+use std::fmt::Write;
+
+use minijinja::Environment;
+use serde::Serialize;
+
+use super::{filters, RenderError};
+use crate::analysis::report::SlaSummary;
+use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity};
+
+/// Rows the PR comment lists in each of its two tables before "…and N more": a
+/// GitHub comment should stay readable (and far below its 65,536-character cap).
+const COMMENT_ROWS: usize = 25;
+
+/// Longest rule, section or target text in the terminal table.
+const CELL_CHARS: usize = 40;
+
+/// The outcome of a check, as `--format json` prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckOutcome<'a> {
+    /// GO, CONDITIONAL or NO-GO.
+    pub verdict: &'a str,
+    /// The exit code `check` returns.
+    pub exit_code: u8,
+    /// Whether `--strict` was given.
+    pub strict: bool,
+    /// Evaluations per status.
+    pub counts: StatusCounts,
+    /// Evaluations that fail the gate.
+    pub gating: usize,
+    /// Every evaluation, the matrix and the verdict (report.json's `sla`).
+    pub sla: &'a SlaSummary,
+}
+
+/// Evaluations per status.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct StatusCounts {
+    /// Passing.
+    pub pass: usize,
+    /// Failing.
+    pub fail: usize,
+    /// Passing at face value but not shown with 95 % confidence.
+    pub not_proven: usize,
+    /// Without enough data to judge.
+    pub insufficient_data: usize,
+    /// All.
+    pub total: usize,
+}
+
+impl StatusCounts {
+    /// Counts `evals` by status.
+    pub fn of(evals: &[RuleEvaluation]) -> StatusCounts {
+        let mut c = StatusCounts {
+            total: evals.len(),
+            ..Default::default()
+        };
+        for e in evals {
+            match e.status {
+                RuleStatus::Pass => c.pass += 1,
+                RuleStatus::Fail => c.fail += 1,
+                RuleStatus::NotProven => c.not_proven += 1,
+                RuleStatus::InsufficientData => c.insufficient_data += 1,
+            }
+        }
+        c
+    }
+}
+
+/// `≤ 500 ms`-style limit text: the operator and the limit.
+fn limit_text(e: &RuleEvaluation) -> String {
+    format!("{} {}", e.op, e.limit_display)
+}
+
+fn value_text(e: &RuleEvaluation) -> String {
+    e.value_display.clone().unwrap_or_else(|| "—".into())
+}
+
+fn factor_text(e: &RuleEvaluation) -> String {
+    e.factor
+        .map(|f| format!("{f:.2}×"))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The status word of the table, with what it means for the gate.
+fn status_word(e: &RuleEvaluation, strict: bool) -> String {
+    let word = match e.status {
+        RuleStatus::Pass => "pass",
+        RuleStatus::Fail => "FAIL",
+        RuleStatus::NotProven => "not proven",
+        RuleStatus::InsufficientData => "insufficient data",
+    };
+    let aside = if e.status == RuleStatus::Pass || gates(e, strict) {
+        ""
+    } else if e.severity == Severity::Warn {
+        " (warn)"
+    } else if !e.decides_verdict {
+        " (info)"
+    } else {
+        ""
+    };
+    format!("{word}{aside}")
+}
+
+/// The terminal table: one line per evaluation (rule, section, stage and endpoint,
+/// value, limit, status, factor), then the verdict and what the exit code means.
+/// `color` adds ANSI colours to the status (only on a terminal).
+pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> String {
+    let rows: Vec<[String; 7]> = sla
+        .rules
+        .iter()
+        .map(|e| {
+            [
+                clip(&e.rule),
+                clip(&e.section()),
+                clip(&e.target()),
+                value_text(e),
+                limit_text(e),
+                status_word(e, strict),
+                factor_text(e),
+            ]
+        })
+        .collect();
+    let header = [
+        "rule", "scope", "stage", "value", "limit", "status", "factor",
+    ];
+    let mut widths = header.map(|h| h.chars().count());
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: &[String], colours: Option<&str>| {
+        let mut s = String::from(" ");
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            let pad = w.saturating_sub(cell.chars().count());
+            // Numbers right-aligned, text left-aligned.
+            let right = matches!(i, 3 | 4 | 6);
+            let text = match (i, colours) {
+                (5, Some(c)) => format!("\x1b[{c}m{cell}\x1b[0m"),
+                _ => cell.clone(),
+            };
+            if right {
+                s.push_str(&" ".repeat(pad));
+                s.push(' ');
+                s.push_str(&text);
+            } else {
+                s.push(' ');
+                s.push_str(&text);
+                s.push_str(&" ".repeat(pad));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let head: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let _ = writeln!(out, "{}", line(&head, None));
+    for (e, r) in sla.rules.iter().zip(&rows) {
+        let colour = color.then(|| match e.status {
+            RuleStatus::Pass => "32",
+            RuleStatus::Fail if gates(e, strict) => "1;31",
+            RuleStatus::Fail => "31",
+            RuleStatus::NotProven => "33",
+            RuleStatus::InsufficientData => "2",
+        });
+        let _ = writeln!(out, "{}", line(r, colour));
+    }
+    let c = StatusCounts::of(&sla.rules);
+    let verdict = if color {
+        let code = match sla.verdict.as_str() {
+            "GO" => "1;32",
+            "NO-GO" => "1;31",
+            _ => "1;33",
+        };
+        format!("\x1b[{code}m{}\x1b[0m", sla.verdict)
+    } else {
+        sla.verdict.clone()
+    };
+    let _ = writeln!(
+        out,
+        "verdict: {verdict} — {} pass, {} fail, {} not proven, {} insufficient data of {}{}",
+        c.pass,
+        c.fail,
+        c.not_proven,
+        c.insufficient_data,
+        c.total,
+        if sla.verdict_stages.is_empty() {
+            String::new()
+        } else {
+            format!(" (verdict stages: {})", sla.verdict_stages.join(", "))
+        }
+    );
+    let gating = sla.rules.iter().filter(|e| gates(e, strict)).count();
+    let _ = writeln!(
+        out,
+        "exit {exit_code}: {}",
+        match (exit_code, gating) {
+            (1, n) => format!(
+                "{n} fail-severity evaluation(s) on the verdict stages {}",
+                if strict {
+                    "fail, are not proven or lack data (--strict)"
+                } else {
+                    "fail"
+                }
+            ),
+            (0, _) => "no fail-severity rule fails on the verdict stages".to_string(),
+            _ => "bad input (see the errors above)".to_string(),
+        }
+    );
+    out
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() <= CELL_CHARS {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(CELL_CHARS - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// One row of the PR comment.
+#[derive(Serialize)]
+struct CommentRow {
+    icon: &'static str,
+    rule: String,
+    section: String,
+    target: String,
+    value: String,
+    limit: String,
+    factor: String,
+}
+
+/// The PR comment's context.
+#[derive(Serialize)]
+struct Comment<'a> {
+    icon: &'static str,
+    verdict: &'a str,
+    strict: bool,
+    counts: StatusCounts,
+    verdict_stages: &'a [String],
+    attention: Vec<CommentRow>,
+    attention_more: usize,
+    rest: Vec<CommentRow>,
+    rest_total: usize,
+    rest_more: usize,
+}
+
+/// The markdown of a pull-request comment: the verdict, a table of the evaluations
+/// that fail, are not proven or lack data (those that gate first), and the passing
+/// ones folded in a `<details>` block. Each table stops after 25 rows.
+pub fn comment(sla: &SlaSummary, strict: bool) -> Result<String, RenderError> {
+    let row = |e: &RuleEvaluation| CommentRow {
+        icon: match e.status {
+            RuleStatus::Pass => "✅",
+            RuleStatus::Fail if gates(e, strict) => "❌",
+            RuleStatus::Fail => "🟠",
+            RuleStatus::NotProven => "⚠️",
+            RuleStatus::InsufficientData => "❔",
+        },
+        rule: e.rule.clone(),
+        section: e.section(),
+        target: e.target(),
+        value: value_text(e),
+        limit: limit_text(e),
+        factor: factor_text(e),
+    };
+    let mut attention: Vec<&RuleEvaluation> = sla
+        .rules
+        .iter()
+        .filter(|e| e.status != RuleStatus::Pass)
+        .collect();
+    // Gating first, then what decides the verdict, then the rest; stable otherwise.
+    attention.sort_by_key(|e| (!gates(e, strict), !e.decides_verdict));
+    let passing: Vec<&RuleEvaluation> = sla
+        .rules
+        .iter()
+        .filter(|e| e.status == RuleStatus::Pass)
+        .collect();
+    let context = Comment {
+        icon: match sla.verdict.as_str() {
+            "GO" => "🟢",
+            "NO-GO" => "🔴",
+            _ => "🟡",
+        },
+        verdict: &sla.verdict,
+        strict,
+        counts: StatusCounts::of(&sla.rules),
+        verdict_stages: &sla.verdict_stages,
+        attention: attention
+            .iter()
+            .take(COMMENT_ROWS)
+            .map(|e| row(e))
+            .collect(),
+        attention_more: attention.len().saturating_sub(COMMENT_ROWS),
+        rest: passing.iter().take(COMMENT_ROWS).map(|e| row(e)).collect(),
+        rest_total: passing.len(),
+        rest_more: passing.len().saturating_sub(COMMENT_ROWS),
+    };
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    filters::register(&mut env);
+    let fail = |source| RenderError::Template {
+        name: "check.md".into(),
+        source,
+    };
+    env.add_template("check.md", include_str!("../../templates/check.md.j2"))
+        .map_err(fail)?;
+    let text = env
+        .get_template("check.md")
+        .and_then(|t| t.render(minijinja::Value::from_serialize(&context)))
+        .map_err(fail)?;
+    // Never more than one blank line in a row (template conditionals leave some).
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    Ok(out.trim_start().to_string())
+}

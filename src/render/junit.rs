@@ -1,0 +1,151 @@
+//! The JUnit XML of `headroom check --junit FILE`, which CI servers (Jenkins, GitLab,
+//! GitHub test reporters) show as test results: one `<testsuite>` per SLA section
+//! (`global`, `stage peak`, `endpoint GET /a`, …), one `<testcase>` per rule
+//! evaluation.
+//!
+//! A testcase mirrors the gate, so that the test report and the exit code agree:
+//! - an evaluation that fails the gate (`analysis::sla::gates`) has a `<failure>`
+//!   whose message carries the value, the limit and the factor;
+//! - one that fails without gating (a warn rule, a stage outside `verdict_stages`),
+//!   is not proven or lacks data (without `--strict`) is `<skipped>` with the reason;
+//! - a pass is a plain testcase.
+//!
+//! Written by hand (no XML crate): every attribute and text goes through [`escape`].
+
+use std::fmt::Write;
+
+use crate::analysis::report::SlaSummary;
+use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity};
+
+/// Escapes text for an XML attribute or element: the five entities, and control
+/// characters that XML 1.0 cannot hold at all are dropped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Kept as character references so that attributes keep them.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `p(95) = 1.2 s, limit < 500 ms, factor 2.40`.
+fn summary(e: &RuleEvaluation) -> String {
+    let value = e.value_display.as_deref().unwrap_or("unknown");
+    let factor = e
+        .factor
+        .map(|f| format!("{f:.2}"))
+        .unwrap_or_else(|| "n/a".into());
+    format!(
+        "{} = {value}, limit {} {}, factor {factor}",
+        e.metric, e.op, e.limit_display
+    )
+}
+
+/// Why an evaluation that does not pass is not a failure of the gate.
+fn skip_reason(e: &RuleEvaluation) -> String {
+    let status = match e.status {
+        RuleStatus::Fail => "fails",
+        RuleStatus::NotProven => "not proven",
+        RuleStatus::InsufficientData => "insufficient data",
+        RuleStatus::Pass => "passes",
+    };
+    let why = if e.severity == Severity::Warn {
+        "a warn rule does not gate"
+    } else if !e.decides_verdict {
+        "outside the verdict stages: does not gate"
+    } else {
+        "gates only with --strict"
+    };
+    format!("{status} ({why}): {}", summary(e))
+}
+
+/// The JUnit XML document for these evaluations.
+pub fn render(sla: &SlaSummary, strict: bool) -> String {
+    // Sections in the order they first appear.
+    let mut sections: Vec<(String, Vec<&RuleEvaluation>)> = Vec::new();
+    for e in &sla.rules {
+        let name = e.section();
+        match sections.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(e),
+            None => sections.push((name, vec![e])),
+        }
+    }
+    let count = |list: &[&RuleEvaluation]| {
+        let failures = list.iter().filter(|e| gates(e, strict)).count();
+        let skipped = list
+            .iter()
+            .filter(|e| e.status != RuleStatus::Pass && !gates(e, strict))
+            .count();
+        (list.len(), failures, skipped)
+    };
+    let all: Vec<&RuleEvaluation> = sla.rules.iter().collect();
+    let (tests, failures, skipped) = count(&all);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"headroom check: {}\" tests=\"{tests}\" failures=\"{failures}\" \
+         skipped=\"{skipped}\" errors=\"0\" time=\"0\">",
+        escape(&sla.verdict)
+    );
+    for (name, list) in &sections {
+        let (tests, failures, skipped) = count(list);
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" \
+             skipped=\"{skipped}\" errors=\"0\" time=\"0\">",
+            escape(name)
+        );
+        for e in list {
+            let case = format!(
+                "    <testcase classname=\"headroom.sla.{}\" name=\"{} @ {}\" time=\"0\"",
+                escape(name),
+                escape(&e.rule),
+                escape(&e.target())
+            );
+            if gates(e, strict) {
+                let _ = writeln!(
+                    out,
+                    "{case}>\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+                    escape(&summary(e)),
+                    e.status.as_str(),
+                    escape(e.note.as_deref().unwrap_or(""))
+                );
+            } else if e.status != RuleStatus::Pass {
+                let _ = writeln!(
+                    out,
+                    "{case}>\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    escape(&skip_reason(e))
+                );
+            } else {
+                let _ = writeln!(out, "{case}/>");
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup_quotes_and_control_characters() {
+        assert_eq!(
+            escape("<a href=\"x\">&'</a>\u{1}\tz"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;&#9;z"
+        );
+    }
+}
