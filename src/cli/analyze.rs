@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::{read_flag_file, InputArgs};
-use super::pipeline::{run_pipeline, SlaText};
+use super::common::InputArgs;
+use super::pipeline::{run_pipeline, SlaFile};
 use crate::render;
 
 /// Arguments of `analyze`.
@@ -57,10 +57,10 @@ impl AnalyzeArgs {
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let opts = args.input.ingest_options()?;
     let sla = match &args.sla {
-        Some(path) => Some(SlaText {
-            origin: path.display().to_string(),
-            text: read_flag_file(path, "--sla")?,
-        }),
+        Some(path) => match SlaFile::read(path) {
+            Ok(file) => Some(file),
+            Err(_) => return Ok(ExitCode::from(2)),
+        },
         None => None,
     };
     let Ok((run, analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {

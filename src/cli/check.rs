@@ -12,10 +12,9 @@ use anyhow::Context;
 use clap::Args;
 
 use super::analyze::OutputFormat;
-use super::common::{read_flag_file, InputArgs};
-use crate::analysis::sla::{gates, SlaError, SlaSpec};
-use crate::analysis::{self};
-use crate::ingest;
+use super::common::InputArgs;
+use super::pipeline::{run_pipeline, SlaFile};
+use crate::analysis::sla::gates;
 use crate::render::check::{comment, table, CheckOutcome, StatusCounts};
 use crate::render::junit;
 
@@ -53,35 +52,12 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let opts = args.input.ingest_options()?;
     // The SLA file first: a typo in it should not wait for a large ingest.
-    let text = read_flag_file(&args.sla, "--sla")?;
-    let spec = match SlaSpec::parse(&text) {
-        Ok(spec) => spec,
-        Err(e) => return Ok(bad_sla(&args.sla, &e)),
-    };
-    let run = ingest::load_runs(&args.input.paths, &opts);
-    for p in &run.problems {
-        eprintln!("error: {p}");
-    }
-    if run.sources.is_empty() {
-        eprintln!(
-            "error: no load-test results found in {}; headroom reads Locust CSVs, HdrHistogram \
-             interval logs (.hlog) and its generic per-request CSV (see README)",
-            args.input
-                .paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        for (p, why) in &run.skipped {
-            eprintln!("  skipped {}: {why}", p.display());
-        }
+    let Ok(sla_file) = SlaFile::read(&args.sla) else {
         return Ok(ExitCode::from(2));
-    }
-    let mut analysis = analysis::analyze(&run);
-    if let Err(e) = analysis::apply_sla(&mut analysis, &run, &spec) {
-        return Ok(bad_sla(&args.sla, &e));
-    }
+    };
+    let Ok((run, analysis)) = run_pipeline(&args.input.paths, &opts, Some(&sla_file)) else {
+        return Ok(ExitCode::from(2));
+    };
     let Some(sla) = analysis.sla.as_ref() else {
         anyhow::bail!("no source to judge");
     };
@@ -122,14 +98,6 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Reports a bad SLA file as `error: FILE:LINE: message` (exit 2).
-fn bad_sla(path: &Path, e: &SlaError) -> ExitCode {
-    match e.line {
-        Some(line) => eprintln!("error: {}:{line}: {}", path.display(), e.message),
-        None => eprintln!("error: {}: {}", path.display(), e.message),
-    }
-    ExitCode::from(2)
-}
-
 /// Writes an output file, creating its dir.
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

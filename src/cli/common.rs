@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::Args;
 use regex::Regex;
 
@@ -83,9 +83,4 @@ pub fn parse_time_ms(s: &str) -> Result<i64, String> {
     }
     crate::ingest::text::parse_rfc3339_ms(s)
         .ok_or_else(|| format!("bad time `{s}`: use RFC 3339 (2024-05-01T12:00:00Z) or epoch ms"))
-}
-
-/// Reads a file for a command-line flag, naming it in the error.
-pub fn read_flag_file(path: &std::path::Path, flag: &str) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("{flag} {}", path.display()))
 }

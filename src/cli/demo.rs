@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::pipeline::{run_pipeline, SlaText};
+use super::pipeline::{run_pipeline, SlaFile};
 use crate::ingest::IngestOptions;
 use crate::render;
 
@@ -32,9 +32,8 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let runtime = super::runtime()?;
     let run_dir = runtime.block_on(crate::driver::run_demo_traffic(&args.out))?;
     drop(runtime);
-    let sla = SlaText {
-        origin: "data/sla/demo.toml (embedded)".into(),
-        text: DEMO_SLA.into(),
+    let Ok(sla) = SlaFile::parse("data/sla/demo.toml (embedded)".into(), DEMO_SLA) else {
+        return Ok(ExitCode::from(2));
     };
     let Ok((_, analysis)) = run_pipeline(
         std::slice::from_ref(&run_dir),

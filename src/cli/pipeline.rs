@@ -1,31 +1,62 @@
-//! The shared front half of `analyze`, `check` and `demo`: ingest the inputs, analyse
-//! them, apply the SLA. Problems go to stderr here, once.
+//! The shared front half of `analyze`, `check` and `demo`: read the SLA file, ingest
+//! the inputs, analyse them, apply the SLA. Problems go to stderr here, once, in one
+//! format (`error: FILE:LINE: message`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::analysis::sla::{SlaError, SlaSpec};
 use crate::analysis::{self, Analysis};
 use crate::ingest::{self, IngestOptions};
 use crate::model::Run;
 
-/// An SLA file's text and where it came from (for messages).
-pub struct SlaText {
+/// A parsed SLA file and where it came from (for messages).
+pub struct SlaFile {
     /// Path, or a name for an embedded file.
     pub origin: String,
-    /// The TOML text.
-    pub text: String,
+    /// The rules.
+    pub spec: SlaSpec,
 }
 
-/// Why the pipeline produced no analysis; the caller exits 2.
+/// Why the pipeline produced no analysis, already explained on stderr; exit 2.
 #[derive(Debug)]
 pub struct NothingToReport;
 
+impl SlaFile {
+    /// Reads and parses an SLA file given on the command line.
+    pub fn read(path: &Path) -> Result<SlaFile, NothingToReport> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            eprintln!("error: --sla {origin}: {e}");
+            NothingToReport
+        })?;
+        SlaFile::parse(origin, &text)
+    }
+
+    /// Parses SLA text (a file's, or an embedded one).
+    pub fn parse(origin: String, text: &str) -> Result<SlaFile, NothingToReport> {
+        match SlaSpec::parse(text) {
+            Ok(spec) => Ok(SlaFile { origin, spec }),
+            Err(e) => Err(report_sla_error(&origin, &e)),
+        }
+    }
+}
+
+/// Prints an SLA error as `error: FILE:LINE: message`.
+fn report_sla_error(origin: &str, e: &SlaError) -> NothingToReport {
+    match e.line {
+        Some(line) => eprintln!("error: {origin}:{line}: {}", e.message),
+        None => eprintln!("error: {origin}: {}", e.message),
+    }
+    NothingToReport
+}
+
 /// Ingests `paths`, analyses the run and applies `sla`. Every input problem is printed
-/// to stderr; `Err` means nothing could be reported (no results, or a bad SLA file),
-/// already explained on stderr.
+/// to stderr; `Err` means nothing could be reported (no results, or an SLA scope that
+/// matches nothing).
 pub fn run_pipeline(
     paths: &[PathBuf],
     opts: &IngestOptions,
-    sla: Option<&SlaText>,
+    sla: Option<&SlaFile>,
 ) -> Result<(Run, Analysis), NothingToReport> {
     let run = ingest::load_runs(paths, opts);
     for p in &run.problems {
@@ -34,8 +65,8 @@ pub fn run_pipeline(
     if run.sources.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         eprintln!(
-            "error: no load-test results found in {}; headroom reads Locust CSVs, HdrHistogram \
-             interval logs (.hlog) and its generic per-request CSV (see README)",
+            "error: no load-test results found in {}; see README, \"Inputs read today\", for \
+             the formats headroom reads",
             shown.join(", ")
         );
         for (p, why) in &run.skipped {
@@ -45,11 +76,8 @@ pub fn run_pipeline(
     }
     let mut analysis = analysis::analyze(&run);
     if let Some(sla) = sla {
-        let applied = analysis::sla::SlaSpec::parse(&sla.text)
-            .and_then(|spec| analysis::apply_sla(&mut analysis, &run, &spec));
-        if let Err(e) = applied {
-            eprintln!("error: {}: {e}", sla.origin);
-            return Err(NothingToReport);
+        if let Err(e) = analysis::apply_sla(&mut analysis, &run, &sla.spec) {
+            return Err(report_sla_error(&sla.origin, &e));
         }
     }
     Ok((run, analysis))
