@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use super::analyze::AnalyzeArgs;
+use super::inspect::InspectArgs;
 
 /// headroom turns the raw results of any load test into decisions: SLA compliance,
 /// breaking points, capacity and bottleneck hints, with every figure traced to a file.
@@ -27,4 +28,7 @@ pub struct Cli {
 pub enum Command {
     /// Analyse run dirs: write report.md, report.html and report.json, print a summary.
     Analyze(AnalyzeArgs),
+    /// Show what headroom sees in result files: format, version, requests, endpoints,
+    /// time span, users, latency kind, problems.
+    Inspect(InspectArgs),
 }

@@ -4,6 +4,7 @@
 pub mod analyze;
 mod args;
 mod common;
+pub mod inspect;
 
 use std::process::ExitCode;
 
@@ -13,5 +14,6 @@ pub use args::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
     }
 }
