@@ -171,7 +171,11 @@ fn header_layout(line: &str, delimiter: u8) -> Option<Layout> {
 fn fits(column: usize, v: &str) -> bool {
     let int = || !v.is_empty() && v.len() <= 12 && v.bytes().all(|b| b.is_ascii_digit());
     match COLUMNS[column] {
-        "timeStamp" => parse_timestamp(v).is_some(),
+        // Epoch ms has 12–13 digits for any date since 1973.
+        "timeStamp" => {
+            parse_timestamp(v).is_some()
+                && (v.len() >= 11 && v.len() <= 14 || !v.bytes().all(|b| b.is_ascii_digit()))
+        }
         "elapsed" | "bytes" | "sentBytes" | "grpThreads" | "allThreads" | "Latency"
         | "SampleCount" | "ErrorCount" | "IdleTime" | "Connect" => int(),
         "label" | "threadName" | "Hostname" => !v.is_empty(),
@@ -305,10 +309,7 @@ fn headerless_layout(lines: &[&str], delimiter: u8) -> Option<Layout> {
 pub fn parse_timestamp(v: &str) -> Option<i64> {
     let v = v.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        // Epoch ms has 12–13 digits for any date since 1973.
-        return (v.len() >= 11 && v.len() <= 14)
-            .then(|| v.parse().ok())
-            .flatten();
+        return v.parse().ok();
     }
     let b = v.as_bytes();
     if b.len() >= 19 && b[4] == b'/' && b[7] == b'/' {
@@ -811,7 +812,8 @@ mod tests {
             Some(1597798959524)
         );
         assert_eq!(parse_timestamp("08/19/20 01:02:39"), Some(1597798959000));
-        assert_eq!(parse_timestamp("200"), None);
+        assert_eq!(parse_timestamp("12:00"), None);
+        assert!(!fits(TIMESTAMP, "200"));
     }
 
     #[test]
