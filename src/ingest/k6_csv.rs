@@ -115,14 +115,14 @@ impl Assembler {
         let same = self.pending.active && self.pending.identity == identity;
         match metric {
             Metric::Reqs => {
-                if !(same && !self.pending.has_reqs) {
+                if !same || self.pending.has_reqs {
                     self.flush(visit);
                     self.start(identity, t_ms, tags);
                 }
                 self.pending.has_reqs = true;
             }
             Metric::Duration => {
-                if !(same && self.pending.duration_ms.is_none()) {
+                if !same || self.pending.duration_ms.is_some() {
                     self.flush(visit);
                     self.start(identity, t_ms, tags);
                 }
@@ -206,7 +206,8 @@ fn failure_kind(status: Option<u16>, error_code: Option<u32>, error: &str) -> Fa
     match error_code {
         Some(1050) => FailureKind::Timeout,
         Some(1201 | 1220) => FailureKind::Reset,
-        Some(1100..=1299 | 1300..=1399) => FailureKind::Connect,
+        // DNS (11xx), TCP dial (12xx) and TLS (13xx) errors: no connection.
+        Some(1100..=1399) => FailureKind::Connect,
         _ => FailureKind::classify(None, error),
     }
 }

@@ -702,13 +702,12 @@ fn k6_console_text_is_rejected_with_what_to_run_instead() {
 
 // ---------------------------------------------------------------- Gatling
 
-/// Gatling requests: (group, name, start, end, ok, message), and user sessions.
-fn gatling_fixture() -> (
-    Vec<(String, String, i64, i64, bool, String)>,
-    Vec<(i64, i64)>,
-    Expected,
-    u64,
-) {
+/// A Gatling request: group, name, start, end, ok, message.
+type GatlingRequest = (String, String, i64, i64, bool, String);
+
+/// Gatling requests, user sessions (start, end), the figures they must give, and the
+/// most users active at once.
+fn gatling_fixture() -> (Vec<GatlingRequest>, Vec<(i64, i64)>, Expected, u64) {
     let mut rng = Lcg(3);
     let mut exp = Expected {
         first_ms: i64::MAX,
