@@ -32,7 +32,8 @@ generate() {
       u = rand(); elapsed = int(5 + 800 * u * u * u);
       thread = "Thread Group 1-" (i % 200 + 1);
       # Rows are written when samples end: start times jitter backwards.
-      ts = t + int(rand() * 300);
+      # %.0f: awk would print a 13-digit number as 1.7172e+12.
+      ts = sprintf("%.0f", t + int(rand() * 300));
       if (rand() < 0.01) { rc = "503"; rm = "Service Unavailable"; ok = "false" }
       else { rc = "200"; rm = "OK"; ok = "true" }
       line = ts "," elapsed "," label "," rc "," rm "," thread ",text," ok ",,1523,143,200,200,http://sut.example" label "," int(elapsed / 2) ",0,0";
@@ -48,7 +49,11 @@ generate() {
 
 # "peak_kb seconds" of a command.
 measure() {
-  /usr/bin/time -v "$@" >/dev/null 2>"$WORK/time.txt" || true
+  if ! /usr/bin/time -v "$@" >/dev/null 2>"$WORK/time.txt"; then
+    echo "failed: $*" >&2
+    cat "$WORK/time.txt" >&2
+    exit 1
+  fi
   local kb secs
   kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time.txt")
