@@ -14,7 +14,6 @@ use std::process::ExitCode;
 use clap::Args;
 use serde::Serialize;
 
-use super::analyze::OutputFormat;
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::units::format_ms;
 use crate::ingest::adapters::{adapter, Adapter};
@@ -40,7 +39,7 @@ pub struct InspectArgs {
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: OutputFormat,
+    pub format: InspectFormat,
     /// Same as `--format json`.
     #[arg(long)]
     pub json: bool,
@@ -50,6 +49,15 @@ pub struct InspectArgs {
     /// Unit of `.hlog` values when the log does not say (default ns, jHiccup's).
     #[arg(long, value_name = "UNIT", default_value = "ns")]
     pub hlog_unit: TimeUnit,
+}
+
+/// How `inspect` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InspectFormat {
+    /// A few lines per file.
+    Text,
+    /// A JSON array, one object per file.
+    Json,
 }
 
 /// What `inspect` found in one file (the `--format json` contract).
@@ -128,7 +136,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let reports: Vec<FileReport> = args.paths.iter().map(|p| inspect(p, &opts)).collect();
-    if args.json || args.format == OutputFormat::Json {
+    if args.json || args.format == InspectFormat::Json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     } else {
         for r in &reports {
