@@ -6,6 +6,7 @@ use super::analyze::AnalyzeArgs;
 use super::check::CheckArgs;
 use super::demo::DemoArgs;
 use super::drive::DriveArgs;
+use super::inspect::InspectArgs;
 use super::target::TargetArgs;
 
 /// headroom turns the raw results of any load test into decisions: SLA compliance,
@@ -41,4 +42,7 @@ pub enum Command {
     /// SLA gate for CI: judge run dirs against an SLA file, print the rules, write
     /// JUnit XML / a PR-comment markdown; exit 1 when a fail-severity rule fails.
     Check(CheckArgs),
+    /// Show what headroom sees in result files: format, version, requests, endpoints,
+    /// time span, users, latency kind, problems.
+    Inspect(InspectArgs),
 }

@@ -41,6 +41,10 @@ pub struct InputArgs {
     /// Report input problems as warnings and exit 0.
     #[arg(long)]
     pub lenient: bool,
+    /// IDs, UUIDs and numbers in URL paths become placeholders, so `/agents/123`
+    /// and `/agents/456` are one endpoint (`/agents/{id}`).
+    #[arg(long)]
+    pub normalize_labels: bool,
 }
 
 impl InputArgs {
@@ -65,6 +69,7 @@ impl InputArgs {
             hlog_unit: self.hlog_unit,
             think_time: self.think_time,
             lenient: self.lenient,
+            normalize_labels: self.normalize_labels,
         })
     }
 }

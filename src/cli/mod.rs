@@ -8,6 +8,7 @@ pub mod check;
 mod common;
 pub mod demo;
 pub mod drive;
+pub mod inspect;
 pub mod pipeline;
 pub mod target;
 
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drive(args) => drive::run(args),
         Command::Target(args) => target::run(args),
         Command::Check(args) => check::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
     }
 }
 

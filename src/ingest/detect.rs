@@ -27,6 +27,19 @@ pub enum Format {
     GenericCsv,
     /// HdrHistogram interval log (`.hlog`).
     HdrLog,
+    /// JMeter JTL, CSV form (any columns, any delimiter, with or without header).
+    JmeterCsv,
+    /// JMeter JTL, XML form.
+    JmeterXml,
+    /// k6 `--out csv` (plain or gzipped).
+    K6Csv,
+    /// k6 `--out json` NDJSON (plain or gzipped).
+    K6Json,
+    /// k6 end-of-test summary JSON (`--summary-export`, `handleSummary`, or the
+    /// machine-readable summary of k6 1.x).
+    K6Summary,
+    /// Gatling `simulation.log`, text layouts 2.0 – 3.12.
+    GatlingLog,
 }
 
 impl Format {
@@ -42,7 +55,22 @@ impl Format {
             | Format::LocustDistribution => "locust",
             Format::GenericCsv => "generic-csv",
             Format::HdrLog => "hdr-log",
+            Format::JmeterCsv | Format::JmeterXml => "jmeter",
+            Format::K6Csv | Format::K6Json | Format::K6Summary => "k6",
+            Format::GatlingLog => "gatling",
         }
+    }
+
+    /// True when the adapter also reads the file gzip-compressed (k6 writes `.gz`).
+    pub fn reads_gzip(self) -> bool {
+        matches!(
+            self,
+            Format::JmeterCsv
+                | Format::JmeterXml
+                | Format::K6Csv
+                | Format::K6Json
+                | Format::GatlingLog
+        )
     }
 }
 
@@ -58,6 +86,12 @@ impl fmt::Display for Format {
             Format::LocustDistribution => "locust-distribution",
             Format::GenericCsv => "generic-csv",
             Format::HdrLog => "hdr-log",
+            Format::JmeterCsv => "jmeter-csv",
+            Format::JmeterXml => "jmeter-xml",
+            Format::K6Csv => "k6-csv",
+            Format::K6Json => "k6-json",
+            Format::K6Summary => "k6-summary",
+            Format::GatlingLog => "gatling-log",
         })
     }
 }
@@ -80,11 +114,24 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
         return Detection::Supported(Format::Manifest);
     }
     if head.starts_with(&[0x1f, 0x8b]) {
-        return Detection::Unsupported("gzip-compressed file: decompress it first".into());
+        let inner = gunzip_head(head);
+        if inner.starts_with(&[0x1f, 0x8b]) || inner.is_empty() {
+            return Detection::Unsupported("gzip-compressed file: decompress it first".into());
+        }
+        return match detect_format(path, &inner) {
+            Detection::Supported(f) if f.reads_gzip() => Detection::Supported(f),
+            Detection::Supported(f) => {
+                Detection::Unsupported(format!("gzip-compressed {f}: decompress it first"))
+            }
+            other => other,
+        };
+    }
+    if let Some(version) = super::gatling::binary_log_version(head) {
+        return Detection::Unsupported(super::gatling::binary_log_reason(&version));
     }
     if head.first() == Some(&0) {
         return Detection::Unsupported(
-            "binary file (a Gatling ≥ 3.13 binary simulation.log?): not supported".into(),
+            "binary file of an unknown format: not a load-test result headroom reads".into(),
         );
     }
     let text = normalize(head);
@@ -119,6 +166,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     if first == "Name" && has("# requests") && has("50%") {
         return Detection::Supported(Format::LocustDistribution);
     }
+    if let Some(format) = detect_tool_format(line, &text) {
+        return format;
+    }
     if super::generic_csv::looks_like_generic_csv(&cells) {
         return Detection::Supported(Format::GenericCsv);
     }
@@ -128,15 +178,56 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     Detection::Unknown
 }
 
+/// JMeter, k6 and Gatling formats (FORMATS.md §2–4, §8), or a precise reason why a
+/// file of theirs is not read.
+fn detect_tool_format(line: &str, text: &str) -> Option<Detection> {
+    let s = Detection::Supported;
+    if line.starts_with("metric_name,timestamp,metric_value") {
+        return Some(s(Format::K6Csv));
+    }
+    if super::k6_json::looks_like_k6_json(line) {
+        return Some(s(Format::K6Json));
+    }
+    if super::k6_summary::looks_like_k6_summary(text) {
+        return Some(s(Format::K6Summary));
+    }
+    if super::k6_summary::looks_like_k6_console(text) {
+        return Some(Detection::Unsupported(
+            super::k6_summary::CONSOLE_REASON.into(),
+        ));
+    }
+    if super::gatling::looks_like_text_log(line) {
+        return Some(s(Format::GatlingLog));
+    }
+    if line.starts_with("<?xml") && text.contains("<testResults")
+        || line.starts_with("<testResults")
+    {
+        return Some(s(Format::JmeterXml));
+    }
+    if super::jmeter_csv::sniff(text).is_some() {
+        return Some(s(Format::JmeterCsv));
+    }
+    None
+}
+
+/// Decompresses as much of a gzip head as it holds (the stream is cut short).
+fn gunzip_head(head: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::with_capacity(super::text::HEAD_BYTES);
+    let mut decoder = flate2::read::GzDecoder::new(head);
+    let mut buf = [0u8; 4096];
+    while out.len() < super::text::HEAD_BYTES {
+        match decoder.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+        }
+    }
+    out
+}
+
 /// Other load tools' formats (FORMATS.md §8) that are recognised but not read yet.
 fn recognise_unsupported(line: &str, text: &str) -> Option<String> {
     let known: &[(&str, &str)] = &[
-        ("timeStamp", "JMeter JTL CSV"),
-        ("metric_name,timestamp,metric_value", "k6 CSV"),
-        ("{\"type\":\"Metric\"", "k6 JSON"),
-        ("{\"metric\":", "k6 JSON"),
-        ("RUN\t", "Gatling simulation.log"),
-        ("ASSERTION\t", "Gatling simulation.log"),
         ("response-time,DNS+dialup", "hey CSV"),
         ("request-start,DNS", "oha CSV"),
         ("{\"summary\":{\"successRate\"", "oha JSON"),
@@ -150,9 +241,6 @@ fn recognise_unsupported(line: &str, text: &str) -> Option<String> {
                 "{name}: recognised, but not read by this version of headroom"
             ));
         }
-    }
-    if line.starts_with("<?xml") && text.contains("<testResults") {
-        return Some("JMeter JTL XML: recognised, but not read by this version of headroom".into());
     }
     if text.contains("Running ") && text.contains(" test @ ") {
         return Some("wrk/wrk2 text: recognised, but not read by this version of headroom".into());
@@ -212,11 +300,81 @@ mod tests {
     }
 
     #[test]
-    fn others() {
+    fn jmeter_k6_gatling() {
+        let s = Detection::Supported;
+        assert_eq!(
+            detect("timeStamp,elapsed,label,success\n1,2,a,true\n"),
+            s(Format::JmeterCsv)
+        );
+        assert_eq!(
+            detect("timeStamp;elapsed;label;success\n"),
+            s(Format::JmeterCsv)
+        );
+        assert_eq!(
+            detect("label,responseCode,success,threadName\na,200,true,t 1-1\n"),
+            s(Format::JmeterCsv)
+        );
+        assert_eq!(
+            detect("<?xml version=\"1.0\"?>\n<testResults version=\"1.2\">\n"),
+            s(Format::JmeterXml)
+        );
+        assert_eq!(
+            detect("metric_name,timestamp,metric_value,check\n"),
+            s(Format::K6Csv)
+        );
+        assert_eq!(
+            detect("{\"type\":\"Metric\",\"data\":{}}\n"),
+            s(Format::K6Json)
+        );
+        assert_eq!(
+            detect("{\"metric\":\"vus\",\"type\":\"Point\"}\n"),
+            s(Format::K6Json)
+        );
+        assert_eq!(
+            detect("RUN\tSim\tsim\t1\t \t3.9.5\n"),
+            s(Format::GatlingLog)
+        );
+        assert_eq!(detect("ASSERTION\tAAEC\n"), s(Format::GatlingLog));
+        assert_eq!(
+            detect("Sim\tsim-1\tRUN\t1\t \t2.0\n"),
+            s(Format::GatlingLog)
+        );
+        let mut binary = vec![0u8, 0, 0, 0, 6];
+        binary.extend_from_slice(b"3.12.1\0\0\0\x2bcom.Sim");
+        match detect_format(Path::new("simulation.log"), &binary) {
+            Detection::Unsupported(why) => {
+                assert!(
+                    why.starts_with("not supported: binary simulation.log (Gatling ≥ 3.13)"),
+                    "{why}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn gzip_is_looked_into() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"{\"type\":\"Metric\",\"data\":{}}\n")
+            .unwrap();
+        let bytes = gz.finish().unwrap();
+        assert_eq!(
+            detect_format(Path::new("x.json.gz"), &bytes),
+            Detection::Supported(Format::K6Json)
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"Type,Name,Request Count,Failure Count\n")
+            .unwrap();
+        let bytes = gz.finish().unwrap();
         assert!(matches!(
-            detect("timeStamp,elapsed,label\n"),
+            detect_format(Path::new("x.csv.gz"), &bytes),
             Detection::Unsupported(_)
         ));
+    }
+
+    #[test]
+    fn others() {
         assert_eq!(detect("hello world\n"), Detection::Unknown);
         assert!(matches!(
             detect_format(Path::new("a"), &[0, 0, 0, 5]),

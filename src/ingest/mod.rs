@@ -12,9 +12,17 @@
 //! `run_dir` groups a directory's files by tool into sources, decides the stages
 //! and records everything into the model.
 
+pub mod adapters;
 mod detect;
+pub mod gatling;
 pub mod generic_csv;
 pub mod hlog;
+pub mod jmeter_csv;
+pub mod jmeter_xml;
+pub mod k6_csv;
+pub mod k6_json;
+pub mod k6_summary;
+pub mod labels;
 pub mod locust;
 mod run_dir;
 mod stages;
@@ -27,7 +35,7 @@ use regex::Regex;
 
 use crate::model::{EndpointKey, FailureKind, Problem, ThinkTime};
 
-pub use detect::{detect_format, Format};
+pub use detect::{detect_format, Detection, Format};
 pub use run_dir::load_runs;
 
 /// What the user asked of ingest (the `analyze`/`check` filters).
@@ -49,6 +57,9 @@ pub struct IngestOptions {
     pub think_time: Option<ThinkTime>,
     /// Exit 0 on bad input (warnings only).
     pub lenient: bool,
+    /// IDs, UUIDs and numbers in URL paths become placeholders (`/agents/{id}`), so
+    /// one route is one endpoint (`--normalize-labels`).
+    pub normalize_labels: bool,
 }
 
 impl IngestOptions {
@@ -151,6 +162,10 @@ pub enum Observation<'a> {
         /// Failures among these requests, when the source says (headroom's own logs).
         failures: &'a [(FailureKind, u64)],
     },
+    /// A transaction: an aggregate of other requests that are fed on their own too
+    /// (a JMeter Transaction Controller row). Kept as its own endpoint, marked
+    /// `transaction`, and left out of request totals.
+    Transaction(RequestEvent<'a>),
     /// Concurrent users at a moment (a Locust/JMeter/k6 users series, a driver sample).
     Users {
         /// Epoch ms.
@@ -165,6 +180,24 @@ pub trait Replay {
     /// Feeds every observation, in file order, to `visit`. A malformed line ends the
     /// replay with a [`Problem`] naming the file and line.
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem>;
+
+    /// False when the file has no times (a JMeter JTL saved without `timeStamp`):
+    /// observations then carry `t_ms` 0 and the source gets one stage without a
+    /// window (throughput unknown).
+    fn timed(&self) -> bool {
+        true
+    }
+
+    /// Tool and version hints the content reveals (`Gatling 3.9.5, 3.4–3.12 layout`).
+    fn version_hint(&self) -> Option<String> {
+        None
+    }
+
+    /// Facts worth showing that are not errors (rows left out and why), as of the
+    /// last completed replay.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A problem about `path` at `line`.

@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::adapters::{self, Adapter};
 use super::detect::Detection;
-use super::generic_csv::GenericCsv;
+use super::labels::normalize_label;
 use super::locust::{self, LocustSet};
 use super::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use super::text::{read_head, read_text};
-use super::{detect_format, hlog, problem, Format, IngestOptions, Observation, Replay};
+use super::{detect_format, problem, Format, IngestOptions, Observation, Replay};
 use crate::model::{EndpointKey, InputFile, Manifest, Problem, Run, RunMeta, Source, Stage};
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
@@ -111,6 +112,7 @@ fn claimed_format(path: &Path) -> Option<String> {
         ("_failures.csv", "a Locust failures CSV"),
         ("_requests.csv", "a Locust requests CSV"),
         (".hlog", "an HdrHistogram interval log"),
+        (".jtl", "a JMeter JTL"),
         (".histolog", "an HdrHistogram interval log"),
     ];
     let (_, what) = claims.iter().find(|(suffix, _)| name.ends_with(suffix))?;
@@ -263,35 +265,69 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         }
     }
 
-    // Observation sources: every file of one format forms one source.
+    // One k6 run writes every output it was asked for: the per-request output is
+    // the measurement; its other forms and the end-of-test summary repeat it.
+    skip_duplicates(
+        &mut by_format,
+        &[Format::K6Json, Format::K6Csv, Format::K6Summary],
+        "another output of the same k6 run",
+        run,
+    );
+
+    // Every file of one format forms one source (files of one tool merge below).
     for (format, files) in by_format {
-        let mut replays: Vec<Box<dyn Replay>> = Vec::new();
-        for file in files {
-            let opened: Result<Box<dyn Replay>, Problem> = match format {
-                Format::GenericCsv => {
-                    GenericCsv::open(&file).map(|c| Box::new(c) as Box<dyn Replay>)
-                }
-                Format::HdrLog => hlog::read_hlog(&file, opts.hlog_unit).map(|h| {
-                    for w in &h.warnings {
-                        run.problems
-                            .push(problem(&file, None, format!("warning: {w}")));
+        match adapters::adapter(format) {
+            Adapter::Grouped => {}
+            Adapter::Summary(build) => {
+                for file in files {
+                    match build(&file, &plan, opts) {
+                        Ok(src) => add_source(run, src),
+                        Err(p) => run.problems.push(p),
                     }
-                    Box::new(h) as Box<dyn Replay>
-                }),
-                _ => continue,
-            };
-            match opened {
-                Ok(r) => replays.push(r),
-                Err(p) => run.problems.push(p),
+                }
+            }
+            Adapter::Observations(open) => {
+                let mut replays: Vec<(PathBuf, Box<dyn Replay>)> = Vec::new();
+                for file in files {
+                    match open(&file, opts, &mut run.problems) {
+                        Ok(r) => replays.push((file, r)),
+                        Err(p) => run.problems.push(p),
+                    }
+                }
+                let tool = if driver_dir && format == Format::HdrLog {
+                    "headroom"
+                } else {
+                    format.tool()
+                };
+                if let Some(src) = assemble(tool, &replays, &plan, opts, &mut run.problems) {
+                    for (path, r) in &replays {
+                        if let Some(hint) = r.version_hint() {
+                            if let Some(input) = run.inputs.iter_mut().find(|i| &i.path == path) {
+                                input.tool_version = Some(hint);
+                            }
+                        }
+                    }
+                    add_source(run, src);
+                }
             }
         }
-        let tool = if driver_dir && format == Format::HdrLog {
-            "headroom"
-        } else {
-            format.tool()
-        };
-        if let Some(src) = assemble(tool, &replays, &plan, opts, &mut run.problems) {
-            add_source(run, src);
+    }
+}
+
+/// Keeps the first of `formats` (in that order of preference) that the dir has, and
+/// lists the files of the others as skipped: they hold the same requests again.
+fn skip_duplicates(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    formats: &[Format],
+    why: &str,
+    run: &mut Run,
+) {
+    let Some(kept) = formats.iter().find(|f| by_format.contains_key(f)) else {
+        return;
+    };
+    for f in formats.iter().filter(|f| *f != kept) {
+        for p in by_format.remove(f).unwrap_or_default() {
+            run.skipped.push((p, format!("{why} ({kept} is read)")));
         }
     }
 }
@@ -337,21 +373,22 @@ struct Survey {
 }
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
-/// windows, then record every observation into overall and its stage.
+/// windows, then record every observation into overall and its stage. Sources
+/// without times (see [`Replay::timed`]) get one stage without a window.
 fn assemble(
     tool: &str,
-    replays: &[Box<dyn Replay>],
+    replays: &[(PathBuf, Box<dyn Replay>)],
     plan: &StagePlan,
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
     let mut survey = Survey::default();
-    let mut valid: Vec<&dyn Replay> = Vec::new();
-    for r in replays {
+    let mut valid: Vec<(&Path, &dyn Replay)> = Vec::new();
+    for (path, r) in replays {
         let mut local = Survey::default();
         let outcome = r.replay(&mut |obs| {
             let (t, users) = match &obs {
-                Observation::Request(ev) => (ev.t_ms, ev.users),
+                Observation::Request(ev) | Observation::Transaction(ev) => (ev.t_ms, ev.users),
                 Observation::Histogram { start_ms, .. } => (*start_ms, None),
                 Observation::Users { t_ms, users } => (*t_ms, Some(*users)),
             };
@@ -370,21 +407,30 @@ fn assemble(
                     let slot = survey.users.entry(t).or_insert(u);
                     *slot = slot.max(u);
                 }
-                valid.push(r.as_ref());
+                valid.push((path.as_path(), r.as_ref()));
             }
             Err(p) => problems.push(p),
         }
     }
     let (first, last) = (survey.first_ms?, survey.last_ms?);
-    let specs = stage_specs(plan, &survey, first, last, opts);
+    let timed = valid.iter().all(|(_, r)| r.timed());
+    let specs = if timed {
+        stage_specs(plan, &survey, first, last, opts)
+    } else {
+        untimed_specs(plan)
+    };
 
     let mut source = Source {
         tool: tool.to_string(),
         ..Default::default()
     };
     source.overall = Stage::named("overall");
-    source.overall.window_ms = Some((first, last + 1));
-    source.overall.window_basis = "every request, ramps included".into();
+    if timed {
+        source.overall.window_ms = Some((first, last + 1));
+        source.overall.window_basis = "every request, ramps included".into();
+    } else {
+        source.overall.window_basis = "every request (the files have no times)".into();
+    }
     let mut stages: Vec<Stage> = specs
         .iter()
         .map(|s| Stage {
@@ -397,11 +443,12 @@ fn assemble(
             ..Default::default()
         })
         .collect();
+    let recorder = Recorder { opts, timed };
     let mut interval_spans: Vec<Option<(i64, i64)>> = vec![None; stages.len()];
-    for r in valid {
+    for (path, r) in valid {
         // The survey already read every file once without error.
         let _ = r.replay(&mut |obs| {
-            record(&mut source.overall, &mut stages, &obs, opts);
+            recorder.record(&mut source.overall, &mut stages, &obs);
             // Interval histograms cover whole intervals: a stage measured by them spans
             // exactly the intervals it holds, which rarely align with the manifest's
             // window (throughput divides by this span).
@@ -417,6 +464,13 @@ fn assemble(
                 }
             }
         });
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        source
+            .notes
+            .extend(r.notes().into_iter().map(|n| format!("{name}: {n}")));
     }
     for (stage, span) in stages.iter_mut().zip(interval_spans) {
         if span.is_some() {
@@ -425,6 +479,24 @@ fn assemble(
     }
     source.stages = stages;
     Some(source)
+}
+
+/// The one stage of a source without times: named by the plan, no window.
+fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
+    let (name, users) = match plan {
+        StagePlan::WholeDir { name, users } => (name.clone(), *users),
+        StagePlan::Manifest(specs) if specs.len() == 1 => (specs[0].name.clone(), specs[0].users),
+        StagePlan::Manifest(_) => ("whole_run".to_string(), None),
+        StagePlan::Detect { fallback } => (fallback.clone(), None),
+    };
+    vec![StageSpec {
+        name,
+        users,
+        arrival_rate_rps: None,
+        spawn_rate: None,
+        window_ms: None,
+        basis: "whole run: the files have no times".into(),
+    }]
 }
 
 /// Stage specs with windows, for observations spanning `[first, last]`.
@@ -490,54 +562,90 @@ fn stage_specs(
     specs
 }
 
-/// Records one observation into overall and into the stage whose window holds it.
-fn record(overall: &mut Stage, stages: &mut [Stage], obs: &Observation<'_>, opts: &IngestOptions) {
-    match obs {
-        Observation::Request(ev) => {
-            if !opts.in_time_range(ev.t_ms) {
-                return;
-            }
-            let key = EndpointKey::new(ev.method, ev.name);
-            if !opts.keeps(&key) {
-                return;
-            }
-            if let Some(u) = ev.users {
-                overall.timeline.record_users(ev.t_ms, u);
-            }
-            record_request(overall, &key, ev);
-            if let Some(stage) = stages.iter_mut().find(|s| s.contains(ev.t_ms)) {
-                if let Some(u) = ev.users {
-                    stage.timeline.record_users(ev.t_ms, u);
+/// Records observations into a source's overall and stages.
+struct Recorder<'o> {
+    opts: &'o IngestOptions,
+    /// False for a source without times: everything goes to its one stage.
+    timed: bool,
+}
+
+impl Recorder<'_> {
+    /// The stage an observation at `t_ms` belongs to.
+    fn stage<'s>(&self, stages: &'s mut [Stage], t_ms: i64) -> Option<&'s mut Stage> {
+        if self.timed {
+            stages.iter_mut().find(|s| s.contains(t_ms))
+        } else {
+            stages.first_mut()
+        }
+    }
+
+    /// Records one observation into overall and into the stage whose window holds it.
+    fn record(&self, overall: &mut Stage, stages: &mut [Stage], obs: &Observation<'_>) {
+        let opts = self.opts;
+        match obs {
+            Observation::Request(ev) | Observation::Transaction(ev) => {
+                if self.timed && !opts.in_time_range(ev.t_ms) {
+                    return;
                 }
-                record_request(stage, &key, ev);
+                let name = if opts.normalize_labels {
+                    normalize_label(ev.name)
+                } else {
+                    std::borrow::Cow::Borrowed(ev.name)
+                };
+                let key = EndpointKey::new(ev.method, &name);
+                if !opts.keeps(&key) {
+                    return;
+                }
+                let transaction = matches!(obs, Observation::Transaction(_));
+                let users = ev.users.filter(|_| self.timed);
+                if let Some(u) = users {
+                    overall.timeline.record_users(ev.t_ms, u);
+                }
+                record_request(overall, &key, ev, transaction, self.timed);
+                if let Some(stage) = self.stage(stages, ev.t_ms) {
+                    if let Some(u) = users {
+                        stage.timeline.record_users(ev.t_ms, u);
+                    }
+                    record_request(stage, &key, ev, transaction, self.timed);
+                }
             }
-        }
-        Observation::Histogram {
-            key,
-            start_ms,
-            histogram,
-            failures,
-            ..
-        } => {
-            if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
-                return;
+            Observation::Histogram {
+                key,
+                start_ms,
+                histogram,
+                failures,
+                ..
+            } => {
+                if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
+                    return;
+                }
+                record_histogram(overall, key, *start_ms, histogram, failures);
+                if let Some(stage) = self.stage(stages, *start_ms) {
+                    record_histogram(stage, key, *start_ms, histogram, failures);
+                }
             }
-            record_histogram(overall, key, *start_ms, histogram, failures);
-            if let Some(stage) = stages.iter_mut().find(|s| s.contains(*start_ms)) {
-                record_histogram(stage, key, *start_ms, histogram, failures);
-            }
-        }
-        Observation::Users { t_ms, users } => {
-            overall.timeline.record_users(*t_ms, *users);
-            if let Some(stage) = stages.iter_mut().find(|s| s.contains(*t_ms)) {
-                stage.timeline.record_users(*t_ms, *users);
+            Observation::Users { t_ms, users } => {
+                if !self.timed {
+                    return;
+                }
+                overall.timeline.record_users(*t_ms, *users);
+                if let Some(stage) = self.stage(stages, *t_ms) {
+                    stage.timeline.record_users(*t_ms, *users);
+                }
             }
         }
     }
 }
 
-fn record_request(stage: &mut Stage, key: &EndpointKey, ev: &super::RequestEvent<'_>) {
+fn record_request(
+    stage: &mut Stage,
+    key: &EndpointKey,
+    ev: &super::RequestEvent<'_>,
+    transaction: bool,
+    timed: bool,
+) {
     let ep = stage.endpoint(key);
+    ep.transaction |= transaction;
     ep.requests += 1;
     if !ev.ok {
         ep.failures += 1;
@@ -555,7 +663,9 @@ fn record_request(stage: &mut Stage, key: &EndpointKey, ev: &super::RequestEvent
     if let Some(b) = ev.bytes {
         ep.bytes_received = Some(ep.bytes_received.unwrap_or(0) + b);
     }
-    ep.series.record(ev.t_ms, ev.latency_ms, !ev.ok);
+    if timed {
+        ep.series.record(ev.t_ms, ev.latency_ms, !ev.ok);
+    }
 }
 
 fn record_histogram(

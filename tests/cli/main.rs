@@ -9,3 +9,4 @@ mod common;
 mod conformance;
 mod demo;
 mod drive;
+mod formats_a;

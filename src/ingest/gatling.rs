@@ -1,0 +1,398 @@
+//! Gatling `simulation.log`, text layouts 2.0 – 3.12 (FORMATS.md §4), streamed
+//! line by line; and the recognition of the binary log of Gatling ≥ 3.13, which is
+//! not read.
+//!
+//! Fields are tab-separated. The record type is the first field (2.2 and later) or
+//! the third (2.0 – 2.1). A REQUEST's layout differs by version in the fields
+//! before the status, so the status is found as the first `OK`/`KO` preceded by two
+//! epoch-ms fields (start, end), with the name and the group hierarchy just before
+//! them (2.0 – 2.1: request start … response end). The endpoint is the groups and
+//! the name joined by ` / `; latency is end − start; a KO's message gives the
+//! failure kind (`… but actually found 503` is `status:503`, a failed check is
+//! `assertion`). USER START/END records give the active-users series.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use super::adapters::Lines;
+use super::{problem, Observation, Replay, RequestEvent};
+use crate::model::{FailureKind, Problem};
+
+/// True when a first line is a Gatling text log record.
+pub fn looks_like_text_log(line: &str) -> bool {
+    let fields: Vec<&str> = line.split('\t').collect();
+    matches!(fields.first(), Some(&("RUN" | "ASSERTION"))) && fields.len() >= 2
+        || fields.get(2) == Some(&"RUN") && fields.len() >= 5
+}
+
+/// The Gatling version in the header of a binary `simulation.log` (Gatling ≥ 3.13
+/// writes one: a 0 record byte, a big-endian length, the version string).
+pub fn binary_log_version(head: &[u8]) -> Option<String> {
+    let (&kind, rest) = head.split_first()?;
+    let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+    let version = rest.get(4..4 + len)?;
+    let looks = kind == 0
+        && (1..=32).contains(&len)
+        && version[0].is_ascii_digit()
+        && version
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+    looks.then(|| String::from_utf8_lossy(version).into_owned())
+}
+
+/// Why a binary `simulation.log` is not read.
+pub fn binary_log_reason(version: &str) -> String {
+    format!(
+        "not supported: binary simulation.log (Gatling ≥ 3.13); its header names Gatling \
+         {version}. headroom reads the text simulation.log of Gatling 2.0 – 3.12: run the \
+         simulation with Gatling 3.12 or earlier, or export its requests to headroom's \
+         generic per-request CSV (see README)"
+    )
+}
+
+/// Which generation wrote the log, from the REQUEST records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Layout {
+    #[default]
+    Unknown,
+    /// Type in the 3rd field.
+    V2_0,
+    /// `REQUEST, scenario, userId, groups, name, …`.
+    V2_2,
+    /// `REQUEST, userId, groups, name, …`.
+    V3_0,
+    /// `REQUEST, groups, name, …`.
+    V3_4,
+}
+
+impl Layout {
+    fn label(self) -> &'static str {
+        match self {
+            Layout::Unknown => "no REQUEST records",
+            Layout::V2_0 => "2.0 – 2.1 layout",
+            Layout::V2_2 => "2.2 – 2.3 layout",
+            Layout::V3_0 => "3.0 – 3.3 layout",
+            Layout::V3_4 => "3.4 – 3.12 layout",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct Facts {
+    layout: Layout,
+    run_version: Option<String>,
+    truncated_last_line: Option<u64>,
+    users_ended_below_zero: bool,
+}
+
+/// An opened Gatling text log.
+#[derive(Debug)]
+pub struct GatlingLog {
+    path: PathBuf,
+    facts: RefCell<Facts>,
+}
+
+impl GatlingLog {
+    /// Opens the file (lines stream on replay).
+    pub fn open(path: &Path) -> Result<GatlingLog, Problem> {
+        let mut lines = Lines::open(path)?;
+        match lines.next_line()? {
+            Some((_, l)) if looks_like_text_log(&String::from_utf8_lossy(l)) => Ok(GatlingLog {
+                path: path.to_path_buf(),
+                facts: RefCell::new(Facts::default()),
+            }),
+            _ => Err(problem(path, Some(1), "not a Gatling text simulation.log")),
+        }
+    }
+}
+
+fn int(s: &str) -> Option<i64> {
+    s.trim().parse().ok()
+}
+
+/// The failure kind of a KO from Gatling's message.
+fn failure_kind(message: &str) -> FailureKind {
+    let m = message.to_ascii_lowercase();
+    if let Some(found) = m.split("but actually found ").nth(1) {
+        let digits: String = found.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(code) = digits.parse::<u16>() {
+            return if (400..600).contains(&code) {
+                FailureKind::Status(code)
+            } else {
+                FailureKind::Assertion
+            };
+        }
+    }
+    if m.contains("connectexception") || m.contains("unknownhost") {
+        return FailureKind::Connect;
+    }
+    if m.contains("prematureclose") {
+        return FailureKind::Reset;
+    }
+    match FailureKind::classify(None, message) {
+        FailureKind::Other
+            if m.contains(".find")
+                || m.contains("check")
+                || m.contains("exists")
+                || m.contains("found nothing")
+                || m.contains("jsonpath")
+                || m.contains("regex") =>
+        {
+            FailureKind::Assertion
+        }
+        kind => kind,
+    }
+}
+
+/// A REQUEST record's fields: (groups, name, start, end, ok, message).
+type Request<'l> = (&'l str, &'l str, i64, i64, bool, &'l str);
+
+fn request<'l>(f: &[&'l str], layout: &mut Layout) -> Option<Request<'l>> {
+    if f.get(2) == Some(&"REQUEST") {
+        // 2.0 – 2.1: scenario, userId, REQUEST, groups, name, requestStart,
+        // requestEnd, responseStart, responseEnd, status, message…
+        *layout = Layout::V2_0;
+        let status = *f.get(9)?;
+        return Some((
+            f[3],
+            f[4],
+            int(f[5])?,
+            int(f[8])?,
+            status == "OK",
+            f.get(10).copied().unwrap_or(""),
+        ))
+        .filter(|_| status == "OK" || status == "KO");
+    }
+    let i = (3..f.len()).find(|&i| {
+        (f[i] == "OK" || f[i] == "KO") && int(f[i - 1]).is_some() && int(f[i - 2]).is_some()
+    })?;
+    *layout = match i {
+        5 => Layout::V3_4,
+        6 => Layout::V3_0,
+        _ => Layout::V2_2,
+    };
+    let groups = if i >= 4 { f[i - 4] } else { "" };
+    Some((
+        groups,
+        f[i - 3],
+        int(f[i - 2])?,
+        int(f[i - 1])?,
+        f[i] == "OK",
+        f.get(i + 1).copied().unwrap_or(""),
+    ))
+}
+
+/// A USER record's (start?, time).
+fn user(f: &[&str]) -> Option<(bool, i64)> {
+    let k = f.iter().position(|x| *x == "START" || *x == "END")?;
+    let start = f[k] == "START";
+    let ints: Vec<i64> = f[k + 1..].iter().filter_map(|x| int(x)).collect();
+    let t = if start { ints.first() } else { ints.last() };
+    Some((start, *t?))
+}
+
+impl Replay for GatlingLog {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let mut lines = Lines::open(&self.path)?;
+        let mut facts = Facts::default();
+        let mut active: i64 = 0;
+        let mut requests = 0u64;
+        let mut name_buf = String::new();
+        let mut pending_error: Option<Problem> = None;
+        while let Some((n, raw)) = lines.next_line()? {
+            if let Some(p) = pending_error.take() {
+                return Err(p);
+            }
+            let text = String::from_utf8_lossy(raw);
+            if text.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = text.split('\t').collect();
+            let kind = if f
+                .get(2)
+                .is_some_and(|k| matches!(*k, "RUN" | "USER" | "REQUEST" | "GROUP"))
+            {
+                f[2]
+            } else {
+                f[0]
+            };
+            match kind {
+                "REQUEST" => {
+                    let Some((groups, name, start, end, ok, message)) =
+                        request(&f, &mut facts.layout)
+                    else {
+                        pending_error = Some(problem(
+                            &self.path,
+                            Some(n),
+                            "REQUEST record without name, start, end and OK/KO",
+                        ));
+                        continue;
+                    };
+                    let name: Cow<'_, str> = if groups.trim().is_empty() {
+                        Cow::Borrowed(name)
+                    } else {
+                        name_buf.clear();
+                        for g in groups.split(',') {
+                            name_buf.push_str(g.trim());
+                            name_buf.push_str(" / ");
+                        }
+                        name_buf.push_str(name);
+                        Cow::Borrowed(name_buf.as_str())
+                    };
+                    let message = message.trim();
+                    requests += 1;
+                    visit(Observation::Request(RequestEvent {
+                        t_ms: start,
+                        method: None,
+                        name: &name,
+                        latency_ms: Some((end - start).max(0) as f64),
+                        ok,
+                        failure: (!ok).then(|| failure_kind(message)),
+                        error: Some(message).filter(|m| !ok && !m.is_empty()),
+                        bytes: None,
+                        users: None,
+                    }));
+                }
+                "USER" => {
+                    let Some((start, t)) = user(&f) else {
+                        pending_error = Some(problem(
+                            &self.path,
+                            Some(n),
+                            "USER record without START/END and a time",
+                        ));
+                        continue;
+                    };
+                    active += if start { 1 } else { -1 };
+                    if active < 0 {
+                        facts.users_ended_below_zero = true;
+                        active = 0;
+                    }
+                    visit(Observation::Users {
+                        t_ms: t,
+                        users: active as f64,
+                    });
+                }
+                "RUN" => {
+                    facts.run_version = f
+                        .last()
+                        .map(|v| v.trim().to_string())
+                        .filter(|v| !v.is_empty() && v != "2.0");
+                }
+                "GROUP" | "ERROR" | "ASSERTION" => {}
+                other => {
+                    pending_error = Some(problem(
+                        &self.path,
+                        Some(n),
+                        format!(
+                            "unknown record type `{}`",
+                            other.chars().take(20).collect::<String>()
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(p) = pending_error {
+            facts.truncated_last_line = p.line;
+        }
+        if requests == 0 {
+            return Err(problem(&self.path, None, "no REQUEST records"));
+        }
+        *self.facts.borrow_mut() = facts;
+        Ok(())
+    }
+
+    fn version_hint(&self) -> Option<String> {
+        let f = self.facts.borrow();
+        Some(match &f.run_version {
+            Some(v) => format!("Gatling {v}, text simulation.log ({})", f.layout.label()),
+            None => format!("Gatling text simulation.log ({})", f.layout.label()),
+        })
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let f = self.facts.borrow();
+        let mut notes = Vec::new();
+        if let Some(line) = f.truncated_last_line {
+            notes.push(format!(
+                "the last line ({line}) is incomplete (run stopped while writing?): left out"
+            ));
+        }
+        if f.users_ended_below_zero {
+            notes.push("more USER END than START records: the users series is approximate".into());
+        }
+        notes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_layouts() {
+        let mut l = Layout::Unknown;
+        let v34 = ["REQUEST", "", "home", "1000", "1020", "OK", " "];
+        assert_eq!(
+            request(&v34, &mut l),
+            Some(("", "home", 1000, 1020, true, " "))
+        );
+        assert_eq!(l, Layout::V3_4);
+        let v30 = [
+            "REQUEST", "7", "g1,g2", "home", "1000", "1020", "KO", "boom",
+        ];
+        assert_eq!(
+            request(&v30, &mut l),
+            Some(("g1,g2", "home", 1000, 1020, false, "boom"))
+        );
+        assert_eq!(l, Layout::V3_0);
+        let v22 = ["REQUEST", "scn", "7", "", "home", "1000", "1020", "OK", " "];
+        assert_eq!(request(&v22, &mut l).map(|r| r.1), Some("home"));
+        assert_eq!(l, Layout::V2_2);
+        let v20 = [
+            "scn", "7", "REQUEST", "", "home", "1000", "1001", "1019", "1020", "OK", " ",
+        ];
+        assert_eq!(
+            request(&v20, &mut l),
+            Some(("", "home", 1000, 1020, true, " "))
+        );
+        assert_eq!(l, Layout::V2_0);
+    }
+
+    #[test]
+    fn ko_messages() {
+        assert_eq!(
+            failure_kind("status.find.in(200,304), but actually found 503"),
+            FailureKind::Status(503)
+        );
+        assert_eq!(
+            failure_kind("i.g.h.c.i.RequestTimeoutException: Request timeout to x after 60000 ms"),
+            FailureKind::Timeout
+        );
+        assert_eq!(
+            failure_kind("j.n.ConnectException: Connection refused: localhost/127.0.0.1:1"),
+            FailureKind::Connect
+        );
+        assert_eq!(
+            failure_kind("jsonPath($.id).find.exists, found nothing"),
+            FailureKind::Assertion
+        );
+    }
+
+    #[test]
+    fn users_and_binary_header() {
+        assert_eq!(user(&["USER", "scn", "START", "1000"]), Some((true, 1000)));
+        assert_eq!(
+            user(&["USER", "scn", "7", "END", "1000", "5000"]),
+            Some((false, 5000))
+        );
+        assert_eq!(
+            user(&["scn", "7", "USER", "START", "1000", "0"]),
+            Some((true, 1000))
+        );
+        let mut head = vec![0u8, 0, 0, 0, 6];
+        head.extend_from_slice(b"3.13.1\0\0");
+        assert_eq!(binary_log_version(&head).as_deref(), Some("3.13.1"));
+        assert_eq!(binary_log_version(b"RUN\tx"), None);
+    }
+}

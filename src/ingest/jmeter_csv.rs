@@ -1,0 +1,833 @@
+//! JMeter JTL, CSV form (FORMATS.md §2.1), streamed row by row from disk.
+//!
+//! * **Columns** are found by header name, in any subset and order, with any of the
+//!   delimiters JMeter allows (`,`, tab, `;`, `|`, sniffed from the first line).
+//!   A headerless file (`print_field_names=false`) with JMeter's 17 default columns
+//!   is read in the default order; with another column count, each field is matched
+//!   to the fixed save-service order by what its values look like (a 13-digit epoch,
+//!   `true`/`false`, `text`/`bin`, a URL…), and a column is used only when every
+//!   consistent matching puts it in the same place.
+//! * **Sub-results** (`label-N` rows written right after their parent by the same
+//!   thread: redirects, embedded resources) are left out: the parent's time and
+//!   bytes already include them. The children of a Transaction Controller in
+//!   "generate parent sample" mode are the real samples, so those are kept.
+//! * **Transaction Controller rows** (`Number of samples in transaction …`, or URL
+//!   `null` with an empty data type) become transaction endpoints, left out of totals.
+//! * `timeStamp` is epoch ms or a formatted date (read as UTC: JMeter writes local
+//!   time without a zone); rows out of time order are fine. `allThreads` (else
+//!   `grpThreads`) is the users series that stages are detected from.
+//!
+//! The rules that decide what one row means are shared with the XML form
+//! ([`Sample::observation`]).
+
+use std::cell::RefCell;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use super::adapters::open_decompressed;
+use super::text::parse_rfc3339_ms;
+use super::{problem, Observation, Replay, RequestEvent};
+use crate::model::{FailureKind, Problem};
+
+/// JMeter's save-service columns, in the fixed order the CSV writer uses.
+const COLUMNS: [&str; 22] = [
+    "timeStamp",
+    "elapsed",
+    "label",
+    "responseCode",
+    "responseMessage",
+    "threadName",
+    "dataType",
+    "success",
+    "failureMessage",
+    "bytes",
+    "sentBytes",
+    "grpThreads",
+    "allThreads",
+    "URL",
+    "Filename",
+    "Latency",
+    "Encoding",
+    "SampleCount",
+    "ErrorCount",
+    "Hostname",
+    "IdleTime",
+    "Connect",
+];
+
+/// JMeter 5.x's default columns (indexes into [`COLUMNS`]): what a headerless file
+/// holds unless the save-service properties were changed.
+const DEFAULT_COLUMNS: [usize; 17] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 20, 21];
+
+/// Column indexes in [`COLUMNS`] of the fields the adapter uses.
+const TIMESTAMP: usize = 0;
+const ELAPSED: usize = 1;
+const LABEL: usize = 2;
+const RESPONSE_CODE: usize = 3;
+const RESPONSE_MESSAGE: usize = 4;
+const THREAD_NAME: usize = 5;
+const DATA_TYPE: usize = 6;
+const SUCCESS: usize = 7;
+const FAILURE_MESSAGE: usize = 8;
+const BYTES: usize = 9;
+const GRP_THREADS: usize = 11;
+const ALL_THREADS: usize = 12;
+const URL: usize = 13;
+
+/// Where each known column sits in a row (by index into [`COLUMNS`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Field delimiter.
+    pub delimiter: u8,
+    /// True when the first line is a header.
+    pub header: bool,
+    /// For each of [`COLUMNS`], its field index in a row.
+    positions: [Option<usize>; 22],
+    /// Fields per row (headerless files) or header cells.
+    pub width: usize,
+    /// True when a headerless file's columns were matched by their values.
+    pub inferred: bool,
+}
+
+impl Layout {
+    fn at(&self, column: usize) -> Option<usize> {
+        self.positions[column]
+    }
+
+    /// Names of the columns found, in row order.
+    pub fn column_names(&self) -> Vec<&'static str> {
+        let mut found: Vec<(usize, &'static str)> = self
+            .positions
+            .iter()
+            .enumerate()
+            .filter_map(|(c, p)| p.map(|p| (p, COLUMNS[c])))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, n)| n).collect()
+    }
+}
+
+/// The layout of a JMeter CSV JTL from its first bytes, or `None` when the text is
+/// not one.
+pub fn sniff(text: &str) -> Option<Layout> {
+    let first = text.lines().next()?;
+    for delimiter in [b',', b'\t', b';', b'|'] {
+        if let Some(layout) = header_layout(first, delimiter) {
+            return Some(layout);
+        }
+    }
+    // Headerless: the sample rows decide. The head may end inside a line: leave the
+    // last one out when there are enough others.
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.len() > 2 {
+        lines.pop();
+    }
+    lines.truncate(50);
+    [b',', b'\t', b';', b'|']
+        .into_iter()
+        .filter_map(|d| headerless_layout(&lines, d))
+        .max_by_key(|l| l.width)
+}
+
+fn split_line(line: &str, delimiter: u8) -> Vec<String> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(line.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// A header line: JMeter's column names (variables, which JMeter quotes, may follow).
+fn header_layout(line: &str, delimiter: u8) -> Option<Layout> {
+    let cells = split_line(line.trim_start_matches('\u{feff}'), delimiter);
+    let known = |c: &str| COLUMNS.iter().position(|n| *n == c.trim());
+    // The first cell is always one of JMeter's (variables come last).
+    known(cells.first()?)?;
+    let mut positions = [None; 22];
+    let mut count = 0;
+    for (i, cell) in cells.iter().enumerate() {
+        if let Some(c) = known(cell) {
+            positions[c].get_or_insert(i);
+            count += 1;
+        }
+    }
+    let has = |c: usize| positions[c].is_some();
+    let enough = count >= 3 && (has(LABEL) || has(TIMESTAMP) && has(ELAPSED));
+    enough.then_some(Layout {
+        delimiter,
+        header: true,
+        positions,
+        width: cells.len(),
+        inferred: false,
+    })
+}
+
+/// What a value of each column can look like (for headerless files).
+fn fits(column: usize, v: &str) -> bool {
+    let int = || !v.is_empty() && v.len() <= 12 && v.bytes().all(|b| b.is_ascii_digit());
+    match COLUMNS[column] {
+        // Epoch ms has 12–13 digits for any date since 1973.
+        "timeStamp" => {
+            parse_timestamp(v).is_some()
+                && (v.len() >= 11 && v.len() <= 14 || !v.bytes().all(|b| b.is_ascii_digit()))
+        }
+        "elapsed" | "bytes" | "sentBytes" | "grpThreads" | "allThreads" | "Latency"
+        | "SampleCount" | "ErrorCount" | "IdleTime" | "Connect" => int(),
+        "label" | "threadName" | "Hostname" => !v.is_empty(),
+        "responseCode" => {
+            v.is_empty() || v.bytes().all(|b| b.is_ascii_digit()) || v.starts_with("Non HTTP")
+        }
+        "dataType" => matches!(v, "" | "text" | "bin"),
+        "success" => matches!(v, "true" | "false"),
+        "URL" => v.is_empty() || v == "null" || v.contains("://") || v.starts_with("http"),
+        "Encoding" => {
+            v.len() <= 24
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+        }
+        _ => true,
+    }
+}
+
+/// Columns every inferred layout must place: without them a row says nothing.
+const REQUIRED: [usize; 2] = [LABEL, SUCCESS];
+
+fn required_bit(column: usize) -> u8 {
+    REQUIRED
+        .iter()
+        .position(|c| *c == column)
+        .map_or(0, |i| 1 << i)
+}
+
+/// A set of required-column masks (bit `m` set when mask `m` is reachable).
+type MaskSet = u8;
+const ALL_REQUIRED: usize = (1 << REQUIRED.len()) - 1;
+
+fn with_bit(set: MaskSet, bit: u8) -> MaskSet {
+    (0..=ALL_REQUIRED)
+        .filter(|m| set & (1 << m) != 0)
+        .fold(0, |acc, m| acc | 1 << (m | bit as usize))
+}
+
+fn completes(a: MaskSet, b: MaskSet) -> bool {
+    (0..=ALL_REQUIRED).any(|x| {
+        a & (1 << x) != 0 && (0..=ALL_REQUIRED).any(|y| b & (1 << y) != 0 && x | y == ALL_REQUIRED)
+    })
+}
+
+/// Matches the fields of headerless rows to JMeter's column order by their values.
+fn headerless_layout(lines: &[&str], delimiter: u8) -> Option<Layout> {
+    let rows: Vec<Vec<String>> = lines.iter().map(|l| split_line(l, delimiter)).collect();
+    let width = rows.first()?.len();
+    if width < 3 || rows.iter().any(|r| r.len() != width) {
+        return None;
+    }
+    let ok = |field: usize, column: usize| rows.iter().all(|r| fits(column, r[field].trim()));
+    if width == DEFAULT_COLUMNS.len() && DEFAULT_COLUMNS.iter().enumerate().all(|(f, c)| ok(f, *c))
+    {
+        let mut positions = [None; 22];
+        for (f, c) in DEFAULT_COLUMNS.iter().enumerate() {
+            positions[*c] = Some(f);
+        }
+        return Some(Layout {
+            delimiter,
+            header: false,
+            positions,
+            width,
+            inferred: false,
+        });
+    }
+    // Which column each field can be, over every order-preserving matching of fields
+    // to columns that fits the values and places the required columns: forward sets
+    // (fields 0..=f) meet backward sets (fields f..).
+    let n = COLUMNS.len();
+    let fit: Vec<Vec<bool>> = (0..width)
+        .map(|f| (0..n).map(|c| ok(f, c)).collect())
+        .collect();
+    let mut fwd = vec![vec![0 as MaskSet; n]; width];
+    let mut bwd = vec![vec![0 as MaskSet; n]; width];
+    for c in 0..n {
+        if fit[0][c] {
+            fwd[0][c] = with_bit(1, required_bit(c));
+        }
+        if fit[width - 1][c] {
+            bwd[width - 1][c] = with_bit(1, required_bit(c));
+        }
+    }
+    for f in 1..width {
+        for c in 0..n {
+            if fit[f][c] {
+                let before = (0..c).fold(0, |acc, p| acc | fwd[f - 1][p]);
+                fwd[f][c] = with_bit(before, required_bit(c));
+            }
+        }
+    }
+    for f in (0..width - 1).rev() {
+        for c in 0..n {
+            if fit[f][c] {
+                let after = (c + 1..n).fold(0, |acc, p| acc | bwd[f + 1][p]);
+                bwd[f][c] = with_bit(after, required_bit(c));
+            }
+        }
+    }
+    let mut positions = [None; 22];
+    for f in 0..width {
+        let possible: Vec<usize> = (0..n)
+            .filter(|&c| {
+                // Forward reaches f at c; backward covers f.. from c; the field's own
+                // bit is in both, which `|` forgives.
+                fwd[f][c] != 0 && bwd[f][c] != 0 && completes(fwd[f][c], bwd[f][c])
+            })
+            .collect();
+        if possible.is_empty() {
+            return None;
+        }
+        if let [only] = possible[..] {
+            positions[only] = Some(f);
+        }
+    }
+    REQUIRED
+        .iter()
+        .all(|c| positions[*c].is_some())
+        .then_some(Layout {
+            delimiter,
+            header: false,
+            positions,
+            width,
+            inferred: true,
+        })
+}
+
+/// Epoch ms from a `timeStamp` cell: epoch ms, or one of the date formats JMeter's
+/// own reader accepts (`yyyy/MM/dd HH:mm:ss[.SSS]`, `yyyy-MM-dd HH:mm:ss[.SSS]`,
+/// `MM/dd/yy HH:mm:ss`), read as UTC.
+pub fn parse_timestamp(v: &str) -> Option<i64> {
+    let v = v.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse().ok();
+    }
+    let b = v.as_bytes();
+    if b.len() >= 19 && b[4] == b'/' && b[7] == b'/' {
+        return parse_rfc3339_ms(&v.replacen('/', "-", 2));
+    }
+    if b.len() >= 17 && b[2] == b'/' && b[5] == b'/' && b[8] == b' ' {
+        // MM/dd/yy HH:mm:ss: two-digit years are 20yy.
+        let iso = format!("20{}-{}-{} {}", &v[6..8], &v[0..2], &v[3..5], &v[9..]);
+        return parse_rfc3339_ms(&iso);
+    }
+    if b.len() >= 19 && b[4] == b'-' && b[7] == b'-' {
+        return parse_rfc3339_ms(v);
+    }
+    None
+}
+
+/// One JMeter sample, as either form (CSV row, XML element) stores it.
+#[derive(Debug, Default)]
+pub struct Sample<'a> {
+    /// Start, epoch ms (`None` without a timestamp column).
+    pub t_ms: Option<i64>,
+    /// Elapsed ms.
+    pub elapsed_ms: Option<f64>,
+    /// Sampler label.
+    pub label: &'a str,
+    /// `responseCode`.
+    pub response_code: &'a str,
+    /// `responseMessage`.
+    pub response_message: &'a str,
+    /// `success` (`None` when not saved).
+    pub success: Option<bool>,
+    /// `failureMessage` (first failing assertion).
+    pub failure_message: &'a str,
+    /// `URL`, when saved.
+    pub url: Option<&'a str>,
+    /// `dataType`, when saved.
+    pub data_type: Option<&'a str>,
+    /// `allThreads` (else `grpThreads`).
+    pub users: Option<f64>,
+    /// Received bytes.
+    pub bytes: Option<u64>,
+}
+
+/// True for a Transaction Controller's own row.
+pub fn is_transaction(message: &str, url: Option<&str>, data_type: Option<&str>) -> bool {
+    message.starts_with("Number of samples in transaction")
+        || (url == Some("null") && data_type == Some(""))
+}
+
+impl<'a> Sample<'a> {
+    /// What the sample is: a request, or a transaction (an aggregate of requests).
+    pub fn observation(&self) -> Observation<'a> {
+        let status: Option<u16> = self.response_code.trim().parse().ok();
+        // Without a success column, a status tells (DESIGN: status ≥ 400 fails).
+        let ok = self
+            .success
+            .unwrap_or_else(|| status.is_some_and(|s| s < 400));
+        let failure = (!ok).then(|| failure_kind(status, self));
+        let error = [
+            self.failure_message,
+            self.response_message,
+            self.response_code,
+        ]
+        .into_iter()
+        .find(|m| !m.trim().is_empty())
+        .filter(|_| !ok);
+        let event = RequestEvent {
+            t_ms: self.t_ms.unwrap_or(0),
+            method: None,
+            name: if self.label.is_empty() {
+                self.url.unwrap_or("(no label)")
+            } else {
+                self.label
+            },
+            latency_ms: self.elapsed_ms,
+            ok,
+            failure,
+            error,
+            bytes: self.bytes,
+            users: self.users,
+        };
+        if is_transaction(self.response_message, self.url, self.data_type) {
+            Observation::Transaction(event)
+        } else {
+            Observation::Request(event)
+        }
+    }
+}
+
+/// The failure kind of a failed JMeter sample: an HTTP status ≥ 400, the Java
+/// exception of a `Non HTTP response code`, else an assertion on an answer.
+fn failure_kind(status: Option<u16>, s: &Sample<'_>) -> FailureKind {
+    if let Some(code) = status.filter(|c| *c >= 400 && *c < 600) {
+        return FailureKind::Status(code);
+    }
+    let text = format!("{} {}", s.response_code, s.response_message);
+    let exception = text.to_ascii_lowercase();
+    if exception.contains("non http response code") {
+        if exception.contains("sockettimeout")
+            || exception.contains("timeoutexception")
+            || exception.contains("connecttimeout")
+        {
+            return FailureKind::Timeout;
+        }
+        if exception.contains("connectexception")
+            || exception.contains("unknownhost")
+            || exception.contains("noroutetohost")
+            || exception.contains("refused")
+        {
+            return FailureKind::Connect;
+        }
+        if exception.contains("reset")
+            || exception.contains("nohttpresponse")
+            || exception.contains("broken pipe")
+            || exception.contains("socketexception")
+        {
+            return FailureKind::Reset;
+        }
+        return FailureKind::classify(None, &exception);
+    }
+    if status.is_some() {
+        // Answered (2xx/3xx) but marked failed: an assertion.
+        return FailureKind::Assertion;
+    }
+    FailureKind::classify(None, &format!("{text} {}", s.failure_message))
+}
+
+/// Tells sub-result rows from samples: a sub-result follows its parent (or a
+/// sibling) in the same thread and is labelled `<parent>-N` (nested: `-N-M`).
+#[derive(Debug, Default)]
+pub struct SubResults {
+    parent_label: String,
+    parent_thread: String,
+    parent_is_transaction: bool,
+    active: bool,
+    /// Sub-result rows left out so far.
+    pub dropped: u64,
+}
+
+/// What to do with a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A sample of its own.
+    Sample,
+    /// A sub-result of a Transaction Controller's generated parent: a real sample.
+    TransactionChild,
+    /// A sub-result included in its parent: left out.
+    Included,
+}
+
+impl SubResults {
+    /// Classifies the next row and remembers it as a parent when it is one.
+    pub fn role(&mut self, label: &str, thread: &str, is_transaction: bool) -> Role {
+        if self.active && thread == self.parent_thread {
+            if let Some(suffix) = label
+                .strip_prefix(self.parent_label.as_str())
+                .and_then(|r| r.strip_prefix('-'))
+            {
+                let mut parts = suffix.split('-');
+                if parts
+                    .clone()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    let depth = parts.by_ref().count();
+                    if self.parent_is_transaction && depth == 1 {
+                        return Role::TransactionChild;
+                    }
+                    self.dropped += 1;
+                    return Role::Included;
+                }
+            }
+        }
+        self.active = true;
+        self.parent_label.clear();
+        self.parent_label.push_str(label);
+        self.parent_thread.clear();
+        self.parent_thread.push_str(thread);
+        self.parent_is_transaction = is_transaction;
+        Role::Sample
+    }
+}
+
+/// What a replay counted, for notes.
+#[derive(Clone, Debug, Default)]
+struct Counts {
+    rows: u64,
+    subresults: u64,
+    transactions: u64,
+    dated: bool,
+    truncated_last_line: Option<u64>,
+}
+
+/// An opened JMeter CSV JTL (layout known; rows stream on replay).
+#[derive(Debug)]
+pub struct JmeterCsv {
+    path: PathBuf,
+    layout: Layout,
+    counts: RefCell<Counts>,
+}
+
+impl JmeterCsv {
+    /// Opens the file and works out its layout from the first bytes.
+    pub fn open(path: &Path) -> Result<JmeterCsv, Problem> {
+        let mut head = Vec::new();
+        let mut reader = open_decompressed(path)?;
+        // The layout comes from the first lines (up to 64 KiB).
+        while head.len() < 1 << 16 {
+            let n = reader
+                .read_until(b'\n', &mut head)
+                .map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
+            if n == 0 || head.iter().filter(|b| **b == b'\n').count() >= 60 {
+                break;
+            }
+        }
+        let text = super::text::normalize(&head);
+        let layout = sniff(&text).ok_or_else(|| {
+            problem(
+                path,
+                Some(1),
+                "not a JMeter CSV JTL that can be read: no header line, and the columns \
+                 cannot be told apart from the values; save the header \
+                 (jmeter.save.saveservice.print_field_names=true)",
+            )
+        })?;
+        Ok(JmeterCsv {
+            path: path.to_path_buf(),
+            layout,
+            counts: RefCell::new(Counts::default()),
+        })
+    }
+
+    /// The layout found.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+}
+
+impl Replay for JmeterCsv {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let l = &self.layout;
+        let input = open_decompressed(&self.path)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(l.delimiter)
+            .has_headers(l.header)
+            .flexible(true)
+            .from_reader(input);
+        let mut record = csv::ByteRecord::new();
+        let mut counts = Counts::default();
+        let mut subs = SubResults::default();
+        // A bad row is an error unless it is the last one (a run killed mid-write).
+        let mut pending_error: Option<Problem> = None;
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line());
+                    return Err(problem(&self.path, line, format!("unreadable row: {e}")));
+                }
+            }
+            if let Some(p) = pending_error.take() {
+                return Err(p);
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+                continue;
+            }
+            match parse_row(&record, l, &self.path, line) {
+                Ok(sample) => {
+                    counts.rows += 1;
+                    counts.dated |= sample.0;
+                    let s = sample.1;
+                    let thread = field(&record, l.at(THREAD_NAME)).unwrap_or("");
+                    let transaction = is_transaction(s.response_message, s.url, s.data_type);
+                    match subs.role(s.label, thread, transaction) {
+                        Role::Included => continue,
+                        Role::Sample | Role::TransactionChild => {}
+                    }
+                    let obs = s.observation();
+                    if matches!(obs, Observation::Transaction(_)) {
+                        counts.transactions += 1;
+                    }
+                    visit(obs);
+                }
+                Err(p) => pending_error = Some(p),
+            }
+        }
+        if let Some(p) = pending_error {
+            counts.truncated_last_line = p.line;
+        }
+        counts.subresults = subs.dropped;
+        if counts.rows == 0 {
+            return Err(problem(&self.path, Some(1), "no sample rows"));
+        }
+        *self.counts.borrow_mut() = counts;
+        Ok(())
+    }
+
+    fn timed(&self) -> bool {
+        self.layout.at(TIMESTAMP).is_some()
+    }
+
+    fn version_hint(&self) -> Option<String> {
+        let l = &self.layout;
+        let delimiter = match l.delimiter {
+            b',' => String::new(),
+            b'\t' => ", tab-delimited".into(),
+            d => format!(", `{}`-delimited", d as char),
+        };
+        Some(if l.header {
+            format!("JMeter CSV JTL, {} columns{delimiter}", l.width)
+        } else if l.inferred {
+            format!(
+                "JMeter CSV JTL without header, {} columns{delimiter}; recognised by their \
+                 values: {}",
+                l.width,
+                l.column_names().join(", ")
+            )
+        } else {
+            format!("JMeter CSV JTL without header, JMeter's 17 default columns{delimiter}")
+        })
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let c = self.counts.borrow();
+        let mut notes = Vec::new();
+        if c.subresults > 0 {
+            notes.push(format!(
+                "{} sub-result row(s) (`label-N`) left out: their parent samples include them",
+                c.subresults
+            ));
+        }
+        if c.transactions > 0 {
+            notes.push(format!(
+                "{} Transaction Controller row(s) kept as transaction endpoints, not counted \
+                 as requests",
+                c.transactions
+            ));
+        }
+        if c.dated {
+            notes
+                .push("timeStamp is a formatted date without a time zone: read as UTC".to_string());
+        }
+        if !self.timed() {
+            notes.push("no timeStamp column: the time span and throughput are unknown".into());
+        }
+        if let Some(line) = c.truncated_last_line {
+            notes.push(format!(
+                "the last row (line {line}) is incomplete (run stopped while writing?): left out"
+            ));
+        }
+        notes
+    }
+}
+
+fn field(record: &csv::ByteRecord, at: Option<usize>) -> Option<&str> {
+    let raw = record.get(at?)?;
+    std::str::from_utf8(raw).ok().map(str::trim)
+}
+
+/// A row as a sample; the flag says the timestamp was a formatted date.
+fn parse_row<'r>(
+    record: &'r csv::ByteRecord,
+    l: &Layout,
+    path: &Path,
+    line: u64,
+) -> Result<(bool, Sample<'r>), Problem> {
+    let bad = |why: String| problem(path, Some(line), why);
+    if let Some(max) = l.positions.iter().flatten().max() {
+        if record.len() <= *max {
+            return Err(bad(format!(
+                "row has {} fields, the layout needs {}",
+                record.len(),
+                max + 1
+            )));
+        }
+    }
+    let text = |c: usize| -> Result<Option<&'r str>, Problem> {
+        match l.at(c) {
+            None => Ok(None),
+            Some(i) => match record.get(i) {
+                None => Ok(None),
+                // A headerless file's first field may carry the UTF-8 BOM.
+                Some(raw) => std::str::from_utf8(raw)
+                    .map(|s| Some(s.trim_start_matches('\u{feff}').trim()))
+                    .or_else(|_| {
+                        // Labels in a legacy code page: keep the row, lose the name.
+                        if c == LABEL || c == THREAD_NAME || c == RESPONSE_MESSAGE {
+                            Ok(Some("(non-UTF-8 text)"))
+                        } else {
+                            Err(bad(format!("`{}` is not UTF-8", COLUMNS[c])))
+                        }
+                    }),
+            },
+        }
+    };
+    let number = |c: usize| -> Result<Option<f64>, Problem> {
+        match text(c)? {
+            None | Some("") => Ok(None),
+            Some(v) => v
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .map(Some)
+                .ok_or_else(|| bad(format!("`{}` is not a number: `{v}`", COLUMNS[c]))),
+        }
+    };
+    let (t_ms, dated) = match text(TIMESTAMP)? {
+        None => (None, false),
+        Some(v) => {
+            let t = parse_timestamp(v).ok_or_else(|| {
+                bad(format!(
+                    "bad timeStamp `{v}`: want epoch ms or a date like 2024/05/01 12:00:00.000"
+                ))
+            })?;
+            (Some(t), !v.bytes().all(|b| b.is_ascii_digit()))
+        }
+    };
+    let success = match text(SUCCESS)? {
+        None => None,
+        Some(v) if v.eq_ignore_ascii_case("true") => Some(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Some(false),
+        Some(v) => return Err(bad(format!("bad success `{v}`: want true or false"))),
+    };
+    let users = match number(ALL_THREADS)? {
+        Some(u) => Some(u),
+        None => number(GRP_THREADS)?,
+    };
+    Ok((
+        dated,
+        Sample {
+            t_ms,
+            elapsed_ms: number(ELAPSED)?,
+            label: text(LABEL)?.unwrap_or(""),
+            response_code: text(RESPONSE_CODE)?.unwrap_or(""),
+            response_message: text(RESPONSE_MESSAGE)?.unwrap_or(""),
+            success,
+            failure_message: text(FAILURE_MESSAGE)?.unwrap_or(""),
+            url: text(URL)?,
+            data_type: text(DATA_TYPE)?,
+            users,
+            bytes: number(BYTES)?.map(|b| b as u64),
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns(text: &str) -> Vec<&'static str> {
+        sniff(text).expect("a JTL").column_names()
+    }
+
+    #[test]
+    fn headers_in_any_order_and_delimiter() {
+        let l = sniff("label;timeStamp;success;elapsed\n").unwrap();
+        assert_eq!(l.delimiter, b';');
+        assert_eq!(
+            l.column_names(),
+            ["label", "timeStamp", "success", "elapsed"]
+        );
+        assert!(sniff("timestamp_ms,endpoint,latency_ms\n1,/a,2\n").is_none());
+        assert!(sniff("Type,Name,Request Count\n").is_none());
+    }
+
+    #[test]
+    fn headerless_default_and_inferred() {
+        let row = "1597798959524,205,T01,200,OK,Thread Group 1-1,text,true,,1613,116,3,3,http://e.com/,200,0,150";
+        let l = sniff(&format!("{row}\n{row}\n")).unwrap();
+        assert!(!l.header && !l.inferred);
+        assert_eq!(l.at(ALL_THREADS), Some(12));
+        // JMeter's batch-test layout (Bug52968): label … success, then four numbers
+        // that could be several columns: only the certain ones are used.
+        let rows = "TNP1-JR0-0,200,,TG0-SNL 1-1,text,true,1,1,1,0\n\
+                    TC-1,200,\"Number of samples in transaction : 1, number of failing samples : 0\",TG0-SNL 1-1,,true,1,1,1,0\n\
+                    JR,,,TG0-SNL 1-1,text,true,1,1,1,0\n";
+        assert_eq!(
+            columns(rows),
+            [
+                "label",
+                "responseCode",
+                "responseMessage",
+                "threadName",
+                "dataType",
+                "success"
+            ]
+        );
+        assert!(sniff("hello,world\nfoo,bar\n").is_none());
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(parse_timestamp("1597798959524"), Some(1597798959524));
+        assert_eq!(
+            parse_timestamp("2020/08/19 01:02:39.524"),
+            Some(1597798959524)
+        );
+        assert_eq!(
+            parse_timestamp("2020-08-19 01:02:39.524"),
+            Some(1597798959524)
+        );
+        assert_eq!(parse_timestamp("08/19/20 01:02:39"), Some(1597798959000));
+        assert_eq!(parse_timestamp("12:00"), None);
+        assert!(!fits(TIMESTAMP, "200"));
+    }
+
+    #[test]
+    fn sub_results_follow_their_parent() {
+        let mut s = SubResults::default();
+        assert_eq!(s.role("HTTP Request", "T 1-1", false), Role::Sample);
+        assert_eq!(s.role("HTTP Request-0", "T 1-1", false), Role::Included);
+        assert_eq!(s.role("HTTP Request-1", "T 1-1", false), Role::Included);
+        assert_eq!(s.role("HTTP Request-1-0", "T 1-1", false), Role::Included);
+        // Another thread's row is not a child.
+        assert_eq!(s.role("HTTP Request-0", "T 1-2", false), Role::Sample);
+        assert_eq!(s.role("Login", "T 1-1", true), Role::Sample);
+        assert_eq!(s.role("Login-0", "T 1-1", false), Role::TransactionChild);
+        assert_eq!(s.dropped, 3);
+    }
+}

@@ -1,0 +1,184 @@
+//! k6 `--out json` NDJSON (FORMATS.md §3.3), plain or gzipped, streamed line by
+//! line. `Metric` lines are skipped; `Point` lines of `http_reqs`,
+//! `http_req_duration`, `http_req_failed` and `vus` are turned into requests and a
+//! users series by the same [`Assembler`] as the CSV output (its docs give the
+//! pairing rule; here a sample's identity is its `time` text and its tags). Key
+//! order varies between k6 versions and is not relied on.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::adapters::Lines;
+use super::k6_csv::{orphan_note, Assembler, Metric, Tags};
+use super::text::parse_rfc3339_ms;
+use super::{problem, Observation, Replay};
+use crate::model::Problem;
+
+/// True when a first line is a k6 JSON output line.
+pub fn looks_like_k6_json(line: &str) -> bool {
+    let l = line.trim_start_matches('\u{feff}');
+    (l.starts_with("{\"type\":\"Metric\"") || l.starts_with("{\"type\":\"Point\""))
+        || (l.starts_with("{\"metric\":\"") && l.contains("\"type\":"))
+}
+
+/// One NDJSON line (only the fields read).
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    metric: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    data: Option<Point>,
+}
+
+#[derive(Deserialize)]
+struct Point {
+    #[serde(default)]
+    time: Option<String>,
+    #[serde(default)]
+    value: Option<f64>,
+    #[serde(default)]
+    tags: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Counts {
+    orphans: u64,
+    old_layout: bool,
+}
+
+/// An opened k6 JSON output.
+#[derive(Debug)]
+pub struct K6Json {
+    path: PathBuf,
+    counts: RefCell<Counts>,
+}
+
+impl K6Json {
+    /// Opens the file (its lines stream on replay).
+    pub fn open(path: &Path) -> Result<K6Json, Problem> {
+        let mut lines = Lines::open(path)?;
+        match lines.next_line()? {
+            Some((_, first)) if looks_like_k6_json(&String::from_utf8_lossy(first)) => Ok(K6Json {
+                path: path.to_path_buf(),
+                counts: RefCell::new(Counts::default()),
+            }),
+            _ => Err(problem(path, Some(1), "not a k6 JSON output line")),
+        }
+    }
+}
+
+fn tag<'t>(tags: &'t BTreeMap<String, serde_json::Value>, name: &str) -> &'t str {
+    tags.get(name).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+impl Replay for K6Json {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let mut lines = Lines::open(&self.path)?;
+        let mut assembler = Assembler::default();
+        let mut identity = String::new();
+        let mut counts = Counts::default();
+        let empty = BTreeMap::new();
+        let mut points = 0u64;
+        while let Some((n, raw)) = lines.next_line()? {
+            if raw.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let bad = |why: String| problem(&self.path, Some(n), why);
+            let line: Line<'_> = match serde_json::from_slice(raw) {
+                Ok(l) => l,
+                // The last line of a killed run may be cut short.
+                Err(e) if e.is_eof() => {
+                    if lines.next_line()?.is_none() {
+                        break;
+                    }
+                    return Err(bad(format!("not a JSON object: {e}")));
+                }
+                Err(e) => return Err(bad(format!("not a JSON object: {e}"))),
+            };
+            if line.kind == "Metric" {
+                counts.old_layout |= raw.windows(9).any(|w| w == b"\"tainted\"");
+                continue;
+            }
+            if line.kind != "Point" {
+                continue;
+            }
+            points += 1;
+            let Some(metric) = line.metric.as_deref() else {
+                return Err(bad("a Point without `metric`".into()));
+            };
+            let metric = Metric::of(metric);
+            if metric == Metric::Other {
+                continue;
+            }
+            let data = line
+                .data
+                .ok_or_else(|| bad("a Point without `data`".into()))?;
+            let time = data.time.as_deref().unwrap_or("");
+            let t_ms = parse_rfc3339_ms(time)
+                .ok_or_else(|| bad(format!("bad time `{time}`: want RFC 3339")))?;
+            let value = data
+                .value
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| bad("a Point without a numeric `value`".into()))?;
+            let tags = data.tags.as_ref().unwrap_or(&empty);
+            identity.clear();
+            identity.push_str(time);
+            for (k, v) in tags {
+                identity.push('\u{1f}');
+                identity.push_str(k);
+                identity.push('=');
+                identity.push_str(v.as_str().unwrap_or(""));
+            }
+            let t = Tags {
+                method: tag(tags, "method"),
+                name: tag(tags, "name"),
+                url: tag(tags, "url"),
+                status: tag(tags, "status"),
+                expected_response: tag(tags, "expected_response"),
+                error: tag(tags, "error"),
+                error_code: tag(tags, "error_code"),
+            };
+            assembler.sample(metric, &identity, t_ms, value, &t, visit);
+        }
+        assembler.flush(visit);
+        if points == 0 {
+            return Err(problem(&self.path, Some(1), "no Point lines: no samples"));
+        }
+        counts.orphans = assembler.orphans;
+        *self.counts.borrow_mut() = counts;
+        Ok(())
+    }
+
+    fn version_hint(&self) -> Option<String> {
+        Some(if self.counts.borrow().old_layout {
+            "k6 JSON output (older layout with `tainted`, k6 ≤ 0.3x)".into()
+        } else {
+            "k6 JSON output".into()
+        })
+    }
+
+    fn notes(&self) -> Vec<String> {
+        orphan_note(self.counts.borrow().orphans)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_both_key_orders() {
+        assert!(looks_like_k6_json(
+            r#"{"type":"Metric","data":{"name":"http_reqs"},"metric":"http_reqs"}"#
+        ));
+        assert!(looks_like_k6_json(
+            r#"{"metric":"http_reqs","type":"Point","data":{}}"#
+        ));
+        assert!(!looks_like_k6_json(r#"{"metrics":{}}"#));
+    }
+}

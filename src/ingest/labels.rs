@@ -1,0 +1,157 @@
+//! `--normalize-labels`: identifiers in request names become placeholders, so that
+//! `/agents/123` and `/agents/456` are one endpoint (`/agents/{id}`).
+//!
+//! Only URL-path segments and query values are rewritten, and only when the whole
+//! segment is an identifier: a number (`{id}`), a UUID (`{uuid}`) or a long hex or
+//! base-36 token with digits in it (`{hex}`, e.g. a Mongo ObjectId or a hash). Words
+//! (`/v1/`, `/api/`, `/agents/`) and the scheme and host of a full URL stay as
+//! they are. Names without a `/` are user-chosen labels (JMeter samplers, Gatling
+//! requests) and are left alone.
+
+use std::borrow::Cow;
+
+/// The request name with identifiers replaced; borrowed when nothing changes.
+pub fn normalize_label(name: &str) -> Cow<'_, str> {
+    let Some(path_start) = path_start(name) else {
+        return Cow::Borrowed(name);
+    };
+    let (head, rest) = name.split_at(path_start);
+    let (path, query) = match rest.find(['?', '#']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let mut changed = false;
+    let mut out = String::with_capacity(name.len());
+    out.push_str(head);
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        match placeholder(segment) {
+            Some(p) => {
+                out.push_str(p);
+                changed = true;
+            }
+            None => out.push_str(segment),
+        }
+    }
+    if let Some(q) = query.strip_prefix('?') {
+        out.push('?');
+        let (q, fragment) = match q.find('#') {
+            Some(i) => q.split_at(i),
+            None => (q, ""),
+        };
+        for (i, pair) in q.split('&').enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            match pair.split_once('=') {
+                Some((k, v)) => {
+                    out.push_str(k);
+                    out.push('=');
+                    match placeholder(v) {
+                        Some(p) => {
+                            out.push_str(p);
+                            changed = true;
+                        }
+                        None => out.push_str(v),
+                    }
+                }
+                None => out.push_str(pair),
+            }
+        }
+        out.push_str(fragment);
+    } else {
+        out.push_str(query);
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// Where the path of a name starts: after `scheme://host` for a full URL, at the
+/// first `/` otherwise (`GET /a/1` keeps its method prefix); `None` without a path.
+fn path_start(name: &str) -> Option<usize> {
+    match name.find("://") {
+        Some(i) => {
+            let after = i + 3;
+            name[after..].find('/').map(|j| after + j)
+        }
+        None => name.find('/'),
+    }
+}
+
+/// The placeholder for a segment that is an identifier.
+fn placeholder(segment: &str) -> Option<&'static str> {
+    if segment.is_empty() {
+        return None;
+    }
+    if segment.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("{id}");
+    }
+    if is_uuid(segment) {
+        return Some("{uuid}");
+    }
+    let digits = segment.bytes().filter(u8::is_ascii_digit).count();
+    let hex = segment.bytes().all(|b| b.is_ascii_hexdigit());
+    let token = segment.bytes().all(|b| b.is_ascii_alphanumeric());
+    // A long hex string with digits (ObjectId, sha) or a long mixed token that is
+    // mostly digits: identifiers, not words.
+    if (hex && segment.len() >= 16 && digits > 0)
+        || (token && segment.len() >= 8 && digits * 2 >= segment.len())
+    {
+        return Some("{hex}");
+    }
+    None
+}
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_uuids_and_tokens_become_placeholders() {
+        assert_eq!(normalize_label("/agents/123"), "/agents/{id}");
+        assert_eq!(
+            normalize_label("/agents/456/runs/7"),
+            "/agents/{id}/runs/{id}"
+        );
+        assert_eq!(
+            normalize_label("https://h.example:8080/u/3f2b8c1e-9d4a-4f6b-8e2d-1a2b3c4d5e6f?x=1"),
+            "https://h.example:8080/u/{uuid}?x={id}"
+        );
+        assert_eq!(
+            normalize_label("GET /o/507f1f77bcf86cd799439011"),
+            "GET /o/{hex}"
+        );
+    }
+
+    #[test]
+    fn words_and_plain_labels_stay() {
+        for name in [
+            "/api/v1/agents",
+            "Login",
+            "T01_HomePageLoad",
+            "http://localhost:3000",
+            "/a/b?q=word",
+        ] {
+            assert!(matches!(normalize_label(name), Cow::Borrowed(_)), "{name}");
+        }
+        // A host with digits is not a path segment.
+        assert_eq!(
+            normalize_label("http://10.0.0.1/x/42"),
+            "http://10.0.0.1/x/{id}"
+        );
+    }
+}
