@@ -27,6 +27,25 @@ pub enum Format {
     GenericCsv,
     /// HdrHistogram interval log (`.hlog`).
     HdrLog,
+    // Part B formats.
+    /// vegeta `encode --to csv` (no header).
+    VegetaCsv,
+    /// vegeta `encode --to json` (JSON lines).
+    VegetaJson,
+    /// wrk / wrk2 console output.
+    WrkText,
+    /// HdrHistogram percentile distribution text (`.hgrm`).
+    HdrPercentiles,
+    /// oha `--output-format json`.
+    OhaJson,
+    /// hey `-o csv`.
+    HeyCsv,
+    /// Artillery `--output` report (v1 or v2).
+    ArtilleryJson,
+    /// Goose `--request-log` CSV.
+    GooseCsv,
+    /// Locust `--json` output.
+    LocustJson,
 }
 
 impl Format {
@@ -42,6 +61,14 @@ impl Format {
             | Format::LocustDistribution => "locust",
             Format::GenericCsv => "generic-csv",
             Format::HdrLog => "hdr-log",
+            Format::VegetaCsv | Format::VegetaJson => "vegeta",
+            Format::WrkText => "wrk",
+            Format::HdrPercentiles => "hdrhistogram",
+            Format::OhaJson => "oha",
+            Format::HeyCsv => "hey",
+            Format::ArtilleryJson => "artillery",
+            Format::GooseCsv => "goose",
+            Format::LocustJson => "locust",
         }
     }
 }
@@ -58,6 +85,15 @@ impl fmt::Display for Format {
             Format::LocustDistribution => "locust-distribution",
             Format::GenericCsv => "generic-csv",
             Format::HdrLog => "hdr-log",
+            Format::VegetaCsv => "vegeta-csv",
+            Format::VegetaJson => "vegeta-json",
+            Format::WrkText => "wrk-text",
+            Format::HdrPercentiles => "hdr-percentiles",
+            Format::OhaJson => "oha-json",
+            Format::HeyCsv => "hey-csv",
+            Format::ArtilleryJson => "artillery-json",
+            Format::GooseCsv => "goose-request-log",
+            Format::LocustJson => "locust-json",
         })
     }
 }
@@ -81,6 +117,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     }
     if head.starts_with(&[0x1f, 0x8b]) {
         return Detection::Unsupported("gzip-compressed file: decompress it first".into());
+    }
+    if super::vegeta::sniff_gob(head) {
+        return Detection::Unsupported(super::vegeta::GOB_REASON.into());
     }
     if head.first() == Some(&0) {
         return Detection::Unsupported(
@@ -119,6 +158,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     if first == "Name" && has("# requests") && has("50%") {
         return Detection::Supported(Format::LocustDistribution);
     }
+    if let Some(format) = detect_part_b(&text) {
+        return Detection::Supported(format);
+    }
     if super::generic_csv::looks_like_generic_csv(&cells) {
         return Detection::Supported(Format::GenericCsv);
     }
@@ -126,6 +168,27 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
         return Detection::Unsupported(other);
     }
     Detection::Unknown
+}
+
+/// The part B formats, each recognised by its adapter's content sniffer (FORMATS.md §8).
+fn detect_part_b(text: &str) -> Option<Format> {
+    use super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};
+    type Sniffer = fn(&str) -> bool;
+    let sniffers: [(Sniffer, Format); 9] = [
+        (vegeta::sniff, Format::VegetaCsv),
+        (vegeta::sniff_json, Format::VegetaJson),
+        (wrk::sniff, Format::WrkText),
+        (hgrm::sniff, Format::HdrPercentiles),
+        (oha::sniff, Format::OhaJson),
+        (hey::sniff, Format::HeyCsv),
+        (artillery::sniff, Format::ArtilleryJson),
+        (goose::sniff, Format::GooseCsv),
+        (locust_json::sniff, Format::LocustJson),
+    ];
+    sniffers
+        .iter()
+        .find(|(sniff, _)| sniff(text))
+        .map(|(_, format)| *format)
 }
 
 /// Other load tools' formats (FORMATS.md §8) that are recognised but not read yet.
