@@ -286,7 +286,7 @@ fn v2(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
     let last = num(agg, "lastMetricAt").or_else(|| num(agg, "lastCounterAt"));
     if let (Some(a), Some(b)) = (first, last) {
         if b > a {
-            out.window_ms = Some((a as i64, b as i64 + 1));
+            out.window_ms = Some((a as i64, b as i64));
             out.duration_s = Some((b - a) / 1000.0);
         }
     }

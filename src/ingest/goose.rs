@@ -27,6 +27,9 @@ use crate::model::{FailureKind, Problem};
 
 /// True for Goose's request-log CSV header.
 pub fn sniff(head: &str) -> bool {
+    if first_line(head).starts_with("elapsed,scenario_index") {
+        return true;
+    }
     let cells = header_cells(first_line(head));
     let has = |n: &str| cells.iter().any(|c| c == n);
     cells.first().is_some_and(|c| c == "elapsed")

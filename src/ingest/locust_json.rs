@@ -137,7 +137,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
             (start * 1000.0).round() as i64,
             (end * 1000.0).round() as i64,
         );
-        out.window_ms = Some((a, b + 1));
+        out.window_ms = Some((a, b));
         out.duration_s = Some(end - start);
     }
     out.notes.push(format!(

@@ -24,10 +24,14 @@ use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
 };
 
-/// True for oha's JSON: an object whose first key is `summary`, starting with
-/// `successRate`.
+/// True for oha's JSON: an object with oha's summary keys (`successRate`,
+/// `requestsPerSec`). oha writes `summary` first, but key order is not relied on.
 pub fn sniff(head: &str) -> bool {
-    compact(head).starts_with("{\"summary\":{\"successRate\"")
+    let c = compact(head);
+    c.starts_with("{\"summary\":{\"successRate\"")
+        || c.starts_with('{')
+            && head.contains("\"successRate\"")
+            && (head.contains("\"requestsPerSec\"") || head.contains("\"latencyPercentiles\""))
 }
 
 /// The first bytes of a JSON text with whitespace removed (for key-order sniffing).

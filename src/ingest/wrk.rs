@@ -207,11 +207,12 @@ fn summarise(path: &Path, run: &WrkRun) -> Summary {
             path.display()
         ));
     }
-    if run.wrk2 && run.recorded.as_ref().is_some_and(|b| b.spectrum.is_some()) {
+    if let Some(spectrum) = run.recorded.as_ref().and_then(|b| b.spectrum.as_ref()) {
         summary.notes.push(format!(
             "{}: latency rebuilt from wrk2's percentile spectrum: exact at each row, the next \
-             row's value between rows",
-            path.display()
+             row's value between rows (so its mean reads high); wrk2's own figures: {}",
+            path.display(),
+            spectrum.describe(1.0)
         ));
     }
     summary

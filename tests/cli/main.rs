@@ -5,3 +5,4 @@ mod analyze;
 mod bad_input;
 mod common;
 mod conformance;
+mod formats_b;
