@@ -38,6 +38,8 @@ pub enum Format {
     HdrPercentiles,
     /// oha `--output-format json`.
     OhaJson,
+    /// oha `--output-format csv`.
+    OhaCsv,
     /// hey `-o csv`.
     HeyCsv,
     /// Artillery `--output` report (v1 or v2).
@@ -64,7 +66,7 @@ impl Format {
             Format::VegetaCsv | Format::VegetaJson => "vegeta",
             Format::WrkText => "wrk",
             Format::HdrPercentiles => "hdrhistogram",
-            Format::OhaJson => "oha",
+            Format::OhaJson | Format::OhaCsv => "oha",
             Format::HeyCsv => "hey",
             Format::ArtilleryJson => "artillery",
             Format::GooseCsv => "goose",
@@ -90,6 +92,7 @@ impl fmt::Display for Format {
             Format::WrkText => "wrk-text",
             Format::HdrPercentiles => "hdr-percentiles",
             Format::OhaJson => "oha-json",
+            Format::OhaCsv => "oha-csv",
             Format::HeyCsv => "hey-csv",
             Format::ArtilleryJson => "artillery-json",
             Format::GooseCsv => "goose-request-log",
@@ -174,12 +177,13 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
 fn detect_part_b(text: &str) -> Option<Format> {
     use super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};
     type Sniffer = fn(&str) -> bool;
-    let sniffers: [(Sniffer, Format); 9] = [
+    let sniffers: [(Sniffer, Format); 10] = [
         (vegeta::sniff, Format::VegetaCsv),
         (vegeta::sniff_json, Format::VegetaJson),
         (wrk::sniff, Format::WrkText),
         (hgrm::sniff, Format::HdrPercentiles),
         (oha::sniff, Format::OhaJson),
+        (oha::sniff_csv, Format::OhaCsv),
         (hey::sniff, Format::HeyCsv),
         (artillery::sniff, Format::ArtilleryJson),
         (goose::sniff, Format::GooseCsv),

@@ -11,15 +11,22 @@
 //!   average) over the answered requests. oha's `responseTimeHistogram` has only 11
 //!   linear bins, far too coarse to rebuild a distribution from, so it is not used.
 //! * The file names no URL: the endpoint is the file's stem.
+//!
+//! `--output-format csv` ([`OhaCsv`]) is per-request and streams: header
+//! `request-start,DNS,DNS+dialup,Response-delay,request-duration,bytes,status`, seconds,
+//! `request-start` counted from the test's start (requests are placed from 1970-01-01,
+//! and the source says so). oha writes only answered requests to it (any status).
 
-use std::path::Path;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use super::stages::StagePlan;
 use super::summary::{endpoint, file_stem, Summary};
 use super::text::read_text;
-use super::{problem, IngestOptions};
+use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
 };
@@ -169,4 +176,123 @@ fn counts(v: Option<&Value>, path: &Path, what: &str) -> Result<Vec<(String, u64
                 .ok_or_else(|| problem(path, None, format!("`{what}.{k}` is not a count")))
         })
         .collect()
+}
+
+/// True for oha's per-request CSV header.
+pub fn sniff_csv(head: &str) -> bool {
+    super::text::first_line(head).starts_with("request-start,DNS,DNS+dialup,Response-delay")
+}
+
+/// An opened oha CSV (header read; rows stream on replay).
+#[derive(Clone, Debug)]
+pub struct OhaCsv {
+    path: PathBuf,
+    name: String,
+    start: usize,
+    duration: usize,
+    bytes: Option<usize>,
+    status: usize,
+}
+
+impl OhaCsv {
+    /// Opens the file and finds its columns.
+    pub fn open(path: &Path) -> Result<OhaCsv, Problem> {
+        let mut reader = csv_reader(path)?;
+        let headers = reader
+            .headers()
+            .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?
+            .clone();
+        let find = |n: &str| headers.iter().position(|c| c.trim() == n);
+        let need = |n: &str| {
+            find(n)
+                .ok_or_else(|| problem(path, Some(1), format!("no `{n}` column in oha's header")))
+        };
+        Ok(OhaCsv {
+            path: path.to_path_buf(),
+            name: file_stem(path),
+            start: need("request-start")?,
+            duration: need("request-duration")?,
+            bytes: find("bytes"),
+            status: need("status")?,
+        })
+    }
+}
+
+fn csv_reader(path: &Path) -> Result<csv::Reader<BufReader<File>>, Problem> {
+    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 16, file)))
+}
+
+impl Replay for OhaCsv {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let mut reader = csv_reader(&self.path)?;
+        let mut record = csv::StringRecord::new();
+        let mut rows = 0u64;
+        loop {
+            let line = reader.position().line();
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(line);
+                    return Err(problem(
+                        &self.path,
+                        Some(line),
+                        format!("unreadable row: {e}"),
+                    ));
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(line);
+            let bad = |why: String| problem(&self.path, Some(line), why);
+            let cell = |i: usize| -> Result<&str, Problem> {
+                record.get(i).map(str::trim).ok_or_else(|| {
+                    bad(format!(
+                        "row has {} fields, the header has more",
+                        record.len()
+                    ))
+                })
+            };
+            let seconds = |i: usize, what: &str| -> Result<f64, Problem> {
+                let t = cell(i)?;
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite() && *v >= 0.0)
+                    .ok_or_else(|| bad(format!("bad {what} `{t}`: want seconds ≥ 0")))
+            };
+            let start_s = seconds(self.start, "request-start")?;
+            let duration_s = seconds(self.duration, "request-duration")?;
+            let code_text = cell(self.status)?;
+            let code: u16 = code_text
+                .parse()
+                .map_err(|_| bad(format!("bad status `{code_text}`")))?;
+            let bytes = match self.bytes {
+                Some(i) => Some(
+                    cell(i)?
+                        .parse::<u64>()
+                        .map_err(|_| bad("bad bytes".into()))?,
+                ),
+                None => None,
+            };
+            let ok = (100..400).contains(&code);
+            visit(Observation::Request(RequestEvent {
+                t_ms: (start_s * 1000.0).round() as i64,
+                method: None,
+                name: &self.name,
+                latency_ms: Some(duration_s * 1000.0),
+                ok,
+                failure: (!ok).then(|| FailureKind::classify(Some(code), "")),
+                error: None,
+                bytes,
+                users: None,
+            }));
+            rows += 1;
+        }
+        if rows == 0 {
+            return Err(problem(&self.path, Some(1), "header only: no request rows"));
+        }
+        Ok(())
+    }
 }

@@ -303,6 +303,9 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
                 }),
                 Format::VegetaCsv | Format::VegetaJson => super::vegeta::VegetaResults::open(&file)
                     .map(|c| Box::new(c) as Box<dyn Replay>),
+                Format::OhaCsv => {
+                    super::oha::OhaCsv::open(&file).map(|c| Box::new(c) as Box<dyn Replay>)
+                }
                 Format::HeyCsv => {
                     super::hey::HeyCsv::open(&file).map(|c| Box::new(c) as Box<dyn Replay>)
                 }

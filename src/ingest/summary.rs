@@ -153,11 +153,75 @@ pub fn replay_notes(format: Format) -> Vec<String> {
              shown from 1970-01-01T00:00:00Z, the test's start"
                 .into(),
         ],
+        Format::OhaCsv => vec![
+            "oha's CSV lists only answered requests (transport errors are left out by oha) \
+             and times them from the test's start, not by the clock: times are shown from \
+             1970-01-01T00:00:00Z, the test's start"
+                .into(),
+        ],
         Format::GooseCsv => vec![
             "Goose's request log times requests from the test's start, not by the clock: \
              times are shown from 1970-01-01T00:00:00Z, the test's start"
                 .into(),
         ],
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};
+
+    /// Every part-B sniffer claims its own format's head and nobody else's, including
+    /// the heads of the formats other adapters read.
+    #[test]
+    fn sniffers_claim_only_their_own_format() {
+        type Sniffer = fn(&str) -> bool;
+        let sniffers: [(&str, Sniffer); 10] = [
+            ("vegeta-csv", vegeta::sniff),
+            ("vegeta-json", vegeta::sniff_json),
+            ("wrk", wrk::sniff),
+            ("hgrm", hgrm::sniff),
+            ("oha", oha::sniff),
+            ("oha-csv", oha::sniff_csv),
+            ("hey", hey::sniff),
+            ("artillery", artillery::sniff),
+            ("goose", goose::sniff),
+            ("locust-json", locust_json::sniff),
+        ];
+        let heads: &[(&str, &str)] = &[
+            ("vegeta-csv", "1700000000123456789,200,1500000,0,10,\"\"\n"),
+            ("vegeta-json", "{\"attack\":\"\",\"seq\":0,\"code\":200,\"timestamp\":\"2019-11-04T16:46:16.885395434+09:00\",\"latency\":1089318,\"bytes_out\":0,\"bytes_in\":0,\"error\":\"\"}\n"),
+            ("wrk", "wrk -t1 -c1 -d10s -R2000 --latency http://x\n\nRunning 10s test @ http://127.0.0.1:8080\n  1 threads and 1 connections\n  Latency Distribution (HdrHistogram - Recorded Latency)\n       Value   Percentile   TotalCount 1/(1-Percentile)\n"),
+            ("hgrm", "       Value   Percentile   TotalCount 1/(1-Percentile)\n\n       0.036     0.000000            1         1.00\n"),
+            ("hgrm", "\"Value\",\"Percentile\",\"TotalCount\",\"1/(1-Percentile)\"\n0.036,0.0,1,1.00\n"),
+            ("oha", "{\n  \"summary\": {\n    \"successRate\": 1.0,\n    \"total\": 10.0,\n    \"requestsPerSec\": 5.0\n  }\n}"),
+            ("hey", "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n0.0123,0.0010,0.0001,0.0000,0.0110,0.0002,200,0.0005"),
+            ("artillery", "{\n  \"aggregate\": {\n    \"counters\": {\"http.requests\": 10}\n  },\n  \"intermediate\": []\n}"),
+            ("artillery", "{\"intermediate\": [], \"aggregate\": {\"latency\": {}}}"),
+            ("goose", "elapsed,scenario_index,scenario_name,transaction_index,transaction_name,raw,name,final_url,redirected,response_time,status_code,success,update,user,error,coordinated_omission_elapsed,user_cadence\n"),
+            ("locust-json", "[\n    {\n        \"name\": \"/a\",\n        \"method\": \"GET\",\n        \"num_requests\": 1,\n        \"response_times\": {\"12\": 1}\n    }\n]"),
+            // Formats other adapters read: nobody here may claim them.
+            ("", "Type,Name,Request Count,Failure Count,Median Response Time\n"),
+            ("", "timeStamp,elapsed,label,responseCode,responseMessage\n1700000000123,250,home,200,OK\n"),
+            ("", "1700000000123,250,home,200,OK,Thread 1-1,text,true,,100\n"),
+            ("", "metric_name,timestamp,metric_value,check\nhttp_reqs,1700000000,1,\n"),
+            ("", "{\"type\":\"Metric\",\"data\":{\"name\":\"http_reqs\"},\"metric\":\"http_reqs\"}\n"),
+            ("", "{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{\"time\":\"2021-05-02T10:00:00-04:00\",\"value\":12.5}}\n"),
+            ("", "{\n  \"root_group\": {},\n  \"metrics\": {\"http_reqs\": {\"count\": 5}}\n}"),
+            ("", "RUN\tsim\tsim\t1700000000000\t \t3.9.5\n"),
+            ("", "timestamp_ms,endpoint,latency_ms,status\n1700000000123,/a,12.5,200\n"),
+            ("", "#[Histogram log format version 1.3]\n0.127,1.007,2.769,HISTFAAAAEV42pNpmSzMwMCgyAABTBDKT4GBgdnNYMcCBvsPEBEJISEuATEZMQ4uASkhIR4nrxg9v2lMaxhvMekILGZkKmcCAEf2CsI=\n"),
+            ("oha-csv", "request-start,DNS,DNS+dialup,Response-delay,request-duration,bytes,status\n0.001,0.0,0.0,0.01,0.012,100,200\n"),
+        ];
+        for (want, head) in heads {
+            let claimed: Vec<&str> = sniffers
+                .iter()
+                .filter(|(_, sniff)| sniff(head))
+                .map(|(name, _)| *name)
+                .collect();
+            let expected: Vec<&str> = Some(*want).filter(|w| !w.is_empty()).into_iter().collect();
+            assert_eq!(claimed, expected, "head: {head}");
+        }
     }
 }

@@ -683,6 +683,40 @@ fn oha_json_summary() {
         .contains("deadline"));
 }
 
+#[test]
+fn oha_csv() {
+    let mut rng = Lcg(17);
+    let mut csv =
+        String::from("request-start,DNS,DNS+dialup,Response-delay,request-duration,bytes,status\n");
+    let (mut values, mut s502) = (Vec::new(), 0u64);
+    for i in 0..400u64 {
+        // Full-precision seconds, as oha prints them.
+        let secs = 0.001 - 0.02 * rng.next_f64().max(1e-9).ln();
+        values.push(secs * 1000.0);
+        let status = if i % 33 == 2 {
+            s502 += 1;
+            502
+        } else {
+            200
+        };
+        csv.push_str(&format!(
+            "{},0.0001,0.0002,{secs},{secs},128,{status}\n",
+            i as f64 * 0.01
+        ));
+    }
+    let dir = TestDir::new();
+    dir.write("run/oha.csv", csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["inputs"][0]["format"], "oha-csv");
+    assert_eq!(report["overall"]["requests"], 400);
+    assert_eq!(
+        kinds(&report, "overall"),
+        expect_kinds(&[("status:502", s502)])
+    );
+    assert_nearest_rank(&endpoint(&report, "oha")["latency_ms"], &values, "oha csv");
+}
+
 // ---------------------------------------------------------------------------------
 // Artillery
 
