@@ -208,6 +208,15 @@ fn summarise(path: &Path, run: &WrkRun) -> Summary {
         ));
     }
     if let Some(spectrum) = run.recorded.as_ref().and_then(|b| b.spectrum.as_ref()) {
+        // wrk2 leaves its first seconds (thread calibration) out of the histogram.
+        let timed = spectrum.count();
+        if timed.abs_diff(completed) > completed / 100 {
+            summary.notes.push(format!(
+                "{}: wrk2's latency spectrum holds {timed} values for {completed} completed \
+                 requests (wrk2 leaves its calibration period out of the latency)",
+                path.display()
+            ));
+        }
         summary.notes.push(format!(
             "{}: latency rebuilt from wrk2's percentile spectrum: exact at each row, the next \
              row's value between rows (so its mean reads high); wrk2's own figures: {}",
