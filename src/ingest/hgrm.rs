@@ -146,8 +146,20 @@ impl Spectrum {
             s.rows.push(row);
             i += 1;
         }
-        if s.rows.is_empty() {
+        let Some(last) = s.rows.last() else {
             return Err(problem(path, at(i), "header only: no spectrum rows"));
+        };
+        // Every writer ends the spectrum with the 100 % row: without it the file was cut.
+        if last.percentile < 1.0 {
+            return Err(problem(
+                path,
+                at(i),
+                format!(
+                    "the spectrum stops at percentile {} without its final 1.0 row: the file \
+                     looks cut",
+                    last.percentile
+                ),
+            ));
         }
         Ok((s, i))
     }
@@ -353,5 +365,8 @@ mod tests {
         assert!(e.reason.contains("fraction"), "{e}");
         let e = parse("Value Percentile TotalCount\n\nabc\n").unwrap_err();
         assert_eq!(e.line, Some(3));
+        let e = parse("Value Percentile TotalCount\n\n1.0 0.1 5\n2.0 0.5 6\n").unwrap_err();
+        assert!(e.reason.contains("cut"), "{e}");
+        assert_eq!(e.line, Some(5));
     }
 }
