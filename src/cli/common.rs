@@ -38,6 +38,10 @@ pub struct InputArgs {
     /// Unit of `.hlog` values when the log does not say (default ns, jHiccup's).
     #[arg(long, value_name = "UNIT", default_value = "ns")]
     pub hlog_unit: TimeUnit,
+    /// Unit of HdrHistogram percentile text (`.hgrm`) values (default ms, as jHiccup and
+    /// wrk2 print them).
+    #[arg(long, value_name = "UNIT")]
+    pub hgrm_unit: Option<TimeUnit>,
     /// Report input problems as warnings and exit 0.
     #[arg(long)]
     pub lenient: bool,
@@ -67,6 +71,7 @@ impl InputArgs {
             include: self.include.clone(),
             exclude: self.exclude.clone(),
             hlog_unit: self.hlog_unit,
+            hgrm_unit: self.hgrm_unit,
             think_time: self.think_time,
             lenient: self.lenient,
             normalize_labels: self.normalize_labels,

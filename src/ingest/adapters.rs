@@ -31,7 +31,10 @@ pub enum Adapter {
 
 /// The adapter of a format.
 pub fn adapter(format: Format) -> Adapter {
-    use super::{gatling, generic_csv, hlog, jmeter_csv, jmeter_xml, k6_csv, k6_json, k6_summary};
+    use super::{
+        gatling, generic_csv, goose, hey, hlog, jmeter_csv, jmeter_xml, k6_csv, k6_json,
+        k6_summary, oha, vegeta,
+    };
     match format {
         Format::GenericCsv => {
             Adapter::Observations(|p, _, _| Ok(Box::new(generic_csv::GenericCsv::open(p)?)))
@@ -55,6 +58,21 @@ pub fn adapter(format: Format) -> Adapter {
             Adapter::Observations(|p, _, _| Ok(Box::new(gatling::GatlingLog::open(p)?)))
         }
         Format::K6Summary => Adapter::Summary(k6_summary::build_source),
+        Format::VegetaCsv | Format::VegetaJson => {
+            Adapter::Observations(|p, _, _| Ok(Box::new(vegeta::VegetaResults::open(p)?)))
+        }
+        Format::OhaCsv => Adapter::Observations(|p, _, _| Ok(Box::new(oha::OhaCsv::open(p)?))),
+        Format::HeyCsv => Adapter::Observations(|p, _, _| Ok(Box::new(hey::HeyCsv::open(p)?))),
+        Format::GooseCsv => {
+            Adapter::Observations(|p, _, _| Ok(Box::new(goose::GooseRequestLog::open(p)?)))
+        }
+        // Whole-run summaries whose readers also report problems of their own, and that
+        // `run_dir` reads one by one (a Locust `--json` file is skipped beside the CSVs).
+        Format::WrkText
+        | Format::HdrPercentiles
+        | Format::OhaJson
+        | Format::ArtilleryJson
+        | Format::LocustJson => Adapter::Grouped,
         Format::Manifest
         | Format::LocustStats
         | Format::LocustHistory

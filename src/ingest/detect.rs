@@ -40,6 +40,27 @@ pub enum Format {
     K6Summary,
     /// Gatling `simulation.log`, text layouts 2.0 – 3.12.
     GatlingLog,
+    // Part B formats.
+    /// vegeta `encode --to csv` (no header).
+    VegetaCsv,
+    /// vegeta `encode --to json` (JSON lines).
+    VegetaJson,
+    /// wrk / wrk2 console output.
+    WrkText,
+    /// HdrHistogram percentile distribution text (`.hgrm`).
+    HdrPercentiles,
+    /// oha `--output-format json`.
+    OhaJson,
+    /// oha `--output-format csv`.
+    OhaCsv,
+    /// hey `-o csv`.
+    HeyCsv,
+    /// Artillery `--output` report (v1 or v2).
+    ArtilleryJson,
+    /// Goose `--request-log` CSV.
+    GooseCsv,
+    /// Locust `--json` output.
+    LocustJson,
 }
 
 impl Format {
@@ -58,6 +79,14 @@ impl Format {
             Format::JmeterCsv | Format::JmeterXml => "jmeter",
             Format::K6Csv | Format::K6Json | Format::K6Summary => "k6",
             Format::GatlingLog => "gatling",
+            Format::VegetaCsv | Format::VegetaJson => "vegeta",
+            Format::WrkText => "wrk",
+            Format::HdrPercentiles => "hdrhistogram",
+            Format::OhaJson | Format::OhaCsv => "oha",
+            Format::HeyCsv => "hey",
+            Format::ArtilleryJson => "artillery",
+            Format::GooseCsv => "goose",
+            Format::LocustJson => "locust",
         }
     }
 
@@ -92,6 +121,16 @@ impl fmt::Display for Format {
             Format::K6Json => "k6-json",
             Format::K6Summary => "k6-summary",
             Format::GatlingLog => "gatling-log",
+            Format::VegetaCsv => "vegeta-csv",
+            Format::VegetaJson => "vegeta-json",
+            Format::WrkText => "wrk-text",
+            Format::HdrPercentiles => "hdr-percentiles",
+            Format::OhaJson => "oha-json",
+            Format::OhaCsv => "oha-csv",
+            Format::HeyCsv => "hey-csv",
+            Format::ArtilleryJson => "artillery-json",
+            Format::GooseCsv => "goose-request-log",
+            Format::LocustJson => "locust-json",
         })
     }
 }
@@ -128,6 +167,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     }
     if let Some(version) = super::gatling::binary_log_version(head) {
         return Detection::Unsupported(super::gatling::binary_log_reason(&version));
+    }
+    if super::vegeta::sniff_gob(head) {
+        return Detection::Unsupported(super::vegeta::GOB_REASON.into());
     }
     if head.first() == Some(&0) {
         return Detection::Unsupported(
@@ -168,6 +210,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     }
     if let Some(format) = detect_tool_format(line, &text) {
         return format;
+    }
+    if let Some(format) = detect_part_b(&text) {
+        return Detection::Supported(format);
     }
     if super::generic_csv::looks_like_generic_csv(&cells) {
         return Detection::Supported(Format::GenericCsv);
@@ -225,33 +270,51 @@ fn gunzip_head(head: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Other load tools' formats (FORMATS.md §8) that are recognised but not read yet.
+/// The part B formats, each recognised by its adapter's content sniffer (FORMATS.md §8).
+fn detect_part_b(text: &str) -> Option<Format> {
+    use super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};
+    type Sniffer = fn(&str) -> bool;
+    let sniffers: [(Sniffer, Format); 10] = [
+        (vegeta::sniff, Format::VegetaCsv),
+        (vegeta::sniff_json, Format::VegetaJson),
+        (wrk::sniff, Format::WrkText),
+        (hgrm::sniff, Format::HdrPercentiles),
+        (oha::sniff, Format::OhaJson),
+        (oha::sniff_csv, Format::OhaCsv),
+        (hey::sniff, Format::HeyCsv),
+        (artillery::sniff, Format::ArtilleryJson),
+        (goose::sniff, Format::GooseCsv),
+        (locust_json::sniff, Format::LocustJson),
+    ];
+    sniffers
+        .iter()
+        .find(|(sniff, _)| sniff(text))
+        .map(|(_, format)| *format)
+}
+
+/// A file that resembles a format headroom reads, but whose layout its reader did not
+/// recognise (a variant or a damaged header): skipped with a reason, never guessed at.
 fn recognise_unsupported(line: &str, text: &str) -> Option<String> {
-    let known: &[(&str, &str)] = &[
-        ("response-time,DNS+dialup", "hey CSV"),
-        ("request-start,DNS", "oha CSV"),
-        ("{\"summary\":{\"successRate\"", "oha JSON"),
+    let resembles: &[(&str, &str)] = &[
+        ("response-time,", "hey CSV"),
+        ("request-start,", "oha CSV"),
+        ("{\"summary\":", "oha JSON"),
         ("{\"aggregate\"", "Artillery report"),
         ("{\"intermediate\"", "Artillery report"),
         ("elapsed,scenario_index", "Goose request log"),
     ];
-    for (prefix, name) in known {
-        if line.starts_with(prefix) {
-            return Some(format!(
-                "{name}: recognised, but not read by this version of headroom"
-            ));
-        }
-    }
-    if text.contains("Running ") && text.contains(" test @ ") {
-        return Some("wrk/wrk2 text: recognised, but not read by this version of headroom".into());
-    }
-    if text.contains("Value") && text.contains("Percentile") && text.contains("TotalCount") {
-        return Some(
-            "HdrHistogram percentile text: recognised, but not read by this version of headroom"
-                .into(),
-        );
-    }
-    None
+    let name = resembles
+        .iter()
+        .find(|(prefix, _)| line.starts_with(prefix))
+        .map(|(_, name)| *name)
+        .or_else(|| (text.contains("Running ") && text.contains(" test @ ")).then_some("wrk text"))
+        .or_else(|| {
+            (text.contains("Value") && text.contains("Percentile") && text.contains("TotalCount"))
+                .then_some("HdrHistogram percentile text")
+        })?;
+    Some(format!(
+        "looks like {name}, but not in a layout headroom reads (see README, \"Inputs read today\")"
+    ))
 }
 
 #[cfg(test)]

@@ -28,6 +28,17 @@ mod run_dir;
 mod stages;
 pub mod text;
 
+// Part B formats (one adapter per file; `summary` holds what the summary ones share).
+pub mod artillery;
+pub mod goose;
+pub mod hey;
+pub mod hgrm;
+pub mod locust_json;
+pub mod oha;
+pub mod summary;
+pub mod vegeta;
+pub mod wrk;
+
 use std::path::Path;
 
 use hdrhistogram::Histogram;
@@ -53,6 +64,8 @@ pub struct IngestOptions {
     pub exclude: Option<Regex>,
     /// Unit of `.hlog` values when the log does not say (default ns).
     pub hlog_unit: TimeUnit,
+    /// Unit of HdrHistogram percentile text (`.hgrm`) values (`None`: ms, the default).
+    pub hgrm_unit: Option<TimeUnit>,
     /// Think time given on the command line (overrides the manifest).
     pub think_time: Option<ThinkTime>,
     /// Exit 0 on bad input (warnings only).

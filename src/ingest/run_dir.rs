@@ -249,6 +249,40 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         ));
     }
 
+    // Part B summary formats: each file is a whole-run summary of its own.
+    for format in [
+        Format::WrkText,
+        Format::HdrPercentiles,
+        Format::OhaJson,
+        Format::ArtilleryJson,
+        Format::LocustJson,
+    ] {
+        for file in by_format.remove(&format).unwrap_or_default() {
+            if format == Format::LocustJson && (set.stats.is_some() || set.history.is_some()) {
+                run.inputs.retain(|i| i.path != file);
+                run.skipped.push((
+                    file,
+                    "Locust --json output next to Locust CSVs of the same run: the CSVs are read"
+                        .into(),
+                ));
+                continue;
+            }
+            let problems = &mut run.problems;
+            let built = match format {
+                Format::WrkText => super::wrk::build_source(&file, &plan, opts, problems),
+                Format::HdrPercentiles => super::hgrm::build_source(&file, &plan, opts, problems),
+                Format::OhaJson => super::oha::build_source(&file, &plan, opts, problems),
+                Format::ArtilleryJson => {
+                    super::artillery::build_source(&file, &plan, opts, problems)
+                }
+                _ => super::locust_json::build_source(&file, &plan, opts, problems),
+            };
+            if let Some(src) = built {
+                add_source(run, src);
+            }
+        }
+    }
+
     // A driver run dir holds the same requests twice (interval log and --raw rows):
     // the interval log is the measurement, the rows are detail for export.
     let driver_dir = manifest
@@ -299,7 +333,8 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
                 } else {
                     format.tool()
                 };
-                if let Some(src) = assemble(tool, &replays, &plan, opts, &mut run.problems) {
+                if let Some(mut src) = assemble(tool, &replays, &plan, opts, &mut run.problems) {
+                    src.notes.extend(super::summary::replay_notes(format));
                     for (path, r) in &replays {
                         if let Some(hint) = r.version_hint() {
                             if let Some(input) = run.inputs.iter_mut().find(|i| &i.path == path) {

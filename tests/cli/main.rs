@@ -10,3 +10,4 @@ mod conformance;
 mod demo;
 mod drive;
 mod formats_a;
+mod formats_b;

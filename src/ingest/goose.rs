@@ -1,0 +1,313 @@
+//! Goose's request log in CSV (`--request-log FILE --request-format csv`, FORMATS.md
+//! §7): one row per request, `elapsed` and `response_time` in **ms**, `elapsed`
+//! counted from the test's start (no clock time: requests are placed from 1970-01-01
+//! and the source says so). Columns are found by name, so the shorter headers of older
+//! Goose versions read too.
+//!
+//! * The method comes from a `method` column when there is one, else from the `raw`
+//!   column's `Debug` rendering (`GooseRawRequest { method: Get, … }`).
+//! * `update = true` rows are not new requests: Goose re-sends a request's metric when
+//!   the load test later marks it failed (`set_failure`) or successful, and its own
+//!   totals flip the original's outcome. Opening the file collects those updates
+//!   (memory grows with updates only, which are rare), and the replay gives each
+//!   original row its final outcome and skips the update rows.
+//! * A failure's kind comes from its status code and error text (status 0 = no answer).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::text::{first_line, header_cells};
+use super::{problem, Observation, Replay, RequestEvent};
+use crate::model::{FailureKind, Problem};
+
+/// True for Goose's request-log CSV header.
+pub fn sniff(head: &str) -> bool {
+    if first_line(head).starts_with("elapsed,scenario_index") {
+        return true;
+    }
+    let cells = header_cells(first_line(head));
+    let has = |n: &str| cells.iter().any(|c| c == n);
+    cells.first().is_some_and(|c| c == "elapsed")
+        && has("response_time")
+        && has("status_code")
+        && has("success")
+        && has("final_url")
+}
+
+/// Column positions.
+#[derive(Clone, Debug)]
+struct Columns {
+    elapsed: usize,
+    name: usize,
+    response_time: usize,
+    status: usize,
+    success: usize,
+    method: Option<usize>,
+    raw: Option<usize>,
+    update: Option<usize>,
+    user: Option<usize>,
+    error: Option<usize>,
+}
+
+/// An opened Goose request log (header and outcome updates read; rows stream on replay).
+#[derive(Clone, Debug)]
+pub struct GooseRequestLog {
+    path: PathBuf,
+    columns: Columns,
+    /// Final outcome of requests whose metric was updated, by (user, elapsed, name).
+    updates: HashMap<(String, String, String), bool>,
+}
+
+impl GooseRequestLog {
+    /// Opens the log, finds its columns and collects `update` rows.
+    pub fn open(path: &Path) -> Result<GooseRequestLog, Problem> {
+        let mut reader = reader(path)?;
+        let headers = reader
+            .headers()
+            .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?
+            .clone();
+        let find = |n: &str| headers.iter().position(|c| c.trim() == n);
+        let need = |n: &str| {
+            find(n).ok_or_else(|| {
+                problem(
+                    path,
+                    Some(1),
+                    format!("no `{n}` column in Goose's request log header"),
+                )
+            })
+        };
+        let columns = Columns {
+            elapsed: need("elapsed")?,
+            name: need("name")?,
+            response_time: need("response_time")?,
+            status: need("status_code")?,
+            success: need("success")?,
+            method: find("method"),
+            raw: find("raw"),
+            update: find("update"),
+            user: find("user"),
+            error: find("error"),
+        };
+        let mut log = GooseRequestLog {
+            path: path.to_path_buf(),
+            columns,
+            updates: HashMap::new(),
+        };
+        if log.columns.update.is_some() {
+            let mut updates = HashMap::new();
+            log.rows(&mut |row| {
+                if row.update {
+                    updates.insert(row.identity(), row.success);
+                }
+                Ok(())
+            })?;
+            log.updates = updates;
+        }
+        Ok(log)
+    }
+
+    /// Every row in file order.
+    fn rows(
+        &self,
+        each: &mut dyn FnMut(&LogRow<'_>) -> Result<(), Problem>,
+    ) -> Result<u64, Problem> {
+        let c = &self.columns;
+        let mut reader = reader(&self.path)?;
+        let mut record = csv::StringRecord::new();
+        let mut n = 0u64;
+        loop {
+            let line = reader.position().line();
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(line);
+                    return Err(problem(
+                        &self.path,
+                        Some(line),
+                        format!("unreadable row: {e}"),
+                    ));
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(line);
+            let bad = |why: String| problem(&self.path, Some(line), why);
+            let get = |i: usize| -> Result<&str, Problem> {
+                record.get(i).map(str::trim).ok_or_else(|| {
+                    bad(format!(
+                        "row has {} fields, the header has more",
+                        record.len()
+                    ))
+                })
+            };
+            let opt = |i: Option<usize>| -> Result<&str, Problem> {
+                match i {
+                    Some(i) => get(i),
+                    None => Ok(""),
+                }
+            };
+            let boolean = |i: usize, what: &str| -> Result<bool, Problem> {
+                match get(i)? {
+                    "true" => Ok(true),
+                    "false" => Ok(false),
+                    other => Err(bad(format!("bad {what} `{other}`: want true or false"))),
+                }
+            };
+            let elapsed = get(c.elapsed)?;
+            let elapsed_ms: i64 = elapsed
+                .parse()
+                .map_err(|_| bad(format!("bad elapsed `{elapsed}`: want whole ms")))?;
+            let rt = get(c.response_time)?;
+            let response_ms: f64 = rt
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| bad(format!("bad response_time `{rt}`: want ms ≥ 0")))?;
+            let st = get(c.status)?;
+            let status: u16 = st
+                .parse()
+                .map_err(|_| bad(format!("bad status_code `{st}`")))?;
+            let update = match c.update {
+                Some(i) => boolean(i, "update")?,
+                None => false,
+            };
+            let method = match c.method {
+                Some(i) => Some(get(i)?.to_ascii_uppercase()),
+                None => method_from_raw(opt(c.raw)?),
+            };
+            let row = LogRow {
+                elapsed,
+                elapsed_ms,
+                name: get(c.name)?,
+                method,
+                response_ms,
+                status,
+                success: boolean(c.success, "success")?,
+                update,
+                user: opt(c.user)?,
+                error: opt(c.error)?,
+            };
+            each(&row)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// One row of the log.
+struct LogRow<'a> {
+    elapsed: &'a str,
+    elapsed_ms: i64,
+    name: &'a str,
+    method: Option<String>,
+    response_ms: f64,
+    status: u16,
+    success: bool,
+    update: bool,
+    user: &'a str,
+    error: &'a str,
+}
+
+impl LogRow<'_> {
+    fn identity(&self) -> (String, String, String) {
+        (
+            self.user.to_string(),
+            self.elapsed.to_string(),
+            self.name.to_string(),
+        )
+    }
+}
+
+/// `GooseRawRequest { method: Get, url: "…", … }` → `GET`.
+fn method_from_raw(raw: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"method: ([A-Za-z]+)").expect("static regex"));
+    re.captures(raw).map(|c| c[1].to_ascii_uppercase())
+}
+
+fn reader(path: &Path) -> Result<csv::Reader<BufReader<File>>, Problem> {
+    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 16, file)))
+}
+
+impl Replay for GooseRequestLog {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let mut requests = 0u64;
+        self.rows(&mut |row| {
+            if row.update {
+                return Ok(());
+            }
+            let ok = if self.updates.is_empty() {
+                row.success
+            } else {
+                self.updates
+                    .get(&row.identity())
+                    .copied()
+                    .unwrap_or(row.success)
+            };
+            let status = (row.status != 0).then_some(row.status);
+            visit(Observation::Request(RequestEvent {
+                t_ms: row.elapsed_ms,
+                method: row.method.as_deref(),
+                name: row.name,
+                latency_ms: Some(row.response_ms),
+                ok,
+                failure: (!ok).then(|| FailureKind::classify(status, row.error)),
+                error: Some(row.error).filter(|e| !e.is_empty()),
+                bytes: None,
+                users: None,
+            }));
+            requests += 1;
+            Ok(())
+        })?;
+        if requests == 0 {
+            return Err(problem(&self.path, Some(1), "header only: no request rows"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const HEADER: &str = "elapsed,scenario_index,scenario_name,transaction_index,transaction_name,raw,name,final_url,redirected,response_time,status_code,success,update,user,error,coordinated_omission_elapsed,user_cadence";
+
+    #[test]
+    fn updates_flip_the_original_outcome() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "{HEADER}").unwrap();
+        writeln!(f, "10,0,s,0,t,\"GooseRawRequest {{ method: Get, url: \"\"http://h/a\"\", headers: [], body: \"\"\"\" }}\",/a,http://h/a,false,12,200,true,false,0,,0,0").unwrap();
+        writeln!(f, "10,0,s,0,t,\"GooseRawRequest {{ method: Get, url: \"\"http://h/a\"\", headers: [], body: \"\"\"\" }}\",/a,http://h/a,false,12,200,false,true,0,bad body,0,0").unwrap();
+        writeln!(f, "20,0,s,0,t,\"GooseRawRequest {{ method: Post, url: \"\"http://h/b\"\", headers: [], body: \"\"\"\" }}\",/b,http://h/b,false,30,0,false,false,1,error sending request: connection refused,0,0").unwrap();
+        let log = GooseRequestLog::open(f.path()).unwrap();
+        let mut seen = Vec::new();
+        log.replay(&mut |o| {
+            if let Observation::Request(r) = o {
+                seen.push((
+                    r.method.map(str::to_string),
+                    r.ok,
+                    r.failure.map(|k| k.to_string()),
+                ));
+            }
+        })
+        .unwrap();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(
+            seen[0],
+            (Some("GET".into()), false, Some("assertion".into()))
+        );
+        assert_eq!(
+            seen[1],
+            (Some("POST".into()), false, Some("connect".into()))
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! Locust's `--json` / `--json-file` output (FORMATS.md §1.6): a JSON array of stats
+//! entries (`name`, `method`, `num_requests`, `num_failures`, `response_times`,
+//! `num_reqs_per_sec`, …), one per endpoint, no aggregate entry.
+//!
+//! `response_times` is Locust's whole histogram of the entry — every request with a
+//! response time is in it, rounded by Locust to about two significant digits (< 100 ms
+//! exact to the ms, < 1000 ms to 10 ms, < 10 s to 100 ms, above to 1 s). It is rebuilt
+//! as an exact HdrHistogram: percentiles are exact *to Locust's rounding* (the same
+//! buckets Locust's own percentiles come from), and the source's note says so.
+//! Requests without a response time (`num_none_requests`) count as requests but not in
+//! the latency. `num_reqs_per_sec` / `num_fail_per_sec` give the per-second series; the
+//! entries' `start_time` and `last_request_timestamp` give the measured window.
+//! Failures carry no error text in this format: their kind is `other`.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::stages::StagePlan;
+use super::summary::{endpoint, record_ms_n, Summary};
+use super::text::read_text;
+use super::{problem, IngestOptions};
+use crate::model::{new_histogram, EndpointKey, FailureKind, LatencyDistribution, Problem, Source};
+
+/// True for Locust's JSON stats: an array of objects with `num_requests` and
+/// `response_times`.
+pub fn sniff(head: &str) -> bool {
+    let c = super::oha::compact(head);
+    c.starts_with("[{") && head.contains("\"num_requests\"") && head.contains("\"response_times\"")
+}
+
+/// Builds the source of one Locust JSON file.
+pub fn build_source(
+    path: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Source> {
+    match read(path) {
+        Ok(summary) => Some(summary.into_source(plan, opts)),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Summary, Problem> {
+    let text = read_text(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
+    let json: Value = serde_json::from_str(&text)
+        .map_err(|e| problem(path, Some(e.line() as u64), format!("not valid JSON: {e}")))?;
+    let entries = json
+        .as_array()
+        .ok_or_else(|| problem(path, None, "not a JSON array of Locust stats entries"))?;
+    if entries.is_empty() {
+        return Err(problem(
+            path,
+            None,
+            "no stats entries (Locust made no requests)",
+        ));
+    }
+    let mut out = Summary::new("locust");
+    let (mut start, mut end) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (i, entry) in entries.iter().enumerate() {
+        let e = entry
+            .as_object()
+            .ok_or_else(|| problem(path, None, format!("entry {} is not an object", i + 1)))?;
+        let bad = |why: String| {
+            problem(
+                path,
+                None,
+                format!("entry {} ({}): {why}", i + 1, text_of(e, "name")),
+            )
+        };
+        let int = |key: &str| -> Result<u64, Problem> {
+            match e.get(key) {
+                None | Some(Value::Null) => Ok(0),
+                Some(v) => v
+                    .as_u64()
+                    .ok_or_else(|| bad(format!("`{key}` is not a count"))),
+            }
+        };
+        let requests = int("num_requests")?;
+        let failures = int("num_failures")?;
+        let none = int("num_none_requests")?;
+        if failures > requests || none > requests {
+            return Err(bad(
+                "more failures (or requests without a time) than requests".into(),
+            ));
+        }
+        let mut h = new_histogram();
+        let mut timed = 0u64;
+        for (bucket, n) in object(e, "response_times", &bad)? {
+            let ms: f64 = bucket
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| bad(format!("response time bucket `{bucket}` is not ms")))?;
+            let n = n
+                .as_u64()
+                .ok_or_else(|| bad(format!("bucket `{bucket}` has no count")))?;
+            record_ms_n(&mut h, ms, n);
+            timed += n;
+        }
+        if timed > requests {
+            return Err(bad(format!(
+                "`response_times` holds {timed} requests, `num_requests` only {requests}"
+            )));
+        }
+        let key = EndpointKey::new(Some(text_of(e, "method")), text_of(e, "name"));
+        let mut ep = endpoint(key, requests, LatencyDistribution::Exact(h));
+        ep.failures = failures;
+        if failures > 0 {
+            ep.add_failure(FailureKind::Other, None, failures);
+        }
+        ep.bytes_received = e.get("total_content_length").and_then(Value::as_u64);
+        for (sec, n) in object(e, "num_reqs_per_sec", &bad)? {
+            if let (Ok(t), Some(n)) = (sec.parse::<f64>(), n.as_u64()) {
+                ep.series.at((t * 1000.0) as i64).requests += n;
+            }
+        }
+        for (sec, n) in object(e, "num_fail_per_sec", &bad)? {
+            if let (Ok(t), Some(n)) = (sec.parse::<f64>(), n.as_u64()) {
+                ep.series.at((t * 1000.0) as i64).failures += n;
+            }
+        }
+        if let Some(t) = e.get("start_time").and_then(Value::as_f64) {
+            start = start.min(t);
+        }
+        if let Some(t) = e.get("last_request_timestamp").and_then(Value::as_f64) {
+            end = end.max(t);
+        }
+        out.endpoints.push(ep);
+    }
+    if start.is_finite() && end.is_finite() && end > start {
+        let (a, b) = (
+            (start * 1000.0).round() as i64,
+            (end * 1000.0).round() as i64,
+        );
+        out.window_ms = Some((a, b));
+        out.duration_s = Some(end - start);
+    }
+    out.notes.push(format!(
+        "{}: latency rebuilt from Locust's response-time histogram, which rounds each time to \
+         about two significant digits: percentiles are exact to that rounding",
+        path.display()
+    ));
+    Ok(out)
+}
+
+fn text_of<'a>(e: &'a Map<String, Value>, key: &str) -> &'a str {
+    e.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The pairs of an optional `{key: value}` object.
+fn object<'a>(
+    e: &'a Map<String, Value>,
+    key: &str,
+    bad: &dyn Fn(String) -> Problem,
+) -> Result<Vec<(&'a String, &'a Value)>, Problem> {
+    match e.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(m)) => Ok(m.iter().collect()),
+        Some(_) => Err(bad(format!("`{key}` is not an object"))),
+    }
+}

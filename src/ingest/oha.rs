@@ -1,0 +1,298 @@
+//! oha's JSON summary (`oha --output-format json`, FORMATS.md §7; `hatoo/oha
+//! src/printer.rs`). Durations are **seconds**.
+//!
+//! * Requests are every answered request (`statusCodeDistribution`) plus every
+//!   transport error (`errorDistribution`) — except `aborted due to deadline`: those are
+//!   the requests still in flight when `-z` ended the test, which oha itself leaves out
+//!   of its success rate; a note gives their number.
+//! * Failures: answers with status ≥ 400 (`status:NNN`) and transport errors (kind
+//!   from the message: timeout, connect, reset, other).
+//! * Latency is oha's own summary (`latencyPercentiles` p10…p99.99, fastest, slowest,
+//!   average) over the answered requests. oha's `responseTimeHistogram` has only 11
+//!   linear bins, far too coarse to rebuild a distribution from, so it is not used.
+//! * The file names no URL: the endpoint is the file's stem.
+//!
+//! `--output-format csv` ([`OhaCsv`]) is per-request and streams: header
+//! `request-start,DNS,DNS+dialup,Response-delay,request-duration,bytes,status`, seconds,
+//! `request-start` counted from the test's start (requests are placed from 1970-01-01,
+//! and the source says so). oha writes only answered requests to it (any status).
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::stages::StagePlan;
+use super::summary::{endpoint, file_stem, Summary};
+use super::text::read_text;
+use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// True for oha's JSON: an object with oha's summary keys (`successRate`,
+/// `requestsPerSec`). oha writes `summary` first, but key order is not relied on.
+pub fn sniff(head: &str) -> bool {
+    let c = compact(head);
+    c.starts_with("{\"summary\":{\"successRate\"")
+        || c.starts_with('{')
+            && head.contains("\"successRate\"")
+            && (head.contains("\"requestsPerSec\"") || head.contains("\"latencyPercentiles\""))
+}
+
+/// The first bytes of a JSON text with whitespace removed (for key-order sniffing).
+pub fn compact(head: &str) -> String {
+    head.chars()
+        .filter(|c| !c.is_whitespace())
+        .take(256)
+        .collect()
+}
+
+/// The error oha records for requests cut off by the `-z` deadline.
+const DEADLINE: &str = "aborted due to deadline";
+
+/// Builds the source of one oha JSON file.
+pub fn build_source(
+    path: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Source> {
+    match read(path) {
+        Ok(summary) => Some(summary.into_source(plan, opts)),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Summary, Problem> {
+    let text = read_text(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
+    let json: Value = serde_json::from_str(&text)
+        .map_err(|e| problem(path, Some(e.line() as u64), format!("not valid JSON: {e}")))?;
+    let bad = |why: &str| problem(path, None, why.to_string());
+    let summary = json
+        .get("summary")
+        .filter(|s| s.is_object())
+        .ok_or_else(|| bad("no `summary` object"))?;
+    let secs = |v: &Value, key: &str| v.get(key).and_then(Value::as_f64).filter(|x| x.is_finite());
+
+    let mut answered = 0u64;
+    let mut failures: Vec<(FailureKind, u64, String)> = Vec::new();
+    for (code, n) in counts(
+        json.get("statusCodeDistribution"),
+        path,
+        "statusCodeDistribution",
+    )? {
+        let status: u16 = code
+            .parse()
+            .map_err(|_| bad(&format!("status code `{code}` is not a number")))?;
+        answered += n;
+        if status >= 400 {
+            failures.push((FailureKind::Status(status), n, String::new()));
+        }
+    }
+    let mut aborted = 0u64;
+    let mut errors = 0u64;
+    for (message, n) in counts(json.get("errorDistribution"), path, "errorDistribution")? {
+        if message.trim().eq_ignore_ascii_case(DEADLINE) {
+            aborted += n;
+            continue;
+        }
+        errors += n;
+        failures.push((FailureKind::classify(None, &message), n, message));
+    }
+
+    let mut points: Vec<(f64, f64)> = json
+        .get("latencyPercentiles")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| {
+                    let p: f64 = k.strip_prefix('p')?.parse().ok()?;
+                    let s = v.as_f64().filter(|x| x.is_finite())?;
+                    Some((p, s * 1000.0))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let has_answers = answered > 0;
+    let ms = |key: &str| {
+        secs(summary, key)
+            .filter(|_| has_answers)
+            .map(|s| s * 1000.0)
+    };
+    let latency = LatencyDistribution::Summary(PercentileSummary {
+        count: answered,
+        mean_ms: ms("average"),
+        min_ms: ms("fastest"),
+        max_ms: ms("slowest"),
+        points,
+        merged: false,
+    });
+
+    let mut ep = endpoint(
+        EndpointKey::new(None, &file_stem(path)),
+        answered + errors,
+        latency,
+    );
+    for (kind, n, message) in failures {
+        ep.failures += n;
+        ep.add_failure(
+            kind,
+            Some(&message).filter(|m| !m.is_empty()).map(String::as_str),
+            n,
+        );
+    }
+    ep.bytes_received = summary.get("totalData").and_then(Value::as_u64);
+    let mut out = Summary::new("oha");
+    out.duration_s = secs(summary, "total").filter(|t| *t > 0.0);
+    out.endpoints.push(ep);
+    if aborted > 0 {
+        out.notes.push(format!(
+            "{}: {aborted} request(s) were still in flight when oha's -z deadline ended the \
+             test (`{DEADLINE}`); like oha, headroom does not count them",
+            path.display()
+        ));
+    }
+    Ok(out)
+}
+
+/// A `{"key": count}` object as pairs; absent is empty.
+fn counts(v: Option<&Value>, path: &Path, what: &str) -> Result<Vec<(String, u64)>, Problem> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let map = v
+        .as_object()
+        .ok_or_else(|| problem(path, None, format!("`{what}` is not an object")))?;
+    map.iter()
+        .map(|(k, n)| {
+            n.as_u64()
+                .map(|n| (k.clone(), n))
+                .ok_or_else(|| problem(path, None, format!("`{what}.{k}` is not a count")))
+        })
+        .collect()
+}
+
+/// True for oha's per-request CSV header.
+pub fn sniff_csv(head: &str) -> bool {
+    super::text::first_line(head).starts_with("request-start,DNS,DNS+dialup,Response-delay")
+}
+
+/// An opened oha CSV (header read; rows stream on replay).
+#[derive(Clone, Debug)]
+pub struct OhaCsv {
+    path: PathBuf,
+    name: String,
+    start: usize,
+    duration: usize,
+    bytes: Option<usize>,
+    status: usize,
+}
+
+impl OhaCsv {
+    /// Opens the file and finds its columns.
+    pub fn open(path: &Path) -> Result<OhaCsv, Problem> {
+        let mut reader = csv_reader(path)?;
+        let headers = reader
+            .headers()
+            .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?
+            .clone();
+        let find = |n: &str| headers.iter().position(|c| c.trim() == n);
+        let need = |n: &str| {
+            find(n)
+                .ok_or_else(|| problem(path, Some(1), format!("no `{n}` column in oha's header")))
+        };
+        Ok(OhaCsv {
+            path: path.to_path_buf(),
+            name: file_stem(path),
+            start: need("request-start")?,
+            duration: need("request-duration")?,
+            bytes: find("bytes"),
+            status: need("status")?,
+        })
+    }
+}
+
+fn csv_reader(path: &Path) -> Result<csv::Reader<BufReader<File>>, Problem> {
+    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 16, file)))
+}
+
+impl Replay for OhaCsv {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let mut reader = csv_reader(&self.path)?;
+        let mut record = csv::StringRecord::new();
+        let mut rows = 0u64;
+        loop {
+            let line = reader.position().line();
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(line);
+                    return Err(problem(
+                        &self.path,
+                        Some(line),
+                        format!("unreadable row: {e}"),
+                    ));
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(line);
+            let bad = |why: String| problem(&self.path, Some(line), why);
+            let cell = |i: usize| -> Result<&str, Problem> {
+                record.get(i).map(str::trim).ok_or_else(|| {
+                    bad(format!(
+                        "row has {} fields, the header has more",
+                        record.len()
+                    ))
+                })
+            };
+            let seconds = |i: usize, what: &str| -> Result<f64, Problem> {
+                let t = cell(i)?;
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite() && *v >= 0.0)
+                    .ok_or_else(|| bad(format!("bad {what} `{t}`: want seconds ≥ 0")))
+            };
+            let start_s = seconds(self.start, "request-start")?;
+            let duration_s = seconds(self.duration, "request-duration")?;
+            let code_text = cell(self.status)?;
+            let code: u16 = code_text
+                .parse()
+                .map_err(|_| bad(format!("bad status `{code_text}`")))?;
+            let bytes = match self.bytes {
+                Some(i) => Some(
+                    cell(i)?
+                        .parse::<u64>()
+                        .map_err(|_| bad("bad bytes".into()))?,
+                ),
+                None => None,
+            };
+            let ok = (100..400).contains(&code);
+            visit(Observation::Request(RequestEvent {
+                t_ms: (start_s * 1000.0).round() as i64,
+                method: None,
+                name: &self.name,
+                latency_ms: Some(duration_s * 1000.0),
+                ok,
+                failure: (!ok).then(|| FailureKind::classify(Some(code), "")),
+                error: None,
+                bytes,
+                users: None,
+            }));
+            rows += 1;
+        }
+        if rows == 0 {
+            return Err(problem(&self.path, Some(1), "header only: no request rows"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,227 @@
+//! What the summary-format adapters share (wrk text, HdrHistogram percentile text,
+//! oha JSON, Artillery reports, Locust `--json`): a tool's whole-run figures become a
+//! source with one stage, named by the dir's stage plan. Also the few helpers those
+//! adapters need (unit conversion into a rebuilt histogram, endpoint names).
+//!
+//! Per-request formats do not come here: they implement [`super::Replay`] and go
+//! through `run_dir`'s two-pass assembly.
+
+use std::path::Path;
+
+use hdrhistogram::Histogram;
+
+use super::stages::StagePlan;
+use super::{Format, IngestOptions};
+use crate::model::{EndpointStats, LatencyDistribution, Source, Stage, TimeSeries};
+
+/// A tool's whole-run figures, before they are shaped into a [`Source`].
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Tool name (`wrk`, `wrk2`, `oha`, …).
+    pub tool: String,
+    /// Per-endpoint figures.
+    pub endpoints: Vec<EndpointStats>,
+    /// The tool's own all-endpoint figures, when it has them and they are not simply
+    /// the one endpoint.
+    pub aggregate: Option<EndpointStats>,
+    /// Length of the measured period, s.
+    pub duration_s: Option<f64>,
+    /// Measured period, epoch ms `[start, end)`, when the summary carries clock times.
+    pub window_ms: Option<(i64, i64)>,
+    /// Concurrency the tool ran with (wrk connections), when it says.
+    pub users: Option<u32>,
+    /// Target arrival rate (wrk2 `-R`), when it says.
+    pub arrival_rate_rps: Option<f64>,
+    /// Per-interval counts the summary carries (Locust `num_reqs_per_sec`, Artillery's
+    /// intermediate periods).
+    pub timeline: TimeSeries,
+    /// What the report should say about this source.
+    pub notes: Vec<String>,
+}
+
+impl Summary {
+    /// A summary of `tool` with nothing in it yet.
+    pub fn new(tool: &str) -> Summary {
+        Summary {
+            tool: tool.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Shapes the summary into a source: `overall` holds every endpoint the filters
+    /// keep, and the single stage is the whole run, named by the plan (the dir's name,
+    /// or the manifest's only stage).
+    pub fn into_source(self, plan: &StagePlan, opts: &IngestOptions) -> Source {
+        let mut notes = self.notes;
+        if opts.warmup_ms > 0 || opts.from_ms.is_some() || opts.to_ms.is_some() {
+            notes.push(format!(
+                "--warmup/--from/--to cannot trim {}'s whole-run summary: it is reported whole",
+                self.tool
+            ));
+        }
+        let mut overall = Stage::named("overall");
+        overall.window_basis = format!("whole run ({}'s own summary, ramps included)", self.tool);
+        overall.window_ms = self.window_ms;
+        overall.duration_s = self.duration_s;
+        overall.timeline = self.timeline;
+        let total = self.endpoints.len();
+        for ep in self.endpoints {
+            if opts.keeps(&ep.key) {
+                overall.endpoints.insert(ep.key.clone(), ep);
+            }
+        }
+        // The aggregate stands for every endpoint; a filter that drops one makes it stale.
+        if overall.endpoints.len() == total {
+            overall.aggregate = self.aggregate;
+        }
+
+        let whole = |name: &str, users: Option<u32>| {
+            let mut s = overall.clone();
+            s.name = name.to_string();
+            s.users = users.or(self.users);
+            s.arrival_rate_rps = self.arrival_rate_rps;
+            s.window_basis = format!("whole run: {}'s summary covers the ramp too", self.tool);
+            s
+        };
+        let stage = match plan {
+            StagePlan::WholeDir { name, users } => whole(name, *users),
+            StagePlan::Detect { fallback } => whole(fallback, None),
+            StagePlan::Manifest(specs) if specs.len() == 1 => whole(&specs[0].name, specs[0].users),
+            StagePlan::Manifest(specs) => {
+                notes.push(format!(
+                    "the manifest lists {} stages but {}'s summary covers the whole run: \
+                     reported as one stage",
+                    specs.len(),
+                    self.tool
+                ));
+                whole("whole_run", None)
+            }
+        };
+        overall.users = stage.users;
+        overall.arrival_rate_rps = stage.arrival_rate_rps;
+        Source {
+            tool: self.tool,
+            stages: vec![stage],
+            overall,
+            notes,
+        }
+    }
+}
+
+/// An endpoint with a tool's figures: counts, and a latency distribution that is not
+/// split by outcome unless the caller sets `ok_latency` itself.
+pub fn endpoint(
+    key: crate::model::EndpointKey,
+    requests: u64,
+    latency: LatencyDistribution,
+) -> EndpointStats {
+    let mut ep = EndpointStats::new(key);
+    ep.requests = requests;
+    ep.latency = latency;
+    ep.ok_latency = None;
+    ep
+}
+
+/// The name an endpoint gets when the file does not name what was tested (oha JSON,
+/// hey CSV, `.hgrm`): the file's stem.
+pub fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("requests")
+        .to_string()
+}
+
+/// Records `count` values of `value_ms` into a µs histogram. Sub-µs values count as
+/// 1 µs, like every other latency in the model.
+pub fn record_ms_n(h: &mut Histogram<u64>, value_ms: f64, count: u64) {
+    if count == 0 || !value_ms.is_finite() || value_ms < 0.0 {
+        return;
+    }
+    let us = ((value_ms * 1000.0).round() as u64).max(1);
+    if h.record_n(us, count).is_err() {
+        let _ = h.record_n(h.high(), count);
+    }
+}
+
+/// Things the report should say about a per-request format's source (which is
+/// assembled by `run_dir`, not by its adapter).
+pub fn replay_notes(format: Format) -> Vec<String> {
+    match format {
+        Format::HeyCsv => vec![
+            "hey's CSV lists only requests that got a response (transport errors are left \
+             out by hey) and times them from the test's start, not by the clock: times are \
+             shown from 1970-01-01T00:00:00Z, the test's start"
+                .into(),
+        ],
+        Format::OhaCsv => vec![
+            "oha's CSV lists only answered requests (transport errors are left out by oha) \
+             and times them from the test's start, not by the clock: times are shown from \
+             1970-01-01T00:00:00Z, the test's start"
+                .into(),
+        ],
+        Format::GooseCsv => vec![
+            "Goose's request log times requests from the test's start, not by the clock: \
+             times are shown from 1970-01-01T00:00:00Z, the test's start"
+                .into(),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};
+
+    /// Every part-B sniffer claims its own format's head and nobody else's, including
+    /// the heads of the formats other adapters read.
+    #[test]
+    fn sniffers_claim_only_their_own_format() {
+        type Sniffer = fn(&str) -> bool;
+        let sniffers: [(&str, Sniffer); 10] = [
+            ("vegeta-csv", vegeta::sniff),
+            ("vegeta-json", vegeta::sniff_json),
+            ("wrk", wrk::sniff),
+            ("hgrm", hgrm::sniff),
+            ("oha", oha::sniff),
+            ("oha-csv", oha::sniff_csv),
+            ("hey", hey::sniff),
+            ("artillery", artillery::sniff),
+            ("goose", goose::sniff),
+            ("locust-json", locust_json::sniff),
+        ];
+        let heads: &[(&str, &str)] = &[
+            ("vegeta-csv", "1700000000123456789,200,1500000,0,10,\"\"\n"),
+            ("vegeta-json", "{\"attack\":\"\",\"seq\":0,\"code\":200,\"timestamp\":\"2019-11-04T16:46:16.885395434+09:00\",\"latency\":1089318,\"bytes_out\":0,\"bytes_in\":0,\"error\":\"\"}\n"),
+            ("wrk", "wrk -t1 -c1 -d10s -R2000 --latency http://x\n\nRunning 10s test @ http://127.0.0.1:8080\n  1 threads and 1 connections\n  Latency Distribution (HdrHistogram - Recorded Latency)\n       Value   Percentile   TotalCount 1/(1-Percentile)\n"),
+            ("hgrm", "       Value   Percentile   TotalCount 1/(1-Percentile)\n\n       0.036     0.000000            1         1.00\n"),
+            ("hgrm", "\"Value\",\"Percentile\",\"TotalCount\",\"1/(1-Percentile)\"\n0.036,0.0,1,1.00\n"),
+            ("oha", "{\n  \"summary\": {\n    \"successRate\": 1.0,\n    \"total\": 10.0,\n    \"requestsPerSec\": 5.0\n  }\n}"),
+            ("hey", "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n0.0123,0.0010,0.0001,0.0000,0.0110,0.0002,200,0.0005"),
+            ("artillery", "{\n  \"aggregate\": {\n    \"counters\": {\"http.requests\": 10}\n  },\n  \"intermediate\": []\n}"),
+            ("artillery", "{\"intermediate\": [], \"aggregate\": {\"latency\": {}}}"),
+            ("goose", "elapsed,scenario_index,scenario_name,transaction_index,transaction_name,raw,name,final_url,redirected,response_time,status_code,success,update,user,error,coordinated_omission_elapsed,user_cadence\n"),
+            ("locust-json", "[\n    {\n        \"name\": \"/a\",\n        \"method\": \"GET\",\n        \"num_requests\": 1,\n        \"response_times\": {\"12\": 1}\n    }\n]"),
+            // Formats other adapters read: nobody here may claim them.
+            ("", "Type,Name,Request Count,Failure Count,Median Response Time\n"),
+            ("", "timeStamp,elapsed,label,responseCode,responseMessage\n1700000000123,250,home,200,OK\n"),
+            ("", "1700000000123,250,home,200,OK,Thread 1-1,text,true,,100\n"),
+            ("", "metric_name,timestamp,metric_value,check\nhttp_reqs,1700000000,1,\n"),
+            ("", "{\"type\":\"Metric\",\"data\":{\"name\":\"http_reqs\"},\"metric\":\"http_reqs\"}\n"),
+            ("", "{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{\"time\":\"2021-05-02T10:00:00-04:00\",\"value\":12.5}}\n"),
+            ("", "{\n  \"root_group\": {},\n  \"metrics\": {\"http_reqs\": {\"count\": 5}}\n}"),
+            ("", "RUN\tsim\tsim\t1700000000000\t \t3.9.5\n"),
+            ("", "timestamp_ms,endpoint,latency_ms,status\n1700000000123,/a,12.5,200\n"),
+            ("", "#[Histogram log format version 1.3]\n0.127,1.007,2.769,HISTFAAAAEV42pNpmSzMwMCgyAABTBDKT4GBgdnNYMcCBvsPEBEJISEuATEZMQ4uASkhIR4nrxg9v2lMaxhvMekILGZkKmcCAEf2CsI=\n"),
+            ("oha-csv", "request-start,DNS,DNS+dialup,Response-delay,request-duration,bytes,status\n0.001,0.0,0.0,0.01,0.012,100,200\n"),
+        ];
+        for (want, head) in heads {
+            let claimed: Vec<&str> = sniffers
+                .iter()
+                .filter(|(_, sniff)| sniff(head))
+                .map(|(name, _)| *name)
+                .collect();
+            let expected: Vec<&str> = Some(*want).filter(|w| !w.is_empty()).into_iter().collect();
+            assert_eq!(claimed, expected, "head: {head}");
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! wrk and wrk2 console output (FORMATS.md §6.1–6.2), with or without `--latency`.
+//!
+//! * Times carry their unit (`us`, `ms`, `s`, `m`, `h`); byte counts binary suffixes.
+//!   `-nan` (wrk2's `Req/Sec` with one thread) reads as unknown.
+//! * **Requests** are the `N requests in` completed responses plus every socket error
+//!   (DESIGN: wrk socket errors count as requests); **failures** are the socket errors
+//!   (connect → `connect`, read/write → `reset`, timeout → `timeout`) and the
+//!   `Non-2xx or 3xx responses` (status ≥ 400 in wrk's code; the code itself is not
+//!   printed, so their kind is `other`). wrk also counts a *timeout* for a response that
+//!   arrived later than `--timeout` (that response is among the N) and, every 2 s, for a
+//!   request still waiting — so timeouts may overlap the completed count; a note says so
+//!   when there are any.
+//! * Latency: wrk's `Latency Distribution` (50/75/90/99 %) is a tool summary with the
+//!   Thread Stats mean and max. wrk2's "Detailed Percentile spectrum" is rebuilt as an
+//!   exact histogram (`hgrm.rs` explains the caveat). wrk2 prints the *Recorded*
+//!   (corrected for coordinated omission) distribution and, with `-U`, the
+//!   *Uncorrected* one: the corrected one is the measurement, the other a note.
+//! * Users often concatenate several runs into one file: the first run is read and a
+//!   note lists the others (split the file to analyse them).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::hgrm::Spectrum;
+use super::stages::StagePlan;
+use super::summary::{endpoint, Summary};
+use super::text::read_text;
+use super::{problem, IngestOptions};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// True when the head holds a `Running 10s test @ URL` line.
+pub fn sniff(head: &str) -> bool {
+    head.lines().any(|l| running_re().is_match(l))
+}
+
+fn running_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^\s*Running (\S+) test @ (\S+)").expect("static regex"))
+}
+
+/// A latency block: wrk's `Latency Distribution`, or one of wrk2's.
+#[derive(Clone, Debug, Default)]
+struct LatencyBlock {
+    /// `(percentile, ms)` lines.
+    points: Vec<(f64, f64)>,
+    /// wrk2's detailed spectrum (values in ms).
+    spectrum: Option<Spectrum>,
+}
+
+/// One run's figures, as printed.
+#[derive(Clone, Debug, Default)]
+struct WrkRun {
+    /// 1-based line of `Running …`.
+    line: u64,
+    url: String,
+    connections: Option<u32>,
+    wrk2: bool,
+    /// `-R` from an echoed command line (wrk2).
+    rate: Option<f64>,
+    mean_ms: Option<f64>,
+    max_ms: Option<f64>,
+    recorded: Option<LatencyBlock>,
+    uncorrected: Option<LatencyBlock>,
+    completed: Option<u64>,
+    duration_s: Option<f64>,
+    bytes_read: Option<u64>,
+    /// connect, read, write, timeout.
+    socket: [u64; 4],
+    non_2xx_3xx: u64,
+}
+
+/// Builds the source of one wrk/wrk2 output file (its first run).
+pub fn build_source(
+    path: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Source> {
+    let text = match read_text(path) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(problem(path, None, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    let runs = match parse(path, &text) {
+        Ok(r) => r,
+        Err(p) => {
+            problems.push(p);
+            return None;
+        }
+    };
+    let first = runs.first()?;
+    let mut summary = summarise(path, first);
+    if runs.len() > 1 {
+        let others: Vec<String> = runs[1..]
+            .iter()
+            .map(|r| {
+                format!(
+                    "line {}: {}{}",
+                    r.line,
+                    r.url,
+                    r.connections
+                        .map(|c| format!(", {c} connections"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        summary.notes.push(format!(
+            "{} holds {} runs; only the first (line {}) is analysed. Split the file (one run \
+             per run dir) to analyse the others: {}",
+            path.display(),
+            runs.len(),
+            first.line,
+            others.join("; ")
+        ));
+    }
+    Some(summary.into_source(plan, opts))
+}
+
+/// The first run's figures as a summary.
+fn summarise(path: &Path, run: &WrkRun) -> Summary {
+    let mut summary = Summary::new(if run.wrk2 { "wrk2" } else { "wrk" });
+    let completed = run.completed.unwrap_or(0);
+    let [connect, read, write, timeout] = run.socket;
+    let socket_total = connect + read + write + timeout;
+    let latency = match run.recorded.as_ref().and_then(|b| b.spectrum.as_ref()) {
+        Some(spectrum) => spectrum.distribution(1.0),
+        None => LatencyDistribution::Summary(PercentileSummary {
+            count: completed,
+            mean_ms: run.mean_ms,
+            min_ms: None,
+            max_ms: run.max_ms,
+            points: run
+                .recorded
+                .as_ref()
+                .map(|b| b.points.clone())
+                .unwrap_or_default(),
+            merged: false,
+        }),
+    };
+    let mut ep = endpoint(
+        EndpointKey::new(None, &run.url),
+        completed + socket_total,
+        latency,
+    );
+    ep.failures = run.non_2xx_3xx + socket_total;
+    ep.bytes_received = run.bytes_read;
+    let kinds = [
+        (
+            FailureKind::Other,
+            run.non_2xx_3xx,
+            "HTTP status ≥ 400 (wrk: Non-2xx or 3xx responses)",
+        ),
+        (FailureKind::Connect, connect, "socket errors: connect"),
+        (FailureKind::Reset, read, "socket errors: read"),
+        (FailureKind::Reset, write, "socket errors: write"),
+        (FailureKind::Timeout, timeout, "socket errors: timeout"),
+    ];
+    for (kind, n, message) in kinds {
+        if n > 0 {
+            ep.add_failure(kind, Some(message), n);
+        }
+    }
+    summary.endpoints.push(ep);
+    summary.duration_s = run.duration_s;
+    summary.users = run.connections;
+    summary.arrival_rate_rps = run.rate;
+    if timeout > 0 {
+        summary.notes.push(format!(
+            "{}: wrk counts a timeout for a response slower than --timeout (also among the \
+             {completed} completed) and again every 2 s for a request still waiting, so the \
+             {timeout} timeouts may overlap the completed requests",
+            path.display()
+        ));
+    }
+    if let Some(u) = &run.uncorrected {
+        let figures = match &u.spectrum {
+            Some(s) => {
+                let d = s.distribution(1.0);
+                let p = |q: f64| {
+                    d.percentile(q)
+                        .map_or("?".into(), |p| format!("{:.3}", p.value_ms))
+                };
+                format!(
+                    "p50 {} ms, p99 {} ms, {}",
+                    p(50.0),
+                    p(99.0),
+                    s.describe(1.0)
+                )
+            }
+            None => u
+                .points
+                .iter()
+                .map(|(p, v)| format!("p{p} {v:.3} ms"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        summary.notes.push(format!(
+            "{}: wrk2 also printed the uncorrected latency (measured without the delayed \
+             starts, i.e. hiding coordinated omission): {figures}. The report uses the \
+             corrected (Recorded) latency",
+            path.display()
+        ));
+    }
+    if let Some(spectrum) = run.recorded.as_ref().and_then(|b| b.spectrum.as_ref()) {
+        // wrk2 leaves its first seconds (thread calibration) out of the histogram.
+        let timed = spectrum.count();
+        if timed.abs_diff(completed) > completed / 100 {
+            summary.notes.push(format!(
+                "{}: wrk2's latency spectrum holds {timed} values for {completed} completed \
+                 requests (wrk2 leaves its calibration period out of the latency)",
+                path.display()
+            ));
+        }
+        summary.notes.push(format!(
+            "{}: latency rebuilt from wrk2's percentile spectrum: exact at each row, the next \
+             row's value between rows (so its mean reads high); wrk2's own figures: {}",
+            path.display(),
+            spectrum.describe(1.0)
+        ));
+    }
+    summary
+}
+
+/// Every complete run in the text, in order.
+fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
+    static RES: OnceLock<[Regex; 6]> = OnceLock::new();
+    let [threads_re, latency_re, pct_re, done_re, socket_re, non2xx_re] = RES.get_or_init(|| {
+        [
+            r"^\s*(\d+) threads and (\d+) connections",
+            r"^\s*Latency\s+(\S+)\s+(\S+)\s+(\S+)",
+            r"^\s*(\d+(?:\.\d+)?)%\s+(\S+)\s*$",
+            r"^\s*(\d+) requests in ([0-9.]+\s*[a-z]+),\s*(\S+) read",
+            r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+            r"Non-2xx or 3xx responses: (\d+)",
+        ]
+        .map(|r| Regex::new(r).expect("static regex"))
+    });
+    let lines: Vec<&str> = text.lines().collect();
+    let mut runs = Vec::new();
+    let mut run: Option<WrkRun> = None;
+    // Which latency block the percentile lines belong to: 0 none, 1 recorded, 2 uncorrected.
+    let mut block = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let no = i as u64 + 1;
+        let bad = |why: String| problem(path, Some(no), why);
+        if let Some(c) = running_re().captures(line) {
+            if let Some(r) = run.take() {
+                finish(path, r, &mut runs)?;
+            }
+            run = Some(WrkRun {
+                line: no,
+                url: c[2].to_string(),
+                rate: rate_from_command(&lines[..i]),
+                ..Default::default()
+            });
+            block = 0;
+            i += 1;
+            continue;
+        }
+        let Some(r) = run.as_mut() else {
+            i += 1;
+            continue;
+        };
+        if let Some(c) = threads_re.captures(line) {
+            r.connections = c[2].parse().ok();
+        } else if line.contains("Thread calibration:") {
+            r.wrk2 = true;
+        } else if line.trim_start().starts_with("Latency Distribution") {
+            if line.contains("HdrHistogram") {
+                r.wrk2 = true;
+            }
+            if line.contains("Uncorrected") {
+                block = 2;
+                r.uncorrected = Some(LatencyBlock::default());
+            } else {
+                block = 1;
+                r.recorded = Some(LatencyBlock::default());
+            }
+        } else if let Some(c) = latency_re.captures(line) {
+            r.mean_ms = duration_ms(&c[1]).map_err(&bad)?;
+            r.max_ms = duration_ms(&c[3]).map_err(&bad)?;
+        } else if let Some(c) = pct_re.captures(line).filter(|_| block > 0) {
+            let p: f64 = c[1]
+                .parse()
+                .map_err(|_| bad(format!("bad percentile `{}`", &c[1])))?;
+            if let Some(v) = duration_ms(&c[2]).map_err(&bad)? {
+                let target = if block == 1 {
+                    &mut r.recorded
+                } else {
+                    &mut r.uncorrected
+                };
+                if let Some(b) = target.as_mut() {
+                    b.points.push((p, v));
+                }
+            }
+        } else if line.contains("Detailed Percentile spectrum") {
+            let (spectrum, used) = Spectrum::parse(path, &lines[i + 1..], no + 1)?;
+            let target = if block == 2 {
+                &mut r.uncorrected
+            } else {
+                &mut r.recorded
+            };
+            target.get_or_insert_with(LatencyBlock::default).spectrum = Some(spectrum);
+            r.wrk2 = true;
+            i += 1 + used;
+            continue;
+        } else if let Some(c) = done_re.captures(line) {
+            r.completed = Some(c[1].parse().map_err(|_| bad("bad request count".into()))?);
+            r.duration_s = duration_ms(&c[2]).map_err(&bad)?.map(|ms| ms / 1000.0);
+            r.bytes_read = Some(bytes(&c[3]).map_err(&bad)?);
+            block = 0;
+        } else if let Some(c) = socket_re.captures(line) {
+            for (slot, k) in r.socket.iter_mut().zip(1..=4) {
+                *slot = c[k]
+                    .parse()
+                    .map_err(|_| bad("bad socket error count".into()))?;
+            }
+        } else if let Some(c) = non2xx_re.captures(line) {
+            r.non_2xx_3xx = c[1].parse().map_err(|_| bad("bad response count".into()))?;
+        }
+        i += 1;
+    }
+    if let Some(r) = run {
+        finish(path, r, &mut runs)?;
+    }
+    if runs.is_empty() {
+        return Err(problem(path, Some(1), "no `Running … test @ URL` line"));
+    }
+    Ok(runs)
+}
+
+/// Keeps a run once it is complete; a run cut off before its `N requests in` line is a
+/// problem when it is the first (nothing to read), else it is dropped with the rest.
+fn finish(path: &Path, run: WrkRun, runs: &mut Vec<WrkRun>) -> Result<(), Problem> {
+    if run.completed.is_some() {
+        runs.push(run);
+        Ok(())
+    } else if runs.is_empty() {
+        Err(problem(
+            path,
+            Some(run.line),
+            "this run has no `N requests in …` line (interrupted, or the output was cut)",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// `-R 2000` / `-R2000` / `--rate 2000` in a command echoed before the run (wrk2).
+fn rate_from_command(before: &[&str]) -> Option<f64> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"\bwrk2?\b.*?(?:\s-R\s*|\s--rate[=\s]+)(\d+(?:\.\d+)?)(k?)\b")
+            .expect("static regex")
+    });
+    // Only the lines since the previous run's end belong to this run.
+    let tail = before
+        .iter()
+        .rev()
+        .take_while(|l| !l.starts_with("Transfer/sec") && !l.starts_with("Requests/sec"));
+    for line in tail {
+        if let Some(c) = re.captures(line) {
+            let v: f64 = c[1].parse().ok()?;
+            return Some(if &c[2] == "k" { v * 1000.0 } else { v });
+        }
+    }
+    None
+}
+
+/// A wrk time (`1.90ms`, `777.72us`, `1.16s`, `0.92m`, `1.00h`) in ms; `-nan` is unknown.
+fn duration_ms(text: &str) -> Result<Option<f64>, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("-nan") || t.eq_ignore_ascii_case("nan") {
+        return Ok(None);
+    }
+    let split = t
+        .find(|c: char| c.is_ascii_alphabetic())
+        .ok_or_else(|| format!("time `{t}` has no unit (us, ms, s, m, h)"))?;
+    let (num, unit) = t.split_at(split);
+    let v: f64 = num.trim().parse().map_err(|_| format!("bad time `{t}`"))?;
+    let factor = match unit {
+        "us" => 0.001,
+        "ms" => 1.0,
+        "s" => 1000.0,
+        "m" => 60_000.0,
+        "h" => 3_600_000.0,
+        other => return Err(format!("unknown time unit `{other}` in `{t}`")),
+    };
+    Ok(Some(v * factor))
+}
+
+/// A wrk byte count (`170.17MB`, `756.66KB`, `512.00B`: binary multiples) in bytes.
+fn bytes(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let v: f64 = num.parse().map_err(|_| format!("bad byte count `{t}`"))?;
+    let factor = match unit {
+        "" | "B" => 1.0,
+        "KB" => 1024.0,
+        "MB" => 1024.0 * 1024.0,
+        "GB" => 1024.0 * 1024.0 * 1024.0,
+        "TB" => 1024.0f64.powi(4),
+        "PB" => 1024.0f64.powi(5),
+        other => return Err(format!("unknown byte unit `{other}` in `{t}`")),
+    };
+    Ok((v * factor).round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        assert_eq!(duration_ms("1.90ms"), Ok(Some(1.9)));
+        let us = duration_ms("777.72us").unwrap().unwrap();
+        assert!((us - 0.77772).abs() < 1e-12, "{us}");
+        assert_eq!(duration_ms("1.16s"), Ok(Some(1160.0)));
+        assert_eq!(duration_ms("0.92m"), Ok(Some(55_200.0)));
+        assert_eq!(duration_ms("-nan"), Ok(None));
+        assert!(duration_ms("12").is_err());
+        assert_eq!(bytes("1.50KB"), Ok(1536));
+        assert_eq!(bytes("2.00MB"), Ok(2 * 1024 * 1024));
+    }
+
+    #[test]
+    fn rate_from_an_echoed_command() {
+        assert_eq!(
+            rate_from_command(&["wrk -t1 -c1 -d10s -R2000 --latency http://x"]),
+            Some(2000.0)
+        );
+        assert_eq!(
+            rate_from_command(&["wrk2 --rate 5k http://x"]),
+            Some(5000.0)
+        );
+        assert_eq!(rate_from_command(&["wrk -t4 -c100 http://x"]), None);
+    }
+
+    #[test]
+    fn a_cut_run_names_its_line() {
+        let e = parse(
+            Path::new("w.txt"),
+            "Running 10s test @ http://x/\n  1 threads and 2 connections\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(1));
+        let e = parse(Path::new("w.txt"), "hello\n").unwrap_err();
+        assert!(e.reason.contains("Running"), "{e}");
+    }
+}
