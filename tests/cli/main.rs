@@ -3,5 +3,6 @@
 
 mod analyze;
 mod bad_input;
+mod charts;
 mod common;
 mod conformance;
