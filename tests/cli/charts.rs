@@ -397,8 +397,8 @@ fn trends_and_terminal_show_bars_and_sparklines() {
     let o = analyze_into(&dir, &out, &["--charts", "none"]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let trends = &md[md.find("## Trends").unwrap()..];
-    // Throughput bars: 60 req/s (stress) fills 20 cells; 10 req/s (baseline) is a sixth,
-    // 40 req/s two thirds — within an eighth of a cell of 20 × share.
+    // Throughput bars: 60 req/s (stress) fills 12 cells; 10 req/s (baseline) a sixth of
+    // that, 40 req/s two thirds — within an eighth of a cell of 12 × share.
     let bar_cells = |row: &str| -> f64 {
         let cell = row.split('|').nth(3).unwrap().trim();
         cell.chars()
@@ -427,7 +427,7 @@ fn trends_and_terminal_show_bars_and_sparklines() {
     let x = |i: usize| report["stages"][i]["throughput_rps"].as_f64().unwrap();
     let max = x(0).max(x(1)).max(x(2));
     for (i, name) in ["baseline", "peak", "stress"].iter().enumerate() {
-        let want = 20.0 * x(i) / max;
+        let want = 12.0 * x(i) / max;
         let got = bar_cells(&row(name));
         assert!(
             (got - want).abs() <= 0.125,

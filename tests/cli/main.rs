@@ -3,6 +3,7 @@
 
 mod analyze;
 mod bad_input;
+mod browser;
 mod charts;
 mod common;
 mod conformance;
