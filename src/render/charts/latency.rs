@@ -9,18 +9,45 @@ use super::{palette, DrawError, SeriesMarker};
 use crate::analysis::report::LatencyReport;
 use crate::analysis::Analysis;
 
-/// The percentiles drawn: series id, legend label, colour, and how to read it.
-const PERCENTILES: [(&str, &str, RGBColor, fn(&LatencyReport) -> Option<f64>); 3] = [
-    ("p50", "p50 (median)", palette::P50, |l| l.p50),
-    ("p95", "p95", palette::P95, |l| l.p95),
-    ("p99", "p99", palette::P99, |l| l.p99),
+/// A percentile drawn: series id, the SLA metric that limits it, legend label,
+/// colour, and where the report has it.
+struct Percentile {
+    id: &'static str,
+    metric: &'static str,
+    label: &'static str,
+    color: RGBColor,
+    value: fn(&LatencyReport) -> Option<f64>,
+}
+
+const PERCENTILES: [Percentile; 3] = [
+    Percentile {
+        id: "p50",
+        metric: "p(50)",
+        label: "p50 (median)",
+        color: palette::P50,
+        value: |l| l.p50,
+    },
+    Percentile {
+        id: "p95",
+        metric: "p(95)",
+        label: "p95",
+        color: palette::P95,
+        value: |l| l.p95,
+    },
+    Percentile {
+        id: "p99",
+        metric: "p(99)",
+        label: "p99",
+        color: palette::P99,
+        value: |l| l.p99,
+    },
 ];
 
 /// The data of the latency chart.
 pub struct Plan {
     load: LoadAxis,
-    /// One line per percentile that any stage has: (id, label, colour, points).
-    lines: Vec<(&'static str, &'static str, RGBColor, Vec<(f64, f64)>)>,
+    /// One line per percentile that some stage has: the percentile and its points.
+    lines: Vec<(&'static Percentile, Vec<(f64, f64)>)>,
     limits: Vec<frame::Limit>,
 }
 
@@ -29,11 +56,16 @@ pub fn plan(analysis: &Analysis) -> Option<Plan> {
     let load = LoadAxis::of(&analysis.stages);
     let lines: Vec<_> = PERCENTILES
         .iter()
-        .map(|(id, label, color, get)| {
-            let points = load.points(analysis.stages.iter().map(|s| get(&s.figures.latency_ms)));
-            (*id, *label, *color, points)
+        .map(|p| {
+            let points = load.points(
+                analysis
+                    .stages
+                    .iter()
+                    .map(|s| (p.value)(&s.figures.latency_ms)),
+            );
+            (p, points)
         })
-        .filter(|l| !l.3.is_empty())
+        .filter(|l| !l.1.is_empty())
         .collect();
     if lines.is_empty() {
         return None;
@@ -62,7 +94,7 @@ impl Plan {
         let y = frame::Axis::zero_to(frame::max_of(
             self.lines
                 .iter()
-                .flat_map(|l| l.3.iter().map(|p| p.1))
+                .flat_map(|l| l.1.iter().map(|p| p.1))
                 .chain(self.limits.iter().map(|l| l.value)),
         ));
         let x_label = |v: &f64| self.load.label(&x, *v);
@@ -77,15 +109,15 @@ impl Plan {
                 y_label: &y_label,
             },
         )?;
-        for (id, label, color, points) in &self.lines {
-            frame::measured(&mut chart, marker, id, label, *color, points)?;
+        for (p, points) in &self.lines {
+            frame::measured(&mut chart, marker, p.id, p.label, p.color, points)?;
         }
         for (i, l) in self.limits.iter().enumerate() {
             // A limit on p95 is drawn in p95's colour, so line and limit pair up.
             let color = PERCENTILES
                 .iter()
-                .find(|p| l.metric == format!("p({})", &p.0[1..]))
-                .map(|p| p.2)
+                .find(|p| l.metric == p.metric)
+                .map(|p| p.color)
                 .unwrap_or(palette::INK);
             frame::dashed(
                 &mut chart,

@@ -287,7 +287,8 @@ impl Plan {
 }
 
 /// The charts the analysis has data for. `overlay` adds a capacity model and breaking
-/// points to the throughput chart when the analysis has them.
+/// points to the throughput chart. (When the capacity analysis lands in `Analysis`,
+/// build the overlay from it here, so every caller of [`render_charts`] draws it.)
 fn plans(analysis: &Analysis, overlay: Option<&CapacityOverlay>) -> Result<Vec<Plan>, ChartError> {
     let mut plans = Vec::new();
     if let Some(p) = throughput::plan(analysis, overlay) {
@@ -384,6 +385,13 @@ fn encode_png(pixels: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, String> {
     writer.write_image_data(pixels).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+/// A plan's SVG, for unit tests of one chart kind.
+#[cfg(test)]
+fn svg_of(plan: &Plan) -> String {
+    palette::ensure_font().expect("font");
+    render(plan, false).expect("chart renders").svg
 }
 
 #[cfg(test)]

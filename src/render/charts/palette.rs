@@ -46,6 +46,8 @@ pub const THROUGHPUT: RGBColor = BLUE;
 pub const GOODPUT: RGBColor = GREEN;
 /// Model curve (USL) drawn over measured points.
 pub const MODEL: RGBColor = PURPLE;
+/// Breaking points, in order (never the model's colour).
+pub const BREAKS: [RGBColor; 3] = [VERMILLION, SKY, INK];
 /// Median latency.
 pub const P50: RGBColor = BLUE;
 /// 95th-percentile latency.

@@ -150,10 +150,74 @@ impl Plan {
                     &format!("breaks: {} at {}", b.label, x.label(b.load)),
                     palette::MAX_LABEL_CHARS,
                 ),
-                palette::cycle(3 + i),
+                palette::BREAKS[i % palette::BREAKS.len()],
                 &[(b.load, 0.0), (b.load, y_hi)],
             )?;
         }
         frame::legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::charts::frame::LoadKind;
+
+    #[test]
+    fn overlay_adds_the_model_curve_and_one_line_per_breaking_point() {
+        let plan = Plan {
+            load: LoadAxis {
+                kind: LoadKind::Users,
+                xs: vec![100.0, 500.0, 1000.0],
+            },
+            throughput: vec![(100.0, 170.0), (500.0, 590.0), (1000.0, 600.0)],
+            goodput: vec![(100.0, 170.0), (500.0, 585.0), (1000.0, 560.0)],
+            limits: Vec::new(),
+            overlay: Some(CapacityOverlay {
+                model_label: "USL fit".into(),
+                model_curve: (0..=12)
+                    .map(|i| (i as f64 * 100.0, 600.0 * (1.0 - (-(i as f64) / 3.0).exp())))
+                    .collect(),
+                breaking_points: vec![
+                    BreakingPointMark {
+                        label: "latency SLA".into(),
+                        load: 450.0,
+                    },
+                    BreakingPointMark {
+                        label: "saturation".into(),
+                        load: 520.0,
+                    },
+                ],
+            }),
+        };
+        let svg = crate::render::charts::svg_of(&crate::render::charts::Plan::Throughput(plan));
+        for id in ["throughput", "goodput", "model", "break-0", "break-1"] {
+            assert!(svg.contains(&format!("data-series=\"{id}\"")), "{id}");
+        }
+        assert!(svg.contains("breaks: saturation at 520"));
+        // The axis reaches the farthest model point (1,200 users): the curve ends
+        // inside the plotting area, right of the last measured point (1,000 users).
+        let doc = roxmltree::Document::parse(&svg).expect("SVG parses");
+        let xs = |id: &str| -> Vec<f64> {
+            doc.descendants()
+                .filter(|n| n.attribute("data-series") == Some(id))
+                .flat_map(|g| g.descendants())
+                .flat_map(|n| {
+                    let points = n.attribute("points").unwrap_or("");
+                    let mut xs: Vec<f64> = points
+                        .split(' ')
+                        .filter_map(|p| p.split(',').next()?.parse().ok())
+                        .collect();
+                    xs.extend(n.attribute("cx").and_then(|v| v.parse::<f64>().ok()));
+                    xs
+                })
+                .collect()
+        };
+        let model_end = xs("model").into_iter().fold(0.0, f64::max);
+        let last_point = xs("throughput").into_iter().fold(0.0, f64::max);
+        assert!(
+            model_end > last_point && model_end <= 960.0 - 16.0,
+            "{model_end}"
+        );
     }
 }
