@@ -29,8 +29,7 @@ pub fn summary(a: &Analysis) -> String {
     );
     for s in &a.stages {
         let f = &s.figures;
-        let _ = writeln!(
-            out,
+        let line = format!(
             "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  {}",
             truncate(&s.name, 16),
             s.users.map(|u| u.to_string()).unwrap_or_else(|| "—".into()),
@@ -43,6 +42,8 @@ pub fn summary(a: &Analysis) -> String {
             f.error_rate.map(format_pct).unwrap_or_else(|| "—".into()),
             super::sparkline::rate_sparkline(&s.timeseries, TREND_WIDTH),
         );
+        // No sparkline without a time series: no trailing blanks either.
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     match (&a.verdict, &a.sla) {
         (Some(v), Some(sla)) => {
