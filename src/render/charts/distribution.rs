@@ -33,6 +33,8 @@ pub enum Basis {
 /// One stage's line: (decades = log10(1/(1−p)), latency ms).
 struct Line {
     stage: String,
+    /// Position in the analysis' stages: picks the colour (as in the timeline).
+    index: usize,
     basis: Basis,
     points: Vec<(f64, f64)>,
 }
@@ -47,15 +49,17 @@ pub struct Plan {
 /// analysis does not decode.
 pub fn plan(analysis: &Analysis) -> Result<Option<Plan>, ChartError> {
     let mut lines = Vec::new();
-    for stage in &analysis.stages {
+    for (index, stage) in analysis.stages.iter().enumerate() {
         let line = match merged_histogram(stage)? {
             Some(h) if !h.is_empty() => Line {
                 stage: stage.name.clone(),
+                index,
                 basis: Basis::Histogram,
                 points: histogram_points(&h),
             },
             _ => Line {
                 stage: stage.name.clone(),
+                index,
                 basis: Basis::Summary,
                 points: summary_points(stage),
             },
@@ -184,8 +188,8 @@ impl Plan {
                 y_label: &y_label,
             },
         )?;
-        for (i, line) in self.lines.iter().enumerate() {
-            let color = palette::cycle(i);
+        for line in &self.lines {
+            let color = palette::cycle(line.index);
             let basis = match line.basis {
                 Basis::Histogram => "histogram",
                 Basis::Summary => "summary percentiles",

@@ -1,6 +1,7 @@
 //! The run over time: per-interval requests/s, p95, errors/s and users in stacked
-//! panels sharing the time axis, each stage its own line segment on a shaded band
-//! named after the stage. Reads `stages[].timeseries` only.
+//! panels sharing the time axis; each stage is a line in its own colour (the same in
+//! every chart) on a shaded band named after it, so stages that overlap in time stay
+//! apart. Reads `stages[].timeseries` only.
 
 use plotters::coord::Shift;
 use plotters::prelude::{
@@ -17,7 +18,6 @@ use crate::analysis::Analysis;
 struct Panel {
     id: &'static str,
     desc: &'static str,
-    color: plotters::style::RGBColor,
     value: fn(&TimePoint) -> Option<f64>,
 }
 
@@ -25,25 +25,21 @@ const PANELS: [Panel; 4] = [
     Panel {
         id: "throughput",
         desc: "Throughput (req/s)",
-        color: palette::THROUGHPUT,
         value: |p| rate(p.requests, p.width_s),
     },
     Panel {
         id: "p95",
         desc: "Latency p95 (ms)",
-        color: palette::P95,
         value: |p| p.p95,
     },
     Panel {
         id: "errors",
         desc: "Errors (failures/s)",
-        color: palette::ERRORS,
         value: |p| rate(p.failures, p.width_s),
     },
     Panel {
         id: "users",
         desc: "Users",
-        color: palette::USERS,
         value: |p| p.users,
     },
 ];
@@ -55,6 +51,8 @@ fn rate(count: u64, width_s: f64) -> Option<f64> {
 /// One stage's stretch of the timeline.
 struct StageSpan {
     name: String,
+    /// Position in the analysis' stages: picks the colour.
+    index: usize,
     from: f64,
     to: f64,
     /// Per panel: the (interval midpoint, value) points.
@@ -72,8 +70,9 @@ pub fn plan(analysis: &Analysis) -> Option<Plan> {
     let stages: Vec<StageSpan> = analysis
         .stages
         .iter()
-        .filter(|s| !s.timeseries.is_empty())
-        .map(|s| {
+        .enumerate()
+        .filter(|(_, s)| !s.timeseries.is_empty())
+        .map(|(index, s)| {
             let from = s
                 .timeseries
                 .iter()
@@ -96,6 +95,7 @@ pub fn plan(analysis: &Analysis) -> Option<Plan> {
                 .collect();
             StageSpan {
                 name: s.name.clone(),
+                index,
                 from,
                 to,
                 lines,
@@ -187,7 +187,7 @@ impl Plan {
                 marker.begin(&format!("{}:{}", panel.id, s.name));
                 chart.draw_series(LineSeries::new(
                     s.lines[i].iter().copied(),
-                    frame::stroke(panel.color),
+                    frame::stroke(palette::cycle(s.index)),
                 ))?;
                 marker.end();
             }
@@ -214,7 +214,10 @@ impl Plan {
                 continue;
             }
             let label = frame::shorten(&s.name, palette::MAX_LABEL_CHARS / 2);
-            let style = frame::font(palette::TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top));
+            let color = palette::cycle(s.index);
+            let style = frame::font(palette::TICK_SIZE)
+                .color(&color)
+                .pos(Pos::new(HPos::Center, VPos::Top));
             let (w, _) = chart.plotting_area().estimate_text_size(&label, &style)?;
             let left = chart.backend_coord(&(s.from, y_hi)).0;
             let right = chart.backend_coord(&(s.to, y_hi)).0;
