@@ -11,6 +11,9 @@ use super::{palette, DrawError, SeriesMarker};
 use crate::analysis::report::StageReport;
 use crate::analysis::Analysis;
 
+/// Height of the empty slot under the bars that holds the legend, px.
+const LEGEND_SLOT: f64 = 44.0;
+
 /// One bar row.
 struct Row {
     name: String,
@@ -69,7 +72,7 @@ pub fn plan(analysis: &Analysis) -> Option<Plan> {
         .into_iter()
         .take(palette::MAX_ENDPOINTS)
         .map(|e| Row {
-            name: frame::shorten(&e.key, palette::MAX_LABEL_CHARS),
+            name: frame::shorten_middle(&e.key, palette::MAX_LABEL_CHARS),
             requests: e.figures.requests as f64,
             p95: e.figures.latency_ms.p95,
         })
@@ -124,7 +127,17 @@ impl Plan {
                 .unwrap_or_default()
         };
         let ticks: Vec<f64> = (0..n).map(|i| i as f64 + 0.5).collect();
-        let y = frame::Axis::with_ticks(0.0, n as f64, ticks);
+        // With an SLA line, an empty slot (LEGEND_SLOT px) under the last row holds its
+        // legend, so the legend never covers a bar.
+        let (_, h) = area.dim_in_pixel();
+        let plot_h = f64::from(h.saturating_sub(palette::X_LABEL_AREA + 2 * palette::MARGIN));
+        let floor = match self.p95_limit {
+            Some(_) if plot_h > 2.0 * LEGEND_SLOT => {
+                -(LEGEND_SLOT * n as f64) / (plot_h - LEGEND_SLOT)
+            }
+            _ => 0.0,
+        };
+        let y = frame::Axis::with_ticks(floor, n as f64, ticks);
         let style = frame::font(palette::TICK_SIZE);
         let mut widest = 0;
         for r in &self.rows {
@@ -187,7 +200,7 @@ impl Plan {
                 "sla-0",
                 &format!("SLA {rule}"),
                 palette::INK,
-                &[(*limit, 0.0), (*limit, n as f64)],
+                &[(*limit, floor), (*limit, n as f64)],
             )?;
             frame::legend(
                 &mut chart,

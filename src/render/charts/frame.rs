@@ -166,6 +166,21 @@ pub fn shorten(text: &str, max: usize) -> String {
     out
 }
 
+/// `text` cut to `max` characters in the middle, keeping its start and its (usually
+/// distinguishing) end: `GET /api/v1/…/agents/{id}/run`.
+pub fn shorten_middle(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max || max < 5 {
+        return shorten(text, max);
+    }
+    let head = (max - 1) / 3;
+    let tail = max - 1 - head;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
 /// A text style of the embedded font.
 pub fn font(size: f64) -> TextStyle<'static> {
     (palette::FONT, size).into_font().color(&INK)
@@ -489,5 +504,10 @@ mod tests {
         assert_eq!(Axis::with_step(0.0, 10.0, 2.5).label(5.0), "5.0");
         assert_eq!(group_thousands("-1234567.25"), "-1,234,567.25");
         assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(
+            shorten_middle("GET /api/v1/items/{id}/parts", 16),
+            "GET /…{id}/parts"
+        );
+        assert_eq!(shorten_middle("short", 16), "short");
     }
 }
