@@ -114,6 +114,7 @@ pub fn analyze(run: &Run) -> Analysis {
                             every value in µs with 3 significant digits (≤ 0.1 % error); tool \
                             summaries are shown as the tool computed them"
             .into(),
+        charts: Vec::new(),
     };
     analysis.readiness = super::readiness::assess(&analysis, None);
     analysis

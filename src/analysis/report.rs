@@ -55,6 +55,21 @@ pub struct Analysis {
     pub warnings: Vec<String>,
     /// How percentiles were computed.
     pub percentile_method: String,
+    /// Charts written next to the report (set by the renderer; empty with `--charts none`).
+    pub charts: Vec<ChartRef>,
+}
+
+/// A chart file next to the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChartRef {
+    /// `throughput`, `latency`, `error-rate`, `timeline`, `latency-distribution`, `endpoints`.
+    pub kind: String,
+    /// Its title.
+    pub title: String,
+    /// Path of the SVG relative to the report dir, when written.
+    pub svg: Option<String>,
+    /// Path of the PNG relative to the report dir, when written.
+    pub png: Option<String>,
 }
 
 /// headroom itself.

@@ -26,6 +26,10 @@ pub struct AnalyzeArgs {
     /// ./headroom-report/ for several).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Chart files to write into OUT/charts/: svg,png, svg, png or none (none also
+    /// leaves the charts out of report.html).
+    #[arg(long, value_name = "FORMATS", default_value = "svg,png")]
+    pub charts: render::charts::ChartFormats,
     /// Print the report's JSON to stdout instead of the summary.
     #[arg(long, visible_alias = "json", value_enum, default_value = "text")]
     pub format: OutputFormat,
@@ -63,11 +67,12 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         },
         None => None,
     };
-    let Ok((run, analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {
+    let Ok((run, mut analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {
         return Ok(ExitCode::from(2));
     };
     let out = args.out_dir();
-    let written = render::write_report(&analysis, &render::report_exporters(), &out)?;
+    let exporters = render::prepare_report(&mut analysis, args.charts)?;
+    let written = render::write_report(&analysis, &exporters, &out)?;
     match args.format {
         OutputFormat::Json => {
             let json = serde_json::to_string_pretty(&analysis)?;

@@ -24,6 +24,9 @@ pub struct DemoArgs {
     /// Where to write the run dir and the report.
     #[arg(long, value_name = "DIR", default_value = "headroom-demo")]
     pub out: PathBuf,
+    /// Chart files to write next to the report: `svg,png`, `svg`, `png` or `none`.
+    #[arg(long, value_name = "FORMATS", default_value = "svg,png")]
+    pub charts: render::charts::ChartFormats,
 }
 
 /// Runs `demo`.
@@ -35,7 +38,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let Ok(sla) = SlaFile::parse("data/sla/demo.toml (embedded)".into(), DEMO_SLA) else {
         return Ok(ExitCode::from(2));
     };
-    let Ok((_, analysis)) = run_pipeline(
+    let Ok((_, mut analysis)) = run_pipeline(
         std::slice::from_ref(&run_dir),
         &IngestOptions::default(),
         Some(&sla),
@@ -43,7 +46,8 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     };
     let out = args.out.join("report");
-    let written = render::write_report(&analysis, &render::report_exporters(), &out)?;
+    let exporters = render::prepare_report(&mut analysis, args.charts)?;
+    let written = render::write_report(&analysis, &exporters, &out)?;
     print!("{}", render::terminal::summary(&analysis));
     println!("  run dir: {}", run_dir.display());
     for path in written {

@@ -16,6 +16,7 @@ pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("opt", opt);
     env.add_filter("status_icon", status_icon);
     env.add_filter("bar", bar);
+    super::sparkline::register(env);
 }
 
 /// A horizontal bar of `width` cells for `value` out of `max` (eighth-block precision).

@@ -1,17 +1,21 @@
 //! Rendering: the finished [`Analysis`] as files and terminal text. One exporter per
 //! output format behind [`Exporter`]; nothing here computes a figure.
 
+pub mod charts;
 pub mod check;
 mod filters;
 mod html;
 mod json;
 pub mod junit;
 mod markdown;
+pub mod sparkline;
 pub mod terminal;
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::report::ChartRef;
 use crate::analysis::Analysis;
+use charts::{ChartError, ChartFormats};
 
 pub use html::HtmlExporter;
 pub use json::JsonExporter;
@@ -29,6 +33,9 @@ pub enum RenderError {
         #[source]
         source: minijinja::Error,
     },
+    /// A chart could not be drawn.
+    #[error(transparent)]
+    Chart(#[from] ChartError),
     /// JSON serialisation failed.
     #[error("report.json: {0}")]
     Json(#[from] serde_json::Error),
@@ -60,6 +67,56 @@ pub fn report_exporters() -> Vec<Box<dyn Exporter>> {
     ]
 }
 
+/// Renders the charts `formats` asks for, lists them in `analysis.charts` (which
+/// report.md links and report.html inlines), and returns every exporter of the full
+/// report: [`report_exporters`] and one per chart file.
+pub fn prepare_report(
+    analysis: &mut Analysis,
+    formats: ChartFormats,
+) -> Result<Vec<Box<dyn Exporter>>, RenderError> {
+    let charts = charts::render_charts(analysis, formats)?;
+    let mut exporters = report_exporters();
+    analysis.charts.clear();
+    for chart in charts {
+        let kind = chart.kind;
+        analysis.charts.push(ChartRef {
+            kind: kind.file_stem().to_string(),
+            title: chart.title,
+            svg: formats.svg.then(|| kind.svg_path().to_string()),
+            png: chart.png.is_some().then(|| kind.png_path().to_string()),
+        });
+        if formats.svg {
+            exporters.push(Box::new(ChartFile {
+                path: kind.svg_path(),
+                bytes: chart.svg.into_bytes(),
+            }));
+        }
+        if let Some(png) = chart.png {
+            exporters.push(Box::new(ChartFile {
+                path: kind.png_path(),
+                bytes: png,
+            }));
+        }
+    }
+    Ok(exporters)
+}
+
+/// A rendered chart file (`charts/NAME.svg` or `.png`).
+struct ChartFile {
+    path: &'static str,
+    bytes: Vec<u8>,
+}
+
+impl Exporter for ChartFile {
+    fn file_name(&self) -> &'static str {
+        self.path
+    }
+
+    fn render(&self, _: &Analysis) -> Result<Vec<u8>, RenderError> {
+        Ok(self.bytes.clone())
+    }
+}
+
 /// Writes every exporter's file into `out`: first into a temp dir beside it, then
 /// renamed into place, so a failure never leaves a half-written report behind.
 pub fn write_report(
@@ -85,6 +142,9 @@ pub fn write_report(
         for e in exporters {
             let bytes = e.render(analysis)?;
             let path = tmp.join(e.file_name());
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io(dir))?;
+            }
             std::fs::write(&path, bytes).map_err(io(&path))?;
             written.push(out.join(e.file_name()));
         }

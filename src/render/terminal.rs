@@ -5,6 +5,9 @@ use std::fmt::Write;
 use crate::analysis::units::{format_ms, format_percent as format_pct};
 use crate::analysis::Analysis;
 
+/// Characters of the per-stage throughput sparkline.
+const TREND_WIDTH: usize = 15;
+
 /// The terminal summary as text (colour is added by the caller when on a terminal).
 pub fn summary(a: &Analysis) -> String {
     let mut out = String::new();
@@ -21,14 +24,13 @@ pub fn summary(a: &Analysis) -> String {
     let ms = |v: Option<f64>| v.map(format_ms).unwrap_or_else(|| "—".into());
     let _ = writeln!(
         out,
-        "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}",
+        "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  req/s over time",
         "stage", "users", "requests", "req/s", "p50", "p95", "errors"
     );
     for s in &a.stages {
         let f = &s.figures;
-        let _ = writeln!(
-            out,
-            "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}",
+        let line = format!(
+            "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  {}",
             truncate(&s.name, 16),
             s.users.map(|u| u.to_string()).unwrap_or_else(|| "—".into()),
             f.requests,
@@ -38,7 +40,10 @@ pub fn summary(a: &Analysis) -> String {
             ms(f.latency_ms.p50),
             ms(f.latency_ms.p95),
             f.error_rate.map(format_pct).unwrap_or_else(|| "—".into()),
+            super::sparkline::rate_sparkline(&s.timeseries, TREND_WIDTH),
         );
+        // No sparkline without a time series: no trailing blanks either.
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     match (&a.verdict, &a.sla) {
         (Some(v), Some(sla)) => {

@@ -3,7 +3,9 @@
 
 mod analyze;
 mod bad_input;
+mod browser;
 mod capacity;
+mod charts;
 mod check;
 mod common;
 mod conformance;

@@ -1,0 +1,107 @@
+//! Error rate per stage against load, with the global error-rate limit (and the error
+//! budget an availability rule allows) as dashed lines.
+
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend, SeriesLabelPosition};
+
+use super::frame::{self, Axes, LoadAxis};
+use super::{palette, DrawError, SeriesMarker};
+use crate::analysis::Analysis;
+
+/// The data of the error-rate chart (rates in percent).
+pub struct Plan {
+    load: LoadAxis,
+    rates: Vec<(f64, f64)>,
+    /// (legend label, limit in percent).
+    limits: Vec<(String, f64)>,
+}
+
+/// The plan, when some stage has an error rate.
+pub fn plan(analysis: &Analysis) -> Option<Plan> {
+    let load = LoadAxis::of(&analysis.stages);
+    let rates = load.points(
+        analysis
+            .stages
+            .iter()
+            .map(|s| s.figures.error_rate.map(|r| r * 100.0)),
+    );
+    if rates.is_empty() {
+        return None;
+    }
+    let limits = frame::global_limits(analysis, |m, _| m == "error_rate" || m == "availability")
+        .into_iter()
+        .map(|l| {
+            if l.metric == "availability" {
+                // availability > 99.9 % leaves an error budget of 0.1 %.
+                (format!("SLA {} (errors)", l.rule), (1.0 - l.value) * 100.0)
+            } else {
+                (format!("SLA {}", l.rule), l.value * 100.0)
+            }
+        })
+        .collect();
+    Some(Plan {
+        load,
+        rates,
+        limits,
+    })
+}
+
+impl Plan {
+    /// The chart title.
+    pub fn title(&self) -> String {
+        format!("Error rate vs {}", self.load.desc().to_lowercase())
+    }
+
+    /// Draws the chart on `area`.
+    pub fn draw<'a, DB: DrawingBackend + 'a>(
+        &self,
+        area: &'a DrawingArea<DB, Shift>,
+        marker: &SeriesMarker,
+    ) -> Result<(), DrawError> {
+        let x = self.load.axis(&[]);
+        let top = frame::max_of(
+            self.rates
+                .iter()
+                .map(|p| p.1)
+                .chain(self.limits.iter().map(|l| l.1)),
+        );
+        // An error-free run still gets a readable axis (0–0.1 %).
+        let y = frame::Axis::zero_to(if top > 0.0 { top } else { 0.1 });
+        let x_label = |v: &f64| self.load.label(&x, *v);
+        let y_label = |v: &f64| format!("{}%", y.label(*v));
+        let mut chart = frame::chart(area, x.clone(), y.clone(), palette::Y_LABEL_AREA)?;
+        frame::mesh(
+            &mut chart,
+            &Axes {
+                x_desc: self.load.desc(),
+                y_desc: "Error rate (% of requests)",
+                x_label: &x_label,
+                y_label: &y_label,
+            },
+        )?;
+        frame::measured(
+            &mut chart,
+            marker,
+            "error-rate",
+            "error rate",
+            palette::ERRORS,
+            &self.rates,
+        )?;
+        // Two rules may set the same budget; one line (and legend entry) each still.
+        for (i, (label, value)) in self.limits.iter().enumerate() {
+            frame::dashed(
+                &mut chart,
+                marker,
+                &format!("sla-{i}"),
+                label,
+                if i == 0 {
+                    palette::INK
+                } else {
+                    palette::cycle(i + 3)
+                },
+                &[(x.lo(), *value), (x.hi(), *value)],
+            )?;
+        }
+        frame::legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    }
+}

@@ -1,0 +1,513 @@
+//! What every chart shares: the axis type with its own "nice" ticks, the title, the
+//! mesh and legend style, the load axis of the per-stage charts, SLA limits as lines,
+//! and label formatting. Chart files only choose data and series.
+
+use std::ops::Range;
+
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::{
+    Cartesian2d, ChartBuilder, ChartContext, Circle, DashedLineSeries, DrawingArea, DrawingBackend,
+    EmptyElement, IntoFont, LineSeries, PathElement, RGBColor, SeriesLabelPosition, ShapeStyle,
+    TextStyle,
+};
+use plotters::style::Color;
+
+use super::palette::{self, INK};
+use super::{DrawError, SeriesMarker};
+use crate::analysis::report::StageReport;
+use crate::analysis::Analysis;
+
+/// The coordinates of every chart: two [`Axis`].
+pub type Coords = Cartesian2d<Axis, Axis>;
+
+/// A linear axis with tick marks chosen here (round numbers, or stage positions), so
+/// tick labels never depend on plotters' heuristics and can be formatted per chart.
+#[derive(Clone, Debug)]
+pub struct Axis {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+    step: f64,
+}
+
+impl Axis {
+    /// `0..max` rounded up to a round number with some headroom, ticks at round steps.
+    pub fn zero_to(max: f64) -> Axis {
+        let max = if max.is_finite() && max > 0.0 {
+            max * 1.08
+        } else {
+            1.0
+        };
+        let step = nice_step(max / 5.0);
+        let hi = (max / step).ceil() * step;
+        Axis::with_step(0.0, hi, step)
+    }
+
+    /// `lo..hi` exactly, ticks at round steps inside it.
+    pub fn span(lo: f64, hi: f64) -> Axis {
+        let (lo, hi) = if hi > lo { (lo, hi) } else { (lo, lo + 1.0) };
+        let step = nice_step((hi - lo) / 6.0);
+        Axis::with_step(lo, hi, step)
+    }
+
+    /// `lo..hi` with ticks exactly at `ticks`.
+    pub fn with_ticks(lo: f64, hi: f64, ticks: Vec<f64>) -> Axis {
+        Axis {
+            lo,
+            hi,
+            ticks,
+            step: 1.0,
+        }
+    }
+
+    fn with_step(lo: f64, hi: f64, step: f64) -> Axis {
+        let first = (lo / step).ceil() as i64;
+        let last = (hi / step + 1e-9).floor() as i64;
+        let ticks = (first..=last).map(|i| i as f64 * step).collect();
+        Axis {
+            lo,
+            hi,
+            ticks,
+            step,
+        }
+    }
+
+    /// A tick label: thousands separators, and as many decimals as the step needs
+    /// (`2.5` steps: one; `0.25` steps: two).
+    pub fn label(&self, v: f64) -> String {
+        let decimals = (0..6)
+            .find(|d| {
+                let scaled = self.step * 10f64.powi(*d);
+                (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
+            })
+            .unwrap_or(6) as usize;
+        group_thousands(&format!("{v:.decimals$}"))
+    }
+
+    /// The lower end.
+    pub fn lo(&self) -> f64 {
+        self.lo
+    }
+
+    /// The upper end.
+    pub fn hi(&self) -> f64 {
+        self.hi
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        RangedCoordf64::from(self.lo..self.hi).map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        // Light (minor) grid lines are not drawn: only the chosen ticks.
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+/// The round number (1, 2, 2.5 or 5 × 10^k) nearest above `raw`.
+pub fn nice_step(raw: f64) -> f64 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let fraction = raw / magnitude;
+    let nice = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .find(|n| fraction <= *n + 1e-9)
+        .unwrap_or(10.0);
+    nice * magnitude
+}
+
+/// `1234567.5` → `1,234,567.5`.
+pub fn group_thousands(number: &str) -> String {
+    let (sign, rest) = match number.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", number),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// `text` cut to `max` characters with an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// `text` cut to `max` characters in the middle, keeping its start and its (usually
+/// distinguishing) end: `GET /api/v1/…/agents/{id}/run`.
+pub fn shorten_middle(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max || max < 5 {
+        return shorten(text, max);
+    }
+    let head = (max - 1) / 3;
+    let tail = max - 1 - head;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// A text style of the embedded font.
+pub fn font(size: f64) -> TextStyle<'static> {
+    (palette::FONT, size).into_font().color(&INK)
+}
+
+/// Draws the title and returns the area under it.
+pub fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<DrawingArea<DB, Shift>, DrawError> {
+    let (top, rest) = root.split_vertically(palette::TITLE_AREA);
+    let (w, _) = top.dim_in_pixel();
+    top.draw_text(
+        &shorten(title, 70),
+        &font(palette::TITLE_SIZE).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        )),
+        (w as i32 / 2, palette::TITLE_AREA as i32 / 2 + 2),
+    )?;
+    Ok(rest)
+}
+
+/// Axis descriptions and tick label formats of one chart.
+pub struct Axes<'a> {
+    /// x description, with its unit.
+    pub x_desc: &'a str,
+    /// y description, with its unit.
+    pub y_desc: &'a str,
+    /// x tick label.
+    pub x_label: &'a dyn Fn(&f64) -> String,
+    /// y tick label.
+    pub y_label: &'a dyn Fn(&f64) -> String,
+}
+
+/// A chart on `area` with the standard margins and label areas.
+pub fn chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: Axis,
+    y: Axis,
+    y_label_area: u32,
+) -> Result<ChartContext<'a, DB, Coords>, DrawError> {
+    Ok(ChartBuilder::on(area)
+        .margin(palette::MARGIN)
+        .margin_right(palette::MARGIN * 2)
+        .x_label_area_size(palette::X_LABEL_AREA)
+        .y_label_area_size(y_label_area)
+        .build_cartesian_2d(x, y)?)
+}
+
+/// Grid, axes, tick labels and axis descriptions in the house style.
+pub fn mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Coords>,
+    axes: &Axes<'_>,
+) -> Result<(), DrawError> {
+    chart
+        .configure_mesh()
+        .bold_line_style(palette::GRID)
+        .axis_style(INK)
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .x_label_formatter(axes.x_label)
+        .y_label_formatter(axes.y_label)
+        .label_style(font(palette::TICK_SIZE))
+        .axis_desc_style(font(palette::AXIS_SIZE))
+        .draw()?;
+    Ok(())
+}
+
+/// The legend box, in the upper left corner of the plotting area.
+pub fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coords>,
+    position: SeriesLabelPosition,
+) -> Result<(), DrawError> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(10)
+        .background_style(palette::PAPER.mix(0.92))
+        .border_style(palette::GRID)
+        .label_font(font(palette::LEGEND_SIZE))
+        .draw()?;
+    Ok(())
+}
+
+/// A line style of `color`.
+pub fn stroke(color: RGBColor) -> ShapeStyle {
+    color.stroke_width(palette::LINE_WIDTH)
+}
+
+/// Draws a measured series — a line through `points` with a marker on each — as
+/// series `id`, with legend entry `label`.
+pub fn measured<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coords>,
+    marker: &SeriesMarker,
+    id: &str,
+    label: &str,
+    color: RGBColor,
+    points: &[(f64, f64)],
+) -> Result<(), DrawError> {
+    marker.begin(id);
+    let style = stroke(color);
+    chart
+        .draw_series(LineSeries::new(points.iter().copied(), style))?
+        .label(label)
+        .legend(move |(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new(vec![(0, 0), (20, 0)], style)
+                + Circle::new((10, 0), palette::POINT_RADIUS, color.filled())
+        });
+    chart.draw_series(
+        points
+            .iter()
+            .map(|p| Circle::new(*p, palette::POINT_RADIUS, color.filled())),
+    )?;
+    marker.end();
+    Ok(())
+}
+
+/// Draws a dashed line (a limit or a model) through `points` as series `id`.
+pub fn dashed<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coords>,
+    marker: &SeriesMarker,
+    id: &str,
+    label: &str,
+    color: RGBColor,
+    points: &[(f64, f64)],
+) -> Result<(), DrawError> {
+    marker.begin(id);
+    let style = stroke(color);
+    let (dash, gap) = palette::DASH;
+    chart
+        .draw_series(DashedLineSeries::new(
+            points.iter().copied(),
+            dash,
+            gap,
+            style,
+        ))?
+        .label(label)
+        .legend(move |(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new(vec![(0, 0), (8, 0)], style)
+                + PathElement::new(vec![(12, 0), (20, 0)], style)
+        });
+    marker.end();
+    Ok(())
+}
+
+/// What the x axis of the per-stage charts measures.
+#[derive(Clone, Debug)]
+pub enum LoadKind {
+    /// Closed model: concurrent users.
+    Users,
+    /// Open model: arrival rate.
+    ArrivalRate,
+    /// Neither is known for every stage: stages in order, by name.
+    Order(Vec<String>),
+}
+
+/// The x axis of the per-stage charts and each stage's position on it.
+#[derive(Clone, Debug)]
+pub struct LoadAxis {
+    /// What it measures.
+    pub kind: LoadKind,
+    /// Each stage's x, in stage order.
+    pub xs: Vec<f64>,
+}
+
+impl LoadAxis {
+    /// Users when every stage has them, else arrival rates, else stage order.
+    pub fn of(stages: &[StageReport]) -> LoadAxis {
+        if let Some(xs) = stages
+            .iter()
+            .map(|s| s.users.map(f64::from))
+            .collect::<Option<Vec<f64>>>()
+        {
+            return LoadAxis {
+                kind: LoadKind::Users,
+                xs,
+            };
+        }
+        if let Some(xs) = stages
+            .iter()
+            .map(|s| s.arrival_rate_rps)
+            .collect::<Option<Vec<f64>>>()
+        {
+            return LoadAxis {
+                kind: LoadKind::ArrivalRate,
+                xs,
+            };
+        }
+        LoadAxis {
+            kind: LoadKind::Order(
+                stages
+                    .iter()
+                    .map(|s| shorten(&s.name, palette::MAX_LABEL_CHARS / 3))
+                    .collect(),
+            ),
+            xs: (0..stages.len()).map(|i| i as f64).collect(),
+        }
+    }
+
+    /// The axis description, with its unit.
+    pub fn desc(&self) -> &'static str {
+        match self.kind {
+            LoadKind::Users => "Concurrent users",
+            LoadKind::ArrivalRate => "Arrival rate (req/s)",
+            LoadKind::Order(_) => "Stage",
+        }
+    }
+
+    /// The axis, wide enough for `extra` x values too (a model curve's, say).
+    pub fn axis(&self, extra: &[f64]) -> Axis {
+        match &self.kind {
+            LoadKind::Order(names) => Axis::with_ticks(
+                -0.5,
+                names.len() as f64 - 0.5,
+                (0..names.len()).map(|i| i as f64).collect(),
+            ),
+            _ => Axis::zero_to(self.xs.iter().chain(extra).copied().fold(0.0, f64::max)),
+        }
+    }
+
+    /// The tick label at `x`.
+    pub fn label(&self, axis: &Axis, x: f64) -> String {
+        match &self.kind {
+            LoadKind::Order(names) => names
+                .get(x.round().max(0.0) as usize)
+                .cloned()
+                .unwrap_or_default(),
+            _ => axis.label(x),
+        }
+    }
+
+    /// `(x, y)` for every stage where `y` is known, sorted by x.
+    pub fn points(&self, ys: impl Iterator<Item = Option<f64>>) -> Vec<(f64, f64)> {
+        let mut points: Vec<(f64, f64)> = self
+            .xs
+            .iter()
+            .zip(ys)
+            .filter_map(|(x, y)| Some((*x, y?)))
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .collect();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        points
+    }
+}
+
+/// A global SLA limit, drawn as a horizontal line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limit {
+    /// The rule as written (`p(95) < 500ms`).
+    pub rule: String,
+    /// Canonical metric (`p(95)`, `error_rate`, …).
+    pub metric: String,
+    /// The limit in the rule's unit.
+    pub value: f64,
+}
+
+/// The distinct `[global]` SLA rules of the analysis whose metric and unit `wanted`
+/// accepts (`wanted("p(95)", "ms")`).
+pub fn global_limits(analysis: &Analysis, wanted: impl Fn(&str, &str) -> bool) -> Vec<Limit> {
+    let mut limits: Vec<Limit> = Vec::new();
+    let Some(sla) = &analysis.sla else {
+        return limits;
+    };
+    for r in &sla.rules {
+        if r.scope != "global" || r.endpoint.is_some() || !wanted(&r.metric, &r.unit) {
+            continue;
+        }
+        if !r.limit.is_finite() || limits.iter().any(|l| l.rule == r.rule) {
+            continue;
+        }
+        limits.push(Limit {
+            rule: r.rule.clone(),
+            metric: r.metric.clone(),
+            value: r.limit,
+        });
+    }
+    limits
+}
+
+/// The largest finite value of `values`, or 0.
+pub fn max_of(values: impl IntoIterator<Item = f64>) -> f64 {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_steps_are_round() {
+        assert_eq!(nice_step(0.7), 1.0);
+        assert_eq!(nice_step(1.3), 2.0);
+        assert_eq!(nice_step(2.2), 2.5);
+        assert_eq!(nice_step(380.0), 500.0);
+        assert_eq!(nice_step(0.012), 0.02);
+    }
+
+    #[test]
+    fn zero_to_covers_the_maximum_with_round_ticks() {
+        let a = Axis::zero_to(1234.0);
+        assert!(a.hi() >= 1234.0);
+        assert_eq!(a.ticks.first(), Some(&0.0));
+        assert!(a
+            .ticks
+            .windows(2)
+            .all(|w| (w[1] - w[0] - a.step).abs() < 1e-9));
+        assert_eq!(a.label(1000.0), "1,000");
+    }
+
+    #[test]
+    fn labels_keep_needed_decimals() {
+        let a = Axis::zero_to(0.09);
+        assert_eq!(a.label(0.04), "0.04");
+        assert_eq!(Axis::zero_to(0.11).label(0.05), "0.050");
+        assert_eq!(Axis::with_step(0.0, 10.0, 2.5).label(5.0), "5.0");
+        assert_eq!(group_thousands("-1234567.25"), "-1,234,567.25");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(
+            shorten_middle("GET /api/v1/items/{id}/parts", 16),
+            "GET /…{id}/parts"
+        );
+        assert_eq!(shorten_middle("short", 16), "short");
+    }
+}
