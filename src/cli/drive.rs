@@ -163,4 +163,3 @@ fn build_scenario(args: &DriveArgs) -> Result<Scenario, DriverError> {
     }
     Ok(scenario)
 }
-
