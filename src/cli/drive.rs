@@ -2,7 +2,7 @@
 //! run dir. Exit 0 complete, 1 stopped early (Ctrl-C, dead target, bound reached,
 //! write error), 2 bad scenario or arguments.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bytes::Bytes;
@@ -162,9 +162,4 @@ fn build_scenario(args: &DriveArgs) -> Result<Scenario, DriverError> {
         scenario.label.clone_from(&args.label);
     }
     Ok(scenario)
-}
-
-/// For tests and callers: loads a scenario as `drive` would.
-pub fn load_scenario(path: &Path) -> Result<Scenario, DriverError> {
-    Scenario::load(path)
 }

@@ -16,6 +16,14 @@
 //! Interval start and length are seconds relative to `StartTime`; `Interval_Max` is
 //! in milliseconds; histogram values are microseconds (`#[unit: us]`); the
 //! histogram is the V2 + DEFLATE serialisation, base64 (standard alphabet, padded).
+//! Every endpoint of the scenario gets a line in every interval, an empty histogram
+//! included, so a second without answers shows as such. Failed requests are in the
+//! histograms too; the `#[failures: …]` line of an interval × endpoint (only when it
+//! had failures) carries their counts by kind, and its start matches the interval
+//! line's. The `#[driver: …]` line closes each interval with the driver's own health:
+//! its CPU use (percent of one core, from `/proc/self/stat`; `n/a` off Linux), the
+//! p99 and max lateness of its timers (think-time wake-ups, open-model dispatch) and
+//! the users and requests in flight at the close.
 
 use std::fmt::Write as _;
 use std::fs::File;

@@ -35,6 +35,9 @@ use super::selfwatch::CpuWatch;
 use super::summary::{EndpointSummary, StageSummary};
 use crate::model::FailureKind;
 
+/// How often the recorder drains its channel.
+const DRAIN_EVERY: Duration = Duration::from_millis(5);
+
 /// A run with only connection failures for this long is stopped: the target died.
 pub const DEAD_TARGET_AFTER: Duration = Duration::from_secs(3);
 
@@ -193,26 +196,30 @@ pub async fn run(
         aborted: false,
         s: setup,
     };
-    let mut batch = Vec::with_capacity(512);
-    let sleep = tokio::time::sleep_until(r.next_close);
-    tokio::pin!(sleep);
+    // The recorder drains the channel on a short tick instead of waiting on it:
+    // a receiver parked in `recv` is woken by every send, which costs a task wake-up
+    // per request; one that is not waiting costs the senders nothing.
+    let mut tick = tokio::time::interval(DRAIN_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut finished = false;
     while !finished {
-        tokio::select! {
-            got = rx.recv_many(&mut batch, 512) => {
-                if got == 0 {
+        tick.tick().await;
+        loop {
+            match rx.try_recv() {
+                Ok(m) => finished |= r.handle(m),
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => {
                     finished = true;
-                }
-                for m in batch.drain(..) {
-                    finished |= r.handle(m);
+                    break;
                 }
             }
-            _ = &mut sleep => {}
+            if finished {
+                break;
+            }
         }
         let now = Instant::now();
         if now >= r.next_close {
             r.close_interval(now);
-            sleep.as_mut().reset(r.next_close);
         }
         r.check_dead_target(now);
     }

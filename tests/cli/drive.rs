@@ -235,20 +235,21 @@ fn write_scenario(dir: &Path, port: u16, think: &str, stage: &str) -> std::path:
 fn closed_model_below_capacity_follows_the_response_time_law() {
     let _g = serial();
     let tmp = tempfile::tempdir().unwrap();
-    let (profile_path, profile) = write_profile(tmp.path(), 64, 100, 1000);
-    let think = ThinkTime::Constant(0.1);
-    let users = 20u32;
+    // Long service and think times keep the timers' ~1 ms granularity well under 1 %.
+    let (profile_path, profile) = write_profile(tmp.path(), 64, 200, 1000);
+    let think = ThinkTime::Constant(0.2);
+    let users = 40u32;
     // Far below saturation, so the response time is the bare service time R₀.
     assert!(f64::from(users) < profile.saturation_users(&think) / 2.0);
     let expected = f64::from(users) / (profile.mean_service_s() + think.mean_s());
 
     let target = start_target(profile_path.to_str().unwrap(), &[]);
-    // Users start 10 ms apart so their cycles do not all cross an interval boundary together.
+    // Users start 5 ms apart so their cycles do not all cross an interval boundary together.
     let scenario = write_scenario(
         tmp.path(),
         target.port,
-        "constant(0.1)",
-        &format!("users = {users}\nspawn_rate = 100\nduration = \"6500ms\""),
+        "constant(0.2)",
+        &format!("users = {users}\nspawn_rate = 200\nduration = \"6500ms\""),
     );
     let out = tmp.path().join("run");
     let (status, stdout, stderr) = drive(
@@ -275,17 +276,17 @@ fn closed_model_below_capacity_follows_the_response_time_law() {
 fn closed_model_above_capacity_is_capped_at_capacity() {
     let _g = serial();
     let tmp = tempfile::tempdir().unwrap();
-    let (profile_path, profile) = write_profile(tmp.path(), 8, 100, 8);
+    let (profile_path, profile) = write_profile(tmp.path(), 16, 200, 16);
     let capacity = profile.capacity_rps();
-    let think = ThinkTime::Constant(0.01);
-    let users = 40u32;
+    let think = ThinkTime::Constant(0.05);
+    let users = 64u32;
     assert!(f64::from(users) > 3.0 * profile.saturation_users(&think));
 
     let target = start_target(profile_path.to_str().unwrap(), &[]);
     let scenario = write_scenario(
         tmp.path(),
         target.port,
-        "constant(0.01)",
+        "constant(0.05)",
         &format!("users = {users}\nspawn_rate = 200\nduration = \"6500ms\""),
     );
     let out = tmp.path().join("run");

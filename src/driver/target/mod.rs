@@ -60,3 +60,61 @@ pub async fn serve(
     while conns.join_next().await.is_some() {}
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::client::{exchange, Deadline, Target};
+    use hyper::Method;
+
+    const LIMITED: &str = r#"
+name = "limited"
+rate_limit_rps = 1
+rate_limit_burst = 3
+[[endpoint]]
+method = "GET"
+path = "/items/{id}"
+response = "{}"
+"#;
+
+    #[tokio::test]
+    async fn serves_limits_and_stops() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(Profile::parse(LIMITED).unwrap(), listener, async {
+            let _ = rx.await;
+        }));
+        let target = Target {
+            addr,
+            host: addr.to_string(),
+        };
+        let (mut slot, mut deadline, mut req) = (None, Deadline::new(), Vec::new());
+        let mut statuses = Vec::new();
+        for path in ["/items/1", "/items/2", "/items/3", "/items/4", "/nope"] {
+            target.encode(
+                &mut req,
+                &Method::GET,
+                |o| o.extend_from_slice(path.as_bytes()),
+                None,
+            );
+            let out = exchange(
+                &mut slot,
+                &target,
+                &req,
+                false,
+                deadline.arm(Duration::from_secs(5)),
+            )
+            .await;
+            statuses.push(out.status);
+        }
+        // A burst of 3 at 1/s: the fourth request within the second is refused.
+        assert_eq!(statuses, [200, 200, 200, 429, 404]);
+        let _ = tx.send(());
+        tokio::time::timeout(Duration::from_secs(5), server)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+    }
+}
