@@ -422,13 +422,18 @@ fn assemble(
     for (path, r) in replays {
         let mut local = Survey::default();
         let outcome = r.replay(&mut |obs| {
-            let (t, users) = match &obs {
-                Observation::Request(ev) | Observation::Transaction(ev) => (ev.t_ms, ev.users),
-                Observation::Histogram { start_ms, .. } => (*start_ms, None),
-                Observation::Users { t_ms, users } => (*t_ms, Some(*users)),
+            let (t, users, until) = match &obs {
+                Observation::Request(ev) | Observation::Transaction(ev) => {
+                    (ev.t_ms, ev.users, ev.t_ms)
+                }
+                // An interval's data runs to its end (the last instant inside it).
+                Observation::Histogram {
+                    start_ms, end_ms, ..
+                } => (*start_ms, None, (*end_ms - 1).max(*start_ms)),
+                Observation::Users { t_ms, users } => (*t_ms, Some(*users), *t_ms),
             };
             local.first_ms = Some(local.first_ms.map_or(t, |f| f.min(t)));
-            local.last_ms = Some(local.last_ms.map_or(t, |l| l.max(t)));
+            local.last_ms = Some(local.last_ms.map_or(until, |l| l.max(until)));
             if let Some(u) = users {
                 let slot = local.users.entry(t.div_euclid(1000) * 1000).or_insert(u);
                 *slot = slot.max(u);
@@ -491,7 +496,7 @@ fn assemble(
                 start_ms, end_ms, ..
             } = obs
             {
-                if let Some(i) = stages.iter().position(|s| s.contains(start_ms)) {
+                if let Some(i) = interval_stage(&stages, start_ms, end_ms) {
                     let span = &mut interval_spans[i];
                     *span = Some(span.map_or((start_ms, end_ms), |(a, b)| {
                         (a.min(start_ms), b.max(end_ms))
@@ -535,6 +540,18 @@ fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
 }
 
 /// Stage specs with windows, for observations spanning `[first, last]`.
+/// The stage an interval histogram belongs to: the one whose window holds the whole
+/// interval (within 10 ms, for writers that round times). An interval that straddles a
+/// stage boundary belongs to neither: its requests may come from either side (a ramp's
+/// first burst must not count against the stage before it).
+fn interval_stage(stages: &[Stage], start_ms: i64, end_ms: i64) -> Option<usize> {
+    const SLACK_MS: i64 = 10;
+    stages.iter().position(|s| {
+        s.window_ms
+            .is_some_and(|(a, b)| start_ms >= a - SLACK_MS && end_ms <= b + SLACK_MS)
+    })
+}
+
 fn stage_specs(
     plan: &StagePlan,
     survey: &Survey,
@@ -647,16 +664,16 @@ impl Recorder<'_> {
             Observation::Histogram {
                 key,
                 start_ms,
+                end_ms,
                 histogram,
                 failures,
-                ..
             } => {
                 if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
                     return;
                 }
                 record_histogram(overall, key, *start_ms, histogram, failures);
-                if let Some(stage) = self.stage(stages, *start_ms) {
-                    record_histogram(stage, key, *start_ms, histogram, failures);
+                if let Some(i) = interval_stage(stages, *start_ms, *end_ms) {
+                    record_histogram(&mut stages[i], key, *start_ms, histogram, failures);
                 }
             }
             Observation::Users { t_ms, users } => {

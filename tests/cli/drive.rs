@@ -478,3 +478,71 @@ fn bad_scenarios_exit_2_naming_the_problem() {
         );
     }
 }
+
+/// Issue "capacity planning": on a stepped run against a target of known capacity C,
+/// the analysed saturation throughput lies within 10 % of C and its bracket holds the
+/// true saturation concurrency N* = C·(S + Z) (the interactive response-time law).
+#[test]
+fn a_stepped_run_finds_the_targets_known_capacity() {
+    let _g = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let (profile_path, profile) = write_profile(tmp.path(), 8, 100, 8);
+    let think = ThinkTime::Constant(0.1);
+    let capacity = profile.capacity_rps();
+    let saturation_users = profile.saturation_users(&think);
+    // 8 workers × 100 ms: C = 80 req/s; N* = 80 × (0.1 + 0.1) = 16 users.
+    assert!((capacity - 80.0).abs() < 1e-9 && (saturation_users - 16.0).abs() < 1e-9);
+
+    let target = start_target(profile_path.to_str().unwrap(), &[]);
+    let mut scenario = format!(
+        "base_url = \"http://127.0.0.1:{}\"\nthink_time = \"constant(0.1)\"\nmax_duration = \"1m\"\n\
+         [[task]]\npath = \"/work\"\ntimeout = \"10s\"\n",
+        target.port
+    );
+    for users in [4, 8, 12, 24, 32] {
+        scenario.push_str(&format!(
+            "[[stage]]\nname = \"u{users}\"\nusers = {users}\nspawn_rate = 200\nduration = \"4s\"\n"
+        ));
+    }
+    let scenario_path = tmp.path().join("stepped.toml");
+    std::fs::write(&scenario_path, scenario).unwrap();
+    let out = tmp.path().join("run");
+    let (status, stdout, stderr) = drive(
+        &[
+            scenario_path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+
+    let report = tmp.path().join("report");
+    let o = Command::new(BIN)
+        .args([
+            "analyze",
+            out.to_str().unwrap(),
+            "--out",
+            report.to_str().unwrap(),
+        ])
+        .args(["--charts", "none", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sat = &json["capacity"]["saturation"];
+    let plateau = sat["throughput_rps"].as_f64().unwrap();
+    let (lo, hi) = (
+        sat["bracket"][0].as_f64().unwrap(),
+        sat["bracket"][1].as_f64().unwrap(),
+    );
+    eprintln!("stepped run: saturation {plateau:.1} req/s (C = {capacity}), bracket [{lo}, {hi}]");
+    assert!((plateau - capacity).abs() <= 0.10 * capacity, "{sat}");
+    assert!(lo <= saturation_users && saturation_users <= hi, "{sat}");
+}
