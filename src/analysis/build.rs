@@ -46,7 +46,7 @@ pub fn analyze(run: &Run) -> Analysis {
     }
     if run.sources.len() > 1 {
         warnings.push(format!(
-            "{} sources (load tools) found: the report shows `{}`; the others are listed \
+            "{} sources (load tools) found: the report shows \"{}\"; the others are listed \
              under Sources and never summed with it",
             run.sources.len(),
             primary.map(|s| s.tool.as_str()).unwrap_or("?"),
@@ -326,7 +326,7 @@ fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<String>
         .collect();
     if !thin.is_empty() {
         out.push(format!(
-            "stage `{scope}`: {} rest on fewer samples than 10/(1−p) ({n} requests); treat them \
+            "stage \"{scope}\": {} rest on fewer samples than 10/(1−p) ({n} requests); treat them \
              as rough",
             thin.join(", ")
         ));

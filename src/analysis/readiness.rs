@@ -42,7 +42,7 @@ pub fn assess(a: &Analysis, sla: Option<&[crate::analysis::report::RuleView]>) -
         } else {
             fails
                 .iter()
-                .map(|r| format!("`{}` on {}: {}", r.rule, r.stage, r.value_text))
+                .map(|r| format!("\"{}\" on {}: {}", r.rule, r.stage, r.value_text))
                 .collect::<Vec<_>>()
                 .join("; ")
         };
@@ -53,7 +53,7 @@ pub fn assess(a: &Analysis, sla: Option<&[crate::analysis::report::RuleView]>) -
     let throughput = judged(&["throughput", "goodput", "requests"]).unwrap_or_else(|| {
         described(match busiest {
             Some(s) => format!(
-                "highest stage throughput {} req/s (`{}`)",
+                "highest stage throughput {} req/s (stage \"{}\")",
                 fmt(s.figures.throughput_rps, 1),
                 s.name
             ),
