@@ -52,7 +52,13 @@ pub fn analyze(run: &Run) -> Analysis {
             primary.map(|s| s.tool.as_str()).unwrap_or("?"),
         ));
     }
-    if !stages.is_empty() && !stages.iter().all(|s| s.figures.latency_exact) {
+    let from_summaries = |s: &StageReport| {
+        matches!(
+            s.figures.latency_method.as_deref(),
+            Some("tool_summary" | "merged_approximate")
+        )
+    };
+    if stages.iter().any(from_summaries) {
         warnings.push(
             "latency percentiles come from the load tool's own summaries (not every request): \
              they are reported as the tool wrote them, and merged ones are approximate"
