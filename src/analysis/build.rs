@@ -302,10 +302,14 @@ fn timeseries(stage: &Stage, run_start: Option<i64>) -> Vec<TimePoint> {
         .iter()
         .enumerate()
         .map(|(i, iv)| {
+            let dense = iv
+                .histogram
+                .as_ref()
+                .filter(|h| !h.is_empty())
+                .map(|h| h.to_histogram());
             let q = |p: f64| {
-                iv.histogram
+                dense
                     .as_ref()
-                    .filter(|h| !h.is_empty())
                     .map(|h| h.value_at_quantile(p) as f64 / 1000.0)
             };
             TimePoint {

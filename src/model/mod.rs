@@ -15,4 +15,6 @@ pub use latency::{
 };
 pub use manifest::{Manifest, ManifestStage, ThinkTime};
 pub use run::{EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, Stage};
-pub use timeseries::{Interval, TimeSeries, MAX_INTERVALS};
+pub use timeseries::{
+    new_interval_histogram, Interval, IntervalHistogram, TimeSeries, MAX_INTERVALS,
+};

@@ -5,13 +5,96 @@
 //! that many intervals, whatever the run length: the width ends as the smallest
 //! power-of-two number of seconds ≥ span ÷ 1000 (DESIGN: max(1 s, span ÷ 1000)).
 
+use std::sync::OnceLock;
+
 use hdrhistogram::Histogram;
 
 /// Most intervals a series keeps before it coarsens.
 pub const MAX_INTERVALS: usize = 1000;
 
-/// Significant digits of the per-interval histograms (memory: a few KiB each).
+/// Significant digits of the per-interval histograms.
 const INTERVAL_SIGFIG: u8 = 2;
+
+/// Latencies of one interval in µs at 2 significant digits, stored sparsely: a series
+/// holds endpoints × up to 1,000 intervals of these (twice: stage and overall), and a
+/// dense HdrHistogram costs kilobytes even for an interval with three requests. The
+/// buckets are HdrHistogram's own (2 digits, lowest value 1 µs), so
+/// [`IntervalHistogram::to_histogram`] gives exactly the dense histogram that recording
+/// the same values would.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IntervalHistogram {
+    /// `(lowest value of the bucket in µs, count)`, sorted by value.
+    buckets: Vec<(u64, u32)>,
+}
+
+impl IntervalHistogram {
+    /// Records `n` values of `us` microseconds.
+    pub fn record_n(&mut self, us: u64, n: u32) {
+        let key = bucket_of(us);
+        match self.buckets.binary_search_by_key(&key, |b| b.0) {
+            Ok(i) => self.buckets[i].1 = self.buckets[i].1.saturating_add(n),
+            Err(i) => self.buckets.insert(i, (key, n)),
+        }
+    }
+
+    /// Adds another interval's values (a merge of two sorted bucket lists).
+    pub fn add(&mut self, other: &IntervalHistogram) {
+        let (mine, theirs) = (&self.buckets, &other.buckets);
+        let mut merged = Vec::with_capacity(mine.len() + theirs.len());
+        let (mut i, mut j) = (0, 0);
+        while i < mine.len() && j < theirs.len() {
+            let (x, y) = (mine[i], theirs[j]);
+            if x.0 == y.0 {
+                merged.push((x.0, x.1.saturating_add(y.1)));
+                i += 1;
+                j += 1;
+            } else if x.0 < y.0 {
+                merged.push(x);
+                i += 1;
+            } else {
+                merged.push(y);
+                j += 1;
+            }
+        }
+        merged.extend_from_slice(&mine[i..]);
+        merged.extend_from_slice(&theirs[j..]);
+        self.buckets = merged;
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> u64 {
+        self.buckets.iter().map(|b| u64::from(b.1)).sum()
+    }
+
+    /// True when no value was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.buckets.is_empty()
+    }
+
+    /// Adds these values into a dense histogram of the same precision.
+    pub fn add_into(&self, dense: &mut Histogram<u32>) {
+        for &(value, count) in &self.buckets {
+            if dense.record_n(value, count).is_err() {
+                let _ = dense.record_n(dense.high(), count);
+            }
+        }
+    }
+
+    /// The dense HdrHistogram (2 significant digits, µs) of these values.
+    pub fn to_histogram(&self) -> Histogram<u32> {
+        let mut h = new_interval_histogram();
+        self.add_into(&mut h);
+        h
+    }
+}
+
+/// The lowest value of the 2-significant-digit bucket holding `us`.
+fn bucket_of(us: u64) -> u64 {
+    static LAYOUT: OnceLock<Histogram<u32>> = OnceLock::new();
+    LAYOUT
+        .get_or_init(new_interval_histogram)
+        .lowest_equivalent(us.max(1))
+}
 
 /// One interval of a series.
 #[derive(Clone, Debug, Default)]
@@ -26,7 +109,7 @@ pub struct Interval {
     pub max_ms: Option<f64>,
     /// Latencies at 2 significant digits, µs (`None` when the source has no per-request
     /// or histogram data for the interval).
-    pub histogram: Option<Histogram<u32>>,
+    pub histogram: Option<IntervalHistogram>,
     /// Median the source itself reported for this interval (summary sources), ms.
     pub reported_p50_ms: Option<f64>,
     /// 95th percentile the source itself reported for this interval, ms.
@@ -97,11 +180,10 @@ impl TimeSeries {
         if let Some(ms) = latency_ms {
             iv.latency_sum_ms += ms;
             iv.max_ms = Some(iv.max_ms.map_or(ms, |m| m.max(ms)));
-            let h = iv.histogram.get_or_insert_with(new_interval_histogram);
             let us = super::latency::ms_to_us(ms);
-            if h.record(us).is_err() {
-                let _ = h.record(h.high());
-            }
+            iv.histogram
+                .get_or_insert_with(Default::default)
+                .record_n(us, 1);
         }
     }
 
@@ -115,12 +197,10 @@ impl TimeSeries {
         iv.latency_sum_ms += histogram.mean() * histogram.len() as f64 / 1000.0;
         let max_ms = histogram.highest_equivalent(histogram.max()) as f64 / 1000.0;
         iv.max_ms = Some(iv.max_ms.map_or(max_ms, |m| m.max(max_ms)));
-        let h = iv.histogram.get_or_insert_with(new_interval_histogram);
+        let h = iv.histogram.get_or_insert_with(Default::default);
         for v in histogram.iter_recorded() {
             let count = u32::try_from(v.count_at_value()).unwrap_or(u32::MAX);
-            if h.record_n(v.value_iterated_to(), count).is_err() {
-                let _ = h.record_n(h.high(), count);
-            }
+            h.record_n(v.value_iterated_to(), count);
         }
     }
 
@@ -148,8 +228,7 @@ impl TimeSeries {
             mine.reported_p50_ms = mine.reported_p50_ms.or(iv.reported_p50_ms);
             mine.reported_p95_ms = mine.reported_p95_ms.or(iv.reported_p95_ms);
             if let Some(h) = &iv.histogram {
-                let mh = mine.histogram.get_or_insert_with(new_interval_histogram);
-                let _ = mh.add(h);
+                mine.histogram.get_or_insert_with(Default::default).add(h);
             }
         }
     }
@@ -189,9 +268,7 @@ fn absorb(into: &mut Interval, iv: Interval) {
     into.reported_p50_ms = max_opt(into.reported_p50_ms, iv.reported_p50_ms);
     into.reported_p95_ms = max_opt(into.reported_p95_ms, iv.reported_p95_ms);
     match (&mut into.histogram, iv.histogram) {
-        (Some(a), Some(b)) => {
-            let _ = a.add(&b);
-        }
+        (Some(a), Some(b)) => a.add(&b),
         (slot @ None, Some(b)) => *slot = Some(b),
         _ => {}
     }
@@ -199,7 +276,7 @@ fn absorb(into: &mut Interval, iv: Interval) {
 
 /// Starts small and grows with the largest value recorded (auto-resize): a series holds
 /// thousands of these, and most intervals never see a latency near a minute.
-fn new_interval_histogram() -> Histogram<u32> {
+pub fn new_interval_histogram() -> Histogram<u32> {
     let mut h = Histogram::new_with_bounds(1, 2, INTERVAL_SIGFIG)
         .expect("static histogram bounds are valid");
     h.auto(true);
@@ -239,5 +316,33 @@ mod tests {
         assert_eq!(ts.intervals.len(), 4);
         assert_eq!(ts.intervals[0].requests, 1);
         assert_eq!(ts.intervals[3].requests, 1);
+    }
+
+    #[test]
+    fn sparse_interval_histogram_matches_the_dense_one() {
+        let values = [
+            1u64, 7, 99, 100, 101, 1_234, 1_250, 98_765, 3_000_000, 1_234,
+        ];
+        let mut dense = new_interval_histogram();
+        let (mut a, mut b) = (IntervalHistogram::default(), IntervalHistogram::default());
+        for (i, v) in values.iter().enumerate() {
+            dense.record(*v).unwrap();
+            if i % 2 == 0 {
+                a.record_n(*v, 1)
+            } else {
+                b.record_n(*v, 1)
+            }
+        }
+        a.add(&b);
+        assert_eq!(a.len(), values.len() as u64);
+        let rebuilt = a.to_histogram();
+        for q in [0.1, 0.5, 0.9, 0.95, 1.0] {
+            assert_eq!(
+                rebuilt.value_at_quantile(q),
+                dense.value_at_quantile(q),
+                "q = {q}"
+            );
+        }
+        assert_eq!(rebuilt.max(), dense.max());
     }
 }

@@ -91,10 +91,8 @@ fn bin_point(bin: &[Sample], watch_pct: f64) -> Option<LoadPoint> {
     for s in bin {
         if let Some(h) = &s.iv.histogram {
             match hist.as_mut() {
-                Some(acc) => {
-                    let _ = acc.add(h);
-                }
-                None => hist = Some(h.clone()),
+                Some(acc) => h.add_into(acc),
+                None => hist = Some(h.to_histogram()),
             }
         }
     }

@@ -88,10 +88,8 @@ impl Aggregate {
             if let Some(h) = &s.iv.histogram {
                 match &mut a.histogram {
                     // Interval histograms auto-resize: adding cannot fail on range.
-                    Some(mine) => {
-                        let _ = mine.add(h);
-                    }
-                    None => a.histogram = Some(h.clone()),
+                    Some(mine) => h.add_into(mine),
+                    None => a.histogram = Some(h.to_histogram()),
                 }
             }
         }
