@@ -20,11 +20,13 @@ const INTERVAL_SIGFIG: u8 = 2;
 /// dense HdrHistogram costs kilobytes even for an interval with three requests. The
 /// buckets are HdrHistogram's own (2 digits, lowest value 1 µs), so
 /// [`IntervalHistogram::to_histogram`] gives exactly the dense histogram that recording
-/// the same values would.
+/// the same values would. Entries are 8 bytes (bucket value and count as `u32`): values
+/// above `u32::MAX` µs (71 minutes) count in the top bucket — a per-second timeline
+/// needs no finer view of requests that slow, and the stage's exact histogram keeps them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IntervalHistogram {
     /// `(lowest value of the bucket in µs, count)`, sorted by value.
-    buckets: Vec<(u64, u32)>,
+    buckets: Vec<(u32, u32)>,
 }
 
 impl IntervalHistogram {
@@ -74,6 +76,7 @@ impl IntervalHistogram {
     /// Adds these values into a dense histogram of the same precision.
     pub fn add_into(&self, dense: &mut Histogram<u32>) {
         for &(value, count) in &self.buckets {
+            let value = u64::from(value);
             if dense.record_n(value, count).is_err() {
                 let _ = dense.record_n(dense.high(), count);
             }
@@ -88,12 +91,12 @@ impl IntervalHistogram {
     }
 }
 
-/// The lowest value of the 2-significant-digit bucket holding `us`.
-fn bucket_of(us: u64) -> u64 {
+/// The lowest value of the 2-significant-digit bucket holding `us` (clamped to `u32`).
+fn bucket_of(us: u64) -> u32 {
     static LAYOUT: OnceLock<Histogram<u32>> = OnceLock::new();
-    LAYOUT
-        .get_or_init(new_interval_histogram)
-        .lowest_equivalent(us.max(1))
+    let layout = LAYOUT.get_or_init(new_interval_histogram);
+    let clamped = us.clamp(1, u64::from(u32::MAX));
+    u32::try_from(layout.lowest_equivalent(clamped)).unwrap_or(u32::MAX)
 }
 
 /// One interval of a series.
