@@ -23,8 +23,7 @@ use serde_json::Value;
 
 use super::csv_rows::{self, Header};
 use super::stages::StagePlan;
-use super::summary::{endpoint, file_stem, Summary};
-use super::text::read_text;
+use super::summary::{endpoint, file_stem, read_json, source_or_problem, Summary};
 use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
@@ -58,19 +57,11 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    match read(path) {
-        Ok(summary) => Some(summary.into_source(plan, opts)),
-        Err(p) => {
-            problems.push(p);
-            None
-        }
-    }
+    source_or_problem(read(path), plan, opts, problems)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {
-    let text = read_text(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
-    let json: Value = serde_json::from_str(&text)
-        .map_err(|e| problem(path, Some(e.line() as u64), format!("not valid JSON: {e}")))?;
+    let json = read_json(path)?;
     let bad = |why: &str| problem(path, None, why.to_string());
     let summary = json
         .get("summary")
