@@ -1,5 +1,5 @@
-//! The HdrHistogram interval-log writer for `latency.hlog`. Self-contained: the
-//! reader lives in `ingest::hlog`; the format written here is fixed:
+//! The HdrHistogram interval-log writer for `latency.hlog`, headroom's only one (the
+//! reader, `ingest::hlog`, round-trips it in its tests). The format is fixed:
 //!
 //! ```text
 //! #[Logged with headroom 0.1.0]

@@ -23,8 +23,8 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::stages::StagePlan;
-use super::summary::{endpoint, file_stem, record_ms_n, Summary};
-use super::text::{parse_rfc3339_ms, read_text};
+use super::summary::{endpoint, file_stem, read_json, record_ms_n, source_or_problem, Summary};
+use super::text::parse_rfc3339_ms;
 use super::{problem, IngestOptions};
 use crate::model::{
     new_histogram, EndpointKey, EndpointStats, FailureKind, LatencyDistribution, PercentileSummary,
@@ -45,19 +45,11 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    match read(path) {
-        Ok(summary) => Some(summary.into_source(plan, opts)),
-        Err(p) => {
-            problems.push(p);
-            None
-        }
-    }
+    source_or_problem(read(path), plan, opts, problems)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {
-    let text = read_text(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
-    let json: Value = serde_json::from_str(&text)
-        .map_err(|e| problem(path, Some(e.line() as u64), format!("not valid JSON: {e}")))?;
+    let json = read_json(path)?;
     let aggregate = json
         .get("aggregate")
         .and_then(Value::as_object)

@@ -14,10 +14,9 @@
 //! | `users` | concurrent users at that moment (for stage detection) |
 //! | `bytes` | response bytes |
 
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
+use super::csv_rows;
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
@@ -93,7 +92,7 @@ fn locate(cells: &[String]) -> Result<Columns, String> {
 impl GenericCsv {
     /// Opens the file and reads its header.
     pub fn open(path: &Path) -> Result<GenericCsv, Problem> {
-        let mut reader = reader(path)?;
+        let mut reader = csv_rows::open(path, true)?;
         let headers = reader
             .byte_headers()
             .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?;
@@ -109,77 +108,32 @@ impl GenericCsv {
     }
 }
 
-fn reader(path: &Path) -> Result<csv::Reader<BufReader<File>>, Problem> {
-    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
-    Ok(csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(BufReader::with_capacity(1 << 16, file)))
-}
-
 impl Replay for GenericCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         let c = &self.columns;
-        let mut reader = reader(&self.path)?;
-        let mut record = csv::ByteRecord::new();
-        let mut rows = 0u64;
-        loop {
-            let line = reader.position().line();
-            match reader.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(line);
-                    return Err(problem(
-                        &self.path,
-                        Some(line),
-                        format!("unreadable row: {e}"),
-                    ));
+        let reader = csv_rows::open(&self.path, true)?;
+        let rows = csv_rows::for_each_row(&self.path, reader, |row| {
+            let t_ms = row.value(c.timestamp, "timestamp", "epoch or RFC 3339", |ts| match ts
+                .parse::<f64>()
+            {
+                Ok(v) if v.is_finite() => Some((v * c.timestamp_to_ms).round() as i64),
+                _ => parse_rfc3339_ms(ts),
+            })?;
+            let latency_ms = row.value(c.latency, "latency", "a number ≥ 0", |v| {
+                if v.is_empty() {
+                    Some(None)
+                } else {
+                    csv_rows::non_negative(v).map(|x| Some(x * c.latency_to_ms))
                 }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            let bad = |why: String| problem(&self.path, Some(line), why);
-            let text = |i: usize| -> Result<&str, Problem> {
-                let raw = record.get(i).ok_or_else(|| {
-                    bad(format!(
-                        "row has {} fields, the header has more",
-                        record.len()
-                    ))
-                })?;
-                std::str::from_utf8(raw)
-                    .map(str::trim)
-                    .map_err(|_| bad("field is not UTF-8".into()))
-            };
-            let opt = |i: Option<usize>| -> Result<Option<&str>, Problem> {
-                match i {
-                    Some(i) => text(i).map(|t| Some(t).filter(|t| !t.is_empty())),
-                    None => Ok(None),
-                }
-            };
-            let ts = text(c.timestamp)?;
-            let t_ms = match ts.parse::<f64>() {
-                Ok(v) if v.is_finite() => (v * c.timestamp_to_ms).round() as i64,
-                _ => parse_rfc3339_ms(ts)
-                    .ok_or_else(|| bad(format!("bad timestamp `{ts}`: want epoch or RFC 3339")))?,
-            };
-            let latency_ms = match text(c.latency)? {
-                "" => None,
-                v => match v.parse::<f64>() {
-                    Ok(x) if x.is_finite() && x >= 0.0 => Some(x * c.latency_to_ms),
-                    _ => return Err(bad(format!("bad latency `{v}`: want a number ≥ 0"))),
-                },
-            };
-            let status = match opt(c.status)? {
-                None => None,
-                Some(s) => match s.parse::<u16>() {
-                    Ok(0) => None,
-                    Ok(code) => Some(code),
-                    Err(_) => return Err(bad(format!("bad status `{s}`: want an HTTP status"))),
-                },
-            };
-            let error = opt(c.error)?;
-            let ok = match opt(c.success)? {
-                Some(s) => parse_bool(s).ok_or_else(|| bad(format!("bad success `{s}`")))?,
+            })?;
+            let status = row
+                .opt_value(c.status, "status", "an HTTP status", |s| {
+                    s.parse::<u16>().ok()
+                })?
+                .filter(|&code| code != 0);
+            let error = row.opt(c.error)?;
+            let ok = match row.opt_value(c.success, "success", "", parse_bool)? {
+                Some(ok) => ok,
                 None => status.is_some_and(|s| s < 400) && error.is_none(),
             };
             let failure = (!ok).then(|| {
@@ -187,24 +141,12 @@ impl Replay for GenericCsv {
                     .and_then(|e| e.parse::<FailureKind>().ok())
                     .unwrap_or_else(|| FailureKind::classify(status, error.unwrap_or("")))
             });
-            let users = match opt(c.users)? {
-                Some(u) => Some(
-                    u.parse::<f64>()
-                        .map_err(|_| bad(format!("bad users `{u}`")))?,
-                ),
-                None => None,
-            };
-            let bytes = match opt(c.bytes)? {
-                Some(b) => Some(
-                    b.parse::<u64>()
-                        .map_err(|_| bad(format!("bad bytes `{b}`")))?,
-                ),
-                None => None,
-            };
-            let name = text(c.endpoint)?;
+            let users = row.opt_value(c.users, "users", "", |u| u.parse::<f64>().ok())?;
+            let bytes = row.opt_value(c.bytes, "bytes", "", |b| b.parse::<u64>().ok())?;
+            let name = row.text(c.endpoint)?;
             visit(Observation::Request(RequestEvent {
                 t_ms,
-                method: opt(c.method)?,
+                method: row.opt(c.method)?,
                 name,
                 latency_ms,
                 ok,
@@ -213,10 +155,10 @@ impl Replay for GenericCsv {
                 bytes,
                 users,
             }));
-            rows += 1;
-        }
+            Ok(())
+        })?;
         if rows == 0 {
-            return Err(problem(&self.path, Some(1), "header only: no request rows"));
+            return Err(csv_rows::header_only(&self.path));
         }
         Ok(())
     }

@@ -14,15 +14,14 @@
 //! * A failure's kind comes from its status code and error text (status 0 = no answer).
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::csv_rows::{self, Header};
 use super::text::{first_line, header_cells};
-use super::{problem, Observation, Replay, RequestEvent};
+use super::{Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
 
 /// True for Goose's request-log CSV header.
@@ -66,21 +65,10 @@ pub struct GooseRequestLog {
 impl GooseRequestLog {
     /// Opens the log, finds its columns and collects `update` rows.
     pub fn open(path: &Path) -> Result<GooseRequestLog, Problem> {
-        let mut reader = reader(path)?;
-        let headers = reader
-            .headers()
-            .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?
-            .clone();
-        let find = |n: &str| headers.iter().position(|c| c.trim() == n);
-        let need = |n: &str| {
-            find(n).ok_or_else(|| {
-                problem(
-                    path,
-                    Some(1),
-                    format!("no `{n}` column in Goose's request log header"),
-                )
-            })
-        };
+        let mut reader = csv_rows::open(path, true)?;
+        let header = Header::read(path, &mut reader)?;
+        let find = |n: &str| header.find(n);
+        let need = |n: &str| header.need(n, "Goose's request log");
         let columns = Columns {
             elapsed: need("elapsed")?,
             name: need("name")?,
@@ -117,84 +105,47 @@ impl GooseRequestLog {
         each: &mut dyn FnMut(&LogRow<'_>) -> Result<(), Problem>,
     ) -> Result<u64, Problem> {
         let c = &self.columns;
-        let mut reader = reader(&self.path)?;
-        let mut record = csv::StringRecord::new();
-        let mut n = 0u64;
-        loop {
-            let line = reader.position().line();
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(line);
-                    return Err(problem(
-                        &self.path,
-                        Some(line),
-                        format!("unreadable row: {e}"),
-                    ));
-                }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            let bad = |why: String| problem(&self.path, Some(line), why);
-            let get = |i: usize| -> Result<&str, Problem> {
-                record.get(i).map(str::trim).ok_or_else(|| {
-                    bad(format!(
-                        "row has {} fields, the header has more",
-                        record.len()
-                    ))
+        let reader = csv_rows::open(&self.path, true)?;
+        csv_rows::for_each_text_row(&self.path, reader, |row| {
+            let boolean = |i: usize, what: &str| {
+                row.value(i, what, "true or false", |t| match t {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
                 })
             };
-            let opt = |i: Option<usize>| -> Result<&str, Problem> {
-                match i {
-                    Some(i) => get(i),
-                    None => Ok(""),
-                }
-            };
-            let boolean = |i: usize, what: &str| -> Result<bool, Problem> {
-                match get(i)? {
-                    "true" => Ok(true),
-                    "false" => Ok(false),
-                    other => Err(bad(format!("bad {what} `{other}`: want true or false"))),
-                }
-            };
-            let elapsed = get(c.elapsed)?;
-            let elapsed_ms: i64 = elapsed
-                .parse()
-                .map_err(|_| bad(format!("bad elapsed `{elapsed}`: want whole ms")))?;
-            let rt = get(c.response_time)?;
-            let response_ms: f64 = rt
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| bad(format!("bad response_time `{rt}`: want ms ≥ 0")))?;
-            let st = get(c.status)?;
-            let status: u16 = st
-                .parse()
-                .map_err(|_| bad(format!("bad status_code `{st}`")))?;
+            let elapsed = row.text(c.elapsed)?;
+            let elapsed_ms =
+                row.check(elapsed, "elapsed", "whole ms", |t| t.parse::<i64>().ok())?;
+            let response_ms = row.value(
+                c.response_time,
+                "response_time",
+                "ms ≥ 0",
+                csv_rows::non_negative,
+            )?;
+            let status = row.value(c.status, "status_code", "", |t| t.parse::<u16>().ok())?;
             let update = match c.update {
                 Some(i) => boolean(i, "update")?,
                 None => false,
             };
             let method = match c.method {
-                Some(i) => Some(get(i)?.to_ascii_uppercase()),
-                None => method_from_raw(opt(c.raw)?),
+                Some(i) => Some(row.text(i)?.to_ascii_uppercase()),
+                None => method_from_raw(row.opt(c.raw)?.unwrap_or("")),
             };
-            let row = LogRow {
+            let log_row = LogRow {
                 elapsed,
                 elapsed_ms,
-                name: get(c.name)?,
+                name: row.text(c.name)?,
                 method,
                 response_ms,
                 status,
                 success: boolean(c.success, "success")?,
                 update,
-                user: opt(c.user)?,
-                error: opt(c.error)?,
+                user: row.opt(c.user)?.unwrap_or(""),
+                error: row.opt(c.error)?.unwrap_or(""),
             };
-            each(&row)?;
-            n += 1;
-        }
-        Ok(n)
+            each(&log_row)
+        })
     }
 }
 
@@ -229,14 +180,6 @@ fn method_from_raw(raw: &str) -> Option<String> {
     re.captures(raw).map(|c| c[1].to_ascii_uppercase())
 }
 
-fn reader(path: &Path) -> Result<csv::Reader<BufReader<File>>, Problem> {
-    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 16, file)))
-}
-
 impl Replay for GooseRequestLog {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         let mut requests = 0u64;
@@ -268,7 +211,7 @@ impl Replay for GooseRequestLog {
             Ok(())
         })?;
         if requests == 0 {
-            return Err(problem(&self.path, Some(1), "header only: no request rows"));
+            return Err(csv_rows::header_only(&self.path));
         }
         Ok(())
     }

@@ -7,13 +7,12 @@
 //! the source says so. The file names no URL, so the endpoint is the file's stem.
 //! Columns are found by name, so a reordered or extended header still reads.
 
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
+use super::csv_rows::{self, Header};
 use super::summary::file_stem;
 use super::text::{first_line, header_cells};
-use super::{problem, Observation, Replay, RequestEvent};
+use super::{Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
 
 /// True for hey's CSV header.
@@ -39,74 +38,29 @@ pub struct HeyCsv {
 impl HeyCsv {
     /// Opens the file and finds its columns.
     pub fn open(path: &Path) -> Result<HeyCsv, Problem> {
-        let mut reader = reader(path)?;
-        let headers = reader
-            .headers()
-            .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?
-            .clone();
-        let find = |n: &str| {
-            headers
-                .iter()
-                .position(|c| c.trim() == n)
-                .ok_or_else(|| problem(path, Some(1), format!("no `{n}` column in hey's header")))
-        };
+        let mut reader = csv_rows::open(path, true)?;
+        let header = Header::read(path, &mut reader)?;
+        let need = |n: &str| header.need(n, "hey's");
         Ok(HeyCsv {
             path: path.to_path_buf(),
             name: file_stem(path),
-            response_time: find("response-time")?,
-            status: find("status-code")?,
-            offset: find("offset")?,
+            response_time: need("response-time")?,
+            status: need("status-code")?,
+            offset: need("offset")?,
         })
     }
 }
 
-fn reader(path: &Path) -> Result<csv::Reader<BufReader<File>>, Problem> {
-    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 16, file)))
-}
-
 impl Replay for HeyCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let mut reader = reader(&self.path)?;
-        let mut record = csv::StringRecord::new();
-        let mut rows = 0u64;
-        loop {
-            let line = reader.position().line();
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(line);
-                    return Err(problem(
-                        &self.path,
-                        Some(line),
-                        format!("unreadable row: {e}"),
-                    ));
-                }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            let bad = |why: String| problem(&self.path, Some(line), why);
-            let seconds = |i: usize, what: &str| -> Result<f64, Problem> {
-                let t = record.get(i).map(str::trim).ok_or_else(|| {
-                    bad(format!(
-                        "row has {} fields, the header has more",
-                        record.len()
-                    ))
-                })?;
-                t.parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite() && *v >= 0.0)
-                    .ok_or_else(|| bad(format!("bad {what} `{t}`: want seconds ≥ 0")))
-            };
-            let latency_s = seconds(self.response_time, "response-time")?;
-            let offset_s = seconds(self.offset, "offset")?;
-            let code_text = record.get(self.status).map(str::trim).unwrap_or("");
-            let code: u16 = code_text
-                .parse()
-                .map_err(|_| bad(format!("bad status-code `{code_text}`")))?;
+        let reader = csv_rows::open(&self.path, true)?;
+        let rows = csv_rows::for_each_text_row(&self.path, reader, |row| {
+            let latency_s = row.seconds(self.response_time, "response-time")?;
+            let offset_s = row.seconds(self.offset, "offset")?;
+            // A missing status reads as empty, hence a bad status-code.
+            let code = row.check(row.get(self.status).unwrap_or(""), "status-code", "", |t| {
+                t.parse::<u16>().ok()
+            })?;
             let ok = (100..400).contains(&code);
             visit(Observation::Request(RequestEvent {
                 t_ms: (offset_s * 1000.0).round() as i64,
@@ -119,10 +73,10 @@ impl Replay for HeyCsv {
                 bytes: None,
                 users: None,
             }));
-            rows += 1;
-        }
+            Ok(())
+        })?;
         if rows == 0 {
-            return Err(problem(&self.path, Some(1), "header only: no request rows"));
+            return Err(csv_rows::header_only(&self.path));
         }
         Ok(())
     }

@@ -22,8 +22,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::stages::StagePlan;
-use super::summary::{endpoint, file_stem, record_ms_n, Summary};
-use super::text::read_text;
+use super::summary::{
+    endpoint, file_stem, read_file_text, record_ms_n, source_or_problem, Summary,
+};
 use super::{problem, IngestOptions, TimeUnit};
 use crate::model::{new_histogram, EndpointKey, LatencyDistribution, Problem, Source};
 
@@ -244,26 +245,19 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    let text = match read_text(path) {
-        Ok(t) => t,
-        Err(e) => {
-            problems.push(problem(path, None, format!("cannot read: {e}")));
-            return None;
-        }
-    };
+    source_or_problem(read(path, opts), plan, opts, problems)
+}
+
+/// The file's spectrum as a summary.
+fn read(path: &Path, opts: &IngestOptions) -> Result<Summary, Problem> {
+    let text = read_file_text(path)?;
     let lines: Vec<&str> = text.lines().collect();
     // Skip any preamble (a tool's banner) down to the header.
     let start = lines
         .iter()
         .position(|l| is_header(l).is_some())
         .unwrap_or(0);
-    let (spectrum, _) = match Spectrum::parse(path, &lines[start..], start as u64 + 1) {
-        Ok(s) => s,
-        Err(p) => {
-            problems.push(p);
-            return None;
-        }
-    };
+    let (spectrum, _) = Spectrum::parse(path, &lines[start..], start as u64 + 1)?;
     let unit = opts.hgrm_unit.unwrap_or(TimeUnit::Ms);
     let to_ms = unit.to_ms_factor();
     let mut summary = Summary::new("hdrhistogram");
@@ -293,7 +287,7 @@ pub fn build_source(
         spectrum.count(),
         spectrum.distribution(to_ms),
     ));
-    Some(summary.into_source(plan, opts))
+    Ok(summary)
 }
 
 fn unit_name(unit: TimeUnit) -> &'static str {

@@ -17,8 +17,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::stages::StagePlan;
-use super::summary::{endpoint, record_ms_n, Summary};
-use super::text::read_text;
+use super::summary::{endpoint, read_json, record_ms_n, source_or_problem, Summary};
 use super::{problem, IngestOptions};
 use crate::model::{new_histogram, EndpointKey, FailureKind, LatencyDistribution, Problem, Source};
 
@@ -36,19 +35,11 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    match read(path) {
-        Ok(summary) => Some(summary.into_source(plan, opts)),
-        Err(p) => {
-            problems.push(p);
-            None
-        }
-    }
+    source_or_problem(read(path), plan, opts, problems)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {
-    let text = read_text(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
-    let json: Value = serde_json::from_str(&text)
-        .map_err(|e| problem(path, Some(e.line() as u64), format!("not valid JSON: {e}")))?;
+    let json = read_json(path)?;
     let entries = json
         .as_array()
         .ok_or_else(|| problem(path, None, "not a JSON array of Locust stats entries"))?;

@@ -17,15 +17,13 @@
 //! `request-start` counted from the test's start (requests are placed from 1970-01-01,
 //! and the source says so). oha writes only answered requests to it (any status).
 
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::csv_rows::{self, Header};
 use super::stages::StagePlan;
-use super::summary::{endpoint, file_stem, Summary};
-use super::text::read_text;
+use super::summary::{endpoint, file_stem, read_json, source_or_problem, Summary};
 use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
@@ -59,19 +57,11 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    match read(path) {
-        Ok(summary) => Some(summary.into_source(plan, opts)),
-        Err(p) => {
-            problems.push(p);
-            None
-        }
-    }
+    source_or_problem(read(path), plan, opts, problems)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {
-    let text = read_text(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
-    let json: Value = serde_json::from_str(&text)
-        .map_err(|e| problem(path, Some(e.line() as u64), format!("not valid JSON: {e}")))?;
+    let json = read_json(path)?;
     let bad = |why: &str| problem(path, None, why.to_string());
     let summary = json
         .get("summary")
@@ -197,82 +187,32 @@ pub struct OhaCsv {
 impl OhaCsv {
     /// Opens the file and finds its columns.
     pub fn open(path: &Path) -> Result<OhaCsv, Problem> {
-        let mut reader = csv_reader(path)?;
-        let headers = reader
-            .headers()
-            .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?
-            .clone();
-        let find = |n: &str| headers.iter().position(|c| c.trim() == n);
-        let need = |n: &str| {
-            find(n)
-                .ok_or_else(|| problem(path, Some(1), format!("no `{n}` column in oha's header")))
-        };
+        let mut reader = csv_rows::open(path, true)?;
+        let header = Header::read(path, &mut reader)?;
+        let need = |n: &str| header.need(n, "oha's");
         Ok(OhaCsv {
             path: path.to_path_buf(),
             name: file_stem(path),
             start: need("request-start")?,
             duration: need("request-duration")?,
-            bytes: find("bytes"),
+            bytes: header.find("bytes"),
             status: need("status")?,
         })
     }
 }
 
-fn csv_reader(path: &Path) -> Result<csv::Reader<BufReader<File>>, Problem> {
-    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 16, file)))
-}
-
 impl Replay for OhaCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let mut reader = csv_reader(&self.path)?;
-        let mut record = csv::StringRecord::new();
-        let mut rows = 0u64;
-        loop {
-            let line = reader.position().line();
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(line);
-                    return Err(problem(
-                        &self.path,
-                        Some(line),
-                        format!("unreadable row: {e}"),
-                    ));
-                }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            let bad = |why: String| problem(&self.path, Some(line), why);
-            let cell = |i: usize| -> Result<&str, Problem> {
-                record.get(i).map(str::trim).ok_or_else(|| {
-                    bad(format!(
-                        "row has {} fields, the header has more",
-                        record.len()
-                    ))
-                })
-            };
-            let seconds = |i: usize, what: &str| -> Result<f64, Problem> {
-                let t = cell(i)?;
-                t.parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite() && *v >= 0.0)
-                    .ok_or_else(|| bad(format!("bad {what} `{t}`: want seconds ≥ 0")))
-            };
-            let start_s = seconds(self.start, "request-start")?;
-            let duration_s = seconds(self.duration, "request-duration")?;
-            let code_text = cell(self.status)?;
-            let code: u16 = code_text
-                .parse()
-                .map_err(|_| bad(format!("bad status `{code_text}`")))?;
+        let reader = csv_rows::open(&self.path, true)?;
+        let rows = csv_rows::for_each_text_row(&self.path, reader, |row| {
+            let start_s = row.seconds(self.start, "request-start")?;
+            let duration_s = row.seconds(self.duration, "request-duration")?;
+            let code = row.value(self.status, "status", "", |t| t.parse::<u16>().ok())?;
             let bytes = match self.bytes {
                 Some(i) => Some(
-                    cell(i)?
+                    row.text(i)?
                         .parse::<u64>()
-                        .map_err(|_| bad("bad bytes".into()))?,
+                        .map_err(|_| row.bad("bad bytes"))?,
                 ),
                 None => None,
             };
@@ -288,10 +228,10 @@ impl Replay for OhaCsv {
                 bytes,
                 users: None,
             }));
-            rows += 1;
-        }
+            Ok(())
+        })?;
         if rows == 0 {
-            return Err(problem(&self.path, Some(1), "header only: no request rows"));
+            return Err(csv_rows::header_only(&self.path));
         }
         Ok(())
     }

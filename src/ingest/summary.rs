@@ -10,9 +10,41 @@ use std::path::Path;
 
 use hdrhistogram::Histogram;
 
+use serde_json::Value;
+
 use super::stages::StagePlan;
-use super::{Format, IngestOptions};
-use crate::model::{EndpointStats, LatencyDistribution, Source, Stage, TimeSeries};
+use super::text::read_text;
+use super::{problem, Format, IngestOptions};
+use crate::model::{EndpointStats, LatencyDistribution, Problem, Source, Stage, TimeSeries};
+
+/// The source of a summary read from a file, or `None` with the read's problem
+/// recorded (a summary adapter's `build_source`).
+pub fn source_or_problem(
+    read: Result<Summary, Problem>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Source> {
+    match read {
+        Ok(summary) => Some(summary.into_source(plan, opts)),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    }
+}
+
+/// A summary file's whole text (see [`read_text`]); failing that, "cannot read: …".
+pub fn read_file_text(path: &Path) -> Result<String, Problem> {
+    read_text(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))
+}
+
+/// A JSON summary file, parsed; invalid JSON is a problem at its line.
+pub fn read_json(path: &Path) -> Result<Value, Problem> {
+    let text = read_file_text(path)?;
+    serde_json::from_str(&text)
+        .map_err(|e| problem(path, Some(e.line() as u64), format!("not valid JSON: {e}")))
+}
 
 /// A tool's whole-run figures, before they are shaped into a [`Source`].
 #[derive(Debug, Default)]

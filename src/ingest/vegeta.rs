@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::csv_rows;
 use super::summary::file_stem;
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, Replay, RequestEvent};
@@ -135,49 +136,27 @@ impl VegetaResults {
     }
 
     fn replay_csv(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<u64, Problem> {
-        let file = File::open(&self.path).map_err(|e| problem(&self.path, None, e.to_string()))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(BufReader::with_capacity(1 << 16, file));
-        let mut record = csv::ByteRecord::new();
-        let mut rows = 0u64;
-        loop {
-            let line = reader.position().line();
-            match reader.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(line);
-                    return Err(problem(
-                        &self.path,
-                        Some(line),
-                        format!("unreadable row: {e}"),
-                    ));
-                }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            let bad = |why: String| problem(&self.path, Some(line), why);
-            if !matches!(record.len(), 6 | 7 | 9 | 12) {
-                return Err(bad(format!(
+        let reader = csv_rows::open(&self.path, false)?;
+        csv_rows::for_each_row(&self.path, reader, |row| {
+            if !matches!(row.fields(), 6 | 7 | 9 | 12) {
+                return Err(row.bad(format!(
                     "{} fields: vegeta CSV rows have 6, 7, 9 or 12",
-                    record.len()
+                    row.fields()
                 )));
             }
+            // The count is checked: every field read below is there.
             let text = |i: usize| -> Result<&str, Problem> {
-                std::str::from_utf8(record.get(i).unwrap_or_default())
+                std::str::from_utf8(row.raw(i).unwrap_or_default())
                     .map(str::trim)
-                    .map_err(|_| bad(format!("field {} is not UTF-8", i + 1)))
+                    .map_err(|_| row.bad(format!("field {} is not UTF-8", i + 1)))
             };
             let int = |i: usize, what: &str| -> Result<u64, Problem> {
-                let t = text(i)?;
-                t.parse::<u64>()
-                    .map_err(|_| bad(format!("bad {what} `{t}`: want a whole number")))
+                row.check(text(i)?, what, "a whole number", |t| t.parse::<u64>().ok())
             };
             let ts_ns = int(0, "timestamp (ns)")?;
             let code = u16::try_from(int(1, "status code")?)
-                .map_err(|_| bad("status code out of range".into()))?;
-            let (attack, method, url) = match record.len() {
+                .map_err(|_| row.bad("status code out of range"))?;
+            let (attack, method, url) = match row.fields() {
                 12 => (text(7)?, Some(text(9)?), Some(text(10)?)),
                 9 => (text(7)?, None, None),
                 _ => ("", None, None),
@@ -195,9 +174,8 @@ impl VegetaResults {
                 },
                 visit,
             );
-            rows += 1;
-        }
-        Ok(rows)
+            Ok(())
+        })
     }
 
     fn replay_json(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<u64, Problem> {

@@ -25,8 +25,7 @@ use regex::Regex;
 
 use super::hgrm::Spectrum;
 use super::stages::StagePlan;
-use super::summary::{endpoint, Summary};
-use super::text::read_text;
+use super::summary::{endpoint, read_file_text, source_or_problem, Summary};
 use super::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
@@ -80,21 +79,17 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    let text = match read_text(path) {
-        Ok(t) => t,
-        Err(e) => {
-            problems.push(problem(path, None, format!("cannot read: {e}")));
-            return None;
-        }
+    source_or_problem(read(path), plan, opts, problems)
+}
+
+/// The file's first run as a summary (a note names the others).
+fn read(path: &Path) -> Result<Summary, Problem> {
+    let text = read_file_text(path)?;
+    let runs = parse(path, &text)?;
+    // `parse` returns at least one run or a problem.
+    let Some(first) = runs.first() else {
+        return Err(problem(path, Some(1), "no `Running … test @ URL` line"));
     };
-    let runs = match parse(path, &text) {
-        Ok(r) => r,
-        Err(p) => {
-            problems.push(p);
-            return None;
-        }
-    };
-    let first = runs.first()?;
     let mut summary = summarise(path, first);
     if runs.len() > 1 {
         let others: Vec<String> = runs[1..]
@@ -119,7 +114,7 @@ pub fn build_source(
             others.join("; ")
         ));
     }
-    Some(summary.into_source(plan, opts))
+    Ok(summary)
 }
 
 /// The first run's figures as a summary.

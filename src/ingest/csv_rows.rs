@@ -1,0 +1,238 @@
+//! The row loop the streaming CSV adapters share (generic CSV, hey, oha, Goose,
+//! vegeta): open a file, find columns by header name, walk the rows with their line
+//! numbers, and read typed fields whose errors name the file, the line and the field.
+//! Each adapter keeps its own field logic; only the mechanics live here.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use super::problem;
+use crate::model::Problem;
+
+/// A CSV reader over a buffered file.
+pub type CsvReader = csv::Reader<BufReader<File>>;
+
+/// Opens `path` as a flexible CSV (rows may have more or fewer fields than the header).
+pub fn open(path: &Path, has_headers: bool) -> Result<CsvReader, Problem> {
+    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(has_headers)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 16, file)))
+}
+
+/// The problem of a file with a header and no request rows.
+pub fn header_only(path: &Path) -> Problem {
+    problem(path, Some(1), "header only: no request rows")
+}
+
+/// A header read as UTF-8 text, for finding columns by (trimmed) name.
+pub struct Header<'a> {
+    path: &'a Path,
+    cells: csv::StringRecord,
+}
+
+impl<'a> Header<'a> {
+    /// Reads the header of `reader` (opened from `path` with headers).
+    pub fn read(path: &'a Path, reader: &mut CsvReader) -> Result<Header<'a>, Problem> {
+        let cells = reader
+            .headers()
+            .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?
+            .clone();
+        Ok(Header { path, cells })
+    }
+
+    /// The column named `name`, if there is one.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.cells.iter().position(|c| c.trim() == name)
+    }
+
+    /// The column named `name`; its absence is "no `name` column in `whose` header".
+    pub fn need(&self, name: &str, whose: &str) -> Result<usize, Problem> {
+        self.find(name).ok_or_else(|| {
+            problem(
+                self.path,
+                Some(1),
+                format!("no `{name}` column in {whose} header"),
+            )
+        })
+    }
+}
+
+/// One CSV row and the line it starts on.
+pub struct Row<'a> {
+    path: &'a Path,
+    line: u64,
+    record: &'a csv::ByteRecord,
+}
+
+impl<'a> Row<'a> {
+    /// The problem `why` at this row's line.
+    pub fn bad(&self, why: impl Into<String>) -> Problem {
+        problem(self.path, Some(self.line), why)
+    }
+
+    /// How many fields the row has.
+    pub fn fields(&self) -> usize {
+        self.record.len()
+    }
+
+    /// Field `i`'s bytes, untrimmed.
+    pub fn raw(&self, i: usize) -> Option<&'a [u8]> {
+        self.record.get(i)
+    }
+
+    /// Field `i` trimmed; `None` when the row is shorter or the field is not UTF-8.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        self.raw(i)
+            .and_then(|raw| std::str::from_utf8(raw).ok())
+            .map(str::trim)
+    }
+
+    /// Field `i` trimmed; a missing field or one that is not UTF-8 is a problem.
+    pub fn text(&self, i: usize) -> Result<&'a str, Problem> {
+        let raw = self.raw(i).ok_or_else(|| {
+            self.bad(format!(
+                "row has {} fields, the header has more",
+                self.record.len()
+            ))
+        })?;
+        std::str::from_utf8(raw)
+            .map(str::trim)
+            .map_err(|_| self.bad("field is not UTF-8"))
+    }
+
+    /// Field `i` when the column exists and the field is not empty.
+    pub fn opt(&self, i: Option<usize>) -> Result<Option<&'a str>, Problem> {
+        match i {
+            Some(i) => self.text(i).map(|t| Some(t).filter(|t| !t.is_empty())),
+            None => Ok(None),
+        }
+    }
+
+    /// `text` read by `read`; text it rejects is "bad `what` `text`", followed by
+    /// ": want `want`" unless `want` is empty.
+    pub fn check<T>(
+        &self,
+        text: &str,
+        what: &str,
+        want: &str,
+        read: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T, Problem> {
+        read(text).ok_or_else(|| {
+            if want.is_empty() {
+                self.bad(format!("bad {what} `{text}`"))
+            } else {
+                self.bad(format!("bad {what} `{text}`: want {want}"))
+            }
+        })
+    }
+
+    /// Field `i` read by `read` (see [`Row::check`]).
+    pub fn value<T>(
+        &self,
+        i: usize,
+        what: &str,
+        want: &str,
+        read: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T, Problem> {
+        self.check(self.text(i)?, what, want, read)
+    }
+
+    /// Field `i` read by `read` when the column exists and the field is not empty.
+    pub fn opt_value<T>(
+        &self,
+        i: Option<usize>,
+        what: &str,
+        want: &str,
+        read: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<Option<T>, Problem> {
+        match self.opt(i)? {
+            Some(t) => self.check(t, what, want, read).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Field `i` as seconds ≥ 0.
+    pub fn seconds(&self, i: usize, what: &str) -> Result<f64, Problem> {
+        self.value(i, what, "seconds ≥ 0", non_negative)
+    }
+}
+
+/// A finite number ≥ 0.
+pub fn non_negative(text: &str) -> Option<f64> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+/// Calls `each` on every row of `reader` (fields are decoded as they are read) and
+/// returns how many rows there were. An unparsable row stops the walk with a problem
+/// at its line.
+pub fn for_each_row(
+    path: &Path,
+    reader: CsvReader,
+    each: impl FnMut(Row<'_>) -> Result<(), Problem>,
+) -> Result<u64, Problem> {
+    walk::<csv::ByteRecord>(path, reader, each)
+}
+
+/// Like [`for_each_row`], but each whole row must be UTF-8 (a row that is not is
+/// unreadable), so every field of a [`Row`] is text.
+pub fn for_each_text_row(
+    path: &Path,
+    reader: CsvReader,
+    each: impl FnMut(Row<'_>) -> Result<(), Problem>,
+) -> Result<u64, Problem> {
+    walk::<csv::StringRecord>(path, reader, each)
+}
+
+/// A record type the walk can read into.
+trait Record: Default {
+    fn read(&mut self, reader: &mut CsvReader) -> csv::Result<bool>;
+    fn bytes(&self) -> &csv::ByteRecord;
+}
+
+impl Record for csv::ByteRecord {
+    fn read(&mut self, reader: &mut CsvReader) -> csv::Result<bool> {
+        reader.read_byte_record(self)
+    }
+    fn bytes(&self) -> &csv::ByteRecord {
+        self
+    }
+}
+
+impl Record for csv::StringRecord {
+    fn read(&mut self, reader: &mut CsvReader) -> csv::Result<bool> {
+        reader.read_record(self)
+    }
+    fn bytes(&self) -> &csv::ByteRecord {
+        self.as_byte_record()
+    }
+}
+
+fn walk<R: Record>(
+    path: &Path,
+    mut reader: CsvReader,
+    mut each: impl FnMut(Row<'_>) -> Result<(), Problem>,
+) -> Result<u64, Problem> {
+    let mut record = R::default();
+    let mut rows = 0u64;
+    loop {
+        let line = reader.position().line();
+        match record.read(&mut reader) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                return Err(problem(path, Some(line), format!("unreadable row: {e}")));
+            }
+        }
+        let record = record.bytes();
+        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        each(Row { path, line, record })?;
+        rows += 1;
+    }
+    Ok(rows)
+}
