@@ -5,7 +5,7 @@
 //! #[Logged with headroom 0.1.0]
 //! #[Histogram log format version 1.3]
 //! #[StartTime: 1700000000.123 (seconds since epoch), 2023-11-14T22:13:20.123Z]
-//! #[BaseTime: 0.000 (seconds since epoch)]
+//! #[BaseTime: 1700000000.123 (seconds since epoch)]
 //! #[unit: us]
 //! "StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"
 //! Tag=GET%20/api/v1/agents,0.000,1.000,12.345,HISTFAAAA…
@@ -69,7 +69,14 @@ impl<W: Write> HlogWriter<W> {
             ms % 1000,
             humantime::format_rfc3339_millis(start)
         )?;
-        writeln!(out, "#[BaseTime: 0.000 (seconds since epoch)]")?;
+        // BaseTime = StartTime: Java's reader (and the hdrhistogram crate's) adds
+        // BaseTime to every interval start, which is relative to StartTime here.
+        writeln!(
+            out,
+            "#[BaseTime: {}.{:03} (seconds since epoch)]",
+            ms / 1000,
+            ms % 1000
+        )?;
         writeln!(out, "#[unit: us]")?;
         writeln!(out, "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"")?;
         out.flush()?;
@@ -147,7 +154,8 @@ impl<W: Write> HlogWriter<W> {
     }
 }
 
-/// Percent-encodes an endpoint key for a `Tag=`: space, comma and percent.
+/// Percent-encodes an endpoint key for a `Tag=`: comma, percent, and every whitespace or
+/// control character (a tag ends at the first comma or whitespace).
 pub fn encode_tag(tag: &str) -> String {
     let mut s = String::with_capacity(tag.len() + 8);
     encode_tag_into(tag, &mut s);
@@ -157,9 +165,15 @@ pub fn encode_tag(tag: &str) -> String {
 fn encode_tag_into(tag: &str, out: &mut String) {
     for c in tag.chars() {
         match c {
-            ' ' => out.push_str("%20"),
-            ',' => out.push_str("%2C"),
-            '%' => out.push_str("%25"),
+            ',' | '%' => {
+                let _ = write!(out, "%{:02X}", c as u32);
+            }
+            c if c.is_whitespace() || c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "%{b:02X}");
+                }
+            }
             c => out.push(c),
         }
     }
