@@ -57,6 +57,28 @@ pub fn summary(a: &Analysis) -> String {
             let _ = writeln!(out, "  verdict: none (no --sla given)");
         }
     }
+    if let Some(h) = &a.capacity.sla_headroom {
+        let _ = writeln!(out, "  capacity: {}", h.statement);
+    }
+    if let Some(sat) = a.capacity.saturation.as_ref().filter(|s| s.reached) {
+        if let (Some(x), Some(n)) = (sat.throughput_rps, sat.users) {
+            let _ = writeln!(
+                out,
+                "  saturation: goodput levels off at ≈ {x:.0} req/s near {n:.0} users (estimate)"
+            );
+        }
+    }
+    let flagged = a
+        .audit
+        .iter()
+        .filter(|f| f.verdict != crate::analysis::audit::AuditVerdict::Ok)
+        .count();
+    if flagged > 0 {
+        let _ = writeln!(
+            out,
+            "  audit: {flagged} finding(s) — see the report's consistency audit"
+        );
+    }
     for w in &a.warnings {
         let _ = writeln!(out, "  note: {w}");
     }
