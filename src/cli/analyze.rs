@@ -31,8 +31,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "FORMATS", default_value = "svg,png")]
     pub charts: render::charts::ChartFormats,
     /// Print the report's JSON to stdout instead of the summary.
-    #[arg(long, visible_alias = "json", value_enum, default_value = "text")]
+    #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+    /// Same as --format json.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Terminal output format.
@@ -73,7 +76,12 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let out = args.out_dir();
     let exporters = render::prepare_report(&mut analysis, args.charts)?;
     let written = render::write_report(&analysis, &exporters, &out)?;
-    match args.format {
+    let format = if args.json {
+        OutputFormat::Json
+    } else {
+        args.format
+    };
+    match format {
         OutputFormat::Json => {
             let json = serde_json::to_string_pretty(&analysis)?;
             println!("{json}");

@@ -10,7 +10,7 @@ use super::inspect::InspectArgs;
 use super::target::TargetArgs;
 
 /// headroom turns the raw results of any load test into decisions: SLA compliance,
-/// breaking points, capacity and bottleneck hints, with every figure traced to a file.
+/// capacity, breaking points and a consistency audit, with every figure traced to a file.
 #[derive(Debug, Parser)]
 #[command(
     name = "headroom",
@@ -19,7 +19,7 @@ use super::target::TargetArgs;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Examples:\n  headroom demo\n  headroom analyze results/run-1 --sla data/sla/agent-platform.toml\n\nExit codes: 0 ok, 1 a gate failed (check/compare), 2 bad input."
+    after_help = "Examples:\n  headroom demo\n  headroom analyze results/run-1 --sla data/sla/agent-platform.toml\n\nExit codes: 0 ok; 1 the SLA gate failed (check) or a drive stopped early; 2 bad input."
 )]
 pub struct Cli {
     /// What to do.
@@ -32,6 +32,12 @@ pub struct Cli {
 pub enum Command {
     /// Analyse run dirs: write report.md, report.html and report.json, print a summary.
     Analyze(AnalyzeArgs),
+    /// SLA gate for CI: judge run dirs against an SLA file, print the rules, write
+    /// JUnit XML / a PR-comment markdown; exit 1 when a fail-severity rule fails.
+    Check(CheckArgs),
+    /// Show what headroom sees in result files: format, version, requests, endpoints,
+    /// time span, users, latency kind, problems.
+    Inspect(InspectArgs),
     /// Everything end to end: start the demo target, drive a scaled four-stage test
     /// past its capacity, analyse it and write the report (about a minute).
     Demo(DemoArgs),
@@ -39,10 +45,4 @@ pub enum Command {
     Drive(DriveArgs),
     /// Serve the demo "agent platform" API with a known capacity.
     Target(TargetArgs),
-    /// SLA gate for CI: judge run dirs against an SLA file, print the rules, write
-    /// JUnit XML / a PR-comment markdown; exit 1 when a fail-severity rule fails.
-    Check(CheckArgs),
-    /// Show what headroom sees in result files: format, version, requests, endpoints,
-    /// time span, users, latency kind, problems.
-    Inspect(InspectArgs),
 }
