@@ -112,6 +112,7 @@ pub fn analyze(run: &Run) -> Analysis {
             }
         },
         audit: super::audit::audit(run),
+        bottlenecks: Vec::new(),
         sla: None,
         verdict: None,
         readiness: Vec::new(),
@@ -122,6 +123,7 @@ pub fn analyze(run: &Run) -> Analysis {
             .into(),
         charts: Vec::new(),
     };
+    analysis.bottlenecks = super::bottlenecks::assess(&analysis);
     analysis.readiness = super::readiness::assess(&analysis, None);
     analysis
 }

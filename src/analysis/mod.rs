@@ -3,6 +3,7 @@
 //! one value is written, so that every renderer and note writes it alike.
 
 pub mod audit;
+pub mod bottlenecks;
 mod build;
 pub mod capacity;
 pub mod metrics;

@@ -45,6 +45,8 @@ pub struct Analysis {
     pub capacity: crate::analysis::capacity::CapacityReport,
     /// The consistency audit (Little's law, counts, percentiles, sums).
     pub audit: Vec<crate::analysis::audit::AuditFinding>,
+    /// Bottleneck hints with their evidence, most severe first.
+    pub bottlenecks: Vec<crate::analysis::bottlenecks::Hint>,
     /// SLA evaluation, when an SLA file was given.
     pub sla: Option<SlaSummary>,
     /// GO / CONDITIONAL / NO-GO, or null without an SLA.

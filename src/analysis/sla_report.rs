@@ -97,6 +97,7 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
         rules: evals,
     });
     analysis.verdict = Some(verdict.as_str().to_string());
+    analysis.bottlenecks = super::bottlenecks::assess(analysis);
     analysis.readiness = super::readiness::assess(analysis, Some(&views));
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod bad_input;
+mod bottlenecks;
 mod browser;
 mod capacity;
 mod charts;
