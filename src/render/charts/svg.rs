@@ -160,6 +160,20 @@ fn color(c: BackendColor) -> String {
     format!("#{r:02X}{g:02X}{b:02X}")
 }
 
+/// ` fill="#RRGGBB"`, with its opacity when translucent.
+fn fill_attrs(c: BackendColor) -> String {
+    format!(" fill=\"{}\"{}", color(c), opacity(c, "fill-opacity"))
+}
+
+/// ` stroke="#RRGGBB" stroke-width="w"`, with its opacity when translucent.
+fn stroke_attrs(c: BackendColor, width: u32) -> String {
+    format!(
+        " stroke=\"{}\" stroke-width=\"{width}\"{}",
+        color(c),
+        opacity(c, "stroke-opacity")
+    )
+}
+
 /// `opacity="…"` for a translucent colour, nothing for an opaque one.
 fn opacity(c: BackendColor, attr: &str) -> String {
     if c.alpha >= 1.0 {
@@ -202,9 +216,8 @@ impl DrawingBackend for SvgBackend {
     ) -> Result<(), DrawingErrorKind<SvgError>> {
         if c.alpha > 0.0 {
             self.shape(format_args!(
-                "<rect x=\"{x}\" y=\"{y}\" width=\"1\" height=\"1\" fill=\"{}\"{}/>",
-                color(c),
-                opacity(c, "fill-opacity")
+                "<rect x=\"{x}\" y=\"{y}\" width=\"1\" height=\"1\"{}/>",
+                fill_attrs(c)
             ));
         }
         Ok(())
@@ -219,10 +232,8 @@ impl DrawingBackend for SvgBackend {
         let c = style.color();
         if c.alpha > 0.0 {
             self.shape(format_args!(
-                "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\" stroke=\"{}\" stroke-width=\"{}\"{}/>",
-                color(c),
-                style.stroke_width(),
-                opacity(c, "stroke-opacity")
+                "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\"{}/>",
+                stroke_attrs(c, style.stroke_width())
             ));
         }
         Ok(())
@@ -243,16 +254,13 @@ impl DrawingBackend for SvgBackend {
         let (w, h) = ((x2 - x1).abs(), (y2 - y1).abs());
         if fill {
             self.shape(format_args!(
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"{}\"{}/>",
-                color(c),
-                opacity(c, "fill-opacity")
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"{}/>",
+                fill_attrs(c)
             ));
         } else {
             self.shape(format_args!(
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>",
-                color(c),
-                style.stroke_width(),
-                opacity(c, "stroke-opacity")
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"none\"{}/>",
+                stroke_attrs(c, style.stroke_width())
             ));
         }
         Ok(())
@@ -266,10 +274,8 @@ impl DrawingBackend for SvgBackend {
         let c = style.color();
         if c.alpha > 0.0 {
             self.shape(format_args!(
-                "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-linejoin=\"round\"{} points=\"{}\"/>",
-                color(c),
-                style.stroke_width(),
-                opacity(c, "stroke-opacity"),
+                "<polyline fill=\"none\"{} stroke-linejoin=\"round\" points=\"{}\"/>",
+                stroke_attrs(c, style.stroke_width()),
                 points(path)
             ));
         }
@@ -289,16 +295,13 @@ impl DrawingBackend for SvgBackend {
         }
         if fill {
             self.shape(format_args!(
-                "<circle cx=\"{x}\" cy=\"{y}\" r=\"{radius}\" fill=\"{}\"{}/>",
-                color(c),
-                opacity(c, "fill-opacity")
+                "<circle cx=\"{x}\" cy=\"{y}\" r=\"{radius}\"{}/>",
+                fill_attrs(c)
             ));
         } else {
             self.shape(format_args!(
-                "<circle cx=\"{x}\" cy=\"{y}\" r=\"{radius}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}/>",
-                color(c),
-                style.stroke_width(),
-                opacity(c, "stroke-opacity")
+                "<circle cx=\"{x}\" cy=\"{y}\" r=\"{radius}\" fill=\"none\"{}/>",
+                stroke_attrs(c, style.stroke_width())
             ));
         }
         Ok(())
@@ -312,9 +315,8 @@ impl DrawingBackend for SvgBackend {
         let c = style.color();
         if c.alpha > 0.0 {
             self.shape(format_args!(
-                "<polygon fill=\"{}\"{} points=\"{}\"/>",
-                color(c),
-                opacity(c, "fill-opacity"),
+                "<polygon{} points=\"{}\"/>",
+                fill_attrs(c),
                 points(vert)
             ));
         }
@@ -350,11 +352,10 @@ impl DrawingBackend for SvgBackend {
             FontTransform::None => String::new(),
         };
         self.shape(format_args!(
-            "<text x=\"{x}\" y=\"{y}\" dy=\"{dy}\" text-anchor=\"{anchor}\" font-family=\"{}\" font-size=\"{:.1}\" fill=\"{}\"{}{rotate}>{}</text>",
+            "<text x=\"{x}\" y=\"{y}\" dy=\"{dy}\" text-anchor=\"{anchor}\" font-family=\"{}\" font-size=\"{:.1}\"{}{rotate}>{}</text>",
             palette::SVG_FONT_FAMILY,
             style.size() / 1.24,
-            color(c),
-            opacity(c, "fill-opacity"),
+            fill_attrs(c),
             escape(text)
         ));
         Ok(())
