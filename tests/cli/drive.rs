@@ -205,6 +205,20 @@ fn steady_counts(dir: &Path, trim_s: f64) -> (u64, u64, f64) {
     (n, n - failed, window)
 }
 
+/// Runs `drive SCENARIO --out OUT -q` and asserts it completed (exit 0).
+fn drive_scenario(scenario: &Path, out: &Path) {
+    let (status, stdout, stderr) = drive(
+        &[
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+}
+
 fn write_profile(
     dir: &Path,
     workers: u32,
@@ -252,16 +266,7 @@ fn closed_model_below_capacity_follows_the_response_time_law() {
         &format!("users = {users}\nspawn_rate = 200\nduration = \"6500ms\""),
     );
     let out = tmp.path().join("run");
-    let (status, stdout, stderr) = drive(
-        &[
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-        Duration::from_secs(30),
-    );
-    assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+    drive_scenario(&scenario, &out);
     let (n, ok, window) = steady_counts(&out, 1.0);
     let measured = n as f64 / window;
     eprintln!("closed below capacity: {measured:.1} req/s measured, N/(R0+Z) = {expected:.1}");
@@ -290,16 +295,7 @@ fn closed_model_above_capacity_is_capped_at_capacity() {
         &format!("users = {users}\nspawn_rate = 200\nduration = \"6500ms\""),
     );
     let out = tmp.path().join("run");
-    let (status, stdout, stderr) = drive(
-        &[
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-        Duration::from_secs(30),
-    );
-    assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+    drive_scenario(&scenario, &out);
     let (n, ok, window) = steady_counts(&out, 1.0);
     let goodput = ok as f64 / window;
     eprintln!(
@@ -507,16 +503,7 @@ fn a_stepped_run_finds_the_targets_known_capacity() {
     let scenario_path = tmp.path().join("stepped.toml");
     std::fs::write(&scenario_path, scenario).unwrap();
     let out = tmp.path().join("run");
-    let (status, stdout, stderr) = drive(
-        &[
-            scenario_path.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-        Duration::from_secs(60),
-    );
-    assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+    drive_scenario(&scenario_path, &out);
 
     let report = tmp.path().join("report");
     let o = Command::new(BIN)
