@@ -9,7 +9,7 @@
 //! | `method` | HTTP method (optional) |
 //! | `latency_ms` (or `latency_us`, `latency_s`, `latency_ns`, `latency`: ms) | response time (required; empty = no measured time) |
 //! | `status` | HTTP status; empty or 0 = no answer (transport error) |
-//! | `success` | `true`/`false` (also `1`/`0`, `ok`/`ko`); default: a status below 400 |
+//! | `success` | `true`/`false` (also `1`/`0`, `ok`/`ko`); default: a status below 400 and no error (no error, without a `status` column) |
 //! | `error` | error text, or a failure kind (`timeout`, `connect`, `reset`, `status:503`…) |
 //! | `users` | concurrent users at that moment (for stage detection) |
 //! | `bytes` | response bytes |
@@ -134,6 +134,9 @@ impl Replay for GenericCsv {
             let error = row.opt(c.error)?;
             let ok = match row.opt_value(c.success, "success", "", parse_bool)? {
                 Some(ok) => ok,
+                // An empty status is a request that got no answer; a file without
+                // the column says nothing about answers, only its errors count.
+                None if c.status.is_none() => error.is_none(),
                 None => status.is_some_and(|s| s < 400) && error.is_none(),
             };
             let failure = (!ok).then(|| {

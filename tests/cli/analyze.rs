@@ -348,3 +348,18 @@ fn seed_shaped_four_stages_against_the_agent_platform_sla() {
     assert_eq!(report["verdict"], "NO-GO");
     assert_eq!(report["sla"]["verdict"], "NO-GO");
 }
+
+/// Without `status` or `success` columns a generic CSV says nothing about answers: its
+/// rows are successes unless their `error` says otherwise.
+#[test]
+fn a_generic_csv_without_status_counts_only_its_errors_as_failures() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/requests.csv",
+        "timestamp_ms,endpoint,latency_ms,error\n1000,/a,5,\n2000,/a,7,\n3000,/a,9,timeout\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 3);
+    assert_eq!(report["overall"]["failures"], 1);
+}

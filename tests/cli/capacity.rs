@@ -177,6 +177,32 @@ fn three_stages_are_too_few_for_a_usl_fit_and_the_report_says_why() {
     );
 }
 
+/// Every request failing at the lowest load leaves no goodput to measure a gain from:
+/// saturation is "not reached" with an empty bracket, and the report still renders.
+#[test]
+fn no_goodput_at_the_lowest_load_is_said_not_guessed() {
+    let dir = TestDir::new();
+    write_run(
+        &dir,
+        &[
+            Step::at("low", 10, 100.0, 1.0, 50.0, 80.0),
+            Step::at("high", 20, 100.0, 1.0, 50.0, 80.0),
+        ],
+    );
+    let out = dir.path().join("out");
+    let (code, report, stderr) = analyze_into(&dir.path().join("run"), &out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let saturation = &report["capacity"]["saturation"];
+    assert_eq!(saturation["reached"], false, "{saturation}");
+    assert!(saturation["bracket"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b.is_null()));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("no goodput at the lowest load"), "{md}");
+}
+
 /// A closed system with capacity C = 500 req/s, low-load response time R₀ = 100 ms and
 /// no think time: X = min(N/R₀, C), so it saturates at N* = C·R₀ = 50 users; past
 /// that R = N/X (Little). 503s appear at 100 users (2 %) and 120 users (10 %).
