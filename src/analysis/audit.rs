@@ -292,14 +292,7 @@ fn arrival_rate(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
 /// Requests against throughput × duration from an independent source: the stage's
 /// time series, or (summary sources with a window) the tool's own duration.
 fn request_count(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
-    let mut series = crate::model::TimeSeries::default();
-    for ep in stage.endpoints.values().filter(|e| !e.transaction) {
-        series.merge(&ep.series);
-    }
-    if series.is_empty() {
-        series = stage.timeline.clone();
-    }
-    let from_series: u64 = series.intervals.iter().map(|iv| iv.requests).sum();
+    let from_series: u64 = stage.timeline.intervals.iter().map(|iv| iv.requests).sum();
     let (expected, basis) = if from_series > 0 {
         (
             from_series as f64,
@@ -325,7 +318,8 @@ fn request_count(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
         0.0
     };
     // A window edge can fall inside an interval: one interval's requests are slack.
-    let edge = series
+    let edge = stage
+        .timeline
         .intervals
         .iter()
         .map(|iv| iv.requests)

@@ -281,23 +281,9 @@ pub fn encode_histogram(h: &Histogram<u64>) -> Option<String> {
     Some(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
-/// A stage's series: the endpoints' series merged, with users from the stage
-/// timeline; sources without per-endpoint series use the stage timeline alone.
+/// A stage's series (every request of the stage, with its users), for the report.
 fn timeseries(stage: &Stage, run_start: Option<i64>) -> Vec<TimePoint> {
-    let mut merged = crate::model::TimeSeries::default();
-    for ep in stage.endpoints.values().filter(|e| !e.transaction) {
-        merged.merge(&ep.series);
-    }
-    let from_endpoints = !merged.is_empty();
-    if !from_endpoints {
-        merged = stage.timeline.clone();
-    } else {
-        for (i, iv) in stage.timeline.intervals.iter().enumerate() {
-            if let Some(u) = iv.users {
-                merged.record_users(stage.timeline.interval_start_ms(i), u);
-            }
-        }
-    }
+    let merged = &stage.timeline;
     let origin = run_start.unwrap_or(merged.start_ms);
     merged
         .intervals

@@ -1,8 +1,6 @@
 //! Runs the SLA rules over a run's scopes and puts the results, the compliance matrix
 //! (rule × stage) and the verdict into the [`Analysis`].
 
-use std::borrow::Cow;
-
 use super::metrics::ScopeMetrics;
 use super::report::{Analysis, MatrixCell, MatrixRow, RuleView, SlaMatrix, SlaSummary};
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec};
@@ -28,15 +26,13 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
     endpoint_names.dedup();
 
     // Owned figures first; the scopes borrow them. Each scope keeps its time series
-    // (window rules) and its time window (rates per window). Endpoints' series are
-    // borrowed; a stage's is a merge, built only when a rule needs it (interval
-    // histograms are the largest part of the model).
+    // (window rules) and its time window (rates per window).
     let windows = spec.has_window_rules();
     type Owned<'r> = (
         Option<String>,
         Option<String>,
         ScopeMetrics,
-        Option<Cow<'r, TimeSeries>>,
+        Option<&'r TimeSeries>,
         Option<(i64, i64)>,
     );
     let mut owned: Vec<Owned> = Vec::new();
@@ -47,7 +43,7 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
             name.clone(),
             None,
             ScopeMetrics::of_stage(s),
-            windows.then(|| stage_series(s)).flatten().map(Cow::Owned),
+            windows.then(|| stage_series(s)).flatten(),
             s.window_ms,
         ));
         for ep in s.endpoints.values() {
@@ -55,7 +51,7 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
                 name.clone(),
                 Some(ep.key.to_string()),
                 ScopeMetrics::of_endpoint(ep, s.duration_s()),
-                (windows && !ep.series.is_empty()).then_some(Cow::Borrowed(&ep.series)),
+                (windows && !ep.series.is_empty()).then_some(&ep.series),
                 s.window_ms,
             ));
         }
@@ -64,7 +60,7 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
         .iter()
         .map(|(stage, endpoint, metrics, series, window)| {
             ScopeData::new(stage.as_deref(), endpoint.clone(), metrics)
-                .with_series(series.as_deref(), *window)
+                .with_series(*series, *window)
         })
         .collect();
     let evals = sla::evaluate(spec, &stage_names, &endpoint_names, &scopes)?;
@@ -106,18 +102,14 @@ fn status_text(s: RuleStatus) -> String {
     s.as_str().to_string()
 }
 
-/// A stage's series: its endpoints' series merged (transaction rows left out, as in
-/// the stage's figures), else the stage timeline of summary sources (counts only);
-/// `None` when the source has no time series.
-fn stage_series(stage: &Stage) -> Option<TimeSeries> {
-    let mut merged = TimeSeries::default();
-    for ep in stage.endpoints.values().filter(|e| !e.transaction) {
-        merged.merge(&ep.series);
-    }
-    if merged.is_empty() && stage.timeline.intervals.iter().any(|iv| iv.requests > 0) {
-        merged = stage.timeline.clone();
-    }
-    (!merged.is_empty()).then_some(merged)
+/// A stage's series (every request of the stage); `None` when the source has none.
+fn stage_series(stage: &Stage) -> Option<&TimeSeries> {
+    let series = &stage.timeline;
+    series
+        .intervals
+        .iter()
+        .any(|iv| iv.requests > 0)
+        .then_some(series)
 }
 
 fn rule_view(e: &RuleEvaluation) -> RuleView {

@@ -45,7 +45,7 @@ use std::path::Path;
 use hdrhistogram::Histogram;
 use regex::Regex;
 
-use crate::model::{EndpointKey, FailureKind, Problem, ThinkTime};
+use crate::model::{EndpointKey, FailureKind, HistogramForm, Problem, ThinkTime};
 
 pub use detect::{detect_format, Detection, Format};
 pub use run_dir::load_runs;
@@ -74,6 +74,10 @@ pub struct IngestOptions {
     /// IDs, UUIDs and numbers in URL paths become placeholders (`/agents/{id}`), so
     /// one route is one endpoint (`--normalize-labels`).
     pub normalize_labels: bool,
+    /// Keep latency histograms per interval in each endpoint's series (sparse ones).
+    /// Only an SLA rule judging an endpoint's latency per window needs them, and they
+    /// cost memory per endpoint; the stage's own series always keeps its histograms.
+    pub endpoint_interval_histograms: bool,
 }
 
 impl IngestOptions {
@@ -82,6 +86,15 @@ impl IngestOptions {
         let text = key.to_string();
         self.include.as_ref().is_none_or(|re| re.is_match(&text))
             && !self.exclude.as_ref().is_some_and(|re| re.is_match(&text))
+    }
+
+    /// The histograms endpoints' series keep.
+    pub fn endpoint_histogram_form(&self) -> HistogramForm {
+        if self.endpoint_interval_histograms {
+            HistogramForm::Sparse
+        } else {
+            HistogramForm::Off
+        }
     }
 
     /// True when a request at `t_ms` is inside `--from` / `--to`.

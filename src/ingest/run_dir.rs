@@ -15,7 +15,10 @@ use super::locust::{self, LocustSet};
 use super::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use super::text::{read_head, read_text};
 use super::{detect_format, problem, Format, IngestOptions, Observation, Replay};
-use crate::model::{EndpointKey, InputFile, Manifest, Problem, Run, RunMeta, Source, Stage};
+use crate::model::{
+    EndpointKey, EndpointStats, HistogramForm, InputFile, Manifest, Problem, Run, RunMeta, Source,
+    Stage,
+};
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
 /// `Run::problems`; the run holds whatever could be read.
@@ -653,12 +656,13 @@ impl Recorder<'_> {
                 if let Some(u) = users {
                     overall.timeline.record_users(ev.t_ms, u);
                 }
-                record_request(overall, &key, ev, transaction, self.timed);
+                let form = opts.endpoint_histogram_form();
+                record_request(overall, &key, ev, transaction, self.timed, form);
                 if let Some(stage) = self.stage(stages, ev.t_ms) {
                     if let Some(u) = users {
                         stage.timeline.record_users(ev.t_ms, u);
                     }
-                    record_request(stage, &key, ev, transaction, self.timed);
+                    record_request(stage, &key, ev, transaction, self.timed, form);
                 }
             }
             Observation::Histogram {
@@ -671,9 +675,10 @@ impl Recorder<'_> {
                 if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
                     return;
                 }
-                record_histogram(overall, key, *start_ms, histogram, failures);
+                let form = opts.endpoint_histogram_form();
+                record_histogram(overall, key, *start_ms, histogram, failures, form);
                 if let Some(i) = interval_stage(stages, *start_ms, *end_ms) {
-                    record_histogram(&mut stages[i], key, *start_ms, histogram, failures);
+                    record_histogram(&mut stages[i], key, *start_ms, histogram, failures, form);
                 }
             }
             Observation::Users { t_ms, users } => {
@@ -689,14 +694,33 @@ impl Recorder<'_> {
     }
 }
 
+/// The endpoint entry for `key`; a new one's series keeps histograms of `form`.
+fn endpoint<'s>(
+    stage: &'s mut Stage,
+    key: &EndpointKey,
+    form: HistogramForm,
+) -> &'s mut EndpointStats {
+    let ep = stage.endpoint(key);
+    if ep.series.is_empty() {
+        ep.series.histograms = form;
+    }
+    ep
+}
+
+/// Records one request into the stage's endpoint and, unless it is a transaction
+/// (whose samples are counted on their own), into the stage's series.
 fn record_request(
     stage: &mut Stage,
     key: &EndpointKey,
     ev: &super::RequestEvent<'_>,
     transaction: bool,
     timed: bool,
+    form: HistogramForm,
 ) {
-    let ep = stage.endpoint(key);
+    if timed && !transaction {
+        stage.timeline.record(ev.t_ms, ev.latency_ms, !ev.ok);
+    }
+    let ep = endpoint(stage, key, form);
     ep.transaction |= transaction;
     ep.requests += 1;
     if !ev.ok {
@@ -726,10 +750,15 @@ fn record_histogram(
     start_ms: i64,
     histogram: &hdrhistogram::Histogram<u64>,
     failures: &[(crate::model::FailureKind, u64)],
+    form: HistogramForm,
 ) {
-    let ep = stage.endpoint(key);
-    ep.requests += histogram.len();
     let failed: u64 = failures.iter().map(|(_, n)| n).sum();
+    stage.timeline.record_histogram(start_ms, histogram);
+    if failed > 0 {
+        stage.timeline.at(start_ms).failures += failed;
+    }
+    let ep = endpoint(stage, key, form);
+    ep.requests += histogram.len();
     ep.failures += failed;
     for (kind, n) in failures {
         ep.add_failure(*kind, None, *n);

@@ -97,8 +97,14 @@ impl Summary {
         overall.duration_s = self.duration_s;
         overall.timeline = self.timeline;
         let total = self.endpoints.len();
+        // A summary with per-endpoint counts over time but none for the whole run
+        // (Locust --json): the run's series is their sum.
+        let from_endpoints = overall.timeline.intervals.iter().all(|iv| iv.requests == 0);
         for ep in self.endpoints {
             if opts.keeps(&ep.key) {
+                if from_endpoints && !ep.transaction {
+                    overall.timeline.merge(&ep.series);
+                }
                 overall.endpoints.insert(ep.key.clone(), ep);
             }
         }

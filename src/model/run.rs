@@ -150,7 +150,9 @@ pub struct Stage {
     /// The source's own whole-stage figures (Locust's `Aggregated` row), preferred
     /// over a merge of the endpoints' summaries, which could only be approximate.
     pub aggregate: Option<EndpointStats>,
-    /// Stage-level series: users, and totals from sources without per-endpoint series.
+    /// The stage's series: every request (transaction rows left out, as in the stage's
+    /// figures) with dense interval histograms, and the users; summary sources fill
+    /// what they carry. Endpoints' own series add nothing to it.
     pub timeline: TimeSeries,
 }
 

@@ -15,79 +15,153 @@ pub const MAX_INTERVALS: usize = 1000;
 /// Significant digits of the per-interval histograms.
 const INTERVAL_SIGFIG: u8 = 2;
 
-/// Latencies of one interval in µs at 2 significant digits, stored sparsely: a series
-/// holds endpoints × up to 1,000 intervals of these (twice: stage and overall), and a
-/// dense HdrHistogram costs kilobytes even for an interval with three requests. The
-/// buckets are HdrHistogram's own (2 digits, lowest value 1 µs), so
-/// [`IntervalHistogram::to_histogram`] gives exactly the dense histogram that recording
-/// the same values would. Entries are 8 bytes (bucket value and count as `u32`): values
-/// above `u32::MAX` µs (71 minutes) count in the top bucket — a per-second timeline
-/// needs no finer view of requests that slow, and the stage's exact histogram keeps them.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Latencies of one interval in µs at 2 significant digits, in one of two forms with
+/// the same buckets (HdrHistogram's own: 2 digits, lowest value 1 µs), so
+/// [`IntervalHistogram::to_histogram`] gives exactly the dense histogram that
+/// recording the same values would:
+///
+/// - **sparse** (the default): `(bucket, count)` pairs, 8 bytes a bucket seen. Cheap
+///   for the many small intervals of per-endpoint series, but it grows with the
+///   distinct latencies an interval sees, up to twice the dense size.
+/// - **dense**: an auto-resizing HdrHistogram, sized by the largest latency and not
+///   by the number of requests. Stage series use it, so that the memory a run needs
+///   does not grow with its rows (a 1 GB log needs what a 100 MB one does).
+///
+/// Values above `u32::MAX` µs (71 minutes) count in the top bucket: a timeline needs
+/// no finer view of requests that slow, and the stage's exact histogram keeps them.
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntervalHistogram {
+    repr: Repr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Repr {
     /// `(lowest value of the bucket in µs, count)`, sorted by value.
-    buckets: Vec<(u32, u32)>,
+    Sparse(Vec<(u32, u32)>),
+    Dense(Box<Histogram<u32>>),
+}
+
+impl Default for IntervalHistogram {
+    fn default() -> Self {
+        IntervalHistogram {
+            repr: Repr::Sparse(Vec::new()),
+        }
+    }
 }
 
 impl IntervalHistogram {
-    /// Records `n` values of `us` microseconds.
-    pub fn record_n(&mut self, us: u64, n: u32) {
-        let key = bucket_of(us);
-        match self.buckets.binary_search_by_key(&key, |b| b.0) {
-            Ok(i) => self.buckets[i].1 = self.buckets[i].1.saturating_add(n),
-            Err(i) => self.buckets.insert(i, (key, n)),
+    /// An empty histogram in the dense form.
+    pub fn dense() -> IntervalHistogram {
+        IntervalHistogram {
+            repr: Repr::Dense(Box::new(new_interval_histogram())),
         }
     }
 
-    /// Adds another interval's values (a merge of two sorted bucket lists).
+    /// An empty histogram of the given form.
+    fn of_form(form: HistogramForm) -> IntervalHistogram {
+        match form {
+            HistogramForm::Dense => IntervalHistogram::dense(),
+            HistogramForm::Sparse | HistogramForm::Off => IntervalHistogram::default(),
+        }
+    }
+
+    /// Records `n` values of `us` microseconds.
+    pub fn record_n(&mut self, us: u64, n: u32) {
+        match &mut self.repr {
+            Repr::Sparse(buckets) => {
+                let key = bucket_of(us);
+                match buckets.binary_search_by_key(&key, |b| b.0) {
+                    Ok(i) => buckets[i].1 = buckets[i].1.saturating_add(n),
+                    Err(i) => buckets.insert(i, (key, n)),
+                }
+            }
+            Repr::Dense(h) => record_clamped(h, us, n),
+        }
+    }
+
+    /// Adds another interval's values. The result is dense when either side is.
     pub fn add(&mut self, other: &IntervalHistogram) {
-        let (mine, theirs) = (&self.buckets, &other.buckets);
-        let mut merged = Vec::with_capacity(mine.len() + theirs.len());
-        let (mut i, mut j) = (0, 0);
-        while i < mine.len() && j < theirs.len() {
-            let (x, y) = (mine[i], theirs[j]);
-            if x.0 == y.0 {
-                merged.push((x.0, x.1.saturating_add(y.1)));
-                i += 1;
-                j += 1;
-            } else if x.0 < y.0 {
-                merged.push(x);
-                i += 1;
-            } else {
-                merged.push(y);
-                j += 1;
+        match (&mut self.repr, &other.repr) {
+            (Repr::Sparse(mine), Repr::Sparse(theirs)) => *mine = merge_sorted(mine, theirs),
+            (Repr::Dense(h), _) => other.add_into(h),
+            (Repr::Sparse(_), Repr::Dense(theirs)) => {
+                let mut h = theirs.clone();
+                self.add_into(&mut h);
+                self.repr = Repr::Dense(h);
             }
         }
-        merged.extend_from_slice(&mine[i..]);
-        merged.extend_from_slice(&theirs[j..]);
-        self.buckets = merged;
     }
 
     /// Number of values.
     pub fn len(&self) -> u64 {
-        self.buckets.iter().map(|b| u64::from(b.1)).sum()
+        match &self.repr {
+            Repr::Sparse(buckets) => buckets.iter().map(|b| u64::from(b.1)).sum(),
+            Repr::Dense(h) => h.len(),
+        }
     }
 
     /// True when no value was recorded.
     pub fn is_empty(&self) -> bool {
-        self.buckets.is_empty()
+        self.len() == 0
     }
 
     /// Adds these values into a dense histogram of the same precision.
     pub fn add_into(&self, dense: &mut Histogram<u32>) {
-        for &(value, count) in &self.buckets {
-            let value = u64::from(value);
-            if dense.record_n(value, count).is_err() {
-                let _ = dense.record_n(dense.high(), count);
+        match &self.repr {
+            Repr::Sparse(buckets) => {
+                for &(value, count) in buckets {
+                    record_clamped(dense, u64::from(value), count);
+                }
+            }
+            Repr::Dense(h) => {
+                for v in h.iter_recorded() {
+                    record_clamped(dense, v.value_iterated_to(), v.count_at_value());
+                }
             }
         }
     }
 
     /// The dense HdrHistogram (2 significant digits, µs) of these values.
     pub fn to_histogram(&self) -> Histogram<u32> {
-        let mut h = new_interval_histogram();
-        self.add_into(&mut h);
-        h
+        match &self.repr {
+            Repr::Dense(h) => (**h).clone(),
+            Repr::Sparse(_) => {
+                let mut h = new_interval_histogram();
+                self.add_into(&mut h);
+                h
+            }
+        }
+    }
+}
+
+/// A merge of two sorted bucket lists, adding the counts of shared buckets.
+fn merge_sorted(mine: &[(u32, u32)], theirs: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut merged = Vec::with_capacity(mine.len() + theirs.len());
+    let (mut i, mut j) = (0, 0);
+    while i < mine.len() && j < theirs.len() {
+        let (x, y) = (mine[i], theirs[j]);
+        if x.0 == y.0 {
+            merged.push((x.0, x.1.saturating_add(y.1)));
+            i += 1;
+            j += 1;
+        } else if x.0 < y.0 {
+            merged.push(x);
+            i += 1;
+        } else {
+            merged.push(y);
+            j += 1;
+        }
+    }
+    merged.extend_from_slice(&mine[i..]);
+    merged.extend_from_slice(&theirs[j..]);
+    merged
+}
+
+/// Records into an auto-resizing dense histogram, clamping as the sparse form does.
+fn record_clamped(h: &mut Histogram<u32>, us: u64, n: u32) {
+    let us = us.clamp(1, u64::from(u32::MAX));
+    if h.record_n(us, n).is_err() {
+        let _ = h.record_n(h.high(), n);
     }
 }
 
@@ -97,6 +171,19 @@ fn bucket_of(us: u64) -> u32 {
     let layout = LAYOUT.get_or_init(new_interval_histogram);
     let clamped = us.clamp(1, u64::from(u32::MAX));
     u32::try_from(layout.lowest_equivalent(clamped)).unwrap_or(u32::MAX)
+}
+
+/// Which latency histograms a series keeps per interval.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HistogramForm {
+    /// Dense histograms: memory fixed by the latency range, not by the rows.
+    #[default]
+    Dense,
+    /// Sparse histograms (see [`IntervalHistogram`]).
+    Sparse,
+    /// None: counts, failures, sum and max only (per-endpoint series when no rule
+    /// asks for per-endpoint windows).
+    Off,
 }
 
 /// One interval of a series.
@@ -130,6 +217,8 @@ pub struct TimeSeries {
     pub width_ms: i64,
     /// The intervals, oldest first; gaps are empty intervals.
     pub intervals: Vec<Interval>,
+    /// The latency histograms the intervals keep.
+    pub histograms: HistogramForm,
 }
 
 impl Default for TimeSeries {
@@ -138,11 +227,32 @@ impl Default for TimeSeries {
             start_ms: i64::MIN,
             width_ms: 1000,
             intervals: Vec::new(),
+            histograms: HistogramForm::default(),
         }
     }
 }
 
 impl TimeSeries {
+    /// An empty series keeping latency histograms of the given form.
+    pub fn with_histograms(histograms: HistogramForm) -> TimeSeries {
+        TimeSeries {
+            histograms,
+            ..TimeSeries::default()
+        }
+    }
+
+    /// The interval's histogram, created in this series' form; `None` when the series
+    /// keeps none.
+    fn histogram_of(form: HistogramForm, iv: &mut Interval) -> Option<&mut IntervalHistogram> {
+        if form == HistogramForm::Off {
+            return None;
+        }
+        Some(
+            iv.histogram
+                .get_or_insert_with(|| IntervalHistogram::of_form(form)),
+        )
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.intervals.is_empty()
@@ -152,6 +262,11 @@ impl TimeSeries {
     pub fn at(&mut self, t_ms: i64) -> &mut Interval {
         if self.intervals.is_empty() {
             self.start_ms = t_ms.div_euclid(1000) * 1000;
+        }
+        // Widen before growing: a time far from the rest (another source's run, a bad
+        // clock) must cost a coarser series, not an allocation the size of the gap.
+        while self.intervals_to_hold(t_ms) > MAX_INTERVALS as i64 {
+            self.coarsen();
         }
         while t_ms < self.start_ms {
             // Rows out of time order (JMeter, Gatling): grow the series to the left.
@@ -173,8 +288,17 @@ impl TimeSeries {
         &mut self.intervals[idx]
     }
 
+    /// Intervals of the current width the series would need to also hold `t_ms`.
+    fn intervals_to_hold(&self, t_ms: i64) -> i64 {
+        let first = t_ms.min(self.start_ms).div_euclid(self.width_ms);
+        let end = self.start_ms + self.intervals.len() as i64 * self.width_ms;
+        let last = t_ms.max(end - 1).div_euclid(self.width_ms);
+        last - first + 1
+    }
+
     /// Records one request.
     pub fn record(&mut self, t_ms: i64, latency_ms: Option<f64>, failed: bool) {
+        let form = self.histograms;
         let iv = self.at(t_ms);
         iv.requests += 1;
         if failed {
@@ -183,10 +307,9 @@ impl TimeSeries {
         if let Some(ms) = latency_ms {
             iv.latency_sum_ms += ms;
             iv.max_ms = Some(iv.max_ms.map_or(ms, |m| m.max(ms)));
-            let us = super::latency::ms_to_us(ms);
-            iv.histogram
-                .get_or_insert_with(Default::default)
-                .record_n(us, 1);
+            if let Some(h) = Self::histogram_of(form, iv) {
+                h.record_n(super::latency::ms_to_us(ms), 1);
+            }
         }
     }
 
@@ -195,15 +318,17 @@ impl TimeSeries {
         if histogram.is_empty() {
             return;
         }
+        let form = self.histograms;
         let iv = self.at(t_ms);
         iv.requests += histogram.len();
         iv.latency_sum_ms += histogram.mean() * histogram.len() as f64 / 1000.0;
         let max_ms = histogram.highest_equivalent(histogram.max()) as f64 / 1000.0;
         iv.max_ms = Some(iv.max_ms.map_or(max_ms, |m| m.max(max_ms)));
-        let h = iv.histogram.get_or_insert_with(Default::default);
-        for v in histogram.iter_recorded() {
-            let count = u32::try_from(v.count_at_value()).unwrap_or(u32::MAX);
-            h.record_n(v.value_iterated_to(), count);
+        if let Some(h) = Self::histogram_of(form, iv) {
+            for v in histogram.iter_recorded() {
+                let count = u32::try_from(v.count_at_value()).unwrap_or(u32::MAX);
+                h.record_n(v.value_iterated_to(), count);
+            }
         }
     }
 
@@ -220,6 +345,7 @@ impl TimeSeries {
 
     /// Adds another series into this one (intervals aligned by time).
     pub fn merge(&mut self, other: &TimeSeries) {
+        let form = self.histograms;
         for (i, iv) in other.intervals.iter().enumerate() {
             let t = other.interval_start_ms(i);
             let mine = self.at(t);
@@ -230,8 +356,8 @@ impl TimeSeries {
             mine.users = max_opt(mine.users, iv.users);
             mine.reported_p50_ms = mine.reported_p50_ms.or(iv.reported_p50_ms);
             mine.reported_p95_ms = mine.reported_p95_ms.or(iv.reported_p95_ms);
-            if let Some(h) = &iv.histogram {
-                mine.histogram.get_or_insert_with(Default::default).add(h);
+            if let (Some(h), Some(into)) = (&iv.histogram, Self::histogram_of(form, mine)) {
+                into.add(h);
             }
         }
     }
@@ -311,6 +437,18 @@ mod tests {
     }
 
     #[test]
+    fn a_time_years_away_widens_the_series_instead_of_filling_the_gap() {
+        let mut ts = TimeSeries::default();
+        let now = 1_700_000_000_000;
+        ts.record(now, Some(1.0), false);
+        ts.record(now - 5 * 365 * 86_400_000, Some(1.0), false);
+        ts.record(now + 5 * 365 * 86_400_000, Some(1.0), false);
+        assert!(ts.intervals.len() <= MAX_INTERVALS);
+        assert!(ts.width_ms >= 10 * 365 * 86_400_000 / MAX_INTERVALS as i64);
+        assert_eq!(ts.intervals.iter().map(|i| i.requests).sum::<u64>(), 3);
+    }
+
+    #[test]
     fn out_of_order_rows_grow_to_the_left() {
         let mut ts = TimeSeries::default();
         ts.record(10_500, Some(2.0), false);
@@ -347,5 +485,57 @@ mod tests {
             );
         }
         assert_eq!(rebuilt.max(), dense.max());
+    }
+
+    /// The dense form holds the same buckets: either form, or a mix of the two, added
+    /// together gives the histogram recording every value once would.
+    #[test]
+    fn dense_and_sparse_forms_agree() {
+        let values = [3u64, 64, 999, 1_000, 1_001, 45_678, 45_700, 2_000_000, 9];
+        let mut reference = new_interval_histogram();
+        for v in values {
+            reference.record(v).unwrap();
+        }
+        let (mut sparse, mut dense) = (IntervalHistogram::default(), IntervalHistogram::dense());
+        for (i, v) in values.iter().enumerate() {
+            if i % 3 == 0 {
+                sparse.record_n(*v, 1);
+            } else {
+                dense.record_n(*v, 1);
+            }
+        }
+        let mut sparse_plus_dense = sparse.clone();
+        sparse_plus_dense.add(&dense);
+        let mut dense_plus_sparse = dense.clone();
+        dense_plus_sparse.add(&sparse);
+        for h in [&sparse_plus_dense, &dense_plus_sparse] {
+            assert_eq!(h.len(), values.len() as u64);
+            assert_eq!(h.to_histogram(), reference);
+        }
+    }
+
+    #[test]
+    fn a_series_keeps_the_histograms_it_is_made_for() {
+        for form in [
+            HistogramForm::Dense,
+            HistogramForm::Sparse,
+            HistogramForm::Off,
+        ] {
+            let mut ts = TimeSeries::with_histograms(form);
+            ts.record(5_000, Some(12.0), false);
+            ts.record(5_400, Some(30.0), true);
+            let iv = &ts.intervals[0];
+            assert_eq!((iv.requests, iv.failures, iv.max_ms), (2, 1, Some(30.0)));
+            match form {
+                HistogramForm::Off => assert!(iv.histogram.is_none()),
+                _ => assert_eq!(iv.histogram.as_ref().map(|h| h.len()), Some(2)),
+            }
+            // A series without histograms takes none from a merge either.
+            let mut other = TimeSeries::with_histograms(HistogramForm::Sparse);
+            other.record(5_100, Some(7.0), false);
+            ts.merge(&other);
+            let kept = ts.intervals[0].histogram.as_ref().map(|h| h.len());
+            assert_eq!(kept, (form != HistogramForm::Off).then_some(3));
+        }
     }
 }

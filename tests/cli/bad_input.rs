@@ -86,3 +86,23 @@ fn no_results_at_all() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no load-test results"));
 }
+
+/// Two stage dirs whose clocks are ten years apart (the second one earlier) make one
+/// run with a very wide time series, not an allocation the size of the gap.
+#[test]
+fn stages_years_apart_widen_the_timeline() {
+    let dir = TestDir::new();
+    let later = 1_700_000_000_000i64;
+    let earlier = later - 10 * 365 * 86_400_000;
+    for (stage, t0) in [("01_a_5users", later), ("02_b_10users", earlier)] {
+        let mut csv = String::from("timestamp_ms,endpoint,latency_ms\n");
+        for i in 0..20 {
+            csv.push_str(&format!("{},/a,10\n", t0 + i * 100));
+        }
+        dir.write(&format!("run/{stage}/requests.csv"), csv);
+    }
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 40);
+    assert_eq!(report["stages"].as_array().map(Vec::len), Some(2));
+}

@@ -346,6 +346,33 @@ rules = ["error_rate < 4.95%", "error_rate < 4.95% in every 60s",
         .contains("2 significant digits"));
 }
 
+/// Endpoint rules per window read the endpoint's own interval histograms, which
+/// ingest keeps only when such a rule asks for them: the same breach as above,
+/// seen through `[endpoint."GET /a"]` and `[each_endpoint]`.
+#[test]
+fn endpoint_window_rules_see_the_endpoints_latencies() {
+    let dir = TestDir::new();
+    let run = window_fixture(&dir);
+    let sla = dir.write(
+        "sla.toml",
+        r#"[endpoint."GET /a"]
+rules = ["p(95) < 500ms for 10s"]
+
+[each_endpoint]
+rules = ["p(95) < 500ms for 11s"]
+"#,
+    );
+    let (code, out, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let for10 = cell(&out, "p(95) < 500ms for 10s", Some("steady"));
+    assert_eq!(for10["endpoint"], "GET /a", "{for10}");
+    assert_eq!(for10["status"], "fail", "{for10}");
+    assert_eq!(for10["window"]["longest_breach_s"], 10.0);
+    assert!(close(for10["value"].as_f64().unwrap(), 800.0, 0.01));
+    let for11 = cell(&out, "p(95) < 500ms for 11s", Some("steady"));
+    assert_eq!(for11["status"], "pass", "{for11}");
+}
+
 /// A small passing run: 500 requests at 10 ms, no failures.
 fn small_run(dir: &TestDir) -> std::path::PathBuf {
     let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");

@@ -7,7 +7,7 @@
 use hdrhistogram::Histogram;
 
 use super::load_points::LoadPoint;
-use crate::model::{Stage, TimeSeries};
+use crate::model::Stage;
 
 /// Fewest intervals in a bin.
 pub const MIN_BIN_INTERVALS: usize = 3;
@@ -28,19 +28,7 @@ struct Sample<'a> {
 /// Load points from `overall`'s series (ramps included), binned by users; empty when
 /// the series has no users or too few levels.
 pub fn ramp_points(overall: &Stage, watch_pct: f64) -> Vec<LoadPoint> {
-    let mut series = TimeSeries::default();
-    for ep in overall.endpoints.values().filter(|e| !e.transaction) {
-        series.merge(&ep.series);
-    }
-    if series.is_empty() {
-        series = overall.timeline.clone();
-    } else {
-        for (i, iv) in overall.timeline.intervals.iter().enumerate() {
-            if let Some(u) = iv.users {
-                series.record_users(overall.timeline.interval_start_ms(i), u);
-            }
-        }
-    }
+    let series = &overall.timeline;
     let width_s = series.width_ms as f64 / 1000.0;
     let mut samples: Vec<Sample> = series
         .intervals

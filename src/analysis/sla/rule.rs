@@ -131,6 +131,14 @@ pub enum Metric {
 pub const APDEX_DEFAULT_T_MS: f64 = 500.0;
 
 impl Metric {
+    /// True when judging it per window needs each interval's latency histogram.
+    pub fn needs_interval_histograms(&self) -> bool {
+        matches!(
+            self,
+            Metric::Percentile(_) | Metric::Mean | Metric::Min | Metric::Apdex { .. }
+        )
+    }
+
     /// The kind of value, which fixes its unit.
     pub fn kind(self) -> UnitKind {
         match self {

@@ -136,11 +136,9 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
         }
         _ => {}
     }
-    let needs_latency = matches!(
-        rule.metric,
-        Metric::Percentile(_) | Metric::Mean | Metric::Min | Metric::Apdex { .. }
-    );
-    if needs_latency && series.intervals.iter().all(|iv| iv.histogram.is_none()) {
+    if rule.metric.needs_interval_histograms()
+        && series.intervals.iter().all(|iv| iv.histogram.is_none())
+    {
         return Judgement::unknown(
             "the time series has no latency histograms (the source gives per-interval counts \
              only)"
