@@ -86,3 +86,43 @@ fn every_hlog_sample_loads_or_is_rejected_with_a_reason() {
         }
     }
 }
+
+/// Every directory of the samples tree, and the tree itself, analysed as one run: a
+/// report (exit 0) or a clear refusal (exit 2, with `error:` lines), never a crash.
+/// Whole directories mix tools, versions and clocks years apart, which single files
+/// do not.
+#[test]
+#[ignore = "needs ../shared/samples"]
+fn every_sample_directory_analyses_or_is_refused_without_a_crash() {
+    let Some(samples) = samples() else { return };
+    let mut dirs = vec![samples.clone()];
+    let mut i = 0;
+    while i < dirs.len() {
+        let mut children: Vec<PathBuf> = std::fs::read_dir(&dirs[i])
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        children.sort();
+        dirs.extend(children);
+        i += 1;
+    }
+    assert!(dirs.len() > 10, "{dirs:?}");
+    for dir in &dirs {
+        let (code, report, stderr) = analyze_json(&[dir], &["--charts", "none"]);
+        assert!(
+            matches!(code, 0 | 2) && !stderr.contains("panicked"),
+            "{}: exit {code}: {stderr}",
+            dir.display()
+        );
+        if code == 0 {
+            assert!(
+                report["overall"]["requests"].as_u64().is_some(),
+                "{}",
+                dir.display()
+            );
+        } else {
+            assert!(stderr.contains("error: "), "{}: {stderr}", dir.display());
+        }
+    }
+}
