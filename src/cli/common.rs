@@ -77,6 +77,7 @@ impl InputArgs {
             normalize_labels: self.normalize_labels,
             // Decided by the SLA, once it is read (see `run_pipeline`).
             endpoint_interval_histograms: false,
+            progress: true,
         })
     }
 }

@@ -25,6 +25,7 @@ pub mod k6_json;
 pub mod k6_summary;
 pub mod labels;
 pub mod locust;
+mod progress;
 mod run_dir;
 mod stages;
 pub mod text;
@@ -78,6 +79,9 @@ pub struct IngestOptions {
     /// Only an SLA rule judging an endpoint's latency per window needs them, and they
     /// cost memory per endpoint; the stage's own series always keeps its histograms.
     pub endpoint_interval_histograms: bool,
+    /// Show a progress line on stderr while large files are read (when it is a
+    /// terminal).
+    pub progress: bool,
 }
 
 impl IngestOptions {

@@ -12,6 +12,7 @@ use super::adapters::{self, Adapter};
 use super::detect::Detection;
 use super::labels::normalize_label;
 use super::locust::{self, LocustSet};
+use super::progress::Progress;
 use super::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use super::text::{read_head, read_text};
 use super::{detect_format, problem, Format, IngestOptions, Observation, Replay};
@@ -421,10 +422,13 @@ fn assemble(
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
     let mut survey = Survey::default();
-    let mut valid: Vec<(&Path, &dyn Replay)> = Vec::new();
+    // Each file that read without error, with its number of observations.
+    let mut valid: Vec<(&Path, &dyn Replay, u64)> = Vec::new();
     for (path, r) in replays {
         let mut local = Survey::default();
+        let mut progress = Progress::pass(opts.progress, "reading", &file_name(path), None);
         let outcome = r.replay(&mut |obs| {
+            progress.tick();
             let (t, users, until) = match &obs {
                 Observation::Request(ev) | Observation::Transaction(ev) => {
                     (ev.t_ms, ev.users, ev.t_ms)
@@ -450,13 +454,13 @@ fn assemble(
                     let slot = survey.users.entry(t).or_insert(u);
                     *slot = slot.max(u);
                 }
-                valid.push((path.as_path(), r.as_ref()));
+                valid.push((path.as_path(), r.as_ref(), progress.rows()));
             }
             Err(p) => problems.push(p),
         }
     }
     let (first, last) = (survey.first_ms?, survey.last_ms?);
-    let timed = valid.iter().all(|(_, r)| r.timed());
+    let timed = valid.iter().all(|(_, r, _)| r.timed());
     let specs = if timed {
         stage_specs(plan, &survey, first, last, opts)
     } else {
@@ -488,9 +492,12 @@ fn assemble(
         .collect();
     let recorder = Recorder { opts, timed };
     let mut interval_spans: Vec<Option<(i64, i64)>> = vec![None; stages.len()];
-    for (path, r) in valid {
+    for (path, r, rows) in valid {
+        let name = file_name(path);
+        let mut progress = Progress::pass(opts.progress, "analysing", &name, Some(rows));
         // The survey already read every file once without error.
         let _ = r.replay(&mut |obs| {
+            progress.tick();
             recorder.record(&mut source.overall, &mut stages, &obs);
             // Interval histograms cover whole intervals: a stage measured by them spans
             // exactly the intervals it holds, which rarely align with the manifest's
@@ -507,10 +514,6 @@ fn assemble(
                 }
             }
         });
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
         source
             .notes
             .extend(r.notes().into_iter().map(|n| format!("{name}: {n}")));
@@ -772,6 +775,14 @@ fn record_histogram(
     if failed > 0 {
         ep.series.at(start_ms).failures += failed;
     }
+}
+
+/// The file's name, for notes and progress.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
