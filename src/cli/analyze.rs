@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::InputArgs;
+use super::common::{emit, emitln, InputArgs};
 use super::pipeline::{run_pipeline, SlaFile};
 use crate::render;
 
@@ -84,16 +84,16 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     match format {
         OutputFormat::Json => {
             let json = serde_json::to_string_pretty(&analysis)?;
-            println!("{json}");
+            emitln(json)?;
         }
         OutputFormat::Text => {
-            print!("{}", render::terminal::summary(&analysis));
+            emit(render::terminal::summary(&analysis))?;
             let color = std::io::stdout().is_terminal();
             let report = written.first().cloned().unwrap_or(out);
             if color {
-                println!("  report: \x1b[1m{}\x1b[0m", report.display());
+                emitln(format_args!("  report: \x1b[1m{}\x1b[0m", report.display()))?;
             } else {
-                println!("  report: {}", report.display());
+                emitln(format_args!("  report: {}", report.display()))?;
             }
         }
     }

@@ -12,7 +12,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::analyze::OutputFormat;
-use super::common::InputArgs;
+use super::common::{emit, emitln, InputArgs};
 use super::pipeline::{run_pipeline, SlaFile};
 use crate::analysis::sla::gates;
 use crate::render::check::{comment, table, CheckOutcome, StatusCounts};
@@ -86,12 +86,12 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             gating,
             sla,
         };
-        println!("{}", serde_json::to_string_pretty(&outcome)?);
+        emitln(serde_json::to_string_pretty(&outcome)?)?;
     } else {
         let color = std::io::stdout().is_terminal();
-        print!("{}", table(sla, args.strict, exit_code, color));
+        emit(table(sla, args.strict, exit_code, color))?;
         for w in &analysis.warnings {
-            println!("note: {w}");
+            emitln(format_args!("note: {w}"))?;
         }
     }
     Ok(ExitCode::from(exit_code))

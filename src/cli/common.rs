@@ -1,5 +1,7 @@
 //! Flags shared by several commands (input filters, output format).
 
+use std::fmt::Display;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::bail;
@@ -96,4 +98,19 @@ pub fn parse_time_ms(s: &str) -> Result<i64, String> {
     }
     crate::ingest::text::parse_rfc3339_ms(s)
         .ok_or_else(|| format!("bad time `{s}`: use RFC 3339 (2024-05-01T12:00:00Z) or epoch ms"))
+}
+
+/// Prints to stdout. A reader that went away (`headroom inspect … | head`) ends the
+/// output, not the program: the exit code stays the one the command decided.
+pub fn emit(text: impl Display) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match write!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// [`emit`] with a newline.
+pub fn emitln(text: impl Display) -> io::Result<()> {
+    emit(format_args!("{text}\n"))
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::common::{emit, emitln};
 use super::pipeline::{run_pipeline, SlaFile};
 use crate::ingest::IngestOptions;
 use crate::render;
@@ -48,10 +49,10 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let out = args.out.join("report");
     let exporters = render::prepare_report(&mut analysis, args.charts)?;
     let written = render::write_report(&analysis, &exporters, &out)?;
-    print!("{}", render::terminal::summary(&analysis));
-    println!("  run dir: {}", run_dir.display());
+    emit(render::terminal::summary(&analysis))?;
+    emitln(format_args!("  run dir: {}", run_dir.display()))?;
     for path in written {
-        println!("  wrote:   {}", path.display());
+        emitln(format_args!("  wrote:   {}", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use bytes::Bytes;
 use clap::{Args, ValueEnum};
 
+use super::common::emitln;
 use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
 use crate::driver::{DriverError, RunOptions, Scenario};
 use crate::model::ThinkTime;
@@ -103,9 +104,9 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
     match result {
         Ok(summary) => {
             if args.json || args.format == OutputFormat::Json {
-                println!("{}", serde_json::to_string_pretty(&summary)?);
+                emitln(serde_json::to_string_pretty(&summary)?)?;
             } else {
-                println!("{}", summary.to_text());
+                emitln(summary.to_text())?;
             }
             if let Some(r) = &summary.incomplete_reason {
                 eprintln!(

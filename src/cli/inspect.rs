@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde::Serialize;
 
+use super::common::{emit, emitln};
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::units::format_ms;
 use crate::ingest::adapters::{adapter, Adapter};
@@ -137,10 +138,10 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
     };
     let reports: Vec<FileReport> = args.paths.iter().map(|p| inspect(p, &opts)).collect();
     if args.json || args.format == InspectFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&reports)?);
+        emitln(serde_json::to_string_pretty(&reports)?)?;
     } else {
         for r in &reports {
-            print!("{}", text(r));
+            emit(text(r))?;
         }
     }
     for r in reports.iter().filter(|r| !r.ok) {

@@ -106,3 +106,27 @@ fn stages_years_apart_widen_the_timeline() {
     assert_eq!(report["overall"]["requests"], 40);
     assert_eq!(report["stages"].as_array().map(Vec::len), Some(2));
 }
+
+/// A reader that goes away (`| head`) ends the output, not the program: no panic, and
+/// the exit code is the command's own (0 here).
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms\n");
+    for i in 0..2000 {
+        csv.push_str(&format!("{},/endpoint-{i},5\n", 1_000_000 + i));
+    }
+    let file = dir.write("run/requests.csv", csv);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["inspect", "--format", "json"])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
