@@ -34,13 +34,24 @@ pub fn analyze(run: &Run) -> Analysis {
         sample_size_warning(&s.name, &s.figures, &mut warnings);
     }
     if let Some(src) = primary {
-        if src
+        let windowless: Vec<&str> = src
             .stages
             .iter()
-            .any(|s| s.window_ms.is_none() && s.duration_s.is_none())
-        {
+            .filter(|s| s.window_ms.is_none() && s.duration_s.is_none())
+            .map(|s| s.name.as_str())
+            .collect();
+        if !windowless.is_empty() {
+            warnings.push(format!(
+                "stage(s) {} have no time window (the source has no times, or --warmup, \
+                 --from and --to leave none of it): throughput is unknown for them",
+                windowless.join(", ")
+            ));
+        }
+        if src.overall.requests() == 0 {
             warnings.push(
-                "some stages have no time window: throughput is unknown for them".to_string(),
+                "no requests to analyse: --include, --exclude, --from, --to and --warmup left \
+                 none, or the inputs hold none"
+                    .to_string(),
             );
         }
     }

@@ -33,15 +33,68 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     };
     let mut dirs = Vec::new();
     for p in paths {
-        expand(p, &mut dirs, &mut run.problems);
+        expand(p, &mut dirs, &mut run);
     }
+    read_each_file_once(&mut dirs, &mut run);
     for dir in &dirs {
         load_dir(dir, opts, &mut run);
+    }
+    for source in &mut run.sources {
+        unique_stage_names(source);
     }
     if let Some(tt) = opts.think_time {
         run.meta.think_time = Some(tt);
     }
     run
+}
+
+/// Drops files already given (the same file twice, or a file and its dir): one file's
+/// requests must not count twice.
+fn read_each_file_once(dirs: &mut Vec<DirInput>, run: &mut Run) {
+    let mut seen = std::collections::BTreeSet::new();
+    for d in dirs.iter_mut() {
+        d.files.retain(|f| {
+            let first = seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone()));
+            if !first {
+                run.skipped
+                    .push((f.clone(), "given more than once: read once".into()));
+            }
+            first
+        });
+    }
+    dirs.retain(|d| !d.files.is_empty());
+}
+
+/// Gives stages that share a name distinct ones (`peak` at 2 and at 1,000 users become
+/// `peak_2users` and `peak_1000users`): SLA sections and verdict stages name stages,
+/// and must not judge one stage for another.
+fn unique_stage_names(source: &mut Source) {
+    let mut renamed = Vec::new();
+    let names: Vec<String> = source.stages.iter().map(|s| s.name.clone()).collect();
+    for stage in &mut source.stages {
+        let clash = names.iter().filter(|n| **n == stage.name).count() > 1;
+        if let (true, Some(users)) = (clash, stage.users) {
+            let new = format!("{}_{users}users", stage.name);
+            renamed.push(format!("{} → {new}", stage.name));
+            stage.name = new;
+        }
+    }
+    // Still shared (the same users, or none): numbered in order.
+    let names: Vec<String> = source.stages.iter().map(|s| s.name.clone()).collect();
+    for (i, stage) in source.stages.iter_mut().enumerate() {
+        let earlier = names[..i].iter().filter(|n| **n == names[i]).count();
+        if earlier > 0 {
+            let new = format!("{}_{}", names[i], earlier + 1);
+            renamed.push(format!("{} → {new}", names[i]));
+            stage.name = new;
+        }
+    }
+    if !renamed.is_empty() {
+        source.notes.push(format!(
+            "stages sharing a name were renamed so that each has its own: {}",
+            renamed.join(", ")
+        ));
+    }
 }
 
 /// A unit of input: a dir's files, or one file given on its own.
@@ -55,7 +108,7 @@ struct DirInput {
 /// Expands a path into dirs to read: a file stands alone; a dir with files is one
 /// run dir; a dir holding only sub-dirs is a set of run dirs (one per stage).
 /// headroom's own output dirs are skipped.
-fn expand(path: &Path, out: &mut Vec<DirInput>, problems: &mut Vec<Problem>) {
+fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
     if path.is_file() {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         out.push(DirInput {
@@ -67,7 +120,8 @@ fn expand(path: &Path, out: &mut Vec<DirInput>, problems: &mut Vec<Problem>) {
     let entries = match std::fs::read_dir(path) {
         Ok(e) => e,
         Err(e) => {
-            problems.push(problem(path, None, format!("cannot read: {e}")));
+            run.problems
+                .push(problem(path, None, format!("cannot read: {e}")));
             return;
         }
     };
@@ -98,9 +152,31 @@ fn expand(path: &Path, out: &mut Vec<DirInput>, problems: &mut Vec<Problem>) {
     }
     if !is_run_dir {
         for sub in subdirs {
-            expand(&sub, out, problems);
+            expand(&sub, out, run);
         }
+        return;
     }
+    // A run dir's sub-dirs are not its stages: say so where they hold results too.
+    for sub in subdirs.into_iter().filter(|d| holds_results(d)) {
+        run.skipped.push((
+            sub,
+            format!(
+                "a sub-directory of {}, which holds result files itself: not read as part \
+                 of it (analyse it on its own, or put every stage in a sub-directory)",
+                path.display()
+            ),
+        ));
+    }
+}
+
+/// True when a dir (not its sub-dirs) holds a file in a format headroom reads.
+fn holds_results(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let p = e.path();
+            p.is_file() && matches!(detect(&p), Ok(Detection::Supported(_)))
+        })
+    })
 }
 
 /// Why a file whose content was not recognised is still a problem: it is empty, or its
@@ -409,6 +485,21 @@ struct Survey {
     last_ms: Option<i64>,
     /// Users per whole second (largest sample).
     users: BTreeMap<i64, f64>,
+    /// Requests seen, and how many of them start on a whole second.
+    requests: u64,
+    on_whole_seconds: u64,
+}
+
+impl Survey {
+    /// The clock's resolution, ms: 1,000 when every request starts on a whole second
+    /// (k6's CSV writes seconds), so the last second counts whole; else 1.
+    fn resolution_ms(&self) -> i64 {
+        if self.requests > 0 && self.on_whole_seconds == self.requests {
+            1000
+        } else {
+            1
+        }
+    }
 }
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
@@ -439,6 +530,10 @@ fn assemble(
                 } => (*start_ms, None, (*end_ms - 1).max(*start_ms)),
                 Observation::Users { t_ms, users } => (*t_ms, Some(*users), *t_ms),
             };
+            if matches!(obs, Observation::Request(_) | Observation::Transaction(_)) {
+                local.requests += 1;
+                local.on_whole_seconds += u64::from(t.rem_euclid(1000) == 0);
+            }
             local.first_ms = Some(local.first_ms.map_or(t, |f| f.min(t)));
             local.last_ms = Some(local.last_ms.map_or(until, |l| l.max(until)));
             if let Some(u) = users {
@@ -450,6 +545,8 @@ fn assemble(
             Ok(()) => {
                 survey.first_ms = min_opt(survey.first_ms, local.first_ms);
                 survey.last_ms = max_opt(survey.last_ms, local.last_ms);
+                survey.requests += local.requests;
+                survey.on_whole_seconds += local.on_whole_seconds;
                 for (t, u) in local.users {
                     let slot = survey.users.entry(t).or_insert(u);
                     *slot = slot.max(u);
@@ -459,10 +556,11 @@ fn assemble(
             Err(p) => problems.push(p),
         }
     }
-    let (first, last) = (survey.first_ms?, survey.last_ms?);
+    // The span, `[first, end)`.
+    let (first, end) = (survey.first_ms?, survey.last_ms? + survey.resolution_ms());
     let timed = valid.iter().all(|(_, r, _)| r.timed());
     let specs = if timed {
-        stage_specs(plan, &survey, first, last, opts)
+        stage_specs(plan, &survey, first, end, opts)
     } else {
         untimed_specs(plan)
     };
@@ -473,7 +571,10 @@ fn assemble(
     };
     source.overall = Stage::named("overall");
     if timed {
-        source.overall.window_ms = Some((first, last + 1));
+        // Overall covers what --from/--to keep.
+        let from = first.max(opts.from_ms.unwrap_or(i64::MIN));
+        let to = end.min(opts.to_ms.unwrap_or(i64::MAX));
+        source.overall.window_ms = Some((from, to.max(from)));
         source.overall.window_basis = "every request, ramps included".into();
     } else {
         source.overall.window_basis = "every request (the files have no times)".into();
@@ -545,7 +646,7 @@ fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
     }]
 }
 
-/// Stage specs with windows, for observations spanning `[first, last]`.
+/// Stage specs with windows, for observations spanning `[first, end)`.
 /// The stage an interval histogram belongs to: the one whose window holds the whole
 /// interval (within 10 ms, for writers that round times). An interval that straddles a
 /// stage boundary belongs to neither: its requests may come from either side (a ramp's
@@ -562,7 +663,7 @@ fn stage_specs(
     plan: &StagePlan,
     survey: &Survey,
     first: i64,
-    last: i64,
+    end: i64,
     opts: &IngestOptions,
 ) -> Vec<StageSpec> {
     let users: Vec<(i64, f64)> = survey.users.iter().map(|(t, u)| (*t, *u)).collect();
@@ -580,7 +681,7 @@ fn stage_specs(
             users: users_n.or_else(|| peak.is_finite().then_some(peak.round() as u32)),
             arrival_rate_rps: None,
             spawn_rate: None,
-            window_ms: Some((start, last + 1)),
+            window_ms: Some((start, end)),
             basis: basis.to_string(),
         }
     };
@@ -590,7 +691,7 @@ fn stage_specs(
             .map(|s| {
                 let mut s = s.clone();
                 if s.window_ms.is_none() && specs.len() == 1 {
-                    s.window_ms = Some((first, last + 1));
+                    s.window_ms = Some((first, end));
                 }
                 s
             })

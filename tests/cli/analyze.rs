@@ -363,3 +363,133 @@ fn a_generic_csv_without_status_counts_only_its_errors_as_failures() {
     assert_eq!(report["overall"]["requests"], 3);
     assert_eq!(report["overall"]["failures"], 1);
 }
+
+/// 20 requests of the generic CSV at `t0` + i × `step_ms`.
+fn generic_rows(t0: i64, step_ms: i64, n: i64) -> String {
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms\n");
+    for i in 0..n {
+        csv.push_str(&format!("{},/a,10\n", t0 + i * step_ms));
+    }
+    csv
+}
+
+/// The same file given twice, or with its dir, is read once (and said so).
+#[test]
+fn a_file_given_twice_counts_once() {
+    let dir = TestDir::new();
+    let file = dir.write("run/requests.csv", generic_rows(1_000_000, 100, 20));
+    let run = dir.path().join("run");
+    for paths in [
+        [file.as_path(), file.as_path()],
+        [file.as_path(), run.as_path()],
+    ] {
+        let (code, report, stderr) = analyze_json(&paths, &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(report["overall"]["requests"], 20);
+        assert_eq!(report["inputs"].as_array().map(Vec::len), Some(1));
+        assert!(report["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("more than once"));
+    }
+}
+
+/// A run dir's sub-dir holding results is not silently dropped: it is listed as
+/// skipped, with what to do.
+#[test]
+fn a_run_dirs_result_subdirectory_is_listed_as_skipped() {
+    let dir = TestDir::new();
+    dir.write("run/requests.csv", generic_rows(1_000_000, 100, 20));
+    dir.write("run/other/requests.csv", generic_rows(1_000_000, 100, 5));
+    dir.write("run/notes/readme.txt", "not results");
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 20);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(skipped[0]["path"].as_str().unwrap().ends_with("other"));
+    assert!(skipped[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("analyse it on its own"));
+}
+
+/// Two stage dirs whose names give the same stage name at different users become two
+/// distinctly named stages, so an SLA section names one of them only.
+#[test]
+fn stages_sharing_a_name_get_distinct_names() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/PEAK_2USERS/requests.csv",
+        generic_rows(1_000_000, 100, 20),
+    );
+    dir.write(
+        "run/03_peak_1000users/requests.csv",
+        generic_rows(2_000_000, 100, 30),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut stages: Vec<(String, u64)> = report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    stages.sort();
+    assert_eq!(
+        stages,
+        [
+            ("peak_1000users".to_string(), 30),
+            ("peak_2users".to_string(), 20)
+        ]
+    );
+}
+
+/// Timestamps in whole seconds (k6's CSV) cover their last second whole: three
+/// requests in one second are 3 req/s, not 3 per millisecond.
+#[test]
+fn whole_second_timestamps_count_their_last_second() {
+    let dir = TestDir::new();
+    dir.write("run/requests.csv", generic_rows(1_700_000_000_000, 0, 3));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["duration_s"], 1.0);
+    assert!(close(
+        report["overall"]["throughput_rps"].as_f64().unwrap(),
+        3.0,
+        1e-9
+    ));
+    // Ten seconds of one request a second: 10 requests over [t0, t0 + 10 s).
+    dir.write(
+        "run/requests.csv",
+        generic_rows(1_700_000_000_000, 1000, 10),
+    );
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["overall"]["duration_s"], 10.0);
+}
+
+/// `--from` trims overall as it trims the stages: overall throughput is the kept
+/// requests over the kept span.
+#[test]
+fn from_and_to_trim_the_overall_window() {
+    let dir = TestDir::new();
+    // 100 requests, one every 100 ms from t0 = 1,000,000 ms; keep [t0 + 5 s, t0 + 8 s).
+    dir.write("run/requests.csv", generic_rows(1_000_000, 100, 100));
+    let (code, report, stderr) = analyze_json(
+        &[&dir.path().join("run")],
+        &["--from", "1005000", "--to", "1008000"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 30);
+    assert_eq!(report["overall"]["duration_s"], 3.0);
+    assert!(close(
+        report["overall"]["throughput_rps"].as_f64().unwrap(),
+        10.0,
+        1e-9
+    ));
+}
