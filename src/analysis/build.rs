@@ -47,6 +47,9 @@ pub fn analyze(run: &Run) -> Analysis {
                 windowless.join(", ")
             ));
         }
+        if let Some(hint) = label_hint(&src.overall) {
+            warnings.push(hint);
+        }
         if src.overall.requests() == 0 {
             warnings.push(
                 "no requests to analyse: --include, --exclude, --from, --to and --warmup left \
@@ -340,4 +343,30 @@ fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<String>
             thin.join(", ")
         ));
     }
+}
+
+/// Endpoints beyond which un-normalised URLs are worth a hint.
+const MANY_ENDPOINTS: usize = 100;
+
+/// A hint when many endpoints are one route with IDs in it (`/agents/17`,
+/// `/agents/18`): `--normalize-labels` makes one endpoint of each, and each endpoint
+/// costs memory and a report row.
+fn label_hint(overall: &Stage) -> Option<String> {
+    let n = overall.endpoints.len();
+    if n <= MANY_ENDPOINTS {
+        return None;
+    }
+    let routes: std::collections::BTreeSet<String> = overall
+        .endpoints
+        .keys()
+        .map(|k| crate::ingest::labels::normalize_label(&k.to_string()).into_owned())
+        .collect();
+    (routes.len() * 2 <= n).then(|| {
+        let m = routes.len();
+        let routes = if m == 1 { "route" } else { "routes" };
+        format!(
+            "{n} endpoints look like {m} {routes} with IDs in their URLs: --normalize-labels \
+             makes one endpoint of each route"
+        )
+    })
 }

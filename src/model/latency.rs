@@ -19,9 +19,10 @@ use serde::Serialize;
 /// Significant digits of every exact latency histogram in the model.
 pub const HIST_SIGFIG: u8 = 3;
 
-/// Highest latency an exact histogram is created for (1 h in µs); it grows beyond
-/// that by itself.
-const HIST_INITIAL_MAX_US: u64 = 3_600_000_000;
+/// Highest latency an exact histogram is created for (µs); it grows with the largest
+/// value recorded. Starting small matters: a run holds several histograms per endpoint
+/// and stage, and one sized for an hour costs 180 KB before its first value.
+const HIST_INITIAL_MAX_US: u64 = 2;
 
 /// A latency distribution with the provenance of its percentiles.
 #[derive(Clone, Debug)]

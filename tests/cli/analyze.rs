@@ -493,3 +493,30 @@ fn from_and_to_trim_the_overall_window() {
         1e-9
     ));
 }
+
+/// Many endpoints that are one route with IDs get a hint towards --normalize-labels,
+/// which then makes them one endpoint.
+#[test]
+fn ids_in_urls_get_a_normalize_labels_hint() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms\n");
+    for i in 0..300 {
+        csv.push_str(&format!("{},/agents/{i},5\n", 1_000_000 + i * 10));
+    }
+    dir.write("run/requests.csv", csv);
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("300 endpoints look like 1 route with IDs"),
+        "{warnings}"
+    );
+    let (_, report, _) = analyze_json(&[&run], &["--normalize-labels"]);
+    let endpoints = &report["stages"][0]["endpoints"];
+    assert_eq!(endpoints.as_array().map(Vec::len), Some(1));
+    assert_eq!(endpoints[0]["key"], "/agents/{id}");
+    assert!(!report["warnings"]
+        .to_string()
+        .contains("--normalize-labels"));
+}
