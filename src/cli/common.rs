@@ -86,9 +86,12 @@ impl InputArgs {
 
 /// `30s`, `1m30s`, `500ms` → ms.
 pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
-    humantime::parse_duration(s)
-        .map(|d| d.as_millis() as i64)
-        .map_err(|e| format!("bad duration `{s}` ({e}); use e.g. 30s, 2m, 500ms"))
+    let d = humantime::parse_duration(s)
+        .map_err(|e| format!("bad duration `{s}` ({e}); use e.g. 30s, 2m, 500ms"))?;
+    i64::try_from(d.as_millis())
+        .ok()
+        .filter(|ms| *ms <= crate::model::LATEST_MS)
+        .ok_or_else(|| format!("duration `{s}` is longer than any run (over 8,000 years)"))
 }
 
 /// RFC 3339 or epoch ms → epoch ms.

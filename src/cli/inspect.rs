@@ -206,7 +206,7 @@ pub fn inspect(path: &Path, opts: &IngestOptions) -> FileReport {
                             report
                                 .notes
                                 .extend(warnings.iter().map(|w| w.reason.clone()));
-                            report.ok = true;
+                            report.ok = report.problems.is_empty();
                         }
                         Err(p) => report.problems.push(problem_text(&p)),
                     }
@@ -305,6 +305,9 @@ struct Tally {
     users_max: Option<f64>,
     latency: LatencyDistribution,
     measured: u64,
+    /// Observations left out for a time before 1970 or after 9999, and the first.
+    implausible: u64,
+    first_implausible: Option<i64>,
 }
 
 impl Tally {
@@ -322,6 +325,8 @@ impl Tally {
             users_max: None,
             latency: LatencyDistribution::new_exact(),
             measured: 0,
+            implausible: 0,
+            first_implausible: None,
         }
     }
 
@@ -346,6 +351,16 @@ impl Tally {
     }
 
     fn add(&mut self, obs: &Observation<'_>) {
+        let t = match obs {
+            Observation::Request(ev) | Observation::Transaction(ev) => ev.t_ms,
+            Observation::Histogram { start_ms, .. } => *start_ms,
+            Observation::Users { t_ms, .. } => *t_ms,
+        };
+        if !crate::model::plausible_time(t) {
+            self.implausible += 1;
+            self.first_implausible.get_or_insert(t);
+            return;
+        }
         match obs {
             Observation::Request(ev) => {
                 self.requests += 1;
@@ -398,6 +413,11 @@ impl Tally {
     }
 
     fn fill(self, report: &mut FileReport, timed: bool) {
+        if let Some(t) = self.first_implausible {
+            report
+                .problems
+                .push(ingest::implausible_times(self.implausible, t));
+        }
         report.requests = Some(self.requests);
         report.failures = Some(self.failures);
         report.failures_by_kind = self.by_kind;

@@ -584,7 +584,9 @@ fn stage_from_history(spec: &StageSpec, hist: &[HistoryRow], opts: &IngestOption
     let Some((start, end)) = spec.window_ms else {
         return stage;
     };
-    let start = (start + opts.warmup_ms).max(opts.from_ms.unwrap_or(i64::MIN));
+    let start = start
+        .saturating_add(opts.warmup_ms)
+        .max(opts.from_ms.unwrap_or(i64::MIN));
     let end = end.min(opts.to_ms.unwrap_or(i64::MAX));
     if end <= start {
         return stage;

@@ -231,6 +231,20 @@ pub trait Replay {
     }
 }
 
+/// What is said of rows whose times cannot be measurements (before 1970 or after
+/// 9999): they are left out.
+pub fn implausible_times(rows: u64, first_ms: i64) -> String {
+    let (noun, verb) = if rows == 1 {
+        ("row", "has")
+    } else {
+        ("rows", "have")
+    };
+    format!(
+        "{rows} {noun} {verb} a time before 1970 or after 9999 (the first: {first_ms} ms since \
+         1970): left out; check the timestamps and their unit"
+    )
+}
+
 /// A problem about `path` at `line`.
 pub fn problem(path: &Path, line: Option<u64>, reason: impl Into<String>) -> Problem {
     Problem {

@@ -17,8 +17,8 @@ use super::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use super::text::{read_head, read_text};
 use super::{detect_format, problem, Format, IngestOptions, Observation, Replay};
 use crate::model::{
-    EndpointKey, EndpointStats, HistogramForm, InputFile, Manifest, Problem, Run, RunMeta, Source,
-    Stage,
+    plausible_time, EndpointKey, EndpointStats, HistogramForm, InputFile, Manifest, Problem, Run,
+    RunMeta, Source, Stage,
 };
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
@@ -151,8 +151,13 @@ fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
         });
     }
     if !is_run_dir {
+        // A link back up the tree (`self -> .`) would be read again and again.
+        let here = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         for sub in subdirs {
-            expand(&sub, out, run);
+            let target = sub.canonicalize().unwrap_or_else(|_| sub.clone());
+            if !here.starts_with(&target) {
+                expand(&sub, out, run);
+            }
         }
         return;
     }
@@ -518,17 +523,19 @@ fn assemble(
     for (path, r) in replays {
         let mut local = Survey::default();
         let mut progress = Progress::pass(opts.progress, "reading", &file_name(path), None);
+        let (mut implausible, mut first_implausible) = (0u64, None);
         let outcome = r.replay(&mut |obs| {
             progress.tick();
-            let (t, users, until) = match &obs {
-                Observation::Request(ev) | Observation::Transaction(ev) => {
-                    (ev.t_ms, ev.users, ev.t_ms)
-                }
-                // An interval's data runs to its end (the last instant inside it).
-                Observation::Histogram {
-                    start_ms, end_ms, ..
-                } => (*start_ms, None, (*end_ms - 1).max(*start_ms)),
-                Observation::Users { t_ms, users } => (*t_ms, Some(*users), *t_ms),
+            let (t, until) = span_of(&obs);
+            if !plausible_time(t) || !plausible_time(until) {
+                implausible += 1;
+                first_implausible.get_or_insert(t);
+                return;
+            }
+            let users = match &obs {
+                Observation::Request(ev) | Observation::Transaction(ev) => ev.users,
+                Observation::Users { users, .. } => Some(*users),
+                Observation::Histogram { .. } => None,
             };
             if matches!(obs, Observation::Request(_) | Observation::Transaction(_)) {
                 local.requests += 1;
@@ -554,6 +561,13 @@ fn assemble(
                 valid.push((path.as_path(), r.as_ref(), progress.rows()));
             }
             Err(p) => problems.push(p),
+        }
+        if let Some(t) = first_implausible {
+            problems.push(problem(
+                path,
+                None,
+                super::implausible_times(implausible, t),
+            ));
         }
     }
     // The span, `[first, end)`.
@@ -713,7 +727,9 @@ fn stage_specs(
     };
     for s in &mut specs {
         s.window_ms = s.window_ms.and_then(|(a, b)| {
-            let a = (a + opts.warmup_ms).max(opts.from_ms.unwrap_or(i64::MIN));
+            let a = a
+                .saturating_add(opts.warmup_ms)
+                .max(opts.from_ms.unwrap_or(i64::MIN));
             let b = b.min(opts.to_ms.unwrap_or(i64::MAX));
             (b > a).then_some((a, b))
         });
@@ -741,6 +757,10 @@ impl Recorder<'_> {
     /// Records one observation into overall and into the stage whose window holds it.
     fn record(&self, overall: &mut Stage, stages: &mut [Stage], obs: &Observation<'_>) {
         let opts = self.opts;
+        let (t, until) = span_of(obs);
+        if !plausible_time(t) || !plausible_time(until) {
+            return; // Left out, and said so, by the survey.
+        }
         match obs {
             Observation::Request(ev) | Observation::Transaction(ev) => {
                 if self.timed && !opts.in_time_range(ev.t_ms) {
@@ -875,6 +895,18 @@ fn record_histogram(
     ep.series.record_histogram(start_ms, histogram);
     if failed > 0 {
         ep.series.at(start_ms).failures += failed;
+    }
+}
+
+/// When an observation starts, and the last instant it covers (an interval's data
+/// runs to its end).
+fn span_of(obs: &Observation<'_>) -> (i64, i64) {
+    match obs {
+        Observation::Request(ev) | Observation::Transaction(ev) => (ev.t_ms, ev.t_ms),
+        Observation::Histogram {
+            start_ms, end_ms, ..
+        } => (*start_ms, end_ms.saturating_sub(1).max(*start_ms)),
+        Observation::Users { t_ms, .. } => (*t_ms, *t_ms),
     }
 }
 

@@ -16,5 +16,6 @@ pub use latency::{
 pub use manifest::{Manifest, ManifestStage, ThinkTime};
 pub use run::{EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, Stage};
 pub use timeseries::{
-    new_interval_histogram, HistogramForm, Interval, IntervalHistogram, TimeSeries, MAX_INTERVALS,
+    new_interval_histogram, plausible_time, HistogramForm, Interval, IntervalHistogram, TimeSeries,
+    LATEST_MS, MAX_INTERVALS,
 };

@@ -12,6 +12,15 @@ use hdrhistogram::Histogram;
 /// Most intervals a series keeps before it coarsens.
 pub const MAX_INTERVALS: usize = 1000;
 
+/// The last instant a result can carry, epoch ms (9999-12-31T23:59:59.999Z): RFC 3339
+/// has four-digit years. Times before 1970 or after this are not measurements.
+pub const LATEST_MS: i64 = 253_402_300_799_999;
+
+/// True when `t_ms` can be a measurement's time (1970 to 9999).
+pub fn plausible_time(t_ms: i64) -> bool {
+    (0..=LATEST_MS).contains(&t_ms)
+}
+
 /// Significant digits of the per-interval histograms.
 const INTERVAL_SIGFIG: u8 = 2;
 
@@ -260,6 +269,9 @@ impl TimeSeries {
 
     /// The interval holding time `t_ms`, created (and the series coarsened) as needed.
     pub fn at(&mut self, t_ms: i64) -> &mut Interval {
+        // Ingest leaves implausible times out; the clamp keeps the arithmetic below
+        // far from overflow whatever a caller passes.
+        let t_ms = t_ms.clamp(0, LATEST_MS);
         if self.intervals.is_empty() {
             self.start_ms = t_ms.div_euclid(1000) * 1000;
         }

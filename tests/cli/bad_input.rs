@@ -130,3 +130,69 @@ fn a_closed_stdout_is_not_a_crash() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Times no measurement can have (year 10000, before 1970, i64 limits) are left out
+/// with a problem naming the file, and the other rows are analysed.
+#[test]
+fn implausible_times_are_left_out_and_said() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms\n");
+    for i in 0..10 {
+        csv.push_str(&format!("{},/a,5\n", 1_700_000_000_000i64 + i * 100));
+    }
+    for t in [
+        "253402300800000",
+        "-1000",
+        "9223372036854775807",
+        "-9223372036854775808",
+    ] {
+        csv.push_str(&format!("{t},/a,5\n"));
+    }
+    let file = dir.write("run/requests.csv", csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 10);
+    assert!(
+        stderr.contains("4 rows have a time before 1970 or after 9999"),
+        "{stderr}"
+    );
+    let (code, _, _) = analyze_json(&[&dir.path().join("run")], &["--lenient"]);
+    assert_eq!(code, 0);
+    let o = headroom(&["inspect", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(text.contains("requests   10,"), "{text}");
+}
+
+#[test]
+fn a_warmup_longer_than_any_run_is_refused() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/requests.csv",
+        "timestamp_ms,endpoint,latency_ms\n1000,/a,5\n",
+    );
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--warmup",
+        "18446744073709551s",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("longer than any run"));
+}
+
+/// A link back up the tree is not followed round and round: each file counts once.
+#[cfg(unix)]
+#[test]
+fn a_link_back_up_the_tree_is_read_once() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/01_a_10users/requests.csv",
+        "timestamp_ms,endpoint,latency_ms\n1000,/a,5\n2000,/a,5\n",
+    );
+    std::os::unix::fs::symlink(".", dir.path().join("run/self")).unwrap();
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 2);
+    assert_eq!(report["inputs"].as_array().map(Vec::len), Some(1));
+}
