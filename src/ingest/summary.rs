@@ -113,18 +113,21 @@ impl Summary {
             overall.aggregate = self.aggregate;
         }
 
-        let whole = |name: &str, users: Option<u32>| {
+        // The plan's load (dir name, manifest) wins over what the tool printed.
+        let whole = |name: &str, users: Option<u32>, rate: Option<f64>| {
             let mut s = overall.clone();
             s.name = name.to_string();
             s.users = users.or(self.users);
-            s.arrival_rate_rps = self.arrival_rate_rps;
+            s.arrival_rate_rps = rate.or(self.arrival_rate_rps);
             s.window_basis = format!("whole run: {}'s summary covers the ramp too", self.tool);
             s
         };
         let stage = match plan {
-            StagePlan::WholeDir { name, users } => whole(name, *users),
-            StagePlan::Detect { fallback } => whole(fallback, None),
-            StagePlan::Manifest(specs) if specs.len() == 1 => whole(&specs[0].name, specs[0].users),
+            StagePlan::WholeDir { name, users } => whole(name, *users, None),
+            StagePlan::Detect { fallback } => whole(fallback, None, None),
+            StagePlan::Manifest(specs) if specs.len() == 1 => {
+                whole(&specs[0].name, specs[0].users, specs[0].arrival_rate_rps)
+            }
             StagePlan::Manifest(specs) => {
                 notes.push(format!(
                     "the manifest lists {} stages but {}'s summary covers the whole run: \
@@ -132,7 +135,7 @@ impl Summary {
                     specs.len(),
                     self.tool
                 ));
-                whole("whole_run", None)
+                whole("whole_run", None, None)
             }
         };
         overall.users = stage.users;
