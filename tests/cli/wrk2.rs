@@ -185,3 +185,57 @@ fn wrk2_without_its_command_line_has_no_rate_unless_the_manifest_gives_one() {
     assert_eq!(report["stages"][0]["arrival_rate_rps"], 2000.0);
     assert_eq!(findings(&report, "arrival_rate")[0]["verdict"], "ok");
 }
+
+/// A 15 s wrk2 run: 30,000 responses, of which wrk2's histogram holds the 10,000 after
+/// its calibration (all ≤ 12 ms), plus 100 connect errors (failures without a time).
+/// Apdex(500ms) counts the 10,000 measured (all satisfied) and the 100 failures
+/// (frustrated): 10,000 ÷ 10,100 ≈ 0.990 — not 10,000 ÷ 30,100 ≈ 0.33. The 20,000
+/// unmeasured responses are named in the note, as for the percentiles, which cover the
+/// same 10,000 values (p99 = 12 ms).
+#[test]
+fn apdex_counts_measured_requests_and_failures_not_unmeasured_ones() {
+    let dir = TestDir::new();
+    let mut run = Wrk2::new(Some(2000), 15, 30_000);
+    run.recorded = 10_000;
+    run.calibrated = true;
+    run.connect_errors = 100;
+    dir.write("run/wrk2.txt", run.text());
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"apdex(500ms) > 0.8\", \"p(99) < 20ms\"]\n",
+    );
+    let out = headroom(&[
+        "check",
+        dir.path().join("run").to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--json",
+    ]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{json}");
+    let rules = json["sla"]["rules"].as_array().unwrap();
+    let on_stage = |rule: &str| {
+        rules
+            .iter()
+            .find(|r| r["rule"] == rule && r["stage"] == "run")
+            .unwrap_or_else(|| panic!("{rule}: {json}"))
+    };
+    let apdex = on_stage("apdex(500ms) > 0.8");
+    assert_eq!(apdex["status"], "pass", "{apdex}");
+    assert!(
+        close(apdex["value"].as_f64().unwrap(), 10_000.0 / 10_100.0, 1e-9),
+        "{apdex}"
+    );
+    let note = apdex["note"].as_str().unwrap();
+    assert!(note.contains("20000 of the 30100 requests"), "{note}");
+    let p99 = on_stage("p(99) < 20ms");
+    assert_eq!(p99["status"], "pass");
+    assert!(close(p99["value"].as_f64().unwrap(), 12.0, 0.001), "{p99}");
+    assert!(
+        p99["note"]
+            .as_str()
+            .unwrap()
+            .contains("20000 of the 30100 requests"),
+        "{p99}"
+    );
+}
