@@ -239,3 +239,44 @@ fn apdex_counts_measured_requests_and_failures_not_unmeasured_ones() {
         "{p99}"
     );
 }
+
+/// Two wrk2 runs in one dir, read as one after another: 10 s at -R1000 (10,000
+/// requests) then 15 s at -R3000 (45,000). Together 55,000 requests in 25 s =
+/// 2,200 req/s, and the planned rate is (1,000·10 + 3,000·15) ÷ 25 = 2,200 req/s — not
+/// 55,000 ÷ 15 s (the longer run) = 3,667 req/s.
+#[test]
+fn two_wrk2_runs_in_one_dir_add_their_durations() {
+    let dir = TestDir::new();
+    dir.write("get/a.txt", Wrk2::new(Some(1000), 10, 10_000).text());
+    dir.write("get/b.txt", Wrk2::new(Some(3000), 15, 45_000).text());
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("get")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"].as_array().unwrap().len(), 1);
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 55_000);
+    assert!(
+        close(stage["duration_s"].as_f64().unwrap(), 25.0, 1e-9),
+        "{stage}"
+    );
+    assert!(close(
+        stage["throughput_rps"].as_f64().unwrap(),
+        2200.0,
+        1e-9
+    ));
+    assert!(close(
+        stage["arrival_rate_rps"].as_f64().unwrap(),
+        2200.0,
+        1e-9
+    ));
+    let overall = &report["overall"];
+    assert!(close(overall["duration_s"].as_f64().unwrap(), 25.0, 1e-9));
+    assert!(close(
+        overall["throughput_rps"].as_f64().unwrap(),
+        2200.0,
+        1e-9
+    ));
+    assert_eq!(findings(&report, "arrival_rate")[0]["verdict"], "ok");
+    let n = notes(&report);
+    assert!(n.contains("one after another"), "{n}");
+    assert!(n.contains("10.0 s + 15.0 s = 25.0 s"), "{n}");
+}
