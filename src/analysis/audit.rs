@@ -6,8 +6,12 @@
 //! - `response_time_law`: a closed stage with N users, mean response time R and mean
 //!   think time Z can make X = N/(R + Z) requests per second; more than 15 % off is
 //!   suspect, and more than N/Z (the bound at R = 0) is impossible. Without Z only
-//!   the bound N/R (Z = 0) is checked.
-//! - `arrival_rate`: an open-model stage's throughput against its planned rate.
+//!   the bound N/R (Z = 0) is checked. A stage with an arrival rate is open-model
+//!   (wrk2, the driver's `arrival_rate` stages) and is not checked: its requests do not
+//!   wait for each other's answers, and a coordinated-omission-corrected latency (wrk2,
+//!   the driver) also counts the wait from each request's scheduled start.
+//! - `arrival_rate`: an open-model stage's throughput against its planned rate (also
+//!   when the stage names users: the rate makes it open-model).
 //! - `request_count`: a stage's requests against throughput × duration as its time
 //!   series or the tool's own duration say.
 //! - `percentiles`: min ≤ p50 ≤ … ≤ p99.9 ≤ max for the stage and every endpoint.
@@ -110,6 +114,9 @@ fn response_time_law(
     think: Option<ThinkTime>,
 ) -> Option<AuditFinding> {
     const CHECK: &str = "response_time_law";
+    if is_open(stage) {
+        return None;
+    }
     let n = f64::from(stage.users.filter(|u| *u > 0)?);
     let x = m.throughput_rps()?;
     let r_ms = m.latency.mean_ms()?;
@@ -250,11 +257,13 @@ fn low_throughput_cause(stage: &Stage, m: &ScopeMetrics, n: f64) -> String {
         .into()
 }
 
+/// True for an open-model stage: one with a planned arrival rate.
+fn is_open(stage: &Stage) -> bool {
+    stage.arrival_rate_rps.is_some_and(|r| r > 0.0)
+}
+
 /// An open-model stage's throughput against its planned arrival rate.
 fn arrival_rate(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
-    if stage.users.is_some_and(|u| u > 0) {
-        return None;
-    }
     let rate = stage.arrival_rate_rps.filter(|r| *r > 0.0)?;
     let x = m.throughput_rps()?;
     let deviation = (x - rate) / rate;
@@ -279,7 +288,8 @@ fn arrival_rate(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
             Some(&stage.name),
             verdict,
             format!(
-                "planned {}, measured {} ({:+.0}%): {why}",
+                "open model (requests arrive on a schedule, so the closed-model law N = X·(R+Z) \
+                 does not apply): planned {}, measured {} ({:+.0}%): {why}",
                 format_rate(rate),
                 format_rate(x),
                 deviation * 100.0

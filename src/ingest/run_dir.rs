@@ -334,7 +334,9 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         ));
     }
 
-    // Part B summary formats: each file is a whole-run summary of its own.
+    // Part B summary formats: each file is a whole-run summary of its own; one tool's
+    // summaries in this dir are runs one after another (`DirSummaries`).
+    let mut summaries = super::summary::DirSummaries::default();
     for format in [
         Format::WrkText,
         Format::HdrPercentiles,
@@ -363,9 +365,12 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
                 _ => super::locust_json::build_source(&file, &plan, opts, problems),
             };
             if let Some(src) = built {
-                add_source(run, src);
+                summaries.add(src);
             }
         }
+    }
+    for src in summaries.finish() {
+        add_source(run, src);
     }
 
     // A driver run dir holds the same requests twice (interval log and --raw rows):
@@ -398,11 +403,15 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         match adapters::adapter(format) {
             Adapter::Grouped => {}
             Adapter::Summary(build) => {
+                let mut summaries = super::summary::DirSummaries::default();
                 for file in files {
                     match build(&file, &plan, opts) {
-                        Ok(src) => add_source(run, src),
+                        Ok(src) => summaries.add(src),
                         Err(p) => run.problems.push(p),
                     }
+                }
+                for src in summaries.finish() {
+                    add_source(run, src);
                 }
             }
             Adapter::Observations(open) => {

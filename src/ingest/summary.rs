@@ -113,18 +113,21 @@ impl Summary {
             overall.aggregate = self.aggregate;
         }
 
-        let whole = |name: &str, users: Option<u32>| {
+        // The plan's load (dir name, manifest) wins over what the tool printed.
+        let whole = |name: &str, users: Option<u32>, rate: Option<f64>| {
             let mut s = overall.clone();
             s.name = name.to_string();
             s.users = users.or(self.users);
-            s.arrival_rate_rps = self.arrival_rate_rps;
+            s.arrival_rate_rps = rate.or(self.arrival_rate_rps);
             s.window_basis = format!("whole run: {}'s summary covers the ramp too", self.tool);
             s
         };
         let stage = match plan {
-            StagePlan::WholeDir { name, users } => whole(name, *users),
-            StagePlan::Detect { fallback } => whole(fallback, None),
-            StagePlan::Manifest(specs) if specs.len() == 1 => whole(&specs[0].name, specs[0].users),
+            StagePlan::WholeDir { name, users } => whole(name, *users, None),
+            StagePlan::Detect { fallback } => whole(fallback, None, None),
+            StagePlan::Manifest(specs) if specs.len() == 1 => {
+                whole(&specs[0].name, specs[0].users, specs[0].arrival_rate_rps)
+            }
             StagePlan::Manifest(specs) => {
                 notes.push(format!(
                     "the manifest lists {} stages but {}'s summary covers the whole run: \
@@ -132,7 +135,7 @@ impl Summary {
                     specs.len(),
                     self.tool
                 ));
-                whole("whole_run", None)
+                whole("whole_run", None, None)
             }
         };
         overall.users = stage.users;
@@ -144,6 +147,110 @@ impl Summary {
             notes,
         }
     }
+}
+
+/// The summary sources read in one dir, combined per tool as runs **one after
+/// another**: a dir is one generator's output, and one generator's runs follow each
+/// other. A stage seen in several summaries without clock times gets the sum of their
+/// durations (so its throughput is its requests ÷ the time they took: two 2,000 req/s
+/// runs of 10 s and 15 s make 2,000 req/s over 25 s) and, as its planned rate, their
+/// time-weighted mean rate; with clock times the windows decide, as everywhere. The
+/// source's notes say so. (Summaries of generators that ran side by side belong in
+/// dirs of their own with the same stage name: those are merged as one stage measured
+/// by several generators.)
+#[derive(Default)]
+pub struct DirSummaries {
+    /// Per tool: the combined source, and the stage whose durations were added with
+    /// those durations (for the note).
+    tools: Vec<(Source, Option<AddedDurations>)>,
+}
+
+/// A stage's name and the durations (s) of the runs added into it.
+type AddedDurations = (String, Vec<f64>);
+
+impl DirSummaries {
+    /// Adds one summary file's source.
+    pub fn add(&mut self, src: Source) {
+        let Some((mine, added)) = self.tools.iter_mut().find(|(s, _)| s.tool == src.tool) else {
+            self.tools.push((src, None));
+            return;
+        };
+        for stage in &src.stages {
+            match mine
+                .stages
+                .iter_mut()
+                .find(|s| s.name == stage.name && s.users == stage.users)
+            {
+                Some(earlier) => {
+                    if let Some((before, after)) = append_stage(earlier, stage) {
+                        let (name, parts) =
+                            added.get_or_insert_with(|| (stage.name.clone(), vec![before]));
+                        // (A summary has one stage: the note follows the first.)
+                        if *name == stage.name {
+                            parts.push(after);
+                        }
+                    }
+                }
+                None => mine.stages.push(stage.clone()),
+            }
+        }
+        // The run as a whole: one run after the other, whatever the stages.
+        append_stage(&mut mine.overall, &src.overall);
+        mine.notes.extend(src.notes);
+    }
+
+    /// The combined sources, each with a note when durations were added.
+    pub fn finish(self) -> Vec<Source> {
+        self.tools
+            .into_iter()
+            .map(|(mut src, added)| {
+                let stage = added.as_ref().and_then(|(name, parts)| {
+                    Some((src.stages.iter().find(|s| &s.name == name)?, parts))
+                });
+                if let Some((stage, parts)) = stage {
+                    let total: f64 = parts.iter().sum();
+                    let each: Vec<String> = parts.iter().map(|d| format!("{d:.1} s")).collect();
+                    src.notes.push(format!(
+                        "{} {} summaries in one dir are read as runs one after another (a dir \
+                         is one generator's output): durations add ({} = {total:.1} s), so the \
+                         throughput of stage {} is {} requests ÷ {total:.1} s = {:.1} req/s, and \
+                         a planned arrival rate is their time-weighted mean. Runs that went \
+                         side by side (several generators) belong in dirs of their own with the \
+                         same stage name",
+                        parts.len(),
+                        src.tool,
+                        each.join(" + "),
+                        stage.name,
+                        stage.requests(),
+                        stage.requests() as f64 / total
+                    ));
+                }
+                src
+            })
+            .collect()
+    }
+}
+
+/// Appends a later run's figures of the same stage: measurements add, and without
+/// clock times the durations add and the planned rates average over time. Returns the
+/// two durations when they were added.
+fn append_stage(earlier: &mut Stage, later: &Stage) -> Option<(f64, f64)> {
+    let timed = earlier.window_ms.is_some() || later.window_ms.is_some();
+    let durations = earlier.duration_s.zip(later.duration_s);
+    let rate = match (earlier.arrival_rate_rps, later.arrival_rate_rps, durations) {
+        (Some(a), Some(b), Some((da, db))) if da + db > 0.0 => Some((a * da + b * db) / (da + db)),
+        (Some(a), Some(b), _) if a == b => Some(a),
+        // One run's plan is unknown: so is the combined one.
+        _ => None,
+    };
+    earlier.merge(later);
+    earlier.arrival_rate_rps = rate;
+    if timed {
+        return None;
+    }
+    // Without clock times: the time the runs took together (unknown when one's is).
+    earlier.duration_s = durations.map(|(a, b)| a + b);
+    durations
 }
 
 /// An endpoint with a tool's figures: counts, and a latency distribution that is not

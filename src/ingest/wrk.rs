@@ -15,6 +15,16 @@
 //!   exact histogram (`hgrm.rs` explains the caveat). wrk2 prints the *Recorded*
 //!   (corrected for coordinated omission) distribution and, with `-U`, the
 //!   *Uncorrected* one: the corrected one is the measurement, the other a note.
+//! * Load model: wrk is closed (each connection sends its next request when the answer
+//!   arrives), so its connections are the stage's users. wrk2 is open: it schedules
+//!   requests at `-R` req/s whatever the answers do, and its connections only cap what
+//!   is in flight, so the stage gets no users but the arrival rate — from an echoed
+//!   command line (`wrk … -R2000 …`), since wrk2's output never prints the rate. Without
+//!   one the rate stays unknown (as for vegeta): the output shows that wrk2 ran (its
+//!   `Recorded Latency` header, `Thread calibration` lines, the detailed spectrum), not
+//!   at what rate; its `Requests/sec` is what was achieved, which falls short of `-R`
+//!   exactly when the target could not keep up, so it is not taken for the plan. A note
+//!   says which, and a manifest's `arrival_rate_rps` fills the gap.
 //! * Users often concatenate several runs into one file: the first run is read and a
 //!   note lists the others (split the file to analyse them).
 
@@ -163,8 +173,15 @@ fn summarise(path: &Path, run: &WrkRun) -> Summary {
     }
     summary.endpoints.push(ep);
     summary.duration_s = run.duration_s;
-    summary.users = run.connections;
-    summary.arrival_rate_rps = run.rate;
+    if run.wrk2 {
+        // An open model: the connections only cap how many requests are in flight.
+        summary.arrival_rate_rps = run.rate;
+        summary.notes.push(open_model_note(path, run));
+    } else {
+        // A closed model: each connection sends its next request when the answer
+        // arrives, so the connections are the users (with no think time).
+        summary.users = run.connections;
+    }
     if timeout > 0 {
         summary.notes.push(format!(
             "{}: wrk counts a timeout for a response slower than --timeout (also among the \
@@ -222,6 +239,34 @@ fn summarise(path: &Path, run: &WrkRun) -> Summary {
     summary
 }
 
+/// What the report says about a wrk2 run's model: open, at the rate `-R` gave when the
+/// file echoes the command, else at a rate the output does not state.
+fn open_model_note(path: &Path, run: &WrkRun) -> String {
+    let connections = run
+        .connections
+        .map(|c| format!("its {c} connection(s) only cap the requests in flight and are not users"))
+        .unwrap_or_else(|| "its connections are not users".into());
+    let measured = match (run.completed, run.duration_s) {
+        (Some(n), Some(d)) if d > 0.0 => format!("; it measured {:.1} req/s", n as f64 / d),
+        _ => String::new(),
+    };
+    let rate = match run.rate {
+        Some(r) => format!("at the planned rate -R {r} req/s (from the echoed command)"),
+        None => format!(
+            "at a fixed rate (-R is a required wrk2 option), but the file does not echo the \
+             command and wrk2 does not print the rate, so the planned rate is unknown{measured}: \
+             the arrival-rate check is skipped and the stage has no load level (keep the \
+             command line above the output, or give the stage's arrival_rate_rps in run.toml)"
+        ),
+    };
+    format!(
+        "{}: wrk2 runs an open model — requests are scheduled {rate}; {connections}; its \
+         Recorded latency runs from each request's scheduled start, so it includes any wait for \
+         a free connection. The closed-model law N = X·(R+Z) does not apply",
+        path.display()
+    )
+}
+
 /// Every complete run in the text, in order.
 fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
     static RES: OnceLock<[Regex; 6]> = OnceLock::new();
@@ -250,10 +295,14 @@ fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
             if let Some(r) = run.take() {
                 finish(path, r, &mut runs)?;
             }
+            let rate = rate_from_command(&lines[..i]);
             run = Some(WrkRun {
                 line: no,
                 url: c[2].to_string(),
-                rate: rate_from_command(&lines[..i]),
+                // wrk has no -R: a rate in the echoed command means wrk2, even when its
+                // output (no --latency, shorter than the calibration) looks like wrk's.
+                wrk2: rate.is_some(),
+                rate,
                 ..Default::default()
             });
             block = 0;

@@ -32,7 +32,12 @@ pub fn summary(a: &Analysis) -> String {
         let line = format!(
             "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  {}",
             truncate(&s.name, 16),
-            s.users.map(|u| u.to_string()).unwrap_or_else(|| "—".into()),
+            // An open-model stage shows its arrival rate, as the report's table does.
+            match (s.users, s.arrival_rate_rps) {
+                (Some(u), _) => u.to_string(),
+                (None, Some(r)) => format!("{r:.0}/s"),
+                (None, None) => "—".into(),
+            },
             f.requests,
             f.throughput_rps
                 .map(|x| format!("{x:.1}"))

@@ -4,7 +4,9 @@
 //! `sla`.
 
 use super::rule::{Metric, Rule};
-use super::stats::{percentile_interval_ms, scope_apdex, wilson_interval, Z_95};
+use super::stats::{
+    percentile_interval_ms, scope_apdex, unmeasured_successes, wilson_interval, Z_95,
+};
 use super::{expected_failures, window, Judgement, RuleStatus, ScopeData};
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::units::{format_ms, format_percent, format_score};
@@ -77,6 +79,11 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
     let Some(v) = value else {
         return Judgement::unknown(why_unknown(rule.metric, m));
     };
+    // Latency figures cover the requests with a measured time (and Apdex the failures
+    // too): say when some requests that did not fail have none.
+    if let Some(note) = coverage_note(rule.metric, m) {
+        notes.push(note);
+    }
 
     // The 95 % interval, in the metric's terms.
     let interval = match (rule.metric, events) {
@@ -155,6 +162,28 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
         note: (!notes.is_empty()).then(|| notes.join("; ")),
         window: None,
     }
+}
+
+/// The note for a latency metric whose distribution leaves out requests that did not
+/// fail (wrk2 leaves its calibration period out of its histogram), or `None`.
+fn coverage_note(metric: Metric, m: &ScopeMetrics) -> Option<String> {
+    let what = match metric {
+        Metric::Apdex { .. } => {
+            "apdex counts the requests with a measured latency and the failures (frustrated)"
+        }
+        Metric::Percentile(_) | Metric::Mean | Metric::Min | Metric::Max => {
+            "latency figures cover the requests with a measured latency"
+        }
+        _ => return None,
+    };
+    let missing = unmeasured_successes(m);
+    (missing > 0).then(|| {
+        format!(
+            "{missing} of the {} requests did not fail but have no measured latency (the \
+             tool left them out of its latency distribution): {what}",
+            m.requests
+        )
+    })
 }
 
 /// `429, 503`.

@@ -11,11 +11,15 @@
 //!   confidence; the interval is the values at those ranks. The normal approximation
 //!   is sound where the rule is judged at all, because the 10 ÷ (1 − p) sample floor
 //!   gives n·(1 − p) ≥ 10.
-//! - **Apdex** (apdex.org): (satisfied + tolerating ÷ 2) ÷ requests, where a success
-//!   within T is satisfied, one within F tolerating, and everything else — slower
-//!   successes, every failure, requests without a measured time — frustrated. A
-//!   histogram bucket counts as within a threshold when its middle value is, i.e. to
-//!   the histogram's precision (3 digits for a scope, 2 for an interval).
+//! - **Apdex** (apdex.org): (satisfied + tolerating ÷ 2) ÷ samples, where a success
+//!   within T is satisfied, one within F tolerating, and a slower success or any
+//!   failure frustrated. The samples are the requests whose latency was measured plus
+//!   the failures without one (transport errors): a success without a measured time
+//!   (wrk2's calibration period, which it leaves out of its histogram) is unknown, not
+//!   frustrated, and is left out — as the percentiles leave it out — and the
+//!   evaluation's note says how many were. A histogram bucket counts as within a
+//!   threshold when its middle value is, i.e. to the histogram's precision (3 digits
+//!   for a scope, 2 for an interval).
 
 use hdrhistogram::{Counter, Histogram};
 
@@ -127,16 +131,37 @@ pub struct ApdexRange {
     pub low: f64,
 }
 
-/// Apdex from the latency zones of *every* request with a time (`zones`), when
-/// `failures` of `requests` failed but the histogram does not say which. Requests
-/// without a time are taken to be failures (transport errors), so only the rest of
-/// the failures sit in the histogram; each is moved to frustrated, from the slowest
-/// zone first (`high`) or from the fastest first (`low`).
-pub fn apdex_with_unplaced_failures(zones: [u64; 3], requests: u64, failures: u64) -> ApdexRange {
+/// Apdex from the latency zones of every request with a measured time (`zones`), when
+/// `failures` of `requests` failed but the histogram does not say which; `None` when
+/// nothing can be counted (no measured latency and no failure).
+///
+/// The samples are the measured requests plus the failures outside the histogram. When
+/// there are no more unmeasured requests than failures, the unmeasured ones are the
+/// failures (transport errors have no time) and only the rest of the failures sit in
+/// the histogram. When there are more, some successes went unmeasured (they are left
+/// out) and each failure may be measured or not. The failures in the histogram move to
+/// frustrated, from the slowest zone first (`high`) or the fastest first (`low`); both
+/// ends are taken over every possible number of them.
+pub fn apdex_with_unplaced_failures(
+    zones: [u64; 3],
+    requests: u64,
+    failures: u64,
+) -> Option<ApdexRange> {
     let timed: u64 = zones.iter().sum();
     let untimed = requests.saturating_sub(timed);
-    let in_hist = failures.saturating_sub(untimed).min(timed);
-    let score = |order: [usize; 3]| {
+    let failures = failures.min(requests);
+    // How many failures can be inside the histogram.
+    let least = failures.saturating_sub(untimed).min(timed);
+    let most = if untimed > failures {
+        failures.min(timed)
+    } else {
+        least
+    };
+    let score = |in_hist: u64, order: [usize; 3]| {
+        let samples = timed + (failures - in_hist);
+        if samples == 0 {
+            return None;
+        }
         let mut z = zones;
         let mut left = in_hist;
         for i in order {
@@ -144,14 +169,43 @@ pub fn apdex_with_unplaced_failures(zones: [u64; 3], requests: u64, failures: u6
             z[i] -= take;
             left -= take;
         }
-        (z[0] as f64 + z[1] as f64 / 2.0) / requests as f64
+        Some((z[0] as f64 + z[1] as f64 / 2.0) / samples as f64)
     };
-    // Removing a failure from the frustrated zone leaves the score as it is; from
-    // the satisfied zone it costs a whole point.
-    ApdexRange {
-        high: score([2, 1, 0]),
-        low: score([0, 1, 2]),
-    }
+    // On each stretch where the failures come out of one zone the score is a ratio of
+    // linear functions, so monotone: its extremes lie at the stretches' ends.
+    let [s, t, f] = zones;
+    let candidates = [least, most, f, f + t, s, s + t].map(|c| c.clamp(least, most));
+    let (slow_first, fast_first) = ([2, 1, 0], [0, 1, 2]);
+    let high = candidates
+        .iter()
+        .filter_map(|&c| score(c, slow_first))
+        .fold(None, |best: Option<f64>, v| {
+            Some(best.map_or(v, |b| b.max(v)))
+        })?;
+    let low = candidates
+        .iter()
+        .filter_map(|&c| score(c, fast_first))
+        .fold(None, |best: Option<f64>, v| {
+            Some(best.map_or(v, |b| b.min(v)))
+        })?;
+    Some(ApdexRange { high, low })
+}
+
+/// Requests of a scope that neither failed nor have a measured latency: a tool left
+/// their times out (wrk2's calibration period). Apdex and the latency figures cover
+/// the others.
+pub fn unmeasured_successes(m: &ScopeMetrics) -> u64 {
+    let measured = match m
+        .ok_latency
+        .as_ref()
+        .and_then(LatencyDistribution::histogram)
+    {
+        // Successes with a time (every failure counts, measured or not).
+        Some(ok) => ok.len(),
+        // Every request with a time, failed or not: so at least this many are missing.
+        None => m.latency.count(),
+    };
+    m.requests.saturating_sub(measured + m.failures)
 }
 
 /// Apdex of a scope: exact from the successes' histogram when the source tells
@@ -161,24 +215,27 @@ pub fn scope_apdex(m: &ScopeMetrics, t_ms: f64, f_ms: f64) -> Result<ApdexRange,
     if m.requests == 0 {
         return Err("no requests in this scope".to_string());
     }
+    let nothing = || "no request has a measured latency and none failed".to_string();
     if let Some(ok) = m
         .ok_latency
         .as_ref()
         .and_then(LatencyDistribution::histogram)
     {
+        // Every success with a time, and every failure (frustrated).
         let [s, t, _] = apdex_zones(ok, t_ms, f_ms);
-        let score = (s as f64 + t as f64 / 2.0) / m.requests as f64;
+        let samples = ok.len() + m.failures;
+        if samples == 0 {
+            return Err(nothing());
+        }
+        let score = (s as f64 + t as f64 / 2.0) / samples as f64;
         return Ok(ApdexRange {
             high: score,
             low: score,
         });
     }
     match m.latency.histogram() {
-        Some(h) => Ok(apdex_with_unplaced_failures(
-            apdex_zones(h, t_ms, f_ms),
-            m.requests,
-            m.failures,
-        )),
+        Some(h) => apdex_with_unplaced_failures(apdex_zones(h, t_ms, f_ms), m.requests, m.failures)
+            .ok_or_else(nothing),
         None => Err(
             "apdex needs every latency (a histogram); the source has only the tool's summary"
                 .to_string(),

@@ -905,6 +905,25 @@ fn apdex_from_successes_and_from_unplaced_failures() {
 }
 
 #[test]
+fn apdex_leaves_out_unmeasured_successes() {
+    use super::stats::apdex_with_unplaced_failures;
+    // 1,000 measured: 900 satisfied, 50 tolerating, 50 frustrated; 3,000 requests, 100
+    // failed. 2,000 requests have no time, more than the failures: at least 1,900
+    // successes went unmeasured and are left out, and each failure may be measured.
+    // Slowest first: with all 100 measured, 50 leave frustrated and 50 tolerating:
+    // (900 + 0) / 1,000 = 0.9 (none measured: 925 / 1,100). Fastest first: all 100 out
+    // of satisfied: (800 + 25) / 1,000 = 0.825.
+    let r = apdex_with_unplaced_failures([900, 50, 50], 3000, 100).unwrap();
+    assert!(close(r.high, 0.9, 1e-12), "{r:?}");
+    assert!(close(r.low, 0.825, 1e-12), "{r:?}");
+    // No more unmeasured requests than failures: they are the failures, exactly.
+    let r = apdex_with_unplaced_failures([900, 50, 50], 1100, 100).unwrap();
+    assert!(close(r.high, 925.0 / 1100.0, 1e-12) && close(r.low, r.high, 1e-12));
+    // Nothing measured and nothing failed: no score.
+    assert_eq!(apdex_with_unplaced_failures([0, 0, 0], 500, 0), None);
+}
+
+#[test]
 fn order_statistic_ranks_by_hand() {
     // n = 1,000, p = 0.95: 950 ∓ 1.96 × √(1,000 × 0.95 × 0.05) = 950 ∓ 13.51 → 936, 964.
     assert_eq!(order_statistic_ranks(1000, 95.0, Z_95), Some([936, 964]));

@@ -417,10 +417,11 @@ fn value_of(metric: Metric, a: &Aggregate, face_value: bool) -> WindowValue {
         Metric::Mean => hist.map(|h| a.latency_sum_ms / h.len() as f64),
         Metric::Min => hist.map(|h| h.lowest_equivalent(h.min()) as f64 / 1000.0),
         Metric::Max => a.max_ms,
-        Metric::Apdex { t_ms, f_ms } => hist.filter(|_| a.requests > 0).map(|h| {
+        Metric::Apdex { t_ms, f_ms } => hist.filter(|_| a.requests > 0).and_then(|h| {
             // Which latencies failed is unknown per interval: take the lowest score
             // the failures allow (they were the fastest).
-            apdex_with_unplaced_failures(apdex_zones(h, t_ms, f_ms), a.requests, a.failures).low
+            apdex_with_unplaced_failures(apdex_zones(h, t_ms, f_ms), a.requests, a.failures)
+                .map(|r| r.low)
         }),
         Metric::StatusShare(_) => None,
     };
