@@ -14,3 +14,4 @@ mod demo;
 mod drive;
 mod formats_a;
 mod formats_b;
+mod locust;
