@@ -10,6 +10,10 @@
 //! depending on the version, and neither gives a stage's own distribution. Without
 //! `--csv-full-history` (every version) the history has only the Aggregated rows:
 //! such stages have their totals and no endpoints.
+//!
+//! Failure kinds come from `_failures.csv`, which covers the whole run: a history
+//! stage gets them only where they follow for certain (see `kinds_of_part`); the
+//! report counts the rest as `other`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -428,23 +432,17 @@ pub fn build_source(
                 .map(|rps| agg.requests as f64 / rps);
         }
     }
-    if let Some(fails) = &failures {
-        for (key, error, n) in fails {
-            if !opts.keeps(key) {
-                continue;
-            }
-            let kind = FailureKind::classify(None, error);
-            overall.endpoint(key).add_failure(kind, Some(error), *n);
-            if let Some(agg) = overall.aggregate.as_mut() {
-                agg.add_failure(kind, None, *n);
-            }
-        }
-    }
     if let Some(hist) = &history {
         fill_timeline(&mut overall, hist);
         if stats.is_none() {
             overall_from_history(&mut overall, hist, opts);
         }
+    }
+    // After the history: without `_stats.csv` the overall figures come from it.
+    if let Some(fails) = &failures {
+        source
+            .notes
+            .extend(add_failure_kinds(&mut overall, fails, opts));
     }
 
     let history_stages = history
@@ -457,7 +455,12 @@ pub fn build_source(
         }
     }
     source.stages = match history_stages {
-        Some(stages) => stages,
+        Some(mut stages) => {
+            for stage in &mut stages {
+                kinds_from_whole_run(stage, &overall);
+            }
+            stages
+        }
         None => summary_stages(plan, &overall, &mut source.notes),
     };
     source.overall = overall;
@@ -515,6 +518,88 @@ fn summary_stages(plan: &StagePlan, overall: &Stage, notes: &mut Vec<String>) ->
         }
     };
     vec![stage]
+}
+
+/// Gives the overall endpoints and aggregate the kinds `_failures.csv` lists, never
+/// more than the failures the stats count for them: Locust rewrites its files every
+/// second, so copies taken mid-run can disagree. A note says how many did not fit.
+fn add_failure_kinds(
+    overall: &mut Stage,
+    fails: &[(EndpointKey, String, u64)],
+    opts: &IngestOptions,
+) -> Option<String> {
+    let per_endpoint = !overall.endpoints.is_empty();
+    let mut left_out = 0;
+    for (key, error, n) in fails.iter().filter(|(k, ..)| opts.keeps(k)) {
+        let kind = FailureKind::classify(None, error);
+        let on_endpoint = overall
+            .endpoints
+            .get_mut(key)
+            .map_or(0, |ep| add_within_failures(ep, kind, Some(error), *n));
+        let on_aggregate = overall
+            .aggregate
+            .as_mut()
+            .map_or(0, |agg| add_within_failures(agg, kind, None, *n));
+        left_out += n - if per_endpoint {
+            on_endpoint
+        } else {
+            on_aggregate
+        };
+    }
+    (left_out > 0).then(|| {
+        format!(
+            "the failures file lists {left_out} failure(s) the stats do not count (an \
+             endpoint they do not list, or beyond its failure count: files copied at \
+             different moments of the run?); they are left out of the failure kinds"
+        )
+    })
+}
+
+/// Adds up to `n` failures of `kind`, as many as `ep`'s failures without a kind yet;
+/// returns how many.
+fn add_within_failures(
+    ep: &mut EndpointStats,
+    kind: FailureKind,
+    message: Option<&str>,
+    n: u64,
+) -> u64 {
+    let known: u64 = ep.failures_by_kind.values().sum();
+    let fit = n.min(ep.failures.saturating_sub(known));
+    if fit > 0 {
+        ep.add_failure(kind, message, fit);
+    }
+    fit
+}
+
+/// A history stage's failures, with the kinds of the whole run's where the split is
+/// certain: `_failures.csv` covers the whole run, never a window of it.
+fn kinds_from_whole_run(stage: &mut Stage, overall: &Stage) {
+    for (key, ep) in &mut stage.endpoints {
+        if let Some(whole) = overall.endpoints.get(key) {
+            kinds_of_part(ep, whole);
+        }
+    }
+    if let (Some(agg), Some(whole)) = (stage.aggregate.as_mut(), overall.aggregate.as_ref()) {
+        kinds_of_part(agg, whole);
+    }
+}
+
+/// Gives `part` (a window of `whole`) its failure kinds when they follow from the
+/// whole's: it holds all of the whole's failures, or the whole's failures are all of
+/// one kind. Otherwise they stay unknown and the report counts them as `other`.
+fn kinds_of_part(part: &mut EndpointStats, whole: &EndpointStats) {
+    if part.failures == 0 || part.failures > whole.failures {
+        return;
+    }
+    let known: u64 = whole.failures_by_kind.values().sum();
+    if part.failures == whole.failures {
+        part.failures_by_kind = whole.failures_by_kind.clone();
+        part.errors = whole.errors.clone();
+    } else if let [(kind, _)] = whole.failures_by_kind.iter().collect::<Vec<_>>()[..] {
+        if known == whole.failures {
+            part.failures_by_kind = BTreeMap::from([(*kind, part.failures)]);
+        }
+    }
 }
 
 fn endpoint_from_row(row: &StatsRow) -> EndpointStats {

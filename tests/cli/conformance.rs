@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::analyze_json;
+use crate::common::{analyze_json, assert_kinds_sum_to_failures};
 
 fn samples() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
@@ -127,6 +127,7 @@ fn every_sample_directory_analyses_or_is_refused_without_a_crash() {
                 "{}",
                 dir.display()
             );
+            assert_kinds_sum_to_failures(&report);
         } else {
             assert!(stderr.contains("error: "), "{}: {stderr}", dir.display());
         }

@@ -1,9 +1,9 @@
 //! Locust CSV sets written by hand: stages from a stats history (with and without
-//! per-endpoint rows).
+//! per-endpoint rows), failure kinds in every scope.
 
 use serde_json::Value;
 
-use crate::common::{analyze_json, TestDir};
+use crate::common::{analyze_json, assert_kinds_sum_to_failures, TestDir};
 
 const HISTORY_HEADER: &str = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,\
      Total Request Count,Total Failure Count,Total Median Response Time,\
@@ -173,4 +173,85 @@ fn aggregate_only_history_stages_have_totals_and_no_aggregated_endpoint() {
     assert_eq!(report["task_mix"].as_array().unwrap().len(), 3);
     let notes = report["sources"][0]["notes"].to_string();
     assert!(notes.contains("--csv-full-history"), "{notes}");
+}
+
+#[test]
+fn history_stages_keep_failure_kinds_that_the_failures_file_makes_certain() {
+    // All 12 failures of POST /b are 404s: whichever window, its failures are 404s.
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", history(false));
+    dir.write("run/run_stats.csv", STATS);
+    dir.write(
+        "run/run_failures.csv",
+        "Method,Name,Error,Occurrences\r\n\
+         POST,/b,HTTPError('404 Client Error: Not Found for url: /b'),12\r\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["failures_by_kind"]["status:404"], 12);
+    for stage in stages(&report) {
+        assert_eq!(stage["failures_by_kind"]["status:404"], 6, "{stage:#}");
+    }
+    assert_kinds_sum_to_failures(&report);
+
+    // With per-endpoint rows the endpoints get them too.
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", history(true));
+    dir.write("run/run_stats.csv", STATS);
+    dir.write(
+        "run/run_failures.csv",
+        "Method,Name,Error,Occurrences\r\n\
+         POST,/b,HTTPError('404 Client Error: Not Found for url: /b'),12\r\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    for stage in stages(&report) {
+        let b = stage["endpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["key"] == "POST /b")
+            .unwrap();
+        assert_eq!(b["failures_by_kind"]["status:404"], 6, "{b:#}");
+    }
+    assert_kinds_sum_to_failures(&report);
+}
+
+#[test]
+fn failures_without_a_known_kind_count_as_other_in_every_scope() {
+    // A stats file alone: 7 failures on /x, 2 on /y, no failures file.
+    let dir = TestDir::new();
+    let stats = dir.write(
+        "run/run_stats.csv",
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,100%\r\n\
+         GET,/x,100,7,10,10.0,1,50,100,1.0,0.07,10,20,50\r\n\
+         GET,/y,50,2,10,10.0,1,50,100,0.5,0.02,10,20,50\r\n\
+         ,Aggregated,150,9,10,10.0,1,50,100,1.5,0.09,10,20,50\r\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&stats], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["failures_by_kind"]["other"], 9);
+    assert_eq!(report["stages"][0]["failures_by_kind"]["other"], 9);
+    assert_kinds_sum_to_failures(&report);
+
+    // A failures file that covers 3 of /x's 7 failures: the other 4 are `other`.
+    dir.write(
+        "run/run_failures.csv",
+        "Method,Name,Error,Occurrences\r\n\
+         GET,/x,\"ReadTimeout(\"\"timed out\"\")\",3\r\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let x = report["stages"][0]["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == "GET /x")
+        .cloned()
+        .unwrap();
+    assert_eq!(x["failures_by_kind"]["timeout"], 3);
+    assert_eq!(x["failures_by_kind"]["other"], 4);
+    assert_eq!(report["overall"]["failures_by_kind"]["timeout"], 3);
+    assert_eq!(report["overall"]["failures_by_kind"]["other"], 6);
+    assert_kinds_sum_to_failures(&report);
 }
