@@ -1,9 +1,9 @@
 //! Locust CSV sets written by hand: stages from a stats history (with and without
-//! per-endpoint rows), failure kinds in every scope.
+//! per-endpoint rows), failure kinds in every scope, a distribution file alone.
 
 use serde_json::Value;
 
-use crate::common::{analyze_json, assert_kinds_sum_to_failures, TestDir};
+use crate::common::{analyze_json, assert_kinds_sum_to_failures, headroom, TestDir};
 
 const HISTORY_HEADER: &str = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,\
      Total Request Count,Total Failure Count,Total Median Response Time,\
@@ -254,4 +254,31 @@ fn failures_without_a_known_kind_count_as_other_in_every_scope() {
     assert_eq!(report["overall"]["failures_by_kind"]["timeout"], 3);
     assert_eq!(report["overall"]["failures_by_kind"]["other"], 6);
     assert_kinds_sum_to_failures(&report);
+}
+
+#[test]
+fn a_distribution_file_alone_is_skipped_with_what_it_needs() {
+    let dir = TestDir::new();
+    let dist = dir.write(
+        "run/old_distribution.csv",
+        "\"Name\",\"# requests\",\"50%\",\"66%\",\"75%\",\"80%\",\"90%\",\"95%\",\"98%\",\"99%\",\"100%\"\n\
+         \"GET /a\",10,4,4,4,5,6,7,8,9,18\n\
+         \"Total\",10,4,4,4,5,6,7,8,9,18",
+    );
+    let o = headroom(&[
+        "analyze",
+        dist.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let skipped = stderr
+        .lines()
+        .find(|l| l.contains("skipped") && l.contains("old_distribution.csv"))
+        .unwrap_or_else(|| panic!("not listed as skipped: {stderr}"));
+    assert!(
+        skipped.contains("no failure counts") && skipped.contains("_requests.csv"),
+        "{skipped}"
+    );
 }
