@@ -3,10 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{EndpointStats, FailureKind, LatencyDistribution, Percentile, Stage};
+use crate::model::{
+    settle_failure_kinds, EndpointStats, FailureKind, LatencyDistribution, Percentile, Stage,
+};
 
 /// Percentiles every report shows (p50, p90, p95, p99, p99.9).
 pub const REPORT_PERCENTILES: [f64; 5] = [50.0, 90.0, 95.0, 99.0, 99.9];
+
+/// An endpoint's failure kinds, adding up to its failures (unknown ones are `other`).
+fn settled_kinds(ep: &EndpointStats) -> BTreeMap<FailureKind, u64> {
+    let mut kinds = ep.failures_by_kind.clone();
+    settle_failure_kinds(&mut kinds, ep.failures);
+    kinds
+}
 
 /// Measurements of one scope.
 #[derive(Clone, Debug)]
@@ -34,7 +43,7 @@ impl ScopeMetrics {
             duration_s,
             latency: ep.latency.clone(),
             ok_latency: ep.ok_latency.clone(),
-            failures_by_kind: ep.failures_by_kind.clone(),
+            failures_by_kind: settled_kinds(ep),
         }
     }
 
@@ -45,12 +54,14 @@ impl ScopeMetrics {
         if let Some(agg) = &stage.aggregate {
             let mut m = ScopeMetrics::of_endpoint(agg, stage.duration_s());
             // The aggregate row has no failure detail; the endpoints do.
-            if m.failures_by_kind.is_empty() {
-                for ep in stage.endpoints.values() {
-                    for (k, v) in &ep.failures_by_kind {
-                        *m.failures_by_kind.entry(*k).or_default() += v;
+            if agg.failures_by_kind.is_empty() {
+                m.failures_by_kind.clear();
+                for ep in stage.endpoints.values().filter(|e| !e.transaction) {
+                    for (k, v) in settled_kinds(ep) {
+                        *m.failures_by_kind.entry(k).or_default() += v;
                     }
                 }
+                settle_failure_kinds(&mut m.failures_by_kind, m.failures);
             }
             return m;
         }
@@ -73,8 +84,8 @@ impl ScopeMetrics {
                 }
                 _ => None,
             };
-            for (k, v) in &ep.failures_by_kind {
-                *m.failures_by_kind.entry(*k).or_default() += v;
+            for (k, v) in settled_kinds(ep) {
+                *m.failures_by_kind.entry(k).or_default() += v;
             }
         }
         m

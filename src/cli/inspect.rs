@@ -478,7 +478,10 @@ fn text(r: &FileReport) -> String {
     if let Some(t) = r.transactions.filter(|t| *t > 0) {
         let _ = writeln!(out, "  transactions {t} (not counted as requests)");
     }
-    if let Some(n) = r.endpoints {
+    if r.endpoints == Some(0) {
+        // A file of totals only (a Locust history without per-endpoint rows).
+        let _ = writeln!(out, "  endpoints  none (totals only; see the notes)");
+    } else if let Some(n) = r.endpoints {
         let more = if n > r.endpoint_names.len() {
             ", …"
         } else {

@@ -7,7 +7,13 @@
 //! digits) and are reported as such. Stages detected from a stats history get exact
 //! request and failure counts and an exact mean (differences of cumulative totals),
 //! but no percentiles: Locust's history percentiles are windowed or cumulative
-//! depending on the version, and neither gives a stage's own distribution.
+//! depending on the version, and neither gives a stage's own distribution. Without
+//! `--csv-full-history` (every version) the history has only the Aggregated rows:
+//! such stages have their totals and no endpoints.
+//!
+//! Failure kinds come from `_failures.csv`, which covers the whole run: a history
+//! stage gets them only where they follow for certain (see `kinds_of_part`); the
+//! report counts the rest as `other`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -426,64 +432,174 @@ pub fn build_source(
                 .map(|rps| agg.requests as f64 / rps);
         }
     }
-    if let Some(fails) = &failures {
-        for (key, error, n) in fails {
-            if !opts.keeps(key) {
-                continue;
-            }
-            let kind = FailureKind::classify(None, error);
-            overall.endpoint(key).add_failure(kind, Some(error), *n);
-            if let Some(agg) = overall.aggregate.as_mut() {
-                agg.add_failure(kind, None, *n);
-            }
-        }
-    }
     if let Some(hist) = &history {
         fill_timeline(&mut overall, hist);
         if stats.is_none() {
             overall_from_history(&mut overall, hist, opts);
         }
     }
+    // After the history: without `_stats.csv` the overall figures come from it.
+    if let Some(fails) = &failures {
+        source
+            .notes
+            .extend(add_failure_kinds(&mut overall, fails, opts));
+    }
 
-    source.stages = match (plan, &history) {
-        (StagePlan::Manifest(specs), Some(hist)) if specs.iter().all(|s| s.window_ms.is_some()) => {
-            specs
-                .iter()
-                .map(|s| stage_from_history(s, hist, opts))
-                .collect()
+    let history_stages = history
+        .as_deref()
+        .and_then(|hist| stages_from_history(plan, hist, opts));
+    if let Some(hist) = &history {
+        let read_for_figures = history_stages.is_some() || stats.is_none();
+        if read_for_figures && !hist.iter().any(|r| r.key.is_some()) {
+            source.notes.push(AGGREGATE_ONLY_HISTORY.into());
         }
-        (StagePlan::Detect { fallback }, Some(hist)) => {
+    }
+    source.stages = match history_stages {
+        Some(mut stages) => {
+            for stage in &mut stages {
+                kinds_from_whole_run(stage, &overall);
+            }
+            stages
+        }
+        None => summary_stages(plan, &overall, &mut source.notes),
+    };
+    source.overall = overall;
+    Some(source)
+}
+
+/// Why a stage taken from a stats history has no endpoints.
+const AGGREGATE_ONLY_HISTORY: &str =
+    "the stats history has only Aggregated rows (Locust writes a row per endpoint only \
+     with --csv-full-history): figures taken from it have totals but no per-endpoint \
+     breakdown; run Locust with --csv-full-history for one";
+
+/// Stages from the history's cumulative totals: the manifest's windows, or the
+/// plateaus of its users series. `None` when neither gives a window.
+fn stages_from_history(
+    plan: &StagePlan,
+    hist: &[HistoryRow],
+    opts: &IngestOptions,
+) -> Option<Vec<Stage>> {
+    let specs = match plan {
+        StagePlan::Manifest(specs) if specs.iter().all(|s| s.window_ms.is_some()) => specs.clone(),
+        StagePlan::Detect { .. } => {
             let users: Vec<(i64, f64)> = hist
                 .iter()
                 .filter(|r| r.key.is_none())
                 .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
                 .collect();
-            let found = plateaus(&users);
-            if found.is_empty() {
-                vec![whole_run_stage(&overall, fallback, None)]
-            } else {
-                specs_from_plateaus(&found)
-                    .iter()
-                    .map(|s| stage_from_history(s, hist, opts))
-                    .collect()
-            }
+            specs_from_plateaus(&plateaus(&users))
         }
-        (StagePlan::WholeDir { name, users }, _) => vec![whole_run_stage(&overall, name, *users)],
-        (StagePlan::Manifest(specs), _) if specs.len() == 1 => {
-            vec![whole_run_stage(&overall, &specs[0].name, specs[0].users)]
+        _ => Vec::new(),
+    };
+    (!specs.is_empty()).then(|| {
+        specs
+            .iter()
+            .map(|s| stage_from_history(s, hist, opts))
+            .collect()
+    })
+}
+
+/// The one stage a whole-run summary can give, named by the plan.
+fn summary_stages(plan: &StagePlan, overall: &Stage, notes: &mut Vec<String>) -> Vec<Stage> {
+    let stage = match plan {
+        StagePlan::WholeDir { name, users } => whole_run_stage(overall, name, *users),
+        StagePlan::Detect { fallback } => whole_run_stage(overall, fallback, None),
+        StagePlan::Manifest(specs) if specs.len() == 1 => {
+            whole_run_stage(overall, &specs[0].name, specs[0].users)
         }
-        (StagePlan::Manifest(specs), _) => {
-            source.notes.push(format!(
+        StagePlan::Manifest(specs) => {
+            notes.push(format!(
                 "the manifest lists {} stages but Locust's summary covers the whole run: \
                  reported as one stage",
                 specs.len()
             ));
-            vec![whole_run_stage(&overall, "whole_run", None)]
+            whole_run_stage(overall, "whole_run", None)
         }
-        (StagePlan::Detect { fallback }, None) => vec![whole_run_stage(&overall, fallback, None)],
     };
-    source.overall = overall;
-    Some(source)
+    vec![stage]
+}
+
+/// Gives the overall endpoints and aggregate the kinds `_failures.csv` lists, never
+/// more than the failures the stats count for them: Locust rewrites its files every
+/// second, so copies taken mid-run can disagree. A note says how many did not fit.
+fn add_failure_kinds(
+    overall: &mut Stage,
+    fails: &[(EndpointKey, String, u64)],
+    opts: &IngestOptions,
+) -> Option<String> {
+    let per_endpoint = !overall.endpoints.is_empty();
+    let mut left_out = 0;
+    for (key, error, n) in fails.iter().filter(|(k, ..)| opts.keeps(k)) {
+        let kind = FailureKind::classify(None, error);
+        let on_endpoint = overall
+            .endpoints
+            .get_mut(key)
+            .map_or(0, |ep| add_within_failures(ep, kind, Some(error), *n));
+        let on_aggregate = overall
+            .aggregate
+            .as_mut()
+            .map_or(0, |agg| add_within_failures(agg, kind, None, *n));
+        left_out += n - if per_endpoint {
+            on_endpoint
+        } else {
+            on_aggregate
+        };
+    }
+    (left_out > 0).then(|| {
+        format!(
+            "the failures file lists {left_out} failure(s) the stats do not count (an \
+             endpoint they do not list, or beyond its failure count: files copied at \
+             different moments of the run?); they are left out of the failure kinds"
+        )
+    })
+}
+
+/// Adds up to `n` failures of `kind`, as many as `ep`'s failures without a kind yet;
+/// returns how many.
+fn add_within_failures(
+    ep: &mut EndpointStats,
+    kind: FailureKind,
+    message: Option<&str>,
+    n: u64,
+) -> u64 {
+    let known: u64 = ep.failures_by_kind.values().sum();
+    let fit = n.min(ep.failures.saturating_sub(known));
+    if fit > 0 {
+        ep.add_failure(kind, message, fit);
+    }
+    fit
+}
+
+/// A history stage's failures, with the kinds of the whole run's where the split is
+/// certain: `_failures.csv` covers the whole run, never a window of it.
+fn kinds_from_whole_run(stage: &mut Stage, overall: &Stage) {
+    for (key, ep) in &mut stage.endpoints {
+        if let Some(whole) = overall.endpoints.get(key) {
+            kinds_of_part(ep, whole);
+        }
+    }
+    if let (Some(agg), Some(whole)) = (stage.aggregate.as_mut(), overall.aggregate.as_ref()) {
+        kinds_of_part(agg, whole);
+    }
+}
+
+/// Gives `part` (a window of `whole`) its failure kinds when they follow from the
+/// whole's: it holds all of the whole's failures, or the whole's failures are all of
+/// one kind. Otherwise they stay unknown and the report counts them as `other`.
+fn kinds_of_part(part: &mut EndpointStats, whole: &EndpointStats) {
+    if part.failures == 0 || part.failures > whole.failures {
+        return;
+    }
+    let known: u64 = whole.failures_by_kind.values().sum();
+    if part.failures == whole.failures {
+        part.failures_by_kind = whole.failures_by_kind.clone();
+        part.errors = whole.errors.clone();
+    } else if let [(kind, _)] = whole.failures_by_kind.iter().collect::<Vec<_>>()[..] {
+        if known == whole.failures {
+            part.failures_by_kind = BTreeMap::from([(*kind, part.failures)]);
+        }
+    }
 }
 
 fn endpoint_from_row(row: &StatsRow) -> EndpointStats {
@@ -573,6 +689,14 @@ fn cumulative_endpoint(
     ep
 }
 
+/// Per key (`None` for the aggregate), the last history row at or before `t_ms`.
+fn last_rows_until(hist: &[HistoryRow], t_ms: i64) -> BTreeMap<Option<EndpointKey>, &HistoryRow> {
+    hist.iter()
+        .take_while(|r| r.t_ms <= t_ms)
+        .map(|r| (r.key.clone(), r))
+        .collect()
+}
+
 /// A stage's figures as differences of the cumulative totals at the window's ends:
 /// exact counts and mean, no percentiles (see the module docs).
 fn stage_from_history(spec: &StageSpec, hist: &[HistoryRow], opts: &IngestOptions) -> Stage {
@@ -592,42 +716,37 @@ fn stage_from_history(spec: &StageSpec, hist: &[HistoryRow], opts: &IngestOption
         return stage;
     }
     stage.window_ms = Some((start, end));
-    // Per key: the last row at or before each end of the window.
-    let mut at_start: BTreeMap<Option<EndpointKey>, &HistoryRow> = BTreeMap::new();
-    let mut at_end: BTreeMap<Option<EndpointKey>, &HistoryRow> = BTreeMap::new();
-    for r in hist {
-        if r.t_ms <= start {
-            at_start.insert(r.key.clone(), r);
-        }
-        if r.t_ms <= end {
-            at_end.insert(r.key.clone(), r);
-        }
-    }
-    for (key, e) in &at_end {
-        let Some(s) = at_start.get(key) else { continue };
-        let n = e.total_requests.saturating_sub(s.total_requests);
-        let f = e.total_failures.saturating_sub(s.total_failures);
+    let at_start = last_rows_until(hist, start);
+    let mut filtered = false;
+    for (key, e) in last_rows_until(hist, end) {
+        // A key without a row at the start had no requests yet: Locust writes an
+        // endpoint's first history row after its first request.
+        let (s_req, s_fail, s_avg) = at_start.get(&key).map_or((0, 0, Some(0.0)), |s| {
+            (s.total_requests, s.total_failures, s.total_avg_ms)
+        });
+        let n = e.total_requests.saturating_sub(s_req);
+        let f = e.total_failures.saturating_sub(s_fail);
         // Sum of latencies at each end is count × cumulative mean.
-        let mean = match (e.total_avg_ms, s.total_avg_ms) {
+        let mean = match (e.total_avg_ms, s_avg) {
             (Some(me), Some(ms)) if n > 0 => {
-                Some((me * e.total_requests as f64 - ms * s.total_requests as f64) / n as f64)
+                Some((me * e.total_requests as f64 - ms * s_req as f64) / n as f64)
             }
             _ => None,
         };
         let ep = cumulative_endpoint(key.clone(), n, f, mean.filter(|m| *m >= 0.0));
+        // Without --csv-full-history the history has only the Aggregated rows: the
+        // stage then has its totals and no endpoints (never `Aggregated` as one).
         match key {
-            Some(k) if opts.keeps(k) => {
-                stage.endpoints.insert(k.clone(), ep);
+            Some(k) if opts.keeps(&k) => {
+                stage.endpoints.insert(k, ep);
             }
-            Some(_) => {}
+            Some(_) => filtered = true,
             None => stage.aggregate = Some(ep),
         }
     }
-    if stage.endpoints.is_empty() {
-        // Without --csv-full-history only the aggregate exists: show it as one row.
-        if let Some(agg) = &stage.aggregate {
-            stage.endpoints.insert(agg.key.clone(), agg.clone());
-        }
+    if filtered {
+        // The aggregate stands for every endpoint; a filter that drops one makes it stale.
+        stage.aggregate = None;
     }
     let in_window: Vec<HistoryRow> = hist
         .iter()

@@ -327,11 +327,18 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         if let Some(src) = locust::build_source(&set, &plan, opts, &mut run.problems) {
             add_source(run, src);
         }
-    } else if let Some(p) = set.failures.iter().chain(&set.exceptions).next() {
-        run.skipped.push((
-            p.clone(),
-            "Locust failures/exceptions without a stats file".into(),
-        ));
+    } else {
+        // Not read, so not an input the figures trace to.
+        let mut skip = |p: &PathBuf, why: &str| {
+            run.inputs.retain(|i| &i.path != p);
+            run.skipped.push((p.clone(), why.into()));
+        };
+        if let Some(p) = &set.distribution {
+            skip(p, LONE_DISTRIBUTION);
+        }
+        if let Some(p) = set.failures.iter().chain(&set.exceptions).next() {
+            skip(p, "Locust failures/exceptions without a stats file");
+        }
     }
 
     // Part B summary formats: each file is a whole-run summary of its own; one tool's
@@ -442,6 +449,13 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         }
     }
 }
+
+/// Why a Locust ≤ 0.13.2 `_distribution.csv` is not read alone: its rows have request
+/// counts and percentiles but no failures, so an error rate would be made up.
+const LONE_DISTRIBUTION: &str =
+    "a Locust (≤ 0.13.2) percentile distribution: request counts and percentiles per \
+     endpoint, but no failure counts, mean or duration; it is read with the `_requests.csv` \
+     of the same run: analyse the dir that holds both";
 
 /// Keeps the first of `formats` (in that order of preference) that the dir has, and
 /// lists the files of the others as skipped: they hold the same requests again.

@@ -1,5 +1,6 @@
 //! Failure kinds and error-message normalisation.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -66,6 +67,38 @@ impl FailureKind {
             return FailureKind::Assertion;
         }
         FailureKind::Other
+    }
+}
+
+/// Makes `kinds` add up to `failures`, the count the source states: failures whose
+/// kind the source does not give (a summary without error detail, a failures file
+/// that covers only some) are `other`; kinds beyond the count (files written at
+/// different moments of a run) are taken off `other` first, then off the most common
+/// kinds. Every scope of a report then reads the same total two ways.
+pub fn settle_failure_kinds(kinds: &mut BTreeMap<FailureKind, u64>, failures: u64) {
+    let known: u64 = kinds.values().sum();
+    if known < failures {
+        *kinds.entry(FailureKind::Other).or_default() += failures - known;
+        return;
+    }
+    let mut excess = known - failures;
+    while excess > 0 {
+        let kind = if kinds.contains_key(&FailureKind::Other) {
+            FailureKind::Other
+        } else {
+            let (kind, _) = kinds
+                .iter()
+                .max_by_key(|(_, n)| **n)
+                .expect("kinds sum above zero");
+            *kind
+        };
+        let n = kinds.get_mut(&kind).expect("just found");
+        let cut = excess.min(*n);
+        *n -= cut;
+        excess -= cut;
+        if *n == 0 {
+            kinds.remove(&kind);
+        }
     }
 }
 
@@ -189,6 +222,29 @@ mod tests {
         );
         assert_eq!(k(Some(200), "body did not match"), "assertion");
         assert_eq!(k(None, "something odd"), "other");
+    }
+
+    #[test]
+    fn kinds_settle_to_the_failure_count() {
+        let mut kinds = BTreeMap::from([(FailureKind::Status(404), 2)]);
+        settle_failure_kinds(&mut kinds, 5);
+        assert_eq!(kinds[&FailureKind::Status(404)], 2);
+        assert_eq!(kinds[&FailureKind::Other], 3);
+
+        let mut kinds = BTreeMap::from([
+            (FailureKind::Other, 1),
+            (FailureKind::Timeout, 6),
+            (FailureKind::Reset, 2),
+        ]);
+        settle_failure_kinds(&mut kinds, 6);
+        assert_eq!(
+            kinds,
+            BTreeMap::from([(FailureKind::Timeout, 4), (FailureKind::Reset, 2)])
+        );
+
+        let mut none = BTreeMap::new();
+        settle_failure_kinds(&mut none, 0);
+        assert!(none.is_empty());
     }
 
     #[test]

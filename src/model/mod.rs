@@ -8,7 +8,7 @@ mod manifest;
 mod run;
 mod timeseries;
 
-pub use failure::{normalize_error_message, FailureKind};
+pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};
 pub use latency::{
     new_histogram, LatencyDistribution, Percentile, PercentileMethod, PercentileSummary,
     HIST_SIGFIG,

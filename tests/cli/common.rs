@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use serde_json::Value;
+
 /// A temporary directory that files can be written into.
 pub struct TestDir {
     dir: tempfile::TempDir,
@@ -82,4 +84,32 @@ pub fn nearest_rank(values: &[f64], pct: f64) -> f64 {
 /// True when `a` is within `rel` (relative) of `b`.
 pub fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1e-12)
+}
+
+/// Sums a `failures_by_kind` object.
+fn kinds_sum(scope: &Value) -> u64 {
+    scope["failures_by_kind"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no failures_by_kind: {scope:#}"))
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum()
+}
+
+/// Every scope's kinds add up to its failures.
+pub fn assert_kinds_sum_to_failures(report: &Value) {
+    let mut scopes = vec![("overall".to_string(), &report["overall"])];
+    for s in report["stages"].as_array().expect("stages") {
+        scopes.push((format!("stage {}", s["name"]), s));
+        for e in s["endpoints"].as_array().unwrap() {
+            scopes.push((format!("{} in {}", e["key"], s["name"]), e));
+        }
+    }
+    for (name, scope) in scopes {
+        assert_eq!(
+            kinds_sum(scope),
+            scope["failures"].as_u64().unwrap(),
+            "{name}: {scope:#}"
+        );
+    }
 }

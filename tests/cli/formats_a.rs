@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{analyze_json, close, headroom, nearest_rank, Lcg, TestDir};
+use crate::common::{
+    analyze_json, assert_kinds_sum_to_failures, close, headroom, nearest_rank, Lcg, TestDir,
+};
 
 /// Runs `inspect --format json` on one file: exit code, its report, stderr.
 fn inspect_json(path: &Path, extra: &[&str]) -> (i32, Value, String) {
@@ -665,6 +667,9 @@ fn k6_summaries_keep_k6s_own_figures() {
     assert_eq!(o["latency_ms"]["p50"], 20.0);
     assert!(close(o["throughput_rps"].as_f64().unwrap(), 50.0, 1e-9));
     assert_eq!(report["stages"][0]["users"], 40);
+    // The summary does not say why requests failed: every scope counts them as `other`.
+    assert_eq!(o["failures_by_kind"]["other"], 25);
+    assert_kinds_sum_to_failures(&report);
 
     // Legacy --summary-export: flattened values, duration from count ÷ rate.
     dir.write(
@@ -680,6 +685,7 @@ fn k6_summaries_keep_k6s_own_figures() {
     assert_eq!(r["format"], "k6-summary");
     assert_eq!(r["requests"], 3000);
     assert_eq!(r["failures"], 30);
+    assert_eq!(r["failures_by_kind"]["other"], 30);
     assert_eq!(r["latency_exact"], false);
     assert!(close(r["duration_s"].as_f64().unwrap(), 30.0, 1e-9));
 }

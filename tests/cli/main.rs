@@ -14,4 +14,5 @@ mod demo;
 mod drive;
 mod formats_a;
 mod formats_b;
+mod locust;
 mod wrk2;

@@ -1,0 +1,284 @@
+//! Locust CSV sets written by hand: stages from a stats history (with and without
+//! per-endpoint rows), failure kinds in every scope, a distribution file alone.
+
+use serde_json::Value;
+
+use crate::common::{analyze_json, assert_kinds_sum_to_failures, headroom, TestDir};
+
+const HISTORY_HEADER: &str = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,\
+     Total Request Count,Total Failure Count,Total Median Response Time,\
+     Total Average Response Time,Total Min Response Time,Total Max Response Time,\
+     Total Average Content Size\r\n";
+
+/// Users at second `t` of the fixtures' runs: 10 users for t = 1–30, a two-row ramp,
+/// 20 users for t = 33–62.
+fn users_at(t: u64) -> u32 {
+    match t {
+        0 => 0,
+        1..=30 => 10,
+        31 | 32 => 15,
+        _ => 20,
+    }
+}
+
+const T0: u64 = 1_700_000_000;
+const LAST: u64 = 62;
+
+/// One history row: cumulative `total` requests, `failed` failures, mean `mean` ms.
+fn history_row(t: u64, method: &str, name: &str, total: u64, failed: u64, mean: f64) -> String {
+    let pct = if total > 0 { "10,20" } else { "N/A,N/A" };
+    format!(
+        "{},{},{method},{name},0.000000,0.000000,{pct},{total},{failed},10,{mean},1,50,100\r\n",
+        T0 + t,
+        users_at(t)
+    )
+}
+
+/// Per second: `GET /a` 3 requests (10 ms), `POST /b` 1 request (20 ms) that fails
+/// when t is a multiple of 5, and from t = 35 `GET /c` 2 requests (30 ms).
+/// Returns the cumulative `(requests, failures)` of `/a`, `/b`, `/c` at second `t`.
+fn totals_at(t: u64) -> [(u64, u64); 3] {
+    [(3 * t, 0), (t, t / 5), (2 * t.saturating_sub(34), 0)]
+}
+
+/// A stats history as `--csv-full-history` writes it: each endpoint's row (once it has
+/// had a request) then the Aggregated row, every second. With `per_endpoint` false,
+/// only the Aggregated rows, as Locust writes without the flag.
+fn history(per_endpoint: bool) -> String {
+    let mut csv = String::from(HISTORY_HEADER);
+    let names = [
+        ("GET", "/a", 10.0),
+        ("POST", "/b", 20.0),
+        ("GET", "/c", 30.0),
+    ];
+    for t in 0..=LAST {
+        let totals = totals_at(t);
+        let (mut all, mut failed, mut sum_ms) = (0, 0, 0.0);
+        for ((method, name, mean), (n, f)) in names.iter().zip(totals) {
+            if n == 0 {
+                continue;
+            }
+            if per_endpoint {
+                csv.push_str(&history_row(t, method, name, n, f, *mean));
+            }
+            all += n;
+            failed += f;
+            sum_ms += mean * n as f64;
+        }
+        let mean = if all > 0 { sum_ms / all as f64 } else { 0.0 };
+        csv.push_str(&history_row(t, "", "Aggregated", all, failed, mean));
+    }
+    csv
+}
+
+/// `_stats.csv` of the same run: the totals at t = 62 (/a 186, /b 62 with 12 failed,
+/// /c 56; 304 requests, 12 failures).
+const STATS: &str = "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,100%\r\n\
+     GET,/a,186,0,10,10.0,1,50,100,3.0,0.0,10,20,50\r\n\
+     POST,/b,62,12,20,20.0,1,50,100,1.0,0.19,20,30,50\r\n\
+     GET,/c,56,0,30,30.0,1,50,100,2.0,0.0,30,40,50\r\n\
+     ,Aggregated,304,12,10,17.9,1,50,100,4.9,0.19,10,30,50\r\n";
+
+fn stages(report: &Value) -> &Vec<Value> {
+    report["stages"].as_array().expect("stages")
+}
+
+fn endpoint_counts(stage: &Value) -> Vec<(String, u64, u64)> {
+    stage["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["key"].as_str().unwrap().to_string(),
+                e["requests"].as_u64().unwrap(),
+                e["failures"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn full_history_stages_hold_the_real_endpoints_and_aggregated_is_only_the_total() {
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", history(true));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = stages(&report);
+    assert_eq!(stages.len(), 2, "{stages:#?}");
+    // Plateau windows run from the first to the last row at each level: t = 1–30 and
+    // t = 33–62; counts are the differences of the totals at those rows.
+    // 10 users: /a 3 × 29 = 87, /b 29 with failures at t = 5…30 (6).
+    assert_eq!(stages[0]["users"], 10);
+    let mut first = endpoint_counts(&stages[0]);
+    first.sort();
+    assert_eq!(
+        first,
+        vec![("GET /a".into(), 87, 0), ("POST /b".into(), 29, 6)]
+    );
+    assert_eq!(
+        (
+            stages[0]["requests"].as_u64(),
+            stages[0]["failures"].as_u64()
+        ),
+        (Some(116), Some(6))
+    );
+    // 20 users: /a 87, /b 29 with failures at t = 35…60 (6), and /c, first written at
+    // t = 35 (after the stage began): 2 × 28 = 56 requests, all in this stage.
+    assert_eq!(stages[1]["users"], 20);
+    let mut second = endpoint_counts(&stages[1]);
+    second.sort();
+    assert_eq!(
+        second,
+        vec![
+            ("GET /a".into(), 87, 0),
+            ("GET /c".into(), 56, 0),
+            ("POST /b".into(), 29, 6)
+        ]
+    );
+    assert_eq!(
+        (
+            stages[1]["requests"].as_u64(),
+            stages[1]["failures"].as_u64()
+        ),
+        (Some(172), Some(6))
+    );
+    let c = stages[1]["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == "GET /c")
+        .unwrap();
+    assert_eq!(c["latency_ms"]["mean"], 30.0);
+}
+
+#[test]
+fn aggregate_only_history_stages_have_totals_and_no_aggregated_endpoint() {
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", history(false));
+    dir.write("run/run_stats.csv", STATS);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = stages(&report);
+    assert_eq!(stages.len(), 2, "{stages:#?}");
+    // The same windows as with per-endpoint rows: 116 and 172 requests, 6 failures each.
+    for (stage, requests) in stages.iter().zip([116, 172]) {
+        assert_eq!(stage["requests"], requests);
+        assert_eq!(stage["failures"], 6);
+        // Which endpoints made them the history does not say.
+        assert_eq!(endpoint_counts(stage), vec![], "{stage:#}");
+    }
+    // The whole run keeps the stats file's endpoints.
+    assert_eq!(report["overall"]["requests"], 304);
+    assert_eq!(report["task_mix"].as_array().unwrap().len(), 3);
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("--csv-full-history"), "{notes}");
+}
+
+#[test]
+fn history_stages_keep_failure_kinds_that_the_failures_file_makes_certain() {
+    // All 12 failures of POST /b are 404s: whichever window, its failures are 404s.
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", history(false));
+    dir.write("run/run_stats.csv", STATS);
+    dir.write(
+        "run/run_failures.csv",
+        "Method,Name,Error,Occurrences\r\n\
+         POST,/b,HTTPError('404 Client Error: Not Found for url: /b'),12\r\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["failures_by_kind"]["status:404"], 12);
+    for stage in stages(&report) {
+        assert_eq!(stage["failures_by_kind"]["status:404"], 6, "{stage:#}");
+    }
+    assert_kinds_sum_to_failures(&report);
+
+    // With per-endpoint rows the endpoints get them too.
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", history(true));
+    dir.write("run/run_stats.csv", STATS);
+    dir.write(
+        "run/run_failures.csv",
+        "Method,Name,Error,Occurrences\r\n\
+         POST,/b,HTTPError('404 Client Error: Not Found for url: /b'),12\r\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    for stage in stages(&report) {
+        let b = stage["endpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["key"] == "POST /b")
+            .unwrap();
+        assert_eq!(b["failures_by_kind"]["status:404"], 6, "{b:#}");
+    }
+    assert_kinds_sum_to_failures(&report);
+}
+
+#[test]
+fn failures_without_a_known_kind_count_as_other_in_every_scope() {
+    // A stats file alone: 7 failures on /x, 2 on /y, no failures file.
+    let dir = TestDir::new();
+    let stats = dir.write(
+        "run/run_stats.csv",
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,100%\r\n\
+         GET,/x,100,7,10,10.0,1,50,100,1.0,0.07,10,20,50\r\n\
+         GET,/y,50,2,10,10.0,1,50,100,0.5,0.02,10,20,50\r\n\
+         ,Aggregated,150,9,10,10.0,1,50,100,1.5,0.09,10,20,50\r\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&stats], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["failures_by_kind"]["other"], 9);
+    assert_eq!(report["stages"][0]["failures_by_kind"]["other"], 9);
+    assert_kinds_sum_to_failures(&report);
+
+    // A failures file that covers 3 of /x's 7 failures: the other 4 are `other`.
+    dir.write(
+        "run/run_failures.csv",
+        "Method,Name,Error,Occurrences\r\n\
+         GET,/x,\"ReadTimeout(\"\"timed out\"\")\",3\r\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let x = report["stages"][0]["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == "GET /x")
+        .cloned()
+        .unwrap();
+    assert_eq!(x["failures_by_kind"]["timeout"], 3);
+    assert_eq!(x["failures_by_kind"]["other"], 4);
+    assert_eq!(report["overall"]["failures_by_kind"]["timeout"], 3);
+    assert_eq!(report["overall"]["failures_by_kind"]["other"], 6);
+    assert_kinds_sum_to_failures(&report);
+}
+
+#[test]
+fn a_distribution_file_alone_is_skipped_with_what_it_needs() {
+    let dir = TestDir::new();
+    let dist = dir.write(
+        "run/old_distribution.csv",
+        "\"Name\",\"# requests\",\"50%\",\"66%\",\"75%\",\"80%\",\"90%\",\"95%\",\"98%\",\"99%\",\"100%\"\n\
+         \"GET /a\",10,4,4,4,5,6,7,8,9,18\n\
+         \"Total\",10,4,4,4,5,6,7,8,9,18",
+    );
+    let o = headroom(&[
+        "analyze",
+        dist.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let skipped = stderr
+        .lines()
+        .find(|l| l.contains("skipped") && l.contains("old_distribution.csv"))
+        .unwrap_or_else(|| panic!("not listed as skipped: {stderr}"));
+    assert!(
+        skipped.contains("no failure counts") && skipped.contains("_requests.csv"),
+        "{skipped}"
+    );
+}
