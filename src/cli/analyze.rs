@@ -41,9 +41,9 @@ pub struct AnalyzeArgs {
 /// Terminal output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// A short human summary.
+    /// For people: analyze's summary, check's table of rules.
     Text,
-    /// report.json on stdout.
+    /// JSON on stdout: analyze's report.json, check's outcome.
     Json,
 }
 

@@ -50,6 +50,10 @@ pub struct InspectArgs {
     /// Unit of `.hlog` values when the log does not say (default ns, jHiccup's).
     #[arg(long, value_name = "UNIT", default_value = "ns")]
     pub hlog_unit: TimeUnit,
+    /// Unit of HdrHistogram percentile text (`.hgrm`) values (default ms, as jHiccup and
+    /// wrk2 print them).
+    #[arg(long, value_name = "UNIT")]
+    pub hgrm_unit: Option<TimeUnit>,
 }
 
 /// How `inspect` prints.
@@ -133,6 +137,7 @@ impl LatencyFigures {
 pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
     let opts = IngestOptions {
         hlog_unit: args.hlog_unit,
+        hgrm_unit: args.hgrm_unit,
         normalize_labels: args.normalize_labels,
         ..Default::default()
     };

@@ -196,3 +196,28 @@ fn a_link_back_up_the_tree_is_read_once() {
     assert_eq!(report["overall"]["requests"], 2);
     assert_eq!(report["inputs"].as_array().map(Vec::len), Some(1));
 }
+
+/// An error says its cause once (`--out` naming a file).
+#[test]
+fn an_out_path_that_is_a_file_is_one_clear_error() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/requests.csv",
+        "timestamp_ms,endpoint,latency_ms\n1000,/a,5\n",
+    );
+    let file = dir.write("taken", "");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("taken"))
+        .unwrap_or_default();
+    assert!(line.starts_with("error: "), "{stderr}");
+    assert_eq!(line.matches("os error").count(), 1, "{stderr}");
+}

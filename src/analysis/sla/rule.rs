@@ -473,7 +473,8 @@ fn parse_duration_ms(s: &str) -> Option<u64> {
         _ => return None,
     };
     let ms = v * scale;
-    (ms.is_finite() && ms >= 0.0).then(|| ms.round() as u64)
+    // Longer than any run (8,000 years) is a typo, and would overflow later.
+    (ms.is_finite() && ms >= 0.0 && ms <= crate::model::LATEST_MS as f64).then(|| ms.round() as u64)
 }
 
 fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
@@ -880,6 +881,7 @@ mod tests {
             Some(Window::Every(120_000))
         );
         assert_eq!(rule("max < 1s for 1.5 s").window, Some(Window::For(1500)));
+        assert!(Rule::parse("error_rate < 50% in every 10000000000000000s").is_err());
         assert_eq!(
             rule("max < 1s every 10s").window,
             Some(Window::Every(10_000))
