@@ -47,6 +47,9 @@ pub fn analyze(run: &Run) -> Analysis {
                 windowless.join(", ")
             ));
         }
+        if let Some(gap) = gap_warning(&src.overall) {
+            warnings.push(gap);
+        }
         if let Some(hint) = label_hint(&src.overall) {
             warnings.push(hint);
         }
@@ -369,4 +372,36 @@ fn label_hint(overall: &Stage) -> Option<String> {
              makes one endpoint of each route"
         )
     })
+}
+
+/// A warning when most of the run's span holds no request: files of unrelated runs
+/// (or a clock off by years) read as one, whose overall throughput divides by the
+/// whole span.
+fn gap_warning(overall: &Stage) -> Option<String> {
+    let series = &overall.timeline;
+    let (mut longest, mut current) = (0i64, 0i64);
+    for iv in &series.intervals {
+        current = if iv.requests == 0 { current + 1 } else { 0 };
+        longest = longest.max(current);
+    }
+    let gap_s = longest * series.width_ms / 1000;
+    let span_s = series.intervals.len() as i64 * series.width_ms / 1000;
+    (gap_s >= 3600 && gap_s * 2 >= span_s).then(|| {
+        format!(
+            "nothing was measured for {} of the run's {}: are these files one run? Overall \
+             figures divide by the whole span; analyse unrelated runs apart",
+            human_span(gap_s),
+            human_span(span_s)
+        )
+    })
+}
+
+/// `3 h`, `12 days`, `56 years`: a long span, roughly.
+fn human_span(s: i64) -> String {
+    const DAY: i64 = 86_400;
+    match s {
+        s if s >= 730 * DAY => format!("{} years", s / (365 * DAY)),
+        s if s >= 2 * DAY => format!("{} days", s / DAY),
+        s => format!("{} h", (s + 1800) / 3600),
+    }
 }

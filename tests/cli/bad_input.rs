@@ -105,6 +105,9 @@ fn stages_years_apart_widen_the_timeline() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["overall"]["requests"], 40);
     assert_eq!(report["stages"].as_array().map(Vec::len), Some(2));
+    // Ten years, of which two seconds measured: said, not silently averaged.
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains("are these files one run?"), "{warnings}");
 }
 
 /// A reader that goes away (`| head`) ends the output, not the program: no panic, and
