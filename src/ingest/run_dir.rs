@@ -401,7 +401,8 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
     skip_duplicates(
         &mut by_format,
         &[Format::K6Json, Format::K6Csv, Format::K6Summary],
-        "another output of the same k6 run",
+        "taken for another output of the same k6 run, which k6 writes side by side \
+         (a different run belongs in a dir of its own)",
         run,
     );
 
