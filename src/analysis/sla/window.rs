@@ -202,7 +202,7 @@ fn every(
     };
     let (mut worst, mut worst_start, mut first_breach): (Option<f64>, Option<i64>, Option<i64>) =
         (None, None, None);
-    let (mut windows, mut breached, mut thin) = (0usize, 0usize, 0usize);
+    let (mut windows, mut breached, mut thin, mut empty) = (0usize, 0usize, 0usize, 0usize);
     for start in 0..=(n - k_eff) {
         let part = &slots[start..start + k_eff];
         let agg = Aggregate::of(part);
@@ -219,7 +219,7 @@ fn every(
                 }
             }
             WindowValue::Thin => thin += 1,
-            WindowValue::Empty => {}
+            WindowValue::Empty => empty += 1,
         }
     }
     let status = if breached > 0 {
@@ -239,6 +239,12 @@ fn every(
     );
     if breached > 0 {
         notes.push(format!("{breached} of {windows} windows breach the limit"));
+    }
+    if empty > 0 {
+        notes.push(format!(
+            "{empty} of {windows} windows hold nothing to judge (no requests, or none with a \
+             latency)"
+        ));
     }
     if thin > 0 {
         if let Metric::Percentile(p) = rule.metric {
