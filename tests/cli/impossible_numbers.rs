@@ -242,6 +242,65 @@ fn k6_summary_more_failures_than_requests() {
     assert_refused("export.json", &text, None, "more failures than requests");
 }
 
+fn k6_point(metric: &str, i: u64, value: f64) -> String {
+    format!(
+        "{{\"metric\":\"{metric}\",\"type\":\"Point\",\"data\":{{\"time\":\"2024-06-01T00:00:0{i}Z\",\"value\":{value},\"tags\":{{\"expected_response\":\"true\",\"method\":\"GET\",\"name\":\"/a\",\"status\":\"200\",\"url\":\"/a\"}}}}}}\n"
+    )
+}
+
+#[test]
+fn k6_json_negative_duration() {
+    let mut text = String::from(
+        "{\"type\":\"Metric\",\"data\":{\"name\":\"http_reqs\",\"type\":\"counter\"},\"metric\":\"http_reqs\"}\n",
+    );
+    for (i, d) in [(1, 12.5), (2, -1.0)] {
+        text.push_str(&k6_point("http_reqs", i, 1.0));
+        text.push_str(&k6_point("http_req_duration", i, d));
+        text.push_str(&k6_point("http_req_failed", i, 0.0));
+    }
+    // Line 6: the second request's duration.
+    assert_refused("k6.json", &text, Some(6), "cannot be negative");
+}
+
+#[test]
+fn k6_csv_negative_duration() {
+    let mut text = String::from("metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata\n");
+    for (i, d) in [(1, 12.5), (2, -1.0)] {
+        for (metric, v) in [
+            ("http_reqs", 1.0),
+            ("http_req_duration", d),
+            ("http_req_failed", 0.0),
+        ] {
+            text.push_str(&format!(
+                "{metric},170000000{i},{v:.6},,,,true,,GET,/a,HTTP/1.1,default,,200,,,/a,,vu=1&iter={i}\n"
+            ));
+        }
+    }
+    // Line 6: the second request's duration.
+    assert_refused("results.csv", &text, Some(6), "cannot be negative");
+}
+
+// ---------------------------------------------------------------------------------
+// Gatling
+
+#[test]
+fn gatling_request_ending_before_it_starts() {
+    let t = 1_717_200_000_000u64;
+    let text = format!(
+        "RUN\tSim\tsim\t{t}\t \t3.10.3\n\
+         REQUEST\t\t/a\t{}\t{}\tOK\t \n\
+         REQUEST\t\t/a\t{}\t{}\tOK\t \n\
+         REQUEST\t\t/a\t{}\t{}\tOK\t \n",
+        t + 10,
+        t + 20,
+        t + 30,
+        t + 25,
+        t + 40,
+        t + 50
+    );
+    assert_refused("simulation.log", &text, Some(3), "cannot be negative");
+}
+
 // ---------------------------------------------------------------------------------
 // Locust CSV
 
