@@ -29,8 +29,8 @@ use super::summary::{
 use super::text::parse_rfc3339_ms;
 use super::{problem, IngestOptions};
 use crate::model::{
-    new_histogram, EndpointKey, EndpointStats, FailureKind, LatencyDistribution, PercentileSummary,
-    Problem, Source, TimeSeries,
+    latency_possible, new_histogram, EndpointKey, EndpointStats, FailureKind, LatencyDistribution,
+    PercentileSummary, Problem, Source, TimeSeries,
 };
 
 /// True for an Artillery report: a JSON object whose first key is `aggregate` or
@@ -427,6 +427,13 @@ fn v1(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
         for p in intermediate {
             collect(&mut rows, p.get("latencies"));
         }
+    }
+    if let Some((ms, _)) = rows.iter().find(|(ms, _)| !latency_possible(*ms)) {
+        return Err(problem(
+            path,
+            None,
+            format!("`latencies` holds {ms} ms: a latency cannot be negative"),
+        ));
     }
     let latency_obj = agg.get("latency").and_then(Value::as_object);
     let (latency, ok_latency) = if answered > 0 && rows.len() as u64 == answered {

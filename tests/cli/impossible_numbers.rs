@@ -205,6 +205,25 @@ fn artillery_negative_latency() {
     assert_refused("report.json", &text, None, "p50 = -3 ms");
 }
 
+#[test]
+fn artillery_v1_negative_latency() {
+    let latencies = json!([
+        [1_458_141_745_000u64, "uid-0", 12_000_000.0, 200],
+        [1_458_141_745_050u64, "uid-1", -3_000_000.0, 200]
+    ]);
+    let text = pretty(&json!({
+        "intermediate": [],
+        "aggregate": {
+            "timestamp": "2016-03-16T15:22:45.502Z", "scenariosCreated": 2,
+            "scenariosCompleted": 2, "requestsCompleted": 2,
+            "latency": {"min": 2.0, "max": 20.0, "median": 12.0, "p95": 12.0, "p99": 12.0},
+            "rps": {"count": 2, "mean": 1.0},
+            "errors": {}, "codes": {"200": 2}, "latencies": latencies
+        }
+    }));
+    assert_refused("report.json", &text, None, "-3 ms");
+}
+
 // ---------------------------------------------------------------------------------
 // k6 summary and k6 JSON
 
