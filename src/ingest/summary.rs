@@ -261,12 +261,37 @@ pub struct DirSummaries {
 type AddedDurations = (String, Vec<f64>);
 
 impl DirSummaries {
-    /// Adds one summary file's source.
-    pub fn add(&mut self, src: Source) {
+    /// Adds one summary file's source (read from `path`); the problem of counts that
+    /// would add up past a u64 with the earlier files' (nothing is added then).
+    pub fn add(&mut self, path: &Path, src: Source) -> Result<(), Problem> {
         let Some((mine, added)) = self.tools.iter_mut().find(|(s, _)| s.tool == src.tool) else {
             self.tools.push((src, None));
-            return;
+            return Ok(());
         };
+        let fits = |a: &Stage, b: &Stage| {
+            a.requests().checked_add(b.requests()).is_some()
+                && b.endpoints.iter().all(|(k, ep)| {
+                    a.endpoints
+                        .get(k)
+                        .is_none_or(|e| e.requests.checked_add(ep.requests).is_some())
+                })
+        };
+        let stages_fit = src.stages.iter().all(|stage| {
+            mine.stages
+                .iter()
+                .filter(|s| s.name == stage.name && s.users == stage.users)
+                .all(|s| fits(s, stage))
+        });
+        if !stages_fit || !fits(&mine.overall, &src.overall) {
+            return Err(too_many(
+                path,
+                None,
+                &format!(
+                    "its request counts and the earlier {} files' in this dir",
+                    src.tool
+                ),
+            ));
+        }
         for stage in &src.stages {
             match mine
                 .stages
@@ -289,6 +314,7 @@ impl DirSummaries {
         // The run as a whole: one run after the other, whatever the stages.
         append_stage(&mut mine.overall, &src.overall);
         mine.notes.extend(src.notes);
+        Ok(())
     }
 
     /// The combined sources, each with a note when durations were added.

@@ -93,6 +93,36 @@ fn wrk_more_non_2xx_than_requests() {
     assert_refused("wrk.txt", &text, Some(13), "more failures than requests");
 }
 
+#[test]
+fn two_wrk_runs_adding_up_past_u64() {
+    let dir = TestDir::new();
+    let half = wrk(
+        "10000000000000000000",
+        "connect 0, read 0, write 0, timeout 0",
+        "0",
+    );
+    dir.write("run/a.txt", &half);
+    let second = dir.write("run/b.txt", &half);
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    // Whichever file is read second is the one that does not fit.
+    let first = dir.path().join("run/a.txt");
+    assert!(
+        [&first, &second]
+            .iter()
+            .any(|p| stderr.contains(&format!("{}: ", p.display()))),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not a real count"), "{stderr}");
+}
+
 // ---------------------------------------------------------------------------------
 // oha
 
