@@ -23,12 +23,14 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::stages::StagePlan;
-use super::summary::{endpoint, file_stem, read_json, record_ms_n, source_or_problem, Summary};
+use super::summary::{
+    endpoint, file_stem, read_json, record_ms_n, source_or_problem, too_many, Summary,
+};
 use super::text::parse_rfc3339_ms;
 use super::{problem, IngestOptions};
 use crate::model::{
-    new_histogram, EndpointKey, EndpointStats, FailureKind, LatencyDistribution, PercentileSummary,
-    Problem, Source, TimeSeries,
+    latency_possible, new_histogram, EndpointKey, EndpointStats, FailureKind, LatencyDistribution,
+    PercentileSummary, Problem, Source, TimeSeries,
 };
 
 /// True for an Artillery report: a JSON object whose first key is `aggregate` or
@@ -45,7 +47,7 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    source_or_problem(read(path), plan, opts, problems)
+    source_or_problem(path, read(path), plan, opts, problems)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {
@@ -86,11 +88,21 @@ struct Outcomes {
     failures: Vec<(FailureKind, u64, String)>,
     /// Transport errors (counted as requests too).
     transport: u64,
+    /// True once a count added up past a u64 (the file's numbers are not real).
+    overflow: bool,
+}
+
+/// `*slot += n`, or sets `overflow` when the sum does not fit a u64.
+fn add_to(slot: &mut u64, n: u64, overflow: &mut bool) {
+    match slot.checked_add(n) {
+        Some(sum) => *slot = sum,
+        None => *overflow = true,
+    }
 }
 
 impl Outcomes {
     fn status(&mut self, code: &str, n: u64) {
-        self.answered += n;
+        add_to(&mut self.answered, n, &mut self.overflow);
         if let Ok(status) = code.parse::<u16>() {
             if status >= 400 {
                 self.failures
@@ -102,24 +114,62 @@ impl Outcomes {
     fn error(&mut self, code: &str, n: u64) {
         let kind = error_kind(code);
         if kind != FailureKind::Assertion {
-            self.transport += n;
+            add_to(&mut self.transport, n, &mut self.overflow);
         }
         self.failures.push((kind, n, code.to_string()));
     }
 
     fn requests(&self) -> u64 {
-        self.answered + self.transport
+        self.answered.saturating_add(self.transport)
+    }
+
+    /// Every failure counted once (saturating: [`Outcomes::check`] rejects a sum past
+    /// a u64 first).
+    fn failed(&self) -> u64 {
+        self.failures
+            .iter()
+            .fold(0u64, |sum, f| sum.saturating_add(f.1))
+    }
+
+    /// The problem of counts in `path` that add up past a u64.
+    fn check(&self, path: &Path) -> Result<(), Problem> {
+        let mut overflow = self.overflow;
+        let mut sum = self.answered;
+        add_to(&mut sum, self.transport, &mut overflow);
+        let mut failed = 0;
+        for f in &self.failures {
+            add_to(&mut failed, f.1, &mut overflow);
+        }
+        if overflow {
+            return Err(too_many(path, None, "the Artillery report's counts"));
+        }
+        Ok(())
     }
 
     /// Fills an endpoint's counts and failures.
-    fn apply(&self, ep: &mut EndpointStats) {
+    fn apply(&self, path: &Path, ep: &mut EndpointStats) -> Result<(), Problem> {
+        self.check(path)?;
         ep.requests = self.requests();
         for (kind, n, message) in &self.failures {
             ep.add_failure(*kind, Some(message.as_str()).filter(|m| !m.is_empty()), *n);
         }
-        let failed: u64 = self.failures.iter().map(|f| f.1).sum();
-        ep.failures = failed.min(ep.requests);
+        ep.failures = self.failed().min(ep.requests);
+        Ok(())
     }
+}
+
+/// Adds one intermediate period's counts to its interval; the problem of counts in
+/// `path` that add up past a u64.
+fn add_interval(
+    path: &Path,
+    iv: &mut crate::model::Interval,
+    requests: u64,
+    failures: u64,
+) -> Result<(), Problem> {
+    let over = || too_many(path, None, "the Artillery report's intermediate counts");
+    iv.requests = iv.requests.checked_add(requests).ok_or_else(over)?;
+    iv.failures = iv.failures.checked_add(failures).ok_or_else(over)?;
+    Ok(())
 }
 
 /// The failure kind of an Artillery (Node.js) error code; `assertion` for anything
@@ -247,11 +297,11 @@ fn v2(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
             0,
             latency_of(response_time, total.answered),
         );
-        total.apply(&mut ep);
-        ep
+        total.apply(path, &mut ep)?;
+        Ok::<_, Problem>(ep)
     };
     if names.is_empty() {
-        out.endpoints.push(whole());
+        out.endpoints.push(whole()?);
     } else {
         for name in &names {
             let o = outcomes_v2(counters, &format!("{BY}{name}."));
@@ -259,10 +309,10 @@ fn v2(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
                 .and_then(|s| s.get(&format!("{BY}response_time.{name}")))
                 .and_then(Value::as_object);
             let mut ep = endpoint(EndpointKey::new(None, name), 0, latency_of(rt, o.answered));
-            o.apply(&mut ep);
+            o.apply(path, &mut ep)?;
             out.endpoints.push(ep);
         }
-        out.aggregate = Some(whole());
+        out.aggregate = Some(whole()?);
     }
     if let Some(sent) = counters.get("http.requests").and_then(count) {
         if sent != total.requests() {
@@ -282,7 +332,7 @@ fn v2(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
             out.duration_s = Some((b - a) / 1000.0);
         }
     }
-    out.timeline = timeline_v2(intermediate);
+    out.timeline = timeline_v2(path, intermediate)?;
     Ok(out)
 }
 
@@ -310,7 +360,7 @@ fn outcomes_v2(counters: &Map<String, Value>, prefix: &str) -> Outcomes {
     o
 }
 
-fn timeline_v2(intermediate: &[Value]) -> TimeSeries {
+fn timeline_v2(path: &Path, intermediate: &[Value]) -> Result<TimeSeries, Problem> {
     let mut series = TimeSeries::default();
     for period in intermediate {
         let Some(p) = period.as_object() else {
@@ -329,22 +379,22 @@ fn timeline_v2(intermediate: &[Value]) -> TimeSeries {
             continue;
         };
         let o = outcomes_v2(counters, "");
-        let failed: u64 = o.failures.iter().map(|f| f.1).sum();
+        o.check(path)?;
+        let failed = o.failed();
         let rt = p
             .get("summaries")
             .or_else(|| p.get("histograms"))
             .and_then(|s| s.get("http.response_time"))
             .and_then(Value::as_object);
         let iv = series.at(t as i64);
-        iv.requests += o.requests();
-        iv.failures += failed.min(o.requests());
+        add_interval(path, iv, o.requests(), failed.min(o.requests()))?;
         if let Some(rt) = rt {
             iv.reported_p50_ms = num(rt, "p50").or_else(|| num(rt, "median"));
             iv.reported_p95_ms = num(rt, "p95");
             iv.max_ms = num(rt, "max");
         }
     }
-    series
+    Ok(series)
 }
 
 /// v1: `requestsCompleted`, `codes`, `errors`, `latency`, `rps`.
@@ -378,6 +428,13 @@ fn v1(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
             collect(&mut rows, p.get("latencies"));
         }
     }
+    if let Some((ms, _)) = rows.iter().find(|(ms, _)| !latency_possible(*ms)) {
+        return Err(problem(
+            path,
+            None,
+            format!("`latencies` holds {ms} ms: a latency cannot be negative"),
+        ));
+    }
     let latency_obj = agg.get("latency").and_then(Value::as_object);
     let (latency, ok_latency) = if answered > 0 && rows.len() as u64 == answered {
         let (mut all, mut ok) = (new_histogram(), new_histogram());
@@ -404,7 +461,7 @@ fn v1(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
         )
     };
     let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), 0, latency);
-    o.apply(&mut ep);
+    o.apply(path, &mut ep)?;
     ep.ok_latency = ok_latency;
 
     let mut out = Summary::new("artillery");
@@ -416,7 +473,7 @@ fn v1(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
             }
         }
     }
-    out.timeline = timeline_v1(intermediate);
+    out.timeline = timeline_v1(path, intermediate)?;
     Ok(out)
 }
 
@@ -441,7 +498,7 @@ fn outcomes_v1(obj: &Map<String, Value>) -> Outcomes {
     o
 }
 
-fn timeline_v1(intermediate: &[Value]) -> TimeSeries {
+fn timeline_v1(path: &Path, intermediate: &[Value]) -> Result<TimeSeries, Problem> {
     let mut series = TimeSeries::default();
     for p in intermediate.iter().filter_map(Value::as_object) {
         let Some(t) = p
@@ -452,21 +509,24 @@ fn timeline_v1(intermediate: &[Value]) -> TimeSeries {
             continue;
         };
         let o = outcomes_v1(p);
+        o.check(path)?;
         let answered = p
             .get("requestsCompleted")
             .and_then(count)
             .unwrap_or(o.answered);
-        let failed: u64 = o.failures.iter().map(|f| f.1).sum();
+        let failed = o.failed();
+        let requests = answered
+            .checked_add(o.transport)
+            .ok_or_else(|| too_many(path, None, "the Artillery report's counts"))?;
         let iv = series.at(t);
-        iv.requests += answered + o.transport;
-        iv.failures += failed.min(answered + o.transport);
+        add_interval(path, iv, requests, failed.min(requests))?;
         if let Some(l) = p.get("latency").and_then(Value::as_object) {
             iv.reported_p50_ms = num(l, "median");
             iv.reported_p95_ms = num(l, "p95");
             iv.max_ms = num(l, "max");
         }
     }
-    series
+    Ok(series)
 }
 
 #[cfg(test)]

@@ -240,13 +240,23 @@ impl Replay for GatlingLog {
                         name_buf.push_str(name);
                         Cow::Borrowed(name_buf.as_str())
                     };
+                    if end < start {
+                        return Err(problem(
+                            &self.path,
+                            Some(n),
+                            format!(
+                                "REQUEST ends ({end}) before it starts ({start}): a latency \
+                                 cannot be negative"
+                            ),
+                        ));
+                    }
                     let message = message.trim();
                     requests += 1;
                     visit(Observation::Request(RequestEvent {
                         t_ms: start,
                         method: None,
                         name: &name,
-                        latency_ms: Some((end - start).max(0) as f64),
+                        latency_ms: Some(end.saturating_sub(start) as f64),
                         ok,
                         failure: (!ok).then(|| failure_kind(message)),
                         error: Some(message).filter(|m| !ok && !m.is_empty()),

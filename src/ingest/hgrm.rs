@@ -115,6 +115,16 @@ impl Spectrum {
                 Mode::Text => line.split_whitespace().collect(),
                 Mode::Csv => line.split(',').map(str::trim).collect(),
             };
+            if let Some(count) = cells.get(2).filter(|c| count_too_large(c)) {
+                return Err(problem(
+                    path,
+                    at(i),
+                    format!(
+                        "TotalCount {count} is more than {} — not a real count",
+                        u64::MAX
+                    ),
+                ));
+            }
             let Some(row) = parse_row(&cells) else {
                 if s.rows.is_empty() {
                     return Err(problem(
@@ -195,6 +205,14 @@ impl Spectrum {
     }
 }
 
+/// 2^64: the first whole number a u64 count cannot hold.
+const TWO_TO_64: f64 = 18_446_744_073_709_551_616.0;
+
+/// True for a count cell that is a number too large for a u64 (it would saturate).
+fn count_too_large(cell: &str) -> bool {
+    cell.parse::<u64>().is_err() && cell.parse::<f64>().is_ok_and(|c| c >= TWO_TO_64)
+}
+
 fn parse_row(cells: &[&str]) -> Option<SpectrumRow> {
     if cells.len() < 3 {
         return None;
@@ -209,7 +227,7 @@ fn parse_row(cells: &[&str]) -> Option<SpectrumRow> {
         cells[2]
             .parse::<f64>()
             .ok()
-            .filter(|c| *c >= 0.0 && c.fract() == 0.0)
+            .filter(|c| *c >= 0.0 && c.fract() == 0.0 && *c < TWO_TO_64)
             .map(|c| c as u64)
     })?;
     Some(SpectrumRow {
@@ -245,7 +263,7 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    source_or_problem(read(path, opts), plan, opts, problems)
+    source_or_problem(path, read(path, opts), plan, opts, problems)
 }
 
 /// The file's spectrum as a summary.

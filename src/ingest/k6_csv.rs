@@ -351,6 +351,11 @@ impl Replay for K6Csv {
                 .ok()
                 .filter(|v: &f64| v.is_finite())
                 .ok_or_else(|| bad(format!("bad metric_value `{raw}`")))?;
+            if metric == Metric::Duration && value < 0.0 {
+                return Err(bad(format!(
+                    "http_req_duration {value} ms: a latency cannot be negative"
+                )));
+            }
             identity.clear();
             for i in &c.identity {
                 identity.push_str(record.get(*i).unwrap_or(""));

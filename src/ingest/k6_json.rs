@@ -15,7 +15,7 @@ use super::adapters::Lines;
 use super::k6_csv::{orphan_note, Assembler, Metric, Tags};
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, Replay};
-use crate::model::Problem;
+use crate::model::{latency_possible, Problem};
 
 /// True when a first line is a k6 JSON output line.
 pub fn looks_like_k6_json(line: &str) -> bool {
@@ -125,6 +125,11 @@ impl Replay for K6Json {
                 .value
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| bad("a Point without a numeric `value`".into()))?;
+            if metric == Metric::Duration && !latency_possible(value) {
+                return Err(bad(format!(
+                    "http_req_duration {value} ms: a latency cannot be negative"
+                )));
+            }
             let tags = data.tags.as_ref().unwrap_or(&empty);
             identity.clear();
             identity.push_str(time);

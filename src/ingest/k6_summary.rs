@@ -134,15 +134,39 @@ pub fn build_source(
     };
     let requests = stat(reqs, "count")
         .filter(|c| *c >= 0.0)
-        .ok_or_else(|| problem(path, None, format!("`{reqs}` has no `count`")))?
-        as u64;
+        .ok_or_else(|| problem(path, None, format!("`{reqs}` has no `count`")))
+        .and_then(|c| {
+            // 2^64: a count a u64 cannot hold would saturate.
+            if c < 18_446_744_073_709_551_616.0 {
+                Ok(c)
+            } else {
+                Err(problem(
+                    path,
+                    None,
+                    format!(
+                        "`{reqs}.count` is {c}, more than {} — not a real count",
+                        u64::MAX
+                    ),
+                ))
+            }
+        })? as u64;
     let mut notes = vec![format!(
         "{shape}: k6's own whole-run aggregates (ramps included); percentiles as k6 \
          computed them"
     )];
     // `passes` of the http_req_failed rate are the failed requests.
     let failures = match stat("http_req_failed", "passes") {
-        Some(f) => (f.max(0.0) as u64).min(requests),
+        Some(f) if (0.0..=requests as f64).contains(&f) => f as u64,
+        Some(f) => {
+            return Err(problem(
+                path,
+                None,
+                format!(
+                    "`http_req_failed.passes` is {f} but `{reqs}.count` only {requests} — \
+                     more failures than requests"
+                ),
+            ))
+        }
         None => {
             notes.push(format!(
                 "no `http_req_failed` metric (k6 < 0.31, or not HTTP): failures unknown, \
@@ -181,7 +205,9 @@ pub fn build_source(
         ep.ok_latency = m
             .get(&format!("{duration_metric}{{expected_response:true}}"))
             .map(|s| {
-                let n = s.get("count").map_or(requests - failures, |c| *c as u64);
+                let n = s
+                    .get("count")
+                    .map_or(requests.saturating_sub(failures), |c| *c as u64);
                 LatencyDistribution::Summary(summary(s, n))
             });
         ep.bytes_received = stat("data_received", "count").map(|b| b as u64);
@@ -213,12 +239,14 @@ pub fn build_source(
             vec![whole("whole_run", None)]
         }
     };
-    Ok(Source {
+    let src = Source {
         tool: "k6".into(),
         stages,
         overall,
         notes,
-    })
+    };
+    super::summary::check_source(path, &src)?;
+    Ok(src)
 }
 
 #[cfg(test)]

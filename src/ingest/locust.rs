@@ -258,6 +258,13 @@ fn read_stats(
             avg_content_size: get(c_size, "Average Content Size")?,
             rps: get(c_rps, "Requests/s")?,
         };
+        if let Some(v) = row.summary.impossible_value() {
+            return Err(problem(
+                path,
+                Some(line),
+                format!("latency {v}: a latency cannot be negative, infinite or not a number"),
+            ));
+        }
         if is_aggregate(method, name) {
             aggregate = Some(row);
         } else {
@@ -464,6 +471,13 @@ pub fn build_source(
         None => summary_stages(plan, &overall, &mut source.notes),
     };
     source.overall = overall;
+    // Impossible numbers (counts past a u64, more failures than requests) are the
+    // stats file's problem (the history's when there is no stats file).
+    let file = set.stats.as_deref().or(set.history.as_deref());
+    if let Some(p) = file.and_then(|f| super::summary::check_source(f, &source).err()) {
+        problems.push(p);
+        return None;
+    }
     Some(source)
 }
 
@@ -540,11 +554,13 @@ fn add_failure_kinds(
             .aggregate
             .as_mut()
             .map_or(0, |agg| add_within_failures(agg, kind, None, *n));
-        left_out += n - if per_endpoint {
-            on_endpoint
-        } else {
-            on_aggregate
-        };
+        left_out = n
+            .saturating_sub(if per_endpoint {
+                on_endpoint
+            } else {
+                on_aggregate
+            })
+            .saturating_add(left_out);
     }
     (left_out > 0).then(|| {
         format!(

@@ -35,7 +35,7 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    source_or_problem(read(path), plan, opts, problems)
+    source_or_problem(path, read(path), plan, opts, problems)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {
@@ -91,7 +91,9 @@ fn read(path: &Path) -> Result<Summary, Problem> {
                 .as_u64()
                 .ok_or_else(|| bad(format!("bucket `{bucket}` has no count")))?;
             record_ms_n(&mut h, ms, n);
-            timed += n;
+            timed = timed
+                .checked_add(n)
+                .ok_or_else(|| bad(format!("`response_times` counts add up past {}", u64::MAX)))?;
         }
         if timed > requests {
             return Err(bad(format!(
@@ -107,12 +109,24 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         ep.bytes_received = e.get("total_content_length").and_then(Value::as_u64);
         for (sec, n) in object(e, "num_reqs_per_sec", &bad)? {
             if let (Ok(t), Some(n)) = (sec.parse::<f64>(), n.as_u64()) {
-                ep.series.at((t * 1000.0) as i64).requests += n;
+                let iv = ep.series.at((t * 1000.0) as i64);
+                iv.requests = iv.requests.checked_add(n).ok_or_else(|| {
+                    bad(format!(
+                        "`num_reqs_per_sec` counts add up past {}",
+                        u64::MAX
+                    ))
+                })?;
             }
         }
         for (sec, n) in object(e, "num_fail_per_sec", &bad)? {
             if let (Ok(t), Some(n)) = (sec.parse::<f64>(), n.as_u64()) {
-                ep.series.at((t * 1000.0) as i64).failures += n;
+                let iv = ep.series.at((t * 1000.0) as i64);
+                iv.failures = iv.failures.checked_add(n).ok_or_else(|| {
+                    bad(format!(
+                        "`num_fail_per_sec` counts add up past {}",
+                        u64::MAX
+                    ))
+                })?;
             }
         }
         if let Some(t) = e.get("start_time").and_then(Value::as_f64) {

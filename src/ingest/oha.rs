@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::csv_rows::{self, Header};
 use super::stages::StagePlan;
-use super::summary::{endpoint, file_stem, read_json, source_or_problem, Summary};
+use super::summary::{add_counts, endpoint, file_stem, read_json, source_or_problem, Summary};
 use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
@@ -57,7 +57,7 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    source_or_problem(read(path), plan, opts, problems)
+    source_or_problem(path, read(path), plan, opts, problems)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {
@@ -79,7 +79,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         let status: u16 = code
             .parse()
             .map_err(|_| bad(&format!("status code `{code}` is not a number")))?;
-        answered += n;
+        answered = add_counts(path, None, "`statusCodeDistribution`'s counts", answered, n)?;
         if status >= 400 {
             failures.push((FailureKind::Status(status), n, String::new()));
         }
@@ -88,10 +88,10 @@ fn read(path: &Path) -> Result<Summary, Problem> {
     let mut errors = 0u64;
     for (message, n) in counts(json.get("errorDistribution"), path, "errorDistribution")? {
         if message.trim().eq_ignore_ascii_case(DEADLINE) {
-            aborted += n;
+            aborted = add_counts(path, None, "`errorDistribution`'s counts", aborted, n)?;
             continue;
         }
-        errors += n;
+        errors = add_counts(path, None, "`errorDistribution`'s counts", errors, n)?;
         failures.push((FailureKind::classify(None, &message), n, message));
     }
 
@@ -102,7 +102,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
             m.iter()
                 .filter_map(|(k, v)| {
                     let p: f64 = k.strip_prefix('p')?.parse().ok()?;
-                    let s = v.as_f64().filter(|x| x.is_finite())?;
+                    let s = v.as_f64()?;
                     Some((p, s * 1000.0))
                 })
                 .collect()
@@ -126,11 +126,17 @@ fn read(path: &Path) -> Result<Summary, Problem> {
 
     let mut ep = endpoint(
         EndpointKey::new(None, &file_stem(path)),
-        answered + errors,
+        add_counts(
+            path,
+            None,
+            "the answered requests and errors",
+            answered,
+            errors,
+        )?,
         latency,
     );
     for (kind, n, message) in failures {
-        ep.failures += n;
+        ep.failures = add_counts(path, None, "the failure counts", ep.failures, n)?;
         ep.add_failure(
             kind,
             Some(&message).filter(|m| !m.is_empty()).map(String::as_str),

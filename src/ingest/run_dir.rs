@@ -372,7 +372,9 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
                 _ => super::locust_json::build_source(&file, &plan, opts, problems),
             };
             if let Some(src) = built {
-                summaries.add(src);
+                if let Err(p) = summaries.add(&file, src) {
+                    run.problems.push(p);
+                }
             }
         }
     }
@@ -414,7 +416,11 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
                 let mut summaries = super::summary::DirSummaries::default();
                 for file in files {
                     match build(&file, &plan, opts) {
-                        Ok(src) => summaries.add(src),
+                        Ok(src) => {
+                            if let Err(p) = summaries.add(&file, src) {
+                                run.problems.push(p);
+                            }
+                        }
                         Err(p) => run.problems.push(p),
                     }
                 }

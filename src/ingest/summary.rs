@@ -20,18 +20,110 @@ use crate::model::{EndpointStats, LatencyDistribution, Problem, Source, Stage, T
 /// The source of a summary read from a file, or `None` with the read's problem
 /// recorded (a summary adapter's `build_source`).
 pub fn source_or_problem(
+    path: &Path,
     read: Result<Summary, Problem>,
     plan: &StagePlan,
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    match read {
-        Ok(summary) => Some(summary.into_source(plan, opts)),
+    let checked = read.and_then(|summary| {
+        // Before the filters: a file's impossible numbers are a problem whatever is kept.
+        check_figures(path, &summary.endpoints, summary.aggregate.as_ref())?;
+        Ok(summary.into_source(plan, opts))
+    });
+    match checked {
+        Ok(src) => Some(src),
         Err(p) => {
             problems.push(p);
             None
         }
     }
+}
+
+/// The problem of counts in `path` that add up past what a u64 holds: no load test
+/// makes 2^64 requests, so the file's numbers are not real.
+pub fn too_many(path: &Path, line: Option<u64>, what: &str) -> Problem {
+    problem(
+        path,
+        line,
+        format!("{what} add up to more than {} — not a real count", u64::MAX),
+    )
+}
+
+/// `a + b`, or the [`too_many`] problem when the sum does not fit a u64.
+pub fn add_counts(
+    path: &Path,
+    line: Option<u64>,
+    what: &str,
+    a: u64,
+    b: u64,
+) -> Result<u64, Problem> {
+    a.checked_add(b).ok_or_else(|| too_many(path, line, what))
+}
+
+/// Checks the figures a tool's summary (read from `path`) gave for impossible
+/// numbers — what no measurement can produce, so the file is wrong and its figures
+/// are not reported: more failures than requests, counts adding up past a u64, a
+/// latency that is negative or not a number. Every summary source passes here before
+/// it is used.
+pub fn check_source(path: &Path, src: &Source) -> Result<(), Problem> {
+    for stage in src.stages.iter().chain([&src.overall]) {
+        check_figures(path, stage.endpoints.values(), stage.aggregate.as_ref())?;
+    }
+    Ok(())
+}
+
+/// One scope's endpoints and aggregate (see [`check_source`]).
+fn check_figures<'a>(
+    path: &Path,
+    endpoints: impl IntoIterator<Item = &'a EndpointStats>,
+    aggregate: Option<&EndpointStats>,
+) -> Result<(), Problem> {
+    let mut total = 0u64;
+    for ep in endpoints {
+        check_endpoint(path, ep)?;
+        if !ep.transaction {
+            total = add_counts(
+                path,
+                None,
+                "the endpoints' request counts",
+                total,
+                ep.requests,
+            )?;
+        }
+    }
+    if let Some(agg) = aggregate {
+        check_endpoint(path, agg)?;
+    }
+    Ok(())
+}
+
+/// One endpoint's counts and latency figures (see [`check_source`]).
+fn check_endpoint(path: &Path, ep: &EndpointStats) -> Result<(), Problem> {
+    let bad = |why: String| problem(path, None, format!("`{}`: {why}", ep.key));
+    if ep.failures > ep.requests {
+        return Err(bad(format!(
+            "{} failures but only {} requests — more failures than requests",
+            ep.failures, ep.requests
+        )));
+    }
+    let mut kinds = 0u64;
+    for n in ep.failures_by_kind.values() {
+        kinds = add_counts(path, None, "the failure counts", kinds, *n)?;
+    }
+    for dist in [Some(&ep.latency), ep.ok_latency.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        if let LatencyDistribution::Summary(s) = dist {
+            if let Some(v) = s.impossible_value() {
+                return Err(bad(format!(
+                    "latency {v}: a latency cannot be negative, infinite or not a number"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A summary file's whole text (see [`read_text`]); failing that, "cannot read: …".
@@ -169,12 +261,37 @@ pub struct DirSummaries {
 type AddedDurations = (String, Vec<f64>);
 
 impl DirSummaries {
-    /// Adds one summary file's source.
-    pub fn add(&mut self, src: Source) {
+    /// Adds one summary file's source (read from `path`); the problem of counts that
+    /// would add up past a u64 with the earlier files' (nothing is added then).
+    pub fn add(&mut self, path: &Path, src: Source) -> Result<(), Problem> {
         let Some((mine, added)) = self.tools.iter_mut().find(|(s, _)| s.tool == src.tool) else {
             self.tools.push((src, None));
-            return;
+            return Ok(());
         };
+        let fits = |a: &Stage, b: &Stage| {
+            a.requests().checked_add(b.requests()).is_some()
+                && b.endpoints.iter().all(|(k, ep)| {
+                    a.endpoints
+                        .get(k)
+                        .is_none_or(|e| e.requests.checked_add(ep.requests).is_some())
+                })
+        };
+        let stages_fit = src.stages.iter().all(|stage| {
+            mine.stages
+                .iter()
+                .filter(|s| s.name == stage.name && s.users == stage.users)
+                .all(|s| fits(s, stage))
+        });
+        if !stages_fit || !fits(&mine.overall, &src.overall) {
+            return Err(too_many(
+                path,
+                None,
+                &format!(
+                    "its request counts and the earlier {} files' in this dir",
+                    src.tool
+                ),
+            ));
+        }
         for stage in &src.stages {
             match mine
                 .stages
@@ -197,6 +314,7 @@ impl DirSummaries {
         // The run as a whole: one run after the other, whatever the stages.
         append_stage(&mut mine.overall, &src.overall);
         mine.notes.extend(src.notes);
+        Ok(())
     }
 
     /// The combined sources, each with a note when durations were added.

@@ -35,7 +35,7 @@ use regex::Regex;
 
 use super::hgrm::Spectrum;
 use super::stages::StagePlan;
-use super::summary::{endpoint, read_file_text, source_or_problem, Summary};
+use super::summary::{add_counts, endpoint, read_file_text, source_or_problem, Summary};
 use super::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
@@ -80,6 +80,10 @@ struct WrkRun {
     /// connect, read, write, timeout.
     socket: [u64; 4],
     non_2xx_3xx: u64,
+    /// 1-based lines of `N requests in`, `Socket errors` and `Non-2xx or 3xx`.
+    done_line: u64,
+    socket_line: Option<u64>,
+    non_2xx_line: Option<u64>,
 }
 
 /// Builds the source of one wrk/wrk2 output file (its first run).
@@ -89,7 +93,7 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    source_or_problem(read(path), plan, opts, problems)
+    source_or_problem(path, read(path), plan, opts, problems)
 }
 
 /// The file's first run as a summary (a note names the others).
@@ -100,7 +104,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
     let Some(first) = runs.first() else {
         return Err(problem(path, Some(1), "no `Running … test @ URL` line"));
     };
-    let mut summary = summarise(path, first);
+    let mut summary = summarise(path, first)?;
     if runs.len() > 1 {
         let others: Vec<String> = runs[1..]
             .iter()
@@ -128,11 +132,39 @@ fn read(path: &Path) -> Result<Summary, Problem> {
 }
 
 /// The first run's figures as a summary.
-fn summarise(path: &Path, run: &WrkRun) -> Summary {
+fn summarise(path: &Path, run: &WrkRun) -> Result<Summary, Problem> {
     let mut summary = Summary::new(if run.wrk2 { "wrk2" } else { "wrk" });
     let completed = run.completed.unwrap_or(0);
     let [connect, read, write, timeout] = run.socket;
-    let socket_total = connect + read + write + timeout;
+    let socket_line = run.socket_line.or(Some(run.done_line));
+    let socket_total = run.socket.iter().try_fold(0u64, |sum, n| {
+        add_counts(path, socket_line, "the socket error counts", sum, *n)
+    })?;
+    if run.non_2xx_3xx > completed {
+        return Err(problem(
+            path,
+            run.non_2xx_line,
+            format!(
+                "{} Non-2xx or 3xx responses but only {completed} requests completed — more \
+                 failures than requests",
+                run.non_2xx_3xx
+            ),
+        ));
+    }
+    let requests = add_counts(
+        path,
+        socket_line,
+        "the completed requests and socket errors",
+        completed,
+        socket_total,
+    )?;
+    let failures = add_counts(
+        path,
+        socket_line,
+        "the non-2xx/3xx responses and socket errors",
+        run.non_2xx_3xx,
+        socket_total,
+    )?;
     let latency = match run.recorded.as_ref().and_then(|b| b.spectrum.as_ref()) {
         Some(spectrum) => spectrum.distribution(1.0),
         None => LatencyDistribution::Summary(PercentileSummary {
@@ -148,12 +180,8 @@ fn summarise(path: &Path, run: &WrkRun) -> Summary {
             merged: false,
         }),
     };
-    let mut ep = endpoint(
-        EndpointKey::new(None, &run.url),
-        completed + socket_total,
-        latency,
-    );
-    ep.failures = run.non_2xx_3xx + socket_total;
+    let mut ep = endpoint(EndpointKey::new(None, &run.url), requests, latency);
+    ep.failures = failures;
     ep.bytes_received = run.bytes_read;
     let kinds = [
         (
@@ -236,7 +264,7 @@ fn summarise(path: &Path, run: &WrkRun) -> Summary {
             spectrum.describe(1.0)
         ));
     }
-    summary
+    Ok(summary)
 }
 
 /// What the report says about a wrk2 run's model: open, at the rate `-R` gave when the
@@ -358,6 +386,7 @@ fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
             continue;
         } else if let Some(c) = done_re.captures(line) {
             r.completed = Some(c[1].parse().map_err(|_| bad("bad request count".into()))?);
+            r.done_line = no;
             r.duration_s = duration_ms(&c[2]).map_err(&bad)?.map(|ms| ms / 1000.0);
             r.bytes_read = Some(bytes(&c[3]).map_err(&bad)?);
             block = 0;
@@ -367,8 +396,10 @@ fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
                     .parse()
                     .map_err(|_| bad("bad socket error count".into()))?;
             }
+            r.socket_line = Some(no);
         } else if let Some(c) = non2xx_re.captures(line) {
             r.non_2xx_3xx = c[1].parse().map_err(|_| bad("bad response count".into()))?;
+            r.non_2xx_line = Some(no);
         }
         i += 1;
     }

@@ -54,6 +54,11 @@ pub enum PercentileMethod {
     MergedApproximate,
 }
 
+/// True for a latency a request can have: finite and not negative.
+pub fn latency_possible(ms: f64) -> bool {
+    ms.is_finite() && ms >= 0.0
+}
+
 /// Figures a load tool computed over a set of requests.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PercentileSummary {
@@ -219,6 +224,23 @@ fn nearest_rank_us(h: &Histogram<u64>, pct: f64) -> Option<u64> {
 }
 
 impl PercentileSummary {
+    /// The first latency figure no measurement can have — negative, NaN or infinite —
+    /// described for a problem (`p50 = -1 ms`); `None` when every figure is possible.
+    pub fn impossible_value(&self) -> Option<String> {
+        let named = [
+            ("mean", self.mean_ms),
+            ("min", self.min_ms),
+            ("max", self.max_ms),
+        ]
+        .into_iter()
+        .filter_map(|(n, v)| Some((n.to_string(), v?)));
+        let points = self.points.iter().map(|(p, v)| (format!("p{p}"), *v));
+        named
+            .chain(points)
+            .find(|(_, v)| !latency_possible(*v))
+            .map(|(n, v)| format!("{n} = {v} ms"))
+    }
+
     /// A summary of an exact histogram at the usual percentiles, used only when an
     /// exact distribution must be merged with a summary.
     pub fn from_histogram(h: &Histogram<u64>) -> PercentileSummary {

@@ -10,8 +10,8 @@ mod timeseries;
 
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};
 pub use latency::{
-    new_histogram, LatencyDistribution, Percentile, PercentileMethod, PercentileSummary,
-    HIST_SIGFIG,
+    latency_possible, new_histogram, LatencyDistribution, Percentile, PercentileMethod,
+    PercentileSummary, HIST_SIGFIG,
 };
 pub use manifest::{Manifest, ManifestStage, ThinkTime};
 pub use run::{EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, Stage};

@@ -326,7 +326,8 @@ impl EndpointStats {
             *self.errors.entry(k.clone()).or_default() += v;
         }
         self.bytes_received = match (self.bytes_received, other.bytes_received) {
-            (Some(a), Some(b)) => Some(a + b),
+            // Byte counts are not checked by the readers: past a u64 they saturate.
+            (Some(a), Some(b)) => Some(a.saturating_add(b)),
             (a, b) => a.or(b),
         };
         self.latency.merge(&other.latency);

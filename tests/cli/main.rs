@@ -14,5 +14,6 @@ mod demo;
 mod drive;
 mod formats_a;
 mod formats_b;
+mod impossible_numbers;
 mod locust;
 mod wrk2;
