@@ -113,3 +113,33 @@ pub fn assert_kinds_sum_to_failures(report: &Value) {
         );
     }
 }
+
+/// Analyses a run dir holding `file` alone and checks it is refused: exit 2, no panic,
+/// the file (with `line`, when given) named by a problem whose text contains `why`.
+pub fn assert_refused(file: &str, contents: impl AsRef<[u8]>, line: Option<u64>, why: &str) {
+    let dir = TestDir::new();
+    let path = dir.write(&format!("run/{file}"), contents);
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(o.status.code(), Some(2), "{file} not refused: {stderr}");
+    let named = match line {
+        Some(l) => format!("{}:{l}:", path.display()),
+        None => format!("{}:", path.display()),
+    };
+    let problem = stderr
+        .lines()
+        .find(|l| l.contains(&named))
+        .unwrap_or_else(|| panic!("{file}: want a problem at `{named}` in: {stderr}"));
+    assert!(
+        problem.contains(why),
+        "{file}: want `{why}` in the problem: {problem}"
+    );
+}

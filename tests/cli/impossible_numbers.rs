@@ -4,39 +4,9 @@
 
 use serde_json::json;
 
-use crate::common::{headroom, TestDir};
+use crate::common::{assert_refused, headroom, TestDir};
 
 const MAX: u64 = u64::MAX;
-
-/// Analyses a run dir holding `file` alone and checks it is refused: exit 2, no panic,
-/// the file (with `line`, when given) named with a reason containing `why`.
-fn assert_refused(file: &str, contents: &str, line: Option<u64>, why: &str) {
-    let dir = TestDir::new();
-    let path = dir.write(&format!("run/{file}"), contents);
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--out",
-        dir.path().join("out").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(o.status.code(), Some(2), "{file} not refused: {stderr}");
-    let named = match line {
-        Some(l) => format!("{}:{l}:", path.display()),
-        None => format!("{}:", path.display()),
-    };
-    let problem = stderr
-        .lines()
-        .find(|l| l.contains(&named))
-        .unwrap_or_else(|| panic!("{file}: want a problem at `{named}` in: {stderr}"));
-    assert!(
-        problem.contains(why),
-        "{file}: want `{why}` in the problem: {problem}"
-    );
-}
 
 fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap()
@@ -150,13 +120,13 @@ fn oha_status_counts_past_u64() {
 fn oha_negative_latency() {
     assert_refused(
         "oha.json",
-        &oha(json!({"200": 90}), -0.001, 0.5),
+        oha(json!({"200": 90}), -0.001, 0.5),
         None,
         "p50 = -1 ms",
     );
     assert_refused(
         "oha.json",
-        &oha(json!({"200": 90}), 0.012, -0.5),
+        oha(json!({"200": 90}), 0.012, -0.5),
         None,
         "max = -500 ms",
     );
