@@ -120,6 +120,11 @@ impl SvgBackend {
         let _ = doc.body.write_fmt(element);
         doc.body.push('\n');
     }
+
+    /// `<TAG GEOMETRY PAINT/>` for a rectangle or circle.
+    fn closed_shape(&mut self, tag: &str, geometry: &str, paint: String) {
+        self.shape(format_args!("<{tag} {geometry}{paint}/>"));
+    }
 }
 
 /// The finished document (see [`SvgBackend::output`]).
@@ -158,6 +163,15 @@ pub fn escape(text: &str) -> String {
 fn color(c: BackendColor) -> String {
     let (r, g, b) = c.rgb;
     format!("#{r:02X}{g:02X}{b:02X}")
+}
+
+/// The paint of a closed shape: filled, or outlined with an empty inside.
+fn paint(c: BackendColor, fill: bool, width: u32) -> String {
+    if fill {
+        fill_attrs(c)
+    } else {
+        format!(" fill=\"none\"{}", stroke_attrs(c, width))
+    }
 }
 
 /// ` fill="#RRGGBB"`, with its opacity when translucent.
@@ -252,17 +266,8 @@ impl DrawingBackend for SvgBackend {
         }
         let (x, y) = (x1.min(x2), y1.min(y2));
         let (w, h) = ((x2 - x1).abs(), (y2 - y1).abs());
-        if fill {
-            self.shape(format_args!(
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"{}/>",
-                fill_attrs(c)
-            ));
-        } else {
-            self.shape(format_args!(
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"none\"{}/>",
-                stroke_attrs(c, style.stroke_width())
-            ));
-        }
+        let geometry = format!("x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"");
+        self.closed_shape("rect", &geometry, paint(c, fill, style.stroke_width()));
         Ok(())
     }
 
@@ -293,17 +298,8 @@ impl DrawingBackend for SvgBackend {
         if c.alpha <= 0.0 {
             return Ok(());
         }
-        if fill {
-            self.shape(format_args!(
-                "<circle cx=\"{x}\" cy=\"{y}\" r=\"{radius}\"{}/>",
-                fill_attrs(c)
-            ));
-        } else {
-            self.shape(format_args!(
-                "<circle cx=\"{x}\" cy=\"{y}\" r=\"{radius}\" fill=\"none\"{}/>",
-                stroke_attrs(c, style.stroke_width())
-            ));
-        }
+        let geometry = format!("cx=\"{x}\" cy=\"{y}\" r=\"{radius}\"");
+        self.closed_shape("circle", &geometry, paint(c, fill, style.stroke_width()));
         Ok(())
     }
 
