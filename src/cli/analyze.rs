@@ -9,6 +9,7 @@ use clap::Args;
 use super::common::{emit, emitln, InputArgs};
 use super::pipeline::{run_pipeline, SlaFile};
 use crate::render;
+use crate::render::output::{check_out_dir, default_out_dir, OutputDir, OutputError, OutputKind};
 
 /// Arguments of `analyze`.
 #[derive(Debug, Args)]
@@ -22,10 +23,15 @@ pub struct AnalyzeArgs {
     /// SLA rules (TOML) to judge the run against.
     #[arg(long, value_name = "FILE")]
     pub sla: Option<PathBuf>,
-    /// Where to write the report (default RUN_DIR/report/ for one dir,
-    /// ./headroom-report/ for several).
+    /// Where to write the report (default RUN_DIR/report/ for one dir, or
+    /// RUN_DIR/headroom-report/ when report/ is not headroom's; ./headroom-report/ for
+    /// several). An existing dir is replaced only when headroom wrote it or it is empty.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Move an existing --out that headroom did not write aside to a hidden
+    /// `.NAME.old-TIMESTAMP` sibling (nothing is deleted) instead of refusing it.
+    #[arg(long)]
+    pub force: bool,
     /// Chart files to write into OUT/charts/: svg,png, svg, png or none (none also
     /// leaves the charts out of report.html).
     #[arg(long, value_name = "FORMATS", default_value = "svg,png")]
@@ -48,21 +54,35 @@ pub enum OutputFormat {
 }
 
 impl AnalyzeArgs {
-    /// The output dir: `--out`, else `RUN_DIR/report/` for one dir, else `./headroom-report/`.
-    pub fn out_dir(&self) -> PathBuf {
-        if let Some(o) = &self.out {
-            return o.clone();
-        }
-        match self.input.paths.as_slice() {
-            [one] if one.is_dir() => one.join("report"),
-            _ => PathBuf::from("headroom-report"),
-        }
+    /// The output dir: `--out`, else `RUN_DIR/report/` for one dir (or
+    /// `RUN_DIR/headroom-report/` when `report/` is not headroom's), else
+    /// `./headroom-report/`; checked against the inputs and what is there now.
+    pub fn out_dir(&self) -> Result<OutputDir, OutputError> {
+        let path = match (&self.out, self.input.paths.as_slice()) {
+            (Some(o), _) => o.clone(),
+            (None, [one]) if one.is_dir() => default_out_dir(
+                one.join("report"),
+                one.join("headroom-report"),
+                OutputKind::Report,
+            ),
+            (None, _) => PathBuf::from("headroom-report"),
+        };
+        check_out_dir(&path, OutputKind::Report, &self.input.paths, self.force)
     }
 }
 
 /// Runs `analyze`.
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let opts = args.input.ingest_options()?;
+    // Where the report goes is checked first: a refused --out should not wait for a
+    // large ingest.
+    let out = match args.out_dir() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let sla = match &args.sla {
         Some(path) => match SlaFile::read(path) {
             Ok(file) => Some(file),
@@ -73,7 +93,6 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let Ok((run, mut analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {
         return Ok(ExitCode::from(2));
     };
-    let out = args.out_dir();
     let exporters = render::prepare_report(&mut analysis, args.charts)?;
     let written = render::write_report(&analysis, &exporters, &out)?;
     let format = if args.json {
@@ -89,7 +108,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Text => {
             emit(render::terminal::summary(&analysis))?;
             let color = std::io::stdout().is_terminal();
-            let report = written.first().cloned().unwrap_or(out);
+            let report = written.first().cloned().unwrap_or(out.path);
             if color {
                 emitln(format_args!("  report: \x1b[1m{}\x1b[0m", report.display()))?;
             } else {

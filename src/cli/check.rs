@@ -5,10 +5,9 @@
 //! (bad input or a bad SLA file, named with its line and a hint).
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 
 use super::analyze::OutputFormat;
@@ -17,6 +16,7 @@ use super::pipeline::{run_pipeline, SlaFile};
 use crate::analysis::sla::gates;
 use crate::render::check::{comment, table, CheckOutcome, StatusCounts};
 use crate::render::junit;
+use crate::render::output::write_file;
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
@@ -71,11 +71,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         0
     };
 
+    // Output files never replace a file headroom found among its inputs.
+    let inputs: Vec<PathBuf> = (run.inputs.iter().map(|i| i.path.clone()))
+        .chain(run.problems.iter().map(|p| p.path.clone()))
+        .chain(run.skipped.iter().map(|(p, _)| p.clone()))
+        .chain(args.input.paths.iter().cloned())
+        .collect();
     if let Some(path) = &args.junit {
-        write(path, &junit::render(sla, args.strict))?;
+        write_file(path, junit::render(sla, args.strict).as_bytes(), &inputs)?;
     }
     if let Some(path) = &args.markdown {
-        write(path, &comment(sla, args.strict)?)?;
+        write_file(path, comment(sla, args.strict)?.as_bytes(), &inputs)?;
     }
     if args.json || args.format == OutputFormat::Json {
         let outcome = CheckOutcome {
@@ -95,13 +101,4 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::from(exit_code))
-}
-
-/// Reports a bad SLA file as `error: FILE:LINE: message` (exit 2).
-/// Writes an output file, creating its dir.
-fn write(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("{}", path.display()))
 }

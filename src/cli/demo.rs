@@ -12,6 +12,7 @@ use super::common::{emit, emitln};
 use super::pipeline::{run_pipeline, SlaFile};
 use crate::ingest::IngestOptions;
 use crate::render;
+use crate::render::output::{check_out_dir, InPlace, OutputKind};
 
 /// The demo's SLA (targets sized to the demo target's capacity).
 const DEMO_SLA: &str = include_str!("../../data/sla/demo.toml");
@@ -22,9 +23,14 @@ const DEMO_SLA: &str = include_str!("../../data/sla/demo.toml");
     after_help = "Examples:\n  headroom demo\n  headroom demo --out /tmp/demo\n\nWrites OUT/run/ (the measured run dir: run.toml, latency.hlog) and OUT/report/ (report.md, report.html, report.json)."
 )]
 pub struct DemoArgs {
-    /// Where to write the run dir and the report.
+    /// Where to write the run dir and the report. A second demo replaces its own
+    /// earlier output; a dir headroom did not write is refused (see --force).
     #[arg(long, value_name = "DIR", default_value = "headroom-demo")]
     pub out: PathBuf,
+    /// Move an existing --out that headroom did not write aside to a hidden
+    /// `.NAME.old-TIMESTAMP` sibling (nothing is deleted) instead of refusing it.
+    #[arg(long)]
+    pub force: bool,
     /// Chart files to write next to the report: `svg,png`, `svg`, `png` or `none`.
     #[arg(long, value_name = "FORMATS", default_value = "svg,png")]
     pub charts: render::charts::ChartFormats,
@@ -32,13 +38,21 @@ pub struct DemoArgs {
 
 /// Runs `demo`.
 pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let out = match check_out_dir(&args.out, OutputKind::Demo, &[], args.force) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let Ok(sla) = SlaFile::parse("data/sla/demo.toml (embedded)".into(), DEMO_SLA) else {
+        return Ok(ExitCode::from(2));
+    };
+    let mut place = InPlace::prepare(&out)?;
     eprintln!("headroom demo: starting the demo target on 127.0.0.1 and driving four stages (about a minute)…");
     let runtime = super::runtime()?;
     let run_dir = runtime.block_on(crate::driver::run_demo_traffic(&args.out))?;
     drop(runtime);
-    let Ok(sla) = SlaFile::parse("data/sla/demo.toml (embedded)".into(), DEMO_SLA) else {
-        return Ok(ExitCode::from(2));
-    };
     let Ok((_, mut analysis)) = run_pipeline(
         std::slice::from_ref(&run_dir),
         &IngestOptions::default(),
@@ -46,9 +60,10 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     ) else {
         return Ok(ExitCode::from(2));
     };
-    let out = args.out.join("report");
+    let report_dir = check_out_dir(&args.out.join("report"), OutputKind::Report, &[], false)?;
     let exporters = render::prepare_report(&mut analysis, args.charts)?;
-    let written = render::write_report(&analysis, &exporters, &out)?;
+    let written = render::write_report(&analysis, &exporters, &report_dir)?;
+    place.succeeded();
     emit(render::terminal::summary(&analysis))?;
     emitln(format_args!("  run dir: {}", run_dir.display()))?;
     for path in written {

@@ -12,6 +12,7 @@ use super::common::emitln;
 use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
 use crate::driver::{DriverError, RunOptions, Scenario};
 use crate::model::ThinkTime;
+use crate::render::output::{check_out_dir, InPlace, OutputKind};
 
 /// Arguments of `headroom drive`.
 #[derive(Args, Debug, Clone)]
@@ -22,9 +23,14 @@ use crate::model::ThinkTime;
 pub struct DriveArgs {
     /// Scenario TOML file (omit it for the quick form with --url).
     pub scenario: Option<PathBuf>,
-    /// Run dir to write (run.toml, latency.hlog, requests.csv with --raw).
+    /// Run dir to write (run.toml, latency.hlog, requests.csv with --raw). It must be
+    /// new or empty: a dir that holds anything is refused (see --force).
     #[arg(long)]
     pub out: PathBuf,
+    /// Move an existing non-empty --out aside to a hidden `.NAME.old-TIMESTAMP` sibling
+    /// (nothing is deleted) instead of refusing it.
+    #[arg(long)]
+    pub force: bool,
     /// Also write requests.csv, one row per request.
     #[arg(long)]
     pub raw: bool,
@@ -84,6 +90,14 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
+    let out = match check_out_dir(&args.out, OutputKind::RunDir, &inputs, args.force) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let planned = scenario.planned_duration();
     if planned > scenario.max_duration {
         eprintln!(
@@ -97,6 +111,8 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
         raw: args.raw,
         progress: !args.quiet,
     };
+    // What was measured is kept whatever happens: a run dir is data.
+    InPlace::prepare(&out)?.succeeded();
     let rt = super::runtime()?;
     let result = rt.block_on(crate::driver::run(scenario, &opts, interrupted()));
     // In-flight tasks of an aborted run must not hold the process.

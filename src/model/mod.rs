@@ -5,6 +5,7 @@
 mod failure;
 mod latency;
 mod manifest;
+mod own_output;
 mod run;
 mod timeseries;
 
@@ -14,6 +15,9 @@ pub use latency::{
     PercentileSummary, HIST_SIGFIG,
 };
 pub use manifest::{Manifest, ManifestStage, ThinkTime};
+pub use own_output::{
+    is_headroom_output, is_legacy_report, DEMO_MARKER, REPORT_MARKER, RUN_MARKER,
+};
 pub use run::{EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, Stage};
 pub use timeseries::{
     new_interval_histogram, plausible_time, HistogramForm, Interval, IntervalHistogram, TimeSeries,

@@ -8,10 +8,11 @@ mod html;
 mod json;
 pub mod junit;
 mod markdown;
+pub mod output;
 pub mod sparkline;
 pub mod terminal;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::analysis::report::ChartRef;
 use crate::analysis::Analysis;
@@ -39,6 +40,9 @@ pub enum RenderError {
     /// JSON serialisation failed.
     #[error("report.json: {0}")]
     Json(#[from] serde_json::Error),
+    /// The output dir is refused, or moving it into place failed.
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
     /// Writing the output failed.
     #[error("{path}: {source}")]
     Io {
@@ -117,50 +121,31 @@ impl Exporter for ChartFile {
     }
 }
 
-/// Writes every exporter's file into `out`: first into a temp dir beside it, then
-/// renamed into place, so a failure never leaves a half-written report behind.
+/// Writes every exporter's file into the checked output dir `out`: first into a temp
+/// dir, then moved into place ([`output::write_dir`]), so a failure never leaves a
+/// half-written report behind and nothing headroom did not write is replaced.
 pub fn write_report(
     analysis: &Analysis,
     exporters: &[Box<dyn Exporter>],
-    out: &Path,
+    out: &output::OutputDir,
 ) -> Result<Vec<PathBuf>, RenderError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| RenderError::Io { path, source }
-    };
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("report");
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-    let result = (|| {
+    output::write_dir(out, |tmp| {
         let mut written = Vec::new();
         for e in exporters {
             let bytes = e.render(analysis)?;
             let path = tmp.join(e.file_name());
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(io(dir))?;
+                std::fs::create_dir_all(dir).map_err(|source| RenderError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
             }
-            std::fs::write(&path, bytes).map_err(io(&path))?;
-            written.push(out.join(e.file_name()));
+            std::fs::write(&path, bytes).map_err(|source| RenderError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            written.push(out.path.join(e.file_name()));
         }
         Ok(written)
-    })();
-    match result {
-        Ok(written) => {
-            if out.exists() {
-                std::fs::remove_dir_all(out).map_err(io(out))?;
-            }
-            std::fs::rename(&tmp, out).map_err(io(out))?;
-            Ok(written)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            Err(e)
-        }
-    }
+    })
 }

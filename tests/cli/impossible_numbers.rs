@@ -345,3 +345,47 @@ fn locust_0_9_requests_negative_latency() {
                 \"None\",\"Total\",10,0,5,5,1,9,10,1.0\n";
     assert_refused("x_requests.csv", text, Some(2), "mean = -5 ms");
 }
+
+// ---------------------------------------------------------------------------------
+// SLA limits
+
+/// An SLA limit too large for a number (100,000 digits) is a parse error with its line,
+/// never a null limit that passes.
+#[test]
+fn an_sla_limit_past_any_number_is_refused_with_its_line() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,latency_ms,endpoint,success\n");
+    for i in 0..50u64 {
+        csv.push_str(&format!(
+            "{},{},/a,true\n",
+            1_700_000_000_000 + i * 100,
+            800
+        ));
+    }
+    let run = dir.write("run/requests.csv", csv);
+    let huge = "9".repeat(100_000);
+    for (rule, why) in [
+        (format!("p(95) < {huge}ms"), "too large a number"),
+        (
+            format!("p(95) < 1{}m", "0".repeat(305)),
+            "too large once in its unit",
+        ),
+    ] {
+        let sla = dir.write(
+            "sla.toml",
+            format!("[global]\nrules = [\n  \"error_rate < 1%\",\n  \"{rule}\",\n]\n"),
+        );
+        let o = headroom(&[
+            "check",
+            run.parent().unwrap().to_str().unwrap(),
+            "--sla",
+            sla.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        let want = format!("{}:4:", sla.display());
+        assert!(stderr.contains(&want), "want {want} in {stderr}");
+        assert!(stderr.contains(why), "{stderr}");
+        assert!(stderr.len() < 2_000, "the number is cut in the message");
+    }
+}

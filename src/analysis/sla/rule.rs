@@ -403,6 +403,11 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
     // The unit runs up to the next space: `ms`, `%`, `/s`, `req/s`.
     let unit = c.take_while(|ch| !ch.is_whitespace());
     let limit = apply_unit(metric, value, unit)?;
+    if !limit.is_finite() {
+        return Err(format!(
+            "the limit of {metric} is too large once in its unit: write a smaller one"
+        ));
+    }
     c.skip_ws();
     let window = parse_window(&mut c)?;
     Ok(Rule {
@@ -678,10 +683,22 @@ fn parse_number(c: &mut Cursor<'_>, metric: &Metric) -> Result<f64, String> {
             digits.replace(',', "")
         ));
     }
+    // Long digit runs are cut in messages: the file may hold anything.
+    let shown: String = if digits.chars().count() > 24 {
+        format!("{}…", digits.chars().take(24).collect::<String>())
+    } else {
+        digits.to_string()
+    };
     let v: f64 = digits
         .replace('_', "")
         .parse()
-        .map_err(|_| format!("\"{digits}\" is not a number (limit of {metric})"))?;
+        .map_err(|_| format!("\"{shown}\" is not a number (limit of {metric})"))?;
+    if !v.is_finite() {
+        return Err(format!(
+            "\"{shown}\" is too large a number (limit of {metric}): write a limit that fits \
+             the metric"
+        ));
+    }
     Ok(v)
 }
 

@@ -1,0 +1,742 @@
+//! Where output may go, and writing it without ever losing a user's file.
+//!
+//! The contract (README, "Output safety"): headroom deletes or replaces only what it
+//! wrote itself. A dir it writes carries a marker file ([`OutputKind::marker`]); an
+//! existing output dir is replaced only when it carries that marker (or is a report dir
+//! of an earlier version, recognised by its `report.json`) and holds nothing but the
+//! files headroom writes there, or when it is empty. Anything else is refused, naming
+//! `--force`, which moves the old dir aside to a hidden sibling and deletes nothing.
+//! An output that is an input, or a dir holding an input, is refused even with
+//! `--force`. Everything is written into a temp dir first and moved into place, and
+//! the temp dir is removed on every error path and on Ctrl-C.
+
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use crate::model::{is_legacy_report, DEMO_MARKER, REPORT_MARKER, RUN_MARKER};
+
+/// What headroom writes into an output dir, which decides its marker and the names
+/// it may replace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputKind {
+    /// `analyze`'s report dir: report.md, report.html, report.json, charts/.
+    Report,
+    /// `demo`'s dir: the run dir `run/` and the report dir `report/`.
+    Demo,
+    /// `drive`'s run dir: run.toml, latency.hlog, requests.csv.
+    RunDir,
+}
+
+impl OutputKind {
+    /// The marker file's name.
+    pub fn marker(self) -> &'static str {
+        match self {
+            OutputKind::Report => REPORT_MARKER,
+            OutputKind::Demo => DEMO_MARKER,
+            OutputKind::RunDir => RUN_MARKER,
+        }
+    }
+
+    /// The entries headroom writes into such a dir and may replace (none in a run
+    /// dir: a run is data).
+    fn own_entries(self) -> &'static [&'static str] {
+        match self {
+            OutputKind::Report => &["report.md", "report.html", "report.json", "charts"],
+            OutputKind::Demo => &["run", "report"],
+            OutputKind::RunDir => &[],
+        }
+    }
+
+    /// What the flag that names the dir is called, for messages.
+    fn noun(self) -> &'static str {
+        match self {
+            OutputKind::Report => "report dir",
+            OutputKind::Demo => "demo dir",
+            OutputKind::RunDir => "run dir",
+        }
+    }
+
+    /// The marker's content: what wrote the dir.
+    fn marker_text(self) -> String {
+        let what = match self {
+            OutputKind::Report => "report",
+            OutputKind::Demo => "demo",
+            OutputKind::RunDir => "run",
+        };
+        format!(
+            "headroom {what} {}\nWritten by headroom; headroom may replace this dir.\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+}
+
+/// Why an output path is refused (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The output is one of the inputs.
+    #[error(
+        "{out}: that is one of the inputs; headroom never writes over its inputs (--force \
+         does not change this): choose another path"
+    )]
+    IsInput {
+        /// The output path as given.
+        out: String,
+    },
+    /// The output dir holds an input, so replacing it would delete that input.
+    #[error(
+        "--out {out}: it holds the input {input}, which replacing it would delete \
+         (--force does not change this): choose a dir outside the inputs, e.g. \
+         {suggestion}"
+    )]
+    HoldsInput {
+        /// The output path as given.
+        out: String,
+        /// The input inside it.
+        input: String,
+        /// A dir that would be accepted.
+        suggestion: String,
+    },
+    /// A run dir that already holds a run.
+    #[error(
+        "--out {out}: the dir already holds a run ({example}); choose another dir, or add \
+         --force to move it aside to {aside} (nothing is deleted)"
+    )]
+    HoldsRun {
+        /// The output path as given.
+        out: String,
+        /// The entry that shows it.
+        example: String,
+        /// Where `--force` would move it.
+        aside: String,
+    },
+    /// The output exists and is not a dir.
+    #[error("--out {out}: a file of that name exists; give a directory")]
+    IsFile {
+        /// The output path as given.
+        out: String,
+    },
+    /// The output dir holds files headroom did not write.
+    #[error(
+        "--out {out}: the dir exists and holds {example}, which headroom did not write; \
+         choose another dir, or add --force to move the old dir aside to {aside} \
+         (nothing is deleted)"
+    )]
+    Foreign {
+        /// The output path as given.
+        out: String,
+        /// One entry that is not headroom's.
+        example: String,
+        /// Where `--force` would move it.
+        aside: String,
+    },
+    /// Reading or writing the file system failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or dir.
+        path: PathBuf,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl OutputError {
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError {
+        let path = path.to_path_buf();
+        move |source| OutputError::Io { path, source }
+    }
+}
+
+/// What is at the output path now, and so how the new output gets there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Existing {
+    /// Nothing: the new dir is renamed into place.
+    Nothing,
+    /// An empty dir (a mounted volume, a `mkdir`): the new files are moved into it.
+    Empty,
+    /// A dir headroom wrote: replaced.
+    Ours,
+    /// A dir with files headroom did not write, and `--force`: moved aside to `aside`.
+    MoveAside {
+        /// The hidden sibling it goes to.
+        aside: PathBuf,
+    },
+}
+
+/// A checked output dir: where it is and what is there now.
+#[derive(Clone, Debug)]
+pub struct OutputDir {
+    /// The path as the user gave it (or the default).
+    pub path: PathBuf,
+    /// What it writes.
+    pub kind: OutputKind,
+    /// What is there now.
+    pub existing: Existing,
+}
+
+/// Checks that `out` may receive a new output of `kind`: it is not an input, holds no
+/// input, and is absent, empty, headroom's own, or (with `force`) may be moved aside.
+pub fn check_out_dir(
+    out: &Path,
+    kind: OutputKind,
+    inputs: &[PathBuf],
+    force: bool,
+) -> Result<OutputDir, OutputError> {
+    let shown = out.display().to_string();
+    let abs = absolute(out);
+    for input in inputs {
+        let input_abs = absolute(input);
+        if input_abs == abs {
+            return Err(OutputError::IsInput {
+                out: format!("--out {shown}"),
+            });
+        }
+        if input_abs.starts_with(&abs) {
+            return Err(OutputError::HoldsInput {
+                out: shown,
+                input: input.display().to_string(),
+                suggestion: suggestion(input, kind),
+            });
+        }
+    }
+    let existing = match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Existing::Nothing,
+        Err(e) => return Err(OutputError::io(out)(e)),
+        Ok(meta) if !meta.is_dir() => return Err(OutputError::IsFile { out: shown }),
+        Ok(_) => match foreign_entry(out, kind).map_err(OutputError::io(out))? {
+            Ownership::Empty => Existing::Empty,
+            Ownership::Ours => Existing::Ours,
+            Ownership::Foreign(_) if force => Existing::MoveAside {
+                aside: sibling(out, &format!("old-{}", timestamp())),
+            },
+            Ownership::Foreign(example) => {
+                let aside = sibling(out, "old-TIMESTAMP").display().to_string();
+                return Err(if kind == OutputKind::RunDir {
+                    OutputError::HoldsRun {
+                        out: shown,
+                        example,
+                        aside,
+                    }
+                } else {
+                    OutputError::Foreign {
+                        out: shown,
+                        example,
+                        aside,
+                    }
+                });
+            }
+        },
+    };
+    Ok(OutputDir {
+        path: out.to_path_buf(),
+        kind,
+        existing,
+    })
+}
+
+/// A suggested output dir for a report of `input` outside the inputs.
+fn suggestion(input: &Path, kind: OutputKind) -> String {
+    let name = match kind {
+        OutputKind::Report => "headroom-report",
+        OutputKind::Demo => "headroom-demo",
+        OutputKind::RunDir => "headroom-run",
+    };
+    if input.is_dir() {
+        input.join(name).display().to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// Who a dir's content belongs to.
+enum Ownership {
+    /// No entries.
+    Empty,
+    /// Marked (or a recognised report dir of an earlier version) and holding only what
+    /// headroom writes there.
+    Ours,
+    /// Holding this entry, which headroom did not write.
+    Foreign(String),
+}
+
+fn foreign_entry(dir: &Path, kind: OutputKind) -> std::io::Result<Ownership> {
+    let mut names: Vec<OsString> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<Result<_, _>>()?;
+    if names.is_empty() {
+        return Ok(Ownership::Empty);
+    }
+    names.sort();
+    if kind == OutputKind::RunDir {
+        // A run is measured data, not a rendering of it: never replaced, only moved
+        // aside with --force.
+        let shown = ["run.toml", "latency.hlog", "requests.csv"]
+            .iter()
+            .find(|n| names.iter().any(|m| m == **n))
+            .map(|n| n.to_string());
+        let first = names[0].to_string_lossy().into_owned();
+        return Ok(Ownership::Foreign(shown.unwrap_or(first)));
+    }
+    let marked = dir.join(kind.marker()).is_file() || legacy_ours(dir, kind);
+    let stray = names.iter().find(|n| {
+        let n = n.to_string_lossy();
+        n != kind.marker() && !kind.own_entries().contains(&n.as_ref())
+    });
+    Ok(match (marked, stray) {
+        (true, None) => Ownership::Ours,
+        (_, Some(n)) => Ownership::Foreign(n.to_string_lossy().into_owned()),
+        (false, None) => Ownership::Foreign(
+            names
+                .first()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+    })
+}
+
+/// Dirs written before markers existed: a report dir with headroom's report.json, a
+/// demo dir with such a report dir inside.
+fn legacy_ours(dir: &Path, kind: OutputKind) -> bool {
+    match kind {
+        OutputKind::Report => is_legacy_report(dir),
+        OutputKind::Demo => is_legacy_report(&dir.join("report")),
+        OutputKind::RunDir => false,
+    }
+}
+
+/// `path` made absolute and lexically normal (`.` and `..` resolved), with the part
+/// that exists canonicalised so links and `./` spellings compare equal.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut normal = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    // Canonicalise the longest existing prefix; keep the rest as written.
+    let mut rest = Vec::new();
+    let mut head = normal.clone();
+    loop {
+        if let Ok(c) = head.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (head.file_name().map(OsString::from), head.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                head = parent.to_path_buf();
+            }
+            _ => return normal,
+        }
+    }
+}
+
+/// A hidden sibling of `path`: `.NAME.SUFFIX`.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "headroom-output".into());
+    let hidden = format!(".{name}.{suffix}");
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => parent.join(hidden),
+        None => PathBuf::from(hidden),
+    }
+}
+
+/// The dir `path` is in (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// UTC `YYYYMMDDTHHMMSSZ`, for names of dirs moved aside.
+fn timestamp() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now())
+        .to_string()
+        .replace(['-', ':'], "")
+}
+
+/// Temp dirs being written, removed if the process is interrupted.
+static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// A temp dir that is removed when dropped (every error path) or on Ctrl-C, unless
+/// [`TempOutput::keep`] moved it into place.
+pub struct TempOutput {
+    path: PathBuf,
+    done: bool,
+}
+
+impl TempOutput {
+    /// Creates a fresh temp dir for `out` (a hidden sibling, or inside `out` when that
+    /// is an existing empty dir, which may be a mount point).
+    fn create(out: &OutputDir) -> Result<TempOutput, OutputError> {
+        let pid = std::process::id();
+        let path = match out.existing {
+            Existing::Empty => out.path.join(format!(".headroom.tmp-{pid}")),
+            _ => sibling(&out.path, &format!("tmp-{pid}")),
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(OutputError::io(parent))?;
+        }
+        remove_stale_temps(&path);
+        if path.exists() {
+            std::fs::remove_dir_all(&path).map_err(OutputError::io(&path))?;
+        }
+        std::fs::create_dir(&path).map_err(OutputError::io(&path))?;
+        watch_interrupts();
+        if let Ok(mut list) = IN_PROGRESS.lock() {
+            list.push(path.clone());
+        }
+        Ok(TempOutput { path, done: false })
+    }
+
+    /// The temp dir.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempOutput {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+        if let Ok(mut list) = IN_PROGRESS.lock() {
+            list.retain(|p| p != &self.path);
+        }
+    }
+}
+
+/// Removes temp dirs of the same output left by headroom processes that no longer run
+/// (killed before they could clean up): `.NAME.tmp-PID` with a PID not alive.
+fn remove_stale_temps(tmp: &Path) {
+    let (Some(parent), Some(name)) = (tmp.parent(), tmp.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    let Some((stem, _)) = name.rsplit_once("tmp-") else {
+        return;
+    };
+    let prefix = format!("{stem}tmp-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = n.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if !alive && Path::new("/proc/self").exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// On the first temp dir, starts a thread that removes every temp dir in progress on
+/// SIGINT/SIGTERM and then exits with 130/143, as the default action would have.
+fn watch_interrupts() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                if let Ok(list) = IN_PROGRESS.lock() {
+                    for p in list.iter() {
+                        let _ = std::fs::remove_dir_all(p);
+                    }
+                }
+                std::process::exit(128 + sig);
+            }
+        });
+    });
+}
+
+/// Writes an output dir: `fill` writes into a temp dir, which then takes the output's
+/// place as [`Existing`] says. On any error the temp dir is removed and the old
+/// output is left as it was.
+pub fn write_dir<T, E>(out: &OutputDir, fill: impl FnOnce(&Path) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<OutputError>,
+{
+    let mut tmp = TempOutput::create(out)?;
+    let value = fill(tmp.path())?;
+    std::fs::write(tmp.path().join(out.kind.marker()), out.kind.marker_text())
+        .map_err(OutputError::io(tmp.path()))?;
+    put_in_place(&mut tmp, out)?;
+    Ok(value)
+}
+
+/// Moves a filled temp dir into the output's place.
+fn put_in_place(tmp: &mut TempOutput, out: &OutputDir) -> Result<(), OutputError> {
+    let dest = &out.path;
+    match &out.existing {
+        Existing::Nothing => {
+            std::fs::rename(&tmp.path, dest).map_err(OutputError::io(dest))?;
+        }
+        Existing::Empty => {
+            for e in std::fs::read_dir(&tmp.path).map_err(OutputError::io(&tmp.path))? {
+                let e = e.map_err(OutputError::io(&tmp.path))?;
+                let to = dest.join(e.file_name());
+                std::fs::rename(e.path(), &to).map_err(OutputError::io(&to))?;
+            }
+            let _ = std::fs::remove_dir(&tmp.path);
+        }
+        Existing::Ours => {
+            // Renamed aside first, so the old output survives a failed rename.
+            let old = sibling(dest, &format!("old-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&old);
+            std::fs::rename(dest, &old).map_err(OutputError::io(dest))?;
+            if let Err(e) = std::fs::rename(&tmp.path, dest) {
+                let _ = std::fs::rename(&old, dest);
+                return Err(OutputError::io(dest)(e));
+            }
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Existing::MoveAside { aside } => {
+            std::fs::rename(dest, aside).map_err(OutputError::io(dest))?;
+            if let Err(e) = std::fs::rename(&tmp.path, dest) {
+                let _ = std::fs::rename(aside, dest);
+                return Err(OutputError::io(dest)(e));
+            }
+            eprintln!(
+                "note: the old {} was moved aside to {}",
+                dest.display(),
+                aside.display()
+            );
+        }
+    }
+    tmp.done = true;
+    Ok(())
+}
+
+/// An output dir written in place (the driver streams into its run dir, so it cannot
+/// be filled elsewhere first). Made by [`InPlace::prepare`]; unless
+/// [`InPlace::succeeded`] is called, dropping it removes what was written and puts
+/// headroom's earlier output back.
+pub struct InPlace {
+    dest: PathBuf,
+    existing: Existing,
+    /// headroom's earlier output, moved aside until the new one is complete.
+    old: Option<PathBuf>,
+    /// A dir headroom did not write, moved aside by `--force`: put back on failure.
+    aside: Option<PathBuf>,
+    done: bool,
+}
+
+impl InPlace {
+    /// Creates `out` (or moves headroom's own earlier output, or with `--force`
+    /// anything else, aside) and writes its marker.
+    pub fn prepare(out: &OutputDir) -> Result<InPlace, OutputError> {
+        let dest = &out.path;
+        let old = match &out.existing {
+            Existing::Nothing | Existing::Empty => None,
+            Existing::Ours => {
+                let old = sibling(dest, &format!("old-{}", std::process::id()));
+                let _ = std::fs::remove_dir_all(&old);
+                std::fs::rename(dest, &old).map_err(OutputError::io(dest))?;
+                Some(old)
+            }
+            Existing::MoveAside { aside } => {
+                std::fs::rename(dest, aside).map_err(OutputError::io(dest))?;
+                eprintln!(
+                    "note: the old {} was moved aside to {}",
+                    dest.display(),
+                    aside.display()
+                );
+                None
+            }
+        };
+        let aside = match &out.existing {
+            Existing::MoveAside { aside } => Some(aside.clone()),
+            _ => None,
+        };
+        let place = InPlace {
+            dest: dest.clone(),
+            existing: out.existing.clone(),
+            old,
+            aside,
+            done: false,
+        };
+        std::fs::create_dir_all(dest).map_err(OutputError::io(dest))?;
+        std::fs::write(dest.join(out.kind.marker()), out.kind.marker_text())
+            .map_err(OutputError::io(dest))?;
+        Ok(place)
+    }
+
+    /// The output is complete: headroom's earlier one is deleted, the new one kept.
+    pub fn succeeded(&mut self) {
+        self.done = true;
+        if let Some(old) = self.old.take() {
+            let _ = std::fs::remove_dir_all(old);
+        }
+    }
+}
+
+impl Drop for InPlace {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        if self.existing == Existing::Empty {
+            // Possibly a mount point: empty it, keep it.
+            if let Ok(entries) = std::fs::read_dir(&self.dest) {
+                for e in entries.flatten() {
+                    let p = e.path();
+                    let _ = if p.is_dir() {
+                        std::fs::remove_dir_all(p)
+                    } else {
+                        std::fs::remove_file(p)
+                    };
+                }
+            }
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dest);
+        }
+        if let Some(old) = self.old.take().or(self.aside.take()) {
+            let _ = std::fs::rename(old, &self.dest);
+        }
+    }
+}
+
+/// Writes one output file atomically (a temp file beside it, then renamed), refusing
+/// a path that is one of `inputs` (files headroom read or listed) or a directory.
+pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), OutputError> {
+    let abs = absolute(path);
+    if inputs.iter().any(|i| absolute(i) == abs) {
+        return Err(OutputError::IsInput {
+            out: path.display().to_string(),
+        });
+    }
+    if path.is_dir() {
+        return Err(OutputError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("is a directory; give a file name"),
+        });
+    }
+    let dir = parent_of(path);
+    std::fs::create_dir_all(dir).map_err(OutputError::io(dir))?;
+    let tmp = sibling(path, &format!("tmp-{}", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(OutputError::io(path)(e));
+    }
+    Ok(())
+}
+
+/// The output dir to use when none is given: `preferred`, unless it exists and is
+/// not headroom's (a JMeter `-o report` dashboard), then `fallback`. Says so on
+/// stderr when it falls back.
+pub fn default_out_dir(preferred: PathBuf, fallback: PathBuf, kind: OutputKind) -> PathBuf {
+    let foreign = preferred.is_dir()
+        && matches!(foreign_entry(&preferred, kind), Ok(Ownership::Foreign(_)))
+        || preferred.exists() && !preferred.is_dir();
+    if foreign {
+        eprintln!(
+            "note: {} exists and is not a headroom {}; writing to {} instead",
+            preferred.display(),
+            kind.noun(),
+            fallback.display()
+        );
+        fallback
+    } else {
+        preferred
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_resolves_dots_and_missing_tails() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        assert_eq!(absolute(&dir.path().join("a/../b/./c")), base.join("b/c"));
+        assert_eq!(absolute(&dir.path().join(".")), base);
+    }
+
+    #[test]
+    fn a_marked_dir_with_a_stray_file_is_not_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("report");
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join(".headroom-report"), "").unwrap();
+        std::fs::write(d.join("report.md"), "").unwrap();
+        assert!(matches!(
+            foreign_entry(&d, OutputKind::Report),
+            Ok(Ownership::Ours)
+        ));
+        std::fs::write(d.join("notes.txt"), "mine").unwrap();
+        assert!(matches!(
+            foreign_entry(&d, OutputKind::Report),
+            Ok(Ownership::Foreign(n)) if n == "notes.txt"
+        ));
+    }
+
+    #[test]
+    fn a_failed_fill_leaves_no_temp_dir_and_the_old_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_path = dir.path().join("rep");
+        std::fs::create_dir(&out_path).unwrap();
+        std::fs::write(out_path.join(REPORT_MARKER), "").unwrap();
+        std::fs::write(out_path.join("report.md"), "old").unwrap();
+        let out = check_out_dir(&out_path, OutputKind::Report, &[], false).unwrap();
+        assert_eq!(out.existing, Existing::Ours);
+        let r: Result<(), OutputError> = write_dir(&out, |tmp| {
+            std::fs::write(tmp.join("report.md"), "new").unwrap();
+            Err(OutputError::IsFile { out: "x".into() })
+        });
+        assert!(r.is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["rep"]);
+        assert_eq!(
+            std::fs::read_to_string(out_path.join("report.md")).unwrap(),
+            "old"
+        );
+    }
+
+    #[test]
+    fn a_failed_in_place_output_puts_the_old_one_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_path = dir.path().join("demo");
+        std::fs::create_dir_all(out_path.join("run")).unwrap();
+        std::fs::write(out_path.join(DEMO_MARKER), "").unwrap();
+        std::fs::write(out_path.join("run/run.toml"), "old").unwrap();
+        let out = check_out_dir(&out_path, OutputKind::Demo, &[], false).unwrap();
+        {
+            let _place = InPlace::prepare(&out).unwrap();
+            std::fs::create_dir_all(out_path.join("run")).unwrap();
+            std::fs::write(out_path.join("run/run.toml"), "new").unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(out_path.join("run/run.toml")).unwrap(),
+            "old"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

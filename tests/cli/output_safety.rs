@@ -1,0 +1,273 @@
+//! Output safety: headroom never deletes or replaces a file it did not write. Each
+//! refusal test lists every file (with its bytes) under the test dir before and after
+//! the command and requires them identical, and no temp dir left behind.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::common::TestDir;
+
+/// Every file under `root` (hidden ones included) with its bytes.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p.clone());
+                out.insert(p.strip_prefix(root).unwrap().join(""), Vec::new());
+            } else {
+                out.insert(
+                    p.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Names under `root` that look like headroom's temp dirs or files.
+fn temps(root: &Path) -> Vec<PathBuf> {
+    snapshot(root)
+        .into_keys()
+        .filter(|p| p.to_string_lossy().contains(".tmp-"))
+        .collect()
+}
+
+/// A test dir with `work/run/requests.csv` (100 requests, 2.4 s), the user's
+/// `work/notes.txt` and an unrelated `work/other/` with a file in it.
+fn workspace() -> TestDir {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,latency_ms,endpoint,success\n");
+    for i in 0..100u64 {
+        csv.push_str(&format!(
+            "{},{},/a,true\n",
+            1_700_000_000_000 + i * 24,
+            20 + i % 7
+        ));
+    }
+    dir.write("work/run/requests.csv", csv);
+    dir.write(
+        "work/run/stdout-notes.md",
+        "the user's notes about this run\n",
+    );
+    dir.write("work/notes.txt", "keep me\n");
+    dir.write("work/other/data.bin", [0u8, 1, 2, 3]);
+    dir
+}
+
+/// Runs headroom in `cwd`.
+fn headroom_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("run headroom")
+}
+
+fn assert_refused_unchanged(dir: &TestDir, args: &[&str], want: &str) {
+    let work = dir.path().join("work");
+    let before = snapshot(dir.path());
+    let o = headroom_in(&work, args);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{args:?} not refused: {stderr}");
+    assert!(
+        stderr.contains(want),
+        "{args:?}: want `{want}` in: {stderr}"
+    );
+    assert_eq!(snapshot(dir.path()), before, "{args:?} changed files");
+    assert!(temps(dir.path()).is_empty(), "{:?}", temps(dir.path()));
+}
+
+#[test]
+fn out_at_an_input_or_a_dir_holding_one_is_refused_even_with_force() {
+    let dir = workspace();
+    for force in [false, true] {
+        let mut cases = vec![
+            vec!["analyze", "run", "--out", "run"],
+            vec!["analyze", "run", "--out", "."],
+            vec!["analyze", "run", "--out", "./run/.."],
+        ];
+        // The parent of the run dir, spelled from inside it.
+        let abs_parent = dir.path().to_str().unwrap().to_string();
+        let mut parent = vec!["analyze", "run", "--out"];
+        parent.push(&abs_parent);
+        cases.push(parent);
+        for mut args in cases {
+            if force {
+                args.push("--force");
+            }
+            let want = if args[3] == "run" {
+                "that is one of the inputs"
+            } else {
+                "which replacing it would delete"
+            };
+            assert_refused_unchanged(&dir, &args, want);
+        }
+    }
+}
+
+#[test]
+fn out_at_a_users_dir_or_file_is_refused() {
+    let dir = workspace();
+    assert_refused_unchanged(&dir, &["analyze", "run", "--out", "other"], "--force");
+    assert_refused_unchanged(
+        &dir,
+        &["analyze", "run", "--out", "notes.txt"],
+        "give a directory",
+    );
+    assert_refused_unchanged(
+        &dir,
+        &["analyze", "run", "--out", "notes.txt", "--force"],
+        "give a directory",
+    );
+}
+
+#[test]
+fn force_moves_a_users_dir_aside_and_deletes_nothing() {
+    let dir = workspace();
+    let work = dir.path().join("work");
+    let o = headroom_in(&work, &["analyze", "run", "--out", "other", "--force"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(work.join("other/report.json").is_file());
+    let aside: Vec<PathBuf> = std::fs::read_dir(&work)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains(".other.old-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(
+        std::fs::read(aside[0].join("data.bin")).unwrap(),
+        [0, 1, 2, 3]
+    );
+    assert!(temps(dir.path()).is_empty());
+}
+
+#[test]
+fn headroom_replaces_its_own_report_dir_and_uses_an_empty_one() {
+    let dir = workspace();
+    let work = dir.path().join("work");
+    for _ in 0..2 {
+        let o = headroom_in(&work, &["analyze", "run", "--out", "rep"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(work.join("rep/report.md").is_file());
+    assert!(work.join("rep/.headroom-report").is_file());
+    // A report dir of a version before markers: recognised by its report.json.
+    std::fs::remove_file(work.join("rep/.headroom-report")).unwrap();
+    let o = headroom_in(&work, &["analyze", "run", "--out", "rep"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A file the user put into headroom's dir makes it the user's.
+    std::fs::write(work.join("rep/mine.txt"), "mine").unwrap();
+    assert_refused_unchanged(&dir, &["analyze", "run", "--out", "rep"], "mine.txt");
+
+    std::fs::create_dir(work.join("empty")).unwrap();
+    let o = headroom_in(&work, &["analyze", "run", "--out", "empty"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(work.join("empty/report.json").is_file());
+    let leftovers: Vec<PathBuf> = snapshot(dir.path())
+        .into_keys()
+        .filter(|p| p.to_string_lossy().contains(".old-") || p.to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn the_default_report_dir_never_replaces_a_foreign_report_dir() {
+    let dir = workspace();
+    let work = dir.path().join("work");
+    dir.write(
+        "work/run/report/index.html",
+        "<html>JMeter dashboard</html>",
+    );
+    let before = std::fs::read(work.join("run/report/index.html")).unwrap();
+    let o = headroom_in(&work, &["analyze", "run"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("headroom-report"), "{stderr}");
+    assert_eq!(
+        std::fs::read(work.join("run/report/index.html")).unwrap(),
+        before
+    );
+    assert!(work.join("run/headroom-report/report.md").is_file());
+    // The report inside the run dir is never read as input on the next analysis.
+    let o = headroom_in(&work, &["analyze", "run", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["overall"]["requests"], 100);
+}
+
+#[test]
+fn check_output_files_never_replace_an_input() {
+    let dir = workspace();
+    dir.write("work/sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
+    assert_refused_unchanged(
+        &dir,
+        &[
+            "check",
+            "run",
+            "--sla",
+            "sla.toml",
+            "--junit",
+            "run/requests.csv",
+        ],
+        "that is one of the inputs",
+    );
+    assert_refused_unchanged(
+        &dir,
+        &[
+            "check",
+            "run",
+            "--sla",
+            "sla.toml",
+            "--markdown",
+            "run/stdout-notes.md",
+        ],
+        "that is one of the inputs",
+    );
+    let work = dir.path().join("work");
+    let o = headroom_in(
+        &work,
+        &[
+            "check",
+            "run",
+            "--sla",
+            "sla.toml",
+            "--junit",
+            "out/junit.xml",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(work.join("out/junit.xml").is_file());
+    assert!(temps(dir.path()).is_empty());
+}
+
+#[test]
+fn drive_and_demo_refuse_a_dir_that_is_not_theirs() {
+    let dir = workspace();
+    // Refused before any traffic: port 9 on loopback is never contacted.
+    let quick = [
+        "drive",
+        "--url",
+        "http://127.0.0.1:9/",
+        "--duration",
+        "1s",
+        "--out",
+    ];
+    let mut args = quick.to_vec();
+    args.push("run");
+    assert_refused_unchanged(&dir, &args, "already holds a run");
+    let mut args = quick.to_vec();
+    args.push("other");
+    assert_refused_unchanged(&dir, &args, "--force");
+    assert_refused_unchanged(&dir, &["demo", "--out", "other"], "--force");
+}
