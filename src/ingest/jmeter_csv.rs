@@ -74,7 +74,7 @@ const GRP_THREADS: usize = 11;
 const ALL_THREADS: usize = 12;
 const URL: usize = 13;
 
-/// Where each known column sits in a row (by index into [`COLUMNS`]).
+/// Where each known column sits in a row (by index into `COLUMNS`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
     /// Field delimiter.

@@ -376,7 +376,7 @@ fn timestamp() -> String {
 static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// A temp dir that is removed when dropped (every error path) or on Ctrl-C, unless
-/// [`TempOutput::keep`] moved it into place.
+/// it was moved into place.
 pub struct TempOutput {
     path: PathBuf,
     done: bool,

@@ -202,5 +202,10 @@ fn an_out_path_that_is_a_file_is_one_clear_error() {
         .find(|l| l.contains("taken"))
         .unwrap_or_default();
     assert!(line.starts_with("error: "), "{stderr}");
-    assert_eq!(line.matches("os error").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("a file of that name exists").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("os error"), "{stderr}");
 }

@@ -34,4 +34,15 @@ fn demo_writes_the_report_and_the_stress_stage_is_past_capacity() {
         "{stress}"
     );
     assert!(json["verdict"].is_string());
+
+    // A second demo replaces its own earlier output, and leaves nothing aside.
+    let o = headroom(&["demo", "--out", out.to_str().unwrap(), "--charts", "none"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("report/report.json").is_file());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["demo"]);
 }

@@ -271,3 +271,27 @@ fn drive_and_demo_refuse_a_dir_that_is_not_theirs() {
     assert_refused_unchanged(&dir, &args, "--force");
     assert_refused_unchanged(&dir, &["demo", "--out", "other"], "--force");
 }
+
+#[test]
+fn drive_uses_an_existing_empty_dir() {
+    let dir = workspace();
+    let work = dir.path().join("work");
+    std::fs::create_dir(work.join("volume")).unwrap();
+    // A dead loopback port: every request is a connect failure, the run is short.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let o = headroom_in(
+        &work,
+        &[
+            "drive", "--url", &url, "--users", "1", "--duration", "1s", "--quiet", "--out",
+            "volume",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_ne!(o.status.code(), Some(2), "{stderr}");
+    assert!(work.join("volume/run.toml").is_file(), "{stderr}");
+}

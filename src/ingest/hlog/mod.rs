@@ -53,7 +53,7 @@ pub struct HlogInterval {
     pub start_ms: i64,
     /// Interval end, epoch ms.
     pub end_ms: i64,
-    /// Latencies in µs, [`HIST_SIGFIG`] digits, auto-resizing.
+    /// Latencies in µs, [`HIST_SIGFIG`](crate::model::HIST_SIGFIG) digits, auto-resizing.
     pub histogram: Histogram<u64>,
     /// Failures among the interval's requests, from headroom's own
     /// `#[failures: Tag=…,<start>,<kind>=<n>;…]` comments (empty for other writers,

@@ -10,7 +10,7 @@
 //! the same bytes (no timestamps, no hash-map order, an embedded font).
 //!
 //! Each data series is wrapped in `<g class="series" data-series="ID">` in the SVG
-//! (see [`svg`]), which is what the tests count.
+//! (see the `svg` module), which is what the tests count.
 
 mod distribution;
 mod endpoints;
