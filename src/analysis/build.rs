@@ -7,8 +7,7 @@ use hdrhistogram::Histogram;
 
 use super::metrics::{ScopeMetrics, REPORT_PERCENTILES};
 use super::report::*;
-use crate::ingest::text::format_rfc3339_ms;
-use crate::model::{LatencyDistribution, Run, Source, Stage};
+use crate::model::{format_rfc3339_ms, LatencyDistribution, Run, Source, Stage};
 
 /// How many error messages an endpoint lists.
 const TOP_ERRORS: usize = 5;
@@ -359,11 +358,8 @@ fn label_hint(overall: &Stage) -> Option<String> {
     if n <= MANY_ENDPOINTS {
         return None;
     }
-    let routes: std::collections::BTreeSet<String> = overall
-        .endpoints
-        .keys()
-        .map(|k| crate::ingest::labels::normalize_label(&k.to_string()).into_owned())
-        .collect();
+    let routes: std::collections::BTreeSet<String> =
+        overall.endpoints.keys().map(|k| k.route()).collect();
     (routes.len() * 2 <= n).then(|| {
         let m = routes.len();
         let routes = if m == 1 { "route" } else { "routes" };

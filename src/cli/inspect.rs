@@ -18,9 +18,9 @@ use super::common::{emit, emitln};
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::units::format_ms;
 use crate::ingest::adapters::{adapter, Adapter};
-use crate::ingest::labels::normalize_label;
-use crate::ingest::text::{format_rfc3339_ms, read_head};
+use crate::ingest::text::read_head;
 use crate::ingest::{self, detect_format, Detection, IngestOptions, Observation, TimeUnit};
+use crate::model::{format_rfc3339_ms, normalize_label};
 use crate::model::{EndpointKey, LatencyDistribution, Source};
 
 /// Distinct endpoints counted before giving up (a file of raw URLs with IDs).

@@ -23,7 +23,6 @@ pub mod jmeter_xml;
 pub mod k6_csv;
 pub mod k6_json;
 pub mod k6_summary;
-pub mod labels;
 pub mod locust;
 mod progress;
 mod run_dir;

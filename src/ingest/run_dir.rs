@@ -10,15 +10,14 @@ use sha2::{Digest, Sha256};
 
 use super::adapters::{self, Adapter};
 use super::detect::Detection;
-use super::labels::normalize_label;
 use super::locust::{self, LocustSet};
 use super::progress::Progress;
 use super::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use super::text::{read_head, read_text};
 use super::{detect_format, problem, Format, IngestOptions, Observation, Replay};
 use crate::model::{
-    plausible_time, EndpointKey, EndpointStats, HistogramForm, InputFile, Manifest, Problem, Run,
-    RunMeta, Source, Stage,
+    normalize_label, plausible_time, EndpointKey, EndpointStats, HistogramForm, InputFile,
+    Manifest, Problem, Run, RunMeta, Source, Stage,
 };
 
 /// Reads run dirs (or single files) into one run. Problems are collected in

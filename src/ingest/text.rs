@@ -146,17 +146,10 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// RFC 3339 UTC text (ms precision) of an epoch-ms time.
-pub fn format_rfc3339_ms(t_ms: i64) -> String {
-    // RFC 3339 has four-digit years: clamp to 1970..=9999 rather than fail.
-    let t_ms = t_ms.clamp(0, crate::model::LATEST_MS);
-    let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(t_ms as u64);
-    humantime::format_rfc3339_millis(t).to_string()
-}
-
 #[cfg(test)]
 mod time_tests {
     use super::*;
+    use crate::model::format_rfc3339_ms;
 
     #[test]
     fn rfc3339_forms() {

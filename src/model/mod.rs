@@ -6,7 +6,9 @@ mod failure;
 mod latency;
 mod manifest;
 mod own_output;
+mod route;
 mod run;
+mod time;
 mod timeseries;
 
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};
@@ -18,7 +20,9 @@ pub use manifest::{Manifest, ManifestStage, ThinkTime};
 pub use own_output::{
     is_headroom_output, is_legacy_report, DEMO_MARKER, REPORT_MARKER, RUN_MARKER,
 };
+pub use route::normalize_label;
 pub use run::{EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, Stage};
+pub use time::format_rfc3339_ms;
 pub use timeseries::{
     new_interval_histogram, plausible_time, HistogramForm, Interval, IntervalHistogram, TimeSeries,
     LATEST_MS, MAX_INTERVALS,

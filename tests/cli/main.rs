@@ -15,6 +15,7 @@ mod drive;
 mod formats_a;
 mod formats_b;
 mod impossible_numbers;
+mod layering;
 mod locust;
 mod output_safety;
 mod wrk2;

@@ -287,7 +287,15 @@ fn drive_uses_an_existing_empty_dir() {
     let o = headroom_in(
         &work,
         &[
-            "drive", "--url", &url, "--users", "1", "--duration", "1s", "--quiet", "--out",
+            "drive",
+            "--url",
+            &url,
+            "--users",
+            "1",
+            "--duration",
+            "1s",
+            "--quiet",
+            "--out",
             "volume",
         ],
     );

@@ -29,7 +29,7 @@ use super::rule::{Metric, Rule, Window};
 use super::stats::{apdex_with_unplaced_failures, apdex_zones, nearest_rank_ms};
 use super::{expected_failures, Judgement, RuleStatus, ScopeData};
 use crate::analysis::metrics::ScopeMetrics;
-use crate::ingest::text::format_rfc3339_ms;
+use crate::model::format_rfc3339_ms;
 use crate::model::Interval;
 
 /// What a window rule saw, for the report.

@@ -1,5 +1,6 @@
-//! `--normalize-labels`: identifiers in request names become placeholders, so that
-//! `/agents/123` and `/agents/456` are one endpoint (`/agents/{id}`).
+//! Routes: identifiers in request names become placeholders, so that `/agents/123`
+//! and `/agents/456` are one endpoint (`/agents/{id}`). Ingest applies it with
+//! `--normalize-labels`; analysis uses it to notice many endpoints that are one route.
 //!
 //! Only URL-path segments and query values are rewritten, and only when the whole
 //! segment is an identifier: a number (`{id}`), a UUID (`{uuid}`) or a long hex or
@@ -9,6 +10,16 @@
 //! requests) and are left alone.
 
 use std::borrow::Cow;
+
+use super::EndpointKey;
+
+impl EndpointKey {
+    /// The key's route: the key with identifiers in its path replaced by placeholders
+    /// (`GET /agents/123` → `GET /agents/{id}`).
+    pub fn route(&self) -> String {
+        normalize_label(&self.to_string()).into_owned()
+    }
+}
 
 /// The request name with identifiers replaced; borrowed when nothing changes.
 pub fn normalize_label(name: &str) -> Cow<'_, str> {

@@ -1,0 +1,168 @@
+//! The layers of ARCHITECTURE.md, held by a test: every `crate::…` path in `src/`
+//! (in `use` lines and inline, grouped `crate::{a, b}` too, and `super::super::…`
+//! climbing out of a layer) must name a layer its file's layer may import.
+//!
+//! The checker itself is tested on a deliberately broken example, an analysis file
+//! that imports ingest:
+//!
+//! ```text
+//! // src/analysis/build.rs
+//! use crate::ingest::text::format_rfc3339_ms;   // refused: analysis → ingest
+//! ```
+//!
+//! Test code (`tests.rs` files and everything after a `#[cfg(test)]` line) may reach
+//! across layers to build fixtures, e.g. ingest's `.hlog` tests write logs with the
+//! driver's writer.
+
+use std::path::{Path, PathBuf};
+
+/// The top-level modules each layer may import (besides itself).
+fn allowed(layer: &str) -> Option<&'static [&'static str]> {
+    Some(match layer {
+        "model" => &[],
+        "ingest" | "driver" | "analysis" => &["model"],
+        "render" => &["analysis", "model"],
+        "cli" => &["render", "analysis", "ingest", "driver", "model"],
+        _ => return None,
+    })
+}
+
+/// The crate-level modules `line` names through `crate::…`.
+fn crate_paths(line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(i) = rest.find("crate::") {
+        let after = &rest[i + "crate::".len()..];
+        if let Some(group) = after.strip_prefix('{') {
+            // `crate::{a::x, b}`: the first name of each top-level item.
+            let mut depth = 0;
+            let mut item = String::new();
+            for ch in group.chars() {
+                match ch {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        found.push(first_ident(&item));
+                        item.clear();
+                        continue;
+                    }
+                    _ => {}
+                }
+                item.push(ch);
+            }
+            found.push(first_ident(&item));
+        } else {
+            found.push(first_ident(after));
+        }
+        rest = after;
+    }
+    found.retain(|s| !s.is_empty());
+    found
+}
+
+fn first_ident(s: &str) -> String {
+    s.trim_start()
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// How many levels below `src/LAYER/` a file is (`src/analysis/sla/rule.rs` → 1).
+fn depth_in_layer(rel: &Path) -> usize {
+    rel.components().count().saturating_sub(3)
+        + usize::from(rel.file_name().is_some_and(|n| n != "mod.rs"))
+}
+
+/// The imports in `text` (the file `rel` under `src/`) that break the layers, as
+/// `file:line: layer → other`.
+fn violations(rel: &Path, text: &str) -> Vec<String> {
+    let mut parts = rel.components().skip(1);
+    let Some(layer) = parts.next().and_then(|c| c.as_os_str().to_str()) else {
+        return Vec::new();
+    };
+    let Some(ok) = allowed(layer) else {
+        return Vec::new(); // lib.rs, main.rs
+    };
+    if rel.file_name().is_some_and(|n| n == "tests.rs") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        if line.trim_start().starts_with("#[cfg(test)]") {
+            break;
+        }
+        for target in crate_paths(code) {
+            if target != layer && !ok.contains(&target.as_str()) {
+                out.push(format!("{}:{}: {layer} → {target}", rel.display(), i + 1));
+            }
+        }
+        // `super::super::…` deeper than the file sits in its layer leaves the layer.
+        let climbs = code.matches("super::").count();
+        if code.contains("super::") && climbs > depth_in_layer(rel) {
+            out.push(format!(
+                "{}:{}: {layer} climbs out of its layer with super::",
+                rel.display(),
+                i + 1
+            ));
+        }
+    }
+    out
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn the_checker_refuses_an_analysis_file_importing_ingest() {
+    let rel = Path::new("src/analysis/build.rs");
+    let broken = "use crate::model::Run;\nuse crate::ingest::text::format_rfc3339_ms;\n";
+    assert_eq!(
+        violations(rel, broken),
+        ["src/analysis/build.rs:2: analysis → ingest"]
+    );
+    let grouped = "use crate::{model::Run, render::json};\n";
+    assert_eq!(
+        violations(rel, grouped),
+        ["src/analysis/build.rs:1: analysis → render"]
+    );
+    let inline = "let x = crate::driver::run(); // crate::ingest in a comment is fine\n";
+    assert_eq!(
+        violations(rel, inline),
+        ["src/analysis/build.rs:1: analysis → driver"]
+    );
+    let climb = "use super::super::super::ingest::detect;\n";
+    assert_eq!(
+        violations(Path::new("src/analysis/sla/rule.rs"), climb).len(),
+        1
+    );
+    assert!(violations(Path::new("src/analysis/sla/rule.rs"), "use super::Rule;\n").is_empty());
+}
+
+#[test]
+fn every_source_file_keeps_to_its_layer() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    let mut bad = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(root).unwrap();
+        bad.extend(violations(rel, &std::fs::read_to_string(f).unwrap()));
+    }
+    assert!(files.len() > 50, "src/ not found: {}", files.len());
+    assert!(
+        bad.is_empty(),
+        "imports that break ARCHITECTURE.md's layers:\n{}",
+        bad.join("\n")
+    );
+}
