@@ -205,30 +205,16 @@ fn the_default_report_dir_never_replaces_a_foreign_report_dir() {
 fn check_output_files_never_replace_an_input() {
     let dir = workspace();
     dir.write("work/sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
-    assert_refused_unchanged(
-        &dir,
-        &[
-            "check",
-            "run",
-            "--sla",
-            "sla.toml",
-            "--junit",
-            "run/requests.csv",
-        ],
-        "that is one of the inputs",
-    );
-    assert_refused_unchanged(
-        &dir,
-        &[
-            "check",
-            "run",
-            "--sla",
-            "sla.toml",
-            "--markdown",
-            "run/stdout-notes.md",
-        ],
-        "that is one of the inputs",
-    );
+    for (flag, input) in [
+        ("--junit", "run/requests.csv"),
+        ("--markdown", "run/stdout-notes.md"),
+    ] {
+        assert_refused_unchanged(
+            &dir,
+            &["check", "run", "--sla", "sla.toml", flag, input],
+            "that is one of the inputs",
+        );
+    }
     let work = dir.path().join("work");
     let o = headroom_in(
         &work,
