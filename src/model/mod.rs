@@ -7,6 +7,7 @@ mod latency;
 mod manifest;
 mod run;
 mod timeseries;
+mod window;
 
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};
 pub use latency::{
@@ -19,3 +20,4 @@ pub use timeseries::{
     new_interval_histogram, plausible_time, HistogramForm, Interval, IntervalHistogram, TimeSeries,
     LATEST_MS, MAX_INTERVALS,
 };
+pub use window::{interval_window, INTERVAL_SLACK_MS};
