@@ -412,33 +412,55 @@ fn sigint_leaves_an_incomplete_but_readable_run() {
     assert!(log.intervals.iter().map(|i| i.hist.len()).sum::<u64>() > 0);
 }
 
-#[test]
-fn a_dead_target_stops_the_run() {
-    let _g = serial();
-    let tmp = tempfile::tempdir().unwrap();
+/// A quick-form drive of 2 users for `duration` against a loopback port nobody
+/// listens on: (port, run dir, exit status, stdout, stderr).
+struct DeadRun {
+    port: u16,
+    out: std::path::PathBuf,
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+fn drive_dead_port(tmp: &Path, duration: &str, limit: Duration) -> DeadRun {
     // A port nobody listens on: bind, note it, let go.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let out = tmp.path().join("run");
+    let out = tmp.join("run");
     let url = format!("http://127.0.0.1:{port}/");
-    let (status, _, stderr) = drive(
+    let (status, stdout, stderr) = drive(
         &[
             "--url",
             &url,
             "--users",
             "2",
             "--duration",
-            "20s",
+            duration,
             "--out",
             out.to_str().unwrap(),
             "-q",
         ],
-        Duration::from_secs(15),
+        limit,
     );
-    assert_eq!(status.code(), Some(1), "{stderr}");
+    DeadRun {
+        port,
+        out,
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+#[test]
+fn a_dead_target_stops_the_run() {
+    let _g = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let run = drive_dead_port(tmp.path(), "20s", Duration::from_secs(15));
+    assert_eq!(run.status.code(), Some(1), "{}", run.stderr);
+    let out = run.out;
     let manifest =
         Manifest::parse(&std::fs::read_to_string(out.join("run.toml")).unwrap()).unwrap();
     assert_eq!(manifest.complete, Some(false));
@@ -539,28 +561,13 @@ fn a_stepped_run_finds_the_targets_known_capacity() {
 #[test]
 fn a_short_run_against_a_dead_port_is_incomplete() {
     let tmp = tempfile::tempdir().unwrap();
-    // A port nobody listens on: bind, note it, let go.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let out = tmp.path().join("run");
-    let url = format!("http://127.0.0.1:{port}/");
-    let (status, stdout, stderr) = drive(
-        &[
-            "--url",
-            &url,
-            "--users",
-            "2",
-            "--duration",
-            "1s",
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-        Duration::from_secs(30),
-    );
+    let DeadRun {
+        port,
+        out,
+        status,
+        stdout,
+        stderr,
+    } = drive_dead_port(tmp.path(), "1s", Duration::from_secs(30));
     assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
     let manifest =
         Manifest::parse(&std::fs::read_to_string(out.join("run.toml")).unwrap()).unwrap();

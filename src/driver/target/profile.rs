@@ -238,7 +238,7 @@ impl Profile {
         Ok(p)
     }
 
-    /// E[S]: the mix-weighted mean service time, s (plain mean when no weights).
+    /// E\[S\]: the mix-weighted mean service time, s (plain mean when no weights).
     pub fn mean_service_s(&self) -> f64 {
         let total: f64 = self.endpoints.iter().map(|e| e.weight).sum();
         if total > 0.0 {
@@ -256,8 +256,8 @@ impl Profile {
         }
     }
 
-    /// Theoretical capacity C = W ÷ E[S], req/s, for the profile's mix (the
-    /// utilisation law's bound X ≤ W/E[S]); infinite without a worker limit or
+    /// Theoretical capacity C = W ÷ E\[S\], req/s, for the profile's mix (the
+    /// utilisation law's bound X ≤ W/E\[S\]); infinite without a worker limit or
     /// service time. A rate limit below it caps it.
     pub fn capacity_rps(&self) -> f64 {
         let s = self.mean_service_s();
@@ -269,8 +269,8 @@ impl Profile {
         self.rate_limit_rps.map_or(c, |r| c.min(r))
     }
 
-    /// Saturation concurrency N* = C·(E[S] + Z) for think time `think` (the
-    /// closed-system knee where N/(E[S]+Z) meets C).
+    /// Saturation concurrency N* = C·(E\[S\] + Z) for think time `think` (the
+    /// closed-system knee where N/(E\[S\]+Z) meets C).
     pub fn saturation_users(&self, think: &ThinkTime) -> f64 {
         self.capacity_rps() * (self.mean_service_s() + think.mean_s())
     }
