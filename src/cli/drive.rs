@@ -1,6 +1,6 @@
 //! `headroom drive`: run a scenario file, or the quick form (`--url`), and write a
-//! run dir. Exit 0 complete, 1 stopped early (Ctrl-C, dead target, bound reached,
-//! write error), 2 bad scenario or arguments.
+//! run dir. Exit 0 complete, 1 incomplete (Ctrl-C, dead target, bound reached, write
+//! error, or no request got a response), 2 bad scenario or arguments.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -129,6 +129,13 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
                     "run incomplete: {r}; what was measured is in {}",
                     summary.run_dir.display()
                 );
+                if summary.responses == 0 {
+                    eprintln!(
+                        "nothing was measured about the target: check that it is running and \
+                         listening at that address (the scenario's base_url, or --url), then \
+                         run again"
+                    );
+                }
                 return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)

@@ -42,14 +42,19 @@ pub struct Outcome {
     pub bytes: u64,
     /// Why it failed at the transport level, when it did.
     pub transport: Option<FailureKind>,
+    /// The system's error when the connection could not be opened (`connection
+    /// refused`…), for telling the user what happened.
+    pub cause: Option<io::ErrorKind>,
 }
 
 impl Outcome {
-    fn failed(kind: FailureKind) -> Outcome {
+    /// A request that got no response.
+    pub fn failed(kind: FailureKind, cause: Option<io::ErrorKind>) -> Outcome {
         Outcome {
             status: 0,
             bytes: 0,
             transport: Some(kind),
+            cause,
         }
     }
 }
@@ -71,11 +76,11 @@ enum BodyLen {
 }
 
 impl Conn {
-    /// Opens a connection.
-    pub async fn open(addr: SocketAddr) -> Result<Conn, FailureKind> {
+    /// Opens a connection; a failure is `timeout` or `connect`, with the system's error.
+    pub async fn open(addr: SocketAddr) -> Result<Conn, (FailureKind, io::ErrorKind)> {
         let stream = TcpStream::connect(addr).await.map_err(|e| match e.kind() {
-            io::ErrorKind::TimedOut => FailureKind::Timeout,
-            _ => FailureKind::Connect,
+            io::ErrorKind::TimedOut => (FailureKind::Timeout, e.kind()),
+            k => (FailureKind::Connect, k),
         })?;
         // Small requests must not wait for Nagle's algorithm.
         let _ = stream.set_nodelay(true);
@@ -356,27 +361,31 @@ pub async fn exchange(
     let attempt = async {
         if !slot.as_ref().is_some_and(Conn::usable) {
             *slot = None;
-            *slot = Some(Conn::open(target.addr).await?);
+            let conn = Conn::open(target.addr)
+                .await
+                .map_err(|(kind, cause)| (kind, Some(cause)))?;
+            *slot = Some(conn);
         }
         match slot.as_mut() {
-            Some(c) => c.roundtrip(request, head).await,
-            None => Err(FailureKind::Other),
+            Some(c) => c.roundtrip(request, head).await.map_err(|k| (k, None)),
+            None => Err((FailureKind::Other, None)),
         }
     };
     let result = tokio::select! {
         biased;
         r = attempt => r,
-        _ = deadline => Err(FailureKind::Timeout),
+        _ = deadline => Err((FailureKind::Timeout, None)),
     };
     match result {
         Ok((status, bytes)) => Outcome {
             status,
             bytes,
             transport: None,
+            cause: None,
         },
-        Err(kind) => {
+        Err((kind, cause)) => {
             *slot = None;
-            Outcome::failed(kind)
+            Outcome::failed(kind, cause)
         }
     }
 }

@@ -20,10 +20,11 @@
 //! included, so a second without answers shows as such. Failed requests are in the
 //! histograms too; the `#[failures: …]` line of an interval × endpoint (only when it
 //! had failures) carries their counts by kind, and its start matches the interval
-//! line's. The `#[driver: …]` line closes each interval with the driver's own health:
-//! its CPU use (percent of one core, from `/proc/self/stat`; `n/a` off Linux), the
-//! p99 and max lateness of its timers (think-time wake-ups, open-model dispatch) and
-//! the users and requests in flight at the close.
+//! line's. Intervals last a second, and also end at every stage boundary (the
+//! recorder's choice). The `#[driver: …]` line closes each second with the driver's
+//! own health: its CPU use (percent of one core, from `/proc/self/stat`; `n/a` off
+//! Linux), the p99 and max lateness of its timers (think-time wake-ups, open-model
+//! dispatch) and the users and requests in flight at the close.
 
 use std::fmt::Write as _;
 use std::fs::File;

@@ -2,12 +2,18 @@
 //! open-model requests send it a small `Sample` over an unbounded channel (lock-free
 //! on the sending side), so no lock is shared on the hot path. Each second it closes
 //! the interval: one `latency.hlog` line per endpoint, the failure and driver
-//! comment lines, a flush, the progress line. Per stage × endpoint it keeps the
-//! steady-window histograms the end-of-run summary is made of.
+//! comment lines, a flush, the progress line.
 //!
 //! A sample belongs to the interval in which the recorder receives it, i.e. when
-//! the request completed (the usual HdrHistogram interval-log convention), and to
-//! the stage whose steady window holds its (intended) start.
+//! the request completed (the usual HdrHistogram interval-log convention). An
+//! interval also closes at every stage boundary (start, end of ramp, end), and the
+//! boundary's time in `run.toml` is the interval's edge, to the millisecond: every
+//! interval then lies in one stage's ramp or steady window, or after a stage's end.
+//! The end-of-run table counts, per stage, the intervals that
+//! [`crate::model::interval_window`] puts in its steady window: the rule `analyze`
+//! applies to the same `latency.hlog` and `run.toml`, so both count the same
+//! requests (a request still in flight at a stage's end counts where it completed;
+//! one that completes during a ramp or after the last stage counts in no stage).
 //!
 //! The recorder also decides two of the reasons a run stops early: the request
 //! bound, and a dead target (only connection failures for more than 3 s).
@@ -33,7 +39,7 @@ use super::progress::Progress;
 use super::run::Shared;
 use super::selfwatch::CpuWatch;
 use super::summary::{EndpointSummary, StageSummary};
-use crate::model::FailureKind;
+use crate::model::{interval_window, FailureKind};
 
 /// How often the recorder drains its channel.
 const DRAIN_EVERY: Duration = Duration::from_millis(5);
@@ -58,6 +64,8 @@ pub struct Sample {
     pub users: u32,
     /// How late the timer that started this request fired, µs (`NO_LATENESS`: none).
     pub lateness_us: u32,
+    /// The system's error when the connection could not be opened.
+    pub cause: Option<std::io::ErrorKind>,
 }
 
 /// Stage boundaries, as the controller sees them.
@@ -113,14 +121,34 @@ pub struct RecorderSetup {
     pub progress: Progress,
 }
 
+/// A stage's boundaries in the interval log: ms since its `StartTime` (the run's
+/// start, whole ms), each one an interval's edge.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StageMarks {
+    /// The stage began.
+    pub start_ms: u64,
+    /// Its ramp ended.
+    pub steady_ms: Option<u64>,
+    /// It ended.
+    pub end_ms: Option<u64>,
+}
+
 /// What the recorder hands back when it stops.
 pub struct RecorderResult {
     /// Per-stage summaries.
     pub stages: Vec<StageSummary>,
+    /// The stages' boundaries as written in the interval log (for `run.toml`).
+    pub marks: Vec<StageMarks>,
     /// Requests recorded.
     pub requests: u64,
     /// Failed requests.
     pub failures: u64,
+    /// Requests that got an HTTP response (any status).
+    pub responses: u64,
+    /// Requests by failure kind, all stages.
+    pub failures_by_kind: BTreeMap<String, u64>,
+    /// The first connection error the system reported (`connection refused`…).
+    pub first_cause: Option<std::io::ErrorKind>,
     /// The first write error, when any.
     pub write_error: Option<DriverError>,
 }
@@ -131,35 +159,60 @@ struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, k: FailureKind) {
+    fn add_n(&mut self, k: FailureKind, n: u64) {
         match self.failures.iter_mut().find(|(f, _)| *f == k) {
-            Some((_, n)) => *n += 1,
-            None => self.failures.push((k, 1)),
+            Some((_, m)) => *m += n,
+            None => self.failures.push((k, n)),
         }
+    }
+    fn add(&mut self, k: FailureKind) {
+        self.add_n(k, 1);
     }
     fn total(&self) -> u64 {
         self.failures.iter().map(|(_, n)| n).sum()
     }
 }
 
-struct StageAcc {
-    start_us: u64,
-    steady_us: Option<u64>,
-    end_us: Option<u64>,
-    hists: Vec<Option<(Histogram<u64>, Counts)>>,
+/// Per endpoint: a latency histogram (µs) and failure counts.
+type PerEndpoint = Vec<Option<(Histogram<u64>, Counts)>>;
+
+/// Adds one interval's figures into an accumulator.
+fn merge_into(acc: &mut PerEndpoint, e: usize, h: &Histogram<u64>, c: &Counts) {
+    if acc.len() <= e {
+        acc.resize_with(e + 1, || None);
+    }
+    let (ah, ac) = acc[e].get_or_insert_with(|| (new_histogram(), Counts::default()));
+    let _ = ah.add(h);
+    for &(k, n) in &c.failures {
+        ac.add_n(k, n);
+    }
+}
+
+/// The time between two consecutive stage boundaries: every interval lies in one.
+struct Segment {
+    start_ms: u64,
+    per_endpoint: PerEndpoint,
 }
 
 struct Recorder {
     s: RecorderSetup,
     tags: Vec<String>,
+    /// The open interval, per endpoint, and when it began (ms since the run's start).
     interval: Vec<(Histogram<u64>, Counts)>,
+    interval_start_ms: u64,
+    /// Since the last whole-second close: for the progress and `#[driver: …]` lines.
     all: Histogram<u64>,
     lateness: Histogram<u64>,
-    interval_start: Instant,
+    tick_errors: u64,
+    tick_start_ms: u64,
     next_close: Instant,
-    stages: Vec<StageAcc>,
+    marks: Vec<StageMarks>,
+    segments: Vec<Segment>,
     requests: u64,
     failures: u64,
+    responses: u64,
+    kinds: Counts,
+    first_cause: Option<std::io::ErrorKind>,
     connect_failing_since: Option<u64>,
     cpu: CpuWatch,
     write_error: Option<DriverError>,
@@ -181,13 +234,22 @@ pub async fn run(
         interval: (0..n)
             .map(|_| (new_histogram(), Counts::default()))
             .collect(),
+        interval_start_ms: 0,
         all: new_histogram(),
         lateness: new_histogram(),
-        interval_start: t0,
+        tick_errors: 0,
+        tick_start_ms: 0,
         next_close: t0 + Duration::from_secs(1),
-        stages: Vec::new(),
+        marks: Vec::new(),
+        segments: vec![Segment {
+            start_ms: 0,
+            per_endpoint: Vec::new(),
+        }],
         requests: 0,
         failures: 0,
+        responses: 0,
+        kinds: Counts::default(),
+        first_cause: None,
         connect_failing_since: None,
         cpu: CpuWatch::new(),
         write_error: None,
@@ -219,7 +281,7 @@ pub async fn run(
         }
         let now = Instant::now();
         if now >= r.next_close {
-            r.close_interval(now);
+            r.close_second(now, false);
         }
         r.check_dead_target(now);
     }
@@ -229,7 +291,7 @@ pub async fn run(
             r.record(s);
         }
     }
-    r.close_interval(Instant::now());
+    r.close_second(Instant::now(), true);
     if let Some(csv) = r.s.csv.as_mut() {
         if let Err(e) = csv.flush() {
             r.fail_write(&r.csv_path.clone(), e);
@@ -250,20 +312,34 @@ impl Recorder {
         false
     }
 
+    /// ms since the run's start (the interval log's `StartTime`).
+    fn ms_since_start(&self, t: Instant) -> u64 {
+        t.saturating_duration_since(self.s.t0).as_millis() as u64
+    }
+
+    /// A stage boundary: the open interval closes there, and a new segment begins.
+    /// A boundary is never earlier than the last interval's edge (a second may have
+    /// closed since the controller took the time); `run.toml` gets the edge.
     fn mark(&mut self, index: usize, mark: Mark, at_us: u64) {
-        while self.stages.len() <= index {
-            self.stages.push(StageAcc {
-                start_us: at_us,
-                steady_us: None,
-                end_us: None,
-                hists: Vec::new(),
+        let at = (at_us / 1000).max(self.interval_start_ms);
+        self.close_interval(at);
+        if self.segments.last().is_none_or(|s| s.start_ms < at) {
+            self.segments.push(Segment {
+                start_ms: at,
+                per_endpoint: Vec::new(),
             });
         }
-        let st = &mut self.stages[index];
+        while self.marks.len() <= index {
+            self.marks.push(StageMarks {
+                start_ms: at,
+                ..StageMarks::default()
+            });
+        }
+        let m = &mut self.marks[index];
         match mark {
-            Mark::Start => st.start_us = at_us,
-            Mark::Steady => st.steady_us = Some(at_us),
-            Mark::End => st.end_us = Some(at_us),
+            Mark::Start => m.start_ms = at,
+            Mark::Steady => m.steady_ms = Some(at),
+            Mark::End => m.end_ms = Some(at),
         }
         if let Some((name, _, _)) = self.s.stages.get(index) {
             if mark == Mark::Start {
@@ -278,6 +354,12 @@ impl Recorder {
             return;
         }
         self.requests += 1;
+        if s.status != 0 {
+            self.responses += 1;
+        }
+        if s.cause.is_some() && self.first_cause.is_none() {
+            self.first_cause = s.cause;
+        }
         let (h, counts) = &mut self.interval[e];
         record_us(h, s.latency_us);
         record_us(&mut self.all, s.latency_us);
@@ -286,7 +368,9 @@ impl Recorder {
         }
         if let Some(k) = s.failure {
             self.failures += 1;
+            self.tick_errors += 1;
             counts.add(k);
+            self.kinds.add(k);
         }
         let done_us = s.start_us + s.latency_us;
         match s.failure {
@@ -294,27 +378,6 @@ impl Recorder {
                 self.connect_failing_since.get_or_insert(done_us);
             }
             _ => self.connect_failing_since = None,
-        }
-        // The steady window of the stage the request started in.
-        if let Some(st) = self
-            .stages
-            .iter_mut()
-            .rev()
-            .find(|st| st.start_us <= s.start_us)
-        {
-            let in_window = st.steady_us.is_some_and(|t| t <= s.start_us)
-                && st.end_us.is_none_or(|t| s.start_us < t);
-            if in_window {
-                if st.hists.len() < self.tags.len() {
-                    st.hists.resize_with(self.tags.len(), || None);
-                }
-                let (h, c) =
-                    st.hists[e].get_or_insert_with(|| (new_histogram(), Counts::default()));
-                record_us(h, s.latency_us);
-                if let Some(k) = s.failure {
-                    c.add(k);
-                }
-            }
         }
         if let Some(csv) = self.s.csv.as_mut() {
             let row = Row {
@@ -362,25 +425,61 @@ impl Recorder {
         }
     }
 
-    fn close_interval(&mut self, now: Instant) {
-        let t0 = self.s.t0;
-        let start_s = self
-            .interval_start
-            .saturating_duration_since(t0)
-            .as_secs_f64();
-        let len_s = now
-            .saturating_duration_since(self.interval_start)
-            .as_secs_f64();
-        if len_s <= 0.0 {
+    /// Closes the open interval at `end_ms` (ms since the run's start): one line per
+    /// endpoint and its failures, and its figures added to the current segment. An
+    /// empty span closes nothing (what it holds stays in the open interval).
+    fn close_interval(&mut self, end_ms: u64) {
+        let start_ms = self.interval_start_ms;
+        if end_ms <= start_ms {
             return;
         }
-        let mut result = Ok(());
+        let (start_s, len_s) = (
+            start_ms as f64 / 1000.0,
+            (end_ms - start_ms) as f64 / 1000.0,
+        );
         if self.write_error.is_none() {
+            let mut result = Ok(());
             for (i, (h, c)) in self.interval.iter().enumerate() {
                 result = result
                     .and_then(|_| self.s.hlog.interval(&self.tags[i], start_s, len_s, h))
                     .and_then(|_| self.s.hlog.failures(&self.tags[i], start_s, &c.failures));
             }
+            if let Err(e) = result {
+                let p = self.hlog_path.clone();
+                self.fail_write(&p, e);
+            }
+        }
+        if let Some(seg) = self.segments.last_mut() {
+            for (e, (h, c)) in self.interval.iter().enumerate() {
+                if !h.is_empty() || !c.failures.is_empty() {
+                    merge_into(&mut seg.per_endpoint, e, h, c);
+                }
+            }
+        }
+        for (h, c) in &mut self.interval {
+            h.reset();
+            c.failures.clear();
+        }
+        self.interval_start_ms = end_ms;
+    }
+
+    /// The whole-second close: the open interval, the `#[driver: …]` line, a flush,
+    /// the progress line. `last` closes the run's final interval even when it is
+    /// shorter than a millisecond.
+    fn close_second(&mut self, now: Instant, last: bool) {
+        let mut end_ms = self.ms_since_start(now);
+        let holds_data = self.interval.iter().any(|(h, _)| !h.is_empty());
+        if last && holds_data && end_ms <= self.interval_start_ms {
+            end_ms = self.interval_start_ms + 1;
+        }
+        self.close_interval(end_ms);
+        let end_ms = end_ms.max(self.tick_start_ms);
+        let len_s = (end_ms - self.tick_start_ms) as f64 / 1000.0;
+        if len_s <= 0.0 {
+            return;
+        }
+        let start_s = self.tick_start_ms as f64 / 1000.0;
+        if self.write_error.is_none() {
             let cpu = self
                 .cpu
                 .sample()
@@ -398,46 +497,75 @@ impl Recorder {
                 self.s.shared.users.load(Ordering::Relaxed),
                 self.s.shared.in_flight.load(Ordering::Relaxed)
             );
-            result = result
-                .and_then(|_| self.s.hlog.comment(&line))
-                .and_then(|_| self.s.hlog.flush());
+            let result = self.s.hlog.comment(&line).and_then(|_| self.s.hlog.flush());
+            if let Err(e) = result {
+                let p = self.hlog_path.clone();
+                self.fail_write(&p, e);
+            }
         }
-        if let Err(e) = result {
-            let p = self.hlog_path.clone();
-            self.fail_write(&p, e);
-        }
-        let errors: u64 = self.interval.iter().map(|(_, c)| c.total()).sum();
         let p95 = (!self.all.is_empty()).then(|| self.all.value_at_quantile(0.95) as f64 / 1000.0);
         self.s.progress.interval(
             self.all.len() as f64 / len_s,
             p95,
-            errors,
+            self.tick_errors,
             self.failures,
             self.s.shared.users.load(Ordering::Relaxed),
             self.s.shared.in_flight.load(Ordering::Relaxed),
         );
-        for (h, c) in &mut self.interval {
-            h.reset();
-            c.failures.clear();
-        }
         self.all.reset();
         self.lateness.reset();
-        self.interval_start = now;
-        let whole = now.saturating_duration_since(t0).as_secs() + 1;
-        self.next_close = t0 + Duration::from_secs(whole);
+        self.tick_errors = 0;
+        self.tick_start_ms = end_ms;
+        let whole = now.saturating_duration_since(self.s.t0).as_secs() + 1;
+        self.next_close = self.s.t0 + Duration::from_secs(whole);
     }
 
+    /// Per stage, the segments [`interval_window`] puts in its steady window, with the
+    /// windows `analyze` reads from `run.toml` (epoch ms).
     fn finish(self) -> RecorderResult {
+        let base = self.s.t0_epoch_ms;
+        let epoch = |ms: u64| base.saturating_add(ms as i64);
+        let windows: Vec<Option<(i64, i64)>> = self
+            .marks
+            .iter()
+            .map(|m| {
+                let from = m.steady_ms.unwrap_or(m.start_ms);
+                m.end_ms.map(|to| (epoch(from), epoch(to)))
+            })
+            .collect();
+        let mut per_stage: Vec<(PerEndpoint, Option<(u64, u64)>)> =
+            (0..windows.len()).map(|_| (Vec::new(), None)).collect();
+        let ends = self
+            .segments
+            .iter()
+            .skip(1)
+            .map(|s| s.start_ms)
+            .chain([self.interval_start_ms]);
+        for (seg, end) in self.segments.iter().zip(ends) {
+            if end <= seg.start_ms {
+                continue;
+            }
+            let Some(i) = interval_window(windows.iter().copied(), epoch(seg.start_ms), epoch(end))
+            else {
+                continue;
+            };
+            let (acc, span) = &mut per_stage[i];
+            *span = Some(span.map_or((seg.start_ms, end), |(a, b)| {
+                (a.min(seg.start_ms), b.max(end))
+            }));
+            for (e, slot) in seg.per_endpoint.iter().enumerate() {
+                if let Some((h, c)) = slot {
+                    merge_into(acc, e, h, c);
+                }
+            }
+        }
         let mut stages = Vec::new();
-        for (i, (name, users, rate)) in self.s.stages.iter().enumerate() {
-            let Some(st) = self.stages.get(i) else { break };
-            let steady = st.steady_us.unwrap_or(st.start_us);
-            let end = st.end_us.unwrap_or(steady);
-            let steady_s = end.saturating_sub(steady) as f64 / 1e6;
+        for ((name, users, rate), (acc, span)) in self.s.stages.iter().zip(&per_stage) {
+            let duration_s = span.map_or(0.0, |(a, b)| (b - a) as f64 / 1000.0);
             let mut total = new_histogram();
             let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
             let mut endpoints = Vec::new();
-            for (e, slot) in st.hists.iter().enumerate() {
+            for (e, slot) in acc.iter().enumerate() {
                 let Some((h, c)) = slot else { continue };
                 let _ = total.add(h);
                 for (k, n) in &c.failures {
@@ -447,13 +575,22 @@ impl Recorder {
             }
             let failures: u64 = kinds.values().sum();
             stages.push(StageSummary::new(
-                name, *users, *rate, steady_s, &total, failures, kinds, endpoints,
+                name, *users, *rate, duration_s, &total, failures, kinds, endpoints,
             ));
         }
         RecorderResult {
             stages,
+            marks: self.marks,
             requests: self.requests,
             failures: self.failures,
+            responses: self.responses,
+            failures_by_kind: self
+                .kinds
+                .failures
+                .iter()
+                .map(|(k, n)| (k.to_string(), *n))
+                .collect(),
+            first_cause: self.first_cause,
             write_error: self.write_error,
         }
     }

@@ -9,6 +9,7 @@
 //! lock-free channel.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
@@ -20,14 +21,14 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::client::{exchange, Conn, Deadline, Target};
+use super::client::{exchange, Conn, Deadline, Outcome, Target};
 use super::csv_out::RequestsCsv;
 use super::error::DriverError;
 use super::hlog_out::HlogWriter;
 use super::manifest_out::{self, StageTimes, IN_PROGRESS};
 use super::pacing::{self, ArrivalSchedule, NO_LATENESS};
 use super::progress::Progress;
-use super::recorder::{self, Mark, Msg, RecorderSetup, Sample};
+use super::recorder::{self, Mark, Msg, RecorderResult, RecorderSetup, Sample};
 use super::scenario::{Load, Scenario, Task};
 use super::summary::Summary;
 use crate::model::FailureKind;
@@ -78,16 +79,9 @@ impl Ctx {
         t.saturating_duration_since(self.t0).as_micros() as u64
     }
 
-    fn sample(
-        &self,
-        task: &Task,
-        start: Instant,
-        status: u16,
-        transport: Option<FailureKind>,
-        lateness: u32,
-        users: u32,
-    ) {
-        let failure = transport.or_else(|| {
+    fn sample(&self, task: &Task, start: Instant, out: Outcome, lateness: u32, users: u32) {
+        let status = out.status;
+        let failure = out.transport.or_else(|| {
             (!task.expected.accepts(status)).then_some(if status >= 400 {
                 FailureKind::Status(status)
             } else {
@@ -102,6 +96,7 @@ impl Ctx {
             latency_us: start.elapsed().as_micros() as u64,
             users,
             lateness_us: lateness,
+            cause: out.cause,
         };
         // A closed channel means the recorder has finished: the run is over.
         let _ = self.tx.send(Msg::Sample(s));
@@ -145,7 +140,7 @@ async fn user(ctx: Arc<Ctx>, retire: Arc<AtomicBool>, seed: u64) {
         .await;
         ctx.shared.in_flight.fetch_sub(1, Ordering::Relaxed);
         let users = ctx.shared.users.load(Ordering::Relaxed);
-        ctx.sample(task, start, out.status, out.transport, lateness, users);
+        ctx.sample(task, start, out, lateness, users);
         let mut pause = pacing::think(&ctx.scenario.think_time, &mut rng);
         if out.transport == Some(FailureKind::Connect) {
             pause = pause.max(CONNECT_BACKOFF);
@@ -200,7 +195,8 @@ async fn open_stage(ctx: Arc<Ctx>, rate: f64, start: Instant, end: Instant, seed
             let in_flight = ctx.shared.in_flight.load(Ordering::Relaxed);
             if in_flight >= MAX_IN_FLIGHT {
                 let task = &ctx.scenario.tasks[task_index];
-                ctx.sample(task, due, 0, Some(FailureKind::Other), lateness, in_flight);
+                let out = Outcome::failed(FailureKind::Other, None);
+                ctx.sample(task, due, out, lateness, in_flight);
                 continue;
             }
             ctx.shared.in_flight.fetch_add(1, Ordering::Relaxed);
@@ -228,7 +224,7 @@ async fn open_stage(ctx: Arc<Ctx>, rate: f64, start: Instant, end: Instant, seed
                 )
                 .await;
                 let in_flight = ctx2.shared.in_flight.fetch_sub(1, Ordering::Relaxed);
-                ctx2.sample(task, due, out.status, out.transport, lateness, in_flight);
+                ctx2.sample(task, due, out, lateness, in_flight);
                 if let Some(c) = slot.filter(Conn::usable) {
                     let _ = pool.send(c);
                 }
@@ -305,6 +301,10 @@ pub async fn run(
         }
         None
     };
+    // The interval log's `StartTime`, whole ms: stage boundaries are counted from it.
+    let t0_epoch_ms = wall0
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
     let shared = Arc::new(Shared::default());
     let (tx, rx) = mpsc::unbounded_channel();
     let (abort_tx, mut abort_rx) = watch::channel(None::<String>);
@@ -319,9 +319,7 @@ pub async fn run(
             })
             .collect(),
         t0,
-        t0_epoch_ms: wall0
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64),
+        t0_epoch_ms: t0_epoch_ms as i64,
         hlog,
         csv,
         max_requests: scenario.max_requests,
@@ -478,7 +476,20 @@ pub async fn run(
         .map_err(|e| DriverError::io(&hlog_path, std::io::Error::other(e.to_string())))?;
     let finished = SystemTime::now();
     let reason = reason.or_else(|| rec.write_error.as_ref().map(|e| e.to_string()));
+    // A run nothing answered measured nothing about the target, however short.
+    let reason = match (no_response_reason(&rec, ctx.target.addr), reason) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    };
     let complete = reason.is_none();
+    // The stage boundaries as the interval log has them, so `analyze` windows the
+    // stages exactly where the end-of-run table did.
+    let edge = |ms: u64| UNIX_EPOCH + Duration::from_millis(t0_epoch_ms.saturating_add(ms));
+    for (t, m) in times.iter_mut().zip(&rec.marks) {
+        t.start = edge(m.start_ms);
+        t.steady = m.steady_ms.map(edge);
+        t.end = m.end_ms.map(edge);
+    }
     let manifest = manifest_out::build(
         &ctx.scenario,
         wall0,
@@ -491,15 +502,47 @@ pub async fn run(
     if let Some(e) = rec.write_error {
         return Err(e);
     }
+    let in_stages: u64 = rec.stages.iter().map(|s| s.requests).sum();
     Ok(Summary {
         run_dir: dir,
         complete,
         incomplete_reason: reason,
         requests: rec.requests,
         failures: rec.failures,
+        responses: rec.responses,
+        outside_stages: rec.requests.saturating_sub(in_stages),
         duration_s: finished
             .duration_since(wall0)
             .map_or(0.0, |d| d.as_secs_f64()),
         stages: rec.stages,
+    })
+}
+
+/// Why a run in which no request got a response is incomplete: what happened, and
+/// where; `None` when something answered.
+fn no_response_reason(rec: &RecorderResult, addr: SocketAddr) -> Option<String> {
+    if rec.responses > 0 {
+        return None;
+    }
+    let n = rec.requests;
+    let cause = rec
+        .first_cause
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    let connect = rec.failures_by_kind.get("connect").copied().unwrap_or(0);
+    Some(if n == 0 {
+        format!("no request got a response from {addr}: none completed before the run ended")
+    } else if connect == n {
+        format!("no request got a response: all {n} requests failed to connect to {addr}{cause}")
+    } else {
+        let kinds: Vec<String> = rec
+            .failures_by_kind
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        format!(
+            "no request got a response from {addr}: all {n} requests failed ({}){cause}",
+            kinds.join(" ")
+        )
     })
 }

@@ -24,13 +24,20 @@ pub struct Summary {
     pub requests: u64,
     /// Failed requests.
     pub failures: u64,
+    /// Requests that got an HTTP response (any status); 0 makes the run incomplete.
+    pub responses: u64,
+    /// Requests in no stage's steady window: completed during a ramp, or after the
+    /// last stage ended (in flight at its end).
+    pub outside_stages: u64,
     /// Run length, s.
     pub duration_s: f64,
     /// Per stage, over its steady window.
     pub stages: Vec<StageSummary>,
 }
 
-/// One stage's steady window.
+/// One stage's steady window, counted as `analyze` counts it on the run dir: the
+/// interval-log intervals in the window (see `recorder`), each request in the
+/// interval in which it completed.
 #[derive(Clone, Debug, Serialize)]
 pub struct StageSummary {
     /// Stage name.
@@ -41,7 +48,7 @@ pub struct StageSummary {
     pub arrival_rate_rps: Option<f64>,
     /// Steady window length, s.
     pub duration_s: f64,
-    /// Requests started in the steady window.
+    /// Requests completed in the steady window.
     pub requests: u64,
     /// Of which failed.
     pub failures: u64,
@@ -173,10 +180,17 @@ impl Summary {
                 }
             );
         }
+        let _ = write!(s, "{} requests", self.requests);
+        if self.outside_stages > 0 {
+            let _ = write!(
+                s,
+                " ({} of them in no steady window: during a ramp, or in flight when the last stage ended)",
+                self.outside_stages
+            );
+        }
         let _ = write!(
             s,
-            "{} requests, {} failed, {:.1} s; run dir {}",
-            self.requests,
+            ", {} failed, {:.1} s; run dir {}",
             self.failures,
             self.duration_s,
             self.run_dir.display()

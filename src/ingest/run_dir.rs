@@ -689,19 +689,13 @@ fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
     }]
 }
 
-/// Stage specs with windows, for observations spanning `[first, end)`.
-/// The stage an interval histogram belongs to: the one whose window holds the whole
-/// interval (within 10 ms, for writers that round times). An interval that straddles a
-/// stage boundary belongs to neither: its requests may come from either side (a ramp's
-/// first burst must not count against the stage before it).
+/// The stage an interval histogram belongs to: the shared rule of
+/// [`crate::model::interval_window`], which the driver's end-of-run table uses too.
 fn interval_stage(stages: &[Stage], start_ms: i64, end_ms: i64) -> Option<usize> {
-    const SLACK_MS: i64 = 10;
-    stages.iter().position(|s| {
-        s.window_ms
-            .is_some_and(|(a, b)| start_ms >= a - SLACK_MS && end_ms <= b + SLACK_MS)
-    })
+    crate::model::interval_window(stages.iter().map(|s| s.window_ms), start_ms, end_ms)
 }
 
+/// Stage specs with windows, for observations spanning `[first, end)`.
 fn stage_specs(
     plan: &StagePlan,
     survey: &Survey,

@@ -10,6 +10,7 @@ mod route;
 mod run;
 mod time;
 mod timeseries;
+mod window;
 
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};
 pub use latency::{
@@ -27,3 +28,4 @@ pub use timeseries::{
     new_interval_histogram, plausible_time, HistogramForm, Interval, IntervalHistogram, TimeSeries,
     LATEST_MS, MAX_INTERVALS,
 };
+pub use window::{interval_window, INTERVAL_SLACK_MS};

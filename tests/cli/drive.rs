@@ -412,33 +412,55 @@ fn sigint_leaves_an_incomplete_but_readable_run() {
     assert!(log.intervals.iter().map(|i| i.hist.len()).sum::<u64>() > 0);
 }
 
-#[test]
-fn a_dead_target_stops_the_run() {
-    let _g = serial();
-    let tmp = tempfile::tempdir().unwrap();
+/// A quick-form drive of 2 users for `duration` against a loopback port nobody
+/// listens on: (port, run dir, exit status, stdout, stderr).
+struct DeadRun {
+    port: u16,
+    out: std::path::PathBuf,
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+fn drive_dead_port(tmp: &Path, duration: &str, limit: Duration) -> DeadRun {
     // A port nobody listens on: bind, note it, let go.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let out = tmp.path().join("run");
+    let out = tmp.join("run");
     let url = format!("http://127.0.0.1:{port}/");
-    let (status, _, stderr) = drive(
+    let (status, stdout, stderr) = drive(
         &[
             "--url",
             &url,
             "--users",
             "2",
             "--duration",
-            "20s",
+            duration,
             "--out",
             out.to_str().unwrap(),
             "-q",
         ],
-        Duration::from_secs(15),
+        limit,
     );
-    assert_eq!(status.code(), Some(1), "{stderr}");
+    DeadRun {
+        port,
+        out,
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+#[test]
+fn a_dead_target_stops_the_run() {
+    let _g = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let run = drive_dead_port(tmp.path(), "20s", Duration::from_secs(15));
+    assert_eq!(run.status.code(), Some(1), "{}", run.stderr);
+    let out = run.out;
     let manifest =
         Manifest::parse(&std::fs::read_to_string(out.join("run.toml")).unwrap()).unwrap();
     assert_eq!(manifest.complete, Some(false));
@@ -532,4 +554,132 @@ fn a_stepped_run_finds_the_targets_known_capacity() {
     eprintln!("stepped run: saturation {plateau:.1} req/s (C = {capacity}), bracket [{lo}, {hi}]");
     assert!((plateau - capacity).abs() <= 0.10 * capacity, "{sat}");
     assert!(lo <= saturation_users && saturation_users <= hi, "{sat}");
+}
+
+/// Issue 11: a run in which nothing answered measured nothing, however short: it is
+/// incomplete (exit 1), and says what happened and where.
+#[test]
+fn a_short_run_against_a_dead_port_is_incomplete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let DeadRun {
+        port,
+        out,
+        status,
+        stdout,
+        stderr,
+    } = drive_dead_port(tmp.path(), "1s", Duration::from_secs(30));
+    assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
+    let manifest =
+        Manifest::parse(&std::fs::read_to_string(out.join("run.toml")).unwrap()).unwrap();
+    assert_eq!(manifest.complete, Some(false));
+    let reason = manifest.incomplete_reason.unwrap_or_default();
+    let addr = format!("127.0.0.1:{port}");
+    assert!(
+        reason.contains("no request got a response") && reason.contains(&addr),
+        "{reason}"
+    );
+    assert!(stdout.contains("no request got a response"), "{stdout}");
+    assert!(
+        stderr.contains(&addr) && stderr.contains("check that it is running"),
+        "{stderr}"
+    );
+}
+
+/// Issue 11: the driver's end-of-run figures are the ones `analyze` finds in the run
+/// dir: per stage (ramps, an open-model stage, requests in flight at each end) the
+/// same requests, failures and window, per endpoint too.
+#[test]
+fn the_drive_summary_counts_what_analyze_counts() {
+    let _g = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    // Capacity 2 / 20 ms = 100 req/s with a short queue: the open stage above it
+    // gets 503s; `/missing` answers 404. Both are failures to count alike.
+    let (profile_path, _) = write_profile(tmp.path(), 2, 20, 2);
+    let target = start_target(profile_path.to_str().unwrap(), &[]);
+    let scenario = format!(
+        "base_url = \"http://127.0.0.1:{}\"\nthink_time = \"constant(0.01)\"\nmax_duration = \"1m\"\n\
+         [[task]]\npath = \"/work\"\nweight = 3\ntimeout = \"10s\"\n\
+         [[task]]\npath = \"/missing\"\nweight = 1\ntimeout = \"10s\"\n\
+         [[stage]]\nname = \"warm\"\nusers = 4\nspawn_rate = 8\nduration = \"1500ms\"\n\
+         [[stage]]\nname = \"open\"\narrival_rate = 150\nduration = \"1500ms\"\n\
+         [[stage]]\nname = \"peak\"\nusers = 8\nspawn_rate = 16\nduration = \"1500ms\"\n",
+        target.port
+    );
+    let scenario_path = tmp.path().join("stages.toml");
+    std::fs::write(&scenario_path, scenario).unwrap();
+    let out = tmp.path().join("run");
+    let (status, stdout, stderr) = drive(
+        &[
+            scenario_path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--raw",
+            "--json",
+            "-q",
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+    let driven: serde_json::Value = serde_json::from_str(&stdout).expect("drive --json");
+    let report_dir = tmp.path().join("report");
+    let o = Command::new(BIN)
+        .args(["analyze", out.to_str().unwrap(), "--out"])
+        .arg(&report_dir)
+        .args(["--charts", "none", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+
+    let total = driven["requests"].as_u64().unwrap();
+    assert_eq!(report["overall"]["requests"].as_u64(), Some(total));
+    // Every request is in the raw rows too.
+    let rows = std::fs::read_to_string(out.join("requests.csv")).unwrap();
+    assert_eq!(rows.lines().count() as u64 - 1, total);
+
+    let stages = driven["stages"].as_array().unwrap();
+    let analysed = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 3);
+    assert_eq!(analysed.len(), 3);
+    let mut in_stages = 0;
+    let mut failed = 0;
+    for (d, a) in stages.iter().zip(analysed) {
+        let name = d["name"].as_str().unwrap();
+        assert_eq!(a["name"].as_str(), Some(name));
+        let n = d["requests"].as_u64().unwrap();
+        assert!(n > 0, "stage {name} measured nothing");
+        assert_eq!(a["requests"].as_u64(), Some(n), "requests of stage {name}");
+        assert_eq!(a["failures"], d["failures"], "failures of stage {name}");
+        let (dd, ad) = (
+            d["duration_s"].as_f64().unwrap(),
+            a["duration_s"].as_f64().unwrap(),
+        );
+        assert!(
+            (dd - ad).abs() < 1e-9,
+            "window of stage {name}: {dd} s vs {ad} s"
+        );
+        for ep in d["endpoints"].as_array().unwrap() {
+            let key = ep["endpoint"].as_str().unwrap();
+            let theirs = a["endpoints"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["key"].as_str() == Some(key))
+                .unwrap_or_else(|| panic!("{key} not in analyze's stage {name}"));
+            assert_eq!(theirs["requests"], ep["requests"], "{name} {key}");
+            assert_eq!(theirs["failures"], ep["failures"], "{name} {key}");
+        }
+        in_stages += n;
+        failed += d["failures"].as_u64().unwrap();
+    }
+    assert!(failed > 0, "the fixture is meant to count failures too");
+    assert_eq!(
+        in_stages + driven["outside_stages"].as_u64().unwrap(),
+        total
+    );
 }
