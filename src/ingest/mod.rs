@@ -25,6 +25,8 @@ pub mod k6_json;
 pub mod k6_summary;
 pub mod labels;
 pub mod locust;
+mod locust_history;
+mod loose_files;
 mod progress;
 mod run_dir;
 mod stages;
