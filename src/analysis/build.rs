@@ -61,6 +61,7 @@ pub fn analyze(run: &Run) -> Analysis {
             );
         }
     }
+    warnings.extend(run.arbitration.iter().cloned());
     if run.sources.len() > 1 {
         warnings.push(format!(
             "{} sources (load tools) found: the report shows \"{}\"; the others are listed \

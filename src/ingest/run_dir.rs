@@ -46,6 +46,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     if let Some(tt) = opts.think_time {
         run.meta.think_time = Some(tt);
     }
+    super::arbitrate::arbitrate(&mut run, opts);
     run
 }
 

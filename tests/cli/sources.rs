@@ -231,3 +231,149 @@ fn a_locust_set_given_file_by_file_reads_like_its_dir() {
     assert_eq!(by_files["overall"]["requests"], cumulative(LAST).0);
     assert_eq!(without_paths(by_dir, &run), without_paths(by_files, &run));
 }
+
+/// An HdrHistogram interval log of the same requests as [`locust_set`], one interval
+/// per history row, values in µs and no unit comment (so read as ns): half (rounded
+/// up) at 200 ms, the rest at 400 ms.
+fn hlog_in_us(dir: &TestDir, at: &str) {
+    use base64::Engine;
+    use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
+    let mut log = format!(
+        "#[Histogram log format version 1.3]\n#[StartTime: {T0}.000 (seconds since epoch)]\n\
+         \"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
+    );
+    for t in (STEP..=LAST).step_by(STEP as usize) {
+        let (n, _) = added_at(t);
+        if n == 0 {
+            continue;
+        }
+        let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
+        h.record_n(200_000, n - n / 2).unwrap();
+        h.record_n(400_000, n / 2).unwrap();
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new()
+            .serialize(&h, &mut bytes)
+            .unwrap();
+        let blob = base64::engine::general_purpose::STANDARD.encode(bytes);
+        log.push_str(&format!("{}.000,{STEP}.000,0.400,{blob}\n", t - STEP));
+    }
+    dir.write(&format!("{at}/latency.hlog"), log);
+}
+
+#[test]
+fn a_locust_set_beside_a_us_hlog_is_judged_on_the_locust_set_and_the_unit_named() {
+    let dir = TestDir::new();
+    locust_set(&dir, "run");
+    hlog_in_us(&dir, "run");
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["primary_source"], "locust", "{stderr}");
+    let (_, f) = cumulative(LAST);
+    assert!(f > 0);
+    assert_eq!(report["overall"]["failures"], f);
+    // Both sources listed, the hlog with as many requests as Locust's.
+    let sources = report["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 2);
+    let hlog = sources.iter().find(|s| s["tool"] == "hdr-log").unwrap();
+    assert_eq!(hlog["requests"], cumulative(LAST).0);
+    // Why, and the unit error with the flag that fixes it (the medians: Locust's
+    // 200 ms, the log's 200 µs-read-as-ns = 0.2 ms: 1,000× apart).
+    let warnings = serde_json::to_string(&report["warnings"]).unwrap();
+    assert!(
+        warnings.contains("judged on the locust source"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("carries failure data"), "{warnings}");
+    assert!(warnings.contains("unit mismatch"), "{warnings}");
+    assert!(warnings.contains("1000×"), "{warnings}");
+    assert!(warnings.contains("--hlog-unit us"), "{warnings}");
+    let locust = sources.iter().find(|s| s["tool"] == "locust").unwrap();
+    assert!(serde_json::to_string(&locust["notes"])
+        .unwrap()
+        .contains("chosen"));
+    // The errors judged are Locust's (the readiness table reads the primary source).
+    assert!(report["overall"]["error_rate"].as_f64().unwrap() > 0.0);
+
+    // With the unit fixed, still the Locust set: the log has no failures.
+    let (_, fixed, _) = analyze_json(&[&dir.path().join("run")], &["--hlog-unit", "us"]);
+    assert_eq!(fixed["primary_source"], "locust");
+    assert_eq!(fixed["overall"]["failures"], f);
+    let warnings = serde_json::to_string(&fixed["warnings"]).unwrap();
+    assert!(!warnings.contains("unit mismatch"), "{warnings}");
+}
+
+/// An Artillery v1 report of three 60 s phases at 10, 20 and 40 arrivals/s, with
+/// intermediate periods every 10 s (stamped at their end): every arrival answered,
+/// mean latency 100, 150 and 400 ms; 20 of each 10 s of the last phase answered 500.
+fn artillery_phases(dir: &TestDir, at: &str) {
+    let phase = |k: usize| k / 6;
+    let rates = [10u64, 20, 40];
+    let lat = [
+        (50, 90, 150, 200, 300, 100),
+        (60, 140, 250, 300, 400, 150),
+        (100, 350, 800, 1000, 1500, 400),
+    ];
+    let mut periods = Vec::new();
+    for k in 0..18 {
+        let i = phase(k);
+        let n = rates[i] * 10;
+        let failed = if i == 2 { 20 } else { 0 };
+        let (min, med, p95, p99, max, mean) = lat[i];
+        let secs = 10 * (k + 1);
+        periods.push(format!(
+            "{{\"timestamp\":\"2024-01-01T00:{:02}:{:02}.000Z\",\"requestsCompleted\":{n},\
+             \"codes\":{{\"200\":{},\"500\":{failed}}},\"errors\":{{}},\
+             \"latency\":{{\"min\":{min},\"max\":{max},\"median\":{med},\"p95\":{p95},\
+             \"p99\":{p99},\"mean\":{mean}}}}}",
+            secs / 60,
+            secs % 60,
+            n - failed
+        ));
+    }
+    dir.write(
+        &format!("{at}/report.json"),
+        format!(
+            "{{\"intermediate\":[{}],\"aggregate\":{{\"timestamp\":\"2024-01-01T00:03:00.000Z\",\
+             \"requestsCompleted\":4200,\"codes\":{{\"200\":4080,\"500\":120}},\"errors\":{{}},\
+             \"latency\":{{\"min\":50,\"max\":1500,\"median\":200,\"p95\":800,\"p99\":1000}},\
+             \"rps\":{{\"count\":4200,\"mean\":23.33}}}},\
+             \"phases\":[{{\"duration\":60,\"arrivalRate\":10}},{{\"duration\":60,\"arrivalRate\":20}},\
+             {{\"duration\":60,\"arrivalRate\":40}}]}}",
+            periods.join(",")
+        ),
+    );
+}
+
+#[test]
+fn artillery_phases_become_open_model_stages() {
+    let dir = TestDir::new();
+    artillery_phases(&dir, "run");
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let stages = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 3, "{stderr} {}", report["stages"]);
+    let points = report["capacity"]["load_points"].as_array().unwrap();
+    for (i, (rate, mean_ms, failed)) in
+        [(10.0, 100.0, 0.0), (20.0, 150.0, 0.0), (40.0, 400.0, 120.0)]
+            .into_iter()
+            .enumerate()
+    {
+        let s = &stages[i];
+        assert_eq!(s["arrival_rate_rps"].as_f64(), Some(rate), "{s}");
+        assert_eq!(s["requests"].as_f64(), Some(rate * 60.0));
+        assert_eq!(s["failures"].as_f64(), Some(failed));
+        assert!(
+            close(s["throughput_rps"].as_f64().unwrap(), rate, 1e-9),
+            "{s}"
+        );
+        // The load point: concurrency N = X·R (Little's law), the arrival rate beside it.
+        let p = points.iter().find(|p| p["stage"] == s["name"]).unwrap();
+        assert_eq!(p["arrival_rate_rps"].as_f64(), Some(rate));
+        assert!(
+            close(p["users"].as_f64().unwrap(), rate * mean_ms / 1000.0, 1e-9),
+            "{p}"
+        );
+    }
+    // Nothing calls the load constant.
+    let hints = serde_json::to_string(&report["bottlenecks"]).unwrap();
+    assert!(!hints.contains("constant load"), "{hints}");
+    assert!(!hints.contains("latency_drift"), "{hints}");
+}
