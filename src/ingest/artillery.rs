@@ -16,6 +16,8 @@
 //!   (`plugins.metrics-by-endpoint.<name>.codes.200`, `…response_time.<name>`);
 //!   otherwise the single endpoint is named after the file. `intermediate` periods feed
 //!   the time series (counts, Artillery's own p50/p95).
+//! * **Phases** listed in the report with a constant arrival rate become open-model
+//!   stages (the `phases` module); without them the run is one stage.
 
 mod phases;
 

@@ -187,6 +187,47 @@ pub fn of_windows(rows: &[(u64, Vec<(f64, f64)>)]) -> Option<Vec<(f64, f64)>> {
 mod tests {
     use super::*;
 
+    fn row(n: u64, p50: f64, p100: f64, total_median: f64) -> RowPercentiles {
+        RowPercentiles {
+            total_requests: n,
+            points: vec![(50.0, p50), (100.0, p100)],
+            total_median: Some(total_median),
+        }
+    }
+
+    #[test]
+    fn cumulative_and_windowed_columns_are_told_apart() {
+        // Cumulative: the 50% is the total median and the maximum never falls.
+        let c = [row(10, 100.0, 300.0, 100.0), row(20, 120.0, 300.0, 120.0)];
+        assert_eq!(
+            percentile_kind(&c.iter().collect::<Vec<_>>()),
+            Some(PercentileKind::Cumulative)
+        );
+        // Windowed: the recent median drifts from the total one, the maximum falls.
+        let w = [row(10, 100.0, 900.0, 100.0), row(20, 300.0, 400.0, 150.0)];
+        assert_eq!(
+            percentile_kind(&w.iter().collect::<Vec<_>>()),
+            Some(PercentileKind::Windowed)
+        );
+    }
+
+    #[test]
+    fn windowed_rows_mix_by_their_counts() {
+        // 100 requests with p50 10 ms, max 20; 300 with p50 30, max 40. The summaries'
+        // CDFs (nothing below a summary's first point): the mixture is 100/400 = 0.25
+        // from 20 ms up to 30 ms, where it reaches (100 + 300·0.5)/400 = 0.625: p50 =
+        // 30 ms; p100 = 40 ms.
+        let got = of_windows(&[
+            (100, vec![(50.0, 10.0), (100.0, 20.0)]),
+            (300, vec![(50.0, 30.0), (100.0, 40.0)]),
+        ])
+        .unwrap();
+        let p50 = got.iter().find(|p| p.0 == 50.0).unwrap().1;
+        assert!((p50 - 30.0).abs() < 0.01, "{got:?}");
+        let p100 = got.iter().find(|p| p.0 == 100.0).unwrap().1;
+        assert!((p100 - 40.0).abs() < 0.01, "{got:?}");
+    }
+
     #[test]
     fn the_mixture_difference_of_two_cumulative_rows() {
         // 1,000 requests: p50 100, p95 200, max 300; then 3,000: 200, 400, 500.
