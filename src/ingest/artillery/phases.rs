@@ -1,7 +1,7 @@
 //! Artillery's `phases` as stages of an open model. A report that lists its phases
 //! (`{"duration", "arrivalRate"}`, `rampTo`, `arrivalCount`, `pause`; durations in
-//! seconds) gets one stage per constant-rate phase, with that arrival rate; ramps and
-//! pauses are not stages. Each stage holds the intermediate periods that lie wholly
+//! seconds) with at least two constant rates gets one stage per constant-rate phase,
+//! with that arrival rate; ramps and pauses are not stages. Each stage holds the intermediate periods that lie wholly
 //! inside its phase: their counts exactly, their latency summaries merged
 //! (approximate). A period's span is measured from the periods' own spacing: v1 stamps
 //! a period at its end, v2 at its start (`period`).
@@ -46,12 +46,15 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan) {
     let Some(json) = super::read_json(path).ok() else {
         return;
     };
+    // One constant phase is the whole run, which the report's own summary covers
+    // better (exactly, when it lists every latency); a period's span needs two
+    // periods to be measured.
     let phases = phases(&json);
-    if !phases.iter().any(|p| p.rate.is_some()) {
+    if phases.iter().filter(|p| p.rate.is_some()).count() < 2 {
         return;
     }
     let periods = periods(&json);
-    let Some(first) = periods.first() else {
+    let Some(first) = periods.first().filter(|_| periods.len() >= 2) else {
         return;
     };
     let key = src
