@@ -60,6 +60,7 @@ pub fn analyze(run: &Run) -> Analysis {
             );
         }
     }
+    warnings.extend(run.arbitration.iter().cloned());
     if run.sources.len() > 1 {
         warnings.push(format!(
             "{} sources (load tools) found: the report shows \"{}\"; the others are listed \
@@ -330,11 +331,17 @@ fn timeseries(stage: &Stage, run_start: Option<i64>) -> Vec<TimePoint> {
         .collect()
 }
 
-/// Warns when a reported percentile rests on fewer than 10 ÷ (1 − p) samples.
+/// Warns when a reported percentile rests on fewer than 10 ÷ (1 − p) samples (only
+/// percentiles the report shows: one the data cannot give is not warned about).
 fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<String>) {
     let n = figures.requests;
+    let l = &figures.latency_ms;
+    let shown = [l.p50, l.p90, l.p95, l.p99, l.p999];
     let thin: Vec<String> = REPORT_PERCENTILES
         .iter()
+        .zip(shown)
+        .filter(|(_, v)| v.is_some())
+        .map(|(p, _)| p)
         .filter(|p| n > 0 && n < ScopeMetrics::min_samples_for(**p))
         .map(|p| format!("p{p}"))
         .collect();

@@ -16,6 +16,10 @@
 //!   (`plugins.metrics-by-endpoint.<name>.codes.200`, `…response_time.<name>`);
 //!   otherwise the single endpoint is named after the file. `intermediate` periods feed
 //!   the time series (counts, Artillery's own p50/p95).
+//! * **Phases** listed in the report with a constant arrival rate become open-model
+//!   stages (the `phases` module); without them the run is one stage.
+
+mod phases;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -47,7 +51,9 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    source_or_problem(path, read(path), plan, opts, problems)
+    let mut src = source_or_problem(path, read(path), plan, opts, problems)?;
+    phases::apply(path, &mut src, plan);
+    Some(src)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {

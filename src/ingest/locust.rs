@@ -6,8 +6,9 @@
 //! percentiles are Locust's own (from a histogram rounded to about two significant
 //! digits) and are reported as such. Stages detected from a stats history get exact
 //! request and failure counts and an exact mean (differences of cumulative totals),
-//! but no percentiles: Locust's history percentiles are windowed or cumulative
-//! depending on the version, and neither gives a stage's own distribution. Without
+//! and approximate percentiles estimated from the history's own percentile columns
+//! (cumulative or windowed, told apart by the data: see `locust_history`). The
+//! series' interval is the history's measured row spacing, not an assumed 1 s. Without
 //! `--csv-full-history` (every version) the history has only the Aggregated rows:
 //! such stages have their totals and no endpoints.
 //!
@@ -21,6 +22,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::locust_history::{self, PercentileKind, RowPercentiles};
 use super::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use super::text::{csv_reader, read_text};
 use super::{problem, IngestOptions};
@@ -67,6 +69,8 @@ struct HistoryRow {
     total_avg_ms: Option<f64>,
     p50: Option<f64>,
     p95: Option<f64>,
+    /// Every percentile column, and the total median (see `locust_history`).
+    pct: RowPercentiles,
 }
 
 /// Column positions by any of several names (Locust renamed columns across versions).
@@ -336,6 +340,7 @@ fn read_history(path: &Path) -> Result<Vec<HistoryRow>, Problem> {
     let c_total = cols.require(path, &["Total Request Count", "# requests"])?;
     let c_fail = cols.require(path, &["Total Failure Count", "# failures"])?;
     let c_avg = cols.find(&["Total Average Response Time", "Average response time"]);
+    let c_med = cols.find(&["Total Median Response Time"]);
     let pct = cols.percentiles();
     let p = |target: f64| {
         pct.iter()
@@ -355,15 +360,27 @@ fn read_history(path: &Path) -> Result<Vec<HistoryRow>, Problem> {
             None => Ok(None),
         };
         let (method, name) = (cells[c_method].as_str(), cells[c_name].as_str());
+        let mut points = Vec::new();
+        for &(i, q) in &pct {
+            if let Some(v) = number(path, line, &cols.0[i], &cells[i])? {
+                points.push((q, v));
+            }
+        }
+        let total_requests = count(path, line, "Total Request Count", &cells[c_total])?;
         out.push(HistoryRow {
             t_ms: (t * 1000.0) as i64,
             users: opt(c_users, "User Count")?,
             key: (!is_aggregate(method, name)).then(|| EndpointKey::new(Some(method), name)),
-            total_requests: count(path, line, "Total Request Count", &cells[c_total])?,
+            total_requests,
             total_failures: count(path, line, "Total Failure Count", &cells[c_fail])?,
             total_avg_ms: opt(c_avg, "Total Average Response Time")?,
             p50: opt(c_p50, "50%")?,
             p95: opt(c_p95, "95%")?,
+            pct: RowPercentiles {
+                total_requests,
+                points,
+                total_median: opt(c_med, "Total Median Response Time")?,
+            },
         });
     }
     out.sort_by_key(|r| r.t_ms);
@@ -439,8 +456,9 @@ pub fn build_source(
                 .map(|rps| agg.requests as f64 / rps);
         }
     }
+    let spacing = history.as_deref().map_or(1000, history_spacing);
     if let Some(hist) = &history {
-        fill_timeline(&mut overall, hist);
+        fill_timeline(&mut overall, hist, spacing);
         if stats.is_none() {
             overall_from_history(&mut overall, hist, opts);
         }
@@ -509,7 +527,7 @@ fn stages_from_history(
     (!specs.is_empty()).then(|| {
         specs
             .iter()
-            .map(|s| stage_from_history(s, hist, opts))
+            .map(|s| stage_from_history(s, hist, opts, history_spacing(hist)))
             .collect()
     })
 }
@@ -640,15 +658,22 @@ fn whole_run_stage(overall: &Stage, name: &str, users: Option<u32>) -> Stage {
     s
 }
 
-/// Per-interval counts, users and Locust's own p50/p95 from the aggregate rows.
-fn fill_timeline(stage: &mut Stage, hist: &[HistoryRow]) {
+/// Per-interval counts, users and Locust's own p50/p95 from the aggregate rows. The
+/// series' interval is the rows' measured spacing (`spacing_ms`), and the requests a
+/// row adds are placed in the interval that starts at the row before it: they were
+/// made between the two rows.
+fn fill_timeline(stage: &mut Stage, hist: &[HistoryRow], spacing_ms: i64) {
+    if stage.timeline.is_empty() {
+        stage.timeline.width_ms = spacing_ms.max(1);
+    }
     let mut prev: Option<&HistoryRow> = None;
     for row in hist.iter().filter(|r| r.key.is_none()) {
-        let iv = stage.timeline.at(row.t_ms);
         if let Some(p) = prev {
+            let iv = stage.timeline.at(p.t_ms);
             iv.requests += row.total_requests.saturating_sub(p.total_requests);
             iv.failures += row.total_failures.saturating_sub(p.total_failures);
         }
+        let iv = stage.timeline.at(row.t_ms);
         iv.reported_p50_ms = row.p50.or(iv.reported_p50_ms);
         iv.reported_p95_ms = row.p95.or(iv.reported_p95_ms);
         if let Some(u) = row.users {
@@ -670,12 +695,23 @@ fn overall_from_history(overall: &mut Stage, hist: &[HistoryRow], opts: &IngestO
         .map(|(a, b)| (b.t_ms - a.t_ms) as f64 / 1000.0);
     overall.duration_s = span.filter(|s| *s > 0.0);
     for (key, row) in last {
-        let ep = cumulative_endpoint(
+        let mut ep = cumulative_endpoint(
             key.clone(),
             row.total_requests,
             row.total_failures,
             row.total_avg_ms,
         );
+        // Cumulative percentiles at the last row are Locust's own for the whole run.
+        let rows: Vec<&RowPercentiles> = hist
+            .iter()
+            .filter(|r| r.key == key)
+            .map(|r| &r.pct)
+            .collect();
+        if locust_history::percentile_kind(&rows) == Some(PercentileKind::Cumulative) {
+            if let LatencyDistribution::Summary(s) = &mut ep.latency {
+                s.points.clone_from(&row.pct.points);
+            }
+        }
         match key {
             Some(k) if opts.keeps(&k) => {
                 overall.endpoints.insert(k, ep);
@@ -715,7 +751,12 @@ fn last_rows_until(hist: &[HistoryRow], t_ms: i64) -> BTreeMap<Option<EndpointKe
 
 /// A stage's figures as differences of the cumulative totals at the window's ends:
 /// exact counts and mean, no percentiles (see the module docs).
-fn stage_from_history(spec: &StageSpec, hist: &[HistoryRow], opts: &IngestOptions) -> Stage {
+fn stage_from_history(
+    spec: &StageSpec,
+    hist: &[HistoryRow],
+    opts: &IngestOptions,
+    spacing_ms: i64,
+) -> Stage {
     let mut stage = Stage::named(&spec.name);
     stage.users = spec.users;
     stage.arrival_rate_rps = spec.arrival_rate_rps;
@@ -734,6 +775,7 @@ fn stage_from_history(spec: &StageSpec, hist: &[HistoryRow], opts: &IngestOption
     stage.window_ms = Some((start, end));
     let at_start = last_rows_until(hist, start);
     let mut filtered = false;
+    let mut estimated = None;
     for (key, e) in last_rows_until(hist, end) {
         // A key without a row at the start had no requests yet: Locust writes an
         // endpoint's first history row after its first request.
@@ -749,7 +791,10 @@ fn stage_from_history(spec: &StageSpec, hist: &[HistoryRow], opts: &IngestOption
             }
             _ => None,
         };
-        let ep = cumulative_endpoint(key.clone(), n, f, mean.filter(|m| *m >= 0.0));
+        let mut ep = cumulative_endpoint(key.clone(), n, f, mean.filter(|m| *m >= 0.0));
+        if let Some(kind) = stage_percentiles(&mut ep, &key, hist, (start, end)) {
+            estimated = Some(kind);
+        }
         // Without --csv-full-history the history has only the Aggregated rows: the
         // stage then has its totals and no endpoints (never `Aggregated` as one).
         match key {
@@ -769,6 +814,63 @@ fn stage_from_history(spec: &StageSpec, hist: &[HistoryRow], opts: &IngestOption
         .filter(|r| r.t_ms >= start && r.t_ms <= end)
         .cloned()
         .collect();
-    fill_timeline(&mut stage, &in_window);
+    fill_timeline(&mut stage, &in_window, spacing_ms);
+    if let Some(kind) = estimated {
+        stage.window_basis = format!("{}; {}", stage.window_basis, kind.basis());
+    }
     stage
+}
+
+/// The measured spacing of a history's Aggregated rows (every row's when it has none).
+fn history_spacing(hist: &[HistoryRow]) -> i64 {
+    let aggregate: Vec<i64> = hist
+        .iter()
+        .filter(|r| r.key.is_none())
+        .map(|r| r.t_ms)
+        .collect();
+    if aggregate.len() >= 2 {
+        super::stages::sample_spacing_ms(aggregate)
+    } else {
+        super::stages::sample_spacing_ms(hist.iter().map(|r| r.t_ms))
+    }
+}
+
+/// Gives a stage's endpoint (or aggregate, `key` `None`) the percentiles its history
+/// rows support in `[start, end]` (see `locust_history`); returns how they were
+/// estimated, `None` when the rows support none.
+fn stage_percentiles(
+    ep: &mut EndpointStats,
+    key: &Option<EndpointKey>,
+    hist: &[HistoryRow],
+    (start, end): (i64, i64),
+) -> Option<PercentileKind> {
+    let rows: Vec<&HistoryRow> = hist.iter().filter(|r| &r.key == key).collect();
+    let pct: Vec<&RowPercentiles> = rows.iter().map(|r| &r.pct).collect();
+    let kind = locust_history::percentile_kind(&pct)?;
+    let points = match kind {
+        PercentileKind::Cumulative => {
+            let last = |t: i64| rows.iter().take_while(|r| r.t_ms <= t).last();
+            let e = last(end)?;
+            let (n1, p1) = last(start).map_or((0, &[][..]), |s| {
+                (s.pct.total_requests, s.pct.points.as_slice())
+            });
+            locust_history::between_cumulative(n1, p1, e.pct.total_requests, &e.pct.points)?
+        }
+        PercentileKind::Windowed => {
+            let mut prev = rows.iter().take_while(|r| r.t_ms <= start).last().copied();
+            let mut parts = Vec::new();
+            for r in rows.iter().filter(|r| r.t_ms > start && r.t_ms <= end) {
+                let n =
+                    r.total_requests - prev.map_or(0, |p| p.total_requests.min(r.total_requests));
+                parts.push((n, r.pct.points.clone()));
+                prev = Some(r);
+            }
+            locust_history::of_windows(&parts)?
+        }
+    };
+    if let LatencyDistribution::Summary(s) = &mut ep.latency {
+        s.points = points;
+        s.merged = true;
+    }
+    Some(kind)
 }

@@ -13,6 +13,7 @@
 //! and records everything into the model.
 
 pub mod adapters;
+mod arbitrate;
 mod csv_rows;
 mod detect;
 pub mod gatling;
@@ -24,6 +25,8 @@ pub mod k6_csv;
 pub mod k6_json;
 pub mod k6_summary;
 pub mod locust;
+mod locust_history;
+mod loose_files;
 mod progress;
 mod run_dir;
 mod stages;

@@ -34,6 +34,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     for p in paths {
         expand(p, &mut dirs, &mut run);
     }
+    let mut dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
     read_each_file_once(&mut dirs, &mut run);
     for dir in &dirs {
         load_dir(dir, opts, &mut run);
@@ -44,6 +45,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     if let Some(tt) = opts.think_time {
         run.meta.think_time = Some(tt);
     }
+    super::arbitrate::arbitrate(&mut run, opts);
     run
 }
 
@@ -739,10 +741,12 @@ fn stage_specs(
             if found.is_empty() {
                 vec![whole(fallback, None, "whole run (no stages found)")]
             } else {
-                // A plateau's last sample starts its last second: the window ends after it.
+                // A plateau's last sample starts its last sampling interval (measured,
+                // not assumed to be 1 s): the window ends after it.
+                let step = super::stages::sample_spacing_ms(users.iter().map(|u| u.0));
                 let mut specs = specs_from_plateaus(&found);
                 for s in &mut specs {
-                    s.window_ms = s.window_ms.map(|(a, b)| (a, b + 1000));
+                    s.window_ms = s.window_ms.map(|(a, b)| (a, b + step));
                 }
                 specs
             }

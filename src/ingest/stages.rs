@@ -150,6 +150,24 @@ pub fn plateaus(samples: &[(i64, f64)]) -> Vec<Plateau> {
     out
 }
 
+/// The sampling interval of a series, measured: the median spacing of its distinct
+/// times, ms; 1,000 when there are not two.
+pub fn sample_spacing_ms(times: impl IntoIterator<Item = i64>) -> i64 {
+    let mut t: Vec<i64> = times.into_iter().collect();
+    t.sort_unstable();
+    t.dedup();
+    let mut gaps: Vec<i64> = t
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|g| *g > 0)
+        .collect();
+    if gaps.is_empty() {
+        return 1000;
+    }
+    gaps.sort_unstable();
+    gaps[gaps.len() / 2]
+}
+
 /// Stage specs for detected plateaus: named `<users>_users` (or `<users>_users_2` when
 /// a level repeats).
 pub fn specs_from_plateaus(found: &[Plateau]) -> Vec<StageSpec> {
@@ -177,6 +195,15 @@ pub fn specs_from_plateaus(found: &[Plateau]) -> Vec<StageSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spacing_is_the_median_gap() {
+        assert_eq!(
+            sample_spacing_ms([0, 5000, 5000, 10_000, 15_000, 21_000]),
+            5000
+        );
+        assert_eq!(sample_spacing_ms([7]), 1000);
+    }
 
     #[test]
     fn dir_names() {

@@ -21,12 +21,21 @@ pub struct Run {
     pub skipped: Vec<(PathBuf, String)>,
     /// One source per load tool: two tools are reported side by side, never summed.
     pub sources: Vec<Source>,
+    /// The source chosen to lead when several describe the same requests (see
+    /// `ingest::arbitrate`); `None`: the one with the most requests.
+    pub preferred: Option<usize>,
+    /// What choosing between sources and cross-checking them found, for the warnings.
+    pub arbitration: Vec<String>,
 }
 
 impl Run {
-    /// The source the report leads with: the one with the most requests.
+    /// The source the report leads with: the chosen one, else the one with the most
+    /// requests.
     pub fn primary(&self) -> Option<&Source> {
-        self.sources.iter().max_by_key(|s| s.overall.requests())
+        match self.preferred.and_then(|i| self.sources.get(i)) {
+            Some(s) => Some(s),
+            None => self.sources.iter().max_by_key(|s| s.overall.requests()),
+        }
     }
 }
 

@@ -18,4 +18,5 @@ mod impossible_numbers;
 mod layering;
 mod locust;
 mod output_safety;
+mod sources;
 mod wrk2;

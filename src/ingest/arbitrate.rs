@@ -1,0 +1,249 @@
+//! Which source a report leads with when a run holds several (a Locust CSV set and an
+//! HdrHistogram interval log of the same requests, say), and the cross-checks between
+//! them.
+//!
+//! By default the source with the most requests leads. A source whose format carries
+//! no failure data (`.hlog`, `.hgrm`) never leads while another source can say which
+//! requests failed: its 0 % errors would be made up. Among sources describing the same
+//! requests (totals within 10 %) that all carry failures, the one with per-stage
+//! detail (more stages with a time window) leads. The choice and its reason are a note
+//! of the chosen source and a warning.
+//!
+//! Sources of the same requests are cross-checked: totals, and medians. Medians about
+//! 1,000× apart (300× to 3,000×) are a unit error — an interval log written in µs and
+//! read as ns — named as such, with the flag that fixes it.
+
+use crate::model::{LatencyDistribution, Run, Source};
+
+use super::{IngestOptions, TimeUnit};
+
+/// Formats whose files say nothing about failures (every request counts as a success).
+const WITHOUT_FAILURES: &[(&str, &str)] = &[
+    (
+        "hdr-log",
+        "an HdrHistogram interval log holds latencies only, no failures",
+    ),
+    (
+        "hdrhistogram",
+        "HdrHistogram percentile text holds latencies only, no failures",
+    ),
+];
+
+/// Totals within this share of each other are taken for the same requests.
+const SAME_REQUESTS: f64 = 0.10;
+
+/// Chooses the run's primary source (see the module docs) and cross-checks it against
+/// the others; the reasons go into the sources' notes and `run.arbitration`.
+pub fn arbitrate(run: &mut Run, opts: &IngestOptions) {
+    if run.sources.len() < 2 {
+        return;
+    }
+    let by_count = (0..run.sources.len())
+        .max_by_key(|&i| run.sources[i].overall.requests())
+        .unwrap_or(0);
+    let (chosen, reason) = choose(&run.sources, by_count);
+    let mut warnings = Vec::new();
+    if let Some(reason) = &reason {
+        warnings.push(format!(
+            "the report is judged on the {} source: {reason}",
+            run.sources[chosen].tool
+        ));
+        run.sources[chosen]
+            .notes
+            .push(format!("chosen as the report's source: {reason}"));
+    }
+    for i in (0..run.sources.len()).filter(|i| *i != chosen) {
+        let (lead, other) = (&run.sources[chosen], &run.sources[i]);
+        if let Some(w) = unit_mismatch(lead, other, opts) {
+            warnings.push(w.clone());
+            run.sources[i].notes.push(w);
+        } else if let Some(w) = totals_disagree(lead, other) {
+            warnings.push(w);
+        }
+    }
+    run.preferred = reason.is_some().then_some(chosen);
+    run.arbitration.extend(warnings);
+}
+
+/// The source to lead with and, when it is not simply the one with most requests (or
+/// rivals it), why.
+fn choose(sources: &[Source], by_count: usize) -> (usize, Option<String>) {
+    let default = &sources[by_count];
+    if let Some(why_not) = lacks_failures(default) {
+        let best = (0..sources.len())
+            .filter(|&i| lacks_failures(&sources[i]).is_none())
+            .filter(|&i| same_requests(default, &sources[i]) || failures(&sources[i]) > 0)
+            .max_by_key(|&i| sources[i].overall.requests());
+        if let Some(i) = best {
+            return (
+                i,
+                Some(format!(
+                    "it carries failure data ({} failures of {} requests) and {} does not ({why_not}); \
+                     the {} source is listed under Sources and not used for errors",
+                    failures(&sources[i]),
+                    sources[i].overall.requests(),
+                    default.tool,
+                    default.tool
+                )),
+            );
+        }
+        return (by_count, None);
+    }
+    let stages = |s: &Source| s.stages.iter().filter(|st| st.window_ms.is_some()).count();
+    let detailed = (0..sources.len())
+        .filter(|&i| i != by_count && lacks_failures(&sources[i]).is_none())
+        .filter(|&i| same_requests(default, &sources[i]))
+        .filter(|&i| stages(&sources[i]) > stages(default).max(1))
+        .max_by_key(|&i| stages(&sources[i]));
+    match detailed {
+        Some(i) => (
+            i,
+            Some(format!(
+                "it describes the same requests as {} with per-stage detail ({} stages against {})",
+                default.tool,
+                stages(&sources[i]),
+                stages(default)
+            )),
+        ),
+        None => (by_count, None),
+    }
+}
+
+/// Why a source cannot say which requests failed, when it cannot.
+fn lacks_failures(src: &Source) -> Option<&'static str> {
+    if failures(src) > 0 {
+        return None;
+    }
+    WITHOUT_FAILURES
+        .iter()
+        .find(|(tool, _)| *tool == src.tool)
+        .map(|(_, why)| *why)
+}
+
+/// The source's failed requests over the whole run.
+fn failures(src: &Source) -> u64 {
+    match &src.overall.aggregate {
+        Some(a) => a.failures,
+        None => src
+            .overall
+            .endpoints
+            .values()
+            .filter(|e| !e.transaction)
+            .map(|e| e.failures)
+            .sum(),
+    }
+}
+
+fn same_requests(a: &Source, b: &Source) -> bool {
+    let (x, y) = (a.overall.requests() as f64, b.overall.requests() as f64);
+    x > 0.0 && y > 0.0 && (x - y).abs() <= SAME_REQUESTS * x.max(y)
+}
+
+/// The median of a source's whole run, ms.
+fn median_ms(src: &Source) -> Option<f64> {
+    if let Some(agg) = &src.overall.aggregate {
+        return agg.latency.percentile(50.0).map(|p| p.value_ms);
+    }
+    let mut all: Option<LatencyDistribution> = None;
+    for ep in src.overall.endpoints.values().filter(|e| !e.transaction) {
+        match &mut all {
+            Some(d) => d.merge(&ep.latency),
+            None => all = Some(ep.latency.clone()),
+        }
+    }
+    all?.percentile(50.0).map(|p| p.value_ms)
+}
+
+/// A warning when `other`'s median is about 1,000× off `lead`'s for the same requests.
+fn unit_mismatch(lead: &Source, other: &Source, opts: &IngestOptions) -> Option<String> {
+    if !same_requests(lead, other) {
+        return None;
+    }
+    let (a, b) = (median_ms(lead)?, median_ms(other)?);
+    if a <= 0.0 || b <= 0.0 {
+        return None;
+    }
+    let ratio = b / a;
+    let (too_small, factor) = if (1.0 / 3000.0..=1.0 / 300.0).contains(&ratio) {
+        (true, 1.0 / ratio)
+    } else if (300.0..=3000.0).contains(&ratio) {
+        (false, ratio)
+    } else {
+        return None;
+    };
+    let fix = unit_flag(&other.tool, opts, too_small);
+    Some(format!(
+        "unit mismatch: {}'s median is {} ms, {:.0}× {} {}'s {} ms for the same {} requests: \
+         its latencies were read in the wrong unit{}",
+        other.tool,
+        short(b),
+        factor,
+        if too_small { "below" } else { "above" },
+        lead.tool,
+        short(a),
+        other.overall.requests(),
+        fix
+    ))
+}
+
+/// The flag that reads `tool`'s values in the unit 1,000× larger (or smaller).
+fn unit_flag(tool: &str, opts: &IngestOptions, too_small: bool) -> String {
+    let (flag, assumed) = match tool {
+        "hdr-log" => ("--hlog-unit", opts.hlog_unit),
+        "hdrhistogram" => ("--hgrm-unit", opts.hgrm_unit.unwrap_or(TimeUnit::Ms)),
+        _ => return "; check the unit the file is written in".into(),
+    };
+    let units = [TimeUnit::Ns, TimeUnit::Us, TimeUnit::Ms, TimeUnit::S];
+    let at = units.iter().position(|u| *u == assumed).unwrap_or(0);
+    let next = if too_small {
+        units.get(at + 1)
+    } else {
+        at.checked_sub(1).and_then(|i| units.get(i))
+    };
+    let name = |u: TimeUnit| match u {
+        TimeUnit::Ns => "ns",
+        TimeUnit::Us => "us",
+        TimeUnit::Ms => "ms",
+        TimeUnit::S => "s",
+    };
+    match next {
+        Some(u) => format!(
+            " (read as {}, written in {}): rerun with `{flag} {}`",
+            name(assumed),
+            name(*u),
+            name(*u)
+        ),
+        None => "; check the unit the file is written in".into(),
+    }
+}
+
+/// A warning when two sources of one run disagree on their totals by 10–50 % (closer
+/// is the same requests; further apart, different ones).
+fn totals_disagree(lead: &Source, other: &Source) -> Option<String> {
+    let (a, b) = (
+        lead.overall.requests() as f64,
+        other.overall.requests() as f64,
+    );
+    let off = (a - b).abs() / a.max(b).max(1.0);
+    (off > SAME_REQUESTS && off <= 0.5).then(|| {
+        format!(
+            "{} counts {} requests and {} counts {} ({:.0}% apart): if they measured the same \
+             requests, one of them lost some",
+            lead.tool,
+            a,
+            other.tool,
+            b,
+            off * 100.0
+        )
+    })
+}
+
+fn short(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    }
+}

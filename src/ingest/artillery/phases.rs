@@ -1,0 +1,249 @@
+//! Artillery's `phases` as stages of an open model. A report that lists its phases
+//! (`{"duration", "arrivalRate"}`, `rampTo`, `arrivalCount`, `pause`; durations in
+//! seconds) with at least two constant rates gets one stage per constant-rate phase,
+//! with that arrival rate; ramps and pauses are not stages. Each stage holds the intermediate periods that lie wholly
+//! inside its phase: their counts exactly, their latency summaries merged
+//! (approximate). A period's span is measured from the periods' own spacing: v1 stamps
+//! a period at its end, v2 at its start (`period`).
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::{count, num, outcomes_v1, outcomes_v2, summary_of};
+use crate::ingest::stages::{sample_spacing_ms, StagePlan};
+use crate::ingest::text::parse_rfc3339_ms;
+use crate::model::{
+    EndpointKey, EndpointStats, LatencyDistribution, PercentileSummary, Source, Stage,
+};
+
+/// One planned phase.
+#[derive(Clone, Debug, PartialEq)]
+struct Phase {
+    name: Option<String>,
+    duration_ms: i64,
+    /// Arrivals per second when constant; `None` for a ramp or a pause.
+    rate: Option<f64>,
+}
+
+/// One intermediate period: `[start, end)`, counts and the latency summary.
+#[derive(Clone, Debug)]
+struct Period {
+    start_ms: i64,
+    end_ms: i64,
+    requests: u64,
+    failures: u64,
+    latency: Option<PercentileSummary>,
+}
+
+/// Replaces the one whole-run stage of an Artillery source with its phases' stages,
+/// when the plan leaves the stages to the data and the report lists phases and
+/// periods that fall inside them.
+pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan) {
+    if !matches!(plan, StagePlan::Detect { .. }) {
+        return;
+    }
+    let Some(json) = super::read_json(path).ok() else {
+        return;
+    };
+    // One constant phase is the whole run, which the report's own summary covers
+    // better (exactly, when it lists every latency); a period's span needs two
+    // periods to be measured.
+    let phases = phases(&json);
+    if phases.iter().filter(|p| p.rate.is_some()).count() < 2 {
+        return;
+    }
+    let periods = periods(&json);
+    let Some(first) = periods.first().filter(|_| periods.len() >= 2) else {
+        return;
+    };
+    let key = src
+        .overall
+        .endpoints
+        .keys()
+        .next()
+        .cloned()
+        .filter(|_| src.overall.endpoints.len() == 1)
+        .unwrap_or_else(|| EndpointKey::new(None, "all requests"));
+    let mut t = first.start_ms;
+    let mut stages = Vec::new();
+    for (i, phase) in phases.iter().enumerate() {
+        let (a, b) = (t, t + phase.duration_ms);
+        t = b;
+        let Some(rate) = phase.rate else { continue };
+        let held: Vec<&Period> = periods
+            .iter()
+            .filter(|p| p.start_ms >= a - 10 && p.end_ms <= b + 10)
+            .collect();
+        if held.is_empty() {
+            continue;
+        }
+        let name = phase
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("phase{}_{}rps", i + 1, short(rate)));
+        stages.push(stage_of(&name, rate, &key, &held));
+    }
+    if stages.is_empty() {
+        return;
+    }
+    src.notes.push(format!(
+        "{} of Artillery's {} phases have a constant arrival rate: each is a stage (open \
+         model, its arrival rate beside it), holding the intermediate periods inside it; \
+         their latency percentiles are merged from the periods' summaries (approximate)",
+        stages.len(),
+        phases.len()
+    ));
+    src.stages = stages;
+}
+
+/// A stage from the periods inside one phase.
+fn stage_of(name: &str, rate: f64, key: &EndpointKey, held: &[&Period]) -> Stage {
+    let mut stage = Stage::named(name);
+    stage.arrival_rate_rps = Some(rate);
+    stage.window_basis = "Artillery phase (the intermediate periods inside it)".into();
+    let start = held.iter().map(|p| p.start_ms).min().unwrap_or(0);
+    let end = held.iter().map(|p| p.end_ms).max().unwrap_or(start);
+    stage.window_ms = Some((start, end));
+    let mut ep = EndpointStats::new(key.clone());
+    ep.ok_latency = None;
+    let mut latency = PercentileSummary::default();
+    stage.timeline.width_ms = (held[0].end_ms - held[0].start_ms).max(1);
+    for p in held {
+        ep.requests += p.requests;
+        ep.failures += p.failures.min(p.requests);
+        if let Some(s) = &p.latency {
+            latency.merge(s);
+        }
+        let iv = stage.timeline.at(p.start_ms);
+        iv.requests += p.requests;
+        iv.failures += p.failures.min(p.requests);
+        if let Some(s) = &p.latency {
+            let at = |q: f64| {
+                s.points
+                    .iter()
+                    .find(|x| (x.0 - q).abs() < 1e-9)
+                    .map(|x| x.1)
+            };
+            iv.reported_p50_ms = at(50.0);
+            iv.reported_p95_ms = at(95.0);
+            iv.max_ms = s.max_ms;
+        }
+    }
+    // Merged even from one period: a summary of summaries is approximate.
+    latency.merged = true;
+    ep.latency = LatencyDistribution::Summary(latency);
+    stage.endpoints.insert(key.clone(), ep);
+    stage
+}
+
+/// The report's phases (top-level `phases`, or `config.phases`).
+fn phases(json: &Value) -> Vec<Phase> {
+    let list = json
+        .get("phases")
+        .or_else(|| json.get("config").and_then(|c| c.get("phases")))
+        .and_then(Value::as_array);
+    let number = |o: &Map<String, Value>, k: &str| {
+        o.get(k)
+            .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
+            .filter(|v| v.is_finite() && *v >= 0.0)
+    };
+    list.into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .filter_map(|o| {
+            let (duration, rate) = match number(o, "pause") {
+                Some(pause) => (pause, None),
+                None => {
+                    let duration = number(o, "duration")?;
+                    let rate = match (number(o, "arrivalRate"), number(o, "rampTo")) {
+                        (Some(r), None) => Some(r),
+                        (Some(r), Some(to)) if (r - to).abs() < 1e-9 => Some(r),
+                        (None, None) => number(o, "arrivalCount")
+                            .filter(|_| duration > 0.0)
+                            .map(|n| n / duration),
+                        _ => None,
+                    };
+                    (duration, rate.filter(|r| *r > 0.0))
+                }
+            };
+            Some(Phase {
+                name: o.get("name").and_then(Value::as_str).map(str::to_string),
+                duration_ms: (duration * 1000.0).round() as i64,
+                rate,
+            })
+        })
+        .collect()
+}
+
+/// The intermediate periods, in time order, each spanning the measured spacing.
+fn periods(json: &Value) -> Vec<Period> {
+    let list: &[Value] = json
+        .get("intermediate")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice);
+    let v2 = json
+        .get("aggregate")
+        .is_some_and(|a| a.get("counters").is_some() && a.get("latency").is_none());
+    let mut rows: Vec<(i64, u64, u64, Option<PercentileSummary>)> = Vec::new();
+    for p in list.iter().filter_map(Value::as_object) {
+        let row = if v2 {
+            let t = p
+                .get("period")
+                .and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok()))
+                .or_else(|| num(p, "firstMetricAt"));
+            let Some(counters) = p.get("counters").and_then(Value::as_object) else {
+                continue;
+            };
+            let o = outcomes_v2(counters, "");
+            let rt = p
+                .get("summaries")
+                .or_else(|| p.get("histograms"))
+                .and_then(|s| s.get("http.response_time"))
+                .and_then(Value::as_object);
+            t.map(|t| {
+                let s = rt.map(|r| summary_of(r, o.answered));
+                (t as i64, o.requests(), o.failed(), s)
+            })
+        } else {
+            let t = p
+                .get("timestamp")
+                .and_then(Value::as_str)
+                .and_then(parse_rfc3339_ms);
+            let o = outcomes_v1(p);
+            let answered = p
+                .get("requestsCompleted")
+                .and_then(count)
+                .unwrap_or(o.answered);
+            let s = p
+                .get("latency")
+                .and_then(Value::as_object)
+                .map(|l| summary_of(l, answered));
+            t.map(|t| (t, answered.saturating_add(o.transport), o.failed(), s))
+        };
+        rows.extend(row);
+    }
+    rows.sort_by_key(|r| r.0);
+    let width = sample_spacing_ms(rows.iter().map(|r| r.0));
+    rows.into_iter()
+        .map(|(t, requests, failures, latency)| {
+            // v1 stamps a period when it ends; v2 names it by its start.
+            let start_ms = if v2 { t } else { t - width };
+            Period {
+                start_ms,
+                end_ms: start_ms + width,
+                requests,
+                failures,
+                latency: latency.filter(|s| s.count > 0),
+            }
+        })
+        .collect()
+}
+
+fn short(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
