@@ -2,16 +2,25 @@
 //! (rule × stage) and the verdict into the [`Analysis`].
 
 use super::metrics::ScopeMetrics;
-use super::report::{Analysis, MatrixCell, MatrixRow, RuleView, SlaMatrix, SlaSummary};
+use super::headline::{verdict_sentence, VerdictFacts};
+use super::quality::{finding_summary, DataQuality};
+use super::report::{Analysis, MatrixCell, MatrixRow, SlaMatrix, SlaSummary};
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec};
 use crate::model::{Run, Stage, TimeSeries};
 
 /// Column name of the overall scope in the matrix.
 const OVERALL: &str = "overall";
 
-/// Evaluates `spec` on the run's primary source and records rules, matrix, verdict and
-/// readiness in `analysis`. Errors are the SLA file's (a scope matching nothing).
-pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(), SlaError> {
+/// Evaluates `spec` on the run's primary source and records rules, matrix, verdict,
+/// its sentence and readiness in `analysis`; `verdict_override` (`--verdict-stage`)
+/// replaces the file's `verdict_stages` when not empty. Errors are the SLA file's (a
+/// name that looks like a typo of one in the data) or the override's.
+pub fn apply_sla(
+    analysis: &mut Analysis,
+    run: &Run,
+    spec: &SlaSpec,
+    verdict_override: &[String],
+) -> Result<(), SlaError> {
     let Some(src) = run.primary() else {
         return Ok(());
     };
@@ -63,21 +72,28 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
                 .with_series(*series, *window)
         })
         .collect();
-    let evals = sla::evaluate(spec, &stage_names, &endpoint_names, &scopes)?;
+    let evaluated =
+        sla::evaluate_with(spec, &stage_names, &endpoint_names, &scopes, verdict_override)?;
+    let evals = evaluated.evals;
+    analysis.warnings.extend(evaluated.warnings);
 
     // The breaking points and the headroom are judged against this SLA's limits.
     analysis.capacity = super::capacity::assess_source(
         src,
         &super::capacity::Criteria::from_sla(spec, run.meta.think_time),
     );
-    let audit_clean = analysis.measured
-        && analysis.problems.is_empty()
-        && analysis.run.complete != Some(false)
-        && super::audit::is_clean(&analysis.audit);
-    let verdict = sla::verdict(&evals, audit_clean);
+    let data_reason = data_reason(analysis);
+    let verdict = sla::verdict(&evals, data_reason.is_none());
     let mut columns = stage_names.clone();
     columns.push(OVERALL.to_string());
-    let views: Vec<RuleView> = evals.iter().map(rule_view).collect();
+    let headline = verdict_sentence(&VerdictFacts {
+        verdict,
+        evals: &evals,
+        verdict_stages: &evaluated.verdict_stages,
+        fallback: evaluated.verdict_fallback,
+        has_stages: !stage_names.is_empty(),
+        data_reason: data_reason.as_deref(),
+    });
     analysis.sla = Some(SlaSummary {
         passed: evals
             .iter()
@@ -85,17 +101,47 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
             .count(),
         total: evals.len(),
         verdict: verdict.as_str().to_string(),
-        verdict_stages: spec
-            .verdict_stages()
-            .map(<[String]>::to_vec)
-            .unwrap_or_default(),
+        headline,
+        verdict_stages: evaluated.verdict_stages,
+        verdict_fallback: evaluated.verdict_fallback,
+        not_run: evals
+            .iter()
+            .filter(|e| e.status == RuleStatus::NotRun)
+            .count(),
         matrix: matrix(&evals, &columns),
         rules: evals,
     });
     analysis.verdict = Some(verdict.as_str().to_string());
     analysis.bottlenecks = super::bottlenecks::assess(analysis);
-    analysis.readiness = super::readiness::assess(analysis, Some(&views));
+    let rules = analysis.sla.as_ref().map(|s| s.rules.clone());
+    analysis.readiness = super::readiness::assess(analysis, rules.as_deref());
     Ok(())
+}
+
+/// Why the data cannot carry a GO, or `None`: its quality when not clean, else a
+/// suspect audit finding.
+fn data_reason(a: &Analysis) -> Option<String> {
+    if a.data_quality != DataQuality::Clean {
+        return a
+            .data_quality_reason
+            .as_ref()
+            .map(|why| format!("{} data: {why}", a.data_quality.as_str()));
+    }
+    let suspect: Vec<_> = a
+        .audit
+        .iter()
+        .filter(|f| f.verdict != super::audit::AuditVerdict::Ok)
+        .collect();
+    let first = suspect.first()?;
+    let more = match suspect.len() - 1 {
+        0 => String::new(),
+        1 => "; 1 more suspect finding".to_string(),
+        n => format!("; {n} more suspect findings"),
+    };
+    Some(format!(
+        "suspect data: the consistency audit questions {}{more}",
+        finding_summary(first)
+    ))
 }
 
 fn status_text(s: RuleStatus) -> String {
@@ -110,17 +156,6 @@ fn stage_series(stage: &Stage) -> Option<&TimeSeries> {
         .iter()
         .any(|iv| iv.requests > 0)
         .then_some(series)
-}
-
-fn rule_view(e: &RuleEvaluation) -> RuleView {
-    RuleView {
-        rule: e.rule.clone(),
-        metric: e.metric.clone(),
-        stage: e.stage.clone().unwrap_or_else(|| OVERALL.into()),
-        status: status_text(e.status),
-        value_text: e.value_display.clone().unwrap_or_else(|| "unknown".into()),
-        decides_verdict: e.decides_verdict,
-    }
 }
 
 /// One row per (rule, scope, endpoint), one cell per stage column.
@@ -151,6 +186,7 @@ fn matrix(evals: &[RuleEvaluation], columns: &[String]) -> SlaMatrix {
                 status: status_text(e.status),
                 value_text: e.value_display.clone().unwrap_or_else(|| "—".into()),
                 factor: e.factor,
+                factor_text: e.factor_text.clone(),
             });
         }
     }

@@ -22,6 +22,10 @@ pub struct AnalyzeArgs {
     /// SLA rules (TOML) to judge the run against.
     #[arg(long, value_name = "FILE")]
     pub sla: Option<PathBuf>,
+    /// Decide the verdict on this stage instead of the SLA file's `verdict_stages`
+    /// (repeat for several).
+    #[arg(long = "verdict-stage", value_name = "NAME")]
+    pub verdict_stage: Vec<String>,
     /// Where to write the report (default RUN_DIR/report/ for one dir,
     /// ./headroom-report/ for several).
     #[arg(long, value_name = "DIR")]
@@ -65,9 +69,16 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let opts = args.input.ingest_options()?;
     let sla = match &args.sla {
         Some(path) => match SlaFile::read(path) {
-            Ok(file) => Some(file),
+            Ok(mut file) => {
+                file.verdict_override.clone_from(&args.verdict_stage);
+                Some(file)
+            }
             Err(_) => return Ok(ExitCode::from(2)),
         },
+        None if !args.verdict_stage.is_empty() => {
+            eprintln!("error: --verdict-stage needs --sla FILE: it chooses the stages the SLA's verdict is decided on");
+            return Ok(ExitCode::from(2));
+        }
         None => None,
     };
     let Ok((run, mut analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {

@@ -15,6 +15,8 @@ pub struct SlaFile {
     pub origin: String,
     /// The rules.
     pub spec: SlaSpec,
+    /// `--verdict-stage` names, which replace the file's `verdict_stages`.
+    pub verdict_override: Vec<String>,
 }
 
 /// Why the pipeline produced no analysis, already explained on stderr; exit 2.
@@ -35,7 +37,11 @@ impl SlaFile {
     /// Parses SLA text (a file's, or an embedded one).
     pub fn parse(origin: String, text: &str) -> Result<SlaFile, NothingToReport> {
         match SlaSpec::parse(text) {
-            Ok(spec) => Ok(SlaFile { origin, spec }),
+            Ok(spec) => Ok(SlaFile {
+                origin,
+                spec,
+                verdict_override: Vec::new(),
+            }),
             Err(e) => Err(report_sla_error(&origin, &e)),
         }
     }
@@ -81,7 +87,7 @@ pub fn run_pipeline(
     }
     let mut analysis = analysis::analyze(&run);
     if let Some(sla) = sla {
-        if let Err(e) = analysis::apply_sla(&mut analysis, &run, &sla.spec) {
+        if let Err(e) = analysis::apply_sla(&mut analysis, &run, &sla.spec, &sla.verdict_override) {
             return Err(report_sla_error(&sla.origin, &e));
         }
     }

@@ -8,7 +8,8 @@
 //!   whose message carries the value, the limit and the factor;
 //! - one that fails without gating (a warn rule, a stage outside `verdict_stages`),
 //!   is not proven or lacks data (without `--strict`) is `<skipped>` with the reason;
-//! - a pass is a plain testcase.
+//! - a pass is a plain testcase; a rule not run (its stage or endpoint is not in the
+//!   data) is `<skipped>` too, and a `<failure>` with `--strict`, as the gate says.
 //!
 //! Written by hand (no XML crate): every attribute and text goes through [`escape`].
 
@@ -59,8 +60,11 @@ fn skip_reason(e: &RuleEvaluation) -> String {
         RuleStatus::NotProven => "not proven",
         RuleStatus::InsufficientData => "insufficient data",
         RuleStatus::Pass => "passes",
+        RuleStatus::NotRun => "not run",
     };
-    let why = if e.severity == Severity::Warn {
+    let why = if e.status == RuleStatus::NotRun {
+        "its stage or endpoint is not in the data; gates only with --strict"
+    } else if e.severity == Severity::Warn {
         "a warn rule does not gate"
     } else if !e.decides_verdict {
         "outside the verdict stages: does not gate"
