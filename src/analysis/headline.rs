@@ -17,8 +17,8 @@ pub struct VerdictFacts<'a> {
     pub verdict_stages: &'a [String],
     /// True when the SLA named verdict stages of which none is in the data.
     pub fallback: bool,
-    /// True when the data has stages (else overall decides).
-    pub has_stages: bool,
+    /// The data's stages, in order (none: overall decides).
+    pub stages: &'a [String],
     /// Why the data cannot carry a GO, when it cannot.
     pub data_reason: Option<&'a str>,
 }
@@ -27,8 +27,10 @@ pub struct VerdictFacts<'a> {
 /// problem (when there is one), then the gating evaluations by status, then the
 /// non-gating failures and the rules that were not run.
 pub fn verdict_sentence(f: &VerdictFacts) -> String {
-    let place = if !f.has_stages {
+    let place = if f.stages.is_empty() {
         "on overall".to_string()
+    } else if f.verdict_stages.is_empty() && f.stages.len() == 1 && !f.fallback {
+        format!("on {}", backticked(f.stages))
     } else if f.verdict_stages.is_empty() {
         if f.fallback {
             "over all stages (no verdict stage the SLA names is in the data)".to_string()
@@ -54,7 +56,11 @@ pub fn verdict_sentence(f: &VerdictFacts) -> String {
             "{n} non-gating {} {} ({})",
             noun(n, "evaluation"),
             verb(n, "fails", "fail"),
-            unique(non_gating.iter().map(|e| e.stage.as_deref().unwrap_or("overall")))
+            unique(
+                non_gating
+                    .iter()
+                    .map(|e| e.stage.as_deref().unwrap_or("overall"))
+            )
         ));
     }
     let not_run: Vec<&RuleEvaluation> = f
@@ -185,14 +191,20 @@ pub fn factor_text(e: &RuleEvaluation) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// A factor with the digits it deserves: `1.04`, `3.3`, `44.9`, `228`.
+/// A factor with the digits it deserves: `1.09`, `3.3`, `44.9`, `228`.
 fn times(x: f64) -> String {
-    if x >= 100.0 {
-        format!("{x:.0}")
-    } else if x < 1.1 {
-        format!("{x:.2}")
+    let decimals = if x >= 100.0 {
+        0
+    } else if x >= 10.0 {
+        1
     } else {
-        format!("{x:.1}")
+        2
+    };
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 

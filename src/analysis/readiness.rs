@@ -31,7 +31,12 @@ pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
             .collect();
         (!rules.is_empty()).then(|| judge_rules(&rules))
     };
-    let described = |text: String| ("NOT ASSESSED".to_string(), format!("{text} (no SLA given)"));
+    let unjudged = if sla.is_some() {
+        "the SLA has no rule on the verdict stages for it"
+    } else {
+        "no SLA given"
+    };
+    let described = |text: String| ("NOT ASSESSED".to_string(), format!("{text} ({unjudged})"));
 
     let throughput = judged(&["throughput", "goodput", "requests"]).unwrap_or_else(|| {
         described(match busiest {
@@ -124,7 +129,12 @@ fn judge_rules(rules: &[&RuleEvaluation]) -> (String, String) {
         l.iter().map(|e| miss(e)).collect::<Vec<_>>().join(", ")
     };
     if !fails.is_empty() {
-        parts.push(format!("{} {}: {}", fails.len(), verb(fails.len(), "fails", "fail"), list(&fails)));
+        parts.push(format!(
+            "{} {}: {}",
+            fails.len(),
+            verb(fails.len(), "fails", "fail"),
+            list(&fails)
+        ));
     }
     if !unproven.is_empty() {
         parts.push(format!(
@@ -142,7 +152,11 @@ fn judge_rules(rules: &[&RuleEvaluation]) -> (String, String) {
         ));
     }
     if !passes.is_empty() {
-        parts.push(format!("{} {}", passes.len(), verb(passes.len(), "passes", "pass")));
+        parts.push(format!(
+            "{} {}",
+            passes.len(),
+            verb(passes.len(), "passes", "pass")
+        ));
     }
     let evidence = if passes.len() == n {
         format!(

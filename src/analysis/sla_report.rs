@@ -1,8 +1,8 @@
 //! Runs the SLA rules over a run's scopes and puts the results, the compliance matrix
 //! (rule × stage) and the verdict into the [`Analysis`].
 
-use super::metrics::ScopeMetrics;
 use super::headline::{verdict_sentence, VerdictFacts};
+use super::metrics::ScopeMetrics;
 use super::quality::{finding_summary, DataQuality};
 use super::report::{Analysis, MatrixCell, MatrixRow, SlaMatrix, SlaSummary};
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec};
@@ -14,15 +14,16 @@ const OVERALL: &str = "overall";
 /// Evaluates `spec` on the run's primary source and records rules, matrix, verdict,
 /// its sentence and readiness in `analysis`; `verdict_override` (`--verdict-stage`)
 /// replaces the file's `verdict_stages` when not empty. Errors are the SLA file's (a
-/// name that looks like a typo of one in the data) or the override's.
+/// name that looks like a typo of one in the data) or the override's. Returns the
+/// warnings about names the data lacks (also added to the analysis's warnings).
 pub fn apply_sla(
     analysis: &mut Analysis,
     run: &Run,
     spec: &SlaSpec,
     verdict_override: &[String],
-) -> Result<(), SlaError> {
+) -> Result<Vec<String>, SlaError> {
     let Some(src) = run.primary() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
     let mut endpoint_names: Vec<String> = src
@@ -72,10 +73,15 @@ pub fn apply_sla(
                 .with_series(*series, *window)
         })
         .collect();
-    let evaluated =
-        sla::evaluate_with(spec, &stage_names, &endpoint_names, &scopes, verdict_override)?;
+    let evaluated = sla::evaluate_with(
+        spec,
+        &stage_names,
+        &endpoint_names,
+        &scopes,
+        verdict_override,
+    )?;
     let evals = evaluated.evals;
-    analysis.warnings.extend(evaluated.warnings);
+    analysis.warnings.extend(evaluated.warnings.iter().cloned());
 
     // The breaking points and the headroom are judged against this SLA's limits.
     analysis.capacity = super::capacity::assess_source(
@@ -91,7 +97,7 @@ pub fn apply_sla(
         evals: &evals,
         verdict_stages: &evaluated.verdict_stages,
         fallback: evaluated.verdict_fallback,
-        has_stages: !stage_names.is_empty(),
+        stages: &stage_names,
         data_reason: data_reason.as_deref(),
     });
     analysis.sla = Some(SlaSummary {
@@ -112,10 +118,37 @@ pub fn apply_sla(
         rules: evals,
     });
     analysis.verdict = Some(verdict.as_str().to_string());
+    agree_with_verdict(analysis, verdict);
     analysis.bottlenecks = super::bottlenecks::assess(analysis);
     let rules = analysis.sla.as_ref().map(|s| s.rules.clone());
     analysis.readiness = super::readiness::assess(analysis, rules.as_deref());
-    Ok(())
+    Ok(evaluated.warnings)
+}
+
+/// The headroom sentence says whether the SLA's latency and error limits hold; when
+/// they hold throughout yet the verdict is NO-GO (a throughput rule fails), "the SLA
+/// holds" would contradict the verdict, so it names what holds and what fails.
+fn agree_with_verdict(analysis: &mut Analysis, verdict: sla::Verdict) {
+    const HOLDS: &str = "The SLA holds";
+    let failing: Vec<String> = analysis
+        .sla
+        .iter()
+        .flat_map(|s| &s.rules)
+        .filter(|e| sla::gates(e, false))
+        .take(3)
+        .map(super::headline::miss)
+        .collect();
+    let Some(h) = analysis.capacity.sla_headroom.as_mut() else {
+        return;
+    };
+    if verdict != sla::Verdict::NoGo || h.limited_by.is_some() || !h.statement.starts_with(HOLDS) {
+        return;
+    }
+    h.statement = format!(
+        "The SLA's latency and error limits hold{}; the NO-GO comes from other rules: {}",
+        &h.statement[HOLDS.len()..],
+        failing.join(", ")
+    );
 }
 
 /// Why the data cannot carry a GO, or `None`: its quality when not clean, else a

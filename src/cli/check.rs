@@ -89,6 +89,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             strict: args.strict,
             counts: StatusCounts::of(&sla.rules),
             gating,
+            warnings: &analysis.warnings,
             sla,
         };
         emitln(serde_json::to_string_pretty(&outcome)?)?;

@@ -33,6 +33,8 @@ pub struct CheckOutcome<'a> {
     pub counts: StatusCounts,
     /// Evaluations that fail the gate.
     pub gating: usize,
+    /// Caveats, among them the SLA names the data lacks.
+    pub warnings: &'a [String],
     /// Every evaluation, the matrix and the verdict (report.json's `sla`).
     pub sla: &'a SlaSummary,
 }

@@ -40,15 +40,14 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// `p(95) = 1.2 s, limit < 500 ms, factor 2.40`.
+/// `p(95) = 1.2 s, limit < 500 ms, 2.4× over` (a pass: `factor 0.50`).
 fn summary(e: &RuleEvaluation) -> String {
     let value = e.value_display.as_deref().unwrap_or("unknown");
-    let factor = e
-        .factor
-        .map(|f| format!("{f:.2}"))
-        .unwrap_or_else(|| "n/a".into());
+    let factor = crate::analysis::headline::factor_phrase(e)
+        .or_else(|| e.factor.map(|f| format!("factor {f:.2}")))
+        .unwrap_or_else(|| "factor n/a".into());
     format!(
-        "{} = {value}, limit {} {}, factor {factor}",
+        "{} = {value}, limit {} {}, {factor}",
         e.metric, e.op, e.limit_display
     )
 }

@@ -16,4 +16,5 @@ mod formats_a;
 mod formats_b;
 mod impossible_numbers;
 mod locust;
+mod verdict;
 mod wrk2;

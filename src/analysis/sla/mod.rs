@@ -81,8 +81,8 @@ pub use window::WindowReport;
 
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::units::format_quantity;
-use resolve::{absent, known_list, resolve, resolve_endpoint, EndpointTarget, Kind};
 use crate::model::{FailureKind, TimeSeries};
+use resolve::{absent, known_list, resolve, resolve_endpoint, EndpointTarget, Kind};
 
 /// A problem with an SLA file, or between an SLA file and the data (exit 2).
 #[derive(Clone, Debug, PartialEq)]
@@ -402,7 +402,11 @@ pub fn evaluate_with(
             Some(found) => stage_sections.push((found, s)),
             None => {
                 let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
-                not_run.extend(s.rules.iter().map(|r| unrun(r, "stage", Some(&s.name), None, &why)));
+                not_run.extend(
+                    s.rules
+                        .iter()
+                        .map(|r| unrun(r, "stage", Some(&s.name), None, &why)),
+                );
                 warnings.push(why);
             }
         }
@@ -413,7 +417,11 @@ pub fn evaluate_with(
             Some(target) => endpoint_sections.push((target, s)),
             None => {
                 let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
-                not_run.extend(s.rules.iter().map(|r| unrun(r, "endpoint", None, Some(&s.name), &why)));
+                not_run.extend(
+                    s.rules
+                        .iter()
+                        .map(|r| unrun(r, "endpoint", None, Some(&s.name), &why)),
+                );
                 warnings.push(why);
             }
         }
@@ -423,14 +431,27 @@ pub fn evaluate_with(
         let stage = resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?;
         let target = resolve_endpoint(&s.endpoint, endpoints)?;
         match (stage, target) {
-            (Some(stage), Some(target)) => stage_endpoint_sections.push((stage, target, &s.endpoint)),
+            (Some(stage), Some(target)) => {
+                stage_endpoint_sections.push((stage, target, &s.endpoint))
+            }
             (stage, _) => {
                 let why = match stage {
                     None => absent(Kind::Stage, &s.stage, stages, Some(s.stage_line)),
-                    Some(_) => absent(Kind::Endpoint, &s.endpoint.name, endpoints, Some(s.endpoint.line)),
+                    Some(_) => absent(
+                        Kind::Endpoint,
+                        &s.endpoint.name,
+                        endpoints,
+                        Some(s.endpoint.line),
+                    ),
                 };
                 not_run.extend(s.endpoint.rules.iter().map(|r| {
-                    unrun(r, "stage_endpoint", Some(&s.stage), Some(&s.endpoint.name), &why)
+                    unrun(
+                        r,
+                        "stage_endpoint",
+                        Some(&s.stage),
+                        Some(&s.endpoint.name),
+                        &why,
+                    )
                 }));
                 warnings.push(why);
             }

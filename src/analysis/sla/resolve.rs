@@ -81,8 +81,7 @@ pub(super) fn resolve<'a>(
     Err(SlaError {
         line,
         message: format!(
-            "{} matches no {what} in the data — did you mean {}?{} (fix the name; a name \
-             the data lacks altogether is only a warning)",
+            "{} matches no {what} in the data — did you mean {}?{}",
             kind.section(name),
             quoted.join(" or "),
             known_list(known, plural)
@@ -143,7 +142,8 @@ fn typos_of<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
         .filter_map(|k| {
             let k_lower = k.to_lowercase();
             let d = edit_distance(&lower, &k_lower);
-            (d <= 2 && 2 * d < len && letters(&lower) != letters(&k_lower)).then_some((d, k.as_str()))
+            (d <= 2 && 2 * d < len && letters(&lower) != letters(&k_lower))
+                .then_some((d, k.as_str()))
         })
         .collect();
     scored.sort_by_key(|(d, _)| *d);
