@@ -15,7 +15,7 @@ const T0: i64 = 1_700_000_000_000;
 
 /// Runs `check --json` with `extra` flags; returns the exit code, the parsed JSON
 /// (null when stdout is not JSON) and stderr.
-fn check_json(run: &Path, sla: &Path, extra: &[&str]) -> (i32, Value, String) {
+pub(crate) fn check_json(run: &Path, sla: &Path, extra: &[&str]) -> (i32, Value, String) {
     let mut args = vec![
         "check".to_string(),
         run.display().to_string(),

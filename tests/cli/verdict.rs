@@ -8,30 +8,12 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::analyze::locust_stage;
+use crate::check::check_json as check;
 use crate::common::{analyze_json, headroom, TestDir};
 
 /// Writes an SLA file and returns its path.
 fn sla(dir: &TestDir, text: &str) -> PathBuf {
     dir.write("sla.toml", text)
-}
-
-/// Runs `check --json`; returns exit code, JSON and stderr.
-fn check(run: &Path, sla: &Path, extra: &[&str]) -> (i32, Value, String) {
-    let mut args = vec![
-        "check".to_string(),
-        run.display().to_string(),
-        "--sla".into(),
-        sla.display().to_string(),
-        "--json".into(),
-    ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    let o = headroom(&refs);
-    (
-        o.status.code().unwrap_or(-1),
-        serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 /// The readiness row of `area`.
@@ -159,7 +141,7 @@ fn the_report_header_and_summary_show_the_data_quality() {
     assert!(md.contains("> ⚠️ **INCONSISTENT DATA** (`data_quality`: inconsistent)"));
     assert!(md.contains("| Data | measured; `data_quality`: **inconsistent** — "));
     assert!(
-        md.contains("**Verdict: 🟡 CONDITIONAL** — CONDITIONAL on \\`peak\\` — inconsistent data")
+        md.contains("**Verdict: 🟡 CONDITIONAL** on \\`peak\\` — inconsistent data")
     );
 }
 
@@ -192,7 +174,7 @@ fn a_shipped_sla_works_on_runs_whose_stages_it_does_not_name() {
     assert_eq!(code, 0, "{stderr}");
     // Warnings: the verdict stage and both stage sections.
     assert!(
-        stderr.contains("warning: ") && stderr.contains("verdict_stages entry \"peak\" names no stage in the data (stages: ramp, plateau): its rules are not run"),
+        stderr.contains("warning: ") && stderr.contains("verdict_stages entry \"peak\" names no stage in the data (stages: ramp, plateau): it decides nothing"),
         "{stderr}"
     );
     assert!(

@@ -122,8 +122,12 @@ pub(super) fn absent(kind: Kind, name: &str, known: &[String], line: Option<usiz
     let (what, plural) = kind.nouns();
     let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
     let regex = matches!(kind, Kind::Endpoint) && regex_name(name).is_some();
+    let outcome = match kind {
+        Kind::VerdictStage => "it decides nothing",
+        Kind::Stage | Kind::Endpoint => "its rules are not run",
+    };
     format!(
-        "{at}{} {} no {what} in the data{}: its rules are not run",
+        "{at}{} {} no {what} in the data{}: {outcome}",
         kind.section(name),
         if regex { "matches" } else { "names" },
         known_list(known, plural)
