@@ -112,7 +112,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     let mut analysis = analysis::analyze(&run);
     let spec = analysis::sla::SlaSpec::parse(SLA).map_err(|e| e.to_string())?;
-    analysis::apply_sla(&mut analysis, &run, &spec).map_err(|e| e.to_string())?;
+    analysis::apply_sla(&mut analysis, &run, &spec, &[]).map_err(|e| e.to_string())?;
     let out: PathBuf = [env!("CARGO_MANIFEST_DIR"), "charts"].iter().collect();
     std::fs::create_dir_all(&out)?;
     let formats = ChartFormats {

@@ -95,6 +95,8 @@ pub fn analyze(run: &Run) -> Analysis {
             version: env!("CARGO_PKG_VERSION").into(),
         },
         measured: run.meta.measured,
+        data_quality: Default::default(),
+        data_quality_reason: None,
         run: RunInfo {
             label: run.meta.label.clone(),
             environment: run.meta.environment.clone(),
@@ -140,6 +142,14 @@ pub fn analyze(run: &Run) -> Analysis {
             .into(),
         charts: Vec::new(),
     };
+    (analysis.data_quality, analysis.data_quality_reason) =
+        super::quality::assess(&super::quality::QualityInputs {
+            measured: analysis.measured,
+            complete: analysis.run.complete,
+            incomplete_reason: analysis.run.incomplete_reason.as_deref(),
+            problems: &analysis.problems,
+            audit: &analysis.audit,
+        });
     analysis.bottlenecks = super::bottlenecks::assess(&analysis);
     analysis.readiness = super::readiness::assess(&analysis, None);
     analysis

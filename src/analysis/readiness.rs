@@ -1,12 +1,19 @@
-//! The readiness table: one status per area, with the measured evidence.
+//! The readiness table: one status per area, with the measured evidence. The SLA rows
+//! name their statuses as they are (`not proven`, `insufficient data`, never "0 of 2
+//! rules pass" for a rule that passes at face value), and every row cites the data's
+//! quality when it is not clean: inconsistent or simulated data never makes
+//! Throughput READY.
 
 use super::audit::AuditVerdict;
 use super::capacity::fmt_users;
+use super::headline::{miss, noun, verb};
+use super::quality::DataQuality;
 use super::report::{Analysis, Readiness};
+use super::sla::{RuleEvaluation, RuleStatus};
 
 /// Readiness of throughput, latency, errors/availability, capacity and data quality.
 /// Without SLA results the first three are described but not judged.
-pub fn assess(a: &Analysis, sla: Option<&[crate::analysis::report::RuleView]>) -> Vec<Readiness> {
+pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
     let busiest = a.stages.iter().max_by(|x, y| {
         x.figures
             .throughput_rps
@@ -14,41 +21,22 @@ pub fn assess(a: &Analysis, sla: Option<&[crate::analysis::report::RuleView]>) -
             .total_cmp(&y.figures.throughput_rps.unwrap_or(0.0))
     });
     let judged = |family: &[&str]| -> Option<(String, String)> {
-        let rules: Vec<_> = sla?
+        let rules: Vec<&RuleEvaluation> = sla?
             .iter()
-            .filter(|r| r.decides_verdict && family.iter().any(|f| r.metric.starts_with(f)))
+            .filter(|r| {
+                r.decides_verdict
+                    && r.status != RuleStatus::NotRun
+                    && family.iter().any(|f| r.metric.starts_with(f))
+            })
             .collect();
-        if rules.is_empty() {
-            return None;
-        }
-        let fails: Vec<_> = rules.iter().filter(|r| r.status == "fail").collect();
-        let unproven = rules
-            .iter()
-            .filter(|r| r.status == "not_proven" || r.status == "insufficient_data")
-            .count();
-        let status = if !fails.is_empty() {
-            "NOT READY"
-        } else if unproven > 0 {
-            "AT RISK"
-        } else {
-            "READY"
-        };
-        let evidence = if fails.is_empty() {
-            format!(
-                "{} of {} rules pass on the verdict stages",
-                rules.len() - unproven,
-                rules.len()
-            )
-        } else {
-            fails
-                .iter()
-                .map(|r| format!("\"{}\" on {}: {}", r.rule, r.stage, r.value_text))
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        Some((status.to_string(), evidence))
+        (!rules.is_empty()).then(|| judge_rules(&rules))
     };
-    let described = |text: String| ("NOT ASSESSED".to_string(), format!("{text} (no SLA given)"));
+    let unjudged = if sla.is_some() {
+        "the SLA has no rule on the verdict stages for it"
+    } else {
+        "no SLA given"
+    };
+    let described = |text: String| ("NOT ASSESSED".to_string(), format!("{text} ({unjudged})"));
 
     let throughput = judged(&["throughput", "goodput", "requests"]).unwrap_or_else(|| {
         described(match busiest {
@@ -76,11 +64,123 @@ pub fn assess(a: &Analysis, sla: Option<&[crate::analysis::report::RuleView]>) -
         ))
     });
     let capacity = capacity_readiness(a);
-    let mut issues = Vec::new();
-    if !a.measured {
-        issues.push("the data is marked SIMULATED".to_string());
+    let quality = quality_row(a);
+    // Data that is not clean is cited on every row; inconsistent or simulated data
+    // cannot show a throughput, and caps the other judged rows at AT RISK.
+    let cite = a
+        .data_quality_reason
+        .as_ref()
+        .map(|why| format!("data_quality {}: {why}", a.data_quality.as_str()));
+    let untrusted = matches!(
+        a.data_quality,
+        DataQuality::Inconsistent | DataQuality::Simulated
+    );
+    let overlay = |(status, evidence): (String, String), hard: bool| -> (String, String) {
+        let Some(cite) = &cite else {
+            return (status, evidence);
+        };
+        let status = match status.as_str() {
+            "READY" | "AT RISK" if hard && untrusted => "NOT READY".to_string(),
+            "READY" => "AT RISK".to_string(),
+            _ => status,
+        };
+        (status, format!("{cite}; {evidence}"))
+    };
+    let throughput = overlay(throughput, true);
+    let latency = overlay(latency, false);
+    let errors = overlay(errors, false);
+    [
+        ("Throughput", throughput),
+        ("Latency", latency),
+        ("Errors / availability", errors),
+        ("Capacity / scalability", capacity),
+        ("Data quality", quality),
+    ]
+    .into_iter()
+    .map(|(area, (status, evidence))| Readiness {
+        area: area.into(),
+        status,
+        evidence,
+    })
+    .collect()
+}
+
+/// The status and evidence of an area's deciding SLA evaluations (none `not_run`).
+fn judge_rules(rules: &[&RuleEvaluation]) -> (String, String) {
+    let of = |s: RuleStatus| -> Vec<&RuleEvaluation> {
+        rules.iter().copied().filter(|r| r.status == s).collect()
+    };
+    let (fails, unproven, thin, passes) = (
+        of(RuleStatus::Fail),
+        of(RuleStatus::NotProven),
+        of(RuleStatus::InsufficientData),
+        of(RuleStatus::Pass),
+    );
+    let status = if !fails.is_empty() {
+        "NOT READY"
+    } else if !unproven.is_empty() || !thin.is_empty() {
+        "AT RISK"
+    } else {
+        "READY"
+    };
+    let n = rules.len();
+    let mut parts: Vec<String> = Vec::new();
+    let list = |l: &[&RuleEvaluation]| -> String {
+        l.iter().map(|e| miss(e)).collect::<Vec<_>>().join(", ")
+    };
+    if !fails.is_empty() {
+        parts.push(format!(
+            "{} {}: {}",
+            fails.len(),
+            verb(fails.len(), "fails", "fail"),
+            list(&fails)
+        ));
     }
-    if a.run.complete == Some(false) {
+    if !unproven.is_empty() {
+        parts.push(format!(
+            "{} not proven (passes at face value, too few requests to show it): {}",
+            unproven.len(),
+            list(&unproven)
+        ));
+    }
+    if !thin.is_empty() {
+        parts.push(format!(
+            "{} {} the data to judge: {}",
+            thin.len(),
+            verb(thin.len(), "lacks", "lack"),
+            list(&thin)
+        ));
+    }
+    if !passes.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            passes.len(),
+            verb(passes.len(), "passes", "pass")
+        ));
+    }
+    let evidence = if passes.len() == n {
+        format!(
+            "{n} of {n} {} {} on the verdict stages",
+            noun(n, "rule evaluation"),
+            verb(n, "passes", "pass")
+        )
+    } else {
+        format!(
+            "{n} {} on the verdict stages: {}",
+            noun(n, "rule evaluation"),
+            parts.join("; ")
+        )
+    };
+    (status.to_string(), evidence)
+}
+
+/// The data-quality row: `data_quality` and what else the reader must know.
+fn quality_row(a: &Analysis) -> (String, String) {
+    let mut issues = Vec::new();
+    if let Some(why) = &a.data_quality_reason {
+        issues.push(format!("data_quality {}: {why}", a.data_quality.as_str()));
+    }
+    if a.run.complete == Some(false) && a.data_quality != DataQuality::Incomplete {
         issues.push(format!(
             "the run is incomplete ({})",
             a.run
@@ -113,35 +213,20 @@ pub fn assess(a: &Analysis, sla: Option<&[crate::analysis::report::RuleView]>) -
             checks.join(", ")
         ));
     }
-    let quality = if issues.is_empty() {
-        (
+    if issues.is_empty() {
+        return (
             "READY".to_string(),
-            format!("{} input file(s), all read, measured data", a.inputs.len()),
-        )
-    } else {
-        let hard = !a.measured
-            || a.run.complete == Some(false)
-            || !a.problems.is_empty()
-            || impossible > 0;
-        (
-            if hard { "NOT READY" } else { "AT RISK" }.to_string(),
-            issues.join("; "),
-        )
-    };
-    [
-        ("Throughput", throughput),
-        ("Latency", latency),
-        ("Errors / availability", errors),
-        ("Capacity / scalability", capacity),
-        ("Data quality", quality),
-    ]
-    .into_iter()
-    .map(|(area, (status, evidence))| Readiness {
-        area: area.into(),
-        status,
-        evidence,
-    })
-    .collect()
+            format!(
+                "data_quality clean: {} input file(s), all read, measured data",
+                a.inputs.len()
+            ),
+        );
+    }
+    let hard = a.data_quality != DataQuality::Clean;
+    (
+        if hard { "NOT READY" } else { "AT RISK" }.to_string(),
+        issues.join("; "),
+    )
 }
 
 fn fmt(v: Option<f64>, decimals: usize) -> String {

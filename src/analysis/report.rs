@@ -23,6 +23,11 @@ pub struct Analysis {
     pub tool: ToolInfo,
     /// False when the inputs say they were simulated.
     pub measured: bool,
+    /// `clean`, `inconsistent` (the consistency audit finds something impossible),
+    /// `simulated` or `incomplete` (run cut short, or inputs unread).
+    pub data_quality: crate::analysis::quality::DataQuality,
+    /// Why the data is not clean, in one sentence; null when clean.
+    pub data_quality_reason: Option<String>,
     /// What the run says about itself.
     pub run: RunInfo,
     /// Every file read, with its SHA-256.
@@ -263,8 +268,16 @@ pub struct SlaSummary {
     pub total: usize,
     /// The verdict the rules give.
     pub verdict: String,
+    /// The verdict sentence every output shows: the verdict, where it was decided,
+    /// the data's problem when there is one, the gating evaluations by status.
+    pub headline: String,
     /// Stages that decide the verdict (empty: all).
     pub verdict_stages: Vec<String>,
+    /// True when the SLA named verdict stages and none is in the data, so every stage
+    /// decides.
+    pub verdict_fallback: bool,
+    /// Evaluations not run: the SLA names a stage or endpoint the data lacks.
+    pub not_run: usize,
     /// Every evaluation.
     pub rules: Vec<crate::analysis::sla::RuleEvaluation>,
     /// The compliance matrix, rule × stage.
@@ -300,6 +313,8 @@ pub struct MatrixCell {
     pub value_text: String,
     /// Factor of a miss.
     pub factor: Option<f64>,
+    /// The factor of a miss in words ("3.3× over", "needs 228× more").
+    pub factor_text: Option<String>,
 }
 
 /// Readiness of one area.
@@ -311,23 +326,6 @@ pub struct Readiness {
     pub status: String,
     /// The measured numbers behind the status.
     pub evidence: String,
-}
-
-/// The parts of an SLA evaluation the readiness table reads.
-#[derive(Clone, Debug)]
-pub struct RuleView {
-    /// Rule text.
-    pub rule: String,
-    /// Metric name.
-    pub metric: String,
-    /// Stage name (or `overall`).
-    pub stage: String,
-    /// `pass`, `fail`, `not_proven`, `insufficient_data`.
-    pub status: String,
-    /// The value as text.
-    pub value_text: String,
-    /// True when the rule decides the verdict.
-    pub decides_verdict: bool,
 }
 
 /// One endpoint's share of all requests.

@@ -1,19 +1,29 @@
 //! Runs the SLA rules over a run's scopes and puts the results, the compliance matrix
 //! (rule × stage) and the verdict into the [`Analysis`].
 
+use super::headline::{verdict_sentence, VerdictFacts};
 use super::metrics::ScopeMetrics;
-use super::report::{Analysis, MatrixCell, MatrixRow, RuleView, SlaMatrix, SlaSummary};
+use super::quality::{finding_summary, DataQuality};
+use super::report::{Analysis, MatrixCell, MatrixRow, SlaMatrix, SlaSummary};
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec};
 use crate::model::{Run, Stage, TimeSeries};
 
 /// Column name of the overall scope in the matrix.
 const OVERALL: &str = "overall";
 
-/// Evaluates `spec` on the run's primary source and records rules, matrix, verdict and
-/// readiness in `analysis`. Errors are the SLA file's (a scope matching nothing).
-pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(), SlaError> {
+/// Evaluates `spec` on the run's primary source and records rules, matrix, verdict,
+/// its sentence and readiness in `analysis`; `verdict_override` (`--verdict-stage`)
+/// replaces the file's `verdict_stages` when not empty. Errors are the SLA file's (a
+/// name that looks like a typo of one in the data) or the override's. Returns the
+/// warnings about names the data lacks (also added to the analysis's warnings).
+pub fn apply_sla(
+    analysis: &mut Analysis,
+    run: &Run,
+    spec: &SlaSpec,
+    verdict_override: &[String],
+) -> Result<Vec<String>, SlaError> {
     let Some(src) = run.primary() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
     let mut endpoint_names: Vec<String> = src
@@ -63,21 +73,33 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
                 .with_series(*series, *window)
         })
         .collect();
-    let evals = sla::evaluate(spec, &stage_names, &endpoint_names, &scopes)?;
+    let evaluated = sla::evaluate_with(
+        spec,
+        &stage_names,
+        &endpoint_names,
+        &scopes,
+        verdict_override,
+    )?;
+    let evals = evaluated.evals;
+    analysis.warnings.extend(evaluated.warnings.iter().cloned());
 
     // The breaking points and the headroom are judged against this SLA's limits.
     analysis.capacity = super::capacity::assess_source(
         src,
         &super::capacity::Criteria::from_sla(spec, run.meta.think_time),
     );
-    let audit_clean = analysis.measured
-        && analysis.problems.is_empty()
-        && analysis.run.complete != Some(false)
-        && super::audit::is_clean(&analysis.audit);
-    let verdict = sla::verdict(&evals, audit_clean);
+    let data_reason = data_reason(analysis);
+    let verdict = sla::verdict(&evals, data_reason.is_none());
     let mut columns = stage_names.clone();
     columns.push(OVERALL.to_string());
-    let views: Vec<RuleView> = evals.iter().map(rule_view).collect();
+    let headline = verdict_sentence(&VerdictFacts {
+        verdict,
+        evals: &evals,
+        verdict_stages: &evaluated.verdict_stages,
+        fallback: evaluated.verdict_fallback,
+        stages: &stage_names,
+        data_reason: data_reason.as_deref(),
+    });
     analysis.sla = Some(SlaSummary {
         passed: evals
             .iter()
@@ -85,17 +107,74 @@ pub fn apply_sla(analysis: &mut Analysis, run: &Run, spec: &SlaSpec) -> Result<(
             .count(),
         total: evals.len(),
         verdict: verdict.as_str().to_string(),
-        verdict_stages: spec
-            .verdict_stages()
-            .map(<[String]>::to_vec)
-            .unwrap_or_default(),
+        headline,
+        verdict_stages: evaluated.verdict_stages,
+        verdict_fallback: evaluated.verdict_fallback,
+        not_run: evals
+            .iter()
+            .filter(|e| e.status == RuleStatus::NotRun)
+            .count(),
         matrix: matrix(&evals, &columns),
         rules: evals,
     });
     analysis.verdict = Some(verdict.as_str().to_string());
+    agree_with_verdict(analysis, verdict);
     analysis.bottlenecks = super::bottlenecks::assess(analysis);
-    analysis.readiness = super::readiness::assess(analysis, Some(&views));
-    Ok(())
+    let rules = analysis.sla.as_ref().map(|s| s.rules.clone());
+    analysis.readiness = super::readiness::assess(analysis, rules.as_deref());
+    Ok(evaluated.warnings)
+}
+
+/// The headroom sentence says whether the SLA's latency and error limits hold; when
+/// they hold throughout yet the verdict is NO-GO (a throughput rule fails), "the SLA
+/// holds" would contradict the verdict, so it names what holds and what fails.
+fn agree_with_verdict(analysis: &mut Analysis, verdict: sla::Verdict) {
+    const HOLDS: &str = "The SLA holds";
+    let failing: Vec<String> = analysis
+        .sla
+        .iter()
+        .flat_map(|s| &s.rules)
+        .filter(|e| sla::gates(e, false))
+        .take(3)
+        .map(super::headline::miss)
+        .collect();
+    let Some(h) = analysis.capacity.sla_headroom.as_mut() else {
+        return;
+    };
+    if verdict != sla::Verdict::NoGo || h.limited_by.is_some() || !h.statement.starts_with(HOLDS) {
+        return;
+    }
+    h.statement = format!(
+        "The SLA's latency and error limits hold{}; the NO-GO comes from other rules: {}",
+        &h.statement[HOLDS.len()..],
+        failing.join(", ")
+    );
+}
+
+/// Why the data cannot carry a GO, or `None`: its quality when not clean, else a
+/// suspect audit finding.
+fn data_reason(a: &Analysis) -> Option<String> {
+    if a.data_quality != DataQuality::Clean {
+        return a
+            .data_quality_reason
+            .as_ref()
+            .map(|why| format!("{} data: {why}", a.data_quality.as_str()));
+    }
+    let suspect: Vec<_> = a
+        .audit
+        .iter()
+        .filter(|f| f.verdict != super::audit::AuditVerdict::Ok)
+        .collect();
+    let first = suspect.first()?;
+    let more = match suspect.len() - 1 {
+        0 => String::new(),
+        1 => "; 1 more suspect finding".to_string(),
+        n => format!("; {n} more suspect findings"),
+    };
+    Some(format!(
+        "suspect data: the consistency audit questions {}{more}",
+        finding_summary(first)
+    ))
 }
 
 fn status_text(s: RuleStatus) -> String {
@@ -110,17 +189,6 @@ fn stage_series(stage: &Stage) -> Option<&TimeSeries> {
         .iter()
         .any(|iv| iv.requests > 0)
         .then_some(series)
-}
-
-fn rule_view(e: &RuleEvaluation) -> RuleView {
-    RuleView {
-        rule: e.rule.clone(),
-        metric: e.metric.clone(),
-        stage: e.stage.clone().unwrap_or_else(|| OVERALL.into()),
-        status: status_text(e.status),
-        value_text: e.value_display.clone().unwrap_or_else(|| "unknown".into()),
-        decides_verdict: e.decides_verdict,
-    }
 }
 
 /// One row per (rule, scope, endpoint), one cell per stage column.
@@ -151,6 +219,7 @@ fn matrix(evals: &[RuleEvaluation], columns: &[String]) -> SlaMatrix {
                 status: status_text(e.status),
                 value_text: e.value_display.clone().unwrap_or_else(|| "—".into()),
                 factor: e.factor,
+                factor_text: e.factor_text.clone(),
             });
         }
     }

@@ -23,6 +23,10 @@ pub struct AnalyzeArgs {
     /// SLA rules (TOML) to judge the run against.
     #[arg(long, value_name = "FILE")]
     pub sla: Option<PathBuf>,
+    /// Decide the verdict on this stage instead of the SLA file's `verdict_stages`
+    /// (repeat for several).
+    #[arg(long = "verdict-stage", value_name = "NAME")]
+    pub verdict_stage: Vec<String>,
     /// Where to write the report (default RUN_DIR/report/ for one dir, or
     /// RUN_DIR/headroom-report/ when report/ is not headroom's; ./headroom-report/ for
     /// several). An existing dir is replaced only when headroom wrote it or it is empty.
@@ -85,9 +89,16 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     };
     let sla = match &args.sla {
         Some(path) => match SlaFile::read(path) {
-            Ok(file) => Some(file),
+            Ok(mut file) => {
+                file.verdict_override.clone_from(&args.verdict_stage);
+                Some(file)
+            }
             Err(_) => return Ok(ExitCode::from(2)),
         },
+        None if !args.verdict_stage.is_empty() => {
+            eprintln!("error: --verdict-stage needs --sla FILE: it chooses the stages the SLA's verdict is decided on");
+            return Ok(ExitCode::from(2));
+        }
         None => None,
     };
     let Ok((run, mut analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {

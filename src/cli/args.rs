@@ -7,6 +7,7 @@ use super::check::CheckArgs;
 use super::demo::DemoArgs;
 use super::drive::DriveArgs;
 use super::inspect::InspectArgs;
+use super::sla::SlaArgs;
 use super::target::TargetArgs;
 
 /// headroom turns the raw results of any load test into decisions: SLA compliance,
@@ -35,6 +36,8 @@ pub enum Command {
     /// SLA gate for CI: judge run dirs against an SLA file, print the rules, write
     /// JUnit XML / a PR-comment markdown; exit 1 when a fail-severity rule fails.
     Check(CheckArgs),
+    /// SLA files: `sla init RUN_DIR` writes a starter SLA from a run.
+    Sla(SlaArgs),
     /// Show what headroom sees in result files: format, version, requests, endpoints,
     /// time span, users, latency kind, problems.
     Inspect(InspectArgs),

@@ -30,6 +30,10 @@ pub struct CheckArgs {
     /// SLA rules (TOML) to judge the run against (README "SLA files").
     #[arg(long, value_name = "FILE")]
     pub sla: PathBuf,
+    /// Decide the verdict on this stage instead of the SLA file's `verdict_stages`
+    /// (repeat for several).
+    #[arg(long = "verdict-stage", value_name = "NAME")]
+    pub verdict_stage: Vec<String>,
     /// Write JUnit XML here: one testsuite per SLA section, one testcase per rule
     /// evaluation.
     #[arg(long, value_name = "FILE")]
@@ -52,9 +56,10 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let opts = args.input.ingest_options()?;
     // The SLA file first: a typo in it should not wait for a large ingest.
-    let Ok(sla_file) = SlaFile::read(&args.sla) else {
+    let Ok(mut sla_file) = SlaFile::read(&args.sla) else {
         return Ok(ExitCode::from(2));
     };
+    sla_file.verdict_override.clone_from(&args.verdict_stage);
     let Ok((run, analysis)) = run_pipeline(&args.input.paths, &opts, Some(&sla_file)) else {
         return Ok(ExitCode::from(2));
     };
@@ -90,6 +95,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             strict: args.strict,
             counts: StatusCounts::of(&sla.rules),
             gating,
+            warnings: &analysis.warnings,
             sla,
         };
         emitln(serde_json::to_string_pretty(&outcome)?)?;

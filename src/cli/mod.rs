@@ -10,6 +10,7 @@ pub mod demo;
 pub mod drive;
 pub mod inspect;
 pub mod pipeline;
+pub mod sla;
 pub mod target;
 
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Target(args) => target::run(args),
         Command::Check(args) => check::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Sla(args) => sla::run(&args),
     }
 }
 

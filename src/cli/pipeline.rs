@@ -15,6 +15,8 @@ pub struct SlaFile {
     pub origin: String,
     /// The rules.
     pub spec: SlaSpec,
+    /// `--verdict-stage` names, which replace the file's `verdict_stages`.
+    pub verdict_override: Vec<String>,
 }
 
 /// Why the pipeline produced no analysis, already explained on stderr; exit 2.
@@ -35,7 +37,11 @@ impl SlaFile {
     /// Parses SLA text (a file's, or an embedded one).
     pub fn parse(origin: String, text: &str) -> Result<SlaFile, NothingToReport> {
         match SlaSpec::parse(text) {
-            Ok(spec) => Ok(SlaFile { origin, spec }),
+            Ok(spec) => Ok(SlaFile {
+                origin,
+                spec,
+                verdict_override: Vec::new(),
+            }),
             Err(e) => Err(report_sla_error(&origin, &e)),
         }
     }
@@ -51,8 +57,8 @@ fn report_sla_error(origin: &str, e: &SlaError) -> NothingToReport {
 }
 
 /// Ingests `paths`, analyses the run and applies `sla`. Every input problem is printed
-/// to stderr; `Err` means nothing could be reported (no results, or an SLA scope that
-/// matches nothing).
+/// to stderr, and so is every SLA name the data lacks (a warning); `Err` means nothing
+/// could be reported (no results, or an SLA name that looks like a typo).
 pub fn run_pipeline(
     paths: &[PathBuf],
     opts: &IngestOptions,
@@ -81,8 +87,13 @@ pub fn run_pipeline(
     }
     let mut analysis = analysis::analyze(&run);
     if let Some(sla) = sla {
-        if let Err(e) = analysis::apply_sla(&mut analysis, &run, &sla.spec) {
-            return Err(report_sla_error(&sla.origin, &e));
+        match analysis::apply_sla(&mut analysis, &run, &sla.spec, &sla.verdict_override) {
+            Ok(warnings) => {
+                for w in warnings {
+                    eprintln!("warning: {}: {w}", sla.origin);
+                }
+            }
+            Err(e) => return Err(report_sla_error(&sla.origin, &e)),
         }
     }
     Ok((run, analysis))

@@ -9,6 +9,7 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use super::{filters, RenderError};
+use crate::analysis::headline;
 use crate::analysis::report::SlaSummary;
 use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity};
 
@@ -32,6 +33,8 @@ pub struct CheckOutcome<'a> {
     pub counts: StatusCounts,
     /// Evaluations that fail the gate.
     pub gating: usize,
+    /// Caveats, among them the SLA names the data lacks.
+    pub warnings: &'a [String],
     /// Every evaluation, the matrix and the verdict (report.json's `sla`).
     pub sla: &'a SlaSummary,
 }
@@ -47,6 +50,8 @@ pub struct StatusCounts {
     pub not_proven: usize,
     /// Without enough data to judge.
     pub insufficient_data: usize,
+    /// Not run: the SLA names a stage or endpoint the data lacks.
+    pub not_run: usize,
     /// All.
     pub total: usize,
 }
@@ -64,6 +69,7 @@ impl StatusCounts {
                 RuleStatus::Fail => c.fail += 1,
                 RuleStatus::NotProven => c.not_proven += 1,
                 RuleStatus::InsufficientData => c.insufficient_data += 1,
+                RuleStatus::NotRun => c.not_run += 1,
             }
         }
         c
@@ -80,20 +86,13 @@ fn value_text(e: &RuleEvaluation) -> String {
 }
 
 fn factor_text(e: &RuleEvaluation) -> String {
-    e.factor
-        .map(|f| format!("{f:.2}×"))
-        .unwrap_or_else(|| "—".into())
+    headline::factor_text(e)
 }
 
 /// The status word of the table, with what it means for the gate.
 fn status_word(e: &RuleEvaluation, strict: bool) -> String {
-    let word = match e.status {
-        RuleStatus::Pass => "pass",
-        RuleStatus::Fail => "FAIL",
-        RuleStatus::NotProven => "not proven",
-        RuleStatus::InsufficientData => "insufficient data",
-    };
-    let aside = if e.status == RuleStatus::Pass || gates(e, strict) {
+    let word = headline::status_word(e.status);
+    let aside = if matches!(e.status, RuleStatus::Pass | RuleStatus::NotRun) || gates(e, strict) {
         ""
     } else if e.severity == Severity::Warn {
         " (warn)"
@@ -164,35 +163,23 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
             RuleStatus::Fail if gates(e, strict) => "1;31",
             RuleStatus::Fail => "31",
             RuleStatus::NotProven => "33",
-            RuleStatus::InsufficientData => "2",
+            RuleStatus::InsufficientData | RuleStatus::NotRun => "2",
         });
         let _ = writeln!(out, "{}", line(r, colour));
     }
-    let c = StatusCounts::of(&sla.rules);
-    let verdict = if color {
-        let code = match sla.verdict.as_str() {
-            "GO" => "1;32",
-            "NO-GO" => "1;31",
-            _ => "1;33",
-        };
-        format!("\x1b[{code}m{}\x1b[0m", sla.verdict)
-    } else {
-        sla.verdict.clone()
-    };
-    let _ = writeln!(
-        out,
-        "verdict: {verdict} — {} pass, {} fail, {} not proven, {} insufficient data of {}{}",
-        c.pass,
-        c.fail,
-        c.not_proven,
-        c.insufficient_data,
-        c.total,
-        if sla.verdict_stages.is_empty() {
-            String::new()
-        } else {
-            format!(" (verdict stages: {})", sla.verdict_stages.join(", "))
+    // The verdict sentence, its first word coloured on a terminal.
+    let sentence = match (color, sla.headline.split_once(' ')) {
+        (true, Some((word, rest))) => {
+            let code = match sla.verdict.as_str() {
+                "GO" => "1;32",
+                "NO-GO" => "1;31",
+                _ => "1;33",
+            };
+            format!("\x1b[{code}m{word}\x1b[0m {rest}")
         }
-    );
+        _ => sla.headline.clone(),
+    };
+    let _ = writeln!(out, "verdict: {sentence}");
     let gating = sla.rules.iter().filter(|e| gates(e, strict)).count();
     let _ = writeln!(
         out,
@@ -240,6 +227,7 @@ struct CommentRow {
 struct Comment<'a> {
     icon: &'static str,
     verdict: &'a str,
+    headline: &'a str,
     strict: bool,
     counts: StatusCounts,
     verdict_stages: &'a [String],
@@ -261,6 +249,7 @@ pub fn comment(sla: &SlaSummary, strict: bool) -> Result<String, RenderError> {
             RuleStatus::Fail => "🟠",
             RuleStatus::NotProven => "⚠️",
             RuleStatus::InsufficientData => "❔",
+            RuleStatus::NotRun => "⏭️",
         },
         rule: e.rule.clone(),
         section: e.section(),
@@ -288,6 +277,7 @@ pub fn comment(sla: &SlaSummary, strict: bool) -> Result<String, RenderError> {
             _ => "🟡",
         },
         verdict: &sla.verdict,
+        headline: &sla.headline,
         strict,
         counts: StatusCounts::of(&sla.rules),
         verdict_stages: &sla.verdict_stages,

@@ -130,6 +130,7 @@ pub fn status_icon(value: Value) -> String {
         "fail" => "❌ FAIL",
         "not_proven" => "⚠️ not proven",
         "insufficient_data" => "❔ insufficient data",
+        "not_run" => "⏭️ not run",
         _ => "—",
     }
     .into()

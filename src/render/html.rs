@@ -154,12 +154,17 @@ impl Exporter for HtmlExporter {
             .label
             .clone()
             .unwrap_or_else(|| "load test".into());
-        let sla = analysis.sla.as_ref().map(|s| (s.passed, s.total));
+        // The verdict sentence without its first word (the banner shows the verdict).
+        let headline = analysis.sla.as_ref().map(|s| {
+            s.headline
+                .split_once(' ')
+                .map_or(s.headline.as_str(), |(_, rest)| rest)
+                .to_string()
+        });
         tpl.render(minijinja::context! {
             title => title,
             verdict => analysis.verdict,
-            sla_passed => sla.map(|s| s.0),
-            sla_total => sla.map(|s| s.1),
+            headline => headline,
             before => markdown_to_html(&before),
             after => markdown_to_html(&after),
             charts => charts,

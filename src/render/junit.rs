@@ -8,7 +8,8 @@
 //!   whose message carries the value, the limit and the factor;
 //! - one that fails without gating (a warn rule, a stage outside `verdict_stages`),
 //!   is not proven or lacks data (without `--strict`) is `<skipped>` with the reason;
-//! - a pass is a plain testcase.
+//! - a pass is a plain testcase; a rule not run (its stage or endpoint is not in the
+//!   data) is `<skipped>` too, and a `<failure>` with `--strict`, as the gate says.
 //!
 //! Written by hand (no XML crate): every attribute and text goes through [`escape`].
 
@@ -39,15 +40,14 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// `p(95) = 1.2 s, limit < 500 ms, factor 2.40`.
+/// `p(95) = 1.2 s, limit < 500 ms, 2.4× over` (a pass: `factor 0.50`).
 fn summary(e: &RuleEvaluation) -> String {
     let value = e.value_display.as_deref().unwrap_or("unknown");
-    let factor = e
-        .factor
-        .map(|f| format!("{f:.2}"))
-        .unwrap_or_else(|| "n/a".into());
+    let factor = crate::analysis::headline::factor_phrase(e)
+        .or_else(|| e.factor.map(|f| format!("factor {f:.2}")))
+        .unwrap_or_else(|| "factor n/a".into());
     format!(
-        "{} = {value}, limit {} {}, factor {factor}",
+        "{} = {value}, limit {} {}, {factor}",
         e.metric, e.op, e.limit_display
     )
 }
@@ -59,8 +59,11 @@ fn skip_reason(e: &RuleEvaluation) -> String {
         RuleStatus::NotProven => "not proven",
         RuleStatus::InsufficientData => "insufficient data",
         RuleStatus::Pass => "passes",
+        RuleStatus::NotRun => "not run",
     };
-    let why = if e.severity == Severity::Warn {
+    let why = if e.status == RuleStatus::NotRun {
+        "its stage or endpoint is not in the data; gates only with --strict"
+    } else if e.severity == Severity::Warn {
         "a warn rule does not gate"
     } else if !e.decides_verdict {
         "outside the verdict stages: does not gate"

@@ -21,6 +21,9 @@ pub fn summary(a: &Analysis) -> String {
     if !a.measured {
         let _ = writeln!(out, "  ⚠ SIMULATED data");
     }
+    if let Some(why) = &a.data_quality_reason {
+        let _ = writeln!(out, "  ⚠ data_quality {}: {why}", a.data_quality.as_str());
+    }
     let ms = |v: Option<f64>| v.map(format_ms).unwrap_or_else(|| "—".into());
     let _ = writeln!(
         out,
@@ -50,15 +53,11 @@ pub fn summary(a: &Analysis) -> String {
         // No sparkline without a time series: no trailing blanks either.
         let _ = writeln!(out, "{}", line.trim_end());
     }
-    match (&a.verdict, &a.sla) {
-        (Some(v), Some(sla)) => {
-            let _ = writeln!(
-                out,
-                "  verdict: {v} ({} of {} SLA evaluations pass)",
-                sla.passed, sla.total
-            );
+    match &a.sla {
+        Some(sla) => {
+            let _ = writeln!(out, "  verdict: {}", sla.headline);
         }
-        _ => {
+        None => {
             let _ = writeln!(out, "  verdict: none (no --sla given)");
         }
     }

@@ -233,7 +233,14 @@ fn writes_the_three_report_files_and_escapes_untrusted_names() {
 }
 
 /// One Locust stage dir whose Aggregated row has these figures.
-fn locust_stage(dir: &TestDir, name: &str, requests: u64, failures: u64, rps: f64, p: [u32; 3]) {
+pub(crate) fn locust_stage(
+    dir: &TestDir,
+    name: &str,
+    requests: u64,
+    failures: u64,
+    rps: f64,
+    p: [u32; 3],
+) {
     let [p50, p95, p99] = p;
     dir.write(
         &format!("run/{name}/locust_stats.csv"),

@@ -15,7 +15,7 @@ const T0: i64 = 1_700_000_000_000;
 
 /// Runs `check --json` with `extra` flags; returns the exit code, the parsed JSON
 /// (null when stdout is not JSON) and stderr.
-fn check_json(run: &Path, sla: &Path, extra: &[&str]) -> (i32, Value, String) {
+pub(crate) fn check_json(run: &Path, sla: &Path, extra: &[&str]) -> (i32, Value, String) {
     let mut args = vec![
         "check".to_string(),
         run.display().to_string(),
@@ -240,7 +240,7 @@ fn junit_has_one_suite_per_section_and_a_failure_per_gating_miss() {
         .find(|n| n.has_tag_name("failure"))
         .and_then(|f| f.attribute("message"))
         .unwrap();
-    assert_eq!(message, "p(95) = 1 s, limit < 900 ms, factor 1.11");
+    assert_eq!(message, "p(95) = 1 s, limit < 900 ms, 1.11× over");
 
     // The PR comment: verdict first, failing rules in the table, passes folded.
     let comment = std::fs::read_to_string(&md).unwrap();
@@ -249,7 +249,8 @@ fn junit_has_one_suite_per_section_and_a_failure_per_gating_miss() {
         "{comment}"
     );
     assert!(
-        comment.contains("| ❌ | p(95) &lt; 900ms | global | peak | 1 s | &lt; 900 ms | 1.11× |"),
+        comment
+            .contains("| ❌ | p(95) &lt; 900ms | global | peak | 1 s | &lt; 900 ms | 1.11× over |"),
         "{comment}"
     );
     assert!(

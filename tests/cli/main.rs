@@ -19,4 +19,5 @@ mod layering;
 mod locust;
 mod output_safety;
 mod sources;
+mod verdict;
 mod wrk2;

@@ -54,7 +54,7 @@ pub fn sla_headroom(
     let what = if c.from_an_sla() {
         "The SLA"
     } else {
-        "The default limits (p95 within 2× its low-load value, errors under 1%)"
+        "The default SLA (p95 within 2× its low-load value, errors under 1%)"
     };
     // The binding criterion: the one that breaks at the lowest load (at the lowest
     // measured load counts as 0).

@@ -112,10 +112,17 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
         if have < needed {
             notes.push(format!(
                 "{} rests on {have} samples; at least {needed} are needed to trust it \
-                 (10 ÷ (1 − p))",
-                rule.metric
+                 (10 ÷ (1 − p)){}",
+                rule.metric,
+                if status == RuleStatus::Fail {
+                    ": judged fail, as the measured value is already past the limit"
+                } else {
+                    ""
+                }
             ));
-            status = RuleStatus::InsufficientData;
+            if status == RuleStatus::Pass {
+                status = RuleStatus::InsufficientData;
+            }
         } else if let (RuleStatus::Pass, Some([lo, hi])) = (status, interval) {
             let far = if rule.op.is_upper_bound() { hi } else { lo };
             if !rule.op.holds(far, rule.limit) {

@@ -12,17 +12,20 @@
 //! `METHOD name` matches into one scope — histograms add exactly — so that
 //! un-generalised URLs (`/agents/17`, `/agents/18`) are judged together; use
 //! `[each_endpoint]` for one evaluation per endpoint. A section whose name or regex
-//! matches no stage or endpoint of the data is an error that suggests the nearest
-//! names. Names match exactly, or case-insensitively when that singles out one name
-//! (`[stage.Peak]` finds `peak`).
+//! matches no stage or endpoint of the data is a warning, and its rules are `not_run`
+//! (an SLA file travels between runs); only a name that looks like a typo of one the
+//! data has is an error that says "did you mean" (`resolve.rs`). Names match exactly,
+//! or case-insensitively when that singles out one name (`[stage.Peak]` finds `peak`).
 //!
 //! **Status of one evaluation.**
 //! - `insufficient_data` when the value is unknown (a percentile a summary source
 //!   lacks, throughput without a duration, a scope without requests, a window rule
 //!   without a time series, the share of 2xx/3xx responses, which the data does not
-//!   count), or when a percentile rests on fewer than 10 ÷ (1 − p) samples
+//!   count), or when a passing percentile rests on fewer than 10 ÷ (1 − p) samples
 //!   ([`ScopeMetrics::min_samples_for`]); the value is still reported then;
-//! - `fail` when the measured value misses the limit;
+//! - `fail` when the measured value misses the limit — also with few samples (the
+//!   note says so): a value already past the limit is not made better by more data;
+//! - `not_run` when the SLA names a stage or endpoint the data lacks;
 //! - `not_proven` when a proportion (`error_rate`, `availability`, `rc(…)`) passes
 //!   but the far end of its Wilson 95 % interval does not (0 failures in 500
 //!   requests cannot show an error rate below 0.1 %: the interval reaches 0.76 %), or
@@ -58,6 +61,7 @@
 
 mod judge;
 mod parse;
+mod resolve;
 mod rule;
 mod stats;
 #[cfg(test)]
@@ -67,7 +71,6 @@ mod window;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use regex::Regex;
 use serde::Serialize;
 
 pub use crate::analysis::units::format_value;
@@ -79,6 +82,7 @@ pub use window::WindowReport;
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::units::format_quantity;
 use crate::model::{FailureKind, TimeSeries};
+use resolve::{absent, known_list, resolve, resolve_endpoint, EndpointTarget, Kind};
 
 /// A problem with an SLA file, or between an SLA file and the data (exit 2).
 #[derive(Clone, Debug, PartialEq)]
@@ -154,18 +158,22 @@ pub enum RuleStatus {
     Fail,
     /// The value meets the limit but its 95 % interval does not: too few requests.
     NotProven,
-    /// The value is unknown, or rests on too few samples to judge.
+    /// The value is unknown, or a pass rests on too few samples to judge.
     InsufficientData,
+    /// The rule's scope (a stage or endpoint the SLA names) is not in the data: shown,
+    /// not counted.
+    NotRun,
 }
 
 impl RuleStatus {
-    /// `pass`, `fail`, `not_proven`, `insufficient_data`.
+    /// `pass`, `fail`, `not_proven`, `insufficient_data`, `not_run`.
     pub fn as_str(self) -> &'static str {
         match self {
             RuleStatus::Pass => "pass",
             RuleStatus::Fail => "fail",
             RuleStatus::NotProven => "not_proven",
             RuleStatus::InsufficientData => "insufficient_data",
+            RuleStatus::NotRun => "not_run",
         }
     }
 }
@@ -212,6 +220,10 @@ pub struct RuleEvaluation {
     /// (1 − limit) (lower bounds on availability); > 1 is a miss, ≤ 1 a pass. `None`
     /// when a denominator is 0 or the value is unknown.
     pub factor: Option<f64>,
+    /// The factor of a miss in words: "3.3× over" (upper limit), "needs 228× more"
+    /// (lower limit), "error budget used 44.9×" (lower limit on availability); `None`
+    /// unless the evaluation fails with a factor.
+    pub factor_text: Option<String>,
     /// What a miss means for the verdict.
     pub severity: Severity,
     /// Whether this evaluation counts towards the verdict.
@@ -282,28 +294,35 @@ impl fmt::Display for Verdict {
     }
 }
 
-/// An endpoint section resolved against the data.
-enum EndpointTarget<'a> {
-    /// One endpoint.
-    Exact(&'a str),
-    /// Every endpoint matching a `/regex/`, pooled; `.0` is the name as written.
-    Pattern(String, Vec<&'a str>),
-}
-
-impl EndpointTarget<'_> {
-    fn label(&self) -> &str {
-        match self {
-            EndpointTarget::Exact(name) => name,
-            EndpointTarget::Pattern(written, _) => written,
-        }
-    }
-}
-
 /// A pooled scope (a `/regex/` section in one stage), owned.
 struct Pooled {
     metrics: ScopeMetrics,
     series: Option<TimeSeries>,
     window_ms: Option<(i64, i64)>,
+}
+
+/// What evaluating an SLA file on the data gives.
+#[derive(Clone, Debug, Default)]
+pub struct Evaluated {
+    /// Every evaluation, `not_run` ones included.
+    pub evals: Vec<RuleEvaluation>,
+    /// Names of the file the data lacks, and what became of them.
+    pub warnings: Vec<String>,
+    /// The stages that decide the verdict, when a subset does (empty: every stage).
+    pub verdict_stages: Vec<String>,
+    /// True when verdict stages were named but none is in the data, so every stage
+    /// decides.
+    pub verdict_fallback: bool,
+}
+
+/// [`evaluate_with`] without a `--verdict-stage` override, evaluations only.
+pub fn evaluate(
+    spec: &SlaSpec,
+    stages: &[String],
+    endpoints: &[String],
+    scopes: &[ScopeData],
+) -> Result<Vec<RuleEvaluation>, SlaError> {
+    evaluate_with(spec, stages, endpoints, scopes, &[]).map(|e| e.evals)
 }
 
 /// Evaluates every rule of `spec` on the scopes it covers.
@@ -315,44 +334,129 @@ struct Pooled {
 /// the stages in order, then overall), then `[stage.X]`, `[endpoint."K"]` and
 /// `[stage.X.endpoint."K"]` sections in file order, then `[each_endpoint]` rules
 /// (each over the endpoints in order, each over the stages then overall).
+/// `verdict_override` (`--verdict-stage`), when not empty, replaces the file's
+/// `verdict_stages`.
 ///
-/// Errors: a `verdict_stages` name, stage or endpoint (or regex) that matches
-/// nothing in the data, with the nearest names.
-pub fn evaluate(
+/// A section or `verdict_stages` entry naming nothing in the data is a warning and its
+/// rules are `not_run`. Errors: such a name that looks like a typo of a name the data
+/// has, or a `verdict_override` name the data lacks.
+pub fn evaluate_with(
     spec: &SlaSpec,
     stages: &[String],
     endpoints: &[String],
     scopes: &[ScopeData],
-) -> Result<Vec<RuleEvaluation>, SlaError> {
-    let verdict_stages: Vec<&str> = match spec.verdict_stages() {
-        Some(names) => names
-            .iter()
-            .map(|n| resolve(n, stages, Kind::VerdictStage, spec.verdict_stages_line))
-            .collect::<Result<_, _>>()?,
-        None => stages.iter().map(String::as_str).collect(),
+    verdict_override: &[String],
+) -> Result<Evaluated, SlaError> {
+    let mut warnings = Vec::new();
+    let mut verdict_fallback = false;
+    let named: Vec<&str> = if verdict_override.is_empty() {
+        let mut found = Vec::new();
+        for n in spec.verdict_stages().unwrap_or_default() {
+            match resolve(n, stages, Kind::VerdictStage, spec.verdict_stages_line)? {
+                Some(s) => found.push(s),
+                None => warnings.push(absent(
+                    Kind::VerdictStage,
+                    n,
+                    stages,
+                    spec.verdict_stages_line,
+                )),
+            }
+        }
+        if found.is_empty() && spec.verdict_stages().is_some_and(|v| !v.is_empty()) {
+            verdict_fallback = true;
+            warnings.push(
+                "no stage named in verdict_stages is in the data: the verdict is over every \
+                 stage (give --verdict-stage NAME to choose one)"
+                    .to_string(),
+            );
+        }
+        found
+    } else {
+        let mut found = Vec::new();
+        for n in verdict_override {
+            match stages.iter().find(|s| *s == n || s.eq_ignore_ascii_case(n)) {
+                Some(s) => found.push(s.as_str()),
+                None => {
+                    return Err(SlaError {
+                        line: None,
+                        message: format!(
+                            "--verdict-stage {n} matches no stage in the data{}",
+                            known_list(stages, "stages")
+                        ),
+                    })
+                }
+            }
+        }
+        found
+    };
+    let verdict_stages: Vec<&str> = if named.is_empty() {
+        stages.iter().map(String::as_str).collect()
+    } else {
+        named.clone()
     };
     // Check every name before evaluating anything, so that a bad file fails whole.
-    let stage_sections = spec
-        .stages
-        .iter()
-        .map(|s| Ok((resolve(&s.name, stages, Kind::Stage, Some(s.line))?, s)))
-        .collect::<Result<Vec<_>, SlaError>>()?;
-    let endpoint_sections = spec
-        .endpoints
-        .iter()
-        .map(|s| Ok((resolve_endpoint(s, endpoints)?, s)))
-        .collect::<Result<Vec<_>, SlaError>>()?;
-    let stage_endpoint_sections = spec
-        .stage_endpoints
-        .iter()
-        .map(|s| {
-            Ok((
-                resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?,
-                resolve_endpoint(&s.endpoint, endpoints)?,
-                &s.endpoint,
-            ))
-        })
-        .collect::<Result<Vec<_>, SlaError>>()?;
+    let mut not_run: Vec<RuleEvaluation> = Vec::new();
+    let mut stage_sections = Vec::new();
+    for s in &spec.stages {
+        match resolve(&s.name, stages, Kind::Stage, Some(s.line))? {
+            Some(found) => stage_sections.push((found, s)),
+            None => {
+                let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
+                not_run.extend(
+                    s.rules
+                        .iter()
+                        .map(|r| unrun(r, "stage", Some(&s.name), None, &why)),
+                );
+                warnings.push(why);
+            }
+        }
+    }
+    let mut endpoint_sections = Vec::new();
+    for s in &spec.endpoints {
+        match resolve_endpoint(s, endpoints)? {
+            Some(target) => endpoint_sections.push((target, s)),
+            None => {
+                let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
+                not_run.extend(
+                    s.rules
+                        .iter()
+                        .map(|r| unrun(r, "endpoint", None, Some(&s.name), &why)),
+                );
+                warnings.push(why);
+            }
+        }
+    }
+    let mut stage_endpoint_sections = Vec::new();
+    for s in &spec.stage_endpoints {
+        let stage = resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?;
+        let target = resolve_endpoint(&s.endpoint, endpoints)?;
+        match (stage, target) {
+            (Some(stage), Some(target)) => {
+                stage_endpoint_sections.push((stage, target, &s.endpoint))
+            }
+            (stage, _) => {
+                let why = match stage {
+                    None => absent(Kind::Stage, &s.stage, stages, Some(s.stage_line)),
+                    Some(_) => absent(
+                        Kind::Endpoint,
+                        &s.endpoint.name,
+                        endpoints,
+                        Some(s.endpoint.line),
+                    ),
+                };
+                not_run.extend(s.endpoint.rules.iter().map(|r| {
+                    unrun(
+                        r,
+                        "stage_endpoint",
+                        Some(&s.stage),
+                        Some(&s.endpoint.name),
+                        &why,
+                    )
+                }));
+                warnings.push(why);
+            }
+        }
+    }
 
     let index: BTreeMap<(Option<&str>, Option<&str>), &ScopeData> = scopes
         .iter()
@@ -466,7 +570,27 @@ pub fn evaluate(
             );
         }
     }
-    Ok(out)
+    out.extend(not_run);
+    Ok(Evaluated {
+        evals: out,
+        warnings,
+        verdict_stages: named.iter().map(|s| s.to_string()).collect(),
+        verdict_fallback,
+    })
+}
+
+/// A rule whose scope the data lacks: shown as `not_run`, never counted.
+fn unrun(
+    rule: &Rule,
+    scope: &str,
+    stage: Option<&str>,
+    endpoint: Option<&str>,
+    why: &str,
+) -> RuleEvaluation {
+    let mut e = evaluation(rule, scope, stage, endpoint, None, false, &[]);
+    e.status = RuleStatus::NotRun;
+    e.note = Some(why.to_string());
+    e
 }
 
 /// The verdict over `evals` (only those with `decides_verdict`):
@@ -492,14 +616,19 @@ pub fn verdict(evals: &[RuleEvaluation], audit_clean: bool) -> Verdict {
 
 /// Whether an evaluation fails the CI gate (`headroom check` exits 1): it decides the
 /// verdict, has severity `fail`, and fails — or, with `strict`, is not proven or lacks
-/// data. Exactly when some evaluation gates, the verdict is NO-GO (without `strict`).
+/// data. With `strict` a fail-severity rule that was not run (its stage or endpoint is
+/// not in the data) gates too. Exactly when some evaluation gates, the verdict is
+/// NO-GO (without `strict`).
 pub fn gates(e: &RuleEvaluation, strict: bool) -> bool {
+    if e.status == RuleStatus::NotRun {
+        return strict && e.severity == Severity::Fail;
+    }
     e.decides_verdict
         && e.severity == Severity::Fail
         && match e.status {
             RuleStatus::Fail => true,
             RuleStatus::NotProven | RuleStatus::InsufficientData => strict,
-            RuleStatus::Pass => false,
+            RuleStatus::Pass | RuleStatus::NotRun => false,
         }
 }
 
@@ -563,100 +692,6 @@ fn pool(parts: &[&ScopeData]) -> Option<Pooled> {
     })
 }
 
-/// What a section name is resolved against, for error messages.
-#[derive(Clone, Copy)]
-enum Kind {
-    Stage,
-    VerdictStage,
-    Endpoint,
-}
-
-/// Finds an endpoint section's endpoints: its exact name, else (for `/…/`) every
-/// endpoint the regex matches.
-fn resolve_endpoint<'a>(
-    section: &ScopeRules,
-    endpoints: &'a [String],
-) -> Result<EndpointTarget<'a>, SlaError> {
-    let exact = resolve(&section.name, endpoints, Kind::Endpoint, Some(section.line));
-    let (Some(re), Err(_)) = (regex_name(&section.name), &exact) else {
-        return exact.map(EndpointTarget::Exact);
-    };
-    // The file parser compiled it already; a failure here is reported the same way.
-    let regex = Regex::new(re).map_err(|e| SlaError {
-        line: Some(section.line),
-        message: format!("endpoint regex {} does not compile: {e}", section.name),
-    })?;
-    let matching: Vec<&str> = endpoints
-        .iter()
-        .filter(|e| regex.is_match(e))
-        .map(String::as_str)
-        .collect();
-    if matching.is_empty() {
-        return Err(SlaError {
-            line: Some(section.line),
-            message: format!(
-                "endpoint regex {} matches no endpoint in the data{}",
-                section.name,
-                known_list(endpoints, "endpoints")
-            ),
-        });
-    }
-    Ok(EndpointTarget::Pattern(section.name.clone(), matching))
-}
-
-/// Finds `name` among `known`: exactly, else case-insensitively when that is unique.
-fn resolve<'a>(
-    name: &str,
-    known: &'a [String],
-    kind: Kind,
-    line: Option<usize>,
-) -> Result<&'a str, SlaError> {
-    if let Some(k) = known.iter().find(|k| *k == name) {
-        return Ok(k);
-    }
-    let folded: Vec<&String> = known
-        .iter()
-        .filter(|k| k.eq_ignore_ascii_case(name))
-        .collect();
-    if let [only] = folded[..] {
-        return Ok(only);
-    }
-    let (what, plural, section) = match kind {
-        Kind::Stage => ("stage", "stages", format!("[stage.{name}]")),
-        Kind::VerdictStage => (
-            "stage",
-            "stages",
-            format!("verdict_stages entry \"{name}\""),
-        ),
-        Kind::Endpoint => ("endpoint", "endpoints", format!("[endpoint.\"{name}\"]")),
-    };
-    let mut message = format!("{section} matches no {what} in the data");
-    let near = rule::nearest(name, known);
-    if !near.is_empty() {
-        let quoted: Vec<String> = near.iter().map(|n| format!("\"{n}\"")).collect();
-        message.push_str(&format!(" — did you mean {}?", quoted.join(" or ")));
-    }
-    message.push_str(&known_list(known, plural));
-    Err(SlaError { line, message })
-}
-
-/// ` (stages: a, b, c and 4 more)`, or ` (the data has no stages)`.
-fn known_list(known: &[String], plural: &str) -> String {
-    if known.is_empty() {
-        return format!(" (the data has no {plural})");
-    }
-    const SHOWN: usize = 10;
-    // Data order: stages read best in the order they ran.
-    let list: Vec<&str> = known.iter().take(SHOWN).map(String::as_str).collect();
-    let more = known.len().saturating_sub(SHOWN);
-    let extra = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
-    format!(" ({plural}: {}{extra})", list.join(", "))
-}
-
 /// One cell: `rule` on the scope (`stage`, `endpoint`) measured by `data`.
 fn evaluation(
     rule: &Rule,
@@ -672,7 +707,7 @@ fn evaluation(
         Some(d) => judge::judge(rule, d, expected),
         None => Judgement::unknown("no data for this scope".to_string()),
     };
-    RuleEvaluation {
+    let mut e = RuleEvaluation {
         rule: rule.text.clone(),
         line: rule.line,
         scope: scope.to_string(),
@@ -695,7 +730,10 @@ fn evaluation(
         interval: j.interval,
         note: j.note,
         window: j.window,
-    }
+        factor_text: None,
+    };
+    e.factor_text = crate::analysis::headline::factor_phrase(&e);
+    e
 }
 
 /// The parts of an evaluation that depend on the data.

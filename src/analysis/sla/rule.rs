@@ -795,27 +795,6 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The names nearest to `wanted` (case-insensitive edit distance), at most three,
-/// only those close enough to be a plausible slip.
-pub(crate) fn nearest<'a>(wanted: &str, names: &'a [String]) -> Vec<&'a str> {
-    let w = wanted.to_lowercase();
-    let limit = (w.chars().count() / 3).max(2);
-    let mut scored: Vec<(usize, &str)> = names
-        .iter()
-        .map(|n| (edit_distance(&w, &n.to_lowercase()), n.as_str()))
-        .filter(|(d, _)| *d <= limit)
-        .collect();
-    scored.sort_by_key(|(d, _)| *d);
-    // Offer only the closest: a near-miss of one name should not drag in others.
-    let best = scored.first().map_or(0, |(d, _)| *d);
-    scored
-        .into_iter()
-        .take_while(|(d, _)| *d <= best + 1)
-        .take(3)
-        .map(|(_, n)| n)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1017,11 +996,5 @@ mod tests {
         assert_eq!(edit_distance("peek", "peak"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
-        let names: Vec<String> = ["baseline", "target", "peak", "stress"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(nearest("Peek", &names), ["peak"]);
-        assert!(nearest("warmup", &names).is_empty());
     }
 }

@@ -615,7 +615,7 @@ fn endpoint_rules_cover_every_stage_and_overall() {
 }
 
 #[test]
-fn names_that_match_nothing_are_errors_with_suggestions() {
+fn typos_are_errors_with_suggestions_and_absent_names_are_not_run() {
     let stages = names(&["baseline", "target", "peak", "stress"]);
     let endpoints = names(&["GET /api/v1/agents", "POST /api/v1/agents/run"]);
     let m = scope(10, 0, Some(1.0), &[(1.0, 10)]);
@@ -650,22 +650,31 @@ fn names_that_match_nothing_are_errors_with_suggestions() {
         "{e}"
     );
 
-    let e = run("[stage.warmup]\nrules = [\"max < 1s\"]\n").unwrap_err();
-    assert!(!e.message.contains("did you mean"), "{e}");
+    // A name the data lacks altogether is not an error: its rules are not run.
+    let evals = run("[stage.warmup]\nrules = [\"max < 1s\"]\n").unwrap();
+    assert_eq!(evals.len(), 1);
+    assert_eq!(evals[0].status, RuleStatus::NotRun);
+    assert!(!evals[0].decides_verdict);
     assert!(
-        e.message
+        evals[0]
+            .note
+            .as_deref()
+            .unwrap()
             .contains("(stages: baseline, target, peak, stress)"),
-        "{e}"
+        "{:?}",
+        evals[0].note
     );
 
-    let e = evaluate(
+    let evals = evaluate(
         &SlaSpec::parse("[stage.peak]\nrules = [\"max < 1s\"]\n").unwrap(),
         &[],
         &[],
         &scopes,
     )
-    .unwrap_err();
-    assert!(e.message.contains("the data has no stages"), "{e}");
+    .unwrap();
+    assert_eq!(evals[0].status, RuleStatus::NotRun);
+    let note = evals[0].note.as_deref().unwrap();
+    assert!(note.contains("the data has no stages"), "{note}");
 }
 
 #[test]
@@ -707,6 +716,7 @@ fn cell(status: RuleStatus, severity: Severity, decides: bool) -> RuleEvaluation
         status,
         pass: status == RuleStatus::Pass,
         factor: Some(0.002),
+        factor_text: None,
         severity,
         decides_verdict: decides,
         interval: None,
@@ -1101,9 +1111,22 @@ fn regex_scopes_pool_matching_endpoints_and_each_endpoint_splits_them() {
         )
         .unwrap_err()
     };
-    let e = err("[endpoint.'/^POST/']\nrules = [\"max < 1s\"]\n");
-    assert_eq!(e.line, Some(1));
-    assert!(e.message.contains("matches no endpoint") && e.message.contains("GET /health"));
+    let ok = |sla: &str| {
+        evaluate(
+            &SlaSpec::parse(sla).unwrap(),
+            &names(&["peak"]),
+            &endpoints,
+            &scopes,
+        )
+        .unwrap()
+    };
+    let evals = ok("[endpoint.'/^POST/']\nrules = [\"max < 1s\"]\n");
+    assert_eq!(evals[0].status, RuleStatus::NotRun);
+    let note = evals[0].note.as_deref().unwrap();
+    assert!(
+        note.contains("matches no endpoint") && note.contains("GET /health"),
+        "{note}"
+    );
     let e = err("[stage.peak.endpoint.\"GET /helth\"]\nrules = [\"max < 1s\"]\n");
     assert!(e.message.contains("did you mean \"GET /health\"?"), "{e}");
     let e = err("[stage.peek.endpoint.\"GET /health\"]\nrules = [\"max < 1s\"]\n");

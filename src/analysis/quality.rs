@@ -1,0 +1,153 @@
+//! Data quality: whether the run's numbers can carry a verdict. One word for the
+//! report (`data_quality`: `clean`, `inconsistent`, `simulated`, `incomplete`) and
+//! the reason in one short sentence, which the verdict line, the report header and the
+//! readiness rows all cite. An `impossible` audit finding makes the data
+//! `inconsistent`, and inconsistent data never gets a GO.
+
+use serde::Serialize;
+
+use super::audit::{AuditFinding, AuditVerdict};
+use super::units::{format_count, format_ms, format_rate};
+use crate::model::Problem;
+
+/// How far the data can be trusted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataQuality {
+    /// Measured, complete, and consistent with itself.
+    #[default]
+    Clean,
+    /// The consistency audit finds something impossible: some figure cannot have been
+    /// measured as stated.
+    Inconsistent,
+    /// The inputs say they were simulated.
+    Simulated,
+    /// The run stopped early, or some input could not be read.
+    Incomplete,
+}
+
+impl DataQuality {
+    /// `clean`, `inconsistent`, `simulated`, `incomplete`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataQuality::Clean => "clean",
+            DataQuality::Inconsistent => "inconsistent",
+            DataQuality::Simulated => "simulated",
+            DataQuality::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// What the quality of a run's data rests on.
+pub struct QualityInputs<'a> {
+    /// False when the inputs say they were simulated.
+    pub measured: bool,
+    /// False when the run stopped early.
+    pub complete: Option<bool>,
+    /// Why it stopped early.
+    pub incomplete_reason: Option<&'a str>,
+    /// Inputs that could not be read.
+    pub problems: &'a [Problem],
+    /// The consistency audit.
+    pub audit: &'a [AuditFinding],
+}
+
+/// The quality word and, unless clean, the reason in one clause (without the word:
+/// callers write "inconsistent data: …" or "data_quality inconsistent: …"). Simulated wins
+/// over inconsistent (the audit of simulated numbers says nothing new), and
+/// inconsistent over incomplete.
+pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
+    if !q.measured {
+        return (
+            DataQuality::Simulated,
+            Some("the inputs say it was simulated, not measured".into()),
+        );
+    }
+    let impossible: Vec<&AuditFinding> = q
+        .audit
+        .iter()
+        .filter(|f| f.verdict == AuditVerdict::Impossible)
+        .collect();
+    if let Some(first) = impossible.first() {
+        let more = match impossible.len() - 1 {
+            0 => String::new(),
+            n => format!("; {n} more impossible finding{}", plural(n)),
+        };
+        return (
+            DataQuality::Inconsistent,
+            Some(format!(
+                "the consistency audit rejects {}{more}",
+                finding_summary(first)
+            )),
+        );
+    }
+    if q.complete == Some(false) {
+        return (
+            DataQuality::Incomplete,
+            Some(format!(
+                "the run stopped early ({})",
+                q.incomplete_reason.unwrap_or("no reason given")
+            )),
+        );
+    }
+    if !q.problems.is_empty() {
+        let n = q.problems.len();
+        return (
+            DataQuality::Incomplete,
+            Some(format!("{n} input problem{} left data unread", plural(n))),
+        );
+    }
+    (DataQuality::Clean, None)
+}
+
+/// One finding in a clause: which check, where, and the two numbers
+/// ("response_time_law on `peak` (users, response time and think time allow ≈ 290
+/// req/s, the stage has 1,000 req/s)").
+pub fn finding_summary(f: &AuditFinding) -> String {
+    let at = f
+        .stage
+        .as_deref()
+        .map(|s| format!(" on `{s}`"))
+        .unwrap_or_default();
+    let (Some(e), Some(o)) = (f.expected, f.observed) else {
+        return format!("{}{at}", f.check);
+    };
+    let what = match f.check.as_str() {
+        "response_time_law" => format!(
+            "users, response time and think time allow ≈ {}, the stage has {}",
+            format_rate(e),
+            format_rate(o)
+        ),
+        "arrival_rate" => format!("planned {}, measured {}", format_rate(e), format_rate(o)),
+        "request_count" => format!(
+            "it counts {} requests where rate × duration gives {}",
+            format_count(o),
+            format_count(e)
+        ),
+        "percentiles" => format!(
+            "a percentile ({}) lies above a higher one ({})",
+            format_ms(o),
+            format_ms(e)
+        ),
+        "endpoint_sum" => format!(
+            "the endpoint rows sum to {} requests, the aggregate row claims {}",
+            format_count(e),
+            format_count(o)
+        ),
+        "stage_totals" => format!(
+            "the stages hold {} requests, more than the run's {}",
+            format_count(o),
+            format_count(e)
+        ),
+        other => format!("{other}: expected {e}, observed {o}"),
+    };
+    format!("{}{at} ({what})", f.check)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,193 @@
+//! Matching an SLA file's names (`[stage.X]`, `[endpoint."K"]`, `verdict_stages`)
+//! against the data. An SLA file is meant to travel between runs, so a name the data
+//! lacks is not an error: the caller warns and reports its rules as `not_run`. Only a
+//! name that looks like a typo of one the data has — letters differ, not only digits,
+//! within edit distance 2 — is an error (exit 2) that says "did you mean".
+
+use regex::Regex;
+
+use super::parse::{regex_name, ScopeRules};
+use super::rule::edit_distance;
+use super::SlaError;
+
+/// What a name is matched against, for messages.
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    Stage,
+    VerdictStage,
+    Endpoint,
+}
+
+impl Kind {
+    /// How the file wrote it: `[stage.peak]`, `verdict_stages entry "peak"`.
+    pub(super) fn section(self, name: &str) -> String {
+        match self {
+            Kind::Stage => format!("[stage.{name}]"),
+            Kind::VerdictStage => format!("verdict_stages entry \"{name}\""),
+            Kind::Endpoint => format!("[endpoint.\"{name}\"]"),
+        }
+    }
+
+    fn nouns(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Stage | Kind::VerdictStage => ("stage", "stages"),
+            Kind::Endpoint => ("endpoint", "endpoints"),
+        }
+    }
+}
+
+/// An endpoint section resolved against the data.
+pub(super) enum EndpointTarget<'a> {
+    /// One endpoint.
+    Exact(&'a str),
+    /// Every endpoint matching a `/regex/`, pooled; `.0` is the name as written.
+    Pattern(String, Vec<&'a str>),
+}
+
+impl EndpointTarget<'_> {
+    pub(super) fn label(&self) -> &str {
+        match self {
+            EndpointTarget::Exact(name) => name,
+            EndpointTarget::Pattern(written, _) => written,
+        }
+    }
+}
+
+/// Finds `name` among `known`: exactly, else case-insensitively when that is unique.
+/// `Ok(None)` when the data has no such name (the caller warns); `Err` when the name
+/// looks like a typo of one it has.
+pub(super) fn resolve<'a>(
+    name: &str,
+    known: &'a [String],
+    kind: Kind,
+    line: Option<usize>,
+) -> Result<Option<&'a str>, SlaError> {
+    if let Some(k) = known.iter().find(|k| *k == name) {
+        return Ok(Some(k));
+    }
+    let folded: Vec<&String> = known
+        .iter()
+        .filter(|k| k.eq_ignore_ascii_case(name))
+        .collect();
+    if let [only] = folded[..] {
+        return Ok(Some(only));
+    }
+    let near = typos_of(name, known);
+    if near.is_empty() {
+        return Ok(None);
+    }
+    let (what, plural) = kind.nouns();
+    let quoted: Vec<String> = near.iter().map(|n| format!("\"{n}\"")).collect();
+    Err(SlaError {
+        line,
+        message: format!(
+            "{} matches no {what} in the data — did you mean {}?{}",
+            kind.section(name),
+            quoted.join(" or "),
+            known_list(known, plural)
+        ),
+    })
+}
+
+/// Finds an endpoint section's endpoints: its exact name, else (for `/…/`) every
+/// endpoint the regex matches; `Ok(None)` when nothing matches.
+pub(super) fn resolve_endpoint<'a>(
+    section: &ScopeRules,
+    endpoints: &'a [String],
+) -> Result<Option<EndpointTarget<'a>>, SlaError> {
+    let Some(re) = regex_name(&section.name) else {
+        return Ok(
+            resolve(&section.name, endpoints, Kind::Endpoint, Some(section.line))?
+                .map(EndpointTarget::Exact),
+        );
+    };
+    if let Some(exact) = endpoints.iter().find(|e| **e == section.name) {
+        return Ok(Some(EndpointTarget::Exact(exact)));
+    }
+    // The file parser compiled it already; a failure here is reported the same way.
+    let regex = Regex::new(re).map_err(|e| SlaError {
+        line: Some(section.line),
+        message: format!("endpoint regex {} does not compile: {e}", section.name),
+    })?;
+    let matching: Vec<&str> = endpoints
+        .iter()
+        .filter(|e| regex.is_match(e))
+        .map(String::as_str)
+        .collect();
+    Ok((!matching.is_empty()).then(|| EndpointTarget::Pattern(section.name.clone(), matching)))
+}
+
+/// The warning for a name the data lacks: what is skipped and what the data has.
+pub(super) fn absent(kind: Kind, name: &str, known: &[String], line: Option<usize>) -> String {
+    let (what, plural) = kind.nouns();
+    let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+    let regex = matches!(kind, Kind::Endpoint) && regex_name(name).is_some();
+    let outcome = match kind {
+        Kind::VerdictStage => "it decides nothing",
+        Kind::Stage | Kind::Endpoint => "its rules are not run",
+    };
+    format!(
+        "{at}{} {} no {what} in the data{}: {outcome}",
+        kind.section(name),
+        if regex { "matches" } else { "names" },
+        known_list(known, plural)
+    )
+}
+
+/// Names in `known` that `name` looks like a misspelling of: edit distance at most 2
+/// (and less than half the name), ignoring case, and not differing only in digits
+/// (`stage-2` for `stage-3` is another stage, not a typo).
+fn typos_of<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
+    let lower = name.to_lowercase();
+    let letters = |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_digit()).collect() };
+    let len = lower.chars().count();
+    let mut scored: Vec<(usize, &str)> = known
+        .iter()
+        .filter_map(|k| {
+            let k_lower = k.to_lowercase();
+            let d = edit_distance(&lower, &k_lower);
+            (d <= 2 && 2 * d < len && letters(&lower) != letters(&k_lower))
+                .then_some((d, k.as_str()))
+        })
+        .collect();
+    scored.sort_by_key(|(d, _)| *d);
+    let best = scored.first().map_or(0, |(d, _)| *d);
+    scored
+        .into_iter()
+        .take_while(|(d, _)| *d == best)
+        .take(3)
+        .map(|(_, n)| n)
+        .collect()
+}
+
+/// ` (stages: a, b, c and 4 more)`, or ` (the data has no stages)`.
+pub(super) fn known_list(known: &[String], plural: &str) -> String {
+    if known.is_empty() {
+        return format!(" (the data has no {plural})");
+    }
+    const SHOWN: usize = 10;
+    // Data order: stages read best in the order they ran.
+    let list: Vec<&str> = known.iter().take(SHOWN).map(String::as_str).collect();
+    let more = known.len().saturating_sub(SHOWN);
+    let extra = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(" ({plural}: {}{extra})", list.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typos_of;
+
+    #[test]
+    fn typos_are_letters_not_digits() {
+        let known: Vec<String> = ["peak", "stage-3", "stress"].map(String::from).to_vec();
+        assert_eq!(typos_of("peek", &known), vec!["peak"]);
+        assert_eq!(typos_of("strss", &known), vec!["stress"]);
+        assert!(typos_of("stage-2", &known).is_empty());
+        assert!(typos_of("baseline", &known).is_empty());
+        assert!(typos_of("target", &known).is_empty());
+    }
+}
