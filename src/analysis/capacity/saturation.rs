@@ -5,7 +5,8 @@
 //!   falls below [`SATURATION_GAIN`] of the low-load per-user gain γ (goodput per user
 //!   at the lowest load). The point before that step is the first plateau stage.
 //! - **The plateau level C** is the median goodput of the plateau stages (from the
-//!   first plateau stage up to a retrograde fall, if any), not the single best stage:
+//!   first plateau stage on, less a retrograde tail that stays [`RETROGRADE_DROP`]
+//!   below that median), not the single best stage:
 //!   stage figures carry noise, and the maximum of several noisy stages overstates
 //!   capacity. The interval `[lowest plateau stage, best single stage]` goes with it.
 //! - **The knee** is where the low-load line γN meets the plateau, N = C/γ (the
@@ -214,15 +215,14 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
     })
 }
 
-/// One past the last plateau stage from `start`: the plateau ends where goodput falls
-/// [`RETROGRADE_DROP`] below the best so far (retrograde, not plateau).
+/// One past the last plateau stage from `start`: a tail of stages that all stay
+/// [`RETROGRADE_DROP`] below the median from `start` on is retrograde, not plateau. A
+/// single lucky or unlucky stage inside the plateau is noise and stays in.
 fn plateau_end(goodputs: &[f64], start: usize) -> usize {
-    let mut best = goodputs[start];
-    for (i, &x) in goodputs.iter().enumerate().skip(start + 1) {
-        if x < (1.0 - RETROGRADE_DROP) * best {
-            return i;
-        }
-        best = best.max(x);
+    let floor = (1.0 - RETROGRADE_DROP) * median(&mut goodputs[start..].to_vec());
+    let mut end = goodputs.len();
+    while end > start + 1 && goodputs[end - 1] < floor {
+        end -= 1;
     }
-    goodputs.len()
+    end
 }
