@@ -290,13 +290,19 @@ pub fn error_rate(points: &[LoadPoint], c: &Criteria, knee: Option<f64>) -> Opti
         fmt_users(lo),
         fmt_users(hi)
     );
-    if let (Some(m), Some(k)) = (model_users, knee) {
-        evidence.push_str(&format!(
+    match (model_users, knee) {
+        (Some(m), Some(k)) => evidence.push_str(&format!(
             "; queueing-model estimate (overflow errors begin past the saturation knee ≈ {} \
              users, error rate 1 − N_k/N): ≈ {} users",
             fmt_users(k),
             fmt_users(m)
-        ));
+        )),
+        (None, Some(k)) => evidence.push_str(&format!(
+            "; the queueing argument (overflow errors begin past the saturation knee ≈ {} \
+             users) gives no estimate inside this bracket",
+            fmt_users(k)
+        )),
+        _ => {}
     }
     Some(BreakingPoint {
         criterion: Criterion::ErrorRate,
@@ -452,6 +458,30 @@ mod tests {
         assert!((b.users.unwrap() - 20.0).abs() < 1e-9);
         let clean = error_rate(&pts[..2], &Criteria::defaults(None), None).unwrap();
         assert!(!clean.reached);
+    }
+
+    #[test]
+    fn a_clean_level_below_a_far_one_gives_a_bracket_and_a_model_estimate() {
+        // 0 % at 80 users, 30 % at 160: no line; with the knee at 100 users the overflow
+        // model's error rate 1 − 100/N reaches 1 % at 100/0.99 ≈ 101 users.
+        let pts = vec![
+            point(20.0, 20.0, 10.0, 10_000, 0),
+            point(80.0, 70.0, 10.0, 10_000, 0),
+            point(160.0, 75.0, 10.0, 10_000, 3_000),
+        ];
+        let c = Criteria::defaults(None);
+        let b = error_rate(&pts, &c, Some(100.0)).unwrap();
+        assert_eq!(b.users, None);
+        assert_eq!(b.bracket, [Some(80.0), Some(160.0)]);
+        assert!((b.model_users.unwrap() - 100.0 / 0.99).abs() < 1e-9, "{b:?}");
+        assert!(b.evidence.contains("queueing-model estimate"), "{}", b.evidence);
+        // A knee below the clean level says nothing inside the bracket.
+        let b = error_rate(&pts, &c, Some(60.0)).unwrap();
+        assert_eq!((b.users, b.model_users), (None, None));
+        // Errors only 2× the limit above a clean level: still interpolated.
+        let mild = vec![pts[1].clone(), point(160.0, 75.0, 10.0, 10_000, 200)];
+        let b = error_rate(&mild, &c, None).unwrap();
+        assert!((b.users.unwrap() - 120.0).abs() < 1e-9, "{b:?}");
     }
 
     #[test]

@@ -125,19 +125,20 @@ pub fn sla_headroom(
     if points.len() == 1 {
         return Some(one_level(last, c));
     }
-    let mut reached: Vec<&BreakingPoint> = [latency, errors]
+    // In criterion order (latency, then errors): the order ties are named in.
+    let reached: Vec<&BreakingPoint> = [latency, errors]
         .into_iter()
         .flatten()
         .filter(|b| b.reached)
         .collect();
     // The binding criterion: the one whose bracket closes first (then the lower estimate).
-    reached.sort_by(|a, b| {
+    let binding = reached.iter().copied().min_by(|a, b| {
         span(a)
             .1
             .total_cmp(&span(b).1)
             .then(a.users.unwrap_or(0.0).total_cmp(&b.users.unwrap_or(0.0)))
     });
-    let Some(&b) = reached.first() else {
+    let Some(b) = binding else {
         return Some(SlaHeadroom {
             users: Some(last.users),
             throughput_rps: Some(last.goodput_rps),
@@ -200,16 +201,26 @@ pub fn sla_headroom(
         // It holds at the highest level every tied criterion holds at.
         let lo = tied.iter().map(|t| span(t).0).fold(f64::INFINITY, f64::min);
         let hi = a1;
+        let same = tied.iter().all(|t| span(t) == (lo, hi));
         let each: Vec<String> = tied
             .iter()
             .map(|t| {
+                let name = criterion_name(t.criterion);
                 let (l, h) = span(t);
-                format!(
-                    "{} (crosses between {} and {} users)",
-                    criterion_name(t.criterion),
-                    fmt_users(l),
-                    fmt_users(h)
-                )
+                match (same, t.users, t.model_users) {
+                    (true, Some(n), _) => {
+                        format!("{name} (≈ {} users by interpolation)", fmt_users(n))
+                    }
+                    (true, None, Some(m)) => {
+                        format!("{name} (≈ {} users by a queueing model)", fmt_users(m))
+                    }
+                    (true, None, None) => format!("{name} (no point estimate)"),
+                    (false, ..) => format!(
+                        "{name} (crosses between {} and {} users)",
+                        fmt_users(l),
+                        fmt_users(h)
+                    ),
+                }
             })
             .collect();
         headroom.users = Some(lo);
@@ -219,7 +230,7 @@ pub fn sla_headroom(
         headroom.statement = format!(
             "{what} holds at {} users ({}, measured) and not at {} users: {} both cross in that \
              bracket and the data cannot order them, so neither is named the limit; run load \
-             levels at {} users to separate them",
+             levels at {} users to tell which comes first",
             fmt_users(lo),
             headroom
                 .throughput_rps
