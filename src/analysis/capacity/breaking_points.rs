@@ -473,8 +473,15 @@ mod tests {
         let b = error_rate(&pts, &c, Some(100.0)).unwrap();
         assert_eq!(b.users, None);
         assert_eq!(b.bracket, [Some(80.0), Some(160.0)]);
-        assert!((b.model_users.unwrap() - 100.0 / 0.99).abs() < 1e-9, "{b:?}");
-        assert!(b.evidence.contains("queueing-model estimate"), "{}", b.evidence);
+        assert!(
+            (b.model_users.unwrap() - 100.0 / 0.99).abs() < 1e-9,
+            "{b:?}"
+        );
+        assert!(
+            b.evidence.contains("queueing-model estimate"),
+            "{}",
+            b.evidence
+        );
         // A knee below the clean level says nothing inside the bracket.
         let b = error_rate(&pts, &c, Some(60.0)).unwrap();
         assert_eq!((b.users, b.model_users), (None, None));
