@@ -92,6 +92,17 @@ pub(crate) fn f(v: &serde_json::Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
+/// The capacity object's breaking point for `criterion`.
+pub(crate) fn breaking_point(cap: &serde_json::Value, criterion: &str) -> serde_json::Value {
+    cap["breaking_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["criterion"] == criterion)
+        .unwrap_or_else(|| panic!("no {criterion} breaking point: {cap}"))
+        .clone()
+}
+
 /// A standard normal deviate by Box–Muller on the seeded LCG.
 fn gaussian(rng: &mut Lcg) -> f64 {
     let u1 = rng.next_f64().max(1e-12);
@@ -256,15 +267,7 @@ fn breaking_point_brackets_contain_the_known_knee_and_crossings() {
     // Operational law: C·(R₀ + Z) = 500 × 0.1 s = 50 users.
     assert!(close(f(&sat["little_users"]), 50.0, 1e-6), "{sat}");
 
-    let bp = |criterion: &str| {
-        cap["breaking_points"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["criterion"] == criterion)
-            .unwrap_or_else(|| panic!("no {criterion} breaking point: {cap}"))
-            .clone()
-    };
+    let bp = |criterion: &str| breaking_point(cap, criterion);
     // Latency: p95 = 2R is 240 ms at 60 users and 320 ms at 80: the 300 ms limit is
     // crossed at 60 + (300 − 240)/(320 − 240) × 20 = 75 users.
     let lat = bp("latency");

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::capacity::{analyze_into, f, write_run, Step};
+use crate::capacity::{analyze_into, breaking_point, f, write_run, Step};
 use crate::common::{analyze_json, close, TestDir};
 
 /// The capacity object of `analyze` on `run` with `extra` flags, and report.md.
@@ -22,16 +22,6 @@ fn capacity_of(dir: &TestDir, run: &Path, extra: &[&str]) -> (Value, String) {
 
 fn bracket(v: &Value) -> (f64, f64) {
     (f(&v["bracket"][0]), f(&v["bracket"][1]))
-}
-
-fn breaking_point(cap: &Value, criterion: &str) -> Value {
-    cap["breaking_points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["criterion"] == criterion)
-        .unwrap_or_else(|| panic!("no {criterion} breaking point: {cap}"))
-        .clone()
 }
 
 /// Kneedle "agrees" exactly when its knee lies inside the stated bracket.

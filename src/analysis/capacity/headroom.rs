@@ -223,20 +223,11 @@ pub fn sla_headroom(
                 }
             })
             .collect();
-        headroom.users = Some(lo);
-        headroom.throughput_rps = goodput_at(points, lo);
         headroom.bracket = [Some(lo), Some(hi)];
-        headroom.next_levels = levels_between(lo, hi);
+        let holds = holds_at(&mut headroom, points, lo, hi);
         headroom.statement = format!(
-            "{what} holds at {} users ({}, measured) and not at {} users: {} both cross in that \
-             bracket and the data cannot order them, so neither is named the limit; run load \
-             levels at {} users to tell which comes first",
-            fmt_users(lo),
-            headroom
-                .throughput_rps
-                .map(format_rate)
-                .unwrap_or_else(|| "an unknown rate".into()),
-            fmt_users(hi),
+            "{what} {holds}: {} both cross in that bracket and the data cannot order them, so \
+             neither is named the limit; run load levels at {} users to tell which comes first",
             each.join(" and "),
             join_users(&headroom.next_levels)
         );
@@ -261,9 +252,7 @@ pub fn sla_headroom(
         }
         None => {
             // Only a bracket: it holds at its lower level, measured.
-            headroom.users = Some(lo);
-            headroom.throughput_rps = goodput_at(points, lo);
-            headroom.next_levels = levels_between(lo, hi);
+            let holds = holds_at(&mut headroom, points, lo, hi);
             let model = b
                 .model_users
                 .map(|m| {
@@ -274,20 +263,30 @@ pub fn sla_headroom(
                 })
                 .unwrap_or_default();
             headroom.statement = format!(
-                "{what} holds at {} users ({}, measured) and not at {} users; {criterion} is the \
-                 limit, its onset only bracketed by the data{model}; run load levels at {} users \
-                 to narrow it",
-                fmt_users(lo),
-                headroom
-                    .throughput_rps
-                    .map(format_rate)
-                    .unwrap_or_else(|| "an unknown rate".into()),
-                fmt_users(hi),
+                "{what} {holds}; {criterion} is the limit, its onset only bracketed by the \
+                 data{model}; run load levels at {} users to narrow it",
                 join_users(&headroom.next_levels)
             );
         }
     }
     Some(headroom)
+}
+
+/// Sets the headroom to the measured level `lo` (the last where it holds) with the
+/// levels to run inside `(lo, hi)`, and says so: "holds at lo users (X, measured) and
+/// not at hi users".
+fn holds_at(h: &mut SlaHeadroom, points: &[LoadPoint], lo: f64, hi: f64) -> String {
+    h.users = Some(lo);
+    h.throughput_rps = goodput_at(points, lo);
+    h.next_levels = levels_between(lo, hi);
+    format!(
+        "holds at {} users ({}, measured) and not at {} users",
+        fmt_users(lo),
+        h.throughput_rps
+            .map(format_rate)
+            .unwrap_or_else(|| "an unknown rate".into()),
+        fmt_users(hi)
+    )
 }
 
 /// One load level: no capacity estimate, only what that level shows.
