@@ -117,10 +117,14 @@ pub fn sla_headroom(
 ) -> Option<SlaHeadroom> {
     let last = points.last()?;
     let from_sla = c.from_an_sla();
-    let what = if from_sla {
-        "The SLA"
+    // Subject and verb agree: "The SLA holds", "The default limits … hold".
+    let (what, holds) = if from_sla {
+        ("The SLA", "holds")
     } else {
-        "The default limits (p95 within 2× its low-load value, errors under 1%)"
+        (
+            "The default limits (p95 within 2× its low-load value, errors under 1%)",
+            "hold",
+        )
     };
     if points.len() == 1 {
         return Some(one_level(last, c));
@@ -148,7 +152,7 @@ pub fn sla_headroom(
             next_levels: Vec::new(),
             from_sla,
             statement: format!(
-                "{what} holds over the whole measured range: up to {} at {} users (the largest \
+                "{what} {holds} over the whole measured range: up to {} at {} users (the largest \
                  measured load; beyond it is unmeasured)",
                 format_rate(last.goodput_rps),
                 fmt_users(last.users)
@@ -224,9 +228,9 @@ pub fn sla_headroom(
             })
             .collect();
         headroom.bracket = [Some(lo), Some(hi)];
-        let holds = holds_at(&mut headroom, points, lo, hi);
+        let at = holds_at(&mut headroom, points, lo, hi);
         headroom.statement = format!(
-            "{what} {holds}: {} both cross in that bracket and the data cannot order them, so \
+            "{what} {holds} {at}: {} both cross in that bracket and the data cannot order them, so \
              neither is named the limit; run load levels at {} users to tell which comes first",
             each.join(" and "),
             join_users(&headroom.next_levels)
@@ -241,7 +245,7 @@ pub fn sla_headroom(
             headroom.users = Some(n);
             headroom.throughput_rps = x;
             headroom.statement = format!(
-                "{what} holds up to ≈ {} at ≈ {} users (between {} and {} users); {criterion} is \
+                "{what} {holds} up to ≈ {} at ≈ {} users (between {} and {} users); {criterion} is \
                  the limit",
                 x.map(format_rate)
                     .unwrap_or_else(|| "an unknown rate".into()),
@@ -252,7 +256,7 @@ pub fn sla_headroom(
         }
         None => {
             // Only a bracket: it holds at its lower level, measured.
-            let holds = holds_at(&mut headroom, points, lo, hi);
+            let at = holds_at(&mut headroom, points, lo, hi);
             let model = b
                 .model_users
                 .map(|m| {
@@ -263,7 +267,7 @@ pub fn sla_headroom(
                 })
                 .unwrap_or_default();
             headroom.statement = format!(
-                "{what} {holds}; {criterion} is the limit, its onset only bracketed by the \
+                "{what} {holds} {at}; {criterion} is the limit, its onset only bracketed by the \
                  data{model}; run load levels at {} users to narrow it",
                 join_users(&headroom.next_levels)
             );
@@ -273,14 +277,14 @@ pub fn sla_headroom(
 }
 
 /// Sets the headroom to the measured level `lo` (the last where it holds) with the
-/// levels to run inside `(lo, hi)`, and says so: "holds at lo users (X, measured) and
-/// not at hi users".
+/// levels to run inside `(lo, hi)`, and says so: "at lo users (X, measured) and not
+/// at hi users".
 fn holds_at(h: &mut SlaHeadroom, points: &[LoadPoint], lo: f64, hi: f64) -> String {
     h.users = Some(lo);
     h.throughput_rps = goodput_at(points, lo);
     h.next_levels = levels_between(lo, hi);
     format!(
-        "holds at {} users ({}, measured) and not at {} users",
+        "at {} users ({}, measured) and not at {} users",
         fmt_users(lo),
         h.throughput_rps
             .map(format_rate)
