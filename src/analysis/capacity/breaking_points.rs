@@ -65,9 +65,9 @@ pub struct BreakingPoint {
     pub evidence: String,
 }
 
-/// A load for text: whole users from 10 up, one decimal below.
+/// A load for text: whole users from 10 up (and for whole loads), one decimal below.
 pub fn fmt_users(n: f64) -> String {
-    if n >= 10.0 {
+    if n >= 10.0 || n == n.round() {
         crate::analysis::units::format_count(n)
     } else {
         format!("{n:.1}")

@@ -315,6 +315,9 @@ fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
         "the default error limit (1%)"
     };
     let verdict = match limits.as_slice() {
+        [] if p.error_rate > c.error_limit => format!(
+            "{judged} holds there: the error rate is over the limit, but not with 95% confidence"
+        ),
         [] => format!("{judged} holds there"),
         [one] => format!(
             "{judged} does not hold there: {} is over its limit",
@@ -341,9 +344,10 @@ fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
         next_levels: Vec::new(),
         from_sla: c.from_an_sla(),
         statement: format!(
-            "One load level ({} users): no capacity estimate (capacity needs several load \
+            "One load level ({} user{}): no capacity estimate (capacity needs several load \
              levels). At that level: goodput {}{latency}, errors {}; {verdict}",
             fmt_users(p.users),
+            if p.users == 1.0 { "" } else { "s" },
             format_rate(p.goodput_rps),
             format_percent(p.error_rate)
         ),
