@@ -10,7 +10,11 @@ use crate::common::{analyze_json, close, headroom, Lcg, TestDir};
 
 /// `analyze --format json --out OUT` on `run` with `extra` flags, for tests that read
 /// the written report.md too.
-fn analyze_into(run: &Path, out: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
+pub(crate) fn analyze_into(
+    run: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> (i32, serde_json::Value, String) {
     let mut args = vec![
         "analyze",
         run.to_str().unwrap(),
@@ -31,7 +35,7 @@ fn analyze_into(run: &Path, out: &Path, extra: &[&str]) -> (i32, serde_json::Val
 /// One Locust stage dir (`NN_NAME_Uusers/`) whose only endpoint and Aggregated row
 /// have these figures: `rps` is what Locust reports, so the stage lasts
 /// `requests ÷ rps` seconds; p95 is written as given, p50 as the mean.
-struct Step {
+pub(crate) struct Step {
     name: String,
     users: u32,
     requests: u64,
@@ -43,7 +47,7 @@ struct Step {
 
 impl Step {
     /// A 60-second stage at throughput `x` with an error rate `e`.
-    fn at(name: &str, users: u32, x: f64, e: f64, mean_ms: f64, p95_ms: f64) -> Step {
+    pub(crate) fn at(name: &str, users: u32, x: f64, e: f64, mean_ms: f64, p95_ms: f64) -> Step {
         let requests = (x * 60.0).round() as u64;
         Step {
             name: name.into(),
@@ -78,14 +82,25 @@ impl Step {
     }
 }
 
-fn write_run(dir: &TestDir, steps: &[Step]) {
+pub(crate) fn write_run(dir: &TestDir, steps: &[Step]) {
     for (i, s) in steps.iter().enumerate() {
         s.write(dir, i + 1);
     }
 }
 
-fn f(v: &serde_json::Value) -> f64 {
+pub(crate) fn f(v: &serde_json::Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// The capacity object's breaking point for `criterion`.
+pub(crate) fn breaking_point(cap: &serde_json::Value, criterion: &str) -> serde_json::Value {
+    cap["breaking_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["criterion"] == criterion)
+        .unwrap_or_else(|| panic!("no {criterion} breaking point: {cap}"))
+        .clone()
 }
 
 /// A standard normal deviate by Box–Muller on the seeded LCG.
@@ -252,15 +267,7 @@ fn breaking_point_brackets_contain_the_known_knee_and_crossings() {
     // Operational law: C·(R₀ + Z) = 500 × 0.1 s = 50 users.
     assert!(close(f(&sat["little_users"]), 50.0, 1e-6), "{sat}");
 
-    let bp = |criterion: &str| {
-        cap["breaking_points"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["criterion"] == criterion)
-            .unwrap_or_else(|| panic!("no {criterion} breaking point: {cap}"))
-            .clone()
-    };
+    let bp = |criterion: &str| breaking_point(cap, criterion);
     // Latency: p95 = 2R is 240 ms at 60 users and 320 ms at 80: the 300 ms limit is
     // crossed at 60 + (300 − 240)/(320 − 240) × 20 = 75 users.
     let lat = bp("latency");

@@ -6,6 +6,7 @@ mod bad_input;
 mod bottlenecks;
 mod browser;
 mod capacity;
+mod capacity_agrees;
 mod charts;
 mod check;
 mod common;

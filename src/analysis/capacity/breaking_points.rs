@@ -3,9 +3,13 @@
 //! - **latency**: the watched percentile crosses its limit (the SLA's, else 2× its
 //!   low-load value);
 //! - **error rate**: the Wilson 95 % lower bound of a stage's error rate exceeds the
-//!   limit (the SLA's, else 1 %), so that a few unlucky failures do not count;
-//! - **saturation**: the marginal goodput gain ΔX/ΔN falls below 10 % of the
-//!   low-load per-user gain, cross-checked by Kneedle;
+//!   limit (the SLA's, else 1 %), so that a few unlucky failures do not count; the
+//!   bracket is the last level within the limit and the first proven beyond it. When
+//!   the lower level is clean (0 errors) and the upper far beyond the limit
+//!   ([`FAR_BEYOND`]×), a line between them is not an estimate (overflow errors rise
+//!   like a hockey stick past saturation, not linearly): no point estimate, only the
+//!   bracket and, with a known saturation knee, a labelled queueing-model estimate;
+//! - **saturation** (`saturation`): goodput stops growing, cross-checked by Kneedle;
 //! - **retrograde**: goodput falls while load grows (the USL's κ > 0 region).
 //!
 //! A bracket end is null where the data cannot bound it: `[null, N₀]` when the
@@ -13,14 +17,14 @@
 
 use serde::Serialize;
 
-use super::knee::{kneedle, SENSITIVITY};
 use super::load_points::{goodput_at, LoadPoint};
 use super::{Criteria, Z_95};
 use crate::analysis::sla::wilson_interval;
 use crate::analysis::units::{format_ms, format_percent, format_rate};
 
-/// Saturation: the marginal gain fell below this fraction of the low-load per-user gain.
-pub const SATURATION_GAIN: f64 = 0.1;
+/// An upper level whose error rate's Wilson lower bound is at least this multiple of
+/// the limit is "far beyond" it: above a clean level, no line is drawn to it.
+pub const FAR_BEYOND: f64 = 3.0;
 
 /// Retrograde: goodput fell this far (a fraction) below the best so far. Stage figures
 /// carry a few percent of noise; smaller drops are not evidence.
@@ -46,8 +50,11 @@ pub struct BreakingPoint {
     /// The criterion.
     pub criterion: Criterion,
     /// Interpolated load at which it breaks; null when it breaks at or below the
-    /// lowest measured load, or not at all.
+    /// lowest measured load, not at all, or when the data only brackets it.
     pub users: Option<f64>,
+    /// A model estimate where the data only brackets the crossing (error onset: the
+    /// queueing argument from the saturation knee); null otherwise.
+    pub model_users: Option<f64>,
     /// Measured load levels around the estimate.
     pub bracket: [Option<f64>; 2],
     /// False when the criterion holds over the whole measured range.
@@ -58,44 +65,9 @@ pub struct BreakingPoint {
     pub evidence: String,
 }
 
-/// Where goodput stops growing with load.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Saturation {
-    /// Estimated saturation load: where the low-load line γN meets the plateau C,
-    /// kept inside the bracket; null when not reached or already at the lowest load.
-    pub users: Option<f64>,
-    /// The goodput plateau C (the most goodput measured), req/s.
-    pub throughput_rps: Option<f64>,
-    /// The last load level still scaling and the first on the plateau.
-    pub bracket: [Option<f64>; 2],
-    /// False when goodput still grows at every step.
-    pub reached: bool,
-    /// How it was found, with the numbers.
-    pub method: String,
-    /// Kneedle's knee on (load, goodput), the cross-check.
-    pub kneedle_users: Option<f64>,
-    /// The operational-law knee of a closed system, C·(R₀ + Z) (R₀: low-load mean
-    /// latency, Z: think time); null when Z is unknown or the stages are open-model.
-    pub little_users: Option<f64>,
-}
-
-impl Saturation {
-    /// The saturation as a breaking point.
-    pub fn as_breaking_point(&self) -> BreakingPoint {
-        BreakingPoint {
-            criterion: Criterion::Saturation,
-            users: self.users,
-            bracket: self.bracket,
-            reached: self.reached,
-            throughput_rps: self.throughput_rps,
-            evidence: self.method.clone(),
-        }
-    }
-}
-
-/// A load for text: whole users from 10 up, one decimal below.
+/// A load for text: whole users from 10 up (and for whole loads), one decimal below.
 pub fn fmt_users(n: f64) -> String {
-    if n >= 10.0 {
+    if n >= 10.0 || n == n.round() {
         crate::analysis::units::format_count(n)
     } else {
         format!("{n:.1}")
@@ -160,6 +132,7 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
         return Some(BreakingPoint {
             criterion: Criterion::Latency,
             users: None,
+            model_users: None,
             bracket: [Some(last.0), None],
             reached: false,
             throughput_rps: None,
@@ -197,6 +170,7 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     Some(BreakingPoint {
         criterion: Criterion::Latency,
         users,
+        model_users: None,
         bracket,
         reached: true,
         throughput_rps: users.and_then(|n| goodput_at(points, n)),
@@ -215,27 +189,25 @@ fn bracket_points(pts: &[(f64, f64)], bracket: [Option<f64>; 2]) -> ((f64, f64),
     (find(bracket[0]), find(bracket[1]))
 }
 
-/// The error-rate breaking point; `None` without load points.
-pub fn error_rate(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
+/// The error-rate breaking point; `None` without load points. `knee`: the saturation
+/// knee, when known, for the queueing-model estimate of a clean-to-far bracket.
+pub fn error_rate(points: &[LoadPoint], c: &Criteria, knee: Option<f64>) -> Option<BreakingPoint> {
     let limit = c.error_limit;
     let limit_text = match &c.error_rule {
         Some(rule) => format!("the SLA's {rule}"),
         None => "the default limit without an SLA".to_string(),
     };
-    let lows: Vec<f64> = points
+    let wilson: Vec<[f64; 2]> = points
         .iter()
-        .map(|p| {
-            wilson_interval(p.failures, p.requests, Z_95)
-                .map(|[lo, _]| lo)
-                .unwrap_or(0.0)
-        })
+        .map(|p| wilson_interval(p.failures, p.requests, Z_95).unwrap_or([0.0, 1.0]))
         .collect();
     let pts: Vec<(f64, f64)> = points.iter().map(|p| (p.users, p.error_rate)).collect();
     let last = *pts.last()?;
-    let Some(over) = lows.iter().position(|lo| *lo > limit) else {
+    let Some(over) = wilson.iter().position(|[lo, _]| *lo > limit) else {
         return Some(BreakingPoint {
             criterion: Criterion::ErrorRate,
             users: None,
+            model_users: None,
             bracket: [Some(last.0), None],
             reached: false,
             throughput_rps: None,
@@ -248,153 +220,98 @@ pub fn error_rate(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
             ),
         });
     };
-    let (users, bracket) = interpolate_crossing(&pts, limit, over);
+    let (interpolated, bracket) = interpolate_crossing(&pts, limit, over);
+    let interval = |i: usize| {
+        format!(
+            "{} (Wilson 95% {} – {})",
+            format_percent(pts[i].1),
+            format_percent(wilson[i][0]),
+            format_percent(wilson[i][1])
+        )
+    };
     let proof = format!(
-        "at {} users the error rate is {} and its Wilson 95% lower bound {} exceeds {} ({limit_text})",
+        "at {} users the error rate is {}, beyond {} ({limit_text})",
         fmt_users(pts[over].0),
-        format_percent(pts[over].1),
-        format_percent(lows[over]),
+        interval(over),
         format_percent(limit)
     );
-    let evidence = match users {
-        None => format!("errors exceed the limit already at the lowest measured load: {proof}"),
-        Some(n) => {
-            let (lo, hi) = bracket_points(&pts, bracket);
-            format!(
-                "the error rate rises from {} at {} users to {} at {} users, crossing {} at ≈ {} \
-                 users; {proof}",
-                format_percent(lo.1),
-                fmt_users(lo.0),
-                format_percent(hi.1),
-                fmt_users(hi.0),
-                format_percent(limit),
-                fmt_users(n)
-            )
-        }
+    // The last level within the limit, below the first proven beyond it.
+    let Some(under) = (0..over).rev().find(|&j| pts[j].1 <= limit) else {
+        return Some(BreakingPoint {
+            criterion: Criterion::ErrorRate,
+            users: None,
+            model_users: None,
+            bracket,
+            reached: true,
+            throughput_rps: None,
+            evidence: format!(
+                "errors exceed the limit already at the lowest measured load: {proof}"
+            ),
+        });
     };
+    let bracket = [bracket[0], Some(pts[over].0)];
+    let (lo, hi) = (pts[under].0, pts[over].0);
+    let within = format!(
+        "at {} users it is {}, within the limit",
+        fmt_users(lo),
+        interval(under)
+    );
+    let hockey = points[under].failures == 0 && wilson[over][0] >= FAR_BEYOND * limit;
+    if !hockey {
+        let n = interpolated.unwrap_or(lo);
+        return Some(BreakingPoint {
+            criterion: Criterion::ErrorRate,
+            users: Some(n),
+            model_users: None,
+            bracket,
+            reached: true,
+            throughput_rps: goodput_at(points, n),
+            evidence: format!(
+                "the error rate crosses {} between {} and {} users, ≈ {} users by linear \
+                 interpolation; {within}; {proof}",
+                format_percent(limit),
+                fmt_users(lo),
+                fmt_users(hi),
+                fmt_users(n)
+            ),
+        });
+    }
+    // Overflow model: past the knee N_k the excess of the offered load γN over the
+    // capacity C = γN_k is lost, so the error rate is 1 − N_k/N and reaches the limit at
+    // N_k / (1 − limit).
+    let model_users = knee
+        .map(|k| k / (1.0 - limit).max(f64::MIN_POSITIVE))
+        .filter(|m| *m > lo && *m < hi);
+    let mut evidence = format!(
+        "the error rate crosses {} between {} and {} users: {within}; {proof}. A line from \
+         a clean level to one far beyond the limit is not an estimate (overflow errors rise \
+         like a hockey stick past saturation), so the onset is only bracketed",
+        format_percent(limit),
+        fmt_users(lo),
+        fmt_users(hi)
+    );
+    match (model_users, knee) {
+        (Some(m), Some(k)) => evidence.push_str(&format!(
+            "; queueing-model estimate (overflow errors begin past the saturation knee ≈ {} \
+             users, error rate 1 − N_k/N): ≈ {} users",
+            fmt_users(k),
+            fmt_users(m)
+        )),
+        (None, Some(k)) => evidence.push_str(&format!(
+            "; the queueing argument (overflow errors begin past the saturation knee ≈ {} \
+             users) gives no estimate inside this bracket",
+            fmt_users(k)
+        )),
+        _ => {}
+    }
     Some(BreakingPoint {
         criterion: Criterion::ErrorRate,
-        users,
+        users: None,
+        model_users,
         bracket,
         reached: true,
-        throughput_rps: users.and_then(|n| goodput_at(points, n)),
+        throughput_rps: None,
         evidence,
-    })
-}
-
-/// Throughput saturation; `None` with fewer than 2 load points.
-pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
-    if points.len() < 2 {
-        return None;
-    }
-    let first = &points[0];
-    // The low-load per-user gain γ (goodput per user at the lowest load).
-    let gamma = first.goodput_rps / first.users;
-    let plateau = points
-        .iter()
-        .map(|p| p.goodput_rps)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let loads: Vec<f64> = points.iter().map(|p| p.users).collect();
-    let goodputs: Vec<f64> = points.iter().map(|p| p.goodput_rps).collect();
-    let kneedle_users = kneedle(&loads, &goodputs, SENSITIVITY).map(|i| loads[i]);
-    let little_users = match (c.think_time_s, first.mean_ms, first.closed()) {
-        (Some(z), Some(r0), true) => Some(plateau * (r0 / 1000.0 + z)),
-        _ => None,
-    };
-    if !(gamma > 0.0 && gamma.is_finite()) {
-        return Some(Saturation {
-            users: None,
-            throughput_rps: Some(plateau),
-            bracket: [None, None],
-            reached: false,
-            method: "no goodput at the lowest load: the low-load per-user gain is unknown".into(),
-            kneedle_users,
-            little_users,
-        });
-    }
-    // The first step whose marginal gain is below 10 % of γ: the plateau starts at the
-    // point before it, so the knee lies between that point and the one before.
-    let flat_step = (1..points.len()).find(|&i| {
-        let dn = points[i].users - points[i - 1].users;
-        dn > 0.0
-            && (points[i].goodput_rps - points[i - 1].goodput_rps) / dn < SATURATION_GAIN * gamma
-    });
-    let gamma_text = format!(
-        "γ = {} per user at {} users",
-        format_rate(gamma),
-        fmt_users(first.users)
-    );
-    let Some(step) = flat_step else {
-        let last = points.last()?;
-        return Some(Saturation {
-            users: None,
-            throughput_rps: Some(plateau),
-            bracket: [Some(last.users), None],
-            reached: false,
-            method: format!(
-                "goodput still grows by at least {}% of the low-load per-user gain ({gamma_text}) \
-                 at every step, up to {} at {} users",
-                SATURATION_GAIN * 100.0,
-                format_rate(last.goodput_rps),
-                fmt_users(last.users)
-            ),
-            kneedle_users,
-            little_users,
-        });
-    };
-    let start = step - 1;
-    let bracket = [start.checked_sub(1).map(|i| loads[i]), Some(loads[start])];
-    let estimate = bracket[0].map(|lo| (plateau / gamma).clamp(lo, loads[start]));
-    let step_gain = (goodputs[step] - goodputs[step - 1]) / (loads[step] - loads[step - 1]);
-    let mut method = format!(
-        "marginal gain ΔX/ΔN = {} per user from {} to {} users, below {}% of the low-load \
-         per-user gain ({gamma_text}); ",
-        format_rate(step_gain),
-        fmt_users(loads[step - 1]),
-        fmt_users(loads[step]),
-        SATURATION_GAIN * 100.0
-    );
-    match estimate {
-        Some(n) => method.push_str(&format!(
-            "the line γN meets the goodput plateau C = {} at C/γ ≈ {} users",
-            format_rate(plateau),
-            fmt_users(n)
-        )),
-        None => method.push_str(&format!(
-            "goodput is already on its plateau (C = {}) at the lowest measured load",
-            format_rate(plateau)
-        )),
-    }
-    if let Some(k) = kneedle_users {
-        let near = |n: f64| {
-            let lo = start.saturating_sub(2);
-            let hi = (start + 1).min(loads.len() - 1);
-            n >= loads[lo] && n <= loads[hi]
-        };
-        method.push_str(&format!(
-            "; Kneedle puts the knee at {} users ({})",
-            fmt_users(k),
-            if near(k) {
-                "agrees"
-            } else {
-                "disagrees: treat the saturation point as uncertain"
-            }
-        ));
-    }
-    if let Some(n) = little_users {
-        method.push_str(&format!(
-            "; operational law C·(R₀+Z) ≈ {} users",
-            fmt_users(n)
-        ));
-    }
-    Some(Saturation {
-        users: estimate,
-        throughput_rps: Some(plateau),
-        bracket,
-        reached: true,
-        method,
-        kneedle_users,
-        little_users,
     })
 }
 
@@ -420,6 +337,7 @@ pub fn retrograde(points: &[LoadPoint]) -> Option<BreakingPoint> {
             return Some(BreakingPoint {
                 criterion: Criterion::Retrograde,
                 users: Some(estimate),
+                model_users: None,
                 bracket: [Some(n_lo), Some(n_hi)],
                 reached: true,
                 throughput_rps: Some(points[p].goodput_rps),
@@ -496,7 +414,8 @@ mod tests {
 
     #[test]
     fn saturation_bracket_contains_the_known_knee() {
-        let s = saturation(&stepped(), &Criteria::defaults(None)).unwrap();
+        let s =
+            super::super::saturation::saturation(&stepped(), &Criteria::defaults(None)).unwrap();
         assert!(s.reached);
         assert_eq!(s.bracket, [Some(80.0), Some(120.0)]);
         // C/γ = 400 / 4 = 100 exactly.
@@ -531,14 +450,45 @@ mod tests {
             point(20.0, 20.0, 10.0, 100, 1),
             point(30.0, 30.0, 10.0, 10_000, 300),
         ];
-        let b = error_rate(&pts, &Criteria::defaults(None)).unwrap();
+        let b = error_rate(&pts, &Criteria::defaults(None), None).unwrap();
         assert!(b.reached);
         // Last point at or under 1 % before the proven one is 20 users (1 %).
         assert_eq!(b.bracket, [Some(20.0), Some(30.0)]);
         // 20 + (0.01 − 0.01)/(0.03 − 0.01) × 10 = 20.
         assert!((b.users.unwrap() - 20.0).abs() < 1e-9);
-        let clean = error_rate(&pts[..2], &Criteria::defaults(None)).unwrap();
+        let clean = error_rate(&pts[..2], &Criteria::defaults(None), None).unwrap();
         assert!(!clean.reached);
+    }
+
+    #[test]
+    fn a_clean_level_below_a_far_one_gives_a_bracket_and_a_model_estimate() {
+        // 0 % at 80 users, 30 % at 160: no line; with the knee at 100 users the overflow
+        // model's error rate 1 − 100/N reaches 1 % at 100/0.99 ≈ 101 users.
+        let pts = vec![
+            point(20.0, 20.0, 10.0, 10_000, 0),
+            point(80.0, 70.0, 10.0, 10_000, 0),
+            point(160.0, 75.0, 10.0, 10_000, 3_000),
+        ];
+        let c = Criteria::defaults(None);
+        let b = error_rate(&pts, &c, Some(100.0)).unwrap();
+        assert_eq!(b.users, None);
+        assert_eq!(b.bracket, [Some(80.0), Some(160.0)]);
+        assert!(
+            (b.model_users.unwrap() - 100.0 / 0.99).abs() < 1e-9,
+            "{b:?}"
+        );
+        assert!(
+            b.evidence.contains("queueing-model estimate"),
+            "{}",
+            b.evidence
+        );
+        // A knee below the clean level says nothing inside the bracket.
+        let b = error_rate(&pts, &c, Some(60.0)).unwrap();
+        assert_eq!((b.users, b.model_users), (None, None));
+        // Errors only 2× the limit above a clean level: still interpolated.
+        let mild = vec![pts[1].clone(), point(160.0, 75.0, 10.0, 10_000, 200)];
+        let b = error_rate(&mild, &c, None).unwrap();
+        assert!((b.users.unwrap() - 120.0).abs() < 1e-9, "{b:?}");
     }
 
     #[test]

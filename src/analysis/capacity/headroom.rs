@@ -1,24 +1,41 @@
 //! The headroom answer: "the SLA holds up to ≈ X req/s at ≈ N users (bracket)", and
 //! sizing for a target rate with the interactive response-time law N = X·(R + Z).
+//!
+//! The binding criterion is the one whose bracket closes first. When the brackets of
+//! two criteria overlap, the data cannot say which crosses first: the statement names
+//! both with their brackets and suggests load levels to run next, instead of naming
+//! one "the limit". When the binding crossing is only bracketed (no point estimate),
+//! the headroom is the last measured level where the SLA holds. With one load level
+//! there is no capacity estimate at all, only what that level shows.
 
 use serde::Serialize;
 
 use super::breaking_points::{fmt_users, BreakingPoint, Criterion};
 use super::load_points::{goodput_at, mean_ms_at, LoadPoint};
-use super::Criteria;
-use crate::analysis::units::{format_ms, format_rate};
+use super::{Criteria, Z_95};
+use crate::analysis::sla::wilson_interval;
+use crate::analysis::units::{format_ms, format_percent, format_rate};
 
 /// Where the SLA (or the default limits) stops holding.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct SlaHeadroom {
-    /// Load up to which it holds (interpolated); null when it fails at the lowest load.
+    /// Load up to which it holds: interpolated, or the last measured level where it
+    /// holds when the data only brackets the crossing or cannot order the criteria;
+    /// null when it fails at the lowest load or there is one load level.
     pub users: Option<f64>,
     /// Goodput at that load, req/s.
     pub throughput_rps: Option<f64>,
     /// Measured load levels around `users`; `[N_max, null]` when it holds throughout.
     pub bracket: [Option<f64>; 2],
-    /// The criterion that breaks first (null when none does).
+    /// The criterion that breaks first (null when none does); when `limits` has
+    /// several, the data cannot order them and this is only the first listed.
     pub limited_by: Option<Criterion>,
+    /// Every criterion bounding the headroom: one when the data orders them, several
+    /// when they cross inside overlapping brackets.
+    pub limits: Vec<Criterion>,
+    /// Load levels worth running next to narrow the bracket (or to order the
+    /// criteria); empty when the crossing is already pinned down.
+    pub next_levels: Vec<f64>,
     /// True when judged against an SLA file, false for the default limits.
     pub from_sla: bool,
     /// The answer in words.
@@ -43,7 +60,55 @@ pub struct Sizing {
     pub statement: String,
 }
 
+/// The criterion's name in a sentence.
+fn criterion_name(c: Criterion) -> &'static str {
+    match c {
+        Criterion::Latency => "latency",
+        Criterion::ErrorRate => "the error rate",
+        Criterion::Saturation => "saturation",
+        Criterion::Retrograde => "retrograde goodput",
+    }
+}
+
+/// A breaking point's bracket as an interval; the lower end is −∞ when it breaks at
+/// the lowest load.
+fn span(b: &BreakingPoint) -> (f64, f64) {
+    (
+        b.bracket[0].unwrap_or(f64::NEG_INFINITY),
+        b.bracket[1].unwrap_or(f64::INFINITY),
+    )
+}
+
+/// Three load levels evenly inside `(lo, hi)`, rounded to a step that reads well.
+pub fn levels_between(lo: f64, hi: f64) -> Vec<f64> {
+    let step = (hi - lo) / 4.0;
+    let unit = if step >= 20.0 {
+        10.0
+    } else if step >= 5.0 {
+        5.0
+    } else {
+        1.0
+    };
+    let mut out: Vec<f64> = (1..=3)
+        .map(|k| ((lo + step * f64::from(k)) / unit).round() * unit)
+        .filter(|n| *n > lo && *n < hi)
+        .collect();
+    out.dedup();
+    out
+}
+
+fn join_users(levels: &[f64]) -> String {
+    let names: Vec<String> = levels.iter().map(|n| fmt_users(*n)).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// The headroom from the latency and error breaking points; `None` without points.
+/// With one load level there is no capacity estimate: the statement says so and what
+/// that level shows.
 pub fn sla_headroom(
     points: &[LoadPoint],
     latency: Option<&BreakingPoint>,
@@ -51,70 +116,242 @@ pub fn sla_headroom(
     c: &Criteria,
 ) -> Option<SlaHeadroom> {
     let last = points.last()?;
-    let what = if c.from_an_sla() {
-        "The SLA"
+    let from_sla = c.from_an_sla();
+    // Subject and verb agree: "The SLA holds", "The default limits … hold".
+    let (what, holds) = if from_sla {
+        ("The SLA", "holds")
     } else {
-        "The default SLA (p95 within 2× its low-load value, errors under 1%)"
+        (
+            "The default limits (p95 within 2× its low-load value, errors under 1%)",
+            "hold",
+        )
     };
-    // The binding criterion: the one that breaks at the lowest load (at the lowest
-    // measured load counts as 0).
-    let binding = [latency, errors]
+    if points.len() == 1 {
+        return Some(one_level(last, c));
+    }
+    // In criterion order (latency, then errors): the order ties are named in.
+    let reached: Vec<&BreakingPoint> = [latency, errors]
         .into_iter()
         .flatten()
         .filter(|b| b.reached)
-        .min_by(|a, b| a.users.unwrap_or(0.0).total_cmp(&b.users.unwrap_or(0.0)));
-    let from_sla = c.from_an_sla();
+        .collect();
+    // The binding criterion: the one whose bracket closes first (then the lower estimate).
+    let binding = reached.iter().copied().min_by(|a, b| {
+        span(a)
+            .1
+            .total_cmp(&span(b).1)
+            .then(a.users.unwrap_or(0.0).total_cmp(&b.users.unwrap_or(0.0)))
+    });
     let Some(b) = binding else {
         return Some(SlaHeadroom {
             users: Some(last.users),
             throughput_rps: Some(last.goodput_rps),
             bracket: [Some(last.users), None],
             limited_by: None,
+            limits: Vec::new(),
+            next_levels: Vec::new(),
             from_sla,
             statement: format!(
-                "{what} holds over the whole measured range: up to {} at {} users (the largest \
+                "{what} {holds} over the whole measured range: up to {} at {} users (the largest \
                  measured load; beyond it is unmeasured)",
                 format_rate(last.goodput_rps),
                 fmt_users(last.users)
             ),
         });
     };
-    let criterion = match b.criterion {
-        Criterion::Latency => "latency",
-        _ => "the error rate",
-    };
-    let Some(n) = b.users else {
-        return Some(SlaHeadroom {
-            users: None,
-            throughput_rps: None,
-            bracket: b.bracket,
-            limited_by: Some(b.criterion),
-            from_sla,
-            statement: format!(
-                "{what} does not hold even at the lowest measured load ({} users): {criterion} \
-                 is over its limit there",
-                fmt_users(points[0].users)
-            ),
-        });
-    };
-    let x = goodput_at(points, n);
-    let range = match b.bracket {
-        [Some(lo), Some(hi)] => format!(" (between {} and {} users)", fmt_users(lo), fmt_users(hi)),
-        _ => String::new(),
-    };
-    Some(SlaHeadroom {
-        users: Some(n),
-        throughput_rps: x,
+    // Criteria whose brackets overlap the binding one's: the data cannot order them.
+    let (a0, a1) = span(b);
+    let tied: Vec<&BreakingPoint> = reached
+        .iter()
+        .copied()
+        .filter(|o| {
+            let (b0, b1) = span(o);
+            a0.max(b0) < a1.min(b1) || (a0 == b0 && a1 == b1)
+        })
+        .collect();
+    let limits: Vec<Criterion> = tied.iter().map(|t| t.criterion).collect();
+    let lowest = points[0].users;
+    let mut headroom = SlaHeadroom {
+        users: None,
+        throughput_rps: None,
         bracket: b.bracket,
         limited_by: Some(b.criterion),
+        limits: limits.clone(),
+        next_levels: Vec::new(),
         from_sla,
-        statement: format!(
-            "{what} holds up to ≈ {} at ≈ {} users{range}; {criterion} is the limit",
-            x.map(format_rate)
-                .unwrap_or_else(|| "an unknown rate".into()),
-            fmt_users(n)
+        statement: String::new(),
+    };
+    // Over at the lowest load.
+    if b.bracket[0].is_none() {
+        let names: Vec<&str> = limits.iter().map(|c| criterion_name(*c)).collect();
+        headroom.statement = if names.len() > 1 {
+            format!(
+                "{what} does not hold even at the lowest measured load ({} users): both {} are \
+                 over their limits there",
+                fmt_users(lowest),
+                names.join(" and ")
+            )
+        } else {
+            format!(
+                "{what} does not hold even at the lowest measured load ({} users): {} is over \
+                 its limit there",
+                fmt_users(lowest),
+                names[0]
+            )
+        };
+        return Some(headroom);
+    }
+    if tied.len() > 1 {
+        // It holds at the highest level every tied criterion holds at.
+        let lo = tied.iter().map(|t| span(t).0).fold(f64::INFINITY, f64::min);
+        let hi = a1;
+        let same = tied.iter().all(|t| span(t) == (lo, hi));
+        let each: Vec<String> = tied
+            .iter()
+            .map(|t| {
+                let name = criterion_name(t.criterion);
+                let (l, h) = span(t);
+                match (same, t.users, t.model_users) {
+                    (true, Some(n), _) => {
+                        format!("{name} (≈ {} users by interpolation)", fmt_users(n))
+                    }
+                    (true, None, Some(m)) => {
+                        format!("{name} (≈ {} users by a queueing model)", fmt_users(m))
+                    }
+                    (true, None, None) => format!("{name} (no point estimate)"),
+                    (false, ..) => format!(
+                        "{name} (crosses between {} and {} users)",
+                        fmt_users(l),
+                        fmt_users(h)
+                    ),
+                }
+            })
+            .collect();
+        headroom.bracket = [Some(lo), Some(hi)];
+        let at = holds_at(&mut headroom, points, lo, hi);
+        headroom.statement = format!(
+            "{what} {holds} {at}: {} both cross in that bracket and the data cannot order them, so \
+             neither is named the limit; run load levels at {} users to tell which comes first",
+            each.join(" and "),
+            join_users(&headroom.next_levels)
+        );
+        return Some(headroom);
+    }
+    let criterion = criterion_name(b.criterion);
+    let (lo, hi) = (a0, a1);
+    match b.users {
+        Some(n) => {
+            let x = goodput_at(points, n);
+            headroom.users = Some(n);
+            headroom.throughput_rps = x;
+            headroom.statement = format!(
+                "{what} {holds} up to ≈ {} at ≈ {} users (between {} and {} users); {criterion} is \
+                 the limit",
+                x.map(format_rate)
+                    .unwrap_or_else(|| "an unknown rate".into()),
+                fmt_users(n),
+                fmt_users(lo),
+                fmt_users(hi)
+            );
+        }
+        None => {
+            // Only a bracket: it holds at its lower level, measured.
+            let at = holds_at(&mut headroom, points, lo, hi);
+            let model = b
+                .model_users
+                .map(|m| {
+                    format!(
+                        "; a queueing-model estimate puts it near ≈ {} users",
+                        fmt_users(m)
+                    )
+                })
+                .unwrap_or_default();
+            headroom.statement = format!(
+                "{what} {holds} {at}; {criterion} is the limit, its onset only bracketed by the \
+                 data{model}; run load levels at {} users to narrow it",
+                join_users(&headroom.next_levels)
+            );
+        }
+    }
+    Some(headroom)
+}
+
+/// Sets the headroom to the measured level `lo` (the last where it holds) with the
+/// levels to run inside `(lo, hi)`, and says so: "at lo users (X, measured) and not
+/// at hi users".
+fn holds_at(h: &mut SlaHeadroom, points: &[LoadPoint], lo: f64, hi: f64) -> String {
+    h.users = Some(lo);
+    h.throughput_rps = goodput_at(points, lo);
+    h.next_levels = levels_between(lo, hi);
+    format!(
+        "at {} users ({}, measured) and not at {} users",
+        fmt_users(lo),
+        h.throughput_rps
+            .map(format_rate)
+            .unwrap_or_else(|| "an unknown rate".into()),
+        fmt_users(hi)
+    )
+}
+
+/// One load level: no capacity estimate, only what that level shows.
+fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
+    let errors_over =
+        wilson_interval(p.failures, p.requests, Z_95).is_some_and(|[lo, _]| lo > c.error_limit);
+    // Without an SLA the latency limit is relative to a lower load: none here.
+    let latency_over = match (c.latency_limit_ms, p.watched_ms) {
+        (Some(limit), Some(v)) if c.latency_rule.is_some() => v > limit,
+        _ => false,
+    };
+    let mut limits = Vec::new();
+    if latency_over {
+        limits.push(Criterion::Latency);
+    }
+    if errors_over {
+        limits.push(Criterion::ErrorRate);
+    }
+    let judged = if c.from_an_sla() {
+        "the SLA"
+    } else {
+        "the default error limit (1%)"
+    };
+    let verdict = match limits.as_slice() {
+        [] if p.error_rate > c.error_limit => format!(
+            "{judged} holds there: the error rate is over the limit, but not with 95% confidence"
         ),
-    })
+        [] => format!("{judged} holds there"),
+        [one] => format!(
+            "{judged} does not hold there: {} is over its limit",
+            criterion_name(*one)
+        ),
+        _ => format!(
+            "{judged} does not hold there: latency and the error rate are over their limits"
+        ),
+    };
+    let latency = p
+        .watched_ms
+        .map(|v| format!(", p{} {}", c.latency_percentile, format_ms(v)))
+        .unwrap_or_default();
+    SlaHeadroom {
+        users: None,
+        throughput_rps: None,
+        bracket: if limits.is_empty() {
+            [Some(p.users), None]
+        } else {
+            [None, Some(p.users)]
+        },
+        limited_by: limits.first().copied(),
+        limits,
+        next_levels: Vec::new(),
+        from_sla: c.from_an_sla(),
+        statement: format!(
+            "One load level ({} user{}): no capacity estimate (capacity needs several load \
+             levels). At that level: goodput {}{latency}, errors {}; {verdict}",
+            fmt_users(p.users),
+            if p.users == 1.0 { "" } else { "s" },
+            format_rate(p.goodput_rps),
+            format_percent(p.error_rate)
+        ),
+    }
 }
 
 /// Users needed for the SLA's throughput target, N = X_target × (R + Z), with R the

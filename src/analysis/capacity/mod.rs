@@ -6,10 +6,14 @@
 //! defaults) and returns the report's `capacity` object. The parts:
 //! - `load_points`: stage → (N, X, goodput, latency, errors);
 //! - `ramp`: a continuous ramp's intervals binned by concurrent users, when a run has
-//!   fewer than two stages;
-//! - `usl`: the USL fit (refuses below 4 load levels, says why);
+//!   fewer than two stages and its users series really ramps (else one load level:
+//!   no capacity estimate, only what that level shows);
+//! - `usl`: the USL fit (refuses below 4 load levels, says why); when its N* or X_max
+//!   disagrees with the measured knee or plateau by more than
+//!   [`USL_DISAGREEMENT`], `usl_disagreement` says so and the measured figures lead;
+//! - `saturation`: the goodput plateau (median of the plateau stages) and its knee;
 //! - `breaking_points`: one per criterion (latency, error rate, saturation,
-//!   retrograde), each an interpolated estimate with the measured bracket around it;
+//!   retrograde), each an estimate with the measured bracket around it;
 //! - `knee`: Kneedle, the saturation cross-check;
 //! - `headroom`: "the SLA holds up to ≈ X req/s at ≈ N users", and sizing for a
 //!   target rate.
@@ -21,6 +25,7 @@ mod headroom;
 pub mod knee;
 pub mod load_points;
 mod ramp;
+mod saturation;
 pub mod usl;
 
 use serde::Serialize;
@@ -28,9 +33,10 @@ use serde::Serialize;
 use crate::analysis::sla::{Metric, Op, SlaSpec};
 use crate::model::{Source, Stage, ThinkTime};
 
-pub use breaking_points::{fmt_users, BreakingPoint, Criterion, Saturation};
+pub use breaking_points::{fmt_users, BreakingPoint, Criterion};
 pub use headroom::{Sizing, SlaHeadroom};
 pub use load_points::LoadPoint;
+pub use saturation::Saturation;
 pub use usl::UslFit;
 
 /// z for a two-sided 95 % interval.
@@ -39,6 +45,10 @@ pub(crate) const Z_95: f64 = crate::analysis::sla::Z_95;
 /// Without an SLA, latency breaks where the watched percentile exceeds this multiple
 /// of its low-load value (anchors D5, k = 2).
 pub const DEFAULT_LATENCY_FACTOR: f64 = 2.0;
+
+/// The USL's N* or X_max farther than this fraction from the measured knee or plateau
+/// disagrees with the data.
+pub const USL_DISAGREEMENT: f64 = 0.25;
 
 /// Without an SLA, the error-rate limit (1 %).
 pub const DEFAULT_ERROR_LIMIT: f64 = 0.01;
@@ -140,12 +150,17 @@ pub struct CapacityReport {
     /// One point per stage with a load and a duration (or per ramp bin), by load.
     pub load_points: Vec<LoadPoint>,
     /// Where the load points come from: `stages`, or `ramp` (a continuous ramp binned
-    /// by concurrent users).
+    /// by concurrent users). With one load point there is no capacity estimate:
+    /// no saturation, breaking points or sizing; `sla_headroom` says what it shows.
     pub load_basis: String,
     /// The USL fit on goodput; null with fewer than 4 load levels (see `usl_note`).
     pub usl: Option<UslFit>,
     /// Why there is no fit, or what to keep in mind about it.
     pub usl_note: Option<String>,
+    /// When the USL's N* or X_max is more than 25 % from the measured knee or plateau:
+    /// which, by how much, and that the measured figures lead; null when they agree or
+    /// there is nothing measured to compare with.
+    pub usl_disagreement: Option<String>,
     /// Where goodput stops growing with load; null with fewer than 2 load points.
     pub saturation: Option<Saturation>,
     /// One per criterion: latency, error_rate, saturation, retrograde (when seen).
@@ -179,10 +194,21 @@ pub fn assess_source(src: &Source, criteria: &Criteria) -> CapacityReport {
 
 fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> CapacityReport {
     let (usl, usl_note) = fit_usl(&points);
-    let saturation = breaking_points::saturation(&points, criteria);
+    let saturation = saturation::saturation(&points, criteria);
+    let usl_disagreement = usl
+        .as_ref()
+        .zip(saturation.as_ref())
+        .and_then(|(u, s)| usl_disagreement(u, s));
     let mut breaking = Vec::new();
-    let latency = breaking_points::latency(&points, criteria);
-    let errors = breaking_points::error_rate(&points, criteria);
+    // One load level: no capacity estimate, no breaking points.
+    let several = points.len() >= 2;
+    let latency = several
+        .then(|| breaking_points::latency(&points, criteria))
+        .flatten();
+    let knee = saturation.as_ref().and_then(|s| s.users);
+    let errors = several
+        .then(|| breaking_points::error_rate(&points, criteria, knee))
+        .flatten();
     breaking.extend(latency.clone());
     breaking.extend(errors.clone());
     if let Some(s) = &saturation {
@@ -190,18 +216,59 @@ fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> Ca
     }
     breaking.extend(breaking_points::retrograde(&points));
     let sla_headroom = headroom::sla_headroom(&points, latency.as_ref(), errors.as_ref(), criteria);
-    let sizing = headroom::sizing(&points, sla_headroom.as_ref(), criteria);
+    let sizing = several
+        .then(|| headroom::sizing(&points, sla_headroom.as_ref(), criteria))
+        .flatten();
     CapacityReport {
         load_points: points,
         load_basis: basis.to_string(),
         usl,
         usl_note,
+        usl_disagreement,
         saturation,
         breaking_points: breaking,
         sla_headroom,
         sizing,
         criteria: criteria.clone(),
     }
+}
+
+/// Where the USL's peak N* or X_max lies more than [`USL_DISAGREEMENT`] from the
+/// measured knee or plateau; `None` when they agree or the saturation is not reached.
+fn usl_disagreement(fit: &UslFit, sat: &Saturation) -> Option<String> {
+    if !sat.reached {
+        return None;
+    }
+    let off = |model: f64, measured: f64| (model / measured - 1.0).abs() > USL_DISAGREEMENT;
+    let mut parts = Vec::new();
+    if let (Some(peak), Some(knee)) = (fit.peak_users, sat.users) {
+        if off(peak, knee) {
+            parts.push(format!(
+                "its peak N* ≈ {} users is {:.1}× the measured knee (≈ {} users)",
+                fmt_users(peak),
+                peak / knee,
+                fmt_users(knee)
+            ));
+        }
+    }
+    if let (Some(xmax), Some(c)) = (fit.max_throughput_rps, sat.throughput_rps) {
+        if off(xmax, c) {
+            parts.push(format!(
+                "its X_max ≈ {} is {:.2}× the measured plateau ({})",
+                crate::analysis::units::format_rate(xmax),
+                xmax / c,
+                crate::analysis::units::format_rate(c)
+            ));
+        }
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "the USL disagrees with the measurements by more than {:.0}%: {}. The measured \
+             figures lead; the fit is indicative only",
+            USL_DISAGREEMENT * 100.0,
+            parts.join("; ")
+        )
+    })
 }
 
 /// The USL fit on (N, goodput), with a note when there is none or it is weak.

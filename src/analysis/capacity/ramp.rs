@@ -3,6 +3,11 @@
 //! users series shows, not by wall time (anchors D5). A bin needs at least
 //! [`MIN_BIN_INTERVALS`] intervals and [`MIN_BIN_REQUESTS`] requests; bins only split
 //! where the users level changes, so one level never straddles two bins.
+//!
+//! Only a series that really ramps is binned: at least [`MIN_LEVELS`] bins, and no
+//! single users level holding more than [`MAX_LEVEL_SHARE`] of the time. A single
+//! stage reached by a short ramp-up is one load level, not a ramp: its ramp-up's few
+//! requests would otherwise pose as low-load measurements.
 
 use hdrhistogram::Histogram;
 
@@ -15,8 +20,11 @@ pub const MIN_BIN_INTERVALS: usize = 3;
 pub const MIN_BIN_REQUESTS: u64 = 100;
 /// Most bins a ramp is cut into.
 pub const MAX_BINS: usize = 12;
-/// Fewest distinct users levels for a ramp to be binned at all.
+/// Fewest distinct users levels, and fewest bins, for a ramp to be binned at all.
 pub const MIN_LEVELS: usize = 4;
+/// Most of the series' time one users level may hold for the series to count as a
+/// ramp; above it the run is one stage with a ramp-up.
+pub const MAX_LEVEL_SHARE: f64 = 0.5;
 
 /// One interval of the ramp with its users level.
 struct Sample<'a> {
@@ -26,7 +34,7 @@ struct Sample<'a> {
 }
 
 /// Load points from `overall`'s series (ramps included), binned by users; empty when
-/// the series has no users or too few levels.
+/// the series has no users, too few levels or bins, or one level dominates.
 pub fn ramp_points(overall: &Stage, watch_pct: f64) -> Vec<LoadPoint> {
     let series = &overall.timeline;
     let width_s = series.width_ms as f64 / 1000.0;
@@ -41,7 +49,7 @@ pub fn ramp_points(overall: &Stage, watch_pct: f64) -> Vec<LoadPoint> {
     samples.sort_by(|a, b| a.users.total_cmp(&b.users));
     let mut levels: Vec<f64> = samples.iter().map(|s| s.users).collect();
     levels.dedup();
-    if levels.len() < MIN_LEVELS {
+    if levels.len() < MIN_LEVELS || dominant_share(&samples) > MAX_LEVEL_SHARE {
         return Vec::new();
     }
     let target = (samples.len() / MAX_BINS).max(MIN_BIN_INTERVALS);
@@ -55,15 +63,35 @@ pub fn ramp_points(overall: &Stage, watch_pct: f64) -> Vec<LoadPoint> {
         }
         current.push(s);
     }
-    // A short last bin joins the one before it.
+    // A short last bin (too few intervals or requests) joins the one before it.
+    let short = current.len() < MIN_BIN_INTERVALS
+        || current.iter().map(|c| c.iv.requests).sum::<u64>() < MIN_BIN_REQUESTS;
     match bins.last_mut() {
-        Some(prev) if current.len() < MIN_BIN_INTERVALS => prev.extend(current),
+        Some(prev) if short => prev.extend(current),
         _ if !current.is_empty() => bins.push(current),
         _ => {}
+    }
+    if bins.len() < MIN_LEVELS {
+        return Vec::new();
     }
     bins.iter()
         .filter_map(|bin| bin_point(bin, watch_pct))
         .collect()
+}
+
+/// The share of the series' time spent at its most common users level (`samples`
+/// sorted by users).
+fn dominant_share(samples: &[Sample]) -> f64 {
+    let total: f64 = samples.iter().map(|s| s.width_s).sum();
+    let longest = samples
+        .chunk_by(|a, b| a.users == b.users)
+        .map(|run| run.iter().map(|s| s.width_s).sum::<f64>())
+        .fold(0.0, f64::max);
+    if total > 0.0 {
+        longest / total
+    } else {
+        1.0
+    }
 }
 
 fn bin_point(bin: &[Sample], watch_pct: f64) -> Option<LoadPoint> {

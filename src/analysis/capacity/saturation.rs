@@ -1,0 +1,228 @@
+//! Throughput saturation: where goodput stops growing with load, and the level it
+//! plateaus at (anchors D5).
+//!
+//! - **Where the plateau starts**: the first step whose marginal goodput gain ΔX/ΔN
+//!   falls below [`SATURATION_GAIN`] of the low-load per-user gain γ (goodput per user
+//!   at the lowest load). The point before that step is the first plateau stage.
+//! - **The plateau level C** is the median goodput of the plateau stages (from the
+//!   first plateau stage on, less a retrograde tail that stays [`RETROGRADE_DROP`]
+//!   below that median), not the single best stage:
+//!   stage figures carry noise, and the maximum of several noisy stages overstates
+//!   capacity. The interval `[lowest plateau stage, best single stage]` goes with it.
+//! - **The knee** is where the low-load line γN meets the plateau, N = C/γ (the
+//!   operational-law knee of a closed system, C·(R₀ + Z)); its bracket is the measured
+//!   load levels on either side of it, so the stated bracket always contains the
+//!   stated knee.
+//! - **Kneedle** is the cross-check: it "agrees" only when its knee lies inside that
+//!   bracket.
+
+use serde::Serialize;
+
+use super::breaking_points::{fmt_users, BreakingPoint, Criterion, RETROGRADE_DROP};
+use super::knee::{kneedle, SENSITIVITY};
+use super::load_points::LoadPoint;
+use super::Criteria;
+use crate::analysis::units::format_rate;
+
+/// Saturation: the marginal gain fell below this fraction of the low-load per-user gain.
+pub const SATURATION_GAIN: f64 = 0.1;
+
+/// Where goodput stops growing with load.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Saturation {
+    /// Estimated saturation load (the knee): where the low-load line γN meets the
+    /// plateau C; null when not reached or already at the lowest load.
+    pub users: Option<f64>,
+    /// The goodput plateau C: the median goodput of the plateau stages, req/s (the most
+    /// goodput measured when the plateau is not reached).
+    pub throughput_rps: Option<f64>,
+    /// The plateau's range `[lowest plateau stage, best single stage]`, req/s; null
+    /// when not reached.
+    pub throughput_interval_rps: Option<[f64; 2]>,
+    /// The stages (load points) C is the median of.
+    pub plateau_stages: Vec<String>,
+    /// The measured load levels on either side of the knee.
+    pub bracket: [Option<f64>; 2],
+    /// False when goodput still grows at every step.
+    pub reached: bool,
+    /// How it was found, with the numbers.
+    pub method: String,
+    /// Kneedle's knee on (load, goodput), the cross-check.
+    pub kneedle_users: Option<f64>,
+    /// True when Kneedle's knee lies inside `bracket`; null without a Kneedle knee or
+    /// a reached saturation.
+    pub kneedle_agrees: Option<bool>,
+    /// The operational-law knee of a closed system, C·(R₀ + Z) (R₀: low-load mean
+    /// latency, Z: think time); null when Z is unknown or the stages are open-model.
+    pub little_users: Option<f64>,
+}
+
+impl Saturation {
+    /// The saturation as a breaking point.
+    pub fn as_breaking_point(&self) -> BreakingPoint {
+        BreakingPoint {
+            criterion: Criterion::Saturation,
+            users: self.users,
+            model_users: None,
+            bracket: self.bracket,
+            reached: self.reached,
+            throughput_rps: self.throughput_rps,
+            evidence: self.method.clone(),
+        }
+    }
+}
+
+/// The median of `values` (not empty).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// Throughput saturation; `None` with fewer than 2 load points.
+pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
+    if points.len() < 2 {
+        return None;
+    }
+    let first = &points[0];
+    let gamma = first.goodput_rps / first.users;
+    let best = points
+        .iter()
+        .map(|p| p.goodput_rps)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let loads: Vec<f64> = points.iter().map(|p| p.users).collect();
+    let goodputs: Vec<f64> = points.iter().map(|p| p.goodput_rps).collect();
+    let kneedle_users = kneedle(&loads, &goodputs, SENSITIVITY).map(|i| loads[i]);
+    let little = |plateau: f64| match (c.think_time_s, first.mean_ms, first.closed()) {
+        (Some(z), Some(r0), true) => Some(plateau * (r0 / 1000.0 + z)),
+        _ => None,
+    };
+    let not_reached = |bracket, method: String| Saturation {
+        users: None,
+        throughput_rps: Some(best),
+        throughput_interval_rps: None,
+        plateau_stages: Vec::new(),
+        bracket,
+        reached: false,
+        method,
+        kneedle_users,
+        kneedle_agrees: None,
+        little_users: little(best),
+    };
+    if !(gamma > 0.0 && gamma.is_finite()) {
+        return Some(not_reached(
+            [None, None],
+            "no goodput at the lowest load: the low-load per-user gain is unknown".into(),
+        ));
+    }
+    let gamma_text = format!(
+        "γ = {} per user at {} users",
+        format_rate(gamma),
+        fmt_users(first.users)
+    );
+    let flat_step = (1..points.len()).find(|&i| {
+        let dn = loads[i] - loads[i - 1];
+        dn > 0.0 && (goodputs[i] - goodputs[i - 1]) / dn < SATURATION_GAIN * gamma
+    });
+    let Some(step) = flat_step else {
+        let last = points.last()?;
+        return Some(not_reached(
+            [Some(last.users), None],
+            format!(
+                "goodput still grows by at least {}% of the low-load per-user gain \
+                 ({gamma_text}) at every step, up to {} at {} users",
+                SATURATION_GAIN * 100.0,
+                format_rate(last.goodput_rps),
+                fmt_users(last.users)
+            ),
+        ));
+    };
+    let start = step - 1;
+    let end = plateau_end(&goodputs, start);
+    let mut plateau: Vec<f64> = goodputs[start..end].to_vec();
+    let lowest = plateau.iter().copied().fold(f64::INFINITY, f64::min);
+    let level = median(&mut plateau);
+    let plateau_stages: Vec<String> = points[start..end].iter().map(|p| p.stage.clone()).collect();
+
+    // The knee C/γ and the measured levels around it.
+    let (users, bracket) = if start == 0 {
+        (None, [None, Some(loads[0])])
+    } else {
+        let knee = level / gamma;
+        let k = (1..loads.len())
+            .find(|&i| loads[i] >= knee)
+            .unwrap_or(loads.len() - 1);
+        let (lo, hi) = (loads[k - 1], loads[k]);
+        (Some(knee.clamp(lo, hi)), [Some(lo), Some(hi)])
+    };
+    let step_gain = (goodputs[step] - goodputs[step - 1]) / (loads[step] - loads[step - 1]);
+    let mut method = format!(
+        "marginal gain ΔX/ΔN = {} per user from {} to {} users, below {}% of the low-load \
+         per-user gain ({gamma_text}); the plateau C = {} is the median goodput of {} plateau \
+         stage(s) ({} – {}, the best single stage the upper end)",
+        format_rate(step_gain),
+        fmt_users(loads[step - 1]),
+        fmt_users(loads[step]),
+        SATURATION_GAIN * 100.0,
+        format_rate(level),
+        end - start,
+        format_rate(lowest),
+        format_rate(best),
+    );
+    match users {
+        Some(n) => method.push_str(&format!(
+            "; the line γN meets it at C/γ ≈ {} users",
+            fmt_users(n)
+        )),
+        None => method.push_str("; goodput is already on its plateau at the lowest measured load"),
+    }
+    let inside =
+        |n: f64| bracket[0].is_none_or(|lo| n >= lo) && bracket[1].is_none_or(|hi| n <= hi);
+    let kneedle_agrees = kneedle_users.map(inside);
+    if let Some(k) = kneedle_users {
+        method.push_str(&format!(
+            "; Kneedle puts the knee at {} users ({})",
+            fmt_users(k),
+            if inside(k) {
+                "inside the bracket: agrees"
+            } else {
+                "outside the bracket: disagrees, treat the knee as uncertain"
+            }
+        ));
+    }
+    let little_users = little(level);
+    if let Some(n) = little_users {
+        method.push_str(&format!(
+            "; operational law C·(R₀+Z) ≈ {} users",
+            fmt_users(n)
+        ));
+    }
+    Some(Saturation {
+        users,
+        throughput_rps: Some(level),
+        throughput_interval_rps: Some([lowest, best]),
+        plateau_stages,
+        bracket,
+        reached: true,
+        method,
+        kneedle_users,
+        kneedle_agrees,
+        little_users,
+    })
+}
+
+/// One past the last plateau stage from `start`: a tail of stages that all stay
+/// [`RETROGRADE_DROP`] below the median from `start` on is retrograde, not plateau. A
+/// single lucky or unlucky stage inside the plateau is noise and stays in.
+fn plateau_end(goodputs: &[f64], start: usize) -> usize {
+    let floor = (1.0 - RETROGRADE_DROP) * median(&mut goodputs[start..].to_vec());
+    let mut end = goodputs.len();
+    while end > start + 1 && goodputs[end - 1] < floor {
+        end -= 1;
+    }
+    end
+}
