@@ -203,7 +203,15 @@ pub fn inspect(path: &Path, opts: &IngestOptions) -> FileReport {
             match open(path, opts, &mut warnings) {
                 Ok(replay) => {
                     let mut tally = Tally::new(opts.normalize_labels);
-                    match replay.replay(&mut |obs| tally.add(&obs)) {
+                    let mut malformed = Vec::new();
+                    let outcome = replay.replay(&mut |obs| match obs {
+                        Observation::Malformed(p) => malformed.push(problem_text(&p)),
+                        obs => tally.add(&obs),
+                    });
+                    report.problems.append(&mut malformed);
+                    let overlong = ingest::limits::take_overlong();
+                    report.problems.extend(overlong.iter().map(problem_text));
+                    match outcome {
                         Ok(()) => {
                             tally.fill(&mut report, replay.timed());
                             report.version = replay.version_hint();
@@ -360,6 +368,7 @@ impl Tally {
             Observation::Request(ev) | Observation::Transaction(ev) => ev.t_ms,
             Observation::Histogram { start_ms, .. } => *start_ms,
             Observation::Users { t_ms, .. } => *t_ms,
+            Observation::Malformed(_) => return,
         };
         if !crate::model::plausible_time(t) {
             self.implausible += 1;
@@ -414,6 +423,7 @@ impl Tally {
                 self.measured += histogram.len();
             }
             Observation::Users { users, .. } => self.users(*users),
+            Observation::Malformed(_) => {}
         }
     }
 

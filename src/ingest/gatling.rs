@@ -262,6 +262,7 @@ impl Replay for GatlingLog {
                         error: Some(message).filter(|m| !ok && !m.is_empty()),
                         bytes: None,
                         users: None,
+                        line: Some(n),
                     }));
                 }
                 "USER" => {

@@ -112,7 +112,7 @@ impl Replay for GenericCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         let c = &self.columns;
         let reader = csv_rows::open(&self.path, true)?;
-        let rows = csv_rows::for_each_row(&self.path, reader, |row| {
+        let rows = csv_rows::for_each_row(&self.path, reader, visit, |row, visit| {
             let t_ms = row.value(c.timestamp, "timestamp", "epoch or RFC 3339", |ts| match ts
                 .parse::<f64>()
             {
@@ -157,6 +157,7 @@ impl Replay for GenericCsv {
                 error,
                 bytes,
                 users,
+                line: Some(row.line()),
             }));
             Ok(())
         })?;

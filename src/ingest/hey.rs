@@ -54,7 +54,7 @@ impl HeyCsv {
 impl Replay for HeyCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         let reader = csv_rows::open(&self.path, true)?;
-        let rows = csv_rows::for_each_text_row(&self.path, reader, |row| {
+        let rows = csv_rows::for_each_text_row(&self.path, reader, visit, |row, visit| {
             let latency_s = row.seconds(self.response_time, "response-time")?;
             let offset_s = row.seconds(self.offset, "offset")?;
             // A missing status reads as empty, hence a bad status-code.
@@ -72,6 +72,7 @@ impl Replay for HeyCsv {
                 error: None,
                 bytes: None,
                 users: None,
+                line: Some(row.line()),
             }));
             Ok(())
         })?;

@@ -390,6 +390,7 @@ impl<'a> Sample<'a> {
             error,
             bytes: self.bytes,
             users: self.users,
+            line: None,
         };
         if is_transaction(self.response_message, self.url, self.data_type) {
             Observation::Transaction(event)

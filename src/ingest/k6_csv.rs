@@ -192,6 +192,7 @@ impl Assembler {
             error: Some(p.error.as_str()).filter(|e| !e.is_empty()),
             bytes: None,
             users: None,
+            line: None,
         }));
     }
 }

@@ -24,6 +24,8 @@ pub mod k6_csv;
 pub mod k6_json;
 pub mod k6_summary;
 pub mod labels;
+pub mod limits;
+mod plausible;
 pub mod locust;
 mod progress;
 mod run_dir;
@@ -82,6 +84,8 @@ pub struct IngestOptions {
     /// Show a progress line on stderr while large files are read (when it is a
     /// terminal).
     pub progress: bool,
+    /// Caps on line length and gzip inflation (`--max-line-bytes`, `--max-gzip-…`).
+    pub limits: limits::ReadLimits,
 }
 
 impl IngestOptions {
@@ -173,6 +177,8 @@ pub struct RequestEvent<'a> {
     pub bytes: Option<u64>,
     /// Concurrent users at that time, when the source records it.
     pub users: Option<f64>,
+    /// The line the row is on, when the format has lines (for problems about the row).
+    pub line: Option<u64>,
 }
 
 /// One observation fed by a [`Replay`] source.
@@ -204,12 +210,20 @@ pub enum Observation<'a> {
         /// Users (or threads, VUs).
         users: f64,
     },
+    /// A row that could not be read (the problem names the file and line). The replay
+    /// goes on with the next row; the row counts nowhere.
+    Malformed(Problem),
 }
 
 /// A source of observations that can be fed to a visitor more than once.
 pub trait Replay {
-    /// Feeds every observation, in file order, to `visit`. A malformed line ends the
-    /// replay with a [`Problem`] naming the file and line.
+    /// Feeds every observation, in file order, to `visit`.
+    ///
+    /// A malformed row is fed as [`Observation::Malformed`] (its problem names the file
+    /// and line) and the replay goes on with the next row, so one bad row never costs
+    /// the file's others. `Err` is for what stops the reading itself (an I/O error, a
+    /// decompression limit, a file without a single row): observations fed before it
+    /// still count, and the next replay feeds the same ones again.
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem>;
 
     /// False when the file has no times (a JMeter JTL saved without `timeStamp`):
@@ -257,7 +271,10 @@ pub fn problem(path: &Path, line: Option<u64>, reason: impl Into<String>) -> Pro
 /// Paths under `dir` that headroom itself wrote (its report folders), never read as input.
 pub fn is_headroom_output(dir: &Path) -> bool {
     dir.join("report.json").is_file()
-        && std::fs::read_to_string(dir.join("report.json"))
-            .map(|t| t.contains("\"schema_version\"") && t.contains("\"headroom\""))
+        && text::read_head(&dir.join("report.json"))
+            .map(|t| {
+                let t = String::from_utf8_lossy(&t);
+                t.contains("\"schema_version\"") && t.contains("\"headroom\"")
+            })
             .unwrap_or(false)
 }

@@ -109,7 +109,7 @@ pub fn looks_like_hlog(head: &str) -> bool {
 /// headroom's `#[unit: …]` comment.
 pub fn read_hlog(path: &Path, default_unit: TimeUnit) -> Result<HlogFile, Problem> {
     let bytes =
-        std::fs::read(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
+        super::limits::read_whole(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
     parse_hlog(path, &bytes, default_unit)
 }
 
