@@ -188,8 +188,11 @@ mod tests {
         f.write_all(text.as_bytes()).unwrap();
         let csv = GenericCsv::open(f.path())?;
         let mut out = Vec::new();
-        csv.replay(&mut |o| {
-            if let Observation::Request(r) = o {
+        let mut bad = None;
+        let outcome = csv.replay(&mut |o| {
+            if let Observation::Malformed(p) = o {
+                bad.get_or_insert(p);
+            } else if let Observation::Request(r) = o {
                 out.push((
                     r.t_ms,
                     r.name.to_string(),
@@ -198,8 +201,11 @@ mod tests {
                     r.failure.map(|k| k.to_string()),
                 ));
             }
-        })?;
-        Ok(out)
+        });
+        match bad {
+            Some(p) => Err(p),
+            None => outcome.map(|()| out),
+        }
     }
 
     #[test]

@@ -93,7 +93,13 @@ impl Replay for JmeterXml {
                 counts.subresults += 1;
                 return Ok(());
             }
-            let s = sample(frame, &self.path)?;
+            let s = match sample(frame, &self.path) {
+                Ok(s) => s,
+                Err(p) => {
+                    visit(Observation::Malformed(p));
+                    return Ok(());
+                }
+            };
             let obs = s.observation();
             if matches!(obs, Observation::Transaction(_)) {
                 counts.transactions += 1;

@@ -180,7 +180,8 @@ impl<R: BufRead> LineCapped<R> {
             }
         }
         OVERLONG.with(|o| {
-            o.borrow_mut().insert((self.path.clone(), self.number), bytes)
+            o.borrow_mut()
+                .insert((self.path.clone(), self.number), bytes)
         });
         self.number += 1;
         Ok(())
@@ -243,7 +244,8 @@ impl<R: Read> Read for Inflating<R> {
         let ratio = MAX_RATIO.load(Ordering::Relaxed);
         let absolute = MAX_INFLATED.load(Ordering::Relaxed);
         let by_ratio = self.compressed.max(1).saturating_mul(ratio);
-        if self.inflated > absolute || (self.inflated > RATIO_FLOOR_BYTES && self.inflated > by_ratio)
+        if self.inflated > absolute
+            || (self.inflated > RATIO_FLOOR_BYTES && self.inflated > by_ratio)
         {
             return Err(io::Error::other(format!(
                 "{} inflates past the decompression limit ({} bytes from {} compressed; \
@@ -262,7 +264,8 @@ impl<R: Read> Read for Inflating<R> {
 pub fn read_whole(path: &Path) -> io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
-    file.take(MAX_WHOLE_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    file.take(MAX_WHOLE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_WHOLE_FILE_BYTES {
         return Err(io::Error::other(format!(
             "larger than {} MiB, more than a summary file ever holds: not read",

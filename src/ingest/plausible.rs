@@ -135,8 +135,9 @@ impl Watch {
                 ),
             ));
         }
-        // Latencies longer than all the other requests' span.
-        let first = early[a].t_ms;
+        // Latencies longer than the run without them: from the first start to the last
+        // start or the last other end.
+        let (first, last_start) = (early[a].t_ms, late[b].t_ms);
         let mut ended: Vec<Ended> = self
             .last_ended
             .into_iter()
@@ -147,7 +148,7 @@ impl Watch {
         let mut long = Vec::new();
         for pair in ended.windows(2) {
             let (this, next) = (pair[0], pair[1]);
-            if this.latency_ms > next.end_ms.saturating_sub(first) {
+            if this.latency_ms > next.end_ms.max(last_start).saturating_sub(first) {
                 long.push(this);
             } else {
                 break;
@@ -165,7 +166,10 @@ impl Watch {
                      requests span {} ms): left out ({})",
                     rows_have(seen.len()),
                     long.iter().map(|e| e.latency_ms).max().unwrap_or(0),
-                    ended[long.len()].end_ms.saturating_sub(first),
+                    ended[long.len()]
+                        .end_ms
+                        .max(last_start)
+                        .saturating_sub(first),
                     where_(&seen),
                 ),
             ));
@@ -178,7 +182,10 @@ impl Watch {
 /// at most 0.1% of the `n` requests, each side separated from the rest by a gap longer
 /// than the rest's whole span. The tightest such rest wins.
 fn outlying(early: &[Seen], late: &[Seen], n: u64) -> (usize, usize) {
-    let limit = ((n / SHARE).max(1) as usize).min(KEEP - 1);
+    let limit = ((n / SHARE) as usize).min(KEEP - 1);
+    if limit == 0 {
+        return (0, 0);
+    }
     let gap = |v: &[Seen], i: usize| (v[i].t_ms - v[i - 1].t_ms).abs();
     // Any rest spans at least the middle rows' span.
     let core = if n as usize > 2 * limit + 1 && early.len() > limit && late.len() > limit {
@@ -270,7 +277,11 @@ mod tests {
         assert!(!ex.keeps(700, 0) && !ex.keeps(900, 253_402_300_000_000));
         assert!(ex.keeps(1, T0 + 10) && ex.keeps(1999, T0 + 19_990));
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].reason.contains("lines 702, 902"), "{}", problems[0]);
+        assert!(
+            problems[0].reason.contains("lines 702, 902"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]
@@ -292,5 +303,15 @@ mod tests {
         let (ex, problems) = watch(&times, &lat);
         assert!(!ex.keeps(40, T0 + 400) && ex.keeps(41, T0 + 410));
         assert!(problems[0].reason.contains("line 42"), "{}", problems[0]);
+        // The last request may end after all the others.
+        assert!(watch(&[T0, T0 + 1000], &[5.0, 7.0]).0.is_empty());
+    }
+
+    #[test]
+    fn small_files_keep_every_time() {
+        // One row in 999 is more than 0.1 %: kept.
+        let mut times: Vec<i64> = (0..999).map(|i| T0 + i * 10).collect();
+        times[5] = 0;
+        assert!(watch(&times, &[]).0.is_empty());
     }
 }

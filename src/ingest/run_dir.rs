@@ -565,7 +565,10 @@ fn assemble(
     let mut valid: Vec<(&Path, &dyn Replay, Exclusions, u64)> = Vec::new();
     for (path, r) in replays {
         let mut first = survey_file(path, r.as_ref(), &Exclusions::default(), opts);
-        let (exclusions, found) = first.watch.take().map_or_else(Default::default, |w| w.finish(path));
+        let (exclusions, found) = first
+            .watch
+            .take()
+            .map_or_else(Default::default, |w| w.finish(path));
         // Rows left out: survey again without them (their times and users must not count).
         let mut local = if exclusions.is_empty() {
             first

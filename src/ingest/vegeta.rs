@@ -264,8 +264,11 @@ mod tests {
         f.write_all(text.as_bytes()).unwrap();
         let v = VegetaResults::open(f.path())?;
         let mut out = Vec::new();
-        v.replay(&mut |o| {
-            if let Observation::Request(r) = o {
+        let mut bad = None;
+        let outcome = v.replay(&mut |o| {
+            if let Observation::Malformed(p) = o {
+                bad.get_or_insert(p);
+            } else if let Observation::Request(r) = o {
                 let key = match r.method {
                     Some(m) => format!("{m} {}", r.name),
                     None => r.name.to_string(),
@@ -278,8 +281,11 @@ mod tests {
                     r.failure.map(|k| k.to_string()),
                 ));
             }
-        })?;
-        Ok(out)
+        });
+        match bad {
+            Some(p) => Err(p),
+            None => outcome.map(|()| out),
+        }
     }
 
     #[test]

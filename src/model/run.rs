@@ -267,7 +267,11 @@ pub fn cut_label(label: &str) -> Option<String> {
     while !label.is_char_boundary(end) {
         end -= 1;
     }
-    Some(format!("{}…[cut {} bytes]", &label[..end], label.len() - end))
+    Some(format!(
+        "{}…[cut {} bytes]",
+        &label[..end],
+        label.len() - end
+    ))
 }
 
 impl fmt::Display for EndpointKey {

@@ -4,6 +4,7 @@
 mod analyze;
 mod bad_input;
 mod bottlenecks;
+mod bounded;
 mod browser;
 mod capacity;
 mod charts;
@@ -14,6 +15,7 @@ mod demo;
 mod drive;
 mod formats_a;
 mod formats_b;
+mod hygiene;
 mod impossible_numbers;
 mod locust;
 mod wrk2;
