@@ -11,7 +11,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{analyze_json, TestDir};
+use crate::common::{analyze_json, readiness, TestDir};
 
 /// 2023-11-14T22:13:20Z.
 const T0: i64 = 1_700_000_000_000;
@@ -34,8 +34,11 @@ fn row(i: i64) -> String {
     )
 }
 
+/// Writes a bad row (or line) into a fixture.
+type WriteBad<'a> = &'a dyn Fn(&mut dyn Write);
+
 /// Writes the generic CSV fixture to `path`, with `bad` (when given) after row `MID`.
-fn write_csv(path: &Path, bad: Option<&dyn Fn(&mut dyn Write)>) {
+fn write_csv(path: &Path, bad: Option<WriteBad<'_>>) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let mut w = BufWriter::new(File::create(path).unwrap());
     w.write_all(b"timestamp_ms,endpoint,latency_ms,status\n")
@@ -116,17 +119,12 @@ fn assert_left_out(
     assert!(rss < MAX_RSS_MB, "peak RSS {rss} MB");
     assert_eq!(figures(&report), figures(&clean), "{stderr}");
     assert_eq!(report["overall"]["requests"], N);
-    let quality = report["readiness"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["area"] == "Data quality")
-        .unwrap();
+    let quality = readiness(&report, "Data quality");
     assert_eq!(quality["status"], "NOT READY", "{quality}");
 }
 
 /// A clean generic CSV and one with `bad` in the middle: (clean run, bad run, bad file).
-fn generic_pair(dir: &TestDir, bad: &dyn Fn(&mut dyn Write)) -> (PathBuf, PathBuf, PathBuf) {
+fn generic_pair(dir: &TestDir, bad: WriteBad<'_>) -> (PathBuf, PathBuf, PathBuf) {
     let clean = dir.path().join("clean/requests.csv");
     write_csv(&clean, None);
     let file = dir.path().join("bad/requests.csv");

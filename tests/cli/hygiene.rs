@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{analyze_json, headroom, TestDir};
+use crate::common::{analyze_json, headroom, readiness, TestDir};
 
 /// 2023-11-14T22:13:20Z.
 const T0: i64 = 1_700_000_000_000;
@@ -90,12 +90,7 @@ fn console_output_and_other_files_are_skipped_not_problems() {
         .unwrap();
     assert_eq!(empty["reason"], "empty file");
     assert_eq!(report["overall"]["requests"], 200);
-    let quality = report["readiness"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["area"] == "Data quality")
-        .unwrap();
+    let quality = readiness(&report, "Data quality");
     assert_eq!(quality["status"], "READY", "{quality}");
 
     // An SLA that the results pass: GO, exit 0.
