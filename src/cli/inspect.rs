@@ -205,7 +205,11 @@ pub fn inspect(path: &Path, opts: &IngestOptions) -> FileReport {
                     let mut tally = Tally::new(opts.normalize_labels);
                     let mut malformed = Vec::new();
                     let outcome = replay.replay(&mut |obs| match obs {
-                        Observation::Malformed(p) => malformed.push(problem_text(&p)),
+                        // The first few; `analyze` counts them all.
+                        Observation::Malformed(p) if malformed.len() < 20 => {
+                            malformed.push(problem_text(&p))
+                        }
+                        Observation::Malformed(_) => {}
                         obs => tally.add(&obs),
                     });
                     report.problems.append(&mut malformed);

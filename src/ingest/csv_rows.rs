@@ -176,8 +176,8 @@ pub fn non_negative(text: &str) -> Option<f64> {
 pub type Visit<'v> = &'v mut dyn FnMut(Observation<'_>);
 
 /// Calls `each` on every row of `reader` (fields are decoded as they are read) and
-/// returns how many rows it took. A row it rejects is fed to `visit` as malformed and
-/// the walk goes on; a read error (I/O, decompression limit) ends it.
+/// returns how many rows there were. A row it rejects is fed to `visit` as malformed
+/// and the walk goes on; a read error (I/O, decompression limit) ends it.
 pub fn for_each_row(
     path: &Path,
     reader: CsvReader,
@@ -241,15 +241,16 @@ fn walk<R: Record>(
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return Err(p);
                 }
+                rows += 1;
                 visit(Observation::Malformed(p));
                 continue;
             }
         }
+        rows += 1;
         let record = record.bytes();
         let line = record.position().map(|p| p.line()).unwrap_or(line);
-        match each(Row { path, line, record }, visit) {
-            Ok(()) => rows += 1,
-            Err(p) => visit(Observation::Malformed(p)),
+        if let Err(p) = each(Row { path, line, record }, visit) {
+            visit(Observation::Malformed(p));
         }
     }
     Ok(rows)

@@ -665,6 +665,9 @@ fn assemble(
     Some(source)
 }
 
+/// Malformed rows of a file shown one by one; the rest are counted.
+const SHOWN_MALFORMED: u64 = 20;
+
 /// One survey pass over a file.
 struct FileSurvey {
     survey: Survey,
@@ -692,10 +695,14 @@ fn survey_file(
     let mut ordinal = 0u64;
     let mut progress = Progress::pass(opts.progress, "reading", &file_name(path), None);
     let (mut implausible, mut first_implausible) = (0u64, None);
+    let mut malformed = 0u64;
     let outcome = r.replay(&mut |obs| {
         progress.tick();
         if let Observation::Malformed(p) = obs {
-            problems.push(p);
+            malformed += 1;
+            if malformed <= SHOWN_MALFORMED {
+                problems.push(p);
+            }
             return;
         }
         let (t, until) = span_of(&obs);
@@ -727,6 +734,16 @@ fn survey_file(
             *slot = slot.max(u);
         }
     });
+    if malformed > SHOWN_MALFORMED {
+        problems.push(problem(
+            path,
+            None,
+            format!(
+                "{} more malformed rows left out (the first {SHOWN_MALFORMED} are shown)",
+                malformed - SHOWN_MALFORMED
+            ),
+        ));
+    }
     if let Err(p) = outcome {
         problems.push(p);
     }

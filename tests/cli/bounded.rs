@@ -277,3 +277,72 @@ fn a_gzip_that_inflates_past_a_gigabyte_stops_at_the_limit() {
         "decompression limit",
     );
 }
+
+/// A malformed row in the middle of a JMeter CSV, a vegeta JSON and a k6 JSON file
+/// costs only itself: named with its line, the rows after it still count.
+#[test]
+fn each_per_request_format_keeps_the_rows_after_a_malformed_one() {
+    let time = |i: i64| format!("2023-11-14T22:13:{:02}.000Z", 20 + i);
+    let jtl: Vec<String> = (0..20)
+        .map(|i| format!("{},{},/a,200,true", T0 + i * 1000, 5 + i))
+        .collect();
+    let vegeta: Vec<String> = (0..20)
+        .map(|i| {
+            format!(
+                "{{\"attack\":\"\",\"seq\":{i},\"code\":200,\"timestamp\":\"{}\",\
+                 \"latency\":5000000,\"bytes_out\":0,\"bytes_in\":10,\"error\":\"\",\
+                 \"body\":null}}",
+                time(i)
+            )
+        })
+        .collect();
+    let k6: Vec<String> = (0..20)
+        .flat_map(|i| {
+            let tags = "\"tags\":{\"name\":\"/a\",\"method\":\"GET\",\"status\":\"200\"}";
+            [
+                format!(
+                    "{{\"type\":\"Point\",\"metric\":\"http_reqs\",\"data\":{{\"time\":\"{}\",\
+                     \"value\":1,{tags}}}}}",
+                    time(i)
+                ),
+                format!(
+                    "{{\"type\":\"Point\",\"metric\":\"http_req_duration\",\"data\":{{\
+                     \"time\":\"{}\",\"value\":5,{tags}}}}}",
+                    time(i)
+                ),
+            ]
+        })
+        .collect();
+    for (name, header, rows, bad) in [
+        (
+            "results.jtl",
+            "timeStamp,elapsed,label,responseCode,success\n",
+            jtl,
+            format!("{},fast,/a,200,true", T0 + 10_500),
+        ),
+        ("results.json", "", vegeta, "{\"attack\": ".to_string()),
+        (
+            "k6.json",
+            "",
+            k6,
+            "{\"type\":\"Point\",\"metric\":".to_string(),
+        ),
+    ] {
+        let dir = TestDir::new();
+        let (first, rest) = rows.split_at(rows.len() / 2);
+        let header_lines = header.lines().count();
+        let line = header_lines + first.len() + 1;
+        let text = format!("{header}{}\n{bad}\n{}\n", first.join("\n"), rest.join("\n"));
+        let file = dir.write(&format!("run/{name}"), text);
+        let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        let named = format!("{}:{line}:", file.display());
+        assert!(
+            stderr.contains(&named),
+            "{name}: want `{named}` in {stderr}"
+        );
+        assert_eq!(report["overall"]["requests"], 20, "{name}: {stderr}");
+        let (code, _, _) = analyze_json(&[&dir.path().join("run")], &["--lenient"]);
+        assert_eq!(code, 0, "{name}");
+    }
+}
