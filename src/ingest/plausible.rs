@@ -1,7 +1,6 @@
 //! Plausibility of per-request rows: a few rows far from all the others in time (epoch
 //! 0, year 9999, a stray clock) or with a latency longer than the whole run (and than a
-//! minute) are left
-//! out, as problems naming their lines, instead of stretching the run.
+//! minute) are left out, as problems naming their lines, instead of stretching the run.
 //!
 //! A [`Watch`] sees one file's requests on the survey pass, keeping only the extreme
 //! ones (memory stays bounded), and decides what to leave out ([`Exclusions`]); the
