@@ -271,10 +271,7 @@ pub fn problem(path: &Path, line: Option<u64>, reason: impl Into<String>) -> Pro
 /// Paths under `dir` that headroom itself wrote (its report folders), never read as input.
 pub fn is_headroom_output(dir: &Path) -> bool {
     dir.join("report.json").is_file()
-        && text::read_head(&dir.join("report.json"))
-            .map(|t| {
-                let t = String::from_utf8_lossy(&t);
-                t.contains("\"schema_version\"") && t.contains("\"headroom\"")
-            })
+        && std::fs::read_to_string(dir.join("report.json"))
+            .map(|t| t.contains("\"schema_version\"") && t.contains("\"headroom\""))
             .unwrap_or(false)
 }

@@ -565,9 +565,11 @@ fn assemble(
     let mut valid: Vec<(&Path, &dyn Replay, Exclusions, u64)> = Vec::new();
     for (path, r) in replays {
         let mut first = survey_file(path, r.as_ref(), &Exclusions::default(), opts);
+        // Rows without times (all at 0) have no span to stray from.
         let (exclusions, found) = first
             .watch
             .take()
+            .filter(|_| r.timed())
             .map_or_else(Default::default, |w| w.finish(path));
         // Rows left out: survey again without them (their times and users must not count).
         let mut local = if exclusions.is_empty() {
