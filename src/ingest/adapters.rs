@@ -98,7 +98,7 @@ pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead>, Problem> {
         let decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
         Box::new(BufReader::with_capacity(
             1 << 16,
-            Inflating::new(decoder, compressed, path),
+            Inflating::new(decoder, compressed),
         ))
     } else {
         Box::new(BufReader::with_capacity(1 << 16, file))

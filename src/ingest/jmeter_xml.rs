@@ -540,7 +540,11 @@ mod tests {
             Err(p) => return (Err(p), Vec::new()),
         };
         let mut out = Vec::new();
+        let mut bad = None;
         let r = jtl.replay(&mut |o| match o {
+            Observation::Malformed(p) => {
+                bad.get_or_insert(p);
+            }
             Observation::Request(r) => out.push((
                 r.name.to_string(),
                 r.ok,
@@ -553,7 +557,11 @@ mod tests {
             }
             _ => {}
         });
-        (r.map(|_| out), jtl.notes())
+        let r = match bad {
+            Some(p) => Err(p),
+            None => r.map(|_| out),
+        };
+        (r, jtl.notes())
     }
 
     #[test]

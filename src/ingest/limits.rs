@@ -222,17 +222,15 @@ pub struct Inflating<R> {
     /// Compressed bytes in the file.
     compressed: u64,
     inflated: u64,
-    path: PathBuf,
 }
 
 impl<R: Read> Inflating<R> {
-    /// Limits the inflation of `inner`, the decoder of the `compressed`-byte file `path`.
-    pub fn new(inner: R, compressed: u64, path: &Path) -> Inflating<R> {
+    /// Limits the inflation of `inner`, the decoder of a `compressed`-byte file.
+    pub fn new(inner: R, compressed: u64) -> Inflating<R> {
         Inflating {
             inner,
             compressed,
             inflated: 0,
-            path: path.to_path_buf(),
         }
     }
 }
@@ -248,12 +246,10 @@ impl<R: Read> Read for Inflating<R> {
             || (self.inflated > RATIO_FLOOR_BYTES && self.inflated > by_ratio)
         {
             return Err(io::Error::other(format!(
-                "{} inflates past the decompression limit ({} bytes from {} compressed; \
-                 limits: {ratio}× and {absolute} bytes): read up to there; raise them with \
-                 --max-gzip-ratio / --max-gzip-bytes if the file is genuine",
-                self.path.display(),
-                self.inflated,
-                self.compressed
+                "the file inflates past the decompression limit ({} bytes from {} \
+                 compressed; limits: {ratio}× and {absolute} bytes): read up to there; raise \
+                 them with --max-gzip-ratio / --max-gzip-bytes if the file is genuine",
+                self.inflated, self.compressed
             )));
         }
         Ok(n)
