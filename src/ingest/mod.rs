@@ -24,13 +24,13 @@ pub mod k6_csv;
 pub mod k6_json;
 pub mod k6_summary;
 pub mod labels;
+pub mod limits;
 pub mod locust;
 mod plausible;
 mod progress;
 mod run_dir;
 mod stages;
 pub mod text;
-pub mod limits;
 
 // Part B formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;

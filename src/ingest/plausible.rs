@@ -126,11 +126,11 @@ impl Watch {
                 path,
                 left[0].line,
                 format!(
-                    "{} far from all the others in time (the rest span {} to {}): left out, \
-                     not used to stretch the run ({}); check the clock that wrote them",
+                    "{} far from all the others in time (the first at {} ms since 1970; the \
+                     rest span {from} to {to}): left out, not used to stretch the run ({}); \
+                     check the clock that wrote them",
                     rows_start(left.len()),
-                    super::text::format_rfc3339_ms(from),
-                    super::text::format_rfc3339_ms(to),
+                    left[0].t_ms,
                     where_(&left),
                 ),
             ));
