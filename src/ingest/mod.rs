@@ -26,7 +26,6 @@ pub mod k6_summary;
 pub mod labels;
 pub mod limits;
 pub mod locust;
-mod plausible;
 mod progress;
 mod run_dir;
 mod stages;
