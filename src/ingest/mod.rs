@@ -24,12 +24,15 @@ pub mod k6_csv;
 pub mod k6_json;
 pub mod k6_summary;
 pub mod labels;
-pub mod limits;
 pub mod locust;
 mod progress;
 mod run_dir;
 mod stages;
 pub mod text;
+
+// Bounded reads and plausible rows, for every format.
+pub mod limits;
+mod plausible;
 
 // Part B formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;
