@@ -4,12 +4,31 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = headroom::cli::Cli::parse();
-    match headroom::cli::run(cli) {
+    let code = match headroom::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {}", describe(&err));
             ExitCode::from(2)
         }
+    };
+    report_peak_rss();
+    code
+}
+
+/// With `HEADROOM_REPORT_RSS=1`, prints the process's peak resident memory (VmHWM) on
+/// stderr, so tests can bound memory without watching the process from outside.
+fn report_peak_rss() {
+    if std::env::var_os("HEADROOM_REPORT_RSS").is_none_or(|v| v != "1") {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok());
+    match kb {
+        Some(kb) => eprintln!("headroom: peak RSS {:.1} MB", kb * 1024.0 / 1e6),
+        None => eprintln!("headroom: peak RSS unknown (no /proc/self/status)"),
     }
 }
 

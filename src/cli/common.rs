@@ -8,7 +8,7 @@ use anyhow::bail;
 use clap::Args;
 use regex::Regex;
 
-use crate::ingest::{IngestOptions, TimeUnit};
+use crate::ingest::{limits, IngestOptions, TimeUnit};
 use crate::model::ThinkTime;
 
 /// Which inputs to read and which part of them to use.
@@ -51,6 +51,15 @@ pub struct InputArgs {
     /// and `/agents/456` are one endpoint (`/agents/{id}`).
     #[arg(long)]
     pub normalize_labels: bool,
+    /// Longest line read, bytes; a longer line is left out as a problem.
+    #[arg(long, value_name = "BYTES", default_value_t = limits::DEFAULT_MAX_LINE_BYTES)]
+    pub max_line_bytes: u64,
+    /// Largest inflated-to-compressed ratio of a `.gz` input (past 64 MiB inflated).
+    #[arg(long, value_name = "RATIO", default_value_t = limits::DEFAULT_MAX_GZIP_RATIO)]
+    pub max_gzip_ratio: u64,
+    /// Most bytes a `.gz` input may inflate to.
+    #[arg(long, value_name = "BYTES", default_value_t = limits::DEFAULT_MAX_GZIP_BYTES)]
+    pub max_gzip_bytes: u64,
 }
 
 impl InputArgs {
@@ -80,6 +89,11 @@ impl InputArgs {
             // Decided by the SLA, once it is read (see `run_pipeline`).
             endpoint_interval_histograms: false,
             progress: true,
+            limits: limits::ReadLimits {
+                max_line_bytes: self.max_line_bytes,
+                max_gzip_ratio: self.max_gzip_ratio,
+                max_gzip_bytes: self.max_gzip_bytes,
+            },
         })
     }
 }

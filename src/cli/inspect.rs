@@ -203,7 +203,19 @@ pub fn inspect(path: &Path, opts: &IngestOptions) -> FileReport {
             match open(path, opts, &mut warnings) {
                 Ok(replay) => {
                     let mut tally = Tally::new(opts.normalize_labels);
-                    match replay.replay(&mut |obs| tally.add(&obs)) {
+                    let mut malformed = Vec::new();
+                    let outcome = replay.replay(&mut |obs| match obs {
+                        // The first few; `analyze` counts them all.
+                        Observation::Malformed(p) if malformed.len() < 20 => {
+                            malformed.push(problem_text(&p))
+                        }
+                        Observation::Malformed(_) => {}
+                        obs => tally.add(&obs),
+                    });
+                    report.problems.append(&mut malformed);
+                    let overlong = ingest::limits::take_overlong();
+                    report.problems.extend(overlong.iter().map(problem_text));
+                    match outcome {
                         Ok(()) => {
                             tally.fill(&mut report, replay.timed());
                             report.version = replay.version_hint();
@@ -360,6 +372,7 @@ impl Tally {
             Observation::Request(ev) | Observation::Transaction(ev) => ev.t_ms,
             Observation::Histogram { start_ms, .. } => *start_ms,
             Observation::Users { t_ms, .. } => *t_ms,
+            Observation::Malformed(_) => return,
         };
         if !crate::model::plausible_time(t) {
             self.implausible += 1;
@@ -414,6 +427,7 @@ impl Tally {
                 self.measured += histogram.len();
             }
             Observation::Users { users, .. } => self.users(*users),
+            Observation::Malformed(_) => {}
         }
     }
 

@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use super::limits::{Inflating, LineCapped};
 use super::stages::StagePlan;
 use super::{problem, Format, IngestOptions, Replay};
 use crate::model::{Problem, Source};
@@ -84,21 +85,25 @@ pub fn adapter(format: Format) -> Adapter {
 }
 
 /// A buffered reader over a file, decompressing it when it is gzip (k6 writes
-/// `--out json=x.json.gz`). Streams: nothing is loaded whole.
+/// `--out json=x.json.gz`). Streams: nothing is loaded whole; lines past the cap are
+/// dropped and inflation past the limits is an error (see [`super::limits`]).
 pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead>, Problem> {
     let cannot = |e: std::io::Error| problem(path, None, format!("cannot read: {e}"));
     let mut file = File::open(path).map_err(cannot)?;
     let mut magic = [0u8; 2];
     let n = file.read(&mut magic).map_err(cannot)?;
     let file = File::open(path).map_err(cannot)?;
-    Ok(if n == 2 && magic == [0x1f, 0x8b] {
+    let inner: Box<dyn BufRead> = if n == 2 && magic == [0x1f, 0x8b] {
+        let compressed = file.metadata().map_err(cannot)?.len();
+        let decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
         Box::new(BufReader::with_capacity(
             1 << 16,
-            flate2::read::MultiGzDecoder::new(BufReader::new(file)),
+            Inflating::new(decoder, compressed),
         ))
     } else {
         Box::new(BufReader::with_capacity(1 << 16, file))
-    })
+    };
+    Ok(Box::new(LineCapped::new(inner, path)))
 }
 
 /// Reads lines (`\n`-terminated, any `\r` before it dropped) with their 1-based

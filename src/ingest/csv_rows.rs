@@ -3,23 +3,21 @@
 //! numbers, and read typed fields whose errors name the file, the line and the field.
 //! Each adapter keeps its own field logic; only the mechanics live here.
 
-use std::fs::File;
-use std::io::BufReader;
+use std::io::BufRead;
 use std::path::Path;
 
-use super::problem;
+use super::{problem, Observation};
 use crate::model::Problem;
 
-/// A CSV reader over a buffered file.
-pub type CsvReader = csv::Reader<BufReader<File>>;
+/// A CSV reader over a buffered file whose lines are capped.
+pub type CsvReader = csv::Reader<Box<dyn BufRead>>;
 
 /// Opens `path` as a flexible CSV (rows may have more or fewer fields than the header).
 pub fn open(path: &Path, has_headers: bool) -> Result<CsvReader, Problem> {
-    let file = File::open(path).map_err(|e| problem(path, None, e.to_string()))?;
     Ok(csv::ReaderBuilder::new()
         .has_headers(has_headers)
         .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 16, file)))
+        .from_reader(super::adapters::open_decompressed(path)?))
 }
 
 /// The problem of a file with a header and no request rows.
@@ -71,6 +69,11 @@ impl<'a> Row<'a> {
     /// The problem `why` at this row's line.
     pub fn bad(&self, why: impl Into<String>) -> Problem {
         problem(self.path, Some(self.line), why)
+    }
+
+    /// The line the row starts on.
+    pub fn line(&self) -> u64 {
+        self.line
     }
 
     /// How many fields the row has.
@@ -167,25 +170,32 @@ pub fn non_negative(text: &str) -> Option<f64> {
         .filter(|v| v.is_finite() && *v >= 0.0)
 }
 
+/// The visitor a walk feeds: `each` gets it to feed a row's observations, and the walk
+/// feeds it a [`Observation::Malformed`] for each row that `each` (or the CSV reader)
+/// rejects, then goes on.
+pub type Visit<'v> = &'v mut dyn FnMut(Observation<'_>);
+
 /// Calls `each` on every row of `reader` (fields are decoded as they are read) and
-/// returns how many rows there were. An unparsable row stops the walk with a problem
-/// at its line.
+/// returns how many rows there were. A row it rejects is fed to `visit` as malformed
+/// and the walk goes on; a read error (I/O, decompression limit) ends it.
 pub fn for_each_row(
     path: &Path,
     reader: CsvReader,
-    each: impl FnMut(Row<'_>) -> Result<(), Problem>,
+    visit: Visit<'_>,
+    each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
 ) -> Result<u64, Problem> {
-    walk::<csv::ByteRecord>(path, reader, each)
+    walk::<csv::ByteRecord>(path, reader, visit, each)
 }
 
 /// Like [`for_each_row`], but each whole row must be UTF-8 (a row that is not is
-/// unreadable), so every field of a [`Row`] is text.
+/// malformed), so every field of a [`Row`] is text.
 pub fn for_each_text_row(
     path: &Path,
     reader: CsvReader,
-    each: impl FnMut(Row<'_>) -> Result<(), Problem>,
+    visit: Visit<'_>,
+    each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
 ) -> Result<u64, Problem> {
-    walk::<csv::StringRecord>(path, reader, each)
+    walk::<csv::StringRecord>(path, reader, visit, each)
 }
 
 /// A record type the walk can read into.
@@ -215,7 +225,8 @@ impl Record for csv::StringRecord {
 fn walk<R: Record>(
     path: &Path,
     mut reader: CsvReader,
-    mut each: impl FnMut(Row<'_>) -> Result<(), Problem>,
+    visit: Visit<'_>,
+    mut each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
 ) -> Result<u64, Problem> {
     let mut record = R::default();
     let mut rows = 0u64;
@@ -226,13 +237,21 @@ fn walk<R: Record>(
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(line);
-                return Err(problem(path, Some(line), format!("unreadable row: {e}")));
+                let p = problem(path, Some(line), format!("unreadable row: {e}"));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return Err(p);
+                }
+                rows += 1;
+                visit(Observation::Malformed(p));
+                continue;
             }
         }
+        rows += 1;
         let record = record.bytes();
         let line = record.position().map(|p| p.line()).unwrap_or(line);
-        each(Row { path, line, record })?;
-        rows += 1;
+        if let Err(p) = each(Row { path, line, record }, visit) {
+            visit(Observation::Malformed(p));
+        }
     }
     Ok(rows)
 }

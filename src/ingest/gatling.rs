@@ -202,7 +202,7 @@ impl Replay for GatlingLog {
         let mut pending_error: Option<Problem> = None;
         while let Some((n, raw)) = lines.next_line()? {
             if let Some(p) = pending_error.take() {
-                return Err(p);
+                visit(Observation::Malformed(p));
             }
             let text = String::from_utf8_lossy(raw);
             if text.trim().is_empty() {
@@ -241,14 +241,15 @@ impl Replay for GatlingLog {
                         Cow::Borrowed(name_buf.as_str())
                     };
                     if end < start {
-                        return Err(problem(
+                        visit(Observation::Malformed(problem(
                             &self.path,
                             Some(n),
                             format!(
                                 "REQUEST ends ({end}) before it starts ({start}): a latency \
                                  cannot be negative"
                             ),
-                        ));
+                        )));
+                        continue;
                     }
                     let message = message.trim();
                     requests += 1;
@@ -262,6 +263,7 @@ impl Replay for GatlingLog {
                         error: Some(message).filter(|m| !ok && !m.is_empty()),
                         bytes: None,
                         users: None,
+                        line: Some(n),
                     }));
                 }
                 "USER" => {

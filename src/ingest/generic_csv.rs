@@ -112,7 +112,7 @@ impl Replay for GenericCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         let c = &self.columns;
         let reader = csv_rows::open(&self.path, true)?;
-        let rows = csv_rows::for_each_row(&self.path, reader, |row| {
+        let rows = csv_rows::for_each_row(&self.path, reader, visit, |row, visit| {
             let t_ms = row.value(c.timestamp, "timestamp", "epoch or RFC 3339", |ts| match ts
                 .parse::<f64>()
             {
@@ -157,6 +157,7 @@ impl Replay for GenericCsv {
                 error,
                 bytes,
                 users,
+                line: Some(row.line()),
             }));
             Ok(())
         })?;
@@ -187,8 +188,11 @@ mod tests {
         f.write_all(text.as_bytes()).unwrap();
         let csv = GenericCsv::open(f.path())?;
         let mut out = Vec::new();
-        csv.replay(&mut |o| {
-            if let Observation::Request(r) = o {
+        let mut bad = None;
+        let outcome = csv.replay(&mut |o| {
+            if let Observation::Malformed(p) = o {
+                bad.get_or_insert(p);
+            } else if let Observation::Request(r) = o {
                 out.push((
                     r.t_ms,
                     r.name.to_string(),
@@ -197,8 +201,11 @@ mod tests {
                     r.failure.map(|k| k.to_string()),
                 ));
             }
-        })?;
-        Ok(out)
+        });
+        match bad {
+            Some(p) => Err(p),
+            None => outcome.map(|()| out),
+        }
     }
 
     #[test]

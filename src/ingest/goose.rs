@@ -88,25 +88,26 @@ impl GooseRequestLog {
         };
         if log.columns.update.is_some() {
             let mut updates = HashMap::new();
-            log.rows(&mut |row| {
+            // Malformed rows are said on replay.
+            log.rows(&mut |_| {}, &mut |row, _| {
                 if row.update {
                     updates.insert(row.identity(), row.success);
                 }
-                Ok(())
             })?;
             log.updates = updates;
         }
         Ok(log)
     }
 
-    /// Every row in file order.
+    /// Every row in file order; malformed ones go to `visit`.
     fn rows(
         &self,
-        each: &mut dyn FnMut(&LogRow<'_>) -> Result<(), Problem>,
+        visit: csv_rows::Visit<'_>,
+        each: &mut dyn FnMut(&LogRow<'_>, csv_rows::Visit<'_>),
     ) -> Result<u64, Problem> {
         let c = &self.columns;
         let reader = csv_rows::open(&self.path, true)?;
-        csv_rows::for_each_text_row(&self.path, reader, |row| {
+        csv_rows::for_each_text_row(&self.path, reader, visit, |row, visit| {
             let boolean = |i: usize, what: &str| {
                 row.value(i, what, "true or false", |t| match t {
                     "true" => Some(true),
@@ -143,8 +144,10 @@ impl GooseRequestLog {
                 update,
                 user: row.opt(c.user)?.unwrap_or(""),
                 error: row.opt(c.error)?.unwrap_or(""),
+                line: row.line(),
             };
-            each(&log_row)
+            each(&log_row, visit);
+            Ok(())
         })
     }
 }
@@ -161,6 +164,7 @@ struct LogRow<'a> {
     update: bool,
     user: &'a str,
     error: &'a str,
+    line: u64,
 }
 
 impl LogRow<'_> {
@@ -183,9 +187,9 @@ fn method_from_raw(raw: &str) -> Option<String> {
 impl Replay for GooseRequestLog {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         let mut requests = 0u64;
-        self.rows(&mut |row| {
+        self.rows(visit, &mut |row, visit| {
             if row.update {
-                return Ok(());
+                return;
             }
             let ok = if self.updates.is_empty() {
                 row.success
@@ -206,9 +210,9 @@ impl Replay for GooseRequestLog {
                 error: Some(row.error).filter(|e| !e.is_empty()),
                 bytes: None,
                 users: None,
+                line: Some(row.line),
             }));
             requests += 1;
-            Ok(())
         })?;
         if requests == 0 {
             return Err(csv_rows::header_only(&self.path));

@@ -54,7 +54,7 @@ impl HeyCsv {
 impl Replay for HeyCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         let reader = csv_rows::open(&self.path, true)?;
-        let rows = csv_rows::for_each_text_row(&self.path, reader, |row| {
+        let rows = csv_rows::for_each_text_row(&self.path, reader, visit, |row, visit| {
             let latency_s = row.seconds(self.response_time, "response-time")?;
             let offset_s = row.seconds(self.offset, "offset")?;
             // A missing status reads as empty, hence a bad status-code.
@@ -72,6 +72,7 @@ impl Replay for HeyCsv {
                 error: None,
                 bytes: None,
                 users: None,
+                line: Some(row.line()),
             }));
             Ok(())
         })?;
@@ -121,10 +122,16 @@ mod tests {
              0.1,0,0,0,0,0,200,0.1\nfast,0,0,0,0,0,200,0.2\n"
         )
         .unwrap();
-        let e = HeyCsv::open(g.path())
+        let mut bad = Vec::new();
+        HeyCsv::open(g.path())
             .unwrap()
-            .replay(&mut |_| {})
-            .unwrap_err();
-        assert_eq!(e.line, Some(3));
+            .replay(&mut |o| {
+                if let Observation::Malformed(p) = o {
+                    bad.push(p);
+                }
+            })
+            .unwrap();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].line, Some(3));
     }
 }

@@ -390,6 +390,7 @@ impl<'a> Sample<'a> {
             error,
             bytes: self.bytes,
             users: self.users,
+            line: None,
         };
         if is_transaction(self.response_message, self.url, self.data_type) {
             Observation::Transaction(event)
@@ -559,7 +560,7 @@ impl Replay for JmeterCsv {
         let mut record = csv::ByteRecord::new();
         let mut counts = Counts::default();
         let mut subs = SubResults::default();
-        // A bad row is an error unless it is the last one (a run killed mid-write).
+        // A bad row is malformed unless it is the last one (a run killed mid-write).
         let mut pending_error: Option<Problem> = None;
         loop {
             match reader.read_byte_record(&mut record) {
@@ -567,11 +568,16 @@ impl Replay for JmeterCsv {
                 Ok(true) => {}
                 Err(e) => {
                     let line = e.position().map(|p| p.line());
-                    return Err(problem(&self.path, line, format!("unreadable row: {e}")));
+                    let p = problem(&self.path, line, format!("unreadable row: {e}"));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(p);
+                    }
+                    visit(Observation::Malformed(p));
+                    continue;
                 }
             }
             if let Some(p) = pending_error.take() {
-                return Err(p);
+                visit(Observation::Malformed(p));
             }
             let line = record.position().map_or(0, |p| p.line());
             if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
@@ -588,7 +594,10 @@ impl Replay for JmeterCsv {
                         Role::Included => continue,
                         Role::Sample | Role::TransactionChild => {}
                     }
-                    let obs = s.observation();
+                    let mut obs = s.observation();
+                    if let Observation::Request(ev) | Observation::Transaction(ev) = &mut obs {
+                        ev.line = Some(line);
+                    }
                     if matches!(obs, Observation::Transaction(_)) {
                         counts.transactions += 1;
                     }

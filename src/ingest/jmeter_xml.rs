@@ -93,7 +93,13 @@ impl Replay for JmeterXml {
                 counts.subresults += 1;
                 return Ok(());
             }
-            let s = sample(frame, &self.path)?;
+            let s = match sample(frame, &self.path) {
+                Ok(s) => s,
+                Err(p) => {
+                    visit(Observation::Malformed(p));
+                    return Ok(());
+                }
+            };
             let obs = s.observation();
             if matches!(obs, Observation::Transaction(_)) {
                 counts.transactions += 1;
@@ -534,7 +540,11 @@ mod tests {
             Err(p) => return (Err(p), Vec::new()),
         };
         let mut out = Vec::new();
+        let mut bad = None;
         let r = jtl.replay(&mut |o| match o {
+            Observation::Malformed(p) => {
+                bad.get_or_insert(p);
+            }
             Observation::Request(r) => out.push((
                 r.name.to_string(),
                 r.ok,
@@ -547,7 +557,11 @@ mod tests {
             }
             _ => {}
         });
-        (r.map(|_| out), jtl.notes())
+        let r = match bad {
+            Some(p) => Err(p),
+            None => r.map(|_| out),
+        };
+        (r, jtl.notes())
     }
 
     #[test]

@@ -192,6 +192,7 @@ impl Assembler {
             error: Some(p.error.as_str()).filter(|e| !e.is_empty()),
             bytes: None,
             users: None,
+            line: None,
         }));
     }
 }
@@ -330,31 +331,37 @@ impl Replay for K6Csv {
                 Ok(true) => {}
                 Err(e) => {
                     let line = e.position().map(|p| p.line());
-                    return Err(problem(&self.path, line, format!("unreadable row: {e}")));
+                    let p = problem(&self.path, line, format!("unreadable row: {e}"));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(p);
+                    }
+                    visit(Observation::Malformed(p));
+                    continue;
                 }
             }
             rows += 1;
             let line = record.position().map_or(0, |p| p.line());
-            let bad = |why: String| problem(&self.path, Some(line), why);
+            let bad = |why: String| Observation::Malformed(problem(&self.path, Some(line), why));
             let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
             let metric = Metric::of(get(Some(c.metric)));
             if metric == Metric::Other {
                 continue;
             }
             let ts = get(Some(c.timestamp));
-            let t_ms = parse_k6_time(ts)
-                .ok_or_else(|| bad(format!("bad timestamp `{ts}`: want epoch or RFC 3339")))?;
+            let Some(t_ms) = parse_k6_time(ts) else {
+                visit(bad(format!("bad timestamp `{ts}`: want epoch or RFC 3339")));
+                continue;
+            };
             let raw = get(Some(c.value));
-            let value: f64 = raw
-                .trim()
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite())
-                .ok_or_else(|| bad(format!("bad metric_value `{raw}`")))?;
+            let Some(value) = raw.trim().parse().ok().filter(|v: &f64| v.is_finite()) else {
+                visit(bad(format!("bad metric_value `{raw}`")));
+                continue;
+            };
             if metric == Metric::Duration && value < 0.0 {
-                return Err(bad(format!(
+                visit(bad(format!(
                     "http_req_duration {value} ms: a latency cannot be negative"
                 )));
+                continue;
             }
             identity.clear();
             for i in &c.identity {

@@ -84,21 +84,30 @@ impl Replay for K6Json {
         let mut counts = Counts::default();
         let empty = BTreeMap::new();
         let mut points = 0u64;
+        // A line cut short is malformed unless it is the last (a run killed mid-write).
+        let mut cut_short: Option<Problem> = None;
         while let Some((n, raw)) = lines.next_line()? {
+            if let Some(p) = cut_short.take() {
+                visit(Observation::Malformed(p));
+            }
             if raw.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let bad = |why: String| problem(&self.path, Some(n), why);
+            let bad = |why: String| Observation::Malformed(problem(&self.path, Some(n), why));
             let line: Line<'_> = match serde_json::from_slice(raw) {
                 Ok(l) => l,
-                // The last line of a killed run may be cut short.
                 Err(e) if e.is_eof() => {
-                    if lines.next_line()?.is_none() {
-                        break;
-                    }
-                    return Err(bad(format!("not a JSON object: {e}")));
+                    cut_short = Some(problem(
+                        &self.path,
+                        Some(n),
+                        format!("not a JSON object: {e}"),
+                    ));
+                    continue;
                 }
-                Err(e) => return Err(bad(format!("not a JSON object: {e}"))),
+                Err(e) => {
+                    visit(bad(format!("not a JSON object: {e}")));
+                    continue;
+                }
             };
             if line.kind == "Metric" {
                 counts.old_layout |= raw.windows(9).any(|w| w == b"\"tainted\"");
@@ -109,26 +118,31 @@ impl Replay for K6Json {
             }
             points += 1;
             let Some(metric) = line.metric.as_deref() else {
-                return Err(bad("a Point without `metric`".into()));
+                visit(bad("a Point without `metric`".into()));
+                continue;
             };
             let metric = Metric::of(metric);
             if metric == Metric::Other {
                 continue;
             }
-            let data = line
-                .data
-                .ok_or_else(|| bad("a Point without `data`".into()))?;
+            let Some(data) = line.data else {
+                visit(bad("a Point without `data`".into()));
+                continue;
+            };
             let time = data.time.as_deref().unwrap_or("");
-            let t_ms = parse_rfc3339_ms(time)
-                .ok_or_else(|| bad(format!("bad time `{time}`: want RFC 3339")))?;
-            let value = data
-                .value
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| bad("a Point without a numeric `value`".into()))?;
+            let Some(t_ms) = parse_rfc3339_ms(time) else {
+                visit(bad(format!("bad time `{time}`: want RFC 3339")));
+                continue;
+            };
+            let Some(value) = data.value.filter(|v| v.is_finite()) else {
+                visit(bad("a Point without a numeric `value`".into()));
+                continue;
+            };
             if metric == Metric::Duration && !latency_possible(value) {
-                return Err(bad(format!(
+                visit(bad(format!(
                     "http_req_duration {value} ms: a latency cannot be negative"
                 )));
+                continue;
             }
             let tags = data.tags.as_ref().unwrap_or(&empty);
             identity.clear();

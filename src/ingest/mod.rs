@@ -32,6 +32,10 @@ mod run_dir;
 mod stages;
 pub mod text;
 
+// Bounded reads and plausible rows, for every format.
+pub mod limits;
+mod plausible;
+
 // Part B formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;
 pub mod goose;
@@ -84,6 +88,8 @@ pub struct IngestOptions {
     /// Show a progress line on stderr while large files are read (when it is a
     /// terminal).
     pub progress: bool,
+    /// Caps on line length and gzip inflation (`--max-line-bytes`, `--max-gzip-…`).
+    pub limits: limits::ReadLimits,
 }
 
 impl IngestOptions {
@@ -175,6 +181,8 @@ pub struct RequestEvent<'a> {
     pub bytes: Option<u64>,
     /// Concurrent users at that time, when the source records it.
     pub users: Option<f64>,
+    /// The line the row is on, when the format has lines (for problems about the row).
+    pub line: Option<u64>,
 }
 
 /// One observation fed by a [`Replay`] source.
@@ -206,12 +214,20 @@ pub enum Observation<'a> {
         /// Users (or threads, VUs).
         users: f64,
     },
+    /// A row that could not be read (the problem names the file and line). The replay
+    /// goes on with the next row; the row counts nowhere.
+    Malformed(Problem),
 }
 
 /// A source of observations that can be fed to a visitor more than once.
 pub trait Replay {
-    /// Feeds every observation, in file order, to `visit`. A malformed line ends the
-    /// replay with a [`Problem`] naming the file and line.
+    /// Feeds every observation, in file order, to `visit`.
+    ///
+    /// A malformed row is fed as [`Observation::Malformed`] (its problem names the file
+    /// and line) and the replay goes on with the next row, so one bad row never costs
+    /// the file's others. `Err` is for what stops the reading itself (an I/O error, a
+    /// decompression limit, a file without a single row): observations fed before it
+    /// still count, and the next replay feeds the same ones again.
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem>;
 
     /// False when the file has no times (a JMeter JTL saved without `timeStamp`):

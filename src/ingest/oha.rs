@@ -210,7 +210,7 @@ impl OhaCsv {
 impl Replay for OhaCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         let reader = csv_rows::open(&self.path, true)?;
-        let rows = csv_rows::for_each_text_row(&self.path, reader, |row| {
+        let rows = csv_rows::for_each_text_row(&self.path, reader, visit, |row, visit| {
             let start_s = row.seconds(self.start, "request-start")?;
             let duration_s = row.seconds(self.duration, "request-duration")?;
             let code = row.value(self.status, "status", "", |t| t.parse::<u16>().ok())?;
@@ -233,6 +233,7 @@ impl Replay for OhaCsv {
                 error: None,
                 bytes,
                 users: None,
+                line: Some(row.line()),
             }));
             Ok(())
         })?;

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::adapters::{self, Adapter};
 use super::detect::Detection;
 use super::locust::{self, LocustSet};
+use super::plausible::{Exclusions, Watch};
 use super::progress::Progress;
 use super::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use super::text::{read_head, read_text};
@@ -23,6 +24,7 @@ use crate::model::{
 /// Reads run dirs (or single files) into one run. Problems are collected in
 /// `Run::problems`; the run holds whatever could be read.
 pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
+    super::limits::set(opts.limits);
     let mut run = Run {
         meta: RunMeta {
             measured: true,
@@ -42,6 +44,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     for source in &mut run.sources {
         unique_stage_names(source);
     }
+    run.problems.extend(super::limits::take_overlong());
     if let Some(tt) = opts.think_time {
         run.meta.think_time = Some(tt);
     }
@@ -185,13 +188,11 @@ fn holds_results(dir: &Path) -> bool {
     })
 }
 
-/// Why a file whose content was not recognised is still a problem: it is empty, or its
-/// name says it is a result file (`…_stats.csv`, `.hlog`) while its content is not.
+/// Why a file whose content was not recognised is still a problem: its name says it is
+/// a result file (`…_stats.csv`, `.hlog`) while its content is not (or it is empty).
+/// Any other file (a console log, an empty `stdout.txt`, HTML) is skipped.
 fn claimed_format(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
-        return Some("empty file".into());
-    }
     let claims = [
         ("_stats.csv", "a Locust stats CSV"),
         ("_stats_history.csv", "a Locust stats history CSV"),
@@ -202,6 +203,11 @@ fn claimed_format(path: &Path) -> Option<String> {
         (".histolog", "an HdrHistogram interval log"),
     ];
     let (_, what) = claims.iter().find(|(suffix, _)| name.ends_with(suffix))?;
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        return Some(format!(
+            "empty file, named like {what}: check the load tool finished writing it"
+        ));
+    }
     let head = read_head(path).ok()?;
     let binary = head.iter().take(512).any(|b| *b == 0);
     Some(format!(
@@ -212,6 +218,15 @@ fn claimed_format(path: &Path) -> Option<String> {
             "its first line is not that format's header"
         }
     ))
+}
+
+/// Why a file that is not a load-test result is skipped.
+fn not_a_result(path: &Path) -> String {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        "empty file".into()
+    } else {
+        "not a recognised load-test result".into()
+    }
 }
 
 fn is_hidden(p: &Path) -> bool {
@@ -270,9 +285,7 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
             },
             Ok(Detection::Unknown) => match claimed_format(file) {
                 Some(claim) => run.problems.push(problem(file, Some(1), claim)),
-                None => run
-                    .skipped
-                    .push((file.clone(), "not a recognised load-test result".into())),
+                None => run.skipped.push((file.clone(), not_a_result(file))),
             },
             Err(e) => run
                 .problems
@@ -549,61 +562,39 @@ fn assemble(
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
     let mut survey = Survey::default();
-    // Each file that read without error, with its number of observations.
-    let mut valid: Vec<(&Path, &dyn Replay, u64)> = Vec::new();
+    // Each file that gave observations, what it leaves out and its number of rows.
+    let mut valid: Vec<(&Path, &dyn Replay, Exclusions, u64)> = Vec::new();
     for (path, r) in replays {
-        let mut local = Survey::default();
-        let mut progress = Progress::pass(opts.progress, "reading", &file_name(path), None);
-        let (mut implausible, mut first_implausible) = (0u64, None);
-        let outcome = r.replay(&mut |obs| {
-            progress.tick();
-            let (t, until) = span_of(&obs);
-            if !plausible_time(t) || !plausible_time(until) {
-                implausible += 1;
-                first_implausible.get_or_insert(t);
-                return;
-            }
-            let users = match &obs {
-                Observation::Request(ev) | Observation::Transaction(ev) => ev.users,
-                Observation::Users { users, .. } => Some(*users),
-                Observation::Histogram { .. } => None,
-            };
-            if matches!(obs, Observation::Request(_) | Observation::Transaction(_)) {
-                local.requests += 1;
-                local.on_whole_seconds += u64::from(t.rem_euclid(1000) == 0);
-            }
-            local.first_ms = Some(local.first_ms.map_or(t, |f| f.min(t)));
-            local.last_ms = Some(local.last_ms.map_or(until, |l| l.max(until)));
-            if let Some(u) = users {
-                let slot = local.users.entry(t.div_euclid(1000) * 1000).or_insert(u);
+        let mut first = survey_file(path, r.as_ref(), &Exclusions::default(), opts);
+        // Rows without times (all at 0) have no span to stray from.
+        let (exclusions, found) = first
+            .watch
+            .take()
+            .filter(|_| r.timed())
+            .map_or_else(Default::default, |w| w.finish(path));
+        // Rows left out: survey again without them (their times and users must not count).
+        let mut local = if exclusions.is_empty() {
+            first
+        } else {
+            survey_file(path, r.as_ref(), &exclusions, opts)
+        };
+        problems.append(&mut local.problems);
+        problems.extend(found);
+        if local.seen {
+            survey.first_ms = min_opt(survey.first_ms, local.survey.first_ms);
+            survey.last_ms = max_opt(survey.last_ms, local.survey.last_ms);
+            survey.requests += local.survey.requests;
+            survey.on_whole_seconds += local.survey.on_whole_seconds;
+            for (t, u) in local.survey.users {
+                let slot = survey.users.entry(t).or_insert(u);
                 *slot = slot.max(u);
             }
-        });
-        match outcome {
-            Ok(()) => {
-                survey.first_ms = min_opt(survey.first_ms, local.first_ms);
-                survey.last_ms = max_opt(survey.last_ms, local.last_ms);
-                survey.requests += local.requests;
-                survey.on_whole_seconds += local.on_whole_seconds;
-                for (t, u) in local.users {
-                    let slot = survey.users.entry(t).or_insert(u);
-                    *slot = slot.max(u);
-                }
-                valid.push((path.as_path(), r.as_ref(), progress.rows()));
-            }
-            Err(p) => problems.push(p),
-        }
-        if let Some(t) = first_implausible {
-            problems.push(problem(
-                path,
-                None,
-                super::implausible_times(implausible, t),
-            ));
+            valid.push((path.as_path(), r.as_ref(), exclusions, local.rows));
         }
     }
     // The span, `[first, end)`.
     let (first, end) = (survey.first_ms?, survey.last_ms? + survey.resolution_ms());
-    let timed = valid.iter().all(|(_, r, _)| r.timed());
+    let timed = valid.iter().all(|(_, r, _, _)| r.timed());
     let specs = if timed {
         stage_specs(plan, &survey, first, end, opts)
     } else {
@@ -638,12 +629,16 @@ fn assemble(
         .collect();
     let recorder = Recorder { opts, timed };
     let mut interval_spans: Vec<Option<(i64, i64)>> = vec![None; stages.len()];
-    for (path, r, rows) in valid {
+    for (path, r, exclusions, rows) in valid {
         let name = file_name(path);
         let mut progress = Progress::pass(opts.progress, "analysing", &name, Some(rows));
-        // The survey already read every file once without error.
+        let mut ordinal = 0u64;
+        // The survey already said the file's problems.
         let _ = r.replay(&mut |obs| {
             progress.tick();
+            if !kept(&obs, &exclusions, &mut ordinal) {
+                return;
+            }
             recorder.record(&mut source.overall, &mut stages, &obs);
             // Interval histograms cover whole intervals: a stage measured by them spans
             // exactly the intervals it holds, which rarely align with the manifest's
@@ -671,6 +666,120 @@ fn assemble(
     }
     source.stages = stages;
     Some(source)
+}
+
+/// Malformed rows of a file shown one by one; the rest are counted.
+const SHOWN_MALFORMED: u64 = 20;
+
+/// One survey pass over a file.
+struct FileSurvey {
+    survey: Survey,
+    /// True when the file gave any observation.
+    seen: bool,
+    /// Observations read.
+    rows: u64,
+    /// Malformed rows, times that cannot be measurements, and what ended the reading.
+    problems: Vec<Problem>,
+    /// The requests' extremes (`None` once taken).
+    watch: Option<Watch>,
+}
+
+/// Surveys one file, leaving out `exclusions`.
+fn survey_file(
+    path: &Path,
+    r: &dyn Replay,
+    exclusions: &Exclusions,
+    opts: &IngestOptions,
+) -> FileSurvey {
+    let mut local = Survey::default();
+    let mut watch = Watch::default();
+    let mut problems = Vec::new();
+    let mut seen = false;
+    let mut ordinal = 0u64;
+    let mut progress = Progress::pass(opts.progress, "reading", &file_name(path), None);
+    let (mut implausible, mut first_implausible) = (0u64, None);
+    let mut malformed = 0u64;
+    let outcome = r.replay(&mut |obs| {
+        progress.tick();
+        if let Observation::Malformed(p) = obs {
+            malformed += 1;
+            if malformed <= SHOWN_MALFORMED {
+                problems.push(p);
+            }
+            return;
+        }
+        let (t, until) = span_of(&obs);
+        if !plausible_time(t) || !plausible_time(until) {
+            implausible += 1;
+            first_implausible.get_or_insert(t);
+            return;
+        }
+        if let Observation::Request(ev) | Observation::Transaction(ev) = &obs {
+            watch.see(ev.t_ms, ev.latency_ms, ev.line);
+        }
+        if !kept(&obs, exclusions, &mut ordinal) {
+            return;
+        }
+        seen = true;
+        let users = match &obs {
+            Observation::Request(ev) | Observation::Transaction(ev) => ev.users,
+            Observation::Users { users, .. } => Some(*users),
+            Observation::Histogram { .. } | Observation::Malformed(_) => None,
+        };
+        if matches!(obs, Observation::Request(_) | Observation::Transaction(_)) {
+            local.requests += 1;
+            local.on_whole_seconds += u64::from(t.rem_euclid(1000) == 0);
+        }
+        local.first_ms = Some(local.first_ms.map_or(t, |f| f.min(t)));
+        local.last_ms = Some(local.last_ms.map_or(until, |l| l.max(until)));
+        if let Some(u) = users {
+            let slot = local.users.entry(t.div_euclid(1000) * 1000).or_insert(u);
+            *slot = slot.max(u);
+        }
+    });
+    if malformed > SHOWN_MALFORMED {
+        problems.push(problem(
+            path,
+            None,
+            format!(
+                "{} more malformed rows left out (the first {SHOWN_MALFORMED} are shown)",
+                malformed - SHOWN_MALFORMED
+            ),
+        ));
+    }
+    if let Err(p) = outcome {
+        problems.push(p);
+    }
+    if let Some(t) = first_implausible {
+        problems.push(problem(
+            path,
+            None,
+            super::implausible_times(implausible, t),
+        ));
+    }
+    FileSurvey {
+        survey: local,
+        seen,
+        rows: progress.rows(),
+        problems,
+        watch: Some(watch),
+    }
+}
+
+/// False for an observation left out: malformed, or a request `exclusions` leave out
+/// (`ordinal` counts the file's requests, with plausible times, in order).
+fn kept(obs: &Observation<'_>, exclusions: &Exclusions, ordinal: &mut u64) -> bool {
+    match obs {
+        Observation::Malformed(_) => false,
+        Observation::Request(ev) | Observation::Transaction(ev) => {
+            if !plausible_time(ev.t_ms) {
+                return false;
+            }
+            *ordinal += 1;
+            exclusions.keeps(*ordinal - 1, ev.t_ms)
+        }
+        _ => true,
+    }
 }
 
 /// The one stage of a source without times: named by the plan, no window.
@@ -786,9 +895,10 @@ impl Recorder<'_> {
         let opts = self.opts;
         let (t, until) = span_of(obs);
         if !plausible_time(t) || !plausible_time(until) {
-            return; // Left out, and said so, by the survey.
+            return; // Left out (or malformed), and said so, by the survey.
         }
         match obs {
+            Observation::Malformed(_) => {}
             Observation::Request(ev) | Observation::Transaction(ev) => {
                 if self.timed && !opts.in_time_range(ev.t_ms) {
                     return;
@@ -934,6 +1044,8 @@ fn span_of(obs: &Observation<'_>) -> (i64, i64) {
             start_ms, end_ms, ..
         } => (*start_ms, end_ms.saturating_sub(1).max(*start_ms)),
         Observation::Users { t_ms, .. } => (*t_ms, *t_ms),
+        // Never recorded: a time outside any run.
+        Observation::Malformed(_) => (-1, -1),
     }
 }
 

@@ -4,7 +4,7 @@
 //! undecodable bytes replaced by U+FFFD, rather than losing the file).
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::Path;
 
 /// How many bytes detection looks at.
@@ -22,9 +22,7 @@ pub fn read_head(path: &Path) -> io::Result<Vec<u8>> {
 /// A whole small file as text, with line endings normalised to `\n`, the BOM removed
 /// and non-UTF-8 bytes replaced.
 pub fn read_text(path: &Path) -> io::Result<String> {
-    let mut bytes = Vec::new();
-    BufReader::new(File::open(path)?).read_to_end(&mut bytes)?;
-    Ok(normalize(&bytes))
+    Ok(normalize(&super::limits::read_whole(path)?))
 }
 
 /// Text from bytes: BOM stripped, invalid UTF-8 replaced, `\r\r\n` and `\r\n` → `\n`.

@@ -12,8 +12,6 @@
 //! decoded outside Go: [`sniff_gob`] recognises it so it is rejected with the command
 //! that converts it.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -106,6 +104,7 @@ struct Row<'a> {
     attack: &'a str,
     method: Option<&'a str>,
     url: Option<&'a str>,
+    line: u64,
 }
 
 impl VegetaResults {
@@ -132,12 +131,13 @@ impl VegetaResults {
             error: Some(error).filter(|e| !e.is_empty()),
             bytes: Some(row.bytes_in),
             users: None,
+            line: Some(row.line),
         }));
     }
 
     fn replay_csv(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<u64, Problem> {
         let reader = csv_rows::open(&self.path, false)?;
-        csv_rows::for_each_row(&self.path, reader, |row| {
+        csv_rows::for_each_row(&self.path, reader, visit, |row, visit| {
             if !matches!(row.fields(), 6 | 7 | 9 | 12) {
                 return Err(row.bad(format!(
                     "{} fields: vegeta CSV rows have 6, 7, 9 or 12",
@@ -171,6 +171,7 @@ impl VegetaResults {
                     attack,
                     method,
                     url,
+                    line: row.line(),
                 },
                 visit,
             );
@@ -196,38 +197,27 @@ impl VegetaResults {
             #[serde(default)]
             url: Option<String>,
         }
-        let file = File::open(&self.path).map_err(|e| problem(&self.path, None, e.to_string()))?;
-        let mut reader = BufReader::with_capacity(1 << 16, file);
-        let mut buf = Vec::new();
-        let mut line = 0u64;
+        let mut lines = super::adapters::Lines::open(&self.path)?;
         let mut rows = 0u64;
-        loop {
-            buf.clear();
-            let n = reader
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| problem(&self.path, Some(line + 1), e.to_string()))?;
-            if n == 0 {
-                break;
-            }
-            line += 1;
-            let bytes = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf);
+        while let Some((line, bytes)) = lines.next_line()? {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let row: JsonRow = serde_json::from_slice(bytes).map_err(|e| {
-                problem(
-                    &self.path,
-                    Some(line),
-                    format!("not a vegeta JSON result: {e}"),
-                )
-            })?;
-            let t_ms = parse_rfc3339_ms(&row.timestamp).ok_or_else(|| {
-                problem(
-                    &self.path,
-                    Some(line),
-                    format!("bad timestamp `{}`: want RFC 3339", row.timestamp),
-                )
-            })?;
+            let bad = |why: String| Observation::Malformed(problem(&self.path, Some(line), why));
+            let row: JsonRow = match serde_json::from_slice(bytes) {
+                Ok(row) => row,
+                Err(e) => {
+                    visit(bad(format!("not a vegeta JSON result: {e}")));
+                    continue;
+                }
+            };
+            let Some(t_ms) = parse_rfc3339_ms(&row.timestamp) else {
+                visit(bad(format!(
+                    "bad timestamp `{}`: want RFC 3339",
+                    row.timestamp
+                )));
+                continue;
+            };
             self.emit(
                 Row {
                     t_ms,
@@ -238,6 +228,7 @@ impl VegetaResults {
                     attack: &row.attack,
                     method: row.method.as_deref(),
                     url: row.url.as_deref(),
+                    line,
                 },
                 visit,
             );
@@ -273,8 +264,11 @@ mod tests {
         f.write_all(text.as_bytes()).unwrap();
         let v = VegetaResults::open(f.path())?;
         let mut out = Vec::new();
-        v.replay(&mut |o| {
-            if let Observation::Request(r) = o {
+        let mut bad = None;
+        let outcome = v.replay(&mut |o| {
+            if let Observation::Malformed(p) = o {
+                bad.get_or_insert(p);
+            } else if let Observation::Request(r) = o {
                 let key = match r.method {
                     Some(m) => format!("{m} {}", r.name),
                     None => r.name.to_string(),
@@ -287,8 +281,11 @@ mod tests {
                     r.failure.map(|k| k.to_string()),
                 ));
             }
-        })?;
-        Ok(out)
+        });
+        match bad {
+            Some(p) => Err(p),
+            None => outcome.map(|()| out),
+        }
     }
 
     #[test]

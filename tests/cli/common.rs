@@ -86,6 +86,16 @@ pub fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1e-12)
 }
 
+/// The readiness row of `area` (`Data quality`, …) in a report.
+pub fn readiness<'a>(report: &'a Value, area: &str) -> &'a Value {
+    report["readiness"]
+        .as_array()
+        .expect("readiness")
+        .iter()
+        .find(|r| r["area"] == area)
+        .unwrap_or_else(|| panic!("no readiness row {area}"))
+}
+
 /// Sums a `failures_by_kind` object.
 fn kinds_sum(scope: &Value) -> u64 {
     scope["failures_by_kind"]

@@ -4,6 +4,7 @@
 mod analyze;
 mod bad_input;
 mod bottlenecks;
+mod bounded;
 mod browser;
 mod capacity;
 mod capacity_agrees;
@@ -15,6 +16,7 @@ mod demo;
 mod drive;
 mod formats_a;
 mod formats_b;
+mod hygiene;
 mod impossible_numbers;
 mod layering;
 mod locust;

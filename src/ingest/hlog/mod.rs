@@ -108,8 +108,8 @@ pub fn looks_like_hlog(head: &str) -> bool {
 /// Reads and decodes an interval log. `default_unit` applies unless the log carries
 /// headroom's `#[unit: …]` comment.
 pub fn read_hlog(path: &Path, default_unit: TimeUnit) -> Result<HlogFile, Problem> {
-    let bytes =
-        std::fs::read(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
+    let bytes = super::limits::read_whole(path)
+        .map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
     parse_hlog(path, &bytes, default_unit)
 }
 

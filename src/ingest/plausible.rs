@@ -1,0 +1,317 @@
+//! Plausibility of per-request rows: a few rows far from all the others in time (epoch
+//! 0, year 9999, a stray clock) or with a latency longer than the whole run (and than a
+//! minute) are left out, as problems naming their lines, instead of stretching the run.
+//!
+//! A [`Watch`] sees one file's requests on the survey pass, keeping only the extreme
+//! ones (memory stays bounded), and decides what to leave out ([`Exclusions`]); the
+//! following passes skip those rows.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap};
+use std::path::Path;
+
+use super::problem;
+use crate::model::Problem;
+
+/// The most rows of each extreme kept, hence the most left out per file.
+const KEEP: usize = 10_001;
+/// Rows that may be left out for their time: 0.1% of the file (at least one).
+const SHARE: u64 = 1000;
+/// Lines named in a problem.
+const SHOWN: usize = 10;
+
+/// One request as the watch keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Seen {
+    t_ms: i64,
+    ordinal: u64,
+    line: Option<u64>,
+}
+
+/// A request by when it ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Ended {
+    end_ms: i64,
+    latency_ms: i64,
+    seen: Seen,
+}
+
+/// The requests of a file to leave out.
+#[derive(Clone, Debug, Default)]
+pub struct Exclusions {
+    /// Requests that start before this are left out.
+    from_ms: Option<i64>,
+    /// Requests that start after this are left out.
+    to_ms: Option<i64>,
+    /// Requests (by their order in the file) left out for their latency.
+    ordinals: BTreeSet<u64>,
+}
+
+impl Exclusions {
+    /// True when nothing is left out.
+    pub fn is_empty(&self) -> bool {
+        self.from_ms.is_none() && self.to_ms.is_none() && self.ordinals.is_empty()
+    }
+
+    /// True when the `ordinal`-th request of the file, starting at `t_ms`, is used.
+    pub fn keeps(&self, ordinal: u64, t_ms: i64) -> bool {
+        self.from_ms.is_none_or(|f| t_ms >= f)
+            && self.to_ms.is_none_or(|t| t_ms <= t)
+            && !self.ordinals.contains(&ordinal)
+    }
+}
+
+/// Watches one file's requests (in file order) for rows to leave out.
+#[derive(Default)]
+pub struct Watch {
+    requests: u64,
+    /// The earliest starts (a max-heap of at most `KEEP`).
+    earliest: BinaryHeap<Seen>,
+    /// The latest starts.
+    latest: BinaryHeap<Reverse<Seen>>,
+    /// The latest ends.
+    last_ended: BinaryHeap<Reverse<Ended>>,
+}
+
+fn keep_top<T: Ord>(heap: &mut BinaryHeap<T>, item: T) {
+    heap.push(item);
+    if heap.len() > KEEP {
+        heap.pop();
+    }
+}
+
+impl Watch {
+    /// Sees the next request: it starts at `t_ms` and took `latency_ms`.
+    pub fn see(&mut self, t_ms: i64, latency_ms: Option<f64>, line: Option<u64>) {
+        let seen = Seen {
+            t_ms,
+            ordinal: self.requests,
+            line,
+        };
+        self.requests += 1;
+        keep_top(&mut self.earliest, seen);
+        keep_top(&mut self.latest, Reverse(seen));
+        let latency_ms = latency_ms.map_or(0, |l| l.ceil() as i64);
+        let ended = Ended {
+            end_ms: t_ms.saturating_add(latency_ms),
+            latency_ms,
+            seen,
+        };
+        keep_top(&mut self.last_ended, Reverse(ended));
+    }
+
+    /// What to leave out of `path`, and the problems saying so.
+    pub fn finish(self, path: &Path) -> (Exclusions, Vec<Problem>) {
+        let mut out = Exclusions::default();
+        let mut problems = Vec::new();
+        let n = self.requests;
+        if n < 2 {
+            return (out, problems);
+        }
+        let early: Vec<Seen> = self.earliest.into_sorted_vec();
+        let mut late: Vec<Seen> = self.latest.into_iter().map(|r| r.0).collect();
+        late.sort_by(|a, b| b.cmp(a));
+        let (a, b) = outlying(&early, &late, n);
+        let mut left: Vec<Seen> = early[..a].iter().chain(&late[..b]).copied().collect();
+        if a > 0 {
+            out.from_ms = Some(early[a].t_ms);
+        }
+        if b > 0 {
+            out.to_ms = Some(late[b].t_ms);
+        }
+        if !left.is_empty() {
+            let (from, to) = (early[a].t_ms, late[b].t_ms);
+            left.sort();
+            problems.push(problem(
+                path,
+                left[0].line,
+                format!(
+                    "{} far from all the others in time (the first at {} ms since 1970; the \
+                     rest span {from} to {to}): left out, not used to stretch the run ({}); \
+                     check the clock that wrote them",
+                    rows_start(left.len()),
+                    left[0].t_ms,
+                    where_(&left),
+                ),
+            ));
+        }
+        // Latencies longer than the run without them: from the first start to the last
+        // start or the last other end.
+        let (first, last_start) = (early[a].t_ms, late[b].t_ms);
+        let mut ended: Vec<Ended> = self
+            .last_ended
+            .into_iter()
+            .map(|r| r.0)
+            .filter(|e| out.keeps(u64::MAX, e.seen.t_ms))
+            .collect();
+        ended.sort_by(|x, y| y.cmp(x));
+        let mut long = Vec::new();
+        for pair in ended.windows(2) {
+            let (this, next) = (pair[0], pair[1]);
+            if this.latency_ms > next.end_ms.max(last_start).saturating_sub(first) {
+                long.push(this);
+            } else {
+                break;
+            }
+        }
+        if !long.is_empty() {
+            let mut seen: Vec<Seen> = long.iter().map(|e| e.seen).collect();
+            seen.sort();
+            out.ordinals = seen.iter().map(|s| s.ordinal).collect();
+            problems.push(problem(
+                path,
+                seen[0].line,
+                format!(
+                    "{} a latency longer than the whole run (up to {} ms; the other \
+                     requests span {} ms): left out ({})",
+                    rows_have(seen.len()),
+                    long.iter().map(|e| e.latency_ms).max().unwrap_or(0),
+                    ended[long.len()]
+                        .end_ms
+                        .max(last_start)
+                        .saturating_sub(first),
+                    where_(&seen),
+                ),
+            ));
+        }
+        (out, problems)
+    }
+}
+
+/// How many of the earliest (`a`) and latest (`b`) requests lie far from the rest:
+/// at most 0.1% of the `n` requests, each side separated from the rest by a gap longer
+/// than the rest's whole span. The tightest such rest wins.
+fn outlying(early: &[Seen], late: &[Seen], n: u64) -> (usize, usize) {
+    let limit = ((n / SHARE) as usize).min(KEEP - 1);
+    if limit == 0 {
+        return (0, 0);
+    }
+    let gap = |v: &[Seen], i: usize| (v[i].t_ms - v[i - 1].t_ms).abs();
+    // Any rest spans at least the middle rows' span.
+    let core = if n as usize > 2 * limit + 1 && early.len() > limit && late.len() > limit {
+        late[limit].t_ms - early[limit].t_ms
+    } else {
+        0
+    };
+    let candidates = |v: &[Seen]| -> Vec<usize> {
+        let mut c: Vec<usize> = (1..=limit.min(v.len().saturating_sub(1)))
+            .filter(|&i| gap(v, i) > core)
+            .collect();
+        c.sort_by_key(|&i| Reverse(gap(v, i)));
+        c.truncate(64);
+        c.push(0);
+        c
+    };
+    let (low, high) = (candidates(early), candidates(late));
+    let mut best: Option<(i64, usize, usize, usize)> = None;
+    for &a in &low {
+        for &b in &high {
+            if a + b == 0 || a + b > limit || (a + b) as u64 >= n {
+                continue;
+            }
+            let (from, to) = (early[a].t_ms, late[b].t_ms);
+            if from > to {
+                continue;
+            }
+            let span = to - from;
+            let apart = (a == 0 || gap(early, a) > span) && (b == 0 || gap(late, b) > span);
+            if apart && best.is_none_or(|(s, k, _, _)| (span, a + b) < (s, k)) {
+                best = Some((span, a + b, a, b));
+            }
+        }
+    }
+    best.map_or((0, 0), |(_, _, a, b)| (a, b))
+}
+
+fn rows_start(n: usize) -> String {
+    if n == 1 {
+        "1 row starts".into()
+    } else {
+        format!("{n} rows start")
+    }
+}
+
+fn rows_have(n: usize) -> String {
+    if n == 1 {
+        "1 row has".into()
+    } else {
+        format!("{n} rows have")
+    }
+}
+
+/// `line 2`, `lines 2, 9, …` (or the rows' order in the file when it has no lines).
+fn where_(rows: &[Seen]) -> String {
+    let shown: Vec<String> = rows
+        .iter()
+        .take(SHOWN)
+        .map(|s| match s.line {
+            Some(l) => l.to_string(),
+            None => format!("request #{}", s.ordinal + 1),
+        })
+        .collect();
+    let more = if rows.len() > SHOWN { ", …" } else { "" };
+    let noun = if rows.len() == 1 { "line" } else { "lines" };
+    format!("{noun} {}{more}", shown.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn watch(times: &[i64], latencies: &[f64]) -> (Exclusions, Vec<Problem>) {
+        let mut w = Watch::default();
+        for (i, t) in times.iter().enumerate() {
+            w.see(*t, latencies.get(i).copied(), Some(i as u64 + 2));
+        }
+        w.finish(Path::new("f.csv"))
+    }
+
+    const T0: i64 = 1_700_000_000_000;
+
+    #[test]
+    fn leaves_out_a_stray_clock_at_either_end() {
+        let mut times: Vec<i64> = (0..2000).map(|i| T0 + i * 10).collect();
+        times[700] = 0;
+        times[900] = 253_402_300_000_000;
+        let (ex, problems) = watch(&times, &[]);
+        assert!(!ex.keeps(700, 0) && !ex.keeps(900, 253_402_300_000_000));
+        assert!(ex.keeps(1, T0 + 10) && ex.keeps(1999, T0 + 19_990));
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].reason.contains("lines 702, 902"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
+    fn keeps_runs_without_strays() {
+        let times: Vec<i64> = (0..2000).map(|i| T0 + i * 10).collect();
+        assert!(watch(&times, &[]).0.is_empty());
+        // Two equal halves far apart are two stages, not strays.
+        let times: Vec<i64> = (0..2000)
+            .map(|i| T0 + i * 10 + if i >= 1000 { 3_600_000 } else { 0 })
+            .collect();
+        assert!(watch(&times, &[]).0.is_empty());
+    }
+
+    #[test]
+    fn leaves_out_a_latency_longer_than_the_run() {
+        let times: Vec<i64> = (0..100).map(|i| T0 + i * 10).collect();
+        let mut lat = vec![5.0; 100];
+        lat[40] = 1e15;
+        let (ex, problems) = watch(&times, &lat);
+        assert!(!ex.keeps(40, T0 + 400) && ex.keeps(41, T0 + 410));
+        assert!(problems[0].reason.contains("line 42"), "{}", problems[0]);
+        // The last request may end after all the others.
+        assert!(watch(&[T0, T0 + 1000], &[5.0, 7.0]).0.is_empty());
+    }
+
+    #[test]
+    fn small_files_keep_every_time() {
+        // One row in 999 is more than 0.1 %: kept.
+        let mut times: Vec<i64> = (0..999).map(|i| T0 + i * 10).collect();
+        times[5] = 0;
+        assert!(watch(&times, &[]).0.is_empty());
+    }
+}
