@@ -6,8 +6,10 @@
 //! no failure data (`.hlog`, `.hgrm`) never leads while another source can say which
 //! requests failed: its 0 % errors would be made up. Among sources describing the same
 //! requests (totals within 10 %) that all carry failures, the one with per-stage
-//! detail (more stages with a time window) leads. The choice and its reason are a note
-//! of the chosen source and a warning.
+//! detail (more stages with a time window) leads. A source with only a tool's printed
+//! percentiles (wrk, a k6 summary) gives way to one with every request's latency that
+//! also carries failures. The choice and its reason are a note of the chosen source
+//! and a warning.
 //!
 //! Sources of the same requests are cross-checked: totals, and medians. Medians about
 //! 1,000× apart (300× to 3,000×) are a unit error — an interval log written in µs and
@@ -89,6 +91,25 @@ fn choose(sources: &[Source], by_count: usize) -> (usize, Option<String>) {
         }
         return (by_count, None);
     }
+    if !exact(default) {
+        // Every percentile of a per-request source can be judged; a tool's summary has
+        // only the ones it printed (wrk has no p95).
+        let best = (0..sources.len())
+            .filter(|&i| exact(&sources[i]) && lacks_failures(&sources[i]).is_none())
+            .max_by_key(|&i| sources[i].overall.requests());
+        if let Some(i) = best {
+            return (
+                i,
+                Some(format!(
+                    "it has every request's latency ({} requests), where {} has only the \
+                     percentiles the tool printed; {} is listed under Sources",
+                    sources[i].overall.requests(),
+                    default.tool,
+                    default.tool
+                )),
+            );
+        }
+    }
     let stages = |s: &Source| s.stages.iter().filter(|st| st.window_ms.is_some()).count();
     let detailed = (0..sources.len())
         .filter(|&i| i != by_count && lacks_failures(&sources[i]).is_none())
@@ -107,6 +128,13 @@ fn choose(sources: &[Source], by_count: usize) -> (usize, Option<String>) {
         ),
         None => (by_count, None),
     }
+}
+
+/// True when a source's latencies are every request's (histograms), not a tool's
+/// printed percentiles.
+fn exact(src: &Source) -> bool {
+    let endpoints = || src.overall.endpoints.values().filter(|e| !e.transaction);
+    endpoints().next().is_some() && endpoints().all(|e| e.latency.is_exact())
 }
 
 /// Why a source cannot say which requests failed, when it cannot.

@@ -377,3 +377,43 @@ fn artillery_phases_become_open_model_stages() {
     assert!(!hints.contains("constant load"), "{hints}");
     assert!(!hints.contains("latency_drift"), "{hints}");
 }
+
+/// A wrk summary (more requests, no p95) beside a per-request CSV of another run: the
+/// report leads with the CSV, whose every percentile can be judged.
+#[test]
+fn a_per_request_source_leads_over_a_tool_summary() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/wrk.txt",
+        "Running 3s test @ http://127.0.0.1:8080/a
+  2 threads and 10 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    22.25ms   11.06ms  94.04ms   76.08%
+    Req/Sec   230.15     24.73   300.00     73.33%
+  Latency Distribution
+     50%   20.05ms
+     75%   27.17ms
+     90%   35.16ms
+     99%   61.58ms
+  1382 requests in 3.03s, 268.57KB read
+Requests/sec:    456.46
+Transfer/sec:     88.71KB
+",
+    );
+    // 1,000 requests, latencies 1..=1000 ms: p95 is the 950th, 950 ms.
+    let mut csv = String::from("timestamp_ms,latency_ms,endpoint,success\n");
+    for i in 1..=1000u64 {
+        let ok = if i % 50 == 0 { "false" } else { "true" };
+        csv.push_str(&format!("{},{i},/a,{ok}\n", 1_700_000_000_000 + i * 3));
+    }
+    dir.write("run/requests.csv", csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["primary_source"], "generic-csv", "{stderr}");
+    assert_eq!(report["overall"]["requests"], 1000);
+    assert_eq!(report["overall"]["failures"], 20);
+    let p95 = report["overall"]["latency_ms"]["p95"].as_f64().unwrap();
+    assert!(close(p95, 950.0, 0.001), "{p95}");
+    let warnings = serde_json::to_string(&report["warnings"]).unwrap();
+    assert!(warnings.contains("every request's latency"), "{warnings}");
+}
