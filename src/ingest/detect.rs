@@ -61,6 +61,25 @@ pub enum Format {
     GooseCsv,
     /// Locust `--json` output.
     LocustJson,
+    // Console summaries of issue 16.
+    /// ApacheBench console output.
+    AbText,
+    /// ApacheBench `-g` gnuplot TSV (per request).
+    AbGnuplot,
+    /// ApacheBench `-e` percentile CSV.
+    AbCsv,
+    /// hey's default text summary.
+    HeyText,
+    /// autocannon `--json`.
+    AutocannonJson,
+    /// h2load console output.
+    H2loadText,
+    /// httperf console output.
+    HttperfText,
+    /// siege's console summary (text or its JSON block).
+    SiegeText,
+    /// siege's `siege.log` CSV (one row per run).
+    SiegeLog,
 }
 
 impl Format {
@@ -87,6 +106,12 @@ impl Format {
             Format::ArtilleryJson => "artillery",
             Format::GooseCsv => "goose",
             Format::LocustJson => "locust",
+            Format::AbText | Format::AbGnuplot | Format::AbCsv => "ab",
+            Format::HeyText => "hey",
+            Format::AutocannonJson => "autocannon",
+            Format::H2loadText => "h2load",
+            Format::HttperfText => "httperf",
+            Format::SiegeText | Format::SiegeLog => "siege",
         }
     }
 
@@ -131,6 +156,15 @@ impl fmt::Display for Format {
             Format::ArtilleryJson => "artillery-json",
             Format::GooseCsv => "goose-request-log",
             Format::LocustJson => "locust-json",
+            Format::AbText => "ab-text",
+            Format::AbGnuplot => "ab-gnuplot",
+            Format::AbCsv => "ab-percentiles-csv",
+            Format::HeyText => "hey-text",
+            Format::AutocannonJson => "autocannon-json",
+            Format::H2loadText => "h2load-text",
+            Format::HttperfText => "httperf-text",
+            Format::SiegeText => "siege-text",
+            Format::SiegeLog => "siege-log",
         })
     }
 }
@@ -208,6 +242,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     if first == "Name" && has("# requests") && has("50%") {
         return Detection::Supported(Format::LocustDistribution);
     }
+    if let Some(format) = detect_console(&text) {
+        return Detection::Supported(format);
+    }
     if let Some(format) = detect_tool_format(line, &text) {
         return format;
     }
@@ -253,6 +290,28 @@ fn detect_tool_format(line: &str, text: &str) -> Option<Detection> {
         return Some(s(Format::JmeterCsv));
     }
     None
+}
+
+/// The console summaries (and their side files) of ab, hey, autocannon, h2load,
+/// httperf and siege, each recognised by its adapter's sniffer.
+fn detect_console(text: &str) -> Option<Format> {
+    use super::{ab, autocannon, h2load, hey_text, httperf, siege};
+    type Sniffer = fn(&str) -> bool;
+    let sniffers: [(Sniffer, Format); 9] = [
+        (ab::sniff_text, Format::AbText),
+        (ab::sniff_gnuplot, Format::AbGnuplot),
+        (ab::sniff_csv, Format::AbCsv),
+        (hey_text::sniff, Format::HeyText),
+        (autocannon::sniff, Format::AutocannonJson),
+        (h2load::sniff, Format::H2loadText),
+        (httperf::sniff, Format::HttperfText),
+        (siege::sniff, Format::SiegeText),
+        (siege::sniff_log, Format::SiegeLog),
+    ];
+    sniffers
+        .iter()
+        .find(|(sniff, _)| sniff(text))
+        .map(|(_, format)| *format)
 }
 
 /// Decompresses as much of a gzip head as it holds (the stream is cut short).

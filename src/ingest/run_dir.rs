@@ -407,6 +407,21 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         run,
     );
 
+    // ab and hey: a console summary beside the same run's per-request file (or ab's
+    // -e CSV beside its text) is that run again.
+    for formats in [
+        &[Format::AbGnuplot, Format::AbText, Format::AbCsv][..],
+        &[Format::HeyCsv, Format::HeyText],
+    ] {
+        skip_duplicates(
+            &mut by_format,
+            formats,
+            "another output of the same run, which the tool writes side by side: the \
+             per-request file is the measurement (a different run belongs in a dir of its own)",
+            run,
+        );
+    }
+
     // Every file of one format forms one source (files of one tool merge below).
     for (format, files) in by_format {
         match adapters::adapter(format) {
