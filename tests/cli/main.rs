@@ -14,6 +14,7 @@ mod demo;
 mod drive;
 mod formats_a;
 mod formats_b;
+mod formats_c;
 mod impossible_numbers;
 mod layering;
 mod locust;
