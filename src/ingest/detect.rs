@@ -242,7 +242,7 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     if first == "Name" && has("# requests") && has("50%") {
         return Detection::Supported(Format::LocustDistribution);
     }
-    if let Some(format) = detect_console(&text) {
+    if let Some(format) = first_sniffed(&text, &CONSOLE_SNIFFERS) {
         return Detection::Supported(format);
     }
     if let Some(format) = detect_tool_format(line, &text) {
@@ -292,12 +292,14 @@ fn detect_tool_format(line: &str, text: &str) -> Option<Detection> {
     None
 }
 
+/// A content sniffer: true when a file's head is its format.
+type Sniffer = fn(&str) -> bool;
+
 /// The console summaries (and their side files) of ab, hey, autocannon, h2load,
 /// httperf and siege, each recognised by its adapter's sniffer.
-fn detect_console(text: &str) -> Option<Format> {
+const CONSOLE_SNIFFERS: [(Sniffer, Format); 9] = {
     use super::{ab, autocannon, h2load, hey_text, httperf, siege};
-    type Sniffer = fn(&str) -> bool;
-    let sniffers: [(Sniffer, Format); 9] = [
+    [
         (ab::sniff_text, Format::AbText),
         (ab::sniff_gnuplot, Format::AbGnuplot),
         (ab::sniff_csv, Format::AbCsv),
@@ -307,7 +309,11 @@ fn detect_console(text: &str) -> Option<Format> {
         (httperf::sniff, Format::HttperfText),
         (siege::sniff, Format::SiegeText),
         (siege::sniff_log, Format::SiegeLog),
-    ];
+    ]
+};
+
+/// The format of the first sniffer that claims `text`.
+fn first_sniffed(text: &str, sniffers: &[(Sniffer, Format)]) -> Option<Format> {
     sniffers
         .iter()
         .find(|(sniff, _)| sniff(text))
@@ -332,7 +338,6 @@ fn gunzip_head(head: &[u8]) -> Vec<u8> {
 /// The part B formats, each recognised by its adapter's content sniffer (FORMATS.md §8).
 fn detect_part_b(text: &str) -> Option<Format> {
     use super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};
-    type Sniffer = fn(&str) -> bool;
     let sniffers: [(Sniffer, Format); 10] = [
         (vegeta::sniff, Format::VegetaCsv),
         (vegeta::sniff_json, Format::VegetaJson),
@@ -345,10 +350,7 @@ fn detect_part_b(text: &str) -> Option<Format> {
         (goose::sniff, Format::GooseCsv),
         (locust_json::sniff, Format::LocustJson),
     ];
-    sniffers
-        .iter()
-        .find(|(sniff, _)| sniff(text))
-        .map(|(_, format)| *format)
+    first_sniffed(text, &sniffers)
 }
 
 /// A file that resembles a format headroom reads, but whose layout its reader did not
@@ -493,6 +495,45 @@ mod tests {
             detect_format(Path::new("x.csv.gz"), &bytes),
             Detection::Unsupported(_)
         ));
+    }
+
+    /// Each console sniffer claims its own tool's head and no other's (nor the heads
+    /// of formats read before, which are detected as before).
+    #[test]
+    fn console_formats_claim_only_their_own() {
+        let heads: &[(&str, Format)] = &[
+            ("This is ApacheBench, Version 2.3 <$Revision$>\nBenchmarking 127.0.0.1 (be patient)\n", Format::AbText),
+            ("starttime\tseconds\tctime\tdtime\tttime\twait\nThu Dec 03 06:16:47 2026\t1796278607\t0\t7\t7\t7\n", Format::AbGnuplot),
+            ("Percentage served,Time in ms\n0,7.031\n", Format::AbCsv),
+            ("\nSummary:\n  Total:\t1.3378 secs\n  Requests/sec:\t373.7462\n\nResponse time histogram:\n", Format::HeyText),
+            ("{\"url\":\"http://x\",\"connections\":5,\"pipelining\":1,\"non2xx\":0,\"latency\":{}}", Format::AutocannonJson),
+            ("starting benchmark...\nspawning thread #0: 10 total client(s). 500 total requests\n", Format::H2loadText),
+            ("httperf --client=0/1 --server=127.0.0.1 --rate=50\nTotal: connections 1 requests 1 replies 1 test-duration 1.0 s\n", Format::HttperfText),
+            ("{\t\"transactions\":\t570,\n\t\"availability\":\t100.00,\n", Format::SiegeText),
+            ("Transactions:\t\t570 hits\nAvailability:\t\t100.00 %\n", Format::SiegeText),
+            ("      Date & Time,  Trans,  Elap Time,  Data Trans,  Resp Time\n", Format::SiegeLog),
+        ];
+        for (head, want) in heads {
+            let claimed: Vec<Format> = CONSOLE_SNIFFERS
+                .iter()
+                .filter(|(sniff, _)| sniff(head))
+                .map(|(_, f)| *f)
+                .collect();
+            assert_eq!(claimed, vec![*want], "{head}");
+            assert_eq!(detect(head), Detection::Supported(*want), "{head}");
+        }
+        for other in [
+            "Running 10s test @ http://127.0.0.1:8080\n  1 threads and 1 connections\n",
+            "{\n  \"summary\": {\"successRate\": 1.0, \"requestsPerSec\": 5.0}\n}",
+            "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+            "timeStamp,elapsed,label,responseCode\n1700000000123,250,home,200\n",
+            "{\n  \"root_group\": {},\n  \"metrics\": {\"http_reqs\": {\"count\": 5}}\n}",
+        ] {
+            assert!(
+                CONSOLE_SNIFFERS.iter().all(|(sniff, _)| !sniff(other)),
+                "{other}"
+            );
+        }
     }
 
     #[test]
