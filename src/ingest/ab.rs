@@ -16,7 +16,10 @@
 //!   non-2xx responses (those are counted once); a note says so.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
-//!   per row, so every row counts as answered; a note says where ab's failures are.
+//!   per row, so alone every row counts as answered (a note says where ab's failures
+//!   are). Beside the console text of the same run the two are one source
+//!   ([`build_text_with_gnuplot`]): the text's counts and failures, the TSV's exact
+//!   latencies.
 //! * **`-e` CSV** (`Percentage served,Time in ms`): percentiles only, no request count,
 //!   so it is read only next to the console text of the same run (which is then read);
 //!   alone it is refused with what to keep instead.
@@ -55,6 +58,47 @@ pub fn sniff_csv(head: &str) -> bool {
 /// Builds the source of one ab console output.
 pub fn build_text(path: &Path, plan: &StagePlan, opts: &IngestOptions) -> Result<Source, Problem> {
     build(path, read_text(path), plan, opts)
+}
+
+/// The source of ab's console text read with the `-g` TSV of the same run: the text's
+/// counts and failures (the TSV has no outcome), the TSV's exact latencies (one row per
+/// complete request). When the TSV's rows are not the text's complete requests, the
+/// files are not one run's: the text is read alone and a note says so.
+pub fn build_text_with_gnuplot(
+    text: &Path,
+    tsv: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Result<Source, Problem> {
+    let with_exact = read_text(text).and_then(|mut s| {
+        let mut h = crate::model::new_histogram();
+        AbGnuplot::open(tsv)?.replay(&mut |o| {
+            if let Observation::Request(r) = o {
+                super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1);
+            }
+        })?;
+        let complete = s.endpoints[0].latency.count();
+        if h.len() == complete {
+            s.endpoints[0].latency = LatencyDistribution::Exact(h);
+            s.notes.push(format!(
+                "{} and {} are one ab run: the console text gives the counts and failures, the \
+                 -g file every request's latency (to the whole ms)",
+                text.display(),
+                tsv.display()
+            ));
+        } else {
+            s.notes.push(format!(
+                "{} has {} rows but {} says {complete} complete requests: not the same run, so \
+                 the console text is read with its own percentiles (analyse the -g file in a dir \
+                 of its own)",
+                tsv.display(),
+                h.len(),
+                text.display()
+            ));
+        }
+        Ok(s)
+    });
+    build(text, with_exact, plan, opts)
 }
 
 /// An ab `-e` CSV alone: refused (no request count).

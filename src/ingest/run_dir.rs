@@ -407,6 +407,29 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         run,
     );
 
+    // ab's console text beside its -g TSV is one run: the text's counts, the TSV's
+    // latencies (the TSV has no outcome).
+    if let ([text], [tsv]) = (
+        by_format
+            .get(&Format::AbText)
+            .map_or(&[][..], Vec::as_slice),
+        by_format
+            .get(&Format::AbGnuplot)
+            .map_or(&[][..], Vec::as_slice),
+    ) {
+        match super::ab::build_text_with_gnuplot(text, tsv, &plan, opts) {
+            Ok(src) => add_source(run, src),
+            Err(p) => run.problems.push(p),
+        }
+        by_format.remove(&Format::AbText);
+        by_format.remove(&Format::AbGnuplot);
+        for p in by_format.remove(&Format::AbCsv).unwrap_or_default() {
+            run.skipped.push((
+                p,
+                "ab's -e percentiles of the run its -g file times exactly".into(),
+            ));
+        }
+    }
     // ab and hey: a console summary beside the same run's per-request file (or ab's
     // -e CSV beside its text) is that run again.
     for formats in [

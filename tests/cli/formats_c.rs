@@ -195,28 +195,27 @@ fn ab_text_cut_before_its_counts_is_refused() {
     assert_refused("ab.txt", cut, Some(1), "Complete requests");
 }
 
-#[test]
-fn ab_gnuplot_beside_its_text_is_the_source() {
-    let dir = TestDir::new();
-    // ab writes its rows sorted by total time, not by start.
-    let mut ttimes: Vec<u64> = (0..200).map(|i| 5 + (i * 37) % 90).collect();
-    ttimes.sort();
+/// ab's `-g` rows (sorted by total time, as ab writes them) for these total times.
+fn ab_tsv(ttimes: &[u64]) -> String {
     let mut tsv = String::from("starttime\tseconds\tctime\tdtime\tttime\twait\n");
     for (i, t) in ttimes.iter().enumerate() {
-        let sec = 1_796_278_607 + (i as u64 * 7) % 3;
+        let off = (i as u64 * 7) % 3;
         tsv.push_str(&format!(
-            "Thu Dec 03 06:16:4{} 2026\t{sec}\t0\t{t}\t{t}\t{t}\n",
-            7 + (sec - 1_796_278_607)
+            "Thu Dec 03 06:16:4{} 2026\t{}\t0\t{t}\t{t}\t{t}\n",
+            7 + off,
+            1_796_278_607 + off
         ));
     }
-    dir.write("run/ab.tsv", tsv);
-    dir.write("run/ab.txt", ab_text(200, [0, 0, 4, 0], 0));
-    let report = analyze_run(&dir);
-    assert_eq!(report["overall"]["requests"], 200);
-    // The TSV has no outcome: its rows are answered requests.
-    assert_eq!(report["overall"]["failures"], 0);
-    assert!(skipped(&report).contains("ab.txt"), "{}", skipped(&report));
-    let ep = only_endpoint(&report);
+    tsv
+}
+
+fn sorted_ttimes(n: u64) -> Vec<u64> {
+    let mut ttimes: Vec<u64> = (0..n).map(|i| 5 + (i * 37) % 90).collect();
+    ttimes.sort();
+    ttimes
+}
+
+fn assert_exact_percentiles(ep: &Value, ttimes: &[u64]) {
     assert_eq!(ep["latency_exact"], true);
     let values: Vec<f64> = ttimes.iter().map(|t| *t as f64).collect();
     for (key, p) in [("p50", 50.0), ("p90", 90.0), ("p99", 99.0)] {
@@ -224,7 +223,61 @@ fn ab_gnuplot_beside_its_text_is_the_source() {
         let want = nearest_rank(&values, p);
         assert!(close(got, want, 0.001), "{key}: {got} vs {want}");
     }
+}
+
+#[test]
+fn ab_gnuplot_alone_is_every_request_answered() {
+    let dir = TestDir::new();
+    let ttimes = sorted_ttimes(200);
+    dir.write("run/ab.tsv", ab_tsv(&ttimes));
+    let report = analyze_run(&dir);
+    assert_eq!(report["overall"]["requests"], 200);
+    // The TSV has no outcome: its rows are answered requests.
+    assert_eq!(report["overall"]["failures"], 0);
+    assert_exact_percentiles(only_endpoint(&report), &ttimes);
     assert!(notes(&report).contains("records no outcome"));
+}
+
+#[test]
+fn ab_text_and_its_gnuplot_are_one_run() {
+    let dir = TestDir::new();
+    // The real shape of an overloaded target: every non-2xx answer is also a Length
+    // failure (its error page is shorter than the first answer).
+    let ttimes = sorted_ttimes(300);
+    dir.write("run/ab.tsv", ab_tsv(&ttimes));
+    dir.write("run/ab.txt", ab_text(300, [0, 0, 265, 0], 265));
+    dir.write(
+        "run/ab.csv",
+        "Percentage served,Time in ms\n0,1.0\n100,596.0\n",
+    );
+    let report = analyze_run(&dir);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 1);
+    // Counts and failures from the text (the 265 are counted once) …
+    assert_eq!(report["overall"]["requests"], 300);
+    assert_eq!(report["overall"]["failures"], 265);
+    assert_eq!(kinds(&report["overall"]), expect(&[("other", 265)]));
+    assert_eq!(report["stages"][0]["users"], 10);
+    // … latencies from the TSV, exact.
+    assert_exact_percentiles(only_endpoint(&report), &ttimes);
+    assert!(skipped(&report).contains("ab.csv"), "{}", skipped(&report));
+    assert!(notes(&report).contains("one ab run"), "{}", notes(&report));
+}
+
+#[test]
+fn ab_gnuplot_of_another_run_beside_the_text_is_not_mixed_in() {
+    let dir = TestDir::new();
+    dir.write("run/ab.tsv", ab_tsv(&sorted_ttimes(50)));
+    dir.write("run/ab.txt", ab_text(300, [0; 4], 0));
+    let report = analyze_run(&dir);
+    assert_eq!(report["overall"]["requests"], 300);
+    let ep = only_endpoint(&report);
+    assert_eq!(ep["latency_exact"], false);
+    assert_latency(ep, &[("p50", 21.0)]);
+    assert!(
+        notes(&report).contains("not the same run"),
+        "{}",
+        notes(&report)
+    );
 }
 
 // ---------------------------------------------------------------------------------
