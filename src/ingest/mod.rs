@@ -13,6 +13,7 @@
 //! and records everything into the model.
 
 pub mod adapters;
+pub mod catalog;
 mod csv_rows;
 mod detect;
 pub mod gatling;

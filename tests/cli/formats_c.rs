@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::common::{
-    analyze_json, assert_kinds_sum_to_failures, assert_refused, close, nearest_rank, TestDir,
+    analyze_json, assert_kinds_sum_to_failures, assert_refused, close, headroom, nearest_rank,
+    TestDir,
 };
 
 /// Analyses `dir/run` (files written by the caller) and returns the report.
@@ -625,4 +626,79 @@ fn siege_log_reads_its_last_run() {
         "{}",
         notes(&report)
     );
+}
+
+// ---------------------------------------------------------------------------------
+// inspect --formats and README
+
+/// The tool column of README's "Inputs read today" table, lowercased.
+fn readme_tools() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("### Inputs read today")
+        .nth(1)
+        .expect("README has an `Inputs read today` section");
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| l.split('|').nth(1).unwrap().trim().to_lowercase())
+        .collect()
+}
+
+#[test]
+fn inspect_formats_lists_every_format_and_readme_names_the_same_tools() {
+    let o = headroom(&["inspect", "--formats", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let list: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let formats: Vec<&str> = list.iter().map(|f| f["format"].as_str().unwrap()).collect();
+    for want in [
+        "ab-text",
+        "ab-gnuplot",
+        "ab-percentiles-csv",
+        "hey-text",
+        "hey-csv",
+        "autocannon-json",
+        "h2load-text",
+        "httperf-text",
+        "siege-text",
+        "siege-log",
+        "wrk-text",
+        "k6-summary",
+    ] {
+        assert!(formats.contains(&want), "{want} not in {formats:?}");
+    }
+    for f in &list {
+        assert!(!f["detected_by"].as_str().unwrap().is_empty(), "{f}");
+        assert!(!f["example"].as_str().unwrap().is_empty(), "{f}");
+    }
+    // README names each tool (its own generic CSV is the `any` row, the manifest is
+    // documented on its own, `.hlog` files are HdrHistogram's) and no other.
+    let readme = readme_tools();
+    fn alias(tool: &str) -> Option<&str> {
+        match tool {
+            "generic-csv" => Some("any"),
+            "hdr-log" => Some("hdrhistogram"),
+            "manifest" => None,
+            other => Some(other),
+        }
+    }
+    let listed: Vec<&str> = list
+        .iter()
+        .filter_map(|f| alias(f["tool"].as_str().unwrap()))
+        .collect();
+    for tool in &listed {
+        assert!(
+            readme.iter().any(|row| row.contains(tool)),
+            "README's table has no row for {tool}: {readme:?}"
+        );
+    }
+    for row in &readme {
+        assert!(
+            listed.iter().any(|tool| row.contains(tool)),
+            "README row `{row}` names no format `inspect --formats` lists"
+        );
+    }
 }
