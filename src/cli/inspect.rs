@@ -225,9 +225,15 @@ pub fn inspect(path: &Path, opts: &IngestOptions) -> FileReport {
             report.problems.push(if head.is_empty() {
                 "empty file".into()
             } else {
-                "not a recognised load-test result (see `headroom --help` and README for \
-                 the formats read)"
-                    .into()
+                let text = crate::ingest::text::normalize(&head);
+                let line: String = crate::ingest::text::first_line(&text)
+                    .chars()
+                    .take(80)
+                    .collect();
+                format!(
+                    "not a recognised load-test result; its first line: {line:?} (`headroom \
+                     inspect --formats` lists the formats read and how each is recognised)"
+                )
             });
             return report;
         }

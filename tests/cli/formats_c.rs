@@ -702,3 +702,19 @@ fn inspect_formats_lists_every_format_and_readme_names_the_same_tools() {
         );
     }
 }
+
+#[test]
+fn inspect_shows_an_unknown_files_first_line_and_points_to_the_list() {
+    let dir = TestDir::new();
+    let path = dir.write("notes.txt", "hello\tworld \"quoted\"\nsecond line\n");
+    let o = headroom(&["inspect", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let reports: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let problem = reports[0]["problems"][0].as_str().unwrap();
+    assert!(
+        problem.contains(r#""hello\tworld \"quoted\"""#),
+        "{problem}"
+    );
+    assert!(!problem.contains("second line"), "{problem}");
+    assert!(problem.contains("headroom inspect --formats"), "{problem}");
+}
