@@ -43,6 +43,27 @@ pub fn build_source(
     build(path, read(path), plan, opts)
 }
 
+/// What the report says when hey's text summary is skipped beside the CSV of the same
+/// run and counts transport errors: hey leaves those out of its CSV, so they are not in
+/// the figures. `None` when the text has none (or cannot be read).
+pub fn errors_left_out(path: &Path) -> Option<String> {
+    let s = read(path).ok()?;
+    let ep = s.endpoints.first()?;
+    let errors: u64 = ep
+        .failures_by_kind
+        .iter()
+        .filter(|(k, _)| !matches!(k, FailureKind::Status(_)))
+        .map(|(_, n)| n)
+        .sum();
+    (errors > 0).then(|| {
+        format!(
+            "{} (hey's text summary of the same run) counts {errors} transport error(s) that hey \
+             leaves out of its CSV: they are not in these figures",
+            path.display()
+        )
+    })
+}
+
 fn read(path: &Path) -> Result<Summary, Problem> {
     static RES: OnceLock<[Regex; 4]> = OnceLock::new();
     let [field_re, pct_re, status_re, error_re] = RES.get_or_init(|| {

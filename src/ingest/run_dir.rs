@@ -430,6 +430,15 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
             ));
         }
     }
+    // hey's text beside its CSV: the CSV is read; the text's transport errors (which
+    // the CSV leaves out) are noted on the hey source below.
+    let hey_notes: Vec<String> = match by_format.get(&Format::HeyText) {
+        Some(texts) if by_format.contains_key(&Format::HeyCsv) => texts
+            .iter()
+            .filter_map(|p| super::hey_text::errors_left_out(p))
+            .collect(),
+        _ => Vec::new(),
+    };
     // ab and hey: a console summary beside the same run's per-request file (or ab's
     // -e CSV beside its text) is that run again.
     for formats in [
@@ -491,6 +500,9 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
                 }
             }
         }
+    }
+    if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
+        src.notes.extend(hey_notes);
     }
 }
 

@@ -347,7 +347,17 @@ fn hey_text_statuses_and_errors() {
 #[test]
 fn hey_text_beside_its_csv_is_one_run() {
     let dir = TestDir::new();
-    dir.write("run/hey.txt", hey_text(&[(200, 3)], &[]));
+    // The text counts 2 transport errors, which hey leaves out of its CSV.
+    dir.write(
+        "run/hey.txt",
+        hey_text(
+            &[(200, 2), (500, 1)],
+            &[(
+                2,
+                "Get \"http://x/\": dial tcp: connect: connection refused",
+            )],
+        ),
+    );
     dir.write(
         "run/hey.csv",
         "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n\
@@ -358,6 +368,11 @@ fn hey_text_beside_its_csv_is_one_run() {
     assert_eq!(report["overall"]["failures"], 1);
     assert_eq!(report["sources"].as_array().unwrap().len(), 1);
     assert!(skipped(&report).contains("hey.txt"), "{}", skipped(&report));
+    assert!(
+        notes(&report).contains("counts 2 transport error(s)"),
+        "{}",
+        notes(&report)
+    );
 }
 
 // ---------------------------------------------------------------------------------
