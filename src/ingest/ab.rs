@@ -32,7 +32,8 @@ use regex::Regex;
 use super::adapters::Lines;
 use super::stages::StagePlan;
 use super::summary::{
-    add_counts, add_failures, build, endpoint, file_stem, number, read_file_text, Summary,
+    add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
+    Summary,
 };
 use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
 use crate::model::{
@@ -151,9 +152,7 @@ fn read_text(path: &Path) -> Result<Summary, Problem> {
             in_table = false;
         }
         if let Some(c) = breakdown_re.captures(line) {
-            for (slot, k) in breakdown.iter_mut().zip(1..=4) {
-                *slot = number(path, no, "failed requests", &c[k])?;
-            }
+            breakdown = captured_counts(path, no, "failed requests", &c)?;
             continue;
         }
         let Some(c) = field_re.captures(line) else {

@@ -15,7 +15,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::stages::StagePlan;
-use super::summary::{add_failures, build, endpoint, file_stem, number, read_file_text, Summary};
+use super::summary::{
+    add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text, Summary,
+};
 use super::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
@@ -78,15 +80,9 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         } else if let Some(c) = finished_re.captures(line) {
             s.duration_s = Some(time_ms(path, no, &c[1])? / 1000.0);
         } else if let Some(c) = requests_re.captures(line) {
-            let mut v = [0u64; 7];
-            for (slot, k) in v.iter_mut().zip(1..=7) {
-                *slot = number(path, no, "requests", &c[k])?;
-            }
-            counts = Some((v, no));
+            counts = Some((captured_counts(path, no, "requests", &c)?, no));
         } else if let Some(c) = status_re.captures(line) {
-            for (slot, k) in classes.iter_mut().zip(1..=4) {
-                *slot = number(path, no, "status codes", &c[k])?;
-            }
+            classes = captured_counts(path, no, "status codes", &c)?;
         } else if let Some(c) = time_re.captures(line) {
             times = Some([
                 time_ms(path, no, &c[1])?,

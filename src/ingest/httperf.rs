@@ -18,7 +18,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::stages::StagePlan;
-use super::summary::{add_counts, add_failures, build, endpoint, number, read_file_text, Summary};
+use super::summary::{
+    add_counts, add_failures, build, captured_counts, endpoint, number, read_file_text, Summary,
+};
 use super::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
@@ -79,9 +81,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
             s.duration_s = Some(number(path, no, "test-duration", &c[4])?);
             totals = Some((replies, no));
         } else if let Some(c) = status_re.captures(line) {
-            for (slot, k) in classes.iter_mut().zip(1..=5) {
-                *slot = number(path, no, "reply status", &c[k])?;
-            }
+            classes = captured_counts(path, no, "reply status", &c)?;
         } else if let Some(rest) = line.strip_prefix("Connection time [ms]: min") {
             conn_time = pairs(&format!("min{rest}"))
                 .into_iter()

@@ -88,6 +88,21 @@ pub fn number<T: std::str::FromStr>(
     })
 }
 
+/// The counts a console line's regex captured (groups 1..=N), parsed; a bad one is
+/// a problem at `line`.
+pub fn captured_counts<const N: usize>(
+    path: &Path,
+    line: u64,
+    what: &str,
+    c: &regex::Captures<'_>,
+) -> Result<[u64; N], Problem> {
+    let mut v = [0u64; N];
+    for (k, slot) in v.iter_mut().enumerate() {
+        *slot = number(path, line, what, c.get(k + 1).map_or("", |m| m.as_str()))?;
+    }
+    Ok(v)
+}
+
 /// The problem of counts in `path` that add up past what a u64 holds: no load test
 /// makes 2^64 requests, so the file's numbers are not real.
 pub fn too_many(path: &Path, line: Option<u64>, what: &str) -> Problem {
