@@ -5,7 +5,8 @@
 //!   those with status < 400 and `failed` the attempts that got no answer (socket
 //!   errors, timeouts). So requests = transactions + failed, and failures = the
 //!   unsuccessful answers (status ≥ 400, kind `other`: siege prints no codes) + failed
-//!   (kind `other`: siege does not say which socket error).
+//!   (kind from siege's `[error] socket: …` messages when the capture holds one per
+//!   failure — `connect`, `timeout`, … — else `other`).
 //! * Latency: `response_time` (mean), `longest`/`shortest` — in seconds to the
 //!   hundredth as siege prints them; no percentiles.
 //! * siege prints no `-c`: its `concurrency` is the measured mean of requests in
@@ -52,6 +53,17 @@ struct Figures {
     longest_s: Option<f64>,
     shortest_s: Option<f64>,
     concurrency: Option<f64>,
+    /// siege's socket error messages printed with the run (`[error] socket: …`).
+    socket_errors: Vec<String>,
+}
+
+/// siege's socket error and timeout messages in a console capture (stderr included),
+/// without their coloured `[error]`/`[alert]` tag.
+fn socket_errors(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.contains("socket:") && (l.contains("error") || l.contains("alert")))
+        .map(|l| l.rsplit_once("] ").map_or(l, |(_, m)| m).trim().to_string())
+        .collect()
 }
 
 /// Builds the source of one siege console summary.
@@ -97,6 +109,7 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
                 longest_s: f("longest_transaction"),
                 shortest_s: f("shortest_transaction"),
                 concurrency: f("concurrency"),
+                socket_errors: socket_errors(&text),
             });
         }
     }
@@ -104,7 +117,10 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
     let re = RE.get_or_init(|| {
         Regex::new(r"^\s*([A-Z][a-z ]+):\s+([0-9.]+)\s*(\S*)").expect("static regex")
     });
-    let mut fig = Figures::default();
+    let mut fig = Figures {
+        socket_errors: socket_errors(&text),
+        ..Default::default()
+    };
     let mut seen = false;
     for (i, line) in text.lines().enumerate() {
         let no = i as u64 + 1;
@@ -170,6 +186,7 @@ fn read_log(path: &Path) -> Result<Summary, Problem> {
         longest_s: None,
         shortest_s: None,
         concurrency: Some(f(7, "Concurrent")?),
+        socket_errors: Vec::new(),
     };
     let mut s = summarise(path, fig)?;
     if rows.len() > 1 {
@@ -221,19 +238,33 @@ fn summarise(path: &Path, fig: Figures) -> Result<Summary, Problem> {
         path,
         None,
         &mut ep,
-        &[
-            (
-                FailureKind::Other,
-                fig.transactions - successful,
-                "siege: answers with status ≥ 400",
-            ),
-            (
+        &[(
+            FailureKind::Other,
+            fig.transactions - successful,
+            "siege: answers with status ≥ 400",
+        )],
+    )?;
+    // The messages siege printed name each failed transaction's cause, when there is
+    // one per failure (a capture of stdout and stderr); else the cause is unknown.
+    if fig.socket_errors.len() as u64 == fig.failed {
+        let by_message: Vec<(FailureKind, u64, &str)> = fig
+            .socket_errors
+            .iter()
+            .map(|m| (FailureKind::classify(None, m), 1, m.as_str()))
+            .collect();
+        add_failures(path, None, &mut ep, &by_message)?;
+    } else {
+        add_failures(
+            path,
+            None,
+            &mut ep,
+            &[(
                 FailureKind::Other,
                 fig.failed,
                 "siege: failed transactions (socket error or timeout)",
-            ),
-        ],
-    )?;
+            )],
+        )?;
+    }
     s.endpoints.push(ep);
     s.notes.push(format!(
         "{}: siege prints times to the hundredth of a second and no percentiles{}",

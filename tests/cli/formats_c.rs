@@ -570,8 +570,32 @@ fn siege_json_block_with_zero_transactions() {
     let dir = TestDir::new();
     dir.write(
         "run/siege.txt",
-        "** SIEGE 4.1.6\n** Preparing 25 concurrent users for battle.\n\
-         {\t\"transactions\":\t\t\t           0,\n\
+        format!(
+            "** SIEGE 4.0.7\n** Preparing 25 concurrent users for battle.\n{}\n{}",
+            "\x1b[1;33merror\x1b[0m] socket: unable to connect sock.c:282: Connection refused\n"
+                .repeat(25),
+            SIEGE_ZERO_JSON
+        ),
+    );
+    let report = analyze_run(&dir);
+    assert_eq!(report["overall"]["requests"], 25);
+    assert_eq!(report["overall"]["failures"], 25);
+    // One `Connection refused` message per failed transaction: their kind is known.
+    assert_eq!(kinds(&report["overall"]), expect(&[("connect", 25)]));
+    let lat = &only_endpoint(&report)["latency_ms"];
+    assert_eq!(lat["mean"], Value::Null, "{lat}");
+    assert_eq!(lat["max"], Value::Null, "{lat}");
+
+    // Without the messages (stdout alone), the cause is unknown.
+    let dir = TestDir::new();
+    dir.write("run/siege.txt", SIEGE_ZERO_JSON);
+    let report = analyze_run(&dir);
+    assert_eq!(report["overall"]["failures"], 25);
+    assert_eq!(kinds(&report["overall"]), expect(&[("other", 25)]));
+}
+
+/// siege's JSON block for a run where nothing answered (25 failed transactions).
+const SIEGE_ZERO_JSON: &str = "{\t\"transactions\":\t\t\t           0,\n\
          \t\"availability\":\t\t\t        0.00,\n\
          \t\"elapsed_time\":\t\t\t        3.01,\n\
          \t\"data_transferred\":\t\t        0.00,\n\
@@ -582,16 +606,7 @@ fn siege_json_block_with_zero_transactions() {
          \t\"successful_transactions\":\t           0,\n\
          \t\"failed_transactions\":\t\t          25,\n\
          \t\"longest_transaction\":\t\t        0.00,\n\
-         \t\"shortest_transaction\":\t\t        0.00\n}\n",
-    );
-    let report = analyze_run(&dir);
-    assert_eq!(report["overall"]["requests"], 25);
-    assert_eq!(report["overall"]["failures"], 25);
-    assert_eq!(kinds(&report["overall"]), expect(&[("other", 25)]));
-    let lat = &only_endpoint(&report)["latency_ms"];
-    assert_eq!(lat["mean"], Value::Null, "{lat}");
-    assert_eq!(lat["max"], Value::Null, "{lat}");
-}
+         \t\"shortest_transaction\":\t\t        0.00\n}\n";
 
 #[test]
 fn siege_text_summary_with_failures() {
