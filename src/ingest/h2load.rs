@@ -3,10 +3,12 @@
 //! * `finished in 1.23s, …` is the duration; `N total client(s)` the users (a closed
 //!   model: each client sends its next request when an answer arrives).
 //! * `requests: T total, S started, D done, K succeeded, F failed, E errored, O timeout`:
-//!   requests are the `done` ones (started but not done were in flight at the end);
-//!   failures are h2load's `failed` — `errored` (no answer: timeouts → `timeout`, the
-//!   rest → `other`) and the answers h2load did not count as succeeded (status ≥ 400:
-//!   `other`, with the `status codes` classes in the message).
+//!   requests are `succeeded + failed` (every request with an outcome: the done ones,
+//!   and those h2load never started because their connection failed, which it counts as
+//!   failed and errored; requests in flight at the end have none); failures are
+//!   h2load's `failed` — `errored` (no answer: timeouts → `timeout`, the rest →
+//!   `other`) and the answers h2load did not count as succeeded (status ≥ 400: `other`,
+//!   with the `status codes` classes in the message).
 //! * Latency: `time for request: min max mean sd` (a tool summary without percentiles).
 
 use std::path::Path;
@@ -16,7 +18,8 @@ use regex::Regex;
 
 use super::stages::StagePlan;
 use super::summary::{
-    add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text, Summary,
+    add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
+    Summary,
 };
 use super::{problem, IngestOptions};
 use crate::model::{
@@ -99,14 +102,17 @@ fn read(path: &Path) -> Result<Summary, Problem> {
              output was cut",
         ));
     };
-    if failed > done || errored > failed {
+    if errored > failed {
         return Err(problem(
             path,
             Some(line),
-            format!("{failed} failed ({errored} errored) of {done} done: the counts do not add up"),
+            format!("{errored} errored but only {failed} failed: the counts do not add up"),
         ));
     }
-    let answered = done - errored;
+    // Every request with an outcome: h2load also counts the requests a failed
+    // connection never started as failed and errored (they are not among the done).
+    let requests = add_counts(path, Some(line), "the requests", succeeded, failed)?;
+    let answered = requests - errored;
     let latency = LatencyDistribution::Summary(PercentileSummary {
         count: answered,
         mean_ms: times.map(|t| t[2]).filter(|_| answered > 0),
@@ -115,7 +121,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         points: Vec::new(),
         merged: false,
     });
-    let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), done, latency);
+    let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), requests, latency);
     let timeouts = timeout.min(errored);
     let status_message = format!(
         "h2load: answers not counted as succeeded (status codes: {} 4xx, {} 5xx)",
@@ -131,10 +137,11 @@ fn read(path: &Path) -> Result<Summary, Problem> {
             (FailureKind::Other, failed - errored, &status_message),
         ],
     )?;
-    if succeeded + failed != done {
+    if requests != done {
         s.notes.push(format!(
-            "{}: h2load's succeeded ({succeeded}) and failed ({failed}) do not add up to its \
-             done ({done}): done and failed are used",
+            "{}: h2load's succeeded ({succeeded}) and failed ({failed}) are {requests} requests \
+             but {done} done: h2load counts the requests of a connection that failed as failed \
+             and errored without starting them; they are counted as failed requests",
             path.display()
         ));
     }

@@ -748,3 +748,31 @@ fn inspect_shows_an_unknown_files_first_line_and_points_to_the_list() {
     assert!(!problem.contains("second line"), "{problem}");
     assert!(problem.contains("headroom inspect --formats"), "{problem}");
 }
+
+#[test]
+fn h2load_requests_never_started_count_as_failed() {
+    // The real shape against a closed port: no request started, all 20 failed/errored.
+    let dir = TestDir::new();
+    dir.write(
+        "run/h2load.txt",
+        "starting benchmark...\n\
+         spawning thread #0: 2 total client(s). 20 total requests\n\
+         \n\
+         finished in 479us, 0.00 req/s, 0B/s\n\
+         requests: 20 total, 0 started, 0 done, 0 succeeded, 20 failed, 20 errored, 0 timeout\n\
+         status codes: 0 2xx, 0 3xx, 0 4xx, 0 5xx\n\
+         traffic: 0B (0) total, 0B (0) headers (space savings 0.00%), 0B (0) data\n\
+         \x20                    min         max         mean         sd        +/- sd\n\
+         time for request:        0us         0us         0us         0us     0.00%\n",
+    );
+    let report = analyze_run(&dir);
+    assert_eq!(report["overall"]["requests"], 20);
+    assert_eq!(report["overall"]["failures"], 20);
+    assert_eq!(kinds(&report["overall"]), expect(&[("other", 20)]));
+    assert_eq!(only_endpoint(&report)["latency_ms"]["mean"], Value::Null);
+    assert!(
+        notes(&report).contains("without starting them"),
+        "{}",
+        notes(&report)
+    );
+}
