@@ -18,11 +18,10 @@
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
 //!   per row, so alone every row counts as answered (a note says where ab's failures
 //!   are). Beside the console text of the same run the two are one source
-//!   ([`build_text_with_gnuplot`]): the text's counts and failures, the TSV's exact
-//!   latencies.
+//!   ([`build_run`]): the text's counts and failures, the TSV's exact latencies.
 //! * **`-e` CSV** (`Percentage served,Time in ms`): percentiles only, no request count,
-//!   so it is read only next to the console text of the same run (which is then read);
-//!   alone it is refused with what to keep instead.
+//!   so it is read only with the console text of the same run, whose whole-ms table its
+//!   101 percentiles (to the µs) replace; alone it is refused with what to keep instead.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -61,45 +60,94 @@ pub fn build_text(path: &Path, plan: &StagePlan, opts: &IngestOptions) -> Result
     build(path, read_text(path), plan, opts)
 }
 
-/// The source of ab's console text read with the `-g` TSV of the same run: the text's
-/// counts and failures (the TSV has no outcome), the TSV's exact latencies (one row per
-/// complete request). When the TSV's rows are not the text's complete requests, the
-/// files are not one run's: the text is read alone and a note says so.
-pub fn build_text_with_gnuplot(
+/// The source of ab's console text read with the other outputs of the same run: the
+/// text's counts and failures (the other files have no outcome), and the latencies of
+/// the `-g` TSV (exact, one row per complete request) or else of the `-e` CSV (101
+/// percentiles to the µs instead of the text's whole-ms table). A TSV whose rows are not
+/// the text's complete requests is another run's: the text is read without it, and a
+/// note says so.
+pub fn build_run(
     text: &Path,
-    tsv: &Path,
+    tsv: Option<&Path>,
+    csv: Option<&Path>,
     plan: &StagePlan,
     opts: &IngestOptions,
 ) -> Result<Source, Problem> {
-    let with_exact = read_text(text).and_then(|mut s| {
-        let mut h = crate::model::new_histogram();
-        AbGnuplot::open(tsv)?.replay(&mut |o| {
-            if let Observation::Request(r) = o {
-                super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1);
-            }
-        })?;
+    let read = read_text(text).and_then(|mut s| {
         let complete = s.endpoints[0].latency.count();
-        if h.len() == complete {
-            s.endpoints[0].latency = LatencyDistribution::Exact(h);
+        let mut exact = false;
+        if let Some(tsv) = tsv {
+            let mut h = crate::model::new_histogram();
+            AbGnuplot::open(tsv)?.replay(&mut |o| {
+                if let Observation::Request(r) = o {
+                    super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1);
+                }
+            })?;
+            exact = h.len() == complete;
+            s.notes.push(if exact {
+                s.endpoints[0].latency = LatencyDistribution::Exact(h);
+                format!(
+                    "{} and {} are one ab run: the console text gives the counts and failures, \
+                     the -g file every request's latency (to the whole ms)",
+                    text.display(),
+                    tsv.display()
+                )
+            } else {
+                format!(
+                    "{} has {} rows but {} says {complete} complete requests: not the same run, \
+                     so the console text is read without it (analyse the -g file in a dir of \
+                     its own)",
+                    tsv.display(),
+                    h.len(),
+                    text.display()
+                )
+            });
+        }
+        if let (Some(csv), true) = (csv, exact) {
             s.notes.push(format!(
-                "{} and {} are one ab run: the console text gives the counts and failures, the \
-                 -g file every request's latency (to the whole ms)",
-                text.display(),
-                tsv.display()
+                "{}: not needed — the -g file times every request",
+                csv.display()
             ));
-        } else {
+        }
+        if let (Some(csv), false) = (csv, exact) {
+            let points = read_csv(csv)?;
+            if let LatencyDistribution::Summary(sum) = &mut s.endpoints[0].latency {
+                sum.min_ms = points.first().map(|p| p.1).or(sum.min_ms);
+                sum.max_ms = points.last().map(|p| p.1).or(sum.max_ms);
+                sum.points = points;
+            }
             s.notes.push(format!(
-                "{} has {} rows but {} says {complete} complete requests: not the same run, so \
-                 the console text is read with its own percentiles (analyse the -g file in a dir \
-                 of its own)",
-                tsv.display(),
-                h.len(),
-                text.display()
+                "{}: the percentiles are ab's -e file {} (to the µs), the counts its console text",
+                text.display(),
+                csv.display()
             ));
         }
         Ok(s)
     });
-    build(text, with_exact, plan, opts)
+    build(text, read, plan, opts)
+}
+
+/// The `(percentile, ms)` rows of an ab `-e` CSV.
+fn read_csv(path: &Path) -> Result<Vec<(f64, f64)>, Problem> {
+    let text = read_file_text(path)?;
+    let mut points = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let no = i as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some((p, ms)) = line.split_once(',') else {
+            return Err(problem(path, Some(no), "not a `percentage,ms` row"));
+        };
+        points.push((
+            number(path, no, "percentage", p)?,
+            number(path, no, "time in ms", ms)?,
+        ));
+    }
+    if points.is_empty() {
+        return Err(problem(path, Some(1), "a header but no percentiles"));
+    }
+    Ok(points)
 }
 
 /// An ab `-e` CSV alone: refused (no request count).

@@ -407,27 +407,22 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         run,
     );
 
-    // ab's console text beside its -g TSV is one run: the text's counts, the TSV's
-    // latencies (the TSV has no outcome).
-    if let ([text], [tsv]) = (
-        by_format
-            .get(&Format::AbText)
-            .map_or(&[][..], Vec::as_slice),
-        by_format
-            .get(&Format::AbGnuplot)
-            .map_or(&[][..], Vec::as_slice),
-    ) {
-        match super::ab::build_text_with_gnuplot(text, tsv, &plan, opts) {
-            Ok(src) => add_source(run, src),
-            Err(p) => run.problems.push(p),
-        }
-        by_format.remove(&Format::AbText);
-        by_format.remove(&Format::AbGnuplot);
-        for p in by_format.remove(&Format::AbCsv).unwrap_or_default() {
-            run.skipped.push((
-                p,
-                "ab's -e percentiles of the run its -g file times exactly".into(),
-            ));
+    // ab's console text beside its -g TSV or -e CSV is one run: the text's counts, the
+    // other file's latencies (neither has an outcome).
+    let single = |f: Format| match by_format.get(&f).map(Vec::as_slice) {
+        Some([p]) => Some(p.clone()),
+        _ => None,
+    };
+    if let Some(text) = single(Format::AbText) {
+        let (tsv, csv) = (single(Format::AbGnuplot), single(Format::AbCsv));
+        if tsv.is_some() || csv.is_some() {
+            match super::ab::build_run(&text, tsv.as_deref(), csv.as_deref(), &plan, opts) {
+                Ok(src) => add_source(run, src),
+                Err(p) => run.problems.push(p),
+            }
+            for f in [Format::AbText, Format::AbGnuplot, Format::AbCsv] {
+                by_format.remove(&f);
+            }
         }
     }
     // hey's text beside its CSV: the CSV is read; the text's transport errors (which
