@@ -234,37 +234,27 @@ fn summarise(path: &Path, fig: Figures) -> Result<Summary, Problem> {
         fig.failed,
     )?;
     let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), requests, latency);
-    add_failures(
-        path,
-        None,
-        &mut ep,
-        &[(
-            FailureKind::Other,
-            fig.transactions - successful,
-            "siege: answers with status ≥ 400",
-        )],
-    )?;
     // The messages siege printed name each failed transaction's cause, when there is
     // one per failure (a capture of stdout and stderr); else the cause is unknown.
+    let mut failed: Vec<(FailureKind, u64, &str)> = vec![(
+        FailureKind::Other,
+        fig.transactions - successful,
+        "siege: answers with status ≥ 400",
+    )];
     if fig.socket_errors.len() as u64 == fig.failed {
-        let by_message: Vec<(FailureKind, u64, &str)> = fig
-            .socket_errors
-            .iter()
-            .map(|m| (FailureKind::classify(None, m), 1, m.as_str()))
-            .collect();
-        add_failures(path, None, &mut ep, &by_message)?;
+        failed.extend(
+            fig.socket_errors
+                .iter()
+                .map(|m| (FailureKind::classify(None, m), 1, m.as_str())),
+        );
     } else {
-        add_failures(
-            path,
-            None,
-            &mut ep,
-            &[(
-                FailureKind::Other,
-                fig.failed,
-                "siege: failed transactions (socket error or timeout)",
-            )],
-        )?;
+        failed.push((
+            FailureKind::Other,
+            fig.failed,
+            "siege: failed transactions (socket error or timeout)",
+        ));
     }
+    add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
     s.notes.push(format!(
         "{}: siege prints times to the hundredth of a second and no percentiles{}",
