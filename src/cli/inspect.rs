@@ -36,8 +36,12 @@ const LISTED_ENDPOINTS: usize = 8;
 )]
 pub struct InspectArgs {
     /// Result files to look at.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "formats", value_name = "FILE")]
     pub paths: Vec<PathBuf>,
+    /// List every format headroom reads: its tool, how it is recognised and a command
+    /// that writes it (no FILE needed).
+    #[arg(long)]
+    pub formats: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: InspectFormat,
@@ -135,6 +139,10 @@ impl LatencyFigures {
 
 /// Runs `inspect`.
 pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
+    if args.formats {
+        list_formats(args.json || args.format == InspectFormat::Json)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let opts = IngestOptions {
         hlog_unit: args.hlog_unit,
         hgrm_unit: args.hgrm_unit,
@@ -159,6 +167,35 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(2)
     })
+}
+
+/// `inspect --formats`: every format with its tool, sniffing rule and an example.
+fn list_formats(json: bool) -> anyhow::Result<()> {
+    use crate::ingest::catalog::{describe, ALL};
+    if json {
+        let list: Vec<serde_json::Value> = ALL
+            .iter()
+            .map(|f| {
+                let (rule, example) = describe(*f);
+                serde_json::json!({
+                    "format": f.to_string(),
+                    "tool": f.tool(),
+                    "detected_by": rule,
+                    "example": example,
+                })
+            })
+            .collect();
+        return Ok(emitln(serde_json::to_string_pretty(&list)?)?);
+    }
+    let mut out = String::new();
+    for f in ALL {
+        let (rule, example) = describe(f);
+        out.push_str(&format!(
+            "{f} ({})\n  detected by: {rule}\n  written by:  {example}\n",
+            f.tool()
+        ));
+    }
+    Ok(emit(out)?)
 }
 
 /// Inspects one file.
@@ -188,9 +225,15 @@ pub fn inspect(path: &Path, opts: &IngestOptions) -> FileReport {
             report.problems.push(if head.is_empty() {
                 "empty file".into()
             } else {
-                "not a recognised load-test result (see `headroom --help` and README for \
-                 the formats read)"
-                    .into()
+                let text = crate::ingest::text::normalize(&head);
+                let line: String = crate::ingest::text::first_line(&text)
+                    .chars()
+                    .take(80)
+                    .collect();
+                format!(
+                    "not a recognised load-test result; its first line: {line:?} (`headroom \
+                     inspect --formats` lists the formats read and how each is recognised)"
+                )
             });
             return report;
         }

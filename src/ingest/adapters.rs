@@ -59,6 +59,17 @@ pub fn adapter(format: Format) -> Adapter {
             Adapter::Observations(|p, _, _| Ok(Box::new(gatling::GatlingLog::open(p)?)))
         }
         Format::K6Summary => Adapter::Summary(k6_summary::build_source),
+        Format::AbText => Adapter::Summary(super::ab::build_text),
+        Format::AbCsv => Adapter::Summary(super::ab::build_csv),
+        Format::AbGnuplot => {
+            Adapter::Observations(|p, _, _| Ok(Box::new(super::ab::AbGnuplot::open(p)?)))
+        }
+        Format::HeyText => Adapter::Summary(super::hey_text::build_source),
+        Format::AutocannonJson => Adapter::Summary(super::autocannon::build_source),
+        Format::H2loadText => Adapter::Summary(super::h2load::build_source),
+        Format::HttperfText => Adapter::Summary(super::httperf::build_source),
+        Format::SiegeText => Adapter::Summary(super::siege::build_source),
+        Format::SiegeLog => Adapter::Summary(super::siege::build_log),
         Format::VegetaCsv | Format::VegetaJson => {
             Adapter::Observations(|p, _, _| Ok(Box::new(vegeta::VegetaResults::open(p)?)))
         }

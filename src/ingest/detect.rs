@@ -61,6 +61,25 @@ pub enum Format {
     GooseCsv,
     /// Locust `--json` output.
     LocustJson,
+    // Console summaries of issue 16.
+    /// ApacheBench console output.
+    AbText,
+    /// ApacheBench `-g` gnuplot TSV (per request).
+    AbGnuplot,
+    /// ApacheBench `-e` percentile CSV.
+    AbCsv,
+    /// hey's default text summary.
+    HeyText,
+    /// autocannon `--json`.
+    AutocannonJson,
+    /// h2load console output.
+    H2loadText,
+    /// httperf console output.
+    HttperfText,
+    /// siege's console summary (text or its JSON block).
+    SiegeText,
+    /// siege's `siege.log` CSV (one row per run).
+    SiegeLog,
 }
 
 impl Format {
@@ -87,6 +106,12 @@ impl Format {
             Format::ArtilleryJson => "artillery",
             Format::GooseCsv => "goose",
             Format::LocustJson => "locust",
+            Format::AbText | Format::AbGnuplot | Format::AbCsv => "ab",
+            Format::HeyText => "hey",
+            Format::AutocannonJson => "autocannon",
+            Format::H2loadText => "h2load",
+            Format::HttperfText => "httperf",
+            Format::SiegeText | Format::SiegeLog => "siege",
         }
     }
 
@@ -131,6 +156,15 @@ impl fmt::Display for Format {
             Format::ArtilleryJson => "artillery-json",
             Format::GooseCsv => "goose-request-log",
             Format::LocustJson => "locust-json",
+            Format::AbText => "ab-text",
+            Format::AbGnuplot => "ab-gnuplot",
+            Format::AbCsv => "ab-percentiles-csv",
+            Format::HeyText => "hey-text",
+            Format::AutocannonJson => "autocannon-json",
+            Format::H2loadText => "h2load-text",
+            Format::HttperfText => "httperf-text",
+            Format::SiegeText => "siege-text",
+            Format::SiegeLog => "siege-log",
         })
     }
 }
@@ -208,6 +242,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     if first == "Name" && has("# requests") && has("50%") {
         return Detection::Supported(Format::LocustDistribution);
     }
+    if let Some(format) = first_sniffed(&text, &CONSOLE_SNIFFERS) {
+        return Detection::Supported(format);
+    }
     if let Some(format) = detect_tool_format(line, &text) {
         return format;
     }
@@ -255,6 +292,34 @@ fn detect_tool_format(line: &str, text: &str) -> Option<Detection> {
     None
 }
 
+/// A content sniffer: true when a file's head is its format.
+type Sniffer = fn(&str) -> bool;
+
+/// The console summaries (and their side files) of ab, hey, autocannon, h2load,
+/// httperf and siege, each recognised by its adapter's sniffer.
+const CONSOLE_SNIFFERS: [(Sniffer, Format); 9] = {
+    use super::{ab, autocannon, h2load, hey_text, httperf, siege};
+    [
+        (ab::sniff_text, Format::AbText),
+        (ab::sniff_gnuplot, Format::AbGnuplot),
+        (ab::sniff_csv, Format::AbCsv),
+        (hey_text::sniff, Format::HeyText),
+        (autocannon::sniff, Format::AutocannonJson),
+        (h2load::sniff, Format::H2loadText),
+        (httperf::sniff, Format::HttperfText),
+        (siege::sniff, Format::SiegeText),
+        (siege::sniff_log, Format::SiegeLog),
+    ]
+};
+
+/// The format of the first sniffer that claims `text`.
+fn first_sniffed(text: &str, sniffers: &[(Sniffer, Format)]) -> Option<Format> {
+    sniffers
+        .iter()
+        .find(|(sniff, _)| sniff(text))
+        .map(|(_, format)| *format)
+}
+
 /// Decompresses as much of a gzip head as it holds (the stream is cut short).
 fn gunzip_head(head: &[u8]) -> Vec<u8> {
     use std::io::Read;
@@ -273,7 +338,6 @@ fn gunzip_head(head: &[u8]) -> Vec<u8> {
 /// The part B formats, each recognised by its adapter's content sniffer (FORMATS.md §8).
 fn detect_part_b(text: &str) -> Option<Format> {
     use super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};
-    type Sniffer = fn(&str) -> bool;
     let sniffers: [(Sniffer, Format); 10] = [
         (vegeta::sniff, Format::VegetaCsv),
         (vegeta::sniff_json, Format::VegetaJson),
@@ -286,10 +350,7 @@ fn detect_part_b(text: &str) -> Option<Format> {
         (goose::sniff, Format::GooseCsv),
         (locust_json::sniff, Format::LocustJson),
     ];
-    sniffers
-        .iter()
-        .find(|(sniff, _)| sniff(text))
-        .map(|(_, format)| *format)
+    first_sniffed(text, &sniffers)
 }
 
 /// A file that resembles a format headroom reads, but whose layout its reader did not
@@ -434,6 +495,45 @@ mod tests {
             detect_format(Path::new("x.csv.gz"), &bytes),
             Detection::Unsupported(_)
         ));
+    }
+
+    /// Each console sniffer claims its own tool's head and no other's (nor the heads
+    /// of formats read before, which are detected as before).
+    #[test]
+    fn console_formats_claim_only_their_own() {
+        let heads: &[(&str, Format)] = &[
+            ("This is ApacheBench, Version 2.3 <$Revision$>\nBenchmarking 127.0.0.1 (be patient)\n", Format::AbText),
+            ("starttime\tseconds\tctime\tdtime\tttime\twait\nThu Dec 03 06:16:47 2026\t1796278607\t0\t7\t7\t7\n", Format::AbGnuplot),
+            ("Percentage served,Time in ms\n0,7.031\n", Format::AbCsv),
+            ("\nSummary:\n  Total:\t1.3378 secs\n  Requests/sec:\t373.7462\n\nResponse time histogram:\n", Format::HeyText),
+            ("{\"url\":\"http://x\",\"connections\":5,\"pipelining\":1,\"non2xx\":0,\"latency\":{}}", Format::AutocannonJson),
+            ("starting benchmark...\nspawning thread #0: 10 total client(s). 500 total requests\n", Format::H2loadText),
+            ("httperf --client=0/1 --server=127.0.0.1 --rate=50\nTotal: connections 1 requests 1 replies 1 test-duration 1.0 s\n", Format::HttperfText),
+            ("{\t\"transactions\":\t570,\n\t\"availability\":\t100.00,\n", Format::SiegeText),
+            ("Transactions:\t\t570 hits\nAvailability:\t\t100.00 %\n", Format::SiegeText),
+            ("      Date & Time,  Trans,  Elap Time,  Data Trans,  Resp Time\n", Format::SiegeLog),
+        ];
+        for (head, want) in heads {
+            let claimed: Vec<Format> = CONSOLE_SNIFFERS
+                .iter()
+                .filter(|(sniff, _)| sniff(head))
+                .map(|(_, f)| *f)
+                .collect();
+            assert_eq!(claimed, vec![*want], "{head}");
+            assert_eq!(detect(head), Detection::Supported(*want), "{head}");
+        }
+        for other in [
+            "Running 10s test @ http://127.0.0.1:8080\n  1 threads and 1 connections\n",
+            "{\n  \"summary\": {\"successRate\": 1.0, \"requestsPerSec\": 5.0}\n}",
+            "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+            "timeStamp,elapsed,label,responseCode\n1700000000123,250,home,200\n",
+            "{\n  \"root_group\": {},\n  \"metrics\": {\"http_reqs\": {\"count\": 5}}\n}",
+        ] {
+            assert!(
+                CONSOLE_SNIFFERS.iter().all(|(sniff, _)| !sniff(other)),
+                "{other}"
+            );
+        }
     }
 
     #[test]

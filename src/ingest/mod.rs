@@ -14,6 +14,7 @@
 
 pub mod adapters;
 mod arbitrate;
+pub mod catalog;
 mod csv_rows;
 mod detect;
 pub mod gatling;
@@ -46,6 +47,13 @@ pub mod oha;
 pub mod summary;
 pub mod vegeta;
 pub mod wrk;
+// Console summaries of issue 16 (ab, hey text, autocannon, h2load, httperf, siege).
+pub mod ab;
+pub mod autocannon;
+pub mod h2load;
+pub mod hey_text;
+pub mod httperf;
+pub mod siege;
 
 use std::path::Path;
 

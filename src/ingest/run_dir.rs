@@ -422,6 +422,48 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         run,
     );
 
+    // ab's console text beside its -g TSV or -e CSV is one run: the text's counts, the
+    // other file's latencies (neither has an outcome).
+    let single = |f: Format| match by_format.get(&f).map(Vec::as_slice) {
+        Some([p]) => Some(p.clone()),
+        _ => None,
+    };
+    if let Some(text) = single(Format::AbText) {
+        let (tsv, csv) = (single(Format::AbGnuplot), single(Format::AbCsv));
+        if tsv.is_some() || csv.is_some() {
+            match super::ab::build_run(&text, tsv.as_deref(), csv.as_deref(), &plan, opts) {
+                Ok(src) => add_source(run, src),
+                Err(p) => run.problems.push(p),
+            }
+            for f in [Format::AbText, Format::AbGnuplot, Format::AbCsv] {
+                by_format.remove(&f);
+            }
+        }
+    }
+    // hey's text beside its CSV: the CSV is read; the text's transport errors (which
+    // the CSV leaves out) are noted on the hey source below.
+    let hey_notes: Vec<String> = match by_format.get(&Format::HeyText) {
+        Some(texts) if by_format.contains_key(&Format::HeyCsv) => texts
+            .iter()
+            .filter_map(|p| super::hey_text::errors_left_out(p))
+            .collect(),
+        _ => Vec::new(),
+    };
+    // ab and hey: a console summary beside the same run's per-request file (or ab's
+    // -e CSV beside its text) is that run again.
+    for formats in [
+        &[Format::AbGnuplot, Format::AbText, Format::AbCsv][..],
+        &[Format::HeyCsv, Format::HeyText],
+    ] {
+        skip_duplicates(
+            &mut by_format,
+            formats,
+            "another output of the same run, which the tool writes side by side: the \
+             per-request file is the measurement (a different run belongs in a dir of its own)",
+            run,
+        );
+    }
+
     // Every file of one format forms one source (files of one tool merge below).
     for (format, files) in by_format {
         match adapters::adapter(format) {
@@ -468,6 +510,9 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
                 }
             }
         }
+    }
+    if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
+        src.notes.extend(hey_notes);
     }
 }
 

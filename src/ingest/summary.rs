@@ -15,7 +15,9 @@ use serde_json::Value;
 use super::stages::StagePlan;
 use super::text::read_text;
 use super::{problem, Format, IngestOptions};
-use crate::model::{EndpointStats, LatencyDistribution, Problem, Source, Stage, TimeSeries};
+use crate::model::{
+    EndpointStats, FailureKind, LatencyDistribution, Problem, Source, Stage, TimeSeries,
+};
 
 /// The source of a summary read from a file, or `None` with the read's problem
 /// recorded (a summary adapter's `build_source`).
@@ -38,6 +40,67 @@ pub fn source_or_problem(
             None
         }
     }
+}
+
+/// The source of a summary read from a file, or the read's problem (the
+/// [`super::adapters::BuildSummary`] of a console-summary adapter).
+pub fn build(
+    path: &Path,
+    read: Result<Summary, Problem>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Result<Source, Problem> {
+    let mut problems = Vec::new();
+    source_or_problem(path, read, plan, opts, &mut problems).ok_or_else(|| problems.remove(0))
+}
+
+/// Adds failures of several kinds (`(kind, count, message)`; zero counts skipped) to
+/// an endpoint's failures and kinds, the sum checked against a u64.
+pub fn add_failures<S: AsRef<str>>(
+    path: &Path,
+    line: Option<u64>,
+    ep: &mut EndpointStats,
+    kinds: &[(FailureKind, u64, S)],
+) -> Result<(), Problem> {
+    for (kind, n, message) in kinds {
+        if *n > 0 {
+            ep.failures = add_counts(path, line, "the failure counts", ep.failures, *n)?;
+            ep.add_failure(*kind, Some(message.as_ref()), *n);
+        }
+    }
+    Ok(())
+}
+
+/// A number read from a console summary at `line`; otherwise a problem naming the
+/// line and the figure.
+pub fn number<T: std::str::FromStr>(
+    path: &Path,
+    line: u64,
+    what: &str,
+    text: &str,
+) -> Result<T, Problem> {
+    text.trim().parse().map_err(|_| {
+        problem(
+            path,
+            Some(line),
+            format!("{what}: `{}` is not a number", text.trim()),
+        )
+    })
+}
+
+/// The counts a console line's regex captured (groups 1..=N), parsed; a bad one is
+/// a problem at `line`.
+pub fn captured_counts<const N: usize>(
+    path: &Path,
+    line: u64,
+    what: &str,
+    c: &regex::Captures<'_>,
+) -> Result<[u64; N], Problem> {
+    let mut v = [0u64; N];
+    for (k, slot) in v.iter_mut().enumerate() {
+        *slot = number(path, line, what, c.get(k + 1).map_or("", |m| m.as_str()))?;
+    }
+    Ok(v)
 }
 
 /// The problem of counts in `path` that add up past what a u64 holds: no load test
@@ -427,6 +490,7 @@ pub fn replay_notes(format: Format) -> Vec<String> {
              times are shown from 1970-01-01T00:00:00Z, the test's start"
                 .into(),
         ],
+        Format::AbGnuplot => vec![super::ab::GNUPLOT_NOTE.into()],
         _ => Vec::new(),
     }
 }

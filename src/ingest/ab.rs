@@ -1,0 +1,425 @@
+//! ApacheBench (`ab`) outputs: the console text, the `-g` gnuplot TSV and the `-e`
+//! percentile CSV.
+//!
+//! * **Console text** (a summary): `Concurrency Level` is the users (ab is a closed
+//!   model), `Time taken for tests` the duration, the `Connection Times` `Total` row
+//!   the min/mean/max and the "Percentage of the requests served within a certain
+//!   time" table the tool-summary percentiles (whole ms, as ab prints them).
+//!   Requests are the `Complete requests` plus the `Connect` failures (ab retries a
+//!   failed connect, so those attempts are not among the complete ones); failures are
+//!   ab's `Failed requests` by kind (Connect → `connect`, Receive → `reset`,
+//!   Exceptions → `other`, Length → `other`) and the `Non-2xx responses` (`other`: ab
+//!   does not print the codes). ab counts a **Length** failure for every response whose
+//!   length differs from the first one's: with dynamic content that is a false alarm,
+//!   and an error page of another length is both a Length failure and a non-2xx
+//!   response. Length failures are counted as ab says, less as many as there are
+//!   non-2xx responses (those are counted once); a note says so.
+//! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
+//!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
+//!   per row, so alone every row counts as answered (a note says where ab's failures
+//!   are). Beside the console text of the same run the two are one source
+//!   ([`build_run`]): the text's counts and failures, the TSV's exact latencies.
+//! * **`-e` CSV** (`Percentage served,Time in ms`): percentiles only, no request count,
+//!   so it is read only with the console text of the same run, whose whole-ms table its
+//!   101 percentiles (to the µs) replace; alone it is refused with what to keep instead.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::adapters::Lines;
+use super::stages::StagePlan;
+use super::summary::{
+    add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
+    Summary,
+};
+use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// True for ab's console output.
+pub fn sniff_text(head: &str) -> bool {
+    head.contains("This is ApacheBench")
+        || head.contains("Concurrency Level:") && head.contains("Time taken for tests:")
+}
+
+/// True for ab's `-g` gnuplot TSV header.
+pub fn sniff_gnuplot(head: &str) -> bool {
+    super::text::first_line(head).starts_with("starttime\tseconds\tctime\tdtime\tttime\twait")
+}
+
+/// True for ab's `-e` percentile CSV header.
+pub fn sniff_csv(head: &str) -> bool {
+    super::text::first_line(head).starts_with("Percentage served,Time in ms")
+}
+
+/// Builds the source of one ab console output.
+pub fn build_text(path: &Path, plan: &StagePlan, opts: &IngestOptions) -> Result<Source, Problem> {
+    build(path, read_text(path), plan, opts)
+}
+
+/// The source of ab's console text read with the other outputs of the same run: the
+/// text's counts and failures (the other files have no outcome), and the latencies of
+/// the `-g` TSV (exact, one row per complete request) or else of the `-e` CSV (101
+/// percentiles to the µs instead of the text's whole-ms table). A TSV whose rows are not
+/// the text's complete requests is another run's: the text is read without it, and a
+/// note says so.
+pub fn build_run(
+    text: &Path,
+    tsv: Option<&Path>,
+    csv: Option<&Path>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Result<Source, Problem> {
+    let read = read_text(text).and_then(|mut s| {
+        let complete = s.endpoints[0].latency.count();
+        let mut exact = false;
+        if let Some(tsv) = tsv {
+            let mut h = crate::model::new_histogram();
+            AbGnuplot::open(tsv)?.replay(&mut |o| {
+                if let Observation::Request(r) = o {
+                    super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1);
+                }
+            })?;
+            exact = h.len() == complete;
+            s.notes.push(if exact {
+                s.endpoints[0].latency = LatencyDistribution::Exact(h);
+                format!(
+                    "{} and {} are one ab run: the console text gives the counts and failures, \
+                     the -g file every request's latency (to the whole ms)",
+                    text.display(),
+                    tsv.display()
+                )
+            } else {
+                format!(
+                    "{} has {} rows but {} says {complete} complete requests: not the same run, \
+                     so the console text is read without it (analyse the -g file in a dir of \
+                     its own)",
+                    tsv.display(),
+                    h.len(),
+                    text.display()
+                )
+            });
+        }
+        if let (Some(csv), true) = (csv, exact) {
+            s.notes.push(format!(
+                "{}: not needed — the -g file times every request",
+                csv.display()
+            ));
+        }
+        if let (Some(csv), false) = (csv, exact) {
+            let points = read_csv(csv)?;
+            if let LatencyDistribution::Summary(sum) = &mut s.endpoints[0].latency {
+                sum.min_ms = points.first().map(|p| p.1).or(sum.min_ms);
+                sum.max_ms = points.last().map(|p| p.1).or(sum.max_ms);
+                sum.points = points;
+            }
+            s.notes.push(format!(
+                "{}: the percentiles are ab's -e file {} (to the µs), the counts its console text",
+                text.display(),
+                csv.display()
+            ));
+        }
+        Ok(s)
+    });
+    build(text, read, plan, opts)
+}
+
+/// The `(percentile, ms)` rows of an ab `-e` CSV.
+fn read_csv(path: &Path) -> Result<Vec<(f64, f64)>, Problem> {
+    let text = read_file_text(path)?;
+    let mut points = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let no = i as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some((p, ms)) = line.split_once(',') else {
+            return Err(problem(path, Some(no), "not a `percentage,ms` row"));
+        };
+        points.push((
+            number(path, no, "percentage", p)?,
+            number(path, no, "time in ms", ms)?,
+        ));
+    }
+    if points.is_empty() {
+        return Err(problem(path, Some(1), "a header but no percentiles"));
+    }
+    Ok(points)
+}
+
+/// An ab `-e` CSV alone: refused (no request count).
+pub fn build_csv(path: &Path, _: &StagePlan, _: &IngestOptions) -> Result<Source, Problem> {
+    Err(problem(
+        path,
+        None,
+        "ab's -e CSV holds percentiles only, no request or failure counts: keep ab's console \
+         output (ab … > ab.txt) in the same dir, or write every request with ab -g ab.tsv",
+    ))
+}
+
+fn read_text(path: &Path) -> Result<Summary, Problem> {
+    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [field_re, breakdown_re, pct_re] = RES.get_or_init(|| {
+        [
+            r"^([A-Za-z][A-Za-z0-9 /-]*?):\s+(.*?)\s*$",
+            r"^\s*\(Connect: (\d+), Receive: (\d+), Length: (\d+), Exceptions: (\d+)\)",
+            r"^\s*(\d+(?:\.\d+)?)%\s+(\d+(?:\.\d+)?)",
+        ]
+        .map(|r| Regex::new(r).expect("static regex"))
+    });
+    let text = read_file_text(path)?;
+    let mut s = Summary::new("ab");
+    let (mut complete, mut complete_line) = (None, 1);
+    let mut failed = 0u64;
+    let mut failed_line = None;
+    let mut breakdown = [0u64; 4];
+    let mut non_2xx = 0u64;
+    let mut write_errors = 0u64;
+    let (mut host, mut port, mut doc) = (None, None, None);
+    let mut total_row: Option<[f64; 3]> = None;
+    let mut bytes = None;
+    let mut points = Vec::new();
+    let mut in_table = false;
+    for (i, line) in text.lines().enumerate() {
+        let no = i as u64 + 1;
+        if line.starts_with("Percentage of the requests served") {
+            in_table = true;
+            continue;
+        }
+        if in_table {
+            if let Some(c) = pct_re.captures(line) {
+                points.push((
+                    number(path, no, "percentile", &c[1])?,
+                    number(path, no, "time", &c[2])?,
+                ));
+                continue;
+            }
+            in_table = false;
+        }
+        if let Some(c) = breakdown_re.captures(line) {
+            breakdown = captured_counts(path, no, "failed requests", &c)?;
+            continue;
+        }
+        let Some(c) = field_re.captures(line) else {
+            continue;
+        };
+        let value = &c[2];
+        let first = value.split_whitespace().next().unwrap_or("");
+        match &c[1] {
+            "Server Hostname" => host = Some(value.to_string()),
+            "Server Port" => port = Some(value.to_string()),
+            "Document Path" => doc = Some(value.to_string()),
+            "Concurrency Level" => s.users = Some(number(path, no, "concurrency", first)?),
+            "Time taken for tests" => s.duration_s = Some(number(path, no, "time taken", first)?),
+            "Complete requests" => {
+                complete = Some(number::<u64>(path, no, "complete requests", first)?);
+                complete_line = no;
+            }
+            "Failed requests" => {
+                failed = number(path, no, "failed requests", first)?;
+                failed_line = Some(no);
+            }
+            "Non-2xx responses" => non_2xx = number(path, no, "non-2xx responses", first)?,
+            "Write errors" => write_errors = number(path, no, "write errors", first)?,
+            "Total transferred" => {
+                bytes = first.parse().ok();
+            }
+            "Total" => {
+                let v: Vec<&str> = value.split_whitespace().collect();
+                if v.len() >= 5 {
+                    let f = |k: usize| number::<f64>(path, no, "connection time", v[k]);
+                    total_row = Some([f(0)?, f(1)?, f(4)?]);
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(complete) = complete else {
+        return Err(problem(
+            path,
+            Some(1),
+            "no `Complete requests:` line: ab was interrupted, or the output was cut",
+        ));
+    };
+    let [connect, receive, length, exceptions] = breakdown;
+    let kinds_total = breakdown.iter().try_fold(0u64, |a, n| {
+        add_counts(path, failed_line, "ab's failed requests", a, *n)
+    })?;
+    if kinds_total != failed {
+        s.notes.push(format!(
+            "{}: ab's Failed requests ({failed}) differ from the sum of its breakdown \
+             ({kinds_total}): the breakdown is used",
+            path.display()
+        ));
+    }
+    let requests = add_counts(path, Some(complete_line), "the requests", complete, connect)?;
+    let length_once = length.saturating_sub(non_2xx);
+    let name = match (&host, &doc) {
+        (Some(h), Some(d)) => format!(
+            "http://{h}{}{d}",
+            port.as_ref().map(|p| format!(":{p}")).unwrap_or_default()
+        ),
+        _ => file_stem(path),
+    };
+    let latency = LatencyDistribution::Summary(PercentileSummary {
+        count: complete,
+        mean_ms: total_row.map(|t| t[1]),
+        min_ms: total_row.map(|t| t[0]),
+        max_ms: total_row.map(|t| t[2]),
+        points,
+        merged: false,
+    });
+    let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    ep.bytes_received = bytes;
+    let line = failed_line;
+    add_failures(
+        path,
+        line,
+        &mut ep,
+        &[
+            (
+                FailureKind::Connect,
+                connect,
+                "ab: failed requests (Connect)",
+            ),
+            (FailureKind::Reset, receive, "ab: failed requests (Receive)"),
+            (
+                FailureKind::Other,
+                exceptions,
+                "ab: failed requests (Exceptions)",
+            ),
+            (
+                FailureKind::Other,
+                length_once,
+                "ab: failed requests (Length: response length differs from the first response's)",
+            ),
+            (FailureKind::Other, non_2xx, "ab: Non-2xx responses"),
+        ],
+    )?;
+    if length > 0 {
+        s.notes.push(format!(
+            "{}: ab counted {length} Length failure(s): responses whose length differs from the \
+             first response's — with dynamic content usually a false alarm (ab -l turns the \
+             check off). They are counted as failures as ab says{}",
+            path.display(),
+            if non_2xx > 0 {
+                format!(
+                    ", less the {non_2xx} non-2xx responses (an error page of another length is \
+                     both: counted once), so {length_once}"
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if write_errors > 0 {
+        s.notes.push(format!(
+            "{}: ab reported {write_errors} write error(s) (broken pipe), not counted separately",
+            path.display()
+        ));
+    }
+    s.endpoints = vec![ep];
+    Ok(s)
+}
+
+/// An opened ab `-g` TSV (rows stream on replay).
+#[derive(Clone, Debug)]
+pub struct AbGnuplot {
+    path: PathBuf,
+    name: String,
+}
+
+impl AbGnuplot {
+    /// Opens the file (its header is checked on replay).
+    pub fn open(path: &Path) -> Result<AbGnuplot, Problem> {
+        Ok(AbGnuplot {
+            path: path.to_path_buf(),
+            name: file_stem(path),
+        })
+    }
+}
+
+impl Replay for AbGnuplot {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let mut lines = Lines::open(&self.path)?;
+        let mut rows = 0u64;
+        while let Some((no, bytes)) = lines.next_line()? {
+            if no == 1 || bytes.is_empty() {
+                continue;
+            }
+            let line = String::from_utf8_lossy(bytes);
+            let cells: Vec<&str> = line.split('\t').collect();
+            // A bad row costs only itself (the Replay contract).
+            let row = || -> Result<(i64, f64), Problem> {
+                if cells.len() < 6 {
+                    return Err(problem(
+                        &self.path,
+                        Some(no),
+                        format!("{} tab-separated cells, ab -g writes 6", cells.len()),
+                    ));
+                }
+                let seconds: i64 = number(&self.path, no, "seconds", cells[1])?;
+                let ttime: f64 = number(&self.path, no, "ttime", cells[4])?;
+                if ttime < 0.0 {
+                    return Err(problem(
+                        &self.path,
+                        Some(no),
+                        "ttime: a latency cannot be negative",
+                    ));
+                }
+                Ok((seconds, ttime))
+            };
+            let (seconds, ttime) = match row() {
+                Ok(r) => r,
+                Err(p) => {
+                    visit(Observation::Malformed(p));
+                    continue;
+                }
+            };
+            visit(Observation::Request(RequestEvent {
+                t_ms: seconds.saturating_mul(1000),
+                method: None,
+                name: &self.name,
+                latency_ms: Some(ttime),
+                ok: true,
+                failure: None,
+                error: None,
+                bytes: None,
+                users: None,
+                line: Some(no),
+            }));
+            rows += 1;
+        }
+        if rows == 0 {
+            return Err(problem(&self.path, Some(1), "a header but no requests"));
+        }
+        Ok(())
+    }
+}
+
+/// What the report says about an ab `-g` source.
+pub const GNUPLOT_NOTE: &str = "ab's -g file times each request to the whole ms from its start \
+    second, and records no outcome: every row counts as answered. ab's failed requests (and \
+    non-2xx responses) are only in its console output; ab's requests that failed to connect \
+    are not in the file";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffers() {
+        assert!(sniff_text(
+            "This is ApacheBench, Version 2.3 <$Revision$>\n"
+        ));
+        assert!(sniff_gnuplot(
+            "starttime\tseconds\tctime\tdtime\tttime\twait\n"
+        ));
+        assert!(sniff_csv("Percentage served,Time in ms\n0,7.0\n"));
+        assert!(!sniff_text("Running 10s test @ http://x\n"));
+        assert!(!sniff_csv("timeStamp,elapsed\n"));
+    }
+}

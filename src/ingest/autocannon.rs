@@ -1,0 +1,169 @@
+//! autocannon's `--json` result (`autocannon --json URL > result.json`).
+//!
+//! * Requests are the responses (`requests.total`) plus the `errors` (autocannon
+//!   counts a timeout as an error too, and `timeouts` says how many of them were).
+//! * Failures: the errors (timeouts → `timeout`, the rest → `other`) and the answers
+//!   with status ≥ 400 — by code from `statusCodeStats` when the file has it, else
+//!   from the `4xx`/`5xx` counts (kind `other`: the code is not printed). `non2xx` also
+//!   counts 1xx/3xx answers, which are not failures.
+//! * Latency is autocannon's own summary (`latency`: p0.001 … p99.999 as `p2_5` keys,
+//!   min, max, mean; ms) over the responses.
+//! * `connections` are the users (a closed model, unless `--overallRate`/
+//!   `--connectionRate` set a rate: then an open-model note); `duration` (s) and
+//!   `start`/`finish` the window.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::stages::StagePlan;
+use super::summary::{add_counts, add_failures, build, endpoint, read_json, Summary};
+use super::{problem, IngestOptions};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// True for autocannon's JSON result.
+pub fn sniff(head: &str) -> bool {
+    let c = super::oha::compact(head);
+    c.starts_with('{')
+        && head.contains("\"connections\"")
+        && head.contains("\"latency\"")
+        && (head.contains("\"non2xx\"") || head.contains("\"pipelining\""))
+}
+
+/// Builds the source of one autocannon JSON file.
+pub fn build_source(
+    path: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Result<Source, Problem> {
+    build(path, read(path), plan, opts)
+}
+
+fn read(path: &Path) -> Result<Summary, Problem> {
+    let json = read_json(path)?;
+    let bad = |why: String| problem(path, None, why);
+    let count = |key: &str| -> Result<u64, Problem> {
+        match json.get(key) {
+            None | Some(Value::Null) => Ok(0),
+            Some(v) => v
+                .as_u64()
+                .ok_or_else(|| bad(format!("`{key}`: {v} is not a count"))),
+        }
+    };
+    let responses = json
+        .pointer("/requests/total")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| bad("no `requests.total` count: not an autocannon --json result".into()))?;
+    let errors = count("errors")?;
+    let timeouts = count("timeouts")?.min(errors);
+    let mut s = Summary::new("autocannon");
+    s.duration_s = json.get("duration").and_then(Value::as_f64);
+    s.users = json
+        .get("connections")
+        .and_then(Value::as_u64)
+        .and_then(|c| u32::try_from(c).ok());
+    let rate = ["overallRate", "connectionRate"]
+        .iter()
+        .find_map(|k| json.get(*k).and_then(Value::as_f64).map(|r| (*k, r)));
+    if let Some((key, r)) = rate {
+        s.notes.push(format!(
+            "{}: autocannon ran with {key} {r}: requests were paced, so its connections cap \
+             what is in flight rather than being users",
+            path.display()
+        ));
+        s.users = None;
+        if key == "overallRate" {
+            s.arrival_rate_rps = Some(r);
+        }
+    }
+    let window = ["start", "finish"].map(|k| {
+        json.get(k)
+            .and_then(Value::as_str)
+            .and_then(|t| humantime::parse_rfc3339_weak(t).ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_millis()).ok())
+    });
+    if let [Some(a), Some(b)] = window {
+        if b > a {
+            s.window_ms = Some((a, b));
+        }
+    }
+
+    let lat = json.get("latency").cloned().unwrap_or(Value::Null);
+    let ms = |k: &str| lat.get(k).and_then(Value::as_f64).filter(|_| responses > 0);
+    let mut points: Vec<(f64, f64)> = lat
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| {
+                    let p: f64 = k.strip_prefix('p')?.replace('_', ".").parse().ok()?;
+                    Some((p, v.as_f64()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if responses == 0 {
+        points.clear();
+    }
+    let latency = LatencyDistribution::Summary(PercentileSummary {
+        count: responses,
+        mean_ms: ms("mean").or_else(|| ms("average")),
+        min_ms: ms("min"),
+        max_ms: ms("max"),
+        points,
+        merged: false,
+    });
+    let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
+    let name = json
+        .get("url")
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| super::summary::file_stem(path));
+    let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    if let Some(b) = json.pointer("/throughput/total").and_then(Value::as_f64) {
+        ep.bytes_received = Some(b.max(0.0) as u64);
+    }
+    let mut failed: Vec<(FailureKind, u64, String)> = vec![
+        (
+            FailureKind::Timeout,
+            timeouts,
+            "autocannon: timeouts".into(),
+        ),
+        (
+            FailureKind::Other,
+            errors - timeouts,
+            "autocannon: errors (not timeouts)".into(),
+        ),
+    ];
+    let by_code: Vec<(u16, u64)> = json
+        .get("statusCodeStats")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(code, v)| {
+                    Some((code.parse().ok()?, v.get("count").and_then(Value::as_u64)?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if by_code.is_empty() {
+        for class in ["4xx", "5xx"] {
+            failed.push((
+                FailureKind::Other,
+                count(class)?,
+                format!("HTTP status {class} (autocannon prints the class only)"),
+            ));
+        }
+    } else {
+        for (code, n) in by_code.into_iter().filter(|(c, _)| *c >= 400) {
+            failed.push((FailureKind::Status(code), n, String::new()));
+        }
+    }
+    add_failures(path, None, &mut ep, &failed)?;
+    s.endpoints.push(ep);
+    Ok(s)
+}

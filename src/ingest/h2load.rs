@@ -1,0 +1,150 @@
+//! h2load's console output (nghttp2's load tool).
+//!
+//! * `finished in 1.23s, …` is the duration; `N total client(s)` the users (a closed
+//!   model: each client sends its next request when an answer arrives).
+//! * `requests: T total, S started, D done, K succeeded, F failed, E errored, O timeout`:
+//!   requests are `succeeded + failed` (every request with an outcome: the done ones,
+//!   and those h2load never started because their connection failed, which it counts as
+//!   failed and errored; requests in flight at the end have none); failures are
+//!   h2load's `failed` — `errored` (no answer: timeouts → `timeout`, the rest →
+//!   `other`) and the answers h2load did not count as succeeded (status ≥ 400: `other`,
+//!   with the `status codes` classes in the message).
+//! * Latency: `time for request: min max mean sd` (a tool summary without percentiles).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::stages::StagePlan;
+use super::summary::{
+    add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
+    Summary,
+};
+use super::{problem, IngestOptions};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// True for h2load's console output.
+pub fn sniff(head: &str) -> bool {
+    head.contains("starting benchmark...") && head.contains("total client(s)")
+        || head.contains("finished in ") && head.contains(" started, ") && head.contains(" done, ")
+}
+
+/// Builds the source of one h2load output.
+pub fn build_source(
+    path: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Result<Source, Problem> {
+    build(path, read(path), plan, opts)
+}
+
+/// An h2load time (`6.64ms`, `98us`, `1.23s`) in ms.
+fn time_ms(path: &Path, no: u64, text: &str) -> Result<f64, Problem> {
+    let (num, factor) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix("us") {
+        (n, 0.001)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1000.0)
+    } else {
+        return Err(problem(
+            path,
+            Some(no),
+            format!("time `{text}` has no unit (us, ms, s)"),
+        ));
+    };
+    Ok(number::<f64>(path, no, "time", num)? * factor)
+}
+
+fn read(path: &Path) -> Result<Summary, Problem> {
+    static RES: OnceLock<[Regex; 5]> = OnceLock::new();
+    let [clients_re, finished_re, requests_re, status_re, time_re] = RES.get_or_init(|| {
+        [
+            r"(\d+) total client\(s\)",
+            r"^finished in (\S+?),",
+            r"^requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout",
+            r"^status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx",
+            r"^time for request:\s+(\S+)\s+(\S+)\s+(\S+)",
+        ]
+        .map(|r| Regex::new(r).expect("static regex"))
+    });
+    let text = read_file_text(path)?;
+    let mut s = Summary::new("h2load");
+    let mut counts: Option<([u64; 7], u64)> = None;
+    let mut classes = [0u64; 4];
+    let mut times: Option<[f64; 3]> = None;
+    for (i, line) in text.lines().enumerate() {
+        let no = i as u64 + 1;
+        if let Some(c) = clients_re.captures(line) {
+            s.users = Some(number(path, no, "clients", &c[1])?);
+        } else if let Some(c) = finished_re.captures(line) {
+            s.duration_s = Some(time_ms(path, no, &c[1])? / 1000.0);
+        } else if let Some(c) = requests_re.captures(line) {
+            counts = Some((captured_counts(path, no, "requests", &c)?, no));
+        } else if let Some(c) = status_re.captures(line) {
+            classes = captured_counts(path, no, "status codes", &c)?;
+        } else if let Some(c) = time_re.captures(line) {
+            times = Some([
+                time_ms(path, no, &c[1])?,
+                time_ms(path, no, &c[2])?,
+                time_ms(path, no, &c[3])?,
+            ]);
+        }
+    }
+    let Some(([_total, _started, done, succeeded, failed, errored, timeout], line)) = counts else {
+        return Err(problem(
+            path,
+            Some(1),
+            "no `requests: … total, … started, … done` line: h2load was interrupted, or the \
+             output was cut",
+        ));
+    };
+    if errored > failed {
+        return Err(problem(
+            path,
+            Some(line),
+            format!("{errored} errored but only {failed} failed: the counts do not add up"),
+        ));
+    }
+    // Every request with an outcome: h2load also counts the requests a failed
+    // connection never started as failed and errored (they are not among the done).
+    let requests = add_counts(path, Some(line), "the requests", succeeded, failed)?;
+    let answered = requests - errored;
+    let latency = LatencyDistribution::Summary(PercentileSummary {
+        count: answered,
+        mean_ms: times.map(|t| t[2]).filter(|_| answered > 0),
+        min_ms: times.map(|t| t[0]).filter(|_| answered > 0),
+        max_ms: times.map(|t| t[1]).filter(|_| answered > 0),
+        points: Vec::new(),
+        merged: false,
+    });
+    let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), requests, latency);
+    let timeouts = timeout.min(errored);
+    let status_message = format!(
+        "h2load: answers not counted as succeeded (status codes: {} 4xx, {} 5xx)",
+        classes[2], classes[3]
+    );
+    add_failures(
+        path,
+        Some(line),
+        &mut ep,
+        &[
+            (FailureKind::Timeout, timeouts, "h2load: timeout"),
+            (FailureKind::Other, errored - timeouts, "h2load: errored"),
+            (FailureKind::Other, failed - errored, &status_message),
+        ],
+    )?;
+    if requests != done {
+        s.notes.push(format!(
+            "{}: h2load's succeeded ({succeeded}) and failed ({failed}) are {requests} requests \
+             but {done} done: h2load counts the requests of a connection that failed as failed \
+             and errored without starting them; they are counted as failed requests",
+            path.display()
+        ));
+    }
+    s.endpoints.push(ep);
+    Ok(s)
+}

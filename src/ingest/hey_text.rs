@@ -1,0 +1,172 @@
+//! hey's default text summary (`hey URL > hey.txt`; the `-o csv` form is `hey.rs`).
+//!
+//! * `Total` is the duration; `Fastest`/`Slowest`/`Average` and the "Latency
+//!   distribution" (`10% in 0.0131 secs`) a tool summary, in **seconds**, over the
+//!   answered requests (hey leaves errors out of its latency).
+//! * Requests are the "Status code distribution" (`[200] 500 responses`) plus the
+//!   "Error distribution" (`[3] Get "…": dial tcp …: connection refused`); failures
+//!   are the answers with status ≥ 400 (`status:NNN`) and every error (kind from its
+//!   message).
+//! * hey prints neither the URL nor `-c`: the endpoint is the file's stem and the users
+//!   come from the dir or the manifest.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::stages::StagePlan;
+use super::summary::{
+    add_counts, add_failures, build, endpoint, file_stem, number, read_file_text, Summary,
+};
+use super::{problem, IngestOptions};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// True for hey's text summary.
+pub fn sniff(head: &str) -> bool {
+    head.lines().any(|l| l.trim_end() == "Summary:")
+        && head.contains("Requests/sec:")
+        && (head.contains("Response time histogram:")
+            || head.contains("Latency distribution:")
+            || head.contains("Status code distribution:")
+            || head.contains("Slowest:"))
+}
+
+/// Builds the source of one hey text summary.
+pub fn build_source(
+    path: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Result<Source, Problem> {
+    build(path, read(path), plan, opts)
+}
+
+/// What the report says when hey's text summary is skipped beside the CSV of the same
+/// run and counts transport errors: hey leaves those out of its CSV, so they are not in
+/// the figures. `None` when the text has none (or cannot be read).
+pub fn errors_left_out(path: &Path) -> Option<String> {
+    let s = read(path).ok()?;
+    let ep = s.endpoints.first()?;
+    let errors: u64 = ep
+        .failures_by_kind
+        .iter()
+        .filter(|(k, _)| !matches!(k, FailureKind::Status(_)))
+        .map(|(_, n)| n)
+        .sum();
+    (errors > 0).then(|| {
+        format!(
+            "{} (hey's text summary of the same run) counts {errors} transport error(s) that hey \
+             leaves out of its CSV: they are not in these figures",
+            path.display()
+        )
+    })
+}
+
+fn read(path: &Path) -> Result<Summary, Problem> {
+    static RES: OnceLock<[Regex; 4]> = OnceLock::new();
+    let [field_re, pct_re, status_re, error_re] = RES.get_or_init(|| {
+        [
+            r"^\s*(Total|Slowest|Fastest|Average|Requests/sec):\s+([0-9.eE+-]+)",
+            r"^\s*(\d+(?:\.\d+)?)% in ([0-9.eE+-]+) secs",
+            r"^\s*\[(\d+)\]\s+(\d+) responses",
+            r"^\s*\[(\d+)\]\s+(.*)$",
+        ]
+        .map(|r| Regex::new(r).expect("static regex"))
+    });
+    let text = read_file_text(path)?;
+    let mut s = Summary::new("hey");
+    let (mut mean, mut min, mut max) = (None, None, None);
+    let mut points = Vec::new();
+    let mut answered = 0u64;
+    let mut statuses: Vec<(u16, u64)> = Vec::new();
+    let mut errors: Vec<(u64, String)> = Vec::new();
+    let mut section = "";
+    let mut seen_total = false;
+    for (i, line) in text.lines().enumerate() {
+        let no = i as u64 + 1;
+        let t = line.trim();
+        if t.ends_with(':') && !t.contains('\t') && !line.starts_with(' ') {
+            section = match t {
+                "Status code distribution:" => "status",
+                "Error distribution:" => "error",
+                "Latency distribution:" => "latency",
+                _ => "",
+            };
+            continue;
+        }
+        if let Some(c) = field_re.captures(line) {
+            let secs: f64 = number(path, no, &c[1], &c[2])?;
+            match &c[1] {
+                "Total" => {
+                    s.duration_s = Some(secs);
+                    seen_total = true;
+                }
+                "Slowest" => max = Some(secs * 1000.0),
+                "Fastest" => min = Some(secs * 1000.0),
+                "Average" => mean = Some(secs * 1000.0),
+                _ => {}
+            }
+            continue;
+        }
+        match section {
+            "latency" => {
+                if let Some(c) = pct_re.captures(line) {
+                    let p: f64 = number(path, no, "percentile", &c[1])?;
+                    let v: f64 = number(path, no, "latency", &c[2])?;
+                    points.push((p, v * 1000.0));
+                }
+            }
+            "status" => {
+                if let Some(c) = status_re.captures(line) {
+                    let code: u16 = number(path, no, "status code", &c[1])?;
+                    let n: u64 = number(path, no, "responses", &c[2])?;
+                    answered = add_counts(path, Some(no), "the responses", answered, n)?;
+                    statuses.push((code, n));
+                }
+            }
+            "error" => {
+                if let Some(c) = error_re.captures(line) {
+                    let n: u64 = number(path, no, "errors", &c[1])?;
+                    errors.push((n, c[2].to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !seen_total {
+        return Err(problem(
+            path,
+            Some(1),
+            "no `Total:` line in hey's summary: hey was interrupted, or the output was cut",
+        ));
+    }
+    let has_answers = answered > 0;
+    let latency = LatencyDistribution::Summary(PercentileSummary {
+        count: answered,
+        mean_ms: mean.filter(|_| has_answers),
+        min_ms: min.filter(|_| has_answers),
+        max_ms: max.filter(|_| has_answers),
+        points,
+        merged: false,
+    });
+    let mut requests = answered;
+    for (n, _) in &errors {
+        requests = add_counts(path, None, "the responses and errors", requests, *n)?;
+    }
+    let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), requests, latency);
+    let failed: Vec<(FailureKind, u64, &str)> = statuses
+        .iter()
+        .filter(|(code, _)| *code >= 400)
+        .map(|(code, n)| (FailureKind::Status(*code), *n, ""))
+        .chain(
+            errors
+                .iter()
+                .map(|(n, m)| (FailureKind::classify(None, m), *n, m.as_str())),
+        )
+        .collect();
+    add_failures(path, None, &mut ep, &failed)?;
+    s.endpoints.push(ep);
+    Ok(s)
+}

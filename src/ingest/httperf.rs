@@ -1,0 +1,199 @@
+//! httperf's console output.
+//!
+//! * `Total: connections C requests Q replies R test-duration D s`: requests are the
+//!   replies plus every error (an error is an attempt that got no reply); failures are
+//!   the replies with status 4xx/5xx (`Reply status`; kind `other`, only the class is
+//!   printed) and the errors by kind — `client-timo`/`socket-timo` → `timeout`,
+//!   `connrefused` and the client's own `fd-unavail`/`addrunavail`/`ftab-full` →
+//!   `connect`, `connreset` → `reset`, `other` → `other`.
+//! * httperf is an **open model**: `--rate` (from the command line httperf echoes) is the
+//!   stage's arrival rate, and there are no users.
+//! * Latency: with one call per connection (`Connection length [replies/conn]: 1.000`)
+//!   the `Connection time [ms]` min/avg/max/median describe each request (connect
+//!   included); otherwise only the mean `Reply time` (response + transfer) is known.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::stages::StagePlan;
+use super::summary::{
+    add_counts, add_failures, build, captured_counts, endpoint, number, read_file_text, Summary,
+};
+use super::{problem, IngestOptions};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// True for httperf's console output.
+pub fn sniff(head: &str) -> bool {
+    head.lines().any(|l| l.starts_with("httperf --"))
+        || head.contains("Total: connections ") && head.contains(" test-duration ")
+}
+
+/// Builds the source of one httperf output.
+pub fn build_source(
+    path: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Result<Source, Problem> {
+    build(path, read(path), plan, opts)
+}
+
+/// `key value` pairs of a line (`min 8.6 avg 25.4 …`, `client-timo 0 …`).
+fn pairs(text: &str) -> Vec<(&str, &str)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+fn read(path: &Path) -> Result<Summary, Problem> {
+    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [total_re, status_re, arg_re] = RES.get_or_init(|| {
+        [
+            r"^Total: connections (\d+) requests (\d+) replies (\d+) test-duration ([0-9.]+) s",
+            r"^Reply status: 1xx=(\d+) 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)",
+            r"--(rate|uri|server|port)=(\S+)",
+        ]
+        .map(|r| Regex::new(r).expect("static regex"))
+    });
+    let text = read_file_text(path)?;
+    let mut s = Summary::new("httperf");
+    let mut totals: Option<(u64, u64)> = None;
+    let mut classes = [0u64; 5];
+    let mut errors: Vec<(String, u64, u64)> = Vec::new();
+    let (mut conn_time, mut reply_time) = (Vec::new(), None::<f64>);
+    let mut one_call = false;
+    let (mut uri, mut server, mut port) = (None, None, None);
+    for (i, line) in text.lines().enumerate() {
+        let no = i as u64 + 1;
+        if line.starts_with("httperf --") {
+            for c in arg_re.captures_iter(line) {
+                match &c[1] {
+                    "rate" => s.arrival_rate_rps = Some(number(path, no, "--rate", &c[2])?),
+                    "uri" => uri = Some(c[2].to_string()),
+                    "server" => server = Some(c[2].to_string()),
+                    _ => port = Some(c[2].to_string()),
+                }
+            }
+        } else if let Some(c) = total_re.captures(line) {
+            let replies: u64 = number(path, no, "replies", &c[3])?;
+            s.duration_s = Some(number(path, no, "test-duration", &c[4])?);
+            totals = Some((replies, no));
+        } else if let Some(c) = status_re.captures(line) {
+            classes = captured_counts(path, no, "reply status", &c)?;
+        } else if let Some(rest) = line.strip_prefix("Connection time [ms]: min") {
+            conn_time = pairs(&format!("min{rest}"))
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.to_string(), v.parse::<f64>().ok()?)))
+                .collect();
+        } else if let Some(rest) = line.strip_prefix("Reply time [ms]:") {
+            let p = pairs(rest);
+            let get = |k: &str| {
+                p.iter()
+                    .find(|(a, _)| *a == k)
+                    .and_then(|(_, v)| v.parse::<f64>().ok())
+            };
+            reply_time = get("response").map(|r| r + get("transfer").unwrap_or(0.0));
+        } else if let Some(rest) = line.strip_prefix("Connection length [replies/conn]:") {
+            one_call = rest.trim().parse::<f64>().is_ok_and(|v| v == 1.0);
+        } else if let Some(rest) = line.strip_prefix("Errors:") {
+            for (k, v) in pairs(rest) {
+                if k != "total" {
+                    if let Ok(n) = v.parse::<u64>() {
+                        errors.push((k.to_string(), n, no));
+                    }
+                }
+            }
+        }
+    }
+    let Some((replies, line)) = totals else {
+        return Err(problem(
+            path,
+            Some(1),
+            "no `Total: connections … replies … test-duration` line: httperf was interrupted, \
+             or the output was cut",
+        ));
+    };
+    let mut requests = replies;
+    for (_, n, no) in &errors {
+        requests = add_counts(path, Some(*no), "the replies and errors", requests, *n)?;
+    }
+    let stat = |k: &str| conn_time.iter().find(|(a, _)| a == k).map(|(_, v)| *v);
+    let has = replies > 0;
+    let latency = LatencyDistribution::Summary(if one_call {
+        PercentileSummary {
+            count: replies,
+            mean_ms: stat("avg").filter(|_| has),
+            min_ms: stat("min").filter(|_| has),
+            max_ms: stat("max").filter(|_| has),
+            points: stat("median")
+                .filter(|_| has)
+                .map(|m| vec![(50.0, m)])
+                .unwrap_or_default(),
+            merged: false,
+        }
+    } else {
+        PercentileSummary {
+            count: replies,
+            mean_ms: reply_time.filter(|_| has),
+            min_ms: None,
+            max_ms: None,
+            points: Vec::new(),
+            merged: false,
+        }
+    });
+    let name = match (&server, &uri) {
+        (Some(h), Some(u)) => format!(
+            "http://{h}{}{u}",
+            port.as_ref().map(|p| format!(":{p}")).unwrap_or_default()
+        ),
+        _ => super::summary::file_stem(path),
+    };
+    let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    let mut failed: Vec<(FailureKind, u64, String)> = vec![
+        (
+            FailureKind::Other,
+            classes[3],
+            "HTTP status 4xx (httperf prints the class only)".into(),
+        ),
+        (
+            FailureKind::Other,
+            classes[4],
+            "HTTP status 5xx (httperf prints the class only)".into(),
+        ),
+    ];
+    for (k, n, _) in &errors {
+        let kind = match k.as_str() {
+            "client-timo" | "socket-timo" => FailureKind::Timeout,
+            "connrefused" | "fd-unavail" | "addrunavail" | "ftab-full" => FailureKind::Connect,
+            "connreset" => FailureKind::Reset,
+            _ => FailureKind::Other,
+        };
+        failed.push((kind, *n, format!("httperf: {k}")));
+    }
+    add_failures(path, Some(line), &mut ep, &failed)?;
+    if s.arrival_rate_rps.is_some() {
+        s.notes.push(format!(
+            "{}: httperf runs an open model — connections are opened at --rate whatever the \
+             answers do — so the stage has an arrival rate and no users; the closed-model law \
+             N = X·(R+Z) does not apply",
+            path.display()
+        ));
+    } else {
+        s.notes.push(format!(
+            "{}: the file does not echo httperf's command line, so its --rate (the arrival \
+             rate) is unknown: give the stage's arrival_rate_rps in run.toml",
+            path.display()
+        ));
+    }
+    if !one_call {
+        s.notes.push(format!(
+            "{}: several calls per connection: only httperf's mean reply time (response + \
+             transfer) is known, no percentiles",
+            path.display()
+        ));
+    }
+    s.endpoints.push(ep);
+    Ok(s)
+}

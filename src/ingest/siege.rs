@@ -1,0 +1,270 @@
+//! siege's end-of-run figures: the console summary (the text block of siege ≤ 4.0, or
+//! the JSON block newer siege prints) and `siege.log` CSV rows.
+//!
+//! * siege counts a **transaction** for every answer (any status); `successful` are
+//!   those with status < 400 and `failed` the attempts that got no answer (socket
+//!   errors, timeouts). So requests = transactions + failed, and failures = the
+//!   unsuccessful answers (status ≥ 400, kind `other`: siege prints no codes) + failed
+//!   (kind from siege's `[error] socket: …` messages when the capture holds one per
+//!   failure — `connect`, `timeout`, … — else `other`).
+//! * Latency: `response_time` (mean), `longest`/`shortest` — in seconds to the
+//!   hundredth as siege prints them; no percentiles.
+//! * siege prints no `-c`: its `concurrency` is the measured mean of requests in
+//!   flight, not the users (a note gives it); users come from the dir or the manifest.
+//! * `siege.log` is append-only, one row per run: the last row is read and a note says
+//!   how many other runs the file holds (split it to analyse them).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::stages::StagePlan;
+use super::summary::{
+    add_counts, add_failures, build, endpoint, file_stem, number, read_file_text, Summary,
+};
+use super::text::first_line;
+use super::{problem, IngestOptions};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// True for siege's console summary (text or JSON block).
+pub fn sniff(head: &str) -> bool {
+    head.contains("\"transactions\":") && head.contains("\"availability\":")
+        || head.contains("Transactions:") && head.contains("Availability:")
+}
+
+/// True for `siege.log`'s header.
+pub fn sniff_log(head: &str) -> bool {
+    let l = first_line(head);
+    l.contains("Date & Time") && l.contains("Trans") && l.contains("Elap Time")
+}
+
+/// One run's figures, as siege printed them.
+#[derive(Default)]
+struct Figures {
+    transactions: u64,
+    successful: Option<u64>,
+    failed: u64,
+    elapsed_s: Option<f64>,
+    response_s: Option<f64>,
+    longest_s: Option<f64>,
+    shortest_s: Option<f64>,
+    concurrency: Option<f64>,
+    /// siege's socket error messages printed with the run (`[error] socket: …`).
+    socket_errors: Vec<String>,
+}
+
+/// siege's socket error and timeout messages in a console capture (stderr included),
+/// without their coloured `[error]`/`[alert]` tag.
+fn socket_errors(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.contains("socket:") && (l.contains("error") || l.contains("alert")))
+        .map(|l| l.rsplit_once("] ").map_or(l, |(_, m)| m).trim().to_string())
+        .collect()
+}
+
+/// Builds the source of one siege console summary.
+pub fn build_source(
+    path: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Result<Source, Problem> {
+    build(
+        path,
+        read_console(path).and_then(|f| summarise(path, f)),
+        plan,
+        opts,
+    )
+}
+
+/// Builds the source of a `siege.log` (its last row).
+pub fn build_log(path: &Path, plan: &StagePlan, opts: &IngestOptions) -> Result<Source, Problem> {
+    build(path, read_log(path), plan, opts)
+}
+
+fn read_console(path: &Path) -> Result<Figures, Problem> {
+    let text = read_file_text(path)?;
+    if let (Some(a), Some(b)) = (text.find('{'), text.rfind('}')) {
+        if a < b && text[a..b].contains("\"transactions\"") {
+            let line = text[..a].lines().count() as u64 + 1;
+            let v: Value = serde_json::from_str(&text[a..=b]).map_err(|e| {
+                problem(
+                    path,
+                    Some(line + e.line() as u64 - 1),
+                    format!("siege's JSON block is not valid JSON: {e}"),
+                )
+            })?;
+            let f = |k: &str| v.get(k).and_then(Value::as_f64);
+            let n = |k: &str| v.get(k).and_then(Value::as_u64);
+            return Ok(Figures {
+                transactions: n("transactions")
+                    .ok_or_else(|| problem(path, Some(line), "`transactions` is not a count"))?,
+                successful: n("successful_transactions"),
+                failed: n("failed_transactions").unwrap_or(0),
+                elapsed_s: f("elapsed_time"),
+                response_s: f("response_time"),
+                longest_s: f("longest_transaction"),
+                shortest_s: f("shortest_transaction"),
+                concurrency: f("concurrency"),
+                socket_errors: socket_errors(&text),
+            });
+        }
+    }
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^\s*([A-Z][a-z ]+):\s+([0-9.]+)\s*(\S*)").expect("static regex")
+    });
+    let mut fig = Figures {
+        socket_errors: socket_errors(&text),
+        ..Default::default()
+    };
+    let mut seen = false;
+    for (i, line) in text.lines().enumerate() {
+        let no = i as u64 + 1;
+        let Some(c) = re.captures(line) else { continue };
+        let secs = |v: f64| if &c[3] == "ms" { v / 1000.0 } else { v };
+        let v = &c[2];
+        match &c[1] {
+            "Transactions" => {
+                fig.transactions = number(path, no, "transactions", v)?;
+                seen = true;
+            }
+            "Successful transactions" => fig.successful = Some(number(path, no, "successful", v)?),
+            "Failed transactions" => fig.failed = number(path, no, "failed", v)?,
+            "Elapsed time" => fig.elapsed_s = Some(secs(number(path, no, "elapsed", v)?)),
+            "Response time" => fig.response_s = Some(secs(number(path, no, "response time", v)?)),
+            "Longest transaction" => fig.longest_s = Some(secs(number(path, no, "longest", v)?)),
+            "Shortest transaction" => fig.shortest_s = Some(secs(number(path, no, "shortest", v)?)),
+            "Concurrency" => fig.concurrency = Some(number(path, no, "concurrency", v)?),
+            _ => {}
+        }
+    }
+    if !seen {
+        return Err(problem(
+            path,
+            Some(1),
+            "no `Transactions:` figure in siege's summary",
+        ));
+    }
+    Ok(fig)
+}
+
+fn read_log(path: &Path) -> Result<Summary, Problem> {
+    let text = read_file_text(path)?;
+    let rows: Vec<(u64, &str)> = text
+        .lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.trim().is_empty() && !l.contains("Date & Time"))
+        .map(|(i, l)| (i as u64 + 1, l))
+        .collect();
+    let Some(&(no, last)) = rows.last() else {
+        return Err(problem(
+            path,
+            Some(1),
+            "siege.log has a header but no run rows",
+        ));
+    };
+    let cells: Vec<&str> = last.split(',').map(str::trim).collect();
+    if cells.len() < 10 {
+        return Err(problem(
+            path,
+            Some(no),
+            format!("{} cells, siege.log rows have 10", cells.len()),
+        ));
+    }
+    let f = |k: usize, what: &str| number::<f64>(path, no, what, cells[k]);
+    let fig = Figures {
+        transactions: number(path, no, "Trans", cells[1])?,
+        successful: Some(number(path, no, "OKAY", cells[8])?),
+        failed: number(path, no, "Failed", cells[9])?,
+        elapsed_s: Some(f(2, "Elap Time")?),
+        response_s: Some(f(4, "Resp Time")?),
+        longest_s: None,
+        shortest_s: None,
+        concurrency: Some(f(7, "Concurrent")?),
+        socket_errors: Vec::new(),
+    };
+    let mut s = summarise(path, fig)?;
+    if rows.len() > 1 {
+        s.notes.push(format!(
+            "{}: siege.log holds {} runs (one row each); only the last (line {no}, {}) is \
+             analysed: split the file to analyse the others",
+            path.display(),
+            rows.len(),
+            cells[0]
+        ));
+    }
+    Ok(s)
+}
+
+fn summarise(path: &Path, fig: Figures) -> Result<Summary, Problem> {
+    let mut s = Summary::new("siege");
+    s.duration_s = fig.elapsed_s;
+    let successful = fig.successful.unwrap_or(fig.transactions);
+    if successful > fig.transactions {
+        return Err(problem(
+            path,
+            None,
+            format!(
+                "{successful} successful transactions of {} transactions: more successes than \
+                 answers",
+                fig.transactions
+            ),
+        ));
+    }
+    let has = fig.transactions > 0;
+    let ms = |v: Option<f64>| v.filter(|_| has).map(|s| s * 1000.0);
+    let latency = LatencyDistribution::Summary(PercentileSummary {
+        count: fig.transactions,
+        mean_ms: ms(fig.response_s),
+        min_ms: ms(fig.shortest_s),
+        max_ms: ms(fig.longest_s),
+        points: Vec::new(),
+        merged: false,
+    });
+    let requests = add_counts(
+        path,
+        None,
+        "the transactions and failed ones",
+        fig.transactions,
+        fig.failed,
+    )?;
+    let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), requests, latency);
+    // The messages siege printed name each failed transaction's cause, when there is
+    // one per failure (a capture of stdout and stderr); else the cause is unknown.
+    let mut failed: Vec<(FailureKind, u64, &str)> = vec![(
+        FailureKind::Other,
+        fig.transactions - successful,
+        "siege: answers with status ≥ 400",
+    )];
+    if fig.socket_errors.len() as u64 == fig.failed {
+        failed.extend(
+            fig.socket_errors
+                .iter()
+                .map(|m| (FailureKind::classify(None, m), 1, m.as_str())),
+        );
+    } else {
+        failed.push((
+            FailureKind::Other,
+            fig.failed,
+            "siege: failed transactions (socket error or timeout)",
+        ));
+    }
+    add_failures(path, None, &mut ep, &failed)?;
+    s.endpoints.push(ep);
+    s.notes.push(format!(
+        "{}: siege prints times to the hundredth of a second and no percentiles{}",
+        path.display(),
+        fig.concurrency
+            .map(|c| format!(
+                "; its concurrency {c:.2} is the mean number of requests in flight, not its -c \
+                 users (give them by the dir name or run.toml)"
+            ))
+            .unwrap_or_default()
+    ));
+    Ok(s)
+}
