@@ -16,6 +16,7 @@ mod demo;
 mod drive;
 mod formats_a;
 mod formats_b;
+mod habits;
 mod hygiene;
 mod impossible_numbers;
 mod layering;
