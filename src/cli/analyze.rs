@@ -1,6 +1,5 @@
 //! `headroom analyze`: ingest → analyse → write the report → print a summary.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -118,13 +117,10 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         }
         OutputFormat::Text => {
             emit(render::terminal::summary(&analysis))?;
-            let color = std::io::stdout().is_terminal();
             let report = written.first().cloned().unwrap_or(out.path);
-            if color {
-                emitln(format_args!("  report: \x1b[1m{}\x1b[0m", report.display()))?;
-            } else {
-                emitln(format_args!("  report: {}", report.display()))?;
-            }
+            let shown =
+                super::color::paint(super::color::stdout(), "1", &report.display().to_string());
+            emitln(format_args!("  report: {shown}"))?;
         }
     }
     Ok(if run.problems.is_empty() || opts.lenient {

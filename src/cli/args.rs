@@ -7,6 +7,7 @@ use super::check::CheckArgs;
 use super::demo::DemoArgs;
 use super::drive::DriveArgs;
 use super::inspect::InspectArgs;
+use super::shell::{CompletionsArgs, ManArgs};
 use super::sla::SlaArgs;
 use super::target::TargetArgs;
 
@@ -23,6 +24,10 @@ use super::target::TargetArgs;
     after_help = "Examples:\n  headroom demo\n  headroom analyze results/run-1 --sla data/sla/agent-platform.toml\n\nExit codes: 0 ok; 1 the SLA gate failed (check) or a drive stopped early; 2 bad input."
 )]
 pub struct Cli {
+    /// Colour terminal output: `auto` (a terminal, unless `NO_COLOR` is set), `always`
+    /// or `never`. The flag beats `NO_COLOR`.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: super::color::ColorChoice,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -48,4 +53,8 @@ pub enum Command {
     Drive(DriveArgs),
     /// Serve the demo "agent platform" API with a known capacity.
     Target(TargetArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff, every command in one page) to stdout.
+    Man(ManArgs),
 }

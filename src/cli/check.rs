@@ -4,7 +4,6 @@
 //! stages), 1 (one does; with `--strict` also one not proven or without data) or 2
 //! (bad input or a bad SLA file, named with its line and a hint).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -100,7 +99,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         };
         emitln(serde_json::to_string_pretty(&outcome)?)?;
     } else {
-        let color = std::io::stdout().is_terminal();
+        let color = super::color::stdout();
         emit(table(sla, args.strict, exit_code, color))?;
         for w in &analysis.warnings {
             emitln(format_args!("note: {w}"))?;

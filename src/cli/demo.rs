@@ -34,6 +34,10 @@ pub struct DemoArgs {
     /// Chart files to write next to the report: `svg,png`, `svg`, `png` or `none`.
     #[arg(long, value_name = "FORMATS", default_value = "svg,png")]
     pub charts: render::charts::ChartFormats,
+    /// Seed of every random draw (the users' tasks and think times, the target's
+    /// service times): the same seed gives the same traffic, up to the machine's timing.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// Runs `demo`.
@@ -51,7 +55,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let mut place = InPlace::prepare(&out)?;
     eprintln!("headroom demo: starting the demo target on 127.0.0.1 and driving four stages (about a minute)…");
     let runtime = super::runtime()?;
-    let run_dir = runtime.block_on(crate::driver::run_demo_traffic(&args.out))?;
+    let run_dir = runtime.block_on(crate::driver::run_demo_traffic(&args.out, args.seed))?;
     drop(runtime);
     let Ok((_, mut analysis)) = run_pipeline(
         std::slice::from_ref(&run_dir),
@@ -66,8 +70,14 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     place.succeeded();
     emit(render::terminal::summary(&analysis))?;
     emitln(format_args!("  run dir: {}", run_dir.display()))?;
-    for path in written {
+    for path in &written {
         emitln(format_args!("  wrote:   {}", path.display()))?;
+    }
+    if let Some(html) = written.iter().find(|p| p.ends_with("report.html")) {
+        emitln(format_args!(
+            "next: open {}; for your own results, headroom analyze DIR",
+            html.display()
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -70,6 +70,9 @@ pub struct DriveArgs {
     /// No live progress line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Seed the users' task, path and think-time draws (default: random each run).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// Summary format.
@@ -110,6 +113,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
         out_dir: args.out.clone(),
         raw: args.raw,
         progress: !args.quiet,
+        seed: args.seed,
     };
     // What was measured is kept whatever happens: a run dir is data.
     InPlace::prepare(&out)?.succeeded();
@@ -119,10 +123,21 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
         Ok(summary) => {
+            let next = format!(
+                "next: headroom analyze {}",
+                shell_word(&summary.run_dir.display().to_string())
+            );
             if args.json || args.format == OutputFormat::Json {
                 emitln(serde_json::to_string_pretty(&summary)?)?;
+                // stdout stays one JSON document; the hint goes to stderr.
+                if summary.responses > 0 {
+                    eprintln!("{next}");
+                }
             } else {
                 emitln(summary.to_text())?;
+                if summary.responses > 0 {
+                    emitln(&next)?;
+                }
             }
             if let Some(r) = &summary.incomplete_reason {
                 eprintln!(
@@ -144,6 +159,16 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
             eprintln!("error: {e}");
             Ok(ExitCode::from(if e.is_bad_input() { 2 } else { 1 }))
         }
+    }
+}
+
+/// `word` as one shell word: unchanged when it needs no quoting, else single-quoted.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 

@@ -5,11 +5,13 @@
 pub mod analyze;
 mod args;
 pub mod check;
+pub mod color;
 mod common;
 pub mod demo;
 pub mod drive;
 pub mod inspect;
 pub mod pipeline;
+pub mod shell;
 pub mod sla;
 pub mod target;
 
@@ -19,6 +21,7 @@ pub use args::{Cli, Command};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    color::init(cli.color);
     match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Demo(args) => demo::run(&args),
@@ -27,6 +30,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Sla(args) => sla::run(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
     }
 }
 

@@ -20,9 +20,10 @@ const PLACEHOLDER_URL: &str = "http://127.0.0.1:8000";
 /// Starts the default target on 127.0.0.1 (ephemeral port), runs the demo scenario
 /// against it, writes the run dir `out_dir/run/`, stops the target and returns the
 /// run dir. Ctrl-C ends the run early (the run dir is still written, marked
-/// incomplete).
-pub async fn run_demo_traffic(out_dir: &Path) -> anyhow::Result<PathBuf> {
-    let profile = Profile::load("default")?;
+/// incomplete). `seed` seeds both the users' draws and the target's service times.
+pub async fn run_demo_traffic(out_dir: &Path, seed: u64) -> anyhow::Result<PathBuf> {
+    let mut profile = Profile::load("default")?;
+    profile.seed = Some(seed);
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -36,6 +37,7 @@ pub async fn run_demo_traffic(out_dir: &Path) -> anyhow::Result<PathBuf> {
         out_dir: run_dir.clone(),
         raw: false,
         progress: true,
+        seed: Some(seed),
     };
     let result = run(scenario, &opts, async {
         match tokio::signal::ctrl_c().await {

@@ -1,8 +1,9 @@
 //! The live progress line on stderr (indicatif): stage, users, req/s, p95 and
-//! errors, refreshed each interval. Hidden when stderr is not a terminal.
+//! errors and the time left (planned duration minus elapsed), refreshed each
+//! interval. Hidden when stderr is not a terminal.
 
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -10,6 +11,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub struct Progress {
     bar: Option<ProgressBar>,
     stage: String,
+    planned: Duration,
+    start: Instant,
 }
 
 impl Progress {
@@ -29,6 +32,8 @@ impl Progress {
         Progress {
             bar,
             stage: String::new(),
+            planned,
+            start: Instant::now(),
         }
     }
 
@@ -37,6 +42,8 @@ impl Progress {
         Progress {
             bar: None,
             stage: String::new(),
+            planned: Duration::ZERO,
+            start: Instant::now(),
         }
     }
 
@@ -58,8 +65,9 @@ impl Progress {
         if let Some(bar) = &self.bar {
             let p95 = p95_ms.map_or("-".to_string(), |v| format!("{v:.1}"));
             bar.set_message(format!(
-                "{} · {users} users · {in_flight} in flight · {rps:.0} req/s · p95 {p95} ms · {errors} errors ({errors_total} total)",
-                self.stage
+                "{} · {users} users · {in_flight} in flight · {rps:.0} req/s · p95 {p95} ms · {errors} errors ({errors_total} total) · {}",
+                self.stage,
+                eta_text(self.planned, self.start.elapsed())
             ));
             bar.inc(1);
         }
@@ -70,5 +78,28 @@ impl Progress {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// The time left as the progress line shows it: `ETA 1m05s`, or `ETA 0s` once the
+/// planned duration is over (the last stage's requests are still draining).
+fn eta_text(planned: Duration, elapsed: Duration) -> String {
+    let left = planned.saturating_sub(elapsed).as_secs();
+    match left {
+        0..60 => format!("ETA {left}s"),
+        _ => format!("ETA {}m{:02}s", left / 60, left % 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eta_is_planned_minus_elapsed() {
+        let s = Duration::from_secs;
+        assert_eq!(eta_text(s(48), s(3)), "ETA 45s");
+        assert_eq!(eta_text(s(300), s(235)), "ETA 1m05s");
+        assert_eq!(eta_text(s(10), s(12)), "ETA 0s");
     }
 }

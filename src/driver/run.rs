@@ -63,6 +63,8 @@ pub struct RunOptions {
     pub raw: bool,
     /// Show the live progress line (only ever on a terminal).
     pub progress: bool,
+    /// Seed of the users' task, path and think-time draws; absent: a fresh random seed.
+    pub seed: Option<u64>,
 }
 
 /// What every user and request task reads.
@@ -338,7 +340,10 @@ pub async fn run(
         tx,
         t0,
     });
-    let mut seeder = SmallRng::from_rng(&mut rand::rng());
+    let mut seeder = match opts.seed {
+        Some(seed) => SmallRng::seed_from_u64(seed),
+        None => SmallRng::from_rng(&mut rand::rng()),
+    };
 
     // Waits until `t`, or returns why the run must stop first.
     macro_rules! wait_until {

@@ -106,7 +106,8 @@ fn status_word(e: &RuleEvaluation, strict: bool) -> String {
 
 /// The terminal table: one line per evaluation (rule, section, stage and endpoint,
 /// value, limit, status, factor), then the verdict and what the exit code means.
-/// `color` adds ANSI colours to the status (only on a terminal).
+/// `color` adds ANSI colours to the status: a gating FAIL bold red, a non-gating one dim
+/// yellow.
 pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> String {
     let rows: Vec<[String; 7]> = sla
         .rules
@@ -160,8 +161,10 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
     for (e, r) in sla.rules.iter().zip(&rows) {
         let colour = color.then(|| match e.status {
             RuleStatus::Pass => "32",
+            // A gating FAIL is bold red; a FAIL that does not gate (warn severity,
+            // info stage) is dim yellow, so it never reads as the failure that decides.
             RuleStatus::Fail if gates(e, strict) => "1;31",
-            RuleStatus::Fail => "31",
+            RuleStatus::Fail => "2;33",
             RuleStatus::NotProven => "33",
             RuleStatus::InsufficientData | RuleStatus::NotRun => "2",
         });

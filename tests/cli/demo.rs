@@ -34,15 +34,45 @@ fn demo_writes_the_report_and_the_stress_stage_is_past_capacity() {
         "{stress}"
     );
     assert!(json["verdict"].is_string());
+    assert!(
+        stdout.contains(&format!(
+            "next: open {}",
+            out.join("report/report.html").display()
+        )),
+        "{stdout}"
+    );
 
     // A second demo replaces its own earlier output, and leaves nothing aside.
     let o = headroom(&["demo", "--out", out.to_str().unwrap(), "--charts", "none"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(out.join("report/report.json").is_file());
+    // Seeded end to end, with SLA limits 2× from what it measures: the second demo
+    // gives the same verdict, the same counts and every rule the same status.
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(again["verdict"], json["verdict"]);
+    for key in ["verdict", "passed", "total"] {
+        assert_eq!(again["sla"][key], json["sla"][key], "sla.{key}");
+    }
+    assert_eq!(statuses(&again), statuses(&json));
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["demo"]);
+}
+
+/// Every SLA evaluation as (rule, stage, status).
+fn statuses(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["sla"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let text = |k: &str| r[k].as_str().unwrap_or("-").to_string();
+            (text("rule"), text("stage"), text("status"))
+        })
+        .collect()
 }

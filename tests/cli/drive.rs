@@ -217,6 +217,9 @@ fn drive_scenario(scenario: &Path, out: &Path) {
         Duration::from_secs(60),
     );
     assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+    // The run ends by saying what to run next, on the run dir just written.
+    let next = format!("next: headroom analyze {}", out.display());
+    assert_eq!(stdout.lines().last(), Some(next.as_str()), "{stdout}");
 }
 
 fn write_profile(

@@ -17,6 +17,7 @@ mod drive;
 mod formats_a;
 mod formats_b;
 mod formats_c;
+mod habits;
 mod hygiene;
 mod impossible_numbers;
 mod layering;

@@ -12,6 +12,8 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
@@ -77,6 +79,8 @@ pub struct State {
     queue_timeout: Duration,
     bucket: Option<Bucket>,
     stall: Option<(Instant, Instant)>,
+    /// The service-time generator (seeded from the profile when it gives a seed).
+    rng: Mutex<SmallRng>,
 }
 
 impl State {
@@ -112,6 +116,10 @@ impl State {
             stall: profile
                 .stall
                 .map(|s| (start + s.at.0, start + s.at.0 + s.length.0)),
+            rng: Mutex::new(match profile.seed {
+                Some(seed) => SmallRng::seed_from_u64(seed),
+                None => SmallRng::from_rng(&mut rand::rng()),
+            }),
         }
     }
 
@@ -184,7 +192,10 @@ pub async fn handle(
             }
         },
     };
-    let service = route.service.sample(&mut rand::rng());
+    let service = match state.rng.lock() {
+        Ok(mut rng) => route.service.sample(&mut *rng),
+        Err(_) => route.service.sample(&mut rand::rng()),
+    };
     if !service.is_zero() {
         tokio::time::sleep(service).await;
     }

@@ -52,6 +52,10 @@ pub struct Profile {
     /// A stall: from `at` after start, for `for`, workers serve nothing.
     #[serde(default)]
     pub stall: Option<Stall>,
+    /// Seed of the service-time draws (one generator for the server, drawn in request
+    /// order); absent: a fresh random seed each start.
+    #[serde(default)]
+    pub seed: Option<u64>,
 }
 
 fn default_queue_max() -> u32 {
