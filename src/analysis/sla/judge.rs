@@ -23,7 +23,7 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
     let mut notes: Vec<String> = Vec::new();
     let measured = match measure(rule, m, expected, &mut notes) {
         Ok(measured) => measured,
-        Err(unknown) => return unknown,
+        Err(why) => return Judgement::unknown(why),
     };
     let Some(v) = measured.value else {
         return Judgement::unknown(why_unknown(rule.metric, m));
@@ -65,14 +65,14 @@ struct Measured {
     apdex_range: Option<ApdexRange>,
 }
 
-/// Measures the rule's metric on `m`, noting what qualifies the value; `Err` is the
-/// judgement when the metric cannot be measured here for a reason of its own.
+/// Measures the rule's metric on `m`, noting what qualifies the value; `Err` says why
+/// the metric cannot be measured here (the rule is then judged unknown).
 fn measure(
     rule: &Rule,
     m: &ScopeMetrics,
     expected: &[u16],
     notes: &mut Vec<String>,
-) -> Result<Measured, Judgement> {
+) -> Result<Measured, String> {
     // Failures counted as errors, and the proportion's events for the Wilson interval.
     let excluded = expected_failures(m, expected);
     let counted = m.failures - excluded;
@@ -111,10 +111,10 @@ fn measure(
         Metric::StatusShare(class) => {
             let (lo, hi) = class.range();
             if lo < 400 {
-                return Err(Judgement::unknown(format!(
+                return Err(format!(
                     "only failed responses carry a status in the data, so the share of {class} \
                      responses is unknown"
-                )));
+                ));
             }
             let k = m.failures_with_status(lo, hi);
             events = Some(k);
@@ -127,7 +127,7 @@ fn measure(
                 // Judge the favourable end; the other end decides `not_proven`.
                 Some(rule.op.better(range.high, range.low))
             }
-            Err(why) => return Err(Judgement::unknown(why)),
+            Err(why) => return Err(why),
         },
     };
     Ok(Measured {
