@@ -5,10 +5,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = headroom::cli::Cli::parse();
     let code = match headroom::cli::run(cli) {
-        Ok(code) => code,
+        Ok(outcome) => outcome.into(),
         Err(err) => {
             eprintln!("error: {}", describe(&err));
-            ExitCode::from(2)
+            headroom::cli::Outcome::BadInput.into()
         }
     };
     report_peak_rss();

@@ -1,11 +1,11 @@
 //! `headroom analyze`: ingest → analyse → write the report → print a summary.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Args;
 
 use super::common::{emit, emitln, InputArgs};
+use super::exit::Outcome;
 use super::pipeline::{run_pipeline, SlaFile};
 use crate::render;
 use crate::render::output::{check_out_dir, default_out_dir, OutputDir, OutputError, OutputKind};
@@ -75,7 +75,7 @@ impl AnalyzeArgs {
 }
 
 /// Runs `analyze`.
-pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     let opts = args.input.ingest_options()?;
     // Where the report goes is checked first: a refused --out should not wait for a
     // large ingest.
@@ -83,7 +83,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         Ok(out) => out,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
+            return Ok(Outcome::BadInput);
         }
     };
     let sla = match &args.sla {
@@ -92,16 +92,16 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
                 file.verdict_override.clone_from(&args.verdict_stage);
                 Some(file)
             }
-            Err(_) => return Ok(ExitCode::from(2)),
+            Err(_) => return Ok(Outcome::BadInput),
         },
         None if !args.verdict_stage.is_empty() => {
             eprintln!("error: --verdict-stage needs --sla FILE: it chooses the stages the SLA's verdict is decided on");
-            return Ok(ExitCode::from(2));
+            return Ok(Outcome::BadInput);
         }
         None => None,
     };
     let Ok((run, mut analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {
-        return Ok(ExitCode::from(2));
+        return Ok(Outcome::BadInput);
     };
     let exporters = render::prepare_report(&mut analysis, args.charts)?;
     let written = render::write_report(&analysis, &exporters, &out)?;
@@ -124,8 +124,8 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if run.problems.is_empty() || opts.lenient {
-        ExitCode::SUCCESS
+        Outcome::Ok
     } else {
-        ExitCode::from(2)
+        Outcome::BadInput
     })
 }

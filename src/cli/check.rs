@@ -5,12 +5,12 @@
 //! (bad input or a bad SLA file, named with its line and a hint).
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Args;
 
 use super::analyze::OutputFormat;
 use super::common::{emit, emitln, InputArgs};
+use super::exit::Outcome;
 use super::pipeline::{run_pipeline, SlaFile};
 use crate::analysis::sla::gates;
 use crate::render::check::{comment, table, CheckOutcome, StatusCounts};
@@ -52,28 +52,29 @@ pub struct CheckArgs {
 }
 
 /// Runs `check`.
-pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let opts = args.input.ingest_options()?;
     // The SLA file first: a typo in it should not wait for a large ingest.
     let Ok(mut sla_file) = SlaFile::read(&args.sla) else {
-        return Ok(ExitCode::from(2));
+        return Ok(Outcome::BadInput);
     };
     sla_file.verdict_override.clone_from(&args.verdict_stage);
     let Ok((run, analysis)) = run_pipeline(&args.input.paths, &opts, Some(&sla_file)) else {
-        return Ok(ExitCode::from(2));
+        return Ok(Outcome::BadInput);
     };
     let Some(sla) = analysis.sla.as_ref() else {
         anyhow::bail!("no source to judge");
     };
     let gating = sla.rules.iter().filter(|e| gates(e, args.strict)).count();
     let bad_input = !run.problems.is_empty() && !opts.lenient;
-    let exit_code: u8 = if bad_input {
-        2
+    let exit = if bad_input {
+        Outcome::BadInput
     } else if gating > 0 {
-        1
+        Outcome::Failed
     } else {
-        0
+        Outcome::Ok
     };
+    let exit_code = exit.code();
 
     // Output files never replace a file headroom found among its inputs.
     let inputs: Vec<PathBuf> = (run.inputs.iter().map(|i| i.path.clone()))
@@ -105,5 +106,5 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             emitln(format_args!("note: {w}"))?;
         }
     }
-    Ok(ExitCode::from(exit_code))
+    Ok(exit)
 }

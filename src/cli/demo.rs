@@ -4,11 +4,11 @@
 //! and writes the full report.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Args;
 
 use super::common::{emit, emitln};
+use super::exit::Outcome;
 use super::pipeline::{run_pipeline, SlaFile};
 use crate::ingest::IngestOptions;
 use crate::render;
@@ -41,16 +41,16 @@ pub struct DemoArgs {
 }
 
 /// Runs `demo`.
-pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
     let out = match check_out_dir(&args.out, OutputKind::Demo, &[], args.force) {
         Ok(out) => out,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
+            return Ok(Outcome::BadInput);
         }
     };
     let Ok(sla) = SlaFile::parse("data/sla/demo.toml (embedded)".into(), DEMO_SLA) else {
-        return Ok(ExitCode::from(2));
+        return Ok(Outcome::BadInput);
     };
     let mut place = InPlace::prepare(&out)?;
     eprintln!("headroom demo: starting the demo target on 127.0.0.1 and driving four stages (about a minute)…");
@@ -62,7 +62,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         &IngestOptions::default(),
         Some(&sla),
     ) else {
-        return Ok(ExitCode::from(2));
+        return Ok(Outcome::BadInput);
     };
     let report_dir = check_out_dir(&args.out.join("report"), OutputKind::Report, &[], false)?;
     let exporters = render::prepare_report(&mut analysis, args.charts)?;
@@ -79,5 +79,5 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
             html.display()
         ))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }

@@ -3,12 +3,12 @@
 //! error, or no request got a response), 2 bad scenario or arguments.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use bytes::Bytes;
 use clap::{Args, ValueEnum};
 
 use super::common::emitln;
+use super::exit::Outcome;
 use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
 use crate::driver::{DriverError, RunOptions, Scenario};
 use crate::model::ThinkTime;
@@ -85,12 +85,12 @@ pub enum OutputFormat {
 }
 
 /// Runs `headroom drive`.
-pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
     let scenario = match build_scenario(&args) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
+            return Ok(Outcome::BadInput);
         }
     };
     let inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
@@ -98,7 +98,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
         Ok(out) => out,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
+            return Ok(Outcome::BadInput);
         }
     };
     let planned = scenario.planned_duration();
@@ -151,13 +151,17 @@ pub fn run(args: DriveArgs) -> anyhow::Result<ExitCode> {
                          run again"
                     );
                 }
-                return Ok(ExitCode::from(1));
+                return Ok(Outcome::Failed);
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(Outcome::Ok)
         }
         Err(e) => {
             eprintln!("error: {e}");
-            Ok(ExitCode::from(if e.is_bad_input() { 2 } else { 1 }))
+            Ok(if e.is_bad_input() {
+                Outcome::BadInput
+            } else {
+                Outcome::Failed
+            })
         }
     }
 }

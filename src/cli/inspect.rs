@@ -9,12 +9,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::Args;
 use serde::Serialize;
 
 use super::common::{emit, emitln};
+use super::exit::Outcome;
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::units::format_ms;
 use crate::ingest::adapters::{adapter, Adapter};
@@ -138,10 +138,10 @@ impl LatencyFigures {
 }
 
 /// Runs `inspect`.
-pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &InspectArgs) -> anyhow::Result<Outcome> {
     if args.formats {
         list_formats(args.json || args.format == InspectFormat::Json)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Outcome::Ok);
     }
     let opts = IngestOptions {
         hlog_unit: args.hlog_unit,
@@ -163,9 +163,9 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if reports.iter().all(|r| r.ok) {
-        ExitCode::SUCCESS
+        Outcome::Ok
     } else {
-        ExitCode::from(2)
+        Outcome::BadInput
     })
 }
 

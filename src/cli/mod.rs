@@ -1,6 +1,6 @@
 //! The command line: clap definitions, one module per command, and the mapping from
-//! outcomes to exit codes (0 ok, 1 the system under test failed a gate or a run was
-//! cut short, 2 bad input).
+//! outcomes to exit codes (`exit.rs`: 0 ok, 1 the system under test failed a gate or a
+//! run was cut short, 2 bad input).
 
 pub mod analyze;
 mod args;
@@ -9,18 +9,18 @@ pub mod color;
 mod common;
 pub mod demo;
 pub mod drive;
+mod exit;
 pub mod inspect;
 pub mod pipeline;
 pub mod shell;
 pub mod sla;
 pub mod target;
 
-use std::process::ExitCode;
-
 pub use args::{Cli, Command};
+pub use exit::Outcome;
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     color::init(cli.color);
     match cli.command {
         Command::Analyze(args) => analyze::run(&args),

@@ -2,7 +2,7 @@
 //! both generated from the clap definitions (so they never drift from `--help`) and
 //! written to stdout.
 
-use std::process::ExitCode;
+use super::exit::Outcome;
 
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
@@ -29,16 +29,16 @@ pub struct CompletionsArgs {
 pub struct ManArgs {}
 
 /// Runs `completions`.
-pub fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
+pub fn completions(args: &CompletionsArgs) -> anyhow::Result<Outcome> {
     let mut cmd = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "headroom", &mut out);
     emit(String::from_utf8_lossy(&out))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }
 
 /// Runs `man`: one page, headroom(1), with every subcommand's options in it.
-pub fn man(_: &ManArgs) -> anyhow::Result<ExitCode> {
+pub fn man(_: &ManArgs) -> anyhow::Result<Outcome> {
     let cmd = Cli::command();
     let mut out = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
@@ -56,7 +56,7 @@ pub fn man(_: &ManArgs) -> anyhow::Result<ExitCode> {
         out.extend(subsection(&page));
     }
     emit(String::from_utf8_lossy(&out))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }
 
 /// A rendered subcommand page without its `.TH` title line, each `.SH` demoted to `.SS`.

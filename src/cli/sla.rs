@@ -9,11 +9,11 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
 use super::common::{emit, InputArgs};
+use super::exit::Outcome;
 use super::pipeline::run_pipeline;
 use crate::analysis::Analysis;
 
@@ -48,24 +48,24 @@ pub struct InitArgs {
 }
 
 /// Runs `sla`.
-pub fn run(args: &SlaArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &SlaArgs) -> anyhow::Result<Outcome> {
     match &args.command {
         SlaCommand::Init(init) => run_init(init),
     }
 }
 
-fn run_init(args: &InitArgs) -> anyhow::Result<ExitCode> {
+fn run_init(args: &InitArgs) -> anyhow::Result<Outcome> {
     if let Some(out) = args.out.as_ref().filter(|p| p.exists()) {
         eprintln!(
             "error: {} exists; sla init never overwrites a file: give another --out, or \
              leave --out away to print the SLA",
             out.display()
         );
-        return Ok(ExitCode::from(2));
+        return Ok(Outcome::BadInput);
     }
     let opts = args.input.ingest_options()?;
     let Ok((_, analysis)) = run_pipeline(&args.input.paths, &opts, None) else {
-        return Ok(ExitCode::from(2));
+        return Ok(Outcome::BadInput);
     };
     let text = starter(&analysis);
     match &args.out {
@@ -81,7 +81,7 @@ fn run_init(args: &InitArgs) -> anyhow::Result<ExitCode> {
             eprintln!("wrote {}", path.display());
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Ok)
 }
 
 /// The starter SLA text for an analysed run.

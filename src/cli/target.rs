@@ -3,11 +3,11 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
 
+use super::exit::Outcome;
 use crate::driver::scenario::cli_duration;
 use crate::driver::target::{serve, Profile, Stall};
 use crate::driver::units::Secs;
@@ -45,7 +45,7 @@ pub struct TargetArgs {
 }
 
 /// Runs `headroom target`.
-pub fn run(args: TargetArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
     match prepare(&args) {
         Ok((profile, thinks, max)) => {
             let rt = super::runtime()?;
@@ -54,7 +54,7 @@ pub fn run(args: TargetArgs) -> anyhow::Result<ExitCode> {
                     Ok(l) => l,
                     Err(e) => {
                         eprintln!("error: cannot listen on {}: {e}", args.listen);
-                        return Ok(ExitCode::from(2));
+                        return Ok(Outcome::BadInput);
                     }
                 };
                 let addr = listener.local_addr()?;
@@ -77,12 +77,12 @@ pub fn run(args: TargetArgs) -> anyhow::Result<ExitCode> {
                     }
                 })
                 .await?;
-                Ok(ExitCode::SUCCESS)
+                Ok(Outcome::Ok)
             })
         }
         Err(msg) => {
             eprintln!("error: {msg}");
-            Ok(ExitCode::from(2))
+            Ok(Outcome::BadInput)
         }
     }
 }

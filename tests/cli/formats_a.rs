@@ -894,7 +894,9 @@ fn a_jtl_and_a_locust_stats_csv_of_one_test_are_two_sources_never_summed() {
     assert_eq!(report["primary_source"], "jmeter");
     assert_eq!(report["overall"]["requests"], exp.requests);
     assert!(
-        report["warnings"].to_string().contains("every request's latency"),
+        report["warnings"]
+            .to_string()
+            .contains("every request's latency"),
         "{:#}",
         report["warnings"]
     );

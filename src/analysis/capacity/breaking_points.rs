@@ -276,6 +276,27 @@ pub fn error_rate(points: &[LoadPoint], c: &Criteria, knee: Option<f64>) -> Opti
             ),
         });
     }
+    Some(bracketed_onset(
+        limit,
+        (lo, hi),
+        bracket,
+        knee,
+        &within,
+        &proof,
+    ))
+}
+
+/// The error-rate breaking point when errors rise like a hockey stick, from a clean
+/// level `lo` to one far beyond the limit at `hi`: only bracketed, with the queueing
+/// model's estimate (from the saturation `knee`) when it falls inside the bracket.
+fn bracketed_onset(
+    limit: f64,
+    (lo, hi): (f64, f64),
+    bracket: [Option<f64>; 2],
+    knee: Option<f64>,
+    within: &str,
+    proof: &str,
+) -> BreakingPoint {
     // Overflow model: past the knee N_k the excess of the offered load γN over the
     // capacity C = γN_k is lost, so the error rate is 1 − N_k/N and reaches the limit at
     // N_k / (1 − limit).
@@ -304,7 +325,7 @@ pub fn error_rate(points: &[LoadPoint], c: &Criteria, knee: Option<f64>) -> Opti
         )),
         _ => {}
     }
-    Some(BreakingPoint {
+    BreakingPoint {
         criterion: Criterion::ErrorRate,
         users: None,
         model_users,
@@ -312,7 +333,7 @@ pub fn error_rate(points: &[LoadPoint], c: &Criteria, knee: Option<f64>) -> Opti
         reached: true,
         throughput_rps: None,
         evidence,
-    })
+    }
 }
 
 /// Retrograde throughput: goodput falls at least [`RETROGRADE_DROP`] below the best so

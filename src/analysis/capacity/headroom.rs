@@ -143,21 +143,7 @@ pub fn sla_headroom(
             .then(a.users.unwrap_or(0.0).total_cmp(&b.users.unwrap_or(0.0)))
     });
     let Some(b) = binding else {
-        return Some(SlaHeadroom {
-            users: Some(last.users),
-            throughput_rps: Some(last.goodput_rps),
-            bracket: [Some(last.users), None],
-            limited_by: None,
-            limits: Vec::new(),
-            next_levels: Vec::new(),
-            from_sla,
-            statement: format!(
-                "{what} {holds} over the whole measured range: up to {} at {} users (the largest \
-                 measured load; beyond it is unmeasured)",
-                format_rate(last.goodput_rps),
-                fmt_users(last.users)
-            ),
-        });
+        return Some(whole_range(what, holds, last, from_sla));
     };
     // Criteria whose brackets overlap the binding one's: the data cannot order them.
     let (a0, a1) = span(b);
@@ -184,61 +170,111 @@ pub fn sla_headroom(
     // Over at the lowest load.
     if b.bracket[0].is_none() {
         let names: Vec<&str> = limits.iter().map(|c| criterion_name(*c)).collect();
-        headroom.statement = if names.len() > 1 {
-            format!(
-                "{what} does not hold even at the lowest measured load ({} users): both {} are \
-                 over their limits there",
-                fmt_users(lowest),
-                names.join(" and ")
-            )
-        } else {
-            format!(
-                "{what} does not hold even at the lowest measured load ({} users): {} is over \
-                 its limit there",
-                fmt_users(lowest),
-                names[0]
-            )
-        };
+        headroom.statement = not_even_at_lowest(what, &names, lowest);
         return Some(headroom);
     }
     if tied.len() > 1 {
-        // It holds at the highest level every tied criterion holds at.
-        let lo = tied.iter().map(|t| span(t).0).fold(f64::INFINITY, f64::min);
-        let hi = a1;
-        let same = tied.iter().all(|t| span(t) == (lo, hi));
-        let each: Vec<String> = tied
-            .iter()
-            .map(|t| {
-                let name = criterion_name(t.criterion);
-                let (l, h) = span(t);
-                match (same, t.users, t.model_users) {
-                    (true, Some(n), _) => {
-                        format!("{name} (≈ {} users by interpolation)", fmt_users(n))
-                    }
-                    (true, None, Some(m)) => {
-                        format!("{name} (≈ {} users by a queueing model)", fmt_users(m))
-                    }
-                    (true, None, None) => format!("{name} (no point estimate)"),
-                    (false, ..) => format!(
-                        "{name} (crosses between {} and {} users)",
-                        fmt_users(l),
-                        fmt_users(h)
-                    ),
-                }
-            })
-            .collect();
-        headroom.bracket = [Some(lo), Some(hi)];
-        let at = holds_at(&mut headroom, points, lo, hi);
-        headroom.statement = format!(
-            "{what} {holds} {at}: {} both cross in that bracket and the data cannot order them, so \
-             neither is named the limit; run load levels at {} users to tell which comes first",
-            each.join(" and "),
-            join_users(&headroom.next_levels)
-        );
+        tied_limits(&mut headroom, points, &tied, a1, what, holds);
         return Some(headroom);
     }
+    one_limit(&mut headroom, points, b, (a0, a1), what, holds);
+    Some(headroom)
+}
+
+/// No criterion reached: the headroom is the whole measured range.
+fn whole_range(what: &str, holds: &str, last: &LoadPoint, from_sla: bool) -> SlaHeadroom {
+    SlaHeadroom {
+        users: Some(last.users),
+        throughput_rps: Some(last.goodput_rps),
+        bracket: [Some(last.users), None],
+        limited_by: None,
+        limits: Vec::new(),
+        next_levels: Vec::new(),
+        from_sla,
+        statement: format!(
+            "{what} {holds} over the whole measured range: up to {} at {} users (the largest \
+         measured load; beyond it is unmeasured)",
+            format_rate(last.goodput_rps),
+            fmt_users(last.users)
+        ),
+    }
+}
+
+/// The statement when the binding criteria are over their limits at the lowest load.
+fn not_even_at_lowest(what: &str, names: &[&str], lowest: f64) -> String {
+    if names.len() > 1 {
+        format!(
+            "{what} does not hold even at the lowest measured load ({} users): both {} are \
+             over their limits there",
+            fmt_users(lowest),
+            names.join(" and ")
+        )
+    } else {
+        format!(
+            "{what} does not hold even at the lowest measured load ({} users): {} is over \
+             its limit there",
+            fmt_users(lowest),
+            names[0]
+        )
+    }
+}
+
+/// Several criteria cross in overlapping brackets: the headroom holds at the highest
+/// level every one of them holds at, and none is named the limit.
+fn tied_limits(
+    headroom: &mut SlaHeadroom,
+    points: &[LoadPoint],
+    tied: &[&BreakingPoint],
+    a1: f64,
+    what: &str,
+    holds: &str,
+) {
+    // It holds at the highest level every tied criterion holds at.
+    let lo = tied.iter().map(|t| span(t).0).fold(f64::INFINITY, f64::min);
+    let hi = a1;
+    let same = tied.iter().all(|t| span(t) == (lo, hi));
+    let each: Vec<String> = tied
+        .iter()
+        .map(|t| {
+            let name = criterion_name(t.criterion);
+            let (l, h) = span(t);
+            match (same, t.users, t.model_users) {
+                (true, Some(n), _) => {
+                    format!("{name} (≈ {} users by interpolation)", fmt_users(n))
+                }
+                (true, None, Some(m)) => {
+                    format!("{name} (≈ {} users by a queueing model)", fmt_users(m))
+                }
+                (true, None, None) => format!("{name} (no point estimate)"),
+                (false, ..) => format!(
+                    "{name} (crosses between {} and {} users)",
+                    fmt_users(l),
+                    fmt_users(h)
+                ),
+            }
+        })
+        .collect();
+    headroom.bracket = [Some(lo), Some(hi)];
+    let at = holds_at(headroom, points, lo, hi);
+    headroom.statement = format!(
+        "{what} {holds} {at}: {} both cross in that bracket and the data cannot order them, so \
+         neither is named the limit; run load levels at {} users to tell which comes first",
+        each.join(" and "),
+        join_users(&headroom.next_levels)
+    );
+}
+
+/// One criterion binds: the headroom is its estimate, or the lower level of its
+/// bracket when there is only a bracket.
+fn one_limit(
+    headroom: &mut SlaHeadroom,
+    points: &[LoadPoint],
+    b: &BreakingPoint,
+    (lo, hi): (f64, f64),
+    what: &str,
+    holds: &str,
+) {
     let criterion = criterion_name(b.criterion);
-    let (lo, hi) = (a0, a1);
     match b.users {
         Some(n) => {
             let x = goodput_at(points, n);
@@ -256,7 +292,7 @@ pub fn sla_headroom(
         }
         None => {
             // Only a bracket: it holds at its lower level, measured.
-            let at = holds_at(&mut headroom, points, lo, hi);
+            let at = holds_at(headroom, points, lo, hi);
             let model = b
                 .model_users
                 .map(|m| {
@@ -273,7 +309,6 @@ pub fn sla_headroom(
             );
         }
     }
-    Some(headroom)
 }
 
 /// Sets the headroom to the measured level `lo` (the last where it holds) with the

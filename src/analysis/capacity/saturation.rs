@@ -148,17 +148,7 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
     let level = median(&mut plateau);
     let plateau_stages: Vec<String> = points[start..end].iter().map(|p| p.stage.clone()).collect();
 
-    // The knee C/γ and the measured levels around it.
-    let (users, bracket) = if start == 0 {
-        (None, [None, Some(loads[0])])
-    } else {
-        let knee = level / gamma;
-        let k = (1..loads.len())
-            .find(|&i| loads[i] >= knee)
-            .unwrap_or(loads.len() - 1);
-        let (lo, hi) = (loads[k - 1], loads[k]);
-        (Some(knee.clamp(lo, hi)), [Some(lo), Some(hi)])
-    };
+    let (users, bracket) = knee_bracket(&loads, start, level, gamma);
     let step_gain = (goodputs[step] - goodputs[step - 1]) / (loads[step] - loads[step - 1]);
     let mut method = format!(
         "marginal gain ΔX/ΔN = {} per user from {} to {} users, below {}% of the low-load \
@@ -213,6 +203,26 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
         kneedle_agrees,
         little_users,
     })
+}
+
+/// The knee C/γ and the measured levels around it, for a plateau at `level` that
+/// starts at load index `start` (none when it starts at the lowest load).
+fn knee_bracket(
+    loads: &[f64],
+    start: usize,
+    level: f64,
+    gamma: f64,
+) -> (Option<f64>, [Option<f64>; 2]) {
+    if start == 0 {
+        (None, [None, Some(loads[0])])
+    } else {
+        let knee = level / gamma;
+        let k = (1..loads.len())
+            .find(|&i| loads[i] >= knee)
+            .unwrap_or(loads.len() - 1);
+        let (lo, hi) = (loads[k - 1], loads[k]);
+        (Some(knee.clamp(lo, hi)), [Some(lo), Some(hi)])
+    }
 }
 
 /// One past the last plateau stage from `start`: a tail of stages that all stay

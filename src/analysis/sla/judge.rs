@@ -5,7 +5,7 @@
 
 use super::rule::{Metric, Rule};
 use super::stats::{
-    percentile_interval_ms, scope_apdex, unmeasured_successes, wilson_interval, Z_95,
+    percentile_interval_ms, scope_apdex, unmeasured_successes, wilson_interval, ApdexRange, Z_95,
 };
 use super::{expected_failures, window, Judgement, RuleStatus, ScopeData};
 use crate::analysis::metrics::ScopeMetrics;
@@ -13,12 +13,66 @@ use crate::analysis::units::{format_ms, format_percent, format_score};
 use crate::model::LatencyDistribution;
 
 /// Judges `rule` on `d`; `expected` are the statuses whose failures are not errors.
+/// In steps: measure the value, its 95 % interval, then the checks that can turn a
+/// measured pass into insufficient data or not proven.
 pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgement {
     if rule.window.is_some() {
         return window::judge(rule, d, expected);
     }
     let m = d.metrics;
     let mut notes: Vec<String> = Vec::new();
+    let measured = match measure(rule, m, expected, &mut notes) {
+        Ok(measured) => measured,
+        Err(why) => return Judgement::unknown(why),
+    };
+    let Some(v) = measured.value else {
+        return Judgement::unknown(why_unknown(rule.metric, m));
+    };
+    // Latency figures cover the requests with a measured time (and Apdex the failures
+    // too): say when some requests that did not fail have none.
+    if let Some(note) = coverage_note(rule.metric, m) {
+        notes.push(note);
+    }
+    let interval = interval_of(rule.metric, m, &measured);
+
+    let mut status = if rule.op.holds(v, rule.limit) {
+        RuleStatus::Pass
+    } else {
+        RuleStatus::Fail
+    };
+    if let Metric::Percentile(p) = rule.metric {
+        status = check_samples(rule, p, m, status, interval, &mut notes);
+    }
+    status = check_interval(rule, v, m, status, interval, &measured, &mut notes);
+
+    Judgement {
+        value: Some(v),
+        status,
+        interval,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        window: None,
+    }
+}
+
+/// A rule's metric measured on a scope, with what its interval needs.
+struct Measured {
+    /// The value (`None`: the scope's data cannot give it).
+    value: Option<f64>,
+    /// A proportion's events (failures counted as errors, responses of a status
+    /// class), for the Wilson interval.
+    events: Option<u64>,
+    /// Apdex's range over where the failures were.
+    apdex_range: Option<ApdexRange>,
+}
+
+/// Measures the rule's metric on `m`, noting what qualifies the value; `Err` says why
+/// the metric cannot be measured here (the rule is then judged unknown).
+fn measure(
+    rule: &Rule,
+    m: &ScopeMetrics,
+    expected: &[u16],
+    notes: &mut Vec<String>,
+) -> Result<Measured, String> {
     // Failures counted as errors, and the proportion's events for the Wilson interval.
     let excluded = expected_failures(m, expected);
     let counted = m.failures - excluded;
@@ -57,7 +111,7 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
         Metric::StatusShare(class) => {
             let (lo, hi) = class.range();
             if lo < 400 {
-                return Judgement::unknown(format!(
+                return Err(format!(
                     "only failed responses carry a status in the data, so the share of {class} \
                      responses is unknown"
                 ));
@@ -73,20 +127,19 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
                 // Judge the favourable end; the other end decides `not_proven`.
                 Some(rule.op.better(range.high, range.low))
             }
-            Err(why) => return Judgement::unknown(why),
+            Err(why) => return Err(why),
         },
     };
-    let Some(v) = value else {
-        return Judgement::unknown(why_unknown(rule.metric, m));
-    };
-    // Latency figures cover the requests with a measured time (and Apdex the failures
-    // too): say when some requests that did not fail have none.
-    if let Some(note) = coverage_note(rule.metric, m) {
-        notes.push(note);
-    }
+    Ok(Measured {
+        value,
+        events,
+        apdex_range,
+    })
+}
 
-    // The 95 % interval, in the metric's terms.
-    let interval = match (rule.metric, events) {
+/// The 95 % interval, in the metric's terms.
+fn interval_of(metric: Metric, m: &ScopeMetrics, measured: &Measured) -> Option<[f64; 2]> {
+    match (metric, measured.events) {
         (Metric::Availability, Some(k)) => {
             wilson_interval(k, m.requests, Z_95).map(|[lo, hi]| [1.0 - hi, 1.0 - lo])
         }
@@ -95,52 +148,68 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
             .latency
             .histogram()
             .and_then(|h| percentile_interval_ms(h, p)),
-        (Metric::Apdex { .. }, None) => apdex_range
+        (Metric::Apdex { .. }, None) => measured
+            .apdex_range
             .filter(|r| r.high != r.low)
             .map(|r| [r.low, r.high]),
         _ => None,
-    };
+    }
+}
 
-    let mut status = if rule.op.holds(v, rule.limit) {
-        RuleStatus::Pass
-    } else {
-        RuleStatus::Fail
-    };
-    if let Metric::Percentile(p) = rule.metric {
-        let needed = ScopeMetrics::min_samples_for(p);
-        let have = m.latency.count();
-        if have < needed {
+/// A percentile on too few samples: a pass becomes insufficient data (a fail stands);
+/// a pass whose interval reaches past the limit is noted.
+fn check_samples(
+    rule: &Rule,
+    p: f64,
+    m: &ScopeMetrics,
+    mut status: RuleStatus,
+    interval: Option<[f64; 2]>,
+    notes: &mut Vec<String>,
+) -> RuleStatus {
+    let needed = ScopeMetrics::min_samples_for(p);
+    let have = m.latency.count();
+    if have < needed {
+        notes.push(format!(
+            "{} rests on {have} samples; at least {needed} are needed to trust it \
+             (10 ÷ (1 − p)){}",
+            rule.metric,
+            if status == RuleStatus::Fail {
+                ": judged fail, as the measured value is already past the limit"
+            } else {
+                ""
+            }
+        ));
+        if status == RuleStatus::Pass {
+            status = RuleStatus::InsufficientData;
+        }
+    } else if let (RuleStatus::Pass, Some([lo, hi])) = (status, interval) {
+        let far = if rule.op.is_upper_bound() { hi } else { lo };
+        if !rule.op.holds(far, rule.limit) {
             notes.push(format!(
-                "{} rests on {have} samples; at least {needed} are needed to trust it \
-                 (10 ÷ (1 − p)){}",
-                rule.metric,
-                if status == RuleStatus::Fail {
-                    ": judged fail, as the measured value is already past the limit"
-                } else {
-                    ""
-                }
+                "its 95% order-statistic interval [{}, {}] reaches past the limit; judged \
+                 on the measured value",
+                format_ms(lo),
+                format_ms(hi)
             ));
-            if status == RuleStatus::Pass {
-                status = RuleStatus::InsufficientData;
-            }
-        } else if let (RuleStatus::Pass, Some([lo, hi])) = (status, interval) {
-            let far = if rule.op.is_upper_bound() { hi } else { lo };
-            if !rule.op.holds(far, rule.limit) {
-                notes.push(format!(
-                    "its 95% order-statistic interval [{}, {}] reaches past the limit; judged \
-                     on the measured value",
-                    format_ms(lo),
-                    format_ms(hi)
-                ));
-            }
         }
     }
+    status
+}
 
-    // A measured pass of a proportion counts only if the whole interval passes; an
-    // Apdex only if it passes wherever the failures were.
+/// A measured pass of a proportion counts only if the whole interval passes; an
+/// Apdex only if it passes wherever the failures were. Otherwise: not proven.
+fn check_interval(
+    rule: &Rule,
+    v: f64,
+    m: &ScopeMetrics,
+    mut status: RuleStatus,
+    interval: Option<[f64; 2]>,
+    measured: &Measured,
+    notes: &mut Vec<String>,
+) -> RuleStatus {
     if let (RuleStatus::Pass, Some([lo, hi])) = (status, interval) {
         let far = if rule.op.is_upper_bound() { hi } else { lo };
-        if events.is_some() && !rule.op.holds(far, rule.limit) {
+        if measured.events.is_some() && !rule.op.holds(far, rule.limit) {
             notes.push(format!(
                 "measured {} meets the limit {}, but its 95% interval [{}, {}] over {} \
                  requests reaches past it: too few requests to show it",
@@ -151,7 +220,7 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
                 m.requests
             ));
             status = RuleStatus::NotProven;
-        } else if apdex_range.is_some() && !rule.op.holds(far, rule.limit) {
+        } else if measured.apdex_range.is_some() && !rule.op.holds(far, rule.limit) {
             notes.push(format!(
                 "the source does not say which latencies failed: apdex is {} if the failures \
                  were the slowest requests, {} if they were the fastest",
@@ -161,14 +230,7 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
             status = RuleStatus::NotProven;
         }
     }
-
-    Judgement {
-        value: Some(v),
-        status,
-        interval,
-        note: (!notes.is_empty()).then(|| notes.join("; ")),
-        window: None,
-    }
+    status
 }
 
 /// The note for a latency metric whose distribution leaves out requests that did not

@@ -1,6 +1,7 @@
 //! SLA compliance: rules from an SLA file evaluated on the measured scopes, and the
-//! release verdict they lead to. The file format is in `parse.rs`, one rule's grammar
-//! in `rule.rs`, whole-scope judgements in `judge.rs`, window rules in `window.rs`
+//! release verdict they lead to. The file format is in `parse.rs`, one rule's types
+//! in `rule.rs` and its grammar in `grammar.rs`, "did you mean" in `suggest.rs`,
+//! whole-scope judgements in `judge.rs`, window rules in `window.rs`
 //! and the statistics (Wilson, order statistics, Apdex) in `stats.rs`.
 //!
 //! **Scopes.** `[global]` rules are evaluated on every stage and on overall (the
@@ -59,11 +60,13 @@
 //! windows are what an SLA is about; when the data has no stages, overall is the only
 //! evidence and decides. See [`verdict`] for the rule itself.
 
+mod grammar;
 mod judge;
 mod parse;
 mod resolve;
 mod rule;
 mod stats;
+mod suggest;
 #[cfg(test)]
 mod tests;
 mod window;

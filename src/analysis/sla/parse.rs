@@ -23,7 +23,8 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::rule::{edit_distance, Rule, Severity};
+use super::rule::{Rule, Severity};
+use super::suggest::nearest;
 use super::SlaError;
 
 /// A parsed SLA file: the rules of each scope, in file order.
@@ -462,11 +463,8 @@ fn placement(text: &str, r: &RawRule) -> Result<Placement, SlaError> {
                 });
             }
         } else {
-            let near = SCOPE_WORDS
-                .iter()
-                .min_by_key(|w| edit_distance(&s.to_ascii_lowercase(), w))
-                .copied()
-                .unwrap_or("global");
+            let near = nearest(&s.to_ascii_lowercase(), SCOPE_WORDS.iter().map(|w| (w, *w)))
+                .map_or("global", |(_, w)| w);
             return Err(SlaError {
                 line: Some(l),
                 message: format!(

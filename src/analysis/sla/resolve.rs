@@ -7,7 +7,7 @@
 use regex::Regex;
 
 use super::parse::{regex_name, ScopeRules};
-use super::rule::edit_distance;
+use super::suggest::typos_of;
 use super::SlaError;
 
 /// What a name is matched against, for messages.
@@ -132,32 +132,6 @@ pub(super) fn absent(kind: Kind, name: &str, known: &[String], line: Option<usiz
         if regex { "matches" } else { "names" },
         known_list(known, plural)
     )
-}
-
-/// Names in `known` that `name` looks like a misspelling of: edit distance at most 2
-/// (and less than half the name), ignoring case, and not differing only in digits
-/// (`stage-2` for `stage-3` is another stage, not a typo).
-fn typos_of<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
-    let lower = name.to_lowercase();
-    let letters = |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_digit()).collect() };
-    let len = lower.chars().count();
-    let mut scored: Vec<(usize, &str)> = known
-        .iter()
-        .filter_map(|k| {
-            let k_lower = k.to_lowercase();
-            let d = edit_distance(&lower, &k_lower);
-            (d <= 2 && 2 * d < len && letters(&lower) != letters(&k_lower))
-                .then_some((d, k.as_str()))
-        })
-        .collect();
-    scored.sort_by_key(|(d, _)| *d);
-    let best = scored.first().map_or(0, |(d, _)| *d);
-    scored
-        .into_iter()
-        .take_while(|(d, _)| *d == best)
-        .take(3)
-        .map(|(_, n)| n)
-        .collect()
 }
 
 /// ` (stages: a, b, c and 4 more)`, or ` (the data has no stages)`.

@@ -1,0 +1,425 @@
+//! The grammar of one SLA rule, `METRIC OP VALUE[UNIT] [WINDOW]`, read by a small
+//! cursor parser in parts (metric, comparison, limit, window), each with its own
+//! error that says what was expected. The rule types are in `rule.rs`; the "did you
+//! mean" for an unknown metric is in `suggest.rs`.
+
+use crate::analysis::units::UnitKind;
+
+use super::rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
+use super::suggest::unknown_metric;
+
+/// Metric names offered in "did you mean" suggestions and in the list of valid ones.
+pub(super) const METRIC_NAMES: [&str; 12] = [
+    "throughput",
+    "goodput",
+    "p(N)",
+    "mean",
+    "avg",
+    "min",
+    "max",
+    "error_rate",
+    "availability",
+    "requests",
+    "rc(5xx)",
+    "apdex(500ms)",
+];
+
+/// Metrics that take no argument.
+const PLAIN_METRICS: [&str; 9] = [
+    "throughput",
+    "goodput",
+    "mean",
+    "avg",
+    "min",
+    "max",
+    "error_rate",
+    "availability",
+    "requests",
+];
+
+/// Metrics of other tools' vocabularies headroom does not judge (yet); named so that
+/// the error says "not supported" instead of "unknown".
+const LATER_METRICS: [&str; 2] = ["checks", "iterations"];
+
+/// A cursor over the rule text.
+struct Cursor<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn rest(&self) -> &'a str {
+        &self.s[self.pos..]
+    }
+
+    fn skip_ws(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start().len();
+    }
+
+    /// Takes the longest prefix whose chars satisfy `f`.
+    fn take_while(&mut self, f: impl Fn(char) -> bool) -> &'a str {
+        let rest = self.rest();
+        let end = rest.find(|c: char| !f(c)).unwrap_or(rest.len());
+        self.pos += end;
+        &rest[..end]
+    }
+
+    fn eat(&mut self, prefix: &str) -> bool {
+        if self.rest().starts_with(prefix) {
+            self.pos += prefix.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The next whitespace-separated word, for error messages.
+    fn next_word(&self) -> &'a str {
+        self.rest()
+            .split_whitespace()
+            .next()
+            .unwrap_or("the end of the rule")
+    }
+}
+
+pub(super) fn parse_rule(text: &str) -> Result<Rule, String> {
+    if text.is_empty() {
+        return Err("empty rule; write e.g. \"p(95) < 500ms\"".to_string());
+    }
+    let mut c = Cursor { s: text, pos: 0 };
+    let metric = parse_metric(&mut c)?;
+    c.skip_ws();
+    let op = parse_op(&mut c, &metric)?;
+    c.skip_ws();
+    let value = parse_number(&mut c, &metric)?;
+    c.skip_ws();
+    // The unit runs up to the next space: `ms`, `%`, `/s`, `req/s`.
+    let unit = c.take_while(|ch| !ch.is_whitespace());
+    let limit = apply_unit(metric, value, unit)?;
+    if !limit.is_finite() {
+        return Err(format!(
+            "the limit of {metric} is too large once in its unit: write a smaller one"
+        ));
+    }
+    c.skip_ws();
+    let window = parse_window(&mut c)?;
+    Ok(Rule {
+        text: text.to_string(),
+        line: None,
+        metric,
+        op,
+        limit,
+        severity: Severity::Fail,
+        window,
+    })
+}
+
+/// The optional tail: `in every DURATION` or `for DURATION`.
+fn parse_window(c: &mut Cursor<'_>) -> Result<Option<Window>, String> {
+    let tail = c.rest();
+    if tail.is_empty() {
+        return Ok(None);
+    }
+    let words: Vec<&str> = tail.split_whitespace().collect();
+    let (make, duration): (fn(u64) -> Window, &[&str]) = match words.as_slice() {
+        ["in", "every", rest @ ..] | ["every", rest @ ..] => (Window::Every, rest),
+        ["for", rest @ ..] => (Window::For, rest),
+        ["in", ..] => return Err(format!("\"{tail}\": a window is written \"in every 60s\"")),
+        [first, ..] if matches!(*first, "severity" | "warn" | "fail") => {
+            return Err(format!(
+                "\"{tail}\": severity is not part of a rule; use the long form: [[rule]] with \
+                 expr = \"…\" and severity = \"warn\""
+            ))
+        }
+        [first, ..] if matches!(*first, "over" | "within" | "during") => {
+            return Err(format!(
+                "\"{tail}\": write \"in every 60s\" (must hold in every rolling window) or \
+                 \"for 30s\" (fails only when breached that long)"
+            ))
+        }
+        _ => {
+            return Err(format!(
+                "unexpected \"{tail}\" after the limit; a rule is METRIC OP VALUE[UNIT], \
+                 optionally followed by \"in every 60s\" or \"for 30s\""
+            ))
+        }
+    };
+    let joined = duration.join("");
+    if joined.is_empty() {
+        return Err(format!("\"{tail}\": missing the duration, e.g. 60s"));
+    }
+    let ms = parse_duration_ms(&joined).ok_or_else(|| {
+        format!("bad duration \"{joined}\" in \"{tail}\"; use e.g. 30s, 5m, 500ms")
+    })?;
+    if ms == 0 {
+        return Err(format!("\"{tail}\": the duration must be more than 0"));
+    }
+    Ok(Some(make(ms)))
+}
+
+/// `60s`, `5m`, `1.5s`, `500ms`, `1h` → ms. A unit is required: a bare number could
+/// be seconds or ms.
+fn parse_duration_ms(s: &str) -> Option<u64> {
+    let split = s.find(|ch: char| !(ch.is_ascii_digit() || ch == '.'))?;
+    let (num, unit) = s.split_at(split);
+    let v: f64 = num.parse().ok()?;
+    let scale = match unit {
+        "ms" => 1.0,
+        "s" | "sec" => 1000.0,
+        "m" | "min" => 60_000.0,
+        "h" => 3_600_000.0,
+        _ => return None,
+    };
+    let ms = v * scale;
+    // Longer than any run (8,000 years) is a typo, and would overflow later.
+    (ms.is_finite() && ms >= 0.0 && ms <= crate::model::LATEST_MS as f64).then(|| ms.round() as u64)
+}
+
+fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
+    // Digits, dots, dashes and `?`/`*` belong to the name so that `p95`, `p99.9`,
+    // `error-rate` and Taurus' `rc5??` come out whole and get a useful suggestion.
+    let name = c.take_while(|ch| ch.is_alphanumeric() || matches!(ch, '_' | '.' | '-' | '?' | '*'));
+    if name.is_empty() {
+        return Err(format!(
+            "a rule starts with a metric, found \"{}\"; metrics: {}",
+            c.rest(),
+            METRIC_NAMES.join(", ")
+        ));
+    }
+    let args = if c.eat("(") {
+        let inner = c.take_while(|ch| ch != ')');
+        if !c.eat(")") {
+            return Err(format!("missing \")\" after \"{name}({inner}\""));
+        }
+        Some(inner.trim())
+    } else {
+        None
+    };
+    let lower = name.to_ascii_lowercase();
+    match (lower.as_str(), args) {
+        ("p", Some(arg)) => {
+            let p: f64 = arg
+                .parse()
+                .map_err(|_| format!("p({arg}): the percentile must be a number, e.g. p(95)"))?;
+            if !(p > 0.0 && p < 100.0) {
+                return Err(if p == 100.0 {
+                    "p(100) is the largest latency: write \"max\"".to_string()
+                } else {
+                    format!("p({arg}): the percentile must be between 0 and 100, e.g. p(99.9)")
+                });
+            }
+            Ok(Metric::Percentile(p))
+        }
+        ("p", None) => Err("\"p\" needs a percentile in parentheses, e.g. p(95)".to_string()),
+        ("rc", Some(arg)) => parse_status_class(arg).map(Metric::StatusShare),
+        ("rc", None) => Err(
+            "\"rc\" needs a status or a class in parentheses, e.g. rc(5xx) or rc(429)".to_string(),
+        ),
+        ("apdex", args) => parse_apdex(args.unwrap_or("")),
+        ("throughput", None) => Ok(Metric::Throughput),
+        ("goodput", None) => Ok(Metric::Goodput),
+        ("mean" | "avg", None) => Ok(Metric::Mean),
+        ("min", None) => Ok(Metric::Min),
+        ("max", None) => Ok(Metric::Max),
+        ("error_rate", None) => Ok(Metric::ErrorRate),
+        ("availability", None) => Ok(Metric::Availability),
+        ("requests", None) => Ok(Metric::Requests),
+        (n, _) if LATER_METRICS.contains(&n) => Err(format!(
+            "metric \"{name}\" is not supported; metrics: {}",
+            METRIC_NAMES.join(", ")
+        )),
+        (_, Some(arg)) if PLAIN_METRICS.contains(&lower.as_str()) => Err(format!(
+            "metric \"{name}\" takes no argument, found \"({arg})\""
+        )),
+        _ => {
+            let written = match args {
+                Some(a) => format!("{name}({a})"),
+                None => name.to_string(),
+            };
+            Err(unknown_metric(&written))
+        }
+    }
+}
+
+/// `429` → one code, `5xx` (any case) → a class.
+pub(super) fn parse_status_class(arg: &str) -> Result<StatusClass, String> {
+    let lower = arg.to_ascii_lowercase();
+    let bad =
+        || format!("rc({arg}): write a status (rc(429)) or a class (rc(5xx)), from 1xx to 5xx");
+    if let Some(d) = lower.strip_suffix("xx") {
+        return match d.parse::<u8>() {
+            Ok(d @ 1..=5) if lower.len() == 3 => Ok(StatusClass::Class(d)),
+            _ => Err(bad()),
+        };
+    }
+    match lower.parse::<u16>() {
+        Ok(c @ 100..=599) => Ok(StatusClass::Code(c)),
+        _ => Err(bad()),
+    }
+}
+
+/// `apdex`, `apdex(500ms)`, `apdex(0.5s, 2s)`: T (default 500 ms) and F (default 4T).
+fn parse_apdex(args: &str) -> Result<Metric, String> {
+    let parts: Vec<&str> = args
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let threshold = |s: &str| -> Result<f64, String> {
+        // No unit means ms, as for every latency.
+        let s = s.replace(' ', "");
+        let ms = if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            s.parse::<f64>().ok()
+        } else {
+            parse_duration_ms(&s).map(|ms| ms as f64)
+        };
+        ms.filter(|ms| *ms > 0.0).ok_or_else(|| {
+            format!("apdex({args}): \"{s}\" is not a threshold; write e.g. apdex(500ms) or apdex(500ms, 2s)")
+        })
+    };
+    let (t_ms, f_ms) = match parts.as_slice() {
+        [] => (APDEX_DEFAULT_T_MS, 4.0 * APDEX_DEFAULT_T_MS),
+        [t] => {
+            let t = threshold(t)?;
+            (t, 4.0 * t)
+        }
+        [t, f] => (threshold(t)?, threshold(f)?),
+        _ => {
+            return Err(format!(
+                "apdex({args}): takes T and optionally F, e.g. apdex(500ms) or apdex(500ms, 2s)"
+            ))
+        }
+    };
+    if f_ms <= t_ms {
+        return Err(format!(
+            "apdex({args}): F must be above T (the default F is 4T)"
+        ));
+    }
+    Ok(Metric::Apdex { t_ms, f_ms })
+}
+
+fn parse_op(c: &mut Cursor<'_>, metric: &Metric) -> Result<Op, String> {
+    for (s, op) in [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)] {
+        if c.eat(s) {
+            return Ok(op);
+        }
+    }
+    Err(format!(
+        "expected a comparison (<, <=, >, >=) after \"{metric}\", found \"{}\"",
+        c.next_word()
+    ))
+}
+
+fn parse_number(c: &mut Cursor<'_>, metric: &Metric) -> Result<f64, String> {
+    // `_` groups digits as in TOML (1_000); a comma is refused rather than guessed,
+    // because `1,5` could be a decimal comma.
+    let digits = c.take_while(|ch| ch.is_ascii_digit() || matches!(ch, '.' | '_' | ','));
+    if digits.is_empty() {
+        return Err(format!(
+            "expected a number after the comparison, found \"{}\"",
+            c.next_word()
+        ));
+    }
+    if digits.contains(',') {
+        return Err(format!(
+            "write \"{}\" without commas",
+            digits.replace(',', "")
+        ));
+    }
+    // Long digit runs are cut in messages: the file may hold anything.
+    let shown: String = if digits.chars().count() > 24 {
+        format!("{}…", digits.chars().take(24).collect::<String>())
+    } else {
+        digits.to_string()
+    };
+    let v: f64 = digits
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("\"{shown}\" is not a number (limit of {metric})"))?;
+    if !v.is_finite() {
+        return Err(format!(
+            "\"{shown}\" is too large a number (limit of {metric}): write a limit that fits \
+             the metric"
+        ));
+    }
+    Ok(v)
+}
+
+/// Converts the written value to the metric's unit, refusing units of another kind.
+fn apply_unit(metric: Metric, value: f64, unit: &str) -> Result<f64, String> {
+    match metric.kind() {
+        UnitKind::LatencyMs => {
+            // No unit means ms, as in k6 thresholds.
+            let scale = match unit {
+                "" | "ms" => 1.0,
+                "us" | "µs" | "μs" => 0.001,
+                "s" => 1000.0,
+                "m" | "min" => 60_000.0,
+                _ => {
+                    return Err(format!(
+                        "unknown latency unit \"{unit}\" in {metric}; use us, ms, s or m \
+                         (no unit = ms)"
+                    ))
+                }
+            };
+            Ok(value * scale)
+        }
+        UnitKind::Rate => match unit {
+            "" | "/s" | "req/s" => Ok(value),
+            _ => Err(format!(
+                "{metric} is in requests per second: write \"{value}/s\", not \"{value}{unit}\""
+            )),
+        },
+        UnitKind::Ratio => {
+            let (v, shown) = match unit {
+                "%" => (value / 100.0, format!("{value}%")),
+                "" => (value, value.to_string()),
+                _ => {
+                    return Err(format!(
+                        "{metric} is a ratio: write a percentage (0.1%) or a fraction (0.001), \
+                         not \"{value}{unit}\""
+                    ))
+                }
+            };
+            if v > 1.0 {
+                return Err(if unit.is_empty() && value <= 100.0 {
+                    format!(
+                        "{metric} {shown} is more than 1; a bare number is a fraction — \
+                         did you mean {value}%?"
+                    )
+                } else {
+                    format!("{metric} {shown} is more than 100%")
+                });
+            }
+            Ok(v)
+        }
+        UnitKind::Score => {
+            if !unit.is_empty() {
+                return Err(format!(
+                    "{metric} is a score between 0 and 1 and takes no unit, found \"{unit}\" \
+                     (write e.g. 0.9)"
+                ));
+            }
+            if value > 1.0 {
+                return Err(format!(
+                    "{metric} is a score between 0 and 1: {value} is more than 1"
+                ));
+            }
+            Ok(value)
+        }
+        UnitKind::Count => {
+            if !unit.is_empty() {
+                return Err(format!(
+                    "requests is a count and takes no unit, found \"{unit}\""
+                ));
+            }
+            if value.fract() != 0.0 {
+                return Err(format!(
+                    "requests is a count: {value} is not a whole number"
+                ));
+            }
+            Ok(value)
+        }
+    }
+}

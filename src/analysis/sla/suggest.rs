@@ -1,0 +1,139 @@
+//! "Did you mean": the nearest known name to a misspelt one, for every SLA error that
+//! offers one — an unknown metric in a rule, an unknown `[[rule]]` scope word
+//! (`parse.rs`) and a stage or endpoint name the data lacks (`resolve.rs`). All of
+//! them measure closeness with the one [`edit_distance`].
+
+use super::grammar::{parse_status_class, METRIC_NAMES};
+
+/// Other tools' words for a metric, offered as "did you mean" (never accepted, so
+/// that every SLA file reads the same).
+const ALIASES: [(&str, &str); 16] = [
+    ("errors", "error_rate"),
+    ("error", "error_rate"),
+    ("err_rate", "error_rate"),
+    ("failure_rate", "error_rate"),
+    ("failures", "error_rate"),
+    ("http_req_failed", "error_rate"),
+    ("rps", "throughput"),
+    ("tps", "throughput"),
+    ("rate", "throughput"),
+    ("hits", "throughput"),
+    ("uptime", "availability"),
+    ("success_rate", "availability"),
+    ("average", "mean"),
+    ("avg-rt", "mean"),
+    ("median", "p(50)"),
+    ("count", "requests"),
+];
+
+/// `unknown metric "p95" — did you mean "p(95)"?`, or the list of valid metrics when
+/// nothing is close.
+pub(super) fn unknown_metric(written: &str) -> String {
+    let lower = written.to_ascii_lowercase();
+    if let Some((_, m)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
+        return format!("unknown metric \"{written}\" — did you mean \"{m}\"?");
+    }
+    // Taurus writes `rc500`, `rc5??`, `rc5xx`: offer `rc(…)` with what was written.
+    if let Some(code) = lower.strip_prefix("rc").filter(|r| r.len() == 3) {
+        let class = code.replace(['?', '*'], "x");
+        if parse_status_class(&class).is_ok() {
+            return format!("unknown metric \"{written}\" — did you mean \"rc({class})\"?");
+        }
+    }
+    // `p95`/`P99.9` is the commonest slip (Gatling/Locust spelling): offer `p(…)` with
+    // the very number written; otherwise the nearest name by edit distance, with the
+    // generic `p(N)` made concrete so that it can be compared.
+    let digits: String = written
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let pct = if digits.is_empty() {
+        "95".to_string()
+    } else {
+        digits
+    };
+    // (what the written name is compared with, what is suggested)
+    let candidates: Vec<(String, String)> = METRIC_NAMES
+        .iter()
+        .map(|m| match *m {
+            "p(N)" => (format!("p({pct})"), format!("p({pct})")),
+            "apdex(500ms)" => ("apdex".to_string(), m.to_string()),
+            "rc(5xx)" => ("rc".to_string(), m.to_string()),
+            _ => (m.to_string(), m.to_string()),
+        })
+        .collect();
+    let best = nearest(&lower, candidates.iter().map(|(key, shown)| (key, shown)))
+        .filter(|(d, _)| *d <= (lower.chars().count() / 2).max(2));
+    match best {
+        Some((_, c)) => format!("unknown metric \"{written}\" — did you mean \"{c}\"?"),
+        None => format!(
+            "unknown metric \"{written}\"; metrics: {}",
+            METRIC_NAMES.join(", ")
+        ),
+    }
+}
+
+/// The candidate nearest to `word` by [`edit_distance`] (the first of equals), with
+/// its distance; `candidates` pairs the text compared with what is offered.
+pub(super) fn nearest<K: AsRef<str>, T>(
+    word: &str,
+    candidates: impl IntoIterator<Item = (K, T)>,
+) -> Option<(usize, T)> {
+    candidates
+        .into_iter()
+        .map(|(key, offered)| (edit_distance(word, key.as_ref()), offered))
+        .min_by_key(|(d, _)| *d)
+}
+
+/// Names in `known` that `name` looks like a misspelling of: edit distance at most 2
+/// (and less than half the name), ignoring case, and not differing only in digits
+/// (`stage-2` for `stage-3` is another stage, not a typo).
+pub(super) fn typos_of<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
+    let lower = name.to_lowercase();
+    let letters = |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_digit()).collect() };
+    let len = lower.chars().count();
+    let mut scored: Vec<(usize, &str)> = known
+        .iter()
+        .filter_map(|k| {
+            let k_lower = k.to_lowercase();
+            let d = edit_distance(&lower, &k_lower);
+            (d <= 2 && 2 * d < len && letters(&lower) != letters(&k_lower))
+                .then_some((d, k.as_str()))
+        })
+        .collect();
+    scored.sort_by_key(|(d, _)| *d);
+    let best = scored.first().map_or(0, |(d, _)| *d);
+    scored
+        .into_iter()
+        .take_while(|(d, _)| *d == best)
+        .take(3)
+        .map(|(_, n)| n)
+        .collect()
+}
+
+/// Levenshtein distance over chars.
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(edit_distance("peek", "peak"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

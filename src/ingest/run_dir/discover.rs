@@ -1,0 +1,228 @@
+//! Finding a run's files: expanding paths into run dirs, detecting and
+//! fingerprinting each file's format, and listing what is skipped and why.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::ingest::detect::Detection;
+use crate::ingest::text::read_head;
+use crate::ingest::{detect_format, problem, Format};
+use crate::model::{InputFile, Run};
+
+/// A unit of input: a dir's files, or one file given on its own.
+pub(super) struct DirInput {
+    /// The dir (for its name).
+    pub(super) dir: PathBuf,
+    /// The files to read.
+    pub(super) files: Vec<PathBuf>,
+}
+
+/// Expands a path into dirs to read: a file stands alone; a dir with files is one
+/// run dir; a dir holding only sub-dirs is a set of run dirs (one per stage).
+/// headroom's own output dirs are skipped.
+pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
+    if path.is_file() {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        out.push(DirInput {
+            dir,
+            files: vec![path.to_path_buf()],
+        });
+        return;
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(e) => e,
+        Err(e) => {
+            run.problems
+                .push(problem(path, None, format!("cannot read: {e}")));
+            return;
+        }
+    };
+    let mut files = Vec::new();
+    let mut subdirs = Vec::new();
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            if !crate::ingest::is_headroom_output(&p) && !is_hidden(&p) {
+                subdirs.push(p);
+            }
+        } else if p.is_file() && !is_hidden(&p) {
+            files.push(p);
+        }
+    }
+    files.sort();
+    subdirs.sort();
+    // A dir with a result file is a run dir; one without is a set of run dirs (one
+    // per stage, `01_baseline_100users/` …).
+    let is_run_dir = files
+        .iter()
+        .any(|f| matches!(detect(f), Ok(Detection::Supported(_))));
+    if !files.is_empty() {
+        out.push(DirInput {
+            dir: path.to_path_buf(),
+            files,
+        });
+    }
+    if !is_run_dir {
+        // A link back up the tree (`self -> .`) would be read again and again.
+        let here = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        for sub in subdirs {
+            let target = sub.canonicalize().unwrap_or_else(|_| sub.clone());
+            if !here.starts_with(&target) {
+                expand(&sub, out, run);
+            }
+        }
+        return;
+    }
+    // A run dir's sub-dirs are not its stages: say so where they hold results too.
+    for sub in subdirs.into_iter().filter(|d| holds_results(d)) {
+        run.skipped.push((
+            sub,
+            format!(
+                "a sub-directory of {}, which holds result files itself: not read as part \
+                 of it (analyse it on its own, or put every stage in a sub-directory)",
+                path.display()
+            ),
+        ));
+    }
+}
+
+/// True when a dir (not its sub-dirs) holds a file in a format headroom reads.
+fn holds_results(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let p = e.path();
+            p.is_file() && matches!(detect(&p), Ok(Detection::Supported(_)))
+        })
+    })
+}
+
+/// Why a file whose content was not recognised is still a problem: its name says it is
+/// a result file (`…_stats.csv`, `.hlog`) while its content is not (or it is empty).
+/// Any other file (a console log, an empty `stdout.txt`, HTML) is skipped.
+fn claimed_format(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let claims = [
+        ("_stats.csv", "a Locust stats CSV"),
+        ("_stats_history.csv", "a Locust stats history CSV"),
+        ("_failures.csv", "a Locust failures CSV"),
+        ("_requests.csv", "a Locust requests CSV"),
+        (".hlog", "an HdrHistogram interval log"),
+        (".jtl", "a JMeter JTL"),
+        (".histolog", "an HdrHistogram interval log"),
+    ];
+    let (_, what) = claims.iter().find(|(suffix, _)| name.ends_with(suffix))?;
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        return Some(format!(
+            "empty file, named like {what}: check the load tool finished writing it"
+        ));
+    }
+    let head = read_head(path).ok()?;
+    let binary = head.iter().take(512).any(|b| *b == 0);
+    Some(format!(
+        "named like {what} but {}: check the file was fully written",
+        if binary {
+            "its content is binary"
+        } else {
+            "its first line is not that format's header"
+        }
+    ))
+}
+
+/// Why a file that is not a load-test result is skipped.
+fn not_a_result(path: &Path) -> String {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        "empty file".into()
+    } else {
+        "not a recognised load-test result".into()
+    }
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
+fn detect(path: &Path) -> io::Result<Detection> {
+    Ok(detect_format(path, &read_head(path)?))
+}
+
+/// Hex SHA-256 of a file, streamed.
+fn sha256_file(path: &Path) -> io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut file = File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// Detects each file's format and fingerprints the supported ones (listed in
+/// `run.inputs`); the others are skipped or, when named like a result, problems.
+pub(super) fn detect_files(files: &[PathBuf], run: &mut Run) -> BTreeMap<Format, Vec<PathBuf>> {
+    let mut by_format: BTreeMap<Format, Vec<PathBuf>> = BTreeMap::new();
+    for file in files {
+        match detect(file) {
+            Ok(Detection::Supported(format)) => {
+                let sha256 = match sha256_file(file) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        run.problems
+                            .push(problem(file, None, format!("cannot read: {e}")));
+                        continue;
+                    }
+                };
+                run.inputs.push(InputFile {
+                    path: file.clone(),
+                    format: format.to_string(),
+                    sha256,
+                    tool_version: None,
+                });
+                by_format.entry(format).or_default().push(file.clone());
+            }
+            Ok(Detection::Unsupported(why)) => match claimed_format(file) {
+                Some(claim) => run.problems.push(problem(file, Some(1), claim)),
+                None => run.skipped.push((file.clone(), why)),
+            },
+            Ok(Detection::Unknown) => match claimed_format(file) {
+                Some(claim) => run.problems.push(problem(file, Some(1), claim)),
+                None => run.skipped.push((file.clone(), not_a_result(file))),
+            },
+            Err(e) => run
+                .problems
+                .push(problem(file, None, format!("cannot read: {e}"))),
+        }
+    }
+    by_format
+}
+
+/// Keeps the first of `formats` (in that order of preference) that the dir has, and
+/// lists the files of the others as skipped: they hold the same requests again.
+pub(super) fn skip_duplicates(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    formats: &[Format],
+    why: &str,
+    run: &mut Run,
+) {
+    let Some(kept) = formats.iter().find(|f| by_format.contains_key(f)) else {
+        return;
+    };
+    for f in formats.iter().filter(|f| *f != kept) {
+        for p in by_format.remove(f).unwrap_or_default() {
+            run.skipped.push((p, format!("{why} ({kept} is read)")));
+        }
+    }
+}

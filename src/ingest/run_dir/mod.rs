@@ -1,0 +1,432 @@
+//! Reading run directories into one `Run`: find and fingerprint the files, detect
+//! their formats, group them by tool into sources, decide the stages, record.
+//! Finding, detecting and skipping files is in `discover.rs`; reading replayable
+//! observations into a source (survey, stage windows, recording) in `assemble.rs`;
+//! choosing among sources of the same requests in `../arbitrate.rs`. This file
+//! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
+
+mod assemble;
+mod discover;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use self::assemble::assemble;
+use self::discover::{detect_files, expand, skip_duplicates, DirInput};
+use super::adapters::{self, Adapter};
+use super::locust::{self, LocustSet};
+use super::stages::StagePlan;
+use super::text::read_text;
+use super::{problem, Format, IngestOptions, Replay};
+use crate::model::{Manifest, Run, RunMeta, Source};
+
+/// Reads run dirs (or single files) into one run. Problems are collected in
+/// `Run::problems`; the run holds whatever could be read.
+pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
+    super::limits::set(opts.limits);
+    let mut run = Run {
+        meta: RunMeta {
+            measured: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut dirs = Vec::new();
+    for p in paths {
+        expand(p, &mut dirs, &mut run);
+    }
+    let mut dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
+    read_each_file_once(&mut dirs, &mut run);
+    for dir in &dirs {
+        load_dir(dir, opts, &mut run);
+    }
+    for source in &mut run.sources {
+        unique_stage_names(source);
+    }
+    run.problems.extend(super::limits::take_overlong());
+    if let Some(tt) = opts.think_time {
+        run.meta.think_time = Some(tt);
+    }
+    super::arbitrate::arbitrate(&mut run, opts);
+    run
+}
+
+/// Drops files already given (the same file twice, or a file and its dir): one file's
+/// requests must not count twice.
+fn read_each_file_once(dirs: &mut Vec<DirInput>, run: &mut Run) {
+    let mut seen = std::collections::BTreeSet::new();
+    for d in dirs.iter_mut() {
+        d.files.retain(|f| {
+            let first = seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone()));
+            if !first {
+                run.skipped
+                    .push((f.clone(), "given more than once: read once".into()));
+            }
+            first
+        });
+    }
+    dirs.retain(|d| !d.files.is_empty());
+}
+
+/// Gives stages that share a name distinct ones (`peak` at 2 and at 1,000 users become
+/// `peak_2users` and `peak_1000users`): SLA sections and verdict stages name stages,
+/// and must not judge one stage for another.
+fn unique_stage_names(source: &mut Source) {
+    let mut renamed = Vec::new();
+    let names: Vec<String> = source.stages.iter().map(|s| s.name.clone()).collect();
+    for stage in &mut source.stages {
+        let clash = names.iter().filter(|n| **n == stage.name).count() > 1;
+        if let (true, Some(users)) = (clash, stage.users) {
+            let new = format!("{}_{users}users", stage.name);
+            renamed.push(format!("{} → {new}", stage.name));
+            stage.name = new;
+        }
+    }
+    // Still shared (the same users, or none): numbered in order.
+    let names: Vec<String> = source.stages.iter().map(|s| s.name.clone()).collect();
+    for (i, stage) in source.stages.iter_mut().enumerate() {
+        let earlier = names[..i].iter().filter(|n| **n == names[i]).count();
+        if earlier > 0 {
+            let new = format!("{}_{}", names[i], earlier + 1);
+            renamed.push(format!("{} → {new}", names[i]));
+            stage.name = new;
+        }
+    }
+    if !renamed.is_empty() {
+        source.notes.push(format!(
+            "stages sharing a name were renamed so that each has its own: {}",
+            renamed.join(", ")
+        ));
+    }
+}
+
+/// Reads one dir's files into sources, in steps: detect each file's format, read the
+/// manifest and decide the stage plan, then the Locust set, the whole-run summaries,
+/// the driver's and k6's repeated outputs (skipped), and every other format.
+fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
+    let mut by_format = detect_files(&input.files, run);
+    let manifest = read_manifest(&mut by_format, run);
+    if let Some(m) = &manifest {
+        run.meta.absorb_manifest(m);
+    }
+    let dir_name = input
+        .dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("run")
+        .to_string();
+    let plan = StagePlan::for_dir(&dir_name, manifest.as_ref());
+    let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);
+    load_summaries(&mut by_format, locust_csvs, &plan, opts, run);
+    let driver_dir = skip_driver_rows(&mut by_format, manifest.as_ref(), run);
+    // One k6 run writes every output it was asked for: the per-request output is
+    // the measurement; its other forms and the end-of-test summary repeat it.
+    skip_duplicates(
+        &mut by_format,
+        &[Format::K6Json, Format::K6Csv, Format::K6Summary],
+        "taken for another output of the same k6 run, which k6 writes side by side \
+         (a different run belongs in a dir of its own)",
+        run,
+    );
+
+    let hey_notes = pair_console_outputs(&mut by_format, &plan, opts, run);
+    load_by_adapter(by_format, driver_dir, &plan, opts, run);
+    if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
+        src.notes.extend(hey_notes);
+    }
+}
+
+/// A tool's console summary beside the same run's other outputs is one run: ab's text
+/// with its `-g` TSV or `-e` CSV is read as one source (the text's counts, the other
+/// file's latencies); hey's text beside its CSV is skipped (the CSV is read). Returns
+/// the notes for the hey source: the transport errors its CSV leaves out.
+fn pair_console_outputs(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) -> Vec<String> {
+    let single = |by_format: &BTreeMap<Format, Vec<PathBuf>>, f: Format| match by_format
+        .get(&f)
+        .map(Vec::as_slice)
+    {
+        Some([p]) => Some(p.clone()),
+        _ => None,
+    };
+    if let Some(text) = single(by_format, Format::AbText) {
+        let (tsv, csv) = (
+            single(by_format, Format::AbGnuplot),
+            single(by_format, Format::AbCsv),
+        );
+        if tsv.is_some() || csv.is_some() {
+            match super::ab::build_run(&text, tsv.as_deref(), csv.as_deref(), plan, opts) {
+                Ok(src) => add_source(run, src),
+                Err(p) => run.problems.push(p),
+            }
+            for f in [Format::AbText, Format::AbGnuplot, Format::AbCsv] {
+                by_format.remove(&f);
+            }
+        }
+    }
+    let hey_notes: Vec<String> = match by_format.get(&Format::HeyText) {
+        Some(texts) if by_format.contains_key(&Format::HeyCsv) => texts
+            .iter()
+            .filter_map(|p| super::hey_text::errors_left_out(p))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for formats in [
+        &[Format::AbGnuplot, Format::AbText, Format::AbCsv][..],
+        &[Format::HeyCsv, Format::HeyText],
+    ] {
+        skip_duplicates(
+            by_format,
+            formats,
+            "another output of the same run, which the tool writes side by side: the \
+             per-request file is the measurement (a different run belongs in a dir of its own)",
+            run,
+        );
+    }
+    hey_notes
+}
+
+/// The dir's `run.toml`, if any (a bad one is a problem, and no manifest).
+fn read_manifest(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    run: &mut Run,
+) -> Option<Manifest> {
+    by_format.remove(&Format::Manifest).and_then(|files| {
+        let path = files.first()?;
+        match read_text(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Manifest::parse(&t))
+        {
+            Ok(m) => Some(m),
+            Err(e) => {
+                run.problems
+                    .push(problem(path, None, format!("bad run.toml: {e}")));
+                None
+            }
+        }
+    })
+}
+
+/// Reads the dir's Locust CSV set into a source (files of a set without stats are
+/// skipped). True when the dir has Locust stats or history CSVs.
+fn load_locust_set(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) -> bool {
+    // Locust: one set of files per dir.
+    let mut set = LocustSet::default();
+    let mut take = |f: Format| {
+        let mut files = by_format.remove(&f).unwrap_or_default().into_iter();
+        let first = files.next();
+        // One Locust result set per dir: a second prefix is another run.
+        for extra in files {
+            run.skipped.push((
+                extra,
+                "a second Locust result set in the same dir: give each run its own dir".into(),
+            ));
+        }
+        first
+    };
+    set.stats = take(Format::LocustStats).or_else(|| take(Format::LocustRequests));
+    set.distribution = take(Format::LocustDistribution);
+    set.history = take(Format::LocustHistory);
+    set.failures = take(Format::LocustFailures);
+    set.exceptions = take(Format::LocustExceptions);
+    if set.stats.is_some() || set.history.is_some() {
+        if let Some(src) = locust::build_source(&set, plan, opts, &mut run.problems) {
+            add_source(run, src);
+        }
+    } else {
+        // Not read, so not an input the figures trace to.
+        let mut skip = |p: &PathBuf, why: &str| {
+            run.inputs.retain(|i| &i.path != p);
+            run.skipped.push((p.clone(), why.into()));
+        };
+        if let Some(p) = &set.distribution {
+            skip(p, LONE_DISTRIBUTION);
+        }
+        if let Some(p) = set.failures.iter().chain(&set.exceptions).next() {
+            skip(p, "Locust failures/exceptions without a stats file");
+        }
+    }
+
+    set.stats.is_some() || set.history.is_some()
+}
+
+/// Reads the whole-run summary formats (wrk, `.hgrm`, oha, Artillery, Locust JSON);
+/// a Locust JSON beside Locust CSVs (`locust_csvs`) is skipped.
+fn load_summaries(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    locust_csvs: bool,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) {
+    // Part B summary formats: each file is a whole-run summary of its own; one tool's
+    // summaries in this dir are runs one after another (`DirSummaries`).
+    let mut summaries = super::summary::DirSummaries::default();
+    for format in [
+        Format::WrkText,
+        Format::HdrPercentiles,
+        Format::OhaJson,
+        Format::ArtilleryJson,
+        Format::LocustJson,
+    ] {
+        for file in by_format.remove(&format).unwrap_or_default() {
+            if format == Format::LocustJson && locust_csvs {
+                run.inputs.retain(|i| i.path != file);
+                run.skipped.push((
+                    file,
+                    "Locust --json output next to Locust CSVs of the same run: the CSVs are read"
+                        .into(),
+                ));
+                continue;
+            }
+            let problems = &mut run.problems;
+            let built = match format {
+                Format::WrkText => super::wrk::build_source(&file, plan, opts, problems),
+                Format::HdrPercentiles => super::hgrm::build_source(&file, plan, opts, problems),
+                Format::OhaJson => super::oha::build_source(&file, plan, opts, problems),
+                Format::ArtilleryJson => {
+                    super::artillery::build_source(&file, plan, opts, problems)
+                }
+                _ => super::locust_json::build_source(&file, plan, opts, problems),
+            };
+            if let Some(src) = built {
+                if let Err(p) = summaries.add(&file, src) {
+                    run.problems.push(p);
+                }
+            }
+        }
+    }
+    for src in summaries.finish() {
+        add_source(run, src);
+    }
+}
+
+/// In a driver run dir (manifest by headroom, with an interval log), skips the
+/// per-request rows. True for a driver run dir.
+fn skip_driver_rows(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    manifest: Option<&Manifest>,
+    run: &mut Run,
+) -> bool {
+    // A driver run dir holds the same requests twice (interval log and --raw rows):
+    // the interval log is the measurement, the rows are detail for export.
+    let driver_dir = manifest
+        .and_then(|m| m.tool.as_deref())
+        .is_some_and(|t| t.starts_with("headroom"))
+        && by_format.contains_key(&Format::HdrLog);
+    if driver_dir {
+        if let Some(rows) = by_format.remove(&Format::GenericCsv) {
+            for p in rows {
+                run.skipped
+                    .push((p, "per-request detail of the driver's interval log".into()));
+            }
+        }
+    }
+
+    driver_dir
+}
+
+/// Every other format by its adapter: summaries one by one, observations assembled
+/// into one source per format.
+fn load_by_adapter(
+    by_format: BTreeMap<Format, Vec<PathBuf>>,
+    driver_dir: bool,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) {
+    // Every file of one format forms one source (files of one tool merge below).
+    for (format, files) in by_format {
+        match adapters::adapter(format) {
+            Adapter::Grouped => {}
+            Adapter::Summary(build) => {
+                let mut summaries = super::summary::DirSummaries::default();
+                for file in files {
+                    match build(&file, plan, opts) {
+                        Ok(src) => {
+                            if let Err(p) = summaries.add(&file, src) {
+                                run.problems.push(p);
+                            }
+                        }
+                        Err(p) => run.problems.push(p),
+                    }
+                }
+                for src in summaries.finish() {
+                    add_source(run, src);
+                }
+            }
+            Adapter::Observations(open) => {
+                let mut replays: Vec<(PathBuf, Box<dyn Replay>)> = Vec::new();
+                for file in files {
+                    match open(&file, opts, &mut run.problems) {
+                        Ok(r) => replays.push((file, r)),
+                        Err(p) => run.problems.push(p),
+                    }
+                }
+                let tool = if driver_dir && format == Format::HdrLog {
+                    "headroom"
+                } else {
+                    format.tool()
+                };
+                if let Some(mut src) = assemble(tool, &replays, plan, opts, &mut run.problems) {
+                    src.notes.extend(super::summary::replay_notes(format));
+                    for (path, r) in &replays {
+                        if let Some(hint) = r.version_hint() {
+                            if let Some(input) = run.inputs.iter_mut().find(|i| &i.path == path) {
+                                input.tool_version = Some(hint);
+                            }
+                        }
+                    }
+                    add_source(run, src);
+                }
+            }
+        }
+    }
+}
+
+/// Why a Locust ≤ 0.13.2 `_distribution.csv` is not read alone: its rows have request
+/// counts and percentiles but no failures, so an error rate would be made up.
+const LONE_DISTRIBUTION: &str =
+    "a Locust (≤ 0.13.2) percentile distribution: request counts and percentiles per \
+     endpoint, but no failure counts, mean or duration; it is read with the `_requests.csv` \
+     of the same run: analyse the dir that holds both";
+
+/// Adds a source, merging with an earlier source of the same tool: stages with the
+/// same name and users are one stage measured by several generators.
+fn add_source(run: &mut Run, src: Source) {
+    let Some(existing) = run.sources.iter_mut().find(|s| s.tool == src.tool) else {
+        run.sources.push(src);
+        return;
+    };
+    let mut parallel = false;
+    for stage in src.stages {
+        match existing
+            .stages
+            .iter_mut()
+            .find(|s| s.name == stage.name && s.users == stage.users)
+        {
+            Some(mine) => {
+                parallel = true;
+                mine.merge(&stage);
+            }
+            None => existing.stages.push(stage),
+        }
+    }
+    let durations = (existing.overall.duration_s, src.overall.duration_s);
+    existing.overall.merge(&src.overall);
+    // Without time windows, a new stage's run came after the others (its duration adds);
+    // the same stage from another generator ran alongside (the longer one counts).
+    if let (Some(a), Some(b), false) = (durations.0, durations.1, parallel) {
+        existing.overall.duration_s = Some(a + b);
+    }
+    existing.notes.extend(src.notes);
+}
