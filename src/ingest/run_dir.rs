@@ -18,7 +18,7 @@ use super::text::{read_head, read_text};
 use super::{detect_format, problem, Format, IngestOptions, Observation, Replay};
 use crate::model::{
     normalize_label, plausible_time, EndpointKey, EndpointStats, HistogramForm, InputFile,
-    Manifest, Problem, Run, RunMeta, Source, Stage,
+    Manifest, Problem, Run, RunMeta, Source, SourcePart, Stage,
 };
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
@@ -498,11 +498,14 @@ fn skip_duplicates(
 
 /// Adds a source, merging with an earlier source of the same tool: stages with the
 /// same name and users are one stage measured by several generators.
-fn add_source(run: &mut Run, src: Source) {
+fn add_source(run: &mut Run, mut src: Source) {
+    let part = SourcePart::of(&src);
     let Some(existing) = run.sources.iter_mut().find(|s| s.tool == src.tool) else {
+        src.parts = vec![part];
         run.sources.push(src);
         return;
     };
+    existing.parts.push(part);
     let mut parallel = false;
     for stage in src.stages {
         match existing

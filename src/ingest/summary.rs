@@ -237,6 +237,7 @@ impl Summary {
             stages: vec![stage],
             overall,
             notes,
+            parts: Vec::new(),
         }
     }
 }

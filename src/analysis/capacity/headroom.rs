@@ -27,8 +27,8 @@ pub struct SlaHeadroom {
     pub throughput_rps: Option<f64>,
     /// Measured load levels around `users`; `[N_max, null]` when it holds throughout.
     pub bracket: [Option<f64>; 2],
-    /// The criterion that breaks first (null when none does); when `limits` has
-    /// several, the data cannot order them and this is only the first listed.
+    /// The criterion that breaks first: null when none does, and when `limits` has
+    /// several (the data cannot order them, so none is named the limit).
     pub limited_by: Option<Criterion>,
     /// Every criterion bounding the headroom: one when the data orders them, several
     /// when they cross inside overlapping brackets.
@@ -175,7 +175,8 @@ pub fn sla_headroom(
         users: None,
         throughput_rps: None,
         bracket: b.bracket,
-        limited_by: Some(b.criterion),
+        // Tied criteria: the data cannot say which breaks first.
+        limited_by: (limits.len() == 1).then_some(b.criterion),
         limits: limits.clone(),
         next_levels: Vec::new(),
         from_sla,
@@ -339,7 +340,7 @@ fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
         } else {
             [None, Some(p.users)]
         },
-        limited_by: limits.first().copied(),
+        limited_by: (limits.len() == 1).then(|| limits[0]),
         limits,
         next_levels: Vec::new(),
         from_sla: c.from_an_sla(),
