@@ -502,6 +502,7 @@ Latency: READY — 1 of 1 rule evaluation passes on the verdict stages
 Errors / availability: READY — 1 of 1 rule evaluation passes on the verdict stages
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 400 ms, errors 0.0167%; the SLA holds there
 
 CONDITIONAL on `peak` — 1 of 3 gating evaluations lacks the data to judge; 2 pass
 Throughput: READY — 1 of 1 rule evaluation passes on the verdict stages
@@ -509,6 +510,7 @@ Latency: AT RISK — 1 rule evaluation on the verdict stages: 1 lacks the data t
 Errors / availability: READY — 1 of 1 rule evaluation passes on the verdict stages
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p99 450 ms, errors 0%; the SLA holds there
 
 NO-GO on `peak` — 1 of 3 gating evaluations fails: `p(95) < 500ms` on `peak` (1.2 s, 2.4× over); 2 pass; 1 non-gating evaluation fails (overall)
 Throughput: READY — 1 of 1 rule evaluation passes on the verdict stages
@@ -516,6 +518,7 @@ Latency: NOT READY — 1 rule evaluation on the verdict stages: 1 fails: `p(95) 
 Errors / availability: READY — 1 of 1 rule evaluation passes on the verdict stages
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 1.2 s, errors 0.0167%; the SLA does not hold there: latency is over its limit
 
 CONDITIONAL on `peak` — 1 of 1 gating evaluation is not proven (too few requests to show the limit holds)
 Throughput: NOT ASSESSED — highest stage throughput 100.0 req/s (stage "peak") (the SLA has no rule on the verdict stages for it)
@@ -523,6 +526,7 @@ Latency: NOT ASSESSED — overall p95 400 ms (the SLA has no rule on the verdict
 Errors / availability: AT RISK — 1 rule evaluation on the verdict stages: 1 not proven (passes at face value, too few requests to show it): `error_rate < 0.1%` on `peak` (0%)
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 400 ms, errors 0%; the SLA holds there at face value, but 200 requests are too few to show the error rate is within the limit (not proven)
 
 CONDITIONAL on `peak` — inconsistent data: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); 3 of 3 gating evaluations pass
 Throughput: NOT READY — data_quality inconsistent: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); 1 of 1 rule evaluation passes on the verdict stages
@@ -530,9 +534,11 @@ Latency: AT RISK — data_quality inconsistent: the consistency audit rejects re
 Errors / availability: AT RISK — data_quality inconsistent: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); 1 of 1 rule evaluation passes on the verdict stages
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: NOT READY — data_quality inconsistent: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); consistency audit: 1 impossible, 0 suspect finding(s) (response_time_law)
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 400 ms, errors 0.0167%; the SLA holds there
 "#;
 
-/// The verdict sentence and the readiness rows (status — evidence) of an analysis.
+/// The verdict sentence, the readiness rows (status — evidence) and the capacity
+/// (headroom) statement of an analysis.
 fn statements(report: &Value) -> String {
     let mut out = format!("{}\n", report["sla"]["headline"].as_str().unwrap());
     for r in report["readiness"].as_array().unwrap() {
@@ -542,6 +548,9 @@ fn statements(report: &Value) -> String {
             r["status"].as_str().unwrap(),
             r["evidence"].as_str().unwrap()
         ));
+    }
+    if let Some(h) = report["capacity"]["sla_headroom"]["statement"].as_str() {
+        out.push_str(&format!("Headroom: {h}\n"));
     }
     out
 }
