@@ -470,56 +470,24 @@ fn a_result_set_read_twice_is_a_double_count_not_ok() {
         );
     }
 
+    // Generator 1 as above beside a generator 2 with these figures, same stage.
+    let beside = |requests: u64, failures: u64, rps: f64, p: [u32; 3]| -> Value {
+        let dir = TestDir::new();
+        let g1 = [450, 1200, 2550];
+        locust_stage(&dir, "gen1/peak_1000users", 60_000, 12, 100.0, g1);
+        locust_stage(&dir, "gen2/peak_1000users", requests, failures, rps, p);
+        let sla = dir.write("sla.toml", sla_text);
+        let run = dir.path().join("run");
+        analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]).1
+    };
     // Two generators of one stage with their own counts: no double count, GO.
-    let dir = TestDir::new();
-    locust_stage(
-        &dir,
-        "gen1/peak_1000users",
-        60_000,
-        12,
-        100.0,
-        [450, 1200, 2550],
-    );
-    locust_stage(
-        &dir,
-        "gen2/peak_1000users",
-        59_000,
-        11,
-        98.3,
-        [450, 1200, 2550],
-    );
-    let sla = dir.write("sla.toml", sla_text);
-    let (_, report, _) = analyze_json(
-        &[&dir.path().join("run")],
-        &["--sla", sla.to_str().unwrap()],
-    );
+    let report = beside(59_000, 11, 98.3, [450, 1200, 2550]);
     assert!(double_counts(&report).is_empty(), "{}", report["audit"]);
     assert_eq!(report["data_quality"], "clean");
     assert_eq!(report["verdict"], "GO");
 
     // The same counts with other latencies: suspect, still no GO.
-    let dir = TestDir::new();
-    locust_stage(
-        &dir,
-        "gen1/peak_1000users",
-        60_000,
-        12,
-        100.0,
-        [450, 1200, 2550],
-    );
-    locust_stage(
-        &dir,
-        "gen2/peak_1000users",
-        60_000,
-        12,
-        100.0,
-        [460, 1300, 2600],
-    );
-    let sla = dir.write("sla.toml", sla_text);
-    let (_, report, _) = analyze_json(
-        &[&dir.path().join("run")],
-        &["--sla", sla.to_str().unwrap()],
-    );
+    let report = beside(60_000, 12, 100.0, [460, 1300, 2600]);
     let found = double_counts(&report);
     assert_eq!(found.len(), 1, "{}", report["audit"]);
     assert_eq!(found[0]["verdict"], "suspect");
