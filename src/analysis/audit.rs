@@ -16,7 +16,11 @@
 //!   series or the tool's own duration say.
 //! - `percentiles`: min ≤ p50 ≤ … ≤ p99.9 ≤ max for the stage and every endpoint.
 //! - `endpoint_sum`: a tool's aggregate row against the sum of its endpoint rows.
-//! - `stage_totals`: the stages' requests cannot exceed the run's total.
+//! - `stage_totals`: the stages' requests cannot exceed the run's total; and each
+//!   part merged into the source (a result set, a dir of summaries) keeps its own
+//!   total: two parts at the same load with the same requests and failures, endpoint
+//!   by endpoint, are the same requests counted twice — `impossible` when their latencies match too,
+//!   else `suspect`.
 //!
 //! A finding other than `ok` keeps the verdict from GO (DESIGN: GO needs a clean audit).
 
@@ -24,7 +28,7 @@ use serde::Serialize;
 
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::units::{format_count, format_ms, format_percent, format_rate};
-use crate::model::{FailureKind, LatencyDistribution, Run, Stage, ThinkTime};
+use crate::model::{FailureKind, LatencyDistribution, Run, SourcePart, Stage, ThinkTime};
 
 /// Deviation beyond which a law or a rate is suspect (15 %).
 pub const TOLERANCE: f64 = 0.15;
@@ -104,6 +108,7 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
         out.extend(endpoint_sum(stage));
     }
     out.extend(stage_totals(&src.stages, &src.overall));
+    out.extend(part_totals(&src.parts, &src.overall));
     out
 }
 
@@ -521,6 +526,63 @@ fn stage_totals(stages: &[Stage], overall: &Stage) -> Option<AuditFinding> {
         )
     };
     Some(AuditFinding::new("stage_totals", None, verdict, explanation).values(expected, observed))
+}
+
+/// Two parts of one source that hold the same requests: read twice, not measured twice.
+fn part_totals(parts: &[SourcePart], overall: &Stage) -> Option<AuditFinding> {
+    let (a, b) = parts.iter().enumerate().find_map(|(i, a)| {
+        parts[i + 1..]
+            .iter()
+            .find(|b| {
+                a.requests > 0
+                    && a.users == b.users
+                    && a.requests == b.requests
+                    && a.failures == b.failures
+                    && a.endpoints == b.endpoints
+            })
+            .map(|b| (a, b))
+    })?;
+    let same_latency = a.latency_ms.0.is_some() && a.latency_ms == b.latency_ms;
+    let names = |p: &SourcePart| match p.stages.as_slice() {
+        [one] => format!("stage `{one}`"),
+        many => format!(
+            "stages {}",
+            many.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let (verdict, latency) = if same_latency {
+        (
+            AuditVerdict::Impossible,
+            ", and the same mean and maximum latency",
+        )
+    } else {
+        (AuditVerdict::Suspect, "")
+    };
+    let (na, nb) = (names(a), names(b));
+    let sets = if na == nb {
+        format!("two result sets of {na}")
+    } else {
+        format!("two result sets ({na} and {nb})")
+    };
+    let explanation = format!(
+        "{sets} each hold {} requests with {} failures, endpoint by \
+         endpoint{latency}: the same requests counted twice (a copy of one result set), so \
+         the source's {} requests are at least {} too many; analyse one copy, or give each \
+         run its own dir",
+        format_count(a.requests as f64),
+        format_count(a.failures as f64),
+        format_count(overall.requests() as f64),
+        format_count(b.requests as f64),
+    );
+    Some(
+        AuditFinding::new("stage_totals", None, verdict, explanation).values(
+            (overall.requests() - b.requests) as f64,
+            overall.requests() as f64,
+        ),
+    )
 }
 
 #[cfg(test)]

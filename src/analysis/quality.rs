@@ -135,7 +135,7 @@ pub fn finding_summary(f: &AuditFinding) -> String {
             format_count(o)
         ),
         "stage_totals" => format!(
-            "the stages hold {} requests, more than the run's {}",
+            "the stages hold {} requests where the source's own totals allow {}",
             format_count(o),
             format_count(e)
         ),

@@ -282,7 +282,7 @@ fn capacity_readiness(a: &Analysis) -> (String, String) {
         .fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.max(u))));
     let headroom = cap.sla_headroom.as_ref();
     let status = match (headroom, target) {
-        (Some(h), Some(t)) if h.limited_by.is_some() => match h.users {
+        (Some(h), Some(t)) if !h.limits.is_empty() => match h.users {
             None => "NOT READY",
             Some(n) if n < t => "NOT READY",
             Some(n) if n < 1.25 * t => "AT RISK",

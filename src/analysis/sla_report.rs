@@ -141,7 +141,7 @@ fn agree_with_verdict(analysis: &mut Analysis, verdict: sla::Verdict) {
     let Some(h) = analysis.capacity.sla_headroom.as_mut() else {
         return;
     };
-    if verdict != sla::Verdict::NoGo || h.limited_by.is_some() || !h.statement.starts_with(HOLDS) {
+    if verdict != sla::Verdict::NoGo || !h.limits.is_empty() || !h.statement.starts_with(HOLDS) {
         return;
     }
     h.statement = format!(

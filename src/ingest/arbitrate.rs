@@ -7,8 +7,9 @@
 //! requests failed: its 0 % errors would be made up. Among sources describing the same
 //! requests (totals within 10 %) that all carry failures, the one with per-stage
 //! detail (more stages with a time window) leads. A source with only a tool's printed
-//! percentiles (wrk, a k6 summary) gives way to one with every request's latency that
-//! also carries failures. The choice and its reason are a note of the chosen source
+//! percentiles and no p95 among them (wrk) gives way to one with every request's
+//! latency that also carries failures; a summary with a p95 (Locust's stats) keeps its
+//! place. The choice and its reason are a note of the chosen source
 //! and a warning.
 //!
 //! Sources of the same requests are cross-checked: totals, and medians. Medians about
@@ -91,7 +92,7 @@ fn choose(sources: &[Source], by_count: usize) -> (usize, Option<String>) {
         }
         return (by_count, None);
     }
-    if !exact(default) {
+    if !exact(default) && lacks_p95(default) {
         // Every percentile of a per-request source can be judged; a tool's summary has
         // only the ones it printed (wrk has no p95).
         let best = (0..sources.len())
@@ -128,6 +129,15 @@ fn choose(sources: &[Source], by_count: usize) -> (usize, Option<String>) {
         ),
         None => (by_count, None),
     }
+}
+
+/// True when no latency of the source (its aggregate or any endpoint) has a p95.
+fn lacks_p95(src: &Source) -> bool {
+    let o = &src.overall;
+    o.aggregate
+        .iter()
+        .chain(o.endpoints.values())
+        .all(|e| e.latency.percentile(95.0).is_none())
 }
 
 /// True when a source's latencies are every request's (histograms), not a tool's

@@ -244,6 +244,7 @@ pub fn build_source(
         stages,
         overall,
         notes,
+        parts: Vec::new(),
     };
     super::summary::check_source(path, &src)?;
     Ok(src)

@@ -300,6 +300,7 @@ impl Summary {
             stages: vec![stage],
             overall,
             notes,
+            parts: Vec::new(),
         }
     }
 }

@@ -22,7 +22,9 @@ pub use own_output::{
     is_headroom_output, is_legacy_report, DEMO_MARKER, REPORT_MARKER, RUN_MARKER,
 };
 pub use route::normalize_label;
-pub use run::{EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, Stage};
+pub use run::{
+    EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, SourcePart, Stage,
+};
 pub use time::format_rfc3339_ms;
 pub use timeseries::{
     new_interval_histogram, plausible_time, HistogramForm, Interval, IntervalHistogram, TimeSeries,

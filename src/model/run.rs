@@ -134,6 +134,54 @@ pub struct Source {
     /// Things the source says about itself that the report should show (Locust
     /// exceptions in user code, skipped duplicates…).
     pub notes: Vec<String>,
+    /// Each part merged into this source (one per result set or dir of the tool), with
+    /// its own totals: the audit tells a second generator from the same requests read
+    /// twice. Filled when the run dir adds the source.
+    pub parts: Vec<SourcePart>,
+}
+
+/// One part of a source as it was read, before merging: its stages and own totals.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourcePart {
+    /// The part's stage names.
+    pub stages: Vec<String>,
+    /// Its stages' users, in the same order.
+    pub users: Vec<Option<u32>>,
+    /// Its own total requests and failures.
+    pub requests: u64,
+    /// Failed requests.
+    pub failures: u64,
+    /// Requests and failures per endpoint, in key order.
+    pub endpoints: Vec<(EndpointKey, u64, u64)>,
+    /// Its own mean and maximum latency, ms, where it has them.
+    pub latency_ms: (Option<f64>, Option<f64>),
+}
+
+impl SourcePart {
+    /// The part that `src` is, as read.
+    pub fn of(src: &Source) -> SourcePart {
+        let o = &src.overall;
+        let rows: Vec<&EndpointStats> = o.endpoints.values().filter(|e| !e.transaction).collect();
+        let failures = match &o.aggregate {
+            Some(a) => a.failures,
+            None => rows.iter().map(|e| e.failures).sum(),
+        };
+        let latency = o.aggregate.as_ref().map(|a| &a.latency);
+        SourcePart {
+            stages: src.stages.iter().map(|s| s.name.clone()).collect(),
+            users: src.stages.iter().map(|s| s.users).collect(),
+            requests: o.requests(),
+            failures,
+            endpoints: rows
+                .iter()
+                .map(|e| (e.key.clone(), e.requests, e.failures))
+                .collect(),
+            latency_ms: (
+                latency.and_then(|l| l.mean_ms()),
+                latency.and_then(|l| l.max_ms()),
+            ),
+        }
+    }
 }
 
 /// A period of constant load, with its measurements over the steady window.

@@ -277,6 +277,20 @@ fn an_error_onset_between_a_clean_level_and_a_far_one_is_a_bracket_and_ties_with
     }
     assert!(!s.contains("is the limit"), "{s}");
     assert!(md.contains("no point estimate"), "{md}");
+    // Neither is named the limit anywhere: not in the JSON, the readiness row or the
+    // report's sentences.
+    assert_eq!(h["limited_by"], Value::Null, "{h}");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| Capacity / scalability |"))
+        .unwrap_or_else(|| panic!("no capacity readiness row: {md}"));
+    assert!(
+        row.starts_with("| Capacity / scalability | NOT READY |"),
+        "{row}"
+    );
+    assert!(row.contains("cannot order them"), "{row}");
+    assert!(!md.contains("is the limit"), "{md}");
+    assert!(!md.contains("limited by"), "{md}");
 }
 
 #[test]

@@ -417,3 +417,79 @@ Transfer/sec:     88.71KB
     let warnings = serde_json::to_string(&report["warnings"]).unwrap();
     assert!(warnings.contains("every request's latency"), "{warnings}");
 }
+
+/// The audit's `stage_totals` findings that compare a source with its parts' own totals
+/// (the run-wide ones whose explanation names result sets).
+fn double_counts(report: &Value) -> Vec<Value> {
+    report["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["check"] == "stage_totals"
+                && f["explanation"].as_str().unwrap().contains("counted twice")
+        })
+        .cloned()
+        .collect()
+}
+
+/// One result set read twice — a copy in a second dir, whether it lands on the same
+/// stage (as a second generator would) or on a stage of its own — is the same requests
+/// counted twice: the `stage_totals` audit checks each part's own total, calls it
+/// impossible (same counts, failures and latencies, endpoint by endpoint), and the
+/// verdict is not GO. Two genuine generators (different counts) stay clean; a copy
+/// whose counts match but whose latencies differ is suspect.
+#[test]
+fn a_result_set_read_twice_is_a_double_count_not_ok() {
+    use crate::analyze::locust_stage;
+    let sla_text = "[global]\nrules = [\"error_rate < 1%\"]\n";
+    for (a, b) in [
+        ("gen1/03_peak_1000users", "gen2/03_peak_1000users"),
+        ("01_first_100users", "02_second_100users"),
+    ] {
+        let dir = TestDir::new();
+        locust_stage(&dir, a, 60_000, 12, 100.0, [450, 1200, 2550]);
+        locust_stage(&dir, b, 60_000, 12, 100.0, [450, 1200, 2550]);
+        let sla = dir.write("sla.toml", sla_text);
+        let run = dir.path().join("run");
+        let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(report["overall"]["requests"], 120_000);
+        let found = double_counts(&report);
+        assert_eq!(found.len(), 1, "{a}: {}", report["audit"]);
+        assert_eq!(found[0]["verdict"], "impossible", "{}", found[0]);
+        // Each set's own total, against the source's.
+        assert_eq!(found[0]["expected"], 60_000.0);
+        assert_eq!(found[0]["observed"], 120_000.0);
+        assert_eq!(report["data_quality"], "inconsistent");
+        assert_eq!(report["verdict"], "CONDITIONAL");
+        let headline = report["sla"]["headline"].as_str().unwrap();
+        assert!(
+            headline.contains("inconsistent data: the consistency audit rejects stage_totals"),
+            "{headline}"
+        );
+    }
+
+    // Generator 1 as above beside a generator 2 with these figures, same stage.
+    let beside = |requests: u64, failures: u64, rps: f64, p: [u32; 3]| -> Value {
+        let dir = TestDir::new();
+        let g1 = [450, 1200, 2550];
+        locust_stage(&dir, "gen1/peak_1000users", 60_000, 12, 100.0, g1);
+        locust_stage(&dir, "gen2/peak_1000users", requests, failures, rps, p);
+        let sla = dir.write("sla.toml", sla_text);
+        let run = dir.path().join("run");
+        analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]).1
+    };
+    // Two generators of one stage with their own counts: no double count, GO.
+    let report = beside(59_000, 11, 98.3, [450, 1200, 2550]);
+    assert!(double_counts(&report).is_empty(), "{}", report["audit"]);
+    assert_eq!(report["data_quality"], "clean");
+    assert_eq!(report["verdict"], "GO");
+
+    // The same counts with other latencies: suspect, still no GO.
+    let report = beside(60_000, 12, 100.0, [460, 1300, 2600]);
+    let found = double_counts(&report);
+    assert_eq!(found.len(), 1, "{}", report["audit"]);
+    assert_eq!(found[0]["verdict"], "suspect");
+    assert_ne!(report["verdict"], "GO");
+}

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::analyze::locust_stage;
 use crate::check::check_json as check;
-use crate::common::{analyze_json, headroom, TestDir};
+use crate::common::{analyze_json, close, headroom, TestDir};
 
 /// Writes an SLA file and returns its path.
 fn sla(dir: &TestDir, text: &str) -> PathBuf {
@@ -109,6 +109,83 @@ fn data_the_audit_rejects_never_gets_go() {
         "GO on `peak` — 2 of 2 gating evaluations pass"
     );
     assert_eq!(readiness(&report, "Throughput")["status"], "READY");
+}
+
+/// Without a think time the audit still has two checks that can reject the seed's
+/// peak. Count vs rate × duration: a stats history over the stage's 600 s whose rows
+/// add up to 100 req/s × 600 s = 60,000 requests, against the stats file's 600,000.
+/// X ≤ N/R: 3,000 req/s from 1,000 users at a mean of 450 ms, where N/R = 2,222 req/s.
+#[test]
+fn without_a_think_time_the_count_and_the_law_bound_still_reject() {
+    let dir = TestDir::new();
+    let run = seed_peak(&dir, false);
+    let mut hist = String::from(
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,100%,\
+         Total Request Count,Total Failure Count,Total Median Response Time,\
+         Total Average Response Time,Total Min Response Time,Total Max Response Time,\
+         Total Average Content Size\n",
+    );
+    for t in (0..=600u64).step_by(5) {
+        let n = 100 * t;
+        let (rate, pct) = if t == 0 {
+            (0, "N/A,N/A,N/A")
+        } else {
+            (100, "450,1200,2550")
+        };
+        hist.push_str(&format!(
+            "{},1000,,Aggregated,{rate}.000000,0.000000,{pct},{n},{},450,450.0,5,2550,100\n",
+            1_767_261_600 + t,
+            n / 5000
+        ));
+    }
+    dir.write("run/03_peak_1000users/locust_stats_history.csv", hist);
+    let sla = sla(&dir, THROUGHPUT_AND_ERRORS);
+    let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["verdict"], "CONDITIONAL");
+    assert_eq!(report["data_quality"], "inconsistent");
+    let headline = report["sla"]["headline"].as_str().unwrap();
+    assert!(
+        headline.starts_with(
+            "CONDITIONAL on `peak` — inconsistent data: the consistency audit rejects \
+             request_count on `peak` (it counts 600,000 requests where rate × duration gives \
+             60,000)"
+        ),
+        "{headline}"
+    );
+    assert_eq!(readiness(&report, "Throughput")["status"], "NOT READY");
+
+    let dir = TestDir::new();
+    locust_stage(
+        &dir,
+        "03_peak_1000users",
+        1_800_000,
+        360,
+        3000.0,
+        [450, 1200, 2550],
+    );
+    let sla = self::sla(&dir, THROUGHPUT_AND_ERRORS);
+    let run = dir.path().join("run");
+    let (_, report, _) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+    let law = report["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "response_time_law")
+        .unwrap();
+    assert_eq!(law["verdict"], "impossible", "{law}");
+    assert!(
+        close(law["expected"].as_f64().unwrap(), 1000.0 / 0.45, 1e-6),
+        "{law}"
+    );
+    assert_eq!(law["observed"], 3000.0);
+    assert_eq!(report["verdict"], "CONDITIONAL");
+    assert_eq!(report["data_quality"], "inconsistent");
+    assert!(report["sla"]["headline"]
+        .as_str()
+        .unwrap()
+        .contains("inconsistent data: the consistency audit rejects response_time_law"));
+    assert_eq!(readiness(&report, "Throughput")["status"], "NOT READY");
 }
 
 #[test]
@@ -425,6 +502,7 @@ Latency: READY — 1 of 1 rule evaluation passes on the verdict stages
 Errors / availability: READY — 1 of 1 rule evaluation passes on the verdict stages
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 400 ms, errors 0.0167%; the SLA holds there
 
 CONDITIONAL on `peak` — 1 of 3 gating evaluations lacks the data to judge; 2 pass
 Throughput: READY — 1 of 1 rule evaluation passes on the verdict stages
@@ -432,6 +510,7 @@ Latency: AT RISK — 1 rule evaluation on the verdict stages: 1 lacks the data t
 Errors / availability: READY — 1 of 1 rule evaluation passes on the verdict stages
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p99 450 ms, errors 0%; the SLA holds there
 
 NO-GO on `peak` — 1 of 3 gating evaluations fails: `p(95) < 500ms` on `peak` (1.2 s, 2.4× over); 2 pass; 1 non-gating evaluation fails (overall)
 Throughput: READY — 1 of 1 rule evaluation passes on the verdict stages
@@ -439,6 +518,7 @@ Latency: NOT READY — 1 rule evaluation on the verdict stages: 1 fails: `p(95) 
 Errors / availability: READY — 1 of 1 rule evaluation passes on the verdict stages
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 1.2 s, errors 0.0167%; the SLA does not hold there: latency is over its limit
 
 CONDITIONAL on `peak` — 1 of 1 gating evaluation is not proven (too few requests to show the limit holds)
 Throughput: NOT ASSESSED — highest stage throughput 100.0 req/s (stage "peak") (the SLA has no rule on the verdict stages for it)
@@ -446,6 +526,7 @@ Latency: NOT ASSESSED — overall p95 400 ms (the SLA has no rule on the verdict
 Errors / availability: AT RISK — 1 rule evaluation on the verdict stages: 1 not proven (passes at face value, too few requests to show it): `error_rate < 0.1%` on `peak` (0%)
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 400 ms, errors 0%; the SLA holds there at face value, but 200 requests are too few to show the error rate is within the limit (not proven)
 
 CONDITIONAL on `peak` — inconsistent data: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); 3 of 3 gating evaluations pass
 Throughput: NOT READY — data_quality inconsistent: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); 1 of 1 rule evaluation passes on the verdict stages
@@ -453,9 +534,11 @@ Latency: AT RISK — data_quality inconsistent: the consistency audit rejects re
 Errors / availability: AT RISK — data_quality inconsistent: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); 1 of 1 rule evaluation passes on the verdict stages
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: NOT READY — data_quality inconsistent: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); consistency audit: 1 impossible, 0 suspect finding(s) (response_time_law)
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 400 ms, errors 0.0167%; the SLA holds there
 "#;
 
-/// The verdict sentence and the readiness rows (status — evidence) of an analysis.
+/// The verdict sentence, the readiness rows (status — evidence) and the capacity
+/// (headroom) statement of an analysis.
 fn statements(report: &Value) -> String {
     let mut out = format!("{}\n", report["sla"]["headline"].as_str().unwrap());
     for r in report["readiness"].as_array().unwrap() {
@@ -465,6 +548,9 @@ fn statements(report: &Value) -> String {
             r["status"].as_str().unwrap(),
             r["evidence"].as_str().unwrap()
         ));
+    }
+    if let Some(h) = report["capacity"]["sla_headroom"]["statement"].as_str() {
+        out.push_str(&format!("Headroom: {h}\n"));
     }
     out
 }

@@ -14,7 +14,7 @@ use super::breaking_points::{fmt_users, BreakingPoint, Criterion};
 use super::load_points::{goodput_at, mean_ms_at, LoadPoint};
 use super::{Criteria, Z_95};
 use crate::analysis::sla::wilson_interval;
-use crate::analysis::units::{format_ms, format_percent, format_rate};
+use crate::analysis::units::{format_count, format_ms, format_percent, format_rate};
 
 /// Where the SLA (or the default limits) stops holding.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -27,8 +27,8 @@ pub struct SlaHeadroom {
     pub throughput_rps: Option<f64>,
     /// Measured load levels around `users`; `[N_max, null]` when it holds throughout.
     pub bracket: [Option<f64>; 2],
-    /// The criterion that breaks first (null when none does); when `limits` has
-    /// several, the data cannot order them and this is only the first listed.
+    /// The criterion that breaks first: null when none does, and when `limits` has
+    /// several (the data cannot order them, so none is named the limit).
     pub limited_by: Option<Criterion>,
     /// Every criterion bounding the headroom: one when the data orders them, several
     /// when they cross inside overlapping brackets.
@@ -161,7 +161,8 @@ pub fn sla_headroom(
         users: None,
         throughput_rps: None,
         bracket: b.bracket,
-        limited_by: Some(b.criterion),
+        // Tied criteria: the data cannot say which breaks first.
+        limited_by: (limits.len() == 1).then_some(b.criterion),
         limits: limits.clone(),
         next_levels: Vec::new(),
         from_sla,
@@ -330,8 +331,10 @@ fn holds_at(h: &mut SlaHeadroom, points: &[LoadPoint], lo: f64, hi: f64) -> Stri
 
 /// One load level: no capacity estimate, only what that level shows.
 fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
-    let errors_over =
-        wilson_interval(p.failures, p.requests, Z_95).is_some_and(|[lo, _]| lo > c.error_limit);
+    let wilson = wilson_interval(p.failures, p.requests, Z_95);
+    let errors_over = wilson.is_some_and(|[lo, _]| lo > c.error_limit);
+    // Within the limit at face value, but too few requests to show it.
+    let errors_unproven = wilson.is_some_and(|[_, hi]| hi > c.error_limit);
     // Without an SLA the latency limit is relative to a lower load: none here.
     let latency_over = match (c.latency_limit_ms, p.watched_ms) {
         (Some(limit), Some(v)) if c.latency_rule.is_some() => v > limit,
@@ -352,6 +355,11 @@ fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
     let verdict = match limits.as_slice() {
         [] if p.error_rate > c.error_limit => format!(
             "{judged} holds there: the error rate is over the limit, but not with 95% confidence"
+        ),
+        [] if errors_unproven => format!(
+            "{judged} holds there at face value, but {} requests are too few to show the error \
+             rate is within the limit (not proven)",
+            format_count(p.requests as f64)
         ),
         [] => format!("{judged} holds there"),
         [one] => format!(
@@ -374,7 +382,7 @@ fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
         } else {
             [None, Some(p.users)]
         },
-        limited_by: limits.first().copied(),
+        limited_by: (limits.len() == 1).then(|| limits[0]),
         limits,
         next_levels: Vec::new(),
         from_sla: c.from_an_sla(),

@@ -18,7 +18,7 @@ use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
 use super::text::read_text;
 use super::{problem, Format, IngestOptions, Replay};
-use crate::model::{Manifest, Run, RunMeta, Source};
+use crate::model::{Manifest, Run, RunMeta, Source, SourcePart};
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
 /// `Run::problems`; the run holds whatever could be read.
@@ -402,11 +402,14 @@ const LONE_DISTRIBUTION: &str =
 
 /// Adds a source, merging with an earlier source of the same tool: stages with the
 /// same name and users are one stage measured by several generators.
-fn add_source(run: &mut Run, src: Source) {
+fn add_source(run: &mut Run, mut src: Source) {
+    let part = SourcePart::of(&src);
     let Some(existing) = run.sources.iter_mut().find(|s| s.tool == src.tool) else {
+        src.parts = vec![part];
         run.sources.push(src);
         return;
     };
+    existing.parts.push(part);
     let mut parallel = false;
     for stage in src.stages {
         match existing
