@@ -395,7 +395,8 @@ impl TempOutput {
             std::fs::create_dir_all(parent).map_err(OutputError::io(parent))?;
         }
         remove_stale_temps(&path);
-        if path.exists() {
+        // Left by an earlier process with this PID: removed only when it is ours.
+        if path.exists() && holds_only_headroom_files(&path) {
             std::fs::remove_dir_all(&path).map_err(OutputError::io(&path))?;
         }
         std::fs::create_dir(&path).map_err(OutputError::io(&path))?;
@@ -443,10 +444,25 @@ fn remove_stale_temps(tmp: &Path) {
             continue;
         };
         let alive = Path::new("/proc").join(pid.to_string()).exists();
-        if !alive && Path::new("/proc/self").exists() {
+        if !alive && Path::new("/proc/self").exists() && holds_only_headroom_files(&e.path()) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
+}
+
+/// True for a dir holding nothing but names headroom writes (a temp dir of its own):
+/// anything else under a temp-like name is left alone.
+fn holds_only_headroom_files(dir: &Path) -> bool {
+    let ours = |n: &str| {
+        [OutputKind::Report, OutputKind::Demo, OutputKind::RunDir]
+            .iter()
+            .any(|k| n == k.marker() || k.own_entries().contains(&n))
+    };
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .all(|e| ours(&e.file_name().to_string_lossy()))
+    })
 }
 
 /// On the first temp dir, starts a thread that removes every temp dir in progress on
@@ -738,5 +754,26 @@ mod tests {
             "old"
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_stale_temp_dir_is_removed_only_when_it_holds_headroom_files() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has this PID (Linux PIDs stop at 4,194,304).
+        let stale = dir.path().join(".rep.tmp-4294967");
+        std::fs::create_dir(&stale).unwrap();
+        std::fs::write(stale.join("report.md"), "half").unwrap();
+        let users = dir.path().join(".other.tmp-4294967");
+        std::fs::create_dir(&users).unwrap();
+        std::fs::write(users.join("notes.txt"), "mine").unwrap();
+        for out in ["rep", "other"] {
+            let out = check_out_dir(&dir.path().join(out), OutputKind::Report, &[], false).unwrap();
+            write_dir(&out, |_| Ok::<(), OutputError>(())).unwrap();
+        }
+        assert!(!stale.exists());
+        assert_eq!(
+            std::fs::read_to_string(users.join("notes.txt")).unwrap(),
+            "mine"
+        );
     }
 }
