@@ -32,7 +32,7 @@ use super::adapters::Lines;
 use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
-    Summary,
+    static_regexes, Summary,
 };
 use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
 use crate::model::{
@@ -162,14 +162,14 @@ pub fn build_csv(path: &Path, _: &StagePlan, _: &IngestOptions) -> Result<Source
 
 fn read_text(path: &Path) -> Result<Summary, Problem> {
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
-    let [field_re, breakdown_re, pct_re] = RES.get_or_init(|| {
+    let [field_re, breakdown_re, pct_re] = static_regexes(
+        &RES,
         [
             r"^([A-Za-z][A-Za-z0-9 /-]*?):\s+(.*?)\s*$",
             r"^\s*\(Connect: (\d+), Receive: (\d+), Length: (\d+), Exceptions: (\d+)\)",
             r"^\s*(\d+(?:\.\d+)?)%\s+(\d+(?:\.\d+)?)",
-        ]
-        .map(|r| Regex::new(r).expect("static regex"))
-    });
+        ],
+    );
     let text = read_file_text(path)?;
     let mut s = Summary::new("ab");
     let (mut complete, mut complete_line) = (None, 1);

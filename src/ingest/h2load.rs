@@ -19,7 +19,7 @@ use regex::Regex;
 use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
-    Summary,
+    static_regexes, Summary,
 };
 use super::{problem, IngestOptions};
 use crate::model::{
@@ -61,16 +61,16 @@ fn time_ms(path: &Path, no: u64, text: &str) -> Result<f64, Problem> {
 
 fn read(path: &Path) -> Result<Summary, Problem> {
     static RES: OnceLock<[Regex; 5]> = OnceLock::new();
-    let [clients_re, finished_re, requests_re, status_re, time_re] = RES.get_or_init(|| {
+    let [clients_re, finished_re, requests_re, status_re, time_re] = static_regexes(
+        &RES,
         [
             r"(\d+) total client\(s\)",
             r"^finished in (\S+?),",
             r"^requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout",
             r"^status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx",
             r"^time for request:\s+(\S+)\s+(\S+)\s+(\S+)",
-        ]
-        .map(|r| Regex::new(r).expect("static regex"))
-    });
+        ],
+    );
     let text = read_file_text(path)?;
     let mut s = Summary::new("h2load");
     let mut counts: Option<([u64; 7], u64)> = None;

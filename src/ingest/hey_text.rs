@@ -17,7 +17,8 @@ use regex::Regex;
 
 use super::stages::StagePlan;
 use super::summary::{
-    add_counts, add_failures, build, endpoint, file_stem, number, read_file_text, Summary,
+    add_counts, add_failures, build, endpoint, file_stem, number, read_file_text, static_regexes,
+    Summary,
 };
 use super::{problem, IngestOptions};
 use crate::model::{
@@ -66,15 +67,15 @@ pub fn errors_left_out(path: &Path) -> Option<String> {
 
 fn read(path: &Path) -> Result<Summary, Problem> {
     static RES: OnceLock<[Regex; 4]> = OnceLock::new();
-    let [field_re, pct_re, status_re, error_re] = RES.get_or_init(|| {
+    let [field_re, pct_re, status_re, error_re] = static_regexes(
+        &RES,
         [
             r"^\s*(Total|Slowest|Fastest|Average|Requests/sec):\s+([0-9.eE+-]+)",
             r"^\s*(\d+(?:\.\d+)?)% in ([0-9.eE+-]+) secs",
             r"^\s*\[(\d+)\]\s+(\d+) responses",
             r"^\s*\[(\d+)\]\s+(.*)$",
-        ]
-        .map(|r| Regex::new(r).expect("static regex"))
-    });
+        ],
+    );
     let text = read_file_text(path)?;
     let mut s = Summary::new("hey");
     let (mut mean, mut min, mut max) = (None, None, None);

@@ -19,7 +19,8 @@ use regex::Regex;
 
 use super::stages::StagePlan;
 use super::summary::{
-    add_counts, add_failures, build, captured_counts, endpoint, number, read_file_text, Summary,
+    add_counts, add_failures, build, captured_counts, endpoint, number, read_file_text,
+    static_regexes, Summary,
 };
 use super::{problem, IngestOptions};
 use crate::model::{
@@ -49,14 +50,14 @@ fn pairs(text: &str) -> Vec<(&str, &str)> {
 
 fn read(path: &Path) -> Result<Summary, Problem> {
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
-    let [total_re, status_re, arg_re] = RES.get_or_init(|| {
+    let [total_re, status_re, arg_re] = static_regexes(
+        &RES,
         [
             r"^Total: connections (\d+) requests (\d+) replies (\d+) test-duration ([0-9.]+) s",
             r"^Reply status: 1xx=(\d+) 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)",
             r"--(rate|uri|server|port)=(\S+)",
-        ]
-        .map(|r| Regex::new(r).expect("static regex"))
-    });
+        ],
+    );
     let text = read_file_text(path)?;
     let mut s = Summary::new("httperf");
     let mut totals: Option<(u64, u64)> = None;

@@ -496,6 +496,15 @@ pub fn replay_notes(format: Format) -> Vec<String> {
     }
 }
 
+/// Compiles a reader's fixed patterns once (`cell` is the reader's own `static`) and
+/// returns them in order. The patterns are literals, so a bad one is a bug.
+pub fn static_regexes<const N: usize>(
+    cell: &'static std::sync::OnceLock<[regex::Regex; N]>,
+    patterns: [&str; N],
+) -> &'static [regex::Regex; N] {
+    cell.get_or_init(|| patterns.map(|r| regex::Regex::new(r).expect("static regex")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};

@@ -35,7 +35,9 @@ use regex::Regex;
 
 use super::hgrm::Spectrum;
 use super::stages::StagePlan;
-use super::summary::{add_counts, endpoint, read_file_text, source_or_problem, Summary};
+use super::summary::{
+    add_counts, endpoint, read_file_text, source_or_problem, static_regexes, Summary,
+};
 use super::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
@@ -298,7 +300,8 @@ fn open_model_note(path: &Path, run: &WrkRun) -> String {
 /// Every complete run in the text, in order.
 fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
     static RES: OnceLock<[Regex; 6]> = OnceLock::new();
-    let [threads_re, latency_re, pct_re, done_re, socket_re, non2xx_re] = RES.get_or_init(|| {
+    let [threads_re, latency_re, pct_re, done_re, socket_re, non2xx_re] = static_regexes(
+        &RES,
         [
             r"^\s*(\d+) threads and (\d+) connections",
             r"^\s*Latency\s+(\S+)\s+(\S+)\s+(\S+)",
@@ -306,9 +309,8 @@ fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
             r"^\s*(\d+) requests in ([0-9.]+\s*[a-z]+),\s*(\S+) read",
             r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
             r"Non-2xx or 3xx responses: (\d+)",
-        ]
-        .map(|r| Regex::new(r).expect("static regex"))
-    });
+        ],
+    );
     let lines: Vec<&str> = text.lines().collect();
     let mut runs = Vec::new();
     let mut run: Option<WrkRun> = None;

@@ -24,18 +24,11 @@ pub(super) const METRIC_NAMES: [&str; 12] = [
     "apdex(500ms)",
 ];
 
-/// Metrics that take no argument.
-const PLAIN_METRICS: [&str; 9] = [
-    "throughput",
-    "goodput",
-    "mean",
-    "avg",
-    "min",
-    "max",
-    "error_rate",
-    "availability",
-    "requests",
-];
+/// True for a metric that takes no argument (the names in [`METRIC_NAMES`] without
+/// parentheses).
+fn is_plain_metric(name: &str) -> bool {
+    METRIC_NAMES.iter().any(|m| !m.contains('(') && *m == name)
+}
 
 /// Metrics of other tools' vocabularies headroom does not judge (yet); named so that
 /// the error says "not supported" instead of "unknown".
@@ -229,7 +222,7 @@ fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
             "metric \"{name}\" is not supported; metrics: {}",
             METRIC_NAMES.join(", ")
         )),
-        (_, Some(arg)) if PLAIN_METRICS.contains(&lower.as_str()) => Err(format!(
+        (_, Some(arg)) if is_plain_metric(&lower) => Err(format!(
             "metric \"{name}\" takes no argument, found \"({arg})\""
         )),
         _ => {
