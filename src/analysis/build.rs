@@ -7,7 +7,7 @@ use hdrhistogram::Histogram;
 
 use super::metrics::{ScopeMetrics, REPORT_PERCENTILES};
 use super::report::*;
-use crate::model::{format_rfc3339_ms, LatencyDistribution, Run, Source, Stage};
+use crate::model::{format_rfc3339_ms, LatencyDistribution, Run, Source, Stage, TimeSeries};
 
 /// How many error messages an endpoint lists.
 const TOP_ERRORS: usize = 5;
@@ -247,6 +247,7 @@ pub fn latency_report(d: &LatencyDistribution) -> LatencyReport {
 }
 
 fn stage_report(stage: &Stage, run_start: Option<i64>) -> StageReport {
+    let origin = run_start.unwrap_or(stage.timeline.start_ms);
     let metrics = ScopeMetrics::of_stage(stage);
     let duration = stage.duration_s();
     let stage_requests = metrics.requests;
@@ -279,6 +280,7 @@ fn stage_report(stage: &Stage, run_start: Option<i64>) -> StageReport {
                     .histogram()
                     .filter(|h| !h.is_empty())
                     .and_then(encode_histogram),
+                timeseries: time_points(&ep.series, origin),
             }
         })
         .collect();
@@ -296,7 +298,7 @@ fn stage_report(stage: &Stage, run_start: Option<i64>) -> StageReport {
         end: stage.window_ms.map(|w| format_rfc3339_ms(w.1)),
         window_basis: stage.window_basis.clone(),
         figures: scope_report(&metrics),
-        timeseries: timeseries(stage, run_start),
+        timeseries: time_points(&stage.timeline, origin),
         endpoints,
     }
 }
@@ -308,11 +310,10 @@ pub fn encode_histogram(h: &Histogram<u64>) -> Option<String> {
     Some(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
-/// A stage's series (every request of the stage, with its users), for the report.
-fn timeseries(stage: &Stage, run_start: Option<i64>) -> Vec<TimePoint> {
-    let merged = &stage.timeline;
-    let origin = run_start.unwrap_or(merged.start_ms);
-    merged
+/// A stage's or an endpoint's series for the report, its times in seconds since
+/// `origin_ms` (the run's start, so every series of a run shares one time axis).
+fn time_points(series: &TimeSeries, origin_ms: i64) -> Vec<TimePoint> {
+    series
         .intervals
         .iter()
         .enumerate()
@@ -328,12 +329,14 @@ fn timeseries(stage: &Stage, run_start: Option<i64>) -> Vec<TimePoint> {
                     .map(|h| h.value_at_quantile(p) as f64 / 1000.0)
             };
             TimePoint {
-                t: (merged.interval_start_ms(i) - origin) as f64 / 1000.0,
-                width_s: merged.width_ms as f64 / 1000.0,
+                t: (series.interval_start_ms(i) - origin_ms) as f64 / 1000.0,
+                width_s: series.width_ms as f64 / 1000.0,
                 requests: iv.requests,
                 failures: iv.failures,
+                mean: dense.as_ref().map(|h| iv.latency_sum_ms / h.len() as f64),
                 p50: q(0.5).or(iv.reported_p50_ms),
                 p95: q(0.95).or(iv.reported_p95_ms),
+                p99: q(0.99),
                 max: iv.max_ms,
                 users: iv.users,
             }

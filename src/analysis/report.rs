@@ -218,10 +218,14 @@ pub struct TimePoint {
     pub requests: u64,
     /// Failures among them.
     pub failures: u64,
+    /// Mean latency, ms (of the interval's measured latencies).
+    pub mean: Option<f64>,
     /// Median latency, ms (2 significant digits, or as the tool reported).
     pub p50: Option<f64>,
     /// 95th percentile, ms.
     pub p95: Option<f64>,
+    /// 99th percentile, ms (2 significant digits).
+    pub p99: Option<f64>,
     /// Largest latency, ms.
     pub max: Option<f64>,
     /// Concurrent users.
@@ -248,6 +252,9 @@ pub struct EndpointReport {
     pub transaction: bool,
     /// base64 HdrHistogram V2+DEFLATE of the latencies in µs; null for summaries.
     pub histogram: Option<String>,
+    /// The endpoint's per-interval series, on the run's time axis (the per-endpoint
+    /// drill-down and `compare`'s effective sample sizes read it).
+    pub timeseries: Vec<TimePoint>,
 }
 
 /// An error message and how often it occurred.

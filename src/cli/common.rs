@@ -86,8 +86,6 @@ impl InputArgs {
             think_time: self.think_time,
             lenient: self.lenient,
             normalize_labels: self.normalize_labels,
-            // Decided by the SLA, once it is read (see `run_pipeline`).
-            endpoint_interval_histograms: false,
             progress: true,
             limits: limits::ReadLimits {
                 max_line_bytes: self.max_line_bytes,

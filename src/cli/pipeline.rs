@@ -64,12 +64,7 @@ pub fn run_pipeline(
     opts: &IngestOptions,
     sla: Option<&SlaFile>,
 ) -> Result<(Run, Analysis), NothingToReport> {
-    let opts = IngestOptions {
-        endpoint_interval_histograms: sla
-            .is_some_and(|s| s.spec.needs_endpoint_interval_histograms()),
-        ..opts.clone()
-    };
-    let run = ingest::load_runs(paths, &opts);
+    let run = ingest::load_runs(paths, opts);
     for p in &run.problems {
         eprintln!("error: {p}");
     }

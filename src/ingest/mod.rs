@@ -89,10 +89,6 @@ pub struct IngestOptions {
     /// IDs, UUIDs and numbers in URL paths become placeholders (`/agents/{id}`), so
     /// one route is one endpoint (`--normalize-labels`).
     pub normalize_labels: bool,
-    /// Keep latency histograms per interval in each endpoint's series (sparse ones).
-    /// Only an SLA rule judging an endpoint's latency per window needs them, and they
-    /// cost memory per endpoint; the stage's own series always keeps its histograms.
-    pub endpoint_interval_histograms: bool,
     /// Show a progress line on stderr while large files are read (when it is a
     /// terminal).
     pub progress: bool,
@@ -108,13 +104,13 @@ impl IngestOptions {
             && !self.exclude.as_ref().is_some_and(|re| re.is_match(&text))
     }
 
-    /// The histograms endpoints' series keep.
+    /// The histograms endpoints' series keep: always sparse 2-digit ones per
+    /// interval. The report's per-endpoint drill-down (percentiles over time), SLA
+    /// window rules on an endpoint's latency and `compare`'s block bootstrap all read
+    /// them; a series never holds more than `MAX_INTERVALS` of them, so the cost is
+    /// bounded per endpoint whatever the run length.
     pub fn endpoint_histogram_form(&self) -> HistogramForm {
-        if self.endpoint_interval_histograms {
-            HistogramForm::Sparse
-        } else {
-            HistogramForm::Off
-        }
+        HistogramForm::Sparse
     }
 
     /// True when a request at `t_ms` is inside `--from` / `--to`.

@@ -331,16 +331,6 @@ impl SlaSpec {
         self.all_rules().any(|r| r.window.is_some())
     }
 
-    /// True when some rule judges an endpoint's latency per window: only then do the
-    /// endpoints' series need their per-interval histograms.
-    pub fn needs_endpoint_interval_histograms(&self) -> bool {
-        self.each_endpoint
-            .iter()
-            .chain(self.endpoints.iter().flat_map(|s| &s.rules))
-            .chain(self.stage_endpoints.iter().flat_map(|s| &s.endpoint.rules))
-            .any(|r| r.window.is_some() && r.metric.needs_interval_histograms())
-    }
-
     /// Number of rules in every scope.
     pub fn rule_count(&self) -> usize {
         self.all_rules().count()
