@@ -93,7 +93,11 @@ fn quantile_stat(values: &[(f64, f64)], counts: &[u64], total: u64, q: f64) -> f
 
 /// The mean of the counts over bucket midpoints, ms.
 fn mean_stat(values: &[(f64, f64)], counts: &[u64], total: u64, _: f64) -> f64 {
-    let sum: f64 = values.iter().zip(counts).map(|(v, &c)| v.1 * c as f64).sum();
+    let sum: f64 = values
+        .iter()
+        .zip(counts)
+        .map(|(v, &c)| v.1 * c as f64)
+        .sum();
     sum / total as f64
 }
 
@@ -170,7 +174,10 @@ fn shift(
     }
     let mut diffs: Vec<f64> = cd.iter().zip(&bd).map(|(c, b)| c - b).collect();
     diffs.sort_by(f64::total_cmp);
-    est.ci = (sorted_quantile(&diffs, 0.025), sorted_quantile(&diffs, 0.975));
+    est.ci = (
+        sorted_quantile(&diffs, 0.025),
+        sorted_quantile(&diffs, 0.975),
+    );
     if pooled > 0.0 {
         est.effect = est.delta / pooled;
         est.p_value = normal_p(est.effect);

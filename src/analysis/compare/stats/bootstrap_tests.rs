@@ -56,11 +56,14 @@ fn false_positives(pairs: u64, resamples: usize) -> usize {
 }
 
 /// The calibration: at most 18 of 200 pairs (5 % plus binomial slack).
-/// A few seconds in release; in debug builds the 200 pairs × 2 × 300 redraws of
-/// ~2,000 buckets take minutes, so there it is ignored and the 30-pair version
-/// below stands in.
+/// Seconds in release; in debug builds the 200 pairs × 2 × 300 redraws of
+/// ~2,000 buckets take a minute or more on a shared machine, so there it is
+/// ignored and the 30-pair version below stands in.
 #[test]
-#[cfg_attr(debug_assertions, ignore = "minutes in debug builds; run with --release")]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "a minute or more in debug builds; run with --release"
+)]
 fn p95_false_positive_rate_on_autocorrelated_runs_is_at_most_9_percent() {
     let hits = false_positives(200, 300);
     println!(
@@ -137,6 +140,9 @@ fn identical_single_valued_runs_show_no_change_and_an_empty_side_says_nothing() 
         intervals: &[],
     };
     let e = percentile_shift(s, none, 0.95, 50, 1);
-    assert!(e.candidate.is_nan() && e.p_value == 1.0 && e.ci.1.is_infinite(), "{e:?}");
+    assert!(
+        e.candidate.is_nan() && e.p_value == 1.0 && e.ci.1.is_infinite(),
+        "{e:?}"
+    );
     assert_eq!(e.ess, (1000.0, 0.0));
 }

@@ -33,7 +33,10 @@ fn best_split(x: &[f64]) -> Option<(usize, f64)> {
     let mut best: Option<(usize, f64)> = None;
     let mut within_x = 0.0; // Σ_{i<k<τ} |x_i − x_k|
     for tau in 1..n_all {
-        within_x += x[..tau - 1].iter().map(|a| (a - x[tau - 1]).abs()).sum::<f64>();
+        within_x += x[..tau - 1]
+            .iter()
+            .map(|a| (a - x[tau - 1]).abs())
+            .sum::<f64>();
         let n = tau as f64;
         let (mut between, mut within_y) = (0.0, 0.0);
         for kappa in tau + 1..=n_all {
@@ -129,7 +132,11 @@ pub fn change_points(values: &[f64], max_p_value: f64) -> Vec<ChangePoint> {
             break;
         }
         let mb = mean(before);
-        let shift_pct = if mb == 0.0 { 0.0 } else { mean(after) / mb - 1.0 };
+        let shift_pct = if mb == 0.0 {
+            0.0
+        } else {
+            mean(after) / mb - 1.0
+        };
         found.push(ChangePoint {
             index,
             shift_pct,
@@ -164,7 +171,9 @@ mod tests {
 
     #[test]
     fn noise_alone_has_no_change_point() {
-        let v = [100.0, 100.8, 99.4, 100.3, 99.7, 100.6, 99.2, 100.1, 100.4, 99.6];
+        let v = [
+            100.0, 100.8, 99.4, 100.3, 99.7, 100.6, 99.2, 100.1, 100.4, 99.6,
+        ];
         assert!(change_points(&v, 0.001).is_empty());
     }
 
@@ -178,7 +187,10 @@ mod tests {
         let cps = change_points(&v, 0.001);
         let idx: Vec<usize> = cps.iter().map(|c| c.index).collect();
         assert_eq!(idx, vec![6, 12], "{cps:?}");
-        assert!(cps[0].shift_pct > 0.25 && cps[1].shift_pct > 0.25, "{cps:?}");
+        assert!(
+            cps[0].shift_pct > 0.25 && cps[1].shift_pct > 0.25,
+            "{cps:?}"
+        );
     }
 
     #[test]

@@ -242,8 +242,17 @@ mod tests {
     #[test]
     fn t_tails_and_quantiles_match_tables() {
         // Two-sided 5 % critical values of Student's t.
-        for (df, crit) in [(1.0, 12.706_2), (4.0, 2.776_4), (10.0, 2.228_1), (30.0, 2.042_3)] {
-            assert!((t_p(crit, df) - 0.05).abs() < 1e-4, "df {df}: {}", t_p(crit, df));
+        for (df, crit) in [
+            (1.0, 12.706_2),
+            (4.0, 2.776_4),
+            (10.0, 2.228_1),
+            (30.0, 2.042_3),
+        ] {
+            assert!(
+                (t_p(crit, df) - 0.05).abs() < 1e-4,
+                "df {df}: {}",
+                t_p(crit, df)
+            );
             assert!((t_975(df) - crit).abs() < 1e-3, "df {df}: {}", t_975(df));
         }
         // df = 1 is Cauchy: P(|T| ≥ 1) = ½.
@@ -266,7 +275,10 @@ mod tests {
             let mean = draws.iter().sum::<f64>() / draws.len() as f64;
             let var = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / draws.len() as f64;
             let (m, v) = (n as f64 * p, n as f64 * p * (1.0 - p));
-            assert!((mean - m).abs() < 4.0 * (v / 20_000.0).sqrt() + 1e-9, "{n} {p}: {mean}");
+            assert!(
+                (mean - m).abs() < 4.0 * (v / 20_000.0).sqrt() + 1e-9,
+                "{n} {p}: {mean}"
+            );
             assert!((var / v - 1.0).abs() < 0.1, "{n} {p}: {var} vs {v}");
             assert!(draws.iter().all(|&d| d <= n as f64));
         }

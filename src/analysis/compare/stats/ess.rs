@@ -45,8 +45,11 @@ fn autocorrelation_time(points: &[(f64, f64)], unit_var: Option<f64>) -> f64 {
         }
         let weight: f64 = level.iter().map(|p| p.1).sum();
         let mean = level.iter().map(|(x, w)| x * w).sum::<f64>() / weight;
-        let spread =
-            level.iter().map(|(x, w)| w * (x - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
+        let spread = level
+            .iter()
+            .map(|(x, w)| w * (x - mean).powi(2))
+            .sum::<f64>()
+            / (k - 1) as f64;
         let unit = *sigma2.get_or_insert(spread);
         if unit <= 0.0 {
             break;
@@ -127,7 +130,12 @@ pub(super) fn failure_counts(intervals: &[IntervalPoint]) -> (f64, f64, f64) {
     let points: Vec<(f64, f64)> = intervals
         .iter()
         .filter(|i| i.count > 0)
-        .map(|i| (i.failures.min(i.count) as f64 / i.count as f64, i.count as f64))
+        .map(|i| {
+            (
+                i.failures.min(i.count) as f64 / i.count as f64,
+                i.count as f64,
+            )
+        })
         .collect();
     let tau = autocorrelation_time(&points, Some(p * (1.0 - p)));
     (n, f, clamped(n, tau))

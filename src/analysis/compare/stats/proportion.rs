@@ -91,7 +91,8 @@ pub fn rate_shift(
     };
     let (rb, rc) = (rates(base, base_width_s), rates(cand, cand_width_s));
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let var = |v: &[f64], m: f64| v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64;
+    let var =
+        |v: &[f64], m: f64| v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64;
     let (mb, mc) = (mean(&rb), mean(&rc));
     let ess = (series_effective_size(&rb), series_effective_size(&rc));
     let mut est = unknown(
@@ -114,8 +115,8 @@ pub fn rate_shift(
         return est;
     }
     // Welch–Satterthwaite degrees of freedom on the effective counts.
-    let df = (ub + uc).powi(2)
-        / (ub * ub / (ess.0 - 1.0).max(1.0) + uc * uc / (ess.1 - 1.0).max(1.0));
+    let df =
+        (ub + uc).powi(2) / (ub * ub / (ess.0 - 1.0).max(1.0) + uc * uc / (ess.1 - 1.0).max(1.0));
     est.effect = est.delta / se;
     est.p_value = t_p(est.effect, df);
     let half = t_975(df) * se;
@@ -181,8 +182,14 @@ mod tests {
     #[test]
     fn rates_follow_welch_on_the_intervals() {
         // Alternating rates: mean 100 vs 110 per s, sd 10.54 over 10 intervals of 2 s.
-        let b = series(&[180, 220, 180, 220, 180, 220, 180, 220, 180, 220], &[0; 10]);
-        let c = series(&[200, 240, 200, 240, 200, 240, 200, 240, 200, 240], &[0; 10]);
+        let b = series(
+            &[180, 220, 180, 220, 180, 220, 180, 220, 180, 220],
+            &[0; 10],
+        );
+        let c = series(
+            &[200, 240, 200, 240, 200, 240, 200, 240, 200, 240],
+            &[0; 10],
+        );
         let e = rate_shift(&b, 2.0, &c, 2.0, false);
         assert_eq!((e.baseline, e.candidate, e.delta), (100.0, 110.0, 10.0));
         // Ten intervals are too few to merge (a merged level needs 20 batches), so

@@ -166,7 +166,10 @@ pub fn repeats_shift(base: &[f64], cand: &[f64]) -> Estimate {
         est.effect = f64::NAN;
         return est;
     }
-    let mut diffs: Vec<f64> = c.iter().flat_map(|y| b.iter().map(move |x| y - x)).collect();
+    let mut diffs: Vec<f64> = c
+        .iter()
+        .flat_map(|y| b.iter().map(move |x| y - x))
+        .collect();
     diffs.sort_by(f64::total_cmp);
     est.delta = median(&diffs);
     let u = u_statistic(&b, &c);
@@ -234,7 +237,11 @@ mod tests {
             }
             let (mut bb, mut cc) = (Vec::new(), Vec::new());
             for (i, v) in pooled.iter().enumerate() {
-                if mask & (1 << i) != 0 { cc.push(*v) } else { bb.push(*v) }
+                if mask & (1 << i) != 0 {
+                    cc.push(*v)
+                } else {
+                    bb.push(*v)
+                }
             }
             let u = u_statistic(&bb, &cc);
             total += 1;
@@ -257,7 +264,10 @@ mod tests {
         let b: Vec<f64> = (0..25).map(|i| i as f64).collect();
         let c: Vec<f64> = (0..25).map(|i| i as f64 + 100.0).collect();
         let e = repeats_shift(&b, &c);
-        assert!(e.p_value < 1e-8 && e.delta == 100.0 && e.ci.0 > 90.0, "{e:?}");
+        assert!(
+            e.p_value < 1e-8 && e.delta == 100.0 && e.ci.0 > 90.0,
+            "{e:?}"
+        );
         // C = 312.5 − 1.96·√(625·51 ÷ 12) = 211.49 → 211.
         assert_eq!(interval_rank(25, 25), 211);
         // Exact tables: m = n = 10 → 24 (P(U ≤ 23) = 0.0216), m = n = 8 → 14.
