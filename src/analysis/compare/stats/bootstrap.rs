@@ -3,7 +3,12 @@
 //! `stats/percentiles.rs`): each bucket's count is drawn from Binomial(ESS, its
 //! share of the run), ESS being the run's effective sample size by batch means, so
 //! the spread of the redrawn statistic is that of a run with ESS independent
-//! requests from the same distribution.
+//! requests from the same distribution. Unlike latte the draws are joint — the
+//! bucket counts are multinomial, summing to ESS (each one still Binomial(ESS, its
+//! share)), the classical bootstrap of ESS requests — which lets them be drawn as
+//! a tree of binomial splits (the count in the lower half of a range of buckets,
+//! given the range's count): a percentile follows one path to its bucket, ≈ log₂
+//! of the bucket count draws instead of one per bucket, so B can be large.
 //!
 //! From B draws per side (independent streams from one seed):
 //! - **interval**: the 2.5 % and 97.5 % points of the B differences of paired
@@ -26,27 +31,36 @@ use rand::SeedableRng;
 
 use super::dist::{normal_p, Binomial};
 use super::ess::latency_effective_sample_size;
-use super::{Estimate, Method, RunSample};
+use super::{unknown, Estimate, Method, RunSample};
+
+/// What is compared.
+#[derive(Clone, Copy)]
+enum Statistic {
+    /// The nearest-rank quantile q (0–1).
+    Quantile(f64),
+    Mean,
+}
 
 /// One side's buckets, ready to redraw.
 struct Side {
     /// Bucket values, ms: (top of the bucket, its midpoint).
     values: Vec<(f64, f64)>,
     counts: Vec<u64>,
-    samplers: Vec<Binomial>,
+    /// prefix[i] = requests in buckets before i.
+    prefix: Vec<u64>,
     ess: f64,
+    /// Requests per redraw: ESS rounded, ≥ 1.
+    size: u64,
 }
 
 impl Side {
     fn new(sample: RunSample) -> Option<Side> {
         let h: &Histogram<u64> = sample.histogram;
-        let n = h.len();
-        if n == 0 {
+        if h.is_empty() {
             return None;
         }
         let ess = latency_effective_sample_size(sample);
-        let draws = ess.round().max(1.0) as u64;
-        let (mut values, mut counts, mut samplers) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut values, mut counts, mut prefix) = (Vec::new(), Vec::new(), vec![0]);
         for v in h.iter_recorded() {
             let at = v.value_iterated_to();
             values.push((
@@ -54,45 +68,93 @@ impl Side {
                 h.median_equivalent(at) as f64 / 1000.0,
             ));
             counts.push(v.count_at_value());
-            samplers.push(Binomial::new(draws, v.count_at_value() as f64 / n as f64));
+            prefix.push(prefix[prefix.len() - 1] + v.count_at_value());
         }
         Some(Side {
             values,
             counts,
-            samplers,
+            prefix,
             ess,
+            size: ess.round().max(1.0) as u64,
         })
     }
 
-    /// Redraws the bucket counts into `out`; their total.
-    fn redraw(&self, rng: &mut SmallRng, out: &mut [u64]) -> u64 {
-        let mut total = 0;
-        for (slot, s) in out.iter_mut().zip(&self.samplers) {
-            *slot = s.sample(rng);
-            total += *slot;
+    /// How many of `count` requests in buckets lo..hi fall in lo..mid.
+    fn split(&self, rng: &mut SmallRng, lo: usize, mid: usize, hi: usize, count: u64) -> u64 {
+        let share = (self.prefix[mid] - self.prefix[lo]) as f64
+            / (self.prefix[hi] - self.prefix[lo]) as f64;
+        Binomial::new(count, share).sample(rng)
+    }
+
+    /// One redraw's nearest-rank `q` quantile: down the tree to the bucket holding
+    /// its rank.
+    fn redraw_quantile(&self, rng: &mut SmallRng, q: f64) -> f64 {
+        let mut rank = rank_of(q, self.size);
+        let (mut lo, mut hi, mut count) = (0, self.values.len(), self.size);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            let left = self.split(rng, lo, mid, hi, count);
+            if rank <= left {
+                (hi, count) = (mid, left);
+            } else {
+                (lo, count, rank) = (mid, count - left, rank - left);
+            }
         }
-        total
+        self.values[lo].0
+    }
+
+    /// One redraw of every bucket's count into `out` (zeroed beforehand).
+    fn redraw_counts(&self, rng: &mut SmallRng, lo: usize, hi: usize, count: u64, out: &mut [u64]) {
+        if count == 0 {
+            return;
+        }
+        if hi - lo == 1 {
+            out[lo] = count;
+            return;
+        }
+        let mid = lo + (hi - lo) / 2;
+        let left = self.split(rng, lo, mid, hi, count);
+        self.redraw_counts(rng, lo, mid, left, out);
+        self.redraw_counts(rng, mid, hi, count - left, out);
+    }
+
+    /// The statistic of the run itself.
+    fn point(&self, stat: Statistic) -> f64 {
+        let total = self.prefix[self.prefix.len() - 1];
+        match stat {
+            Statistic::Quantile(q) => {
+                let rank = rank_of(q, total);
+                let at = self.prefix[1..].partition_point(|&seen| seen < rank);
+                self.values[at.min(self.values.len() - 1)].0
+            }
+            Statistic::Mean => mean_of(&self.values, &self.counts, total),
+        }
+    }
+
+    /// `resamples` redraws of the statistic from the side's own stream.
+    fn draws(&self, stat: Statistic, resamples: usize, seed: u64) -> Vec<f64> {
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let mut counts = vec![0; self.counts.len()];
+        (0..resamples)
+            .map(|_| match stat {
+                Statistic::Quantile(q) => self.redraw_quantile(&mut rng, q),
+                Statistic::Mean => {
+                    counts.fill(0);
+                    self.redraw_counts(&mut rng, 0, counts.len(), self.size, &mut counts);
+                    mean_of(&self.values, &counts, self.size)
+                }
+            })
+            .collect()
     }
 }
 
-/// A statistic of bucket counts (their total given) over a side's bucket values.
-type Statistic = fn(&[(f64, f64)], &[u64], u64, f64) -> f64;
-
-/// The nearest-rank `q` quantile of the counts, ms.
-fn quantile_stat(values: &[(f64, f64)], counts: &[u64], total: u64, q: f64) -> f64 {
-    let rank = ((q * total as f64 - 1e-9).ceil() as u64).clamp(1, total.max(1));
-    let mut seen = 0;
-    for (v, c) in values.iter().zip(counts) {
-        seen += c;
-        if seen >= rank {
-            return v.0;
-        }
-    }
-    values.last().map_or(f64::NAN, |v| v.0)
+/// Nearest rank ⌈q·n⌉ (1..=n) of the q quantile among n.
+fn rank_of(q: f64, n: u64) -> u64 {
+    ((q * n as f64 - 1e-9).ceil() as u64).clamp(1, n.max(1))
 }
 
-/// The mean of the counts over bucket midpoints, ms.
-fn mean_stat(values: &[(f64, f64)], counts: &[u64], total: u64, _: f64) -> f64 {
+/// The mean over bucket midpoints, ms.
+fn mean_of(values: &[(f64, f64)], counts: &[u64], total: u64) -> f64 {
     let sum: f64 = values
         .iter()
         .zip(counts)
@@ -119,54 +181,24 @@ fn std_dev(v: &[f64]) -> f64 {
     (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
 }
 
-/// `resamples` redraws of one side's statistic from its own stream.
-fn draws(side: &Side, stat: Statistic, arg: f64, resamples: usize, seed: u64) -> Vec<f64> {
-    let mut rng = SmallRng::seed_from_u64(seed);
-    let mut counts = vec![0; side.counts.len()];
-    (0..resamples)
-        .filter_map(|_| {
-            let total = side.redraw(&mut rng, &mut counts);
-            (total > 0).then(|| stat(&side.values, &counts, total, arg))
-        })
-        .collect()
-}
-
 /// The bootstrap comparison of one statistic between two runs.
 fn shift(
     base: RunSample,
     cand: RunSample,
     stat: Statistic,
-    arg: f64,
     resamples: usize,
     seed: u64,
 ) -> Estimate {
-    let point = |s: &Option<Side>| {
-        s.as_ref().map_or(f64::NAN, |s| {
-            stat(&s.values, &s.counts, s.counts.iter().sum(), arg)
-        })
-    };
     let (b, c) = (Side::new(base), Side::new(cand));
-    let (bv, cv) = (point(&b), point(&c));
-    let ess = (
-        b.as_ref().map_or(0.0, |s| s.ess),
-        c.as_ref().map_or(0.0, |s| s.ess),
-    );
-    let mut est = Estimate {
-        baseline: bv,
-        candidate: cv,
-        delta: cv - bv,
-        ci: (f64::NEG_INFINITY, f64::INFINITY),
-        p_value: 1.0,
-        effect: 0.0,
-        ess,
-        method: Method::Bootstrap,
-    };
+    let point = |s: &Option<Side>| s.as_ref().map_or(f64::NAN, |s| s.point(stat));
+    let ess = |s: &Option<Side>| s.as_ref().map_or(0.0, |s| s.ess);
+    let mut est = unknown(point(&b), point(&c), (ess(&b), ess(&c)), Method::Bootstrap);
     let (Some(b), Some(c)) = (b, c) else {
         return est;
     };
     // Independent streams per side from the one seed.
-    let bd = draws(&b, stat, arg, resamples, seed);
-    let cd = draws(&c, stat, arg, resamples, seed ^ 0x9E37_79B9_7F4A_7C15);
+    let bd = b.draws(stat, resamples, seed);
+    let cd = c.draws(stat, resamples, seed ^ 0x9E37_79B9_7F4A_7C15);
     let (se_b, se_c) = (std_dev(&bd), std_dev(&cd));
     let pooled = (se_b * se_b + se_c * se_c).sqrt();
     if pooled.is_nan() {
@@ -200,19 +232,13 @@ pub fn percentile_shift(
     resamples: usize,
     seed: u64,
 ) -> Estimate {
-    shift(
-        base,
-        cand,
-        quantile_stat,
-        quantile.clamp(0.0, 1.0),
-        resamples,
-        seed,
-    )
+    let q = Statistic::Quantile(quantile.clamp(0.0, 1.0));
+    shift(base, cand, q, resamples, seed)
 }
 
 /// Shift of the mean latency, ms, between one run per side (same resampling).
 pub fn mean_shift(base: RunSample, cand: RunSample, resamples: usize, seed: u64) -> Estimate {
-    shift(base, cand, mean_stat, 0.0, resamples, seed)
+    shift(base, cand, Statistic::Mean, resamples, seed)
 }
 
 #[cfg(test)]

@@ -104,3 +104,18 @@ pub struct ChangePoint {
 
 /// Fewest points a trend needs before change points are looked for.
 pub const MIN_TREND_POINTS: usize = 6;
+
+/// An estimate that knows nothing yet: Δ from the two values, an unbounded
+/// interval, p = 1, no effect.
+fn unknown(baseline: f64, candidate: f64, ess: (f64, f64), method: Method) -> Estimate {
+    Estimate {
+        baseline,
+        candidate,
+        delta: candidate - baseline,
+        ci: (f64::NEG_INFINITY, f64::INFINITY),
+        p_value: 1.0,
+        effect: 0.0,
+        ess,
+        method,
+    }
+}

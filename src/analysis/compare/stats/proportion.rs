@@ -12,20 +12,7 @@ use crate::analysis::sla::Z_95;
 
 use super::dist::{normal_p, t_975, t_p};
 use super::ess::{failure_counts, series_effective_size};
-use super::{Estimate, IntervalPoint, Method};
-
-fn unknown(baseline: f64, candidate: f64, ess: (f64, f64), method: Method) -> Estimate {
-    Estimate {
-        baseline,
-        candidate,
-        delta: candidate - baseline,
-        ci: (f64::NEG_INFINITY, f64::INFINITY),
-        p_value: 1.0,
-        effect: 0.0,
-        ess,
-        method,
-    }
-}
+use super::{unknown, Estimate, IntervalPoint, Method};
 
 /// Wilson score interval of a proportion p over n (fractional) trials.
 fn wilson(p: f64, n: f64) -> (f64, f64) {

@@ -17,7 +17,7 @@
 use crate::analysis::sla::Z_95;
 
 use super::dist::normal_p;
-use super::{Estimate, Method};
+use super::{unknown, Estimate, Method};
 
 /// Largest number of runs a side for the exact distribution.
 const EXACT_MAX: usize = 20;
@@ -152,16 +152,12 @@ pub fn repeats_shift(base: &[f64], cand: &[f64]) -> Estimate {
     };
     let (b, c) = (clean(base), clean(cand));
     let (n1, n2) = (b.len(), c.len());
-    let mut est = Estimate {
-        baseline: median(&b),
-        candidate: median(&c),
-        delta: median(&c) - median(&b),
-        ci: (f64::NEG_INFINITY, f64::INFINITY),
-        p_value: 1.0,
-        effect: 0.5,
-        ess: (n1 as f64, n2 as f64),
-        method: Method::MannWhitney,
-    };
+    let mut est = unknown(
+        median(&b),
+        median(&c),
+        (n1 as f64, n2 as f64),
+        Method::MannWhitney,
+    );
     if n1 == 0 || n2 == 0 {
         est.effect = f64::NAN;
         return est;
