@@ -22,6 +22,7 @@ mod hygiene;
 mod impossible_numbers;
 mod layering;
 mod locust;
+mod narrative;
 mod output_safety;
 mod sources;
 mod verdict;
