@@ -44,10 +44,7 @@ pub fn apply(argv: Vec<OsString>) -> Result<Vec<OsString>, ConfigError> {
     let text = std::fs::read_to_string(&path)
         .map_err(|e| ConfigError(format!("config file {shown}: {e}")))?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        ConfigError(format!(
-            "config file {shown}: {}",
-            e.to_string().trim_end()
-        ))
+        ConfigError(format!("config file {shown}: {}", e.to_string().trim_end()))
     })?;
     let mut cli = Cli::command();
     cli.build();
@@ -119,9 +116,7 @@ fn check_keys(table: &toml::Table, cli: &Command, file: &str) -> Result<(), Conf
     for (key, value) in table {
         match value.as_table() {
             Some(section) => {
-                let Some(command) = cli
-                    .find_subcommand(key)
-                    .filter(|c| c.get_name() != "help")
+                let Some(command) = cli.find_subcommand(key).filter(|c| c.get_name() != "help")
                 else {
                     return Err(unknown(
                         file,
@@ -162,7 +157,13 @@ fn check_keys(table: &toml::Table, cli: &Command, file: &str) -> Result<(), Conf
 }
 
 /// "headroom.toml: unknown key `thinktime` in [analyze] — did you mean `think_time`?"
-fn unknown(file: &str, what: &str, key: &str, known: &[impl AsRef<str>], valid: &str) -> ConfigError {
+fn unknown(
+    file: &str,
+    what: &str,
+    key: &str,
+    known: &[impl AsRef<str>],
+    valid: &str,
+) -> ConfigError {
     let key = key.replace('-', "_");
     let near = known
         .iter()

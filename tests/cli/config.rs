@@ -58,7 +58,12 @@ fn config_defaults_apply_and_the_command_line_wins() {
 
     // `check` takes the top-level `sla` too (its --sla is otherwise required).
     let o = headroom_in(dir.path(), &["check", "run"]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
@@ -66,10 +71,16 @@ fn an_unknown_key_is_refused_with_the_nearest_name() {
     let dir = TestDir::new();
     write_run(&dir);
     for (text, said) in [
-        ("[analyze]\nthinktime = \"1s..5s\"\n", "did you mean `think_time`?"),
+        (
+            "[analyze]\nthinktime = \"1s..5s\"\n",
+            "did you mean `think_time`?",
+        ),
         ("[analyse]\ncharts = \"none\"\n", "did you mean `analyze`?"),
         ("slaa = \"sla.toml\"\n", "did you mean `sla`?"),
-        ("[analyze]\nforce = \"yes\"\n", "`force` must be true or false"),
+        (
+            "[analyze]\nforce = \"yes\"\n",
+            "`force` must be true or false",
+        ),
     ] {
         dir.write("headroom.toml", text);
         let o = headroom_in(dir.path(), &["analyze", "run"]);

@@ -145,6 +145,9 @@ pub(super) fn delta(m: DeltaMetric, s: &StageReport, b: &StageReport) -> MetricD
     };
     let delta = value.zip(baseline).map(|(v, b)| v - b);
     let text = match (value, baseline, ratio, delta) {
+        (Some(v), Some(_), None, Some(0.0)) => {
+            format!("{} {} in both stages", m.label(), m.format(v))
+        }
         (Some(v), Some(bv), Some(r), _) => format!(
             "{} {}× the baseline stage's ({} → {})",
             m.label(),
@@ -163,6 +166,7 @@ pub(super) fn delta(m: DeltaMetric, s: &StageReport, b: &StageReport) -> MetricD
     };
     let short = match (ratio, delta) {
         (Some(r), _) => format!("{}×", ratio_text(r)),
+        (None, Some(0.0)) => "±0".into(),
         (None, Some(x)) => m.format_delta(x),
         _ => "—".into(),
     };
