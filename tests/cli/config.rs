@@ -1,19 +1,7 @@
 //! `headroom.toml` and `--config`: defaults for any flag; the command line wins; an
 //! unknown key is an error with the nearest known name.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-use crate::common::TestDir;
-
-/// headroom run in `cwd`.
-fn headroom_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("run headroom")
-}
+use crate::common::{headroom_in, TestDir};
 
 /// A run of 20 requests, one failing, and an SLA it fails (error rate 5%).
 fn write_run(dir: &TestDir) {
