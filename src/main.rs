@@ -3,7 +3,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = headroom::cli::Cli::parse();
+    let argv = match headroom::cli::config::apply(std::env::args_os().collect()) {
+        Ok(argv) => argv,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return headroom::cli::Outcome::BadInput.into();
+        }
+    };
+    let cli = headroom::cli::Cli::parse_from(argv);
     let code = match headroom::cli::run(cli) {
         Ok(outcome) => outcome.into(),
         Err(err) => {

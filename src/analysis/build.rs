@@ -141,7 +141,10 @@ pub fn analyze(run: &Run) -> Analysis {
                             summaries are shown as the tool computed them"
             .into(),
         charts: Vec::new(),
+        setup: Default::default(),
+        narrative: Default::default(),
     };
+    analysis.setup = super::narrative::setup::build(run, &analysis.task_mix);
     (analysis.data_quality, analysis.data_quality_reason) =
         super::quality::assess(&super::quality::QualityInputs {
             measured: analysis.measured,
@@ -152,6 +155,7 @@ pub fn analyze(run: &Run) -> Analysis {
         });
     analysis.bottlenecks = super::bottlenecks::assess(&analysis);
     analysis.readiness = super::readiness::assess(&analysis, None);
+    analysis.narrative = super::narrative::build(&analysis);
     analysis
 }
 

@@ -192,7 +192,7 @@ pub fn factor_text(e: &RuleEvaluation) -> String {
 }
 
 /// A factor with the digits it deserves: `1.09`, `3.3`, `44.9`, `228`.
-fn times(x: f64) -> String {
+pub fn times(x: f64) -> String {
     let decimals = if x >= 100.0 {
         0
     } else if x >= 10.0 {

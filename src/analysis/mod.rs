@@ -9,6 +9,7 @@ pub mod capacity;
 pub mod compare;
 pub mod headline;
 pub mod metrics;
+pub mod narrative;
 pub mod quality;
 mod readiness;
 pub mod report;

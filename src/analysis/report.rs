@@ -64,6 +64,11 @@ pub struct Analysis {
     pub percentile_method: String,
     /// Charts written next to the report (set by the renderer; empty with `--charts none`).
     pub charts: Vec<ChartRef>,
+    /// Load tool, client machine, per-stage scenarios and the planned task mix.
+    pub setup: crate::analysis::narrative::setup::RunSetup,
+    /// The written sections: deltas against the lowest-load stage, per-stage
+    /// sentences, prioritised recommendations and next steps.
+    pub narrative: crate::analysis::narrative::Narrative,
 }
 
 /// A chart file next to the report.

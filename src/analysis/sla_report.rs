@@ -122,6 +122,7 @@ pub fn apply_sla(
     analysis.bottlenecks = super::bottlenecks::assess(analysis);
     let rules = analysis.sla.as_ref().map(|s| s.rules.clone());
     analysis.readiness = super::readiness::assess(analysis, rules.as_deref());
+    analysis.narrative = super::narrative::build(analysis);
     Ok(evaluated.warnings)
 }
 

@@ -21,13 +21,18 @@ use super::target::TargetArgs;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Examples:\n  headroom demo\n  headroom analyze results/run-1 --sla data/sla/agent-platform.toml\n\nExit codes: 0 ok; 1 the SLA gate failed (check) or a drive stopped early; 2 bad input."
+    after_help = "Examples:\n  headroom demo\n  headroom analyze results/run-1 --sla data/sla/agent-platform.toml\n\nConfig: flag defaults from ./headroom.toml or --config FILE, e.g.\n  sla = \"sla.toml\"\n  [analyze]\n  charts = \"svg\"\n\nExit codes: 0 ok; 1 the SLA gate failed (check) or a drive stopped early; 2 bad input."
 )]
 pub struct Cli {
     /// Colour terminal output: `auto` (a terminal, unless `NO_COLOR` is set), `always`
     /// or `never`. The flag beats `NO_COLOR`.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: super::color::ColorChoice,
+    /// Defaults for any flag from this TOML file (default: `headroom.toml` in the working
+    /// dir, when present). Top-level keys apply to every command with that flag, a
+    /// `[analyze]`-style table to one command; the command line wins over both.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -7,6 +7,7 @@ mod args;
 pub mod check;
 pub mod color;
 mod common;
+pub mod config;
 pub mod demo;
 pub mod drive;
 mod exit;

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use super::error::DriverError;
 use super::scenario::{Load, Scenario};
-use crate::model::{Manifest, ManifestStage};
+use crate::model::{Manifest, ManifestStage, PlannedTask};
 
 /// Reason written while the run is in progress (left as is if the driver is killed).
 pub const IN_PROGRESS: &str = "run in progress, or the driver was killed before it finished";
@@ -54,6 +54,7 @@ pub fn build(
                 start: Some(rfc3339(t.start)),
                 steady_start: t.steady.map(rfc3339),
                 end: t.end.map(rfc3339),
+                description: s.description.clone(),
             }
         })
         .collect();
@@ -70,9 +71,33 @@ pub fn build(
             reason.map(str::to_string)
         },
         think_time: Some(scenario.think_time),
+        description: scenario.description.clone(),
+        client_host: client_host(),
+        client_cpus: std::thread::available_parallelism()
+            .ok()
+            .and_then(|n| u32::try_from(n.get()).ok()),
         stages,
+        tasks: scenario
+            .tasks
+            .iter()
+            .map(|t| PlannedTask {
+                name: t.name.clone(),
+                endpoint: scenario.endpoints.get(t.endpoint).cloned(),
+                weight: t.weight,
+            })
+            .collect(),
         ..Manifest::default()
     }
+}
+
+/// This machine's host name (the kernel's, else `$HOSTNAME`), when it can be read.
+fn client_host() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
 }
 
 /// Writes `dir/run.toml` (through a temporary file, so a reader never sees half of it).

@@ -4,6 +4,7 @@
 //!
 //! ```toml
 //! base_url = "http://127.0.0.1:8000"
+//! description = "Mixed read traffic"    # optional, shown in the report
 //! think_time = "between(1, 5)"          # constant(0) | between(a, b) | exponential(mean)
 //! max_duration = "10m"                  # default 10m
 //! max_requests = 10_000_000             # default 10 million
@@ -22,6 +23,7 @@
 //! users = 100
 //! spawn_rate = 10                       # users per second; omitted: all at once
 //! duration = "5m"                       # ramp included
+//! description = "Establish the baseline" # optional, shown in the report
 //!
 //! [[stage]]                             # open model
 //! name = "steady"
@@ -75,6 +77,8 @@ pub struct Scenario {
     pub endpoints: Vec<String>,
     /// Stages, in order.
     pub stages: Vec<Stage>,
+    /// What the run is for (the file's `description`), written to `run.toml`.
+    pub description: Option<String>,
     /// Cumulative task weights, for weighted picking.
     cumulative: Vec<u64>,
 }
@@ -179,6 +183,8 @@ pub struct Stage {
     pub load: Load,
     /// Length, ramp included.
     pub duration: Duration,
+    /// What the stage is for (written to `run.toml`, shown in the report).
+    pub description: Option<String>,
 }
 
 /// How a stage makes load.
@@ -202,6 +208,7 @@ pub enum Load {
 #[serde(deny_unknown_fields)]
 struct RawScenario {
     label: Option<String>,
+    description: Option<String>,
     base_url: String,
     think_time: Option<ThinkTime>,
     max_duration: Option<Secs>,
@@ -237,6 +244,7 @@ struct RawStage {
     spawn_rate: Option<f64>,
     arrival_rate: Option<f64>,
     duration: Secs,
+    description: Option<String>,
 }
 
 /// A task for [`Scenario::quick`] and scenario building in code.
@@ -315,8 +323,10 @@ impl Scenario {
                 name: s.name,
                 load,
                 duration: s.duration.0,
+                description: s.description,
             });
         }
+        let description = raw.description;
         Scenario::build(
             raw.label,
             &raw.base_url,
@@ -326,6 +336,7 @@ impl Scenario {
             tasks,
             stages,
         )
+        .map(|s| Scenario { description, ..s })
     }
 
     /// Builds and validates a scenario from parts.
@@ -455,6 +466,7 @@ impl Scenario {
             tasks,
             endpoints,
             stages,
+            description: None,
             cumulative,
         })
     }
@@ -492,6 +504,7 @@ impl Scenario {
             name: "main".into(),
             load,
             duration,
+            description: None,
         };
         // The run's own length plus a margin for draining is the natural bound here.
         let max = duration + Duration::from_secs(30);

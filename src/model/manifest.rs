@@ -41,12 +41,37 @@ pub struct Manifest {
     /// Think time of the virtual users (`between(1, 5)`, `constant(0)`, `exponential(2)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub think_time: Option<ThinkTime>,
+    /// What the run is for, in a sentence (the scenario's `description`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Host name of the machine that generated the load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_host: Option<String>,
+    /// Logical CPUs of the machine that generated the load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_cpus: Option<u32>,
     /// True when the data was simulated rather than measured (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulated: Option<bool>,
     /// The stages, in order.
     #[serde(default, rename = "stage", skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<ManifestStage>,
+    /// The planned task mix (the scenario's weighted tasks), when known.
+    #[serde(default, rename = "task", skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<PlannedTask>,
+}
+
+/// One `[[task]]` of a manifest: a weighted request kind of the scenario.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedTask {
+    /// Task name.
+    pub name: String,
+    /// The endpoint it requests, as the report keys it (`GET /api/agents`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// Relative weight.
+    pub weight: u32,
 }
 
 /// One `[[stage]]` of a manifest.
@@ -73,6 +98,9 @@ pub struct ManifestStage {
     /// RFC 3339 end of the stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
+    /// What the stage is for (`Establish performance baseline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 impl Manifest {

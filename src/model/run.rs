@@ -62,6 +62,18 @@ pub struct RunMeta {
     pub incomplete_reason: Option<String>,
     /// False when a manifest says the data was simulated.
     pub measured: bool,
+    /// The load tool (and version) a manifest names.
+    pub tool: Option<String>,
+    /// What the run is for, as a manifest says.
+    pub description: Option<String>,
+    /// Host name of the load-generating machine.
+    pub client_host: Option<String>,
+    /// Its logical CPUs.
+    pub client_cpus: Option<u32>,
+    /// Stage name → what the stage is for, as a manifest says.
+    pub stage_descriptions: BTreeMap<String, String>,
+    /// The planned task mix, as a manifest says.
+    pub planned_tasks: Vec<super::PlannedTask>,
 }
 
 impl RunMeta {
@@ -79,6 +91,18 @@ impl RunMeta {
         take(&mut self.ended, &m.ended);
         take(&mut self.target_url, &m.target_url);
         take(&mut self.incomplete_reason, &m.incomplete_reason);
+        take(&mut self.tool, &m.tool);
+        take(&mut self.description, &m.description);
+        take(&mut self.client_host, &m.client_host);
+        self.client_cpus = m.client_cpus.or(self.client_cpus);
+        for st in &m.stages {
+            if let Some(d) = &st.description {
+                self.stage_descriptions.insert(st.name.clone(), d.clone());
+            }
+        }
+        if !m.tasks.is_empty() {
+            self.planned_tasks.clone_from(&m.tasks);
+        }
         self.think_time = m.think_time.or(self.think_time);
         if let Some(c) = m.complete {
             self.complete = Some(self.complete.unwrap_or(true) && c);

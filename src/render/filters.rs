@@ -8,6 +8,7 @@ use crate::analysis::units;
 /// Registers every filter on a template environment.
 pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("md", md);
+    env.add_filter("md_code", md_code);
     env.add_filter("ms", ms);
     env.add_filter("pct", pct);
     env.add_filter("rps", rps);
@@ -47,6 +48,51 @@ pub fn md(value: Value) -> String {
         value.to_string()
     };
     escape_markdown(&text)
+}
+
+/// Like `md`, but a `` `name` `` span of an analysis sentence (a rule, a stage) becomes
+/// a code span instead of literal backticks; everything else is escaped as by `md`.
+pub fn md_code(value: Value) -> String {
+    let text = if value.is_none() || value.is_undefined() {
+        String::new()
+    } else {
+        value.to_string()
+    };
+    code_spans(&text)
+}
+
+/// The markdown of a sentence whose `` `…` `` spans are code: text outside them is
+/// escaped; inside, text is literal (newlines folded). For paragraphs and list items:
+/// in a table cell a `|` inside a span would end the cell. An unpaired backtick is
+/// escaped as text.
+pub fn code_spans(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let paired = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if i % 2 == 0 || (!paired && last) {
+            if i % 2 == 1 {
+                out.push_str("\\`");
+            }
+            out.push_str(&escape_markdown(part));
+        } else if part.is_empty() {
+            out.push_str("\\`\\`");
+        } else {
+            let inner = part.replace(['\n', '\r'], " ");
+            let pad = if inner.starts_with(' ') || inner.ends_with(' ') {
+                " "
+            } else {
+                ""
+            };
+            out.push('`');
+            out.push_str(pad);
+            out.push_str(&inner);
+            out.push_str(pad);
+            out.push('`');
+        }
+    }
+    out
 }
 
 /// The escaping behind the `md` filter.
@@ -146,5 +192,14 @@ mod tests {
             escape_markdown("<img src=x onerror=alert(1)>|*_`[a]"),
             "&lt;img src=x onerror=alert(1)&gt;\\|\\*\\_\\`\\[a\\]"
         );
+    }
+
+    #[test]
+    fn backticked_names_become_code_spans() {
+        assert_eq!(
+            code_spans("GO on `peak` — `p(95) < 500ms` on `a|b` (*x*)"),
+            "GO on `peak` — `p(95) < 500ms` on `a|b` (\\*x\\*)"
+        );
+        assert_eq!(code_spans("odd ` tick"), "odd \\` tick");
     }
 }

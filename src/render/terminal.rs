@@ -83,6 +83,19 @@ pub fn summary(a: &Analysis) -> String {
             "  audit: {flagged} finding(s) — see the report's consistency audit"
         );
     }
+    if let Some(first) = a.narrative.recommendations.first() {
+        let more = a.narrative.recommendations.len() - 1;
+        let _ = writeln!(
+            out,
+            "  first to do: {:?} — {}{}",
+            first.priority,
+            first.action,
+            match more {
+                0 => String::new(),
+                n => format!(" ({n} more in the report's recommendations)"),
+            }
+        );
+    }
     for w in &a.warnings {
         let _ = writeln!(out, "  note: {w}");
     }

@@ -395,6 +395,33 @@ fn the_seed_report_shape_is_impossible_by_littles_law() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("### Consistency audit"));
     assert!(md.contains("❌ impossible"));
+
+    // Nothing is concluded from figures the audit rejects: peak is never compared or
+    // described, and fixing the measurement is a P0.
+    let narrative = &report["narrative"];
+    let peak = narrative["deltas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["stage"] == "peak")
+        .unwrap();
+    assert!(peak["metrics"].as_array().unwrap().is_empty(), "{peak}");
+    assert!(peak["withheld"].as_str().unwrap().contains("rejects"));
+    let sentences = narrative["stage_analysis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stage"] == "peak")
+        .unwrap()["sentences"]
+        .clone();
+    assert_eq!(sentences.as_array().unwrap().len(), 1, "{sentences}");
+    assert!(sentences[0]
+        .as_str()
+        .unwrap()
+        .contains("nothing is concluded"));
+    let first = &narrative["recommendations"][0];
+    assert_eq!(first["priority"], "P0", "{first}");
+    assert_eq!(first["source"], "consistency audit", "{first}");
 }
 
 #[test]

@@ -38,6 +38,15 @@ pub fn headroom(args: &[&str]) -> Output {
         .expect("run headroom")
 }
 
+/// Runs headroom with `args` in `cwd`.
+pub fn headroom_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("run headroom")
+}
+
 /// Runs `analyze --format json` on `paths` (report into a temp dir) and returns the
 /// exit code and the parsed report.
 pub fn analyze_json(paths: &[&Path], extra: &[&str]) -> (i32, serde_json::Value, String) {

@@ -4,9 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use crate::common::TestDir;
+use crate::common::{headroom_in, TestDir};
 
 /// Every file under `root` (hidden ones included) with its bytes.
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -57,15 +56,6 @@ fn workspace() -> TestDir {
     dir.write("work/notes.txt", "keep me\n");
     dir.write("work/other/data.bin", [0u8, 1, 2, 3]);
     dir
-}
-
-/// Runs headroom in `cwd`.
-fn headroom_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("run headroom")
 }
 
 fn assert_refused_unchanged(dir: &TestDir, args: &[&str], want: &str) {

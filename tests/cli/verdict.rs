@@ -217,7 +217,7 @@ fn the_report_header_and_summary_show_the_data_quality() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("> ⚠️ **INCONSISTENT DATA** (`data_quality`: inconsistent)"));
     assert!(md.contains("| Data | measured; `data_quality`: **inconsistent** — "));
-    assert!(md.contains("**Verdict: 🟡 CONDITIONAL** on \\`peak\\` — inconsistent data"));
+    assert!(md.contains("**Verdict: 🟡 CONDITIONAL** on `peak` — inconsistent data"));
 }
 
 /// Two stages the agent-platform SLA does not name: `ramp` (100 users) and

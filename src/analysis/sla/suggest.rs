@@ -112,7 +112,7 @@ pub(super) fn typos_of<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
 }
 
 /// Levenshtein distance over chars.
-pub(super) fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
