@@ -1,26 +1,49 @@
 //! `report.html`: the markdown report through comrak (GFM tables) inside the HTML
-//! shell of `templates/report.html.j2`, with the charts inlined as SVG; one
-//! self-contained file that needs no network.
+//! shell of `templates/report.html.j2`, with the charts inlined as SVG, a table of
+//! contents, collapsible sections and a section per endpoint; one self-contained file
+//! that needs no network.
 //!
 //! Safety: comrak's raw-HTML passthrough stays off, so untrusted text — already
 //! escaped by the `md` filter — can never become markup; the shell template is
-//! HTML-auto-escaped, and only comrak's output and our own SVG (whose text is
-//! XML-escaped by the chart backend) are inserted as markup.
+//! HTML-auto-escaped, and only comrak's output, our own fixed markup around it and
+//! our own SVG (whose text is XML-escaped by the chart backend) are inserted as
+//! markup.
 //!
-//! Order: the verdict and the SLA compliance matrix come first, so the page opens
-//! with the decision; the markdown's `## Charts` section (links to PNG files) is
-//! replaced by the inline charts.
+//! Order: the page keeps report.md's order (nothing is moved by heading text). What
+//! the page adds is structural: every `##` / `###` section becomes a collapsible
+//! `<details>` with an id the table of contents links to; status cells get a CSS
+//! class from the status word the markdown already writes (the emoji stays, as
+//! decoration only); the chart images report.md links are replaced by the inline SVG
+//! of the same chart; the per-endpoint drill-down is built from the analysis.
 
 use minijinja::AutoEscape;
 use serde::Serialize;
 
-use super::charts::{self, ChartFormats};
 use super::markdown::{environment, render_markdown};
 use super::{Exporter, RenderError};
+use crate::analysis::report::{EndpointReport, ScopeReport};
 use crate::analysis::Analysis;
 
-/// Writes `report.html`.
-pub struct HtmlExporter;
+/// Writes `report.html`, inlining the charts rendered for this report.
+pub struct HtmlExporter {
+    /// Every chart of the report, as SVG.
+    pub charts: Vec<InlineChart>,
+}
+
+/// A chart as the page inlines it.
+#[derive(Clone, Debug, Serialize)]
+pub struct InlineChart {
+    /// Its title.
+    pub title: String,
+    /// What to read from it.
+    pub caption: String,
+    /// The endpoint of a per-endpoint chart.
+    pub endpoint: Option<String>,
+    /// The report-relative paths report.md may link it by (`charts/x.svg`, `.png`).
+    pub paths: Vec<String>,
+    /// The SVG document.
+    pub svg: String,
+}
 
 /// The markdown as an HTML fragment.
 pub fn markdown_to_html(markdown: &str) -> String {
@@ -32,81 +55,235 @@ pub fn markdown_to_html(markdown: &str) -> String {
     comrak::markdown_to_html(markdown, &options)
 }
 
-/// Headings (level 2) of the report.md sections the page moves or replaces.
-const SUMMARY: &str = "Executive summary";
-const SLA: &str = "SLA compliance";
-const CHARTS: &str = "Charts";
+/// The status words report.md writes at the start of a table cell (after the emoji
+/// that decorates them), and the CSS class each gets.
+const STATUS_CELLS: &[(&str, &str)] = &[
+    ("✅ pass", "st-pass"),
+    ("❌ FAIL (info)", "st-info"),
+    ("❌ FAIL", "st-fail"),
+    ("⚠️ not proven", "st-not-proven"),
+    ("❔ insufficient data", "st-no-data"),
+    ("⏭️ not run", "st-not-run"),
+    ("READY", "st-pass"),
+    ("AT RISK", "st-warn"),
+    ("NOT READY", "st-fail"),
+];
 
-/// One `## ` section of the markdown (the first one is the preamble, without heading).
-struct Section<'a> {
-    heading: Option<&'a str>,
-    text: String,
-}
-
-/// Splits markdown at its level-2 headings (outside code blocks).
-fn sections(markdown: &str) -> Vec<Section<'_>> {
-    let mut out = vec![Section {
-        heading: None,
-        text: String::new(),
-    }];
-    let mut in_code = false;
-    for line in markdown.lines() {
-        if line.starts_with("```") {
-            in_code = !in_code;
-        }
-        if !in_code {
-            if let Some(h) = line.strip_prefix("## ") {
-                out.push(Section {
-                    heading: Some(h.trim()),
-                    text: String::new(),
-                });
+/// Gives every table cell that starts with a status word its status class, and wraps
+/// its emoji as decoration (`aria-hidden`), so colour and text carry the status.
+fn classify_status_cells(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(at) = rest.find("<td") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(close) = rest.find('>') else {
+            break;
+        };
+        let (open, body) = rest.split_at(close + 1);
+        let status = STATUS_CELLS.iter().find(|(word, _)| {
+            body.strip_prefix(word)
+                .is_some_and(|after| after.starts_with([' ', '<']) || after.is_empty())
+        });
+        match status {
+            Some((word, class)) => {
+                let attrs = &open[3..open.len() - 1];
+                out.push_str(&format!("<td class=\"status {class}\"{attrs}>"));
+                let (icon, text) = match word.split_once(' ') {
+                    Some((icon, text)) if !icon.is_ascii() => (Some(icon), text),
+                    _ => (None, *word),
+                };
+                if let Some(icon) = icon {
+                    out.push_str(&format!(
+                        "<span class=\"icon\" aria-hidden=\"true\">{icon}</span> "
+                    ));
+                }
+                out.push_str(&format!("<b>{}</b>", text.to_uppercase()));
+                rest = &body[word.len()..];
+            }
+            None => {
+                out.push_str(open);
+                rest = body;
             }
         }
-        if let Some(last) = out.last_mut() {
-            last.text.push_str(line);
-            last.text.push('\n');
-        }
     }
+    out.push_str(rest);
     out
 }
 
-/// The markdown reordered for the page — preamble, executive summary, SLA compliance,
-/// then the rest in order — split where the charts go: (before, after).
-fn arrange(markdown: &str) -> (String, String) {
-    let sections = sections(markdown);
-    let is = |s: &Section<'_>, h: &str| s.heading == Some(h);
-    let mut before = String::new();
-    let mut after = String::new();
-    for s in sections
-        .iter()
-        .filter(|s| s.heading.is_none() || is(s, SUMMARY))
-    {
-        before.push_str(&s.text);
-    }
-    for s in sections.iter().filter(|s| is(s, SLA)) {
-        before.push_str(&s.text);
-    }
-    let mut past_charts = false;
-    for s in sections
-        .iter()
-        .filter(|s| s.heading.is_some() && !is(s, SUMMARY) && !is(s, SLA))
-    {
-        if is(s, CHARTS) {
-            past_charts = true;
-        } else if past_charts {
-            after.push_str(&s.text);
-        } else {
-            before.push_str(&s.text);
+/// Replaces each paragraph that holds only a chart image report.md links with the
+/// chart's inline SVG.
+fn inline_chart_images(html: &str, charts: &[InlineChart]) -> String {
+    let mut html = html.to_string();
+    for chart in charts {
+        for path in &chart.paths {
+            let needle = format!("<p><img src=\"{path}\"");
+            let Some(start) = html.find(&needle) else {
+                continue;
+            };
+            let Some(len) = html[start..].find("</p>") else {
+                continue;
+            };
+            let figure = format!("<figure class=\"chart\">\n{}\n</figure>", chart.svg);
+            html.replace_range(start..start + len + 4, &figure);
         }
     }
-    (before, after)
+    html
 }
 
-/// A chart as the template inlines it.
-#[derive(Serialize)]
-struct InlineChart {
-    title: String,
-    svg: String,
+/// A table-of-contents entry.
+#[derive(Clone, Debug, Serialize)]
+struct TocEntry {
+    id: String,
+    text: String,
+    /// 2 or 3.
+    level: u8,
+}
+
+/// Plain text of an HTML fragment (tags dropped, entities kept).
+fn text_of(fragment: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// An id for `text` not yet in `taken`.
+fn unique_id(prefix: &str, text: &str, taken: &mut Vec<String>) -> String {
+    let base = format!("{prefix}{}", super::charts::slug(&unescape(text)));
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.push(id.clone());
+    id
+}
+
+/// The few entities comrak writes, back to characters (for ids only).
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// Wraps every `<h2>` and `<h3>` section in an open `<details>` whose `<summary>` is
+/// the heading, with an id; returns the page body and its table of contents.
+fn sectioned(html: &str, taken: &mut Vec<String>) -> (String, Vec<TocEntry>) {
+    let mut out = String::with_capacity(html.len() + 4096);
+    let mut toc = Vec::new();
+    let mut open: Vec<u8> = Vec::new();
+    let mut rest = html;
+    loop {
+        let next = [("<h2>", 2u8), ("<h3>", 3u8)]
+            .iter()
+            .filter_map(|(tag, level)| rest.find(tag).map(|at| (at, *level)))
+            .min();
+        let Some((at, level)) = next else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let close = format!("</h{level}>");
+        let Some(end) = rest.find(&close) else {
+            break;
+        };
+        let heading = &rest[..end + close.len()];
+        let inner = &heading[4..end];
+        rest = &rest[end + close.len()..];
+        while open.last().is_some_and(|l| *l >= level) {
+            open.pop();
+            out.push_str("</details>\n");
+        }
+        let text = text_of(inner);
+        let id = unique_id("s-", &text, taken);
+        out.push_str(&format!(
+            "<details open class=\"part h{level}\" id=\"{id}\"><summary>{heading}</summary>\n"
+        ));
+        toc.push(TocEntry {
+            id,
+            text: unescape(&text),
+            level,
+        });
+        open.push(level);
+    }
+    out.push_str(rest);
+    for _ in open {
+        out.push_str("</details>\n");
+    }
+    (out, toc)
+}
+
+/// One stage's figures of an endpoint, as the drill-down table shows them.
+#[derive(Debug, Serialize)]
+struct EndpointRow<'a> {
+    stage: &'a str,
+    figures: &'a ScopeReport,
+    top_error: Option<String>,
+}
+
+/// One endpoint's drill-down section.
+#[derive(Debug, Serialize)]
+struct EndpointSection<'a> {
+    id: String,
+    key: &'a str,
+    rows: Vec<EndpointRow<'a>>,
+    charts: Vec<&'a InlineChart>,
+}
+
+/// Every endpoint of the run (transactions excluded), in first-seen order, with its
+/// figures in each stage and its charts.
+fn endpoint_sections<'a>(
+    analysis: &'a Analysis,
+    charts: &'a [InlineChart],
+    taken: &mut Vec<String>,
+) -> Vec<EndpointSection<'a>> {
+    let mut keys: Vec<&str> = Vec::new();
+    for e in analysis.stages.iter().flat_map(|s| &s.endpoints) {
+        if !e.transaction && !keys.contains(&e.key.as_str()) {
+            keys.push(&e.key);
+        }
+    }
+    keys.into_iter()
+        .map(|key| {
+            let rows = analysis
+                .stages
+                .iter()
+                .filter_map(|s| {
+                    let e: &EndpointReport = s
+                        .endpoints
+                        .iter()
+                        .find(|e| e.key == key && !e.transaction)?;
+                    Some(EndpointRow {
+                        stage: &s.name,
+                        figures: &e.figures,
+                        top_error: e
+                            .top_errors
+                            .first()
+                            .map(|t| format!("{} × {}", t.count, t.message)),
+                    })
+                })
+                .collect();
+            EndpointSection {
+                id: unique_id("endpoint-", key, taken),
+                key,
+                rows,
+                charts: charts
+                    .iter()
+                    .filter(|c| c.endpoint.as_deref() == Some(key))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 impl Exporter for HtmlExporter {
@@ -115,27 +292,12 @@ impl Exporter for HtmlExporter {
     }
 
     fn render(&self, analysis: &Analysis) -> Result<Vec<u8>, RenderError> {
-        let (before, after) = arrange(&render_markdown(analysis)?);
-        // The charts the report lists, drawn again as SVG: rendering is deterministic,
-        // so these are the bytes of charts/*.svg.
-        let charts: Vec<InlineChart> = if analysis.charts.is_empty() {
-            Vec::new()
-        } else {
-            charts::render_charts(
-                analysis,
-                ChartFormats {
-                    svg: true,
-                    png: false,
-                },
-            )?
-            .into_iter()
-            .filter(|c| analysis.charts.iter().any(|r| r.kind == c.kind.file_stem()))
-            .map(|c| InlineChart {
-                title: c.title,
-                svg: c.svg,
-            })
-            .collect()
-        };
+        let body = markdown_to_html(&render_markdown(analysis)?);
+        let body = inline_chart_images(&body, &self.charts);
+        let body = classify_status_cells(&body);
+        let mut taken = Vec::new();
+        let (body, toc) = sectioned(&body, &mut taken);
+        let endpoints = endpoint_sections(analysis, &self.charts, &mut taken);
         let mut env = environment();
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html") {
@@ -164,10 +326,11 @@ impl Exporter for HtmlExporter {
         tpl.render(minijinja::context! {
             title => title,
             verdict => analysis.verdict,
+            verdict_class => analysis.verdict.as_deref().map(super::charts::slug),
             headline => headline,
-            before => markdown_to_html(&before),
-            after => markdown_to_html(&after),
-            charts => charts,
+            body => body,
+            toc => toc,
+            endpoints => endpoints,
         })
         .map(String::into_bytes)
         .map_err(template_error)
@@ -179,21 +342,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sla_section_moves_up_and_charts_split_the_page() {
-        let md = "# T\n\n## Executive summary\n\nv\n\n## Provenance\n\np\n\n```\n## not a heading\n```\n\n## Charts\n\n![x](charts/x.png)\n\n## SLA compliance\n\n| a |\n|---|\n\n## Appendix\n\nz\n";
-        let (before, after) = arrange(md);
-        let order: Vec<usize> = [
-            "# T",
-            "## Executive summary",
-            "## SLA compliance",
-            "## Provenance",
-        ]
-        .iter()
-        .map(|h| before.find(h).unwrap())
-        .collect();
-        assert!(order.windows(2).all(|w| w[0] < w[1]), "{before}");
-        assert!(before.contains("## not a heading"));
-        assert!(!before.contains("charts/x.png") && !after.contains("charts/x.png"));
-        assert!(after.starts_with("## Appendix"));
+    fn status_cells_get_a_class_and_keep_their_word() {
+        let html = "<tr><td>p95</td><td align=\"right\">✅ pass 12 ms</td><td>❌ FAIL 3% (2× over)</td><td>AT RISK</td><td>READY to go?</td><td>·</td></tr>";
+        let out = classify_status_cells(html);
+        assert!(out.contains("<td class=\"status st-pass\" align=\"right\"><span class=\"icon\" aria-hidden=\"true\">✅</span> <b>PASS</b> 12 ms</td>"), "{out}");
+        assert!(out.contains("<td class=\"status st-fail\"><span class=\"icon\" aria-hidden=\"true\">❌</span> <b>FAIL</b> 3% (2× over)</td>"), "{out}");
+        assert!(
+            out.contains("<td class=\"status st-warn\"><b>AT RISK</b></td>"),
+            "{out}"
+        );
+        // Only a whole status word counts.
+        assert!(out.contains("<td class=\"status st-pass\"><b>READY</b> to go?</td>"));
+        assert!(out.contains("<td>·</td>") && out.contains("<td>p95</td>"));
+    }
+
+    #[test]
+    fn sections_nest_and_get_unique_ids() {
+        let html = "<h1>T</h1>\n<h2>Results</h2>\n<p>a</p>\n<h3>stage &lt;a&gt;</h3>\n<p>b</p>\n<h2>Results</h2>\n<p>c</p>\n";
+        let mut taken = Vec::new();
+        let (out, toc) = sectioned(html, &mut taken);
+        let ids: Vec<&str> = toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["s-results", "s-stage-a", "s-results-2"]);
+        assert_eq!(toc[1].text, "stage <a>");
+        assert_eq!(out.matches("<details").count(), 3);
+        assert_eq!(out.matches("</details>").count(), 3);
+        // The second h2 closes the h3 and the first h2 before opening.
+        let second = out.find("id=\"s-results-2\"").unwrap();
+        assert_eq!(out[..second].matches("</details>").count(), 2);
+    }
+
+    #[test]
+    fn chart_images_become_inline_svg() {
+        let chart = InlineChart {
+            title: "T".into(),
+            caption: "C".into(),
+            endpoint: None,
+            paths: vec!["charts/x.svg".into(), "charts/x.png".into()],
+            svg: "<svg/>".into(),
+        };
+        let out = inline_chart_images(
+            "<p><img src=\"charts/x.png\" alt=\"T\" /></p>\n<p><em>C</em></p>",
+            &[chart],
+        );
+        assert_eq!(
+            out,
+            "<figure class=\"chart\">\n<svg/>\n</figure>\n<p><em>C</em></p>"
+        );
     }
 }
