@@ -16,12 +16,12 @@
 //! decoration only); the chart images report.md links are replaced by the inline SVG
 //! of the same chart; the per-endpoint drill-down is built from the analysis.
 
-use minijinja::AutoEscape;
 use serde::Serialize;
 
 use super::markdown::{environment, render_markdown};
 use super::{Exporter, RenderError};
 use crate::analysis::report::{EndpointReport, ScopeReport};
+use crate::analysis::sla::RuleStatus;
 use crate::analysis::Analysis;
 
 /// Writes `report.html`, inlining the charts rendered for this report.
@@ -108,6 +108,135 @@ fn classify_status_cells(html: &str) -> String {
         }
     }
     out.push_str(rest);
+    out
+}
+
+/// The emoji report.md writes: each becomes a coloured dot (the traffic lights) or
+/// is dropped from view (`.icon`, when a status word follows it anyway), so a
+/// machine without an emoji font shows no empty boxes.
+const EMOJI: &[(&str, &str)] = &[
+    (
+        "🟢",
+        "<span class=\"dot dot-green\" aria-hidden=\"true\"></span>",
+    ),
+    (
+        "🟡",
+        "<span class=\"dot dot-amber\" aria-hidden=\"true\"></span>",
+    ),
+    (
+        "🔴",
+        "<span class=\"dot dot-red\" aria-hidden=\"true\"></span>",
+    ),
+];
+
+/// Replaces the traffic-light emoji with CSS dots and wraps the other status emoji
+/// as hidden decoration (status cells are handled first, by
+/// [`classify_status_cells`]).
+fn decorate_emoji(html: &str) -> String {
+    let mut html = html.to_string();
+    for (emoji, dot) in EMOJI {
+        html = html.replace(emoji, dot);
+    }
+    for icon in ["✅", "❌", "⚠️", "❔", "⏭️"] {
+        html = html.replace(
+            &format!("{icon} "),
+            &format!("<span class=\"icon\" aria-hidden=\"true\">{icon}</span> "),
+        );
+    }
+    html
+}
+
+/// `text` without emoji (for the table of contents, which is plain text).
+fn without_emoji(text: &str) -> String {
+    let emoji = |c: char| matches!(c as u32, 0x2300..=0x23FF | 0x2600..=0x27BF | 0xFE0F | 0x1F000..=0x1FAFF);
+    let kept: String = text.chars().filter(|c| !emoji(*c)).collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The (stage, column heading) of every value an SLA rule fails on: a stage's (or,
+/// as `overall`, the whole run's) figure in tables whose rows are stages.
+fn failing_values(analysis: &Analysis) -> Vec<(String, &'static str)> {
+    let Some(sla) = &analysis.sla else {
+        return Vec::new();
+    };
+    sla.rules
+        .iter()
+        .filter(|r| r.status == RuleStatus::Fail && r.endpoint.is_none())
+        .filter_map(|r| {
+            let column = match r.metric.as_str() {
+                "error_rate" | "availability" => "Error rate",
+                "p(50)" => "p50",
+                "p(95)" => "p95",
+                "p(99)" => "p99",
+                "throughput" | "goodput" => "Throughput",
+                _ => return None,
+            };
+            Some((r.stage.clone().unwrap_or_else(|| "overall".into()), column))
+        })
+        .collect()
+}
+
+/// Marks `failing` values in the tables whose first column is `Stage` (class
+/// `failing`), so a figure that misses the SLA stands out wherever it is shown.
+fn mark_failing_values(html: &str, failing: &[(String, &str)]) -> String {
+    if failing.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<table>") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find("</table>").map_or(rest.len(), |e| at + e);
+        out.push_str(&mark_table(&rest[at..end], failing));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`mark_failing_values`] for one table.
+fn mark_table(table: &str, failing: &[(String, &str)]) -> String {
+    let headers: Vec<String> = table
+        .replace("<thead>", "")
+        .split("<th")
+        .skip(1)
+        .map(|h| text_of(&h[h.find('>').map_or(0, |i| i + 1)..h.find("</th>").unwrap_or(h.len())]))
+        .collect();
+    if headers.first().map(String::as_str) != Some("Stage") {
+        return table.to_string();
+    }
+    let mut out = String::with_capacity(table.len() + 256);
+    for (r, row) in table.split("<tr>").enumerate() {
+        if r > 0 {
+            out.push_str("<tr>");
+        }
+        let cells: Vec<&str> = row.split("<td").collect();
+        let stage = cells.get(1).map(|c| {
+            let body = &c[c.find('>').map_or(0, |i| i + 1)..];
+            let text = text_of(&body[..body.find("</td>").unwrap_or(body.len())]);
+            // `overall (ramps included)` is the run's row.
+            match text.strip_prefix("overall") {
+                Some(_) => "overall".to_string(),
+                None => unescape(&text),
+            }
+        });
+        for (i, cell) in cells.iter().enumerate() {
+            if i == 0 {
+                out.push_str(cell);
+                continue;
+            }
+            out.push_str("<td");
+            let column = headers.get(i - 1).map(String::as_str);
+            let hit = stage
+                .as_deref()
+                .zip(column)
+                .is_some_and(|(s, c)| failing.iter().any(|(fs, fc)| fs == s && *fc == c));
+            if hit && !cell.starts_with(" class=") {
+                out.push_str(" class=\"failing\"");
+            }
+            out.push_str(cell);
+        }
+    }
     out
 }
 
@@ -211,7 +340,7 @@ fn sectioned(html: &str, taken: &mut Vec<String>) -> (String, Vec<TocEntry>) {
         ));
         toc.push(TocEntry {
             id,
-            text: unescape(&text),
+            text: without_emoji(&unescape(&text)),
             level,
         });
         open.push(level);
@@ -294,18 +423,17 @@ impl Exporter for HtmlExporter {
     fn render(&self, analysis: &Analysis) -> Result<Vec<u8>, RenderError> {
         let body = markdown_to_html(&render_markdown(analysis)?);
         let body = inline_chart_images(&body, &self.charts);
-        let body = classify_status_cells(&body);
+        let body = decorate_emoji(&classify_status_cells(&body));
+        let body = mark_failing_values(&body, &failing_values(analysis));
         let mut taken = Vec::new();
         let (body, toc) = sectioned(&body, &mut taken);
+        // The title first, then the verdict banner, then the rest.
+        let (heading, body) = match body.find("</h1>") {
+            Some(end) => body.split_at(end + "</h1>".len()),
+            None => ("", body.as_str()),
+        };
         let endpoints = endpoint_sections(analysis, &self.charts, &mut taken);
-        let mut env = environment();
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html") {
-                AutoEscape::Html
-            } else {
-                AutoEscape::None
-            }
-        });
+        let env = environment();
         let template_error = |source| RenderError::Template {
             name: "report.html".into(),
             source,
@@ -328,6 +456,7 @@ impl Exporter for HtmlExporter {
             verdict => analysis.verdict,
             verdict_class => analysis.verdict.as_deref().map(super::charts::slug),
             headline => headline,
+            heading => heading,
             body => body,
             toc => toc,
             endpoints => endpoints,
@@ -354,6 +483,30 @@ mod tests {
         // Only a whole status word counts.
         assert!(out.contains("<td class=\"status st-pass\"><b>READY</b> to go?</td>"));
         assert!(out.contains("<td>·</td>") && out.contains("<td>p95</td>"));
+    }
+
+    #[test]
+    fn failing_values_are_marked_in_stage_tables_only() {
+        let html = "<table>\n<thead>\n<tr>\n<th>Stage</th>\n<th align=\"right\">p95</th>\n<th>Error rate</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>a</td>\n<td align=\"right\">1 ms</td>\n<td>0%</td>\n</tr>\n<tr>\n<td><strong>overall</strong> (ramps included)</td>\n<td>2 ms</td>\n<td>5%</td>\n</tr>\n</tbody>\n</table>\n<table><thead><tr><th>Rule</th><th>Error rate</th></tr></thead><tbody><tr><td>overall</td><td>5%</td></tr></tbody></table>";
+        let failing = vec![
+            ("overall".to_string(), "Error rate"),
+            ("a".to_string(), "p95"),
+        ];
+        let out = mark_failing_values(html, &failing);
+        assert!(
+            out.contains("<td class=\"failing\" align=\"right\">1 ms</td>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<td class=\"failing\">5%</td>\n</tr>\n</tbody>"),
+            "{out}"
+        );
+        assert!(out.contains("<td>0%</td>") && out.contains("<td>2 ms</td>"));
+        // A table whose rows are not stages is left alone.
+        assert!(
+            out.ends_with("<td>overall</td><td>5%</td></tr></tbody></table>"),
+            "{out}"
+        );
     }
 
     #[test]

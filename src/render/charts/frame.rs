@@ -412,7 +412,7 @@ pub fn legend_beside<DB: DrawingBackend>(
     }
     let (w, _) = area.dim_in_pixel();
     let row = palette::LEGEND_SIZE as i32 + 8;
-    let left = w as i32 - palette::LEGEND_WIDTH as i32 + 10;
+    let left = w as i32 - palette::LEGEND_WIDTH as i32 + 6;
     let top = palette::MARGIN as i32;
     let right = w as i32 - palette::MARGIN as i32 / 2;
     let bottom = top + row * entries.len() as i32 + 10;
@@ -422,7 +422,7 @@ pub fn legend_beside<DB: DrawingBackend>(
     ))?;
     for (i, e) in entries.iter().enumerate() {
         let y = top + 5 + row * i as i32 + row / 2;
-        let x = left + 8;
+        let x = left + 6;
         let style = stroke(e.color);
         match e.dash {
             Some((dash, gap)) => {
@@ -444,7 +444,7 @@ pub fn legend_beside<DB: DrawingBackend>(
             ))?;
         }
         let text = font(palette::LEGEND_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
-        area.draw(&Text::new(e.label.clone(), (x + 30, y), text))?;
+        area.draw(&Text::new(e.label.clone(), (x + 28, y), text))?;
     }
     Ok(())
 }

@@ -66,9 +66,9 @@ pub const HEIGHT: u32 = 540;
 /// Height of one panel of the stacked timeline.
 pub const PANEL_HEIGHT: u32 = 220;
 /// Width of the legend column right of a chart's plotting area, px.
-pub const LEGEND_WIDTH: u32 = 250;
+pub const LEGEND_WIDTH: u32 = 290;
 /// Longest legend label, in characters (fits [`LEGEND_WIDTH`]).
-pub const MAX_LEGEND_CHARS: usize = 27;
+pub const MAX_LEGEND_CHARS: usize = 31;
 /// Height of a legend row above a panel, px.
 pub const LEGEND_ROW: u32 = 24;
 /// Outer margin around the plotting area, px.
