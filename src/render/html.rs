@@ -59,7 +59,6 @@ pub fn markdown_to_html(markdown: &str) -> String {
 /// that decorates them), and the CSS class each gets.
 const STATUS_CELLS: &[(&str, &str)] = &[
     ("✅ pass", "st-pass"),
-    ("❌ FAIL (info)", "st-info"),
     ("❌ FAIL", "st-fail"),
     ("⚠️ not proven", "st-not-proven"),
     ("❔ insufficient data", "st-no-data"),
@@ -176,32 +175,80 @@ fn failing_values(analysis: &Analysis) -> Vec<(String, &'static str)> {
         .collect()
 }
 
-/// Marks `failing` values in the tables whose first column is `Stage` (class
-/// `failing`), so a figure that misses the SLA stands out wherever it is shown.
-fn mark_failing_values(html: &str, failing: &[(String, &str)]) -> String {
-    if failing.is_empty() {
-        return html.to_string();
-    }
+/// `html` with every `<table>…` (up to its `</table>`) passed through `f`.
+fn map_tables(html: &str, f: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(at) = rest.find("<table>") {
         out.push_str(&rest[..at]);
         let end = rest[at..].find("</table>").map_or(rest.len(), |e| at + e);
-        out.push_str(&mark_table(&rest[at..end], failing));
+        out.push_str(&f(&rest[at..end]));
         rest = &rest[end..];
     }
     out.push_str(rest);
     out
 }
 
-/// [`mark_failing_values`] for one table.
-fn mark_table(table: &str, failing: &[(String, &str)]) -> String {
-    let headers: Vec<String> = table
+/// The text of a table's header cells.
+fn table_headers(table: &str) -> Vec<String> {
+    table
         .replace("<thead>", "")
         .split("<th")
         .skip(1)
         .map(|h| text_of(&h[h.find('>').map_or(0, |i| i + 1)..h.find("</th>").unwrap_or(h.len())]))
-        .collect();
+        .collect()
+}
+
+/// Marks `failing` values in the tables whose first column is `Stage` (class
+/// `failing`), so a figure that misses the SLA stands out wherever it is shown.
+fn mark_failing_values(html: &str, failing: &[(String, &str)]) -> String {
+    if failing.is_empty() {
+        return html.to_string();
+    }
+    map_tables(html, |t| mark_table(t, failing))
+}
+
+/// In the SLA matrix (its verdict stages' headings carry ★), a FAIL outside the
+/// verdict columns does not gate the verdict: it gets the `st-info` style and says
+/// so, so a gating failure and an informative one never look alike.
+fn demote_non_gating(html: &str) -> String {
+    map_tables(html, |table| {
+        let headers = table_headers(table);
+        if !headers.iter().any(|h| h.contains('★')) {
+            return table.to_string();
+        }
+        let mut out = String::with_capacity(table.len() + 256);
+        for (r, row) in table.split("<tr>").enumerate() {
+            if r > 0 {
+                out.push_str("<tr>");
+            }
+            for (i, cell) in row.split("<td").enumerate() {
+                if i == 0 {
+                    out.push_str(cell);
+                    continue;
+                }
+                out.push_str("<td");
+                let gating = headers.get(i - 1).is_some_and(|h| h.contains('★'));
+                match cell.strip_prefix(" class=\"status st-fail\"") {
+                    Some(rest) if !gating => {
+                        out.push_str(" class=\"status st-info\"");
+                        out.push_str(&rest.replacen(
+                            "<b>FAIL</b>",
+                            "<b>FAIL</b> <small>(not gating)</small>",
+                            1,
+                        ));
+                    }
+                    _ => out.push_str(cell),
+                }
+            }
+        }
+        out
+    })
+}
+
+/// [`mark_failing_values`] for one table.
+fn mark_table(table: &str, failing: &[(String, &str)]) -> String {
+    let headers = table_headers(table);
     if headers.first().map(String::as_str) != Some("Stage") {
         return table.to_string();
     }
@@ -424,7 +471,7 @@ impl Exporter for HtmlExporter {
         let body = markdown_to_html(&render_markdown(analysis)?);
         let body = inline_chart_images(&body, &self.charts);
         let body = decorate_emoji(&classify_status_cells(&body));
-        let body = mark_failing_values(&body, &failing_values(analysis));
+        let body = demote_non_gating(&mark_failing_values(&body, &failing_values(analysis)));
         let mut taken = Vec::new();
         let (body, toc) = sectioned(&body, &mut taken);
         // The title first, then the verdict banner, then the rest.
@@ -505,6 +552,22 @@ mod tests {
         // A table whose rows are not stages is left alone.
         assert!(
             out.ends_with("<td>overall</td><td>5%</td></tr></tbody></table>"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn fails_outside_the_verdict_columns_do_not_look_gating() {
+        let html = "<table>\n<thead>\n<tr>\n<th>Rule</th>\n<th>a ★</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>r</td>\n<td class=\"status st-fail\"><b>FAIL</b> 2%</td>\n<td class=\"status st-fail\"><b>FAIL</b> 3%</td>\n</tr>\n</tbody>\n</table>";
+        let out = demote_non_gating(html);
+        assert!(
+            out.contains("<td class=\"status st-fail\"><b>FAIL</b> 2%</td>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "<td class=\"status st-info\"><b>FAIL</b> <small>(not gating)</small> 3%</td>"
+            ),
             "{out}"
         );
     }

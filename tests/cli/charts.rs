@@ -364,7 +364,7 @@ fn the_same_input_gives_the_same_chart_bytes() {
 }
 
 #[test]
-fn report_html_inlines_the_charts_after_the_verdict_and_sla_matrix() {
+fn report_html_inlines_every_chart_in_report_md_order() {
     let dir = TestDir::new();
     three_stage_run(&dir);
     let out = dir.path().join("out");
