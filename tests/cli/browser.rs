@@ -20,6 +20,18 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The Chromium binary; `None` (the test skips) when none is installed outside CI.
+fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI is set but no chromium is installed (.ci/run installs it)");
+        }
+        eprintln!("skipped: no chromium installed");
+    }
+    found
+}
+
 /// Runs headless Chromium on `page` with `action` (`--dump-dom` or `--screenshot=…`)
 /// and returns its stdout. Local file only; networking features are off; killed if
 /// it hangs (a guard, not a measurement).
@@ -69,11 +81,7 @@ fn headless(browser: &Path, profile: &Path, page: &Path, action: &str) -> String
 #[test]
 #[ignore = "needs Chromium; run by .ci/run after it installs Debian's chromium"]
 fn report_html_renders_in_chromium_and_keeps_markup_names_as_text() {
-    let Some(browser) = chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("CI is set but no chromium is installed (.ci/run installs it)");
-        }
-        eprintln!("skipped: no chromium installed");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let dir = TestDir::new();
@@ -240,11 +248,7 @@ fn pixel(png_bytes: &[u8], x: u32, y: u32) -> [u8; 3] {
 #[test]
 #[ignore = "needs Chromium; run by .ci/run after it installs Debian's chromium"]
 fn report_html_statuses_are_coloured_text_with_a_toc_and_endpoint_sections() {
-    let Some(browser) = chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("CI is set but no chromium is installed (.ci/run installs it)");
-        }
-        eprintln!("skipped: no chromium installed");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let dir = TestDir::new();

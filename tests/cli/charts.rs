@@ -709,7 +709,7 @@ fn latency_axis_turns_logarithmic_for_a_long_tail_or_on_request() {
     let doc = roxmltree::Document::parse(&linear).unwrap();
     assert_eq!(texts_at(&doc, "Latency (ms)").len(), 1);
     assert!(texts_at(&doc, "Latency (ms, log scale)").is_empty());
-    // The endpoint timeline's latency panel follows the same rule.
+    // Any other value is refused, naming the ones it takes.
     let o = headroom(&[
         "analyze",
         run.to_str().unwrap(),
