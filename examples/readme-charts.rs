@@ -120,8 +120,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         png: true,
     };
     for chart in render_charts(&analysis, formats)? {
+        // The run-wide charts only; per-endpoint ones would add a dozen files.
+        if chart.endpoint.is_some() {
+            continue;
+        }
         let Some(png) = chart.png else { continue };
-        let path = out.join(format!("{}.png", chart.kind.file_stem()));
+        let path = out.join(format!("{}.png", chart.stem));
         std::fs::write(&path, png)?;
         println!("{}", path.display());
     }

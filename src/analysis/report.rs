@@ -74,10 +74,15 @@ pub struct Analysis {
 /// A chart file next to the report.
 #[derive(Clone, Debug, Serialize)]
 pub struct ChartRef {
-    /// `throughput`, `latency`, `error-rate`, `timeline`, `latency-distribution`, `endpoints`.
+    /// `throughput`, `latency`, `error-rate`, `timeline`, `latency-distribution`,
+    /// `endpoints`, `endpoint-timeline`, `endpoint-distribution`.
     pub kind: String,
     /// Its title.
     pub title: String,
+    /// What to read from it, in one line.
+    pub caption: String,
+    /// The endpoint of a per-endpoint chart.
+    pub endpoint: Option<String>,
     /// Path of the SVG relative to the report dir, when written.
     pub svg: Option<String>,
     /// Path of the PNG relative to the report dir, when written.

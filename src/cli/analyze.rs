@@ -39,6 +39,10 @@ pub struct AnalyzeArgs {
     /// leaves the charts out of report.html).
     #[arg(long, value_name = "FORMATS", default_value = "svg,png")]
     pub charts: render::charts::ChartFormats,
+    /// Latency axis of the latency charts: `log`, `linear`, or `auto` (logarithmic
+    /// when p99 is over 10× p50, where a linear axis would flatten p50).
+    #[arg(long, value_name = "SCALE", default_value = "auto")]
+    pub latency_axis: render::charts::LatencyScale,
     /// Print the report's JSON to stdout instead of the summary.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
@@ -103,7 +107,13 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     let Ok((run, mut analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {
         return Ok(Outcome::BadInput);
     };
-    let exporters = render::prepare_report(&mut analysis, args.charts)?;
+    let exporters = render::prepare_report(
+        &mut analysis,
+        render::charts::ChartOptions {
+            formats: args.charts,
+            latency_scale: args.latency_axis,
+        },
+    )?;
     let written = render::write_report(&analysis, &exporters, &out)?;
     let format = if args.json {
         OutputFormat::Json

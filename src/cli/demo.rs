@@ -34,6 +34,10 @@ pub struct DemoArgs {
     /// Chart files to write next to the report: `svg,png`, `svg`, `png` or `none`.
     #[arg(long, value_name = "FORMATS", default_value = "svg,png")]
     pub charts: render::charts::ChartFormats,
+    /// Latency axis of the latency charts: `log`, `linear`, or `auto` (logarithmic
+    /// when p99 is over 10× p50, where a linear axis would flatten p50).
+    #[arg(long, value_name = "SCALE", default_value = "auto")]
+    pub latency_axis: render::charts::LatencyScale,
     /// Seed of every random draw (the users' tasks and think times, the target's
     /// service times): the same seed gives the same traffic, up to the machine's timing.
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -65,7 +69,13 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::BadInput);
     };
     let report_dir = check_out_dir(&args.out.join("report"), OutputKind::Report, &[], false)?;
-    let exporters = render::prepare_report(&mut analysis, args.charts)?;
+    let exporters = render::prepare_report(
+        &mut analysis,
+        render::charts::ChartOptions {
+            formats: args.charts,
+            latency_scale: args.latency_axis,
+        },
+    )?;
     let written = render::write_report(&analysis, &exporters, &report_dir)?;
     place.succeeded();
     emit(render::terminal::summary(&analysis))?;

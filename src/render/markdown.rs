@@ -12,8 +12,16 @@ pub struct MarkdownExporter;
 /// The template environment with every report template and filter.
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
-    // Markdown output: no HTML auto-escaping; untrusted text goes through `md`.
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    // Markdown output: no HTML auto-escaping; untrusted text goes through `md`. The
+    // HTML shell (`*.html`) is HTML-escaped. minijinja fixes a template's escaping
+    // when it is added, so this is set before any template is.
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     filters::register(&mut env);

@@ -16,9 +16,9 @@ use std::path::PathBuf;
 
 use crate::analysis::report::ChartRef;
 use crate::analysis::Analysis;
-use charts::{ChartError, ChartFormats};
+use charts::{ChartError, ChartOptions};
 
-pub use html::HtmlExporter;
+pub use html::{HtmlExporter, InlineChart};
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
 
@@ -57,63 +57,77 @@ pub enum RenderError {
 /// One output format.
 pub trait Exporter {
     /// The file this exporter writes inside the output dir.
-    fn file_name(&self) -> &'static str;
+    fn file_name(&self) -> &str;
     /// The file's bytes.
     fn render(&self, analysis: &Analysis) -> Result<Vec<u8>, RenderError>;
 }
 
-/// The report files `analyze` writes, in order.
-pub fn report_exporters() -> Vec<Box<dyn Exporter>> {
+/// The report files `analyze` writes, in order; report.html inlines `charts`.
+pub fn report_exporters(charts: Vec<html::InlineChart>) -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(MarkdownExporter),
-        Box::new(HtmlExporter),
+        Box::new(HtmlExporter { charts }),
         Box::new(JsonExporter),
     ]
 }
 
-/// Renders the charts `formats` asks for, lists them in `analysis.charts` (which
+/// Renders the charts `options` asks for, lists them in `analysis.charts` (which
 /// report.md links and report.html inlines), and returns every exporter of the full
 /// report: [`report_exporters`] and one per chart file.
 pub fn prepare_report(
     analysis: &mut Analysis,
-    formats: ChartFormats,
+    options: impl Into<ChartOptions>,
 ) -> Result<Vec<Box<dyn Exporter>>, RenderError> {
-    let charts = charts::render_charts(analysis, formats)?;
-    let mut exporters = report_exporters();
+    let options = options.into();
+    let formats = options.formats;
+    let charts = charts::render_charts(analysis, options)?;
+    let mut files: Vec<Box<dyn Exporter>> = Vec::new();
+    let mut inline = Vec::new();
     analysis.charts.clear();
     for chart in charts {
-        let kind = chart.kind;
+        let (svg_path, png_path) = (chart.svg_path(), chart.png_path());
         analysis.charts.push(ChartRef {
-            kind: kind.file_stem().to_string(),
+            kind: chart.kind.file_stem().to_string(),
+            title: chart.title.clone(),
+            caption: chart.kind.caption().to_string(),
+            endpoint: chart.endpoint.clone(),
+            svg: formats.svg.then(|| svg_path.clone()),
+            png: chart.png.is_some().then(|| png_path.clone()),
+        });
+        inline.push(html::InlineChart {
             title: chart.title,
-            svg: formats.svg.then(|| kind.svg_path().to_string()),
-            png: chart.png.is_some().then(|| kind.png_path().to_string()),
+            caption: chart.kind.caption().to_string(),
+            endpoint: chart.endpoint,
+            paths: vec![svg_path.clone(), png_path.clone()],
+            svg: chart.svg.clone(),
         });
         if formats.svg {
-            exporters.push(Box::new(ChartFile {
-                path: kind.svg_path(),
+            files.push(Box::new(ChartFile {
+                path: svg_path,
                 bytes: chart.svg.into_bytes(),
             }));
         }
         if let Some(png) = chart.png {
-            exporters.push(Box::new(ChartFile {
-                path: kind.png_path(),
+            files.push(Box::new(ChartFile {
+                path: png_path,
                 bytes: png,
             }));
         }
     }
+    let mut exporters = report_exporters(inline);
+    exporters.extend(files);
     Ok(exporters)
 }
 
 /// A rendered chart file (`charts/NAME.svg` or `.png`).
 struct ChartFile {
-    path: &'static str,
+    path: String,
     bytes: Vec<u8>,
 }
 
 impl Exporter for ChartFile {
-    fn file_name(&self) -> &'static str {
-        self.path
+    fn file_name(&self) -> &str {
+        &self.path
     }
 
     fn render(&self, _: &Analysis) -> Result<Vec<u8>, RenderError> {

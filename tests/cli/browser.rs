@@ -20,6 +20,18 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The Chromium binary; `None` (the test skips) when none is installed outside CI.
+fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI is set but no chromium is installed (.ci/run installs it)");
+        }
+        eprintln!("skipped: no chromium installed");
+    }
+    found
+}
+
 /// Runs headless Chromium on `page` with `action` (`--dump-dom` or `--screenshot=…`)
 /// and returns its stdout. Local file only; networking features are off; killed if
 /// it hangs (a guard, not a measurement).
@@ -69,11 +81,7 @@ fn headless(browser: &Path, profile: &Path, page: &Path, action: &str) -> String
 #[test]
 #[ignore = "needs Chromium; run by .ci/run after it installs Debian's chromium"]
 fn report_html_renders_in_chromium_and_keeps_markup_names_as_text() {
-    let Some(browser) = chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("CI is set but no chromium is installed (.ci/run installs it)");
-        }
-        eprintln!("skipped: no chromium installed");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let dir = TestDir::new();
@@ -136,4 +144,256 @@ fn report_html_renders_in_chromium_and_keeps_markup_names_as_text() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;"));
     assert!(!md.contains("<img"));
+}
+
+/// A two-stage run: `steady` all 200s, `stress` with 30 % 500s, over two endpoints;
+/// with `error_rate < 1%`, steady passes and stress fails.
+fn pass_and_fail_run(dir: &TestDir) {
+    for (stage, fail_every) in [("01_steady_20users", 0i64), ("02_stress_80users", 10)] {
+        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+        let base = if fail_every == 0 {
+            1_700_000_000_000i64
+        } else {
+            1_700_000_040_000
+        };
+        for i in 0..800i64 {
+            let name = if i % 2 == 0 {
+                "/api/items"
+            } else {
+                "/api/orders"
+            };
+            let status = if fail_every > 0 && i % fail_every < 3 {
+                500
+            } else {
+                200
+            };
+            csv.push_str(&format!(
+                "{},{name},GET,{}.5,{status}\n",
+                base + i * 40,
+                5 + i % 30
+            ));
+        }
+        dir.write(&format!("run/{stage}/requests.csv"), csv);
+    }
+    dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 200ms\", \"error_rate < 1%\"]\n",
+    );
+}
+
+/// The CSS declarations of every rule of the page's `<style>` whose selector list
+/// names `.class` (a selector ending in it, or followed by `,`, ` ` or `.`).
+fn css_rules_for<'a>(style: &'a str, class: &str) -> Vec<&'a str> {
+    let dot = format!(".{class}");
+    style
+        .split('}')
+        .filter_map(|rule| rule.split_once('{'))
+        .filter(|(selectors, _)| {
+            selectors.split(',').any(|sel| {
+                let sel = sel.trim();
+                sel.match_indices(&dot).any(|(at, _)| {
+                    sel[at + dot.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| matches!(c, ' ' | '.' | ':' | '>'))
+                })
+            })
+        })
+        .map(|(_, declarations)| declarations)
+        .collect()
+}
+
+/// True when `declarations` set a background or text colour to something other
+/// than a default.
+fn sets_colour(declarations: &str) -> bool {
+    declarations.split(';').any(|d| {
+        let Some((property, value)) = d.split_once(':') else {
+            return false;
+        };
+        let value = value.trim();
+        matches!(property.trim(), "background" | "background-color" | "color")
+            && !["inherit", "initial", "unset", "transparent", "none", ""].contains(&value)
+    })
+}
+
+/// The attribute values `attr` of every `<tag ...>` opening tag in `html`.
+fn attributes<'a>(html: &'a str, tag: &str, attr: &str) -> Vec<&'a str> {
+    let open = format!("<{tag} ");
+    let key = format!("{attr}=\"");
+    html.match_indices(&open)
+        .filter_map(|(at, _)| {
+            let tag_text = &html[at..at + html[at..].find('>')?];
+            let start = tag_text.find(&key)? + key.len();
+            let len = tag_text[start..].find('"')?;
+            Some(&tag_text[start..start + len])
+        })
+        .collect()
+}
+
+/// The RGB pixel at (x, y) of a PNG screenshot.
+fn pixel(png_bytes: &[u8], x: u32, y: u32) -> [u8; 3] {
+    let decoder = png::Decoder::new(png_bytes);
+    let mut reader = decoder.read_info().expect("screenshot PNG header");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("screenshot PNG data");
+    let channels = info.color_type.samples();
+    assert!(
+        x < info.width && y < info.height,
+        "({x}, {y}) outside the screenshot"
+    );
+    let at = (y as usize * info.width as usize + x as usize) * channels;
+    [buf[at], buf[at + 1], buf[at + 2]]
+}
+
+#[test]
+#[ignore = "needs Chromium; run by .ci/run after it installs Debian's chromium"]
+fn report_html_statuses_are_coloured_text_with_a_toc_and_endpoint_sections() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    let dir = TestDir::new();
+    pass_and_fail_run(&dir);
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--sla",
+        dir.path().join("sla.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let page = out.join("report.html");
+    let source = std::fs::read_to_string(&page).unwrap();
+    // One file: no script, no external reference.
+    assert!(
+        !source.contains("<script")
+            && !source.contains("src=\"http")
+            && !source.contains("href=\"http")
+    );
+    let style = &source[source.find("<style>").unwrap()..source.find("</style>").unwrap()];
+    let profile = dir.path().join("chromium-profile");
+    let dom = headless(&browser, &profile, &page, "--dump-dom");
+    assert!(dom.contains("</html>"), "no DOM from chromium: {dom:.200}");
+
+    // Every status cell carries a status class whose rule sets a colour; the matrix
+    // has both a passing and a failing cell, and each says its status in words.
+    let classes: Vec<&str> = attributes(&dom, "td", "class")
+        .into_iter()
+        .filter(|c| c.split(' ').any(|w| w == "status"))
+        .collect();
+    assert!(classes.iter().any(|c| c.contains("st-pass")), "{classes:?}");
+    // A failure is st-fail on a verdict stage, st-info (not gating) elsewhere.
+    assert!(
+        classes
+            .iter()
+            .any(|c| c.contains("st-fail") || c.contains("st-info")),
+        "{classes:?}"
+    );
+    for class in &classes {
+        let status = class
+            .split(' ')
+            .find(|w| w.starts_with("st-"))
+            .unwrap_or_else(|| panic!("status cell without a status class: {class}"));
+        let rules = css_rules_for(style, status);
+        assert!(
+            rules.iter().any(|d| sets_colour(d)),
+            "no CSS rule colours .{status}: {rules:?}"
+        );
+    }
+    assert!(dom.contains("<b>FAIL</b>") && dom.contains("<b>PASS</b>"));
+
+    // The table of contents links to ids that exist.
+    let nav = &dom[dom.find("<nav").unwrap()..dom.find("</nav>").unwrap()];
+    let links = attributes(nav, "a", "href");
+    assert!(links.len() >= 8, "{links:?}");
+    let ids = attributes(&dom, "details", "id");
+    for link in &links {
+        let id = link.strip_prefix('#').expect("an in-page link");
+        assert!(ids.contains(&id), "TOC link {link} goes nowhere");
+    }
+
+    // A section per endpoint, with its charts.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let mut keys: Vec<&str> = report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["endpoints"].as_array().unwrap())
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys, ["GET /api/items", "GET /api/orders"]);
+    let drill = &dom[dom
+        .find("id=\"s-endpoint-drill-down\"")
+        .expect("drill-down section")..];
+    for key in keys {
+        let at = drill
+            .find(&format!("<h3>{key}</h3>"))
+            .unwrap_or_else(|| panic!("no section for {key}"));
+        let section = &drill[at..];
+        let section = &section[..section.find("</details>").unwrap()];
+        assert_eq!(
+            section.matches("<svg").count(),
+            2,
+            "{key}: timeline and distribution"
+        );
+        assert!(section.contains("requests, latency and failures over the run"));
+    }
+
+    // Pixels: a failing cell and a passing cell differ in colour on screen. A copy
+    // of the page with a probe script finds the cells (the report has no script).
+    let probe = dir.path().join("probe.html");
+    std::fs::write(
+        &probe,
+        source.replace(
+            "</body>",
+            "<script>const at = c => { const r = document.querySelector(c).getBoundingClientRect(); \
+             return [Math.round(r.left + window.scrollX + 6), Math.round(r.top + window.scrollY + 2)]; }; \
+             const p = document.createElement('pre'); p.id = 'probe'; \
+             p.textContent = 'PROBE ' + at('td.st-fail, td.st-info').concat(at('td.st-pass')).join(' ') + ' END'; \
+             document.body.appendChild(p);</script></body>",
+        ),
+    )
+    .unwrap();
+    let probed = headless(&browser, &profile, &probe, "--dump-dom");
+    let numbers: Vec<u32> = probed[probed.rfind("PROBE ").expect("probe ran") + 6..]
+        .split(" END")
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (fail, pass) = ((numbers[0], numbers[1]), (numbers[2], numbers[3]));
+    assert!(
+        fail.1.max(pass.1) < 2300,
+        "cells below the screenshot: {numbers:?}"
+    );
+    let shot = dir.path().join("status.png");
+    headless(
+        &browser,
+        &profile,
+        &page,
+        &format!("--screenshot={}", shot.display()),
+    );
+    let png_bytes = std::fs::read(&shot).expect("screenshot written");
+    let red = pixel(&png_bytes, fail.0, fail.1);
+    let green = pixel(&png_bytes, pass.0, pass.1);
+    assert_ne!(red, green, "failing and passing cells look alike");
+    assert!(
+        red[0] > red[1] && red[0] > red[2],
+        "failing cell not reddish: {red:?}"
+    );
+    assert!(
+        green[1] > green[0] && green[1] > green[2],
+        "passing cell not greenish: {green:?}"
+    );
+    let white = [255, 255, 255];
+    assert!(red != white && green != white);
 }

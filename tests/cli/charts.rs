@@ -86,6 +86,23 @@ const EXPECTED: [(&str, usize); 6] = [
     ("endpoints", 3),
 ];
 
+/// The per-endpoint charts of the fixture (file stem, series): each endpoint's
+/// timeline (requests/s, p50, p95, p99, failures/s) and distribution (a line per stage).
+const ENDPOINT_CHARTS: [(&str, usize); 6] = [
+    ("endpoint-get-api-items-timeline", 5),
+    ("endpoint-get-api-items-distribution", 3),
+    ("endpoint-get-img-src-x-onerror-alert-1-timeline", 5),
+    ("endpoint-get-img-src-x-onerror-alert-1-distribution", 3),
+    ("endpoint-post-a-b-q-timeline", 5),
+    ("endpoint-post-a-b-q-distribution", 3),
+];
+
+/// Every chart file stem of the fixture with its series count: run-wide, then per
+/// endpoint.
+fn all_charts() -> Vec<(&'static str, usize)> {
+    EXPECTED.into_iter().chain(ENDPOINT_CHARTS).collect()
+}
+
 /// Distinct `data-series` of the `<g class="series">` groups that draw something.
 fn series(doc: &roxmltree::Document<'_>) -> BTreeSet<String> {
     doc.descendants()
@@ -209,7 +226,7 @@ fn every_chart_kind_is_valid_svg_with_its_series_and_text_in_view() {
         .filter(|b| b["reached"] == true && b["users"].is_number())
         .count()
         + usize::from(capacity["usl"].is_object());
-    for (kind, want) in EXPECTED {
+    for (kind, want) in all_charts() {
         let want = if kind == "throughput" {
             want + marks
         } else {
@@ -306,7 +323,16 @@ fn charts_place_the_reports_figures() {
     // The charts are listed in report.json, each with both files.
     let charts = report["charts"].as_array().unwrap();
     let kinds: Vec<&str> = charts.iter().map(|c| c["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, EXPECTED.map(|e| e.0));
+    let mut want: Vec<&str> = EXPECTED.map(|e| e.0).to_vec();
+    for _ in 0..3 {
+        want.extend(["endpoint-timeline", "endpoint-distribution"]);
+    }
+    assert_eq!(kinds, want);
+    // Every chart says what to read from it; a per-endpoint one names its endpoint.
+    assert!(charts
+        .iter()
+        .all(|c| c["caption"].as_str().unwrap().len() > 20));
+    assert_eq!(charts[6]["endpoint"], "GET /api/items");
     for c in charts {
         for f in [&c["svg"], &c["png"]] {
             assert!(out.join(f.as_str().unwrap()).is_file(), "{f}");
@@ -322,7 +348,7 @@ fn the_same_input_gives_the_same_chart_bytes() {
     analyze_into(&dir, &a, &[]);
     analyze_into(&dir, &b, &[]);
     let mut compared = 0;
-    for (kind, _) in EXPECTED {
+    for (kind, _) in all_charts() {
         for ext in ["svg", "png"] {
             let file = format!("charts/{kind}.{ext}");
             let (x, y) = (std::fs::read(a.join(&file)), std::fs::read(b.join(&file)));
@@ -330,7 +356,7 @@ fn the_same_input_gives_the_same_chart_bytes() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 12);
+    assert_eq!(compared, 24);
     assert_eq!(
         std::fs::read(a.join("report.html")).unwrap(),
         std::fs::read(b.join("report.html")).unwrap()
@@ -338,7 +364,7 @@ fn the_same_input_gives_the_same_chart_bytes() {
 }
 
 #[test]
-fn report_html_inlines_the_charts_after_the_verdict_and_sla_matrix() {
+fn report_html_inlines_every_chart_in_report_md_order() {
     let dir = TestDir::new();
     three_stage_run(&dir);
     let out = dir.path().join("out");
@@ -349,23 +375,39 @@ fn report_html_inlines_the_charts_after_the_verdict_and_sla_matrix() {
         assert!(!html.contains(needle), "report.html contains {needle}");
     }
     // Each chart inline, byte for byte the SVG file.
-    for (kind, _) in EXPECTED {
+    for (kind, _) in all_charts() {
         let svg = std::fs::read_to_string(out.join(format!("charts/{kind}.svg"))).unwrap();
         assert!(html.contains(svg.trim_end()), "{kind} is not inlined");
     }
-    assert_eq!(html.matches("<svg ").count(), EXPECTED.len());
-    // The decision first: verdict banner, then the SLA matrix, then the rest.
+    assert_eq!(html.matches("<svg ").count(), all_charts().len());
+    // The title, the verdict, then report.md's sections in report.md's order; the
+    // run-wide charts in the Charts section, each endpoint's in its own section.
     let at = |needle: &str| {
         html.find(needle)
             .unwrap_or_else(|| panic!("no {needle} in report.html"))
     };
-    assert!(at("<div class=\"verdict ") < at("<h1>"));
-    assert!(at("SLA compliance</h2>") < at("Test environment and provenance</h2>"));
-    assert!(at("SLA compliance</h2>") < at("<section class=\"charts\">"));
-    // report.md links the PNGs.
+    assert!(at("<h1>") < at("<div class=\"verdict "));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let md_at = |needle: &str| md.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+    assert_eq!(
+        at("Test environment and provenance</h2>") < at("SLA compliance</h2>"),
+        md_at("## Test environment and provenance") < md_at("## SLA compliance"),
+    );
+    let throughput = std::fs::read_to_string(out.join("charts/throughput.svg")).unwrap();
+    assert!(at("Charts</h2>") < at(throughput.trim_end()));
+    let items =
+        std::fs::read_to_string(out.join("charts/endpoint-get-api-items-timeline.svg")).unwrap();
+    assert!(at("id=\"endpoint-get-api-items\"") < at(items.trim_end()));
+    // report.md shows the run-wide PNGs with their captions, and links the others.
     assert!(md.contains("## Charts"));
     for (kind, _) in EXPECTED {
+        assert!(
+            md.contains(&format!("](charts/{kind}.png)")),
+            "{kind} not linked"
+        );
+    }
+    assert!(md.contains("*Throughput should rise with load"));
+    for (kind, _) in ENDPOINT_CHARTS {
         assert!(
             md.contains(&format!("](charts/{kind}.png)")),
             "{kind} not linked"
@@ -383,7 +425,10 @@ fn charts_flag_chooses_the_files() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    let want: BTreeSet<String> = EXPECTED.iter().map(|(k, _)| format!("{k}.svg")).collect();
+    let want: BTreeSet<String> = all_charts()
+        .iter()
+        .map(|(k, _)| format!("{k}.svg"))
+        .collect();
     assert_eq!(files, want);
     let md = std::fs::read_to_string(svg_only.join("report.md")).unwrap();
     assert!(md.contains("](charts/throughput.svg)"));
@@ -534,4 +579,203 @@ fn summary_only_stages_draw_their_percentiles_on_the_log_axis_and_say_so() {
     for label in ["0%", "50%", "90%", "99%"] {
         assert!(ticks.contains(&label), "no {label} tick in {ticks:?}");
     }
+}
+
+/// The polyline segments of series `id`: (length, y of the first point).
+fn segments(doc: &roxmltree::Document<'_>, id: &str) -> Vec<(f64, f64)> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("data-series") == Some(id))
+        .flat_map(|g| g.descendants().filter(|n| n.has_tag_name("polyline")))
+        .map(|line| {
+            let points: Vec<(f64, f64)> = line
+                .attribute("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect();
+            let length = points
+                .windows(2)
+                .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+                .sum();
+            (length, points[0].1)
+        })
+        .collect()
+}
+
+/// The `<text>` elements whose content is `content`: their (x, y).
+fn texts_at(doc: &roxmltree::Document<'_>, content: &str) -> Vec<(f64, f64)> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text") && n.text() == Some(content))
+        .map(|n| (num(n, "x"), num(n, "y")))
+        .collect()
+}
+
+#[test]
+fn coinciding_limits_differ_in_dash_pattern_and_are_named_apart() {
+    let dir = TestDir::new();
+    three_stage_run(&dir);
+    let out = dir.path().join("out");
+    analyze_into(&dir, &out, &[]);
+    let text = std::fs::read_to_string(out.join("charts/error-rate.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    // error_rate < 1% and availability > 99% (1% error budget): the same height...
+    let (a, b) = (segments(&doc, "sla-0"), segments(&doc, "sla-1"));
+    assert!(a.len() > 10 && b.len() > 10, "{a:?} {b:?}");
+    assert!((a[0].1 - b[0].1).abs() < 0.5, "the limits should coincide");
+    // ...in different dash patterns: the typical dash lengths differ by 2× or more.
+    let typical = |s: &[(f64, f64)]| {
+        let mut l: Vec<f64> = s.iter().map(|x| x.0).collect();
+        l.sort_by(f64::total_cmp);
+        l[l.len() / 2]
+    };
+    let (da, db) = (typical(&a), typical(&b));
+    assert!(da.max(db) >= 2.0 * da.min(db), "dashes {da} and {db}");
+    // Each named at the line's right end, the names apart (a text row or more).
+    let first = texts_at(&doc, "error_rate < 1%");
+    let second = texts_at(&doc, "availability > 99% (errors)");
+    assert_eq!((first.len(), second.len()), (1, 1), "end labels");
+    assert!(
+        (first[0].1 - second[0].1).abs() >= 12.0,
+        "{first:?} {second:?}"
+    );
+    let right_end = a.iter().map(|s| s.0).sum::<f64>();
+    assert!(right_end > 0.0);
+}
+
+#[test]
+fn latency_axis_turns_logarithmic_for_a_long_tail_or_on_request() {
+    // A long tail: 95 % of requests at ~2 ms, 5 % at ~800 ms (p99 / p50 ≈ 400).
+    let dir = TestDir::new();
+    for (k, stage) in ["01_low_10users", "02_high_40users"].iter().enumerate() {
+        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+        for i in 0..1000i64 {
+            let latency = if i % 20 == 0 {
+                800.0 + (i % 7) as f64
+            } else {
+                2.0 + (i % 5) as f64 * 0.1
+            };
+            csv.push_str(&format!(
+                "{},/api,GET,{latency},200\n",
+                1_700_000_000_000i64 + k as i64 * 60_000 + i * 20
+            ));
+        }
+        dir.write(&format!("run/{stage}/requests.csv"), csv);
+    }
+    let run = dir.path().join("run");
+    let chart = |out: &str, extra: &[&str]| -> String {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "analyze",
+            run.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let o = headroom(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out.join("charts/latency.svg")).unwrap()
+    };
+    let auto = chart("auto", &[]);
+    let doc = roxmltree::Document::parse(&auto).unwrap();
+    assert_eq!(texts_at(&doc, "Latency (ms, log scale)").len(), 1);
+    // Powers of ten equally spaced: 1 → 10 → 100 ms take the same height.
+    let y = |label: &str| {
+        texts_at(&doc, label)
+            .first()
+            .unwrap_or_else(|| panic!("no tick {label}"))
+            .1
+    };
+    let (one, ten, hundred) = (y("1"), y("10"), y("100"));
+    assert!(one > ten && ten > hundred);
+    assert!(
+        ((one - ten) - (ten - hundred)).abs() < 1.5,
+        "{one} {ten} {hundred}"
+    );
+    // The p50 and p99 markers sit where a log axis puts them: p50 ≈ 2 ms below the
+    // 10 ms tick, p99 ≈ 800 ms above the 100 ms tick.
+    let p50 = markers(&doc, "p50");
+    let p99 = markers(&doc, "p99");
+    assert!(
+        p50.iter()
+            .all(|p| p.1 > ten && p.1 < one + 0.5 * (one - ten)),
+        "{p50:?}"
+    );
+    assert!(p99.iter().all(|p| p.1 < hundred), "{p99:?}");
+    // Forced linear: no log scale.
+    let linear = chart("linear", &["--latency-axis", "linear"]);
+    let doc = roxmltree::Document::parse(&linear).unwrap();
+    assert_eq!(texts_at(&doc, "Latency (ms)").len(), 1);
+    assert!(texts_at(&doc, "Latency (ms, log scale)").is_empty());
+    // Any other value is refused, naming the ones it takes.
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        dir.path().join("bad").to_str().unwrap(),
+        "--latency-axis",
+        "cubic",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("auto, log or linear"));
+}
+
+#[test]
+fn timeline_draws_declared_users_and_labels_every_time_axis() {
+    // No users column: the stages' users come from the dir names only.
+    let dir = TestDir::new();
+    for (k, stage) in ["01_warm_5users", "02_busy_25users"].iter().enumerate() {
+        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+        for i in 0..400i64 {
+            csv.push_str(&format!(
+                "{},/api,GET,{},200\n",
+                1_700_000_000_000i64 + k as i64 * 30_000 + i * 50,
+                3 + i % 9
+            ));
+        }
+        dir.write(&format!("run/{stage}/requests.csv"), csv);
+    }
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(out.join("charts/timeline.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let got = series(&doc);
+    for s in ["users:warm", "users:busy"] {
+        assert!(got.contains(s), "{got:?}");
+    }
+    // A flat line at the declared users: 25 sits 5× as high above the axis as 5.
+    let warm = segments(&doc, "users:warm");
+    let busy = segments(&doc, "users:busy");
+    assert!(warm.len() == 1 && busy.len() == 1, "{warm:?} {busy:?}");
+    assert_eq!(texts_at(&doc, "Users").len(), 1, "the users panel's axis");
+    // The users panel is the lowest: its y tick labels are the lowest of their text.
+    let tick = |label: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text") && n.text() == Some(label))
+            .filter(|n| n.attribute("text-anchor") == Some("end"))
+            .map(|n| num(n, "y"))
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    let (y0, y10) = (tick("0"), tick("10"));
+    let per_user = (y0 - y10) / 10.0;
+    let users = |y: f64| (y0 - y) / per_user;
+    assert!((users(warm[0].1) - 5.0).abs() < 0.3, "{}", users(warm[0].1));
+    assert!(
+        (users(busy[0].1) - 25.0).abs() < 0.3,
+        "{}",
+        users(busy[0].1)
+    );
+    // Every panel (requests, latency, errors, users) labels its time axis.
+    assert_eq!(texts_at(&doc, "Time since the run started (s)").len(), 4);
+    assert!(doc
+        .descendants()
+        .any(|n| n.has_tag_name("title") && n.text().is_some_and(|t| t.contains("users"))));
 }

@@ -8,11 +8,11 @@ use base64::Engine;
 use hdrhistogram::serialization::Deserializer;
 use hdrhistogram::Histogram;
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend, SeriesLabelPosition};
+use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use super::frame::{self, Axes};
 use super::{palette, ChartError, DrawError, SeriesMarker};
-use crate::analysis::report::StageReport;
+use crate::analysis::report::{ScopeReport, StageReport};
 use crate::analysis::Analysis;
 
 /// Quantile resolution of a histogram's line (HdrHistogram's "ticks per half
@@ -41,6 +41,7 @@ struct Line {
 
 /// The data of the distribution chart.
 pub struct Plan {
+    title: String,
     lines: Vec<Line>,
     decades: f64,
 }
@@ -50,30 +51,81 @@ pub struct Plan {
 pub fn plan(analysis: &Analysis) -> Result<Option<Plan>, ChartError> {
     let mut lines = Vec::new();
     for (index, stage) in analysis.stages.iter().enumerate() {
-        let line = match merged_histogram(stage)? {
-            Some(h) if !h.is_empty() => Line {
-                stage: stage.name.clone(),
-                index,
-                basis: Basis::Histogram,
-                points: histogram_points(&h),
-            },
-            _ => Line {
-                stage: stage.name.clone(),
-                index,
-                basis: Basis::Summary,
-                points: summary_points(stage),
-            },
-        };
-        if line.points.len() >= 2 {
-            lines.push(line);
-        }
+        let histogram = merged_histogram(stage)?;
+        lines.extend(line(&stage.name, index, histogram, &stage.figures));
     }
+    Ok(finish("Latency by percentile, per stage".into(), lines))
+}
+
+/// The distribution of endpoint `key` in every stage that has it: from its own
+/// histogram, else its summary percentiles.
+pub fn endpoint_plan(analysis: &Analysis, key: &str) -> Result<Option<Plan>, ChartError> {
+    let mut lines = Vec::new();
+    for (index, stage, e) in super::endpoint_timeline::endpoint_in_stages(analysis, key) {
+        let histogram = match &e.histogram {
+            Some(blob) => Some(decode(stage, &e.key, blob)?),
+            None => None,
+        };
+        lines.extend(line(stage, index, histogram, &e.figures));
+    }
+    let title = format!(
+        "{}: latency by percentile, per stage",
+        frame::shorten_middle(key, palette::MAX_LABEL_CHARS)
+    );
+    Ok(finish(title, lines))
+}
+
+/// A stage's line from its histogram, else from `figures`' percentiles; `None` when
+/// it has fewer than two points.
+fn line(
+    stage: &str,
+    index: usize,
+    h: Option<Histogram<u64>>,
+    figures: &ScopeReport,
+) -> Option<Line> {
+    let line = match h {
+        Some(h) if !h.is_empty() => Line {
+            stage: stage.to_string(),
+            index,
+            basis: Basis::Histogram,
+            points: histogram_points(&h),
+        },
+        _ => Line {
+            stage: stage.to_string(),
+            index,
+            basis: Basis::Summary,
+            points: summary_points(figures),
+        },
+    };
+    (line.points.len() >= 2).then_some(line)
+}
+
+fn finish(title: String, lines: Vec<Line>) -> Option<Plan> {
     if lines.is_empty() {
-        return Ok(None);
+        return None;
     }
     let reach = frame::max_of(lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)));
     let decades = reach.ceil().clamp(2.0, MAX_DECADES);
-    Ok(Some(Plan { lines, decades }))
+    Some(Plan {
+        title,
+        lines,
+        decades,
+    })
+}
+
+/// One endpoint's histogram from its base64 text.
+fn decode(stage: &str, endpoint: &str, blob: &str) -> Result<Histogram<u64>, ChartError> {
+    let bad = |reason: String| ChartError::Histogram {
+        stage: stage.to_string(),
+        endpoint: endpoint.to_string(),
+        reason,
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(blob)
+        .map_err(|err| bad(err.to_string()))?;
+    Deserializer::new()
+        .deserialize(&mut bytes.as_slice())
+        .map_err(|err| bad(format!("{err:?}")))
 }
 
 /// The stage's endpoint histograms added up; `None` when some endpoint has none.
@@ -82,25 +134,21 @@ fn merged_histogram(stage: &StageReport) -> Result<Option<Histogram<u64>>, Chart
     if endpoints.is_empty() || endpoints.iter().any(|e| e.histogram.is_none()) {
         return Ok(None);
     }
-    let bad = |endpoint: &str, reason: String| ChartError::Histogram {
+    let mut merged = Histogram::<u64>::new(3).map_err(|e| ChartError::Histogram {
         stage: stage.name.clone(),
-        endpoint: endpoint.to_string(),
-        reason,
-    };
-    let mut merged = Histogram::<u64>::new(3).map_err(|e| bad("", e.to_string()))?;
+        endpoint: String::new(),
+        reason: e.to_string(),
+    })?;
     for e in endpoints {
         let Some(blob) = &e.histogram else {
             continue;
         };
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(blob)
-            .map_err(|err| bad(&e.key, err.to_string()))?;
-        let h: Histogram<u64> = Deserializer::new()
-            .deserialize(&mut bytes.as_slice())
-            .map_err(|err| bad(&e.key, format!("{err:?}")))?;
-        merged
-            .add(&h)
-            .map_err(|err| bad(&e.key, format!("{err:?}")))?;
+        let h = decode(&stage.name, &e.key, blob)?;
+        merged.add(&h).map_err(|err| ChartError::Histogram {
+            stage: stage.name.clone(),
+            endpoint: e.key.clone(),
+            reason: format!("{err:?}"),
+        })?;
     }
     Ok(Some(merged))
 }
@@ -133,9 +181,9 @@ fn histogram_points(h: &Histogram<u64>) -> Vec<(f64, f64)> {
 }
 
 /// The stage's summary percentiles as points.
-fn summary_points(stage: &StageReport) -> Vec<(f64, f64)> {
-    let l = &stage.figures.latency_ms;
-    let n = stage.figures.requests;
+fn summary_points(figures: &ScopeReport) -> Vec<(f64, f64)> {
+    let l = &figures.latency_ms;
+    let n = figures.requests;
     [
         (0.0, l.min),
         (0.5, l.p50),
@@ -161,7 +209,7 @@ fn percentile_label(decades: f64) -> String {
 impl Plan {
     /// The chart title.
     pub fn title(&self) -> String {
-        "Latency by percentile, per stage".into()
+        self.title.clone()
     }
 
     /// Draws the chart on `area`.
@@ -178,7 +226,8 @@ impl Plan {
         ));
         let x_label = |v: &f64| percentile_label(*v);
         let y_label = |v: &f64| y.label(*v);
-        let mut chart = frame::chart(area, x, y.clone(), palette::Y_LABEL_AREA)?;
+        let legend = frame::Legend::default();
+        let mut chart = frame::chart_with_legend(area, x, y.clone())?;
         frame::mesh(
             &mut chart,
             &Axes {
@@ -204,23 +253,25 @@ impl Plan {
                 Basis::Histogram => {
                     marker.begin(&id);
                     let style = frame::stroke(color);
-                    chart
-                        .draw_series(plotters::prelude::LineSeries::new(
-                            line.points.iter().copied(),
-                            style,
-                        ))?
-                        .label(label)
-                        .legend(move |(x, y)| {
-                            plotters::prelude::PathElement::new(vec![(x, y), (x + 20, y)], style)
-                        });
+                    chart.draw_series(plotters::prelude::LineSeries::new(
+                        line.points.iter().copied(),
+                        style,
+                    ))?;
+                    legend.add(&label, color, None, false);
                     marker.end();
                 }
-                Basis::Summary => {
-                    frame::measured(&mut chart, marker, &id, &label, color, &line.points)?
-                }
+                Basis::Summary => frame::measured(
+                    &mut chart,
+                    marker,
+                    &legend,
+                    &id,
+                    &label,
+                    color,
+                    &line.points,
+                )?,
             }
         }
-        frame::legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        frame::legend_beside(area, &legend)
     }
 }
 

@@ -194,17 +194,22 @@ impl Plan {
             self.rows.iter().map(|r| r.p95),
         )?;
         if let Some((rule, limit)) = &self.p95_limit {
+            // Named at its end, left of the line: no legend box for the line to cross.
             frame::dashed(
                 &mut chart,
                 marker,
+                &frame::Legend::default(),
                 "sla-0",
                 &format!("SLA {rule}"),
                 palette::INK,
                 &[(*limit, floor), (*limit, n as f64)],
             )?;
-            frame::legend(
+            frame::end_label(
                 &mut chart,
-                plotters::prelude::SeriesLabelPosition::LowerRight,
+                &format!("SLA {rule}"),
+                (*limit, floor),
+                0,
+                palette::INK,
             )?;
         }
         Ok(())

@@ -2,7 +2,7 @@
 //! budget an availability rule allows) as dashed lines.
 
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend, SeriesLabelPosition};
+use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use super::frame::{self, Axes, LoadAxis};
 use super::{palette, DrawError, SeriesMarker};
@@ -69,7 +69,8 @@ impl Plan {
         let y = frame::Axis::zero_to(if top > 0.0 { top } else { 0.1 });
         let x_label = |v: &f64| self.load.label(&x, *v);
         let y_label = |v: &f64| format!("{}%", y.label(*v));
-        let mut chart = frame::chart(area, x.clone(), y.clone(), palette::Y_LABEL_AREA)?;
+        let legend = frame::Legend::default();
+        let mut chart = frame::chart_with_legend(area, x.clone(), y.clone())?;
         frame::mesh(
             &mut chart,
             &Axes {
@@ -82,26 +83,36 @@ impl Plan {
         frame::measured(
             &mut chart,
             marker,
+            &legend,
             "error-rate",
             "error rate",
             palette::ERRORS,
             &self.rates,
         )?;
-        // Two rules may set the same budget; one line (and legend entry) each still.
+        // Two rules may set the same budget (error_rate < 1 % and availability > 99 %):
+        // one line each, in its own colour and dash pattern, each named at its right
+        // end, names of coinciding lines stacked so they do not overprint.
+        let values: Vec<f64> = self.limits.iter().map(|l| l.1).collect();
+        let stacks = frame::label_stacks(&values, &y);
         for (i, (label, value)) in self.limits.iter().enumerate() {
-            frame::dashed(
+            let color = if i == 0 {
+                palette::INK
+            } else {
+                palette::cycle(i + 3)
+            };
+            frame::dashed_with(
                 &mut chart,
                 marker,
+                &legend,
                 &format!("sla-{i}"),
                 label,
-                if i == 0 {
-                    palette::INK
-                } else {
-                    palette::cycle(i + 3)
-                },
+                color,
+                palette::LIMIT_DASHES[i % palette::LIMIT_DASHES.len()],
                 &[(x.lo(), *value), (x.hi(), *value)],
             )?;
+            let name = label.strip_prefix("SLA ").unwrap_or(label);
+            frame::end_label(&mut chart, name, (x.hi(), *value), stacks[i], color)?;
         }
-        frame::legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        frame::legend_beside(area, &legend)
     }
 }

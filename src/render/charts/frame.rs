@@ -9,8 +9,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::{
     Cartesian2d, ChartBuilder, ChartContext, Circle, DashedLineSeries, DrawingArea, DrawingBackend,
-    EmptyElement, IntoFont, LineSeries, PathElement, RGBColor, SeriesLabelPosition, ShapeStyle,
-    TextStyle,
+    EmptyElement, IntoFont, LineSeries, PathElement, RGBColor, ShapeStyle, TextStyle,
 };
 use plotters::style::Color;
 
@@ -30,6 +29,8 @@ pub struct Axis {
     hi: f64,
     ticks: Vec<f64>,
     step: f64,
+    /// Values are placed by their logarithm (a latency axis spanning decades).
+    log: bool,
 }
 
 impl Axis {
@@ -59,7 +60,54 @@ impl Axis {
             hi,
             ticks,
             step: 1.0,
+            log: false,
         }
+    }
+
+    /// A logarithmic axis over `min..max` (both > 0), from the power of ten below
+    /// `min`, with ticks at 1, 2 and 5 × 10^k (at 10^k only past 2.5 decades).
+    pub fn log_over(min: f64, max: f64) -> Axis {
+        let max = if max.is_finite() && max > 0.0 {
+            max
+        } else {
+            1.0
+        };
+        let min = if min.is_finite() && min > 0.0 && min < max {
+            min
+        } else {
+            max / 10.0
+        };
+        let lo = 10f64.powf(min.log10().floor());
+        let hi = max * 1.15;
+        // 1-2-5 ticks over a few decades; only the powers of ten over more.
+        let steps: &[f64] = if (hi / lo).log10() <= 2.5 {
+            &[1.0, 2.0, 5.0]
+        } else {
+            &[1.0]
+        };
+        let mut ticks = Vec::new();
+        let mut decade = lo;
+        while decade <= hi {
+            for &m in steps {
+                let t = decade * m;
+                if (lo..=hi).contains(&t) {
+                    ticks.push(t);
+                }
+            }
+            decade *= 10.0;
+        }
+        Axis {
+            lo,
+            hi,
+            ticks,
+            step: lo,
+            log: true,
+        }
+    }
+
+    /// True for a logarithmic axis.
+    pub fn is_log(&self) -> bool {
+        self.log
     }
 
     fn with_step(lo: f64, hi: f64, step: f64) -> Axis {
@@ -71,12 +119,22 @@ impl Axis {
             hi,
             ticks,
             step,
+            log: false,
         }
     }
 
     /// A tick label: thousands separators, and as many decimals as the step needs
     /// (`2.5` steps: one; `0.25` steps: two).
     pub fn label(&self, v: f64) -> String {
+        if self.log {
+            // 0.05, 0.2, 1, 20, 500, 2,000: as many decimals as the value needs.
+            let decimals = if v >= 1.0 {
+                0
+            } else {
+                (-v.log10()).ceil().max(0.0) as usize
+            };
+            return group_thousands(&format!("{v:.decimals$}"));
+        }
         let decimals = (0..6)
             .find(|d| {
                 let scaled = self.step * 10f64.powi(*d);
@@ -102,6 +160,10 @@ impl Ranged for Axis {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        if self.log {
+            let at = |v: f64| v.max(self.lo * 1e-3).log10();
+            return RangedCoordf64::from(at(self.lo)..at(self.hi)).map(&at(*value), limit);
+        }
         RangedCoordf64::from(self.lo..self.hi).map(value, limit)
     }
 
@@ -250,20 +312,56 @@ pub fn mesh<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The legend box, in the upper left corner of the plotting area.
-pub fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Coords>,
-    position: SeriesLabelPosition,
-) -> Result<(), DrawError> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .margin(10)
-        .background_style(palette::PAPER.mix(0.92))
-        .border_style(palette::GRID)
-        .label_font(font(palette::LEGEND_SIZE))
-        .draw()?;
-    Ok(())
+/// A chart like [`chart`] with a column on its right for [`legend_beside`].
+pub fn chart_with_legend<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: Axis,
+    y: Axis,
+) -> Result<ChartContext<'a, DB, Coords>, DrawError> {
+    Ok(ChartBuilder::on(area)
+        .margin(palette::MARGIN)
+        .margin_right(palette::LEGEND_WIDTH)
+        .x_label_area_size(palette::X_LABEL_AREA)
+        .y_label_area_size(palette::Y_LABEL_AREA)
+        .build_cartesian_2d(x, y)?)
+}
+
+/// A latency axis from 0 (linear) or a logarithmic one over `values`. Logarithmic
+/// when `scale` says so, or on `auto` when `spread` (p99 ÷ p50) exceeds 10: a linear
+/// axis would flatten p50.
+pub fn latency_axis(
+    values: impl IntoIterator<Item = f64>,
+    scale: super::LatencyScale,
+    spread: Option<f64>,
+) -> Axis {
+    let values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
+    let max = max_of(values.iter().copied());
+    let log = match scale {
+        super::LatencyScale::Log => true,
+        super::LatencyScale::Linear => false,
+        super::LatencyScale::Auto => spread.is_some_and(|s| s > 10.0),
+    };
+    let min = values
+        .iter()
+        .copied()
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if log && max > 0.0 && min.is_finite() {
+        Axis::log_over(min, max)
+    } else {
+        Axis::zero_to(max)
+    }
+}
+
+/// The largest p99 ÷ p50 among `pairs` of (p50, p99).
+pub fn spread(pairs: impl IntoIterator<Item = (Option<f64>, Option<f64>)>) -> Option<f64> {
+    pairs
+        .into_iter()
+        .filter_map(|(p50, p99)| Some((p50?, p99?)))
+        .filter(|(p50, _)| *p50 > 0.0)
+        .map(|(p50, p99)| p99 / p50)
+        .filter(|r| r.is_finite())
+        .reduce(f64::max)
 }
 
 /// A line style of `color`.
@@ -271,26 +369,101 @@ pub fn stroke(color: RGBColor) -> ShapeStyle {
     color.stroke_width(palette::LINE_WIDTH)
 }
 
+/// One legend entry of a chart drawn with [`legend_beside`].
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The text.
+    pub label: String,
+    /// The line colour.
+    pub color: RGBColor,
+    /// The dash pattern, for a dashed line.
+    pub dash: Option<(u32, u32)>,
+    /// A marker on the sample (measured points).
+    pub point: bool,
+}
+
+/// The legend entries a chart collects while it draws its series.
+#[derive(Debug, Default)]
+pub struct Legend(std::cell::RefCell<Vec<Entry>>);
+
+impl Legend {
+    /// Adds an entry.
+    pub fn add(&self, label: &str, color: RGBColor, dash: Option<(u32, u32)>, point: bool) {
+        self.0.borrow_mut().push(Entry {
+            label: shorten(label, palette::MAX_LEGEND_CHARS),
+            color,
+            dash,
+            point,
+        });
+    }
+}
+
+/// Draws `legend` in the column right of the plotting area of a chart made by
+/// [`chart_with_legend`] on `area`: outside the data and the lines.
+pub fn legend_beside<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    legend: &Legend,
+) -> Result<(), DrawError> {
+    use plotters::prelude::{Rectangle, Text};
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let entries = legend.0.borrow();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let (w, _) = area.dim_in_pixel();
+    let row = palette::LEGEND_SIZE as i32 + 8;
+    let left = w as i32 - palette::LEGEND_WIDTH as i32 + 6;
+    let top = palette::MARGIN as i32;
+    let right = w as i32 - palette::MARGIN as i32 / 2;
+    let bottom = top + row * entries.len() as i32 + 10;
+    area.draw(&Rectangle::new(
+        [(left, top), (right, bottom)],
+        palette::GRID.stroke_width(1),
+    ))?;
+    for (i, e) in entries.iter().enumerate() {
+        let y = top + 5 + row * i as i32 + row / 2;
+        let x = left + 6;
+        let style = stroke(e.color);
+        match e.dash {
+            Some((dash, gap)) => {
+                let (d, g) = (dash.clamp(1, 8) as i32, gap.clamp(2, 6) as i32);
+                let mut at = 0;
+                while at < 22 {
+                    let end = (at + d).min(22);
+                    area.draw(&PathElement::new(vec![(x + at, y), (x + end, y)], style))?;
+                    at = end + g;
+                }
+            }
+            None => area.draw(&PathElement::new(vec![(x, y), (x + 22, y)], style))?,
+        }
+        if e.point {
+            area.draw(&Circle::new(
+                (x + 11, y),
+                palette::POINT_RADIUS,
+                e.color.filled(),
+            ))?;
+        }
+        let text = font(palette::LEGEND_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(e.label.clone(), (x + 28, y), text))?;
+    }
+    Ok(())
+}
+
 /// Draws a measured series — a line through `points` with a marker on each — as
 /// series `id`, with legend entry `label`.
 pub fn measured<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<'a, DB, Coords>,
     marker: &SeriesMarker,
+    legend: &Legend,
     id: &str,
     label: &str,
     color: RGBColor,
     points: &[(f64, f64)],
 ) -> Result<(), DrawError> {
+    legend.add(label, color, None, true);
     marker.begin(id);
     let style = stroke(color);
-    chart
-        .draw_series(LineSeries::new(points.iter().copied(), style))?
-        .label(label)
-        .legend(move |(x, y)| {
-            EmptyElement::at((x, y))
-                + PathElement::new(vec![(0, 0), (20, 0)], style)
-                + Circle::new((10, 0), palette::POINT_RADIUS, color.filled())
-        });
+    chart.draw_series(LineSeries::new(points.iter().copied(), style))?;
     chart.draw_series(
         points
             .iter()
@@ -304,29 +477,94 @@ pub fn measured<'a, DB: DrawingBackend + 'a>(
 pub fn dashed<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<'a, DB, Coords>,
     marker: &SeriesMarker,
+    legend: &Legend,
     id: &str,
     label: &str,
     color: RGBColor,
     points: &[(f64, f64)],
 ) -> Result<(), DrawError> {
+    dashed_with(
+        chart,
+        marker,
+        legend,
+        id,
+        label,
+        color,
+        palette::DASH,
+        points,
+    )
+}
+
+/// [`dashed`] with its own dash pattern (length, gap), so lines that may coincide
+/// stay told apart.
+#[allow(clippy::too_many_arguments)] // reason: a series' id, label, colour and dash are all its own
+pub fn dashed_with<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coords>,
+    marker: &SeriesMarker,
+    legend: &Legend,
+    id: &str,
+    label: &str,
+    color: RGBColor,
+    (dash, gap): (u32, u32),
+    points: &[(f64, f64)],
+) -> Result<(), DrawError> {
+    legend.add(label, color, Some((dash, gap)), false);
     marker.begin(id);
     let style = stroke(color);
-    let (dash, gap) = palette::DASH;
-    chart
-        .draw_series(DashedLineSeries::new(
-            points.iter().copied(),
-            dash,
-            gap,
-            style,
-        ))?
-        .label(label)
-        .legend(move |(x, y)| {
-            EmptyElement::at((x, y))
-                + PathElement::new(vec![(0, 0), (8, 0)], style)
-                + PathElement::new(vec![(12, 0), (20, 0)], style)
-        });
+    chart.draw_series(DashedLineSeries::new(
+        points.iter().copied(),
+        dash,
+        gap,
+        style,
+    ))?;
     marker.end();
     Ok(())
+}
+
+/// A limit line's name written at its right end, just above the line, so the line
+/// says what it is without a trip to the legend; `stack` lifts it by whole rows, for
+/// lines that (nearly) coincide with earlier ones.
+pub fn end_label<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Coords>,
+    text: &str,
+    (x, y): (f64, f64),
+    stack: usize,
+    color: RGBColor,
+) -> Result<(), DrawError> {
+    use plotters::prelude::Text;
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let style = font(palette::TICK_SIZE)
+        .color(&color)
+        .pos(Pos::new(HPos::Right, VPos::Bottom));
+    let dy = -4 - (palette::TICK_SIZE as i32 + 4) * stack as i32;
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((x, y))
+            + Text::new(shorten(text, palette::MAX_LABEL_CHARS), (-6, dy), style),
+    ))?;
+    Ok(())
+}
+
+/// For each of `values` (horizontal lines on `axis`), how many earlier ones lie
+/// within a label's height of it: the `stack` of its [`end_label`].
+pub fn label_stacks(values: &[f64], axis: &Axis) -> Vec<usize> {
+    // A label row is about 5 % of a standard plotting area's height.
+    let place = |v: f64| {
+        if axis.is_log() {
+            (v.max(axis.lo()).log10() - axis.lo().log10()) / (axis.hi().log10() - axis.lo().log10())
+        } else {
+            (v - axis.lo()) / (axis.hi() - axis.lo())
+        }
+    };
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            values[..i]
+                .iter()
+                .filter(|w| (place(**w) - place(*v)).abs() < 0.05)
+                .count()
+        })
+        .collect()
 }
 
 /// What the x axis of the per-stage charts measures.

@@ -2,10 +2,10 @@
 //! limit as a dashed line (in its percentile's colour when it has one).
 
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend, RGBColor, SeriesLabelPosition};
+use plotters::prelude::{DrawingArea, DrawingBackend, RGBColor};
 
 use super::frame::{self, Axes, LoadAxis};
-use super::{palette, DrawError, SeriesMarker};
+use super::{palette, DrawError, LatencyScale, SeriesMarker};
 use crate::analysis::report::LatencyReport;
 use crate::analysis::Analysis;
 
@@ -49,10 +49,14 @@ pub struct Plan {
     /// One line per percentile that some stage has: the percentile and its points.
     lines: Vec<(&'static Percentile, Vec<(f64, f64)>)>,
     limits: Vec<frame::Limit>,
+    /// Linear or logarithmic latency axis (`--latency-axis`).
+    scale: LatencyScale,
+    /// The largest p99 ÷ p50 of a stage (decides `auto`).
+    spread: Option<f64>,
 }
 
 /// The plan, when some stage has a latency percentile.
-pub fn plan(analysis: &Analysis) -> Option<Plan> {
+pub fn plan(analysis: &Analysis, scale: LatencyScale) -> Option<Plan> {
     let load = LoadAxis::of(&analysis.stages);
     let lines: Vec<_> = PERCENTILES
         .iter()
@@ -71,10 +75,18 @@ pub fn plan(analysis: &Analysis) -> Option<Plan> {
         return None;
     }
     let limits = frame::global_limits(analysis, |_, unit| unit == "ms");
+    let spread = frame::spread(
+        analysis
+            .stages
+            .iter()
+            .map(|s| (s.figures.latency_ms.p50, s.figures.latency_ms.p99)),
+    );
     Some(Plan {
         load,
         lines,
         limits,
+        scale,
+        spread,
     })
 }
 
@@ -91,27 +103,36 @@ impl Plan {
         marker: &SeriesMarker,
     ) -> Result<(), DrawError> {
         let x = self.load.axis(&[]);
-        let y = frame::Axis::zero_to(frame::max_of(
+        let y = frame::latency_axis(
             self.lines
                 .iter()
                 .flat_map(|l| l.1.iter().map(|p| p.1))
                 .chain(self.limits.iter().map(|l| l.value)),
-        ));
+            self.scale,
+            self.spread,
+        );
         let x_label = |v: &f64| self.load.label(&x, *v);
         let y_label = |v: &f64| y.label(*v);
-        let mut chart = frame::chart(area, x.clone(), y.clone(), palette::Y_LABEL_AREA)?;
+        let legend = frame::Legend::default();
+        let mut chart = frame::chart_with_legend(area, x.clone(), y.clone())?;
         frame::mesh(
             &mut chart,
             &Axes {
                 x_desc: self.load.desc(),
-                y_desc: "Latency (ms)",
+                y_desc: if y.is_log() {
+                    "Latency (ms, log scale)"
+                } else {
+                    "Latency (ms)"
+                },
                 x_label: &x_label,
                 y_label: &y_label,
             },
         )?;
         for (p, points) in &self.lines {
-            frame::measured(&mut chart, marker, p.id, p.label, p.color, points)?;
+            frame::measured(&mut chart, marker, &legend, p.id, p.label, p.color, points)?;
         }
+        let values: Vec<f64> = self.limits.iter().map(|l| l.value).collect();
+        let stacks = frame::label_stacks(&values, &y);
         for (i, l) in self.limits.iter().enumerate() {
             // A limit on p95 is drawn in p95's colour, so line and limit pair up.
             let color = PERCENTILES
@@ -119,15 +140,18 @@ impl Plan {
                 .find(|p| l.metric == p.metric)
                 .map(|p| p.color)
                 .unwrap_or(palette::INK);
-            frame::dashed(
+            frame::dashed_with(
                 &mut chart,
                 marker,
+                &legend,
                 &format!("sla-{i}"),
                 &format!("SLA {}", l.rule),
                 color,
+                palette::LIMIT_DASHES[i % palette::LIMIT_DASHES.len()],
                 &[(x.lo(), l.value), (x.hi(), l.value)],
             )?;
+            frame::end_label(&mut chart, &l.rule, (x.hi(), l.value), stacks[i], color)?;
         }
-        frame::legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        frame::legend_beside(area, &legend)
     }
 }

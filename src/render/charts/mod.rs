@@ -13,6 +13,7 @@
 //! (see the `svg` module), which is what the tests count.
 
 mod distribution;
+mod endpoint_timeline;
 mod endpoints;
 mod errors;
 mod frame;
@@ -49,20 +50,26 @@ pub enum ChartKind {
     LatencyDistribution,
     /// Requests and p95 per endpoint of one stage.
     Endpoints,
+    /// One endpoint over the run: requests/s, p50/p95/p99 and failures/s.
+    EndpointTimeline,
+    /// One endpoint's latency by percentile, one line per stage.
+    EndpointDistribution,
 }
 
 impl ChartKind {
     /// Every kind, in report order.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::Throughput,
         ChartKind::Latency,
         ChartKind::ErrorRate,
         ChartKind::Timeline,
         ChartKind::LatencyDistribution,
         ChartKind::Endpoints,
+        ChartKind::EndpointTimeline,
+        ChartKind::EndpointDistribution,
     ];
 
-    /// File name without extension (`latency-distribution`).
+    /// The kind's name (`latency-distribution`); the file name of a run-wide chart.
     pub fn file_stem(self) -> &'static str {
         match self {
             ChartKind::Throughput => "throughput",
@@ -71,30 +78,22 @@ impl ChartKind {
             ChartKind::Timeline => "timeline",
             ChartKind::LatencyDistribution => "latency-distribution",
             ChartKind::Endpoints => "endpoints",
+            ChartKind::EndpointTimeline => "endpoint-timeline",
+            ChartKind::EndpointDistribution => "endpoint-distribution",
         }
     }
 
-    /// Path of the SVG file inside the report dir.
-    pub fn svg_path(self) -> &'static str {
+    /// What to read from a chart of this kind: its one-line caption in the reports.
+    pub fn caption(self) -> &'static str {
         match self {
-            ChartKind::Throughput => "charts/throughput.svg",
-            ChartKind::Latency => "charts/latency.svg",
-            ChartKind::ErrorRate => "charts/error-rate.svg",
-            ChartKind::Timeline => "charts/timeline.svg",
-            ChartKind::LatencyDistribution => "charts/latency-distribution.svg",
-            ChartKind::Endpoints => "charts/endpoints.svg",
-        }
-    }
-
-    /// Path of the PNG file inside the report dir.
-    pub fn png_path(self) -> &'static str {
-        match self {
-            ChartKind::Throughput => "charts/throughput.png",
-            ChartKind::Latency => "charts/latency.png",
-            ChartKind::ErrorRate => "charts/error-rate.png",
-            ChartKind::Timeline => "charts/timeline.png",
-            ChartKind::LatencyDistribution => "charts/latency-distribution.png",
-            ChartKind::Endpoints => "charts/endpoints.png",
+            ChartKind::Throughput => "Throughput should rise with load; where it flattens or falls while load still grows, the system is saturated.",
+            ChartKind::Latency => "Each percentile against its dashed SLA limit: where a line crosses its limit, that rule starts failing; a widening gap between p50 and p99 is a growing tail.",
+            ChartKind::ErrorRate => "Points above a dashed limit fail that rule; errors that appear only at the highest loads mark the breaking point.",
+            ChartKind::Timeline => "Within each stage's band the lines should stay flat; a climb or a spike inside a stage is drift or a burst, not load.",
+            ChartKind::LatencyDistribution => "The right side is the tail: a line that bends up sharply at 99% or beyond means a few requests wait far longer than the rest.",
+            ChartKind::Endpoints => "The busiest endpoints are on top; a long p95 bar on a busy endpoint is where tuning pays most.",
+            ChartKind::EndpointTimeline => "This endpoint's rate, percentiles and failures per interval; a percentile that climbs within one stage is this endpoint degrading under steady load.",
+            ChartKind::EndpointDistribution => "This endpoint's latency by percentile in each stage; lines moving up from stage to stage show how load slows it.",
         }
     }
 }
@@ -163,11 +162,80 @@ impl FromStr for ChartFormats {
     }
 }
 
+/// The latency axis of the latency charts (`--latency-axis`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LatencyScale {
+    /// Logarithmic when p99 is over 10× p50 somewhere on the chart, else linear.
+    #[default]
+    Auto,
+    /// Always logarithmic.
+    Log,
+    /// Always linear from 0.
+    Linear,
+}
+
+impl FromStr for LatencyScale {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(LatencyScale::Auto),
+            "log" => Ok(LatencyScale::Log),
+            "linear" => Ok(LatencyScale::Linear),
+            other => Err(format!(
+                "unknown latency axis `{other}`: use auto, log or linear"
+            )),
+        }
+    }
+}
+
+/// How to render the charts: which files, and the latency axis.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChartOptions {
+    /// Which chart files to write.
+    pub formats: ChartFormats,
+    /// The latency axis.
+    pub latency_scale: LatencyScale,
+}
+
+impl From<ChartFormats> for ChartOptions {
+    fn from(formats: ChartFormats) -> Self {
+        ChartOptions {
+            formats,
+            latency_scale: LatencyScale::Auto,
+        }
+    }
+}
+
+/// `GET /api/v1/items/{id}` → `get-api-v1-items-id`: lower-case letters and digits,
+/// every other run of characters one `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    let out: String = out.chars().take(60).collect();
+    if out.is_empty() {
+        "endpoint".into()
+    } else {
+        out
+    }
+}
+
 /// One rendered chart.
 #[derive(Clone, Debug)]
 pub struct Chart {
     /// What it shows.
     pub kind: ChartKind,
+    /// File name without extension (`latency`, `endpoint-get-api-items-timeline`).
+    pub stem: String,
+    /// The endpoint of a per-endpoint chart.
+    pub endpoint: Option<String>,
     /// Its title (also the SVG `<title>`).
     pub title: String,
     /// The SVG document; always rendered, because report.html inlines it.
@@ -224,6 +292,18 @@ impl<E: std::error::Error + Send + Sync> From<plotters::drawing::DrawingAreaErro
     }
 }
 
+impl Chart {
+    /// Path of the SVG file inside the report dir.
+    pub fn svg_path(&self) -> String {
+        format!("charts/{}.svg", self.stem)
+    }
+
+    /// Path of the PNG file inside the report dir.
+    pub fn png_path(&self) -> String {
+        format!("charts/{}.png", self.stem)
+    }
+}
+
 /// What one chart kind needs to be drawn, taken from the analysis.
 enum Plan {
     Throughput(throughput::Plan),
@@ -232,6 +312,9 @@ enum Plan {
     Timeline(timeline::Plan),
     LatencyDistribution(distribution::Plan),
     Endpoints(endpoints::Plan),
+    /// (endpoint key, file slug, plan).
+    EndpointTimeline(String, String, endpoint_timeline::Plan),
+    EndpointDistribution(String, String, distribution::Plan),
 }
 
 impl Plan {
@@ -243,6 +326,26 @@ impl Plan {
             Plan::Timeline(_) => ChartKind::Timeline,
             Plan::LatencyDistribution(_) => ChartKind::LatencyDistribution,
             Plan::Endpoints(_) => ChartKind::Endpoints,
+            Plan::EndpointTimeline(..) => ChartKind::EndpointTimeline,
+            Plan::EndpointDistribution(..) => ChartKind::EndpointDistribution,
+        }
+    }
+
+    /// The file name without extension.
+    fn stem(&self) -> String {
+        match self {
+            Plan::EndpointTimeline(_, slug, _) => format!("endpoint-{slug}-timeline"),
+            Plan::EndpointDistribution(_, slug, _) => format!("endpoint-{slug}-distribution"),
+            other => other.kind().file_stem().to_string(),
+        }
+    }
+
+    fn endpoint(&self) -> Option<String> {
+        match self {
+            Plan::EndpointTimeline(key, ..) | Plan::EndpointDistribution(key, ..) => {
+                Some(key.clone())
+            }
+            _ => None,
         }
     }
 
@@ -254,12 +357,15 @@ impl Plan {
             Plan::Timeline(p) => p.title(),
             Plan::LatencyDistribution(p) => p.title(),
             Plan::Endpoints(p) => p.title(),
+            Plan::EndpointTimeline(_, _, p) => p.title(),
+            Plan::EndpointDistribution(_, _, p) => p.title(),
         }
     }
 
     fn size(&self) -> (u32, u32) {
         match self {
             Plan::Timeline(p) => p.size(),
+            Plan::EndpointTimeline(_, _, p) => p.size(),
             _ => (palette::WIDTH, palette::HEIGHT),
         }
     }
@@ -279,6 +385,8 @@ impl Plan {
             Plan::Timeline(p) => p.draw(&area, marker),
             Plan::LatencyDistribution(p) => p.draw(&area, marker),
             Plan::Endpoints(p) => p.draw(&area, marker),
+            Plan::EndpointTimeline(_, _, p) => p.draw(&area, marker),
+            Plan::EndpointDistribution(_, _, p) => p.draw(&area, marker),
         }?;
         marker.end();
         root.present()?;
@@ -335,13 +443,17 @@ pub fn capacity_overlay(analysis: &Analysis) -> Option<CapacityOverlay> {
 
 /// The charts the analysis has data for. `overlay` (default: the analysis's own
 /// capacity results) adds a capacity model and breaking points to the throughput chart.
-fn plans(analysis: &Analysis, overlay: Option<&CapacityOverlay>) -> Result<Vec<Plan>, ChartError> {
+fn plans(
+    analysis: &Analysis,
+    overlay: Option<&CapacityOverlay>,
+    scale: LatencyScale,
+) -> Result<Vec<Plan>, ChartError> {
     let mut plans = Vec::new();
     let own = capacity_overlay(analysis);
     if let Some(p) = throughput::plan(analysis, overlay.or(own.as_ref())) {
         plans.push(Plan::Throughput(p));
     }
-    if let Some(p) = latency::plan(analysis) {
+    if let Some(p) = latency::plan(analysis, scale) {
         plans.push(Plan::Latency(p));
     }
     if let Some(p) = errors::plan(analysis) {
@@ -356,29 +468,51 @@ fn plans(analysis: &Analysis, overlay: Option<&CapacityOverlay>) -> Result<Vec<P
     if let Some(p) = endpoints::plan(analysis) {
         plans.push(Plan::Endpoints(p));
     }
+    // Per endpoint: its timeline and its distribution, under a slug unique in the run.
+    let mut slugs: Vec<String> = Vec::new();
+    for key in endpoint_timeline::endpoint_keys(analysis) {
+        let base = slug(&key);
+        let mut unique = base.clone();
+        let mut n = 2;
+        while slugs.contains(&unique) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        slugs.push(unique.clone());
+        if let Some(p) = endpoint_timeline::plan(analysis, &key, scale) {
+            plans.push(Plan::EndpointTimeline(key.clone(), unique.clone(), p));
+        }
+        if let Some(p) = distribution::endpoint_plan(analysis, &key)? {
+            plans.push(Plan::EndpointDistribution(key.clone(), unique, p));
+        }
+    }
     Ok(plans)
 }
 
 /// Renders every chart the analysis has data for: the SVG always (report.html inlines
-/// it), the PNG when `formats.png`. Nothing when `formats` is none.
-pub fn render_charts(analysis: &Analysis, formats: ChartFormats) -> Result<Vec<Chart>, ChartError> {
-    render_charts_with(analysis, formats, None)
+/// it), the PNG when `options.formats.png`. Nothing when the formats are none.
+pub fn render_charts(
+    analysis: &Analysis,
+    options: impl Into<ChartOptions>,
+) -> Result<Vec<Chart>, ChartError> {
+    render_charts_with(analysis, options, None)
 }
 
 /// [`render_charts`] with a capacity overlay (USL curve, breaking points) for the
 /// throughput chart.
 pub fn render_charts_with(
     analysis: &Analysis,
-    formats: ChartFormats,
+    options: impl Into<ChartOptions>,
     overlay: Option<&CapacityOverlay>,
 ) -> Result<Vec<Chart>, ChartError> {
-    if !formats.any() {
+    let options = options.into();
+    if !options.formats.any() {
         return Ok(Vec::new());
     }
     palette::ensure_font().map_err(ChartError::Font)?;
-    plans(analysis, overlay)?
+    plans(analysis, overlay, options.latency_scale)?
         .iter()
-        .map(|plan| render(plan, formats.png))
+        .map(|plan| render(plan, options.formats.png))
         .collect()
 }
 
@@ -415,6 +549,8 @@ fn render(plan: &Plan, png: bool) -> Result<Chart, ChartError> {
     };
     Ok(Chart {
         kind,
+        stem: plan.stem(),
+        endpoint: plan.endpoint(),
         title,
         svg,
         png,

@@ -65,6 +65,12 @@ pub const WIDTH: u32 = 960;
 pub const HEIGHT: u32 = 540;
 /// Height of one panel of the stacked timeline.
 pub const PANEL_HEIGHT: u32 = 220;
+/// Width of the legend column right of a chart's plotting area, px.
+pub const LEGEND_WIDTH: u32 = 290;
+/// Longest legend label, in characters (fits [`LEGEND_WIDTH`]).
+pub const MAX_LEGEND_CHARS: usize = 31;
+/// Height of a legend row above a panel, px.
+pub const LEGEND_ROW: u32 = 24;
 /// Outer margin around the plotting area, px.
 pub const MARGIN: u32 = 16;
 /// Space for the x-axis tick labels and description, px.
@@ -93,6 +99,9 @@ pub const LINE_WIDTH: u32 = 2;
 pub const POINT_RADIUS: u32 = 4;
 /// Dash length and gap of limit and model lines, px.
 pub const DASH: (u32, u32) = (8, 5);
+/// Dash patterns of limit lines on one chart, in order: limits that coincide (an
+/// error-rate limit and the error budget of an availability rule) stay told apart.
+pub const LIMIT_DASHES: [(u32, u32); 3] = [(8, 5), (2, 4), (16, 4)];
 
 /// The family name charts ask plotters for; it resolves to the embedded DejaVu Sans.
 pub const FONT: &str = "sans-serif";

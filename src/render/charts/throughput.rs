@@ -3,7 +3,7 @@
 //! breaking points.
 
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend, SeriesLabelPosition};
+use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use super::frame::{self, Axes, LoadAxis};
 use super::{palette, DrawError, SeriesMarker};
@@ -93,7 +93,8 @@ impl Plan {
         let (x_lo, x_hi, y_hi) = (x.lo(), x.hi(), y.hi());
         let x_label = |v: &f64| self.load.label(&x, *v);
         let y_label = |v: &f64| y.label(*v);
-        let mut chart = frame::chart(area, x.clone(), y.clone(), palette::Y_LABEL_AREA)?;
+        let legend = frame::Legend::default();
+        let mut chart = frame::chart_with_legend(area, x.clone(), y.clone())?;
         frame::mesh(
             &mut chart,
             &Axes {
@@ -106,6 +107,7 @@ impl Plan {
         frame::measured(
             &mut chart,
             marker,
+            &legend,
             "throughput",
             "throughput (all requests)",
             palette::THROUGHPUT,
@@ -115,6 +117,7 @@ impl Plan {
             frame::measured(
                 &mut chart,
                 marker,
+                &legend,
                 "goodput",
                 "goodput (successful)",
                 palette::GOODPUT,
@@ -125,6 +128,7 @@ impl Plan {
             frame::dashed(
                 &mut chart,
                 marker,
+                &legend,
                 &format!("sla-{i}"),
                 &format!("SLA {}", l.rule),
                 palette::INK,
@@ -135,6 +139,7 @@ impl Plan {
             frame::dashed(
                 &mut chart,
                 marker,
+                &legend,
                 "model",
                 &frame::shorten(&o.model_label, palette::MAX_LABEL_CHARS),
                 palette::MODEL,
@@ -145,6 +150,7 @@ impl Plan {
             frame::dashed(
                 &mut chart,
                 marker,
+                &legend,
                 &format!("break-{i}"),
                 &frame::shorten(
                     &format!("breaks: {} at {}", b.label, x.label(b.load)),
@@ -154,7 +160,7 @@ impl Plan {
                 &[(b.load, 0.0), (b.load, y_hi)],
             )?;
         }
-        frame::legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        frame::legend_beside(area, &legend)
     }
 }
 

@@ -1,7 +1,9 @@
 //! The run over time: per-interval requests/s, p95, errors/s and users in stacked
 //! panels sharing the time axis; each stage is a line in its own colour (the same in
 //! every chart) on a shaded band named after it, so stages that overlap in time stay
-//! apart. Reads `stages[].timeseries` only.
+//! apart. Reads `stages[].timeseries`, and a stage's declared users when its
+//! intervals carry none (a flat line across the stage). The stage bands are shared
+//! with the per-endpoint timelines ([`bands`]).
 
 use plotters::coord::Shift;
 use plotters::prelude::{
@@ -44,17 +46,53 @@ const PANELS: [Panel; 4] = [
     },
 ];
 
-fn rate(count: u64, width_s: f64) -> Option<f64> {
+/// The (interval midpoint, value) points of `points` where `value` has one.
+pub fn midpoints(points: &[TimePoint], value: fn(&TimePoint) -> Option<f64>) -> Vec<(f64, f64)> {
+    points
+        .iter()
+        .filter_map(|p| Some((p.t + p.width_s / 2.0, value(p)?)))
+        .filter(|(t, v)| t.is_finite() && v.is_finite())
+        .collect()
+}
+
+/// Requests (or failures) per second of an interval.
+pub fn rate(count: u64, width_s: f64) -> Option<f64> {
     (width_s > 0.0).then(|| count as f64 / width_s)
+}
+
+/// One stage's stretch of a timeline.
+#[derive(Clone, Debug)]
+pub struct Band {
+    /// The stage name.
+    pub name: String,
+    /// Position in the analysis' stages: picks the colour.
+    pub index: usize,
+    /// Start, s since the run started.
+    pub from: f64,
+    /// End, s since the run started.
+    pub to: f64,
+}
+
+impl Band {
+    /// The span of `points` (intervals), when it has one.
+    pub fn of(name: &str, index: usize, points: &[TimePoint]) -> Option<Band> {
+        let from = points.iter().map(|p| p.t).fold(f64::INFINITY, f64::min);
+        let to = points
+            .iter()
+            .map(|p| p.t + p.width_s)
+            .fold(f64::NEG_INFINITY, f64::max);
+        (from.is_finite() && to.is_finite()).then(|| Band {
+            name: name.to_string(),
+            index,
+            from,
+            to,
+        })
+    }
 }
 
 /// One stage's stretch of the timeline.
 struct StageSpan {
-    name: String,
-    /// Position in the analysis' stages: picks the colour.
-    index: usize,
-    from: f64,
-    to: f64,
+    band: Band,
     /// Per panel: the (interval midpoint, value) points.
     lines: Vec<Vec<(f64, f64)>>,
 }
@@ -67,41 +105,25 @@ pub struct Plan {
 
 /// The plan, when some stage has a time series.
 pub fn plan(analysis: &Analysis) -> Option<Plan> {
+    let users_panel = PANELS.iter().position(|p| p.id == "users");
     let stages: Vec<StageSpan> = analysis
         .stages
         .iter()
         .enumerate()
-        .filter(|(_, s)| !s.timeseries.is_empty())
-        .map(|(index, s)| {
-            let from = s
-                .timeseries
+        .filter_map(|(index, s)| {
+            let band = Band::of(&s.name, index, &s.timeseries)?;
+            let mut lines: Vec<Vec<(f64, f64)>> = PANELS
                 .iter()
-                .map(|p| p.t)
-                .fold(f64::INFINITY, f64::min);
-            let to = s
-                .timeseries
-                .iter()
-                .map(|p| p.t + p.width_s)
-                .fold(f64::NEG_INFINITY, f64::max);
-            let lines = PANELS
-                .iter()
-                .map(|panel| {
-                    s.timeseries
-                        .iter()
-                        .filter_map(|p| Some((p.t + p.width_s / 2.0, (panel.value)(p)?)))
-                        .filter(|(t, v)| t.is_finite() && v.is_finite())
-                        .collect()
-                })
+                .map(|panel| midpoints(&s.timeseries, panel.value))
                 .collect();
-            StageSpan {
-                name: s.name.clone(),
-                index,
-                from,
-                to,
-                lines,
+            // No users per interval: the stage's declared users, flat across it.
+            if let (Some(i), Some(users)) = (users_panel, s.users) {
+                if lines[i].is_empty() {
+                    lines[i] = vec![(band.from, f64::from(users)), (band.to, f64::from(users))];
+                }
             }
+            Some(StageSpan { band, lines })
         })
-        .filter(|s| s.from.is_finite() && s.to.is_finite())
         .collect();
     // A panel is drawn when some stage has a value for it.
     let panels: Vec<usize> = (0..PANELS.len())
@@ -113,7 +135,22 @@ pub fn plan(analysis: &Analysis) -> Option<Plan> {
 impl Plan {
     /// The chart title.
     pub fn title(&self) -> String {
-        "Timeline: requests, latency, errors and users over the run".into()
+        let names: Vec<&str> = self
+            .panels
+            .iter()
+            .map(|i| match PANELS[*i].id {
+                "throughput" => "requests",
+                "p95" => "latency",
+                "errors" => "errors",
+                _ => "users",
+            })
+            .collect();
+        let list = match names.split_last() {
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        format!("Timeline: {list} over the run")
     }
 
     /// Width and height: one panel per metric.
@@ -130,17 +167,8 @@ impl Plan {
         area: &'a DrawingArea<DB, Shift>,
         marker: &SeriesMarker,
     ) -> Result<(), DrawError> {
-        let from = self
-            .stages
-            .iter()
-            .map(|s| s.from)
-            .fold(f64::INFINITY, f64::min);
-        let to = self
-            .stages
-            .iter()
-            .map(|s| s.to)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let x = frame::Axis::span(from, to);
+        let spans: Vec<Band> = self.stages.iter().map(|s| s.band.clone()).collect();
+        let x = time_axis(&spans);
         let x_label = |v: &f64| x.label(*v);
         let (_, h) = area.dim_in_pixel();
         let last = self.panels.len().saturating_sub(1);
@@ -166,15 +194,11 @@ impl Plan {
             );
             let y_label = |v: &f64| y.label(*v);
             let mut chart = frame::chart(&this, x.clone(), y.clone(), palette::Y_LABEL_AREA)?;
-            self.bands(&mut chart, y.hi(), n == 0)?;
+            bands(&mut chart, &spans, y.hi(), n == 0)?;
             frame::mesh(
                 &mut chart,
                 &Axes {
-                    x_desc: if n == last {
-                        "Time since the run started (s)"
-                    } else {
-                        ""
-                    },
+                    x_desc: TIME_DESC,
                     y_desc: panel.desc,
                     x_label: &x_label,
                     y_label: &y_label,
@@ -184,51 +208,61 @@ impl Plan {
                 if s.lines[i].is_empty() {
                     continue;
                 }
-                marker.begin(&format!("{}:{}", panel.id, s.name));
+                marker.begin(&format!("{}:{}", panel.id, s.band.name));
                 chart.draw_series(LineSeries::new(
                     s.lines[i].iter().copied(),
-                    frame::stroke(palette::cycle(s.index)),
+                    frame::stroke(palette::cycle(s.band.index)),
                 ))?;
                 marker.end();
             }
         }
         Ok(())
     }
+}
 
-    /// Shades every other stage and, on the first panel, names each stage whose band
-    /// is wide enough for its name.
-    fn bands<DB: DrawingBackend>(
-        &self,
-        chart: &mut ChartContext<'_, DB, Coords>,
-        y_hi: f64,
-        names: bool,
-    ) -> Result<(), DrawError> {
-        for (k, s) in self.stages.iter().enumerate() {
-            if k % 2 == 0 {
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(s.from, 0.0), (s.to, y_hi)],
-                    plotters::style::Color::filled(&palette::BAND),
-                )))?;
-            }
-            if !names {
-                continue;
-            }
-            let label = frame::shorten(&s.name, palette::MAX_LABEL_CHARS / 2);
-            let color = palette::cycle(s.index);
-            let style = frame::font(palette::TICK_SIZE)
-                .color(&color)
-                .pos(Pos::new(HPos::Center, VPos::Top));
-            let (w, _) = chart.plotting_area().estimate_text_size(&label, &style)?;
-            let left = chart.backend_coord(&(s.from, y_hi)).0;
-            let right = chart.backend_coord(&(s.to, y_hi)).0;
-            if (right - left) > w as i32 + 8 {
-                // A few pixels below the top edge, clear of the top grid line.
-                chart.draw_series(std::iter::once(
-                    EmptyElement::at(((s.from + s.to) / 2.0, y_hi))
-                        + Text::new(label, (0, 5), style),
-                ))?;
-            }
+/// Every panel's x axis description.
+pub const TIME_DESC: &str = "Time since the run started (s)";
+
+/// The time axis over every band.
+pub fn time_axis(spans: &[Band]) -> frame::Axis {
+    let from = spans.iter().map(|s| s.from).fold(f64::INFINITY, f64::min);
+    let to = spans.iter().map(|s| s.to).fold(f64::NEG_INFINITY, f64::max);
+    frame::Axis::span(from, to)
+}
+
+/// Shades every other stage and, when `names`, names each stage whose band is wide
+/// enough for its name.
+pub fn bands<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Coords>,
+    spans: &[Band],
+    y_hi: f64,
+    names: bool,
+) -> Result<(), DrawError> {
+    let y_lo = chart.y_range().start;
+    for (k, s) in spans.iter().enumerate() {
+        if k % 2 == 0 {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(s.from, y_lo), (s.to, y_hi)],
+                plotters::style::Color::filled(&palette::BAND),
+            )))?;
         }
-        Ok(())
+        if !names {
+            continue;
+        }
+        let label = frame::shorten(&s.name, palette::MAX_LABEL_CHARS / 2);
+        let color = palette::cycle(s.index);
+        let style = frame::font(palette::TICK_SIZE)
+            .color(&color)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        let (w, _) = chart.plotting_area().estimate_text_size(&label, &style)?;
+        let left = chart.backend_coord(&(s.from, y_hi)).0;
+        let right = chart.backend_coord(&(s.to, y_hi)).0;
+        if (right - left) > w as i32 + 8 {
+            // A few pixels below the top edge, clear of the top grid line.
+            chart.draw_series(std::iter::once(
+                EmptyElement::at(((s.from + s.to) / 2.0, y_hi)) + Text::new(label, (0, 5), style),
+            ))?;
+        }
     }
+    Ok(())
 }
