@@ -19,7 +19,8 @@ use crate::render::output::{check_out_dir, InPlace, OutputKind};
 #[command(after_help = "Examples:
   headroom drive data/scenarios/agent-platform.toml --out runs/rc1
   headroom drive --url http://127.0.0.1:8000/health --users 64 --duration 10s --out runs/quick
-  headroom drive --url http://127.0.0.1:8000/api/v1/agents --rate 200 --duration 30s --raw --out runs/open")]
+  headroom drive --url http://127.0.0.1:8000/api/v1/agents --rate 200 --duration 30s --raw --out runs/open
+  headroom drive plan.toml --shard 0/3 --start-at 2026-01-02T10:00:00Z --out runs/shard-0")]
 pub struct DriveArgs {
     /// Scenario TOML file (omit it for the quick form with --url).
     pub scenario: Option<PathBuf>,
@@ -73,6 +74,21 @@ pub struct DriveArgs {
     /// Seed the users' task, path and think-time draws (default: random each run).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Run only shard i of N of the plan (0 ≤ i < N): users and open-model arrivals
+    /// k with k mod N = i, at their global times. Every shard needs the same plan,
+    /// --seed (default: derived from the plan) and --start-at.
+    #[arg(long, value_name = "i/N")]
+    pub shard: Option<String>,
+    /// Run shard $JOB_COMPLETION_INDEX of N (a Kubernetes Indexed Job sets it).
+    #[arg(long, value_name = "N", conflicts_with = "shard")]
+    pub shards: Option<u32>,
+    /// Begin at this time (RFC 3339, e.g. 2026-01-02T10:00:00Z), so that shards
+    /// start together.
+    #[arg(long, value_name = "TIME")]
+    pub start_at: Option<String>,
+    /// Begin this long from now, rounded up to a whole second (e.g. 30s).
+    #[arg(long, value_name = "DURATION", conflicts_with = "start_at")]
+    pub start_in: Option<String>,
 }
 
 /// Summary format.
@@ -88,6 +104,28 @@ pub enum OutputFormat {
 pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
     let scenario = match build_scenario(&args) {
         Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Outcome::BadInput);
+        }
+    };
+    let index = std::env::var("JOB_COMPLETION_INDEX").ok();
+    let shard = match crate::driver::shard::from_args(
+        args.shard.as_deref(),
+        args.shards,
+        index.as_deref(),
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Outcome::BadInput);
+        }
+    };
+    let start_at = match crate::driver::shard::start_time(
+        args.start_at.as_deref(),
+        args.start_in.as_deref(),
+    ) {
+        Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(Outcome::BadInput);
@@ -114,6 +152,8 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
         raw: args.raw,
         progress: !args.quiet,
         seed: args.seed,
+        shard,
+        start_at,
     };
     // What was measured is kept whatever happens: a run dir is data.
     InPlace::prepare(&out)?.succeeded();

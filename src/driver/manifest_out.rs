@@ -54,6 +54,7 @@ pub fn build(
                 start: Some(rfc3339(t.start)),
                 steady_start: t.steady.map(rfc3339),
                 end: t.end.map(rfc3339),
+                planned_arrivals: None,
             }
         })
         .collect();
