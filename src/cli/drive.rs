@@ -110,17 +110,15 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
         }
     };
     let index = std::env::var("JOB_COMPLETION_INDEX").ok();
-    let shard = match crate::driver::shard::from_args(
-        args.shard.as_deref(),
-        args.shards,
-        index.as_deref(),
-    ) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(Outcome::BadInput);
-        }
-    };
+    let shard =
+        match crate::driver::shard::from_args(args.shard.as_deref(), args.shards, index.as_deref())
+        {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(Outcome::BadInput);
+            }
+        };
     let start_at = match crate::driver::shard::start_time(
         args.start_at.as_deref(),
         args.start_in.as_deref(),

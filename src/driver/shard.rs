@@ -180,7 +180,9 @@ pub fn plan_hash(scenario: &Scenario, seed: Option<u64>) -> String {
             "{} {} {} {:?} {:?}",
             t.method, t.path.text, t.weight, t.timeout, t.expected
         ));
-        put(&String::from_utf8_lossy(t.body.as_deref().unwrap_or_default()));
+        put(&String::from_utf8_lossy(
+            t.body.as_deref().unwrap_or_default(),
+        ));
     }
     for s in &scenario.stages {
         put(&format!("{} {:?} {:?}", s.name, s.load, s.duration));
@@ -337,7 +339,10 @@ mod tests {
     #[test]
     fn next_owned_and_parse() {
         let s: Shard = "2/3".parse().unwrap();
-        assert_eq!((s.next_owned(0), s.next_owned(2), s.next_owned(3)), (2, 2, 5));
+        assert_eq!(
+            (s.next_owned(0), s.next_owned(2), s.next_owned(3)),
+            (2, 2, 5)
+        );
         assert!("3/3".parse::<Shard>().is_err());
         assert!("1".parse::<Shard>().is_err());
         assert_eq!(s.to_string(), "2/3");

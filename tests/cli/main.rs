@@ -20,6 +20,7 @@ mod formats_c;
 mod habits;
 mod hygiene;
 mod impossible_numbers;
+mod kubernetes;
 mod layering;
 mod locust;
 mod output_safety;

@@ -87,8 +87,8 @@ fn shards_run_exactly_the_single_plan_and_merge_exactly() {
     let t = TestDir::new();
     let plan = t.write("plan.toml", scenario(target.port));
     let plan = plan.to_str().unwrap().to_string();
-    let start = humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(3))
-        .to_string();
+    let start =
+        humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(3)).to_string();
     let out = |name: &str| t.path().join(name);
     let dirs: Vec<PathBuf> = (0..3).map(|i| out(&format!("shard-{i}"))).collect();
     let single = out("single");
@@ -109,7 +109,16 @@ fn shards_run_exactly_the_single_plan_and_merge_exactly() {
         }));
     }
     let single_s = single.display().to_string();
-    let args = [&*plan, "--start-at", &start, "-q", "--seed", "9", "--out", &single_s];
+    let args = [
+        &*plan,
+        "--start-at",
+        &start,
+        "-q",
+        "--seed",
+        "9",
+        "--out",
+        &single_s,
+    ];
     let (status, _, err) = drive(&args, Duration::from_secs(30));
     assert!(status.success(), "{err}");
     for r in runs {
@@ -213,7 +222,10 @@ fn a_missing_duplicated_or_foreign_shard_is_refused() {
     refused(&[a.clone(), c.clone()], "shard 1/3 of plan aaaa missing");
     let b = shard_dir(&t, "s1", 1, 3, "aaaa");
     let again = shard_dir(&t, "copy", 1, 3, "aaaa");
-    refused(&[a.clone(), b.clone(), again, c.clone()], "shard 1/3 is given twice");
+    refused(
+        &[a.clone(), b.clone(), again, c.clone()],
+        "shard 1/3 is given twice",
+    );
     let other = shard_dir(&t, "other", 1, 3, "bbbb");
     refused(&[a, other, c], "different sharded runs");
 }

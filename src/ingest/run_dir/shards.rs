@@ -42,7 +42,9 @@ pub(super) fn take_shards(dirs: &mut Vec<DirInput>, run: &mut Run) -> Vec<ShardD
     *dirs = rest;
     shards.sort_by_key(|s| s.shard.index);
     if let Err(why) = check_set(&shards) {
-        let at = shards.first().map_or(PathBuf::new(), |s| s.input.dir.clone());
+        let at = shards
+            .first()
+            .map_or(PathBuf::new(), |s| s.input.dir.clone());
         run.problems.push(problem(&at, None, why));
         dirs.clear();
         return Vec::new();
@@ -52,7 +54,10 @@ pub(super) fn take_shards(dirs: &mut Vec<DirInput>, run: &mut Run) -> Vec<ShardD
 
 /// The dir's `[shard]` table, when its `run.toml` has one.
 fn shard_table(d: &DirInput) -> Option<ManifestShard> {
-    let path = d.files.iter().find(|f| f.file_name().is_some_and(|n| n == "run.toml"))?;
+    let path = d
+        .files
+        .iter()
+        .find(|f| f.file_name().is_some_and(|n| n == "run.toml"))?;
     Manifest::parse(&read_text(path).ok()?).ok()?.shard
 }
 
@@ -136,7 +141,11 @@ pub(super) fn load_shards(shards: Vec<ShardDir>, opts: &IngestOptions, run: &mut
         ended = ended.max(meta.ended.clone());
         absorb_meta(&mut run.meta, &meta);
         health.push(Health::of(s));
-        sources.extend(part.sources.into_iter().filter(|src| src.tool == "headroom"));
+        sources.extend(
+            part.sources
+                .into_iter()
+                .filter(|src| src.tool == "headroom"),
+        );
     }
     run.meta.started = started;
     run.meta.ended = ended;
@@ -244,13 +253,19 @@ fn sum_stage_users(into: &mut Stage, parts: &[&Stage]) {
     for (key, ep) in &mut into.endpoints {
         sum_users(
             &mut ep.series,
-            parts.iter().filter_map(|p| p.endpoints.get(key)).map(|e| &e.series),
+            parts
+                .iter()
+                .filter_map(|p| p.endpoints.get(key))
+                .map(|e| &e.series),
         );
     }
     if let Some(agg) = &mut into.aggregate {
         sum_users(
             &mut agg.series,
-            parts.iter().filter_map(|p| p.aggregate.as_ref()).map(|a| &a.series),
+            parts
+                .iter()
+                .filter_map(|p| p.aggregate.as_ref())
+                .map(|a| &a.series),
         );
     }
 }
@@ -275,7 +290,10 @@ fn sum_users<'a>(into: &mut TimeSeries, parts: impl Iterator<Item = &'a TimeSeri
         }
     }
     for (slot, u) in total {
-        if let Some(iv) = usize::try_from(slot).ok().and_then(|s| into.intervals.get_mut(s)) {
+        if let Some(iv) = usize::try_from(slot)
+            .ok()
+            .and_then(|s| into.intervals.get_mut(s))
+        {
             iv.users = Some(u);
         }
     }
@@ -310,12 +328,18 @@ impl Health {
     fn lag(&self) -> Option<String> {
         let mut why = Vec::new();
         if let Some(l) = self.lateness_p99_ms.filter(|l| *l > LAGGING_LATENESS_MS) {
-            why.push(format!("its timers woke up to {l:.0} ms late (p99 of a second)"));
+            why.push(format!(
+                "its timers woke up to {l:.0} ms late (p99 of a second)"
+            ));
         }
         if let Some(d) = self.shard.dropped.filter(|d| *d > 0) {
             why.push(format!("{d} arrivals were not sent (in-flight cap)"));
         }
-        if let Some(o) = self.shard.start_offset_ms.filter(|o| o.abs() > LATE_START_MS) {
+        if let Some(o) = self
+            .shard
+            .start_offset_ms
+            .filter(|o| o.abs() > LATE_START_MS)
+        {
             why.push(format!("it started {:.1} s after --start-at", o / 1000.0));
         }
         (!why.is_empty()).then(|| why.join("; "))
@@ -360,7 +384,12 @@ fn health_notes(health: &[Health]) -> Vec<String> {
         .iter()
         .map(|h| {
             let s = &h.shard;
-            let mut parts = vec![format!("shard {}/{} ({})", s.index, s.count, h.dir.display())];
+            let mut parts = vec![format!(
+                "shard {}/{} ({})",
+                s.index,
+                s.count,
+                h.dir.display()
+            )];
             if let Some(u) = s.planned_users {
                 parts.push(format!("{u} users planned"));
             }
