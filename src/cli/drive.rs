@@ -3,6 +3,7 @@
 //! error, or no request got a response), 2 bad scenario or arguments.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use bytes::Bytes;
 use clap::{Args, ValueEnum};
@@ -129,6 +130,12 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
+    if let Some(late) = start_at.and_then(|t| std::time::SystemTime::now().duration_since(t).ok()) {
+        eprintln!(
+            "warning: --start-at was {} ago: starting now, not together with the other shards",
+            humantime::format_duration(Duration::from_millis(late.as_millis() as u64))
+        );
+    }
     let inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
     let out = match check_out_dir(&args.out, OutputKind::RunDir, &inputs, args.force) {
         Ok(out) => out,

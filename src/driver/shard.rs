@@ -198,6 +198,9 @@ pub fn shared_seed(scenario: &Scenario, seed: Option<u64>) -> u64 {
     seed.unwrap_or_else(|| u64::from_str_radix(&plan_hash(scenario, None), 16).unwrap_or(0))
 }
 
+/// The longest `--start-at` wait accepted (a later time is most likely a typo).
+const MAX_START_WAIT: Duration = Duration::from_secs(24 * 3600);
+
 /// When the shards begin: an RFC 3339 instant, or `--start-in D` from now rounded up
 /// to a whole second.
 pub fn start_time(
@@ -205,11 +208,18 @@ pub fn start_time(
     start_in: Option<&str>,
 ) -> Result<Option<SystemTime>, String> {
     match (start_at, start_in) {
-        (Some(t), _) => humantime::parse_rfc3339_weak(t.trim())
-            .map(Some)
-            .map_err(|e| {
+        (Some(t), _) => {
+            let at = humantime::parse_rfc3339_weak(t.trim()).map_err(|e| {
                 format!("--start-at `{t}`: {e}; give an RFC 3339 time such as 2026-01-02T10:00:00Z")
-            }),
+            })?;
+            if at.duration_since(SystemTime::now()).unwrap_or_default() > MAX_START_WAIT {
+                return Err(format!(
+                    "--start-at `{t}` is more than a day ahead: check its date and time zone \
+                     (RFC 3339, e.g. 2026-01-02T10:00:00Z is UTC)"
+                ));
+            }
+            Ok(Some(at))
+        }
         (None, Some(d)) => {
             let d = super::units::parse_duration(d).map_err(|e| format!("--start-in: {e}"))?;
             let at = SystemTime::now() + d;
