@@ -7,7 +7,7 @@
 //! keeps its stripe (k6's striping for equal segments): closed-model user k and
 //! open-model arrival k (at its global intended time) belong to shard k mod N. The
 //! union of the shards is exactly the single-process plan, and a shard's share of v
-//! items, ⌊v/N⌋ + [i < v mod N], never shrinks as v grows.
+//! items, ⌊v/N⌋ plus one when i < v mod N, never shrinks as v grows.
 
 use std::fmt;
 use std::str::FromStr;

@@ -18,6 +18,7 @@ use crate::model::{Manifest, ManifestShard, Run, RunMeta, Source, SourcePart, St
 /// A shard run dir: its files and its `[shard]` table.
 pub(super) struct ShardDir {
     input: DirInput,
+    manifest: Manifest,
     shard: ManifestShard,
 }
 
@@ -34,8 +35,12 @@ pub(super) fn take_shards(dirs: &mut Vec<DirInput>, run: &mut Run) -> Vec<ShardD
     let mut shards = Vec::new();
     let mut rest = Vec::new();
     for d in dirs.drain(..) {
-        match shard_table(&d) {
-            Some(shard) => shards.push(ShardDir { input: d, shard }),
+        match shard_manifest(&d) {
+            Some((manifest, shard)) => shards.push(ShardDir {
+                input: d,
+                manifest,
+                shard,
+            }),
             None => rest.push(d),
         }
     }
@@ -52,13 +57,15 @@ pub(super) fn take_shards(dirs: &mut Vec<DirInput>, run: &mut Run) -> Vec<ShardD
     shards
 }
 
-/// The dir's `[shard]` table, when its `run.toml` has one.
-fn shard_table(d: &DirInput) -> Option<ManifestShard> {
+/// The dir's manifest and its `[shard]` table, when its `run.toml` has one.
+fn shard_manifest(d: &DirInput) -> Option<(Manifest, ManifestShard)> {
     let path = d
         .files
         .iter()
         .find(|f| f.file_name().is_some_and(|n| n == "run.toml"))?;
-    Manifest::parse(&read_text(path).ok()?).ok()?.shard
+    let m = Manifest::parse(&read_text(path).ok()?).ok()?;
+    let shard = m.shard.clone()?;
+    Some((m, shard))
 }
 
 /// Every shard 0..N−1 exactly once, one N and one plan hash. A single shard alone is
@@ -136,10 +143,10 @@ pub(super) fn load_shards(shards: Vec<ShardDir>, opts: &IngestOptions, run: &mut
         run.inputs.append(&mut part.inputs);
         run.problems.append(&mut part.problems);
         run.skipped.append(&mut part.skipped);
-        let meta = part.meta;
-        started = min_some(started, meta.started.clone());
-        ended = ended.max(meta.ended.clone());
-        absorb_meta(&mut run.meta, &meta);
+        started = min_some(started, s.manifest.started.clone());
+        ended = ended.max(s.manifest.ended.clone());
+        // The same for every shard (label, target…); complete only if every shard is.
+        run.meta.absorb_manifest(&s.manifest);
         health.push(Health::of(s));
         sources.extend(
             part.sources
@@ -179,26 +186,6 @@ fn min_some(a: Option<String>, b: Option<String>) -> Option<String> {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
-}
-
-/// The manifest facts that are the same for every shard (label, target…), and
-/// completeness: the merged run is complete only if every shard is.
-fn absorb_meta(into: &mut RunMeta, m: &RunMeta) {
-    let take = |slot: &mut Option<String>, v: &Option<String>| {
-        if slot.is_none() {
-            slot.clone_from(v);
-        }
-    };
-    take(&mut into.label, &m.label);
-    take(&mut into.environment, &m.environment);
-    take(&mut into.git_sha, &m.git_sha);
-    take(&mut into.target_url, &m.target_url);
-    take(&mut into.incomplete_reason, &m.incomplete_reason);
-    into.think_time = into.think_time.or(m.think_time);
-    if let Some(c) = m.complete {
-        into.complete = Some(into.complete.unwrap_or(true) && c);
-    }
-    into.measured &= m.measured;
 }
 
 /// The shards' sources as one: stages matched by name, users and rates summed,
@@ -384,33 +371,24 @@ fn health_notes(health: &[Health]) -> Vec<String> {
         .iter()
         .map(|h| {
             let s = &h.shard;
-            let mut parts = vec![format!(
-                "shard {}/{} ({})",
-                s.index,
-                s.count,
-                h.dir.display()
-            )];
-            if let Some(u) = s.planned_users {
-                parts.push(format!("{u} users planned"));
-            }
-            if let Some(a) = s.planned_arrivals {
-                parts.push(format!("{a} arrivals planned"));
-            }
-            if let Some(n) = s.sent {
-                parts.push(format!("{n} sent"));
-            }
-            if let Some(d) = s.dropped {
-                parts.push(format!("{d} dropped"));
-            }
-            if let Some(o) = s.start_offset_ms {
-                parts.push(format!("started {o:+.1} ms after --start-at"));
-            }
-            if let Some(l) = h.lateness_p99_ms {
-                parts.push(format!("timer lateness p99 ≤ {l:.1} ms"));
-            }
-            if let Some(c) = h.cpu_pct {
-                parts.push(format!("CPU ≤ {c:.0} %"));
-            }
+            let facts = [
+                Some(format!(
+                    "shard {}/{} ({})",
+                    s.index,
+                    s.count,
+                    h.dir.display()
+                )),
+                s.planned_users.map(|u| format!("{u} users planned")),
+                s.planned_arrivals.map(|a| format!("{a} arrivals planned")),
+                s.sent.map(|n| format!("{n} sent")),
+                s.dropped.map(|d| format!("{d} dropped")),
+                s.start_offset_ms
+                    .map(|o| format!("started {o:+.1} ms after --start-at")),
+                h.lateness_p99_ms
+                    .map(|l| format!("timer lateness p99 ≤ {l:.1} ms")),
+                h.cpu_pct.map(|c| format!("CPU ≤ {c:.0} %")),
+            ];
+            let parts: Vec<String> = facts.into_iter().flatten().collect();
             parts.join(", ")
         })
         .collect();
