@@ -120,6 +120,10 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
                 return Ok(Outcome::BadInput);
             }
         };
+    if let Some(why) = shard.and_then(|s| s.idle(&scenario)) {
+        eprintln!("error: {why}");
+        return Ok(Outcome::BadInput);
+    }
     let start_at = match crate::driver::shard::start_time(
         args.start_at.as_deref(),
         args.start_in.as_deref(),

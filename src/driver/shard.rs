@@ -65,6 +65,21 @@ impl Shard {
         k + (i + n - k % n) % n
     }
 
+    /// Why this shard would have nothing to send (no user and no arrival in any
+    /// stage), if so.
+    pub fn idle(&self, scenario: &Scenario) -> Option<String> {
+        let busy = scenario.stages.iter().any(|s| match self.stage_load(s) {
+            Load::Closed { users, .. } => users > 0,
+            Load::Open { arrival_rate } => arrival_rate > 0.0,
+        });
+        (!busy).then(|| {
+            format!(
+                "shard {self} has nothing to send: the plan has fewer users and arrivals per \
+                 stage than there are shards; use fewer shards"
+            )
+        })
+    }
+
     /// This shard's part of a stage's load: its users (closed model, with the spawn
     /// rate scaled alike) or its arrival rate (open model: its share of the planned
     /// arrivals over the stage's length).

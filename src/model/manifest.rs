@@ -251,6 +251,14 @@ mod tests {
     #[test]
     fn manifest_round_trips() {
         let m = Manifest {
+            shard: Some(ManifestShard {
+                index: 1,
+                count: 3,
+                plan_hash: "0123456789abcdef".into(),
+                planned_arrivals: Some(67),
+                start_offset_ms: Some(-0.5),
+                ..Default::default()
+            }),
             label: Some("v1".into()),
             think_time: Some(ThinkTime::Between(1.0, 5.0)),
             complete: Some(false),

@@ -268,6 +268,10 @@ fn bad_shard_arguments_exit_2() {
         (&["--shards", "3"], "JOB_COMPLETION_INDEX"),
         (&["--start-at", "tomorrow"], "RFC 3339"),
         (
+            &["--users", "2", "--shard", "2/3"],
+            "shard 2/3 has nothing to send",
+        ),
+        (
             &["--start-at", "2999-01-01T00:00:00Z"],
             "more than a day ahead",
         ),
