@@ -330,7 +330,7 @@ pub async fn run(
         start_at: opts.start_at,
         start_offset: opts
             .start_at
-            .map(|at| shard::offset_ms(at, wall0, began - t0)),
+            .map(|at| shard::offset_ms(at, wall0, began.saturating_duration_since(t0))),
     };
     let wall = |t: Instant| wall0 + t.saturating_duration_since(t0);
     let mut times: Vec<StageTimes> = Vec::new();
