@@ -112,8 +112,13 @@ fn check_set(shards: &[ShardDir]) -> Result<(), String> {
         .collect();
     if !missing.is_empty() {
         return Err(format!(
-            "shard {} of plan {} missing: the {} given are only part of the load; give the run \
+            "{} {} of plan {} missing: the {} given are only part of the load; give the run \
              dirs of all {n} shards (or one shard alone)",
+            if missing.len() == 1 {
+                "shard"
+            } else {
+                "shards"
+            },
             missing.join(", "),
             first.shard.plan_hash,
             shards.len()
@@ -168,11 +173,18 @@ pub(super) fn load_shards(shards: Vec<ShardDir>, opts: &IngestOptions, run: &mut
     let Some(mut merged) = merge(&sources) else {
         return;
     };
-    merged.notes.push(format!(
-        "{} shards of plan {hash} merged: users and arrival rates add per stage; intervals \
-         aligned on absolute time; latency histograms added exactly",
-        shards.len()
-    ));
+    merged.notes.push(if shards.len() == 1 {
+        format!(
+            "shard {}/{n} of plan {hash} alone: part of the plan's load",
+            first.shard.index
+        )
+    } else {
+        format!(
+            "{} shards of plan {hash} merged: users and arrival rates add per stage; intervals \
+             aligned on absolute time; latency histograms added exactly",
+            shards.len()
+        )
+    });
     merged.notes.extend(health_notes(&health));
     super::add_source(run, merged);
     if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "headroom") {
