@@ -3,6 +3,7 @@
 //! error, or no request got a response), 2 bad scenario or arguments.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use bytes::Bytes;
 use clap::{Args, ValueEnum};
@@ -19,7 +20,8 @@ use crate::render::output::{check_out_dir, InPlace, OutputKind};
 #[command(after_help = "Examples:
   headroom drive data/scenarios/agent-platform.toml --out runs/rc1
   headroom drive --url http://127.0.0.1:8000/health --users 64 --duration 10s --out runs/quick
-  headroom drive --url http://127.0.0.1:8000/api/v1/agents --rate 200 --duration 30s --raw --out runs/open")]
+  headroom drive --url http://127.0.0.1:8000/api/v1/agents --rate 200 --duration 30s --raw --out runs/open
+  headroom drive plan.toml --shard 0/3 --start-at 2026-01-02T10:00:00Z --out runs/shard-0")]
 pub struct DriveArgs {
     /// Scenario TOML file (omit it for the quick form with --url).
     pub scenario: Option<PathBuf>,
@@ -73,6 +75,21 @@ pub struct DriveArgs {
     /// Seed the users' task, path and think-time draws (default: random each run).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Run only shard i of N of the plan (0 ≤ i < N): users and open-model arrivals
+    /// k with k mod N = i, at their global times. Every shard needs the same plan,
+    /// --seed (default: derived from the plan) and --start-at.
+    #[arg(long, value_name = "i/N")]
+    pub shard: Option<String>,
+    /// Run shard $JOB_COMPLETION_INDEX of N (a Kubernetes Indexed Job sets it).
+    #[arg(long, value_name = "N", conflicts_with = "shard")]
+    pub shards: Option<u32>,
+    /// Begin at this time (RFC 3339, e.g. 2026-01-02T10:00:00Z), so that shards
+    /// start together.
+    #[arg(long, value_name = "TIME")]
+    pub start_at: Option<String>,
+    /// Begin this long from now, rounded up to a whole second (e.g. 30s).
+    #[arg(long, value_name = "DURATION", conflicts_with = "start_at")]
+    pub start_in: Option<String>,
 }
 
 /// Summary format.
@@ -93,6 +110,36 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
+    let index = std::env::var("JOB_COMPLETION_INDEX").ok();
+    let shard =
+        match crate::driver::shard::from_args(args.shard.as_deref(), args.shards, index.as_deref())
+        {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(Outcome::BadInput);
+            }
+        };
+    if let Some(why) = shard.and_then(|s| s.idle(&scenario)) {
+        eprintln!("error: {why}");
+        return Ok(Outcome::BadInput);
+    }
+    let start_at = match crate::driver::shard::start_time(
+        args.start_at.as_deref(),
+        args.start_in.as_deref(),
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Outcome::BadInput);
+        }
+    };
+    if let Some(late) = start_at.and_then(|t| std::time::SystemTime::now().duration_since(t).ok()) {
+        eprintln!(
+            "warning: --start-at was {} ago: starting now, not together with the other shards",
+            humantime::format_duration(Duration::from_millis(late.as_millis() as u64))
+        );
+    }
     let inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
     let out = match check_out_dir(&args.out, OutputKind::RunDir, &inputs, args.force) {
         Ok(out) => out,
@@ -114,6 +161,8 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
         raw: args.raw,
         progress: !args.quiet,
         seed: args.seed,
+        shard,
+        start_at,
     };
     // What was measured is kept whatever happens: a run dir is data.
     InPlace::prepare(&out)?.succeeded();

@@ -38,6 +38,8 @@ pub async fn run_demo_traffic(out_dir: &Path, seed: u64) -> anyhow::Result<PathB
         raw: false,
         progress: true,
         seed: Some(seed),
+        shard: None,
+        start_at: None,
     };
     let result = run(scenario, &opts, async {
         match tokio::signal::ctrl_c().await {

@@ -55,6 +55,7 @@ pub fn build(
                 steady_start: t.steady.map(rfc3339),
                 end: t.end.map(rfc3339),
                 description: s.description.clone(),
+                planned_arrivals: None,
             }
         })
         .collect();

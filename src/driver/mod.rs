@@ -3,6 +3,7 @@
 //! * `scenario` — scenario TOML: tasks, think time, stages, bounds.
 //! * `client` — HTTP/1.1 keep-alive connections and failure classification.
 //! * `pacing` — think times, the open-model schedule, spawn pacing, timer lateness.
+//! * `shard` — one plan over several processes: striping, plan hash, common start.
 //! * `run` — the controller: stages, users, early stops, the run dir.
 //! * `recorder` — the single owner of histograms and output files.
 //! * `hlog_out`, `csv_out`, `manifest_out` — the run dir's files.
@@ -23,6 +24,7 @@ pub mod recorder;
 pub mod run;
 pub mod scenario;
 pub mod selfwatch;
+pub mod shard;
 pub mod summary;
 pub mod target;
 pub mod units;

@@ -43,34 +43,50 @@ pub fn lateness_us(deadline: Instant) -> u32 {
 /// "No lateness measured" marker.
 pub const NO_LATENESS: u32 = u32::MAX;
 
-/// The open-model plan: request `i` is due at `t0 + i/λ`.
+/// The open-model plan of one stage, global (the same on every shard): arrival `k`
+/// is due at `t0 + k/λ`, for the `count` arrivals due before the stage ends.
 #[derive(Clone, Copy, Debug)]
 pub struct ArrivalSchedule {
     t0: Instant,
-    interval_ns: f64,
+    rate: f64,
+    count: u64,
     next: u64,
 }
 
 impl ArrivalSchedule {
-    /// Requests at `rate` per second from `t0` on.
-    pub fn new(t0: Instant, rate: f64) -> ArrivalSchedule {
+    /// Arrivals at `rate` per second from `t0` for `duration`.
+    pub fn new(t0: Instant, rate: f64, duration: Duration) -> ArrivalSchedule {
         ArrivalSchedule {
             t0,
-            interval_ns: 1e9 / rate,
+            rate,
+            count: super::shard::arrivals_within(rate, duration),
             next: 0,
         }
     }
 
-    /// When the next request is due (not consumed).
-    pub fn peek(&self) -> Instant {
-        self.t0 + Duration::from_nanos((self.next as f64 * self.interval_ns) as u64)
+    /// Number of arrivals planned.
+    pub fn count(&self) -> u64 {
+        self.count
     }
 
-    /// Consumes the next request's due time.
-    pub fn take(&mut self) -> Instant {
-        let t = self.peek();
-        self.next += 1;
-        t
+    /// Index of the next arrival (not consumed).
+    pub fn next_index(&self) -> u64 {
+        self.next
+    }
+
+    /// When arrival `k` is due.
+    pub fn due(&self, k: u64) -> Instant {
+        self.t0 + Duration::from_nanos(super::shard::arrival_ns(self.rate, k))
+    }
+
+    /// Consumes the next arrival if it is due by `now`: its index and due time.
+    pub fn take_due_by(&mut self, now: Instant) -> Option<(u64, Instant)> {
+        let k = self.next;
+        let due = self.due(k);
+        (k < self.count && due <= now).then(|| {
+            self.next += 1;
+            (k, due)
+        })
     }
 }
 
@@ -107,10 +123,14 @@ mod tests {
     #[test]
     fn schedule_is_exact() {
         let t0 = Instant::now();
-        let mut s = ArrivalSchedule::new(t0, 200.0);
-        for _ in 0..200 {
-            s.take();
+        let mut s = ArrivalSchedule::new(t0, 200.0, Duration::from_secs(2));
+        assert_eq!(s.count(), 400);
+        let far = t0 + Duration::from_secs(10);
+        for k in 0..200 {
+            assert_eq!(s.take_due_by(far).map(|t| t.0), Some(k));
         }
-        assert_eq!(s.peek() - t0, Duration::from_secs(1));
+        assert_eq!(s.due(s.next_index()) - t0, Duration::from_secs(1));
+        while s.take_due_by(far).is_some() {}
+        assert_eq!(s.next_index(), 400);
     }
 }

@@ -11,7 +11,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -30,6 +30,7 @@ use super::pacing::{self, ArrivalSchedule, NO_LATENESS};
 use super::progress::Progress;
 use super::recorder::{self, Mark, Msg, RecorderResult, RecorderSetup, Sample};
 use super::scenario::{Load, Scenario, Task};
+use super::shard::{self, Shard};
 use super::summary::Summary;
 use crate::model::FailureKind;
 
@@ -52,6 +53,8 @@ pub struct Shared {
     pub users: AtomicU32,
     /// Requests in flight.
     pub in_flight: AtomicU32,
+    /// Open-model arrivals not sent (in-flight cap), recorded as failures.
+    pub dropped: AtomicU64,
 }
 
 /// How to run.
@@ -63,8 +66,13 @@ pub struct RunOptions {
     pub raw: bool,
     /// Show the live progress line (only ever on a terminal).
     pub progress: bool,
-    /// Seed of the users' task, path and think-time draws; absent: a fresh random seed.
+    /// Seed of the users' task, path and think-time draws; absent: a fresh random seed
+    /// (a sharded run derives one from the plan, so that every shard agrees).
     pub seed: Option<u64>,
+    /// Run only this shard's part of the plan (`drive --shard i/N`).
+    pub shard: Option<Shard>,
+    /// Begin at this wall-clock time (`--start-at`), so that shards start together.
+    pub start_at: Option<SystemTime>,
 }
 
 /// What every user and request task reads.
@@ -74,6 +82,7 @@ struct Ctx {
     shared: Arc<Shared>,
     tx: mpsc::UnboundedSender<Msg>,
     t0: Instant,
+    shard: Shard,
 }
 
 impl Ctx {
@@ -177,25 +186,42 @@ impl Drop for TaskSet {
     }
 }
 
-/// One open-model stage: requests due at `start + i/rate` until `end`, each its own
-/// task; latency counts from the due time, so a stalled target cannot hide its
-/// stall (coordinated omission). Returns the requests still in flight.
-async fn open_stage(ctx: Arc<Ctx>, rate: f64, start: Instant, end: Instant, seed: u64) -> TaskSet {
+/// One open-model stage: the global schedule's arrival `k` is due at
+/// `start + k/rate` and is sent by this shard when it owns `k` (every shard draws
+/// every arrival's task and path seed, so the shards together send exactly the
+/// single-process plan). Each request is its own task; latency counts from the due
+/// time, so a stalled target cannot hide its stall (coordinated omission). Returns
+/// the requests still in flight.
+async fn open_stage(
+    ctx: Arc<Ctx>,
+    rate: f64,
+    start: Instant,
+    duration: Duration,
+    seed: u64,
+) -> TaskSet {
     let mut rng = SmallRng::seed_from_u64(seed);
-    let mut schedule = ArrivalSchedule::new(start, rate);
+    let mut schedule = ArrivalSchedule::new(start, rate, duration);
     let mut tasks = TaskSet::default();
     let (pool_tx, mut pool_rx) = mpsc::unbounded_channel::<Conn>();
     let mut last_reap = Instant::now();
-    while schedule.peek() < end {
-        pacing::sleep_until(schedule.peek()).await;
+    loop {
+        let mine = ctx.shard.next_owned(schedule.next_index());
+        if mine >= schedule.count() {
+            break;
+        }
+        pacing::sleep_until(schedule.due(mine)).await;
         let now = Instant::now();
         // Everything due by now goes out now (timers have ~1 ms granularity).
-        while schedule.peek() <= now && schedule.peek() < end {
-            let due = schedule.take();
-            let lateness = pacing::lateness_us(due);
+        while let Some((k, due)) = schedule.take_due_by(now) {
             let task_index = ctx.scenario.pick_index(&mut rng);
+            let path_seed = rng.random::<u64>();
+            if !ctx.shard.owns(k) {
+                continue;
+            }
+            let lateness = pacing::lateness_us(due);
             let in_flight = ctx.shared.in_flight.load(Ordering::Relaxed);
             if in_flight >= MAX_IN_FLIGHT {
+                ctx.shared.dropped.fetch_add(1, Ordering::Relaxed);
                 let task = &ctx.scenario.tasks[task_index];
                 let out = Outcome::failed(FailureKind::Other, None);
                 ctx.sample(task, due, out, lateness, in_flight);
@@ -203,7 +229,7 @@ async fn open_stage(ctx: Arc<Ctx>, rate: f64, start: Instant, end: Instant, seed
             }
             ctx.shared.in_flight.fetch_add(1, Ordering::Relaxed);
             let conn = pool_rx.try_recv().ok();
-            let (ctx2, pool, path_seed) = (ctx.clone(), pool_tx.clone(), rng.random::<u64>());
+            let (ctx2, pool) = (ctx.clone(), pool_tx.clone());
             tasks.0.push(tokio::spawn(async move {
                 let task = &ctx2.scenario.tasks[task_index];
                 let mut r = SmallRng::seed_from_u64(path_seed);
@@ -278,17 +304,39 @@ pub async fn run(
             url: scenario.base_url.clone(),
             message: e.to_string(),
         })?;
+    let shard_of = opts.shard.unwrap_or_default();
+    let seed = match opts.shard {
+        Some(_) => Some(shard::shared_seed(&scenario, opts.seed)),
+        None => opts.seed,
+    };
+    let plan_hash = shard::plan_hash(&scenario, seed);
+    let (t0, wall0) = match opts.start_at {
+        Some(at) => match shard::wait_for_start(at, stop.as_mut()).await {
+            Ok(t) => t,
+            Err(reason) => {
+                return Err(DriverError::Scenario(format!(
+                    "stopped before the run began: {reason}"
+                )))
+            }
+        },
+        None => (Instant::now(), SystemTime::now()),
+    };
+    let began = Instant::now();
     let dir = opts.out_dir.clone();
     std::fs::create_dir_all(&dir).map_err(|e| DriverError::io(&dir, e))?;
-
-    let t0 = Instant::now();
-    let wall0 = SystemTime::now();
+    let shard_info = shard::ShardInfo {
+        shard: opts.shard,
+        plan_hash,
+        start_at: opts.start_at,
+        start_offset: opts
+            .start_at
+            .map(|at| shard::offset_ms(at, wall0, began.saturating_duration_since(t0))),
+    };
     let wall = |t: Instant| wall0 + t.saturating_duration_since(t0);
     let mut times: Vec<StageTimes> = Vec::new();
-    manifest_out::write(
-        &dir,
-        &manifest_out::build(&scenario, wall0, None, false, Some(IN_PROGRESS), &times),
-    )?;
+    let mut first = manifest_out::build(&scenario, wall0, None, false, Some(IN_PROGRESS), &times);
+    shard_info.annotate(&mut first, &scenario, None);
+    manifest_out::write(&dir, &first)?;
 
     let hlog_path = dir.join("latency.hlog");
     let hlog = HlogWriter::create(&hlog_path, wall0).map_err(|e| DriverError::io(&hlog_path, e))?;
@@ -315,7 +363,7 @@ pub async fn run(
         stages: scenario
             .stages
             .iter()
-            .map(|s| match s.load {
+            .map(|s| match shard_of.stage_load(s) {
                 Load::Closed { users, .. } => (s.name.clone(), Some(users), None),
                 Load::Open { arrival_rate } => (s.name.clone(), None, Some(arrival_rate)),
             })
@@ -339,8 +387,9 @@ pub async fn run(
         shared: shared.clone(),
         tx,
         t0,
+        shard: shard_of,
     });
-    let mut seeder = match opts.seed {
+    let mut seeder = match seed {
         Some(seed) => SmallRng::seed_from_u64(seed),
         None => SmallRng::from_rng(&mut rand::rng()),
     };
@@ -373,6 +422,8 @@ pub async fn run(
     let mut retired: Vec<JoinHandle<()>> = Vec::new();
     let mut open_sets: Vec<TaskSet> = Vec::new();
     let mut reason: Option<String> = None;
+    // Users of the global plan alive (this shard runs those it owns).
+    let mut global_users = 0u32;
     'stages: for (i, stage) in ctx.scenario.stages.iter().enumerate() {
         let start = Instant::now();
         let end = start + stage.duration;
@@ -383,10 +434,11 @@ pub async fn run(
             end: None,
         });
         let mut open: Option<JoinHandle<TaskSet>> = None;
-        let target_users = match stage.load {
-            Load::Closed { users, .. } => users as usize,
+        let global_target = match stage.load {
+            Load::Closed { users, .. } => users,
             Load::Open { .. } => 0,
         };
+        let target_users = shard_of.share(u64::from(global_target)) as usize;
         // Fewer users: the newest retire after their current request.
         while users.len() > target_users {
             if let Some((h, flag)) = users.pop() {
@@ -399,8 +451,15 @@ pub async fn run(
                 users: n,
                 spawn_rate,
             } => {
-                let from = users.len() as u32;
+                let from = global_users.min(n);
+                global_users = n;
                 for k in from..n {
+                    // Every shard draws every user's seed: user k is the same user
+                    // whichever process runs it.
+                    let user_seed: u64 = seeder.random();
+                    if !shard_of.owns(u64::from(k)) {
+                        continue;
+                    }
                     let due = pacing::spawn_due(start, k - from, spawn_rate);
                     if due > Instant::now() {
                         if let Wake::Stop(r) = wait_until!(due) {
@@ -409,16 +468,17 @@ pub async fn run(
                         }
                     }
                     let flag = Arc::new(AtomicBool::new(false));
-                    let h = tokio::spawn(user(ctx.clone(), flag.clone(), seeder.random()));
+                    let h = tokio::spawn(user(ctx.clone(), flag.clone(), user_seed));
                     users.push((h, flag));
                 }
             }
             Load::Open { arrival_rate } => {
+                global_users = 0;
                 open = Some(tokio::spawn(open_stage(
                     ctx.clone(),
                     arrival_rate,
                     start,
-                    end,
+                    stage.duration,
                     seeder.random(),
                 )));
             }
@@ -495,7 +555,7 @@ pub async fn run(
         t.steady = m.steady_ms.map(edge);
         t.end = m.end_ms.map(edge);
     }
-    let manifest = manifest_out::build(
+    let mut manifest = manifest_out::build(
         &ctx.scenario,
         wall0,
         Some(finished),
@@ -503,6 +563,9 @@ pub async fn run(
         reason.as_deref(),
         &times,
     );
+    let dropped = shared.dropped.load(Ordering::Relaxed);
+    let sent = (rec.requests.saturating_sub(dropped), dropped);
+    shard_info.annotate(&mut manifest, &ctx.scenario, Some(sent));
     manifest_out::write(&dir, &manifest)?;
     if let Some(e) = rec.write_error {
         return Err(e);

@@ -53,6 +53,9 @@ pub struct Manifest {
     /// True when the data was simulated rather than measured (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulated: Option<bool>,
+    /// This run's part of a plan sharded over several drivers (`drive --shard i/N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ManifestShard>,
     /// The stages, in order.
     #[serde(default, rename = "stage", skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<ManifestStage>,
@@ -72,6 +75,37 @@ pub struct PlannedTask {
     pub endpoint: Option<String>,
     /// Relative weight.
     pub weight: u32,
+}
+
+/// The `[shard]` table of a sharded driver run: which part of which plan it ran,
+/// what it planned and sent, and when it started against the agreed start.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestShard {
+    /// 0-based shard index.
+    pub index: u32,
+    /// Number of shards.
+    pub count: u32,
+    /// Hash of the global plan (scenario and seed); equal on every shard of a run.
+    pub plan_hash: String,
+    /// This shard's users at the busiest closed-model stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_users: Option<u32>,
+    /// This shard's open-model arrivals, all stages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_arrivals: Option<u64>,
+    /// Requests sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent: Option<u64>,
+    /// Open-model arrivals not sent (the driver's in-flight cap), recorded as failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<u64>,
+    /// The agreed start (`--start-at`, RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<String>,
+    /// When this shard really began, ms after `start_at` (negative: before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_offset_ms: Option<f64>,
 }
 
 /// One `[[stage]]` of a manifest.
@@ -101,6 +135,9 @@ pub struct ManifestStage {
     /// What the stage is for (`Establish performance baseline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Open-model arrivals this run planned for the stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_arrivals: Option<u64>,
 }
 
 impl Manifest {
@@ -242,6 +279,14 @@ mod tests {
     #[test]
     fn manifest_round_trips() {
         let m = Manifest {
+            shard: Some(ManifestShard {
+                index: 1,
+                count: 3,
+                plan_hash: "0123456789abcdef".into(),
+                planned_arrivals: Some(67),
+                start_offset_ms: Some(-0.5),
+                ..Default::default()
+            }),
             label: Some("v1".into()),
             think_time: Some(ThinkTime::Between(1.0, 5.0)),
             complete: Some(false),

@@ -17,7 +17,7 @@ pub use latency::{
     latency_possible, new_histogram, LatencyDistribution, Percentile, PercentileMethod,
     PercentileSummary, HIST_SIGFIG,
 };
-pub use manifest::{Manifest, ManifestStage, PlannedTask, ThinkTime};
+pub use manifest::{Manifest, ManifestShard, ManifestStage, PlannedTask, ThinkTime};
 pub use own_output::{
     is_headroom_output, is_legacy_report, DEMO_MARKER, REPORT_MARKER, RUN_MARKER,
 };

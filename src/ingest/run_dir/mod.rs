@@ -2,11 +2,13 @@
 //! their formats, group them by tool into sources, decide the stages, record.
 //! Finding, detecting and skipping files is in `discover.rs`; reading replayable
 //! observations into a source (survey, stage windows, recording) in `assemble.rs`;
-//! choosing among sources of the same requests in `../arbitrate.rs`. This file
+//! choosing among sources of the same requests in `../arbitrate.rs`; sharded driver
+//! runs (checked as a set, merged into one source) in `shards.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod assemble;
 mod discover;
+mod shards;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -37,9 +39,11 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     }
     let mut dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
     read_each_file_once(&mut dirs, &mut run);
+    let shard_dirs = shards::take_shards(&mut dirs, &mut run);
     for dir in &dirs {
         load_dir(dir, opts, &mut run);
     }
+    shards::load_shards(shard_dirs, opts, &mut run);
     for source in &mut run.sources {
         unique_stage_names(source);
     }
