@@ -74,6 +74,10 @@ pub struct Watch {
 }
 
 fn keep_top<T: Ord>(heap: &mut BinaryHeap<T>, item: T) {
+    // Full, and the item would be the one dropped: nothing changes (most rows).
+    if heap.len() >= KEEP && heap.peek().is_some_and(|top| item >= *top) {
+        return;
+    }
     heap.push(item);
     if heap.len() > KEEP {
         heap.pop();
@@ -98,6 +102,36 @@ impl Watch {
             seen,
         };
         keep_top(&mut self.last_ended, Reverse(ended));
+    }
+
+    /// Requests seen so far.
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+
+    /// Adds the watch of the part of the file that follows this one's (a parallel
+    /// reader's byte range): its requests' ordinals follow this one's, and what is kept
+    /// is what one watch over both parts would keep.
+    pub fn append(&mut self, other: Watch) {
+        let shift = self.requests;
+        let moved = |s: Seen| Seen {
+            ordinal: s.ordinal + shift,
+            ..s
+        };
+        for s in other.earliest {
+            keep_top(&mut self.earliest, moved(s));
+        }
+        for Reverse(s) in other.latest {
+            keep_top(&mut self.latest, Reverse(moved(s)));
+        }
+        for Reverse(e) in other.last_ended {
+            let e = Ended {
+                seen: moved(e.seen),
+                ..e
+            };
+            keep_top(&mut self.last_ended, Reverse(e));
+        }
+        self.requests += other.requests;
     }
 
     /// What to leave out of `path`, and the problems saying so.
