@@ -23,6 +23,7 @@ mod impossible_numbers;
 mod layering;
 mod locust;
 mod output_safety;
+mod parallel;
 mod sources;
 mod verdict;
 mod wrk2;
