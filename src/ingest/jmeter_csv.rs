@@ -825,7 +825,16 @@ fn parse_row<'r>(
                 None => Ok(None),
                 // A headerless file's first field may carry the UTF-8 BOM.
                 Some(raw) => std::str::from_utf8(raw)
-                    .map(|s| Some(s.trim_start_matches('\u{feff}').trim()))
+                    .map(|s| {
+                        Some(
+                            if i == 0 {
+                                s.trim_start_matches('\u{feff}')
+                            } else {
+                                s
+                            }
+                            .trim(),
+                        )
+                    })
                     .or_else(|_| {
                         // Labels in a legacy code page: keep the row, lose the name.
                         if c == LABEL || c == THREAD_NAME || c == RESPONSE_MESSAGE {

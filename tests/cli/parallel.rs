@@ -68,11 +68,16 @@ fn one_and_four_threads_agree(dir: &TestDir, bad_line: u64) {
     let (code1, one, err1) = analyze_json(&[run], &["--threads", "1"]);
     let (code4, four, err4) = analyze_json(&[run], &["--threads", "4"]);
     assert_eq!(code1, code4, "{err1}\n{err4}");
-    assert!(one["overall"]["requests"].as_u64().unwrap() > 150_000, "{err1}");
+    assert!(
+        one["overall"]["requests"].as_u64().unwrap() > 150_000,
+        "{err1}"
+    );
     same(&one, &four, "report");
     let problems = one["problems"].as_array().unwrap();
     assert!(
-        problems.iter().any(|p| p["line"].as_u64() == Some(bad_line)),
+        problems
+            .iter()
+            .any(|p| p["line"].as_u64() == Some(bad_line)),
         "the bad row is named at line {bad_line}: {problems:?}"
     );
 }
@@ -89,7 +94,8 @@ fn jmeter_jtl_in_parts_gives_the_one_thread_report() {
 #[test]
 fn k6_csv_in_parts_gives_the_one_thread_report() {
     let dir = TestDir::new();
-    let bad = "http_req_duration,yesterday,1.0,,,,true,,GET,http://x/,HTTP/1.1,default,,200,,,http://x/,";
+    let bad =
+        "http_req_duration,yesterday,1.0,,,,true,,GET,http://x/,HTTP/1.1,default,,200,,,http://x/,";
     fixture(&dir, gen::Format::K6, "results.csv", 500_001, bad);
     one_and_four_threads_agree(&dir, 500_001);
 }

@@ -162,6 +162,7 @@ pub(super) fn assemble(
         mut overall,
         mut stages,
         spans: interval_spans,
+        ..
     } = merged.unwrap_or_else(|| skeleton.empty());
     overall.name = "overall".into();
     if timed {
@@ -226,6 +227,7 @@ impl Skeleton {
             overall: Stage::named("overall"),
             stages: self.stages.clone(),
             spans: vec![None; self.stages.len()],
+            keys: KeyCache::default(),
         }
     }
 }
@@ -236,6 +238,40 @@ struct Recorded {
     overall: Stage,
     stages: Vec<Stage>,
     spans: Vec<Option<(i64, i64)>>,
+    keys: KeyCache,
+}
+
+/// The endpoint key of each method and name seen (`None`: left out by `--include` /
+/// `--exclude`), so a row costs a lookup, not a key built and matched.
+#[derive(Default)]
+struct KeyCache {
+    keys: std::collections::HashMap<String, Option<EndpointKey>>,
+    text: String,
+}
+
+impl KeyCache {
+    fn key(
+        &mut self,
+        opts: &IngestOptions,
+        method: Option<&str>,
+        name: &str,
+    ) -> Option<&EndpointKey> {
+        self.text.clear();
+        self.text.push_str(method.unwrap_or(""));
+        self.text.push('\u{1f}');
+        self.text.push_str(name);
+        if !self.keys.contains_key(self.text.as_str()) {
+            let label = if opts.normalize_labels {
+                normalize_label(name)
+            } else {
+                std::borrow::Cow::Borrowed(name)
+            };
+            let key = EndpointKey::new(method, &label);
+            let kept = opts.keeps(&key).then_some(key);
+            self.keys.insert(self.text.clone(), kept);
+        }
+        self.keys.get(self.text.as_str()).and_then(Option::as_ref)
+    }
 }
 
 impl Recorded {
@@ -256,7 +292,7 @@ impl Recorded {
 
     /// Records one observation (kept by the survey's rules).
     fn record(&mut self, recorder: &Recorder<'_>, obs: &Observation<'_>) {
-        recorder.record(&mut self.overall, &mut self.stages, obs);
+        recorder.record(&mut self.overall, &mut self.stages, obs, &mut self.keys);
         // Interval histograms cover whole intervals: a stage measured by them spans
         // exactly the intervals it holds, which rarely align with the manifest's
         // window (throughput divides by this span).
@@ -705,7 +741,13 @@ impl Recorder<'_> {
     }
 
     /// Records one observation into overall and into the stage whose window holds it.
-    fn record(&self, overall: &mut Stage, stages: &mut [Stage], obs: &Observation<'_>) {
+    fn record(
+        &self,
+        overall: &mut Stage,
+        stages: &mut [Stage],
+        obs: &Observation<'_>,
+        keys: &mut KeyCache,
+    ) {
         let opts = self.opts;
         let (t, until) = span_of(obs);
         if !plausible_time(t) || !plausible_time(until) {
@@ -717,15 +759,9 @@ impl Recorder<'_> {
                 if self.timed && !opts.in_time_range(ev.t_ms) {
                     return;
                 }
-                let name = if opts.normalize_labels {
-                    normalize_label(ev.name)
-                } else {
-                    std::borrow::Cow::Borrowed(ev.name)
-                };
-                let key = EndpointKey::new(ev.method, &name);
-                if !opts.keeps(&key) {
+                let Some(key) = keys.key(opts, ev.method, ev.name) else {
                     return;
-                }
+                };
                 let transaction = matches!(obs, Observation::Transaction(_));
                 let users = ev.users.filter(|_| self.timed);
                 if let Some(u) = users {
