@@ -768,12 +768,12 @@ impl Recorder<'_> {
                     overall.timeline.record_users(ev.t_ms, u);
                 }
                 let form = opts.endpoint_histogram_form();
-                record_request(overall, &key, ev, transaction, self.timed, form);
+                record_request(overall, key, ev, transaction, self.timed, form);
                 if let Some(stage) = self.stage(stages, ev.t_ms) {
                     if let Some(u) = users {
                         stage.timeline.record_users(ev.t_ms, u);
                     }
-                    record_request(stage, &key, ev, transaction, self.timed, form);
+                    record_request(stage, key, ev, transaction, self.timed, form);
                 }
             }
             Observation::Histogram {
