@@ -60,6 +60,10 @@ pub struct InputArgs {
     /// Most bytes a `.gz` input may inflate to.
     #[arg(long, value_name = "BYTES", default_value_t = limits::DEFAULT_MAX_GZIP_BYTES)]
     pub max_gzip_bytes: u64,
+    /// Threads that read a large file's parts at the same time (0: one per core); the
+    /// figures are the same for any number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 impl InputArgs {
@@ -92,6 +96,7 @@ impl InputArgs {
                 max_gzip_ratio: self.max_gzip_ratio,
                 max_gzip_bytes: self.max_gzip_bytes,
             },
+            threads: self.threads,
         })
     }
 }

@@ -6,6 +6,7 @@
 use std::io::BufRead;
 use std::path::Path;
 
+use super::chunks::{self, Range};
 use super::{problem, Observation};
 use crate::model::Problem;
 
@@ -18,6 +19,22 @@ pub fn open(path: &Path, has_headers: bool) -> Result<CsvReader, Problem> {
         .has_headers(has_headers)
         .flexible(true)
         .from_reader(super::adapters::open_decompressed(path)?))
+}
+
+/// Opens `range` of `path` (a part a parallel reader parses; see [`super::chunks`]),
+/// or the whole file when `None`; only the first part has the header.
+pub fn open_part(
+    path: &Path,
+    range: Option<&Range>,
+    has_headers: bool,
+) -> Result<CsvReader, Problem> {
+    let Some(range) = range else {
+        return open(path, has_headers);
+    };
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(has_headers && range.first())
+        .flexible(true)
+        .from_reader(chunks::open(path, range)?))
 }
 
 /// The problem of a file with a header and no request rows.
@@ -184,7 +201,19 @@ pub fn for_each_row(
     visit: Visit<'_>,
     each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
 ) -> Result<u64, Problem> {
-    walk::<csv::ByteRecord>(path, reader, visit, each)
+    walk::<csv::ByteRecord>(path, reader, None, visit, each)
+}
+
+/// [`for_each_row`] over a reader of `range` of the file ([`open_part`]): lines are
+/// numbered as in the whole file.
+pub fn for_each_row_in(
+    path: &Path,
+    reader: CsvReader,
+    range: Option<&Range>,
+    visit: Visit<'_>,
+    each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
+) -> Result<u64, Problem> {
+    walk::<csv::ByteRecord>(path, reader, range, visit, each)
 }
 
 /// Like [`for_each_row`], but each whole row must be UTF-8 (a row that is not is
@@ -195,7 +224,7 @@ pub fn for_each_text_row(
     visit: Visit<'_>,
     each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
 ) -> Result<u64, Problem> {
-    walk::<csv::StringRecord>(path, reader, visit, each)
+    walk::<csv::StringRecord>(path, reader, None, visit, each)
 }
 
 /// A record type the walk can read into.
@@ -225,18 +254,22 @@ impl Record for csv::StringRecord {
 fn walk<R: Record>(
     path: &Path,
     mut reader: CsvReader,
+    range: Option<&Range>,
     visit: Visit<'_>,
     mut each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
 ) -> Result<u64, Problem> {
     let mut record = R::default();
     let mut rows = 0u64;
     loop {
-        let line = reader.position().line();
+        let line = chunks::line_in_file(range, reader.position().line());
         match record.read(&mut reader) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                let line = e
+                    .position()
+                    .map(|p| chunks::line_in_file(range, p.line()))
+                    .unwrap_or(line);
                 let p = problem(path, Some(line), format!("unreadable row: {e}"));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return Err(p);
@@ -248,7 +281,10 @@ fn walk<R: Record>(
         }
         rows += 1;
         let record = record.bytes();
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        let line = record
+            .position()
+            .map(|p| chunks::line_in_file(range, p.line()))
+            .unwrap_or(line);
         if let Err(p) = each(Row { path, line, record }, visit) {
             visit(Observation::Malformed(p));
         }

@@ -16,6 +16,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::chunks::{self, Range};
 use super::csv_rows;
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, Replay, RequestEvent};
@@ -110,9 +111,48 @@ impl GenericCsv {
 
 impl Replay for GenericCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        self.read(None, visit)
+    }
+
+    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+        let Some(body) = chunks::header_end(&self.path) else {
+            return Vec::new();
+        };
+        chunks::split(&self.path, parts, body, &|_, _| true)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|range| {
+                Box::new(GenericPart {
+                    csv: self.clone(),
+                    range,
+                }) as Box<dyn Replay + Send>
+            })
+            .collect()
+    }
+}
+
+/// One byte range of a generic CSV, read on its own thread.
+struct GenericPart {
+    csv: GenericCsv,
+    range: Range,
+}
+
+impl Replay for GenericPart {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        self.csv.read(Some(&self.range), visit)
+    }
+}
+
+impl GenericCsv {
+    /// Reads the rows of the file, or of one range of it, into `visit`.
+    fn read(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<(), Problem> {
         let c = &self.columns;
-        let reader = csv_rows::open(&self.path, true)?;
-        let rows = csv_rows::for_each_row(&self.path, reader, visit, |row, visit| {
+        let reader = csv_rows::open_part(&self.path, range, true)?;
+        let rows = csv_rows::for_each_row_in(&self.path, reader, range, visit, |row, visit| {
             let t_ms = row.value(c.timestamp, "timestamp", "epoch or RFC 3339", |ts| match ts
                 .parse::<f64>()
             {
@@ -161,7 +201,7 @@ impl Replay for GenericCsv {
             }));
             Ok(())
         })?;
-        if rows == 0 {
+        if rows == 0 && range.is_none() {
             return Err(csv_rows::header_only(&self.path));
         }
         Ok(())

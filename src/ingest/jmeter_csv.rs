@@ -23,8 +23,10 @@
 use std::cell::RefCell;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use super::adapters::open_decompressed;
+use super::chunks::{self, Range};
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
@@ -509,6 +511,8 @@ pub struct JmeterCsv {
     path: PathBuf,
     layout: Layout,
     counts: RefCell<Counts>,
+    /// The counts of the parts of the last replay in parts (see [`Replay::split`]).
+    parts: RefCell<Option<Arc<Mutex<Vec<Counts>>>>>,
 }
 
 impl JmeterCsv {
@@ -539,6 +543,7 @@ impl JmeterCsv {
             path: path.to_path_buf(),
             layout,
             counts: RefCell::new(Counts::default()),
+            parts: RefCell::new(None),
         })
     }
 
@@ -548,73 +553,190 @@ impl JmeterCsv {
     }
 }
 
-impl Replay for JmeterCsv {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let l = &self.layout;
-        let input = open_decompressed(&self.path)?;
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(l.delimiter)
-            .has_headers(l.header)
-            .flexible(true)
-            .from_reader(input);
-        let mut record = csv::ByteRecord::new();
-        let mut counts = Counts::default();
-        let mut subs = SubResults::default();
-        // A bad row is malformed unless it is the last one (a run killed mid-write).
-        let mut pending_error: Option<Problem> = None;
-        loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| p.line());
-                    let p = problem(&self.path, line, format!("unreadable row: {e}"));
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return Err(p);
-                    }
-                    visit(Observation::Malformed(p));
-                    continue;
+impl JmeterCsv {
+    /// The counts of the last completed replay: the parts' when it was read in parts.
+    fn last_counts(&self) -> Counts {
+        match &*self.parts.borrow() {
+            Some(parts) => {
+                let parts = parts.lock().map(|p| p.clone()).unwrap_or_default();
+                let mut all = Counts::default();
+                for c in parts {
+                    all.rows += c.rows;
+                    all.subresults += c.subresults;
+                    all.transactions += c.transactions;
+                    all.dated |= c.dated;
+                    all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);
                 }
+                all
             }
-            if let Some(p) = pending_error.take() {
+            None => self.counts.borrow().clone(),
+        }
+    }
+}
+
+/// One byte range of a JMeter CSV JTL, read on its own thread.
+struct JmeterPart {
+    path: PathBuf,
+    layout: Layout,
+    range: Range,
+    /// Where this part's counts go (its index in `counts`).
+    slot: usize,
+    counts: Arc<Mutex<Vec<Counts>>>,
+}
+
+impl Replay for JmeterPart {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let counts = read_rows(&self.path, &self.layout, Some(&self.range), visit)?;
+        if let Ok(mut all) = self.counts.lock() {
+            all[self.slot] = counts;
+        }
+        Ok(())
+    }
+}
+
+/// True when a line may start a part: it is not a sub-result (`label-N`), which must
+/// follow its parent in the same reader.
+fn starts_part(layout: &Layout, line: &[u8]) -> bool {
+    let Some(at) = layout.at(LABEL) else {
+        return true;
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(layout.delimiter)
+        .flexible(true)
+        .from_reader(line);
+    let mut record = csv::ByteRecord::new();
+    if !matches!(reader.read_byte_record(&mut record), Ok(true)) {
+        return false;
+    }
+    let Some(label) = record.get(at).map(<[u8]>::trim_ascii) else {
+        return false;
+    };
+    let digits = label
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    !(digits > 0 && label.len() > digits && label[label.len() - digits - 1] == b'-')
+}
+
+/// Reads the rows of the file, or of one range of it, into `visit`.
+fn read_rows(
+    path: &Path,
+    l: &Layout,
+    range: Option<&Range>,
+    visit: &mut dyn FnMut(Observation<'_>),
+) -> Result<Counts, Problem> {
+    let input = match range {
+        Some(r) => chunks::open(path, r)?,
+        None => open_decompressed(path)?,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(l.delimiter)
+        .has_headers(l.header && range.is_none_or(Range::first))
+        .flexible(true)
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    let mut counts = Counts::default();
+    let mut subs = SubResults::default();
+    // A bad row is malformed unless it is the last one (a run killed mid-write).
+    let mut pending_error: Option<Problem> = None;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| chunks::line_in_file(range, p.line()));
+                let p = problem(path, line, format!("unreadable row: {e}"));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return Err(p);
+                }
                 visit(Observation::Malformed(p));
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
                 continue;
             }
-            match parse_row(&record, l, &self.path, line) {
-                Ok(sample) => {
-                    counts.rows += 1;
-                    counts.dated |= sample.0;
-                    let s = sample.1;
-                    let thread = field(&record, l.at(THREAD_NAME)).unwrap_or("");
-                    let transaction = is_transaction(s.response_message, s.url, s.data_type);
-                    match subs.role(s.label, thread, transaction) {
-                        Role::Included => continue,
-                        Role::Sample | Role::TransactionChild => {}
-                    }
-                    let mut obs = s.observation();
-                    if let Observation::Request(ev) | Observation::Transaction(ev) = &mut obs {
-                        ev.line = Some(line);
-                    }
-                    if matches!(obs, Observation::Transaction(_)) {
-                        counts.transactions += 1;
-                    }
-                    visit(obs);
+        }
+        if let Some(p) = pending_error.take() {
+            visit(Observation::Malformed(p));
+        }
+        let line = chunks::line_in_file(range, record.position().map_or(0, |p| p.line()));
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        match parse_row(&record, l, path, line) {
+            Ok(sample) => {
+                counts.rows += 1;
+                counts.dated |= sample.0;
+                let s = sample.1;
+                let thread = field(&record, l.at(THREAD_NAME)).unwrap_or("");
+                let transaction = is_transaction(s.response_message, s.url, s.data_type);
+                match subs.role(s.label, thread, transaction) {
+                    Role::Included => continue,
+                    Role::Sample | Role::TransactionChild => {}
                 }
-                Err(p) => pending_error = Some(p),
+                let mut obs = s.observation();
+                if let Observation::Request(ev) | Observation::Transaction(ev) = &mut obs {
+                    ev.line = Some(line);
+                }
+                if matches!(obs, Observation::Transaction(_)) {
+                    counts.transactions += 1;
+                }
+                visit(obs);
             }
+            Err(p) => pending_error = Some(p),
         }
-        if let Some(p) = pending_error {
+    }
+    if let Some(p) = pending_error {
+        if range.is_none_or(|r| r.last) {
             counts.truncated_last_line = p.line;
+        } else {
+            visit(Observation::Malformed(p));
         }
-        counts.subresults = subs.dropped;
-        if counts.rows == 0 {
-            return Err(problem(&self.path, Some(1), "no sample rows"));
-        }
+    }
+    counts.subresults = subs.dropped;
+    if counts.rows == 0 && range.is_none() {
+        return Err(problem(path, Some(1), "no sample rows"));
+    }
+    Ok(counts)
+}
+
+impl Replay for JmeterCsv {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let counts = read_rows(&self.path, &self.layout, None, visit)?;
         *self.counts.borrow_mut() = counts;
+        *self.parts.borrow_mut() = None;
         Ok(())
+    }
+
+    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+        let body = if self.layout.header {
+            match chunks::header_end(&self.path) {
+                Some(b) => b,
+                None => return Vec::new(),
+            }
+        } else {
+            0
+        };
+        let layout = &self.layout;
+        let Some(ranges) = chunks::split(&self.path, parts, body, &|_, line| {
+            starts_part(layout, line)
+        }) else {
+            return Vec::new();
+        };
+        let counts = Arc::new(Mutex::new(vec![Counts::default(); ranges.len()]));
+        *self.parts.borrow_mut() = Some(Arc::clone(&counts));
+        ranges
+            .into_iter()
+            .enumerate()
+            .map(|(slot, range)| {
+                Box::new(JmeterPart {
+                    path: self.path.clone(),
+                    layout: self.layout.clone(),
+                    range,
+                    slot,
+                    counts: Arc::clone(&counts),
+                }) as Box<dyn Replay + Send>
+            })
+            .collect()
     }
 
     fn timed(&self) -> bool {
@@ -643,7 +765,7 @@ impl Replay for JmeterCsv {
     }
 
     fn notes(&self) -> Vec<String> {
-        let c = self.counts.borrow();
+        let c = self.last_counts();
         let mut notes = Vec::new();
         if c.subresults > 0 {
             notes.push(format!(
@@ -703,7 +825,16 @@ fn parse_row<'r>(
                 None => Ok(None),
                 // A headerless file's first field may carry the UTF-8 BOM.
                 Some(raw) => std::str::from_utf8(raw)
-                    .map(|s| Some(s.trim_start_matches('\u{feff}').trim()))
+                    .map(|s| {
+                        Some(
+                            if i == 0 {
+                                s.trim_start_matches('\u{feff}')
+                            } else {
+                                s
+                            }
+                            .trim(),
+                        )
+                    })
                     .or_else(|_| {
                         // Labels in a legacy code page: keep the row, lose the name.
                         if c == LABEL || c == THREAD_NAME || c == RESPONSE_MESSAGE {

@@ -20,8 +20,10 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use super::adapters::open_decompressed;
+use super::chunks::{self, Range};
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
@@ -265,6 +267,8 @@ pub struct K6Csv {
     path: PathBuf,
     columns: Columns,
     counts: RefCell<Counts>,
+    /// The counts of the parts of the last replay in parts (see [`Replay::split`]).
+    parts: RefCell<Option<Arc<Mutex<Vec<Counts>>>>>,
 }
 
 fn reader(path: &Path) -> Result<csv::Reader<Box<dyn std::io::BufRead>>, Problem> {
@@ -313,14 +317,26 @@ impl K6Csv {
                 metadata: find("metadata").is_some(),
             },
             counts: RefCell::new(Counts::default()),
+            parts: RefCell::new(None),
         })
     }
 }
 
-impl Replay for K6Csv {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+impl K6Csv {
+    /// Reads the samples of the file, or of one range of it, into `visit`.
+    fn read(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<Counts, Problem> {
         let c = &self.columns;
-        let mut r = reader(&self.path)?;
+        let mut r = match range {
+            Some(range) => csv::ReaderBuilder::new()
+                .flexible(true)
+                .has_headers(range.first())
+                .from_reader(chunks::open(&self.path, range)?),
+            None => reader(&self.path)?,
+        };
         let mut record = csv::StringRecord::new();
         let mut assembler = Assembler::default();
         let mut identity = String::new();
@@ -330,7 +346,7 @@ impl Replay for K6Csv {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map(|p| p.line());
+                    let line = e.position().map(|p| chunks::line_in_file(range, p.line()));
                     let p = problem(&self.path, line, format!("unreadable row: {e}"));
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         return Err(p);
@@ -340,7 +356,7 @@ impl Replay for K6Csv {
                 }
             }
             rows += 1;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = chunks::line_in_file(range, record.position().map_or(0, |p| p.line()));
             let bad = |why: String| Observation::Malformed(problem(&self.path, Some(line), why));
             let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
             let metric = Metric::of(get(Some(c.metric)));
@@ -380,11 +396,92 @@ impl Replay for K6Csv {
             assembler.sample(metric, &identity, t_ms, value, &tags, visit);
         }
         assembler.flush(visit);
-        if rows == 0 {
+        if rows == 0 && range.is_none() {
             return Err(problem(&self.path, Some(1), "header only: no samples"));
         }
-        self.counts.borrow_mut().orphans = assembler.orphans;
+        Ok(Counts {
+            orphans: assembler.orphans,
+        })
+    }
+
+    /// True when `line` may start a part: an `http_reqs` sample that starts a request
+    /// whatever came before, because the sample before it belongs to another request
+    /// (other time or tags).
+    fn starts_part(&self, before: &[u8], line: &[u8]) -> bool {
+        let c = &self.columns;
+        let read = |text: &[u8]| -> Option<csv::ByteRecord> {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text);
+            let mut record = csv::ByteRecord::new();
+            matches!(r.read_byte_record(&mut record), Ok(true)).then_some(record)
+        };
+        let (Some(before), Some(line)) = (read(before), read(line)) else {
+            return false;
+        };
+        let metric = |r: &csv::ByteRecord| r.get(c.metric).unwrap_or_default().to_vec();
+        let request = [&b"http_reqs"[..], b"http_req_duration", b"http_req_failed"];
+        metric(&line) == b"http_reqs"
+            && request.contains(&metric(&before).as_slice())
+            && c.identity.iter().any(|i| before.get(*i) != line.get(*i))
+    }
+}
+
+/// One byte range of a k6 CSV, read on its own thread.
+struct K6Part {
+    csv: K6Csv,
+    range: Range,
+    /// Where this part's counts go (its index in `counts`).
+    slot: usize,
+    counts: Arc<Mutex<Vec<Counts>>>,
+}
+
+impl Replay for K6Part {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let counts = self.csv.read(Some(&self.range), visit)?;
+        if let Ok(mut all) = self.counts.lock() {
+            all[self.slot] = counts;
+        }
         Ok(())
+    }
+}
+
+impl Replay for K6Csv {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        *self.counts.borrow_mut() = self.read(None, visit)?;
+        *self.parts.borrow_mut() = None;
+        Ok(())
+    }
+
+    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+        let Some(body) = chunks::header_end(&self.path) else {
+            return Vec::new();
+        };
+        let Some(ranges) = chunks::split(&self.path, parts, body, &|before, line| {
+            self.starts_part(before, line)
+        }) else {
+            return Vec::new();
+        };
+        let counts = Arc::new(Mutex::new(vec![Counts::default(); ranges.len()]));
+        *self.parts.borrow_mut() = Some(Arc::clone(&counts));
+        ranges
+            .into_iter()
+            .enumerate()
+            .map(|(slot, range)| {
+                Box::new(K6Part {
+                    csv: K6Csv {
+                        path: self.path.clone(),
+                        columns: self.columns.clone(),
+                        counts: RefCell::default(),
+                        parts: RefCell::default(),
+                    },
+                    range,
+                    slot,
+                    counts: Arc::clone(&counts),
+                }) as Box<dyn Replay + Send>
+            })
+            .collect()
     }
 
     fn version_hint(&self) -> Option<String> {
@@ -401,7 +498,13 @@ impl Replay for K6Csv {
     }
 
     fn notes(&self) -> Vec<String> {
-        orphan_note(self.counts.borrow().orphans)
+        let orphans = match &*self.parts.borrow() {
+            Some(parts) => parts
+                .lock()
+                .map_or(0, |p| p.iter().map(|c| c.orphans).sum()),
+            None => self.counts.borrow().orphans,
+        };
+        orphan_note(orphans)
     }
 }
 

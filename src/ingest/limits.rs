@@ -71,6 +71,17 @@ thread_local! {
     static OVERLONG: RefCell<BTreeMap<(PathBuf, u64), u64>> = const { RefCell::new(BTreeMap::new()) };
 }
 
+/// Lines dropped for their length on this thread since the last call, raw: a worker
+/// thread hands them to the thread that reports them ([`put_overlong`]).
+pub fn take_overlong_lines() -> BTreeMap<(PathBuf, u64), u64> {
+    OVERLONG.with(|o| std::mem::take(&mut *o.borrow_mut()))
+}
+
+/// Adds lines a worker thread dropped (from [`take_overlong_lines`]) to this thread's.
+pub fn put_overlong(lines: BTreeMap<(PathBuf, u64), u64>) {
+    OVERLONG.with(|o| o.borrow_mut().extend(lines));
+}
+
 /// The problems of lines dropped for their length since the last call (one per file,
 /// naming its first lines).
 pub fn take_overlong() -> Vec<Problem> {
@@ -127,6 +138,15 @@ impl<R: BufRead> LineCapped<R> {
             line: Vec::new(),
             out: 0,
             number: 1,
+        }
+    }
+
+    /// Like [`LineCapped::new`] for a part of a file whose first line is `first_line`
+    /// (the parallel readers' byte ranges), so dropped lines are named right.
+    pub fn starting_at(inner: R, path: &Path, first_line: u64) -> LineCapped<R> {
+        LineCapped {
+            number: first_line,
+            ..LineCapped::new(inner, path)
         }
     }
 
@@ -189,7 +209,7 @@ impl<R: BufRead> LineCapped<R> {
 }
 
 fn memchr(buf: &[u8]) -> Option<usize> {
-    buf.iter().position(|b| *b == b'\n')
+    memchr::memchr(b'\n', buf)
 }
 
 impl<R: BufRead> Read for LineCapped<R> {

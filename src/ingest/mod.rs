@@ -15,6 +15,7 @@
 pub mod adapters;
 mod arbitrate;
 pub mod catalog;
+mod chunks;
 mod csv_rows;
 mod detect;
 pub mod gatling;
@@ -94,6 +95,9 @@ pub struct IngestOptions {
     pub progress: bool,
     /// Caps on line length and gzip inflation (`--max-line-bytes`, `--max-gzip-…`).
     pub limits: limits::ReadLimits,
+    /// Threads that read one large file's parts at the same time (`--threads`; 0: one
+    /// per core). The figures are the same for any number.
+    pub threads: usize,
 }
 
 impl IngestOptions {
@@ -249,6 +253,16 @@ pub trait Replay {
     /// Facts worth showing that are not errors (rows left out and why), as of the
     /// last completed replay.
     fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Up to `parts` sources over consecutive parts of this one, to replay at the same
+    /// time on other threads: together, in order, they feed what [`Replay::replay`]
+    /// feeds, with the same line numbers, and this source's [`Replay::notes`] then
+    /// cover their last replays. Empty (the default) when the source cannot be split:
+    /// compressed, small, or a format read whole.
+    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+        let _ = parts;
         Vec::new()
     }
 }

@@ -7,7 +7,7 @@
 //! following passes skip those rows.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::problem;
@@ -65,19 +65,64 @@ impl Exclusions {
 #[derive(Default)]
 pub struct Watch {
     requests: u64,
-    /// The earliest starts (a max-heap of at most `KEEP`).
-    earliest: BinaryHeap<Seen>,
+    /// The earliest starts (the `KEEP` smallest).
+    earliest: Smallest<Seen>,
     /// The latest starts.
-    latest: BinaryHeap<Reverse<Seen>>,
+    latest: Smallest<Reverse<Seen>>,
     /// The latest ends.
-    last_ended: BinaryHeap<Reverse<Ended>>,
+    last_ended: Smallest<Reverse<Ended>>,
 }
 
-fn keep_top<T: Ord>(heap: &mut BinaryHeap<T>, item: T) {
-    heap.push(item);
-    if heap.len() > KEEP {
-        heap.pop();
+/// The `KEEP` smallest items pushed, in amortised constant time a push: items go
+/// into a buffer that is cut back to the `KEEP` smallest whenever it doubles, and an
+/// item not below the largest kept after a cut is dropped at once (a heap would pay a
+/// log-time pop for each row of a file in time order).
+struct Smallest<T> {
+    items: Vec<T>,
+    /// The largest item kept by the last cut, once `KEEP` are kept.
+    bound: Option<T>,
+}
+
+impl<T> Default for Smallest<T> {
+    fn default() -> Self {
+        Smallest {
+            items: Vec::new(),
+            bound: None,
+        }
     }
+}
+
+impl<T: Ord + Copy> Smallest<T> {
+    fn push(&mut self, item: T) {
+        if self.bound.is_some_and(|b| item >= b) {
+            return;
+        }
+        self.items.push(item);
+        if self.items.len() >= 2 * KEEP {
+            self.cut();
+        }
+    }
+
+    /// Keeps the `KEEP` smallest.
+    fn cut(&mut self) {
+        if self.items.len() > KEEP {
+            self.items.select_nth_unstable(KEEP - 1);
+            self.items.truncate(KEEP);
+        }
+        if self.items.len() == KEEP {
+            self.bound = self.items.iter().max().copied();
+        }
+    }
+
+    /// The `KEEP` smallest, in no order.
+    fn into_vec(mut self) -> Vec<T> {
+        self.cut();
+        self.items
+    }
+}
+
+fn keep_top<T: Ord + Copy>(kept: &mut Smallest<T>, item: T) {
+    kept.push(item);
 }
 
 impl Watch {
@@ -100,6 +145,36 @@ impl Watch {
         keep_top(&mut self.last_ended, Reverse(ended));
     }
 
+    /// Requests seen so far.
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+
+    /// Adds the watch of the part of the file that follows this one's (a parallel
+    /// reader's byte range): its requests' ordinals follow this one's, and what is kept
+    /// is what one watch over both parts would keep.
+    pub fn append(&mut self, other: Watch) {
+        let shift = self.requests;
+        let moved = |s: Seen| Seen {
+            ordinal: s.ordinal + shift,
+            ..s
+        };
+        for s in other.earliest.into_vec() {
+            keep_top(&mut self.earliest, moved(s));
+        }
+        for Reverse(s) in other.latest.into_vec() {
+            keep_top(&mut self.latest, Reverse(moved(s)));
+        }
+        for Reverse(e) in other.last_ended.into_vec() {
+            let e = Ended {
+                seen: moved(e.seen),
+                ..e
+            };
+            keep_top(&mut self.last_ended, Reverse(e));
+        }
+        self.requests += other.requests;
+    }
+
     /// What to leave out of `path`, and the problems saying so.
     pub fn finish(self, path: &Path) -> (Exclusions, Vec<Problem>) {
         let mut out = Exclusions::default();
@@ -108,8 +183,9 @@ impl Watch {
         if n < 2 {
             return (out, problems);
         }
-        let early: Vec<Seen> = self.earliest.into_sorted_vec();
-        let mut late: Vec<Seen> = self.latest.into_iter().map(|r| r.0).collect();
+        let mut early: Vec<Seen> = self.earliest.into_vec();
+        early.sort();
+        let mut late: Vec<Seen> = self.latest.into_vec().into_iter().map(|r| r.0).collect();
         late.sort_by(|a, b| b.cmp(a));
         let (a, b) = outlying(&early, &late, n);
         let mut left: Vec<Seen> = early[..a].iter().chain(&late[..b]).copied().collect();
@@ -140,6 +216,7 @@ impl Watch {
         let (first, last_start) = (early[a].t_ms, late[b].t_ms);
         let mut ended: Vec<Ended> = self
             .last_ended
+            .into_vec()
             .into_iter()
             .map(|r| r.0)
             .filter(|e| out.keeps(u64::MAX, e.seen.t_ms))

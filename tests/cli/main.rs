@@ -26,6 +26,7 @@ mod layering;
 mod locust;
 mod narrative;
 mod output_safety;
+mod parallel;
 mod shard;
 mod sources;
 mod verdict;

@@ -40,7 +40,10 @@ impl Survey {
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
 /// windows, then record every observation into overall and its stage. Sources
-/// without times (see [`Replay::timed`]) get one stage without a window.
+/// without times (see [`Replay::timed`]) get one stage without a window. When the
+/// manifest gives every stage's window, the survey records too: one pass, unless
+/// rows must be left out. A large plain file is read in parts on several threads
+/// ([`Replay::split`]), each with its own figures, merged in file order.
 pub(super) fn assemble(
     tool: &str,
     replays: &[(PathBuf, Box<dyn Replay>)],
@@ -48,11 +51,35 @@ pub(super) fn assemble(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
+    let threads = crate::ingest::chunks::threads(opts);
     let mut survey = Survey::default();
-    // Each file that gave observations, what it leaves out and its number of rows.
-    let mut valid: Vec<(&Path, &dyn Replay, Exclusions, u64)> = Vec::new();
+    // Stage windows known before reading: the survey records as it goes.
+    let timed_up_front = replays.iter().all(|(_, r)| r.timed());
+    let early = known_specs(plan, opts).filter(|_| timed_up_front);
+    let early_recorder = Recorder {
+        opts,
+        timed: timed_up_front,
+    };
+    let early_skeleton = early.as_ref().map(|specs| Skeleton::new(specs));
+    let early_recording = early_skeleton.as_ref().map(|sk| (&early_recorder, sk));
+    let mut valid: Vec<Valid<'_>> = Vec::new();
     for (path, r) in replays {
-        let mut first = survey_file(path, r.as_ref(), &Exclusions::default(), opts);
+        let mut parts = if threads > 1 {
+            r.split(threads)
+        } else {
+            Vec::new()
+        };
+        let starts = vec![0; parts.len().max(1)];
+        let mut first = survey_file(
+            path,
+            r.as_ref(),
+            &mut parts,
+            &starts,
+            &Exclusions::default(),
+            opts,
+            early_recording,
+        );
+        let ordinals = first.ordinal_starts.clone();
         // Rows without times (all at 0) have no span to stray from.
         let (exclusions, found) = first
             .watch
@@ -63,7 +90,17 @@ pub(super) fn assemble(
         let mut local = if exclusions.is_empty() {
             first
         } else {
-            survey_file(path, r.as_ref(), &exclusions, opts)
+            let mut again = survey_file(
+                path,
+                r.as_ref(),
+                &mut parts,
+                &ordinals,
+                &exclusions,
+                opts,
+                None,
+            );
+            again.recorded = None;
+            again
         };
         problems.append(&mut local.problems);
         problems.extend(found);
@@ -76,12 +113,20 @@ pub(super) fn assemble(
                 let slot = survey.users.entry(t).or_insert(u);
                 *slot = slot.max(u);
             }
-            valid.push((path.as_path(), r.as_ref(), exclusions, local.rows));
+            valid.push(Valid {
+                path: path.as_path(),
+                r: r.as_ref(),
+                parts,
+                ordinals,
+                exclusions,
+                rows: local.rows,
+                recorded: local.recorded,
+            });
         }
     }
     // The span, `[first, end)`.
     let (first, end) = (survey.first_ms?, survey.last_ms? + survey.resolution_ms());
-    let timed = valid.iter().all(|(_, r, _, _)| r.timed());
+    let timed = valid.iter().all(|v| v.r.timed());
     let specs = if timed {
         stage_specs(plan, &survey, first, end, opts)
     } else {
@@ -92,60 +137,45 @@ pub(super) fn assemble(
         tool: tool.to_string(),
         ..Default::default()
     };
-    source.overall = Stage::named("overall");
+    let skeleton = Skeleton::new(&specs);
+    // What the survey recorded stands when it recorded every file with these stages.
+    let one_pass = early.as_ref() == Some(&specs)
+        && timed == timed_up_front
+        && valid.iter().all(|v| v.recorded.is_some());
+    let recorder = Recorder { opts, timed };
+    let mut merged: Option<Recorded> = None;
+    for v in &mut valid {
+        let name = file_name(v.path);
+        let recorded = match v.recorded.take().filter(|_| one_pass) {
+            Some(done) => done,
+            None => record_file(v, &recorder, &skeleton, opts),
+        };
+        match &mut merged {
+            Some(m) => m.append(recorded),
+            None => merged = Some(recorded),
+        }
+        source
+            .notes
+            .extend(v.r.notes().into_iter().map(|n| format!("{name}: {n}")));
+    }
+    let Recorded {
+        mut overall,
+        mut stages,
+        spans: interval_spans,
+        ..
+    } = merged.unwrap_or_else(|| skeleton.empty());
+    overall.name = "overall".into();
     if timed {
         // Overall covers what --from/--to keep.
         let from = first.max(opts.from_ms.unwrap_or(i64::MIN));
         let to = end.min(opts.to_ms.unwrap_or(i64::MAX));
-        source.overall.window_ms = Some((from, to.max(from)));
-        source.overall.window_basis = "every request, ramps included".into();
+        overall.window_ms = Some((from, to.max(from)));
+        overall.window_basis = "every request, ramps included".into();
     } else {
-        source.overall.window_basis = "every request (the files have no times)".into();
+        overall.window_ms = None;
+        overall.window_basis = "every request (the files have no times)".into();
     }
-    let mut stages: Vec<Stage> = specs
-        .iter()
-        .map(|s| Stage {
-            name: s.name.clone(),
-            users: s.users,
-            arrival_rate_rps: s.arrival_rate_rps,
-            spawn_rate: s.spawn_rate,
-            window_ms: s.window_ms,
-            window_basis: s.basis.clone(),
-            ..Default::default()
-        })
-        .collect();
-    let recorder = Recorder { opts, timed };
-    let mut interval_spans: Vec<Option<(i64, i64)>> = vec![None; stages.len()];
-    for (path, r, exclusions, rows) in valid {
-        let name = file_name(path);
-        let mut progress = Progress::pass(opts.progress, "analysing", &name, Some(rows));
-        let mut ordinal = 0u64;
-        // The survey already said the file's problems.
-        let _ = r.replay(&mut |obs| {
-            progress.tick();
-            if !kept(&obs, &exclusions, &mut ordinal) {
-                return;
-            }
-            recorder.record(&mut source.overall, &mut stages, &obs);
-            // Interval histograms cover whole intervals: a stage measured by them spans
-            // exactly the intervals it holds, which rarely align with the manifest's
-            // window (throughput divides by this span).
-            if let Observation::Histogram {
-                start_ms, end_ms, ..
-            } = obs
-            {
-                if let Some(i) = interval_stage(&stages, start_ms, end_ms) {
-                    let span = &mut interval_spans[i];
-                    *span = Some(span.map_or((start_ms, end_ms), |(a, b)| {
-                        (a.min(start_ms), b.max(end_ms))
-                    }));
-                }
-            }
-        });
-        source
-            .notes
-            .extend(r.notes().into_iter().map(|n| format!("{name}: {n}")));
-    }
+    source.overall = overall;
     for (stage, span) in stages.iter_mut().zip(interval_spans) {
         if span.is_some() {
             stage.window_ms = span;
@@ -153,6 +183,231 @@ pub(super) fn assemble(
     }
     source.stages = stages;
     Some(source)
+}
+
+/// A file the survey found observations in.
+struct Valid<'r> {
+    path: &'r Path,
+    r: &'r dyn Replay,
+    /// Its parts, when read on several threads (empty: read whole).
+    parts: Vec<Box<dyn Replay + Send>>,
+    /// The ordinal of each part's first request in the file.
+    ordinals: Vec<u64>,
+    exclusions: Exclusions,
+    /// Observations read.
+    rows: u64,
+    /// What the survey recorded, when the stages were known before it.
+    recorded: Option<Recorded>,
+}
+
+/// The empty overall and stages every reader records into.
+struct Skeleton {
+    stages: Vec<Stage>,
+}
+
+impl Skeleton {
+    fn new(specs: &[StageSpec]) -> Skeleton {
+        let stages = specs
+            .iter()
+            .map(|s| Stage {
+                name: s.name.clone(),
+                users: s.users,
+                arrival_rate_rps: s.arrival_rate_rps,
+                spawn_rate: s.spawn_rate,
+                window_ms: s.window_ms,
+                window_basis: s.basis.clone(),
+                ..Default::default()
+            })
+            .collect();
+        Skeleton { stages }
+    }
+
+    fn empty(&self) -> Recorded {
+        Recorded {
+            overall: Stage::named("overall"),
+            stages: self.stages.clone(),
+            spans: vec![None; self.stages.len()],
+            keys: KeyCache::default(),
+        }
+    }
+}
+
+/// What one reader recorded: overall, the stages, and the span of the interval
+/// histograms each stage got.
+struct Recorded {
+    overall: Stage,
+    stages: Vec<Stage>,
+    spans: Vec<Option<(i64, i64)>>,
+    keys: KeyCache,
+}
+
+/// The endpoint key of each method and name seen (`None`: left out by `--include` /
+/// `--exclude`), so a row costs a lookup, not a key built and matched.
+#[derive(Default)]
+struct KeyCache {
+    keys: std::collections::HashMap<String, Option<EndpointKey>>,
+    text: String,
+}
+
+impl KeyCache {
+    fn key(
+        &mut self,
+        opts: &IngestOptions,
+        method: Option<&str>,
+        name: &str,
+    ) -> Option<&EndpointKey> {
+        self.text.clear();
+        self.text.push_str(method.unwrap_or(""));
+        self.text.push('\u{1f}');
+        self.text.push_str(name);
+        if !self.keys.contains_key(self.text.as_str()) {
+            let label = if opts.normalize_labels {
+                normalize_label(name)
+            } else {
+                std::borrow::Cow::Borrowed(name)
+            };
+            let key = EndpointKey::new(method, &label);
+            let kept = opts.keeps(&key).then_some(key);
+            self.keys.insert(self.text.clone(), kept);
+        }
+        self.keys.get(self.text.as_str()).and_then(Option::as_ref)
+    }
+}
+
+impl Recorded {
+    /// Adds what a reader of a later part (or file) recorded: the figures one reader
+    /// of both would have.
+    fn append(&mut self, other: Recorded) {
+        merge_stage(&mut self.overall, &other.overall);
+        for (mine, theirs) in self.stages.iter_mut().zip(&other.stages) {
+            merge_stage(mine, theirs);
+        }
+        for (mine, theirs) in self.spans.iter_mut().zip(other.spans) {
+            *mine = match (*mine, theirs) {
+                (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+
+    /// Records one observation (kept by the survey's rules).
+    fn record(&mut self, recorder: &Recorder<'_>, obs: &Observation<'_>) {
+        recorder.record(&mut self.overall, &mut self.stages, obs, &mut self.keys);
+        // Interval histograms cover whole intervals: a stage measured by them spans
+        // exactly the intervals it holds, which rarely align with the manifest's
+        // window (throughput divides by this span).
+        if let Observation::Histogram {
+            start_ms, end_ms, ..
+        } = obs
+        {
+            if let Some(i) = interval_stage(&self.stages, *start_ms, *end_ms) {
+                let span = &mut self.spans[i];
+                *span = Some(span.map_or((*start_ms, *end_ms), |(a, b)| {
+                    (a.min(*start_ms), b.max(*end_ms))
+                }));
+            }
+        }
+    }
+}
+
+/// Merges `other` into `into` as if one reader had recorded both. Series are first
+/// stretched over the other's extent (its last interval's end included), so that they
+/// coarsen to exactly the width one reader's would have.
+fn merge_stage(into: &mut Stage, other: &Stage) {
+    fn stretch(into: &mut crate::model::TimeSeries, other: &crate::model::TimeSeries) {
+        if let Some(last) = other.intervals.len().checked_sub(1) {
+            into.at(other.start_ms);
+            into.at(other.interval_start_ms(last) + other.width_ms - 1);
+        }
+    }
+    stretch(&mut into.timeline, &other.timeline);
+    for (key, ep) in &other.endpoints {
+        if let Some(mine) = into.endpoints.get_mut(key) {
+            stretch(&mut mine.series, &ep.series);
+        }
+    }
+    into.merge(other);
+}
+
+/// The stage specs when the manifest gives every stage's window (no survey needed).
+fn known_specs(plan: &StagePlan, opts: &IngestOptions) -> Option<Vec<StageSpec>> {
+    match plan {
+        StagePlan::Manifest(specs) if specs.iter().all(|s| s.window_ms.is_some()) => {
+            Some(stage_specs(plan, &Survey::default(), 0, 0, opts))
+        }
+        _ => None,
+    }
+}
+
+/// The recording pass over one file (its parts on their own threads).
+fn record_file(
+    v: &mut Valid<'_>,
+    recorder: &Recorder<'_>,
+    skeleton: &Skeleton,
+    opts: &IngestOptions,
+) -> Recorded {
+    let name = file_name(v.path);
+    let exclusions = &v.exclusions;
+    let record_part = |r: &dyn Replay, ordinal: u64, total: Option<u64>, show: bool| {
+        let mut progress = Progress::pass(show && opts.progress, "analysing", &name, total);
+        let mut out = skeleton.empty();
+        let mut ordinal = ordinal;
+        // The survey already said the file's problems.
+        let _ = r.replay(&mut |obs| {
+            progress.tick();
+            if kept(&obs, exclusions, &mut ordinal) {
+                out.record(recorder, &obs);
+            }
+        });
+        out
+    };
+    if v.parts.is_empty() {
+        return record_part(v.r, 0, Some(v.rows), true);
+    }
+    let ordinals = &v.ordinals;
+    let results = in_parallel(&mut v.parts, |i, part| {
+        record_part(part, ordinals[i], None, i == 0)
+    });
+    let mut merged: Option<Recorded> = None;
+    for r in results {
+        match &mut merged {
+            Some(m) => m.append(r),
+            None => merged = Some(r),
+        }
+    }
+    merged.unwrap_or_else(|| skeleton.empty())
+}
+
+/// Runs `each` on every part on its own thread; results in part order. Lines the
+/// workers dropped for their length are handed to this thread.
+fn in_parallel<T: Send>(
+    parts: &mut [Box<dyn Replay + Send>],
+    each: impl Fn(usize, &dyn Replay) -> T + Sync,
+) -> Vec<T> {
+    let each = &each;
+    let results: Vec<(T, _)> = std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .iter_mut()
+            .enumerate()
+            .map(|(i, part)| {
+                s.spawn(move || {
+                    let out = each(i, part.as_ref());
+                    (out, crate::ingest::limits::take_overlong_lines())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    results
+        .into_iter()
+        .map(|(out, overlong)| {
+            crate::ingest::limits::put_overlong(overlong);
+            out
+        })
+        .collect()
 }
 
 /// Malformed rows of a file shown one by one; the rest are counted.
@@ -169,21 +424,141 @@ struct FileSurvey {
     problems: Vec<Problem>,
     /// The requests' extremes (`None` once taken).
     watch: Option<Watch>,
+    /// The ordinal of each part's first request in the file.
+    ordinal_starts: Vec<u64>,
+    /// What the pass recorded, when asked to.
+    recorded: Option<Recorded>,
 }
 
-/// Surveys one file, leaving out `exclusions`.
+/// What a survey of one part (or a whole file) found.
+struct PartSurvey {
+    survey: Survey,
+    seen: bool,
+    rows: u64,
+    malformed: u64,
+    /// The first [`SHOWN_MALFORMED`] malformed rows.
+    shown: Vec<Problem>,
+    implausible: u64,
+    first_implausible: Option<i64>,
+    outcome: Result<(), Problem>,
+    watch: Watch,
+    recorded: Option<Recorded>,
+}
+
+/// Surveys one file (its parts on their own threads), leaving out `exclusions`;
+/// `ordinals` gives each part's first request's ordinal. With `recording`, records
+/// what it keeps too.
 fn survey_file(
     path: &Path,
     r: &dyn Replay,
+    parts: &mut [Box<dyn Replay + Send>],
+    ordinals: &[u64],
     exclusions: &Exclusions,
     opts: &IngestOptions,
+    recording: Option<(&Recorder<'_>, &Skeleton)>,
 ) -> FileSurvey {
+    let found: Vec<PartSurvey> = if parts.is_empty() {
+        vec![survey_part(
+            path,
+            r,
+            exclusions,
+            0,
+            opts.progress,
+            recording,
+        )]
+    } else {
+        in_parallel(parts, |i, part| {
+            survey_part(
+                path,
+                part,
+                exclusions,
+                ordinals[i],
+                opts.progress && i == 0,
+                recording,
+            )
+        })
+    };
+    let mut file = FileSurvey {
+        survey: Survey::default(),
+        seen: false,
+        rows: 0,
+        problems: Vec::new(),
+        watch: None,
+        ordinal_starts: Vec::new(),
+        recorded: None,
+    };
+    let (mut malformed, mut implausible, mut first_implausible) = (0u64, 0u64, None);
+    let mut errors = Vec::new();
+    let mut watch = Watch::default();
+    for part in found {
+        file.ordinal_starts.push(watch.requests());
+        let s = part.survey;
+        file.survey.first_ms = min_opt(file.survey.first_ms, s.first_ms);
+        file.survey.last_ms = max_opt(file.survey.last_ms, s.last_ms);
+        file.survey.requests += s.requests;
+        file.survey.on_whole_seconds += s.on_whole_seconds;
+        for (t, u) in s.users {
+            let slot = file.survey.users.entry(t).or_insert(u);
+            *slot = slot.max(u);
+        }
+        file.seen |= part.seen;
+        file.rows += part.rows;
+        malformed += part.malformed;
+        for p in part.shown {
+            if (file.problems.len() as u64) < SHOWN_MALFORMED {
+                file.problems.push(p);
+            }
+        }
+        implausible += part.implausible;
+        first_implausible = first_implausible.or(part.first_implausible);
+        if let Err(p) = part.outcome {
+            errors.push(p);
+        }
+        watch.append(part.watch);
+        if let Some(rec) = part.recorded {
+            match &mut file.recorded {
+                Some(m) => m.append(rec),
+                None => file.recorded = Some(rec),
+            }
+        }
+    }
+    if malformed > SHOWN_MALFORMED {
+        file.problems.push(problem(
+            path,
+            None,
+            format!(
+                "{} more malformed rows left out (the first {SHOWN_MALFORMED} are shown)",
+                malformed - SHOWN_MALFORMED
+            ),
+        ));
+    }
+    file.problems.extend(errors);
+    if let Some(t) = first_implausible {
+        file.problems.push(problem(
+            path,
+            None,
+            crate::ingest::implausible_times(implausible, t),
+        ));
+    }
+    file.watch = Some(watch);
+    file
+}
+
+/// Surveys one part (or a whole file) whose first request has ordinal `ordinal`.
+fn survey_part(
+    path: &Path,
+    r: &dyn Replay,
+    exclusions: &Exclusions,
+    mut ordinal: u64,
+    progress: bool,
+    recording: Option<(&Recorder<'_>, &Skeleton)>,
+) -> PartSurvey {
     let mut local = Survey::default();
     let mut watch = Watch::default();
-    let mut problems = Vec::new();
+    let mut shown = Vec::new();
     let mut seen = false;
-    let mut ordinal = 0u64;
-    let mut progress = Progress::pass(opts.progress, "reading", &file_name(path), None);
+    let mut recorded = recording.map(|(_, sk)| sk.empty());
+    let mut progress = Progress::pass(progress, "reading", &file_name(path), None);
     let (mut implausible, mut first_implausible) = (0u64, None);
     let mut malformed = 0u64;
     let outcome = r.replay(&mut |obs| {
@@ -191,7 +566,7 @@ fn survey_file(
         if let Observation::Malformed(p) = obs {
             malformed += 1;
             if malformed <= SHOWN_MALFORMED {
-                problems.push(p);
+                shown.push(p);
             }
             return;
         }
@@ -208,6 +583,9 @@ fn survey_file(
             return;
         }
         seen = true;
+        if let (Some(out), Some((recorder, _))) = (recorded.as_mut(), recording) {
+            out.record(recorder, &obs);
+        }
         let users = match &obs {
             Observation::Request(ev) | Observation::Transaction(ev) => ev.users,
             Observation::Users { users, .. } => Some(*users),
@@ -224,32 +602,17 @@ fn survey_file(
             *slot = slot.max(u);
         }
     });
-    if malformed > SHOWN_MALFORMED {
-        problems.push(problem(
-            path,
-            None,
-            format!(
-                "{} more malformed rows left out (the first {SHOWN_MALFORMED} are shown)",
-                malformed - SHOWN_MALFORMED
-            ),
-        ));
-    }
-    if let Err(p) = outcome {
-        problems.push(p);
-    }
-    if let Some(t) = first_implausible {
-        problems.push(problem(
-            path,
-            None,
-            crate::ingest::implausible_times(implausible, t),
-        ));
-    }
-    FileSurvey {
+    PartSurvey {
         survey: local,
         seen,
         rows: progress.rows(),
-        problems,
-        watch: Some(watch),
+        malformed,
+        shown,
+        implausible,
+        first_implausible,
+        outcome,
+        watch,
+        recorded,
     }
 }
 
@@ -378,7 +741,13 @@ impl Recorder<'_> {
     }
 
     /// Records one observation into overall and into the stage whose window holds it.
-    fn record(&self, overall: &mut Stage, stages: &mut [Stage], obs: &Observation<'_>) {
+    fn record(
+        &self,
+        overall: &mut Stage,
+        stages: &mut [Stage],
+        obs: &Observation<'_>,
+        keys: &mut KeyCache,
+    ) {
         let opts = self.opts;
         let (t, until) = span_of(obs);
         if !plausible_time(t) || !plausible_time(until) {
@@ -390,27 +759,21 @@ impl Recorder<'_> {
                 if self.timed && !opts.in_time_range(ev.t_ms) {
                     return;
                 }
-                let name = if opts.normalize_labels {
-                    normalize_label(ev.name)
-                } else {
-                    std::borrow::Cow::Borrowed(ev.name)
-                };
-                let key = EndpointKey::new(ev.method, &name);
-                if !opts.keeps(&key) {
+                let Some(key) = keys.key(opts, ev.method, ev.name) else {
                     return;
-                }
+                };
                 let transaction = matches!(obs, Observation::Transaction(_));
                 let users = ev.users.filter(|_| self.timed);
                 if let Some(u) = users {
                     overall.timeline.record_users(ev.t_ms, u);
                 }
                 let form = opts.endpoint_histogram_form();
-                record_request(overall, &key, ev, transaction, self.timed, form);
+                record_request(overall, key, ev, transaction, self.timed, form);
                 if let Some(stage) = self.stage(stages, ev.t_ms) {
                     if let Some(u) = users {
                         stage.timeline.record_users(ev.t_ms, u);
                     }
-                    record_request(stage, &key, ev, transaction, self.timed, form);
+                    record_request(stage, key, ev, transaction, self.timed, form);
                 }
             }
             Observation::Histogram {

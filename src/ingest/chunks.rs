@@ -1,0 +1,239 @@
+//! Byte ranges of a plain (uncompressed) text file that parallel readers parse at the
+//! same time, and the readers over them.
+//!
+//! A file is cut at line starts only: a first cheap pass, itself parallel, counts the
+//! newlines and double quotes of equal slices of the file, which gives every cut its
+//! first line number (so problems name the right line) and tells a line start from a
+//! newline inside a quoted CSV field (an even number of quotes before it). A format may
+//! refuse a line as the start of a part (a JMeter sub-result must follow its parent in
+//! the same reader; a k6 request is several samples): the cut then moves to the next
+//! line it accepts, or the slice joins its neighbour.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use super::limits::LineCapped;
+use super::{problem, IngestOptions};
+use crate::model::Problem;
+
+/// Smallest part worth a thread of its own: below it, the file is read whole.
+pub const MIN_PART_BYTES: u64 = 1 << 20;
+
+/// Longest line a format is shown to decide where a part may start.
+const PEEK: usize = 1 << 16;
+
+/// Whether a line (second argument; the first is the line before it) may start a part.
+pub type StartsPart<'a> = dyn Fn(&[u8], &[u8]) -> bool + 'a;
+
+/// A range of a file that starts at a line start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Range {
+    /// First byte.
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+    /// Number of the line at `start` (1-based).
+    pub first_line: u64,
+    /// True for the file's last part (a bad last row there is a truncated write).
+    pub last: bool,
+}
+
+impl Range {
+    /// True for the part the file starts with (it holds any header).
+    pub fn first(&self) -> bool {
+        self.start == 0
+    }
+}
+
+/// The threads to read with: `--threads`, else the machine's cores.
+pub fn threads(opts: &IngestOptions) -> usize {
+    match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
+
+/// Cuts `path` into at most `parts` ranges at line starts `starts_part` accepts; the
+/// first range starts at 0 (header included), and no cut falls before `body_start`.
+/// `None` when the file is compressed, too small for `parts > 1`, or cannot be read
+/// (the caller then reads it whole, which reports any error).
+pub fn split(
+    path: &Path,
+    parts: usize,
+    body_start: u64,
+    starts_part: &StartsPart<'_>,
+) -> Option<Vec<Range>> {
+    let size = std::fs::metadata(path).ok()?.len();
+    let parts = parts.min((size / MIN_PART_BYTES) as usize);
+    if parts < 2 || compressed(path)? {
+        return None;
+    }
+    let slice = |i: usize| size * i as u64 / parts as u64;
+    // Newlines and quotes of each slice, counted in parallel.
+    let counts: Vec<(u64, u64)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..parts)
+            .map(|i| s.spawn(move || count(path, slice(i), slice(i + 1))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().and_then(Result::ok))
+            .collect::<Option<Vec<_>>>()
+    })?;
+    let mut ranges: Vec<Range> = Vec::with_capacity(parts);
+    let (mut lines, mut quotes) = (0u64, 0u64);
+    let mut cut = vec![(0u64, 1u64)];
+    for (i, (n, q)) in counts.iter().enumerate() {
+        if i > 0 {
+            let from = slice(i).max(cut.last().map_or(0, |c| c.0));
+            if let Some(c) = find_cut(
+                path,
+                from,
+                slice(i + 1),
+                lines,
+                quotes & 1,
+                body_start,
+                size,
+                starts_part,
+            ) {
+                if c.0 > cut.last().map_or(0, |l| l.0) {
+                    cut.push(c);
+                }
+            }
+        }
+        lines += n;
+        quotes += q;
+    }
+    for (i, &(start, first_line)) in cut.iter().enumerate() {
+        let end = cut.get(i + 1).map_or(size, |c| c.0);
+        ranges.push(Range {
+            start,
+            end,
+            first_line,
+            last: i + 1 == cut.len(),
+        });
+    }
+    (ranges.len() > 1).then_some(ranges)
+}
+
+/// True when the file starts with gzip's magic number.
+fn compressed(path: &Path) -> Option<bool> {
+    let mut magic = [0u8; 2];
+    let n = File::open(path).ok()?.read(&mut magic).ok()?;
+    Some(n == 2 && magic == [0x1f, 0x8b])
+}
+
+/// Newlines and double quotes in `[from, to)`.
+fn count(path: &Path, from: u64, to: u64) -> io::Result<(u64, u64)> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(from))?;
+    let mut reader = file.take(to - from);
+    let mut buf = vec![0u8; 1 << 18];
+    let (mut lines, mut quotes) = (0u64, 0u64);
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            return Ok((lines, quotes));
+        }
+        for i in memchr::memchr2_iter(b'\n', b'"', &buf[..n]) {
+            if buf[i] == b'\n' {
+                lines += 1;
+            } else {
+                quotes += 1;
+            }
+        }
+    }
+}
+
+/// The first line start in `(from, to]` that is outside quotes, at or after
+/// `body_start`, before the end, and accepted: its offset and line number. `lines` and
+/// `parity` are the newlines and quote parity of `[0, from)`.
+#[allow(clippy::too_many_arguments)]
+fn find_cut(
+    path: &Path,
+    from: u64,
+    to: u64,
+    mut lines: u64,
+    mut parity: u64,
+    body_start: u64,
+    size: u64,
+    starts_part: &StartsPart<'_>,
+) -> Option<(u64, u64)> {
+    let mut file = File::open(path).ok()?;
+    let mut peek_file = File::open(path).ok()?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut off = from;
+    while off < to {
+        let n = read_at(&mut file, off, &mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        for i in memchr::memchr2_iter(b'\n', b'"', &buf[..n]) {
+            if buf[i] == b'"' {
+                parity ^= 1;
+                continue;
+            }
+            lines += 1;
+            let at = off + i as u64 + 1;
+            if parity != 0 || at < body_start {
+                continue;
+            }
+            if at >= size || at > to {
+                return None;
+            }
+            // The line before (up to PEEK bytes of it) and the line at `at`.
+            let back = at.min(PEEK as u64);
+            let mut window = vec![0u8; back as usize + PEEK];
+            let got = read_at(&mut peek_file, at - back, &mut window).ok()?;
+            let (before, after) = window[..got].split_at(back as usize);
+            let before = &before[..before.len().saturating_sub(1)];
+            let before = memchr::memrchr(b'\n', before).map_or(before, |s| &before[s + 1..]);
+            let line = memchr::memchr(b'\n', after).map_or(after, |e| &after[..e]);
+            let trim = |l: &'_ [u8]| -> usize { l.len() - usize::from(l.ends_with(b"\r")) };
+            if starts_part(&before[..trim(before)], &line[..trim(line)]) {
+                return Some((at, lines + 1));
+            }
+        }
+        off += n as u64;
+    }
+    None
+}
+
+/// Reads at `offset` until `buf` is full or the file ends.
+fn read_at(file: &mut File, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+    file.seek(SeekFrom::Start(offset))?;
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read(&mut buf[got..])? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    Ok(got)
+}
+
+/// A buffered reader over `range` of `path`, lines capped as every reader's are.
+pub fn open(path: &Path, range: &Range) -> Result<Box<dyn BufRead>, Problem> {
+    let cannot = |e: io::Error| problem(path, None, format!("cannot read: {e}"));
+    let mut file = File::open(path).map_err(cannot)?;
+    file.seek(SeekFrom::Start(range.start)).map_err(cannot)?;
+    let inner = BufReader::with_capacity(1 << 18, file.take(range.end - range.start));
+    Ok(Box::new(LineCapped::starting_at(
+        inner,
+        path,
+        range.first_line,
+    )))
+}
+
+/// The global line number of line `local` (1-based) of a reader over `range`.
+pub fn line_in_file(range: Option<&Range>, local: u64) -> u64 {
+    range.map_or(local, |r| r.first_line + local - 1)
+}
+
+/// The end of the header line (the offset of the second line) of a plain file.
+pub fn header_end(path: &Path) -> Option<u64> {
+    let mut reader = BufReader::new(File::open(path).ok()?);
+    let mut line = Vec::new();
+    let n = reader.read_until(b'\n', &mut line).ok()?;
+    Some(n as u64)
+}

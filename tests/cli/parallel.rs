@@ -1,0 +1,109 @@
+//! Reading a large file in parts on several threads (`--threads N`) gives the report
+//! one thread gives: the same counts, histograms, percentiles and series (means within
+//! 1e-9 relative), and a malformed row named at its line in the whole file. The
+//! fixtures come from the benchmark generator (`examples/gen.rs`), 200,000 requests.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::common::{analyze_json, TestDir};
+
+#[allow(dead_code)]
+#[path = "../../examples/gen.rs"]
+mod gen;
+
+/// Keys whose values may differ between runs (none today: kept for a generation time).
+const IGNORED: [&str; 2] = ["generated_at", "elapsed_s"];
+
+/// Asserts `a` and `b` are the same JSON, numbers within 1e-9 relative.
+fn same(a: &Value, b: &Value, at: &str) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys = |o: &serde_json::Map<String, Value>| {
+                o.keys()
+                    .filter(|k| !IGNORED.contains(&k.as_str()))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(keys(x), keys(y), "keys at {at}");
+            for k in keys(x) {
+                same(&x[&k], &y[&k], &format!("{at}.{k}"));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "length at {at}");
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                same(p, q, &format!("{at}[{i}]"));
+            }
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            let (p, q) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!(
+                p == q || (p - q).abs() <= 1e-9 * p.abs().max(q.abs()),
+                "{at}: {p} vs {q}"
+            );
+        }
+        _ => assert_eq!(a, b, "at {at}"),
+    }
+}
+
+/// Writes 200,000 requests of `format` to `dir/run/file`, with line `bad_line`
+/// replaced by `bad_row`.
+fn fixture(dir: &TestDir, format: gen::Format, file: &str, bad_line: usize, bad_row: &str) {
+    let run = dir.path().join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    let path = run.join(file);
+    gen::generate(format, gen::Amount::Rows(200_000), 7, &path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() > bad_line);
+    lines[bad_line - 1] = bad_row;
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+}
+
+/// One thread and four read `dir/run` to the same report, which names `bad_line`.
+fn one_and_four_threads_agree(dir: &TestDir, bad_line: u64) {
+    let run: &Path = &dir.path().join("run");
+    let (code1, one, err1) = analyze_json(&[run], &["--threads", "1"]);
+    let (code4, four, err4) = analyze_json(&[run], &["--threads", "4"]);
+    assert_eq!(code1, code4, "{err1}\n{err4}");
+    assert!(
+        one["overall"]["requests"].as_u64().unwrap() > 150_000,
+        "{err1}"
+    );
+    same(&one, &four, "report");
+    let problems = one["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["line"].as_u64() == Some(bad_line)),
+        "the bad row is named at line {bad_line}: {problems:?}"
+    );
+}
+
+#[test]
+fn jmeter_jtl_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    // Far into the file: a part other than the first reads it.
+    let bad = "1717200100000,fast,/api/items,200,OK,Thread Group 1-1,text,true,,1,1,10,10,http://x/,1,0,0";
+    fixture(&dir, gen::Format::Jtl, "results.jtl", 170_001, bad);
+    one_and_four_threads_agree(&dir, 170_001);
+}
+
+#[test]
+fn k6_csv_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    let bad =
+        "http_req_duration,yesterday,1.0,,,,true,,GET,http://x/,HTTP/1.1,default,,200,,,http://x/,";
+    fixture(&dir, gen::Format::K6, "results.csv", 500_001, bad);
+    one_and_four_threads_agree(&dir, 500_001);
+}
+
+#[test]
+fn generic_csv_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    let bad = "1717200100000,/api/items,GET,fast,200,true,,10,100";
+    fixture(&dir, gen::Format::Generic, "requests.csv", 150_001, bad);
+    one_and_four_threads_agree(&dir, 150_001);
+}
