@@ -1,7 +1,8 @@
 //! A run's per-request rows, read again for `export`: which of the run's inputs
 //! hold one row per request, and their requests one by one in file order, streamed
-//! through each format's [`Replay`] (nothing is held: memory stays flat however
-//! long the file). The filters of ingest apply as they did to the figures.
+//! through each format's [`Replay`](super::Replay) (nothing is held: memory stays
+//! flat however long the file). The filters of ingest apply as they did to the
+//! figures.
 
 use std::borrow::Cow;
 use std::path::PathBuf;

@@ -2,9 +2,10 @@
 //! series, per-request rows) written for notebooks. This module owns the tables'
 //! schemas ([`schema`]), the column batches they travel in, and the [`Exporter`]
 //! trait; one file per format implements it (`csv.rs`, `ndjson.rs`, `parquet.rs`,
-//! the last behind the Cargo feature `parquet`). `tables.rs` turns an [`Analysis`]
-//! into the small tables; `requests.rs` batches per-request rows, which the command
-//! streams from the inputs, so a table of any length costs one batch of memory.
+//! the last behind the Cargo feature `parquet`). `tables.rs` turns an
+//! [`Analysis`](crate::analysis::Analysis) into the small tables; `requests.rs`
+//! batches per-request rows, which the command streams from the inputs, so a table
+//! of any length costs one batch of memory.
 
 mod csv;
 mod ndjson;
