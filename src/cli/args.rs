@@ -6,6 +6,7 @@ use super::analyze::AnalyzeArgs;
 use super::check::CheckArgs;
 use super::demo::DemoArgs;
 use super::drive::DriveArgs;
+use super::export::ExportArgs;
 use super::inspect::InspectArgs;
 use super::shell::{CompletionsArgs, ManArgs};
 use super::sla::SlaArgs;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Show what headroom sees in result files: format, version, requests, endpoints,
     /// time span, users, latency kind, problems.
     Inspect(InspectArgs),
+    /// Write a run's normalised tables (stages, stage × endpoint, interval series,
+    /// per-request rows) as Parquet, CSV or NDJSON, for notebooks.
+    Export(ExportArgs),
     /// Everything end to end: start the demo target, drive a scaled four-stage test
     /// past its capacity, analyse it and write the report (about a minute).
     Demo(DemoArgs),

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod drive;
 mod exit;
+pub mod export;
 pub mod inspect;
 pub mod pipeline;
 pub mod shell;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Target(args) => target::run(args),
         Command::Check(args) => check::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Sla(args) => sla::run(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),

@@ -30,6 +30,7 @@ pub mod locust;
 mod locust_history;
 mod loose_files;
 mod progress;
+pub mod request_rows;
 mod run_dir;
 mod stages;
 pub mod text;

@@ -11,10 +11,17 @@ pub const REPORT_MARKER: &str = ".headroom-report";
 pub const DEMO_MARKER: &str = ".headroom-demo";
 /// Marker file of a run dir the driver wrote.
 pub const RUN_MARKER: &str = ".headroom-run";
+/// Marker file of `export`'s output dir (tables of a run, read as input only when
+/// given by name).
+pub const EXPORT_MARKER: &str = ".headroom-export";
 
-/// True for a report or demo dir headroom wrote (not a driver run dir, which is input).
+/// True for a report, demo or export dir headroom wrote (not a driver run dir, which
+/// is input).
 pub fn is_headroom_output(dir: &Path) -> bool {
-    dir.join(REPORT_MARKER).is_file() || dir.join(DEMO_MARKER).is_file() || is_legacy_report(dir)
+    [REPORT_MARKER, DEMO_MARKER, EXPORT_MARKER]
+        .iter()
+        .any(|m| dir.join(m).is_file())
+        || is_legacy_report(dir)
 }
 
 /// A report dir of an earlier version: headroom's `report.json`, no marker.

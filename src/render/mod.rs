@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod check;
+pub mod export;
 mod filters;
 mod html;
 mod json;

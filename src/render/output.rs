@@ -15,7 +15,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::model::{is_legacy_report, DEMO_MARKER, REPORT_MARKER, RUN_MARKER};
+use crate::model::{is_legacy_report, DEMO_MARKER, EXPORT_MARKER, REPORT_MARKER, RUN_MARKER};
 
 /// What headroom writes into an output dir, which decides its marker and the names
 /// it may replace.
@@ -27,6 +27,9 @@ pub enum OutputKind {
     Demo,
     /// `drive`'s run dir: run.toml, latency.hlog, requests.csv.
     RunDir,
+    /// `export`'s dir: one file per table (`stages.csv`, `requests.parquet`…) and, for
+    /// CSV, `run.toml`.
+    Export,
 }
 
 impl OutputKind {
@@ -36,6 +39,7 @@ impl OutputKind {
             OutputKind::Report => REPORT_MARKER,
             OutputKind::Demo => DEMO_MARKER,
             OutputKind::RunDir => RUN_MARKER,
+            OutputKind::Export => EXPORT_MARKER,
         }
     }
 
@@ -46,6 +50,7 @@ impl OutputKind {
             OutputKind::Report => &["report.md", "report.html", "report.json", "charts"],
             OutputKind::Demo => &["run", "report"],
             OutputKind::RunDir => &[],
+            OutputKind::Export => &super::export::OWN_ENTRIES,
         }
     }
 
@@ -55,6 +60,7 @@ impl OutputKind {
             OutputKind::Report => "report dir",
             OutputKind::Demo => "demo dir",
             OutputKind::RunDir => "run dir",
+            OutputKind::Export => "export dir",
         }
     }
 
@@ -64,6 +70,7 @@ impl OutputKind {
             OutputKind::Report => "report",
             OutputKind::Demo => "demo",
             OutputKind::RunDir => "run",
+            OutputKind::Export => "export",
         };
         format!(
             "headroom {what} {}\nWritten by headroom; headroom may replace this dir.\n",
@@ -242,6 +249,7 @@ fn suggestion(input: &Path, kind: OutputKind) -> String {
         OutputKind::Report => "headroom-report",
         OutputKind::Demo => "headroom-demo",
         OutputKind::RunDir => "headroom-run",
+        OutputKind::Export => "headroom-export",
     };
     if input.is_dir() {
         input.join(name).display().to_string()
@@ -302,7 +310,7 @@ fn legacy_ours(dir: &Path, kind: OutputKind) -> bool {
     match kind {
         OutputKind::Report => is_legacy_report(dir),
         OutputKind::Demo => is_legacy_report(&dir.join("report")),
-        OutputKind::RunDir => false,
+        OutputKind::RunDir | OutputKind::Export => false,
     }
 }
 
@@ -454,9 +462,14 @@ fn remove_stale_temps(tmp: &Path) {
 /// anything else under a temp-like name is left alone.
 fn holds_only_headroom_files(dir: &Path) -> bool {
     let ours = |n: &str| {
-        [OutputKind::Report, OutputKind::Demo, OutputKind::RunDir]
-            .iter()
-            .any(|k| n == k.marker() || k.own_entries().contains(&n))
+        [
+            OutputKind::Report,
+            OutputKind::Demo,
+            OutputKind::RunDir,
+            OutputKind::Export,
+        ]
+        .iter()
+        .any(|k| n == k.marker() || k.own_entries().contains(&n))
     };
     std::fs::read_dir(dir).is_ok_and(|entries| {
         entries

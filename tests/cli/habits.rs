@@ -5,11 +5,12 @@ use std::process::{Command, Output};
 use crate::common::{headroom, TestDir};
 
 /// Every subcommand `headroom --help` lists.
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 10] = [
     "analyze",
     "check",
     "sla",
     "inspect",
+    "export",
     "demo",
     "drive",
     "target",

@@ -15,6 +15,7 @@ mod config;
 mod conformance;
 mod demo;
 mod drive;
+mod export;
 mod formats_a;
 mod formats_b;
 mod formats_c;

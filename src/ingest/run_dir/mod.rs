@@ -314,6 +314,9 @@ fn load_summaries(
     }
 }
 
+/// Why a driver run dir's per-request rows are not read (`export` still exports them).
+pub(crate) const DRIVER_DETAIL: &str = "per-request detail of the driver's interval log";
+
 /// In a driver run dir (manifest by headroom, with an interval log), skips the
 /// per-request rows. True for a driver run dir.
 fn skip_driver_rows(
@@ -330,8 +333,7 @@ fn skip_driver_rows(
     if driver_dir {
         if let Some(rows) = by_format.remove(&Format::GenericCsv) {
             for p in rows {
-                run.skipped
-                    .push((p, "per-request detail of the driver's interval log".into()));
+                run.skipped.push((p, DRIVER_DETAIL.into()));
             }
         }
     }

@@ -1,0 +1,270 @@
+//! `headroom export`: ingest → analyse → write the run's normalised tables (stages,
+//! stage × endpoint, interval series, per-request rows) as Parquet, CSV or NDJSON.
+//! The small tables come from the analysis; the per-request rows are streamed from
+//! the per-request inputs again, batch by batch, so memory stays bounded.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use regex::Regex;
+
+use super::common::emitln;
+use super::exit::Outcome;
+use super::pipeline::run_pipeline;
+use crate::analysis::Analysis;
+use crate::ingest::request_rows::{replay_requests, request_files, RequestFile};
+use crate::ingest::{IngestOptions, TimeUnit};
+use crate::model::Run;
+use crate::render::export::{
+    endpoints_table, intervals_table, manifest_of, stages_table, write_table, ExportFormat,
+    Exporter, RequestRow, RequestWriter, Table,
+};
+use crate::render::output::{
+    check_out_dir, default_out_dir, write_dir, write_file, OutputDir, OutputError, OutputKind,
+};
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    headroom export results/run-1 --to parquet            # writes results/run-1/export/\n  \
+    headroom export results/run-1 --to csv --out run-1-csv/\n  \
+    headroom export run.jtl --to ndjson --tables stages,endpoints\n\n\
+    Tables (README, \"Export\", lists every column with its unit):\n  \
+    stages     one row per stage: window, requests, failures, throughput, latency percentiles\n  \
+    endpoints  one row per stage × endpoint: counts, failures by kind, percentiles, histogram\n  \
+    intervals  one row per interval of each stage's and each stage × endpoint's series\n  \
+    requests   one row per request, from the per-request inputs (JTL, k6 CSV/JSON, generic CSV…)\n\n\
+    --to csv also writes run.toml (the stages and their windows): `headroom analyze OUT` \
+    reads the export back to the same figures.")]
+pub struct ExportArgs {
+    /// Run dirs (or single result files), as `analyze` reads them.
+    #[arg(required = true, value_name = "RUN_DIR")]
+    pub paths: Vec<PathBuf>,
+    /// Format of the tables (parquet needs the Cargo feature `parquet`).
+    #[arg(long = "to", value_enum, value_name = "FORMAT")]
+    pub to: ExportFormat,
+    /// Where to write the tables (default RUN_DIR/export/ for one dir, or
+    /// RUN_DIR/headroom-export/ when export/ is not headroom's; ./headroom-export/
+    /// otherwise). An existing dir is replaced only when headroom wrote it or it is
+    /// empty.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Move an existing --out that headroom did not write aside to a hidden
+    /// `.NAME.old-TIMESTAMP` sibling (nothing is deleted) instead of refusing it.
+    #[arg(long)]
+    pub force: bool,
+    /// Which tables to write, comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "TABLES",
+        default_value = "stages,endpoints,intervals,requests"
+    )]
+    pub tables: Vec<Table>,
+    /// Keep only endpoints whose `METHOD name` matches this regex.
+    #[arg(long, value_name = "REGEX")]
+    pub include: Option<Regex>,
+    /// Leave out endpoints whose `METHOD name` matches this regex.
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Option<Regex>,
+    /// IDs, UUIDs and numbers in URL paths become placeholders (`/agents/{id}`).
+    #[arg(long)]
+    pub normalize_labels: bool,
+    /// Unit of `.hlog` values when the log does not say (default ns).
+    #[arg(long, value_name = "UNIT", default_value = "ns")]
+    pub hlog_unit: TimeUnit,
+    /// Report input problems as warnings and exit 0.
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+impl ExportArgs {
+    /// The output dir: `--out`, else `RUN_DIR/export/` for one dir, else
+    /// `./headroom-export/`; checked against the inputs and what is there now.
+    fn out_dir(&self) -> Result<OutputDir, OutputError> {
+        let path = match (&self.out, self.paths.as_slice()) {
+            (Some(o), _) => o.clone(),
+            (None, [one]) if one.is_dir() => default_out_dir(
+                one.join("export"),
+                one.join("headroom-export"),
+                OutputKind::Export,
+            ),
+            (None, _) => PathBuf::from("headroom-export"),
+        };
+        check_out_dir(&path, OutputKind::Export, &self.paths, self.force)
+    }
+
+    fn ingest_options(&self) -> IngestOptions {
+        IngestOptions {
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            hlog_unit: self.hlog_unit,
+            lenient: self.lenient,
+            normalize_labels: self.normalize_labels,
+            progress: true,
+            ..Default::default()
+        }
+    }
+}
+
+/// Runs `export`.
+pub fn run(args: &ExportArgs) -> anyhow::Result<Outcome> {
+    // What cannot work is said before a long ingest: a format this build lacks, a
+    // missing input, an --out that may not be written.
+    let exporter = match args.to.exporter() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Outcome::BadInput);
+        }
+    };
+    if let Some(p) = args.paths.iter().find(|p| !p.exists()) {
+        eprintln!("error: {}: no such file or directory", p.display());
+        return Ok(Outcome::BadInput);
+    }
+    let out = match args.out_dir() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Outcome::BadInput);
+        }
+    };
+    let opts = args.ingest_options();
+    let Ok((run, analysis)) = run_pipeline(&args.paths, &opts, None) else {
+        return Ok(Outcome::BadInput);
+    };
+    let job = Job {
+        run: &run,
+        analysis: &analysis,
+        opts: &opts,
+        exporter: exporter.as_ref(),
+        format: args.to,
+    };
+    let counts = write_dir::<_, anyhow::Error>(&out, |dir| job.write(dir, &args.tables))?;
+    let summary: Vec<String> = counts
+        .iter()
+        .map(|(t, n)| format!("{n} {}", t.name()))
+        .collect();
+    emitln(format_args!(
+        "export: {} → {}",
+        summary.join(", "),
+        out.path.display()
+    ))?;
+    Ok(if run.problems.is_empty() || opts.lenient {
+        Outcome::Ok
+    } else {
+        Outcome::BadInput
+    })
+}
+
+/// Everything one export needs.
+struct Job<'a> {
+    run: &'a Run,
+    analysis: &'a Analysis,
+    opts: &'a IngestOptions,
+    exporter: &'a dyn Exporter,
+    format: ExportFormat,
+}
+
+impl Job<'_> {
+    /// Writes the tables asked for into `dir`; returns each table's row count.
+    fn write(&self, dir: &Path, tables: &[Table]) -> anyhow::Result<Vec<(Table, u64)>> {
+        let mut wanted = tables.to_vec();
+        wanted.sort();
+        wanted.dedup();
+        let origin = self
+            .run
+            .primary()
+            .and_then(|s| s.overall.window_ms)
+            .map(|w| w.0);
+        let mut counts = Vec::new();
+        for table in wanted {
+            let batch = match table {
+                Table::Stages => stages_table(self.analysis),
+                Table::Endpoints => endpoints_table(self.analysis),
+                Table::Intervals => intervals_table(self.analysis, origin),
+                Table::Requests => {
+                    if let Some(n) = self.write_requests(dir)? {
+                        counts.push((table, n));
+                    }
+                    continue;
+                }
+            };
+            write_table(self.exporter, self.format, dir, table, &batch)?;
+            counts.push((table, batch.rows() as u64));
+        }
+        if self.format == ExportFormat::Csv {
+            let toml = manifest_of(self.run).to_toml();
+            write_file(&dir.join("run.toml"), toml.as_bytes(), &[])?;
+        }
+        Ok(counts)
+    }
+
+    /// Streams every per-request input into the `requests` table; `None` (and a
+    /// note) when the inputs have no per-request rows.
+    fn write_requests(&self, dir: &Path) -> anyhow::Result<Option<u64>> {
+        let files = request_files(self.run);
+        if files.is_empty() {
+            eprintln!(
+                "note: no requests table: the inputs hold no per-request rows (only summaries \
+                 or interval histograms)"
+            );
+            return Ok(None);
+        }
+        let path = dir.join(Table::Requests.file_name(self.format));
+        let mut writer = RequestWriter::create(self.exporter, &path)?;
+        for file in &files {
+            self.stream_file(file, &mut writer)?;
+        }
+        Ok(Some(writer.finish()?))
+    }
+
+    /// One file's requests into the table, each with the stage whose window holds it.
+    fn stream_file(&self, file: &RequestFile, writer: &mut RequestWriter) -> anyhow::Result<()> {
+        let stages = self
+            .run
+            .sources
+            .iter()
+            .find(|s| s.tool == file.tool)
+            .map(|s| s.stages.as_slice())
+            .unwrap_or_default();
+        let untimed = match stages {
+            [one] if one.window_ms.is_none() => Some(one.name.as_str()),
+            _ => None,
+        };
+        let mut failed = None;
+        let replayed = replay_requests(file, self.opts, &mut |ev| {
+            if failed.is_some() {
+                return;
+            }
+            let stage = stages
+                .iter()
+                .find(|s| s.contains(ev.t_ms))
+                .map(|s| s.name.as_str())
+                .or(untimed);
+            let row = RequestRow {
+                t_ms: ev.t_ms,
+                stage,
+                source: &file.tool,
+                method: ev.method,
+                endpoint: ev.name,
+                latency_ms: ev.latency_ms,
+                ok: ev.ok,
+                failure: ev.failure,
+                error: ev.error,
+                bytes: ev.bytes,
+                users: ev.users,
+            };
+            if let Err(e) = writer.push(&row) {
+                failed = Some(e);
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        // The analysis already said what stopped this file's reading.
+        let _ = replayed;
+        Ok(())
+    }
+}

@@ -1,0 +1,268 @@
+//! The small tables (stages, stage × endpoint, interval series) from the analysed
+//! run, and the run's `run.toml` for the CSV export. Every figure is the report's
+//! own (`report.json`), laid out as rows; nothing is computed again.
+
+use std::collections::BTreeMap;
+
+use super::{Batch, Cell, Table};
+use crate::analysis::report::{LatencyReport, ScopeReport, TimePoint};
+use crate::analysis::Analysis;
+use crate::model::{FailureKind, Manifest, ManifestStage, Run};
+
+/// One row per stage.
+pub fn stages_table(analysis: &Analysis) -> Batch {
+    let mut batch = Batch::new(Table::Stages, analysis.stages.len());
+    for s in &analysis.stages {
+        let f = &s.figures;
+        let mut row: Vec<Cell> = vec![
+            s.name.as_str().into(),
+            s.users.into(),
+            s.arrival_rate_rps.into(),
+            s.start.clone().into(),
+            s.end.clone().into(),
+            epoch_ms(s.start.as_deref()).into(),
+            epoch_ms(s.end.as_deref()).into(),
+            f.duration_s.into(),
+            s.window_basis.as_str().into(),
+            f.requests.into(),
+            f.failures.into(),
+            f.error_rate.into(),
+            f.throughput_rps.into(),
+            f.goodput_rps.into(),
+        ];
+        row.extend(latency_cells(f));
+        batch.push(row);
+    }
+    batch
+}
+
+/// One row per stage × endpoint, in the report's order (most requests first).
+pub fn endpoints_table(analysis: &Analysis) -> Batch {
+    let n = analysis.stages.iter().map(|s| s.endpoints.len()).sum();
+    let mut batch = Batch::new(Table::Endpoints, n);
+    for s in &analysis.stages {
+        for e in &s.endpoints {
+            let f = &e.figures;
+            let mut row: Vec<Cell> = vec![
+                s.name.as_str().into(),
+                e.method.clone().into(),
+                e.name.as_str().into(),
+                e.key.as_str().into(),
+                e.transaction.into(),
+                e.share.into(),
+                f.requests.into(),
+                f.failures.into(),
+                f.error_rate.into(),
+                f.throughput_rps.into(),
+            ];
+            row.extend(failure_cells(&f.failures_by_kind));
+            row.extend(latency_cells(f));
+            row.push(e.histogram.clone().into());
+            batch.push(row);
+        }
+    }
+    batch
+}
+
+/// One row per interval: each stage's own series (scope `stage`), then each of its
+/// endpoints' series (scope `endpoint`). `origin_ms` is the run's start (the
+/// series' `t` counts from it), for the epoch column.
+pub fn intervals_table(analysis: &Analysis, origin_ms: Option<i64>) -> Batch {
+    let n = analysis
+        .stages
+        .iter()
+        .map(|s| {
+            s.timeseries.len()
+                + s.endpoints
+                    .iter()
+                    .map(|e| e.timeseries.len())
+                    .sum::<usize>()
+        })
+        .sum();
+    let mut batch = Batch::new(Table::Intervals, n);
+    let mut push = |stage: &str, endpoint: Option<(&Option<String>, &str, &str)>, p: &TimePoint| {
+        let (scope, method, name, key) = match endpoint {
+            Some((m, n, k)) => (
+                "endpoint",
+                m.clone(),
+                Some(n.to_string()),
+                Some(k.to_string()),
+            ),
+            None => ("stage", None, None, None),
+        };
+        let start_ms = origin_ms.map(|o| o + (p.t * 1000.0).round() as i64);
+        batch.push(vec![
+            stage.into(),
+            scope.into(),
+            method.into(),
+            name.into(),
+            key.into(),
+            p.t.into(),
+            start_ms.into(),
+            p.width_s.into(),
+            p.requests.into(),
+            p.failures.into(),
+            p.mean.into(),
+            p.p50.into(),
+            p.p95.into(),
+            p.p99.into(),
+            p.max.into(),
+            p.users.into(),
+        ]);
+    };
+    for s in &analysis.stages {
+        for p in &s.timeseries {
+            push(&s.name, None, p);
+        }
+        for e in &s.endpoints {
+            for p in &e.timeseries {
+                push(&s.name, Some((&e.method, &e.name, &e.key)), p);
+            }
+        }
+    }
+    batch
+}
+
+/// The latency columns of a scope, in schema order.
+fn latency_cells(f: &ScopeReport) -> Vec<Cell> {
+    let LatencyReport {
+        mean,
+        min,
+        p50,
+        p90,
+        p95,
+        p99,
+        p999,
+        max,
+    } = f.latency_ms.clone();
+    vec![
+        mean.into(),
+        min.into(),
+        p50.into(),
+        p90.into(),
+        p95.into(),
+        p99.into(),
+        p999.into(),
+        max.into(),
+        f.latency_exact.into(),
+    ]
+}
+
+/// The failure columns: 4xx, 5xx, timeout, connect, reset, assertion, other, and
+/// every kind as text.
+fn failure_cells(kinds: &BTreeMap<FailureKind, u64>) -> Vec<Cell> {
+    let mut counts = [0u64; 7];
+    for (kind, n) in kinds {
+        let slot = match kind {
+            FailureKind::Status(400..=499) => 0,
+            FailureKind::Status(500..=599) => 1,
+            FailureKind::Timeout => 2,
+            FailureKind::Connect => 3,
+            FailureKind::Reset => 4,
+            FailureKind::Assertion => 5,
+            FailureKind::Status(_) | FailureKind::Other => 6,
+        };
+        counts[slot] += n;
+    }
+    let text = kinds
+        .iter()
+        .map(|(k, n)| format!("{k}={n}"))
+        .collect::<Vec<_>>()
+        .join(";");
+    let mut cells: Vec<Cell> = counts.iter().map(|n| Cell::from(*n)).collect();
+    cells.push(Cell::Text((!text.is_empty()).then_some(text)));
+    cells
+}
+
+/// Epoch ms of an RFC 3339 time the report wrote.
+fn epoch_ms(rfc3339: Option<&str>) -> Option<i64> {
+    let t = humantime::parse_rfc3339_weak(rfc3339?).ok()?;
+    let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(d.as_millis()).ok()
+}
+
+/// The run's manifest as the CSV export writes it beside `requests.csv`: the run's
+/// facts and the leading source's stages with their steady windows, so reading the
+/// export back finds the same stages.
+pub fn manifest_of(run: &Run) -> Manifest {
+    let meta = &run.meta;
+    let primary = run.primary();
+    let stages = primary
+        .map(|src| {
+            src.stages
+                .iter()
+                .map(|s| {
+                    let window = s.window_ms.map(|(a, b)| {
+                        (
+                            crate::model::format_rfc3339_ms(a),
+                            crate::model::format_rfc3339_ms(b),
+                        )
+                    });
+                    ManifestStage {
+                        name: s.name.clone(),
+                        users: s.users,
+                        arrival_rate_rps: s.arrival_rate_rps,
+                        spawn_rate: None,
+                        start: window.as_ref().map(|w| w.0.clone()),
+                        steady_start: window.as_ref().map(|w| w.0.clone()),
+                        end: window.map(|w| w.1),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Manifest {
+        label: meta.label.clone(),
+        environment: meta.environment.clone(),
+        git_sha: meta.git_sha.clone(),
+        started: meta.started.clone(),
+        ended: meta.ended.clone(),
+        tool: primary.map(|s| format!("{} (exported by headroom)", s.tool)),
+        target_url: meta.target_url.clone(),
+        complete: meta.complete,
+        incomplete_reason: meta.incomplete_reason.clone(),
+        think_time: meta.think_time,
+        simulated: (!meta.measured).then_some(true),
+        stages,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_kinds_fall_into_their_columns() {
+        let kinds = BTreeMap::from([
+            (FailureKind::Status(404), 2),
+            (FailureKind::Status(503), 3),
+            (FailureKind::Timeout, 1),
+            (FailureKind::Other, 4),
+        ]);
+        let cells = failure_cells(&kinds);
+        let ints: Vec<Option<i64>> = cells[..7]
+            .iter()
+            .map(|c| match c {
+                Cell::Int(v) => *v,
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            ints,
+            [2, 3, 1, 0, 0, 0, 4].map(Some).to_vec(),
+            "4xx, 5xx, timeout, connect, reset, assertion, other"
+        );
+        assert!(
+            matches!(&cells[7], Cell::Text(Some(t)) if t == "status:404=2;status:503=3;timeout=1;other=4")
+        );
+    }
+
+    #[test]
+    fn epoch_ms_reads_the_reports_times() {
+        assert_eq!(
+            epoch_ms(Some("2024-01-01T00:00:01.250Z")),
+            Some(1_704_067_201_250)
+        );
+        assert_eq!(epoch_ms(None), None);
+    }
+}
