@@ -7,6 +7,7 @@ mod args;
 pub mod check;
 pub mod color;
 mod common;
+pub mod compare;
 pub mod demo;
 pub mod drive;
 mod exit;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Drive(args) => drive::run(args),
         Command::Target(args) => target::run(args),
         Command::Check(args) => check::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Sla(args) => sla::run(&args),
         Command::Completions(args) => shell::completions(&args),

@@ -9,12 +9,17 @@ use std::path::Path;
 pub const REPORT_MARKER: &str = ".headroom-report";
 /// Marker file of `demo`'s output dir (holding `run/` and `report/`).
 pub const DEMO_MARKER: &str = ".headroom-demo";
+/// Marker file of `compare`'s output dir.
+pub const COMPARE_MARKER: &str = ".headroom-compare";
 /// Marker file of a run dir the driver wrote.
 pub const RUN_MARKER: &str = ".headroom-run";
 
 /// True for a report or demo dir headroom wrote (not a driver run dir, which is input).
 pub fn is_headroom_output(dir: &Path) -> bool {
-    dir.join(REPORT_MARKER).is_file() || dir.join(DEMO_MARKER).is_file() || is_legacy_report(dir)
+    dir.join(REPORT_MARKER).is_file()
+        || dir.join(DEMO_MARKER).is_file()
+        || dir.join(COMPARE_MARKER).is_file()
+        || is_legacy_report(dir)
 }
 
 /// A report dir of an earlier version: headroom's `report.json`, no marker.

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod check;
+pub mod compare;
 mod filters;
 mod html;
 mod json;

@@ -15,7 +15,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::model::{is_legacy_report, DEMO_MARKER, REPORT_MARKER, RUN_MARKER};
+use crate::model::{is_legacy_report, COMPARE_MARKER, DEMO_MARKER, REPORT_MARKER, RUN_MARKER};
 
 /// What headroom writes into an output dir, which decides its marker and the names
 /// it may replace.
@@ -27,6 +27,8 @@ pub enum OutputKind {
     Demo,
     /// `drive`'s run dir: run.toml, latency.hlog, requests.csv.
     RunDir,
+    /// `compare`'s dir: compare.md, compare.html, compare.json, charts/.
+    Compare,
 }
 
 impl OutputKind {
@@ -36,6 +38,7 @@ impl OutputKind {
             OutputKind::Report => REPORT_MARKER,
             OutputKind::Demo => DEMO_MARKER,
             OutputKind::RunDir => RUN_MARKER,
+            OutputKind::Compare => COMPARE_MARKER,
         }
     }
 
@@ -46,6 +49,7 @@ impl OutputKind {
             OutputKind::Report => &["report.md", "report.html", "report.json", "charts"],
             OutputKind::Demo => &["run", "report"],
             OutputKind::RunDir => &[],
+            OutputKind::Compare => &["compare.md", "compare.html", "compare.json", "charts"],
         }
     }
 
@@ -55,6 +59,7 @@ impl OutputKind {
             OutputKind::Report => "report dir",
             OutputKind::Demo => "demo dir",
             OutputKind::RunDir => "run dir",
+            OutputKind::Compare => "compare dir",
         }
     }
 
@@ -64,6 +69,7 @@ impl OutputKind {
             OutputKind::Report => "report",
             OutputKind::Demo => "demo",
             OutputKind::RunDir => "run",
+            OutputKind::Compare => "compare",
         };
         format!(
             "headroom {what} {}\nWritten by headroom; headroom may replace this dir.\n",
@@ -242,6 +248,7 @@ fn suggestion(input: &Path, kind: OutputKind) -> String {
         OutputKind::Report => "headroom-report",
         OutputKind::Demo => "headroom-demo",
         OutputKind::RunDir => "headroom-run",
+        OutputKind::Compare => "headroom-compare",
     };
     if input.is_dir() {
         input.join(name).display().to_string()
@@ -302,7 +309,7 @@ fn legacy_ours(dir: &Path, kind: OutputKind) -> bool {
     match kind {
         OutputKind::Report => is_legacy_report(dir),
         OutputKind::Demo => is_legacy_report(&dir.join("report")),
-        OutputKind::RunDir => false,
+        OutputKind::RunDir | OutputKind::Compare => false,
     }
 }
 
@@ -454,9 +461,14 @@ fn remove_stale_temps(tmp: &Path) {
 /// anything else under a temp-like name is left alone.
 fn holds_only_headroom_files(dir: &Path) -> bool {
     let ours = |n: &str| {
-        [OutputKind::Report, OutputKind::Demo, OutputKind::RunDir]
-            .iter()
-            .any(|k| n == k.marker() || k.own_entries().contains(&n))
+        [
+            OutputKind::Report,
+            OutputKind::Demo,
+            OutputKind::RunDir,
+            OutputKind::Compare,
+        ]
+        .iter()
+        .any(|k| n == k.marker() || k.own_entries().contains(&n))
     };
     std::fs::read_dir(dir).is_ok_and(|entries| {
         entries
