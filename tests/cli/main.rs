@@ -11,6 +11,7 @@ mod capacity_agrees;
 mod charts;
 mod check;
 mod common;
+mod compare;
 mod conformance;
 mod demo;
 mod drive;
