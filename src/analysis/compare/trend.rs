@@ -22,7 +22,7 @@ pub const TREND_METRICS: [Metric; 6] = [
 ];
 
 /// A shift is reported when its t-test's p-value is at most this.
-pub const CHANGE_POINT_P: f64 = 0.01;
+pub const CHANGE_POINT_P: f64 = 0.001;
 
 /// How the runs were ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

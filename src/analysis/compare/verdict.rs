@@ -3,7 +3,7 @@
 //! Benjamini–Hochberg per metric across endpoints and stages, and the verdict: a
 //! change is `regressed`/`improved` only when significant (q ≤ 0.05, interval
 //! excluding 0) and beyond the metric's noise floor; otherwise `unchanged`, or
-//! `inconclusive` when the interval is wider than twice the floor.
+//! `inconclusive` when the interval's half-width exceeds twice the floor.
 
 use std::collections::BTreeMap;
 
@@ -155,7 +155,7 @@ impl Metric {
     /// The value of this metric for one run's endpoint (exact histogram first).
     pub fn value(self, e: &EndpointInput) -> Option<f64> {
         match (self.quantile(), &e.histogram) {
-            (Some(q), Some(h)) if h.len() > 0 => Some(h.value_at_quantile(q) as f64 / 1000.0),
+            (Some(q), Some(h)) if !h.is_empty() => Some(h.value_at_quantile(q) as f64 / 1000.0),
             _ => self.figure(&e.figures),
         }
     }
@@ -169,7 +169,7 @@ pub enum Verdict {
     Regressed,
     /// Significantly better, beyond the noise floor.
     Improved,
-    /// Too uncertain to tell: the interval is wider than twice the floor (or only
+    /// Too uncertain to tell: the interval's half-width exceeds twice the floor (or only
     /// reported summaries, within the floor).
     Inconclusive,
     /// Any change is within the noise floor.
@@ -392,7 +392,7 @@ fn single(
     fn sample(e: &EndpointInput) -> Option<RunSample<'_>> {
         e.histogram
             .as_ref()
-            .filter(|h| h.len() > 0)
+            .filter(|h| !h.is_empty())
             .map(|h| RunSample {
                 histogram: h,
                 intervals: &e.intervals,
@@ -533,7 +533,7 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 q_value: q,
                 effect: finite(e.effect),
                 floor_pct: floor * 100.0,
-                verdict: decide(e, q, floor, r.metric.higher_is_worse(), r.samples_ok),
+                verdict: decide(e, q, floor, r.metric, r.samples_ok),
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
             }
@@ -554,19 +554,39 @@ fn relative(delta: f64, baseline: f64) -> Option<f64> {
     }
 }
 
-/// The verdict on one estimate with q-value `q` and noise floor `floor`.
+/// The size a change is measured against: the baseline value; for error rates at
+/// least 1% (so a floor of 5% is at least 0.05 percentage points, and 0 → 0 is a
+/// rate like any other).
+fn scale(e: &Estimate, metric: Metric) -> f64 {
+    if metric == Metric::ErrorRate {
+        e.baseline.abs().max(0.01)
+    } else {
+        e.baseline.abs()
+    }
+}
+
+/// The verdict on one estimate of `metric` with q-value `q` and noise floor `floor`:
+/// regressed/improved when significant (q ≤ 0.05, interval excluding 0) and beyond
+/// the floor; else inconclusive when the interval's half-width exceeds twice the
+/// floor, unchanged otherwise. Reported values (no interval) decide only beyond the
+/// floor with enough samples (`samples_ok`), else inconclusive.
 pub fn decide(
     e: &Estimate,
     q: Option<f64>,
     floor: f64,
-    higher_is_worse: bool,
+    metric: Metric,
     samples_ok: bool,
 ) -> Verdict {
-    let Some(rel) = relative(e.delta, e.baseline) else {
+    if !e.delta.is_finite() || !e.baseline.is_finite() {
         return Verdict::Inconclusive;
+    }
+    let scale = scale(e, metric);
+    let beyond = if scale > 0.0 {
+        e.delta.abs() > floor * scale
+    } else {
+        e.delta != 0.0
     };
-    let beyond = rel.abs() > floor;
-    let worse = (e.delta > 0.0) == higher_is_worse;
+    let worse = (e.delta > 0.0) == metric.higher_is_worse();
     let direction = if worse {
         Verdict::Regressed
     } else {
@@ -584,8 +604,12 @@ pub fn decide(
     if significant && beyond {
         return direction;
     }
-    let width = e.ci.1 - e.ci.0;
-    if !width.is_finite() || width > 2.0 * floor * e.baseline.abs() {
+    if e.baseline == 0.0 && e.candidate == 0.0 && metric == Metric::ErrorRate {
+        // No failure on either side.
+        return Verdict::Unchanged;
+    }
+    let half_width = (e.ci.1 - e.ci.0) / 2.0;
+    if !half_width.is_finite() || half_width > 2.0 * floor * scale {
         Verdict::Inconclusive
     } else {
         Verdict::Unchanged
@@ -611,32 +635,51 @@ mod tests {
 
     #[test]
     fn a_change_must_be_significant_and_beyond_the_floor() {
+        let p95 = Metric::P95;
         // +10% latency, interval clear of 0, q small: regressed.
         let e = est(100.0, 10.0, (6.0, 14.0));
-        assert_eq!(decide(&e, Some(0.01), 0.05, true, true), Verdict::Regressed);
+        assert_eq!(decide(&e, Some(0.01), 0.05, p95, true), Verdict::Regressed);
         // The same on a throughput (lower is worse): improved.
-        assert_eq!(decide(&e, Some(0.01), 0.05, false, true), Verdict::Improved);
+        let t = Metric::Throughput;
+        assert_eq!(decide(&e, Some(0.01), 0.05, t, true), Verdict::Improved);
         // Not significant after BH, narrow interval: unchanged.
-        assert_eq!(decide(&e, Some(0.2), 0.05, true, true), Verdict::Unchanged);
+        assert_eq!(decide(&e, Some(0.2), 0.05, p95, true), Verdict::Unchanged);
         // Significant but within a 20% floor: unchanged.
-        assert_eq!(decide(&e, Some(0.01), 0.20, true, true), Verdict::Unchanged);
-        // Interval wider than twice the floor: inconclusive.
+        assert_eq!(decide(&e, Some(0.01), 0.20, p95, true), Verdict::Unchanged);
+        // Half-width 30 over twice the floor (10): inconclusive.
         let wide = est(100.0, 10.0, (-20.0, 40.0));
         assert_eq!(
-            decide(&wide, Some(0.3), 0.05, true, true),
+            decide(&wide, Some(0.3), 0.05, p95, true),
             Verdict::Inconclusive
+        );
+        // Half-width 8 under twice a 5% floor: unchanged.
+        let narrow = est(100.0, 2.0, (-6.0, 10.0));
+        assert_eq!(
+            decide(&narrow, Some(0.3), 0.05, p95, true),
+            Verdict::Unchanged
         );
     }
 
     #[test]
+    fn error_rates_scale_from_one_percent_and_zero_to_zero_is_unchanged() {
+        let er = Metric::ErrorRate;
+        let mut e = est(0.0, 0.0, (-0.0008, 0.0008));
+        assert_eq!(decide(&e, Some(1.0), 0.05, er, true), Verdict::Unchanged);
+        // 0 → 0.2%: beyond 5% of 1%, significant: regressed.
+        e.delta = 0.002;
+        e.candidate = 0.002;
+        e.ci = (0.001, 0.003);
+        assert_eq!(decide(&e, Some(0.01), 0.05, er, true), Verdict::Regressed);
+    }
+
+    #[test]
     fn reported_values_decide_only_beyond_the_floor_with_enough_samples() {
+        let p50 = Metric::P50;
         let r = reported(100.0, 120.0);
-        assert_eq!(decide(&r, None, 0.05, true, true), Verdict::Regressed);
-        assert_eq!(decide(&r, None, 0.05, true, false), Verdict::Inconclusive);
-        assert_eq!(
-            decide(&reported(100.0, 102.0), None, 0.05, true, true),
-            Verdict::Inconclusive
-        );
+        assert_eq!(decide(&r, None, 0.05, p50, true), Verdict::Regressed);
+        assert_eq!(decide(&r, None, 0.05, p50, false), Verdict::Inconclusive);
+        let small = reported(100.0, 102.0);
+        assert_eq!(decide(&small, None, 0.05, p50, true), Verdict::Inconclusive);
     }
 
     #[test]

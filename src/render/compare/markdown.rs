@@ -34,7 +34,7 @@ pub fn markdown(report: &CompareReport) -> String {
     for (verdict, title) in [
         (
             Verdict::Inconclusive,
-            "Inconclusive (interval wider than twice the noise floor)",
+            "Inconclusive (interval ± more than twice the noise floor)",
         ),
         (Verdict::Unchanged, "Unchanged (within the noise floor)"),
     ] {
