@@ -350,7 +350,7 @@ fn summaries_regress_beyond_the_floor_and_fail_on_regression_exits_1() {
     // Floors from the SLA file's [compare] section; the flag beats it.
     let sla = dir.write(
         "sla.toml",
-        "[global]\nrules = [\"p95 < 5s\"]\n\n[compare]\np50 = \"60%\"\np95 = 7\n",
+        "[global]\nrules = [\"p(95) < 5s\"]\n\n[compare]\np50 = \"60%\"\np95 = 7\n",
     );
     let sla_arg = sla.to_str().unwrap();
     let (code, report, stderr) = compare_json(&dir, &[&b, &c], &["--sla", sla_arg]);
