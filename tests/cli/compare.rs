@@ -159,33 +159,29 @@ fn analyze_to(dir: &TestDir, run: &Path, name: &str) -> PathBuf {
     out.join("report.json")
 }
 
+/// 1.0.0 vs 1.1.0, 5,000 requests per endpoint a side, /a 15% slower in 1.1.0:
+/// compare.json.
+fn fifteen_percent_diff() -> Value {
+    let dir = TestDir::new();
+    let fx = |seed, label, factors| Fixture {
+        seed,
+        label: Some(label),
+        factors,
+        ..Fixture::default()
+    };
+    let base = write_run(&dir, "base", &fx(11, "1.0.0", &[]));
+    let cand = write_run(&dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    report
+}
+
 /// A 15% shift of /a's whole distribution, 5,000 requests per side: its p50 and p95
 /// regressed with intervals above 0; /b and /c unchanged.
 #[test]
 #[ignore = "needs compare statistics (cmpstats branch)"]
 fn a_fifteen_percent_shift_regresses_that_endpoint_only() {
-    let dir = TestDir::new();
-    let base = write_run(
-        &dir,
-        "base",
-        &Fixture {
-            seed: 11,
-            label: Some("1.0.0"),
-            ..Fixture::default()
-        },
-    );
-    let cand = write_run(
-        &dir,
-        "cand",
-        &Fixture {
-            seed: 12,
-            label: Some("1.1.0"),
-            factors: &[("/a", 1.15)],
-            ..Fixture::default()
-        },
-    );
-    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
-    assert_eq!(code, 0, "{stderr}");
+    let report = fifteen_percent_diff();
     for metric in ["p50", "p95"] {
         let r = row(&report, "/a", metric);
         assert_eq!(r["verdict"], "regressed", "{r:#}");
@@ -200,28 +196,7 @@ fn a_fifteen_percent_shift_regresses_that_endpoint_only() {
 /// each side's histogram gives, Δ% from them, the labels from run.toml.
 #[test]
 fn a_diff_lists_every_metric_of_every_matched_endpoint() {
-    let dir = TestDir::new();
-    let base = write_run(
-        &dir,
-        "base",
-        &Fixture {
-            seed: 11,
-            label: Some("1.0.0"),
-            ..Fixture::default()
-        },
-    );
-    let cand = write_run(
-        &dir,
-        "cand",
-        &Fixture {
-            seed: 12,
-            label: Some("1.1.0"),
-            factors: &[("/a", 1.15)],
-            ..Fixture::default()
-        },
-    );
-    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
-    assert_eq!(code, 0, "{stderr}");
+    let report = fifteen_percent_diff();
     assert_eq!(report["schema_version"], 1);
     assert_eq!(report["mode"], "diff");
     assert_eq!(report["baseline"]["label"], "1.0.0");

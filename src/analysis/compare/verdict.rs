@@ -48,8 +48,8 @@ pub enum Metric {
     UslPeakUsers,
 }
 
-/// The metrics compared per endpoint.
-pub const ENDPOINT_METRICS: [Metric; 8] = [
+/// Every metric: the per-endpoint ones, then a run's capacity figures.
+const ALL: [Metric; 11] = [
     Metric::Throughput,
     Metric::Goodput,
     Metric::P50,
@@ -58,7 +58,13 @@ pub const ENDPOINT_METRICS: [Metric; 8] = [
     Metric::P99,
     Metric::Mean,
     Metric::ErrorRate,
+    Metric::SaturationRps,
+    Metric::SlaHeadroomRps,
+    Metric::UslPeakUsers,
 ];
+
+/// The metrics compared per endpoint.
+pub const ENDPOINT_METRICS: &[Metric] = ALL.split_at(8).0;
 
 impl Metric {
     /// The name in flags, compare.json and tables.
@@ -80,19 +86,7 @@ impl Metric {
 
     /// Every metric, for parsing names.
     pub fn all() -> [Metric; 11] {
-        [
-            Metric::Throughput,
-            Metric::Goodput,
-            Metric::P50,
-            Metric::P90,
-            Metric::P95,
-            Metric::P99,
-            Metric::Mean,
-            Metric::ErrorRate,
-            Metric::SaturationRps,
-            Metric::SlaHeadroomRps,
-            Metric::UslPeakUsers,
-        ]
+        ALL
     }
 
     /// The metric of a name (`p95`, `error_rate`…).
@@ -317,7 +311,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         let resamples = (20 * endpoints.len() * pairs.len()).max(1000);
         for (eb, ec) in endpoints {
             let (b, c) = (&sb.endpoints[eb], &sc.endpoints[ec]);
-            for metric in ENDPOINT_METRICS {
+            for &metric in ENDPOINT_METRICS {
                 let est = if repeats {
                     let vb = side_values(base, sb, &b.key, metric);
                     let vc = side_values(cand, sc, &c.key, metric);
