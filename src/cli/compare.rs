@@ -321,6 +321,12 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
             .map_err(io(dir.join("compare.html")))?;
         std::fs::write(dir.join("compare.json"), render::json(&report)?)
             .map_err(io(dir.join("compare.json")))?;
+        if let Some(chart) = crate::render::charts::compare_deltas::svg(&report) {
+            let charts = dir.join("charts");
+            std::fs::create_dir_all(&charts).map_err(io(charts.clone()))?;
+            std::fs::write(charts.join("deltas.svg"), chart)
+                .map_err(io(charts.join("deltas.svg")))?;
+        }
         Ok(())
     })?;
     if args.json || args.format == OutputFormat::Json {

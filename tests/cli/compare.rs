@@ -682,6 +682,27 @@ fn outputs_are_written_safely_and_escaped() {
         serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
     assert_eq!(json["schema_version"], 1);
     assert!(out.join(".headroom-compare").is_file());
+    // The Δ% chart parses as SVG (names escaped), one series per percentile, one dot
+    // per endpoint at compare.json's Δ%.
+    let svg = std::fs::read_to_string(out.join("charts/deltas.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("deltas.svg is XML");
+    for metric in ["p50", "p95", "p99"] {
+        let g = doc
+            .descendants()
+            .find(|n| n.attribute("data-series") == Some(metric))
+            .unwrap_or_else(|| panic!("no {metric} series"));
+        let dots: Vec<f64> = g
+            .descendants()
+            .filter_map(|n| n.attribute("data-delta-pct"))
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_eq!(dots.len(), 2, "{metric}");
+        let want = row(&json, "/a", metric)["delta_pct"].as_f64().unwrap();
+        assert!(
+            dots.iter().any(|d| (d - want).abs() < 1e-3),
+            "{dots:?} vs {want}"
+        );
+    }
     // Its own dir is replaced.
     assert_eq!(run(&out, &[]).status.code(), Some(0));
     // A dir with a user's file is refused, the file kept.

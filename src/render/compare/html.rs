@@ -34,6 +34,11 @@ pub fn html(report: &CompareReport) -> String {
         t = esc(&title),
         v = esc(&report.verdict_line)
     );
+    if let Some(chart) = crate::render::charts::compare_deltas::svg(report) {
+        out.push_str("<figure>\n");
+        out.push_str(&chart);
+        out.push_str("</figure>\n");
+    }
     for (verdict, heading) in [
         (Verdict::Regressed, "Regressions"),
         (Verdict::Improved, "Improvements"),

@@ -80,7 +80,7 @@ fn method(c: &Comparison) -> &'static str {
 
 /// Where a comparison is: `stage / endpoint` (stage left out when empty), with the
 /// candidate label in a trend of several candidates.
-fn place(report: &CompareReport, c: &Comparison) -> String {
+pub(super) fn place(report: &CompareReport, c: &Comparison) -> String {
     let mut s = if c.stage.is_empty() {
         c.endpoint.clone()
     } else {
