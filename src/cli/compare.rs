@@ -204,8 +204,14 @@ fn fallback_label(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Reads one input: a report.json, a report dir holding one, or a run dir.
-fn load(path: &Path, label: Option<&str>, opts: &IngestOptions) -> Option<CompareRun> {
+/// Reads one input: a report.json, a report dir holding one, or a run dir. Problems
+/// in a run dir's files (already printed) set `problems`; the rest is still used.
+fn load(
+    path: &Path,
+    label: Option<&str>,
+    opts: &IngestOptions,
+    problems: &mut bool,
+) -> Option<CompareRun> {
     let shown = path.display().to_string();
     let fallback = fallback_label(path);
     let report = if path.is_file() {
@@ -221,7 +227,8 @@ fn load(path: &Path, label: Option<&str>, opts: &IngestOptions) -> Option<Compar
             .and_then(|text| input::parse_report(&text, &shown, label, &fallback))
             .map_err(|e| format!("{}: {e}", file.display())),
         None => {
-            let (_, analysis) = run_pipeline(&[path.to_path_buf()], opts, None).ok()?;
+            let (run, analysis) = run_pipeline(&[path.to_path_buf()], opts, None).ok()?;
+            *problems |= !run.problems.is_empty();
             input::from_analysis(&analysis, &shown, label, &fallback)
                 .map_err(|e| format!("{shown}: {e}"))
         }
@@ -282,7 +289,12 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     let mut failed = false;
     let mut runs: Vec<Option<CompareRun>> = Vec::new();
     for (i, p) in all.iter().enumerate() {
-        let run = load(p, args.labels.get(i).map(String::as_str), &opts);
+        let run = load(
+            p,
+            args.labels.get(i).map(String::as_str),
+            &opts,
+            &mut failed,
+        );
         failed |= run.is_none();
         runs.push(run);
     }

@@ -770,6 +770,24 @@ fn a_bad_report_json_is_named_and_labels_come_from_the_flag() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["baseline"]["label"], "v1");
     assert_eq!(report["candidates"][0]["label"], "v2");
+    // A malformed row in a run dir: named with its line, exit 2, the rest compared.
+    let broken = write_run(
+        &dir,
+        "broken",
+        &Fixture {
+            per_endpoint: 300,
+            seed: 9,
+            ..Fixture::default()
+        },
+    );
+    let csv = broken.join("requests.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("oops,/a,5\n");
+    std::fs::write(&csv, text).unwrap();
+    let (code, report, stderr) = compare_json(&dir, &[&base, &broken], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("requests.csv:902"), "{stderr}");
+    assert_eq!(report["comparisons"].as_array().unwrap().len(), 24);
     let (code, _, stderr) = compare_json(&dir, &[&base, &cand], &["--threshold", "p97=3%"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown metric `p97`"), "{stderr}");
