@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 
 use super::analyze::AnalyzeArgs;
 use super::check::CheckArgs;
+use super::compare::CompareArgs;
 use super::demo::DemoArgs;
 use super::drive::DriveArgs;
 use super::export::ExportArgs;
@@ -47,6 +48,9 @@ pub enum Command {
     /// SLA gate for CI: judge run dirs against an SLA file, print the rules, write
     /// JUnit XML / a PR-comment markdown; exit 1 when a fail-severity rule fails.
     Check(CheckArgs),
+    /// Compare runs across releases: regressions with intervals and q-values, trends
+    /// with change points, repeats by Mann–Whitney; writes compare.md/.html/.json.
+    Compare(CompareArgs),
     /// SLA files: `sla init RUN_DIR` writes a starter SLA from a run.
     Sla(SlaArgs),
     /// Show what headroom sees in result files: format, version, requests, endpoints,

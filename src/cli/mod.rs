@@ -8,6 +8,7 @@ pub mod check;
 pub mod color;
 mod common;
 pub mod config;
+pub mod compare;
 pub mod demo;
 pub mod drive;
 mod exit;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Drive(args) => drive::run(args),
         Command::Target(args) => target::run(args),
         Command::Check(args) => check::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Sla(args) => sla::run(&args),

@@ -19,7 +19,8 @@ pub use latency::{
 };
 pub use manifest::{Manifest, ManifestShard, ManifestStage, PlannedTask, ThinkTime};
 pub use own_output::{
-    is_headroom_output, is_legacy_report, DEMO_MARKER, EXPORT_MARKER, REPORT_MARKER, RUN_MARKER,
+    is_headroom_output, is_legacy_report, COMPARE_MARKER, DEMO_MARKER, EXPORT_MARKER,
+    REPORT_MARKER, RUN_MARKER,
 };
 pub use route::normalize_label;
 pub use run::{

@@ -9,16 +9,18 @@ use std::path::Path;
 pub const REPORT_MARKER: &str = ".headroom-report";
 /// Marker file of `demo`'s output dir (holding `run/` and `report/`).
 pub const DEMO_MARKER: &str = ".headroom-demo";
+/// Marker file of `compare`'s output dir.
+pub const COMPARE_MARKER: &str = ".headroom-compare";
 /// Marker file of a run dir the driver wrote.
 pub const RUN_MARKER: &str = ".headroom-run";
 /// Marker file of `export`'s output dir (tables of a run, read as input only when
 /// given by name).
 pub const EXPORT_MARKER: &str = ".headroom-export";
 
-/// True for a report, demo or export dir headroom wrote (not a driver run dir, which
-/// is input).
+/// True for a report, demo, export or compare dir headroom wrote (not a driver run
+/// dir, which is input).
 pub fn is_headroom_output(dir: &Path) -> bool {
-    [REPORT_MARKER, DEMO_MARKER, EXPORT_MARKER]
+    [REPORT_MARKER, DEMO_MARKER, EXPORT_MARKER, COMPARE_MARKER]
         .iter()
         .any(|m| dir.join(m).is_file())
         || is_legacy_report(dir)

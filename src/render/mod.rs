@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod check;
 pub mod export;
+pub mod compare;
 mod filters;
 mod html;
 mod json;

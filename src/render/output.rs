@@ -15,7 +15,9 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::model::{is_legacy_report, DEMO_MARKER, EXPORT_MARKER, REPORT_MARKER, RUN_MARKER};
+use crate::model::{
+    is_legacy_report, COMPARE_MARKER, DEMO_MARKER, EXPORT_MARKER, REPORT_MARKER, RUN_MARKER,
+};
 
 /// What headroom writes into an output dir, which decides its marker and the names
 /// it may replace.
@@ -30,6 +32,8 @@ pub enum OutputKind {
     /// `export`'s dir: one file per table (`stages.csv`, `requests.parquet`…) and, for
     /// CSV, `run.toml`.
     Export,
+    /// `compare`'s dir: compare.md, compare.html, compare.json, charts/.
+    Compare,
 }
 
 impl OutputKind {
@@ -40,6 +44,7 @@ impl OutputKind {
             OutputKind::Demo => DEMO_MARKER,
             OutputKind::RunDir => RUN_MARKER,
             OutputKind::Export => EXPORT_MARKER,
+            OutputKind::Compare => COMPARE_MARKER,
         }
     }
 
@@ -51,6 +56,7 @@ impl OutputKind {
             OutputKind::Demo => &["run", "report"],
             OutputKind::RunDir => &[],
             OutputKind::Export => &super::export::OWN_ENTRIES,
+            OutputKind::Compare => &["compare.md", "compare.html", "compare.json", "charts"],
         }
     }
 
@@ -61,6 +67,7 @@ impl OutputKind {
             OutputKind::Demo => "demo dir",
             OutputKind::RunDir => "run dir",
             OutputKind::Export => "export dir",
+            OutputKind::Compare => "compare dir",
         }
     }
 
@@ -71,6 +78,7 @@ impl OutputKind {
             OutputKind::Demo => "demo",
             OutputKind::RunDir => "run",
             OutputKind::Export => "export",
+            OutputKind::Compare => "compare",
         };
         format!(
             "headroom {what} {}\nWritten by headroom; headroom may replace this dir.\n",
@@ -250,6 +258,7 @@ fn suggestion(input: &Path, kind: OutputKind) -> String {
         OutputKind::Demo => "headroom-demo",
         OutputKind::RunDir => "headroom-run",
         OutputKind::Export => "headroom-export",
+        OutputKind::Compare => "headroom-compare",
     };
     if input.is_dir() {
         input.join(name).display().to_string()
@@ -310,7 +319,7 @@ fn legacy_ours(dir: &Path, kind: OutputKind) -> bool {
     match kind {
         OutputKind::Report => is_legacy_report(dir),
         OutputKind::Demo => is_legacy_report(&dir.join("report")),
-        OutputKind::RunDir | OutputKind::Export => false,
+        OutputKind::RunDir | OutputKind::Export | OutputKind::Compare => false,
     }
 }
 
@@ -467,6 +476,7 @@ fn holds_only_headroom_files(dir: &Path) -> bool {
             OutputKind::Demo,
             OutputKind::RunDir,
             OutputKind::Export,
+            OutputKind::Compare,
         ]
         .iter()
         .any(|k| n == k.marker() || k.own_entries().contains(&n))

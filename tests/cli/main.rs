@@ -12,6 +12,7 @@ mod charts;
 mod check;
 mod common;
 mod config;
+mod compare;
 mod conformance;
 mod demo;
 mod drive;

@@ -1,5 +1,302 @@
-//! Comparing runs across releases: the statistics that decide whether a metric
-//! regressed, improved or did not move (see `stats`). Matching stages and endpoints,
-//! and the verdicts built on the statistics, live beside it.
+//! Comparing runs across releases. `input` reads a run (an analysed run dir or a
+//! report.json) into one model; `matching` pairs stages and endpoints; `verdict`
+//! estimates every metric with the statistics of `stats` and decides
+//! regressed/improved/unchanged/inconclusive; `trend` orders many releases and finds
+//! level shifts. This module assembles them into the [`CompareReport`] that
+//! compare.json serialises and every compare renderer reads.
 
+pub mod input;
+pub mod matching;
 pub mod stats;
+pub mod trend;
+pub mod verdict;
+
+use serde::Serialize;
+
+use input::CompareRun;
+use matching::{StageBasis, Unmatched};
+use trend::{Order, TrendSeries};
+use verdict::{Comparison, Options, Thresholds, Verdict};
+
+/// Version of the compare.json layout.
+pub const COMPARE_SCHEMA_VERSION: u32 = 1;
+
+/// What was asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// One baseline run, one candidate run.
+    Diff,
+    /// One baseline, several candidate releases.
+    Trend,
+    /// Several runs of each of two releases.
+    Repeats,
+}
+
+/// One side's runs, as the report names them.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunRef {
+    /// Release label.
+    pub label: String,
+    /// The inputs (run dirs or report.json files).
+    pub runs: Vec<String>,
+    /// RFC 3339 start of its (first) run.
+    pub started: Option<String>,
+}
+
+impl RunRef {
+    fn of(runs: &[CompareRun]) -> RunRef {
+        RunRef {
+            label: runs.first().map(|r| r.label.clone()).unwrap_or_default(),
+            runs: runs.iter().map(|r| r.origin.clone()).collect(),
+            started: runs.first().and_then(|r| r.started.clone()),
+        }
+    }
+}
+
+/// A pair of stages compared.
+#[derive(Clone, Debug, Serialize)]
+pub struct StagePairRef {
+    /// Candidate label.
+    pub candidate_label: String,
+    /// Baseline stage.
+    pub baseline_stage: String,
+    /// Candidate stage.
+    pub candidate_stage: String,
+    /// How they were paired.
+    pub basis: StageBasis,
+}
+
+/// Counts of verdicts.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    /// Regressed.
+    pub regressed: usize,
+    /// Improved.
+    pub improved: usize,
+    /// Unchanged.
+    pub unchanged: usize,
+    /// Inconclusive.
+    pub inconclusive: usize,
+}
+
+impl Counts {
+    fn of(comparisons: &[Comparison]) -> Counts {
+        let mut c = Counts::default();
+        for x in comparisons {
+            match x.verdict {
+                Verdict::Regressed => c.regressed += 1,
+                Verdict::Improved => c.improved += 1,
+                Verdict::Unchanged => c.unchanged += 1,
+                Verdict::Inconclusive => c.inconclusive += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Everything `compare` found: compare.json's contract.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompareReport {
+    /// compare.json layout version.
+    pub schema_version: u32,
+    /// headroom's version.
+    pub headroom: String,
+    /// Diff, trend or repeats.
+    pub mode: Mode,
+    /// The baseline.
+    pub baseline: RunRef,
+    /// The candidates (repeats: one, with its runs), in release order.
+    pub candidates: Vec<RunRef>,
+    /// How the releases were ordered.
+    pub order: Order,
+    /// The verdict in one line.
+    pub verdict_line: String,
+    /// Verdict counts over every comparison.
+    pub counts: Counts,
+    /// Noise floors, percent: `default` and any set per metric.
+    pub thresholds: std::collections::BTreeMap<String, f64>,
+    /// Every metric compared, regressions first.
+    pub comparisons: Vec<Comparison>,
+    /// Stages paired, and how.
+    pub stage_pairs: Vec<StagePairRef>,
+    /// Stages and endpoints only one side has.
+    pub unmatched: Vec<Unmatched>,
+    /// Series over releases (trend mode).
+    pub trend: Vec<TrendSeries>,
+    /// What the reader must know.
+    pub notes: Vec<String>,
+}
+
+/// Compares `baseline` with `candidates` as `mode` says: diff (one run each), trend
+/// (one baseline run, candidate runs put in release order, each compared with the
+/// baseline) or repeats (each side's runs are one release's samples).
+pub fn compare(
+    mode: Mode,
+    baseline: Vec<CompareRun>,
+    mut candidates: Vec<CompareRun>,
+    thresholds: &Thresholds,
+) -> CompareReport {
+    let opts = Options { thresholds };
+    let mut notes = Vec::new();
+    let mut order = Order::Given;
+    let mut results = Vec::new();
+    let mut trend = Vec::new();
+    match mode {
+        Mode::Repeats => results.push(verdict::compare_sides(&baseline, &candidates, opts)),
+        Mode::Diff | Mode::Trend => {
+            if mode == Mode::Trend {
+                let mut all: Vec<CompareRun> =
+                    baseline.iter().chain(&candidates).cloned().collect();
+                order = trend::order_runs(&mut all);
+                trend = trend::trends(&all);
+                trend::order_runs(&mut candidates);
+            }
+            for c in &candidates {
+                results.push(verdict::compare_sides(
+                    &baseline,
+                    std::slice::from_ref(c),
+                    opts,
+                ));
+            }
+        }
+    }
+    let candidate_refs: Vec<RunRef> = match mode {
+        Mode::Repeats => vec![RunRef::of(&candidates)],
+        _ => candidates
+            .iter()
+            .map(|c| RunRef::of(std::slice::from_ref(c)))
+            .collect(),
+    };
+    let mut comparisons = Vec::new();
+    let mut unmatched = Vec::new();
+    let mut stage_pairs = Vec::new();
+    for (r, c) in results.into_iter().zip(&candidate_refs) {
+        comparisons.extend(r.comparisons);
+        unmatched.extend(r.unmatched);
+        stage_pairs.extend(r.stage_pairs.into_iter().map(|(b, s, basis)| StagePairRef {
+            candidate_label: c.label.clone(),
+            baseline_stage: b,
+            candidate_stage: s,
+            basis,
+        }));
+    }
+    if stage_pairs.is_empty() {
+        notes.push(
+            "no stage of the candidate matches one of the baseline (by name, by users or \
+             arrival rate within 10%): nothing was compared; see `unmatched`"
+                .into(),
+        );
+    }
+    if comparisons
+        .iter()
+        .any(|c| c.method == stats::Method::Reported)
+    {
+        notes.push(
+            "some metrics come from reported summaries only (no histogram): they are \
+             `inconclusive` unless the change is beyond the noise floor"
+                .into(),
+        );
+    }
+    comparisons.sort_by(|a, b| {
+        (
+            a.verdict,
+            &a.candidate_label,
+            &a.stage,
+            &a.endpoint,
+            a.metric,
+        )
+            .cmp(&(
+                b.verdict,
+                &b.candidate_label,
+                &b.stage,
+                &b.endpoint,
+                b.metric,
+            ))
+    });
+    let counts = Counts::of(&comparisons);
+    let base_ref = RunRef::of(&baseline);
+    let verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts);
+    let mut floors = std::collections::BTreeMap::new();
+    floors.insert(
+        "default".to_string(),
+        thresholds.default.unwrap_or(verdict::DEFAULT_FLOOR) * 100.0,
+    );
+    for (m, f) in &thresholds.per_metric {
+        floors.insert(m.name().to_string(), f * 100.0);
+    }
+    CompareReport {
+        schema_version: COMPARE_SCHEMA_VERSION,
+        headroom: env!("CARGO_PKG_VERSION").to_string(),
+        mode,
+        baseline: base_ref,
+        candidates: candidate_refs,
+        order,
+        verdict_line,
+        counts,
+        thresholds: floors,
+        comparisons,
+        stage_pairs,
+        unmatched,
+        trend,
+        notes,
+    }
+}
+
+/// `REGRESSED: 1.1.0 vs 1.0.0 — p95 of GET /a +15.2% …; 2 regressed, …`.
+fn verdict_line(
+    base: &RunRef,
+    cands: &[RunRef],
+    comparisons: &[Comparison],
+    counts: Counts,
+) -> String {
+    let labels: Vec<&str> = cands.iter().map(|c| c.label.as_str()).collect();
+    let head = if counts.regressed > 0 {
+        "REGRESSED"
+    } else if counts.improved > 0 {
+        "IMPROVED, no regression"
+    } else if counts.unchanged > 0 {
+        "NO REGRESSION"
+    } else {
+        "INCONCLUSIVE"
+    };
+    let worst: Vec<String> = comparisons
+        .iter()
+        .filter(|c| c.verdict == Verdict::Regressed)
+        .take(3)
+        .map(|c| {
+            let pct = c
+                .delta_pct
+                .map_or("new".to_string(), |p| format!("{p:+.1}%"));
+            format!("{} of {} {pct}", c.metric.name(), c.endpoint)
+        })
+        .collect();
+    let detail = if worst.is_empty() {
+        String::new()
+    } else {
+        let more = counts.regressed.saturating_sub(worst.len());
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!(" ({}{tail})", worst.join(", "))
+    };
+    format!(
+        "{head}: {} vs {}{detail} — {} regressed, {} improved, {} unchanged, {} inconclusive",
+        labels.join(", "),
+        base.label,
+        counts.regressed,
+        counts.improved,
+        counts.unchanged,
+        counts.inconclusive
+    )
+}
+
+/// True when any comparison regressed (every metric gates `--fail-on-regression`).
+pub fn has_regression(report: &CompareReport) -> bool {
+    report
+        .comparisons
+        .iter()
+        .any(|c| c.verdict == Verdict::Regressed)
+}

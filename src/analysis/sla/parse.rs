@@ -98,6 +98,9 @@ struct RawFile {
     each_endpoint: Option<RawScope>,
     #[serde(default)]
     rule: Vec<RawRule>,
+    /// `[compare]`: noise floors that `headroom compare --sla` reads; ignored here.
+    #[serde(default, rename = "compare")]
+    _compare: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]

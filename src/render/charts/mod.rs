@@ -12,6 +12,7 @@
 //! Each data series is wrapped in `<g class="series" data-series="ID">` in the SVG
 //! (see the `svg` module), which is what the tests count.
 
+pub mod compare_deltas;
 mod distribution;
 mod endpoint_timeline;
 mod endpoints;

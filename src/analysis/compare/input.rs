@@ -1,0 +1,371 @@
+//! What `compare` reads of one run: per stage, per endpoint, the exact latency
+//! histogram, the per-interval series (requests, failures, mean) and the reported
+//! figures, plus the run's capacity figures. One model for both kinds of input: a run
+//! dir's [`Analysis`] is serialised and read back through the same report.json
+//! reader, so a run dir and the report.json written from it compare alike.
+
+use base64::Engine as _;
+use hdrhistogram::serialization::Deserializer;
+use hdrhistogram::Histogram;
+use serde::Deserialize;
+
+use super::stats::IntervalPoint;
+use crate::analysis::Analysis;
+
+/// One run as `compare` sees it.
+#[derive(Clone, Debug)]
+pub struct CompareRun {
+    /// Release label (`--label`, run.toml's `label`, else the dir name).
+    pub label: String,
+    /// Where it came from, as given on the command line.
+    pub origin: String,
+    /// RFC 3339 start of the run, when known.
+    pub started: Option<String>,
+    /// Its stages, in time order.
+    pub stages: Vec<StageInput>,
+    /// Capacity figures, when the run has them.
+    pub capacity: CapacityFigures,
+}
+
+/// One stage of a run.
+#[derive(Clone, Debug)]
+pub struct StageInput {
+    /// Stage name.
+    pub name: String,
+    /// Closed-model users.
+    pub users: Option<u32>,
+    /// Open-model arrival rate, requests/s.
+    pub arrival_rate_rps: Option<f64>,
+    /// Its endpoints.
+    pub endpoints: Vec<EndpointInput>,
+}
+
+/// One endpoint within a stage.
+#[derive(Clone, Debug)]
+pub struct EndpointInput {
+    /// `METHOD name`.
+    pub key: String,
+    /// Exact latency histogram, µs; `None` for summaries-only sources.
+    pub histogram: Option<Histogram<u64>>,
+    /// Per-interval series, in time order.
+    pub intervals: Vec<IntervalPoint>,
+    /// Width of one interval, s (0 when there is no series).
+    pub width_s: f64,
+    /// The figures the source reported.
+    pub figures: Figures,
+}
+
+/// An endpoint's reported figures (latencies in ms).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Figures {
+    /// Requests.
+    pub requests: u64,
+    /// Failed requests.
+    pub failures: u64,
+    /// Requests/s.
+    pub throughput_rps: Option<f64>,
+    /// Successful requests/s.
+    pub goodput_rps: Option<f64>,
+    /// Failures ÷ requests.
+    pub error_rate: Option<f64>,
+    /// Mean latency.
+    pub mean: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+}
+
+/// A run's capacity figures.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CapacityFigures {
+    /// Throughput at saturation, requests/s.
+    pub saturation_rps: Option<f64>,
+    /// Throughput up to which the SLA holds, requests/s.
+    pub sla_headroom_rps: Option<f64>,
+    /// USL peak concurrency N*.
+    pub usl_peak_users: Option<f64>,
+}
+
+// report.json as far as compare reads it; every key optional, so a report of an
+// earlier version with fewer keys still reads.
+#[derive(Deserialize)]
+struct Doc {
+    schema_version: Option<u32>,
+    #[serde(default)]
+    run: DocRun,
+    #[serde(default)]
+    stages: Vec<DocStage>,
+    #[serde(default)]
+    capacity: DocCapacity,
+}
+
+#[derive(Default, Deserialize)]
+struct DocRun {
+    label: Option<String>,
+    started: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DocStage {
+    name: String,
+    users: Option<u32>,
+    arrival_rate_rps: Option<f64>,
+    #[serde(default)]
+    endpoints: Vec<DocEndpoint>,
+}
+
+#[derive(Deserialize)]
+struct DocEndpoint {
+    key: String,
+    #[serde(default)]
+    transaction: bool,
+    #[serde(default)]
+    requests: u64,
+    #[serde(default)]
+    failures: u64,
+    throughput_rps: Option<f64>,
+    goodput_rps: Option<f64>,
+    error_rate: Option<f64>,
+    #[serde(default)]
+    latency_ms: DocLatency,
+    histogram: Option<String>,
+    #[serde(default)]
+    timeseries: Vec<DocPoint>,
+}
+
+#[derive(Default, Deserialize)]
+struct DocLatency {
+    mean: Option<f64>,
+    p50: Option<f64>,
+    p90: Option<f64>,
+    p95: Option<f64>,
+    p99: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct DocPoint {
+    #[serde(default)]
+    width_s: f64,
+    #[serde(default)]
+    requests: u64,
+    #[serde(default)]
+    failures: u64,
+    mean: Option<f64>,
+}
+
+#[derive(Default, Deserialize)]
+struct DocCapacity {
+    saturation: Option<DocThroughput>,
+    sla_headroom: Option<DocThroughput>,
+    usl: Option<DocUsl>,
+}
+
+#[derive(Deserialize)]
+struct DocThroughput {
+    throughput_rps: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct DocUsl {
+    peak_users: Option<f64>,
+}
+
+/// Reads a report.json's text. `fallback_label` is used when neither `label` nor the
+/// report names one. Errors say what is wrong and what to do.
+pub fn parse_report(
+    text: &str,
+    origin: &str,
+    label: Option<&str>,
+    fallback_label: &str,
+) -> Result<CompareRun, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "line {}: not JSON ({e}); give a report.json headroom wrote, or a run dir",
+            e.line()
+        )
+    })?;
+    from_value(value, origin, label, fallback_label)
+}
+
+/// The compare model of an analysed run dir (through the report.json reader, so both
+/// inputs are read alike).
+pub fn from_analysis(
+    analysis: &Analysis,
+    origin: &str,
+    label: Option<&str>,
+    fallback_label: &str,
+) -> Result<CompareRun, String> {
+    let value = serde_json::to_value(analysis).map_err(|e| e.to_string())?;
+    from_value(value, origin, label, fallback_label)
+}
+
+fn from_value(
+    value: serde_json::Value,
+    origin: &str,
+    label: Option<&str>,
+    fallback_label: &str,
+) -> Result<CompareRun, String> {
+    let doc: Doc = serde_json::from_value(value).map_err(|e| {
+        format!("not a headroom report.json ({e}); give a report.json headroom wrote, or a run dir")
+    })?;
+    match doc.schema_version {
+        Some(1) => {}
+        Some(v) => {
+            return Err(format!(
+                "report.json schema_version {v} is not one this headroom reads (1); \
+                 re-run `headroom analyze` on the run dir with this version"
+            ))
+        }
+        None => {
+            return Err(
+                "no schema_version: not a headroom report.json; give a report.json \
+                 headroom wrote, or a run dir"
+                    .into(),
+            )
+        }
+    }
+    let mut stages = Vec::new();
+    for s in doc.stages {
+        let mut endpoints = Vec::new();
+        for e in s.endpoints.into_iter().filter(|e| !e.transaction) {
+            endpoints.push(endpoint(e, &s.name)?);
+        }
+        stages.push(StageInput {
+            name: s.name,
+            users: s.users,
+            arrival_rate_rps: s.arrival_rate_rps,
+            endpoints,
+        });
+    }
+    let label = label
+        .map(str::to_string)
+        .or(doc.run.label)
+        .unwrap_or_else(|| fallback_label.to_string());
+    Ok(CompareRun {
+        label,
+        origin: origin.to_string(),
+        started: doc.run.started,
+        stages,
+        capacity: CapacityFigures {
+            saturation_rps: doc.capacity.saturation.and_then(|s| s.throughput_rps),
+            sla_headroom_rps: doc.capacity.sla_headroom.and_then(|s| s.throughput_rps),
+            usl_peak_users: doc.capacity.usl.and_then(|u| u.peak_users),
+        },
+    })
+}
+
+fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
+    let histogram = match &e.histogram {
+        Some(blob) => Some(decode_histogram(blob).map_err(|why| {
+            format!(
+                "stage {stage:?}, endpoint {:?}: its histogram does not decode ({why}); \
+                 re-run `headroom analyze` to write the report again",
+                e.key
+            )
+        })?),
+        None => None,
+    };
+    let width_s = e.timeseries.first().map_or(0.0, |p| p.width_s);
+    let intervals = e
+        .timeseries
+        .iter()
+        .map(|p| IntervalPoint {
+            count: p.requests,
+            failures: p.failures,
+            mean_ms: p.mean,
+        })
+        .collect();
+    Ok(EndpointInput {
+        key: e.key,
+        histogram,
+        intervals,
+        width_s,
+        figures: Figures {
+            requests: e.requests,
+            failures: e.failures,
+            throughput_rps: e.throughput_rps,
+            goodput_rps: e.goodput_rps,
+            error_rate: e.error_rate,
+            mean: e.latency_ms.mean,
+            p50: e.latency_ms.p50,
+            p90: e.latency_ms.p90,
+            p95: e.latency_ms.p95,
+            p99: e.latency_ms.p99,
+        },
+    })
+}
+
+/// A base64 HdrHistogram V2(+DEFLATE) blob, as report.json carries it.
+pub fn decode_histogram(blob: &str) -> Result<Histogram<u64>, String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(blob)
+        .map_err(|e| e.to_string())?;
+    Deserializer::new()
+        .deserialize(&mut bytes.as_slice())
+        .map_err(|e| format!("{e:?}"))
+}
+
+/// Merges endpoints whose keys become equal under `rename` (e.g. label
+/// normalisation): histograms added, series summed interval by interval, counts
+/// summed; rates summed; reported percentiles dropped unless a histogram gives them.
+pub fn merge_endpoints(stage: &mut StageInput, rename: impl Fn(&str) -> String) {
+    let mut merged: Vec<EndpointInput> = Vec::new();
+    for mut e in std::mem::take(&mut stage.endpoints) {
+        e.key = rename(&e.key);
+        match merged.iter_mut().find(|m| m.key == e.key) {
+            None => merged.push(e),
+            Some(m) => absorb(m, e),
+        }
+    }
+    stage.endpoints = merged;
+}
+
+fn absorb(m: &mut EndpointInput, e: EndpointInput) {
+    m.histogram = match (m.histogram.take(), e.histogram) {
+        (Some(mut a), Some(b)) => a.add(&b).ok().map(|()| a),
+        _ => None,
+    };
+    if m.intervals.len() < e.intervals.len() {
+        m.intervals
+            .resize(e.intervals.len(), IntervalPoint::default());
+    }
+    for (a, b) in m.intervals.iter_mut().zip(&e.intervals) {
+        let n = a.count + b.count;
+        a.mean_ms = match (a.mean_ms, b.mean_ms) {
+            (Some(x), Some(y)) if n > 0 => {
+                Some((x * a.count as f64 + y * b.count as f64) / n as f64)
+            }
+            (x, y) => x.or(y),
+        };
+        a.count = n;
+        a.failures += b.failures;
+    }
+    let sum = |a: Option<f64>, b: Option<f64>| Some(a? + b?);
+    let f = &mut m.figures;
+    let n = f.requests + e.figures.requests;
+    f.mean = match (f.mean, e.figures.mean) {
+        (Some(x), Some(y)) if n > 0 => {
+            Some((x * f.requests as f64 + y * e.figures.requests as f64) / n as f64)
+        }
+        _ => None,
+    };
+    f.requests = n;
+    f.failures += e.figures.failures;
+    f.throughput_rps = sum(f.throughput_rps, e.figures.throughput_rps);
+    f.goodput_rps = sum(f.goodput_rps, e.figures.goodput_rps);
+    f.error_rate = (n > 0).then(|| f.failures as f64 / n as f64);
+    let pct = |q: f64| {
+        m.histogram
+            .as_ref()
+            .map(|h| h.value_at_quantile(q) as f64 / 1000.0)
+    };
+    f.p50 = pct(0.5);
+    f.p90 = pct(0.9);
+    f.p95 = pct(0.95);
+    f.p99 = pct(0.99);
+}

@@ -1,0 +1,234 @@
+//! Which stage of one run is compared with which stage of another, and which
+//! endpoint with which: stages by name, else by load level (users or arrival rate
+//! within 10%), else the sole stage of each run; endpoints by key. Whatever has no
+//! partner is listed, never dropped.
+
+use serde::Serialize;
+
+use super::input::StageInput;
+
+/// Load levels within this fraction of each other are the same level.
+pub const LOAD_TOLERANCE: f64 = 0.10;
+
+/// How two stages were paired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageBasis {
+    /// Same name.
+    Name,
+    /// Same number of users (within 10%).
+    Users,
+    /// Same arrival rate (within 10%).
+    ArrivalRate,
+    /// Each run has one stage left.
+    SoleStage,
+}
+
+/// A pair of stages, by index into each run's stages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StagePair {
+    /// Index in the baseline's stages.
+    pub base: usize,
+    /// Index in the candidate's stages.
+    pub cand: usize,
+    /// How they were paired.
+    pub basis: StageBasis,
+}
+
+/// Something one side has and the other lacks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unmatched {
+    /// `stage` or `endpoint`.
+    pub kind: String,
+    /// The stage (and endpoint, for an endpoint).
+    pub name: String,
+    /// Label of the run that has it.
+    pub only_in: String,
+}
+
+fn within(a: f64, b: f64) -> bool {
+    a > 0.0 && b > 0.0 && (a - b).abs() <= LOAD_TOLERANCE * a.max(b)
+}
+
+/// Pairs the stages of two runs.
+pub fn match_stages(base: &[StageInput], cand: &[StageInput]) -> Vec<StagePair> {
+    let mut pairs = Vec::new();
+    let mut used_b = vec![false; base.len()];
+    let mut used_c = vec![false; cand.len()];
+    let pair = |pairs: &mut Vec<StagePair>, b: usize, c: usize, basis| {
+        pairs.push(StagePair {
+            base: b,
+            cand: c,
+            basis,
+        });
+    };
+    for (b, sb) in base.iter().enumerate() {
+        if let Some(c) = (0..cand.len()).find(|&c| !used_c[c] && cand[c].name == sb.name) {
+            used_b[b] = true;
+            used_c[c] = true;
+            pair(&mut pairs, b, c, StageBasis::Name);
+        }
+    }
+    for (b, sb) in base.iter().enumerate() {
+        if used_b[b] {
+            continue;
+        }
+        let found = (0..cand.len()).filter(|&c| !used_c[c]).find_map(|c| {
+            let sc = &cand[c];
+            if let (Some(x), Some(y)) = (sb.users, sc.users) {
+                if within(f64::from(x), f64::from(y)) {
+                    return Some((c, StageBasis::Users));
+                }
+            }
+            match (sb.arrival_rate_rps, sc.arrival_rate_rps) {
+                (Some(x), Some(y)) if within(x, y) => Some((c, StageBasis::ArrivalRate)),
+                _ => None,
+            }
+        });
+        if let Some((c, basis)) = found {
+            used_b[b] = true;
+            used_c[c] = true;
+            pair(&mut pairs, b, c, basis);
+        }
+    }
+    let left_b: Vec<usize> = (0..base.len()).filter(|&b| !used_b[b]).collect();
+    let left_c: Vec<usize> = (0..cand.len()).filter(|&c| !used_c[c]).collect();
+    if let ([b], [c]) = (left_b.as_slice(), left_c.as_slice()) {
+        let (sb, sc) = (&base[*b], &cand[*c]);
+        // A stage without a load level (one generic run each) pairs with the other
+        // run's sole stage; two different known levels do not.
+        let levels_differ = matches!((sb.users, sc.users), (Some(x), Some(y)) if !within(f64::from(x), f64::from(y)))
+            || matches!((sb.arrival_rate_rps, sc.arrival_rate_rps), (Some(x), Some(y)) if !within(x, y));
+        if !levels_differ {
+            pair(&mut pairs, *b, *c, StageBasis::SoleStage);
+        }
+    }
+    pairs.sort_by_key(|p| (p.base, p.cand));
+    pairs
+}
+
+/// Pairs the endpoints of two matched stages by key: (base index, cand index).
+pub fn match_endpoints(base: &StageInput, cand: &StageInput) -> Vec<(usize, usize)> {
+    base.endpoints
+        .iter()
+        .enumerate()
+        .filter_map(|(b, e)| {
+            cand.endpoints
+                .iter()
+                .position(|c| c.key == e.key)
+                .map(|c| (b, c))
+        })
+        .collect()
+}
+
+/// Everything of two runs that the pairs leave out.
+pub fn unmatched(
+    base: (&str, &[StageInput]),
+    cand: (&str, &[StageInput]),
+    pairs: &[StagePair],
+) -> Vec<Unmatched> {
+    let mut out = Vec::new();
+    let stage = |label: &str, s: &StageInput| Unmatched {
+        kind: "stage".into(),
+        name: s.name.clone(),
+        only_in: label.to_string(),
+    };
+    for (i, s) in base.1.iter().enumerate() {
+        if !pairs.iter().any(|p| p.base == i) {
+            out.push(stage(base.0, s));
+        }
+    }
+    for (i, s) in cand.1.iter().enumerate() {
+        if !pairs.iter().any(|p| p.cand == i) {
+            out.push(stage(cand.0, s));
+        }
+    }
+    for p in pairs {
+        let (sb, sc) = (&base.1[p.base], &cand.1[p.cand]);
+        let matched = match_endpoints(sb, sc);
+        for (i, e) in sb.endpoints.iter().enumerate() {
+            if !matched.iter().any(|m| m.0 == i) {
+                out.push(Unmatched {
+                    kind: "endpoint".into(),
+                    name: format!("{} / {}", sb.name, e.key),
+                    only_in: base.0.to_string(),
+                });
+            }
+        }
+        for (i, e) in sc.endpoints.iter().enumerate() {
+            if !matched.iter().any(|m| m.1 == i) {
+                out.push(Unmatched {
+                    kind: "endpoint".into(),
+                    name: format!("{} / {}", sc.name, e.key),
+                    only_in: cand.0.to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage(name: &str, users: Option<u32>, rate: Option<f64>) -> StageInput {
+        StageInput {
+            name: name.into(),
+            users,
+            arrival_rate_rps: rate,
+            endpoints: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn stages_pair_by_name_then_load_level_within_ten_percent() {
+        let base = [
+            stage("warm", Some(10), None),
+            stage("a", Some(100), None),
+            stage("b", None, Some(50.0)),
+        ];
+        let cand = [
+            stage("x", None, Some(54.0)),
+            stage("y", Some(108), None),
+            stage("warm", Some(12), None),
+            stage("z", Some(500), None),
+        ];
+        let pairs = match_stages(&base, &cand);
+        assert_eq!(
+            pairs,
+            [
+                StagePair {
+                    base: 0,
+                    cand: 2,
+                    basis: StageBasis::Name
+                },
+                StagePair {
+                    base: 1,
+                    cand: 1,
+                    basis: StageBasis::Users
+                },
+                StagePair {
+                    base: 2,
+                    cand: 0,
+                    basis: StageBasis::ArrivalRate
+                },
+            ]
+        );
+        let left = unmatched(("1.0", &base), ("1.1", &cand), &pairs);
+        assert_eq!(left.len(), 1);
+        assert_eq!(
+            (left[0].name.as_str(), left[0].only_in.as_str()),
+            ("z", "1.1")
+        );
+    }
+
+    #[test]
+    fn sole_stages_pair_unless_their_levels_differ() {
+        let pairs = match_stages(&[stage("run-a", None, None)], &[stage("run-b", None, None)]);
+        assert_eq!(pairs[0].basis, StageBasis::SoleStage);
+        assert!(
+            match_stages(&[stage("a", Some(10), None)], &[stage("b", Some(50), None)]).is_empty()
+        );
+    }
+}

@@ -1,0 +1,686 @@
+//! One baseline against one candidate (one run per side, or repeats per side): every
+//! metric of every matched stage × endpoint estimated by `stats`, q-values by
+//! Benjamini–Hochberg per metric across endpoints and stages, and the verdict: a
+//! change is `regressed`/`improved` only when significant (q ≤ 0.05, interval
+//! excluding 0) and beyond the metric's noise floor; otherwise `unchanged`, or
+//! `inconclusive` when the interval's half-width exceeds twice the floor.
+
+use std::collections::BTreeMap;
+
+use serde::{Serialize, Serializer};
+
+use super::input::{CompareRun, EndpointInput, Figures, StageInput};
+use super::matching::{match_endpoints, match_stages, unmatched, Unmatched};
+use super::stats::{self, Estimate, Method, RunSample};
+
+/// False-discovery rate of the Benjamini–Hochberg step.
+pub const FDR: f64 = 0.05;
+/// Noise floor when none is set: a change smaller than this is never a regression.
+pub const DEFAULT_FLOOR: f64 = 0.05;
+/// Fewest runs per side for a repeats comparison.
+pub const MIN_REPEATS: usize = 3;
+
+/// A compared metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Requests/s.
+    Throughput,
+    /// Successful requests/s.
+    Goodput,
+    /// Median latency.
+    P50,
+    /// 90th percentile latency.
+    P90,
+    /// 95th percentile latency.
+    P95,
+    /// 99th percentile latency.
+    P99,
+    /// Mean latency.
+    Mean,
+    /// Failures ÷ requests.
+    ErrorRate,
+    /// Throughput at saturation.
+    SaturationRps,
+    /// Throughput up to which the SLA holds.
+    SlaHeadroomRps,
+    /// USL peak concurrency N*.
+    UslPeakUsers,
+}
+
+/// Every metric: the per-endpoint ones, then a run's capacity figures.
+const ALL: [Metric; 11] = [
+    Metric::Throughput,
+    Metric::Goodput,
+    Metric::P50,
+    Metric::P90,
+    Metric::P95,
+    Metric::P99,
+    Metric::Mean,
+    Metric::ErrorRate,
+    Metric::SaturationRps,
+    Metric::SlaHeadroomRps,
+    Metric::UslPeakUsers,
+];
+
+/// The metrics compared per endpoint.
+pub const ENDPOINT_METRICS: &[Metric] = ALL.split_at(8).0;
+
+impl Metric {
+    /// The name in flags, compare.json and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Throughput => "throughput",
+            Metric::Goodput => "goodput",
+            Metric::P50 => "p50",
+            Metric::P90 => "p90",
+            Metric::P95 => "p95",
+            Metric::P99 => "p99",
+            Metric::Mean => "mean",
+            Metric::ErrorRate => "error_rate",
+            Metric::SaturationRps => "saturation_rps",
+            Metric::SlaHeadroomRps => "sla_headroom_rps",
+            Metric::UslPeakUsers => "usl_peak_users",
+        }
+    }
+
+    /// Every metric, for parsing names.
+    pub fn all() -> [Metric; 11] {
+        ALL
+    }
+
+    /// The metric of a name (`p95`, `error_rate`…).
+    pub fn parse(name: &str) -> Option<Metric> {
+        let name = name.trim().to_ascii_lowercase().replace('-', "_");
+        Metric::all().into_iter().find(|m| m.name() == name)
+    }
+
+    /// True when a larger value is worse (latency, errors); false for rates and
+    /// capacity, where a smaller value is worse.
+    pub fn higher_is_worse(self) -> bool {
+        matches!(
+            self,
+            Metric::P50
+                | Metric::P90
+                | Metric::P95
+                | Metric::P99
+                | Metric::Mean
+                | Metric::ErrorRate
+        )
+    }
+
+    /// Unit of its values.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Metric::Throughput
+            | Metric::Goodput
+            | Metric::SaturationRps
+            | Metric::SlaHeadroomRps => "req/s",
+            Metric::ErrorRate => "fraction",
+            Metric::UslPeakUsers => "users",
+            _ => "ms",
+        }
+    }
+
+    fn quantile(self) -> Option<f64> {
+        match self {
+            Metric::P50 => Some(0.5),
+            Metric::P90 => Some(0.9),
+            Metric::P95 => Some(0.95),
+            Metric::P99 => Some(0.99),
+            _ => None,
+        }
+    }
+
+    fn figure(self, f: &Figures) -> Option<f64> {
+        match self {
+            Metric::Throughput => f.throughput_rps,
+            Metric::Goodput => f.goodput_rps,
+            Metric::P50 => f.p50,
+            Metric::P90 => f.p90,
+            Metric::P95 => f.p95,
+            Metric::P99 => f.p99,
+            Metric::Mean => f.mean,
+            Metric::ErrorRate => f.error_rate,
+            _ => None,
+        }
+    }
+
+    /// The value of this metric for one run's endpoint (exact histogram first).
+    pub fn value(self, e: &EndpointInput) -> Option<f64> {
+        match (self.quantile(), &e.histogram) {
+            (Some(q), Some(h)) if !h.is_empty() => Some(h.value_at_quantile(q) as f64 / 1000.0),
+            _ => self.figure(&e.figures),
+        }
+    }
+}
+
+/// The verdict on one metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Significantly worse, beyond the noise floor.
+    Regressed,
+    /// Significantly better, beyond the noise floor.
+    Improved,
+    /// Too uncertain to tell: the interval's half-width exceeds twice the floor (or only
+    /// reported summaries, within the floor).
+    Inconclusive,
+    /// Any change is within the noise floor.
+    Unchanged,
+}
+
+impl Verdict {
+    /// Its name in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Regressed => "regressed",
+            Verdict::Improved => "improved",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Noise floors per metric (fractions: 0.05 = 5%).
+#[derive(Clone, Debug, Default)]
+pub struct Thresholds {
+    /// Floor of metrics not named (default 5%).
+    pub default: Option<f64>,
+    /// Per-metric floors.
+    pub per_metric: BTreeMap<Metric, f64>,
+}
+
+impl Thresholds {
+    /// The floor of `metric`.
+    pub fn floor(&self, metric: Metric) -> f64 {
+        self.per_metric
+            .get(&metric)
+            .copied()
+            .or(self.default)
+            .unwrap_or(DEFAULT_FLOOR)
+    }
+}
+
+/// A `stats::Method`'s name in compare.json and tables.
+pub fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Bootstrap => "bootstrap",
+        Method::TwoProportion => "two_proportion",
+        Method::IntervalWelch => "interval_welch",
+        Method::MannWhitney => "mann_whitney",
+        Method::Reported => "reported",
+    }
+}
+
+fn serialize_method<S: Serializer>(m: &Method, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(method_name(*m))
+}
+
+/// Non-finite numbers (an unbounded interval) become JSON null.
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// One metric of one stage × endpoint, baseline vs candidate.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// Label of the candidate run.
+    pub candidate_label: String,
+    /// Baseline stage name (the candidate's, when it differs, is in `candidate_stage`).
+    pub stage: String,
+    /// The candidate's stage name.
+    pub candidate_stage: String,
+    /// `METHOD name`, or `(run)` for a run's capacity figures.
+    pub endpoint: String,
+    /// The metric.
+    pub metric: Metric,
+    /// Unit of `baseline`, `candidate` and `delta`.
+    pub unit: &'static str,
+    /// Baseline value (repeats: median of its runs).
+    pub baseline: Option<f64>,
+    /// Candidate value (repeats: median of its runs).
+    pub candidate: Option<f64>,
+    /// Candidate − baseline (repeats: Hodges–Lehmann shift).
+    pub delta: Option<f64>,
+    /// delta ÷ baseline, percent; null when the baseline is 0.
+    pub delta_pct: Option<f64>,
+    /// 95% interval for delta; null ends are unbounded.
+    pub ci: [Option<f64>; 2],
+    /// Two-sided p-value of "no change"; null for reported values.
+    pub p_value: Option<f64>,
+    /// Benjamini–Hochberg q-value (per metric across endpoints and stages).
+    pub q_value: Option<f64>,
+    /// Effect size (CLES for repeats, else delta ÷ standard error).
+    pub effect: Option<f64>,
+    /// The noise floor applied, percent.
+    pub floor_pct: f64,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// How it was estimated.
+    #[serde(serialize_with = "serialize_method")]
+    pub method: Method,
+    /// Effective sample sizes (baseline, candidate).
+    pub ess: [Option<f64>; 2],
+}
+
+/// How a side is compared.
+#[derive(Clone, Copy, Debug)]
+pub struct Options<'a> {
+    /// Noise floors.
+    pub thresholds: &'a Thresholds,
+}
+
+/// The result of one baseline vs one candidate.
+#[derive(Clone, Debug, Default)]
+pub struct PairResult {
+    /// Every metric compared.
+    pub comparisons: Vec<Comparison>,
+    /// What one side has and the other lacks.
+    pub unmatched: Vec<Unmatched>,
+    /// Which stages were paired, and how.
+    pub stage_pairs: Vec<(String, String, super::matching::StageBasis)>,
+}
+
+/// A row before its q-value: the estimate and where it belongs.
+struct Row {
+    stage: String,
+    candidate_stage: String,
+    endpoint: String,
+    metric: Metric,
+    est: Estimate,
+    /// For reported values: both sides have enough requests for the figure.
+    samples_ok: bool,
+}
+
+/// Compares one baseline side with one candidate side: one run each, or ≥ 3 each.
+/// The first run of each side decides the matching; the other runs of a side are
+/// read at the same stage names and endpoint keys.
+pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) -> PairResult {
+    let (Some(b0), Some(c0)) = (base.first(), cand.first()) else {
+        return PairResult::default();
+    };
+    let pairs = match_stages(&b0.stages, &c0.stages);
+    let repeats = base.len() > 1 || cand.len() > 1;
+    let mut rows = Vec::new();
+    for p in &pairs {
+        let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
+        let endpoints = match_endpoints(sb, sc);
+        // Resamples: ≥ 20× the comparisons one metric makes, so p-values can reach
+        // the smallest Benjamini–Hochberg threshold.
+        let resamples = (20 * endpoints.len() * pairs.len()).max(1000);
+        for (eb, ec) in endpoints {
+            let (b, c) = (&sb.endpoints[eb], &sc.endpoints[ec]);
+            for &metric in ENDPOINT_METRICS {
+                let est = if repeats {
+                    let vb = side_values(base, sb, &b.key, metric);
+                    let vc = side_values(cand, sc, &c.key, metric);
+                    if vb.len() < MIN_REPEATS || vc.len() < MIN_REPEATS {
+                        continue;
+                    }
+                    stats::repeats_shift(&vb, &vc)
+                } else {
+                    match single(b, c, metric, resamples, seed(&sb.name, &b.key, metric)) {
+                        Some(e) => e,
+                        None => continue,
+                    }
+                };
+                rows.push(Row {
+                    stage: sb.name.clone(),
+                    candidate_stage: sc.name.clone(),
+                    endpoint: b.key.clone(),
+                    metric,
+                    est,
+                    samples_ok: enough_samples(metric, &b.figures, &c.figures),
+                });
+            }
+        }
+    }
+    if !repeats {
+        capacity_rows(b0, c0, &mut rows);
+    }
+    let stage_pairs = pairs
+        .iter()
+        .map(|p| {
+            (
+                b0.stages[p.base].name.clone(),
+                c0.stages[p.cand].name.clone(),
+                p.basis,
+            )
+        })
+        .collect();
+    PairResult {
+        comparisons: judge(rows, &c0.label, opts.thresholds),
+        unmatched: unmatched((&b0.label, &b0.stages), (&c0.label, &c0.stages), &pairs),
+        stage_pairs,
+    }
+}
+
+/// One value per run of a side for `metric` at the stage of that name (else the
+/// run's sole stage) and endpoint `key`.
+fn side_values(runs: &[CompareRun], stage: &StageInput, key: &str, metric: Metric) -> Vec<f64> {
+    runs.iter()
+        .filter_map(|r| {
+            let s =
+                r.stages
+                    .iter()
+                    .find(|s| s.name == stage.name)
+                    .or(match r.stages.as_slice() {
+                        [only] => Some(only),
+                        _ => None,
+                    })?;
+            let e = s.endpoints.iter().find(|e| e.key == key)?;
+            metric.value(e).filter(|v| v.is_finite())
+        })
+        .collect()
+}
+
+/// The estimate of one metric between one run per side; `None` when a side lacks it.
+fn single(
+    b: &EndpointInput,
+    c: &EndpointInput,
+    metric: Metric,
+    resamples: usize,
+    seed: u64,
+) -> Option<Estimate> {
+    fn sample(e: &EndpointInput) -> Option<RunSample<'_>> {
+        e.histogram
+            .as_ref()
+            .filter(|h| !h.is_empty())
+            .map(|h| RunSample {
+                histogram: h,
+                intervals: &e.intervals,
+            })
+    }
+    let series = !b.intervals.is_empty() && !c.intervals.is_empty();
+    let est = match metric {
+        Metric::P50 | Metric::P90 | Metric::P95 | Metric::P99 | Metric::Mean => {
+            match (sample(b), sample(c)) {
+                (Some(sb), Some(sc)) => match metric.quantile() {
+                    Some(q) => stats::percentile_shift(sb, sc, q, resamples, seed),
+                    None => stats::mean_shift(sb, sc, resamples, seed),
+                },
+                _ => reported(metric.figure(&b.figures)?, metric.figure(&c.figures)?),
+            }
+        }
+        Metric::ErrorRate if series => stats::error_rate_shift(&b.intervals, &c.intervals),
+        Metric::Throughput | Metric::Goodput if series && b.width_s > 0.0 && c.width_s > 0.0 => {
+            let rate = stats::rate_shift(
+                &b.intervals,
+                b.width_s,
+                &c.intervals,
+                c.width_s,
+                metric == Metric::Goodput,
+            );
+            // The stage's own figure is the value shown; the series only gives the
+            // uncertainty.
+            match (metric.figure(&b.figures), metric.figure(&c.figures)) {
+                (Some(vb), Some(vc)) => Estimate {
+                    baseline: vb,
+                    candidate: vc,
+                    delta: vc - vb,
+                    ..rate
+                },
+                _ => rate,
+            }
+        }
+        _ => reported(metric.figure(&b.figures)?, metric.figure(&c.figures)?),
+    };
+    Some(est)
+}
+
+/// An estimate from reported values alone: no interval, no p-value.
+fn reported(baseline: f64, candidate: f64) -> Estimate {
+    Estimate {
+        baseline,
+        candidate,
+        delta: candidate - baseline,
+        ci: (f64::NEG_INFINITY, f64::INFINITY),
+        p_value: f64::NAN,
+        effect: f64::NAN,
+        ess: (f64::NAN, f64::NAN),
+        method: Method::Reported,
+    }
+}
+
+/// True when both sides have enough requests for a reported figure to mean
+/// something: ten requests beyond a percentile, a hundred for the rest.
+fn enough_samples(metric: Metric, b: &Figures, c: &Figures) -> bool {
+    let need = match metric.quantile() {
+        Some(q) => (10.0 / (1.0 - q)).ceil() as u64,
+        None => 100,
+    };
+    b.requests >= need && c.requests >= need
+}
+
+fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
+    let (fb, fc) = (&b.capacity, &c.capacity);
+    for (metric, vb, vc) in [
+        (Metric::SaturationRps, fb.saturation_rps, fc.saturation_rps),
+        (
+            Metric::SlaHeadroomRps,
+            fb.sla_headroom_rps,
+            fc.sla_headroom_rps,
+        ),
+        (Metric::UslPeakUsers, fb.usl_peak_users, fc.usl_peak_users),
+    ] {
+        if let (Some(vb), Some(vc)) = (vb, vc) {
+            rows.push(Row {
+                stage: String::new(),
+                candidate_stage: String::new(),
+                endpoint: "(run)".into(),
+                metric,
+                est: reported(vb, vc),
+                samples_ok: true,
+            });
+        }
+    }
+}
+
+/// A seed per stage × endpoint × metric, so every estimate is reproducible (FNV-1a).
+fn seed(stage: &str, endpoint: &str, metric: Metric) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in stage
+        .bytes()
+        .chain([0])
+        .chain(endpoint.bytes())
+        .chain([0])
+        .chain(metric.name().bytes())
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// q-values per metric, then verdicts.
+fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<Comparison> {
+    let mut q_values: Vec<Option<f64>> = vec![None; rows.len()];
+    for metric in Metric::all() {
+        let idx: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].metric == metric && rows[i].est.p_value.is_finite())
+            .collect();
+        let ps: Vec<f64> = idx.iter().map(|&i| rows[i].est.p_value).collect();
+        for (&i, q) in idx.iter().zip(stats::benjamini_hochberg(&ps)) {
+            q_values[i] = Some(q);
+        }
+    }
+    rows.into_iter()
+        .zip(q_values)
+        .map(|(r, q)| {
+            let floor = thresholds.floor(r.metric);
+            let e = &r.est;
+            let delta_pct = relative(e.delta, e.baseline).map(|d| d * 100.0);
+            Comparison {
+                candidate_label: candidate_label.to_string(),
+                stage: r.stage,
+                candidate_stage: r.candidate_stage,
+                endpoint: r.endpoint,
+                metric: r.metric,
+                unit: r.metric.unit(),
+                baseline: finite(e.baseline),
+                candidate: finite(e.candidate),
+                delta: finite(e.delta),
+                delta_pct: delta_pct.and_then(finite),
+                ci: [finite(e.ci.0), finite(e.ci.1)],
+                p_value: finite(e.p_value),
+                q_value: q,
+                effect: finite(e.effect),
+                floor_pct: floor * 100.0,
+                verdict: decide(e, q, floor, r.metric, r.samples_ok),
+                method: e.method,
+                ess: [finite(e.ess.0), finite(e.ess.1)],
+            }
+        })
+        .collect()
+}
+
+/// delta ÷ |baseline|; infinite for a change from 0; `None` for 0 → 0 … NaN.
+fn relative(delta: f64, baseline: f64) -> Option<f64> {
+    if !delta.is_finite() || !baseline.is_finite() {
+        None
+    } else if baseline != 0.0 {
+        Some(delta / baseline.abs())
+    } else if delta == 0.0 {
+        Some(0.0)
+    } else {
+        Some(delta.signum() * f64::INFINITY)
+    }
+}
+
+/// The size a change is measured against: the baseline value; for error rates at
+/// least 1% (so a floor of 5% is at least 0.05 percentage points, and 0 → 0 is a
+/// rate like any other).
+fn scale(e: &Estimate, metric: Metric) -> f64 {
+    if metric == Metric::ErrorRate {
+        e.baseline.abs().max(0.01)
+    } else {
+        e.baseline.abs()
+    }
+}
+
+/// The verdict on one estimate of `metric` with q-value `q` and noise floor `floor`:
+/// regressed/improved when significant (q ≤ 0.05, interval excluding 0) and beyond
+/// the floor; else inconclusive when the interval's half-width exceeds twice the
+/// floor, unchanged otherwise. Reported values (no interval) decide only beyond the
+/// floor with enough samples (`samples_ok`), else inconclusive.
+pub fn decide(
+    e: &Estimate,
+    q: Option<f64>,
+    floor: f64,
+    metric: Metric,
+    samples_ok: bool,
+) -> Verdict {
+    if !e.delta.is_finite() || !e.baseline.is_finite() {
+        return Verdict::Inconclusive;
+    }
+    let scale = scale(e, metric);
+    let beyond = if scale > 0.0 {
+        e.delta.abs() > floor * scale
+    } else {
+        e.delta != 0.0
+    };
+    let worse = (e.delta > 0.0) == metric.higher_is_worse();
+    let direction = if worse {
+        Verdict::Regressed
+    } else {
+        Verdict::Improved
+    };
+    if e.method == Method::Reported {
+        return if beyond && samples_ok {
+            direction
+        } else {
+            Verdict::Inconclusive
+        };
+    }
+    let excludes_zero = e.ci.0 > 0.0 || e.ci.1 < 0.0;
+    let significant = q.is_some_and(|q| q <= FDR) && excludes_zero;
+    if significant && beyond {
+        return direction;
+    }
+    if e.baseline == 0.0 && e.candidate == 0.0 && metric == Metric::ErrorRate {
+        // No failure on either side.
+        return Verdict::Unchanged;
+    }
+    let half_width = (e.ci.1 - e.ci.0) / 2.0;
+    if !half_width.is_finite() || half_width > 2.0 * floor * scale {
+        Verdict::Inconclusive
+    } else {
+        Verdict::Unchanged
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn est(baseline: f64, delta: f64, ci: (f64, f64)) -> Estimate {
+        Estimate {
+            baseline,
+            candidate: baseline + delta,
+            delta,
+            ci,
+            p_value: 0.001,
+            effect: 0.0,
+            ess: (100.0, 100.0),
+            method: Method::Bootstrap,
+        }
+    }
+
+    #[test]
+    fn a_change_must_be_significant_and_beyond_the_floor() {
+        let p95 = Metric::P95;
+        // +10% latency, interval clear of 0, q small: regressed.
+        let e = est(100.0, 10.0, (6.0, 14.0));
+        assert_eq!(decide(&e, Some(0.01), 0.05, p95, true), Verdict::Regressed);
+        // The same on a throughput (lower is worse): improved.
+        let t = Metric::Throughput;
+        assert_eq!(decide(&e, Some(0.01), 0.05, t, true), Verdict::Improved);
+        // Not significant after BH, narrow interval: unchanged.
+        assert_eq!(decide(&e, Some(0.2), 0.05, p95, true), Verdict::Unchanged);
+        // Significant but within a 20% floor: unchanged.
+        assert_eq!(decide(&e, Some(0.01), 0.20, p95, true), Verdict::Unchanged);
+        // Half-width 30 over twice the floor (10): inconclusive.
+        let wide = est(100.0, 10.0, (-20.0, 40.0));
+        assert_eq!(
+            decide(&wide, Some(0.3), 0.05, p95, true),
+            Verdict::Inconclusive
+        );
+        // Half-width 8 under twice a 5% floor: unchanged.
+        let narrow = est(100.0, 2.0, (-6.0, 10.0));
+        assert_eq!(
+            decide(&narrow, Some(0.3), 0.05, p95, true),
+            Verdict::Unchanged
+        );
+    }
+
+    #[test]
+    fn error_rates_scale_from_one_percent_and_zero_to_zero_is_unchanged() {
+        let er = Metric::ErrorRate;
+        let mut e = est(0.0, 0.0, (-0.0008, 0.0008));
+        assert_eq!(decide(&e, Some(1.0), 0.05, er, true), Verdict::Unchanged);
+        // 0 → 0.2%: beyond 5% of 1%, significant: regressed.
+        e.delta = 0.002;
+        e.candidate = 0.002;
+        e.ci = (0.001, 0.003);
+        assert_eq!(decide(&e, Some(0.01), 0.05, er, true), Verdict::Regressed);
+    }
+
+    #[test]
+    fn reported_values_decide_only_beyond_the_floor_with_enough_samples() {
+        let p50 = Metric::P50;
+        let r = reported(100.0, 120.0);
+        assert_eq!(decide(&r, None, 0.05, p50, true), Verdict::Regressed);
+        assert_eq!(decide(&r, None, 0.05, p50, false), Verdict::Inconclusive);
+        let small = reported(100.0, 102.0);
+        assert_eq!(decide(&small, None, 0.05, p50, true), Verdict::Inconclusive);
+    }
+
+    #[test]
+    fn metric_names_round_trip() {
+        for m in Metric::all() {
+            assert_eq!(Metric::parse(m.name()), Some(m));
+        }
+        assert_eq!(Metric::parse("P95"), Some(Metric::P95));
+    }
+}

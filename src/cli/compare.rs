@@ -1,0 +1,363 @@
+//! `headroom compare`: reads run dirs (through the analyze pipeline) or earlier
+//! report.json files, labels them, decides diff / trend / repeats from the flags,
+//! compares, writes compare.md, compare.html and compare.json into the output dir,
+//! and prints the table (or the JSON). Exit 1 with `--fail-on-regression` when
+//! something regressed; 2 on bad input.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::analyze::OutputFormat;
+use super::common::{emit, emitln};
+use super::exit::Outcome;
+use super::pipeline::run_pipeline;
+use crate::analysis::compare::input::{self, CompareRun};
+use crate::analysis::compare::verdict::{Metric, Thresholds, MIN_REPEATS};
+use crate::analysis::compare::{self, Mode};
+use crate::ingest::IngestOptions;
+use crate::model::is_headroom_output;
+use crate::render::compare as render;
+use crate::render::output::{check_out_dir, write_dir, OutputError, OutputKind};
+
+/// Arguments of `compare`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  headroom compare runs/1.4.0 runs/1.5.0
+  headroom compare old/report/report.json runs/1.5.0 --threshold p95=3% --fail-on-regression
+  headroom compare --baseline runs/1.0.0 runs/1.1.0 runs/1.2.0 runs/1.3.0
+  headroom compare runs/*            (a trend: the earliest release is the baseline)
+  headroom compare --baseline a1 a2 a3 --candidate b1 b2 b3   (repeats: Mann-Whitney)
+
+Exit codes: 0 compared; 1 --fail-on-regression and a metric regressed; 2 bad input.")]
+pub struct CompareArgs {
+    /// Runs (run dirs or report.json files headroom wrote). Two: the second is
+    /// compared with the first. More: a trend over releases, the earliest (by
+    /// version label, else by start) being the baseline.
+    #[arg(value_name = "RUN")]
+    pub runs: Vec<PathBuf>,
+    /// The baseline: one run (then the positional runs are the candidates), or with
+    /// --candidate ≥ 3 runs of one release (repeats).
+    #[arg(long, value_name = "RUN", num_args = 1..)]
+    pub baseline: Vec<PathBuf>,
+    /// Repeats of the candidate release (≥ 3, as many as you like), compared with the
+    /// --baseline runs by Mann–Whitney on one value per run.
+    #[arg(long, value_name = "RUN", num_args = 1..)]
+    pub candidate: Vec<PathBuf>,
+    /// Release label of each run, in the order given (--baseline runs, then the
+    /// positional ones, then --candidate runs); default run.toml's `label`, else
+    /// the dir name.
+    #[arg(long = "label", value_name = "LABEL")]
+    pub labels: Vec<String>,
+    /// Noise floor: `5%` for every metric, or `METRIC=PCT` for one (`p95=3%`,
+    /// `error_rate=10%`); repeat for several. Default 5%. Metrics: throughput,
+    /// goodput, p50, p90, p95, p99, mean, error_rate, saturation_rps,
+    /// sla_headroom_rps, usl_peak_users.
+    #[arg(long = "threshold", value_name = "METRIC=PCT")]
+    pub thresholds: Vec<String>,
+    /// Read noise floors from the `[compare]` section of this SLA file
+    /// (`p95 = "3%"`, `default = "5%"`); --threshold beats it.
+    #[arg(long, value_name = "FILE")]
+    pub sla: Option<PathBuf>,
+    /// Where to write compare.md, compare.html and compare.json (default
+    /// ./headroom-compare/). An existing dir is replaced only when headroom wrote it
+    /// or it is empty.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Move an existing --out that headroom did not write aside (nothing is deleted).
+    #[arg(long)]
+    pub force: bool,
+    /// Exit 1 when any metric regressed.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// IDs, UUIDs and numbers in URL paths become placeholders, so `/agents/123`
+    /// and `/agents/456` are one endpoint on both sides.
+    #[arg(long)]
+    pub normalize_labels: bool,
+    /// Trim this much from the start of every stage of a run dir (e.g. 30s).
+    #[arg(long, value_name = "DURATION", value_parser = super::common::parse_duration_ms)]
+    pub warmup: Option<i64>,
+    /// What to print on stdout: the table, or compare.json.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Same as --format json.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Why a command line cannot be compared (exit 2).
+fn bad(msg: impl std::fmt::Display) -> anyhow::Result<Outcome> {
+    eprintln!("error: {msg}");
+    Ok(Outcome::BadInput)
+}
+
+/// The mode the flags ask for, and the runs of each side in command-line order.
+fn plan(args: &CompareArgs) -> Result<(Mode, Vec<PathBuf>, Vec<PathBuf>), String> {
+    if !args.candidate.is_empty() {
+        if !args.runs.is_empty() {
+            return Err(format!(
+                "{}: with --candidate, give every run to --baseline or --candidate",
+                args.runs[0].display()
+            ));
+        }
+        let (b, c) = (args.baseline.len(), args.candidate.len());
+        return match (b, c) {
+            (1, 1) => Ok((Mode::Diff, args.baseline.clone(), args.candidate.clone())),
+            (b, c) if b >= MIN_REPEATS && c >= MIN_REPEATS => {
+                Ok((Mode::Repeats, args.baseline.clone(), args.candidate.clone()))
+            }
+            _ => Err(format!(
+                "repeats need at least {MIN_REPEATS} runs per side (got {b} baseline, {c} \
+                 candidate): add runs, or give one run per side for a single-run comparison"
+            )),
+        };
+    }
+    if args.baseline.len() > 1 && !args.runs.is_empty() {
+        return Err(
+            "give one --baseline run and the candidates after it, or several \
+                    --baseline runs with --candidate runs (repeats)"
+                .into(),
+        );
+    }
+    let all: Vec<PathBuf> = args.baseline.iter().chain(&args.runs).cloned().collect();
+    match all.len() {
+        0 | 1 => Err(
+            "give at least two runs: BASELINE CANDIDATE (run dirs or report.json \
+                      files); see `headroom compare --help`"
+                .into(),
+        ),
+        2 => Ok((Mode::Diff, all[..1].to_vec(), all[1..].to_vec())),
+        _ => Ok((Mode::Trend, all[..1].to_vec(), all[1..].to_vec())),
+    }
+}
+
+/// The noise floors: the SLA file's `[compare]` section, then `--threshold`.
+fn thresholds(args: &CompareArgs) -> Result<Thresholds, String> {
+    let mut t = Thresholds::default();
+    if let Some(path) = &args.sla {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("--sla {}: {e}", path.display()))?;
+        let doc: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| format!("{}: {}", path.display(), e.message()))?;
+        if let Some(section) = doc.get("compare").and_then(|v| v.as_table()) {
+            for (k, v) in section {
+                let pct = match v {
+                    toml::Value::String(s) => s.clone(),
+                    toml::Value::Integer(i) => format!("{i}%"),
+                    toml::Value::Float(f) => format!("{f}%"),
+                    other => other.to_string(),
+                };
+                set_floor(&mut t, &format!("{k}={pct}"))
+                    .map_err(|e| format!("{}: [compare] {e}", path.display()))?;
+            }
+        }
+    }
+    for spec in &args.thresholds {
+        set_floor(&mut t, spec).map_err(|e| format!("--threshold {e}"))?;
+    }
+    Ok(t)
+}
+
+/// Applies `p95=3%` (or `5%`, or `default=5%`) to `t`.
+fn set_floor(t: &mut Thresholds, spec: &str) -> Result<(), String> {
+    let (name, pct) = spec.split_once('=').unwrap_or(("default", spec));
+    let num = pct.trim().trim_end_matches('%').trim();
+    let floor = num
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite() && *f >= 0.0)
+        .ok_or_else(|| format!("{spec}: `{pct}` is not a percentage; write e.g. p95=3%"))?
+        / 100.0;
+    if name.trim() == "default" {
+        t.default = Some(floor);
+        return Ok(());
+    }
+    let metric = Metric::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Metric::all().iter().map(|m| m.name()).collect();
+        format!(
+            "{spec}: unknown metric `{name}`; use one of {}",
+            names.join(", ")
+        )
+    })?;
+    t.per_metric.insert(metric, floor);
+    Ok(())
+}
+
+/// A name for a run from its path: the dir's name; for a report.json, the run dir
+/// it belongs to.
+fn fallback_label(path: &Path) -> String {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut p = abs.as_path();
+    if p.is_file() {
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+        if stem.as_deref() != Some("report") {
+            return stem.unwrap_or_default();
+        }
+        p = p.parent().unwrap_or(p);
+    }
+    while is_headroom_output(p) && p.parent().is_some() {
+        p = p.parent().unwrap_or(p);
+    }
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Reads one input: a report.json, a report dir holding one, or a run dir. Problems
+/// in a run dir's files (already printed) set `problems`; the rest is still used.
+fn load(
+    path: &Path,
+    label: Option<&str>,
+    opts: &IngestOptions,
+    problems: &mut bool,
+) -> Option<CompareRun> {
+    let shown = path.display().to_string();
+    let fallback = fallback_label(path);
+    let report = if path.is_file() {
+        Some(path.to_path_buf())
+    } else if is_headroom_output(path) && path.join("report.json").is_file() {
+        Some(path.join("report.json"))
+    } else {
+        None
+    };
+    let result = match report {
+        Some(file) => std::fs::read_to_string(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| input::parse_report(&text, &shown, label, &fallback))
+            .map_err(|e| format!("{}: {e}", file.display())),
+        None => {
+            let (run, analysis) = run_pipeline(&[path.to_path_buf()], opts, None).ok()?;
+            *problems |= !run.problems.is_empty();
+            input::from_analysis(&analysis, &shown, label, &fallback)
+                .map_err(|e| format!("{shown}: {e}"))
+        }
+    };
+    match result {
+        Ok(mut run) => {
+            if opts.normalize_labels {
+                for s in &mut run.stages {
+                    input::merge_endpoints(s, |k| crate::model::normalize_label(k).into_owned());
+                }
+            }
+            Some(run)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+/// Runs `compare`.
+pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
+    let (mode, base_paths, cand_paths) = match plan(args) {
+        Ok(p) => p,
+        Err(e) => return bad(e),
+    };
+    let thresholds = match thresholds(args) {
+        Ok(t) => t,
+        Err(e) => return bad(e),
+    };
+    let all: Vec<PathBuf> = base_paths.iter().chain(&cand_paths).cloned().collect();
+    for p in &all {
+        if !p.exists() {
+            return bad(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    if args.labels.len() > all.len() {
+        return bad(format!(
+            "{} --label values for {} runs: give at most one per run, in the order of the runs",
+            args.labels.len(),
+            all.len()
+        ));
+    }
+    let out_path = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("headroom-compare"));
+    let out = match check_out_dir(&out_path, OutputKind::Compare, &all, args.force) {
+        Ok(o) => o,
+        Err(e) => return bad(e),
+    };
+    let opts = IngestOptions {
+        warmup_ms: args.warmup.unwrap_or(0),
+        normalize_labels: args.normalize_labels,
+        progress: true,
+        ..IngestOptions::default()
+    };
+    let mut failed = false;
+    let mut runs: Vec<Option<CompareRun>> = Vec::new();
+    for (i, p) in all.iter().enumerate() {
+        let run = load(
+            p,
+            args.labels.get(i).map(String::as_str),
+            &opts,
+            &mut failed,
+        );
+        failed |= run.is_none();
+        runs.push(run);
+    }
+    let cands: Vec<CompareRun> = runs
+        .split_off(base_paths.len())
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut base: Vec<CompareRun> = runs.into_iter().flatten().collect();
+    let mut cands = cands;
+    if mode == Mode::Trend && args.baseline.is_empty() {
+        // A list of runs: the earliest release is the baseline.
+        let mut all_runs: Vec<CompareRun> = base.drain(..).chain(cands.drain(..)).collect();
+        compare::trend::order_runs(&mut all_runs);
+        cands = all_runs.split_off(1.min(all_runs.len()));
+        base = all_runs;
+    }
+    let enough = match mode {
+        Mode::Repeats => base.len() >= MIN_REPEATS && cands.len() >= MIN_REPEATS,
+        _ => !base.is_empty() && !cands.is_empty(),
+    };
+    if !enough {
+        return bad("too few runs could be read to compare (see the errors above)");
+    }
+    let mode = if mode == Mode::Trend && cands.len() == 1 {
+        Mode::Diff
+    } else {
+        mode
+    };
+    let report = compare::compare(mode, base, cands, &thresholds);
+    write_dir(&out, |dir| -> Result<(), anyhow::Error> {
+        let io = |p: PathBuf| move |e| OutputError::Io { path: p, source: e };
+        std::fs::write(dir.join("compare.md"), render::markdown(&report))
+            .map_err(io(dir.join("compare.md")))?;
+        std::fs::write(dir.join("compare.html"), render::html(&report))
+            .map_err(io(dir.join("compare.html")))?;
+        std::fs::write(dir.join("compare.json"), render::json(&report)?)
+            .map_err(io(dir.join("compare.json")))?;
+        if let Some(chart) = crate::render::charts::compare_deltas::svg(&report) {
+            let charts = dir.join("charts");
+            std::fs::create_dir_all(&charts).map_err(io(charts.clone()))?;
+            std::fs::write(charts.join("deltas.svg"), chart)
+                .map_err(io(charts.join("deltas.svg")))?;
+        }
+        Ok(())
+    })?;
+    if args.json || args.format == OutputFormat::Json {
+        emitln(render::json(&report)?)?;
+    } else {
+        let on = super::color::stdout();
+        emit(render::table(&report, &|code, text| {
+            super::color::paint(on, code, text)
+        }))?;
+        emitln(format_args!(
+            "  compare: {}",
+            out.path.join("compare.md").display()
+        ))?;
+    }
+    Ok(if failed {
+        Outcome::BadInput
+    } else if args.fail_on_regression && compare::has_regression(&report) {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    })
+}

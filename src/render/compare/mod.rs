@@ -1,0 +1,102 @@
+//! Rendering a [`CompareReport`]: compare.md (a pull-request comment), compare.html
+//! (one self-contained file), compare.json, and the terminal table. Every figure
+//! comes from the report; the helpers here only decide how a value is written.
+
+mod html;
+mod markdown;
+mod terminal;
+
+use crate::analysis::compare::verdict::{method_name, Comparison, Verdict};
+use crate::analysis::compare::CompareReport;
+
+pub use html::html;
+pub use markdown::markdown;
+pub use terminal::table;
+
+/// compare.json: the report as documented in README "Compare releases".
+pub fn json(report: &CompareReport) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(report)
+}
+
+/// A value in its unit: ms with two decimals, rates with one, error rates as
+/// percentages.
+fn value(v: Option<f64>, unit: &str) -> String {
+    let Some(v) = v else {
+        return "—".into();
+    };
+    match unit {
+        "ms" => format!("{v:.2} ms"),
+        "req/s" => format!("{v:.1} req/s"),
+        "fraction" => format!("{:.2}%", v * 100.0),
+        "users" => format!("{v:.1}"),
+        _ => format!("{v}"),
+    }
+}
+
+/// A signed change in the metric's unit (error rates in percentage points).
+fn signed(v: f64, unit: &str) -> String {
+    match unit {
+        "ms" => format!("{v:+.2}"),
+        "fraction" => format!("{:+.2}pp", v * 100.0),
+        _ => format!("{v:+.1}"),
+    }
+}
+
+/// Δ with its unit.
+fn delta(c: &Comparison) -> String {
+    c.delta.map_or("—".into(), |d| signed(d, c.unit))
+}
+
+/// Δ% as `+15.2%`, or `new` for a change from 0.
+fn delta_pct(c: &Comparison) -> String {
+    match (c.delta_pct, c.delta) {
+        (Some(p), _) => format!("{p:+.1}%"),
+        (None, Some(d)) if d != 0.0 => "new".into(),
+        _ => "—".into(),
+    }
+}
+
+/// The 95% interval of Δ, `[lo, hi]`, or `unbounded`.
+fn ci(c: &Comparison) -> String {
+    match c.ci {
+        [Some(lo), Some(hi)] => format!("[{}, {}]", signed(lo, c.unit), signed(hi, c.unit)),
+        _ => "unbounded".into(),
+    }
+}
+
+/// A q-value (or p-value) in three decimals, `<0.001` below.
+fn prob(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p < 0.001 => "<0.001".into(),
+        Some(p) => format!("{p:.3}"),
+        None => "—".into(),
+    }
+}
+
+/// The method's name as compare.json writes it.
+fn method(c: &Comparison) -> &'static str {
+    method_name(c.method)
+}
+
+/// Where a comparison is: `stage / endpoint` (stage left out when empty), with the
+/// candidate label in a trend of several candidates.
+pub(super) fn place(report: &CompareReport, c: &Comparison) -> String {
+    let mut s = if c.stage.is_empty() {
+        c.endpoint.clone()
+    } else {
+        format!("{} / {}", c.stage, c.endpoint)
+    };
+    if report.candidates.len() > 1 {
+        s = format!("{}: {s}", c.candidate_label);
+    }
+    s
+}
+
+/// The comparisons with `verdict`.
+fn with(report: &CompareReport, verdict: Verdict) -> Vec<&Comparison> {
+    report
+        .comparisons
+        .iter()
+        .filter(|c| c.verdict == verdict)
+        .collect()
+}

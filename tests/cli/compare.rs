@@ -1,0 +1,871 @@
+//! `headroom compare`: diffs, repeats and trends over run dirs and report.json files
+//! the tests write (generic CSV runs with seeded, autocorrelated latencies whose
+//! shifts are known), the outputs and their safety, and the exit codes.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::common::{headroom, Lcg, TestDir};
+
+const T0: i64 = 1_700_000_000_000;
+const ENDPOINTS: [&str; 3] = ["/a", "/b", "/c"];
+
+/// A run to write: requests per endpoint, a seed, and a latency factor per endpoint.
+struct Fixture<'a> {
+    per_endpoint: usize,
+    seed: u64,
+    factors: &'a [(&'a str, f64)],
+    label: Option<&'a str>,
+    endpoints: &'a [&'a str],
+}
+
+impl Default for Fixture<'_> {
+    fn default() -> Self {
+        Fixture {
+            per_endpoint: 5000,
+            seed: 1,
+            factors: &[],
+            label: None,
+            endpoints: &ENDPOINTS,
+        }
+    }
+}
+
+/// A standard normal draw (Box–Muller).
+fn normal(rng: &mut Lcg) -> f64 {
+    let u1 = rng.next_f64().max(1e-12);
+    let u2 = rng.next_f64();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+/// Writes a generic CSV run dir `name`: each endpoint's log-latency an AR(1) series
+/// (ρ = 0.8, stationary sd 0.3) around ln 20 ms, times its factor; requests 20 ms
+/// apart, round-robin over the endpoints.
+fn write_run(dir: &TestDir, name: &str, f: &Fixture) -> PathBuf {
+    let mut rng = Lcg(f.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03);
+    let rho: f64 = 0.8;
+    let innovation = 0.3 * (1.0 - rho * rho).sqrt();
+    let mut state = vec![0.0f64; f.endpoints.len()];
+    for s in &mut state {
+        *s = 0.3 * normal(&mut rng);
+    }
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms\n");
+    for i in 0..f.per_endpoint * f.endpoints.len() {
+        let e = i % f.endpoints.len();
+        state[e] = rho * state[e] + innovation * normal(&mut rng);
+        let ep = f.endpoints[e];
+        let factor = f
+            .factors
+            .iter()
+            .find(|(n, _)| *n == ep)
+            .map_or(1.0, |x| x.1);
+        let latency = 20.0 * state[e].exp() * factor;
+        csv.push_str(&format!("{},{ep},{latency:.3}\n", T0 + i as i64 * 20));
+    }
+    dir.write(&format!("{name}/requests.csv"), csv);
+    if let Some(label) = f.label {
+        dir.write(
+            &format!("{name}/run.toml"),
+            format!("label = \"{label}\"\n"),
+        );
+    }
+    dir.path().join(name)
+}
+
+/// Runs `compare ARGS --format json --out DIR/out-N` and returns (exit code, compare.json, stderr).
+fn compare_json(dir: &TestDir, args: &[&Path], extra: &[&str]) -> (i32, Value, String) {
+    let out = dir.path().join(format!("out-{}", rand_suffix(args)));
+    let mut a: Vec<String> = vec!["compare".into()];
+    a.extend(args.iter().map(|p| p.display().to_string()));
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a.extend([
+        "--format".into(),
+        "json".into(),
+        "--out".into(),
+        out.display().to_string(),
+    ]);
+    let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+    let o = headroom(&refs);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (o.status.code().unwrap_or(-1), json, stderr)
+}
+
+/// A name for an output dir that differs per argument list.
+fn rand_suffix(args: &[&Path]) -> u64 {
+    args.iter()
+        .flat_map(|p| p.to_string_lossy().bytes().collect::<Vec<_>>())
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
+}
+
+/// The comparison of `metric` on `endpoint` (first one, any stage).
+fn row<'a>(report: &'a Value, endpoint: &str, metric: &str) -> &'a Value {
+    report["comparisons"]
+        .as_array()
+        .expect("comparisons")
+        .iter()
+        .find(|c| c["endpoint"] == endpoint && c["metric"] == metric)
+        .unwrap_or_else(|| panic!("no {metric} of {endpoint} in {report:#}"))
+}
+
+fn verdict<'a>(report: &'a Value, endpoint: &str, metric: &str) -> &'a str {
+    row(report, endpoint, metric)["verdict"].as_str().unwrap()
+}
+
+/// (stage, endpoint, metric, verdict) of every comparison, sorted.
+fn verdicts(report: &Value) -> Vec<(String, String, String, String)> {
+    let mut v: Vec<_> = report["comparisons"]
+        .as_array()
+        .expect("comparisons")
+        .iter()
+        .map(|c| {
+            (
+                c["stage"].to_string(),
+                c["endpoint"].to_string(),
+                c["metric"].to_string(),
+                c["verdict"].to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Writes `analyze`'s report of `run` into DIR/NAME and returns its report.json.
+fn analyze_to(dir: &TestDir, run: &Path, name: &str) -> PathBuf {
+    let out = dir.path().join(name);
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out.join("report.json")
+}
+
+/// 1.0.0 vs 1.1.0, 5,000 requests per endpoint a side, /a 15% slower in 1.1.0:
+/// compare.json.
+fn fifteen_percent_diff() -> Value {
+    let dir = TestDir::new();
+    let fx = |seed, label, factors| Fixture {
+        seed,
+        label: Some(label),
+        factors,
+        ..Fixture::default()
+    };
+    let base = write_run(&dir, "base", &fx(11, "1.0.0", &[]));
+    let cand = write_run(&dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    report
+}
+
+/// A 15% shift of /a's whole distribution, 5,000 requests per side: its p50 and p95
+/// regressed with intervals above 0; /b and /c unchanged.
+#[test]
+fn a_fifteen_percent_shift_regresses_that_endpoint_only() {
+    let report = fifteen_percent_diff();
+    for metric in ["p50", "p95"] {
+        let r = row(&report, "/a", metric);
+        assert_eq!(r["verdict"], "regressed", "{r:#}");
+        assert!(r["ci"][0].as_f64().unwrap() > 0.0, "{r:#}");
+        for other in ["/b", "/c"] {
+            assert_eq!(verdict(&report, other, metric), "unchanged", "{report:#}");
+        }
+    }
+}
+
+/// What holds with any statistics: the matched endpoints, every metric, the values
+/// each side's histogram gives, Δ% from them, the labels from run.toml.
+#[test]
+fn a_diff_lists_every_metric_of_every_matched_endpoint() {
+    let report = fifteen_percent_diff();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["mode"], "diff");
+    assert_eq!(report["baseline"]["label"], "1.0.0");
+    assert_eq!(report["candidates"][0]["label"], "1.1.0");
+    // 3 endpoints × 8 metrics.
+    assert_eq!(report["comparisons"].as_array().unwrap().len(), 24);
+    let r = row(&report, "/a", "p50");
+    let (b, c) = (
+        r["baseline"].as_f64().unwrap(),
+        r["candidate"].as_f64().unwrap(),
+    );
+    // The median of exp(N(ln 20, 0.3)) is 20 ms; ×1.15 for the candidate.
+    assert!((b - 20.0).abs() < 1.5, "{r:#}");
+    assert!((c / b - 1.15).abs() < 0.06, "{r:#}");
+    let pct = r["delta_pct"].as_f64().unwrap();
+    assert!((pct - (c - b) / b * 100.0).abs() < 1e-6, "{r:#}");
+    for key in [
+        "delta", "ci", "p_value", "q_value", "effect", "verdict", "method", "stage",
+    ] {
+        assert!(r.get(key).is_some(), "{key} missing: {r:#}");
+    }
+    assert_eq!(r["method"], "bootstrap");
+    assert_eq!(row(&report, "/a", "error_rate")["method"], "two_proportion");
+}
+
+/// A report.json written by this version compares exactly like the run dir it was
+/// written from.
+#[test]
+fn a_report_json_compares_like_its_run_dir() {
+    let dir = TestDir::new();
+    let base = write_run(
+        &dir,
+        "base",
+        &Fixture {
+            seed: 21,
+            per_endpoint: 2000,
+            ..Fixture::default()
+        },
+    );
+    let cand = write_run(
+        &dir,
+        "cand",
+        &Fixture {
+            seed: 22,
+            per_endpoint: 2000,
+            factors: &[("/b", 1.3)],
+            ..Fixture::default()
+        },
+    );
+    let json = analyze_to(&dir, &base, "base/report");
+    let (c1, from_dirs, e1) = compare_json(&dir, &[&base, &cand], &[]);
+    let (c2, from_json, e2) = compare_json(&dir, &[&json, &cand], &[]);
+    assert_eq!((c1, c2), (0, 0), "{e1}\n{e2}");
+    assert_eq!(verdicts(&from_dirs), verdicts(&from_json));
+    assert!(!verdicts(&from_dirs).is_empty());
+    // Same numbers too, and the label falls back to the run dir's name either way.
+    for (a, b) in from_dirs["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(from_json["comparisons"].as_array().unwrap())
+    {
+        for key in ["baseline", "candidate", "delta", "ci", "p_value", "q_value"] {
+            assert_eq!(a[key], b[key], "{key}: {a:#} vs {b:#}");
+        }
+    }
+    assert_eq!(from_json["baseline"]["label"], "base");
+    assert_eq!(from_dirs["baseline"]["label"], "base");
+}
+
+/// Summaries only (no histogram, no series): reported values decide beyond the
+/// floor, and `--fail-on-regression` exits 1 on a regression, 0 without the flag.
+#[test]
+fn summaries_regress_beyond_the_floor_and_fail_on_regression_exits_1() {
+    let dir = TestDir::new();
+    let base = write_run(
+        &dir,
+        "base",
+        &Fixture {
+            seed: 31,
+            per_endpoint: 2000,
+            ..Fixture::default()
+        },
+    );
+    let cand = write_run(
+        &dir,
+        "cand",
+        &Fixture {
+            seed: 32,
+            per_endpoint: 2000,
+            factors: &[("/a", 1.5)],
+            ..Fixture::default()
+        },
+    );
+    let strip = |json: PathBuf, name: &str| {
+        let mut v: Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+        for s in v["stages"].as_array_mut().unwrap() {
+            for e in s["endpoints"].as_array_mut().unwrap() {
+                e["histogram"] = Value::Null;
+                e["timeseries"] = Value::Array(Vec::new());
+            }
+        }
+        dir.write(name, serde_json::to_string(&v).unwrap())
+    };
+    let b = strip(analyze_to(&dir, &base, "rb"), "summaries/base.json");
+    let c = strip(analyze_to(&dir, &cand, "rc"), "summaries/cand.json");
+    let (code, report, stderr) = compare_json(&dir, &[&b, &c], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let r = row(&report, "/a", "p50");
+    assert_eq!(r["method"], "reported");
+    assert_eq!(r["verdict"], "regressed", "{r:#}");
+    assert_eq!(r["ci"], serde_json::json!([null, null]));
+    // /b moved by noise only: within 5%, so inconclusive (no interval to say more).
+    assert_eq!(verdict(&report, "/b", "p50"), "inconclusive");
+    assert_eq!(report["baseline"]["label"], "base");
+    let (code, _, stderr) = compare_json(&dir, &[&b, &c], &["--fail-on-regression"]);
+    assert_eq!(code, 1, "{stderr}");
+    // A floor above the shift: nothing regressed, exit 0.
+    let (code, report, _) = compare_json(
+        &dir,
+        &[&b, &c],
+        &["--fail-on-regression", "--threshold", "60%"],
+    );
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(row(&report, "/a", "p50")["floor_pct"], 60.0);
+    // Floors from the SLA file's [compare] section; the flag beats it.
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 5s\"]\n\n[compare]\np50 = \"60%\"\np95 = 7\n",
+    );
+    let sla_arg = sla.to_str().unwrap();
+    let (code, report, stderr) = compare_json(&dir, &[&b, &c], &["--sla", sla_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(row(&report, "/a", "p50")["floor_pct"], 60.0);
+    let p95_floor = row(&report, "/a", "p95")["floor_pct"].as_f64().unwrap();
+    assert!((p95_floor - 7.0).abs() < 1e-9, "{p95_floor}");
+    assert_eq!(row(&report, "/a", "p90")["floor_pct"], 5.0);
+    let extra = ["--sla", sla_arg, "--threshold", "p50=2%"];
+    let (_, report, _) = compare_json(&dir, &[&b, &c], &extra);
+    assert_eq!(row(&report, "/a", "p50")["floor_pct"], 2.0);
+    // `check` accepts an SLA file with a [compare] section.
+    let o = headroom(&["check", base.to_str().unwrap(), "--sla", sla_arg]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Stages pair even under different dir names; an endpoint only one side has is
+/// listed, not dropped.
+#[test]
+fn unmatched_endpoints_are_listed() {
+    let dir = TestDir::new();
+    let base = write_run(
+        &dir,
+        "base",
+        &Fixture {
+            per_endpoint: 500,
+            endpoints: &["/a", "/b", "/old"],
+            ..Fixture::default()
+        },
+    );
+    let cand = write_run(
+        &dir,
+        "cand",
+        &Fixture {
+            per_endpoint: 500,
+            endpoints: &["/a", "/b", "/new"],
+            ..Fixture::default()
+        },
+    );
+    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let unmatched = report["unmatched"].as_array().unwrap();
+    let names: Vec<String> = unmatched
+        .iter()
+        .map(|u| {
+            format!(
+                "{} {}",
+                u["name"].as_str().unwrap(),
+                u["only_in"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with("/old base")), "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with("/new cand")), "{names:?}");
+    assert_eq!(report["stage_pairs"][0]["basis"], "sole_stage");
+    assert_eq!(report["comparisons"].as_array().unwrap().len(), 16);
+}
+
+/// Five runs per side: one value per run, Mann–Whitney; a 20% shift of /a is
+/// regressed (exact p = 2/252 at full separation), the other endpoints unchanged.
+#[test]
+fn five_vs_five_repeats_find_a_twenty_percent_shift() {
+    let dir = TestDir::new();
+    let (base, cand) = repeats(&dir, 1.2);
+    let (code, report, stderr) = compare_repeats(&dir, &base, &cand);
+    assert_eq!(code, 0, "{stderr}");
+    for metric in ["p50", "mean"] {
+        let r = row(&report, "/a", metric);
+        assert_eq!(r["verdict"], "regressed", "{r:#}");
+        assert!(
+            (r["p_value"].as_f64().unwrap() - 2.0 / 252.0).abs() < 1e-9,
+            "{r:#}"
+        );
+        assert_eq!(verdict(&report, "/b", metric), "unchanged");
+    }
+}
+
+/// Five runs per side from one distribution: nothing regressed or improved.
+#[test]
+fn five_vs_five_repeats_of_one_distribution_are_unchanged() {
+    let dir = TestDir::new();
+    let (base, cand) = repeats(&dir, 1.0);
+    let (code, report, stderr) = compare_repeats(&dir, &base, &cand);
+    assert_eq!(code, 0, "{stderr}");
+    for metric in ["p50", "p95", "mean"] {
+        for e in ENDPOINTS {
+            assert_eq!(verdict(&report, e, metric), "unchanged", "{report:#}");
+        }
+    }
+}
+
+/// Repeats use Mann–Whitney on one value per run; the medians of the runs are the
+/// sides' values (never an average of percentiles); fewer than 3 a side is refused.
+#[test]
+fn repeats_compare_per_run_values_by_mann_whitney() {
+    let dir = TestDir::new();
+    let (base, cand) = repeats(&dir, 1.2);
+    let (code, report, stderr) = compare_repeats(&dir, &base, &cand);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["mode"], "repeats");
+    assert_eq!(report["candidates"][0]["runs"].as_array().unwrap().len(), 5);
+    let r = row(&report, "/a", "p50");
+    assert_eq!(r["method"], "mann_whitney");
+    assert!(
+        (r["candidate"].as_f64().unwrap() / r["baseline"].as_f64().unwrap() - 1.2).abs() < 0.08
+    );
+    let o = headroom(&[
+        "compare",
+        "--baseline",
+        base[0].to_str().unwrap(),
+        base[1].to_str().unwrap(),
+        "--candidate",
+        cand[0].to_str().unwrap(),
+        cand[1].to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("at least 3 runs per side"));
+}
+
+fn repeats(dir: &TestDir, factor: f64) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let side = |name: &str, seed0: u64, factors: &[(&str, f64)]| -> Vec<PathBuf> {
+        (0..5)
+            .map(|i| {
+                write_run(
+                    dir,
+                    &format!("{name}{i}"),
+                    &Fixture {
+                        per_endpoint: 1000,
+                        seed: seed0 + i,
+                        factors,
+                        ..Fixture::default()
+                    },
+                )
+            })
+            .collect()
+    };
+    (side("a", 100, &[]), side("b", 200, &[("/a", factor)]))
+}
+
+fn compare_repeats(dir: &TestDir, base: &[PathBuf], cand: &[PathBuf]) -> (i32, Value, String) {
+    let mut extra: Vec<String> = vec!["--baseline".into()];
+    extra.extend(base.iter().map(|p| p.display().to_string()));
+    extra.push("--candidate".into());
+    extra.extend(cand.iter().map(|p| p.display().to_string()));
+    let refs: Vec<&str> = extra.iter().map(String::as_str).collect();
+    compare_json(dir, &[], &refs)
+}
+
+/// Eight labelled releases given out of order: 1.10.0 … sorts after 1.9.0 (versions,
+/// not text); the earliest is the baseline.
+fn trend_runs(dir: &TestDir) -> Vec<PathBuf> {
+    let labels = [
+        "1.8.0", "1.9.0", "1.9.1", "1.10.0", "1.11.0", "1.12.0", "1.13.0", "2.0.0",
+    ];
+    // From 1.11.0 on, /a is 30% slower.
+    labels
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, l)| {
+            let factor = if i >= 4 { 1.3 } else { 1.0 };
+            write_run(
+                dir,
+                &format!("v{l}"),
+                &Fixture {
+                    per_endpoint: 1000,
+                    seed: 300 + i as u64,
+                    label: Some(l),
+                    factors: &[("/a", factor)],
+                    ..Fixture::default()
+                },
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_trend_orders_releases_by_version() {
+    let dir = TestDir::new();
+    let runs = trend_runs(&dir);
+    let paths: Vec<&Path> = runs.iter().map(PathBuf::as_path).collect();
+    let (code, report, stderr) = compare_json(&dir, &paths, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["mode"], "trend");
+    assert_eq!(report["order"], "version");
+    assert_eq!(report["baseline"]["label"], "1.8.0");
+    let t = report["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["endpoint"] == "/a" && t["metric"] == "p50")
+        .expect("trend of /a p50");
+    let labels: Vec<&str> = t["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["1.8.0", "1.9.0", "1.9.1", "1.10.0", "1.11.0", "1.12.0", "1.13.0", "2.0.0"]
+    );
+    let cands: Vec<&str> = report["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(cands, labels[1..]);
+    // Seven candidates × 3 endpoints × 8 metrics.
+    assert_eq!(report["comparisons"].as_array().unwrap().len(), 7 * 24);
+}
+
+#[test]
+fn a_trend_finds_one_change_point_at_the_thirty_percent_shift() {
+    let dir = TestDir::new();
+    let runs = trend_runs(&dir);
+    let paths: Vec<&Path> = runs.iter().map(PathBuf::as_path).collect();
+    let (code, report, stderr) = compare_json(&dir, &paths, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let t = report["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["endpoint"] == "/a" && t["metric"] == "p50")
+        .unwrap();
+    let cps = t["change_points"].as_array().unwrap();
+    assert_eq!(cps.len(), 1, "{t:#}");
+    assert_eq!(cps[0]["label"], "1.11.0");
+    let shift = cps[0]["shift_pct"].as_f64().unwrap();
+    assert!((shift - 30.0).abs() < 8.0, "{t:#}");
+    for other in report["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["endpoint"] != "/a" && t["metric"] == "p50")
+    {
+        assert!(
+            other["change_points"].as_array().unwrap().is_empty(),
+            "{other:#}"
+        );
+    }
+}
+
+/// Fewer than six releases: no change points looked for, and a note says why.
+#[test]
+fn a_short_trend_has_a_note_instead_of_change_points() {
+    let dir = TestDir::new();
+    let runs: Vec<PathBuf> = ["1.0.0", "1.1.0", "1.2.0"]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            write_run(
+                &dir,
+                l,
+                &Fixture {
+                    per_endpoint: 300,
+                    seed: i as u64,
+                    label: Some(l),
+                    ..Fixture::default()
+                },
+            )
+        })
+        .collect();
+    let paths: Vec<&Path> = runs.iter().map(PathBuf::as_path).collect();
+    let (code, report, stderr) = compare_json(&dir, &paths, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let t = &report["trend"][0];
+    assert!(t["change_points"].as_array().unwrap().is_empty());
+    assert!(t["note"].as_str().unwrap().contains("at least 6"), "{t:#}");
+}
+
+/// The calibration at CLI scale: 40 seeded pairs from one distribution (AR(1) ρ 0.8,
+/// 5,000 requests a run) with the p95 floor at 0%: p95 regressed in at most 6 pairs
+/// (5% plus binomial slack). The 200-pair version runs at unit level in stats.rs.
+#[test]
+fn calibration_same_distribution_rarely_regresses() {
+    let dir = TestDir::new();
+    let mut regressed = 0;
+    let pairs = 40;
+    for k in 0..pairs {
+        let fx = |seed| Fixture {
+            seed,
+            endpoints: &["/a"],
+            ..Fixture::default()
+        };
+        let b = write_run(&dir, &format!("cal{k}b"), &fx(1000 + 2 * k));
+        let c = write_run(&dir, &format!("cal{k}c"), &fx(1001 + 2 * k));
+        let (code, report, stderr) = compare_json(&dir, &[&b, &c], &["--threshold", "p95=0%"]);
+        assert_eq!(code, 0, "{stderr}");
+        if verdict(&report, "/a", "p95") == "regressed" {
+            regressed += 1;
+        }
+        std::fs::remove_dir_all(&b).unwrap();
+        std::fs::remove_dir_all(&c).unwrap();
+    }
+    println!("calibration: p95 regressed in {regressed} of {pairs} same-distribution pairs");
+    assert!(regressed <= 6, "{regressed} of {pairs}");
+}
+
+/// compare.md is PR-comment ready; compare.html escapes names; the dir is marked
+/// and replaced on the next run; a foreign dir or an input is never written over.
+#[test]
+fn outputs_are_written_safely_and_escaped() {
+    let dir = TestDir::new();
+    let evil = "/x<script>alert(1)</script>";
+    let names = ["/a", evil];
+    let fx = |seed| Fixture {
+        per_endpoint: 300,
+        seed,
+        endpoints: &names,
+        ..Fixture::default()
+    };
+    let base = write_run(&dir, "base", &fx(1));
+    let cand = write_run(&dir, "cand", &fx(2));
+    let out = dir.path().join("cmp");
+    let run = |out: &Path, extra: &[&str]| {
+        let mut a = vec![
+            "compare",
+            base.to_str().unwrap(),
+            cand.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        a.extend(extra);
+        headroom(&a)
+    };
+    let o = run(&out, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    assert!(md.starts_with("## headroom compare: cand vs base"), "{md}");
+    assert!(md.contains("<details>"), "{md}");
+    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(!html.contains("<script>"), "unescaped name in compare.html");
+    assert!(html.contains("&lt;script&gt;"));
+    assert!(!md.contains("<script>"), "unescaped name in compare.md");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert!(out.join(".headroom-compare").is_file());
+    // The Δ% chart parses as SVG (names escaped), one series per percentile, one dot
+    // per endpoint at compare.json's Δ%.
+    let svg = std::fs::read_to_string(out.join("charts/deltas.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("deltas.svg is XML");
+    for metric in ["p50", "p95", "p99"] {
+        let g = doc
+            .descendants()
+            .find(|n| n.attribute("data-series") == Some(metric))
+            .unwrap_or_else(|| panic!("no {metric} series"));
+        let dots: Vec<f64> = g
+            .descendants()
+            .filter_map(|n| n.attribute("data-delta-pct"))
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_eq!(dots.len(), 2, "{metric}");
+        let want = row(&json, "/a", metric)["delta_pct"].as_f64().unwrap();
+        assert!(
+            dots.iter().any(|d| (d - want).abs() < 1e-3),
+            "{dots:?} vs {want}"
+        );
+    }
+    // Its own dir is replaced.
+    assert_eq!(run(&out, &[]).status.code(), Some(0));
+    // A dir with a user's file is refused, the file kept.
+    let mine = dir.path().join("mine");
+    dir.write("mine/notes.txt", "keep");
+    let o = run(&mine, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(mine.join("notes.txt")).unwrap(),
+        "keep"
+    );
+    // An input is never the output, even with --force.
+    let o = run(&base, &["--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(base.join("requests.csv").is_file());
+    // The compare dir is not read as a run.
+    let o = headroom(&[
+        "analyze",
+        out.to_str().unwrap(),
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A malformed report.json is named with its line, exit 2; `--label` names runs.
+#[test]
+fn a_bad_report_json_is_named_and_labels_come_from_the_flag() {
+    let dir = TestDir::new();
+    let base = write_run(
+        &dir,
+        "base",
+        &Fixture {
+            per_endpoint: 300,
+            ..Fixture::default()
+        },
+    );
+    let bad = dir.write(
+        "old/report.json",
+        "{\n  \"schema_version\": 1,\n  oops\n}\n",
+    );
+    let (code, _, stderr) = compare_json(&dir, &[&bad, &base], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("{}: line 3", bad.display())),
+        "{stderr}"
+    );
+    let cand = write_run(
+        &dir,
+        "cand",
+        &Fixture {
+            per_endpoint: 300,
+            seed: 5,
+            ..Fixture::default()
+        },
+    );
+    let (code, report, stderr) =
+        compare_json(&dir, &[&base, &cand], &["--label", "v1", "--label", "v2"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["baseline"]["label"], "v1");
+    assert_eq!(report["candidates"][0]["label"], "v2");
+    // A malformed row in a run dir: named with its line, exit 2, the rest compared.
+    let broken = write_run(
+        &dir,
+        "broken",
+        &Fixture {
+            per_endpoint: 300,
+            seed: 9,
+            ..Fixture::default()
+        },
+    );
+    let csv = broken.join("requests.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("oops,/a,5\n");
+    std::fs::write(&csv, text).unwrap();
+    let (code, report, stderr) = compare_json(&dir, &[&base, &broken], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("requests.csv:902"), "{stderr}");
+    assert_eq!(report["comparisons"].as_array().unwrap().len(), 24);
+    let (code, _, stderr) = compare_json(&dir, &[&base, &cand], &["--threshold", "p97=3%"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown metric `p97`"), "{stderr}");
+}
+
+/// A target profile: three endpoints, lognormal service times (mean 20 ms, σ 0.3),
+/// /b's mean times `b_factor`; 64 workers, so capacity ≈ 64 / 0.02 s ≫ the 60 req/s
+/// driven (queueing cannot move the other endpoints).
+fn e2e_profile(dir: &Path, name: &str, b_factor: f64) -> PathBuf {
+    let mut text = format!(
+        "name = \"{name}\"\nworkers = 64\nqueue_max = 1000\nqueue_timeout = \"5s\"\nseed = 7\n"
+    );
+    for (ep, factor) in [("a", 1.0), ("b", b_factor), ("c", 1.0)] {
+        text.push_str(&format!(
+            "[[endpoint]]\nname = \"{ep}\"\nmethod = \"GET\"\npath = \"/{ep}\"\nweight = 1\n\
+             service = {{ dist = \"lognormal\", mean = \"{}ms\", sigma = 0.3 }}\n\
+             response = '{{\"ok\":true}}'\n",
+            20.0 * factor
+        ));
+    }
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Drives `profile`'s target with one open-model stage (60 req/s for 8 s) into DIR/NAME.
+fn e2e_run(dir: &Path, profile: &Path, name: &str) -> PathBuf {
+    let target = super::drive::start_target(profile.to_str().unwrap(), &[]);
+    let mut scenario = format!(
+        "base_url = \"http://127.0.0.1:{}\"\nthink_time = \"constant(0)\"\nmax_duration = \"1m\"\n",
+        target.port
+    );
+    for ep in ["a", "b", "c"] {
+        scenario.push_str(&format!(
+            "[[task]]\npath = \"/{ep}\"\nweight = 1\ntimeout = \"10s\"\n"
+        ));
+    }
+    scenario.push_str("[[stage]]\nname = \"steady\"\narrival_rate = 60\nduration = \"8s\"\n");
+    let scenario_path = dir.join(format!("{name}-scenario.toml"));
+    std::fs::write(&scenario_path, scenario).unwrap();
+    let out = dir.join(name);
+    let (status, stdout, stderr) = super::drive::drive(
+        &[
+            scenario_path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+    out
+}
+
+/// The driver and the target make a true regression end to end: /b's service time
+/// +60%, the same open-model load well below capacity → compare names /b's p50 as
+/// regressed and no other endpoint's p50.
+#[test]
+fn a_slower_endpoint_on_the_target_is_the_only_p50_regression() {
+    let _g = super::drive::serial();
+    let dir = TestDir::new();
+    let before = e2e_profile(dir.path(), "before", 1.0);
+    let after = e2e_profile(dir.path(), "after", 1.6);
+    let base = e2e_run(dir.path(), &before, "base");
+    let cand = e2e_run(dir.path(), &after, "cand");
+    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let p50: Vec<(&str, &str)> = report["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["metric"] == "p50")
+        .map(|c| {
+            (
+                c["endpoint"].as_str().unwrap(),
+                c["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(p50.len(), 3, "{p50:?}");
+    for (endpoint, verdict) in p50 {
+        let want_regressed = endpoint.ends_with("/b");
+        assert_eq!(
+            verdict == "regressed",
+            want_regressed,
+            "{endpoint}: {verdict}: {report:#}"
+        );
+    }
+}
