@@ -38,6 +38,7 @@ pub async fn run_demo_traffic(out_dir: &Path, seed: u64) -> anyhow::Result<PathB
         raw: false,
         progress: true,
         seed: Some(seed),
+        tls: Default::default(),
     };
     let result = run(scenario, &opts, async {
         match tokio::signal::ctrl_c().await {

@@ -44,6 +44,9 @@ pub struct Manifest {
     /// True when the data was simulated rather than measured (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulated: Option<bool>,
+    /// What the driver noticed about the run (TLS handshake times, failed checks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The stages, in order.
     #[serde(default, rename = "stage", skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<ManifestStage>,
