@@ -14,6 +14,7 @@ mod common;
 mod conformance;
 mod demo;
 mod drive;
+mod drive_real;
 mod formats_a;
 mod formats_b;
 mod formats_c;
