@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::common::emitln;
 use super::exit::Outcome;
+use super::pipeline::SlaFile;
 use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
 use crate::driver::tls::TlsOptions;
 use crate::driver::{DriverError, RunOptions, Scenario};
@@ -61,6 +62,15 @@ pub struct DriveArgs {
     /// Scenario: the base URL to use instead of the file's `base_url`.
     #[arg(long, value_name = "URL", conflicts_with = "url")]
     pub base_url: Option<String>,
+    /// SLA file whose `[global]` window rules (`… in every D`, `… for D`) are judged
+    /// as intervals close (with --abort-on-fail). The full verdict comes from
+    /// `headroom analyze RUN --sla FILE` afterwards.
+    #[arg(long, value_name = "FILE", requires = "abort_on_fail")]
+    pub sla: Option<PathBuf>,
+    /// Stop the run at the first breach of a --sla window rule (exit 1, run.toml
+    /// complete = false naming the rule), like k6's abortOnFail.
+    #[arg(long, requires = "sla")]
+    pub abort_on_fail: bool,
     /// https: accept any certificate (self-signed test services). The handshake still runs.
     #[arg(long)]
     pub insecure: bool,
@@ -115,7 +125,28 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     };
-    let inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
+    let judge = match &args.sla {
+        None => None,
+        Some(path) => {
+            let Ok(sla) = SlaFile::read(path) else {
+                return Ok(Outcome::BadInput);
+            };
+            match super::live_sla::judge(&sla.spec) {
+                Ok((judge, warnings)) => {
+                    for w in warnings {
+                        eprintln!("warning: --sla {}: {w}", path.display());
+                    }
+                    Some(judge)
+                }
+                Err(e) => {
+                    eprintln!("error: --sla {}: {e}", path.display());
+                    return Ok(Outcome::BadInput);
+                }
+            }
+        }
+    };
+    let mut inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
+    inputs.extend(args.sla.iter().cloned());
     let out = match check_out_dir(&args.out, OutputKind::RunDir, &inputs, args.force) {
         Ok(out) => out,
         Err(e) => {
@@ -140,6 +171,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
             insecure: args.insecure,
             ca: args.ca.clone(),
         },
+        judge,
     };
     // What was measured is kept whatever happens: a run dir is data.
     InPlace::prepare(&out)?.succeeded();

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod drive;
 mod exit;
 pub mod inspect;
+mod live_sla;
 pub mod pipeline;
 pub mod shell;
 pub mod sla;

@@ -39,6 +39,7 @@ pub async fn run_demo_traffic(out_dir: &Path, seed: u64) -> anyhow::Result<PathB
         progress: true,
         seed: Some(seed),
         tls: Default::default(),
+        judge: None,
     };
     let result = run(scenario, &opts, async {
         match tokio::signal::ctrl_c().await {

@@ -8,6 +8,7 @@
 //! * `run` — the controller: stages, users, early stops, the run dir.
 //! * `recorder` — the single owner of histograms and output files.
 //! * `hlog_out`, `csv_out`, `manifest_out` — the run dir's files.
+//! * `live` — the hook that judges closed intervals while the run goes (SLA abort).
 //! * `progress`, `summary`, `selfwatch` — what the user sees, and the driver's own health.
 //! * `tls` — rustls client and server setup (`https://` targets, `target --tls-self-signed`).
 //! * `target` — the demo service with a known capacity.
@@ -21,6 +22,7 @@ pub mod error;
 pub mod feeder;
 pub mod hist;
 pub mod hlog_out;
+pub mod live;
 pub mod manifest_out;
 pub mod pacing;
 pub mod progress;

@@ -25,6 +25,7 @@ use super::client::{Conn, Outcome, Target};
 use super::csv_out::RequestsCsv;
 use super::error::DriverError;
 use super::hlog_out::HlogWriter;
+use super::live::LiveJudge;
 use super::manifest_out::{self, StageTimes, IN_PROGRESS};
 use super::pacing::{self, ArrivalSchedule, NO_LATENESS};
 use super::progress::Progress;
@@ -72,6 +73,8 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// How an `https://` target's certificate is trusted.
     pub tls: TlsOptions,
+    /// Judges each closed interval while the run goes; a breach stops it.
+    pub judge: Option<LiveJudge>,
 }
 
 /// What every user and request task reads.
@@ -346,6 +349,7 @@ pub async fn run(
         shared: shared.clone(),
         abort: abort_tx,
         progress: Progress::new(opts.progress, scenario.planned_duration()),
+        judge: opts.judge.clone(),
     };
     let rec_dir = dir.clone();
     let recorder = tokio::spawn(async move { recorder::run(setup, rx, &rec_dir).await });

@@ -934,14 +934,22 @@ duration = "5s"
         assert_eq!(s.authority, "127.0.0.1:9");
         assert_eq!(s.endpoints, ["GET /api/agents/{id}", "POST /api/run"]);
         assert_eq!(
-            s.tasks[1].body.as_deref(),
-            Some(&b"{\"agent\":\"coder\"}"[..])
+            s.tasks[1].body.as_ref().map(|b| b.sample()),
+            Some(b"{\"agent\":\"coder\"}".to_vec())
         );
         assert_eq!(s.tasks[0].timeout, Duration::from_millis(500));
         assert_eq!(s.stages[1].load, Load::Open { arrival_rate: 50.0 });
         let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
         let mut buf = Vec::new();
-        s.tasks[0].path.render_into(&mut buf, &mut rng);
+        let mut fill = crate::driver::template::Fill {
+            rng: &mut rng,
+            data: &[],
+            rows: &[],
+            vars: &[],
+        };
+        s.tasks[0]
+            .path
+            .render_into(&mut buf, &mut fill, crate::driver::template::Escape::Path);
         let u = String::from_utf8(buf).unwrap();
         assert!(u.starts_with("/api/agents/"));
         let n: u32 = u.rsplit('/').next().unwrap().parse().unwrap();

@@ -116,21 +116,21 @@ pub(crate) fn drive(args: &[&str], limit: Duration) -> (ExitStatus, String, Stri
 }
 
 /// One `Tag=` line of an interval log.
-struct IntervalLine {
-    start_s: f64,
-    len_s: f64,
-    hist: Histogram<u64>,
+pub(crate) struct IntervalLine {
+    pub(crate) start_s: f64,
+    pub(crate) len_s: f64,
+    pub(crate) hist: Histogram<u64>,
 }
 
 /// A parsed `latency.hlog`: its start and interval lines, plus failures per interval.
-struct Hlog {
+pub(crate) struct Hlog {
     start: SystemTime,
-    intervals: Vec<IntervalLine>,
+    pub(crate) intervals: Vec<IntervalLine>,
     /// (interval start s, kind, count)
     failures: Vec<(f64, String, u64)>,
 }
 
-fn read_hlog(path: &Path) -> Hlog {
+pub(crate) fn read_hlog(path: &Path) -> Hlog {
     let text = std::fs::read_to_string(path).expect("read latency.hlog");
     let mut start = None;
     let mut intervals = Vec::new();

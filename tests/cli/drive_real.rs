@@ -10,7 +10,7 @@ use std::time::Duration;
 use headroom::model::Manifest;
 
 use super::common::analyze_json;
-use super::drive::{drive, serial, start_target};
+use super::drive::{drive, read_hlog, serial, start_target};
 
 fn manifest(dir: &Path) -> Manifest {
     Manifest::parse(&std::fs::read_to_string(dir.join("run.toml")).unwrap()).unwrap()
@@ -353,4 +353,94 @@ fn overrides_scale_stretch_and_refuse_ambiguous_loads() {
     // Stage lengths are set by the controller's timer: at least what was asked.
     assert!(secs(&m.stages[0]) >= 0.99, "{}", secs(&m.stages[0]));
     assert!(secs(&m.stages[2]) >= 1.99, "{}", secs(&m.stages[2]));
+}
+
+#[test]
+fn a_live_sla_breach_stops_the_run_within_one_interval() {
+    let _g = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    // No service from 2 s to 5 s after the target starts: the open-model requests
+    // due then complete when it ends, seconds late from their intended start.
+    let target = start_target("fast", &["--stall-at", "2s", "--stall-for", "3s"]);
+    let sla = tmp.path().join("sla.toml");
+    std::fs::write(
+        &sla,
+        "[global]\nrules = [\"p(50) < 500ms in every 1s\", \"p(99) < 1ms\"]\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("run");
+    let url = format!("http://127.0.0.1:{}/health", target.port);
+    let (status, stdout, stderr) = drive(
+        &[
+            "--url",
+            &url,
+            "--rate",
+            "200",
+            "--duration",
+            "20s",
+            "--sla",
+            sla.to_str().unwrap(),
+            "--abort-on-fail",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Duration::from_secs(40),
+    );
+    assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
+    let m = manifest(&out);
+    assert_eq!(m.complete, Some(false));
+    let reason = m.incomplete_reason.unwrap();
+    assert!(
+        reason.contains("SLA rule `p(50) < 500ms in every 1s` (line 2)")
+            && reason.contains("--abort-on-fail"),
+        "{reason}"
+    );
+    // From the interval log alone: the first interval whose median (20 samples at
+    // least, as analyze requires for p50) is past 500 ms, and the last interval.
+    let hlog = read_hlog(&out.join("latency.hlog"));
+    let first_breach_end = hlog
+        .intervals
+        .iter()
+        .find(|iv| iv.hist.len() >= 20 && iv.hist.value_at_quantile(0.5) > 500_000)
+        .map(|iv| iv.start_s + iv.len_s)
+        .expect("a breaching interval");
+    let last_end = hlog
+        .intervals
+        .iter()
+        .map(|iv| iv.start_s + iv.len_s)
+        .fold(0.0, f64::max);
+    assert!(
+        last_end <= first_breach_end + 1.0 + 1e-6,
+        "last interval ends at {last_end} s, first breach ended at {first_breach_end} s"
+    );
+    assert!(
+        first_breach_end >= 5.0,
+        "the stall ends 5 s after the target's start"
+    );
+}
+
+#[test]
+fn abort_on_fail_needs_window_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sla = tmp.path().join("sla.toml");
+    std::fs::write(&sla, "[global]\nrules = [\"p(99) < 1s\"]\n").unwrap();
+    let out = tmp.path().join("run");
+    let (status, _, stderr) = drive(
+        &[
+            "--url",
+            "http://127.0.0.1:9/",
+            "--sla",
+            sla.to_str().unwrap(),
+            "--abort-on-fail",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Duration::from_secs(10),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("window rules") && stderr.contains("in every"),
+        "{stderr}"
+    );
 }
