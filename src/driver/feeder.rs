@@ -156,7 +156,7 @@ mod tests {
         assert_eq!(u.pick(&mut rng, Some(3)), 3);
         u.stripe(1, 2).unwrap();
         assert_eq!((u.len(), u.cell(0, 0), u.cell(1, 1)), (2, "2", "d"));
-        assert!(u.stripe(0, 9).unwrap_err().contains("too few rows"));
+        assert!(u.stripe(5, 9).unwrap_err().contains("too few rows"));
         std::fs::write(&p, "id,bad col\n1,2\n").unwrap();
         let e = Feeder::load(&p, "ids.csv", Mode::Random).unwrap_err();
         assert!(e.contains("line 1") && e.contains("bad col"), "{e}");

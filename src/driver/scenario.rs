@@ -971,10 +971,34 @@ duration = "5s"
             .unwrap_err()
             .to_string();
         assert!(e.contains("stage `a`"), "{e}");
-        let e = Scenario::parse(&OK.replace("http://", "https://"), Path::new("s.toml"))
+        let e = Scenario::parse(&OK.replace("http://", "ftp://"), Path::new("s.toml"))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("https"), "{e}");
+        assert!(e.contains("ftp is not supported (http or https)"), "{e}");
+        let s = Scenario::parse(&OK.replace("http://", "https://"), Path::new("s.toml")).unwrap();
+        assert!(s.https);
+        let login = "[[on_start]]\npath = \"/login\"\nextract = { token = \"/t\" }\n";
+        let e = Scenario::parse(&format!("{OK}{login}"), Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("open-model stage"), "{e}");
+        let closed = OK.replace("arrival_rate = 50", "users = 2");
+        let s = Scenario::parse(&format!("{closed}{login}"), Path::new("s.toml")).unwrap();
+        assert_eq!(
+            (s.vars.clone(), s.on_start.len()),
+            (vec!["token".to_string()], 1)
+        );
+        let e = Scenario::parse(&closed.replace("{id}", "{tokn}"), Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown placeholder {tokn}"), "{e}");
+        let e = Scenario::parse(
+            &closed.replace("timeout = 0.5", "extract = { a = \"/a\" }"),
+            Path::new("s.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("extract belongs to an [[on_start]] task"), "{e}");
         let e = Scenario::parse(&OK.replace("{id}", "{name}"), Path::new("s.toml"))
             .unwrap_err()
             .to_string();
