@@ -3,10 +3,11 @@
 # connection count, on loopback, several alternating rounds. Appends a table to
 # BENCHMARKS.md. Not a test; run by hand:
 #
-#   bash bench/driver.sh      # needs wrk (apt-get install -y wrk) and oha (cargo install oha)
+#   bash bench/driver.sh      # needs wrk (apt-get install -y wrk); oha (cargo install oha) if present
+#   TLS=1 bash bench/driver.sh   # https: target --tls-self-signed, headroom --ca, wrk (no verification)
 #
 # Environment: CONNS (default 64), SECS (default 10), ROUNDS (default 3),
-# PATH_UNDER_TEST (default /health).
+# PATH_UNDER_TEST (default /health), TLS (default 0).
 #
 # Two figures per tool, medians over the rounds: req/s, and the load generator's
 # own CPU time per request (user + sys, from bash's `time`). On a small shared
@@ -19,9 +20,11 @@ CONNS="${CONNS:-64}"
 SECS="${SECS:-10}"
 ROUNDS="${ROUNDS:-3}"
 PATH_UNDER_TEST="${PATH_UNDER_TEST:-/health}"
+TLS="${TLS:-0}"
 
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
-command -v oha >/dev/null || { echo "oha missing: cargo install oha" >&2; exit 2; }
+TOOLS=(headroom wrk)
+if command -v oha >/dev/null; then TOOLS+=(oha); else echo "oha missing (cargo install oha): skipped" >&2; fi
 
 cargo build --release --quiet
 BIN="${CARGO_TARGET_DIR:-target}/release/headroom"
@@ -36,7 +39,14 @@ trap cleanup EXIT
 
 # The fast profile: no service time, no worker limit. Bounded in time as a safety net.
 LIMIT=$(( (SECS * 3 + 10) * ROUNDS + 60 ))
-"$BIN" target --profile fast --listen 127.0.0.1:0 --max-duration "${LIMIT}s" >"$WORK/target.out" 2>&1 &
+TARGET_TLS=() DRIVE_TLS=() OHA_TLS=() SCHEME=http
+if [ "$TLS" = 1 ]; then
+  TARGET_TLS=(--tls-self-signed --cert-out "$WORK/cert.pem")
+  DRIVE_TLS=(--ca "$WORK/cert.pem")
+  OHA_TLS=(--insecure)
+  SCHEME=https
+fi
+"$BIN" target --profile fast --listen 127.0.0.1:0 --max-duration "${LIMIT}s" "${TARGET_TLS[@]}" >"$WORK/target.out" 2>&1 &
 TARGET_PID=$!
 for _ in $(seq 50); do
   grep -q "^listening on" "$WORK/target.out" 2>/dev/null && break
@@ -51,7 +61,7 @@ run() {
   local name="$1" rps n cpu
   case "$name" in
     headroom)
-      { time "$BIN" drive --url "$URL" --users "$CONNS" --duration "${SECS}s" --out "$WORK/run" --quiet --format json >"$WORK/out" ; } 2>"$WORK/time"
+      { time "$BIN" drive --url "$URL" --users "$CONNS" --duration "${SECS}s" --out "$WORK/run" --force --quiet --format json "${DRIVE_TLS[@]}" >"$WORK/out" 2>/dev/null ; } 2>"$WORK/time"
       rps="$(grep -m1 '"throughput_rps"' "$WORK/out" | sed 's/[^0-9.]//g')"
       n="$(grep -m1 '"requests"' "$WORK/out" | sed 's/[^0-9]//g')" ;;
     wrk)
@@ -59,7 +69,7 @@ run() {
       rps="$(sed -n 's/^Requests\/sec:[[:space:]]*//p' "$WORK/out")"
       n="$(sed -n 's/^[[:space:]]*\([0-9]*\) requests in.*/\1/p' "$WORK/out")" ;;
     oha)
-      { time oha -z "${SECS}s" -c "$CONNS" --no-tui --output-format json "$URL" >"$WORK/out" ; } 2>"$WORK/time"
+      { time oha -z "${SECS}s" -c "$CONNS" --no-tui --output-format json "${OHA_TLS[@]}" "$URL" >"$WORK/out" ; } 2>"$WORK/time"
       rps="$(grep -o '"requestsPerSec": *[0-9.e+-]*' "$WORK/out" | head -1 | cut -d: -f2 | tr -d ' ')"
       n="$(awk -v r="$rps" -v s="$SECS" 'BEGIN { printf "%d", r * s }')" ;;
   esac
@@ -71,10 +81,10 @@ run() {
 # Warm-up, so the first tool does not pay for cold caches.
 wrk -t2 -c"$CONNS" -d2s "$URL" >/dev/null
 
-TOOLS=(headroom wrk oha)
+N="${#TOOLS[@]}"
 for r in $(seq "$ROUNDS"); do
   # Rotate the order so no tool always runs first or last.
-  for i in 0 1 2; do run "${TOOLS[$(( (i + r) % 3 ))]}"; done
+  for i in $(seq 0 $(( N - 1 ))); do run "${TOOLS[$(( (i + r) % N ))]}"; done
 done
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -88,15 +98,17 @@ LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 {
   echo
-  echo "## Driver throughput, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "## Driver throughput$([ "$TLS" = 1 ] && echo ' over https'), $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) cores, ${MODEL:-unknown CPU}; load average at the end $LOAD."
-  echo "Target \`headroom target --profile fast\` on the same machine; GET $PATH_UNDER_TEST over loopback,"
+  echo "Target \`headroom target --profile fast${TARGET_TLS:+ --tls-self-signed}\` on the same machine; GET $PATH_UNDER_TEST ($SCHEME) over loopback,"
   echo "$CONNS keep-alive connections, ${SECS} s per measurement, $ROUNDS rounds in rotating order, medians."
   echo
   echo "| command | req/s | ratio to wrk | CPU µs / request |"
   echo "|---|---:|---:|---:|"
-  echo "| \`headroom drive --url URL --users $CONNS --duration ${SECS}s\` | $(printf '%.0f' "$headroom_RPS") | $(ratio "$headroom_RPS") | $headroom_CPU |"
+  echo "| \`headroom drive --url URL --users $CONNS --duration ${SECS}s${DRIVE_TLS:+ --ca cert.pem}\` | $(printf '%.0f' "$headroom_RPS") | $(ratio "$headroom_RPS") | $headroom_CPU |"
   echo "| \`wrk -t2 -c$CONNS -d${SECS}s URL\` | $(printf '%.0f' "$wrk_RPS") | 1.00 | $wrk_CPU |"
-  echo "| \`oha -z ${SECS}s -c $CONNS URL\` | $(printf '%.0f' "$oha_RPS") | $(ratio "$oha_RPS") | $oha_CPU |"
+  if [ "$N" = 3 ]; then
+    echo "| \`oha -z ${SECS}s -c $CONNS${OHA_TLS:+ --insecure} URL\` | $(printf '%.0f' "$oha_RPS") | $(ratio "$oha_RPS") | $oha_CPU |"
+  fi
 } | tee -a BENCHMARKS.md

@@ -10,7 +10,9 @@ use clap::{Args, ValueEnum};
 
 use super::common::emitln;
 use super::exit::Outcome;
+use super::pipeline::SlaFile;
 use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
+use crate::driver::tls::TlsOptions;
 use crate::driver::{DriverError, RunOptions, Scenario};
 use crate::model::ThinkTime;
 use crate::render::output::{check_out_dir, InPlace, OutputKind};
@@ -21,6 +23,8 @@ use crate::render::output::{check_out_dir, InPlace, OutputKind};
   headroom drive data/scenarios/agent-platform.toml --out runs/rc1
   headroom drive --url http://127.0.0.1:8000/health --users 64 --duration 10s --out runs/quick
   headroom drive --url http://127.0.0.1:8000/api/v1/agents --rate 200 --duration 30s --raw --out runs/open
+  headroom drive scenario.toml --scale 0.1 --duration 30s --base-url https://staging.example --out runs/smoke
+  headroom drive --url https://127.0.0.1:8443/health --ca target-cert.pem --users 8 --out runs/tls
   headroom drive plan.toml --shard 0/3 --start-at 2026-01-02T10:00:00Z --out runs/shard-0")]
 pub struct DriveArgs {
     /// Scenario TOML file (omit it for the quick form with --url).
@@ -39,15 +43,43 @@ pub struct DriveArgs {
     /// Quick form: the URL to request.
     #[arg(long, conflicts_with = "scenario")]
     pub url: Option<String>,
-    /// Quick form: concurrent users (closed model; default 10).
-    #[arg(long, requires = "url")]
+    /// Concurrent users (closed model; quick form default 10). With a scenario: the
+    /// users of its only stage (refused when it has several: use --scale).
+    #[arg(long)]
     pub users: Option<u32>,
-    /// Quick form: arrival rate, requests per second (open model).
-    #[arg(long, requires = "url", conflicts_with = "users")]
+    /// Arrival rate, requests per second (open model). With a scenario: the rate of
+    /// its only stage (refused when it has several: use --scale).
+    #[arg(long, conflicts_with = "users")]
     pub rate: Option<f64>,
-    /// Quick form: how long.
-    #[arg(long, default_value = "10s", requires = "url")]
-    pub duration: String,
+    /// How long (quick form default 10s). With a scenario: every stage's duration.
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// Scenario: multiply every stage's users, spawn rate and arrival rate by this
+    /// (users rounded, at least 1), e.g. 0.1 for a smoke run.
+    #[arg(long, value_name = "FACTOR", conflicts_with = "url")]
+    pub scale: Option<f64>,
+    /// Scenario: one stage's duration, `NAME=DURATION` (repeatable), e.g. peak=2m.
+    #[arg(long, value_name = "NAME=DURATION", conflicts_with = "url")]
+    pub stage: Vec<String>,
+    /// Scenario: the base URL to use instead of the file's `base_url`.
+    #[arg(long, value_name = "URL", conflicts_with = "url")]
+    pub base_url: Option<String>,
+    /// SLA file whose `[global]` window rules (`… in every D`, `… for D`) are judged
+    /// as intervals close (with --abort-on-fail). The full verdict comes from
+    /// `headroom analyze RUN --sla FILE` afterwards.
+    #[arg(long, value_name = "FILE", requires = "abort_on_fail")]
+    pub sla: Option<PathBuf>,
+    /// Stop the run at the first breach of a --sla window rule (exit 1, run.toml
+    /// complete = false naming the rule), like k6's abortOnFail.
+    #[arg(long, requires = "sla")]
+    pub abort_on_fail: bool,
+    /// https: accept any certificate (self-signed test services). The handshake still runs.
+    #[arg(long)]
+    pub insecure: bool,
+    /// https: also trust the CA certificates in this PEM file (e.g. the one
+    /// `headroom target --tls-self-signed --cert-out FILE` wrote).
+    #[arg(long, value_name = "FILE", conflicts_with = "insecure")]
+    pub ca: Option<PathBuf>,
     /// Quick form: think time (`0`, `0.5s`, `between(1, 5)`, `1s..5s`).
     #[arg(long, default_value = "0", requires = "url")]
     pub think: String,
@@ -140,7 +172,28 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
             humantime::format_duration(Duration::from_millis(late.as_millis() as u64))
         );
     }
-    let inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
+    let judge = match &args.sla {
+        None => None,
+        Some(path) => {
+            let Ok(sla) = SlaFile::read(path) else {
+                return Ok(Outcome::BadInput);
+            };
+            match super::live_sla::judge(&sla.spec) {
+                Ok((judge, warnings)) => {
+                    for w in warnings {
+                        eprintln!("warning: --sla {}: {w}", path.display());
+                    }
+                    Some(judge)
+                }
+                Err(e) => {
+                    eprintln!("error: --sla {}: {e}", path.display());
+                    return Ok(Outcome::BadInput);
+                }
+            }
+        }
+    };
+    let mut inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
+    inputs.extend(args.sla.iter().cloned());
     let out = match check_out_dir(&args.out, OutputKind::RunDir, &inputs, args.force) {
         Ok(out) => out,
         Err(e) => {
@@ -163,6 +216,11 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
         seed: args.seed,
         shard,
         start_at,
+        tls: TlsOptions {
+            insecure: args.insecure,
+            ca: args.ca.clone(),
+        },
+        judge,
     };
     // What was measured is kept whatever happens: a run dir is data.
     InPlace::prepare(&out)?.succeeded();
@@ -193,7 +251,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
                     "run incomplete: {r}; what was measured is in {}",
                     summary.run_dir.display()
                 );
-                if summary.responses == 0 {
+                if summary.responses == 0 && !r.contains("TLS handshake") {
                     eprintln!(
                         "nothing was measured about the target: check that it is running and \
                          listening at that address (the scenario's base_url, or --url), then \
@@ -235,11 +293,26 @@ async fn interrupted() -> String {
 
 fn build_scenario(args: &DriveArgs) -> Result<Scenario, DriverError> {
     let bad = DriverError::Scenario;
+    let duration = match &args.duration {
+        Some(d) => Some(cli_duration(d).map_err(|e| bad(format!("--duration: {e}")))?),
+        None => None,
+    };
     let mut scenario = match (&args.scenario, &args.url) {
-        (Some(path), None) => Scenario::load(path)?,
+        (Some(path), None) => {
+            let text = std::fs::read_to_string(path).map_err(|e| DriverError::io(path, e))?;
+            let mut s = Scenario::parse_with(&text, path, args.base_url.as_deref())?;
+            let overrides = Overrides {
+                users: args.users,
+                rate: args.rate,
+                duration,
+                scale: args.scale,
+                stage: &args.stage,
+            };
+            overrides.apply(&mut s)?;
+            s
+        }
         (None, Some(url)) => {
-            let duration =
-                cli_duration(&args.duration).map_err(|e| bad(format!("--duration: {e}")))?;
+            let duration = duration.unwrap_or(std::time::Duration::from_secs(10));
             let think: ThinkTime = args
                 .think
                 .parse()
@@ -264,4 +337,93 @@ fn build_scenario(args: &DriveArgs) -> Result<Scenario, DriverError> {
         scenario.label.clone_from(&args.label);
     }
     Ok(scenario)
+}
+
+/// Command-line changes to a scenario file's stages.
+struct Overrides<'a> {
+    users: Option<u32>,
+    rate: Option<f64>,
+    duration: Option<std::time::Duration>,
+    scale: Option<f64>,
+    stage: &'a [String],
+}
+
+impl Overrides<'_> {
+    fn apply(&self, s: &mut Scenario) -> Result<(), DriverError> {
+        let bad = DriverError::Scenario;
+        let names = s
+            .stages
+            .iter()
+            .map(|st| st.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.users.is_some() || self.rate.is_some() {
+            let flag = if self.users.is_some() {
+                "--users"
+            } else {
+                "--rate"
+            };
+            if s.stages.len() != 1 {
+                return Err(bad(format!(
+                    "{flag} sets the load of a one-stage scenario; this one has {} stages ({}):                      use --scale FACTOR to scale them all, or edit the file",
+                    s.stages.len(),
+                    names
+                )));
+            }
+            let st = &mut s.stages[0];
+            st.load = match (self.users, self.rate, st.load) {
+                (Some(users), _, Load::Closed { spawn_rate, .. }) => {
+                    Load::Closed { users, spawn_rate }
+                }
+                (Some(users), _, Load::Open { .. }) => Load::Closed {
+                    users,
+                    spawn_rate: None,
+                },
+                (None, Some(rate), _) => Load::Open { arrival_rate: rate },
+                (None, None, l) => l,
+            };
+        }
+        if let Some(f) = self.scale {
+            if !(f.is_finite() && f > 0.0) {
+                return Err(bad(format!(
+                    "--scale {f}: give a positive factor such as 0.1"
+                )));
+            }
+            for st in &mut s.stages {
+                st.load = match st.load {
+                    Load::Closed { users, spawn_rate } => Load::Closed {
+                        users: ((f64::from(users) * f).round() as u32).max(1),
+                        spawn_rate: spawn_rate.map(|r| r * f),
+                    },
+                    Load::Open { arrival_rate } => Load::Open {
+                        arrival_rate: arrival_rate * f,
+                    },
+                };
+            }
+        }
+        if let Some(d) = self.duration {
+            for st in &mut s.stages {
+                st.duration = d;
+            }
+        }
+        for spec in self.stage {
+            let (name, d) = spec.split_once('=').ok_or_else(|| {
+                bad(format!(
+                    "--stage `{spec}`: give NAME=DURATION, e.g. peak=2m"
+                ))
+            })?;
+            let d = cli_duration(d.trim()).map_err(|e| bad(format!("--stage `{spec}`: {e}")))?;
+            let st = s
+                .stages
+                .iter_mut()
+                .find(|st| st.name == name.trim())
+                .ok_or_else(|| {
+                    bad(format!(
+                        "--stage `{spec}`: no stage `{name}` (stages: {names})"
+                    ))
+                })?;
+            st.duration = d;
+        }
+        s.validate_stages()
+    }
 }

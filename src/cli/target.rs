@@ -9,7 +9,8 @@ use clap::Args;
 
 use super::exit::Outcome;
 use crate::driver::scenario::cli_duration;
-use crate::driver::target::{serve, Profile, Stall};
+use crate::driver::target::{serve_tls, Profile, Stall};
+use crate::driver::tls::self_signed;
 use crate::driver::units::Secs;
 use crate::model::ThinkTime;
 
@@ -18,7 +19,8 @@ use crate::model::ThinkTime;
 #[command(after_help = "Examples:
   headroom target                                  # default profile on 127.0.0.1:8000
   headroom target --listen 127.0.0.1:0 --profile fast
-  headroom target --profile my-profile.toml --stall-at 3s --stall-for 1s")]
+  headroom target --profile my-profile.toml --stall-at 3s --stall-for 1s
+  headroom target --tls-self-signed --cert-out target-cert.pem   # then: drive --ca target-cert.pem")]
 pub struct TargetArgs {
     /// Address to listen on (port 0: any free port; the address is printed).
     #[arg(long, default_value = "127.0.0.1:8000")]
@@ -42,6 +44,13 @@ pub struct TargetArgs {
     /// Stop by itself after this long (default: run until Ctrl-C).
     #[arg(long)]
     pub max_duration: Option<String>,
+    /// Serve https with a certificate for localhost/127.0.0.1/::1 generated at start.
+    #[arg(long)]
+    pub tls_self_signed: bool,
+    /// With --tls-self-signed: write the certificate (PEM) here, for `drive --ca FILE`.
+    /// Without it, the PEM is printed after the capacity statement.
+    #[arg(long, value_name = "FILE", requires = "tls_self_signed")]
+    pub cert_out: Option<std::path::PathBuf>,
 }
 
 /// Runs `headroom target`.
@@ -58,13 +67,38 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                     }
                 };
                 let addr = listener.local_addr()?;
+                let (tls, pem) = match args.tls_self_signed.then(self_signed).transpose() {
+                    Ok(Some((acceptor, pem))) => (Some(acceptor), Some(pem)),
+                    Ok(None) => (None, None),
+                    Err(e) => {
+                        eprintln!("error: cannot make a self-signed certificate: {e}");
+                        return Ok(Outcome::Failed);
+                    }
+                };
+                if let (Some(path), Some(pem)) = (&args.cert_out, &pem) {
+                    // Written before the address is printed: a reader of that line finds it.
+                    if let Err(e) = std::fs::write(path, pem) {
+                        eprintln!("error: --cert-out {}: {e}", path.display());
+                        return Ok(Outcome::BadInput);
+                    }
+                }
                 // Printing is best effort: a closed stdout must not stop the service.
                 let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "listening on http://{addr}");
+                let scheme = if tls.is_some() { "https" } else { "http" };
+                let _ = writeln!(out, "listening on {scheme}://{addr}");
                 let _ = write!(out, "{}", describe(&profile, &thinks));
+                match (&pem, &args.cert_out) {
+                    (Some(_), Some(path)) => {
+                        let _ = writeln!(out, "self-signed certificate written to {} (drive --ca {0})", path.display());
+                    }
+                    (Some(pem), None) => {
+                        let _ = write!(out, "self-signed certificate (give it to drive --ca FILE, or use --insecure):\n{pem}");
+                    }
+                    _ => {}
+                }
                 let _ = out.flush();
                 drop(out);
-                serve(profile, listener, async move {
+                serve_tls(profile, listener, tls, async move {
                     let limit = async {
                         match max {
                             Some(d) => tokio::time::sleep(d).await,

@@ -2,7 +2,8 @@
 //! requests borrow them from a pool), and every way a request can fail mapped to a
 //! `FailureKind`.
 //!
-//! It is a deliberately small client over a tokio `TcpStream`: the request is
+//! It is a deliberately small client over a tokio `TcpStream` (or rustls over one,
+//! for `https://`: [`Stream`] is an enum, so the plain path pays one branch): the request is
 //! encoded into a buffer the caller reuses, sent with one write, and the response is
 //! parsed with `httparse` (status line and headers) and read to its end
 //! (`Content-Length`, chunked, or until close), discarding the body. No allocation
@@ -18,14 +19,18 @@
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
 use hyper::Method;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
+use tokio_rustls::client::TlsStream;
 
+use super::checks::MAX_KEPT_BODY;
+use super::tls::{ClientTls, TlsOptions};
 use crate::model::FailureKind;
 
 /// Largest response head accepted.
@@ -59,9 +64,57 @@ impl Outcome {
     }
 }
 
+/// A connection's byte stream: plain TCP or TLS over TCP.
+pub enum Stream {
+    /// `http://`.
+    Plain(TcpStream),
+    /// `https://`.
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
 /// One keep-alive connection.
 pub struct Conn {
-    stream: TcpStream,
+    stream: Stream,
     buf: BytesMut,
     /// False once the connection can no longer carry a request (error, close).
     reusable: bool,
@@ -76,14 +129,37 @@ enum BodyLen {
 }
 
 impl Conn {
-    /// Opens a connection; a failure is `timeout` or `connect`, with the system's error.
-    pub async fn open(addr: SocketAddr) -> Result<Conn, (FailureKind, io::ErrorKind)> {
-        let stream = TcpStream::connect(addr).await.map_err(|e| match e.kind() {
-            io::ErrorKind::TimedOut => (FailureKind::Timeout, e.kind()),
-            k => (FailureKind::Connect, k),
-        })?;
+    /// Opens a connection (and runs the TLS handshake of an `https://` target); a
+    /// failure is `timeout`, `connect` or `tls`, with the system's error (a TLS
+    /// error's message goes to the target's [`super::tls::TlsStats`]).
+    pub async fn open(target: &Target) -> Result<Conn, (FailureKind, io::ErrorKind)> {
+        let tcp = TcpStream::connect(target.addr)
+            .await
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::TimedOut => (FailureKind::Timeout, e.kind()),
+                k => (FailureKind::Connect, k),
+            })?;
         // Small requests must not wait for Nagle's algorithm.
-        let _ = stream.set_nodelay(true);
+        let _ = tcp.set_nodelay(true);
+        let stream = match &target.tls {
+            None => Stream::Plain(tcp),
+            Some(tls) => {
+                let began = Instant::now();
+                match tls.connector.connect(tls.server_name.clone(), tcp).await {
+                    Ok(s) => {
+                        tls.stats.handshake(began.elapsed().as_micros() as u64);
+                        Stream::Tls(Box::new(s))
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                        return Err((FailureKind::Timeout, e.kind()))
+                    }
+                    Err(e) => {
+                        tls.stats.failed(format!("TLS handshake failed: {e}"));
+                        return Err((FailureKind::Tls, e.kind()));
+                    }
+                }
+            }
+        };
         Ok(Conn {
             stream,
             buf: BytesMut::with_capacity(16 * 1024),
@@ -96,12 +172,22 @@ impl Conn {
         self.reusable
     }
 
-    /// Sends an encoded request and reads the whole response.
-    async fn roundtrip(&mut self, request: &[u8], head: bool) -> Result<(u16, u64), FailureKind> {
+    /// Sends an encoded request and reads the whole response, copying the body's
+    /// first [`MAX_KEPT_BODY`] bytes into `keep` when given.
+    async fn roundtrip(
+        &mut self,
+        request: &[u8],
+        head: bool,
+        mut keep: Option<&mut Vec<u8>>,
+    ) -> Result<(u16, u64), FailureKind> {
         self.stream
             .write_all(request)
             .await
             .map_err(|e| io_kind(&e))?;
+        if let Stream::Tls(s) = &mut self.stream {
+            // rustls may hold the last record until flushed.
+            s.flush().await.map_err(|e| io_kind(&e))?;
+        }
         loop {
             let (status, len, head_len) = self.read_head(head).await?;
             self.buf.advance(head_len);
@@ -111,18 +197,20 @@ impl Conn {
             let bytes = match len {
                 BodyLen::None => 0,
                 BodyLen::Length(n) => {
-                    self.skip(n).await?;
+                    self.skip(n, &mut keep).await?;
                     n
                 }
-                BodyLen::Chunked => self.skip_chunked().await?,
+                BodyLen::Chunked => self.skip_chunked(&mut keep).await?,
                 BodyLen::UntilClose => {
                     self.reusable = false;
                     let mut n = self.buf.len() as u64;
+                    kept(&mut keep, &self.buf);
                     self.buf.clear();
                     loop {
                         match self.fill().await {
                             Ok(got) => {
                                 n += got as u64;
+                                kept(&mut keep, &self.buf);
                                 self.buf.clear();
                             }
                             Err(FailureKind::Reset) => break,
@@ -216,10 +304,15 @@ impl Conn {
         }
     }
 
-    /// Discards `n` body bytes.
-    async fn skip(&mut self, mut n: u64) -> Result<(), FailureKind> {
+    /// Discards `n` body bytes (copying them to `keep`).
+    async fn skip(
+        &mut self,
+        mut n: u64,
+        keep: &mut Option<&mut Vec<u8>>,
+    ) -> Result<(), FailureKind> {
         loop {
             let take = (self.buf.len() as u64).min(n);
+            kept(keep, &self.buf[..take as usize]);
             self.buf.advance(take as usize);
             n -= take;
             if n == 0 {
@@ -242,8 +335,8 @@ impl Conn {
         }
     }
 
-    /// Discards a chunked body; returns its data length.
-    async fn skip_chunked(&mut self) -> Result<u64, FailureKind> {
+    /// Discards a chunked body (copying its data to `keep`); returns its data length.
+    async fn skip_chunked(&mut self, keep: &mut Option<&mut Vec<u8>>) -> Result<u64, FailureKind> {
         let mut total = 0u64;
         loop {
             let n = self.line().await?;
@@ -261,9 +354,18 @@ impl Conn {
                     }
                 }
             }
-            self.skip(size + 2).await?;
+            self.skip(size, keep).await?;
+            self.skip(2, &mut None).await?;
             total += size;
         }
+    }
+}
+
+/// Appends `bytes` to `keep`, up to [`MAX_KEPT_BODY`] in all.
+fn kept(keep: &mut Option<&mut Vec<u8>>, bytes: &[u8]) {
+    if let Some(k) = keep {
+        let room = MAX_KEPT_BODY.saturating_sub(k.len());
+        k.extend_from_slice(&bytes[..bytes.len().min(room)]);
     }
 }
 
@@ -287,18 +389,30 @@ pub struct Target {
     pub addr: SocketAddr,
     /// Host header value.
     pub host: String,
+    /// TLS, for an `https://` target.
+    pub tls: Option<ClientTls>,
 }
 
 impl Target {
-    /// Resolves `authority` (`host[:port]`, port 80 by default).
-    pub async fn resolve(authority: &str) -> io::Result<Target> {
-        let has_port = authority
-            .rsplit_once(':')
-            .is_some_and(|(_, p)| p.parse::<u16>().is_ok());
+    /// A plain-HTTP target at `addr`.
+    pub fn plain(addr: SocketAddr) -> Target {
+        Target {
+            addr,
+            host: addr.to_string(),
+            tls: None,
+        }
+    }
+
+    /// Resolves `authority` (`host[:port]`, port 80 by default, 443 with `tls`),
+    /// and sets up TLS when `tls` is given.
+    pub async fn resolve(authority: &str, tls: Option<&TlsOptions>) -> io::Result<Target> {
+        let has_port = authority.rsplit_once(':').is_some_and(|(h, p)| {
+            p.parse::<u16>().is_ok() && (!h.contains(':') || h.ends_with(']'))
+        });
         let with_port = if has_port {
             authority.to_string()
         } else {
-            format!("{authority}:80")
+            format!("{authority}:{}", if tls.is_some() { 443 } else { 80 })
         };
         let addr = tokio::net::lookup_host(with_port.as_str())
             .await?
@@ -307,9 +421,25 @@ impl Target {
         if authority.bytes().any(|b| b.is_ascii_control() || b == b' ') {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "bad host"));
         }
+        let tls = match tls {
+            None => None,
+            Some(opts) => {
+                let host = if has_port {
+                    authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+                } else {
+                    authority
+                };
+                let host = host.trim_start_matches('[').trim_end_matches(']');
+                Some(
+                    ClientTls::new(host, opts)
+                        .map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?,
+                )
+            }
+        };
         Ok(Target {
             addr,
             host: authority.to_string(),
+            tls,
         })
     }
 
@@ -358,16 +488,34 @@ pub async fn exchange(
     head: bool,
     deadline: Pin<&mut Sleep>,
 ) -> Outcome {
+    exchange_keep(slot, target, request, head, deadline, None).await
+}
+
+/// [`exchange`], keeping the response body in `keep` (cleared first) when given.
+pub async fn exchange_keep(
+    slot: &mut Option<Conn>,
+    target: &Target,
+    request: &[u8],
+    head: bool,
+    deadline: Pin<&mut Sleep>,
+    mut keep: Option<&mut Vec<u8>>,
+) -> Outcome {
+    if let Some(k) = keep.as_deref_mut() {
+        k.clear();
+    }
     let attempt = async {
         if !slot.as_ref().is_some_and(Conn::usable) {
             *slot = None;
-            let conn = Conn::open(target.addr)
+            let conn = Conn::open(target)
                 .await
                 .map_err(|(kind, cause)| (kind, Some(cause)))?;
             *slot = Some(conn);
         }
         match slot.as_mut() {
-            Some(c) => c.roundtrip(request, head).await.map_err(|k| (k, None)),
+            Some(c) => c
+                .roundtrip(request, head, keep)
+                .await
+                .map_err(|k| (k, None)),
             None => Err((FailureKind::Other, None)),
         }
     };
@@ -434,10 +582,7 @@ mod tests {
 
     async fn get(reply: &'static [u8]) -> Outcome {
         let addr = serve_once(reply).await;
-        let target = Target {
-            addr,
-            host: addr.to_string(),
-        };
+        let target = Target::plain(addr);
         let mut req = Vec::new();
         target.encode(&mut req, &Method::GET, |o| o.extend_from_slice(b"/x"), None);
         let mut slot = None;
@@ -469,8 +614,8 @@ mod tests {
     #[test]
     fn encodes_requests() {
         let target = Target {
-            addr: "127.0.0.1:1".parse().unwrap(),
             host: "h:1".into(),
+            ..Target::plain("127.0.0.1:1".parse().unwrap())
         };
         let mut out = Vec::new();
         target.encode(

@@ -40,6 +40,8 @@ pub async fn run_demo_traffic(out_dir: &Path, seed: u64) -> anyhow::Result<PathB
         seed: Some(seed),
         shard: None,
         start_at: None,
+        tls: Default::default(),
+        judge: None,
     };
     let result = run(scenario, &opts, async {
         match tokio::signal::ctrl_c().await {

@@ -34,6 +34,7 @@ use super::csv_out::{RequestsCsv, Row};
 use super::error::DriverError;
 use super::hist::{new_histogram, record_us};
 use super::hlog_out::HlogWriter;
+use super::live::{ClosedInterval, LiveJudge};
 use super::pacing::NO_LATENESS;
 use super::progress::Progress;
 use super::run::Shared;
@@ -119,6 +120,8 @@ pub struct RecorderSetup {
     pub abort: watch::Sender<Option<String>>,
     /// Live progress line.
     pub progress: Progress,
+    /// Judges each closed interval; a breach it names stops the run.
+    pub judge: Option<LiveJudge>,
 }
 
 /// A stage's boundaries in the interval log: ms since its `StartTime` (the run's
@@ -374,7 +377,7 @@ impl Recorder {
         }
         let done_us = s.start_us + s.latency_us;
         match s.failure {
-            Some(FailureKind::Connect) => {
+            Some(FailureKind::Connect | FailureKind::Tls) => {
                 self.connect_failing_since.get_or_insert(done_us);
             }
             _ => self.connect_failing_since = None,
@@ -454,6 +457,24 @@ impl Recorder {
                 if !h.is_empty() || !c.failures.is_empty() {
                     merge_into(&mut seg.per_endpoint, e, h, c);
                 }
+            }
+        }
+        if let Some(judge) = self.s.judge.clone() {
+            let mut all = new_histogram();
+            let mut failures = 0;
+            for (h, c) in &self.interval {
+                let _ = all.add(h);
+                failures += c.total();
+            }
+            let iv = ClosedInterval {
+                start_ms,
+                end_ms,
+                requests: all.len(),
+                failures,
+                histogram: &all,
+            };
+            if let Some(reason) = judge.judge(&iv) {
+                self.stop(reason);
             }
         }
         for (h, c) in &mut self.interval {

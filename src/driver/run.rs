@@ -9,7 +9,6 @@
 //! lock-free channel.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -21,17 +20,21 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::client::{exchange, Conn, Deadline, Outcome, Target};
+use super::checks::CheckCounters;
+use super::client::{Conn, Outcome, Target};
 use super::csv_out::RequestsCsv;
 use super::error::DriverError;
 use super::hlog_out::HlogWriter;
+use super::live::LiveJudge;
 use super::manifest_out::{self, StageTimes, IN_PROGRESS};
 use super::pacing::{self, ArrivalSchedule, NO_LATENESS};
 use super::progress::Progress;
 use super::recorder::{self, Mark, Msg, RecorderResult, RecorderSetup, Sample};
+use super::request::Requester;
 use super::scenario::{Load, Scenario, Task};
 use super::shard::{self, Shard};
 use super::summary::Summary;
+use super::tls::TlsOptions;
 use crate::model::FailureKind;
 
 /// Open-model requests in flight beyond which a due request is not sent but
@@ -41,6 +44,9 @@ pub const MAX_IN_FLIGHT: u32 = 10_000;
 /// After a connection failure a user waits at least this long before retrying,
 /// so a dead target does not turn the driver into a busy loop.
 const CONNECT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// A user whose `[[on_start]]` task failed waits at least this long before trying again.
+const ON_START_BACKOFF: Duration = Duration::from_millis(500);
 
 /// Longest wait for in-flight requests at the normal end of a run; what is still
 /// in flight after that is dropped (and not recorded).
@@ -73,6 +79,10 @@ pub struct RunOptions {
     pub shard: Option<Shard>,
     /// Begin at this wall-clock time (`--start-at`), so that shards start together.
     pub start_at: Option<SystemTime>,
+    /// How an `https://` target's certificate is trusted.
+    pub tls: TlsOptions,
+    /// Judges each closed interval while the run goes; a breach stops it.
+    pub judge: Option<LiveJudge>,
 }
 
 /// What every user and request task reads.
@@ -83,6 +93,7 @@ struct Ctx {
     tx: mpsc::UnboundedSender<Msg>,
     t0: Instant,
     shard: Shard,
+    checks: CheckCounters,
 }
 
 impl Ctx {
@@ -90,14 +101,30 @@ impl Ctx {
         t.saturating_duration_since(self.t0).as_micros() as u64
     }
 
-    fn sample(&self, task: &Task, start: Instant, out: Outcome, lateness: u32, users: u32) {
+    /// Records one request; `check` is the named check that failed, if any.
+    fn sample(
+        &self,
+        task: &Task,
+        start: Instant,
+        out: Outcome,
+        lateness: u32,
+        users: u32,
+        check: Option<usize>,
+    ) {
         let status = out.status;
+        if let Some(i) = check {
+            self.checks.fail(i);
+        }
         let failure = out.transport.or_else(|| {
-            (!task.expected.accepts(status)).then_some(if status >= 400 {
-                FailureKind::Status(status)
+            if !task.expected.accepts(status) {
+                Some(if status >= 400 {
+                    FailureKind::Status(status)
+                } else {
+                    FailureKind::Assertion
+                })
             } else {
-                FailureKind::Assertion
-            })
+                check.map(|_| FailureKind::Assertion)
+            }
         });
         let s = Sample {
             endpoint: task.endpoint as u16,
@@ -122,38 +149,44 @@ impl Ctx {
     }
 }
 
-/// One closed-model user: request, think, repeat, until retired.
-async fn user(ctx: Arc<Ctx>, retire: Arc<AtomicBool>, seed: u64) {
+/// One closed-model user (the `index`-th started): its `[[on_start]]` tasks once
+/// (again after a pause while one fails), then request, think, repeat, until retired.
+async fn user(ctx: Arc<Ctx>, retire: Arc<AtomicBool>, seed: u64, index: usize) {
     ctx.shared.users.fetch_add(1, Ordering::Relaxed);
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut conn: Option<Conn> = None;
     let mut lateness = NO_LATENESS;
-    let mut request = Vec::with_capacity(512);
-    let mut deadline = Deadline::new();
+    let mut req = Requester::new(&ctx.scenario, Some(index));
+    let mut started = ctx.scenario.on_start.is_empty();
+    let mut step = 0;
     while !retire.load(Ordering::Relaxed) {
-        let task = ctx.scenario.pick(&mut rng);
-        ctx.target.encode(
-            &mut request,
-            &task.method,
-            |o| task.path.render_into(o, &mut rng),
-            task.body.as_deref(),
-        );
+        let task = if started {
+            ctx.scenario.pick(&mut rng)
+        } else {
+            &ctx.scenario.on_start[step]
+        };
         let start = Instant::now();
         ctx.shared.in_flight.fetch_add(1, Ordering::Relaxed);
-        let head = task.method == hyper::Method::HEAD;
-        let out = exchange(
-            &mut conn,
-            &ctx.target,
-            &request,
-            head,
-            deadline.arm(task.timeout),
-        )
-        .await;
+        let (out, check) = req
+            .send(&ctx.scenario, &ctx.target, task, &mut conn, &mut rng)
+            .await;
         ctx.shared.in_flight.fetch_sub(1, Ordering::Relaxed);
         let users = ctx.shared.users.load(Ordering::Relaxed);
-        ctx.sample(task, start, out, lateness, users);
+        ctx.sample(task, start, out, lateness, users, check);
+        let failed =
+            out.transport.is_some() || check.is_some() || !task.expected.accepts(out.status);
         let mut pause = pacing::think(&ctx.scenario.think_time, &mut rng);
-        if out.transport == Some(FailureKind::Connect) {
+        if !started {
+            if failed {
+                // A failed login is retried from the first on_start task.
+                step = 0;
+                pause = pause.max(ON_START_BACKOFF);
+            } else {
+                step += 1;
+                started = step == ctx.scenario.on_start.len();
+            }
+        }
+        if matches!(out.transport, Some(FailureKind::Connect | FailureKind::Tls)) {
             pause = pause.max(CONNECT_BACKOFF);
         }
         lateness = if pause.is_zero() {
@@ -224,7 +257,7 @@ async fn open_stage(
                 ctx.shared.dropped.fetch_add(1, Ordering::Relaxed);
                 let task = &ctx.scenario.tasks[task_index];
                 let out = Outcome::failed(FailureKind::Other, None);
-                ctx.sample(task, due, out, lateness, in_flight);
+                ctx.sample(task, due, out, lateness, in_flight, None);
                 continue;
             }
             ctx.shared.in_flight.fetch_add(1, Ordering::Relaxed);
@@ -233,26 +266,13 @@ async fn open_stage(
             tasks.0.push(tokio::spawn(async move {
                 let task = &ctx2.scenario.tasks[task_index];
                 let mut r = SmallRng::seed_from_u64(path_seed);
-                let mut request = Vec::with_capacity(256);
-                ctx2.target.encode(
-                    &mut request,
-                    &task.method,
-                    |o| task.path.render_into(o, &mut r),
-                    task.body.as_deref(),
-                );
+                let mut req = Requester::new(&ctx2.scenario, None);
                 let mut slot = conn;
-                let mut deadline = Deadline::new();
-                let head = task.method == hyper::Method::HEAD;
-                let out = exchange(
-                    &mut slot,
-                    &ctx2.target,
-                    &request,
-                    head,
-                    deadline.arm(task.timeout),
-                )
-                .await;
+                let (out, check) = req
+                    .send(&ctx2.scenario, &ctx2.target, task, &mut slot, &mut r)
+                    .await;
                 let in_flight = ctx2.shared.in_flight.fetch_sub(1, Ordering::Relaxed);
-                ctx2.sample(task, due, out, lateness, in_flight);
+                ctx2.sample(task, due, out, lateness, in_flight, check);
                 if let Some(c) = slot.filter(Conn::usable) {
                     let _ = pool.send(c);
                 }
@@ -298,7 +318,8 @@ pub async fn run(
             "stopped before the run began: {reason}"
         )));
     }
-    let target = Target::resolve(&scenario.authority)
+    let tls = scenario.https.then_some(&opts.tls);
+    let target = Target::resolve(&scenario.authority, tls)
         .await
         .map_err(|e| DriverError::Resolve {
             url: scenario.base_url.clone(),
@@ -376,12 +397,14 @@ pub async fn run(
         shared: shared.clone(),
         abort: abort_tx,
         progress: Progress::new(opts.progress, scenario.planned_duration()),
+        judge: opts.judge.clone(),
     };
     let rec_dir = dir.clone();
     let recorder = tokio::spawn(async move { recorder::run(setup, rx, &rec_dir).await });
 
     let max_end = t0 + scenario.max_duration;
     let ctx = Arc::new(Ctx {
+        checks: CheckCounters::new(scenario.check_names.clone()),
         scenario,
         target,
         shared: shared.clone(),
@@ -424,6 +447,7 @@ pub async fn run(
     let mut reason: Option<String> = None;
     // Users of the global plan alive (this shard runs those it owns).
     let mut global_users = 0u32;
+    let mut spawned = 0usize;
     'stages: for (i, stage) in ctx.scenario.stages.iter().enumerate() {
         let start = Instant::now();
         let end = start + stage.duration;
@@ -457,6 +481,10 @@ pub async fn run(
                     // Every shard draws every user's seed: user k is the same user
                     // whichever process runs it.
                     let user_seed: u64 = seeder.random();
+                    // Its feeder row index: the global spawn order, the same on every
+                    // shard, so `unique` rows stay unique across shards.
+                    let index = spawned;
+                    spawned += 1;
                     if !shard_of.owns(u64::from(k)) {
                         continue;
                     }
@@ -468,7 +496,7 @@ pub async fn run(
                         }
                     }
                     let flag = Arc::new(AtomicBool::new(false));
-                    let h = tokio::spawn(user(ctx.clone(), flag.clone(), user_seed));
+                    let h = tokio::spawn(user(ctx.clone(), flag.clone(), user_seed, index));
                     users.push((h, flag));
                 }
             }
@@ -542,7 +570,7 @@ pub async fn run(
     let finished = SystemTime::now();
     let reason = reason.or_else(|| rec.write_error.as_ref().map(|e| e.to_string()));
     // A run nothing answered measured nothing about the target, however short.
-    let reason = match (no_response_reason(&rec, ctx.target.addr), reason) {
+    let reason = match (no_response_reason(&rec, &ctx.target), reason) {
         (Some(a), Some(b)) => Some(format!("{a}; {b}")),
         (a, b) => a.or(b),
     };
@@ -566,6 +594,7 @@ pub async fn run(
     let dropped = shared.dropped.load(Ordering::Relaxed);
     let sent = (rec.requests.saturating_sub(dropped), dropped);
     shard_info.annotate(&mut manifest, &ctx.scenario, Some(sent));
+    manifest.notes = run_notes(&ctx);
     manifest_out::write(&dir, &manifest)?;
     if let Some(e) = rec.write_error {
         return Err(e);
@@ -586,11 +615,37 @@ pub async fn run(
     })
 }
 
+/// The run's notes: TLS handshake figures, failed checks by name.
+fn run_notes(ctx: &Ctx) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(tls) = &ctx.target.tls {
+        notes.push(tls.stats.note());
+    }
+    for (name, n) in ctx.checks.failed() {
+        notes.push(format!("check failed {n} times (assertion): {name}"));
+    }
+    notes
+}
+
 /// Why a run in which no request got a response is incomplete: what happened, and
 /// where; `None` when something answered.
-fn no_response_reason(rec: &RecorderResult, addr: SocketAddr) -> Option<String> {
+fn no_response_reason(rec: &RecorderResult, target: &Target) -> Option<String> {
     if rec.responses > 0 {
         return None;
+    }
+    let addr = target.addr;
+    let tls = rec.failures_by_kind.get("tls").copied().unwrap_or(0);
+    if let Some(t) = target
+        .tls
+        .as_ref()
+        .filter(|_| tls == rec.requests && tls > 0)
+    {
+        return Some(format!(
+            "no request got a response: all {tls} requests failed the TLS handshake with {addr} \
+             ({}); for a self-signed or private certificate give --ca FILE (its PEM), or \
+             --insecure to skip verification",
+            t.stats.first_error().unwrap_or_else(|| "no detail".into())
+        ));
     }
     let n = rec.requests;
     let cause = rec

@@ -195,9 +195,11 @@ pub fn plan_hash(scenario: &Scenario, seed: Option<u64>) -> String {
             "{} {} {} {:?} {:?}",
             t.method, t.path.text, t.weight, t.timeout, t.expected
         ));
-        put(&String::from_utf8_lossy(
-            t.body.as_deref().unwrap_or_default(),
-        ));
+        // Template texts keep `${NAME}`, never a secret's value.
+        put(t.body.as_ref().map_or("", |b| b.text.as_str()));
+        for (name, value) in &t.headers {
+            put(&format!("{name}: {}", value.text));
+        }
     }
     for s in &scenario.stages {
         put(&format!("{} {:?} {:?}", s.name, s.load, s.duration));

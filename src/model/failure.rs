@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::OnceLock;
 
 /// Why a request failed. The JSON key is exactly the `Display` form
-/// (`status:503`, `timeout`, `connect`, `reset`, `assertion`, `other`).
+/// (`status:503`, `timeout`, `connect`, `tls`, `reset`, `assertion`, `other`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FailureKind {
     /// The server answered with this HTTP status (≥ 400, or any status the source marked failed).
@@ -18,6 +18,9 @@ pub enum FailureKind {
     Timeout,
     /// The connection could not be made (refused, DNS, unreachable).
     Connect,
+    /// The connection was made but the TLS handshake failed (certificate not trusted,
+    /// name mismatch, no common protocol).
+    Tls,
     /// The connection broke while waiting (reset, closed, broken pipe).
     Reset,
     /// The server answered but a check or assertion on the answer failed.
@@ -35,6 +38,13 @@ impl FailureKind {
         let m = message.to_ascii_lowercase();
         if m.contains("timed out") || m.contains("timeout") {
             return FailureKind::Timeout;
+        }
+        if m.contains("certificate")
+            || m.contains("handshake")
+            || m.contains("ssl")
+            || m.contains("tls")
+        {
+            return FailureKind::Tls;
         }
         if m.contains("refused")
             || m.contains("connecterror")
@@ -121,6 +131,7 @@ impl fmt::Display for FailureKind {
             FailureKind::Status(code) => write!(f, "status:{code}"),
             FailureKind::Timeout => f.write_str("timeout"),
             FailureKind::Connect => f.write_str("connect"),
+            FailureKind::Tls => f.write_str("tls"),
             FailureKind::Reset => f.write_str("reset"),
             FailureKind::Assertion => f.write_str("assertion"),
             FailureKind::Other => f.write_str("other"),
@@ -134,6 +145,7 @@ impl FromStr for FailureKind {
         Ok(match s {
             "timeout" => FailureKind::Timeout,
             "connect" => FailureKind::Connect,
+            "tls" => FailureKind::Tls,
             "reset" => FailureKind::Reset,
             "assertion" => FailureKind::Assertion,
             "other" => FailureKind::Other,
@@ -221,6 +233,7 @@ mod tests {
             "reset"
         );
         assert_eq!(k(Some(200), "body did not match"), "assertion");
+        assert_eq!(k(None, "invalid peer certificate: UnknownIssuer"), "tls");
         assert_eq!(k(None, "something odd"), "other");
     }
 
@@ -253,6 +266,7 @@ mod tests {
             "status:429",
             "timeout",
             "connect",
+            "tls",
             "reset",
             "assertion",
             "other",

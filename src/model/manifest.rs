@@ -56,6 +56,9 @@ pub struct Manifest {
     /// This run's part of a plan sharded over several drivers (`drive --shard i/N`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<ManifestShard>,
+    /// What the driver noticed about the run (TLS handshake times, failed checks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The stages, in order.
     #[serde(default, rename = "stage", skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<ManifestStage>,

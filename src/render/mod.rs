@@ -3,8 +3,8 @@
 
 pub mod charts;
 pub mod check;
-pub mod export;
 pub mod compare;
+pub mod export;
 mod filters;
 mod html;
 mod json;

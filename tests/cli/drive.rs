@@ -23,14 +23,14 @@ const BIN: &str = env!("CARGO_BIN_EXE_headroom");
 /// Timing-sensitive tests share two cores: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-pub(super) fn serial() -> MutexGuard<'static, ()> {
+pub(crate) fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A `headroom target` child process, killed on drop.
-pub(super) struct TargetProc {
+pub(crate) struct TargetProc {
     child: Child,
-    pub(super) port: u16,
+    pub(crate) port: u16,
 }
 
 impl Drop for TargetProc {
@@ -40,7 +40,7 @@ impl Drop for TargetProc {
     }
 }
 
-pub(super) fn start_target(profile: &str, extra: &[&str]) -> TargetProc {
+pub(crate) fn start_target(profile: &str, extra: &[&str]) -> TargetProc {
     let mut child = Command::new(BIN)
         .args([
             "target",
@@ -94,7 +94,7 @@ fn wait_with_timeout(child: &mut Child, limit: Duration) -> ExitStatus {
     }
 }
 
-pub(super) fn drive(args: &[&str], limit: Duration) -> (ExitStatus, String, String) {
+pub(crate) fn drive(args: &[&str], limit: Duration) -> (ExitStatus, String, String) {
     let mut child = Command::new(BIN)
         .arg("drive")
         .args(args)
@@ -116,21 +116,21 @@ pub(super) fn drive(args: &[&str], limit: Duration) -> (ExitStatus, String, Stri
 }
 
 /// One `Tag=` line of an interval log.
-struct IntervalLine {
-    start_s: f64,
-    len_s: f64,
-    hist: Histogram<u64>,
+pub(crate) struct IntervalLine {
+    pub(crate) start_s: f64,
+    pub(crate) len_s: f64,
+    pub(crate) hist: Histogram<u64>,
 }
 
 /// A parsed `latency.hlog`: its start and interval lines, plus failures per interval.
-struct Hlog {
+pub(crate) struct Hlog {
     start: SystemTime,
-    intervals: Vec<IntervalLine>,
+    pub(crate) intervals: Vec<IntervalLine>,
     /// (interval start s, kind, count)
     failures: Vec<(f64, String, u64)>,
 }
 
-fn read_hlog(path: &Path) -> Hlog {
+pub(crate) fn read_hlog(path: &Path) -> Hlog {
     let text = std::fs::read_to_string(path).expect("read latency.hlog");
     let mut start = None;
     let mut intervals = Vec::new();
@@ -418,7 +418,7 @@ fn sigint_leaves_an_incomplete_but_readable_run() {
 /// A quick-form drive of 2 users for `duration` against a loopback port nobody
 /// listens on: (port, run dir, exit status, stdout, stderr).
 struct DeadRun {
-    port: u16,
+    pub(crate) port: u16,
     out: std::path::PathBuf,
     status: ExitStatus,
     stdout: String,

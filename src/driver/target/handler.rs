@@ -1,6 +1,8 @@
 //! Answering one request: route it, apply the rate limit, wait out a stall, queue
 //! for a worker (bounded in length and in time), hold the worker for the service
-//! time, answer.
+//! time, answer. `/echo` (any method, any path below it) answers at once with what
+//! it got, as JSON (`method`, `path`, `headers`, `body`, and `json` when the body is
+//! JSON), so tests can see what the driver sent.
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -8,7 +10,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
@@ -142,11 +144,41 @@ fn answer(status: StatusCode, body: Bytes) -> Response<Full<Bytes>> {
     r
 }
 
+/// `/echo`: what the request carried, as JSON.
+async fn echo(req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let (parts, body) = req.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let headers: serde_json::Map<String, serde_json::Value> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            (k.as_str().to_string(), serde_json::Value::String(v))
+        })
+        .collect();
+    let json = serde_json::json!({
+        "method": parts.method.as_str(),
+        "path": parts.uri.path_and_query().map_or("/", |p| p.as_str()),
+        "headers": headers,
+        "body": String::from_utf8_lossy(&body),
+        "json": serde_json::from_slice::<serde_json::Value>(&body).ok(),
+    });
+    answer(StatusCode::OK, Bytes::from(json.to_string()))
+}
+
 /// Answers one request.
 pub async fn handle(
     state: &State,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
+    let path = req.uri().path();
+    if path == "/echo" || path.starts_with("/echo/") {
+        return Ok(echo(req).await);
+    }
     let Some(route) = state
         .routes
         .iter()

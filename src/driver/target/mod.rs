@@ -17,6 +17,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 
 pub use profile::{EndpointProfile, Profile, Service, Stall, BUILTIN};
 
@@ -25,6 +26,16 @@ pub use profile::{EndpointProfile, Profile, Service, Stall, BUILTIN};
 pub async fn serve(
     profile: Profile,
     listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    serve_tls(profile, listener, None, shutdown).await
+}
+
+/// [`serve`], over TLS when `tls` is given (a failed handshake drops that connection).
+pub async fn serve_tls(
+    profile: Profile,
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let state = Arc::new(handler::State::new(&profile));
@@ -44,13 +55,24 @@ pub async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let st = state.clone();
+                let tls = tls.clone();
                 conns.spawn(async move {
                     let svc = service_fn(move |req| {
                         let st = st.clone();
                         async move { handler::handle(&st, req).await }
                     });
+                    let http = http1::Builder::new().keep_alive(true).clone();
                     // A client that goes away mid-request is normal under load.
-                    let _ = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), svc).await;
+                    match tls {
+                        None => {
+                            let _ = http.serve_connection(TokioIo::new(stream), svc).await;
+                        }
+                        Some(acceptor) => {
+                            if let Ok(s) = acceptor.accept(stream).await {
+                                let _ = http.serve_connection(TokioIo::new(s), svc).await;
+                            }
+                        }
+                    }
                 });
                 while conns.try_join_next().is_some() {}
             }
@@ -85,10 +107,7 @@ response = "{}"
         let server = tokio::spawn(serve(Profile::parse(LIMITED).unwrap(), listener, async {
             let _ = rx.await;
         }));
-        let target = Target {
-            addr,
-            host: addr.to_string(),
-        };
+        let target = Target::plain(addr);
         let (mut slot, mut deadline, mut req) = (None, Deadline::new(), Vec::new());
         let mut statuses = Vec::new();
         for path in ["/items/1", "/items/2", "/items/3", "/items/4", "/nope"] {

@@ -172,7 +172,11 @@ static ENDPOINTS: LazyLock<Vec<ColumnSpec>> = LazyLock::new(|| {
                 Int,
                 "failures: a check on the answer failed",
             ),
-            col("failures_other", Int, "failures of any other kind"),
+            col(
+                "failures_other",
+                Int,
+                "failures of any other kind (TLS handshakes among them)",
+            ),
             col(
                 "failures_by_kind",
                 Text,

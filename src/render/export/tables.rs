@@ -160,7 +160,7 @@ fn failure_cells(kinds: &BTreeMap<FailureKind, u64>) -> Vec<Cell> {
             FailureKind::Connect => 3,
             FailureKind::Reset => 4,
             FailureKind::Assertion => 5,
-            FailureKind::Status(_) | FailureKind::Other => 6,
+            FailureKind::Status(_) | FailureKind::Tls | FailureKind::Other => 6,
         };
         counts[slot] += n;
     }
@@ -206,6 +206,7 @@ pub fn manifest_of(run: &Run) -> Manifest {
                         start: window.as_ref().map(|w| w.0.clone()),
                         steady_start: window.as_ref().map(|w| w.0.clone()),
                         end: window.map(|w| w.1),
+                        ..ManifestStage::default()
                     }
                 })
                 .collect()
@@ -224,6 +225,7 @@ pub fn manifest_of(run: &Run) -> Manifest {
         think_time: meta.think_time,
         simulated: (!meta.measured).then_some(true),
         stages,
+        ..Manifest::default()
     }
 }
 
