@@ -135,7 +135,7 @@ pub enum OutputFormat {
 
 /// Runs `headroom drive`.
 pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
-    let scenario = match build_scenario(&args) {
+    let mut scenario = match build_scenario(&args) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -155,6 +155,16 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
     if let Some(why) = shard.and_then(|s| s.idle(&scenario)) {
         eprintln!("error: {why}");
         return Ok(Outcome::BadInput);
+    }
+    // A shard reads only its stripe of each data file (row i when i mod N is its
+    // index), so no row is used by two shards.
+    if let Some(s) = shard {
+        for feeder in &mut scenario.data {
+            if let Err(e) = feeder.stripe(s.index as usize, s.count as usize) {
+                eprintln!("error: {e}");
+                return Ok(Outcome::BadInput);
+            }
+        }
     }
     let start_at = match crate::driver::shard::start_time(
         args.start_at.as_deref(),

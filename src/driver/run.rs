@@ -481,13 +481,13 @@ pub async fn run(
                     // Every shard draws every user's seed: user k is the same user
                     // whichever process runs it.
                     let user_seed: u64 = seeder.random();
-                    // Its feeder row index: the global spawn order, the same on every
-                    // shard, so `unique` rows stay unique across shards.
-                    let index = spawned;
-                    spawned += 1;
                     if !shard_of.owns(u64::from(k)) {
                         continue;
                     }
+                    // Its feeder row index: this process's spawn order (a shard's
+                    // data rows are its own stripe, so rows stay unique across shards).
+                    let index = spawned;
+                    spawned += 1;
                     let due = pacing::spawn_due(start, k - from, spawn_rate);
                     if due > Instant::now() {
                         if let Wake::Stop(r) = wait_until!(due) {

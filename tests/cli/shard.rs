@@ -288,3 +288,32 @@ fn bad_shard_arguments_exit_2() {
         assert!(err.contains(why), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_shard_reads_only_its_stripe_of_a_data_file() {
+    // Two rows striped over three shards: shard 2 has none, and says so before any
+    // request (the dead port would fail every one).
+    let t = TestDir::new();
+    std::fs::write(t.path().join("ids.csv"), "sku\nA\nB\n").unwrap();
+    let plan = t.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "base_url = \"http://127.0.0.1:9\"\n[[data]]\nfile = \"ids.csv\"\n\
+         [[task]]\npath = \"/items/{sku}\"\n[[stage]]\nname = \"s\"\nusers = 3\nduration = \"1s\"\n",
+    )
+    .unwrap();
+    let out = t.path().join("never").display().to_string();
+    let o = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["drive", &plan.display().to_string(), "--out", &out])
+        .args(["--shard", "2/3"])
+        .env_remove("JOB_COMPLETION_INDEX")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("too few rows for 3 shards (shard 2 gets none)"),
+        "{err}"
+    );
+    assert!(!Path::new(&out).exists());
+}
