@@ -869,3 +869,128 @@ fn a_slower_endpoint_on_the_target_is_the_only_p50_regression() {
         );
     }
 }
+
+/// The output dir `compare_json` wrote for `args`.
+fn out_of(dir: &TestDir, args: &[&Path]) -> PathBuf {
+    dir.path().join(format!("out-{}", rand_suffix(args)))
+}
+
+/// The `data-run` of every curve of the panel of `endpoint` in percentiles.svg.
+fn curves(doc: &roxmltree::Document<'_>, endpoint: &str) -> Vec<String> {
+    let panel = doc
+        .descendants()
+        .find(|n| {
+            n.attribute("class") == Some("panel") && n.attribute("data-endpoint") == Some(endpoint)
+        })
+        .unwrap_or_else(|| panic!("no panel of {endpoint}"));
+    panel
+        .children()
+        .filter(|n| n.attribute("class") == Some("run"))
+        .map(|n| n.attribute("data-run").unwrap().to_string())
+        .collect()
+}
+
+/// A diff writes charts/percentiles.svg: one panel per endpoint, one curve per run
+/// (baseline then candidate), the candidate's /a curve above the baseline's at the
+/// median (it is 15% slower), and the charts inlined in compare.html.
+#[test]
+fn a_diff_overlays_percentile_curves_per_endpoint() {
+    let dir = TestDir::new();
+    let fx = |seed, label, factors| Fixture {
+        seed,
+        label: Some(label),
+        factors,
+        ..Fixture::default()
+    };
+    let base = write_run(&dir, "base", &fx(11, "1.0.0", &[]));
+    let cand = write_run(&dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    let (code, _, stderr) = compare_json(&dir, &[&base, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = out_of(&dir, &[&base, &cand]);
+    let text = std::fs::read_to_string(out.join("charts/percentiles.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("percentiles.svg is XML");
+    for ep in ENDPOINTS {
+        assert_eq!(curves(&doc, ep), ["1.0.0", "1.1.0"], "{ep}");
+    }
+    // The curve's point at 50% (x = log10 2 of 4 decades): lower y is slower.
+    let y_at_median = |run: &str| -> f64 {
+        let panel = doc
+            .descendants()
+            .find(|n| n.attribute("data-endpoint") == Some("/a"))
+            .unwrap();
+        let d = panel
+            .children()
+            .find(|n| n.attribute("data-run") == Some(run))
+            .unwrap()
+            .attribute("d")
+            .unwrap();
+        let pts: Vec<(f64, f64)> = d
+            .split(['M', 'L'])
+            .filter_map(|p| {
+                let (x, y) = p.trim().split_once(',')?;
+                Some((x.parse().ok()?, y.parse().ok()?))
+            })
+            .collect();
+        let x0 = pts[0].0;
+        let x_end = pts.last().unwrap().0;
+        let target = x0 + (x_end - x0) * 2f64.log10() / 4.0;
+        pts.iter()
+            .min_by(|a, b| (a.0 - target).abs().total_cmp(&(b.0 - target).abs()))
+            .unwrap()
+            .1
+    };
+    assert!(y_at_median("1.1.0") < y_at_median("1.0.0"));
+    assert!(
+        !out.join("charts/trend.svg").exists(),
+        "a diff has no trend"
+    );
+    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(html.contains("Latency by percentile"));
+    assert!(html.contains("Latency change per endpoint"));
+}
+
+/// The trend writes charts/trend.svg: a line per endpoint and metric, the change
+/// point marked on /a's p50 at 1.11.0 (where the fixture shifts by 30%) and none on
+/// the other endpoints' p50; the overlay has one curve per release.
+#[test]
+fn a_trend_chart_marks_the_change_point() {
+    let dir = TestDir::new();
+    let runs = trend_runs(&dir);
+    let paths: Vec<&Path> = runs.iter().map(PathBuf::as_path).collect();
+    let (code, _, stderr) = compare_json(&dir, &paths, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = out_of(&dir, &paths);
+    let text = std::fs::read_to_string(out.join("charts/trend.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("trend.svg is XML");
+    let p50 = doc
+        .descendants()
+        .find(|n| {
+            n.attribute("class") == Some("panel") && n.attribute("data-metric") == Some("p50")
+        })
+        .expect("p50 panel");
+    let lines: Vec<&str> = p50
+        .children()
+        .filter(|n| n.attribute("class") == Some("series"))
+        .map(|n| n.attribute("data-endpoint").unwrap())
+        .collect();
+    assert_eq!(lines, ENDPOINTS);
+    let marks: Vec<(&str, &str)> = p50
+        .children()
+        .filter(|n| n.attribute("class") == Some("change-point"))
+        .map(|n| {
+            (
+                n.attribute("data-endpoint").unwrap(),
+                n.attribute("data-label").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(marks, [("/a", "1.11.0")]);
+    let overlay = std::fs::read_to_string(out.join("charts/percentiles.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&overlay).unwrap();
+    assert_eq!(
+        curves(&doc, "/a"),
+        ["1.8.0", "1.9.0", "1.9.1", "1.10.0", "1.11.0", "1.12.0", "1.13.0", "2.0.0"]
+    );
+    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(html.contains("class=\"change-point\""));
+}
