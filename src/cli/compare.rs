@@ -186,7 +186,7 @@ fn set_floor(t: &mut Thresholds, spec: &str) -> Result<(), String> {
 
 /// A name for a run from its path: the dir's name; for a report.json, the run dir
 /// it belongs to.
-fn fallback_label(path: &Path) -> String {
+pub(super) fn fallback_label(path: &Path) -> String {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let mut p = abs.as_path();
     if p.is_file() {

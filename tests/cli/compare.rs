@@ -994,3 +994,113 @@ fn a_trend_chart_marks_the_change_point() {
     let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
     assert!(html.contains("class=\"change-point\""));
 }
+
+/// `analyze 1.1.0 --baseline 1.0.0/report.json`, /a 15% slower in 1.1.0: report.json
+/// gains `baseline` with /a's p50 and p95 regressed and /b, /c unchanged, exactly as
+/// `compare` decides them; report.md and report.html show the "vs release 1.0.0"
+/// table with /a's row regressed.
+#[test]
+fn analyze_with_a_baseline_report_shows_the_regression_vs_that_release() {
+    let dir = TestDir::new();
+    let fx = |seed, label, factors| Fixture {
+        seed,
+        label: Some(label),
+        factors,
+        ..Fixture::default()
+    };
+    let base = write_run(&dir, "base", &fx(11, "1.0.0", &[]));
+    let cand = write_run(&dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    let base_json = analyze_to(&dir, &base, "base-report");
+    let out = dir.path().join("cand-report");
+    let o = headroom(&[
+        "analyze",
+        cand.to_str().unwrap(),
+        "--baseline",
+        base_json.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let b = &report["baseline"];
+    assert_eq!(b["label"], "1.0.0", "{b:#}");
+    let cell = |endpoint: &str, metric: &str| -> &Value {
+        let row = b["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["endpoint"] == endpoint)
+            .unwrap_or_else(|| panic!("no row of {endpoint} in {b:#}"));
+        &row["metrics"][metric]
+    };
+    for metric in ["p50", "p95"] {
+        let c = cell("/a", metric);
+        assert_eq!(c["verdict"], "regressed", "{c:#}");
+        let pct = c["delta_pct"].as_f64().unwrap();
+        assert!((pct - 15.0).abs() < 6.0, "{c:#}");
+    }
+    for ep in ["/b", "/c"] {
+        assert_eq!(cell(ep, "p50")["verdict"], "unchanged", "{ep}");
+    }
+    for m in ["throughput", "p99", "error_rate"] {
+        assert!(cell("/a", m)["verdict"].is_string(), "{m}");
+    }
+    // The same verdicts as `compare BASE_REPORT CAND`.
+    let (code, cmp, stderr) = compare_json(&dir, &[&base_json, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    for ep in ENDPOINTS {
+        for m in ["throughput", "p50", "p95", "p99", "error_rate"] {
+            assert_eq!(
+                cell(ep, m)["verdict"],
+                row(&cmp, ep, m)["verdict"],
+                "{ep} {m}"
+            );
+        }
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## vs release 1.0.0"), "{md}");
+    let section = &md[md.find("## vs release").unwrap()..];
+    let a_row = section
+        .lines()
+        .find(|l| l.contains("| /a |") && l.contains('%'))
+        .unwrap_or_else(|| panic!("no /a row in {md}"));
+    let cells: Vec<&str> = a_row.split('|').map(str::trim).collect();
+    // | stage | endpoint | throughput | p50 | p95 | ...
+    assert!(cells[4].ends_with("regressed"), "{a_row}");
+    assert!(cells[5].ends_with("regressed"), "{a_row}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("vs release 1.0.0"));
+}
+
+/// A --baseline that is not a report.json: named, exit 2, nothing written.
+#[test]
+fn analyze_with_a_bad_baseline_is_named_and_exits_2() {
+    let dir = TestDir::new();
+    let run = write_run(
+        &dir,
+        "run",
+        &Fixture {
+            per_endpoint: 200,
+            ..Fixture::default()
+        },
+    );
+    let bad = dir.path().join("old.json");
+    std::fs::write(&bad, "{not json").unwrap();
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--baseline",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("old.json"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
