@@ -120,7 +120,7 @@ pub fn vs_release(baseline: CompareRun, current: &Analysis) -> Result<BaselineRe
             },
         );
     }
-    rows.sort_by(|a, b| a.verdict.cmp(&b.verdict));
+    rows.sort_by_key(|r| r.verdict);
     Ok(BaselineReport {
         label: report.baseline.label,
         source,

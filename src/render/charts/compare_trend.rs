@@ -22,8 +22,11 @@ const PLOT_H: f64 = 180.0;
 const PANEL_H: f64 = 260.0;
 const TOP: f64 = 40.0;
 
+/// A line: its name and its series.
+type Line<'a> = (String, &'a TrendSeries);
+
 /// The series of one metric, with the name shown for each.
-fn lines<'a>(report: &'a CompareReport, metric_name: &str) -> Vec<(String, &'a TrendSeries)> {
+fn lines<'a>(report: &'a CompareReport, metric_name: &str) -> Vec<Line<'a>> {
     let stages: std::collections::BTreeSet<&str> =
         report.trend.iter().map(|t| t.stage.as_str()).collect();
     report
@@ -49,7 +52,7 @@ pub fn svg(report: &CompareReport) -> Option<String> {
     if n < 2 {
         return None;
     }
-    let panels: Vec<(&str, &str, Vec<(String, &TrendSeries)>)> = TREND_METRICS
+    let panels: Vec<(&str, &str, Vec<Line>)> = TREND_METRICS
         .iter()
         .map(|m| (m.name(), m.unit(), lines(report, m.name())))
         .filter(|p| !p.2.is_empty())
