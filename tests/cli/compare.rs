@@ -155,18 +155,24 @@ fn analyze_to(dir: &TestDir, run: &Path, name: &str) -> PathBuf {
     out.join("report.json")
 }
 
-/// 1.0.0 vs 1.1.0, 5,000 requests per endpoint a side, /a 15% slower in 1.1.0:
-/// compare.json.
-fn fifteen_percent_diff() -> Value {
-    let dir = TestDir::new();
+/// 1.0.0 vs 1.1.0 run dirs, 5,000 requests per endpoint a side, /a 15% slower in 1.1.0.
+fn fifteen_percent_runs(dir: &TestDir) -> (PathBuf, PathBuf) {
     let fx = |seed, label, factors| Fixture {
         seed,
         label: Some(label),
         factors,
         ..Fixture::default()
     };
-    let base = write_run(&dir, "base", &fx(11, "1.0.0", &[]));
-    let cand = write_run(&dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    let base = write_run(dir, "base", &fx(11, "1.0.0", &[]));
+    let cand = write_run(dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    (base, cand)
+}
+
+/// 1.0.0 vs 1.1.0, 5,000 requests per endpoint a side, /a 15% slower in 1.1.0:
+/// compare.json.
+fn fifteen_percent_diff() -> Value {
+    let dir = TestDir::new();
+    let (base, cand) = fifteen_percent_runs(&dir);
     let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
     assert_eq!(code, 0, "{stderr}");
     report
@@ -896,14 +902,7 @@ fn curves(doc: &roxmltree::Document<'_>, endpoint: &str) -> Vec<String> {
 #[test]
 fn a_diff_overlays_percentile_curves_per_endpoint() {
     let dir = TestDir::new();
-    let fx = |seed, label, factors| Fixture {
-        seed,
-        label: Some(label),
-        factors,
-        ..Fixture::default()
-    };
-    let base = write_run(&dir, "base", &fx(11, "1.0.0", &[]));
-    let cand = write_run(&dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    let (base, cand) = fifteen_percent_runs(&dir);
     let (code, _, stderr) = compare_json(&dir, &[&base, &cand], &[]);
     assert_eq!(code, 0, "{stderr}");
     let out = out_of(&dir, &[&base, &cand]);
@@ -1002,14 +1001,7 @@ fn a_trend_chart_marks_the_change_point() {
 #[test]
 fn analyze_with_a_baseline_report_shows_the_regression_vs_that_release() {
     let dir = TestDir::new();
-    let fx = |seed, label, factors| Fixture {
-        seed,
-        label: Some(label),
-        factors,
-        ..Fixture::default()
-    };
-    let base = write_run(&dir, "base", &fx(11, "1.0.0", &[]));
-    let cand = write_run(&dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    let (base, cand) = fifteen_percent_runs(&dir);
     let base_json = analyze_to(&dir, &base, "base-report");
     let out = dir.path().join("cand-report");
     let o = headroom(&[

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use crate::analysis::compare::input::{CompareRun, EndpointInput};
-use crate::analysis::compare::matching::match_stages;
+use crate::analysis::compare::matching::stage_map;
 
 /// Most panels drawn (the baseline's first stages and endpoints).
 const MAX_PANELS: usize = 24;
@@ -38,12 +38,7 @@ type Panel<'a> = (String, Vec<(&'a str, &'a EndpointInput)>);
 fn panels<'a>(baseline: &'a CompareRun, candidates: &'a [CompareRun]) -> Vec<Panel<'a>> {
     let maps: Vec<Vec<Option<usize>>> = candidates
         .iter()
-        .map(|c| {
-            let pairs = match_stages(&baseline.stages, &c.stages);
-            (0..baseline.stages.len())
-                .map(|i| pairs.iter().find(|p| p.base == i).map(|p| p.cand))
-                .collect()
-        })
+        .map(|c| stage_map(&baseline.stages, &c.stages))
         .collect();
     let mut out = Vec::new();
     for (si, stage) in baseline.stages.iter().enumerate() {
