@@ -143,6 +143,7 @@ pub fn analyze(run: &Run) -> Analysis {
         charts: Vec::new(),
         setup: Default::default(),
         narrative: Default::default(),
+        baseline: None,
     };
     analysis.setup = super::narrative::setup::build(run, &analysis.task_mix);
     (analysis.data_quality, analysis.data_quality_reason) =

@@ -69,6 +69,9 @@ pub struct Analysis {
     /// The written sections: deltas against the lowest-load stage, per-stage
     /// sentences, prioritised recommendations and next steps.
     pub narrative: crate::analysis::narrative::Narrative,
+    /// `analyze --baseline REPORT.json`: this run against that release (absent without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::analysis::compare::baseline::BaselineReport>,
 }
 
 /// A chart file next to the report.

@@ -1,12 +1,13 @@
 //! `headroom analyze`: ingest → analyse → write the report → print a summary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::common::{emit, emitln, InputArgs};
 use super::exit::Outcome;
 use super::pipeline::{run_pipeline, SlaFile};
+use crate::analysis::compare::input::{self, CompareRun};
 use crate::render;
 use crate::render::output::{check_out_dir, default_out_dir, OutputDir, OutputError, OutputKind};
 
@@ -43,6 +44,11 @@ pub struct AnalyzeArgs {
     /// when p99 is over 10× p50, where a linear axis would flatten p50).
     #[arg(long, value_name = "SCALE", default_value = "auto")]
     pub latency_axis: render::charts::LatencyScale,
+    /// An earlier release's report.json: the report gains "vs release LABEL" columns
+    /// (Δ% of throughput, p50, p95, p99 and error rate per stage and endpoint, with
+    /// `headroom compare`'s verdict) and report.json a `baseline` key.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
     /// Print the report's JSON to stdout instead of the summary.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
@@ -78,6 +84,24 @@ impl AnalyzeArgs {
     }
 }
 
+/// Reads `--baseline`: a report.json headroom wrote (or a report dir holding one).
+fn read_baseline(path: &Path) -> Result<CompareRun, String> {
+    let file = if path.is_dir() {
+        path.join("report.json")
+    } else {
+        path.to_path_buf()
+    };
+    let text = std::fs::read_to_string(&file).map_err(|e| {
+        format!(
+            "--baseline {}: {e}; give the report.json `headroom analyze` wrote for the earlier release",
+            file.display()
+        )
+    })?;
+    let fallback = super::compare::fallback_label(&file);
+    input::parse_report(&text, &file.display().to_string(), None, &fallback)
+        .map_err(|e| format!("--baseline {}: {e}", file.display()))
+}
+
 /// Runs `analyze`.
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     let opts = args.input.ingest_options()?;
@@ -104,9 +128,25 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
         }
         None => None,
     };
+    let baseline = match &args.baseline {
+        Some(path) => match read_baseline(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(Outcome::BadInput);
+            }
+        },
+        None => None,
+    };
     let Ok((run, mut analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {
         return Ok(Outcome::BadInput);
     };
+    if let Some(b) = baseline {
+        match crate::analysis::compare::baseline::vs_release(b, &analysis) {
+            Ok(report) => analysis.baseline = Some(report),
+            Err(e) => eprintln!("warning: --baseline: this run cannot be compared ({e})"),
+        }
+    }
     let exporters = render::prepare_report(
         &mut analysis,
         render::charts::ChartOptions {

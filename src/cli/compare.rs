@@ -186,7 +186,7 @@ fn set_floor(t: &mut Thresholds, spec: &str) -> Result<(), String> {
 
 /// A name for a run from its path: the dir's name; for a report.json, the run dir
 /// it belongs to.
-fn fallback_label(path: &Path) -> String {
+pub(super) fn fallback_label(path: &Path) -> String {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let mut p = abs.as_path();
     if p.is_file() {
@@ -324,20 +324,44 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     } else {
         mode
     };
+    // The charts read the runs' histograms, which the report does not keep.
+    let overlay = crate::render::charts::compare_percentiles::svg(&base[0], &{
+        let mut c = cands.clone();
+        if mode == Mode::Trend {
+            compare::trend::order_runs(&mut c);
+        }
+        c
+    });
     let report = compare::compare(mode, base, cands, &thresholds);
+    let charts: Vec<(&str, String)> = [
+        (
+            "deltas.svg",
+            crate::render::charts::compare_deltas::svg(&report),
+        ),
+        ("percentiles.svg", overlay),
+        (
+            "trend.svg",
+            crate::render::charts::compare_trend::svg(&report),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, svg)| Some((name, svg?)))
+    .collect();
     write_dir(&out, |dir| -> Result<(), anyhow::Error> {
         let io = |p: PathBuf| move |e| OutputError::Io { path: p, source: e };
         std::fs::write(dir.join("compare.md"), render::markdown(&report))
             .map_err(io(dir.join("compare.md")))?;
-        std::fs::write(dir.join("compare.html"), render::html(&report))
+        let svgs: Vec<String> = charts.iter().map(|c| c.1.clone()).collect();
+        std::fs::write(dir.join("compare.html"), render::html(&report, &svgs))
             .map_err(io(dir.join("compare.html")))?;
         std::fs::write(dir.join("compare.json"), render::json(&report)?)
             .map_err(io(dir.join("compare.json")))?;
-        if let Some(chart) = crate::render::charts::compare_deltas::svg(&report) {
-            let charts = dir.join("charts");
-            std::fs::create_dir_all(&charts).map_err(io(charts.clone()))?;
-            std::fs::write(charts.join("deltas.svg"), chart)
-                .map_err(io(charts.join("deltas.svg")))?;
+        if !charts.is_empty() {
+            let chart_dir = dir.join("charts");
+            std::fs::create_dir_all(&chart_dir).map_err(io(chart_dir.clone()))?;
+            for (name, svg) in &charts {
+                std::fs::write(chart_dir.join(name), svg).map_err(io(chart_dir.join(name)))?;
+            }
         }
         Ok(())
     })?;

@@ -40,6 +40,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/capacity.md.j2"),
     ),
     (
+        "baseline.md.j2",
+        include_str!("../../templates/baseline.md.j2"),
+    ),
+    (
         "report.html",
         include_str!("../../templates/report.html.j2"),
     ),

@@ -155,18 +155,24 @@ fn analyze_to(dir: &TestDir, run: &Path, name: &str) -> PathBuf {
     out.join("report.json")
 }
 
-/// 1.0.0 vs 1.1.0, 5,000 requests per endpoint a side, /a 15% slower in 1.1.0:
-/// compare.json.
-fn fifteen_percent_diff() -> Value {
-    let dir = TestDir::new();
+/// 1.0.0 vs 1.1.0 run dirs, 5,000 requests per endpoint a side, /a 15% slower in 1.1.0.
+fn fifteen_percent_runs(dir: &TestDir) -> (PathBuf, PathBuf) {
     let fx = |seed, label, factors| Fixture {
         seed,
         label: Some(label),
         factors,
         ..Fixture::default()
     };
-    let base = write_run(&dir, "base", &fx(11, "1.0.0", &[]));
-    let cand = write_run(&dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    let base = write_run(dir, "base", &fx(11, "1.0.0", &[]));
+    let cand = write_run(dir, "cand", &fx(12, "1.1.0", &[("/a", 1.15)]));
+    (base, cand)
+}
+
+/// 1.0.0 vs 1.1.0, 5,000 requests per endpoint a side, /a 15% slower in 1.1.0:
+/// compare.json.
+fn fifteen_percent_diff() -> Value {
+    let dir = TestDir::new();
+    let (base, cand) = fifteen_percent_runs(&dir);
     let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
     assert_eq!(code, 0, "{stderr}");
     report
@@ -868,4 +874,225 @@ fn a_slower_endpoint_on_the_target_is_the_only_p50_regression() {
             "{endpoint}: {verdict}: {report:#}"
         );
     }
+}
+
+/// The output dir `compare_json` wrote for `args`.
+fn out_of(dir: &TestDir, args: &[&Path]) -> PathBuf {
+    dir.path().join(format!("out-{}", rand_suffix(args)))
+}
+
+/// The `data-run` of every curve of the panel of `endpoint` in percentiles.svg.
+fn curves(doc: &roxmltree::Document<'_>, endpoint: &str) -> Vec<String> {
+    let panel = doc
+        .descendants()
+        .find(|n| {
+            n.attribute("class") == Some("panel") && n.attribute("data-endpoint") == Some(endpoint)
+        })
+        .unwrap_or_else(|| panic!("no panel of {endpoint}"));
+    panel
+        .children()
+        .filter(|n| n.attribute("class") == Some("run"))
+        .map(|n| n.attribute("data-run").unwrap().to_string())
+        .collect()
+}
+
+/// A diff writes charts/percentiles.svg: one panel per endpoint, one curve per run
+/// (baseline then candidate), the candidate's /a curve above the baseline's at the
+/// median (it is 15% slower), and the charts inlined in compare.html.
+#[test]
+fn a_diff_overlays_percentile_curves_per_endpoint() {
+    let dir = TestDir::new();
+    let (base, cand) = fifteen_percent_runs(&dir);
+    let (code, _, stderr) = compare_json(&dir, &[&base, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = out_of(&dir, &[&base, &cand]);
+    let text = std::fs::read_to_string(out.join("charts/percentiles.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("percentiles.svg is XML");
+    for ep in ENDPOINTS {
+        assert_eq!(curves(&doc, ep), ["1.0.0", "1.1.0"], "{ep}");
+    }
+    // The curve's point at 50% (x = log10 2 of 4 decades): lower y is slower.
+    let y_at_median = |run: &str| -> f64 {
+        let panel = doc
+            .descendants()
+            .find(|n| n.attribute("data-endpoint") == Some("/a"))
+            .unwrap();
+        let d = panel
+            .children()
+            .find(|n| n.attribute("data-run") == Some(run))
+            .unwrap()
+            .attribute("d")
+            .unwrap();
+        let pts: Vec<(f64, f64)> = d
+            .split(['M', 'L'])
+            .filter_map(|p| {
+                let (x, y) = p.trim().split_once(',')?;
+                Some((x.parse().ok()?, y.parse().ok()?))
+            })
+            .collect();
+        let x0 = pts[0].0;
+        let x_end = pts.last().unwrap().0;
+        let target = x0 + (x_end - x0) * 2f64.log10() / 4.0;
+        pts.iter()
+            .min_by(|a, b| (a.0 - target).abs().total_cmp(&(b.0 - target).abs()))
+            .unwrap()
+            .1
+    };
+    assert!(y_at_median("1.1.0") < y_at_median("1.0.0"));
+    assert!(
+        !out.join("charts/trend.svg").exists(),
+        "a diff has no trend"
+    );
+    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(html.contains("Latency by percentile"));
+    assert!(html.contains("Latency change per endpoint"));
+}
+
+/// The trend writes charts/trend.svg: a line per endpoint and metric, the change
+/// point marked on /a's p50 at 1.11.0 (where the fixture shifts by 30%) and none on
+/// the other endpoints' p50; the overlay has one curve per release.
+#[test]
+fn a_trend_chart_marks_the_change_point() {
+    let dir = TestDir::new();
+    let runs = trend_runs(&dir);
+    let paths: Vec<&Path> = runs.iter().map(PathBuf::as_path).collect();
+    let (code, _, stderr) = compare_json(&dir, &paths, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = out_of(&dir, &paths);
+    let text = std::fs::read_to_string(out.join("charts/trend.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("trend.svg is XML");
+    let p50 = doc
+        .descendants()
+        .find(|n| {
+            n.attribute("class") == Some("panel") && n.attribute("data-metric") == Some("p50")
+        })
+        .expect("p50 panel");
+    let lines: Vec<&str> = p50
+        .children()
+        .filter(|n| n.attribute("class") == Some("series"))
+        .map(|n| n.attribute("data-endpoint").unwrap())
+        .collect();
+    assert_eq!(lines, ENDPOINTS);
+    let marks: Vec<(&str, &str)> = p50
+        .children()
+        .filter(|n| n.attribute("class") == Some("change-point"))
+        .map(|n| {
+            (
+                n.attribute("data-endpoint").unwrap(),
+                n.attribute("data-label").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(marks, [("/a", "1.11.0")]);
+    let overlay = std::fs::read_to_string(out.join("charts/percentiles.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&overlay).unwrap();
+    assert_eq!(
+        curves(&doc, "/a"),
+        ["1.8.0", "1.9.0", "1.9.1", "1.10.0", "1.11.0", "1.12.0", "1.13.0", "2.0.0"]
+    );
+    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(html.contains("class=\"change-point\""));
+}
+
+/// `analyze 1.1.0 --baseline 1.0.0/report.json`, /a 15% slower in 1.1.0: report.json
+/// gains `baseline` with /a's p50 and p95 regressed and /b, /c unchanged, exactly as
+/// `compare` decides them; report.md and report.html show the "vs release 1.0.0"
+/// table with /a's row regressed.
+#[test]
+fn analyze_with_a_baseline_report_shows_the_regression_vs_that_release() {
+    let dir = TestDir::new();
+    let (base, cand) = fifteen_percent_runs(&dir);
+    let base_json = analyze_to(&dir, &base, "base-report");
+    let out = dir.path().join("cand-report");
+    let o = headroom(&[
+        "analyze",
+        cand.to_str().unwrap(),
+        "--baseline",
+        base_json.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let b = &report["baseline"];
+    assert_eq!(b["label"], "1.0.0", "{b:#}");
+    let cell = |endpoint: &str, metric: &str| -> &Value {
+        let row = b["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["endpoint"] == endpoint)
+            .unwrap_or_else(|| panic!("no row of {endpoint} in {b:#}"));
+        &row["metrics"][metric]
+    };
+    for metric in ["p50", "p95"] {
+        let c = cell("/a", metric);
+        assert_eq!(c["verdict"], "regressed", "{c:#}");
+        let pct = c["delta_pct"].as_f64().unwrap();
+        assert!((pct - 15.0).abs() < 6.0, "{c:#}");
+    }
+    for ep in ["/b", "/c"] {
+        assert_eq!(cell(ep, "p50")["verdict"], "unchanged", "{ep}");
+    }
+    for m in ["throughput", "p99", "error_rate"] {
+        assert!(cell("/a", m)["verdict"].is_string(), "{m}");
+    }
+    // The same verdicts as `compare BASE_REPORT CAND`.
+    let (code, cmp, stderr) = compare_json(&dir, &[&base_json, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    for ep in ENDPOINTS {
+        for m in ["throughput", "p50", "p95", "p99", "error_rate"] {
+            assert_eq!(
+                cell(ep, m)["verdict"],
+                row(&cmp, ep, m)["verdict"],
+                "{ep} {m}"
+            );
+        }
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## vs release 1.0.0"), "{md}");
+    let section = &md[md.find("## vs release").unwrap()..];
+    let a_row = section
+        .lines()
+        .find(|l| l.contains("| /a |") && l.contains('%'))
+        .unwrap_or_else(|| panic!("no /a row in {md}"));
+    let cells: Vec<&str> = a_row.split('|').map(str::trim).collect();
+    // | stage | endpoint | throughput | p50 | p95 | ...
+    assert!(cells[4].ends_with("regressed"), "{a_row}");
+    assert!(cells[5].ends_with("regressed"), "{a_row}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("vs release 1.0.0"));
+}
+
+/// A --baseline that is not a report.json: named, exit 2, nothing written.
+#[test]
+fn analyze_with_a_bad_baseline_is_named_and_exits_2() {
+    let dir = TestDir::new();
+    let run = write_run(
+        &dir,
+        "run",
+        &Fixture {
+            per_endpoint: 200,
+            ..Fixture::default()
+        },
+    );
+    let bad = dir.path().join("old.json");
+    std::fs::write(&bad, "{not json").unwrap();
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--baseline",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("old.json"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -107,6 +107,14 @@ pub fn match_stages(base: &[StageInput], cand: &[StageInput]) -> Vec<StagePair> 
     pairs
 }
 
+/// For each of `base`'s stages, the index of the `cand` stage paired with it.
+pub fn stage_map(base: &[StageInput], cand: &[StageInput]) -> Vec<Option<usize>> {
+    let pairs = match_stages(base, cand);
+    (0..base.len())
+        .map(|i| pairs.iter().find(|p| p.base == i).map(|p| p.cand))
+        .collect()
+}
+
 /// Pairs the endpoints of two matched stages by key: (base index, cand index).
 pub fn match_endpoints(base: &StageInput, cand: &StageInput) -> Vec<(usize, usize)> {
     base.endpoints

@@ -5,6 +5,7 @@
 //! level shifts. This module assembles them into the [`CompareReport`] that
 //! compare.json serialises and every compare renderer reads.
 
+pub mod baseline;
 pub mod input;
 pub mod matching;
 pub mod stats;

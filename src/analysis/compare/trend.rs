@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use serde::Serialize;
 
 use super::input::CompareRun;
-use super::matching::match_stages;
+use super::matching::stage_map;
 use super::stats::{self, MIN_TREND_POINTS};
 use super::verdict::Metric;
 
@@ -139,12 +139,7 @@ pub fn trends(runs: &[CompareRun]) -> Vec<TrendSeries> {
     // For every run, the index of its stage paired with each of the first run's.
     let stage_maps: Vec<Vec<Option<usize>>> = runs
         .iter()
-        .map(|r| {
-            let pairs = match_stages(&first.stages, &r.stages);
-            (0..first.stages.len())
-                .map(|i| pairs.iter().find(|p| p.base == i).map(|p| p.cand))
-                .collect()
-        })
+        .map(|r| stage_map(&first.stages, &r.stages))
         .collect();
     let mut out = Vec::new();
     for (si, stage) in first.stages.iter().enumerate() {

@@ -13,6 +13,8 @@
 //! (see the `svg` module), which is what the tests count.
 
 pub mod compare_deltas;
+pub mod compare_percentiles;
+pub mod compare_trend;
 mod distribution;
 mod endpoint_timeline;
 mod endpoints;

@@ -17,8 +17,9 @@ td:first-child,th:first-child{text-align:left}\
 .regressed{color:#b00020;font-weight:bold}.improved{color:#1b7f3b}\
 .inconclusive{color:#a66b00}.verdict{font-size:1.2em;font-weight:bold}";
 
-/// The HTML page of a comparison.
-pub fn html(report: &CompareReport) -> String {
+/// The HTML page of a comparison, with `charts` (SVG texts, as written to charts/)
+/// inlined after the verdict line.
+pub fn html(report: &CompareReport, charts: &[String]) -> String {
     let mut out = String::new();
     let cands: Vec<&str> = report.candidates.iter().map(|c| c.label.as_str()).collect();
     let title = format!(
@@ -34,9 +35,9 @@ pub fn html(report: &CompareReport) -> String {
         t = esc(&title),
         v = esc(&report.verdict_line)
     );
-    if let Some(chart) = crate::render::charts::compare_deltas::svg(report) {
+    for chart in charts {
         out.push_str("<figure>\n");
-        out.push_str(&chart);
+        out.push_str(chart);
         out.push_str("</figure>\n");
     }
     for (verdict, heading) in [
