@@ -171,7 +171,7 @@ pub fn sla_headroom(
     // Over at the lowest load.
     if b.bracket[0].is_none() {
         let names: Vec<&str> = limits.iter().map(|c| criterion_name(*c)).collect();
-        headroom.statement = not_even_at_lowest(what, &names, lowest);
+        headroom.statement = not_even_at_lowest(what, holds, &names, lowest);
         return Some(headroom);
     }
     if tied.len() > 1 {
@@ -202,17 +202,22 @@ fn whole_range(what: &str, holds: &str, last: &LoadPoint, from_sla: bool) -> Sla
 }
 
 /// The statement when the binding criteria are over their limits at the lowest load.
-fn not_even_at_lowest(what: &str, names: &[&str], lowest: f64) -> String {
+fn not_even_at_lowest(what: &str, holds: &str, names: &[&str], lowest: f64) -> String {
+    let fails = if holds == "holds" {
+        "does not hold"
+    } else {
+        "do not hold"
+    };
     if names.len() > 1 {
         format!(
-            "{what} does not hold even at the lowest measured load ({} users): both {} are \
+            "{what} {fails} even at the lowest measured load ({} users): both {} are \
              over their limits there",
             fmt_users(lowest),
             names.join(" and ")
         )
     } else {
         format!(
-            "{what} does not hold even at the lowest measured load ({} users): {} is over \
+            "{what} {fails} even at the lowest measured load ({} users): {} is over \
              its limit there",
             fmt_users(lowest),
             names[0]
@@ -443,4 +448,28 @@ pub fn sizing(
         instances,
         statement,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_even_at_lowest;
+
+    #[test]
+    fn the_verb_agrees_with_its_subject() {
+        let one = not_even_at_lowest("The SLA", "holds", &["the error rate"], 10.0);
+        assert!(one.starts_with("The SLA does not hold even at"), "{one}");
+        assert!(
+            one.ends_with("the error rate is over its limit there"),
+            "{one}"
+        );
+        let two = not_even_at_lowest("The default limits", "hold", &["p95", "errors"], 10.0);
+        assert!(
+            two.starts_with("The default limits do not hold even at"),
+            "{two}"
+        );
+        assert!(
+            two.contains("both p95 and errors are over their limits"),
+            "{two}"
+        );
+    }
 }
