@@ -58,6 +58,9 @@ pub fn adapter(format: Format) -> Adapter {
         Format::GatlingLog => {
             Adapter::Observations(|p, _, _| Ok(Box::new(gatling::GatlingLog::open(p)?)))
         }
+        Format::GatlingBinary => Adapter::Observations(|p, _, _| {
+            Ok(Box::new(super::gatling_binary::GatlingBinaryLog::open(p)?))
+        }),
         Format::K6Summary => Adapter::Summary(k6_summary::build_source),
         Format::AbText => Adapter::Summary(super::ab::build_text),
         Format::AbCsv => Adapter::Summary(super::ab::build_csv),

@@ -5,7 +5,7 @@
 use super::Format;
 
 /// Every format headroom reads, in the order `inspect --formats` lists them.
-pub const ALL: [Format; 34] = [
+pub const ALL: [Format; 35] = [
     Format::Manifest,
     Format::GenericCsv,
     Format::LocustStats,
@@ -23,6 +23,7 @@ pub const ALL: [Format; 34] = [
     Format::K6Json,
     Format::K6Summary,
     Format::GatlingLog,
+    Format::GatlingBinary,
     Format::VegetaCsv,
     Format::VegetaJson,
     Format::WrkText,
@@ -112,6 +113,10 @@ pub fn describe(format: Format) -> (&'static str, &'static str) {
         Format::GatlingLog => (
             "tab-separated RUN/ASSERTION/USER/REQUEST records (text log, Gatling 2.0 – 3.12)",
             "gatling.sh -s Simulation (target/gatling/*/simulation.log)",
+        ),
+        Format::GatlingBinary => (
+            "binary: a 0 byte, then a length-prefixed 3.x version, class name and run start (Gatling 3.13+)",
+            "gatling.sh -s Simulation with Gatling ≥ 3.13 (target/gatling/*/simulation.log)",
         ),
         Format::VegetaCsv => (
             "headerless CSV: nanosecond timestamp, code, latency, bytes …",

@@ -40,6 +40,8 @@ pub enum Format {
     K6Summary,
     /// Gatling `simulation.log`, text layouts 2.0 – 3.12.
     GatlingLog,
+    /// Gatling binary `simulation.log` (3.13 and later).
+    GatlingBinary,
     // Part B formats.
     /// vegeta `encode --to csv` (no header).
     VegetaCsv,
@@ -97,7 +99,7 @@ impl Format {
             Format::HdrLog => "hdr-log",
             Format::JmeterCsv | Format::JmeterXml => "jmeter",
             Format::K6Csv | Format::K6Json | Format::K6Summary => "k6",
-            Format::GatlingLog => "gatling",
+            Format::GatlingLog | Format::GatlingBinary => "gatling",
             Format::VegetaCsv | Format::VegetaJson => "vegeta",
             Format::WrkText => "wrk",
             Format::HdrPercentiles => "hdrhistogram",
@@ -146,6 +148,7 @@ impl fmt::Display for Format {
             Format::K6Json => "k6-json",
             Format::K6Summary => "k6-summary",
             Format::GatlingLog => "gatling-log",
+            Format::GatlingBinary => "gatling-binary",
             Format::VegetaCsv => "vegeta-csv",
             Format::VegetaJson => "vegeta-json",
             Format::WrkText => "wrk-text",
@@ -199,8 +202,8 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
             other => other,
         };
     }
-    if let Some(version) = super::gatling::binary_log_version(head) {
-        return Detection::Unsupported(super::gatling::binary_log_reason(&version));
+    if let Some(version) = super::gatling_binary::binary_log_version(head) {
+        return super::gatling_binary::detect(head, &version);
     }
     if super::vegeta::sniff_gob(head) {
         return Detection::Unsupported(super::vegeta::GOB_REASON.into());
@@ -468,7 +471,8 @@ mod tests {
         match detect_format(Path::new("simulation.log"), &binary) {
             Detection::Unsupported(why) => {
                 assert!(
-                    why.starts_with("not supported: binary simulation.log (Gatling ≥ 3.13)"),
+                    why.starts_with("not supported: binary simulation.log")
+                        && why.contains("3.12.1"),
                     "{why}"
                 )
             }

@@ -1,6 +1,5 @@
 //! Gatling `simulation.log`, text layouts 2.0 – 3.12 (FORMATS.md §4), streamed
-//! line by line; and the recognition of the binary log of Gatling ≥ 3.13, which is
-//! not read.
+//! line by line (the binary log of Gatling ≥ 3.13 is `gatling_binary`'s).
 //!
 //! Fields are tab-separated. The record type is the first field (2.2 and later) or
 //! the third (2.0 – 2.1). A REQUEST's layout differs by version in the fields
@@ -24,31 +23,6 @@ pub fn looks_like_text_log(line: &str) -> bool {
     let fields: Vec<&str> = line.split('\t').collect();
     matches!(fields.first(), Some(&("RUN" | "ASSERTION"))) && fields.len() >= 2
         || fields.get(2) == Some(&"RUN") && fields.len() >= 5
-}
-
-/// The Gatling version in the header of a binary `simulation.log` (Gatling ≥ 3.13
-/// writes one: a 0 record byte, a big-endian length, the version string).
-pub fn binary_log_version(head: &[u8]) -> Option<String> {
-    let (&kind, rest) = head.split_first()?;
-    let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-    let version = rest.get(4..4 + len)?;
-    let looks = kind == 0
-        && (1..=32).contains(&len)
-        && version[0].is_ascii_digit()
-        && version
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
-    looks.then(|| String::from_utf8_lossy(version).into_owned())
-}
-
-/// Why a binary `simulation.log` is not read.
-pub fn binary_log_reason(version: &str) -> String {
-    format!(
-        "not supported: binary simulation.log (Gatling ≥ 3.13); its header names Gatling \
-         {version}. headroom reads the text simulation.log of Gatling 2.0 – 3.12: run the \
-         simulation with Gatling 3.12 or earlier, or export its requests to headroom's \
-         generic per-request CSV (see README)"
-    )
 }
 
 /// Which generation wrote the log, from the REQUEST records.
@@ -112,7 +86,7 @@ fn int(s: &str) -> Option<i64> {
 }
 
 /// The failure kind of a KO from Gatling's message.
-fn failure_kind(message: &str) -> FailureKind {
+pub(super) fn failure_kind(message: &str) -> FailureKind {
     let m = message.to_ascii_lowercase();
     if let Some(found) = m.split("but actually found ").nth(1) {
         let digits: String = found.chars().take_while(char::is_ascii_digit).collect();
@@ -392,7 +366,7 @@ mod tests {
     }
 
     #[test]
-    fn users_and_binary_header() {
+    fn users() {
         assert_eq!(user(&["USER", "scn", "START", "1000"]), Some((true, 1000)));
         assert_eq!(
             user(&["USER", "scn", "7", "END", "1000", "5000"]),
@@ -402,9 +376,5 @@ mod tests {
             user(&["scn", "7", "USER", "START", "1000", "0"]),
             Some((true, 1000))
         );
-        let mut head = vec![0u8, 0, 0, 0, 6];
-        head.extend_from_slice(b"3.13.1\0\0");
-        assert_eq!(binary_log_version(&head).as_deref(), Some("3.13.1"));
-        assert_eq!(binary_log_version(b"RUN\tx"), None);
     }
 }

@@ -19,6 +19,7 @@ mod chunks;
 mod csv_rows;
 mod detect;
 pub mod gatling;
+pub mod gatling_binary;
 pub mod generic_csv;
 pub mod hlog;
 pub mod jmeter_csv;
