@@ -133,3 +133,62 @@ fn every_sample_directory_analyses_or_is_refused_without_a_crash() {
         }
     }
 }
+
+/// Gatling's own `known_stats` fixture (a binary log whose header says 3.12.1): the
+/// figures Gatling's test of it expects, in gatling/gatling
+/// `gatling-charts/src/test/scala/io/gatling/charts/result/reader/LogFileReaderSpec.scala`
+/// — over every request min 87 ms, max 368 ms, p0 87, p70 113, p99 368, p100 368 ms,
+/// and 104 OK + 1 KO requests (`middleCount 104, koCount 1` for the range
+/// 0–100 000 ms). Gatling's percentiles come from a t-digest; here they are the exact
+/// nearest-rank ones of the per-request rows `export` writes, which agree.
+#[test]
+#[ignore = "needs ../shared/samples"]
+fn gatling_binary_known_stats_fixture_gives_gatlings_own_figures() {
+    let Some(samples) = samples() else { return };
+    let dir = samples.join("gatling/gatling-fixture_3.13-binary");
+    let (code, report, stderr) = analyze_json(&[&dir], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let o = &report["overall"];
+    assert_eq!(o["requests"], 105);
+    assert_eq!(o["failures"], 1);
+    // The report's figures come from histograms at 3 significant digits.
+    for (key, want) in [("min", 87.0), ("max", 368.0), ("p99", 368.0)] {
+        let got = o["latency_ms"][key].as_f64().unwrap();
+        assert!(
+            (got - want).abs() <= want * 0.001,
+            "{key} {got}, Gatling {want}"
+        );
+    }
+
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("x");
+    let o = crate::common::headroom(&[
+        "export",
+        "--to",
+        "csv",
+        "--out",
+        out_dir.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = std::fs::read_to_string(out_dir.join("requests.csv")).unwrap();
+    let mut header = rows.lines().next().unwrap().split(',');
+    let col = header.position(|c| c == "latency_ms").unwrap();
+    let ok_col = rows
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|c| c == "success");
+    let mut latencies: Vec<f64> = Vec::new();
+    let mut ko = 0;
+    for line in rows.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        latencies.push(f[col].parse().unwrap());
+        ko += usize::from(ok_col.is_some_and(|c| f[c] == "false"));
+    }
+    assert_eq!((latencies.len(), ko), (105, 1));
+    for (p, want) in [(0.0, 87.0), (70.0, 113.0), (99.0, 368.0), (100.0, 368.0)] {
+        assert_eq!(crate::common::nearest_rank(&latencies, p), want, "p{p}");
+    }
+}

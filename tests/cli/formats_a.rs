@@ -844,23 +844,41 @@ fn gatling_text_layouts_from_2_0_to_3_12_give_the_same_answer() {
 }
 
 #[test]
-fn gatling_binary_log_is_rejected_with_a_precise_reason() {
-    let mut bin = vec![0u8, 0, 0, 0, 6];
-    bin.extend_from_slice(b"3.13.1");
-    bin.extend_from_slice(&[0, 0, 0, 9]);
-    bin.extend_from_slice(b"demo.Sim\0\0\x01\x92\xf9\x30\x17\x6d");
+fn gatling_binary_log_of_the_same_run_gives_the_same_answer() {
+    let (reqs, users, exp, peak) = gatling_fixture();
+    // Records in the order Gatling writes them, when they end: (time, request index
+    // or none for a user record, user start?).
+    let mut events: Vec<(i64, Option<usize>, bool)> = Vec::new();
+    for (a, b) in &users {
+        events.push((*a, None, true));
+        events.push((*b, None, false));
+    }
+    for (i, r) in reqs.iter().enumerate() {
+        events.push((r.3, Some(i), false));
+    }
+    events.sort();
+    let mut log = crate::gatling_binary::BinLog::new("3.14.2", BASE_MS, &["scn"]);
+    for (t, request, start) in events {
+        let Some(i) = request else {
+            log.user(0, start, t);
+            continue;
+        };
+        let (g, name, s, e, ok, msg) = &reqs[i];
+        let groups: Vec<&str> = g.split(',').filter(|g| !g.is_empty()).collect();
+        log.request(&groups, name, (*s, *e), *ok, msg);
+    }
     let dir = TestDir::new();
-    let file = dir.write("run/simulation.log", bin);
+    let file = dir.write("run/simulation.log", log.into_bytes());
     let (code, r, stderr) = inspect_json(&file, &[]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("not supported: binary simulation.log (Gatling ≥ 3.13)"),
-        "{stderr}"
-    );
-    assert_eq!(r["format"], Value::Null);
-    let (code, _, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("binary simulation.log"), "{stderr}");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(r["format"], "gatling-binary");
+    exp.check_inspect(&r);
+    assert_eq!(r["users_max"], peak as f64);
+    assert_eq!(r["start"], rfc3339(exp.first_ms));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], exp.requests);
+    assert_eq!(report["overall"]["failures"], exp.failed());
 }
 
 // ---------------------------------------------------------------- two tools
@@ -1058,7 +1076,9 @@ fn every_jmeter_k6_gatling_sample_is_read_with_the_right_totals_or_rejected() {
                 assert!(stderr.contains(needle), "{name}: {stderr}");
             };
             if bytes.first() == Some(&0) {
-                rejected("not supported: binary simulation.log (Gatling ≥ 3.13)");
+                // Gatling's binary log: its figures are checked in `conformance`.
+                assert_eq!(code, 0, "{name}: {stderr}");
+                assert_eq!(r["format"], "gatling-binary", "{name}");
                 checked += 1;
                 continue;
             }

@@ -21,6 +21,7 @@ mod export;
 mod formats_a;
 mod formats_b;
 mod formats_c;
+mod gatling_binary;
 mod habits;
 mod hygiene;
 mod impossible_numbers;
