@@ -584,6 +584,64 @@ mod tests {
         ));
     }
 
+    /// A request record: new cached strings `index` (group), `index + 1` (name) and
+    /// `index + 2` (message).
+    fn request(out: &mut Vec<u8>, index: i32, start: i32, end: i32) {
+        out.push(REQUEST);
+        out.extend_from_slice(&1i32.to_be_bytes());
+        for (i, s) in [(index, "g"), (index + 1, "name"), (index + 2, "")] {
+            if i == index + 2 {
+                out.extend_from_slice(&start.to_be_bytes());
+                out.extend_from_slice(&end.to_be_bytes());
+                out.push(u8::from(index % 2 == 0));
+            }
+            out.extend_from_slice(&i.to_be_bytes());
+            string(out, s);
+        }
+    }
+
+    #[test]
+    fn seeded_mutations_never_panic() {
+        let mut log = header("3.13.1");
+        let head_len = log.len();
+        log.extend_from_slice(&[USER, 0, 0, 0, 0, 1, 0, 0, 0, 5]);
+        for k in 0..6 {
+            request(&mut log, 1 + 3 * k, 10 * k, 10 * k + 7);
+        }
+        log.extend_from_slice(&[ERROR, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 9]);
+        log.extend_from_slice(&[USER, 0, 0, 0, 0, 0, 0, 0, 0, 99]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("simulation.log");
+        std::fs::write(&path, &log).unwrap();
+        let whole = GatlingBinaryLog::open(&path).unwrap();
+        let mut requests = 0;
+        whole
+            .replay(&mut |o| requests += usize::from(matches!(o, Observation::Request(_))))
+            .unwrap();
+        assert_eq!(requests, 6);
+
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((seed >> 33) as usize) % n
+        };
+        for round in 0..400 {
+            let mut b = log.clone();
+            for _ in 0..1 + round % 5 {
+                let i = head_len + next(b.len() - head_len);
+                b[i] = next(256) as u8;
+            }
+            if round % 4 == 0 {
+                b.truncate(head_len + next(b.len() - head_len));
+            }
+            std::fs::write(&path, &b).unwrap();
+            if let Ok(r) = GatlingBinaryLog::open(&path) {
+                let _ = r.replay(&mut |_| {});
+                let _ = r.notes();
+            }
+        }
+    }
+
     #[test]
     fn cached_strings() {
         let mut bytes = 1i32.to_be_bytes().to_vec();

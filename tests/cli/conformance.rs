@@ -172,20 +172,15 @@ fn gatling_binary_known_stats_fixture_gives_gatlings_own_figures() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows = std::fs::read_to_string(out_dir.join("requests.csv")).unwrap();
-    let mut header = rows.lines().next().unwrap().split(',');
-    let col = header.position(|c| c == "latency_ms").unwrap();
-    let ok_col = rows
-        .lines()
-        .next()
-        .unwrap()
-        .split(',')
-        .position(|c| c == "success");
+    let header: Vec<&str> = rows.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|c| *c == name).unwrap();
+    let (col, ok_col) = (column("latency_ms"), column("success"));
     let mut latencies: Vec<f64> = Vec::new();
     let mut ko = 0;
     for line in rows.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         latencies.push(f[col].parse().unwrap());
-        ko += usize::from(ok_col.is_some_and(|c| f[c] == "false"));
+        ko += usize::from(f[ok_col] == "false");
     }
     assert_eq!((latencies.len(), ko), (105, 1));
     for (p, want) in [(0.0, 87.0), (70.0, 113.0), (99.0, 368.0), (100.0, 368.0)] {
