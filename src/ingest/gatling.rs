@@ -86,7 +86,7 @@ fn int(s: &str) -> Option<i64> {
 }
 
 /// The failure kind of a KO from Gatling's message.
-pub(super) fn failure_kind(message: &str) -> FailureKind {
+fn failure_kind(message: &str) -> FailureKind {
     let m = message.to_ascii_lowercase();
     if let Some(found) = m.split("but actually found ").nth(1) {
         let digits: String = found.chars().take_while(char::is_ascii_digit).collect();
@@ -116,6 +116,31 @@ pub(super) fn failure_kind(message: &str) -> FailureKind {
             FailureKind::Assertion
         }
         kind => kind,
+    }
+}
+
+/// One request of either log form: a KO's (trimmed) message is its error and gives
+/// its failure kind; `line` is a line number or, in the binary log, a byte offset.
+pub(super) fn request_event<'a>(
+    t_ms: i64,
+    name: &'a str,
+    latency_ms: f64,
+    ok: bool,
+    message: &'a str,
+    line: u64,
+) -> RequestEvent<'a> {
+    let message = message.trim();
+    RequestEvent {
+        t_ms,
+        method: None,
+        name,
+        latency_ms: Some(latency_ms),
+        ok,
+        failure: (!ok).then(|| failure_kind(message)),
+        error: Some(message).filter(|m| !ok && !m.is_empty()),
+        bytes: None,
+        users: None,
+        line: Some(line),
     }
 }
 
@@ -225,20 +250,11 @@ impl Replay for GatlingLog {
                         )));
                         continue;
                     }
-                    let message = message.trim();
                     requests += 1;
-                    visit(Observation::Request(RequestEvent {
-                        t_ms: start,
-                        method: None,
-                        name: &name,
-                        latency_ms: Some(end.saturating_sub(start) as f64),
-                        ok,
-                        failure: (!ok).then(|| failure_kind(message)),
-                        error: Some(message).filter(|m| !ok && !m.is_empty()),
-                        bytes: None,
-                        users: None,
-                        line: Some(n),
-                    }));
+                    let latency_ms = end.saturating_sub(start) as f64;
+                    visit(Observation::Request(request_event(
+                        start, &name, latency_ms, ok, message, n,
+                    )));
                 }
                 "USER" => {
                     let Some((start, t)) = user(&f) else {

@@ -22,7 +22,7 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use super::detect::{Detection, Format};
-use super::{gatling::failure_kind, problem, Observation, Replay, RequestEvent};
+use super::{gatling::request_event, problem, Observation, Replay};
 use crate::model::Problem;
 
 /// Longest string read (an error message with a response body is the longest).
@@ -456,20 +456,16 @@ impl Replay for GatlingBinaryLog {
                         name.push_str(" / ");
                     }
                     name.push_str(&dict.strings[n]);
-                    let message = dict.strings[message].trim();
                     requests += 1;
-                    visit(Observation::Request(RequestEvent {
-                        t_ms: t0 + i64::from(start),
-                        method: None,
-                        name: &name,
-                        latency_ms: Some(f64::from(end) - f64::from(start)),
+                    let latency_ms = f64::from(end) - f64::from(start);
+                    visit(Observation::Request(request_event(
+                        t0 + i64::from(start),
+                        &name,
+                        latency_ms,
                         ok,
-                        failure: (!ok).then(|| failure_kind(message)),
-                        error: Some(message).filter(|m| !ok && !m.is_empty()),
-                        bytes: None,
-                        users: None,
-                        line: Some(at),
-                    }));
+                        &dict.strings[message],
+                        at,
+                    )));
                 }
                 Record::User { start, t } => {
                     active += if start { 1 } else { -1 };
