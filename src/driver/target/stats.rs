@@ -51,7 +51,11 @@ impl Stats {
         let by_status: serde_json::Map<String, serde_json::Value> = self
             .by_status
             .lock()
-            .map(|m| m.iter().map(|(k, v)| (k.to_string(), (*v).into())).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), (*v).into()))
+                    .collect()
+            })
             .unwrap_or_default();
         let by_path: serde_json::Map<String, serde_json::Value> = self
             .by_path
