@@ -1,12 +1,13 @@
 //! siege's end-of-run figures: the console summary (the text block of siege ≤ 4.0, or
 //! the JSON block newer siege prints) and `siege.log` CSV rows.
 //!
-//! * siege counts a **transaction** for every answer (any status); `successful` are
-//!   those with status < 400 and `failed` the attempts that got no answer (socket
-//!   errors, timeouts). So requests = transactions + failed, and failures = the
-//!   unsuccessful answers (status ≥ 400, kind `other`: siege prints no codes) + failed
-//!   (kind from siege's `[error] socket: …` messages when the capture holds one per
-//!   failure — `connect`, `timeout`, … — else `other`).
+//! * siege counts a **transaction** for every answer below 500; `successful` are
+//!   those with status < 400 and `failed` the attempts that got a 5xx answer or none
+//!   (socket errors, timeouts; siege 4.0.7 against `headroom target`: 503s are failed,
+//!   404s unsuccessful transactions). So requests = transactions + failed, and
+//!   failures = the unsuccessful answers (4xx, kind `other`: siege prints no codes) +
+//!   failed (kind from siege's `[error] socket: …` messages when the capture holds one
+//!   per failure — `connect`, `timeout`, … — else `other`).
 //! * Latency: `response_time` (mean), `longest`/`shortest` — in seconds to the
 //!   hundredth as siege prints them; no percentiles.
 //! * siege prints no `-c`: its `concurrency` is the measured mean of requests in
@@ -311,7 +312,7 @@ fn summarise(path: &Path, fig: Figures) -> Result<Summary, Problem> {
         failed.push((
             FailureKind::Other,
             fig.failed,
-            "siege: failed transactions (socket error or timeout)",
+            "siege: failed transactions (5xx answer, socket error or timeout)",
         ));
     }
     add_failures(path, None, &mut ep, &failed)?;

@@ -13,8 +13,9 @@
 //!   (the same numbers, to the digits printed).
 //!
 //! The target's "busy" profile (2 workers, 2 ms each, no queue) answers 503 to what
-//! it cannot serve at once, so failures exist; siege is given a URL list with a path
-//! the target answers 404 to (5xx answers make siege abort after 1024 of them).
+//! it cannot serve at once, so failures exist; siege also runs for 2 s on a URL list
+//! with a path the target answers 404 to (siege counts a 4xx as an unsuccessful
+//! transaction and a 5xx as a failed one, and aborts after 1024 failed ones).
 //! A tool that is not installed prints "skipped: TOOL not installed" and passes.
 
 use std::io::{Read, Write};
@@ -424,4 +425,32 @@ fn siege_console_and_log_match_the_target() {
     assert_eq!(report["overall"]["requests"], console.0);
     assert_eq!(report["overall"]["failures"], console.1);
     assert_latency(&report, &printed[..1], 1e-9);
+}
+
+#[test]
+#[ignore = "runs siege against headroom target"]
+fn siege_repetitions_with_503s_match_the_target() {
+    if !installed("siege") {
+        return;
+    }
+    let _one = serial();
+    let dir = TestDir::new();
+    let target = busy_target(&dir);
+    // -r: each of the 4 users makes 50 requests, so every one is answered and counted.
+    let text = run_tool(
+        &dir,
+        "siege.txt",
+        "siege",
+        &["-c", "4", "-r", "50", "-b", &url(&target)],
+    );
+    let counts = served(target.port);
+    assert_eq!(counts.0, 200);
+    let report = analyze_run(&dir);
+    assert_counts(&report, counts, 0);
+    let failed = num(&text, r#""failed_transactions":\s+(\d+)"#);
+    assert_eq!(
+        report["overall"]["failures"].as_f64(),
+        Some(failed),
+        "503s are failed transactions"
+    );
 }
