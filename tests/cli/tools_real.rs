@@ -27,7 +27,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::common::{analyze_json, assert_kinds_sum_to_failures, close, nearest_rank, TestDir};
-use super::drive::{serial, start_target, TargetProc};
+use super::drive::{serial, start_target};
 
 /// Two workers, 2 ms each, no queue: whatever finds both busy gets 503 at once.
 const BUSY: &str = r#"
@@ -41,9 +41,6 @@ service = { dist = "constant", value = "2ms" }
 response = "{}"
 "#;
 
-/// Connections every tool opens.
-const CONNS: u64 = 4;
-
 /// True when `tool` is on PATH; else prints that the test is skipped.
 fn installed(tool: &str) -> bool {
     let found = std::env::var_os("PATH")
@@ -54,10 +51,68 @@ fn installed(tool: &str) -> bool {
     found
 }
 
-/// The busy target and a run dir; the lock keeps timing-sensitive tests apart.
-fn busy_target(dir: &TestDir) -> TargetProc {
-    let profile = dir.write("busy.toml", BUSY);
-    start_target(profile.to_str().unwrap(), &[])
+/// One tool run against a target: its stdout, `analyze`'s report of the run dir and
+/// what the target counted (requests, failed).
+struct Run {
+    dir: TestDir,
+    text: String,
+    report: Value,
+    served: (u64, u64),
+}
+
+/// Runs `tool args` (`{url}`: the target's `/x`, `{base}`: its `http://HOST:PORT`,
+/// `{port}`) against `headroom target --profile PROFILE` (`busy`: [`BUSY`]), saves
+/// its stdout as `run/OUT` and checks `analyze` counts what the target counted, up to
+/// `in_flight` fewer. `urls.txt` holds `{base}/health` and `{base}/nope` (a 404).
+/// None (after saying so) when the tool is not installed.
+fn run_against(profile: &str, tool: &str, out: &str, args: &[&str], in_flight: u64) -> Option<Run> {
+    if !installed(tool) {
+        return None;
+    }
+    let _one = serial();
+    let dir = TestDir::new();
+    let busy = dir.write("busy.toml", BUSY);
+    let profile = if profile == "busy" {
+        busy.to_str().unwrap()
+    } else {
+        profile
+    };
+    let target = start_target(profile, &[]);
+    let base = format!("http://127.0.0.1:{}", target.port);
+    dir.write("urls.txt", format!("{base}/health\n{base}/nope\n"));
+    let port = target.port.to_string();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            a.replace("{url}", &format!("{base}/x"))
+                .replace("{base}", &base)
+                .replace("{port}", &port)
+        })
+        .collect();
+    let o = Command::new("timeout")
+        .arg("30")
+        .arg(tool)
+        .args(&args)
+        .current_dir(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("run {tool}: {e}"));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{tool} {args:?}: {}\n{text}\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    dir.write(&format!("run/{out}"), &text);
+    let served = served(target.port);
+    let report = analyze_run(&dir);
+    assert_counts(&report, served, in_flight);
+    Some(Run {
+        dir,
+        text,
+        report,
+        served,
+    })
 }
 
 /// What the target counted: (requests, failed).
@@ -76,27 +131,6 @@ fn served(port: u16) -> (u64, u64) {
         v["requests"].as_u64().unwrap(),
         v["failed"].as_u64().unwrap(),
     )
-}
-
-/// Runs `tool args` in the test dir (killed after 30 s) and saves its stdout as
-/// `run/OUT`; returns that text.
-fn run_tool(dir: &TestDir, out: &str, tool: &str, args: &[&str]) -> String {
-    let o = Command::new("timeout")
-        .arg("30")
-        .arg(tool)
-        .args(args)
-        .current_dir(dir.path())
-        .output()
-        .unwrap_or_else(|e| panic!("run {tool}: {e}"));
-    let text = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "{tool} {args:?}: {}\n{text}\n{}",
-        o.status,
-        String::from_utf8_lossy(&o.stderr)
-    );
-    dir.write(&format!("run/{out}"), &text);
-    text
 }
 
 /// `analyze --format json` of `dir/run`, which must be read without problems.
@@ -123,7 +157,7 @@ fn assert_counts(report: &Value, target: (u64, u64), in_flight: u64) {
         target.0,
         target.1
     );
-    assert!(fail > 0, "the busy target should have refused some: {o}");
+    assert!(fail > 0, "the target should have refused some: {o}");
 }
 
 /// The overall latency figure `key`, ms.
@@ -167,31 +201,21 @@ fn ms(value: &str) -> f64 {
     }
 }
 
-fn url(target: &TargetProc) -> String {
-    format!("http://127.0.0.1:{}/x", target.port)
-}
-
 #[test]
 #[ignore = "runs ab (apache2-utils) against headroom target"]
 fn ab_console_and_gnuplot_match_the_target() {
-    if !installed("ab") {
+    let args = ["-n", "400", "-c", "4", "-g", "ab.tsv", "{url}"];
+    let Some(Run {
+        dir,
+        text,
+        report,
+        served,
+    }) = run_against("busy", "ab", "ab.txt", &args, 0)
+    else {
         return;
-    }
-    let _one = serial();
-    let dir = TestDir::new();
-    let target = busy_target(&dir);
-    let text = run_tool(
-        &dir,
-        "ab.txt",
-        "ab",
-        &["-n", "400", "-c", "4", "-g", "ab.tsv", &url(&target)],
-    );
-    let counts = served(target.port);
-    assert_eq!(counts.0, 400);
-
+    };
+    assert_eq!(served.0, 400);
     // The console text alone: ab's Total row and its percentile table, as printed.
-    let report = analyze_run(&dir);
-    assert_counts(&report, counts, 0);
     let total = Regex::new(r"(?m)^Total:\s+(\d+)\s+(\d+)\s+\S+\s+\d+\s+(\d+)").unwrap();
     let t = total.captures(&text).expect("ab's Total row");
     let pct = |p: &str| num(&text, &format!(r"(?m)^\s*{p}%\s+(\d+)"));
@@ -217,7 +241,7 @@ fn ab_console_and_gnuplot_match_the_target() {
         .collect();
     assert_eq!(ttimes.len(), 400);
     let report = analyze_run(&dir);
-    assert_counts(&report, counts, 0);
+    assert_counts(&report, served, 0);
     let ranks: Vec<(&str, f64)> = [("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("max", 100.0)]
         .into_iter()
         .map(|(k, p)| (k, nearest_rank(&ttimes, p)))
@@ -229,21 +253,10 @@ fn ab_console_and_gnuplot_match_the_target() {
 #[test]
 #[ignore = "runs hey against headroom target"]
 fn hey_text_matches_the_target() {
-    if !installed("hey") {
+    let args = ["-n", "400", "-c", "4", "{url}"];
+    let Some(Run { text, report, .. }) = run_against("busy", "hey", "hey.txt", &args, 0) else {
         return;
-    }
-    let _one = serial();
-    let dir = TestDir::new();
-    let target = busy_target(&dir);
-    let text = run_tool(
-        &dir,
-        "hey.txt",
-        "hey",
-        &["-n", "400", "-c", "4", &url(&target)],
-    );
-    let counts = served(target.port);
-    let report = analyze_run(&dir);
-    assert_counts(&report, counts, 0);
+    };
     let secs = |label: &str| num(&text, &format!(r"{label}:\s+([0-9.]+) secs")) * 1000.0;
     let pct = |p: &str| num(&text, &format!(r"{p}% in ([0-9.]+) secs")) * 1000.0;
     let printed = [
@@ -261,21 +274,11 @@ fn hey_text_matches_the_target() {
 #[test]
 #[ignore = "runs h2load (nghttp2-client) against headroom target"]
 fn h2load_text_matches_the_target() {
-    if !installed("h2load") {
+    let args = ["-n", "400", "-c", "4", "-m", "1", "--h1", "{url}"];
+    let Some(Run { text, report, .. }) = run_against("busy", "h2load", "h2load.txt", &args, 0)
+    else {
         return;
-    }
-    let _one = serial();
-    let dir = TestDir::new();
-    let target = busy_target(&dir);
-    let text = run_tool(
-        &dir,
-        "h2load.txt",
-        "h2load",
-        &["-n", "400", "-c", "4", "-m", "1", "--h1", &url(&target)],
-    );
-    let counts = served(target.port);
-    let report = analyze_run(&dir);
-    assert_counts(&report, counts, 0);
+    };
     let row = Regex::new(r"time for request:\s+(\S+)\s+(\S+)\s+(\S+)").unwrap();
     let r = row.captures(&text).expect("h2load's time for request row");
     let printed = [("min", ms(&r[1])), ("max", ms(&r[2])), ("mean", ms(&r[3]))];
@@ -285,35 +288,24 @@ fn h2load_text_matches_the_target() {
 #[test]
 #[ignore = "runs httperf against headroom target"]
 fn httperf_text_matches_the_target() {
-    if !installed("httperf") {
+    let args = [
+        "--server",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--uri",
+        "/x",
+        "--num-conns",
+        "80",
+        "--num-calls",
+        "5",
+        "--rate",
+        "100",
+    ];
+    let Some(Run { text, report, .. }) = run_against("busy", "httperf", "httperf.txt", &args, 0)
+    else {
         return;
-    }
-    let _one = serial();
-    let dir = TestDir::new();
-    let target = busy_target(&dir);
-    let port = target.port.to_string();
-    let text = run_tool(
-        &dir,
-        "httperf.txt",
-        "httperf",
-        &[
-            "--server",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--uri",
-            "/x",
-            "--num-conns",
-            "80",
-            "--num-calls",
-            "5",
-            "--rate",
-            "100",
-        ],
-    );
-    let counts = served(target.port);
-    let report = analyze_run(&dir);
-    assert_counts(&report, counts, 0);
+    };
     let printed = [("mean", num(&text, r"Reply time \[ms\]: response ([0-9.]+)"))];
     assert_latency(&report, &printed, 1e-9);
 }
@@ -321,21 +313,12 @@ fn httperf_text_matches_the_target() {
 #[test]
 #[ignore = "runs autocannon (npm) against headroom target"]
 fn autocannon_json_matches_the_target() {
-    if !installed("autocannon") {
+    let args = ["-c", "4", "-a", "400", "--json", "{url}"];
+    let Some(Run { text, report, .. }) =
+        run_against("busy", "autocannon", "autocannon.json", &args, 0)
+    else {
         return;
-    }
-    let _one = serial();
-    let dir = TestDir::new();
-    let target = busy_target(&dir);
-    let text = run_tool(
-        &dir,
-        "autocannon.json",
-        "autocannon",
-        &["-c", "4", "-a", "400", "--json", &url(&target)],
-    );
-    let counts = served(target.port);
-    let report = analyze_run(&dir);
-    assert_counts(&report, counts, 0);
+    };
     let v: Value = serde_json::from_str(&text).expect("autocannon --json");
     let lat = |k: &str| v["latency"][k].as_f64().unwrap();
     let printed = [
@@ -352,21 +335,11 @@ fn autocannon_json_matches_the_target() {
 #[test]
 #[ignore = "runs wrk against headroom target"]
 fn wrk_text_matches_the_target() {
-    if !installed("wrk") {
+    // -d: up to one request per connection in flight at the deadline.
+    let args = ["-t1", "-c4", "-d2s", "--latency", "{url}"];
+    let Some(Run { text, report, .. }) = run_against("busy", "wrk", "wrk.txt", &args, 4) else {
         return;
-    }
-    let _one = serial();
-    let dir = TestDir::new();
-    let target = busy_target(&dir);
-    let text = run_tool(
-        &dir,
-        "wrk.txt",
-        "wrk",
-        &["-t1", "-c4", "-d2s", "--latency", &url(&target)],
-    );
-    let counts = served(target.port);
-    let report = analyze_run(&dir);
-    assert_counts(&report, counts, CONNS);
+    };
     let row = Regex::new(r"Latency\s+(\S+)\s+\S+\s+(\S+)").unwrap();
     let r = row.captures(&text).expect("wrk's Latency row");
     let pct = |p: &str| {
@@ -386,25 +359,23 @@ fn wrk_text_matches_the_target() {
 #[test]
 #[ignore = "runs siege against headroom target"]
 fn siege_console_and_log_match_the_target() {
-    if !installed("siege") {
+    // -t: up to one request per user (-c 2) in flight at the deadline.
+    let args = [
+        "-c",
+        "2",
+        "-t",
+        "2S",
+        "-b",
+        "-f",
+        "urls.txt",
+        "--log=siege.log",
+    ];
+    let Some(Run {
+        dir, text, report, ..
+    }) = run_against("fast", "siege", "siege.txt", &args, 2)
+    else {
         return;
-    }
-    let _one = serial();
-    let dir = TestDir::new();
-    let target = start_target("fast", &[]);
-    let base = format!("http://127.0.0.1:{}", target.port);
-    dir.write("urls.txt", format!("{base}/health\n{base}/nope\n"));
-    let log = dir.path().join("siege.log");
-    let log_arg = format!("--log={}", log.display());
-    let text = run_tool(
-        &dir,
-        "siege.txt",
-        "siege",
-        &["-c", "2", "-t", "2S", "-b", "-f", "urls.txt", &log_arg],
-    );
-    let counts = served(target.port);
-    let report = analyze_run(&dir);
-    assert_counts(&report, counts, 2);
+    };
     // siege's JSON block, seconds to the hundredth.
     let secs = |k: &str| num(&text, &format!(r#""{k}":\s+([0-9.]+)"#)) * 1000.0;
     let printed = [
@@ -413,40 +384,40 @@ fn siege_console_and_log_match_the_target() {
         ("max", secs("longest_transaction")),
     ];
     assert_latency(&report, &printed, 1e-9);
-    let console = (
-        report["overall"]["requests"].clone(),
-        report["overall"]["failures"].clone(),
-    );
-
-    // The same run's siege.log row, alone in another dir: the same counts.
+    // The same run's siege.log row, in place of the console text: the same counts.
     std::fs::remove_file(dir.path().join("run/siege.txt")).unwrap();
-    std::fs::rename(&log, dir.path().join("run/siege.log")).unwrap();
-    let report = analyze_run(&dir);
-    assert_eq!(report["overall"]["requests"], console.0);
-    assert_eq!(report["overall"]["failures"], console.1);
-    assert_latency(&report, &printed[..1], 1e-9);
+    std::fs::rename(
+        dir.path().join("siege.log"),
+        dir.path().join("run/siege.log"),
+    )
+    .unwrap();
+    let from_log = analyze_run(&dir);
+    assert_eq!(
+        from_log["overall"]["requests"],
+        report["overall"]["requests"]
+    );
+    assert_eq!(
+        from_log["overall"]["failures"],
+        report["overall"]["failures"]
+    );
+    assert_latency(&from_log, &printed[..1], 1e-9);
 }
 
 #[test]
 #[ignore = "runs siege against headroom target"]
 fn siege_repetitions_with_503s_match_the_target() {
-    if !installed("siege") {
-        return;
-    }
-    let _one = serial();
-    let dir = TestDir::new();
-    let target = busy_target(&dir);
     // -r: each of the 4 users makes 50 requests, so every one is answered and counted.
-    let text = run_tool(
-        &dir,
-        "siege.txt",
-        "siege",
-        &["-c", "4", "-r", "50", "-b", &url(&target)],
-    );
-    let counts = served(target.port);
-    assert_eq!(counts.0, 200);
-    let report = analyze_run(&dir);
-    assert_counts(&report, counts, 0);
+    let args = ["-c", "4", "-r", "50", "-b", "{url}"];
+    let Some(Run {
+        text,
+        report,
+        served,
+        ..
+    }) = run_against("busy", "siege", "siege.txt", &args, 0)
+    else {
+        return;
+    };
+    assert_eq!(served.0, 200);
     let failed = num(&text, r#""failed_transactions":\s+(\d+)"#);
     assert_eq!(
         report["overall"]["failures"].as_f64(),
