@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::exit::Outcome;
 use crate::driver::scenario::cli_duration;
-use crate::driver::target::{serve_counted, Profile, Stall, Stats};
+use crate::driver::target::{serve_counted, Profile, Stall, Stats, STATS_PATH};
 use crate::driver::tls::self_signed;
 use crate::driver::units::Secs;
 use crate::model::ThinkTime;
@@ -93,6 +93,7 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                 let scheme = if tls.is_some() { "https" } else { "http" };
                 let _ = writeln!(out, "listening on {scheme}://{addr}");
                 let _ = write!(out, "{}", describe(&profile, &thinks));
+                let _ = writeln!(out, "counters: GET {scheme}://{addr}{STATS_PATH}");
                 match (&pem, &args.cert_out) {
                     (Some(_), Some(path)) => {
                         let _ = writeln!(out, "self-signed certificate written to {} (drive --ca {0})", path.display());

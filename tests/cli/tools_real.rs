@@ -17,10 +17,11 @@
 //! with a path the target answers 404 to (siege counts a 4xx as an unsuccessful
 //! transaction and a 5xx as a failed one, and aborts after 1024 failed ones).
 //! A tool that is not installed prints "skipped: TOOL not installed" and passes.
+//! The target's counters themselves are tested first (not ignored: no tool needed).
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use regex::Regex;
@@ -115,18 +116,28 @@ fn run_against(profile: &str, tool: &str, out: &str, args: &[&str], in_flight: u
     })
 }
 
+/// `GET path` on the target (a connection of its own): (status, body).
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to the target");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status");
+    (status, body.to_string())
+}
+
 /// What the target counted: (requests, failed).
 fn served(port: u16) -> (u64, u64) {
     // Answers the target finished as the tool went away are counted a moment later.
     std::thread::sleep(Duration::from_millis(200));
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to the target");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    s.write_all(b"GET /__headroom/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let body = text.split_once("\r\n\r\n").expect("an HTTP answer").1;
-    let v: Value = serde_json::from_str(body).expect("stats JSON");
+    let v: Value = serde_json::from_str(&get(port, "/__headroom/stats").1).expect("stats JSON");
     (
         v["requests"].as_u64().unwrap(),
         v["failed"].as_u64().unwrap(),
@@ -199,6 +210,45 @@ fn ms(value: &str) -> f64 {
         "s" => n * 1000.0,
         _ => panic!("unit of {value}"),
     }
+}
+
+#[test]
+fn target_counts_what_it_served_live_and_at_exit() {
+    let dir = TestDir::new();
+    let out = dir.path().join("served.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["target", "--listen", "127.0.0.1:0", "--profile", "fast"])
+        .args(["--max-duration", "3s", "--stats-out", out.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start headroom target");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let port: u16 = first.rsplit(':').next().unwrap().parse().expect(&first);
+    let counters = format!("counters: GET http://127.0.0.1:{port}/__headroom/stats");
+    assert!(
+        lines.any(|l| l.is_ok_and(|l| l == counters)),
+        "no `{counters}`"
+    );
+    let statuses: Vec<u16> = ["/health", "/health", "/nope", "/api/v1/agents/7"]
+        .iter()
+        .map(|p| get(port, p).0)
+        .collect();
+    assert_eq!(statuses, [200, 200, 404, 200]);
+    // Live: the four requests, not the counters request itself (asked twice).
+    let _ = get(port, "/__headroom/stats");
+    let live: Value = serde_json::from_str(&get(port, "/__headroom/stats").1).unwrap();
+    let want = serde_json::json!({
+        "requests": 4, "ok": 3, "failed": 1,
+        "by_status": {"200": 3, "404": 1},
+        "by_path": {"/health": 2, "/nope": 1, "/api/v1/agents/7": 1},
+    });
+    assert_eq!(live, want);
+    // At exit (--max-duration), the same JSON in the --stats-out file.
+    assert!(child.wait().unwrap().success());
+    let file: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(file, want);
 }
 
 #[test]
