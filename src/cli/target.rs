@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::exit::Outcome;
 use crate::driver::scenario::cli_duration;
-use crate::driver::target::{serve_tls, Profile, Stall};
+use crate::driver::target::{serve_counted, Profile, Stall, Stats, STATS_PATH};
 use crate::driver::tls::self_signed;
 use crate::driver::units::Secs;
 use crate::model::ThinkTime;
@@ -20,7 +20,9 @@ use crate::model::ThinkTime;
   headroom target                                  # default profile on 127.0.0.1:8000
   headroom target --listen 127.0.0.1:0 --profile fast
   headroom target --profile my-profile.toml --stall-at 3s --stall-for 1s
-  headroom target --tls-self-signed --cert-out target-cert.pem   # then: drive --ca target-cert.pem")]
+  headroom target --tls-self-signed --cert-out target-cert.pem   # then: drive --ca target-cert.pem
+  headroom target --stats-out served.json          # what it served, written at exit
+  curl http://127.0.0.1:8000/__headroom/stats      # the same counters, live")]
 pub struct TargetArgs {
     /// Address to listen on (port 0: any free port; the address is printed).
     #[arg(long, default_value = "127.0.0.1:8000")]
@@ -51,6 +53,10 @@ pub struct TargetArgs {
     /// Without it, the PEM is printed after the capacity statement.
     #[arg(long, value_name = "FILE", requires = "tls_self_signed")]
     pub cert_out: Option<std::path::PathBuf>,
+    /// At exit (Ctrl-C or --max-duration), write what was served here as JSON:
+    /// {requests, ok, failed, by_status, by_path}; live at GET /__headroom/stats.
+    #[arg(long, value_name = "FILE")]
+    pub stats_out: Option<std::path::PathBuf>,
 }
 
 /// Runs `headroom target`.
@@ -87,6 +93,7 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                 let scheme = if tls.is_some() { "https" } else { "http" };
                 let _ = writeln!(out, "listening on {scheme}://{addr}");
                 let _ = write!(out, "{}", describe(&profile, &thinks));
+                let _ = writeln!(out, "counters: GET {scheme}://{addr}{STATS_PATH}");
                 match (&pem, &args.cert_out) {
                     (Some(_), Some(path)) => {
                         let _ = writeln!(out, "self-signed certificate written to {} (drive --ca {0})", path.display());
@@ -98,7 +105,8 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                 }
                 let _ = out.flush();
                 drop(out);
-                serve_tls(profile, listener, tls, async move {
+                let stats = std::sync::Arc::new(Stats::default());
+                serve_counted(profile, listener, tls, stats.clone(), async move {
                     let limit = async {
                         match max {
                             Some(d) => tokio::time::sleep(d).await,
@@ -111,6 +119,13 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                     }
                 })
                 .await?;
+                if let Some(path) = &args.stats_out {
+                    let json = format!("{:#}\n", stats.to_json());
+                    if let Err(e) = std::fs::write(path, json) {
+                        eprintln!("error: --stats-out {}: {e}", path.display());
+                        return Ok(Outcome::Failed);
+                    }
+                }
                 Ok(Outcome::Ok)
             })
         }

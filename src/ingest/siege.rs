@@ -1,18 +1,22 @@
 //! siege's end-of-run figures: the console summary (the text block of siege ≤ 4.0, or
 //! the JSON block newer siege prints) and `siege.log` CSV rows.
 //!
-//! * siege counts a **transaction** for every answer (any status); `successful` are
-//!   those with status < 400 and `failed` the attempts that got no answer (socket
-//!   errors, timeouts). So requests = transactions + failed, and failures = the
-//!   unsuccessful answers (status ≥ 400, kind `other`: siege prints no codes) + failed
-//!   (kind from siege's `[error] socket: …` messages when the capture holds one per
-//!   failure — `connect`, `timeout`, … — else `other`).
+//! * siege counts a **transaction** for every answer below 500; `successful` are
+//!   those with status < 400 and `failed` the attempts that got a 5xx answer or none
+//!   (socket errors, timeouts; siege 4.0.7 against `headroom target`: 503s are failed,
+//!   404s unsuccessful transactions). So requests = transactions + failed, and
+//!   failures = the unsuccessful answers (4xx, kind `other`: siege prints no codes) +
+//!   failed (kind from siege's `[error] socket: …` messages when the capture holds one
+//!   per failure — `connect`, `timeout`, … — else `other`).
 //! * Latency: `response_time` (mean), `longest`/`shortest` — in seconds to the
 //!   hundredth as siege prints them; no percentiles.
 //! * siege prints no `-c`: its `concurrency` is the measured mean of requests in
 //!   flight, not the users (a note gives it); users come from the dir or the manifest.
-//! * `siege.log` is append-only, one row per run: the last row is read and a note says
-//!   how many other runs the file holds (split it to analyse them).
+//! * `siege.log` is append-only, one row per run: with `--from`/`--to` the last row
+//!   whose time falls in `[from, to]` is read, else the last row; a note names the
+//!   row taken and how many runs the file holds. siege writes the row when the run
+//!   ends, in the machine's local time without a zone: headroom reads it as UTC, so
+//!   give `--from`/`--to` as that wall-clock time with `Z` (on a UTC machine, the time).
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -24,7 +28,7 @@ use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, endpoint, file_stem, number, read_file_text, Summary,
 };
-use super::text::first_line;
+use super::text::{first_line, parse_rfc3339_ms};
 use super::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
@@ -80,9 +84,9 @@ pub fn build_source(
     )
 }
 
-/// Builds the source of a `siege.log` (its last row).
+/// Builds the source of a `siege.log` (the row `--from`/`--to` select, else its last).
 pub fn build_log(path: &Path, plan: &StagePlan, opts: &IngestOptions) -> Result<Source, Problem> {
-    build(path, read_log(path), plan, opts)
+    build(path, read_log(path, opts), plan, opts)
 }
 
 fn read_console(path: &Path) -> Result<Figures, Problem> {
@@ -152,7 +156,7 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
     Ok(fig)
 }
 
-fn read_log(path: &Path) -> Result<Summary, Problem> {
+fn read_log(path: &Path, opts: &IngestOptions) -> Result<Summary, Problem> {
     let text = read_file_text(path)?;
     let rows: Vec<(u64, &str)> = text
         .lines()
@@ -161,14 +165,21 @@ fn read_log(path: &Path) -> Result<Summary, Problem> {
         .filter(|(_, l)| !l.trim().is_empty() && !l.contains("Date & Time"))
         .map(|(i, l)| (i as u64 + 1, l))
         .collect();
-    let Some(&(no, last)) = rows.last() else {
+    let Some(&last) = rows.last() else {
         return Err(problem(
             path,
             Some(1),
             "siege.log has a header but no run rows",
         ));
     };
-    let cells: Vec<&str> = last.split(',').map(str::trim).collect();
+    let window = opts.from_ms.is_some() || opts.to_ms.is_some();
+    let mut notes = Vec::new();
+    let (no, row) = if window {
+        select_row(path, &rows, opts, &mut notes)?
+    } else {
+        last
+    };
+    let cells: Vec<&str> = row.split(',').map(str::trim).collect();
     if cells.len() < 10 {
         return Err(problem(
             path,
@@ -189,16 +200,66 @@ fn read_log(path: &Path) -> Result<Summary, Problem> {
         socket_errors: Vec::new(),
     };
     let mut s = summarise(path, fig)?;
-    if rows.len() > 1 {
+    s.selected_by_time = window;
+    s.notes.extend(notes);
+    if rows.len() > 1 || window {
+        let how = if window {
+            "the last in --from/--to"
+        } else {
+            "the last; --from/--to select another"
+        };
         s.notes.push(format!(
-            "{}: siege.log holds {} runs (one row each); only the last (line {no}, {}) is \
-             analysed: split the file to analyse the others",
+            "{}: siege.log holds {} run(s) (one row each); the row analysed is line {no} ({}, \
+             {how})",
             path.display(),
             rows.len(),
             cells[0]
         ));
     }
     Ok(s)
+}
+
+/// The last row whose time (siege's local time at the run's end, read as UTC) is in
+/// `[from, to]`; rows with an unreadable time are left out with a note.
+fn select_row<'a>(
+    path: &Path,
+    rows: &[(u64, &'a str)],
+    opts: &IngestOptions,
+    notes: &mut Vec<String>,
+) -> Result<(u64, &'a str), Problem> {
+    let mut picked = None;
+    let mut times = Vec::new();
+    for &(no, row) in rows {
+        let date = row.split(',').next().unwrap_or("").trim();
+        let Some(t) = parse_rfc3339_ms(date) else {
+            notes.push(format!(
+                "{}:{no}: time `{date}` is not YYYY-MM-DD HH:MM:SS; that row is left out of \
+                 the --from/--to selection",
+                path.display()
+            ));
+            continue;
+        };
+        times.push(date);
+        if opts.from_ms.is_none_or(|f| t >= f) && opts.to_ms.is_none_or(|e| t <= e) {
+            picked = Some((no, row));
+        }
+    }
+    picked.ok_or_else(|| {
+        problem(
+            path,
+            Some(1),
+            format!(
+                "no siege.log row has its time in --from/--to (row times are siege's local \
+                 time, read as UTC: {}); widen --from/--to, or leave them out to read the last \
+                 run",
+                if times.is_empty() {
+                    "none readable".to_string()
+                } else {
+                    format!("{} to {}", times[0], times[times.len() - 1])
+                }
+            ),
+        )
+    })
 }
 
 fn summarise(path: &Path, fig: Figures) -> Result<Summary, Problem> {
@@ -251,7 +312,7 @@ fn summarise(path: &Path, fig: Figures) -> Result<Summary, Problem> {
         failed.push((
             FailureKind::Other,
             fig.failed,
-            "siege: failed transactions (socket error or timeout)",
+            "siege: failed transactions (5xx answer, socket error or timeout)",
         ));
     }
     add_failures(path, None, &mut ep, &failed)?;

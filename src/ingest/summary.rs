@@ -224,6 +224,9 @@ pub struct Summary {
     pub timeline: TimeSeries,
     /// What the report should say about this source.
     pub notes: Vec<String>,
+    /// `--from`/`--to` chose which of the file's runs this is (siege.log), so they
+    /// are not reported as left unapplied.
+    pub selected_by_time: bool,
 }
 
 impl Summary {
@@ -240,7 +243,8 @@ impl Summary {
     /// or the manifest's only stage).
     pub fn into_source(self, plan: &StagePlan, opts: &IngestOptions) -> Source {
         let mut notes = self.notes;
-        if opts.warmup_ms > 0 || opts.from_ms.is_some() || opts.to_ms.is_some() {
+        let window = (opts.from_ms.is_some() || opts.to_ms.is_some()) && !self.selected_by_time;
+        if opts.warmup_ms > 0 || window {
             notes.push(format!(
                 "--warmup/--from/--to cannot trim {}'s whole-run summary: it is reported whole",
                 self.tool

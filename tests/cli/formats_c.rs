@@ -661,9 +661,59 @@ fn siege_log_reads_its_last_run() {
     assert_eq!(report["overall"]["failures"], 7);
     assert_latency(only_endpoint(&report), &[("mean", 20.0)]);
     assert!(
-        notes(&report).contains("holds 2 runs"),
+        notes(&report).contains("holds 2 run(s)")
+            && notes(&report).contains("line 3 (2026-12-03 06:16:50, the last;"),
         "{}",
         notes(&report)
+    );
+}
+
+/// Three runs in one siege.log (siege's local time, read as UTC), one row unreadable.
+const SIEGE_LOG_3: &str = "      Date & Time,  Trans,  Elap Time,  Data Trans,  Resp Time,  Trans Rate,  Throughput,  Concurrent,    OKAY,   Failed\n\
+     2026-12-03 06:10:00,    100,       1.00,           0,       0.01,      100.00,        0.00,        1.00,     100,       0\n\
+     yesterday,    1,       1.00,           0,       0.01,        1.00,        0.00,        1.00,       1,       0\n\
+     2026-12-03 06:16:50,    570,       2.68,           0,       0.02,      212.69,        0.00,        4.94,     566,       3\n";
+
+#[test]
+fn siege_log_rows_are_selected_by_from_and_to() {
+    let dir = TestDir::new();
+    dir.write("run/siege.log", SIEGE_LOG_3);
+    let run = dir.path().join("run");
+    // Only the first run's time (06:10:00) is in the window.
+    let (code, report, stderr) = analyze_json(
+        &[&run],
+        &[
+            "--from",
+            "2026-12-03T06:00:00Z",
+            "--to",
+            "2026-12-03T06:15:00Z",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 100);
+    assert_eq!(report["overall"]["failures"], 0);
+    let n = notes(&report);
+    assert!(
+        n.contains("line 2 (2026-12-03 06:10:00, the last in --from/--to)"),
+        "{n}"
+    );
+    assert!(n.contains("siege.log:3: time `yesterday`"), "{n}");
+    assert!(!n.contains("cannot trim"), "the window was applied: {n}");
+    // --from alone: both dated runs qualify, the last is taken.
+    let (code, report, _) = analyze_json(&[&run], &["--from", "2026-12-03T06:00:00Z"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["overall"]["requests"], 573);
+    assert!(notes(&report).contains("line 4 (2026-12-03 06:16:50"));
+    // No row in the window: refused, naming the file, the rows' span and what to do.
+    let (code, _, stderr) = analyze_json(&[&run], &["--to", "2026-12-03T06:00:00Z"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("siege.log:1: no siege.log row has its time in --from/--to"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2026-12-03 06:10:00 to 2026-12-03 06:16:50"),
+        "{stderr}"
     );
 }
 

@@ -33,5 +33,6 @@ mod output_safety;
 mod parallel;
 mod shard;
 mod sources;
+mod tools_real;
 mod verdict;
 mod wrk2;

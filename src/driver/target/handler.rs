@@ -2,11 +2,12 @@
 //! for a worker (bounded in length and in time), hold the worker for the service
 //! time, answer. `/echo` (any method, any path below it) answers at once with what
 //! it got, as JSON (`method`, `path`, `headers`, `body`, and `json` when the body is
-//! JSON), so tests can see what the driver sent.
+//! JSON), so tests can see what the driver sent. `/__headroom/stats` answers the
+//! counters of what was served so far (see `stats`), not counting itself.
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -20,6 +21,7 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::profile::{Profile, Service};
+use super::stats::{Stats, STATS_PATH};
 
 /// One routable endpoint.
 struct Route {
@@ -83,6 +85,8 @@ pub struct State {
     stall: Option<(Instant, Instant)>,
     /// The service-time generator (seeded from the profile when it gives a seed).
     rng: Mutex<SmallRng>,
+    /// What was served (shared with whoever writes `--stats-out`).
+    pub stats: Arc<Stats>,
 }
 
 impl State {
@@ -122,6 +126,7 @@ impl State {
                 Some(seed) => SmallRng::seed_from_u64(seed),
                 None => SmallRng::from_rng(&mut rand::rng()),
             }),
+            stats: Arc::default(),
         }
     }
 
@@ -170,8 +175,25 @@ async fn echo(req: Request<Incoming>) -> Response<Full<Bytes>> {
     answer(StatusCode::OK, Bytes::from(json.to_string()))
 }
 
-/// Answers one request.
+/// Answers one request and counts it (the counters endpoint answers, uncounted).
 pub async fn handle(
+    state: &State,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let path = req.uri().path().to_string();
+    if path == STATS_PATH {
+        let json = state.stats.to_json().to_string();
+        return Ok(answer(StatusCode::OK, Bytes::from(json)));
+    }
+    let out = respond(state, req).await;
+    if let Ok(r) = &out {
+        state.stats.record(&path, r.status().as_u16());
+    }
+    out
+}
+
+/// Answers one request.
+async fn respond(
     state: &State,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {

@@ -2,10 +2,12 @@
 //! agent-platform API with a known capacity (a bounded worker pool, per-endpoint
 //! service times, a bounded queue answering 503, an optional rate limit answering
 //! 429, an optional stall). `serve` runs it in-process (tests, the demo); the
-//! `target` command runs it from the command line.
+//! `target` command runs it from the command line. It counts what it served
+//! (`stats`).
 
 mod handler;
 mod profile;
+mod stats;
 
 use std::future::Future;
 use std::io;
@@ -20,6 +22,7 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 pub use profile::{EndpointProfile, Profile, Service, Stall, BUILTIN};
+pub use stats::{Stats, STATS_PATH};
 
 /// Serves `profile` on `listener` until `shutdown` resolves; then every open
 /// connection is closed. The stall window, if any, counts from this call.
@@ -38,7 +41,20 @@ pub async fn serve_tls(
     tls: Option<TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let state = Arc::new(handler::State::new(&profile));
+    serve_counted(profile, listener, tls, Arc::default(), shutdown).await
+}
+
+/// [`serve_tls`], counting what it serves into `stats`.
+pub async fn serve_counted(
+    profile: Profile,
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    stats: Arc<Stats>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let mut state = handler::State::new(&profile);
+    state.stats = stats;
+    let state = Arc::new(state);
     let mut conns = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
