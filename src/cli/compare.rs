@@ -132,9 +132,11 @@ fn plan(args: &CompareArgs) -> Result<(Mode, Vec<PathBuf>, Vec<PathBuf>), String
 }
 
 /// The noise floors: the SLA file's `[compare]` section, then `--threshold`.
-fn thresholds(args: &CompareArgs) -> Result<Thresholds, String> {
+/// The noise floors of `compare` and `analyze --baseline`: the `[compare]` section of
+/// the SLA file `sla`, then each `--threshold` spec (which beats it).
+pub(super) fn thresholds(sla: Option<&Path>, specs: &[String]) -> Result<Thresholds, String> {
     let mut t = Thresholds::default();
-    if let Some(path) = &args.sla {
+    if let Some(path) = sla {
         let text =
             std::fs::read_to_string(path).map_err(|e| format!("--sla {}: {e}", path.display()))?;
         let doc: toml::Table = text
@@ -153,7 +155,7 @@ fn thresholds(args: &CompareArgs) -> Result<Thresholds, String> {
             }
         }
     }
-    for spec in &args.thresholds {
+    for spec in specs {
         set_floor(&mut t, spec).map_err(|e| format!("--threshold {e}"))?;
     }
     Ok(t)
@@ -255,7 +257,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         Ok(p) => p,
         Err(e) => return bad(e),
     };
-    let thresholds = match thresholds(args) {
+    let thresholds = match thresholds(args.sla.as_deref(), &args.thresholds) {
         Ok(t) => t,
         Err(e) => return bad(e),
     };

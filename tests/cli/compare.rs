@@ -1096,3 +1096,74 @@ fn analyze_with_a_bad_baseline_is_named_and_exits_2() {
     assert!(stderr.contains("old.json"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// `analyze --baseline` takes compare's noise floors: `--threshold p50=30%` keeps
+/// /a's 15% p50 shift `unchanged` while p95 (default 5%) still regresses; the SLA
+/// file's `[compare]` section does the same for p95, and `--threshold` beats it; a
+/// malformed floor is named, exit 2.
+#[test]
+fn analyze_with_a_baseline_takes_compares_noise_floors() {
+    let dir = TestDir::new();
+    let (base, cand) = fifteen_percent_runs(&dir);
+    let base_json = analyze_to(&dir, &base, "base-report");
+    let sla = dir.path().join("sla.toml");
+    std::fs::write(
+        &sla,
+        "[global]\nrules = [\"error_rate < 50%\"]\n\n[compare]\np95 = \"30%\"\np50 = 1\n",
+    )
+    .unwrap();
+    let analyze = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut a = vec![
+            "analyze",
+            cand.to_str().unwrap(),
+            "--baseline",
+            base_json.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--charts",
+            "none",
+        ];
+        a.extend_from_slice(extra);
+        let o = headroom(&a);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        let report: Value = std::fs::read_to_string(out.join("report.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null);
+        (o.status.code(), report["baseline"].clone(), stderr)
+    };
+    let a_cell = |b: &Value, metric: &str| -> (String, f64) {
+        let row = b["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["endpoint"] == "/a")
+            .unwrap_or_else(|| panic!("no /a row in {b:#}"))
+            .clone();
+        let c = &row["metrics"][metric];
+        (
+            c["verdict"].as_str().unwrap().to_string(),
+            c["floor_pct"].as_f64().unwrap(),
+        )
+    };
+    let (code, b, stderr) = analyze("flag", &["--threshold", "p50=30%"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(b["thresholds"]["p50"], 30.0, "{b:#}");
+    assert_eq!(a_cell(&b, "p50"), ("unchanged".into(), 30.0));
+    assert_eq!(a_cell(&b, "p95"), ("regressed".into(), 5.0));
+
+    let sla_arg = sla.to_str().unwrap();
+    let (code, b, stderr) = analyze("sla", &["--sla", sla_arg]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(a_cell(&b, "p95"), ("unchanged".into(), 30.0));
+    assert_eq!(a_cell(&b, "p50"), ("regressed".into(), 1.0));
+    let (code, b, stderr) = analyze("both", &["--sla", sla_arg, "--threshold", "p95=2%"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(a_cell(&b, "p95"), ("regressed".into(), 2.0));
+
+    let (code, _, stderr) = analyze("bad", &["--threshold", "p95=lots"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("p95=lots"), "{stderr}");
+}
