@@ -232,6 +232,10 @@ fn load(
             let (run, analysis) = run_pipeline(&[path.to_path_buf()], opts, None).ok()?;
             *problems |= !run.problems.is_empty();
             input::from_analysis(&analysis, &shown, label, &fallback)
+                .map(|mut c| {
+                    input::attach_interval_histograms(&mut c, &run);
+                    c
+                })
                 .map_err(|e| format!("{shown}: {e}"))
         }
     };

@@ -266,6 +266,30 @@ fn a_report_json_compares_like_its_run_dir() {
     }
     assert_eq!(from_json["baseline"]["label"], "base");
     assert_eq!(from_dirs["baseline"]["label"], "base");
+    // The block-bootstrap cross-check: run dirs keep per-interval histograms, so
+    // every percentile has one; a report.json does not, and says so.
+    for c in from_dirs["comparisons"].as_array().unwrap() {
+        let percentile = ["p50", "p90", "p95", "p99"].contains(&c["metric"].as_str().unwrap());
+        let x = &c["cross_check"];
+        assert_eq!(percentile, !x.is_null(), "{c:#}");
+        if percentile {
+            assert_eq!(x["method"], "block_bootstrap", "{c:#}");
+            let (lo, hi) = (x["ci"][0].as_f64().unwrap(), x["ci"][1].as_f64().unwrap());
+            assert!(lo <= hi, "{c:#}");
+        }
+    }
+    let b_p50 = &row(&from_dirs, "/b", "p50")["cross_check"];
+    // /b is 30% slower (≈ +6 ms on a 20 ms median): the block interval excludes 0.
+    assert!(b_p50["ci"][0].as_f64().unwrap() > 0.0, "{b_p50:#}");
+    let from_report = &row(&from_json, "/b", "p50")["cross_check"];
+    assert!(
+        from_report["method"]
+            .as_str()
+            .unwrap()
+            .starts_with("none: an input has no per-interval histograms"),
+        "{from_report:#}"
+    );
+    assert!(from_report["ci"][0].is_null());
 }
 
 /// Summaries only (no histogram, no series): reported values decide beyond the

@@ -199,6 +199,9 @@ pub fn compare(
                 .into(),
         );
     }
+    if let Some(note) = cross_check_note(&comparisons) {
+        notes.push(note);
+    }
     comparisons.sort_by(|a, b| {
         (
             a.verdict,
@@ -242,6 +245,32 @@ pub fn compare(
         trend,
         notes,
     }
+}
+
+/// The caveat when the block bootstrap's interval disagrees with the main one.
+fn cross_check_note(comparisons: &[Comparison]) -> Option<String> {
+    let off: Vec<String> = comparisons
+        .iter()
+        .filter(|c| c.cross_check.as_ref().is_some_and(|x| x.disagrees))
+        .map(|c| format!("{} of {} ({})", c.metric.name(), c.endpoint, c.stage))
+        .collect();
+    if off.is_empty() {
+        return None;
+    }
+    let shown = off.len().min(5);
+    let more = if off.len() > shown {
+        format!(" and {} more", off.len() - shown)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "cross-check: for {}{more}, the block bootstrap over per-interval histograms \
+         gives a 95% interval that disagrees with the main one (one excludes 0 and the \
+         other does not, or one is over twice as wide; see `cross_check` in \
+         compare.json): the run's intervals depend on each other more than the main \
+         method assumes, so treat those verdicts with care and look at the time series",
+        off[..shown].join(", ")
+    ))
 }
 
 /// `REGRESSED: 1.1.0 vs 1.0.0 — p95 of GET /a +15.2% …; 2 regressed, …`.
