@@ -1028,20 +1028,8 @@ fn analyze_with_a_baseline_report_shows_the_regression_vs_that_release() {
     let (base, cand) = fifteen_percent_runs(&dir);
     let base_json = analyze_to(&dir, &base, "base-report");
     let out = dir.path().join("cand-report");
-    let o = headroom(&[
-        "analyze",
-        cand.to_str().unwrap(),
-        "--baseline",
-        base_json.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--charts",
-        "none",
-    ]);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{stderr}");
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let (code, report, stderr) = analyze_vs(&cand, &base_json, &out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
     let b = &report["baseline"];
     assert_eq!(b["label"], "1.0.0", "{b:#}");
     let cell = |endpoint: &str, metric: &str| -> &Value {
@@ -1092,6 +1080,35 @@ fn analyze_with_a_baseline_report_shows_the_regression_vs_that_release() {
     assert!(html.contains("vs release 1.0.0"));
 }
 
+/// Runs `analyze RUN --baseline BASE_JSON --out OUT --charts none EXTRA…`: (exit
+/// code, its report.json or null, stderr).
+fn analyze_vs(
+    run: &Path,
+    base_json: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> (Option<i32>, Value, String) {
+    let mut a = vec![
+        "analyze",
+        run.to_str().unwrap(),
+        "--baseline",
+        base_json.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ];
+    a.extend_from_slice(extra);
+    let o = headroom(&a);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let report: Value = std::fs::read_to_string(out.join("report.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(Value::Null);
+    (o.status.code(), report, stderr)
+}
+
 /// A --baseline that is not a report.json: named, exit 2, nothing written.
 #[test]
 fn analyze_with_a_bad_baseline_is_named_and_exits_2() {
@@ -1137,26 +1154,8 @@ fn analyze_with_a_baseline_takes_compares_noise_floors() {
     )
     .unwrap();
     let analyze = |name: &str, extra: &[&str]| {
-        let out = dir.path().join(name);
-        let mut a = vec![
-            "analyze",
-            cand.to_str().unwrap(),
-            "--baseline",
-            base_json.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--charts",
-            "none",
-        ];
-        a.extend_from_slice(extra);
-        let o = headroom(&a);
-        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        let report: Value = std::fs::read_to_string(out.join("report.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or(Value::Null);
-        (o.status.code(), report["baseline"].clone(), stderr)
+        let (code, report, stderr) = analyze_vs(&cand, &base_json, &dir.path().join(name), extra);
+        (code, report["baseline"].clone(), stderr)
     };
     let a_cell = |b: &Value, metric: &str| -> (String, f64) {
         let row = b["rows"]

@@ -330,3 +330,53 @@ pub fn has_regression(report: &CompareReport) -> bool {
         .iter()
         .any(|c| c.verdict == Verdict::Regressed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verdict::{CrossCheck, Metric};
+
+    fn comparison(metric: Metric, cross_check: Option<CrossCheck>) -> Comparison {
+        Comparison {
+            candidate_label: "1.1.0".into(),
+            stage: "peak".into(),
+            candidate_stage: "peak".into(),
+            endpoint: "GET /a".into(),
+            metric,
+            unit: "ms",
+            baseline: Some(20.0),
+            candidate: Some(21.0),
+            delta: Some(1.0),
+            delta_pct: Some(5.0),
+            ci: [Some(0.5), Some(1.5)],
+            p_value: Some(0.01),
+            q_value: Some(0.01),
+            effect: Some(3.0),
+            floor_pct: 5.0,
+            verdict: Verdict::Unchanged,
+            method: stats::Method::Bootstrap,
+            ess: [Some(100.0), Some(100.0)],
+            cross_check,
+        }
+    }
+
+    #[test]
+    fn a_disagreeing_cross_check_is_a_note_naming_the_metric() {
+        let x = |disagrees| CrossCheck {
+            method: "block_bootstrap".into(),
+            ci: [Some(-1.0), Some(3.0)],
+            disagrees,
+        };
+        let agree = [
+            comparison(Metric::P50, Some(x(false))),
+            comparison(Metric::Throughput, None),
+        ];
+        assert_eq!(cross_check_note(&agree), None);
+        let off = [comparison(Metric::P95, Some(x(true)))];
+        let note = cross_check_note(&off).unwrap();
+        assert!(
+            note.starts_with("cross-check: for p95 of GET /a (peak)"),
+            "{note}"
+        );
+    }
+}
