@@ -49,6 +49,11 @@ pub struct AnalyzeArgs {
     /// `headroom compare`'s verdict) and report.json a `baseline` key.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// Noise floor of the --baseline comparison, as `headroom compare --threshold`:
+    /// `5%` for every metric or `METRIC=PCT` (`p95=3%`); repeat for several. Beats
+    /// the `[compare]` section of the --sla file. Default 5%.
+    #[arg(long = "threshold", value_name = "METRIC=PCT", requires = "baseline")]
+    pub thresholds: Vec<String>,
     /// Print the report's JSON to stdout instead of the summary.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
@@ -129,7 +134,10 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
         None => None,
     };
     let baseline = match &args.baseline {
-        Some(path) => match read_baseline(path) {
+        Some(path) => match read_baseline(path).and_then(|b| {
+            let floors = super::compare::thresholds(args.sla.as_deref(), &args.thresholds)?;
+            Ok((b, floors))
+        }) {
             Ok(b) => Some(b),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -141,8 +149,8 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     let Ok((run, mut analysis)) = run_pipeline(&args.input.paths, &opts, sla.as_ref()) else {
         return Ok(Outcome::BadInput);
     };
-    if let Some(b) = baseline {
-        match crate::analysis::compare::baseline::vs_release(b, &analysis) {
+    if let Some((b, floors)) = baseline {
+        match crate::analysis::compare::baseline::vs_release(b, &analysis, &floors) {
             Ok(report) => analysis.baseline = Some(report),
             Err(e) => eprintln!("warning: --baseline: this run cannot be compared ({e})"),
         }

@@ -132,9 +132,11 @@ fn plan(args: &CompareArgs) -> Result<(Mode, Vec<PathBuf>, Vec<PathBuf>), String
 }
 
 /// The noise floors: the SLA file's `[compare]` section, then `--threshold`.
-fn thresholds(args: &CompareArgs) -> Result<Thresholds, String> {
+/// The noise floors of `compare` and `analyze --baseline`: the `[compare]` section of
+/// the SLA file `sla`, then each `--threshold` spec (which beats it).
+pub(super) fn thresholds(sla: Option<&Path>, specs: &[String]) -> Result<Thresholds, String> {
     let mut t = Thresholds::default();
-    if let Some(path) = &args.sla {
+    if let Some(path) = sla {
         let text =
             std::fs::read_to_string(path).map_err(|e| format!("--sla {}: {e}", path.display()))?;
         let doc: toml::Table = text
@@ -153,7 +155,7 @@ fn thresholds(args: &CompareArgs) -> Result<Thresholds, String> {
             }
         }
     }
-    for spec in &args.thresholds {
+    for spec in specs {
         set_floor(&mut t, spec).map_err(|e| format!("--threshold {e}"))?;
     }
     Ok(t)
@@ -230,6 +232,10 @@ fn load(
             let (run, analysis) = run_pipeline(&[path.to_path_buf()], opts, None).ok()?;
             *problems |= !run.problems.is_empty();
             input::from_analysis(&analysis, &shown, label, &fallback)
+                .map(|mut c| {
+                    input::attach_interval_histograms(&mut c, &run);
+                    c
+                })
                 .map_err(|e| format!("{shown}: {e}"))
         }
     };
@@ -255,7 +261,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         Ok(p) => p,
         Err(e) => return bad(e),
     };
-    let thresholds = match thresholds(args) {
+    let thresholds = match thresholds(args.sla.as_deref(), &args.thresholds) {
         Ok(t) => t,
         Err(e) => return bad(e),
     };

@@ -37,6 +37,11 @@ use super::summary::Summary;
 use super::tls::TlsOptions;
 use crate::model::FailureKind;
 
+mod controller;
+
+use controller::Controller;
+pub use controller::StopReason;
+
 /// Open-model requests in flight beyond which a due request is not sent but
 /// recorded as failed (`other`, "driver overloaded").
 pub const MAX_IN_FLIGHT: u32 = 10_000;
@@ -297,12 +302,6 @@ fn futures_poll_once<F: Future>(f: std::pin::Pin<&mut F>) -> Option<F::Output> {
     }
 }
 
-/// Why the controller woke.
-enum Wake {
-    Due,
-    Stop(String),
-}
-
 /// Runs a scenario and writes the run dir. `stop` resolving (e.g. Ctrl-C) ends the
 /// run early with its output as the reason. Returns the summary; an early stop is
 /// `complete == false` in it, not an error.
@@ -331,17 +330,7 @@ pub async fn run(
         None => opts.seed,
     };
     let plan_hash = shard::plan_hash(&scenario, seed);
-    let (t0, wall0) = match opts.start_at {
-        Some(at) => match shard::wait_for_start(at, stop.as_mut()).await {
-            Ok(t) => t,
-            Err(reason) => {
-                return Err(DriverError::Scenario(format!(
-                    "stopped before the run began: {reason}"
-                )))
-            }
-        },
-        None => (Instant::now(), SystemTime::now()),
-    };
+    let (t0, wall0) = start_clock(opts.start_at, stop.as_mut()).await?;
     let began = Instant::now();
     let dir = opts.out_dir.clone();
     std::fs::create_dir_all(&dir).map_err(|e| DriverError::io(&dir, e))?;
@@ -353,56 +342,36 @@ pub async fn run(
             .start_at
             .map(|at| shard::offset_ms(at, wall0, began.saturating_duration_since(t0))),
     };
-    let wall = |t: Instant| wall0 + t.saturating_duration_since(t0);
-    let mut times: Vec<StageTimes> = Vec::new();
+    let times: Vec<StageTimes> = Vec::new();
     let mut first = manifest_out::build(&scenario, wall0, None, false, Some(IN_PROGRESS), &times);
     shard_info.annotate(&mut first, &scenario, None);
     manifest_out::write(&dir, &first)?;
 
     let hlog_path = dir.join("latency.hlog");
-    let hlog = HlogWriter::create(&hlog_path, wall0).map_err(|e| DriverError::io(&hlog_path, e))?;
-    let csv = if opts.raw {
-        let p = dir.join("requests.csv");
-        Some(RequestsCsv::create(&p, &scenario.endpoints).map_err(|e| DriverError::io(&p, e))?)
-    } else {
-        // A per-request file from an earlier run in this dir would not match this run.
-        let stale = dir.join("requests.csv");
-        if stale.exists() {
-            std::fs::remove_file(&stale).map_err(|e| DriverError::io(&stale, e))?;
-        }
-        None
-    };
+    let (hlog, csv) = open_writers(&dir, &scenario, wall0, opts.raw)?;
     // The interval log's `StartTime`, whole ms: stage boundaries are counted from it.
     let t0_epoch_ms = wall0
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
     let shared = Arc::new(Shared::default());
     let (tx, rx) = mpsc::unbounded_channel();
-    let (abort_tx, mut abort_rx) = watch::channel(None::<String>);
+    let (abort_tx, abort_rx) = watch::channel(None::<String>);
     let setup = RecorderSetup {
-        endpoints: scenario.endpoints.clone(),
-        stages: scenario
-            .stages
-            .iter()
-            .map(|s| match shard_of.stage_load(s) {
-                Load::Closed { users, .. } => (s.name.clone(), Some(users), None),
-                Load::Open { arrival_rate } => (s.name.clone(), None, Some(arrival_rate)),
-            })
-            .collect(),
         t0,
         t0_epoch_ms: t0_epoch_ms as i64,
         hlog,
         csv,
-        max_requests: scenario.max_requests,
         shared: shared.clone(),
         abort: abort_tx,
         progress: Progress::new(opts.progress, scenario.planned_duration()),
         judge: opts.judge.clone(),
+        endpoints: scenario.endpoints.clone(),
+        stages: stage_loads(&scenario, shard_of),
+        max_requests: scenario.max_requests,
     };
     let rec_dir = dir.clone();
     let recorder = tokio::spawn(async move { recorder::run(setup, rx, &rec_dir).await });
 
-    let max_end = t0 + scenario.max_duration;
     let ctx = Arc::new(Ctx {
         checks: CheckCounters::new(scenario.check_names.clone()),
         scenario,
@@ -412,157 +381,14 @@ pub async fn run(
         t0,
         shard: shard_of,
     });
-    let mut seeder = match seed {
+    let seeder = match seed {
         Some(seed) => SmallRng::seed_from_u64(seed),
         None => SmallRng::from_rng(&mut rand::rng()),
     };
-
-    // Waits until `t`, or returns why the run must stop first.
-    macro_rules! wait_until {
-        ($t:expr) => {{
-            let t: Instant = $t;
-            tokio::select! {
-                _ = tokio::time::sleep_until(t.min(max_end)) => {
-                    if t > max_end {
-                        Wake::Stop(format!(
-                            "max_duration ({}) reached",
-                            humantime::format_duration(ctx.scenario.max_duration)
-                        ))
-                    } else {
-                        Wake::Due
-                    }
-                }
-                reason = &mut stop => Wake::Stop(reason),
-                changed = abort_rx.changed() => Wake::Stop(match changed {
-                    Ok(()) => abort_rx.borrow().clone().unwrap_or_else(|| "stopped".into()),
-                    Err(_) => "the recorder stopped".into(),
-                }),
-            }
-        }};
-    }
-
-    let mut users: Vec<(JoinHandle<()>, Arc<AtomicBool>)> = Vec::new();
-    let mut retired: Vec<JoinHandle<()>> = Vec::new();
-    let mut open_sets: Vec<TaskSet> = Vec::new();
-    let mut reason: Option<String> = None;
-    // Users of the global plan alive (this shard runs those it owns).
-    let mut global_users = 0u32;
-    let mut spawned = 0usize;
-    'stages: for (i, stage) in ctx.scenario.stages.iter().enumerate() {
-        let start = Instant::now();
-        let end = start + stage.duration;
-        ctx.mark(i, Mark::Start, start);
-        times.push(StageTimes {
-            start: wall(start),
-            steady: None,
-            end: None,
-        });
-        let mut open: Option<JoinHandle<TaskSet>> = None;
-        let global_target = match stage.load {
-            Load::Closed { users, .. } => users,
-            Load::Open { .. } => 0,
-        };
-        let target_users = shard_of.share(u64::from(global_target)) as usize;
-        // Fewer users: the newest retire after their current request.
-        while users.len() > target_users {
-            if let Some((h, flag)) = users.pop() {
-                flag.store(true, Ordering::Relaxed);
-                retired.push(h);
-            }
-        }
-        match stage.load {
-            Load::Closed {
-                users: n,
-                spawn_rate,
-            } => {
-                let from = global_users.min(n);
-                global_users = n;
-                for k in from..n {
-                    // Every shard draws every user's seed: user k is the same user
-                    // whichever process runs it.
-                    let user_seed: u64 = seeder.random();
-                    if !shard_of.owns(u64::from(k)) {
-                        continue;
-                    }
-                    // Its feeder row index: this process's spawn order (a shard's
-                    // data rows are its own stripe, so rows stay unique across shards).
-                    let index = spawned;
-                    spawned += 1;
-                    let due = pacing::spawn_due(start, k - from, spawn_rate);
-                    if due > Instant::now() {
-                        if let Wake::Stop(r) = wait_until!(due) {
-                            reason = Some(r);
-                            break 'stages;
-                        }
-                    }
-                    let flag = Arc::new(AtomicBool::new(false));
-                    let h = tokio::spawn(user(ctx.clone(), flag.clone(), user_seed, index));
-                    users.push((h, flag));
-                }
-            }
-            Load::Open { arrival_rate } => {
-                global_users = 0;
-                open = Some(tokio::spawn(open_stage(
-                    ctx.clone(),
-                    arrival_rate,
-                    start,
-                    stage.duration,
-                    seeder.random(),
-                )));
-            }
-        }
-        let steady = Instant::now();
-        ctx.mark(i, Mark::Steady, steady);
-        if let Some(t) = times.last_mut() {
-            t.steady = Some(wall(steady));
-        }
-        let woke = wait_until!(end);
-        if let Some(h) = open.take() {
-            if matches!(woke, Wake::Stop(_)) {
-                h.abort();
-            }
-            if let Ok(set) = h.await {
-                open_sets.push(set);
-            }
-        }
-        if let Wake::Stop(r) = woke {
-            reason = Some(r);
-            break;
-        }
-        let at = Instant::now();
-        ctx.mark(i, Mark::End, at);
-        if let Some(t) = times.last_mut() {
-            t.end = Some(wall(at));
-        }
-    }
-
-    // Stop issuing requests; on a normal end let in-flight requests finish.
-    let ended = Instant::now();
-    if reason.is_some() {
-        if let Some(t) = times.last_mut().filter(|t| t.end.is_none()) {
-            t.end = Some(wall(ended));
-            ctx.mark(times.len() - 1, Mark::End, ended);
-        }
-    }
-    for (_, flag) in &users {
-        flag.store(true, Ordering::Relaxed);
-    }
-    if reason.is_none() {
-        let grace = ctx.scenario.max_timeout().min(MAX_DRAIN);
-        let until = ended + grace;
-        while shared.in_flight.load(Ordering::Relaxed) > 0 && Instant::now() < until {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-    for (h, _) in users.drain(..) {
-        h.abort();
-    }
-    for h in retired.drain(..) {
-        h.abort();
-    }
-    for mut set in open_sets.drain(..) {
-        set.abort_all();
-    }
+    let mut controller = Controller::new(ctx.clone(), stop, abort_rx, (t0, wall0), times, seeder);
+    let reason = controller.run().await.text();
+    let mut times = std::mem::take(&mut controller.times);
+    drop(controller);
     let _ = ctx.tx.send(Msg::Finish);
     let rec = recorder
         .await
@@ -575,14 +401,7 @@ pub async fn run(
         (a, b) => a.or(b),
     };
     let complete = reason.is_none();
-    // The stage boundaries as the interval log has them, so `analyze` windows the
-    // stages exactly where the end-of-run table did.
-    let edge = |ms: u64| UNIX_EPOCH + Duration::from_millis(t0_epoch_ms.saturating_add(ms));
-    for (t, m) in times.iter_mut().zip(&rec.marks) {
-        t.start = edge(m.start_ms);
-        t.steady = m.steady_ms.map(edge);
-        t.end = m.end_ms.map(edge);
-    }
+    align_times(&mut times, &rec.marks, t0_epoch_ms);
     let mut manifest = manifest_out::build(
         &ctx.scenario,
         wall0,
@@ -599,10 +418,86 @@ pub async fn run(
     if let Some(e) = rec.write_error {
         return Err(e);
     }
+    Ok(summary(dir, reason, rec, finished, wall0))
+}
+
+/// The interval log and the optional per-request CSV.
+type Writers = (
+    HlogWriter<std::io::BufWriter<std::fs::File>>,
+    Option<RequestsCsv<std::io::BufWriter<std::fs::File>>>,
+);
+
+/// The run's start: now, or at `start_at` (`--start-at`) unless `stop` comes first.
+async fn start_clock<S: Future<Output = String>>(
+    start_at: Option<SystemTime>,
+    stop: std::pin::Pin<&mut S>,
+) -> Result<(Instant, SystemTime), DriverError> {
+    match start_at {
+        Some(at) => shard::wait_for_start(at, stop).await.map_err(|reason| {
+            DriverError::Scenario(format!("stopped before the run began: {reason}"))
+        }),
+        None => Ok((Instant::now(), SystemTime::now())),
+    }
+}
+
+/// Creates `latency.hlog` and, with `raw`, `requests.csv` in `dir` (without it, a
+/// `requests.csv` of an earlier run there is removed: it would not match this run).
+fn open_writers(
+    dir: &std::path::Path,
+    scenario: &Scenario,
+    wall0: SystemTime,
+    raw: bool,
+) -> Result<Writers, DriverError> {
+    let hlog_path = dir.join("latency.hlog");
+    let hlog = HlogWriter::create(&hlog_path, wall0).map_err(|e| DriverError::io(&hlog_path, e))?;
+    let p = dir.join("requests.csv");
+    let csv = if raw {
+        Some(RequestsCsv::create(&p, &scenario.endpoints).map_err(|e| DriverError::io(&p, e))?)
+    } else {
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(|e| DriverError::io(&p, e))?;
+        }
+        None
+    };
+    Ok((hlog, csv))
+}
+
+/// Each stage's name and this shard's load (users, arrival rate), for the recorder.
+fn stage_loads(scenario: &Scenario, shard: Shard) -> Vec<(String, Option<u32>, Option<f64>)> {
+    scenario
+        .stages
+        .iter()
+        .map(|s| match shard.stage_load(s) {
+            Load::Closed { users, .. } => (s.name.clone(), Some(users), None),
+            Load::Open { arrival_rate } => (s.name.clone(), None, Some(arrival_rate)),
+        })
+        .collect()
+}
+
+/// The stage boundaries as the interval log has them (ms since its `StartTime`,
+/// `t0_epoch_ms`), so `analyze` windows the stages exactly where the end-of-run
+/// table did.
+fn align_times(times: &mut [StageTimes], marks: &[recorder::StageMarks], t0_epoch_ms: u64) {
+    let edge = |ms: u64| UNIX_EPOCH + Duration::from_millis(t0_epoch_ms.saturating_add(ms));
+    for (t, m) in times.iter_mut().zip(marks) {
+        t.start = edge(m.start_ms);
+        t.steady = m.steady_ms.map(edge);
+        t.end = m.end_ms.map(edge);
+    }
+}
+
+/// The end-of-run summary; `reason` is why the run is incomplete, if it is.
+fn summary(
+    dir: PathBuf,
+    reason: Option<String>,
+    rec: RecorderResult,
+    finished: SystemTime,
+    wall0: SystemTime,
+) -> Summary {
     let in_stages: u64 = rec.stages.iter().map(|s| s.requests).sum();
-    Ok(Summary {
+    Summary {
         run_dir: dir,
-        complete,
+        complete: reason.is_none(),
         incomplete_reason: reason,
         requests: rec.requests,
         failures: rec.failures,
@@ -612,7 +507,7 @@ pub async fn run(
             .duration_since(wall0)
             .map_or(0.0, |d| d.as_secs_f64()),
         stages: rec.stages,
-    })
+    }
 }
 
 /// The run's notes: TLS handshake figures, failed checks by name.

@@ -266,6 +266,30 @@ fn a_report_json_compares_like_its_run_dir() {
     }
     assert_eq!(from_json["baseline"]["label"], "base");
     assert_eq!(from_dirs["baseline"]["label"], "base");
+    // The block-bootstrap cross-check: run dirs keep per-interval histograms, so
+    // every percentile has one; a report.json does not, and says so.
+    for c in from_dirs["comparisons"].as_array().unwrap() {
+        let percentile = ["p50", "p90", "p95", "p99"].contains(&c["metric"].as_str().unwrap());
+        let x = &c["cross_check"];
+        assert_eq!(percentile, !x.is_null(), "{c:#}");
+        if percentile {
+            assert_eq!(x["method"], "block_bootstrap", "{c:#}");
+            let (lo, hi) = (x["ci"][0].as_f64().unwrap(), x["ci"][1].as_f64().unwrap());
+            assert!(lo <= hi, "{c:#}");
+        }
+    }
+    let b_p50 = &row(&from_dirs, "/b", "p50")["cross_check"];
+    // /b is 30% slower (≈ +6 ms on a 20 ms median): the block interval excludes 0.
+    assert!(b_p50["ci"][0].as_f64().unwrap() > 0.0, "{b_p50:#}");
+    let from_report = &row(&from_json, "/b", "p50")["cross_check"];
+    assert!(
+        from_report["method"]
+            .as_str()
+            .unwrap()
+            .starts_with("none: an input has no per-interval histograms"),
+        "{from_report:#}"
+    );
+    assert!(from_report["ci"][0].is_null());
 }
 
 /// Summaries only (no histogram, no series): reported values decide beyond the
@@ -1004,20 +1028,8 @@ fn analyze_with_a_baseline_report_shows_the_regression_vs_that_release() {
     let (base, cand) = fifteen_percent_runs(&dir);
     let base_json = analyze_to(&dir, &base, "base-report");
     let out = dir.path().join("cand-report");
-    let o = headroom(&[
-        "analyze",
-        cand.to_str().unwrap(),
-        "--baseline",
-        base_json.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--charts",
-        "none",
-    ]);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{stderr}");
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let (code, report, stderr) = analyze_vs(&cand, &base_json, &out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
     let b = &report["baseline"];
     assert_eq!(b["label"], "1.0.0", "{b:#}");
     let cell = |endpoint: &str, metric: &str| -> &Value {
@@ -1068,6 +1080,35 @@ fn analyze_with_a_baseline_report_shows_the_regression_vs_that_release() {
     assert!(html.contains("vs release 1.0.0"));
 }
 
+/// Runs `analyze RUN --baseline BASE_JSON --out OUT --charts none EXTRA…`: (exit
+/// code, its report.json or null, stderr).
+fn analyze_vs(
+    run: &Path,
+    base_json: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> (Option<i32>, Value, String) {
+    let mut a = vec![
+        "analyze",
+        run.to_str().unwrap(),
+        "--baseline",
+        base_json.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ];
+    a.extend_from_slice(extra);
+    let o = headroom(&a);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let report: Value = std::fs::read_to_string(out.join("report.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(Value::Null);
+    (o.status.code(), report, stderr)
+}
+
 /// A --baseline that is not a report.json: named, exit 2, nothing written.
 #[test]
 fn analyze_with_a_bad_baseline_is_named_and_exits_2() {
@@ -1095,4 +1136,57 @@ fn analyze_with_a_bad_baseline_is_named_and_exits_2() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("old.json"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// `analyze --baseline` takes compare's noise floors: `--threshold p50=30%` keeps
+/// /a's 15% p50 shift `unchanged` while p95 (default 5%) still regresses; the SLA
+/// file's `[compare]` section does the same for p95, and `--threshold` beats it; a
+/// malformed floor is named, exit 2.
+#[test]
+fn analyze_with_a_baseline_takes_compares_noise_floors() {
+    let dir = TestDir::new();
+    let (base, cand) = fifteen_percent_runs(&dir);
+    let base_json = analyze_to(&dir, &base, "base-report");
+    let sla = dir.path().join("sla.toml");
+    std::fs::write(
+        &sla,
+        "[global]\nrules = [\"error_rate < 50%\"]\n\n[compare]\np95 = \"30%\"\np50 = 1\n",
+    )
+    .unwrap();
+    let analyze = |name: &str, extra: &[&str]| {
+        let (code, report, stderr) = analyze_vs(&cand, &base_json, &dir.path().join(name), extra);
+        (code, report["baseline"].clone(), stderr)
+    };
+    let a_cell = |b: &Value, metric: &str| -> (String, f64) {
+        let row = b["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["endpoint"] == "/a")
+            .unwrap_or_else(|| panic!("no /a row in {b:#}"))
+            .clone();
+        let c = &row["metrics"][metric];
+        (
+            c["verdict"].as_str().unwrap().to_string(),
+            c["floor_pct"].as_f64().unwrap(),
+        )
+    };
+    let (code, b, stderr) = analyze("flag", &["--threshold", "p50=30%"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(b["thresholds"]["p50"], 30.0, "{b:#}");
+    assert_eq!(a_cell(&b, "p50"), ("unchanged".into(), 30.0));
+    assert_eq!(a_cell(&b, "p95"), ("regressed".into(), 5.0));
+
+    let sla_arg = sla.to_str().unwrap();
+    let (code, b, stderr) = analyze("sla", &["--sla", sla_arg]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(a_cell(&b, "p95"), ("unchanged".into(), 30.0));
+    assert_eq!(a_cell(&b, "p50"), ("regressed".into(), 1.0));
+    let (code, b, stderr) = analyze("both", &["--sla", sla_arg, "--threshold", "p95=2%"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(a_cell(&b, "p95"), ("regressed".into(), 2.0));
+
+    let (code, _, stderr) = analyze("bad", &["--threshold", "p95=lots"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("p95=lots"), "{stderr}");
 }

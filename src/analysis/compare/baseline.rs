@@ -1,5 +1,6 @@
 //! `analyze --baseline REPORT.json`: this run compared with an earlier release's
-//! report by compare's own analysis (a diff, default noise floors), kept as the
+//! report by compare's own analysis (a diff, with compare's noise floors: `--threshold`,
+//! the SLA file's `[compare]` section, else 5%), kept as the
 //! single-run report's "vs release LABEL" section: per stage × endpoint the Δ% of
 //! throughput, p50, p95, p99 and error rate with compare's verdict. report.json
 //! carries it as `baseline`.
@@ -76,16 +77,16 @@ fn cell_text(c: &Comparison) -> String {
 }
 
 /// Compares `current` (this run's analysis, without its `baseline`) with `baseline`
-/// (an earlier report.json, already read) as `compare BASELINE RUN` would.
-pub fn vs_release(baseline: CompareRun, current: &Analysis) -> Result<BaselineReport, String> {
+/// (an earlier report.json, already read) as `compare BASELINE RUN` would, with the
+/// noise floors `thresholds`.
+pub fn vs_release(
+    baseline: CompareRun,
+    current: &Analysis,
+    thresholds: &Thresholds,
+) -> Result<BaselineReport, String> {
     let source = baseline.origin.clone();
     let cand = input::from_analysis(current, "this run", None, "this run")?;
-    let report = super::compare(
-        Mode::Diff,
-        vec![baseline],
-        vec![cand],
-        &Thresholds::default(),
-    );
+    let report = super::compare(Mode::Diff, vec![baseline], vec![cand], thresholds);
     let mut rows: Vec<BaselineRow> = Vec::new();
     let mut kept = Vec::new();
     for c in report

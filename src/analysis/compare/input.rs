@@ -49,6 +49,10 @@ pub struct EndpointInput {
     pub histogram: Option<Histogram<u64>>,
     /// Per-interval series, in time order.
     pub intervals: Vec<IntervalPoint>,
+    /// Per-interval latency histograms (µs, 2 significant digits), one per entry of
+    /// `intervals`; empty when the input has none (a report.json keeps per-interval
+    /// percentiles only) or when endpoints were merged.
+    pub interval_histograms: Vec<Histogram<u64>>,
     /// Width of one interval, s (0 when there is no series).
     pub width_s: f64,
     /// The figures the source reported.
@@ -284,6 +288,7 @@ fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
         key: e.key,
         histogram,
         intervals,
+        interval_histograms: Vec::new(),
         width_s,
         figures: Figures {
             requests: e.requests,
@@ -298,6 +303,40 @@ fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
             p99: e.latency_ms.p99,
         },
     })
+}
+
+/// Gives a run dir's endpoints their per-interval latency histograms, which its
+/// report.json does not carry: from `model`'s primary source (the one the analysis
+/// reports), matched by stage name and endpoint key.
+pub fn attach_interval_histograms(run: &mut CompareRun, model: &crate::model::Run) {
+    let Some(source) = model.primary() else {
+        return;
+    };
+    for stage in &mut run.stages {
+        let Some(ms) = source.stages.iter().find(|m| m.name == stage.name) else {
+            continue;
+        };
+        for e in &mut stage.endpoints {
+            let Some(me) = ms.endpoints.values().find(|m| m.key.to_string() == e.key) else {
+                continue;
+            };
+            e.interval_histograms = me
+                .series
+                .intervals
+                .iter()
+                .map(|iv| {
+                    let mut h = Histogram::<u64>::new(2).expect("2 significant digits");
+                    if let Some(ih) = &iv.histogram {
+                        for v in ih.to_histogram().iter_recorded() {
+                            let _ =
+                                h.record_n(v.value_iterated_to(), u64::from(v.count_at_value()));
+                        }
+                    }
+                    h
+                })
+                .collect();
+        }
+    }
 }
 
 /// A base64 HdrHistogram V2(+DEFLATE) blob, as report.json carries it.
@@ -326,6 +365,8 @@ pub fn merge_endpoints(stage: &mut StageInput, rename: impl Fn(&str) -> String) 
 }
 
 fn absorb(m: &mut EndpointInput, e: EndpointInput) {
+    // The merged endpoints' intervals need not line up: no block cross-check.
+    m.interval_histograms.clear();
     m.histogram = match (m.histogram.take(), e.histogram) {
         (Some(mut a), Some(b)) => a.add(&b).ok().map(|()| a),
         _ => None,

@@ -199,6 +199,9 @@ pub fn compare(
                 .into(),
         );
     }
+    if let Some(note) = cross_check_note(&comparisons) {
+        notes.push(note);
+    }
     comparisons.sort_by(|a, b| {
         (
             a.verdict,
@@ -242,6 +245,32 @@ pub fn compare(
         trend,
         notes,
     }
+}
+
+/// The caveat when the block bootstrap's interval disagrees with the main one.
+fn cross_check_note(comparisons: &[Comparison]) -> Option<String> {
+    let off: Vec<String> = comparisons
+        .iter()
+        .filter(|c| c.cross_check.as_ref().is_some_and(|x| x.disagrees))
+        .map(|c| format!("{} of {} ({})", c.metric.name(), c.endpoint, c.stage))
+        .collect();
+    if off.is_empty() {
+        return None;
+    }
+    let shown = off.len().min(5);
+    let more = if off.len() > shown {
+        format!(" and {} more", off.len() - shown)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "cross-check: for {}{more}, the block bootstrap over per-interval histograms \
+         gives a 95% interval that disagrees with the main one (one excludes 0 and the \
+         other does not, or one is over twice as wide; see `cross_check` in \
+         compare.json): the run's intervals depend on each other more than the main \
+         method assumes, so treat those verdicts with care and look at the time series",
+        off[..shown].join(", ")
+    ))
 }
 
 /// `REGRESSED: 1.1.0 vs 1.0.0 — p95 of GET /a +15.2% …; 2 regressed, …`.
@@ -300,4 +329,54 @@ pub fn has_regression(report: &CompareReport) -> bool {
         .comparisons
         .iter()
         .any(|c| c.verdict == Verdict::Regressed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verdict::{CrossCheck, Metric};
+
+    fn comparison(metric: Metric, cross_check: Option<CrossCheck>) -> Comparison {
+        Comparison {
+            candidate_label: "1.1.0".into(),
+            stage: "peak".into(),
+            candidate_stage: "peak".into(),
+            endpoint: "GET /a".into(),
+            metric,
+            unit: "ms",
+            baseline: Some(20.0),
+            candidate: Some(21.0),
+            delta: Some(1.0),
+            delta_pct: Some(5.0),
+            ci: [Some(0.5), Some(1.5)],
+            p_value: Some(0.01),
+            q_value: Some(0.01),
+            effect: Some(3.0),
+            floor_pct: 5.0,
+            verdict: Verdict::Unchanged,
+            method: stats::Method::Bootstrap,
+            ess: [Some(100.0), Some(100.0)],
+            cross_check,
+        }
+    }
+
+    #[test]
+    fn a_disagreeing_cross_check_is_a_note_naming_the_metric() {
+        let x = |disagrees| CrossCheck {
+            method: "block_bootstrap".into(),
+            ci: [Some(-1.0), Some(3.0)],
+            disagrees,
+        };
+        let agree = [
+            comparison(Metric::P50, Some(x(false))),
+            comparison(Metric::Throughput, None),
+        ];
+        assert_eq!(cross_check_note(&agree), None);
+        let off = [comparison(Metric::P95, Some(x(true)))];
+        let note = cross_check_note(&off).unwrap();
+        assert!(
+            note.starts_with("cross-check: for p95 of GET /a (peak)"),
+            "{note}"
+        );
+    }
 }

@@ -262,6 +262,64 @@ pub struct Comparison {
     pub method: Method,
     /// Effective sample sizes (baseline, candidate).
     pub ess: [Option<f64>; 2],
+    /// Percentiles of one run per side: the block bootstrap's interval beside `ci`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cross_check: Option<CrossCheck>,
+}
+
+/// A second interval for a percentile shift, by a method with other assumptions.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CrossCheck {
+    /// `block_bootstrap`, or `none: WHY` when it could not be run.
+    pub method: String,
+    /// Its 95% interval for delta (null when not run).
+    pub ci: [Option<f64>; 2],
+    /// True when it disagrees materially with `ci`: one excludes 0 and the other
+    /// does not, or one is more than twice as wide.
+    pub disagrees: bool,
+}
+
+impl CrossCheck {
+    fn of(main: (f64, f64), block: (f64, f64)) -> CrossCheck {
+        CrossCheck {
+            method: "block_bootstrap".into(),
+            ci: [finite(block.0), finite(block.1)],
+            disagrees: stats::intervals_disagree(main, block),
+        }
+    }
+
+    fn none(why: &str) -> CrossCheck {
+        CrossCheck {
+            method: format!("none: {why}"),
+            ci: [None, None],
+            disagrees: false,
+        }
+    }
+}
+
+/// The percentiles the block bootstrap cross-checks, in `Metric::quantile` terms.
+const CROSS_CHECKED: [f64; 4] = [0.5, 0.9, 0.95, 0.99];
+
+/// The block bootstrap's intervals for `CROSS_CHECKED` between two endpoints, or
+/// why there are none.
+fn block_cross_check(
+    b: &EndpointInput,
+    c: &EndpointInput,
+    seed: u64,
+) -> Result<Vec<(f64, f64)>, &'static str> {
+    if b.interval_histograms.is_empty() || c.interval_histograms.is_empty() {
+        return Err(
+            "an input has no per-interval histograms (a report.json keeps \
+                    per-interval percentiles only)",
+        );
+    }
+    stats::block_percentile_cis(
+        &b.interval_histograms,
+        &c.interval_histograms,
+        &CROSS_CHECKED,
+        seed,
+    )
+    .ok_or("a side has fewer than 10 intervals with latencies")
 }
 
 /// How a side is compared.
@@ -291,6 +349,7 @@ struct Row {
     est: Estimate,
     /// For reported values: both sides have enough requests for the figure.
     samples_ok: bool,
+    cross_check: Option<CrossCheck>,
 }
 
 /// Compares one baseline side with one candidate side: one run each, or ≥ 3 each.
@@ -311,6 +370,8 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         let resamples = (20 * endpoints.len() * pairs.len()).max(1000);
         for (eb, ec) in endpoints {
             let (b, c) = (&sb.endpoints[eb], &sc.endpoints[ec]);
+            let block =
+                (!repeats).then(|| block_cross_check(b, c, seed(&sb.name, &b.key, Metric::P50)));
             for &metric in ENDPOINT_METRICS {
                 let est = if repeats {
                     let vb = side_values(base, sb, &b.key, metric);
@@ -325,6 +386,18 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                         None => continue,
                     }
                 };
+                let k = CROSS_CHECKED
+                    .iter()
+                    .position(|&q| Some(q) == metric.quantile());
+                let cross_check = match (&block, k) {
+                    (Some(found), Some(k)) if est.method == Method::Bootstrap => {
+                        Some(match found {
+                            Ok(cis) => CrossCheck::of(est.ci, cis[k]),
+                            Err(why) => CrossCheck::none(why),
+                        })
+                    }
+                    _ => None,
+                };
                 rows.push(Row {
                     stage: sb.name.clone(),
                     candidate_stage: sc.name.clone(),
@@ -332,6 +405,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     metric,
                     est,
                     samples_ok: enough_samples(metric, &b.figures, &c.figures),
+                    cross_check,
                 });
             }
         }
@@ -472,6 +546,7 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
                 metric,
                 est: reported(vb, vc),
                 samples_ok: true,
+                cross_check: None,
             });
         }
     }
@@ -530,6 +605,7 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 verdict: decide(e, q, floor, r.metric, r.samples_ok),
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
+                cross_check: r.cross_check,
             }
         })
         .collect()

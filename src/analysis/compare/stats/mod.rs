@@ -8,6 +8,8 @@
 //! - `ess`: effective sample size by batch means over a run's per-interval series;
 //! - `bootstrap`: percentile and mean shifts by binomial resampling of each side's
 //!   exact histogram with that effective sample size;
+//! - `block`: the cross-check of a percentile shift, a circular moving-block
+//!   bootstrap over each side's per-interval histograms;
 //! - `proportion`: failure rates (two-proportion test on effective counts) and
 //!   per-interval rates (Welch's test);
 //! - `rank`: repeats per side (Mann–Whitney U, Hodges–Lehmann, CLES);
@@ -17,6 +19,7 @@
 
 use hdrhistogram::Histogram;
 
+mod block;
 mod bootstrap;
 mod changepoint;
 mod dist;
@@ -25,6 +28,7 @@ mod multiple;
 mod proportion;
 mod rank;
 
+pub use block::{block_percentile_cis, intervals_disagree, MIN_BLOCK_INTERVALS};
 pub use bootstrap::{mean_shift, percentile_shift};
 pub use changepoint::change_points;
 pub use ess::{effective_sample_size, latency_effective_sample_size};
