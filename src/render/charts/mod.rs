@@ -12,6 +12,7 @@
 //! Each data series is wrapped in `<g class="series" data-series="ID">` in the SVG
 //! (see the `svg` module), which is what the tests count.
 
+mod bitmap;
 pub mod compare_deltas;
 pub mod compare_percentiles;
 pub mod compare_trend;
@@ -30,7 +31,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use plotters::coord::Shift;
-use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea};
+use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea};
 
 use crate::analysis::Analysis;
 
@@ -538,7 +539,7 @@ fn render(plan: &Plan, png: bool) -> Result<Chart, ChartError> {
     let png = if png {
         let mut pixels = vec![0u8; size.0 as usize * size.1 as usize * 3];
         {
-            let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
+            let root = bitmap::KernedBitmap::with_buffer(&mut pixels, size).into_drawing_area();
             plan.draw(&root, &SeriesMarker::none()).map_err(failed)?;
         }
         Some(
