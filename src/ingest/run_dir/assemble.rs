@@ -829,7 +829,8 @@ fn record_request(
     form: HistogramForm,
 ) {
     if timed && !transaction {
-        stage.timeline.record(ev.t_ms, ev.latency_ms, !ev.ok);
+        let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
+        stage.timeline.record_kind(ev.t_ms, ev.latency_ms, failed);
     }
     let ep = endpoint(stage, key, form);
     ep.transaction |= transaction;
@@ -851,7 +852,8 @@ fn record_request(
         ep.bytes_received = Some(ep.bytes_received.unwrap_or(0) + b);
     }
     if timed {
-        ep.series.record(ev.t_ms, ev.latency_ms, !ev.ok);
+        let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
+        ep.series.record_kind(ev.t_ms, ev.latency_ms, failed);
     }
 }
 

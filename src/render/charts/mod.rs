@@ -96,7 +96,7 @@ impl ChartKind {
             ChartKind::Timeline => "Within each stage's band the lines should stay flat; a climb or a spike inside a stage is drift or a burst, not load.",
             ChartKind::LatencyDistribution => "The right side is the tail: a line that bends up sharply at 99% or beyond means a few requests wait far longer than the rest.",
             ChartKind::Endpoints => "The busiest endpoints are on top; a long p95 bar on a busy endpoint is where tuning pays most.",
-            ChartKind::EndpointTimeline => "This endpoint's rate, percentiles and failures per interval; a percentile that climbs within one stage is this endpoint degrading under steady load.",
+            ChartKind::EndpointTimeline => "This endpoint's rate, percentiles and failures by kind per interval; a percentile that climbs within one stage is this endpoint degrading under steady load.",
             ChartKind::EndpointDistribution => "This endpoint's latency by percentile in each stage; lines moving up from stage to stage show how load slows it.",
         }
     }
