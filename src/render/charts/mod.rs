@@ -22,6 +22,7 @@ mod endpoints;
 mod errors;
 mod frame;
 mod latency;
+mod load_axis;
 pub mod palette;
 mod svg;
 mod throughput;
