@@ -330,6 +330,18 @@ impl TimeSeries {
         }
     }
 
+    /// Records failures by kind (an interval log's counts) in the interval of `t_ms`.
+    pub fn record_failures(&mut self, t_ms: i64, failures: &[(FailureKind, u64)]) {
+        if failures.iter().all(|(_, n)| *n == 0) {
+            return;
+        }
+        let iv = self.at(t_ms);
+        for (kind, n) in failures.iter().filter(|(_, n)| *n > 0) {
+            iv.failures += n;
+            add_kind(&mut iv.failures_by_kind, *kind, *n);
+        }
+    }
+
     /// Counts a request and its latency in the interval of `t_ms`, which it returns.
     fn record_at(&mut self, t_ms: i64, latency_ms: Option<f64>) -> &mut Interval {
         let form = self.histograms;
@@ -483,6 +495,8 @@ mod tests {
             };
             ts.record_kind(i * 1000, Some(1.0), kind);
         }
+        // An interval log's counts land beside them.
+        ts.record_failures(5_000, &[(FailureKind::Timeout, 0), (FailureKind::Reset, 4)]);
         assert!(ts.width_ms > 1000, "3000 s coarsens the series");
         let mut merged = TimeSeries::default();
         merged.merge(&ts);
@@ -498,6 +512,7 @@ mod tests {
             };
             assert_eq!(count(FailureKind::Timeout), 300);
             assert_eq!(count(FailureKind::Status(503)), 600);
+            assert_eq!(count(FailureKind::Reset), 4);
             for iv in &series.intervals {
                 let kinds: u64 = iv.failures_by_kind.iter().map(|(_, n)| n).sum();
                 assert_eq!(kinds, iv.failures);

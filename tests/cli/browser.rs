@@ -36,6 +36,17 @@ fn chromium_or_skip() -> Option<PathBuf> {
 /// and returns its stdout. Local file only; networking features are off; killed if
 /// it hangs (a guard, not a measurement).
 fn headless(browser: &Path, profile: &Path, page: &Path, action: &str) -> String {
+    headless_at(browser, profile, page, action, (1200, 2400))
+}
+
+/// [`headless`] in a window of `(width, height)` px.
+fn headless_at(
+    browser: &Path,
+    profile: &Path,
+    page: &Path,
+    action: &str,
+    (width, height): (u32, u32),
+) -> String {
     let mut child = Command::new(browser)
         .args([
             "--headless",
@@ -45,8 +56,8 @@ fn headless(browser: &Path, profile: &Path, page: &Path, action: &str) -> String
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
-            "--window-size=1200,2400",
         ])
+        .arg(format!("--window-size={width},{height}"))
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(action)
         .arg(format!("file://{}", page.display()))
@@ -119,7 +130,9 @@ fn report_html_renders_in_chromium_and_keeps_markup_names_as_text() {
         .find("SLA compliance</h2>")
         .unwrap_or_else(|| panic!("no SLA section in the DOM"));
     let table = &dom[sla..];
-    let table = &table[table.find("<table>").expect("SLA table")..];
+    let table = &table[table
+        .find("<table class=\"sla-matrix\">")
+        .expect("SLA table")..];
     let table = &table[..table.find("</table>").expect("end of SLA table")];
     assert!(table.contains("p(95) &lt; 200ms"), "{table}");
     assert!(table.contains("error_rate &lt; 1%"), "{table}");
@@ -396,4 +409,84 @@ fn report_html_statuses_are_coloured_text_with_a_toc_and_endpoint_sections() {
     );
     let white = [255, 255, 255];
     assert!(red != white && green != white);
+}
+
+#[test]
+#[ignore = "needs Chromium; run by .ci/run after it installs Debian's chromium"]
+fn sla_matrix_fits_a_1400_px_window_without_scrolling_sideways() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    // The demo's shape: four stages and overall, 300 requests a stage (too few for
+    // p99: "insufficient data"), the last with 75 % failures (long FAIL cells).
+    let dir = TestDir::new();
+    let stages = [
+        "01_baseline_10users",
+        "02_target_25users",
+        "03_peak_40users",
+        "04_stress_150users",
+    ];
+    for (k, stage) in stages.iter().enumerate() {
+        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+        for i in 0..300i64 {
+            let status = if k == 3 && i % 4 != 0 { 503 } else { 200 };
+            csv.push_str(&format!(
+                "{},/api/v1/agents,GET,{}.5,{status}\n",
+                1_700_000_000_000i64 + k as i64 * 40_000 + i * 100,
+                20 + i % 50
+            ));
+        }
+        dir.write(&format!("run/{stage}/requests.csv"), csv);
+    }
+    dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"p(50) < 100ms\", \"p(95) < 2000ms\", \
+         \"p(99) < 4000ms\", \"error_rate < 2%\", \"availability > 98%\"]\n\
+         [stage.baseline]\nrules = [\"throughput >= 1/s\"]\n",
+    );
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--sla",
+        dir.path().join("sla.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let source = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // The matrix has the long cells this is about.
+    assert!(source.contains("<b>INSUFFICIENT DATA</b>") && source.contains("(not gating)"));
+    let probe = dir.path().join("probe.html");
+    std::fs::write(
+        &probe,
+        source.replace(
+            "</body>",
+            "<script>const t = document.querySelector('table.sla-matrix'); \
+             const p = document.createElement('pre'); \
+             p.textContent = 'PROBE ' + [t.scrollWidth, t.clientWidth, t.parentElement.clientWidth, \
+             t.querySelectorAll('th').length].join(' ') + ' END'; \
+             document.body.appendChild(p);</script></body>",
+        ),
+    )
+    .unwrap();
+    let profile = dir.path().join("chromium-profile");
+    let dom = headless_at(&browser, &profile, &probe, "--dump-dom", (1400, 900));
+    let numbers: Vec<u32> = dom[dom.rfind("PROBE ").expect("probe ran") + 6..]
+        .split(" END")
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (scroll, client, container, headers) = (numbers[0], numbers[1], numbers[2], numbers[3]);
+    assert_eq!(headers, 7, "Rule, Scope, four stages, overall");
+    assert!(
+        scroll <= container && scroll <= client,
+        "the SLA matrix is {scroll} px wide in a {container} px column: it scrolls sideways"
+    );
 }

@@ -867,9 +867,7 @@ fn record_histogram(
 ) {
     let failed: u64 = failures.iter().map(|(_, n)| n).sum();
     stage.timeline.record_histogram(start_ms, histogram);
-    if failed > 0 {
-        stage.timeline.at(start_ms).failures += failed;
-    }
+    stage.timeline.record_failures(start_ms, failures);
     let ep = endpoint(stage, key, form);
     ep.requests += histogram.len();
     ep.failures += failed;
@@ -882,9 +880,7 @@ fn record_histogram(
     // An interval log alone does not say which requests failed.
     ep.ok_latency = None;
     ep.series.record_histogram(start_ms, histogram);
-    if failed > 0 {
-        ep.series.at(start_ms).failures += failed;
-    }
+    ep.series.record_failures(start_ms, failures);
 }
 
 /// When an observation starts, and the last instant it covers (an interval's data
