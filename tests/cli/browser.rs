@@ -89,6 +89,62 @@ fn headless_at(
         .expect("read chromium output")
 }
 
+/// The numbers a script computes in a copy of `source` (the report has no script
+/// of its own): `setup_and_expression` is JavaScript whose last statement is an
+/// array expression; the copy is loaded in a `window` px window.
+fn probe_numbers(
+    browser: &Path,
+    profile: &Path,
+    source: &str,
+    setup_and_expression: &str,
+    window: (u32, u32),
+) -> Vec<u32> {
+    let (setup, expression) = setup_and_expression
+        .rsplit_once(';')
+        .unwrap_or(("", setup_and_expression));
+    let page = profile.with_file_name("probe.html");
+    std::fs::write(
+        &page,
+        source.replace(
+            "</body>",
+            &format!(
+                "<script>{setup}; const p = document.createElement('pre'); \
+                 p.textContent = 'PROBE ' + ({expression}).join(' ') + ' END'; \
+                 document.body.appendChild(p);</script></body>"
+            ),
+        ),
+    )
+    .unwrap();
+    let dom = headless_at(browser, profile, &page, "--dump-dom", window);
+    dom[dom.rfind("PROBE ").expect("probe ran") + 6..]
+        .split(" END")
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+/// Runs analyze on the fixture's `run/` with its `sla.toml` into `out/`, which it
+/// returns (exit 0 or 1: a NO-GO verdict is still a report).
+fn analyze_with_sla(dir: &TestDir) -> PathBuf {
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--sla",
+        dir.path().join("sla.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
 #[test]
 #[ignore = "needs Chromium; run by .ci/run after it installs Debian's chromium"]
 fn report_html_renders_in_chromium_and_keeps_markup_names_as_text() {
@@ -110,16 +166,7 @@ fn report_html_renders_in_chromium_and_keeps_markup_names_as_text() {
         "sla.toml",
         "[global]\nrules = [\"p(95) < 200ms\", \"error_rate < 1%\"]\n",
     );
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--sla",
-        dir.path().join("sla.toml").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = analyze_with_sla(&dir);
     let page = out.join("report.html");
     let profile = dir.path().join("chromium-profile");
 
@@ -266,20 +313,7 @@ fn report_html_statuses_are_coloured_text_with_a_toc_and_endpoint_sections() {
     };
     let dir = TestDir::new();
     pass_and_fail_run(&dir);
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--sla",
-        dir.path().join("sla.toml").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        o.status.code() == Some(0) || o.status.code() == Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let out = analyze_with_sla(&dir);
     let page = out.join("report.html");
     let source = std::fs::read_to_string(&page).unwrap();
     // One file: no script, no external reference.
@@ -362,27 +396,15 @@ fn report_html_statuses_are_coloured_text_with_a_toc_and_endpoint_sections() {
 
     // Pixels: a failing cell and a passing cell differ in colour on screen. A copy
     // of the page with a probe script finds the cells (the report has no script).
-    let probe = dir.path().join("probe.html");
-    std::fs::write(
-        &probe,
-        source.replace(
-            "</body>",
-            "<script>const at = c => { const r = document.querySelector(c).getBoundingClientRect(); \
-             return [Math.round(r.left + window.scrollX + 6), Math.round(r.top + window.scrollY + 2)]; }; \
-             const p = document.createElement('pre'); p.id = 'probe'; \
-             p.textContent = 'PROBE ' + at('td.st-fail, td.st-info').concat(at('td.st-pass')).join(' ') + ' END'; \
-             document.body.appendChild(p);</script></body>",
-        ),
-    )
-    .unwrap();
-    let probed = headless(&browser, &profile, &probe, "--dump-dom");
-    let numbers: Vec<u32> = probed[probed.rfind("PROBE ").expect("probe ran") + 6..]
-        .split(" END")
-        .next()
-        .unwrap()
-        .split(' ')
-        .map(|n| n.parse().unwrap())
-        .collect();
+    let numbers = probe_numbers(
+        &browser,
+        &profile,
+        &source,
+        "const at = c => { const r = document.querySelector(c).getBoundingClientRect(); \
+         return [Math.round(r.left + window.scrollX + 6), Math.round(r.top + window.scrollY + 2)]; }; \
+         at('td.st-fail, td.st-info').concat(at('td.st-pass'))",
+        (1200, 2400),
+    );
     let (fail, pass) = ((numbers[0], numbers[1]), (numbers[2], numbers[3]));
     assert!(
         fail.1.max(pass.1) < 2300,
@@ -444,45 +466,19 @@ fn sla_matrix_fits_a_1400_px_window_without_scrolling_sideways() {
          \"p(99) < 4000ms\", \"error_rate < 2%\", \"availability > 98%\"]\n\
          [stage.baseline]\nrules = [\"throughput >= 1/s\"]\n",
     );
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--sla",
-        dir.path().join("sla.toml").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        o.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let out = analyze_with_sla(&dir);
     let source = std::fs::read_to_string(out.join("report.html")).unwrap();
     // The matrix has the long cells this is about.
     assert!(source.contains("<b>INSUFFICIENT DATA</b>") && source.contains("(not gating)"));
-    let probe = dir.path().join("probe.html");
-    std::fs::write(
-        &probe,
-        source.replace(
-            "</body>",
-            "<script>const t = document.querySelector('table.sla-matrix'); \
-             const p = document.createElement('pre'); \
-             p.textContent = 'PROBE ' + [t.scrollWidth, t.clientWidth, t.parentElement.clientWidth, \
-             t.querySelectorAll('th').length].join(' ') + ' END'; \
-             document.body.appendChild(p);</script></body>",
-        ),
-    )
-    .unwrap();
     let profile = dir.path().join("chromium-profile");
-    let dom = headless_at(&browser, &profile, &probe, "--dump-dom", (1400, 900));
-    let numbers: Vec<u32> = dom[dom.rfind("PROBE ").expect("probe ran") + 6..]
-        .split(" END")
-        .next()
-        .unwrap()
-        .split(' ')
-        .map(|n| n.parse().unwrap())
-        .collect();
+    let numbers = probe_numbers(
+        &browser,
+        &profile,
+        &source,
+        "const t = document.querySelector('table.sla-matrix'); \
+         [t.scrollWidth, t.clientWidth, t.parentElement.clientWidth, t.querySelectorAll('th').length]",
+        (1400, 900),
+    );
     let (scroll, client, container, headers) = (numbers[0], numbers[1], numbers[2], numbers[3]);
     assert_eq!(headers, 7, "Rule, Scope, four stages, overall");
     assert!(

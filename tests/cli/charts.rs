@@ -68,6 +68,19 @@ fn analyze_into(dir: &TestDir, out: &Path, extra: &[&str]) -> std::process::Outp
     o
 }
 
+/// Runs analyze on `DIR/run` (no SLA) into `DIR/out`, which it returns.
+fn analyze_run(dir: &Path) -> PathBuf {
+    let out = dir.join("out");
+    let o = headroom(&[
+        "analyze",
+        dir.join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
 /// The chart kinds and the data series each must hold for the fixture (stages:
 /// baseline, peak, stress; SLA: one throughput, three latency, one error-rate and one
 /// availability rule; p95 is the endpoint chart's limit).
@@ -540,14 +553,7 @@ fn summary_only_stages_draw_their_percentiles_on_the_log_axis_and_say_so() {
         1000.0,
         [450, 900, 1200, 2550],
     );
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = analyze_run(dir.path());
     // No per-interval series in a Locust stats file: no timeline; the rest is drawn.
     assert!(!out.join("charts/timeline.svg").exists());
     let text = std::fs::read_to_string(out.join("charts/latency-distribution.svg")).unwrap();
@@ -737,14 +743,7 @@ fn timeline_draws_declared_users_and_labels_every_time_axis() {
         }
         dir.write(&format!("run/{stage}/requests.csv"), csv);
     }
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = analyze_run(dir.path());
     let text = std::fs::read_to_string(out.join("charts/timeline.svg")).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
     let got = series(&doc);
@@ -819,14 +818,7 @@ fn endpoint_timeline_draws_failures_by_kind_at_their_times() {
         ));
     }
     dir.write("run/01_only_10users/requests.csv", csv);
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = analyze_run(dir.path());
 
     // report.json: each interval's failures by kind, at the fixture's times.
     let report: serde_json::Value =
