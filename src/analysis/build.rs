@@ -338,6 +338,7 @@ fn time_points(series: &TimeSeries, origin_ms: i64) -> Vec<TimePoint> {
                 width_s: series.width_ms as f64 / 1000.0,
                 requests: iv.requests,
                 failures: iv.failures,
+                failures_by_kind: iv.failures_by_kind.iter().copied().collect(),
                 mean: dense.as_ref().map(|h| iv.latency_sum_ms / h.len() as f64),
                 p50: q(0.5).or(iv.reported_p50_ms),
                 p95: q(0.95).or(iv.reported_p95_ms),

@@ -231,6 +231,8 @@ pub struct TimePoint {
     pub requests: u64,
     /// Failures among them.
     pub failures: u64,
+    /// Those failures by kind, where the source gives each request's kind (else empty).
+    pub failures_by_kind: BTreeMap<FailureKind, u64>,
     /// Mean latency, ms (of the interval's measured latencies).
     pub mean: Option<f64>,
     /// Median latency, ms (2 significant digits, or as the tool reported).

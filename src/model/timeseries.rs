@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use hdrhistogram::Histogram;
 
+use super::FailureKind;
+
 /// Most intervals a series keeps before it coarsens.
 pub const MAX_INTERVALS: usize = 1000;
 
@@ -202,6 +204,9 @@ pub struct Interval {
     pub requests: u64,
     /// Failed requests among them.
     pub failures: u64,
+    /// Those failures by kind, where the source gives the kind per request: a sparse
+    /// list, one entry per kind seen (empty, and unallocated, when none failed).
+    pub failures_by_kind: Vec<(FailureKind, u64)>,
     /// Sum of latencies, ms (for the mean).
     pub latency_sum_ms: f64,
     /// Largest latency, ms.
@@ -310,12 +315,38 @@ impl TimeSeries {
 
     /// Records one request.
     pub fn record(&mut self, t_ms: i64, latency_ms: Option<f64>, failed: bool) {
-        let form = self.histograms;
-        let iv = self.at(t_ms);
-        iv.requests += 1;
+        let iv = self.record_at(t_ms, latency_ms);
         if failed {
             iv.failures += 1;
         }
+    }
+
+    /// Records one request, and its failure's kind when it failed.
+    pub fn record_kind(&mut self, t_ms: i64, latency_ms: Option<f64>, failed: Option<FailureKind>) {
+        let iv = self.record_at(t_ms, latency_ms);
+        if let Some(kind) = failed {
+            iv.failures += 1;
+            add_kind(&mut iv.failures_by_kind, kind, 1);
+        }
+    }
+
+    /// Records failures by kind (an interval log's counts) in the interval of `t_ms`.
+    pub fn record_failures(&mut self, t_ms: i64, failures: &[(FailureKind, u64)]) {
+        if failures.iter().all(|(_, n)| *n == 0) {
+            return;
+        }
+        let iv = self.at(t_ms);
+        for (kind, n) in failures.iter().filter(|(_, n)| *n > 0) {
+            iv.failures += n;
+            add_kind(&mut iv.failures_by_kind, *kind, *n);
+        }
+    }
+
+    /// Counts a request and its latency in the interval of `t_ms`, which it returns.
+    fn record_at(&mut self, t_ms: i64, latency_ms: Option<f64>) -> &mut Interval {
+        let form = self.histograms;
+        let iv = self.at(t_ms);
+        iv.requests += 1;
         if let Some(ms) = latency_ms {
             iv.latency_sum_ms += ms;
             iv.max_ms = Some(iv.max_ms.map_or(ms, |m| m.max(ms)));
@@ -323,6 +354,7 @@ impl TimeSeries {
                 h.record_n(super::latency::ms_to_us(ms), 1);
             }
         }
+        iv
     }
 
     /// Records a histogram of latencies (µs) of requests that started at `t_ms`.
@@ -363,6 +395,7 @@ impl TimeSeries {
             let mine = self.at(t);
             mine.requests += iv.requests;
             mine.failures += iv.failures;
+            add_kinds(&mut mine.failures_by_kind, &iv.failures_by_kind);
             mine.latency_sum_ms += iv.latency_sum_ms;
             mine.max_ms = max_opt(mine.max_ms, iv.max_ms);
             mine.users = max_opt(mine.users, iv.users);
@@ -403,6 +436,7 @@ impl TimeSeries {
 fn absorb(into: &mut Interval, iv: Interval) {
     into.requests += iv.requests;
     into.failures += iv.failures;
+    add_kinds(&mut into.failures_by_kind, &iv.failures_by_kind);
     into.latency_sum_ms += iv.latency_sum_ms;
     into.max_ms = max_opt(into.max_ms, iv.max_ms);
     into.users = max_opt(into.users, iv.users);
@@ -412,6 +446,21 @@ fn absorb(into: &mut Interval, iv: Interval) {
         (Some(a), Some(b)) => a.add(&b),
         (slot @ None, Some(b)) => *slot = Some(b),
         _ => {}
+    }
+}
+
+/// Adds `n` failures of `kind` to a sparse per-kind list.
+fn add_kind(kinds: &mut Vec<(FailureKind, u64)>, kind: FailureKind, n: u64) {
+    match kinds.iter_mut().find(|(k, _)| *k == kind) {
+        Some((_, count)) => *count += n,
+        None => kinds.push((kind, n)),
+    }
+}
+
+/// Adds every entry of `from` into `into`.
+fn add_kinds(into: &mut Vec<(FailureKind, u64)>, from: &[(FailureKind, u64)]) {
+    for (kind, n) in from {
+        add_kind(into, *kind, *n);
     }
 }
 
@@ -434,6 +483,42 @@ fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failure_kinds_survive_coarsening_and_merging() {
+        let mut ts = TimeSeries::default();
+        for i in 0..3000i64 {
+            let kind = match i % 10 {
+                0 => Some(FailureKind::Timeout),
+                1 | 2 => Some(FailureKind::Status(503)),
+                _ => None,
+            };
+            ts.record_kind(i * 1000, Some(1.0), kind);
+        }
+        // An interval log's counts land beside them.
+        ts.record_failures(5_000, &[(FailureKind::Timeout, 0), (FailureKind::Reset, 4)]);
+        assert!(ts.width_ms > 1000, "3000 s coarsens the series");
+        let mut merged = TimeSeries::default();
+        merged.merge(&ts);
+        for series in [&ts, &merged] {
+            let count = |want: FailureKind| -> u64 {
+                series
+                    .intervals
+                    .iter()
+                    .flat_map(|iv| &iv.failures_by_kind)
+                    .filter(|(k, _)| *k == want)
+                    .map(|(_, n)| n)
+                    .sum()
+            };
+            assert_eq!(count(FailureKind::Timeout), 300);
+            assert_eq!(count(FailureKind::Status(503)), 600);
+            assert_eq!(count(FailureKind::Reset), 4);
+            for iv in &series.intervals {
+                let kinds: u64 = iv.failures_by_kind.iter().map(|(_, n)| n).sum();
+                assert_eq!(kinds, iv.failures);
+            }
+        }
+    }
 
     #[test]
     fn stays_bounded_and_keeps_counts() {

@@ -246,6 +246,21 @@ fn demote_non_gating(html: &str) -> String {
     })
 }
 
+/// Gives the SLA matrix (the table headed `Rule | Scope | stages…`) its class, whose
+/// CSS lets status cells wrap (the word above its value) so the matrix fits the page
+/// instead of scrolling sideways. Runs last: the other table passes look for a bare
+/// `<table>`.
+fn mark_sla_matrix(html: &str) -> String {
+    map_tables(html, |table| {
+        let headers = table_headers(table);
+        if headers.len() > 2 && headers[0] == "Rule" && headers[1] == "Scope" {
+            table.replacen("<table>", "<table class=\"sla-matrix\">", 1)
+        } else {
+            table.to_string()
+        }
+    })
+}
+
 /// [`mark_failing_values`] for one table.
 fn mark_table(table: &str, failing: &[(String, &str)]) -> String {
     let headers = table_headers(table);
@@ -472,6 +487,7 @@ impl Exporter for HtmlExporter {
         let body = inline_chart_images(&body, &self.charts);
         let body = decorate_emoji(&classify_status_cells(&body));
         let body = demote_non_gating(&mark_failing_values(&body, &failing_values(analysis)));
+        let body = mark_sla_matrix(&body);
         let mut taken = Vec::new();
         let (body, toc) = sectioned(&body, &mut taken);
         // The title first, then the verdict banner, then the rest.
@@ -568,6 +584,22 @@ mod tests {
             out.contains(
                 "<td class=\"status st-info\"><b>FAIL</b> <small>(not gating)</small> 3%</td>"
             ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn only_the_sla_matrix_gets_its_class() {
+        let html = "<table>\n<thead>\n<tr>\n<th>Rule</th>\n<th>Scope</th>\n<th>peak ★</th>\n</tr>\n</thead></table>\n\
+                    <table>\n<thead>\n<tr>\n<th>Stage</th>\n<th>p95</th>\n</tr>\n</thead></table>";
+        let out = mark_sla_matrix(html);
+        assert_eq!(
+            out.matches("<table class=\"sla-matrix\">").count(),
+            1,
+            "{out}"
+        );
+        assert!(
+            out.contains("<table>\n<thead>\n<tr>\n<th>Stage</th>"),
             "{out}"
         );
     }

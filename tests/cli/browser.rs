@@ -36,6 +36,17 @@ fn chromium_or_skip() -> Option<PathBuf> {
 /// and returns its stdout. Local file only; networking features are off; killed if
 /// it hangs (a guard, not a measurement).
 fn headless(browser: &Path, profile: &Path, page: &Path, action: &str) -> String {
+    headless_at(browser, profile, page, action, (1200, 2400))
+}
+
+/// [`headless`] in a window of `(width, height)` px.
+fn headless_at(
+    browser: &Path,
+    profile: &Path,
+    page: &Path,
+    action: &str,
+    (width, height): (u32, u32),
+) -> String {
     let mut child = Command::new(browser)
         .args([
             "--headless",
@@ -45,8 +56,8 @@ fn headless(browser: &Path, profile: &Path, page: &Path, action: &str) -> String
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
-            "--window-size=1200,2400",
         ])
+        .arg(format!("--window-size={width},{height}"))
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(action)
         .arg(format!("file://{}", page.display()))
@@ -78,6 +89,62 @@ fn headless(browser: &Path, profile: &Path, page: &Path, action: &str) -> String
         .expect("read chromium output")
 }
 
+/// The numbers a script computes in a copy of `source` (the report has no script
+/// of its own): `setup_and_expression` is JavaScript whose last statement is an
+/// array expression; the copy is loaded in a `window` px window.
+fn probe_numbers(
+    browser: &Path,
+    profile: &Path,
+    source: &str,
+    setup_and_expression: &str,
+    window: (u32, u32),
+) -> Vec<u32> {
+    let (setup, expression) = setup_and_expression
+        .rsplit_once(';')
+        .unwrap_or(("", setup_and_expression));
+    let page = profile.with_file_name("probe.html");
+    std::fs::write(
+        &page,
+        source.replace(
+            "</body>",
+            &format!(
+                "<script>{setup}; const p = document.createElement('pre'); \
+                 p.textContent = 'PROBE ' + ({expression}).join(' ') + ' END'; \
+                 document.body.appendChild(p);</script></body>"
+            ),
+        ),
+    )
+    .unwrap();
+    let dom = headless_at(browser, profile, &page, "--dump-dom", window);
+    dom[dom.rfind("PROBE ").expect("probe ran") + 6..]
+        .split(" END")
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+/// Runs analyze on the fixture's `run/` with its `sla.toml` into `out/`, which it
+/// returns (exit 0 or 1: a NO-GO verdict is still a report).
+fn analyze_with_sla(dir: &TestDir) -> PathBuf {
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--sla",
+        dir.path().join("sla.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
 #[test]
 #[ignore = "needs Chromium; run by .ci/run after it installs Debian's chromium"]
 fn report_html_renders_in_chromium_and_keeps_markup_names_as_text() {
@@ -99,16 +166,7 @@ fn report_html_renders_in_chromium_and_keeps_markup_names_as_text() {
         "sla.toml",
         "[global]\nrules = [\"p(95) < 200ms\", \"error_rate < 1%\"]\n",
     );
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--sla",
-        dir.path().join("sla.toml").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = analyze_with_sla(&dir);
     let page = out.join("report.html");
     let profile = dir.path().join("chromium-profile");
 
@@ -119,7 +177,9 @@ fn report_html_renders_in_chromium_and_keeps_markup_names_as_text() {
         .find("SLA compliance</h2>")
         .unwrap_or_else(|| panic!("no SLA section in the DOM"));
     let table = &dom[sla..];
-    let table = &table[table.find("<table>").expect("SLA table")..];
+    let table = &table[table
+        .find("<table class=\"sla-matrix\">")
+        .expect("SLA table")..];
     let table = &table[..table.find("</table>").expect("end of SLA table")];
     assert!(table.contains("p(95) &lt; 200ms"), "{table}");
     assert!(table.contains("error_rate &lt; 1%"), "{table}");
@@ -253,20 +313,7 @@ fn report_html_statuses_are_coloured_text_with_a_toc_and_endpoint_sections() {
     };
     let dir = TestDir::new();
     pass_and_fail_run(&dir);
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--sla",
-        dir.path().join("sla.toml").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        o.status.code() == Some(0) || o.status.code() == Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let out = analyze_with_sla(&dir);
     let page = out.join("report.html");
     let source = std::fs::read_to_string(&page).unwrap();
     // One file: no script, no external reference.
@@ -349,27 +396,15 @@ fn report_html_statuses_are_coloured_text_with_a_toc_and_endpoint_sections() {
 
     // Pixels: a failing cell and a passing cell differ in colour on screen. A copy
     // of the page with a probe script finds the cells (the report has no script).
-    let probe = dir.path().join("probe.html");
-    std::fs::write(
-        &probe,
-        source.replace(
-            "</body>",
-            "<script>const at = c => { const r = document.querySelector(c).getBoundingClientRect(); \
-             return [Math.round(r.left + window.scrollX + 6), Math.round(r.top + window.scrollY + 2)]; }; \
-             const p = document.createElement('pre'); p.id = 'probe'; \
-             p.textContent = 'PROBE ' + at('td.st-fail, td.st-info').concat(at('td.st-pass')).join(' ') + ' END'; \
-             document.body.appendChild(p);</script></body>",
-        ),
-    )
-    .unwrap();
-    let probed = headless(&browser, &profile, &probe, "--dump-dom");
-    let numbers: Vec<u32> = probed[probed.rfind("PROBE ").expect("probe ran") + 6..]
-        .split(" END")
-        .next()
-        .unwrap()
-        .split(' ')
-        .map(|n| n.parse().unwrap())
-        .collect();
+    let numbers = probe_numbers(
+        &browser,
+        &profile,
+        &source,
+        "const at = c => { const r = document.querySelector(c).getBoundingClientRect(); \
+         return [Math.round(r.left + window.scrollX + 6), Math.round(r.top + window.scrollY + 2)]; }; \
+         at('td.st-fail, td.st-info').concat(at('td.st-pass'))",
+        (1200, 2400),
+    );
     let (fail, pass) = ((numbers[0], numbers[1]), (numbers[2], numbers[3]));
     assert!(
         fail.1.max(pass.1) < 2300,
@@ -396,4 +431,58 @@ fn report_html_statuses_are_coloured_text_with_a_toc_and_endpoint_sections() {
     );
     let white = [255, 255, 255];
     assert!(red != white && green != white);
+}
+
+#[test]
+#[ignore = "needs Chromium; run by .ci/run after it installs Debian's chromium"]
+fn sla_matrix_fits_a_1400_px_window_without_scrolling_sideways() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    // The demo's shape: four stages and overall, 300 requests a stage (too few for
+    // p99: "insufficient data"), the last with 75 % failures (long FAIL cells).
+    let dir = TestDir::new();
+    let stages = [
+        "01_baseline_10users",
+        "02_target_25users",
+        "03_peak_40users",
+        "04_stress_150users",
+    ];
+    for (k, stage) in stages.iter().enumerate() {
+        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+        for i in 0..300i64 {
+            let status = if k == 3 && i % 4 != 0 { 503 } else { 200 };
+            csv.push_str(&format!(
+                "{},/api/v1/agents,GET,{}.5,{status}\n",
+                1_700_000_000_000i64 + k as i64 * 40_000 + i * 100,
+                20 + i % 50
+            ));
+        }
+        dir.write(&format!("run/{stage}/requests.csv"), csv);
+    }
+    dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"p(50) < 100ms\", \"p(95) < 2000ms\", \
+         \"p(99) < 4000ms\", \"error_rate < 2%\", \"availability > 98%\"]\n\
+         [stage.baseline]\nrules = [\"throughput >= 1/s\"]\n",
+    );
+    let out = analyze_with_sla(&dir);
+    let source = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // The matrix has the long cells this is about.
+    assert!(source.contains("<b>INSUFFICIENT DATA</b>") && source.contains("(not gating)"));
+    let profile = dir.path().join("chromium-profile");
+    let numbers = probe_numbers(
+        &browser,
+        &profile,
+        &source,
+        "const t = document.querySelector('table.sla-matrix'); \
+         [t.scrollWidth, t.clientWidth, t.parentElement.clientWidth, t.querySelectorAll('th').length]",
+        (1400, 900),
+    );
+    let (scroll, client, container, headers) = (numbers[0], numbers[1], numbers[2], numbers[3]);
+    assert_eq!(headers, 7, "Rule, Scope, four stages, overall");
+    assert!(
+        scroll <= container && scroll <= client,
+        "the SLA matrix is {scroll} px wide in a {container} px column: it scrolls sideways"
+    );
 }

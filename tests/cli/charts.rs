@@ -68,6 +68,19 @@ fn analyze_into(dir: &TestDir, out: &Path, extra: &[&str]) -> std::process::Outp
     o
 }
 
+/// Runs analyze on `DIR/run` (no SLA) into `DIR/out`, which it returns.
+fn analyze_run(dir: &Path) -> PathBuf {
+    let out = dir.join("out");
+    let o = headroom(&[
+        "analyze",
+        dir.join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
 /// The chart kinds and the data series each must hold for the fixture (stages:
 /// baseline, peak, stress; SLA: one throughput, three latency, one error-rate and one
 /// availability rule; p95 is the endpoint chart's limit).
@@ -540,14 +553,7 @@ fn summary_only_stages_draw_their_percentiles_on_the_log_axis_and_say_so() {
         1000.0,
         [450, 900, 1200, 2550],
     );
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = analyze_run(dir.path());
     // No per-interval series in a Locust stats file: no timeline; the rest is drawn.
     assert!(!out.join("charts/timeline.svg").exists());
     let text = std::fs::read_to_string(out.join("charts/latency-distribution.svg")).unwrap();
@@ -737,14 +743,7 @@ fn timeline_draws_declared_users_and_labels_every_time_axis() {
         }
         dir.write(&format!("run/{stage}/requests.csv"), csv);
     }
-    let out = dir.path().join("out");
-    let o = headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = analyze_run(dir.path());
     let text = std::fs::read_to_string(out.join("charts/timeline.svg")).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
     let got = series(&doc);
@@ -778,4 +777,119 @@ fn timeline_draws_declared_users_and_labels_every_time_axis() {
     assert!(doc
         .descendants()
         .any(|n| n.has_tag_name("title") && n.text().is_some_and(|t| t.contains("users"))));
+}
+
+/// Every point of every polyline of series `id`.
+fn polyline_points(doc: &roxmltree::Document<'_>, id: &str) -> Vec<(f64, f64)> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("data-series") == Some(id))
+        .flat_map(|g| g.descendants().filter(|n| n.has_tag_name("polyline")))
+        .flat_map(|line| {
+            line.attribute("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn endpoint_timeline_draws_failures_by_kind_at_their_times() {
+    // One endpoint, 60 s at 10 req/s: every other request fails with 503 during
+    // [10 s, 20 s) (5/s), every fifth times out during [40 s, 50 s) (2/s).
+    let dir = TestDir::new();
+    let start = 1_700_000_000_000i64;
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,error\n");
+    for i in 0..600i64 {
+        let t = i * 100;
+        let (status, error) = match t / 1000 {
+            10..=19 if i % 2 == 0 => ("503", ""),
+            40..=49 if i % 5 == 0 => ("", "timeout"),
+            _ => ("200", ""),
+        };
+        csv.push_str(&format!(
+            "{},/api/pay,GET,{},{status},{error}\n",
+            start + t,
+            5 + i % 7
+        ));
+    }
+    dir.write("run/01_only_10users/requests.csv", csv);
+    let out = analyze_run(dir.path());
+
+    // report.json: each interval's failures by kind, at the fixture's times.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let points = report["stages"][0]["endpoints"][0]["timeseries"]
+        .as_array()
+        .unwrap();
+    assert_eq!(points.len(), 60);
+    for p in points {
+        let t = p["t"].as_f64().unwrap() as i64;
+        let kinds = p["failures_by_kind"].as_object().unwrap();
+        let want: Vec<(&str, u64)> = match t {
+            10..=19 => vec![("status:503", 5)],
+            40..=49 => vec![("timeout", 2)],
+            _ => vec![],
+        };
+        let got: Vec<(&str, u64)> = kinds
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_u64().unwrap()))
+            .collect();
+        assert_eq!(got, want, "interval at {t} s");
+        assert_eq!(p["failures"].as_u64(), Some(want.iter().map(|w| w.1).sum()));
+    }
+
+    // The chart: one line per kind, named in a legend, peaking where the fixture
+    // puts its failures and as high as their rates.
+    let text =
+        std::fs::read_to_string(out.join("charts/endpoint-get-api-pay-timeline.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let got = series(&doc);
+    assert!(
+        got.contains("failures-status:503") && got.contains("failures-timeout"),
+        "{got:?}"
+    );
+    assert!(
+        !got.contains("failures"),
+        "kinds replace the total: {got:?}"
+    );
+    for label in ["status:503", "timeout"] {
+        assert_eq!(texts_at(&doc, label).len(), 1, "legend entry {label}");
+    }
+    let status = polyline_points(&doc, "failures-status:503");
+    let timeout = polyline_points(&doc, "failures-timeout");
+    let x0 = status.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
+    let x1 = status.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    let baseline = status.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    // Interval midpoints run from 0.5 s to 59.5 s across [x0, x1].
+    let at = |x: f64| 0.5 + (x - x0) / (x1 - x0) * 59.0;
+    let peak = |points: &[(f64, f64)]| {
+        let top = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+        let xs: Vec<f64> = points
+            .iter()
+            .filter(|p| (p.1 - top).abs() < 0.6)
+            .map(|p| at(p.0))
+            .collect();
+        let from = xs.iter().copied().fold(f64::INFINITY, f64::min);
+        let to = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (baseline - top, from, to)
+    };
+    let (h503, from, to) = peak(&status);
+    assert!(
+        (from - 10.5).abs() < 0.6 && (to - 19.5).abs() < 0.6,
+        "503 peak {from}–{to} s"
+    );
+    let (htimeout, from, to) = peak(&timeout);
+    assert!(
+        (from - 40.5).abs() < 1.5 && (to - 49.5).abs() < 1.5,
+        "timeout peak {from}–{to} s"
+    );
+    assert!(
+        (h503 / htimeout - 2.5).abs() < 0.05,
+        "5/s vs 2/s: heights {h503} and {htimeout}"
+    );
 }

@@ -829,7 +829,8 @@ fn record_request(
     form: HistogramForm,
 ) {
     if timed && !transaction {
-        stage.timeline.record(ev.t_ms, ev.latency_ms, !ev.ok);
+        let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
+        stage.timeline.record_kind(ev.t_ms, ev.latency_ms, failed);
     }
     let ep = endpoint(stage, key, form);
     ep.transaction |= transaction;
@@ -851,7 +852,8 @@ fn record_request(
         ep.bytes_received = Some(ep.bytes_received.unwrap_or(0) + b);
     }
     if timed {
-        ep.series.record(ev.t_ms, ev.latency_ms, !ev.ok);
+        let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
+        ep.series.record_kind(ev.t_ms, ev.latency_ms, failed);
     }
 }
 
@@ -865,9 +867,7 @@ fn record_histogram(
 ) {
     let failed: u64 = failures.iter().map(|(_, n)| n).sum();
     stage.timeline.record_histogram(start_ms, histogram);
-    if failed > 0 {
-        stage.timeline.at(start_ms).failures += failed;
-    }
+    stage.timeline.record_failures(start_ms, failures);
     let ep = endpoint(stage, key, form);
     ep.requests += histogram.len();
     ep.failures += failed;
@@ -880,9 +880,7 @@ fn record_histogram(
     // An interval log alone does not say which requests failed.
     ep.ok_latency = None;
     ep.series.record_histogram(start_ms, histogram);
-    if failed > 0 {
-        ep.series.at(start_ms).failures += failed;
-    }
+    ep.series.record_failures(start_ms, failures);
 }
 
 /// When an observation starts, and the last instant it covers (an interval's data

@@ -2,72 +2,112 @@
 //! p50 / p95 / p99 latency and its failures/s per interval, in stacked panels on the
 //! stage bands of the run timeline. Reads `stages[].endpoints[].timeseries` only; the
 //! latency panel is logarithmic when the endpoint's p99 is over 10× its p50 (or as
-//! `--latency-axis` says). Per-interval failures carry no kind, so the failure panel
-//! is a total; the kinds are in the report's endpoint table.
+//! `--latency-axis` says). The failure panel has one line per failure kind (an
+//! interval's `failures_by_kind`), or the total when the source gives no kinds.
 
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend, LineSeries, RGBColor};
+use plotters::prelude::{DashedLineSeries, DrawingArea, DrawingBackend, LineSeries, RGBColor};
 
 use super::frame::{self, Axes};
 use super::timeline::{self, Band};
 use super::{palette, DrawError, LatencyScale, SeriesMarker};
 use crate::analysis::report::{EndpointReport, TimePoint};
 use crate::analysis::Analysis;
+use crate::model::FailureKind;
 
-/// A line of a panel: series id, legend label, colour, value of an interval.
-struct Line {
-    id: &'static str,
-    label: &'static str,
-    color: RGBColor,
-    value: fn(&TimePoint) -> Option<f64>,
+/// What a line shows of an interval.
+#[derive(Clone, Copy)]
+enum Value {
+    /// A figure of the interval.
+    Of(fn(&TimePoint) -> Option<f64>),
+    /// Failures/s of one kind.
+    Kind(FailureKind),
 }
 
-/// The panels, top to bottom: (y description, lines).
-const PANELS: [(&str, &[Line]); 3] = [
-    (
-        "Requests/s",
-        &[Line {
-            id: "throughput",
-            label: "requests/s",
-            color: palette::THROUGHPUT,
-            value: |p| timeline::rate(p.requests, p.width_s),
-        }],
-    ),
-    (
-        "Latency (ms)",
-        &[
-            Line {
-                id: "p50",
-                label: "p50",
-                color: palette::P50,
-                value: |p| p.p50,
-            },
-            Line {
-                id: "p95",
-                label: "p95",
-                color: palette::P95,
-                value: |p| p.p95,
-            },
-            Line {
-                id: "p99",
-                label: "p99",
-                color: palette::P99,
-                value: |p| p.p99,
-            },
-        ],
-    ),
-    (
-        "Failures/s",
-        &[Line {
-            id: "failures",
-            label: "failures/s",
-            color: palette::ERRORS,
-            value: |p| timeline::rate(p.failures, p.width_s),
-        }],
-    ),
-];
+impl Value {
+    fn of(self, p: &TimePoint) -> Option<f64> {
+        match self {
+            Value::Of(f) => f(p),
+            Value::Kind(kind) => timeline::rate(
+                p.failures_by_kind.get(&kind).copied().unwrap_or(0),
+                p.width_s,
+            ),
+        }
+    }
+}
 
-/// The latency panel's position in [`PANELS`].
+/// A line of a panel: series id, legend label, colour, dash, value of an interval.
+struct Line {
+    id: String,
+    label: String,
+    color: RGBColor,
+    dash: Option<(u32, u32)>,
+    value: Value,
+}
+
+impl Line {
+    fn solid(id: &str, label: &str, color: RGBColor, value: fn(&TimePoint) -> Option<f64>) -> Line {
+        Line {
+            id: id.into(),
+            label: label.into(),
+            color,
+            dash: None,
+            value: Value::Of(value),
+        }
+    }
+}
+
+/// The panels, top to bottom: (y description, lines). The failure panel's lines
+/// are the kinds seen in `points` (one series per kind), else the total.
+fn panels<'a>(points: impl Iterator<Item = &'a TimePoint>) -> Vec<(&'static str, Vec<Line>)> {
+    let mut kinds: Vec<FailureKind> = points
+        .flat_map(|p| p.failures_by_kind.keys().copied())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    let failures = if kinds.is_empty() {
+        vec![Line::solid(
+            "failures",
+            "failures/s",
+            palette::ERRORS,
+            |p| timeline::rate(p.failures, p.width_s),
+        )]
+    } else {
+        kinds
+            .into_iter()
+            .enumerate()
+            .map(|(i, kind)| Line {
+                id: format!("failures-{kind}"),
+                label: kind.to_string(),
+                color: palette::FAILURE_KINDS[i % palette::FAILURE_KINDS.len()],
+                dash: (i > 0).then(|| palette::LIMIT_DASHES[(i - 1) % palette::LIMIT_DASHES.len()]),
+                value: Value::Kind(kind),
+            })
+            .collect()
+    };
+    vec![
+        (
+            "Requests/s",
+            vec![Line::solid(
+                "throughput",
+                "requests/s",
+                palette::THROUGHPUT,
+                |p| timeline::rate(p.requests, p.width_s),
+            )],
+        ),
+        (
+            "Latency (ms)",
+            vec![
+                Line::solid("p50", "p50", palette::P50, |p| p.p50),
+                Line::solid("p95", "p95", palette::P95, |p| p.p95),
+                Line::solid("p99", "p99", palette::P99, |p| p.p99),
+            ],
+        ),
+        ("Failures/s", failures),
+    ]
+}
+
+/// The latency panel's position in the panels.
 const LATENCY: usize = 1;
 
 /// One stage's stretch of the endpoint's timeline.
@@ -81,6 +121,7 @@ struct Span {
 pub struct Plan {
     /// The endpoint key (`GET /api/items`).
     pub endpoint: String,
+    panels: Vec<(&'static str, Vec<Line>)>,
     spans: Vec<Span>,
     scale: LatencyScale,
     spread: Option<f64>,
@@ -128,15 +169,16 @@ pub fn endpoint_in_stages<'a>(
 
 /// The plan of endpoint `key`, when some stage has intervals for it.
 pub fn plan(analysis: &Analysis, key: &str, scale: LatencyScale) -> Option<Plan> {
+    let panels = panels(endpoint_in_stages(analysis, key).flat_map(|(_, _, e)| &e.timeseries));
     let spans: Vec<Span> = endpoint_in_stages(analysis, key)
         .filter_map(|(index, stage, e)| {
             let band = Band::of(stage, index, &e.timeseries)?;
-            let lines = PANELS
+            let lines = panels
                 .iter()
                 .map(|(_, lines)| {
                     lines
                         .iter()
-                        .map(|l| timeline::midpoints(&e.timeseries, l.value))
+                        .map(|l| timeline::midpoints(&e.timeseries, |p| l.value.of(p)))
                         .collect()
                 })
                 .collect();
@@ -152,6 +194,7 @@ pub fn plan(analysis: &Analysis, key: &str, scale: LatencyScale) -> Option<Plan>
     );
     Some(Plan {
         endpoint: key.to_string(),
+        panels,
         spans,
         scale,
         spread,
@@ -171,7 +214,7 @@ impl Plan {
     pub fn size(&self) -> (u32, u32) {
         (
             palette::WIDTH,
-            palette::TITLE_AREA + palette::PANEL_HEIGHT * PANELS.len() as u32 + 30,
+            palette::TITLE_AREA + palette::PANEL_HEIGHT * self.panels.len() as u32 + 30,
         )
     }
 
@@ -192,9 +235,9 @@ impl Plan {
         let x = timeline::time_axis(&bands);
         let x_label = |v: &f64| x.label(*v);
         let (_, h) = area.dim_in_pixel();
-        let last = PANELS.len() - 1;
+        let last = self.panels.len() - 1;
         let mut rest = area.clone();
-        for (p, (desc, lines)) in PANELS.iter().enumerate() {
+        for (p, (desc, lines)) in self.panels.iter().enumerate() {
             let height = if p == last {
                 h.saturating_sub(palette::PANEL_HEIGHT * last as u32)
             } else {
@@ -202,9 +245,10 @@ impl Plan {
             };
             let (this, below) = rest.split_vertically(height);
             rest = below;
-            // The legend (when a panel has several lines) is a row above the panel's
-            // plotting area, never on the data.
-            let this = if lines.len() > 1 {
+            // The legend (when a panel has several lines, or names failure kinds) is a
+            // row above the panel's plotting area, never on the data.
+            let kinds = matches!(lines.first().map(|l| l.value), Some(Value::Kind(_)));
+            let this = if lines.len() > 1 || kinds {
                 let (strip, plot) = this.split_vertically(palette::LEGEND_ROW);
                 legend_row(&strip, lines)?;
                 plot
@@ -237,12 +281,16 @@ impl Plan {
                 },
             )?;
             for (l, line) in lines.iter().enumerate() {
-                marker.begin(line.id);
+                marker.begin(&line.id);
                 for s in self.spans.iter().filter(|s| !s.lines[p][l].is_empty()) {
-                    chart.draw_series(LineSeries::new(
-                        s.lines[p][l].iter().copied(),
-                        frame::stroke(line.color),
-                    ))?;
+                    let points = s.lines[p][l].iter().copied();
+                    let style = frame::stroke(line.color);
+                    match line.dash {
+                        Some((dash, gap)) => {
+                            chart.draw_series(DashedLineSeries::new(points, dash, gap, style))?
+                        }
+                        None => chart.draw_series(LineSeries::new(points, style))?,
+                    };
                 }
                 marker.end();
             }
@@ -261,12 +309,18 @@ fn legend_row<DB: DrawingBackend>(
     let y = palette::LEGEND_ROW as i32 / 2;
     let mut x = (palette::MARGIN + palette::Y_LABEL_AREA) as i32 + 8;
     for line in lines {
-        strip.draw(&PathElement::new(
-            vec![(x, y), (x + 20, y)],
-            frame::stroke(line.color),
-        ))?;
+        let (dash, gap) = line.dash.unwrap_or((20, 0));
+        let mut at = 0;
+        while at < 20 {
+            let end = (at + dash as i32).min(20);
+            strip.draw(&PathElement::new(
+                vec![(x + at, y), (x + end, y)],
+                frame::stroke(line.color),
+            ))?;
+            at = end + gap as i32;
+        }
         let style = frame::font(palette::LEGEND_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
-        strip.draw(&Text::new(line.label, (x + 26, y), style))?;
+        strip.draw(&Text::new(line.label.as_str(), (x + 26, y), style))?;
         x += 26 + 12 * line.label.len() as i32 + 24;
     }
     Ok(())

@@ -12,6 +12,7 @@
 //! Each data series is wrapped in `<g class="series" data-series="ID">` in the SVG
 //! (see the `svg` module), which is what the tests count.
 
+mod bitmap;
 pub mod compare_deltas;
 pub mod compare_percentiles;
 pub mod compare_trend;
@@ -21,6 +22,7 @@ mod endpoints;
 mod errors;
 mod frame;
 mod latency;
+mod load_axis;
 pub mod palette;
 mod svg;
 mod throughput;
@@ -30,7 +32,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use plotters::coord::Shift;
-use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea};
+use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea};
 
 use crate::analysis::Analysis;
 
@@ -95,7 +97,7 @@ impl ChartKind {
             ChartKind::Timeline => "Within each stage's band the lines should stay flat; a climb or a spike inside a stage is drift or a burst, not load.",
             ChartKind::LatencyDistribution => "The right side is the tail: a line that bends up sharply at 99% or beyond means a few requests wait far longer than the rest.",
             ChartKind::Endpoints => "The busiest endpoints are on top; a long p95 bar on a busy endpoint is where tuning pays most.",
-            ChartKind::EndpointTimeline => "This endpoint's rate, percentiles and failures per interval; a percentile that climbs within one stage is this endpoint degrading under steady load.",
+            ChartKind::EndpointTimeline => "This endpoint's rate, percentiles and failures by kind per interval; a percentile that climbs within one stage is this endpoint degrading under steady load.",
             ChartKind::EndpointDistribution => "This endpoint's latency by percentile in each stage; lines moving up from stage to stage show how load slows it.",
         }
     }
@@ -538,7 +540,7 @@ fn render(plan: &Plan, png: bool) -> Result<Chart, ChartError> {
     let png = if png {
         let mut pixels = vec![0u8; size.0 as usize * size.1 as usize * 3];
         {
-            let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
+            let root = bitmap::KernedBitmap::with_buffer(&mut pixels, size).into_drawing_area();
             plan.draw(&root, &SeriesMarker::none()).map_err(failed)?;
         }
         Some(

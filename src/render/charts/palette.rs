@@ -58,6 +58,8 @@ pub const P99: RGBColor = VERMILLION;
 pub const ERRORS: RGBColor = VERMILLION;
 /// Users.
 pub const USERS: RGBColor = GREEN;
+/// Failure kinds on an endpoint's timeline, in kind order (each also has its own dash).
+pub const FAILURE_KINDS: [RGBColor; 5] = [VERMILLION, PURPLE, ORANGE, SKY, INK];
 
 /// Width of a standard chart, px (SVG user units and PNG pixels alike).
 pub const WIDTH: u32 = 960;

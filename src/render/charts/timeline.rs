@@ -47,7 +47,10 @@ const PANELS: [Panel; 4] = [
 ];
 
 /// The (interval midpoint, value) points of `points` where `value` has one.
-pub fn midpoints(points: &[TimePoint], value: fn(&TimePoint) -> Option<f64>) -> Vec<(f64, f64)> {
+pub fn midpoints(
+    points: &[TimePoint],
+    value: impl Fn(&TimePoint) -> Option<f64>,
+) -> Vec<(f64, f64)> {
     points
         .iter()
         .filter_map(|p| Some((p.t + p.width_s / 2.0, value(p)?)))
