@@ -115,31 +115,21 @@ impl Replay for GenericCsv {
     }
 
     fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
-        let Some(body) = chunks::header_end(&self.path) else {
-            return Vec::new();
-        };
-        chunks::split(&self.path, parts, body, &|_, _| true)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|range| {
-                Box::new(GenericPart {
-                    csv: self.clone(),
-                    range,
-                }) as Box<dyn Replay + Send>
-            })
-            .collect()
+        chunks::line_parts(self, parts)
     }
 }
 
-/// One byte range of a generic CSV, read on its own thread.
-struct GenericPart {
-    csv: GenericCsv,
-    range: Range,
-}
+impl chunks::ReadsRanges for GenericCsv {
+    fn path(&self) -> &Path {
+        &self.path
+    }
 
-impl Replay for GenericPart {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        self.csv.read(Some(&self.range), visit)
+    fn read_range(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<(), Problem> {
+        self.read(range, visit)
     }
 }
 

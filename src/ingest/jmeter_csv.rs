@@ -23,9 +23,9 @@
 use std::cell::RefCell;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use super::adapters::open_decompressed;
+use super::chunks;
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
@@ -513,7 +513,7 @@ pub struct JmeterCsv {
     layout: Layout,
     counts: RefCell<Counts>,
     /// The counts of the parts of the last replay in parts (see [`Replay::split`]).
-    parts: RefCell<Option<Arc<Mutex<Vec<Counts>>>>>,
+    parts: RefCell<Option<chunks::PartCounts<Counts>>>,
 }
 
 impl JmeterCsv {

@@ -6,14 +6,20 @@
 
 use std::io::{self, BufRead};
 
-/// Reads the records of a CSV stream into a reused [`csv::ByteRecord`].
+/// Reads the records of a CSV stream; the current record's fields are borrowed from it.
 pub struct LineRecords<R> {
     input: R,
     delimiter: u8,
     /// Lines consumed so far.
     line: u64,
+    /// The line the current record starts on.
+    start_line: u64,
     /// The current record's bytes (one line, or several when a quoted field spans them).
     buf: Vec<u8>,
+    /// Field `i` of a plain record is `buf[starts[i]..starts[i + 1] - 1]`.
+    starts: Vec<usize>,
+    /// The current record when it holds quotes (then `starts` is unused).
+    quoted: Option<csv::ByteRecord>,
     /// Records still to skip (a header).
     skip: u8,
 }
@@ -25,61 +31,97 @@ impl<R: BufRead> LineRecords<R> {
             input,
             delimiter,
             line: 0,
+            start_line: 0,
             buf: Vec::with_capacity(512),
+            starts: Vec::with_capacity(32),
+            quoted: None,
             skip: u8::from(has_headers),
         }
     }
 
-    /// Reads the next record into `record` (its position's line is the line it starts
-    /// on, 1-based in this stream); false at the end.
-    pub fn read(&mut self, record: &mut csv::ByteRecord) -> io::Result<bool> {
+    /// Moves to the next record; false at the end.
+    pub fn advance(&mut self) -> io::Result<bool> {
         loop {
             self.buf.clear();
             if self.input.read_until(b'\n', &mut self.buf)? == 0 {
                 return Ok(false);
             }
             self.line += 1;
-            let start_line = self.line;
-            let mut quotes = memchr::memchr_iter(b'"', &self.buf).count();
-            // A quoted field may hold newlines: the record runs on until quotes balance.
-            while quotes % 2 == 1 {
-                let from = self.buf.len();
-                if self.input.read_until(b'\n', &mut self.buf)? == 0 {
-                    break;
-                }
-                self.line += 1;
-                quotes += memchr::memchr_iter(b'"', &self.buf[from..]).count();
-            }
-            // An unclosed quote runs to the end, newline and all (as `csv` reads it).
-            let body = if quotes % 2 == 1 {
-                &self.buf[..]
-            } else {
-                trim_terminator(&self.buf)
-            };
-            if body.is_empty() {
+            self.start_line = self.line;
+            let body = trim_terminator(&self.buf).len();
+            if body == 0 {
                 continue;
             }
-            record.clear();
-            if quotes > 0 || memchr::memchr(b'\r', body).is_some() {
-                if !slow_record(body, self.delimiter, record) {
-                    continue;
+            self.starts.clear();
+            self.starts.push(0);
+            let mut special = false;
+            for at in memchr::memchr3_iter(self.delimiter, b'"', b'\r', &self.buf[..body]) {
+                if self.buf[at] == self.delimiter {
+                    self.starts.push(at + 1);
+                } else {
+                    special = true;
+                    break;
                 }
-            } else {
-                let mut from = 0;
-                for at in memchr::memchr_iter(self.delimiter, body) {
-                    record.push_field(&body[from..at]);
-                    from = at + 1;
-                }
-                record.push_field(&body[from..]);
+            }
+            self.starts.push(body + 1);
+            self.quoted = None;
+            if special && !self.read_quoted()? {
+                continue;
             }
             if self.skip > 0 {
                 self.skip -= 1;
                 continue;
             }
-            let mut pos = csv::Position::new();
-            pos.set_line(start_line);
-            record.set_position(Some(pos));
             return Ok(true);
+        }
+    }
+
+    /// Reads the current record, which holds a quote or a stray carriage return, with
+    /// the `csv` crate (a quoted field may hold newlines: the record then runs on
+    /// until its quotes balance); false when it holds no record.
+    fn read_quoted(&mut self) -> io::Result<bool> {
+        let mut quotes = memchr::memchr_iter(b'"', &self.buf).count();
+        while quotes % 2 == 1 {
+            let from = self.buf.len();
+            if self.input.read_until(b'\n', &mut self.buf)? == 0 {
+                break;
+            }
+            self.line += 1;
+            quotes += memchr::memchr_iter(b'"', &self.buf[from..]).count();
+        }
+        // An unclosed quote runs to the end, newline and all (as `csv` reads it).
+        let body = if quotes % 2 == 1 {
+            &self.buf[..]
+        } else {
+            trim_terminator(&self.buf)
+        };
+        let mut record = csv::ByteRecord::new();
+        let any = slow_record(body, self.delimiter, &mut record);
+        self.quoted = Some(record);
+        Ok(any)
+    }
+
+    /// The line the current record starts on (1-based in this stream).
+    pub fn line(&self) -> u64 {
+        self.start_line
+    }
+
+    /// The current record's number of fields.
+    pub fn len(&self) -> usize {
+        match &self.quoted {
+            Some(r) => r.len(),
+            None => self.starts.len() - 1,
+        }
+    }
+
+    /// Field `i` of the current record.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        match &self.quoted {
+            Some(r) => r.get(i),
+            None => {
+                let (start, next) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+                Some(&self.buf[start..next - 1])
+            }
         }
     }
 }
@@ -135,8 +177,14 @@ mod tests {
         }
         let mut got = Vec::new();
         let mut fast = LineRecords::new(text.as_bytes(), b',', headers);
-        while fast.read(&mut r).unwrap() {
-            got.push(show(&r));
+        while fast.advance().unwrap() {
+            let fields = (0..fast.len()).map(|i| fast.get(i).unwrap());
+            got.push((
+                fast.line(),
+                fields
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect(),
+            ));
         }
         (want, got)
     }

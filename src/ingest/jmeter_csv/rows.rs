@@ -3,27 +3,27 @@
 //! numbers read without UTF-8 checks) and handed on as observations.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use super::*;
-use crate::ingest::chunks::{self, Range};
+use crate::ingest::chunks::{self, CountSlot, Range};
 use crate::ingest::line_records::LineRecords;
 /// One byte range of a JMeter CSV JTL, read on its own thread.
 struct JmeterPart {
     path: PathBuf,
     layout: Layout,
     range: Range,
-    /// Where this part's counts go (its index in `counts`).
-    slot: usize,
-    counts: Arc<Mutex<Vec<Counts>>>,
+    /// Where this part's counts go.
+    counts: CountSlot<Counts>,
 }
 
 impl Replay for JmeterPart {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let counts = read_rows(&self.path, &self.layout, Some(&self.range), visit)?;
-        if let Ok(mut all) = self.counts.lock() {
-            all[self.slot] = counts;
-        }
+        self.counts.put(read_rows(
+            &self.path,
+            &self.layout,
+            Some(&self.range),
+            visit,
+        )?);
         Ok(())
     }
 }
@@ -70,30 +70,30 @@ fn read_rows(
         l.delimiter,
         l.header && range.is_none_or(Range::first),
     );
-    let mut record = csv::ByteRecord::new();
     let mut counts = Counts::default();
     let mut subs = SubResults::default();
     // A bad row is malformed unless it is the last one (a run killed mid-write).
     let mut pending_error: Option<Problem> = None;
     loop {
-        match reader.read(&mut record) {
+        match reader.advance() {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(problem(path, None, format!("unreadable row: {e}"))),
         }
+        let record = &reader;
         if let Some(p) = pending_error.take() {
             visit(Observation::Malformed(p));
         }
-        let line = chunks::line_in_file(range, record.position().map_or(0, |p| p.line()));
+        let line = chunks::line_in_file(range, record.line());
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
             continue;
         }
-        match parse_row(&record, l, path, line) {
+        match parse_row(record, l, path, line) {
             Ok(sample) => {
                 counts.rows += 1;
                 counts.dated |= sample.0;
                 let s = sample.1;
-                let thread = field(&record, l.at(THREAD_NAME)).unwrap_or("");
+                let thread = field(record, l.at(THREAD_NAME)).unwrap_or("");
                 let transaction = is_transaction(s.response_message, s.url, s.data_type);
                 match subs.role(s.label, thread, transaction) {
                     Role::Included => continue,
@@ -143,26 +143,21 @@ impl Replay for JmeterCsv {
             0
         };
         let layout = &self.layout;
-        let Some(ranges) = chunks::split(&self.path, parts, body, &|_, line| {
-            starts_part(layout, line)
-        }) else {
-            return Vec::new();
-        };
-        let counts = Arc::new(Mutex::new(vec![Counts::default(); ranges.len()]));
-        *self.parts.borrow_mut() = Some(Arc::clone(&counts));
-        ranges
-            .into_iter()
-            .enumerate()
-            .map(|(slot, range)| {
+        chunks::counted_parts(
+            &self.path,
+            parts,
+            body,
+            &|_, line| starts_part(layout, line),
+            &self.parts,
+            |range, counts| {
                 Box::new(JmeterPart {
                     path: self.path.clone(),
                     layout: self.layout.clone(),
                     range,
-                    slot,
-                    counts: Arc::clone(&counts),
-                }) as Box<dyn Replay + Send>
-            })
-            .collect()
+                    counts,
+                })
+            },
+        )
     }
 
     fn timed(&self) -> bool {
@@ -222,14 +217,14 @@ impl Replay for JmeterCsv {
     }
 }
 
-fn field(record: &csv::ByteRecord, at: Option<usize>) -> Option<&str> {
+fn field<R: std::io::BufRead>(record: &LineRecords<R>, at: Option<usize>) -> Option<&str> {
     let raw = record.get(at?)?;
     std::str::from_utf8(raw).ok().map(str::trim)
 }
 
 /// A row as a sample; the flag says the timestamp was a formatted date.
-fn parse_row<'r>(
-    record: &'r csv::ByteRecord,
+fn parse_row<'r, R: std::io::BufRead>(
+    record: &'r LineRecords<R>,
     l: &Layout,
     path: &Path,
     line: u64,
