@@ -11,7 +11,7 @@ pub struct LineRecords<R> {
     input: R,
     delimiter: u8,
     /// Lines consumed so far.
-    line: u64,
+    consumed: u64,
     /// The line the current record starts on.
     start_line: u64,
     /// The current record's bytes (one line, or several when a quoted field spans them).
@@ -30,7 +30,7 @@ impl<R: BufRead> LineRecords<R> {
         LineRecords {
             input,
             delimiter,
-            line: 0,
+            consumed: 0,
             start_line: 0,
             buf: Vec::with_capacity(512),
             starts: Vec::with_capacity(32),
@@ -46,8 +46,8 @@ impl<R: BufRead> LineRecords<R> {
             if self.input.read_until(b'\n', &mut self.buf)? == 0 {
                 return Ok(false);
             }
-            self.line += 1;
-            self.start_line = self.line;
+            self.consumed += 1;
+            self.start_line = self.consumed;
             let body = trim_terminator(&self.buf).len();
             if body == 0 {
                 continue;
@@ -86,7 +86,7 @@ impl<R: BufRead> LineRecords<R> {
             if self.input.read_until(b'\n', &mut self.buf)? == 0 {
                 break;
             }
-            self.line += 1;
+            self.consumed += 1;
             quotes += memchr::memchr_iter(b'"', &self.buf[from..]).count();
         }
         // An unclosed quote runs to the end, newline and all (as `csv` reads it).
@@ -157,7 +157,9 @@ mod tests {
     use super::*;
 
     /// Every record as `csv::Reader` reads it, and as this reader does.
-    fn both(text: &str, headers: bool) -> (Vec<(u64, Vec<String>)>, Vec<(u64, Vec<String>)>) {
+    type Records = Vec<(u64, Vec<String>)>;
+
+    fn both(text: &str, headers: bool) -> (Records, Records) {
         let show = |r: &csv::ByteRecord| {
             (
                 r.position().map_or(0, csv::Position::line),

@@ -219,7 +219,18 @@ impl Replay for JmeterCsv {
 
 fn field<R: std::io::BufRead>(record: &LineRecords<R>, at: Option<usize>) -> Option<&str> {
     let raw = record.get(at?)?;
-    std::str::from_utf8(raw).ok().map(str::trim)
+    std::str::from_utf8(trim_plain(raw, 1)).ok().map(trimmed)
+}
+
+/// `s` (its ASCII whitespace already trimmed) as `str::trim` leaves it: only a
+/// non-ASCII end can still be Unicode whitespace.
+fn trimmed(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_none_or(u8::is_ascii);
+    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// A row as a sample; the flag says the timestamp was a formatted date.
@@ -247,14 +258,11 @@ fn parse_row<'r, R: std::io::BufRead>(
                 // A headerless file's first field may carry the UTF-8 BOM.
                 Some(raw) => std::str::from_utf8(trim_plain(raw, i))
                     .map(|s| {
-                        Some(
-                            if i == 0 {
-                                s.trim_start_matches('\u{feff}')
-                            } else {
-                                s
-                            }
-                            .trim(),
-                        )
+                        Some(if i == 0 {
+                            s.trim_start_matches('\u{feff}').trim()
+                        } else {
+                            trimmed(s)
+                        })
                     })
                     .or_else(|_| {
                         // Labels in a legacy code page: keep the row, lose the name.
