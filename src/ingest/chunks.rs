@@ -182,6 +182,17 @@ pub trait ReadsRanges: Clone + Send + 'static {
     ) -> Result<(), Problem>;
 }
 
+/// A [`ReadsRanges`] reader replays its whole file, and splits at any body line.
+impl<T: ReadsRanges> Replay for T {
+    fn replay(&self, visit: &mut dyn FnMut(super::Observation<'_>)) -> Result<(), Problem> {
+        self.read_range(None, visit)
+    }
+
+    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+        line_parts(self, parts)
+    }
+}
+
 /// One byte range of a [`ReadsRanges`] reader, read on its own thread.
 struct Part<T> {
     reader: T,
@@ -195,7 +206,7 @@ impl<T: ReadsRanges> Replay for Part<T> {
 }
 
 /// [`Replay::split`] for a headed file any line of whose body may start a part.
-pub fn line_parts<T: ReadsRanges>(reader: &T, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+fn line_parts<T: ReadsRanges>(reader: &T, parts: usize) -> Vec<Box<dyn Replay + Send>> {
     let Some(body) = header_end(reader.path()) else {
         return Vec::new();
     };

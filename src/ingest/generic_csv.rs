@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use super::chunks::{self, Range};
 use super::csv_rows;
 use super::text::parse_rfc3339_ms;
-use super::{problem, Observation, Replay, RequestEvent};
+use super::{problem, Observation, RequestEvent};
 use crate::model::{FailureKind, Problem};
 
 /// Where each column is, and the units.
@@ -106,16 +106,6 @@ impl GenericCsv {
             path: path.to_path_buf(),
             columns,
         })
-    }
-}
-
-impl Replay for GenericCsv {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        self.read(None, visit)
-    }
-
-    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
-        chunks::line_parts(self, parts)
     }
 }
 
@@ -209,6 +199,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Replay;
     use std::io::Write;
 
     type Row = (i64, String, Option<f64>, bool, Option<String>);

@@ -9,11 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::chunks::{self, Range, ReadsRanges};
+use super::chunks::{Range, ReadsRanges};
 use super::csv_rows::{self, Header};
 use super::summary::file_stem;
 use super::text::{first_line, header_cells};
-use super::{Observation, Replay, RequestEvent};
+use super::{Observation, RequestEvent};
 use crate::model::{FailureKind, Problem};
 
 /// True for hey's CSV header.
@@ -49,16 +49,6 @@ impl HeyCsv {
             status: need("status-code")?,
             offset: need("offset")?,
         })
-    }
-}
-
-impl Replay for HeyCsv {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        self.read_range(None, visit)
-    }
-
-    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
-        chunks::line_parts(self, parts)
     }
 }
 
@@ -107,6 +97,7 @@ impl ReadsRanges for HeyCsv {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Replay;
     use std::io::Write;
 
     #[test]

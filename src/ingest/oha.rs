@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::chunks::{self, Range, ReadsRanges};
+use super::chunks::{Range, ReadsRanges};
 use super::csv_rows::{self, Header};
 use super::stages::StagePlan;
 use super::summary::{add_counts, endpoint, file_stem, read_json, source_or_problem, Summary};
-use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
+use super::{problem, IngestOptions, Observation, RequestEvent};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
 };
@@ -205,16 +205,6 @@ impl OhaCsv {
             bytes: header.find("bytes"),
             status: need("status")?,
         })
-    }
-}
-
-impl Replay for OhaCsv {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        self.read_range(None, visit)
-    }
-
-    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
-        chunks::line_parts(self, parts)
     }
 }
 
