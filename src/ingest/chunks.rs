@@ -9,12 +9,14 @@
 //! the same reader; a k6 request is several samples): the cut then moves to the next
 //! line it accepts, or the slice joins its neighbour.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use super::limits::LineCapped;
-use super::{problem, IngestOptions};
+use super::{problem, IngestOptions, Replay};
 use crate::model::Problem;
 
 /// Smallest part worth a thread of its own: below it, the file is read whole.
@@ -114,6 +116,110 @@ pub fn split(
         });
     }
     (ranges.len() > 1).then_some(ranges)
+}
+
+/// The counts every part of one replay in parts leaves (in part order), for the
+/// whole reader to sum up afterwards.
+pub type PartCounts<C> = Arc<Mutex<Vec<C>>>;
+
+/// Where one part leaves its counts.
+#[derive(Debug)]
+pub struct CountSlot<C> {
+    all: PartCounts<C>,
+    slot: usize,
+}
+
+impl<C> CountSlot<C> {
+    /// Leaves this part's counts.
+    pub fn put(&self, counts: C) {
+        if let Ok(mut all) = self.all.lock() {
+            all[self.slot] = counts;
+        }
+    }
+}
+
+/// The parts of a reader in parts ([`Replay::split`]): `path` cut after `body_start`
+/// at lines `starts_part` accepts, each part made by `make` with its range and the
+/// slot its counts go to; `counts` then holds every part's (empty when not split).
+pub fn counted_parts<C: Clone + Default>(
+    path: &Path,
+    parts: usize,
+    body_start: u64,
+    starts_part: &StartsPart<'_>,
+    counts: &RefCell<Option<PartCounts<C>>>,
+    make: impl Fn(Range, CountSlot<C>) -> Box<dyn Replay + Send>,
+) -> Vec<Box<dyn Replay + Send>> {
+    let Some(ranges) = split(path, parts, body_start, starts_part) else {
+        return Vec::new();
+    };
+    let all = Arc::new(Mutex::new(vec![C::default(); ranges.len()]));
+    *counts.borrow_mut() = Some(Arc::clone(&all));
+    ranges
+        .into_iter()
+        .enumerate()
+        .map(|(slot, range)| {
+            make(
+                range,
+                CountSlot {
+                    all: Arc::clone(&all),
+                    slot,
+                },
+            )
+        })
+        .collect()
+}
+
+/// A reader of a plain line-based file that can read one range of it (every line
+/// after the header may start a part).
+pub trait ReadsRanges: Clone + Send + 'static {
+    /// The file read.
+    fn path(&self) -> &Path;
+    /// Reads the rows of `range` (the whole file when `None`) into `visit`.
+    fn read_range(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(super::Observation<'_>),
+    ) -> Result<(), Problem>;
+}
+
+/// A [`ReadsRanges`] reader replays its whole file, and splits at any body line.
+impl<T: ReadsRanges> Replay for T {
+    fn replay(&self, visit: &mut dyn FnMut(super::Observation<'_>)) -> Result<(), Problem> {
+        self.read_range(None, visit)
+    }
+
+    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+        line_parts(self, parts)
+    }
+}
+
+/// One byte range of a [`ReadsRanges`] reader, read on its own thread.
+struct Part<T> {
+    reader: T,
+    range: Range,
+}
+
+impl<T: ReadsRanges> Replay for Part<T> {
+    fn replay(&self, visit: &mut dyn FnMut(super::Observation<'_>)) -> Result<(), Problem> {
+        self.reader.read_range(Some(&self.range), visit)
+    }
+}
+
+/// [`Replay::split`] for a headed file any line of whose body may start a part.
+fn line_parts<T: ReadsRanges>(reader: &T, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+    let Some(body) = header_end(reader.path()) else {
+        return Vec::new();
+    };
+    split(reader.path(), parts, body, &|_, _| true)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|range| {
+            Box::new(Part {
+                reader: reader.clone(),
+                range,
+            }) as Box<dyn Replay + Send>
+        })
+        .collect()
 }
 
 /// True when the file starts with gzip's magic number.

@@ -227,6 +227,17 @@ pub fn for_each_text_row(
     walk::<csv::StringRecord>(path, reader, None, visit, each)
 }
 
+/// [`for_each_text_row`] over a reader of `range` of the file ([`open_part`]).
+pub fn for_each_text_row_in(
+    path: &Path,
+    reader: CsvReader,
+    range: Option<&Range>,
+    visit: Visit<'_>,
+    each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
+) -> Result<u64, Problem> {
+    walk::<csv::StringRecord>(path, reader, range, visit, each)
+}
+
 /// A record type the walk can read into.
 trait Record: Default {
     fn read(&mut self, reader: &mut CsvReader) -> csv::Result<bool>;

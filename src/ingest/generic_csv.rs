@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use super::chunks::{self, Range};
 use super::csv_rows;
 use super::text::parse_rfc3339_ms;
-use super::{problem, Observation, Replay, RequestEvent};
+use super::{problem, Observation, RequestEvent};
 use crate::model::{FailureKind, Problem};
 
 /// Where each column is, and the units.
@@ -109,37 +109,17 @@ impl GenericCsv {
     }
 }
 
-impl Replay for GenericCsv {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        self.read(None, visit)
+impl chunks::ReadsRanges for GenericCsv {
+    fn path(&self) -> &Path {
+        &self.path
     }
 
-    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
-        let Some(body) = chunks::header_end(&self.path) else {
-            return Vec::new();
-        };
-        chunks::split(&self.path, parts, body, &|_, _| true)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|range| {
-                Box::new(GenericPart {
-                    csv: self.clone(),
-                    range,
-                }) as Box<dyn Replay + Send>
-            })
-            .collect()
-    }
-}
-
-/// One byte range of a generic CSV, read on its own thread.
-struct GenericPart {
-    csv: GenericCsv,
-    range: Range,
-}
-
-impl Replay for GenericPart {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        self.csv.read(Some(&self.range), visit)
+    fn read_range(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<(), Problem> {
+        self.read(range, visit)
     }
 }
 
@@ -219,6 +199,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Replay;
     use std::io::Write;
 
     type Row = (i64, String, Option<f64>, bool, Option<String>);

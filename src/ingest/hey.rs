@@ -9,10 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::chunks::{Range, ReadsRanges};
 use super::csv_rows::{self, Header};
 use super::summary::file_stem;
 use super::text::{first_line, header_cells};
-use super::{Observation, Replay, RequestEvent};
+use super::{Observation, RequestEvent};
 use crate::model::{FailureKind, Problem};
 
 /// True for hey's CSV header.
@@ -51,32 +52,42 @@ impl HeyCsv {
     }
 }
 
-impl Replay for HeyCsv {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let reader = csv_rows::open(&self.path, true)?;
-        let rows = csv_rows::for_each_text_row(&self.path, reader, visit, |row, visit| {
-            let latency_s = row.seconds(self.response_time, "response-time")?;
-            let offset_s = row.seconds(self.offset, "offset")?;
-            // A missing status reads as empty, hence a bad status-code.
-            let code = row.check(row.get(self.status).unwrap_or(""), "status-code", "", |t| {
-                t.parse::<u16>().ok()
+impl ReadsRanges for HeyCsv {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read_range(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<(), Problem> {
+        let reader = csv_rows::open_part(&self.path, range, true)?;
+        let rows =
+            csv_rows::for_each_text_row_in(&self.path, reader, range, visit, |row, visit| {
+                let latency_s = row.seconds(self.response_time, "response-time")?;
+                let offset_s = row.seconds(self.offset, "offset")?;
+                // A missing status reads as empty, hence a bad status-code.
+                let code =
+                    row.check(row.get(self.status).unwrap_or(""), "status-code", "", |t| {
+                        t.parse::<u16>().ok()
+                    })?;
+                let ok = (100..400).contains(&code);
+                visit(Observation::Request(RequestEvent {
+                    t_ms: (offset_s * 1000.0).round() as i64,
+                    method: None,
+                    name: &self.name,
+                    latency_ms: Some(latency_s * 1000.0),
+                    ok,
+                    failure: (!ok).then(|| FailureKind::classify(Some(code), "")),
+                    error: None,
+                    bytes: None,
+                    users: None,
+                    line: Some(row.line()),
+                }));
+                Ok(())
             })?;
-            let ok = (100..400).contains(&code);
-            visit(Observation::Request(RequestEvent {
-                t_ms: (offset_s * 1000.0).round() as i64,
-                method: None,
-                name: &self.name,
-                latency_ms: Some(latency_s * 1000.0),
-                ok,
-                failure: (!ok).then(|| FailureKind::classify(Some(code), "")),
-                error: None,
-                bytes: None,
-                users: None,
-                line: Some(row.line()),
-            }));
-            Ok(())
-        })?;
-        if rows == 0 {
+        if rows == 0 && range.is_none() {
             return Err(csv_rows::header_only(&self.path));
         }
         Ok(())
@@ -86,6 +97,7 @@ impl Replay for HeyCsv {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Replay;
     use std::io::Write;
 
     #[test]

@@ -20,10 +20,9 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use super::adapters::open_decompressed;
-use super::chunks::{self, Range};
+use super::chunks::{self, CountSlot, PartCounts, Range};
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
@@ -268,7 +267,7 @@ pub struct K6Csv {
     columns: Columns,
     counts: RefCell<Counts>,
     /// The counts of the parts of the last replay in parts (see [`Replay::split`]).
-    parts: RefCell<Option<Arc<Mutex<Vec<Counts>>>>>,
+    parts: RefCell<Option<PartCounts<Counts>>>,
 }
 
 fn reader(path: &Path) -> Result<csv::Reader<Box<dyn std::io::BufRead>>, Problem> {
@@ -432,17 +431,13 @@ impl K6Csv {
 struct K6Part {
     csv: K6Csv,
     range: Range,
-    /// Where this part's counts go (its index in `counts`).
-    slot: usize,
-    counts: Arc<Mutex<Vec<Counts>>>,
+    /// Where this part's counts go.
+    counts: CountSlot<Counts>,
 }
 
 impl Replay for K6Part {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let counts = self.csv.read(Some(&self.range), visit)?;
-        if let Ok(mut all) = self.counts.lock() {
-            all[self.slot] = counts;
-        }
+        self.counts.put(self.csv.read(Some(&self.range), visit)?);
         Ok(())
     }
 }
@@ -458,17 +453,13 @@ impl Replay for K6Csv {
         let Some(body) = chunks::header_end(&self.path) else {
             return Vec::new();
         };
-        let Some(ranges) = chunks::split(&self.path, parts, body, &|before, line| {
-            self.starts_part(before, line)
-        }) else {
-            return Vec::new();
-        };
-        let counts = Arc::new(Mutex::new(vec![Counts::default(); ranges.len()]));
-        *self.parts.borrow_mut() = Some(Arc::clone(&counts));
-        ranges
-            .into_iter()
-            .enumerate()
-            .map(|(slot, range)| {
+        chunks::counted_parts(
+            &self.path,
+            parts,
+            body,
+            &|before, line| self.starts_part(before, line),
+            &self.parts,
+            |range, counts| {
                 Box::new(K6Part {
                     csv: K6Csv {
                         path: self.path.clone(),
@@ -477,11 +468,10 @@ impl Replay for K6Csv {
                         parts: RefCell::default(),
                     },
                     range,
-                    slot,
-                    counts: Arc::clone(&counts),
-                }) as Box<dyn Replay + Send>
-            })
-            .collect()
+                    counts,
+                })
+            },
+        )
     }
 
     fn version_hint(&self) -> Option<String> {

@@ -27,6 +27,7 @@ pub mod jmeter_xml;
 pub mod k6_csv;
 pub mod k6_json;
 pub mod k6_summary;
+mod line_records;
 pub mod locust;
 mod locust_history;
 mod loose_files;

@@ -21,10 +21,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::chunks::{Range, ReadsRanges};
 use super::csv_rows::{self, Header};
 use super::stages::StagePlan;
 use super::summary::{add_counts, endpoint, file_stem, read_json, source_or_problem, Summary};
-use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
+use super::{problem, IngestOptions, Observation, RequestEvent};
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
 };
@@ -207,37 +208,46 @@ impl OhaCsv {
     }
 }
 
-impl Replay for OhaCsv {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let reader = csv_rows::open(&self.path, true)?;
-        let rows = csv_rows::for_each_text_row(&self.path, reader, visit, |row, visit| {
-            let start_s = row.seconds(self.start, "request-start")?;
-            let duration_s = row.seconds(self.duration, "request-duration")?;
-            let code = row.value(self.status, "status", "", |t| t.parse::<u16>().ok())?;
-            let bytes = match self.bytes {
-                Some(i) => Some(
-                    row.text(i)?
-                        .parse::<u64>()
-                        .map_err(|_| row.bad("bad bytes"))?,
-                ),
-                None => None,
-            };
-            let ok = (100..400).contains(&code);
-            visit(Observation::Request(RequestEvent {
-                t_ms: (start_s * 1000.0).round() as i64,
-                method: None,
-                name: &self.name,
-                latency_ms: Some(duration_s * 1000.0),
-                ok,
-                failure: (!ok).then(|| FailureKind::classify(Some(code), "")),
-                error: None,
-                bytes,
-                users: None,
-                line: Some(row.line()),
-            }));
-            Ok(())
-        })?;
-        if rows == 0 {
+impl ReadsRanges for OhaCsv {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read_range(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<(), Problem> {
+        let reader = csv_rows::open_part(&self.path, range, true)?;
+        let rows =
+            csv_rows::for_each_text_row_in(&self.path, reader, range, visit, |row, visit| {
+                let start_s = row.seconds(self.start, "request-start")?;
+                let duration_s = row.seconds(self.duration, "request-duration")?;
+                let code = row.value(self.status, "status", "", |t| t.parse::<u16>().ok())?;
+                let bytes = match self.bytes {
+                    Some(i) => Some(
+                        row.text(i)?
+                            .parse::<u64>()
+                            .map_err(|_| row.bad("bad bytes"))?,
+                    ),
+                    None => None,
+                };
+                let ok = (100..400).contains(&code);
+                visit(Observation::Request(RequestEvent {
+                    t_ms: (start_s * 1000.0).round() as i64,
+                    method: None,
+                    name: &self.name,
+                    latency_ms: Some(duration_s * 1000.0),
+                    ok,
+                    failure: (!ok).then(|| FailureKind::classify(Some(code), "")),
+                    error: None,
+                    bytes,
+                    users: None,
+                    line: Some(row.line()),
+                }));
+                Ok(())
+            })?;
+        if rows == 0 && range.is_none() {
             return Err(csv_rows::header_only(&self.path));
         }
         Ok(())

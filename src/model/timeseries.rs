@@ -83,7 +83,13 @@ impl IntervalHistogram {
                 let key = bucket_of(us);
                 match buckets.binary_search_by_key(&key, |b| b.0) {
                     Ok(i) => buckets[i].1 = buckets[i].1.saturating_add(n),
-                    Err(i) => buckets.insert(i, (key, n)),
+                    Err(i) => {
+                        // Grow by a quarter, not double: these are most of a run's memory.
+                        if buckets.len() == buckets.capacity() {
+                            buckets.reserve_exact((buckets.len() / 4).max(4));
+                        }
+                        buckets.insert(i, (key, n));
+                    }
                 }
             }
             Repr::Dense(h) => record_clamped(h, us, n),

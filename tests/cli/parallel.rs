@@ -69,7 +69,7 @@ fn one_and_four_threads_agree(dir: &TestDir, bad_line: u64) {
     let (code4, four, err4) = analyze_json(&[run], &["--threads", "4"]);
     assert_eq!(code1, code4, "{err1}\n{err4}");
     assert!(
-        one["overall"]["requests"].as_u64().unwrap() > 150_000,
+        one["overall"]["requests"].as_u64().unwrap() > 50_000,
         "{err1}"
     );
     same(&one, &four, "report");
@@ -106,4 +106,109 @@ fn generic_csv_in_parts_gives_the_one_thread_report() {
     let bad = "1717200100000,/api/items,GET,fast,200,true,,10,100";
     fixture(&dir, gen::Format::Generic, "requests.csv", 150_001, bad);
     one_and_four_threads_agree(&dir, 150_001);
+}
+
+/// Writes `rows` lines made by `row(i)` after `header` to `dir/run/file`, line
+/// `bad_line` (1-based, header included) replaced by `bad_row`.
+fn written(
+    dir: &TestDir,
+    file: &str,
+    header: &str,
+    rows: u64,
+    row: impl Fn(u64) -> String,
+    bad_line: u64,
+    bad_row: &str,
+) {
+    let mut text = format!("{header}\n");
+    for i in 0..rows {
+        if i + 2 == bad_line {
+            text.push_str(bad_row);
+        } else {
+            text.push_str(&row(i));
+        }
+        text.push('\n');
+    }
+    dir.write(&format!("run/{file}"), text);
+}
+
+#[test]
+fn hey_csv_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    written(
+        &dir,
+        "hey.csv",
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset",
+        120_000,
+        |i| {
+            let status = if i % 97 == 3 { 503 } else { 200 };
+            format!(
+                "0.{:04},0.0001,0.0000,0.0000,0.0010,0.0001,{status},{}.{:03}",
+                1 + i * 7919 % 4000,
+                i / 1000,
+                i % 1000
+            )
+        },
+        100_001,
+        "0.0100,0.0001,0.0000,0.0000,0.0010,0.0001,200,soon",
+    );
+    one_and_four_threads_agree(&dir, 100_001);
+}
+
+#[test]
+fn oha_csv_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    written(
+        &dir,
+        "oha.csv",
+        "request-start,DNS,DNS+dialup,Response-delay,request-duration,bytes,status",
+        120_000,
+        |i| {
+            let status = if i % 89 == 5 { 502 } else { 200 };
+            let secs = format!("0.{:05}", 10 + i * 104_729 % 90_000);
+            format!(
+                "{}.{:03},0.0001,0.0002,{secs},{secs},128,{status}",
+                i / 1000,
+                i % 1000
+            )
+        },
+        90_001,
+        "1.5,0.0001,0.0002,0.1,slow,128,200",
+    );
+    one_and_four_threads_agree(&dir, 90_001);
+}
+
+/// Quoted fields (a comma, a doubled quote, a newline inside) and CRLF line ends read
+/// the same in parts: the line numbers count every physical line.
+#[test]
+fn jmeter_jtl_with_quoted_fields_and_crlf_in_parts() {
+    let dir = TestDir::new();
+    let header = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,\
+                  success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,\
+                  IdleTime,Connect";
+    let mut text = format!("{header}\r\n");
+    let mut line = 2u64;
+    let mut bad_line = 0;
+    for i in 0..60_000u64 {
+        let t = 1_717_200_000_000 + i * 5;
+        let elapsed = 1 + i * 7919 % 900;
+        let row = match i % 50 {
+            7 => format!(
+                "{t},{elapsed},/api/q,500,\"Server, Error\",T 1-1,text,false,\"said \"\"no\"\"\nsecond line\",10,1,10,10,http://x/q,1,0,0"
+            ),
+            _ if i == 45_000 => {
+                bad_line = line;
+                format!("{t},quick,/api/q,200,OK,T 1-1,text,true,,10,1,10,10,http://x/q,1,0,0")
+            }
+            _ => format!(
+                "{t},{elapsed},/api/item {},200,OK,T 1-{},text,true,,2048,120,10,10,http://x/i,1,0,0",
+                i % 3,
+                i % 10
+            ),
+        };
+        line += 1 + row.matches('\n').count() as u64;
+        text.push_str(&row);
+        text.push_str("\r\n");
+    }
+    dir.write("run/results.jtl", text);
+    one_and_four_threads_agree(&dir, bad_line);
 }

@@ -2,41 +2,20 @@
 //! rows left out), the stage windows, then a recording pass into overall, stages and
 //! endpoints.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::ingest::plausible::{Exclusions, Watch};
+use crate::ingest::plausible::Exclusions;
 use crate::ingest::progress::Progress;
 use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
-use crate::ingest::{problem, IngestOptions, Observation, Replay};
+use crate::ingest::{IngestOptions, Observation, Replay};
+mod survey;
+
+use survey::{kept, survey_file, Survey};
+
 use crate::model::{
     normalize_label, plausible_time, EndpointKey, EndpointStats, HistogramForm, Problem, Source,
     Stage,
 };
-
-/// What the first pass over the observations learns.
-#[derive(Default)]
-struct Survey {
-    first_ms: Option<i64>,
-    last_ms: Option<i64>,
-    /// Users per whole second (largest sample).
-    users: BTreeMap<i64, f64>,
-    /// Requests seen, and how many of them start on a whole second.
-    requests: u64,
-    on_whole_seconds: u64,
-}
-
-impl Survey {
-    /// The clock's resolution, ms: 1,000 when every request starts on a whole second
-    /// (k6's CSV writes seconds), so the last second counts whole; else 1.
-    fn resolution_ms(&self) -> i64 {
-        if self.requests > 0 && self.on_whole_seconds == self.requests {
-            1000
-        } else {
-            1
-        }
-    }
-}
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
 /// windows, then record every observation into overall and its stage. Sources
@@ -408,228 +387,6 @@ fn in_parallel<T: Send>(
             out
         })
         .collect()
-}
-
-/// Malformed rows of a file shown one by one; the rest are counted.
-const SHOWN_MALFORMED: u64 = 20;
-
-/// One survey pass over a file.
-struct FileSurvey {
-    survey: Survey,
-    /// True when the file gave any observation.
-    seen: bool,
-    /// Observations read.
-    rows: u64,
-    /// Malformed rows, times that cannot be measurements, and what ended the reading.
-    problems: Vec<Problem>,
-    /// The requests' extremes (`None` once taken).
-    watch: Option<Watch>,
-    /// The ordinal of each part's first request in the file.
-    ordinal_starts: Vec<u64>,
-    /// What the pass recorded, when asked to.
-    recorded: Option<Recorded>,
-}
-
-/// What a survey of one part (or a whole file) found.
-struct PartSurvey {
-    survey: Survey,
-    seen: bool,
-    rows: u64,
-    malformed: u64,
-    /// The first [`SHOWN_MALFORMED`] malformed rows.
-    shown: Vec<Problem>,
-    implausible: u64,
-    first_implausible: Option<i64>,
-    outcome: Result<(), Problem>,
-    watch: Watch,
-    recorded: Option<Recorded>,
-}
-
-/// Surveys one file (its parts on their own threads), leaving out `exclusions`;
-/// `ordinals` gives each part's first request's ordinal. With `recording`, records
-/// what it keeps too.
-fn survey_file(
-    path: &Path,
-    r: &dyn Replay,
-    parts: &mut [Box<dyn Replay + Send>],
-    ordinals: &[u64],
-    exclusions: &Exclusions,
-    opts: &IngestOptions,
-    recording: Option<(&Recorder<'_>, &Skeleton)>,
-) -> FileSurvey {
-    let found: Vec<PartSurvey> = if parts.is_empty() {
-        vec![survey_part(
-            path,
-            r,
-            exclusions,
-            0,
-            opts.progress,
-            recording,
-        )]
-    } else {
-        in_parallel(parts, |i, part| {
-            survey_part(
-                path,
-                part,
-                exclusions,
-                ordinals[i],
-                opts.progress && i == 0,
-                recording,
-            )
-        })
-    };
-    let mut file = FileSurvey {
-        survey: Survey::default(),
-        seen: false,
-        rows: 0,
-        problems: Vec::new(),
-        watch: None,
-        ordinal_starts: Vec::new(),
-        recorded: None,
-    };
-    let (mut malformed, mut implausible, mut first_implausible) = (0u64, 0u64, None);
-    let mut errors = Vec::new();
-    let mut watch = Watch::default();
-    for part in found {
-        file.ordinal_starts.push(watch.requests());
-        let s = part.survey;
-        file.survey.first_ms = min_opt(file.survey.first_ms, s.first_ms);
-        file.survey.last_ms = max_opt(file.survey.last_ms, s.last_ms);
-        file.survey.requests += s.requests;
-        file.survey.on_whole_seconds += s.on_whole_seconds;
-        for (t, u) in s.users {
-            let slot = file.survey.users.entry(t).or_insert(u);
-            *slot = slot.max(u);
-        }
-        file.seen |= part.seen;
-        file.rows += part.rows;
-        malformed += part.malformed;
-        for p in part.shown {
-            if (file.problems.len() as u64) < SHOWN_MALFORMED {
-                file.problems.push(p);
-            }
-        }
-        implausible += part.implausible;
-        first_implausible = first_implausible.or(part.first_implausible);
-        if let Err(p) = part.outcome {
-            errors.push(p);
-        }
-        watch.append(part.watch);
-        if let Some(rec) = part.recorded {
-            match &mut file.recorded {
-                Some(m) => m.append(rec),
-                None => file.recorded = Some(rec),
-            }
-        }
-    }
-    if malformed > SHOWN_MALFORMED {
-        file.problems.push(problem(
-            path,
-            None,
-            format!(
-                "{} more malformed rows left out (the first {SHOWN_MALFORMED} are shown)",
-                malformed - SHOWN_MALFORMED
-            ),
-        ));
-    }
-    file.problems.extend(errors);
-    if let Some(t) = first_implausible {
-        file.problems.push(problem(
-            path,
-            None,
-            crate::ingest::implausible_times(implausible, t),
-        ));
-    }
-    file.watch = Some(watch);
-    file
-}
-
-/// Surveys one part (or a whole file) whose first request has ordinal `ordinal`.
-fn survey_part(
-    path: &Path,
-    r: &dyn Replay,
-    exclusions: &Exclusions,
-    mut ordinal: u64,
-    progress: bool,
-    recording: Option<(&Recorder<'_>, &Skeleton)>,
-) -> PartSurvey {
-    let mut local = Survey::default();
-    let mut watch = Watch::default();
-    let mut shown = Vec::new();
-    let mut seen = false;
-    let mut recorded = recording.map(|(_, sk)| sk.empty());
-    let mut progress = Progress::pass(progress, "reading", &file_name(path), None);
-    let (mut implausible, mut first_implausible) = (0u64, None);
-    let mut malformed = 0u64;
-    let outcome = r.replay(&mut |obs| {
-        progress.tick();
-        if let Observation::Malformed(p) = obs {
-            malformed += 1;
-            if malformed <= SHOWN_MALFORMED {
-                shown.push(p);
-            }
-            return;
-        }
-        let (t, until) = span_of(&obs);
-        if !plausible_time(t) || !plausible_time(until) {
-            implausible += 1;
-            first_implausible.get_or_insert(t);
-            return;
-        }
-        if let Observation::Request(ev) | Observation::Transaction(ev) = &obs {
-            watch.see(ev.t_ms, ev.latency_ms, ev.line);
-        }
-        if !kept(&obs, exclusions, &mut ordinal) {
-            return;
-        }
-        seen = true;
-        if let (Some(out), Some((recorder, _))) = (recorded.as_mut(), recording) {
-            out.record(recorder, &obs);
-        }
-        let users = match &obs {
-            Observation::Request(ev) | Observation::Transaction(ev) => ev.users,
-            Observation::Users { users, .. } => Some(*users),
-            Observation::Histogram { .. } | Observation::Malformed(_) => None,
-        };
-        if matches!(obs, Observation::Request(_) | Observation::Transaction(_)) {
-            local.requests += 1;
-            local.on_whole_seconds += u64::from(t.rem_euclid(1000) == 0);
-        }
-        local.first_ms = Some(local.first_ms.map_or(t, |f| f.min(t)));
-        local.last_ms = Some(local.last_ms.map_or(until, |l| l.max(until)));
-        if let Some(u) = users {
-            let slot = local.users.entry(t.div_euclid(1000) * 1000).or_insert(u);
-            *slot = slot.max(u);
-        }
-    });
-    PartSurvey {
-        survey: local,
-        seen,
-        rows: progress.rows(),
-        malformed,
-        shown,
-        implausible,
-        first_implausible,
-        outcome,
-        watch,
-        recorded,
-    }
-}
-
-/// False for an observation left out: malformed, or a request `exclusions` leave out
-/// (`ordinal` counts the file's requests, with plausible times, in order).
-fn kept(obs: &Observation<'_>, exclusions: &Exclusions, ordinal: &mut u64) -> bool {
-    match obs {
-        Observation::Malformed(_) => false,
-        Observation::Request(ev) | Observation::Transaction(ev) => {
-            if !plausible_time(ev.t_ms) {
-                return false;
-            }
-            *ordinal += 1;
-            exclusions.keeps(*ordinal - 1, ev.t_ms)
-        }
-        _ => true,
-    }
 }
 
 /// The one stage of a source without times: named by the plan, no window.

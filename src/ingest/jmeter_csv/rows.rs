@@ -1,0 +1,357 @@
+//! The JMeter CSV read pipeline: rows of the whole file, or of one byte range of it
+//! on its own thread, parsed into samples (fields borrowed from one reused record,
+//! numbers read without UTF-8 checks) and handed on as observations.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::ingest::chunks::{self, CountSlot, Range};
+use crate::ingest::line_records::LineRecords;
+/// One byte range of a JMeter CSV JTL, read on its own thread.
+struct JmeterPart {
+    path: PathBuf,
+    layout: Layout,
+    range: Range,
+    /// Where this part's counts go.
+    counts: CountSlot<Counts>,
+}
+
+impl Replay for JmeterPart {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        self.counts.put(read_rows(
+            &self.path,
+            &self.layout,
+            Some(&self.range),
+            visit,
+        )?);
+        Ok(())
+    }
+}
+
+/// True when a line may start a part: it is not a sub-result (`label-N`), which must
+/// follow its parent in the same reader.
+fn starts_part(layout: &Layout, line: &[u8]) -> bool {
+    let Some(at) = layout.at(LABEL) else {
+        return true;
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(layout.delimiter)
+        .flexible(true)
+        .from_reader(line);
+    let mut record = csv::ByteRecord::new();
+    if !matches!(reader.read_byte_record(&mut record), Ok(true)) {
+        return false;
+    }
+    let Some(label) = record.get(at).map(<[u8]>::trim_ascii) else {
+        return false;
+    };
+    let digits = label
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    !(digits > 0 && label.len() > digits && label[label.len() - digits - 1] == b'-')
+}
+
+/// Reads the rows of the file, or of one range of it, into `visit`.
+fn read_rows(
+    path: &Path,
+    l: &Layout,
+    range: Option<&Range>,
+    visit: &mut dyn FnMut(Observation<'_>),
+) -> Result<Counts, Problem> {
+    let input = match range {
+        Some(r) => chunks::open(path, r)?,
+        None => open_decompressed(path)?,
+    };
+    let mut reader = LineRecords::new(
+        input,
+        l.delimiter,
+        l.header && range.is_none_or(Range::first),
+    );
+    let mut counts = Counts::default();
+    let mut subs = SubResults::default();
+    // A bad row is malformed unless it is the last one (a run killed mid-write).
+    let mut pending_error: Option<Problem> = None;
+    loop {
+        match reader.advance() {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(problem(path, None, format!("unreadable row: {e}"))),
+        }
+        let record = &reader;
+        if let Some(p) = pending_error.take() {
+            visit(Observation::Malformed(p));
+        }
+        let line = chunks::line_in_file(range, record.line());
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        match parse_row(record, l, path, line) {
+            Ok(sample) => {
+                counts.rows += 1;
+                counts.dated |= sample.0;
+                let s = sample.1;
+                let thread = field(record, l.at(THREAD_NAME)).unwrap_or("");
+                let transaction = is_transaction(s.response_message, s.url, s.data_type);
+                match subs.role(s.label, thread, transaction) {
+                    Role::Included => continue,
+                    Role::Sample | Role::TransactionChild => {}
+                }
+                let mut obs = s.observation();
+                if let Observation::Request(ev) | Observation::Transaction(ev) = &mut obs {
+                    ev.line = Some(line);
+                }
+                if matches!(obs, Observation::Transaction(_)) {
+                    counts.transactions += 1;
+                }
+                visit(obs);
+            }
+            Err(p) => pending_error = Some(p),
+        }
+    }
+    if let Some(p) = pending_error {
+        if range.is_none_or(|r| r.last) {
+            counts.truncated_last_line = p.line;
+        } else {
+            visit(Observation::Malformed(p));
+        }
+    }
+    counts.subresults = subs.dropped;
+    if counts.rows == 0 && range.is_none() {
+        return Err(problem(path, Some(1), "no sample rows"));
+    }
+    Ok(counts)
+}
+
+impl Replay for JmeterCsv {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        let counts = read_rows(&self.path, &self.layout, None, visit)?;
+        *self.counts.borrow_mut() = counts;
+        *self.parts.borrow_mut() = None;
+        Ok(())
+    }
+
+    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+        let body = if self.layout.header {
+            match chunks::header_end(&self.path) {
+                Some(b) => b,
+                None => return Vec::new(),
+            }
+        } else {
+            0
+        };
+        let layout = &self.layout;
+        chunks::counted_parts(
+            &self.path,
+            parts,
+            body,
+            &|_, line| starts_part(layout, line),
+            &self.parts,
+            |range, counts| {
+                Box::new(JmeterPart {
+                    path: self.path.clone(),
+                    layout: self.layout.clone(),
+                    range,
+                    counts,
+                })
+            },
+        )
+    }
+
+    fn timed(&self) -> bool {
+        self.layout.at(TIMESTAMP).is_some()
+    }
+
+    fn version_hint(&self) -> Option<String> {
+        let l = &self.layout;
+        let delimiter = match l.delimiter {
+            b',' => String::new(),
+            b'\t' => ", tab-delimited".into(),
+            d => format!(", `{}`-delimited", d as char),
+        };
+        Some(if l.header {
+            format!("JMeter CSV JTL, {} columns{delimiter}", l.width)
+        } else if l.inferred {
+            format!(
+                "JMeter CSV JTL without header, {} columns{delimiter}; recognised by their \
+                 values: {}",
+                l.width,
+                l.column_names().join(", ")
+            )
+        } else {
+            format!("JMeter CSV JTL without header, JMeter's 17 default columns{delimiter}")
+        })
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let c = self.last_counts();
+        let mut notes = Vec::new();
+        if c.subresults > 0 {
+            notes.push(format!(
+                "{} sub-result row(s) (`label-N`) left out: their parent samples include them",
+                c.subresults
+            ));
+        }
+        if c.transactions > 0 {
+            notes.push(format!(
+                "{} Transaction Controller row(s) kept as transaction endpoints, not counted \
+                 as requests",
+                c.transactions
+            ));
+        }
+        if c.dated {
+            notes
+                .push("timeStamp is a formatted date without a time zone: read as UTC".to_string());
+        }
+        if !self.timed() {
+            notes.push("no timeStamp column: the time span and throughput are unknown".into());
+        }
+        if let Some(line) = c.truncated_last_line {
+            notes.push(format!(
+                "the last row (line {line}) is incomplete (run stopped while writing?): left out"
+            ));
+        }
+        notes
+    }
+}
+
+fn field<R: std::io::BufRead>(record: &LineRecords<R>, at: Option<usize>) -> Option<&str> {
+    let raw = record.get(at?)?;
+    std::str::from_utf8(trim_plain(raw, 1)).ok().map(trimmed)
+}
+
+/// `s` (its ASCII whitespace already trimmed) as `str::trim` leaves it: only a
+/// non-ASCII end can still be Unicode whitespace.
+fn trimmed(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_none_or(u8::is_ascii);
+    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// A row as a sample; the flag says the timestamp was a formatted date.
+fn parse_row<'r, R: std::io::BufRead>(
+    record: &'r LineRecords<R>,
+    l: &Layout,
+    path: &Path,
+    line: u64,
+) -> Result<(bool, Sample<'r>), Problem> {
+    let bad = |why: String| problem(path, Some(line), why);
+    if let Some(max) = l.positions.iter().flatten().max() {
+        if record.len() <= *max {
+            return Err(bad(format!(
+                "row has {} fields, the layout needs {}",
+                record.len(),
+                max + 1
+            )));
+        }
+    }
+    let text = |c: usize| -> Result<Option<&'r str>, Problem> {
+        match l.at(c) {
+            None => Ok(None),
+            Some(i) => match record.get(i) {
+                None => Ok(None),
+                // A headerless file's first field may carry the UTF-8 BOM.
+                Some(raw) => std::str::from_utf8(trim_plain(raw, i))
+                    .map(|s| {
+                        Some(if i == 0 {
+                            s.trim_start_matches('\u{feff}').trim()
+                        } else {
+                            trimmed(s)
+                        })
+                    })
+                    .or_else(|_| {
+                        // Labels in a legacy code page: keep the row, lose the name.
+                        if c == LABEL || c == THREAD_NAME || c == RESPONSE_MESSAGE {
+                            Ok(Some("(non-UTF-8 text)"))
+                        } else {
+                            Err(bad(format!("`{}` is not UTF-8", COLUMNS[c])))
+                        }
+                    }),
+            },
+        }
+    };
+    let number = |c: usize| -> Result<Option<f64>, Problem> {
+        if let Some(n) = l.at(c).and_then(|i| record.get(i)).and_then(digits) {
+            return Ok(Some(n as f64));
+        }
+        match text(c)? {
+            None | Some("") => Ok(None),
+            Some(v) => v
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .map(Some)
+                .ok_or_else(|| bad(format!("`{}` is not a number: `{v}`", COLUMNS[c]))),
+        }
+    };
+    let epoch = l.at(TIMESTAMP).and_then(|i| record.get(i)).and_then(digits);
+    let (t_ms, dated) = match epoch {
+        Some(t) => (Some(t as i64), false),
+        None => match text(TIMESTAMP)? {
+            None => (None, false),
+            Some(v) => {
+                let t = parse_timestamp(v).ok_or_else(|| {
+                    bad(format!(
+                        "bad timeStamp `{v}`: want epoch ms or a date like 2024/05/01 12:00:00.000"
+                    ))
+                })?;
+                (Some(t), !v.bytes().all(|b| b.is_ascii_digit()))
+            }
+        },
+    };
+    let success = match text(SUCCESS)? {
+        None => None,
+        Some(v) if v.eq_ignore_ascii_case("true") => Some(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Some(false),
+        Some(v) => return Err(bad(format!("bad success `{v}`: want true or false"))),
+    };
+    let users = match number(ALL_THREADS)? {
+        Some(u) => Some(u),
+        None => number(GRP_THREADS)?,
+    };
+    Ok((
+        dated,
+        Sample {
+            t_ms,
+            elapsed_ms: number(ELAPSED)?,
+            label: text(LABEL)?.unwrap_or(""),
+            response_code: text(RESPONSE_CODE)?.unwrap_or(""),
+            response_message: text(RESPONSE_MESSAGE)?.unwrap_or(""),
+            success,
+            failure_message: text(FAILURE_MESSAGE)?.unwrap_or(""),
+            url: text(URL)?,
+            data_type: text(DATA_TYPE)?,
+            users,
+            bytes: number(BYTES)?.map(|b| b as u64),
+        },
+    ))
+}
+
+/// An integer field (digits only, at most 15 of them: exact as `f64` and `i64`), as
+/// `str::parse` would read it after trimming; `None` for anything else.
+fn digits(raw: &[u8]) -> Option<u64> {
+    if raw.is_empty() || raw.len() > 15 {
+        return None;
+    }
+    raw.iter().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
+}
+
+/// `raw` without the ASCII whitespace `str::trim` would remove (which keeps any
+/// non-ASCII ends for `str::trim` to judge); field 0 is left whole (it may start
+/// with a byte order mark, trimmed after it).
+fn trim_plain(raw: &[u8], i: usize) -> &[u8] {
+    if i == 0 {
+        return raw;
+    }
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let start = raw.iter().position(|b| !space(b)).unwrap_or(raw.len());
+    let end = raw.iter().rposition(|b| !space(b)).map_or(start, |e| e + 1);
+    &raw[start..end]
+}

@@ -1,0 +1,221 @@
+//! A fast CSV record reader for the per-request hot path: lines are found with
+//! `memchr` and split at the delimiter without the `csv` crate's byte-by-byte state
+//! machine; only a record holding a double quote (rare in result files) is handed to
+//! `csv` itself, so every record reads exactly as `csv::Reader` (flexible, CRLF or LF
+//! terminated, blank lines skipped) would read it, with the line it starts on.
+
+use std::io::{self, BufRead};
+
+/// Reads the records of a CSV stream; the current record's fields are borrowed from it.
+pub struct LineRecords<R> {
+    input: R,
+    delimiter: u8,
+    /// Lines consumed so far.
+    consumed: u64,
+    /// The line the current record starts on.
+    start_line: u64,
+    /// The current record's bytes (one line, or several when a quoted field spans them).
+    buf: Vec<u8>,
+    /// Field `i` of a plain record is `buf[starts[i]..starts[i + 1] - 1]`.
+    starts: Vec<usize>,
+    /// The current record when it holds quotes (then `starts` is unused).
+    quoted: Option<csv::ByteRecord>,
+    /// Records still to skip (a header).
+    skip: u8,
+}
+
+impl<R: BufRead> LineRecords<R> {
+    /// A reader of `input` whose first record is skipped when `has_headers`.
+    pub fn new(input: R, delimiter: u8, has_headers: bool) -> LineRecords<R> {
+        LineRecords {
+            input,
+            delimiter,
+            consumed: 0,
+            start_line: 0,
+            buf: Vec::with_capacity(512),
+            starts: Vec::with_capacity(32),
+            quoted: None,
+            skip: u8::from(has_headers),
+        }
+    }
+
+    /// Moves to the next record; false at the end.
+    pub fn advance(&mut self) -> io::Result<bool> {
+        loop {
+            self.buf.clear();
+            if self.input.read_until(b'\n', &mut self.buf)? == 0 {
+                return Ok(false);
+            }
+            self.consumed += 1;
+            self.start_line = self.consumed;
+            let body = trim_terminator(&self.buf).len();
+            if body == 0 {
+                continue;
+            }
+            self.starts.clear();
+            self.starts.push(0);
+            let mut special = false;
+            for at in memchr::memchr3_iter(self.delimiter, b'"', b'\r', &self.buf[..body]) {
+                if self.buf[at] == self.delimiter {
+                    self.starts.push(at + 1);
+                } else {
+                    special = true;
+                    break;
+                }
+            }
+            self.starts.push(body + 1);
+            self.quoted = None;
+            if special && !self.read_quoted()? {
+                continue;
+            }
+            if self.skip > 0 {
+                self.skip -= 1;
+                continue;
+            }
+            return Ok(true);
+        }
+    }
+
+    /// Reads the current record, which holds a quote or a stray carriage return, with
+    /// the `csv` crate (a quoted field may hold newlines: the record then runs on
+    /// until its quotes balance); false when it holds no record.
+    fn read_quoted(&mut self) -> io::Result<bool> {
+        let mut quotes = memchr::memchr_iter(b'"', &self.buf).count();
+        while quotes % 2 == 1 {
+            let from = self.buf.len();
+            if self.input.read_until(b'\n', &mut self.buf)? == 0 {
+                break;
+            }
+            self.consumed += 1;
+            quotes += memchr::memchr_iter(b'"', &self.buf[from..]).count();
+        }
+        // An unclosed quote runs to the end, newline and all (as `csv` reads it).
+        let body = if quotes % 2 == 1 {
+            &self.buf[..]
+        } else {
+            trim_terminator(&self.buf)
+        };
+        let mut record = csv::ByteRecord::new();
+        let any = slow_record(body, self.delimiter, &mut record);
+        self.quoted = Some(record);
+        Ok(any)
+    }
+
+    /// The line the current record starts on (1-based in this stream).
+    pub fn line(&self) -> u64 {
+        self.start_line
+    }
+
+    /// The current record's number of fields.
+    pub fn len(&self) -> usize {
+        match &self.quoted {
+            Some(r) => r.len(),
+            None => self.starts.len() - 1,
+        }
+    }
+
+    /// Field `i` of the current record.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        match &self.quoted {
+            Some(r) => r.get(i),
+            None => {
+                let (start, next) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+                Some(&self.buf[start..next - 1])
+            }
+        }
+    }
+}
+
+/// A line without its `\n` or `\r\n`.
+fn trim_terminator(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Reads `body` (quotes or stray carriage returns in it) with the `csv` crate; false
+/// when it holds no record. Records after the first (a bare `\r` ends a record for
+/// `csv`) are joined field-wise, as rare as such files are.
+fn slow_record(body: &[u8], delimiter: u8, record: &mut csv::ByteRecord) -> bool {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(body);
+    let mut one = csv::ByteRecord::new();
+    let mut any = false;
+    while let Ok(true) = reader.read_byte_record(&mut one) {
+        for field in &one {
+            record.push_field(field);
+        }
+        any = true;
+    }
+    any
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record as `csv::Reader` reads it, and as this reader does.
+    type Records = Vec<(u64, Vec<String>)>;
+
+    fn both(text: &str, headers: bool) -> (Records, Records) {
+        let show = |r: &csv::ByteRecord| {
+            (
+                r.position().map_or(0, csv::Position::line),
+                r.iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let mut want = Vec::new();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(headers)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut r = csv::ByteRecord::new();
+        while reader.read_byte_record(&mut r).unwrap() {
+            want.push(show(&r));
+        }
+        let mut got = Vec::new();
+        let mut fast = LineRecords::new(text.as_bytes(), b',', headers);
+        while fast.advance().unwrap() {
+            let fields = (0..fast.len()).map(|i| fast.get(i).unwrap());
+            got.push((
+                fast.line(),
+                fields
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect(),
+            ));
+        }
+        (want, got)
+    }
+
+    #[test]
+    fn reads_as_the_csv_crate_does() {
+        for text in [
+            "a,b,c\n1,2,3\n4,5\n",
+            "a,b\r\n1,2\r\n\r\n3,4",
+            "a,b\n\n\n1,\"x, y\",2\n3,\"multi\nline\",4\n5,6\n",
+            "a,b\n1,\"say \"\"hi\"\"\",2\n",
+            ",\n,,\n x , y \n",
+            "a,b\n1,\"never closed\n2,3\n",
+        ] {
+            for headers in [true, false] {
+                let (mut want, mut got) = both(text, headers);
+                // `csv` numbers a record after blank lines, or after a CRLF, from where
+                // the last one ended; these are the lines the records are on.
+                want.iter_mut().for_each(|r| r.0 = 0);
+                let lines: Vec<u64> = got.iter_mut().map(|r| std::mem::take(&mut r.0)).collect();
+                let expected: &[u64] = match (text.len(), headers) {
+                    (15, true) => &[2, 4],
+                    (15, false) => &[1, 2, 4],
+                    (38, true) => &[4, 5, 7],
+                    _ => &lines,
+                };
+                assert_eq!(lines, expected, "{text:?} headers {headers}");
+                assert_eq!(got, want, "{text:?} headers {headers}");
+            }
+        }
+    }
+}
