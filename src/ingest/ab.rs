@@ -35,8 +35,52 @@ use super::summary::{
     static_regexes, Summary,
 };
 use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// The `ab-text` format: how it is recognised and read.
+pub const TEXT: FormatSpec = FormatSpec {
+    format: Format::AbText,
+    name: "ab-text",
+    tool: "ab",
+    sniff: Sniff::Content(|h| sniff_text(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read_text(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "`This is ApacheBench` or Concurrency Level + Time taken for tests",
+    example: "ab -n 1000 -c 10 URL > ab.txt",
+};
+
+/// The `ab-gnuplot` format: how it is recognised and read.
+pub const GNUPLOT: FormatSpec = FormatSpec {
+    format: Format::AbGnuplot,
+    name: "ab-gnuplot",
+    tool: "ab",
+    sniff: Sniff::Content(|h| sniff_gnuplot(h.text)),
+    reads_gzip: false,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(AbGnuplot::open(p)?))),
+    splittable: false,
+    notes: &[GNUPLOT_NOTE],
+    detected_by: "TSV header starttime seconds ctime dtime ttime wait",
+    example: "ab -n 1000 -c 10 -g ab.tsv URL",
+};
+
+/// The `ab-percentiles-csv` format: how it is recognised and read.
+pub const CSV: FormatSpec = FormatSpec {
+    format: Format::AbCsv,
+    name: "ab-percentiles-csv",
+    tool: "ab",
+    sniff: Sniff::Content(|h| sniff_csv(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| Err(problem(p, None, CSV_ALONE))),
+    splittable: false,
+    notes: &[],
+    detected_by: "CSV header Percentage served,Time in ms (read beside ab's console text)",
+    example: "ab -n 1000 -c 10 -e ab.csv URL > ab.txt",
 };
 
 /// True for ab's console output.
@@ -53,11 +97,6 @@ pub fn sniff_gnuplot(head: &str) -> bool {
 /// True for ab's `-e` percentile CSV header.
 pub fn sniff_csv(head: &str) -> bool {
     super::text::first_line(head).starts_with("Percentage served,Time in ms")
-}
-
-/// Builds the source of one ab console output.
-pub fn build_text(path: &Path, plan: &StagePlan, opts: &IngestOptions) -> Result<Source, Problem> {
-    build(path, read_text(path), plan, opts)
 }
 
 /// The source of ab's console text read with the other outputs of the same run: the
@@ -150,15 +189,10 @@ fn read_csv(path: &Path) -> Result<Vec<(f64, f64)>, Problem> {
     Ok(points)
 }
 
-/// An ab `-e` CSV alone: refused (no request count).
-pub fn build_csv(path: &Path, _: &StagePlan, _: &IngestOptions) -> Result<Source, Problem> {
-    Err(problem(
-        path,
-        None,
-        "ab's -e CSV holds percentiles only, no request or failure counts: keep ab's console \
-         output (ab … > ab.txt) in the same dir, or write every request with ab -g ab.tsv",
-    ))
-}
+/// Why an ab `-e` CSV alone is refused (no request count).
+const CSV_ALONE: &str = "ab's -e CSV holds percentiles only, no request or failure counts: \
+    keep ab's console output (ab … > ab.txt) in the same dir, or write every request with \
+    ab -g ab.tsv";
 
 fn read_text(path: &Path) -> Result<Summary, Problem> {
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();

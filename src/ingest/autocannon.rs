@@ -16,11 +16,24 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::stages::StagePlan;
-use super::summary::{add_counts, add_failures, build, endpoint, read_json, Summary};
-use super::{problem, IngestOptions};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use super::problem;
+use super::summary::{add_counts, add_failures, endpoint, read_json, Summary};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `autocannon-json` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::AutocannonJson,
+    name: "autocannon-json",
+    tool: "autocannon",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON object with connections, latency and non2xx/pipelining",
+    example: "autocannon --json -c 10 -d 30 URL > autocannon.json",
 };
 
 /// True for autocannon's JSON result.
@@ -30,15 +43,6 @@ pub fn sniff(head: &str) -> bool {
         && head.contains("\"connections\"")
         && head.contains("\"latency\"")
         && (head.contains("\"non2xx\"") || head.contains("\"pipelining\""))
-}
-
-/// Builds the source of one autocannon JSON file.
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-) -> Result<Source, Problem> {
-    build(path, read(path), plan, opts)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {

@@ -17,29 +17,34 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::stages::StagePlan;
+use super::problem;
 use super::summary::{
-    add_counts, add_failures, build, captured_counts, endpoint, number, read_file_text,
-    static_regexes, Summary,
+    add_counts, add_failures, captured_counts, endpoint, number, read_file_text, static_regexes,
+    Summary,
 };
-use super::{problem, IngestOptions};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `httperf-text` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::HttperfText,
+    name: "httperf-text",
+    tool: "httperf",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "an echoed `httperf --…` line or `Total: connections … test-duration`",
+    example:
+        "httperf --server HOST --port PORT --uri /path --rate 50 --num-conns 500 > httperf.txt",
 };
 
 /// True for httperf's console output.
 pub fn sniff(head: &str) -> bool {
     head.lines().any(|l| l.starts_with("httperf --"))
         || head.contains("Total: connections ") && head.contains(" test-duration ")
-}
-
-/// Builds the source of one httperf output.
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-) -> Result<Source, Problem> {
-    build(path, read(path), plan, opts)
 }
 
 /// `key value` pairs of a line (`min 8.6 avg 25.4 …`, `client-timo 0 …`).

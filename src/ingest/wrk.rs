@@ -34,13 +34,24 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::hgrm::Spectrum;
-use super::stages::StagePlan;
-use super::summary::{
-    add_counts, endpoint, read_file_text, source_or_problem, static_regexes, Summary,
-};
-use super::{problem, IngestOptions};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use super::problem;
+use super::summary::{add_counts, endpoint, read_file_text, static_regexes, Summary};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `wrk-text` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::WrkText,
+    name: "wrk-text",
+    tool: "wrk",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "a `Running 10s test @ URL` line",
+    example: "wrk -t4 -c64 -d30s --latency URL > wrk.txt",
 };
 
 /// True when the head holds a `Running 10s test @ URL` line.
@@ -86,16 +97,6 @@ struct WrkRun {
     done_line: u64,
     socket_line: Option<u64>,
     non_2xx_line: Option<u64>,
-}
-
-/// Builds the source of one wrk/wrk2 output file (its first run).
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    problems: &mut Vec<Problem>,
-) -> Option<Source> {
-    source_or_problem(path, read(path), plan, opts, problems)
 }
 
 /// The file's first run as a summary (a note names the others).

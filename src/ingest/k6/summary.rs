@@ -16,12 +16,28 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::stages::StagePlan;
-use super::text::read_text;
-use super::{problem, IngestOptions};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::stages::StagePlan;
+use crate::ingest::text::read_text;
+use crate::ingest::Format;
+use crate::ingest::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, EndpointStats, FailureKind, LatencyDistribution, PercentileSummary, Problem,
     Source, Stage,
+};
+
+/// The `k6-summary` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::K6Summary,
+    name: "k6-summary",
+    tool: "k6",
+    sniff: Sniff::Content(|h| looks_like_k6_summary(h.text)),
+    reads_gzip: false,
+    reader: Reader::Source(build_source),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON object with root_group, metrics or k6Version",
+    example: "k6 run --summary-export=summary.json script.js",
 };
 
 /// Why the console summary is not read.
@@ -246,7 +262,7 @@ pub fn build_source(
         notes,
         parts: Vec::new(),
     };
-    super::summary::check_source(path, &src)?;
+    crate::ingest::summary::check_source(path, &src)?;
     Ok(src)
 }
 
