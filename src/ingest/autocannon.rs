@@ -95,31 +95,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         }
     }
 
-    let lat = json.get("latency").cloned().unwrap_or(Value::Null);
-    let ms = |k: &str| lat.get(k).and_then(Value::as_f64).filter(|_| responses > 0);
-    let mut points: Vec<(f64, f64)> = lat
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| {
-                    let p: f64 = k.strip_prefix('p')?.replace('_', ".").parse().ok()?;
-                    Some((p, v.as_f64()?))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    points.sort_by(|a, b| a.0.total_cmp(&b.0));
-    if responses == 0 {
-        points.clear();
-    }
-    let latency = LatencyDistribution::Summary(PercentileSummary {
-        count: responses,
-        mean_ms: ms("mean").or_else(|| ms("average")),
-        min_ms: ms("min"),
-        max_ms: ms("max"),
-        points,
-        merged: false,
-    });
+    let latency = latency(&json, responses);
     let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
     let name = json
         .get("url")
@@ -170,4 +146,33 @@ fn read(path: &Path) -> Result<Summary, Problem> {
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
     Ok(s)
+}
+
+/// autocannon's latency figures (ms) as a tool summary of its `responses`.
+fn latency(json: &Value, responses: u64) -> LatencyDistribution {
+    let lat = json.get("latency").cloned().unwrap_or(Value::Null);
+    let ms = |k: &str| lat.get(k).and_then(Value::as_f64).filter(|_| responses > 0);
+    let mut points: Vec<(f64, f64)> = lat
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| {
+                    let p: f64 = k.strip_prefix('p')?.replace('_', ".").parse().ok()?;
+                    Some((p, v.as_f64()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if responses == 0 {
+        points.clear();
+    }
+    LatencyDistribution::Summary(PercentileSummary {
+        count: responses,
+        mean_ms: ms("mean").or_else(|| ms("average")),
+        min_ms: ms("min"),
+        max_ms: ms("max"),
+        points,
+        merged: false,
+    })
 }

@@ -157,6 +157,18 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         _ => super::summary::file_stem(path),
     };
     let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    let failed = failed_kinds(classes, &errors);
+    add_failures(path, Some(line), &mut ep, &failed)?;
+    model_notes(path, &mut s, one_call);
+    s.endpoints.push(ep);
+    Ok(s)
+}
+
+/// The failures httperf counts: its 4xx and 5xx reply classes and each `Errors:` kind.
+fn failed_kinds(
+    classes: [u64; 5],
+    errors: &[(String, u64, u64)],
+) -> Vec<(FailureKind, u64, String)> {
     let mut failed: Vec<(FailureKind, u64, String)> = vec![
         (
             FailureKind::Other,
@@ -169,7 +181,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
             "HTTP status 5xx (httperf prints the class only)".into(),
         ),
     ];
-    for (k, n, _) in &errors {
+    for (k, n, _) in errors {
         let kind = match k.as_str() {
             "client-timo" | "socket-timo" => FailureKind::Timeout,
             "connrefused" | "fd-unavail" | "addrunavail" | "ftab-full" => FailureKind::Connect,
@@ -178,7 +190,12 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         };
         failed.push((kind, *n, format!("httperf: {k}")));
     }
-    add_failures(path, Some(line), &mut ep, &failed)?;
+    failed
+}
+
+/// What the summary says of httperf's model: open with a known --rate, or the rate
+/// unknown; mean reply time only with several calls per connection.
+fn model_notes(path: &Path, s: &mut Summary, one_call: bool) {
     if s.arrival_rate_rps.is_some() {
         s.notes.push(format!(
             "{}: httperf runs an open model — connections are opened at --rate whatever the \
@@ -200,6 +217,4 @@ fn read(path: &Path) -> Result<Summary, Problem> {
             path.display()
         ));
     }
-    s.endpoints.push(ep);
-    Ok(s)
 }

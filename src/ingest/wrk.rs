@@ -221,6 +221,13 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<Summary, Problem> {
             path.display()
         ));
     }
+    latency_notes(path, run, completed, &mut summary.notes);
+    Ok(summary)
+}
+
+/// What the summary says of wrk2's latency: its uncorrected figures, values its
+/// spectrum leaves out, and how the latency is rebuilt from the spectrum.
+fn latency_notes(path: &Path, run: &WrkRun, completed: u64, notes: &mut Vec<String>) {
     if let Some(u) = &run.uncorrected {
         let figures = match &u.spectrum {
             Some(s) => {
@@ -243,7 +250,7 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<Summary, Problem> {
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        summary.notes.push(format!(
+        notes.push(format!(
             "{}: wrk2 also printed the uncorrected latency (measured without the delayed \
              starts, i.e. hiding coordinated omission): {figures}. The report uses the \
              corrected (Recorded) latency",
@@ -254,20 +261,19 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<Summary, Problem> {
         // wrk2 leaves its first seconds (thread calibration) out of the histogram.
         let timed = spectrum.count();
         if timed.abs_diff(completed) > completed / 100 {
-            summary.notes.push(format!(
+            notes.push(format!(
                 "{}: wrk2's latency spectrum holds {timed} values for {completed} completed \
                  requests (wrk2 leaves its calibration period out of the latency)",
                 path.display()
             ));
         }
-        summary.notes.push(format!(
+        notes.push(format!(
             "{}: latency rebuilt from wrk2's percentile spectrum: exact at each row, the next \
              row's value between rows (so its mean reads high); wrk2's own figures: {}",
             path.display(),
             spectrum.describe(1.0)
         ));
     }
-    Ok(summary)
 }
 
 /// What the report says about a wrk2 run's model: open, at the rate `-R` gave when the

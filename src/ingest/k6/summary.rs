@@ -233,6 +233,26 @@ pub fn build_source(
         notes.push("the summary does not say why requests failed: their kind is `other`".into());
     }
 
+    let stages = whole_run_stages(plan, &overall, vus_max, &mut notes);
+    let src = Source {
+        tool: "k6".into(),
+        stages,
+        overall,
+        notes,
+        parts: Vec::new(),
+    };
+    crate::ingest::summary::check_source(path, &src)?;
+    Ok(src)
+}
+
+/// The summary's one whole-run stage under the stage plan (a manifest of several
+/// stages gets one `whole_run` stage, and a note says why).
+fn whole_run_stages(
+    plan: &StagePlan,
+    overall: &Stage,
+    vus_max: Option<f64>,
+    notes: &mut Vec<String>,
+) -> Vec<Stage> {
     let whole = |name: &str, users: Option<u32>| {
         let mut s = overall.clone();
         s.name = name.to_string();
@@ -240,7 +260,7 @@ pub fn build_source(
         s.window_basis = "whole run: k6's summary covers the ramp too".into();
         s
     };
-    let stages = match plan {
+    match plan {
         StagePlan::WholeDir { name, users } => vec![whole(name, *users)],
         StagePlan::Detect { fallback } => vec![whole(fallback, None)],
         StagePlan::Manifest(specs) if specs.len() == 1 => {
@@ -254,16 +274,7 @@ pub fn build_source(
             ));
             vec![whole("whole_run", None)]
         }
-    };
-    let src = Source {
-        tool: "k6".into(),
-        stages,
-        overall,
-        notes,
-        parts: Vec::new(),
-    };
-    crate::ingest::summary::check_source(path, &src)?;
-    Ok(src)
+    }
 }
 
 #[cfg(test)]
