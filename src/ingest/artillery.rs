@@ -1,10 +1,10 @@
-//! Artillery JSON reports (`artillery run --output report.json`, FORMATS.md §7), both
+//! Artillery JSON reports (`artillery run --output report.json`), both
 //! generations: v1 (≤ 1.7: `aggregate.latency`, `codes`, `errors`) and v2 (dotted
 //! `counters`, `summaries`/`histograms` keyed by metric, epoch-ms `firstMetricAt`…).
 //!
 //! * **Requests** are the answered requests (status codes) plus transport errors
-//!   (`ETIMEDOUT`, `ECONNREFUSED`, TLS errors…; DESIGN: Artillery errors count as
-//!   requests). An error that is not a transport code (a failed capture or `expect`)
+//!   (`ETIMEDOUT`, `ECONNREFUSED`, TLS errors…: each is a request sent that got no
+//!   answer, so it counts as a request). An error that is not a transport code (a failed capture or `expect`)
 //!   happened on a request already counted: it is a failure of kind `assertion`, not an
 //!   extra request.
 //! * **Failures**: status ≥ 400 (`status:NNN`), transport errors (kind from the code),

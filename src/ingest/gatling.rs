@@ -1,4 +1,4 @@
-//! Gatling `simulation.log`, text layouts 2.0 – 3.12 (FORMATS.md §4), streamed
+//! Gatling `simulation.log`, text layouts 2.0 – 3.12, streamed
 //! line by line; and the recognition of the binary log of Gatling ≥ 3.13, which is
 //! not read.
 //!

@@ -1,5 +1,4 @@
-//! Goose's request log in CSV (`--request-log FILE --request-format csv`, FORMATS.md
-//! §7): one row per request, `elapsed` and `response_time` in **ms**, `elapsed`
+//! Goose's request log in CSV (`--request-log FILE --request-format csv`): one row per request, `elapsed` and `response_time` in **ms**, `elapsed`
 //! counted from the test's start (no clock time: requests are placed from 1970-01-01
 //! and the source says so). Columns are found by name, so the shorter headers of older
 //! Goose versions read too.

@@ -1,4 +1,4 @@
-//! hey's per-request CSV (`hey -o csv`, FORMATS.md §7): header
+//! hey's per-request CSV (`hey -o csv`): header
 //! `response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset`,
 //! durations in **seconds**, `offset` = seconds since the test started.
 //!

@@ -1,4 +1,4 @@
-//! HdrHistogram percentile distribution text (FORMATS.md §6.3): the `.hgrm` files of
+//! HdrHistogram percentile distribution text: the `.hgrm` files of
 //! jHiccup and `HistogramLogProcessor`, `outputPercentileDistribution` (Java) and
 //! `hdr_percentiles_print` (C) output, in text or CSV mode — and the same spectrum
 //! embedded in wrk2's `--latency` output, which `wrk.rs` parses with [`Spectrum`].

@@ -1,5 +1,5 @@
-//! oha's JSON summary (`oha --output-format json`, FORMATS.md §7; `hatoo/oha
-//! src/printer.rs`). Durations are **seconds**.
+//! oha's JSON summary (`oha --output-format json`; its layout is oha's
+//! `src/printer.rs`). Durations are **seconds**.
 //!
 //! * Requests are every answered request (`statusCodeDistribution`) plus every
 //!   transport error (`errorDistribution`) — except `aborted due to deadline`: those are

@@ -1,4 +1,4 @@
-//! vegeta results (FORMATS.md §5): `vegeta encode --to csv` (no header; 6, 7, 9 or 12
+//! vegeta results: `vegeta encode --to csv` (no header; 6, 7, 9 or 12
 //! columns by version) and `--to json` (one object per line). Both stream from disk.
 //!
 //! Timestamps and latencies are **nanoseconds** (JSON timestamps are RFC 3339 with

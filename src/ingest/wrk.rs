@@ -1,9 +1,9 @@
-//! wrk and wrk2 console output (FORMATS.md §6.1–6.2), with or without `--latency`.
+//! wrk and wrk2 console output , with or without `--latency`.
 //!
 //! * Times carry their unit (`us`, `ms`, `s`, `m`, `h`); byte counts binary suffixes.
 //!   `-nan` (wrk2's `Req/Sec` with one thread) reads as unknown.
 //! * **Requests** are the `N requests in` completed responses plus every socket error
-//!   (DESIGN: wrk socket errors count as requests); **failures** are the socket errors
+//!   (a socket error is a request that was sent and got no answer); **failures** are the socket errors
 //!   (connect → `connect`, read/write → `reset`, timeout → `timeout`) and the
 //!   `Non-2xx or 3xx responses` (status ≥ 400 in wrk's code; the code itself is not
 //!   printed, so their kind is `other`). wrk also counts a *timeout* for a response that

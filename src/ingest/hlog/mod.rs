@@ -8,8 +8,7 @@
 //! found in jHiccup archives) are not supported by the crate, so they are decoded
 //! there. Whatever the encoding, each interval ends up as an exact histogram in
 //! **microseconds** with the model's precision, so analysis never sees the writer's
-//! unit. The layouts are documented in `FORMATS.md` §6.4; the comments say where
-//! writers disagree.
+//! unit. The comments say where writers disagree.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

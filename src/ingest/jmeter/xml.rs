@@ -1,4 +1,4 @@
-//! JMeter JTL, XML form (FORMATS.md §2.2), streamed with a small tag scanner: only
+//! JMeter JTL, XML form, streamed with a small tag scanner: only
 //! the open samples (the nesting depth) are held in memory, never the document.
 //!
 //! `httpSample` and `sample` elements are samples. A nested sample is a sub-result

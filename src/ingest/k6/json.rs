@@ -1,4 +1,4 @@
-//! k6 `--out json` NDJSON (FORMATS.md §3.3), plain or gzipped, streamed line by
+//! k6 `--out json` NDJSON, plain or gzipped, streamed line by
 //! line. `Metric` lines are skipped; `Point` lines of `http_reqs`,
 //! `http_req_duration`, `http_req_failed` and `vus` are turned into requests and a
 //! users series by the same [`Assembler`] as the CSV output (its docs give the

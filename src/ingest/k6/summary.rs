@@ -1,4 +1,4 @@
-//! k6 end-of-test summaries (FORMATS.md §3.4): the legacy `--summary-export` file,
+//! k6 end-of-test summaries : the legacy `--summary-export` file,
 //! the `handleSummary(data)` object, and k6 1.x's machine-readable summary. They
 //! hold k6's own aggregates only, so the source is one whole-run stage (ramps
 //! included) with a *tool summary* latency distribution: `med` is p50, `p(N)` is

@@ -1,4 +1,4 @@
-//! Locust `--csv` output (FORMATS.md §1): `_stats.csv`, `_stats_history.csv`,
+//! Locust `--csv` output: `_stats.csv`, `_stats_history.csv`,
 //! `_failures.csv`, `_exceptions.csv`, and the pre-1.0 `_requests.csv` /
 //! `_distribution.csv`, in every column-name generation.
 //!

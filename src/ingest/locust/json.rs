@@ -1,4 +1,4 @@
-//! Locust's `--json` / `--json-file` output (FORMATS.md §1.6): a JSON array of stats
+//! Locust's `--json` / `--json-file` output: a JSON array of stats
 //! entries (`name`, `method`, `num_requests`, `num_failures`, `response_times`,
 //! `num_reqs_per_sec`, …), one per endpoint, no aggregate entry.
 //!
