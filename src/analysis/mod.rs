@@ -8,6 +8,7 @@ mod build;
 pub mod capacity;
 pub mod compare;
 pub mod headline;
+pub mod inspect;
 pub mod metrics;
 pub mod narrative;
 pub mod quality;

@@ -35,8 +35,52 @@ use super::summary::{
     static_regexes, Summary,
 };
 use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
 use crate::model::{
     EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
+
+/// The `ab-text` format: how it is recognised and read.
+pub const TEXT: FormatSpec = FormatSpec {
+    format: Format::AbText,
+    name: "ab-text",
+    tool: "ab",
+    sniff: Sniff::Content(|h| sniff_text(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read_text(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "`This is ApacheBench` or Concurrency Level + Time taken for tests",
+    example: "ab -n 1000 -c 10 URL > ab.txt",
+};
+
+/// The `ab-gnuplot` format: how it is recognised and read.
+pub const GNUPLOT: FormatSpec = FormatSpec {
+    format: Format::AbGnuplot,
+    name: "ab-gnuplot",
+    tool: "ab",
+    sniff: Sniff::Content(|h| sniff_gnuplot(h.text)),
+    reads_gzip: false,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(AbGnuplot::open(p)?))),
+    splittable: false,
+    notes: &[GNUPLOT_NOTE],
+    detected_by: "TSV header starttime seconds ctime dtime ttime wait",
+    example: "ab -n 1000 -c 10 -g ab.tsv URL",
+};
+
+/// The `ab-percentiles-csv` format: how it is recognised and read.
+pub const CSV: FormatSpec = FormatSpec {
+    format: Format::AbCsv,
+    name: "ab-percentiles-csv",
+    tool: "ab",
+    sniff: Sniff::Content(|h| sniff_csv(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| Err(problem(p, None, CSV_ALONE))),
+    splittable: false,
+    notes: &[],
+    detected_by: "CSV header Percentage served,Time in ms (read beside ab's console text)",
+    example: "ab -n 1000 -c 10 -e ab.csv URL > ab.txt",
 };
 
 /// True for ab's console output.
@@ -53,11 +97,6 @@ pub fn sniff_gnuplot(head: &str) -> bool {
 /// True for ab's `-e` percentile CSV header.
 pub fn sniff_csv(head: &str) -> bool {
     super::text::first_line(head).starts_with("Percentage served,Time in ms")
-}
-
-/// Builds the source of one ab console output.
-pub fn build_text(path: &Path, plan: &StagePlan, opts: &IngestOptions) -> Result<Source, Problem> {
-    build(path, read_text(path), plan, opts)
 }
 
 /// The source of ab's console text read with the other outputs of the same run: the
@@ -150,93 +189,29 @@ fn read_csv(path: &Path) -> Result<Vec<(f64, f64)>, Problem> {
     Ok(points)
 }
 
-/// An ab `-e` CSV alone: refused (no request count).
-pub fn build_csv(path: &Path, _: &StagePlan, _: &IngestOptions) -> Result<Source, Problem> {
-    Err(problem(
-        path,
-        None,
-        "ab's -e CSV holds percentiles only, no request or failure counts: keep ab's console \
-         output (ab … > ab.txt) in the same dir, or write every request with ab -g ab.tsv",
-    ))
-}
+/// Why an ab `-e` CSV alone is refused (no request count).
+const CSV_ALONE: &str = "ab's -e CSV holds percentiles only, no request or failure counts: \
+    keep ab's console output (ab … > ab.txt) in the same dir, or write every request with \
+    ab -g ab.tsv";
 
 fn read_text(path: &Path) -> Result<Summary, Problem> {
-    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
-    let [field_re, breakdown_re, pct_re] = static_regexes(
-        &RES,
-        [
-            r"^([A-Za-z][A-Za-z0-9 /-]*?):\s+(.*?)\s*$",
-            r"^\s*\(Connect: (\d+), Receive: (\d+), Length: (\d+), Exceptions: (\d+)\)",
-            r"^\s*(\d+(?:\.\d+)?)%\s+(\d+(?:\.\d+)?)",
-        ],
-    );
     let text = read_file_text(path)?;
     let mut s = Summary::new("ab");
-    let (mut complete, mut complete_line) = (None, 1);
-    let mut failed = 0u64;
-    let mut failed_line = None;
-    let mut breakdown = [0u64; 4];
-    let mut non_2xx = 0u64;
-    let mut write_errors = 0u64;
-    let (mut host, mut port, mut doc) = (None, None, None);
-    let mut total_row: Option<[f64; 3]> = None;
-    let mut bytes = None;
-    let mut points = Vec::new();
-    let mut in_table = false;
-    for (i, line) in text.lines().enumerate() {
-        let no = i as u64 + 1;
-        if line.starts_with("Percentage of the requests served") {
-            in_table = true;
-            continue;
-        }
-        if in_table {
-            if let Some(c) = pct_re.captures(line) {
-                points.push((
-                    number(path, no, "percentile", &c[1])?,
-                    number(path, no, "time", &c[2])?,
-                ));
-                continue;
-            }
-            in_table = false;
-        }
-        if let Some(c) = breakdown_re.captures(line) {
-            breakdown = captured_counts(path, no, "failed requests", &c)?;
-            continue;
-        }
-        let Some(c) = field_re.captures(line) else {
-            continue;
-        };
-        let value = &c[2];
-        let first = value.split_whitespace().next().unwrap_or("");
-        match &c[1] {
-            "Server Hostname" => host = Some(value.to_string()),
-            "Server Port" => port = Some(value.to_string()),
-            "Document Path" => doc = Some(value.to_string()),
-            "Concurrency Level" => s.users = Some(number(path, no, "concurrency", first)?),
-            "Time taken for tests" => s.duration_s = Some(number(path, no, "time taken", first)?),
-            "Complete requests" => {
-                complete = Some(number::<u64>(path, no, "complete requests", first)?);
-                complete_line = no;
-            }
-            "Failed requests" => {
-                failed = number(path, no, "failed requests", first)?;
-                failed_line = Some(no);
-            }
-            "Non-2xx responses" => non_2xx = number(path, no, "non-2xx responses", first)?,
-            "Write errors" => write_errors = number(path, no, "write errors", first)?,
-            "Total transferred" => {
-                bytes = first.parse().ok();
-            }
-            "Total" => {
-                let v: Vec<&str> = value.split_whitespace().collect();
-                if v.len() >= 5 {
-                    let f = |k: usize| number::<f64>(path, no, "connection time", v[k]);
-                    total_row = Some([f(0)?, f(1)?, f(4)?]);
-                }
-            }
-            _ => {}
-        }
-    }
+    let Console {
+        complete,
+        complete_line,
+        failed,
+        failed_line,
+        breakdown,
+        non_2xx,
+        write_errors,
+        host,
+        port,
+        doc,
+        total_row,
+        bytes,
+        points,
+    } = scan(path, &text, &mut s)?;
     let Some(complete) = complete else {
         return Err(problem(
             path,
@@ -323,6 +298,109 @@ fn read_text(path: &Path) -> Result<Summary, Problem> {
     }
     s.endpoints = vec![ep];
     Ok(s)
+}
+
+/// What ab's console text says, line by line.
+struct Console {
+    complete: Option<u64>,
+    complete_line: u64,
+    failed: u64,
+    failed_line: Option<u64>,
+    /// Failed requests by kind: connect, receive, length, exceptions.
+    breakdown: [u64; 4],
+    non_2xx: u64,
+    write_errors: u64,
+    host: Option<String>,
+    port: Option<String>,
+    doc: Option<String>,
+    /// The `Total` connection-time row: min, mean, max (ms).
+    total_row: Option<[f64; 3]>,
+    bytes: Option<u64>,
+    points: Vec<(f64, f64)>,
+}
+
+/// Reads ab's console text into its figures (the users and duration into `s`).
+fn scan(path: &Path, text: &str, s: &mut Summary) -> Result<Console, Problem> {
+    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [field_re, breakdown_re, pct_re] = static_regexes(
+        &RES,
+        [
+            r"^([A-Za-z][A-Za-z0-9 /-]*?):\s+(.*?)\s*$",
+            r"^\s*\(Connect: (\d+), Receive: (\d+), Length: (\d+), Exceptions: (\d+)\)",
+            r"^\s*(\d+(?:\.\d+)?)%\s+(\d+(?:\.\d+)?)",
+        ],
+    );
+    let mut f = Console {
+        complete: None,
+        complete_line: 1,
+        failed: 0,
+        failed_line: None,
+        breakdown: [0; 4],
+        non_2xx: 0,
+        write_errors: 0,
+        host: None,
+        port: None,
+        doc: None,
+        total_row: None,
+        bytes: None,
+        points: Vec::new(),
+    };
+    let mut in_table = false;
+    for (i, line) in text.lines().enumerate() {
+        let no = i as u64 + 1;
+        if line.starts_with("Percentage of the requests served") {
+            in_table = true;
+            continue;
+        }
+        if in_table {
+            if let Some(c) = pct_re.captures(line) {
+                f.points.push((
+                    number(path, no, "percentile", &c[1])?,
+                    number(path, no, "time", &c[2])?,
+                ));
+                continue;
+            }
+            in_table = false;
+        }
+        if let Some(c) = breakdown_re.captures(line) {
+            f.breakdown = captured_counts(path, no, "failed requests", &c)?;
+            continue;
+        }
+        let Some(c) = field_re.captures(line) else {
+            continue;
+        };
+        let value = &c[2];
+        let first = value.split_whitespace().next().unwrap_or("");
+        match &c[1] {
+            "Server Hostname" => f.host = Some(value.to_string()),
+            "Server Port" => f.port = Some(value.to_string()),
+            "Document Path" => f.doc = Some(value.to_string()),
+            "Concurrency Level" => s.users = Some(number(path, no, "concurrency", first)?),
+            "Time taken for tests" => s.duration_s = Some(number(path, no, "time taken", first)?),
+            "Complete requests" => {
+                f.complete = Some(number::<u64>(path, no, "complete requests", first)?);
+                f.complete_line = no;
+            }
+            "Failed requests" => {
+                f.failed = number(path, no, "failed requests", first)?;
+                f.failed_line = Some(no);
+            }
+            "Non-2xx responses" => f.non_2xx = number(path, no, "non-2xx responses", first)?,
+            "Write errors" => f.write_errors = number(path, no, "write errors", first)?,
+            "Total transferred" => {
+                f.bytes = first.parse().ok();
+            }
+            "Total" => {
+                let v: Vec<&str> = value.split_whitespace().collect();
+                if v.len() >= 5 {
+                    let cell = |k: usize| number::<f64>(path, no, "connection time", v[k]);
+                    f.total_row = Some([cell(0)?, cell(1)?, cell(4)?]);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(f)
 }
 
 /// An opened ab `-g` TSV (rows stream on replay).

@@ -1,10 +1,10 @@
-//! Artillery JSON reports (`artillery run --output report.json`, FORMATS.md §7), both
+//! Artillery JSON reports (`artillery run --output report.json`), both
 //! generations: v1 (≤ 1.7: `aggregate.latency`, `codes`, `errors`) and v2 (dotted
 //! `counters`, `summaries`/`histograms` keyed by metric, epoch-ms `firstMetricAt`…).
 //!
 //! * **Requests** are the answered requests (status codes) plus transport errors
-//!   (`ETIMEDOUT`, `ECONNREFUSED`, TLS errors…; DESIGN: Artillery errors count as
-//!   requests). An error that is not a transport code (a failed capture or `expect`)
+//!   (`ETIMEDOUT`, `ECONNREFUSED`, TLS errors…: each is a request sent that got no
+//!   answer, so it counts as a request). An error that is not a transport code (a failed capture or `expect`)
 //!   happened on a request already counted: it is a failure of kind `assertion`, not an
 //!   extra request.
 //! * **Failures**: status ≥ 400 (`status:NNN`), transport errors (kind from the code),
@@ -27,14 +27,28 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::stages::StagePlan;
-use super::summary::{
-    endpoint, file_stem, read_json, record_ms_n, source_or_problem, too_many, Summary,
-};
+use super::summary::{build, endpoint, file_stem, read_json, record_ms_n, too_many, Summary};
 use super::text::parse_rfc3339_ms;
 use super::{problem, IngestOptions};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
 use crate::model::{
     latency_possible, new_histogram, EndpointKey, EndpointStats, FailureKind, LatencyDistribution,
     PercentileSummary, Problem, Source, TimeSeries,
+};
+
+/// The `artillery-json` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::ArtilleryJson,
+    name: "artillery-json",
+    tool: "artillery",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Source(build_source),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON object with aggregate and intermediate",
+    example: "artillery run --output report.json script.yml",
 };
 
 /// True for an Artillery report: a JSON object whose first key is `aggregate` or
@@ -49,11 +63,10 @@ pub fn build_source(
     path: &Path,
     plan: &StagePlan,
     opts: &IngestOptions,
-    problems: &mut Vec<Problem>,
-) -> Option<Source> {
-    let mut src = source_or_problem(path, read(path), plan, opts, problems)?;
+) -> Result<Source, Problem> {
+    let mut src = build(path, read(path), plan, opts)?;
     phases::apply(path, &mut src, plan);
-    Some(src)
+    Ok(src)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {

@@ -16,11 +16,24 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::stages::StagePlan;
-use super::summary::{add_counts, add_failures, build, endpoint, read_json, Summary};
-use super::{problem, IngestOptions};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use super::problem;
+use super::summary::{add_counts, add_failures, endpoint, read_json, Summary};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `autocannon-json` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::AutocannonJson,
+    name: "autocannon-json",
+    tool: "autocannon",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON object with connections, latency and non2xx/pipelining",
+    example: "autocannon --json -c 10 -d 30 URL > autocannon.json",
 };
 
 /// True for autocannon's JSON result.
@@ -30,15 +43,6 @@ pub fn sniff(head: &str) -> bool {
         && head.contains("\"connections\"")
         && head.contains("\"latency\"")
         && (head.contains("\"non2xx\"") || head.contains("\"pipelining\""))
-}
-
-/// Builds the source of one autocannon JSON file.
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-) -> Result<Source, Problem> {
-    build(path, read(path), plan, opts)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {
@@ -91,31 +95,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         }
     }
 
-    let lat = json.get("latency").cloned().unwrap_or(Value::Null);
-    let ms = |k: &str| lat.get(k).and_then(Value::as_f64).filter(|_| responses > 0);
-    let mut points: Vec<(f64, f64)> = lat
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| {
-                    let p: f64 = k.strip_prefix('p')?.replace('_', ".").parse().ok()?;
-                    Some((p, v.as_f64()?))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    points.sort_by(|a, b| a.0.total_cmp(&b.0));
-    if responses == 0 {
-        points.clear();
-    }
-    let latency = LatencyDistribution::Summary(PercentileSummary {
-        count: responses,
-        mean_ms: ms("mean").or_else(|| ms("average")),
-        min_ms: ms("min"),
-        max_ms: ms("max"),
-        points,
-        merged: false,
-    });
+    let latency = latency(&json, responses);
     let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
     let name = json
         .get("url")
@@ -166,4 +146,33 @@ fn read(path: &Path) -> Result<Summary, Problem> {
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
     Ok(s)
+}
+
+/// autocannon's latency figures (ms) as a tool summary of its `responses`.
+fn latency(json: &Value, responses: u64) -> LatencyDistribution {
+    let lat = json.get("latency").cloned().unwrap_or(Value::Null);
+    let ms = |k: &str| lat.get(k).and_then(Value::as_f64).filter(|_| responses > 0);
+    let mut points: Vec<(f64, f64)> = lat
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| {
+                    let p: f64 = k.strip_prefix('p')?.replace('_', ".").parse().ok()?;
+                    Some((p, v.as_f64()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if responses == 0 {
+        points.clear();
+    }
+    LatencyDistribution::Summary(PercentileSummary {
+        count: responses,
+        mean_ms: ms("mean").or_else(|| ms("average")),
+        min_ms: ms("min"),
+        max_ms: ms("max"),
+        points,
+        merged: false,
+    })
 }

@@ -1,9 +1,12 @@
-//! Format detection from content (FORMATS.md §8), with the file name only as a
-//! tie-breaker for headroom's own manifest.
+//! Format detection: the [`Format`] enum (its order is the order a dir's formats are
+//! read in) and [`detect_format`], which tries the sniffers of the registry
+//! (`formats.rs`) on a file's head, the file name counting only for headroom's own
+//! manifest.
 
 use std::fmt;
 use std::path::Path;
 
+use super::formats::{spec, Head, Sniff, FORMATS};
 use super::text::{first_line, header_cells, normalize};
 
 /// A recognised input format.
@@ -23,6 +26,17 @@ pub enum Format {
     LocustRequests,
     /// Locust ≤ 0.13.2 `_distribution.csv`.
     LocustDistribution,
+    // Whole-run summaries read before the other formats (sources keep this order).
+    /// wrk / wrk2 console output.
+    WrkText,
+    /// HdrHistogram percentile distribution text (`.hgrm`).
+    HdrPercentiles,
+    /// oha `--output-format json`.
+    OhaJson,
+    /// Artillery `--output` report (v1 or v2).
+    ArtilleryJson,
+    /// Locust `--json` output.
+    LocustJson,
     /// headroom's generic per-request CSV (README, "Generic per-request CSV").
     GenericCsv,
     /// HdrHistogram interval log (`.hlog`).
@@ -42,28 +56,16 @@ pub enum Format {
     GatlingLog,
     /// Gatling binary `simulation.log` (3.13 and later).
     GatlingBinary,
-    // Part B formats.
     /// vegeta `encode --to csv` (no header).
     VegetaCsv,
     /// vegeta `encode --to json` (JSON lines).
     VegetaJson,
-    /// wrk / wrk2 console output.
-    WrkText,
-    /// HdrHistogram percentile distribution text (`.hgrm`).
-    HdrPercentiles,
-    /// oha `--output-format json`.
-    OhaJson,
     /// oha `--output-format csv`.
     OhaCsv,
     /// hey `-o csv`.
     HeyCsv,
-    /// Artillery `--output` report (v1 or v2).
-    ArtilleryJson,
     /// Goose `--request-log` CSV.
     GooseCsv,
-    /// Locust `--json` output.
-    LocustJson,
-    // Console summaries of issue 16.
     /// ApacheBench console output.
     AbText,
     /// ApacheBench `-g` gnuplot TSV (per request).
@@ -87,88 +89,18 @@ pub enum Format {
 impl Format {
     /// The tool whose files form one source.
     pub fn tool(self) -> &'static str {
-        match self {
-            Format::Manifest => "manifest",
-            Format::LocustStats
-            | Format::LocustHistory
-            | Format::LocustFailures
-            | Format::LocustExceptions
-            | Format::LocustRequests
-            | Format::LocustDistribution => "locust",
-            Format::GenericCsv => "generic-csv",
-            Format::HdrLog => "hdr-log",
-            Format::JmeterCsv | Format::JmeterXml => "jmeter",
-            Format::K6Csv | Format::K6Json | Format::K6Summary => "k6",
-            Format::GatlingLog | Format::GatlingBinary => "gatling",
-            Format::VegetaCsv | Format::VegetaJson => "vegeta",
-            Format::WrkText => "wrk",
-            Format::HdrPercentiles => "hdrhistogram",
-            Format::OhaJson | Format::OhaCsv => "oha",
-            Format::HeyCsv => "hey",
-            Format::ArtilleryJson => "artillery",
-            Format::GooseCsv => "goose",
-            Format::LocustJson => "locust",
-            Format::AbText | Format::AbGnuplot | Format::AbCsv => "ab",
-            Format::HeyText => "hey",
-            Format::AutocannonJson => "autocannon",
-            Format::H2loadText => "h2load",
-            Format::HttperfText => "httperf",
-            Format::SiegeText | Format::SiegeLog => "siege",
-        }
+        spec(self).tool
     }
 
     /// True when the adapter also reads the file gzip-compressed (k6 writes `.gz`).
     pub fn reads_gzip(self) -> bool {
-        matches!(
-            self,
-            Format::JmeterCsv
-                | Format::JmeterXml
-                | Format::K6Csv
-                | Format::K6Json
-                | Format::GatlingLog
-        )
+        spec(self).reads_gzip
     }
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Format::Manifest => "headroom-manifest",
-            Format::LocustStats => "locust-stats",
-            Format::LocustHistory => "locust-stats-history",
-            Format::LocustFailures => "locust-failures",
-            Format::LocustExceptions => "locust-exceptions",
-            Format::LocustRequests => "locust-requests",
-            Format::LocustDistribution => "locust-distribution",
-            Format::GenericCsv => "generic-csv",
-            Format::HdrLog => "hdr-log",
-            Format::JmeterCsv => "jmeter-csv",
-            Format::JmeterXml => "jmeter-xml",
-            Format::K6Csv => "k6-csv",
-            Format::K6Json => "k6-json",
-            Format::K6Summary => "k6-summary",
-            Format::GatlingLog => "gatling-log",
-            Format::GatlingBinary => "gatling-binary",
-            Format::VegetaCsv => "vegeta-csv",
-            Format::VegetaJson => "vegeta-json",
-            Format::WrkText => "wrk-text",
-            Format::HdrPercentiles => "hdr-percentiles",
-            Format::OhaJson => "oha-json",
-            Format::OhaCsv => "oha-csv",
-            Format::HeyCsv => "hey-csv",
-            Format::ArtilleryJson => "artillery-json",
-            Format::GooseCsv => "goose-request-log",
-            Format::LocustJson => "locust-json",
-            Format::AbText => "ab-text",
-            Format::AbGnuplot => "ab-gnuplot",
-            Format::AbCsv => "ab-percentiles-csv",
-            Format::HeyText => "hey-text",
-            Format::AutocannonJson => "autocannon-json",
-            Format::H2loadText => "h2load-text",
-            Format::HttperfText => "httperf-text",
-            Format::SiegeText => "siege-text",
-            Format::SiegeLog => "siege-log",
-        })
+        f.write_str(spec(*self).name)
     }
 }
 
@@ -184,10 +116,17 @@ pub enum Detection {
     Unknown,
 }
 
-/// Detects a file's format from its first bytes (and `run.toml` by name).
+/// Detects a file's format from its first bytes (and `run.toml` by name): the first
+/// format of [`FORMATS`] whose sniffer claims the head, after the heads that are known
+/// not to be read (binary logs, gzip of a format read only plain, k6's console text).
 pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
-    if path.file_name().is_some_and(|n| n == "run.toml") {
-        return Detection::Supported(Format::Manifest);
+    let name = path.file_name().and_then(|n| n.to_str());
+    let by_name = FORMATS.iter().find(|s| match s.sniff {
+        Sniff::FileName(n) => name == Some(n),
+        Sniff::Content(_) => false,
+    });
+    if let Some(spec) = by_name {
+        return Detection::Supported(spec.format);
     }
     if head.starts_with(&[0x1f, 0x8b]) {
         let inner = gunzip_head(head);
@@ -216,111 +155,25 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     let text = normalize(head);
     let line = first_line(&text);
     let cells = header_cells(line);
-    let has = |name: &str| cells.iter().any(|c| c == name);
-    let first = cells.first().map(String::as_str).unwrap_or("");
-
-    if super::hlog::looks_like_hlog(&text) {
-        return Detection::Supported(Format::HdrLog);
-    }
-    if first == "Timestamp" && has("User Count") || first == "Type" && has("Timestamp") {
-        return Detection::Supported(Format::LocustHistory);
-    }
-    if (first == "Type" || first == "Method")
-        && (has("Request Count") || has("# requests"))
-        && has("Name")
-    {
-        let old_requests = first == "Method" && !has("50%");
-        return Detection::Supported(if old_requests {
-            Format::LocustRequests
-        } else {
-            Format::LocustStats
-        });
-    }
-    if first == "Method" && has("Error") && has("Occurrences") {
-        return Detection::Supported(Format::LocustFailures);
-    }
-    if first == "Count" && has("Message") && has("Traceback") {
-        return Detection::Supported(Format::LocustExceptions);
-    }
-    if first == "Name" && has("# requests") && has("50%") {
-        return Detection::Supported(Format::LocustDistribution);
-    }
-    if let Some(format) = first_sniffed(&text, &CONSOLE_SNIFFERS) {
-        return Detection::Supported(format);
-    }
-    if let Some(format) = detect_tool_format(line, &text) {
-        return format;
-    }
-    if let Some(format) = detect_part_b(&text) {
-        return Detection::Supported(format);
-    }
-    if super::generic_csv::looks_like_generic_csv(&cells) {
-        return Detection::Supported(Format::GenericCsv);
+    let head = Head {
+        text: &text,
+        line,
+        cells: &cells,
+    };
+    for spec in &FORMATS {
+        if matches!(spec.sniff, Sniff::Content(sniff) if sniff(&head)) {
+            return Detection::Supported(spec.format);
+        }
+        // k6's console text, where no format sniffed so far reads it: refused with
+        // what to run instead.
+        if spec.format == Format::K6Summary && super::k6::summary::looks_like_k6_console(&text) {
+            return Detection::Unsupported(super::k6::summary::CONSOLE_REASON.into());
+        }
     }
     if let Some(other) = recognise_unsupported(line, &text) {
         return Detection::Unsupported(other);
     }
     Detection::Unknown
-}
-
-/// JMeter, k6 and Gatling formats (FORMATS.md §2–4, §8), or a precise reason why a
-/// file of theirs is not read.
-fn detect_tool_format(line: &str, text: &str) -> Option<Detection> {
-    let s = Detection::Supported;
-    if line.starts_with("metric_name,timestamp,metric_value") {
-        return Some(s(Format::K6Csv));
-    }
-    if super::k6_json::looks_like_k6_json(line) {
-        return Some(s(Format::K6Json));
-    }
-    if super::k6_summary::looks_like_k6_summary(text) {
-        return Some(s(Format::K6Summary));
-    }
-    if super::k6_summary::looks_like_k6_console(text) {
-        return Some(Detection::Unsupported(
-            super::k6_summary::CONSOLE_REASON.into(),
-        ));
-    }
-    if super::gatling::looks_like_text_log(line) {
-        return Some(s(Format::GatlingLog));
-    }
-    if line.starts_with("<?xml") && text.contains("<testResults")
-        || line.starts_with("<testResults")
-    {
-        return Some(s(Format::JmeterXml));
-    }
-    if super::jmeter_csv::sniff(text).is_some() {
-        return Some(s(Format::JmeterCsv));
-    }
-    None
-}
-
-/// A content sniffer: true when a file's head is its format.
-type Sniffer = fn(&str) -> bool;
-
-/// The console summaries (and their side files) of ab, hey, autocannon, h2load,
-/// httperf and siege, each recognised by its adapter's sniffer.
-const CONSOLE_SNIFFERS: [(Sniffer, Format); 9] = {
-    use super::{ab, autocannon, h2load, hey_text, httperf, siege};
-    [
-        (ab::sniff_text, Format::AbText),
-        (ab::sniff_gnuplot, Format::AbGnuplot),
-        (ab::sniff_csv, Format::AbCsv),
-        (hey_text::sniff, Format::HeyText),
-        (autocannon::sniff, Format::AutocannonJson),
-        (h2load::sniff, Format::H2loadText),
-        (httperf::sniff, Format::HttperfText),
-        (siege::sniff, Format::SiegeText),
-        (siege::sniff_log, Format::SiegeLog),
-    ]
-};
-
-/// The format of the first sniffer that claims `text`.
-fn first_sniffed(text: &str, sniffers: &[(Sniffer, Format)]) -> Option<Format> {
-    sniffers
-        .iter()
-        .find(|(sniff, _)| sniff(text))
-        .map(|(_, format)| *format)
 }
 
 /// Decompresses as much of a gzip head as it holds (the stream is cut short).
@@ -336,24 +189,6 @@ fn gunzip_head(head: &[u8]) -> Vec<u8> {
         }
     }
     out
-}
-
-/// The part B formats, each recognised by its adapter's content sniffer (FORMATS.md §8).
-fn detect_part_b(text: &str) -> Option<Format> {
-    use super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};
-    let sniffers: [(Sniffer, Format); 10] = [
-        (vegeta::sniff, Format::VegetaCsv),
-        (vegeta::sniff_json, Format::VegetaJson),
-        (wrk::sniff, Format::WrkText),
-        (hgrm::sniff, Format::HdrPercentiles),
-        (oha::sniff, Format::OhaJson),
-        (oha::sniff_csv, Format::OhaCsv),
-        (hey::sniff, Format::HeyCsv),
-        (artillery::sniff, Format::ArtilleryJson),
-        (goose::sniff, Format::GooseCsv),
-        (locust_json::sniff, Format::LocustJson),
-    ];
-    first_sniffed(text, &sniffers)
 }
 
 /// A file that resembles a format headroom reads, but whose layout its reader did not
@@ -501,6 +336,32 @@ mod tests {
         ));
     }
 
+    /// The console summaries (and their side files) of ab, hey, autocannon, h2load,
+    /// httperf and siege.
+    const CONSOLE: [Format; 9] = [
+        Format::AbText,
+        Format::AbGnuplot,
+        Format::AbCsv,
+        Format::HeyText,
+        Format::AutocannonJson,
+        Format::H2loadText,
+        Format::HttperfText,
+        Format::SiegeText,
+        Format::SiegeLog,
+    ];
+
+    /// True when `format`'s sniffer claims `head`.
+    fn claims(format: Format, head: &str) -> bool {
+        let line = first_line(head);
+        let cells = header_cells(line);
+        let head = Head {
+            text: head,
+            line,
+            cells: &cells,
+        };
+        matches!(spec(format).sniff, Sniff::Content(sniff) if sniff(&head))
+    }
+
     /// Each console sniffer claims its own tool's head and no other's (nor the heads
     /// of formats read before, which are detected as before).
     #[test]
@@ -518,11 +379,7 @@ mod tests {
             ("      Date & Time,  Trans,  Elap Time,  Data Trans,  Resp Time\n", Format::SiegeLog),
         ];
         for (head, want) in heads {
-            let claimed: Vec<Format> = CONSOLE_SNIFFERS
-                .iter()
-                .filter(|(sniff, _)| sniff(head))
-                .map(|(_, f)| *f)
-                .collect();
+            let claimed: Vec<Format> = CONSOLE.into_iter().filter(|f| claims(*f, head)).collect();
             assert_eq!(claimed, vec![*want], "{head}");
             assert_eq!(detect(head), Detection::Supported(*want), "{head}");
         }
@@ -534,7 +391,7 @@ mod tests {
             "{\n  \"root_group\": {},\n  \"metrics\": {\"http_reqs\": {\"count\": 5}}\n}",
         ] {
             assert!(
-                CONSOLE_SNIFFERS.iter().all(|(sniff, _)| !sniff(other)),
+                CONSOLE.into_iter().all(|f| !claims(f, other)),
                 "{other}"
             );
         }

@@ -1,5 +1,5 @@
-//! Gatling `simulation.log`, text layouts 2.0 – 3.12 (FORMATS.md §4), streamed
-//! line by line (the binary log of Gatling ≥ 3.13 is `gatling_binary`'s).
+//! Gatling `simulation.log`, text layouts 2.0 – 3.12, streamed line by line (the
+//! binary log of Gatling ≥ 3.13 is `gatling_binary`'s).
 //!
 //! Fields are tab-separated. The record type is the first field (2.2 and later) or
 //! the third (2.0 – 2.1). A REQUEST's layout differs by version in the fields
@@ -16,7 +16,23 @@ use std::path::{Path, PathBuf};
 
 use super::adapters::Lines;
 use super::{problem, Observation, Replay, RequestEvent};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
 use crate::model::{FailureKind, Problem};
+
+/// The `gatling-log` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::GatlingLog,
+    name: "gatling-log",
+    tool: "gatling",
+    sniff: Sniff::Content(|h| looks_like_text_log(h.line)),
+    reads_gzip: true,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(GatlingLog::open(p)?))),
+    splittable: false,
+    notes: &[],
+    detected_by: "tab-separated RUN/ASSERTION/USER/REQUEST records (text log, Gatling 2.0 – 3.12)",
+    example: "gatling.sh -s Simulation (target/gatling/*/simulation.log)",
+};
 
 /// True when a first line is a Gatling text log record.
 pub fn looks_like_text_log(line: &str) -> bool {

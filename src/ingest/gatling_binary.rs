@@ -22,8 +22,24 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use super::detect::{Detection, Format};
+use super::formats::{FormatSpec, Reader, Sniff};
 use super::{gatling::request_event, problem, Observation, Replay};
 use crate::model::Problem;
+
+/// The `gatling-binary` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::GatlingBinary,
+    name: "gatling-binary",
+    tool: "gatling",
+    // Recognised by its bytes (`detect`, before the text sniffers run), never as text.
+    sniff: Sniff::Content(|_| false),
+    reads_gzip: false,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(GatlingBinaryLog::open(p)?))),
+    splittable: false,
+    notes: &[],
+    detected_by: "binary: a 0 byte, then a length-prefixed 3.x version, class name and run start (Gatling 3.13+)",
+    example: "gatling.sh -s Simulation with Gatling ≥ 3.13 (target/gatling/*/simulation.log)",
+};
 
 /// Longest string read (an error message with a response body is the longest).
 const MAX_STRING: i32 = 1 << 20;

@@ -1,5 +1,4 @@
-//! Goose's request log in CSV (`--request-log FILE --request-format csv`, FORMATS.md
-//! §7): one row per request, `elapsed` and `response_time` in **ms**, `elapsed`
+//! Goose's request log in CSV (`--request-log FILE --request-format csv`): one row per request, `elapsed` and `response_time` in **ms**, `elapsed`
 //! counted from the test's start (no clock time: requests are placed from 1970-01-01
 //! and the source says so). Columns are found by name, so the shorter headers of older
 //! Goose versions read too.
@@ -22,7 +21,26 @@ use regex::Regex;
 use super::csv_rows::{self, Header};
 use super::text::{first_line, header_cells};
 use super::{Observation, Replay, RequestEvent};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
 use crate::model::{FailureKind, Problem};
+
+/// The `goose-request-log` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::GooseCsv,
+    name: "goose-request-log",
+    tool: "goose",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(GooseRequestLog::open(p)?))),
+    splittable: false,
+    notes: &[
+        "Goose's request log times requests from the test's start, not by the clock: \
+         times are shown from 1970-01-01T00:00:00Z, the test's start",
+    ],
+    detected_by: "CSV header elapsed,scenario_index,…",
+    example: "cargo run --release -- --request-log requests.csv --request-format csv",
+};
 
 /// True for Goose's request-log CSV header.
 pub fn sniff(head: &str) -> bool {

@@ -16,29 +16,33 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::stages::StagePlan;
+use super::problem;
 use super::summary::{
-    add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
+    add_counts, add_failures, captured_counts, endpoint, file_stem, number, read_file_text,
     static_regexes, Summary,
 };
-use super::{problem, IngestOptions};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `h2load-text` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::H2loadText,
+    name: "h2load-text",
+    tool: "h2load",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "`finished in …` and `requests: … total, … started, … done`",
+    example: "h2load -n 1000 -c 10 URL > h2load.txt",
 };
 
 /// True for h2load's console output.
 pub fn sniff(head: &str) -> bool {
     head.contains("starting benchmark...") && head.contains("total client(s)")
         || head.contains("finished in ") && head.contains(" started, ") && head.contains(" done, ")
-}
-
-/// Builds the source of one h2load output.
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-) -> Result<Source, Problem> {
-    build(path, read(path), plan, opts)
 }
 
 /// An h2load time (`6.64ms`, `98us`, `1.23s`) in ms.

@@ -1,4 +1,4 @@
-//! hey's per-request CSV (`hey -o csv`, FORMATS.md §7): header
+//! hey's per-request CSV (`hey -o csv`): header
 //! `response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset`,
 //! durations in **seconds**, `offset` = seconds since the test started.
 //!
@@ -14,7 +14,27 @@ use super::csv_rows::{self, Header};
 use super::summary::file_stem;
 use super::text::{first_line, header_cells};
 use super::{Observation, RequestEvent};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
 use crate::model::{FailureKind, Problem};
+
+/// The `hey-csv` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::HeyCsv,
+    name: "hey-csv",
+    tool: "hey",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(HeyCsv::open(p)?))),
+    splittable: true,
+    notes: &[
+        "hey's CSV lists only requests that got a response (transport errors are left \
+         out by hey) and times them from the test's start, not by the clock: times are \
+         shown from 1970-01-01T00:00:00Z, the test's start",
+    ],
+    detected_by: "CSV header response-time,DNS+dialup,…,status-code,offset",
+    example: "hey -o csv URL > hey.csv",
+};
 
 /// True for hey's CSV header.
 pub fn sniff(head: &str) -> bool {

@@ -15,14 +15,26 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::stages::StagePlan;
+use super::problem;
 use super::summary::{
-    add_counts, add_failures, build, endpoint, file_stem, number, read_file_text, static_regexes,
-    Summary,
+    add_counts, add_failures, endpoint, file_stem, number, read_file_text, static_regexes, Summary,
 };
-use super::{problem, IngestOptions};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `hey-text` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::HeyText,
+    name: "hey-text",
+    tool: "hey",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "`Summary:` with Requests/sec and hey's distributions",
+    example: "hey URL > hey.txt",
 };
 
 /// True for hey's text summary.
@@ -33,15 +45,6 @@ pub fn sniff(head: &str) -> bool {
             || head.contains("Latency distribution:")
             || head.contains("Status code distribution:")
             || head.contains("Slowest:"))
-}
-
-/// Builds the source of one hey text summary.
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-) -> Result<Source, Problem> {
-    build(path, read(path), plan, opts)
 }
 
 /// What the report says when hey's text summary is skipped beside the CSV of the same

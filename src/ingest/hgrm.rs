@@ -1,4 +1,4 @@
-//! HdrHistogram percentile distribution text (FORMATS.md §6.3): the `.hgrm` files of
+//! HdrHistogram percentile distribution text: the `.hgrm` files of
 //! jHiccup and `HistogramLogProcessor`, `outputPercentileDistribution` (Java) and
 //! `hdr_percentiles_print` (C) output, in text or CSV mode — and the same spectrum
 //! embedded in wrk2's `--latency` output, which `wrk.rs` parses with [`Spectrum`].
@@ -21,12 +21,25 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::stages::StagePlan;
-use super::summary::{
-    endpoint, file_stem, read_file_text, record_ms_n, source_or_problem, Summary,
-};
+use super::summary::{endpoint, file_stem, read_file_text, record_ms_n, Summary};
 use super::{problem, IngestOptions, TimeUnit};
-use crate::model::{new_histogram, EndpointKey, LatencyDistribution, Problem, Source};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{new_histogram, EndpointKey, LatencyDistribution, Problem};
+
+/// The `hdr-percentiles` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::HdrPercentiles,
+    name: "hdr-percentiles",
+    tool: "hdrhistogram",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(read),
+    splittable: false,
+    notes: &[],
+    detected_by: "Value Percentile TotalCount 1/(1-Percentile) header (text or CSV)",
+    example: "HistogramLogProcessor -csv; histogram.outputPercentileDistribution",
+};
 
 /// True when the head looks like a percentile distribution: the `Value Percentile
 /// TotalCount` header (spaces, text mode) or its quoted CSV form, and not a wrk run
@@ -252,18 +265,6 @@ fn read_footer(text: &str, s: &mut Spectrum) {
             _ => {}
         }
     }
-}
-
-/// Builds the source of one `.hgrm` file: one endpoint named after the file, its
-/// distribution rebuilt from the spectrum. A percentile file has no clock times, so the
-/// stage has no duration (throughput unknown).
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    problems: &mut Vec<Problem>,
-) -> Option<Source> {
-    source_or_problem(path, read(path, opts), plan, opts, problems)
 }
 
 /// The file's spectrum as a summary.

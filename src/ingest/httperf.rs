@@ -17,29 +17,34 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::stages::StagePlan;
+use super::problem;
 use super::summary::{
-    add_counts, add_failures, build, captured_counts, endpoint, number, read_file_text,
-    static_regexes, Summary,
+    add_counts, add_failures, captured_counts, endpoint, number, read_file_text, static_regexes,
+    Summary,
 };
-use super::{problem, IngestOptions};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `httperf-text` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::HttperfText,
+    name: "httperf-text",
+    tool: "httperf",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "an echoed `httperf --…` line or `Total: connections … test-duration`",
+    example:
+        "httperf --server HOST --port PORT --uri /path --rate 50 --num-conns 500 > httperf.txt",
 };
 
 /// True for httperf's console output.
 pub fn sniff(head: &str) -> bool {
     head.lines().any(|l| l.starts_with("httperf --"))
         || head.contains("Total: connections ") && head.contains(" test-duration ")
-}
-
-/// Builds the source of one httperf output.
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-) -> Result<Source, Problem> {
-    build(path, read(path), plan, opts)
 }
 
 /// `key value` pairs of a line (`min 8.6 avg 25.4 …`, `client-timo 0 …`).
@@ -152,6 +157,18 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         _ => super::summary::file_stem(path),
     };
     let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    let failed = failed_kinds(classes, &errors);
+    add_failures(path, Some(line), &mut ep, &failed)?;
+    model_notes(path, &mut s, one_call);
+    s.endpoints.push(ep);
+    Ok(s)
+}
+
+/// The failures httperf counts: its 4xx and 5xx reply classes and each `Errors:` kind.
+fn failed_kinds(
+    classes: [u64; 5],
+    errors: &[(String, u64, u64)],
+) -> Vec<(FailureKind, u64, String)> {
     let mut failed: Vec<(FailureKind, u64, String)> = vec![
         (
             FailureKind::Other,
@@ -164,7 +181,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
             "HTTP status 5xx (httperf prints the class only)".into(),
         ),
     ];
-    for (k, n, _) in &errors {
+    for (k, n, _) in errors {
         let kind = match k.as_str() {
             "client-timo" | "socket-timo" => FailureKind::Timeout,
             "connrefused" | "fd-unavail" | "addrunavail" | "ftab-full" => FailureKind::Connect,
@@ -173,7 +190,12 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         };
         failed.push((kind, *n, format!("httperf: {k}")));
     }
-    add_failures(path, Some(line), &mut ep, &failed)?;
+    failed
+}
+
+/// What the summary says of httperf's model: open with a known --rate, or the rate
+/// unknown; mean reply time only with several calls per connection.
+fn model_notes(path: &Path, s: &mut Summary, one_call: bool) {
     if s.arrival_rate_rps.is_some() {
         s.notes.push(format!(
             "{}: httperf runs an open model — connections are opened at --rate whatever the \
@@ -195,6 +217,4 @@ fn read(path: &Path) -> Result<Summary, Problem> {
             path.display()
         ));
     }
-    s.endpoints.push(ep);
-    Ok(s)
 }

@@ -1,7 +1,9 @@
 //! Ingest: from files on disk to a `model::Run`.
 //!
-//! Each input format has one file here. Detection looks at content (the first bytes),
-//! not only at names. Formats come in two shapes:
+//! Each input format has one file here (tools with several formats, a folder), and
+//! one [`formats::FormatSpec`] in the registry `formats.rs`, which detection, reading
+//! and `inspect` all go through. Detection looks at content (the first bytes), not
+//! only at names. Formats come in two shapes:
 //!
 //! * **observations** — per-request rows or per-interval histograms. Their adapters
 //!   implement [`Replay`]: they can feed their observations to a visitor, twice if
@@ -14,22 +16,21 @@
 
 pub mod adapters;
 mod arbitrate;
-pub mod catalog;
 mod chunks;
 mod csv_rows;
 mod detect;
+pub mod formats;
 pub mod gatling;
 pub mod gatling_binary;
 pub mod generic_csv;
 pub mod hlog;
+pub mod inspect;
+pub mod jmeter;
 pub mod jmeter_csv;
-pub mod jmeter_xml;
+pub mod k6;
 pub mod k6_csv;
-pub mod k6_json;
-pub mod k6_summary;
 mod line_records;
 pub mod locust;
-mod locust_history;
 mod loose_files;
 mod progress;
 pub mod request_rows;
@@ -41,17 +42,16 @@ pub mod text;
 pub mod limits;
 mod plausible;
 
-// Part B formats (one adapter per file; `summary` holds what the summary ones share).
+// More formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;
 pub mod goose;
 pub mod hey;
 pub mod hgrm;
-pub mod locust_json;
 pub mod oha;
 pub mod summary;
 pub mod vegeta;
 pub mod wrk;
-// Console summaries of issue 16 (ab, hey text, autocannon, h2load, httperf, siege).
+// Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;
 pub mod autocannon;
 pub mod h2load;

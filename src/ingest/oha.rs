@@ -1,5 +1,5 @@
-//! oha's JSON summary (`oha --output-format json`, FORMATS.md §7; `hatoo/oha
-//! src/printer.rs`). Durations are **seconds**.
+//! oha's JSON summary (`oha --output-format json`; its layout is oha's
+//! `src/printer.rs`). Durations are **seconds**.
 //!
 //! * Requests are every answered request (`statusCodeDistribution`) plus every
 //!   transport error (`errorDistribution`) — except `aborted due to deadline`: those are
@@ -23,11 +23,42 @@ use serde_json::Value;
 
 use super::chunks::{Range, ReadsRanges};
 use super::csv_rows::{self, Header};
-use super::stages::StagePlan;
-use super::summary::{add_counts, endpoint, file_stem, read_json, source_or_problem, Summary};
-use super::{problem, IngestOptions, Observation, RequestEvent};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use super::summary::{add_counts, endpoint, file_stem, read_json, Summary};
+use super::{problem, Observation, RequestEvent};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `oha-json` format: how it is recognised and read.
+pub const JSON: FormatSpec = FormatSpec {
+    format: Format::OhaJson,
+    name: "oha-json",
+    tool: "oha",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON object with summary.successRate and requestsPerSec",
+    example: "oha --output-format json URL > oha.json",
+};
+
+/// The `oha-csv` format: how it is recognised and read.
+pub const CSV: FormatSpec = FormatSpec {
+    format: Format::OhaCsv,
+    name: "oha-csv",
+    tool: "oha",
+    sniff: Sniff::Content(|h| sniff_csv(h.text)),
+    reads_gzip: false,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(OhaCsv::open(p)?))),
+    splittable: true,
+    notes: &[
+        "oha's CSV lists only answered requests (transport errors are left out by oha) \
+         and times them from the test's start, not by the clock: times are shown from \
+         1970-01-01T00:00:00Z, the test's start",
+    ],
+    detected_by: "CSV header request-start,DNS,DNS+dialup,…",
+    example: "oha --output-format csv URL > oha.csv",
 };
 
 /// True for oha's JSON: an object with oha's summary keys (`successRate`,
@@ -50,16 +81,6 @@ pub fn compact(head: &str) -> String {
 
 /// The error oha records for requests cut off by the `-z` deadline.
 const DEADLINE: &str = "aborted due to deadline";
-
-/// Builds the source of one oha JSON file.
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    problems: &mut Vec<Problem>,
-) -> Option<Source> {
-    source_or_problem(path, read(path), plan, opts, problems)
-}
 
 fn read(path: &Path) -> Result<Summary, Problem> {
     let json = read_json(path)?;

@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-use super::adapters::{self, Adapter};
 use super::detect::Detection;
+use super::formats::{spec, Reader};
 use super::{detect_format, Format, IngestOptions, Observation, RequestEvent};
 use crate::model::{normalize_label, plausible_time, EndpointKey, Problem, Run};
 
@@ -42,9 +42,7 @@ pub fn request_files(run: &Run) -> Vec<RequestFile> {
             continue;
         };
         // Interval logs hold histograms, not requests.
-        if format == Format::HdrLog
-            || !matches!(adapters::adapter(format), Adapter::Observations(_))
-        {
+        if format == Format::HdrLog || !matches!(spec(format).reader, Reader::Replay(_)) {
             continue;
         }
         out.push(RequestFile {
@@ -69,7 +67,7 @@ pub fn replay_requests(
     opts: &IngestOptions,
     visit: &mut dyn FnMut(&RequestEvent<'_>),
 ) -> Result<(), Problem> {
-    let Adapter::Observations(open) = adapters::adapter(file.format) else {
+    let Reader::Replay(open) = spec(file.format).reader else {
         return Ok(());
     };
     let mut warnings = Vec::new();

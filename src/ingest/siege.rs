@@ -24,14 +24,42 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::stages::StagePlan;
+use super::problem;
 use super::summary::{
-    add_counts, add_failures, build, endpoint, file_stem, number, read_file_text, Summary,
+    add_counts, add_failures, endpoint, file_stem, number, read_file_text, Summary,
 };
 use super::text::{first_line, parse_rfc3339_ms};
-use super::{problem, IngestOptions};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use super::IngestOptions;
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `siege-text` format: how it is recognised and read.
+pub const TEXT: FormatSpec = FormatSpec {
+    format: Format::SiegeText,
+    name: "siege-text",
+    tool: "siege",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read_console(p).and_then(|f| summarise(p, f))),
+    splittable: false,
+    notes: &[],
+    detected_by: "Transactions/Availability figures (text) or siege's JSON block",
+    example: "siege -c 10 -t 30S URL > siege.txt 2>&1",
+};
+
+/// The `siege-log` format: how it is recognised and read.
+pub const LOG: FormatSpec = FormatSpec {
+    format: Format::SiegeLog,
+    name: "siege-log",
+    tool: "siege",
+    sniff: Sniff::Content(|h| sniff_log(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(read_log),
+    splittable: false,
+    notes: &[],
+    detected_by: "CSV header with Date & Time, Trans, Elap Time",
+    example: "siege --log=siege.log -c 10 -t 30S URL",
 };
 
 /// True for siege's console summary (text or JSON block).
@@ -68,25 +96,6 @@ fn socket_errors(text: &str) -> Vec<String> {
         .filter(|l| l.contains("socket:") && (l.contains("error") || l.contains("alert")))
         .map(|l| l.rsplit_once("] ").map_or(l, |(_, m)| m).trim().to_string())
         .collect()
-}
-
-/// Builds the source of one siege console summary.
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-) -> Result<Source, Problem> {
-    build(
-        path,
-        read_console(path).and_then(|f| summarise(path, f)),
-        plan,
-        opts,
-    )
-}
-
-/// Builds the source of a `siege.log` (the row `--from`/`--to` select, else its last).
-pub fn build_log(path: &Path, plan: &StagePlan, opts: &IngestOptions) -> Result<Source, Problem> {
-    build(path, read_log(path, opts), plan, opts)
 }
 
 fn read_console(path: &Path) -> Result<Figures, Problem> {

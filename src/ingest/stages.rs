@@ -77,7 +77,7 @@ impl StagePlan {
     }
 }
 
-/// A stage name and users from a dir name (DESIGN, "stage from a dir name"):
+/// A stage name and users from a dir name:
 /// `(?i)(\d+)\s*(users?|u|vus|threads)` gives users; the other words, numeric prefix
 /// dropped, give the name. `03_peak_1000users` → (`peak`, 1000).
 pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {

@@ -14,44 +14,23 @@ use serde_json::Value;
 
 use super::stages::StagePlan;
 use super::text::read_text;
-use super::{problem, Format, IngestOptions};
+use super::{problem, IngestOptions};
 use crate::model::{
     EndpointStats, FailureKind, LatencyDistribution, Problem, Source, Stage, TimeSeries,
 };
 
-/// The source of a summary read from a file, or `None` with the read's problem
-/// recorded (a summary adapter's `build_source`).
-pub fn source_or_problem(
-    path: &Path,
-    read: Result<Summary, Problem>,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    problems: &mut Vec<Problem>,
-) -> Option<Source> {
-    let checked = read.and_then(|summary| {
-        // Before the filters: a file's impossible numbers are a problem whatever is kept.
-        check_figures(path, &summary.endpoints, summary.aggregate.as_ref())?;
-        Ok(summary.into_source(plan, opts))
-    });
-    match checked {
-        Ok(src) => Some(src),
-        Err(p) => {
-            problems.push(p);
-            None
-        }
-    }
-}
-
-/// The source of a summary read from a file, or the read's problem (the
-/// [`super::adapters::BuildSummary`] of a console-summary adapter).
+/// The source of a summary read from a file, or the problem: the read's, or figures
+/// that cannot be (checked before the filters: a file's impossible numbers are a
+/// problem whatever is kept). Every summary format's file goes through here.
 pub fn build(
     path: &Path,
     read: Result<Summary, Problem>,
     plan: &StagePlan,
     opts: &IngestOptions,
 ) -> Result<Source, Problem> {
-    let mut problems = Vec::new();
-    source_or_problem(path, read, plan, opts, &mut problems).ok_or_else(|| problems.remove(0))
+    let summary = read?;
+    check_figures(path, &summary.endpoints, summary.aggregate.as_ref())?;
+    Ok(summary.into_source(plan, opts))
 }
 
 /// Adds failures of several kinds (`(kind, count, message)`; zero counts skipped) to
@@ -474,32 +453,6 @@ pub fn record_ms_n(h: &mut Histogram<u64>, value_ms: f64, count: u64) {
     }
 }
 
-/// Things the report should say about a per-request format's source (which is
-/// assembled by `run_dir`, not by its adapter).
-pub fn replay_notes(format: Format) -> Vec<String> {
-    match format {
-        Format::HeyCsv => vec![
-            "hey's CSV lists only requests that got a response (transport errors are left \
-             out by hey) and times them from the test's start, not by the clock: times are \
-             shown from 1970-01-01T00:00:00Z, the test's start"
-                .into(),
-        ],
-        Format::OhaCsv => vec![
-            "oha's CSV lists only answered requests (transport errors are left out by oha) \
-             and times them from the test's start, not by the clock: times are shown from \
-             1970-01-01T00:00:00Z, the test's start"
-                .into(),
-        ],
-        Format::GooseCsv => vec![
-            "Goose's request log times requests from the test's start, not by the clock: \
-             times are shown from 1970-01-01T00:00:00Z, the test's start"
-                .into(),
-        ],
-        Format::AbGnuplot => vec![super::ab::GNUPLOT_NOTE.into()],
-        _ => Vec::new(),
-    }
-}
-
 /// Compiles a reader's fixed patterns once (`cell` is the reader's own `static`) and
 /// returns them in order. The patterns are literals, so a bad one is a bug.
 pub fn static_regexes<const N: usize>(
@@ -511,7 +464,7 @@ pub fn static_regexes<const N: usize>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{artillery, goose, hey, hgrm, locust_json, oha, vegeta, wrk};
+    use super::super::{artillery, goose, hey, hgrm, locust, oha, vegeta, wrk};
 
     /// Every part-B sniffer claims its own format's head and nobody else's, including
     /// the heads of the formats other adapters read.
@@ -528,7 +481,7 @@ mod tests {
             ("hey", hey::sniff),
             ("artillery", artillery::sniff),
             ("goose", goose::sniff),
-            ("locust-json", locust_json::sniff),
+            ("locust-json", locust::json::sniff),
         ];
         let heads: &[(&str, &str)] = &[
             ("vegeta-csv", "1700000000123456789,200,1500000,0,10,\"\"\n"),

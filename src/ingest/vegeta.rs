@@ -1,4 +1,4 @@
-//! vegeta results (FORMATS.md §5): `vegeta encode --to csv` (no header; 6, 7, 9 or 12
+//! vegeta results: `vegeta encode --to csv` (no header; 6, 7, 9 or 12
 //! columns by version) and `--to json` (one object per line). Both stream from disk.
 //!
 //! Timestamps and latencies are **nanoseconds** (JSON timestamps are RFC 3339 with
@@ -22,7 +22,37 @@ use super::csv_rows;
 use super::summary::file_stem;
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, Replay, RequestEvent};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
 use crate::model::{FailureKind, Problem};
+
+/// The `vegeta-csv` format: how it is recognised and read.
+pub const CSV: FormatSpec = FormatSpec {
+    format: Format::VegetaCsv,
+    name: "vegeta-csv",
+    tool: "vegeta",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(VegetaResults::open(p)?))),
+    splittable: false,
+    notes: &[],
+    detected_by: "headerless CSV: nanosecond timestamp, code, latency, bytes …",
+    example: "vegeta encode --to csv < results.bin > results.csv",
+};
+
+/// The `vegeta-json` format: how it is recognised and read.
+pub const JSON: FormatSpec = FormatSpec {
+    format: Format::VegetaJson,
+    name: "vegeta-json",
+    tool: "vegeta",
+    sniff: Sniff::Content(|h| sniff_json(h.text)),
+    reads_gzip: false,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(VegetaResults::open(p)?))),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON lines with attack, seq, code, timestamp, latency",
+    example: "vegeta encode --to json < results.bin > results.json",
+};
 
 /// True for a headerless vegeta CSV: `timestamp_ns,code,latency_ns,bytes_out,bytes_in,…`.
 pub fn sniff(head: &str) -> bool {

@@ -1,9 +1,9 @@
-//! wrk and wrk2 console output (FORMATS.md §6.1–6.2), with or without `--latency`.
+//! wrk and wrk2 console output , with or without `--latency`.
 //!
 //! * Times carry their unit (`us`, `ms`, `s`, `m`, `h`); byte counts binary suffixes.
 //!   `-nan` (wrk2's `Req/Sec` with one thread) reads as unknown.
 //! * **Requests** are the `N requests in` completed responses plus every socket error
-//!   (DESIGN: wrk socket errors count as requests); **failures** are the socket errors
+//!   (a socket error is a request that was sent and got no answer); **failures** are the socket errors
 //!   (connect → `connect`, read/write → `reset`, timeout → `timeout`) and the
 //!   `Non-2xx or 3xx responses` (status ≥ 400 in wrk's code; the code itself is not
 //!   printed, so their kind is `other`). wrk also counts a *timeout* for a response that
@@ -34,13 +34,24 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::hgrm::Spectrum;
-use super::stages::StagePlan;
-use super::summary::{
-    add_counts, endpoint, read_file_text, source_or_problem, static_regexes, Summary,
-};
-use super::{problem, IngestOptions};
-use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+use super::problem;
+use super::summary::{add_counts, endpoint, read_file_text, static_regexes, Summary};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `wrk-text` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::WrkText,
+    name: "wrk-text",
+    tool: "wrk",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "a `Running 10s test @ URL` line",
+    example: "wrk -t4 -c64 -d30s --latency URL > wrk.txt",
 };
 
 /// True when the head holds a `Running 10s test @ URL` line.
@@ -86,16 +97,6 @@ struct WrkRun {
     done_line: u64,
     socket_line: Option<u64>,
     non_2xx_line: Option<u64>,
-}
-
-/// Builds the source of one wrk/wrk2 output file (its first run).
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    problems: &mut Vec<Problem>,
-) -> Option<Source> {
-    source_or_problem(path, read(path), plan, opts, problems)
 }
 
 /// The file's first run as a summary (a note names the others).
@@ -220,6 +221,13 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<Summary, Problem> {
             path.display()
         ));
     }
+    latency_notes(path, run, completed, &mut summary.notes);
+    Ok(summary)
+}
+
+/// What the summary says of wrk2's latency: its uncorrected figures, values its
+/// spectrum leaves out, and how the latency is rebuilt from the spectrum.
+fn latency_notes(path: &Path, run: &WrkRun, completed: u64, notes: &mut Vec<String>) {
     if let Some(u) = &run.uncorrected {
         let figures = match &u.spectrum {
             Some(s) => {
@@ -242,7 +250,7 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<Summary, Problem> {
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        summary.notes.push(format!(
+        notes.push(format!(
             "{}: wrk2 also printed the uncorrected latency (measured without the delayed \
              starts, i.e. hiding coordinated omission): {figures}. The report uses the \
              corrected (Recorded) latency",
@@ -253,20 +261,19 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<Summary, Problem> {
         // wrk2 leaves its first seconds (thread calibration) out of the histogram.
         let timed = spectrum.count();
         if timed.abs_diff(completed) > completed / 100 {
-            summary.notes.push(format!(
+            notes.push(format!(
                 "{}: wrk2's latency spectrum holds {timed} values for {completed} completed \
                  requests (wrk2 leaves its calibration period out of the latency)",
                 path.display()
             ));
         }
-        summary.notes.push(format!(
+        notes.push(format!(
             "{}: latency rebuilt from wrk2's percentile spectrum: exact at each row, the next \
              row's value between rows (so its mean reads high); wrk2's own figures: {}",
             path.display(),
             spectrum.describe(1.0)
         ));
     }
-    Ok(summary)
 }
 
 /// What the report says about a wrk2 run's model: open, at the rate `-R` gave when the

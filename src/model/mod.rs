@@ -3,6 +3,7 @@
 //! measured data with its provenance, in units that are explicit in the names.
 
 mod failure;
+pub mod inspection;
 mod latency;
 mod manifest;
 mod own_output;

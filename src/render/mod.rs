@@ -7,6 +7,7 @@ pub mod compare;
 pub mod export;
 mod filters;
 mod html;
+pub mod inspect;
 mod json;
 pub mod junit;
 mod markdown;

@@ -1,7 +1,10 @@
 //! Histogram blob decoding for interval logs: base64, then the V2 encoding (by the
 //! `hdrhistogram` crate, after rewriting other writers' V2 cookies to the one it
 //! accepts) or the older V0/V1 encodings (decoded here), into raw buckets in the
-//! writer's unit. Layouts: `FORMATS.md` §6.4.
+//! writer's unit. A V0 encoding has a 32-byte header, V1 and V2 a 40-byte one
+//! (cookie, payload length, normalizing index offset, significant digits, lowest and
+//! highest trackable values, integer-to-double ratio); V0 and V1 counts are words of
+//! the size the cookie gives (2, 4 or 8 bytes).
 
 use std::io::Read;
 
@@ -248,7 +251,9 @@ pub(super) fn decode_words(payload: &[u8], ws: usize, layout: &Layout) -> Result
     Ok(RawHist { buckets })
 }
 
-/// Index-to-value geometry of an HdrHistogram (FORMATS §6.4).
+/// Index-to-value geometry of an HdrHistogram: the sub-bucket count from the
+/// significant digits (2^⌈log2(2·10^digits)⌉), the unit magnitude from the lowest
+/// discernible value.
 pub(super) struct Layout {
     unit_mag: u32,
     sub_count_mag: u32,

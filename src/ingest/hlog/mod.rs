@@ -8,8 +8,7 @@
 //! found in jHiccup archives) are not supported by the crate, so they are decoded
 //! there. Whatever the encoding, each interval ends up as an exact histogram in
 //! **microseconds** with the model's precision, so analysis never sees the writer's
-//! unit. The layouts are documented in `FORMATS.md` §6.4; the comments say where
-//! writers disagree.
+//! unit. The comments say where writers disagree.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +22,29 @@ mod decode;
 #[cfg(test)]
 mod tests;
 
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
 use decode::{decode_blob, RawHist};
+
+/// The `hdr-log` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::HdrLog,
+    name: "hdr-log",
+    tool: "hdr-log",
+    sniff: Sniff::Content(|h| looks_like_hlog(h.text)),
+    reads_gzip: false,
+    reader: Reader::Replay(|p, opts, problems| {
+        let h = read_hlog(p, opts.hlog_unit)?;
+        for w in &h.warnings {
+            problems.push(crate::ingest::problem(p, None, format!("warning: {w}")));
+        }
+        Ok(Box::new(h))
+    }),
+    splittable: false,
+    notes: &[],
+    detected_by: "#[Histogram log format version …] or Tag=/StartTime lines of base64 histograms",
+    example: "jHiccup -l run.hlog; wrk2/HdrHistogram log writers",
+};
 
 /// The Java reader's rule: timestamps more than a year before StartTime are relative.
 const YEAR_S: f64 = 365.0 * 24.0 * 3600.0;

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use self::assemble::assemble;
 use self::discover::{detect_files, expand, skip_duplicates, DirInput};
-use super::adapters::{self, Adapter};
+use super::formats::{self, FormatSpec, OpenReplay, Reader};
 use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
 use super::text::read_text;
@@ -105,8 +105,9 @@ fn unique_stage_names(source: &mut Source) {
 }
 
 /// Reads one dir's files into sources, in steps: detect each file's format, read the
-/// manifest and decide the stage plan, then the Locust set, the whole-run summaries,
-/// the driver's and k6's repeated outputs (skipped), and every other format.
+/// manifest and decide the stage plan, then the Locust set, the driver's and k6's
+/// repeated outputs (skipped), the console outputs read or skipped as pairs, and every
+/// other format by its reader, in [`Format`] order.
 fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
     let mut by_format = detect_files(&input.files, run);
     let manifest = read_manifest(&mut by_format, run);
@@ -120,8 +121,9 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         .unwrap_or("run")
         .to_string();
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref());
-    let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);
-    load_summaries(&mut by_format, locust_csvs, &plan, opts, run);
+    if load_locust_set(&mut by_format, &plan, opts, run) {
+        skip_locust_json(&mut by_format, run);
+    }
     let driver_dir = skip_driver_rows(&mut by_format, manifest.as_ref(), run);
     // One k6 run writes every output it was asked for: the per-request output is
     // the measurement; its other forms and the end-of-test summary repeat it.
@@ -263,54 +265,15 @@ fn load_locust_set(
     set.stats.is_some() || set.history.is_some()
 }
 
-/// Reads the whole-run summary formats (wrk, `.hgrm`, oha, Artillery, Locust JSON);
-/// a Locust JSON beside Locust CSVs (`locust_csvs`) is skipped.
-fn load_summaries(
-    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
-    locust_csvs: bool,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    run: &mut Run,
-) {
-    // Part B summary formats: each file is a whole-run summary of its own; one tool's
-    // summaries in this dir are runs one after another (`DirSummaries`).
-    let mut summaries = super::summary::DirSummaries::default();
-    for format in [
-        Format::WrkText,
-        Format::HdrPercentiles,
-        Format::OhaJson,
-        Format::ArtilleryJson,
-        Format::LocustJson,
-    ] {
-        for file in by_format.remove(&format).unwrap_or_default() {
-            if format == Format::LocustJson && locust_csvs {
-                run.inputs.retain(|i| i.path != file);
-                run.skipped.push((
-                    file,
-                    "Locust --json output next to Locust CSVs of the same run: the CSVs are read"
-                        .into(),
-                ));
-                continue;
-            }
-            let problems = &mut run.problems;
-            let built = match format {
-                Format::WrkText => super::wrk::build_source(&file, plan, opts, problems),
-                Format::HdrPercentiles => super::hgrm::build_source(&file, plan, opts, problems),
-                Format::OhaJson => super::oha::build_source(&file, plan, opts, problems),
-                Format::ArtilleryJson => {
-                    super::artillery::build_source(&file, plan, opts, problems)
-                }
-                _ => super::locust_json::build_source(&file, plan, opts, problems),
-            };
-            if let Some(src) = built {
-                if let Err(p) = summaries.add(&file, src) {
-                    run.problems.push(p);
-                }
-            }
-        }
-    }
-    for src in summaries.finish() {
-        add_source(run, src);
+/// A Locust `--json` file beside the Locust CSVs of the same run is skipped: the CSVs
+/// are read.
+fn skip_locust_json(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
+    for file in by_format.remove(&Format::LocustJson).unwrap_or_default() {
+        run.inputs.retain(|i| i.path != file);
+        run.skipped.push((
+            file,
+            "Locust --json output next to Locust CSVs of the same run: the CSVs are read".into(),
+        ));
     }
 }
 
@@ -341,8 +304,8 @@ fn skip_driver_rows(
     driver_dir
 }
 
-/// Every other format by its adapter: summaries one by one, observations assembled
-/// into one source per format.
+/// Every other format by its reader: summaries one by one (one tool's summaries in a
+/// dir are runs one after another), observations assembled into one source per format.
 fn load_by_adapter(
     by_format: BTreeMap<Format, Vec<PathBuf>>,
     driver_dir: bool,
@@ -352,51 +315,64 @@ fn load_by_adapter(
 ) {
     // Every file of one format forms one source (files of one tool merge below).
     for (format, files) in by_format {
-        match adapters::adapter(format) {
-            Adapter::Grouped => {}
-            Adapter::Summary(build) => {
+        let spec = formats::spec(format);
+        match &spec.reader {
+            Reader::Grouped => {}
+            Reader::Summary(_) | Reader::Source(_) => {
                 let mut summaries = super::summary::DirSummaries::default();
                 for file in files {
-                    match build(&file, plan, opts) {
-                        Ok(src) => {
-                            if let Err(p) = summaries.add(&file, src) {
-                                run.problems.push(p);
-                            }
-                        }
-                        Err(p) => run.problems.push(p),
+                    let Some(built) = spec.reader.summary_source(&file, plan, opts) else {
+                        continue;
+                    };
+                    if let Err(p) = built.and_then(|src| summaries.add(&file, src)) {
+                        run.problems.push(p);
                     }
                 }
                 for src in summaries.finish() {
                     add_source(run, src);
                 }
             }
-            Adapter::Observations(open) => {
-                let mut replays: Vec<(PathBuf, Box<dyn Replay>)> = Vec::new();
-                for file in files {
-                    match open(&file, opts, &mut run.problems) {
-                        Ok(r) => replays.push((file, r)),
-                        Err(p) => run.problems.push(p),
-                    }
-                }
+            Reader::Replay(open) => {
                 let tool = if driver_dir && format == Format::HdrLog {
                     "headroom"
                 } else {
-                    format.tool()
+                    spec.tool
                 };
-                if let Some(mut src) = assemble(tool, &replays, plan, opts, &mut run.problems) {
-                    src.notes.extend(super::summary::replay_notes(format));
-                    for (path, r) in &replays {
-                        if let Some(hint) = r.version_hint() {
-                            if let Some(input) = run.inputs.iter_mut().find(|i| &i.path == path) {
-                                input.tool_version = Some(hint);
-                            }
-                        }
-                    }
-                    add_source(run, src);
-                }
+                load_observations(*open, tool, spec, files, plan, opts, run);
             }
         }
     }
+}
+
+/// Reads every file of one per-request format into one source.
+fn load_observations(
+    open: OpenReplay,
+    tool: &str,
+    spec: &FormatSpec,
+    files: Vec<PathBuf>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) {
+    let mut replays: Vec<(PathBuf, Box<dyn Replay>)> = Vec::new();
+    for file in files {
+        match open(&file, opts, &mut run.problems) {
+            Ok(r) => replays.push((file, r)),
+            Err(p) => run.problems.push(p),
+        }
+    }
+    let Some(mut src) = assemble(tool, &replays, plan, opts, &mut run.problems) else {
+        return;
+    };
+    src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
+    for (path, r) in &replays {
+        if let Some(hint) = r.version_hint() {
+            if let Some(input) = run.inputs.iter_mut().find(|i| &i.path == path) {
+                input.tool_version = Some(hint);
+            }
+        }
+    }
+    add_source(run, src);
 }
 
 /// Why a Locust ≤ 0.13.2 `_distribution.csv` is not read alone: its rows have request

@@ -1,4 +1,4 @@
-//! k6 end-of-test summaries (FORMATS.md §3.4): the legacy `--summary-export` file,
+//! k6 end-of-test summaries : the legacy `--summary-export` file,
 //! the `handleSummary(data)` object, and k6 1.x's machine-readable summary. They
 //! hold k6's own aggregates only, so the source is one whole-run stage (ramps
 //! included) with a *tool summary* latency distribution: `med` is p50, `p(N)` is
@@ -16,12 +16,28 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::stages::StagePlan;
-use super::text::read_text;
-use super::{problem, IngestOptions};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::stages::StagePlan;
+use crate::ingest::text::read_text;
+use crate::ingest::Format;
+use crate::ingest::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, EndpointStats, FailureKind, LatencyDistribution, PercentileSummary, Problem,
     Source, Stage,
+};
+
+/// The `k6-summary` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::K6Summary,
+    name: "k6-summary",
+    tool: "k6",
+    sniff: Sniff::Content(|h| looks_like_k6_summary(h.text)),
+    reads_gzip: false,
+    reader: Reader::Source(build_source),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON object with root_group, metrics or k6Version",
+    example: "k6 run --summary-export=summary.json script.js",
 };
 
 /// Why the console summary is not read.
@@ -217,6 +233,26 @@ pub fn build_source(
         notes.push("the summary does not say why requests failed: their kind is `other`".into());
     }
 
+    let stages = whole_run_stages(plan, &overall, vus_max, &mut notes);
+    let src = Source {
+        tool: "k6".into(),
+        stages,
+        overall,
+        notes,
+        parts: Vec::new(),
+    };
+    crate::ingest::summary::check_source(path, &src)?;
+    Ok(src)
+}
+
+/// The summary's one whole-run stage under the stage plan (a manifest of several
+/// stages gets one `whole_run` stage, and a note says why).
+fn whole_run_stages(
+    plan: &StagePlan,
+    overall: &Stage,
+    vus_max: Option<f64>,
+    notes: &mut Vec<String>,
+) -> Vec<Stage> {
     let whole = |name: &str, users: Option<u32>| {
         let mut s = overall.clone();
         s.name = name.to_string();
@@ -224,7 +260,7 @@ pub fn build_source(
         s.window_basis = "whole run: k6's summary covers the ramp too".into();
         s
     };
-    let stages = match plan {
+    match plan {
         StagePlan::WholeDir { name, users } => vec![whole(name, *users)],
         StagePlan::Detect { fallback } => vec![whole(fallback, None)],
         StagePlan::Manifest(specs) if specs.len() == 1 => {
@@ -238,16 +274,7 @@ pub fn build_source(
             ));
             vec![whole("whole_run", None)]
         }
-    };
-    let src = Source {
-        tool: "k6".into(),
-        stages,
-        overall,
-        notes,
-        parts: Vec::new(),
-    };
-    super::summary::check_source(path, &src)?;
-    Ok(src)
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! JMeter JTL, XML form (FORMATS.md §2.2), streamed with a small tag scanner: only
+//! JMeter JTL, XML form, streamed with a small tag scanner: only
 //! the open samples (the nesting depth) are held in memory, never the document.
 //!
 //! `httpSample` and `sample` elements are samples. A nested sample is a sub-result
@@ -12,10 +12,29 @@ use std::cell::RefCell;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use super::adapters::open_decompressed;
-use super::jmeter_csv::{is_transaction, Sample};
-use super::{problem, Observation, Replay};
+use crate::ingest::adapters::open_decompressed;
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::jmeter_csv::{is_transaction, Sample};
+use crate::ingest::Format;
+use crate::ingest::{problem, Observation, Replay};
 use crate::model::Problem;
+
+/// The `jmeter-xml` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::JmeterXml,
+    name: "jmeter-xml",
+    tool: "jmeter",
+    sniff: Sniff::Content(|h| {
+        h.line.starts_with("<?xml") && h.text.contains("<testResults")
+            || h.line.starts_with("<testResults")
+    }),
+    reads_gzip: true,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(JmeterXml::open(p)?))),
+    splittable: false,
+    notes: &[],
+    detected_by: "<testResults …> XML",
+    example: "jmeter -n -t plan.jmx -l results.xml -Jjmeter.save.saveservice.output_format=xml",
+};
 
 /// Longest tag accepted (a sample's attributes); longer means a broken file.
 const MAX_TAG_BYTES: usize = 1 << 20;
@@ -248,7 +267,7 @@ fn sample<'f>(frame: &'f Frame, path: &Path) -> Result<Sample<'f>, Problem> {
     let t_ms = match a("ts").map(str::trim) {
         None | Some("") => None,
         Some(v) => Some(
-            super::jmeter_csv::parse_timestamp(v)
+            crate::ingest::jmeter_csv::parse_timestamp(v)
                 .ok_or_else(|| bad(format!("attribute ts=\"{v}\" is not epoch ms")))?,
         ),
     };

@@ -1,4 +1,4 @@
-//! Locust's `--json` / `--json-file` output (FORMATS.md §1.6): a JSON array of stats
+//! Locust's `--json` / `--json-file` output: a JSON array of stats
 //! entries (`name`, `method`, `num_requests`, `num_failures`, `response_times`,
 //! `num_reqs_per_sec`, …), one per endpoint, no aggregate entry.
 //!
@@ -16,26 +16,31 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::stages::StagePlan;
-use super::summary::{endpoint, read_json, record_ms_n, source_or_problem, Summary};
-use super::{problem, IngestOptions};
-use crate::model::{new_histogram, EndpointKey, FailureKind, LatencyDistribution, Problem, Source};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::problem;
+use crate::ingest::summary::{endpoint, read_json, record_ms_n, Summary};
+use crate::ingest::Format;
+use crate::model::{new_histogram, EndpointKey, FailureKind, LatencyDistribution, Problem};
+
+/// The `locust-json` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::LocustJson,
+    name: "locust-json",
+    tool: "locust",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON array of objects with name, method, num_requests, response_times",
+    example: "locust --headless --json > stats.json",
+};
 
 /// True for Locust's JSON stats: an array of objects with `num_requests` and
 /// `response_times`.
 pub fn sniff(head: &str) -> bool {
-    let c = super::oha::compact(head);
+    let c = crate::ingest::oha::compact(head);
     c.starts_with("[{") && head.contains("\"num_requests\"") && head.contains("\"response_times\"")
-}
-
-/// Builds the source of one Locust JSON file.
-pub fn build_source(
-    path: &Path,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    problems: &mut Vec<Problem>,
-) -> Option<Source> {
-    source_or_problem(path, read(path), plan, opts, problems)
 }
 
 fn read(path: &Path) -> Result<Summary, Problem> {

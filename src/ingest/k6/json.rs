@@ -1,4 +1,4 @@
-//! k6 `--out json` NDJSON (FORMATS.md §3.3), plain or gzipped, streamed line by
+//! k6 `--out json` NDJSON, plain or gzipped, streamed line by
 //! line. `Metric` lines are skipped; `Point` lines of `http_reqs`,
 //! `http_req_duration`, `http_req_failed` and `vus` are turned into requests and a
 //! users series by the same [`Assembler`] as the CSV output (its docs give the
@@ -11,11 +11,27 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::adapters::Lines;
-use super::k6_csv::{orphan_note, Assembler, Metric, Tags};
-use super::text::parse_rfc3339_ms;
-use super::{problem, Observation, Replay};
+use crate::ingest::adapters::Lines;
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::k6_csv::{orphan_note, Assembler, Metric, Tags};
+use crate::ingest::text::parse_rfc3339_ms;
+use crate::ingest::Format;
+use crate::ingest::{problem, Observation, Replay};
 use crate::model::{latency_possible, Problem};
+
+/// The `k6-json` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::K6Json,
+    name: "k6-json",
+    tool: "k6",
+    sniff: Sniff::Content(|h| looks_like_k6_json(h.line)),
+    reads_gzip: true,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(K6Json::open(p)?))),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON lines with type Metric/Point (plain or .gz)",
+    example: "k6 run --out json=results.json script.js",
+};
 
 /// True when a first line is a k6 JSON output line.
 pub fn looks_like_k6_json(line: &str) -> bool {

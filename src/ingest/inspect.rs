@@ -1,0 +1,311 @@
+//! `inspect`'s reading of one file: detect its format, then replay a per-request or
+//! per-interval file once (streaming, memory flat: the totals are kept in a `Tally`)
+//! or load a summary or grouped file the way `analyze` does. The result is a
+//! [`FileReport`] and, for a loaded file, its [`Source`] (whose figures analysis
+//! adds).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::formats::{spec, Reader};
+use super::text::{first_line, normalize, read_head};
+use super::{detect_format, Detection, IngestOptions, Observation};
+use crate::model::inspection::{FileReport, LatencyFigures, LISTED_ENDPOINTS};
+use crate::model::{
+    format_rfc3339_ms, normalize_label, EndpointKey, FailureKind, LatencyDistribution, Problem,
+    Source,
+};
+
+/// Distinct endpoints counted before giving up (a file of raw URLs with IDs).
+const MAX_ENDPOINTS: usize = 100_000;
+
+/// What `inspect` found in one file: the report, and the source when the file was
+/// loaded whole (a summary, a Locust set) rather than replayed.
+pub struct Inspection {
+    /// The report, its figures filled for a replayed file.
+    pub report: FileReport,
+    /// The loaded source (its figures are analysis's to add).
+    pub source: Option<Source>,
+}
+
+/// Inspects one file.
+pub fn inspect(path: &Path, opts: &IngestOptions) -> Inspection {
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        ..Default::default()
+    };
+    let Some(format) = detect(path, &mut report) else {
+        return Inspection {
+            report,
+            source: None,
+        };
+    };
+    report.format = Some(format.to_string());
+    report.tool = Some(format.tool().to_string());
+    let source = match spec(format).reader {
+        Reader::Replay(open) => {
+            let mut warnings = Vec::new();
+            match open(path, opts, &mut warnings) {
+                Ok(replay) => tally_replay(replay.as_ref(), &warnings, opts, &mut report),
+                Err(p) => report.problems.push(problem_text(&p)),
+            }
+            None
+        }
+        Reader::Summary(_) | Reader::Source(_) | Reader::Grouped => load(path, opts, &mut report),
+    };
+    Inspection { report, source }
+}
+
+/// The file's format; `None` (and the problem in the report) when it is missing,
+/// unreadable, unrecognised or not read.
+fn detect(path: &Path, report: &mut FileReport) -> Option<super::Format> {
+    if !path.is_file() {
+        report.problems.push("no such file".into());
+        return None;
+    }
+    let head = match read_head(path) {
+        Ok(h) => h,
+        Err(e) => {
+            report.problems.push(format!("cannot read: {e}"));
+            return None;
+        }
+    };
+    match detect_format(path, &head) {
+        Detection::Supported(f) => Some(f),
+        Detection::Unsupported(why) => {
+            report.problems.push(why);
+            None
+        }
+        Detection::Unknown => {
+            report.problems.push(if head.is_empty() {
+                "empty file".into()
+            } else {
+                let text = normalize(&head);
+                let line: String = first_line(&text).chars().take(80).collect();
+                format!(
+                    "not a recognised load-test result; its first line: {line:?} (`headroom \
+                     inspect --formats` lists the formats read and how each is recognised)"
+                )
+            });
+            None
+        }
+    }
+}
+
+/// Replays a per-request or per-interval file once into the report's figures.
+fn tally_replay(
+    replay: &dyn super::Replay,
+    warnings: &[Problem],
+    opts: &IngestOptions,
+    report: &mut FileReport,
+) {
+    let mut tally = Tally::new(opts.normalize_labels);
+    let mut malformed = Vec::new();
+    let outcome = replay.replay(&mut |obs| match obs {
+        // The first few; `analyze` counts them all.
+        Observation::Malformed(p) if malformed.len() < 20 => malformed.push(problem_text(&p)),
+        Observation::Malformed(_) => {}
+        obs => tally.add(&obs),
+    });
+    report.problems.append(&mut malformed);
+    let overlong = super::limits::take_overlong();
+    report.problems.extend(overlong.iter().map(problem_text));
+    match outcome {
+        Ok(()) => {
+            tally.fill(report, replay.timed());
+            report.version = replay.version_hint();
+            report.notes.extend(replay.notes());
+            report
+                .notes
+                .extend(warnings.iter().map(|w| w.reason.clone()));
+            report.ok = report.problems.is_empty();
+        }
+        Err(p) => report.problems.push(problem_text(&p)),
+    }
+}
+
+/// Loads a summary or grouped file the way `analyze` does; its source, if any.
+fn load(path: &Path, opts: &IngestOptions, report: &mut FileReport) -> Option<Source> {
+    let mut run = super::load_runs(&[path.to_path_buf()], opts);
+    report
+        .problems
+        .extend(run.problems.iter().map(problem_text));
+    report.notes.extend(
+        run.skipped
+            .iter()
+            .map(|(_, why)| format!("not read on its own: {why}")),
+    );
+    report.version = run.inputs.first().and_then(|i| i.tool_version.clone());
+    report.ok = report.problems.is_empty();
+    (!run.sources.is_empty()).then(|| run.sources.swap_remove(0))
+}
+
+fn problem_text(p: &Problem) -> String {
+    match p.line {
+        Some(l) => format!("line {l}: {}", p.reason),
+        None => p.reason.clone(),
+    }
+}
+
+/// Running totals over one replay.
+struct Tally {
+    normalize: bool,
+    requests: u64,
+    failures: u64,
+    transactions: u64,
+    by_kind: BTreeMap<String, u64>,
+    endpoints: BTreeMap<String, u64>,
+    too_many_endpoints: bool,
+    first_ms: Option<i64>,
+    last_ms: Option<i64>,
+    users_max: Option<f64>,
+    latency: LatencyDistribution,
+    measured: u64,
+    /// Observations left out for a time before 1970 or after 9999, and the first.
+    implausible: u64,
+    first_implausible: Option<i64>,
+}
+
+impl Tally {
+    fn new(normalize: bool) -> Tally {
+        Tally {
+            normalize,
+            requests: 0,
+            failures: 0,
+            transactions: 0,
+            by_kind: BTreeMap::new(),
+            endpoints: BTreeMap::new(),
+            too_many_endpoints: false,
+            first_ms: None,
+            last_ms: None,
+            users_max: None,
+            latency: LatencyDistribution::new_exact(),
+            measured: 0,
+            implausible: 0,
+            first_implausible: None,
+        }
+    }
+
+    fn time(&mut self, t: i64) {
+        self.first_ms = Some(self.first_ms.map_or(t, |f| f.min(t)));
+        self.last_ms = Some(self.last_ms.map_or(t, |l| l.max(t)));
+    }
+
+    fn users(&mut self, u: f64) {
+        self.users_max = Some(self.users_max.map_or(u, |m| m.max(u)));
+    }
+
+    fn endpoint(&mut self, key: &EndpointKey, n: u64) {
+        let name = key.to_string();
+        if let Some(c) = self.endpoints.get_mut(&name) {
+            *c += n;
+        } else if self.endpoints.len() < MAX_ENDPOINTS {
+            self.endpoints.insert(name, n);
+        } else {
+            self.too_many_endpoints = true;
+        }
+    }
+
+    fn add(&mut self, obs: &Observation<'_>) {
+        let t = match obs {
+            Observation::Request(ev) | Observation::Transaction(ev) => ev.t_ms,
+            Observation::Histogram { start_ms, .. } => *start_ms,
+            Observation::Users { t_ms, .. } => *t_ms,
+            Observation::Malformed(_) => return,
+        };
+        if !crate::model::plausible_time(t) {
+            self.implausible += 1;
+            self.first_implausible.get_or_insert(t);
+            return;
+        }
+        match obs {
+            Observation::Request(ev) => {
+                self.requests += 1;
+                self.time(ev.t_ms);
+                if let Some(u) = ev.users {
+                    self.users(u);
+                }
+                let name = if self.normalize {
+                    normalize_label(ev.name)
+                } else {
+                    std::borrow::Cow::Borrowed(ev.name)
+                };
+                self.endpoint(&EndpointKey::new(ev.method, &name), 1);
+                if !ev.ok {
+                    self.failures += 1;
+                    let kind = ev.failure.unwrap_or(FailureKind::Other);
+                    *self.by_kind.entry(kind.to_string()).or_default() += 1;
+                }
+                if let Some(ms) = ev.latency_ms {
+                    self.latency.record_ms(ms);
+                    self.measured += 1;
+                }
+            }
+            Observation::Transaction(ev) => {
+                self.transactions += 1;
+                self.time(ev.t_ms);
+            }
+            Observation::Histogram {
+                key,
+                start_ms,
+                end_ms,
+                histogram,
+                failures,
+            } => {
+                self.requests += histogram.len();
+                self.time(*start_ms);
+                self.time(*end_ms - 1);
+                self.endpoint(key, histogram.len());
+                for (kind, n) in failures.iter() {
+                    self.failures += n;
+                    *self.by_kind.entry(kind.to_string()).or_default() += n;
+                }
+                if let LatencyDistribution::Exact(h) = &mut self.latency {
+                    let _ = h.add(*histogram);
+                }
+                self.measured += histogram.len();
+            }
+            Observation::Users { users, .. } => self.users(*users),
+            Observation::Malformed(_) => {}
+        }
+    }
+
+    fn fill(self, report: &mut FileReport, timed: bool) {
+        if let Some(t) = self.first_implausible {
+            report
+                .problems
+                .push(super::implausible_times(self.implausible, t));
+        }
+        report.requests = Some(self.requests);
+        report.failures = Some(self.failures);
+        report.failures_by_kind = self.by_kind;
+        report.transactions = Some(self.transactions);
+        let mut eps: Vec<(String, u64)> = self.endpoints.into_iter().collect();
+        eps.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        report.endpoints = Some(eps.len());
+        report.endpoint_names = eps
+            .into_iter()
+            .take(LISTED_ENDPOINTS)
+            .map(|e| e.0)
+            .collect();
+        if self.too_many_endpoints {
+            report.notes.push(format!(
+                "more than {MAX_ENDPOINTS} distinct endpoints (IDs in URLs?): counted up to \
+                 there; try --normalize-labels"
+            ));
+        }
+        if timed {
+            report.start = self.first_ms.map(format_rfc3339_ms);
+            report.end = self.last_ms.map(format_rfc3339_ms);
+            report.duration_s = self
+                .first_ms
+                .zip(self.last_ms)
+                .map(|(a, b)| (b - a) as f64 / 1000.0);
+        }
+        report.users_max = self.users_max;
+        if self.measured > 0 {
+            report.latency_exact = Some(true);
+            report.latency_ms = LatencyFigures::of(&self.latency);
+        }
+    }
+}

@@ -1,0 +1,503 @@
+//! Locust `--csv` output: `_stats.csv`, `_stats_history.csv`,
+//! `_failures.csv`, `_exceptions.csv`, and the pre-1.0 `_requests.csv` /
+//! `_distribution.csv`, in every column-name generation.
+//!
+//! Locust writes aggregates, not requests, so its latencies are *tool summaries*: the
+//! percentiles are Locust's own (from a histogram rounded to about two significant
+//! digits) and are reported as such. Stages detected from a stats history get exact
+//! request and failure counts and an exact mean (differences of cumulative totals),
+//! and approximate percentiles estimated from the history's own percentile columns
+//! (cumulative or windowed, told apart by the data: see `history`). The
+//! series' interval is the history's measured row spacing, not an assumed 1 s. Without
+//! `--csv-full-history` (every version) the history has only the Aggregated rows:
+//! such stages have their totals and no endpoints.
+//!
+//! Failure kinds come from `_failures.csv`, which covers the whole run: a history
+//! stage gets them only where they follow for certain (see `kinds_of_part`); the
+//! report counts the rest as `other`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::failures::{add_failure_kinds, kinds_from_whole_run, read_exceptions, read_failures};
+use super::history::{
+    fill_timeline, history_spacing, overall_from_history, read_history, stages_from_history,
+    AGGREGATE_ONLY_HISTORY,
+};
+use crate::ingest::formats::{FormatSpec, Head, Reader, Sniff};
+use crate::ingest::stages::StagePlan;
+use crate::ingest::text::{csv_reader, read_text};
+use crate::ingest::Format;
+use crate::ingest::{problem, IngestOptions};
+use crate::model::{
+    EndpointKey, EndpointStats, LatencyDistribution, PercentileSummary, Problem, Source, Stage,
+};
+
+/// True for the header of a stats file (`_stats.csv`, or `_requests.csv` ≤ 0.13.2).
+fn stats_header(h: &Head<'_>) -> bool {
+    (h.first() == "Type" || h.first() == "Method")
+        && (h.has("Request Count") || h.has("# requests"))
+        && h.has("Name")
+}
+
+/// True for the stats header of Locust ≤ 0.13.2 (`_requests.csv`: no percentiles).
+fn old_requests(h: &Head<'_>) -> bool {
+    h.first() == "Method" && !h.has("50%")
+}
+
+/// The `locust-stats` format: how it is recognised and read.
+pub const STATS: FormatSpec = FormatSpec {
+    format: Format::LocustStats,
+    name: "locust-stats",
+    tool: "locust",
+    sniff: Sniff::Content(|h| stats_header(h) && !old_requests(h)),
+    reads_gzip: false,
+    reader: Reader::Grouped,
+    splittable: false,
+    notes: &[],
+    detected_by: "CSV header Type/Method, Name, Request Count or # requests",
+    example: "locust --headless --csv run",
+};
+
+/// The `locust-requests` format: how it is recognised and read.
+pub const REQUESTS: FormatSpec = FormatSpec {
+    format: Format::LocustRequests,
+    name: "locust-requests",
+    tool: "locust",
+    sniff: Sniff::Content(|h| stats_header(h) && old_requests(h)),
+    reads_gzip: false,
+    reader: Reader::Grouped,
+    splittable: false,
+    notes: &[],
+    detected_by: "CSV header Method, Name, # requests without percentiles (Locust ≤ 0.13.2)",
+    example: "locust --no-web --csv run",
+};
+
+/// The `locust-distribution` format: how it is recognised and read.
+pub const DISTRIBUTION: FormatSpec = FormatSpec {
+    format: Format::LocustDistribution,
+    name: "locust-distribution",
+    tool: "locust",
+    sniff: Sniff::Content(|h| h.first() == "Name" && h.has("# requests") && h.has("50%")),
+    reads_gzip: false,
+    reader: Reader::Grouped,
+    splittable: false,
+    notes: &[],
+    detected_by: "CSV header Name, # requests, 50% (Locust ≤ 0.13.2)",
+    example: "locust --no-web --csv run",
+};
+
+/// The Locust files of one run dir.
+#[derive(Debug, Default)]
+pub struct LocustSet {
+    /// `_stats.csv` (or `_requests.csv` joined with `_distribution.csv`).
+    pub stats: Option<PathBuf>,
+    /// `_distribution.csv` (≤ 0.13.2).
+    pub distribution: Option<PathBuf>,
+    /// `_stats_history.csv`.
+    pub history: Option<PathBuf>,
+    /// `_failures.csv`.
+    pub failures: Option<PathBuf>,
+    /// `_exceptions.csv`.
+    pub exceptions: Option<PathBuf>,
+}
+
+/// One row of `_stats.csv` (or `_requests.csv`).
+#[derive(Clone, Debug)]
+pub(super) struct StatsRow {
+    pub(super) key: EndpointKey,
+    pub(super) requests: u64,
+    pub(super) failures: u64,
+    pub(super) summary: PercentileSummary,
+    pub(super) avg_content_size: Option<f64>,
+    pub(super) rps: Option<f64>,
+}
+
+/// Column positions by any of several names (Locust renamed columns across versions).
+pub(super) struct Columns(pub(super) Vec<String>);
+
+impl Columns {
+    pub(super) fn find(&self, names: &[&str]) -> Option<usize> {
+        self.0
+            .iter()
+            .position(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
+    }
+
+    pub(super) fn require(&self, path: &Path, names: &[&str]) -> Result<usize, Problem> {
+        self.find(names).ok_or_else(|| {
+            problem(
+                path,
+                Some(1),
+                format!("no `{}` column in the header", names[0]),
+            )
+        })
+    }
+
+    /// Percentile columns (`50%`, `99.9%`, and 0.14's `99.999` without `%`).
+    pub(super) fn percentiles(&self) -> Vec<(usize, f64)> {
+        static RE: OnceLock<Regex> = OnceLock::new();
+        let re = RE.get_or_init(|| Regex::new(r"^(\d+(?:\.\d+)?)%?$").expect("static regex"));
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let p: f64 = re.captures(c)?.get(1)?.as_str().parse().ok()?;
+                (p > 0.0 && p <= 100.0).then_some((i, p))
+            })
+            .collect()
+    }
+}
+
+/// A data row: its line and cells.
+pub(super) type Row = (u64, Vec<String>);
+
+/// Reads the CSV rows of a Locust file: header cells and `(line, cells)` rows.
+pub(super) fn read_rows(path: &Path) -> Result<(Columns, Vec<Row>), Problem> {
+    let text = read_text(path).map_err(|e| problem(path, None, e.to_string()))?;
+    if text.trim().is_empty() {
+        return Err(problem(path, None, "empty file"));
+    }
+    let mut reader = csv_reader(&text);
+    let header = reader
+        .headers()
+        .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?
+        .iter()
+        .map(|c| c.trim().to_string())
+        .collect::<Vec<_>>();
+    let width = header.len();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line());
+            problem(path, line, format!("unreadable row: {e}"))
+        })?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.len() != width {
+            return Err(problem(
+                path,
+                Some(line),
+                format!(
+                    "row has {} fields, the header has {width} (truncated file?)",
+                    record.len()
+                ),
+            ));
+        }
+        rows.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
+    }
+    Ok((Columns(header), rows))
+}
+
+pub(super) fn number(
+    path: &Path,
+    line: u64,
+    column: &str,
+    cell: &str,
+) -> Result<Option<f64>, Problem> {
+    match cell {
+        "" | "N/A" => Ok(None),
+        c => c
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(Some)
+            .ok_or_else(|| {
+                problem(
+                    path,
+                    Some(line),
+                    format!("`{column}` is not a number: `{c}`"),
+                )
+            }),
+    }
+}
+
+pub(super) fn count(path: &Path, line: u64, column: &str, cell: &str) -> Result<u64, Problem> {
+    number(path, line, column, cell)?
+        .filter(|v| *v >= 0.0)
+        .map(|v| v as u64)
+        .ok_or_else(|| {
+            problem(
+                path,
+                Some(line),
+                format!("`{column}` is not a count: `{cell}`"),
+            )
+        })
+}
+
+/// True for Locust's aggregate row (`Aggregated`, or `Total` before 0.12.2).
+pub(super) fn is_aggregate(method: &str, name: &str) -> bool {
+    (method.is_empty() || method == "None") && (name == "Aggregated" || name == "Total")
+}
+
+/// `_stats.csv` / `_requests.csv` rows and the aggregate row.
+pub(super) fn read_stats(
+    path: &Path,
+    distribution: Option<&Path>,
+) -> Result<(Vec<StatsRow>, Option<StatsRow>), Problem> {
+    let (cols, rows) = read_rows(path)?;
+    let c_method = cols.require(path, &["Type", "Method"])?;
+    let c_name = cols.require(path, &["Name"])?;
+    let c_req = cols.require(path, &["Request Count", "# requests"])?;
+    let c_fail = cols.require(path, &["Failure Count", "# failures"])?;
+    let c_avg = cols.find(&["Average Response Time"]);
+    let c_min = cols.find(&["Min Response Time"]);
+    let c_max = cols.find(&["Max Response Time"]);
+    let c_med = cols.find(&["Median Response Time"]);
+    let c_size = cols.find(&["Average Content Size"]);
+    let c_rps = cols.find(&["Requests/s"]);
+    let pct_cols = cols.percentiles();
+    let dist = match distribution {
+        Some(d) => read_distribution(d)?,
+        None => BTreeMap::new(),
+    };
+
+    if rows.is_empty() {
+        return Err(problem(path, Some(2), "header only: no request rows"));
+    }
+    let mut endpoints = Vec::new();
+    let mut aggregate = None;
+    for (line, cells) in rows {
+        let get = |i: Option<usize>, name: &str| -> Result<Option<f64>, Problem> {
+            match i {
+                Some(i) => number(path, line, name, &cells[i]),
+                None => Ok(None),
+            }
+        };
+        let method = cells[c_method].as_str();
+        let name = cells[c_name].as_str();
+        let mut points: Vec<(f64, f64)> = Vec::new();
+        for &(i, p) in &pct_cols {
+            if let Some(v) = number(path, line, &cols.0[i], &cells[i])? {
+                points.push((p, v));
+            }
+        }
+        let dist_key = if is_aggregate(method, name) {
+            name.to_string()
+        } else {
+            format!("{method} {name}")
+        };
+        if points.is_empty() {
+            if let Some(p) = dist.get(&dist_key) {
+                points.clone_from(p);
+            }
+        }
+        if points.is_empty() {
+            // Old files without percentile columns still have a median.
+            if let Some(med) = get(c_med, "Median Response Time")? {
+                points.push((50.0, med));
+            }
+        }
+        let requests = count(path, line, "Request Count", &cells[c_req])?;
+        let failures = count(path, line, "Failure Count", &cells[c_fail])?;
+        if failures > requests {
+            return Err(problem(path, Some(line), "more failures than requests"));
+        }
+        let none_if_empty = |v: Option<f64>| v.filter(|_| requests > 0);
+        let row = StatsRow {
+            key: EndpointKey::new(Some(method).filter(|m| *m != "None"), name),
+            requests,
+            failures,
+            summary: PercentileSummary {
+                count: requests,
+                mean_ms: none_if_empty(get(c_avg, "Average Response Time")?),
+                min_ms: none_if_empty(get(c_min, "Min Response Time")?),
+                max_ms: none_if_empty(get(c_max, "Max Response Time")?),
+                points,
+                merged: false,
+            },
+            avg_content_size: get(c_size, "Average Content Size")?,
+            rps: get(c_rps, "Requests/s")?,
+        };
+        if let Some(v) = row.summary.impossible_value() {
+            return Err(problem(
+                path,
+                Some(line),
+                format!("latency {v}: a latency cannot be negative, infinite or not a number"),
+            ));
+        }
+        if is_aggregate(method, name) {
+            aggregate = Some(row);
+        } else {
+            endpoints.push(row);
+        }
+    }
+    Ok((endpoints, aggregate))
+}
+
+/// `_distribution.csv` (≤ 0.13.2): `"METHOD name"` → percentile points.
+pub(super) fn read_distribution(path: &Path) -> Result<BTreeMap<String, Vec<(f64, f64)>>, Problem> {
+    let (cols, rows) = read_rows(path)?;
+    let c_name = cols.require(path, &["Name"])?;
+    let pct_cols = cols.percentiles();
+    let mut out = BTreeMap::new();
+    for (line, cells) in rows {
+        let mut points = Vec::new();
+        for &(i, p) in &pct_cols {
+            if let Some(v) = number(path, line, &cols.0[i], &cells[i])? {
+                points.push((p, v));
+            }
+        }
+        out.insert(cells[c_name].clone(), points);
+    }
+    Ok(out)
+}
+
+/// Builds the Locust source of one dir. Problems with single files are pushed to
+/// `problems`; the source is built from whatever files remain.
+pub fn build_source(
+    set: &LocustSet,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Source> {
+    fn keep<T>(problems: &mut Vec<Problem>, r: Result<T, Problem>) -> Option<T> {
+        r.map_err(|p| problems.push(p)).ok()
+    }
+    let stats = set
+        .stats
+        .as_deref()
+        .and_then(|p| keep(problems, read_stats(p, set.distribution.as_deref())));
+    let history = set
+        .history
+        .as_deref()
+        .and_then(|p| keep(problems, read_history(p)));
+    let failures = set
+        .failures
+        .as_deref()
+        .and_then(|p| keep(problems, read_failures(p)));
+    let exceptions = set
+        .exceptions
+        .as_deref()
+        .and_then(|p| keep(problems, read_exceptions(p)));
+    if stats.is_none() && history.as_ref().is_none_or(Vec::is_empty) {
+        return None;
+    }
+
+    let mut source = Source {
+        tool: "locust".into(),
+        ..Default::default()
+    };
+    for (n, msg) in exceptions.iter().flatten() {
+        source.notes.push(format!(
+            "Locust reported {n} exception(s) in user code: {msg}"
+        ));
+    }
+    if opts.warmup_ms > 0 || opts.from_ms.is_some() || opts.to_ms.is_some() {
+        source.notes.push(
+            "--warmup/--from/--to cannot trim Locust's whole-run summary; they apply only to \
+             stages taken from a stats history"
+                .into(),
+        );
+    }
+
+    // Overall: the summary when there is one, else the last cumulative history row.
+    let mut overall = Stage::named("overall");
+    overall.window_basis = "whole run (Locust's cumulative summary, ramps included)".into();
+    if let Some((rows, agg)) = &stats {
+        let kept: Vec<&StatsRow> = rows.iter().filter(|r| opts.keeps(&r.key)).collect();
+        for row in &kept {
+            overall
+                .endpoints
+                .insert(row.key.clone(), endpoint_from_row(row));
+        }
+        if let Some(agg) = agg {
+            // The aggregate row stands for every endpoint; a filter makes it stale.
+            if kept.len() == rows.len() {
+                overall.aggregate = Some(endpoint_from_row(agg));
+            }
+            overall.duration_s = agg
+                .rps
+                .filter(|r| *r > 0.0)
+                .map(|rps| agg.requests as f64 / rps);
+        }
+    }
+    let spacing = history.as_deref().map_or(1000, history_spacing);
+    if let Some(hist) = &history {
+        fill_timeline(&mut overall, hist, spacing);
+        if stats.is_none() {
+            overall_from_history(&mut overall, hist, opts);
+        }
+    }
+    // After the history: without `_stats.csv` the overall figures come from it.
+    if let Some(fails) = &failures {
+        source
+            .notes
+            .extend(add_failure_kinds(&mut overall, fails, opts));
+    }
+
+    let history_stages = history
+        .as_deref()
+        .and_then(|hist| stages_from_history(plan, hist, opts));
+    if let Some(hist) = &history {
+        let read_for_figures = history_stages.is_some() || stats.is_none();
+        if read_for_figures && !hist.iter().any(|r| r.key.is_some()) {
+            source.notes.push(AGGREGATE_ONLY_HISTORY.into());
+        }
+    }
+    source.stages = match history_stages {
+        Some(mut stages) => {
+            for stage in &mut stages {
+                kinds_from_whole_run(stage, &overall);
+            }
+            stages
+        }
+        None => summary_stages(plan, &overall, &mut source.notes),
+    };
+    source.overall = overall;
+    // Impossible numbers (counts past a u64, more failures than requests) are the
+    // stats file's problem (the history's when there is no stats file).
+    let file = set.stats.as_deref().or(set.history.as_deref());
+    if let Some(p) = file.and_then(|f| crate::ingest::summary::check_source(f, &source).err()) {
+        problems.push(p);
+        return None;
+    }
+    Some(source)
+}
+
+/// The one stage a whole-run summary can give, named by the plan.
+pub(super) fn summary_stages(
+    plan: &StagePlan,
+    overall: &Stage,
+    notes: &mut Vec<String>,
+) -> Vec<Stage> {
+    let stage = match plan {
+        StagePlan::WholeDir { name, users } => whole_run_stage(overall, name, *users),
+        StagePlan::Detect { fallback } => whole_run_stage(overall, fallback, None),
+        StagePlan::Manifest(specs) if specs.len() == 1 => {
+            whole_run_stage(overall, &specs[0].name, specs[0].users)
+        }
+        StagePlan::Manifest(specs) => {
+            notes.push(format!(
+                "the manifest lists {} stages but Locust's summary covers the whole run: \
+                 reported as one stage",
+                specs.len()
+            ));
+            whole_run_stage(overall, "whole_run", None)
+        }
+    };
+    vec![stage]
+}
+
+pub(super) fn endpoint_from_row(row: &StatsRow) -> EndpointStats {
+    let mut ep = EndpointStats::new(row.key.clone());
+    ep.requests = row.requests;
+    ep.failures = row.failures;
+    ep.latency = LatencyDistribution::Summary(row.summary.clone());
+    // Locust does not split latencies of successes from failures.
+    ep.ok_latency = None;
+    ep.bytes_received = row
+        .avg_content_size
+        .map(|avg| (avg * row.requests as f64).round() as u64);
+    ep
+}
+
+/// The whole run as one stage (the summary covers everything Locust measured).
+pub(super) fn whole_run_stage(overall: &Stage, name: &str, users: Option<u32>) -> Stage {
+    let mut s = overall.clone();
+    s.name = name.to_string();
+    s.users = users;
+    s.window_basis = "whole run: Locust's summary covers the ramp too".into();
+    s
+}

@@ -1,0 +1,11 @@
+//! Locust's outputs: the CSV set a `--csv` run writes (`csv_set`: the stats file and
+//! the old `_requests.csv` / `_distribution.csv` pair), its history (`history`), its
+//! failures and exceptions (`failures`), and the `--json` stats (`json`). The CSV set
+//! is read as one source; the JSON alone.
+
+pub mod csv_set;
+pub mod failures;
+pub mod history;
+pub mod json;
+
+pub use csv_set::{build_source, LocustSet};
