@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::analysis::sla::{RuleStatus, Verdict};
 use crate::model::{FailureKind, InputFile, Problem};
 
 /// Version of the report.json layout; bumped on any incompatible change.
@@ -55,7 +56,7 @@ pub struct Analysis {
     /// SLA evaluation, when an SLA file was given.
     pub sla: Option<SlaSummary>,
     /// GO / CONDITIONAL / NO-GO, or null without an SLA.
-    pub verdict: Option<String>,
+    pub verdict: Option<Verdict>,
     /// Readiness per area.
     pub readiness: Vec<Readiness>,
     /// Caveats the reader must know (sample sizes, estimates).
@@ -287,7 +288,7 @@ pub struct SlaSummary {
     /// Evaluations in all.
     pub total: usize,
     /// The verdict the rules give.
-    pub verdict: String,
+    pub verdict: Verdict,
     /// The verdict sentence every output shows: the verdict, where it was decided,
     /// the data's problem when there is one, the gating evaluations by status.
     pub headline: String,
@@ -328,7 +329,7 @@ pub struct MatrixRow {
 #[derive(Clone, Debug, Serialize)]
 pub struct MatrixCell {
     /// Status.
-    pub status: String,
+    pub status: RuleStatus,
     /// Measured value as text.
     pub value_text: String,
     /// Factor of a miss.
@@ -341,9 +342,9 @@ pub struct MatrixCell {
 #[derive(Clone, Debug, Serialize)]
 pub struct Readiness {
     /// Throughput, latency, errors/availability, capacity/scalability, data quality.
-    pub area: String,
+    pub area: ReadinessArea,
     /// `READY`, `AT RISK`, `NOT READY`, `NOT ASSESSED`.
-    pub status: String,
+    pub status: ReadinessStatus,
     /// The measured numbers behind the status.
     pub evidence: String,
 }
@@ -359,4 +360,39 @@ pub struct TaskShare {
     pub share: f64,
     /// Mean latency, ms.
     pub mean_ms: Option<f64>,
+}
+
+/// The areas of the readiness table, serialised as their row titles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadinessArea {
+    /// `Throughput`.
+    Throughput,
+    /// `Latency`.
+    Latency,
+    /// `Errors / availability`.
+    #[serde(rename = "Errors / availability")]
+    Errors,
+    /// `Capacity / scalability`.
+    #[serde(rename = "Capacity / scalability")]
+    Capacity,
+    /// `Data quality`.
+    #[serde(rename = "Data quality")]
+    DataQuality,
+}
+
+/// How ready one area is, serialised in capitals (`NOT READY`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadinessStatus {
+    /// `READY`: the deciding evidence holds.
+    #[serde(rename = "READY")]
+    Ready,
+    /// `AT RISK`: nothing fails, but something is unproven, thin or untrusted.
+    #[serde(rename = "AT RISK")]
+    AtRisk,
+    /// `NOT READY`: a deciding rule fails, or the data cannot carry the area.
+    #[serde(rename = "NOT READY")]
+    NotReady,
+    /// `NOT ASSESSED`: described, not judged (no SLA rule, or too little data).
+    #[serde(rename = "NOT ASSESSED")]
+    NotAssessed,
 }

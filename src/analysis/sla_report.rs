@@ -106,7 +106,7 @@ pub fn apply_sla(
             .filter(|e| e.status == RuleStatus::Pass)
             .count(),
         total: evals.len(),
-        verdict: verdict.as_str().to_string(),
+        verdict,
         headline,
         verdict_stages: evaluated.verdict_stages,
         verdict_fallback: evaluated.verdict_fallback,
@@ -117,7 +117,7 @@ pub fn apply_sla(
         matrix: matrix(&evals, &columns),
         rules: evals,
     });
-    analysis.verdict = Some(verdict.as_str().to_string());
+    analysis.verdict = Some(verdict);
     agree_with_verdict(analysis, verdict);
     analysis.bottlenecks = super::bottlenecks::assess(analysis);
     let rules = analysis.sla.as_ref().map(|s| s.rules.clone());
@@ -178,10 +178,6 @@ fn data_reason(a: &Analysis) -> Option<String> {
     ))
 }
 
-fn status_text(s: RuleStatus) -> String {
-    s.as_str().to_string()
-}
-
 /// A stage's series (every request of the stage); `None` when the source has none.
 fn stage_series(stage: &Stage) -> Option<&TimeSeries> {
     let series = &stage.timeline;
@@ -198,7 +194,7 @@ fn matrix(evals: &[RuleEvaluation], columns: &[String]) -> SlaMatrix {
     for e in evals {
         let scope = match &e.endpoint {
             Some(ep) => format!("{} {ep}", e.scope),
-            None => e.scope.clone(),
+            None => e.scope.to_string(),
         };
         let idx = match rows
             .iter()
@@ -217,7 +213,7 @@ fn matrix(evals: &[RuleEvaluation], columns: &[String]) -> SlaMatrix {
         let column = e.stage.as_deref().unwrap_or(OVERALL);
         if let Some(c) = columns.iter().position(|c| c == column) {
             rows[idx].cells[c] = Some(MatrixCell {
-                status: status_text(e.status),
+                status: e.status,
                 value_text: e.value_display.clone().unwrap_or_else(|| "—".into()),
                 factor: e.factor,
                 factor_text: e.factor_text.clone(),

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{filters, RenderError};
 use crate::analysis::headline;
 use crate::analysis::report::SlaSummary;
-use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity};
+use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity, Verdict};
 
 /// Rows the PR comment lists in each of its two tables before "…and N more": a
 /// GitHub comment should stay readable (and far below its 65,536-character cap).
@@ -24,7 +24,7 @@ const CELL_CHARS: usize = 40;
 #[derive(Clone, Debug, Serialize)]
 pub struct CheckOutcome<'a> {
     /// GO, CONDITIONAL or NO-GO.
-    pub verdict: &'a str,
+    pub verdict: Verdict,
     /// The exit code `check` returns.
     pub exit_code: u8,
     /// Whether `--strict` was given.
@@ -173,10 +173,10 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
     // The verdict sentence, its first word coloured on a terminal.
     let sentence = match (color, sla.headline.split_once(' ')) {
         (true, Some((word, rest))) => {
-            let code = match sla.verdict.as_str() {
-                "GO" => "1;32",
-                "NO-GO" => "1;31",
-                _ => "1;33",
+            let code = match sla.verdict {
+                Verdict::Go => "1;32",
+                Verdict::NoGo => "1;31",
+                Verdict::Conditional => "1;33",
             };
             format!("\x1b[{code}m{word}\x1b[0m {rest}")
         }
@@ -229,7 +229,7 @@ struct CommentRow {
 #[derive(Serialize)]
 struct Comment<'a> {
     icon: &'static str,
-    verdict: &'a str,
+    verdict: Verdict,
     headline: &'a str,
     strict: bool,
     counts: StatusCounts,
@@ -274,12 +274,12 @@ pub fn comment(sla: &SlaSummary, strict: bool) -> Result<String, RenderError> {
         .filter(|e| e.status == RuleStatus::Pass)
         .collect();
     let context = Comment {
-        icon: match sla.verdict.as_str() {
-            "GO" => "🟢",
-            "NO-GO" => "🔴",
-            _ => "🟡",
+        icon: match sla.verdict {
+            Verdict::Go => "🟢",
+            Verdict::NoGo => "🔴",
+            Verdict::Conditional => "🟡",
         },
-        verdict: &sla.verdict,
+        verdict: sla.verdict,
         headline: &sla.headline,
         strict,
         counts: StatusCounts::of(&sla.rules),

@@ -169,6 +169,16 @@ fn parse_duration_ms(s: &str) -> Option<u64> {
     (ms.is_finite() && ms >= 0.0 && ms <= crate::model::LATEST_MS as f64).then(|| ms.round() as u64)
 }
 
+/// A metric written on its own, as report.json has it (`p(95)`, `rc(5xx)`).
+pub(super) fn metric_only(text: &str) -> Result<Metric, String> {
+    let mut c = Cursor { s: text, pos: 0 };
+    let m = parse_metric(&mut c)?;
+    match c.rest().trim() {
+        "" => Ok(m),
+        rest => Err(format!("unexpected \"{rest}\" after the metric \"{m}\"")),
+    }
+}
+
 fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
     // Digits, dots, dashes and `?`/`*` belong to the name so that `p95`, `p99.9`,
     // `error-rate` and Taurus' `rc5??` come out whole and get a useful suggestion.

@@ -60,6 +60,7 @@
 //! windows are what an SLA is about; when the data has no stages, overall is the only
 //! evidence and decides. See [`verdict`] for the rule itself.
 
+mod evaluation;
 mod grammar;
 mod judge;
 mod parse;
@@ -74,9 +75,8 @@ mod window;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
-
 pub use crate::analysis::units::format_value;
+pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
 pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
 pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, ApdexRange, Z_95};
@@ -149,152 +149,6 @@ impl<'a> ScopeData<'a> {
         self.series = series;
         self.window_ms = window_ms;
         self
-    }
-}
-
-/// The judgement of one evaluation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RuleStatus {
-    /// The value meets the limit (and, for ratios, provably so).
-    Pass,
-    /// The value misses the limit.
-    Fail,
-    /// The value meets the limit but its 95 % interval does not: too few requests.
-    NotProven,
-    /// The value is unknown, or a pass rests on too few samples to judge.
-    InsufficientData,
-    /// The rule's scope (a stage or endpoint the SLA names) is not in the data: shown,
-    /// not counted.
-    NotRun,
-}
-
-impl RuleStatus {
-    /// `pass`, `fail`, `not_proven`, `insufficient_data`, `not_run`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleStatus::Pass => "pass",
-            RuleStatus::Fail => "fail",
-            RuleStatus::NotProven => "not_proven",
-            RuleStatus::InsufficientData => "insufficient_data",
-            RuleStatus::NotRun => "not_run",
-        }
-    }
-}
-
-/// One rule evaluated on one scope: a cell of the compliance matrix.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RuleEvaluation {
-    /// The rule as written in the SLA file.
-    pub rule: String,
-    /// Line of the rule in the SLA file.
-    pub line: Option<usize>,
-    /// Section the rule comes from: `global`, `stage`, `endpoint`, `stage_endpoint`
-    /// or `each_endpoint`.
-    pub scope: String,
-    /// Stage evaluated; `None` = overall.
-    pub stage: Option<String>,
-    /// Endpoint evaluated (a key, or the `/regex/` of a pooled scope); `None` = the
-    /// whole stage.
-    pub endpoint: Option<String>,
-    /// Canonical metric name: `p(95)`, `mean`, `throughput`, `error_rate`, `rc(5xx)`,
-    /// `apdex(500ms)`, …
-    pub metric: String,
-    /// The comparison: `<`, `<=`, `>`, `>=`.
-    pub op: String,
-    /// Measured value in `unit`; `None` when the data cannot say. For a window rule,
-    /// the worst window's.
-    pub value: Option<f64>,
-    /// The limit in `unit`.
-    pub limit: f64,
-    /// `ms` (latency), `req/s` (rates), `ratio` (a fraction: 0.001 = 0.1 %), `score`
-    /// (Apdex) or `count`.
-    pub unit: String,
-    /// The value as the report writes it (`450 ms`, `0.02%`).
-    pub value_display: Option<String>,
-    /// The limit as the report writes it (`200 ms`, `0.1%`).
-    pub limit_display: String,
-    /// The judgement.
-    pub status: RuleStatus,
-    /// Whether the measured value, taken at face value, meets the limit. It is true
-    /// for `not_proven` and may be either way for `insufficient_data` with a value;
-    /// `status` is the judgement.
-    pub pass: bool,
-    /// value ÷ limit (upper bounds), limit ÷ value (lower bounds), (1 − value) ÷
-    /// (1 − limit) (lower bounds on availability); > 1 is a miss, ≤ 1 a pass. `None`
-    /// when a denominator is 0 or the value is unknown.
-    pub factor: Option<f64>,
-    /// The factor of a miss in words: "3.3× over" (upper limit), "needs 228× more"
-    /// (lower limit), "error budget used 44.9×" (lower limit on availability); `None`
-    /// unless the evaluation fails with a factor.
-    pub factor_text: Option<String>,
-    /// What a miss means for the verdict.
-    pub severity: Severity,
-    /// Whether this evaluation counts towards the verdict.
-    pub decides_verdict: bool,
-    /// 95 % interval in `unit`: Wilson for proportions, order statistics for
-    /// percentiles, the range an Apdex can lie in when failures are not placed.
-    pub interval: Option<[f64; 2]>,
-    /// Why the status is what it is, when that is not obvious.
-    pub note: Option<String>,
-    /// What a window rule saw (`in every` / `for`); `None` otherwise.
-    pub window: Option<WindowReport>,
-}
-
-impl RuleEvaluation {
-    /// The section this evaluation comes from, as one label: `global`, `stage peak`,
-    /// `endpoint GET /a`, `stage peak endpoint GET /a`, `each_endpoint` (one JUnit
-    /// test suite each).
-    pub fn section(&self) -> String {
-        let stage = self.stage.as_deref().unwrap_or("overall");
-        let endpoint = self.endpoint.as_deref().unwrap_or("");
-        match self.scope.as_str() {
-            "stage" => format!("stage {stage}"),
-            "endpoint" => format!("endpoint {endpoint}"),
-            "stage_endpoint" => format!("stage {stage} endpoint {endpoint}"),
-            other => other.to_string(),
-        }
-    }
-
-    /// Where it was evaluated: `peak`, `overall`, `peak · GET /a`.
-    pub fn target(&self) -> String {
-        let stage = self.stage.as_deref().unwrap_or("overall");
-        match &self.endpoint {
-            Some(ep) => format!("{stage} · {ep}"),
-            None => stage.to_string(),
-        }
-    }
-}
-
-/// The release verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Verdict {
-    /// Every deciding rule passes and the data-quality audit is clean.
-    #[serde(rename = "GO")]
-    Go,
-    /// Nothing fails, but something is not proven, lacks data, fails a warn rule, or
-    /// the audit is not clean.
-    #[serde(rename = "CONDITIONAL")]
-    Conditional,
-    /// A fail-severity rule fails.
-    #[serde(rename = "NO-GO")]
-    NoGo,
-}
-
-impl Verdict {
-    /// `GO`, `CONDITIONAL` or `NO-GO`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Go => "GO",
-            Verdict::Conditional => "CONDITIONAL",
-            Verdict::NoGo => "NO-GO",
-        }
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -409,7 +263,7 @@ pub fn evaluate_with(
                 not_run.extend(
                     s.rules
                         .iter()
-                        .map(|r| unrun(r, "stage", Some(&s.name), None, &why)),
+                        .map(|r| unrun(r, Scope::Stage, Some(&s.name), None, &why)),
                 );
                 warnings.push(why);
             }
@@ -424,7 +278,7 @@ pub fn evaluate_with(
                 not_run.extend(
                     s.rules
                         .iter()
-                        .map(|r| unrun(r, "endpoint", None, Some(&s.name), &why)),
+                        .map(|r| unrun(r, Scope::Endpoint, None, Some(&s.name), &why)),
                 );
                 warnings.push(why);
             }
@@ -451,7 +305,7 @@ pub fn evaluate_with(
                 not_run.extend(s.endpoint.rules.iter().map(|r| {
                     unrun(
                         r,
-                        "stage_endpoint",
+                        Scope::StageEndpoint,
                         Some(&s.stage),
                         Some(&s.endpoint.name),
                         &why,
@@ -502,7 +356,7 @@ pub fn evaluate_with(
         None => stages.is_empty(),
     };
     let expected = spec.expected_status.as_slice();
-    let cell = |rule: &Rule, scope: &str, stage: Option<&str>, target: Option<&EndpointTarget>| {
+    let cell = |rule: &Rule, scope: Scope, stage: Option<&str>, target: Option<&EndpointTarget>| {
         let judged = |data: Option<&ScopeData>| {
             evaluation(
                 rule,
@@ -536,7 +390,7 @@ pub fn evaluate_with(
         out.extend(
             columns
                 .iter()
-                .map(|&stage| cell(rule, "global", stage, None)),
+                .map(|&stage| cell(rule, Scope::Global, stage, None)),
         );
     }
     for (stage, section) in &stage_sections {
@@ -544,7 +398,7 @@ pub fn evaluate_with(
             section
                 .rules
                 .iter()
-                .map(|rule| cell(rule, "stage", Some(stage), None)),
+                .map(|rule| cell(rule, Scope::Stage, Some(stage), None)),
         );
     }
     for (target, section) in &endpoint_sections {
@@ -552,7 +406,7 @@ pub fn evaluate_with(
             out.extend(
                 columns
                     .iter()
-                    .map(|&stage| cell(rule, "endpoint", stage, Some(target))),
+                    .map(|&stage| cell(rule, Scope::Endpoint, stage, Some(target))),
             );
         }
     }
@@ -561,7 +415,7 @@ pub fn evaluate_with(
             section
                 .rules
                 .iter()
-                .map(|rule| cell(rule, "stage_endpoint", Some(stage), Some(target))),
+                .map(|rule| cell(rule, Scope::StageEndpoint, Some(stage), Some(target))),
         );
     }
     for rule in &spec.each_endpoint {
@@ -570,7 +424,7 @@ pub fn evaluate_with(
             out.extend(
                 columns
                     .iter()
-                    .map(|&stage| cell(rule, "each_endpoint", stage, Some(&target))),
+                    .map(|&stage| cell(rule, Scope::EachEndpoint, stage, Some(&target))),
             );
         }
     }
@@ -586,7 +440,7 @@ pub fn evaluate_with(
 /// A rule whose scope the data lacks: shown as `not_run`, never counted.
 fn unrun(
     rule: &Rule,
-    scope: &str,
+    scope: Scope,
     stage: Option<&str>,
     endpoint: Option<&str>,
     why: &str,
@@ -595,45 +449,6 @@ fn unrun(
     e.status = RuleStatus::NotRun;
     e.note = Some(why.to_string());
     e
-}
-
-/// The verdict over `evals` (only those with `decides_verdict`):
-/// - **NO-GO** when a fail-severity rule fails;
-/// - **CONDITIONAL** when none does but a warn rule fails, a pass is not proven, a
-///   rule lacks data, the audit is not clean, or no evaluation decides at all (an SLA
-///   that judges nothing cannot say GO);
-/// - **GO** otherwise: every deciding rule passes and `audit_clean`.
-pub fn verdict(evals: &[RuleEvaluation], audit_clean: bool) -> Verdict {
-    let deciding: Vec<&RuleEvaluation> = evals.iter().filter(|e| e.decides_verdict).collect();
-    if deciding
-        .iter()
-        .any(|e| e.status == RuleStatus::Fail && e.severity == Severity::Fail)
-    {
-        return Verdict::NoGo;
-    }
-    if deciding.is_empty() || !audit_clean || deciding.iter().any(|e| e.status != RuleStatus::Pass)
-    {
-        return Verdict::Conditional;
-    }
-    Verdict::Go
-}
-
-/// Whether an evaluation fails the CI gate (`headroom check` exits 1): it decides the
-/// verdict, has severity `fail`, and fails — or, with `strict`, is not proven or lacks
-/// data. With `strict` a fail-severity rule that was not run (its stage or endpoint is
-/// not in the data) gates too. Exactly when some evaluation gates, the verdict is
-/// NO-GO (without `strict`).
-pub fn gates(e: &RuleEvaluation, strict: bool) -> bool {
-    if e.status == RuleStatus::NotRun {
-        return strict && e.severity == Severity::Fail;
-    }
-    e.decides_verdict
-        && e.severity == Severity::Fail
-        && match e.status {
-            RuleStatus::Fail => true,
-            RuleStatus::NotProven | RuleStatus::InsufficientData => strict,
-            RuleStatus::Pass | RuleStatus::NotRun => false,
-        }
 }
 
 /// The factor of a value against a limit (see the module documentation).
@@ -699,7 +514,7 @@ fn pool(parts: &[&ScopeData]) -> Option<Pooled> {
 /// One cell: `rule` on the scope (`stage`, `endpoint`) measured by `data`.
 fn evaluation(
     rule: &Rule,
-    scope: &str,
+    scope: Scope,
     stage: Option<&str>,
     endpoint: Option<&str>,
     data: Option<&ScopeData>,
@@ -714,14 +529,14 @@ fn evaluation(
     let mut e = RuleEvaluation {
         rule: rule.text.clone(),
         line: rule.line,
-        scope: scope.to_string(),
+        scope,
         stage: stage.map(str::to_string),
         endpoint: endpoint.map(str::to_string),
-        metric: rule.metric.to_string(),
-        op: rule.op.as_str().to_string(),
+        metric: rule.metric,
+        op: rule.op,
         value: j.value,
         limit: rule.limit,
-        unit: kind.unit().to_string(),
+        unit: kind,
         value_display: j.value.map(|v| format_quantity(kind, v)),
         limit_display: rule.limit_display(),
         status: j.status,
