@@ -5,9 +5,12 @@ use base64::Engine;
 use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
 use hdrhistogram::Histogram;
 
+use super::caveat::Caveat;
 use super::metrics::{ScopeMetrics, REPORT_PERCENTILES};
 use super::report::*;
-use crate::model::{format_rfc3339_ms, LatencyDistribution, Run, Source, Stage, TimeSeries};
+use crate::model::{
+    format_rfc3339_ms, LatencyDistribution, PercentileMethod, Run, Source, Stage, TimeSeries,
+};
 
 /// How many error messages an endpoint lists.
 const TOP_ERRORS: usize = 5;
@@ -40,11 +43,9 @@ pub fn analyze(run: &Run) -> Analysis {
             .map(|s| s.name.as_str())
             .collect();
         if !windowless.is_empty() {
-            warnings.push(format!(
-                "stage(s) {} have no time window (the source has no times, or --warmup, \
-                 --from and --to leave none of it): throughput is unknown for them",
-                windowless.join(", ")
-            ));
+            warnings.push(Caveat::NoTimeWindow {
+                stages: windowless.iter().map(|s| s.to_string()).collect(),
+            });
         }
         if let Some(gap) = gap_warning(&src.overall) {
             warnings.push(gap);
@@ -53,34 +54,24 @@ pub fn analyze(run: &Run) -> Analysis {
             warnings.push(hint);
         }
         if src.overall.requests() == 0 {
-            warnings.push(
-                "no requests to analyse: --include, --exclude, --from, --to and --warmup left \
-                 none, or the inputs hold none"
-                    .to_string(),
-            );
+            warnings.push(Caveat::NoRequests);
         }
     }
-    warnings.extend(run.arbitration.iter().cloned());
+    warnings.extend(run.arbitration.iter().cloned().map(Caveat::Arbitration));
     if run.sources.len() > 1 {
-        warnings.push(format!(
-            "{} sources (load tools) found: the report shows \"{}\"; the others are listed \
-             under Sources and never summed with it",
-            run.sources.len(),
-            primary.map(|s| s.tool.as_str()).unwrap_or("?"),
-        ));
+        warnings.push(Caveat::SeveralSources {
+            count: run.sources.len(),
+            shown: primary.map_or("?", |s| s.tool.as_str()).to_string(),
+        });
     }
     let from_summaries = |s: &StageReport| {
         matches!(
-            s.figures.latency_method.as_deref(),
-            Some("tool_summary" | "merged_approximate")
+            s.figures.latency_method,
+            Some(PercentileMethod::ToolSummary | PercentileMethod::MergedApproximate)
         )
     };
     if stages.iter().any(from_summaries) {
-        warnings.push(
-            "latency percentiles come from the load tool's own summaries (not every request): \
-             they are reported as the tool wrote them, and merged ones are approximate"
-                .into(),
-        );
+        warnings.push(Caveat::ToolSummaries);
     }
 
     let (started, ended) = match (primary.and_then(|s| s.overall.window_ms), &run.meta) {
@@ -219,21 +210,9 @@ pub fn scope_report(m: &ScopeMetrics) -> ScopeReport {
         latency_method: REPORT_PERCENTILES
             .iter()
             .find_map(|p| m.latency.percentile(*p))
-            .map(|p| format!("{:?}", p.method))
-            .map(|s| to_snake(&s)),
+            .map(|p| p.method),
         failures_by_kind: m.failures_by_kind.clone(),
     }
-}
-
-fn to_snake(camel: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in camel.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
 }
 
 /// Mean, min, max and the report percentiles of a distribution.
@@ -351,7 +330,7 @@ fn time_points(series: &TimeSeries, origin_ms: i64) -> Vec<TimePoint> {
 
 /// Warns when a reported percentile rests on fewer than 10 ÷ (1 − p) samples (only
 /// percentiles the report shows: one the data cannot give is not warned about).
-fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<String>) {
+fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<Caveat>) {
     let n = figures.requests;
     let l = &figures.latency_ms;
     let shown = [l.p50, l.p90, l.p95, l.p99, l.p999];
@@ -364,11 +343,11 @@ fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<String>
         .map(|p| format!("p{p}"))
         .collect();
     if !thin.is_empty() {
-        out.push(format!(
-            "stage \"{scope}\": {} rest on fewer samples than 10/(1−p) ({n} requests); treat them \
-             as rough",
-            thin.join(", ")
-        ));
+        out.push(Caveat::ThinPercentiles {
+            stage: scope.to_string(),
+            percentiles: thin,
+            requests: n,
+        });
     }
 }
 
@@ -378,27 +357,23 @@ const MANY_ENDPOINTS: usize = 100;
 /// A hint when many endpoints are one route with IDs in it (`/agents/17`,
 /// `/agents/18`): `--normalize-labels` makes one endpoint of each, and each endpoint
 /// costs memory and a report row.
-fn label_hint(overall: &Stage) -> Option<String> {
+fn label_hint(overall: &Stage) -> Option<Caveat> {
     let n = overall.endpoints.len();
     if n <= MANY_ENDPOINTS {
         return None;
     }
     let routes: std::collections::BTreeSet<String> =
         overall.endpoints.keys().map(|k| k.route()).collect();
-    (routes.len() * 2 <= n).then(|| {
-        let m = routes.len();
-        let routes = if m == 1 { "route" } else { "routes" };
-        format!(
-            "{n} endpoints look like {m} {routes} with IDs in their URLs: --normalize-labels \
-             makes one endpoint of each route"
-        )
+    (routes.len() * 2 <= n).then(|| Caveat::IdsInUrls {
+        endpoints: n,
+        routes: routes.len(),
     })
 }
 
 /// A warning when most of the run's span holds no request: files of unrelated runs
 /// (or a clock off by years) read as one, whose overall throughput divides by the
 /// whole span.
-fn gap_warning(overall: &Stage) -> Option<String> {
+fn gap_warning(overall: &Stage) -> Option<Caveat> {
     let series = &overall.timeline;
     let (mut longest, mut current) = (0i64, 0i64);
     for iv in &series.intervals {
@@ -407,22 +382,5 @@ fn gap_warning(overall: &Stage) -> Option<String> {
     }
     let gap_s = longest * series.width_ms / 1000;
     let span_s = series.intervals.len() as i64 * series.width_ms / 1000;
-    (gap_s >= 3600 && gap_s * 2 >= span_s).then(|| {
-        format!(
-            "nothing was measured for {} of the run's {}: are these files one run? Overall \
-             figures divide by the whole span; analyse unrelated runs apart",
-            human_span(gap_s),
-            human_span(span_s)
-        )
-    })
-}
-
-/// `3 h`, `12 days`, `56 years`: a long span, roughly.
-fn human_span(s: i64) -> String {
-    const DAY: i64 = 86_400;
-    match s {
-        s if s >= 730 * DAY => format!("{} years", s / (365 * DAY)),
-        s if s >= 2 * DAY => format!("{} days", s / DAY),
-        s => format!("{} h", (s + 1800) / 3600),
-    }
+    (gap_s >= 3600 && gap_s * 2 >= span_s).then_some(Caveat::LongGap { gap_s, span_s })
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bottlenecks;
 mod build;
 pub mod capacity;
+pub mod caveat;
 pub mod compare;
 pub mod headline;
 pub mod metrics;

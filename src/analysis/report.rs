@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::sla::{RuleStatus, Verdict};
-use crate::model::{FailureKind, InputFile, Problem};
+use crate::model::{FailureKind, InputFile, PercentileMethod, Problem};
 
 /// Version of the report.json layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -60,7 +60,7 @@ pub struct Analysis {
     /// Readiness per area.
     pub readiness: Vec<Readiness>,
     /// Caveats the reader must know (sample sizes, estimates).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::analysis::caveat::Caveat>,
     /// How percentiles were computed.
     pub percentile_method: String,
     /// Charts written next to the report (set by the renderer; empty with `--charts none`).
@@ -192,7 +192,7 @@ pub struct ScopeReport {
     /// True for an HdrHistogram of every value; false for tool summaries.
     pub latency_exact: bool,
     /// `nearest_rank`, `tool_summary`, `merged_approximate` or null.
-    pub latency_method: Option<String>,
+    pub latency_method: Option<PercentileMethod>,
     /// Failures by kind.
     pub failures_by_kind: BTreeMap<FailureKind, u64>,
 }

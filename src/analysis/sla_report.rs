@@ -1,6 +1,7 @@
 //! Runs the SLA rules over a run's scopes and puts the results, the compliance matrix
 //! (rule × stage) and the verdict into the [`Analysis`].
 
+use super::caveat::Caveat;
 use super::headline::{verdict_sentence, VerdictFacts};
 use super::metrics::ScopeMetrics;
 use super::quality::{finding_summary, DataQuality};
@@ -21,7 +22,7 @@ pub fn apply_sla(
     run: &Run,
     spec: &SlaSpec,
     verdict_override: &[String],
-) -> Result<Vec<String>, SlaError> {
+) -> Result<Vec<Caveat>, SlaError> {
     let Some(src) = run.primary() else {
         return Ok(Vec::new());
     };

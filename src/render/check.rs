@@ -9,6 +9,7 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use super::{filters, RenderError};
+use crate::analysis::caveat::Caveat;
 use crate::analysis::headline;
 use crate::analysis::report::SlaSummary;
 use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity, Verdict};
@@ -34,7 +35,7 @@ pub struct CheckOutcome<'a> {
     /// Evaluations that fail the gate.
     pub gating: usize,
     /// Caveats, among them the SLA names the data lacks.
-    pub warnings: &'a [String],
+    pub warnings: &'a [Caveat],
     /// Every evaluation, the matrix and the verdict (report.json's `sla`).
     pub sla: &'a SlaSummary,
 }

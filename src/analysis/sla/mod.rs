@@ -83,6 +83,7 @@ pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, 
 pub use suggest::edit_distance;
 pub use window::WindowReport;
 
+use crate::analysis::caveat::Caveat;
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::units::format_quantity;
 use crate::model::{FailureKind, TimeSeries};
@@ -165,7 +166,7 @@ pub struct Evaluated {
     /// Every evaluation, `not_run` ones included.
     pub evals: Vec<RuleEvaluation>,
     /// Names of the file the data lacks, and what became of them.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Caveat>,
     /// The stages that decide the verdict, when a subset does (empty: every stage).
     pub verdict_stages: Vec<String>,
     /// True when verdict stages were named but none is in the data, so every stage
@@ -212,21 +213,17 @@ pub fn evaluate_with(
         for n in spec.verdict_stages().unwrap_or_default() {
             match resolve(n, stages, Kind::VerdictStage, spec.verdict_stages_line)? {
                 Some(s) => found.push(s),
-                None => warnings.push(absent(
+                None => warnings.push(Caveat::SlaNameAbsent(absent(
                     Kind::VerdictStage,
                     n,
                     stages,
                     spec.verdict_stages_line,
-                )),
+                ))),
             }
         }
         if found.is_empty() && spec.verdict_stages().is_some_and(|v| !v.is_empty()) {
             verdict_fallback = true;
-            warnings.push(
-                "no stage named in verdict_stages is in the data: the verdict is over every \
-                 stage (give --verdict-stage NAME to choose one)"
-                    .to_string(),
-            );
+            warnings.push(Caveat::NoVerdictStage);
         }
         found
     } else {
@@ -265,7 +262,7 @@ pub fn evaluate_with(
                         .iter()
                         .map(|r| unrun(r, Scope::Stage, Some(&s.name), None, &why)),
                 );
-                warnings.push(why);
+                warnings.push(Caveat::SlaNameAbsent(why));
             }
         }
     }
@@ -280,7 +277,7 @@ pub fn evaluate_with(
                         .iter()
                         .map(|r| unrun(r, Scope::Endpoint, None, Some(&s.name), &why)),
                 );
-                warnings.push(why);
+                warnings.push(Caveat::SlaNameAbsent(why));
             }
         }
     }
@@ -311,7 +308,7 @@ pub fn evaluate_with(
                         &why,
                     )
                 }));
-                warnings.push(why);
+                warnings.push(Caveat::SlaNameAbsent(why));
             }
         }
     }
