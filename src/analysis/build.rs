@@ -1,5 +1,6 @@
-//! Builds the [`Analysis`] from a run: per stage, per endpoint and overall figures,
-//! time series, sample-size caveats and the readiness table.
+//! Builds the [`Analysis`] from a run, once: per stage, per endpoint and overall
+//! figures, time series, caveats, capacity, the SLA evaluation when there is one, and
+//! the judgements that read them all (bottlenecks, readiness, narrative).
 
 use base64::Engine;
 use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
@@ -8,6 +9,7 @@ use hdrhistogram::Histogram;
 use super::caveat::Caveat;
 use super::metrics::{ScopeMetrics, REPORT_PERCENTILES};
 use super::report::*;
+use super::sla::{SlaError, SlaSpec};
 use crate::model::{
     format_rfc3339_ms, LatencyDistribution, PercentileMethod, Run, Source, Stage, TimeSeries,
 };
@@ -15,8 +17,38 @@ use crate::model::{
 /// How many error messages an endpoint lists.
 const TOP_ERRORS: usize = 5;
 
-/// Analyses a run (without an SLA; see `analysis::evaluate_sla`).
-pub fn analyze(run: &Run) -> Analysis {
+/// How the caller wants the run judged, beyond the SLA file itself.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// `--verdict-stage`: when not empty, replaces the SLA file's `verdict_stages`.
+    pub verdict_override: Vec<String>,
+}
+
+/// Analyses a run, judged against `sla` when one is given. Capacity is judged
+/// against the SLA's limits (else the defaults); the SLA's names the data lacks are
+/// caveats ([`Caveat::SlaNameAbsent`], [`Caveat::NoVerdictStage`]). Errors are the
+/// SLA file's (a name that looks like a typo of one in the data) or the verdict
+/// override's.
+pub fn analyze(
+    run: &Run,
+    sla: Option<&SlaSpec>,
+    settings: &Settings,
+) -> Result<Analysis, SlaError> {
+    let mut analysis = figures(run, sla);
+    if let Some(spec) = sla {
+        super::sla_report::apply(&mut analysis, run, spec, &settings.verdict_override)?;
+    }
+    analysis.bottlenecks = super::bottlenecks::assess(&analysis);
+    let rules = analysis.sla.as_ref().map(|s| s.rules.clone());
+    analysis.readiness = super::readiness::assess(&analysis, rules.as_deref());
+    analysis.narrative = super::narrative::build(&analysis);
+    Ok(analysis)
+}
+
+/// Everything measured and audited, before any judgement: figures, caveats, run
+/// information, data quality, the audit and capacity (against `sla`'s limits when
+/// given and the run has a primary source).
+fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
     let primary = run.primary();
     let run_start = primary.and_then(|s| s.overall.window_ms).map(|w| w.0);
     let stages: Vec<StageReport> = primary
@@ -30,9 +62,101 @@ pub fn analyze(run: &Run) -> Analysis {
     let overall = primary
         .map(|src| scope_report(&ScopeMetrics::of_stage(&src.overall)))
         .unwrap_or_else(|| scope_report(&empty_metrics()));
+    let warnings = caveats(run, &stages);
+    let mut analysis = Analysis {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "headroom".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        measured: run.meta.measured,
+        data_quality: Default::default(),
+        data_quality_reason: None,
+        run: run_info(run),
+        inputs: run.inputs.clone(),
+        problems: run.problems.clone(),
+        skipped: run
+            .skipped
+            .iter()
+            .map(|(p, r)| Skipped {
+                path: p.clone(),
+                reason: r.clone(),
+            })
+            .collect(),
+        sources: run.sources.iter().map(source_summary).collect(),
+        primary_source: primary.map(|s| s.tool.clone()),
+        stages,
+        overall,
+        task_mix: primary.map(task_mix).unwrap_or_default(),
+        capacity: {
+            let think = run.meta.think_time;
+            match (primary, sla) {
+                (Some(src), Some(spec)) => super::capacity::assess_source(
+                    src,
+                    &super::capacity::Criteria::from_sla(spec, think),
+                ),
+                (Some(src), None) => {
+                    super::capacity::assess_source(src, &super::capacity::Criteria::defaults(think))
+                }
+                (None, _) => {
+                    super::capacity::assess(&[], &super::capacity::Criteria::defaults(think))
+                }
+            }
+        },
+        audit: super::audit::audit(run),
+        bottlenecks: Vec::new(),
+        sla: None,
+        verdict: None,
+        readiness: Vec::new(),
+        warnings,
+        percentile_method: "nearest rank (the ⌈p·n⌉-th smallest value) over an HdrHistogram of \
+                            every value in µs with 3 significant digits (≤ 0.1 % error); tool \
+                            summaries are shown as the tool computed them"
+            .into(),
+        charts: Vec::new(),
+        setup: Default::default(),
+        narrative: Default::default(),
+        baseline: None,
+    };
+    analysis.setup = super::narrative::setup::build(run, &analysis.task_mix);
+    (analysis.data_quality, analysis.data_quality_reason) =
+        super::quality::assess(&super::quality::QualityInputs {
+            measured: analysis.measured,
+            complete: analysis.run.complete,
+            incomplete_reason: analysis.run.incomplete_reason.as_deref(),
+            problems: &analysis.problems,
+            audit: &analysis.audit,
+        });
+    analysis
+}
 
+/// What the run says about itself; start and end from the data when it does not.
+fn run_info(run: &Run) -> RunInfo {
+    let window = run.primary().and_then(|s| s.overall.window_ms);
+    let (started, ended) = match (window, &run.meta) {
+        (_, m) if m.started.is_some() => (m.started.clone(), m.ended.clone()),
+        (Some((a, b)), _) => (Some(format_rfc3339_ms(a)), Some(format_rfc3339_ms(b))),
+        _ => (None, None),
+    };
+    RunInfo {
+        label: run.meta.label.clone(),
+        environment: run.meta.environment.clone(),
+        git_sha: run.meta.git_sha.clone(),
+        started,
+        ended,
+        think_time: run.meta.think_time.map(|t| t.to_string()),
+        target_url: run.meta.target_url.clone(),
+        complete: run.meta.complete,
+        incomplete_reason: run.meta.incomplete_reason.clone(),
+    }
+}
+
+/// The caveats the figures carry: thin samples, windowless stages, gaps, IDs in URLs,
+/// no requests, the reader's arbitration, several sources, tool summaries.
+fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
+    let primary = run.primary();
     let mut warnings = Vec::new();
-    for s in &stages {
+    for s in stages {
         sample_size_warning(&s.name, &s.figures, &mut warnings);
     }
     if let Some(src) = primary {
@@ -73,82 +197,7 @@ pub fn analyze(run: &Run) -> Analysis {
     if stages.iter().any(from_summaries) {
         warnings.push(Caveat::ToolSummaries);
     }
-
-    let (started, ended) = match (primary.and_then(|s| s.overall.window_ms), &run.meta) {
-        (_, m) if m.started.is_some() => (m.started.clone(), m.ended.clone()),
-        (Some((a, b)), _) => (Some(format_rfc3339_ms(a)), Some(format_rfc3339_ms(b))),
-        _ => (None, None),
-    };
-    let mut analysis = Analysis {
-        schema_version: SCHEMA_VERSION,
-        tool: ToolInfo {
-            name: "headroom".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        measured: run.meta.measured,
-        data_quality: Default::default(),
-        data_quality_reason: None,
-        run: RunInfo {
-            label: run.meta.label.clone(),
-            environment: run.meta.environment.clone(),
-            git_sha: run.meta.git_sha.clone(),
-            started,
-            ended,
-            think_time: run.meta.think_time.map(|t| t.to_string()),
-            target_url: run.meta.target_url.clone(),
-            complete: run.meta.complete,
-            incomplete_reason: run.meta.incomplete_reason.clone(),
-        },
-        inputs: run.inputs.clone(),
-        problems: run.problems.clone(),
-        skipped: run
-            .skipped
-            .iter()
-            .map(|(p, r)| Skipped {
-                path: p.clone(),
-                reason: r.clone(),
-            })
-            .collect(),
-        sources: run.sources.iter().map(source_summary).collect(),
-        primary_source: primary.map(|s| s.tool.clone()),
-        stages,
-        overall,
-        task_mix: primary.map(task_mix).unwrap_or_default(),
-        capacity: {
-            let criteria = super::capacity::Criteria::defaults(run.meta.think_time);
-            match primary {
-                Some(src) => super::capacity::assess_source(src, &criteria),
-                None => super::capacity::assess(&[], &criteria),
-            }
-        },
-        audit: super::audit::audit(run),
-        bottlenecks: Vec::new(),
-        sla: None,
-        verdict: None,
-        readiness: Vec::new(),
-        warnings,
-        percentile_method: "nearest rank (the ⌈p·n⌉-th smallest value) over an HdrHistogram of \
-                            every value in µs with 3 significant digits (≤ 0.1 % error); tool \
-                            summaries are shown as the tool computed them"
-            .into(),
-        charts: Vec::new(),
-        setup: Default::default(),
-        narrative: Default::default(),
-        baseline: None,
-    };
-    analysis.setup = super::narrative::setup::build(run, &analysis.task_mix);
-    (analysis.data_quality, analysis.data_quality_reason) =
-        super::quality::assess(&super::quality::QualityInputs {
-            measured: analysis.measured,
-            complete: analysis.run.complete,
-            incomplete_reason: analysis.run.incomplete_reason.as_deref(),
-            problems: &analysis.problems,
-            audit: &analysis.audit,
-        });
-    analysis.bottlenecks = super::bottlenecks::assess(&analysis);
-    analysis.readiness = super::readiness::assess(&analysis, None);
-    analysis.narrative = super::narrative::build(&analysis);
-    analysis
+    warnings
 }
 
 fn task_mix(src: &Source) -> Vec<TaskShare> {

@@ -115,6 +115,13 @@ impl fmt::Display for Caveat {
     }
 }
 
+impl Caveat {
+    /// True for the caveats the SLA file gives (names the data lacks).
+    pub fn from_sla(&self) -> bool {
+        matches!(self, Caveat::SlaNameAbsent(_) | Caveat::NoVerdictStage)
+    }
+}
+
 impl Serialize for Caveat {
     /// As its sentence.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

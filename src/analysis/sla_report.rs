@@ -1,7 +1,6 @@
 //! Runs the SLA rules over a run's scopes and puts the results, the compliance matrix
 //! (rule × stage) and the verdict into the [`Analysis`].
 
-use super::caveat::Caveat;
 use super::headline::{verdict_sentence, VerdictFacts};
 use super::metrics::ScopeMetrics;
 use super::quality::{finding_summary, DataQuality};
@@ -12,19 +11,20 @@ use crate::model::{Run, Stage, TimeSeries};
 /// Column name of the overall scope in the matrix.
 const OVERALL: &str = "overall";
 
-/// Evaluates `spec` on the run's primary source and records rules, matrix, verdict,
-/// its sentence and readiness in `analysis`; `verdict_override` (`--verdict-stage`)
-/// replaces the file's `verdict_stages` when not empty. Errors are the SLA file's (a
-/// name that looks like a typo of one in the data) or the override's. Returns the
-/// warnings about names the data lacks (also added to the analysis's warnings).
-pub fn apply_sla(
+/// Evaluates `spec` on the run's primary source and records rules, matrix, verdict
+/// and its sentence in `analysis` (whose capacity is already judged against `spec`);
+/// `verdict_override` (`--verdict-stage`) replaces the file's `verdict_stages` when
+/// not empty. The names the data lacks are added to the analysis's caveats. Errors
+/// are the SLA file's (a name that looks like a typo of one in the data) or the
+/// override's.
+pub(super) fn apply(
     analysis: &mut Analysis,
     run: &Run,
     spec: &SlaSpec,
     verdict_override: &[String],
-) -> Result<Vec<Caveat>, SlaError> {
+) -> Result<(), SlaError> {
     let Some(src) = run.primary() else {
-        return Ok(Vec::new());
+        return Ok(());
     };
     let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
     let mut endpoint_names: Vec<String> = src
@@ -82,13 +82,7 @@ pub fn apply_sla(
         verdict_override,
     )?;
     let evals = evaluated.evals;
-    analysis.warnings.extend(evaluated.warnings.iter().cloned());
-
-    // The breaking points and the headroom are judged against this SLA's limits.
-    analysis.capacity = super::capacity::assess_source(
-        src,
-        &super::capacity::Criteria::from_sla(spec, run.meta.think_time),
-    );
+    analysis.warnings.extend(evaluated.warnings);
     let data_reason = data_reason(analysis);
     let verdict = sla::verdict(&evals, data_reason.is_none());
     let mut columns = stage_names.clone();
@@ -120,11 +114,7 @@ pub fn apply_sla(
     });
     analysis.verdict = Some(verdict);
     agree_with_verdict(analysis, verdict);
-    analysis.bottlenecks = super::bottlenecks::assess(analysis);
-    let rules = analysis.sla.as_ref().map(|s| s.rules.clone());
-    analysis.readiness = super::readiness::assess(analysis, rules.as_deref());
-    analysis.narrative = super::narrative::build(analysis);
-    Ok(evaluated.warnings)
+    Ok(())
 }
 
 /// The headroom sentence says whether the SLA's latency and error limits hold; when

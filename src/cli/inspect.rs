@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::common::{emit, emitln};
 use super::exit::Outcome;
 use crate::analysis::metrics::ScopeMetrics;
-use crate::analysis::units::format_ms;
+use crate::analysis::quantity::format_ms;
 use crate::ingest::adapters::{adapter, Adapter};
 use crate::ingest::text::read_head;
 use crate::ingest::{self, detect_format, Detection, IngestOptions, Observation, TimeUnit};

@@ -31,6 +31,7 @@ mod narrative;
 mod output_safety;
 mod parallel;
 mod shard;
+mod snapshots;
 mod sources;
 mod verdict;
 mod wrk2;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rule::{Metric, Op, Severity};
 use super::window::WindowReport;
-use crate::analysis::units::UnitKind;
+use crate::analysis::quantity::UnitKind;
 
 /// The judgement of one evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

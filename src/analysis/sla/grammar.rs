@@ -3,7 +3,7 @@
 //! error that says what was expected. The rule types are in `rule.rs`; the "did you
 //! mean" for an unknown metric is in `suggest.rs`.
 
-use crate::analysis::units::UnitKind;
+use crate::analysis::quantity::UnitKind;
 
 use super::rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
 use super::suggest::unknown_metric;

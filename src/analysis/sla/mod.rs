@@ -75,7 +75,7 @@ mod window;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use crate::analysis::units::format_value;
+pub use crate::analysis::quantity::format_value;
 pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
 pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
@@ -85,7 +85,7 @@ pub use window::WindowReport;
 
 use crate::analysis::caveat::Caveat;
 use crate::analysis::metrics::ScopeMetrics;
-use crate::analysis::units::format_quantity;
+use crate::analysis::quantity::format_quantity;
 use crate::model::{FailureKind, TimeSeries};
 use resolve::{absent, known_list, resolve, resolve_endpoint, EndpointTarget, Kind};
 
@@ -207,111 +207,15 @@ pub fn evaluate_with(
     verdict_override: &[String],
 ) -> Result<Evaluated, SlaError> {
     let mut warnings = Vec::new();
-    let mut verdict_fallback = false;
-    let named: Vec<&str> = if verdict_override.is_empty() {
-        let mut found = Vec::new();
-        for n in spec.verdict_stages().unwrap_or_default() {
-            match resolve(n, stages, Kind::VerdictStage, spec.verdict_stages_line)? {
-                Some(s) => found.push(s),
-                None => warnings.push(Caveat::SlaNameAbsent(absent(
-                    Kind::VerdictStage,
-                    n,
-                    stages,
-                    spec.verdict_stages_line,
-                ))),
-            }
-        }
-        if found.is_empty() && spec.verdict_stages().is_some_and(|v| !v.is_empty()) {
-            verdict_fallback = true;
-            warnings.push(Caveat::NoVerdictStage);
-        }
-        found
-    } else {
-        let mut found = Vec::new();
-        for n in verdict_override {
-            match stages.iter().find(|s| *s == n || s.eq_ignore_ascii_case(n)) {
-                Some(s) => found.push(s.as_str()),
-                None => {
-                    return Err(SlaError {
-                        line: None,
-                        message: format!(
-                            "--verdict-stage {n} matches no stage in the data{}",
-                            known_list(stages, "stages")
-                        ),
-                    })
-                }
-            }
-        }
-        found
-    };
+    let (named, verdict_fallback) =
+        named_verdict_stages(spec, stages, verdict_override, &mut warnings)?;
     let verdict_stages: Vec<&str> = if named.is_empty() {
         stages.iter().map(String::as_str).collect()
     } else {
         named.clone()
     };
     // Check every name before evaluating anything, so that a bad file fails whole.
-    let mut not_run: Vec<RuleEvaluation> = Vec::new();
-    let mut stage_sections = Vec::new();
-    for s in &spec.stages {
-        match resolve(&s.name, stages, Kind::Stage, Some(s.line))? {
-            Some(found) => stage_sections.push((found, s)),
-            None => {
-                let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
-                not_run.extend(
-                    s.rules
-                        .iter()
-                        .map(|r| unrun(r, Scope::Stage, Some(&s.name), None, &why)),
-                );
-                warnings.push(Caveat::SlaNameAbsent(why));
-            }
-        }
-    }
-    let mut endpoint_sections = Vec::new();
-    for s in &spec.endpoints {
-        match resolve_endpoint(s, endpoints)? {
-            Some(target) => endpoint_sections.push((target, s)),
-            None => {
-                let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
-                not_run.extend(
-                    s.rules
-                        .iter()
-                        .map(|r| unrun(r, Scope::Endpoint, None, Some(&s.name), &why)),
-                );
-                warnings.push(Caveat::SlaNameAbsent(why));
-            }
-        }
-    }
-    let mut stage_endpoint_sections = Vec::new();
-    for s in &spec.stage_endpoints {
-        let stage = resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?;
-        let target = resolve_endpoint(&s.endpoint, endpoints)?;
-        match (stage, target) {
-            (Some(stage), Some(target)) => {
-                stage_endpoint_sections.push((stage, target, &s.endpoint))
-            }
-            (stage, _) => {
-                let why = match stage {
-                    None => absent(Kind::Stage, &s.stage, stages, Some(s.stage_line)),
-                    Some(_) => absent(
-                        Kind::Endpoint,
-                        &s.endpoint.name,
-                        endpoints,
-                        Some(s.endpoint.line),
-                    ),
-                };
-                not_run.extend(s.endpoint.rules.iter().map(|r| {
-                    unrun(
-                        r,
-                        Scope::StageEndpoint,
-                        Some(&s.stage),
-                        Some(&s.endpoint.name),
-                        &why,
-                    )
-                }));
-                warnings.push(Caveat::SlaNameAbsent(why));
-            }
-        }
-    }
+    let sections = Sections::resolve(spec, stages, endpoints, &mut warnings)?;
 
     let index: BTreeMap<(Option<&str>, Option<&str>), &ScopeData> = scopes
         .iter()
@@ -322,32 +226,7 @@ pub fn evaluate_with(
         .map(|s| Some(s.as_str()))
         .chain(std::iter::once(None))
         .collect();
-
-    // Pool every regex section once per column it is evaluated in.
-    let mut pools: BTreeMap<(String, Option<&str>), Pooled> = BTreeMap::new();
-    let patterns = endpoint_sections
-        .iter()
-        .flat_map(|(t, _)| columns.iter().map(move |c| (t, *c)))
-        .chain(
-            stage_endpoint_sections
-                .iter()
-                .map(|(stage, t, _)| (t, Some(*stage))),
-        );
-    for (target, column) in patterns {
-        if let EndpointTarget::Pattern(written, names) = target {
-            let key = (written.clone(), column);
-            if pools.contains_key(&key) {
-                continue;
-            }
-            let parts: Vec<&ScopeData> = names
-                .iter()
-                .filter_map(|n| index.get(&(column, Some(*n))).copied())
-                .collect();
-            if let Some(p) = pool(&parts) {
-                pools.insert(key, p);
-            }
-        }
-    }
+    let pools = pools(&sections, &columns, &index);
     let decides = |stage: Option<&str>| match stage {
         Some(s) => verdict_stages.contains(&s),
         None => stages.is_empty(),
@@ -390,7 +269,7 @@ pub fn evaluate_with(
                 .map(|&stage| cell(rule, Scope::Global, stage, None)),
         );
     }
-    for (stage, section) in &stage_sections {
+    for (stage, section) in &sections.stage {
         out.extend(
             section
                 .rules
@@ -398,7 +277,7 @@ pub fn evaluate_with(
                 .map(|rule| cell(rule, Scope::Stage, Some(stage), None)),
         );
     }
-    for (target, section) in &endpoint_sections {
+    for (target, section) in &sections.endpoint {
         for rule in &section.rules {
             out.extend(
                 columns
@@ -407,7 +286,7 @@ pub fn evaluate_with(
             );
         }
     }
-    for (stage, target, section) in &stage_endpoint_sections {
+    for (stage, target, section) in &sections.stage_endpoint {
         out.extend(
             section
                 .rules
@@ -425,13 +304,187 @@ pub fn evaluate_with(
             );
         }
     }
-    out.extend(not_run);
+    out.extend(sections.not_run);
     Ok(Evaluated {
         evals: out,
         warnings,
         verdict_stages: named.iter().map(|s| s.to_string()).collect(),
         verdict_fallback,
     })
+}
+
+/// The stages the SLA (or `--verdict-stage`, when given) names to decide the verdict,
+/// as the data spells them, and whether none of the SLA's is in the data (then every
+/// stage decides). SLA names the data lacks are caveats; a `--verdict-stage` the data
+/// lacks, or an SLA name that looks like a typo, is an error.
+fn named_verdict_stages<'a>(
+    spec: &SlaSpec,
+    stages: &'a [String],
+    verdict_override: &[String],
+    warnings: &mut Vec<Caveat>,
+) -> Result<(Vec<&'a str>, bool), SlaError> {
+    let mut verdict_fallback = false;
+    let named: Vec<&str> = if verdict_override.is_empty() {
+        let mut found = Vec::new();
+        for n in spec.verdict_stages().unwrap_or_default() {
+            match resolve(n, stages, Kind::VerdictStage, spec.verdict_stages_line)? {
+                Some(s) => found.push(s),
+                None => warnings.push(Caveat::SlaNameAbsent(absent(
+                    Kind::VerdictStage,
+                    n,
+                    stages,
+                    spec.verdict_stages_line,
+                ))),
+            }
+        }
+        if found.is_empty() && spec.verdict_stages().is_some_and(|v| !v.is_empty()) {
+            verdict_fallback = true;
+            warnings.push(Caveat::NoVerdictStage);
+        }
+        found
+    } else {
+        let mut found = Vec::new();
+        for n in verdict_override {
+            match stages.iter().find(|s| *s == n || s.eq_ignore_ascii_case(n)) {
+                Some(s) => found.push(s.as_str()),
+                None => {
+                    return Err(SlaError {
+                        line: None,
+                        message: format!(
+                            "--verdict-stage {n} matches no stage in the data{}",
+                            known_list(stages, "stages")
+                        ),
+                    })
+                }
+            }
+        }
+        found
+    };
+    Ok((named, verdict_fallback))
+}
+
+/// The SLA's sections resolved against the data, and the `not_run` evaluations of
+/// those that name nothing in it.
+struct Sections<'s, 'd> {
+    stage: Vec<(&'d str, &'s ScopeRules)>,
+    endpoint: Vec<(EndpointTarget<'d>, &'s ScopeRules)>,
+    stage_endpoint: Vec<(&'d str, EndpointTarget<'d>, &'s ScopeRules)>,
+    not_run: Vec<RuleEvaluation>,
+}
+
+impl<'s, 'd> Sections<'s, 'd> {
+    /// Resolves every section name (a name the data lacks is a caveat, a typo an
+    /// error).
+    fn resolve(
+        spec: &'s SlaSpec,
+        stages: &'d [String],
+        endpoints: &'d [String],
+        warnings: &mut Vec<Caveat>,
+    ) -> Result<Sections<'s, 'd>, SlaError> {
+        let mut not_run: Vec<RuleEvaluation> = Vec::new();
+        let mut stage_sections = Vec::new();
+        for s in &spec.stages {
+            match resolve(&s.name, stages, Kind::Stage, Some(s.line))? {
+                Some(found) => stage_sections.push((found, s)),
+                None => {
+                    let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
+                    not_run.extend(
+                        s.rules
+                            .iter()
+                            .map(|r| unrun(r, Scope::Stage, Some(&s.name), None, &why)),
+                    );
+                    warnings.push(Caveat::SlaNameAbsent(why));
+                }
+            }
+        }
+        let mut endpoint_sections = Vec::new();
+        for s in &spec.endpoints {
+            match resolve_endpoint(s, endpoints)? {
+                Some(target) => endpoint_sections.push((target, s)),
+                None => {
+                    let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
+                    not_run.extend(
+                        s.rules
+                            .iter()
+                            .map(|r| unrun(r, Scope::Endpoint, None, Some(&s.name), &why)),
+                    );
+                    warnings.push(Caveat::SlaNameAbsent(why));
+                }
+            }
+        }
+        let mut stage_endpoint_sections = Vec::new();
+        for s in &spec.stage_endpoints {
+            let stage = resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?;
+            let target = resolve_endpoint(&s.endpoint, endpoints)?;
+            match (stage, target) {
+                (Some(stage), Some(target)) => {
+                    stage_endpoint_sections.push((stage, target, &s.endpoint))
+                }
+                (stage, _) => {
+                    let why = match stage {
+                        None => absent(Kind::Stage, &s.stage, stages, Some(s.stage_line)),
+                        Some(_) => absent(
+                            Kind::Endpoint,
+                            &s.endpoint.name,
+                            endpoints,
+                            Some(s.endpoint.line),
+                        ),
+                    };
+                    not_run.extend(s.endpoint.rules.iter().map(|r| {
+                        unrun(
+                            r,
+                            Scope::StageEndpoint,
+                            Some(&s.stage),
+                            Some(&s.endpoint.name),
+                            &why,
+                        )
+                    }));
+                    warnings.push(Caveat::SlaNameAbsent(why));
+                }
+            }
+        }
+        Ok(Sections {
+            stage: stage_sections,
+            endpoint: endpoint_sections,
+            stage_endpoint: stage_endpoint_sections,
+            not_run,
+        })
+    }
+}
+
+/// Every regex section pooled once per column it is evaluated in.
+fn pools<'d>(
+    sections: &Sections<'_, 'd>,
+    columns: &[Option<&'d str>],
+    index: &BTreeMap<(Option<&str>, Option<&str>), &ScopeData>,
+) -> BTreeMap<(String, Option<&'d str>), Pooled> {
+    let mut pools: BTreeMap<(String, Option<&str>), Pooled> = BTreeMap::new();
+    let patterns = sections
+        .endpoint
+        .iter()
+        .flat_map(|(t, _)| columns.iter().map(move |c| (t, *c)))
+        .chain(
+            sections
+                .stage_endpoint
+                .iter()
+                .map(|(stage, t, _)| (t, Some(*stage))),
+        );
+    for (target, column) in patterns {
+        if let EndpointTarget::Pattern(written, names) = target {
+            let key = (written.clone(), column);
+            if pools.contains_key(&key) {
+                continue;
+            }
+            let parts: Vec<&ScopeData> = names
+                .iter()
+                .filter_map(|n| index.get(&(column, Some(*n))).copied())
+                .collect();
+            if let Some(p) = pool(&parts) {
+                pools.insert(key, p);
+            }
+        }
+    }
+    pools
 }
 
 /// A rule whose scope the data lacks: shown as `not_run`, never counted.

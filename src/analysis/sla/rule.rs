@@ -17,7 +17,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::analysis::units::{format_quantity, UnitKind};
+use crate::analysis::quantity::{format_quantity, UnitKind};
 
 /// One rule: `metric op limit [window]`.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 
 use super::*;
-use crate::analysis::units::UnitKind;
+use crate::analysis::quantity::UnitKind;
 use crate::model::{FailureKind, LatencyDistribution, PercentileSummary, TimeSeries};
 
 const AGENT_PLATFORM: &str = include_str!("../../../data/sla/agent-platform.toml");
