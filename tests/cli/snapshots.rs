@@ -159,7 +159,7 @@ fn failures_warn_rule_and_absent_stage() {
         "[global]\nverdict_stages = [\"peak\"]\nrules = [\"error_rate < 5%\"]\n\
          [[rule]]\nscope = \"global\"\nexpr = \"p(99) < 60ms\"\nseverity = \"warn\"\n\
          [stage.soak]\nrules = [\"p(95) < 1s\"]\n\
-         [endpoint.\"POST /api/orders\"]\nrules = [\"rc(5xx) < 1%\"]\n",
+         [endpoint.\"POST /api/orders\"]\nrules = [\"rc(5xx) < 5%\"]\n",
         0,
     );
 }
