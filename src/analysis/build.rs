@@ -413,7 +413,7 @@ fn label_hint(overall: &Stage) -> Option<Caveat> {
     }
     let routes: std::collections::BTreeSet<String> =
         overall.endpoints.keys().map(|k| k.route()).collect();
-    (routes.len() * 2 <= n).then(|| Caveat::IdsInUrls {
+    (routes.len() * 2 <= n).then_some(Caveat::IdsInUrls {
         endpoints: n,
         routes: routes.len(),
     })

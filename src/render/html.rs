@@ -164,9 +164,9 @@ fn failing_values(analysis: &Analysis) -> Vec<(String, &'static str)> {
         .filter_map(|r| {
             let column = match r.metric {
                 Metric::ErrorRate | Metric::Availability => "Error rate",
-                Metric::Percentile(p) if p == 50.0 => "p50",
-                Metric::Percentile(p) if p == 95.0 => "p95",
-                Metric::Percentile(p) if p == 99.0 => "p99",
+                Metric::Percentile(50.0) => "p50",
+                Metric::Percentile(95.0) => "p95",
+                Metric::Percentile(99.0) => "p99",
                 Metric::Throughput | Metric::Goodput => "Throughput",
                 _ => return None,
             };
