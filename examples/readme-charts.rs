@@ -110,9 +110,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     if !run.problems.is_empty() {
         return Err(format!("the synthetic run did not read cleanly: {:?}", run.problems).into());
     }
-    let mut analysis = analysis::analyze(&run);
     let spec = analysis::sla::SlaSpec::parse(SLA).map_err(|e| e.to_string())?;
-    analysis::apply_sla(&mut analysis, &run, &spec, &[]).map_err(|e| e.to_string())?;
+    let analysis = analysis::analyze(&run, Some(&spec), &analysis::Settings::default())
+        .map_err(|e| e.to_string())?;
     let out: PathBuf = [env!("CARGO_MANIFEST_DIR"), "charts"].iter().collect();
     std::fs::create_dir_all(&out)?;
     let formats = ChartFormats {

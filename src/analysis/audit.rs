@@ -22,12 +22,12 @@
 //!   by endpoint, are the same requests counted twice — `impossible` when their latencies match too,
 //!   else `suspect`.
 //!
-//! A finding other than `ok` keeps the verdict from GO (DESIGN: GO needs a clean audit).
+//! A finding other than `ok` keeps the verdict from GO (GO needs a clean audit).
 
 use serde::Serialize;
 
 use crate::analysis::metrics::ScopeMetrics;
-use crate::analysis::units::{format_count, format_ms, format_percent, format_rate};
+use crate::analysis::quantity::{format_count, format_ms, format_percent, format_rate};
 use crate::model::{FailureKind, LatencyDistribution, Run, SourcePart, Stage, ThinkTime};
 
 /// Deviation beyond which a law or a rate is suspect (15 %).

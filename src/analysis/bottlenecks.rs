@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use super::capacity::Criterion;
+use super::quantity::{format_ms, format_percent, format_rate};
 use super::report::{Analysis, StageReport};
-use super::units::{format_ms, format_percent, format_rate};
 use crate::model::FailureKind;
 
 /// How much a hint matters for the release.

@@ -1,19 +1,54 @@
-//! Builds the [`Analysis`] from a run: per stage, per endpoint and overall figures,
-//! time series, sample-size caveats and the readiness table.
+//! Builds the [`Analysis`] from a run, once: per stage, per endpoint and overall
+//! figures, time series, caveats, capacity, the SLA evaluation when there is one, and
+//! the judgements that read them all (bottlenecks, readiness, narrative).
 
 use base64::Engine;
 use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
 use hdrhistogram::Histogram;
 
+use super::caveat::Caveat;
 use super::metrics::{ScopeMetrics, REPORT_PERCENTILES};
 use super::report::*;
-use crate::model::{format_rfc3339_ms, LatencyDistribution, Run, Source, Stage, TimeSeries};
+use super::sla::{SlaError, SlaSpec};
+use crate::model::{
+    format_rfc3339_ms, LatencyDistribution, PercentileMethod, Run, Source, Stage, TimeSeries,
+};
 
 /// How many error messages an endpoint lists.
 const TOP_ERRORS: usize = 5;
 
-/// Analyses a run (without an SLA; see `analysis::evaluate_sla`).
-pub fn analyze(run: &Run) -> Analysis {
+/// How the caller wants the run judged, beyond the SLA file itself.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// `--verdict-stage`: when not empty, replaces the SLA file's `verdict_stages`.
+    pub verdict_override: Vec<String>,
+}
+
+/// Analyses a run, judged against `sla` when one is given. Capacity is judged
+/// against the SLA's limits (else the defaults); the SLA's names the data lacks are
+/// caveats ([`Caveat::SlaNameAbsent`], [`Caveat::NoVerdictStage`]). Errors are the
+/// SLA file's (a name that looks like a typo of one in the data) or the verdict
+/// override's.
+pub fn analyze(
+    run: &Run,
+    sla: Option<&SlaSpec>,
+    settings: &Settings,
+) -> Result<Analysis, SlaError> {
+    let mut analysis = figures(run, sla);
+    if let Some(spec) = sla {
+        super::sla_report::apply(&mut analysis, run, spec, &settings.verdict_override)?;
+    }
+    analysis.bottlenecks = super::bottlenecks::assess(&analysis);
+    let rules = analysis.sla.as_ref().map(|s| s.rules.clone());
+    analysis.readiness = super::readiness::assess(&analysis, rules.as_deref());
+    analysis.narrative = super::narrative::build(&analysis);
+    Ok(analysis)
+}
+
+/// Everything measured and audited, before any judgement: figures, caveats, run
+/// information, data quality, the audit and capacity (against `sla`'s limits when
+/// given and the run has a primary source).
+fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
     let primary = run.primary();
     let run_start = primary.and_then(|s| s.overall.window_ms).map(|w| w.0);
     let stages: Vec<StageReport> = primary
@@ -27,67 +62,7 @@ pub fn analyze(run: &Run) -> Analysis {
     let overall = primary
         .map(|src| scope_report(&ScopeMetrics::of_stage(&src.overall)))
         .unwrap_or_else(|| scope_report(&empty_metrics()));
-
-    let mut warnings = Vec::new();
-    for s in &stages {
-        sample_size_warning(&s.name, &s.figures, &mut warnings);
-    }
-    if let Some(src) = primary {
-        let windowless: Vec<&str> = src
-            .stages
-            .iter()
-            .filter(|s| s.window_ms.is_none() && s.duration_s.is_none())
-            .map(|s| s.name.as_str())
-            .collect();
-        if !windowless.is_empty() {
-            warnings.push(format!(
-                "stage(s) {} have no time window (the source has no times, or --warmup, \
-                 --from and --to leave none of it): throughput is unknown for them",
-                windowless.join(", ")
-            ));
-        }
-        if let Some(gap) = gap_warning(&src.overall) {
-            warnings.push(gap);
-        }
-        if let Some(hint) = label_hint(&src.overall) {
-            warnings.push(hint);
-        }
-        if src.overall.requests() == 0 {
-            warnings.push(
-                "no requests to analyse: --include, --exclude, --from, --to and --warmup left \
-                 none, or the inputs hold none"
-                    .to_string(),
-            );
-        }
-    }
-    warnings.extend(run.arbitration.iter().cloned());
-    if run.sources.len() > 1 {
-        warnings.push(format!(
-            "{} sources (load tools) found: the report shows \"{}\"; the others are listed \
-             under Sources and never summed with it",
-            run.sources.len(),
-            primary.map(|s| s.tool.as_str()).unwrap_or("?"),
-        ));
-    }
-    let from_summaries = |s: &StageReport| {
-        matches!(
-            s.figures.latency_method.as_deref(),
-            Some("tool_summary" | "merged_approximate")
-        )
-    };
-    if stages.iter().any(from_summaries) {
-        warnings.push(
-            "latency percentiles come from the load tool's own summaries (not every request): \
-             they are reported as the tool wrote them, and merged ones are approximate"
-                .into(),
-        );
-    }
-
-    let (started, ended) = match (primary.and_then(|s| s.overall.window_ms), &run.meta) {
-        (_, m) if m.started.is_some() => (m.started.clone(), m.ended.clone()),
-        (Some((a, b)), _) => (Some(format_rfc3339_ms(a)), Some(format_rfc3339_ms(b))),
-        _ => (None, None),
-    };
+    let warnings = caveats(run, &stages);
     let mut analysis = Analysis {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
@@ -97,17 +72,7 @@ pub fn analyze(run: &Run) -> Analysis {
         measured: run.meta.measured,
         data_quality: Default::default(),
         data_quality_reason: None,
-        run: RunInfo {
-            label: run.meta.label.clone(),
-            environment: run.meta.environment.clone(),
-            git_sha: run.meta.git_sha.clone(),
-            started,
-            ended,
-            think_time: run.meta.think_time.map(|t| t.to_string()),
-            target_url: run.meta.target_url.clone(),
-            complete: run.meta.complete,
-            incomplete_reason: run.meta.incomplete_reason.clone(),
-        },
+        run: run_info(run),
         inputs: run.inputs.clone(),
         problems: run.problems.clone(),
         skipped: run
@@ -124,10 +89,18 @@ pub fn analyze(run: &Run) -> Analysis {
         overall,
         task_mix: primary.map(task_mix).unwrap_or_default(),
         capacity: {
-            let criteria = super::capacity::Criteria::defaults(run.meta.think_time);
-            match primary {
-                Some(src) => super::capacity::assess_source(src, &criteria),
-                None => super::capacity::assess(&[], &criteria),
+            let think = run.meta.think_time;
+            match (primary, sla) {
+                (Some(src), Some(spec)) => super::capacity::assess_source(
+                    src,
+                    &super::capacity::Criteria::from_sla(spec, think),
+                ),
+                (Some(src), None) => {
+                    super::capacity::assess_source(src, &super::capacity::Criteria::defaults(think))
+                }
+                (None, _) => {
+                    super::capacity::assess(&[], &super::capacity::Criteria::defaults(think))
+                }
             }
         },
         audit: super::audit::audit(run),
@@ -154,10 +127,77 @@ pub fn analyze(run: &Run) -> Analysis {
             problems: &analysis.problems,
             audit: &analysis.audit,
         });
-    analysis.bottlenecks = super::bottlenecks::assess(&analysis);
-    analysis.readiness = super::readiness::assess(&analysis, None);
-    analysis.narrative = super::narrative::build(&analysis);
     analysis
+}
+
+/// What the run says about itself; start and end from the data when it does not.
+fn run_info(run: &Run) -> RunInfo {
+    let window = run.primary().and_then(|s| s.overall.window_ms);
+    let (started, ended) = match (window, &run.meta) {
+        (_, m) if m.started.is_some() => (m.started.clone(), m.ended.clone()),
+        (Some((a, b)), _) => (Some(format_rfc3339_ms(a)), Some(format_rfc3339_ms(b))),
+        _ => (None, None),
+    };
+    RunInfo {
+        label: run.meta.label.clone(),
+        environment: run.meta.environment.clone(),
+        git_sha: run.meta.git_sha.clone(),
+        started,
+        ended,
+        think_time: run.meta.think_time.map(|t| t.to_string()),
+        target_url: run.meta.target_url.clone(),
+        complete: run.meta.complete,
+        incomplete_reason: run.meta.incomplete_reason.clone(),
+    }
+}
+
+/// The caveats the figures carry: thin samples, windowless stages, gaps, IDs in URLs,
+/// no requests, the reader's arbitration, several sources, tool summaries.
+fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
+    let primary = run.primary();
+    let mut warnings = Vec::new();
+    for s in stages {
+        sample_size_warning(&s.name, &s.figures, &mut warnings);
+    }
+    if let Some(src) = primary {
+        let windowless: Vec<&str> = src
+            .stages
+            .iter()
+            .filter(|s| s.window_ms.is_none() && s.duration_s.is_none())
+            .map(|s| s.name.as_str())
+            .collect();
+        if !windowless.is_empty() {
+            warnings.push(Caveat::NoTimeWindow {
+                stages: windowless.iter().map(|s| s.to_string()).collect(),
+            });
+        }
+        if let Some(gap) = gap_warning(&src.overall) {
+            warnings.push(gap);
+        }
+        if let Some(hint) = label_hint(&src.overall) {
+            warnings.push(hint);
+        }
+        if src.overall.requests() == 0 {
+            warnings.push(Caveat::NoRequests);
+        }
+    }
+    warnings.extend(run.arbitration.iter().cloned().map(Caveat::Arbitration));
+    if run.sources.len() > 1 {
+        warnings.push(Caveat::SeveralSources {
+            count: run.sources.len(),
+            shown: primary.map_or("?", |s| s.tool.as_str()).to_string(),
+        });
+    }
+    let from_summaries = |s: &StageReport| {
+        matches!(
+            s.figures.latency_method,
+            Some(PercentileMethod::ToolSummary | PercentileMethod::MergedApproximate)
+        )
+    };
+    if stages.iter().any(from_summaries) {
+        warnings.push(Caveat::ToolSummaries);
+    }
+    warnings
 }
 
 fn task_mix(src: &Source) -> Vec<TaskShare> {
@@ -219,21 +259,9 @@ pub fn scope_report(m: &ScopeMetrics) -> ScopeReport {
         latency_method: REPORT_PERCENTILES
             .iter()
             .find_map(|p| m.latency.percentile(*p))
-            .map(|p| format!("{:?}", p.method))
-            .map(|s| to_snake(&s)),
+            .map(|p| p.method),
         failures_by_kind: m.failures_by_kind.clone(),
     }
-}
-
-fn to_snake(camel: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in camel.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
 }
 
 /// Mean, min, max and the report percentiles of a distribution.
@@ -352,7 +380,7 @@ fn time_points(series: &TimeSeries, origin_ms: i64) -> Vec<TimePoint> {
 
 /// Warns when a reported percentile rests on fewer than 10 ÷ (1 − p) samples (only
 /// percentiles the report shows: one the data cannot give is not warned about).
-fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<String>) {
+fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<Caveat>) {
     let n = figures.requests;
     let l = &figures.latency_ms;
     let shown = [l.p50, l.p90, l.p95, l.p99, l.p999];
@@ -365,11 +393,11 @@ fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<String>
         .map(|p| format!("p{p}"))
         .collect();
     if !thin.is_empty() {
-        out.push(format!(
-            "stage \"{scope}\": {} rest on fewer samples than 10/(1−p) ({n} requests); treat them \
-             as rough",
-            thin.join(", ")
-        ));
+        out.push(Caveat::ThinPercentiles {
+            stage: scope.to_string(),
+            percentiles: thin,
+            requests: n,
+        });
     }
 }
 
@@ -379,27 +407,23 @@ const MANY_ENDPOINTS: usize = 100;
 /// A hint when many endpoints are one route with IDs in it (`/agents/17`,
 /// `/agents/18`): `--normalize-labels` makes one endpoint of each, and each endpoint
 /// costs memory and a report row.
-fn label_hint(overall: &Stage) -> Option<String> {
+fn label_hint(overall: &Stage) -> Option<Caveat> {
     let n = overall.endpoints.len();
     if n <= MANY_ENDPOINTS {
         return None;
     }
     let routes: std::collections::BTreeSet<String> =
         overall.endpoints.keys().map(|k| k.route()).collect();
-    (routes.len() * 2 <= n).then(|| {
-        let m = routes.len();
-        let routes = if m == 1 { "route" } else { "routes" };
-        format!(
-            "{n} endpoints look like {m} {routes} with IDs in their URLs: --normalize-labels \
-             makes one endpoint of each route"
-        )
+    (routes.len() * 2 <= n).then_some(Caveat::IdsInUrls {
+        endpoints: n,
+        routes: routes.len(),
     })
 }
 
 /// A warning when most of the run's span holds no request: files of unrelated runs
 /// (or a clock off by years) read as one, whose overall throughput divides by the
 /// whole span.
-fn gap_warning(overall: &Stage) -> Option<String> {
+fn gap_warning(overall: &Stage) -> Option<Caveat> {
     let series = &overall.timeline;
     let (mut longest, mut current) = (0i64, 0i64);
     for iv in &series.intervals {
@@ -408,22 +432,5 @@ fn gap_warning(overall: &Stage) -> Option<String> {
     }
     let gap_s = longest * series.width_ms / 1000;
     let span_s = series.intervals.len() as i64 * series.width_ms / 1000;
-    (gap_s >= 3600 && gap_s * 2 >= span_s).then(|| {
-        format!(
-            "nothing was measured for {} of the run's {}: are these files one run? Overall \
-             figures divide by the whole span; analyse unrelated runs apart",
-            human_span(gap_s),
-            human_span(span_s)
-        )
-    })
-}
-
-/// `3 h`, `12 days`, `56 years`: a long span, roughly.
-fn human_span(s: i64) -> String {
-    const DAY: i64 = 86_400;
-    match s {
-        s if s >= 730 * DAY => format!("{} years", s / (365 * DAY)),
-        s if s >= 2 * DAY => format!("{} days", s / DAY),
-        s => format!("{} h", (s + 1800) / 3600),
-    }
+    (gap_s >= 3600 && gap_s * 2 >= span_s).then_some(Caveat::LongGap { gap_s, span_s })
 }

@@ -5,7 +5,7 @@
 //! "0 of 2 pass") and the factor of a miss ("3.3× over", "needs 228× more", "error
 //! budget used 44.9×").
 
-use super::sla::{RuleEvaluation, RuleStatus, Severity, Verdict};
+use super::sla::{Metric, RuleEvaluation, RuleStatus, Severity, Verdict};
 
 /// What the verdict sentence is made of.
 pub struct VerdictFacts<'a> {
@@ -175,9 +175,9 @@ pub fn factor_phrase(e: &RuleEvaluation) -> Option<String> {
     }
     let x = e.factor?;
     let n = times(x);
-    Some(if e.op.starts_with('<') {
+    Some(if e.op.is_upper_bound() {
         format!("{n}× over")
-    } else if e.metric == "availability" {
+    } else if e.metric == Metric::Availability {
         format!("error budget used {n}×")
     } else {
         format!("needs {n}× more")

@@ -1,5 +1,7 @@
 //! The figures of one scope (a stage, an endpoint in a stage, or the whole run),
-//! computed once from the model with the definitions in DESIGN.md.
+//! computed once from the model: error rate = failures ÷ requests, availability =
+//! 1 − error rate, throughput = requests ÷ duration, goodput = successes ÷ duration,
+//! percentiles by nearest rank.
 
 use std::collections::BTreeMap;
 

@@ -1,23 +1,23 @@
 //! Analysis: from a `model::Run` to every figure and judgement the report shows.
-//! Nothing here renders reports; rendering happens in `render/`. `units` only fixes how
+//! Nothing here renders reports; rendering happens in `render/`. `quantity` only fixes how
 //! one value is written, so that every renderer and note writes it alike.
 
 pub mod audit;
 pub mod bottlenecks;
 mod build;
 pub mod capacity;
+pub mod caveat;
 pub mod compare;
 pub mod headline;
 pub mod inspect;
 pub mod metrics;
 pub mod narrative;
 pub mod quality;
+pub mod quantity;
 mod readiness;
 pub mod report;
 pub mod sla;
 mod sla_report;
-pub mod units;
 
-pub use build::{analyze, encode_histogram, latency_report, scope_report};
+pub use build::{analyze, encode_histogram, latency_report, scope_report, Settings};
 pub use report::Analysis;
-pub use sla_report::apply_sla;

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::audit::{AuditFinding, AuditVerdict};
-use super::units::{format_count, format_ms, format_rate};
+use super::quantity::{format_count, format_ms, format_rate};
 use crate::model::Problem;
 
 /// How far the data can be trusted.

@@ -8,8 +8,8 @@ use super::audit::AuditVerdict;
 use super::capacity::fmt_users;
 use super::headline::{miss, noun, verb};
 use super::quality::DataQuality;
-use super::report::{Analysis, Readiness};
-use super::sla::{RuleEvaluation, RuleStatus};
+use super::report::{Analysis, Readiness, ReadinessArea, ReadinessStatus};
+use super::sla::{Metric, RuleEvaluation, RuleStatus};
 
 /// Readiness of throughput, latency, errors/availability, capacity and data quality.
 /// Without SLA results the first three are described but not judged.
@@ -20,14 +20,10 @@ pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
             .unwrap_or(0.0)
             .total_cmp(&y.figures.throughput_rps.unwrap_or(0.0))
     });
-    let judged = |family: &[&str]| -> Option<(String, String)> {
+    let judged = |family: fn(Metric) -> bool| -> Option<(ReadinessStatus, String)> {
         let rules: Vec<&RuleEvaluation> = sla?
             .iter()
-            .filter(|r| {
-                r.decides_verdict
-                    && r.status != RuleStatus::NotRun
-                    && family.iter().any(|f| r.metric.starts_with(f))
-            })
+            .filter(|r| r.decides_verdict && r.status != RuleStatus::NotRun && family(r.metric))
             .collect();
         (!rules.is_empty()).then(|| judge_rules(&rules))
     };
@@ -36,33 +32,42 @@ pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
     } else {
         "no SLA given"
     };
-    let described = |text: String| ("NOT ASSESSED".to_string(), format!("{text} ({unjudged})"));
+    let described = |text: String| (ReadinessStatus::NotAssessed, format!("{text} ({unjudged})"));
 
-    let throughput = judged(&["throughput", "goodput", "requests"]).unwrap_or_else(|| {
-        described(match busiest {
-            Some(s) => format!(
-                "highest stage throughput {} req/s (stage \"{}\")",
-                fmt(s.figures.throughput_rps, 1),
-                s.name
-            ),
-            None => "no stages".into(),
-        })
-    });
-    let latency = judged(&["p(", "mean", "min", "max", "avg"]).unwrap_or_else(|| {
+    let throughput =
+        judged(|m| matches!(m, Metric::Throughput | Metric::Goodput | Metric::Requests))
+            .unwrap_or_else(|| {
+                described(match busiest {
+                    Some(s) => format!(
+                        "highest stage throughput {} req/s (stage \"{}\")",
+                        fmt(s.figures.throughput_rps, 1),
+                        s.name
+                    ),
+                    None => "no stages".into(),
+                })
+            });
+    let latency = judged(|m| {
+        matches!(
+            m,
+            Metric::Percentile(_) | Metric::Mean | Metric::Min | Metric::Max
+        )
+    })
+    .unwrap_or_else(|| {
         described(format!(
             "overall p95 {} ms",
             fmt(a.overall.latency_ms.p95, 0)
         ))
     });
-    let errors = judged(&["error_rate", "availability"]).unwrap_or_else(|| {
-        described(format!(
-            "overall error rate {}",
-            a.overall
-                .error_rate
-                .map(|e| format!("{:.3}%", e * 100.0))
-                .unwrap_or("unknown".into())
-        ))
-    });
+    let errors =
+        judged(|m| matches!(m, Metric::ErrorRate | Metric::Availability)).unwrap_or_else(|| {
+            described(format!(
+                "overall error rate {}",
+                a.overall
+                    .error_rate
+                    .map(|e| format!("{:.3}%", e * 100.0))
+                    .unwrap_or("unknown".into())
+            ))
+        });
     let capacity = capacity_readiness(a);
     let quality = quality_row(a);
     // Data that is not clean is cited on every row; inconsistent or simulated data
@@ -75,30 +80,33 @@ pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
         a.data_quality,
         DataQuality::Inconsistent | DataQuality::Simulated
     );
-    let overlay = |(status, evidence): (String, String), hard: bool| -> (String, String) {
-        let Some(cite) = &cite else {
-            return (status, evidence);
+    let overlay =
+        |(status, evidence): (ReadinessStatus, String), hard: bool| -> (ReadinessStatus, String) {
+            let Some(cite) = &cite else {
+                return (status, evidence);
+            };
+            let status = match status {
+                ReadinessStatus::Ready | ReadinessStatus::AtRisk if hard && untrusted => {
+                    ReadinessStatus::NotReady
+                }
+                ReadinessStatus::Ready => ReadinessStatus::AtRisk,
+                _ => status,
+            };
+            (status, format!("{cite}; {evidence}"))
         };
-        let status = match status.as_str() {
-            "READY" | "AT RISK" if hard && untrusted => "NOT READY".to_string(),
-            "READY" => "AT RISK".to_string(),
-            _ => status,
-        };
-        (status, format!("{cite}; {evidence}"))
-    };
     let throughput = overlay(throughput, true);
     let latency = overlay(latency, false);
     let errors = overlay(errors, false);
     [
-        ("Throughput", throughput),
-        ("Latency", latency),
-        ("Errors / availability", errors),
-        ("Capacity / scalability", capacity),
-        ("Data quality", quality),
+        (ReadinessArea::Throughput, throughput),
+        (ReadinessArea::Latency, latency),
+        (ReadinessArea::Errors, errors),
+        (ReadinessArea::Capacity, capacity),
+        (ReadinessArea::DataQuality, quality),
     ]
     .into_iter()
     .map(|(area, (status, evidence))| Readiness {
-        area: area.into(),
+        area,
         status,
         evidence,
     })
@@ -106,7 +114,7 @@ pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
 }
 
 /// The status and evidence of an area's deciding SLA evaluations (none `not_run`).
-fn judge_rules(rules: &[&RuleEvaluation]) -> (String, String) {
+fn judge_rules(rules: &[&RuleEvaluation]) -> (ReadinessStatus, String) {
     let of = |s: RuleStatus| -> Vec<&RuleEvaluation> {
         rules.iter().copied().filter(|r| r.status == s).collect()
     };
@@ -117,11 +125,11 @@ fn judge_rules(rules: &[&RuleEvaluation]) -> (String, String) {
         of(RuleStatus::Pass),
     );
     let status = if !fails.is_empty() {
-        "NOT READY"
+        ReadinessStatus::NotReady
     } else if !unproven.is_empty() || !thin.is_empty() {
-        "AT RISK"
+        ReadinessStatus::AtRisk
     } else {
-        "READY"
+        ReadinessStatus::Ready
     };
     let n = rules.len();
     let mut parts: Vec<String> = Vec::new();
@@ -171,11 +179,11 @@ fn judge_rules(rules: &[&RuleEvaluation]) -> (String, String) {
             parts.join("; ")
         )
     };
-    (status.to_string(), evidence)
+    (status, evidence)
 }
 
 /// The data-quality row: `data_quality` and what else the reader must know.
-fn quality_row(a: &Analysis) -> (String, String) {
+fn quality_row(a: &Analysis) -> (ReadinessStatus, String) {
     let mut issues = Vec::new();
     if let Some(why) = &a.data_quality_reason {
         issues.push(format!("data_quality {}: {why}", a.data_quality.as_str()));
@@ -215,7 +223,7 @@ fn quality_row(a: &Analysis) -> (String, String) {
     }
     if issues.is_empty() {
         return (
-            "READY".to_string(),
+            ReadinessStatus::Ready,
             format!(
                 "data_quality clean: {} input file(s), all read, measured data",
                 a.inputs.len()
@@ -224,7 +232,11 @@ fn quality_row(a: &Analysis) -> (String, String) {
     }
     let hard = a.data_quality != DataQuality::Clean;
     (
-        if hard { "NOT READY" } else { "AT RISK" }.to_string(),
+        if hard {
+            ReadinessStatus::NotReady
+        } else {
+            ReadinessStatus::AtRisk
+        },
         issues.join("; "),
     )
 }
@@ -236,11 +248,11 @@ fn fmt(v: Option<f64>, decimals: usize) -> String {
 
 /// The capacity row: the SLA headroom against the verdict stages' load, with the
 /// saturation and breaking-point evidence.
-fn capacity_readiness(a: &Analysis) -> (String, String) {
+fn capacity_readiness(a: &Analysis) -> (ReadinessStatus, String) {
     let cap = &a.capacity;
     if cap.load_points.len() < 2 {
         return (
-            "NOT ASSESSED".into(),
+            ReadinessStatus::NotAssessed,
             match cap.load_points.len() {
                 0 => "no stage has both a load (users or arrival rate) and a duration".into(),
                 _ => "one load level: capacity needs several stages of different load".into(),
@@ -269,7 +281,7 @@ fn capacity_readiness(a: &Analysis) -> (String, String) {
     }
     let Some(sla) = &a.sla else {
         return (
-            "NOT ASSESSED".into(),
+            ReadinessStatus::NotAssessed,
             format!("{} (no SLA given)", evidence.join("; ")),
         );
     };
@@ -283,16 +295,16 @@ fn capacity_readiness(a: &Analysis) -> (String, String) {
     let headroom = cap.sla_headroom.as_ref();
     let status = match (headroom, target) {
         (Some(h), Some(t)) if !h.limits.is_empty() => match h.users {
-            None => "NOT READY",
-            Some(n) if n < t => "NOT READY",
-            Some(n) if n < 1.25 * t => "AT RISK",
-            Some(_) => "READY",
+            None => ReadinessStatus::NotReady,
+            Some(n) if n < t => ReadinessStatus::NotReady,
+            Some(n) if n < 1.25 * t => ReadinessStatus::AtRisk,
+            Some(_) => ReadinessStatus::Ready,
         },
-        (Some(_), Some(_)) => "READY",
-        _ => "NOT ASSESSED",
+        (Some(_), Some(_)) => ReadinessStatus::Ready,
+        _ => ReadinessStatus::NotAssessed,
     };
     if let Some(t) = target {
         evidence.push(format!("verdict load {} users", fmt_users(t)));
     }
-    (status.into(), evidence.join("; "))
+    (status, evidence.join("; "))
 }

@@ -7,9 +7,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::model::{FailureKind, InputFile, Problem};
+use crate::analysis::sla::{RuleStatus, Verdict};
+use crate::model::{FailureKind, InputFile, PercentileMethod, Problem};
 
 /// Version of the report.json layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -55,11 +56,11 @@ pub struct Analysis {
     /// SLA evaluation, when an SLA file was given.
     pub sla: Option<SlaSummary>,
     /// GO / CONDITIONAL / NO-GO, or null without an SLA.
-    pub verdict: Option<String>,
+    pub verdict: Option<Verdict>,
     /// Readiness per area.
     pub readiness: Vec<Readiness>,
     /// Caveats the reader must know (sample sizes, estimates).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::analysis::caveat::Caveat>,
     /// How percentiles were computed.
     pub percentile_method: String,
     /// Charts written next to the report (set by the renderer; empty with `--charts none`).
@@ -191,7 +192,7 @@ pub struct ScopeReport {
     /// True for an HdrHistogram of every value; false for tool summaries.
     pub latency_exact: bool,
     /// `nearest_rank`, `tool_summary`, `merged_approximate` or null.
-    pub latency_method: Option<String>,
+    pub latency_method: Option<PercentileMethod>,
     /// Failures by kind.
     pub failures_by_kind: BTreeMap<FailureKind, u64>,
 }
@@ -289,7 +290,7 @@ pub struct SlaSummary {
     /// Evaluations in all.
     pub total: usize,
     /// The verdict the rules give.
-    pub verdict: String,
+    pub verdict: Verdict,
     /// The verdict sentence every output shows: the verdict, where it was decided,
     /// the data's problem when there is one, the gating evaluations by status.
     pub headline: String,
@@ -330,7 +331,7 @@ pub struct MatrixRow {
 #[derive(Clone, Debug, Serialize)]
 pub struct MatrixCell {
     /// Status.
-    pub status: String,
+    pub status: RuleStatus,
     /// Measured value as text.
     pub value_text: String,
     /// Factor of a miss.
@@ -343,9 +344,9 @@ pub struct MatrixCell {
 #[derive(Clone, Debug, Serialize)]
 pub struct Readiness {
     /// Throughput, latency, errors/availability, capacity/scalability, data quality.
-    pub area: String,
+    pub area: ReadinessArea,
     /// `READY`, `AT RISK`, `NOT READY`, `NOT ASSESSED`.
-    pub status: String,
+    pub status: ReadinessStatus,
     /// The measured numbers behind the status.
     pub evidence: String,
 }
@@ -361,4 +362,39 @@ pub struct TaskShare {
     pub share: f64,
     /// Mean latency, ms.
     pub mean_ms: Option<f64>,
+}
+
+/// The areas of the readiness table, serialised as their row titles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadinessArea {
+    /// `Throughput`.
+    Throughput,
+    /// `Latency`.
+    Latency,
+    /// `Errors / availability`.
+    #[serde(rename = "Errors / availability")]
+    Errors,
+    /// `Capacity / scalability`.
+    #[serde(rename = "Capacity / scalability")]
+    Capacity,
+    /// `Data quality`.
+    #[serde(rename = "Data quality")]
+    DataQuality,
+}
+
+/// How ready one area is, serialised in capitals (`NOT READY`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadinessStatus {
+    /// `READY`: the deciding evidence holds.
+    #[serde(rename = "READY")]
+    Ready,
+    /// `AT RISK`: nothing fails, but something is unproven, thin or untrusted.
+    #[serde(rename = "AT RISK")]
+    AtRisk,
+    /// `NOT READY`: a deciding rule fails, or the data cannot carry the area.
+    #[serde(rename = "NOT READY")]
+    NotReady,
+    /// `NOT ASSESSED`: described, not judged (no SLA rule, or too little data).
+    #[serde(rename = "NOT ASSESSED")]
+    NotAssessed,
 }

@@ -11,19 +11,20 @@ use crate::model::{Run, Stage, TimeSeries};
 /// Column name of the overall scope in the matrix.
 const OVERALL: &str = "overall";
 
-/// Evaluates `spec` on the run's primary source and records rules, matrix, verdict,
-/// its sentence and readiness in `analysis`; `verdict_override` (`--verdict-stage`)
-/// replaces the file's `verdict_stages` when not empty. Errors are the SLA file's (a
-/// name that looks like a typo of one in the data) or the override's. Returns the
-/// warnings about names the data lacks (also added to the analysis's warnings).
-pub fn apply_sla(
+/// Evaluates `spec` on the run's primary source and records rules, matrix, verdict
+/// and its sentence in `analysis` (whose capacity is already judged against `spec`);
+/// `verdict_override` (`--verdict-stage`) replaces the file's `verdict_stages` when
+/// not empty. The names the data lacks are added to the analysis's caveats. Errors
+/// are the SLA file's (a name that looks like a typo of one in the data) or the
+/// override's.
+pub(super) fn apply(
     analysis: &mut Analysis,
     run: &Run,
     spec: &SlaSpec,
     verdict_override: &[String],
-) -> Result<Vec<String>, SlaError> {
+) -> Result<(), SlaError> {
     let Some(src) = run.primary() else {
-        return Ok(Vec::new());
+        return Ok(());
     };
     let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
     let mut endpoint_names: Vec<String> = src
@@ -81,13 +82,7 @@ pub fn apply_sla(
         verdict_override,
     )?;
     let evals = evaluated.evals;
-    analysis.warnings.extend(evaluated.warnings.iter().cloned());
-
-    // The breaking points and the headroom are judged against this SLA's limits.
-    analysis.capacity = super::capacity::assess_source(
-        src,
-        &super::capacity::Criteria::from_sla(spec, run.meta.think_time),
-    );
+    analysis.warnings.extend(evaluated.warnings);
     let data_reason = data_reason(analysis);
     let verdict = sla::verdict(&evals, data_reason.is_none());
     let mut columns = stage_names.clone();
@@ -106,7 +101,7 @@ pub fn apply_sla(
             .filter(|e| e.status == RuleStatus::Pass)
             .count(),
         total: evals.len(),
-        verdict: verdict.as_str().to_string(),
+        verdict,
         headline,
         verdict_stages: evaluated.verdict_stages,
         verdict_fallback: evaluated.verdict_fallback,
@@ -117,13 +112,9 @@ pub fn apply_sla(
         matrix: matrix(&evals, &columns),
         rules: evals,
     });
-    analysis.verdict = Some(verdict.as_str().to_string());
+    analysis.verdict = Some(verdict);
     agree_with_verdict(analysis, verdict);
-    analysis.bottlenecks = super::bottlenecks::assess(analysis);
-    let rules = analysis.sla.as_ref().map(|s| s.rules.clone());
-    analysis.readiness = super::readiness::assess(analysis, rules.as_deref());
-    analysis.narrative = super::narrative::build(analysis);
-    Ok(evaluated.warnings)
+    Ok(())
 }
 
 /// The headroom sentence says whether the SLA's latency and error limits hold; when
@@ -178,10 +169,6 @@ fn data_reason(a: &Analysis) -> Option<String> {
     ))
 }
 
-fn status_text(s: RuleStatus) -> String {
-    s.as_str().to_string()
-}
-
 /// A stage's series (every request of the stage); `None` when the source has none.
 fn stage_series(stage: &Stage) -> Option<&TimeSeries> {
     let series = &stage.timeline;
@@ -198,7 +185,7 @@ fn matrix(evals: &[RuleEvaluation], columns: &[String]) -> SlaMatrix {
     for e in evals {
         let scope = match &e.endpoint {
             Some(ep) => format!("{} {ep}", e.scope),
-            None => e.scope.clone(),
+            None => e.scope.to_string(),
         };
         let idx = match rows
             .iter()
@@ -217,7 +204,7 @@ fn matrix(evals: &[RuleEvaluation], columns: &[String]) -> SlaMatrix {
         let column = e.stage.as_deref().unwrap_or(OVERALL);
         if let Some(c) = columns.iter().position(|c| c == column) {
             rows[idx].cells[c] = Some(MatrixCell {
-                status: status_text(e.status),
+                status: e.status,
                 value_text: e.value_display.clone().unwrap_or_else(|| "—".into()),
                 factor: e.factor,
                 factor_text: e.factor_text.clone(),

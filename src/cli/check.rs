@@ -90,7 +90,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     }
     if args.json || args.format == OutputFormat::Json {
         let outcome = CheckOutcome {
-            verdict: &sla.verdict,
+            verdict: sla.verdict,
             exit_code,
             strict: args.strict,
             counts: StatusCounts::of(&sla.rules),

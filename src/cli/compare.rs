@@ -18,7 +18,7 @@ use crate::analysis::compare::{self, Mode};
 use crate::ingest::IngestOptions;
 use crate::model::is_headroom_output;
 use crate::render::compare as render;
-use crate::render::output::{check_out_dir, write_dir, OutputError, OutputKind};
+use crate::render::output::{check_out_dir, write_dir, OutputDir, OutputError, OutputKind};
 
 /// Arguments of `compare`.
 #[derive(Debug, Args)]
@@ -255,6 +255,32 @@ fn load(
     }
 }
 
+/// Writes compare.md, compare.html, compare.json and the charts into `out`.
+fn write_compare_dir(
+    out: &OutputDir,
+    report: &compare::CompareReport,
+    charts: &[(&str, String)],
+) -> anyhow::Result<()> {
+    write_dir(out, |dir| -> Result<(), anyhow::Error> {
+        let io = |p: PathBuf| move |e| OutputError::Io { path: p, source: e };
+        std::fs::write(dir.join("compare.md"), render::markdown(report))
+            .map_err(io(dir.join("compare.md")))?;
+        let svgs: Vec<String> = charts.iter().map(|c| c.1.clone()).collect();
+        std::fs::write(dir.join("compare.html"), render::html(report, &svgs))
+            .map_err(io(dir.join("compare.html")))?;
+        std::fs::write(dir.join("compare.json"), render::json(report)?)
+            .map_err(io(dir.join("compare.json")))?;
+        if !charts.is_empty() {
+            let chart_dir = dir.join("charts");
+            std::fs::create_dir_all(&chart_dir).map_err(io(chart_dir.clone()))?;
+            for (name, svg) in charts {
+                std::fs::write(chart_dir.join(name), svg).map_err(io(chart_dir.join(name)))?;
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Runs `compare`.
 pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     let (mode, base_paths, cand_paths) = match plan(args) {
@@ -353,24 +379,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     .into_iter()
     .filter_map(|(name, svg)| Some((name, svg?)))
     .collect();
-    write_dir(&out, |dir| -> Result<(), anyhow::Error> {
-        let io = |p: PathBuf| move |e| OutputError::Io { path: p, source: e };
-        std::fs::write(dir.join("compare.md"), render::markdown(&report))
-            .map_err(io(dir.join("compare.md")))?;
-        let svgs: Vec<String> = charts.iter().map(|c| c.1.clone()).collect();
-        std::fs::write(dir.join("compare.html"), render::html(&report, &svgs))
-            .map_err(io(dir.join("compare.html")))?;
-        std::fs::write(dir.join("compare.json"), render::json(&report)?)
-            .map_err(io(dir.join("compare.json")))?;
-        if !charts.is_empty() {
-            let chart_dir = dir.join("charts");
-            std::fs::create_dir_all(&chart_dir).map_err(io(chart_dir.clone()))?;
-            for (name, svg) in &charts {
-                std::fs::write(chart_dir.join(name), svg).map_err(io(chart_dir.join(name)))?;
-            }
-        }
-        Ok(())
-    })?;
+    write_compare_dir(&out, &report, &charts)?;
     if args.json || args.format == OutputFormat::Json {
         emitln(render::json(&report)?)?;
     } else {

@@ -2,7 +2,7 @@
 //! run dir. Exit 0 complete, 1 incomplete (Ctrl-C, dead target, bound reached, write
 //! error, or no request got a response), 2 bad scenario or arguments.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -11,9 +11,10 @@ use clap::{Args, ValueEnum};
 use super::common::emitln;
 use super::exit::Outcome;
 use super::pipeline::SlaFile;
+use crate::driver::live::LiveJudge;
 use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
 use crate::driver::tls::TlsOptions;
-use crate::driver::{DriverError, RunOptions, Scenario};
+use crate::driver::{DriverError, RunOptions, Scenario, Summary};
 use crate::model::ThinkTime;
 use crate::render::output::{check_out_dir, InPlace, OutputKind};
 
@@ -182,25 +183,9 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
             humantime::format_duration(Duration::from_millis(late.as_millis() as u64))
         );
     }
-    let judge = match &args.sla {
-        None => None,
-        Some(path) => {
-            let Ok(sla) = SlaFile::read(path) else {
-                return Ok(Outcome::BadInput);
-            };
-            match super::live_sla::judge(&sla.spec) {
-                Ok((judge, warnings)) => {
-                    for w in warnings {
-                        eprintln!("warning: --sla {}: {w}", path.display());
-                    }
-                    Some(judge)
-                }
-                Err(e) => {
-                    eprintln!("error: --sla {}: {e}", path.display());
-                    return Ok(Outcome::BadInput);
-                }
-            }
-        }
+    let judge = match live_judge(args.sla.as_deref()) {
+        Ok(j) => j,
+        Err(outcome) => return Ok(outcome),
     };
     let mut inputs: Vec<PathBuf> = args.scenario.iter().cloned().collect();
     inputs.extend(args.sla.iter().cloned());
@@ -238,6 +223,13 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
     let result = rt.block_on(crate::driver::run(scenario, &opts, interrupted()));
     // In-flight tasks of an aborted run must not hold the process.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    finish(result, &args)
+}
+
+/// Prints what the run gave (its summary and the next command, or why it stopped)
+/// and the exit outcome: `Failed` for an incomplete run or a driver error,
+/// `BadInput` for a bad scenario.
+fn finish(result: Result<Summary, DriverError>, args: &DriveArgs) -> anyhow::Result<Outcome> {
     match result {
         Ok(summary) => {
             let next = format!(
@@ -279,6 +271,29 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
             } else {
                 Outcome::Failed
             })
+        }
+    }
+}
+
+/// The live SLA judge of `--sla`, printing the SLA's caveats; `Err(BadInput)` after
+/// printing why the file cannot be used.
+fn live_judge(sla: Option<&Path>) -> Result<Option<LiveJudge>, Outcome> {
+    let Some(path) = sla else {
+        return Ok(None);
+    };
+    let Ok(sla) = SlaFile::read(path) else {
+        return Err(Outcome::BadInput);
+    };
+    match super::live_sla::judge(&sla.spec) {
+        Ok((judge, warnings)) => {
+            for w in warnings {
+                eprintln!("warning: --sla {}: {w}", path.display());
+            }
+            Ok(Some(judge))
+        }
+        Err(e) => {
+            eprintln!("error: --sla {}: {e}", path.display());
+            Err(Outcome::BadInput)
         }
     }
 }

@@ -13,8 +13,8 @@ use std::collections::VecDeque;
 
 use hdrhistogram::Histogram;
 
+use crate::analysis::quantity::format_quantity;
 use crate::analysis::sla::{Metric, Rule, Severity, SlaSpec, Window};
-use crate::analysis::units::format_quantity;
 use crate::driver::live::{ClosedInterval, LiveJudge};
 
 /// A closed interval kept for rolling windows.

@@ -80,15 +80,14 @@ pub fn run_pipeline(
         }
         return Err(NothingToReport);
     }
-    let mut analysis = analysis::analyze(&run);
+    let settings = analysis::Settings {
+        verdict_override: sla.map(|s| s.verdict_override.clone()).unwrap_or_default(),
+    };
+    let analysis = analysis::analyze(&run, sla.map(|s| &s.spec), &settings)
+        .map_err(|e| report_sla_error(sla.map_or("", |s| s.origin.as_str()), &e))?;
     if let Some(sla) = sla {
-        match analysis::apply_sla(&mut analysis, &run, &sla.spec, &sla.verdict_override) {
-            Ok(warnings) => {
-                for w in warnings {
-                    eprintln!("warning: {}: {w}", sla.origin);
-                }
-            }
-            Err(e) => return Err(report_sla_error(&sla.origin, &e)),
+        for w in analysis.warnings.iter().filter(|w| w.from_sla()) {
+            eprintln!("warning: {}: {w}", sla.origin);
         }
     }
     Ok((run, analysis))

@@ -14,7 +14,7 @@
 //! averaged.
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Significant digits of every exact latency histogram in the model.
 pub const HIST_SIGFIG: u8 = 3;
@@ -43,7 +43,7 @@ pub struct Percentile {
 }
 
 /// How a percentile was obtained, from the most to the least exact.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PercentileMethod {
     /// Nearest rank over an HdrHistogram of every value (within 0.1 %).

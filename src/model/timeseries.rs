@@ -3,7 +3,7 @@
 //! Intervals start at 1 s. Whenever a series would exceed [`MAX_INTERVALS`] the
 //! interval width doubles and neighbours merge, so a series never holds more than
 //! that many intervals, whatever the run length: the width ends as the smallest
-//! power-of-two number of seconds ≥ span ÷ 1000 (DESIGN: max(1 s, span ÷ 1000)).
+//! power-of-two number of seconds ≥ max(1 s, span ÷ 1000).
 
 use std::sync::OnceLock;
 

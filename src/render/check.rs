@@ -9,9 +9,10 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use super::{filters, RenderError};
+use crate::analysis::caveat::Caveat;
 use crate::analysis::headline;
 use crate::analysis::report::SlaSummary;
-use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity};
+use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity, Verdict};
 
 /// Rows the PR comment lists in each of its two tables before "…and N more": a
 /// GitHub comment should stay readable (and far below its 65,536-character cap).
@@ -24,7 +25,7 @@ const CELL_CHARS: usize = 40;
 #[derive(Clone, Debug, Serialize)]
 pub struct CheckOutcome<'a> {
     /// GO, CONDITIONAL or NO-GO.
-    pub verdict: &'a str,
+    pub verdict: Verdict,
     /// The exit code `check` returns.
     pub exit_code: u8,
     /// Whether `--strict` was given.
@@ -34,7 +35,7 @@ pub struct CheckOutcome<'a> {
     /// Evaluations that fail the gate.
     pub gating: usize,
     /// Caveats, among them the SLA names the data lacks.
-    pub warnings: &'a [String],
+    pub warnings: &'a [Caveat],
     /// Every evaluation, the matrix and the verdict (report.json's `sla`).
     pub sla: &'a SlaSummary,
 }
@@ -173,10 +174,10 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
     // The verdict sentence, its first word coloured on a terminal.
     let sentence = match (color, sla.headline.split_once(' ')) {
         (true, Some((word, rest))) => {
-            let code = match sla.verdict.as_str() {
-                "GO" => "1;32",
-                "NO-GO" => "1;31",
-                _ => "1;33",
+            let code = match sla.verdict {
+                Verdict::Go => "1;32",
+                Verdict::NoGo => "1;31",
+                Verdict::Conditional => "1;33",
             };
             format!("\x1b[{code}m{word}\x1b[0m {rest}")
         }
@@ -229,7 +230,7 @@ struct CommentRow {
 #[derive(Serialize)]
 struct Comment<'a> {
     icon: &'static str,
-    verdict: &'a str,
+    verdict: Verdict,
     headline: &'a str,
     strict: bool,
     counts: StatusCounts,
@@ -274,12 +275,12 @@ pub fn comment(sla: &SlaSummary, strict: bool) -> Result<String, RenderError> {
         .filter(|e| e.status == RuleStatus::Pass)
         .collect();
     let context = Comment {
-        icon: match sla.verdict.as_str() {
-            "GO" => "🟢",
-            "NO-GO" => "🔴",
-            _ => "🟡",
+        icon: match sla.verdict {
+            Verdict::Go => "🟢",
+            Verdict::NoGo => "🔴",
+            Verdict::Conditional => "🟡",
         },
-        verdict: &sla.verdict,
+        verdict: sla.verdict,
         headline: &sla.headline,
         strict,
         counts: StatusCounts::of(&sla.rules),

@@ -3,7 +3,7 @@
 
 use minijinja::value::Value;
 
-use crate::analysis::units;
+use crate::analysis::quantity;
 
 /// Registers every filter on a template environment.
 pub fn register(env: &mut minijinja::Environment<'_>) {
@@ -124,21 +124,21 @@ fn as_f64(v: &Value) -> Option<f64> {
 /// A latency in ms (`450 ms`, `1.2 s`); `—` when unknown.
 pub fn ms(value: Value) -> String {
     as_f64(&value)
-        .map(units::format_ms)
+        .map(quantity::format_ms)
         .unwrap_or_else(|| "—".into())
 }
 
 /// A fraction as a percentage that keeps its informative digits (`0.02%`, `99.98%`).
 pub fn pct(value: Value) -> String {
     as_f64(&value)
-        .map(units::format_percent)
+        .map(quantity::format_percent)
         .unwrap_or_else(|| "—".into())
 }
 
 /// Requests per second (`1,234 req/s`, `12.5 req/s`).
 pub fn rps(value: Value) -> String {
     as_f64(&value)
-        .map(units::format_rate)
+        .map(quantity::format_rate)
         .unwrap_or_else(|| "—".into())
 }
 
@@ -146,7 +146,7 @@ pub fn rps(value: Value) -> String {
 pub fn num(value: Value) -> String {
     match as_f64(&value) {
         None => "—".into(),
-        Some(v) if v.fract() == 0.0 => units::format_count(v),
+        Some(v) if v.fract() == 0.0 => quantity::format_count(v),
         Some(v) => format!("{v:.2}"),
     }
 }

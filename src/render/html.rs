@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::markdown::{environment, render_markdown};
 use super::{Exporter, RenderError};
 use crate::analysis::report::{EndpointReport, ScopeReport};
-use crate::analysis::sla::RuleStatus;
+use crate::analysis::sla::{Metric, RuleStatus};
 use crate::analysis::Analysis;
 
 /// Writes `report.html`, inlining the charts rendered for this report.
@@ -162,12 +162,12 @@ fn failing_values(analysis: &Analysis) -> Vec<(String, &'static str)> {
         .iter()
         .filter(|r| r.status == RuleStatus::Fail && r.endpoint.is_none())
         .filter_map(|r| {
-            let column = match r.metric.as_str() {
-                "error_rate" | "availability" => "Error rate",
-                "p(50)" => "p50",
-                "p(95)" => "p95",
-                "p(99)" => "p99",
-                "throughput" | "goodput" => "Throughput",
+            let column = match r.metric {
+                Metric::ErrorRate | Metric::Availability => "Error rate",
+                Metric::Percentile(50.0) => "p50",
+                Metric::Percentile(95.0) => "p95",
+                Metric::Percentile(99.0) => "p99",
+                Metric::Throughput | Metric::Goodput => "Throughput",
                 _ => return None,
             };
             Some((r.stage.clone().unwrap_or_else(|| "overall".into()), column))
@@ -517,7 +517,7 @@ impl Exporter for HtmlExporter {
         tpl.render(minijinja::context! {
             title => title,
             verdict => analysis.verdict,
-            verdict_class => analysis.verdict.as_deref().map(super::charts::slug),
+            verdict_class => analysis.verdict.map(|v| super::charts::slug(v.as_str())),
             headline => headline,
             heading => heading,
             body => body,

@@ -1,6 +1,6 @@
 //! `inspect`'s text: a few lines per file.
 
-use crate::analysis::units::format_ms;
+use crate::analysis::quantity::format_ms;
 use crate::model::inspection::FileReport;
 
 /// The human form of one report.

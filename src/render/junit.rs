@@ -99,7 +99,7 @@ pub fn render(sla: &SlaSummary, strict: bool) -> String {
         out,
         "<testsuites name=\"headroom check: {}\" tests=\"{tests}\" failures=\"{failures}\" \
          skipped=\"{skipped}\" errors=\"0\" time=\"0\">",
-        escape(&sla.verdict)
+        escape(sla.verdict.as_str())
     );
     for (name, list) in &sections {
         let (tests, failures, skipped) = count(list);

@@ -10,10 +10,10 @@
 //! `--force`. Everything is written into a temp dir first and moved into place, and
 //! the temp dir is removed on every error path and on Ctrl-C.
 
-use std::ffi::OsString;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::SystemTime;
+
+use paths::{absolute, parent_of, sibling, timestamp};
 
 use crate::model::{
     is_legacy_report, COMPARE_MARKER, DEMO_MARKER, EXPORT_MARKER, REPORT_MARKER, RUN_MARKER,
@@ -279,7 +279,7 @@ enum Ownership {
 }
 
 fn foreign_entry(dir: &Path, kind: OutputKind) -> std::io::Result<Ownership> {
-    let mut names: Vec<OsString> = std::fs::read_dir(dir)?
+    let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(dir)?
         .map(|e| e.map(|e| e.file_name()))
         .collect::<Result<_, _>>()?;
     if names.is_empty() {
@@ -323,73 +323,6 @@ fn legacy_ours(dir: &Path, kind: OutputKind) -> bool {
     }
 }
 
-/// `path` made absolute and lexically normal (`.` and `..` resolved), with the part
-/// that exists canonicalised so links and `./` spellings compare equal.
-fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut normal = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                normal.pop();
-            }
-            Component::CurDir => {}
-            other => normal.push(other),
-        }
-    }
-    // Canonicalise the longest existing prefix; keep the rest as written.
-    let mut rest = Vec::new();
-    let mut head = normal.clone();
-    loop {
-        if let Ok(c) = head.canonicalize() {
-            let mut out = c;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return out;
-        }
-        match (head.file_name().map(OsString::from), head.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                head = parent.to_path_buf();
-            }
-            _ => return normal,
-        }
-    }
-}
-
-/// A hidden sibling of `path`: `.NAME.SUFFIX`.
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "headroom-output".into());
-    let hidden = format!(".{name}.{suffix}");
-    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        Some(parent) => parent.join(hidden),
-        None => PathBuf::from(hidden),
-    }
-}
-
-/// The dir `path` is in (`.` for a bare name).
-fn parent_of(path: &Path) -> &Path {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-/// UTC `YYYYMMDDTHHMMSSZ`, for names of dirs moved aside.
-fn timestamp() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now())
-        .to_string()
-        .replace(['-', ':'], "")
-}
-
-/// Temp dirs being written, removed if the process is interrupted.
 static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// A temp dir that is removed when dropped (every error path) or on Ctrl-C, unless
@@ -703,100 +636,6 @@ pub fn default_out_dir(preferred: PathBuf, fallback: PathBuf, kind: OutputKind) 
     }
 }
 
+mod paths;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn absolute_resolves_dots_and_missing_tails() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = dir.path().canonicalize().unwrap();
-        assert_eq!(absolute(&dir.path().join("a/../b/./c")), base.join("b/c"));
-        assert_eq!(absolute(&dir.path().join(".")), base);
-    }
-
-    #[test]
-    fn a_marked_dir_with_a_stray_file_is_not_ours() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().join("report");
-        std::fs::create_dir(&d).unwrap();
-        std::fs::write(d.join(".headroom-report"), "").unwrap();
-        std::fs::write(d.join("report.md"), "").unwrap();
-        assert!(matches!(
-            foreign_entry(&d, OutputKind::Report),
-            Ok(Ownership::Ours)
-        ));
-        std::fs::write(d.join("notes.txt"), "mine").unwrap();
-        assert!(matches!(
-            foreign_entry(&d, OutputKind::Report),
-            Ok(Ownership::Foreign(n)) if n == "notes.txt"
-        ));
-    }
-
-    #[test]
-    fn a_failed_fill_leaves_no_temp_dir_and_the_old_output_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
-        let out_path = dir.path().join("rep");
-        std::fs::create_dir(&out_path).unwrap();
-        std::fs::write(out_path.join(REPORT_MARKER), "").unwrap();
-        std::fs::write(out_path.join("report.md"), "old").unwrap();
-        let out = check_out_dir(&out_path, OutputKind::Report, &[], false).unwrap();
-        assert_eq!(out.existing, Existing::Ours);
-        let r: Result<(), OutputError> = write_dir(&out, |tmp| {
-            std::fs::write(tmp.join("report.md"), "new").unwrap();
-            Err(OutputError::IsFile { out: "x".into() })
-        });
-        assert!(r.is_err());
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(names, ["rep"]);
-        assert_eq!(
-            std::fs::read_to_string(out_path.join("report.md")).unwrap(),
-            "old"
-        );
-    }
-
-    #[test]
-    fn a_failed_in_place_output_puts_the_old_one_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let out_path = dir.path().join("demo");
-        std::fs::create_dir_all(out_path.join("run")).unwrap();
-        std::fs::write(out_path.join(DEMO_MARKER), "").unwrap();
-        std::fs::write(out_path.join("run/run.toml"), "old").unwrap();
-        let out = check_out_dir(&out_path, OutputKind::Demo, &[], false).unwrap();
-        {
-            let _place = InPlace::prepare(&out).unwrap();
-            std::fs::create_dir_all(out_path.join("run")).unwrap();
-            std::fs::write(out_path.join("run/run.toml"), "new").unwrap();
-        }
-        assert_eq!(
-            std::fs::read_to_string(out_path.join("run/run.toml")).unwrap(),
-            "old"
-        );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn a_stale_temp_dir_is_removed_only_when_it_holds_headroom_files() {
-        let dir = tempfile::tempdir().unwrap();
-        // No process has this PID (Linux PIDs stop at 4,194,304).
-        let stale = dir.path().join(".rep.tmp-4294967");
-        std::fs::create_dir(&stale).unwrap();
-        std::fs::write(stale.join("report.md"), "half").unwrap();
-        let users = dir.path().join(".other.tmp-4294967");
-        std::fs::create_dir(&users).unwrap();
-        std::fs::write(users.join("notes.txt"), "mine").unwrap();
-        for out in ["rep", "other"] {
-            let out = check_out_dir(&dir.path().join(out), OutputKind::Report, &[], false).unwrap();
-            write_dir(&out, |_| Ok::<(), OutputError>(())).unwrap();
-        }
-        assert!(!stale.exists());
-        assert_eq!(
-            std::fs::read_to_string(users.join("notes.txt")).unwrap(),
-            "mine"
-        );
-    }
-}
+mod tests;

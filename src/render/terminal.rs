@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::analysis::units::{format_ms, format_percent as format_pct};
+use crate::analysis::quantity::{format_ms, format_percent as format_pct};
 use crate::analysis::Analysis;
 
 /// Characters of the per-stage throughput sparkline.

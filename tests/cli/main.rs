@@ -32,6 +32,7 @@ mod narrative;
 mod output_safety;
 mod parallel;
 mod shard;
+mod snapshots;
 mod sources;
 mod tools_real;
 mod verdict;

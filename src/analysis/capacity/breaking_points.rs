@@ -19,8 +19,8 @@ use serde::Serialize;
 
 use super::load_points::{goodput_at, LoadPoint};
 use super::{Criteria, Z_95};
+use crate::analysis::quantity::{format_ms, format_percent, format_rate};
 use crate::analysis::sla::wilson_interval;
-use crate::analysis::units::{format_ms, format_percent, format_rate};
 
 /// An upper level whose error rate's Wilson lower bound is at least this multiple of
 /// the limit is "far beyond" it: above a clean level, no line is drawn to it.
@@ -68,7 +68,7 @@ pub struct BreakingPoint {
 /// A load for text: whole users from 10 up (and for whole loads), one decimal below.
 pub fn fmt_users(n: f64) -> String {
     if n >= 10.0 || n == n.round() {
-        crate::analysis::units::format_count(n)
+        crate::analysis::quantity::format_count(n)
     } else {
         format!("{n:.1}")
     }

@@ -13,8 +13,8 @@ use serde::Serialize;
 use super::breaking_points::{fmt_users, BreakingPoint, Criterion};
 use super::load_points::{goodput_at, mean_ms_at, LoadPoint};
 use super::{Criteria, Z_95};
+use crate::analysis::quantity::{format_count, format_ms, format_percent, format_rate};
 use crate::analysis::sla::wilson_interval;
-use crate::analysis::units::{format_count, format_ms, format_percent, format_rate};
 
 /// Where the SLA (or the default limits) stops holding.
 #[derive(Clone, Debug, Serialize, PartialEq)]

@@ -255,9 +255,9 @@ fn usl_disagreement(fit: &UslFit, sat: &Saturation) -> Option<String> {
         if off(xmax, c) {
             parts.push(format!(
                 "its X_max ≈ {} is {:.2}× the measured plateau ({})",
-                crate::analysis::units::format_rate(xmax),
+                crate::analysis::quantity::format_rate(xmax),
                 xmax / c,
-                crate::analysis::units::format_rate(c)
+                crate::analysis::quantity::format_rate(c)
             ));
         }
     }

@@ -22,7 +22,7 @@ use super::breaking_points::{fmt_users, BreakingPoint, Criterion, RETROGRADE_DRO
 use super::knee::{kneedle, SENSITIVITY};
 use super::load_points::LoadPoint;
 use super::Criteria;
-use crate::analysis::units::format_rate;
+use crate::analysis::quantity::format_rate;
 
 /// Saturation: the marginal gain fell below this fraction of the low-load per-user gain.
 pub const SATURATION_GAIN: f64 = 0.1;

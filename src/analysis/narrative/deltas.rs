@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{ratio_text, rejection, Rejected};
+use crate::analysis::quantity::{format_ms, format_percent, format_rate};
 use crate::analysis::report::StageReport;
-use crate::analysis::units::{format_ms, format_percent, format_rate};
 
 /// A compared figure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

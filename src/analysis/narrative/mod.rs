@@ -108,13 +108,16 @@ fn baseline(stages: &[StageReport]) -> Option<(usize, String)> {
     if let Some((i, n)) = lowest(&|s| s.users.map(f64::from)) {
         return Some((
             i,
-            format!("the fewest users: {}", super::units::format_count(n)),
+            format!("the fewest users: {}", super::quantity::format_count(n)),
         ));
     }
     if let Some((i, r)) = lowest(&|s| s.arrival_rate_rps) {
         return Some((
             i,
-            format!("the lowest arrival rate: {}", super::units::format_rate(r)),
+            format!(
+                "the lowest arrival rate: {}",
+                super::quantity::format_rate(r)
+            ),
         ));
     }
     Some((0, "the first stage: no stage records its load".to_string()))

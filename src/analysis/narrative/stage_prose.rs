@@ -11,9 +11,9 @@ use crate::analysis::audit::AuditVerdict;
 use crate::analysis::bottlenecks::Severity as HintSeverity;
 use crate::analysis::headline::{miss, noun, verb};
 use crate::analysis::quality::finding_summary;
+use crate::analysis::quantity::{format_count, format_ms, format_percent, format_rate};
 use crate::analysis::report::{Analysis, EndpointReport, StageReport};
 use crate::analysis::sla::RuleStatus;
-use crate::analysis::units::{format_count, format_ms, format_percent, format_rate};
 
 /// The sentences of one stage.
 #[derive(Clone, Debug, Serialize)]

@@ -3,7 +3,7 @@
 //! error that says what was expected. The rule types are in `rule.rs`; the "did you
 //! mean" for an unknown metric is in `suggest.rs`.
 
-use crate::analysis::units::UnitKind;
+use crate::analysis::quantity::UnitKind;
 
 use super::rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
 use super::suggest::unknown_metric;
@@ -167,6 +167,16 @@ fn parse_duration_ms(s: &str) -> Option<u64> {
     let ms = v * scale;
     // Longer than any run (8,000 years) is a typo, and would overflow later.
     (ms.is_finite() && ms >= 0.0 && ms <= crate::model::LATEST_MS as f64).then(|| ms.round() as u64)
+}
+
+/// A metric written on its own, as report.json has it (`p(95)`, `rc(5xx)`).
+pub(super) fn metric_only(text: &str) -> Result<Metric, String> {
+    let mut c = Cursor { s: text, pos: 0 };
+    let m = parse_metric(&mut c)?;
+    match c.rest().trim() {
+        "" => Ok(m),
+        rest => Err(format!("unexpected \"{rest}\" after the metric \"{m}\"")),
+    }
 }
 
 fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {

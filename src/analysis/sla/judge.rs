@@ -9,7 +9,7 @@ use super::stats::{
 };
 use super::{expected_failures, window, Judgement, RuleStatus, ScopeData};
 use crate::analysis::metrics::ScopeMetrics;
-use crate::analysis::units::{format_ms, format_percent, format_score};
+use crate::analysis::quantity::{format_ms, format_percent, format_score};
 use crate::model::LatencyDistribution;
 
 /// Judges `rule` on `d`; `expected` are the statuses whose failures are not errors.

@@ -60,6 +60,7 @@
 //! windows are what an SLA is about; when the data has no stages, overall is the only
 //! evidence and decides. See [`verdict`] for the rule itself.
 
+mod evaluation;
 mod grammar;
 mod judge;
 mod parse;
@@ -74,17 +75,17 @@ mod window;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
-
-pub use crate::analysis::units::format_value;
+pub use crate::analysis::quantity::format_value;
+pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
 pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
 pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, ApdexRange, Z_95};
 pub use suggest::edit_distance;
 pub use window::WindowReport;
 
+use crate::analysis::caveat::Caveat;
 use crate::analysis::metrics::ScopeMetrics;
-use crate::analysis::units::format_quantity;
+use crate::analysis::quantity::format_quantity;
 use crate::model::{FailureKind, TimeSeries};
 use resolve::{absent, known_list, resolve, resolve_endpoint, EndpointTarget, Kind};
 
@@ -152,152 +153,6 @@ impl<'a> ScopeData<'a> {
     }
 }
 
-/// The judgement of one evaluation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RuleStatus {
-    /// The value meets the limit (and, for ratios, provably so).
-    Pass,
-    /// The value misses the limit.
-    Fail,
-    /// The value meets the limit but its 95 % interval does not: too few requests.
-    NotProven,
-    /// The value is unknown, or a pass rests on too few samples to judge.
-    InsufficientData,
-    /// The rule's scope (a stage or endpoint the SLA names) is not in the data: shown,
-    /// not counted.
-    NotRun,
-}
-
-impl RuleStatus {
-    /// `pass`, `fail`, `not_proven`, `insufficient_data`, `not_run`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleStatus::Pass => "pass",
-            RuleStatus::Fail => "fail",
-            RuleStatus::NotProven => "not_proven",
-            RuleStatus::InsufficientData => "insufficient_data",
-            RuleStatus::NotRun => "not_run",
-        }
-    }
-}
-
-/// One rule evaluated on one scope: a cell of the compliance matrix.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RuleEvaluation {
-    /// The rule as written in the SLA file.
-    pub rule: String,
-    /// Line of the rule in the SLA file.
-    pub line: Option<usize>,
-    /// Section the rule comes from: `global`, `stage`, `endpoint`, `stage_endpoint`
-    /// or `each_endpoint`.
-    pub scope: String,
-    /// Stage evaluated; `None` = overall.
-    pub stage: Option<String>,
-    /// Endpoint evaluated (a key, or the `/regex/` of a pooled scope); `None` = the
-    /// whole stage.
-    pub endpoint: Option<String>,
-    /// Canonical metric name: `p(95)`, `mean`, `throughput`, `error_rate`, `rc(5xx)`,
-    /// `apdex(500ms)`, …
-    pub metric: String,
-    /// The comparison: `<`, `<=`, `>`, `>=`.
-    pub op: String,
-    /// Measured value in `unit`; `None` when the data cannot say. For a window rule,
-    /// the worst window's.
-    pub value: Option<f64>,
-    /// The limit in `unit`.
-    pub limit: f64,
-    /// `ms` (latency), `req/s` (rates), `ratio` (a fraction: 0.001 = 0.1 %), `score`
-    /// (Apdex) or `count`.
-    pub unit: String,
-    /// The value as the report writes it (`450 ms`, `0.02%`).
-    pub value_display: Option<String>,
-    /// The limit as the report writes it (`200 ms`, `0.1%`).
-    pub limit_display: String,
-    /// The judgement.
-    pub status: RuleStatus,
-    /// Whether the measured value, taken at face value, meets the limit. It is true
-    /// for `not_proven` and may be either way for `insufficient_data` with a value;
-    /// `status` is the judgement.
-    pub pass: bool,
-    /// value ÷ limit (upper bounds), limit ÷ value (lower bounds), (1 − value) ÷
-    /// (1 − limit) (lower bounds on availability); > 1 is a miss, ≤ 1 a pass. `None`
-    /// when a denominator is 0 or the value is unknown.
-    pub factor: Option<f64>,
-    /// The factor of a miss in words: "3.3× over" (upper limit), "needs 228× more"
-    /// (lower limit), "error budget used 44.9×" (lower limit on availability); `None`
-    /// unless the evaluation fails with a factor.
-    pub factor_text: Option<String>,
-    /// What a miss means for the verdict.
-    pub severity: Severity,
-    /// Whether this evaluation counts towards the verdict.
-    pub decides_verdict: bool,
-    /// 95 % interval in `unit`: Wilson for proportions, order statistics for
-    /// percentiles, the range an Apdex can lie in when failures are not placed.
-    pub interval: Option<[f64; 2]>,
-    /// Why the status is what it is, when that is not obvious.
-    pub note: Option<String>,
-    /// What a window rule saw (`in every` / `for`); `None` otherwise.
-    pub window: Option<WindowReport>,
-}
-
-impl RuleEvaluation {
-    /// The section this evaluation comes from, as one label: `global`, `stage peak`,
-    /// `endpoint GET /a`, `stage peak endpoint GET /a`, `each_endpoint` (one JUnit
-    /// test suite each).
-    pub fn section(&self) -> String {
-        let stage = self.stage.as_deref().unwrap_or("overall");
-        let endpoint = self.endpoint.as_deref().unwrap_or("");
-        match self.scope.as_str() {
-            "stage" => format!("stage {stage}"),
-            "endpoint" => format!("endpoint {endpoint}"),
-            "stage_endpoint" => format!("stage {stage} endpoint {endpoint}"),
-            other => other.to_string(),
-        }
-    }
-
-    /// Where it was evaluated: `peak`, `overall`, `peak · GET /a`.
-    pub fn target(&self) -> String {
-        let stage = self.stage.as_deref().unwrap_or("overall");
-        match &self.endpoint {
-            Some(ep) => format!("{stage} · {ep}"),
-            None => stage.to_string(),
-        }
-    }
-}
-
-/// The release verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Verdict {
-    /// Every deciding rule passes and the data-quality audit is clean.
-    #[serde(rename = "GO")]
-    Go,
-    /// Nothing fails, but something is not proven, lacks data, fails a warn rule, or
-    /// the audit is not clean.
-    #[serde(rename = "CONDITIONAL")]
-    Conditional,
-    /// A fail-severity rule fails.
-    #[serde(rename = "NO-GO")]
-    NoGo,
-}
-
-impl Verdict {
-    /// `GO`, `CONDITIONAL` or `NO-GO`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Go => "GO",
-            Verdict::Conditional => "CONDITIONAL",
-            Verdict::NoGo => "NO-GO",
-        }
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A pooled scope (a `/regex/` section in one stage), owned.
 struct Pooled {
     metrics: ScopeMetrics,
@@ -311,7 +166,7 @@ pub struct Evaluated {
     /// Every evaluation, `not_run` ones included.
     pub evals: Vec<RuleEvaluation>,
     /// Names of the file the data lacks, and what became of them.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Caveat>,
     /// The stages that decide the verdict, when a subset does (empty: every stage).
     pub verdict_stages: Vec<String>,
     /// True when verdict stages were named but none is in the data, so every stage
@@ -352,115 +207,15 @@ pub fn evaluate_with(
     verdict_override: &[String],
 ) -> Result<Evaluated, SlaError> {
     let mut warnings = Vec::new();
-    let mut verdict_fallback = false;
-    let named: Vec<&str> = if verdict_override.is_empty() {
-        let mut found = Vec::new();
-        for n in spec.verdict_stages().unwrap_or_default() {
-            match resolve(n, stages, Kind::VerdictStage, spec.verdict_stages_line)? {
-                Some(s) => found.push(s),
-                None => warnings.push(absent(
-                    Kind::VerdictStage,
-                    n,
-                    stages,
-                    spec.verdict_stages_line,
-                )),
-            }
-        }
-        if found.is_empty() && spec.verdict_stages().is_some_and(|v| !v.is_empty()) {
-            verdict_fallback = true;
-            warnings.push(
-                "no stage named in verdict_stages is in the data: the verdict is over every \
-                 stage (give --verdict-stage NAME to choose one)"
-                    .to_string(),
-            );
-        }
-        found
-    } else {
-        let mut found = Vec::new();
-        for n in verdict_override {
-            match stages.iter().find(|s| *s == n || s.eq_ignore_ascii_case(n)) {
-                Some(s) => found.push(s.as_str()),
-                None => {
-                    return Err(SlaError {
-                        line: None,
-                        message: format!(
-                            "--verdict-stage {n} matches no stage in the data{}",
-                            known_list(stages, "stages")
-                        ),
-                    })
-                }
-            }
-        }
-        found
-    };
+    let (named, verdict_fallback) =
+        named_verdict_stages(spec, stages, verdict_override, &mut warnings)?;
     let verdict_stages: Vec<&str> = if named.is_empty() {
         stages.iter().map(String::as_str).collect()
     } else {
         named.clone()
     };
     // Check every name before evaluating anything, so that a bad file fails whole.
-    let mut not_run: Vec<RuleEvaluation> = Vec::new();
-    let mut stage_sections = Vec::new();
-    for s in &spec.stages {
-        match resolve(&s.name, stages, Kind::Stage, Some(s.line))? {
-            Some(found) => stage_sections.push((found, s)),
-            None => {
-                let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
-                not_run.extend(
-                    s.rules
-                        .iter()
-                        .map(|r| unrun(r, "stage", Some(&s.name), None, &why)),
-                );
-                warnings.push(why);
-            }
-        }
-    }
-    let mut endpoint_sections = Vec::new();
-    for s in &spec.endpoints {
-        match resolve_endpoint(s, endpoints)? {
-            Some(target) => endpoint_sections.push((target, s)),
-            None => {
-                let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
-                not_run.extend(
-                    s.rules
-                        .iter()
-                        .map(|r| unrun(r, "endpoint", None, Some(&s.name), &why)),
-                );
-                warnings.push(why);
-            }
-        }
-    }
-    let mut stage_endpoint_sections = Vec::new();
-    for s in &spec.stage_endpoints {
-        let stage = resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?;
-        let target = resolve_endpoint(&s.endpoint, endpoints)?;
-        match (stage, target) {
-            (Some(stage), Some(target)) => {
-                stage_endpoint_sections.push((stage, target, &s.endpoint))
-            }
-            (stage, _) => {
-                let why = match stage {
-                    None => absent(Kind::Stage, &s.stage, stages, Some(s.stage_line)),
-                    Some(_) => absent(
-                        Kind::Endpoint,
-                        &s.endpoint.name,
-                        endpoints,
-                        Some(s.endpoint.line),
-                    ),
-                };
-                not_run.extend(s.endpoint.rules.iter().map(|r| {
-                    unrun(
-                        r,
-                        "stage_endpoint",
-                        Some(&s.stage),
-                        Some(&s.endpoint.name),
-                        &why,
-                    )
-                }));
-                warnings.push(why);
-            }
-        }
-    }
+    let sections = Sections::resolve(spec, stages, endpoints, &mut warnings)?;
 
     let index: BTreeMap<(Option<&str>, Option<&str>), &ScopeData> = scopes
         .iter()
@@ -471,38 +226,13 @@ pub fn evaluate_with(
         .map(|s| Some(s.as_str()))
         .chain(std::iter::once(None))
         .collect();
-
-    // Pool every regex section once per column it is evaluated in.
-    let mut pools: BTreeMap<(String, Option<&str>), Pooled> = BTreeMap::new();
-    let patterns = endpoint_sections
-        .iter()
-        .flat_map(|(t, _)| columns.iter().map(move |c| (t, *c)))
-        .chain(
-            stage_endpoint_sections
-                .iter()
-                .map(|(stage, t, _)| (t, Some(*stage))),
-        );
-    for (target, column) in patterns {
-        if let EndpointTarget::Pattern(written, names) = target {
-            let key = (written.clone(), column);
-            if pools.contains_key(&key) {
-                continue;
-            }
-            let parts: Vec<&ScopeData> = names
-                .iter()
-                .filter_map(|n| index.get(&(column, Some(*n))).copied())
-                .collect();
-            if let Some(p) = pool(&parts) {
-                pools.insert(key, p);
-            }
-        }
-    }
+    let pools = pools(&sections, &columns, &index);
     let decides = |stage: Option<&str>| match stage {
         Some(s) => verdict_stages.contains(&s),
         None => stages.is_empty(),
     };
     let expected = spec.expected_status.as_slice();
-    let cell = |rule: &Rule, scope: &str, stage: Option<&str>, target: Option<&EndpointTarget>| {
+    let cell = |rule: &Rule, scope: Scope, stage: Option<&str>, target: Option<&EndpointTarget>| {
         let judged = |data: Option<&ScopeData>| {
             evaluation(
                 rule,
@@ -536,32 +266,32 @@ pub fn evaluate_with(
         out.extend(
             columns
                 .iter()
-                .map(|&stage| cell(rule, "global", stage, None)),
+                .map(|&stage| cell(rule, Scope::Global, stage, None)),
         );
     }
-    for (stage, section) in &stage_sections {
+    for (stage, section) in &sections.stage {
         out.extend(
             section
                 .rules
                 .iter()
-                .map(|rule| cell(rule, "stage", Some(stage), None)),
+                .map(|rule| cell(rule, Scope::Stage, Some(stage), None)),
         );
     }
-    for (target, section) in &endpoint_sections {
+    for (target, section) in &sections.endpoint {
         for rule in &section.rules {
             out.extend(
                 columns
                     .iter()
-                    .map(|&stage| cell(rule, "endpoint", stage, Some(target))),
+                    .map(|&stage| cell(rule, Scope::Endpoint, stage, Some(target))),
             );
         }
     }
-    for (stage, target, section) in &stage_endpoint_sections {
+    for (stage, target, section) in &sections.stage_endpoint {
         out.extend(
             section
                 .rules
                 .iter()
-                .map(|rule| cell(rule, "stage_endpoint", Some(stage), Some(target))),
+                .map(|rule| cell(rule, Scope::StageEndpoint, Some(stage), Some(target))),
         );
     }
     for rule in &spec.each_endpoint {
@@ -570,11 +300,11 @@ pub fn evaluate_with(
             out.extend(
                 columns
                     .iter()
-                    .map(|&stage| cell(rule, "each_endpoint", stage, Some(&target))),
+                    .map(|&stage| cell(rule, Scope::EachEndpoint, stage, Some(&target))),
             );
         }
     }
-    out.extend(not_run);
+    out.extend(sections.not_run);
     Ok(Evaluated {
         evals: out,
         warnings,
@@ -583,10 +313,184 @@ pub fn evaluate_with(
     })
 }
 
+/// The stages the SLA (or `--verdict-stage`, when given) names to decide the verdict,
+/// as the data spells them, and whether none of the SLA's is in the data (then every
+/// stage decides). SLA names the data lacks are caveats; a `--verdict-stage` the data
+/// lacks, or an SLA name that looks like a typo, is an error.
+fn named_verdict_stages<'a>(
+    spec: &SlaSpec,
+    stages: &'a [String],
+    verdict_override: &[String],
+    warnings: &mut Vec<Caveat>,
+) -> Result<(Vec<&'a str>, bool), SlaError> {
+    let mut verdict_fallback = false;
+    let named: Vec<&str> = if verdict_override.is_empty() {
+        let mut found = Vec::new();
+        for n in spec.verdict_stages().unwrap_or_default() {
+            match resolve(n, stages, Kind::VerdictStage, spec.verdict_stages_line)? {
+                Some(s) => found.push(s),
+                None => warnings.push(Caveat::SlaNameAbsent(absent(
+                    Kind::VerdictStage,
+                    n,
+                    stages,
+                    spec.verdict_stages_line,
+                ))),
+            }
+        }
+        if found.is_empty() && spec.verdict_stages().is_some_and(|v| !v.is_empty()) {
+            verdict_fallback = true;
+            warnings.push(Caveat::NoVerdictStage);
+        }
+        found
+    } else {
+        let mut found = Vec::new();
+        for n in verdict_override {
+            match stages.iter().find(|s| *s == n || s.eq_ignore_ascii_case(n)) {
+                Some(s) => found.push(s.as_str()),
+                None => {
+                    return Err(SlaError {
+                        line: None,
+                        message: format!(
+                            "--verdict-stage {n} matches no stage in the data{}",
+                            known_list(stages, "stages")
+                        ),
+                    })
+                }
+            }
+        }
+        found
+    };
+    Ok((named, verdict_fallback))
+}
+
+/// The SLA's sections resolved against the data, and the `not_run` evaluations of
+/// those that name nothing in it.
+struct Sections<'s, 'd> {
+    stage: Vec<(&'d str, &'s ScopeRules)>,
+    endpoint: Vec<(EndpointTarget<'d>, &'s ScopeRules)>,
+    stage_endpoint: Vec<(&'d str, EndpointTarget<'d>, &'s ScopeRules)>,
+    not_run: Vec<RuleEvaluation>,
+}
+
+impl<'s, 'd> Sections<'s, 'd> {
+    /// Resolves every section name (a name the data lacks is a caveat, a typo an
+    /// error).
+    fn resolve(
+        spec: &'s SlaSpec,
+        stages: &'d [String],
+        endpoints: &'d [String],
+        warnings: &mut Vec<Caveat>,
+    ) -> Result<Sections<'s, 'd>, SlaError> {
+        let mut not_run: Vec<RuleEvaluation> = Vec::new();
+        let mut stage_sections = Vec::new();
+        for s in &spec.stages {
+            match resolve(&s.name, stages, Kind::Stage, Some(s.line))? {
+                Some(found) => stage_sections.push((found, s)),
+                None => {
+                    let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
+                    not_run.extend(
+                        s.rules
+                            .iter()
+                            .map(|r| unrun(r, Scope::Stage, Some(&s.name), None, &why)),
+                    );
+                    warnings.push(Caveat::SlaNameAbsent(why));
+                }
+            }
+        }
+        let mut endpoint_sections = Vec::new();
+        for s in &spec.endpoints {
+            match resolve_endpoint(s, endpoints)? {
+                Some(target) => endpoint_sections.push((target, s)),
+                None => {
+                    let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
+                    not_run.extend(
+                        s.rules
+                            .iter()
+                            .map(|r| unrun(r, Scope::Endpoint, None, Some(&s.name), &why)),
+                    );
+                    warnings.push(Caveat::SlaNameAbsent(why));
+                }
+            }
+        }
+        let mut stage_endpoint_sections = Vec::new();
+        for s in &spec.stage_endpoints {
+            let stage = resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?;
+            let target = resolve_endpoint(&s.endpoint, endpoints)?;
+            match (stage, target) {
+                (Some(stage), Some(target)) => {
+                    stage_endpoint_sections.push((stage, target, &s.endpoint))
+                }
+                (stage, _) => {
+                    let why = match stage {
+                        None => absent(Kind::Stage, &s.stage, stages, Some(s.stage_line)),
+                        Some(_) => absent(
+                            Kind::Endpoint,
+                            &s.endpoint.name,
+                            endpoints,
+                            Some(s.endpoint.line),
+                        ),
+                    };
+                    not_run.extend(s.endpoint.rules.iter().map(|r| {
+                        unrun(
+                            r,
+                            Scope::StageEndpoint,
+                            Some(&s.stage),
+                            Some(&s.endpoint.name),
+                            &why,
+                        )
+                    }));
+                    warnings.push(Caveat::SlaNameAbsent(why));
+                }
+            }
+        }
+        Ok(Sections {
+            stage: stage_sections,
+            endpoint: endpoint_sections,
+            stage_endpoint: stage_endpoint_sections,
+            not_run,
+        })
+    }
+}
+
+/// Every regex section pooled once per column it is evaluated in.
+fn pools<'d>(
+    sections: &Sections<'_, 'd>,
+    columns: &[Option<&'d str>],
+    index: &BTreeMap<(Option<&str>, Option<&str>), &ScopeData>,
+) -> BTreeMap<(String, Option<&'d str>), Pooled> {
+    let mut pools: BTreeMap<(String, Option<&str>), Pooled> = BTreeMap::new();
+    let patterns = sections
+        .endpoint
+        .iter()
+        .flat_map(|(t, _)| columns.iter().map(move |c| (t, *c)))
+        .chain(
+            sections
+                .stage_endpoint
+                .iter()
+                .map(|(stage, t, _)| (t, Some(*stage))),
+        );
+    for (target, column) in patterns {
+        if let EndpointTarget::Pattern(written, names) = target {
+            let key = (written.clone(), column);
+            if pools.contains_key(&key) {
+                continue;
+            }
+            let parts: Vec<&ScopeData> = names
+                .iter()
+                .filter_map(|n| index.get(&(column, Some(*n))).copied())
+                .collect();
+            if let Some(p) = pool(&parts) {
+                pools.insert(key, p);
+            }
+        }
+    }
+    pools
+}
+
 /// A rule whose scope the data lacks: shown as `not_run`, never counted.
 fn unrun(
     rule: &Rule,
-    scope: &str,
+    scope: Scope,
     stage: Option<&str>,
     endpoint: Option<&str>,
     why: &str,
@@ -595,45 +499,6 @@ fn unrun(
     e.status = RuleStatus::NotRun;
     e.note = Some(why.to_string());
     e
-}
-
-/// The verdict over `evals` (only those with `decides_verdict`):
-/// - **NO-GO** when a fail-severity rule fails;
-/// - **CONDITIONAL** when none does but a warn rule fails, a pass is not proven, a
-///   rule lacks data, the audit is not clean, or no evaluation decides at all (an SLA
-///   that judges nothing cannot say GO);
-/// - **GO** otherwise: every deciding rule passes and `audit_clean`.
-pub fn verdict(evals: &[RuleEvaluation], audit_clean: bool) -> Verdict {
-    let deciding: Vec<&RuleEvaluation> = evals.iter().filter(|e| e.decides_verdict).collect();
-    if deciding
-        .iter()
-        .any(|e| e.status == RuleStatus::Fail && e.severity == Severity::Fail)
-    {
-        return Verdict::NoGo;
-    }
-    if deciding.is_empty() || !audit_clean || deciding.iter().any(|e| e.status != RuleStatus::Pass)
-    {
-        return Verdict::Conditional;
-    }
-    Verdict::Go
-}
-
-/// Whether an evaluation fails the CI gate (`headroom check` exits 1): it decides the
-/// verdict, has severity `fail`, and fails — or, with `strict`, is not proven or lacks
-/// data. With `strict` a fail-severity rule that was not run (its stage or endpoint is
-/// not in the data) gates too. Exactly when some evaluation gates, the verdict is
-/// NO-GO (without `strict`).
-pub fn gates(e: &RuleEvaluation, strict: bool) -> bool {
-    if e.status == RuleStatus::NotRun {
-        return strict && e.severity == Severity::Fail;
-    }
-    e.decides_verdict
-        && e.severity == Severity::Fail
-        && match e.status {
-            RuleStatus::Fail => true,
-            RuleStatus::NotProven | RuleStatus::InsufficientData => strict,
-            RuleStatus::Pass | RuleStatus::NotRun => false,
-        }
 }
 
 /// The factor of a value against a limit (see the module documentation).
@@ -699,7 +564,7 @@ fn pool(parts: &[&ScopeData]) -> Option<Pooled> {
 /// One cell: `rule` on the scope (`stage`, `endpoint`) measured by `data`.
 fn evaluation(
     rule: &Rule,
-    scope: &str,
+    scope: Scope,
     stage: Option<&str>,
     endpoint: Option<&str>,
     data: Option<&ScopeData>,
@@ -714,14 +579,14 @@ fn evaluation(
     let mut e = RuleEvaluation {
         rule: rule.text.clone(),
         line: rule.line,
-        scope: scope.to_string(),
+        scope,
         stage: stage.map(str::to_string),
         endpoint: endpoint.map(str::to_string),
-        metric: rule.metric.to_string(),
-        op: rule.op.as_str().to_string(),
+        metric: rule.metric,
+        op: rule.op,
         value: j.value,
         limit: rule.limit,
-        unit: kind.unit().to_string(),
+        unit: kind,
         value_display: j.value.map(|v| format_quantity(kind, v)),
         limit_display: rule.limit_display(),
         status: j.status,

@@ -15,9 +15,9 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::analysis::units::{format_quantity, UnitKind};
+use crate::analysis::quantity::{format_quantity, UnitKind};
 
 /// One rule: `metric op limit [window]`.
 #[derive(Clone, Debug, PartialEq)]
@@ -188,6 +188,29 @@ impl fmt::Display for Metric {
     }
 }
 
+impl std::str::FromStr for Metric {
+    type Err = String;
+
+    /// The canonical spelling back (and every other spelling a rule accepts).
+    fn from_str(s: &str) -> Result<Metric, String> {
+        super::grammar::metric_only(s.trim())
+    }
+}
+
+impl Serialize for Metric {
+    /// As its canonical spelling.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Metric {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Metric, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// `500ms`, `2s`, `1.5s`: a threshold the way a rule writes it.
 fn duration_text(ms: f64) -> String {
     if ms >= 1000.0 {
@@ -198,15 +221,19 @@ fn duration_text(ms: f64) -> String {
 }
 
 /// A comparison between a measured value and a limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
     /// `<`
+    #[serde(rename = "<")]
     Lt,
     /// `<=`
+    #[serde(rename = "<=")]
     Le,
     /// `>`
+    #[serde(rename = ">")]
     Gt,
     /// `>=`
+    #[serde(rename = ">=")]
     Ge,
 }
 
@@ -255,8 +282,14 @@ impl Op {
     }
 }
 
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a failed rule means for the verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// A miss makes the verdict NO-GO and `check` exit 1 (the default).

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 
 use super::*;
+use crate::analysis::quantity::UnitKind;
 use crate::model::{FailureKind, LatencyDistribution, PercentileSummary, TimeSeries};
 
 const AGENT_PLATFORM: &str = include_str!("../../../data/sla/agent-platform.toml");
@@ -261,7 +262,7 @@ fn seed_report_matrix_cell_by_cell() {
     for (e, (rule, scope, stage, status, factor, decides)) in evals.iter().zip(&expected) {
         let cell = format!("{rule} @ {stage:?}");
         assert_eq!(e.rule, *rule, "{cell}");
-        assert_eq!(e.scope, *scope, "{cell}");
+        assert_eq!(e.scope.as_str(), *scope, "{cell}");
         assert_eq!(e.stage.as_deref(), *stage, "{cell}");
         assert_eq!(e.endpoint, None, "{cell}");
         assert_eq!(e.status, *status, "{cell}: {e:?}");
@@ -270,7 +271,11 @@ fn seed_report_matrix_cell_by_cell() {
         assert_eq!(e.severity, Severity::Fail, "{cell}");
         // Histograms keep 3 significant digits and report a bucket's highest value,
         // so a percentile may sit up to 0.1 % above the value recorded.
-        let tolerance = if e.unit == "ms" { 1e-3 } else { 1e-9 };
+        let tolerance = if e.unit == UnitKind::LatencyMs {
+            1e-3
+        } else {
+            1e-9
+        };
         let f = e.factor.unwrap_or_else(|| panic!("{cell}: no factor"));
         assert!(
             close(f, *factor, tolerance),
@@ -281,7 +286,7 @@ fn seed_report_matrix_cell_by_cell() {
     // A few cells in full.
     let peak_p50 = &evals[5 + 2];
     assert_eq!(
-        (peak_p50.metric.as_str(), peak_p50.unit.as_str()),
+        (peak_p50.metric.to_string().as_str(), peak_p50.unit.unit()),
         ("p(50)", "ms")
     );
     assert!(close(peak_p50.value.unwrap(), 450.0, 1e-3));
@@ -296,12 +301,12 @@ fn seed_report_matrix_cell_by_cell() {
         "{lo} {hi}"
     );
     let peak_errors = &evals[4 * 5 + 2];
-    assert_eq!(peak_errors.metric, "error_rate");
+    assert_eq!(peak_errors.metric, Metric::ErrorRate);
     assert_eq!(
         (peak_errors.value, peak_errors.limit),
         (Some(120.0 / 600_000.0), 0.001)
     );
-    assert_eq!(peak_errors.unit, "ratio");
+    assert_eq!(peak_errors.unit, UnitKind::Ratio);
     assert_eq!(peak_errors.value_display.as_deref(), Some("0.02%"));
     // Wilson 95 % for 120 of 600,000, by hand: p = 0.0002, z² = 3.8415,
     // centre = (p + z²/2n) ÷ (1 + z²/n) = 0.00020320, half = 0.00003592.
@@ -508,7 +513,7 @@ fn unknown_values_are_insufficient_data() {
     assert!(e[0].note.as_deref().unwrap().contains("no duration"));
     assert_eq!(e[1].status, RuleStatus::InsufficientData);
     assert_eq!(e[2].status, RuleStatus::Pass);
-    assert_eq!(e[2].unit, "count");
+    assert_eq!(e[2].unit, UnitKind::Count);
 
     // A tool's summary without p(99.9).
     let m = ScopeMetrics {
@@ -703,14 +708,14 @@ fn cell(status: RuleStatus, severity: Severity, decides: bool) -> RuleEvaluation
     RuleEvaluation {
         rule: "p(95) < 500ms".into(),
         line: Some(1),
-        scope: "global".into(),
+        scope: Scope::Global,
         stage: Some("peak".into()),
         endpoint: None,
-        metric: "p(95)".into(),
-        op: "<".into(),
+        metric: Metric::Percentile(95.0),
+        op: Op::Lt,
         value: Some(1.0),
         limit: 500.0,
-        unit: "ms".into(),
+        unit: UnitKind::LatencyMs,
         value_display: Some("1 ms".into()),
         limit_display: "500 ms".into(),
         status,
@@ -839,7 +844,7 @@ fn status_shares_and_expected_statuses() {
     // rc(429) = 60 / 10,000 = 0.6 %, still reported although 429 is expected.
     assert!(close(e[2].value.unwrap(), 0.006, 1e-12));
     assert_eq!(e[2].status, RuleStatus::Pass);
-    assert_eq!(e[2].metric, "rc(429)");
+    assert_eq!(e[2].metric.to_string(), "rc(429)");
     // Successful statuses are not counted in the data.
     assert_eq!(e[3].status, RuleStatus::InsufficientData);
     assert!(e[3].note.as_deref().unwrap().contains("2xx"));
@@ -871,7 +876,7 @@ fn apdex_from_successes_and_from_unplaced_failures() {
     let e = on_metrics(sla, &m);
     assert!(close(e[0].value.unwrap(), 850.0 / 1100.0, 1e-12));
     assert_eq!(e[0].status, RuleStatus::Pass);
-    assert_eq!((e[0].unit.as_str(), e[0].interval), ("score", None));
+    assert_eq!((e[0].unit, e[0].interval), (UnitKind::Score, None));
     assert_eq!(e[0].value_display.as_deref(), Some("0.77"));
     assert_eq!(e[1].status, RuleStatus::Fail);
     assert!(close(e[1].factor.unwrap(), 0.8 / (850.0 / 1100.0), 1e-12));

@@ -23,7 +23,7 @@
 //! an expected status (the series cannot tell them apart).
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::rule::{Metric, Rule, Window};
 use super::stats::{apdex_with_unplaced_failures, apdex_zones, nearest_rank_ms};
@@ -33,7 +33,7 @@ use crate::model::format_rfc3339_ms;
 use crate::model::Interval;
 
 /// What a window rule saw, for the report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WindowReport {
     /// `every` (rolling windows) or `for` (sustained breach).
     pub kind: String,

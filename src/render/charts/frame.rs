@@ -16,6 +16,7 @@ use plotters::style::Color;
 pub use super::load_axis::{LoadAxis, LoadKind};
 use super::palette::{self, INK};
 use super::{DrawError, SeriesMarker};
+use crate::analysis::sla::Scope;
 use crate::analysis::Analysis;
 
 /// The coordinates of every chart: two [`Axis`].
@@ -586,7 +587,8 @@ pub fn global_limits(analysis: &Analysis, wanted: impl Fn(&str, &str) -> bool) -
         return limits;
     };
     for r in &sla.rules {
-        if r.scope != "global" || r.endpoint.is_some() || !wanted(&r.metric, &r.unit) {
+        let metric = r.metric.to_string();
+        if r.scope != Scope::Global || r.endpoint.is_some() || !wanted(&metric, r.unit.unit()) {
             continue;
         }
         if !r.limit.is_finite() || limits.iter().any(|l| l.rule == r.rule) {
@@ -594,7 +596,7 @@ pub fn global_limits(analysis: &Analysis, wanted: impl Fn(&str, &str) -> bool) -
         }
         limits.push(Limit {
             rule: r.rule.clone(),
-            metric: r.metric.clone(),
+            metric,
             value: r.limit,
         });
     }

@@ -6,17 +6,23 @@
 //! fractions (0.001 = 0.1 %), counts as plain numbers.
 
 /// What kind of quantity a value is, which fixes its unit and how it is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Serialised as its unit ([`UnitKind::unit`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UnitKind {
     /// A latency in milliseconds.
+    #[serde(rename = "ms")]
     LatencyMs,
     /// A rate in requests per second.
+    #[serde(rename = "req/s")]
     Rate,
     /// A ratio as a fraction (0.001 = 0.1 %).
+    #[serde(rename = "ratio")]
     Ratio,
     /// A count of requests.
+    #[serde(rename = "count")]
     Count,
     /// A dimensionless score between 0 and 1 (Apdex).
+    #[serde(rename = "score")]
     Score,
 }
 

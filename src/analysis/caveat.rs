@@ -1,0 +1,140 @@
+//! Caveats the reader must know before trusting a figure (`Analysis::warnings`): thin
+//! samples, stages without a time window, long gaps, un-normalised URLs, several
+//! sources, tool-computed percentiles, and SLA names the data lacks. Typed until
+//! serialisation: each serialises (and prints) as its sentence.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// One caveat; [`fmt::Display`] gives the sentence report.json, report.md and the
+/// terminal show.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Caveat {
+    /// A stage's reported percentiles rest on fewer than 10 ÷ (1 − p) samples.
+    ThinPercentiles {
+        /// The stage.
+        stage: String,
+        /// The thin percentiles, as `p95`.
+        percentiles: Vec<String>,
+        /// The stage's requests.
+        requests: u64,
+    },
+    /// Stages without a time window: their throughput is unknown.
+    NoTimeWindow {
+        /// The stages.
+        stages: Vec<String>,
+    },
+    /// Most of the run's span holds no request.
+    LongGap {
+        /// The longest stretch without a request, s.
+        gap_s: i64,
+        /// The whole span, s.
+        span_s: i64,
+    },
+    /// Many endpoints are a few routes with IDs in their URLs.
+    IdsInUrls {
+        /// Endpoints.
+        endpoints: usize,
+        /// Routes they reduce to.
+        routes: usize,
+    },
+    /// No requests were left to analyse.
+    NoRequests,
+    /// How the reader chose between files that report the same requests (the
+    /// sentence comes with the run).
+    Arbitration(String),
+    /// Several sources: the report shows one.
+    SeveralSources {
+        /// How many.
+        count: usize,
+        /// The tool the report shows.
+        shown: String,
+    },
+    /// Latency percentiles come from the tool's own summaries.
+    ToolSummaries,
+    /// An SLA section or verdict stage names nothing in the data (the sentence says
+    /// which, and what became of its rules).
+    SlaNameAbsent(String),
+    /// None of the SLA's verdict stages is in the data: every stage decides.
+    NoVerdictStage,
+}
+
+impl fmt::Display for Caveat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Caveat::ThinPercentiles {
+                stage,
+                percentiles,
+                requests,
+            } => write!(
+                f,
+                "stage \"{stage}\": {} rest on fewer samples than 10/(1−p) ({requests} \
+                 requests); treat them as rough",
+                percentiles.join(", ")
+            ),
+            Caveat::NoTimeWindow { stages } => write!(
+                f,
+                "stage(s) {} have no time window (the source has no times, or --warmup, \
+                 --from and --to leave none of it): throughput is unknown for them",
+                stages.join(", ")
+            ),
+            Caveat::LongGap { gap_s, span_s } => write!(
+                f,
+                "nothing was measured for {} of the run's {}: are these files one run? \
+                 Overall figures divide by the whole span; analyse unrelated runs apart",
+                human_span(*gap_s),
+                human_span(*span_s)
+            ),
+            Caveat::IdsInUrls { endpoints, routes } => write!(
+                f,
+                "{endpoints} endpoints look like {routes} {} with IDs in their URLs: \
+                 --normalize-labels makes one endpoint of each route",
+                if *routes == 1 { "route" } else { "routes" }
+            ),
+            Caveat::NoRequests => f.write_str(
+                "no requests to analyse: --include, --exclude, --from, --to and --warmup left \
+                 none, or the inputs hold none",
+            ),
+            Caveat::Arbitration(text) | Caveat::SlaNameAbsent(text) => f.write_str(text),
+            Caveat::SeveralSources { count, shown } => write!(
+                f,
+                "{count} sources (load tools) found: the report shows \"{shown}\"; the others \
+                 are listed under Sources and never summed with it"
+            ),
+            Caveat::ToolSummaries => f.write_str(
+                "latency percentiles come from the load tool's own summaries (not every \
+                 request): they are reported as the tool wrote them, and merged ones are \
+                 approximate",
+            ),
+            Caveat::NoVerdictStage => f.write_str(
+                "no stage named in verdict_stages is in the data: the verdict is over every \
+                 stage (give --verdict-stage NAME to choose one)",
+            ),
+        }
+    }
+}
+
+impl Caveat {
+    /// True for the caveats the SLA file gives (names the data lacks).
+    pub fn from_sla(&self) -> bool {
+        matches!(self, Caveat::SlaNameAbsent(_) | Caveat::NoVerdictStage)
+    }
+}
+
+impl Serialize for Caveat {
+    /// As its sentence.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// `3 h`, `12 days`, `56 years`: a long span, roughly.
+fn human_span(s: i64) -> String {
+    const DAY: i64 = 86_400;
+    match s {
+        s if s >= 730 * DAY => format!("{} years", s / (365 * DAY)),
+        s if s >= 2 * DAY => format!("{} days", s / DAY),
+        s => format!("{} h", (s + 1800) / 3600),
+    }
+}
