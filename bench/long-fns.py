@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Lists functions longer than N lines (default 120) and files longer than 700 lines
-under the given dirs (default src/analysis src/render src/cli), skipping test files
+under the given dirs (default src), skipping test files
 (tests.rs, *_tests.rs, files under a tests/ dir) and `#[cfg(test)] mod tests` blocks.
 A function runs from its `fn` line to the first line at its indentation that is `}`.
 
@@ -14,7 +14,7 @@ args = sys.argv[1:]
 limit = 120
 if args[:1] == ["--max"]:
     limit, args = int(args[1]), args[2:]
-dirs = args or ["src/analysis", "src/render", "src/cli"]
+dirs = args or ["src"]
 FN = re.compile(r"^(\s*)(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+)?fn\s+(\w+)")
 found = 0
 for top in dirs:

@@ -18,8 +18,8 @@ use crate::model::{Problem, Source};
 /// `inspect --formats` lists them in this order.
 pub static FORMATS: [&FormatSpec; 35] = {
     use super::{
-        ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, hey, hey_text, hgrm, hlog, httperf,
-        jmeter, k6, locust, oha, siege, vegeta, wrk,
+        ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, hey, hey_text, hgrm,
+        hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, wrk,
     };
     [
         &MANIFEST,

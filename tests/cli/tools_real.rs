@@ -1,7 +1,7 @@
 //! Conformance against the real load tools (`#[ignore]`d; `.ci/run` installs them):
 //! each tool drives `headroom target` on loopback for a bounded number of requests
 //! or about two seconds, its console output (and files) go into a run dir, and
-//! `analyze --format json` on that dir must give
+//! `analyze --format json` on that dir (and `inspect` on the file alone) must give
 //!
 //! * the requests and failures the target itself counted (`GET /__headroom/stats`;
 //!   a failure is an answer with status ≥ 400). Tools bounded by a request count
@@ -21,13 +21,16 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use regex::Regex;
 use serde_json::Value;
 
-use super::common::{analyze_json, assert_kinds_sum_to_failures, close, nearest_rank, TestDir};
+use super::common::{
+    analyze_json, assert_kinds_sum_to_failures, close, headroom, nearest_rank, TestDir,
+};
 use super::drive::{serial, start_target};
 
 /// Two workers, 2 ms each, no queue: whatever finds both busy gets 503 at once.
@@ -104,10 +107,11 @@ fn run_against(profile: &str, tool: &str, out: &str, args: &[&str], in_flight: u
         o.status,
         String::from_utf8_lossy(&o.stderr)
     );
-    dir.write(&format!("run/{out}"), &text);
+    let file = dir.write(&format!("run/{out}"), &text);
     let served = served(target.port);
     let report = analyze_run(&dir);
     assert_counts(&report, served, in_flight);
+    assert_inspect_agrees(&file, &report);
     Some(Run {
         dir,
         text,
@@ -150,6 +154,24 @@ fn analyze_run(dir: &TestDir) -> Value {
     assert_eq!(code, 0, "{stderr}");
     assert_kinds_sum_to_failures(&report);
     report
+}
+
+/// `inspect --json FILE` reads the tool's file alone without problems and counts the
+/// requests and failures `analyze` reported for the run.
+fn assert_inspect_agrees(file: &Path, report: &Value) {
+    let o = headroom(&["inspect", "--json", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "inspect {}: {stderr}",
+        file.display()
+    );
+    let files: Value = serde_json::from_slice(&o.stdout).expect("inspect's JSON");
+    let seen = &files[0];
+    assert_eq!(seen["ok"], true, "{seen}");
+    assert_eq!(seen["requests"], report["overall"]["requests"], "{seen}");
+    assert_eq!(seen["failures"], report["overall"]["failures"], "{seen}");
 }
 
 /// Requests and failures equal to the target's counts, or (a time-bounded tool) at

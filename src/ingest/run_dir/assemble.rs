@@ -41,68 +41,14 @@ pub(super) fn assemble(
     };
     let early_skeleton = early.as_ref().map(|specs| Skeleton::new(specs));
     let early_recording = early_skeleton.as_ref().map(|sk| (&early_recorder, sk));
-    let mut valid: Vec<Valid<'_>> = Vec::new();
-    for (path, r) in replays {
-        let mut parts = if threads > 1 {
-            r.split(threads)
-        } else {
-            Vec::new()
-        };
-        let starts = vec![0; parts.len().max(1)];
-        let mut first = survey_file(
-            path,
-            r.as_ref(),
-            &mut parts,
-            &starts,
-            &Exclusions::default(),
-            opts,
-            early_recording,
-        );
-        let ordinals = first.ordinal_starts.clone();
-        // Rows without times (all at 0) have no span to stray from.
-        let (exclusions, found) = first
-            .watch
-            .take()
-            .filter(|_| r.timed())
-            .map_or_else(Default::default, |w| w.finish(path));
-        // Rows left out: survey again without them (their times and users must not count).
-        let mut local = if exclusions.is_empty() {
-            first
-        } else {
-            let mut again = survey_file(
-                path,
-                r.as_ref(),
-                &mut parts,
-                &ordinals,
-                &exclusions,
-                opts,
-                None,
-            );
-            again.recorded = None;
-            again
-        };
-        problems.append(&mut local.problems);
-        problems.extend(found);
-        if local.seen {
-            survey.first_ms = min_opt(survey.first_ms, local.survey.first_ms);
-            survey.last_ms = max_opt(survey.last_ms, local.survey.last_ms);
-            survey.requests += local.survey.requests;
-            survey.on_whole_seconds += local.survey.on_whole_seconds;
-            for (t, u) in local.survey.users {
-                let slot = survey.users.entry(t).or_insert(u);
-                *slot = slot.max(u);
-            }
-            valid.push(Valid {
-                path: path.as_path(),
-                r: r.as_ref(),
-                parts,
-                ordinals,
-                exclusions,
-                rows: local.rows,
-                recorded: local.recorded,
-            });
-        }
-    }
+    let mut valid = survey_all(
+        replays,
+        threads,
+        opts,
+        early_recording,
+        &mut survey,
+        problems,
+    );
     // The span, `[first, end)`.
     let (first, end) = (survey.first_ms?, survey.last_ms? + survey.resolution_ms());
     let timed = valid.iter().all(|v| v.r.timed());
@@ -162,6 +108,82 @@ pub(super) fn assemble(
     }
     source.stages = stages;
     Some(source)
+}
+
+/// The survey pass over every file (a second one without the rows a file's survey
+/// found out of place): the files it found observations in, its figures added to
+/// `survey`, and the problems it found.
+fn survey_all<'r>(
+    replays: &'r [(PathBuf, Box<dyn Replay>)],
+    threads: usize,
+    opts: &IngestOptions,
+    recording: Option<(&Recorder<'_>, &Skeleton)>,
+    survey: &mut Survey,
+    problems: &mut Vec<Problem>,
+) -> Vec<Valid<'r>> {
+    let mut valid: Vec<Valid<'r>> = Vec::new();
+    for (path, r) in replays {
+        let mut parts = if threads > 1 {
+            r.split(threads)
+        } else {
+            Vec::new()
+        };
+        let starts = vec![0; parts.len().max(1)];
+        let mut first = survey_file(
+            path,
+            r.as_ref(),
+            &mut parts,
+            &starts,
+            &Exclusions::default(),
+            opts,
+            recording,
+        );
+        let ordinals = first.ordinal_starts.clone();
+        // Rows without times (all at 0) have no span to stray from.
+        let (exclusions, found) = first
+            .watch
+            .take()
+            .filter(|_| r.timed())
+            .map_or_else(Default::default, |w| w.finish(path));
+        // Rows left out: survey again without them (their times and users must not count).
+        let mut local = if exclusions.is_empty() {
+            first
+        } else {
+            let mut again = survey_file(
+                path,
+                r.as_ref(),
+                &mut parts,
+                &ordinals,
+                &exclusions,
+                opts,
+                None,
+            );
+            again.recorded = None;
+            again
+        };
+        problems.append(&mut local.problems);
+        problems.extend(found);
+        if local.seen {
+            survey.first_ms = min_opt(survey.first_ms, local.survey.first_ms);
+            survey.last_ms = max_opt(survey.last_ms, local.survey.last_ms);
+            survey.requests += local.survey.requests;
+            survey.on_whole_seconds += local.survey.on_whole_seconds;
+            for (t, u) in local.survey.users {
+                let slot = survey.users.entry(t).or_insert(u);
+                *slot = slot.max(u);
+            }
+            valid.push(Valid {
+                path: path.as_path(),
+                r: r.as_ref(),
+                parts,
+                ordinals,
+                exclusions,
+                rows: local.rows,
+                recorded: local.recorded,
+            });
+        }
+    }
+    valid
 }
 
 /// A file the survey found observations in.
