@@ -182,7 +182,7 @@ pub trait ReadsRanges: Clone + Send + 'static {
     ) -> Result<(), Problem>;
 }
 
-/// A [`ReadsRanges`] reader replays its whole file, and splits at any body line.
+/// A `ReadsRanges` reader replays its whole file, and splits at any body line.
 impl<T: ReadsRanges> Replay for T {
     fn replay(&self, visit: &mut dyn FnMut(super::Observation<'_>)) -> Result<(), Problem> {
         self.read_range(None, visit)
