@@ -457,10 +457,7 @@ fn endpoint_sections<'a>(
                     Some(EndpointRow {
                         stage: &s.name,
                         figures: &e.figures,
-                        top_error: e
-                            .top_errors
-                            .first()
-                            .map(|t| format!("{} × {}", t.count, t.message)),
+                        top_error: top_error(e),
                     })
                 })
                 .collect();
@@ -475,6 +472,21 @@ fn endpoint_sections<'a>(
             }
         })
         .collect()
+}
+
+/// An endpoint's commonest error message with its count; where the source keeps no
+/// messages (an `.hlog`, a tool's summary), its commonest failure kind.
+fn top_error(e: &EndpointReport) -> Option<String> {
+    if let Some(t) = e.top_errors.first() {
+        return Some(format!("{} × {}", t.count, t.message));
+    }
+    let (kind, count) = e
+        .figures
+        .failures_by_kind
+        .iter()
+        // The largest count; of equal counts, the first kind in order.
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+    Some(format!("{count} × {kind}"))
 }
 
 impl Exporter for HtmlExporter {

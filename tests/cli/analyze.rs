@@ -527,3 +527,37 @@ fn ids_in_urls_get_a_normalize_labels_hint() {
         .to_string()
         .contains("--normalize-labels"));
 }
+
+#[test]
+fn endpoint_drill_down_names_the_commonest_failure_kind_without_messages() {
+    // 100 requests, 30 answered 503 and 10 answered 500, no error messages: the
+    // endpoint's top error is its commonest kind with its count.
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for i in 0..100 {
+        let status = match i % 10 {
+            0..=2 => 503,
+            3 => 500,
+            _ => 200,
+        };
+        csv.push_str(&format!(
+            "{},/orders,GET,{},{status}\n",
+            1_700_000_000_000i64 + i * 10,
+            5 + i % 7
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    let out = dir.path().join("out");
+    let o = crate::common::headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let section = &html[html.find("id=\"endpoint-").expect("an endpoint section")..];
+    assert!(section.contains("<td>30 × status:503</td>"), "{section}");
+}
