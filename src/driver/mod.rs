@@ -43,4 +43,4 @@ pub use demo::run_demo_traffic;
 pub use error::DriverError;
 pub use run::{run, RunOptions};
 pub use scenario::Scenario;
-pub use summary::Summary;
+pub use summary::DriveSummary;

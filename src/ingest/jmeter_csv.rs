@@ -1,4 +1,5 @@
-//! JMeter JTL, CSV form (FORMATS.md §2.1), streamed row by row from disk.
+//! JMeter JTL, CSV form (one sample a row, the columns JMeter's save service chose),
+//! streamed row by row from disk.
 //!
 //! * **Columns** are found by header name, in any subset and order, with any of the
 //!   delimiters JMeter allows (`,`, tab, `;`, `|`, sniffed from the first line).
@@ -366,7 +367,7 @@ impl<'a> Sample<'a> {
     /// What the sample is: a request, or a transaction (an aggregate of requests).
     pub fn observation(&self) -> Observation<'a> {
         let status: Option<u16> = self.response_code.trim().parse().ok();
-        // Without a success column, a status tells (DESIGN: status ≥ 400 fails).
+        // Without a success column, a status tells: ≥ 400 fails, as in JMeter.
         let ok = self
             .success
             .unwrap_or_else(|| status.is_some_and(|s| s < 400));

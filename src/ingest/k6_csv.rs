@@ -1,4 +1,5 @@
-//! k6 `--out csv` (FORMATS.md §3.2), plain or gzipped, streamed row by row; and the
+//! k6 `--out csv` (one metric sample a row: `metric_name`, `timestamp`, `metric_value`
+//! and the tags as columns), plain or gzipped, streamed row by row; and the
 //! request assembly shared with the JSON output ([`Assembler`]).
 //!
 //! k6 writes metric samples, not requests. One HTTP request is the run of
