@@ -14,7 +14,7 @@ use super::pipeline::SlaFile;
 use crate::driver::live::LiveJudge;
 use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
 use crate::driver::tls::TlsOptions;
-use crate::driver::{DriverError, RunOptions, Scenario, Summary};
+use crate::driver::{DriveSummary, DriverError, RunOptions, Scenario};
 use crate::model::ThinkTime;
 use crate::render::output::{check_out_dir, InPlace, OutputKind};
 
@@ -229,7 +229,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
 /// Prints what the run gave (its summary and the next command, or why it stopped)
 /// and the exit outcome: `Failed` for an incomplete run or a driver error,
 /// `BadInput` for a bad scenario.
-fn finish(result: Result<Summary, DriverError>, args: &DriveArgs) -> anyhow::Result<Outcome> {
+fn finish(result: Result<DriveSummary, DriverError>, args: &DriveArgs) -> anyhow::Result<Outcome> {
     match result {
         Ok(summary) => {
             let next = format!(

@@ -7,17 +7,17 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// The progress display (a no-op when hidden).
-pub struct Progress {
+/// The live progress display of a drive (a no-op when hidden).
+pub struct DriveProgress {
     bar: Option<ProgressBar>,
     stage: String,
     planned: Duration,
     start: Instant,
 }
 
-impl Progress {
+impl DriveProgress {
     /// A bar over the planned run length; hidden unless `wanted` and stderr is a terminal.
-    pub fn new(wanted: bool, planned: Duration) -> Progress {
+    pub fn new(wanted: bool, planned: Duration) -> DriveProgress {
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(
                 Some(planned.as_secs().max(1)),
@@ -29,7 +29,7 @@ impl Progress {
             bar.set_style(style);
             bar
         });
-        Progress {
+        DriveProgress {
             bar,
             stage: String::new(),
             planned,
@@ -38,8 +38,8 @@ impl Progress {
     }
 
     /// A hidden display.
-    pub fn hidden() -> Progress {
-        Progress {
+    pub fn hidden() -> DriveProgress {
+        DriveProgress {
             bar: None,
             stage: String::new(),
             planned: Duration::ZERO,

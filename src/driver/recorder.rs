@@ -33,13 +33,13 @@ use tokio::time::Instant;
 use super::csv_out::{RequestsCsv, Row};
 use super::error::DriverError;
 use super::hist::{new_histogram, record_us};
-use super::hlog_out::HlogWriter;
 use super::live::{ClosedInterval, LiveJudge};
 use super::pacing::NO_LATENESS;
-use super::progress::Progress;
+use super::progress::DriveProgress;
 use super::run::Shared;
 use super::selfwatch::CpuWatch;
 use super::summary::{EndpointSummary, StageSummary};
+use crate::hlog::HlogWriter;
 use crate::model::{interval_window, FailureKind};
 
 /// How often the recorder drains its channel.
@@ -119,7 +119,7 @@ pub struct RecorderSetup {
     /// Set to the reason when the recorder wants the run stopped.
     pub abort: watch::Sender<Option<String>>,
     /// Live progress line.
-    pub progress: Progress,
+    pub progress: DriveProgress,
     /// Judges each closed interval; a breach it names stops the run.
     pub judge: Option<LiveJudge>,
 }

@@ -24,17 +24,17 @@ use super::checks::CheckCounters;
 use super::client::{Conn, Outcome, Target};
 use super::csv_out::RequestsCsv;
 use super::error::DriverError;
-use super::hlog_out::HlogWriter;
 use super::live::LiveJudge;
 use super::manifest_out::{self, StageTimes, IN_PROGRESS};
 use super::pacing::{self, ArrivalSchedule, NO_LATENESS};
-use super::progress::Progress;
+use super::progress::DriveProgress;
 use super::recorder::{self, Mark, Msg, RecorderResult, RecorderSetup, Sample};
 use super::request::Requester;
 use super::scenario::{Load, Scenario, Task};
 use super::shard::{self, Shard};
-use super::summary::Summary;
+use super::summary::DriveSummary;
 use super::tls::TlsOptions;
+use crate::hlog::HlogWriter;
 use crate::model::FailureKind;
 
 mod controller;
@@ -309,7 +309,7 @@ pub async fn run(
     scenario: Scenario,
     opts: &RunOptions,
     stop: impl Future<Output = String>,
-) -> Result<Summary, DriverError> {
+) -> Result<DriveSummary, DriverError> {
     // Poll `stop` once now: a signal handler behind it is installed from the start.
     tokio::pin!(stop);
     if let Some(reason) = futures_poll_once(stop.as_mut()) {
@@ -363,7 +363,7 @@ pub async fn run(
         csv,
         shared: shared.clone(),
         abort: abort_tx,
-        progress: Progress::new(opts.progress, scenario.planned_duration()),
+        progress: DriveProgress::new(opts.progress, scenario.planned_duration()),
         judge: opts.judge.clone(),
         endpoints: scenario.endpoints.clone(),
         stages: stage_loads(&scenario, shard_of),
@@ -493,9 +493,9 @@ fn summary(
     rec: RecorderResult,
     finished: SystemTime,
     wall0: SystemTime,
-) -> Summary {
+) -> DriveSummary {
     let in_stages: u64 = rec.stages.iter().map(|s| s.requests).sum();
-    Summary {
+    DriveSummary {
         run_dir: dir,
         complete: reason.is_none(),
         incomplete_reason: reason,

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
 use super::manifest_out::rfc3339;
-use super::scenario::{Load, Scenario, Stage};
+use super::scenario::{Load, Scenario, ScenarioStage};
 use crate::model::{Manifest, ManifestShard};
 
 /// This process's part of the plan: shard `index` of `count` (0-based).
@@ -83,7 +83,7 @@ impl Shard {
     /// This shard's part of a stage's load: its users (closed model, with the spawn
     /// rate scaled alike) or its arrival rate (open model: its share of the planned
     /// arrivals over the stage's length).
-    pub fn stage_load(&self, stage: &Stage) -> Load {
+    pub fn stage_load(&self, stage: &ScenarioStage) -> Load {
         match stage.load {
             Load::Closed { users, spawn_rate } => {
                 let mine = self.share(u64::from(users)) as u32;

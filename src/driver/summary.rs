@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use super::hist::quantile_ms;
 
-/// The whole run.
+/// The whole run, as `drive` prints it at the end.
 #[derive(Clone, Debug, Serialize)]
-pub struct Summary {
+pub struct DriveSummary {
     /// The run dir written.
     pub run_dir: PathBuf,
     /// False when the run stopped early.
@@ -141,7 +141,7 @@ impl StageSummary {
     }
 }
 
-impl Summary {
+impl DriveSummary {
     /// A short human-readable table.
     pub fn to_text(&self) -> String {
         let mut s = String::new();

@@ -32,7 +32,7 @@ use super::adapters::Lines;
 use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
-    static_regexes, Summary,
+    static_regexes, ToolSummary,
 };
 use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
@@ -194,9 +194,9 @@ const CSV_ALONE: &str = "ab's -e CSV holds percentiles only, no request or failu
     keep ab's console output (ab … > ab.txt) in the same dir, or write every request with \
     ab -g ab.tsv";
 
-fn read_text(path: &Path) -> Result<Summary, Problem> {
+fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
-    let mut s = Summary::new("ab");
+    let mut s = ToolSummary::new("ab");
     let Console {
         complete,
         complete_line,
@@ -320,7 +320,7 @@ struct Console {
 }
 
 /// Reads ab's console text into its figures (the users and duration into `s`).
-fn scan(path: &Path, text: &str, s: &mut Summary) -> Result<Console, Problem> {
+fn scan(path: &Path, text: &str, s: &mut ToolSummary) -> Result<Console, Problem> {
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
     let [field_re, breakdown_re, pct_re] = static_regexes(
         &RES,

@@ -27,7 +27,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::stages::StagePlan;
-use super::summary::{build, endpoint, file_stem, read_json, record_ms_n, too_many, Summary};
+use super::summary::{build, endpoint, file_stem, read_json, record_ms_n, too_many, ToolSummary};
 use super::text::parse_rfc3339_ms;
 use super::{problem, IngestOptions};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
@@ -69,7 +69,7 @@ pub fn build_source(
     Ok(src)
 }
 
-fn read(path: &Path) -> Result<Summary, Problem> {
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let json = read_json(path)?;
     let aggregate = json
         .get("aggregate")
@@ -277,7 +277,11 @@ fn summary_of(obj: &Map<String, Value>, fallback_count: u64) -> PercentileSummar
 }
 
 /// v2: dotted counters and per-metric summaries.
-fn v2(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<Summary, Problem> {
+fn v2(
+    path: &Path,
+    agg: &Map<String, Value>,
+    intermediate: &[Value],
+) -> Result<ToolSummary, Problem> {
     let counters = agg
         .get("counters")
         .and_then(Value::as_object)
@@ -288,7 +292,7 @@ fn v2(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
         .or_else(|| agg.get("histograms").and_then(Value::as_object));
 
     let total = outcomes_v2(counters, "");
-    let mut out = Summary::new("artillery");
+    let mut out = ToolSummary::new("artillery");
     let response_time = summaries
         .and_then(|s| s.get("http.response_time"))
         .and_then(Value::as_object);
@@ -417,7 +421,11 @@ fn timeline_v2(path: &Path, intermediate: &[Value]) -> Result<TimeSeries, Proble
 }
 
 /// v1: `requestsCompleted`, `codes`, `errors`, `latency`, `rps`.
-fn v1(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<Summary, Problem> {
+fn v1(
+    path: &Path,
+    agg: &Map<String, Value>,
+    intermediate: &[Value],
+) -> Result<ToolSummary, Problem> {
     let o = outcomes_v1(agg);
     let answered = agg
         .get("requestsCompleted")
@@ -483,7 +491,7 @@ fn v1(path: &Path, agg: &Map<String, Value>, intermediate: &[Value]) -> Result<S
     o.apply(path, &mut ep)?;
     ep.ok_latency = ok_latency;
 
-    let mut out = Summary::new("artillery");
+    let mut out = ToolSummary::new("artillery");
     out.endpoints.push(ep);
     if let Some(rps) = agg.get("rps").and_then(Value::as_object) {
         if let (Some(n), Some(mean)) = (rps.get("count").and_then(count), num(rps, "mean")) {

@@ -17,7 +17,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::problem;
-use super::summary::{add_counts, add_failures, endpoint, read_json, Summary};
+use super::summary::{add_counts, add_failures, endpoint, read_json, ToolSummary};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
 use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
@@ -45,7 +45,7 @@ pub fn sniff(head: &str) -> bool {
         && (head.contains("\"non2xx\"") || head.contains("\"pipelining\""))
 }
 
-fn read(path: &Path) -> Result<Summary, Problem> {
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let json = read_json(path)?;
     let bad = |why: String| problem(path, None, why);
     let count = |key: &str| -> Result<u64, Problem> {
@@ -62,7 +62,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         .ok_or_else(|| bad("no `requests.total` count: not an autocannon --json result".into()))?;
     let errors = count("errors")?;
     let timeouts = count("timeouts")?.min(errors);
-    let mut s = Summary::new("autocannon");
+    let mut s = ToolSummary::new("autocannon");
     s.duration_s = json.get("duration").and_then(Value::as_f64);
     s.users = json
         .get("connections")

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use super::stages::StagePlan;
-use super::summary::Summary;
+use super::summary::ToolSummary;
 use super::{generic_csv, Format, IngestOptions, Replay};
 use crate::model::{Problem, Source};
 
@@ -41,13 +41,13 @@ pub static FORMATS: [&FormatSpec; 35] = {
         &siege::TEXT,
         &siege::LOG,
         // k6, Gatling and JMeter.
-        &k6::CSV,
+        &k6::csv::SPEC,
         &k6::json::SPEC,
         &k6::summary::SPEC,
         &gatling::SPEC,
         &gatling_binary::SPEC,
         &jmeter::xml::SPEC,
-        &jmeter::CSV,
+        &jmeter::csv::SPEC,
         &vegeta::CSV,
         &vegeta::JSON,
         &wrk::SPEC,
@@ -101,7 +101,7 @@ pub type OpenReplay =
 
 /// Reads a tool's whole-run summary file (its figures are checked and made a source
 /// by [`super::summary::build`]).
-pub type ReadSummary = fn(&Path, &IngestOptions) -> Result<Summary, Problem>;
+pub type ReadSummary = fn(&Path, &IngestOptions) -> Result<ToolSummary, Problem>;
 
 /// Builds a source from a summary file that needs the stage plan itself (k6's
 /// summary, Artillery's phases).

@@ -19,7 +19,7 @@ use regex::Regex;
 use super::problem;
 use super::summary::{
     add_counts, add_failures, captured_counts, endpoint, file_stem, number, read_file_text,
-    static_regexes, Summary,
+    static_regexes, ToolSummary,
 };
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -63,7 +63,7 @@ fn time_ms(path: &Path, no: u64, text: &str) -> Result<f64, Problem> {
     Ok(number::<f64>(path, no, "time", num)? * factor)
 }
 
-fn read(path: &Path) -> Result<Summary, Problem> {
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 5]> = OnceLock::new();
     let [clients_re, finished_re, requests_re, status_re, time_re] = static_regexes(
         &RES,
@@ -76,7 +76,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         ],
     );
     let text = read_file_text(path)?;
-    let mut s = Summary::new("h2load");
+    let mut s = ToolSummary::new("h2load");
     let mut counts: Option<([u64; 7], u64)> = None;
     let mut classes = [0u64; 4];
     let mut times: Option<[f64; 3]> = None;

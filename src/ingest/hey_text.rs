@@ -17,7 +17,8 @@ use regex::Regex;
 
 use super::problem;
 use super::summary::{
-    add_counts, add_failures, endpoint, file_stem, number, read_file_text, static_regexes, Summary,
+    add_counts, add_failures, endpoint, file_stem, number, read_file_text, static_regexes,
+    ToolSummary,
 };
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -68,7 +69,7 @@ pub fn errors_left_out(path: &Path) -> Option<String> {
     })
 }
 
-fn read(path: &Path) -> Result<Summary, Problem> {
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 4]> = OnceLock::new();
     let [field_re, pct_re, status_re, error_re] = static_regexes(
         &RES,
@@ -80,7 +81,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         ],
     );
     let text = read_file_text(path)?;
-    let mut s = Summary::new("hey");
+    let mut s = ToolSummary::new("hey");
     let (mut mean, mut min, mut max) = (None, None, None);
     let mut points = Vec::new();
     let mut answered = 0u64;

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::summary::{endpoint, file_stem, read_file_text, record_ms_n, Summary};
+use super::summary::{endpoint, file_stem, read_file_text, record_ms_n, ToolSummary};
 use super::{problem, IngestOptions, TimeUnit};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -268,7 +268,7 @@ fn read_footer(text: &str, s: &mut Spectrum) {
 }
 
 /// The file's spectrum as a summary.
-fn read(path: &Path, opts: &IngestOptions) -> Result<Summary, Problem> {
+fn read(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
     let lines: Vec<&str> = text.lines().collect();
     // Skip any preamble (a tool's banner) down to the header.
@@ -279,7 +279,7 @@ fn read(path: &Path, opts: &IngestOptions) -> Result<Summary, Problem> {
     let (spectrum, _) = Spectrum::parse(path, &lines[start..], start as u64 + 1)?;
     let unit = opts.hgrm_unit.unwrap_or(TimeUnit::Ms);
     let to_ms = unit.to_ms_factor();
-    let mut summary = Summary::new("hdrhistogram");
+    let mut summary = ToolSummary::new("hdrhistogram");
     summary.notes.push(format!(
         "{}: HdrHistogram percentile text carries no unit; values read as {} ({}). \
          Latency is rebuilt from the spectrum's rows: exact at each row, the next row's \

@@ -20,7 +20,7 @@ use regex::Regex;
 use super::problem;
 use super::summary::{
     add_counts, add_failures, captured_counts, endpoint, number, read_file_text, static_regexes,
-    Summary,
+    ToolSummary,
 };
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -53,7 +53,7 @@ fn pairs(text: &str) -> Vec<(&str, &str)> {
     words.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-fn read(path: &Path) -> Result<Summary, Problem> {
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
     let [total_re, status_re, arg_re] = static_regexes(
         &RES,
@@ -64,7 +64,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         ],
     );
     let text = read_file_text(path)?;
-    let mut s = Summary::new("httperf");
+    let mut s = ToolSummary::new("httperf");
     let mut totals: Option<(u64, u64)> = None;
     let mut classes = [0u64; 5];
     let mut errors: Vec<(String, u64, u64)> = Vec::new();
@@ -195,7 +195,7 @@ fn failed_kinds(
 
 /// What the summary says of httperf's model: open with a known --rate, or the rate
 /// unknown; mean reply time only with several calls per connection.
-fn model_notes(path: &Path, s: &mut Summary, one_call: bool) {
+fn model_notes(path: &Path, s: &mut ToolSummary, one_call: bool) {
     if s.arrival_rate_rps.is_some() {
         s.notes.push(format!(
             "{}: httperf runs an open model — connections are opened at --rate whatever the \

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::chunks::{Range, ReadsRanges};
 use super::csv_rows::{self, Header};
-use super::summary::{add_counts, endpoint, file_stem, read_json, Summary};
+use super::summary::{add_counts, endpoint, file_stem, read_json, ToolSummary};
 use super::{problem, Observation, RequestEvent};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -82,7 +82,7 @@ pub fn compact(head: &str) -> String {
 /// The error oha records for requests cut off by the `-z` deadline.
 const DEADLINE: &str = "aborted due to deadline";
 
-fn read(path: &Path) -> Result<Summary, Problem> {
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let json = read_json(path)?;
     let bad = |why: &str| problem(path, None, why.to_string());
     let summary = json
@@ -166,7 +166,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
         );
     }
     ep.bytes_received = summary.get("totalData").and_then(Value::as_u64);
-    let mut out = Summary::new("oha");
+    let mut out = ToolSummary::new("oha");
     out.duration_s = secs(summary, "total").filter(|t| *t > 0.0);
     out.endpoints.push(ep);
     if aborted > 0 {

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 const STEP: u64 = 1 << 16;
 
 /// Progress of one pass over a file's rows (a no-op when hidden).
-pub struct Progress {
+pub struct ReadProgress {
     wanted: bool,
     label: String,
     total: Option<u64>,
@@ -19,10 +19,10 @@ pub struct Progress {
     bar: Option<ProgressBar>,
 }
 
-impl Progress {
+impl ReadProgress {
     /// Progress of a pass over `file`; `total` rows when an earlier pass counted them.
-    pub fn pass(wanted: bool, verb: &str, file: &str, total: Option<u64>) -> Progress {
-        Progress {
+    pub fn pass(wanted: bool, verb: &str, file: &str, total: Option<u64>) -> ReadProgress {
+        ReadProgress {
             wanted: wanted && std::io::stderr().is_terminal(),
             label: format!("{verb} {file}"),
             total,
@@ -61,7 +61,7 @@ impl Progress {
     }
 }
 
-impl Drop for Progress {
+impl Drop for ReadProgress {
     fn drop(&mut self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use super::problem;
 use super::summary::{
-    add_counts, add_failures, endpoint, file_stem, number, read_file_text, Summary,
+    add_counts, add_failures, endpoint, file_stem, number, read_file_text, ToolSummary,
 };
 use super::text::{first_line, parse_rfc3339_ms};
 use super::IngestOptions;
@@ -165,7 +165,7 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
     Ok(fig)
 }
 
-fn read_log(path: &Path, opts: &IngestOptions) -> Result<Summary, Problem> {
+fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
     let rows: Vec<(u64, &str)> = text
         .lines()
@@ -271,8 +271,8 @@ fn select_row<'a>(
     })
 }
 
-fn summarise(path: &Path, fig: Figures) -> Result<Summary, Problem> {
-    let mut s = Summary::new("siege");
+fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
+    let mut s = ToolSummary::new("siege");
     s.duration_s = fig.elapsed_s;
     let successful = fig.successful.unwrap_or(fig.transactions);
     if successful > fig.transactions {

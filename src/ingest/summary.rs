@@ -24,7 +24,7 @@ use crate::model::{
 /// problem whatever is kept). Every summary format's file goes through here.
 pub fn build(
     path: &Path,
-    read: Result<Summary, Problem>,
+    read: Result<ToolSummary, Problem>,
     plan: &StagePlan,
     opts: &IngestOptions,
 ) -> Result<Source, Problem> {
@@ -182,7 +182,7 @@ pub fn read_json(path: &Path) -> Result<Value, Problem> {
 
 /// A tool's whole-run figures, before they are shaped into a [`Source`].
 #[derive(Debug, Default)]
-pub struct Summary {
+pub struct ToolSummary {
     /// Tool name (`wrk`, `wrk2`, `oha`, …).
     pub tool: String,
     /// Per-endpoint figures.
@@ -208,10 +208,10 @@ pub struct Summary {
     pub selected_by_time: bool,
 }
 
-impl Summary {
+impl ToolSummary {
     /// A summary of `tool` with nothing in it yet.
-    pub fn new(tool: &str) -> Summary {
-        Summary {
+    pub fn new(tool: &str) -> ToolSummary {
+        ToolSummary {
             tool: tool.to_string(),
             ..Default::default()
         }

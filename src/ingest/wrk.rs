@@ -35,7 +35,7 @@ use regex::Regex;
 
 use super::hgrm::Spectrum;
 use super::problem;
-use super::summary::{add_counts, endpoint, read_file_text, static_regexes, Summary};
+use super::summary::{add_counts, endpoint, read_file_text, static_regexes, ToolSummary};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
 use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
@@ -100,7 +100,7 @@ struct WrkRun {
 }
 
 /// The file's first run as a summary (a note names the others).
-fn read(path: &Path) -> Result<Summary, Problem> {
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
     let runs = parse(path, &text)?;
     // `parse` returns at least one run or a problem.
@@ -135,8 +135,8 @@ fn read(path: &Path) -> Result<Summary, Problem> {
 }
 
 /// The first run's figures as a summary.
-fn summarise(path: &Path, run: &WrkRun) -> Result<Summary, Problem> {
-    let mut summary = Summary::new(if run.wrk2 { "wrk2" } else { "wrk" });
+fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
+    let mut summary = ToolSummary::new(if run.wrk2 { "wrk2" } else { "wrk" });
     let completed = run.completed.unwrap_or(0);
     let [connect, read, write, timeout] = run.socket;
     let socket_line = run.socket_line.or(Some(run.done_line));

@@ -114,7 +114,7 @@ pub struct Scenario {
     /// Endpoint keys (`METHOD /path/{template}`), indexed by `Task::endpoint`.
     pub endpoints: Vec<String>,
     /// Stages, in order.
-    pub stages: Vec<Stage>,
+    pub stages: Vec<ScenarioStage>,
     /// What the run is for (the file's `description`), written to `run.toml`.
     pub description: Option<String>,
     /// Cumulative task weights, for weighted picking.
@@ -167,9 +167,10 @@ impl Expected {
     }
 }
 
-/// One stage of the load profile.
+/// One stage of the scenario's load profile, as planned (the measured stage of a run
+/// is [`crate::model::Stage`]).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Stage {
+pub struct ScenarioStage {
     /// Stage name.
     pub name: String,
     /// Closed or open model.
@@ -281,7 +282,7 @@ impl Scenario {
             timeout,
             ..TaskSpec::get(&path)
         };
-        let stage = Stage {
+        let stage = ScenarioStage {
             name: "main".into(),
             load,
             duration,

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 
 use super::{
-    Extras, Load, Scenario, Stage, TaskSpec, DEFAULT_MAX_DURATION, DEFAULT_MAX_REQUESTS,
+    Extras, Load, Scenario, ScenarioStage, TaskSpec, DEFAULT_MAX_DURATION, DEFAULT_MAX_REQUESTS,
     DEFAULT_TIMEOUT,
 };
 use crate::driver::checks::toml_to_json;
@@ -190,7 +190,7 @@ impl Scenario {
                     )))
                 }
             };
-            stages.push(Stage {
+            stages.push(ScenarioStage {
                 name: s.name,
                 load,
                 duration: s.duration.0,

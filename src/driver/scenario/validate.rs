@@ -7,7 +7,7 @@ use std::time::Duration;
 use hyper::Uri;
 
 use super::task::TaskBuilder;
-use super::{Extras, Load, Scenario, Stage, TaskSpec};
+use super::{Extras, Load, Scenario, ScenarioStage, TaskSpec};
 use crate::driver::error::DriverError;
 use crate::driver::template::{Names, Slot};
 use crate::model::ThinkTime;
@@ -21,7 +21,7 @@ impl Scenario {
         max_duration: Duration,
         max_requests: u64,
         task_specs: Vec<TaskSpec>,
-        stages: Vec<Stage>,
+        stages: Vec<ScenarioStage>,
     ) -> Result<Scenario, DriverError> {
         Scenario::build_with(
             label,
@@ -44,7 +44,7 @@ impl Scenario {
         max_duration: Duration,
         max_requests: u64,
         task_specs: Vec<TaskSpec>,
-        stages: Vec<Stage>,
+        stages: Vec<ScenarioStage>,
         extras: Extras,
     ) -> Result<Scenario, DriverError> {
         let bad = |m: String| DriverError::Scenario(m);
@@ -167,7 +167,7 @@ fn names_of(extras: &Extras) -> Result<Names, DriverError> {
 }
 
 /// Stage names, durations and loads within bounds.
-pub(super) fn check_stages(stages: &[Stage]) -> Result<(), String> {
+pub(super) fn check_stages(stages: &[ScenarioStage]) -> Result<(), String> {
     for s in stages {
         if s.name.trim().is_empty() {
             return Err("a stage has an empty name".into());

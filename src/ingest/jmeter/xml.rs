@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ingest::adapters::open_decompressed;
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
-use crate::ingest::jmeter_csv::{is_transaction, Sample};
+use crate::ingest::jmeter::csv::{is_transaction, Sample};
 use crate::ingest::Format;
 use crate::ingest::{problem, Observation, Replay};
 use crate::model::Problem;
@@ -267,7 +267,7 @@ fn sample<'f>(frame: &'f Frame, path: &Path) -> Result<Sample<'f>, Problem> {
     let t_ms = match a("ts").map(str::trim) {
         None | Some("") => None,
         Some(v) => Some(
-            crate::ingest::jmeter_csv::parse_timestamp(v)
+            crate::ingest::jmeter::csv::parse_timestamp(v)
                 .ok_or_else(|| bad(format!("attribute ts=\"{v}\" is not epoch ms")))?,
         ),
     };

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::ingest::adapters::Lines;
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
-use crate::ingest::k6_csv::{orphan_note, Assembler, Metric, Tags};
+use crate::ingest::k6::csv::{orphan_note, Assembler, Metric, Tags};
 use crate::ingest::text::parse_rfc3339_ms;
 use crate::ingest::Format;
 use crate::ingest::{problem, Observation, Replay};

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::problem;
-use crate::ingest::summary::{endpoint, read_json, record_ms_n, Summary};
+use crate::ingest::summary::{endpoint, read_json, record_ms_n, ToolSummary};
 use crate::ingest::Format;
 use crate::model::{new_histogram, EndpointKey, FailureKind, LatencyDistribution, Problem};
 
@@ -43,7 +43,7 @@ pub fn sniff(head: &str) -> bool {
     c.starts_with("[{") && head.contains("\"num_requests\"") && head.contains("\"response_times\"")
 }
 
-fn read(path: &Path) -> Result<Summary, Problem> {
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let json = read_json(path)?;
     let entries = json
         .as_array()
@@ -55,7 +55,7 @@ fn read(path: &Path) -> Result<Summary, Problem> {
             "no stats entries (Locust made no requests)",
         ));
     }
-    let mut out = Summary::new("locust");
+    let mut out = ToolSummary::new("locust");
     let (mut start, mut end) = (f64::INFINITY, f64::NEG_INFINITY);
     for (i, entry) in entries.iter().enumerate() {
         let e = entry

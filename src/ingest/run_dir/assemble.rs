@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::ingest::plausible::Exclusions;
-use crate::ingest::progress::Progress;
+use crate::ingest::progress::ReadProgress;
 use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use crate::ingest::{IngestOptions, Observation, Replay};
 mod survey;
@@ -350,7 +350,7 @@ fn record_file(
     let name = file_name(v.path);
     let exclusions = &v.exclusions;
     let record_part = |r: &dyn Replay, ordinal: u64, total: Option<u64>, show: bool| {
-        let mut progress = Progress::pass(show && opts.progress, "analysing", &name, total);
+        let mut progress = ReadProgress::pass(show && opts.progress, "analysing", &name, total);
         let mut out = skeleton.empty();
         let mut ordinal = ordinal;
         // The survey already said the file's problems.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{file_name, in_parallel, max_opt, min_opt, span_of, Recorded, Recorder, Skeleton};
 use crate::ingest::plausible::{Exclusions, Watch};
-use crate::ingest::progress::Progress;
+use crate::ingest::progress::ReadProgress;
 use crate::ingest::{problem, IngestOptions, Observation, Replay};
 use crate::model::{plausible_time, Problem};
 
@@ -183,7 +183,7 @@ pub(super) fn survey_part(
     let mut shown = Vec::new();
     let mut seen = false;
     let mut recorded = recording.map(|(_, sk)| sk.empty());
-    let mut progress = Progress::pass(progress, "reading", &file_name(path), None);
+    let mut progress = ReadProgress::pass(progress, "reading", &file_name(path), None);
     let (mut implausible, mut first_implausible) = (0u64, None);
     let mut malformed = 0u64;
     let outcome = r.replay(&mut |obs| {

@@ -1,4 +1,5 @@
-//! k6 `--out csv` (FORMATS.md §3.2), plain or gzipped, streamed row by row; and the
+//! k6 `--out csv` (one metric sample a row: `metric_name`, `timestamp`, `metric_value`
+//! and the tags as columns), plain or gzipped, streamed row by row; and the
 //! request assembly shared with the JSON output ([`Assembler`]).
 //!
 //! k6 writes metric samples, not requests. One HTTP request is the run of
@@ -21,11 +22,26 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use super::adapters::open_decompressed;
-use super::chunks::{self, CountSlot, PartCounts, Range};
-use super::text::parse_rfc3339_ms;
-use super::{problem, Observation, Replay, RequestEvent};
+use crate::ingest::adapters::open_decompressed;
+use crate::ingest::chunks::{self, CountSlot, PartCounts, Range};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::text::parse_rfc3339_ms;
+use crate::ingest::{problem, Format, Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
+
+/// k6 `--out csv` (plain or gzipped).
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::K6Csv,
+    name: "k6-csv",
+    tool: "k6",
+    sniff: Sniff::Content(|h| h.line.starts_with("metric_name,timestamp,metric_value")),
+    reads_gzip: true,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(K6Csv::open(p)?))),
+    splittable: true,
+    notes: &[],
+    detected_by: "CSV header metric_name,timestamp,metric_value (plain or .gz)",
+    example: "k6 run --out csv=results.csv script.js",
+};
 
 /// Which k6 metric a sample belongs to (only these matter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

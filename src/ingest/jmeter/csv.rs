@@ -1,4 +1,5 @@
-//! JMeter JTL, CSV form (FORMATS.md §2.1), streamed row by row from disk.
+//! JMeter JTL, CSV form (one sample a row, the columns JMeter's save service chose),
+//! streamed row by row from disk.
 //!
 //! * **Columns** are found by header name, in any subset and order, with any of the
 //!   delimiters JMeter allows (`,`, tab, `;`, `|`, sniffed from the first line).
@@ -24,11 +25,27 @@ use std::cell::RefCell;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use super::adapters::open_decompressed;
-use super::chunks;
-use super::text::parse_rfc3339_ms;
-use super::{problem, Observation, Replay, RequestEvent};
+use crate::ingest::adapters::open_decompressed;
+use crate::ingest::chunks;
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::text::parse_rfc3339_ms;
+use crate::ingest::{problem, Format, Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
+
+/// JMeter JTL, CSV form (any columns, any delimiter, with or without header).
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::JmeterCsv,
+    name: "jmeter-csv",
+    tool: "jmeter",
+    sniff: Sniff::Content(|h| sniff(h.text).is_some()),
+    reads_gzip: true,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(JmeterCsv::open(p)?))),
+    splittable: true,
+    notes: &[],
+    detected_by:
+        "CSV with JMeter column names (timeStamp, elapsed, label, …) or a headerless JTL row",
+    example: "jmeter -n -t plan.jmx -l results.jtl",
+};
 
 mod rows;
 
@@ -366,7 +383,7 @@ impl<'a> Sample<'a> {
     /// What the sample is: a request, or a transaction (an aggregate of requests).
     pub fn observation(&self) -> Observation<'a> {
         let status: Option<u16> = self.response_code.trim().parse().ok();
-        // Without a success column, a status tells (DESIGN: status ≥ 400 fails).
+        // Without a success column, a status tells: ≥ 400 fails, as in JMeter.
         let ok = self
             .success
             .unwrap_or_else(|| status.is_some_and(|s| s < 400));
@@ -530,7 +547,7 @@ impl JmeterCsv {
                 break;
             }
         }
-        let text = super::text::normalize(&head);
+        let text = crate::ingest::text::normalize(&head);
         let layout = sniff(&text).ok_or_else(|| {
             problem(
                 path,
