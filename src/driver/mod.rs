@@ -8,7 +8,8 @@
 //! * `shard` — one plan over several processes: striping, plan hash, common start.
 //! * `run` — the controller: stages, users, early stops, the run dir.
 //! * `recorder` — the single owner of histograms and output files.
-//! * `hlog_out`, `csv_out`, `manifest_out` — the run dir's files.
+//! * `csv_out`, `manifest_out` — the run dir's files (`latency.hlog` is written with
+//!   `crate::hlog`'s writer).
 //! * `live` — the hook that judges closed intervals while the run goes (SLA abort).
 //! * `progress`, `summary`, `selfwatch` — what the user sees, and the driver's own health.
 //! * `tls` — rustls client and server setup (`https://` targets, `target --tls-self-signed`).
@@ -22,7 +23,6 @@ pub mod demo;
 pub mod error;
 pub mod feeder;
 pub mod hist;
-pub mod hlog_out;
 pub mod live;
 pub mod manifest_out;
 pub mod pacing;

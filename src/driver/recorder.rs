@@ -33,13 +33,13 @@ use tokio::time::Instant;
 use super::csv_out::{RequestsCsv, Row};
 use super::error::DriverError;
 use super::hist::{new_histogram, record_us};
-use super::hlog_out::HlogWriter;
 use super::live::{ClosedInterval, LiveJudge};
 use super::pacing::NO_LATENESS;
 use super::progress::DriveProgress;
 use super::run::Shared;
 use super::selfwatch::CpuWatch;
 use super::summary::{EndpointSummary, StageSummary};
+use crate::hlog::HlogWriter;
 use crate::model::{interval_window, FailureKind};
 
 /// How often the recorder drains its channel.

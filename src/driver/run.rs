@@ -24,7 +24,6 @@ use super::checks::CheckCounters;
 use super::client::{Conn, Outcome, Target};
 use super::csv_out::RequestsCsv;
 use super::error::DriverError;
-use super::hlog_out::HlogWriter;
 use super::live::LiveJudge;
 use super::manifest_out::{self, StageTimes, IN_PROGRESS};
 use super::pacing::{self, ArrivalSchedule, NO_LATENESS};
@@ -35,6 +34,7 @@ use super::scenario::{Load, Scenario, Task};
 use super::shard::{self, Shard};
 use super::summary::DriveSummary;
 use super::tls::TlsOptions;
+use crate::hlog::HlogWriter;
 use crate::model::FailureKind;
 
 mod controller;

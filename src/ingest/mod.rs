@@ -64,6 +64,7 @@ use regex::Regex;
 
 use crate::model::{EndpointKey, FailureKind, HistogramForm, Problem, ThinkTime};
 
+pub use crate::model::TimeUnit;
 pub use detect::{detect_format, Detection, Format};
 pub use run_dir::load_runs;
 
@@ -121,51 +122,6 @@ impl IngestOptions {
     /// True when a request at `t_ms` is inside `--from` / `--to`.
     pub fn in_time_range(&self, t_ms: i64) -> bool {
         self.from_ms.is_none_or(|f| t_ms >= f) && self.to_ms.is_none_or(|t| t_ms < t)
-    }
-}
-
-/// A unit of time for values whose file does not state one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum TimeUnit {
-    /// Nanoseconds.
-    #[default]
-    Ns,
-    /// Microseconds.
-    Us,
-    /// Milliseconds.
-    Ms,
-    /// Seconds.
-    S,
-}
-
-impl TimeUnit {
-    /// How many of this unit make one microsecond's worth… expressed as a factor
-    /// from this unit to microseconds.
-    pub fn to_us_factor(self) -> f64 {
-        match self {
-            TimeUnit::Ns => 0.001,
-            TimeUnit::Us => 1.0,
-            TimeUnit::Ms => 1000.0,
-            TimeUnit::S => 1_000_000.0,
-        }
-    }
-
-    /// Factor from this unit to milliseconds.
-    pub fn to_ms_factor(self) -> f64 {
-        self.to_us_factor() / 1000.0
-    }
-}
-
-impl std::str::FromStr for TimeUnit {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "ns" | "nanoseconds" => Ok(TimeUnit::Ns),
-            "us" | "µs" | "microseconds" => Ok(TimeUnit::Us),
-            "ms" | "milliseconds" => Ok(TimeUnit::Ms),
-            "s" | "seconds" => Ok(TimeUnit::S),
-            other => Err(format!("unknown time unit `{other}`: use ns, us, ms or s")),
-        }
     }
 }
 

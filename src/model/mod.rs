@@ -27,7 +27,7 @@ pub use route::normalize_label;
 pub use run::{
     EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, SourcePart, Stage,
 };
-pub use time::format_rfc3339_ms;
+pub use time::{format_rfc3339_ms, TimeUnit};
 pub use timeseries::{
     new_interval_histogram, plausible_time, HistogramForm, Interval, IntervalHistogram, TimeSeries,
     LATEST_MS, MAX_INTERVALS,

@@ -1,5 +1,6 @@
-//! The interval-log reader's tests: hand-made logs in every encoding, the driver's
-//! writer round-tripped, and the real samples (ignored: they need `/work/shared`).
+//! The interval-log reader's tests: hand-made logs in every encoding, the codec's
+//! writer (the driver's) round-tripped, and the real samples (ignored: they need
+//! `/work/shared`).
 
 use std::io::Write as _;
 use std::time::{Duration, UNIX_EPOCH};
@@ -11,10 +12,11 @@ use flate2::Compression;
 use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry};
 use hdrhistogram::serialization::{Serializer as _, V2DeflateSerializer, V2Serializer};
 
-use super::decode::*;
 use super::*;
-use crate::driver::hlog_out::{encode_tag, HlogWriter};
-use crate::model::new_histogram;
+use crate::hlog::decode::*;
+use crate::hlog::{encode_tag, percent_decode, tag_to_key, HlogWriter};
+use crate::model::{new_histogram, EndpointKey, FailureKind};
+use hdrhistogram::Histogram;
 
 fn path() -> PathBuf {
     PathBuf::from("runs/latency.hlog")

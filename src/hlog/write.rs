@@ -1,30 +1,5 @@
-//! The HdrHistogram interval-log writer for `latency.hlog`, headroom's only one (the
-//! reader, `ingest::hlog`, round-trips it in its tests). The format is fixed:
-//!
-//! ```text
-//! #[Logged with headroom 0.1.0]
-//! #[Histogram log format version 1.3]
-//! #[StartTime: 1700000000.123 (seconds since epoch), 2023-11-14T22:13:20.123Z]
-//! #[BaseTime: 1700000000.123 (seconds since epoch)]
-//! #[unit: us]
-//! "StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"
-//! Tag=GET%20/api/v1/agents,0.000,1.000,12.345,HISTFAAAA…
-//! #[failures: Tag=GET%20/api/v1/agents,0.000,status:503=4;timeout=1]
-//! #[driver: t=0.000, len=1.000, cpu=12.5%, lateness_p99_ms=1.100, lateness_max_ms=2.000, users=10, in_flight=3]
-//! ```
-//!
-//! Interval start and length are seconds relative to `StartTime`; `Interval_Max` is
-//! in milliseconds; histogram values are microseconds (`#[unit: us]`); the
-//! histogram is the V2 + DEFLATE serialisation, base64 (standard alphabet, padded).
-//! Every endpoint of the scenario gets a line in every interval, an empty histogram
-//! included, so a second without answers shows as such. Failed requests are in the
-//! histograms too; the `#[failures: …]` line of an interval × endpoint (only when it
-//! had failures) carries their counts by kind, and its start matches the interval
-//! line's. Intervals last a second, and also end at every stage boundary (the
-//! recorder's choice). The `#[driver: …]` line closes each second with the driver's
-//! own health: its CPU use (percent of one core, from `/proc/self/stat`; `n/a` off
-//! Linux), the p99 and max lateness of its timers (think-time wake-ups, open-model
-//! dispatch) and the users and requests in flight at the close.
+//! The interval-log writer: headroom's one, for the driver's `latency.hlog`, in the
+//! fixed form the module doc shows (ingest's reader round-trips it in its tests).
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -36,6 +11,7 @@ use base64::Engine as _;
 use hdrhistogram::serialization::{Serializer as _, V2DeflateSerializer};
 use hdrhistogram::Histogram;
 
+use super::{encode_tag_into, FAILURES_PREFIX, FORMAT_VERSION, TAG_PREFIX, VERSION_COMMENT};
 use crate::model::FailureKind;
 
 /// Writes an interval log, one line at a time, flushing after each interval.
@@ -62,7 +38,7 @@ impl<W: Write> HlogWriter<W> {
             .map_or(0, |d| d.as_millis());
         let start = UNIX_EPOCH + std::time::Duration::from_millis(ms as u64);
         writeln!(out, "#[Logged with headroom {}]", env!("CARGO_PKG_VERSION"))?;
-        writeln!(out, "#[Histogram log format version 1.3]")?;
+        writeln!(out, "{VERSION_COMMENT} {FORMAT_VERSION}]")?;
         writeln!(
             out,
             "#[StartTime: {}.{:03} (seconds since epoch), {}]",
@@ -102,7 +78,7 @@ impl<W: Write> HlogWriter<W> {
             .serialize(h, &mut self.bytes)
             .map_err(|e| io::Error::other(format!("histogram serialisation: {e:?}")))?;
         self.line.clear();
-        self.line.push_str("Tag=");
+        self.line.push_str(TAG_PREFIX);
         encode_tag_into(tag, &mut self.line);
         let max_ms = if h.is_empty() {
             0.0
@@ -126,7 +102,9 @@ impl<W: Write> HlogWriter<W> {
             return Ok(());
         }
         self.line.clear();
-        self.line.push_str("#[failures: Tag=");
+        self.line.push_str(FAILURES_PREFIX);
+        self.line.push(' ');
+        self.line.push_str(TAG_PREFIX);
         encode_tag_into(tag, &mut self.line);
         let _ = write!(self.line, ",{start_s:.3},");
         for (i, (kind, n)) in kinds.iter().enumerate() {
@@ -152,31 +130,6 @@ impl<W: Write> HlogWriter<W> {
     /// The underlying writer.
     pub fn into_inner(self) -> W {
         self.out
-    }
-}
-
-/// Percent-encodes an endpoint key for a `Tag=`: comma, percent, and every whitespace or
-/// control character (a tag ends at the first comma or whitespace).
-pub fn encode_tag(tag: &str) -> String {
-    let mut s = String::with_capacity(tag.len() + 8);
-    encode_tag_into(tag, &mut s);
-    s
-}
-
-fn encode_tag_into(tag: &str, out: &mut String) {
-    for c in tag.chars() {
-        match c {
-            ',' | '%' => {
-                let _ = write!(out, "%{:02X}", c as u32);
-            }
-            c if c.is_whitespace() || c.is_control() => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    let _ = write!(out, "%{b:02X}");
-                }
-            }
-            c => out.push(c),
-        }
     }
 }
 

@@ -18,32 +18,32 @@ use hdrhistogram::Histogram;
 use crate::model::{new_histogram, HIST_SIGFIG};
 
 /// Encoding cookies with the word-size bits (`0xF0` of the low byte) masked out.
-pub(super) const V0: u32 = 0x1c84_9308;
-pub(super) const V0_COMPRESSED: u32 = 0x1c84_9309;
-pub(super) const V1: u32 = 0x1c84_9301;
-pub(super) const V1_COMPRESSED: u32 = 0x1c84_9302;
-pub(super) const V2: u32 = 0x1c84_9303;
-pub(super) const V2_COMPRESSED: u32 = 0x1c84_9304;
+pub(crate) const V0: u32 = 0x1c84_9308;
+pub(crate) const V0_COMPRESSED: u32 = 0x1c84_9309;
+pub(crate) const V1: u32 = 0x1c84_9301;
+pub(crate) const V1_COMPRESSED: u32 = 0x1c84_9302;
+pub(crate) const V2: u32 = 0x1c84_9303;
+pub(crate) const V2_COMPRESSED: u32 = 0x1c84_9304;
 /// Java's DoubleHistogram wrappers (plain and compressed), `DHIST…` in base64.
-pub(super) const DOUBLE: [u32; 2] = [0x0c72_124e, 0x0c72_124f];
+pub(crate) const DOUBLE: [u32; 2] = [0x0c72_124e, 0x0c72_124f];
 /// The only V2 cookie the crate accepts; other writers' V2 cookies are rewritten to it.
-pub(super) const CRATE_V2: u32 = V2 | 0x10;
+pub(crate) const CRATE_V2: u32 = V2 | 0x10;
 /// A real interval histogram inflates to a few hundred kB at most; the cap keeps a
 /// hostile or corrupt blob from exhausting memory.
-pub(super) const MAX_INFLATED_BYTES: u64 = 16 << 20;
+pub(crate) const MAX_INFLATED_BYTES: u64 = 16 << 20;
 
 // ---------------------------------------------------------------------------------
 // Histogram encodings
 
 /// A decoded histogram in the writer's unit: `(lowest, highest equivalent value,
 /// count)` per non-empty bucket, ascending.
-pub(super) struct RawHist {
-    pub(super) buckets: Vec<(u64, u64, u64)>,
+pub(crate) struct RawHist {
+    pub(crate) buckets: Vec<(u64, u64, u64)>,
 }
 
 impl RawHist {
     /// The range of the highest non-empty bucket.
-    pub(super) fn max_bucket(&self) -> Option<(u64, u64)> {
+    pub(crate) fn max_bucket(&self) -> Option<(u64, u64)> {
         self.buckets.last().map(|b| (b.0, b.1))
     }
 
@@ -53,7 +53,7 @@ impl RawHist {
     /// source bucket (0.1 % at 3 digits). The counts array is sized to this interval's
     /// max rather than the model's default hour: a log can hold thousands of intervals,
     /// and the bucket layout (lowest 1, same digits) is the model's, so merging works.
-    pub(super) fn to_us(&self, factor: f64) -> Histogram<u64> {
+    pub(crate) fn to_us(&self, factor: f64) -> Histogram<u64> {
         let max_us = self.max_bucket().map_or(0, |m| raw_to_us(m.1, factor));
         let mut h = match Histogram::new_with_bounds(1, max_us.max(2), HIST_SIGFIG) {
             Ok(mut h) => {
@@ -76,27 +76,27 @@ impl RawHist {
 
 /// A raw value to whole µs, rounding; like the model, a non-zero sub-µs value counts
 /// as 1 µs. The float-to-int cast saturates.
-pub(super) fn raw_to_us(value: u64, factor: f64) -> u64 {
+pub(crate) fn raw_to_us(value: u64, factor: f64) -> u64 {
     if value == 0 {
         return 0;
     }
     ((value as f64 * factor).round() as u64).max(1)
 }
 
-pub(super) fn be_u32(b: &[u8], at: usize) -> Option<u32> {
+pub(crate) fn be_u32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-pub(super) fn be_u64(b: &[u8], at: usize) -> Option<u64> {
+pub(crate) fn be_u64(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_be_bytes(b.get(at..at + 8)?.try_into().ok()?))
 }
 
-pub(super) fn truncated(what: &str) -> String {
+pub(crate) fn truncated(what: &str) -> String {
     format!("truncated blob: too short for the {what}")
 }
 
 /// Base64 text to buckets. Padding is optional because some writers drop it.
-pub(super) fn decode_blob(b64: &str) -> Result<RawHist, String> {
+pub(crate) fn decode_blob(b64: &str) -> Result<RawHist, String> {
     const LENIENT: GeneralPurpose = GeneralPurpose::new(
         &base64::alphabet::STANDARD,
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
@@ -107,7 +107,7 @@ pub(super) fn decode_blob(b64: &str) -> Result<RawHist, String> {
     decode_encoded(&bytes)
 }
 
-pub(super) fn decode_encoded(bytes: &[u8]) -> Result<RawHist, String> {
+pub(crate) fn decode_encoded(bytes: &[u8]) -> Result<RawHist, String> {
     let cookie = be_u32(bytes, 0).ok_or_else(|| truncated("cookie"))?;
     match cookie & !0xF0 {
         base @ (V0_COMPRESSED | V1_COMPRESSED | V2_COMPRESSED) => {
@@ -147,7 +147,7 @@ pub(super) fn decode_encoded(bytes: &[u8]) -> Result<RawHist, String> {
 }
 
 /// An uncompressed V0, V1 or V2 encoding.
-pub(super) fn decode_plain(b: &[u8]) -> Result<RawHist, String> {
+pub(crate) fn decode_plain(b: &[u8]) -> Result<RawHist, String> {
     let cookie = be_u32(b, 0).ok_or_else(|| truncated("cookie"))?;
     let i32_at = |at: usize| be_u32(b, at).map(|v| v as i32);
     let i64_at = |at: usize| be_u64(b, at).map(|v| v as i64);
@@ -212,7 +212,7 @@ pub(super) fn decode_plain(b: &[u8]) -> Result<RawHist, String> {
 }
 
 /// V0/V1 word size: bits `0xF0` of the cookie's low byte (Java masks the low bit away).
-pub(super) fn word_size(cookie: u32) -> Result<usize, String> {
+pub(crate) fn word_size(cookie: u32) -> Result<usize, String> {
     match ((cookie & 0xF0) >> 4) & 0xE {
         ws @ (2 | 4 | 8) => Ok(ws as usize),
         ws => Err(format!(
@@ -222,7 +222,7 @@ pub(super) fn word_size(cookie: u32) -> Result<usize, String> {
 }
 
 /// Fixed-width big-endian signed counts, one per bucket index.
-pub(super) fn decode_words(payload: &[u8], ws: usize, layout: &Layout) -> Result<RawHist, String> {
+pub(crate) fn decode_words(payload: &[u8], ws: usize, layout: &Layout) -> Result<RawHist, String> {
     if !payload.len().is_multiple_of(ws) {
         return Err(format!(
             "truncated blob: {} payload bytes is not a whole number of {ws}-byte counts",
@@ -254,7 +254,7 @@ pub(super) fn decode_words(payload: &[u8], ws: usize, layout: &Layout) -> Result
 /// Index-to-value geometry of an HdrHistogram: the sub-bucket count from the
 /// significant digits (2^⌈log2(2·10^digits)⌉), the unit magnitude from the lowest
 /// discernible value.
-pub(super) struct Layout {
+pub(crate) struct Layout {
     unit_mag: u32,
     sub_count_mag: u32,
     sub_half_mag: u32,
