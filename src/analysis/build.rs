@@ -113,7 +113,6 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
                             every value in µs with 3 significant digits (≤ 0.1 % error); tool \
                             summaries are shown as the tool computed them"
             .into(),
-        charts: Vec::new(),
         setup: Default::default(),
         narrative: Default::default(),
         baseline: None,

@@ -1,5 +1,6 @@
 //! The analysed run: every figure the report shows, as data. This struct *is* the
-//! `report.json` contract (schema_version 1, README "report.json"); the markdown, HTML
+//! `report.json` contract (schema_version 1, README "report.json"), but for the
+//! `charts` list, which render adds beside it when it draws them; the markdown, HTML
 //! and terminal renderers read the same struct, so no figure is computed twice.
 //!
 //! NOTE: a field added here reaches report.json at once; document it in README.
@@ -63,8 +64,6 @@ pub struct Analysis {
     pub warnings: Vec<crate::analysis::caveat::Caveat>,
     /// How percentiles were computed.
     pub percentile_method: String,
-    /// Charts written next to the report (set by the renderer; empty with `--charts none`).
-    pub charts: Vec<ChartRef>,
     /// Load tool, client machine, per-stage scenarios and the planned task mix.
     pub setup: crate::analysis::narrative::setup::RunSetup,
     /// The written sections: deltas against the lowest-load stage, per-stage
@@ -73,24 +72,6 @@ pub struct Analysis {
     /// `analyze --baseline REPORT.json`: this run against that release (absent without it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::analysis::compare::baseline::BaselineReport>,
-}
-
-/// A chart file next to the report.
-#[derive(Clone, Debug, Serialize)]
-pub struct ChartRef {
-    /// `throughput`, `latency`, `error-rate`, `timeline`, `latency-distribution`,
-    /// `endpoints`, `endpoint-timeline`, `endpoint-distribution`.
-    pub kind: String,
-    /// Its title.
-    pub title: String,
-    /// What to read from it, in one line.
-    pub caption: String,
-    /// The endpoint of a per-endpoint chart.
-    pub endpoint: Option<String>,
-    /// Path of the SVG relative to the report dir, when written.
-    pub svg: Option<String>,
-    /// Path of the PNG relative to the report dir, when written.
-    pub png: Option<String>,
 }
 
 /// headroom itself.

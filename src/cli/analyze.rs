@@ -155,14 +155,14 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
             Err(e) => eprintln!("warning: --baseline: this run cannot be compared ({e})"),
         }
     }
-    let exporters = render::prepare_report(
-        &mut analysis,
+    let (report, exporters) = render::prepare_report(
+        &analysis,
         render::charts::ChartOptions {
             formats: args.charts,
             latency_scale: args.latency_axis,
         },
     )?;
-    let written = render::write_report(&analysis, &exporters, &out)?;
+    let written = render::write_report(&report, &exporters, &out)?;
     let format = if args.json {
         OutputFormat::Json
     } else {
@@ -170,7 +170,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     };
     match format {
         OutputFormat::Json => {
-            let json = serde_json::to_string_pretty(&analysis)?;
+            let json = serde_json::to_string_pretty(&report)?;
             emitln(json)?;
         }
         OutputFormat::Text => {

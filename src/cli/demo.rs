@@ -61,7 +61,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
     let runtime = super::runtime()?;
     let run_dir = runtime.block_on(crate::driver::run_demo_traffic(&args.out, args.seed))?;
     drop(runtime);
-    let Ok((_, mut analysis)) = run_pipeline(
+    let Ok((_, analysis)) = run_pipeline(
         std::slice::from_ref(&run_dir),
         &IngestOptions::default(),
         Some(&sla),
@@ -69,14 +69,14 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::BadInput);
     };
     let report_dir = check_out_dir(&args.out.join("report"), OutputKind::Report, &[], false)?;
-    let exporters = render::prepare_report(
-        &mut analysis,
+    let (report, exporters) = render::prepare_report(
+        &analysis,
         render::charts::ChartOptions {
             formats: args.charts,
             latency_scale: args.latency_axis,
         },
     )?;
-    let written = render::write_report(&analysis, &exporters, &report_dir)?;
+    let written = render::write_report(&report, &exporters, &report_dir)?;
     place.succeeded();
     emit(render::terminal::summary(&analysis))?;
     emitln(format_args!("  run dir: {}", run_dir.display()))?;

@@ -19,7 +19,7 @@
 use serde::Serialize;
 
 use super::markdown::{environment, render_markdown};
-use super::{Exporter, RenderError};
+use super::{Exporter, RenderError, Report};
 use crate::analysis::report::{EndpointReport, ScopeReport};
 use crate::analysis::sla::{Metric, RuleStatus};
 use crate::analysis::Analysis;
@@ -494,8 +494,9 @@ impl Exporter for HtmlExporter {
         "report.html"
     }
 
-    fn render(&self, analysis: &Analysis) -> Result<Vec<u8>, RenderError> {
-        let body = markdown_to_html(&render_markdown(analysis)?);
+    fn render(&self, report: &Report<'_>) -> Result<Vec<u8>, RenderError> {
+        let analysis = report.analysis;
+        let body = markdown_to_html(&render_markdown(report)?);
         let body = inline_chart_images(&body, &self.charts);
         let body = decorate_emoji(&classify_status_cells(&body));
         let body = demote_non_gating(&mark_failing_values(&body, &failing_values(analysis)));

@@ -1,7 +1,7 @@
-//! `report.json`: the analysis serialised as is (the struct is the contract).
+//! `report.json`: the report serialised as is (the analysis struct, with the charts
+//! listed, is the contract).
 
-use super::{Exporter, RenderError};
-use crate::analysis::Analysis;
+use super::{Exporter, RenderError, Report};
 
 /// Writes `report.json`.
 pub struct JsonExporter;
@@ -11,8 +11,8 @@ impl Exporter for JsonExporter {
         "report.json"
     }
 
-    fn render(&self, analysis: &Analysis) -> Result<Vec<u8>, RenderError> {
-        let mut bytes = serde_json::to_vec_pretty(analysis)?;
+    fn render(&self, report: &Report<'_>) -> Result<Vec<u8>, RenderError> {
+        let mut bytes = serde_json::to_vec_pretty(report)?;
         bytes.push(b'\n');
         Ok(bytes)
     }

@@ -3,8 +3,7 @@
 
 use minijinja::Environment;
 
-use super::{filters, Exporter, RenderError};
-use crate::analysis::Analysis;
+use super::{filters, Exporter, RenderError, Report};
 
 /// Writes `report.md`.
 pub struct MarkdownExporter;
@@ -50,7 +49,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Renders the markdown report.
-pub fn render_markdown(analysis: &Analysis) -> Result<String, RenderError> {
+pub fn render_markdown(report: &Report<'_>) -> Result<String, RenderError> {
     let env = environment();
     let template = env
         .get_template("report.md")
@@ -59,7 +58,7 @@ pub fn render_markdown(analysis: &Analysis) -> Result<String, RenderError> {
             source,
         })?;
     template
-        .render(minijinja::Value::from_serialize(analysis))
+        .render(minijinja::Value::from_serialize(report))
         .map(|md| tidy(&md))
         .map_err(|source| RenderError::Template {
             name: "report.md".into(),
@@ -115,8 +114,8 @@ impl Exporter for MarkdownExporter {
         "report.md"
     }
 
-    fn render(&self, analysis: &Analysis) -> Result<Vec<u8>, RenderError> {
-        render_markdown(analysis).map(String::into_bytes)
+    fn render(&self, report: &Report<'_>) -> Result<Vec<u8>, RenderError> {
+        render_markdown(report).map(String::into_bytes)
     }
 }
 

@@ -12,18 +12,19 @@ mod json;
 pub mod junit;
 mod markdown;
 pub mod output;
+mod report;
 pub mod sparkline;
 pub mod terminal;
 
 use std::path::PathBuf;
 
-use crate::analysis::report::ChartRef;
 use crate::analysis::Analysis;
 use charts::{ChartError, ChartOptions};
 
 pub use html::{HtmlExporter, InlineChart};
 pub use json::JsonExporter;
 pub use markdown::MarkdownExporter;
+pub use report::{ChartRef, Report};
 
 /// A rendering failure.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +63,7 @@ pub trait Exporter {
     /// The file this exporter writes inside the output dir.
     fn file_name(&self) -> &str;
     /// The file's bytes.
-    fn render(&self, analysis: &Analysis) -> Result<Vec<u8>, RenderError>;
+    fn render(&self, report: &Report<'_>) -> Result<Vec<u8>, RenderError>;
 }
 
 /// The report files `analyze` writes, in order; report.html inlines `charts`.
@@ -74,22 +75,22 @@ pub fn report_exporters(charts: Vec<html::InlineChart>) -> Vec<Box<dyn Exporter>
     ]
 }
 
-/// Renders the charts `options` asks for, lists them in `analysis.charts` (which
-/// report.md links and report.html inlines), and returns every exporter of the full
-/// report: [`report_exporters`] and one per chart file.
-pub fn prepare_report(
-    analysis: &mut Analysis,
+/// Renders the charts `options` asks for and returns the [`Report`] that lists them
+/// (report.md links them, report.html inlines them) with every exporter of the full
+/// report: [`report_exporters`] and one per chart file. The analysis is not changed.
+pub fn prepare_report<'a>(
+    analysis: &'a Analysis,
     options: impl Into<ChartOptions>,
-) -> Result<Vec<Box<dyn Exporter>>, RenderError> {
+) -> Result<(Report<'a>, Vec<Box<dyn Exporter>>), RenderError> {
     let options = options.into();
     let formats = options.formats;
     let charts = charts::render_charts(analysis, options)?;
     let mut files: Vec<Box<dyn Exporter>> = Vec::new();
     let mut inline = Vec::new();
-    analysis.charts.clear();
+    let mut report = Report::new(analysis);
     for chart in charts {
         let (svg_path, png_path) = (chart.svg_path(), chart.png_path());
-        analysis.charts.push(ChartRef {
+        report.charts.push(ChartRef {
             kind: chart.kind.file_stem().to_string(),
             title: chart.title.clone(),
             caption: chart.kind.caption().to_string(),
@@ -119,7 +120,7 @@ pub fn prepare_report(
     }
     let mut exporters = report_exporters(inline);
     exporters.extend(files);
-    Ok(exporters)
+    Ok((report, exporters))
 }
 
 /// A rendered chart file (`charts/NAME.svg` or `.png`).
@@ -133,7 +134,7 @@ impl Exporter for ChartFile {
         &self.path
     }
 
-    fn render(&self, _: &Analysis) -> Result<Vec<u8>, RenderError> {
+    fn render(&self, _: &Report<'_>) -> Result<Vec<u8>, RenderError> {
         Ok(self.bytes.clone())
     }
 }
@@ -142,14 +143,14 @@ impl Exporter for ChartFile {
 /// dir, then moved into place ([`output::write_dir`]), so a failure never leaves a
 /// half-written report behind and nothing headroom did not write is replaced.
 pub fn write_report(
-    analysis: &Analysis,
+    report: &Report<'_>,
     exporters: &[Box<dyn Exporter>],
     out: &output::OutputDir,
 ) -> Result<Vec<PathBuf>, RenderError> {
     output::write_dir(out, |tmp| {
         let mut written = Vec::new();
         for e in exporters {
-            let bytes = e.render(analysis)?;
+            let bytes = e.render(report)?;
             let path = tmp.join(e.file_name());
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|source| RenderError::Io {
