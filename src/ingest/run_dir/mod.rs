@@ -414,4 +414,5 @@ fn add_source(run: &mut Run, mut src: Source) {
         existing.overall.duration_s = Some(a + b);
     }
     existing.notes.extend(src.notes);
+    existing.transport_errors_unseen |= src.transport_errors_unseen;
 }
