@@ -1,6 +1,7 @@
 //! Verdicts that must not rest on what the data cannot show: a per-request file that
 //! leaves transport errors out (hey's and oha's CSV) cannot prove an error-rate,
-//! availability or goodput pass.
+//! availability or goodput pass; short summaries-only runs of one config do not
+//! regress in `compare`.
 
 use std::path::{Path, PathBuf};
 
@@ -184,4 +185,110 @@ fn a_miss_on_a_file_without_transport_errors_still_fails() {
     assert_eq!(cell(&out, "availability > 99%", Some(&s))["status"], "fail");
     // rc(5xx) is 5 % too: a miss of an upper bound the bias cannot overturn.
     assert_eq!(cell(&out, "rc(5xx) < 1%", Some(&s))["status"], "fail");
+}
+
+/// A Locust `--csv --csv-full-history` set of a 6 s run at 20 users: a history row a
+/// second (the first at 0 users), cumulative per endpoint, with `/a` adding
+/// `a_counts` requests and `/b` 17 a second, no failures; windowed percentiles
+/// `a_pcts` for `/a` (50 % … 100 %) and fixed ones for `/b`.
+fn locust_set(dir: &TestDir, name: &str, a_counts: &[u64], a_pcts: &[u32; 11]) -> PathBuf {
+    let t0 = 1_796_303_960i64;
+    let pcts = |p: &[u32; 11]| {
+        p.iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let b_pcts = pcts(&[250, 310, 340, 360, 440, 490, 720, 910, 910, 910, 910]);
+    let mut hist = String::from(
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,\
+         99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,\
+         Total Average Response Time,Total Min Response Time,Total Max Response Time,\
+         Total Average Content Size\n",
+    );
+    hist.push_str(&format!(
+        "{t0},0,,Aggregated,0,0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,0,0,0,0.0,0,0,0\n"
+    ));
+    let (mut a, mut b) = (0u64, 0u64);
+    for (i, n) in a_counts.iter().enumerate() {
+        let t = t0 + 1 + i as i64;
+        a += n;
+        b += 17;
+        let (pa, pb) = (pcts(a_pcts), &b_pcts);
+        hist.push_str(&format!(
+            "{t},20,GET,/a,{n},0,{pa},{a},0,21,22.0,7,67,91\n\
+             {t},20,POST,/b,17,0,{pb},{b},0,250,274.0,46,910,38\n\
+             {t},20,,Aggregated,{},0,{pa},{},0,30,117.0,7,910,69\n",
+            n + 17,
+            a + b
+        ));
+    }
+    let secs = a_counts.len() as f64;
+    let stats = format!(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+         Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,\
+         75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n\
+         GET,/a,{a},0,21,22.0,7,67,91,{},0,{}\n\
+         POST,/b,{b},0,250,274.0,46,910,38,{},0,{b_pcts}\n\
+         ,Aggregated,{},0,30,117.0,7,910,69,{},0,{}\n",
+        a as f64 / secs,
+        pcts(a_pcts),
+        b as f64 / secs,
+        a + b,
+        (a + b) as f64 / secs,
+        pcts(a_pcts)
+    );
+    dir.write(&format!("{name}/locust_stats_history.csv"), hist);
+    dir.write(&format!("{name}/locust_stats.csv"), stats);
+    dir.path().join(name)
+}
+
+/// Two 6 s Locust runs of one config: `/a` made 51, 40, 35, 27, 40 requests a second
+/// in one and 26, 34, 28, 28, 30 in the other (a 24 % lower rate, from second-to-second
+/// swings as large), with p90 35 ms against 38 ms on ~150 requests. Summaries and
+/// short histories cannot show such changes: nothing regresses, and
+/// `--fail-on-regression` exits 0.
+#[test]
+fn identical_short_locust_runs_do_not_regress() {
+    let dir = TestDir::new();
+    let base = locust_set(
+        &dir,
+        "a",
+        &[51, 40, 35, 27, 40],
+        &[21, 25, 27, 29, 35, 39, 45, 54, 67, 67, 67],
+    );
+    let cand = locust_set(
+        &dir,
+        "b",
+        &[26, 34, 28, 28, 30],
+        &[22, 26, 28, 30, 38, 41, 48, 59, 76, 76, 76],
+    );
+    let out = dir.path().join("cmp");
+    let o = crate::common::headroom(&[
+        "compare",
+        base.to_str().unwrap(),
+        cand.to_str().unwrap(),
+        "--fail-on-regression",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    assert_eq!(o.status.code(), Some(0), "{stderr}\n{report:#}");
+    assert_eq!(report["counts"]["regressed"], 0, "{report:#}");
+    let rows = report["comparisons"].as_array().unwrap();
+    let a_rate = rows
+        .iter()
+        .find(|r| r["endpoint"] == "GET /a" && r["metric"] == "throughput")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert!(a_rate["delta_pct"].as_f64().unwrap() < -5.0, "{a_rate:#}");
+    assert_eq!(a_rate["verdict"], "inconclusive", "{a_rate:#}");
+    let a_p90 = rows
+        .iter()
+        .find(|r| r["endpoint"] == "GET /a" && r["metric"] == "p90")
+        .unwrap();
+    assert_eq!(a_p90["method"], "reported");
+    assert_eq!(a_p90["verdict"], "inconclusive", "{a_p90:#}");
 }

@@ -17,10 +17,9 @@ use super::{RuleEvaluation, RuleStatus};
 fn bias_low(metric: Metric) -> Option<bool> {
     match metric {
         Metric::ErrorRate => Some(true),
-        Metric::Availability
-        | Metric::Goodput
-        | Metric::Apdex { .. }
-        | Metric::StatusShare(_) => Some(false),
+        Metric::Availability | Metric::Goodput | Metric::Apdex { .. } | Metric::StatusShare(_) => {
+            Some(false)
+        }
         _ => None,
     }
 }

@@ -60,7 +60,6 @@ pub(super) fn assemble(
 
     let mut source = Source {
         tool: tool.to_string(),
-        transport_errors_unseen: replays.iter().any(|(_, r)| !r.sees_transport_errors()),
         ..Default::default()
     };
     let skeleton = Skeleton::new(&specs);
