@@ -292,3 +292,46 @@ fn identical_short_locust_runs_do_not_regress() {
     assert_eq!(a_p90["method"], "reported");
     assert_eq!(a_p90["verdict"], "inconclusive", "{a_p90:#}");
 }
+
+/// README's contract: bad input comes first. A NO-GO (5 % errors against 1 %) on a
+/// file with one malformed row exits 2, and the last line names both; `--lenient`
+/// exits 1 with the NO-GO.
+#[test]
+fn a_no_go_with_an_input_problem_exits_2_and_says_both() {
+    let dir = TestDir::new();
+    let mut csv = generic_csv(5);
+    csv.push_str("not-a-time,/api,20,200\n");
+    let (run, sla) = run_dir(&dir, "requests.csv", csv);
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "check".to_string(),
+            run.display().to_string(),
+            "--sla".into(),
+            sla.display().to_string(),
+            "--color".into(),
+            "never".into(),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run_check = |extra: &[&str]| {
+        let a = args(extra);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        crate::common::headroom(&refs)
+    };
+    let o = run_check(&[]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("verdict: NO-GO"), "{stdout}");
+    let last = stdout.lines().find(|l| l.starts_with("exit ")).unwrap();
+    assert!(last.starts_with("exit 2: bad input"), "{last}");
+    assert!(last.contains("fail on the data read"), "{last}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("requests.csv"));
+    let o = run_check(&["--lenient"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
