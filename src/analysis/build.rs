@@ -125,6 +125,7 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
             incomplete_reason: analysis.run.incomplete_reason.as_deref(),
             problems: &analysis.problems,
             audit: &analysis.audit,
+            unseen_failures: primary.and_then(super::quality::unseen_failures),
         });
     analysis
 }

@@ -1,14 +1,15 @@
 //! Data quality: whether the run's numbers can carry a verdict. One word for the
-//! report (`data_quality`: `clean`, `inconsistent`, `simulated`, `incomplete`) and
-//! the reason in one short sentence, which the verdict line, the report header and the
-//! readiness rows all cite. An `impossible` audit finding makes the data
-//! `inconsistent`, and inconsistent data never gets a GO.
+//! report (`data_quality`: `clean`, `inconsistent`, `simulated`, `incomplete`,
+//! `partial`) and the reason in one short sentence, which the verdict line, the report
+//! header and the readiness rows all cite. An `impossible` audit finding makes the data
+//! `inconsistent`, and inconsistent data never gets a GO; a source that leaves
+//! transport errors out of its files (hey's and oha's CSV) makes it `partial`.
 
 use serde::Serialize;
 
 use super::audit::{AuditFinding, AuditVerdict};
 use super::quantity::{format_count, format_ms, format_rate};
-use crate::model::Problem;
+use crate::model::{Problem, Source};
 
 /// How far the data can be trusted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -24,16 +25,20 @@ pub enum DataQuality {
     Simulated,
     /// The run stopped early, or some input could not be read.
     Incomplete,
+    /// The source's files leave some requests out (transport errors): its failure
+    /// figures are bounds, not measurements.
+    Partial,
 }
 
 impl DataQuality {
-    /// `clean`, `inconsistent`, `simulated`, `incomplete`.
+    /// `clean`, `inconsistent`, `simulated`, `incomplete`, `partial`.
     pub fn as_str(self) -> &'static str {
         match self {
             DataQuality::Clean => "clean",
             DataQuality::Inconsistent => "inconsistent",
             DataQuality::Simulated => "simulated",
             DataQuality::Incomplete => "incomplete",
+            DataQuality::Partial => "partial",
         }
     }
 }
@@ -50,12 +55,14 @@ pub struct QualityInputs<'a> {
     pub problems: &'a [Problem],
     /// The consistency audit.
     pub audit: &'a [AuditFinding],
+    /// Why the figures' source does not see every failure ([`unseen_failures`]).
+    pub unseen_failures: Option<String>,
 }
 
 /// The quality word and, unless clean, the reason in one clause (without the word:
 /// callers write "inconsistent data: …" or "data_quality inconsistent: …"). Simulated wins
-/// over inconsistent (the audit of simulated numbers says nothing new), and
-/// inconsistent over incomplete.
+/// over inconsistent (the audit of simulated numbers says nothing new), inconsistent
+/// over incomplete, and incomplete over partial.
 pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
     if !q.measured {
         return (
@@ -97,7 +104,28 @@ pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
             Some(format!("{n} input problem{} left data unread", plural(n))),
         );
     }
+    if let Some(why) = &q.unseen_failures {
+        return (
+            DataQuality::Partial,
+            Some(format!(
+                "{why}: its failure figures are bounds, not measurements"
+            )),
+        );
+    }
     (DataQuality::Clean, None)
+}
+
+/// Why `src` does not see every failure, in one clause ("hey's per-request file lists
+/// only answered requests (transport errors are left out)"), or `None` when it does.
+/// Transport errors are timeouts and refused or reset connections.
+pub fn unseen_failures(src: &Source) -> Option<String> {
+    src.transport_errors_unseen.then(|| {
+        format!(
+            "{}'s per-request file lists only answered requests (transport errors are \
+             left out)",
+            src.tool
+        )
+    })
 }
 
 /// One finding in a clause: which check, where, and the two numbers

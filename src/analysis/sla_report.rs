@@ -1,5 +1,7 @@
 //! Runs the SLA rules over a run's scopes and puts the results, the compliance matrix
-//! (rule × stage) and the verdict into the [`Analysis`].
+//! (rule × stage) and the verdict into the [`Analysis`]. On a source that leaves
+//! failures out, passes the missing failures could overturn are not shown
+//! (`sla::discount_unseen_failures`).
 
 use super::headline::{verdict_sentence, VerdictFacts};
 use super::metrics::ScopeMetrics;
@@ -81,7 +83,10 @@ pub(super) fn apply(
         &scopes,
         verdict_override,
     )?;
-    let evals = evaluated.evals;
+    let mut evals = evaluated.evals;
+    if let Some(why) = super::quality::unseen_failures(src) {
+        sla::discount_unseen_failures(&mut evals, &why);
+    }
     analysis.warnings.extend(evaluated.warnings);
     let data_reason = data_reason(analysis);
     let verdict = sla::verdict(&evals, data_reason.is_none());

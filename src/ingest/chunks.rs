@@ -180,6 +180,10 @@ pub trait ReadsRanges: Clone + Send + 'static {
         range: Option<&Range>,
         visit: &mut dyn FnMut(super::Observation<'_>),
     ) -> Result<(), Problem>;
+    /// [`Replay::sees_transport_errors`].
+    fn sees_transport_errors(&self) -> bool {
+        true
+    }
 }
 
 /// A `ReadsRanges` reader replays its whole file, and splits at any body line.
@@ -190,6 +194,10 @@ impl<T: ReadsRanges> Replay for T {
 
     fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
         line_parts(self, parts)
+    }
+
+    fn sees_transport_errors(&self) -> bool {
+        ReadsRanges::sees_transport_errors(self)
     }
 }
 

@@ -77,6 +77,11 @@ impl ReadsRanges for HeyCsv {
         &self.path
     }
 
+    /// The tool writes only answered requests to this file.
+    fn sees_transport_errors(&self) -> bool {
+        false
+    }
+
     fn read_range(
         &self,
         range: Option<&Range>,

@@ -213,6 +213,13 @@ pub trait Replay {
         Vec::new()
     }
 
+    /// False when the file lists only requests that got an answer (the tool leaves
+    /// transport errors out of it): the source is marked
+    /// [`Source::transport_errors_unseen`](crate::model::Source).
+    fn sees_transport_errors(&self) -> bool {
+        true
+    }
+
     /// Up to `parts` sources over consecutive parts of this one, to replay at the same
     /// time on other threads: together, in order, they feed what [`Replay::replay`]
     /// feeds, with the same line numbers, and this source's [`Replay::notes`] then

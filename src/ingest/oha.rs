@@ -234,6 +234,11 @@ impl ReadsRanges for OhaCsv {
         &self.path
     }
 
+    /// The tool writes only answered requests to this file.
+    fn sees_transport_errors(&self) -> bool {
+        false
+    }
+
     fn read_range(
         &self,
         range: Option<&Range>,

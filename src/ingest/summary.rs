@@ -284,6 +284,7 @@ impl ToolSummary {
             overall,
             notes,
             parts: Vec::new(),
+            transport_errors_unseen: false,
         }
     }
 }

@@ -158,6 +158,12 @@ pub struct Source {
     /// Things the source says about itself that the report should show (Locust
     /// exceptions in user code, skipped duplicates…).
     pub notes: Vec<String>,
+    /// True when the source's files list only the requests that got an answer: the
+    /// tool leaves transport errors (timeouts, refused or reset connections) out of
+    /// them (hey's and oha's CSV), so its failures, error rate and availability are
+    /// bounds, not measurements. Set from what the readers say of their files; a
+    /// merged source has it when any of its parts has.
+    pub transport_errors_unseen: bool,
     /// Each part merged into this source (one per result set or dir of the tool), with
     /// its own totals: the audit tells a second generator from the same requests read
     /// twice. Filled when the run dir adds the source.

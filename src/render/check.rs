@@ -198,7 +198,12 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
                 }
             ),
             (0, _) => "no fail-severity rule fails on the verdict stages".to_string(),
-            _ => "bad input (see the errors above)".to_string(),
+            (_, 0) => "bad input (see the errors above)".to_string(),
+            (_, n) => format!(
+                "bad input (see the errors above), which exit 2 reports first; {n} \
+                 fail-severity evaluation(s) on the verdict stages fail on the data read \
+                 (--lenient: exit 1)"
+            ),
         }
     );
     out

@@ -35,5 +35,6 @@ mod shard;
 mod snapshots;
 mod sources;
 mod tools_real;
+mod trust;
 mod verdict;
 mod wrk2;

@@ -1,6 +1,7 @@
 //! Comparing runs across releases. `input` reads a run (an analysed run dir or a
 //! report.json) into one model; `matching` pairs stages and endpoints; `verdict`
-//! estimates every metric with the statistics of `stats` and decides
+//! estimates every metric with the statistics of `stats` (`reported` for summaries
+//! without an interval) and decides
 //! regressed/improved/unchanged/inconclusive; `trend` orders many releases and finds
 //! level shifts. This module assembles them into the [`CompareReport`] that
 //! compare.json serialises and every compare renderer reads.
@@ -8,6 +9,7 @@
 pub mod baseline;
 pub mod input;
 pub mod matching;
+pub mod reported;
 pub mod stats;
 pub mod trend;
 pub mod verdict;
@@ -195,7 +197,9 @@ pub fn compare(
     {
         notes.push(
             "some metrics come from reported summaries only (no histogram): they are \
-             `inconclusive` unless the change is beyond the noise floor"
+             `inconclusive` unless the change is beyond the noise floor and, for a \
+             percentile, beyond what both sides' request counts leave open; rates and \
+             means without a per-interval series stay `inconclusive`"
                 .into(),
         );
     }

@@ -3,7 +3,8 @@
 //! Benjamini–Hochberg per metric across endpoints and stages, and the verdict: a
 //! change is `regressed`/`improved` only when significant (q ≤ 0.05, interval
 //! excluding 0) and beyond the metric's noise floor; otherwise `unchanged`, or
-//! `inconclusive` when the interval's half-width exceeds twice the floor.
+//! `inconclusive` when the interval's half-width exceeds twice the floor. Reported
+//! summaries without an interval decide only as `reported.rs` allows.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
 use super::matching::{match_endpoints, match_stages, unmatched, Unmatched};
+use super::reported::summary_shift_shown;
 use super::stats::{self, Estimate, Method, RunSample};
 
 /// False-discovery rate of the Benjamini–Hochberg step.
@@ -122,7 +124,7 @@ impl Metric {
         }
     }
 
-    fn quantile(self) -> Option<f64> {
+    pub(super) fn quantile(self) -> Option<f64> {
         match self {
             Metric::P50 => Some(0.5),
             Metric::P90 => Some(0.9),
@@ -347,7 +349,9 @@ struct Row {
     endpoint: String,
     metric: Metric,
     est: Estimate,
-    /// For reported values: both sides have enough requests for the figure.
+    /// For reported values: whether they may decide. A run's capacity figures may; an
+    /// endpoint's summaries when their sample sizes show the change
+    /// ([`summary_shift_shown`]).
     samples_ok: bool,
     cross_check: Option<CrossCheck>,
 }
@@ -404,7 +408,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     endpoint: b.key.clone(),
                     metric,
                     est,
-                    samples_ok: enough_samples(metric, &b.figures, &c.figures),
+                    samples_ok: summary_shift_shown(metric, &b.figures, &c.figures, est.delta),
                     cross_check,
                 });
             }
@@ -515,16 +519,6 @@ fn reported(baseline: f64, candidate: f64) -> Estimate {
         ess: (f64::NAN, f64::NAN),
         method: Method::Reported,
     }
-}
-
-/// True when both sides have enough requests for a reported figure to mean
-/// something: ten requests beyond a percentile, a hundred for the rest.
-fn enough_samples(metric: Metric, b: &Figures, c: &Figures) -> bool {
-    let need = match metric.quantile() {
-        Some(q) => (10.0 / (1.0 - q)).ceil() as u64,
-        None => 100,
-    };
-    b.requests >= need && c.requests >= need
 }
 
 fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
@@ -639,7 +633,8 @@ fn scale(e: &Estimate, metric: Metric) -> f64 {
 /// regressed/improved when significant (q ≤ 0.05, interval excluding 0) and beyond
 /// the floor; else inconclusive when the interval's half-width exceeds twice the
 /// floor, unchanged otherwise. Reported values (no interval) decide only beyond the
-/// floor with enough samples (`samples_ok`), else inconclusive.
+/// floor and when `samples_ok` (a run's capacity figures; summary percentiles whose
+/// sample sizes show the change), else inconclusive.
 pub fn decide(
     e: &Estimate,
     q: Option<f64>,

@@ -137,6 +137,9 @@ fn caveat(a: &Analysis) -> Option<String> {
         DataQuality::Incomplete => Some(format!(
             "Incomplete data ({why}): the sentences below cover what was measured."
         )),
+        DataQuality::Partial => Some(format!(
+            "Partial data ({why}): the sentences below cover the requests the files list."
+        )),
     }
 }
 

@@ -73,6 +73,14 @@ pub(super) fn recommendations(a: &Analysis) -> Vec<Recommendation> {
             format!("`data_quality` is incomplete: {why}"),
             "data quality",
         )),
+        DataQuality::Partial => out.push(rec(
+            Priority::P1,
+            "Judge failures on an output that counts transport errors (hey's text summary, \
+             oha's JSON) of the same run, or re-run with one"
+                .into(),
+            format!("`data_quality` is partial: {why}"),
+            "data quality",
+        )),
         DataQuality::Clean | DataQuality::Inconsistent => {}
     }
     for f in a.audit.iter().filter(|f| f.verdict != AuditVerdict::Ok) {

@@ -1,7 +1,8 @@
 //! SLA compliance: rules from an SLA file evaluated on the measured scopes, and the
 //! release verdict they lead to. The file format is in `parse.rs`, one rule's types
 //! in `rule.rs` and its grammar in `grammar.rs`, "did you mean" in `suggest.rs`,
-//! whole-scope judgements in `judge.rs`, window rules in `window.rs`
+//! whole-scope judgements in `judge.rs`, window rules in `window.rs`, passes a
+//! source that leaves out failures cannot show in `unseen.rs`
 //! and the statistics (Wilson, order statistics, Apdex) in `stats.rs`.
 //!
 //! **Scopes.** `[global]` rules are evaluated on every stage and on overall (the
@@ -70,6 +71,7 @@ mod stats;
 mod suggest;
 #[cfg(test)]
 mod tests;
+mod unseen;
 mod window;
 
 use std::collections::BTreeMap;
@@ -81,6 +83,7 @@ pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
 pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
 pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, ApdexRange, Z_95};
 pub use suggest::edit_distance;
+pub use unseen::discount_unseen_failures;
 pub use window::WindowReport;
 
 use crate::analysis::caveat::Caveat;

@@ -240,6 +240,7 @@ pub fn build_source(
         overall,
         notes,
         parts: Vec::new(),
+        transport_errors_unseen: false,
     };
     crate::ingest::summary::check_source(path, &src)?;
     Ok(src)

@@ -365,6 +365,7 @@ fn load_observations(
         return;
     };
     src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
+    src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
     for (path, r) in &replays {
         if let Some(hint) = r.version_hint() {
             if let Some(input) = run.inputs.iter_mut().find(|i| &i.path == path) {
@@ -414,4 +415,5 @@ fn add_source(run: &mut Run, mut src: Source) {
         existing.overall.duration_s = Some(a + b);
     }
     existing.notes.extend(src.notes);
+    existing.transport_errors_unseen |= src.transport_errors_unseen;
 }

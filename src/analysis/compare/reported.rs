@@ -1,0 +1,91 @@
+//! When a change between two sources' reported summaries (no histogram, no
+//! per-interval series) is shown by their sample sizes. A percentile is: its
+//! large-sample standard error is √(q(1−q)/n) ÷ f(Q), and 1 ÷ f(Q), the slope of the
+//! quantile function, is read from the summary's neighbouring percentiles; a change
+//! counts only beyond 1.96 of the two sides' combined standard errors (and the noise
+//! floor, which the caller checks). Rates, error rates and means are never shown so:
+//! their noise lives in the per-interval series a summary lacks (requests per interval
+//! under a closed model are far from Poisson), so such a change stays `inconclusive`.
+
+use super::input::Figures;
+use super::verdict::Metric;
+
+/// The two-sided 95 % normal quantile.
+const Z_95: f64 = 1.96;
+
+/// The reported percentiles of a summary, as (quantile, ms).
+fn points(f: &Figures) -> Vec<(f64, f64)> {
+    [(0.5, f.p50), (0.9, f.p90), (0.95, f.p95), (0.99, f.p99)]
+        .into_iter()
+        .filter_map(|(q, v)| v.filter(|v| v.is_finite()).map(|v| (q, v)))
+        .collect()
+}
+
+/// The standard error of the summary's `q` percentile over its requests, from the
+/// slope of its quantile function at `q` (the mean of the slopes to the neighbouring
+/// reported percentiles); `None` without a neighbour or requests.
+fn standard_error(f: &Figures, q: f64) -> Option<f64> {
+    let pts = points(f);
+    let i = pts.iter().position(|(p, _)| *p == q)?;
+    let slope = |a: (f64, f64), b: (f64, f64)| (b.1 - a.1) / (b.0 - a.0);
+    let mut slopes = Vec::new();
+    if i > 0 {
+        slopes.push(slope(pts[i - 1], pts[i]));
+    }
+    if i + 1 < pts.len() {
+        slopes.push(slope(pts[i], pts[i + 1]));
+    }
+    if slopes.is_empty() || f.requests == 0 {
+        return None;
+    }
+    let s = slopes.iter().sum::<f64>() / slopes.len() as f64;
+    Some(s.max(0.0) * (q * (1.0 - q) / f.requests as f64).sqrt())
+}
+
+/// True when a change of `delta` in `metric` between the reported summaries `b` and
+/// `c` is beyond what their sample sizes leave open (see the module documentation).
+pub fn summary_shift_shown(metric: Metric, b: &Figures, c: &Figures, delta: f64) -> bool {
+    let Some(q) = metric.quantile() else {
+        return false;
+    };
+    // Ten requests past the percentile on each side, as README promises.
+    let need = (10.0 / (1.0 - q)).ceil() as u64;
+    if b.requests < need || c.requests < need {
+        return false;
+    }
+    match (standard_error(b, q), standard_error(c, q)) {
+        (Some(sb), Some(sc)) => delta.abs() > Z_95 * (sb * sb + sc * sc).sqrt(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(requests: u64, p50: f64, p90: f64, p95: f64, p99: f64) -> Figures {
+        Figures {
+            requests,
+            p50: Some(p50),
+            p90: Some(p90),
+            p95: Some(p95),
+            p99: Some(p99),
+            ..Figures::default()
+        }
+    }
+
+    #[test]
+    fn a_median_shift_needs_the_requests_to_show_it() {
+        // Slope to p90: (440 − 287) ÷ 0.4 = 382.5 ms; √(0.25 ÷ 68) = 0.0606: SE 23.2 ms
+        // a side, 1.96 × 32.8 = 64 ms: a 16 ms shift is not shown.
+        let b = summary(68, 287.0, 440.0, 490.0, 910.0);
+        let c = summary(69, 303.0, 455.0, 500.0, 900.0);
+        assert!(!summary_shift_shown(Metric::P50, &b, &c, 16.0));
+        // On 20,000 requests a side the SE is 1.35 ms: the same 16 ms is shown.
+        let b = summary(20_000, 287.0, 440.0, 490.0, 910.0);
+        let c = summary(20_000, 303.0, 455.0, 500.0, 900.0);
+        assert!(summary_shift_shown(Metric::P50, &b, &c, 16.0));
+        // Rates never are.
+        assert!(!summary_shift_shown(Metric::Throughput, &b, &c, 1e9));
+    }
+}

@@ -1,0 +1,50 @@
+//! Rules a source cannot prove because it does not see every failure. A tool's file
+//! that lists only answered requests (hey's and oha's CSV leave transport errors —
+//! timeouts, refused or reset connections — out) undercounts failures, and its window
+//! ends with the last answer: the true error rate can only be higher than measured,
+//! availability, goodput, Apdex and a status share only lower or the same. A pass
+//! that this bias could turn into a miss is not evidence, so it becomes
+//! `insufficient_data` with the reason in its note (the measured value stays); a miss
+//! stands, as the truth is further past the limit. Rules the bias cannot overturn
+//! (latency, a bias away from the limit) keep their status.
+
+use super::rule::Metric;
+use super::{RuleEvaluation, RuleStatus};
+
+/// Which way the measured value of `metric` can be off when failures go unseen:
+/// `Some(true)` when it can only be too low, `Some(false)` only too high, `None` when
+/// the metric is not about failures.
+fn bias_low(metric: Metric) -> Option<bool> {
+    match metric {
+        Metric::ErrorRate => Some(true),
+        Metric::Availability | Metric::Goodput | Metric::Apdex { .. } | Metric::StatusShare(_) => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// Turns every pass in `evals` that unseen failures could overturn into
+/// `insufficient_data`; `why` says which source leaves them out (one clause).
+pub fn discount_unseen_failures(evals: &mut [RuleEvaluation], why: &str) {
+    for e in evals.iter_mut() {
+        let Some(low) = bias_low(e.metric) else {
+            continue;
+        };
+        // Too low under an upper bound, or too high under a lower one: the bias points
+        // at the limit.
+        if e.status != RuleStatus::Pass || low != e.op.is_upper_bound() {
+            continue;
+        }
+        let direction = if low { "higher" } else { "lower" };
+        let note = format!(
+            "not shown: {why}, so the true {} can only be {direction} than measured",
+            e.metric
+        );
+        e.status = RuleStatus::InsufficientData;
+        e.note = Some(match e.note.take() {
+            Some(old) => format!("{note}; {old}"),
+            None => note,
+        });
+    }
+}
