@@ -202,7 +202,7 @@ fn ab_csv_alone_is_refused_with_what_to_keep() {
 fn ab_text_cut_before_its_counts_is_refused() {
     let text = ab_text(500, [0; 4], 0);
     let cut: String = text.lines().take(16).map(|l| format!("{l}\n")).collect();
-    assert_refused("ab.txt", cut, Some(1), "Complete requests");
+    assert_refused("ab.txt", cut, Some(16), "`Complete requests:`");
 }
 
 /// ab's `-g` rows (sorted by total time, as ab writes them) for these total times.
