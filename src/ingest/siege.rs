@@ -20,6 +20,9 @@
 //!   row taken and how many runs the file holds. siege writes the row when the run
 //!   ends, in the machine's local time without a zone: headroom reads it as UTC, so
 //!   give `--from`/`--to` as that wall-clock time with `Z` (on a UTC machine, the time).
+//!   Lines siege writes between the rows in its `**** … ****` banner form (`siege
+//!   aborted due to excessive socket failure`, a `-m` mark) are not run rows: they are
+//!   skipped with a note.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -193,13 +196,13 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
 
 fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
-    let rows: Vec<(u64, &str)> = text
+    let (banners, rows): (Vec<(u64, &str)>, Vec<(u64, &str)>) = text
         .lines()
         .enumerate()
         .skip(1)
         .filter(|(_, l)| !l.trim().is_empty() && !l.contains("Date & Time"))
         .map(|(i, l)| (i as u64 + 1, l))
-        .collect();
+        .partition(|(_, l)| l.trim_start().starts_with("****"));
     let Some(&last) = rows.last() else {
         return Err(problem(
             path,
@@ -237,6 +240,14 @@ fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     let mut s = summarise(path, fig)?;
     s.selected_by_time = window;
     s.notes.extend(notes);
+    for (no, line) in banners {
+        s.notes.push(format!(
+            "{}:{no}: siege's own line `{}` is not a run row: skipped (the row above it is the \
+             run it speaks of)",
+            path.display(),
+            line.trim().chars().take(80).collect::<String>()
+        ));
+    }
     if rows.len() > 1 || window {
         let how = if window {
             "the last in --from/--to"
