@@ -402,3 +402,59 @@ fn every_console_summary_cut_short_is_refused_naming_what_is_missing() {
         assert_refused(file, cut, Some(line), why);
     }
 }
+
+/// An interval log of four 1 s intervals, `n` values each (values in µs, `#[unit: us]`):
+/// interval k holds `n` values of (k + 1) × 10 ms.
+fn hlog(n: u64) -> String {
+    use base64::Engine;
+    use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
+    let mut log = String::from(
+        "#[Histogram log format version 1.3]\n#[StartTime: 1700000000.000 (seconds since epoch)]\n\
+         #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n",
+    );
+    for k in 0..4u64 {
+        let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
+        h.record_n((k + 1) * 10_000, n).unwrap();
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new()
+            .serialize(&h, &mut bytes)
+            .unwrap();
+        let blob = base64::engine::general_purpose::STANDARD.encode(bytes);
+        log.push_str(&format!("{k}.000,1.000,{}.000,{blob}\n", (k + 1) * 10));
+    }
+    log
+}
+
+#[test]
+fn an_hlog_cut_in_its_last_line_keeps_its_whole_intervals() {
+    let whole = hlog(100);
+    // Cut inside the fourth interval's blob: the line has no end, its blob is short.
+    let last = whole.trim_end().rsplit_once('\n').unwrap().0.len() + 1;
+    let cut = &whole[..last + 40];
+    let dir = TestDir::new();
+    let path = dir.write("run/latency.hlog", cut);
+    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{err}");
+    // Three whole intervals of 100 values: 10, 20 and 30 ms.
+    assert_eq!(report["overall"]["requests"], 300, "{err}");
+    let max = report["overall"]["latency_ms"]["max"].as_f64().unwrap();
+    assert!((max - 30.0).abs() < 0.1, "{max}");
+    let named = format!("{}:{}:", path.display(), last_line(cut));
+    let problem = err
+        .lines()
+        .find(|l| l.contains(&named))
+        .unwrap_or_else(|| panic!("want `{named}` in: {err}"));
+    assert!(problem.contains("cut mid-line"), "{problem}");
+    assert!(problem.contains("3 whole interval(s)"), "{problem}");
+
+    // A bad line that is not the last still stops the log (nothing is guessed).
+    let lines: Vec<&str> = whole.lines().collect();
+    let mut middle: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    middle[5] = lines[5][..lines[5].len() - 30].to_string();
+    assert_refused(
+        "latency.hlog",
+        middle.join("\n") + "\n",
+        Some(6),
+        "in histogram",
+    );
+}
