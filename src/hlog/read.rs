@@ -27,6 +27,9 @@ pub struct DecodedLog {
     pub intervals: Vec<HlogInterval>,
     /// Doubts that did not stop the read (e.g. a unit that disagrees with `Interval_Max`).
     pub warnings: Vec<String>,
+    /// The log's last line when it cannot be read but intervals precede it (a log cut
+    /// mid-line): those intervals are kept, and this says what was wrong with the line.
+    pub cut: Option<LogError>,
 }
 
 /// Why a log could not be decoded: at which line (1-based), when one is to blame.
@@ -105,10 +108,19 @@ struct RawLine {
 
 /// Decodes an interval log's text; untagged intervals are the endpoint `stem` (the
 /// file's). `default_unit` applies unless the log carries headroom's `#[unit: …]`
-/// comment. The first line that cannot be read stops the decoding.
+/// comment. The first line that cannot be read stops the decoding — unless it is the
+/// last interval line after whole ones (a log cut mid-line): then those are kept and
+/// the line is [`DecodedLog::cut`].
 pub fn decode_log(text: &str, stem: &str, default_unit: TimeUnit) -> Result<DecodedLog, LogError> {
     let mut header = Header::default();
     let mut lines = Vec::new();
+    let mut cut = None;
+    let last = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .last()
+        .map(|(i, _)| i);
     let mut failures: HashMap<(EndpointKey, i64), Vec<(FailureKind, u64)>> = HashMap::new();
     for (idx, raw) in text.lines().enumerate() {
         let n = idx as u64 + 1;
@@ -133,7 +145,11 @@ pub fn decode_log(text: &str, stem: &str, default_unit: TimeUnit) -> Result<Deco
         if unquoted.starts_with("StartTimestamp") || unquoted.starts_with("EndTimestamp") {
             continue;
         }
-        lines.push(read_interval_line(line, n, stem).map_err(bad)?);
+        match read_interval_line(line, n, stem) {
+            Ok(l) => lines.push(l),
+            Err(e) if Some(idx) == last && !lines.is_empty() => cut = Some(bad(e)),
+            Err(e) => return Err(bad(e)),
+        }
     }
     if lines.is_empty() {
         return Err(LogError {
@@ -185,6 +201,7 @@ pub fn decode_log(text: &str, stem: &str, default_unit: TimeUnit) -> Result<Deco
         unit,
         intervals,
         warnings,
+        cut,
     })
 }
 

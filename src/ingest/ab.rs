@@ -13,7 +13,10 @@
 //!   length differs from the first one's: with dynamic content that is a false alarm,
 //!   and an error page of another length is both a Length failure and a non-2xx
 //!   response. Length failures are counted as ab says, less as many as there are
-//!   non-2xx responses (those are counted once); a note says so.
+//!   non-2xx responses (those are counted once); a note says so. A text without the
+//!   lines ab always prints (`Complete requests`, `Failed requests`, and `Total
+//!   transferred`, which follows the failure lines) was cut short: it is refused, with
+//!   the files read beside it, since what was cut may be the failures.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
 //!   per row, so alone every row counts as answered (a note says where ab's failures
@@ -32,7 +35,7 @@ use super::adapters::Lines;
 use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
-    static_regexes, ToolSummary,
+    require_lines, static_regexes, ToolSummary,
 };
 use super::{problem, IngestOptions, Observation, Replay, RequestEvent};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
@@ -194,8 +197,18 @@ const CSV_ALONE: &str = "ab's -e CSV holds percentiles only, no request or failu
     keep ab's console output (ab … > ab.txt) in the same dir, or write every request with \
     ab -g ab.tsv";
 
+/// Lines ab's console output always has: its counts, and `Total transferred` after
+/// the `Non-2xx responses` it prints only when there are some (a cut before it may
+/// have left them out).
+const ALWAYS_PRINTED: &[&str] = &[
+    "Complete requests:",
+    "Failed requests:",
+    "Total transferred:",
+];
+
 fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
+    require_lines(path, &text, "ab", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("ab");
     let Console {
         complete,

@@ -10,6 +10,9 @@
 //!   `other`) and the answers h2load did not count as succeeded (status ≥ 400: `other`,
 //!   with the `status codes` classes in the message).
 //! * Latency: `time for request: min max mean sd` (a tool summary without percentiles).
+//! * h2load always prints its `requests:`, `status codes:`, `traffic:` and `time for
+//!   request:` lines: an output without one was cut short (or h2load interrupted) and
+//!   is refused, since what was cut may be the failures.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -19,7 +22,7 @@ use regex::Regex;
 use super::problem;
 use super::summary::{
     add_counts, add_failures, captured_counts, endpoint, file_stem, number, read_file_text,
-    static_regexes, ToolSummary,
+    require_lines, static_regexes, ToolSummary,
 };
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -76,6 +79,17 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         ],
     );
     let text = read_file_text(path)?;
+    require_lines(
+        path,
+        &text,
+        "h2load",
+        &[
+            "requests:",
+            "status codes:",
+            "traffic:",
+            "time for request:",
+        ],
+    )?;
     let mut s = ToolSummary::new("h2load");
     let mut counts: Option<([u64; 7], u64)> = None;
     let mut classes = [0u64; 4];

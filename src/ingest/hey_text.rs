@@ -9,6 +9,10 @@
 //!   message).
 //! * hey prints neither the URL nor `-c`: the endpoint is the file's stem and the users
 //!   come from the dir or the manifest.
+//! * Cut short: hey always prints its `Status code distribution:` heading, and its
+//!   counts are the file's last lines, each ended by a line end. A summary without the
+//!   heading, or whose last line (a status or error count) has no line end, was cut:
+//!   it is refused, since what was cut may be failures.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -17,8 +21,8 @@ use regex::Regex;
 
 use super::problem;
 use super::summary::{
-    add_counts, add_failures, endpoint, file_stem, number, read_file_text, static_regexes,
-    ToolSummary,
+    add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
+    require_lines, static_regexes, ToolSummary,
 };
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -81,6 +85,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         ],
     );
     let text = read_file_text(path)?;
+    require_lines(path, &text, "hey", &["Status code distribution:"])?;
     let mut s = ToolSummary::new("hey");
     let (mut mean, mut min, mut max) = (None, None, None);
     let mut points = Vec::new();
@@ -139,6 +144,13 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             }
             _ => {}
         }
+    }
+    if matches!(section, "status" | "error") && !text.ends_with('\n') {
+        return Err(cut_short(
+            path,
+            &text,
+            "the last count line has no line end, which hey writes after every line",
+        ));
     }
     if !seen_total {
         return Err(problem(

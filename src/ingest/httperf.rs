@@ -11,6 +11,9 @@
 //! * Latency: with one call per connection (`Connection length [replies/conn]: 1.000`)
 //!   the `Connection time [ms]` min/avg/max/median describe each request (connect
 //!   included); otherwise only the mean `Reply time` (response + transfer) is known.
+//! * httperf always prints `Total: connections …`, `Reply status:` and its two
+//!   `Errors:` lines (the last, `Errors: fd-unavail …`, ends its figures): an output
+//!   without one was cut short and is refused, since what was cut may be the errors.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -19,8 +22,8 @@ use regex::Regex;
 
 use super::problem;
 use super::summary::{
-    add_counts, add_failures, captured_counts, endpoint, number, read_file_text, static_regexes,
-    ToolSummary,
+    add_counts, add_failures, captured_counts, endpoint, number, read_file_text, require_lines,
+    static_regexes, ToolSummary,
 };
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -64,6 +67,17 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         ],
     );
     let text = read_file_text(path)?;
+    require_lines(
+        path,
+        &text,
+        "httperf",
+        &[
+            "Total: connections",
+            "Reply status:",
+            "Errors: total",
+            "Errors: fd-unavail",
+        ],
+    )?;
     let mut s = ToolSummary::new("httperf");
     let mut totals: Option<(u64, u64)> = None;
     let mut classes = [0u64; 5];

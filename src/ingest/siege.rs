@@ -12,11 +12,17 @@
 //!   hundredth as siege prints them; no percentiles.
 //! * siege prints no `-c`: its `concurrency` is the measured mean of requests in
 //!   flight, not the users (a note gives it); users come from the dir or the manifest.
+//! * Cut short: a JSON block without its closing `}`, or a text block without the
+//!   `Transactions:`, `Failed transactions:` and `Shortest transaction:` (its last) lines
+//!   siege always prints, is refused — what was cut may be the failures.
 //! * `siege.log` is append-only, one row per run: with `--from`/`--to` the last row
 //!   whose time falls in `[from, to]` is read, else the last row; a note names the
 //!   row taken and how many runs the file holds. siege writes the row when the run
 //!   ends, in the machine's local time without a zone: headroom reads it as UTC, so
 //!   give `--from`/`--to` as that wall-clock time with `Z` (on a UTC machine, the time).
+//!   Lines siege writes between the rows in its `**** … ****` banner form (`siege
+//!   aborted due to excessive socket failure`, a `-m` mark) are not run rows: they are
+//!   skipped with a note.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -26,7 +32,8 @@ use serde_json::Value;
 
 use super::problem;
 use super::summary::{
-    add_counts, add_failures, endpoint, file_stem, number, read_file_text, ToolSummary,
+    add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
+    require_lines, ToolSummary,
 };
 use super::text::{first_line, parse_rfc3339_ms};
 use super::IngestOptions;
@@ -100,6 +107,18 @@ fn socket_errors(text: &str) -> Vec<String> {
 
 fn read_console(path: &Path) -> Result<Figures, Problem> {
     let text = read_file_text(path)?;
+    if let Some(a) = text
+        .find('{')
+        .filter(|a| text[*a..].contains("\"transactions\""))
+    {
+        if !text[a..].contains('}') {
+            return Err(cut_short(
+                path,
+                &text,
+                "siege's JSON block has no closing `}`",
+            ));
+        }
+    }
     if let (Some(a), Some(b)) = (text.find('{'), text.rfind('}')) {
         if a < b && text[a..b].contains("\"transactions\"") {
             let line = text[..a].lines().count() as u64 + 1;
@@ -130,6 +149,16 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
     let re = RE.get_or_init(|| {
         Regex::new(r"^\s*([A-Z][a-z ]+):\s+([0-9.]+)\s*(\S*)").expect("static regex")
     });
+    require_lines(
+        path,
+        &text,
+        "siege",
+        &[
+            "Transactions:",
+            "Failed transactions:",
+            "Shortest transaction:",
+        ],
+    )?;
     let mut fig = Figures {
         socket_errors: socket_errors(&text),
         ..Default::default()
@@ -167,13 +196,13 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
 
 fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
-    let rows: Vec<(u64, &str)> = text
+    let (banners, rows): (Vec<(u64, &str)>, Vec<(u64, &str)>) = text
         .lines()
         .enumerate()
         .skip(1)
         .filter(|(_, l)| !l.trim().is_empty() && !l.contains("Date & Time"))
         .map(|(i, l)| (i as u64 + 1, l))
-        .collect();
+        .partition(|(_, l)| l.trim_start().starts_with("****"));
     let Some(&last) = rows.last() else {
         return Err(problem(
             path,
@@ -211,6 +240,14 @@ fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     let mut s = summarise(path, fig)?;
     s.selected_by_time = window;
     s.notes.extend(notes);
+    for (no, line) in banners {
+        s.notes.push(format!(
+            "{}:{no}: siege's own line `{}` is not a run row: skipped (the row above it is the \
+             run it speaks of)",
+            path.display(),
+            line.trim().chars().take(80).collect::<String>()
+        ));
+    }
     if rows.len() > 1 || window {
         let how = if window {
             "the last in --from/--to"

@@ -168,16 +168,72 @@ fn check_endpoint(path: &Path, ep: &EndpointStats) -> Result<(), Problem> {
     Ok(())
 }
 
+/// Refuses a console summary cut short: `required` are the starts of lines (leading
+/// blanks ignored) that `tool` always prints, the last of them after its counts; when
+/// one is missing the output was cut (or the tool interrupted) and lines it leaves out
+/// may hold the failures, so none of its figures are read. The problem is at the
+/// text's last line and names the missing line.
+pub fn require_lines(
+    path: &Path,
+    text: &str,
+    tool: &str,
+    required: &[&str],
+) -> Result<(), Problem> {
+    let has = |start: &str| text.lines().any(|l| l.trim_start().starts_with(start));
+    match required.iter().find(|r| !has(r)) {
+        None => Ok(()),
+        Some(missing) => Err(cut_short(
+            path,
+            text,
+            &format!("no `{missing}` line, which {tool} always prints"),
+        )),
+    }
+}
+
+/// The problem of a console output that ends before `what` (see [`require_lines`]):
+/// at the text's last line, which it quotes (shortened).
+pub fn cut_short(path: &Path, text: &str, what: &str) -> Problem {
+    let last = text.lines().count().max(1) as u64;
+    let tail: String = text
+        .lines()
+        .last()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(40)
+        .collect();
+    problem(
+        path,
+        Some(last),
+        format!(
+            "cut short: {what} — the output ends here (`{tail}`), so the run was interrupted or \
+             the output cut; its figures are not read (the lines left out may hold failures)"
+        ),
+    )
+}
+
 /// A summary file's whole text (see [`read_text`]); failing that, "cannot read: …".
 pub fn read_file_text(path: &Path) -> Result<String, Problem> {
     read_text(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))
 }
 
-/// A JSON summary file, parsed; invalid JSON is a problem at its line.
+/// A JSON summary file, parsed; invalid JSON is a problem at its line, and JSON that
+/// ends before it closes is named as cut short.
 pub fn read_json(path: &Path) -> Result<Value, Problem> {
     let text = read_file_text(path)?;
-    serde_json::from_str(&text)
-        .map_err(|e| problem(path, Some(e.line() as u64), format!("not valid JSON: {e}")))
+    serde_json::from_str(&text).map_err(|e| {
+        let cut = if e.is_eof() {
+            "cut short (the JSON ends before it closes: the tool was interrupted or the \
+             output cut; nothing in it is read): "
+        } else {
+            ""
+        };
+        problem(
+            path,
+            Some(e.line() as u64),
+            format!("{cut}not valid JSON: {e}"),
+        )
+    })
 }
 
 /// A tool's whole-run figures, before they are shaped into a [`Source`].

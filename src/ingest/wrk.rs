@@ -27,6 +27,10 @@
 //!   says which, and a manifest's `arrival_rate_rps` fills the gap.
 //! * Users often concatenate several runs into one file: the first run is read and a
 //!   note lists the others (split the file to analyse them).
+//! * wrk and wrk2 always end a run with `Requests/sec:` and `Transfer/sec:`, after the
+//!   socket errors and non-2xx responses they print only when there are some: a first
+//!   run without them (or without its `N requests in`) was cut short and is refused,
+//!   since what was cut may be its failures; a later cut run is left out with a note.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -97,12 +101,14 @@ struct WrkRun {
     done_line: u64,
     socket_line: Option<u64>,
     non_2xx_line: Option<u64>,
+    /// Whether the run's closing `Requests/sec:` and `Transfer/sec:` lines were seen.
+    closed: [bool; 2],
 }
 
 /// The file's first run as a summary (a note names the others).
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
-    let runs = parse(path, &text)?;
+    let Parsed { runs, cut } = parse(path, &text)?;
     // `parse` returns at least one run or a problem.
     let Some(first) = runs.first() else {
         return Err(problem(path, Some(1), "no `Running … test @ URL` line"));
@@ -129,6 +135,15 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             runs.len(),
             first.line,
             others.join("; ")
+        ));
+    }
+    if !cut.is_empty() {
+        let lines: Vec<String> = cut.iter().map(u64::to_string).collect();
+        summary.notes.push(format!(
+            "{}: the run(s) at line {} end before wrk's closing `Requests/sec:`/`Transfer/sec:` \
+             lines (cut short or interrupted): not read",
+            path.display(),
+            lines.join(", ")
         ));
     }
     Ok(summary)
@@ -304,22 +319,27 @@ fn open_model_note(path: &Path, run: &WrkRun) -> String {
     )
 }
 
+/// The complete runs of a file, in order, and the lines of the later runs left out
+/// because they were cut short.
+#[derive(Debug, Default)]
+struct Parsed {
+    runs: Vec<WrkRun>,
+    cut: Vec<u64>,
+}
+
 /// Every complete run in the text, in order.
-fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
-    static RES: OnceLock<[Regex; 6]> = OnceLock::new();
-    let [threads_re, latency_re, pct_re, done_re, socket_re, non2xx_re] = static_regexes(
+fn parse(path: &Path, text: &str) -> Result<Parsed, Problem> {
+    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [threads_re, latency_re, pct_re] = static_regexes(
         &RES,
         [
             r"^\s*(\d+) threads and (\d+) connections",
             r"^\s*Latency\s+(\S+)\s+(\S+)\s+(\S+)",
             r"^\s*(\d+(?:\.\d+)?)%\s+(\S+)\s*$",
-            r"^\s*(\d+) requests in ([0-9.]+\s*[a-z]+),\s*(\S+) read",
-            r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-            r"Non-2xx or 3xx responses: (\d+)",
         ],
     );
     let lines: Vec<&str> = text.lines().collect();
-    let mut runs = Vec::new();
+    let mut parsed = Parsed::default();
     let mut run: Option<WrkRun> = None;
     // Which latency block the percentile lines belong to: 0 none, 1 recorded, 2 uncorrected.
     let mut block = 0;
@@ -330,7 +350,7 @@ fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
         let bad = |why: String| problem(path, Some(no), why);
         if let Some(c) = running_re().captures(line) {
             if let Some(r) = run.take() {
-                finish(path, r, &mut runs)?;
+                finish(path, &lines[..i], r, &mut parsed)?;
             }
             let rate = rate_from_command(&lines[..i]);
             run = Some(WrkRun {
@@ -393,49 +413,85 @@ fn parse(path: &Path, text: &str) -> Result<Vec<WrkRun>, Problem> {
             r.wrk2 = true;
             i += 1 + used;
             continue;
-        } else if let Some(c) = done_re.captures(line) {
-            r.completed = Some(c[1].parse().map_err(|_| bad("bad request count".into()))?);
-            r.done_line = no;
-            r.duration_s = duration_ms(&c[2]).map_err(&bad)?.map(|ms| ms / 1000.0);
-            r.bytes_read = Some(bytes(&c[3]).map_err(&bad)?);
+        } else if count_line(path, no, line, r)? {
+            // The latency blocks end at `N requests in`.
             block = 0;
-        } else if let Some(c) = socket_re.captures(line) {
-            for (slot, k) in r.socket.iter_mut().zip(1..=4) {
-                *slot = c[k]
-                    .parse()
-                    .map_err(|_| bad("bad socket error count".into()))?;
-            }
-            r.socket_line = Some(no);
-        } else if let Some(c) = non2xx_re.captures(line) {
-            r.non_2xx_3xx = c[1].parse().map_err(|_| bad("bad response count".into()))?;
-            r.non_2xx_line = Some(no);
         }
         i += 1;
     }
     if let Some(r) = run {
-        finish(path, r, &mut runs)?;
+        finish(path, &lines, r, &mut parsed)?;
     }
-    if runs.is_empty() {
+    if parsed.runs.is_empty() {
         return Err(problem(path, Some(1), "no `Running … test @ URL` line"));
     }
-    Ok(runs)
+    Ok(parsed)
 }
 
-/// Keeps a run once it is complete; a run cut off before its `N requests in` line is a
-/// problem when it is the first (nothing to read), else it is dropped with the rest.
-fn finish(path: &Path, run: WrkRun, runs: &mut Vec<WrkRun>) -> Result<(), Problem> {
-    if run.completed.is_some() {
-        runs.push(run);
-        Ok(())
-    } else if runs.is_empty() {
-        Err(problem(
-            path,
-            Some(run.line),
-            "this run has no `N requests in …` line (interrupted, or the output was cut)",
-        ))
-    } else {
-        Ok(())
+/// Reads a run's count lines (`N requests in`, socket errors, non-2xx/3xx) and notes
+/// its closing ones (`Requests/sec:`, `Transfer/sec:`). True at `N requests in`.
+fn count_line(path: &Path, no: u64, line: &str, r: &mut WrkRun) -> Result<bool, Problem> {
+    static RES: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [done_re, socket_re, non2xx_re] = static_regexes(
+        &RES,
+        [
+            r"^\s*(\d+) requests in ([0-9.]+\s*[a-z]+),\s*(\S+) read",
+            r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+            r"Non-2xx or 3xx responses: (\d+)",
+        ],
+    );
+    let bad = |why: String| problem(path, Some(no), why);
+    if let Some(c) = done_re.captures(line) {
+        r.completed = Some(c[1].parse().map_err(|_| bad("bad request count".into()))?);
+        r.done_line = no;
+        r.duration_s = duration_ms(&c[2]).map_err(&bad)?.map(|ms| ms / 1000.0);
+        r.bytes_read = Some(bytes(&c[3]).map_err(&bad)?);
+        return Ok(true);
     }
+    if let Some(c) = socket_re.captures(line) {
+        for (slot, k) in r.socket.iter_mut().zip(1..=4) {
+            *slot = c[k]
+                .parse()
+                .map_err(|_| bad("bad socket error count".into()))?;
+        }
+        r.socket_line = Some(no);
+    } else if let Some(c) = non2xx_re.captures(line) {
+        r.non_2xx_3xx = c[1].parse().map_err(|_| bad("bad response count".into()))?;
+        r.non_2xx_line = Some(no);
+    } else if line.starts_with("Requests/sec:") {
+        r.closed[0] = true;
+    } else if line.starts_with("Transfer/sec:") {
+        r.closed[1] = true;
+    }
+    Ok(false)
+}
+
+/// Keeps a run once it is complete; a run cut off before its closing lines is a
+/// problem when it is the first (what was cut may be its failures), else it is left
+/// out and its line kept in `parsed.cut`. `upto` are the text's lines to the run's end.
+fn finish(path: &Path, upto: &[&str], run: WrkRun, parsed: &mut Parsed) -> Result<(), Problem> {
+    let missing = if run.completed.is_none() {
+        "`N requests in …`"
+    } else if !run.closed[0] {
+        "`Requests/sec:`"
+    } else if !run.closed[1] {
+        "`Transfer/sec:`"
+    } else {
+        parsed.runs.push(run);
+        return Ok(());
+    };
+    if !parsed.runs.is_empty() {
+        parsed.cut.push(run.line);
+        return Ok(());
+    }
+    Err(super::summary::cut_short(
+        path,
+        &upto.join("\n"),
+        &format!(
+            "the run at line {} has no {missing} line, which wrk always prints at a run's end",
+            run.line
+        ),
+    ))
 }
 
 /// `-R 2000` / `-R2000` / `--rate 2000` in a command echoed before the run (wrk2).
@@ -536,7 +592,8 @@ mod tests {
             "Running 10s test @ http://x/\n  1 threads and 2 connections\n",
         )
         .unwrap_err();
-        assert_eq!(e.line, Some(1));
+        assert_eq!(e.line, Some(2));
+        assert!(e.reason.contains("the run at line 1"), "{e}");
         let e = parse(Path::new("w.txt"), "hello\n").unwrap_err();
         assert!(e.reason.contains("Running"), "{e}");
     }

@@ -956,7 +956,7 @@ fn malformed_files_are_named_with_their_line() {
     assert_named(
         "w/wrk.txt",
         "Running 10s test @ http://x/\n  2 threads and 10 connections\n  Thread Stats   Avg\n",
-        Some(1),
+        Some(3),
     );
     assert_named(
         "w2/wrk.txt",

@@ -202,7 +202,7 @@ fn ab_csv_alone_is_refused_with_what_to_keep() {
 fn ab_text_cut_before_its_counts_is_refused() {
     let text = ab_text(500, [0; 4], 0);
     let cut: String = text.lines().take(16).map(|l| format!("{l}\n")).collect();
-    assert_refused("ab.txt", cut, Some(1), "Complete requests");
+    assert_refused("ab.txt", cut, Some(16), "`Complete requests:`");
 }
 
 /// ab's `-g` rows (sorted by total time, as ab writes them) for these total times.
@@ -666,6 +666,29 @@ fn siege_log_reads_its_last_run() {
         "{}",
         notes(&report)
     );
+}
+
+/// siege writes its own `**** … ****` lines into siege.log (here after a run it aborted):
+/// they are skipped with a note, and the rows are read.
+#[test]
+fn siege_log_skips_sieges_own_banner_lines() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/siege.log",
+        "      Date & Time,  Trans,  Elap Time,  Data Trans,  Resp Time,  Trans Rate,  Throughput,  Concurrent,    OKAY,   Failed\n\
+         2026-12-03 13:31:48,   1189,       2.53,           0,       0.02,      469.96,        0.00,        9.92,    1189,       0\n\
+         2026-12-03 13:31:48,    361,       0.30,           0,       0.08,     1203.33,        0.00,       97.90,     361,    1142\n\
+         **** siege aborted due to excessive socket failure. ****\n",
+    );
+    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    // The last run row: 361 transactions + 1,142 failed.
+    assert_eq!(report["overall"]["requests"], 361 + 1142);
+    assert_eq!(report["overall"]["failures"], 1142);
+    let n = notes(&report);
+    assert!(n.contains("holds 2 run(s)"), "{n}");
+    assert!(n.contains("siege.log:4: siege's own line"), "{n}");
+    assert!(n.contains("excessive socket failure"), "{n}");
 }
 
 /// Three runs in one siege.log (siege's local time, read as UTC), one row unreadable.

@@ -14,6 +14,7 @@ mod common;
 mod compare;
 mod config;
 mod conformance;
+mod cut_short;
 mod demo;
 mod drive;
 mod drive_real;

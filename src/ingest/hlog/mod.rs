@@ -2,8 +2,9 @@
 //! jHiccup, wrk2, the C and Go ports) read into per-interval µs histograms through the
 //! codec in `crate::hlog`, which decodes the lines, header, tags and histogram blobs.
 //! What is here is what makes a log an input: its [`FormatSpec`], the file read
-//! (bounded), a decoding error as a [`Problem`] at its line, the decoder's doubts as
-//! warnings, and the intervals replayed as observations.
+//! (bounded), a decoding error as a [`Problem`] at its line (a last line cut mid-way
+//! is a problem too, and the whole intervals before it are kept), the decoder's doubts
+//! as warnings, and the intervals replayed as observations.
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,7 @@ pub const SPEC: FormatSpec = FormatSpec {
         for w in &h.warnings {
             problems.push(crate::ingest::problem(p, None, format!("warning: {w}")));
         }
+        problems.extend(h.cut.clone());
         Ok(Box::new(h))
     }),
     splittable: false,
@@ -49,6 +51,9 @@ pub struct HlogFile {
     pub intervals: Vec<HlogInterval>,
     /// Doubts that did not stop the read (e.g. a unit that disagrees with `Interval_Max`).
     pub warnings: Vec<String>,
+    /// The last line, when it cannot be read after whole intervals (the log was cut
+    /// mid-line): a problem at that line; the intervals before it are read.
+    pub cut: Option<Problem>,
 }
 
 impl Replay for HlogFile {
@@ -88,6 +93,18 @@ pub fn parse_hlog(path: &Path, bytes: &[u8], default_unit: TimeUnit) -> Result<H
         path: path.to_path_buf(),
         format_version: log.format_version,
         unit: log.unit,
+        cut: log.cut.map(|e| {
+            problem(
+                path,
+                e.line,
+                format!(
+                    "the last line cannot be read ({}): the log was cut mid-line; the {} \
+                     whole interval(s) before it are read",
+                    e.reason,
+                    log.intervals.len()
+                ),
+            )
+        }),
         intervals: log.intervals,
         warnings: log.warnings,
     })

@@ -398,7 +398,10 @@ fn malformed_lines_are_line_numbered_problems() {
         ("#[unit: parsecs]".to_string(), "unknown time unit"),
     ];
     for (line, reason) in cases {
-        let text = format!("#[Histogram log format version 1.3]\n0,1,0.001,{good}\n{line}\n");
+        // Between two whole intervals (a bad last line is a cut: see the CLI tests).
+        let text = format!(
+            "#[Histogram log format version 1.3]\n0,1,0.001,{good}\n{line}\n2,1,0.001,{good}\n"
+        );
         let p = parse(&text, TimeUnit::Us).unwrap_err();
         assert_eq!(p.line, Some(3), "{line}");
         assert!(p.reason.contains(reason), "{line}: {}", p.reason);
