@@ -262,7 +262,7 @@ impl ToolSummary {
         };
         let stage = match plan {
             StagePlan::WholeDir { name, users } => whole(name, *users, None),
-            StagePlan::Detect { fallback } => whole(fallback, None, None),
+            StagePlan::Detect { fallback, .. } => whole(fallback, None, None),
             StagePlan::Manifest(specs) if specs.len() == 1 => {
                 whole(&specs[0].name, specs[0].users, specs[0].arrival_rate_rps)
             }
@@ -284,6 +284,7 @@ impl ToolSummary {
             overall,
             notes,
             parts: Vec::new(),
+            span_ms: None,
         }
     }
 }

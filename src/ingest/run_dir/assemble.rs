@@ -60,6 +60,7 @@ pub(super) fn assemble(
 
     let mut source = Source {
         tool: tool.to_string(),
+        span_ms: timed.then_some((first, end)),
         ..Default::default()
     };
     let skeleton = Skeleton::new(&specs);
@@ -87,6 +88,7 @@ pub(super) fn assemble(
         mut overall,
         mut stages,
         spans: interval_spans,
+        request_spans,
         ..
     } = merged.unwrap_or_else(|| skeleton.empty());
     overall.name = "overall".into();
@@ -106,8 +108,26 @@ pub(super) fn assemble(
             stage.window_ms = span;
         }
     }
+    if !matches!(plan, StagePlan::Manifest(_)) {
+        let resolution = survey.resolution_ms();
+        for (stage, span) in stages.iter_mut().zip(request_spans) {
+            narrow_to_requests(stage, span, resolution);
+        }
+    }
     source.stages = stages;
     Some(source)
+}
+
+/// Narrows a window found from the users series (whole seconds, or its sampling
+/// interval) to the requests it holds, `[first, last + resolution)`: throughput is the
+/// requests ÷ the span they cover, never a span padded out to a whole sample.
+fn narrow_to_requests(stage: &mut Stage, requests: Option<(i64, i64)>, resolution: i64) {
+    if let (Some((a, b)), Some((first, last))) = (stage.window_ms, requests) {
+        let (a, b) = (a.max(first), b.min(last.saturating_add(resolution)));
+        if b > a {
+            stage.window_ms = Some((a, b));
+        }
+    }
 }
 
 /// The survey pass over every file (a second one without the rows a file's survey
@@ -228,17 +248,19 @@ impl Skeleton {
             overall: Stage::named("overall"),
             stages: self.stages.clone(),
             spans: vec![None; self.stages.len()],
+            request_spans: vec![None; self.stages.len()],
             keys: KeyCache::default(),
         }
     }
 }
 
 /// What one reader recorded: overall, the stages, and the span of the interval
-/// histograms each stage got.
+/// histograms and of the requests (first and last start) each stage got.
 struct Recorded {
     overall: Stage,
     stages: Vec<Stage>,
     spans: Vec<Option<(i64, i64)>>,
+    request_spans: Vec<Option<(i64, i64)>>,
     keys: KeyCache,
 }
 
@@ -284,16 +306,20 @@ impl Recorded {
             merge_stage(mine, theirs);
         }
         for (mine, theirs) in self.spans.iter_mut().zip(other.spans) {
-            *mine = match (*mine, theirs) {
-                (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
-                (a, b) => a.or(b),
-            };
+            *mine = union(*mine, theirs);
+        }
+        for (mine, theirs) in self.request_spans.iter_mut().zip(other.request_spans) {
+            *mine = union(*mine, theirs);
         }
     }
 
     /// Records one observation (kept by the survey's rules).
     fn record(&mut self, recorder: &Recorder<'_>, obs: &Observation<'_>) {
-        recorder.record(&mut self.overall, &mut self.stages, obs, &mut self.keys);
+        let stage = recorder.record(&mut self.overall, &mut self.stages, obs, &mut self.keys);
+        if let (Some(i), Observation::Request(ev) | Observation::Transaction(ev)) = (stage, obs) {
+            let span = &mut self.request_spans[i];
+            *span = union(*span, Some((ev.t_ms, ev.t_ms)));
+        }
         // Interval histograms cover whole intervals: a stage measured by them spans
         // exactly the intervals it holds, which rarely align with the manifest's
         // window (throughput divides by this span).
@@ -417,7 +443,7 @@ fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
         StagePlan::WholeDir { name, users } => (name.clone(), *users),
         StagePlan::Manifest(specs) if specs.len() == 1 => (specs[0].name.clone(), specs[0].users),
         StagePlan::Manifest(_) => ("whole_run".to_string(), None),
-        StagePlan::Detect { fallback } => (fallback.clone(), None),
+        StagePlan::Detect { fallback, .. } => (fallback.clone(), None),
     };
     vec![StageSpec {
         name,
@@ -474,7 +500,7 @@ fn stage_specs(
             })
             .collect(),
         StagePlan::WholeDir { name, users } => vec![whole(name, *users, "the run dir's name")],
-        StagePlan::Detect { fallback } => {
+        StagePlan::Detect { fallback, .. } => {
             let found = plateaus(&users);
             if found.is_empty() {
                 vec![whole(fallback, None, "whole run (no stages found)")]
@@ -482,7 +508,7 @@ fn stage_specs(
                 // A plateau's last sample starts its last sampling interval (measured,
                 // not assumed to be 1 s): the window ends after it.
                 let step = crate::ingest::stages::sample_spacing_ms(users.iter().map(|u| u.0));
-                let mut specs = specs_from_plateaus(&found);
+                let mut specs = specs_from_plateaus(&found, plan.stage_dir());
                 for s in &mut specs {
                     s.window_ms = s.window_ms.map(|(a, b)| (a, b + step));
                 }
@@ -511,36 +537,35 @@ struct Recorder<'o> {
 
 impl Recorder<'_> {
     /// The stage an observation at `t_ms` belongs to.
-    fn stage<'s>(&self, stages: &'s mut [Stage], t_ms: i64) -> Option<&'s mut Stage> {
+    fn stage(&self, stages: &[Stage], t_ms: i64) -> Option<usize> {
         if self.timed {
-            stages.iter_mut().find(|s| s.contains(t_ms))
+            stages.iter().position(|s| s.contains(t_ms))
         } else {
-            stages.first_mut()
+            (!stages.is_empty()).then_some(0)
         }
     }
 
-    /// Records one observation into overall and into the stage whose window holds it.
+    /// Records one observation into overall and into the stage whose window holds it;
+    /// for a request, returns that stage.
     fn record(
         &self,
         overall: &mut Stage,
         stages: &mut [Stage],
         obs: &Observation<'_>,
         keys: &mut KeyCache,
-    ) {
+    ) -> Option<usize> {
         let opts = self.opts;
         let (t, until) = span_of(obs);
         if !plausible_time(t) || !plausible_time(until) {
-            return; // Left out (or malformed), and said so, by the survey.
+            return None; // Left out (or malformed), and said so, by the survey.
         }
         match obs {
             Observation::Malformed(_) => {}
             Observation::Request(ev) | Observation::Transaction(ev) => {
                 if self.timed && !opts.in_time_range(ev.t_ms) {
-                    return;
+                    return None;
                 }
-                let Some(key) = keys.key(opts, ev.method, ev.name) else {
-                    return;
-                };
+                let key = keys.key(opts, ev.method, ev.name)?;
                 let transaction = matches!(obs, Observation::Transaction(_));
                 let users = ev.users.filter(|_| self.timed);
                 if let Some(u) = users {
@@ -548,12 +573,12 @@ impl Recorder<'_> {
                 }
                 let form = opts.endpoint_histogram_form();
                 record_request(overall, key, ev, transaction, self.timed, form);
-                if let Some(stage) = self.stage(stages, ev.t_ms) {
-                    if let Some(u) = users {
-                        stage.timeline.record_users(ev.t_ms, u);
-                    }
-                    record_request(stage, key, ev, transaction, self.timed, form);
+                let i = self.stage(stages, ev.t_ms)?;
+                if let Some(u) = users {
+                    stages[i].timeline.record_users(ev.t_ms, u);
                 }
+                record_request(&mut stages[i], key, ev, transaction, self.timed, form);
+                return Some(i);
             }
             Observation::Histogram {
                 key,
@@ -563,7 +588,7 @@ impl Recorder<'_> {
                 failures,
             } => {
                 if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
-                    return;
+                    return None;
                 }
                 let form = opts.endpoint_histogram_form();
                 record_histogram(overall, key, *start_ms, histogram, failures, form);
@@ -573,14 +598,15 @@ impl Recorder<'_> {
             }
             Observation::Users { t_ms, users } => {
                 if !self.timed {
-                    return;
+                    return None;
                 }
                 overall.timeline.record_users(*t_ms, *users);
-                if let Some(stage) = self.stage(stages, *t_ms) {
-                    stage.timeline.record_users(*t_ms, *users);
+                if let Some(i) = self.stage(stages, *t_ms) {
+                    stages[i].timeline.record_users(*t_ms, *users);
                 }
             }
         }
+        None
     }
 }
 
@@ -682,6 +708,14 @@ fn file_name(path: &Path) -> String {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// The span covering both.
+fn union(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> Option<(i64, i64)> {
+    match (a, b) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (a, b) => a.or(b),
+    }
 }
 
 fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
