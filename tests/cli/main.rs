@@ -34,6 +34,7 @@ mod parallel;
 mod shard;
 mod snapshots;
 mod sources;
+mod stage_dirs;
 mod tools_real;
 mod verdict;
 mod wrk2;
