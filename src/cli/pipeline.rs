@@ -80,6 +80,11 @@ pub fn run_pipeline(
         }
         return Err(NothingToReport);
     }
+    // A filter that left every stage empty: nothing to judge, and no verdict on it.
+    if let Some(why) = ingest::filter_left_nothing(&run, opts) {
+        eprintln!("error: {why}");
+        return Err(NothingToReport);
+    }
     let settings = analysis::Settings {
         verdict_override: sla.map(|s| s.verdict_override.clone()).unwrap_or_default(),
     };

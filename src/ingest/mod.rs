@@ -123,6 +123,45 @@ impl IngestOptions {
     pub fn in_time_range(&self, t_ms: i64) -> bool {
         self.from_ms.is_none_or(|f| t_ms >= f) && self.to_ms.is_none_or(|t| t_ms < t)
     }
+
+    /// The time filters given, as flags (`--warmup 30s`, `--from …`, `--to …`).
+    fn time_filters(&self) -> Vec<String> {
+        let at = crate::model::format_rfc3339_ms;
+        let warmup =
+            (self.warmup_ms > 0).then(|| format!("--warmup {}s", self.warmup_ms as f64 / 1000.0));
+        let from = self.from_ms.map(|t| format!("--from {}", at(t)));
+        let to = self.to_ms.map(|t| format!("--to {}", at(t)));
+        [warmup, from, to].into_iter().flatten().collect()
+    }
+}
+
+/// Why nothing can be judged when `--warmup`/`--from`/`--to` left no request in any
+/// stage of a run that has some: the flags given and the times the data spans. `None`
+/// when a stage kept requests (or no filter was given).
+pub fn filter_left_nothing(run: &crate::model::Run, opts: &IngestOptions) -> Option<String> {
+    let flags = opts.time_filters();
+    let stages = run.sources.iter().flat_map(|s| &s.stages);
+    let kept: u64 = stages.map(crate::model::Stage::requests).sum();
+    let read: u64 = run.sources.iter().map(|s| s.overall.requests()).sum();
+    if flags.is_empty() || run.sources.is_empty() || kept > 0 || read == 0 {
+        return None;
+    }
+    let spans = run.sources.iter().filter_map(|s| s.span_ms);
+    let span = spans.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
+    let data = match span {
+        Some((a, b)) => format!(
+            "the data spans {} → {} ({:.1} s)",
+            crate::model::format_rfc3339_ms(a),
+            crate::model::format_rfc3339_ms(b),
+            (b - a) as f64 / 1000.0
+        ),
+        None => "the data's times are not known".to_string(),
+    };
+    Some(format!(
+        "{} left no requests in any stage ({read} read): {data}; give a warmup shorter \
+         than the stages, or --from/--to inside that span",
+        flags.join(" ")
+    ))
 }
 
 /// One request as a per-request source saw it.

@@ -42,12 +42,16 @@ pub enum StagePlan {
     Detect {
         /// Fallback name.
         fallback: String,
+        /// The dir is one of several read together (a stage dir): its one plateau is
+        /// named after it, several are `DIR/<users>_users` (see [`specs_from_plateaus`]).
+        stage_dir: bool,
     },
 }
 
 impl StagePlan {
     /// The plan for a dir: manifest stages first, then the dir's name, then detection.
-    pub fn for_dir(dir_name: &str, manifest: Option<&Manifest>) -> StagePlan {
+    /// `stage_dir`: the dir is one of several read together.
+    pub fn for_dir(dir_name: &str, manifest: Option<&Manifest>, stage_dir: bool) -> StagePlan {
         if let Some(m) = manifest.filter(|m| !m.stages.is_empty()) {
             return StagePlan::Manifest(
                 m.stages
@@ -72,7 +76,22 @@ impl StagePlan {
             Some((name, users)) if users.is_some() => StagePlan::WholeDir { name, users },
             _ => StagePlan::Detect {
                 fallback: dir_name.to_string(),
+                stage_dir,
             },
+        }
+    }
+}
+
+impl StagePlan {
+    /// The dir that names detected stages: a stage dir's name (see
+    /// [`specs_from_plateaus`]).
+    pub fn stage_dir(&self) -> Option<&str> {
+        match self {
+            StagePlan::Detect {
+                fallback,
+                stage_dir: true,
+            } => Some(fallback),
+            _ => None,
         }
     }
 }
@@ -169,11 +188,18 @@ pub fn sample_spacing_ms(times: impl IntoIterator<Item = i64>) -> i64 {
 }
 
 /// Stage specs for detected plateaus: named `<users>_users` (or `<users>_users_2` when
-/// a level repeats).
-pub fn specs_from_plateaus(found: &[Plateau]) -> Vec<StageSpec> {
+/// a level repeats). In a stage dir (`stage_dir`: the dir's name) the dir names its
+/// stages, whatever the tool: its one plateau is named after it, several are
+/// `DIR/<users>_users`. Two stage dirs at the same users are then two stages, never
+/// one spanning the gap between them.
+pub fn specs_from_plateaus(found: &[Plateau], stage_dir: Option<&str>) -> Vec<StageSpec> {
     let mut specs: Vec<StageSpec> = Vec::new();
     for p in found {
-        let base = format!("{}_users", p.users.round() as u64);
+        let base = match stage_dir {
+            Some(dir) if found.len() == 1 => dir.to_string(),
+            Some(dir) => format!("{dir}/{}_users", p.users.round() as u64),
+            None => format!("{}_users", p.users.round() as u64),
+        };
         let seen = specs.iter().filter(|s| s.name.starts_with(&base)).count();
         let name = if seen == 0 {
             base
@@ -264,7 +290,11 @@ mod tests {
             (p[2].start_ms, p[2].end_ms, p[2].users),
             (68_000, 97_000, 100.0)
         );
-        let specs = specs_from_plateaus(&p);
+        let specs = specs_from_plateaus(&p, None);
         assert_eq!(specs[1].name, "50_users");
+        let specs = specs_from_plateaus(&p, Some("soak"));
+        assert_eq!(specs[1].name, "soak/50_users");
+        let one = specs_from_plateaus(&p[1..2], Some("soak"));
+        assert_eq!((one[0].name.as_str(), one[0].users), ("soak", Some(50)));
     }
 }

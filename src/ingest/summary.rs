@@ -318,7 +318,7 @@ impl ToolSummary {
         };
         let stage = match plan {
             StagePlan::WholeDir { name, users } => whole(name, *users, None),
-            StagePlan::Detect { fallback } => whole(fallback, None, None),
+            StagePlan::Detect { fallback, .. } => whole(fallback, None, None),
             StagePlan::Manifest(specs) if specs.len() == 1 => {
                 whole(&specs[0].name, specs[0].users, specs[0].arrival_rate_rps)
             }
@@ -341,6 +341,7 @@ impl ToolSummary {
             notes,
             parts: Vec::new(),
             transport_errors_unseen: false,
+            span_ms: None,
         }
     }
 }

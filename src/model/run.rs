@@ -168,6 +168,9 @@ pub struct Source {
     /// its own totals: the audit tells a second generator from the same requests read
     /// twice. Filled when the run dir adds the source.
     pub parts: Vec<SourcePart>,
+    /// The times its observations span, `[first, end)` epoch ms, before `--warmup`,
+    /// `--from` and `--to`: what a time filter that left nothing is told against.
+    pub span_ms: Option<(i64, i64)>,
 }
 
 /// One part of a source as it was read, before merging: its stages and own totals.

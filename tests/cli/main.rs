@@ -35,6 +35,7 @@ mod parallel;
 mod shard;
 mod snapshots;
 mod sources;
+mod stage_dirs;
 mod tools_real;
 mod trust;
 mod verdict;

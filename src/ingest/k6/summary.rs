@@ -241,6 +241,7 @@ pub fn build_source(
         notes,
         parts: Vec::new(),
         transport_errors_unseen: false,
+        span_ms: None,
     };
     crate::ingest::summary::check_source(path, &src)?;
     Ok(src)
@@ -263,7 +264,7 @@ fn whole_run_stages(
     };
     match plan {
         StagePlan::WholeDir { name, users } => vec![whole(name, *users)],
-        StagePlan::Detect { fallback } => vec![whole(fallback, None)],
+        StagePlan::Detect { fallback, .. } => vec![whole(fallback, None)],
         StagePlan::Manifest(specs) if specs.len() == 1 => {
             vec![whole(&specs[0].name, specs[0].users)]
         }

@@ -415,6 +415,7 @@ pub fn build_source(
     }
     let spacing = history.as_deref().map_or(1000, history_spacing);
     if let Some(hist) = &history {
+        source.span_ms = hist.first().zip(hist.last()).map(|(a, b)| (a.t_ms, b.t_ms));
         fill_timeline(&mut overall, hist, spacing);
         if stats.is_none() {
             overall_from_history(&mut overall, hist, opts);
@@ -464,7 +465,7 @@ pub(super) fn summary_stages(
 ) -> Vec<Stage> {
     let stage = match plan {
         StagePlan::WholeDir { name, users } => whole_run_stage(overall, name, *users),
-        StagePlan::Detect { fallback } => whole_run_stage(overall, fallback, None),
+        StagePlan::Detect { fallback, .. } => whole_run_stage(overall, fallback, None),
         StagePlan::Manifest(specs) if specs.len() == 1 => {
             whole_run_stage(overall, &specs[0].name, specs[0].users)
         }

@@ -304,7 +304,7 @@ pub(super) fn stages_from_history(
                 .filter(|r| r.key.is_none())
                 .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
                 .collect();
-            specs_from_plateaus(&plateaus(&users))
+            specs_from_plateaus(&plateaus(&users), plan.stage_dir())
         }
         _ => Vec::new(),
     };

@@ -8,14 +8,13 @@ use crate::ingest::plausible::Exclusions;
 use crate::ingest::progress::ReadProgress;
 use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use crate::ingest::{IngestOptions, Observation, Replay};
+mod record;
 mod survey;
 
+use record::Recorder;
 use survey::{kept, survey_file, Survey};
 
-use crate::model::{
-    normalize_label, plausible_time, EndpointKey, EndpointStats, HistogramForm, Problem, Source,
-    Stage,
-};
+use crate::model::{normalize_label, EndpointKey, Problem, Source, Stage};
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
 /// windows, then record every observation into overall and its stage. Sources
@@ -60,6 +59,7 @@ pub(super) fn assemble(
 
     let mut source = Source {
         tool: tool.to_string(),
+        span_ms: timed.then_some((first, end)),
         ..Default::default()
     };
     let skeleton = Skeleton::new(&specs);
@@ -87,6 +87,7 @@ pub(super) fn assemble(
         mut overall,
         mut stages,
         spans: interval_spans,
+        request_spans,
         ..
     } = merged.unwrap_or_else(|| skeleton.empty());
     overall.name = "overall".into();
@@ -106,8 +107,26 @@ pub(super) fn assemble(
             stage.window_ms = span;
         }
     }
+    if !matches!(plan, StagePlan::Manifest(_)) {
+        let resolution = survey.resolution_ms();
+        for (stage, span) in stages.iter_mut().zip(request_spans) {
+            narrow_to_requests(stage, span, resolution);
+        }
+    }
     source.stages = stages;
     Some(source)
+}
+
+/// Narrows a window found from the users series (whole seconds, or its sampling
+/// interval) to the requests it holds, `[first, last + resolution)`: throughput is the
+/// requests ÷ the span they cover, never a span padded out to a whole sample.
+fn narrow_to_requests(stage: &mut Stage, requests: Option<(i64, i64)>, resolution: i64) {
+    if let (Some((a, b)), Some((first, last))) = (stage.window_ms, requests) {
+        let (a, b) = (a.max(first), b.min(last.saturating_add(resolution)));
+        if b > a {
+            stage.window_ms = Some((a, b));
+        }
+    }
 }
 
 /// The survey pass over every file (a second one without the rows a file's survey
@@ -228,17 +247,19 @@ impl Skeleton {
             overall: Stage::named("overall"),
             stages: self.stages.clone(),
             spans: vec![None; self.stages.len()],
+            request_spans: vec![None; self.stages.len()],
             keys: KeyCache::default(),
         }
     }
 }
 
 /// What one reader recorded: overall, the stages, and the span of the interval
-/// histograms each stage got.
+/// histograms and of the requests (first and last start) each stage got.
 struct Recorded {
     overall: Stage,
     stages: Vec<Stage>,
     spans: Vec<Option<(i64, i64)>>,
+    request_spans: Vec<Option<(i64, i64)>>,
     keys: KeyCache,
 }
 
@@ -284,16 +305,20 @@ impl Recorded {
             merge_stage(mine, theirs);
         }
         for (mine, theirs) in self.spans.iter_mut().zip(other.spans) {
-            *mine = match (*mine, theirs) {
-                (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
-                (a, b) => a.or(b),
-            };
+            *mine = union(*mine, theirs);
+        }
+        for (mine, theirs) in self.request_spans.iter_mut().zip(other.request_spans) {
+            *mine = union(*mine, theirs);
         }
     }
 
     /// Records one observation (kept by the survey's rules).
     fn record(&mut self, recorder: &Recorder<'_>, obs: &Observation<'_>) {
-        recorder.record(&mut self.overall, &mut self.stages, obs, &mut self.keys);
+        let stage = recorder.record(&mut self.overall, &mut self.stages, obs, &mut self.keys);
+        if let (Some(i), Observation::Request(ev) | Observation::Transaction(ev)) = (stage, obs) {
+            let span = &mut self.request_spans[i];
+            *span = union(*span, Some((ev.t_ms, ev.t_ms)));
+        }
         // Interval histograms cover whole intervals: a stage measured by them spans
         // exactly the intervals it holds, which rarely align with the manifest's
         // window (throughput divides by this span).
@@ -417,7 +442,7 @@ fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
         StagePlan::WholeDir { name, users } => (name.clone(), *users),
         StagePlan::Manifest(specs) if specs.len() == 1 => (specs[0].name.clone(), specs[0].users),
         StagePlan::Manifest(_) => ("whole_run".to_string(), None),
-        StagePlan::Detect { fallback } => (fallback.clone(), None),
+        StagePlan::Detect { fallback, .. } => (fallback.clone(), None),
     };
     vec![StageSpec {
         name,
@@ -474,7 +499,7 @@ fn stage_specs(
             })
             .collect(),
         StagePlan::WholeDir { name, users } => vec![whole(name, *users, "the run dir's name")],
-        StagePlan::Detect { fallback } => {
+        StagePlan::Detect { fallback, .. } => {
             let found = plateaus(&users);
             if found.is_empty() {
                 vec![whole(fallback, None, "whole run (no stages found)")]
@@ -482,7 +507,7 @@ fn stage_specs(
                 // A plateau's last sample starts its last sampling interval (measured,
                 // not assumed to be 1 s): the window ends after it.
                 let step = crate::ingest::stages::sample_spacing_ms(users.iter().map(|u| u.0));
-                let mut specs = specs_from_plateaus(&found);
+                let mut specs = specs_from_plateaus(&found, plan.stage_dir());
                 for s in &mut specs {
                     s.window_ms = s.window_ms.map(|(a, b)| (a, b + step));
                 }
@@ -502,186 +527,20 @@ fn stage_specs(
     specs
 }
 
-/// Records observations into a source's overall and stages.
-struct Recorder<'o> {
-    opts: &'o IngestOptions,
-    /// False for a source without times: everything goes to its one stage.
-    timed: bool,
-}
-
-impl Recorder<'_> {
-    /// The stage an observation at `t_ms` belongs to.
-    fn stage<'s>(&self, stages: &'s mut [Stage], t_ms: i64) -> Option<&'s mut Stage> {
-        if self.timed {
-            stages.iter_mut().find(|s| s.contains(t_ms))
-        } else {
-            stages.first_mut()
-        }
-    }
-
-    /// Records one observation into overall and into the stage whose window holds it.
-    fn record(
-        &self,
-        overall: &mut Stage,
-        stages: &mut [Stage],
-        obs: &Observation<'_>,
-        keys: &mut KeyCache,
-    ) {
-        let opts = self.opts;
-        let (t, until) = span_of(obs);
-        if !plausible_time(t) || !plausible_time(until) {
-            return; // Left out (or malformed), and said so, by the survey.
-        }
-        match obs {
-            Observation::Malformed(_) => {}
-            Observation::Request(ev) | Observation::Transaction(ev) => {
-                if self.timed && !opts.in_time_range(ev.t_ms) {
-                    return;
-                }
-                let Some(key) = keys.key(opts, ev.method, ev.name) else {
-                    return;
-                };
-                let transaction = matches!(obs, Observation::Transaction(_));
-                let users = ev.users.filter(|_| self.timed);
-                if let Some(u) = users {
-                    overall.timeline.record_users(ev.t_ms, u);
-                }
-                let form = opts.endpoint_histogram_form();
-                record_request(overall, key, ev, transaction, self.timed, form);
-                if let Some(stage) = self.stage(stages, ev.t_ms) {
-                    if let Some(u) = users {
-                        stage.timeline.record_users(ev.t_ms, u);
-                    }
-                    record_request(stage, key, ev, transaction, self.timed, form);
-                }
-            }
-            Observation::Histogram {
-                key,
-                start_ms,
-                end_ms,
-                histogram,
-                failures,
-            } => {
-                if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
-                    return;
-                }
-                let form = opts.endpoint_histogram_form();
-                record_histogram(overall, key, *start_ms, histogram, failures, form);
-                if let Some(i) = interval_stage(stages, *start_ms, *end_ms) {
-                    record_histogram(&mut stages[i], key, *start_ms, histogram, failures, form);
-                }
-            }
-            Observation::Users { t_ms, users } => {
-                if !self.timed {
-                    return;
-                }
-                overall.timeline.record_users(*t_ms, *users);
-                if let Some(stage) = self.stage(stages, *t_ms) {
-                    stage.timeline.record_users(*t_ms, *users);
-                }
-            }
-        }
-    }
-}
-
-/// The endpoint entry for `key`; a new one's series keeps histograms of `form`.
-fn endpoint<'s>(
-    stage: &'s mut Stage,
-    key: &EndpointKey,
-    form: HistogramForm,
-) -> &'s mut EndpointStats {
-    let ep = stage.endpoint(key);
-    if ep.series.is_empty() {
-        ep.series.histograms = form;
-    }
-    ep
-}
-
-/// Records one request into the stage's endpoint and, unless it is a transaction
-/// (whose samples are counted on their own), into the stage's series.
-fn record_request(
-    stage: &mut Stage,
-    key: &EndpointKey,
-    ev: &crate::ingest::RequestEvent<'_>,
-    transaction: bool,
-    timed: bool,
-    form: HistogramForm,
-) {
-    if timed && !transaction {
-        let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
-        stage.timeline.record_kind(ev.t_ms, ev.latency_ms, failed);
-    }
-    let ep = endpoint(stage, key, form);
-    ep.transaction |= transaction;
-    ep.requests += 1;
-    if !ev.ok {
-        ep.failures += 1;
-        let kind = ev.failure.unwrap_or(crate::model::FailureKind::Other);
-        ep.add_failure(kind, ev.error, 1);
-    }
-    if let Some(ms) = ev.latency_ms {
-        ep.latency.record_ms(ms);
-        if ev.ok {
-            if let Some(ok) = ep.ok_latency.as_mut() {
-                ok.record_ms(ms);
-            }
-        }
-    }
-    if let Some(b) = ev.bytes {
-        ep.bytes_received = Some(ep.bytes_received.unwrap_or(0) + b);
-    }
-    if timed {
-        let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
-        ep.series.record_kind(ev.t_ms, ev.latency_ms, failed);
-    }
-}
-
-fn record_histogram(
-    stage: &mut Stage,
-    key: &EndpointKey,
-    start_ms: i64,
-    histogram: &hdrhistogram::Histogram<u64>,
-    failures: &[(crate::model::FailureKind, u64)],
-    form: HistogramForm,
-) {
-    let failed: u64 = failures.iter().map(|(_, n)| n).sum();
-    stage.timeline.record_histogram(start_ms, histogram);
-    stage.timeline.record_failures(start_ms, failures);
-    let ep = endpoint(stage, key, form);
-    ep.requests += histogram.len();
-    ep.failures += failed;
-    for (kind, n) in failures {
-        ep.add_failure(*kind, None, *n);
-    }
-    if let crate::model::LatencyDistribution::Exact(h) = &mut ep.latency {
-        let _ = h.add(histogram);
-    }
-    // An interval log alone does not say which requests failed.
-    ep.ok_latency = None;
-    ep.series.record_histogram(start_ms, histogram);
-    ep.series.record_failures(start_ms, failures);
-}
-
-/// When an observation starts, and the last instant it covers (an interval's data
-/// runs to its end).
-fn span_of(obs: &Observation<'_>) -> (i64, i64) {
-    match obs {
-        Observation::Request(ev) | Observation::Transaction(ev) => (ev.t_ms, ev.t_ms),
-        Observation::Histogram {
-            start_ms, end_ms, ..
-        } => (*start_ms, end_ms.saturating_sub(1).max(*start_ms)),
-        Observation::Users { t_ms, .. } => (*t_ms, *t_ms),
-        // Never recorded: a time outside any run.
-        Observation::Malformed(_) => (-1, -1),
-    }
-}
-
 /// The file's name, for notes and progress.
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// The span covering both.
+fn union(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> Option<(i64, i64)> {
+    match (a, b) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (a, b) => a.or(b),
+    }
 }
 
 fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {

@@ -40,11 +40,14 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     let mut dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
     read_each_file_once(&mut dirs, &mut run);
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);
+    // Several dirs read together are stage dirs: each names its stages.
+    let stage_dirs = dirs.len() > 1;
     for dir in &dirs {
-        load_dir(dir, opts, &mut run);
+        load_dir(dir, stage_dirs, opts, &mut run);
     }
     shards::load_shards(shard_dirs, opts, &mut run);
     for source in &mut run.sources {
+        stages_in_time_order(source);
         unique_stage_names(source);
     }
     run.problems.extend(super::limits::take_overlong());
@@ -70,6 +73,20 @@ fn read_each_file_once(dirs: &mut Vec<DirInput>, run: &mut Run) {
         });
     }
     dirs.retain(|d| !d.files.is_empty());
+}
+
+/// Puts a source's stages in time order when every one has a time: its window's start,
+/// else its series' (a whole-run stage of a summary with a history). Stage dirs are
+/// read in name order, which need not be the order they ran in.
+fn stages_in_time_order(source: &mut Source) {
+    let start = |s: &crate::model::Stage| {
+        s.window_ms
+            .map(|w| w.0)
+            .or_else(|| (!s.timeline.is_empty()).then_some(s.timeline.start_ms))
+    };
+    if source.stages.iter().all(|s| start(s).is_some()) {
+        source.stages.sort_by_key(|s| start(s));
+    }
 }
 
 /// Gives stages that share a name distinct ones (`peak` at 2 and at 1,000 users become
@@ -108,7 +125,7 @@ fn unique_stage_names(source: &mut Source) {
 /// manifest and decide the stage plan, then the Locust set, the driver's and k6's
 /// repeated outputs (skipped), the console outputs read or skipped as pairs, and every
 /// other format by its reader, in [`Format`] order.
-fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
+fn load_dir(input: &DirInput, stage_dir: bool, opts: &IngestOptions, run: &mut Run) {
     let mut by_format = detect_files(&input.files, run);
     let manifest = read_manifest(&mut by_format, run);
     if let Some(m) = &manifest {
@@ -120,7 +137,7 @@ fn load_dir(input: &DirInput, opts: &IngestOptions, run: &mut Run) {
         .and_then(|n| n.to_str())
         .unwrap_or("run")
         .to_string();
-    let plan = StagePlan::for_dir(&dir_name, manifest.as_ref());
+    let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir);
     if load_locust_set(&mut by_format, &plan, opts, run) {
         skip_locust_json(&mut by_format, run);
     }
@@ -393,6 +410,10 @@ fn add_source(run: &mut Run, mut src: Source) {
         return;
     };
     existing.parts.push(part);
+    existing.span_ms = match (existing.span_ms, src.span_ms) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (a, b) => a.or(b),
+    };
     let mut parallel = false;
     for stage in src.stages {
         match existing

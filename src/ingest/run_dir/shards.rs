@@ -144,7 +144,7 @@ pub(super) fn load_shards(shards: Vec<ShardDir>, opts: &IngestOptions, run: &mut
             },
             ..Default::default()
         };
-        super::load_dir(&s.input, opts, &mut part);
+        super::load_dir(&s.input, false, opts, &mut part);
         run.inputs.append(&mut part.inputs);
         run.problems.append(&mut part.problems);
         run.skipped.append(&mut part.skipped);

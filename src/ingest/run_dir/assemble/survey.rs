@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{file_name, in_parallel, max_opt, min_opt, span_of, Recorded, Recorder, Skeleton};
+use super::record::span_of;
+use super::{file_name, in_parallel, max_opt, min_opt, Recorded, Recorder, Skeleton};
 use crate::ingest::plausible::{Exclusions, Watch};
 use crate::ingest::progress::ReadProgress;
 use crate::ingest::{problem, IngestOptions, Observation, Replay};

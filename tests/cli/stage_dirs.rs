@@ -1,0 +1,200 @@
+//! Stage dirs and stage windows: several dirs read together name their own stages
+//! whatever the tool (Locust too), in time order; a plateau's window is the span of
+//! its requests; a time filter that leaves every stage empty is refused.
+
+use serde_json::Value;
+
+use crate::common::{analyze_json, headroom, TestDir};
+
+const HISTORY_HEADER: &str = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,\
+     Total Request Count,Total Failure Count,Total Median Response Time,\
+     Total Average Response Time,Total Min Response Time,Total Max Response Time,\
+     Total Average Content Size\r\n";
+
+/// A Locust stats history (Aggregated rows only) from epoch second `t0`: one row a
+/// second for `users.len()` seconds, users `users[t]`, 80 requests a second while
+/// users are above zero (cumulative totals), no failures.
+fn history(t0: u64, users: &[u32]) -> String {
+    let mut csv = String::from(HISTORY_HEADER);
+    let mut total = 0;
+    for (t, u) in users.iter().enumerate() {
+        if t > 0 && *u > 0 {
+            total += 80;
+        }
+        let pct = if total > 0 { "10,20" } else { "N/A,N/A" };
+        csv.push_str(&format!(
+            "{},{u},,Aggregated,0.0,0.0,{pct},{total},0,10,10.0,1,50,100\r\n",
+            t0 + t as u64
+        ));
+    }
+    csv
+}
+
+const T0: u64 = 1_700_000_000;
+
+fn stage_names(report: &Value) -> Vec<String> {
+    report["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn stage<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no stage {name}: {report:#}"))
+}
+
+#[test]
+fn locust_stage_dirs_at_the_same_users_are_two_stages_named_after_their_dirs_in_time_order() {
+    // Two 6 s runs at 20 users, 4 minutes apart; "evening" sorts before "morning".
+    let dir = TestDir::new();
+    let users = [0, 20, 20, 20, 20, 20, 20];
+    dir.write("runs/morning/locust_stats_history.csv", history(T0, &users));
+    dir.write(
+        "runs/evening/locust_stats_history.csv",
+        history(T0 + 240, &users),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("runs")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_names(&report), ["morning", "evening"], "{stderr}");
+    for name in ["morning", "evening"] {
+        let s = stage(&report, name);
+        assert_eq!(s["users"], 20);
+        // The plateau is the rows at t = 1..6: 400 requests between its ends, made at
+        // 80 a second; never the 4-minute gap between the runs.
+        let rps = s["throughput_rps"].as_f64().unwrap();
+        assert!((rps - 80.0).abs() < 0.5, "{name}: {rps} req/s");
+        let d = s["duration_s"].as_f64().unwrap();
+        assert!(d < 10.0, "{name}: {d} s");
+    }
+}
+
+#[test]
+fn a_locust_stage_dir_keeps_its_name_and_several_plateaus_inside_it_are_dir_slash_users() {
+    let dir = TestDir::new();
+    // stage-2 at 30 users; soak: 10 users for 10 s, then 40 users for 10 s.
+    let flat = [0, 30, 30, 30, 30, 30, 30];
+    let mut soak = vec![0];
+    soak.extend([10; 10]);
+    soak.extend([40; 10]);
+    dir.write("runs/stage-2/res_stats_history.csv", history(T0, &flat));
+    dir.write("runs/soak/res_stats_history.csv", history(T0 + 100, &soak));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("runs")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stage_names(&report),
+        ["stage-2", "soak/10_users", "soak/40_users"],
+        "{stderr}"
+    );
+    assert_eq!(stage(&report, "stage-2")["users"], 30);
+    assert_eq!(stage(&report, "soak/40_users")["users"], 40);
+    // The SLA and --verdict-stage name the dir's stage.
+    let sla = dir.write(
+        "sla.toml",
+        "[stage.stage-2]\nrules = [\"error_rate < 50%\"]\n",
+    );
+    let out = headroom(&[
+        "check",
+        dir.path().join("runs").to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--verdict-stage",
+        "stage-2",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stderr.contains("names no stage"), "{stderr}");
+    assert!(stdout.contains("on `stage-2`"), "{stdout}\n{stderr}");
+}
+
+/// Generic request rows with a users column: 5 requests a second at 20 users, the
+/// first at 10:00:00.400, every 200 ms, for `n` requests (the last starts at
+/// 0.400 + (n − 1) × 0.2 s).
+fn requests_csv(n: u64) -> String {
+    let t0 = T0 * 1000 + 400;
+    let mut csv =
+        String::from("timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n");
+    for i in 0..n {
+        csv.push_str(&format!("{},/a,GET,10,200,true,,20\n", t0 + i * 200));
+    }
+    csv
+}
+
+#[test]
+fn a_users_plateau_window_is_the_span_of_its_requests_not_whole_seconds() {
+    let dir = TestDir::new();
+    // 26 requests from t0 + 0.4 s to t0 + 5.4 s: they cover 5.0 s (+1 ms, the clock's
+    // resolution), while the whole seconds they fall in cover 6 s.
+    dir.write("run/requests.csv", requests_csv(26));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_names(&report), ["20_users"]);
+    let s = stage(&report, "20_users");
+    assert_eq!(s["requests"], 26);
+    let overall = report["overall"]["throughput_rps"].as_f64().unwrap();
+    let rps = s["throughput_rps"].as_f64().unwrap();
+    let expected = 26.0 / 5.001;
+    assert!(
+        (rps - expected).abs() < 0.01,
+        "stage {rps}, expected {expected}"
+    );
+    assert!(
+        (rps - overall).abs() < 0.01,
+        "stage {rps}, overall {overall}"
+    );
+}
+
+#[test]
+fn a_time_filter_that_leaves_no_requests_is_refused_with_the_data_span() {
+    let dir = TestDir::new();
+    let mut users = vec![0];
+    users.extend([10; 20]);
+    dir.write("run/res_stats_history.csv", history(T0, &users));
+    let sla = dir.write("sla.toml", "rules = [\"error_rate < 1%\"]\n");
+    let run = dir.path().join("run");
+    for flags in [
+        &["--warmup", "30s"][..],
+        &["--from", "2030-01-01T00:00:00Z"],
+    ] {
+        let mut args = vec![
+            "check",
+            run.to_str().unwrap(),
+            "--sla",
+            sla.to_str().unwrap(),
+        ];
+        args.extend(flags);
+        let out = headroom(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stdout}\n{stderr}");
+        assert!(stderr.contains(flags[0]), "{stderr}");
+        assert!(stderr.contains("left no requests"), "{stderr}");
+        // The history runs from T0 (2023-11-14T22:13:20Z) for 20 s.
+        assert!(
+            stderr.contains("2023-11-14T22:13:20.000Z → 2023-11-14T22:13:40.000Z"),
+            "{stderr}"
+        );
+        assert!(!stdout.contains("verdict"), "{stdout}");
+    }
+    // A warmup that leaves requests is not refused.
+    let out = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--warmup",
+        "5s",
+    ]);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
