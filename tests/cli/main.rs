@@ -31,6 +31,7 @@ mod locust;
 mod narrative;
 mod output_safety;
 mod parallel;
+mod same_run;
 mod shard;
 mod snapshots;
 mod sources;
