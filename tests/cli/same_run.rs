@@ -299,3 +299,16 @@ fn locust_json_is_cross_checked_against_the_csvs() {
     assert_eq!(skipped_file(&report, "locust.json").1, "same_data");
     assert_eq!(report["data_quality"], "clean");
 }
+
+#[test]
+fn a_copied_locust_set_under_another_prefix_is_the_same_data() {
+    let dir = TestDir::new();
+    dir.write("run/locust_stats.csv", locust_stats(300, 0));
+    dir.write("run/run1_stats.csv", locust_stats(300, 0));
+    let (report, _) = analyze(&dir);
+    assert_eq!(report["overall"]["requests"], 300);
+    let (reason, kind) = skipped_file(&report, "run1_stats.csv");
+    assert_eq!(kind, "same_data");
+    assert!(reason.contains("byte-identical copy of"), "{reason}");
+    assert_eq!(report["data_quality"], "clean");
+}

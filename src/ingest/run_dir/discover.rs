@@ -228,15 +228,24 @@ pub(super) fn detect_files(files: &[PathBuf], run: &mut Run) -> BTreeMap<Format,
 }
 
 /// The earlier file of the dir with the same content, if any (else `file` is noted as
-/// the first with it). Locust's failures and exceptions CSVs are left out: a run
-/// without any writes the same header-only file as every other such run.
+/// the first with it). Locust's CSV sets are left out: the set's reader keeps one set
+/// and names the files of another (a copy, or another run), and a run without
+/// failures writes the same header-only file as every other such run.
 fn seen_before(
     seen: &mut BTreeMap<String, PathBuf>,
     format: Format,
     sha256: &str,
     file: &Path,
 ) -> Option<PathBuf> {
-    if matches!(format, Format::LocustFailures | Format::LocustExceptions) {
+    if matches!(
+        format,
+        Format::LocustStats
+            | Format::LocustRequests
+            | Format::LocustDistribution
+            | Format::LocustHistory
+            | Format::LocustFailures
+            | Format::LocustExceptions
+    ) {
         return None;
     }
     match seen.get(sha256) {
@@ -255,7 +264,7 @@ fn copy_rank(path: &Path) -> (usize, PathBuf) {
 }
 
 /// The skip of `copy`, byte-identical to `original`, which is read.
-fn copy_skipped(copy: PathBuf, original: &Path) -> Skipped {
+pub(super) fn copy_skipped(copy: PathBuf, original: &Path) -> Skipped {
     let why = format!(
         "a byte-identical copy of {} (the same SHA-256): its requests are read once, from \
          that file",

@@ -183,14 +183,20 @@ fn load_locust_set(
     let mut take = |f: Format| {
         let mut files = by_format.remove(&f).unwrap_or_default().into_iter();
         let first = files.next();
-        // One Locust result set per dir: a second prefix is another run.
+        // One Locust result set per dir: a second prefix is a copy or another run.
+        let sha = |run: &Run, p: &PathBuf| {
+            (run.inputs.iter().find(|i| &i.path == p)).map(|i| i.sha256.clone())
+        };
         for extra in files {
+            let kept = first.clone().unwrap_or_default();
+            if sha(run, &extra).is_some_and(|h| sha(run, &kept) == Some(h)) {
+                run.skipped.push(discover::copy_skipped(extra, &kept));
+                continue;
+            }
             let why = format!(
                 "a second Locust result set in the same dir, another run's: not read (the \
                  report covers only {}); give each run its own dir",
-                first
-                    .as_deref()
-                    .map_or("the first".into(), |f| f.display().to_string())
+                kept.display()
             );
             run.skipped
                 .push(Skipped::new(extra, why, SkipKind::OtherData));
