@@ -11,7 +11,8 @@ use super::metrics::{ScopeMetrics, REPORT_PERCENTILES};
 use super::report::*;
 use super::sla::{SlaError, SlaSpec};
 use crate::model::{
-    format_rfc3339_ms, LatencyDistribution, PercentileMethod, Run, Source, Stage, TimeSeries,
+    format_rfc3339_ms, LatencyDistribution, PercentileMethod, Run, SkipKind, Source, Stage,
+    TimeSeries,
 };
 
 /// How many error messages an endpoint lists.
@@ -75,14 +76,7 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
         run: run_info(run),
         inputs: run.inputs.clone(),
         problems: run.problems.clone(),
-        skipped: run
-            .skipped
-            .iter()
-            .map(|(p, r)| Skipped {
-                path: p.clone(),
-                reason: r.clone(),
-            })
-            .collect(),
+        skipped: run.skipped.clone(),
         sources: run.sources.iter().map(source_summary).collect(),
         primary_source: primary.map(|s| s.tool.clone()),
         stages,
@@ -124,6 +118,7 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
             complete: analysis.run.complete,
             incomplete_reason: analysis.run.incomplete_reason.as_deref(),
             problems: &analysis.problems,
+            skipped: &analysis.skipped,
             audit: &analysis.audit,
             unseen_failures: primary.and_then(super::quality::unseen_failures),
         });
@@ -149,6 +144,19 @@ fn run_info(run: &Run) -> RunInfo {
         complete: run.meta.complete,
         incomplete_reason: run.meta.incomplete_reason.clone(),
     }
+}
+
+/// Result files that were not read (the same data again, or other data), each with
+/// its reason (the driver's per-request detail beside its interval log is its design,
+/// not news).
+fn skipped_results(run: &Run) -> impl Iterator<Item = Caveat> + '_ {
+    run.skipped
+        .iter()
+        .filter(|s| matches!(s.kind, SkipKind::SameData | SkipKind::OtherData))
+        .map(|s| Caveat::SkippedResult {
+            path: s.path.display().to_string(),
+            reason: s.reason.clone(),
+        })
 }
 
 /// The caveats the figures carry: thin samples, windowless stages, gaps, IDs in URLs,
@@ -182,6 +190,7 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
         }
     }
     warnings.extend(run.arbitration.iter().cloned().map(Caveat::Arbitration));
+    warnings.extend(skipped_results(run));
     if run.sources.len() > 1 {
         warnings.push(Caveat::SeveralSources {
             count: run.sources.len(),

@@ -1,6 +1,7 @@
 //! Caveats the reader must know before trusting a figure (`Analysis::warnings`): thin
 //! samples, stages without a time window, long gaps, un-normalised URLs, several
-//! sources, tool-computed percentiles, and SLA names the data lacks. Typed until
+//! sources, result files not read, tool-computed percentiles, and SLA names the data
+//! lacks. Typed until
 //! serialisation: each serialises (and prints) as its sentence.
 
 use std::fmt;
@@ -44,6 +45,14 @@ pub enum Caveat {
     /// How the reader chose between files that report the same requests (the
     /// sentence comes with the run).
     Arbitration(String),
+    /// A result file that was not read: the same data as one that was (a copy, another
+    /// output of the same run) or other data the report does not cover.
+    SkippedResult {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// Several sources: the report shows one.
     SeveralSources {
         /// How many.
@@ -97,6 +106,7 @@ impl fmt::Display for Caveat {
                  none, or the inputs hold none",
             ),
             Caveat::Arbitration(text) | Caveat::SlaNameAbsent(text) => f.write_str(text),
+            Caveat::SkippedResult { path, reason } => write!(f, "skipped {path}: {reason}"),
             Caveat::SeveralSources { count, shown } => write!(
                 f,
                 "{count} sources (load tools) found: the report shows \"{shown}\"; the others \

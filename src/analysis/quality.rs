@@ -2,14 +2,16 @@
 //! report (`data_quality`: `clean`, `inconsistent`, `simulated`, `incomplete`,
 //! `partial`) and the reason in one short sentence, which the verdict line, the report
 //! header and the readiness rows all cite. An `impossible` audit finding makes the data
-//! `inconsistent`, and inconsistent data never gets a GO; a source that leaves
-//! transport errors out of its files (hey's and oha's CSV) makes it `partial`.
+//! `inconsistent`, and inconsistent data never gets a GO. A result file left out
+//! because it holds other data (another run, a stage the dir layout leaves out, counts
+//! that disagree) makes the data `incomplete`; a source that leaves transport errors
+//! out of its files (hey's and oha's CSV) makes it `partial`.
 
 use serde::Serialize;
 
 use super::audit::{AuditFinding, AuditVerdict};
 use super::quantity::{format_count, format_ms, format_rate};
-use crate::model::{Problem, Source};
+use crate::model::{Problem, SkipKind, Skipped, Source};
 
 /// How far the data can be trusted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -53,6 +55,9 @@ pub struct QualityInputs<'a> {
     pub incomplete_reason: Option<&'a str>,
     /// Inputs that could not be read.
     pub problems: &'a [Problem],
+    /// Files that were not read; those of `SkipKind::OtherData` hold data the report
+    /// does not cover.
+    pub skipped: &'a [Skipped],
     /// The consistency audit.
     pub audit: &'a [AuditFinding],
     /// Why the figures' source does not see every failure ([`unseen_failures`]).
@@ -102,6 +107,24 @@ pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
         return (
             DataQuality::Incomplete,
             Some(format!("{n} input problem{} left data unread", plural(n))),
+        );
+    }
+    let other: Vec<&Skipped> = q
+        .skipped
+        .iter()
+        .filter(|s| s.kind == SkipKind::OtherData)
+        .collect();
+    if let Some(first) = other.first() {
+        let n = other.len();
+        return (
+            DataQuality::Incomplete,
+            Some(format!(
+                "{n} skipped result{} with other data than the report's, not read ({}{}): \
+                 see Skipped files",
+                plural(n),
+                first.path.display(),
+                if n > 1 { ", …" } else { "" }
+            )),
         );
     }
     if let Some(why) = &q.unseen_failures {

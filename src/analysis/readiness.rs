@@ -182,6 +182,27 @@ fn judge_rules(rules: &[&RuleEvaluation]) -> (ReadinessStatus, String) {
     (status, evidence)
 }
 
+/// Clean data's evidence: the inputs, and those skipped as the same data again.
+fn clean_evidence(a: &Analysis) -> String {
+    let again = a
+        .inputs
+        .iter()
+        .filter(|i| a.skipped.iter().any(|s| s.path == i.path))
+        .count();
+    match again {
+        0 => format!(
+            "data_quality clean: {} input file(s), all read, measured data",
+            a.inputs.len()
+        ),
+        n => format!(
+            "data_quality clean: {} of {} input file(s) read, {n} skipped as the same data \
+             again (see Skipped files), measured data",
+            a.inputs.len() - n,
+            a.inputs.len()
+        ),
+    }
+}
+
 /// The data-quality row: `data_quality` and what else the reader must know.
 fn quality_row(a: &Analysis) -> (ReadinessStatus, String) {
     let mut issues = Vec::new();
@@ -222,13 +243,7 @@ fn quality_row(a: &Analysis) -> (ReadinessStatus, String) {
         ));
     }
     if issues.is_empty() {
-        return (
-            ReadinessStatus::Ready,
-            format!(
-                "data_quality clean: {} input file(s), all read, measured data",
-                a.inputs.len()
-            ),
-        );
+        return (ReadinessStatus::Ready, clean_evidence(a));
     }
     let hard = a.data_quality != DataQuality::Clean;
     (

@@ -6,7 +6,6 @@
 //! NOTE: a field added here reaches report.json at once; document it in README.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -106,14 +105,8 @@ pub struct RunInfo {
     pub incomplete_reason: Option<String>,
 }
 
-/// A skipped file.
-#[derive(Clone, Debug, Serialize)]
-pub struct Skipped {
-    /// The file.
-    pub path: PathBuf,
-    /// Why.
-    pub reason: String,
-}
+/// A skipped file (with its kind: `not_result`, `same_data`, `other_data`).
+pub use crate::model::Skipped;
 
 /// One source (load tool) in the inputs.
 #[derive(Clone, Debug, Serialize)]

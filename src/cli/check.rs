@@ -79,7 +79,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     // Output files never replace a file headroom found among its inputs.
     let inputs: Vec<PathBuf> = (run.inputs.iter().map(|i| i.path.clone()))
         .chain(run.problems.iter().map(|p| p.path.clone()))
-        .chain(run.skipped.iter().map(|(p, _)| p.clone()))
+        .chain(run.skipped.iter().map(|s| s.path.clone()))
         .chain(args.input.paths.iter().cloned())
         .collect();
     if let Some(path) = &args.junit {

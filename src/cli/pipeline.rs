@@ -75,8 +75,8 @@ pub fn run_pipeline(
              the formats headroom reads",
             shown.join(", ")
         );
-        for (p, why) in &run.skipped {
-            eprintln!("  skipped {}: {why}", p.display());
+        for s in &run.skipped {
+            eprintln!("  skipped {}: {}", s.path.display(), s.reason);
         }
         return Err(NothingToReport);
     }

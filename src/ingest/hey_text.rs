@@ -73,6 +73,13 @@ pub fn errors_left_out(path: &Path) -> Option<String> {
     })
 }
 
+/// The answers hey's text summary counts (its "Status code distribution"): the rows
+/// hey's CSV of the same run holds (transport errors are in neither).
+pub fn answered(path: &Path) -> Result<u64, Problem> {
+    let s = read(path)?;
+    Ok(s.endpoints.first().map_or(0, |ep| ep.latency.count()))
+}
+
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 4]> = OnceLock::new();
     let [field_re, pct_re, status_re, error_re] = static_regexes(

@@ -133,7 +133,7 @@ fn load(path: &Path, opts: &IngestOptions, report: &mut FileReport) -> Option<So
     report.notes.extend(
         run.skipped
             .iter()
-            .map(|(_, why)| format!("not read on its own: {why}")),
+            .map(|s| format!("not read on its own: {}", s.reason)),
     );
     report.version = run.inputs.first().and_then(|i| i.tool_version.clone());
     report.ok = report.problems.is_empty();

@@ -30,8 +30,8 @@ pub struct RequestFile {
 pub fn request_files(run: &Run) -> Vec<RequestFile> {
     let mut out = Vec::new();
     for input in &run.inputs {
-        let skipped = run.skipped.iter().find(|(p, _)| p == &input.path);
-        let driver_detail = skipped.is_some_and(|(_, why)| why == super::run_dir::DRIVER_DETAIL);
+        let skipped = run.skipped.iter().find(|s| s.path == input.path);
+        let driver_detail = skipped.is_some_and(|s| s.reason == super::run_dir::DRIVER_DETAIL);
         if skipped.is_some() && !driver_detail {
             continue;
         }

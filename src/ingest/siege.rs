@@ -265,6 +265,29 @@ fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     Ok(s)
 }
 
+/// The transactions and failed transactions of siege's console summary (to check it
+/// against a `siege.log` row of the same run).
+pub fn console_counts(path: &Path) -> Result<(u64, u64), Problem> {
+    read_console(path).map(|f| (f.transactions, f.failed))
+}
+
+/// Every run row of a `siege.log`: its line, time, transactions and failed ones (rows
+/// whose counts do not parse are left out: the reader names them when it reads one).
+pub fn log_rows(path: &Path) -> Result<Vec<(u64, String, u64, u64)>, Problem> {
+    let text = read_file_text(path)?;
+    Ok(text
+        .lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.trim().is_empty() && !l.contains("Date & Time"))
+        .filter_map(|(i, l)| {
+            let cells: Vec<&str> = l.split(',').map(str::trim).collect();
+            let count = |k: usize| cells.get(k)?.parse::<u64>().ok();
+            Some((i as u64 + 1, cells[0].to_string(), count(1)?, count(9)?))
+        })
+        .collect())
+}
+
 /// The last row whose time (siege's local time at the run's end, read as UTC) is in
 /// `[from, to]`; rows with an unreadable time are left out with a note.
 fn select_row<'a>(

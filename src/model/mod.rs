@@ -25,7 +25,8 @@ pub use own_output::{
 };
 pub use route::normalize_label;
 pub use run::{
-    EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, Source, SourcePart, Stage,
+    EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, SkipKind, Skipped, Source,
+    SourcePart, Stage,
 };
 pub use time::{format_rfc3339_ms, TimeUnit};
 pub use timeseries::{

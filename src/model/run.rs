@@ -17,8 +17,9 @@ pub struct Run {
     pub inputs: Vec<InputFile>,
     /// Files (or lines) that could not be read, and why.
     pub problems: Vec<Problem>,
-    /// Files that were not read, and why (unrecognised, or a format not read yet).
-    pub skipped: Vec<(PathBuf, String)>,
+    /// Files that were not read, and why (unrecognised, a format not read yet, the
+    /// same data again, or other data the report does not cover).
+    pub skipped: Vec<Skipped>,
     /// One source per load tool: two tools are reported side by side, never summed.
     pub sources: Vec<Source>,
     /// The source chosen to lead when several describe the same requests (see
@@ -111,6 +112,52 @@ impl RunMeta {
             self.measured = false;
         }
     }
+}
+
+/// A file that was not read, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    /// The file (or dir).
+    pub path: PathBuf,
+    /// Why, in a sentence.
+    pub reason: String,
+    /// What leaving it out costs the report.
+    pub kind: SkipKind,
+}
+
+impl Skipped {
+    /// A file that is not a load-test result headroom reads.
+    pub fn not_result(path: PathBuf, reason: impl Into<String>) -> Self {
+        Self::new(path, reason, SkipKind::NotResult)
+    }
+
+    /// A skipped file of the given kind.
+    pub fn new(path: PathBuf, reason: impl Into<String>, kind: SkipKind) -> Self {
+        Skipped {
+            path,
+            reason: reason.into(),
+            kind,
+        }
+    }
+}
+
+/// What a skipped file holds, against what the report shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipKind {
+    /// Not a load-test result headroom reads (a console log, HTML, an empty file, a
+    /// format not read yet).
+    NotResult,
+    /// Per-request detail of data read in another form: the driver's rows beside its
+    /// interval log (exported, not analysed twice).
+    Detail,
+    /// A result holding requests the report already counts: a byte-identical copy, or
+    /// another output of the same run, checked against it.
+    SameData,
+    /// A result holding other requests (another run, a stage the dir layout leaves
+    /// out, a file whose counts disagree): the report does not cover them, so its
+    /// data is not clean.
+    OtherData,
 }
 
 /// One input file.

@@ -32,6 +32,7 @@ mod locust;
 mod narrative;
 mod output_safety;
 mod parallel;
+mod same_run;
 mod shard;
 mod snapshots;
 mod sources;

@@ -1,5 +1,7 @@
 //! Finding a run's files: expanding paths into run dirs, detecting and
-//! fingerprinting each file's format, and listing what is skipped and why.
+//! fingerprinting each file's format, and listing what is skipped and why. A result
+//! file byte-identical to another of its dir (the same SHA-256: `hey.csv` and
+//! `hey-copy.csv`) is read once, the copy skipped as such.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -11,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::ingest::detect::Detection;
 use crate::ingest::text::read_head;
 use crate::ingest::{detect_format, problem, Format};
-use crate::model::{InputFile, Run};
+use crate::model::{InputFile, Run, SkipKind, Skipped};
 
 /// A unit of input: a dir's files, or one file given on its own.
 pub(super) struct DirInput {
@@ -79,13 +81,14 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
     }
     // A run dir's sub-dirs are not its stages: say so where they hold results too.
     for sub in subdirs.into_iter().filter(|d| holds_results(d)) {
-        run.skipped.push((
+        run.skipped.push(Skipped::new(
             sub,
             format!(
                 "a sub-directory of {}, which holds result files itself: not read as part \
                  of it (analyse it on its own, or put every stage in a sub-directory)",
                 path.display()
             ),
+            SkipKind::OtherData,
         ));
     }
 }
@@ -174,6 +177,7 @@ fn sha256_file(path: &Path) -> io::Result<String> {
 /// `run.inputs`); the others are skipped or, when named like a result, problems.
 pub(super) fn detect_files(files: &[PathBuf], run: &mut Run) -> BTreeMap<Format, Vec<PathBuf>> {
     let mut by_format: BTreeMap<Format, Vec<PathBuf>> = BTreeMap::new();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     for file in files {
         match detect(file) {
             Ok(Detection::Supported(format)) => {
@@ -185,21 +189,35 @@ pub(super) fn detect_files(files: &[PathBuf], run: &mut Run) -> BTreeMap<Format,
                         continue;
                     }
                 };
+                let copy_of = seen_before(&mut seen, format, &sha256, file);
                 run.inputs.push(InputFile {
                     path: file.clone(),
                     format: format.to_string(),
-                    sha256,
+                    sha256: sha256.clone(),
                     tool_version: None,
                 });
-                by_format.entry(format).or_default().push(file.clone());
+                let files = by_format.entry(format).or_default();
+                match copy_of {
+                    // The shorter name is the original (`hey.csv`, not `hey-copy.csv`).
+                    Some(first) if copy_rank(file) < copy_rank(&first) => {
+                        files.retain(|p| *p != first);
+                        files.push(file.clone());
+                        seen.insert(sha256, file.clone());
+                        run.skipped.push(copy_skipped(first, file));
+                    }
+                    Some(first) => run.skipped.push(copy_skipped(file.clone(), &first)),
+                    None => files.push(file.clone()),
+                }
             }
             Ok(Detection::Unsupported(why)) => match claimed_format(file) {
                 Some(claim) => run.problems.push(problem(file, Some(1), claim)),
-                None => run.skipped.push((file.clone(), why)),
+                None => run.skipped.push(Skipped::not_result(file.clone(), why)),
             },
             Ok(Detection::Unknown) => match claimed_format(file) {
                 Some(claim) => run.problems.push(problem(file, Some(1), claim)),
-                None => run.skipped.push((file.clone(), not_a_result(file))),
+                None => run
+                    .skipped
+                    .push(Skipped::not_result(file.clone(), not_a_result(file))),
             },
             Err(e) => run
                 .problems
@@ -207,6 +225,52 @@ pub(super) fn detect_files(files: &[PathBuf], run: &mut Run) -> BTreeMap<Format,
         }
     }
     by_format
+}
+
+/// The earlier file of the dir with the same content, if any (else `file` is noted as
+/// the first with it). Locust's CSV sets are left out: the set's reader keeps one set
+/// and names the files of another (a copy, or another run), and a run without
+/// failures writes the same header-only file as every other such run.
+fn seen_before(
+    seen: &mut BTreeMap<String, PathBuf>,
+    format: Format,
+    sha256: &str,
+    file: &Path,
+) -> Option<PathBuf> {
+    if matches!(
+        format,
+        Format::LocustStats
+            | Format::LocustRequests
+            | Format::LocustDistribution
+            | Format::LocustHistory
+            | Format::LocustFailures
+            | Format::LocustExceptions
+    ) {
+        return None;
+    }
+    match seen.get(sha256) {
+        Some(first) => Some(first.clone()),
+        None => {
+            seen.insert(sha256.to_string(), file.to_path_buf());
+            None
+        }
+    }
+}
+
+/// Which of two identical files is the original: the shorter name, then the first.
+fn copy_rank(path: &Path) -> (usize, PathBuf) {
+    let name = path.file_name().map_or(0, |n| n.len());
+    (name, path.to_path_buf())
+}
+
+/// The skip of `copy`, byte-identical to `original`, which is read.
+pub(super) fn copy_skipped(copy: PathBuf, original: &Path) -> Skipped {
+    let why = format!(
+        "a byte-identical copy of {} (the same SHA-256): its requests are read once, from \
+         that file",
+        original.display()
+    );
+    Skipped::new(copy, why, SkipKind::SameData)
 }
 
 /// Keeps the first of `formats` (in that order of preference) that the dir has, and
@@ -222,7 +286,11 @@ pub(super) fn skip_duplicates(
     };
     for f in formats.iter().filter(|f| *f != kept) {
         for p in by_format.remove(f).unwrap_or_default() {
-            run.skipped.push((p, format!("{why} ({kept} is read)")));
+            run.skipped.push(Skipped::new(
+                p,
+                format!("{why} ({kept} is read)"),
+                SkipKind::SameData,
+            ));
         }
     }
 }

@@ -3,11 +3,14 @@
 //! Finding, detecting and skipping files is in `discover.rs`; reading replayable
 //! observations into a source (survey, stage windows, recording) in `assemble.rs`;
 //! choosing among sources of the same requests in `../arbitrate.rs`; sharded driver
-//! runs (checked as a set, merged into one source) in `shards.rs`. This file
+//! runs (checked as a set, merged into one source) in `shards.rs`; a tool's outputs
+//! that may be one run twice (console text beside its CSV or log, Locust `--json`
+//! beside its CSVs), cross-checked on their counts, in `pairs.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod assemble;
 mod discover;
+mod pairs;
 mod shards;
 
 use std::collections::BTreeMap;
@@ -20,7 +23,7 @@ use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
 use super::text::read_text;
 use super::{problem, Format, IngestOptions, Replay};
-use crate::model::{Manifest, Run, RunMeta, Source, SourcePart};
+use crate::model::{Manifest, Run, RunMeta, SkipKind, Skipped, Source, SourcePart};
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
 /// `Run::problems`; the run holds whatever could be read.
@@ -66,8 +69,11 @@ fn read_each_file_once(dirs: &mut Vec<DirInput>, run: &mut Run) {
         d.files.retain(|f| {
             let first = seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone()));
             if !first {
-                run.skipped
-                    .push((f.clone(), "given more than once: read once".into()));
+                run.skipped.push(Skipped::new(
+                    f.clone(),
+                    "given more than once: read once",
+                    SkipKind::SameData,
+                ));
             }
             first
         });
@@ -138,8 +144,8 @@ fn load_dir(input: &DirInput, stage_dir: bool, opts: &IngestOptions, run: &mut R
         .unwrap_or("run")
         .to_string();
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir);
-    if load_locust_set(&mut by_format, &plan, opts, run) {
-        skip_locust_json(&mut by_format, run);
+    if let Some(requests) = load_locust_set(&mut by_format, &plan, opts, run) {
+        pairs::pair_locust_json(&mut by_format, requests, &plan, opts, run);
     }
     let driver_dir = skip_driver_rows(&mut by_format, manifest.as_ref(), run);
     // One k6 run writes every output it was asked for: the per-request output is
@@ -152,65 +158,11 @@ fn load_dir(input: &DirInput, stage_dir: bool, opts: &IngestOptions, run: &mut R
         run,
     );
 
-    let hey_notes = pair_console_outputs(&mut by_format, &plan, opts, run);
+    let hey_notes = pairs::pair_console_outputs(&mut by_format, &plan, opts, run);
     load_by_adapter(by_format, driver_dir, &plan, opts, run);
     if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
         src.notes.extend(hey_notes);
     }
-}
-
-/// A tool's console summary beside the same run's other outputs is one run: ab's text
-/// with its `-g` TSV or `-e` CSV is read as one source (the text's counts, the other
-/// file's latencies); hey's text beside its CSV is skipped (the CSV is read). Returns
-/// the notes for the hey source: the transport errors its CSV leaves out.
-fn pair_console_outputs(
-    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    run: &mut Run,
-) -> Vec<String> {
-    let single = |by_format: &BTreeMap<Format, Vec<PathBuf>>, f: Format| match by_format
-        .get(&f)
-        .map(Vec::as_slice)
-    {
-        Some([p]) => Some(p.clone()),
-        _ => None,
-    };
-    if let Some(text) = single(by_format, Format::AbText) {
-        let (tsv, csv) = (
-            single(by_format, Format::AbGnuplot),
-            single(by_format, Format::AbCsv),
-        );
-        if tsv.is_some() || csv.is_some() {
-            match super::ab::build_run(&text, tsv.as_deref(), csv.as_deref(), plan, opts) {
-                Ok(src) => add_source(run, src),
-                Err(p) => run.problems.push(p),
-            }
-            for f in [Format::AbText, Format::AbGnuplot, Format::AbCsv] {
-                by_format.remove(&f);
-            }
-        }
-    }
-    let hey_notes: Vec<String> = match by_format.get(&Format::HeyText) {
-        Some(texts) if by_format.contains_key(&Format::HeyCsv) => texts
-            .iter()
-            .filter_map(|p| super::hey_text::errors_left_out(p))
-            .collect(),
-        _ => Vec::new(),
-    };
-    for formats in [
-        &[Format::AbGnuplot, Format::AbText, Format::AbCsv][..],
-        &[Format::HeyCsv, Format::HeyText],
-    ] {
-        skip_duplicates(
-            by_format,
-            formats,
-            "another output of the same run, which the tool writes side by side: the \
-             per-request file is the measurement (a different run belongs in a dir of its own)",
-            run,
-        );
-    }
-    hey_notes
 }
 
 /// The dir's `run.toml`, if any (a bad one is a problem, and no manifest).
@@ -235,24 +187,36 @@ fn read_manifest(
 }
 
 /// Reads the dir's Locust CSV set into a source (files of a set without stats are
-/// skipped). True when the dir has Locust stats or history CSVs.
+/// skipped; a second set is another run, not read and said so). The requests of the
+/// source read, if one was.
 fn load_locust_set(
     by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
     plan: &StagePlan,
     opts: &IngestOptions,
     run: &mut Run,
-) -> bool {
+) -> Option<u64> {
     // Locust: one set of files per dir.
     let mut set = LocustSet::default();
     let mut take = |f: Format| {
         let mut files = by_format.remove(&f).unwrap_or_default().into_iter();
         let first = files.next();
-        // One Locust result set per dir: a second prefix is another run.
+        // One Locust result set per dir: a second prefix is a copy or another run.
+        let sha = |run: &Run, p: &PathBuf| {
+            (run.inputs.iter().find(|i| &i.path == p)).map(|i| i.sha256.clone())
+        };
         for extra in files {
-            run.skipped.push((
-                extra,
-                "a second Locust result set in the same dir: give each run its own dir".into(),
-            ));
+            let kept = first.clone().unwrap_or_default();
+            if sha(run, &extra).is_some_and(|h| sha(run, &kept) == Some(h)) {
+                run.skipped.push(discover::copy_skipped(extra, &kept));
+                continue;
+            }
+            let why = format!(
+                "a second Locust result set in the same dir, another run's: not read (the \
+                 report covers only {}); give each run its own dir",
+                kept.display()
+            );
+            run.skipped
+                .push(Skipped::new(extra, why, SkipKind::OtherData));
         }
         first
     };
@@ -262,14 +226,15 @@ fn load_locust_set(
     set.failures = take(Format::LocustFailures);
     set.exceptions = take(Format::LocustExceptions);
     if set.stats.is_some() || set.history.is_some() {
-        if let Some(src) = locust::build_source(&set, plan, opts, &mut run.problems) {
-            add_source(run, src);
-        }
+        let src = locust::build_source(&set, plan, opts, &mut run.problems)?;
+        let requests = src.overall.requests();
+        add_source(run, src);
+        return Some(requests);
     } else {
         // Not read, so not an input the figures trace to.
         let mut skip = |p: &PathBuf, why: &str| {
             run.inputs.retain(|i| &i.path != p);
-            run.skipped.push((p.clone(), why.into()));
+            run.skipped.push(Skipped::not_result(p.clone(), why));
         };
         if let Some(p) = &set.distribution {
             skip(p, LONE_DISTRIBUTION);
@@ -278,20 +243,7 @@ fn load_locust_set(
             skip(p, "Locust failures/exceptions without a stats file");
         }
     }
-
-    set.stats.is_some() || set.history.is_some()
-}
-
-/// A Locust `--json` file beside the Locust CSVs of the same run is skipped: the CSVs
-/// are read.
-fn skip_locust_json(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
-    for file in by_format.remove(&Format::LocustJson).unwrap_or_default() {
-        run.inputs.retain(|i| i.path != file);
-        run.skipped.push((
-            file,
-            "Locust --json output next to Locust CSVs of the same run: the CSVs are read".into(),
-        ));
-    }
+    None
 }
 
 /// Why a driver run dir's per-request rows are not read (`export` still exports them).
@@ -313,7 +265,8 @@ fn skip_driver_rows(
     if driver_dir {
         if let Some(rows) = by_format.remove(&Format::GenericCsv) {
             for p in rows {
-                run.skipped.push((p, DRIVER_DETAIL.into()));
+                run.skipped
+                    .push(Skipped::new(p, DRIVER_DETAIL, SkipKind::Detail));
             }
         }
     }

@@ -1,0 +1,245 @@
+//! Outputs of one tool in one dir that may be the same run twice: ab's console text
+//! with its `-g` TSV or `-e` CSV, hey's text summary beside its CSV, siege's console
+//! summary beside its `siege.log`, a Locust `--json` file beside the Locust CSVs. Each
+//! pair is cross-checked on its counts before one side is skipped as the same run
+//! (`SkipKind::SameData`); when the counts disagree, the skipped file is another
+//! run's (`SkipKind::OtherData`) and says so: the report never claims "same run"
+//! without checking, and never sums a run with itself.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::discover::skip_duplicates;
+use super::{add_source, formats, Format, IngestOptions, Reader, StagePlan};
+use crate::ingest::Observation;
+use crate::model::{Run, SkipKind, Skipped};
+
+/// The dir's only file of format `f`, if it has exactly one.
+fn single(by_format: &BTreeMap<Format, Vec<PathBuf>>, f: Format) -> Option<PathBuf> {
+    match by_format.get(&f).map(Vec::as_slice) {
+        Some([p]) => Some(p.clone()),
+        _ => None,
+    }
+}
+
+/// A tool's console summary beside the same run's other outputs is one run: ab's text
+/// with its `-g` TSV or `-e` CSV is read as one source (the text's counts, the other
+/// file's latencies); hey's text beside its CSV and siege's `siege.log` beside its
+/// console summary are checked against them and skipped (or flagged as another run).
+/// Returns the notes for the hey source: the transport errors its CSV leaves out.
+pub(super) fn pair_console_outputs(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) -> Vec<String> {
+    if let Some(text) = single(by_format, Format::AbText) {
+        let (tsv, csv) = (
+            single(by_format, Format::AbGnuplot),
+            single(by_format, Format::AbCsv),
+        );
+        if tsv.is_some() || csv.is_some() {
+            match crate::ingest::ab::build_run(&text, tsv.as_deref(), csv.as_deref(), plan, opts) {
+                Ok(src) => add_source(run, src),
+                Err(p) => run.problems.push(p),
+            }
+            for f in [Format::AbText, Format::AbGnuplot, Format::AbCsv] {
+                by_format.remove(&f);
+            }
+        }
+    }
+    skip_duplicates(
+        by_format,
+        &[Format::AbGnuplot, Format::AbText, Format::AbCsv],
+        "another output of the same run, which the tool writes side by side: the \
+         per-request file is the measurement (a different run belongs in a dir of its own)",
+        run,
+    );
+    pair_siege(by_format, run);
+    pair_hey(by_format, opts, run)
+}
+
+/// hey's text summaries beside its CSVs: hey writes one or the other per run (`-o csv`
+/// replaces the summary), so a text is the CSV's run only when it counts as many
+/// answers as the CSV has rows. Skipped either way (the CSV is the measurement), as the
+/// same run or as another run's. Returns the notes on the transport errors the CSV
+/// leaves out (only for a text of the same run).
+fn pair_hey(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    opts: &IngestOptions,
+    run: &mut Run,
+) -> Vec<String> {
+    let Some(csvs) = by_format.get(&Format::HeyCsv).cloned() else {
+        return Vec::new();
+    };
+    let Some(texts) = by_format.remove(&Format::HeyText) else {
+        return Vec::new();
+    };
+    let rows: u64 = csvs
+        .iter()
+        .map(|p| request_rows(p, Format::HeyCsv, opts))
+        .sum();
+    let answered: Result<Vec<u64>, _> = texts
+        .iter()
+        .map(|p| crate::ingest::hey_text::answered(p))
+        .collect();
+    let csv_names = names(&csvs);
+    let (kind, why) = match answered.map(|a| a.iter().sum::<u64>()) {
+        Ok(n) if n == rows => (
+            SkipKind::SameData,
+            format!(
+                "hey's text summary of the run whose CSV ({csv_names}) is read: both count \
+                 {n} answers (checked); the CSV is the measurement"
+            ),
+        ),
+        Ok(n) => (
+            SkipKind::OtherData,
+            format!(
+                "hey's text summary counts {n} answers and the CSV beside it ({csv_names}) \
+                 {rows} rows: not the same run (hey writes either its summary or, with -o csv, \
+                 the CSV); the CSV is read: analyse this file in a dir of its own"
+            ),
+        ),
+        Err(p) => (
+            SkipKind::OtherData,
+            format!(
+                "hey's text summary, which cannot be checked against the CSV beside it \
+                 ({csv_names}): {}; the CSV is read",
+                p.reason
+            ),
+        ),
+    };
+    let notes = match kind {
+        SkipKind::SameData => texts
+            .iter()
+            .filter_map(|p| crate::ingest::hey_text::errors_left_out(p))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for text in texts {
+        run.skipped.push(Skipped::new(text, why.clone(), kind));
+    }
+    notes
+}
+
+/// siege's console summary beside a `siege.log`: the log row with the console's counts
+/// is the same run (the console text is read: it has the longest and shortest
+/// transaction too); a log without such a row holds other runs only. Pairs only one
+/// console summary with one log; several summaries are runs one after another.
+fn pair_siege(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
+    let (Some(text), Some(log)) = (
+        single(by_format, Format::SiegeText),
+        single(by_format, Format::SiegeLog),
+    ) else {
+        return;
+    };
+    let (Ok((trans, failed)), Ok(rows)) = (
+        crate::ingest::siege::console_counts(&text),
+        crate::ingest::siege::log_rows(&log),
+    ) else {
+        // Unreadable: the readers name the problem.
+        return;
+    };
+    let matching = rows
+        .iter()
+        .rev()
+        .find(|(_, _, t, f)| *t == trans && *f == failed);
+    let (kind, why) = match matching {
+        Some((line, date, _, _)) => (
+            SkipKind::SameData,
+            format!(
+                "siege's log row of the run whose console summary ({}) is read: line {line} \
+                 ({date}) and the console both count {trans} transactions and {failed} failed \
+                 (checked); the console summary is read",
+                text.display()
+            ),
+        ),
+        None => (
+            SkipKind::OtherData,
+            format!(
+                "no row of this siege.log has the counts of the console summary beside it \
+                 ({}: {trans} transactions, {failed} failed; the log holds {} row(s)): other \
+                 runs; the console summary is read: analyse the log in a dir of its own",
+                text.display(),
+                rows.len()
+            ),
+        ),
+    };
+    by_format.remove(&Format::SiegeLog);
+    run.skipped.push(Skipped::new(log, why, kind));
+}
+
+/// Locust `--json` files beside the Locust CSVs that were read (`csv_requests`
+/// requests): skipped as the same run when they count as many requests, else flagged
+/// as other data (the CSVs stop at their last write, or they are another run's).
+pub(super) fn pair_locust_json(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    csv_requests: u64,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) {
+    let spec = formats::spec(Format::LocustJson);
+    for file in by_format.remove(&Format::LocustJson).unwrap_or_default() {
+        let counted = spec
+            .reader
+            .summary_source(&file, plan, opts)
+            .map(|r| r.map(|src| src.overall.requests()));
+        let (kind, why) = match counted {
+            Some(Ok(n)) if n == csv_requests => (
+                SkipKind::SameData,
+                format!(
+                    "Locust --json output of the run whose CSVs are read: both count {n} \
+                     requests (checked); the CSVs are read"
+                ),
+            ),
+            Some(Ok(n)) => (
+                SkipKind::OtherData,
+                format!(
+                    "Locust --json output counting {n} requests where the Locust CSVs beside it \
+                     count {csv_requests}: not the same requests (the CSVs miss what came after \
+                     their last write, or they are another run's); the CSVs are read: analyse \
+                     this file in a dir of its own to see its figures"
+                ),
+            ),
+            Some(Err(p)) => (
+                SkipKind::OtherData,
+                format!(
+                    "Locust --json output that cannot be checked against the CSVs beside it: \
+                     {}; the CSVs are read",
+                    p.reason
+                ),
+            ),
+            None => continue,
+        };
+        run.skipped.push(Skipped::new(file, why, kind));
+    }
+}
+
+/// The request rows of a per-request file (0 when it cannot be opened: its reader says
+/// why when it is read).
+fn request_rows(path: &Path, format: Format, opts: &IngestOptions) -> u64 {
+    let Reader::Replay(open) = formats::spec(format).reader else {
+        return 0;
+    };
+    let mut ignored = Vec::new();
+    let Ok(replay) = open(path, opts, &mut ignored) else {
+        return 0;
+    };
+    let mut n = 0u64;
+    let _ = replay.replay(&mut |o| {
+        if let Observation::Request(_) = o {
+            n += 1;
+        }
+    });
+    n
+}
+
+/// File names, comma-separated.
+fn names(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
