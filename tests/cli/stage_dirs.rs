@@ -156,7 +156,7 @@ fn a_time_filter_that_leaves_no_requests_is_refused_with_the_data_span() {
     let mut users = vec![0];
     users.extend([10; 20]);
     dir.write("run/res_stats_history.csv", history(T0, &users));
-    let sla = dir.write("sla.toml", "rules = [\"error_rate < 1%\"]\n");
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
     let run = dir.path().join("run");
     for flags in [
         &["--warmup", "30s"][..],
