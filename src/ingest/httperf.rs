@@ -56,6 +56,14 @@ fn pairs(text: &str) -> Vec<(&str, &str)> {
     words.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
+/// Lines httperf always prints; `Errors: fd-unavail …` ends its figures.
+const ALWAYS_PRINTED: &[&str] = &[
+    "Total: connections",
+    "Reply status:",
+    "Errors: total",
+    "Errors: fd-unavail",
+];
+
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
     let [total_re, status_re, arg_re] = static_regexes(
@@ -67,17 +75,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         ],
     );
     let text = read_file_text(path)?;
-    require_lines(
-        path,
-        &text,
-        "httperf",
-        &[
-            "Total: connections",
-            "Reply status:",
-            "Errors: total",
-            "Errors: fd-unavail",
-        ],
-    )?;
+    require_lines(path, &text, "httperf", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("httperf");
     let mut totals: Option<(u64, u64)> = None;
     let mut classes = [0u64; 5];

@@ -194,9 +194,12 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
     Ok(fig)
 }
 
+/// `(1-based line, text)` of siege.log lines.
+type Rows<'a> = Vec<(u64, &'a str)>;
+
 fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
-    let (banners, rows): (Vec<(u64, &str)>, Vec<(u64, &str)>) = text
+    let (banners, rows): (Rows, Rows) = text
         .lines()
         .enumerate()
         .skip(1)
