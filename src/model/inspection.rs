@@ -15,6 +15,7 @@ pub const LISTED_ENDPOINTS: usize = 8;
 #[derive(Debug, Default, Serialize)]
 pub struct FileReport {
     /// The file, as given.
+    #[serde(serialize_with = "super::run::lossy_path")]
     pub path: PathBuf,
     /// Detected format (`jmeter-csv`, `k6-json`, …), null when unrecognised.
     pub format: Option<String>,

@@ -118,6 +118,7 @@ impl RunMeta {
 #[derive(Clone, Debug, Serialize)]
 pub struct Skipped {
     /// The file (or dir).
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     /// Why, in a sentence.
     pub reason: String,
@@ -164,6 +165,7 @@ pub enum SkipKind {
 #[derive(Clone, Debug, Serialize)]
 pub struct InputFile {
     /// Path as given (relative to the working directory).
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     /// Detected format (`locust-stats`, `generic-csv`, `hdr-log`, …).
     pub format: String,
@@ -177,6 +179,7 @@ pub struct InputFile {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Problem {
     /// The file.
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     /// 1-based line, when the problem has one.
     pub line: Option<u64>,
@@ -499,4 +502,11 @@ impl EndpointStats {
         self.series.merge(&other.series);
         self.transaction |= other.transaction;
     }
+}
+
+/// Serialises a path as text, any bytes that are not UTF-8 shown as U+FFFD: a file name
+/// that is not UTF-8 is still named in report.json and the reports instead of failing
+/// them.
+pub fn lossy_path<S: serde::Serializer>(path: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
 }

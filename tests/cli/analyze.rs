@@ -561,3 +561,39 @@ fn endpoint_drill_down_names_the_commonest_failure_kind_without_messages() {
     let section = &html[html.find("id=\"endpoint-").expect("an endpoint section")..];
     assert!(section.contains("<td>30 × status:503</td>"), "{section}");
 }
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_named_lossily_and_the_report_is_written() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for i in 0..50 {
+        csv.push_str(&format!(
+            "{},/a,GET,{},200\n",
+            1_700_000_000_000i64 + i * 10,
+            5 + i % 3
+        ));
+    }
+    let run = dir.path().join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"requests-\xff.csv");
+    std::fs::write(run.join(name), csv).unwrap();
+    let out = dir.path().join("out");
+    let o = crate::common::headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["overall"]["requests"], 50);
+    let inputs = json["inputs"].to_string();
+    assert!(inputs.contains("requests-\u{fffd}.csv"), "{inputs}");
+    assert!(std::fs::read_to_string(out.join("report.md"))
+        .unwrap()
+        .contains("requests-\u{fffd}.csv"));
+}
