@@ -97,11 +97,13 @@ fn a_byte_identical_copy_is_read_once_and_named_as_a_copy() {
         reason.contains("byte-identical copy of") && reason.contains("hey.csv"),
         "{reason}"
     );
-    // Both are listed with their SHA-256 (the same), and the data is still clean.
+    // Both are listed with their SHA-256 (the same); the copy costs the data nothing:
+    // it stays what hey's CSV alone makes it, `partial` (transport errors left out),
+    // not `incomplete`.
     let inputs = report["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 2);
     assert_eq!(inputs[0]["sha256"], inputs[1]["sha256"]);
-    assert_eq!(report["data_quality"], "clean");
+    assert_eq!(report["data_quality"], "partial");
     assert!(
         console(&dir).contains("skipped"),
         "the copy is said on the console"
@@ -217,7 +219,9 @@ fn hey_text_of_the_same_run_is_checked_and_skipped() {
     let (reason, kind) = skipped_file(&report, "console.log");
     assert_eq!(kind, "same_data");
     assert!(reason.contains("both count 40 answers"), "{reason}");
-    assert_eq!(report["data_quality"], "clean");
+    // The same run's text costs nothing either: the data is what the CSV makes it
+    // (`partial`: hey's CSV leaves transport errors out), not `incomplete`.
+    assert_eq!(report["data_quality"], "partial");
 }
 
 /// A Locust stats CSV (no history) of `n` requests, `f` failed, on `GET /api`.
