@@ -180,8 +180,9 @@ fn trim_zeros(s: &str) -> String {
     }
 }
 
-/// Inserts `,` every three digits of the integer part of a formatted number.
-fn group_thousands(s: &str) -> String {
+/// Inserts `,` every three digits of the integer part of a formatted number
+/// (`-1234567.25` → `-1,234,567.25`).
+pub fn group_thousands(s: &str) -> String {
     let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
     let (int, frac) = rest
         .split_once('.')

@@ -194,18 +194,9 @@ pub type Visit<'v> = &'v mut dyn FnMut(Observation<'_>);
 
 /// Calls `each` on every row of `reader` (fields are decoded as they are read) and
 /// returns how many rows there were. A row it rejects is fed to `visit` as malformed
-/// and the walk goes on; a read error (I/O, decompression limit) ends it.
-pub fn for_each_row(
-    path: &Path,
-    reader: CsvReader,
-    visit: Visit<'_>,
-    each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
-) -> Result<u64, Problem> {
-    walk::<csv::ByteRecord>(path, reader, None, visit, each)
-}
-
-/// [`for_each_row`] over a reader of `range` of the file ([`open_part`]): lines are
-/// numbered as in the whole file.
+/// and the walk goes on; a read error (I/O, decompression limit) ends it. `range`: the
+/// part of the file `reader` reads ([`open_part`]; `None`, the whole file), so lines
+/// are numbered as in the whole file.
 pub fn for_each_row_in(
     path: &Path,
     reader: CsvReader,
@@ -216,18 +207,8 @@ pub fn for_each_row_in(
     walk::<csv::ByteRecord>(path, reader, range, visit, each)
 }
 
-/// Like [`for_each_row`], but each whole row must be UTF-8 (a row that is not is
+/// Like [`for_each_row_in`], but each whole row must be UTF-8 (a row that is not is
 /// malformed), so every field of a [`Row`] is text.
-pub fn for_each_text_row(
-    path: &Path,
-    reader: CsvReader,
-    visit: Visit<'_>,
-    each: impl FnMut(Row<'_>, Visit<'_>) -> Result<(), Problem>,
-) -> Result<u64, Problem> {
-    walk::<csv::StringRecord>(path, reader, None, visit, each)
-}
-
-/// [`for_each_text_row`] over a reader of `range` of the file ([`open_part`]).
 pub fn for_each_text_row_in(
     path: &Path,
     reader: CsvReader,

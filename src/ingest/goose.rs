@@ -125,7 +125,7 @@ impl GooseRequestLog {
     ) -> Result<u64, Problem> {
         let c = &self.columns;
         let reader = csv_rows::open(&self.path, true)?;
-        csv_rows::for_each_text_row(&self.path, reader, visit, |row, visit| {
+        csv_rows::for_each_text_row_in(&self.path, reader, None, visit, |row, visit| {
             let boolean = |i: usize, what: &str| {
                 row.value(i, what, "true or false", |t| match t {
                     "true" => Some(true),

@@ -167,7 +167,7 @@ impl VegetaResults {
 
     fn replay_csv(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<u64, Problem> {
         let reader = csv_rows::open(&self.path, false)?;
-        csv_rows::for_each_row(&self.path, reader, visit, |row, visit| {
+        csv_rows::for_each_row_in(&self.path, reader, None, visit, |row, visit| {
             if !matches!(row.fields(), 6 | 7 | 9 | 12) {
                 return Err(row.bad(format!(
                     "{} fields: vegeta CSV rows have 6, 7, 9 or 12",

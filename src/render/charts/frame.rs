@@ -16,6 +16,7 @@ use plotters::style::Color;
 pub use super::load_axis::{LoadAxis, LoadKind};
 use super::palette::{self, INK};
 use super::{DrawError, SeriesMarker};
+pub use crate::analysis::quantity::group_thousands;
 use crate::analysis::sla::Scope;
 use crate::analysis::Analysis;
 
@@ -194,29 +195,6 @@ pub fn nice_step(raw: f64) -> f64 {
         .find(|n| fraction <= *n + 1e-9)
         .unwrap_or(10.0);
     nice * magnitude
-}
-
-/// `1234567.5` → `1,234,567.5`.
-pub fn group_thousands(number: &str) -> String {
-    let (sign, rest) = match number.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", number),
-    };
-    let (int, frac) = match rest.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (rest, None),
-    };
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
 }
 
 /// `text` cut to `max` characters with an ellipsis.
