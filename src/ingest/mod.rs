@@ -110,13 +110,12 @@ impl IngestOptions {
             && !self.exclude.as_ref().is_some_and(|re| re.is_match(&text))
     }
 
-    /// The histograms endpoints' series keep: always sparse 2-digit ones per
-    /// interval. The report's per-endpoint drill-down (percentiles over time), SLA
+    /// The histograms endpoints' series keep: always 2-digit ones per interval. The report's per-endpoint drill-down (percentiles over time), SLA
     /// window rules on an endpoint's latency and `compare`'s block bootstrap all read
     /// them; a series never holds more than `MAX_INTERVALS` of them, so the cost is
     /// bounded per endpoint whatever the run length.
     pub fn endpoint_histogram_form(&self) -> HistogramForm {
-        HistogramForm::Sparse
+        HistogramForm::Kept
     }
 
     /// True when a request at `t_ms` is inside `--from` / `--to`.

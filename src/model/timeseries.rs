@@ -5,8 +5,6 @@
 //! that many intervals, whatever the run length: the width ends as the smallest
 //! power-of-two number of seconds ≥ max(1 s, span ÷ 1000).
 
-use std::sync::OnceLock;
-
 use hdrhistogram::Histogram;
 
 use super::FailureKind;
@@ -31,12 +29,14 @@ const INTERVAL_SIGFIG: u8 = 2;
 /// [`IntervalHistogram::to_histogram`] gives exactly the dense histogram that
 /// recording the same values would:
 ///
-/// - **sparse** (the default): `(bucket, count)` pairs, 8 bytes a bucket seen. Cheap
-///   for the many small intervals of per-endpoint series, but it grows with the
-///   distinct latencies an interval sees, up to twice the dense size.
-/// - **dense**: an auto-resizing HdrHistogram, sized by the largest latency and not
-///   by the number of requests. Stage series use it, so that the memory a run needs
-///   does not grow with its rows (a 1 GB log needs what a 100 MB one does).
+/// - **sparse**: `(bucket, count)` pairs, 8 bytes a bucket seen. A latency
+///   distribution fills a few hundred of the buckets its range spans, so this is the
+///   small form, and the one every histogram starts in.
+/// - **dense**: an HdrHistogram, 4 bytes for every bucket up to the largest latency.
+///   A sparse histogram turns dense once its pairs would take more room than that
+///   ([`dense_len`]), so an interval never holds more than the dense form needs,
+///   whatever the number of requests: the memory a run needs does not grow with its
+///   rows (a 1 GB log needs what a 100 MB one does).
 ///
 /// Values above `u32::MAX` µs (71 minutes) count in the top bucket: a timeline needs
 /// no finer view of requests that slow, and the stage's exact histogram keeps them.
@@ -62,17 +62,10 @@ impl Default for IntervalHistogram {
 
 impl IntervalHistogram {
     /// An empty histogram in the dense form.
-    pub fn dense() -> IntervalHistogram {
+    #[cfg(test)]
+    fn dense() -> IntervalHistogram {
         IntervalHistogram {
             repr: Repr::Dense(Box::new(new_interval_histogram())),
-        }
-    }
-
-    /// An empty histogram of the given form.
-    fn of_form(form: HistogramForm) -> IntervalHistogram {
-        match form {
-            HistogramForm::Dense => IntervalHistogram::dense(),
-            HistogramForm::Sparse | HistogramForm::Off => IntervalHistogram::default(),
         }
     }
 
@@ -89,6 +82,7 @@ impl IntervalHistogram {
                             buckets.reserve_exact((buckets.len() / 4).max(4));
                         }
                         buckets.insert(i, (key, n));
+                        self.settle();
                     }
                 }
             }
@@ -99,10 +93,26 @@ impl IntervalHistogram {
     /// Adds another interval's values. The result is dense when either side is.
     pub fn add(&mut self, other: &IntervalHistogram) {
         match (&mut self.repr, &other.repr) {
-            (Repr::Sparse(mine), Repr::Sparse(theirs)) => *mine = merge_sorted(mine, theirs),
+            (Repr::Sparse(mine), Repr::Sparse(theirs)) => {
+                *mine = merge_sorted(mine, theirs);
+                self.settle();
+            }
             (Repr::Dense(h), _) => other.add_into(h),
             (Repr::Sparse(_), Repr::Dense(theirs)) => {
                 let mut h = theirs.clone();
+                self.add_into(&mut h);
+                self.repr = Repr::Dense(h);
+            }
+        }
+    }
+
+    /// Turns a sparse histogram dense when its pairs (8 bytes each) would take more
+    /// room than the dense counts up to its largest bucket (4 bytes each).
+    fn settle(&mut self) {
+        if let Repr::Sparse(buckets) = &self.repr {
+            let largest = buckets.last().map_or(1, |b| b.0);
+            if buckets.len() * 2 > dense_len(largest) {
+                let mut h = Box::new(new_interval_histogram());
                 self.add_into(&mut h);
                 self.repr = Repr::Dense(h);
             }
@@ -171,7 +181,17 @@ fn merge_sorted(mine: &[(u32, u32)], theirs: &[(u32, u32)]) -> Vec<(u32, u32)> {
     }
     merged.extend_from_slice(&mine[i..]);
     merged.extend_from_slice(&theirs[j..]);
+    // Shared buckets leave room unused: a series holds thousands of these.
+    merged.shrink_to_fit();
     merged
+}
+
+/// How many counts a dense interval histogram holds once `largest` µs is recorded:
+/// HdrHistogram's layout at 2 significant digits (256 sub-buckets, the top 128 of
+/// each power of two after the first bucket).
+fn dense_len(largest: u32) -> usize {
+    let magnitude = 31 - largest.max(1).leading_zeros() as usize; // floor(log2)
+    128 * (magnitude.saturating_sub(7) + 2)
 }
 
 /// Records into an auto-resizing dense histogram, clamping as the sparse form does.
@@ -182,22 +202,24 @@ fn record_clamped(h: &mut Histogram<u32>, us: u64, n: u32) {
     }
 }
 
-/// The lowest value of the 2-significant-digit bucket holding `us` (clamped to `u32`).
+/// The lowest value of the 2-significant-digit bucket holding `us` (clamped to `u32`):
+/// HdrHistogram's layout at 2 digits keeps the top 8 bits of a value (256 sub-buckets),
+/// so the bucket's lowest value is the value with its lower bits cleared. Computed
+/// here rather than asked of a histogram: it runs for every request of a stage's and
+/// an endpoint's series (`bucket_of_is_hdrhistograms_own` checks the two agree).
 fn bucket_of(us: u64) -> u32 {
-    static LAYOUT: OnceLock<Histogram<u32>> = OnceLock::new();
-    let layout = LAYOUT.get_or_init(new_interval_histogram);
-    let clamped = us.clamp(1, u64::from(u32::MAX));
-    u32::try_from(layout.lowest_equivalent(clamped)).unwrap_or(u32::MAX)
+    let v = us.clamp(1, u64::from(u32::MAX)) as u32;
+    let magnitude = 31 - (v | 255).leading_zeros(); // floor(log2), at least 7
+    let shift = magnitude - 7;
+    (v >> shift) << shift
 }
 
-/// Which latency histograms a series keeps per interval.
+/// Whether a series keeps a latency histogram per interval.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum HistogramForm {
-    /// Dense histograms: memory fixed by the latency range, not by the rows.
+    /// One [`IntervalHistogram`] per interval: sparse, dense once that is smaller.
     #[default]
-    Dense,
-    /// Sparse histograms (see [`IntervalHistogram`]).
-    Sparse,
+    Kept,
     /// None: counts, failures, sum and max only (per-endpoint series when no rule
     /// asks for per-endpoint windows).
     Off,
@@ -267,10 +289,7 @@ impl TimeSeries {
         if form == HistogramForm::Off {
             return None;
         }
-        Some(
-            iv.histogram
-                .get_or_insert_with(|| IntervalHistogram::of_form(form)),
-        )
+        Some(iv.histogram.get_or_insert_with(IntervalHistogram::default))
     }
 
     /// True when nothing was recorded.
@@ -619,11 +638,7 @@ mod tests {
 
     #[test]
     fn a_series_keeps_the_histograms_it_is_made_for() {
-        for form in [
-            HistogramForm::Dense,
-            HistogramForm::Sparse,
-            HistogramForm::Off,
-        ] {
+        for form in [HistogramForm::Kept, HistogramForm::Off] {
             let mut ts = TimeSeries::with_histograms(form);
             ts.record(5_000, Some(12.0), false);
             ts.record(5_400, Some(30.0), true);
@@ -634,11 +649,66 @@ mod tests {
                 _ => assert_eq!(iv.histogram.as_ref().map(|h| h.len()), Some(2)),
             }
             // A series without histograms takes none from a merge either.
-            let mut other = TimeSeries::with_histograms(HistogramForm::Sparse);
+            let mut other = TimeSeries::with_histograms(HistogramForm::Kept);
             other.record(5_100, Some(7.0), false);
             ts.merge(&other);
             let kept = ts.intervals[0].histogram.as_ref().map(|h| h.len());
             assert_eq!(kept, (form != HistogramForm::Off).then_some(3));
+        }
+    }
+
+    /// `dense_len` follows HdrHistogram's own layout: the counts an auto-resized
+    /// 2-digit histogram holds after recording a value.
+    #[test]
+    fn dense_len_is_hdrhistograms_own() {
+        for v in [
+            1u32,
+            200,
+            255,
+            256,
+            257,
+            511,
+            512,
+            1_000,
+            65_535,
+            1_000_000,
+            u32::MAX,
+        ] {
+            let mut h = new_interval_histogram();
+            h.record(u64::from(v)).unwrap();
+            assert_eq!(dense_len(v), h.distinct_values(), "v = {v}");
+        }
+    }
+
+    /// A histogram whose pairs outgrow the dense counts turns dense, and keeps the
+    /// same values.
+    #[test]
+    fn a_crowded_sparse_histogram_turns_dense() {
+        let mut h = IntervalHistogram::default();
+        let mut reference = new_interval_histogram();
+        for v in 1..=2_000u64 {
+            h.record_n(v, 1);
+            reference.record(v).unwrap();
+        }
+        assert!(matches!(h.repr, Repr::Dense(_)));
+        assert_eq!(h.to_histogram(), reference);
+        let mut few = IntervalHistogram::default();
+        for v in [5_000u64, 7_000, 900_000] {
+            few.record_n(v, 3);
+        }
+        assert!(matches!(few.repr, Repr::Sparse(_)));
+    }
+
+    #[test]
+    fn bucket_of_is_hdrhistograms_own() {
+        let layout = new_interval_histogram();
+        let mut v = 1u64;
+        while v <= u64::from(u32::MAX) * 2 {
+            for x in [v - 1, v, v + 1, v + v / 3] {
+                let expected = layout.lowest_equivalent(x.clamp(1, u64::from(u32::MAX)));
+                assert_eq!(u64::from(bucket_of(x)), expected, "x = {x}");
+            }
+            v = v * 3 / 2 + 1;
         }
     }
 }
