@@ -343,11 +343,17 @@ impl Stage {
 
     /// Adds another stage's measurements (same stage seen by another generator).
     pub fn merge(&mut self, other: &Stage) {
-        for (key, ep) in &other.endpoints {
-            match self.endpoints.get_mut(key) {
-                Some(mine) => mine.merge(ep),
+        self.merge_from(other.clone());
+    }
+
+    /// [`Stage::merge`], taking `other`'s figures instead of copying them (a reader's
+    /// parts are merged this way, so their series are never held twice).
+    pub fn merge_from(&mut self, other: Stage) {
+        for (key, ep) in other.endpoints {
+            match self.endpoints.get_mut(&key) {
+                Some(mine) => mine.merge_from(ep),
                 None => {
-                    self.endpoints.insert(key.clone(), ep.clone());
+                    self.endpoints.insert(key, ep);
                 }
             }
         }
@@ -359,7 +365,7 @@ impl Stage {
             // Only one side has an aggregate: the merged stage must be re-summed.
             _ => None,
         };
-        self.timeline.merge(&other.timeline);
+        self.timeline.merge_from(other.timeline);
         self.window_ms = match (self.window_ms, other.window_ms) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
             (a, b) => a.or(b),
@@ -478,6 +484,11 @@ impl EndpointStats {
 
     /// Adds another endpoint's measurements into this one.
     pub fn merge(&mut self, other: &EndpointStats) {
+        self.merge_from(other.clone());
+    }
+
+    /// [`EndpointStats::merge`], taking `other`'s series instead of copying it.
+    pub fn merge_from(&mut self, other: EndpointStats) {
         self.requests += other.requests;
         self.failures += other.failures;
         for (k, v) in &other.failures_by_kind {
@@ -499,7 +510,7 @@ impl EndpointStats {
             }
             _ => None,
         };
-        self.series.merge(&other.series);
+        self.series.merge_from(other.series);
         self.transaction |= other.transaction;
     }
 }

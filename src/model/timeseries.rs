@@ -283,6 +283,23 @@ impl TimeSeries {
         }
     }
 
+    /// An empty series at the width a series holding `first_ms` and `last_ms` ends
+    /// with, so that recording anything between them never coarsens it. Readers of a
+    /// file's parts use it: every part's series is then on one grid, as small as the
+    /// part's share of the intervals, and merges interval by interval.
+    pub fn on_grid(histograms: HistogramForm, first_ms: i64, last_ms: i64) -> TimeSeries {
+        let (first, last) = (first_ms.clamp(0, LATEST_MS), last_ms.clamp(0, LATEST_MS));
+        let mut width_ms = 1000;
+        while last.div_euclid(width_ms) - first.div_euclid(width_ms) + 1 > MAX_INTERVALS as i64 {
+            width_ms *= 2;
+        }
+        TimeSeries {
+            width_ms,
+            histograms,
+            ..TimeSeries::default()
+        }
+    }
+
     /// The interval's histogram, created in this series' form; `None` when the series
     /// keeps none.
     fn histogram_of(form: HistogramForm, iv: &mut Interval) -> Option<&mut IntervalHistogram> {
@@ -303,7 +320,7 @@ impl TimeSeries {
         // far from overflow whatever a caller passes.
         let t_ms = t_ms.clamp(0, LATEST_MS);
         if self.intervals.is_empty() {
-            self.start_ms = t_ms.div_euclid(1000) * 1000;
+            self.start_ms = t_ms.div_euclid(self.width_ms) * self.width_ms;
         }
         // Widen before growing: a time far from the rest (another source's run, a bad
         // clock) must cost a coarser series, not an allocation the size of the gap.
@@ -414,10 +431,15 @@ impl TimeSeries {
 
     /// Adds another series into this one (intervals aligned by time).
     pub fn merge(&mut self, other: &TimeSeries) {
+        self.merge_from(other.clone());
+    }
+
+    /// [`TimeSeries::merge`], taking `other`'s histograms instead of copying them.
+    pub fn merge_from(&mut self, other: TimeSeries) {
         let form = self.histograms;
-        for (i, iv) in other.intervals.iter().enumerate() {
-            let t = other.interval_start_ms(i);
-            let mine = self.at(t);
+        let (start_ms, width_ms) = (other.start_ms, other.width_ms);
+        for (i, iv) in other.intervals.into_iter().enumerate() {
+            let mine = self.at(start_ms + i as i64 * width_ms);
             mine.requests += iv.requests;
             mine.failures += iv.failures;
             add_kinds(&mut mine.failures_by_kind, &iv.failures_by_kind);
@@ -426,8 +448,11 @@ impl TimeSeries {
             mine.users = max_opt(mine.users, iv.users);
             mine.reported_p50_ms = mine.reported_p50_ms.or(iv.reported_p50_ms);
             mine.reported_p95_ms = mine.reported_p95_ms.or(iv.reported_p95_ms);
-            if let (Some(h), Some(into)) = (&iv.histogram, Self::histogram_of(form, mine)) {
-                into.add(h);
+            match (iv.histogram, &mut mine.histogram) {
+                (Some(theirs), _) if form == HistogramForm::Off => drop(theirs),
+                (Some(theirs), Some(into)) => into.add(&theirs),
+                (Some(theirs), slot @ None) => *slot = Some(theirs),
+                (None, _) => {}
             }
         }
     }
@@ -709,6 +734,30 @@ mod tests {
                 assert_eq!(u64::from(bucket_of(x)), expected, "x = {x}");
             }
             v = v * 3 / 2 + 1;
+        }
+    }
+
+    /// A series on the grid of a span ends as the series recording the span's first
+    /// and last instants grows to by itself: the same width and start.
+    #[test]
+    fn a_series_on_a_grid_is_the_one_that_grows_there() {
+        for (first, last) in [
+            (1_717_200_000_123, 1_717_200_000_900),
+            (1_717_200_000_123, 1_717_200_999_999),
+            (1_717_200_000_123, 1_717_201_000_000),
+            (1_717_200_000_123, 1_717_215_123_456),
+        ] {
+            let mut grown = TimeSeries::default();
+            let mut gridded = TimeSeries::on_grid(HistogramForm::Kept, first, last);
+            for t in [last, (first + last) / 2, first] {
+                grown.record(t, Some(5.0), false);
+                gridded.record(t, Some(5.0), false);
+            }
+            assert_eq!(
+                (gridded.start_ms, gridded.width_ms, gridded.intervals.len()),
+                (grown.start_ms, grown.width_ms, grown.intervals.len()),
+                "{first}..{last}"
+            );
         }
     }
 }

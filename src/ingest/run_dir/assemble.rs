@@ -14,7 +14,9 @@ mod survey;
 use record::Recorder;
 use survey::{kept, survey_file, Survey};
 
-use crate::model::{normalize_label, EndpointKey, Problem, Source, Stage};
+use crate::model::{
+    normalize_label, EndpointKey, HistogramForm, Problem, Source, Stage, TimeSeries,
+};
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
 /// windows, then record every observation into overall and its stage. Sources
@@ -38,7 +40,7 @@ pub(super) fn assemble(
         opts,
         timed: timed_up_front,
     };
-    let early_skeleton = early.as_ref().map(|specs| Skeleton::new(specs));
+    let early_skeleton = early.as_ref().map(|specs| Skeleton::new(specs, None, opts));
     let early_recording = early_skeleton.as_ref().map(|sk| (&early_recorder, sk));
     let mut valid = survey_all(
         replays,
@@ -62,7 +64,7 @@ pub(super) fn assemble(
         span_ms: timed.then_some((first, end)),
         ..Default::default()
     };
-    let skeleton = Skeleton::new(&specs);
+    let skeleton = Skeleton::new(&specs, Some((first, survey.last_ms?)), opts);
     // What the survey recorded stands when it recorded every file with these stages.
     let one_pass = early.as_ref() == Some(&specs)
         && timed == timed_up_front
@@ -223,33 +225,62 @@ struct Valid<'r> {
 /// The empty overall and stages every reader records into.
 struct Skeleton {
     stages: Vec<Stage>,
+    /// A new endpoint's series: overall's first, then each stage's.
+    series: Vec<TimeSeries>,
 }
 
 impl Skeleton {
-    fn new(specs: &[StageSpec]) -> Skeleton {
+    /// The stages of `specs`. With `span` (the survey's first and last instant), every
+    /// series is on the grid it ends with ([`TimeSeries::on_grid`]): overall's over the
+    /// span, a stage's over its window within it.
+    fn new(specs: &[StageSpec], span: Option<(i64, i64)>, opts: &IngestOptions) -> Skeleton {
+        let form = opts.endpoint_histogram_form();
+        let grid = |window: Option<(i64, i64)>| match (span, window) {
+            (Some((first, last)), None) => TimeSeries::on_grid(form, first, last),
+            (Some((first, last)), Some((from, to))) if from.max(first) <= last.min(to - 1) => {
+                TimeSeries::on_grid(form, from.max(first), last.min(to - 1))
+            }
+            _ => TimeSeries::with_histograms(form),
+        };
+        let mut series = vec![grid(None)];
         let stages = specs
             .iter()
-            .map(|s| Stage {
-                name: s.name.clone(),
-                users: s.users,
-                arrival_rate_rps: s.arrival_rate_rps,
-                spawn_rate: s.spawn_rate,
-                window_ms: s.window_ms,
-                window_basis: s.basis.clone(),
-                ..Default::default()
+            .map(|s| {
+                series.push(grid(s.window_ms));
+                Stage {
+                    name: s.name.clone(),
+                    users: s.users,
+                    arrival_rate_rps: s.arrival_rate_rps,
+                    spawn_rate: s.spawn_rate,
+                    window_ms: s.window_ms,
+                    window_basis: s.basis.clone(),
+                    timeline: timeline_on(series.last()),
+                    ..Default::default()
+                }
             })
             .collect();
-        Skeleton { stages }
+        Skeleton { stages, series }
     }
 
     fn empty(&self) -> Recorded {
+        let mut overall = Stage::named("overall");
+        overall.timeline = timeline_on(self.series.first());
         Recorded {
-            overall: Stage::named("overall"),
+            overall,
             stages: self.stages.clone(),
             spans: vec![None; self.stages.len()],
             request_spans: vec![None; self.stages.len()],
             keys: KeyCache::default(),
+            series: self.series.clone(),
         }
+    }
+}
+
+/// An empty stage timeline on the grid of `series`.
+fn timeline_on(series: Option<&TimeSeries>) -> TimeSeries {
+    TimeSeries {
+        histograms: HistogramForm::default(),
+        ..series.cloned().unwrap_or_default()
     }
 }
 
@@ -261,6 +292,8 @@ struct Recorded {
     spans: Vec<Option<(i64, i64)>>,
     request_spans: Vec<Option<(i64, i64)>>,
     keys: KeyCache,
+    /// A new endpoint's series: overall's first, then each stage's.
+    series: Vec<TimeSeries>,
 }
 
 /// The endpoint key of each method and name seen (`None`: left out by `--include` /
@@ -300,8 +333,8 @@ impl Recorded {
     /// Adds what a reader of a later part (or file) recorded: the figures one reader
     /// of both would have.
     fn append(&mut self, other: Recorded) {
-        merge_stage(&mut self.overall, &other.overall);
-        for (mine, theirs) in self.stages.iter_mut().zip(&other.stages) {
+        merge_stage(&mut self.overall, other.overall);
+        for (mine, theirs) in self.stages.iter_mut().zip(other.stages) {
             merge_stage(mine, theirs);
         }
         for (mine, theirs) in self.spans.iter_mut().zip(other.spans) {
@@ -314,7 +347,13 @@ impl Recorded {
 
     /// Records one observation (kept by the survey's rules).
     fn record(&mut self, recorder: &Recorder<'_>, obs: &Observation<'_>) {
-        let stage = recorder.record(&mut self.overall, &mut self.stages, obs, &mut self.keys);
+        let stage = recorder.record(
+            &mut self.overall,
+            &mut self.stages,
+            obs,
+            &mut self.keys,
+            &self.series,
+        );
         if let (Some(i), Observation::Request(ev) | Observation::Transaction(ev)) = (stage, obs) {
             let span = &mut self.request_spans[i];
             *span = union(*span, Some((ev.t_ms, ev.t_ms)));
@@ -339,7 +378,7 @@ impl Recorded {
 /// Merges `other` into `into` as if one reader had recorded both. Series are first
 /// stretched over the other's extent (its last interval's end included), so that they
 /// coarsen to exactly the width one reader's would have.
-fn merge_stage(into: &mut Stage, other: &Stage) {
+fn merge_stage(into: &mut Stage, other: Stage) {
     fn stretch(into: &mut crate::model::TimeSeries, other: &crate::model::TimeSeries) {
         if let Some(last) = other.intervals.len().checked_sub(1) {
             into.at(other.start_ms);
@@ -352,7 +391,7 @@ fn merge_stage(into: &mut Stage, other: &Stage) {
             stretch(&mut mine.series, &ep.series);
         }
     }
-    into.merge(other);
+    into.merge_from(other);
 }
 
 /// The stage specs when the manifest gives every stage's window (no survey needed).

@@ -2,7 +2,7 @@
 //! holds it: requests into endpoints and series, interval histograms whole.
 
 use crate::ingest::{IngestOptions, Observation};
-use crate::model::{plausible_time, EndpointKey, EndpointStats, HistogramForm, Stage};
+use crate::model::{plausible_time, EndpointKey, EndpointStats, Stage, TimeSeries};
 
 use super::{interval_stage, KeyCache};
 
@@ -24,13 +24,15 @@ impl Recorder<'_> {
     }
 
     /// Records one observation into overall and into the stage whose window holds it;
-    /// for a request, returns that stage.
+    /// for a request, returns that stage. A new endpoint's series starts as a copy of
+    /// `series[0]` in overall and of `series[i + 1]` in stage `i` (their grid).
     pub(super) fn record(
         &self,
         overall: &mut Stage,
         stages: &mut [Stage],
         obs: &Observation<'_>,
         keys: &mut KeyCache,
+        series: &[TimeSeries],
     ) -> Option<usize> {
         let opts = self.opts;
         let (t, until) = span_of(obs);
@@ -49,13 +51,19 @@ impl Recorder<'_> {
                 if let Some(u) = users {
                     overall.timeline.record_users(ev.t_ms, u);
                 }
-                let form = opts.endpoint_histogram_form();
-                record_request(overall, key, ev, transaction, self.timed, form);
+                record_request(overall, key, ev, transaction, self.timed, &series[0]);
                 let i = self.stage(stages, ev.t_ms)?;
                 if let Some(u) = users {
                     stages[i].timeline.record_users(ev.t_ms, u);
                 }
-                record_request(&mut stages[i], key, ev, transaction, self.timed, form);
+                record_request(
+                    &mut stages[i],
+                    key,
+                    ev,
+                    transaction,
+                    self.timed,
+                    &series[i + 1],
+                );
                 return Some(i);
             }
             Observation::Histogram {
@@ -68,10 +76,10 @@ impl Recorder<'_> {
                 if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
                     return None;
                 }
-                let form = opts.endpoint_histogram_form();
-                record_histogram(overall, key, *start_ms, histogram, failures, form);
+                record_histogram(overall, key, *start_ms, histogram, failures, &series[0]);
                 if let Some(i) = interval_stage(stages, *start_ms, *end_ms) {
-                    record_histogram(&mut stages[i], key, *start_ms, histogram, failures, form);
+                    let new = &series[i + 1];
+                    record_histogram(&mut stages[i], key, *start_ms, histogram, failures, new);
                 }
             }
             Observation::Users { t_ms, users } => {
@@ -88,15 +96,15 @@ impl Recorder<'_> {
     }
 }
 
-/// The endpoint entry for `key`; a new one's series keeps histograms of `form`.
+/// The endpoint entry for `key`; a new one's series starts as a copy of `new`.
 fn endpoint<'s>(
     stage: &'s mut Stage,
     key: &EndpointKey,
-    form: HistogramForm,
+    new: &TimeSeries,
 ) -> &'s mut EndpointStats {
     let ep = stage.endpoint(key);
     if ep.series.is_empty() {
-        ep.series.histograms = form;
+        ep.series = new.clone();
     }
     ep
 }
@@ -109,13 +117,13 @@ fn record_request(
     ev: &crate::ingest::RequestEvent<'_>,
     transaction: bool,
     timed: bool,
-    form: HistogramForm,
+    new: &TimeSeries,
 ) {
     if timed && !transaction {
         let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
         stage.timeline.record_kind(ev.t_ms, ev.latency_ms, failed);
     }
-    let ep = endpoint(stage, key, form);
+    let ep = endpoint(stage, key, new);
     ep.transaction |= transaction;
     ep.requests += 1;
     if !ev.ok {
@@ -146,12 +154,12 @@ fn record_histogram(
     start_ms: i64,
     histogram: &hdrhistogram::Histogram<u64>,
     failures: &[(crate::model::FailureKind, u64)],
-    form: HistogramForm,
+    new: &TimeSeries,
 ) {
     let failed: u64 = failures.iter().map(|(_, n)| n).sum();
     stage.timeline.record_histogram(start_ms, histogram);
     stage.timeline.record_failures(start_ms, failures);
-    let ep = endpoint(stage, key, form);
+    let ep = endpoint(stage, key, new);
     ep.requests += histogram.len();
     ep.failures += failed;
     for (kind, n) in failures {
