@@ -17,7 +17,9 @@
 //! matches no stage or endpoint of the data is a warning, and its rules are `not_run`
 //! (an SLA file travels between runs); only a name that looks like a typo of one the
 //! data has is an error that says "did you mean" (`resolve.rs`). Names match exactly,
-//! or case-insensitively when that singles out one name (`[stage.Peak]` finds `peak`).
+//! or case-insensitively when that singles out one name (`[stage.Peak]` finds `peak`);
+//! a stage also by its words whatever the separators and an ordering number before
+//! them (`[stage.peak-load]` finds `02_Peak_Load`), when that singles out one.
 //!
 //! **Status of one evaluation.**
 //! - `insufficient_data` when the value is unknown (a percentile a summary source

@@ -53,7 +53,8 @@ impl EndpointTarget<'_> {
     }
 }
 
-/// Finds `name` among `known`: exactly, else case-insensitively when that is unique.
+/// Finds `name` among `known`: exactly, else case-insensitively when that is unique,
+/// else (a stage) by its words whatever the separators when that is unique.
 /// `Ok(None)` when the data has no such name (the caller warns); `Err` when the name
 /// looks like a typo of one it has.
 pub(super) fn resolve<'a>(
@@ -72,6 +73,15 @@ pub(super) fn resolve<'a>(
     if let [only] = folded[..] {
         return Ok(Some(only));
     }
+    // Stage names come from dir names and tools' own spellings: `peak-load`,
+    // `Peak Load`, `02_peak_load` and `peak_load` are one stage when that singles
+    // out one.
+    if !matches!(kind, Kind::Endpoint) {
+        let spelled: Vec<&String> = known.iter().filter(|k| same_words(k, name)).collect();
+        if let [only] = spelled[..] {
+            return Ok(Some(only));
+        }
+    }
     let near = typos_of(name, known);
     if near.is_empty() {
         return Ok(None);
@@ -87,6 +97,28 @@ pub(super) fn resolve<'a>(
             known_list(known, plural)
         ),
     })
+}
+
+/// True when the data's stage `known` is the SLA's `name` in other spelling: the
+/// same words whatever their case and separators (`-`, `_`, `.`, spaces), an
+/// ordering number before them left out (`02_Peak-Load` is `peak_load`).
+fn same_words(known: &str, name: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(['-', '_', '.', ' '])
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (mut k, n) = (words(known), words(name));
+    let numbered = k.len() > 1 && k[0].chars().all(|c| c.is_ascii_digit());
+    if numbered
+        && !n
+            .first()
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+    {
+        k.remove(0);
+    }
+    k == n
 }
 
 /// Finds an endpoint section's endpoints: its exact name, else (for `/…/`) every
@@ -163,5 +195,33 @@ mod tests {
         assert!(typos_of("stage-2", &known).is_empty());
         assert!(typos_of("baseline", &known).is_empty());
         assert!(typos_of("target", &known).is_empty());
+    }
+
+    /// A stage written in another spelling is found when that singles out one stage;
+    /// endpoints match only exactly or case-insensitively.
+    #[test]
+    fn a_stage_is_found_whatever_its_separators_and_ordering_number() {
+        use super::{resolve, Kind};
+        let known: Vec<String> = ["01_Baseline", "02_Peak-Load", "03_stress"]
+            .map(String::from)
+            .to_vec();
+        let found = |name: &str, kind| resolve(name, &known, kind, None).ok().flatten();
+        assert_eq!(found("baseline", Kind::Stage), Some("01_Baseline"));
+        assert_eq!(found("peak_load", Kind::VerdictStage), Some("02_Peak-Load"));
+        assert_eq!(found("Peak Load", Kind::Stage), Some("02_Peak-Load"));
+        assert_eq!(found("peak", Kind::Stage), None);
+        assert_eq!(found("baseline", Kind::Endpoint), None);
+        let twice: Vec<String> = ["01_peak", "02_peak"].map(String::from).to_vec();
+        assert_eq!(
+            resolve("peak", &twice, Kind::Stage, None).ok().flatten(),
+            None
+        );
+        let numbered: Vec<String> = ["2_users", "users"].map(String::from).to_vec();
+        assert_eq!(
+            resolve("USERS", &numbered, Kind::Stage, None)
+                .ok()
+                .flatten(),
+            Some("users")
+        );
     }
 }
