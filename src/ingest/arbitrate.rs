@@ -148,7 +148,7 @@ fn exact(src: &Source) -> bool {
 }
 
 /// Why a source cannot say which requests failed, when it cannot.
-fn lacks_failures(src: &Source) -> Option<&'static str> {
+pub(super) fn lacks_failures(src: &Source) -> Option<&'static str> {
     if failures(src) > 0 {
         return None;
     }

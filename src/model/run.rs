@@ -272,6 +272,9 @@ impl SourcePart {
 pub struct Stage {
     /// Stage name.
     pub name: String,
+    /// The load tool that measured it, when the source's stages come from different
+    /// tools (one per stage dir, see `ingest::run_dir`); `None`: the source's tool.
+    pub tool: Option<String>,
     /// Concurrent users of a closed model.
     pub users: Option<u32>,
     /// Target arrival rate of an open model, req/s.

@@ -10,6 +10,7 @@
 
 mod assemble;
 mod discover;
+mod mixed;
 mod pairs;
 mod shards;
 
@@ -45,8 +46,14 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);
     // Several dirs read together are stage dirs: each names its stages.
     let stage_dirs = dirs.len() > 1;
+    let mut dir_tools = Vec::new();
     for dir in &dirs {
+        let before = mixed::counts(&run);
         load_dir(dir, stage_dirs, opts, &mut run);
+        dir_tools.push(mixed::tools_added(&before, &run));
+    }
+    if stage_dirs && shard_dirs.is_empty() {
+        mixed::one_run_of_stage_dirs(&mut run, &dir_tools);
     }
     shards::load_shards(shard_dirs, opts, &mut run);
     for source in &mut run.sources {
@@ -362,7 +369,15 @@ fn add_source(run: &mut Run, mut src: Source) {
         run.sources.push(src);
         return;
     };
-    existing.parts.push(part);
+    src.parts = vec![part];
+    merge_source(existing, src, true);
+}
+
+/// Merges `src` (its parts listed in it) into `existing`. With `same_stages`, stages
+/// with the same name and users are one stage measured by several generators; other
+/// stages (every stage without it) are added.
+fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
+    existing.parts.extend(src.parts);
     existing.span_ms = match (existing.span_ms, src.span_ms) {
         (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
         (a, b) => a.or(b),
@@ -372,7 +387,7 @@ fn add_source(run: &mut Run, mut src: Source) {
         match existing
             .stages
             .iter_mut()
-            .find(|s| s.name == stage.name && s.users == stage.users)
+            .find(|s| same_stages && s.name == stage.name && s.users == stage.users)
         {
             Some(mine) => {
                 parallel = true;

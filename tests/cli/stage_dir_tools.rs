@@ -1,0 +1,150 @@
+//! Stage dirs across tools and copies: each stage dir is a stage of one run whatever
+//! tool measured it (choosing one tool among several is for the files of one dir),
+//! a stage dir's result files copied into another are named as a copy, and the users
+//! a stage's data records win over the number in its dir's name.
+
+use serde_json::Value;
+
+use crate::common::{analyze_json, headroom, TestDir};
+
+/// A wrk console summary: 1,382 requests in 3.03 s at 456.46 req/s, percentiles
+/// 50/75/90/99 only (no p95), no per-request series.
+const WRK: &str = "Running 3s test @ http://127.0.0.1:8080/a
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    22.25ms   11.06ms  94.04ms   76.08%
+    Req/Sec   230.15     24.73   300.00     73.33%
+  Latency Distribution
+     50%   20.05ms
+     75%   27.17ms
+     90%   35.16ms
+     99%   61.58ms
+  1382 requests in 3.03s, 268.57KB read
+Requests/sec:    456.46
+Transfer/sec:     88.71KB
+";
+
+/// Per-request rows (generic CSV): `n` requests of 10 ms from epoch ms `t0`, one every
+/// 10 ms, every `fail_every`-th failed.
+fn rows(t0: u64, n: u64, fail_every: u64) -> String {
+    let mut csv = String::from("timestamp_ms,latency_ms,endpoint,success\n");
+    for i in 1..=n {
+        let ok = if i % fail_every == 0 { "false" } else { "true" };
+        csv.push_str(&format!("{},10,/a,{ok}\n", t0 + i * 10));
+    }
+    csv
+}
+
+const T0_MS: u64 = 1_700_000_000_000;
+
+fn stage<'a>(report: &'a Value, name: &str) -> &'a Value {
+    let stages = report["stages"].as_array().expect("stages");
+    (stages.iter().find(|s| s["name"] == name)).unwrap_or_else(|| panic!("no {name}: {report:#}"))
+}
+
+fn stage_names(report: &Value) -> Vec<&str> {
+    let stages = report["stages"].as_array().expect("stages");
+    stages.iter().map(|s| s["name"].as_str().unwrap()).collect()
+}
+
+/// baseline (rows, 20 users), peak (wrk, 50 users), stress (rows, 100 users).
+fn mixed_stages(dir: &TestDir) {
+    dir.write(
+        "runs/01_baseline_20users/requests.csv",
+        rows(T0_MS, 500, 100),
+    );
+    dir.write("runs/02_peak_50users/console.log", WRK);
+    let stress = rows(T0_MS + 60_000, 1000, 10);
+    dir.write("runs/03_stress_100users/requests.csv", stress);
+}
+
+#[test]
+fn stage_dirs_measured_by_different_tools_keep_every_stage_with_its_tool() {
+    let dir = TestDir::new();
+    mixed_stages(&dir);
+    let runs = dir.path().join("runs");
+    let (code, report, stderr) = analyze_json(&[&runs], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_names(&report), ["baseline", "peak", "stress"]);
+    let (base, peak, stress) = (
+        stage(&report, "baseline"),
+        stage(&report, "peak"),
+        stage(&report, "stress"),
+    );
+    assert_eq!(base["tool"], "generic-csv");
+    assert_eq!(peak["tool"], "wrk");
+    assert_eq!(stress["tool"], "generic-csv");
+    // Each stage's own figures: 500 rows, 5 failed; wrk's 1,382 at 456.46 req/s; 1,000
+    // rows, 100 failed.
+    assert_eq!(
+        (base["users"].as_u64(), base["requests"].as_u64()),
+        (Some(20), Some(500))
+    );
+    assert_eq!(base["failures"], 5);
+    assert_eq!(
+        (peak["users"].as_u64(), peak["requests"].as_u64()),
+        (Some(50), Some(1382))
+    );
+    let rps = peak["throughput_rps"].as_f64().unwrap();
+    assert!((rps - 456.46).abs() < 0.5, "{rps}");
+    assert_eq!(peak["latency_ms"]["p99"], 61.58);
+    // wrk prints no p95 and no series: not measured for its stage, never made up.
+    assert!(peak["latency_ms"]["p95"].is_null(), "{peak:#}");
+    assert!(peak["timeseries"].as_array().unwrap().is_empty());
+    assert_eq!(
+        (stress["requests"].as_u64(), stress["failures"].as_u64()),
+        (Some(1000), Some(100))
+    );
+    assert_eq!(report["overall"]["requests"], 500 + 1382 + 1000);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 1, "{stderr}");
+    let warnings = serde_json::to_string(&report["warnings"]).unwrap();
+    assert!(
+        warnings.contains("baseline, stress from generic-csv; peak from wrk"),
+        "{warnings}"
+    );
+    assert!(
+        !warnings.contains("sources (load tools) found"),
+        "{warnings}"
+    );
+
+    // The SLA's verdict stage is wrk's peak, judged on wrk's figures.
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"p(99) < 500ms\"]\n\
+         [stage.peak]\nrules = [\"throughput >= 400/s\"]\n",
+    );
+    let out = headroom(&[
+        "check",
+        runs.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("verdict: GO on `peak`"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("456 req/s"), "{stdout}");
+    assert!(!stderr.contains("names no stage"), "{stderr}");
+}
+
+#[test]
+fn two_tools_in_one_stage_dir_are_still_arbitrated_within_it() {
+    // The peak dir holds wrk's summary and rows of the same run: as in one dir, the
+    // rows (every request's latency) lead, and wrk is listed beside them.
+    let dir = TestDir::new();
+    mixed_stages(&dir);
+    dir.write(
+        "runs/02_peak_50users/requests.csv",
+        rows(T0_MS + 30_000, 1300, 100),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("runs")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["primary_source"], "generic-csv", "{stderr}");
+    assert_eq!(report["sources"].as_array().unwrap().len(), 2);
+    assert_eq!(stage_names(&report), ["baseline", "peak", "stress"]);
+    assert_eq!(stage(&report, "peak")["requests"], 1300);
+    assert!(stage(&report, "peak").get("tool").is_none());
+}
