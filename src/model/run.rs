@@ -156,8 +156,9 @@ pub enum SkipKind {
     /// another output of the same run, checked against it.
     SameData,
     /// A result holding other requests (another run, a stage the dir layout leaves
-    /// out, a file whose counts disagree): the report does not cover them, so its
-    /// data is not clean.
+    /// out, a file whose counts disagree), or a stage dir's copy of another stage
+    /// dir's results (that stage's own data is missing): the report does not cover
+    /// them, so its data is not clean.
     OtherData,
 }
 

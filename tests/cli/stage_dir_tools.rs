@@ -148,3 +148,79 @@ fn two_tools_in_one_stage_dir_are_still_arbitrated_within_it() {
     assert_eq!(stage(&report, "peak")["requests"], 1300);
     assert!(stage(&report, "peak").get("tool").is_none());
 }
+
+#[test]
+fn a_stage_dirs_byte_identical_copy_of_another_is_named_not_read_as_a_second_stage() {
+    use crate::stage_dirs::{history, T0};
+    let dir = TestDir::new();
+    let run = history(T0, &[0, 20, 20, 20, 20, 20, 20]);
+    dir.write("runs/01_base_20users/locust_stats_history.csv", &run);
+    dir.write("runs/02_peak_40users/locust_stats_history.csv", &run);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("runs")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // One run's 6 s at 80 requests a second: one stage, its requests counted once.
+    assert_eq!(stage_names(&report), ["base"], "{stderr}");
+    assert_eq!(stage(&report, "base")["users"], 20);
+    assert_eq!(report["overall"]["requests"], 480);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    let copy = skipped[0]["path"].as_str().unwrap();
+    assert!(
+        copy.ends_with("02_peak_40users/locust_stats_history.csv"),
+        "{copy}"
+    );
+    let why = skipped[0]["reason"].as_str().unwrap();
+    assert!(why.contains("byte-identical copy of"), "{why}");
+    assert!(
+        why.contains("01_base_20users/locust_stats_history.csv"),
+        "{why}"
+    );
+    assert_eq!(report["data_quality"], "incomplete");
+    let warnings = serde_json::to_string(&report["warnings"]).unwrap();
+    assert!(
+        warnings.contains("02_peak_40users/locust_stats_history.csv"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn the_users_a_stages_data_records_win_over_its_dir_name_with_a_warning() {
+    use crate::stage_dirs::{history, T0};
+    let dir = TestDir::new();
+    // Two Locust runs 100 s apart, both at 20 users; the second dir says 40.
+    let users = [0, 20, 20, 20, 20, 20, 20];
+    dir.write(
+        "runs/01_base_20users/locust_stats_history.csv",
+        history(T0, &users),
+    );
+    let peak = history(T0 + 100, &users);
+    dir.write("runs/02_peak_40users/locust_stats_history.csv", peak);
+    // Rows with a users column of 50 in a dir that says 100; rows without one keep the
+    // dir's number.
+    let mut csv = String::from("timestamp_ms,latency_ms,endpoint,success,users\n");
+    for i in 0..100u64 {
+        csv.push_str(&format!("{},10,/a,true,50\n", (T0 + 200) * 1000 + i * 10));
+    }
+    dir.write("runs/03_stress_100users/requests.csv", csv);
+    dir.write(
+        "runs/04_soak_30users/requests.csv",
+        rows((T0 + 300) * 1000, 100, 1000),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("runs")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage(&report, "base")["users"], 20);
+    assert_eq!(stage(&report, "peak")["users"], 20, "{stderr}");
+    assert_eq!(stage(&report, "stress")["users"], 50);
+    assert_eq!(stage(&report, "soak")["users"], 30);
+    let warnings = serde_json::to_string(&report["warnings"]).unwrap();
+    assert!(
+        warnings.contains("the dir's name says 40 users, but its locust data records 20"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("the dir's name says 100 users, but its generic-csv data records 50"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("says 20 users"), "{warnings}");
+    assert!(!warnings.contains("says 30 users"), "{warnings}");
+}

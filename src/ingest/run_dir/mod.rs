@@ -10,15 +10,15 @@
 
 mod assemble;
 mod discover;
-mod mixed;
 mod pairs;
 mod shards;
+mod stage_dirs;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use self::assemble::assemble;
-use self::discover::{detect_files, expand, skip_duplicates, DirInput};
+use self::discover::{detect_files, expand, skip_duplicates, skip_stage_dir_copies, DirInput};
 use super::formats::{self, FormatSpec, OpenReplay, Reader};
 use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
@@ -46,14 +46,12 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);
     // Several dirs read together are stage dirs: each names its stages.
     let stage_dirs = dirs.len() > 1;
-    let mut dir_tools = Vec::new();
-    for dir in &dirs {
-        let before = mixed::counts(&run);
-        load_dir(dir, stage_dirs, opts, &mut run);
-        dir_tools.push(mixed::tools_added(&before, &run));
-    }
+    let read: Vec<stage_dirs::DirRead> = (dirs.iter())
+        .map(|dir| load_dir(dir, stage_dirs, opts, &mut run))
+        .collect();
+    stage_dirs::users_from_data(&mut run, &read);
     if stage_dirs && shard_dirs.is_empty() {
-        mixed::one_run_of_stage_dirs(&mut run, &dir_tools);
+        stage_dirs::one_run_of_stage_dirs(&mut run, &read);
     }
     shards::load_shards(shard_dirs, opts, &mut run);
     for source in &mut run.sources {
@@ -137,9 +135,19 @@ fn unique_stage_names(source: &mut Source) {
 /// Reads one dir's files into sources, in steps: detect each file's format, read the
 /// manifest and decide the stage plan, then the Locust set, the driver's and k6's
 /// repeated outputs (skipped), the console outputs read or skipped as pairs, and every
-/// other format by its reader, in [`Format`] order.
-fn load_dir(input: &DirInput, stage_dir: bool, opts: &IngestOptions, run: &mut Run) {
+/// other format by its reader, in [`Format`] order. Returns what the dir added.
+fn load_dir(
+    input: &DirInput,
+    stage_dir: bool,
+    opts: &IngestOptions,
+    run: &mut Run,
+) -> stage_dirs::DirRead {
+    let before = stage_dirs::counts(run);
+    let first_input = run.inputs.len();
     let mut by_format = detect_files(&input.files, run);
+    if stage_dir {
+        skip_stage_dir_copies(&mut by_format, first_input, &input.dir, run);
+    }
     let manifest = read_manifest(&mut by_format, run);
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
@@ -170,6 +178,7 @@ fn load_dir(input: &DirInput, stage_dir: bool, opts: &IngestOptions, run: &mut R
     if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
         src.notes.extend(hey_notes);
     }
+    stage_dirs::DirRead::new(&before, run, &input.dir, &plan)
 }
 
 /// The dir's `run.toml`, if any (a bad one is a problem, and no manifest).
