@@ -42,8 +42,8 @@ pub enum Caveat {
     },
     /// No requests were left to analyse.
     NoRequests,
-    /// How the reader chose between files that report the same requests (the
-    /// sentence comes with the run).
+    /// How the reader chose between files that report the same requests, or between a
+    /// stage dir's name and its data (the sentence comes with the run).
     Arbitration(String),
     /// A result file that was not read: the same data as one that was (a copy, another
     /// output of the same run) or other data the report does not cover.

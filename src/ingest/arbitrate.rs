@@ -1,6 +1,7 @@
 //! Which source a report leads with when a run holds several (a Locust CSV set and an
 //! HdrHistogram interval log of the same requests, say), and the cross-checks between
-//! them.
+//! them. Stage dirs each measured by one tool, the tools differing, are one source
+//! before this runs (`run_dir/stage_dirs.rs`): their stages are never arbitrated away.
 //!
 //! By default the source with the most requests leads. A source whose format carries
 //! no failure data (`.hlog`, `.hgrm`) never leads while another source can say which

@@ -25,7 +25,8 @@ pub struct Run {
     /// The source chosen to lead when several describe the same requests (see
     /// `ingest::arbitrate`); `None`: the one with the most requests.
     pub preferred: Option<usize>,
-    /// What choosing between sources and cross-checking them found, for the warnings.
+    /// What choosing between sources and cross-checking them found (and between a
+    /// stage dir's name and its data, on the users), for the warnings.
     pub arbitration: Vec<String>,
 }
 

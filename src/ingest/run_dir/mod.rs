@@ -5,7 +5,9 @@
 //! choosing among sources of the same requests in `../arbitrate.rs`; sharded driver
 //! runs (checked as a set, merged into one source) in `shards.rs`; a tool's outputs
 //! that may be one run twice (console text beside its CSV or log, Locust `--json`
-//! beside its CSVs), cross-checked on their counts, in `pairs.rs`. This file
+//! beside its CSVs), cross-checked on their counts, in `pairs.rs`; what stage dirs add
+//! up to (one run whatever tool measured each, users from the data over the dir's
+//! name) in `stage_dirs.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod assemble;
