@@ -224,3 +224,20 @@ fn the_users_a_stages_data_records_win_over_its_dir_name_with_a_warning() {
     assert!(!warnings.contains("says 20 users"), "{warnings}");
     assert!(!warnings.contains("says 30 users"), "{warnings}");
 }
+
+#[test]
+fn one_stage_measured_by_two_tools_in_dirs_of_their_own_is_still_arbitrated() {
+    // Generators side by side: gen1 by wrk, gen2 rows, both `peak` at 50 users. One
+    // stage, led by the rows (every request's latency), wrk listed beside them.
+    let dir = TestDir::new();
+    dir.write("runs/gen1/peak_50users/console.log", WRK);
+    dir.write(
+        "runs/gen2/peak_50users/requests.csv",
+        rows(T0_MS, 1300, 100),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("runs")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["primary_source"], "generic-csv", "{stderr}");
+    assert_eq!(stage_names(&report), ["peak"]);
+    assert_eq!(report["sources"].as_array().unwrap().len(), 2);
+}

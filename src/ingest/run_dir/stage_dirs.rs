@@ -4,8 +4,9 @@
 //! whose stages each keep the tool that measured them (`Stage::tool`), never a choice
 //! of one tool that drops the others' stages. Choosing among tools that measured the
 //! same requests (`../arbitrate.rs`) is for files of one dir: a stage dir with two
-//! tools, or a tool without failure data (its 0 % errors would be made up beside
-//! another tool's), keeps that behaviour for the whole run. And the users a dir's name
+//! tools, a stage two tools both measured (generators side by side), or a tool without
+//! failure data (its 0 % errors would be made up beside another tool's), keeps that
+//! behaviour for the whole run. And the users a dir's name
 //! gives (`02_peak_40users`) give way to the users its data records (a Locust history's
 //! user count, a JTL's threads, k6's VUs), with a warning naming both.
 
@@ -121,7 +122,18 @@ pub(super) fn one_run_of_stage_dirs(run: &mut Run, read: &[DirRead]) {
         .sources
         .iter()
         .any(|s| crate::ingest::arbitrate::lacks_failures(s).is_some());
-    if run.sources.len() < 2 || !one_each || lacking {
+    // Two tools with a stage of the same name measured it side by side (generators in
+    // dirs of their own): that is one stage, for arbitration to choose a tool for.
+    let srcs = &run.sources;
+    let shared = srcs.iter().enumerate().any(|(i, a)| {
+        let theirs = |b: &Source| {
+            b.stages
+                .iter()
+                .any(|x| a.stages.iter().any(|y| x.name == y.name))
+        };
+        srcs[i + 1..].iter().any(theirs)
+    });
+    if run.sources.len() < 2 || !one_each || lacking || shared {
         return;
     }
     let mut sources = std::mem::take(&mut run.sources).into_iter();
