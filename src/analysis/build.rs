@@ -191,6 +191,9 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
     }
     warnings.extend(run.arbitration.iter().cloned().map(Caveat::Arbitration));
     warnings.extend(skipped_results(run));
+    if let Some(tools) = primary.and_then(stage_tools) {
+        warnings.push(Caveat::StagesFromTools(tools));
+    }
     if run.sources.len() > 1 {
         warnings.push(Caveat::SeveralSources {
             count: run.sources.len(),
@@ -207,6 +210,25 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
         warnings.push(Caveat::ToolSummaries);
     }
     warnings
+}
+
+/// Which stages each tool measured (`baseline, stress from ab`), in stage order, when
+/// the source's stages come from different tools.
+fn stage_tools(src: &Source) -> Option<Vec<String>> {
+    let mut tools: Vec<(&str, Vec<&str>)> = Vec::new();
+    for stage in &src.stages {
+        let tool = stage.tool.as_deref()?;
+        match tools.iter_mut().find(|(t, _)| *t == tool) {
+            Some((_, names)) => names.push(&stage.name),
+            None => tools.push((tool, vec![&stage.name])),
+        }
+    }
+    (tools.len() > 1).then(|| {
+        let said = tools
+            .iter()
+            .map(|(t, n)| format!("{} from {t}", n.join(", ")));
+        said.collect()
+    })
 }
 
 fn task_mix(src: &Source) -> Vec<TaskShare> {
@@ -334,6 +356,7 @@ fn stage_report(stage: &Stage, run_start: Option<i64>) -> StageReport {
     });
     StageReport {
         name: stage.name.clone(),
+        tool: stage.tool.clone(),
         users: stage.users,
         arrival_rate_rps: stage.arrival_rate_rps,
         start: stage.window_ms.map(|w| format_rfc3339_ms(w.0)),

@@ -1,6 +1,6 @@
 //! Caveats the reader must know before trusting a figure (`Analysis::warnings`): thin
 //! samples, stages without a time window, long gaps, un-normalised URLs, several
-//! sources, result files not read, tool-computed percentiles, and SLA names the data
+//! sources, stages from different tools, result files not read, tool-computed percentiles, and SLA names the data
 //! lacks. Typed until
 //! serialisation: each serialises (and prints) as its sentence.
 
@@ -42,8 +42,8 @@ pub enum Caveat {
     },
     /// No requests were left to analyse.
     NoRequests,
-    /// How the reader chose between files that report the same requests (the
-    /// sentence comes with the run).
+    /// How the reader chose between files that report the same requests, or between a
+    /// stage dir's name and its data (the sentence comes with the run).
     Arbitration(String),
     /// A result file that was not read: the same data as one that was (a copy, another
     /// output of the same run) or other data the report does not cover.
@@ -60,6 +60,9 @@ pub enum Caveat {
         /// The tool the report shows.
         shown: String,
     },
+    /// The stages come from different tools, one per stage dir: which stages each
+    /// measured (`baseline, stress from ab`).
+    StagesFromTools(Vec<String>),
     /// Latency percentiles come from the tool's own summaries.
     ToolSummaries,
     /// An SLA section or verdict stage names nothing in the data (the sentence says
@@ -111,6 +114,13 @@ impl fmt::Display for Caveat {
                 f,
                 "{count} sources (load tools) found: the report shows \"{shown}\"; the others \
                  are listed under Sources and never summed with it"
+            ),
+            Caveat::StagesFromTools(tools) => write!(
+                f,
+                "the stages were measured by different load tools, one per stage dir: {}; \
+                 each stage's figures are its own tool's (a figure its tool does not give is \
+                 not measured there)",
+                tools.join("; ")
             ),
             Caveat::ToolSummaries => f.write_str(
                 "latency percentiles come from the load tool's own summaries (not every \

@@ -176,6 +176,10 @@ pub struct ScopeReport {
 pub struct StageReport {
     /// Stage name.
     pub name: String,
+    /// The load tool that measured it, when the run's stages come from different tools
+    /// (one per stage dir); absent: the primary source's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
     /// Closed-model users.
     pub users: Option<u32>,
     /// Open-model arrival rate.

@@ -222,14 +222,13 @@ impl Job<'_> {
 
     /// One file's requests into the table, each with the stage whose window holds it.
     fn stream_file(&self, file: &RequestFile, writer: &mut RequestWriter) -> anyhow::Result<()> {
-        let stages = self
-            .run
-            .sources
-            .iter()
-            .find(|s| s.tool == file.tool)
-            .map(|s| s.stages.as_slice())
-            .unwrap_or_default();
-        let untimed = match stages {
+        // The tool's stages: its source's, or its own among stages of several tools.
+        let stages: Vec<&crate::model::Stage> = (self.run.sources.iter())
+            .flat_map(|s| s.stages.iter().map(move |st| (s, st)))
+            .filter(|(s, st)| st.tool.as_deref().unwrap_or(&s.tool) == file.tool)
+            .map(|(_, st)| st)
+            .collect();
+        let untimed = match stages.as_slice() {
             [one] if one.window_ms.is_none() => Some(one.name.as_str()),
             _ => None,
         };

@@ -1,6 +1,7 @@
 //! Which source a report leads with when a run holds several (a Locust CSV set and an
 //! HdrHistogram interval log of the same requests, say), and the cross-checks between
-//! them.
+//! them. Stage dirs each measured by one tool, the tools differing, are one source
+//! before this runs (`run_dir/stage_dirs.rs`): their stages are never arbitrated away.
 //!
 //! By default the source with the most requests leads. A source whose format carries
 //! no failure data (`.hlog`, `.hgrm`) never leads while another source can say which
@@ -148,7 +149,7 @@ fn exact(src: &Source) -> bool {
 }
 
 /// Why a source cannot say which requests failed, when it cannot.
-fn lacks_failures(src: &Source) -> Option<&'static str> {
+pub(super) fn lacks_failures(src: &Source) -> Option<&'static str> {
     if failures(src) > 0 {
         return None;
     }

@@ -25,7 +25,8 @@ pub struct Run {
     /// The source chosen to lead when several describe the same requests (see
     /// `ingest::arbitrate`); `None`: the one with the most requests.
     pub preferred: Option<usize>,
-    /// What choosing between sources and cross-checking them found, for the warnings.
+    /// What choosing between sources and cross-checking them found (and between a
+    /// stage dir's name and its data, on the users), for the warnings.
     pub arbitration: Vec<String>,
 }
 
@@ -156,8 +157,9 @@ pub enum SkipKind {
     /// another output of the same run, checked against it.
     SameData,
     /// A result holding other requests (another run, a stage the dir layout leaves
-    /// out, a file whose counts disagree): the report does not cover them, so its
-    /// data is not clean.
+    /// out, a file whose counts disagree), or a stage dir's copy of another stage
+    /// dir's results (that stage's own data is missing): the report does not cover
+    /// them, so its data is not clean.
     OtherData,
 }
 
@@ -272,6 +274,9 @@ impl SourcePart {
 pub struct Stage {
     /// Stage name.
     pub name: String,
+    /// The load tool that measured it, when the source's stages come from different
+    /// tools (one per stage dir, see `ingest::run_dir`); `None`: the source's tool.
+    pub tool: Option<String>,
     /// Concurrent users of a closed model.
     pub users: Option<u32>,
     /// Target arrival rate of an open model, req/s.

@@ -1,7 +1,7 @@
 //! Bottleneck hints on a hand-made run whose patterns are known: the slow endpoint's
 //! share of waiting time, 503s and 429s in the top stage, and nothing else.
 
-use crate::common::{analyze_json, TestDir};
+use crate::common::{analyze_json, resave_crlf, TestDir};
 
 /// Writes a stage dir of `n` requests: every tenth to `/slow` (2,000 ms), the rest to
 /// `/fast` (20 ms); `shed` of them answered 503 and `limited` answered 429.
@@ -33,6 +33,8 @@ fn hints_name_their_evidence() {
     let dir = TestDir::new();
     stage(&dir, "01_low_10users", 2000, 0, 0);
     stage(&dir, "02_mid_20users", 2000, 0, 0);
+    // The low stage's figures, saved by another run (not a copy of its file).
+    resave_crlf(&dir.path().join("run/02_mid_20users/requests.csv"));
     // 100 of 2,000 requests shed (5 %), 40 rate-limited (2 %).
     stage(&dir, "03_high_40users", 2000, 100, 40);
     let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &["--charts", "none"]);

@@ -204,6 +204,8 @@ fn no_goodput_at_the_lowest_load_is_said_not_guessed() {
             Step::at("high", 20, 100.0, 1.0, 50.0, 80.0),
         ],
     );
+    // The low step's figures, saved by another run (not a copy of its file).
+    crate::common::resave_crlf(&dir.path().join("run/02_high_20users/locust_stats.csv"));
     let out = dir.path().join("out");
     let (code, report, stderr) = analyze_into(&dir.path().join("run"), &out, &[]);
     assert_eq!(code, 0, "{stderr}");

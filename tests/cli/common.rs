@@ -162,3 +162,11 @@ pub fn assert_refused(file: &str, contents: impl AsRef<[u8]>, line: Option<u64>,
         "{file}: want `{why}` in the problem: {problem}"
     );
 }
+
+/// Saves `path` again with CRLF line endings: the same rows in other bytes. Stage dirs
+/// holding byte-identical files are one run's results copied (the copy is not read), so
+/// fixtures of distinct stages that happen to have the same figures use this.
+pub fn resave_crlf(path: &Path) {
+    let text = std::fs::read_to_string(path).expect("fixture");
+    std::fs::write(path, text.replace('\n', "\r\n")).expect("fixture");
+}

@@ -36,6 +36,7 @@ mod same_run;
 mod shard;
 mod snapshots;
 mod sources;
+mod stage_dir_tools;
 mod stage_dirs;
 mod tools_real;
 mod trust;

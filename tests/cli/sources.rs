@@ -435,10 +435,12 @@ fn double_counts(report: &Value) -> Vec<Value> {
 
 /// One result set read twice — a copy in a second dir, whether it lands on the same
 /// stage (as a second generator would) or on a stage of its own — is the same requests
-/// counted twice: the `stage_totals` audit checks each part's own total, calls it
-/// impossible (same counts, failures and latencies, endpoint by endpoint), and the
-/// verdict is not GO. Two genuine generators (different counts) stay clean; a copy
-/// whose counts match but whose latencies differ is suspect.
+/// counted twice. A byte-identical copy is named as such and not read (that dir's own
+/// data is missing: incomplete); one saved again (other line endings) is read, and the
+/// `stage_totals` audit checks each part's own total, calls it impossible (same
+/// counts, failures and latencies, endpoint by endpoint), and the verdict is not GO.
+/// Two genuine generators (different counts) stay clean; a copy whose counts match but
+/// whose latencies differ is suspect.
 #[test]
 fn a_result_set_read_twice_is_a_double_count_not_ok() {
     use crate::analyze::locust_stage;
@@ -452,6 +454,17 @@ fn a_result_set_read_twice_is_a_double_count_not_ok() {
         locust_stage(&dir, b, 60_000, 12, 100.0, [450, 1200, 2550]);
         let sla = dir.write("sla.toml", sla_text);
         let run = dir.path().join("run");
+        let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(report["overall"]["requests"], 60_000, "{a}");
+        let skipped = serde_json::to_string(&report["skipped"]).unwrap();
+        assert!(skipped.contains("a byte-identical copy of"), "{skipped}");
+        assert_eq!(report["data_quality"], "incomplete");
+        assert_ne!(report["verdict"], "GO");
+        // Saved again: the same figures in other bytes.
+        let copy = dir.path().join(format!("run/{b}/locust_stats.csv"));
+        let text = std::fs::read_to_string(&copy).unwrap();
+        std::fs::write(&copy, text.replace('\n', "\r\n")).unwrap();
         let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
         assert_eq!(code, 0, "{stderr}");
         assert_eq!(report["overall"]["requests"], 120_000);

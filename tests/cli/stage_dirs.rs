@@ -14,7 +14,7 @@ const HISTORY_HEADER: &str = "Timestamp,User Count,Type,Name,Requests/s,Failures
 /// A Locust stats history (Aggregated rows only) from epoch second `t0`: one row a
 /// second for `users.len()` seconds, users `users[t]`, 80 requests a second while
 /// users are above zero (cumulative totals), no failures.
-fn history(t0: u64, users: &[u32]) -> String {
+pub(crate) fn history(t0: u64, users: &[u32]) -> String {
     let mut csv = String::from(HISTORY_HEADER);
     let mut total = 0;
     for (t, u) in users.iter().enumerate() {
@@ -30,7 +30,7 @@ fn history(t0: u64, users: &[u32]) -> String {
     csv
 }
 
-const T0: u64 = 1_700_000_000;
+pub(crate) const T0: u64 = 1_700_000_000;
 
 fn stage_names(report: &Value) -> Vec<String> {
     report["stages"]

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::analyze::locust_stage;
 use crate::check::check_json as check;
-use crate::common::{analyze_json, close, headroom, TestDir};
+use crate::common::{analyze_json, close, headroom, resave_crlf, TestDir};
 
 /// Writes an SLA file and returns its path.
 fn sla(dir: &TestDir, text: &str) -> PathBuf {
@@ -234,6 +234,8 @@ fn unnamed_stages(dir: &TestDir) -> PathBuf {
         1000.0,
         [100, 300, 600],
     );
+    // The same figures as the ramp's, saved by another run (not a copy of its file).
+    resave_crlf(&dir.path().join("run/02_plateau_1000users/locust_stats.csv"));
     dir.path().join("run")
 }
 

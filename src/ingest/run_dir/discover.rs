@@ -1,7 +1,8 @@
 //! Finding a run's files: expanding paths into run dirs, detecting and
 //! fingerprinting each file's format, and listing what is skipped and why. A result
 //! file byte-identical to another of its dir (the same SHA-256: `hey.csv` and
-//! `hey-copy.csv`) is read once, the copy skipped as such.
+//! `hey-copy.csv`) is read once, the copy skipped as such; one in a stage dir that
+//! another stage dir holds already is that stage's data missing, not a second stage.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -293,4 +294,50 @@ pub(super) fn skip_duplicates(
             ));
         }
     }
+}
+
+/// Skips a stage dir's result files that are byte-identical to a file of a stage dir
+/// read before (inputs `..first_input` of `run`): one run's results copied into two
+/// stage dirs are not two stages. The copy is named as such, as data the report does
+/// not have (that stage's own results are missing). Locust's failures and exceptions
+/// files are left out unless every file of the dir is a copy: a run without failures
+/// writes the same header-only file as every other such run.
+pub(super) fn skip_stage_dir_copies(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    first_input: usize,
+    dir: &Path,
+    run: &mut Run,
+) {
+    let (earlier, mine) = run.inputs.split_at(first_input.min(run.inputs.len()));
+    let original = |p: &Path| {
+        let sha = &mine.iter().find(|i| i.path == p)?.sha256;
+        earlier
+            .iter()
+            .find(|i| &i.sha256 == sha)
+            .map(|i| i.path.clone())
+    };
+    let files = by_format
+        .iter()
+        .flat_map(|(f, ps)| ps.iter().map(move |p| (*f, p)));
+    let copies: Vec<(Format, PathBuf, PathBuf)> = files
+        .filter_map(|(f, p)| original(p).map(|o| (f, p.clone(), o)))
+        .collect();
+    let all = by_format.values().map(Vec::len).sum::<usize>() == copies.len();
+    let common = |f: Format| matches!(f, Format::LocustFailures | Format::LocustExceptions);
+    for (format, copy, of) in copies.into_iter().filter(|c| all || !common(c.0)) {
+        if let Some(files) = by_format.get_mut(&format) {
+            files.retain(|p| *p != copy);
+        }
+        run.inputs.retain(|i| i.path != copy);
+        let why = format!(
+            "a byte-identical copy of {} (the same SHA-256), from another stage dir: one run's \
+             results in two stages; not read as the data of {} (that stage's own results are \
+             missing)",
+            of.display(),
+            dir.display()
+        );
+        run.skipped
+            .push(Skipped::new(copy, why, SkipKind::OtherData));
+    }
+    by_format.retain(|_, files| !files.is_empty());
 }

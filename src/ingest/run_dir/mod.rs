@@ -5,19 +5,22 @@
 //! choosing among sources of the same requests in `../arbitrate.rs`; sharded driver
 //! runs (checked as a set, merged into one source) in `shards.rs`; a tool's outputs
 //! that may be one run twice (console text beside its CSV or log, Locust `--json`
-//! beside its CSVs), cross-checked on their counts, in `pairs.rs`. This file
+//! beside its CSVs), cross-checked on their counts, in `pairs.rs`; what stage dirs add
+//! up to (one run whatever tool measured each, users from the data over the dir's
+//! name) in `stage_dirs.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod assemble;
 mod discover;
 mod pairs;
 mod shards;
+mod stage_dirs;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use self::assemble::assemble;
-use self::discover::{detect_files, expand, skip_duplicates, DirInput};
+use self::discover::{detect_files, expand, skip_duplicates, skip_stage_dir_copies, DirInput};
 use super::formats::{self, FormatSpec, OpenReplay, Reader};
 use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
@@ -45,8 +48,12 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);
     // Several dirs read together are stage dirs: each names its stages.
     let stage_dirs = dirs.len() > 1;
-    for dir in &dirs {
-        load_dir(dir, stage_dirs, opts, &mut run);
+    let read: Vec<stage_dirs::DirRead> = (dirs.iter())
+        .map(|dir| load_dir(dir, stage_dirs, opts, &mut run))
+        .collect();
+    stage_dirs::users_from_data(&mut run, &read);
+    if stage_dirs && shard_dirs.is_empty() {
+        stage_dirs::one_run_of_stage_dirs(&mut run, &read);
     }
     shards::load_shards(shard_dirs, opts, &mut run);
     for source in &mut run.sources {
@@ -130,9 +137,19 @@ fn unique_stage_names(source: &mut Source) {
 /// Reads one dir's files into sources, in steps: detect each file's format, read the
 /// manifest and decide the stage plan, then the Locust set, the driver's and k6's
 /// repeated outputs (skipped), the console outputs read or skipped as pairs, and every
-/// other format by its reader, in [`Format`] order.
-fn load_dir(input: &DirInput, stage_dir: bool, opts: &IngestOptions, run: &mut Run) {
+/// other format by its reader, in [`Format`] order. Returns what the dir added.
+fn load_dir(
+    input: &DirInput,
+    stage_dir: bool,
+    opts: &IngestOptions,
+    run: &mut Run,
+) -> stage_dirs::DirRead {
+    let before = stage_dirs::counts(run);
+    let first_input = run.inputs.len();
     let mut by_format = detect_files(&input.files, run);
+    if stage_dir {
+        skip_stage_dir_copies(&mut by_format, first_input, &input.dir, run);
+    }
     let manifest = read_manifest(&mut by_format, run);
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
@@ -163,6 +180,7 @@ fn load_dir(input: &DirInput, stage_dir: bool, opts: &IngestOptions, run: &mut R
     if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
         src.notes.extend(hey_notes);
     }
+    stage_dirs::DirRead::new(&before, run, &input.dir, &plan)
 }
 
 /// The dir's `run.toml`, if any (a bad one is a problem, and no manifest).
@@ -362,7 +380,15 @@ fn add_source(run: &mut Run, mut src: Source) {
         run.sources.push(src);
         return;
     };
-    existing.parts.push(part);
+    src.parts = vec![part];
+    merge_source(existing, src, true);
+}
+
+/// Merges `src` (its parts listed in it) into `existing`. With `same_stages`, stages
+/// with the same name and users are one stage measured by several generators; other
+/// stages (every stage without it) are added.
+fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
+    existing.parts.extend(src.parts);
     existing.span_ms = match (existing.span_ms, src.span_ms) {
         (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
         (a, b) => a.or(b),
@@ -372,7 +398,7 @@ fn add_source(run: &mut Run, mut src: Source) {
         match existing
             .stages
             .iter_mut()
-            .find(|s| s.name == stage.name && s.users == stage.users)
+            .find(|s| same_stages && s.name == stage.name && s.users == stage.users)
         {
             Some(mine) => {
                 parallel = true;
