@@ -198,3 +198,42 @@ fn a_time_filter_that_leaves_no_requests_is_refused_with_the_data_span() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn an_sla_finds_stage_dirs_written_in_another_spelling() {
+    // Dirs `01_Baseline` (10 users) and `02_Peak-Load` (20 users), a minute apart; the
+    // SLA names them `baseline` and `peak_load`.
+    let dir = TestDir::new();
+    let at = |u: u32| [0, u, u, u, u, u, u];
+    dir.write(
+        "runs/01_Baseline/locust_stats_history.csv",
+        history(T0, &at(10)),
+    );
+    dir.write(
+        "runs/02_Peak-Load/locust_stats_history.csv",
+        history(T0 + 60, &at(20)),
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak_load\"]\nrules = [\"p(95) < 1s\"]\n\
+         [stage.baseline]\nrules = [\"throughput >= 50/s\"]\n",
+    );
+    let runs = dir.path().join("runs");
+    let (code, report, stderr) = analyze_json(&[&runs], &["--sla", sla.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_names(&report), ["01_Baseline", "02_Peak-Load"]);
+    assert!(!stderr.contains("names no stage"), "{stderr}");
+    assert_eq!(
+        report["sla"]["verdict_stages"],
+        serde_json::json!(["02_Peak-Load"])
+    );
+    // 80 requests a second (the fixture's rate) against the baseline's 50/s.
+    let throughput = report["sla"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "throughput >= 50/s")
+        .expect("the [stage.baseline] rule is run");
+    assert_eq!(throughput["stage"], "01_Baseline", "{throughput}");
+    assert_eq!(throughput["status"], "pass", "{throughput}");
+}
