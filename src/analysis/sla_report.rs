@@ -87,6 +87,9 @@ pub(super) fn apply(
     if let Some(why) = super::quality::unseen_failures(src) {
         sla::discount_unseen_failures(&mut evals, &why);
     }
+    if let Some(why) = &src.latency_unit_doubt {
+        sla::discount_doubtful_latency(&mut evals, why);
+    }
     analysis.warnings.extend(evaluated.warnings);
     let data_reason = data_reason(analysis);
     let verdict = sla::verdict(&evals, data_reason.is_none());

@@ -115,6 +115,7 @@ fn tally_replay(
             tally.fill(report, replay.timed());
             report.version = replay.version_hint();
             report.notes.extend(replay.notes());
+            report.notes.extend(replay.warnings());
             report
                 .notes
                 .extend(warnings.iter().map(|w| w.reason.clone()));

@@ -7,6 +7,11 @@
 //! `insufficient_data` with the reason in its note (the measured value stays); a miss
 //! stands, as the truth is further past the limit. Rules the bias cannot overturn
 //! (latency, a bias away from the limit) keep their status.
+//!
+//! Likewise latency rules when the source's latency unit is in doubt (a `.hlog` whose
+//! `Interval_Max` column says its values are in another unit than they were read
+//! in): the figures may be off by 1,000× either way, so a latency rule's pass *and*
+//! miss become `insufficient_data`, with the reason in the note.
 
 use super::rule::Metric;
 use super::{RuleEvaluation, RuleStatus};
@@ -39,6 +44,34 @@ pub fn discount_unseen_failures(evals: &mut [RuleEvaluation], why: &str) {
         let direction = if low { "higher" } else { "lower" };
         let note = format!(
             "not shown: {why}, so the true {} can only be {direction} than measured",
+            e.metric
+        );
+        e.status = RuleStatus::InsufficientData;
+        e.note = Some(match e.note.take() {
+            Some(old) => format!("{note}; {old}"),
+            None => note,
+        });
+    }
+}
+
+/// True for the metrics whose values are latencies (a wrong unit scales them).
+fn is_latency(metric: Metric) -> bool {
+    matches!(
+        metric,
+        Metric::Percentile(_) | Metric::Mean | Metric::Min | Metric::Max | Metric::Apdex { .. }
+    )
+}
+
+/// Turns every judged latency rule in `evals` into `insufficient_data`: `why` says
+/// why the source's latency unit is in doubt (one clause).
+pub fn discount_doubtful_latency(evals: &mut [RuleEvaluation], why: &str) {
+    for e in evals.iter_mut() {
+        if !is_latency(e.metric) || !matches!(e.status, RuleStatus::Pass | RuleStatus::Fail) {
+            continue;
+        }
+        let note = format!(
+            "not shown: the latency unit is in doubt ({why}), so the {} may be off by \
+             1,000× or more",
             e.metric
         );
         e.status = RuleStatus::InsufficientData;
