@@ -273,6 +273,12 @@ pub trait Replay {
         true
     }
 
+    /// False when the file records no outcome per request (ab's `-g` TSV: times
+    /// only): the source is marked [`Source::outcomes_unseen`](crate::model::Source).
+    fn sees_outcomes(&self) -> bool {
+        true
+    }
+
     /// Up to `parts` sources over consecutive parts of this one, to replay at the same
     /// time on other threads: together, in order, they feed what [`Replay::replay`]
     /// feeds, with the same line numbers, and this source's [`Replay::notes`] then

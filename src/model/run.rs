@@ -217,6 +217,11 @@ pub struct Source {
     /// bounds, not measurements. Set from what the readers say of their files; a
     /// merged source has it when any of its parts has.
     pub transport_errors_unseen: bool,
+    /// True when the source's files record no outcome per request (ab's `-g` TSV:
+    /// times only), so a failed or non-2xx response counts as a success: its failure
+    /// figures (error rate, availability, goodput, Apdex, status shares) measure
+    /// nothing. A merged source has it when any of its parts has.
+    pub outcomes_unseen: bool,
     /// Why its latencies are likely in another unit than they were read in (a `.hlog`
     /// whose `Interval_Max` column says so), one clause naming the file: no latency
     /// figure of it can carry a verdict. A merged source has the first part's.

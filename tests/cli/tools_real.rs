@@ -343,6 +343,31 @@ fn ab_console_and_gnuplot_match_the_target() {
 }
 
 #[test]
+#[ignore = "runs ab (apache2-utils) against headroom target"]
+fn ab_gnuplot_alone_is_partial_and_judges_no_failure_rule() {
+    let args = ["-n", "400", "-c", "8", "-g", "ab.tsv", "{url}"];
+    let Some(Run { dir, served, .. }) = run_against("busy", "ab", "ab.txt", &args, 0) else {
+        return;
+    };
+    // The busy target refused some: ab's console counts them, its -g file cannot.
+    assert!(served.1 > 0, "{served:?}");
+    let tsv = std::fs::read_to_string(dir.path().join("ab.tsv")).unwrap();
+    assert_eq!(tsv.lines().count() as u64, served.0 + 1, "a row per answer");
+    dir.write("alone/ab.tsv", &tsv);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
+    let alone = dir.path().join("alone");
+    let (_, report, stderr) = analyze_json(&[&alone], &["--sla", sla.to_str().unwrap()]);
+    // (A run this short can also be `incomplete`: -g times are whole seconds, so a row
+    // may look longer than the run.)
+    assert_ne!(report["data_quality"], "clean", "{stderr}");
+    assert_ne!(report["verdict"], "GO", "{stderr}");
+    let rule = &report["sla"]["rules"][0];
+    assert_eq!(rule["status"], "insufficient_data", "{rule}");
+    let note = rule["note"].as_str().unwrap();
+    assert!(note.contains("records no outcome"), "{note}");
+}
+
+#[test]
 #[ignore = "runs hey against headroom target"]
 fn hey_text_matches_the_target() {
     let args = ["-n", "400", "-c", "4", "{url}"];

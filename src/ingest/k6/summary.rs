@@ -241,6 +241,7 @@ pub fn build_source(
         notes,
         parts: Vec::new(),
         transport_errors_unseen: false,
+        outcomes_unseen: false,
         latency_unit_doubt: None,
         span_ms: None,
     };

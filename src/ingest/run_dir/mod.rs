@@ -336,6 +336,7 @@ fn load_observations(
     };
     src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
+    src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
@@ -399,6 +400,7 @@ fn add_source(run: &mut Run, mut src: Source) {
     }
     existing.notes.extend(src.notes);
     existing.transport_errors_unseen |= src.transport_errors_unseen;
+    existing.outcomes_unseen |= src.outcomes_unseen;
     if existing.latency_unit_doubt.is_none() {
         existing.latency_unit_doubt = src.latency_unit_doubt;
     }
