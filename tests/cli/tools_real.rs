@@ -252,6 +252,39 @@ fn ms(value: &str) -> f64 {
 }
 
 #[test]
+fn target_writes_stats_out_when_stopped_with_sigterm() {
+    let dir = TestDir::new();
+    let out = dir.path().join("served.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["target", "--listen", "127.0.0.1:0", "--profile", "fast"])
+        .args([
+            "--max-duration",
+            "60s",
+            "--stats-out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start headroom target");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let port: u16 = first.rsplit(':').next().unwrap().parse().expect(&first);
+    std::thread::spawn(move || for _ in lines {});
+    assert_eq!(get(port, "/health").0, 200);
+    assert_eq!(get(port, "/nope").0, 404);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success());
+    let file: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(file["requests"], 2, "{file}");
+    assert_eq!(file["failed"], 1, "{file}");
+}
+
+#[test]
 fn target_counts_what_it_served_live_and_at_exit() {
     let dir = TestDir::new();
     let out = dir.path().join("served.json");
