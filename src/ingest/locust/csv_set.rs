@@ -25,7 +25,7 @@ use regex::Regex;
 use super::failures::{add_failure_kinds, kinds_from_whole_run, read_exceptions, read_failures};
 use super::history::{
     fill_timeline, history_spacing, overall_from_history, read_history, stages_from_history,
-    AGGREGATE_ONLY_HISTORY,
+    HistoryRow, AGGREGATE_ONLY_HISTORY,
 };
 use crate::ingest::formats::{FormatSpec, Head, Reader, Sniff};
 use crate::ingest::stages::StagePlan;
@@ -425,17 +425,23 @@ pub(super) fn read_distribution(path: &Path) -> Result<BTreeMap<String, Vec<(f64
     Ok(out)
 }
 
-/// Builds the Locust source of one dir. Problems with single files are pushed to
-/// `problems`; the source is built from whatever files remain.
-pub fn build_source(
-    set: &LocustSet,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    problems: &mut Vec<Problem>,
-) -> Option<Source> {
-    fn keep<T>(problems: &mut Vec<Problem>, r: Result<T, Problem>) -> Option<T> {
-        r.map_err(|p| problems.push(p)).ok()
-    }
+fn keep<T>(problems: &mut Vec<Problem>, r: Result<T, Problem>) -> Option<T> {
+    r.map_err(|p| problems.push(p)).ok()
+}
+
+/// A set's stats rows (and aggregate row) and history, whether the history was cut,
+/// and notes on what the whole-run figures rest on.
+type StatsAndHistory = (
+    Option<(Vec<StatsRow>, Option<StatsRow>)>,
+    Option<Vec<HistoryRow>>,
+    bool,
+    Vec<String>,
+);
+
+/// Reads a set's stats file and history. A file cut short keeps its rows before the
+/// cut (the cut line is pushed to `problems`); a stats file cut before its Aggregated
+/// row gives way to the history when that has totals, and a note says which.
+fn stats_and_history(set: &LocustSet, problems: &mut Vec<Problem>) -> StatsAndHistory {
     let stats = set
         .stats
         .as_deref()
@@ -463,6 +469,18 @@ pub fn build_source(
         notes.push(cut_stats_note(rows.len(), instead));
         (!instead).then_some((rows, agg))
     });
+    (stats, history, history_cut, notes)
+}
+
+/// Builds the Locust source of one dir. Problems with single files are pushed to
+/// `problems`; the source is built from whatever files remain.
+pub fn build_source(
+    set: &LocustSet,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Source> {
+    let (stats, history, history_cut, notes) = stats_and_history(set, problems);
     let failures = set
         .failures
         .as_deref()
