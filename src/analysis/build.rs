@@ -188,7 +188,12 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
         if src.overall.requests() == 0 {
             warnings.push(Caveat::NoRequests);
         }
+        if let Some(why) = &src.latency_unit_doubt {
+            warnings.push(Caveat::LatencyUnitDoubt(why.clone()));
+        }
     }
+    let input_warnings = run.warnings.iter().map(|w| w.to_string());
+    warnings.extend(input_warnings.map(Caveat::InputWarning));
     warnings.extend(run.arbitration.iter().cloned().map(Caveat::Arbitration));
     warnings.extend(skipped_results(run));
     if let Some(tools) = primary.and_then(stage_tools) {

@@ -1,7 +1,8 @@
 //! Caveats the reader must know before trusting a figure (`Analysis::warnings`): thin
 //! samples, stages without a time window, long gaps, un-normalised URLs, several
-//! sources, stages from different tools, result files not read, tool-computed percentiles, and SLA names the data
-//! lacks. Typed until
+//! sources, stages from different tools, result files not read, tool-computed
+//! percentiles, SLA names the data lacks, doubts about inputs (warnings), and a
+//! latency unit in doubt. Typed until
 //! serialisation: each serialises (and prints) as its sentence.
 
 use std::fmt;
@@ -70,6 +71,11 @@ pub enum Caveat {
     SlaNameAbsent(String),
     /// None of the SLA's verdict stages is in the data: every stage decides.
     NoVerdictStage,
+    /// A doubt about an input that left nothing unread (`FILE: why`).
+    InputWarning(String),
+    /// The source's latencies are likely in another unit than they were read in (why,
+    /// naming the file): no latency figure can carry the verdict.
+    LatencyUnitDoubt(String),
 }
 
 impl fmt::Display for Caveat {
@@ -108,7 +114,14 @@ impl fmt::Display for Caveat {
                 "no requests to analyse: --include, --exclude, --from, --to and --warmup left \
                  none, or the inputs hold none",
             ),
-            Caveat::Arbitration(text) | Caveat::SlaNameAbsent(text) => f.write_str(text),
+            Caveat::Arbitration(text)
+            | Caveat::SlaNameAbsent(text)
+            | Caveat::InputWarning(text) => f.write_str(text),
+            Caveat::LatencyUnitDoubt(why) => write!(
+                f,
+                "the latency unit is in doubt ({why}): latency figures may be off by 1,000× \
+                 or more, and latency rules cannot decide the verdict"
+            ),
             Caveat::SkippedResult { path, reason } => write!(f, "skipped {path}: {reason}"),
             Caveat::SeveralSources { count, shown } => write!(
                 f,

@@ -5,7 +5,8 @@
 //! `inconsistent`, and inconsistent data never gets a GO. A result file left out
 //! because it holds other data (another run, a stage the dir layout leaves out, counts
 //! that disagree) makes the data `incomplete`; a source that leaves transport errors
-//! out of its files (hey's and oha's CSV) makes it `partial`.
+//! out of its files (hey's and oha's CSV), or every outcome (ab's `-g` TSV), makes it
+//! `partial`.
 
 use serde::Serialize;
 
@@ -142,6 +143,13 @@ pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
 /// only answered requests (transport errors are left out)"), or `None` when it does.
 /// Transport errors are timeouts and refused or reset connections.
 pub fn unseen_failures(src: &Source) -> Option<String> {
+    if src.outcomes_unseen {
+        return Some(format!(
+            "{}'s per-request file records no outcome (every row counts as answered: failed \
+             and non-2xx responses look like successes, and failed connects have no row)",
+            src.tool
+        ));
+    }
     src.transport_errors_unseen.then(|| {
         format!(
             "{}'s per-request file lists only answered requests (transport errors are \

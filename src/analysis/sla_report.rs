@@ -85,7 +85,10 @@ pub(super) fn apply(
     )?;
     let mut evals = evaluated.evals;
     if let Some(why) = super::quality::unseen_failures(src) {
-        sla::discount_unseen_failures(&mut evals, &why);
+        sla::discount_unseen_failures(&mut evals, &why, src.outcomes_unseen);
+    }
+    if let Some(why) = &src.latency_unit_doubt {
+        sla::discount_doubtful_latency(&mut evals, why);
     }
     analysis.warnings.extend(evaluated.warnings);
     let data_reason = data_reason(analysis);

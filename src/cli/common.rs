@@ -37,9 +37,11 @@ pub struct InputArgs {
     /// overrides the run manifest.
     #[arg(long, value_name = "A..B")]
     pub think_time: Option<ThinkTime>,
-    /// Unit of `.hlog` values when the log does not say (default ns, jHiccup's).
-    #[arg(long, value_name = "UNIT", default_value = "ns")]
-    pub hlog_unit: TimeUnit,
+    /// Unit of `.hlog` values (ns, us, ms, s); default: the log's `#[unit: …]` comment,
+    /// else ns (jHiccup's). Given, it wins over the comment, with a warning when they
+    /// differ.
+    #[arg(long, value_name = "UNIT")]
+    pub hlog_unit: Option<TimeUnit>,
     /// Unit of HdrHistogram percentile text (`.hgrm`) values (default ms, as jHiccup and
     /// wrk2 print them).
     #[arg(long, value_name = "UNIT")]

@@ -71,9 +71,11 @@ pub struct ExportArgs {
     /// IDs, UUIDs and numbers in URL paths become placeholders (`/agents/{id}`).
     #[arg(long)]
     pub normalize_labels: bool,
-    /// Unit of `.hlog` values when the log does not say (default ns).
-    #[arg(long, value_name = "UNIT", default_value = "ns")]
-    pub hlog_unit: TimeUnit,
+    /// Unit of `.hlog` values (ns, us, ms, s); default: the log's `#[unit: …]` comment,
+    /// else ns (jHiccup's). Given, it wins over the comment, with a warning when they
+    /// differ.
+    #[arg(long, value_name = "UNIT")]
+    pub hlog_unit: Option<TimeUnit>,
     /// Report input problems as warnings and exit 0.
     #[arg(long)]
     pub lenient: bool,

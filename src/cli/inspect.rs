@@ -1,4 +1,5 @@
-//! `headroom inspect FILE...`: what headroom sees in each file — detected format and
+//! `headroom inspect FILE...`: what headroom sees in each file (a dir: each of its
+//! files) — detected format and
 //! version hints, requests and failures, endpoints, time span, users, whether
 //! latency is exact or a tool's summary, and anything it left out or could not read.
 //!
@@ -22,7 +23,7 @@ use crate::model::inspection::FileReport;
     after_help = "Examples:\n  headroom inspect results.jtl\n  headroom inspect run/*.csv --format json\n\nExit codes: 0 every file was read, 2 a file is unrecognised, not supported or malformed."
 )]
 pub struct InspectArgs {
-    /// Result files to look at.
+    /// Result files to look at; a dir stands for each of its files.
     #[arg(required_unless_present = "formats", value_name = "FILE")]
     pub paths: Vec<PathBuf>,
     /// List every format headroom reads: its tool, how it is recognised and a command
@@ -38,9 +39,11 @@ pub struct InspectArgs {
     /// IDs, UUIDs and numbers in URL paths become placeholders (`/agents/{id}`).
     #[arg(long)]
     pub normalize_labels: bool,
-    /// Unit of `.hlog` values when the log does not say (default ns, jHiccup's).
-    #[arg(long, value_name = "UNIT", default_value = "ns")]
-    pub hlog_unit: TimeUnit,
+    /// Unit of `.hlog` values (ns, us, ms, s); default: the log's `#[unit: …]` comment,
+    /// else ns (jHiccup's). Given, it wins over the comment, with a warning when they
+    /// differ.
+    #[arg(long, value_name = "UNIT")]
+    pub hlog_unit: Option<TimeUnit>,
     /// Unit of HdrHistogram percentile text (`.hgrm`) values (default ms, as jHiccup and
     /// wrk2 print them).
     #[arg(long, value_name = "UNIT")]
@@ -68,7 +71,17 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<Outcome> {
         normalize_labels: args.normalize_labels,
         ..Default::default()
     };
-    let reports: Vec<FileReport> = args.paths.iter().map(|p| inspect(p, &opts)).collect();
+    let mut reports = Vec::new();
+    for path in &args.paths {
+        let in_dir = path.is_dir();
+        for file in files_of(path) {
+            let mut report = inspect(&file, &opts);
+            if in_dir {
+                not_a_result_is_skipped(&mut report);
+            }
+            reports.push(report);
+        }
+    }
     if args.json || args.format == InspectFormat::Json {
         emitln(serde_json::to_string_pretty(&reports)?)?;
     } else {
@@ -113,6 +126,51 @@ fn list_formats(json: bool) -> anyhow::Result<()> {
         ));
     }
     Ok(emit(out)?)
+}
+
+/// A file of a dir that is not a load-test result (a log, a report) is skipped, as
+/// `analyze` skips it: a note, not a problem.
+fn not_a_result_is_skipped(report: &mut FileReport) {
+    let unrecognised = |p: &String| p.starts_with("not a recognised load-test result");
+    if report.format.is_none() && report.problems.len() == 1 && unrecognised(&report.problems[0]) {
+        let why = report.problems.remove(0);
+        report
+            .notes
+            .push(format!("skipped (as analyze skips it): {why}"));
+        report.ok = true;
+    }
+}
+
+/// The files `path` stands for: itself, or a dir's files (sorted, under its subdirs
+/// too; hidden entries and headroom's own report dirs left out). A dir without any
+/// is itself, which inspect then calls a dir with no files.
+fn files_of(path: &std::path::Path) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![path.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if p.is_dir() && !crate::ingest::is_headroom_output(&p) {
+                dirs.push(p);
+            } else if p.is_file() {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        files.push(path.to_path_buf());
+    }
+    files
 }
 
 /// Inspects one file: read by ingest, the figures of a file loaded whole added by

@@ -56,8 +56,8 @@ fn report_sla_error(origin: &str, e: &SlaError) -> NothingToReport {
     NothingToReport
 }
 
-/// Ingests `paths`, analyses the run and applies `sla`. Every input problem is printed
-/// to stderr, and so is every SLA name the data lacks (a warning); `Err` means nothing
+/// Ingests `paths`, analyses the run and applies `sla`. Every input problem (and input
+/// warning) is printed to stderr, and so is every SLA name the data lacks (a warning); `Err` means nothing
 /// could be reported (no results, or an SLA name that looks like a typo).
 pub fn run_pipeline(
     paths: &[PathBuf],
@@ -67,6 +67,9 @@ pub fn run_pipeline(
     let run = ingest::load_runs(paths, opts);
     for p in &run.problems {
         eprintln!("error: {p}");
+    }
+    for w in &run.warnings {
+        eprintln!("warning: {w}");
     }
     if run.sources.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();

@@ -21,7 +21,7 @@ use crate::model::ThinkTime;
   headroom target --listen 127.0.0.1:0 --profile fast
   headroom target --profile my-profile.toml --stall-at 3s --stall-for 1s
   headroom target --tls-self-signed --cert-out target-cert.pem   # then: drive --ca target-cert.pem
-  headroom target --stats-out served.json          # what it served, written at exit
+  headroom target --stats-out served.json          # what it served, written at exit (Ctrl-C, SIGTERM, --max-duration)
   curl http://127.0.0.1:8000/__headroom/stats      # the same counters, live")]
 pub struct TargetArgs {
     /// Address to listen on (port 0: any free port; the address is printed).
@@ -115,6 +115,7 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                     };
                     tokio::select! {
                         _ = tokio::signal::ctrl_c() => {}
+                        _ = terminated() => {}
                         _ = limit => {}
                     }
                 })
@@ -134,6 +135,20 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
             Ok(Outcome::BadInput)
         }
     }
+}
+
+/// Resolves on SIGTERM (what `kill`, systemd and container runtimes send), so the
+/// target stops as on Ctrl-C and `--stats-out` is written; never off Unix.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
 }
 
 type Prepared = (Profile, Vec<(ThinkTime, &'static str)>, Option<Duration>);

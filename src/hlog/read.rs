@@ -21,12 +21,20 @@ const YEAR_S: f64 = 365.0 * 24.0 * 3600.0;
 pub struct DecodedLog {
     /// `#[Histogram log format version X]`, when present.
     pub format_version: Option<String>,
-    /// Unit the values were recorded in (a `#[unit: …]` comment, else the caller's default).
+    /// Unit the values were read in: the caller's, else the log's `#[unit: …]`
+    /// comment, else ns.
     pub unit: TimeUnit,
+    /// The unit the log's `#[unit: …]` comment states, when it has one.
+    pub declared_unit: Option<TimeUnit>,
     /// Intervals in file order.
     pub intervals: Vec<HlogInterval>,
     /// Doubts that did not stop the read (e.g. a unit that disagrees with `Interval_Max`).
     pub warnings: Vec<String>,
+    /// The unit the values look like when the `Interval_Max` column contradicts
+    /// [`DecodedLog::unit`] on at least half the lines it can be checked on, and that
+    /// other unit explains each of them: the latencies as read are then likely off by
+    /// a factor of 1,000 or more.
+    pub unit_doubt: Option<TimeUnit>,
     /// The log's last line when it cannot be read but intervals precede it (a log cut
     /// mid-line): those intervals are kept, and this says what was wrong with the line.
     pub cut: Option<LogError>,
@@ -107,11 +115,11 @@ struct RawLine {
 }
 
 /// Decodes an interval log's text; untagged intervals are the endpoint `stem` (the
-/// file's). `default_unit` applies unless the log carries headroom's `#[unit: …]`
-/// comment. The first line that cannot be read stops the decoding — unless it is the
+/// file's). The values are read in `unit` when given (the caller's option wins over
+/// the log), else in the unit of headroom's `#[unit: …]` comment, else in ns. The first line that cannot be read stops the decoding — unless it is the
 /// last interval line after whole ones (a log cut mid-line): then those are kept and
 /// the line is [`DecodedLog::cut`].
-pub fn decode_log(text: &str, stem: &str, default_unit: TimeUnit) -> Result<DecodedLog, LogError> {
+pub fn decode_log(text: &str, stem: &str, unit: Option<TimeUnit>) -> Result<DecodedLog, LogError> {
     let mut header = Header::default();
     let mut lines = Vec::new();
     let mut cut = None;
@@ -158,7 +166,8 @@ pub fn decode_log(text: &str, stem: &str, default_unit: TimeUnit) -> Result<Deco
         });
     }
 
-    let unit = header.unit.unwrap_or(default_unit);
+    let declared_unit = header.unit;
+    let unit = unit.or(declared_unit).unwrap_or(TimeUnit::Ns);
     let end_times = column2_is_end_time(&lines);
     // Java's rule: an explicit BaseTime wins; otherwise timestamps are relative to
     // StartTime when the first one lies more than a year before it. A BaseTime that
@@ -195,12 +204,15 @@ pub fn decode_log(text: &str, stem: &str, default_unit: TimeUnit) -> Result<Deco
             failures,
         });
     }
+    let unit_doubt = check.doubt();
     let warnings = check.into_warning(unit).into_iter().collect();
     Ok(DecodedLog {
         format_version: header.version,
         unit,
+        declared_unit,
         intervals,
         warnings,
+        unit_doubt,
         cut,
     })
 }
@@ -343,6 +355,8 @@ fn secs_to_ms(s: f64) -> i64 {
 #[derive(Default)]
 struct MaxCheck {
     first_bad: Option<(u64, f64, u64)>,
+    /// Lines with a value to check.
+    checked: usize,
     bad_lines: usize,
     /// How many disagreeing lines each unit would have explained.
     fits: [usize; 4],
@@ -362,6 +376,7 @@ impl MaxCheck {
         };
         // The column may hold the raw max or either end of its bucket (coarse
         // histograms have wide buckets), so it is compared with the whole bucket.
+        self.checked += 1;
         let fits = |scale: f64| within(l.max_col, lo as f64 * scale, hi as f64 * scale);
         // Java (and headroom's writer) print the max in ms (Java divides by 1e6 assuming
         // ns), which is what reveals the unit; the C writer prints the raw integer. (The
@@ -377,6 +392,19 @@ impl MaxCheck {
                 self.fits[i] += 1;
             }
         }
+    }
+
+    /// The unit that explains every disagreeing line, when they are at least half the
+    /// lines checked (see [`DecodedLog::unit_doubt`]).
+    fn doubt(&self) -> Option<TimeUnit> {
+        if self.bad_lines == 0 || self.bad_lines * 2 < self.checked {
+            return None;
+        }
+        UNITS
+            .iter()
+            .zip(self.fits)
+            .find(|(_, fits)| *fits == self.bad_lines)
+            .map(|((u, _), _)| *u)
     }
 
     fn into_warning(self, unit: TimeUnit) -> Option<String> {

@@ -19,8 +19,10 @@
 //!   the files read beside it, since what was cut may be the failures.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
-//!   per row, so alone every row counts as answered (a note says where ab's failures
-//!   are). Beside the console text of the same run the two are one source
+//!   per row (and no row for a failed connect), so alone every row counts as answered
+//!   (a note says where ab's failures are) and the source's failures are unseen
+//!   ([`Source::outcomes_unseen`]): data `partial`, and no failure rule is judged on
+//!   it. Beside the console text of the same run the two are one source
 //!   ([`build_run`]): the text's counts and failures, the TSV's exact latencies.
 //! * **`-e` CSV** (`Percentage served,Time in ms`): percentiles only, no request count,
 //!   so it is read only with the console text of the same run, whose whole-ms table its
@@ -488,6 +490,16 @@ impl Replay for AbGnuplot {
             return Err(problem(&self.path, Some(1), "a header but no requests"));
         }
         Ok(())
+    }
+
+    /// ab retries a failed connect: those attempts get no row.
+    fn sees_transport_errors(&self) -> bool {
+        false
+    }
+
+    /// A row has times only: a non-2xx or failed response looks like a success.
+    fn sees_outcomes(&self) -> bool {
+        false
     }
 }
 

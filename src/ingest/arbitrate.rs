@@ -228,7 +228,7 @@ fn unit_mismatch(lead: &Source, other: &Source, opts: &IngestOptions) -> Option<
 /// The flag that reads `tool`'s values in the unit 1,000× larger (or smaller).
 fn unit_flag(tool: &str, opts: &IngestOptions, too_small: bool) -> String {
     let (flag, assumed) = match tool {
-        "hdr-log" => ("--hlog-unit", opts.hlog_unit),
+        "hdr-log" => ("--hlog-unit", opts.hlog_unit.unwrap_or(TimeUnit::Ns)),
         "hdrhistogram" => ("--hgrm-unit", opts.hgrm_unit.unwrap_or(TimeUnit::Ms)),
         _ => return "; check the unit the file is written in".into(),
     };

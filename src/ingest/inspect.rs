@@ -59,6 +59,12 @@ pub fn inspect(path: &Path, opts: &IngestOptions) -> Inspection {
 /// The file's format; `None` (and the problem in the report) when it is missing,
 /// unreadable, unrecognised or not read.
 fn detect(path: &Path, report: &mut FileReport) -> Option<super::Format> {
+    if path.is_dir() {
+        report
+            .problems
+            .push("a dir with no files: give a result file, or a dir that holds some".into());
+        return None;
+    }
     if !path.is_file() {
         report.problems.push("no such file".into());
         return None;
@@ -115,6 +121,7 @@ fn tally_replay(
             tally.fill(report, replay.timed());
             report.version = replay.version_hint();
             report.notes.extend(replay.notes());
+            report.notes.extend(replay.warnings());
             report
                 .notes
                 .extend(warnings.iter().map(|w| w.reason.clone()));

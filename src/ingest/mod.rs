@@ -81,8 +81,9 @@ pub struct IngestOptions {
     pub include: Option<Regex>,
     /// Leave out endpoints whose key matches.
     pub exclude: Option<Regex>,
-    /// Unit of `.hlog` values when the log does not say (default ns).
-    pub hlog_unit: TimeUnit,
+    /// Unit of `.hlog` values (`--hlog-unit`): wins over a log's `#[unit: …]` comment
+    /// (with a warning when they differ); `None`: the comment's, else ns.
+    pub hlog_unit: Option<TimeUnit>,
     /// Unit of HdrHistogram percentile text (`.hgrm`) values (`None`: ms, the default).
     pub hgrm_unit: Option<TimeUnit>,
     /// Think time given on the command line (overrides the manifest).
@@ -251,10 +252,29 @@ pub trait Replay {
         Vec::new()
     }
 
+    /// Doubts about the file that left nothing unread (a `.hlog` whose unit looks
+    /// wrong), as of opening it: shown as warnings, not input problems.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Why the file's latencies are likely in another unit than they were read in (one
+    /// clause), or `None`: the source is marked
+    /// [`Source::latency_unit_doubt`](crate::model::Source).
+    fn latency_unit_doubt(&self) -> Option<String> {
+        None
+    }
+
     /// False when the file lists only requests that got an answer (the tool leaves
     /// transport errors out of it): the source is marked
     /// [`Source::transport_errors_unseen`](crate::model::Source).
     fn sees_transport_errors(&self) -> bool {
+        true
+    }
+
+    /// False when the file records no outcome per request (ab's `-g` TSV: times
+    /// only): the source is marked [`Source::outcomes_unseen`](crate::model::Source).
+    fn sees_outcomes(&self) -> bool {
         true
     }
 

@@ -341,6 +341,8 @@ impl ToolSummary {
             notes,
             parts: Vec::new(),
             transport_errors_unseen: false,
+            outcomes_unseen: false,
+            latency_unit_doubt: None,
             span_ms: None,
         }
     }

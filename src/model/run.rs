@@ -17,6 +17,9 @@ pub struct Run {
     pub inputs: Vec<InputFile>,
     /// Files (or lines) that could not be read, and why.
     pub problems: Vec<Problem>,
+    /// Doubts about inputs that left nothing unread (a `.hlog` unit that looks wrong,
+    /// an option that overrides a file's own unit): warnings, not problems.
+    pub warnings: Vec<Problem>,
     /// Files that were not read, and why (unrecognised, a format not read yet, the
     /// same data again, or other data the report does not cover).
     pub skipped: Vec<Skipped>,
@@ -216,6 +219,15 @@ pub struct Source {
     /// bounds, not measurements. Set from what the readers say of their files; a
     /// merged source has it when any of its parts has.
     pub transport_errors_unseen: bool,
+    /// True when the source's files record no outcome per request (ab's `-g` TSV:
+    /// times only), so a failed or non-2xx response counts as a success: its failure
+    /// figures (error rate, availability, goodput, Apdex, status shares) measure
+    /// nothing. A merged source has it when any of its parts has.
+    pub outcomes_unseen: bool,
+    /// Why its latencies are likely in another unit than they were read in (a `.hlog`
+    /// whose `Interval_Max` column says so), one clause naming the file: no latency
+    /// figure of it can carry a verdict. A merged source has the first part's.
+    pub latency_unit_doubt: Option<String>,
     /// Each part merged into this source (one per result set or dir of the tool), with
     /// its own totals: the audit tells a second generator from the same requests read
     /// twice. Filled when the run dir adds the source.

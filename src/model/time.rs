@@ -40,6 +40,16 @@ impl TimeUnit {
     pub fn to_ms_factor(self) -> f64 {
         self.to_us_factor() / 1000.0
     }
+
+    /// `ns`, `us`, `ms`, `s`: as the unit options and `#[unit: …]` write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Ns => "ns",
+            TimeUnit::Us => "us",
+            TimeUnit::Ms => "ms",
+            TimeUnit::S => "s",
+        }
+    }
 }
 
 impl std::str::FromStr for TimeUnit {

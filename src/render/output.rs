@@ -147,7 +147,7 @@ pub enum OutputError {
         aside: String,
     },
     /// Reading or writing the file system failed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {source}{}", unwritable_hint(source))]
     Io {
         /// The file or dir.
         path: PathBuf,
@@ -155,6 +155,18 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// What to do when the output cannot be written there (a read-only run dir, where the
+/// default output dir goes): choose another with `--out`.
+fn unwritable_hint(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem};
+    match e.kind() {
+        PermissionDenied | ReadOnlyFilesystem => {
+            "; give a dir you can write to with --out DIR (the default is RUN_DIR/report/)"
+        }
+        _ => "",
+    }
 }
 
 impl OutputError {

@@ -918,6 +918,91 @@ fn a_jtl_and_a_locust_stats_csv_of_one_test_are_two_sources_never_summed() {
     );
 }
 
+#[test]
+fn three_tools_are_called_three_in_the_reports_sources() {
+    let (rows, _) = jmeter_fixture();
+    let dir = TestDir::new();
+    dir.write(
+        "run/results.jtl",
+        jtl(&rows, &JMETER_HEADER, ',', true, false),
+    );
+    dir.write(
+        "run/locust_stats.csv",
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,99%,100%\n\
+         GET,/api/agents,1500,15,120,130.5,5,900,1200,25,0.25,120,400,700,900\n\
+         ,Aggregated,1500,15,120,130.5,5,900,1200,25,0.25,120,400,700,900\n",
+    );
+    dir.write(
+        "run/requests.csv",
+        "timestamp_ms,endpoint,latency_ms\n1700000000000,/a,5\n1700000001000,/a,7\n",
+    );
+    let out = dir.path().join("report");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("**Sources**"))
+        .unwrap_or_else(|| panic!("no Sources line in {md}"));
+    assert!(
+        line.contains("three tools are reported side by side"),
+        "{line}"
+    );
+}
+
+#[test]
+fn inspect_on_a_dir_inspects_each_file_in_it() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/requests.csv",
+        "timestamp_ms,endpoint,latency_ms\n1700000000000,/a,5\n1700000001000,/a,7\n",
+    );
+    dir.write(
+        "run/sub/more.csv",
+        "timestamp_ms,endpoint,latency_ms\n1700000000000,/b,9\n",
+    );
+    dir.write("run/console.log", "started the test\n");
+    let run = dir.path().join("run");
+    let o = headroom(&["inspect", run.to_str().unwrap(), "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // The log is skipped as analyze skips it: not a problem.
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let reports: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let reports = reports.as_array().unwrap();
+    let by_name = |name: &str| {
+        reports
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("no {name} in {reports:#?}"))
+    };
+    assert_eq!(reports.len(), 3, "{reports:#?}");
+    assert_eq!(by_name("requests.csv")["requests"], 2);
+    assert_eq!(by_name("more.csv")["requests"], 1);
+    let log = by_name("console.log");
+    assert_eq!(log["ok"], true);
+    assert!(log["notes"].to_string().contains("skipped"), "{log}");
+
+    // A dir without files says what inspect wants.
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let (code, report, stderr) = inspect_json(&dir.path().join("empty"), &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        report["problems"]
+            .to_string()
+            .contains("a dir with no files"),
+        "{report}"
+    );
+    assert!(!stderr.contains("no such file"), "{stderr}");
+}
+
 // ---------------------------------------------------------------- conformance
 
 fn samples() -> Option<PathBuf> {

@@ -282,3 +282,104 @@ fn a_distribution_file_alone_is_skipped_with_what_it_needs() {
         "{skipped}"
     );
 }
+
+/// `text` cut inside the line that starts with `prefix`, a few characters in (the run
+/// stopped while Locust was writing it); returns the text and that line's number.
+fn cut_at(text: &str, prefix: &str) -> (String, u64) {
+    let at = text.find(prefix).expect("the line to cut");
+    let line = text[..at].matches('\n').count() as u64 + 1;
+    (text[..at + prefix.len() + 3].to_string(), line)
+}
+
+fn problems(report: &Value) -> String {
+    report["problems"].to_string()
+}
+
+#[test]
+fn a_stats_file_cut_before_its_aggregated_row_gives_way_to_the_history() {
+    // Cut in /c's row (line 4): /a and /b are complete, the Aggregated row is lost.
+    let (stats, line) = cut_at(STATS, "GET,/c,");
+    assert_eq!(line, 4);
+    let dir = TestDir::new();
+    dir.write("run/run_stats.csv", stats);
+    dir.write("run/run_stats_history.csv", history(true));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("run_stats.csv:4:"), "{stderr}");
+    assert!(stderr.contains("Aggregated"), "{stderr}");
+    assert_eq!(report["data_quality"], "incomplete");
+    // The whole run is the history's last row (t = 62): 186 + 62 + 56 = 304 requests,
+    // 12 failures; not the 186 + 62 of the two rows the stats file kept.
+    assert_eq!(report["overall"]["requests"], 304);
+    assert_eq!(report["overall"]["failures"], 12);
+    for (stage, requests) in stages(&report).iter().zip([116, 172]) {
+        assert_eq!(stage["requests"], requests);
+    }
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("cut before its Aggregated row"), "{notes}");
+}
+
+#[test]
+fn a_stats_file_cut_before_its_aggregated_row_alone_says_its_totals_are_missing() {
+    let (stats, _) = cut_at(STATS, "GET,/c,");
+    let dir = TestDir::new();
+    dir.write("run/run_stats.csv", stats);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("run_stats.csv:4:"), "{stderr}");
+    assert_eq!(report["data_quality"], "incomplete");
+    // The rows before the cut are used: /a 186 and /b 62 (12 failed).
+    assert_eq!(report["overall"]["requests"], 248);
+    assert_eq!(report["overall"]["failures"], 12);
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("only the 2 endpoint(s)"), "{notes}");
+    assert!(notes.contains("totals and any endpoint after the cut are missing"));
+}
+
+#[test]
+fn a_history_cut_mid_time_ends_at_its_last_complete_time() {
+    // Cut in /b's row at t = 62, after /a's row of that time: the history keeps t ≤ 61.
+    let prefix = format!("{},20,POST,/b,", T0 + LAST);
+    let (hist, line) = cut_at(&history(true), &prefix);
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", hist);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!("run_stats_history.csv:{line}:")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the 1 row(s) of its time"), "{stderr}");
+    assert_eq!(report["data_quality"], "incomplete");
+    // Totals at t = 61: /a 183, /b 61 (12 failed), /c 54: 298 requests.
+    assert_eq!(report["overall"]["requests"], 298);
+    assert_eq!(report["overall"]["failures"], 12);
+    // The 20-user plateau now ends at t = 61: /a 84, /b 28 (6 failed), /c 54.
+    let stages = stages(&report);
+    assert_eq!(stages.len(), 2, "{stages:#?}");
+    assert_eq!(stages[0]["requests"], 116);
+    assert_eq!(stages[1]["requests"], 166);
+    assert_eq!(stages[1]["failures"], 6);
+    assert!(problems(&report).contains("cut short"), "{report:#}");
+}
+
+#[test]
+fn a_cut_history_beside_a_whole_stats_file_keeps_the_stats_totals() {
+    let prefix = format!("{},20,,Aggregated,", T0 + LAST);
+    let (hist, _) = cut_at(&history(false), &prefix);
+    let dir = TestDir::new();
+    dir.write("run/run_stats.csv", STATS);
+    dir.write("run/run_stats_history.csv", hist);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(report["data_quality"], "incomplete");
+    assert_eq!(report["overall"]["requests"], 304);
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("stats history was cut short"), "{notes}");
+    // The history's stages stop at t = 61: 116 and 166 requests.
+    let got: Vec<u64> = stages(&report)
+        .iter()
+        .map(|s| s["requests"].as_u64().unwrap())
+        .collect();
+    assert_eq!(got, vec![116, 166]);
+}

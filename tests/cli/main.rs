@@ -24,6 +24,7 @@ mod formats_b;
 mod formats_c;
 mod gatling_binary;
 mod habits;
+mod hlog_unit;
 mod hygiene;
 mod impossible_numbers;
 mod kubernetes;

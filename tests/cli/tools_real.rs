@@ -252,6 +252,39 @@ fn ms(value: &str) -> f64 {
 }
 
 #[test]
+fn target_writes_stats_out_when_stopped_with_sigterm() {
+    let dir = TestDir::new();
+    let out = dir.path().join("served.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["target", "--listen", "127.0.0.1:0", "--profile", "fast"])
+        .args([
+            "--max-duration",
+            "60s",
+            "--stats-out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start headroom target");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let port: u16 = first.rsplit(':').next().unwrap().parse().expect(&first);
+    std::thread::spawn(move || for _ in lines {});
+    assert_eq!(get(port, "/health").0, 200);
+    assert_eq!(get(port, "/nope").0, 404);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success());
+    let file: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(file["requests"], 2, "{file}");
+    assert_eq!(file["failed"], 1, "{file}");
+}
+
+#[test]
 fn target_counts_what_it_served_live_and_at_exit() {
     let dir = TestDir::new();
     let out = dir.path().join("served.json");
@@ -340,6 +373,31 @@ fn ab_console_and_gnuplot_match_the_target() {
         );
     }
     assert!(close(latency(&report, "max"), printed[2].1, 1e-3));
+}
+
+#[test]
+#[ignore = "runs ab (apache2-utils) against headroom target"]
+fn ab_gnuplot_alone_is_partial_and_judges_no_failure_rule() {
+    let args = ["-n", "400", "-c", "8", "-g", "ab.tsv", "{url}"];
+    let Some(Run { dir, served, .. }) = run_against("busy", "ab", "ab.txt", &args, 0) else {
+        return;
+    };
+    // The busy target refused some: ab's console counts them, its -g file cannot.
+    assert!(served.1 > 0, "{served:?}");
+    let tsv = std::fs::read_to_string(dir.path().join("ab.tsv")).unwrap();
+    assert_eq!(tsv.lines().count() as u64, served.0 + 1, "a row per answer");
+    dir.write("alone/ab.tsv", &tsv);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
+    let alone = dir.path().join("alone");
+    let (_, report, stderr) = analyze_json(&[&alone], &["--sla", sla.to_str().unwrap()]);
+    // (A run this short can also be `incomplete`: -g times are whole seconds, so a row
+    // may look longer than the run.)
+    assert_ne!(report["data_quality"], "clean", "{stderr}");
+    assert_ne!(report["verdict"], "GO", "{stderr}");
+    let rule = &report["sla"]["rules"][0];
+    assert_eq!(rule["status"], "insufficient_data", "{rule}");
+    let note = rule["note"].as_str().unwrap();
+    assert!(note.contains("records no outcome"), "{note}");
 }
 
 #[test]

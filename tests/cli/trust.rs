@@ -1,6 +1,7 @@
 //! Verdicts that must not rest on what the data cannot show: a per-request file that
 //! leaves transport errors out (hey's and oha's CSV) cannot prove an error-rate,
-//! availability or goodput pass; short summaries-only runs of one config do not
+//! availability or goodput pass, nor one without outcomes (ab's `-g` TSV) any failure
+//! rule; short summaries-only runs of one config do not
 //! regress in `compare`.
 
 use std::path::{Path, PathBuf};
@@ -152,6 +153,53 @@ fn oha_csv_cannot_prove_an_error_rate_pass() {
     let dir = TestDir::new();
     let (run, sla) = run_dir(&dir, "oha.csv", oha_csv(0));
     assert_unseen(&run, &sla, "oha");
+}
+
+/// ab's `-g` TSV of the fixture's requests: times only (ab writes no status, and no
+/// row for a failed connect), one request every 5 ms (four a second per whole
+/// `seconds`), all 20 ms.
+fn ab_tsv() -> String {
+    let mut tsv = String::from("starttime\tseconds\tctime\tdtime\tttime\twait\n");
+    for i in 0..N {
+        let seconds = T0 / 1000 + (i as i64 * 5) / 1000;
+        tsv.push_str(&format!(
+            "Tue Nov 14 22:13:20 2023\t{seconds}\t0\t20\t20\t20\n"
+        ));
+    }
+    tsv
+}
+
+/// ab's -g file alone cannot show a single failure: every failure rule, pass or miss,
+/// lacks the data (a 503 there looks like a success), latency still judges, and the
+/// data is `partial`. Before, all five rules passed: GO.
+#[test]
+fn an_ab_gnuplot_file_alone_cannot_prove_any_failure_rule() {
+    let dir = TestDir::new();
+    let (run, sla) = run_dir(&dir, "ab.tsv", ab_tsv());
+    let (code, out, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out["verdict"], "CONDITIONAL", "{out}");
+    let s = stage(&out);
+    for rule in [
+        "error_rate < 1%",
+        "availability > 99%",
+        "goodput >= 100/s",
+        "rc(5xx) < 1%",
+    ] {
+        let e = cell(&out, rule, Some(&s));
+        assert_eq!(e["status"], "insufficient_data", "{rule}: {e}");
+        let note = e["note"].as_str().unwrap();
+        assert!(
+            note.contains("ab's per-request file records no outcome"),
+            "{note}"
+        );
+    }
+    assert_eq!(cell(&out, "p(95) < 500ms", Some(&s))["status"], "pass");
+    let (_, report, _) = analyze_json(&[&run], &["--sla", &sla.display().to_string()]);
+    assert_eq!(report["data_quality"], "partial");
+    assert_eq!(report["overall"]["requests"], N);
+    let why = report["data_quality_reason"].as_str().unwrap();
+    assert!(why.contains("no outcome"), "{why}");
 }
 
 /// The same requests with a row for every request sent: every rule passes, GO, clean.

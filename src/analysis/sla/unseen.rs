@@ -6,7 +6,14 @@
 //! that this bias could turn into a miss is not evidence, so it becomes
 //! `insufficient_data` with the reason in its note (the measured value stays); a miss
 //! stands, as the truth is further past the limit. Rules the bias cannot overturn
-//! (latency, a bias away from the limit) keep their status.
+//! (latency, a bias away from the limit) keep their status. A source that records no
+//! outcome at all (ab's `-g` TSV) measures none of these: their passes and misses
+//! alike become `insufficient_data`.
+//!
+//! Likewise latency rules when the source's latency unit is in doubt (a `.hlog` whose
+//! `Interval_Max` column says its values are in another unit than they were read
+//! in): the figures may be off by 1,000× either way, so a latency rule's pass *and*
+//! miss become `insufficient_data`, with the reason in the note.
 
 use super::rule::Metric;
 use super::{RuleEvaluation, RuleStatus};
@@ -25,20 +32,57 @@ fn bias_low(metric: Metric) -> Option<bool> {
 }
 
 /// Turns every pass in `evals` that unseen failures could overturn into
-/// `insufficient_data`; `why` says which source leaves them out (one clause).
-pub fn discount_unseen_failures(evals: &mut [RuleEvaluation], why: &str) {
+/// `insufficient_data`; `why` says which source leaves them out (one clause). With
+/// `no_outcomes` (the source records no outcome at all) every judged failure rule,
+/// pass or miss, measures nothing and becomes `insufficient_data`.
+pub fn discount_unseen_failures(evals: &mut [RuleEvaluation], why: &str, no_outcomes: bool) {
     for e in evals.iter_mut() {
         let Some(low) = bias_low(e.metric) else {
             continue;
         };
-        // Too low under an upper bound, or too high under a lower one: the bias points
-        // at the limit.
-        if e.status != RuleStatus::Pass || low != e.op.is_upper_bound() {
+        let note = if no_outcomes {
+            if !matches!(e.status, RuleStatus::Pass | RuleStatus::Fail) {
+                continue;
+            }
+            format!("not shown: {why}, so the {} measures nothing", e.metric)
+        } else {
+            // Too low under an upper bound, or too high under a lower one: the bias
+            // points at the limit.
+            if e.status != RuleStatus::Pass || low != e.op.is_upper_bound() {
+                continue;
+            }
+            let direction = if low { "higher" } else { "lower" };
+            format!(
+                "not shown: {why}, so the true {} can only be {direction} than measured",
+                e.metric
+            )
+        };
+        e.status = RuleStatus::InsufficientData;
+        e.note = Some(match e.note.take() {
+            Some(old) => format!("{note}; {old}"),
+            None => note,
+        });
+    }
+}
+
+/// True for the metrics whose values are latencies (a wrong unit scales them).
+fn is_latency(metric: Metric) -> bool {
+    matches!(
+        metric,
+        Metric::Percentile(_) | Metric::Mean | Metric::Min | Metric::Max | Metric::Apdex { .. }
+    )
+}
+
+/// Turns every judged latency rule in `evals` into `insufficient_data`: `why` says
+/// why the source's latency unit is in doubt (one clause).
+pub fn discount_doubtful_latency(evals: &mut [RuleEvaluation], why: &str) {
+    for e in evals.iter_mut() {
+        if !is_latency(e.metric) || !matches!(e.status, RuleStatus::Pass | RuleStatus::Fail) {
             continue;
         }
-        let direction = if low { "higher" } else { "lower" };
         let note = format!(
-            "not shown: {why}, so the true {} can only be {direction} than measured",
+            "not shown: the latency unit is in doubt ({why}), so the {} may be off by \
+             1,000× or more",
             e.metric
         );
         e.status = RuleStatus::InsufficientData;

@@ -23,7 +23,11 @@ fn path() -> PathBuf {
 }
 
 fn parse(text: &str, unit: TimeUnit) -> Result<HlogFile, Problem> {
-    parse_hlog(&path(), text.as_bytes(), unit)
+    parse_hlog(
+        &path(),
+        text.as_bytes(),
+        Some(unit).filter(|u| *u != TimeUnit::Ns),
+    )
 }
 
 /// Deterministic pseudo-random numbers (xorshift) so tests need no seed plumbing.
@@ -193,7 +197,7 @@ fn writer_round_trip() {
     let file = dir.path().join("driver.hlog");
     std::fs::write(&file, &bytes).unwrap();
     // The `#[unit: us]` comment overrides the ns default.
-    let log = read_hlog(&file, TimeUnit::Ns).unwrap();
+    let log = read_hlog(&file, None).unwrap();
     assert_eq!(log.unit, TimeUnit::Us);
     assert_eq!(log.format_version.as_deref(), Some("1.3"));
     assert!(log.warnings.is_empty(), "{:?}", log.warnings);
@@ -431,7 +435,7 @@ fn garbage_never_panics() {
     let mut rng = Rng(42);
     for len in 0..400 {
         let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-        let _ = parse_hlog(&path(), &bytes, TimeUnit::Ns);
+        let _ = parse_hlog(&path(), &bytes, None);
         let line = format!("0.1,1.0,1.0,HIST{}\n", STANDARD.encode(&bytes));
         let _ = parse(&line, TimeUnit::Ns);
     }
@@ -499,7 +503,7 @@ fn reads_shared_hlog_samples() {
     files.sort();
     for file in files {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        match read_hlog(&file, TimeUnit::Ns) {
+        match read_hlog(&file, None) {
             Ok(log) => {
                 assert!(!log.intervals.is_empty());
                 let mut all = new_histogram();
@@ -541,7 +545,7 @@ fn reads_shared_hlog_samples() {
                 }
                 assert!(log.warnings.is_empty(), "{name}: {:?}", log.warnings);
                 // Read as µs, every max is 1000 times too large for its column.
-                let wrong = read_hlog(&file, TimeUnit::Us).unwrap();
+                let wrong = read_hlog(&file, Some(TimeUnit::Us)).unwrap();
                 assert!(
                     wrong.warnings[0].contains("look like ns"),
                     "{:?}",
@@ -574,14 +578,14 @@ fn failures_comments_attach_to_their_interval() {
          Tag=GET%20/a,1.000,1.000,0.003,{blob}\n\
          #[failures: Tag=GET%20/a,1.000,status:503=1;timeout=1]\n"
     );
-    let f = parse_hlog(Path::new("x.hlog"), log.as_bytes(), TimeUnit::Ns).unwrap();
+    let f = parse_hlog(Path::new("x.hlog"), log.as_bytes(), None).unwrap();
     assert_eq!(
         f.intervals[0].failures,
         vec![(FailureKind::Status(503), 1), (FailureKind::Timeout, 1)]
     );
     let bad = "#[failures: Tag=GET%20/a,1.000,status:503=x]\n";
     assert_eq!(
-        parse_hlog(Path::new("x.hlog"), bad.as_bytes(), TimeUnit::Ns)
+        parse_hlog(Path::new("x.hlog"), bad.as_bytes(), None)
             .unwrap_err()
             .line,
         Some(1)

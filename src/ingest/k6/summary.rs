@@ -239,9 +239,7 @@ pub fn build_source(
         stages,
         overall,
         notes,
-        parts: Vec::new(),
-        transport_errors_unseen: false,
-        span_ms: None,
+        ..Default::default()
     };
     crate::ingest::summary::check_source(path, &src)?;
     Ok(src)

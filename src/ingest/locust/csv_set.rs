@@ -25,7 +25,7 @@ use regex::Regex;
 use super::failures::{add_failure_kinds, kinds_from_whole_run, read_exceptions, read_failures};
 use super::history::{
     fill_timeline, history_spacing, overall_from_history, read_history, stages_from_history,
-    AGGREGATE_ONLY_HISTORY,
+    HistoryRow, AGGREGATE_ONLY_HISTORY,
 };
 use crate::ingest::formats::{FormatSpec, Head, Reader, Sniff};
 use crate::ingest::stages::StagePlan;
@@ -154,8 +154,35 @@ impl Columns {
 /// A data row: its line and cells.
 pub(super) type Row = (u64, Vec<String>);
 
-/// Reads the CSV rows of a Locust file: header cells and `(line, cells)` rows.
-pub(super) fn read_rows(path: &Path) -> Result<(Columns, Vec<Row>), Problem> {
+/// A Locust CSV as read: header, complete rows, and where a last row cut short was.
+pub(super) struct Rows {
+    pub(super) cols: Columns,
+    pub(super) rows: Vec<Row>,
+    /// `(line, fields)` of a last row with fewer fields than the header: the run
+    /// stopped while Locust was writing. The rows before it are complete.
+    pub(super) cut: Option<(u64, usize)>,
+}
+
+impl Rows {
+    /// The problem of the cut last row, `then` saying what that leaves out.
+    pub(super) fn cut_problem(&self, path: &Path, then: &str) -> Option<Problem> {
+        self.cut.map(|(line, fields)| {
+            problem(
+                path,
+                Some(line),
+                format!(
+                    "row has {fields} fields, the header has {}: the last line is cut short \
+                     (run stopped while Locust was writing?); {then}",
+                    self.cols.0.len()
+                ),
+            )
+        })
+    }
+}
+
+/// Reads the CSV rows of a Locust file: header cells and `(line, cells)` rows; a row
+/// of the wrong width is a problem, except a last row cut short (see [`Rows::cut`]).
+pub(super) fn read_rows_cut(path: &Path) -> Result<Rows, Problem> {
     let text = read_text(path).map_err(|e| problem(path, None, e.to_string()))?;
     if text.trim().is_empty() {
         return Err(problem(path, None, "empty file"));
@@ -169,12 +196,20 @@ pub(super) fn read_rows(path: &Path) -> Result<(Columns, Vec<Row>), Problem> {
         .collect::<Vec<_>>();
     let width = header.len();
     let mut rows = Vec::new();
-    for record in reader.records() {
+    let mut records = reader.records().peekable();
+    while let Some(record) = records.next() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line());
             problem(path, line, format!("unreadable row: {e}"))
         })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.len() < width && records.peek().is_none() {
+            return Ok(Rows {
+                cols: Columns(header),
+                rows,
+                cut: Some((line, record.len())),
+            });
+        }
         if record.len() != width {
             return Err(problem(
                 path,
@@ -187,7 +222,21 @@ pub(super) fn read_rows(path: &Path) -> Result<(Columns, Vec<Row>), Problem> {
         }
         rows.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
     }
-    Ok((Columns(header), rows))
+    Ok(Rows {
+        cols: Columns(header),
+        rows,
+        cut: None,
+    })
+}
+
+/// Like [`read_rows_cut`], for files whose every row counts: a cut last row is a
+/// problem of the whole file.
+pub(super) fn read_rows(path: &Path) -> Result<(Columns, Vec<Row>), Problem> {
+    let read = read_rows_cut(path)?;
+    match read.cut_problem(path, "the file is not used") {
+        Some(p) => Err(p),
+        None => Ok((read.cols, read.rows)),
+    }
 }
 
 pub(super) fn number(
@@ -231,12 +280,44 @@ pub(super) fn is_aggregate(method: &str, name: &str) -> bool {
     (method.is_empty() || method == "None") && (name == "Aggregated" || name == "Total")
 }
 
-/// `_stats.csv` / `_requests.csv` rows and the aggregate row.
-pub(super) fn read_stats(
+/// A stats file as read: endpoint rows, the aggregate row, and the problem of a last
+/// line cut short (the rows before it are kept).
+pub(super) type StatsRead = (Vec<StatsRow>, Option<StatsRow>, Option<Problem>);
+
+/// `_stats.csv` / `_requests.csv` rows and the aggregate row; a last line cut short
+/// is left out (a problem) and the rows before it are used.
+pub(super) fn read_stats(path: &Path, distribution: Option<&Path>) -> Result<StatsRead, Problem> {
+    let mut read = read_rows_cut(path)?;
+    if read.rows.is_empty() {
+        if let Some(p) = read.cut_problem(path, "no complete row before it") {
+            return Err(p);
+        }
+    }
+    let (endpoints, aggregate) = stats_rows(
+        path,
+        distribution,
+        &read.cols,
+        std::mem::take(&mut read.rows),
+    )?;
+    let then = if aggregate.is_some() {
+        "left out".to_string()
+    } else {
+        format!(
+            "left out, with the rows after it: the file lacks its Aggregated row (the run's \
+             totals), and has only the {} endpoint(s) listed before the cut",
+            endpoints.len()
+        )
+    };
+    Ok((endpoints, aggregate, read.cut_problem(path, &then)))
+}
+
+/// The endpoint rows and the aggregate row of a stats file's complete rows.
+fn stats_rows(
     path: &Path,
     distribution: Option<&Path>,
+    cols: &Columns,
+    rows: Vec<Row>,
 ) -> Result<(Vec<StatsRow>, Option<StatsRow>), Problem> {
-    let (cols, rows) = read_rows(path)?;
     let c_method = cols.require(path, &["Type", "Method"])?;
     let c_name = cols.require(path, &["Name"])?;
     let c_req = cols.require(path, &["Request Count", "# requests"])?;
@@ -344,6 +425,53 @@ pub(super) fn read_distribution(path: &Path) -> Result<BTreeMap<String, Vec<(f64
     Ok(out)
 }
 
+fn keep<T>(problems: &mut Vec<Problem>, r: Result<T, Problem>) -> Option<T> {
+    r.map_err(|p| problems.push(p)).ok()
+}
+
+/// A set's stats rows (and aggregate row) and history, whether the history was cut,
+/// and notes on what the whole-run figures rest on.
+type StatsAndHistory = (
+    Option<(Vec<StatsRow>, Option<StatsRow>)>,
+    Option<Vec<HistoryRow>>,
+    bool,
+    Vec<String>,
+);
+
+/// Reads a set's stats file and history. A file cut short keeps its rows before the
+/// cut (the cut line is pushed to `problems`); a stats file cut before its Aggregated
+/// row gives way to the history when that has totals, and a note says which.
+fn stats_and_history(set: &LocustSet, problems: &mut Vec<Problem>) -> StatsAndHistory {
+    let stats = set
+        .stats
+        .as_deref()
+        .and_then(|p| keep(problems, read_stats(p, set.distribution.as_deref())));
+    let mut history_cut = false;
+    let history = set
+        .history
+        .as_deref()
+        .and_then(|p| keep(problems, read_history(p)))
+        .map(|(rows, cut)| {
+            history_cut = cut.is_some();
+            problems.extend(cut);
+            rows
+        });
+    let mut notes = Vec::new();
+    let stats = stats.and_then(|(rows, agg, cut)| {
+        let cut_before_totals = cut.is_some() && agg.is_none();
+        problems.extend(cut);
+        if !cut_before_totals {
+            return Some((rows, agg));
+        }
+        let instead = history
+            .as_deref()
+            .is_some_and(|h| h.iter().any(|r| r.key.is_none()));
+        notes.push(cut_stats_note(rows.len(), instead));
+        (!instead).then_some((rows, agg))
+    });
+    (stats, history, history_cut, notes)
+}
+
 /// Builds the Locust source of one dir. Problems with single files are pushed to
 /// `problems`; the source is built from whatever files remain.
 pub fn build_source(
@@ -352,17 +480,7 @@ pub fn build_source(
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Source> {
-    fn keep<T>(problems: &mut Vec<Problem>, r: Result<T, Problem>) -> Option<T> {
-        r.map_err(|p| problems.push(p)).ok()
-    }
-    let stats = set
-        .stats
-        .as_deref()
-        .and_then(|p| keep(problems, read_stats(p, set.distribution.as_deref())));
-    let history = set
-        .history
-        .as_deref()
-        .and_then(|p| keep(problems, read_history(p)));
+    let (stats, history, history_cut, notes) = stats_and_history(set, problems);
     let failures = set
         .failures
         .as_deref()
@@ -377,6 +495,7 @@ pub fn build_source(
 
     let mut source = Source {
         tool: "locust".into(),
+        notes,
         ..Default::default()
     };
     for (n, msg) in exceptions.iter().flatten() {
@@ -416,9 +535,14 @@ pub fn build_source(
     let spacing = history.as_deref().map_or(1000, history_spacing);
     if let Some(hist) = &history {
         source.span_ms = hist.first().zip(hist.last()).map(|(a, b)| (a.t_ms, b.t_ms));
-        fill_timeline(&mut overall, hist, spacing);
         if stats.is_none() {
+            fill_timeline(&mut overall, hist, spacing);
             overall_from_history(&mut overall, hist, opts);
+        } else if history_cut {
+            // A cut history's series would cover part of what the stats file counts.
+            source.notes.push(CUT_HISTORY_UNDRAWN.into());
+        } else {
+            fill_timeline(&mut overall, hist, spacing);
         }
     }
     // After the history: without `_stats.csv` the overall figures come from it.
@@ -449,12 +573,40 @@ pub fn build_source(
     source.overall = overall;
     // Impossible numbers (counts past a u64, more failures than requests) are the
     // stats file's problem (the history's when there is no stats file).
-    let file = set.stats.as_deref().or(set.history.as_deref());
+    let file = set
+        .stats
+        .as_deref()
+        .filter(|_| stats.is_some())
+        .or(set.history.as_deref());
     if let Some(p) = file.and_then(|f| crate::ingest::summary::check_source(f, &source).err()) {
         problems.push(p);
         return None;
     }
     Some(source)
+}
+
+/// Why the whole run has no series when the stats history was cut.
+const CUT_HISTORY_UNDRAWN: &str =
+    "the stats history was cut short: its series covers only the start of the run the \
+     stats file counts, so the whole run is shown without a series over time";
+
+/// What the whole-run figures rest on when the stats file was cut before its
+/// Aggregated row, having kept `endpoints` rows: the history's totals (`instead`) or
+/// those rows alone.
+fn cut_stats_note(endpoints: usize, instead: bool) -> String {
+    if instead {
+        format!(
+            "the stats file was cut before its Aggregated row (the run's totals): the \
+             whole-run figures come from the stats history, up to its last complete row, \
+             instead of the {endpoints} endpoint(s) the stats file kept"
+        )
+    } else {
+        format!(
+            "the stats file was cut before its Aggregated row (the run's totals): the \
+             whole-run figures are only the {endpoints} endpoint(s) it lists before the \
+             cut; the totals and any endpoint after the cut are missing"
+        )
+    }
 }
 
 /// The one stage a whole-run summary can give, named by the plan.

@@ -226,9 +226,52 @@ pub(super) struct HistoryRow {
 }
 
 /// `_stats_history.csv` rows, sorted by time (aggregate rows and, with
-/// `--csv-full-history`, per-endpoint rows).
-pub(super) fn read_history(path: &Path) -> Result<Vec<HistoryRow>, Problem> {
-    let (cols, rows) = read_rows(path)?;
+/// `--csv-full-history`, per-endpoint rows), and the problem of a last line cut
+/// short. A cut line is left out with the rows of its time that precede it (see
+/// [`complete_times`]); the rows before are used.
+pub(super) fn read_history(path: &Path) -> Result<(Vec<HistoryRow>, Option<Problem>), Problem> {
+    let mut read = read_rows_cut(path)?;
+    if read.rows.is_empty() {
+        if let Some(p) = read.cut_problem(path, "no complete row before it") {
+            return Err(p);
+        }
+    }
+    let mut rows = history_rows(path, &read.cols, std::mem::take(&mut read.rows))?;
+    if read.cut.is_none() {
+        return Ok((rows, None));
+    }
+    let dropped = complete_times(&mut rows);
+    let then = match dropped {
+        0 => "left out".to_string(),
+        n => format!(
+            "left out, with the {n} row(s) of its time written before it (that time's \
+             Aggregated row is missing): the history ends at its last complete time"
+        ),
+    };
+    // Never empty: the last Aggregated row stays, and without one nothing is dropped.
+    Ok((rows, read.cut_problem(path, &then)))
+}
+
+/// Drops the endpoint rows after the last Aggregated row of a history whose last line
+/// was cut: Locust writes a time's endpoint rows, then its Aggregated row, so those
+/// rows are a time written only in part. Returns how many rows it dropped (none when
+/// the history has no Aggregated rows).
+fn complete_times(rows: &mut Vec<HistoryRow>) -> usize {
+    let Some(last) = rows
+        .iter()
+        .filter(|r| r.key.is_none())
+        .map(|r| r.t_ms)
+        .max()
+    else {
+        return 0;
+    };
+    let before = rows.len();
+    rows.retain(|r| r.t_ms <= last);
+    before - rows.len()
+}
+
+/// The history rows of a history file's complete rows, sorted by time.
+fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<HistoryRow>, Problem> {
     let c_t = cols.require(path, &["Timestamp"])?;
     let c_users = cols.find(&["User Count"]);
     let c_method = cols.require(path, &["Type", "Method"])?;

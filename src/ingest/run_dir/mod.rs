@@ -354,6 +354,16 @@ fn load_observations(
     };
     src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
+    src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
+    src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
+        r.latency_unit_doubt()
+            .map(|why| format!("{}: {why}", path.display()))
+    });
+    for (path, r) in &replays {
+        let warnings = r.warnings().into_iter();
+        run.warnings
+            .extend(warnings.map(|w| super::problem(path, None, w)));
+    }
     for (path, r) in &replays {
         if let Some(hint) = r.version_hint() {
             if let Some(input) = run.inputs.iter_mut().find(|i| &i.path == path) {
@@ -416,4 +426,8 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     }
     existing.notes.extend(src.notes);
     existing.transport_errors_unseen |= src.transport_errors_unseen;
+    existing.outcomes_unseen |= src.outcomes_unseen;
+    if existing.latency_unit_doubt.is_none() {
+        existing.latency_unit_doubt = src.latency_unit_doubt;
+    }
 }

@@ -147,6 +147,7 @@ pub(super) fn load_shards(shards: Vec<ShardDir>, opts: &IngestOptions, run: &mut
         super::load_dir(&s.input, false, opts, &mut part);
         run.inputs.append(&mut part.inputs);
         run.problems.append(&mut part.problems);
+        run.warnings.append(&mut part.warnings);
         run.skipped.append(&mut part.skipped);
         started = min_some(started, s.manifest.started.clone());
         ended = ended.max(s.manifest.ended.clone());
@@ -213,6 +214,9 @@ fn merge(sources: &[Source]) -> Option<Source> {
             }
         }
         add_stage(&mut out.overall, &src.overall);
+        if out.latency_unit_doubt.is_none() {
+            out.latency_unit_doubt.clone_from(&src.latency_unit_doubt);
+        }
         for note in &src.notes {
             if !out.notes.contains(note) {
                 out.notes.push(note.clone());

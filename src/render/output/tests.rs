@@ -94,3 +94,19 @@ fn a_stale_temp_dir_is_removed_only_when_it_holds_headroom_files() {
         "mine"
     );
 }
+
+#[test]
+fn an_unwritable_output_dir_says_to_give_out() {
+    let denied = OutputError::Io {
+        path: PathBuf::from("runs/ro/report"),
+        source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+    };
+    let text = denied.to_string();
+    assert!(text.starts_with("runs/ro/report: "), "{text}");
+    assert!(text.contains("with --out DIR"), "{text}");
+    let other = OutputError::Io {
+        path: PathBuf::from("x"),
+        source: std::io::Error::from(std::io::ErrorKind::NotFound),
+    };
+    assert!(!other.to_string().contains("--out"), "{other}");
+}
