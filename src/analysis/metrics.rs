@@ -140,4 +140,15 @@ impl ScopeMetrics {
             .map(|(_, v)| v)
             .sum()
     }
+
+    /// Failures the data gives no kind for ([`FailureKind::Other`]: ab's `Non-2xx
+    /// responses`, a tool's unclassified errors): any of them may have carried any
+    /// status.
+    pub fn failures_of_unknown_kind(&self) -> u64 {
+        self.failures_by_kind
+            .iter()
+            .filter(|(k, _)| **k == FailureKind::Other)
+            .map(|(_, v)| v)
+            .sum()
+    }
 }

@@ -164,6 +164,47 @@ fn ab_text_counts_each_failure_kind() {
     assert!(n.contains("false alarm"), "{n}");
 }
 
+/// ab counts its non-2xx answers without their statuses: a status-share rule those
+/// answers could put on either side of its limit is not judged; one they cannot is.
+#[test]
+fn ab_non_2xx_answers_of_unknown_status_decide_no_status_share_rule() {
+    let dir = TestDir::new();
+    // 1000 complete, no failures but 530 non-2xx answers (53 %), statuses not given.
+    dir.write("run/ab.txt", ab_text(1000, [0; 4], 530));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"rc(5xx) < 1%\", \"rc(5xx) < 60%\", \"rc(4xx) > 70%\"]\n",
+    );
+    let run = dir.path().join("run");
+    let (_, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+    let rule = |text: &str| -> Value {
+        report["sla"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == text && r["stage"] == "run")
+            .unwrap_or_else(|| panic!("{text}: {stderr}"))
+            .clone()
+    };
+    // 0 % to 53 %: under 1 % or not, unknown.
+    let tight = rule("rc(5xx) < 1%");
+    assert_eq!(tight["status"], "insufficient_data", "{tight}");
+    let note = tight["note"].as_str().unwrap_or_default();
+    assert!(note.contains("530 failures carry no status"), "{note}");
+    assert!(note.contains("0% to 53%"), "{note}");
+    // Even all 530 as 5xx stay under 60 %; and 53 % at most can never exceed 70 %.
+    let loose = rule("rc(5xx) < 60%");
+    assert_eq!(loose["status"], "pass", "{loose}");
+    assert!(
+        loose["note"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("the same at both ends"),
+        "{loose}"
+    );
+    assert_eq!(rule("rc(4xx) > 70%")["status"], "fail");
+}
+
 #[test]
 fn ab_text_without_failures_and_its_csv_beside_it() {
     let dir = TestDir::new();

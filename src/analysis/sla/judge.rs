@@ -117,6 +117,7 @@ fn measure(
                 ));
             }
             let k = m.failures_with_status(lo, hi);
+            unknown_statuses_decide(rule, m, k, class, notes)?;
             events = Some(k);
             (m.requests > 0).then(|| k as f64 / m.requests as f64)
         }
@@ -135,6 +136,36 @@ fn measure(
         events,
         apdex_range,
     })
+}
+
+/// `Err` when failures of unknown kind, counted as `class` or not, put the share of
+/// `class` responses (`known` of them seen) on either side of the limit: ab counts
+/// its non-2xx answers without their statuses, so `rc(5xx) < 1%` cannot pass on 530
+/// of them. When they cannot change the outcome, a note says the value leaves them out.
+fn unknown_statuses_decide(
+    rule: &Rule,
+    m: &ScopeMetrics,
+    known: u64,
+    class: impl std::fmt::Display,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    let unknown = m.failures_of_unknown_kind();
+    if unknown == 0 || m.requests == 0 {
+        return Ok(());
+    }
+    let n = m.requests as f64;
+    let (low, high) = (known as f64 / n, (known + unknown) as f64 / n);
+    let range = format!(
+        "{unknown} failures carry no status in the data (the tool does not say which), so \
+         the share of {class} responses is somewhere from {} to {}",
+        format_percent(low),
+        format_percent(high)
+    );
+    if rule.op.holds(low, rule.limit) != rule.op.holds(high, rule.limit) {
+        return Err(format!("{range}, on both sides of the limit"));
+    }
+    notes.push(format!("{range}: the outcome is the same at both ends"));
+    Ok(())
 }
 
 /// The 95 % interval, in the metric's terms.
