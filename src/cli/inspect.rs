@@ -77,7 +77,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<Outcome> {
         for file in files_of(path) {
             let mut report = inspect(&file, &opts);
             if in_dir {
-                not_a_result_is_skipped(&mut report);
+                not_a_result_is_skipped(&mut report, &file);
             }
             reports.push(report);
         }
@@ -129,10 +129,15 @@ fn list_formats(json: bool) -> anyhow::Result<()> {
 }
 
 /// A file of a dir that is not a load-test result (a log, a report) is skipped, as
-/// `analyze` skips it: a note, not a problem.
-fn not_a_result_is_skipped(report: &mut FileReport) {
+/// `analyze` skips it: a note, not a problem. One named like a result (`results.jtl`,
+/// `…_stats.csv`) stays a problem, as it is for `analyze`.
+fn not_a_result_is_skipped(report: &mut FileReport, path: &std::path::Path) {
     let unrecognised = |p: &String| p.starts_with("not a recognised load-test result");
-    if report.format.is_none() && report.problems.len() == 1 && unrecognised(&report.problems[0]) {
+    if report.format.is_none()
+        && report.problems.len() == 1
+        && unrecognised(&report.problems[0])
+        && crate::ingest::claimed_format(path).is_none()
+    {
         let why = report.problems.remove(0);
         report
             .notes
@@ -159,7 +164,9 @@ fn files_of(path: &std::path::Path) -> Vec<PathBuf> {
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            if p.is_dir() && !crate::ingest::is_headroom_output(&p) {
+            // A linked dir is not walked: a link back up would never end.
+            let linked_dir = entry.file_type().is_ok_and(|t| t.is_symlink()) && p.is_dir();
+            if p.is_dir() && !linked_dir && !crate::ingest::is_headroom_output(&p) {
                 dirs.push(p);
             } else if p.is_file() {
                 files.push(p);

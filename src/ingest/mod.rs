@@ -66,6 +66,7 @@ use crate::model::{EndpointKey, FailureKind, HistogramForm, Problem, ThinkTime};
 
 pub use crate::model::TimeUnit;
 pub use detect::{detect_format, Detection, Format};
+pub(crate) use run_dir::claimed_format;
 pub use run_dir::load_runs;
 
 /// What the user asked of ingest (the `analyze`/`check` filters).

@@ -958,6 +958,32 @@ fn three_tools_are_called_three_in_the_reports_sources() {
     );
 }
 
+/// In a dir, a file named like a result whose content is not one stays a problem (as
+/// `analyze` says), and a link back up the tree is not walked.
+#[test]
+fn inspect_on_a_dir_keeps_a_broken_result_file_a_problem_and_walks_no_link_loop() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/requests.csv",
+        "timestamp_ms,endpoint,latency_ms\n1700000000000,/a,5\n",
+    );
+    dir.write("run/results.jtl", "this is not a JTL\n");
+    let run = dir.path().join("run");
+    std::os::unix::fs::symlink(&run, run.join("loop")).unwrap();
+    let o = headroom(&["inspect", run.to_str().unwrap(), "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let reports: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let reports = reports.as_array().unwrap();
+    assert_eq!(reports.len(), 2, "{reports:#?}");
+    let jtl = reports
+        .iter()
+        .find(|r| r["path"].as_str().unwrap().ends_with("results.jtl"))
+        .unwrap();
+    assert_eq!(jtl["ok"], false, "{jtl}");
+    assert!(!jtl["problems"].as_array().unwrap().is_empty(), "{jtl}");
+}
+
 #[test]
 fn inspect_on_a_dir_inspects_each_file_in_it() {
     let dir = TestDir::new();

@@ -133,6 +133,13 @@ fn an_interval_max_in_another_unit_is_a_warning_and_takes_latency_out_of_the_ver
     assert_eq!(out["verdict"], "GO");
     let value = overall(&out, "p(95) < 500ms")["value"].as_f64().unwrap();
     assert!((value - 40.0).abs() < 0.05, "{value}");
+
+    // A unit given by hand stands, even the one the column disagrees with: the
+    // warning stays, the latency rule is judged (p95 0.04 ms).
+    let (code, out, stderr) = check_json(&run, &sla, &["--hlog-unit", "ns"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("look like us"), "{stderr}");
+    assert_eq!(overall(&out, "p(95) < 500ms")["status"], "pass");
 }
 
 #[test]

@@ -184,7 +184,7 @@ fn a_stage_dirs_byte_identical_copy_of_another_is_named_not_read_as_a_second_sta
 }
 
 #[test]
-fn the_users_a_stages_data_records_win_over_its_dir_name_with_a_warning() {
+fn the_users_a_stages_data_records_win_over_its_dir_name_unless_per_generator_with_a_warning() {
     use crate::stage_dirs::{history, T0};
     let dir = TestDir::new();
     // Two Locust runs 100 s apart, both at 20 users; the second dir says 40.
@@ -195,30 +195,48 @@ fn the_users_a_stages_data_records_win_over_its_dir_name_with_a_warning() {
     );
     let peak = history(T0 + 100, &users);
     dir.write("runs/02_peak_40users/locust_stats_history.csv", peak);
-    // Rows with a users column of 50 in a dir that says 100; rows without one keep the
-    // dir's number.
-    let mut csv = String::from("timestamp_ms,latency_ms,endpoint,success,users\n");
-    for i in 0..100u64 {
-        csv.push_str(&format!("{},10,/a,true,50\n", (T0 + 200) * 1000 + i * 10));
-    }
-    dir.write("runs/03_stress_100users/requests.csv", csv);
+    // Rows with a users column: 50 in a dir that says 100 (one of several generators
+    // may record only its share: the name stands, with a warning), 60 in a dir that
+    // says 10 (more than the name: the data's); rows without one keep the dir's number.
+    let users_rows = |t0: u64, users: u32| {
+        let mut csv = String::from("timestamp_ms,latency_ms,endpoint,success,users\n");
+        for i in 0..100u64 {
+            csv.push_str(&format!("{},10,/a,true,{users}\n", t0 * 1000 + i * 10));
+        }
+        csv
+    };
+    dir.write(
+        "runs/03_stress_100users/requests.csv",
+        users_rows(T0 + 200, 50),
+    );
     dir.write(
         "runs/04_soak_30users/requests.csv",
         rows((T0 + 300) * 1000, 100, 1000),
+    );
+    dir.write(
+        "runs/05_spike_10users/requests.csv",
+        users_rows(T0 + 400, 60),
     );
     let (code, report, stderr) = analyze_json(&[&dir.path().join("runs")], &[]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stage(&report, "base")["users"], 20);
     assert_eq!(stage(&report, "peak")["users"], 20, "{stderr}");
-    assert_eq!(stage(&report, "stress")["users"], 50);
+    assert_eq!(stage(&report, "stress")["users"], 100);
     assert_eq!(stage(&report, "soak")["users"], 30);
+    assert_eq!(stage(&report, "spike")["users"], 60);
     let warnings = serde_json::to_string(&report["warnings"]).unwrap();
     assert!(
         warnings.contains("the dir's name says 40 users, but its locust data records 20"),
         "{warnings}"
     );
     assert!(
-        warnings.contains("the dir's name says 100 users, but its generic-csv data records 50"),
+        warnings.contains(
+            "the dir's name says 100 users, and its generic-csv data records at most 50 at once"
+        ),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("the dir's name says 10 users, but its generic-csv data records 60"),
         "{warnings}"
     );
     assert!(!warnings.contains("says 20 users"), "{warnings}");
@@ -240,4 +258,26 @@ fn one_stage_measured_by_two_tools_in_dirs_of_their_own_is_still_arbitrated() {
     assert_eq!(report["primary_source"], "generic-csv", "{stderr}");
     assert_eq!(stage_names(&report), ["peak"]);
     assert_eq!(report["sources"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn one_run_toml_copied_into_every_stage_dir_is_not_a_copied_stage() {
+    let dir = TestDir::new();
+    let manifest = "label = \"release 2.4\"\n";
+    dir.write("runs/01_base_10users/run.toml", manifest);
+    dir.write("runs/01_base_10users/requests.csv", rows(T0_MS, 100, 1000));
+    dir.write("runs/02_peak_20users/run.toml", manifest);
+    dir.write(
+        "runs/02_peak_20users/requests.csv",
+        rows(T0_MS + 100_000, 200, 1000),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("runs")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_names(&report), ["base", "peak"]);
+    assert_eq!(stage(&report, "peak")["requests"], 200);
+    assert_eq!(report["data_quality"], "clean", "{stderr}");
+    assert!(
+        !report["skipped"].to_string().contains("run.toml"),
+        "{stderr}"
+    );
 }

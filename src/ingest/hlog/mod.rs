@@ -147,6 +147,9 @@ pub fn parse_hlog(path: &Path, bytes: &[u8], unit: Option<TimeUnit>) -> Result<H
         }),
         intervals: log.intervals,
         warnings: log.warnings,
-        unit_doubt: log.unit_doubt,
+        // A unit the user gave stands: the warning says what the column suggests,
+        // but the figures are not held in doubt (Java's log writer scales the column
+        // as if every log were in ns, whatever unit it recorded).
+        unit_doubt: log.unit_doubt.filter(|_| unit.is_none()),
     })
 }

@@ -107,7 +107,7 @@ fn holds_results(dir: &Path) -> bool {
 /// Why a file whose content was not recognised is still a problem: its name says it is
 /// a result file (`…_stats.csv`, `.hlog`) while its content is not (or it is empty).
 /// Any other file (a console log, an empty `stdout.txt`, HTML) is skipped.
-fn claimed_format(path: &Path) -> Option<String> {
+pub(crate) fn claimed_format(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
     let claims = [
         ("_stats.csv", "a Locust stats CSV"),
@@ -301,7 +301,8 @@ pub(super) fn skip_duplicates(
 /// stage dirs are not two stages. The copy is named as such, as data the report does
 /// not have (that stage's own results are missing). Locust's failures and exceptions
 /// files are left out unless every file of the dir is a copy: a run without failures
-/// writes the same header-only file as every other such run.
+/// writes the same header-only file as every other such run; a `run.toml` is never a
+/// copy.
 pub(super) fn skip_stage_dir_copies(
     by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
     first_input: usize,
@@ -316,13 +317,17 @@ pub(super) fn skip_stage_dir_copies(
             .find(|i| &i.sha256 == sha)
             .map(|i| i.path.clone())
     };
+    // One run.toml copied into every stage dir (the run's label, environment) is
+    // normal: only result files can be another stage's data.
     let files = by_format
         .iter()
+        .filter(|(f, _)| **f != Format::Manifest)
         .flat_map(|(f, ps)| ps.iter().map(move |p| (*f, p)));
+    let results = files.clone().count();
     let copies: Vec<(Format, PathBuf, PathBuf)> = files
         .filter_map(|(f, p)| original(p).map(|o| (f, p.clone(), o)))
         .collect();
-    let all = by_format.values().map(Vec::len).sum::<usize>() == copies.len();
+    let all = results == copies.len();
     let common = |f: Format| matches!(f, Format::LocustFailures | Format::LocustExceptions);
     for (format, copy, of) in copies.into_iter().filter(|c| all || !common(c.0)) {
         if let Some(files) = by_format.get_mut(&format) {

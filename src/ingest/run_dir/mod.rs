@@ -12,6 +12,8 @@
 
 mod assemble;
 mod discover;
+
+pub(crate) use discover::claimed_format;
 mod pairs;
 mod shards;
 mod stage_dirs;

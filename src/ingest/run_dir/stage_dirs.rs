@@ -68,10 +68,15 @@ pub(super) fn counts(run: &Run) -> Vec<(String, usize, usize)> {
         .collect()
 }
 
+/// Tools whose user count is the whole run's even when several machines generate
+/// the load (Locust's master writes the history; k6 counts its VUs).
+const RUN_WIDE_USERS: &[&str] = &["locust", "k6"];
+
 /// Where a dir's name gives a stage's users and its data records others (the most
 /// users its series holds), the data's users, with a warning naming both. Dirs whose
 /// name is another dir's too (two generators of one stage, each recording its share)
-/// keep the name's.
+/// keep the name's, and so does a stage whose data records fewer users than its name
+/// with a tool that counts them per generator (see [`RUN_WIDE_USERS`]).
 pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
     for r in read {
         let Some((name, users)) = &r.named else {
@@ -94,6 +99,19 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
             };
             let seen = seen.round() as u32;
             if seen == *users || seen == 0 {
+                continue;
+            }
+            // Fewer users in the data than in the name is what one of several load
+            // generators records (a JMeter engine's allThreads, a thread group's
+            // grpThreads): only a count the tool keeps for the whole run overrides.
+            if seen < *users && !RUN_WIDE_USERS.contains(&tool.as_str()) {
+                run.arbitration.push(format!(
+                    "{}: the dir's name says {users} users, and its {tool} data records at most \
+                     {seen} at once, which is what one of several load generators records: \
+                     stage \"{name}\" is reported at the name's {users} (check the dir's name \
+                     if the data is the whole run's)",
+                    r.dir.display()
+                ));
                 continue;
             }
             stage.users = Some(seen);
