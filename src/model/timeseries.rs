@@ -34,7 +34,7 @@ const INTERVAL_SIGFIG: u8 = 2;
 ///   small form, and the one every histogram starts in.
 /// - **dense**: an HdrHistogram, 4 bytes for every bucket up to the largest latency.
 ///   A sparse histogram turns dense once its pairs would take more room than that
-///   ([`dense_len`]), so an interval never holds more than the dense form needs,
+///   (`dense_len`), so an interval never holds more than the dense form needs,
 ///   whatever the number of requests: the memory a run needs does not grow with its
 ///   rows (a 1 GB log needs what a 100 MB one does).
 ///
