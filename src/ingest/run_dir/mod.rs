@@ -414,13 +414,13 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
         {
             Some(mine) => {
                 parallel = true;
-                mine.merge(&stage);
+                mine.merge_from(stage);
             }
             None => existing.stages.push(stage),
         }
     }
     let durations = (existing.overall.duration_s, src.overall.duration_s);
-    existing.overall.merge(&src.overall);
+    existing.overall.merge_from(src.overall);
     // Without time windows, a new stage's run came after the others (its duration adds);
     // the same stage from another generator ran alongside (the longer one counts).
     if let (Some(a), Some(b), false) = (durations.0, durations.1, parallel) {

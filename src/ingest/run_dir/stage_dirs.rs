@@ -93,8 +93,7 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                 continue;
             };
             let data = stage.timeline.intervals.iter().filter_map(|iv| iv.users);
-            let Some(seen) = data.fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.max(u))))
-            else {
+            let Some(seen) = data.reduce(f64::max) else {
                 continue;
             };
             let seen = seen.round() as u32;
