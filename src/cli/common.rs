@@ -66,6 +66,10 @@ pub struct InputArgs {
     /// figures are the same for any number.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+    /// Parse every file a second time rather than replay what the first pass kept (the
+    /// figures are the same; for tests that compare both ways).
+    #[arg(long, hide = true)]
+    pub reread: bool,
 }
 
 impl InputArgs {
@@ -99,6 +103,7 @@ impl InputArgs {
                 max_gzip_bytes: self.max_gzip_bytes,
             },
             threads: self.threads,
+            reread: self.reread,
         })
     }
 }

@@ -48,6 +48,10 @@ pub struct InspectArgs {
     /// wrk2 print them).
     #[arg(long, value_name = "UNIT")]
     pub hgrm_unit: Option<TimeUnit>,
+    /// Threads that read a large file's parts at the same time (0: one per core); the
+    /// figures are the same for any number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 /// How `inspect` prints.
@@ -69,6 +73,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<Outcome> {
         hlog_unit: args.hlog_unit,
         hgrm_unit: args.hgrm_unit,
         normalize_labels: args.normalize_labels,
+        threads: args.threads,
         ..Default::default()
     };
     let mut reports = Vec::new();

@@ -351,3 +351,35 @@ pub fn header_end(path: &Path) -> Option<u64> {
     let n = reader.read_until(b'\n', &mut line).ok()?;
     Some(n as u64)
 }
+
+/// Runs `each` on every part on its own thread; results in part order. Lines the
+/// workers dropped for their length are handed to this thread.
+pub fn in_parallel<T: Send>(
+    parts: &mut [Box<dyn Replay + Send>],
+    each: impl Fn(usize, &dyn Replay) -> T + Sync,
+) -> Vec<T> {
+    let each = &each;
+    let results: Vec<(T, _)> = std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .iter_mut()
+            .enumerate()
+            .map(|(i, part)| {
+                s.spawn(move || {
+                    let out = each(i, part.as_ref());
+                    (out, super::limits::take_overlong_lines())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    results
+        .into_iter()
+        .map(|(out, overlong)| {
+            super::limits::put_overlong(overlong);
+            out
+        })
+        .collect()
+}

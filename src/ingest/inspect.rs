@@ -2,11 +2,13 @@
 //! per-interval file once (streaming, memory flat: the totals are kept in a `Tally`)
 //! or load a summary or grouped file the way `analyze` does. The result is a
 //! [`FileReport`] and, for a loaded file, its [`Source`] (whose figures analysis
-//! adds).
+//! adds). A large plain file is read in parts on several threads, as `analyze` reads
+//! it, and their tallies added up: the figures are the same for any number.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::chunks::in_parallel;
 use super::formats::{spec, Reader};
 use super::text::{first_line, normalize, read_head};
 use super::{detect_format, Detection, IngestOptions, Observation};
@@ -98,21 +100,30 @@ fn detect(path: &Path, report: &mut FileReport) -> Option<super::Format> {
     }
 }
 
-/// Replays a per-request or per-interval file once into the report's figures.
+/// Replays a per-request or per-interval file once into the report's figures; a large
+/// plain file in parts on several threads (`--threads`), tallied apart and added up.
 fn tally_replay(
     replay: &dyn super::Replay,
     warnings: &[Problem],
     opts: &IngestOptions,
     report: &mut FileReport,
 ) {
-    let mut tally = Tally::new(opts.normalize_labels);
-    let mut malformed = Vec::new();
-    let outcome = replay.replay(&mut |obs| match obs {
-        // The first few; `analyze` counts them all.
-        Observation::Malformed(p) if malformed.len() < 20 => malformed.push(problem_text(&p)),
-        Observation::Malformed(_) => {}
-        obs => tally.add(&obs),
-    });
+    let threads = super::chunks::threads(opts);
+    let mut parts = if threads > 1 {
+        replay.split(threads)
+    } else {
+        Vec::new()
+    };
+    let in_parts = (!parts.is_empty())
+        .then(|| in_parallel(&mut parts, |_, part| PartTally::of(part, opts)))
+        .and_then(PartTally::add_up);
+    // Whole: one part, or the parts' endpoints outgrew the count (which ones are
+    // counted then depends on the order they came in).
+    let PartTally {
+        tally,
+        mut malformed,
+        outcome,
+    } = in_parts.unwrap_or_else(|| PartTally::of(replay, opts));
     report.problems.append(&mut malformed);
     let overlong = super::limits::take_overlong();
     report.problems.extend(overlong.iter().map(problem_text));
@@ -128,6 +139,54 @@ fn tally_replay(
             report.ok = report.problems.is_empty();
         }
         Err(p) => report.problems.push(problem_text(&p)),
+    }
+}
+
+/// Malformed rows shown; `analyze` counts them all.
+const SHOWN_MALFORMED: usize = 20;
+
+/// What one replay (of a file or of a part of it) tallied.
+struct PartTally {
+    tally: Tally,
+    /// The first [`SHOWN_MALFORMED`] malformed rows.
+    malformed: Vec<String>,
+    outcome: Result<(), Problem>,
+}
+
+impl PartTally {
+    fn of(replay: &dyn super::Replay, opts: &IngestOptions) -> PartTally {
+        let mut tally = Tally::new(opts.normalize_labels);
+        let mut malformed = Vec::new();
+        let outcome = replay.replay(&mut |obs| match obs {
+            Observation::Malformed(p) if malformed.len() < SHOWN_MALFORMED => {
+                malformed.push(problem_text(&p));
+            }
+            Observation::Malformed(_) => {}
+            obs => tally.add(&obs),
+        });
+        PartTally {
+            tally,
+            malformed,
+            outcome,
+        }
+    }
+
+    /// The parts' tallies added up in file order, as one replay of the whole would
+    /// have them; `None` when their endpoints outgrew the count.
+    fn add_up(parts: Vec<PartTally>) -> Option<PartTally> {
+        let mut parts = parts.into_iter();
+        let mut whole = parts.next()?;
+        for part in parts {
+            if !whole.tally.add_up(part.tally) {
+                return None;
+            }
+            whole.malformed.extend(part.malformed);
+            whole.malformed.truncate(SHOWN_MALFORMED);
+            if whole.outcome.is_ok() {
+                whole.outcome = part.outcome;
+            }
+        }
+        (!whole.tally.too_many_endpoints).then_some(whole)
     }
 }
 
@@ -275,6 +334,40 @@ impl Tally {
             Observation::Users { users, .. } => self.users(*users),
             Observation::Malformed(_) => {}
         }
+    }
+
+    /// Adds the tally of the part of the file after this one's; false when their
+    /// endpoints together outgrow the count.
+    fn add_up(&mut self, other: Tally) -> bool {
+        if self.too_many_endpoints || other.too_many_endpoints {
+            return false;
+        }
+        for (name, n) in other.endpoints {
+            *self.endpoints.entry(name).or_default() += n;
+        }
+        if self.endpoints.len() > MAX_ENDPOINTS {
+            return false;
+        }
+        self.requests += other.requests;
+        self.failures += other.failures;
+        self.transactions += other.transactions;
+        for (kind, n) in other.by_kind {
+            *self.by_kind.entry(kind).or_default() += n;
+        }
+        if let Some(t) = other.first_ms {
+            self.time(t);
+        }
+        if let Some(t) = other.last_ms {
+            self.time(t);
+        }
+        if let Some(u) = other.users_max {
+            self.users(u);
+        }
+        self.latency.merge(&other.latency);
+        self.measured += other.measured;
+        self.implausible += other.implausible;
+        self.first_implausible = self.first_implausible.or(other.first_implausible);
+        true
     }
 
     fn fill(self, report: &mut FileReport, timed: bool) {

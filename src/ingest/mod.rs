@@ -102,6 +102,9 @@ pub struct IngestOptions {
     /// Threads that read one large file's parts at the same time (`--threads`; 0: one
     /// per core). The figures are the same for any number.
     pub threads: usize,
+    /// Parse every file again for the recording pass instead of replaying what the
+    /// survey kept (`--reread`, for tests that compare both); the figures are the same.
+    pub reread: bool,
 }
 
 impl IngestOptions {

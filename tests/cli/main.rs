@@ -19,6 +19,7 @@ mod demo;
 mod drive;
 mod drive_real;
 mod export;
+mod fingerprints;
 mod formats_a;
 mod formats_b;
 mod formats_c;

@@ -1,13 +1,15 @@
 //! Reading a large file in parts on several threads (`--threads N`) gives the report
 //! one thread gives: the same counts, histograms, percentiles and series (means within
-//! 1e-9 relative), and a malformed row named at its line in the whole file. The
+//! 1e-9 relative), and a malformed row named at its line in the whole file; and
+//! replaying what the survey pass kept records what parsing the file again does;
+//! `inspect` in parts tallies what it does whole. The
 //! fixtures come from the benchmark generator (`examples/gen.rs`), 200,000 requests.
 
 use std::path::Path;
 
 use serde_json::Value;
 
-use super::common::{analyze_json, TestDir};
+use super::common::{analyze_json, headroom, TestDir};
 
 #[allow(dead_code)]
 #[path = "../../examples/gen.rs"]
@@ -62,12 +64,31 @@ fn fixture(dir: &TestDir, format: gen::Format, file: &str, bad_line: usize, bad_
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
 }
 
-/// One thread and four read `dir/run` to the same report, which names `bad_line`.
+/// One thread and four read `dir/run` to the same report, which names `bad_line`; so
+/// does parsing the file again for the recording pass (`--reread`) rather than
+/// replaying what the survey kept.
 fn one_and_four_threads_agree(dir: &TestDir, bad_line: u64) {
     let run: &Path = &dir.path().join("run");
     let (code1, one, err1) = analyze_json(&[run], &["--threads", "1"]);
     let (code4, four, err4) = analyze_json(&[run], &["--threads", "4"]);
     assert_eq!(code1, code4, "{err1}\n{err4}");
+    let (code_reread, reread, err) = analyze_json(&[run], &["--threads", "4", "--reread"]);
+    assert_eq!(code4, code_reread, "{err}");
+    same(&four, &reread, "report read twice");
+    // `inspect` reads the parts too, to the same figures.
+    let inspect = |threads: &str| {
+        let out = headroom(&[
+            "inspect",
+            "--json",
+            "--threads",
+            threads,
+            run.to_str().unwrap(),
+        ]);
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let (one_file, parts) = (inspect("1"), inspect("4"));
+    assert!(one_file[0]["requests"].as_u64().unwrap() > 50_000);
+    same(&one_file, &parts, "inspect");
     assert!(
         one["overall"]["requests"].as_u64().unwrap() > 50_000,
         "{err1}"

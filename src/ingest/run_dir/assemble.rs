@@ -4,15 +4,18 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::ingest::chunks::in_parallel;
 use crate::ingest::plausible::Exclusions;
 use crate::ingest::progress::ReadProgress;
 use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use crate::ingest::{IngestOptions, Observation, Replay};
 mod record;
 mod survey;
+mod tape;
 
 use record::Recorder;
-use survey::{kept, survey_file, Survey};
+use survey::{kept, survey_file, Keep, Survey};
+use tape::TapeReplay;
 
 use crate::model::{
     normalize_label, EndpointKey, HistogramForm, Problem, Source, Stage, TimeSeries,
@@ -150,6 +153,12 @@ fn survey_all<'r>(
             Vec::new()
         };
         let starts = vec![0; parts.len().max(1)];
+        // Recording when the stages are known, else a tape for the recording pass.
+        let keep = match recording {
+            Some((recorder, skeleton)) => Keep::Record(recorder, skeleton),
+            None if opts.reread => Keep::Nothing,
+            None => Keep::Tape,
+        };
         let mut first = survey_file(
             path,
             r.as_ref(),
@@ -157,7 +166,7 @@ fn survey_all<'r>(
             &starts,
             &Exclusions::default(),
             opts,
-            recording,
+            keep,
         );
         let ordinals = first.ordinal_starts.clone();
         // Rows without times (all at 0) have no span to stray from.
@@ -177,11 +186,16 @@ fn survey_all<'r>(
                 &ordinals,
                 &exclusions,
                 opts,
-                None,
+                Keep::Nothing,
             );
             again.recorded = None;
             again
         };
+        // Replay the tapes when every part's held: all of the file, nothing left out.
+        let tapes = std::mem::take(&mut local.tapes)
+            .into_iter()
+            .collect::<Option<Vec<TapeReplay>>>()
+            .filter(|t| !t.is_empty());
         problems.append(&mut local.problems);
         problems.extend(found);
         if local.seen {
@@ -190,8 +204,7 @@ fn survey_all<'r>(
             survey.requests += local.survey.requests;
             survey.on_whole_seconds += local.survey.on_whole_seconds;
             for (t, u) in local.survey.users {
-                let slot = survey.users.entry(t).or_insert(u);
-                *slot = slot.max(u);
+                survey::note_users(&mut survey.users, t, u);
             }
             valid.push(Valid {
                 path: path.as_path(),
@@ -201,6 +214,7 @@ fn survey_all<'r>(
                 exclusions,
                 rows: local.rows,
                 recorded: local.recorded,
+                tapes,
             });
         }
     }
@@ -220,6 +234,8 @@ struct Valid<'r> {
     rows: u64,
     /// What the survey recorded, when the stages were known before it.
     recorded: Option<Recorded>,
+    /// What the survey kept of each part, to replay instead of the file.
+    tapes: Option<Vec<TapeReplay>>,
 }
 
 /// The empty overall and stages every reader records into.
@@ -300,7 +316,7 @@ struct Recorded {
 /// `--exclude`), so a row costs a lookup, not a key built and matched.
 #[derive(Default)]
 struct KeyCache {
-    keys: std::collections::HashMap<String, Option<EndpointKey>>,
+    keys: std::collections::HashMap<String, Option<EndpointKey>, rustc_hash::FxBuildHasher>,
     text: String,
 }
 
@@ -426,13 +442,26 @@ fn record_file(
         });
         out
     };
-    if v.parts.is_empty() {
-        return record_part(v.r, 0, Some(v.rows), true);
-    }
-    let ordinals = &v.ordinals;
-    let results = in_parallel(&mut v.parts, |i, part| {
-        record_part(part, ordinals[i], None, i == 0)
-    });
+    let results = match v.tapes.take() {
+        Some(mut tapes) if tapes.len() == 1 => {
+            vec![record_part(&tapes.remove(0), 0, Some(v.rows), true)]
+        }
+        Some(tapes) => {
+            let mut tapes: Vec<Box<dyn Replay + Send>> =
+                tapes.into_iter().map(|t| Box::new(t) as _).collect();
+            let ordinals = &v.ordinals;
+            in_parallel(&mut tapes, |i, tape| {
+                record_part(tape, ordinals[i], None, i == 0)
+            })
+        }
+        None if v.parts.is_empty() => return record_part(v.r, 0, Some(v.rows), true),
+        None => {
+            let ordinals = &v.ordinals;
+            in_parallel(&mut v.parts, |i, part| {
+                record_part(part, ordinals[i], None, i == 0)
+            })
+        }
+    };
     let mut merged: Option<Recorded> = None;
     for r in results {
         match &mut merged {
@@ -441,38 +470,6 @@ fn record_file(
         }
     }
     merged.unwrap_or_else(|| skeleton.empty())
-}
-
-/// Runs `each` on every part on its own thread; results in part order. Lines the
-/// workers dropped for their length are handed to this thread.
-fn in_parallel<T: Send>(
-    parts: &mut [Box<dyn Replay + Send>],
-    each: impl Fn(usize, &dyn Replay) -> T + Sync,
-) -> Vec<T> {
-    let each = &each;
-    let results: Vec<(T, _)> = std::thread::scope(|s| {
-        let handles: Vec<_> = parts
-            .iter_mut()
-            .enumerate()
-            .map(|(i, part)| {
-                s.spawn(move || {
-                    let out = each(i, part.as_ref());
-                    (out, crate::ingest::limits::take_overlong_lines())
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    results
-        .into_iter()
-        .map(|(out, overlong)| {
-            crate::ingest::limits::put_overlong(overlong);
-            out
-        })
-        .collect()
 }
 
 /// The one stage of a source without times: named by the plan, no window.

@@ -3,6 +3,9 @@
 //! file byte-identical to another of its dir (the same SHA-256: `hey.csv` and
 //! `hey-copy.csv`) is read once, the copy skipped as such; one in a stage dir that
 //! another stage dir holds already is that stage's data missing, not a second stage.
+//! A large file whose size no other input shares cannot be a copy: its SHA-256, which
+//! only the report needs, is computed on a thread of its own while the files are read
+//! ([`LateHashes`]), not before.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -155,6 +158,76 @@ fn detect(path: &Path) -> io::Result<Detection> {
     Ok(detect_format(path, &read_head(path)?))
 }
 
+/// Files at least this large whose size no other input shares are fingerprinted while
+/// they are read; smaller ones (quick to hash) at once.
+const LATE_MIN_BYTES: u64 = 8 << 20;
+
+/// The SHA-256 of the large files whose size no other input shares, computed on one
+/// thread of its own while the files are read: such a file cannot be byte-identical to
+/// another, so nothing but the report needs its fingerprint, and hashing a multi-GB
+/// file first would hold up its reading by seconds.
+pub(super) struct LateHashes {
+    /// Input sizes, and how many inputs have each.
+    sizes: BTreeMap<u64, usize>,
+    queue: Option<std::sync::mpsc::Sender<PathBuf>>,
+    worker: Option<std::thread::JoinHandle<Vec<(PathBuf, String)>>>,
+}
+
+impl LateHashes {
+    /// For the inputs `files` (every file of the invocation).
+    pub(super) fn new<'a>(files: impl Iterator<Item = &'a PathBuf>) -> LateHashes {
+        let mut sizes = BTreeMap::new();
+        for f in files {
+            if let Ok(m) = std::fs::metadata(f) {
+                *sizes.entry(m.len()).or_insert(0) += 1;
+            }
+        }
+        LateHashes {
+            sizes,
+            queue: None,
+            worker: None,
+        }
+    }
+
+    /// True, and `file` queued for hashing, when its fingerprint can wait: large, and
+    /// no other input has its size.
+    fn defer(&mut self, file: &Path) -> bool {
+        let Ok(size) = std::fs::metadata(file).map(|m| m.len()) else {
+            return false;
+        };
+        if size < LATE_MIN_BYTES || self.sizes.get(&size) != Some(&1) {
+            return false;
+        }
+        let queue = self.queue.get_or_insert_with(|| {
+            let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+            self.worker = Some(std::thread::spawn(move || {
+                // An unreadable file is said by its reader; its fingerprint stays empty.
+                rx.into_iter()
+                    .map(|p| {
+                        let sha = sha256_file(&p).unwrap_or_default();
+                        (p, sha)
+                    })
+                    .collect()
+            }));
+            tx
+        });
+        queue.send(file.to_path_buf()).is_ok()
+    }
+
+    /// Waits for the fingerprints and writes them into `run.inputs`.
+    pub(super) fn finish(mut self, run: &mut Run) {
+        drop(self.queue.take());
+        let Some(done) = self.worker.take().and_then(|w| w.join().ok()) else {
+            return;
+        };
+        for (path, sha) in done {
+            for input in run.inputs.iter_mut().filter(|i| i.path == path) {
+                input.sha256.clone_from(&sha);
+            }
+        }
+    }
+}
+
 /// Hex SHA-256 of a file, streamed.
 fn sha256_file(path: &Path) -> io::Result<String> {
     let mut hasher = Sha256::new();
@@ -176,21 +249,31 @@ fn sha256_file(path: &Path) -> io::Result<String> {
 
 /// Detects each file's format and fingerprints the supported ones (listed in
 /// `run.inputs`); the others are skipped or, when named like a result, problems.
-pub(super) fn detect_files(files: &[PathBuf], run: &mut Run) -> BTreeMap<Format, Vec<PathBuf>> {
+pub(super) fn detect_files(
+    files: &[PathBuf],
+    run: &mut Run,
+    late: &mut LateHashes,
+) -> BTreeMap<Format, Vec<PathBuf>> {
     let mut by_format: BTreeMap<Format, Vec<PathBuf>> = BTreeMap::new();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     for file in files {
         match detect(file) {
             Ok(Detection::Supported(format)) => {
-                let sha256 = match sha256_file(file) {
-                    Ok(h) => h,
-                    Err(e) => {
-                        run.problems
-                            .push(problem(file, None, format!("cannot read: {e}")));
-                        continue;
+                let sha256 = if late.defer(file) {
+                    String::new() // Filled in by `LateHashes::finish`: no copy of another.
+                } else {
+                    match sha256_file(file) {
+                        Ok(h) => h,
+                        Err(e) => {
+                            run.problems
+                                .push(problem(file, None, format!("cannot read: {e}")));
+                            continue;
+                        }
                     }
                 };
-                let copy_of = seen_before(&mut seen, format, &sha256, file);
+                let copy_of = (!sha256.is_empty())
+                    .then(|| seen_before(&mut seen, format, &sha256, file))
+                    .flatten();
                 run.inputs.push(InputFile {
                     path: file.clone(),
                     format: format.to_string(),
@@ -311,7 +394,11 @@ pub(super) fn skip_stage_dir_copies(
 ) {
     let (earlier, mine) = run.inputs.split_at(first_input.min(run.inputs.len()));
     let original = |p: &Path| {
-        let sha = &mine.iter().find(|i| i.path == p)?.sha256;
+        // An empty fingerprint is one still to come: a file no other input's size.
+        let sha = &mine
+            .iter()
+            .find(|i| i.path == p && !i.sha256.is_empty())?
+            .sha256;
         earlier
             .iter()
             .find(|i| &i.sha256 == sha)

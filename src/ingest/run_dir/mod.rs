@@ -22,7 +22,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use self::assemble::assemble;
-use self::discover::{detect_files, expand, skip_duplicates, skip_stage_dir_copies, DirInput};
+use self::discover::{
+    detect_files, expand, skip_duplicates, skip_stage_dir_copies, DirInput, LateHashes,
+};
 use super::formats::{self, FormatSpec, OpenReplay, Reader};
 use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
@@ -47,17 +49,19 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     }
     let mut dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
     read_each_file_once(&mut dirs, &mut run);
+    let mut late = LateHashes::new(dirs.iter().flat_map(|d| &d.files));
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);
     // Several dirs read together are stage dirs: each names its stages.
     let stage_dirs = dirs.len() > 1;
     let read: Vec<stage_dirs::DirRead> = (dirs.iter())
-        .map(|dir| load_dir(dir, stage_dirs, opts, &mut run))
+        .map(|dir| load_dir(dir, stage_dirs, opts, &mut run, &mut late))
         .collect();
     stage_dirs::users_from_data(&mut run, &read);
     if stage_dirs && shard_dirs.is_empty() {
         stage_dirs::one_run_of_stage_dirs(&mut run, &read);
     }
-    shards::load_shards(shard_dirs, opts, &mut run);
+    shards::load_shards(shard_dirs, opts, &mut run, &mut late);
+    late.finish(&mut run);
     for source in &mut run.sources {
         stages_in_time_order(source);
         unique_stage_names(source);
@@ -145,10 +149,11 @@ fn load_dir(
     stage_dir: bool,
     opts: &IngestOptions,
     run: &mut Run,
+    late: &mut LateHashes,
 ) -> stage_dirs::DirRead {
     let before = stage_dirs::counts(run);
     let first_input = run.inputs.len();
-    let mut by_format = detect_files(&input.files, run);
+    let mut by_format = detect_files(&input.files, run, late);
     if stage_dir {
         skip_stage_dir_copies(&mut by_format, first_input, &input.dir, run);
     }
@@ -222,7 +227,9 @@ fn load_locust_set(
         let first = files.next();
         // One Locust result set per dir: a second prefix is a copy or another run.
         let sha = |run: &Run, p: &PathBuf| {
-            (run.inputs.iter().find(|i| &i.path == p)).map(|i| i.sha256.clone())
+            (run.inputs.iter().find(|i| &i.path == p))
+                .map(|i| i.sha256.clone())
+                .filter(|h| !h.is_empty())
         };
         for extra in files {
             let kept = first.clone().unwrap_or_default();

@@ -128,7 +128,12 @@ fn check_set(shards: &[ShardDir]) -> Result<(), String> {
 }
 
 /// Reads each shard dir on its own, then adds their merged source to `run`.
-pub(super) fn load_shards(shards: Vec<ShardDir>, opts: &IngestOptions, run: &mut Run) {
+pub(super) fn load_shards(
+    shards: Vec<ShardDir>,
+    opts: &IngestOptions,
+    run: &mut Run,
+    late: &mut super::LateHashes,
+) {
     let Some(first) = shards.first() else {
         return;
     };
@@ -144,7 +149,7 @@ pub(super) fn load_shards(shards: Vec<ShardDir>, opts: &IngestOptions, run: &mut
             },
             ..Default::default()
         };
-        super::load_dir(&s.input, false, opts, &mut part);
+        super::load_dir(&s.input, false, opts, &mut part, late);
         run.inputs.append(&mut part.inputs);
         run.problems.append(&mut part.problems);
         run.warnings.append(&mut part.warnings);

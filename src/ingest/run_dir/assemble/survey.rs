@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::record::span_of;
-use super::{file_name, in_parallel, max_opt, min_opt, Recorded, Recorder, Skeleton};
+use super::tape::{Tape, TapeReplay};
+use super::{file_name, max_opt, min_opt, Recorded, Recorder, Skeleton};
+use crate::ingest::chunks::in_parallel;
 use crate::ingest::plausible::{Exclusions, Watch};
 use crate::ingest::progress::ReadProgress;
 use crate::ingest::{problem, IngestOptions, Observation, Replay};
@@ -39,6 +41,16 @@ impl Survey {
 /// Malformed rows of a file shown one by one; the rest are counted.
 const SHOWN_MALFORMED: u64 = 20;
 
+/// What a survey keeps of the observations it reads, besides its own figures.
+#[derive(Clone, Copy)]
+pub(super) enum Keep<'a> {
+    Nothing,
+    /// Records them (the stages were known before it).
+    Record(&'a Recorder<'a>, &'a Skeleton),
+    /// Keeps them on a tape for the recording pass.
+    Tape,
+}
+
 /// One survey pass over a file.
 pub(super) struct FileSurvey {
     pub(super) survey: Survey,
@@ -54,6 +66,8 @@ pub(super) struct FileSurvey {
     pub(super) ordinal_starts: Vec<u64>,
     /// What the pass recorded, when asked to.
     pub(super) recorded: Option<Recorded>,
+    /// What each part kept, to replay (`None` where its tape gave up).
+    pub(super) tapes: Vec<Option<TapeReplay>>,
 }
 
 /// What a survey of one part (or a whole file) found.
@@ -69,11 +83,12 @@ pub(super) struct PartSurvey {
     pub(super) outcome: Result<(), Problem>,
     pub(super) watch: Watch,
     pub(super) recorded: Option<Recorded>,
+    pub(super) tape: Option<TapeReplay>,
 }
 
 /// Surveys one file (its parts on their own threads), leaving out `exclusions`;
 /// `ordinals` gives each part's first request's ordinal. With `recording`, records
-/// what it keeps too.
+/// what it keeps too, or keeps it on a tape for the recording pass, as `keep` says.
 pub(super) fn survey_file(
     path: &Path,
     r: &dyn Replay,
@@ -81,27 +96,15 @@ pub(super) fn survey_file(
     ordinals: &[u64],
     exclusions: &Exclusions,
     opts: &IngestOptions,
-    recording: Option<(&Recorder<'_>, &Skeleton)>,
+    keep: Keep<'_>,
 ) -> FileSurvey {
     let found: Vec<PartSurvey> = if parts.is_empty() {
-        vec![survey_part(
-            path,
-            r,
-            exclusions,
-            0,
-            opts.progress,
-            recording,
-        )]
+        let progress = opts.progress;
+        vec![survey_part(path, r, exclusions, 0, progress, keep)]
     } else {
         in_parallel(parts, |i, part| {
-            survey_part(
-                path,
-                part,
-                exclusions,
-                ordinals[i],
-                opts.progress && i == 0,
-                recording,
-            )
+            let progress = opts.progress && i == 0;
+            survey_part(path, part, exclusions, ordinals[i], progress, keep)
         })
     };
     let mut file = FileSurvey {
@@ -112,6 +115,7 @@ pub(super) fn survey_file(
         watch: None,
         ordinal_starts: Vec::new(),
         recorded: None,
+        tapes: Vec::new(),
     };
     let (mut malformed, mut implausible, mut first_implausible) = (0u64, 0u64, None);
     let mut errors = Vec::new();
@@ -124,8 +128,7 @@ pub(super) fn survey_file(
         file.survey.requests += s.requests;
         file.survey.on_whole_seconds += s.on_whole_seconds;
         for (t, u) in s.users {
-            let slot = file.survey.users.entry(t).or_insert(u);
-            *slot = slot.max(u);
+            note_users(&mut file.survey.users, t, u);
         }
         file.seen |= part.seen;
         file.rows += part.rows;
@@ -141,6 +144,7 @@ pub(super) fn survey_file(
             errors.push(p);
         }
         watch.append(part.watch);
+        file.tapes.push(part.tape);
         if let Some(rec) = part.recorded {
             match &mut file.recorded {
                 Some(m) => m.append(rec),
@@ -177,8 +181,12 @@ pub(super) fn survey_part(
     exclusions: &Exclusions,
     mut ordinal: u64,
     progress: bool,
-    recording: Option<(&Recorder<'_>, &Skeleton)>,
+    keep: Keep<'_>,
 ) -> PartSurvey {
+    let recording = match keep {
+        Keep::Record(recorder, skeleton) => Some((recorder, skeleton)),
+        Keep::Nothing | Keep::Tape => None,
+    };
     let mut local = Survey::default();
     let mut watch = Watch::default();
     let mut shown = Vec::new();
@@ -187,6 +195,8 @@ pub(super) fn survey_part(
     let mut progress = ReadProgress::pass(progress, "reading", &file_name(path), None);
     let (mut implausible, mut first_implausible) = (0u64, None);
     let mut malformed = 0u64;
+    let mut tape = matches!(keep, Keep::Tape).then(Tape::new).flatten();
+    let mut this_second: Option<(i64, f64)> = None;
     let outcome = r.replay(&mut |obs| {
         progress.tick();
         if let Observation::Malformed(p) = obs {
@@ -212,6 +222,9 @@ pub(super) fn survey_part(
         if let (Some(out), Some((recorder, _))) = (recorded.as_mut(), recording) {
             out.record(recorder, &obs);
         }
+        if let Some(tape) = tape.as_mut() {
+            tape.push(&obs);
+        }
         let users = match &obs {
             Observation::Request(ev) | Observation::Transaction(ev) => ev.users,
             Observation::Users { users, .. } => Some(*users),
@@ -224,10 +237,22 @@ pub(super) fn survey_part(
         local.first_ms = Some(local.first_ms.map_or(t, |f| f.min(t)));
         local.last_ms = Some(local.last_ms.map_or(until, |l| l.max(until)));
         if let Some(u) = users {
-            let slot = local.users.entry(t.div_euclid(1000) * 1000).or_insert(u);
-            *slot = slot.max(u);
+            // Rows come about in time order: a second's largest is kept aside until
+            // another second comes, not looked up in the map for every row.
+            let second = t.div_euclid(1000) * 1000;
+            match &mut this_second {
+                Some((s, most)) if *s == second => *most = most.max(u),
+                _ => {
+                    if let Some((s, most)) = this_second.replace((second, u)) {
+                        note_users(&mut local.users, s, most);
+                    }
+                }
+            }
         }
     });
+    if let Some((s, most)) = this_second {
+        note_users(&mut local.users, s, most);
+    }
     PartSurvey {
         survey: local,
         seen,
@@ -239,7 +264,14 @@ pub(super) fn survey_part(
         outcome,
         watch,
         recorded,
+        tape: tape.and_then(Tape::finish),
     }
+}
+
+/// Keeps the largest users of second `s`.
+pub(super) fn note_users(users: &mut BTreeMap<i64, f64>, s: i64, u: f64) {
+    let slot = users.entry(s).or_insert(u);
+    *slot = slot.max(u);
 }
 
 /// False for an observation left out: malformed, or a request `exclusions` leave out
