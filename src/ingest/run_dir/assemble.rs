@@ -8,18 +8,16 @@ use crate::ingest::chunks::in_parallel;
 use crate::ingest::plausible::Exclusions;
 use crate::ingest::progress::ReadProgress;
 use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
-use crate::ingest::{IngestOptions, Observation, Replay};
+use crate::ingest::{IngestOptions, Replay};
 mod record;
 mod survey;
 mod tape;
 
-use record::Recorder;
+use record::{KeyCache, Recorded, Recorder};
 use survey::{kept, survey_file, Keep, Survey};
 use tape::TapeReplay;
 
-use crate::model::{
-    normalize_label, EndpointKey, HistogramForm, Problem, Source, Stage, TimeSeries,
-};
+use crate::model::{HistogramForm, Problem, Source, Stage, TimeSeries};
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
 /// windows, then record every observation into overall and its stage. Sources
@@ -88,13 +86,15 @@ pub(super) fn assemble(
             .notes
             .extend(v.r.notes().into_iter().map(|n| format!("{name}: {n}")));
     }
+    let mut merged = merged.unwrap_or_else(|| skeleton.empty());
+    merged.settle();
     let Recorded {
         mut overall,
         mut stages,
         spans: interval_spans,
         request_spans,
         ..
-    } = merged.unwrap_or_else(|| skeleton.empty());
+    } = merged;
     overall.name = "overall".into();
     if timed {
         // Overall covers what --from/--to keep.
@@ -288,6 +288,7 @@ impl Skeleton {
             request_spans: vec![None; self.stages.len()],
             keys: KeyCache::default(),
             series: self.series.clone(),
+            slots: vec![Vec::new(); self.stages.len() + 1],
         }
     }
 }
@@ -298,116 +299,6 @@ fn timeline_on(series: Option<&TimeSeries>) -> TimeSeries {
         histograms: HistogramForm::default(),
         ..series.cloned().unwrap_or_default()
     }
-}
-
-/// What one reader recorded: overall, the stages, and the span of the interval
-/// histograms and of the requests (first and last start) each stage got.
-struct Recorded {
-    overall: Stage,
-    stages: Vec<Stage>,
-    spans: Vec<Option<(i64, i64)>>,
-    request_spans: Vec<Option<(i64, i64)>>,
-    keys: KeyCache,
-    /// A new endpoint's series: overall's first, then each stage's.
-    series: Vec<TimeSeries>,
-}
-
-/// The endpoint key of each method and name seen (`None`: left out by `--include` /
-/// `--exclude`), so a row costs a lookup, not a key built and matched.
-#[derive(Default)]
-struct KeyCache {
-    keys: std::collections::HashMap<String, Option<EndpointKey>, rustc_hash::FxBuildHasher>,
-    text: String,
-}
-
-impl KeyCache {
-    fn key(
-        &mut self,
-        opts: &IngestOptions,
-        method: Option<&str>,
-        name: &str,
-    ) -> Option<&EndpointKey> {
-        self.text.clear();
-        self.text.push_str(method.unwrap_or(""));
-        self.text.push('\u{1f}');
-        self.text.push_str(name);
-        if !self.keys.contains_key(self.text.as_str()) {
-            let label = if opts.normalize_labels {
-                normalize_label(name)
-            } else {
-                std::borrow::Cow::Borrowed(name)
-            };
-            let key = EndpointKey::new(method, &label);
-            let kept = opts.keeps(&key).then_some(key);
-            self.keys.insert(self.text.clone(), kept);
-        }
-        self.keys.get(self.text.as_str()).and_then(Option::as_ref)
-    }
-}
-
-impl Recorded {
-    /// Adds what a reader of a later part (or file) recorded: the figures one reader
-    /// of both would have.
-    fn append(&mut self, other: Recorded) {
-        merge_stage(&mut self.overall, other.overall);
-        for (mine, theirs) in self.stages.iter_mut().zip(other.stages) {
-            merge_stage(mine, theirs);
-        }
-        for (mine, theirs) in self.spans.iter_mut().zip(other.spans) {
-            *mine = union(*mine, theirs);
-        }
-        for (mine, theirs) in self.request_spans.iter_mut().zip(other.request_spans) {
-            *mine = union(*mine, theirs);
-        }
-    }
-
-    /// Records one observation (kept by the survey's rules).
-    fn record(&mut self, recorder: &Recorder<'_>, obs: &Observation<'_>) {
-        let stage = recorder.record(
-            &mut self.overall,
-            &mut self.stages,
-            obs,
-            &mut self.keys,
-            &self.series,
-        );
-        if let (Some(i), Observation::Request(ev) | Observation::Transaction(ev)) = (stage, obs) {
-            let span = &mut self.request_spans[i];
-            *span = union(*span, Some((ev.t_ms, ev.t_ms)));
-        }
-        // Interval histograms cover whole intervals: a stage measured by them spans
-        // exactly the intervals it holds, which rarely align with the manifest's
-        // window (throughput divides by this span).
-        if let Observation::Histogram {
-            start_ms, end_ms, ..
-        } = obs
-        {
-            if let Some(i) = interval_stage(&self.stages, *start_ms, *end_ms) {
-                let span = &mut self.spans[i];
-                *span = Some(span.map_or((*start_ms, *end_ms), |(a, b)| {
-                    (a.min(*start_ms), b.max(*end_ms))
-                }));
-            }
-        }
-    }
-}
-
-/// Merges `other` into `into` as if one reader had recorded both. Series are first
-/// stretched over the other's extent (its last interval's end included), so that they
-/// coarsen to exactly the width one reader's would have.
-fn merge_stage(into: &mut Stage, other: Stage) {
-    fn stretch(into: &mut crate::model::TimeSeries, other: &crate::model::TimeSeries) {
-        if let Some(last) = other.intervals.len().checked_sub(1) {
-            into.at(other.start_ms);
-            into.at(other.interval_start_ms(last) + other.width_ms - 1);
-        }
-    }
-    stretch(&mut into.timeline, &other.timeline);
-    for (key, ep) in &other.endpoints {
-        if let Some(mine) = into.endpoints.get_mut(key) {
-            stretch(&mut mine.series, &ep.series);
-        }
-    }
-    into.merge_from(other);
 }
 
 /// The stage specs when the manifest gives every stage's window (no survey needed).
@@ -572,7 +463,7 @@ fn file_name(path: &Path) -> String {
 }
 
 /// The span covering both.
-fn union(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> Option<(i64, i64)> {
+pub(super) fn union(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> Option<(i64, i64)> {
     match (a, b) {
         (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
         (a, b) => a.or(b),

@@ -1,10 +1,17 @@
 //! Recording one observation into a source's overall and the stage whose window
-//! holds it: requests into endpoints and series, interval histograms whole.
+//! holds it: requests into endpoints and series, interval histograms whole; and what
+//! one reader recorded ([`Recorded`]), added to what the reader of the next part did.
+
+use std::collections::HashMap;
+
+use rustc_hash::FxBuildHasher;
 
 use crate::ingest::{IngestOptions, Observation};
-use crate::model::{plausible_time, EndpointKey, EndpointStats, Stage, TimeSeries};
+use crate::model::{
+    normalize_label, plausible_time, EndpointKey, EndpointStats, Stage, TimeSeries,
+};
 
-use super::{interval_stage, KeyCache};
+use super::{interval_stage, union};
 
 /// Records observations into a source's overall and stages.
 pub(super) struct Recorder<'o> {
@@ -26,44 +33,45 @@ impl Recorder<'_> {
     /// Records one observation into overall and into the stage whose window holds it;
     /// for a request, returns that stage. A new endpoint's series starts as a copy of
     /// `series[0]` in overall and of `series[i + 1]` in stage `i` (their grid).
-    pub(super) fn record(
-        &self,
-        overall: &mut Stage,
-        stages: &mut [Stage],
-        obs: &Observation<'_>,
-        keys: &mut KeyCache,
-        series: &[TimeSeries],
-    ) -> Option<usize> {
+    fn record(&self, out: &mut Recorded, obs: &Observation<'_>) -> Option<usize> {
         let opts = self.opts;
         let (t, until) = span_of(obs);
         if !plausible_time(t) || !plausible_time(until) {
             return None; // Left out (or malformed), and said so, by the survey.
         }
+        let Recorded {
+            overall,
+            stages,
+            keys,
+            series,
+            slots,
+            ..
+        } = out;
         match obs {
             Observation::Malformed(_) => {}
             Observation::Request(ev) | Observation::Transaction(ev) => {
                 if self.timed && !opts.in_time_range(ev.t_ms) {
                     return None;
                 }
-                let key = keys.key(opts, ev.method, ev.name)?;
+                let (number, key) = keys.key(opts, ev.method, ev.name)?;
                 let transaction = matches!(obs, Observation::Transaction(_));
                 let users = ev.users.filter(|_| self.timed);
                 if let Some(u) = users {
                     overall.timeline.record_users(ev.t_ms, u);
                 }
-                record_request(overall, key, ev, transaction, self.timed, &series[0]);
+                let request = Request {
+                    ev,
+                    transaction,
+                    timed: self.timed,
+                };
+                let ep = slot(&mut slots[0], number, key, &series[0]);
+                request.record(overall, ep);
                 let i = self.stage(stages, ev.t_ms)?;
                 if let Some(u) = users {
                     stages[i].timeline.record_users(ev.t_ms, u);
                 }
-                record_request(
-                    &mut stages[i],
-                    key,
-                    ev,
-                    transaction,
-                    self.timed,
-                    &series[i + 1],
-                );
+                let ep = slot(&mut slots[i + 1], number, key, &series[i + 1]);
+                request.record(&mut stages[i], ep);
                 return Some(i);
             }
             Observation::Histogram {
@@ -96,6 +104,23 @@ impl Recorder<'_> {
     }
 }
 
+/// The endpoint in slot `number`, new (its series a copy of `new`) if empty.
+fn slot<'s>(
+    slots: &'s mut Vec<Option<EndpointStats>>,
+    number: usize,
+    key: &EndpointKey,
+    new: &TimeSeries,
+) -> &'s mut EndpointStats {
+    if slots.len() <= number {
+        slots.resize_with(number + 1, || None);
+    }
+    slots[number].get_or_insert_with(|| {
+        let mut ep = EndpointStats::new(key.clone());
+        ep.series = new.clone();
+        ep
+    })
+}
+
 /// The endpoint entry for `key`; a new one's series starts as a copy of `new`.
 fn endpoint<'s>(
     stage: &'s mut Stage,
@@ -109,42 +134,42 @@ fn endpoint<'s>(
     ep
 }
 
-/// Records one request into the stage's endpoint and, unless it is a transaction
-/// (whose samples are counted on their own), into the stage's series.
-fn record_request(
-    stage: &mut Stage,
-    key: &EndpointKey,
-    ev: &crate::ingest::RequestEvent<'_>,
+/// One request to record into a stage and its endpoint.
+struct Request<'e, 'a> {
+    ev: &'e crate::ingest::RequestEvent<'a>,
     transaction: bool,
     timed: bool,
-    new: &TimeSeries,
-) {
-    if timed && !transaction {
+}
+
+impl Request<'_, '_> {
+    /// Records the request into `ep` and, unless it is a transaction (whose samples
+    /// are counted on their own), into the stage's series.
+    fn record(&self, stage: &mut Stage, ep: &mut EndpointStats) {
+        let ev = self.ev;
         let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
-        stage.timeline.record_kind(ev.t_ms, ev.latency_ms, failed);
-    }
-    let ep = endpoint(stage, key, new);
-    ep.transaction |= transaction;
-    ep.requests += 1;
-    if !ev.ok {
-        ep.failures += 1;
-        let kind = ev.failure.unwrap_or(crate::model::FailureKind::Other);
-        ep.add_failure(kind, ev.error, 1);
-    }
-    if let Some(ms) = ev.latency_ms {
-        ep.latency.record_ms(ms);
-        if ev.ok {
-            if let Some(ok) = ep.ok_latency.as_mut() {
-                ok.record_ms(ms);
+        if self.timed && !self.transaction {
+            stage.timeline.record_kind(ev.t_ms, ev.latency_ms, failed);
+        }
+        ep.transaction |= self.transaction;
+        ep.requests += 1;
+        if let Some(kind) = failed {
+            ep.failures += 1;
+            ep.add_failure(kind, ev.error, 1);
+        }
+        if let Some(ms) = ev.latency_ms {
+            ep.latency.record_ms(ms);
+            if ev.ok {
+                if let Some(ok) = ep.ok_latency.as_mut() {
+                    ok.record_ms(ms);
+                }
             }
         }
-    }
-    if let Some(b) = ev.bytes {
-        ep.bytes_received = Some(ep.bytes_received.unwrap_or(0) + b);
-    }
-    if timed {
-        let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
-        ep.series.record_kind(ev.t_ms, ev.latency_ms, failed);
+        if let Some(b) = ev.bytes {
+            ep.bytes_received = Some(ep.bytes_received.unwrap_or(0) + b);
+        }
+        if self.timed {
+            ep.series.record_kind(ev.t_ms, ev.latency_ms, failed);
+        }
     }
 }
 
@@ -186,4 +211,152 @@ pub(super) fn span_of(obs: &Observation<'_>) -> (i64, i64) {
         // Never recorded: a time outside any run.
         Observation::Malformed(_) => (-1, -1),
     }
+}
+
+/// What one reader recorded: overall, the stages, and the span of the interval
+/// histograms and of the requests (first and last start) each stage got.
+pub(super) struct Recorded {
+    pub(super) overall: Stage,
+    pub(super) stages: Vec<Stage>,
+    pub(super) spans: Vec<Option<(i64, i64)>>,
+    pub(super) request_spans: Vec<Option<(i64, i64)>>,
+    pub(super) keys: KeyCache,
+    /// A new endpoint's series: overall's first, then each stage's.
+    pub(super) series: Vec<TimeSeries>,
+    /// The endpoints being recorded, by the key's number in `keys`: overall's first,
+    /// then each stage's (a row costs an index, not a search of the stage's map);
+    /// moved into the stages by [`Recorded::settle`].
+    pub(super) slots: Vec<Vec<Option<EndpointStats>>>,
+}
+
+/// A kept endpoint's number (its slot) and key.
+type Numbered = Option<(usize, EndpointKey)>;
+
+/// The endpoint key of each method and name seen, numbered (`None`: left out by
+/// `--include` / `--exclude`), so a row costs a lookup, not a key built and matched.
+/// Names without a method (most sources) are looked up as they are.
+#[derive(Default)]
+pub(super) struct KeyCache {
+    plain: HashMap<Box<str>, Numbered, FxBuildHasher>,
+    with_method: HashMap<String, Numbered, FxBuildHasher>,
+    text: String,
+    /// The number of each key.
+    numbers: HashMap<EndpointKey, usize, FxBuildHasher>,
+}
+
+impl KeyCache {
+    fn key(
+        &mut self,
+        opts: &IngestOptions,
+        method: Option<&str>,
+        name: &str,
+    ) -> Option<(usize, &EndpointKey)> {
+        let found = match method {
+            None => self.plain.contains_key(name),
+            Some(m) => {
+                self.text.clear();
+                self.text.push_str(m);
+                self.text.push('\u{1f}');
+                self.text.push_str(name);
+                self.with_method.contains_key(self.text.as_str())
+            }
+        };
+        if !found {
+            let label = if opts.normalize_labels {
+                normalize_label(name)
+            } else {
+                std::borrow::Cow::Borrowed(name)
+            };
+            let key = EndpointKey::new(method, &label);
+            // Names that normalise to one key share its number.
+            let count = self.numbers.len();
+            let number = *self.numbers.entry(key.clone()).or_insert(count);
+            let kept = opts.keeps(&key).then_some((number, key));
+            match method {
+                None => self.plain.insert(name.into(), kept),
+                Some(_) => self.with_method.insert(self.text.clone(), kept),
+            };
+        }
+        let numbered = match method {
+            None => self.plain.get(name),
+            Some(_) => self.with_method.get(self.text.as_str()),
+        };
+        numbered.and_then(Option::as_ref).map(|(i, k)| (*i, k))
+    }
+}
+
+impl Recorded {
+    /// Adds what a reader of a later part (or file) recorded: the figures one reader
+    /// of both would have.
+    pub(super) fn append(&mut self, mut other: Recorded) {
+        self.settle();
+        other.settle();
+        merge_stage(&mut self.overall, other.overall);
+        for (mine, theirs) in self.stages.iter_mut().zip(other.stages) {
+            merge_stage(mine, theirs);
+        }
+        for (mine, theirs) in self.spans.iter_mut().zip(other.spans) {
+            *mine = union(*mine, theirs);
+        }
+        for (mine, theirs) in self.request_spans.iter_mut().zip(other.request_spans) {
+            *mine = union(*mine, theirs);
+        }
+    }
+
+    /// Moves the endpoints recorded into their stages.
+    pub(super) fn settle(&mut self) {
+        let scopes = std::iter::once(&mut self.overall).chain(self.stages.iter_mut());
+        for (stage, slots) in scopes.zip(&mut self.slots) {
+            for ep in slots.drain(..).flatten() {
+                match stage.endpoints.get_mut(&ep.key) {
+                    Some(mine) => mine.merge_from(ep),
+                    None => {
+                        stage.endpoints.insert(ep.key.clone(), ep);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records one observation (kept by the survey's rules).
+    pub(super) fn record(&mut self, recorder: &Recorder<'_>, obs: &Observation<'_>) {
+        let stage = recorder.record(self, obs);
+        if let (Some(i), Observation::Request(ev) | Observation::Transaction(ev)) = (stage, obs) {
+            let span = &mut self.request_spans[i];
+            *span = union(*span, Some((ev.t_ms, ev.t_ms)));
+        }
+        // Interval histograms cover whole intervals: a stage measured by them spans
+        // exactly the intervals it holds, which rarely align with the manifest's
+        // window (throughput divides by this span).
+        if let Observation::Histogram {
+            start_ms, end_ms, ..
+        } = obs
+        {
+            if let Some(i) = interval_stage(&self.stages, *start_ms, *end_ms) {
+                let span = &mut self.spans[i];
+                *span = Some(span.map_or((*start_ms, *end_ms), |(a, b)| {
+                    (a.min(*start_ms), b.max(*end_ms))
+                }));
+            }
+        }
+    }
+}
+
+/// Merges `other` into `into` as if one reader had recorded both. Series are first
+/// stretched over the other's extent (its last interval's end included), so that they
+/// coarsen to exactly the width one reader's would have.
+fn merge_stage(into: &mut Stage, other: Stage) {
+    fn stretch(into: &mut crate::model::TimeSeries, other: &crate::model::TimeSeries) {
+        if let Some(last) = other.intervals.len().checked_sub(1) {
+            into.at(other.start_ms);
+            into.at(other.interval_start_ms(last) + other.width_ms - 1);
+        }
+    }
+    stretch(&mut into.timeline, &other.timeline);
+    for (key, ep) in &other.endpoints {
+        if let Some(mine) = into.endpoints.get_mut(key) {
+            stretch(&mut mine.series, &ep.series);
+        }
+    }
+    into.merge_from(other);
 }
