@@ -1,5 +1,5 @@
 //! What adapters share to open files: a buffered reader that decompresses gzip within
-//! the limits, and numbered lines. (Which adapter reads a format is its
+//! the limits (on a thread of its own, ahead of the parser), and numbered lines. (Which adapter reads a format is its
 //! [`super::formats::FormatSpec`].)
 
 use std::fs::File;
@@ -24,12 +24,89 @@ pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead>, Problem> {
         let decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
         Box::new(BufReader::with_capacity(
             1 << 16,
-            Inflating::new(decoder, compressed),
+            ReadAhead::new(Inflating::new(decoder, compressed)),
         ))
     } else {
         Box::new(BufReader::with_capacity(1 << 16, file))
     };
     Ok(Box::new(LineCapped::new(inner, path)))
+}
+
+/// Bytes a [`ReadAhead`] thread reads at a time, and blocks it keeps ready.
+const BLOCK: usize = 1 << 18;
+const BLOCKS_AHEAD: usize = 4;
+
+/// A reader fed by a thread of its own that reads (for a gzip file: inflates) a few
+/// blocks ahead, so that inflating and parsing run on two cores: a compressed file
+/// cannot be cut into parts for parallel readers. The thread ends at the end of the
+/// stream, at an error (handed on to the reader), or when the reader is dropped.
+pub struct ReadAhead {
+    blocks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    block: Vec<u8>,
+    at: usize,
+}
+
+impl ReadAhead {
+    /// Reads `inner` ahead on a new thread.
+    pub fn new(mut inner: impl Read + Send + 'static) -> ReadAhead {
+        let (tx, rx) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
+        std::thread::spawn(move || loop {
+            let mut block = vec![0u8; BLOCK];
+            // What was read before an error is handed on before it.
+            let (n, error) = fill(&mut inner, &mut block);
+            block.truncate(n);
+            if n > 0 && tx.send(Ok(block)).is_err() {
+                break;
+            }
+            if let Some(e) = error {
+                let _ = tx.send(Err(e));
+                break;
+            }
+            if n == 0 {
+                break;
+            }
+        });
+        ReadAhead {
+            blocks: rx,
+            block: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+/// Reads into `block` until it is full, the stream ends or an error comes: the bytes
+/// read, and the error.
+fn fill(inner: &mut impl Read, block: &mut [u8]) -> (usize, Option<std::io::Error>) {
+    let mut filled = 0;
+    while filled < block.len() {
+        match inner.read(&mut block[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return (filled, Some(e)),
+        }
+    }
+    (filled, None)
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.block.len() {
+            match self.blocks.recv() {
+                Ok(Ok(block)) => {
+                    self.block = block;
+                    self.at = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                // The thread is done: the stream ended.
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.block.len() - self.at);
+        out[..n].copy_from_slice(&self.block[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 /// Reads lines (`\n`-terminated, any `\r` before it dropped) with their 1-based
