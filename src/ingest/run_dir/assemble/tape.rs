@@ -8,7 +8,8 @@
 //! from it gives what recording from the file gives; line numbers are not kept (the
 //! survey already said every problem). A tape gives up, and the file is read again,
 //! on an interval histogram (kept whole by the sources that write them), on an I/O
-//! error, or when the file's distinct texts outgrow [`MAX_TEXT_BYTES`].
+//! error, when the file's distinct texts outgrow [`MAX_TEXT_BYTES`], or when the tape
+//! outgrows [`MAX_TAPE_BYTES`] (the temp dir may be memory).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -22,6 +23,10 @@ use crate::model::{FailureKind, Problem};
 /// The distinct texts (names, methods, errors) a tape keeps in memory, in bytes; a
 /// file with more (an id in every error message) is read again instead.
 const MAX_TEXT_BYTES: usize = 8 << 20;
+
+/// The most a tape holds, bytes (about 30 million requests): past it, the file is read
+/// again instead, so a temp dir in memory (tmpfs) never holds more.
+const MAX_TAPE_BYTES: u64 = 256 << 20;
 
 /// Bytes the longest encoded observation can take.
 const MAX_ROW: usize = 80;
@@ -72,6 +77,8 @@ pub(super) struct Tape {
     texts: Texts,
     last_t: i64,
     row: Vec<u8>,
+    /// Bytes written so far.
+    written: u64,
 }
 
 impl Tape {
@@ -83,6 +90,7 @@ impl Tape {
             texts: Texts::default(),
             last_t: 0,
             row: Vec::with_capacity(MAX_ROW),
+            written: 0,
         })
     }
 
@@ -105,11 +113,10 @@ impl Tape {
             }
             Observation::Histogram { .. } | Observation::Malformed(_) => false,
         };
+        self.written += self.row.len() as u64;
         let ok = written
-            && self
-                .out
-                .as_mut()
-                .is_some_and(|o| o.write_all(&self.row).is_ok());
+            && self.written <= MAX_TAPE_BYTES
+            && (self.out.as_mut()).is_some_and(|o| o.write_all(&self.row).is_ok());
         if !ok {
             self.out = None;
         }
