@@ -1,6 +1,7 @@
 //! Reading replayable observations into one source: a survey pass (span, users,
 //! rows left out), the stage windows, then a recording pass into overall, stages and
-//! endpoints.
+//! endpoints, which replays what the survey kept on its tape (`tape.rs`) rather than
+//! parsing the file again.
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,8 @@ use tape::TapeReplay;
 use crate::model::{HistogramForm, Problem, Source, Stage, TimeSeries};
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
-/// windows, then record every observation into overall and its stage. Sources
+/// windows, then record every observation into overall and its stage, replayed from
+/// the survey's tape when it holds the whole file (else the file is read again). Sources
 /// without times (see [`Replay::timed`]) get one stage without a window. When the
 /// manifest gives every stage's window, the survey records too: one pass, unless
 /// rows must be left out. A large plain file is read in parts on several threads
