@@ -3,8 +3,12 @@
 //! differently, error rates of tool summaries in `compare`, and `export` round trips
 //! that must keep what the data cannot show.
 
+use std::path::Path;
+
+use serde_json::Value;
+
 use crate::check::check_json;
-use crate::common::{analyze_json, TestDir};
+use crate::common::{analyze_json, headroom, TestDir};
 
 /// wrk at 4 connections: 620 requests in 8.01 s, no error (as wrk 4.2 prints it).
 const WRK_C4: &str = "Running 8s test @ http://127.0.0.1:18301/item
@@ -97,4 +101,102 @@ fn another_tools_run_of_other_requests_in_the_dir_makes_the_data_incomplete_not_
         "{why}"
     );
     assert_eq!(report["stages"][0]["requests"], 620);
+}
+
+/// hey's text summary of a 2 s run at 10 users: `ok` answers with 200 and `failed`
+/// with 503, the same latencies either way (p50 10.8 ms … p99 20.7 ms).
+fn hey_text(ok: u64, failed: u64) -> String {
+    let total = ok + failed;
+    let mut codes = format!("  [200]\t{ok} responses\n");
+    if failed > 0 {
+        codes.push_str(&format!("  [503]\t{failed} responses\n"));
+    }
+    format!(
+        "\nSummary:\n  Total:\t2.0000 secs\n  Slowest:\t0.0324 secs\n  Fastest:\t0.0037 secs\n  \
+         Average:\t0.0113 secs\n  Requests/sec:\t{:.4}\n  \n  Total data:\t{} bytes\n  \
+         Size/request:\t11 bytes\n\nLatency distribution:\n  10% in 0.0076 secs\n  \
+         25% in 0.0091 secs\n  50% in 0.0108 secs\n  75% in 0.0130 secs\n  \
+         90% in 0.0153 secs\n  95% in 0.0169 secs\n  99% in 0.0207 secs\n\n\
+         Details (average, fastest, slowest):\n  DNS+dialup:\t0.0000 secs, 0.0037 secs, 0.0324 secs\n  \
+         DNS-lookup:\t0.0000 secs, 0.0000 secs, 0.0000 secs\n  \
+         req write:\t0.0000 secs, 0.0000 secs, 0.0017 secs\n  \
+         resp wait:\t0.0112 secs, 0.0037 secs, 0.0323 secs\n  \
+         resp read:\t0.0000 secs, 0.0000 secs, 0.0003 secs\n\n\
+         Status code distribution:\n{codes}\n\n",
+        total as f64 / 2.0,
+        total * 11
+    )
+}
+
+/// Runs `compare BASE CAND --format json` (plus `extra`) and returns (exit code,
+/// compare.json).
+fn compare_json(dir: &TestDir, base: &Path, cand: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = dir.path().join(format!("cmp-{}", extra.len()));
+    let mut args = vec![
+        "compare".to_string(),
+        base.display().to_string(),
+        cand.display().to_string(),
+        "--format".into(),
+        "json".into(),
+        "--force".into(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = headroom(&refs);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (o.status.code().unwrap_or(-1), json)
+}
+
+/// compare.json's rows of `metric`, as (endpoint, verdict, method).
+fn rows_of(report: &Value, metric: &str) -> Vec<(String, String, String)> {
+    let rows = report["comparisons"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    rows.iter()
+        .filter(|c| c["metric"] == metric)
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (s("endpoint"), s("verdict"), s("method"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_summarys_error_rate_is_tested_on_its_counts_and_a_jump_regresses() {
+    let dir = TestDir::new();
+    let run = |name: &str, ok: u64, failed: u64| {
+        dir.write(
+            &format!("{name}/01_load_10users/hey.txt"),
+            hey_text(ok, failed),
+        );
+        dir.path().join(name)
+    };
+    let base = run("v1", 2000, 0);
+    // 100 of 2,000 (5 %) failed against none of 2,000: z = 0.05 ÷ √(0.025·0.975·2/2000)
+    // ≈ 10, far past any q-value; and 0.05 is beyond the 5 % floor of 1 % (0.0005).
+    let cand = run("v2", 1900, 100);
+    let (code, report) = compare_json(&dir, &base, &cand, &["--fail-on-regression"]);
+    let want = (
+        "hey".to_string(),
+        "regressed".to_string(),
+        "two_proportion".to_string(),
+    );
+    assert_eq!(rows_of(&report, "error_rate"), vec![want], "{report:#}");
+    assert_eq!(code, 1, "{report:#}");
+    assert!(report["verdict_line"]
+        .as_str()
+        .unwrap()
+        .starts_with("REGRESSED"));
+    // 12 of 2,000 against 10 of 2,000: z ≈ 0.43 (p ≈ 0.67): no regression, exit 0.
+    let (b, c) = (run("v3", 1990, 10), run("v4", 1988, 12));
+    let (code, report) = compare_json(&dir, &b, &c, &["--fail-on-regression", "--threshold", "5%"]);
+    let got = rows_of(&report, "error_rate");
+    assert_eq!(got.len(), 1, "{report:#}");
+    assert_ne!(got[0].1, "regressed", "{report:#}");
+    assert_eq!(code, 0, "{report:#}");
 }

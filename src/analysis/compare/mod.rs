@@ -198,8 +198,9 @@ pub fn compare(
         notes.push(
             "some metrics come from reported summaries only (no histogram): they are \
              `inconclusive` unless the change is beyond the noise floor and, for a \
-             percentile, beyond what both sides' request counts leave open; rates and \
-             means without a per-interval series stay `inconclusive`"
+             percentile, beyond what both sides' request counts leave open; throughput, \
+             goodput and means without a per-interval series stay `inconclusive` (error \
+             rates are tested on the failure and request counts)"
                 .into(),
         );
     }

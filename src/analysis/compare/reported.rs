@@ -3,9 +3,11 @@
 //! large-sample standard error is √(q(1−q)/n) ÷ f(Q), and 1 ÷ f(Q), the slope of the
 //! quantile function, is read from the summary's neighbouring percentiles; a change
 //! counts only beyond 1.96 of the two sides' combined standard errors (and the noise
-//! floor, which the caller checks). Rates, error rates and means are never shown so:
-//! their noise lives in the per-interval series a summary lacks (requests per interval
-//! under a closed model are far from Poisson), so such a change stays `inconclusive`.
+//! floor, which the caller checks). Rates and means are never shown so: their noise
+//! lives in the per-interval series a summary lacks (requests per interval under a
+//! closed model are far from Poisson), so such a change stays `inconclusive`. An error
+//! rate is not decided here: its failures and requests are counts, tested by the
+//! two-proportion test as a one-interval series (`verdict::single`).
 
 use super::input::Figures;
 use super::verdict::Metric;

@@ -13,7 +13,7 @@ use serde::{Serialize, Serializer};
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
 use super::matching::{match_endpoints, match_stages, unmatched, Unmatched};
 use super::reported::summary_shift_shown;
-use super::stats::{self, Estimate, Method, RunSample};
+use super::stats::{self, Estimate, IntervalPoint, Method, RunSample};
 
 /// False-discovery rate of the Benjamini–Hochberg step.
 pub const FDR: f64 = 0.05;
@@ -482,6 +482,11 @@ fn single(
             }
         }
         Metric::ErrorRate if series => stats::error_rate_shift(&b.intervals, &c.intervals),
+        // A summary's failures and requests are counts: tested as a one-interval series
+        // (every request independent, as any series too short to show clustering).
+        Metric::ErrorRate if b.figures.requests > 0 && c.figures.requests > 0 => {
+            stats::error_rate_shift(&[whole_run(&b.figures)], &[whole_run(&c.figures)])
+        }
         Metric::Throughput | Metric::Goodput if series && b.width_s > 0.0 && c.width_s > 0.0 => {
             let rate = stats::rate_shift(
                 &b.intervals,
@@ -505,6 +510,15 @@ fn single(
         _ => reported(metric.figure(&b.figures)?, metric.figure(&c.figures)?),
     };
     Some(est)
+}
+
+/// A summary's whole run as one interval of its counts.
+fn whole_run(f: &Figures) -> IntervalPoint {
+    IntervalPoint {
+        count: f.requests,
+        failures: f.failures,
+        mean_ms: None,
+    }
 }
 
 /// An estimate from reported values alone: no interval, no p-value.
