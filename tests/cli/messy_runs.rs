@@ -200,3 +200,37 @@ fn a_summarys_error_rate_is_tested_on_its_counts_and_a_jump_regresses() {
     assert_ne!(got[0].1, "regressed", "{report:#}");
     assert_eq!(code, 0, "{report:#}");
 }
+
+#[test]
+fn the_only_endpoints_of_two_releases_pair_whatever_the_tool_calls_them() {
+    let dir = TestDir::new();
+    // hey names its one endpoint after the file: `hey` in v1, `hey-v2` in v2.
+    dir.write("v1/01_load_10users/hey.txt", hey_text(2000, 0));
+    dir.write("v2/01_load_10users/hey-v2.txt", hey_text(1900, 100));
+    let (base, cand) = (dir.path().join("v1"), dir.path().join("v2"));
+    let (code, report) = compare_json(&dir, &base, &cand, &["--fail-on-regression"]);
+    // 0 → 5 % of 2,000 (as in the test above) regresses, and the rows are v1's key.
+    let want = (
+        "hey".to_string(),
+        "regressed".to_string(),
+        "two_proportion".to_string(),
+    );
+    assert_eq!(rows_of(&report, "error_rate"), vec![want], "{report:#}");
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["unmatched"], serde_json::json!([]), "{report:#}");
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("`hey` is compared with the candidate's `hey-v2`"),
+        "{notes}"
+    );
+    // Two endpoints a side (two runs, not copies) still pair by key only: nothing
+    // pairs, all four are listed.
+    dir.write("v3/01_load_10users/a.txt", hey_text(2000, 0));
+    dir.write("v3/01_load_10users/b.txt", hey_text(1999, 1));
+    dir.write("v4/01_load_10users/c.txt", hey_text(2000, 0));
+    dir.write("v4/01_load_10users/d.txt", hey_text(1999, 1));
+    let (b, c) = (dir.path().join("v3"), dir.path().join("v4"));
+    let (_, report) = compare_json(&dir, &b, &c, &["--threshold", "5%"]);
+    assert!(rows_of(&report, "error_rate").is_empty(), "{report:#}");
+    assert_eq!(report["unmatched"].as_array().map(Vec::len), Some(4), "{report:#}");
+}

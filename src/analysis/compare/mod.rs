@@ -177,6 +177,7 @@ pub fn compare(
     for (r, c) in results.into_iter().zip(&candidate_refs) {
         comparisons.extend(r.comparisons);
         unmatched.extend(r.unmatched);
+        notes.extend(r.notes);
         stage_pairs.extend(r.stage_pairs.into_iter().map(|(b, s, basis)| StagePairRef {
             candidate_label: c.label.clone(),
             baseline_stage: b,
