@@ -232,5 +232,64 @@ fn the_only_endpoints_of_two_releases_pair_whatever_the_tool_calls_them() {
     let (b, c) = (dir.path().join("v3"), dir.path().join("v4"));
     let (_, report) = compare_json(&dir, &b, &c, &["--threshold", "5%"]);
     assert!(rows_of(&report, "error_rate").is_empty(), "{report:#}");
-    assert_eq!(report["unmatched"].as_array().map(Vec::len), Some(4), "{report:#}");
+    assert_eq!(
+        report["unmatched"].as_array().map(Vec::len),
+        Some(4),
+        "{report:#}"
+    );
+}
+
+/// hey's CSV of 2,000 answers, one every 5 ms, all 200 in 20 ms (hey writes no row for
+/// a transport error, so the file cannot show there were none).
+fn hey_csv() -> String {
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset",
+    );
+    for i in 0..2000 {
+        let offset = f64::from(i) * 0.005;
+        csv.push_str(&format!(
+            "\n0.0200,0.0001,0.0000,0.0000,0.0199,0.0000,200,{offset:.3}"
+        ));
+    }
+    csv
+}
+
+#[test]
+fn an_export_of_partial_data_stays_partial_when_read_back() {
+    let dir = TestDir::new();
+    dir.write("run/hey.csv", hey_csv());
+    let sla = dir.write("err.toml", ERR_P90);
+    let run = dir.path().join("run");
+    let (_, before, _) = check_json(&run, &sla, &[]);
+    assert_eq!(before["verdict"], "CONDITIONAL", "{before}");
+    let out = dir.path().join("export");
+    let o = headroom(&[
+        "export",
+        run.to_str().unwrap(),
+        "--to",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let manifest = std::fs::read_to_string(out.join("run.toml")).unwrap();
+    assert!(
+        manifest.contains("failures_unseen = \"transport_errors\""),
+        "{manifest}"
+    );
+    // Read back: the same 2,000 requests, and still no error-rate pass on them.
+    let (code, after, _) = check_json(&out, &sla, &[]);
+    assert_eq!(
+        (code, after["verdict"].as_str()),
+        (0, Some("CONDITIONAL")),
+        "{after}"
+    );
+    let (_, report, _) = analyze_json(&[&out], &[]);
+    assert_eq!(report["data_quality"], "partial", "{report}");
+    assert_eq!(report["stages"][0]["requests"], 2000);
 }
