@@ -1,14 +1,19 @@
 //! Judgements on messy real run dirs (QA round 3): a second tool's run of other
 //! requests beside the report's source, releases whose tools name their one endpoint
 //! differently, error rates of tool summaries in `compare`, and `export` round trips
-//! that must keep what the data cannot show.
+//! that must keep what the data cannot show; and the demo target's queue, which a
+//! client hanging up must not shrink.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::check::check_json;
 use crate::common::{analyze_json, headroom, TestDir};
+use crate::drive::{serial, start_target};
 
 /// wrk at 4 connections: 620 requests in 8.01 s, no error (as wrk 4.2 prints it).
 const WRK_C4: &str = "Running 8s test @ http://127.0.0.1:18301/item
@@ -292,4 +297,56 @@ fn an_export_of_partial_data_stays_partial_when_read_back() {
     let (_, report, _) = analyze_json(&[&out], &[]);
     assert_eq!(report["data_quality"], "partial", "{report}");
     assert_eq!(report["stages"][0]["requests"], 2000);
+}
+
+/// One worker, a queue of one, 600 ms per request.
+const ONE_WORKER: &str = r#"
+name = "one"
+workers = 1
+queue_max = 1
+queue_timeout = "10s"
+[[endpoint]]
+method = "GET"
+path = "/x"
+service = { dist = "constant", value = "600ms" }
+response = "{}"
+"#;
+
+/// The status of `GET /x` on the target, on a connection of its own.
+fn get_x(port: u16) -> u16 {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to the target");
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(b"GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    text.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status")
+}
+
+#[test]
+fn a_client_that_hangs_up_while_queued_leaves_the_targets_queue() {
+    let _one = serial();
+    let dir = TestDir::new();
+    let profile = dir.write("one.toml", ONE_WORKER);
+    let target = start_target(profile.to_str().unwrap(), &[]);
+    let port = target.port;
+    let pause = || std::thread::sleep(Duration::from_millis(150));
+    // A holds the worker; B queues behind it, then hangs up while waiting.
+    let a = std::thread::spawn(move || get_x(port));
+    pause();
+    let mut b = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    b.write_all(b"GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    pause();
+    drop(b);
+    assert_eq!(a.join().unwrap(), 200);
+    // The queue is empty again: C, queued behind A2, waits for the worker and gets
+    // 200 (with B still counted, the queue of one was full and C got 503 at once).
+    let a2 = std::thread::spawn(move || get_x(port));
+    pause();
+    assert_eq!(get_x(port), 200);
+    assert_eq!(a2.join().unwrap(), 200);
 }
