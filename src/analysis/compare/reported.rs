@@ -10,6 +10,7 @@
 //! two-proportion test as a one-interval series (`verdict::single`).
 
 use super::input::Figures;
+use super::stats::{Estimate, IntervalPoint, Method};
 use super::verdict::Metric;
 
 /// The two-sided 95 % normal quantile.
@@ -58,6 +59,29 @@ pub fn summary_shift_shown(metric: Metric, b: &Figures, c: &Figures, delta: f64)
     match (standard_error(b, q), standard_error(c, q)) {
         (Some(sb), Some(sc)) => delta.abs() > Z_95 * (sb * sb + sc * sc).sqrt(),
         _ => false,
+    }
+}
+
+/// A summary's whole run as one interval of its counts.
+pub(super) fn whole_run(f: &Figures) -> IntervalPoint {
+    IntervalPoint {
+        count: f.requests,
+        failures: f.failures,
+        mean_ms: None,
+    }
+}
+
+/// An estimate from reported values alone: no interval, no p-value.
+pub(super) fn reported(baseline: f64, candidate: f64) -> Estimate {
+    Estimate {
+        baseline,
+        candidate,
+        delta: candidate - baseline,
+        ci: (f64::NEG_INFINITY, f64::INFINITY),
+        p_value: f64::NAN,
+        effect: f64::NAN,
+        ess: (f64::NAN, f64::NAN),
+        method: Method::Reported,
     }
 }
 

@@ -12,8 +12,8 @@ use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
 use super::matching::{match_endpoints, match_stages, sole_endpoints, unmatched, Unmatched};
-use super::reported::summary_shift_shown;
-use super::stats::{self, Estimate, IntervalPoint, Method, RunSample};
+use super::reported::{reported, summary_shift_shown, whole_run};
+use super::stats::{self, Estimate, Method, RunSample};
 
 /// False-discovery rate of the Benjamini–Hochberg step.
 pub const FDR: f64 = 0.05;
@@ -525,29 +525,6 @@ fn single(
         _ => reported(metric.figure(&b.figures)?, metric.figure(&c.figures)?),
     };
     Some(est)
-}
-
-/// A summary's whole run as one interval of its counts.
-fn whole_run(f: &Figures) -> IntervalPoint {
-    IntervalPoint {
-        count: f.requests,
-        failures: f.failures,
-        mean_ms: None,
-    }
-}
-
-/// An estimate from reported values alone: no interval, no p-value.
-fn reported(baseline: f64, candidate: f64) -> Estimate {
-    Estimate {
-        baseline,
-        candidate,
-        delta: candidate - baseline,
-        ci: (f64::NEG_INFINITY, f64::INFINITY),
-        p_value: f64::NAN,
-        effect: f64::NAN,
-        ess: (f64::NAN, f64::NAN),
-        method: Method::Reported,
-    }
 }
 
 fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
