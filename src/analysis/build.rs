@@ -121,6 +121,7 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
             skipped: &analysis.skipped,
             audit: &analysis.audit,
             unseen_failures: primary.and_then(super::quality::unseen_failures),
+            uncovered: super::quality::uncovered_source(run),
         });
     analysis
 }

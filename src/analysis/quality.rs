@@ -6,13 +6,16 @@
 //! because it holds other data (another run, a stage the dir layout leaves out, counts
 //! that disagree) makes the data `incomplete`; a source that leaves transport errors
 //! out of its files (hey's and oha's CSV), or every outcome (ab's `-g` TSV), makes it
-//! `partial`.
+//! `partial`. So does a second source of other requests than the report's (totals more
+//! than 10 % apart: an ab run at 40 users beside a wrk run at 4 in one dir): the report
+//! leads with one source and never sums tools, so the other's requests — and its
+//! failures — are in no figure, and no GO may rest on part of what the dir holds.
 
 use serde::Serialize;
 
 use super::audit::{AuditFinding, AuditVerdict};
 use super::quantity::{format_count, format_ms, format_rate};
-use crate::model::{Problem, SkipKind, Skipped, Source};
+use crate::model::{Problem, Run, SkipKind, Skipped, Source};
 
 /// How far the data can be trusted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -63,6 +66,8 @@ pub struct QualityInputs<'a> {
     pub audit: &'a [AuditFinding],
     /// Why the figures' source does not see every failure ([`unseen_failures`]).
     pub unseen_failures: Option<String>,
+    /// A source of other requests than the report's ([`uncovered_source`]).
+    pub uncovered: Option<String>,
 }
 
 /// The quality word and, unless clean, the reason in one clause (without the word:
@@ -128,6 +133,9 @@ pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
             )),
         );
     }
+    if let Some(why) = &q.uncovered {
+        return (DataQuality::Incomplete, Some(why.clone()));
+    }
     if let Some(why) = &q.unseen_failures {
         return (
             DataQuality::Partial,
@@ -157,6 +165,43 @@ pub fn unseen_failures(src: &Source) -> Option<String> {
             src.tool
         )
     })
+}
+
+/// Totals of two sources within this share of each other are the same requests (as
+/// `ingest::arbitrate` takes them).
+const SAME_REQUESTS: f64 = 0.10;
+
+/// A source of `run` whose requests are not the primary source's (totals more than
+/// 10 % apart), in one clause naming both, or `None`. The report's figures are the
+/// primary's alone, so such a source's requests and failures are in none of them.
+pub fn uncovered_source(run: &Run) -> Option<String> {
+    let lead = run.primary()?;
+    let n = lead.overall.requests();
+    let other = run.sources.iter().find(|s| {
+        let m = s.overall.requests();
+        !std::ptr::eq(*s, lead) && m > 0 && n.abs_diff(m) as f64 > SAME_REQUESTS * n.max(m) as f64
+    })?;
+    Some(format!(
+        "the {} source measured other requests ({} requests, {} failed) than the report's {} \
+         source ({} requests): they are in none of its figures (tools are never summed; \
+         give each run a stage dir of its own)",
+        other.tool,
+        format_count(other.overall.requests() as f64),
+        format_count(failures(other) as f64),
+        lead.tool,
+        format_count(n as f64)
+    ))
+}
+
+/// A source's failed requests over the whole run.
+fn failures(src: &Source) -> u64 {
+    match &src.overall.aggregate {
+        Some(a) => a.failures,
+        None => (src.overall.endpoints.values())
+            .filter(|e| !e.transaction)
+            .map(|e| e.failures)
+            .sum(),
+    }
 }
 
 /// One finding in a clause: which check, where, and the two numbers

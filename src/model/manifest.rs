@@ -50,6 +50,11 @@ pub struct Manifest {
     /// Logical CPUs of the machine that generated the load.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_cpus: Option<u32>,
+    /// What the data's per-request rows leave out, so its failure figures are bounds:
+    /// `transport_errors` (hey's and oha's CSV) or `outcomes` (ab's `-g` TSV).
+    /// `export --to csv` writes it, so the exported run stays `partial`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures_unseen: Option<FailuresUnseen>,
     /// True when the data was simulated rather than measured (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulated: Option<bool>,
@@ -153,6 +158,16 @@ impl Manifest {
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// What a run's per-request rows leave out (the manifest's `failures_unseen`).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FailuresUnseen {
+    /// Transport errors (timeouts, refused and reset connections) have no row.
+    TransportErrors,
+    /// No row says whether it failed (every row counts as answered).
+    Outcomes,
 }
 
 /// Virtual users' think time between requests.

@@ -18,7 +18,9 @@ pub use latency::{
     latency_possible, new_histogram, LatencyDistribution, Percentile, PercentileMethod,
     PercentileSummary, HIST_SIGFIG,
 };
-pub use manifest::{Manifest, ManifestShard, ManifestStage, PlannedTask, ThinkTime};
+pub use manifest::{
+    FailuresUnseen, Manifest, ManifestShard, ManifestStage, PlannedTask, ThinkTime,
+};
 pub use own_output::{
     is_headroom_output, is_legacy_report, COMPARE_MARKER, DEMO_MARKER, EXPORT_MARKER,
     REPORT_MARKER, RUN_MARKER,

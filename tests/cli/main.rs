@@ -31,6 +31,7 @@ mod impossible_numbers;
 mod kubernetes;
 mod layering;
 mod locust;
+mod messy_runs;
 mod narrative;
 mod output_safety;
 mod parallel;

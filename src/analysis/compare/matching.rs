@@ -1,7 +1,7 @@
 //! Which stage of one run is compared with which stage of another, and which
 //! endpoint with which: stages by name, else by load level (users or arrival rate
-//! within 10%), else the sole stage of each run; endpoints by key. Whatever has no
-//! partner is listed, never dropped.
+//! within 10%), else the sole stage of each run; endpoints by key, else the sole
+//! endpoint of each stage. Whatever has no partner is listed, never dropped.
 
 use serde::Serialize;
 
@@ -115,8 +115,26 @@ pub fn stage_map(base: &[StageInput], cand: &[StageInput]) -> Vec<Option<usize>>
         .collect()
 }
 
-/// Pairs the endpoints of two matched stages by key: (base index, cand index).
+/// Pairs the endpoints of two matched stages by key: (base index, cand index). When
+/// no key matches and each stage has one endpoint, those two pair: tools that print
+/// no request name call it after the file (`hey`, `hey-v2`) or the URL, so two
+/// releases' only endpoints rarely share a key, and a stage compared on nothing would
+/// hide any change (see [`sole_endpoints`]).
 pub fn match_endpoints(base: &StageInput, cand: &StageInput) -> Vec<(usize, usize)> {
+    let by_key = by_key(base, cand);
+    if by_key.is_empty() && sole_endpoints(base, cand) {
+        return vec![(0, 0)];
+    }
+    by_key
+}
+
+/// True when each stage has exactly one endpoint and their keys differ: they pair as
+/// the stages' only endpoints.
+pub fn sole_endpoints(base: &StageInput, cand: &StageInput) -> bool {
+    matches!((base.endpoints.as_slice(), cand.endpoints.as_slice()), ([b], [c]) if b.key != c.key)
+}
+
+fn by_key(base: &StageInput, cand: &StageInput) -> Vec<(usize, usize)> {
     base.endpoints
         .iter()
         .enumerate()

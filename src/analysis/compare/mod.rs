@@ -177,6 +177,7 @@ pub fn compare(
     for (r, c) in results.into_iter().zip(&candidate_refs) {
         comparisons.extend(r.comparisons);
         unmatched.extend(r.unmatched);
+        notes.extend(r.notes);
         stage_pairs.extend(r.stage_pairs.into_iter().map(|(b, s, basis)| StagePairRef {
             candidate_label: c.label.clone(),
             baseline_stage: b,
@@ -198,8 +199,9 @@ pub fn compare(
         notes.push(
             "some metrics come from reported summaries only (no histogram): they are \
              `inconclusive` unless the change is beyond the noise floor and, for a \
-             percentile, beyond what both sides' request counts leave open; rates and \
-             means without a per-interval series stay `inconclusive`"
+             percentile, beyond what both sides' request counts leave open; throughput, \
+             goodput and means without a per-interval series stay `inconclusive` (error \
+             rates are tested on the failure and request counts)"
                 .into(),
         );
     }

@@ -3,11 +3,14 @@
 //! large-sample standard error is √(q(1−q)/n) ÷ f(Q), and 1 ÷ f(Q), the slope of the
 //! quantile function, is read from the summary's neighbouring percentiles; a change
 //! counts only beyond 1.96 of the two sides' combined standard errors (and the noise
-//! floor, which the caller checks). Rates, error rates and means are never shown so:
-//! their noise lives in the per-interval series a summary lacks (requests per interval
-//! under a closed model are far from Poisson), so such a change stays `inconclusive`.
+//! floor, which the caller checks). Rates and means are never shown so: their noise
+//! lives in the per-interval series a summary lacks (requests per interval under a
+//! closed model are far from Poisson), so such a change stays `inconclusive`. An error
+//! rate is not decided here: its failures and requests are counts, tested by the
+//! two-proportion test as a one-interval series (`verdict::single`).
 
 use super::input::Figures;
+use super::stats::{Estimate, IntervalPoint, Method};
 use super::verdict::Metric;
 
 /// The two-sided 95 % normal quantile.
@@ -56,6 +59,29 @@ pub fn summary_shift_shown(metric: Metric, b: &Figures, c: &Figures, delta: f64)
     match (standard_error(b, q), standard_error(c, q)) {
         (Some(sb), Some(sc)) => delta.abs() > Z_95 * (sb * sb + sc * sc).sqrt(),
         _ => false,
+    }
+}
+
+/// A summary's whole run as one interval of its counts.
+pub(super) fn whole_run(f: &Figures) -> IntervalPoint {
+    IntervalPoint {
+        count: f.requests,
+        failures: f.failures,
+        mean_ms: None,
+    }
+}
+
+/// An estimate from reported values alone: no interval, no p-value.
+pub(super) fn reported(baseline: f64, candidate: f64) -> Estimate {
+    Estimate {
+        baseline,
+        candidate,
+        delta: candidate - baseline,
+        ci: (f64::NEG_INFINITY, f64::INFINITY),
+        p_value: f64::NAN,
+        effect: f64::NAN,
+        ess: (f64::NAN, f64::NAN),
+        method: Method::Reported,
     }
 }
 

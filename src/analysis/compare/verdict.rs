@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
-use super::matching::{match_endpoints, match_stages, unmatched, Unmatched};
-use super::reported::summary_shift_shown;
+use super::matching::{match_endpoints, match_stages, sole_endpoints, unmatched, Unmatched};
+use super::reported::{reported, summary_shift_shown, whole_run};
 use super::stats::{self, Estimate, Method, RunSample};
 
 /// False-discovery rate of the Benjamini–Hochberg step.
@@ -340,6 +340,8 @@ pub struct PairResult {
     pub unmatched: Vec<Unmatched>,
     /// Which stages were paired, and how.
     pub stage_pairs: Vec<(String, String, super::matching::StageBasis)>,
+    /// Endpoints paired as their stages' only ones, under different keys.
+    pub notes: Vec<String>,
 }
 
 /// A row before its q-value: the estimate and where it belongs.
@@ -366,9 +368,17 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     let pairs = match_stages(&b0.stages, &c0.stages);
     let repeats = base.len() > 1 || cand.len() > 1;
     let mut rows = Vec::new();
+    let mut notes = Vec::new();
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
+        if sole_endpoints(sb, sc) {
+            notes.push(format!(
+                "stage `{}`: endpoint `{}` is compared with the candidate's `{}`, each the \
+                 stage's only endpoint under another name",
+                sb.name, sb.endpoints[0].key, sc.endpoints[0].key
+            ));
+        }
         // Resamples: ≥ 20× the comparisons one metric makes, so p-values can reach
         // the smallest Benjamini–Hochberg threshold.
         let resamples = (20 * endpoints.len() * pairs.len()).max(1000);
@@ -431,6 +441,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         comparisons: judge(rows, &c0.label, opts.thresholds),
         unmatched: unmatched((&b0.label, &b0.stages), (&c0.label, &c0.stages), &pairs),
         stage_pairs,
+        notes,
     }
 }
 
@@ -447,7 +458,11 @@ fn side_values(runs: &[CompareRun], stage: &StageInput, key: &str, metric: Metri
                         [only] => Some(only),
                         _ => None,
                     })?;
-            let e = s.endpoints.iter().find(|e| e.key == key)?;
+            let e =
+                (s.endpoints.iter().find(|e| e.key == key)).or(match s.endpoints.as_slice() {
+                    [only] => Some(only),
+                    _ => None,
+                })?;
             metric.value(e).filter(|v| v.is_finite())
         })
         .collect()
@@ -482,6 +497,11 @@ fn single(
             }
         }
         Metric::ErrorRate if series => stats::error_rate_shift(&b.intervals, &c.intervals),
+        // A summary's failures and requests are counts: tested as a one-interval series
+        // (every request independent, as any series too short to show clustering).
+        Metric::ErrorRate if b.figures.requests > 0 && c.figures.requests > 0 => {
+            stats::error_rate_shift(&[whole_run(&b.figures)], &[whole_run(&c.figures)])
+        }
         Metric::Throughput | Metric::Goodput if series && b.width_s > 0.0 && c.width_s > 0.0 => {
             let rate = stats::rate_shift(
                 &b.intervals,
@@ -505,20 +525,6 @@ fn single(
         _ => reported(metric.figure(&b.figures)?, metric.figure(&c.figures)?),
     };
     Some(est)
-}
-
-/// An estimate from reported values alone: no interval, no p-value.
-fn reported(baseline: f64, candidate: f64) -> Estimate {
-    Estimate {
-        baseline,
-        candidate,
-        delta: candidate - baseline,
-        ci: (f64::NEG_INFINITY, f64::INFINITY),
-        p_value: f64::NAN,
-        effect: f64::NAN,
-        ess: (f64::NAN, f64::NAN),
-        method: Method::Reported,
-    }
 }
 
 fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {

@@ -233,12 +233,15 @@ async fn respond(
         Some(sem) => match sem.try_acquire() {
             Ok(p) => Some(p),
             Err(_) => {
-                if state.waiting.fetch_add(1, Ordering::Relaxed) >= state.queue_max {
-                    state.waiting.fetch_sub(1, Ordering::Relaxed);
+                // The guard leaves the queue however the wait ends: a client that
+                // hangs up while waiting drops this future, and a decrement after the
+                // await would never run, shrinking the queue for good.
+                let waiting = Waiting::join(&state.waiting);
+                if waiting.ahead >= state.queue_max {
                     return Ok(busy());
                 }
                 let got = tokio::time::timeout(state.queue_timeout, sem.acquire()).await;
-                state.waiting.fetch_sub(1, Ordering::Relaxed);
+                drop(waiting);
                 match got {
                     Ok(Ok(p)) => Some(p),
                     _ => return Ok(busy()),
@@ -256,6 +259,27 @@ async fn respond(
     // A stall that began while serving holds the answer too.
     state.stalled().await;
     Ok(answer(StatusCode::OK, route.body.clone()))
+}
+
+/// One request's place in the worker queue: joining counts it, dropping (the wait
+/// over, or the request's future dropped with its connection) uncounts it.
+struct Waiting<'a> {
+    count: &'a AtomicU32,
+    /// Requests that were waiting before this one.
+    ahead: u32,
+}
+
+impl<'a> Waiting<'a> {
+    fn join(count: &'a AtomicU32) -> Waiting<'a> {
+        let ahead = count.fetch_add(1, Ordering::Relaxed);
+        Waiting { count, ahead }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 #[cfg(test)]

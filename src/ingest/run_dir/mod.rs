@@ -30,7 +30,7 @@ use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
 use super::text::read_text;
 use super::{problem, Format, IngestOptions, Replay};
-use crate::model::{Manifest, Run, RunMeta, SkipKind, Skipped, Source, SourcePart};
+use crate::model::{FailuresUnseen, Manifest, Run, RunMeta, SkipKind, Skipped, Source, SourcePart};
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
 /// `Run::problems`; the run holds whatever could be read.
@@ -187,7 +187,27 @@ fn load_dir(
     if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
         src.notes.extend(hey_notes);
     }
+    if let Some(m) = &manifest {
+        mark_failures_unseen(m, &before, run);
+    }
     stage_dirs::DirRead::new(&before, run, &input.dir, &plan)
+}
+
+/// A manifest's `failures_unseen` (an export of hey's CSV, say) holds for the sources
+/// the dir added to: their rows leave out what the original files left out.
+fn mark_failures_unseen(m: &Manifest, before: &[(String, usize, usize)], run: &mut Run) {
+    let Some(what) = m.failures_unseen else {
+        return;
+    };
+    for s in &mut run.sources {
+        let parts = (before.iter().find(|b| b.0 == s.tool)).map_or(0, |b| b.1);
+        if s.parts.len() > parts {
+            match what {
+                FailuresUnseen::Outcomes => s.outcomes_unseen = true,
+                FailuresUnseen::TransportErrors => s.transport_errors_unseen = true,
+            }
+        }
+    }
 }
 
 /// The dir's `run.toml`, if any (a bad one is a problem, and no manifest).

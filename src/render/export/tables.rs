@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::{Batch, Cell, Table};
 use crate::analysis::report::{LatencyReport, ScopeReport, TimePoint};
 use crate::analysis::Analysis;
-use crate::model::{FailureKind, Manifest, ManifestStage, Run};
+use crate::model::{FailureKind, FailuresUnseen, Manifest, ManifestStage, Run};
 
 /// One row per stage.
 pub fn stages_table(analysis: &Analysis) -> Batch {
@@ -224,6 +224,11 @@ pub fn manifest_of(run: &Run) -> Manifest {
         incomplete_reason: meta.incomplete_reason.clone(),
         think_time: meta.think_time,
         simulated: (!meta.measured).then_some(true),
+        failures_unseen: primary.and_then(|s| {
+            (s.outcomes_unseen.then_some(FailuresUnseen::Outcomes)).or(s
+                .transport_errors_unseen
+                .then_some(FailuresUnseen::TransportErrors))
+        }),
         stages,
         ..Manifest::default()
     }
