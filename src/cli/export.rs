@@ -17,7 +17,7 @@ use crate::ingest::{IngestOptions, TimeUnit};
 use crate::model::Run;
 use crate::render::export::{
     endpoints_table, intervals_table, manifest_of, stages_table, write_table, ExportFormat,
-    Exporter, RequestRow, RequestWriter, Table,
+    ExportedRows, Exporter, RequestRow, RequestWriter, Table,
 };
 use crate::render::output::{
     check_out_dir, default_out_dir, write_dir, write_file, OutputDir, OutputError, OutputKind,
@@ -181,13 +181,14 @@ impl Job<'_> {
             .and_then(|s| s.overall.window_ms)
             .map(|w| w.0);
         let mut counts = Vec::new();
+        let mut rows = ExportedRows::default();
         for table in wanted {
             let batch = match table {
                 Table::Stages => stages_table(self.analysis),
                 Table::Endpoints => endpoints_table(self.analysis),
                 Table::Intervals => intervals_table(self.analysis, origin),
                 Table::Requests => {
-                    if let Some(n) = self.write_requests(dir)? {
+                    if let Some(n) = self.write_requests(dir, &mut rows)? {
                         counts.push((table, n));
                     }
                     continue;
@@ -197,15 +198,16 @@ impl Job<'_> {
             counts.push((table, batch.rows() as u64));
         }
         if self.format == ExportFormat::Csv {
-            let toml = manifest_of(self.run).to_toml();
+            let toml = manifest_of(self.run, &rows).to_toml();
             write_file(&dir.join("run.toml"), toml.as_bytes(), &[])?;
         }
         Ok(counts)
     }
 
-    /// Streams every per-request input into the `requests` table; `None` (and a
-    /// note) when the inputs have no per-request rows.
-    fn write_requests(&self, dir: &Path) -> anyhow::Result<Option<u64>> {
+    /// Streams every per-request input into the `requests` table, noting in `rows`
+    /// what the manifest must say of them; `None` (and a note) when the inputs have no
+    /// per-request rows.
+    fn write_requests(&self, dir: &Path, rows: &mut ExportedRows) -> anyhow::Result<Option<u64>> {
         let files = request_files(self.run);
         if files.is_empty() {
             eprintln!(
@@ -217,13 +219,20 @@ impl Job<'_> {
         let path = dir.join(Table::Requests.file_name(self.format));
         let mut writer = RequestWriter::create(self.exporter, &path)?;
         for file in &files {
-            self.stream_file(file, &mut writer)?;
+            self.stream_file(file, &mut writer, rows)?;
         }
         Ok(Some(writer.finish()?))
     }
 
-    /// One file's requests into the table, each with the stage whose window holds it.
-    fn stream_file(&self, file: &RequestFile, writer: &mut RequestWriter) -> anyhow::Result<()> {
+    /// One file's requests into the table, each with the stage whose window holds it
+    /// (the stages' spans, and whether the file says which requests failed, in `rows`).
+    fn stream_file(
+        &self,
+        file: &RequestFile,
+        writer: &mut RequestWriter,
+        rows: &mut ExportedRows,
+    ) -> anyhow::Result<()> {
+        let spans = &mut rows.spans;
         // The tool's stages: its source's, or its own among stages of several tools.
         let stages: Vec<&crate::model::Stage> = (self.run.sources.iter())
             .flat_map(|s| s.stages.iter().map(move |st| (s, st)))
@@ -232,7 +241,13 @@ impl Job<'_> {
             .collect();
         let untimed = match stages.as_slice() {
             [one] if one.window_ms.is_none() => Some(one.name.as_str()),
-            _ => None,
+            // Stages without windows (a summary's whole-run stage), one per stage dir:
+            // the one the file's dir names.
+            _ => dir_stage(&file.path).and_then(|name| {
+                (stages.iter())
+                    .find(|s| s.window_ms.is_none() && s.name == name)
+                    .map(|s| s.name.as_str())
+            }),
         };
         let mut failed = None;
         let replayed = replay_requests(file, self.opts, &mut |ev| {
@@ -244,6 +259,10 @@ impl Job<'_> {
                 .find(|s| s.contains(ev.t_ms))
                 .map(|s| s.name.as_str())
                 .or(untimed);
+            if let Some(name) = stage {
+                let span = spans.entry(name.to_string()).or_insert((ev.t_ms, ev.t_ms));
+                *span = (span.0.min(ev.t_ms), span.1.max(ev.t_ms));
+            }
             let row = RequestRow {
                 t_ms: ev.t_ms,
                 stage,
@@ -265,7 +284,19 @@ impl Job<'_> {
             return Err(e.into());
         }
         // The analysis already said what stopped this file's reading.
-        let _ = replayed;
+        if let Ok(false) = replayed {
+            rows.outcomes_unseen = true;
+        }
         Ok(())
+    }
+}
+
+/// The stage a file's dir names (`01_baseline_20users/ab.tsv` → `baseline`), if its
+/// name gives users, as a stage dir's does.
+fn dir_stage(file: &Path) -> Option<String> {
+    let dir = file.parent()?.file_name()?.to_str()?;
+    match crate::ingest::stage_from_dir_name(dir)? {
+        (name, Some(_)) => Some(name),
+        _ => None,
     }
 }

@@ -62,13 +62,15 @@ pub fn request_files(run: &Run) -> Vec<RequestFile> {
 /// `--from`/`--to`, an endpoint `--include`/`--exclude` keep; the name normalised
 /// under `--normalize-labels`) to `visit`. Transaction rows (aggregates of other
 /// samples) and malformed rows (already reported by the analysis) are left out.
+/// Returns false when the file's rows do not say which requests failed (ab's `-g`
+/// TSV: every row reads as a success).
 pub fn replay_requests(
     file: &RequestFile,
     opts: &IngestOptions,
     visit: &mut dyn FnMut(&RequestEvent<'_>),
-) -> Result<(), Problem> {
+) -> Result<bool, Problem> {
     let Reader::Replay(open) = spec(file.format).reader else {
-        return Ok(());
+        return Ok(true);
     };
     let mut warnings = Vec::new();
     let replay = open(&file.path, opts, &mut warnings)?;
@@ -88,5 +90,6 @@ pub fn replay_requests(
             return;
         }
         visit(&RequestEvent { name: &name, ..ev });
-    })
+    })?;
+    Ok(replay.sees_outcomes())
 }

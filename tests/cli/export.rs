@@ -159,6 +159,62 @@ fn csv_export_reads_back_to_the_same_report_figures() {
     );
 }
 
+/// Stage dirs each measured by ab (its console text, whose summary has no times, and
+/// its `-g` rows): the rows are exported into the stage their dir names, the stages'
+/// windows are the rows' spans, and the rows say nothing of failures, so the export
+/// reads back into the same stages with its failures unseen, never as all answered.
+#[test]
+fn stage_dirs_without_windows_read_back_into_their_stages_with_failures_unseen() {
+    use crate::formats_c::{ab_text, ab_tsv_from};
+    let dir = TestDir::new();
+    let ttimes: Vec<u64> = (0..100).map(|i| 5 + i % 40).collect();
+    dir.write("runs/01_base_10users/ab.txt", ab_text(100, [0; 4], 0));
+    dir.write(
+        "runs/01_base_10users/ab.tsv",
+        ab_tsv_from(1_796_278_607, &ttimes),
+    );
+    // The peak: 60 of its 100 answers were not 2xx, which its rows do not show.
+    dir.write("runs/02_peak_20users/ab.txt", ab_text(100, [0; 4], 60));
+    dir.write(
+        "runs/02_peak_20users/ab.tsv",
+        ab_tsv_from(1_796_278_707, &ttimes),
+    );
+    let out = dir.path().join("csv");
+    let (code, err) = export(&[
+        &s(&dir.path().join("runs")),
+        "--to",
+        "csv",
+        "--out",
+        &s(&out),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let requests = std::fs::read_to_string(out.join("requests.csv")).unwrap();
+    let in_stage = |name: &str| {
+        requests
+            .lines()
+            .filter(|l| l.split(',').nth(1) == Some(name))
+            .count()
+    };
+    assert_eq!((in_stage("base"), in_stage("peak")), (100, 100));
+    let manifest = std::fs::read_to_string(out.join("run.toml")).unwrap();
+    assert!(
+        manifest.contains("failures_unseen = \"outcomes\""),
+        "{manifest}"
+    );
+
+    let (_, again, err) = analyze_json(&[&out], &[]);
+    let stage = |name: &str| {
+        (again["stages"].as_array().unwrap().iter())
+            .find(|st| st["name"] == name)
+            .unwrap_or_else(|| panic!("no stage {name}: {err}"))
+            .clone()
+    };
+    assert_eq!(stage("base")["requests"], 100);
+    assert_eq!(stage("peak")["requests"], 100);
+    assert_eq!(stage("peak")["users"], 20);
+    assert_eq!(again["data_quality"], "partial", "{err}");
+}
+
 #[test]
 fn ndjson_tables_parse_line_by_line() {
     let dir = TestDir::new();

@@ -65,7 +65,7 @@ fn skipped(report: &Value) -> String {
 
 /// ab's console output with the given `Complete requests`, failure breakdown
 /// (connect, receive, length, exceptions) and non-2xx count.
-fn ab_text(complete: u64, breakdown: [u64; 4], non_2xx: u64) -> String {
+pub(crate) fn ab_text(complete: u64, breakdown: [u64; 4], non_2xx: u64) -> String {
     let failed: u64 = breakdown.iter().sum();
     let [c, r, l, e] = breakdown;
     let breakdown_line = if failed > 0 {
@@ -248,13 +248,19 @@ fn ab_text_cut_before_its_counts_is_refused() {
 
 /// ab's `-g` rows (sorted by total time, as ab writes them) for these total times.
 fn ab_tsv(ttimes: &[u64]) -> String {
+    ab_tsv_from(1_796_278_607, ttimes)
+}
+
+/// [`ab_tsv`] of a run that started `start_s` (epoch seconds): its rows start in its
+/// first three seconds.
+pub(crate) fn ab_tsv_from(start_s: u64, ttimes: &[u64]) -> String {
     let mut tsv = String::from("starttime\tseconds\tctime\tdtime\tttime\twait\n");
     for (i, t) in ttimes.iter().enumerate() {
         let off = (i as u64 * 7) % 3;
         tsv.push_str(&format!(
             "Thu Dec 03 06:16:4{} 2026\t{}\t0\t{t}\t{t}\t{t}\n",
             7 + off,
-            1_796_278_607 + off
+            start_s + off
         ));
     }
     tsv

@@ -19,7 +19,7 @@ use std::path::Path;
 
 pub use requests::{RequestRow, RequestWriter};
 pub use schema::{ColumnSpec, Kind, Table};
-pub use tables::{endpoints_table, intervals_table, manifest_of, stages_table};
+pub use tables::{endpoints_table, intervals_table, manifest_of, stages_table, ExportedRows};
 
 /// A table file could not be written.
 #[derive(Debug, thiserror::Error)]

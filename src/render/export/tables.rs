@@ -181,10 +181,22 @@ fn epoch_ms(rfc3339: Option<&str>) -> Option<i64> {
     i64::try_from(d.as_millis()).ok()
 }
 
+/// What the exported request rows add to the manifest.
+#[derive(Default)]
+pub struct ExportedRows {
+    /// Each stage's first and last request time, ms.
+    pub spans: BTreeMap<String, (i64, i64)>,
+    /// Some rows came from a file that does not say which requests failed.
+    pub outcomes_unseen: bool,
+}
+
 /// The run's manifest as the CSV export writes it beside `requests.csv`: the run's
-/// facts and the leading source's stages with their steady windows, so reading the
-/// export back finds the same stages.
-pub fn manifest_of(run: &Run) -> Manifest {
+/// facts and the leading source's stages with their steady windows (a stage without
+/// one: the span of the requests exported into it), so reading the export back finds
+/// the same stages; and what the rows cannot say (which failed, when a file's rows do
+/// not), so that it does not read back as a success.
+pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
+    let row_spans = &rows.spans;
     let meta = &run.meta;
     let primary = run.primary();
     let stages = primary
@@ -192,7 +204,10 @@ pub fn manifest_of(run: &Run) -> Manifest {
             src.stages
                 .iter()
                 .map(|s| {
-                    let window = s.window_ms.map(|(a, b)| {
+                    // A stage without a window (a summary's whole run) spans the
+                    // exported requests it holds, so that they read back into it.
+                    let rows = row_spans.get(&s.name).map(|&(a, b)| (a, b + 1));
+                    let window = s.window_ms.or(rows).map(|(a, b)| {
                         (
                             crate::model::format_rfc3339_ms(a),
                             crate::model::format_rfc3339_ms(b),
@@ -225,7 +240,8 @@ pub fn manifest_of(run: &Run) -> Manifest {
         think_time: meta.think_time,
         simulated: (!meta.measured).then_some(true),
         failures_unseen: primary.and_then(|s| {
-            (s.outcomes_unseen.then_some(FailuresUnseen::Outcomes)).or(s
+            let outcomes = s.outcomes_unseen || rows.outcomes_unseen;
+            (outcomes.then_some(FailuresUnseen::Outcomes)).or(s
                 .transport_errors_unseen
                 .then_some(FailuresUnseen::TransportErrors))
         }),
