@@ -212,3 +212,95 @@ fn jmeter_jtl_with_quoted_fields_and_crlf_in_parts() {
     dir.write("run/results.jtl", text);
     one_and_four_threads_agree(&dir, bad_line);
 }
+
+/// Writes `rows` lines made by `row(i)` (no header) to `dir/run/file`, line `bad_line`
+/// (1-based) replaced by `bad_row`.
+fn headerless(
+    dir: &TestDir,
+    file: &str,
+    rows: u64,
+    row: impl Fn(u64) -> String,
+    bad_line: u64,
+    bad_row: &str,
+) {
+    let mut text = String::new();
+    for i in 0..rows {
+        if i + 1 == bad_line {
+            text.push_str(bad_row);
+        } else {
+            text.push_str(&row(i));
+        }
+        text.push('\n');
+    }
+    dir.write(&format!("run/{file}"), text);
+}
+
+/// A vegeta result `i`: (epoch ns, code, latency ns, error text).
+fn vegeta_result(i: u64) -> (u64, u16, u64, &'static str) {
+    let t = 1_717_200_000_000_000_000 + i * 2_500_000;
+    let latency = 1_000_000 + i * 7919 % 900_000_000;
+    match i % 61 {
+        11 => (
+            t,
+            0,
+            latency,
+            "Get \"http://h/a\": dial tcp: connection refused",
+        ),
+        17 => (t, 503, latency, "503 Service Unavailable"),
+        _ => (t, 200, latency, ""),
+    }
+}
+
+#[test]
+fn vegeta_csv_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    headerless(
+        &dir,
+        "results.csv",
+        120_000,
+        |i| {
+            let (t, code, latency, error) = vegeta_result(i);
+            // An error is quoted, its quotes doubled: a comma inside stays in it.
+            let error = match error {
+                "" => String::new(),
+                e => format!("\"{}, said \"\"{}\"\"\"", e.replace('"', "\"\""), i % 7),
+            };
+            format!(
+                "{t},{code},{latency},0,{},{error},,atk,{i},GET,http://h/{},",
+                100 + i % 50,
+                i % 4
+            )
+        },
+        100_001,
+        "1717200250000000000,200,soon,0,10,\"\",,atk,1,GET,http://h/0,",
+    );
+    one_and_four_threads_agree(&dir, 100_001);
+}
+
+#[test]
+fn vegeta_json_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    headerless(
+        &dir,
+        "results.json",
+        100_000,
+        |i| {
+            let (t, code, latency, error) = vegeta_result(i);
+            let secs = t / 1_000_000_000;
+            let nanos = t % 1_000_000_000;
+            let (h, m, s) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
+            // An escaped quote gives a line an odd number of quotes.
+            format!(
+                "{{\"attack\":\"atk\",\"seq\":{i},\"code\":{code},\"timestamp\":\"2024-06-01T{h:02}:{m:02}:{s:02}.{nanos:09}Z\",\
+                 \"latency\":{latency},\"bytes_out\":0,\"bytes_in\":{},\"error\":\"{}\",\"body\":null,\
+                 \"method\":\"GET\",\"url\":\"http://h/{}\",\"headers\":null}}",
+                100 + i % 50,
+                error.replace('"', "\\\""),
+                i % 4
+            )
+        },
+        80_001,
+        "{\"attack\":\"atk\",\"seq\":1,\"code\":200,\"timestamp\":\"yesterday\",\"latency\":1,\"bytes_in\":1}",
+    );
+    one_and_four_threads_agree(&dir, 80_001);
+}
