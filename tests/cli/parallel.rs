@@ -304,3 +304,66 @@ fn vegeta_json_in_parts_gives_the_one_thread_report() {
     );
     one_and_four_threads_agree(&dir, 80_001);
 }
+
+/// k6 `--out json` lines of request `i`: its samples (three in a row share time and
+/// tags, as k6's do within a millisecond), a waiting trend between them, a vus Point
+/// now and then, a Metric line before each metric's first Point.
+fn k6_json_request(i: u64) -> String {
+    let ms = i / 3;
+    let time = format!(
+        "2024-06-01T10:{:02}:{:02}.{:03}+00:00",
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    );
+    let (status, failed) = if i % 53 == 7 { (503, 1) } else { (200, 0) };
+    let tags = format!(
+        "{{\"expected_response\":\"{}\",\"method\":\"GET\",\"name\":\"http://h/{n}\",\"status\":\"{status}\",\"url\":\"http://h/{n}\"}}",
+        failed == 0,
+        n = (i / 6) % 4
+    );
+    let point = |metric: &str, value: String| {
+        format!("{{\"type\":\"Point\",\"metric\":\"{metric}\",\"data\":{{\"time\":\"{time}\",\"value\":{value},\"tags\":{tags}}}}}\n")
+    };
+    let mut out = String::new();
+    if i == 0 {
+        for m in [
+            "http_reqs",
+            "http_req_duration",
+            "http_req_waiting",
+            "http_req_failed",
+        ] {
+            out.push_str(&format!("{{\"type\":\"Metric\",\"data\":{{\"name\":\"{m}\",\"type\":\"trend\"}},\"metric\":\"{m}\"}}\n"));
+        }
+    }
+    if i % 400 == 0 {
+        out.push_str(&format!("{{\"type\":\"Point\",\"metric\":\"vus\",\"data\":{{\"time\":\"{time}\",\"value\":{},\"tags\":{{}}}}}}\n", 10 + i / 4000));
+    }
+    out.push_str(&point("http_reqs", "1".into()));
+    out.push_str(&point(
+        "http_req_duration",
+        format!("{}.{:03}", 1 + i * 7919 % 700, i % 1000),
+    ));
+    out.push_str(&point("http_req_waiting", "1.5".into()));
+    out.push_str(&point("http_req_failed", failed.to_string()));
+    out
+}
+
+#[test]
+fn k6_json_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    let mut text = String::new();
+    let mut bad_line = 0;
+    for i in 0..56_000u64 {
+        if i == 41_000 {
+            // A line cut short in the middle of the file is malformed; at its end it
+            // is a write the run stopped in (left out, said in no problem).
+            bad_line = text.matches('\n').count() as u64 + 1;
+            text.push_str("{\"type\":\"Point\",\"metric\":\"http_reqs\",\"data\":{\"time\":\n");
+        }
+        text.push_str(&k6_json_request(i));
+    }
+    text.push_str("{\"type\":\"Point\",\"metric\":\"http_reqs\",\"data\":{\"ti");
+    dir.write("run/results.json", text);
+    one_and_four_threads_agree(&dir, bad_line);
+}
