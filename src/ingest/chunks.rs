@@ -169,19 +169,25 @@ pub fn counted_parts<C: Clone + Default>(
     let Some(ranges) = split(path, parts, body_start, quoting, starts_part) else {
         return Vec::new();
     };
-    let all = Arc::new(Mutex::new(vec![C::default(); ranges.len()]));
-    *counts.borrow_mut() = Some(Arc::clone(&all));
+    let slots = slots(ranges.len(), counts);
     ranges
         .into_iter()
-        .enumerate()
-        .map(|(slot, range)| {
-            make(
-                range,
-                CountSlot {
-                    all: Arc::clone(&all),
-                    slot,
-                },
-            )
+        .zip(slots)
+        .map(|(range, slot)| make(range, slot))
+        .collect()
+}
+
+/// The slots of `parts` parts' counts, which `counts` then holds.
+pub fn slots<C: Clone + Default>(
+    parts: usize,
+    counts: &RefCell<Option<PartCounts<C>>>,
+) -> Vec<CountSlot<C>> {
+    let all = Arc::new(Mutex::new(vec![C::default(); parts]));
+    *counts.borrow_mut() = Some(Arc::clone(&all));
+    (0..parts)
+        .map(|slot| CountSlot {
+            all: Arc::clone(&all),
+            slot,
         })
         .collect()
 }

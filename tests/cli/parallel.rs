@@ -367,3 +367,60 @@ fn k6_json_in_parts_gives_the_one_thread_report() {
     dir.write("run/results.json", text);
     one_and_four_threads_agree(&dir, bad_line);
 }
+
+#[test]
+fn gatling_log_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    let base = 1_717_200_000_000u64;
+    let mut text = format!("RUN\tcom.example.Sim\tsim\t{base}\t \t3.9.5\n");
+    let mut line = 1u64;
+    let mut bad_line = 0;
+    let mut push = |text: &mut String, record: String| {
+        text.push_str(&record);
+        text.push('\n');
+        line += 1;
+        line
+    };
+    for i in 0..80_000u64 {
+        let t = base + i * 5;
+        // Waves of 100 users up and down; an END too many at each trough (the count
+        // stays at 0), so every part starts with another count.
+        let phase = i % 2000;
+        if i % 10 == 0 {
+            let what = if phase < 1000 { "START" } else { "END" };
+            push(&mut text, format!("USER\tscn\t{what}\t{t}\t{t}"));
+        }
+        if phase == 1995 {
+            push(&mut text, format!("USER\tscn\tEND\t{t}\t{t}"));
+        }
+        if i == 61_000 {
+            bad_line = push(&mut text, format!("REQUST\t\thome\t{t}\t{}\tOK\t ", t + 3));
+        }
+        let latency = 1 + i * 7919 % 800;
+        let (status, message) = match i % 67 {
+            5 => ("KO", "status.find.in(200,304), but actually found 503"),
+            _ => ("OK", " "),
+        };
+        push(
+            &mut text,
+            format!(
+                "REQUEST\tgroup {}\tpage {}\t{t}\t{}\t{status}\t{message}",
+                i % 3,
+                i % 5,
+                t + latency
+            ),
+        );
+    }
+    // A run stopped while writing its last line.
+    text.push_str("REQUEST\t\thome\t17172");
+    dir.write("run/simulation.log", text);
+    one_and_four_threads_agree(&dir, bad_line);
+    let (_, four, err) = analyze_json(&[&dir.path().join("run")], &["--threads", "4"]);
+    let notes = four["sources"][0]["notes"].to_string();
+    assert!(
+        notes.contains(&format!("last line ({})", line + 1)),
+        "{notes}\n{err}"
+    );
+    assert!(notes.contains("more USER END than START"), "{notes}");
+    assert_eq!(four["overall"]["requests"], 80_000, "{err}");
+}
