@@ -424,3 +424,40 @@ fn gatling_log_in_parts_gives_the_one_thread_report() {
     assert!(notes.contains("more USER END than START"), "{notes}");
     assert_eq!(four["overall"]["requests"], 80_000, "{err}");
 }
+
+#[test]
+fn goose_request_log_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    let header =
+        "elapsed,scenario_index,scenario_name,transaction_index,transaction_name,raw,name,\
+                  final_url,redirected,response_time,status_code,success,update,user,error,\
+                  coordinated_omission_elapsed,user_cadence";
+    let row = |i: u64, update: bool| {
+        let name = format!("/p{}", i % 4);
+        let (status, success, error) = match (update, i % 71) {
+            (true, _) => (200, false, "bad body, said \"\"no\"\""),
+            (false, 9) => (0, false, "error sending request: connection refused"),
+            _ => (200, true, ""),
+        };
+        format!(
+            "{i},0,s,0,t,\"GooseRawRequest {{ method: Get, url: \"\"http://h{name}\"\", headers: [], body: \"\"\"\" }}\",\
+             {name},http://h{name},false,{},{status},{success},{update},{},\"{error}\",0,0",
+            1 + i * 7919 % 900,
+            i % 20
+        )
+    };
+    // An update row (a later verdict on request i − 40) after every 97th request.
+    written(
+        &dir,
+        "requests.csv",
+        header,
+        60_000,
+        |i| match i % 97 {
+            50 => format!("{}\n{}", row(i, false), row(i - 40, true)),
+            _ => row(i, false),
+        },
+        40_001,
+        "40001,0,s,0,t,\"GooseRawRequest { method: Get }\",/p1,http://h/p1,false,soon,200,true,false,1,,0,0",
+    );
+    one_and_four_threads_agree(&dir, 40_001 + 40_000 / 97);
+}
