@@ -336,7 +336,7 @@ fn k6_json_request(i: u64) -> String {
             out.push_str(&format!("{{\"type\":\"Metric\",\"data\":{{\"name\":\"{m}\",\"type\":\"trend\"}},\"metric\":\"{m}\"}}\n"));
         }
     }
-    if i % 400 == 0 {
+    if i.is_multiple_of(400) {
         out.push_str(&format!("{{\"type\":\"Point\",\"metric\":\"vus\",\"data\":{{\"time\":\"{time}\",\"value\":{},\"tags\":{{}}}}}}\n", 10 + i / 4000));
     }
     out.push_str(&point("http_reqs", "1".into()));
@@ -386,7 +386,7 @@ fn gatling_log_in_parts_gives_the_one_thread_report() {
         // Waves of 100 users up and down; an END too many at each trough (the count
         // stays at 0), so every part starts with another count.
         let phase = i % 2000;
-        if i % 10 == 0 {
+        if i.is_multiple_of(10) {
             let what = if phase < 1000 { "START" } else { "END" };
             push(&mut text, format!("USER\tscn\t{what}\t{t}\t{t}"));
         }
