@@ -375,9 +375,19 @@ fn stage_report(stage: &Stage, run_start: Option<i64>) -> StageReport {
 }
 
 /// base64 of an HdrHistogram V2 + DEFLATE encoding (the `.hlog` blob format).
+///
+/// The encoding names the histogram's trackable range, which depends on the order its
+/// values came in (an auto-resizing histogram grows in steps; a sum of parts read on
+/// several threads grows to its largest part's): the values are encoded from a copy
+/// sized to their largest, so equal histograms encode alike however they were read.
 pub fn encode_histogram(h: &Histogram<u64>) -> Option<String> {
+    let low = h.low();
+    let mut sized = Histogram::new_with_bounds(low, h.max().max(2 * low), h.sigfig()).ok()?;
+    sized.add(h).ok()?;
     let mut bytes = Vec::new();
-    V2DeflateSerializer::new().serialize(h, &mut bytes).ok()?;
+    V2DeflateSerializer::new()
+        .serialize(&sized, &mut bytes)
+        .ok()?;
     Some(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 

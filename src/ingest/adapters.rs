@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use super::chunks::Range;
 use super::limits::{Inflating, LineCapped};
 use super::problem;
 use crate::model::Problem;
@@ -127,6 +128,20 @@ impl<'p> Lines<'p> {
             path,
             buf: Vec::with_capacity(1024),
             number: 0,
+        })
+    }
+
+    /// Lines of `range` of a plain file (a part a parallel reader parses; see
+    /// [`super::chunks`]), numbered as in the whole file; the whole file when `None`.
+    pub fn open_part(path: &'p Path, range: Option<&Range>) -> Result<Lines<'p>, Problem> {
+        let Some(range) = range else {
+            return Lines::open(path);
+        };
+        Ok(Lines {
+            reader: super::chunks::open(path, range)?,
+            path,
+            buf: Vec::with_capacity(1024),
+            number: range.first_line - 1,
         })
     }
 

@@ -7,7 +7,9 @@
 //! newline inside a quoted CSV field (an even number of quotes before it). A format may
 //! refuse a line as the start of a part (a JMeter sub-result must follow its parent in
 //! the same reader; a k6 request is several samples): the cut then moves to the next
-//! line it accepts, or the slice joins its neighbour.
+//! line it accepts, or the slice joins its neighbour. Quotes count only in CSV
+//! ([`Quoting::Csv`]); in JSON lines, a text log or XML every newline ends a line, and a
+//! quote (escaped in JSON, bare in a log message) says nothing about it.
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -27,6 +29,15 @@ const PEEK: usize = 1 << 16;
 
 /// Whether a line (second argument; the first is the line before it) may start a part.
 pub type StartsPart<'a> = dyn Fn(&[u8], &[u8]) -> bool + 'a;
+
+/// Whether a newline inside double quotes is part of a field (CSV) or ends a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quoting {
+    /// CSV: a newline after an odd number of quotes is inside a quoted field.
+    Csv,
+    /// Every newline ends a line (JSON lines, text logs, XML).
+    Ignored,
+}
 
 /// A range of a file that starts at a line start.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +75,7 @@ pub fn split(
     path: &Path,
     parts: usize,
     body_start: u64,
+    quoting: Quoting,
     starts_part: &StartsPart<'_>,
 ) -> Option<Vec<Range>> {
     let size = std::fs::metadata(path).ok()?.len();
@@ -93,7 +105,11 @@ pub fn split(
                 from,
                 slice(i + 1),
                 lines,
-                quotes & 1,
+                match quoting {
+                    Quoting::Csv => quotes & 1,
+                    Quoting::Ignored => 0,
+                },
+                quoting,
                 body_start,
                 size,
                 starts_part,
@@ -145,26 +161,33 @@ pub fn counted_parts<C: Clone + Default>(
     path: &Path,
     parts: usize,
     body_start: u64,
+    quoting: Quoting,
     starts_part: &StartsPart<'_>,
     counts: &RefCell<Option<PartCounts<C>>>,
     make: impl Fn(Range, CountSlot<C>) -> Box<dyn Replay + Send>,
 ) -> Vec<Box<dyn Replay + Send>> {
-    let Some(ranges) = split(path, parts, body_start, starts_part) else {
+    let Some(ranges) = split(path, parts, body_start, quoting, starts_part) else {
         return Vec::new();
     };
-    let all = Arc::new(Mutex::new(vec![C::default(); ranges.len()]));
-    *counts.borrow_mut() = Some(Arc::clone(&all));
+    let slots = slots(ranges.len(), counts);
     ranges
         .into_iter()
-        .enumerate()
-        .map(|(slot, range)| {
-            make(
-                range,
-                CountSlot {
-                    all: Arc::clone(&all),
-                    slot,
-                },
-            )
+        .zip(slots)
+        .map(|(range, slot)| make(range, slot))
+        .collect()
+}
+
+/// The slots of `parts` parts' counts, which `counts` then holds.
+pub fn slots<C: Clone + Default>(
+    parts: usize,
+    counts: &RefCell<Option<PartCounts<C>>>,
+) -> Vec<CountSlot<C>> {
+    let all = Arc::new(Mutex::new(vec![C::default(); parts]));
+    *counts.borrow_mut() = Some(Arc::clone(&all));
+    (0..parts)
+        .map(|slot| CountSlot {
+            all: Arc::clone(&all),
+            slot,
         })
         .collect()
 }
@@ -183,6 +206,10 @@ pub trait ReadsRanges: Clone + Send + 'static {
     /// [`Replay::sees_transport_errors`].
     fn sees_transport_errors(&self) -> bool {
         true
+    }
+    /// Whether quotes can hold a newline (CSV, the default) or not (JSON lines).
+    fn quoting(&self) -> Quoting {
+        Quoting::Csv
     }
 }
 
@@ -218,7 +245,7 @@ fn line_parts<T: ReadsRanges>(reader: &T, parts: usize) -> Vec<Box<dyn Replay + 
     let Some(body) = header_end(reader.path()) else {
         return Vec::new();
     };
-    split(reader.path(), parts, body, &|_, _| true)
+    split(reader.path(), parts, body, reader.quoting(), &|_, _| true)
         .unwrap_or_default()
         .into_iter()
         .map(|range| {
@@ -261,7 +288,8 @@ fn count(path: &Path, from: u64, to: u64) -> io::Result<(u64, u64)> {
 
 /// The first line start in `(from, to]` that is outside quotes, at or after
 /// `body_start`, before the end, and accepted: its offset and line number. `lines` and
-/// `parity` are the newlines and quote parity of `[0, from)`.
+/// `parity` are the newlines and quote parity of `[0, from)` (0 when quotes are
+/// [`Quoting::Ignored`]).
 #[allow(clippy::too_many_arguments)]
 fn find_cut(
     path: &Path,
@@ -269,6 +297,7 @@ fn find_cut(
     to: u64,
     mut lines: u64,
     mut parity: u64,
+    quoting: Quoting,
     body_start: u64,
     size: u64,
     starts_part: &StartsPart<'_>,
@@ -284,7 +313,9 @@ fn find_cut(
         }
         for i in memchr::memchr2_iter(b'\n', b'"', &buf[..n]) {
             if buf[i] == b'"' {
-                parity ^= 1;
+                if quoting == Quoting::Csv {
+                    parity ^= 1;
+                }
                 continue;
             }
             lines += 1;

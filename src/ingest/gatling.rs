@@ -9,12 +9,18 @@
 //! the name joined by ` / `; latency is end − start; a KO's message gives the
 //! failure kind (`… but actually found 503` is `status:503`, a failed check is
 //! `assertion`). USER START/END records give the active-users series.
+//!
+//! A large plain log is read in parts cut at any line ([`Replay::split`]): every record
+//! stands alone but the users series, a running count of USER records, so a first
+//! cheap pass over the parts (in parallel, USER lines only) gives each part the count
+//! the whole read has where it starts.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use super::adapters::Lines;
+use super::chunks::{self, CountSlot, PartCounts, Quoting, Range};
 use super::{problem, Observation, Replay, RequestEvent};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -28,7 +34,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     sniff: Sniff::Content(|h| looks_like_text_log(h.line)),
     reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(GatlingLog::open(p)?))),
-    splittable: false,
+    splittable: true,
     notes: &[],
     detected_by: "tab-separated RUN/ASSERTION/USER/REQUEST records (text log, Gatling 2.0 – 3.12)",
     example: "gatling.sh -s Simulation (target/gatling/*/simulation.log)",
@@ -71,7 +77,8 @@ impl Layout {
 #[derive(Clone, Debug, Default)]
 struct Facts {
     layout: Layout,
-    run_version: Option<String>,
+    /// The version of the last RUN record (`Some(None)`: one without a version).
+    run_version: Option<Option<String>>,
     truncated_last_line: Option<u64>,
     users_ended_below_zero: bool,
 }
@@ -81,6 +88,8 @@ struct Facts {
 pub struct GatlingLog {
     path: PathBuf,
     facts: RefCell<Facts>,
+    /// The facts of the parts of the last replay in parts (see [`Replay::split`]).
+    parts: RefCell<Option<PartCounts<Facts>>>,
 }
 
 impl GatlingLog {
@@ -91,6 +100,7 @@ impl GatlingLog {
             Some((_, l)) if looks_like_text_log(&String::from_utf8_lossy(l)) => Ok(GatlingLog {
                 path: path.to_path_buf(),
                 facts: RefCell::new(Facts::default()),
+                parts: RefCell::new(None),
             }),
             _ => Err(problem(path, Some(1), "not a Gatling text simulation.log")),
         }
@@ -207,11 +217,109 @@ fn user(f: &[&str]) -> Option<(bool, i64)> {
     Some((start, *t?))
 }
 
-impl Replay for GatlingLog {
+/// A record's type: the first field (2.2 and later) or the third (2.0 – 2.1).
+fn kind<'l>(f: &[&'l str]) -> &'l str {
+    match f.get(2) {
+        Some(k) if matches!(*k, "RUN" | "USER" | "REQUEST" | "GROUP") => k,
+        _ => f.first().copied().unwrap_or(""),
+    }
+}
+
+/// What the USER records of a stretch of the log do to the active users: from `a`
+/// active before it, `max(a + net, floor)` after it (the count never goes below 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct UserSteps {
+    net: i64,
+    floor: i64,
+}
+
+impl UserSteps {
+    /// These steps, then `next`'s.
+    fn then(self, next: UserSteps) -> UserSteps {
+        UserSteps {
+            net: self.net + next.net,
+            floor: (self.floor + next.net).max(next.floor),
+        }
+    }
+
+    /// The active users after these steps from `active` before them.
+    fn from(self, active: i64) -> i64 {
+        (active + self.net).max(self.floor)
+    }
+}
+
+/// The USER steps of `range` (only its lines with `USER` are split into fields).
+fn user_steps(path: &Path, range: &Range) -> Result<UserSteps, Problem> {
+    let mut lines = Lines::open_part(path, Some(range))?;
+    let mut steps = UserSteps::default();
+    while let Some((_, raw)) = lines.next_line()? {
+        if memchr::memmem::find(raw, b"USER").is_none() {
+            continue;
+        }
+        let text = String::from_utf8_lossy(raw);
+        let f: Vec<&str> = text.split('\t').collect();
+        if let Some((start, _)) = (kind(&f) == "USER").then(|| user(&f)).flatten() {
+            let step = if start { 1 } else { -1 };
+            steps = steps.then(UserSteps {
+                net: step,
+                floor: 0,
+            });
+        }
+    }
+    Ok(steps)
+}
+
+/// One byte range of a Gatling text log, read on its own thread.
+struct GatlingPart {
+    log: GatlingLog,
+    range: Range,
+    /// Active users where the part starts.
+    active: i64,
+    /// Where this part's facts go.
+    facts: CountSlot<Facts>,
+}
+
+impl Replay for GatlingPart {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let mut lines = Lines::open(&self.path)?;
+        let facts = self.log.read(Some(&self.range), self.active, visit)?;
+        self.facts.put(facts);
+        Ok(())
+    }
+}
+
+impl GatlingLog {
+    /// The facts of the last replay, whole or in parts.
+    fn last_facts(&self) -> Facts {
+        let Some(parts) = &*self.parts.borrow() else {
+            return self.facts.borrow().clone();
+        };
+        let Ok(parts) = parts.lock() else {
+            return Facts::default();
+        };
+        let mut all = Facts::default();
+        for f in parts.iter() {
+            if f.layout != Layout::Unknown {
+                all.layout = f.layout;
+            }
+            if f.run_version.is_some() {
+                all.run_version.clone_from(&f.run_version);
+            }
+            all.truncated_last_line = f.truncated_last_line;
+            all.users_ended_below_zero |= f.users_ended_below_zero;
+        }
+        all
+    }
+
+    /// Reads the records of the file, or of one range of it (`active` users where it
+    /// starts), into `visit`.
+    fn read(
+        &self,
+        range: Option<&Range>,
+        mut active: i64,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<Facts, Problem> {
+        let mut lines = Lines::open_part(&self.path, range)?;
         let mut facts = Facts::default();
-        let mut active: i64 = 0;
         let mut requests = 0u64;
         let mut name_buf = String::new();
         let mut pending_error: Option<Problem> = None;
@@ -224,15 +332,7 @@ impl Replay for GatlingLog {
                 continue;
             }
             let f: Vec<&str> = text.split('\t').collect();
-            let kind = if f
-                .get(2)
-                .is_some_and(|k| matches!(*k, "RUN" | "USER" | "REQUEST" | "GROUP"))
-            {
-                f[2]
-            } else {
-                f[0]
-            };
-            match kind {
+            match kind(&f) {
                 "REQUEST" => {
                     let Some((groups, name, start, end, ok, message)) =
                         request(&f, &mut facts.layout)
@@ -292,10 +392,11 @@ impl Replay for GatlingLog {
                     });
                 }
                 "RUN" => {
-                    facts.run_version = f
-                        .last()
-                        .map(|v| v.trim().to_string())
-                        .filter(|v| !v.is_empty() && v != "2.0");
+                    facts.run_version = Some(
+                        f.last()
+                            .map(|v| v.trim().to_string())
+                            .filter(|v| !v.is_empty() && v != "2.0"),
+                    );
                 }
                 "GROUP" | "ERROR" | "ASSERTION" => {}
                 other => {
@@ -311,25 +412,76 @@ impl Replay for GatlingLog {
             }
         }
         if let Some(p) = pending_error {
-            facts.truncated_last_line = p.line;
+            // A bad last line of a part before the end is a bad line like any other.
+            if range.is_none_or(|r| r.last) {
+                facts.truncated_last_line = p.line;
+            } else {
+                visit(Observation::Malformed(p));
+            }
         }
-        if requests == 0 {
+        if requests == 0 && range.is_none() {
             return Err(problem(&self.path, None, "no REQUEST records"));
         }
-        *self.facts.borrow_mut() = facts;
+        Ok(facts)
+    }
+}
+
+impl Replay for GatlingLog {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        *self.facts.borrow_mut() = self.read(None, 0, visit)?;
+        *self.parts.borrow_mut() = None;
         Ok(())
     }
 
+    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+        let Some(ranges) = chunks::split(&self.path, parts, 0, Quoting::Ignored, &|_, _| true)
+        else {
+            return Vec::new();
+        };
+        let path = self.path.as_path();
+        let steps: Option<Vec<UserSteps>> = std::thread::scope(|s| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|r| s.spawn(move || user_steps(path, r)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().and_then(Result::ok))
+                .collect()
+        });
+        // Unreadable: the whole read says why.
+        let Some(steps) = steps else {
+            return Vec::new();
+        };
+        let slots = chunks::slots(ranges.len(), &self.parts);
+        let mut active = 0;
+        let mut out: Vec<Box<dyn Replay + Send>> = Vec::new();
+        for ((range, facts), steps) in ranges.into_iter().zip(slots).zip(steps) {
+            out.push(Box::new(GatlingPart {
+                log: GatlingLog {
+                    path: self.path.clone(),
+                    facts: RefCell::default(),
+                    parts: RefCell::default(),
+                },
+                range,
+                active,
+                facts,
+            }));
+            active = steps.from(active);
+        }
+        out
+    }
+
     fn version_hint(&self) -> Option<String> {
-        let f = self.facts.borrow();
-        Some(match &f.run_version {
+        let f = self.last_facts();
+        Some(match f.run_version.flatten() {
             Some(v) => format!("Gatling {v}, text simulation.log ({})", f.layout.label()),
             None => format!("Gatling text simulation.log ({})", f.layout.label()),
         })
     }
 
     fn notes(&self) -> Vec<String> {
-        let f = self.facts.borrow();
+        let f = self.last_facts();
         let mut notes = Vec::new();
         if let Some(line) = f.truncated_last_line {
             notes.push(format!(

@@ -11,6 +11,8 @@
 //!   (memory grows with updates only, which are rare), and the replay gives each
 //!   original row its final outcome and skips the update rows.
 //! * A failure's kind comes from its status code and error text (status 0 = no answer).
+//! * Every row is a whole request (an update's outcome is known from opening): a large
+//!   plain log is read in parts cut at any line ([`ReadsRanges`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,9 +20,10 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::chunks::{Range, ReadsRanges};
 use super::csv_rows::{self, Header};
 use super::text::{first_line, header_cells};
-use super::{Observation, Replay, RequestEvent};
+use super::{Observation, RequestEvent};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
 use crate::model::{FailureKind, Problem};
@@ -33,7 +36,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     sniff: Sniff::Content(|h| sniff(h.text)),
     reads_gzip: false,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(GooseRequestLog::open(p)?))),
-    splittable: false,
+    splittable: true,
     notes: &[
         "Goose's request log times requests from the test's start, not by the clock: \
          times are shown from 1970-01-01T00:00:00Z, the test's start",
@@ -107,7 +110,7 @@ impl GooseRequestLog {
         if log.columns.update.is_some() {
             let mut updates = HashMap::new();
             // Malformed rows are said on replay.
-            log.rows(&mut |_| {}, &mut |row, _| {
+            log.rows(None, &mut |_| {}, &mut |row, _| {
                 if row.update {
                     updates.insert(row.identity(), row.success);
                 }
@@ -117,15 +120,17 @@ impl GooseRequestLog {
         Ok(log)
     }
 
-    /// Every row in file order; malformed ones go to `visit`.
+    /// Every row of the file, or of one range of it, in file order; malformed ones go
+    /// to `visit`.
     fn rows(
         &self,
+        range: Option<&Range>,
         visit: csv_rows::Visit<'_>,
         each: &mut dyn FnMut(&LogRow<'_>, csv_rows::Visit<'_>),
     ) -> Result<u64, Problem> {
         let c = &self.columns;
-        let reader = csv_rows::open(&self.path, true)?;
-        csv_rows::for_each_text_row_in(&self.path, reader, None, visit, |row, visit| {
+        let reader = csv_rows::open_part(&self.path, range, true)?;
+        csv_rows::for_each_text_row_in(&self.path, reader, range, visit, |row, visit| {
             let boolean = |i: usize, what: &str| {
                 row.value(i, what, "true or false", |t| match t {
                     "true" => Some(true),
@@ -202,10 +207,18 @@ fn method_from_raw(raw: &str) -> Option<String> {
     re.captures(raw).map(|c| c[1].to_ascii_uppercase())
 }
 
-impl Replay for GooseRequestLog {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+impl ReadsRanges for GooseRequestLog {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read_range(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<(), Problem> {
         let mut requests = 0u64;
-        self.rows(visit, &mut |row, visit| {
+        self.rows(range, visit, &mut |row, visit| {
             if row.update {
                 return;
             }
@@ -232,7 +245,7 @@ impl Replay for GooseRequestLog {
             }));
             requests += 1;
         })?;
-        if requests == 0 {
+        if requests == 0 && range.is_none() {
             return Err(csv_rows::header_only(&self.path));
         }
         Ok(())
@@ -242,6 +255,7 @@ impl Replay for GooseRequestLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Replay;
     use std::io::Write;
 
     const HEADER: &str = "elapsed,scenario_index,scenario_name,transaction_index,transaction_name,raw,name,final_url,redirected,response_time,status_code,success,update,user,error,coordinated_omission_elapsed,user_cadence";

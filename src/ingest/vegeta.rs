@@ -6,7 +6,8 @@
 //! reset). A request succeeds when it has a status below 400 and no error text (vegeta
 //! sets the error to the status line for codes outside 200–399). The endpoint is
 //! `METHOD URL` where the file has them (v12.8+ CSV, JSON), else the attack name, else
-//! the file's stem.
+//! the file's stem. Every row is a whole request: a large plain file is read in parts
+//! cut at any line ([`ReadsRanges`]).
 //!
 //! `vegeta attack`'s default output is a Go *gob* stream, which cannot reasonably be
 //! decoded outside Go: [`sniff_gob`] recognises it so it is rejected with the command
@@ -18,10 +19,11 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::chunks::{Quoting, Range, ReadsRanges};
 use super::csv_rows;
 use super::summary::file_stem;
 use super::text::parse_rfc3339_ms;
-use super::{problem, Observation, Replay, RequestEvent};
+use super::{problem, Observation, RequestEvent};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
 use crate::model::{FailureKind, Problem};
@@ -34,7 +36,7 @@ pub const CSV: FormatSpec = FormatSpec {
     sniff: Sniff::Content(|h| sniff(h.text)),
     reads_gzip: false,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(VegetaResults::open(p)?))),
-    splittable: false,
+    splittable: true,
     notes: &[],
     detected_by: "headerless CSV: nanosecond timestamp, code, latency, bytes …",
     example: "vegeta encode --to csv < results.bin > results.csv",
@@ -48,7 +50,7 @@ pub const JSON: FormatSpec = FormatSpec {
     sniff: Sniff::Content(|h| sniff_json(h.text)),
     reads_gzip: false,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(VegetaResults::open(p)?))),
-    splittable: false,
+    splittable: true,
     notes: &[],
     detected_by: "JSON lines with attack, seq, code, timestamp, latency",
     example: "vegeta encode --to json < results.bin > results.json",
@@ -165,9 +167,13 @@ impl VegetaResults {
         }));
     }
 
-    fn replay_csv(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<u64, Problem> {
-        let reader = csv_rows::open(&self.path, false)?;
-        csv_rows::for_each_row_in(&self.path, reader, None, visit, |row, visit| {
+    fn replay_csv(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<u64, Problem> {
+        let reader = csv_rows::open_part(&self.path, range, false)?;
+        csv_rows::for_each_row_in(&self.path, reader, range, visit, |row, visit| {
             if !matches!(row.fields(), 6 | 7 | 9 | 12) {
                 return Err(row.bad(format!(
                     "{} fields: vegeta CSV rows have 6, 7, 9 or 12",
@@ -209,7 +215,11 @@ impl VegetaResults {
         })
     }
 
-    fn replay_json(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<u64, Problem> {
+    fn replay_json(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<u64, Problem> {
         /// The fields read; `body` and `headers` are skipped without being kept.
         #[derive(Deserialize)]
         struct JsonRow {
@@ -227,7 +237,7 @@ impl VegetaResults {
             #[serde(default)]
             url: Option<String>,
         }
-        let mut lines = super::adapters::Lines::open(&self.path)?;
+        let mut lines = super::adapters::Lines::open_part(&self.path, range)?;
         let mut rows = 0u64;
         while let Some((line, bytes)) = lines.next_line()? {
             if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -268,22 +278,40 @@ impl VegetaResults {
     }
 }
 
-impl Replay for VegetaResults {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+/// Any line may start a part: every row is a whole request.
+impl ReadsRanges for VegetaResults {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read_range(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<(), Problem> {
         let rows = match self.encoding {
-            Encoding::Csv => self.replay_csv(visit)?,
-            Encoding::Json => self.replay_json(visit)?,
+            Encoding::Csv => self.replay_csv(range, visit)?,
+            Encoding::Json => self.replay_json(range, visit)?,
         };
-        if rows == 0 {
+        if rows == 0 && range.is_none() {
             return Err(problem(&self.path, Some(1), "no results in the file"));
         }
         Ok(())
+    }
+
+    /// A quote in a JSON line (escaped in a string or not) never holds a newline.
+    fn quoting(&self) -> Quoting {
+        match self.encoding {
+            Encoding::Csv => Quoting::Csv,
+            Encoding::Json => Quoting::Ignored,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Replay;
     use std::io::Write;
 
     /// (t_ms, endpoint key, latency ms, ok, failure kind)

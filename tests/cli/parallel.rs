@@ -233,3 +233,252 @@ fn jmeter_jtl_with_quoted_fields_and_crlf_in_parts() {
     dir.write("run/results.jtl", text);
     one_and_four_threads_agree(&dir, bad_line);
 }
+
+/// Writes `rows` lines made by `row(i)` (no header) to `dir/run/file`, line `bad_line`
+/// (1-based) replaced by `bad_row`.
+fn headerless(
+    dir: &TestDir,
+    file: &str,
+    rows: u64,
+    row: impl Fn(u64) -> String,
+    bad_line: u64,
+    bad_row: &str,
+) {
+    let mut text = String::new();
+    for i in 0..rows {
+        if i + 1 == bad_line {
+            text.push_str(bad_row);
+        } else {
+            text.push_str(&row(i));
+        }
+        text.push('\n');
+    }
+    dir.write(&format!("run/{file}"), text);
+}
+
+/// A vegeta result `i`: (epoch ns, code, latency ns, error text).
+fn vegeta_result(i: u64) -> (u64, u16, u64, &'static str) {
+    let t = 1_717_200_000_000_000_000 + i * 2_500_000;
+    let latency = 1_000_000 + i * 7919 % 900_000_000;
+    match i % 61 {
+        11 => (
+            t,
+            0,
+            latency,
+            "Get \"http://h/a\": dial tcp: connection refused",
+        ),
+        17 => (t, 503, latency, "503 Service Unavailable"),
+        _ => (t, 200, latency, ""),
+    }
+}
+
+#[test]
+fn vegeta_csv_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    headerless(
+        &dir,
+        "results.csv",
+        120_000,
+        |i| {
+            let (t, code, latency, error) = vegeta_result(i);
+            // An error is quoted, its quotes doubled: a comma inside stays in it.
+            let error = match error {
+                "" => String::new(),
+                e => format!("\"{}, said \"\"{}\"\"\"", e.replace('"', "\"\""), i % 7),
+            };
+            format!(
+                "{t},{code},{latency},0,{},{error},,atk,{i},GET,http://h/{},",
+                100 + i % 50,
+                i % 4
+            )
+        },
+        100_001,
+        "1717200250000000000,200,soon,0,10,\"\",,atk,1,GET,http://h/0,",
+    );
+    one_and_four_threads_agree(&dir, 100_001);
+}
+
+#[test]
+fn vegeta_json_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    headerless(
+        &dir,
+        "results.json",
+        100_000,
+        |i| {
+            let (t, code, latency, error) = vegeta_result(i);
+            let secs = t / 1_000_000_000;
+            let nanos = t % 1_000_000_000;
+            let (h, m, s) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
+            // An escaped quote gives a line an odd number of quotes.
+            format!(
+                "{{\"attack\":\"atk\",\"seq\":{i},\"code\":{code},\"timestamp\":\"2024-06-01T{h:02}:{m:02}:{s:02}.{nanos:09}Z\",\
+                 \"latency\":{latency},\"bytes_out\":0,\"bytes_in\":{},\"error\":\"{}\",\"body\":null,\
+                 \"method\":\"GET\",\"url\":\"http://h/{}\",\"headers\":null}}",
+                100 + i % 50,
+                error.replace('"', "\\\""),
+                i % 4
+            )
+        },
+        80_001,
+        "{\"attack\":\"atk\",\"seq\":1,\"code\":200,\"timestamp\":\"yesterday\",\"latency\":1,\"bytes_in\":1}",
+    );
+    one_and_four_threads_agree(&dir, 80_001);
+}
+
+/// k6 `--out json` lines of request `i`: its samples (three in a row share time and
+/// tags, as k6's do within a millisecond), a waiting trend between them, a vus Point
+/// now and then, a Metric line before each metric's first Point.
+fn k6_json_request(i: u64) -> String {
+    let ms = i / 3;
+    let time = format!(
+        "2024-06-01T10:{:02}:{:02}.{:03}+00:00",
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    );
+    let (status, failed) = if i % 53 == 7 { (503, 1) } else { (200, 0) };
+    let tags = format!(
+        "{{\"expected_response\":\"{}\",\"method\":\"GET\",\"name\":\"http://h/{n}\",\"status\":\"{status}\",\"url\":\"http://h/{n}\"}}",
+        failed == 0,
+        n = (i / 6) % 4
+    );
+    let point = |metric: &str, value: String| {
+        format!("{{\"type\":\"Point\",\"metric\":\"{metric}\",\"data\":{{\"time\":\"{time}\",\"value\":{value},\"tags\":{tags}}}}}\n")
+    };
+    let mut out = String::new();
+    if i == 0 {
+        for m in [
+            "http_reqs",
+            "http_req_duration",
+            "http_req_waiting",
+            "http_req_failed",
+        ] {
+            out.push_str(&format!("{{\"type\":\"Metric\",\"data\":{{\"name\":\"{m}\",\"type\":\"trend\"}},\"metric\":\"{m}\"}}\n"));
+        }
+    }
+    if i.is_multiple_of(400) {
+        out.push_str(&format!("{{\"type\":\"Point\",\"metric\":\"vus\",\"data\":{{\"time\":\"{time}\",\"value\":{},\"tags\":{{}}}}}}\n", 10 + i / 4000));
+    }
+    out.push_str(&point("http_reqs", "1".into()));
+    out.push_str(&point(
+        "http_req_duration",
+        format!("{}.{:03}", 1 + i * 7919 % 700, i % 1000),
+    ));
+    out.push_str(&point("http_req_waiting", "1.5".into()));
+    out.push_str(&point("http_req_failed", failed.to_string()));
+    out
+}
+
+#[test]
+fn k6_json_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    let mut text = String::new();
+    let mut bad_line = 0;
+    for i in 0..56_000u64 {
+        if i == 41_000 {
+            // A line cut short in the middle of the file is malformed; at its end it
+            // is a write the run stopped in (left out, said in no problem).
+            bad_line = text.matches('\n').count() as u64 + 1;
+            text.push_str("{\"type\":\"Point\",\"metric\":\"http_reqs\",\"data\":{\"time\":\n");
+        }
+        text.push_str(&k6_json_request(i));
+    }
+    text.push_str("{\"type\":\"Point\",\"metric\":\"http_reqs\",\"data\":{\"ti");
+    dir.write("run/results.json", text);
+    one_and_four_threads_agree(&dir, bad_line);
+}
+
+#[test]
+fn gatling_log_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    let base = 1_717_200_000_000u64;
+    let mut text = format!("RUN\tcom.example.Sim\tsim\t{base}\t \t3.9.5\n");
+    let mut line = 1u64;
+    let mut bad_line = 0;
+    let mut push = |text: &mut String, record: String| {
+        text.push_str(&record);
+        text.push('\n');
+        line += 1;
+        line
+    };
+    for i in 0..80_000u64 {
+        let t = base + i * 5;
+        // Waves of 100 users up and down; an END too many at each trough (the count
+        // stays at 0), so every part starts with another count.
+        let phase = i % 2000;
+        if i.is_multiple_of(10) {
+            let what = if phase < 1000 { "START" } else { "END" };
+            push(&mut text, format!("USER\tscn\t{what}\t{t}\t{t}"));
+        }
+        if phase == 1995 {
+            push(&mut text, format!("USER\tscn\tEND\t{t}\t{t}"));
+        }
+        if i == 61_000 {
+            bad_line = push(&mut text, format!("REQUST\t\thome\t{t}\t{}\tOK\t ", t + 3));
+        }
+        let latency = 1 + i * 7919 % 800;
+        let (status, message) = match i % 67 {
+            5 => ("KO", "status.find.in(200,304), but actually found 503"),
+            _ => ("OK", " "),
+        };
+        push(
+            &mut text,
+            format!(
+                "REQUEST\tgroup {}\tpage {}\t{t}\t{}\t{status}\t{message}",
+                i % 3,
+                i % 5,
+                t + latency
+            ),
+        );
+    }
+    // A run stopped while writing its last line.
+    text.push_str("REQUEST\t\thome\t17172");
+    dir.write("run/simulation.log", text);
+    one_and_four_threads_agree(&dir, bad_line);
+    let (_, four, err) = analyze_json(&[&dir.path().join("run")], &["--threads", "4"]);
+    let notes = four["sources"][0]["notes"].to_string();
+    assert!(
+        notes.contains(&format!("last line ({})", line + 1)),
+        "{notes}\n{err}"
+    );
+    assert!(notes.contains("more USER END than START"), "{notes}");
+    assert_eq!(four["overall"]["requests"], 80_000, "{err}");
+}
+
+#[test]
+fn goose_request_log_in_parts_gives_the_one_thread_report() {
+    let dir = TestDir::new();
+    let header =
+        "elapsed,scenario_index,scenario_name,transaction_index,transaction_name,raw,name,\
+                  final_url,redirected,response_time,status_code,success,update,user,error,\
+                  coordinated_omission_elapsed,user_cadence";
+    let row = |i: u64, update: bool| {
+        let name = format!("/p{}", i % 4);
+        let (status, success, error) = match (update, i % 71) {
+            (true, _) => (200, false, "bad body, said \"\"no\"\""),
+            (false, 9) => (0, false, "error sending request: connection refused"),
+            _ => (200, true, ""),
+        };
+        format!(
+            "{i},0,s,0,t,\"GooseRawRequest {{ method: Get, url: \"\"http://h{name}\"\", headers: [], body: \"\"\"\" }}\",\
+             {name},http://h{name},false,{},{status},{success},{update},{},\"{error}\",0,0",
+            1 + i * 7919 % 900,
+            i % 20
+        )
+    };
+    // An update row (a later verdict on request i − 40) after every 97th request.
+    written(
+        &dir,
+        "requests.csv",
+        header,
+        60_000,
+        |i| match i % 97 {
+            50 => format!("{}\n{}", row(i, false), row(i - 40, true)),
+            _ => row(i, false),
+        },
+        40_001,
+        "40001,0,s,0,t,\"GooseRawRequest { method: Get }\",/p1,http://h/p1,false,soon,200,true,false,1,,0,0",
+    );
+    one_and_four_threads_agree(&dir, 40_001 + 40_000 / 97);
+}

@@ -7,6 +7,14 @@
 //! are the real samples. The meaning of a sample's attributes is shared with the CSV
 //! form ([`Sample`]). A file cut short (no `</testResults>`, the run was killed) is
 //! read up to its last complete sample.
+//!
+//! The file is read whole on one thread (no [`Replay::split`]): a part would have to
+//! start at a top-level sample, and a line start cannot tell one. A sample element
+//! spans lines (assertion results, response data), its sub-samples nest to any depth
+//! with no indentation JMeter promises, and a CDATA section or a comment can hold a
+//! line that looks like a sample's start tag: only the nesting depth from the
+//! document's start says whether a line opens a sample, a sub-result or nothing, and
+//! counting it is most of the reading.
 
 use std::cell::RefCell;
 use std::io::BufRead;

@@ -473,6 +473,7 @@ impl Replay for K6Csv {
             &self.path,
             parts,
             body,
+            chunks::Quoting::Csv,
             &|before, line| self.starts_part(before, line),
             &self.parts,
             |range, counts| {

@@ -3,7 +3,9 @@
 //! `http_req_duration`, `http_req_failed` and `vus` are turned into requests and a
 //! users series by the same [`Assembler`] as the CSV output (its docs give the
 //! pairing rule; here a sample's identity is its `time` text and its tags). Key
-//! order varies between k6 versions and is not relied on.
+//! order varies between k6 versions and is not relied on. A large plain file is read
+//! in parts ([`Replay::split`]) cut where k6 CSV's are: at an `http_reqs` Point that
+//! follows a request sample of another time or tags, so no request spans two parts.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -12,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::ingest::adapters::Lines;
+use crate::ingest::chunks::{self, CountSlot, PartCounts, Quoting, Range};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::k6::csv::{orphan_note, Assembler, Metric, Tags};
 use crate::ingest::text::parse_rfc3339_ms;
@@ -27,7 +30,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     sniff: Sniff::Content(|h| looks_like_k6_json(h.line)),
     reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(K6Json::open(p)?))),
-    splittable: false,
+    splittable: true,
     notes: &[],
     detected_by: "JSON lines with type Metric/Point (plain or .gz)",
     example: "k6 run --out json=results.json script.js",
@@ -72,6 +75,8 @@ struct Counts {
 pub struct K6Json {
     path: PathBuf,
     counts: RefCell<Counts>,
+    /// The counts of the parts of the last replay in parts (see [`Replay::split`]).
+    parts: RefCell<Option<PartCounts<Counts>>>,
 }
 
 impl K6Json {
@@ -82,6 +87,7 @@ impl K6Json {
             Some((_, first)) if looks_like_k6_json(&String::from_utf8_lossy(first)) => Ok(K6Json {
                 path: path.to_path_buf(),
                 counts: RefCell::new(Counts::default()),
+                parts: RefCell::new(None),
             }),
             _ => Err(problem(path, Some(1), "not a k6 JSON output line")),
         }
@@ -92,11 +98,54 @@ fn tag<'t>(tags: &'t BTreeMap<String, serde_json::Value>, name: &str) -> &'t str
     tags.get(name).and_then(|v| v.as_str()).unwrap_or("")
 }
 
-impl Replay for K6Json {
-    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let mut lines = Lines::open(&self.path)?;
+/// A sample's identity: its time text and its tags (equal for one request's samples).
+fn identity(into: &mut String, time: &str, tags: &BTreeMap<String, serde_json::Value>) {
+    into.clear();
+    into.push_str(time);
+    for (k, v) in tags {
+        into.push('\u{1f}');
+        into.push_str(k);
+        into.push('=');
+        into.push_str(v.as_str().unwrap_or(""));
+    }
+}
+
+/// The metric and identity of a Point line, `None` for any other line.
+fn point(raw: &[u8]) -> Option<(Metric, String)> {
+    let line: Line<'_> = serde_json::from_slice(raw).ok()?;
+    let data = line.data.filter(|_| line.kind == "Point")?;
+    let mut id = String::new();
+    let empty = BTreeMap::new();
+    identity(
+        &mut id,
+        data.time.as_deref()?,
+        data.tags.as_ref().unwrap_or(&empty),
+    );
+    Some((Metric::of(line.metric.as_deref()?), id))
+}
+
+/// True when `line` may start a part: an `http_reqs` Point that starts a request
+/// whatever came before, because the Point before it is a request sample of another
+/// time or tags (the rule of k6 CSV's parts).
+fn starts_part(before: &[u8], line: &[u8]) -> bool {
+    let (Some((b, before)), Some((l, line))) = (point(before), point(line)) else {
+        return false;
+    };
+    l == Metric::Reqs
+        && matches!(b, Metric::Reqs | Metric::Duration | Metric::Failed)
+        && before != line
+}
+
+impl K6Json {
+    /// Reads the lines of the file, or of one range of it, into `visit`.
+    fn read(
+        &self,
+        range: Option<&Range>,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) -> Result<Counts, Problem> {
+        let mut lines = Lines::open_part(&self.path, range)?;
         let mut assembler = Assembler::default();
-        let mut identity = String::new();
+        let mut id = String::new();
         let mut counts = Counts::default();
         let empty = BTreeMap::new();
         let mut points = 0u64;
@@ -161,14 +210,7 @@ impl Replay for K6Json {
                 continue;
             }
             let tags = data.tags.as_ref().unwrap_or(&empty);
-            identity.clear();
-            identity.push_str(time);
-            for (k, v) in tags {
-                identity.push('\u{1f}');
-                identity.push_str(k);
-                identity.push('=');
-                identity.push_str(v.as_str().unwrap_or(""));
-            }
+            identity(&mut id, time, tags);
             let t = Tags {
                 method: tag(tags, "method"),
                 name: tag(tags, "name"),
@@ -178,19 +220,81 @@ impl Replay for K6Json {
                 error: tag(tags, "error"),
                 error_code: tag(tags, "error_code"),
             };
-            assembler.sample(metric, &identity, t_ms, value, &t, visit);
+            assembler.sample(metric, &id, t_ms, value, &t, visit);
         }
         assembler.flush(visit);
-        if points == 0 {
+        // A line cut short before the end of the file is malformed.
+        if let Some(p) = cut_short.filter(|_| range.is_some_and(|r| !r.last)) {
+            visit(Observation::Malformed(p));
+        }
+        if points == 0 && range.is_none() {
             return Err(problem(&self.path, Some(1), "no Point lines: no samples"));
         }
         counts.orphans = assembler.orphans;
-        *self.counts.borrow_mut() = counts;
+        Ok(counts)
+    }
+
+    /// The counts of the last replay, whole or in parts.
+    fn last_counts(&self) -> Counts {
+        match &*self.parts.borrow() {
+            Some(parts) => parts.lock().map_or_else(
+                |_| Counts::default(),
+                |p| Counts {
+                    orphans: p.iter().map(|c| c.orphans).sum(),
+                    old_layout: p.iter().any(|c| c.old_layout),
+                },
+            ),
+            None => self.counts.borrow().clone(),
+        }
+    }
+}
+
+/// One byte range of a k6 JSON output, read on its own thread.
+struct K6JsonPart {
+    json: K6Json,
+    range: Range,
+    /// Where this part's counts go.
+    counts: CountSlot<Counts>,
+}
+
+impl Replay for K6JsonPart {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        self.counts.put(self.json.read(Some(&self.range), visit)?);
+        Ok(())
+    }
+}
+
+impl Replay for K6Json {
+    fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
+        *self.counts.borrow_mut() = self.read(None, visit)?;
+        *self.parts.borrow_mut() = None;
         Ok(())
     }
 
+    fn split(&self, parts: usize) -> Vec<Box<dyn Replay + Send>> {
+        chunks::counted_parts(
+            &self.path,
+            parts,
+            0,
+            Quoting::Ignored,
+            &starts_part,
+            &self.parts,
+            |range, counts| {
+                Box::new(K6JsonPart {
+                    json: K6Json {
+                        path: self.path.clone(),
+                        counts: RefCell::default(),
+                        parts: RefCell::default(),
+                    },
+                    range,
+                    counts,
+                })
+            },
+        )
+    }
+
     fn version_hint(&self) -> Option<String> {
-        Some(if self.counts.borrow().old_layout {
+        Some(if self.last_counts().old_layout {
             "k6 JSON output (older layout with `tainted`, k6 ≤ 0.3x)".into()
         } else {
             "k6 JSON output".into()
@@ -198,7 +302,7 @@ impl Replay for K6Json {
     }
 
     fn notes(&self) -> Vec<String> {
-        orphan_note(self.counts.borrow().orphans)
+        orphan_note(self.last_counts().orphans)
     }
 }
 

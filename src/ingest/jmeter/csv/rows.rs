@@ -147,6 +147,7 @@ impl Replay for JmeterCsv {
             &self.path,
             parts,
             body,
+            chunks::Quoting::Csv,
             &|_, line| starts_part(layout, line),
             &self.parts,
             |range, counts| {
