@@ -132,7 +132,7 @@ impl<'p> Lines<'p> {
     }
 
     /// Lines of `range` of a plain file (a part a parallel reader parses; see
-    /// [`super::chunks`]), numbered as in the whole file; the whole file when `None`.
+    /// `chunks.rs`), numbered as in the whole file; the whole file when `None`.
     pub fn open_part(path: &'p Path, range: Option<&Range>) -> Result<Lines<'p>, Problem> {
         let Some(range) = range else {
             return Lines::open(path);

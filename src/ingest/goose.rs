@@ -12,7 +12,7 @@
 //!   original row its final outcome and skips the update rows.
 //! * A failure's kind comes from its status code and error text (status 0 = no answer).
 //! * Every row is a whole request (an update's outcome is known from opening): a large
-//!   plain log is read in parts cut at any line ([`ReadsRanges`]).
+//!   plain log is read in parts cut at any line (`ReadsRanges`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

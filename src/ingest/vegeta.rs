@@ -7,7 +7,7 @@
 //! sets the error to the status line for codes outside 200–399). The endpoint is
 //! `METHOD URL` where the file has them (v12.8+ CSV, JSON), else the attack name, else
 //! the file's stem. Every row is a whole request: a large plain file is read in parts
-//! cut at any line ([`ReadsRanges`]).
+//! cut at any line (`ReadsRanges`).
 //!
 //! `vegeta attack`'s default output is a Go *gob* stream, which cannot reasonably be
 //! decoded outside Go: [`sniff_gob`] recognises it so it is rejected with the command
