@@ -291,12 +291,13 @@ impl Job<'_> {
     }
 }
 
-/// The stage a file's dir names (`01_baseline_20users/ab.tsv` → `baseline`), if its
-/// name gives users, as a stage dir's does.
+/// The stage a file's dir names: `01_baseline_20users/ab.tsv` → `baseline` (a name
+/// with users, as a stage dir's), else the dir's whole name (a stage dir named after
+/// its stage alone); the caller keeps it only when a stage has that name.
 fn dir_stage(file: &Path) -> Option<String> {
     let dir = file.parent()?.file_name()?.to_str()?;
-    match crate::ingest::stage_from_dir_name(dir)? {
-        (name, Some(_)) => Some(name),
-        _ => None,
+    match crate::ingest::stage_from_dir_name(dir) {
+        Some((name, Some(_))) => Some(name),
+        _ => Some(dir.to_string()),
     }
 }
