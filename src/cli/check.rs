@@ -82,11 +82,18 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         .chain(run.skipped.iter().map(|s| s.path.clone()))
         .chain(args.input.paths.iter().cloned())
         .collect();
+    // Input problems that fail the check, for the JUnit and markdown outputs.
+    let failing: &[crate::model::Problem] = if bad_input { &run.problems } else { &[] };
     if let Some(path) = &args.junit {
-        write_file(path, junit::render(sla, args.strict).as_bytes(), &inputs)?;
+        let xml = junit::render(sla, args.strict, failing);
+        write_file(path, xml.as_bytes(), &inputs)?;
     }
     if let Some(path) = &args.markdown {
-        write_file(path, comment(sla, args.strict)?.as_bytes(), &inputs)?;
+        write_file(
+            path,
+            comment(sla, args.strict, failing)?.as_bytes(),
+            &inputs,
+        )?;
     }
     if args.json || args.format == OutputFormat::Json {
         let outcome = CheckOutcome {

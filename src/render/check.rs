@@ -245,12 +245,19 @@ struct Comment<'a> {
     rest: Vec<CommentRow>,
     rest_total: usize,
     rest_more: usize,
+    /// Input problems that fail the check (exit 2), `file:line: reason`.
+    problems: Vec<String>,
 }
 
 /// The markdown of a pull-request comment: the verdict, a table of the evaluations
 /// that fail, are not proven or lack data (those that gate first), and the passing
-/// ones folded in a `<details>` block. Each table stops after 25 rows.
-pub fn comment(sla: &SlaSummary, strict: bool) -> Result<String, RenderError> {
+/// ones folded in a `<details>` block. Each table stops after 25 rows. Input problems
+/// that fail the check (`problems`; none under `--lenient`) come first: the exit is 2.
+pub fn comment(
+    sla: &SlaSummary,
+    strict: bool,
+    problems: &[crate::model::Problem],
+) -> Result<String, RenderError> {
     let row = |e: &RuleEvaluation| CommentRow {
         icon: match e.status {
             RuleStatus::Pass => "✅",
@@ -299,6 +306,13 @@ pub fn comment(sla: &SlaSummary, strict: bool) -> Result<String, RenderError> {
         rest: passing.iter().take(COMMENT_ROWS).map(|e| row(e)).collect(),
         rest_total: passing.len(),
         rest_more: passing.len().saturating_sub(COMMENT_ROWS),
+        problems: (problems.iter())
+            .take(COMMENT_ROWS)
+            .map(|p| match p.line {
+                Some(l) => format!("{}:{l}: {}", p.path.display(), p.reason),
+                None => format!("{}: {}", p.path.display(), p.reason),
+            })
+            .collect(),
     };
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);

@@ -9,7 +9,10 @@
 //! - one that fails without gating (a warn rule, a stage outside `verdict_stages`),
 //!   is not proven or lacks data (without `--strict`) is `<skipped>` with the reason;
 //! - a pass is a plain testcase; a rule not run (its stage or endpoint is not in the
-//!   data) is `<skipped>` too, and a `<failure>` with `--strict`, as the gate says.
+//!   data) is `<skipped>` too, and a `<failure>` with `--strict`, as the gate says;
+//! - an input problem that makes `check` exit 2 (a malformed file or row; not with
+//!   `--lenient`) is an `<error>` in a suite `input` of its own, naming the file and
+//!   line, so that a test report never shows all green beside exit 2.
 //!
 //! Written by hand (no XML crate): every attribute and text goes through [`escape`].
 
@@ -17,6 +20,7 @@ use std::fmt::Write;
 
 use crate::analysis::report::SlaSummary;
 use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity};
+use crate::model::Problem;
 
 /// Escapes text for an XML attribute or element: the five entities, and control
 /// characters that XML 1.0 cannot hold at all are dropped.
@@ -74,7 +78,9 @@ fn skip_reason(e: &RuleEvaluation) -> String {
 }
 
 /// The JUnit XML document for these evaluations.
-pub fn render(sla: &SlaSummary, strict: bool) -> String {
+/// The JUnit XML of `sla`'s evaluations and of the input `problems` that fail the
+/// check (none under `--lenient`).
+pub fn render(sla: &SlaSummary, strict: bool, problems: &[Problem]) -> String {
     // Sections in the order they first appear.
     let mut sections: Vec<(String, Vec<&RuleEvaluation>)> = Vec::new();
     for e in &sla.rules {
@@ -97,10 +103,13 @@ pub fn render(sla: &SlaSummary, strict: bool) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"headroom check: {}\" tests=\"{tests}\" failures=\"{failures}\" \
-         skipped=\"{skipped}\" errors=\"0\" time=\"0\">",
-        escape(sla.verdict.as_str())
+        "<testsuites name=\"headroom check: {}\" tests=\"{}\" failures=\"{failures}\" \
+         skipped=\"{skipped}\" errors=\"{}\" time=\"0\">",
+        escape(sla.verdict.as_str()),
+        tests + problems.len(),
+        problems.len()
     );
+    input_suite(&mut out, problems);
     for (name, list) in &sections {
         let (tests, failures, skipped) = count(list);
         let _ = writeln!(
@@ -138,6 +147,33 @@ pub fn render(sla: &SlaSummary, strict: bool) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// The suite of input problems, one `<error>` each (nothing without problems).
+fn input_suite(out: &mut String, problems: &[Problem]) {
+    if problems.is_empty() {
+        return;
+    }
+    let n = problems.len();
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"input\" tests=\"{n}\" failures=\"0\" skipped=\"0\" \
+         errors=\"{n}\" time=\"0\">"
+    );
+    for p in problems {
+        let at = match p.line {
+            Some(l) => format!("{}:{l}", p.path.display()),
+            None => p.path.display().to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"headroom.input\" name=\"{}\" time=\"0\">\n      \
+             <error message=\"{}\" type=\"input_problem\"/>\n    </testcase>",
+            escape(&at),
+            escape(&p.reason)
+        );
+    }
+    out.push_str("  </testsuite>\n");
 }
 
 #[cfg(test)]

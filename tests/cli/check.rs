@@ -583,3 +583,66 @@ fn seed_shaped_four_stages_give_the_seed_matrix_and_no_go() {
     // 6 global rules × 5 columns + 10 stage rules.
     assert_eq!(out["counts"]["total"], 40);
 }
+
+/// A malformed row fails `check` (exit 2): its JUnit names it as an error, file and
+/// line, beside the rules that pass, and so does the pull-request comment; `--lenient`
+/// leaves it out as the exit does.
+#[test]
+fn junit_and_comment_name_an_input_problem_that_fails_the_check() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms,success\n");
+    for i in 0..200 {
+        csv.push_str(&format!("{},/a,{},true\n", T0 + i * 50, 10 + i % 7));
+    }
+    // Line 4 (the header is line 1): a timestamp that is no time.
+    csv = csv.replacen(
+        &format!("{},/a,12,true", T0 + 100),
+        "yesterday,/a,12,true",
+        1,
+    );
+    dir.write("run/requests.csv", csv);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 50%\"]\n");
+    let run = dir.path().join("run");
+    let junit = |extra: &[&str]| {
+        let path = dir.path().join(format!("junit{}.xml", extra.len()));
+        let md = dir.path().join(format!("comment{}.md", extra.len()));
+        let mut args = vec!["--junit", path.to_str().unwrap()];
+        args.extend(["--markdown", md.to_str().unwrap()]);
+        args.extend(extra);
+        let (code, _, stderr) = check_json(&run, &sla, &args);
+        let comment = std::fs::read_to_string(&md).unwrap();
+        (
+            code,
+            std::fs::read_to_string(&path).unwrap(),
+            stderr,
+            comment,
+        )
+    };
+    let (code, xml, stderr, comment) = junit(&[]);
+    assert!(comment.contains("**Input problems**"), "{comment}");
+    assert!(comment.contains("requests.csv:4:"), "{comment}");
+    assert_eq!(code, 2, "{stderr}");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed JUnit XML");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("errors"), Some("1"), "{xml}");
+    // Every evaluation and the problem count as tests.
+    let cases = doc.descendants().filter(|n| n.has_tag_name("testcase"));
+    assert_eq!(root.attribute("tests"), Some(&*cases.count().to_string()));
+    let error = doc
+        .descendants()
+        .find(|n| n.has_tag_name("error"))
+        .expect("an <error>");
+    let case = error.parent().unwrap();
+    assert!(
+        case.attribute("name").unwrap().ends_with("requests.csv:4"),
+        "{xml}"
+    );
+    assert!(
+        error.attribute("message").unwrap().contains("yesterday"),
+        "{xml}"
+    );
+    let (code, xml, _, comment) = junit(&["--lenient"]);
+    assert_eq!(code, 0);
+    assert!(!xml.contains("<error"), "{xml}");
+    assert!(!comment.contains("Input problems"), "{comment}");
+}
