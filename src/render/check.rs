@@ -252,7 +252,8 @@ struct Comment<'a> {
 /// The markdown of a pull-request comment: the verdict, a table of the evaluations
 /// that fail, are not proven or lack data (those that gate first), and the passing
 /// ones folded in a `<details>` block. Each table stops after 25 rows. Input problems
-/// that fail the check (`problems`; none under `--lenient`) come first: the exit is 2.
+/// that fail the check (`problems`; none under `--lenient`) follow the verdict line:
+/// they are why it exits 2.
 pub fn comment(
     sla: &SlaSummary,
     strict: bool,
