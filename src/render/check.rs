@@ -309,10 +309,7 @@ pub fn comment(
         rest_more: passing.len().saturating_sub(COMMENT_ROWS),
         problems: (problems.iter())
             .take(COMMENT_ROWS)
-            .map(|p| match p.line {
-                Some(l) => format!("{}:{l}: {}", p.path.display(), p.reason),
-                None => format!("{}: {}", p.path.display(), p.reason),
-            })
+            .map(ToString::to_string)
             .collect(),
     };
     let mut env = Environment::new();

@@ -335,33 +335,28 @@ fn record_file(
         });
         out
     };
-    let results = match v.tapes.take() {
-        Some(mut tapes) if tapes.len() == 1 => {
-            vec![record_part(&tapes.remove(0), 0, Some(v.rows), true)]
-        }
-        Some(tapes) => {
-            let mut tapes: Vec<Box<dyn Replay + Send>> =
-                tapes.into_iter().map(|t| Box::new(t) as _).collect();
-            let ordinals = &v.ordinals;
-            in_parallel(&mut tapes, |i, tape| {
-                record_part(tape, ordinals[i], None, i == 0)
-            })
-        }
-        None if v.parts.is_empty() => return record_part(v.r, 0, Some(v.rows), true),
-        None => {
-            let ordinals = &v.ordinals;
-            in_parallel(&mut v.parts, |i, part| {
-                record_part(part, ordinals[i], None, i == 0)
-            })
-        }
+    // What the survey kept of each part when it kept it all, else the file's parts.
+    let mut tapes: Vec<Box<dyn Replay + Send>> = (v.tapes.take().unwrap_or_default())
+        .into_iter()
+        .map(|t| Box::new(t) as _)
+        .collect();
+    let parts = if tapes.is_empty() {
+        &mut v.parts
+    } else {
+        &mut tapes
     };
-    let mut merged: Option<Recorded> = None;
-    for r in results {
-        match &mut merged {
-            Some(m) => m.append(r),
-            None => merged = Some(r),
-        }
-    }
+    let ordinals = &v.ordinals;
+    let results = match parts.len() {
+        0 => return record_part(v.r, 0, Some(v.rows), true),
+        1 => vec![record_part(parts[0].as_ref(), 0, Some(v.rows), true)],
+        _ => in_parallel(parts, |i, part| {
+            record_part(part, ordinals[i], None, i == 0)
+        }),
+    };
+    let merged = results.into_iter().reduce(|mut all, next| {
+        all.append(next);
+        all
+    });
     merged.unwrap_or_else(|| skeleton.empty())
 }
 

@@ -167,6 +167,8 @@ const LATE_MIN_BYTES: u64 = 8 << 20;
 /// another, so nothing but the report needs its fingerprint, and hashing a multi-GB
 /// file first would hold up its reading by seconds.
 pub(super) struct LateHashes {
+    /// Each input's size.
+    size_of: BTreeMap<PathBuf, u64>,
     /// Input sizes, and how many inputs have each.
     sizes: BTreeMap<u64, usize>,
     queue: Option<std::sync::mpsc::Sender<PathBuf>>,
@@ -176,13 +178,15 @@ pub(super) struct LateHashes {
 impl LateHashes {
     /// For the inputs `files` (every file of the invocation).
     pub(super) fn new<'a>(files: impl Iterator<Item = &'a PathBuf>) -> LateHashes {
+        let size_of: BTreeMap<PathBuf, u64> = files
+            .filter_map(|f| Some((f.clone(), std::fs::metadata(f).ok()?.len())))
+            .collect();
         let mut sizes = BTreeMap::new();
-        for f in files {
-            if let Ok(m) = std::fs::metadata(f) {
-                *sizes.entry(m.len()).or_insert(0) += 1;
-            }
+        for size in size_of.values() {
+            *sizes.entry(*size).or_insert(0) += 1;
         }
         LateHashes {
+            size_of,
             sizes,
             queue: None,
             worker: None,
@@ -192,7 +196,7 @@ impl LateHashes {
     /// True, and `file` queued for hashing, when its fingerprint can wait: large, and
     /// no other input has its size.
     fn defer(&mut self, file: &Path) -> bool {
-        let Ok(size) = std::fs::metadata(file).map(|m| m.len()) else {
+        let Some(&size) = self.size_of.get(file) else {
             return false;
         };
         if size < LATE_MIN_BYTES || self.sizes.get(&size) != Some(&1) {
