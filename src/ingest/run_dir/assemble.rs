@@ -89,7 +89,7 @@ pub(super) fn assemble(
             .extend(v.r.notes().into_iter().map(|n| format!("{name}: {n}")));
     }
     let mut merged = merged.unwrap_or_else(|| skeleton.empty());
-    merged.settle();
+    merged.fold_stages();
     let Recorded {
         mut overall,
         mut stages,

@@ -30,9 +30,10 @@ impl Recorder<'_> {
         }
     }
 
-    /// Records one observation into overall and into the stage whose window holds it;
-    /// for a request, returns that stage. A new endpoint's series starts as a copy of
-    /// `series[0]` in overall and of `series[i + 1]` in stage `i` (their grid).
+    /// Records one observation into the stage whose window holds it, or into overall
+    /// when none does; for a request, returns that stage. A new endpoint's series
+    /// starts as a copy of `series[0]` in overall and of `series[i + 1]` in stage `i`
+    /// (their grid).
     fn record(&self, out: &mut Recorded, obs: &Observation<'_>) -> Option<usize> {
         let opts = self.opts;
         let (t, until) = span_of(obs);
@@ -55,24 +56,23 @@ impl Recorder<'_> {
                 }
                 let (number, key) = keys.key(opts, ev.method, ev.name)?;
                 let transaction = matches!(obs, Observation::Transaction(_));
-                let users = ev.users.filter(|_| self.timed);
-                if let Some(u) = users {
-                    overall.timeline.record_users(ev.t_ms, u);
-                }
                 let request = Request {
                     ev,
                     transaction,
                     timed: self.timed,
                 };
-                let ep = slot(&mut slots[0], number, key, &series[0]);
-                request.record(overall, ep);
-                let i = self.stage(stages, ev.t_ms)?;
-                if let Some(u) = users {
-                    stages[i].timeline.record_users(ev.t_ms, u);
+                // Into its stage only, or overall when no stage holds it: overall gets
+                // the stages added once, at the end ([`Recorded::fold_stages`]).
+                let i = self.stage(stages, ev.t_ms);
+                let (scope, slots, new) = match i {
+                    Some(i) => (&mut stages[i], &mut slots[i + 1], &series[i + 1]),
+                    None => (overall, &mut slots[0], &series[0]),
+                };
+                if let Some(u) = ev.users.filter(|_| self.timed) {
+                    scope.timeline.record_users(ev.t_ms, u);
                 }
-                let ep = slot(&mut slots[i + 1], number, key, &series[i + 1]);
-                request.record(&mut stages[i], ep);
-                return Some(i);
+                request.record(scope, slot(slots, number, key, new));
+                return i;
             }
             Observation::Histogram {
                 key,
@@ -84,20 +84,21 @@ impl Recorder<'_> {
                 if !opts.in_time_range(*start_ms) || !opts.keeps(key) {
                     return None;
                 }
-                record_histogram(overall, key, *start_ms, histogram, failures, &series[0]);
-                if let Some(i) = interval_stage(stages, *start_ms, *end_ms) {
-                    let new = &series[i + 1];
-                    record_histogram(&mut stages[i], key, *start_ms, histogram, failures, new);
-                }
+                let (scope, new) = match interval_stage(stages, *start_ms, *end_ms) {
+                    Some(i) => (&mut stages[i], &series[i + 1]),
+                    None => (overall, &series[0]),
+                };
+                record_histogram(scope, key, *start_ms, histogram, failures, new);
             }
             Observation::Users { t_ms, users } => {
                 if !self.timed {
                     return None;
                 }
-                overall.timeline.record_users(*t_ms, *users);
-                if let Some(i) = self.stage(stages, *t_ms) {
-                    stages[i].timeline.record_users(*t_ms, *users);
-                }
+                let scope = match self.stage(stages, *t_ms) {
+                    Some(i) => &mut stages[i],
+                    None => overall,
+                };
+                scope.timeline.record_users(*t_ms, *users);
             }
         }
         None
@@ -315,6 +316,23 @@ impl Recorded {
                     }
                 }
             }
+        }
+    }
+
+    /// Adds every stage into overall, which held only what no stage did: a request is
+    /// recorded once, not into overall and its stage. Overall's endpoints stay on its
+    /// own grid, which is as coarse as any stage's or coarser (a stage's window lies
+    /// within the span, and both grids are aligned to the epoch in powers of two), so
+    /// each stage interval falls within one of overall's, as if recorded there.
+    /// Call once, after the last [`Recorded::append`] and [`Recorded::settle`].
+    pub(super) fn fold_stages(&mut self) {
+        self.settle();
+        let overall = &mut self.overall;
+        for stage in &self.stages {
+            for (key, ep) in &stage.endpoints {
+                endpoint(overall, key, &self.series[0]).merge(ep);
+            }
+            overall.timeline.merge(&stage.timeline);
         }
     }
 
