@@ -126,6 +126,9 @@ pub struct LineCapped<R> {
     out: usize,
     /// Number of the line being read (1-based).
     number: u64,
+    /// Bytes of `inner`'s buffer handed out as they are: whole lines, each within the
+    /// cap (none can exceed it when the buffer does not), so nothing is copied.
+    direct: usize,
 }
 
 impl<R: BufRead> LineCapped<R> {
@@ -138,6 +141,7 @@ impl<R: BufRead> LineCapped<R> {
             line: Vec::new(),
             out: 0,
             number: 1,
+            direct: 0,
         }
     }
 
@@ -222,16 +226,49 @@ impl<R: BufRead> Read for LineCapped<R> {
     }
 }
 
+impl<R: BufRead> LineCapped<R> {
+    /// The whole lines at the start of `inner`'s buffer, when that buffer is no longer
+    /// than the cap: handed out without a copy. `None` when it holds no newline.
+    fn whole_lines(&mut self) -> io::Result<Option<usize>> {
+        let buf = self.inner.fill_buf()?;
+        if buf.len() as u64 > self.cap {
+            return Ok(None);
+        }
+        let Some(last) = memchr::memrchr(b'\n', buf) else {
+            return Ok(None);
+        };
+        let lines = memchr::memchr_iter(b'\n', &buf[..=last]).count();
+        self.number += lines as u64;
+        Ok(Some(last + 1))
+    }
+}
+
 impl<R: BufRead> BufRead for LineCapped<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.out >= self.line.len() {
+            if self.direct == 0 {
+                if let Some(n) = self.whole_lines()? {
+                    self.direct = n;
+                }
+            }
+            if self.direct > 0 {
+                // The same buffer again: nothing was consumed since.
+                let direct = self.direct;
+                return Ok(&self.inner.fill_buf()?[..direct]);
+            }
             self.next_line()?;
         }
         Ok(&self.line[self.out..])
     }
 
     fn consume(&mut self, amt: usize) {
-        self.out = (self.out + amt).min(self.line.len());
+        if self.direct > 0 {
+            let amt = amt.min(self.direct);
+            self.inner.consume(amt);
+            self.direct -= amt;
+        } else {
+            self.out = (self.out + amt).min(self.line.len());
+        }
     }
 }
 
@@ -296,7 +333,13 @@ mod tests {
     use super::*;
 
     fn capped(text: &[u8], cap: u64) -> (Vec<u8>, Vec<(u64, u64)>) {
-        let mut r = LineCapped::new(text, Path::new("f"));
+        capped_through(text, cap, text.len().max(1))
+    }
+
+    /// Capped lines of `text` read through a buffer of `buffer` bytes.
+    fn capped_through(text: &[u8], cap: u64, buffer: usize) -> (Vec<u8>, Vec<(u64, u64)>) {
+        let inner = std::io::BufReader::with_capacity(buffer, text);
+        let mut r = LineCapped::new(inner, Path::new("f"));
         r.cap = cap;
         let mut out = Vec::new();
         r.read_to_end(&mut out).unwrap();
@@ -312,5 +355,29 @@ mod tests {
         let (out, dropped) = capped(b"abcd\nefg", 4);
         assert_eq!(out, b"abcd\nefg");
         assert!(dropped.is_empty());
+    }
+
+    /// Buffers no longer than the cap are handed out whole (their lines cannot be
+    /// over it), longer ones line by line: the same bytes and numbering either way.
+    #[test]
+    fn whole_buffers_of_short_lines_keep_numbering() {
+        let mut text = Vec::new();
+        for i in 0..50 {
+            let len = if i == 37 { 40 } else { i % 7 };
+            text.extend(std::iter::repeat_n(b'a' + (i % 26) as u8, len));
+            text.push(b'\n');
+        }
+        text.extend_from_slice(b"tail");
+        let want: Vec<u8> = text
+            .split(|b| *b == b'\n')
+            .enumerate()
+            .map(|(i, l)| if i == 37 { &b""[..] } else { l })
+            .collect::<Vec<_>>()
+            .join(&b'\n');
+        for buffer in [1, 3, 8, 12, 16, 64, 1000] {
+            let (out, dropped) = capped_through(&text, 16, buffer);
+            assert_eq!(out, want, "buffer {buffer}");
+            assert_eq!(dropped, vec![(38, 40)], "buffer {buffer}");
+        }
     }
 }

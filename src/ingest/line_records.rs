@@ -43,7 +43,7 @@ impl<R: BufRead> LineRecords<R> {
     pub fn advance(&mut self) -> io::Result<bool> {
         loop {
             self.buf.clear();
-            if self.input.read_until(b'\n', &mut self.buf)? == 0 {
+            if self.read_line()? == 0 {
                 return Ok(false);
             }
             self.consumed += 1;
@@ -76,6 +76,32 @@ impl<R: BufRead> LineRecords<R> {
         }
     }
 
+    /// Appends the input's next line, `\n` included, to `buf`; its length (0 at the
+    /// end). `BufRead::read_until` does this with a slower, generic byte search.
+    fn read_line(&mut self) -> io::Result<usize> {
+        let mut total = 0;
+        loop {
+            let buf = match self.input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok(total);
+            }
+            let (take, done) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            self.buf.extend_from_slice(&buf[..take]);
+            self.input.consume(take);
+            total += take;
+            if done {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Reads the current record, which holds a quote or a stray carriage return, with
     /// the `csv` crate (a quoted field may hold newlines: the record then runs on
     /// until its quotes balance); false when it holds no record.
@@ -83,7 +109,7 @@ impl<R: BufRead> LineRecords<R> {
         let mut quotes = memchr::memchr_iter(b'"', &self.buf).count();
         while quotes % 2 == 1 {
             let from = self.buf.len();
-            if self.input.read_until(b'\n', &mut self.buf)? == 0 {
+            if self.read_line()? == 0 {
                 break;
             }
             self.consumed += 1;
