@@ -276,13 +276,9 @@ fn count(path: &Path, from: u64, to: u64) -> io::Result<(u64, u64)> {
         if n == 0 {
             return Ok((lines, quotes));
         }
-        for i in memchr::memchr2_iter(b'\n', b'"', &buf[..n]) {
-            if buf[i] == b'\n' {
-                lines += 1;
-            } else {
-                quotes += 1;
-            }
-        }
+        // Two counting scans of a buffer in cache beat one search stopping at each.
+        lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        quotes += memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
     }
 }
 

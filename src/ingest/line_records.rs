@@ -16,6 +16,11 @@ pub struct LineRecords<R> {
     start_line: u64,
     /// The current record's bytes (one line, or several when a quoted field spans them).
     buf: Vec<u8>,
+    /// The current plain record when it is UTF-8: `buf`'s bytes, moved (not copied), so
+    /// each field's text is a slice of it and a row is checked once, not field by field.
+    text: String,
+    /// True when the current record is in `text`.
+    utf8: bool,
     /// Field `i` of a plain record is `buf[starts[i]..starts[i + 1] - 1]`.
     starts: Vec<usize>,
     /// The current record when it holds quotes (then `starts` is unused).
@@ -33,6 +38,8 @@ impl<R: BufRead> LineRecords<R> {
             consumed: 0,
             start_line: 0,
             buf: Vec::with_capacity(512),
+            text: String::new(),
+            utf8: false,
             starts: Vec::with_capacity(32),
             quoted: None,
             skip: u8::from(has_headers),
@@ -42,6 +49,9 @@ impl<R: BufRead> LineRecords<R> {
     /// Moves to the next record; false at the end.
     pub fn advance(&mut self) -> io::Result<bool> {
         loop {
+            if std::mem::take(&mut self.utf8) {
+                self.buf = std::mem::take(&mut self.text).into_bytes();
+            }
             self.buf.clear();
             if self.read_line()? == 0 {
                 return Ok(false);
@@ -71,6 +81,12 @@ impl<R: BufRead> LineRecords<R> {
             if self.skip > 0 {
                 self.skip -= 1;
                 continue;
+            }
+            if self.quoted.is_none() {
+                match String::from_utf8(std::mem::take(&mut self.buf)) {
+                    Ok(text) => (self.text, self.utf8) = (text, true),
+                    Err(e) => self.buf = e.into_bytes(),
+                }
             }
             return Ok(true);
         }
@@ -146,9 +162,24 @@ impl<R: BufRead> LineRecords<R> {
             Some(r) => r.get(i),
             None => {
                 let (start, next) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
-                Some(&self.buf[start..next - 1])
+                let bytes = if self.utf8 {
+                    self.text.as_bytes()
+                } else {
+                    &self.buf
+                };
+                Some(&bytes[start..next - 1])
             }
         }
+    }
+
+    /// Field `i` of the current record as text, or why it is not UTF-8.
+    pub fn get_str(&self, i: usize) -> Option<Result<&str, std::str::Utf8Error>> {
+        if self.utf8 && self.quoted.is_none() {
+            let (start, next) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+            // Fields start and end at the delimiter, an ASCII byte: a char boundary.
+            return self.text.get(start..next - 1).map(Ok);
+        }
+        self.get(i).map(std::str::from_utf8)
     }
 }
 
@@ -243,5 +274,30 @@ mod tests {
                 assert_eq!(got, want, "{text:?} headers {headers}");
             }
         }
+    }
+
+    /// A UTF-8 row's fields are its slices; a row that is not UTF-8 says so only for
+    /// the fields that are not.
+    #[test]
+    fn fields_as_text() {
+        let text = b"a,\xc3\xa9t\xc3\xa9,c\nx,\xff,z\n\"q,1\",\xe2\x82\xac\n";
+        let mut r = LineRecords::new(&text[..], b',', false);
+        let mut rows = Vec::new();
+        while r.advance().unwrap() {
+            rows.push(
+                (0..r.len())
+                    .map(|i| r.get_str(i).unwrap().ok().map(str::to_string))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(
+            rows,
+            vec![
+                vec![s("a"), s("été"), s("c")],
+                vec![s("x"), None, s("z")],
+                vec![s("q,1"), s("€")],
+            ]
+        );
     }
 }

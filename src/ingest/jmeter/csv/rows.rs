@@ -1,6 +1,6 @@
 //! The JMeter CSV read pipeline: rows of the whole file, or of one byte range of it
-//! on its own thread, parsed into samples (fields borrowed from one reused record,
-//! numbers read without UTF-8 checks) and handed on as observations.
+//! on its own thread, parsed into samples (fields borrowed from one reused record
+//! checked as UTF-8 once a row, numbers read as bytes) and handed on as observations.
 
 use std::path::{Path, PathBuf};
 
@@ -219,8 +219,8 @@ impl Replay for JmeterCsv {
 }
 
 fn field<R: std::io::BufRead>(record: &LineRecords<R>, at: Option<usize>) -> Option<&str> {
-    let raw = record.get(at?)?;
-    std::str::from_utf8(trim_plain(raw, 1)).ok().map(trimmed)
+    let text = record.get_str(at?)?.ok()?;
+    Some(trimmed(trim_plain(text, 1)))
 }
 
 /// `s` (its ASCII whitespace already trimmed) as `str::trim` leaves it: only a
@@ -254,10 +254,11 @@ fn parse_row<'r, R: std::io::BufRead>(
     let text = |c: usize| -> Result<Option<&'r str>, Problem> {
         match l.at(c) {
             None => Ok(None),
-            Some(i) => match record.get(i) {
+            Some(i) => match record.get_str(i) {
                 None => Ok(None),
                 // A headerless file's first field may carry the UTF-8 BOM.
-                Some(raw) => std::str::from_utf8(trim_plain(raw, i))
+                Some(text) => text
+                    .map(|s| trim_plain(s, i))
                     .map(|s| {
                         Some(if i == 0 {
                             s.trim_start_matches('\u{feff}').trim()
@@ -344,15 +345,17 @@ fn digits(raw: &[u8]) -> Option<u64> {
     })
 }
 
-/// `raw` without the ASCII whitespace `str::trim` would remove (which keeps any
+/// `text` without the ASCII whitespace `str::trim` would remove (which keeps any
 /// non-ASCII ends for `str::trim` to judge); field 0 is left whole (it may start
 /// with a byte order mark, trimmed after it).
-fn trim_plain(raw: &[u8], i: usize) -> &[u8] {
+fn trim_plain(text: &str, i: usize) -> &str {
     if i == 0 {
-        return raw;
+        return text;
     }
     let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let raw = text.as_bytes();
     let start = raw.iter().position(|b| !space(b)).unwrap_or(raw.len());
     let end = raw.iter().rposition(|b| !space(b)).map_or(start, |e| e + 1);
-    &raw[start..end]
+    // Cut at ASCII bytes (or the ends): char boundaries.
+    &text[start..end]
 }
