@@ -64,15 +64,7 @@ impl<R: BufRead> LineRecords<R> {
             }
             self.starts.clear();
             self.starts.push(0);
-            let mut special = false;
-            for at in memchr::memchr3_iter(self.delimiter, b'"', b'\r', &self.buf[..body]) {
-                if self.buf[at] == self.delimiter {
-                    self.starts.push(at + 1);
-                } else {
-                    special = true;
-                    break;
-                }
-            }
+            let special = split_fields(&self.buf[..body], self.delimiter, &mut self.starts);
             self.starts.push(body + 1);
             self.quoted = None;
             if special && !self.read_quoted()? {
@@ -183,6 +175,44 @@ impl<R: BufRead> LineRecords<R> {
     }
 }
 
+/// Pushes the start of every field after the first (one past each delimiter) of
+/// `line`; true, and stops, at a double quote or a carriage return (the record is then
+/// read by `csv`). Eight bytes at a time, each compared with all three bytes at once
+/// (SWAR): a row's fields are a few bytes long, shorter than a vector search needs to
+/// pay for its start (`memchr3` a field measured half as fast).
+fn split_fields(line: &[u8], delimiter: u8, starts: &mut Vec<usize>) -> bool {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each byte of `word` equal to `b` (exact: no carries between bytes).
+    let equal = |word: u64, b: u8| {
+        let x = word ^ (ONES * u64::from(b));
+        !(((x & LOW) + LOW) | x | LOW)
+    };
+    let mut words = line.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut words {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if (equal(word, b'"') | equal(word, b'\r')) != 0 {
+            return true;
+        }
+        let mut found = equal(word, delimiter);
+        while found != 0 {
+            starts.push(base + (found.trailing_zeros() / 8) as usize + 1);
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == b'"' || b == b'\r' {
+            return true;
+        }
+        if b == delimiter {
+            starts.push(base + i + 1);
+        }
+    }
+    false
+}
+
 /// A line without its `\n` or `\r\n`.
 fn trim_terminator(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
@@ -272,6 +302,39 @@ mod tests {
                 };
                 assert_eq!(lines, expected, "{text:?} headers {headers}");
                 assert_eq!(got, want, "{text:?} headers {headers}");
+            }
+        }
+    }
+
+    /// The eight-byte split finds what a byte-by-byte one does, wherever the bytes
+    /// fall in a word.
+    #[test]
+    fn splits_as_byte_by_byte() {
+        let alphabet = b"ab,\t;\"\r\x80\xff\x2c\x0c";
+        let mut seed = 7u64;
+        for _ in 0..5000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (seed >> 33) as usize % 40;
+            let line: Vec<u8> = (0..len)
+                .map(|i| alphabet[((seed >> (i % 50)) as usize + i * 7) % alphabet.len()])
+                .collect();
+            for delimiter in [b',', b'\t', b';'] {
+                let mut want = Vec::new();
+                let mut special = false;
+                for (i, &b) in line.iter().enumerate() {
+                    if b == b'"' || b == b'\r' {
+                        special = true;
+                        break;
+                    }
+                    if b == delimiter {
+                        want.push(i + 1);
+                    }
+                }
+                let mut got = Vec::new();
+                assert_eq!(split_fields(&line, delimiter, &mut got), special, "{line:?}");
+                if !special {
+                    assert_eq!(got, want, "{line:?}");
+                }
             }
         }
     }
