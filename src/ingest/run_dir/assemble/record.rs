@@ -71,7 +71,9 @@ impl Recorder<'_> {
                 if let Some(u) = ev.users.filter(|_| self.timed) {
                     scope.timeline.record_users(ev.t_ms, u);
                 }
-                request.record(scope, slot(slots, number, key, new));
+                // Transactions in slots of their own: the others make the timeline.
+                let number = 2 * number + usize::from(transaction);
+                request.record(slot(slots, number, key, new));
                 return i;
             }
             Observation::Histogram {
@@ -143,14 +145,11 @@ struct Request<'e, 'a> {
 }
 
 impl Request<'_, '_> {
-    /// Records the request into `ep` and, unless it is a transaction (whose samples
-    /// are counted on their own), into the stage's series.
-    fn record(&self, stage: &mut Stage, ep: &mut EndpointStats) {
+    /// Records the request into `ep` (whose series, unless it holds transactions, the
+    /// stage's timeline adds up when [`Recorded::settle`] moves it into the stage).
+    fn record(&self, ep: &mut EndpointStats) {
         let ev = self.ev;
         let failed = (!ev.ok).then(|| ev.failure.unwrap_or(crate::model::FailureKind::Other));
-        if self.timed && !self.transaction {
-            stage.timeline.record_kind(ev.t_ms, ev.latency_ms, failed);
-        }
         ep.transaction |= self.transaction;
         ep.requests += 1;
         if let Some(kind) = failed {
@@ -224,9 +223,9 @@ pub(super) struct Recorded {
     pub(super) keys: KeyCache,
     /// A new endpoint's series: overall's first, then each stage's.
     pub(super) series: Vec<TimeSeries>,
-    /// The endpoints being recorded, by the key's number in `keys`: overall's first,
-    /// then each stage's (a row costs an index, not a search of the stage's map);
-    /// moved into the stages by [`Recorded::settle`].
+    /// The endpoints being recorded, by the key's number in `keys` (twice it, plus one
+    /// for its transactions): overall's first, then each stage's (a row costs an index,
+    /// not a search of the stage's map); moved into the stages by [`Recorded::settle`].
     pub(super) slots: Vec<Vec<Option<EndpointStats>>>,
 }
 
@@ -304,11 +303,16 @@ impl Recorded {
         }
     }
 
-    /// Moves the endpoints recorded into their stages.
+    /// Moves the endpoints recorded into their stages, whose timelines add up the
+    /// series of those that are not transactions (whose samples are counted on their
+    /// own): each request once, on the stage's grid, as recording it there would.
     pub(super) fn settle(&mut self) {
         let scopes = std::iter::once(&mut self.overall).chain(self.stages.iter_mut());
         for (stage, slots) in scopes.zip(&mut self.slots) {
             for ep in slots.drain(..).flatten() {
+                if !ep.transaction {
+                    stage.timeline.merge(&ep.series);
+                }
                 match stage.endpoints.get_mut(&ep.key) {
                     Some(mine) => mine.merge_from(ep),
                     None => {
