@@ -84,9 +84,10 @@ pub fn split(
         return None;
     }
     let slice = |i: usize| size * i as u64 / parts as u64;
-    // Newlines and quotes of each slice, counted in parallel.
+    // Newlines and quotes of each slice but the last (no cut follows it), counted in
+    // parallel.
     let counts: Vec<(u64, u64)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..parts)
+        let handles: Vec<_> = (0..parts - 1)
             .map(|i| s.spawn(move || count(path, slice(i), slice(i + 1))))
             .collect();
         handles
@@ -97,7 +98,7 @@ pub fn split(
     let mut ranges: Vec<Range> = Vec::with_capacity(parts);
     let (mut lines, mut quotes) = (0u64, 0u64);
     let mut cut = vec![(0u64, 1u64)];
-    for (i, (n, q)) in counts.iter().enumerate() {
+    for i in 0..parts {
         if i > 0 {
             let from = slice(i).max(cut.last().map_or(0, |c| c.0));
             if let Some(c) = find_cut(
@@ -119,8 +120,10 @@ pub fn split(
                 }
             }
         }
-        lines += n;
-        quotes += q;
+        if let Some((n, q)) = counts.get(i) {
+            lines += n;
+            quotes += q;
+        }
     }
     for (i, &(start, first_line)) in cut.iter().enumerate() {
         let end = cut.get(i + 1).map_or(size, |c| c.0);

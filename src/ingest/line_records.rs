@@ -313,7 +313,9 @@ mod tests {
         let alphabet = b"ab,\t;\"\r\x80\xff\x2c\x0c";
         let mut seed = 7u64;
         for _ in 0..5000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let len = (seed >> 33) as usize % 40;
             let line: Vec<u8> = (0..len)
                 .map(|i| alphabet[((seed >> (i % 50)) as usize + i * 7) % alphabet.len()])
@@ -331,7 +333,11 @@ mod tests {
                     }
                 }
                 let mut got = Vec::new();
-                assert_eq!(split_fields(&line, delimiter, &mut got), special, "{line:?}");
+                assert_eq!(
+                    split_fields(&line, delimiter, &mut got),
+                    special,
+                    "{line:?}"
+                );
                 if !special {
                     assert_eq!(got, want, "{line:?}");
                 }
