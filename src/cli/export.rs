@@ -17,7 +17,7 @@ use crate::ingest::{IngestOptions, TimeUnit};
 use crate::model::Run;
 use crate::render::export::{
     endpoints_table, intervals_table, manifest_of, stages_table, write_table, ExportFormat,
-    ExportedRows, Exporter, RequestRow, RequestWriter, Table,
+    ExportedRows, RequestRow, RequestWriter, Table, TableExporter,
 };
 use crate::render::output::{
     check_out_dir, default_out_dir, write_dir, write_file, OutputDir, OutputError, OutputKind,
@@ -165,7 +165,7 @@ struct Job<'a> {
     run: &'a Run,
     analysis: &'a Analysis,
     opts: &'a IngestOptions,
-    exporter: &'a dyn Exporter,
+    exporter: &'a dyn TableExporter,
     format: ExportFormat,
 }
 

@@ -6,12 +6,12 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use super::{Batch, ColumnSpec, ExportError, Exporter, TableWriter, Values};
+use super::{Batch, ColumnSpec, ExportError, TableExporter, TableWriter, Values};
 
 /// Writes tables as CSV.
 pub struct CsvExporter;
 
-impl Exporter for CsvExporter {
+impl TableExporter for CsvExporter {
     fn create(
         &self,
         path: &Path,

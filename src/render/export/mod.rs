@@ -1,6 +1,6 @@
 //! `headroom export`: a run's normalised tables (stages, stage × endpoint, interval
 //! series, per-request rows) written for notebooks. This module owns the tables'
-//! schemas ([`schema`]), the column batches they travel in, and the [`Exporter`]
+//! schemas ([`schema`]), the column batches they travel in, and the [`TableExporter`]
 //! trait; one file per format implements it (`csv.rs`, `ndjson.rs`, `parquet.rs`,
 //! the last behind the Cargo feature `parquet`). `tables.rs` turns an
 //! [`Analysis`](crate::analysis::Analysis) into the small tables; `requests.rs`
@@ -79,7 +79,7 @@ impl ExportFormat {
     }
 
     /// The exporter of this format, or why this build has none.
-    pub fn exporter(self) -> Result<Box<dyn Exporter>, ExportError> {
+    pub fn exporter(self) -> Result<Box<dyn TableExporter>, ExportError> {
         match self {
             ExportFormat::Csv => Ok(Box::new(csv::CsvExporter)),
             ExportFormat::Ndjson => Ok(Box::new(ndjson::NdjsonExporter)),
@@ -287,7 +287,7 @@ impl From<bool> for Cell {
 }
 
 /// A format's writer of table files.
-pub trait Exporter {
+pub trait TableExporter {
     /// Starts `path`, a table with these columns; rows follow in batches.
     fn create(
         &self,
@@ -307,7 +307,7 @@ pub trait TableWriter {
 
 /// Writes a whole small table to `dir/NAME.EXT`.
 pub fn write_table(
-    exporter: &dyn Exporter,
+    exporter: &dyn TableExporter,
     format: ExportFormat,
     dir: &Path,
     table: Table,

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{Batch, ColumnSpec, ExportError, Exporter, TableWriter, Values};
+use super::{Batch, ColumnSpec, ExportError, TableExporter, TableWriter, Values};
 
 /// Writes tables as newline-delimited JSON.
 pub struct NdjsonExporter;
 
-impl Exporter for NdjsonExporter {
+impl TableExporter for NdjsonExporter {
     fn create(
         &self,
         path: &Path,

@@ -11,12 +11,12 @@ use polars::prelude::{
     BatchedWriter, Column, DataFrame, DataType, Field, ParquetWriter, PlSmallStr, Schema,
 };
 
-use super::{Batch, ColumnSpec, ExportError, Exporter, Kind, TableWriter, Values};
+use super::{Batch, ColumnSpec, ExportError, Kind, TableExporter, TableWriter, Values};
 
 /// Writes tables as Parquet.
 pub struct ParquetExporter;
 
-impl Exporter for ParquetExporter {
+impl TableExporter for ParquetExporter {
     fn create(
         &self,
         path: &Path,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Batch, Cell, ExportError, Exporter, Table, TableWriter};
+use super::{Batch, Cell, ExportError, Table, TableExporter, TableWriter};
 use crate::model::FailureKind;
 
 /// Rows per batch (and per Parquet row group).
@@ -46,7 +46,7 @@ pub struct RequestWriter {
 
 impl RequestWriter {
     /// Starts the table at `path`.
-    pub fn create(exporter: &dyn Exporter, path: &Path) -> Result<RequestWriter, ExportError> {
+    pub fn create(exporter: &dyn TableExporter, path: &Path) -> Result<RequestWriter, ExportError> {
         Ok(RequestWriter {
             writer: exporter.create(path, Table::Requests.columns())?,
             batch: Batch::new(Table::Requests, BATCH_ROWS),
