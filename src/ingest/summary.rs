@@ -344,6 +344,7 @@ impl ToolSummary {
             outcomes_unseen: false,
             latency_unit_doubt: None,
             span_ms: None,
+            beside_stage: None,
         }
     }
 }

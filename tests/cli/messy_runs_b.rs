@@ -1,0 +1,103 @@
+//! Judgements on messy real run dirs (QA round 3, continued): a stage dir that two
+//! tools measured beside stage dirs of another tool.
+
+use serde_json::Value;
+
+use crate::check::check_json;
+use crate::common::{analyze_json, TestDir};
+use crate::formats_c::ab_text;
+use crate::messy_runs::hey_text;
+
+/// wrk at 10 connections: `n` requests in 10 s, no error, p90 37 ms.
+fn wrk_text(n: u64) -> String {
+    format!(
+        "Running 10s test @ http://127.0.0.1:18080/api/v1/agents
+  1 threads and 10 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    23.00ms   11.80ms 129.00ms   80.00%
+    Req/Sec   100.00     5.00   110.00     90.00%
+  Latency Distribution
+     50%   21.00ms
+     75%   28.00ms
+     90%   37.00ms
+     99%   62.00ms
+  {n} requests in 10.00s, 97.00KB read
+Requests/sec:    {:.2}
+Transfer/sec:      9.70KB
+",
+        n as f64 / 10.0
+    )
+}
+
+/// Rules every tool here can judge (wrk prints p90, not p95), on the baseline stage.
+const BASELINE_SLA: &str =
+    "[global]\nverdict_stages = [\"baseline\"]\nrules = [\"error_rate < 1%\", \"p(90) < 500ms\"]\n";
+
+/// The names and requests of a report's stages.
+fn stages(report: &Value) -> Vec<(String, u64)> {
+    let stages = report["stages"].as_array().cloned().unwrap_or_default();
+    (stages.iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or("?").into(),
+                s["requests"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_stage_dir_with_two_tools_beside_another_tools_stage_dirs_keeps_its_stage() {
+    let dir = TestDir::new();
+    // Baseline: ab (1,000 requests, none failed) and wrk (980) of the same 10 users;
+    // peak: hey alone (1,770 answered).
+    dir.write("run/01_baseline_10users/ab.log", ab_text(1000, [0; 4], 0));
+    dir.write("run/01_baseline_10users/wrk.txt", wrk_text(980));
+    dir.write("run/02_peak_10users/hey.txt", hey_text(1770, 0));
+    let sla = dir.write("baseline.toml", BASELINE_SLA);
+    let run = dir.path().join("run");
+    let (_, report, _) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+    // Both stages, baseline on ab (the more requests, as a run's source is chosen).
+    let want = vec![("baseline".to_string(), 1000), ("peak".to_string(), 1770)];
+    assert_eq!(stages(&report), want, "{report}");
+    assert_eq!(report["stages"][0]["tool"], "ab", "{report}");
+    // wrk is listed under Sources with its own 980 requests, and named in a note.
+    let sources = report["sources"].as_array().unwrap();
+    let wrk = sources
+        .iter()
+        .find(|s| s["tool"] == "wrk")
+        .expect("wrk listed");
+    assert_eq!(wrk["requests"], 980, "{report}");
+    let notes = report["warnings"].to_string();
+    assert!(
+        notes.contains("judged on ab") && notes.contains("wrk is listed"),
+        "{notes}"
+    );
+    // 980 and 1,000 are the same requests: the data is clean, and baseline is judged.
+    assert_eq!(report["data_quality"], "clean", "{report}");
+    let (code, out, _) = check_json(&run, &sla, &[]);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
+    assert_eq!(out["sla"]["verdict_fallback"], false, "{out}");
+}
+
+#[test]
+fn a_second_tool_of_other_requests_in_a_stage_dir_makes_the_data_incomplete() {
+    let dir = TestDir::new();
+    // ab judged baseline (1,000 requests, 500 failed); wrk's 620 there are others.
+    dir.write(
+        "run/01_baseline_10users/ab.log",
+        ab_text(1000, [0, 0, 500, 0], 500),
+    );
+    dir.write("run/01_baseline_10users/wrk.txt", wrk_text(620));
+    dir.write("run/02_peak_10users/hey.txt", hey_text(1770, 0));
+    let run = dir.path().join("run");
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    let want = vec![("baseline".to_string(), 1000), ("peak".to_string(), 1770)];
+    assert_eq!(stages(&report), want, "{report}");
+    assert_eq!(report["data_quality"], "incomplete", "{report}");
+    let why = report["data_quality_reason"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("wrk source") && why.contains("620 requests") && why.contains("baseline"),
+        "{why}"
+    );
+}
