@@ -78,7 +78,7 @@ Percentage of the requests served within a certain time (ms)
 ";
 
 /// Rules wrk's summary can judge (it prints p90, not p95).
-const ERR_P90: &str = "[global]\nrules = [\"error_rate < 1%\", \"p(90) < 500ms\"]\n";
+pub(crate) const ERR_P90: &str = "[global]\nrules = [\"error_rate < 1%\", \"p(90) < 500ms\"]\n";
 
 #[test]
 fn another_tools_run_of_other_requests_in_the_dir_makes_the_data_incomplete_not_a_go() {

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::check::check_json;
 use crate::common::{analyze_json, TestDir};
 use crate::formats_c::ab_text;
-use crate::messy_runs::hey_text;
+use crate::messy_runs::{hey_text, ERR_P90};
 
 /// wrk at 10 connections: `n` requests in 10 s, no error, p90 37 ms.
 fn wrk_text(n: u64) -> String {
@@ -100,4 +100,46 @@ fn a_second_tool_of_other_requests_in_a_stage_dir_makes_the_data_incomplete() {
         why.contains("wrk source") && why.contains("620 requests") && why.contains("baseline"),
         "{why}"
     );
+}
+
+/// `autocannon -c 4 -d 2 -j` on answers under 1 ms (as autocannon 9 writes it): its
+/// latencies are whole ms cut down, so p0.001 … p97.5 are 0, and its `min` is the
+/// smallest non-zero value, 1.
+const AUTOCANNON_SUB_MS: &str = r#"{"url":"http://127.0.0.1:18306/api/v1/agents","connections":4,
+"sampleInt":1000,"pipelining":1,"workers":0,"duration":2.02,"samples":2,
+"start":"2026-12-03T18:35:48.189Z","finish":"2026-12-03T18:35:50.207Z","errors":0,
+"timeouts":0,"mismatches":0,"non2xx":0,"resets":0,"1xx":0,"2xx":79430,"3xx":0,"4xx":0,
+"5xx":0,"statusCodeStats":{"200":{"count":79430}},
+"latency":{"average":0.04,"mean":0.04,"stddev":0.39,"min":1,"max":16,"p0_001":0,
+"p0_01":0,"p0_1":0,"p1":0,"p2_5":0,"p10":0,"p25":0,"p50":0,"p75":0,"p90":0,"p97_5":0,
+"p99":1,"p99_9":5,"p99_99":9,"p99_999":16,"totalCount":79430},
+"requests":{"average":39728,"mean":39728,"stddev":4704,"min":35014,"max":44416,
+"total":79430,"p50":35039,"sent":79434},
+"throughput":{"average":4000000,"mean":4000000,"stddev":1,"min":1,"max":1,"total":8000000}}"#;
+
+#[test]
+fn autocannons_min_of_one_ms_beside_zero_ms_percentiles_is_not_inconsistent() {
+    let dir = TestDir::new();
+    dir.write("run/ac.json", AUTOCANNON_SUB_MS);
+    let sla = dir.write("err90.toml", ERR_P90);
+    let run = dir.path().join("run");
+    // No error in 79,430 answers and p90 0 ms: every rule passes, and the audit has
+    // nothing to reject (the minimum is 0 ms, not 1 ms above p50's 0).
+    let (code, out, _) = check_json(&run, &sla, &[]);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    assert_eq!(report["data_quality"], "clean", "{report}");
+    let lat = &report["stages"][0]["latency_ms"];
+    assert_eq!(
+        (lat["min"].as_f64(), lat["p50"].as_f64()),
+        (Some(0.0), Some(0.0)),
+        "{lat}"
+    );
+    assert_eq!(
+        (lat["p99"].as_f64(), lat["max"].as_f64()),
+        (Some(1.0), Some(16.0)),
+        "{lat}"
+    );
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("whole milliseconds"), "{notes}");
 }
