@@ -4,7 +4,7 @@
 //!   counts a timeout as an error too, and `timeouts` says how many of them were).
 //! * Failures: the errors (timeouts → `timeout`, the rest → `other`) and the answers
 //!   with status ≥ 400 — by code from `statusCodeStats` when the file has it, else
-//!   from the `4xx`/`5xx` counts (kind `other`: the code is not printed). `non2xx` also
+//!   from the `4xx`/`5xx` counts (kinds `status:4xx`/`status:5xx`: the class alone). `non2xx` also
 //!   counts 1xx/3xx answers, which are not failures.
 //! * Latency is autocannon's own summary (`latency`: p0.001 … p99.999 as `p2_5` keys,
 //!   min, max, mean; ms) over the responses. autocannon records whole milliseconds,
@@ -137,9 +137,9 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         })
         .unwrap_or_default();
     if by_code.is_empty() {
-        for class in ["4xx", "5xx"] {
+        for (d, class) in [(4, "4xx"), (5, "5xx")] {
             failed.push((
-                FailureKind::Other,
+                FailureKind::StatusClass(d),
                 count(class)?,
                 format!("HTTP status {class} (autocannon prints the class only)"),
             ));

@@ -143,3 +143,69 @@ fn autocannons_min_of_one_ms_beside_zero_ms_percentiles_is_not_inconsistent() {
     let notes = report["sources"][0]["notes"].to_string();
     assert!(notes.contains("whole milliseconds"), "{notes}");
 }
+
+/// h2load against an overloaded target (as nghttp2's h2load prints it): of 10,000
+/// answers, `served` 2xx and the rest 5xx.
+fn h2load_text(served: u64) -> String {
+    let failed = 10_000 - served;
+    format!(
+        "starting benchmark...
+spawning thread #0: 50 total client(s). Timing-based test with 0s of warm-up time and 3s of main duration for measurements.
+Application protocol: http/1.1
+
+finished in 3.00s, 3333.33 req/s, 1.20MB/s
+requests: 10000 total, 10050 started, 10000 done, {served} succeeded, {failed} failed, 0 errored, 0 timeout
+status codes: {served} 2xx, 0 3xx, 0 4xx, {failed} 5xx
+traffic: 3.60MB (3600000) total, 1.90MB (1900000) headers (space savings 0.00%), 1.10MB (1100000) data
+                     min         max         mean         sd        +/- sd
+time for request:       17us     39.49ms       547us      2.55ms    97.56%
+time for connect:       10us       211us       117us        56us    58.00%
+time to 1st byte:     7.78ms     35.15ms     15.80ms      8.37ms    78.00%
+req/s           :      60.00       70.00       66.67        2.00    68.00%
+"
+    )
+}
+
+/// The evaluation of `rule` on the stage (not overall) in check's JSON.
+fn on_stage<'a>(out: &'a Value, rule: &str) -> &'a Value {
+    let rules = out["sla"]["rules"].as_array().unwrap();
+    (rules.iter())
+        .find(|r| r["rule"] == rule && !r["stage"].is_null())
+        .unwrap_or_else(|| panic!("no {rule}: {out}"))
+}
+
+#[test]
+fn h2loads_5xx_count_is_judged_by_an_rc_5xx_rule() {
+    let dir = TestDir::new();
+    let sla = dir.write(
+        "rc.toml",
+        "[global]\nrules = [\"rc(5xx) < 0.5%\", \"rc(503) < 0.5%\"]\n",
+    );
+    let run = dir.path().join("run");
+    // 9,000 of 10,000 answers were 5xx: 90 %, far over 0.5 %.
+    dir.write("run/h2load.txt", h2load_text(1000));
+    let (code, out, _) = check_json(&run, &sla, &[]);
+    let rc = on_stage(&out, "rc(5xx) < 0.5%");
+    assert_eq!(
+        (rc["status"].as_str(), rc["value"].as_f64()),
+        (Some("fail"), Some(0.9)),
+        "{out}"
+    );
+    assert_eq!((code, out["verdict"].as_str()), (1, Some("NO-GO")), "{out}");
+    // Which 5xx h2load does not say: a 503 rule on 90 % of answers that may or may not
+    // be 503s cannot be judged.
+    assert_eq!(
+        on_stage(&out, "rc(503) < 0.5%")["status"],
+        "insufficient_data",
+        "{out}"
+    );
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    assert_eq!(
+        report["overall"]["failures_by_kind"],
+        serde_json::json!({"status:5xx": 9000})
+    );
+    // 20 of 10,000 (0.2 %): under 0.5 % even at its interval's high end (0.31 %).
+    dir.write("run/h2load.txt", h2load_text(9980));
+    let (_, out, _) = check_json(&run, &sla, &[]);
+    assert_eq!(on_stage(&out, "rc(5xx) < 0.5%")["status"], "pass", "{out}");
+}
