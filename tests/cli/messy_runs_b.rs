@@ -209,3 +209,48 @@ fn h2loads_5xx_count_is_judged_by_an_rc_5xx_rule() {
     let (_, out, _) = check_json(&run, &sla, &[]);
     assert_eq!(on_stage(&out, "rc(5xx) < 0.5%")["status"], "pass", "{out}");
 }
+
+/// wrk at 200 connections claiming 160,000 req/s at a mean latency of 8.37 ms, no
+/// error: 200 connections allow at most 200 / 8.37 ms ≈ 23,895 req/s.
+const WRK_IMPOSSIBLE: &str = "Running 3s test @ http://127.0.0.1:18080/api/v1/agents
+  2 threads and 200 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     8.37ms   15.00ms  70.58ms   83.42%
+    Req/Sec    80.00k    20.37k  142.73k    75.41%
+  Latency Distribution
+     50%  706.00us
+     75%    7.56ms
+     90%   35.89ms
+     99%   54.11ms
+  480000 requests in 3.00s, 69.44MB read
+Requests/sec: 160000.00
+Transfer/sec:     22.39MB
+";
+
+#[test]
+fn an_audit_rejection_of_another_stage_holds_no_go_on_a_clean_verdict_stage_back() {
+    let dir = TestDir::new();
+    dir.write("run/01_load_10users/ab.log", ab_text(1000, [0; 4], 0));
+    dir.write("run/02_overload_200users/wrk.txt", WRK_IMPOSSIBLE);
+    let run = dir.path().join("run");
+    let rules = "rules = [\"error_rate < 1%\", \"p(90) < 500ms\"]\n";
+    let on_load = dir.write(
+        "load.toml",
+        format!("[global]\nverdict_stages = [\"Load\"]\n{rules}"),
+    );
+    // `load` decides: its figures pass every rule and the audit passes them; the
+    // rejected `overload` decides nothing, and the sentence names it.
+    let (code, out, _) = check_json(&run, &on_load, &[]);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
+    let headline = out["sla"]["headline"].as_str().unwrap_or_default();
+    assert!(headline.contains("`overload` only"), "{headline}");
+    // The report still shows the rejection.
+    let (_, report, _) = analyze_json(&[&run], &["--sla", on_load.to_str().unwrap()]);
+    assert_eq!(report["data_quality"], "inconsistent", "{report}");
+    let why = report["data_quality_reason"].as_str().unwrap_or_default();
+    assert!(why.contains("response_time_law on `overload`"), "{why}");
+    // Every stage deciding, the rejected one among them: no GO.
+    let all = dir.write("all.toml", format!("[global]\n{rules}"));
+    let (_, out, _) = check_json(&run, &all, &[]);
+    assert_eq!(out["verdict"], "CONDITIONAL", "{out}");
+}
