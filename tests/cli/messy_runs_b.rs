@@ -254,3 +254,33 @@ fn an_audit_rejection_of_another_stage_holds_no_go_on_a_clean_verdict_stage_back
     let (_, out, _) = check_json(&run, &all, &[]);
     assert_eq!(out["verdict"], "CONDITIONAL", "{out}");
 }
+
+/// ab's console output at `users` concurrent requests (1,000 requests, none failed).
+fn ab_at(users: u32) -> String {
+    let text = ab_text(1000, [0; 4], 0);
+    text.replace(
+        "Concurrency Level:      10\n",
+        &format!("Concurrency Level:      {users}\n"),
+    )
+}
+
+#[test]
+fn one_tools_runs_at_several_loads_in_a_flat_dir_are_stages_in_order_of_users() {
+    let dir = TestDir::new();
+    // Named so that the names sort 4, 40, 8; no clock times say which ran first.
+    for users in [4, 40, 8] {
+        dir.write(&format!("run/ab-{users}users.log"), ab_at(users));
+    }
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    let names: Vec<(String, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["users"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [("4_users", 4), ("8_users", 8), ("40_users", 40)];
+    let want: Vec<(String, u64)> = want.iter().map(|(n, u)| (n.to_string(), *u)).collect();
+    assert_eq!(names, want, "{report}");
+}

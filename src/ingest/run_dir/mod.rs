@@ -346,7 +346,7 @@ fn load_by_adapter(
                         run.problems.push(p);
                     }
                 }
-                for src in summaries.finish() {
+                for src in summaries.finish(plan) {
                     add_source(run, src);
                 }
             }
