@@ -123,11 +123,11 @@ fn beside_view(lead: &Source, other: &Source) -> Option<Source> {
 /// The source to lead with and, when it is not simply the one with most requests (or
 /// rivals it), why.
 fn choose(sources: &[&Source], by_count: usize) -> (usize, Option<String>) {
-    let default = &sources[by_count];
+    let default = sources[by_count];
     if let Some(why_not) = lacks_failures(default) {
         let best = (0..sources.len())
-            .filter(|&i| lacks_failures(&sources[i]).is_none())
-            .filter(|&i| same_requests(default, &sources[i]) || failures(&sources[i]) > 0)
+            .filter(|&i| lacks_failures(sources[i]).is_none())
+            .filter(|&i| same_requests(default, sources[i]) || failures(sources[i]) > 0)
             .max_by_key(|&i| sources[i].overall.requests());
         if let Some(i) = best {
             return (
@@ -135,7 +135,7 @@ fn choose(sources: &[&Source], by_count: usize) -> (usize, Option<String>) {
                 Some(format!(
                     "it carries failure data ({} failures of {} requests) and {} does not ({why_not}); \
                      the {} source is listed under Sources and not used for errors",
-                    failures(&sources[i]),
+                    failures(sources[i]),
                     sources[i].overall.requests(),
                     default.tool,
                     default.tool
@@ -148,7 +148,7 @@ fn choose(sources: &[&Source], by_count: usize) -> (usize, Option<String>) {
         // Every percentile of a per-request source can be judged; a tool's summary has
         // only the ones it printed (wrk has no p95).
         let best = (0..sources.len())
-            .filter(|&i| exact(&sources[i]) && lacks_failures(&sources[i]).is_none())
+            .filter(|&i| exact(sources[i]) && lacks_failures(sources[i]).is_none())
             .max_by_key(|&i| sources[i].overall.requests());
         if let Some(i) = best {
             return (
@@ -165,17 +165,17 @@ fn choose(sources: &[&Source], by_count: usize) -> (usize, Option<String>) {
     }
     let stages = |s: &Source| s.stages.iter().filter(|st| st.window_ms.is_some()).count();
     let detailed = (0..sources.len())
-        .filter(|&i| i != by_count && lacks_failures(&sources[i]).is_none())
-        .filter(|&i| same_requests(default, &sources[i]))
-        .filter(|&i| stages(&sources[i]) > stages(default).max(1))
-        .max_by_key(|&i| stages(&sources[i]));
+        .filter(|&i| i != by_count && lacks_failures(sources[i]).is_none())
+        .filter(|&i| same_requests(default, sources[i]))
+        .filter(|&i| stages(sources[i]) > stages(default).max(1))
+        .max_by_key(|&i| stages(sources[i]));
     match detailed {
         Some(i) => (
             i,
             Some(format!(
                 "it describes the same requests as {} with per-stage detail ({} stages against {})",
                 default.tool,
-                stages(&sources[i]),
+                stages(sources[i]),
                 stages(default)
             )),
         ),
