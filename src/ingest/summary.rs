@@ -426,7 +426,7 @@ impl DirSummaries {
     }
 
     /// The combined sources, each with a note when durations were added, and its
-    /// stages at several loads in order (see [`by_users`]).
+    /// stages at several loads in order of their users (`by_users`).
     pub fn finish(self, plan: &StagePlan) -> Vec<Source> {
         self.tools
             .into_iter()

@@ -3,8 +3,11 @@
 //! (`01_baseline_20users/` by ab, `02_peak_50users/` by wrk), the sources are one run
 //! whose stages each keep the tool that measured them (`Stage::tool`), never a choice
 //! of one tool that drops the others' stages. Choosing among tools that measured the
-//! same requests (`../arbitrate.rs`) is for files of one dir: a stage dir with two
-//! tools, a stage two tools both measured (generators side by side), or a tool without
+//! same requests (`../arbitrate.rs`) is for files of one dir: a stage dir holding two
+//! tools that measured nothing else (`01_baseline_2users/{ab.log,wrk.txt}`) keeps its
+//! stage, judged on the tool those rules choose, the other listed beside that stage
+//! (`Source::beside_stage`); a tool in several dirs beside another, a stage two tools
+//! both measured in dirs of their own (generators side by side), or a tool without
 //! failure data (its 0 % errors would be made up beside another tool's), keeps that
 //! behaviour for the whole run. And the users a dir's name
 //! gives (`02_peak_40users`) give way to the users its data records (a Locust history's
