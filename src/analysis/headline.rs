@@ -21,6 +21,8 @@ pub struct VerdictFacts<'a> {
     pub stages: &'a [String],
     /// Why the data cannot carry a GO, when it cannot.
     pub data_reason: Option<&'a str>,
+    /// The audit findings on stages that do not decide the verdict, in a clause.
+    pub audit_aside: Option<&'a str>,
 }
 
 /// The verdict sentence: the verdict and where it was decided, then the data's
@@ -45,6 +47,7 @@ pub fn verdict_sentence(f: &VerdictFacts) -> String {
         clauses.push(why.to_string());
     }
     clauses.extend(gating_clauses(f.evals));
+    clauses.extend(f.audit_aside.map(str::to_string));
     let non_gating: Vec<&RuleEvaluation> = f
         .evals
         .iter()

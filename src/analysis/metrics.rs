@@ -131,24 +131,46 @@ impl ScopeMetrics {
         (10.0 / tail).ceil() as u64
     }
 
-    /// Requests answered with a status in `[lo, hi]`, when the failures say so.
+    /// Requests answered with a status in `[lo, hi]`, when the failures say so (a
+    /// class alone, `status:5xx`, counts when its every status is in the range).
     /// Only failed requests carry a status in the model, so this counts failures.
     pub fn failures_with_status(&self, lo: u16, hi: u16) -> u64 {
         self.failures_by_kind
             .iter()
-            .filter(|(k, _)| matches!(k, FailureKind::Status(c) if (lo..=hi).contains(c)))
+            .filter(|(k, _)| match k {
+                FailureKind::Status(c) => (lo..=hi).contains(c),
+                FailureKind::StatusClass(d) => {
+                    let (a, b) = class_range(*d);
+                    lo <= a && b <= hi
+                }
+                _ => false,
+            })
             .map(|(_, v)| v)
             .sum()
     }
 
-    /// Failures the data gives no kind for ([`FailureKind::Other`]: ab's `Non-2xx
-    /// responses`, a tool's unclassified errors): any of them may have carried any
-    /// status.
-    pub fn failures_of_unknown_kind(&self) -> u64 {
+    /// Failures that may or may not have had a status in `[lo, hi]`: those the data
+    /// gives no kind for ([`FailureKind::Other`]: ab's `Non-2xx responses`, a tool's
+    /// unclassified errors), and those it gives only a class for that the range cuts
+    /// (a `status:5xx` for `rc(503)`).
+    pub fn failures_maybe_with_status(&self, lo: u16, hi: u16) -> u64 {
+        let partly = |d: u8| {
+            let (a, b) = class_range(d);
+            a <= hi && lo <= b && !(lo <= a && b <= hi)
+        };
         self.failures_by_kind
             .iter()
-            .filter(|(k, _)| **k == FailureKind::Other)
+            .filter(|(k, _)| match k {
+                FailureKind::Other => true,
+                FailureKind::StatusClass(d) => partly(*d),
+                _ => false,
+            })
             .map(|(_, v)| v)
             .sum()
     }
+}
+
+/// The statuses of class `d` (5 → 500–599).
+fn class_range(d: u8) -> (u16, u16) {
+    (u16::from(d) * 100, u16::from(d) * 100 + 99)
 }

@@ -9,7 +9,9 @@
 //! `partial`. So does a second source of other requests than the report's (totals more
 //! than 10 % apart: an ab run at 40 users beside a wrk run at 4 in one dir): the report
 //! leads with one source and never sums tools, so the other's requests — and its
-//! failures — are in no figure, and no GO may rest on part of what the dir holds.
+//! failures — are in no figure, and no GO may rest on part of what the dir holds. A
+//! tool measured beside the one a stage dir's stage is judged on is held to that
+//! stage's requests.
 
 use serde::Serialize;
 
@@ -173,22 +175,37 @@ const SAME_REQUESTS: f64 = 0.10;
 
 /// A source of `run` whose requests are not the primary source's (totals more than
 /// 10 % apart), in one clause naming both, or `None`. The report's figures are the
-/// primary's alone, so such a source's requests and failures are in none of them.
+/// primary's alone, so such a source's requests and failures are in none of them. A
+/// source measured beside another tool in a stage dir is held to that stage's figures
+/// ([`Source::beside_stage`]).
 pub fn uncovered_source(run: &Run) -> Option<String> {
     let lead = run.primary()?;
-    let n = lead.overall.requests();
-    let other = run.sources.iter().find(|s| {
-        let m = s.overall.requests();
-        !std::ptr::eq(*s, lead) && m > 0 && n.abs_diff(m) as f64 > SAME_REQUESTS * n.max(m) as f64
-    })?;
+    let theirs = |s: &Source| match &s.beside_stage {
+        Some(name) => {
+            let stage = lead.stages.iter().find(|st| st.name == *name);
+            let tool = stage
+                .and_then(|st| st.tool.as_deref())
+                .unwrap_or(&lead.tool);
+            let what = format!("{tool} figures of stage {name}");
+            (stage.map_or(0, |st| st.requests()), what)
+        }
+        None => (lead.overall.requests(), format!("{} source", lead.tool)),
+    };
+    let (other, (n, what)) = (run.sources.iter())
+        .filter(|s| !std::ptr::eq(*s, lead))
+        .map(|s| (s, theirs(s)))
+        .find(|(s, (n, _))| {
+            let m = s.overall.requests();
+            m > 0 && n.abs_diff(m) as f64 > SAME_REQUESTS * (*n).max(m) as f64
+        })?;
     Some(format!(
         "the {} source measured other requests ({} requests, {} failed) than the report's {} \
-         source ({} requests): they are in none of its figures (tools are never summed; \
+         ({} requests): they are in none of its figures (tools are never summed; \
          give each run a stage dir of its own)",
         other.tool,
         format_count(other.overall.requests() as f64),
         format_count(failures(other) as f64),
-        lead.tool,
+        what,
         format_count(n as f64)
     ))
 }

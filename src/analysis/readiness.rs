@@ -2,7 +2,9 @@
 //! name their statuses as they are (`not proven`, `insufficient data`, never "0 of 2
 //! rules pass" for a rule that passes at face value), and every row cites the data's
 //! quality when it is not clean: inconsistent or simulated data never makes
-//! Throughput READY.
+//! Throughput READY, unless the verdict is a GO, which rests on none of it (an audit
+//! finding on a stage that decides nothing): then the rows cite it and keep their
+//! status.
 
 use super::audit::AuditVerdict;
 use super::capacity::fmt_users;
@@ -80,12 +82,16 @@ pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
         a.data_quality,
         DataQuality::Inconsistent | DataQuality::Simulated
     );
+    // A GO rests on none of it (the audit questions only stages that decide nothing):
+    // the rows, judged on the verdict stages too, cite it and keep their status.
+    let beside_verdict = a.verdict == Some(super::sla::Verdict::Go);
     let overlay =
         |(status, evidence): (ReadinessStatus, String), hard: bool| -> (ReadinessStatus, String) {
             let Some(cite) = &cite else {
                 return (status, evidence);
             };
             let status = match status {
+                _ if beside_verdict => status,
                 ReadinessStatus::Ready | ReadinessStatus::AtRisk if hard && untrusted => {
                     ReadinessStatus::NotReady
                 }

@@ -1,8 +1,11 @@
 //! Runs the SLA rules over a run's scopes and puts the results, the compliance matrix
 //! (rule × stage) and the verdict into the [`Analysis`]. On a source that leaves
 //! failures out, passes the missing failures could overturn are not shown
-//! (`sla::discount_unseen_failures`).
+//! (`sla::discount_unseen_failures`). The verdict rests on the verdict stages' figures
+//! and the run-wide checks: an audit finding on a stage that decides nothing is shown
+//! (in the data quality, and a clause of the verdict sentence) but holds no GO back.
 
+use super::audit::{AuditFinding, AuditVerdict};
 use super::headline::{verdict_sentence, VerdictFacts};
 use super::metrics::ScopeMetrics;
 use super::quality::{finding_summary, DataQuality};
@@ -91,7 +94,7 @@ pub(super) fn apply(
         sla::discount_doubtful_latency(&mut evals, why);
     }
     analysis.warnings.extend(evaluated.warnings);
-    let data_reason = data_reason(analysis);
+    let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let verdict = sla::verdict(&evals, data_reason.is_none());
     let mut columns = stage_names.clone();
     columns.push(OVERALL.to_string());
@@ -102,6 +105,7 @@ pub(super) fn apply(
         fallback: evaluated.verdict_fallback,
         stages: &stage_names,
         data_reason: data_reason.as_deref(),
+        audit_aside: aside.as_deref(),
     });
     analysis.sla = Some(SlaSummary {
         passed: evals
@@ -152,29 +156,63 @@ fn agree_with_verdict(analysis: &mut Analysis, verdict: sla::Verdict) {
 }
 
 /// Why the data cannot carry a GO, or `None`: its quality when not clean, else a
-/// suspect audit finding.
-fn data_reason(a: &Analysis) -> Option<String> {
-    if a.data_quality != DataQuality::Clean {
-        return a
-            .data_quality_reason
-            .as_ref()
-            .map(|why| format!("{} data: {why}", a.data_quality.as_str()));
-    }
-    let suspect: Vec<_> = a
-        .audit
-        .iter()
-        .filter(|f| f.verdict != super::audit::AuditVerdict::Ok)
+/// suspect audit finding; and, when the audit questions only stages that do not
+/// decide the verdict, a clause naming them. The verdict rests on the verdict stages'
+/// figures (`deciding`, empty: every stage) and the run-wide checks: a stage that
+/// decides nothing holds no GO back by its own audit findings, which the report
+/// still shows (its data quality is the whole run's).
+fn data_reason(a: &Analysis, run: &Run, deciding: &[String]) -> (Option<String>, Option<String>) {
+    let decides = |f: &&AuditFinding| {
+        deciding.is_empty() || f.stage.as_ref().is_none_or(|s| deciding.contains(s))
+    };
+    let questioned = |f: &&AuditFinding| f.verdict != AuditVerdict::Ok;
+    let audit: Vec<AuditFinding> = a.audit.iter().filter(decides).cloned().collect();
+    let mut aside: Vec<&str> = (a.audit.iter())
+        .filter(|f| questioned(f) && !decides(f))
+        .filter_map(|f| f.stage.as_deref())
         .collect();
-    let first = suspect.first()?;
+    aside.dedup();
+    let (quality, why) = if aside.is_empty() {
+        (a.data_quality, a.data_quality_reason.clone())
+    } else {
+        let primary = run.primary();
+        super::quality::assess(&super::quality::QualityInputs {
+            measured: a.measured,
+            complete: a.run.complete,
+            incomplete_reason: a.run.incomplete_reason.as_deref(),
+            problems: &a.problems,
+            skipped: &a.skipped,
+            audit: &audit,
+            unseen_failures: primary.and_then(super::quality::unseen_failures),
+            uncovered: super::quality::uncovered_source(run),
+        })
+    };
+    let aside = (!aside.is_empty()).then(|| {
+        let names: Vec<String> = aside.iter().map(|s| format!("`{s}`")).collect();
+        format!(
+            "the consistency audit questions figures of {} only, which decide nothing here \
+             (see Data quality)",
+            names.join(", ")
+        )
+    });
+    if quality != DataQuality::Clean {
+        let why = why.map(|why| format!("{} data: {why}", quality.as_str()));
+        return (why, aside);
+    }
+    let suspect: Vec<&AuditFinding> = audit.iter().filter(|f| questioned(f)).collect();
+    let Some(first) = suspect.first() else {
+        return (None, aside);
+    };
     let more = match suspect.len() - 1 {
         0 => String::new(),
         1 => "; 1 more suspect finding".to_string(),
         n => format!("; {n} more suspect findings"),
     };
-    Some(format!(
+    let why = format!(
         "suspect data: the consistency audit questions {}{more}",
         finding_summary(first)
-    ))
+    );
+    (Some(why), aside)
 }
 
 /// A stage's series (every request of the stage); `None` when the source has none.

@@ -2,6 +2,9 @@
 //! HdrHistogram interval log of the same requests, say), and the cross-checks between
 //! them. Stage dirs each measured by one tool, the tools differing, are one source
 //! before this runs (`run_dir/stage_dirs.rs`): their stages are never arbitrated away.
+//! A stage dir holding several tools among them gets one chosen here for its stage
+//! (`choose_for_stage`); the others, each beside that one stage, never lead and are
+//! cross-checked against that stage alone.
 //!
 //! By default the source with the most requests leads. A source whose format carries
 //! no failure data (`.hlog`, `.hgrm`) never leads while another source can say which
@@ -42,10 +45,11 @@ pub fn arbitrate(run: &mut Run, opts: &IngestOptions) {
     if run.sources.len() < 2 {
         return;
     }
-    let by_count = (0..run.sources.len())
-        .max_by_key(|&i| run.sources[i].overall.requests())
-        .unwrap_or(0);
-    let (chosen, reason) = choose(&run.sources, by_count);
+    if run.sources.iter().any(|s| s.beside_stage.is_some()) {
+        return check_beside(run, opts);
+    }
+    let all: Vec<&Source> = run.sources.iter().collect();
+    let (chosen, reason) = choose(&all, most_requests(&all));
     let mut warnings = Vec::new();
     if let Some(reason) = &reason {
         warnings.push(format!(
@@ -69,14 +73,61 @@ pub fn arbitrate(run: &mut Run, opts: &IngestOptions) {
     run.arbitration.extend(warnings);
 }
 
+/// The stage dir's tool a stage's figures come from when a stage dir holds several
+/// (`run_dir/stage_dirs.rs`), by the rules that choose a run's source: its index among
+/// `sources` and, when it is not simply the one with most requests, why.
+pub(super) fn choose_for_stage(sources: &[&Source]) -> (usize, Option<String>) {
+    choose(sources, most_requests(sources))
+}
+
+/// The index of the source with the most requests (the last of equals).
+fn most_requests(sources: &[&Source]) -> usize {
+    (0..sources.len())
+        .max_by_key(|&i| sources[i].overall.requests())
+        .unwrap_or(0)
+}
+
+/// Leads with the one source of the whole run when the others each measured a stage
+/// beside it (see [`Source::beside_stage`]), and cross-checks each against that stage.
+fn check_beside(run: &mut Run, opts: &IngestOptions) {
+    let Some(lead) = run.sources.iter().position(|s| s.beside_stage.is_none()) else {
+        return;
+    };
+    run.preferred = Some(lead);
+    let mut warnings = Vec::new();
+    for other in run.sources.iter().filter(|s| s.beside_stage.is_some()) {
+        let Some(stage) = beside_view(&run.sources[lead], other) else {
+            continue;
+        };
+        if let Some(w) = unit_mismatch(&stage, other, opts) {
+            warnings.push(format!("stage {}: {w}", stage.overall.name));
+        } else if let Some(w) = totals_disagree(&stage, other) {
+            warnings.push(format!("stage {}: {w}", stage.overall.name));
+        }
+    }
+    run.arbitration.extend(warnings);
+}
+
+/// The lead's stage that `other` measured beside it, as a source of its own (its
+/// tool's name), to cross-check the two.
+fn beside_view(lead: &Source, other: &Source) -> Option<Source> {
+    let name = other.beside_stage.as_deref()?;
+    let stage = lead.stages.iter().find(|s| s.name == name)?;
+    Some(Source {
+        tool: stage.tool.clone().unwrap_or_else(|| lead.tool.clone()),
+        overall: stage.clone(),
+        ..Default::default()
+    })
+}
+
 /// The source to lead with and, when it is not simply the one with most requests (or
 /// rivals it), why.
-fn choose(sources: &[Source], by_count: usize) -> (usize, Option<String>) {
-    let default = &sources[by_count];
+fn choose(sources: &[&Source], by_count: usize) -> (usize, Option<String>) {
+    let default = sources[by_count];
     if let Some(why_not) = lacks_failures(default) {
         let best = (0..sources.len())
-            .filter(|&i| lacks_failures(&sources[i]).is_none())
-            .filter(|&i| same_requests(default, &sources[i]) || failures(&sources[i]) > 0)
+            .filter(|&i| lacks_failures(sources[i]).is_none())
+            .filter(|&i| same_requests(default, sources[i]) || failures(sources[i]) > 0)
             .max_by_key(|&i| sources[i].overall.requests());
         if let Some(i) = best {
             return (
@@ -84,7 +135,7 @@ fn choose(sources: &[Source], by_count: usize) -> (usize, Option<String>) {
                 Some(format!(
                     "it carries failure data ({} failures of {} requests) and {} does not ({why_not}); \
                      the {} source is listed under Sources and not used for errors",
-                    failures(&sources[i]),
+                    failures(sources[i]),
                     sources[i].overall.requests(),
                     default.tool,
                     default.tool
@@ -97,7 +148,7 @@ fn choose(sources: &[Source], by_count: usize) -> (usize, Option<String>) {
         // Every percentile of a per-request source can be judged; a tool's summary has
         // only the ones it printed (wrk has no p95).
         let best = (0..sources.len())
-            .filter(|&i| exact(&sources[i]) && lacks_failures(&sources[i]).is_none())
+            .filter(|&i| exact(sources[i]) && lacks_failures(sources[i]).is_none())
             .max_by_key(|&i| sources[i].overall.requests());
         if let Some(i) = best {
             return (
@@ -114,17 +165,17 @@ fn choose(sources: &[Source], by_count: usize) -> (usize, Option<String>) {
     }
     let stages = |s: &Source| s.stages.iter().filter(|st| st.window_ms.is_some()).count();
     let detailed = (0..sources.len())
-        .filter(|&i| i != by_count && lacks_failures(&sources[i]).is_none())
-        .filter(|&i| same_requests(default, &sources[i]))
-        .filter(|&i| stages(&sources[i]) > stages(default).max(1))
-        .max_by_key(|&i| stages(&sources[i]));
+        .filter(|&i| i != by_count && lacks_failures(sources[i]).is_none())
+        .filter(|&i| same_requests(default, sources[i]))
+        .filter(|&i| stages(sources[i]) > stages(default).max(1))
+        .max_by_key(|&i| stages(sources[i]));
     match detailed {
         Some(i) => (
             i,
             Some(format!(
                 "it describes the same requests as {} with per-stage detail ({} stages against {})",
                 default.tool,
-                stages(&sources[i]),
+                stages(sources[i]),
                 stages(default)
             )),
         ),

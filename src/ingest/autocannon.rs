@@ -4,10 +4,13 @@
 //!   counts a timeout as an error too, and `timeouts` says how many of them were).
 //! * Failures: the errors (timeouts → `timeout`, the rest → `other`) and the answers
 //!   with status ≥ 400 — by code from `statusCodeStats` when the file has it, else
-//!   from the `4xx`/`5xx` counts (kind `other`: the code is not printed). `non2xx` also
+//!   from the `4xx`/`5xx` counts (kinds `status:4xx`/`status:5xx`: the class alone). `non2xx` also
 //!   counts 1xx/3xx answers, which are not failures.
 //! * Latency is autocannon's own summary (`latency`: p0.001 … p99.999 as `p2_5` keys,
-//!   min, max, mean; ms) over the responses.
+//!   min, max, mean; ms) over the responses. autocannon records whole milliseconds,
+//!   cut down (an answer in 0.4 ms is 0), and its `min` is the histogram's smallest
+//!   non-zero value: where its percentiles reach 0 (sub-ms answers) the minimum is
+//!   0, with a note, and never 1 ms above a 0 ms percentile.
 //! * `connections` are the users (a closed model, unless `--overallRate`/
 //!   `--connectionRate` set a rate: then an open-model note); `duration` (s) and
 //!   `start`/`finish` the window.
@@ -96,6 +99,9 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     }
 
     let latency = latency(&json, responses);
+    if let Some(note) = sub_ms_note(&latency) {
+        s.notes.push(format!("{}: {note}", path.display()));
+    }
     let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
     let name = json
         .get("url")
@@ -131,9 +137,9 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         })
         .unwrap_or_default();
     if by_code.is_empty() {
-        for class in ["4xx", "5xx"] {
+        for (d, class) in [(4, "4xx"), (5, "5xx")] {
             failed.push((
-                FailureKind::Other,
+                FailureKind::StatusClass(d),
                 count(class)?,
                 format!("HTTP status {class} (autocannon prints the class only)"),
             ));
@@ -146,6 +152,19 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
     Ok(s)
+}
+
+/// What a summary whose percentiles reach 0 ms means, as a note: autocannon records
+/// whole milliseconds, cut down, and gives the smallest non-zero one as its `min`.
+fn sub_ms_note(latency: &LatencyDistribution) -> Option<&'static str> {
+    let LatencyDistribution::Summary(sum) = latency else {
+        return None;
+    };
+    (sum.min_ms == Some(0.0)).then_some(
+        "autocannon records latencies in whole milliseconds, cut down (0 ms is under 1 ms), \
+         and its `min` is the smallest non-zero one: with percentiles at 0 ms the minimum is \
+         taken as 0 ms",
+    )
 }
 
 /// autocannon's latency figures (ms) as a tool summary of its `responses`.
@@ -167,10 +186,13 @@ fn latency(json: &Value, responses: u64) -> LatencyDistribution {
     if responses == 0 {
         points.clear();
     }
+    // Its `min` is the smallest non-zero value: a 0 among the percentiles (answers
+    // under 1 ms) is the true minimum.
+    let zero = points.first().is_some_and(|(_, v)| *v == 0.0);
     LatencyDistribution::Summary(PercentileSummary {
         count: responses,
         mean_ms: ms("mean").or_else(|| ms("average")),
-        min_ms: ms("min"),
+        min_ms: if zero { Some(0.0) } else { ms("min") },
         max_ms: ms("max"),
         points,
         merged: false,

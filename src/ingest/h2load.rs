@@ -7,8 +7,9 @@
 //!   and those h2load never started because their connection failed, which it counts as
 //!   failed and errored; requests in flight at the end have none); failures are
 //!   h2load's `failed` — `errored` (no answer: timeouts → `timeout`, the rest →
-//!   `other`) and the answers h2load did not count as succeeded (status ≥ 400: `other`,
-//!   with the `status codes` classes in the message).
+//!   `other`) and the answers h2load did not count as succeeded: its `status codes`
+//!   5xx and 4xx counts, kinds `status:5xx` and `status:4xx` (the class alone: h2load
+//!   prints no code), so `rc(5xx)` judges them; any beyond those counts are `other`.
 //! * Latency: `time for request: min max mean sd` (a tool summary without percentiles).
 //! * h2load always prints its `requests:`, `status codes:`, `traffic:` and `time for
 //!   request:` lines: an output without one was cut short (or h2load interrupted) and
@@ -141,10 +142,11 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     });
     let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), requests, latency);
     let timeouts = timeout.min(errored);
-    let status_message = format!(
-        "h2load: answers not counted as succeeded (status codes: {} 4xx, {} 5xx)",
-        classes[2], classes[3]
-    );
+    // The answers not counted as succeeded are its 4xx and 5xx, by class (h2load
+    // prints no code); any beyond them are of unknown kind.
+    let answered_failed = failed - errored;
+    let server = classes[3].min(answered_failed);
+    let client = classes[2].min(answered_failed - server);
     add_failures(
         path,
         Some(line),
@@ -152,7 +154,21 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         &[
             (FailureKind::Timeout, timeouts, "h2load: timeout"),
             (FailureKind::Other, errored - timeouts, "h2load: errored"),
-            (FailureKind::Other, failed - errored, &status_message),
+            (
+                FailureKind::StatusClass(5),
+                server,
+                "h2load: status codes 5xx",
+            ),
+            (
+                FailureKind::StatusClass(4),
+                client,
+                "h2load: status codes 4xx",
+            ),
+            (
+                FailureKind::Other,
+                answered_failed - server - client,
+                "h2load: answers not counted as succeeded",
+            ),
         ],
     )?;
     if requests != done {

@@ -344,6 +344,7 @@ impl ToolSummary {
             outcomes_unseen: false,
             latency_unit_doubt: None,
             span_ms: None,
+            beside_stage: None,
         }
     }
 }
@@ -424,11 +425,13 @@ impl DirSummaries {
         Ok(())
     }
 
-    /// The combined sources, each with a note when durations were added.
-    pub fn finish(self) -> Vec<Source> {
+    /// The combined sources, each with a note when durations were added, and its
+    /// stages at several loads in order of their users (`by_users`).
+    pub fn finish(self, plan: &StagePlan) -> Vec<Source> {
         self.tools
             .into_iter()
             .map(|(mut src, added)| {
+                by_users(&mut src, plan);
                 let stage = added.as_ref().and_then(|(name, parts)| {
                     Some((src.stages.iter().find(|s| &s.name == name)?, parts))
                 });
@@ -453,6 +456,33 @@ impl DirSummaries {
                 src
             })
             .collect()
+    }
+}
+
+/// Stages of one dir's summaries at several loads (`ab -c2`, `ab -c8`, `ab -c40`
+/// beside each other): without clock times nothing says which ran first, so they go
+/// in the order of their users, as a stepped run does. Where the dir's name names no
+/// stage (a run dir, not `03_peak_1000users`), each is named after its load as a
+/// plateau is: `<users>_users`, or `DIR/<users>_users` in a dir of stage dirs.
+fn by_users(src: &mut Source, plan: &StagePlan) {
+    if src.stages.len() < 2 || src.stages.iter().any(|s| s.window_ms.is_some()) {
+        return;
+    }
+    src.stages.sort_by_key(|s| s.users.unwrap_or(u32::MAX));
+    let StagePlan::Detect {
+        fallback,
+        stage_dir,
+    } = plan
+    else {
+        return;
+    };
+    for stage in src.stages.iter_mut().filter(|s| s.name == *fallback) {
+        if let Some(users) = stage.users {
+            stage.name = match stage_dir {
+                true => format!("{fallback}/{users}_users"),
+                false => format!("{users}_users"),
+            };
+        }
     }
 }
 

@@ -9,11 +9,15 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::OnceLock;
 
 /// Why a request failed. The JSON key is exactly the `Display` form
-/// (`status:503`, `timeout`, `connect`, `tls`, `reset`, `assertion`, `other`).
+/// (`status:503`, `status:5xx`, `timeout`, `connect`, `tls`, `reset`, `assertion`,
+/// `other`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FailureKind {
     /// The server answered with this HTTP status (≥ 400, or any status the source marked failed).
     Status(u16),
+    /// The server answered with a status of this class (4 for 4xx, 5 for 5xx) and the
+    /// source gives the class alone (h2load's and autocannon's `4xx`/`5xx` counts).
+    StatusClass(u8),
     /// No answer within the client's timeout.
     Timeout,
     /// The connection could not be made (refused, DNS, unreachable).
@@ -129,6 +133,7 @@ impl fmt::Display for FailureKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FailureKind::Status(code) => write!(f, "status:{code}"),
+            FailureKind::StatusClass(d) => write!(f, "status:{d}xx"),
             FailureKind::Timeout => f.write_str("timeout"),
             FailureKind::Connect => f.write_str("connect"),
             FailureKind::Tls => f.write_str("tls"),
@@ -149,10 +154,17 @@ impl FromStr for FailureKind {
             "reset" => FailureKind::Reset,
             "assertion" => FailureKind::Assertion,
             "other" => FailureKind::Other,
-            _ => match s.strip_prefix("status:").and_then(|c| c.parse().ok()) {
-                Some(code) => FailureKind::Status(code),
-                None => return Err(format!("unknown failure kind `{s}`")),
-            },
+            _ => {
+                let status = s.strip_prefix("status:");
+                let class = status.and_then(|c| c.strip_suffix("xx"));
+                match (status.and_then(|c| c.parse().ok()), class) {
+                    (Some(code), _) => FailureKind::Status(code),
+                    (None, Some(d)) if matches!(d, "1" | "2" | "3" | "4" | "5") => {
+                        FailureKind::StatusClass(d.parse().unwrap_or_default())
+                    }
+                    _ => return Err(format!("unknown failure kind `{s}`")),
+                }
+            }
         })
     }
 }

@@ -35,11 +35,13 @@ pub struct Run {
 
 impl Run {
     /// The source the report leads with: the chosen one, else the one with the most
-    /// requests.
+    /// requests (never one measured beside another tool in a stage dir).
     pub fn primary(&self) -> Option<&Source> {
         match self.preferred.and_then(|i| self.sources.get(i)) {
             Some(s) => Some(s),
-            None => self.sources.iter().max_by_key(|s| s.overall.requests()),
+            None => (self.sources.iter())
+                .filter(|s| s.beside_stage.is_none())
+                .max_by_key(|s| s.overall.requests()),
         }
     }
 }
@@ -235,6 +237,11 @@ pub struct Source {
     /// The times its observations span, `[first, end)` epoch ms, before `--warmup`,
     /// `--from` and `--to`: what a time filter that left nothing is told against.
     pub span_ms: Option<(i64, i64)>,
+    /// The stage this source measured beside another tool in one stage dir, when the
+    /// run's stages are the primary source's and that stage's figures are the other
+    /// tool's (`ingest::run_dir`): the source never leads, and is checked against that
+    /// stage alone. `None`: a source of the whole run.
+    pub beside_stage: Option<String>,
 }
 
 /// One part of a source as it was read, before merging: its stages and own totals.

@@ -32,6 +32,7 @@ mod kubernetes;
 mod layering;
 mod locust;
 mod messy_runs;
+mod messy_runs_b;
 mod narrative;
 mod output_safety;
 mod parallel;

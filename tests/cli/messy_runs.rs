@@ -78,7 +78,7 @@ Percentage of the requests served within a certain time (ms)
 ";
 
 /// Rules wrk's summary can judge (it prints p90, not p95).
-const ERR_P90: &str = "[global]\nrules = [\"error_rate < 1%\", \"p(90) < 500ms\"]\n";
+pub(crate) const ERR_P90: &str = "[global]\nrules = [\"error_rate < 1%\", \"p(90) < 500ms\"]\n";
 
 #[test]
 fn another_tools_run_of_other_requests_in_the_dir_makes_the_data_incomplete_not_a_go() {
@@ -110,7 +110,7 @@ fn another_tools_run_of_other_requests_in_the_dir_makes_the_data_incomplete_not_
 
 /// hey's text summary of a 2 s run at 10 users: `ok` answers with 200 and `failed`
 /// with 503, the same latencies either way (p50 10.8 ms … p99 20.7 ms).
-fn hey_text(ok: u64, failed: u64) -> String {
+pub(crate) fn hey_text(ok: u64, failed: u64) -> String {
     let total = ok + failed;
     let mut codes = format!("  [200]\t{ok} responses\n");
     if failed > 0 {

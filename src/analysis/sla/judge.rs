@@ -117,7 +117,8 @@ fn measure(
                 ));
             }
             let k = m.failures_with_status(lo, hi);
-            unknown_statuses_decide(rule, m, k, class, notes)?;
+            let unknown = m.failures_maybe_with_status(lo, hi);
+            unknown_statuses_decide(rule, m, (k, unknown), class, notes)?;
             events = Some(k);
             (m.requests > 0).then(|| k as f64 / m.requests as f64)
         }
@@ -138,18 +139,18 @@ fn measure(
     })
 }
 
-/// `Err` when failures of unknown kind, counted as `class` or not, put the share of
-/// `class` responses (`known` of them seen) on either side of the limit: ab counts
-/// its non-2xx answers without their statuses, so `rc(5xx) < 1%` cannot pass on 530
-/// of them. When they cannot change the outcome, a note says the value leaves them out.
+/// `Err` when failures of unknown status (`unknown`: no kind, or a class the rule's
+/// range cuts), counted as `class` or not, put the share of `class` responses
+/// (`known` of them seen) on either side of the limit: ab counts its non-2xx answers
+/// without their statuses, so `rc(5xx) < 1%` cannot pass on 530 of them. When they
+/// cannot change the outcome, a note says the value leaves them out.
 fn unknown_statuses_decide(
     rule: &Rule,
     m: &ScopeMetrics,
-    known: u64,
+    (known, unknown): (u64, u64),
     class: impl std::fmt::Display,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
-    let unknown = m.failures_of_unknown_kind();
     if unknown == 0 || m.requests == 0 {
         return Ok(());
     }

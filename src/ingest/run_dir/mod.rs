@@ -66,6 +66,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
         stages_in_time_order(source);
         unique_stage_names(source);
     }
+    stage_dirs::follow_renames(&mut run);
     run.problems.extend(super::limits::take_overlong());
     if let Some(tt) = opts.think_time {
         run.meta.think_time = Some(tt);
@@ -345,7 +346,7 @@ fn load_by_adapter(
                         run.problems.push(p);
                     }
                 }
-                for src in summaries.finish() {
+                for src in summaries.finish(plan) {
                     add_source(run, src);
                 }
             }

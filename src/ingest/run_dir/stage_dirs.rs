@@ -3,8 +3,11 @@
 //! (`01_baseline_20users/` by ab, `02_peak_50users/` by wrk), the sources are one run
 //! whose stages each keep the tool that measured them (`Stage::tool`), never a choice
 //! of one tool that drops the others' stages. Choosing among tools that measured the
-//! same requests (`../arbitrate.rs`) is for files of one dir: a stage dir with two
-//! tools, a stage two tools both measured (generators side by side), or a tool without
+//! same requests (`../arbitrate.rs`) is for files of one dir: a stage dir holding two
+//! tools that measured nothing else (`01_baseline_2users/{ab.log,wrk.txt}`) keeps its
+//! stage, judged on the tool those rules choose, the other listed beside that stage
+//! (`Source::beside_stage`); a tool in several dirs beside another, a stage two tools
+//! both measured in dirs of their own (generators side by side), or a tool without
 //! failure data (its 0 % errors would be made up beside another tool's), keeps that
 //! behaviour for the whole run. And the users a dir's name
 //! gives (`02_peak_40users`) give way to the users its data records (a Locust history's
@@ -132,34 +135,62 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
 
 /// Makes one source of the run's sources when each stage dir holds one tool and the
 /// dirs hold several; its stages name their tool and its notes say which stages each
-/// tool measured. Otherwise leaves the run as it is.
+/// tool measured. A stage dir holding several tools, each of which measured that dir's
+/// one stage alone, gives the stage one of them, chosen as a run's source is
+/// ([`choose_for_stage`](crate::ingest::arbitrate::choose_for_stage)); the others stay
+/// sources of their own beside it ([`Source::beside_stage`]). Otherwise leaves the run
+/// as it is.
 pub(super) fn one_run_of_stage_dirs(run: &mut Run, read: &[DirRead]) {
-    let one_each = read.iter().all(|r| r.tools.len() <= 1);
-    let lacking = run
-        .sources
-        .iter()
-        .any(|s| crate::ingest::arbitrate::lacks_failures(s).is_some());
+    let beside = beside_sources(&run.sources, read);
+    let set_aside = |i: usize| beside.iter().any(|b| b.source == i);
+    let kept: Vec<&Source> = (run.sources.iter().enumerate())
+        .filter(|(i, _)| !set_aside(*i))
+        .map(|(_, s)| s)
+        .collect();
+    let one_each = read.iter().all(|r| {
+        let tools = r
+            .tools
+            .iter()
+            .filter(|(t, _)| kept.iter().any(|s| s.tool == *t));
+        tools.count() <= 1
+    });
+    let lacking = (kept.iter()).any(|s| crate::ingest::arbitrate::lacks_failures(s).is_some());
     // Two tools with a stage of the same name measured it side by side (generators in
     // dirs of their own): that is one stage, for arbitration to choose a tool for.
-    let srcs = &run.sources;
-    let shared = srcs.iter().enumerate().any(|(i, a)| {
-        let theirs = |b: &Source| {
+    let shared = kept.iter().enumerate().any(|(i, a)| {
+        let theirs = |b: &&Source| {
             b.stages
                 .iter()
                 .any(|x| a.stages.iter().any(|y| x.name == y.name))
         };
-        srcs[i + 1..].iter().any(theirs)
+        kept[i + 1..].iter().any(theirs)
     });
-    if run.sources.len() < 2 || !one_each || lacking || shared {
+    if kept.len() < 2 || !one_each || lacking || shared {
         return;
     }
-    let mut sources = std::mem::take(&mut run.sources).into_iter();
-    let Some(mut combined) = sources.next().map(tag_stages) else {
-        return;
-    };
+    let (mut kept, mut aside) = (Vec::new(), Vec::new());
+    for (i, src) in std::mem::take(&mut run.sources).into_iter().enumerate() {
+        match beside.iter().find(|b| b.source == i) {
+            Some(b) => aside.push(b.set_aside(src, &mut run.arbitration)),
+            None => kept.push(src),
+        }
+    }
+    let mut combined = combine(kept, read);
+    for b in &beside {
+        if !combined.notes.contains(&b.chosen_note) {
+            combined.notes.push(b.chosen_note.clone());
+        }
+    }
+    run.sources = std::iter::once(combined).chain(aside).collect();
+}
+
+/// One source of stage dirs' sources of one tool each, its stages in the dirs' order.
+fn combine(kept: Vec<Source>, read: &[DirRead]) -> Source {
+    let mut sources = kept.into_iter().map(tag_stages);
+    let mut combined = sources.next().unwrap_or_default();
     let mut tools = vec![combined.tool.clone()];
     let mut said = vec![provenance(&combined)];
-    for src in sources.map(tag_stages) {
+    for src in sources {
         tools.push(src.tool.clone());
         said.push(provenance(&src));
         super::merge_source(&mut combined, src, false);
@@ -181,7 +212,114 @@ pub(super) fn one_run_of_stage_dirs(run: &mut Run, read: &[DirRead]) {
             said.join("; ")
         ),
     );
-    run.sources = vec![combined];
+    combined
+}
+
+/// A source that measured a stage dir's one stage beside the tool chosen for it.
+struct Beside {
+    /// Its index among the run's sources.
+    source: usize,
+    /// The stage.
+    stage: String,
+    /// The warning: the dir, the stage, the tool chosen and why, this one listed.
+    warning: String,
+    /// The note for the chosen tool's source.
+    chosen_note: String,
+}
+
+impl Beside {
+    /// The source marked as measured beside the chosen tool, its note and the run's
+    /// warning said.
+    fn set_aside(&self, mut src: Source, arbitration: &mut Vec<String>) -> Source {
+        src.beside_stage = Some(self.stage.clone());
+        src.notes.push(self.warning.clone());
+        arbitration.push(self.warning.clone());
+        src
+    }
+}
+
+/// The sources to set beside another (see [`one_run_of_stage_dirs`]): in each stage
+/// dir holding several tools, when each of them measured only that dir and one stage
+/// there (the same one), every tool but the one chosen for the stage.
+fn beside_sources(sources: &[Source], read: &[DirRead]) -> Vec<Beside> {
+    let mut out = Vec::new();
+    for r in read.iter().filter(|r| r.tools.len() > 1) {
+        let Some(stage) = r.tools.first().and_then(|(_, n)| n.first()) else {
+            continue;
+        };
+        let alone = |(tool, names): &(String, Vec<String>)| {
+            let one_dir = read.iter().filter(|o| o.tools.iter().any(|t| t.0 == *tool));
+            let src = sources.iter().find(|s| s.tool == *tool);
+            *names == [stage.clone()]
+                && one_dir.count() == 1
+                && src.is_some_and(|s| s.stages.len() == 1)
+        };
+        if !r.tools.iter().all(alone) {
+            continue;
+        }
+        let at: Vec<usize> = (r.tools.iter())
+            .filter_map(|(t, _)| sources.iter().position(|s| s.tool == *t))
+            .collect();
+        let group: Vec<&Source> = at.iter().map(|&i| &sources[i]).collect();
+        let (chosen, reason) = crate::ingest::arbitrate::choose_for_stage(&group);
+        let lead = &group[chosen].tool;
+        let others: Vec<&Source> = (group.iter().enumerate())
+            .filter(|(i, _)| *i != chosen)
+            .map(|(_, s)| *s)
+            .collect();
+        let why = reason.unwrap_or_else(|| {
+            let counts = others
+                .iter()
+                .map(|s| format!("{} {}", s.tool, s.overall.requests()));
+            let counts: Vec<String> = counts.collect();
+            let n = group[chosen].overall.requests();
+            format!("it has the most requests ({n}; {})", counts.join(", "))
+        });
+        let names: Vec<&str> = others.iter().map(|s| s.tool.as_str()).collect();
+        let warning = format!(
+            "{}: stage \"{stage}\" was measured by {} tools; it is judged on {lead}: {why}; \
+             {} is listed under Sources and never summed with it",
+            r.dir.display(),
+            group.len(),
+            names.join(", "),
+        );
+        let chosen_note = format!("stage \"{stage}\" is judged on {lead}: {why}");
+        for (k, &i) in at.iter().enumerate() {
+            if k != chosen {
+                out.push(Beside {
+                    source: i,
+                    stage: stage.clone(),
+                    warning: warning.clone(),
+                    chosen_note: chosen_note.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A stage renamed to tell it from another of its name (`peak` → `peak_2users`) is
+/// renamed in the sources measured beside it too.
+pub(super) fn follow_renames(run: &mut Run) {
+    let Some(lead) = run.sources.iter().find(|s| s.beside_stage.is_none()) else {
+        return;
+    };
+    let names: Vec<String> = lead.stages.iter().map(|s| s.name.clone()).collect();
+    for src in &mut run.sources {
+        let Some(name) = src.beside_stage.clone().filter(|n| !names.contains(n)) else {
+            continue;
+        };
+        let users = src.stages.first().and_then(|s| s.users);
+        let Some(new) = users.map(|u| format!("{name}_{u}users")) else {
+            continue;
+        };
+        if names.contains(&new) {
+            for stage in src.stages.iter_mut().filter(|s| s.name == name) {
+                stage.name = new.clone();
+            }
+            src.beside_stage = Some(new);
+        }
+    }
 }
 
 /// The source with its tool written on each stage and before each note.

@@ -154,13 +154,16 @@ fn failure_cells(kinds: &BTreeMap<FailureKind, u64>) -> Vec<Cell> {
     let mut counts = [0u64; 7];
     for (kind, n) in kinds {
         let slot = match kind {
-            FailureKind::Status(400..=499) => 0,
-            FailureKind::Status(500..=599) => 1,
+            FailureKind::Status(400..=499) | FailureKind::StatusClass(4) => 0,
+            FailureKind::Status(500..=599) | FailureKind::StatusClass(5) => 1,
             FailureKind::Timeout => 2,
             FailureKind::Connect => 3,
             FailureKind::Reset => 4,
             FailureKind::Assertion => 5,
-            FailureKind::Status(_) | FailureKind::Tls | FailureKind::Other => 6,
+            FailureKind::Status(_)
+            | FailureKind::StatusClass(_)
+            | FailureKind::Tls
+            | FailureKind::Other => 6,
         };
         counts[slot] += n;
     }

@@ -240,6 +240,8 @@ fn failure_code(kind: Option<FailureKind>) -> (u16, Option<u16>) {
     match kind {
         None => (0, None),
         Some(FailureKind::Status(s)) => (1, Some(s)),
+        // A class alone is written as its digit, which no status is.
+        Some(FailureKind::StatusClass(d)) => (1, Some(u16::from(d))),
         Some(FailureKind::Timeout) => (2, None),
         Some(FailureKind::Connect) => (3, None),
         Some(FailureKind::Tls) => (4, None),
@@ -359,7 +361,10 @@ impl<'t> Decoder<'t> {
         };
         let failure = match (head >> FAILURE_SHIFT) & 0b111 {
             0 => None,
-            1 => Some(FailureKind::Status(u16::try_from(varint(row, at)?).ok()?)),
+            1 => match u16::try_from(varint(row, at)?).ok()? {
+                d @ 0..=9 => Some(FailureKind::StatusClass(d as u8)),
+                s => Some(FailureKind::Status(s)),
+            },
             2 => Some(FailureKind::Timeout),
             3 => Some(FailureKind::Connect),
             4 => Some(FailureKind::Tls),
