@@ -76,6 +76,14 @@ pub enum Caveat {
     /// The source's latencies are likely in another unit than they were read in (why,
     /// naming the file): no latency figure can carry the verdict.
     LatencyUnitDoubt(String),
+    /// No gating rule judges failures, yet more than 1 % of the judged requests
+    /// failed: the verdict and where they failed (`GO`, `99.3% in \`peak\``).
+    UnjudgedFailures {
+        /// The verdict.
+        verdict: String,
+        /// The failure shares, by scope.
+        shares: String,
+    },
 }
 
 impl fmt::Display for Caveat {
@@ -139,6 +147,11 @@ impl fmt::Display for Caveat {
                 "latency percentiles come from the load tool's own summaries (not every \
                  request): they are reported as the tool wrote them, and merged ones are \
                  approximate",
+            ),
+            Caveat::UnjudgedFailures { verdict, shares } => write!(
+                f,
+                "the verdict {verdict} rests on no rule about failures, yet requests failed: \
+                 {shares}; add an error_rate rule to judge them"
             ),
             Caveat::NoVerdictStage => f.write_str(
                 "no stage named in verdict_stages is in the data: the verdict is over every \

@@ -21,8 +21,9 @@ pub struct VerdictFacts<'a> {
     pub stages: &'a [String],
     /// Why the data cannot carry a GO, when it cannot.
     pub data_reason: Option<&'a str>,
-    /// The audit findings on stages that do not decide the verdict, in a clause.
-    pub audit_aside: Option<&'a str>,
+    /// Clauses on what the verdict does not rest on yet a reader must know: audit
+    /// findings on stages that decide nothing, failures no gating rule judges.
+    pub asides: &'a [String],
 }
 
 /// The verdict sentence: the verdict and where it was decided, then the data's
@@ -47,7 +48,7 @@ pub fn verdict_sentence(f: &VerdictFacts) -> String {
         clauses.push(why.to_string());
     }
     clauses.extend(gating_clauses(f.evals));
-    clauses.extend(f.audit_aside.map(str::to_string));
+    clauses.extend(f.asides.iter().cloned());
     let non_gating: Vec<&RuleEvaluation> = f
         .evals
         .iter()

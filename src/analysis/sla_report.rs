@@ -6,6 +6,7 @@
 //! (in the data quality, and a clause of the verdict sentence) but holds no GO back.
 
 use super::audit::{AuditFinding, AuditVerdict};
+use super::caveat::Caveat;
 use super::headline::{verdict_sentence, VerdictFacts};
 use super::metrics::ScopeMetrics;
 use super::quality::{finding_summary, DataQuality};
@@ -96,6 +97,19 @@ pub(super) fn apply(
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let verdict = sla::verdict(&evals, data_reason.is_none());
+    let stage_metrics = owned.iter().filter(|o| o.1.is_none());
+    let unjudged = (verdict != sla::Verdict::NoGo)
+        .then(|| unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2))))
+        .flatten();
+    if let Some(shares) = &unjudged {
+        analysis.warnings.push(Caveat::UnjudgedFailures {
+            verdict: verdict.to_string(),
+            shares: shares.clone(),
+        });
+    }
+    let unjudged =
+        unjudged.map(|s| format!("no gating rule judges failures, yet requests failed: {s}"));
+    let asides: Vec<String> = aside.into_iter().chain(unjudged).collect();
     let mut columns = stage_names.clone();
     columns.push(OVERALL.to_string());
     let headline = verdict_sentence(&VerdictFacts {
@@ -105,7 +119,7 @@ pub(super) fn apply(
         fallback: evaluated.verdict_fallback,
         stages: &stage_names,
         data_reason: data_reason.as_deref(),
-        audit_aside: aside.as_deref(),
+        asides: &asides,
     });
     analysis.sla = Some(SlaSummary {
         passed: evals
@@ -127,6 +141,43 @@ pub(super) fn apply(
     analysis.verdict = Some(verdict);
     agree_with_verdict(analysis, verdict);
     Ok(())
+}
+
+/// Failure shares a verdict rests on no rule about: when no gating rule judges
+/// failures (error rate, availability, goodput, Apdex), the scopes the gating rules
+/// judge (`stages`: each stage's name, `None` for overall, and its figures) where more
+/// than 1 % of the requests failed (`99.3% in \`peak\``). Fast failures make fast
+/// percentiles: a GO on latency rules alone must not hide that most requests failed.
+fn unjudged_failures<'m>(
+    evals: &[RuleEvaluation],
+    stages: impl Iterator<Item = (Option<&'m str>, &'m ScopeMetrics)>,
+) -> Option<String> {
+    use sla::Metric;
+    let gating: Vec<&RuleEvaluation> = (evals.iter())
+        .filter(|e| e.decides_verdict && e.status != RuleStatus::NotRun)
+        .collect();
+    let judges_failures = |m: &Metric| {
+        matches!(
+            m,
+            Metric::ErrorRate | Metric::Availability | Metric::Goodput | Metric::Apdex { .. }
+        )
+    };
+    if gating.is_empty() || gating.iter().any(|e| judges_failures(&e.metric)) {
+        return None;
+    }
+    let judged = |stage: Option<&str>| gating.iter().any(|e| e.stage.as_deref() == stage);
+    let failed: Vec<String> = stages
+        .filter(|(stage, m)| judged(*stage) && m.requests > 0)
+        .filter(|(_, m)| m.failures as f64 > 0.01 * m.requests as f64)
+        .map(|(stage, m)| {
+            format!(
+                "{} in `{}`",
+                super::quantity::format_percent(m.failures as f64 / m.requests as f64),
+                stage.unwrap_or(OVERALL)
+            )
+        })
+        .collect();
+    (!failed.is_empty()).then(|| failed.join(", "))
 }
 
 /// The headroom sentence says whether the SLA's latency and error limits hold; when

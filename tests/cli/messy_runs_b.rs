@@ -1,5 +1,6 @@
 //! Judgements on messy real run dirs (QA round 3, continued): a stage dir that two
-//! tools measured beside stage dirs of another tool.
+//! tools measured beside stage dirs of another tool, the tools' own rounding and
+//! status classes, and what a verdict rests on or leaves unjudged.
 
 use serde_json::Value;
 
@@ -283,4 +284,37 @@ fn one_tools_runs_at_several_loads_in_a_flat_dir_are_stages_in_order_of_users() 
     let want = [("4_users", 4), ("8_users", 8), ("40_users", 40)];
     let want: Vec<(String, u64)> = want.iter().map(|(n, u)| (n.to_string(), *u)).collect();
     assert_eq!(names, want, "{report}");
+}
+
+/// A verdict on latency rules alone names the failures it does not judge: hey's fast
+/// 503s (900 of 1,000 answers) make fast percentiles, and GO is right by the SLA's
+/// rules, yet the sentence must not read as if the run went well.
+#[test]
+fn a_go_on_latency_rules_alone_names_the_share_of_requests_that_failed() {
+    let dir = TestDir::new();
+    dir.write("run/hey.txt", hey_text(100, 900));
+    let run = dir.path().join("run");
+    let latency = dir.write("p95.toml", "[global]\nrules = [\"p(95) < 500ms\"]\n");
+    let (code, out, _) = check_json(&run, &latency, &[]);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
+    let headline = out["sla"]["headline"].as_str().unwrap_or_default();
+    // 900 ÷ 1,000.
+    assert!(
+        headline.contains("no gating rule judges failures, yet requests failed: 90% in `run`"),
+        "{headline}"
+    );
+    // A rule on failures judges them: no such clause, whatever its outcome.
+    let judged = dir.write(
+        "err.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 95%\"]\n",
+    );
+    let (code, out, _) = check_json(&run, &judged, &[]);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
+    let headline = out["sla"]["headline"].as_str().unwrap_or_default();
+    assert!(!headline.contains("judges failures"), "{headline}");
+    // Under 1 % failed: nothing to say.
+    dir.write("few/hey.txt", hey_text(995, 5));
+    let (_, out, _) = check_json(&dir.path().join("few"), &latency, &[]);
+    let headline = out["sla"]["headline"].as_str().unwrap_or_default();
+    assert!(!headline.contains("judges failures"), "{headline}");
 }
