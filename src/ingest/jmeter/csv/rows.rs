@@ -340,9 +340,32 @@ fn digits(raw: &[u8]) -> Option<u64> {
     if raw.is_empty() || raw.len() > 15 {
         return None;
     }
-    raw.iter().try_fold(0u64, |n, b| {
+    // A 13-digit epoch in ms starts with eight digits read at once.
+    let (head, rest) = match raw.split_first_chunk::<8>() {
+        Some((eight, rest)) => (eight_digits(*eight)?, rest),
+        None => (0, raw),
+    };
+    rest.iter().try_fold(head, |n, b| {
         b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
     })
+}
+
+/// Eight ASCII digits as their number, in a few word operations (SWAR); `None` unless
+/// every byte is a digit.
+fn eight_digits(bytes: [u8; 8]) -> Option<u64> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let word = u64::from_le_bytes(bytes);
+    // Every byte in 0x30..=0x39: its high nibble is 3, and adding 6 keeps it 3.
+    let high = 0xF0F0_F0F0_F0F0_F0F0;
+    let digits = word & high == ZEROS && (word + 0x0606_0606_0606_0606) & high == ZEROS;
+    if !digits {
+        return None;
+    }
+    // The first byte is the most significant digit: pair, then quad, then all eight.
+    let v = word - ZEROS;
+    let v = (v * 10 + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v * 100 + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((v * 10_000 + (v >> 32)) & 0xFFFF_FFFF)
 }
 
 /// `text` without the ASCII whitespace `str::trim` would remove (which keeps any
@@ -358,4 +381,43 @@ fn trim_plain(text: &str, i: usize) -> &str {
     let end = raw.iter().rposition(|b| !space(b)).map_or(start, |e| e + 1);
     // Cut at ASCII bytes (or the ends): char boundaries.
     &text[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digits;
+
+    /// Digits read eight at a time give `str::parse`'s number, and anything but
+    /// digits in any place is refused.
+    #[test]
+    fn digits_as_str_parse_reads_them() {
+        let mut cases: Vec<String> = ["0", "7", "12345678", "99999999", "1717199999751"]
+            .map(String::from)
+            .to_vec();
+        cases.extend(["999999999999999", "000000001", "1234567890123456"].map(String::from));
+        let mut seed = 11u64;
+        for len in 1..=16 {
+            for _ in 0..50 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                let text: String = (0..len)
+                    .map(|i| char::from(b'0' + ((seed >> (i * 3 % 60)) % 10) as u8))
+                    .collect();
+                cases.push(text);
+            }
+        }
+        for text in &cases {
+            let want = (text.len() <= 15)
+                .then(|| text.parse::<u64>().ok())
+                .flatten();
+            assert_eq!(digits(text.as_bytes()), want, "{text}");
+            for at in 0..text.len() {
+                for bad in [b'/', b':', b' ', b'a', b'\xff', b'-'] {
+                    let mut raw = text.as_bytes().to_vec();
+                    raw[at] = bad;
+                    assert_eq!(digits(&raw), None, "{raw:?}");
+                }
+            }
+        }
+        assert_eq!(digits(b""), None);
+    }
 }
