@@ -144,7 +144,7 @@ pub(super) fn apply(
 }
 
 /// Failure shares a verdict rests on no rule about: when no gating rule judges
-/// failures (error rate, availability, goodput, Apdex), the scopes the gating rules
+/// failures (error rate, availability, goodput, Apdex, a status share), the scopes the gating rules
 /// judge (`stages`: each stage's name, `None` for overall, and its figures) where more
 /// than 1 % of the requests failed (`99.3% in \`peak\``). Fast failures make fast
 /// percentiles: a GO on latency rules alone must not hide that most requests failed.
@@ -159,7 +159,11 @@ fn unjudged_failures<'m>(
     let judges_failures = |m: &Metric| {
         matches!(
             m,
-            Metric::ErrorRate | Metric::Availability | Metric::Goodput | Metric::Apdex { .. }
+            Metric::ErrorRate
+                | Metric::Availability
+                | Metric::Goodput
+                | Metric::Apdex { .. }
+                | Metric::StatusShare(_)
         )
     };
     if gating.is_empty() || gating.iter().any(|e| judges_failures(&e.metric)) {

@@ -190,6 +190,7 @@ impl Job<'_> {
                 Table::Requests => {
                     if let Some(n) = self.write_requests(dir, &mut rows)? {
                         counts.push((table, n));
+                        self.note_stages_without_rows(&rows);
                     }
                     continue;
                 }
@@ -202,6 +203,36 @@ impl Job<'_> {
             write_file(&dir.join("run.toml"), toml.as_bytes(), &[])?;
         }
         Ok(counts)
+    }
+
+    /// Says which stages with requests got no row in the `requests` table: a tool's
+    /// summary measured them (wrk, hey's text, ab's console), so their figures are in
+    /// the `stages` and `endpoints` tables only, and a CSV export read back by
+    /// `analyze` has none of their requests.
+    fn note_stages_without_rows(&self, rows: &ExportedRows) {
+        let Some(src) = self.run.primary() else {
+            return;
+        };
+        let missing: Vec<String> = (src.stages.iter())
+            .filter(|s| s.requests() > 0 && !rows.spans.contains_key(&s.name))
+            // Stage names come from dir names and files: controls escaped.
+            .map(|s| format!("{} ({} requests)", s.name.escape_debug(), s.requests()))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let back = match self.format {
+            ExportFormat::Csv => {
+                "; `headroom analyze` of this export reads back per-request rows only, so \
+                 these stages read back empty"
+            }
+            _ => "",
+        };
+        eprintln!(
+            "note: no per-request rows for stage(s) {}: a tool's summary measured them, and \
+             their figures are in the stages and endpoints tables only{back}",
+            missing.join(", ")
+        );
     }
 
     /// Streams every per-request input into the `requests` table, noting in `rows`

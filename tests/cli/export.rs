@@ -215,6 +215,35 @@ fn stage_dirs_without_windows_read_back_into_their_stages_with_failures_unseen()
     assert_eq!(again["data_quality"], "partial", "{err}");
 }
 
+/// A stage a tool's summary measured (ab's console alone) has no per-request rows:
+/// export says so by name, since `analyze` of the export cannot read it back.
+#[test]
+fn a_stage_measured_by_a_summary_alone_is_named_as_having_no_rows() {
+    use crate::formats_c::{ab_text, ab_tsv_from};
+    let dir = TestDir::new();
+    let ttimes: Vec<u64> = (0..100).map(|i| 5 + i % 40).collect();
+    dir.write("runs/01_base_10users/ab.txt", ab_text(100, [0; 4], 0));
+    dir.write(
+        "runs/01_base_10users/ab.tsv",
+        ab_tsv_from(1_796_278_607, &ttimes),
+    );
+    dir.write("runs/02_peak_20users/ab.txt", ab_text(300, [0; 4], 0));
+    let out = dir.path().join("csv");
+    let (code, err) = export(&[
+        &s(&dir.path().join("runs")),
+        "--to",
+        "csv",
+        "--out",
+        &s(&out),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("no per-request rows for stage(s) peak (300 requests)"),
+        "{err}"
+    );
+    assert!(!err.contains("base ("), "{err}");
+}
+
 #[test]
 fn ndjson_tables_parse_line_by_line() {
     let dir = TestDir::new();

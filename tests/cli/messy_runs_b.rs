@@ -312,6 +312,14 @@ fn a_go_on_latency_rules_alone_names_the_share_of_requests_that_failed() {
     assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
     let headline = out["sla"]["headline"].as_str().unwrap_or_default();
     assert!(!headline.contains("judges failures"), "{headline}");
+    // A status share judges failures too.
+    let rc = dir.write(
+        "rc.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"rc(5xx) < 95%\"]\n",
+    );
+    let (_, out, _) = check_json(&run, &rc, &[]);
+    let headline = out["sla"]["headline"].as_str().unwrap_or_default();
+    assert!(!headline.contains("judges failures"), "{headline}");
     // Under 1 % failed: nothing to say.
     dir.write("few/hey.txt", hey_text(995, 5));
     let (_, out, _) = check_json(&dir.path().join("few"), &latency, &[]);

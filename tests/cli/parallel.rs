@@ -482,3 +482,27 @@ fn goose_request_log_in_parts_gives_the_one_thread_report() {
     );
     one_and_four_threads_agree(&dir, 40_001 + 40_000 / 97);
 }
+
+/// A status of one digit (`status:5` in a generic CSV's error column) replays from the
+/// survey's tape as that status, not as the class `5xx` (both follow one code on the
+/// tape), so the tape and `--reread` agree and `rc(5xx)` counts neither.
+#[test]
+fn a_one_digit_status_replays_from_the_tape_as_itself_not_as_a_class() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms,status,error\n");
+    for i in 0..1000u64 {
+        let t = 1_767_225_600_000 + i * 50;
+        match i % 10 {
+            0 => csv.push_str(&format!("{t},/a,5,,status:5\n")),
+            _ => csv.push_str(&format!("{t},/a,50,200,\n")),
+        }
+    }
+    dir.write("run/results.csv", csv);
+    let run = dir.path().join("run");
+    let (_, tape, err) = analyze_json(&[&run], &[]);
+    let kinds = &tape["overall"]["failures_by_kind"];
+    assert_eq!(kinds["status:5"], 100, "{kinds} {err}");
+    assert!(kinds.get("status:5xx").is_none(), "{kinds}");
+    let (_, reread, _) = analyze_json(&[&run], &["--reread"]);
+    same(&tape, &reread, "tape and reread");
+}

@@ -174,7 +174,7 @@ impl Tape {
             put_number(&mut self.row, n);
         }
         if let Some(s) = status {
-            put_varint(&mut self.row, u64::from(s));
+            put_varint(&mut self.row, s);
         }
         if let Some(b) = ev.bytes {
             put_varint(&mut self.row, b);
@@ -235,13 +235,17 @@ fn put_varint(row: &mut Vec<u8>, mut v: u64) {
     row.push(v as u8);
 }
 
-/// The failure kind's code in a header, and the status that follows a `Status`.
-fn failure_code(kind: Option<FailureKind>) -> (u16, Option<u16>) {
+/// A status class's number after the code of a status: past every `u16` status, so
+/// that none (`status:5` parses as one) reads back as a class.
+const CLASS_BASE: u64 = 1 << 16;
+
+/// The failure kind's code in a header, and the number that follows a `Status` (its
+/// status) or a `StatusClass` ([`CLASS_BASE`] + its digit).
+fn failure_code(kind: Option<FailureKind>) -> (u16, Option<u64>) {
     match kind {
         None => (0, None),
-        Some(FailureKind::Status(s)) => (1, Some(s)),
-        // A class alone is written as its digit, which no status is.
-        Some(FailureKind::StatusClass(d)) => (1, Some(u16::from(d))),
+        Some(FailureKind::Status(s)) => (1, Some(u64::from(s))),
+        Some(FailureKind::StatusClass(d)) => (1, Some(CLASS_BASE + u64::from(d))),
         Some(FailureKind::Timeout) => (2, None),
         Some(FailureKind::Connect) => (3, None),
         Some(FailureKind::Tls) => (4, None),
@@ -361,9 +365,9 @@ impl<'t> Decoder<'t> {
         };
         let failure = match (head >> FAILURE_SHIFT) & 0b111 {
             0 => None,
-            1 => match u16::try_from(varint(row, at)?).ok()? {
-                d @ 0..=9 => Some(FailureKind::StatusClass(d as u8)),
-                s => Some(FailureKind::Status(s)),
+            1 => match varint(row, at)? {
+                s if s < CLASS_BASE => Some(FailureKind::Status(s as u16)),
+                d => Some(FailureKind::StatusClass(u8::try_from(d - CLASS_BASE).ok()?)),
             },
             2 => Some(FailureKind::Timeout),
             3 => Some(FailureKind::Connect),
@@ -449,6 +453,11 @@ mod tests {
             None,
             Some(FailureKind::Status(503)),
             Some(FailureKind::Status(u16::MAX)),
+            // A status of one digit (`status:5` in a generic CSV) is no class.
+            Some(FailureKind::Status(5)),
+            Some(FailureKind::Status(0)),
+            Some(FailureKind::StatusClass(5)),
+            Some(FailureKind::StatusClass(4)),
             Some(FailureKind::Timeout),
             Some(FailureKind::Connect),
             Some(FailureKind::Tls),
