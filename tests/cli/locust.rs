@@ -383,3 +383,32 @@ fn a_cut_history_beside_a_whole_stats_file_keeps_the_stats_totals() {
         .collect();
     assert_eq!(got, vec![116, 166]);
 }
+
+/// The requests and failures of `endpoint`'s series in `stage`, summed.
+fn series_totals(stage: &Value, endpoint: &str) -> (u64, u64) {
+    let ep = (stage["endpoints"].as_array().unwrap().iter())
+        .find(|e| e["key"] == endpoint)
+        .unwrap_or_else(|| panic!("no {endpoint}"));
+    let series = ep["timeseries"].as_array().expect("a series");
+    let sum = |k: &str| series.iter().map(|i| i[k].as_u64().unwrap_or(0)).sum();
+    (sum("requests"), sum("failures"))
+}
+
+/// With `--csv-full-history`, each endpoint has a series over time from its own rows
+/// (differences of its totals), adding up to its counts in every stage, an endpoint
+/// first written after the stage began (`/c`, from t = 35) included.
+#[test]
+fn full_history_endpoints_have_series_that_add_up_to_their_counts() {
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", history(true));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = stages(&report);
+    // The counts of the test above: 10 users /a 87, /b 29 (6 failed); 20 users /a 87,
+    // /b 29 (6 failed), /c 56.
+    assert_eq!(series_totals(&stages[0], "GET /a"), (87, 0));
+    assert_eq!(series_totals(&stages[0], "POST /b"), (29, 6));
+    assert_eq!(series_totals(&stages[1], "GET /a"), (87, 0));
+    assert_eq!(series_totals(&stages[1], "POST /b"), (29, 6));
+    assert_eq!(series_totals(&stages[1], "GET /c"), (56, 0));
+}

@@ -10,7 +10,8 @@
 //! (cumulative or windowed, told apart by the data: see `history`). The
 //! series' interval is the history's measured row spacing, not an assumed 1 s. Without
 //! `--csv-full-history` (every version) the history has only the Aggregated rows:
-//! such stages have their totals and no endpoints.
+//! such stages have their totals and no endpoints; with it, each endpoint also gets
+//! its series from its own rows.
 //!
 //! Failure kinds come from `_failures.csv`, which covers the whole run: a history
 //! stage gets them only where they follow for certain (see `kinds_of_part`); the
@@ -536,13 +537,13 @@ pub fn build_source(
     if let Some(hist) = &history {
         source.span_ms = hist.first().zip(hist.last()).map(|(a, b)| (a.t_ms, b.t_ms));
         if stats.is_none() {
-            fill_timeline(&mut overall, hist, spacing);
             overall_from_history(&mut overall, hist, opts);
+            fill_timeline(&mut overall, hist, spacing, &|_| false);
         } else if history_cut {
             // A cut history's series would cover part of what the stats file counts.
             source.notes.push(CUT_HISTORY_UNDRAWN.into());
         } else {
-            fill_timeline(&mut overall, hist, spacing);
+            fill_timeline(&mut overall, hist, spacing, &|_| false);
         }
     }
     // After the history: without `_stats.csv` the overall figures come from it.

@@ -24,7 +24,7 @@ use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec}
 use crate::ingest::Format;
 use crate::ingest::{problem, IngestOptions};
 use crate::model::{
-    EndpointKey, EndpointStats, LatencyDistribution, PercentileSummary, Problem, Stage,
+    EndpointKey, EndpointStats, LatencyDistribution, PercentileSummary, Problem, Stage, TimeSeries,
 };
 
 /// The `locust-stats-history` format: how it is recognised and read.
@@ -359,22 +359,47 @@ pub(super) fn stages_from_history(
     })
 }
 
-/// Per-interval counts, users and Locust's own p50/p95 from the aggregate rows. The
-/// series' interval is the rows' measured spacing (`spacing_ms`), and the requests a
-/// row adds are placed in the interval that starts at the row before it: they were
-/// made between the two rows.
-pub(super) fn fill_timeline(stage: &mut Stage, hist: &[HistoryRow], spacing_ms: i64) {
-    if stage.timeline.is_empty() {
-        stage.timeline.width_ms = spacing_ms.max(1);
+/// Per-interval counts, users and Locust's own p50/p95 from the aggregate rows, into
+/// the stage's timeline, and from each endpoint's rows (`--csv-full-history`) into
+/// that endpoint's series. `counted_before(key)` is true when the endpoint had a row
+/// at or before the first of `hist`; else its first row counts from zero (Locust
+/// writes an endpoint's first row after its first request), so its series adds up to
+/// the endpoint's requests.
+pub(super) fn fill_timeline(
+    stage: &mut Stage,
+    hist: &[HistoryRow],
+    spacing_ms: i64,
+    counted_before: &dyn Fn(&EndpointKey) -> bool,
+) {
+    fill_series(&mut stage.timeline, hist, None, spacing_ms);
+    for (key, ep) in &mut stage.endpoints {
+        fill_series(&mut ep.series, hist, Some(key), spacing_ms);
+        if !counted_before(key) {
+            first_row_from_zero(&mut ep.series, hist, key);
+        }
+    }
+}
+
+/// The series of `key`'s rows (`None`: the aggregate's). Its interval is the rows'
+/// measured spacing (`spacing_ms`), and the requests a row adds are placed in the
+/// interval that starts at the row before it: they were made between the two rows.
+fn fill_series(
+    series: &mut TimeSeries,
+    hist: &[HistoryRow],
+    key: Option<&EndpointKey>,
+    spacing_ms: i64,
+) {
+    if series.is_empty() {
+        series.width_ms = spacing_ms.max(1);
     }
     let mut prev: Option<&HistoryRow> = None;
-    for row in hist.iter().filter(|r| r.key.is_none()) {
+    for row in hist.iter().filter(|r| r.key.as_ref() == key) {
         if let Some(p) = prev {
-            let iv = stage.timeline.at(p.t_ms);
+            let iv = series.at(p.t_ms);
             iv.requests += row.total_requests.saturating_sub(p.total_requests);
             iv.failures += row.total_failures.saturating_sub(p.total_failures);
         }
-        let iv = stage.timeline.at(row.t_ms);
+        let iv = series.at(row.t_ms);
         iv.reported_p50_ms = row.p50.or(iv.reported_p50_ms);
         iv.reported_p95_ms = row.p95.or(iv.reported_p95_ms);
         if let Some(u) = row.users {
@@ -382,6 +407,19 @@ pub(super) fn fill_timeline(stage: &mut Stage, hist: &[HistoryRow], spacing_ms: 
         }
         prev = Some(row);
     }
+}
+
+/// Places what `key`'s first row counts (from zero) in the interval of the row before
+/// it (any key's): those requests were made between the two.
+fn first_row_from_zero(series: &mut TimeSeries, hist: &[HistoryRow], key: &EndpointKey) {
+    let Some(at) = hist.iter().position(|r| r.key.as_ref() == Some(key)) else {
+        return;
+    };
+    let first = &hist[at];
+    let before = hist[..at].iter().rev().find(|r| r.t_ms < first.t_ms);
+    let iv = series.at(before.map_or(first.t_ms, |r| r.t_ms));
+    iv.requests += first.total_requests;
+    iv.failures += first.total_failures;
 }
 
 /// Overall figures from the last cumulative history rows (no `_stats.csv`).
@@ -518,7 +556,9 @@ pub(super) fn stage_from_history(
         .filter(|r| r.t_ms >= start && r.t_ms <= end)
         .cloned()
         .collect();
-    fill_timeline(&mut stage, &in_window, spacing_ms);
+    fill_timeline(&mut stage, &in_window, spacing_ms, &|k| {
+        at_start.contains_key(&Some(k.clone()))
+    });
     if let Some(kind) = estimated {
         stage.window_basis = format!("{}; {}", stage.window_basis, kind.basis());
     }
