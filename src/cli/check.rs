@@ -15,7 +15,7 @@ use super::pipeline::{run_pipeline, SlaFile};
 use crate::analysis::sla::gates;
 use crate::render::check::{comment, table, CheckOutcome, StatusCounts};
 use crate::render::junit;
-use crate::render::output::write_file;
+use crate::render::output::write_named_file;
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
@@ -49,6 +49,22 @@ pub struct CheckArgs {
     /// Also fail (exit 1) when a fail-severity rule is not proven or lacks data.
     #[arg(long)]
     pub strict: bool,
+    /// Move a --junit or --markdown file that headroom did not write aside (to
+    /// `.NAME.old-TIMESTAMP`, nothing is deleted) instead of refusing it. A file an
+    /// earlier check wrote is replaced without it.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// True for a JUnit file an earlier `check` wrote (its `<testsuites>` is named so).
+fn junit_of_ours(head: &[u8]) -> bool {
+    memchr::memmem::find(head, b"<testsuites name=\"headroom check").is_some()
+}
+
+/// True for a PR comment an earlier `check` wrote (its first line names it).
+fn comment_of_ours(head: &[u8]) -> bool {
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    first.starts_with(b"### ") && memchr::memmem::find(first, b"headroom check:").is_some()
 }
 
 /// Runs `check`.
@@ -86,14 +102,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let failing: &[crate::model::Problem] = if bad_input { &run.problems } else { &[] };
     if let Some(path) = &args.junit {
         let xml = junit::render(sla, args.strict, failing);
-        write_file(path, xml.as_bytes(), &inputs)?;
+        write_named_file(path, xml.as_bytes(), &inputs, &junit_of_ours, args.force)?;
     }
     if let Some(path) = &args.markdown {
-        write_file(
-            path,
-            comment(sla, args.strict, failing)?.as_bytes(),
-            &inputs,
-        )?;
+        let text = comment(sla, args.strict, failing)?;
+        write_named_file(path, text.as_bytes(), &inputs, &comment_of_ours, args.force)?;
     }
     if args.json || args.format == OutputFormat::Json {
         let outcome = CheckOutcome {

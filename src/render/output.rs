@@ -146,6 +146,17 @@ pub enum OutputError {
         /// Where `--force` would move it.
         aside: String,
     },
+    /// A file to write exists and headroom did not write it.
+    #[error(
+        "{out}: the file exists and headroom did not write it; choose another path, or add \
+         --force to move it aside to {aside} (nothing is deleted)"
+    )]
+    ForeignFile {
+        /// The path as given.
+        out: String,
+        /// Where `--force` would move it.
+        aside: String,
+    },
     /// Reading or writing the file system failed.
     #[error("{path}: {source}{}", unwritable_hint(source))]
     Io {
@@ -626,6 +637,41 @@ pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), O
         return Err(OutputError::io(path)(e));
     }
     Ok(())
+}
+
+/// [`write_file`] for a file the user names (`check --junit FILE`): an existing file
+/// is replaced only when `ours` recognises its first bytes as headroom's (the last
+/// run's, in CI) or it is empty; else refused, or with `force` moved aside to a hidden
+/// sibling `.NAME.old-TIMESTAMP` first. Nothing a user wrote is lost.
+pub fn write_named_file(
+    path: &Path,
+    bytes: &[u8],
+    inputs: &[PathBuf],
+    ours: &dyn Fn(&[u8]) -> bool,
+    force: bool,
+) -> Result<(), OutputError> {
+    if path.is_file() && !inputs.iter().any(|i| absolute(i) == absolute(path)) {
+        let mut head = Vec::with_capacity(1024);
+        let file = std::fs::File::open(path).map_err(OutputError::io(path))?;
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, 1024), &mut head)
+            .map_err(OutputError::io(path))?;
+        if !head.is_empty() && !ours(&head) {
+            if !force {
+                return Err(OutputError::ForeignFile {
+                    out: path.display().to_string(),
+                    aside: sibling(path, "old-TIMESTAMP").display().to_string(),
+                });
+            }
+            let aside = sibling(path, &format!("old-{}", timestamp()));
+            std::fs::rename(path, &aside).map_err(OutputError::io(path))?;
+            eprintln!(
+                "note: moved {} aside to {}",
+                path.display(),
+                aside.display()
+            );
+        }
+    }
+    write_file(path, bytes, inputs)
 }
 
 /// The output dir to use when none is given: `preferred`, unless it exists and is

@@ -227,6 +227,51 @@ fn check_output_files_never_replace_an_input() {
     assert!(temps(dir.path()).is_empty());
 }
 
+/// `check --junit FILE` / `--markdown FILE` onto a file the user wrote is refused
+/// (exit 2, the file untouched); `--force` moves it aside first; a file an earlier
+/// check wrote is replaced without asking (CI reruns).
+#[test]
+fn check_output_files_never_replace_a_file_headroom_did_not_write() {
+    let dir = workspace();
+    dir.write("work/sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
+    dir.write("work/junit.xml", "<mine/>\n");
+    dir.write("work/comment.md", "# my release notes\n");
+    for (flag, file) in [("--junit", "junit.xml"), ("--markdown", "comment.md")] {
+        let args = ["check", "run", "--sla", "sla.toml", flag, file];
+        assert_refused_unchanged(&dir, &args, "headroom did not write it");
+        let work = dir.path().join("work");
+        let mine = std::fs::read(work.join(file)).unwrap();
+        let o = headroom_in(&work, &[&args[..], &["--force"]].concat());
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        // The user's file is aside, whole; the check's is in its place.
+        let aside: Vec<_> = std::fs::read_dir(&work)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                name.starts_with(&format!(".{file}.old-"))
+            })
+            .collect();
+        assert_eq!(aside.len(), 1, "{aside:?}");
+        assert_eq!(std::fs::read(&aside[0]).unwrap(), mine);
+        let written = std::fs::read(work.join(file)).unwrap();
+        // Written by check: the next check replaces it without --force.
+        let o = headroom_in(&work, &args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(std::fs::read(work.join(file)).unwrap(), written);
+    }
+}
+
 #[test]
 fn drive_and_demo_refuse_a_dir_that_is_not_theirs() {
     let dir = workspace();
