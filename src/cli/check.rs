@@ -102,11 +102,23 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let failing: &[crate::model::Problem] = if bad_input { &run.problems } else { &[] };
     if let Some(path) = &args.junit {
         let xml = junit::render(sla, args.strict, failing);
-        write_named_file(path, xml.as_bytes(), &inputs, &junit_of_ours, args.force)?;
+        write_named_file(
+            path,
+            xml.as_bytes(),
+            &inputs,
+            &junit_of_ours,
+            Some(args.force),
+        )?;
     }
     if let Some(path) = &args.markdown {
         let text = comment(sla, args.strict, failing)?;
-        write_named_file(path, text.as_bytes(), &inputs, &comment_of_ours, args.force)?;
+        write_named_file(
+            path,
+            text.as_bytes(),
+            &inputs,
+            &comment_of_ours,
+            Some(args.force),
+        )?;
     }
     if args.json || args.format == OutputFormat::Json {
         let outcome = CheckOutcome {

@@ -13,6 +13,7 @@ use crate::driver::target::{serve_counted, Profile, Stall, Stats, STATS_PATH};
 use crate::driver::tls::self_signed;
 use crate::driver::units::Secs;
 use crate::model::ThinkTime;
+use crate::render::output::write_named_file;
 
 /// Arguments of `headroom target`.
 #[derive(Args, Debug, Clone)]
@@ -61,6 +62,23 @@ pub struct TargetArgs {
 
 /// Runs `headroom target`.
 pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
+    // Files it would write over and did not write: refused before serving, not after.
+    let own_cert = crate::driver::tls::is_own_certificate;
+    let named: [(&Option<std::path::PathBuf>, &str, &dyn Fn(&[u8]) -> bool); 2] = [
+        (&args.cert_out, "--cert-out", &own_cert),
+        (&args.stats_out, "--stats-out", &stats_of_ours),
+    ];
+    for (path, flag, ours) in named {
+        let Some(path) = path else { continue };
+        if crate::render::output::foreign_file(path, ours).unwrap_or(false) {
+            eprintln!(
+                "error: {flag} {}: the file exists and headroom did not write it; choose \
+                 another path",
+                path.display()
+            );
+            return Ok(Outcome::BadInput);
+        }
+    }
     match prepare(&args) {
         Ok((profile, thinks, max)) => {
             let rt = super::runtime()?;
@@ -83,8 +101,9 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                 };
                 if let (Some(path), Some(pem)) = (&args.cert_out, &pem) {
                     // Written before the address is printed: a reader of that line finds it.
-                    if let Err(e) = std::fs::write(path, pem) {
-                        eprintln!("error: --cert-out {}: {e}", path.display());
+                    let ours = crate::driver::tls::is_own_certificate;
+                    if let Err(e) = write_named_file(path, pem.as_bytes(), &[], &ours, None) {
+                        eprintln!("error: --cert-out {e}");
                         return Ok(Outcome::BadInput);
                     }
                 }
@@ -122,8 +141,8 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                 .await?;
                 if let Some(path) = &args.stats_out {
                     let json = format!("{:#}\n", stats.to_json());
-                    if let Err(e) = std::fs::write(path, json) {
-                        eprintln!("error: --stats-out {}: {e}", path.display());
+                    if let Err(e) = write_named_file(path, json.as_bytes(), &[], &stats_of_ours, None) {
+                        eprintln!("error: --stats-out {e}");
                         return Ok(Outcome::Failed);
                     }
                 }
@@ -184,6 +203,13 @@ fn prepare(args: &TargetArgs) -> Result<Prepared, String> {
 }
 
 /// The capacity statement printed at start.
+/// True for a `--stats-out` file an earlier target wrote (its counters by status and
+/// by path).
+fn stats_of_ours(head: &[u8]) -> bool {
+    let has = |key: &[u8]| memchr::memmem::find(head, key).is_some();
+    head.starts_with(b"{") && has(b"\"by_status\"") && has(b"\"by_path\"")
+}
+
 pub fn describe(p: &Profile, thinks: &[(ThinkTime, &str)]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "profile {}: {}", p.name, p.description);

@@ -217,6 +217,17 @@ impl ServerCertVerifier for AnyCert {
     }
 }
 
+/// True when `pem` holds one certificate, the kind [`self_signed`] makes (rcgen's
+/// default subject): `target --cert-out` may replace it, and no other file.
+pub fn is_own_certificate(pem: &[u8]) -> bool {
+    let certs: Result<Vec<CertificateDer<'static>>, _> =
+        CertificateDer::pem_slice_iter(pem).collect();
+    match certs.as_deref() {
+        Ok([one]) => memchr::memmem::find(one, b"rcgen self signed cert").is_some(),
+        _ => false,
+    }
+}
+
 /// A self-signed certificate for the loopback names, and an acceptor serving it.
 /// Returns (acceptor, certificate PEM).
 pub fn self_signed() -> Result<(TlsAcceptor, String), String> {

@@ -148,14 +148,14 @@ pub enum OutputError {
     },
     /// A file to write exists and headroom did not write it.
     #[error(
-        "{out}: the file exists and headroom did not write it; choose another path, or add \
-         --force to move it aside to {aside} (nothing is deleted)"
+        "{out}: the file exists and headroom did not write it; {}",
+        aside_hint(aside)
     )]
     ForeignFile {
         /// The path as given.
         out: String,
-        /// Where `--force` would move it.
-        aside: String,
+        /// Where `--force` would move it (`None`: the command has no `--force`).
+        aside: Option<String>,
     },
     /// Reading or writing the file system failed.
     #[error("{path}: {source}{}", unwritable_hint(source))]
@@ -166,6 +166,17 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// What to do about a file headroom did not write where it would write one.
+fn aside_hint(aside: &Option<String>) -> String {
+    match aside {
+        Some(aside) => format!(
+            "choose another path, or add --force to move it aside to {aside} (nothing is \
+             deleted)"
+        ),
+        None => "choose another path".to_string(),
+    }
 }
 
 /// What to do when the output cannot be written there (a read-only run dir, where the
@@ -640,38 +651,46 @@ pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), O
 }
 
 /// [`write_file`] for a file the user names (`check --junit FILE`): an existing file
-/// is replaced only when `ours` recognises its first bytes as headroom's (the last
-/// run's, in CI) or it is empty; else refused, or with `force` moved aside to a hidden
-/// sibling `.NAME.old-TIMESTAMP` first. Nothing a user wrote is lost.
+/// is replaced only when `ours` recognises its first 4 KiB as headroom's (the last
+/// run's, in CI) or it is empty; else refused, or with `force` (`Some(true)`; `None`
+/// when the command has no `--force`) moved aside to a hidden sibling
+/// `.NAME.old-TIMESTAMP` first. Nothing a user wrote is lost.
 pub fn write_named_file(
     path: &Path,
     bytes: &[u8],
     inputs: &[PathBuf],
     ours: &dyn Fn(&[u8]) -> bool,
-    force: bool,
+    force: Option<bool>,
 ) -> Result<(), OutputError> {
-    if path.is_file() && !inputs.iter().any(|i| absolute(i) == absolute(path)) {
-        let mut head = Vec::with_capacity(1024);
-        let file = std::fs::File::open(path).map_err(OutputError::io(path))?;
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, 1024), &mut head)
-            .map_err(OutputError::io(path))?;
-        if !head.is_empty() && !ours(&head) {
-            if !force {
-                return Err(OutputError::ForeignFile {
-                    out: path.display().to_string(),
-                    aside: sibling(path, "old-TIMESTAMP").display().to_string(),
-                });
-            }
-            let aside = sibling(path, &format!("old-{}", timestamp()));
-            std::fs::rename(path, &aside).map_err(OutputError::io(path))?;
-            eprintln!(
-                "note: moved {} aside to {}",
-                path.display(),
-                aside.display()
-            );
+    if !inputs.iter().any(|i| absolute(i) == absolute(path)) && foreign_file(path, ours)? {
+        if force != Some(true) {
+            return Err(OutputError::ForeignFile {
+                out: path.display().to_string(),
+                aside: force.map(|_| sibling(path, "old-TIMESTAMP").display().to_string()),
+            });
         }
+        let aside = sibling(path, &format!("old-{}", timestamp()));
+        std::fs::rename(path, &aside).map_err(OutputError::io(path))?;
+        eprintln!(
+            "note: moved {} aside to {}",
+            path.display(),
+            aside.display()
+        );
     }
     write_file(path, bytes, inputs)
+}
+
+/// True when `path` is a non-empty file whose first 4 KiB `ours` does not recognise
+/// as headroom's: a command checks it before its work, not only when it writes.
+pub fn foreign_file(path: &Path, ours: &dyn Fn(&[u8]) -> bool) -> Result<bool, OutputError> {
+    if !path.is_file() {
+        return Ok(false);
+    }
+    let mut head = Vec::with_capacity(4096);
+    let file = std::fs::File::open(path).map_err(OutputError::io(path))?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 4096), &mut head)
+        .map_err(OutputError::io(path))?;
+    Ok(!head.is_empty() && !ours(&head))
 }
 
 /// The output dir to use when none is given: `preferred`, unless it exists and is

@@ -272,6 +272,37 @@ fn check_output_files_never_replace_a_file_headroom_did_not_write() {
     }
 }
 
+/// `target --stats-out` / `--cert-out` onto a file the user wrote is refused before
+/// serving (exit 2, the file untouched); a stats file an earlier target wrote is
+/// replaced.
+#[test]
+fn target_never_writes_over_a_file_it_did_not_write() {
+    let dir = workspace();
+    dir.write("work/stats.json", "{\"mine\": 1}\n");
+    dir.write("work/cert.pem", "my certificate\n");
+    let serve = ["target", "--listen", "127.0.0.1:0", "--max-duration", "1s"];
+    for extra in [
+        &["--stats-out", "stats.json"][..],
+        &["--tls-self-signed", "--cert-out", "cert.pem"][..],
+    ] {
+        let args = [&serve[..], extra].concat();
+        assert_refused_unchanged(&dir, &args, "headroom did not write it");
+    }
+    let work = dir.path().join("work");
+    let args = [&serve[..], &["--stats-out", "own.json"]].concat();
+    for _ in 0..2 {
+        let o = headroom_in(&work, &args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let stats = std::fs::read_to_string(work.join("own.json")).unwrap();
+    assert!(stats.contains("\"by_status\""), "{stats}");
+}
+
 #[test]
 fn drive_and_demo_refuse_a_dir_that_is_not_theirs() {
     let dir = workspace();
