@@ -64,7 +64,7 @@ pub struct TargetArgs {
 pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
     // Files it would write over and did not write: refused before serving, not after.
     let own_cert = crate::driver::tls::is_own_certificate;
-    let named: [(&Option<std::path::PathBuf>, &str, &dyn Fn(&[u8]) -> bool); 2] = [
+    let named: [(&Option<std::path::PathBuf>, &str, Recognise<'_>); 2] = [
         (&args.cert_out, "--cert-out", &own_cert),
         (&args.stats_out, "--stats-out", &stats_of_ours),
     ];
@@ -203,6 +203,9 @@ fn prepare(args: &TargetArgs) -> Result<Prepared, String> {
 }
 
 /// The capacity statement printed at start.
+/// Whether a file's first bytes are what this command writes.
+type Recognise<'a> = &'a dyn Fn(&[u8]) -> bool;
+
 /// True for a `--stats-out` file an earlier target wrote (its counters by status and
 /// by path).
 fn stats_of_ours(head: &[u8]) -> bool {
