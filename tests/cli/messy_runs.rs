@@ -206,6 +206,46 @@ fn a_summarys_error_rate_is_tested_on_its_counts_and_a_jump_regresses() {
     assert_eq!(code, 0, "{report:#}");
 }
 
+/// A summary's percentiles decide only when its requests were mostly served: the
+/// same halving of hey's latencies is `improved` with no failures, and `inconclusive`
+/// when 30 % of the candidate's answers were (fast) 503s.
+#[test]
+fn a_summarys_percentiles_of_mostly_failed_requests_decide_nothing() {
+    let dir = TestDir::new();
+    // hey_text's distribution, every latency halved.
+    let faster = |text: String| {
+        [
+            ("0.0076", "0.0038"),
+            ("0.0091", "0.0045"),
+            ("0.0108", "0.0054"),
+            ("0.0130", "0.0065"),
+            ("0.0153", "0.0076"),
+            ("0.0169", "0.0084"),
+            ("0.0207", "0.0103"),
+        ]
+        .iter()
+        .fold(text, |t, (a, b)| {
+            t.replace(&format!("in {a} secs"), &format!("in {b} secs"))
+        })
+    };
+    dir.write("v1/01_load_10users/hey.txt", hey_text(20_000, 0));
+    dir.write("v2/01_load_10users/hey.txt", faster(hey_text(20_000, 0)));
+    dir.write(
+        "v3/01_load_10users/hey.txt",
+        faster(hey_text(14_000, 6_000)),
+    );
+    let path = |n: &str| dir.path().join(n);
+    let (_, served) = compare_json(&dir, &path("v1"), &path("v2"), &[]);
+    assert_eq!(rows_of(&served, "p50")[0].1, "improved", "{served:#}");
+    let (_, failing) = compare_json(&dir, &path("v1"), &path("v3"), &["--threshold", "5%"]);
+    assert_eq!(rows_of(&failing, "p50")[0].1, "inconclusive", "{failing:#}");
+    assert_eq!(
+        rows_of(&failing, "error_rate")[0].1,
+        "regressed",
+        "{failing:#}"
+    );
+}
+
 #[test]
 fn the_only_endpoints_of_two_releases_pair_whatever_the_tool_calls_them() {
     let dir = TestDir::new();

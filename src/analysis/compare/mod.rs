@@ -199,7 +199,8 @@ pub fn compare(
         notes.push(
             "some metrics come from reported summaries only (no histogram): they are \
              `inconclusive` unless the change is beyond the noise floor and, for a \
-             percentile, beyond what both sides' request counts leave open; throughput, \
+             percentile, beyond what both sides' request counts leave open with at most \
+             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
              goodput and means without a per-interval series stay `inconclusive` (error \
              rates are tested on the failure and request counts)"
                 .into(),

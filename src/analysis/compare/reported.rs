@@ -7,7 +7,10 @@
 //! lives in the per-interval series a summary lacks (requests per interval under a
 //! closed model are far from Poisson), so such a change stays `inconclusive`. An error
 //! rate is not decided here: its failures and requests are counts, tested by the
-//! two-proportion test as a one-interval series (`verdict::single`).
+//! two-proportion test as a one-interval series (`verdict::single`). Nor is a
+//! percentile of a side where more than a tenth of the requests failed: a tool's
+//! summary mixes the failures' latencies in (fast 503s, slow timeouts), so its change
+//! says nothing about what was served.
 
 use super::input::Figures;
 use super::stats::{Estimate, IntervalPoint, Method};
@@ -15,6 +18,10 @@ use super::verdict::Metric;
 
 /// The two-sided 95 % normal quantile.
 const Z_95: f64 = 1.96;
+
+/// The largest share of failed requests a summary's percentiles may hold and still
+/// show a change.
+const MOSTLY_SERVED: f64 = 0.10;
 
 /// The reported percentiles of a summary, as (quantile, ms).
 fn points(f: &Figures) -> Vec<(f64, f64)> {
@@ -54,6 +61,10 @@ pub fn summary_shift_shown(metric: Metric, b: &Figures, c: &Figures, delta: f64)
     // Ten requests past the percentile on each side, as README promises.
     let need = (10.0 / (1.0 - q)).ceil() as u64;
     if b.requests < need || c.requests < need {
+        return false;
+    }
+    let failing = |f: &Figures| f.failures as f64 > MOSTLY_SERVED * f.requests as f64;
+    if failing(b) || failing(c) {
         return false;
     }
     match (standard_error(b, q), standard_error(c, q)) {
@@ -113,5 +124,17 @@ mod tests {
         assert!(summary_shift_shown(Metric::P50, &b, &c, 16.0));
         // Rates never are.
         assert!(!summary_shift_shown(Metric::Throughput, &b, &c, 1e9));
+        // Nor a percentile of a side whose requests mostly failed (11 % here): its
+        // summary mixes the failures' latencies in.
+        let failed = Figures {
+            failures: 2_200,
+            ..c.clone()
+        };
+        assert!(!summary_shift_shown(Metric::P50, &b, &failed, 16.0));
+        let few = Figures {
+            failures: 2_000,
+            ..c
+        };
+        assert!(summary_shift_shown(Metric::P50, &b, &few, 16.0));
     }
 }
