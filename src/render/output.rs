@@ -650,49 +650,6 @@ pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), O
     Ok(())
 }
 
-/// [`write_file`] for a file the user names (`check --junit FILE`): an existing file
-/// is replaced only when `ours` recognises its first 4 KiB as headroom's (the last
-/// run's, in CI) or it is empty; else refused, or with `force` (`Some(true)`; `None`
-/// when the command has no `--force`) moved aside to a hidden sibling
-/// `.NAME.old-TIMESTAMP` first. Nothing a user wrote is lost.
-pub fn write_named_file(
-    path: &Path,
-    bytes: &[u8],
-    inputs: &[PathBuf],
-    ours: &dyn Fn(&[u8]) -> bool,
-    force: Option<bool>,
-) -> Result<(), OutputError> {
-    if !inputs.iter().any(|i| absolute(i) == absolute(path)) && foreign_file(path, ours)? {
-        if force != Some(true) {
-            return Err(OutputError::ForeignFile {
-                out: path.display().to_string(),
-                aside: force.map(|_| sibling(path, "old-TIMESTAMP").display().to_string()),
-            });
-        }
-        let aside = sibling(path, &format!("old-{}", timestamp()));
-        std::fs::rename(path, &aside).map_err(OutputError::io(path))?;
-        eprintln!(
-            "note: moved {} aside to {}",
-            path.display(),
-            aside.display()
-        );
-    }
-    write_file(path, bytes, inputs)
-}
-
-/// True when `path` is a non-empty file whose first 4 KiB `ours` does not recognise
-/// as headroom's: a command checks it before its work, not only when it writes.
-pub fn foreign_file(path: &Path, ours: &dyn Fn(&[u8]) -> bool) -> Result<bool, OutputError> {
-    if !path.is_file() {
-        return Ok(false);
-    }
-    let mut head = Vec::with_capacity(4096);
-    let file = std::fs::File::open(path).map_err(OutputError::io(path))?;
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, 4096), &mut head)
-        .map_err(OutputError::io(path))?;
-    Ok(!head.is_empty() && !ours(&head))
-}
-
 /// The output dir to use when none is given: `preferred`, unless it exists and is
 /// not headroom's (a JMeter `-o report` dashboard), then `fallback`. Says so on
 /// stderr when it falls back.
@@ -713,6 +670,8 @@ pub fn default_out_dir(preferred: PathBuf, fallback: PathBuf, kind: OutputKind) 
     }
 }
 
+mod named;
 mod paths;
+pub use named::{foreign_file, write_named_file};
 #[cfg(test)]
 mod tests;
