@@ -56,6 +56,9 @@ pub struct CheckArgs {
     pub force: bool,
 }
 
+/// Whether a file's first bytes are what this command writes.
+type Recognise<'a> = &'a dyn Fn(&[u8]) -> bool;
+
 /// True for a JUnit file an earlier `check` wrote (its `<testsuites>` is named so).
 fn junit_of_ours(head: &[u8]) -> bool {
     memchr::memmem::find(head, b"<testsuites name=\"headroom check").is_some()
@@ -75,6 +78,29 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::BadInput);
     };
     sla_file.verdict_override.clone_from(&args.verdict_stage);
+    // A file to write that headroom did not write: refused before a large ingest (one
+    // among the inputs is refused as an input after it).
+    let named: [(&Option<PathBuf>, &str, Recognise<'_>); 2] = [
+        (&args.junit, "--junit", &junit_of_ours),
+        (&args.markdown, "--markdown", &comment_of_ours),
+    ];
+    for (path, flag, ours) in named {
+        let Some(path) = path.as_ref().filter(|_| !args.force) else {
+            continue;
+        };
+        let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.into());
+        if (args.input.paths.iter()).any(|i| abs(path).starts_with(abs(i))) {
+            continue;
+        }
+        if crate::render::output::foreign_file(path, ours).unwrap_or(false) {
+            eprintln!(
+                "error: {flag} {}: the file exists and headroom did not write it; choose \
+                 another path, or add --force to move it aside (nothing is deleted)",
+                path.display()
+            );
+            return Ok(Outcome::BadInput);
+        }
+    }
     let Ok((run, analysis)) = run_pipeline(&args.input.paths, &opts, Some(&sla_file)) else {
         return Ok(Outcome::BadInput);
     };
