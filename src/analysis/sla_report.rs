@@ -144,9 +144,9 @@ pub(super) fn apply(
 }
 
 /// Failure shares a verdict rests on no rule about: when no gating rule judges
-/// failures (error rate, availability, goodput, Apdex, a status share), the scopes the gating rules
-/// judge (`stages`: each stage's name, `None` for overall, and its figures) where more
-/// than 1 % of the requests failed (`99.3% in \`peak\``). Fast failures make fast
+/// failures (error rate, availability, goodput, Apdex, a status share), the scopes
+/// the gating rules judge (`stages`: each stage's name, `None` for overall, and its
+/// figures) where more than 1 % of the requests failed (`99.3% in \`peak\``). Fast failures make fast
 /// percentiles: a GO on latency rules alone must not hide that most requests failed.
 fn unjudged_failures<'m>(
     evals: &[RuleEvaluation],

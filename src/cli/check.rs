@@ -15,7 +15,7 @@ use super::pipeline::{run_pipeline, SlaFile};
 use crate::analysis::sla::gates;
 use crate::render::check::{comment, table, CheckOutcome, StatusCounts};
 use crate::render::junit;
-use crate::render::output::write_named_file;
+use crate::render::output::{refuse_foreign, write_named_file, Recognise};
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
@@ -56,9 +56,6 @@ pub struct CheckArgs {
     pub force: bool,
 }
 
-/// Whether a file's first bytes are what this command writes.
-type Recognise<'a> = &'a dyn Fn(&[u8]) -> bool;
-
 /// True for a JUnit file an earlier `check` wrote (its `<testsuites>` is named so).
 fn junit_of_ours(head: &[u8]) -> bool {
     memchr::memmem::find(head, b"<testsuites name=\"headroom check").is_some()
@@ -85,19 +82,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         (&args.markdown, "--markdown", &comment_of_ours),
     ];
     for (path, flag, ours) in named {
-        let Some(path) = path.as_ref().filter(|_| !args.force) else {
-            continue;
-        };
+        let Some(path) = path else { continue };
         let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.into());
         if (args.input.paths.iter()).any(|i| abs(path).starts_with(abs(i))) {
             continue;
         }
-        if crate::render::output::foreign_file(path, ours).unwrap_or(false) {
-            eprintln!(
-                "error: {flag} {}: the file exists and headroom did not write it; choose \
-                 another path, or add --force to move it aside (nothing is deleted)",
-                path.display()
-            );
+        if let Err(e) = refuse_foreign(path, ours, Some(args.force)) {
+            eprintln!("error: {flag} {e}");
             return Ok(Outcome::BadInput);
         }
     }

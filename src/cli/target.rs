@@ -10,10 +10,10 @@ use clap::Args;
 use super::exit::Outcome;
 use crate::driver::scenario::cli_duration;
 use crate::driver::target::{serve_counted, Profile, Stall, Stats, STATS_PATH};
-use crate::driver::tls::self_signed;
+use crate::driver::tls::{is_own_certificate, self_signed};
 use crate::driver::units::Secs;
 use crate::model::ThinkTime;
-use crate::render::output::write_named_file;
+use crate::render::output::{refuse_foreign, write_named_file, Recognise};
 
 /// Arguments of `headroom target`.
 #[derive(Args, Debug, Clone)]
@@ -63,19 +63,14 @@ pub struct TargetArgs {
 /// Runs `headroom target`.
 pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
     // Files it would write over and did not write: refused before serving, not after.
-    let own_cert = crate::driver::tls::is_own_certificate;
     let named: [(&Option<std::path::PathBuf>, &str, Recognise<'_>); 2] = [
-        (&args.cert_out, "--cert-out", &own_cert),
+        (&args.cert_out, "--cert-out", &is_own_certificate),
         (&args.stats_out, "--stats-out", &stats_of_ours),
     ];
     for (path, flag, ours) in named {
         let Some(path) = path else { continue };
-        if crate::render::output::foreign_file(path, ours).unwrap_or(false) {
-            eprintln!(
-                "error: {flag} {}: the file exists and headroom did not write it; choose \
-                 another path",
-                path.display()
-            );
+        if let Err(e) = refuse_foreign(path, ours, None) {
+            eprintln!("error: {flag} {e}");
             return Ok(Outcome::BadInput);
         }
     }
@@ -101,8 +96,8 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                 };
                 if let (Some(path), Some(pem)) = (&args.cert_out, &pem) {
                     // Written before the address is printed: a reader of that line finds it.
-                    let ours = crate::driver::tls::is_own_certificate;
-                    if let Err(e) = write_named_file(path, pem.as_bytes(), &[], &ours, None) {
+                    let ours = &is_own_certificate;
+                    if let Err(e) = write_named_file(path, pem.as_bytes(), &[], ours, None) {
                         eprintln!("error: --cert-out {e}");
                         return Ok(Outcome::BadInput);
                     }
@@ -202,10 +197,6 @@ fn prepare(args: &TargetArgs) -> Result<Prepared, String> {
     Ok((profile, thinks, max))
 }
 
-/// The capacity statement printed at start.
-/// Whether a file's first bytes are what this command writes.
-type Recognise<'a> = &'a dyn Fn(&[u8]) -> bool;
-
 /// True for a `--stats-out` file an earlier target wrote (its counters by status and
 /// by path).
 fn stats_of_ours(head: &[u8]) -> bool {
@@ -213,6 +204,7 @@ fn stats_of_ours(head: &[u8]) -> bool {
     head.starts_with(b"{") && has(b"\"by_status\"") && has(b"\"by_path\"")
 }
 
+/// The capacity statement printed at start.
 pub fn describe(p: &Profile, thinks: &[(ThinkTime, &str)]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "profile {}: {}", p.name, p.description);

@@ -16,11 +16,10 @@ pub struct LineRecords<R> {
     start_line: u64,
     /// The current record's bytes (one line, or several when a quoted field spans them).
     buf: Vec<u8>,
-    /// The current plain record when it is UTF-8: `buf`'s bytes, moved (not copied), so
-    /// each field's text is a slice of it and a row is checked once, not field by field.
+    /// The current plain record when it is UTF-8 (else empty: a record never is):
+    /// `buf`'s bytes, moved (not copied), so each field's text is a slice of it and a
+    /// row is checked once, not field by field.
     text: String,
-    /// True when the current record is in `text`.
-    utf8: bool,
     /// Field `i` of a plain record is `buf[starts[i]..starts[i + 1] - 1]`.
     starts: Vec<usize>,
     /// The current record when it holds quotes (then `starts` is unused).
@@ -39,7 +38,6 @@ impl<R: BufRead> LineRecords<R> {
             start_line: 0,
             buf: Vec::with_capacity(512),
             text: String::new(),
-            utf8: false,
             starts: Vec::with_capacity(32),
             quoted: None,
             skip: u8::from(has_headers),
@@ -49,7 +47,7 @@ impl<R: BufRead> LineRecords<R> {
     /// Moves to the next record; false at the end.
     pub fn advance(&mut self) -> io::Result<bool> {
         loop {
-            if std::mem::take(&mut self.utf8) {
+            if !self.text.is_empty() {
                 self.buf = std::mem::take(&mut self.text).into_bytes();
             }
             self.buf.clear();
@@ -76,7 +74,7 @@ impl<R: BufRead> LineRecords<R> {
             }
             if self.quoted.is_none() {
                 match String::from_utf8(std::mem::take(&mut self.buf)) {
-                    Ok(text) => (self.text, self.utf8) = (text, true),
+                    Ok(text) => self.text = text,
                     Err(e) => self.buf = e.into_bytes(),
                 }
             }
@@ -154,10 +152,10 @@ impl<R: BufRead> LineRecords<R> {
             Some(r) => r.get(i),
             None => {
                 let (start, next) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
-                let bytes = if self.utf8 {
-                    self.text.as_bytes()
-                } else {
+                let bytes = if self.text.is_empty() {
                     &self.buf
+                } else {
+                    self.text.as_bytes()
                 };
                 Some(&bytes[start..next - 1])
             }
@@ -166,7 +164,7 @@ impl<R: BufRead> LineRecords<R> {
 
     /// Field `i` of the current record as text, or why it is not UTF-8.
     pub fn get_str(&self, i: usize) -> Option<Result<&str, std::str::Utf8Error>> {
-        if self.utf8 && self.quoted.is_none() {
+        if !self.text.is_empty() && self.quoted.is_none() {
             let (start, next) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
             // Fields start and end at the delimiter, an ASCII byte: a char boundary.
             return self.text.get(start..next - 1).map(Ok);

@@ -672,6 +672,6 @@ pub fn default_out_dir(preferred: PathBuf, fallback: PathBuf, kind: OutputKind) 
 
 mod named;
 mod paths;
-pub use named::{foreign_file, write_named_file};
+pub use named::{refuse_foreign, write_named_file, Recognise};
 #[cfg(test)]
 mod tests;

@@ -159,26 +159,23 @@ fn csv_export_reads_back_to_the_same_report_figures() {
     );
 }
 
-/// Stage dirs each measured by ab (its console text, whose summary has no times, and
-/// its `-g` rows): the rows are exported into the stage their dir names, the stages'
-/// windows are the rows' spans, and the rows say nothing of failures, so the export
-/// reads back into the same stages with its failures unseen, never as all answered.
-#[test]
-fn stage_dirs_without_windows_read_back_into_their_stages_with_failures_unseen() {
+/// `runs/DIR/ab.txt`: ab's console text of `requests` requests, `non_2xx` of them not
+/// 2xx, with its `-g` TSV (100 rows from `start_s`) when `start_s` is given.
+fn ab_stage(dir: &TestDir, stage_dir: &str, requests: u64, non_2xx: u64, start_s: Option<u64>) {
     use crate::formats_c::{ab_text, ab_tsv_from};
-    let dir = TestDir::new();
-    let ttimes: Vec<u64> = (0..100).map(|i| 5 + i % 40).collect();
-    dir.write("runs/01_base_10users/ab.txt", ab_text(100, [0; 4], 0));
-    dir.write(
-        "runs/01_base_10users/ab.tsv",
-        ab_tsv_from(1_796_278_607, &ttimes),
-    );
-    // The peak: 60 of its 100 answers were not 2xx, which its rows do not show.
-    dir.write("runs/02_peak_20users/ab.txt", ab_text(100, [0; 4], 60));
-    dir.write(
-        "runs/02_peak_20users/ab.tsv",
-        ab_tsv_from(1_796_278_707, &ttimes),
-    );
+    let text = ab_text(requests, [0; 4], non_2xx);
+    dir.write(&format!("runs/{stage_dir}/ab.txt"), text);
+    if let Some(start) = start_s {
+        let ttimes: Vec<u64> = (0..100).map(|i| 5 + i % 40).collect();
+        dir.write(
+            &format!("runs/{stage_dir}/ab.tsv"),
+            ab_tsv_from(start, &ttimes),
+        );
+    }
+}
+
+/// Exports `dir/runs` to CSV in `dir/csv`: that dir, and the exit code and stderr.
+fn export_runs_to_csv(dir: &TestDir) -> (PathBuf, i32, String) {
     let out = dir.path().join("csv");
     let (code, err) = export(&[
         &s(&dir.path().join("runs")),
@@ -187,6 +184,20 @@ fn stage_dirs_without_windows_read_back_into_their_stages_with_failures_unseen()
         "--out",
         &s(&out),
     ]);
+    (out, code, err)
+}
+
+/// Stage dirs each measured by ab (its console text, whose summary has no times, and
+/// its `-g` rows): the rows are exported into the stage their dir names, the stages'
+/// windows are the rows' spans, and the rows say nothing of failures, so the export
+/// reads back into the same stages with its failures unseen, never as all answered.
+#[test]
+fn stage_dirs_without_windows_read_back_into_their_stages_with_failures_unseen() {
+    let dir = TestDir::new();
+    ab_stage(&dir, "01_base_10users", 100, 0, Some(1_796_278_607));
+    // The peak: 60 of its 100 answers were not 2xx, which its rows do not show.
+    ab_stage(&dir, "02_peak_20users", 100, 60, Some(1_796_278_707));
+    let (out, code, err) = export_runs_to_csv(&dir);
     assert_eq!(code, 0, "{err}");
     let requests = std::fs::read_to_string(out.join("requests.csv")).unwrap();
     let in_stage = |name: &str| {
@@ -219,23 +230,10 @@ fn stage_dirs_without_windows_read_back_into_their_stages_with_failures_unseen()
 /// export says so by name, since `analyze` of the export cannot read it back.
 #[test]
 fn a_stage_measured_by_a_summary_alone_is_named_as_having_no_rows() {
-    use crate::formats_c::{ab_text, ab_tsv_from};
     let dir = TestDir::new();
-    let ttimes: Vec<u64> = (0..100).map(|i| 5 + i % 40).collect();
-    dir.write("runs/01_base_10users/ab.txt", ab_text(100, [0; 4], 0));
-    dir.write(
-        "runs/01_base_10users/ab.tsv",
-        ab_tsv_from(1_796_278_607, &ttimes),
-    );
-    dir.write("runs/02_peak_20users/ab.txt", ab_text(300, [0; 4], 0));
-    let out = dir.path().join("csv");
-    let (code, err) = export(&[
-        &s(&dir.path().join("runs")),
-        "--to",
-        "csv",
-        "--out",
-        &s(&out),
-    ]);
+    ab_stage(&dir, "01_base_10users", 100, 0, Some(1_796_278_607));
+    ab_stage(&dir, "02_peak_20users", 300, 0, None);
+    let (_, code, err) = export_runs_to_csv(&dir);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("no per-request rows for stage(s) peak (300 requests)"),

@@ -72,6 +72,13 @@ fn assert_refused_unchanged(dir: &TestDir, args: &[&str], want: &str) {
     assert!(temps(dir.path()).is_empty(), "{:?}", temps(dir.path()));
 }
 
+/// Runs `args` in `work` and asserts it exits 0.
+fn assert_succeeds(work: &Path, args: &[&str]) {
+    let o = headroom_in(work, args);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
+}
+
 #[test]
 fn out_at_an_input_or_a_dir_holding_one_is_refused_even_with_force() {
     let dir = workspace();
@@ -241,13 +248,7 @@ fn check_output_files_never_replace_a_file_headroom_did_not_write() {
         assert_refused_unchanged(&dir, &args, "headroom did not write it");
         let work = dir.path().join("work");
         let mine = std::fs::read(work.join(file)).unwrap();
-        let o = headroom_in(&work, &[&args[..], &["--force"]].concat());
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        assert_succeeds(&work, &[&args[..], &["--force"]].concat());
         // The user's file is aside, whole; the check's is in its place.
         let aside: Vec<_> = std::fs::read_dir(&work)
             .unwrap()
@@ -261,13 +262,7 @@ fn check_output_files_never_replace_a_file_headroom_did_not_write() {
         assert_eq!(std::fs::read(&aside[0]).unwrap(), mine);
         let written = std::fs::read(work.join(file)).unwrap();
         // Written by check: the next check replaces it without --force.
-        let o = headroom_in(&work, &args);
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        assert_succeeds(&work, &args);
         assert_eq!(std::fs::read(work.join(file)).unwrap(), written);
     }
 }
@@ -291,13 +286,7 @@ fn target_never_writes_over_a_file_it_did_not_write() {
     let work = dir.path().join("work");
     let args = [&serve[..], &["--stats-out", "own.json"]].concat();
     for _ in 0..2 {
-        let o = headroom_in(&work, &args);
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        assert_succeeds(&work, &args);
     }
     let stats = std::fs::read_to_string(work.join("own.json")).unwrap();
     assert!(stats.contains("\"by_status\""), "{stats}");

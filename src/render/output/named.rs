@@ -16,16 +16,11 @@ pub fn write_named_file(
     path: &Path,
     bytes: &[u8],
     inputs: &[PathBuf],
-    ours: &dyn Fn(&[u8]) -> bool,
+    ours: Recognise<'_>,
     force: Option<bool>,
 ) -> Result<(), OutputError> {
     if !inputs.iter().any(|i| absolute(i) == absolute(path)) && foreign_file(path, ours)? {
-        if force != Some(true) {
-            return Err(OutputError::ForeignFile {
-                out: path.display().to_string(),
-                aside: force.map(|_| sibling(path, "old-TIMESTAMP").display().to_string()),
-            });
-        }
+        refuse_unless_forced(path, force)?;
         let aside = sibling(path, &format!("old-{}", timestamp()));
         std::fs::rename(path, &aside).map_err(OutputError::io(path))?;
         eprintln!(
@@ -37,9 +32,37 @@ pub fn write_named_file(
     write_file(path, bytes, inputs)
 }
 
+/// Whether a file's first bytes are what the command about to write it writes.
+pub type Recognise<'a> = &'a dyn Fn(&[u8]) -> bool;
+
+/// `Err` when `path` is a file headroom did not write and would be refused by
+/// [`write_named_file`] (a command checks before its work, not only when it writes);
+/// an unreadable one is left to the write to report.
+pub fn refuse_foreign(
+    path: &Path,
+    ours: Recognise<'_>,
+    force: Option<bool>,
+) -> Result<(), OutputError> {
+    match foreign_file(path, ours) {
+        Ok(true) => refuse_unless_forced(path, force),
+        _ => Ok(()),
+    }
+}
+
+/// The refusal of a file headroom did not write, unless `force` moves it aside.
+fn refuse_unless_forced(path: &Path, force: Option<bool>) -> Result<(), OutputError> {
+    if force == Some(true) {
+        return Ok(());
+    }
+    Err(OutputError::ForeignFile {
+        out: path.display().to_string(),
+        aside: force.map(|_| sibling(path, "old-TIMESTAMP").display().to_string()),
+    })
+}
+
 /// True when `path` is a non-empty file whose first 4 KiB `ours` does not recognise
-/// as headroom's: a command checks it before its work, not only when it writes.
-pub fn foreign_file(path: &Path, ours: &dyn Fn(&[u8]) -> bool) -> Result<bool, OutputError> {
+/// as headroom's.
+fn foreign_file(path: &Path, ours: Recognise<'_>) -> Result<bool, OutputError> {
     if !path.is_file() {
         return Ok(false);
     }
