@@ -127,6 +127,19 @@ pub fn loads_differ(base: &StageInput, cand: &StageInput) -> Option<String> {
     }
 }
 
+/// The note on two stages paired by name that ran at different loads, whose metrics
+/// therefore decide nothing; `None` when their loads agree or are unknown.
+pub fn load_mismatch(base: &StageInput, cand: &StageInput) -> Option<String> {
+    loads_differ(base, cand).map(|how| {
+        format!(
+            "stage `{}` ran at {how}: its differences are the load's as much as the \
+             release's, so none of its metrics decides (each is `inconclusive`); run both \
+             releases at one load to compare them",
+            base.name
+        )
+    })
+}
+
 /// For each of `base`'s stages, the index of the `cand` stage paired with it.
 pub fn stage_map(base: &[StageInput], cand: &[StageInput]) -> Vec<Option<usize>> {
     let pairs = match_stages(base, cand);

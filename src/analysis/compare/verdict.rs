@@ -11,9 +11,8 @@ use std::collections::BTreeMap;
 use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
-use super::matching::{
-    loads_differ, match_endpoints, match_stages, sole_endpoints, unmatched, Unmatched,
-};
+use super::matching::{load_mismatch, match_endpoints, match_stages, sole_endpoints};
+use super::matching::{unmatched, Unmatched};
 use super::reported::{reported, summary_shift_shown, whole_run};
 use super::stats::{self, Estimate, Method, RunSample};
 
@@ -376,16 +375,8 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
-        // A stage run at another load differs for the load, not only the release.
-        let load = loads_differ(sb, sc);
-        if let Some(how) = &load {
-            notes.push(format!(
-                "stage `{}` ran at {how}: its differences are the load's as much as the \
-                 release's, so none of its metrics decides (each is `inconclusive`); run both \
-                 releases at one load to compare them",
-                sb.name
-            ));
-        }
+        let load = load_mismatch(sb, sc);
+        notes.extend(load.clone());
         if sole_endpoints(sb, sc) {
             notes.push(format!(
                 "stage `{}`: endpoint `{}` is compared with the candidate's `{}`, each the \
