@@ -202,7 +202,7 @@ pub fn sla_headroom(
             .then(a.users.unwrap_or(0.0).total_cmp(&b.users.unwrap_or(0.0)))
     });
     let Some(b) = binding else {
-        return Some(whole_range(&w, last, from_sla));
+        return Some(noted(whole_range(&w, last, from_sla), &w, points));
     };
     // Criteria whose brackets overlap the binding one's: the data cannot order them.
     let (a0, a1) = span(b);
