@@ -24,6 +24,7 @@
 //!
 //! A finding other than `ok` keeps the verdict from GO (GO needs a clean audit).
 
+use crate::analysis::words::ticked;
 use serde::Serialize;
 
 use crate::analysis::metrics::ScopeMetrics;
@@ -544,11 +545,11 @@ fn part_totals(parts: &[SourcePart], overall: &Stage) -> Option<AuditFinding> {
     })?;
     let same_latency = a.latency_ms.0.is_some() && a.latency_ms == b.latency_ms;
     let names = |p: &SourcePart| match p.stages.as_slice() {
-        [one] => format!("stage `{one}`"),
+        [one] => format!("stage {}", ticked(one)),
         many => format!(
             "stages {}",
             many.iter()
-                .map(|s| format!("`{s}`"))
+                .map(|s| ticked(s))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

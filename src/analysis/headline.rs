@@ -6,6 +6,7 @@
 //! budget used 44.9×").
 
 use super::sla::{Metric, RuleEvaluation, RuleStatus, Severity, Verdict};
+use crate::analysis::words::ticked;
 
 /// What the verdict sentence is made of.
 pub struct VerdictFacts<'a> {
@@ -167,7 +168,7 @@ pub fn miss(e: &RuleEvaluation) -> String {
     } else {
         format!(" ({})", inner.join(", "))
     };
-    format!("`{}` on `{}`{paren}", e.rule, e.target())
+    format!("{} on {}{paren}", ticked(&e.rule), ticked(&e.target()))
 }
 
 /// How far a failing value is past its limit, in words: "3.3× over" for an upper
@@ -228,7 +229,7 @@ pub fn status_word(s: RuleStatus) -> &'static str {
 fn backticked(names: &[String]) -> String {
     names
         .iter()
-        .map(|n| format!("`{n}`"))
+        .map(|n| ticked(n))
         .collect::<Vec<_>>()
         .join(", ")
 }

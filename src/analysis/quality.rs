@@ -13,6 +13,7 @@
 //! tool measured beside the one a stage dir's stage is judged on is held to that
 //! stage's requests.
 
+use crate::analysis::words::ticked;
 use serde::Serialize;
 
 use super::audit::{AuditFinding, AuditVerdict};
@@ -228,7 +229,7 @@ pub fn finding_summary(f: &AuditFinding) -> String {
     let at = f
         .stage
         .as_deref()
-        .map(|s| format!(" on `{s}`"))
+        .map(|s| format!(" on {}", ticked(s)))
         .unwrap_or_default();
     let (Some(e), Some(o)) = (f.expected, f.observed) else {
         return format!("{}{at}", f.check);

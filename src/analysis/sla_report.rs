@@ -12,6 +12,7 @@ use super::metrics::ScopeMetrics;
 use super::quality::{finding_summary, DataQuality};
 use super::report::{Analysis, MatrixCell, MatrixRow, SlaMatrix, SlaSummary};
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec};
+use crate::analysis::words::ticked;
 use crate::model::{Run, Stage, TimeSeries};
 
 /// Column name of the overall scope in the matrix.
@@ -175,9 +176,9 @@ fn unjudged_failures<'m>(
         .filter(|(_, m)| m.failures as f64 > 0.01 * m.requests as f64)
         .map(|(stage, m)| {
             format!(
-                "{} in `{}`",
+                "{} in {}",
                 super::quantity::format_percent(m.failures as f64 / m.requests as f64),
-                stage.unwrap_or(OVERALL)
+                ticked(stage.unwrap_or(OVERALL))
             )
         })
         .collect();
@@ -243,7 +244,7 @@ fn data_reason(a: &Analysis, run: &Run, deciding: &[String]) -> (Option<String>,
         })
     };
     let aside = (!aside.is_empty()).then(|| {
-        let names: Vec<String> = aside.iter().map(|s| format!("`{s}`")).collect();
+        let names: Vec<String> = aside.iter().map(|s| ticked(s)).collect();
         format!(
             "the consistency audit questions figures of {} only, which decide nothing here \
              (see Data quality)",

@@ -61,38 +61,59 @@ pub fn md_code(value: Value) -> String {
     code_spans(&text)
 }
 
-/// The markdown of a sentence whose `` `…` `` spans are code: text outside them is
-/// escaped; inside, text is literal (newlines folded). For paragraphs and list items:
-/// in a table cell a `|` inside a span would end the cell. An unpaired backtick is
-/// escaped as text.
+/// The markdown of a sentence whose code spans (`` `…` ``, or a longer fence around a
+/// name holding backticks: `analysis::words::ticked`) are code: text outside them is
+/// escaped; inside, text is literal (newlines folded). A span opens at a run of
+/// backticks and closes at the next run of the same length, as in CommonMark; a run
+/// that closes nothing is escaped as text. For paragraphs and list items: in a table
+/// cell a `|` inside a span would end the cell.
 pub fn code_spans(text: &str) -> String {
-    let parts: Vec<&str> = text.split('`').collect();
-    let paired = parts.len() % 2 == 1;
     let mut out = String::with_capacity(text.len() + 8);
-    for (i, part) in parts.iter().enumerate() {
-        let last = i + 1 == parts.len();
-        if i % 2 == 0 || (!paired && last) {
-            if i % 2 == 1 {
-                out.push_str("\\`");
+    let mut rest = text;
+    while let Some(at) = rest.find('`') {
+        out.push_str(&escape_markdown(&rest[..at]));
+        let run = rest[at..].len() - rest[at..].trim_start_matches('`').len();
+        let after = &rest[at + run..];
+        match closing_run(after, run) {
+            Some(end) => {
+                let inner = after[..end].replace(['\n', '\r'], " ");
+                // A one-backtick span keeps its spaces (CommonMark strips one each side
+                // when both are there); a longer fence's padding is meant to go.
+                let pad = if run == 1 && (inner.starts_with(' ') || inner.ends_with(' ')) {
+                    " "
+                } else {
+                    ""
+                };
+                let fence = &rest[at..at + run];
+                out.push_str(fence);
+                out.push_str(pad);
+                out.push_str(&inner);
+                out.push_str(pad);
+                out.push_str(fence);
+                rest = &after[end + run..];
             }
-            out.push_str(&escape_markdown(part));
-        } else if part.is_empty() {
-            out.push_str("\\`\\`");
-        } else {
-            let inner = part.replace(['\n', '\r'], " ");
-            let pad = if inner.starts_with(' ') || inner.ends_with(' ') {
-                " "
-            } else {
-                ""
-            };
-            out.push('`');
-            out.push_str(pad);
-            out.push_str(&inner);
-            out.push_str(pad);
-            out.push('`');
+            None => {
+                out.push_str(&"\\`".repeat(run));
+                rest = after;
+            }
         }
     }
+    out.push_str(&escape_markdown(rest));
     out
+}
+
+/// Where in `text` the first run of exactly `len` backticks starts.
+fn closing_run(text: &str, len: usize) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find('`') {
+        let at = from + i;
+        let run = text[at..].len() - text[at..].trim_start_matches('`').len();
+        if run == len {
+            return Some(at);
+        }
+        from = at + run;
+    }
+    None
 }
 
 /// The escaping behind the `md` filter.

@@ -597,3 +597,40 @@ fn a_file_name_that_is_not_utf8_is_named_lossily_and_the_report_is_written() {
         .unwrap()
         .contains("requests-\u{fffd}.csv"));
 }
+
+/// A name holding backticks is quoted with a longer fence (CommonMark's rule), so in
+/// report.md and report.html the whole name is one code span: its backticks neither
+/// end the span nor start another.
+#[test]
+fn a_name_with_backticks_stays_one_code_span() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,error\n");
+    for i in 0..200 {
+        // Three in five requests go to the name with backticks: it carries the most.
+        let name = if i % 5 < 3 { "x|`item`" } else { "/b" };
+        csv.push_str(&format!(
+            "{},{name},GET,{}.5,200,\n",
+            1_700_000_000_000i64 + i * 10,
+            i % 50
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    let out = dir.path().join("out");
+    let o = crate::common::headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("`` GET x|`item` `` carries the most requests: 60%"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("<code>GET x|`item`</code> carries the most requests"),
+        "{html}"
+    );
+}

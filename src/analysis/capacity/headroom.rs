@@ -8,6 +8,7 @@
 //! the headroom is the last measured level where the SLA holds. With one load level
 //! there is no capacity estimate at all, only what that level shows.
 
+use crate::analysis::words::ticked;
 use serde::Serialize;
 
 use super::breaking_points::{fmt_users, BreakingPoint, Criterion, LatencyBasis};
@@ -89,8 +90,9 @@ impl Wording {
         } else {
             let why = match &c.latency_rule {
                 Some(rule) => format!(
-                    "no stage measures the p{} of its `{rule}`",
-                    c.latency_percentile
+                    "no stage measures the p{} of its {}",
+                    c.latency_percentile,
+                    ticked(rule)
                 ),
                 None => "it sets no latency limit".to_string(),
             };

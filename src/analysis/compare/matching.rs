@@ -3,6 +3,7 @@
 //! within 10%), else the sole stage of each run; endpoints by key, else the sole
 //! endpoint of each stage. Whatever has no partner is listed, never dropped.
 
+use crate::analysis::words::ticked;
 use serde::Serialize;
 
 use super::input::StageInput;
@@ -132,10 +133,23 @@ pub fn loads_differ(base: &StageInput, cand: &StageInput) -> Option<String> {
 pub fn load_mismatch(base: &StageInput, cand: &StageInput) -> Option<String> {
     loads_differ(base, cand).map(|how| {
         format!(
-            "stage `{}` ran at {how}: its differences are the load's as much as the \
+            "stage {} ran at {how}: its differences are the load's as much as the \
              release's, so none of its metrics decides (each is `inconclusive`); run both \
              releases at one load to compare them",
-            base.name
+            ticked(&base.name)
+        )
+    })
+}
+
+/// The note on two stages compared on their only endpoints under other names.
+pub fn renamed_endpoint(base: &StageInput, cand: &StageInput) -> Option<String> {
+    sole_endpoints(base, cand).then(|| {
+        format!(
+            "stage {}: endpoint {} is compared with the candidate's {}, each the stage's \
+             only endpoint under another name",
+            ticked(&base.name),
+            ticked(&base.endpoints[0].key),
+            ticked(&cand.endpoints[0].key)
         )
     })
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
-use super::matching::{load_mismatch, match_endpoints, match_stages, sole_endpoints};
+use super::matching::{load_mismatch, match_endpoints, match_stages, renamed_endpoint};
 use super::matching::{unmatched, Unmatched};
 use super::reported::{reported, summary_shift_shown, whole_run};
 use super::stats::{self, Estimate, Method, RunSample};
@@ -376,14 +376,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
         let load = load_mismatch(sb, sc);
-        notes.extend(load.clone());
-        if sole_endpoints(sb, sc) {
-            notes.push(format!(
-                "stage `{}`: endpoint `{}` is compared with the candidate's `{}`, each the \
-                 stage's only endpoint under another name",
-                sb.name, sb.endpoints[0].key, sc.endpoints[0].key
-            ));
-        }
+        notes.extend(load.clone().into_iter().chain(renamed_endpoint(sb, sc)));
         // Resamples: ≥ 20× the comparisons one metric makes, so p-values can reach
         // the smallest Benjamini–Hochberg threshold.
         let resamples = (20 * endpoints.len() * pairs.len()).max(1000);

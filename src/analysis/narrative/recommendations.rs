@@ -4,6 +4,7 @@
 //! high-severity bottleneck hint. P2: non-gating misses and the other hints. Next
 //! steps say which load levels to run and which data would settle what is open.
 
+use crate::analysis::words::ticked;
 use serde::Serialize;
 
 use crate::analysis::audit::AuditVerdict;
@@ -95,7 +96,7 @@ pub(super) fn recommendations(a: &Analysis) -> Vec<Recommendation> {
                 finding_summary(f),
                 f.stage
                     .as_deref()
-                    .map(|s| format!("`{s}`'s figures"))
+                    .map(|s| format!("{}'s figures", ticked(s)))
                     .unwrap_or_else(|| "these figures".into())
             ),
             f.explanation.clone(),
@@ -116,7 +117,7 @@ fn hints(a: &Analysis) -> Vec<Recommendation> {
         let at = h
             .stage
             .as_deref()
-            .map(|s| format!(" on `{s}`"))
+            .map(|s| format!(" on {}", ticked(s)))
             .unwrap_or_default();
         let cited = format!("{}{at}", h.symptom.trim_end_matches('.'));
         match groups
@@ -141,8 +142,9 @@ fn hints(a: &Analysis) -> Vec<Recommendation> {
                 priority,
                 capitalised(action.trim_end_matches('.')),
                 format!(
-                    "{} (bottleneck hint `{rule}`: a hypothesis to confirm with server-side data)",
-                    cited.join("; ")
+                    "{} (bottleneck hint {}: a hypothesis to confirm with server-side data)",
+                    cited.join("; "),
+                    ticked(rule)
                 ),
                 "bottleneck hint",
             )
@@ -180,11 +182,11 @@ fn sla_misses(a: &Analysis) -> Vec<Recommendation> {
         .into_iter()
         .map(|(priority, rule, endpoint, evals)| {
             let on = endpoint
-                .map(|ep| format!(" for `{ep}`"))
+                .map(|ep| format!(" for {}", ticked(ep)))
                 .unwrap_or_default();
             let stages: Vec<String> = evals
                 .iter()
-                .map(|e| format!("`{}`", e.stage.as_deref().unwrap_or("overall")))
+                .map(|e| ticked(e.stage.as_deref().unwrap_or("overall")))
                 .collect();
             let kind = match priority {
                 Priority::P0 => "gating",
@@ -204,7 +206,8 @@ fn sla_misses(a: &Analysis) -> Vec<Recommendation> {
             rec(
                 priority,
                 format!(
-                    "Bring `{rule}`{on} within its limit on {}",
+                    "Bring {}{on} within its limit on {}",
+                    ticked(rule),
                     stages.join(", ")
                 ),
                 format!(
@@ -228,9 +231,9 @@ pub(super) fn next_steps(a: &Analysis) -> Vec<NextStep> {
             let (action, default_why) = match e.status {
                 RuleStatus::NotProven => (
                     format!(
-                        "Run `{}` longer (more requests) so that `{}` can be proven",
-                        e.target(),
-                        e.rule
+                        "Run {} longer (more requests) so that {} can be proven",
+                        ticked(&e.target()),
+                        ticked(&e.rule)
                     ),
                     format!(
                         "it passes at face value ({}), but its 95% interval crosses the limit",
@@ -238,14 +241,18 @@ pub(super) fn next_steps(a: &Analysis) -> Vec<NextStep> {
                     ),
                 ),
                 RuleStatus::InsufficientData => (
-                    format!("Collect the data `{}` needs on `{}`", e.rule, e.target()),
+                    format!(
+                        "Collect the data {} needs on {}",
+                        ticked(&e.rule),
+                        ticked(&e.target())
+                    ),
                     "the data cannot judge it".to_string(),
                 ),
                 RuleStatus::NotRun => (
                     format!(
-                        "Test `{}`, or drop `{}` for it from the SLA",
-                        e.target(),
-                        e.rule
+                        "Test {}, or drop {} for it from the SLA",
+                        ticked(&e.target()),
+                        ticked(&e.rule)
                     ),
                     "the SLA names it and the data lacks it".to_string(),
                 ),

@@ -3,6 +3,7 @@
 //! time, what failed and how, which SLA rules it misses, and the bottleneck hints
 //! seen in it.
 
+use crate::analysis::words::ticked;
 use serde::Serialize;
 
 use super::deltas::{phrase, MOVED};
@@ -86,9 +87,14 @@ fn movement(a: &Analysis, i: usize, rejected: &Rejected) -> String {
         Some(p) if rejection(rejected, &p.name).is_none() => {
             let moved: Vec<String> = MOVED.iter().filter_map(|m| phrase(*m, s, p)).collect();
             if moved.is_empty() {
-                format!("Against `{}`: no figure to compare.", p.name)
+                format!("Against {}: no figure to compare.", ticked(&p.name))
             } else {
-                format!("Against `{}`{}: {}.", p.name, load(p), moved.join(", "))
+                format!(
+                    "Against {}{}: {}.",
+                    ticked(&p.name),
+                    load(p),
+                    moved.join(", ")
+                )
             }
         }
         _ => {
@@ -151,8 +157,8 @@ fn dominance(s: &StageReport) -> Vec<String> {
         })
         .expect("two endpoints");
     let mut out = vec![format!(
-        "`{}` carries the most requests: {} ({} of {}).",
-        top.key,
+        "{} carries the most requests: {} ({} of {}).",
+        ticked(&top.key),
         format_percent(top.figures.requests as f64 / total as f64),
         format_count(top.figures.requests as f64),
         format_count(total as f64)
@@ -173,8 +179,8 @@ fn dominance(s: &StageReport) -> Vec<String> {
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.key.cmp(&a.0.key)))
             .expect("two endpoints");
         out.push(format!(
-            "`{}` takes the largest share of the waiting time: {} (mean {} × {} requests).",
-            e.key,
+            "{} takes the largest share of the waiting time: {} (mean {} × {} requests).",
+            ticked(&e.key),
             format_percent(w / wait_total),
             format_ms(e.figures.latency_ms.mean.unwrap_or_default()),
             format_count(e.figures.requests as f64)
@@ -227,8 +233,8 @@ fn failures(s: &StageReport) -> String {
             })
         {
             text.push_str(&format!(
-                "; most on `{}` ({} of its {})",
-                e.key,
+                "; most on {} ({} of its {})",
+                ticked(&e.key),
                 format_count(e.figures.failures as f64),
                 format_count(e.figures.requests as f64)
             ));
