@@ -62,19 +62,17 @@ pub struct Sizing {
 }
 
 /// How the statement names what it judges: its subject and verb ("The SLA holds",
-/// "The default limits … hold") and the latency criterion.
+/// "The default limits … hold"), and what it leaves out.
 struct Wording {
     what: &'static str,
     holds: &'static str,
-    /// `latency` when its limit is the SLA's (or the default limits are judged); else
-    /// what it is, so it is never taken for an SLA limit.
-    latency: String,
-    /// Said after a statement that names such a latency limit.
+    /// Said after the statement when the SLA's latency rule cannot bound the headroom
+    /// (no stage measures its percentile).
     latency_note: Option<String>,
 }
 
 impl Wording {
-    fn of(points: &[LoadPoint], c: &Criteria) -> Wording {
+    fn of(c: &Criteria, latency_on_sla: bool) -> Wording {
         let from_sla = c.from_an_sla();
         let (what, holds) = if from_sla {
             ("The SLA", "holds")
@@ -84,42 +82,18 @@ impl Wording {
                 "hold",
             )
         };
-        let basis = LatencyBasis::of(points, c);
-        let (latency, latency_note) = if !from_sla || basis.sla_limit {
-            ("latency".to_string(), None)
-        } else {
-            let why = match &c.latency_rule {
-                Some(rule) => format!(
-                    "no stage measures the p{} of its {}",
-                    c.latency_percentile,
-                    ticked(rule)
-                ),
-                None => "it sets no latency limit".to_string(),
-            };
-            (
-                format!(
-                    "{} at {}× its lowest-load value",
-                    basis.what,
-                    super::DEFAULT_LATENCY_FACTOR
-                ),
-                Some(format!(
-                    "; that latency limit is headroom's default, not the SLA's: {why}"
-                )),
-            )
+        let latency_note = match &c.latency_rule {
+            Some(rule) if from_sla && !latency_on_sla => Some(format!(
+                "; the SLA's {} is not judged here: no stage measures the p{}",
+                ticked(rule),
+                c.latency_percentile
+            )),
+            _ => None,
         };
         Wording {
             what,
             holds,
-            latency,
             latency_note,
-        }
-    }
-
-    /// The criterion's name in a sentence.
-    fn name(&self, c: Criterion) -> String {
-        match c {
-            Criterion::Latency => self.latency.clone(),
-            other => criterion_name(other).to_string(),
         }
     }
 }
@@ -186,7 +160,12 @@ pub fn sla_headroom(
 ) -> Option<SlaHeadroom> {
     let last = points.last()?;
     let from_sla = c.from_an_sla();
-    let w = Wording::of(points, c);
+    // The SLA's headroom rests on its own latency rule only: a crossing of the default
+    // 2× limit (the SLA has no latency rule, or no stage its percentile) stays a
+    // breaking point, and is no SLA limit.
+    let latency_on_sla = LatencyBasis::of(points, c).sla_limit;
+    let latency = latency.filter(|_| !from_sla || latency_on_sla);
+    let w = Wording::of(c, latency_on_sla);
     if points.len() == 1 {
         return Some(one_level(last, c));
     }
@@ -231,7 +210,10 @@ pub fn sla_headroom(
     };
     // Over at the lowest load.
     if b.bracket[0].is_none() {
-        let names: Vec<String> = limits.iter().map(|c| w.name(*c)).collect();
+        let names: Vec<String> = limits
+            .iter()
+            .map(|c| criterion_name(*c).to_string())
+            .collect();
         headroom.statement = not_even_at_lowest(&w, &names, lowest);
         return Some(noted(headroom, &w, points));
     }
@@ -243,12 +225,11 @@ pub fn sla_headroom(
     Some(noted(headroom, &w, points))
 }
 
-/// The headroom, its statement followed by the latency note when latency bounds it.
+/// The headroom, its statement followed by what it leaves out and, for an open-model
+/// run, what its load levels are.
 fn noted(mut h: SlaHeadroom, w: &Wording, points: &[LoadPoint]) -> SlaHeadroom {
     if let Some(note) = w.latency_note.as_ref() {
-        if h.limits.contains(&Criterion::Latency) {
-            h.statement.push_str(note);
-        }
+        h.statement.push_str(note);
     }
     if let Some(note) = open_model_note(points, &h.next_levels) {
         h.statement.push_str(&note);
@@ -358,7 +339,7 @@ fn tied_limits(
     let each: Vec<String> = tied
         .iter()
         .map(|t| {
-            let name = w.name(t.criterion);
+            let name = criterion_name(t.criterion);
             let (l, h) = span(t);
             match (same, t.users, t.model_users) {
                 (true, Some(n), _) => {
@@ -396,7 +377,7 @@ fn one_limit(
     w: &Wording,
 ) {
     let (what, holds) = (w.what, w.holds);
-    let criterion = w.name(b.criterion);
+    let criterion = criterion_name(b.criterion);
     match b.users {
         Some(n) => {
             let x = goodput_at(points, n);
@@ -574,7 +555,6 @@ mod tests {
         Wording {
             what,
             holds,
-            latency: "latency".into(),
             latency_note: None,
         }
     }
