@@ -35,6 +35,7 @@ use regex::Regex;
 
 use super::adapters::Lines;
 use super::stages::StagePlan;
+use super::appended::{first_run, RunMarks};
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
     require_lines, static_regexes, ToolSummary,
@@ -208,10 +209,19 @@ const ALWAYS_PRINTED: &[&str] = &[
     "Total transferred:",
 ];
 
+/// Where an ab run begins (its banner, or `Benchmarking …` without one) and shows
+/// results (`Complete requests:`).
+const RUNS: RunMarks = RunMarks {
+    starts: |l| l.starts_with("This is ApacheBench") || l.starts_with("Benchmarking "),
+    results: |l| l.starts_with("Complete requests:"),
+};
+
 fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
-    let text = read_file_text(path)?;
-    require_lines(path, &text, "ab", ALWAYS_PRINTED)?;
+    let whole = read_file_text(path)?;
+    let (text, appended) = first_run(path, &whole, &RUNS);
+    require_lines(path, text, "ab", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("ab");
+    s.notes.extend(appended);
     let Console {
         complete,
         complete_line,
@@ -226,7 +236,7 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
         total_row,
         bytes,
         points,
-    } = scan(path, &text, &mut s)?;
+    } = scan(path, text, &mut s)?;
     let Some(complete) = complete else {
         return Err(problem(
             path,

@@ -1,7 +1,10 @@
 //! h2load's console output (nghttp2's load tool).
 //!
-//! * `finished in 1.23s, …` is the duration; `N total client(s)` the users (a closed
+//! * `finished in 1.23s, …` is the duration; the `N total client(s)` of every
+//!   `spawning thread #i` line (one per `-t` thread) add up to the users (a closed
 //!   model: each client sends its next request when an answer arrives).
+//! * Several runs appended to one file: the first is read, a note names the others
+//!   (`appended.rs`).
 //! * `requests: T total, S started, D done, K succeeded, F failed, E errored, O timeout`:
 //!   requests are `succeeded + failed` (every request with an outcome: the done ones,
 //!   and those h2load never started because their connection failed, which it counts as
@@ -21,6 +24,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::problem;
+use super::appended::{first_run, RunMarks};
 use super::summary::{
     add_counts, add_failures, captured_counts, endpoint, file_stem, number, read_file_text,
     require_lines, static_regexes, ToolSummary,
@@ -67,6 +71,13 @@ fn time_ms(path: &Path, no: u64, text: &str) -> Result<f64, Problem> {
     Ok(number::<f64>(path, no, "time", num)? * factor)
 }
 
+/// Where an h2load run begins (`starting benchmark...`) and shows results
+/// (`requests: …`).
+const RUNS: RunMarks = RunMarks {
+    starts: |l| l.starts_with("starting benchmark"),
+    results: |l| l.starts_with("requests: "),
+};
+
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 5]> = OnceLock::new();
     let [clients_re, finished_re, requests_re, status_re, time_re] = static_regexes(
@@ -79,10 +90,11 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             r"^time for request:\s+(\S+)\s+(\S+)\s+(\S+)",
         ],
     );
-    let text = read_file_text(path)?;
+    let whole = read_file_text(path)?;
+    let (text, appended) = first_run(path, &whole, &RUNS);
     require_lines(
         path,
-        &text,
+        text,
         "h2load",
         &[
             "requests:",
@@ -92,13 +104,17 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         ],
     )?;
     let mut s = ToolSummary::new("h2load");
+    s.notes.extend(appended);
     let mut counts: Option<([u64; 7], u64)> = None;
     let mut classes = [0u64; 4];
     let mut times: Option<[f64; 3]> = None;
     for (i, line) in text.lines().enumerate() {
         let no = i as u64 + 1;
         if let Some(c) = clients_re.captures(line) {
-            s.users = Some(number(path, no, "clients", &c[1])?);
+            // One `spawning thread #i: N total client(s)` line per thread (-t): the
+            // clients of every thread are the users.
+            let n: u32 = number(path, no, "clients", &c[1])?;
+            s.users = Some(s.users.unwrap_or(0).saturating_add(n));
         } else if let Some(c) = finished_re.captures(line) {
             s.duration_s = Some(time_ms(path, no, &c[1])? / 1000.0);
         } else if let Some(c) = requests_re.captures(line) {
