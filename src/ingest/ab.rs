@@ -34,8 +34,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::adapters::Lines;
-use super::stages::StagePlan;
 use super::appended::{first_run, RunMarks};
+use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
     require_lines, static_regexes, ToolSummary,

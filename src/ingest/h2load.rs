@@ -23,8 +23,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::problem;
 use super::appended::{first_run, RunMarks};
+use super::problem;
 use super::summary::{
     add_counts, add_failures, captured_counts, endpoint, file_stem, number, read_file_text,
     require_lines, static_regexes, ToolSummary,

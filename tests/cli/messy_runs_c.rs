@@ -76,11 +76,71 @@ fn h2load_users_are_the_clients_of_every_thread() {
     let dir = TestDir::new();
     dir.write("run/console.log", h2load_on_four_threads());
     let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
-    let (code, report, stderr) =
-        analyze_json(&[&dir.path().join("run")], &["--sla", sla.to_str().unwrap()]);
+    let (code, report, stderr) = analyze_json(
+        &[&dir.path().join("run")],
+        &["--sla", sla.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{stderr}");
     // 4 threads × 4 clients; 16 users at 11.19 ms allow 1,430 req/s ≥ the 1,341 measured.
     assert_eq!(report["stages"][0]["users"], 16, "{report}");
-    assert_eq!(report["data_quality"], "clean", "{}", report["data_quality_reason"]);
+    assert_eq!(
+        report["data_quality"], "clean",
+        "{}",
+        report["data_quality_reason"]
+    );
     assert_eq!(report["verdict"], "GO", "{}", report["sla"]["headline"]);
+}
+
+/// A Locust 2.47 `--csv-full-history` history of 2 → 4 → 8 users at a steady 52 ms
+/// (written by a real run): windowed percentiles whose medians equal the total
+/// median, whose `100%` (56–57 ms) is below the `Total Max Response Time` (65.8 ms),
+/// and whose first row (an empty window) reports every percentile as 0.
+const LOCUST_STEADY_HISTORY: &str = "\
+Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size
+1796347301,0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,0,0,0,0.0,0,0,0
+1796347302,2,GET,/item,0.000000,0.000000,0,0,0,0,0,0,0,0,0,0,0,18,0,53,53.965,51.372,65.825,11.0
+1796347302,2,,Aggregated,0.000000,0.000000,0,0,0,0,0,0,0,0,0,0,0,18,0,53,53.965,51.372,65.825,11.0
+1796347303,2,GET,/item,0.000000,0.000000,52,52,53,53,53,55,56,56,56,56,56,38,0,52,53.066,51.372,65.825,11.0
+1796347303,2,,Aggregated,0.000000,0.000000,52,52,53,53,53,55,56,56,56,56,56,38,0,52,53.066,51.372,65.825,11.0
+1796347304,2,GET,/item,16.000,0.000000,52,52,53,53,53,55,56,56,56,56,56,58,0,52,52.806,51.358,65.825,11.0
+1796347304,2,,Aggregated,16.000,0.000000,52,52,53,53,53,55,56,56,56,56,56,58,0,52,52.806,51.358,65.825,11.0
+1796347305,2,GET,/item,17.000,0.000000,52,52,53,53,53,55,56,56,56,56,56,78,0,52,52.747,51.311,65.825,11.0
+1796347305,2,,Aggregated,17.000,0.000000,52,52,53,53,53,55,56,56,56,56,56,78,0,52,52.747,51.311,65.825,11.0
+1796347306,4,GET,/item,18.000,0.000000,52,52,53,53,53,55,56,56,56,56,56,116,0,52,52.653,51.235,65.825,11.0
+1796347306,4,,Aggregated,18.000,0.000000,52,52,53,53,53,55,56,56,56,56,56,116,0,52,52.653,51.235,65.825,11.0
+1796347307,4,GET,/item,18.500,0.000000,52,53,53,53,53,55,56,56,57,57,57,154,0,52,52.592,51.235,65.825,11.0
+1796347307,4,,Aggregated,18.500,0.000000,52,53,53,53,53,55,56,56,57,57,57,154,0,52,52.592,51.235,65.825,11.0
+1796347308,4,GET,/item,21.600,0.000000,52,53,53,53,54,55,56,57,57,57,57,194,0,52,52.604,51.188,65.825,11.0
+1796347308,4,,Aggregated,21.600,0.000000,52,53,53,53,54,55,56,57,57,57,57,194,0,52,52.604,51.188,65.825,11.0
+1796347309,4,GET,/item,24.500,0.000000,52,52,53,53,53,55,56,57,57,57,57,232,0,52,52.526,51.188,65.825,11.0
+1796347309,4,,Aggregated,24.500,0.000000,52,52,53,53,53,55,56,57,57,57,57,232,0,52,52.526,51.188,65.825,11.0
+1796347310,8,GET,/item,26.571,0.000000,52,53,53,54,55,56,57,61,84,84,84,307,0,52,53.061,51.187,84.405,11.0
+1796347310,8,,Aggregated,26.571,0.000000,52,53,53,54,55,56,57,61,84,84,84,307,0,52,53.061,51.187,84.405,11.0
+1796347311,8,GET,/item,28.250,0.000000,52,53,53,54,56,57,58,61,84,84,84,386,0,52,53.168,51.187,84.405,11.0
+1796347311,8,,Aggregated,28.250,0.000000,52,53,53,54,56,57,58,61,84,84,84,386,0,52,53.168,51.187,84.405,11.0
+1796347312,8,GET,/item,32.667,0.000000,53,53,53,54,55,57,58,61,84,84,84,462,0,52,53.166,51.187,84.405,11.0
+1796347312,8,,Aggregated,32.667,0.000000,53,53,53,54,55,57,58,61,84,84,84,462,0,52,53.166,51.187,84.405,11.0
+1796347313,8,GET,/item,37.000,0.000000,52,53,53,54,55,57,58,61,84,84,84,539,0,52,53.078,51.187,84.405,11.0
+1796347313,8,,Aggregated,37.000,0.000000,52,53,53,54,55,57,58,61,84,84,84,539,0,52,53.078,51.187,84.405,11.0
+";
+
+#[test]
+fn a_steady_windowed_locust_history_gives_every_stage_its_rows_median() {
+    let dir = TestDir::new();
+    dir.write("run/out_stats_history.csv", LOCUST_STEADY_HISTORY);
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let stages = report["stages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(stages.len(), 3, "{stderr}");
+    for s in &stages {
+        // Every row inside each plateau says 50% = 52 or 53 ms (none is below the
+        // run's minimum, 51.2 ms): the empty first window's 0 ms weighs nothing.
+        let p50 = s["latency_ms"]["p50"].as_f64();
+        assert!(
+            p50.is_some_and(|v| (52.0..=53.0).contains(&v)),
+            "{}: p50 {p50:?}",
+            s["name"]
+        );
+        let basis = s.to_string();
+        assert!(basis.contains("windowed percentiles"), "{basis}");
+    }
 }
