@@ -144,3 +144,80 @@ fn a_steady_windowed_locust_history_gives_every_stage_its_rows_median() {
         assert!(basis.contains("windowed percentiles"), "{basis}");
     }
 }
+
+/// siege's text console in its default `verbose` mode: a coloured line per request
+/// (`ok` 200s, then `failed` 503s) ahead of its summary, as `siege -b … > console.log
+/// 2>&1` writes it.
+fn siege_verbose_console(ok: u64, failed: u64) -> String {
+    let mut text = String::from(
+        "** SIEGE 4.0.7\n** Preparing 20 concurrent users for battle.\n\
+         The server is now under siege...\n",
+    );
+    for _ in 0..ok {
+        text.push_str(
+            "\u{1b}[0;34mHTTP/1.1 200     0.10 secs:      11 bytes ==> GET  /item\u{1b}[0m\n",
+        );
+    }
+    for _ in 0..failed {
+        text.push_str(
+            "\u{1b}[0;31mHTTP/1.1 503     0.00 secs:      22 bytes ==> GET  /item\u{1b}[0m\n",
+        );
+    }
+    text.push_str(&format!(
+        "\nLifting the server siege...\nTransactions:\t\t{ok:>12} hits\n\
+         Availability:\t\t{:>12.2} %\nElapsed time:\t\t        2.00 secs\n\
+         Data transferred:\t        0.02 MB\nResponse time:\t\t        0.10 secs\n\
+         Transaction rate:\t       {:.2} trans/sec\nThroughput:\t\t        0.01 MB/sec\n\
+         Concurrency:\t\t       11.76\nSuccessful transactions:  {ok:>10}\n\
+         Failed transactions:\t  {failed:>10}\nLongest transaction:\t        0.16\n\
+         Shortest transaction:\t        0.00\n \n",
+        100.0 * ok as f64 / (ok + failed) as f64,
+        ok as f64 / 2.0
+    ));
+    text
+}
+
+#[test]
+fn a_verbose_siege_console_is_read_however_far_its_summary_is() {
+    let dir = TestDir::new();
+    // 160 answers and 1,000 503s: about 60 KB of per-request lines before the summary.
+    dir.write("run/console.log", siege_verbose_console(160, 1000));
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
+    let (code, report, stderr) = analyze_json(
+        &[&dir.path().join("run")],
+        &["--sla", sla.to_str().unwrap()],
+    );
+    assert_eq!(report["stages"][0]["requests"], 1160, "{stderr}");
+    assert_eq!(report["stages"][0]["failures"], 1000, "{report}");
+    assert_eq!(
+        (code, report["verdict"].as_str()),
+        (0, Some("NO-GO")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn siege_socket_errors_ahead_of_its_json_block_give_the_failures_their_kind() {
+    let dir = TestDir::new();
+    // The target went away mid-run: 196 coloured `[error] socket: … refused` lines
+    // (15 KB) before siege's JSON block with 101 transactions and 196 failed.
+    let mut text = String::new();
+    for _ in 0..196 {
+        text.push_str(
+            "[\u{1b}[1;33merror\u{1b}[0m] socket: unable to connect sock.c:282: Connection refused\n",
+        );
+    }
+    text.push_str(
+        "\n{\t\"transactions\":\t\t\t         101,\n\t\"availability\":\t\t\t       34.01,\n\
+         \t\"elapsed_time\":\t\t\t        3.82,\n\t\"data_transferred\":\t\t        0.00,\n\
+         \t\"response_time\":\t\t        0.01,\n\t\"transaction_rate\":\t\t       26.44,\n\
+         \t\"throughput\":\t\t\t        0.00,\n\t\"concurrency\":\t\t\t        0.31,\n\
+         \t\"successful_transactions\":\t         101,\n\t\"failed_transactions\":\t\t         196,\n\
+         \t\"longest_transaction\":\t\t        0.03,\n\t\"shortest_transaction\":\t\t        0.00\n}\n",
+    );
+    dir.write("run/console.log", text);
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 297, "{stderr}");
+    assert_eq!(stage["failures_by_kind"]["connect"], 196, "{stage}");
+}
