@@ -4,9 +4,11 @@
 
 use serde_json::Value;
 
+use crate::check::check_json;
 use crate::common::{analyze_json, TestDir};
 use crate::formats_c::ab_text;
-use crate::messy_runs::hey_text;
+use crate::messy_runs::{hey_text, ERR_P90};
+use crate::messy_runs_b::AUTOCANNON_SUB_MS;
 
 /// The notes of a report's sources, joined.
 fn source_notes(report: &Value) -> String {
@@ -220,4 +222,51 @@ fn siege_socket_errors_ahead_of_its_json_block_give_the_failures_their_kind() {
     let stage = &report["stages"][0];
     assert_eq!(stage["requests"], 297, "{stderr}");
     assert_eq!(stage["failures_by_kind"]["connect"], 196, "{stage}");
+}
+
+/// autocannon's console table (`autocannon -c 10 -d 2 URL > table.log`, no `--json`).
+const AUTOCANNON_TABLE: &str = r#"Running 2s test @ http://127.0.0.1:18502/item
+10 connections
+
+
+┌─────────┬──────┬───────┬───────┬───────┬──────────┬────────┬───────┐
+│ Stat    │ 2.5% │ 50%   │ 97.5% │ 99%   │ Avg      │ Stdev  │ Max   │
+├─────────┼──────┼───────┼───────┼───────┼──────────┼────────┼───────┤
+│ Latency │ 6 ms │ 10 ms │ 18 ms │ 20 ms │ 10.77 ms │ 3.1 ms │ 30 ms │
+└─────────┴──────┴───────┴───────┴───────┴──────────┴────────┴───────┘
+┌───────────┬────────┬────────┬────────┬────────┬────────┬───────┬────────┐
+│ Stat      │ 1%     │ 2.5%   │ 50%    │ 97.5%  │ Avg    │ Stdev │ Min    │
+├───────────┼────────┼────────┼────────┼────────┼────────┼───────┼────────┤
+│ Req/Sec   │ 881    │ 881    │ 881    │ 893    │ 887    │ 6     │ 881    │
+├───────────┼────────┼────────┼────────┼────────┼────────┼───────┼────────┤
+│ Bytes/Sec │ 105 kB │ 105 kB │ 105 kB │ 106 kB │ 106 kB │ 704 B │ 105 kB │
+└───────────┴────────┴────────┴────────┴────────┴────────┴───────┴────────┘
+
+Req/Bytes counts sampled once per second.
+# of samples: 2
+
+2k requests in 2.01s, 211 kB read
+"#;
+
+#[test]
+fn autocannons_console_table_is_skipped_with_advice_not_read_as_a_cut_wrk_run() {
+    let dir = TestDir::new();
+    dir.write("run/result.json", AUTOCANNON_SUB_MS);
+    dir.write("run/table.log", AUTOCANNON_TABLE);
+    let sla = dir.write("err90.toml", ERR_P90);
+    let run = dir.path().join("run");
+    // The JSON's 79,430 clean answers decide; the table beside it is no input problem.
+    let (code, out, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(
+        (code, out["verdict"].as_str()),
+        (0, Some("GO")),
+        "{out}\n{stderr}"
+    );
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    assert_eq!(report["problems"], serde_json::json!([]), "{report}");
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("table.log") && skipped.contains("autocannon --json"),
+        "{skipped}"
+    );
 }
