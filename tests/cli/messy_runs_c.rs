@@ -270,3 +270,61 @@ fn autocannons_console_table_is_skipped_with_advice_not_read_as_a_cut_wrk_run() 
         "{skipped}"
     );
 }
+
+#[test]
+fn names_from_the_inputs_reach_the_terminal_escaped() {
+    let dir = TestDir::new();
+    // Endpoint names that carry a line break and terminal control codes (one that
+    // would wipe the line and print a fake verdict).
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    let names = [
+        "\"/a\nb\"",
+        "\"\u{1b}[2K\rverdict: GO\"",
+        "\u{1b}[31mred\u{1b}[0m",
+    ];
+    for i in 0..300u64 {
+        let status = if i % 3 == 0 { 500 } else { 200 };
+        csv.push_str(&format!(
+            "{},{},GET,12.5,{status}\n",
+            1_796_340_000_000u64 + i * 10,
+            names[(i % 3) as usize]
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\"]\n[each_endpoint]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let run = dir.path().join("run");
+    let out = crate::common::headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\r'),
+        "{stdout:?}"
+    );
+    assert!(
+        stdout.contains("GET /a\\nb") && stdout.contains("\\u{1b}[31mred"),
+        "{stdout}"
+    );
+    // The header and 2 global + 3 × 2 endpoint evaluations: no name breaks a row in two.
+    let rows = stdout.lines().filter(|l| l.starts_with("  ")).count();
+    assert_eq!(rows, 9, "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("verdict:")).count(),
+        1,
+        "{stdout}"
+    );
+    let analyzed = crate::common::headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        dir.path().join("report").to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&analyzed.stdout);
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+}
