@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::check::check_json;
 use crate::common::{analyze_json, TestDir};
-use crate::formats_c::ab_text;
+use crate::formats_c::{ab_text, ab_tsv_from};
 use crate::messy_runs::{hey_text, ERR_P90};
 use crate::messy_runs_b::AUTOCANNON_SUB_MS;
 
@@ -327,4 +327,37 @@ fn names_from_the_inputs_reach_the_terminal_escaped() {
     ]);
     let text = String::from_utf8_lossy(&analyzed.stdout);
     assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+}
+
+#[test]
+fn ab_sub_ms_answers_take_their_percentiles_from_the_e_file_not_the_whole_ms_g_file() {
+    let dir = TestDir::new();
+    // 300 answers of 0.1–0.5 ms: the -g file rounds 270 of them to 0 ms and 30 to 1 ms;
+    // the -e file has them to the µs: percent i at 0.1 + 0.004·i ms (p50 0.3, p90 0.46).
+    let ttimes: Vec<u64> = (0..300).map(|i| u64::from(i >= 270)).collect();
+    dir.write("run/ab.tsv", ab_tsv_from(1_796_278_607, &ttimes));
+    dir.write("run/ab.txt", ab_text(300, [0; 4], 0));
+    let mut csv = String::from("Percentage served,Time in ms\n");
+    for i in 0..=100 {
+        csv.push_str(&format!("{i},{:.3}\n", 0.1 + 0.004 * f64::from(i)));
+    }
+    dir.write("run/ab.csv", csv);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(50) < 0.2ms\"]\n");
+    let (code, report, stderr) = analyze_json(
+        &[&dir.path().join("run")],
+        &["--sla", sla.to_str().unwrap()],
+    );
+    let lat = &report["stages"][0]["latency_ms"];
+    assert_eq!(
+        (lat["p50"].as_f64(), lat["p90"].as_f64()),
+        (Some(0.3), Some(0.46)),
+        "{lat}\n{stderr}"
+    );
+    // 0.3 ms is over the 0.2 ms limit: no pass on the -g file's "0 ms" (shown as 1 µs).
+    assert_eq!(
+        (code, report["verdict"].as_str()),
+        (0, Some("NO-GO")),
+        "{stderr}"
+    );
+    assert!(source_notes(&report).contains("whole ms"), "{report}");
 }
