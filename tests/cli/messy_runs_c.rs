@@ -361,3 +361,45 @@ fn ab_sub_ms_answers_take_their_percentiles_from_the_e_file_not_the_whole_ms_g_f
     );
     assert!(source_notes(&report).contains("whole ms"), "{report}");
 }
+
+/// wrk at `connections` connections: `n` requests in 10 s, no error.
+fn wrk_at(connections: u32, n: u64) -> String {
+    format!(
+        "Running 10s test @ http://127.0.0.1:18080/item\n  1 threads and {connections} connections\n\
+         \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+         \x20   Latency    11.00ms    3.00ms  30.00ms   70.00%\n\
+         \x20   Req/Sec   100.00     5.00   110.00     90.00%\n\
+         \x20 Latency Distribution\n     50%   11.00ms\n     75%   13.00ms\n     90%   15.00ms\n     99%   20.00ms\n\
+         \x20 {n} requests in 10.00s, 97.00KB read\nRequests/sec:    {:.2}\nTransfer/sec:      9.70KB\n",
+        n as f64 / 10.0
+    )
+}
+
+#[test]
+fn stages_paired_by_name_at_different_loads_are_said_in_the_verdict_line() {
+    let dir = TestDir::new();
+    // The same stage dir name, run at 2 connections for the baseline and 4 for the
+    // candidate: twice the throughput is the load's, not the release's.
+    dir.write("base/01_load/wrk.txt", wrk_at(2, 1785));
+    dir.write("cand/01_load/wrk.txt", wrk_at(4, 3527));
+    let out = crate::common::headroom(&[
+        "compare",
+        dir.path().join("base").to_str().unwrap(),
+        dir.path().join("cand").to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        dir.path().join("cmp").to_str().unwrap(),
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let line = report["verdict_line"].as_str().unwrap_or("");
+    assert!(
+        line.contains("at another load in the candidate: `01_load` (2 users → 4 users)"),
+        "{line}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report["notes"].to_string().contains("ran at another load"),
+        "{report}"
+    );
+}

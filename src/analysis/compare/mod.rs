@@ -174,7 +174,9 @@ pub fn compare(
     let mut comparisons = Vec::new();
     let mut unmatched = Vec::new();
     let mut stage_pairs = Vec::new();
+    let mut other_loads = Vec::new();
     for (r, c) in results.into_iter().zip(&candidate_refs) {
+        other_loads.extend(r.other_loads);
         comparisons.extend(r.comparisons);
         unmatched.extend(r.unmatched);
         notes.extend(r.notes);
@@ -227,7 +229,14 @@ pub fn compare(
     });
     let counts = Counts::of(&comparisons);
     let base_ref = RunRef::of(&baseline);
-    let verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts);
+    let mut verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts);
+    if !other_loads.is_empty() {
+        // Said in the line itself: a change between two loads is not the release's alone.
+        verdict_line.push_str(&format!(
+            "; at another load in the candidate: {}",
+            other_loads.join(", ")
+        ));
+    }
     let mut floors = std::collections::BTreeMap::new();
     floors.insert(
         "default".to_string(),
