@@ -123,6 +123,14 @@ pub fn load_difference(base: &StageInput, cand: &StageInput) -> Option<String> {
     }
 }
 
+/// The note on a stage paired by name at another load (`diff` from [`load_difference`]).
+pub fn other_load_note(stage: &str, diff: &str) -> String {
+    format!(
+        "stage `{stage}` ran at another load in the candidate ({diff}): its changes are the \
+         load's as much as the release's — compare runs at the same load"
+    )
+}
+
 /// For each of `base`'s stages, the index of the `cand` stage paired with it.
 pub fn stage_map(base: &[StageInput], cand: &[StageInput]) -> Vec<Option<usize>> {
     let pairs = match_stages(base, cand);

@@ -194,20 +194,7 @@ pub fn compare(
                 .into(),
         );
     }
-    if comparisons
-        .iter()
-        .any(|c| c.method == stats::Method::Reported)
-    {
-        notes.push(
-            "some metrics come from reported summaries only (no histogram): they are \
-             `inconclusive` unless the change is beyond the noise floor and, for a \
-             percentile, beyond what both sides' request counts leave open with at most \
-             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
-             goodput and means without a per-interval series stay `inconclusive` (error \
-             rates are tested on the failure and request counts)"
-                .into(),
-        );
-    }
+    notes.extend(reported_note(&comparisons));
     if let Some(note) = cross_check_note(&comparisons) {
         notes.push(note);
     }
@@ -229,14 +216,8 @@ pub fn compare(
     });
     let counts = Counts::of(&comparisons);
     let base_ref = RunRef::of(&baseline);
-    let mut verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts);
-    if !other_loads.is_empty() {
-        // Said in the line itself: a change between two loads is not the release's alone.
-        verdict_line.push_str(&format!(
-            "; at another load in the candidate: {}",
-            other_loads.join(", ")
-        ));
-    }
+    let verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts)
+        + &other_loads_text(&other_loads);
     let mut floors = std::collections::BTreeMap::new();
     floors.insert(
         "default".to_string(),
@@ -261,6 +242,22 @@ pub fn compare(
         trend,
         notes,
     }
+}
+
+/// The note on metrics compared on reported summaries only, when there are any.
+fn reported_note(comparisons: &[Comparison]) -> Option<String> {
+    comparisons
+        .iter()
+        .any(|c| c.method == stats::Method::Reported)
+        .then(|| {
+            "some metrics come from reported summaries only (no histogram): they are \
+             `inconclusive` unless the change is beyond the noise floor and, for a \
+             percentile, beyond what both sides' request counts leave open with at most \
+             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
+             goodput and means without a per-interval series stay `inconclusive` (error \
+             rates are tested on the failure and request counts)"
+                .into()
+        })
 }
 
 /// The caveat when the block bootstrap's interval disagrees with the main one.
@@ -336,6 +333,18 @@ fn verdict_line(
         counts.improved,
         counts.unchanged,
         counts.inconclusive
+    )
+}
+
+/// What the verdict line adds when stages were paired at different loads: a change
+/// between two loads is not the release's alone.
+fn other_loads_text(other_loads: &[String]) -> String {
+    if other_loads.is_empty() {
+        return String::new();
+    }
+    format!(
+        "; at another load in the candidate: {}",
+        other_loads.join(", ")
     )
 }
 

@@ -12,7 +12,8 @@ use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
 use super::matching::{
-    load_difference, match_endpoints, match_stages, sole_endpoints, unmatched, Unmatched,
+    load_difference, match_endpoints, match_stages, other_load_note, sole_endpoints, unmatched,
+    Unmatched,
 };
 use super::reported::{reported, summary_shift_shown, whole_run};
 use super::stats::{self, Estimate, Method, RunSample};
@@ -342,8 +343,7 @@ pub struct PairResult {
     pub unmatched: Vec<Unmatched>,
     /// Which stages were paired, and how.
     pub stage_pairs: Vec<(String, String, super::matching::StageBasis)>,
-    /// Endpoints paired as their stages' only ones, under different keys; stages
-    /// paired at different loads.
+    /// Endpoints paired under different keys; stages paired at different loads.
     pub notes: Vec<String>,
     /// Stages paired at different loads: `stage (2 users → 4 users)`.
     pub other_loads: Vec<String>,
@@ -380,11 +380,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         let endpoints = match_endpoints(sb, sc);
         if let Some(diff) = load_difference(sb, sc) {
             other_loads.push(format!("`{}` ({diff})", sb.name));
-            notes.push(format!(
-                "stage `{}` ran at another load in the candidate ({diff}): its changes are the \
-                 load's as much as the release's — compare runs at the same load",
-                sb.name
-            ));
+            notes.push(other_load_note(&sb.name, &diff));
         }
         if sole_endpoints(sb, sc) {
             notes.push(format!(
