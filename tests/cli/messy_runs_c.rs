@@ -403,3 +403,47 @@ fn stages_paired_by_name_at_different_loads_are_said_in_the_verdict_line() {
         "{report}"
     );
 }
+
+#[test]
+fn a_run_dir_given_as_dot_is_named_as_the_dir_it_stands_for() {
+    let dir = TestDir::new();
+    dir.write("03_peak_40users/hey.txt", hey_text(100, 0));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"error_rate < 5%\"]\n",
+    );
+    let stage_dir = dir.path().join("03_peak_40users");
+    // `cd 03_peak_40users && headroom check .`: the stage is `peak` at 40 users, as
+    // `headroom check 03_peak_40users` has it, so the SLA's verdict stage is found.
+    let out = crate::common::headroom_in(
+        &stage_dir,
+        &[
+            "check",
+            ".",
+            "--sla",
+            sla.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    assert_eq!(report["sla"]["verdict_fallback"], false, "{report}");
+    assert_eq!(report["verdict"], "GO", "{report}");
+    let out = crate::common::headroom_in(
+        &stage_dir,
+        &[
+            "analyze",
+            ".",
+            "--format",
+            "json",
+            "--out",
+            dir.path().join("r").to_str().unwrap(),
+        ],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    assert_eq!(
+        (&report["stages"][0]["name"], &report["stages"][0]["users"]),
+        (&serde_json::json!("peak"), &serde_json::json!(40)),
+        "{report}"
+    );
+}
