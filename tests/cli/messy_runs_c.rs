@@ -447,3 +447,52 @@ fn a_run_dir_given_as_dot_is_named_as_the_dir_it_stands_for() {
         "{report}"
     );
 }
+
+/// wrk at `connections` connections without `--latency` (no percentiles): `n`
+/// requests in 10 s at a mean of `mean_ms`, `non_2xx` of them answered with an error.
+fn wrk_plain(connections: u32, n: u64, mean_ms: f64, non_2xx: u64) -> String {
+    let errors = if non_2xx > 0 {
+        format!("  Non-2xx or 3xx responses: {non_2xx}\n")
+    } else {
+        String::new()
+    };
+    format!(
+        "Running 10s test @ http://127.0.0.1:18080/item\n  1 threads and {connections} connections\n\
+         \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+         \x20   Latency    {mean_ms:.2}ms    3.00ms 300.00ms   70.00%\n\
+         \x20   Req/Sec   100.00     5.00   110.00     90.00%\n\
+         \x20 {n} requests in 10.00s, 97.00KB read\n{errors}Requests/sec:    {:.2}\nTransfer/sec:      9.70KB\n",
+        n as f64 / 10.0
+    )
+}
+
+#[test]
+fn the_slas_headroom_is_not_limited_by_a_latency_rule_the_sla_does_not_have() {
+    let dir = TestDir::new();
+    // wrk prints no p95: the mean doubles (10 → 25 ms) between 2 and 4 users — the
+    // default 2× rule, not the SLA's p(95) < 500 ms — and errors start between 4 and 8.
+    dir.write("run/01_load_1users/wrk.txt", wrk_plain(1, 1000, 10.0, 0));
+    dir.write("run/02_load_2users/wrk.txt", wrk_plain(2, 2000, 10.0, 0));
+    dir.write("run/03_load_4users/wrk.txt", wrk_plain(4, 1600, 25.0, 0));
+    dir.write("run/04_load_8users/wrk.txt", wrk_plain(8, 1600, 50.0, 800));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 1%\"]\n",
+    );
+    let (_, report, stderr) = analyze_json(
+        &[&dir.path().join("run")],
+        &["--sla", sla.to_str().unwrap()],
+    );
+    let h = &report["capacity"]["sla_headroom"];
+    assert_eq!(
+        h["limits"],
+        serde_json::json!(["error_rate"]),
+        "{h}\n{stderr}"
+    );
+    assert_eq!(h["users"], 4.0, "{h}");
+    let statement = h["statement"].as_str().unwrap_or("");
+    assert!(
+        statement.starts_with("The SLA holds at 4 users") && !statement.contains("latency"),
+        "{statement}"
+    );
+}
