@@ -496,3 +496,82 @@ fn the_slas_headroom_is_not_limited_by_a_latency_rule_the_sla_does_not_have() {
         "{statement}"
     );
 }
+
+/// h2load's console of `h2load -D 3 -c 4` against a target that went away after
+/// 1.2 s (as h2load printed it): 421 succeeded, none failed; each client made 86.9
+/// req/s while it ran (347.6 together), the run 140.33 req/s.
+const H2LOAD_TARGET_WENT_AWAY: &str = r#"starting benchmark...
+spawning thread #0: 4 total client(s). Timing-based test with 0s of warm-up time and 3s of main duration for measurements.
+Warm-up started for thread #0.
+progress: 25% of clients started
+progress: 50% of clients started
+progress: 75% of clients started
+progress: 100% of clients started
+Warm-up phase is over for thread #0.
+Main benchmark duration is started for thread #0.
+Application protocol: http/1.1
+Main benchmark duration is over for thread #0. Stopping all clients.
+Stopped all clients for thread #0
+
+finished in 3.00s, 140.33 req/s, 16.31KB/s
+requests: 421 total, 425 started, 421 done, 421 succeeded, 0 failed, 0 errored, 0 timeout
+status codes: 421 2xx, 0 3xx, 0 4xx, 0 5xx
+traffic: 48.92KB (50099) total, 31.66KB (32417) headers (space savings 0.00%), 4.52KB (4631) data
+                     min         max         mean         sd        +/- sd
+time for request:     5.29ms     21.14ms     11.45ms      3.04ms    65.32%
+time for connect:        6us        26us        18us         8us    75.00%
+time to 1st byte:    11.53ms     17.55ms     13.12ms      2.96ms    75.00%
+req/s           :      84.21       88.34       86.89        1.83    75.00%
+"#;
+
+/// The same `h2load -D 2 -c 4` against a target that stayed: 4 × 87.72 ≈ 351 req/s.
+const H2LOAD_TIMED_CLEAN: &str = r#"starting benchmark...
+spawning thread #0: 4 total client(s). Timing-based test with 0s of warm-up time and 2s of main duration for measurements.
+Warm-up started for thread #0.
+progress: 25% of clients started
+progress: 50% of clients started
+progress: 75% of clients started
+progress: 100% of clients started
+Warm-up phase is over for thread #0.
+Main benchmark duration is started for thread #0.
+Application protocol: http/1.1
+Main benchmark duration is over for thread #0. Stopping all clients.
+Stopped all clients for thread #0
+
+finished in 2.01s, 351.00 req/s, 40.79KB/s
+requests: 702 total, 706 started, 702 done, 702 succeeded, 0 failed, 0 errored, 0 timeout
+status codes: 702 2xx, 0 3xx, 0 4xx, 0 5xx
+traffic: 81.58KB (83538) total, 52.79KB (54054) headers (space savings 0.00%), 7.54KB (7722) data
+                     min         max         mean         sd        +/- sd
+time for request:     5.49ms     27.98ms     11.34ms      3.07ms    70.94%
+time for connect:        6us        26us        18us         8us    75.00%
+time to 1st byte:    10.54ms     15.33ms     12.93ms      2.17ms    50.00%
+req/s           :      84.97       90.97       87.72        2.60    50.00%
+"#;
+
+#[test]
+fn a_timed_h2load_run_whose_clients_stopped_early_is_not_a_go_on_its_zero_failures() {
+    let dir = TestDir::new();
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
+    dir.write("gone/console.log", H2LOAD_TARGET_WENT_AWAY);
+    let (code, out, stderr) = check_json(&dir.path().join("gone"), &sla, &[]);
+    assert_eq!(
+        (code, out["verdict"].as_str()),
+        (0, Some("CONDITIONAL")),
+        "{out}\n{stderr}"
+    );
+    let (_, report, _) = analyze_json(&[&dir.path().join("gone")], &[]);
+    assert_eq!(report["data_quality"], "partial", "{report}");
+    assert!(
+        source_notes(&report).contains("clients stopped early"),
+        "{report}"
+    );
+    // Clients that ran the whole run: the zero failures stand.
+    dir.write("stayed/console.log", H2LOAD_TIMED_CLEAN);
+    let (code, out, stderr) = check_json(&dir.path().join("stayed"), &sla, &[]);
+    assert_eq!(
+        (code, out["verdict"].as_str()),
+        (0, Some("GO")),
+        "{out}\n{stderr}"
+    );
+}
