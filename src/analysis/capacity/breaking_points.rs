@@ -97,15 +97,6 @@ fn interpolate_crossing(
     }
 }
 
-/// Whether [`latency`] judges the SLA's latency rule: the SLA has one and a stage has
-/// its percentile (else it falls back to 2× the lowest load's value, the mean's when
-/// no stage has the percentile).
-pub fn latency_on_sla(points: &[LoadPoint], c: &Criteria) -> bool {
-    c.latency_rule.is_some()
-        && c.latency_limit_ms.is_some()
-        && points.iter().any(|p| p.watched_ms.is_some())
-}
-
 /// The latency breaking point; `None` when no stage has the watched latency.
 pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     // The watched percentile; summary stages without it fall back to the mean.

@@ -215,12 +215,7 @@ fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> Ca
         breaking.push(s.as_breaking_point());
     }
     breaking.extend(breaking_points::retrograde(&points));
-    // The SLA's headroom rests on the SLA's latency rule only: a breaking point of the
-    // default 2× rule (no such rule, or no stage with its percentile) is no SLA limit.
-    let sla_latency = latency
-        .as_ref()
-        .filter(|_| !criteria.from_an_sla() || breaking_points::latency_on_sla(&points, criteria));
-    let sla_headroom = headroom::sla_headroom(&points, sla_latency, errors.as_ref(), criteria);
+    let sla_headroom = headroom::sla_headroom(&points, latency.as_ref(), errors.as_ref(), criteria);
     let sizing = several
         .then(|| headroom::sizing(&points, sla_headroom.as_ref(), criteria))
         .flatten();

@@ -1,8 +1,7 @@
 //! Which stage of one run is compared with which stage of another, and which
 //! endpoint with which: stages by name, else by load level (users or arrival rate
 //! within 10%), else the sole stage of each run; endpoints by key, else the sole
-//! endpoint of each stage. Whatever has no partner is listed, never dropped. Stages
-//! paired by name whose loads differ by more than 10% are said (`load_difference`).
+//! endpoint of each stage. Whatever has no partner is listed, never dropped.
 
 use serde::Serialize;
 
@@ -106,29 +105,6 @@ pub fn match_stages(base: &[StageInput], cand: &[StageInput]) -> Vec<StagePair> 
     }
     pairs.sort_by_key(|p| (p.base, p.cand));
     pairs
-}
-
-/// How the loads of two paired stages differ, when both say theirs and they are more
-/// than 10% apart (`2 users → 4 users`): stages paired by name at different loads
-/// compare the loads as much as the releases.
-pub fn load_difference(base: &StageInput, cand: &StageInput) -> Option<String> {
-    if let (Some(x), Some(y)) = (base.users, cand.users) {
-        if !within(f64::from(x), f64::from(y)) {
-            return Some(format!("{x} users → {y} users"));
-        }
-    }
-    match (base.arrival_rate_rps, cand.arrival_rate_rps) {
-        (Some(x), Some(y)) if !within(x, y) => Some(format!("{x:.0} req/s → {y:.0} req/s")),
-        _ => None,
-    }
-}
-
-/// The note on a stage paired by name at another load (`diff` from [`load_difference`]).
-pub fn other_load_note(stage: &str, diff: &str) -> String {
-    format!(
-        "stage `{stage}` ran at another load in the candidate ({diff}): its changes are the \
-         load's as much as the release's — compare runs at the same load"
-    )
 }
 
 /// For each of `base`'s stages, the index of the `cand` stage paired with it.

@@ -174,9 +174,7 @@ pub fn compare(
     let mut comparisons = Vec::new();
     let mut unmatched = Vec::new();
     let mut stage_pairs = Vec::new();
-    let mut other_loads = Vec::new();
     for (r, c) in results.into_iter().zip(&candidate_refs) {
-        other_loads.extend(r.other_loads);
         comparisons.extend(r.comparisons);
         unmatched.extend(r.unmatched);
         notes.extend(r.notes);
@@ -194,7 +192,20 @@ pub fn compare(
                 .into(),
         );
     }
-    notes.extend(reported_note(&comparisons));
+    if comparisons
+        .iter()
+        .any(|c| c.method == stats::Method::Reported)
+    {
+        notes.push(
+            "some metrics come from reported summaries only (no histogram): they are \
+             `inconclusive` unless the change is beyond the noise floor and, for a \
+             percentile, beyond what both sides' request counts leave open with at most \
+             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
+             goodput and means without a per-interval series stay `inconclusive` (error \
+             rates are tested on the failure and request counts)"
+                .into(),
+        );
+    }
     if let Some(note) = cross_check_note(&comparisons) {
         notes.push(note);
     }
@@ -216,8 +227,7 @@ pub fn compare(
     });
     let counts = Counts::of(&comparisons);
     let base_ref = RunRef::of(&baseline);
-    let verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts)
-        + &other_loads_text(&other_loads);
+    let verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts);
     let mut floors = std::collections::BTreeMap::new();
     floors.insert(
         "default".to_string(),
@@ -242,22 +252,6 @@ pub fn compare(
         trend,
         notes,
     }
-}
-
-/// The note on metrics compared on reported summaries only, when there are any.
-fn reported_note(comparisons: &[Comparison]) -> Option<String> {
-    comparisons
-        .iter()
-        .any(|c| c.method == stats::Method::Reported)
-        .then(|| {
-            "some metrics come from reported summaries only (no histogram): they are \
-             `inconclusive` unless the change is beyond the noise floor and, for a \
-             percentile, beyond what both sides' request counts leave open with at most \
-             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
-             goodput and means without a per-interval series stay `inconclusive` (error \
-             rates are tested on the failure and request counts)"
-                .into()
-        })
 }
 
 /// The caveat when the block bootstrap's interval disagrees with the main one.
@@ -333,18 +327,6 @@ fn verdict_line(
         counts.improved,
         counts.unchanged,
         counts.inconclusive
-    )
-}
-
-/// What the verdict line adds when stages were paired at different loads: a change
-/// between two loads is not the release's alone.
-fn other_loads_text(other_loads: &[String]) -> String {
-    if other_loads.is_empty() {
-        return String::new();
-    }
-    format!(
-        "; at another load in the candidate: {}",
-        other_loads.join(", ")
     )
 }
 

@@ -11,10 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
-use super::matching::{
-    load_difference, match_endpoints, match_stages, other_load_note, sole_endpoints, unmatched,
-    Unmatched,
-};
+use super::matching::{match_endpoints, match_stages, sole_endpoints, unmatched, Unmatched};
 use super::reported::{reported, summary_shift_shown, whole_run};
 use super::stats::{self, Estimate, Method, RunSample};
 
@@ -343,10 +340,8 @@ pub struct PairResult {
     pub unmatched: Vec<Unmatched>,
     /// Which stages were paired, and how.
     pub stage_pairs: Vec<(String, String, super::matching::StageBasis)>,
-    /// Endpoints paired under different keys; stages paired at different loads.
+    /// Endpoints paired as their stages' only ones, under different keys.
     pub notes: Vec<String>,
-    /// Stages paired at different loads: `stage (2 users → 4 users)`.
-    pub other_loads: Vec<String>,
 }
 
 /// A row before its q-value: the estimate and where it belongs.
@@ -374,14 +369,9 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     let repeats = base.len() > 1 || cand.len() > 1;
     let mut rows = Vec::new();
     let mut notes = Vec::new();
-    let mut other_loads = Vec::new();
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
-        if let Some(diff) = load_difference(sb, sc) {
-            other_loads.push(format!("`{}` ({diff})", sb.name));
-            notes.push(other_load_note(&sb.name, &diff));
-        }
         if sole_endpoints(sb, sc) {
             notes.push(format!(
                 "stage `{}`: endpoint `{}` is compared with the candidate's `{}`, each the \
@@ -452,7 +442,6 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         unmatched: unmatched((&b0.label, &b0.stages), (&c0.label, &c0.stages), &pairs),
         stage_pairs,
         notes,
-        other_loads,
     }
 }
 

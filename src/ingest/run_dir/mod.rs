@@ -19,7 +19,7 @@ mod shards;
 mod stage_dirs;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use self::assemble::assemble;
 use self::discover::{
@@ -162,7 +162,12 @@ fn load_dir(
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
     }
-    let dir_name = dir_name(&input.dir);
+    let dir_name = input
+        .dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("run")
+        .to_string();
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir);
     if let Some(requests) = load_locust_set(&mut by_format, &plan, opts, run) {
         pairs::pair_locust_json(&mut by_format, requests, &plan, opts, run);
@@ -455,15 +460,4 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     if existing.latency_unit_doubt.is_none() {
         existing.latency_unit_doubt = src.latency_unit_doubt;
     }
-}
-
-/// A dir's own name, as its stage is named: `.`, `./` and `..` name the dir they stand
-/// for (`cd runs/peak && headroom check .` judges stage `peak`, as `check runs/peak`
-/// does); `run` when no name can be found.
-fn dir_name(dir: &Path) -> String {
-    let named = |p: &Path| p.file_name().and_then(|n| n.to_str()).map(str::to_string);
-    named(dir)
-        .filter(|n| n != "..")
-        .or_else(|| std::fs::canonicalize(dir).ok().and_then(|p| named(&p)))
-        .unwrap_or_else(|| "run".to_string())
 }
