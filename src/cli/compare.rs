@@ -201,9 +201,7 @@ pub(super) fn fallback_label(path: &Path) -> String {
     while is_headroom_output(p) && p.parent().is_some() {
         p = p.parent().unwrap_or(p);
     }
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+    crate::ingest::dir_name(p).unwrap_or_else(|| path.display().to_string())
 }
 
 /// Reads one input: a report.json, a report dir holding one, or a run dir. Problems

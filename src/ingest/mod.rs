@@ -68,7 +68,7 @@ use crate::model::{EndpointKey, FailureKind, HistogramForm, Problem, ThinkTime};
 pub use crate::model::TimeUnit;
 pub use detect::{detect_format, Detection, Format};
 pub(crate) use run_dir::claimed_format;
-pub use run_dir::load_runs;
+pub use run_dir::{dir_name, load_runs};
 pub(crate) use stages::stage_from_dir_name;
 
 /// What the user asked of ingest (the `analyze`/`check` filters).

@@ -520,3 +520,79 @@ fn a_continuous_ramp_is_binned_by_concurrent_users() {
         "bracket [{lo}, {hi}] misses N* = 10"
     );
 }
+
+/// httperf's console for a run at `rate` req/s: `replies` answers of mean `mean_ms`,
+/// `failed` of them 5xx, over `secs` seconds.
+fn httperf_console(rate: u32, replies: u32, failed: u32, mean_ms: f64, secs: f64) -> String {
+    format!(
+        "httperf --client=0/1 --server=127.0.0.1 --port=18080 --uri=/item --rate={rate} \
+         --send-buffer=4096 --recv-buffer=16384 --num-conns={replies} --num-calls=1\n\
+         Maximum connect burst length: 1\n\n\
+         Total: connections {replies} requests {replies} replies {replies} test-duration {secs:.3} s\n\n\
+         Connection rate: {rate}.0 conn/s (10.0 ms/conn, <=9 concurrent connections)\n\
+         Connection time [ms]: min 1.0 avg {mean_ms:.1} max 400.0 median {mean_ms:.1} stddev 1.0\n\
+         Connection time [ms]: connect 0.1\n\
+         Connection length [replies/conn]: 1.000\n\n\
+         Request rate: {rate}.0 req/s (10.0 ms/req)\n\
+         Request size [B]: 66.0\n\n\
+         Reply rate [replies/s]: min 0.0 avg 0.0 max 0.0 stddev 0.0 (0 samples)\n\
+         Reply time [ms]: response {mean_ms:.1} transfer 0.0\n\
+         Reply size [B]: header 108.0 content 11.0 footer 0.0 (total 119.0)\n\
+         Reply status: 1xx=0 2xx={} 3xx=0 4xx=0 5xx={failed}\n\n\
+         CPU time [s]: user 0.25 system 1.75 (user 12.4% system 86.0% total 98.4%)\n\
+         Net I/O: 10.7 KB/s (0.1*10^6 bps)\n\n\
+         Errors: total 0 client-timo 0 socket-timo 0 connrefused 0 connreset 0\n\
+         Errors: fd-unavail 0 addrunavail 0 ftab-full 0 other 0\n",
+        replies - failed
+    )
+}
+
+/// httperf at rising arrival rates gives mean latencies only: an SLA's `p(95)` rule
+/// cannot bound the headroom, so the latency limit the statement names (mean latency
+/// past 2× its value at 20 req/s: 50 → 120 ms between 40 and 60 req/s) is said to be
+/// headroom's default, not the SLA's; and since the stages set arrival rates, the
+/// statement says their load in users is the concurrency X·R they measured.
+#[test]
+fn a_latency_limit_no_sla_rule_sets_is_named_as_the_default() {
+    let dir = TestDir::new();
+    for (i, (rate, failed, mean)) in [
+        (20, 0, 50.0),
+        (40, 0, 50.0),
+        (60, 0, 120.0),
+        (100, 40, 150.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        dir.write(
+            &format!("run/0{}_rate{rate}/console.log", i + 1),
+            httperf_console(rate, rate * 2, failed, mean, 2.0),
+        );
+    }
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 500ms\"]\n",
+    );
+    let run = dir.path().join("run");
+    let (_, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+    let h = &report["capacity"]["sla_headroom"];
+    let statement = h["statement"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert_eq!(h["limited_by"], "latency", "{statement}");
+    assert!(
+        statement.contains("mean latency at 2× its lowest-load value is the limit"),
+        "{statement}"
+    );
+    assert!(
+        statement.contains(
+            "that latency limit is headroom's default, not the SLA's: no stage measures the \
+             p95 of its `p(95) < 500ms`"
+        ),
+        "{statement}"
+    );
+    assert!(
+        statement.contains("these stages set arrival rates, 20 req/s to 100 req/s"),
+        "{statement}"
+    );
+}

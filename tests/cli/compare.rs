@@ -1190,3 +1190,92 @@ fn analyze_with_a_baseline_takes_compares_noise_floors() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("p95=lots"), "{stderr}");
 }
+
+/// Writes run `name` with two stage dirs: `01_warm` at 5 users (the default fixture),
+/// then, an hour later, `02_load` at `users` (fixture `f`).
+fn run_at_users(dir: &TestDir, name: &str, users: u32, f: &Fixture) -> PathBuf {
+    for (stage, users, f, shift) in [
+        ("01_warm", 5, &Fixture::default(), 0),
+        ("02_load", users, f, 3_600_000),
+    ] {
+        let csv_path = write_run(dir, &format!("{name}/{stage}"), f).join("requests.csv");
+        let csv = std::fs::read_to_string(&csv_path).unwrap();
+        let with_users: String = csv
+            .lines()
+            .enumerate()
+            .map(|(i, l)| match (i, l.split_once(',')) {
+                (0, _) | (_, None) => format!("{l},users\n"),
+                (_, Some((t, rest))) => {
+                    format!("{},{rest},{users}\n", t.parse::<i64>().unwrap() + shift)
+                }
+            })
+            .collect();
+        std::fs::write(&csv_path, with_users).unwrap();
+    }
+    dir.path().join(name)
+}
+
+/// Stages paired by name that ran at different loads (10 users, then 20) decide
+/// nothing: the 50% slower `/a` that regresses at one load is `inconclusive` across
+/// two, with a note naming both loads, and `--fail-on-regression` exits 0; the
+/// stage both ran at one load still decides.
+#[test]
+fn stages_of_one_name_run_at_different_loads_decide_nothing() {
+    let dir = TestDir::new();
+    let base = run_at_users(&dir, "base", 10, &Fixture::default());
+    let slower = Fixture {
+        seed: 2,
+        factors: &[("/a", 1.5)],
+        ..Fixture::default()
+    };
+    let same_load = run_at_users(&dir, "same", 10, &slower);
+    let other_load = run_at_users(&dir, "other", 20, &slower);
+    let of_stage = |report: &Value, stage: &str| -> Vec<String> {
+        verdicts(report)
+            .into_iter()
+            .filter(|v| v.0 == format!("\"{stage}\"") && v.1 == "\"/a\"" && v.2 == "\"p50\"")
+            .map(|v| v.3)
+            .collect()
+    };
+    // At one load, the shift is found: the fixture can show a regression.
+    let (code, report, stderr) = compare_json(&dir, &[&base, &same_load], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        of_stage(&report, "02_load"),
+        ["\"regressed\""],
+        "{report:#}"
+    );
+    let extra = ["--fail-on-regression"];
+    let (code, report, stderr) = compare_json(&dir, &[&base, &other_load], &extra);
+    assert_eq!(code, 0, "{stderr}");
+    let bases: Vec<_> = report["stage_pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["baseline_stage"].clone(), p["basis"].clone()))
+        .collect();
+    assert_eq!(
+        bases,
+        [
+            (Value::from("01_warm"), Value::from("name")),
+            (Value::from("02_load"), Value::from("name"))
+        ]
+    );
+    let decided: Vec<_> = verdicts(&report)
+        .into_iter()
+        .filter(|v| v.0 == "\"02_load\"" && v.3 != "\"inconclusive\"")
+        .collect();
+    assert!(decided.is_empty(), "{decided:?}");
+    assert_eq!(of_stage(&report, "02_load"), ["\"inconclusive\""]);
+    // The warm-up stages ran at one load: they still compare (unchanged or not, decided).
+    let warm_decided = verdicts(&report)
+        .into_iter()
+        .any(|v| v.0 == "\"01_warm\"" && v.3 != "\"inconclusive\"");
+    assert!(warm_decided, "{report:#}");
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("stage `02_load` ran at 10 users in the baseline and 20 in the candidate"),
+        "{notes}"
+    );
+    assert!(!notes.contains("stage `01_warm` ran at"), "{notes}");
+}

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::common::{analyze_json, headroom, TestDir};
+use crate::common::{analyze_json, headroom, headroom_in, TestDir};
 
 const HISTORY_HEADER: &str = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,\
      Total Request Count,Total Failure Count,Total Median Response Time,\
@@ -236,4 +236,62 @@ fn an_sla_finds_stage_dirs_written_in_another_spelling() {
         .expect("the [stage.baseline] rule is run");
     assert_eq!(throughput["stage"], "01_Baseline", "{throughput}");
     assert_eq!(throughput["status"], "pass", "{throughput}");
+}
+
+/// `analyze .` inside a run dir names the run's one stage after the dir, as
+/// `analyze PATH/TO/DIR` does, so an SLA's `verdict_stages` finds it either way.
+#[test]
+fn a_run_dir_given_as_dot_is_named_after_the_dir() {
+    let dir = TestDir::new();
+    // No users column: the run's one stage is the run, named after its dir.
+    let rows: String = (0..10)
+        .map(|i| format!("{},/a,GET,10,200,true,\n", T0 * 1000 + i * 200))
+        .collect();
+    dir.write(
+        "nightly-42/requests.csv",
+        format!("timestamp_ms,endpoint,method,latency_ms,status,success,error\n{rows}"),
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"nightly-42\"]\nrules = [\"p(95) < 1s\"]\n",
+    );
+    let run = dir.path().join("nightly-42");
+    let json = |cwd: &std::path::Path, target: &str, n: usize| {
+        let out = headroom_in(
+            cwd,
+            &[
+                "analyze",
+                target,
+                "--sla",
+                sla.to_str().unwrap(),
+                "--format",
+                "json",
+                "--charts",
+                "none",
+                "--out",
+                dir.path().join(format!("out-{n}")).to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).expect("report.json on stdout")
+    };
+    let cases = [
+        (run.clone(), "."),
+        (run.join("sub"), ".."),
+        (run.clone(), "./"),
+    ];
+    for (n, (cwd, target)) in cases.iter().enumerate() {
+        std::fs::create_dir_all(cwd).unwrap();
+        let report = json(cwd, target, n);
+        assert_eq!(stage_names(&report), ["nightly-42"], "{target}");
+        assert_eq!(
+            report["sla"]["verdict_stages"],
+            serde_json::json!(["nightly-42"])
+        );
+    }
 }

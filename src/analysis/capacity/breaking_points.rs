@@ -97,26 +97,52 @@ fn interpolate_crossing(
     }
 }
 
+/// The latency the latency criterion watches: the SLA's (or the default) percentile,
+/// or the mean where the stages lack it (tools' summaries); (load, ms) points.
+pub struct LatencyBasis {
+    pub points: Vec<(f64, f64)>,
+    /// `p95` or `mean latency`.
+    pub what: String,
+    /// True when its limit is an SLA rule's; else 2× its value at the lowest load.
+    pub sla_limit: bool,
+}
+
+impl LatencyBasis {
+    /// The watched latency of `points` under `c`.
+    pub fn of(points: &[LoadPoint], c: &Criteria) -> LatencyBasis {
+        let pct_pts: Vec<(f64, f64)> = points
+            .iter()
+            .filter_map(|p| p.watched_ms.map(|v| (p.users, v)))
+            .collect();
+        if pct_pts.len() >= 2 || (c.latency_limit_ms.is_some() && !pct_pts.is_empty()) {
+            return LatencyBasis {
+                points: pct_pts,
+                what: format!("p{}", c.latency_percentile),
+                sla_limit: c.latency_limit_ms.is_some() && c.latency_rule.is_some(),
+            };
+        }
+        LatencyBasis {
+            points: points
+                .iter()
+                .filter_map(|p| p.mean_ms.map(|v| (p.users, v)))
+                .collect(),
+            what: "mean latency".to_string(),
+            sla_limit: false,
+        }
+    }
+}
+
 /// The latency breaking point; `None` when no stage has the watched latency.
 pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     // The watched percentile; summary stages without it fall back to the mean.
-    let pct_pts: Vec<(f64, f64)> = points
-        .iter()
-        .filter_map(|p| p.watched_ms.map(|v| (p.users, v)))
-        .collect();
-    let (pts, what) = if pct_pts.len() >= 2 || (c.latency_limit_ms.is_some() && !pct_pts.is_empty())
-    {
-        (pct_pts, format!("p{}", c.latency_percentile))
-    } else {
-        let means: Vec<(f64, f64)> = points
-            .iter()
-            .filter_map(|p| p.mean_ms.map(|v| (p.users, v)))
-            .collect();
-        (means, "mean latency".to_string())
-    };
+    let LatencyBasis {
+        points: pts,
+        what,
+        sla_limit,
+    } = LatencyBasis::of(points, c);
     let first = *pts.first()?;
     let (limit, limit_text) = match (c.latency_limit_ms, &c.latency_rule) {
-        (Some(l), Some(rule)) if what.starts_with('p') => (l, format!("the SLA's {rule}")),
+        (Some(l), Some(rule)) if sla_limit => (l, format!("the SLA's {rule}")),
         _ => (
             super::DEFAULT_LATENCY_FACTOR * first.1,
             format!(

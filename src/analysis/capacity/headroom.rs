@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::breaking_points::{fmt_users, BreakingPoint, Criterion};
+use super::breaking_points::{fmt_users, BreakingPoint, Criterion, LatencyBasis};
 use super::load_points::{goodput_at, mean_ms_at, LoadPoint};
 use super::{Criteria, Z_95};
 use crate::analysis::quantity::{format_count, format_ms, format_percent, format_rate};
@@ -60,6 +60,68 @@ pub struct Sizing {
     pub statement: String,
 }
 
+/// How the statement names what it judges: its subject and verb ("The SLA holds",
+/// "The default limits … hold") and the latency criterion.
+struct Wording {
+    what: &'static str,
+    holds: &'static str,
+    /// `latency` when its limit is the SLA's (or the default limits are judged); else
+    /// what it is, so it is never taken for an SLA limit.
+    latency: String,
+    /// Said after a statement that names such a latency limit.
+    latency_note: Option<String>,
+}
+
+impl Wording {
+    fn of(points: &[LoadPoint], c: &Criteria) -> Wording {
+        let from_sla = c.from_an_sla();
+        let (what, holds) = if from_sla {
+            ("The SLA", "holds")
+        } else {
+            (
+                "The default limits (p95 within 2× its low-load value, errors under 1%)",
+                "hold",
+            )
+        };
+        let basis = LatencyBasis::of(points, c);
+        let (latency, latency_note) = if !from_sla || basis.sla_limit {
+            ("latency".to_string(), None)
+        } else {
+            let why = match &c.latency_rule {
+                Some(rule) => format!(
+                    "no stage measures the p{} of its `{rule}`",
+                    c.latency_percentile
+                ),
+                None => "it sets no latency limit".to_string(),
+            };
+            (
+                format!(
+                    "{} at {}× its lowest-load value",
+                    basis.what,
+                    super::DEFAULT_LATENCY_FACTOR
+                ),
+                Some(format!(
+                    "; that latency limit is headroom's default, not the SLA's: {why}"
+                )),
+            )
+        };
+        Wording {
+            what,
+            holds,
+            latency,
+            latency_note,
+        }
+    }
+
+    /// The criterion's name in a sentence.
+    fn name(&self, c: Criterion) -> String {
+        match c {
+            Criterion::Latency => self.latency.clone(),
+            other => criterion_name(other).to_string(),
+        }
+    }
+}
+
 /// The criterion's name in a sentence.
 fn criterion_name(c: Criterion) -> &'static str {
     match c {
@@ -99,7 +161,12 @@ pub fn levels_between(lo: f64, hi: f64) -> Vec<f64> {
 
 fn join_users(levels: &[f64]) -> String {
     let names: Vec<String> = levels.iter().map(|n| fmt_users(*n)).collect();
-    match names.as_slice() {
+    join_words(&names)
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_words(names: &[String]) -> String {
+    match names {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
@@ -117,15 +184,7 @@ pub fn sla_headroom(
 ) -> Option<SlaHeadroom> {
     let last = points.last()?;
     let from_sla = c.from_an_sla();
-    // Subject and verb agree: "The SLA holds", "The default limits … hold".
-    let (what, holds) = if from_sla {
-        ("The SLA", "holds")
-    } else {
-        (
-            "The default limits (p95 within 2× its low-load value, errors under 1%)",
-            "hold",
-        )
-    };
+    let w = Wording::of(points, c);
     if points.len() == 1 {
         return Some(one_level(last, c));
     }
@@ -143,7 +202,7 @@ pub fn sla_headroom(
             .then(a.users.unwrap_or(0.0).total_cmp(&b.users.unwrap_or(0.0)))
     });
     let Some(b) = binding else {
-        return Some(whole_range(what, holds, last, from_sla));
+        return Some(noted(whole_range(&w, last, from_sla), &w, points));
     };
     // Criteria whose brackets overlap the binding one's: the data cannot order them.
     let (a0, a1) = span(b);
@@ -170,20 +229,74 @@ pub fn sla_headroom(
     };
     // Over at the lowest load.
     if b.bracket[0].is_none() {
-        let names: Vec<&str> = limits.iter().map(|c| criterion_name(*c)).collect();
-        headroom.statement = not_even_at_lowest(what, holds, &names, lowest);
-        return Some(headroom);
+        let names: Vec<String> = limits.iter().map(|c| w.name(*c)).collect();
+        headroom.statement = not_even_at_lowest(&w, &names, lowest);
+        return Some(noted(headroom, &w, points));
     }
     if tied.len() > 1 {
-        tied_limits(&mut headroom, points, &tied, a1, what, holds);
-        return Some(headroom);
+        tied_limits(&mut headroom, points, &tied, a1, &w);
+        return Some(noted(headroom, &w, points));
     }
-    one_limit(&mut headroom, points, b, (a0, a1), what, holds);
-    Some(headroom)
+    one_limit(&mut headroom, points, b, (a0, a1), &w);
+    Some(noted(headroom, &w, points))
+}
+
+/// The headroom, its statement followed by the latency note when latency bounds it.
+fn noted(mut h: SlaHeadroom, w: &Wording, points: &[LoadPoint]) -> SlaHeadroom {
+    if let Some(note) = w.latency_note.as_ref() {
+        if h.limits.contains(&Criterion::Latency) {
+            h.statement.push_str(note);
+        }
+    }
+    if let Some(note) = open_model_note(points, &h.next_levels) {
+        h.statement.push_str(&note);
+    }
+    h
+}
+
+/// For stages that set arrival rates (open model), whose load N is their measured
+/// concurrency X·R: says so, and turns the levels to run next into arrival rates
+/// (interpolated between the stages'), the knob such a run has.
+fn open_model_note(points: &[LoadPoint], next: &[f64]) -> Option<String> {
+    let rates: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| p.arrival_rate_rps.map(|r| (p.users, r)))
+        .collect::<Option<_>>()?;
+    let (lo, hi) = rates.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), r| {
+        (lo.min(r.1), hi.max(r.1))
+    });
+    let mut note = format!(
+        " (these stages set arrival rates, {} to {}: their load in users is the \
+         concurrency X·R they measured",
+        format_rate(lo),
+        format_rate(hi)
+    );
+    let at: Vec<String> = next
+        .iter()
+        .filter_map(|&n| {
+            let i = rates.windows(2).position(|w| w[0].0 <= n && n <= w[1].0)?;
+            let ((n0, r0), (n1, r1)) = (rates[i], rates[i + 1]);
+            let r = if n1 > n0 {
+                r0 + (n - n0) / (n1 - n0) * (r1 - r0)
+            } else {
+                r0
+            };
+            Some(format_rate(r))
+        })
+        .collect();
+    if !at.is_empty() && at.len() == next.len() {
+        note.push_str(&format!(
+            "; as arrival rates, those levels are about {}",
+            join_words(&at)
+        ));
+    }
+    note.push(')');
+    Some(note)
 }
 
 /// No criterion reached: the headroom is the whole measured range.
-fn whole_range(what: &str, holds: &str, last: &LoadPoint, from_sla: bool) -> SlaHeadroom {
+fn whole_range(w: &Wording, last: &LoadPoint, from_sla: bool) -> SlaHeadroom {
+    let (what, holds) = (w.what, w.holds);
     SlaHeadroom {
         users: Some(last.users),
         throughput_rps: Some(last.goodput_rps),
@@ -202,7 +315,8 @@ fn whole_range(what: &str, holds: &str, last: &LoadPoint, from_sla: bool) -> Sla
 }
 
 /// The statement when the binding criteria are over their limits at the lowest load.
-fn not_even_at_lowest(what: &str, holds: &str, names: &[&str], lowest: f64) -> String {
+fn not_even_at_lowest(w: &Wording, names: &[String], lowest: f64) -> String {
+    let (what, holds) = (w.what, w.holds);
     let fails = if holds == "holds" {
         "does not hold"
     } else {
@@ -232,9 +346,9 @@ fn tied_limits(
     points: &[LoadPoint],
     tied: &[&BreakingPoint],
     a1: f64,
-    what: &str,
-    holds: &str,
+    w: &Wording,
 ) {
+    let (what, holds) = (w.what, w.holds);
     // It holds at the highest level every tied criterion holds at.
     let lo = tied.iter().map(|t| span(t).0).fold(f64::INFINITY, f64::min);
     let hi = a1;
@@ -242,7 +356,7 @@ fn tied_limits(
     let each: Vec<String> = tied
         .iter()
         .map(|t| {
-            let name = criterion_name(t.criterion);
+            let name = w.name(t.criterion);
             let (l, h) = span(t);
             match (same, t.users, t.model_users) {
                 (true, Some(n), _) => {
@@ -277,10 +391,10 @@ fn one_limit(
     points: &[LoadPoint],
     b: &BreakingPoint,
     (lo, hi): (f64, f64),
-    what: &str,
-    holds: &str,
+    w: &Wording,
 ) {
-    let criterion = criterion_name(b.criterion);
+    let (what, holds) = (w.what, w.holds);
+    let criterion = w.name(b.criterion);
     match b.users {
         Some(n) => {
             let x = goodput_at(points, n);
@@ -452,17 +566,34 @@ pub fn sizing(
 
 #[cfg(test)]
 mod tests {
-    use super::not_even_at_lowest;
+    use super::{not_even_at_lowest, Wording};
+
+    fn wording(what: &'static str, holds: &'static str) -> Wording {
+        Wording {
+            what,
+            holds,
+            latency: "latency".into(),
+            latency_note: None,
+        }
+    }
 
     #[test]
     fn the_verb_agrees_with_its_subject() {
-        let one = not_even_at_lowest("The SLA", "holds", &["the error rate"], 10.0);
+        let one = not_even_at_lowest(
+            &wording("The SLA", "holds"),
+            &["the error rate".into()],
+            10.0,
+        );
         assert!(one.starts_with("The SLA does not hold even at"), "{one}");
         assert!(
             one.ends_with("the error rate is over its limit there"),
             "{one}"
         );
-        let two = not_even_at_lowest("The default limits", "hold", &["p95", "errors"], 10.0);
+        let two = not_even_at_lowest(
+            &wording("The default limits", "hold"),
+            &["p95".into(), "errors".into()],
+            10.0,
+        );
         assert!(
             two.starts_with("The default limits do not hold even at"),
             "{two}"

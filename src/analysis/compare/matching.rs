@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::input::StageInput;
+use crate::analysis::quantity::format_rate;
 
 /// Load levels within this fraction of each other are the same level.
 pub const LOAD_TOLERANCE: f64 = 0.10;
@@ -97,14 +98,46 @@ pub fn match_stages(base: &[StageInput], cand: &[StageInput]) -> Vec<StagePair> 
         let (sb, sc) = (&base[*b], &cand[*c]);
         // A stage without a load level (one generic run each) pairs with the other
         // run's sole stage; two different known levels do not.
-        let levels_differ = matches!((sb.users, sc.users), (Some(x), Some(y)) if !within(f64::from(x), f64::from(y)))
-            || matches!((sb.arrival_rate_rps, sc.arrival_rate_rps), (Some(x), Some(y)) if !within(x, y));
-        if !levels_differ {
+        if loads_differ(sb, sc).is_none() {
             pair(&mut pairs, *b, *c, StageBasis::SoleStage);
         }
     }
     pairs.sort_by_key(|p| (p.base, p.cand));
     pairs
+}
+
+/// How the load levels of two stages differ (users or arrival rates known on both
+/// sides, beyond [`LOAD_TOLERANCE`]), in words; `None` when they agree or are unknown.
+pub fn loads_differ(base: &StageInput, cand: &StageInput) -> Option<String> {
+    let apart = |x: f64, y: f64| x != y && !within(x, y);
+    if let (Some(x), Some(y)) = (base.users, cand.users) {
+        if apart(f64::from(x), f64::from(y)) {
+            return Some(format!(
+                "{x} users in the baseline and {y} in the candidate"
+            ));
+        }
+    }
+    match (base.arrival_rate_rps, cand.arrival_rate_rps) {
+        (Some(x), Some(y)) if apart(x, y) => Some(format!(
+            "an arrival rate of {} in the baseline and {} in the candidate",
+            format_rate(x),
+            format_rate(y)
+        )),
+        _ => None,
+    }
+}
+
+/// The note on two stages paired by name that ran at different loads, whose metrics
+/// therefore decide nothing; `None` when their loads agree or are unknown.
+pub fn load_mismatch(base: &StageInput, cand: &StageInput) -> Option<String> {
+    loads_differ(base, cand).map(|how| {
+        format!(
+            "stage `{}` ran at {how}: its differences are the load's as much as the \
+             release's, so none of its metrics decides (each is `inconclusive`); run both \
+             releases at one load to compare them",
+            base.name
+        )
+    })
 }
 
 /// For each of `base`'s stages, the index of the `cand` stage paired with it.

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
-use super::matching::{match_endpoints, match_stages, sole_endpoints, unmatched, Unmatched};
+use super::matching::{load_mismatch, match_endpoints, match_stages, sole_endpoints};
+use super::matching::{unmatched, Unmatched};
 use super::reported::{reported, summary_shift_shown, whole_run};
 use super::stats::{self, Estimate, Method, RunSample};
 
@@ -355,6 +356,8 @@ struct Row {
     /// endpoint's summaries when their sample sizes show the change
     /// ([`summary_shift_shown`]).
     samples_ok: bool,
+    /// False when the paired stages ran at different loads: nothing of theirs decides.
+    same_load: bool,
     cross_check: Option<CrossCheck>,
 }
 
@@ -372,6 +375,8 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
+        let load = load_mismatch(sb, sc);
+        notes.extend(load.clone());
         if sole_endpoints(sb, sc) {
             notes.push(format!(
                 "stage `{}`: endpoint `{}` is compared with the candidate's `{}`, each the \
@@ -419,6 +424,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     metric,
                     est,
                     samples_ok: summary_shift_shown(metric, &b.figures, &c.figures, est.delta),
+                    same_load: load.is_none(),
                     cross_check,
                 });
             }
@@ -546,6 +552,7 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
                 metric,
                 est: reported(vb, vc),
                 samples_ok: true,
+                same_load: true,
                 cross_check: None,
             });
         }
@@ -602,7 +609,11 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 q_value: q,
                 effect: finite(e.effect),
                 floor_pct: floor * 100.0,
-                verdict: decide(e, q, floor, r.metric, r.samples_ok),
+                verdict: if r.same_load {
+                    decide(e, q, floor, r.metric, r.samples_ok)
+                } else {
+                    Verdict::Inconclusive
+                },
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
                 cross_check: r.cross_check,

@@ -19,7 +19,7 @@ mod shards;
 mod stage_dirs;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use self::assemble::assemble;
 use self::discover::{
@@ -162,12 +162,7 @@ fn load_dir(
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
     }
-    let dir_name = input
-        .dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("run")
-        .to_string();
+    let dir_name = dir_name(&input.dir).unwrap_or_else(|| "run".into());
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir);
     if let Some(requests) = load_locust_set(&mut by_format, &plan, opts, run) {
         pairs::pair_locust_json(&mut by_format, requests, &plan, opts, run);
@@ -460,4 +455,16 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     if existing.latency_unit_doubt.is_none() {
         existing.latency_unit_doubt = src.latency_unit_doubt;
     }
+}
+
+/// The name of `dir` as its user knows it: its last component, or for `.`, `..` or a
+/// path ending in them, the name of the directory it stands for (`check .` and
+/// `check /abs/path/run` name the run, and its stage, alike).
+pub fn dir_name(dir: &Path) -> Option<String> {
+    let named = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let last = dir.components().next_back();
+    if matches!(last, Some(std::path::Component::Normal(_))) {
+        return named(dir);
+    }
+    named(&std::fs::canonicalize(dir).ok()?)
 }
