@@ -163,8 +163,7 @@ pub fn unseen_failures(src: &Source) -> Option<String> {
     }
     src.transport_errors_unseen.then(|| {
         format!(
-            "{}'s per-request file lists only answered requests (transport errors are \
-             left out)",
+            "{}'s output lists only answered requests (transport errors are left out)",
             src.tool
         )
     })

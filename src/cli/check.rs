@@ -16,6 +16,7 @@ use crate::analysis::sla::gates;
 use crate::render::check::{comment, table, CheckOutcome, StatusCounts};
 use crate::render::junit;
 use crate::render::output::{refuse_foreign, write_named_file, Recognise};
+use crate::render::terminal::printable;
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
@@ -152,7 +153,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let color = super::color::stdout();
         emit(table(sla, args.strict, exit_code, color))?;
         for w in &analysis.warnings {
-            emitln(format_args!("note: {w}"))?;
+            emitln(format_args!("note: {}", printable(&w.to_string())))?;
         }
     }
     Ok(exit)

@@ -8,6 +8,7 @@ use crate::analysis::sla::{SlaError, SlaSpec};
 use crate::analysis::{self, Analysis};
 use crate::ingest::{self, IngestOptions};
 use crate::model::Run;
+use crate::render::terminal::printable;
 
 /// A parsed SLA file and where it came from (for messages).
 pub struct SlaFile {
@@ -69,7 +70,7 @@ pub fn run_pipeline(
         eprintln!("error: {p}");
     }
     for w in &run.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", printable(&w.to_string()));
     }
     if run.sources.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -95,7 +96,7 @@ pub fn run_pipeline(
         .map_err(|e| report_sla_error(sla.map_or("", |s| s.origin.as_str()), &e))?;
     if let Some(sla) = sla {
         for w in analysis.warnings.iter().filter(|w| w.from_sla()) {
-            eprintln!("warning: {}: {w}", sla.origin);
+            eprintln!("warning: {}: {}", sla.origin, printable(&w.to_string()));
         }
     }
     Ok((run, analysis))

@@ -27,6 +27,9 @@
 //! * **`-e` CSV** (`Percentage served,Time in ms`): percentiles only, no request count,
 //!   so it is read only with the console text of the same run, whose whole-ms table its
 //!   101 percentiles (to the µs) replace; alone it is refused with what to keep instead.
+//!   Beside a `-g` file of the same run it gives the percentiles when its median is
+//!   under 5 ms, where the `-g` file's whole-ms rounding is 10 % or more off (sub-ms
+//!   answers are all 0 there); otherwise the `-g` file's exact histogram does.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -34,6 +37,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::adapters::Lines;
+use super::appended::{first_run, RunMarks};
 use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
@@ -119,6 +123,7 @@ pub fn build_run(
 ) -> Result<Source, Problem> {
     let read = read_text(text).and_then(|mut s| {
         let complete = s.endpoints[0].latency.count();
+        let text_latency = s.endpoints[0].latency.clone();
         let mut exact = false;
         if let Some(tsv) = tsv {
             let mut h = crate::model::new_histogram();
@@ -147,14 +152,31 @@ pub fn build_run(
                 )
             });
         }
+        let e_points = csv.map(read_csv).transpose()?;
+        // ab rounds the -g file's times to the whole ms: below a median of 5 ms that is
+        // 10 % or more (a 0.26 ms answer is 0), and the -e file's µs percentiles say more.
+        let e_median = e_points.as_ref().and_then(|p| {
+            p.iter()
+                .find(|(q, _)| (*q - 50.0).abs() < 1e-9)
+                .map(|x| x.1)
+        });
+        if let (Some(csv), true, Some(m)) = (csv, exact, e_median.filter(|m| *m < 5.0)) {
+            exact = false;
+            s.endpoints[0].latency = text_latency.clone();
+            s.notes.push(format!(
+                "{}: its median is {m} ms, and ab rounds the -g file's times to the whole ms \
+                 (everything under 0.5 ms is 0 there): the percentiles are the -e file's, to \
+                 the µs",
+                csv.display()
+            ));
+        }
         if let (Some(csv), true) = (csv, exact) {
             s.notes.push(format!(
                 "{}: not needed — the -g file times every request",
                 csv.display()
             ));
         }
-        if let (Some(csv), false) = (csv, exact) {
-            let points = read_csv(csv)?;
+        if let (Some(csv), Some(points), false) = (csv, e_points, exact) {
             if let LatencyDistribution::Summary(sum) = &mut s.endpoints[0].latency {
                 sum.min_ms = points.first().map(|p| p.1).or(sum.min_ms);
                 sum.max_ms = points.last().map(|p| p.1).or(sum.max_ms);
@@ -208,10 +230,19 @@ const ALWAYS_PRINTED: &[&str] = &[
     "Total transferred:",
 ];
 
+/// Where an ab run begins (its banner, or `Benchmarking …` without one) and shows
+/// results (`Complete requests:`).
+const RUNS: RunMarks = RunMarks {
+    starts: |l| l.starts_with("This is ApacheBench") || l.starts_with("Benchmarking "),
+    results: |l| l.starts_with("Complete requests:"),
+};
+
 fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
-    let text = read_file_text(path)?;
-    require_lines(path, &text, "ab", ALWAYS_PRINTED)?;
+    let whole = read_file_text(path)?;
+    let (text, appended) = first_run(path, &whole, &RUNS);
+    require_lines(path, text, "ab", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("ab");
+    s.notes.extend(appended);
     let Console {
         complete,
         complete_line,
@@ -226,7 +257,7 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
         total_row,
         bytes,
         points,
-    } = scan(path, &text, &mut s)?;
+    } = scan(path, text, &mut s)?;
     let Some(complete) = complete else {
         return Err(problem(
             path,

@@ -11,6 +11,8 @@
 //!   cut down (an answer in 0.4 ms is 0), and its `min` is the histogram's smallest
 //!   non-zero value: where its percentiles reach 0 (sub-ms answers) the minimum is
 //!   0, with a note, and never 1 ms above a 0 ms percentile.
+//! * The console table autocannon prints without `--json` is recognised and skipped
+//!   with that advice (`looks_like_console`); wrk's reader leaves it alone.
 //! * `connections` are the users (a closed model, unless `--overallRate`/
 //!   `--connectionRate` set a rate: then an open-model note); `duration` (s) and
 //!   `start`/`finish` the window.
@@ -47,6 +49,26 @@ pub fn sniff(head: &str) -> bool {
         && head.contains("\"latency\"")
         && (head.contains("\"non2xx\"") || head.contains("\"pipelining\""))
 }
+
+/// True when a head is autocannon's console table (`Running 10s test @ URL`, then
+/// `10 connections` on a line of its own — wrk's says `2 threads and 10 connections` —
+/// and boxed tables), which headroom does not read: its `--json` output holds the
+/// counts and percentiles.
+pub fn looks_like_console(head: &str) -> bool {
+    let running = head.lines().any(|l| l.trim_start().starts_with("Running "));
+    let connections = head.lines().any(|l| {
+        let l = l.trim();
+        let n = l.split(' ').next().unwrap_or("");
+        !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && l[n.len()..].starts_with(" connections")
+    });
+    running && connections || head.contains("Req/Bytes counts sampled once per second")
+}
+
+/// Why autocannon's console table is skipped.
+pub const CONSOLE_REASON: &str = "autocannon's console table: headroom reads its JSON result \
+     (`autocannon --json URL > result.json`), which has the counts, errors and percentiles";
 
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let json = read_json(path)?;

@@ -170,6 +170,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
             return Detection::Unsupported(super::k6::summary::CONSOLE_REASON.into());
         }
     }
+    if super::autocannon::looks_like_console(&text) {
+        return Detection::Unsupported(super::autocannon::CONSOLE_REASON.into());
+    }
     if let Some(other) = recognise_unsupported(line, &text) {
         return Detection::Unsupported(other);
     }

@@ -1,7 +1,13 @@
 //! h2load's console output (nghttp2's load tool).
 //!
-//! * `finished in 1.23s, …` is the duration; `N total client(s)` the users (a closed
+//! * `finished in 1.23s, …` is the duration; the `N total client(s)` of every
+//!   `spawning thread #i` line (one per `-t` thread) add up to the users (a closed
 //!   model: each client sends its next request when an answer arrives).
+//! * A timed run (`-D`) whose clients stopped early (their own req/s add up to over
+//!   1.5× the run's) hides failed connections: the failures are a lower bound
+//!   (`transport_errors_unseen`), and a note says so.
+//! * Several runs appended to one file: the first is read, a note names the others
+//!   (`appended.rs`).
 //! * `requests: T total, S started, D done, K succeeded, F failed, E errored, O timeout`:
 //!   requests are `succeeded + failed` (every request with an outcome: the done ones,
 //!   and those h2load never started because their connection failed, which it counts as
@@ -20,6 +26,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::appended::{first_run, RunMarks};
 use super::problem;
 use super::summary::{
     add_counts, add_failures, captured_counts, endpoint, file_stem, number, read_file_text,
@@ -67,6 +74,21 @@ fn time_ms(path: &Path, no: u64, text: &str) -> Result<f64, Problem> {
     Ok(number::<f64>(path, no, "time", num)? * factor)
 }
 
+/// Where an h2load run begins (`starting benchmark...`) and shows results
+/// (`requests: …`).
+const RUNS: RunMarks = RunMarks {
+    starts: |l| l.starts_with("starting benchmark"),
+    results: |l| l.starts_with("requests: "),
+};
+
+/// Lines h2load always prints at a run's end, the last after its counts.
+const ALWAYS_PRINTED: &[&str] = &[
+    "requests:",
+    "status codes:",
+    "traffic:",
+    "time for request:",
+];
+
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 5]> = OnceLock::new();
     let [clients_re, finished_re, requests_re, status_re, time_re] = static_regexes(
@@ -79,26 +101,21 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             r"^time for request:\s+(\S+)\s+(\S+)\s+(\S+)",
         ],
     );
-    let text = read_file_text(path)?;
-    require_lines(
-        path,
-        &text,
-        "h2load",
-        &[
-            "requests:",
-            "status codes:",
-            "traffic:",
-            "time for request:",
-        ],
-    )?;
+    let whole = read_file_text(path)?;
+    let (text, appended) = first_run(path, &whole, &RUNS);
+    require_lines(path, text, "h2load", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("h2load");
+    s.notes.extend(appended);
     let mut counts: Option<([u64; 7], u64)> = None;
     let mut classes = [0u64; 4];
     let mut times: Option<[f64; 3]> = None;
     for (i, line) in text.lines().enumerate() {
         let no = i as u64 + 1;
         if let Some(c) = clients_re.captures(line) {
-            s.users = Some(number(path, no, "clients", &c[1])?);
+            // One `spawning thread #i: N total client(s)` line per thread (-t): the
+            // clients of every thread are the users.
+            let n: u32 = number(path, no, "clients", &c[1])?;
+            s.users = Some(s.users.unwrap_or(0).saturating_add(n));
         } else if let Some(c) = finished_re.captures(line) {
             s.duration_s = Some(time_ms(path, no, &c[1])? / 1000.0);
         } else if let Some(c) = requests_re.captures(line) {
@@ -171,14 +188,55 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             ),
         ],
     )?;
-    if requests != done {
-        s.notes.push(format!(
+    s.notes.extend((requests != done).then(|| {
+        format!(
             "{}: h2load's succeeded ({succeeded}) and failed ({failed}) are {requests} requests \
              but {done} done: h2load counts the requests of a connection that failed as failed \
              and errored without starting them; they are counted as failed requests",
             path.display()
-        ));
-    }
+        )
+    }));
     s.endpoints.push(ep);
+    let stopped = clients_stopped_early(path, text, s.users);
+    s.transport_errors_unseen = stopped.is_some();
+    s.notes.extend(stopped);
     Ok(s)
+}
+
+/// In a timed run (`-D`), h2load counts no failure for a client whose connection
+/// fails (a target that went away): the client just stops. Its clients' own rates
+/// (`req/s : min max mean`, each over the client's life) then add up to far more than
+/// the run's (`finished in …, X req/s`). Past 1.5× the note says so, and the failures
+/// h2load prints are a lower bound.
+fn clients_stopped_early(path: &Path, text: &str, users: Option<u32>) -> Option<String> {
+    if !text.contains("Timing-based test") {
+        return None;
+    }
+    let run_rps: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("finished in "))?
+        .split(", ")
+        .nth(1)?
+        .strip_suffix(" req/s")?
+        .parse()
+        .ok()?;
+    let client_rps: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("req/s"))?
+        .trim_start_matches([' ', ':'])
+        .split_whitespace()
+        .nth(2)?
+        .parse()
+        .ok()?;
+    let clients = f64::from(users?);
+    let alive = clients * client_rps;
+    (alive > 1.5 * run_rps).then(|| {
+        format!(
+            "{}: h2load's {clients} clients made {client_rps} req/s each while they ran \
+             ({alive:.0} req/s together), the run {run_rps} req/s: clients stopped early — in \
+             a timed run h2load counts no failure for a connection that fails (a target that \
+             went away), so its failures are a lower bound",
+            path.display()
+        )
+    })
 }

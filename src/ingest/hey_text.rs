@@ -19,6 +19,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::appended::{first_run, RunMarks};
 use super::problem;
 use super::summary::{
     add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
@@ -27,6 +28,12 @@ use super::summary::{
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
 use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// Where a hey run begins (`Summary:`) and shows results (`Total:`).
+const RUNS: RunMarks = RunMarks {
+    starts: |l| l == "Summary:",
+    results: |l| l.starts_with("Total:"),
+};
 
 /// The `hey-text` format: how it is recognised and read.
 pub const SPEC: FormatSpec = FormatSpec {
@@ -91,9 +98,11 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             r"^\s*\[(\d+)\]\s+(.*)$",
         ],
     );
-    let text = read_file_text(path)?;
-    require_lines(path, &text, "hey", &["Status code distribution:"])?;
+    let whole = read_file_text(path)?;
+    let (text, appended) = first_run(path, &whole, &RUNS);
+    require_lines(path, text, "hey", &["Status code distribution:"])?;
     let mut s = ToolSummary::new("hey");
+    s.notes.extend(appended);
     let (mut mean, mut min, mut max) = (None, None, None);
     let mut points = Vec::new();
     let mut answered = 0u64;
@@ -155,7 +164,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     if matches!(section, "status" | "error") && !text.ends_with('\n') {
         return Err(cut_short(
             path,
-            &text,
+            text,
             "the last count line has no line end, which hey writes after every line",
         ));
     }

@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::appended::{first_run, RunMarks};
 use super::problem;
 use super::summary::{
     add_counts, add_failures, captured_counts, endpoint, number, read_file_text, require_lines,
@@ -64,6 +65,13 @@ const ALWAYS_PRINTED: &[&str] = &[
     "Errors: fd-unavail",
 ];
 
+/// Where an httperf run begins (its echoed command line) and shows results
+/// (`Total: connections …`).
+const RUNS: RunMarks = RunMarks {
+    starts: |l| l.starts_with("httperf --"),
+    results: |l| l.starts_with("Total: connections"),
+};
+
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
     let [total_re, status_re, arg_re] = static_regexes(
@@ -74,9 +82,11 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             r"--(rate|uri|server|port)=(\S+)",
         ],
     );
-    let text = read_file_text(path)?;
-    require_lines(path, &text, "httperf", ALWAYS_PRINTED)?;
+    let whole = read_file_text(path)?;
+    let (text, appended) = first_run(path, &whole, &RUNS);
+    require_lines(path, text, "httperf", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("httperf");
+    s.notes.extend(appended);
     let mut totals: Option<(u64, u64)> = None;
     let mut classes = [0u64; 5];
     let mut errors: Vec<(String, u64, u64)> = Vec::new();

@@ -51,6 +51,7 @@ pub mod vegeta;
 pub mod wrk;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;
+mod appended;
 pub mod autocannon;
 pub mod h2load;
 pub mod hey_text;

@@ -12,6 +12,9 @@
 //!   hundredth as siege prints them; no percentiles.
 //! * siege prints no `-c`: its `concurrency` is the measured mean of requests in
 //!   flight, not the users (a note gives it); users come from the dir or the manifest.
+//! * Recognised by its summary, or — when siege's default `verbose` per-request lines
+//!   or its socket error lines push the summary past the head detection reads — by
+//!   those lines (colour codes removed) and its banner.
 //! * Cut short: a JSON block without its closing `}`, or a text block without the
 //!   `Transactions:`, `Failed transactions:` and `Shortest transaction:` (its last) lines
 //!   siege always prints, is refused — what was cut may be the failures.
@@ -51,7 +54,7 @@ pub const TEXT: FormatSpec = FormatSpec {
     reader: Reader::Summary(|p, _| read_console(p).and_then(|f| summarise(p, f))),
     splittable: false,
     notes: &[],
-    detected_by: "Transactions/Availability figures (text) or siege's JSON block",
+    detected_by: "Transactions/Availability figures (text) or siege's JSON block; its banner, verbose request lines or socket errors ahead of them",
     example: "siege -c 10 -t 30S URL > siege.txt 2>&1",
 };
 
@@ -69,10 +72,49 @@ pub const LOG: FormatSpec = FormatSpec {
     example: "siege --log=siege.log -c 10 -t 30S URL",
 };
 
-/// True for siege's console summary (text or JSON block).
+/// True for siege's console summary (text or JSON block), or a capture that opens
+/// with what siege prints before it: its banner, or (siege's default `verbose`) a
+/// line per request or socket error — thousands of them can push the summary far
+/// past the head detection reads.
 pub fn sniff(head: &str) -> bool {
     head.contains("\"transactions\":") && head.contains("\"availability\":")
         || head.contains("Transactions:") && head.contains("Availability:")
+        || head.lines().take(50).any(|l| siege_line(&strip_colour(l)))
+}
+
+/// A line only siege prints: `** SIEGE 4.0.7`, `The server is now under siege...`,
+/// `HTTP/1.1 200     0.10 secs:      11 bytes ==> GET  /item`, or `[error] socket: …
+/// sock.c:282: …`.
+fn siege_line(l: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let verbose = RE.get_or_init(|| {
+        Regex::new(r"^HTTP/\d(\.\d)? +\d{3} +[0-9.]+ secs: +\d+ bytes ==> [A-Z]+ ")
+            .expect("static regex")
+    });
+    l.starts_with("** SIEGE ")
+        || l.starts_with("The server is now under siege")
+        || verbose.is_match(l)
+        || (l.starts_with("[error] socket:") || l.starts_with("[alert] socket:"))
+            && l.contains("sock.c:")
+}
+
+/// A console line without its ANSI colour codes (`ESC [ … m`).
+fn strip_colour(l: &str) -> String {
+    let mut out = String::with_capacity(l.len());
+    let mut chars = l.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip `[`, the parameters and the final letter.
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// True for `siege.log`'s header.

@@ -262,6 +262,9 @@ pub struct ToolSummary {
     /// `--from`/`--to` chose which of the file's runs this is (siege.log), so they
     /// are not reported as left unapplied.
     pub selected_by_time: bool,
+    /// The summary cannot count requests that got no answer (h2load's timed run whose
+    /// clients stopped): [`Source::transport_errors_unseen`].
+    pub transport_errors_unseen: bool,
 }
 
 impl ToolSummary {
@@ -340,7 +343,7 @@ impl ToolSummary {
             overall,
             notes,
             parts: Vec::new(),
-            transport_errors_unseen: false,
+            transport_errors_unseen: self.transport_errors_unseen,
             outcomes_unseen: false,
             latency_unit_doubt: None,
             span_ms: None,

@@ -60,7 +60,7 @@ pub const SPEC: FormatSpec = FormatSpec {
 
 /// True when the head holds a `Running 10s test @ URL` line.
 pub fn sniff(head: &str) -> bool {
-    head.lines().any(|l| running_re().is_match(l))
+    head.lines().any(|l| running_re().is_match(l)) && !super::autocannon::looks_like_console(head)
 }
 
 fn running_re() -> &'static Regex {

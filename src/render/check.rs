@@ -8,6 +8,7 @@ use std::fmt::Write;
 use minijinja::Environment;
 use serde::Serialize;
 
+use super::terminal::printable;
 use super::{filters, RenderError};
 use crate::analysis::caveat::Caveat;
 use crate::analysis::headline;
@@ -115,9 +116,9 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
         .iter()
         .map(|e| {
             [
-                clip(&e.rule),
-                clip(&e.section()),
-                clip(&e.target()),
+                clip(&printable(&e.rule)),
+                clip(&printable(&e.section())),
+                clip(&printable(&e.target())),
                 value_text(e),
                 limit_text(e),
                 status_word(e, strict),
@@ -172,7 +173,8 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
         let _ = writeln!(out, "{}", line(r, colour));
     }
     // The verdict sentence, its first word coloured on a terminal.
-    let sentence = match (color, sla.headline.split_once(' ')) {
+    let headline = printable(&sla.headline);
+    let sentence = match (color, headline.split_once(' ')) {
         (true, Some((word, rest))) => {
             let code = match sla.verdict {
                 Verdict::Go => "1;32",
@@ -181,7 +183,7 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
             };
             format!("\x1b[{code}m{word}\x1b[0m {rest}")
         }
-        _ => sla.headline.clone(),
+        _ => headline.to_string(),
     };
     let _ = writeln!(out, "verdict: {sentence}");
     let gating = sla.rules.iter().filter(|e| gates(e, strict)).count();

@@ -1,5 +1,8 @@
-//! The short summary `analyze` prints: verdict, one line per stage, where the report is.
+//! The short summary `analyze` prints: verdict, one line per stage, where the report is;
+//! and [`printable`], which every text from the inputs (endpoint and stage names, the
+//! sentences that quote them) goes through on its way to a terminal.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::analysis::quantity::{format_ms, format_percent as format_pct};
@@ -8,10 +11,30 @@ use crate::analysis::Analysis;
 /// Characters of the per-stage throughput sparkline.
 const TREND_WIDTH: usize = 15;
 
+/// Text from the inputs as a terminal shows it: control characters (line breaks, ESC
+/// of colour and cursor codes, …) and bidirectional overrides escaped (`\n`,
+/// `\u{1b}`), so a name can neither break a line nor rewrite what the terminal shows.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// The terminal summary as text (colour is added by the caller when on a terminal).
 pub fn summary(a: &Analysis) -> String {
     let mut out = String::new();
-    let label = a.run.label.as_deref().unwrap_or("run");
+    let label = printable(a.run.label.as_deref().unwrap_or("run"));
     let _ = writeln!(
         out,
         "headroom: {label} — {} stage(s), {} requests",
@@ -22,6 +45,7 @@ pub fn summary(a: &Analysis) -> String {
         let _ = writeln!(out, "  ⚠ SIMULATED data");
     }
     if let Some(why) = &a.data_quality_reason {
+        let why = printable(why);
         let _ = writeln!(out, "  ⚠ data_quality {}: {why}", a.data_quality.as_str());
     }
     let ms = |v: Option<f64>| v.map(format_ms).unwrap_or_else(|| "—".into());
@@ -34,7 +58,7 @@ pub fn summary(a: &Analysis) -> String {
         let f = &s.figures;
         let line = format!(
             "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  {}",
-            truncate(&s.name, 16),
+            truncate(&printable(&s.name), 16),
             // An open-model stage shows its arrival rate, as the report's table does.
             match (s.users, s.arrival_rate_rps) {
                 (Some(u), _) => u.to_string(),
@@ -55,14 +79,14 @@ pub fn summary(a: &Analysis) -> String {
     }
     match &a.sla {
         Some(sla) => {
-            let _ = writeln!(out, "  verdict: {}", sla.headline);
+            let _ = writeln!(out, "  verdict: {}", printable(&sla.headline));
         }
         None => {
             let _ = writeln!(out, "  verdict: none (no --sla given)");
         }
     }
     if let Some(h) = &a.capacity.sla_headroom {
-        let _ = writeln!(out, "  capacity: {}", h.statement);
+        let _ = writeln!(out, "  capacity: {}", printable(&h.statement));
     }
     if let Some(sat) = a.capacity.saturation.as_ref().filter(|s| s.reached) {
         if let (Some(x), Some(n)) = (sat.throughput_rps, sat.users) {
@@ -89,7 +113,7 @@ pub fn summary(a: &Analysis) -> String {
             out,
             "  first to do: {:?} — {}{}",
             first.priority,
-            first.action,
+            printable(&first.action),
             match more {
                 0 => String::new(),
                 n => format!(" ({n} more in the report's recommendations)"),
@@ -97,7 +121,7 @@ pub fn summary(a: &Analysis) -> String {
         );
     }
     for w in &a.warnings {
-        let _ = writeln!(out, "  note: {w}");
+        let _ = writeln!(out, "  note: {}", printable(&w.to_string()));
     }
     out
 }

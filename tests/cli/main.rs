@@ -33,6 +33,7 @@ mod layering;
 mod locust;
 mod messy_runs;
 mod messy_runs_b;
+mod messy_runs_c;
 mod narrative;
 mod output_safety;
 mod parallel;

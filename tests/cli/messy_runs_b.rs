@@ -106,7 +106,7 @@ fn a_second_tool_of_other_requests_in_a_stage_dir_makes_the_data_incomplete() {
 /// `autocannon -c 4 -d 2 -j` on answers under 1 ms (as autocannon 9 writes it): its
 /// latencies are whole ms cut down, so p0.001 … p97.5 are 0, and its `min` is the
 /// smallest non-zero value, 1.
-const AUTOCANNON_SUB_MS: &str = r#"{"url":"http://127.0.0.1:18306/api/v1/agents","connections":4,
+pub(crate) const AUTOCANNON_SUB_MS: &str = r#"{"url":"http://127.0.0.1:18306/api/v1/agents","connections":4,
 "sampleInt":1000,"pipelining":1,"workers":0,"duration":2.02,"samples":2,
 "start":"2026-12-03T18:35:48.189Z","finish":"2026-12-03T18:35:50.207Z","errors":0,
 "timeouts":0,"mismatches":0,"non2xx":0,"resets":0,"1xx":0,"2xx":79430,"3xx":0,"4xx":0,

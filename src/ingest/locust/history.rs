@@ -7,7 +7,10 @@
 //! * **which percentiles the rows hold**: cumulative (since the start: 1.2 – 2.2.1,
 //!   and later versions without `--csv-full-history`) or windowed (the last ~10 s:
 //!   0.13.3 – 1.1, and ≥ 2.2.2 with `--csv-full-history`). Cumulative rows have a
-//!   `100%` that never falls and a `50%` equal to the `Total Median Response Time`.
+//!   `100%` that never falls and equals the `Total Max Response Time` (to Locust's
+//!   rounding), and a `50%` equal to the `Total Median Response Time`; windowed rows at
+//!   a steady latency share the median, not the maximum. The first windowed rows, before
+//!   Locust's window holds a second, report every percentile as 0: they weigh nothing.
 //! * **a stage's percentiles**: from cumulative rows, the distribution of the requests
 //!   between two rows is the mixture difference F = (n₂F₂ − n₁F₁)/(n₂ − n₁), with F₁
 //!   and F₂ the piecewise-linear CDFs through the rows' reported percentile points;
@@ -77,6 +80,8 @@ pub struct RowPercentiles {
     pub points: Vec<(f64, f64)>,
     /// `Total Median Response Time`, ms.
     pub total_median: Option<f64>,
+    /// `Total Max Response Time`, ms.
+    pub total_max: Option<f64>,
 }
 
 /// Whether rows (of one key, in time order) hold cumulative or windowed percentiles;
@@ -105,11 +110,31 @@ pub fn percentile_kind(rows: &[&RowPercentiles]) -> Option<PercentileKind> {
         .filter(|(a, b)| (a - b).abs() <= (0.1 * b.abs()).max(1.0))
         .count();
     let medians_agree = !pairs.is_empty() && agree as f64 >= 0.8 * pairs.len() as f64;
-    Some(if !top_falls && medians_agree {
+    Some(if !top_falls && medians_agree && !tops_below_max(&with) {
         PercentileKind::Cumulative
     } else {
         PercentileKind::Windowed
     })
+}
+
+/// Whether the rows' `100%` is off their `Total Max Response Time` beyond Locust's
+/// rounding (to 2 significant digits) in at least one row and a tenth of the rows
+/// that have both: a cumulative `100%` is the maximum so far, so such rows are
+/// windowed — even when a steady latency keeps their medians at the total median.
+fn tops_below_max(rows: &[&&RowPercentiles]) -> bool {
+    let pairs: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|r| r.total_requests > 0)
+        .filter_map(|r| {
+            let top = r.points.iter().find(|(p, _)| *p >= 100.0)?.1;
+            Some((top, r.total_max?))
+        })
+        .collect();
+    let off = pairs
+        .iter()
+        .filter(|(top, max)| (top - max).abs() > (0.06 * max).max(1.0))
+        .count();
+    off > 0 && off * 10 >= pairs.len()
 }
 
 /// Fraction of values ≤ `x` under the piecewise-linear CDF through `points`
@@ -280,6 +305,7 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
     let c_fail = cols.require(path, &["Total Failure Count", "# failures"])?;
     let c_avg = cols.find(&["Total Average Response Time", "Average response time"]);
     let c_med = cols.find(&["Total Median Response Time"]);
+    let c_max = cols.find(&["Total Max Response Time"]);
     let pct = cols.percentiles();
     let p = |target: f64| {
         pct.iter()
@@ -319,6 +345,7 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
                 total_requests,
                 points,
                 total_median: opt(c_med, "Total Median Response Time")?,
+                total_max: opt(c_max, "Total Max Response Time")?,
             },
         });
     }
@@ -601,12 +628,20 @@ pub(super) fn stage_percentiles(
             between_cumulative(n1, p1, e.pct.total_requests, &e.pct.points)?
         }
         PercentileKind::Windowed => {
+            // Locust's first rows, before its window holds a whole second, report every
+            // percentile as 0: an empty window, not requests of 0 ms.
+            let first_data = rows
+                .iter()
+                .find(|r| r.pct.points.iter().any(|p| p.1 > 0.0))
+                .map_or(i64::MAX, |r| r.t_ms);
             let mut prev = rows.iter().take_while(|r| r.t_ms <= start).last().copied();
             let mut parts = Vec::new();
             for r in rows.iter().filter(|r| r.t_ms > start && r.t_ms <= end) {
                 let n =
                     r.total_requests - prev.map_or(0, |p| p.total_requests.min(r.total_requests));
-                parts.push((n, r.pct.points.clone()));
+                if r.t_ms >= first_data {
+                    parts.push((n, r.pct.points.clone()));
+                }
                 prev = Some(r);
             }
             of_windows(&parts)?
@@ -628,6 +663,7 @@ mod tests {
             total_requests: n,
             points: vec![(50.0, p50), (100.0, p100)],
             total_median: Some(total_median),
+            total_max: None,
         }
     }
 
@@ -643,6 +679,20 @@ mod tests {
         let w = [row(10, 100.0, 900.0, 100.0), row(20, 300.0, 400.0, 150.0)];
         assert_eq!(
             percentile_kind(&w.iter().collect::<Vec<_>>()),
+            Some(PercentileKind::Windowed)
+        );
+        // Windowed at a steady latency: medians agree and the top never falls, but the
+        // window's 100% (56 ms) is below the run's maximum so far (65.8 ms).
+        let steady = [row(38, 52.0, 56.0, 52.0), row(58, 52.0, 56.0, 52.0)];
+        let steady: Vec<RowPercentiles> = steady
+            .into_iter()
+            .map(|r| RowPercentiles {
+                total_max: Some(65.8),
+                ..r
+            })
+            .collect();
+        assert_eq!(
+            percentile_kind(&steady.iter().collect::<Vec<_>>()),
             Some(PercentileKind::Windowed)
         );
     }
