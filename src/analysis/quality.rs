@@ -177,8 +177,12 @@ const SAME_REQUESTS: f64 = 0.10;
 /// 10 % apart), in one clause naming both, or `None`. The report's figures are the
 /// primary's alone, so such a source's requests and failures are in none of them. A
 /// source measured beside another tool in a stage dir is held to that stage's figures
-/// ([`Source::beside_stage`]).
+/// ([`Source::beside_stage`]). Before that: runs a source's file holds and the report
+/// leaves out ([`Source::runs_left_out`]).
 pub fn uncovered_source(run: &Run) -> Option<String> {
+    if let Some(why) = run.sources.iter().find_map(|s| s.runs_left_out.as_ref()) {
+        return Some(format!("{why} (they are in none of its figures)"));
+    }
     let lead = run.primary()?;
     let theirs = |s: &Source| match &s.beside_stage {
         Some(name) => {

@@ -242,7 +242,7 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
     let (text, appended) = first_run(path, &whole, &RUNS);
     require_lines(path, text, "ab", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("ab");
-    s.notes.extend(appended);
+    s.left_out_runs(appended);
     let Console {
         complete,
         complete_line,

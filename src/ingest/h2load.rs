@@ -105,7 +105,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let (text, appended) = first_run(path, &whole, &RUNS);
     require_lines(path, text, "h2load", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("h2load");
-    s.notes.extend(appended);
+    s.left_out_runs(appended);
     let mut counts: Option<([u64; 7], u64)> = None;
     let mut classes = [0u64; 4];
     let mut times: Option<[f64; 3]> = None;

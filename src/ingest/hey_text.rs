@@ -102,7 +102,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let (text, appended) = first_run(path, &whole, &RUNS);
     require_lines(path, text, "hey", &["Status code distribution:"])?;
     let mut s = ToolSummary::new("hey");
-    s.notes.extend(appended);
+    s.left_out_runs(appended);
     let (mut mean, mut min, mut max) = (None, None, None);
     let mut points = Vec::new();
     let mut answered = 0u64;

@@ -86,7 +86,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let (text, appended) = first_run(path, &whole, &RUNS);
     require_lines(path, text, "httperf", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("httperf");
-    s.notes.extend(appended);
+    s.left_out_runs(appended);
     let mut totals: Option<(u64, u64)> = None;
     let mut classes = [0u64; 5];
     let mut errors: Vec<(String, u64, u64)> = Vec::new();

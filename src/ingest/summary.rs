@@ -265,9 +265,21 @@ pub struct ToolSummary {
     /// The summary cannot count requests that got no answer (h2load's timed run whose
     /// clients stopped): [`Source::transport_errors_unseen`].
     pub transport_errors_unseen: bool,
+    /// Runs of the file left unread (appended after the one read):
+    /// [`Source::runs_left_out`].
+    pub runs_left_out: Option<String>,
 }
 
 impl ToolSummary {
+    /// Says that the file holds runs after the one read (`note` names them): a note,
+    /// and the source holds data the report does not cover.
+    pub fn left_out_runs(&mut self, note: Option<String>) {
+        if let Some(note) = note {
+            self.runs_left_out.get_or_insert_with(|| note.clone());
+            self.notes.push(note);
+        }
+    }
+
     /// A summary of `tool` with nothing in it yet.
     pub fn new(tool: &str) -> ToolSummary {
         ToolSummary {
@@ -344,6 +356,7 @@ impl ToolSummary {
             notes,
             parts: Vec::new(),
             transport_errors_unseen: self.transport_errors_unseen,
+            runs_left_out: self.runs_left_out,
             outcomes_unseen: false,
             latency_unit_doubt: None,
             span_ms: None,

@@ -128,14 +128,14 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
                 )
             })
             .collect();
-        summary.notes.push(format!(
+        summary.left_out_runs(Some(format!(
             "{} holds {} runs; only the first (line {}) is analysed. Split the file (one run \
              per run dir) to analyse the others: {}",
             path.display(),
             runs.len(),
             first.line,
             others.join("; ")
-        ));
+        )));
     }
     if !cut.is_empty() {
         let lines: Vec<String> = cut.iter().map(u64::to_string).collect();

@@ -221,6 +221,10 @@ pub struct Source {
     /// bounds, not measurements. Set from what the readers say of their files; a
     /// merged source has it when any of its parts has.
     pub transport_errors_unseen: bool,
+    /// Why a file of the source holds data it does not cover: runs appended after the
+    /// one read (a console capture of two runs); the report's figures leave them out.
+    /// A merged source has the first part's.
+    pub runs_left_out: Option<String>,
     /// True when the source's files record no outcome per request (ab's `-g` TSV:
     /// times only), so a failed or non-2xx response counts as a success: its failure
     /// figures (error rate, availability, goodput, Apdex, status shares) measure

@@ -451,6 +451,9 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     }
     existing.notes.extend(src.notes);
     existing.transport_errors_unseen |= src.transport_errors_unseen;
+    if existing.runs_left_out.is_none() {
+        existing.runs_left_out = src.runs_left_out;
+    }
     existing.outcomes_unseen |= src.outcomes_unseen;
     if existing.latency_unit_doubt.is_none() {
         existing.latency_unit_doubt = src.latency_unit_doubt;
