@@ -2,8 +2,8 @@
 //!
 //! * `Total: connections C requests Q replies R test-duration D s`: requests are the
 //!   replies plus every error (an error is an attempt that got no reply); failures are
-//!   the replies with status 4xx/5xx (`Reply status`; kind `other`, only the class is
-//!   printed) and the errors by kind — `client-timo`/`socket-timo` → `timeout`,
+//!   the replies with status 4xx/5xx (`Reply status`; kinds `status:4xx` and
+//!   `status:5xx`, the class httperf prints) and the errors by kind — `client-timo`/`socket-timo` → `timeout`,
 //!   `connrefused` and the client's own `fd-unavail`/`addrunavail`/`ftab-full` →
 //!   `connect`, `connreset` → `reset`, `other` → `other`.
 //! * httperf is an **open model**: `--rate` (from the command line httperf echoes) is the
@@ -193,12 +193,12 @@ fn failed_kinds(
 ) -> Vec<(FailureKind, u64, String)> {
     let mut failed: Vec<(FailureKind, u64, String)> = vec![
         (
-            FailureKind::Other,
+            FailureKind::StatusClass(4),
             classes[3],
             "HTTP status 4xx (httperf prints the class only)".into(),
         ),
         (
-            FailureKind::Other,
+            FailureKind::StatusClass(5),
             classes[4],
             "HTTP status 5xx (httperf prints the class only)".into(),
         ),
