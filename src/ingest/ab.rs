@@ -120,8 +120,25 @@ pub fn build_run(
     csv: Option<&Path>,
     plan: &StagePlan,
     opts: &IngestOptions,
-) -> Result<Source, Problem> {
+) -> Result<(Source, Vec<Problem>), Problem> {
+    let mut aside = Vec::new();
     let read = read_text(text).and_then(|mut s| {
+        let (tsv, csv) = match &s.runs_left_out {
+            // ab writes its -g and -e files anew on each run: beside a console capture of
+            // several runs they hold the last one, not the first that is read.
+            Some(_) => {
+                for f in tsv.iter().chain(&csv) {
+                    s.notes.push(format!(
+                        "{}: left out — ab writes it anew on each run, so it holds the last \
+                         of {}'s runs, not the first that is read",
+                        f.display(),
+                        text.display()
+                    ));
+                }
+                (None, None)
+            }
+            None => (tsv, csv),
+        };
         let complete = s.endpoints[0].latency.count();
         let text_latency = s.endpoints[0].latency.clone();
         let mut exact = false;
@@ -152,7 +169,14 @@ pub fn build_run(
                 )
             });
         }
-        let e_points = csv.map(read_csv).transpose()?;
+        // A damaged -e file is a problem of its own; the console text is still read.
+        let (csv, e_points) = match csv.map(read_csv).transpose() {
+            Ok(points) => (csv, points),
+            Err(p) => {
+                aside.push(p);
+                (None, None)
+            }
+        };
         // ab rounds the -g file's times to the whole ms: below a median of 5 ms that is
         // 10 % or more (a 0.26 ms answer is 0), and the -e file's µs percentiles say more.
         let e_median = e_points.as_ref().and_then(|p| {
@@ -190,7 +214,7 @@ pub fn build_run(
         }
         Ok(s)
     });
-    build(text, read, plan, opts)
+    Ok((build(text, read, plan, opts)?, aside))
 }
 
 /// The `(percentile, ms)` rows of an ab `-e` CSV.

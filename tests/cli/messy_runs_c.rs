@@ -444,3 +444,46 @@ fn a_timed_h2load_run_whose_clients_stopped_early_is_not_a_go_on_its_zero_failur
         "{out}\n{stderr}"
     );
 }
+
+/// A damaged `-e` CSV beside ab's console and an exact `-g` file is named with its
+/// line (exit 2), and the run is still read: 300 requests timed by the `-g` file.
+#[test]
+fn a_damaged_ab_e_file_is_a_problem_and_the_run_is_still_read() {
+    let dir = TestDir::new();
+    let ttimes: Vec<u64> = (0..300).map(|i| 10 + i % 5).collect();
+    dir.write("run/ab.tsv", ab_tsv_from(1_796_278_607, &ttimes));
+    dir.write("run/ab.txt", ab_text(300, [0; 4], 0));
+    dir.write("run/ab.csv", "Percentage served,Time in ms\n0,7.031\n5\n");
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("ab.csv:3: not a `percentage,ms` row"),
+        "{stderr}"
+    );
+    assert_eq!(report["stages"][0]["requests"], 300, "{stderr}");
+    // The -g file's times: 10 to 14 ms, 60 of each (an HdrHistogram's 3 digits).
+    let max = report["stages"][0]["latency_ms"]["max"].as_f64().unwrap();
+    assert!((14.0..14.02).contains(&max), "{max}");
+}
+
+/// ab writes its `-g` file anew on each run: beside a console capture of two runs it
+/// holds the last one, so it is not paired with the first run the console gives.
+#[test]
+fn an_ab_g_file_beside_appended_runs_is_not_paired_with_the_first() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/ab.txt",
+        ab_text(300, [0; 4], 0) + &ab_text(300, [0; 4], 0),
+    );
+    // The last run's answers took 500 ms each.
+    dir.write("run/ab.tsv", ab_tsv_from(1_796_278_607, &[500; 300]));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["stages"][0]["requests"], 300, "{stderr}");
+    let max = report["stages"][0]["latency_ms"]["max"].as_f64().unwrap();
+    assert!(max < 500.0, "the -g file's 500 ms were paired: {report}");
+    assert!(
+        source_notes(&report).contains("ab.tsv: left out"),
+        "{report}"
+    );
+    assert_eq!(report["data_quality"], "incomplete", "{report}");
+}

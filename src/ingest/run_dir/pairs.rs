@@ -40,7 +40,10 @@ pub(super) fn pair_console_outputs(
         );
         if tsv.is_some() || csv.is_some() {
             match crate::ingest::ab::build_run(&text, tsv.as_deref(), csv.as_deref(), plan, opts) {
-                Ok(src) => add_source(run, src),
+                Ok((src, problems)) => {
+                    run.problems.extend(problems);
+                    add_source(run, src);
+                }
                 Err(p) => run.problems.push(p),
             }
             for f in [Format::AbText, Format::AbGnuplot, Format::AbCsv] {
