@@ -2,15 +2,20 @@
 
 use crate::analysis::quantity::format_ms;
 use crate::model::inspection::FileReport;
+use crate::render::terminal::printable;
 
-/// The human form of one report.
+/// The human form of one report (text from the file escaped for a terminal).
 pub fn text(r: &FileReport) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let format = r.format.as_deref().unwrap_or("unrecognised");
-    let _ = write!(out, "{}: {format}", r.path.display());
+    let _ = write!(
+        out,
+        "{}: {format}",
+        printable(&r.path.display().to_string())
+    );
     if let Some(v) = &r.version {
-        let _ = write!(out, " — {v}");
+        let _ = write!(out, " — {}", printable(v));
     }
     out.push('\n');
     if let Some(n) = r.requests {
@@ -41,7 +46,7 @@ pub fn text(r: &FileReport) -> String {
         let _ = writeln!(
             out,
             "  endpoints  {n}: {}{more}",
-            r.endpoint_names.join(", ")
+            printable(&r.endpoint_names.join(", "))
         );
     }
     match (&r.start, &r.end) {
@@ -81,10 +86,10 @@ pub fn text(r: &FileReport) -> String {
         );
     }
     for n in &r.notes {
-        let _ = writeln!(out, "  note: {n}");
+        let _ = writeln!(out, "  note: {}", printable(n));
     }
     for p in &r.problems {
-        let _ = writeln!(out, "  problem: {p}");
+        let _ = writeln!(out, "  problem: {}", printable(&p.to_string()));
     }
     out
 }

@@ -331,6 +331,29 @@ fn names_from_the_inputs_reach_the_terminal_escaped() {
     ]);
     let text = String::from_utf8_lossy(&analyzed.stdout);
     assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+    // `inspect` and `compare` (against a release twice as slow) print them escaped too.
+    let inspected =
+        crate::common::headroom(&["inspect", run.join("requests.csv").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&inspected.stdout);
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+    assert!(text.contains("\\u{1b}[31mred"), "{text}");
+    let slower = std::fs::read_to_string(run.join("requests.csv"))
+        .unwrap()
+        .replace(",12.5,", ",25.0,");
+    let slower = dir.write("slower/requests.csv", slower);
+    let compared = crate::common::headroom(&[
+        "compare",
+        run.to_str().unwrap(),
+        slower.parent().unwrap().to_str().unwrap(),
+        "--out",
+        dir.path().join("compared").to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&compared.stdout);
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+    assert!(
+        text.contains("regressed") && text.contains("\\u{1b}[31mred"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::{ci, delta_pct, place, value};
 use crate::analysis::compare::verdict::Verdict;
 use crate::analysis::compare::CompareReport;
+use crate::render::terminal::printable;
 
 /// The terminal summary; `paint(sgr, text)` colours verdicts (red regressed, green
 /// improved, yellow inconclusive) when the output is a terminal, else returns `text`.
@@ -17,7 +18,12 @@ pub fn table(report: &CompareReport, paint: &dyn Fn(&str, &str) -> String) -> St
     } else {
         "1"
     };
-    let _ = writeln!(out, "{}\n", paint(head_code, &report.verdict_line));
+    // Names from the inputs reach the terminal escaped (`printable`) everywhere below.
+    let _ = writeln!(
+        out,
+        "{}\n",
+        paint(head_code, &printable(&report.verdict_line))
+    );
     let rows: Vec<_> = report
         .comparisons
         .iter()
@@ -26,7 +32,7 @@ pub fn table(report: &CompareReport, paint: &dyn Fn(&str, &str) -> String) -> St
     if !rows.is_empty() {
         let where_w = rows
             .iter()
-            .map(|c| place(report, c).chars().count())
+            .map(|c| printable(&place(report, c)).chars().count())
             .max()
             .unwrap_or(5)
             .clamp(5, 48);
@@ -42,7 +48,7 @@ pub fn table(report: &CompareReport, paint: &dyn Fn(&str, &str) -> String) -> St
                 Verdict::Improved => paint("32", &v),
                 _ => paint("33", &v),
             };
-            let mut w = place(report, c);
+            let mut w = printable(&place(report, c)).into_owned();
             if w.chars().count() > where_w {
                 w = w.chars().take(where_w - 1).collect::<String>() + "…";
             }
@@ -68,7 +74,9 @@ pub fn table(report: &CompareReport, paint: &dyn Fn(&str, &str) -> String) -> St
         let _ = writeln!(
             out,
             "  not compared: {} {} (only in {})",
-            u.kind, u.name, u.only_in
+            u.kind,
+            printable(&u.name),
+            printable(&u.only_in)
         );
     }
     for t in &report.trend {
@@ -77,15 +85,15 @@ pub fn table(report: &CompareReport, paint: &dyn Fn(&str, &str) -> String) -> St
                 out,
                 "  level shift: {} of {} / {} {:+.1}% at {}",
                 t.metric.name(),
-                t.stage,
-                t.endpoint,
+                printable(&t.stage),
+                printable(&t.endpoint),
                 c.shift_pct,
-                c.label
+                printable(&c.label)
             );
         }
     }
     for n in &report.notes {
-        let _ = writeln!(out, "note: {n}");
+        let _ = writeln!(out, "note: {}", printable(n));
     }
     out
 }
