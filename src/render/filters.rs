@@ -9,6 +9,7 @@ use crate::analysis::quantity;
 pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("md", md);
     env.add_filter("md_code", md_code);
+    env.add_filter("code", code);
     env.add_filter("ms", ms);
     env.add_filter("pct", pct);
     env.add_filter("rps", rps);
@@ -59,6 +60,16 @@ pub fn md_code(value: Value) -> String {
         value.to_string()
     };
     code_spans(&text)
+}
+
+/// One name as a code span, whatever backticks it holds (see `analysis::words::ticked`).
+pub fn code(value: Value) -> String {
+    let text = if value.is_none() || value.is_undefined() {
+        String::new()
+    } else {
+        value.to_string()
+    };
+    code_spans(&crate::analysis::words::ticked(&text))
 }
 
 /// The markdown of a sentence whose code spans (`` `…` ``, or a longer fence around a

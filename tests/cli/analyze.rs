@@ -634,3 +634,33 @@ fn a_name_with_backticks_stays_one_code_span() {
         "{html}"
     );
 }
+
+/// The lowest-load stage named in the stage comparison is one code span too, when its
+/// dir name holds a backtick.
+#[test]
+fn a_baseline_stage_with_a_backtick_stays_one_code_span() {
+    let dir = TestDir::new();
+    for (i, stage) in ["01_a`b_10users", "02_c_20users"].iter().enumerate() {
+        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,error\n");
+        for k in 0..200i64 {
+            let t = 1_700_000_000_000i64 + i as i64 * 3_600_000 + k * 10;
+            csv.push_str(&format!("{t},/a,GET,{}.5,200,\n", 10 + k % 7));
+        }
+        dir.write(&format!("run/{stage}/requests.csv"), csv);
+    }
+    let out = dir.path().join("out");
+    let o = crate::common::headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("**vs lowest-load stage** (`` a`b ``)"), "{md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("<strong>vs lowest-load stage</strong> (<code>a`b</code>)"),
+        "{html}"
+    );
+}

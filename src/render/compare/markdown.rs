@@ -93,7 +93,8 @@ pub fn markdown(report: &CompareReport) -> String {
         out.push('\n');
     }
     for n in &report.notes {
-        let _ = writeln!(out, "> {}", md(n));
+        // A note's `…` spans are names: code, escaped as the rest is.
+        let _ = writeln!(out, "> {}", crate::render::filters::code_spans(n));
     }
     out
 }
