@@ -1279,3 +1279,61 @@ fn stages_of_one_name_run_at_different_loads_decide_nothing() {
     );
     assert!(!notes.contains("stage `01_warm` ran at"), "{notes}");
 }
+
+/// A stage run with users (a closed model) against one run at an arrival rate (an
+/// open model) decides nothing either; and in repeats, one run at another load makes
+/// the stage undecided, wherever that run is in the list.
+#[test]
+fn a_closed_stage_against_an_open_one_and_a_repeat_at_another_load_decide_nothing() {
+    let dir = TestDir::new();
+    let slower = Fixture {
+        seed: 2,
+        factors: &[("/a", 1.5)],
+        ..Fixture::default()
+    };
+    let base = write_run(&dir, "base", &Fixture::default());
+    dir.write("base/run.toml", "[[stage]]\nname = \"load\"\nusers = 10\n");
+    let cand = write_run(&dir, "cand", &slower);
+    dir.write(
+        "cand/run.toml",
+        "[[stage]]\nname = \"load\"\narrival_rate_rps = 50\n",
+    );
+    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &["--fail-on-regression"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(verdict(&report, "/a", "p50"), "inconclusive", "{report:#}");
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("10 users (a closed model) in the baseline and an arrival rate of 50 req/s"),
+        "{notes}"
+    );
+    // Repeats: three baseline runs and three candidates at 10 users, but the second
+    // candidate at 20 (the `02_load` stage dir of `run_at_users`).
+    let runs = |side: &str, f: &Fixture, users: [u32; 3]| -> Vec<PathBuf> {
+        (0..3)
+            .map(|i| run_at_users(&dir, &format!("{side}{i}"), users[i], f))
+            .collect()
+    };
+    let b = runs("rb", &Fixture::default(), [10, 10, 10]);
+    let c = runs("rc", &slower, [10, 20, 10]);
+    let mut args: Vec<String> = vec!["compare".into(), "--baseline".into()];
+    args.extend(b.iter().map(|p| p.display().to_string()));
+    args.push("--candidate".into());
+    args.extend(c.iter().map(|p| p.display().to_string()));
+    args.extend(["--format", "json", "--out"].map(String::from));
+    args.push(dir.path().join("out-repeats").display().to_string());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = headroom(&refs);
+    let report: Value = serde_json::from_slice(&o.stdout).expect("compare.json");
+    let decided: Vec<_> = verdicts(&report)
+        .into_iter()
+        .filter(|v| v.0 == "\"02_load\"" && v.3 != "\"inconclusive\"")
+        .collect();
+    assert!(decided.is_empty(), "{decided:?}");
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("run `rc1` ran at another load"),
+        "{}",
+        report["notes"]
+    );
+}

@@ -6,7 +6,7 @@
 use crate::analysis::words::ticked;
 use serde::Serialize;
 
-use super::input::StageInput;
+use super::input::{CompareRun, StageInput};
 use crate::analysis::quantity::format_rate;
 
 /// Load levels within this fraction of each other are the same level.
@@ -111,6 +111,22 @@ pub fn match_stages(base: &[StageInput], cand: &[StageInput]) -> Vec<StagePair> 
 /// sides, beyond [`LOAD_TOLERANCE`]), in words; `None` when they agree or are unknown.
 pub fn loads_differ(base: &StageInput, cand: &StageInput) -> Option<String> {
     let apart = |x: f64, y: f64| x != y && !within(x, y);
+    // A closed model (users only) against an open one (an arrival rate only).
+    let model = |s: &StageInput| match (s.users, s.arrival_rate_rps) {
+        (Some(u), None) => Some(format!("{u} users (a closed model)")),
+        (None, Some(r)) => Some(format!(
+            "an arrival rate of {} (an open model)",
+            format_rate(r)
+        )),
+        _ => None,
+    };
+    if base.users.is_some() != cand.users.is_some()
+        && base.arrival_rate_rps.is_some() != cand.arrival_rate_rps.is_some()
+    {
+        if let (Some(b), Some(c)) = (model(base), model(cand)) {
+            return Some(format!("{b} in the baseline and {c} in the candidate"));
+        }
+    }
     if let (Some(x), Some(y)) = (base.users, cand.users) {
         if apart(f64::from(x), f64::from(y)) {
             return Some(format!(
@@ -139,6 +155,32 @@ pub fn load_mismatch(base: &StageInput, cand: &StageInput) -> Option<String> {
             ticked(&base.name)
         )
     })
+}
+
+/// For repeats: the note on a stage whose runs (each side's, by the stage's name, else
+/// a run's sole stage) did not all run at the load of the first baseline run's.
+pub fn runs_load_mismatch(
+    base: &[CompareRun],
+    cand: &[CompareRun],
+    first: &StageInput,
+) -> Option<String> {
+    let off = base.iter().chain(cand).find_map(|r| {
+        let s = (r.stages.iter().find(|s| s.name == first.name)).or(match r.stages.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        })?;
+        loads_differ(first, s).map(|how| (r, how))
+    })?;
+    Some(format!(
+        "stage {}: run {} ran at another load than the first baseline run ({}): its \
+         differences are the load's as much as the release's, so none of its metrics \
+         decides (each is `inconclusive`); run every repeat at one load",
+        ticked(&first.name),
+        ticked(&off.0.label),
+        off.1
+            .replace("in the baseline", "in the first")
+            .replace("in the candidate", "in that run")
+    ))
 }
 
 /// The note on two stages compared on their only endpoints under other names.

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
+use super::matching::runs_load_mismatch;
 use super::matching::{load_mismatch, match_endpoints, match_stages, renamed_endpoint};
 use super::matching::{unmatched, Unmatched};
 use super::reported::{reported, summary_shift_shown, whole_run};
@@ -375,7 +376,11 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
-        let load = load_mismatch(sb, sc);
+        let load = load_mismatch(sb, sc).or_else(|| {
+            repeats
+                .then(|| runs_load_mismatch(base, cand, sb))
+                .flatten()
+        });
         notes.extend(load.clone().into_iter().chain(renamed_endpoint(sb, sc)));
         // Resamples: ≥ 20× the comparisons one metric makes, so p-values can reach
         // the smallest Benjamini–Hochberg threshold.
