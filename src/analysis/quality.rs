@@ -181,7 +181,7 @@ const SAME_REQUESTS: f64 = 0.10;
 /// leaves out ([`Source::runs_left_out`]).
 pub fn uncovered_source(run: &Run) -> Option<String> {
     if let Some(why) = run.sources.iter().find_map(|s| s.runs_left_out.as_ref()) {
-        return Some(format!("{why} (they are in none of its figures)"));
+        return Some(format!("{why}; the report's figures leave them out"));
     }
     let lead = run.primary()?;
     let theirs = |s: &Source| match &s.beside_stage {
