@@ -210,18 +210,10 @@ fn writes_the_three_report_files_and_escapes_untrusted_names() {
         ));
     }
     dir.write("run/requests.csv", csv);
-    let out = dir.path().join("out");
-    let o = crate::common::headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let (md, html) = report_files(&dir);
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/report.json")).unwrap())
+            .unwrap();
     assert_eq!(json["schema_version"], 1);
     assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;"));
     assert!(md.contains("/a\\|b"));
@@ -615,20 +607,11 @@ fn a_name_with_backticks_stays_one_code_span() {
         ));
     }
     dir.write("run/requests.csv", csv);
-    let out = dir.path().join("out");
-    let o = crate::common::headroom(&[
-        "analyze",
-        dir.path().join("run").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let (md, html) = report_files(&dir);
     assert!(
         md.contains("`` GET x|`item` `` carries the most requests: 60%"),
         "{md}"
     );
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         html.contains("<code>GET x|`item`</code> carries the most requests"),
         "{html}"
@@ -648,6 +631,17 @@ fn a_baseline_stage_with_a_backtick_stays_one_code_span() {
         }
         dir.write(&format!("run/{stage}/requests.csv"), csv);
     }
+    let (md, html) = report_files(&dir);
+    assert!(md.contains("**vs lowest-load stage** (`` a`b ``)"), "{md}");
+    assert!(
+        html.contains("<strong>vs lowest-load stage</strong> (<code>a`b</code>)"),
+        "{html}"
+    );
+}
+
+/// Runs `analyze DIR/run --out DIR/out` (it must succeed) and returns its report.md
+/// and report.html.
+fn report_files(dir: &TestDir) -> (String, String) {
     let out = dir.path().join("out");
     let o = crate::common::headroom(&[
         "analyze",
@@ -656,11 +650,6 @@ fn a_baseline_stage_with_a_backtick_stays_one_code_span() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("**vs lowest-load stage** (`` a`b ``)"), "{md}");
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(
-        html.contains("<strong>vs lowest-load stage</strong> (<code>a`b</code>)"),
-        "{html}"
-    );
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    (read("report.md"), read("report.html"))
 }

@@ -27,6 +27,20 @@ pub struct CompareRun {
     pub capacity: CapacityFigures,
 }
 
+impl CompareRun {
+    /// Its stage named `name`, else its sole stage (a run of one stage under another
+    /// name).
+    pub fn stage_named(&self, name: &str) -> Option<&StageInput> {
+        self.stages
+            .iter()
+            .find(|s| s.name == name)
+            .or(match self.stages.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })
+    }
+}
+
 /// One stage of a run.
 #[derive(Clone, Debug)]
 pub struct StageInput {

@@ -108,8 +108,13 @@ pub fn match_stages(base: &[StageInput], cand: &[StageInput]) -> Vec<StagePair> 
 }
 
 /// How the load levels of two stages differ (users or arrival rates known on both
-/// sides, beyond [`LOAD_TOLERANCE`]), in words; `None` when they agree or are unknown.
-pub fn loads_differ(base: &StageInput, cand: &StageInput) -> Option<String> {
+/// sides beyond [`LOAD_TOLERANCE`], or users on one side and only a rate on the other),
+/// in words naming the sides `(first, second)`; `None` when they agree or are unknown.
+fn loads_differ_as(
+    base: &StageInput,
+    cand: &StageInput,
+    (first, second): (&str, &str),
+) -> Option<String> {
     let apart = |x: f64, y: f64| x != y && !within(x, y);
     // A closed model (users only) against an open one (an arrival rate only).
     let model = |s: &StageInput| match (s.users, s.arrival_rate_rps) {
@@ -124,24 +129,27 @@ pub fn loads_differ(base: &StageInput, cand: &StageInput) -> Option<String> {
         && base.arrival_rate_rps.is_some() != cand.arrival_rate_rps.is_some()
     {
         if let (Some(b), Some(c)) = (model(base), model(cand)) {
-            return Some(format!("{b} in the baseline and {c} in the candidate"));
+            return Some(format!("{b} in {first} and {c} in {second}"));
         }
     }
     if let (Some(x), Some(y)) = (base.users, cand.users) {
         if apart(f64::from(x), f64::from(y)) {
-            return Some(format!(
-                "{x} users in the baseline and {y} in the candidate"
-            ));
+            return Some(format!("{x} users in {first} and {y} in {second}"));
         }
     }
     match (base.arrival_rate_rps, cand.arrival_rate_rps) {
         (Some(x), Some(y)) if apart(x, y) => Some(format!(
-            "an arrival rate of {} in the baseline and {} in the candidate",
+            "an arrival rate of {} in {first} and {} in {second}",
             format_rate(x),
             format_rate(y)
         )),
         _ => None,
     }
+}
+
+/// [`loads_differ_as`] between a baseline stage and a candidate's.
+pub fn loads_differ(base: &StageInput, cand: &StageInput) -> Option<String> {
+    loads_differ_as(base, cand, ("the baseline", "the candidate"))
 }
 
 /// The note on two stages paired by name that ran at different loads, whose metrics
@@ -165,11 +173,8 @@ pub fn runs_load_mismatch(
     first: &StageInput,
 ) -> Option<String> {
     let off = base.iter().chain(cand).find_map(|r| {
-        let s = (r.stages.iter().find(|s| s.name == first.name)).or(match r.stages.as_slice() {
-            [only] => Some(only),
-            _ => None,
-        })?;
-        loads_differ(first, s).map(|how| (r, how))
+        let s = r.stage_named(&first.name)?;
+        loads_differ_as(first, s, ("the first", "that run")).map(|how| (r, how))
     })?;
     Some(format!(
         "stage {}: run {} ran at another load than the first baseline run ({}): its \
@@ -178,8 +183,6 @@ pub fn runs_load_mismatch(
         ticked(&first.name),
         ticked(&off.0.label),
         off.1
-            .replace("in the baseline", "in the first")
-            .replace("in the candidate", "in that run")
     ))
 }
 

@@ -454,14 +454,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
 fn side_values(runs: &[CompareRun], stage: &StageInput, key: &str, metric: Metric) -> Vec<f64> {
     runs.iter()
         .filter_map(|r| {
-            let s =
-                r.stages
-                    .iter()
-                    .find(|s| s.name == stage.name)
-                    .or(match r.stages.as_slice() {
-                        [only] => Some(only),
-                        _ => None,
-                    })?;
+            let s = r.stage_named(&stage.name)?;
             let e =
                 (s.endpoints.iter().find(|e| e.key == key)).or(match s.endpoints.as_slice() {
                     [only] => Some(only),
