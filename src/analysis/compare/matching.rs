@@ -147,7 +147,8 @@ fn loads_differ_as(
     }
 }
 
-/// [`loads_differ_as`] between a baseline stage and a candidate's.
+/// How the load levels of a baseline stage and a candidate's differ, in words; `None`
+/// when they agree or are unknown.
 pub fn loads_differ(base: &StageInput, cand: &StageInput) -> Option<String> {
     loads_differ_as(base, cand, ("the baseline", "the candidate"))
 }
