@@ -5,15 +5,15 @@
 //!
 //! * the requests and failures the target itself counted (`GET /__headroom/stats`;
 //!   a failure is an answer with status ≥ 400). Tools bounded by a request count
-//!   (`ab -n`, `hey -n`, `h2load -n`, `httperf --num-conns`, `autocannon -a`) wait
-//!   for every answer: the counts are equal. Tools bounded by time (`siege -t`,
-//!   `wrk -d`) stop with up to one request per connection in flight, which the
+//!   (`ab -n`, `hey -n`, `h2load -n`, `httperf --num-conns`, `autocannon -a`,
+//!   `siege -r`) wait for every answer: the counts are equal. Tools bounded by time
+//!   (`wrk -d`) stop with up to one request per connection in flight, which the
 //!   target may already have answered and counted: tool ≤ target ≤ tool + connections.
 //! * the latency figures the tool printed, parsed here from its own console output
 //!   (the same numbers, to the digits printed).
 //!
 //! The target's "busy" profile (2 workers, 2 ms each, no queue) answers 503 to what
-//! it cannot serve at once, so failures exist; siege also runs for 2 s on a URL list
+//! it cannot serve at once, so failures exist; siege also runs through a URL list
 //! with a path the target answers 404 to (siege counts a 4xx as an unsuccessful
 //! transaction and a 5xx as a failed one, and aborts after 1024 failed ones).
 //! A tool that is not installed prints "skipped: TOOL not installed" and passes.
@@ -110,8 +110,10 @@ fn run_against(profile: &str, tool: &str, out: &str, args: &[&str], in_flight: u
                 .replace("{port}", &port)
         })
         .collect();
+    // `-k`: a tool that ignores the TERM at 30 s (siege has) is killed 5 s later,
+    // so a hung tool fails its test instead of stalling the suite.
     let o = Command::new("timeout")
-        .arg("30")
+        .args(["-k", "5", "30"])
         .arg(tool)
         .args(&args)
         .current_dir(dir.path())
@@ -518,20 +520,25 @@ fn wrk_text_matches_the_target() {
 #[test]
 #[ignore = "runs siege against headroom target"]
 fn siege_console_and_log_match_the_target() {
-    // -t: up to one request per user (-c 2) in flight at the deadline.
+    // -r with a URL list: each of the 2 users makes 100 requests, taking the list's
+    // URLs in turn, so all 200 are answered and counted (a time bound, `-t`, once
+    // left siege deaf to the TERM at its end and the suite stalled).
     let args = [
         "-c",
         "2",
-        "-t",
-        "2S",
+        "-r",
+        "100",
         "-b",
         "-f",
         "urls.txt",
         "--log=siege.log",
     ];
     let Some(Run {
-        dir, text, report, ..
-    }) = run_against("fast", "siege", "siege.txt", &args, 2)
+        dir,
+        text,
+        report,
+        served,
+    }) = run_against("fast", "siege", "siege.txt", &args, 0)
     else {
         return;
     };
@@ -543,6 +550,11 @@ fn siege_console_and_log_match_the_target() {
         ("max", secs("longest_transaction")),
     ];
     assert_latency(&report, &printed, 1e-9);
+    assert_eq!(
+        served,
+        (200, 100),
+        "2 users × 100 requests, half to /nope (404)"
+    );
     // The same run's siege.log row, in place of the console text: the same counts.
     std::fs::remove_file(dir.path().join("run/siege.txt")).unwrap();
     std::fs::rename(
