@@ -317,6 +317,7 @@ fn parse_op(c: &mut Cursor<'_>, metric: &Metric) -> Result<Op, String> {
 fn parse_number(c: &mut Cursor<'_>, metric: &Metric) -> Result<f64, String> {
     // `_` groups digits as in TOML (1_000); a comma is refused rather than guessed,
     // because `1,5` could be a decimal comma.
+    let start = c.pos;
     let digits = c.take_while(|ch| ch.is_ascii_digit() || matches!(ch, '.' | '_' | ','));
     if digits.is_empty() {
         return Err(format!(
@@ -330,6 +331,13 @@ fn parse_number(c: &mut Cursor<'_>, metric: &Metric) -> Result<f64, String> {
             digits.replace(',', "")
         ));
     }
+    // An exponent (`1.5e3ms`, `2E-1s`): no unit starts with `e`, so it is never a
+    // unit misread.
+    let digits = if eat_exponent(c) {
+        &c.s[start..c.pos]
+    } else {
+        digits
+    };
     // Long digit runs are cut in messages: the file may hold anything.
     let shown: String = if digits.chars().count() > 24 {
         format!("{}…", digits.chars().take(24).collect::<String>())
@@ -347,6 +355,24 @@ fn parse_number(c: &mut Cursor<'_>, metric: &Metric) -> Result<f64, String> {
         ));
     }
     Ok(v)
+}
+
+/// Moves past an exponent (`e`/`E`, a sign, digits) if one is next; else stays.
+fn eat_exponent(c: &mut Cursor<'_>) -> bool {
+    let rest = c.rest().as_bytes();
+    if !matches!(rest.first(), Some(b'e' | b'E')) {
+        return false;
+    }
+    let sign = usize::from(matches!(rest.get(1), Some(b'+' | b'-')));
+    let digits = rest[1 + sign..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 {
+        return false;
+    }
+    c.pos += 1 + sign + digits;
+    true
 }
 
 /// Converts the written value to the metric's unit, refusing units of another kind.

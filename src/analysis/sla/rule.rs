@@ -436,6 +436,13 @@ mod tests {
             close(rule("p(50) < 1.5 s").limit, 1500.0),
             "space before the unit"
         );
+        // Exponents: 1.5e3 ms = 1500 ms, 2E-1 s = 200 ms; an `e` without digits is
+        // a unit, and unknown.
+        assert!(close(rule("p(95) < 1.5e3ms").limit, 1500.0));
+        assert!(close(rule("p(95) < 2E-1 s").limit, 200.0));
+        assert!(close(rule("error_rate < 1e-2").limit, 0.01));
+        assert!(close(rule("requests > 1e+3").limit, 1000.0));
+        assert!(err("p(95) < 1.5e ms").contains("unknown latency unit \"e\""));
         for (text, op) in [
             ("max < 1", Op::Lt),
             ("max <= 1", Op::Le),
