@@ -78,6 +78,8 @@ pub enum Format {
     AutocannonJson,
     /// h2load console output.
     H2loadText,
+    /// h2load `--log-file` (per request).
+    H2loadLog,
     /// httperf console output.
     HttperfText,
     /// siege's console summary (text or its JSON block).
@@ -341,13 +343,14 @@ mod tests {
 
     /// The console summaries (and their side files) of ab, hey, autocannon, h2load,
     /// httperf and siege.
-    const CONSOLE: [Format; 9] = [
+    const CONSOLE: [Format; 10] = [
         Format::AbText,
         Format::AbGnuplot,
         Format::AbCsv,
         Format::HeyText,
         Format::AutocannonJson,
         Format::H2loadText,
+        Format::H2loadLog,
         Format::HttperfText,
         Format::SiegeText,
         Format::SiegeLog,
@@ -376,6 +379,7 @@ mod tests {
             ("\nSummary:\n  Total:\t1.3378 secs\n  Requests/sec:\t373.7462\n\nResponse time histogram:\n", Format::HeyText),
             ("{\"url\":\"http://x\",\"connections\":5,\"pipelining\":1,\"non2xx\":0,\"latency\":{}}", Format::AutocannonJson),
             ("starting benchmark...\nspawning thread #0: 10 total client(s). 500 total requests\n", Format::H2loadText),
+            ("1796361780028522\t200\t239\n1796361780028526\t-1\t322\n", Format::H2loadLog),
             ("httperf --client=0/1 --server=127.0.0.1 --rate=50\nTotal: connections 1 requests 1 replies 1 test-duration 1.0 s\n", Format::HttperfText),
             ("{\t\"transactions\":\t570,\n\t\"availability\":\t100.00,\n", Format::SiegeText),
             ("Transactions:\t\t570 hits\nAvailability:\t\t100.00 %\n", Format::SiegeText),

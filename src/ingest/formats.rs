@@ -16,10 +16,10 @@ use crate::model::{Problem, Source};
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 35] = {
+pub static FORMATS: [&FormatSpec; 36] = {
     use super::{
-        ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, hey, hey_text, hgrm,
-        hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, wrk,
+        ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
+        hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, wrk,
     };
     [
         &MANIFEST,
@@ -37,6 +37,7 @@ pub static FORMATS: [&FormatSpec; 35] = {
         &hey_text::SPEC,
         &autocannon::SPEC,
         &h2load::SPEC,
+        &h2load_log::SPEC,
         &httperf::SPEC,
         &siege::TEXT,
         &siege::LOG,

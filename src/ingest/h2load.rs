@@ -16,25 +16,31 @@
 //!   `other`) and the answers h2load did not count as succeeded: its `status codes`
 //!   5xx and 4xx counts, kinds `status:5xx` and `status:4xx` (the class alone: h2load
 //!   prints no code), so `rc(5xx)` judges them; any beyond those counts are `other`.
-//! * Latency: `time for request: min max mean sd` (a tool summary without percentiles).
+//! * Latency: `time for request: min max mean sd` (a tool summary without percentiles);
+//!   beside the same run's `--log-file` ([`build_run`]), every answer's latency from
+//!   the log, to the µs.
 //! * h2load always prints its `requests:`, `status codes:`, `traffic:` and `time for
 //!   request:` lines: an output without one was cut short (or h2load interrupted) and
 //!   is refused, since what was cut may be the failures.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
 
 use super::appended::{first_run, RunMarks};
-use super::problem;
+use super::stages::StagePlan;
 use super::summary::{
-    add_counts, add_failures, captured_counts, endpoint, file_stem, number, read_file_text,
+    add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
     require_lines, static_regexes, ToolSummary,
 };
+use super::{problem, IngestOptions};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
-use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, Source,
+};
 
 /// The `h2load-text` format: how it is recognised and read.
 pub const SPEC: FormatSpec = FormatSpec {
@@ -201,6 +207,84 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     s.transport_errors_unseen = stopped.is_some();
     s.notes.extend(stopped);
     Ok(s)
+}
+
+/// h2load's console output `text` and the `--log-file` `log` beside it, read as one
+/// source: the console gives the counts, failures and users, the log every answered
+/// request's latency when it holds as many answers as the console counts (h2load's
+/// `time for request` summarises the same ones); else the log is another run's, and a
+/// note says so. h2load writes its log anew on each run, so beside a console capture
+/// of several runs it holds the last, not the first that is read: left out. A log
+/// with a bad row is a problem of its own (returned beside the source), and the
+/// console is read without it.
+pub fn build_run(
+    text: &Path,
+    log: &Path,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Result<(Source, Vec<Problem>), Problem> {
+    let mut aside = Vec::new();
+    let read = read(text).map(|mut s| {
+        if s.runs_left_out.is_some() {
+            s.notes.push(format!(
+                "{}: left out — h2load writes its log anew on each run, so it holds the last \
+                 of {}'s runs, not the first that is read",
+                log.display(),
+                text.display()
+            ));
+            return s;
+        }
+        let f = match super::h2load_log::figures(log) {
+            Ok(f) => f,
+            Err(p) => {
+                aside.push(p);
+                return s;
+            }
+        };
+        let answered = s.endpoints[0].latency.count();
+        if f.answered.len() != answered {
+            s.notes.push(format!(
+                "{} has {} answered requests ({} rows) but {} counts {answered}: not the \
+                 same run, so the console output is read without it (analyse the log in a dir \
+                 of its own)",
+                log.display(),
+                f.answered.len(),
+                f.rows,
+                text.display()
+            ));
+            return s;
+        }
+        let ep = &mut s.endpoints[0];
+        ep.latency = LatencyDistribution::Exact(f.answered);
+        exact_codes(&mut ep.failures_by_kind, &f.statuses);
+        s.notes.push(format!(
+            "{} and {} are one h2load run: the console gives the counts and failures, the log \
+             every answer's latency (to the µs) and status code",
+            text.display(),
+            log.display()
+        ));
+        s
+    });
+    Ok((build(text, read, plan, opts)?, aside))
+}
+
+/// The console's failures of class 4xx or 5xx (`status:5xx`) as the log's codes
+/// (`status:503`), for each class whose counts agree (the log then has every such
+/// answer), so that `rc(503)` judges them.
+fn exact_codes(kinds: &mut BTreeMap<FailureKind, u64>, statuses: &BTreeMap<u16, u64>) {
+    for class in [4u8, 5] {
+        let hundreds = u16::from(class) * 100;
+        let codes = statuses.range(hundreds..hundreds + 100);
+        let in_log: u64 = codes.clone().map(|(_, n)| n).sum();
+        let kind = FailureKind::StatusClass(class);
+        if in_log == 0 || kinds.get(&kind) != Some(&in_log) {
+            continue;
+        }
+        kinds.remove(&kind);
+        for (code, n) in codes {
+            *kinds.entry(FailureKind::Status(*code)).or_default() += n;
+        }
+    }
 }
 
 /// In a timed run (`-D`), h2load counts no failure for a client whose connection

@@ -54,6 +54,7 @@ pub mod ab;
 mod appended;
 pub mod autocannon;
 pub mod h2load;
+pub mod h2load_log;
 pub mod hey_text;
 pub mod httperf;
 pub mod siege;

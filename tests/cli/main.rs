@@ -24,6 +24,7 @@ mod formats_a;
 mod formats_b;
 mod formats_c;
 mod gatling_binary;
+mod h2load_log;
 mod habits;
 mod hlog_unit;
 mod hygiene;

@@ -137,18 +137,74 @@ fn a_steady_windowed_locust_history_gives_every_stage_its_rows_median() {
     let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
     let stages = report["stages"].as_array().cloned().unwrap_or_default();
     assert_eq!(stages.len(), 3, "{stderr}");
-    for s in &stages {
-        // Every row inside each plateau says 50% = 52 or 53 ms (none is below the
-        // run's minimum, 51.2 ms): the empty first window's 0 ms weighs nothing.
-        let p50 = s["latency_ms"]["p50"].as_f64();
-        assert!(
-            p50.is_some_and(|v| (52.0..=53.0).contains(&v)),
-            "{}: p50 {p50:?}",
-            s["name"]
-        );
+    // Every row of the first plateau says 50% = 52 or 53 ms (none is below the run's
+    // minimum, 51.2 ms): the empty first window's 0 ms weighs nothing.
+    let p50 = stages[0]["latency_ms"]["p50"].as_f64();
+    assert!(
+        p50.is_some_and(|v| (52.0..=53.0).contains(&v)),
+        "p50 {p50:?}"
+    );
+    assert!(stages[0].to_string().contains("windowed percentiles"));
+    // The later plateaus last 4 s: each of their rows' 10 s windows still holds the
+    // plateau before, so they have no percentiles of their own.
+    for s in &stages[1..] {
+        assert!(s["latency_ms"]["p50"].is_null(), "{}", s["name"]);
         let basis = s.to_string();
-        assert!(basis.contains("windowed percentiles"), "{basis}");
+        assert!(basis.contains("shorter than Locust's 10 s"), "{basis}");
     }
+}
+
+/// A windowed Locust history, one row a second at 20 requests a second: 2 users for
+/// 20 s at 50 ms, 4 users for 20 s at 200 ms, 8 users for 4 s. A row's 10 s window
+/// holds both plateaus for 9 s after the step (its median 50 ms until half the window
+/// is past it, 200 ms after); from the 10th row of the second plateau on, only 200 ms.
+fn stepped_windowed_history() -> String {
+    let mut text = String::from(
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,\
+         Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,\
+         Total Min Response Time,Total Max Response Time,Total Average Content Size\n",
+    );
+    for t in 1..=44u64 {
+        let users = match t {
+            1..=20 => 2,
+            21..=40 => 4,
+            _ => 8,
+        };
+        // (50%, the other percentiles up to 99.99%, 100%)
+        let (p50, rest, top) = match t {
+            1..=20 => (50, 52, 55),
+            21..=25 => (50, 200, 210),
+            _ => (200, 205, 210),
+        };
+        let total_max = if t <= 20 { 60 } else { 215 };
+        let total_median = if t <= 30 { 50 } else { 200 };
+        let pcts =
+            format!("{p50},{rest},{rest},{rest},{rest},{rest},{rest},{rest},{rest},{rest},{top}");
+        for (kind, name) in [("GET", "/item"), ("", "Aggregated")] {
+            text.push_str(&format!(
+                "{},{users},{kind},{name},20.0,0.0,{pcts},{},0,{total_median},120.0,45,{total_max},11.0\n",
+                1_796_347_300 + t,
+                20 * t
+            ));
+        }
+    }
+    text
+}
+
+#[test]
+fn a_windowed_locust_stage_is_judged_on_the_rows_whose_window_lies_inside_it() {
+    let dir = TestDir::new();
+    dir.write("run/out_stats_history.csv", stepped_windowed_history());
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let stages = report["stages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(stages.len(), 3, "{stderr}");
+    let p = |s: &Value, k: &str| s["latency_ms"][k].as_f64();
+    assert_eq!(p(&stages[0], "p50"), Some(50.0), "{}", stages[0]);
+    // Not a mixture with the 50 ms rows of the first plateau's window.
+    assert_eq!(p(&stages[1], "p50"), Some(200.0), "{}", stages[1]);
+    assert_eq!(p(&stages[1], "p95"), Some(205.0), "{}", stages[1]);
+    assert!(p(&stages[2], "p50").is_none(), "{}", stages[2]);
+    assert!(stages[2].to_string().contains("shorter than Locust's 10 s"));
 }
 
 /// siege's text console in its default `verbose` mode: a coloured line per request

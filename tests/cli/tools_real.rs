@@ -438,6 +438,46 @@ fn h2load_text_matches_the_target() {
 }
 
 #[test]
+#[ignore = "runs h2load (nghttp2-client) against headroom target"]
+fn h2load_log_beside_its_console_matches_the_target() {
+    let args = [
+        "-n",
+        "400",
+        "-c",
+        "4",
+        "--h1",
+        "--log-file=h2load.log",
+        "{url}",
+    ];
+    let Some(Run {
+        dir, text, served, ..
+    }) = run_against("busy", "h2load", "h2load.txt", &args, 0)
+    else {
+        return;
+    };
+    std::fs::rename(
+        dir.path().join("h2load.log"),
+        dir.path().join("run/h2load.log"),
+    )
+    .unwrap();
+    let report = analyze_run(&dir);
+    assert_counts(&report, served, 0);
+    // The log's codes: every failure the target counted is one of its 503s.
+    assert_eq!(
+        report["overall"]["failures_by_kind"]["status:503"].as_u64(),
+        Some(served.1),
+        "{}",
+        report["overall"]["failures_by_kind"]
+    );
+    assert_eq!(report["overall"]["latency_exact"], true);
+    // The log's µs against the console's rounded print (`605us`, `3.59ms`).
+    let row = Regex::new(r"time for request:\s+(\S+)\s+(\S+)\s+(\S+)").unwrap();
+    let r = row.captures(&text).expect("h2load's time for request row");
+    let printed = [("min", ms(&r[1])), ("max", ms(&r[2])), ("mean", ms(&r[3]))];
+    assert_latency(&report, &printed, 0.01);
+}
+
+#[test]
 #[ignore = "runs httperf against headroom target"]
 fn httperf_text_matches_the_target() {
     let args = [

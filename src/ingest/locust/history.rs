@@ -14,7 +14,9 @@
 //! * **a stage's percentiles**: from cumulative rows, the distribution of the requests
 //!   between two rows is the mixture difference F = (n₂F₂ − n₁F₁)/(n₂ − n₁), with F₁
 //!   and F₂ the piecewise-linear CDFs through the rows' reported percentile points;
-//!   from windowed rows, the count-weighted mixture of the rows inside the stage.
+//!   from windowed rows, the count-weighted mixture of the rows inside the stage whose
+//!   window lies in it (after an earlier stage's rows, from 10 s past the stage's
+//!   start: a stage shorter than that has none, and says why).
 //!   Both are approximate and marked merged (`merged_approximate`); a percentile the
 //!   estimate cannot reach is left out, never guessed.
 
@@ -53,7 +55,14 @@ pub enum PercentileKind {
     Cumulative,
     /// Over a recent window (~10 s).
     Windowed,
+    /// Windowed, and the stage is shorter than the window after requests before it:
+    /// every row of the stage still holds earlier requests, so it has no percentiles.
+    ShorterThanWindow,
 }
+
+/// Locust's window for its "current" percentiles (`CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW`,
+/// 10 s).
+const LOCUST_WINDOW_MS: i64 = 10_000;
 
 impl PercentileKind {
     /// How a stage's percentiles were estimated, for its window basis.
@@ -66,6 +75,10 @@ impl PercentileKind {
             PercentileKind::Windowed => {
                 "percentiles approximate: mixture of the windowed percentiles of the rows \
                  inside the window"
+            }
+            PercentileKind::ShorterThanWindow => {
+                "no percentiles: the stage is shorter than Locust's 10 s percentile window, \
+                 so each of its rows still holds the previous stage's requests"
             }
         }
     }
@@ -635,17 +648,30 @@ pub(super) fn stage_percentiles(
                 .find(|r| r.pct.points.iter().any(|p| p.1 > 0.0))
                 .map_or(i64::MAX, |r| r.t_ms);
             let mut prev = rows.iter().take_while(|r| r.t_ms <= start).last().copied();
+            // A row's window reaches back LOCUST_WINDOW_MS: after rows of requests before
+            // the stage (an earlier stage's), its first rows still hold those requests.
+            let earlier = rows.iter().any(|r| r.t_ms < start && r.total_requests > 0);
+            let clean_from = if earlier {
+                start + LOCUST_WINDOW_MS
+            } else {
+                i64::MIN
+            };
             let mut parts = Vec::new();
             for r in rows.iter().filter(|r| r.t_ms > start && r.t_ms <= end) {
                 let n =
                     r.total_requests - prev.map_or(0, |p| p.total_requests.min(r.total_requests));
-                if r.t_ms >= first_data {
+                if r.t_ms >= first_data && r.t_ms >= clean_from {
                     parts.push((n, r.pct.points.clone()));
                 }
                 prev = Some(r);
             }
+            if parts.is_empty() && clean_from > end {
+                return Some(PercentileKind::ShorterThanWindow);
+            }
             of_windows(&parts)?
         }
+        // Never a file's kind (`percentile_kind`): a stage's.
+        PercentileKind::ShorterThanWindow => return None,
     };
     if let LatencyDistribution::Summary(s) = &mut ep.latency {
         s.points = points;

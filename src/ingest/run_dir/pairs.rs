@@ -1,5 +1,5 @@
 //! Outputs of one tool in one dir that may be the same run twice: ab's console text
-//! with its `-g` TSV or `-e` CSV, hey's text summary beside its CSV, siege's console
+//! with its `-g` TSV or `-e` CSV, h2load's console output with its `--log-file`, hey's text summary beside its CSV, siege's console
 //! summary beside its `siege.log`, a Locust `--json` file beside the Locust CSVs. Each
 //! pair is cross-checked on its counts before one side is skipped as the same run
 //! (`SkipKind::SameData`); when the counts disagree, the skipped file is another
@@ -51,6 +51,7 @@ pub(super) fn pair_console_outputs(
             }
         }
     }
+    pair_h2load(by_format, plan, opts, run);
     skip_duplicates(
         by_format,
         &[Format::AbGnuplot, Format::AbText, Format::AbCsv],
@@ -60,6 +61,31 @@ pub(super) fn pair_console_outputs(
     );
     pair_siege(by_format, run);
     pair_hey(by_format, opts, run)
+}
+
+/// h2load's console output beside its `--log-file`: one source, the console's counts
+/// with the log's latencies (`h2load::build_run`).
+fn pair_h2load(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) {
+    let (Some(text), Some(log)) = (
+        single(by_format, Format::H2loadText),
+        single(by_format, Format::H2loadLog),
+    ) else {
+        return;
+    };
+    match crate::ingest::h2load::build_run(&text, &log, plan, opts) {
+        Ok((src, problems)) => {
+            run.problems.extend(problems);
+            add_source(run, src);
+        }
+        Err(p) => run.problems.push(p),
+    }
+    by_format.remove(&Format::H2loadText);
+    by_format.remove(&Format::H2loadLog);
 }
 
 /// hey's text summaries beside its CSVs: hey writes one or the other per run (`-o csv`

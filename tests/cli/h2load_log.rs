@@ -1,0 +1,177 @@
+//! h2load's `--log-file` (start µs, status, µs per closed stream), alone and beside
+//! h2load's console output of the same run. The fixture's 100 rows time request `i`
+//! (1-based) at `i` ms + 7 µs: rows 1–90 answered 200, 91–98 answered 503, 99–100
+//! are failed streams (`-1`). Every expected figure is that arithmetic.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::common::{analyze_json, assert_kinds_sum_to_failures, close, nearest_rank, TestDir};
+
+/// The log's µs latency of row `i`.
+fn micros(i: u64) -> u64 {
+    i * 1000 + 7
+}
+
+/// The fixture log: 100 rows, 10 ms apart from a start in 2026.
+fn log() -> String {
+    (1..=100u64)
+        .map(|i| {
+            let status = match i {
+                1..=90 => "200",
+                91..=98 => "503",
+                _ => "-1",
+            };
+            format!(
+                "{}\t{status}\t{}\n",
+                1_796_361_780_000_000 + i * 10_000,
+                micros(i)
+            )
+        })
+        .collect()
+}
+
+/// The latencies (ms) of rows `from..=to`.
+fn latencies(from: u64, to: u64) -> Vec<f64> {
+    (from..=to).map(|i| micros(i) as f64 / 1000.0).collect()
+}
+
+/// h2load's console output of a 3 s run of 10 clients: `done` streams closed, of which
+/// `succeeded` answered 2xx and `fives` 5xx; `errored` failed without an answer (the
+/// failed streams and the requests of failed connections, which h2load never
+/// started). `time for request` is the answered requests' (rows 1–98).
+fn console(done: u64, succeeded: u64, fives: u64, errored: u64) -> String {
+    let failed = fives + errored;
+    let total = succeeded + failed;
+    format!(
+        "starting benchmark...\n\
+         spawning thread #0: 10 total client(s). {total} total requests\n\
+         Application protocol: http/1.1\n\
+         progress: 100% done\n\
+         \n\
+         finished in 3.00s, 33.33 req/s, 3.33KB/s\n\
+         requests: {total} total, {done} started, {done} done, {succeeded} succeeded, {failed} failed, {errored} errored, 0 timeout\n\
+         status codes: {succeeded} 2xx, 0 3xx, 0 4xx, {fives} 5xx\n\
+         traffic: 10.00KB (10240) total, 5.00KB (5120) headers (space savings 0.00%), 1.00KB (1024) data\n\
+         \x20                    min         max         mean         sd        +/- sd\n\
+         time for request:     1.01ms     98.01ms     49.51ms     28.29ms    57.14%\n\
+         time for connect:       98us       607us       301us       150us    70.00%\n\
+         time to 1st byte:     1.66ms      9.90ms      2.67ms      1.56ms    90.00%\n\
+         req/s           :      49.65       50.79       49.80        0.35    60.00%\n"
+    )
+}
+
+fn kinds(scope: &Value) -> BTreeMap<String, u64> {
+    (scope["failures_by_kind"].as_object().unwrap().iter())
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect()
+}
+
+fn expect(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
+fn latency(report: &Value, key: &str) -> f64 {
+    report["overall"]["latency_ms"][key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no {key}: {}", report["overall"]))
+}
+
+#[test]
+fn an_h2load_log_alone_is_every_closed_stream_and_a_bad_row_costs_only_itself() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/h2load.log",
+        format!("{}1796361781500000\tOK\t5\n", log()),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "a bad row is a problem: {stderr}");
+    assert!(
+        stderr.contains("h2load.log:101") && stderr.contains("status"),
+        "{stderr}"
+    );
+    assert_kinds_sum_to_failures(&report);
+    assert_eq!(report["overall"]["requests"], 100);
+    assert_eq!(report["overall"]["failures"], 10);
+    assert_eq!(
+        kinds(&report["overall"]),
+        expect(&[("status:503", 8), ("other", 2)])
+    );
+    // Every row has a latency, the failed ones too.
+    let all = latencies(1, 100);
+    for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0)] {
+        let want = nearest_rank(&all, pct);
+        assert!(close(latency(&report, key), want, 1e-3), "{key} vs {want}");
+    }
+    assert!(close(latency(&report, "max"), 100.007, 1e-3));
+    // The bad row left data unread.
+    assert_eq!(report["data_quality"], "incomplete");
+    assert_eq!(report["sources"][0]["tool"], "h2load");
+}
+
+#[test]
+fn an_h2load_log_alone_leaves_out_the_requests_of_failed_connections() {
+    let dir = TestDir::new();
+    dir.write("run/h2load.log", log());
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // Requests of failed connections have no row: the failures are a bound.
+    assert_eq!(report["data_quality"], "partial");
+}
+
+#[test]
+fn an_h2load_log_beside_its_console_gives_every_answers_latency_and_code() {
+    // 100 streams closed (the log's rows); 20 more requests of failed connections
+    // never started: 120 requests, 30 failed (8 answered 503, 22 errored).
+    let dir = TestDir::new();
+    dir.write("run/h2load.txt", console(100, 90, 8, 22));
+    dir.write("run/h2load.log", log());
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_kinds_sum_to_failures(&report);
+    assert_eq!(report["overall"]["requests"], 120);
+    assert_eq!(report["overall"]["failures"], 30);
+    // The log names the code h2load's console only gives by class.
+    assert_eq!(
+        kinds(&report["overall"]),
+        expect(&[("status:503", 8), ("other", 22)])
+    );
+    // The answered requests' latencies (rows 1–98), as the console's min/mean/max.
+    let answered = latencies(1, 98);
+    assert_eq!(report["overall"]["latency_exact"], true);
+    for (key, pct) in [("p50", 50.0), ("p95", 95.0), ("p99", 99.0)] {
+        let want = nearest_rank(&answered, pct);
+        assert!(close(latency(&report, key), want, 1e-3), "{key} vs {want}");
+    }
+    let mean = answered.iter().sum::<f64>() / answered.len() as f64;
+    assert!(close(latency(&report, "mean"), mean, 1e-3));
+    assert!(close(latency(&report, "min"), 1.007, 1e-3));
+    assert!(close(latency(&report, "max"), 98.007, 1e-3));
+    assert_eq!(report["sources"].as_array().unwrap().len(), 1);
+    assert_eq!(report["stages"][0]["users"], 10);
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("are one h2load run"), "{notes}");
+    assert_eq!(report["data_quality"], "clean");
+}
+
+#[test]
+fn an_h2load_log_of_another_run_leaves_the_console_as_it_is() {
+    // The console counts 40 answers; the log has 98: another run's.
+    let dir = TestDir::new();
+    dir.write("run/h2load.txt", console(45, 35, 5, 5));
+    dir.write("run/h2load.log", log());
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 45);
+    assert_eq!(report["overall"]["failures"], 10);
+    assert_eq!(
+        kinds(&report["overall"]),
+        expect(&[("status:5xx", 5), ("other", 5)])
+    );
+    assert_eq!(report["overall"]["latency_exact"], false);
+    assert!(close(latency(&report, "mean"), 49.51, 1e-9));
+    assert!(report["overall"]["latency_ms"]["p95"].is_null());
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("not the same run"), "{notes}");
+}
