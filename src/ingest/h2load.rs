@@ -49,7 +49,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     tool: "h2load",
     sniff: Sniff::Content(|h| sniff(h.text)),
     reads_gzip: false,
-    reader: Reader::Summary(|p, _| read(p)),
+    reader: Reader::Summary(|p, _| read(p).map(|(s, _)| s)),
     splittable: false,
     notes: &[],
     detected_by: "`finished in …` and `requests: … total, … started, … done`",
@@ -95,7 +95,9 @@ const ALWAYS_PRINTED: &[&str] = &[
     "time for request:",
 ];
 
-fn read(path: &Path) -> Result<ToolSummary, Problem> {
+/// The console's summary and its `done` (the streams that closed: the rows of the
+/// run's `--log-file`).
+fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
     static RES: OnceLock<[Regex; 5]> = OnceLock::new();
     let [clients_re, finished_re, requests_re, status_re, time_re] = static_regexes(
         &RES,
@@ -206,17 +208,18 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let stopped = clients_stopped_early(path, text, s.users);
     s.transport_errors_unseen = stopped.is_some();
     s.notes.extend(stopped);
-    Ok(s)
+    Ok((s, done))
 }
 
 /// h2load's console output `text` and the `--log-file` `log` beside it, read as one
 /// source: the console gives the counts, failures and users, the log every answered
-/// request's latency when it holds as many answers as the console counts (h2load's
-/// `time for request` summarises the same ones); else the log is another run's, and a
-/// note says so. h2load writes its log anew on each run, so beside a console capture
-/// of several runs it holds the last, not the first that is read: left out. A log
-/// with a bad row is a problem of its own (returned beside the source), and the
-/// console is read without it.
+/// request's latency and status code. h2load appends to its log on each run, so the
+/// console's run is the log's last `done` rows (a console rewritten by each run), or
+/// its first (a console capture of several runs, whose first is read). Those rows must
+/// hold as many answers as the console counts (h2load's `time for request` summarises
+/// the same ones) and start after (before) every other row; else the log is another
+/// run's, and a note says so. A log with a bad row is a problem of its own (returned
+/// beside the source), and the console is read without it.
 pub fn build_run(
     text: &Path,
     log: &Path,
@@ -224,48 +227,55 @@ pub fn build_run(
     opts: &IngestOptions,
 ) -> Result<(Source, Vec<Problem>), Problem> {
     let mut aside = Vec::new();
-    let read = read(text).map(|mut s| {
-        if s.runs_left_out.is_some() {
-            s.notes.push(format!(
-                "{}: left out — h2load writes its log anew on each run, so it holds the last \
-                 of {}'s runs, not the first that is read",
-                log.display(),
-                text.display()
-            ));
-            return s;
+    let read = read(text).map(|(mut s, done)| {
+        match with_log(&mut s, text, log, done) {
+            Ok(note) => s.notes.push(note),
+            Err(p) => aside.push(p),
         }
-        let f = match super::h2load_log::figures(log) {
-            Ok(f) => f,
-            Err(p) => {
-                aside.push(p);
-                return s;
-            }
-        };
-        let answered = s.endpoints[0].latency.count();
-        if f.answered.len() != answered {
-            s.notes.push(format!(
-                "{} has {} answered requests ({} rows) but {} counts {answered}: not the \
-                 same run, so the console output is read without it (analyse the log in a dir \
-                 of its own)",
-                log.display(),
-                f.answered.len(),
-                f.rows,
-                text.display()
-            ));
-            return s;
-        }
-        let ep = &mut s.endpoints[0];
-        ep.latency = LatencyDistribution::Exact(f.answered);
-        exact_codes(&mut ep.failures_by_kind, &f.statuses);
-        s.notes.push(format!(
-            "{} and {} are one h2load run: the console gives the counts and failures, the log \
-             every answer's latency (to the µs) and status code",
-            text.display(),
-            log.display()
-        ));
         s
     });
     Ok((build(text, read, plan, opts)?, aside))
+}
+
+/// Gives the console's summary `s` (of `done` closed streams) the latencies and codes
+/// of its run's rows in `log`; the note that says what was read.
+fn with_log(s: &mut ToolSummary, text: &Path, log: &Path, done: u64) -> Result<String, Problem> {
+    let rows = super::h2load_log::rows(log)?;
+    let first = s.runs_left_out.is_some();
+    let skip = if first { 0 } else { rows.saturating_sub(done) };
+    let f = super::h2load_log::figures(log, skip, done)?;
+    let answered = s.endpoints[0].latency.count();
+    if rows < done || f.answered.len() != answered || !f.apart {
+        return Ok(format!(
+            "{} ({rows} rows) holds no run of {done} closed streams with {answered} answers \
+             {} it, as {} counts: not the same run, so the console output is read without it \
+             (analyse the log in a dir of its own)",
+            log.display(),
+            if first {
+                "at the start of"
+            } else {
+                "at the end of"
+            },
+            text.display()
+        ));
+    }
+    let ep = &mut s.endpoints[0];
+    ep.latency = LatencyDistribution::Exact(f.answered);
+    exact_codes(&mut ep.failures_by_kind, &f.statuses);
+    let mut note = format!(
+        "{} and {} are one h2load run: the console gives the counts and failures, the log \
+         every answer's latency (to the µs) and status code",
+        text.display(),
+        log.display()
+    );
+    if rows > done {
+        note.push_str(&format!(
+            "; the log's {} other rows are other runs' (h2load appends to its log on each \
+             run), left out",
+            rows - done
+        ));
+    }
+    Ok(note)
 }
 
 /// The console's failures of class 4xx or 5xx (`status:5xx`) as the log's codes

@@ -6,9 +6,10 @@
 //!
 //! Requests h2load gives up on without a stream (those of a connection that failed,
 //! or timed out) have no row: read alone, the log does not see transport errors.
-//! Beside h2load's console output of the same run (`run_dir/pairs.rs`) the console
-//! gives the counts and failures and the log every answer's latency
-//! ([`figures`]). The file names no URL, so the endpoint is its stem.
+//! h2load appends each run's rows to the log. Beside h2load's console output
+//! (`run_dir/pairs.rs`) the console gives the counts and failures and its run's rows
+//! in the log every answer's latency and code ([`figures`]). The file names no URL,
+//! so the endpoint is its stem.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -183,37 +184,60 @@ impl ReadsRanges for H2loadLog {
     }
 }
 
-/// What the console check needs of an h2load log: its rows (every stream that
-/// closed: h2load's `done`), the latencies (µs) of those that got an answer (status
-/// other than `-1`: what h2load's `time for request` summarises), and the answers
-/// by status.
+/// The rows of an h2load log (its non-empty lines).
+pub fn rows(path: &Path) -> Result<u64, Problem> {
+    let mut lines = Lines::open(path)?;
+    let mut rows = 0u64;
+    while let Some((_, bytes)) = lines.next_line()? {
+        rows += u64::from(!bytes.is_empty());
+    }
+    Ok(rows)
+}
+
+/// What the console check needs of one run's rows in an h2load log (h2load appends
+/// each run's rows to the log): the latencies (µs) of those that got an answer
+/// (status other than `-1`: what h2load's `time for request` summarises), the answers
+/// by status, and whether the run's rows all start after the rows before them and
+/// before the rows after them (runs one after another).
 pub struct LogFigures {
-    /// Rows in the log.
-    pub rows: u64,
     /// Latencies of the answered rows, µs.
     pub answered: Histogram<u64>,
     /// Answered rows by status.
     pub statuses: BTreeMap<u16, u64>,
+    /// True when the run's rows and the other rows do not overlap in start time.
+    pub apart: bool,
 }
 
-/// Reads an h2load log for [`LogFigures`]. A bad row is a problem (the first is
-/// returned): the log cannot then be checked against the console.
-pub fn figures(path: &Path) -> Result<LogFigures, Problem> {
+/// Reads [`LogFigures`] of the `take` rows after the first `skip`. A bad row is a
+/// problem (the first is returned): the log cannot then be checked.
+pub fn figures(path: &Path, skip: u64, take: u64) -> Result<LogFigures, Problem> {
     let log = H2loadLog::open(path);
     let mut lines = Lines::open(path)?;
     let mut f = LogFigures {
-        rows: 0,
         answered: crate::model::new_histogram(),
         statuses: BTreeMap::new(),
+        apart: true,
     };
+    // Start times: the latest before the run's rows, the run's span, the earliest after.
+    let (mut before, mut span, mut after) = (0u64, (u64::MAX, 0u64), u64::MAX);
+    let mut row = 0u64;
     while let Some((no, bytes)) = lines.next_line()? {
         if bytes.is_empty() {
             continue;
         }
         let line =
             std::str::from_utf8(bytes).map_err(|_| problem(path, Some(no), "not UTF-8 text"))?;
-        let (_, status, took_us) = log.cells(no, line)?;
-        f.rows += 1;
+        let (start, status, took_us) = log.cells(no, line)?;
+        row += 1;
+        if row <= skip {
+            before = before.max(start);
+            continue;
+        }
+        if row > skip + take {
+            after = after.min(start);
+            continue;
+        }
+        span = (span.0.min(start), span.1.max(start));
         if let Ok(code) = u16::try_from(status) {
             *f.statuses.entry(code).or_default() += 1;
             if f.answered.record(took_us.max(1)).is_err() {
@@ -221,6 +245,7 @@ pub fn figures(path: &Path) -> Result<LogFigures, Problem> {
             }
         }
     }
+    f.apart = (skip == 0 || before <= span.0) && (after == u64::MAX || span.1 <= after);
     Ok(f)
 }
 

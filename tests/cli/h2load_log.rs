@@ -175,3 +175,39 @@ fn an_h2load_log_of_another_run_leaves_the_console_as_it_is() {
     let notes = report["sources"][0]["notes"].to_string();
     assert!(notes.contains("not the same run"), "{notes}");
 }
+
+#[test]
+fn an_h2load_log_appended_by_several_runs_gives_the_consoles_run_its_own_rows() {
+    // h2load appends to its log: 30 rows of a run a minute before, all 200 at 500 ms,
+    // then the fixture's run, whose console (rewritten by `>`) is beside it.
+    let earlier: String = (0..30u64)
+        .map(|i| format!("{}\t200\t500000\n", 1_796_361_720_000_000 + i * 10_000))
+        .collect();
+    let dir = TestDir::new();
+    dir.write("run/h2load.txt", console(100, 90, 8, 22));
+    dir.write("run/h2load.log", format!("{earlier}{}", log()));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 120);
+    assert_eq!(
+        kinds(&report["overall"]),
+        expect(&[("status:503", 8), ("other", 22)])
+    );
+    // None of the earlier run's 500 ms answers.
+    assert!(close(latency(&report, "max"), 98.007, 1e-3));
+    let want = nearest_rank(&latencies(1, 98), 95.0);
+    assert!(close(latency(&report, "p95"), want, 1e-3));
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("30 other rows are other runs'"), "{notes}");
+
+    // The same rows, but the earlier run's start times inside this run's: not runs
+    // one after another, so the log is not taken for the console's.
+    let overlapping: String = (0..30u64)
+        .map(|i| format!("{}\t200\t500000\n", 1_796_361_780_000_000 + i * 10_000))
+        .collect();
+    dir.write("run/h2load.log", format!("{overlapping}{}", log()));
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["overall"]["latency_exact"], false);
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("not the same run"), "{notes}");
+}

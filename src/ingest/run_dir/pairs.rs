@@ -1,6 +1,7 @@
 //! Outputs of one tool in one dir that may be the same run twice: ab's console text
-//! with its `-g` TSV or `-e` CSV, h2load's console output with its `--log-file`, hey's text summary beside its CSV, siege's console
-//! summary beside its `siege.log`, a Locust `--json` file beside the Locust CSVs. Each
+//! with its `-g` TSV or `-e` CSV, h2load's console output with its `--log-file`, hey's
+//! text summary beside its CSV, siege's console summary beside its `siege.log`, a
+//! Locust `--json` file beside the Locust CSVs. Each
 //! pair is cross-checked on its counts before one side is skipped as the same run
 //! (`SkipKind::SameData`); when the counts disagree, the skipped file is another
 //! run's (`SkipKind::OtherData`) and says so: the report never claims "same run"
