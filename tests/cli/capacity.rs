@@ -605,3 +605,34 @@ fn a_latency_limit_no_sla_rule_sets_does_not_bound_the_slas_headroom() {
         "{statement}"
     );
 }
+
+/// The same httperf stages without an SLA: the default latency limit watches the mean
+/// (httperf prints no p95), and the statement names the mean, not the p95.
+#[test]
+fn the_default_limits_name_the_latency_they_watch() {
+    let dir = TestDir::new();
+    for (i, (rate, failed, mean)) in [
+        (20, 0, 50.0),
+        (40, 0, 50.0),
+        (60, 0, 120.0),
+        (100, 40, 150.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        dir.write(
+            &format!("run/0{}_rate{rate}/console.log", i + 1),
+            httperf_console(rate, rate * 2, failed, mean, 2.0),
+        );
+    }
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let statement = report["capacity"]["sla_headroom"]["statement"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        statement.starts_with(
+            "The default limits (mean latency within 2× its low-load value, errors under 1%)"
+        ),
+        "{statement}"
+    );
+}
