@@ -295,3 +295,42 @@ fn a_run_dir_given_as_dot_is_named_after_the_dir() {
         );
     }
 }
+
+/// hey's CSV of `n` requests, the first at `first_ms` from the test's start, one every
+/// `step_ms`, all 200 in 10 ms.
+fn hey_csv_from(first_ms: u64, step_ms: u64, n: u64) -> String {
+    let mut s = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..n {
+        let offset = (first_ms + i * step_ms) as f64 / 1000.0;
+        s.push_str(&format!(
+            "0.0100,0.0001,0.0000,0.0000,0.0099,0.0000,200,{offset:.3}\n"
+        ));
+    }
+    s
+}
+
+/// hey's CSV counts time from each test's start (no clock): three stage dirs' runs
+/// start 25, 3 and 12 ms in. They stay in the dirs' order (5, 20, 60 users), not that
+/// of their offsets, and the overall duration is the three runs' windows added (each
+/// from its first request to 1 ms past its last, half-open: 2,971 + 2,794 + 2,698 ms),
+/// not one 3 s window laid over all of them.
+#[test]
+fn stage_dirs_of_clockless_files_keep_the_dirs_order_and_add_their_durations() {
+    let dir = TestDir::new();
+    dir.write("run/01_ramp_5users/results.csv", hey_csv_from(25, 30, 100));
+    dir.write("run/02_ramp_20users/results.csv", hey_csv_from(3, 7, 400));
+    dir.write("run/03_ramp_60users/results.csv", hey_csv_from(12, 3, 900));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let users: Vec<u64> = (report["stages"].as_array())
+        .unwrap_or_else(|| panic!("{stderr}"))
+        .iter()
+        .map(|s| s["users"].as_u64().unwrap())
+        .collect();
+    assert_eq!(users, vec![5, 20, 60]);
+    let secs = report["overall"]["duration_s"].as_f64().unwrap();
+    assert!((secs - 8.463).abs() < 1e-6, "{secs}");
+    let rps = report["overall"]["throughput_rps"].as_f64().unwrap();
+    assert!((rps - 1400.0 / 8.463).abs() < 1e-6, "{rps}");
+}
