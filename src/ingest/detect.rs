@@ -76,6 +76,8 @@ pub enum Format {
     HeyText,
     /// autocannon `--json`.
     AutocannonJson,
+    /// Locust's console output (read beside its CSVs).
+    LocustConsole,
     /// h2load console output.
     H2loadText,
     /// h2load `--log-file` (per request).

@@ -16,7 +16,7 @@ use crate::model::{Problem, Source};
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 36] = {
+pub static FORMATS: [&FormatSpec; 37] = {
     use super::{
         ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
         hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, wrk,
@@ -30,6 +30,7 @@ pub static FORMATS: [&FormatSpec; 36] = {
         &locust::failures::FAILURES,
         &locust::failures::EXCEPTIONS,
         &locust::csv_set::DISTRIBUTION,
+        &locust::console::SPEC,
         // Console summaries, and the side files of the same tools.
         &ab::TEXT,
         &ab::GNUPLOT,

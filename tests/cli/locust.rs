@@ -412,3 +412,69 @@ fn full_history_endpoints_have_series_that_add_up_to_their_counts() {
     assert_eq!(series_totals(&stages[1], "POST /b"), (29, 6));
     assert_eq!(series_totals(&stages[1], "GET /c"), (56, 0));
 }
+
+/// Locust's console output whose final statistics table counts `requests` (an earlier
+/// table, printed during the run, counts 100).
+fn console(requests: u64) -> String {
+    let table = |n: u64, f: u64| {
+        format!(
+            "Type     Name                                  # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s\n\
+             --------|------------------------------------|-------|-------------|-------|-------|-------|-------|--------|-----------\n\
+             GET      /a                                     {n}     {f}(0.00%) |     10       1      50     10 |    3.00        0.00\n\
+             --------|------------------------------------|-------|-------------|-------|-------|-------|-------|--------|-----------\n\
+             \x20        Aggregated                             {n}     {f}(3.95%) |     18       1      50     10 |    4.90        0.19\n\n"
+        )
+    };
+    format!(
+        "[2026-12-04 06:31:07,519] vm/INFO/locust.main: Starting Locust 2.47.0\n{}\
+         KeyboardInterrupt\n\
+         [2026-12-04 06:32:09,206] vm/INFO/locust.main: Shutting down (exit code 0)\n{}\
+         Response time percentiles (approximated)\n\
+         Type     Name          50%    66%    75%    80%    90%    95%    98%    99%  99.9% 99.99%   100% # reqs\n\
+         \x20        Aggregated    10     20     20     20     30     30     40     50     50     50     50 {requests}\n",
+        table(100, 4),
+        table(requests, 12)
+    )
+}
+
+/// The CSVs hold 304 requests. A console whose final table counts 304 is the same run;
+/// one counting 352 shows the CSVs stopped 48 requests before the run's end (a
+/// Ctrl-C comes before Locust's last write): the data is incomplete, and says why.
+#[test]
+fn locusts_console_checks_that_its_csvs_hold_the_whole_run() {
+    for (requests, quality, kind, says) in [
+        (304, "clean", "same_data", "both count 304 requests"),
+        (
+            352,
+            "incomplete",
+            "other_data",
+            "the report's figures miss 48 requests",
+        ),
+    ] {
+        let dir = TestDir::new();
+        dir.write("run/out_stats.csv", STATS);
+        dir.write("run/out_stats_history.csv", history(true));
+        dir.write("run/console.log", console(requests));
+        let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+        assert_eq!(report["overall"]["requests"], 304, "{stderr}");
+        assert_eq!(report["data_quality"], quality, "{requests}");
+        let skipped = (report["skipped"].as_array().unwrap().iter())
+            .find(|s| s["path"].as_str().unwrap().ends_with("console.log"))
+            .unwrap_or_else(|| panic!("{}", report["skipped"]));
+        assert_eq!(skipped["kind"], kind);
+        assert!(
+            skipped["reason"].as_str().unwrap().contains(says),
+            "{skipped}"
+        );
+    }
+}
+
+#[test]
+fn locusts_console_alone_is_not_read() {
+    let dir = TestDir::new();
+    let file = dir.write("run/console.log", console(304));
+    let o = headroom(&["inspect", file.to_str().unwrap(), "--format", "json"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("locust-console"), "{text}");
+    assert!(text.contains("read only beside the Locust CSVs"), "{text}");
+}

@@ -1,8 +1,10 @@
 //! Locust's outputs: the CSV set a `--csv` run writes (`csv_set`: the stats file and
 //! the old `_requests.csv` / `_distribution.csv` pair), its history (`history`), its
-//! failures and exceptions (`failures`), and the `--json` stats (`json`). The CSV set
-//! is read as one source; the JSON alone.
+//! failures and exceptions (`failures`), the `--json` stats (`json`) and its console
+//! output (`console`). The CSV set is read as one source; the JSON alone; the console
+//! only beside the CSVs, to check they hold the whole run.
 
+pub mod console;
 pub mod csv_set;
 pub mod failures;
 pub mod history;

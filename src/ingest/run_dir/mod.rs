@@ -165,9 +165,11 @@ fn load_dir(
     }
     let dir_name = dir_name(&input.dir).unwrap_or_else(|| "run".into());
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir);
-    if let Some(requests) = load_locust_set(&mut by_format, &plan, opts, run) {
+    let locust_requests = load_locust_set(&mut by_format, &plan, opts, run);
+    if let Some(requests) = locust_requests {
         pairs::pair_locust_json(&mut by_format, requests, &plan, opts, run);
     }
+    pairs::pair_locust_console(&mut by_format, locust_requests, run);
     let driver_dir = skip_driver_rows(&mut by_format, manifest.as_ref(), run);
     // One k6 run writes every output it was asked for: the per-request output is
     // the measurement; its other forms and the end-of-test summary repeat it.

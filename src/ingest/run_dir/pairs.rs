@@ -1,7 +1,7 @@
 //! Outputs of one tool in one dir that may be the same run twice: ab's console text
 //! with its `-g` TSV or `-e` CSV, h2load's console output with its `--log-file`, hey's
 //! text summary beside its CSV, siege's console summary beside its `siege.log`, a
-//! Locust `--json` file beside the Locust CSVs. Each
+//! Locust `--json` file (or its console output) beside the Locust CSVs. Each
 //! pair is cross-checked on its counts before one side is skipped as the same run
 //! (`SkipKind::SameData`); when the counts disagree, the skipped file is another
 //! run's (`SkipKind::OtherData`) and says so: the report never claims "same run"
@@ -241,6 +241,72 @@ pub(super) fn pair_locust_json(
                 ),
             ),
             None => continue,
+        };
+        run.skipped.push(Skipped::new(file, why, kind));
+    }
+}
+
+/// Locust's console output beside the Locust CSVs that were read (`csv_requests`
+/// requests, `None` when no CSV set was): skipped as the same run when its final
+/// table counts as many requests; counting more, the CSVs stop before the run's end
+/// (their last write came before Locust stopped: a Ctrl-C), and the skip is of other
+/// data, so the figures are incomplete; counting fewer, it is another run's (or cut
+/// before its final table). Without CSVs it is not read.
+pub(super) fn pair_locust_console(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    csv_requests: Option<u64>,
+    run: &mut Run,
+) {
+    for file in by_format.remove(&Format::LocustConsole).unwrap_or_default() {
+        let Some(csv) = csv_requests else {
+            run.inputs.retain(|i| i.path != file);
+            run.skipped.push(Skipped::not_result(
+                file,
+                "Locust's console output: read only beside the Locust CSVs of the same run, \
+                 to check they hold the whole run (run Locust with --csv to analyse it)",
+            ));
+            continue;
+        };
+        let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
+            Ok(Some((n, _))) if n == csv => (
+                SkipKind::SameData,
+                format!(
+                    "Locust's console output of the run whose CSVs are read: its final table \
+                     and the CSVs both count {n} requests (checked); the CSVs are read"
+                ),
+            ),
+            Ok(Some((n, _))) if n > csv => (
+                SkipKind::OtherData,
+                format!(
+                    "Locust's console output counts {n} requests in its final table, the \
+                     Locust CSVs beside it {csv}: the CSVs stop at their last write before \
+                     the run ended (Locust stopped with Ctrl-C writes no last rows), so the \
+                     report's figures miss {} requests",
+                    n - csv
+                ),
+            ),
+            Ok(Some((n, _))) => (
+                SkipKind::OtherData,
+                format!(
+                    "Locust's console output counts {n} requests in its last table, the \
+                     Locust CSVs beside it {csv}: another run's console (or one cut before \
+                     Locust's final table); the CSVs are read"
+                ),
+            ),
+            Ok(None) => (
+                SkipKind::SameData,
+                "Locust's console output without a statistics table: nothing to check the \
+                 CSVs against"
+                    .to_string(),
+            ),
+            Err(p) => (
+                SkipKind::OtherData,
+                format!(
+                    "Locust's console output that cannot be checked against the CSVs beside \
+                     it: {}; the CSVs are read",
+                    p.reason
+                ),
+            ),
         };
         run.skipped.push(Skipped::new(file, why, kind));
     }

@@ -1,0 +1,79 @@
+//! Locust's console output (`locust --headless … > console.log 2>&1`): its log lines
+//! (`…/INFO/locust.main: Starting Locust 2.47.0`) and the statistics tables it prints
+//! every few seconds and once more at the end. It is not read for figures: the CSVs
+//! of the same run are. Beside them, its last `Aggregated` row (the final table,
+//! printed as Locust ends) checks that they hold the whole run: Locust writes its CSVs
+//! every second, and a run stopped with Ctrl-C ends with requests after their last
+//! write (`run_dir/pairs.rs`).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::summary::{number, read_file_text, static_regexes};
+use crate::ingest::Format;
+use crate::model::Problem;
+
+/// The `locust-console` format: how it is recognised (and that it is read only beside
+/// the CSVs).
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::LocustConsole,
+    name: "locust-console",
+    tool: "locust",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Grouped,
+    splittable: false,
+    notes: &[],
+    detected_by: "Locust's log lines (`/INFO/locust.main:`) or its statistics table \
+                  (`Type  Name  # reqs  # fails | Avg …`); read beside the Locust CSVs",
+    example: "locust --headless --csv run -f locustfile.py > console.log 2>&1",
+};
+
+/// True for Locust's console output: its log lines, or (stdout alone) its table.
+pub fn sniff(head: &str) -> bool {
+    head.lines().take(40).any(|l| {
+        l.contains("/INFO/locust.main: ")
+            || l.contains("/INFO/locust.runners: ")
+            || (l.starts_with("Type ") && l.contains("# reqs") && l.contains("# fails"))
+    })
+}
+
+/// The requests and failures of the last `Aggregated` row of a statistics table (the
+/// final one when Locust ended normally); `None` when the output has none.
+pub fn final_counts(path: &Path) -> Result<Option<(u64, u64)>, Problem> {
+    static RES: OnceLock<[Regex; 1]> = OnceLock::new();
+    // `# fails` is written `151(34.87%)`: the percentile table's row has no `(`.
+    let [row] = static_regexes(&RES, [r"^\s+Aggregated\s+(\d+)\s+(\d+)\("]);
+    let text = read_file_text(path)?;
+    let mut last = None;
+    for (i, line) in text.lines().enumerate() {
+        if let Some(c) = row.captures(line) {
+            let no = i as u64 + 1;
+            last = Some((
+                number(path, no, "# reqs", &c[1])?,
+                number(path, no, "# fails", &c[2])?,
+            ));
+        }
+    }
+    Ok(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_log_lines_and_the_table() {
+        assert!(sniff(
+            "[2026-12-04 06:31:07,519] vm/INFO/locust.main: Starting Locust 2.47.0\n"
+        ));
+        assert!(sniff(
+            "Type     Name      # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s\n"
+        ));
+        assert!(!sniff("Running 10s test @ http://127.0.0.1:8080\n"));
+        assert!(!sniff("Type,Name,Request Count,Failure Count\n"));
+    }
+}
