@@ -364,14 +364,6 @@ impl Stage {
             .or(self.duration_s)
     }
 
-    /// True when the stage's window is in clock time: formats that time requests from
-    /// the test's start (hey's and oha's CSV, Goose's log) place them from 1970-01-01,
-    /// so a window that starts before [`CLOCK_FROM_MS`] says when in its own run, not
-    /// when: two such windows from separate runs cannot be ordered or spanned.
-    pub fn on_the_clock(&self) -> bool {
-        self.window_ms.is_some_and(|(a, _)| a >= CLOCK_FROM_MS)
-    }
-
     /// True when `t_ms` lies in the steady window.
     pub fn contains(&self, t_ms: i64) -> bool {
         self.window_ms.is_some_and(|(a, b)| t_ms >= a && t_ms < b)
@@ -412,9 +404,6 @@ impl Stage {
         };
     }
 }
-
-/// 1971-01-01T00:00:00Z, ms: see [`Stage::on_the_clock`].
-pub const CLOCK_FROM_MS: i64 = 365 * 86_400_000;
 
 /// `METHOD name` (or just `name` when the method is unknown).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

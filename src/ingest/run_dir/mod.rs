@@ -95,15 +95,14 @@ fn read_each_file_once(dirs: &mut Vec<DirInput>, run: &mut Run) {
     dirs.retain(|d| !d.files.is_empty());
 }
 
-/// Puts a source's stages in time order when every one has a clock time: its window's
-/// start, else its series' (a whole-run stage of a summary with a history). Stage dirs
-/// are read in name order, which need not be the order they ran in; times counted
-/// from each file's own start ([`Stage::on_the_clock`]) do not order separate runs, so
-/// their stages stay in the dirs' order.
+/// Puts a source's stages in time order when every one has a time: its window's start,
+/// else its series' (a whole-run stage of a summary with a history). Stage dirs are
+/// read in name order, which need not be the order they ran in.
 fn stages_in_time_order(source: &mut Source) {
-    let start = |s: &crate::model::Stage| match s.window_ms {
-        Some(w) => s.on_the_clock().then_some(w.0),
-        None => (!s.timeline.is_empty()).then_some(s.timeline.start_ms),
+    let start = |s: &crate::model::Stage| {
+        s.window_ms
+            .map(|w| w.0)
+            .or_else(|| (!s.timeline.is_empty()).then_some(s.timeline.start_ms))
     };
     if source.stages.iter().all(|s| start(s).is_some()) {
         source.stages.sort_by_key(|s| start(s));
@@ -446,18 +445,10 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
         }
     }
     let durations = (existing.overall.duration_s, src.overall.duration_s);
-    // Windows counted from each file's own start overlap whenever the runs ran.
-    let own_starts = (existing.overall.window_ms.is_some() && !existing.overall.on_the_clock())
-        || (src.overall.window_ms.is_some() && !src.overall.on_the_clock());
-    let spans = (existing.overall.duration_s(), src.overall.duration_s());
     existing.overall.merge_from(src.overall);
-    // Without time windows (or with windows from the runs' own starts), a new stage's
-    // run came after the others (its duration adds); the same stage from another
-    // generator ran alongside (the longer one counts).
-    if let (Some(a), Some(b), false, true) = (spans.0, spans.1, parallel, own_starts) {
-        existing.overall.window_ms = None;
-        existing.overall.duration_s = Some(a + b);
-    } else if let (Some(a), Some(b), false) = (durations.0, durations.1, parallel) {
+    // Without time windows, a new stage's run came after the others (its duration adds);
+    // the same stage from another generator ran alongside (the longer one counts).
+    if let (Some(a), Some(b), false) = (durations.0, durations.1, parallel) {
         existing.overall.duration_s = Some(a + b);
     }
     existing.notes.extend(src.notes);
