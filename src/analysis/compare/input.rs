@@ -103,6 +103,9 @@ pub struct Figures {
 pub struct CapacityFigures {
     /// Throughput at saturation, requests/s.
     pub saturation_rps: Option<f64>,
+    /// The plateau's range of stage goodputs `(lowest, best)`, req/s, when saturation
+    /// was reached.
+    pub saturation_range_rps: Option<(f64, f64)>,
     /// Throughput up to which the SLA holds, requests/s.
     pub sla_headroom_rps: Option<f64>,
     /// USL peak concurrency N*.
@@ -186,6 +189,18 @@ struct DocCapacity {
 #[derive(Deserialize)]
 struct DocThroughput {
     throughput_rps: Option<f64>,
+    #[serde(default)]
+    throughput_interval_rps: Option<Vec<Option<f64>>>,
+}
+
+impl DocThroughput {
+    /// `throughput_interval_rps` when both ends are numbers.
+    fn range(&self) -> Option<(f64, f64)> {
+        match self.throughput_interval_rps.as_deref() {
+            Some([Some(lo), Some(hi)]) => Some((*lo, *hi)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -270,7 +285,16 @@ fn from_value(
         started: doc.run.started,
         stages,
         capacity: CapacityFigures {
-            saturation_rps: doc.capacity.saturation.and_then(|s| s.throughput_rps),
+            saturation_rps: doc
+                .capacity
+                .saturation
+                .as_ref()
+                .and_then(|s| s.throughput_rps),
+            saturation_range_rps: doc
+                .capacity
+                .saturation
+                .as_ref()
+                .and_then(DocThroughput::range),
             sla_headroom_rps: doc.capacity.sla_headroom.and_then(|s| s.throughput_rps),
             usl_peak_users: doc.capacity.usl.and_then(|u| u.peak_users),
         },

@@ -353,9 +353,9 @@ struct Row {
     endpoint: String,
     metric: Metric,
     est: Estimate,
-    /// For reported values: whether they may decide. A run's capacity figures may; an
-    /// endpoint's summaries when their sample sizes show the change
-    /// ([`summary_shift_shown`]).
+    /// For reported values: whether they may decide. A run's saturation throughput
+    /// when the runs' plateau ranges do not overlap ([`capacity_rows`]); an endpoint's
+    /// summaries when their sample sizes show the change ([`summary_shift_shown`]).
     samples_ok: bool,
     /// False when the paired stages ran at different loads: nothing of theirs decides.
     same_load: bool,
@@ -524,8 +524,16 @@ fn single(
     Some(est)
 }
 
+/// A run's capacity figures side by side. None has a sampling interval, so none
+/// decides on its floor alone (two runs of one release differ by 5–10 % in them): the
+/// saturation throughput decides only when the two runs' plateau ranges (the lowest
+/// and the best plateau stage's goodput, report.json's `throughput_interval_rps`) are
+/// both spread and the interval of Δ those ranges leave clears the noise floor as a
+/// whole (see [`decide`]); the SLA headroom and the USL peak (an interpolation and a fit) stay
+/// `inconclusive`.
 fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
     let (fb, fc) = (&b.capacity, &c.capacity);
+    let ranges = fb.saturation_range_rps.zip(fc.saturation_range_rps);
     for (metric, vb, vc) in [
         (Metric::SaturationRps, fb.saturation_rps, fc.saturation_rps),
         (
@@ -535,18 +543,26 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
         ),
         (Metric::UslPeakUsers, fb.usl_peak_users, fc.usl_peak_users),
     ] {
-        if let (Some(vb), Some(vc)) = (vb, vc) {
-            rows.push(Row {
-                stage: String::new(),
-                candidate_stage: String::new(),
-                endpoint: "(run)".into(),
-                metric,
-                est: reported(vb, vc),
-                samples_ok: true,
-                same_load: true,
-                cross_check: None,
-            });
+        let (Some(vb), Some(vc)) = (vb, vc) else {
+            continue;
+        };
+        let mut est = reported(vb, vc);
+        let mut samples_ok = false;
+        if let (Metric::SaturationRps, Some((rb, rc))) = (metric, ranges) {
+            est.ci = (rc.0 - rb.1, rc.1 - rb.0);
+            let spread = rb.0 < rb.1 && rc.0 < rc.1;
+            samples_ok = spread && (est.ci.0 > 0.0 || est.ci.1 < 0.0);
         }
+        rows.push(Row {
+            stage: String::new(),
+            candidate_stage: String::new(),
+            endpoint: "(run)".into(),
+            metric,
+            est,
+            samples_ok,
+            same_load: true,
+            cross_check: None,
+        });
     }
 }
 
@@ -666,7 +682,14 @@ pub fn decide(
         Verdict::Improved
     };
     if e.method == Method::Reported {
-        return if beyond && samples_ok {
+        // A reported change with a range of Δ (a run's saturation plateaus) must clear
+        // the floor with the whole range.
+        let clears = if e.ci.0.is_finite() && e.ci.1.is_finite() {
+            e.ci.0 > floor * scale || e.ci.1 < -floor * scale
+        } else {
+            beyond
+        };
+        return if clears && samples_ok {
             direction
         } else {
             Verdict::Inconclusive

@@ -1,0 +1,120 @@
+//! Judgements on messy real run dirs (QA round 7): whole releases as teams keep them
+//! (stage dirs of wrk, ab and hey outputs beside their console logs), compared with
+//! each other, with repeats, and read back from an export.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{headroom, TestDir};
+
+/// wrk's `--latency` console at `conns` connections: `n` requests in 10 s; the same
+/// latencies at any rate (a mean within Little's law up to 1,100 req/s).
+fn wrk_text(conns: u32, n: u64) -> String {
+    let rps = n as f64 / 10.0;
+    let r = f64::from(conns) * 1000.0 / 1100.0;
+    format!(
+        "Running 10s test @ http://127.0.0.1:18080/item
+  2 threads and {conns} connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    {r:.2}ms    1.00ms  {:.2}ms   80.00%
+    Req/Sec   100.00     5.00   110.00     90.00%
+  Latency Distribution
+     50%   {r:.2}ms
+     75%   {:.2}ms
+     90%   {:.2}ms
+     99%   {:.2}ms
+  {n} requests in 10.00s, 97.00KB read
+Requests/sec:    {rps:.2}
+Transfer/sec:      9.70KB
+",
+        3.0 * r,
+        1.1 * r,
+        1.2 * r,
+        1.5 * r
+    )
+}
+
+/// A release as stage dirs `01_step_4users/` … of wrk consoles at 4, 16, 64 and 256
+/// connections making `rps[i]` requests/s each (plus a README and a screenshot, as
+/// teams keep them).
+fn wrk_release(dir: &TestDir, name: &str, rps: [u64; 4]) -> std::path::PathBuf {
+    for (i, (users, x)) in [4, 16, 64, 256].into_iter().zip(rps).enumerate() {
+        let stage = format!("{name}/{:02}_step_{users}users/console.log", i + 1);
+        dir.write(&stage, wrk_text(users, x * 10));
+    }
+    dir.write(
+        &format!("{name}/README.md"),
+        "# release run\nwrk, 4 steps\n",
+    );
+    dir.write(
+        &format!("{name}/grafana.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+    );
+    dir.path().join(name)
+}
+
+/// Runs `compare BASE CAND --format json --fail-on-regression` and returns (exit code,
+/// compare.json).
+fn compare_json(dir: &TestDir, runs: &[&Path], extra: &[&str]) -> (i32, Value) {
+    let out = dir.path().join("cmp");
+    let mut args: Vec<String> = vec!["compare".into()];
+    args.extend(runs.iter().map(|p| p.display().to_string()));
+    args.extend(extra.iter().map(|s| s.to_string()));
+    for a in [
+        "--format",
+        "json",
+        "--force",
+        "--fail-on-regression",
+        "--out",
+    ] {
+        args.push(a.into());
+    }
+    args.push(out.display().to_string());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = headroom(&refs);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (o.status.code().unwrap_or(-1), json)
+}
+
+/// compare.json's row of a run-level `metric`.
+fn run_row<'a>(cmp: &'a Value, metric: &str) -> &'a Value {
+    let rows = cmp["comparisons"].as_array().expect("comparisons");
+    rows.iter()
+        .find(|c| c["metric"] == metric && c["endpoint"] == "(run)")
+        .unwrap_or_else(|| panic!("no {metric} row in {cmp}"))
+}
+
+#[test]
+fn a_runs_capacity_figures_never_regress_on_the_noise_between_two_runs() {
+    let dir = TestDir::new();
+    // The same release twice: plateaus 1,000–1,040 req/s (C = 1,000) and 930–1,010
+    // req/s (C = 940): −6 %, past the 5 % floor, but the two ranges overlap.
+    let a = wrk_release(&dir, "a", [400, 1000, 1040, 1000]);
+    let b = wrk_release(&dir, "b", [380, 930, 1010, 940]);
+    let (code, cmp) = compare_json(&dir, &[&a, &b], &[]);
+    let sat = run_row(&cmp, "saturation_rps");
+    assert_eq!(sat["baseline"], 1000.0, "{cmp}");
+    assert_eq!(sat["candidate"], 940.0, "{cmp}");
+    assert_eq!(sat["verdict"], "inconclusive", "{cmp}");
+    // Δ's range from the plateau ranges: 930 − 1,040 … 1,010 − 1,000.
+    assert_eq!(sat["ci"], serde_json::json!([-110.0, 10.0]), "{cmp}");
+    for metric in ["sla_headroom_rps", "usl_peak_users"] {
+        let rows = cmp["comparisons"].as_array().unwrap();
+        for r in rows.iter().filter(|c| c["metric"] == metric) {
+            assert_eq!(r["verdict"], "inconclusive", "{metric}: {r}");
+        }
+    }
+    assert_eq!(cmp["counts"]["regressed"], 0, "{cmp}");
+    assert_eq!(code, 0, "{cmp}");
+
+    // A real loss of capacity: plateaus 600–640 req/s against 1,000–1,040.
+    let c = wrk_release(&dir, "c", [280, 600, 640, 610]);
+    let (code, cmp) = compare_json(&dir, &[&a, &c], &[]);
+    let sat = run_row(&cmp, "saturation_rps");
+    assert_eq!(sat["verdict"], "regressed", "{cmp}");
+    assert_eq!(sat["ci"], serde_json::json!([-440.0, -360.0]), "{cmp}");
+    assert_eq!(code, 1, "{cmp}");
+}
