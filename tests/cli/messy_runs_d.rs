@@ -9,10 +9,11 @@ use serde_json::Value;
 use crate::common::{headroom, TestDir};
 
 /// wrk's `--latency` console at `conns` connections: `n` requests in 10 s; the same
-/// latencies at any rate (a mean within Little's law up to 1,100 req/s).
-fn wrk_text(conns: u32, n: u64) -> String {
+/// latencies at any rate, times `slow` (a mean within Little's law up to 1,100 ÷
+/// `slow` req/s).
+fn wrk_text(conns: u32, n: u64, slow: f64) -> String {
     let rps = n as f64 / 10.0;
-    let r = f64::from(conns) * 1000.0 / 1100.0;
+    let r = f64::from(conns) * 1000.0 / 1100.0 * slow;
     format!(
         "Running 10s test @ http://127.0.0.1:18080/item
   2 threads and {conns} connections
@@ -39,9 +40,14 @@ Transfer/sec:      9.70KB
 /// connections making `rps[i]` requests/s each (plus a README and a screenshot, as
 /// teams keep them).
 fn wrk_release(dir: &TestDir, name: &str, rps: [u64; 4]) -> std::path::PathBuf {
+    wrk_release_at(dir, name, rps, 1.0)
+}
+
+/// [`wrk_release`] with latencies `slow` times as long.
+fn wrk_release_at(dir: &TestDir, name: &str, rps: [u64; 4], slow: f64) -> std::path::PathBuf {
     for (i, (users, x)) in [4, 16, 64, 256].into_iter().zip(rps).enumerate() {
         let stage = format!("{name}/{:02}_step_{users}users/console.log", i + 1);
-        dir.write(&stage, wrk_text(users, x * 10));
+        dir.write(&stage, wrk_text(users, x * 10, slow));
     }
     dir.write(
         &format!("{name}/README.md"),
@@ -116,5 +122,60 @@ fn a_runs_capacity_figures_never_regress_on_the_noise_between_two_runs() {
     let sat = run_row(&cmp, "saturation_rps");
     assert_eq!(sat["verdict"], "regressed", "{cmp}");
     assert_eq!(sat["ci"], serde_json::json!([-440.0, -360.0]), "{cmp}");
+    assert_eq!(code, 1, "{cmp}");
+}
+
+#[test]
+fn three_repeats_a_side_say_they_cannot_show_a_change_not_no_regression() {
+    let dir = TestDir::new();
+    // Every candidate run is 45 % slower and a third less productive in every stage
+    // than every baseline run: the clearest change repeats can hold.
+    let base: Vec<_> = (0..4)
+        .map(|i| {
+            wrk_release(
+                &dir,
+                &format!("a{i}"),
+                [400 + i, 1000 + i, 1040 + i, 1000 + i],
+            )
+        })
+        .collect();
+    let cand: Vec<_> = (0..4)
+        .map(|i| {
+            let rps = [280 + i, 600 + i, 640 + i, 610 + i];
+            wrk_release_at(&dir, &format!("b{i}"), rps, 1.45)
+        })
+        .collect();
+    let side = |runs: &[std::path::PathBuf], n: usize| -> Vec<String> {
+        runs[..n].iter().map(|p| p.display().to_string()).collect()
+    };
+    let run = |n: usize| {
+        let mut args = vec!["--baseline".to_string()];
+        args.extend(side(&base, n));
+        args.push("--candidate".into());
+        args.extend(side(&cand, n));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        compare_json(&dir, &[], &refs)
+    };
+    // 3 a side: Mann–Whitney's smallest two-sided p is 2 / C(6, 3) = 0.10.
+    let (code, cmp) = run(3);
+    assert_eq!(cmp["mode"], "repeats", "{cmp}");
+    assert_eq!(cmp["counts"]["regressed"], 0, "{cmp}");
+    let line = cmp["verdict_line"].as_str().unwrap_or_default();
+    assert!(line.starts_with("INCONCLUSIVE"), "{line}");
+    let notes = cmp["notes"].to_string();
+    assert!(
+        notes.contains("with 3 and 3 runs a side no change can be significant")
+            && notes.contains("0.10")
+            && notes.contains("at least 4 a side"),
+        "{notes}"
+    );
+    assert_eq!(code, 0, "{cmp}");
+    // 4 a side: 2 / C(8, 4) = 0.029 — the same change regresses.
+    let (code, cmp) = run(4);
+    let line = cmp["verdict_line"].as_str().unwrap_or_default();
+    assert!(line.starts_with("REGRESSED"), "{line}");
+    assert!(!cmp["notes"]
+        .to_string()
+        .contains("no change can be significant"));
     assert_eq!(code, 1, "{cmp}");
 }
