@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{headroom, TestDir};
+use crate::common::{analyze_json, headroom, TestDir};
+use crate::formats_c::{ab_text, ab_tsv_from};
 
 /// wrk's `--latency` console at `conns` connections: `n` requests in 10 s; the same
 /// latencies at any rate, times `slow` (a mean within Little's law up to 1,100 ÷
@@ -178,4 +179,34 @@ fn three_repeats_a_side_say_they_cannot_show_a_change_not_no_regression() {
         .to_string()
         .contains("no change can be significant"));
     assert_eq!(code, 1, "{cmp}");
+}
+
+#[test]
+fn several_ab_runs_with_their_g_files_in_one_dir_keep_each_runs_failures() {
+    let dir = TestDir::new();
+    // `ab -c 10 -n 200 -g ab-c10.tsv > ab-c10.console.log`, then the same at 40
+    // users, where 380 of 400 answers were non-2xx (the TSVs record no outcome).
+    let busy = ab_text(400, [0, 0, 380, 0], 380)
+        .replace("Concurrency Level:      10", "Concurrency Level:      40");
+    dir.write("flat/ab-c10.console.log", ab_text(200, [0; 4], 0));
+    dir.write("flat/ab-c10.tsv", ab_tsv_from(1_796_278_600, &[20; 200]));
+    dir.write("flat/ab-c40.console.log", busy);
+    dir.write("flat/ab-c40.tsv", ab_tsv_from(1_796_278_700, &[2; 400]));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("flat")], &[]);
+    let stages: Vec<(u64, u64, u64)> = (report["stages"].as_array().expect("stages").iter())
+        .map(|s| {
+            let n = |k: &str| s[k].as_u64().unwrap_or(0);
+            (n("users"), n("requests"), n("failures"))
+        })
+        .collect();
+    assert_eq!(stages, [(10, 200, 0), (40, 400, 380)], "{stderr}");
+    assert_eq!(report["overall"]["failures"], 380, "{report}");
+    // Both -g files are the texts' runs, checked on their rows: the data is whole.
+    assert_eq!(report["data_quality"], "clean", "{report}");
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("both count 200 requests (checked)")
+            && skipped.contains("both count 400 requests (checked)"),
+        "{skipped}"
+    );
 }
