@@ -210,3 +210,35 @@ fn several_ab_runs_with_their_g_files_in_one_dir_keep_each_runs_failures() {
         "{skipped}"
     );
 }
+
+#[test]
+fn an_ab_runs_export_reads_back_at_the_rate_ab_measured() {
+    let dir = TestDir::new();
+    // ab: 200 complete requests in 10.000 s (20 req/s); its -g file's whole-second
+    // times span only 3 s of them.
+    dir.write("run/ab.txt", ab_text(200, [0; 4], 0));
+    dir.write("run/ab.tsv", ab_tsv_from(1_796_278_600, &[20; 200]));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let rate = report["stages"][0]["throughput_rps"].as_f64();
+    assert_eq!(rate, Some(20.0), "{stderr}");
+    let out = dir.path().join("export");
+    let run = dir.path().join("run");
+    let o = headroom(&[
+        "export",
+        run.to_str().unwrap(),
+        "--to",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, back, stderr) = analyze_json(&[&out], &[]);
+    let stage = &back["stages"][0];
+    assert_eq!(stage["requests"], 200, "{stderr}");
+    let rate = stage["throughput_rps"].as_f64().unwrap_or(0.0);
+    assert!(
+        (rate - 20.0).abs() < 1e-6,
+        "read back at {rate} req/s: {back}"
+    );
+    assert_ne!(back["data_quality"], "inconsistent", "{back}");
+}
