@@ -242,3 +242,45 @@ fn an_ab_runs_export_reads_back_at_the_rate_ab_measured() {
     );
     assert_ne!(back["data_quality"], "inconsistent", "{back}");
 }
+
+/// hey's `-o csv` of `n` answers (200, 20 ms) spread over 2 s from `first_s`, times
+/// from the test's start as hey writes them.
+fn hey_csv(n: u64, first_s: f64) -> String {
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..n {
+        let offset = first_s + 2.0 * i as f64 / n as f64;
+        csv.push_str(&format!(
+            "0.0200,0.0001,0.0000,0.0000,0.0199,0.0000,200,{offset:.4}\n"
+        ));
+    }
+    csv
+}
+
+#[test]
+fn stage_dirs_of_hey_csvs_keep_their_order_and_their_runs_add_up() {
+    let dir = TestDir::new();
+    // Three runs one after another, each hey CSV timed from its own start (its first
+    // answer 30, 10 and 20 ms in): no clock orders them, the dirs' numbers do.
+    dir.write("run/01_ramp_5users/results.csv", hey_csv(100, 0.030));
+    dir.write("run/02_ramp_20users/results.csv", hey_csv(400, 0.010));
+    dir.write("run/03_ramp_60users/results.csv", hey_csv(600, 0.020));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let stages = report["stages"].as_array().expect("stages");
+    let names: Vec<&str> = stages.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        ["ramp_5users", "ramp_20users", "ramp_60users"],
+        "{stderr}"
+    );
+    // Overall: 1,100 requests over the three runs' lengths added (about 6 s), not
+    // over the 2 s they share from 1970-01-01.
+    let lengths: f64 = stages.iter().filter_map(|s| s["duration_s"].as_f64()).sum();
+    assert!(lengths > 5.9 && lengths < 6.1, "{lengths}: {report}");
+    let overall = report["overall"]["throughput_rps"].as_f64().unwrap_or(0.0);
+    assert!(
+        (overall - 1100.0 / lengths).abs() < 1e-6,
+        "{overall}: {report}"
+    );
+}
