@@ -284,3 +284,19 @@ fn stage_dirs_of_hey_csvs_keep_their_order_and_their_runs_add_up() {
         "{overall}: {report}"
     );
 }
+
+#[test]
+fn the_default_limits_name_the_latency_they_watch_when_the_tool_prints_no_p95() {
+    let dir = TestDir::new();
+    // wrk prints p50/p75/p90/p99 but no p95: the default latency limit watches the mean.
+    let run = wrk_release(&dir, "a", [400, 1000, 1040, 1000]);
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    let statement = report["capacity"]["sla_headroom"]["statement"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        statement.starts_with("The default limits (mean latency within 2× its low-load value"),
+        "{statement} {stderr}"
+    );
+    assert!(!statement.contains("p95"), "{statement}");
+}
