@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::common::{analyze_json, headroom, TestDir};
 use crate::formats_c::{ab_text, ab_tsv_from};
+use crate::messy_runs::hey_text;
 
 /// wrk's `--latency` console at `conns` connections: `n` requests in 10 s; the same
 /// latencies at any rate, times `slow` (a mean within Little's law up to 1,100 ÷
@@ -299,4 +300,27 @@ fn the_default_limits_name_the_latency_they_watch_when_the_tool_prints_no_p95() 
         "{statement} {stderr}"
     );
     assert!(!statement.contains("p95"), "{statement}");
+}
+
+#[test]
+fn a_stage_measured_by_another_tool_in_each_release_decides_nothing() {
+    let dir = TestDir::new();
+    // The same stage at 10 users: wrk in the baseline (p50 4.5 ms), hey in the
+    // candidate (p50 10.8 ms, 20,000 answers): the tools differ, not the release.
+    dir.write("a/01_load_10users/console.log", wrk_text(10, 20_000, 0.5));
+    dir.write("b/01_load_10users/console.log", hey_text(20_000, 0));
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let (code, cmp) = compare_json(&dir, &[&a, &b], &[]);
+    let rows = cmp["comparisons"].as_array().expect("comparisons");
+    let stage_rows: Vec<&Value> = rows.iter().filter(|c| c["stage"] == "load").collect();
+    assert!(!stage_rows.is_empty(), "{cmp}");
+    for r in stage_rows {
+        assert_eq!(r["verdict"], "inconclusive", "{r}");
+    }
+    let notes = cmp["notes"].to_string();
+    assert!(
+        notes.contains("was measured by `wrk` in the baseline and by `hey` in the candidate"),
+        "{notes}"
+    );
+    assert_eq!(code, 0, "{cmp}");
 }

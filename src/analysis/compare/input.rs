@@ -50,6 +50,8 @@ pub struct StageInput {
     pub users: Option<u32>,
     /// Open-model arrival rate, requests/s.
     pub arrival_rate_rps: Option<f64>,
+    /// The load tool that measured it, when known (`wrk`, `hey`).
+    pub tool: Option<String>,
     /// Its endpoints.
     pub endpoints: Vec<EndpointInput>,
 }
@@ -123,6 +125,9 @@ struct Doc {
     stages: Vec<DocStage>,
     #[serde(default)]
     capacity: DocCapacity,
+    /// The leading source's tool (`wrk`, or `hey + ab` for stage dirs of several).
+    #[serde(default)]
+    primary_source: Option<String>,
 }
 
 #[derive(Default, Deserialize)]
@@ -136,6 +141,8 @@ struct DocStage {
     name: String,
     users: Option<u32>,
     arrival_rate_rps: Option<f64>,
+    #[serde(default)]
+    tool: Option<String>,
     #[serde(default)]
     endpoints: Vec<DocEndpoint>,
 }
@@ -262,6 +269,8 @@ fn from_value(
             )
         }
     }
+    // A stage's tool: its own (stage dirs of several tools), else the run's one tool.
+    let run_tool = (doc.primary_source.as_deref()).filter(|t| !t.contains(" + "));
     let mut stages = Vec::new();
     for s in doc.stages {
         let mut endpoints = Vec::new();
@@ -272,6 +281,7 @@ fn from_value(
             name: s.name,
             users: s.users,
             arrival_rate_rps: s.arrival_rate_rps,
+            tool: s.tool.or(run_tool.map(str::to_string)),
             endpoints,
         });
     }

@@ -12,7 +12,9 @@ use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
 use super::matching::runs_load_mismatch;
-use super::matching::{load_mismatch, match_endpoints, match_stages, renamed_endpoint};
+use super::matching::{
+    load_mismatch, match_endpoints, match_stages, renamed_endpoint, tool_mismatch,
+};
 use super::matching::{unmatched, Unmatched};
 use super::reported::{reported, summary_shift_shown, whole_run};
 use super::stats::{self, Estimate, Method, RunSample};
@@ -376,7 +378,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
-        let load = load_mismatch(sb, sc).or_else(|| {
+        let load = (load_mismatch(sb, sc).or_else(|| tool_mismatch(sb, sc))).or_else(|| {
             repeats
                 .then(|| runs_load_mismatch(base, cand, sb))
                 .flatten()
