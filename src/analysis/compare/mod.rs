@@ -141,15 +141,12 @@ pub fn compare(
     thresholds: &Thresholds,
 ) -> CompareReport {
     let opts = Options { thresholds };
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = too_few_repeats(mode, baseline.len(), candidates.len());
     let mut order = Order::Given;
     let mut results = Vec::new();
     let mut trend = Vec::new();
     match mode {
-        Mode::Repeats => {
-            results.push(verdict::compare_sides(&baseline, &candidates, opts));
-            notes.extend(too_few_repeats(baseline.len(), candidates.len()));
-        }
+        Mode::Repeats => results.push(verdict::compare_sides(&baseline, &candidates, opts)),
         Mode::Diff | Mode::Trend => {
             if mode == Mode::Trend {
                 let mut all: Vec<CompareRun> =
@@ -283,20 +280,24 @@ fn cross_check_note(comparisons: &[Comparison]) -> Option<String> {
     ))
 }
 
-/// The note when repeats of `m` and `n` runs cannot show any change: the exact
-/// Mann–Whitney test's smallest two-sided p, 2 ÷ C(m+n, m) (every run of one side
-/// beyond every run of the other), is above the 0.05 that significance needs.
-fn too_few_repeats(m: usize, n: usize) -> Option<String> {
+/// The note when repeats (`mode`) of `m` and `n` runs cannot show any change: the
+/// exact Mann–Whitney test's smallest two-sided p, 2 ÷ C(m+n, m) (every run of one
+/// side beyond every run of the other), is above the 0.05 that significance needs.
+fn too_few_repeats(mode: Mode, m: usize, n: usize) -> Vec<String> {
+    if mode != Mode::Repeats {
+        return Vec::new();
+    }
     let ways = (1..=m).fold(1.0_f64, |acc, k| acc * (n + k) as f64 / k as f64);
     let p = 2.0 / ways;
-    (p > 0.05).then(|| {
-        format!(
-            "with {m} and {n} runs a side no change can be significant: the Mann–Whitney \
-             test's smallest two-sided p on them is {p:.2} (every candidate run beyond every \
-             baseline run), above 0.05, so every metric that changed is `inconclusive`; \
-             run at least 4 a side"
-        )
-    })
+    if p <= 0.05 {
+        return Vec::new();
+    }
+    vec![format!(
+        "with {m} and {n} runs a side no change can be significant: the Mann–Whitney \
+         test's smallest two-sided p on them is {p:.2} (every candidate run beyond every \
+         baseline run), above 0.05, so every metric that changed is `inconclusive`; run \
+         at least 4 a side"
+    )]
 }
 
 /// True when some metric was shown unchanged, not only error rates at 0 on both

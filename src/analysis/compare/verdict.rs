@@ -16,7 +16,7 @@ use super::matching::{
     load_mismatch, match_endpoints, match_stages, renamed_endpoint, tool_mismatch,
 };
 use super::matching::{unmatched, Unmatched};
-use super::reported::{reported, summary_shift_shown, whole_run};
+use super::reported::{capacity_estimates, reported, summary_shift_shown, whole_run};
 use super::stats::{self, Estimate, Method, RunSample};
 
 /// False-discovery rate of the Benjamini–Hochberg step.
@@ -526,35 +526,10 @@ fn single(
     Some(est)
 }
 
-/// A run's capacity figures side by side. None has a sampling interval, so none
-/// decides on its floor alone (two runs of one release differ by 5–10 % in them): the
-/// saturation throughput decides only when the two runs' plateau ranges (the lowest
-/// and the best plateau stage's goodput, report.json's `throughput_interval_rps`) are
-/// both spread and the interval of Δ those ranges leave clears the noise floor as a
-/// whole (see [`decide`]); the SLA headroom and the USL peak (an interpolation and a fit) stay
-/// `inconclusive`.
+/// A run's capacity figures side by side, each deciding only beyond its own noise
+/// ([`capacity_estimates`]).
 fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
-    let (fb, fc) = (&b.capacity, &c.capacity);
-    let ranges = fb.saturation_range_rps.zip(fc.saturation_range_rps);
-    for (metric, vb, vc) in [
-        (Metric::SaturationRps, fb.saturation_rps, fc.saturation_rps),
-        (
-            Metric::SlaHeadroomRps,
-            fb.sla_headroom_rps,
-            fc.sla_headroom_rps,
-        ),
-        (Metric::UslPeakUsers, fb.usl_peak_users, fc.usl_peak_users),
-    ] {
-        let (Some(vb), Some(vc)) = (vb, vc) else {
-            continue;
-        };
-        let mut est = reported(vb, vc);
-        let mut samples_ok = false;
-        if let (Metric::SaturationRps, Some((rb, rc))) = (metric, ranges) {
-            est.ci = (rc.0 - rb.1, rc.1 - rb.0);
-            let spread = rb.0 < rb.1 && rc.0 < rc.1;
-            samples_ok = spread && (est.ci.0 > 0.0 || est.ci.1 < 0.0);
-        }
+    for (metric, est, samples_ok) in capacity_estimates(&b.capacity, &c.capacity) {
         rows.push(Row {
             stage: String::new(),
             candidate_stage: String::new(),
