@@ -27,7 +27,7 @@ use crate::render::output::{check_out_dir, write_dir, OutputDir, OutputError, Ou
   headroom compare old/report/report.json runs/1.5.0 --threshold p95=3% --fail-on-regression
   headroom compare --baseline runs/1.0.0 runs/1.1.0 runs/1.2.0 runs/1.3.0
   headroom compare runs/*            (a trend: the earliest release is the baseline)
-  headroom compare --baseline a1 a2 a3 --candidate b1 b2 b3   (repeats: Mann-Whitney)
+  headroom compare --baseline a1 a2 a3 a4 --candidate b1 b2 b3 b4   (repeats: Mann-Whitney; 3 a side cannot show a change)
 
 Exit codes: 0 compared; 1 --fail-on-regression and a metric regressed; 2 bad input.")]
 pub struct CompareArgs {

@@ -261,6 +261,12 @@ const RUNS: RunMarks = RunMarks {
     results: |l| l.starts_with("Complete requests:"),
 };
 
+/// The complete requests of ab's console text (its first run): as many rows as its
+/// `-g` file has.
+pub fn complete_requests(path: &Path) -> Result<u64, Problem> {
+    read_text(path).map(|s| s.endpoints[0].latency.count())
+}
+
 fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
     let whole = read_file_text(path)?;
     let (text, appended) = first_run(path, &whole, &RUNS);

@@ -35,6 +35,7 @@ mod locust;
 mod messy_runs;
 mod messy_runs_b;
 mod messy_runs_c;
+mod messy_runs_d;
 mod narrative;
 mod output_safety;
 mod parallel;

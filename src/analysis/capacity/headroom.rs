@@ -64,7 +64,7 @@ pub struct Sizing {
 /// How the statement names what it judges: its subject and verb ("The SLA holds",
 /// "The default limits … hold"), and what it leaves out.
 struct Wording {
-    what: &'static str,
+    what: String,
     holds: &'static str,
     /// Said after the statement when the SLA's latency rule cannot bound the headroom
     /// (no stage measures its percentile).
@@ -72,13 +72,18 @@ struct Wording {
 }
 
 impl Wording {
-    fn of(c: &Criteria, latency_on_sla: bool) -> Wording {
+    /// `watched`: the latency the default limit watches (`p95`, or `mean latency` for
+    /// a tool that prints no p95).
+    fn of(c: &Criteria, latency_on_sla: bool, watched: &str) -> Wording {
         let from_sla = c.from_an_sla();
         let (what, holds) = if from_sla {
-            ("The SLA", "holds")
+            ("The SLA".to_string(), "holds")
         } else {
             (
-                "The default limits (p95 within 2× its low-load value, errors under 1%)",
+                format!(
+                    "The default limits ({watched} within 2× its low-load value, errors \
+                     under 1%)"
+                ),
                 "hold",
             )
         };
@@ -163,9 +168,10 @@ pub fn sla_headroom(
     // The SLA's headroom rests on its own latency rule only: a crossing of the default
     // 2× limit (the SLA has no latency rule, or no stage its percentile) stays a
     // breaking point, and is no SLA limit.
-    let latency_on_sla = LatencyBasis::of(points, c).sla_limit;
+    let basis = LatencyBasis::of(points, c);
+    let latency_on_sla = basis.sla_limit;
     let latency = latency.filter(|_| !from_sla || latency_on_sla);
-    let w = Wording::of(c, latency_on_sla);
+    let w = Wording::of(c, latency_on_sla, &basis.what);
     if points.len() == 1 {
         return Some(one_level(last, c));
     }
@@ -279,7 +285,7 @@ fn open_model_note(points: &[LoadPoint], next: &[f64]) -> Option<String> {
 
 /// No criterion reached: the headroom is the whole measured range.
 fn whole_range(w: &Wording, last: &LoadPoint, from_sla: bool) -> SlaHeadroom {
-    let (what, holds) = (w.what, w.holds);
+    let (what, holds) = (w.what.as_str(), w.holds);
     SlaHeadroom {
         users: Some(last.users),
         throughput_rps: Some(last.goodput_rps),
@@ -299,7 +305,7 @@ fn whole_range(w: &Wording, last: &LoadPoint, from_sla: bool) -> SlaHeadroom {
 
 /// The statement when the binding criteria are over their limits at the lowest load.
 fn not_even_at_lowest(w: &Wording, names: &[String], lowest: f64) -> String {
-    let (what, holds) = (w.what, w.holds);
+    let (what, holds) = (w.what.as_str(), w.holds);
     let fails = if holds == "holds" {
         "does not hold"
     } else {
@@ -331,7 +337,7 @@ fn tied_limits(
     a1: f64,
     w: &Wording,
 ) {
-    let (what, holds) = (w.what, w.holds);
+    let (what, holds) = (w.what.as_str(), w.holds);
     // It holds at the highest level every tied criterion holds at.
     let lo = tied.iter().map(|t| span(t).0).fold(f64::INFINITY, f64::min);
     let hi = a1;
@@ -376,7 +382,7 @@ fn one_limit(
     (lo, hi): (f64, f64),
     w: &Wording,
 ) {
-    let (what, holds) = (w.what, w.holds);
+    let (what, holds) = (w.what.as_str(), w.holds);
     let criterion = criterion_name(b.criterion);
     match b.users {
         Some(n) => {
@@ -553,7 +559,7 @@ mod tests {
 
     fn wording(what: &'static str, holds: &'static str) -> Wording {
         Wording {
-            what,
+            what: what.to_string(),
             holds,
             latency_note: None,
         }

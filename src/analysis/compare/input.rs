@@ -50,6 +50,8 @@ pub struct StageInput {
     pub users: Option<u32>,
     /// Open-model arrival rate, requests/s.
     pub arrival_rate_rps: Option<f64>,
+    /// The load tool that measured it, when known (`wrk`, `hey`).
+    pub tool: Option<String>,
     /// Its endpoints.
     pub endpoints: Vec<EndpointInput>,
 }
@@ -103,6 +105,9 @@ pub struct Figures {
 pub struct CapacityFigures {
     /// Throughput at saturation, requests/s.
     pub saturation_rps: Option<f64>,
+    /// The plateau's range of stage goodputs `(lowest, best)`, req/s, when saturation
+    /// was reached.
+    pub saturation_range_rps: Option<(f64, f64)>,
     /// Throughput up to which the SLA holds, requests/s.
     pub sla_headroom_rps: Option<f64>,
     /// USL peak concurrency N*.
@@ -120,6 +125,9 @@ struct Doc {
     stages: Vec<DocStage>,
     #[serde(default)]
     capacity: DocCapacity,
+    /// The leading source's tool (`wrk`, or `hey + ab` for stage dirs of several).
+    #[serde(default)]
+    primary_source: Option<String>,
 }
 
 #[derive(Default, Deserialize)]
@@ -133,6 +141,8 @@ struct DocStage {
     name: String,
     users: Option<u32>,
     arrival_rate_rps: Option<f64>,
+    #[serde(default)]
+    tool: Option<String>,
     #[serde(default)]
     endpoints: Vec<DocEndpoint>,
 }
@@ -186,6 +196,18 @@ struct DocCapacity {
 #[derive(Deserialize)]
 struct DocThroughput {
     throughput_rps: Option<f64>,
+    #[serde(default)]
+    throughput_interval_rps: Option<Vec<Option<f64>>>,
+}
+
+impl DocThroughput {
+    /// `throughput_interval_rps` when both ends are numbers.
+    fn range(&self) -> Option<(f64, f64)> {
+        match self.throughput_interval_rps.as_deref() {
+            Some([Some(lo), Some(hi)]) => Some((*lo, *hi)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -247,6 +269,8 @@ fn from_value(
             )
         }
     }
+    // A stage's tool: its own (stage dirs of several tools), else the run's one tool.
+    let run_tool = (doc.primary_source.as_deref()).filter(|t| !t.contains(" + "));
     let mut stages = Vec::new();
     for s in doc.stages {
         let mut endpoints = Vec::new();
@@ -257,6 +281,7 @@ fn from_value(
             name: s.name,
             users: s.users,
             arrival_rate_rps: s.arrival_rate_rps,
+            tool: s.tool.or(run_tool.map(str::to_string)),
             endpoints,
         });
     }
@@ -270,7 +295,16 @@ fn from_value(
         started: doc.run.started,
         stages,
         capacity: CapacityFigures {
-            saturation_rps: doc.capacity.saturation.and_then(|s| s.throughput_rps),
+            saturation_rps: doc
+                .capacity
+                .saturation
+                .as_ref()
+                .and_then(|s| s.throughput_rps),
+            saturation_range_rps: doc
+                .capacity
+                .saturation
+                .as_ref()
+                .and_then(DocThroughput::range),
             sla_headroom_rps: doc.capacity.sla_headroom.and_then(|s| s.throughput_rps),
             usl_peak_users: doc.capacity.usl.and_then(|u| u.peak_users),
         },

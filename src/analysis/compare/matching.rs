@@ -166,6 +166,26 @@ pub fn load_mismatch(base: &StageInput, cand: &StageInput) -> Option<String> {
     })
 }
 
+/// The note on two paired stages measured by different load tools (wrk in one
+/// release, hey in the other): each tool times and counts in its own way, so their
+/// differences are the tools' as much as the release's and nothing of theirs decides.
+pub fn tool_mismatch(base: &StageInput, cand: &StageInput) -> Option<String> {
+    let (Some(tb), Some(tc)) = (&base.tool, &cand.tool) else {
+        return None;
+    };
+    (tb != tc).then(|| {
+        format!(
+            "stage {} was measured by {} in the baseline and by {} in the candidate: each \
+             tool times and counts requests its own way, so its differences are the tools' \
+             as much as the release's and none of its metrics decides (each is \
+             `inconclusive`); measure both releases with one tool to compare them",
+            ticked(&base.name),
+            ticked(tb),
+            ticked(tc)
+        )
+    })
+}
+
 /// For repeats: the note on a stage whose runs (each side's, by the stage's name, else
 /// a run's sole stage) did not all run at the load of the first baseline run's.
 pub fn runs_load_mismatch(
@@ -296,6 +316,7 @@ mod tests {
             name: name.into(),
             users,
             arrival_rate_rps: rate,
+            tool: None,
             endpoints: Vec::new(),
         }
     }

@@ -141,7 +141,7 @@ pub fn compare(
     thresholds: &Thresholds,
 ) -> CompareReport {
     let opts = Options { thresholds };
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = too_few_repeats(mode, baseline.len(), candidates.len());
     let mut order = Order::Given;
     let mut results = Vec::new();
     let mut trend = Vec::new();
@@ -280,7 +280,40 @@ fn cross_check_note(comparisons: &[Comparison]) -> Option<String> {
     ))
 }
 
-/// `REGRESSED: 1.1.0 vs 1.0.0 — p95 of GET /a +15.2% …; 2 regressed, …`.
+/// The note when repeats (`mode`) of `m` and `n` runs cannot show any change: the
+/// exact Mann–Whitney test's smallest two-sided p, 2 ÷ C(m+n, m) (every run of one
+/// side beyond every run of the other), is above the 0.05 that significance needs.
+fn too_few_repeats(mode: Mode, m: usize, n: usize) -> Vec<String> {
+    if mode != Mode::Repeats {
+        return Vec::new();
+    }
+    let ways = (1..=m).fold(1.0_f64, |acc, k| acc * (n + k) as f64 / k as f64);
+    let p = 2.0 / ways;
+    if p <= 0.05 {
+        return Vec::new();
+    }
+    vec![format!(
+        "with {m} and {n} runs a side no change can be significant: the Mann–Whitney \
+         test's smallest two-sided p on them is {p:.2} (every candidate run beyond every \
+         baseline run), above 0.05, so every metric that changed is `inconclusive`; run \
+         at least 4 a side"
+    )]
+}
+
+/// True when some metric was shown unchanged, not only error rates at 0 on both
+/// sides (those show nothing about latency or throughput).
+fn anything_shown_unchanged(comparisons: &[Comparison]) -> bool {
+    comparisons.iter().any(|c| {
+        let no_failures = c.metric == verdict::Metric::ErrorRate
+            && c.baseline == Some(0.0)
+            && c.candidate == Some(0.0);
+        c.verdict == Verdict::Unchanged && !no_failures
+    })
+}
+
+/// `REGRESSED: 1.1.0 vs 1.0.0 — p95 of GET /a +15.2% …; 2 regressed, …`. NO
+/// REGRESSION needs a metric shown unchanged beyond error rates at 0 on both sides;
+/// else nothing was shown either way: INCONCLUSIVE.
 fn verdict_line(
     base: &RunRef,
     cands: &[RunRef],
@@ -292,7 +325,7 @@ fn verdict_line(
         "REGRESSED"
     } else if counts.improved > 0 {
         "IMPROVED, no regression"
-    } else if counts.unchanged > 0 {
+    } else if anything_shown_unchanged(comparisons) {
         "NO REGRESSION"
     } else {
         "INCONCLUSIVE"

@@ -12,7 +12,7 @@
 //! summary mixes the failures' latencies in (fast 503s, slow timeouts), so its change
 //! says nothing about what was served.
 
-use super::input::Figures;
+use super::input::{CapacityFigures, Figures};
 use super::stats::{Estimate, IntervalPoint, Method};
 use super::verdict::Metric;
 
@@ -94,6 +94,43 @@ pub(super) fn reported(baseline: f64, candidate: f64) -> Estimate {
         ess: (f64::NAN, f64::NAN),
         method: Method::Reported,
     }
+}
+
+/// A run's capacity figures side by side, as (metric, estimate, may decide). None has
+/// a sampling interval, so none decides on its floor alone (two runs of one release
+/// differ by 5–10 % in them): the saturation throughput decides only when the two
+/// runs' plateau ranges (the lowest and the best plateau stage's goodput, report.json's
+/// `throughput_interval_rps`) are both spread and the interval of Δ those ranges leave
+/// clears the noise floor as a whole (see `verdict::decide`); the SLA headroom and the
+/// USL peak (an interpolation and a fit) stay `inconclusive`.
+pub(super) fn capacity_estimates(
+    b: &CapacityFigures,
+    c: &CapacityFigures,
+) -> Vec<(Metric, Estimate, bool)> {
+    let ranges = b.saturation_range_rps.zip(c.saturation_range_rps);
+    let mut out = Vec::new();
+    for (metric, vb, vc) in [
+        (Metric::SaturationRps, b.saturation_rps, c.saturation_rps),
+        (
+            Metric::SlaHeadroomRps,
+            b.sla_headroom_rps,
+            c.sla_headroom_rps,
+        ),
+        (Metric::UslPeakUsers, b.usl_peak_users, c.usl_peak_users),
+    ] {
+        let (Some(vb), Some(vc)) = (vb, vc) else {
+            continue;
+        };
+        let mut est = reported(vb, vc);
+        let mut may_decide = false;
+        if let (Metric::SaturationRps, Some((rb, rc))) = (metric, ranges) {
+            est.ci = (rc.0 - rb.1, rc.1 - rb.0);
+            let spread = rb.0 < rb.1 && rc.0 < rc.1;
+            may_decide = spread && (est.ci.0 > 0.0 || est.ci.1 < 0.0);
+        }
+        out.push((metric, est, may_decide));
+    }
+    out
 }
 
 #[cfg(test)]

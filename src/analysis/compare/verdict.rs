@@ -12,9 +12,11 @@ use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, Figures, StageInput};
 use super::matching::runs_load_mismatch;
-use super::matching::{load_mismatch, match_endpoints, match_stages, renamed_endpoint};
+use super::matching::{
+    load_mismatch, match_endpoints, match_stages, renamed_endpoint, tool_mismatch,
+};
 use super::matching::{unmatched, Unmatched};
-use super::reported::{reported, summary_shift_shown, whole_run};
+use super::reported::{capacity_estimates, reported, summary_shift_shown, whole_run};
 use super::stats::{self, Estimate, Method, RunSample};
 
 /// False-discovery rate of the Benjamini–Hochberg step.
@@ -353,9 +355,9 @@ struct Row {
     endpoint: String,
     metric: Metric,
     est: Estimate,
-    /// For reported values: whether they may decide. A run's capacity figures may; an
-    /// endpoint's summaries when their sample sizes show the change
-    /// ([`summary_shift_shown`]).
+    /// For reported values: whether they may decide. A run's saturation throughput
+    /// when the runs' plateau ranges do not overlap ([`capacity_rows`]); an endpoint's
+    /// summaries when their sample sizes show the change ([`summary_shift_shown`]).
     samples_ok: bool,
     /// False when the paired stages ran at different loads: nothing of theirs decides.
     same_load: bool,
@@ -376,7 +378,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
-        let load = load_mismatch(sb, sc).or_else(|| {
+        let load = (load_mismatch(sb, sc).or_else(|| tool_mismatch(sb, sc))).or_else(|| {
             repeats
                 .then(|| runs_load_mismatch(base, cand, sb))
                 .flatten()
@@ -524,29 +526,20 @@ fn single(
     Some(est)
 }
 
+/// A run's capacity figures side by side, each deciding only beyond its own noise
+/// ([`capacity_estimates`]).
 fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
-    let (fb, fc) = (&b.capacity, &c.capacity);
-    for (metric, vb, vc) in [
-        (Metric::SaturationRps, fb.saturation_rps, fc.saturation_rps),
-        (
-            Metric::SlaHeadroomRps,
-            fb.sla_headroom_rps,
-            fc.sla_headroom_rps,
-        ),
-        (Metric::UslPeakUsers, fb.usl_peak_users, fc.usl_peak_users),
-    ] {
-        if let (Some(vb), Some(vc)) = (vb, vc) {
-            rows.push(Row {
-                stage: String::new(),
-                candidate_stage: String::new(),
-                endpoint: "(run)".into(),
-                metric,
-                est: reported(vb, vc),
-                samples_ok: true,
-                same_load: true,
-                cross_check: None,
-            });
-        }
+    for (metric, est, samples_ok) in capacity_estimates(&b.capacity, &c.capacity) {
+        rows.push(Row {
+            stage: String::new(),
+            candidate_stage: String::new(),
+            endpoint: "(run)".into(),
+            metric,
+            est,
+            samples_ok,
+            same_load: true,
+            cross_check: None,
+        });
     }
 }
 
@@ -666,7 +659,14 @@ pub fn decide(
         Verdict::Improved
     };
     if e.method == Method::Reported {
-        return if beyond && samples_ok {
+        // A reported change with a range of Δ (a run's saturation plateaus) must clear
+        // the floor with the whole range.
+        let clears = if e.ci.0.is_finite() && e.ci.1.is_finite() {
+            e.ci.0 > floor * scale || e.ci.1 < -floor * scale
+        } else {
+            beyond
+        };
+        return if clears && samples_ok {
             direction
         } else {
             Verdict::Inconclusive

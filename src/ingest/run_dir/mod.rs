@@ -95,14 +95,26 @@ fn read_each_file_once(dirs: &mut Vec<DirInput>, run: &mut Run) {
     dirs.retain(|d| !d.files.is_empty());
 }
 
-/// Puts a source's stages in time order when every one has a time: its window's start,
-/// else its series' (a whole-run stage of a summary with a history). Stage dirs are
-/// read in name order, which need not be the order they ran in.
+/// Times before 2000-01-01 (epoch ms) are no clock's: a tool that times requests
+/// from its test's start (hey's and oha's CSV) places them from 1970-01-01.
+const CLOCK_TIMES_FROM_MS: i64 = 946_684_800_000;
+
+/// True when `stage` has a window on its own tool's clock (from 1970-01-01), not the
+/// wall clock's.
+fn timed_from_its_start(stage: &crate::model::Stage) -> bool {
+    stage.window_ms.is_some_and(|w| w.0 < CLOCK_TIMES_FROM_MS)
+}
+
+/// Puts a source's stages in time order when every one has a clock time: its window's
+/// start, else its series' (a whole-run stage of a summary with a history). Stage dirs
+/// are read in name order, which need not be the order they ran in; stages timed from
+/// their own test's start (hey's CSV in each stage dir) keep that order.
 fn stages_in_time_order(source: &mut Source) {
     let start = |s: &crate::model::Stage| {
         s.window_ms
             .map(|w| w.0)
             .or_else(|| (!s.timeline.is_empty()).then_some(s.timeline.start_ms))
+            .filter(|t| *t >= CLOCK_TIMES_FROM_MS)
     };
     if source.stages.iter().all(|s| start(s).is_some()) {
         source.stages.sort_by_key(|s| start(s));
@@ -445,10 +457,20 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
         }
     }
     let durations = (existing.overall.duration_s, src.overall.duration_s);
+    // Runs each timed from its own start (hey's CSV per stage dir) share no clock: they
+    // ran one after another, so the overall window is their lengths added.
+    let own_clocks = (timed_from_its_start(&existing.overall)
+        || existing.overall.window_ms.is_none() && existing.overall.duration_s.is_some())
+        && timed_from_its_start(&src.overall);
+    let lengths = (existing.overall.duration_s(), src.overall.duration_s());
     existing.overall.merge_from(src.overall);
-    // Without time windows, a new stage's run came after the others (its duration adds);
-    // the same stage from another generator ran alongside (the longer one counts).
-    if let (Some(a), Some(b), false) = (durations.0, durations.1, parallel) {
+    if let (true, false, (Some(a), Some(b))) = (own_clocks, parallel, lengths) {
+        existing.overall.window_ms = None;
+        existing.overall.duration_s = Some(a + b);
+    } else if let (Some(a), Some(b), false) = (durations.0, durations.1, parallel) {
+        // Without time windows, a new stage's run came after the others (its duration
+        // adds); the same stage from another generator ran alongside (the longer one
+        // counts).
         existing.overall.duration_s = Some(a + b);
     }
     existing.notes.extend(src.notes);

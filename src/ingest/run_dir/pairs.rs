@@ -34,6 +34,9 @@ pub(super) fn pair_console_outputs(
     opts: &IngestOptions,
     run: &mut Run,
 ) -> Vec<String> {
+    if by_format.get(&Format::AbText).map_or(0, Vec::len) > 1 {
+        set_ab_side_files_aside(by_format, opts, run);
+    }
     if let Some(text) = single(by_format, Format::AbText) {
         let (tsv, csv) = (
             single(by_format, Format::AbGnuplot),
@@ -87,6 +90,56 @@ fn pair_h2load(
     }
     by_format.remove(&Format::H2loadText);
     by_format.remove(&Format::H2loadLog);
+}
+
+/// Several ab runs in one dir, each a console text with its `-g` TSV (and `-e` CSV):
+/// the texts are read (their counts, failures and users make one stage each, as ab
+/// texts alone do), since a TSV is joined to its text only in a dir of its own. Each
+/// TSV is checked against the texts on its rows: the run of a text with as many
+/// complete requests is the same data; one that no text counts is another run's.
+/// `-e` CSVs have no count to check: they are detail of one of the runs read.
+fn set_ab_side_files_aside(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    opts: &IngestOptions,
+    run: &mut Run,
+) {
+    let texts = by_format.get(&Format::AbText).cloned().unwrap_or_default();
+    let counts: Vec<(PathBuf, u64)> = (texts.iter())
+        .filter_map(|t| Some((t.clone(), crate::ingest::ab::complete_requests(t).ok()?)))
+        .collect();
+    let own_dir = "give each ab run a dir of its own to read its -g file's exact latencies";
+    for tsv in by_format.remove(&Format::AbGnuplot).unwrap_or_default() {
+        let rows = request_rows(&tsv, Format::AbGnuplot, opts);
+        let (kind, why) = match counts.iter().find(|(_, n)| *n == rows) {
+            Some((text, n)) => (
+                SkipKind::SameData,
+                format!(
+                    "ab's -g file of the run whose console text ({}) is read: both count {n} \
+                     requests (checked); with several ab runs in one dir their console texts \
+                     are read, one stage each: {own_dir}",
+                    text.display()
+                ),
+            ),
+            None => (
+                SkipKind::OtherData,
+                format!(
+                    "ab's -g file of {rows} requests, and no ab console text beside it counts as \
+                     many complete requests ({}): another run's, in none of the figures: \
+                     {own_dir}",
+                    names(&texts)
+                ),
+            ),
+        };
+        run.skipped.push(Skipped::new(tsv, why, kind));
+    }
+    for csv in by_format.remove(&Format::AbCsv).unwrap_or_default() {
+        let why = format!(
+            "ab's -e percentiles of one of the ab runs whose console texts are read ({}); \
+             it holds no count to say which: {own_dir}",
+            names(&texts)
+        );
+        run.skipped.push(Skipped::new(csv, why, SkipKind::Detail));
+    }
 }
 
 /// hey's text summaries beside its CSVs: hey writes one or the other per run (`-o csv`

@@ -208,8 +208,15 @@ pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
                 .iter()
                 .map(|s| {
                     // A stage without a window (a summary's whole run) spans the
-                    // exported requests it holds, so that they read back into it.
-                    let rows = row_spans.get(&s.name).map(|&(a, b)| (a, b + 1));
+                    // exported requests it holds, so that they read back into it, and
+                    // lasts as long as the tool measured (ab's `-g` times are whole
+                    // seconds: their span is not the run's length).
+                    let measured = |a: i64| {
+                        let ms = s.duration_s.filter(|d| d.is_finite() && *d > 0.0);
+                        ms.map_or(a, |d| a + (d * 1000.0).round() as i64)
+                    };
+                    let rows =
+                        (row_spans.get(&s.name)).map(|&(a, b)| (a, (b + 1).max(measured(a))));
                     let window = s.window_ms.or(rows).map(|(a, b)| {
                         (
                             crate::model::format_rfc3339_ms(a),
