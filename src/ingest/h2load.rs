@@ -278,6 +278,12 @@ fn with_log(s: &mut ToolSummary, text: &Path, log: &Path, done: u64) -> Result<S
     Ok(note)
 }
 
+/// The streams h2load's console output `path` says closed (`done`): the rows its run
+/// wrote to a `--log-file`.
+pub fn done(path: &Path) -> Result<u64, Problem> {
+    read(path).map(|(_, done)| done)
+}
+
 /// The console's failures of class 4xx or 5xx (`status:5xx`) as the log's codes
 /// (`status:503`), for each class whose counts agree (the log then has every such
 /// answer), so that `rc(503)` judges them.

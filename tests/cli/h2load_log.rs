@@ -211,3 +211,29 @@ fn an_h2load_log_appended_by_several_runs_gives_the_consoles_run_its_own_rows() 
     let notes = report["sources"][0]["notes"].to_string();
     assert!(notes.contains("not the same run"), "{notes}");
 }
+
+#[test]
+fn several_h2load_runs_in_one_dir_are_read_from_their_consoles_never_twice() {
+    // Two runs' consoles (120 requests, 100 done; 30 requests, 30 done) and the log both
+    // appended to (130 rows): the consoles are read, the log is theirs, not more.
+    let later: String = (0..30u64)
+        .map(|i| format!("{}\t200\t5000\n", 1_796_361_790_000_000 + i * 10_000))
+        .collect();
+    let dir = TestDir::new();
+    dir.write("run/first.txt", console(100, 90, 8, 22));
+    dir.write("run/second.txt", console(30, 30, 0, 0));
+    dir.write("run/h2load.log", format!("{}{later}", log()));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["overall"]["requests"], 150, "{stderr}");
+    assert_eq!(report["overall"]["failures"], 30);
+    let skipped = &report["skipped"][0];
+    assert_eq!(skipped["kind"], "same_data", "{skipped}");
+    assert!(skipped["path"].as_str().unwrap().ends_with("h2load.log"));
+
+    // A log no console (nor both) counts is another run's: in none of the figures.
+    dir.write("run/h2load.log", &later[..later.len() / 3]);
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["overall"]["requests"], 150);
+    assert_eq!(report["skipped"][0]["kind"], "other_data");
+    assert_eq!(report["data_quality"], "incomplete");
+}

@@ -75,6 +75,11 @@ fn pair_h2load(
     opts: &IngestOptions,
     run: &mut Run,
 ) {
+    let texts = by_format.get(&Format::H2loadText).map_or(0, Vec::len);
+    let logs = by_format.get(&Format::H2loadLog).map_or(0, Vec::len);
+    if texts > 0 && logs > 0 && (texts, logs) != (1, 1) {
+        return set_h2load_logs_aside(by_format, run);
+    }
     let (Some(text), Some(log)) = (
         single(by_format, Format::H2loadText),
         single(by_format, Format::H2loadLog),
@@ -90,6 +95,48 @@ fn pair_h2load(
     }
     by_format.remove(&Format::H2loadText);
     by_format.remove(&Format::H2loadLog);
+}
+
+/// h2load's console outputs and `--log-file`s in one dir, other than one of each: the
+/// consoles are read (one stage each), never a log beside them (its rows are theirs:
+/// counted twice). Each log is checked on its rows against the consoles' `done`: one
+/// console's, or all of theirs (h2load appends each run to its log), is the same
+/// data; else another run's.
+fn set_h2load_logs_aside(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
+    let texts = by_format
+        .get(&Format::H2loadText)
+        .cloned()
+        .unwrap_or_default();
+    let done: Vec<u64> = (texts.iter())
+        .filter_map(|t| crate::ingest::h2load::done(t).ok())
+        .collect();
+    let all: u64 = done.iter().sum();
+    let own_dir = "give each h2load run a dir of its own to read its log's latencies";
+    for log in by_format.remove(&Format::H2loadLog).unwrap_or_default() {
+        let rows = crate::ingest::h2load_log::rows(&log).unwrap_or(0);
+        let (kind, why) = if rows > 0 && (done.contains(&rows) || rows == all) {
+            (
+                SkipKind::SameData,
+                format!(
+                    "h2load's log of {rows} rows, the runs of the console outputs beside it \
+                     ({}), which are read, one stage each (checked on their done requests): \
+                     {own_dir}",
+                    names(&texts)
+                ),
+            )
+        } else {
+            (
+                SkipKind::OtherData,
+                format!(
+                    "h2load's log of {rows} rows, and neither one console output beside it \
+                     nor all together ({}) count as many done requests: another run's, in \
+                     none of the figures: {own_dir}",
+                    names(&texts)
+                ),
+            )
+        };
+        run.skipped.push(Skipped::new(log, why, kind));
+    }
 }
 
 /// Several ab runs in one dir, each a console text with its `-g` TSV (and `-e` CSV):
