@@ -12,7 +12,7 @@ use hdrhistogram::Histogram;
 
 use serde_json::Value;
 
-use super::stages::StagePlan;
+use super::stages::{StagePlan, StageSpec};
 use super::text::read_text;
 use super::{problem, IngestOptions};
 use crate::model::{
@@ -338,13 +338,28 @@ impl ToolSummary {
                 whole(&specs[0].name, specs[0].users, specs[0].arrival_rate_rps)
             }
             StagePlan::Manifest(specs) => {
-                notes.push(format!(
-                    "the manifest lists {} stages but {}'s summary covers the whole run: \
-                     reported as one stage",
-                    specs.len(),
-                    self.tool
-                ));
-                whole("whole_run", None, None)
+                match manifest_stage_of(specs, self.window_ms, self.users) {
+                    // One of several runs in the dir (ab's consoles at 10, 50 and 100 users).
+                    Some(spec) => {
+                        notes.push(format!(
+                            "{}'s summary of one run, at {} users: the manifest's stage {} (the \
+                         only one at that load or time)",
+                            self.tool,
+                            self.users.map_or_else(|| "?".into(), |u| u.to_string()),
+                            spec.name
+                        ));
+                        whole(&spec.name, spec.users, spec.arrival_rate_rps)
+                    }
+                    None => {
+                        notes.push(format!(
+                            "the manifest lists {} stages but {}'s summary covers the whole run: \
+                         reported as one stage",
+                            specs.len(),
+                            self.tool
+                        ));
+                        whole("whole_run", None, None)
+                    }
+                }
             }
         };
         overall.users = stage.users;
@@ -536,6 +551,29 @@ pub fn endpoint(
     ep.latency = latency;
     ep.ok_latency = None;
     ep
+}
+
+/// The one manifest stage a whole-run summary is: the only one whose window holds the
+/// summary's, else the only one at the summary's users.
+fn manifest_stage_of(
+    specs: &[StageSpec],
+    window: Option<(i64, i64)>,
+    users: Option<u32>,
+) -> Option<&StageSpec> {
+    fn only(hits: Vec<&StageSpec>) -> Option<&StageSpec> {
+        (hits.len() == 1).then(|| hits[0])
+    }
+    let by_time = window.and_then(|(a, b)| {
+        only(
+            (specs.iter())
+                .filter(|s| s.window_ms.is_some_and(|(c, d)| c <= a && b <= d))
+                .collect(),
+        )
+    });
+    by_time.or_else(|| {
+        let u = users?;
+        only(specs.iter().filter(|s| s.users == Some(u)).collect())
+    })
 }
 
 /// The name an endpoint gets when the file does not name what was tested (oha JSON,

@@ -324,3 +324,37 @@ fn a_stage_measured_by_another_tool_in_each_release_decides_nothing() {
     );
     assert_eq!(code, 0, "{cmp}");
 }
+
+#[test]
+fn a_manifests_stage_names_go_to_the_ab_runs_at_their_users() {
+    // The same two ab runs with a hand-written run.toml naming the stages at 10 and
+    // 40 users: each console summary is the manifest's stage at its users, so an SLA
+    // naming `Normal` judges the 10-user run.
+    let dir = TestDir::new();
+    let busy = ab_text(400, [0, 0, 380, 0], 380)
+        .replace("Concurrency Level:      10", "Concurrency Level:      40");
+    dir.write("flat/ab-c10.console.log", ab_text(200, [0; 4], 0));
+    dir.write("flat/ab-c40.console.log", busy);
+    dir.write(
+        "flat/run.toml",
+        "[[stage]]\nname = \"normal\"\nusers = 10\n\n[[stage]]\nname = \"heavy\"\nusers = 40\n",
+    );
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("flat")], &[]);
+    let names: Vec<&str> = (report["stages"].as_array().expect("stages").iter())
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["normal", "heavy"], "{stderr}");
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"Normal\"]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let (code, report, _) = analyze_json(
+        &[&dir.path().join("flat")],
+        &["--sla", sla.to_str().unwrap()],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        report["sla"]["verdict_stages"],
+        serde_json::json!(["normal"])
+    );
+}
