@@ -136,14 +136,18 @@ pub fn starter(a: &Analysis) -> String {
             rules.push(format!("{metric} < {}", ms_text(nice_above(v))));
         }
     }
+    // 1%: a tighter limit is the user's to choose, and a looser one would write a
+    // broken run's failures (97 % 503s) into the SLA as acceptable.
     let errors = worst(|s| s.error_rate).unwrap_or(0.0) * 100.0;
-    // At least 1%: a tighter limit is the user's to choose, not a starter's.
-    let error_limit = if errors < 1.0 {
-        1.0
-    } else {
-        nice_above(errors)
-    };
-    rules.push(format!("error_rate < {}%", number(error_limit)));
+    if errors >= 1.0 {
+        let _ = writeln!(
+            out,
+            "# The run's worst stage failed {}% of its requests: the 1% limit below fails it \
+             there.",
+            number((errors * 100.0).round() / 100.0)
+        );
+    }
+    rules.push("error_rate < 1%".to_string());
     if heaviest.is_none() {
         if let Some(x) = a.overall.throughput_rps.filter(|x| *x > 0.0) {
             rules.push(format!("throughput >= {}/s", number(nice_below(x))));
@@ -155,12 +159,18 @@ pub fn starter(a: &Analysis) -> String {
     }
     let _ = writeln!(out, "]");
     if let Some(h) = heaviest {
-        if let Some(x) = h.figures.throughput_rps.filter(|x| *x > 0.0) {
+        // Past 1% errors the floor is on the successful requests: a rate of failures
+        // is no capacity.
+        let (metric, rate) = match h.figures.error_rate {
+            Some(e) if e >= 0.01 => ("goodput", h.figures.goodput_rps),
+            _ => ("throughput", h.figures.throughput_rps),
+        };
+        if let Some(x) = rate.filter(|x| *x > 0.0) {
             let _ = writeln!(
                 out,
-                "\n# Throughput is a floor for the heaviest stage only: lighter stages make less.\n[stage.{}]\nrules = [{}]",
+                "\n# A {metric} floor for the heaviest stage only: lighter stages make less.\n[stage.{}]\nrules = [{}]",
                 toml_key(&h.name),
-                toml_string(&format!("throughput >= {}/s", number(nice_below(x))))
+                toml_string(&format!("{metric} >= {}/s", number(nice_below(x))))
             );
         }
     }

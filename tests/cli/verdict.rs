@@ -627,3 +627,17 @@ fn the_headroom_sentence_does_not_contradict_a_no_go() {
         "{statement}"
     );
 }
+
+#[test]
+fn sla_init_never_writes_a_broken_runs_failures_in_as_acceptable() {
+    // Half of 1,000 requests failed at 100 req/s: the starter keeps errors under 1%
+    // (the run fails it, and a comment says so) and floors the 50 successful req/s.
+    let dir = TestDir::new();
+    let run = one_stage(&dir, 1000, 500, 100.0, [300, 500, 700]);
+    let o = headroom(&["sla", "init", run.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("\"error_rate < 1%\""), "{text}");
+    assert!(text.contains("failed 50% of its requests"), "{text}");
+    assert!(text.contains("rules = [\"goodput >= 50/s\"]"), "{text}");
+}
