@@ -187,7 +187,7 @@ fn set_floor(t: &mut Thresholds, spec: &str) -> Result<(), String> {
 }
 
 /// A name for a run from its path: the dir's name; for a report.json, the run dir
-/// it belongs to.
+/// it belongs to: the dir holding all its inputs, else the dir its report dir is in.
 pub(super) fn fallback_label(path: &Path) -> String {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let mut p = abs.as_path();
@@ -196,12 +196,36 @@ pub(super) fn fallback_label(path: &Path) -> String {
         if stem.as_deref() != Some("report") {
             return stem.unwrap_or_default();
         }
+        if let Some(name) = inputs_dir_name(p) {
+            return name;
+        }
         p = p.parent().unwrap_or(p);
     }
     while is_headroom_output(p) && p.parent().is_some() {
         p = p.parent().unwrap_or(p);
     }
     crate::ingest::dir_name(p).unwrap_or_else(|| path.display().to_string())
+}
+
+/// The name of the deepest dir holding every input a report.json lists (`relA` for
+/// `relA/01_warmup/wrk.txt` and `relA/02_load/wrk.txt`): the run's dir, wherever
+/// `--out` put the report. `None` when the inputs share no named dir.
+fn inputs_dir_name(report: &Path) -> Option<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).ok()?).ok()?;
+    let paths: Vec<&Path> = (json["inputs"].as_array()?.iter())
+        .filter_map(|i| i["path"].as_str().map(Path::new))
+        .collect();
+    let mut common = paths.first()?.parent()?.to_path_buf();
+    for p in &paths[1..] {
+        while !p.starts_with(&common) {
+            common = common.parent()?.to_path_buf();
+        }
+    }
+    match common.components().next_back()? {
+        std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+        _ => None,
+    }
 }
 
 /// Reads one input: a report.json, a report dir holding one, or a run dir. Problems

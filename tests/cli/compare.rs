@@ -1337,3 +1337,23 @@ fn a_closed_stage_against_an_open_one_and_a_repeat_at_another_load_decide_nothin
         report["notes"]
     );
 }
+
+/// A baseline report written with `--out reports/relA` (its run has no label) is
+/// named after its run's dir, `relA`, in the "vs release" section: not `reports`,
+/// the dir the report dir sits in.
+#[test]
+fn a_baseline_report_elsewhere_is_named_after_its_runs_dir() {
+    let dir = TestDir::new();
+    dir.write("relA/01_load/hey.txt", crate::messy_runs::hey_text(500, 0));
+    dir.write("relA/02_peak/hey.txt", crate::messy_runs::hey_text(900, 0));
+    dir.write("relB/01_load/hey.txt", crate::messy_runs::hey_text(500, 0));
+    let base_json = analyze_to(&dir, &dir.path().join("relA"), "reports/relA-report");
+    let out = dir.path().join("relB-report");
+    let (code, report, stderr) = analyze_vs(&dir.path().join("relB"), &base_json, &out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        report["baseline"]["label"], "relA",
+        "{}",
+        report["baseline"]
+    );
+}
