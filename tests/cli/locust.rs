@@ -478,3 +478,28 @@ fn locusts_console_alone_is_not_read() {
     assert!(text.contains("locust-console"), "{text}");
     assert!(text.contains("read only beside the Locust CSVs"), "{text}");
 }
+
+#[test]
+fn a_stage_gets_each_failure_kind_it_must_hold() {
+    // POST /b failed 12 times, 10 × 404 and 2 × 503; each of the two stages holds 6.
+    // The 6 outside a stage hold at most 6 of the 404s, so at least 4 of the stage's
+    // are 404s; the other 2 may be either: `other`.
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", history(false));
+    dir.write("run/run_stats.csv", STATS);
+    dir.write(
+        "run/run_failures.csv",
+        "Method,Name,Error,Occurrences\r\n\
+         POST,/b,HTTPError('404 Client Error: Not Found for url: /b'),10\r\n\
+         POST,/b,HTTPError('503 Server Error: Service Unavailable for url: /b'),2\r\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    for stage in stages(&report) {
+        let kinds = &stage["failures_by_kind"];
+        assert_eq!(kinds["status:404"], 4, "{stage:#}");
+        assert_eq!(kinds["other"], 2, "{stage:#}");
+        assert!(kinds["status:503"].is_null(), "{stage:#}");
+    }
+    assert_kinds_sum_to_failures(&report);
+}

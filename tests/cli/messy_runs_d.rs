@@ -358,3 +358,44 @@ fn a_manifests_stage_names_go_to_the_ab_runs_at_their_users() {
         serde_json::json!(["normal"])
     );
 }
+
+/// A minimal report.json of four stages at 10–80 users, measured by `tool`, whose
+/// saturation plateau is `sat` req/s within `range`.
+fn capacity_report(label: &str, tool: &str, sat: f64, range: [f64; 2]) -> String {
+    let stages: Vec<Value> = [(10, 100.0), (20, 200.0), (40, sat * 0.98), (80, sat)]
+        .iter()
+        .map(|(u, g)| {
+            serde_json::json!({"name": format!("{u}_users"), "users": u, "endpoints": [{
+                "key": "GET /a", "requests": 3000, "failures": 0, "throughput_rps": g,
+                "goodput_rps": g, "error_rate": 0.0,
+                "latency_ms": {"mean": 20.0, "p50": 20.0, "p90": 30.0, "p95": 40.0, "p99": 60.0}
+            }]})
+        })
+        .collect();
+    serde_json::json!({"schema_version": 1, "run": {"label": label}, "primary_source": tool,
+        "stages": stages,
+        "capacity": {"saturation": {"throughput_rps": sat, "throughput_interval_rps": range}}})
+    .to_string()
+}
+
+#[test]
+fn a_release_measured_by_another_tool_decides_nothing_through_its_capacity_either() {
+    // wrk saturates at 1,000 req/s, hey at 600: the tools differ in every stage, so
+    // the run's capacity (−40 %) is the tools' difference too.
+    let dir = TestDir::new();
+    let a = dir.write(
+        "a/report.json",
+        capacity_report("1.0", "wrk", 1000.0, [990.0, 1010.0]),
+    );
+    let b = dir.write(
+        "b/report.json",
+        capacity_report("1.1", "hey", 600.0, [590.0, 610.0]),
+    );
+    let (code, cmp) = compare_json(&dir, &[&a, &b], &[]);
+    let rows = cmp["comparisons"].as_array().expect("comparisons");
+    let sat = (rows.iter())
+        .find(|r| r["metric"] == "saturation_rps")
+        .unwrap_or_else(|| panic!("{cmp}"));
+    assert_eq!(sat["verdict"], "inconclusive", "{sat}");
+    assert_eq!(code, 0, "{cmp}");
+}

@@ -375,6 +375,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     let repeats = base.len() > 1 || cand.len() > 1;
     let mut rows = Vec::new();
     let mut notes = Vec::new();
+    let mut all_alike = true;
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
@@ -383,6 +384,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                 .then(|| runs_load_mismatch(base, cand, sb))
                 .flatten()
         });
+        all_alike &= load.is_none();
         notes.extend(load.clone().into_iter().chain(renamed_endpoint(sb, sc)));
         // Resamples: ≥ 20× the comparisons one metric makes, so p-values can reach
         // the smallest Benjamini–Hochberg threshold.
@@ -431,7 +433,9 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         }
     }
     if !repeats {
-        capacity_rows(b0, c0, &mut rows);
+        // The run's capacity rests on every stage: one at another load, or measured
+        // by another tool, makes it another measurement, which decides nothing.
+        capacity_rows(b0, c0, all_alike, &mut rows);
     }
     let stage_pairs = pairs
         .iter()
@@ -528,7 +532,7 @@ fn single(
 
 /// A run's capacity figures side by side, each deciding only beyond its own noise
 /// ([`capacity_estimates`]).
-fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
+fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row>) {
     for (metric, est, samples_ok) in capacity_estimates(&b.capacity, &c.capacity) {
         rows.push(Row {
             stage: String::new(),
@@ -537,7 +541,7 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, rows: &mut Vec<Row>) {
             metric,
             est,
             samples_ok,
-            same_load: true,
+            same_load: alike,
             cross_check: None,
         });
     }

@@ -1,7 +1,6 @@
 //! Locust failures and exceptions (`_failures.csv`, `_exceptions.csv`): read, and
 //! the failure kinds they list given to the stats' endpoints and stages.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::csv_set::{count, read_rows};
@@ -137,20 +136,22 @@ pub(super) fn kinds_from_whole_run(stage: &mut Stage, overall: &Stage) {
     }
 }
 
-/// Gives `part` (a window of `whole`) its failure kinds when they follow from the
-/// whole's: it holds all of the whole's failures, or the whole's failures are all of
-/// one kind. Otherwise they stay unknown and the report counts them as `other`.
+/// Gives `part` (a window of `whole`) the failure kinds that follow from the whole's:
+/// all of them when it holds all of the whole's failures; else of each kind at least
+/// those the failures outside it cannot hold (30 checks and 4 × 503 in the run, 33 of
+/// its 34 failures in the stage: at least 29 checks and 3 × 503 there). The rest stay
+/// unknown, and the report counts them as `other`.
 pub(super) fn kinds_of_part(part: &mut EndpointStats, whole: &EndpointStats) {
     if part.failures == 0 || part.failures > whole.failures {
         return;
     }
-    let known: u64 = whole.failures_by_kind.values().sum();
     if part.failures == whole.failures {
         part.failures_by_kind = whole.failures_by_kind.clone();
         part.errors = whole.errors.clone();
-    } else if let [(kind, _)] = whole.failures_by_kind.iter().collect::<Vec<_>>()[..] {
-        if known == whole.failures {
-            part.failures_by_kind = BTreeMap::from([(*kind, part.failures)]);
-        }
+        return;
     }
+    let outside = whole.failures - part.failures;
+    part.failures_by_kind = (whole.failures_by_kind.iter())
+        .filter_map(|(kind, n)| Some((*kind, n.checked_sub(outside).filter(|m| *m > 0)?)))
+        .collect();
 }
