@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use hdrhistogram::Histogram;
 use regex::Regex;
 
 use super::appended::{first_run, RunMarks};
@@ -225,39 +226,59 @@ pub fn build_run(
     log: &Path,
     plan: &StagePlan,
     opts: &IngestOptions,
-) -> Result<(Source, Vec<Problem>), Problem> {
-    let mut aside = Vec::new();
+) -> Result<(Source, LogUse), Problem> {
+    let mut used = LogUse::Read;
     let read = read(text).map(|(mut s, done)| {
         match with_log(&mut s, text, log, done) {
-            Ok(note) => s.notes.push(note),
-            Err(p) => aside.push(p),
+            Ok(Ok(note)) => s.notes.push(note),
+            Ok(Err(why)) => used = LogUse::OtherRun(why),
+            Err(p) => used = LogUse::Bad(p),
         }
         s
     });
-    Ok((build(text, read, plan, opts)?, aside))
+    Ok((build(text, read, plan, opts)?, used))
+}
+
+/// What became of the log beside a console output ([`build_run`]).
+pub enum LogUse {
+    /// Its run's latencies and codes are the source's.
+    Read,
+    /// Another run's, not read: why.
+    OtherRun(String),
+    /// A bad row: the problem (the console is read without it).
+    Bad(Problem),
 }
 
 /// Gives the console's summary `s` (of `done` closed streams) the latencies and codes
-/// of its run's rows in `log`; the note that says what was read.
-fn with_log(s: &mut ToolSummary, text: &Path, log: &Path, done: u64) -> Result<String, Problem> {
+/// of its run's rows in `log`: the note that says what was read, or why the log is
+/// not the console's run.
+fn with_log(
+    s: &mut ToolSummary,
+    text: &Path,
+    log: &Path,
+    done: u64,
+) -> Result<Result<String, String>, Problem> {
     let rows = super::h2load_log::rows(log)?;
     let first = s.runs_left_out.is_some();
     let skip = if first { 0 } else { rows.saturating_sub(done) };
     let f = super::h2load_log::figures(log, skip, done)?;
     let answered = s.endpoints[0].latency.count();
-    if rows < done || f.answered.len() != answered || !f.apart {
-        return Ok(format!(
-            "{} ({rows} rows) holds no run of {done} closed streams with {answered} answers \
-             {} it, as {} counts: not the same run, so the console output is read without it \
-             (analyse the log in a dir of its own)",
-            log.display(),
+    let printed = match &s.endpoints[0].latency {
+        LatencyDistribution::Summary(p) => p.min_ms.zip(p.max_ms),
+        _ => None,
+    };
+    if rows < done || f.answered.len() != answered || !f.apart || !within(&f.answered, printed) {
+        return Ok(Err(format!(
+            "h2load's log of {rows} rows holds no run of {done} closed streams with {answered} \
+             answers {} it, timed as {} prints: not the same run, so the console output is \
+             read without it (analyse the log in a dir of its own)",
             if first {
                 "at the start of"
             } else {
                 "at the end of"
             },
             text.display()
-        ));
+        )));
     }
     let ep = &mut s.endpoints[0];
     ep.latency = LatencyDistribution::Exact(f.answered);
@@ -275,7 +296,19 @@ fn with_log(s: &mut ToolSummary, text: &Path, log: &Path, done: u64) -> Result<S
             rows - done
         ));
     }
-    Ok(note)
+    Ok(Ok(note))
+}
+
+/// True when the log's answered latencies (µs) lie within the console's printed
+/// `time for request` min and max (ms), to its printing's rounding (`605us`, `3.59ms`,
+/// `1.23s`: within 1 %, and 10 µs).
+fn within(log: &Histogram<u64>, printed: Option<(f64, f64)>) -> bool {
+    let Some((min, max)) = printed else {
+        return true;
+    };
+    let slack = |v: f64| v * 0.01 + 0.01;
+    let (lo, hi) = (log.min() as f64 / 1000.0, log.max() as f64 / 1000.0);
+    lo >= min - slack(min) && hi <= max + slack(max)
 }
 
 /// The streams h2load's console output `path` says closed (`done`): the rows its run

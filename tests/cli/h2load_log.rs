@@ -172,8 +172,11 @@ fn an_h2load_log_of_another_run_leaves_the_console_as_it_is() {
     assert_eq!(report["overall"]["latency_exact"], false);
     assert!(close(latency(&report, "mean"), 49.51, 1e-9));
     assert!(report["overall"]["latency_ms"]["p95"].is_null());
-    let notes = report["sources"][0]["notes"].to_string();
-    assert!(notes.contains("not the same run"), "{notes}");
+    // Another run's data beside the report's: skipped as such, the data incomplete.
+    assert_eq!(report["skipped"][0]["kind"], "other_data");
+    let why = report["skipped"][0]["reason"].to_string();
+    assert!(why.contains("not the same run"), "{why}");
+    assert_eq!(report["data_quality"], "incomplete");
 }
 
 #[test]
@@ -208,8 +211,26 @@ fn an_h2load_log_appended_by_several_runs_gives_the_consoles_run_its_own_rows() 
     dir.write("run/h2load.log", format!("{overlapping}{}", log()));
     let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
     assert_eq!(report["overall"]["latency_exact"], false);
-    let notes = report["sources"][0]["notes"].to_string();
-    assert!(notes.contains("not the same run"), "{notes}");
+    let why = report["skipped"][0]["reason"].to_string();
+    assert!(why.contains("not the same run"), "{why}");
+
+    // The fixture's rows, one of them 1,000 s long: past the longest the console
+    // printed (98.01 ms), so not its run either.
+    let slow = log().replacen("\t91007\n", "\t1000000000\n", 1);
+    assert_ne!(slow, log());
+    dir.write("run/h2load.log", slow);
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["overall"]["latency_exact"], false);
+    assert_eq!(report["skipped"][0]["kind"], "other_data");
+
+    // A console cut short is refused; the log beside it is still read, alone.
+    dir.write("run/h2load.log", log());
+    let cut = console(100, 90, 8, 22);
+    dir.write("run/h2load.txt", &cut[..cut.find("traffic:").unwrap()]);
+    let (code, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2);
+    assert_eq!(report["overall"]["requests"], 100);
+    assert_eq!(report["sources"][0]["tool"], "h2load");
 }
 
 #[test]

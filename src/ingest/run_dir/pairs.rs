@@ -86,15 +86,24 @@ fn pair_h2load(
     ) else {
         return;
     };
-    match crate::ingest::h2load::build_run(&text, &log, plan, opts) {
-        Ok((src, problems)) => {
-            run.problems.extend(problems);
+    use crate::ingest::h2load::{build_run, LogUse};
+    by_format.remove(&Format::H2loadText);
+    match build_run(&text, &log, plan, opts) {
+        Ok((src, used)) => {
             add_source(run, src);
+            match used {
+                LogUse::Read => {}
+                LogUse::OtherRun(why) => {
+                    run.skipped
+                        .push(Skipped::new(log.clone(), why, SkipKind::OtherData));
+                }
+                LogUse::Bad(p) => run.problems.push(p),
+            }
+            by_format.remove(&Format::H2loadLog);
         }
+        // A console refused (cut short): the log is still read, alone.
         Err(p) => run.problems.push(p),
     }
-    by_format.remove(&Format::H2loadText);
-    by_format.remove(&Format::H2loadLog);
 }
 
 /// h2load's console outputs and `--log-file`s in one dir, other than one of each: the
