@@ -566,3 +566,39 @@ fn an_ab_g_file_beside_appended_runs_is_not_paired_with_the_first() {
     );
     assert_eq!(report["data_quality"], "incomplete", "{report}");
 }
+
+#[test]
+fn a_short_windowed_locust_stage_after_an_idle_minute_keeps_its_percentiles() {
+    // 2 users for 20 s at 50 ms, a minute at 0 users with no request, then 4 users for
+    // 8 s at 200 ms: no row of the last stage holds the first stage's requests.
+    let mut text = String::from(
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,\
+         Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,\
+         Total Min Response Time,Total Max Response Time,Total Average Content Size\n",
+    );
+    let mut total = 0;
+    for t in 1..=88u64 {
+        let (users, n, p50, top) = match t {
+            1..=20 => (2, 20, 50, 55),
+            21..=80 => (0, 0, 0, 0),
+            _ => (4, 20, 200, 210),
+        };
+        total += n;
+        let pcts = if n == 0 {
+            "N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A".to_string()
+        } else {
+            format!("{p50},{p50},{p50},{p50},{p50},{p50},{p50},{p50},{p50},{p50},{top}")
+        };
+        text.push_str(&format!(
+            "{},{users},,Aggregated,{n}.0,0.0,{pcts},{total},0,50,100.0,45,215,11.0\n",
+            1_796_347_300 + t
+        ));
+    }
+    let dir = TestDir::new();
+    dir.write("run/out_stats_history.csv", text);
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let stages = report["stages"].as_array().cloned().unwrap_or_default();
+    let last = stages.last().unwrap_or_else(|| panic!("{stderr}"));
+    assert_eq!(last["users"], 4, "{stages:?}");
+    assert_eq!(last["latency_ms"]["p50"].as_f64(), Some(200.0), "{last}");
+}

@@ -348,6 +348,14 @@ fn parse_number(c: &mut Cursor<'_>, metric: &Metric) -> Result<f64, String> {
         .replace('_', "")
         .parse()
         .map_err(|_| format!("\"{shown}\" is not a number (limit of {metric})"))?;
+    // An exponent can underflow (`1e-400` is 0): a limit of 0 must be written so.
+    let mantissa = digits.split(['e', 'E']).next().unwrap_or("");
+    if v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        return Err(format!(
+            "\"{shown}\" is too small a number (limit of {metric}): write a limit that fits \
+             the metric"
+        ));
+    }
     if !v.is_finite() {
         return Err(format!(
             "\"{shown}\" is too large a number (limit of {metric}): write a limit that fits \

@@ -443,6 +443,8 @@ mod tests {
         assert!(close(rule("error_rate < 1e-2").limit, 0.01));
         assert!(close(rule("requests > 1e+3").limit, 1000.0));
         assert!(err("p(95) < 1.5e ms").contains("unknown latency unit \"e\""));
+        assert!(err("p(95) < 1e-400").contains("too small"));
+        assert!(close(rule("error_rate <= 0e5").limit, 0.0));
         for (text, op) in [
             ("max < 1", Op::Lt),
             ("max <= 1", Op::Le),

@@ -648,9 +648,12 @@ pub(super) fn stage_percentiles(
                 .find(|r| r.pct.points.iter().any(|p| p.1 > 0.0))
                 .map_or(i64::MAX, |r| r.t_ms);
             let mut prev = rows.iter().take_while(|r| r.t_ms <= start).last().copied();
-            // A row's window reaches back LOCUST_WINDOW_MS: after rows of requests before
-            // the stage (an earlier stage's), its first rows still hold those requests.
-            let earlier = rows.iter().any(|r| r.t_ms < start && r.total_requests > 0);
+            // A row's window reaches back LOCUST_WINDOW_MS: after requests in the window
+            // before the stage (an earlier stage's), its first rows still hold them.
+            let total_before = |t: i64| {
+                (rows.iter().take_while(|r| r.t_ms < t).last()).map_or(0, |r| r.total_requests)
+            };
+            let earlier = total_before(start) > total_before(start - LOCUST_WINDOW_MS + 1);
             let clean_from = if earlier {
                 start + LOCUST_WINDOW_MS
             } else {

@@ -358,7 +358,7 @@ pub(super) fn pair_locust_json(
 /// Locust's console output beside the Locust CSVs that were read (`csv_requests`
 /// requests, `None` when no CSV set was): skipped as the same run when its final
 /// table counts as many requests; counting more, the CSVs stop before the run's end
-/// (their last write came before Locust stopped: a Ctrl-C), and the skip is of other
+/// (their last write came before Locust stopped), and the skip is of other
 /// data, so the figures are incomplete; counting fewer, it is another run's (or cut
 /// before its final table). Without CSVs it is not read.
 pub(super) fn pair_locust_console(
@@ -389,8 +389,9 @@ pub(super) fn pair_locust_console(
                 format!(
                     "Locust's console output counts {n} requests in its final table, the \
                      Locust CSVs beside it {csv}: the CSVs stop at their last write before \
-                     the run ended (Locust stopped with Ctrl-C writes no last rows), so the \
-                     report's figures miss {} requests",
+                     the run ended (Locust writes them every second; a Ctrl-C, or the run's \
+                     last moments, can miss the last write), so the report's figures miss {} \
+                     requests",
                     n - csv
                 ),
             ),
@@ -402,12 +403,15 @@ pub(super) fn pair_locust_console(
                      Locust's final table); the CSVs are read"
                 ),
             ),
-            Ok(None) => (
-                SkipKind::SameData,
-                "Locust's console output without a statistics table: nothing to check the \
-                 CSVs against"
-                    .to_string(),
-            ),
+            Ok(None) => {
+                run.inputs.retain(|i| i.path != file);
+                run.skipped.push(Skipped::not_result(
+                    file,
+                    "Locust's console output without a statistics table: nothing to check the \
+                     CSVs against",
+                ));
+                continue;
+            }
             Err(p) => (
                 SkipKind::OtherData,
                 format!(
