@@ -96,7 +96,8 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<Outcome> {
     }
     for r in reports.iter().filter(|r| !r.ok) {
         for p in &r.problems {
-            eprintln!("error: {}: {p}", r.path.display());
+            let line = format!("{}: {p}", r.path.display());
+            eprintln!("error: {}", crate::render::terminal::printable(&line));
         }
     }
     Ok(if reports.iter().all(|r| r.ok) {

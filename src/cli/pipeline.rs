@@ -67,7 +67,7 @@ pub fn run_pipeline(
 ) -> Result<(Run, Analysis), NothingToReport> {
     let run = ingest::load_runs(paths, opts);
     for p in &run.problems {
-        eprintln!("error: {p}");
+        eprintln!("error: {}", printable(&p.to_string()));
     }
     for w in &run.warnings {
         eprintln!("warning: {}", printable(&w.to_string()));

@@ -602,3 +602,24 @@ fn a_short_windowed_locust_stage_after_an_idle_minute_keeps_its_percentiles() {
     assert_eq!(last["users"], 4, "{stages:?}");
     assert_eq!(last["latency_ms"]["p50"].as_f64(), Some(200.0), "{last}");
 }
+
+#[test]
+fn a_problem_quoting_a_bad_cell_reaches_the_terminal_escaped() {
+    // A hey CSV row whose status cell holds an ANSI colour code: the problem naming it
+    // quotes the cell, escaped, on stderr (analyze and inspect alike).
+    let dir = TestDir::new();
+    let file = dir.write(
+        "run/hey.csv",
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n\
+         0.0100,0.0001,0.0000,0.0000,0.0099,0.0000,200,0.001\n\
+         0.0100,0.0001,0.0000,0.0000,0.0099,0.0000,\x1b[31m500,0.002\n",
+    );
+    let (code, _, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("hey.csv:3"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+    let o = crate::common::headroom(&["inspect", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("line 3"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+}
