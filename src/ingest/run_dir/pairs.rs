@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::discover::skip_duplicates;
 use super::{add_source, formats, Format, IngestOptions, Reader, StagePlan};
+use crate::ingest::h2load::{build_run, LogUse};
 use crate::ingest::Observation;
 use crate::model::{Run, SkipKind, Skipped};
 
@@ -86,7 +87,6 @@ fn pair_h2load(
     ) else {
         return;
     };
-    use crate::ingest::h2load::{build_run, LogUse};
     by_format.remove(&Format::H2loadText);
     match build_run(&text, &log, plan, opts) {
         Ok((src, used)) => {
