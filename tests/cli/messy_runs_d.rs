@@ -398,4 +398,8 @@ fn a_release_measured_by_another_tool_decides_nothing_through_its_capacity_eithe
         .unwrap_or_else(|| panic!("{cmp}"));
     assert_eq!(sat["verdict"], "inconclusive", "{sat}");
     assert_eq!(code, 0, "{cmp}");
+    // Its interval is the plateaus' range: [590 − 1010, 610 − 990], said to be no CI.
+    assert_eq!(sat["ci"], serde_json::json!([-420.0, -380.0]), "{sat}");
+    let notes = cmp["notes"].to_string();
+    assert!(notes.contains("not a 95% confidence interval"), "{notes}");
 }

@@ -435,7 +435,9 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     if !repeats {
         // The run's capacity rests on every stage: one at another load, or measured
         // by another tool, makes it another measurement, which decides nothing.
-        capacity_rows(b0, c0, all_alike, &mut rows);
+        if capacity_rows(b0, c0, all_alike, &mut rows) {
+            notes.push(SATURATION_RANGE.to_string());
+        }
     }
     let stage_pairs = pairs
         .iter()
@@ -532,8 +534,11 @@ fn single(
 
 /// A run's capacity figures side by side, each deciding only beyond its own noise
 /// ([`capacity_estimates`]).
-fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row>) {
+/// True when the saturation row's interval is its plateaus' range ([`SATURATION_RANGE`]).
+fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row>) -> bool {
+    let mut ranged = false;
     for (metric, est, samples_ok) in capacity_estimates(&b.capacity, &c.capacity) {
+        ranged |= metric == Metric::SaturationRps && est.ci.0.is_finite() && est.ci.1.is_finite();
         rows.push(Row {
             stage: String::new(),
             candidate_stage: String::new(),
@@ -545,7 +550,13 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row
             cross_check: None,
         });
     }
+    ranged
 }
+
+/// What the saturation row's interval is.
+const SATURATION_RANGE: &str = "the saturation row's interval of Δ is the range both runs' \
+    saturation plateaus leave (lowest and highest goodput on each), not a 95% confidence \
+    interval: it decides only when the whole range clears the noise floor";
 
 /// A seed per stage × endpoint × metric, so every estimate is reproducible (FNV-1a).
 fn seed(stage: &str, endpoint: &str, metric: Metric) -> u64 {
