@@ -133,6 +133,11 @@ pub(super) fn capacity_estimates(
     out
 }
 
+/// What the saturation row's interval is ([`capacity_estimates`]), for compare's notes.
+pub(super) const SATURATION_RANGE: &str = "the saturation row's interval of Δ is the range \
+    both runs' saturation plateaus leave (lowest and highest goodput on each), not a 95% \
+    confidence interval: it decides only when the whole range clears the noise floor";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,9 @@ use super::matching::{
     load_mismatch, match_endpoints, match_stages, renamed_endpoint, tool_mismatch,
 };
 use super::matching::{unmatched, Unmatched};
-use super::reported::{capacity_estimates, reported, summary_shift_shown, whole_run};
+use super::reported::{
+    capacity_estimates, reported, summary_shift_shown, whole_run, SATURATION_RANGE,
+};
 use super::stats::{self, Estimate, Method, RunSample};
 
 /// False-discovery rate of the Benjamini–Hochberg step.
@@ -432,12 +434,9 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
             }
         }
     }
-    if !repeats {
-        // The run's capacity rests on every stage: one at another load, or measured
-        // by another tool, makes it another measurement, which decides nothing.
-        if capacity_rows(b0, c0, all_alike, &mut rows) {
-            notes.push(SATURATION_RANGE.to_string());
-        }
+    // A stage at another load, or by another tool, makes the capacity another's.
+    if !repeats && capacity_rows(b0, c0, all_alike, &mut rows) {
+        notes.push(SATURATION_RANGE.to_string());
     }
     let stage_pairs = pairs
         .iter()
@@ -533,8 +532,7 @@ fn single(
 }
 
 /// A run's capacity figures side by side, each deciding only beyond its own noise
-/// ([`capacity_estimates`]).
-/// True when the saturation row's interval is its plateaus' range ([`SATURATION_RANGE`]).
+/// ([`capacity_estimates`]); true when the saturation's interval is a range.
 fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row>) -> bool {
     let mut ranged = false;
     for (metric, est, samples_ok) in capacity_estimates(&b.capacity, &c.capacity) {
@@ -552,11 +550,6 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row
     }
     ranged
 }
-
-/// What the saturation row's interval is.
-const SATURATION_RANGE: &str = "the saturation row's interval of Δ is the range both runs' \
-    saturation plateaus leave (lowest and highest goodput on each), not a 95% confidence \
-    interval: it decides only when the whole range clears the noise floor";
 
 /// A seed per stage × endpoint × metric, so every estimate is reproducible (FNV-1a).
 fn seed(stage: &str, endpoint: &str, metric: Metric) -> u64 {
