@@ -547,14 +547,9 @@ fn httperf_console(rate: u32, replies: u32, failed: u32, mean_ms: f64, secs: f64
     )
 }
 
-/// httperf at rising arrival rates gives mean latencies only: an SLA's `p(95)` rule
-/// cannot bound the headroom, so mean latency past 2× its value at 20 req/s (50 → 120
-/// ms between 40 and 60 req/s) stays a breaking point and is no SLA limit: the SLA's
-/// headroom is the error rate's (0 failures at 60 req/s, 20% at 100), and the statement
-/// says the p95 rule is not judged. Since the stages set arrival rates, it says their
-/// load in users is the concurrency X·R they measured.
-#[test]
-fn a_latency_limit_no_sla_rule_sets_does_not_bound_the_slas_headroom() {
+/// httperf stage dirs at 20, 40, 60 and 100 req/s: mean 50, 50, 120 and 150 ms, no
+/// failures but 40 at 100 req/s, 2 s each.
+fn stepped_httperf() -> TestDir {
     let dir = TestDir::new();
     for (i, (rate, failed, mean)) in [
         (20, 0, 50.0),
@@ -570,6 +565,18 @@ fn a_latency_limit_no_sla_rule_sets_does_not_bound_the_slas_headroom() {
             httperf_console(rate, rate * 2, failed, mean, 2.0),
         );
     }
+    dir
+}
+
+/// httperf at rising arrival rates gives mean latencies only: an SLA's `p(95)` rule
+/// cannot bound the headroom, so mean latency past 2× its value at 20 req/s (50 → 120
+/// ms between 40 and 60 req/s) stays a breaking point and is no SLA limit: the SLA's
+/// headroom is the error rate's (0 failures at 60 req/s, 20% at 100), and the statement
+/// says the p95 rule is not judged. Since the stages set arrival rates, it says their
+/// load in users is the concurrency X·R they measured.
+#[test]
+fn a_latency_limit_no_sla_rule_sets_does_not_bound_the_slas_headroom() {
+    let dir = stepped_httperf();
     let sla = dir.write(
         "sla.toml",
         "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 500ms\"]\n",
@@ -610,21 +617,7 @@ fn a_latency_limit_no_sla_rule_sets_does_not_bound_the_slas_headroom() {
 /// (httperf prints no p95), and the statement names the mean, not the p95.
 #[test]
 fn the_default_limits_name_the_latency_they_watch() {
-    let dir = TestDir::new();
-    for (i, (rate, failed, mean)) in [
-        (20, 0, 50.0),
-        (40, 0, 50.0),
-        (60, 0, 120.0),
-        (100, 40, 150.0),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        dir.write(
-            &format!("run/0{}_rate{rate}/console.log", i + 1),
-            httperf_console(rate, rate * 2, failed, mean, 2.0),
-        );
-    }
+    let dir = stepped_httperf();
     let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
     let statement = report["capacity"]["sla_headroom"]["statement"]
         .as_str()

@@ -41,21 +41,17 @@ pub fn sniff(head: &str) -> bool {
     })
 }
 
-/// The requests and failures of the last `Aggregated` row of a statistics table (the
-/// final one when Locust ended normally); `None` when the output has none.
-pub fn final_counts(path: &Path) -> Result<Option<(u64, u64)>, Problem> {
+/// The requests of the last `Aggregated` row of a statistics table (the final one
+/// when Locust ended normally); `None` when the output has none.
+pub fn final_requests(path: &Path) -> Result<Option<u64>, Problem> {
     static RES: OnceLock<[Regex; 1]> = OnceLock::new();
     // `# fails` is written `151(34.87%)`: the percentile table's row has no `(`.
-    let [row] = static_regexes(&RES, [r"^\s+Aggregated\s+(\d+)\s+(\d+)\("]);
+    let [row] = static_regexes(&RES, [r"^\s+Aggregated\s+(\d+)\s+\d+\("]);
     let text = read_file_text(path)?;
     let mut last = None;
     for (i, line) in text.lines().enumerate() {
         if let Some(c) = row.captures(line) {
-            let no = i as u64 + 1;
-            last = Some((
-                number(path, no, "# reqs", &c[1])?,
-                number(path, no, "# fails", &c[2])?,
-            ));
+            last = Some(number(path, i as u64 + 1, "# reqs", &c[1])?);
         }
     }
     Ok(last)

@@ -288,16 +288,11 @@ fn load_locust_set(
         add_source(run, src);
         return Some(requests);
     } else {
-        // Not read, so not an input the figures trace to.
-        let mut skip = |p: &PathBuf, why: &str| {
-            run.inputs.retain(|i| &i.path != p);
-            run.skipped.push(Skipped::not_result(p.clone(), why));
-        };
         if let Some(p) = &set.distribution {
-            skip(p, LONE_DISTRIBUTION);
+            skip_unread(run, p, LONE_DISTRIBUTION);
         }
         if let Some(p) = set.failures.iter().chain(&set.exceptions).next() {
-            skip(p, "Locust failures/exceptions without a stats file");
+            skip_unread(run, p, "Locust failures/exceptions without a stats file");
         }
     }
     None
@@ -411,6 +406,14 @@ fn load_observations(
         }
     }
     add_source(run, src);
+}
+
+/// Skips `path` as no result, for `why`: not read, so not an input the figures trace
+/// to.
+fn skip_unread(run: &mut Run, path: &Path, why: &str) {
+    run.inputs.retain(|i| i.path != path);
+    run.skipped
+        .push(Skipped::not_result(path.to_path_buf(), why));
 }
 
 /// Why a Locust ≤ 0.13.2 `_distribution.csv` is not read alone: its rows have request

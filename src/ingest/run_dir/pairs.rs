@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::discover::skip_duplicates;
-use super::{add_source, formats, Format, IngestOptions, Reader, StagePlan};
+use super::{add_source, formats, skip_unread, Format, IngestOptions, Reader, StagePlan};
 use crate::ingest::h2load::{build_run, LogUse};
 use crate::ingest::Observation;
 use crate::model::{Run, SkipKind, Skipped};
@@ -368,23 +368,23 @@ pub(super) fn pair_locust_console(
 ) {
     for file in by_format.remove(&Format::LocustConsole).unwrap_or_default() {
         let Some(csv) = csv_requests else {
-            run.inputs.retain(|i| i.path != file);
-            run.skipped.push(Skipped::not_result(
-                file,
+            skip_unread(
+                run,
+                &file,
                 "Locust's console output: read only beside the Locust CSVs of the same run, \
                  to check they hold the whole run (run Locust with --csv to analyse it)",
-            ));
+            );
             continue;
         };
-        let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
-            Ok(Some((n, _))) if n == csv => (
+        let (kind, why) = match crate::ingest::locust::console::final_requests(&file) {
+            Ok(Some(n)) if n == csv => (
                 SkipKind::SameData,
                 format!(
                     "Locust's console output of the run whose CSVs are read: its final table \
                      and the CSVs both count {n} requests (checked); the CSVs are read"
                 ),
             ),
-            Ok(Some((n, _))) if n > csv => (
+            Ok(Some(n)) if n > csv => (
                 SkipKind::OtherData,
                 format!(
                     "Locust's console output counts {n} requests in its final table, the \
@@ -395,7 +395,7 @@ pub(super) fn pair_locust_console(
                     n - csv
                 ),
             ),
-            Ok(Some((n, _))) => (
+            Ok(Some(n)) => (
                 SkipKind::OtherData,
                 format!(
                     "Locust's console output counts {n} requests in its last table, the \
@@ -404,12 +404,12 @@ pub(super) fn pair_locust_console(
                 ),
             ),
             Ok(None) => {
-                run.inputs.retain(|i| i.path != file);
-                run.skipped.push(Skipped::not_result(
-                    file,
+                skip_unread(
+                    run,
+                    &file,
                     "Locust's console output without a statistics table: nothing to check the \
                      CSVs against",
-                ));
+                );
                 continue;
             }
             Err(p) => (
