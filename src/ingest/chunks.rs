@@ -214,6 +214,10 @@ pub trait ReadsRanges: Clone + Send + 'static {
     fn quoting(&self) -> Quoting {
         Quoting::Csv
     }
+    /// [`Replay::notes`].
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A `ReadsRanges` reader replays its whole file, and splits at any body line.
@@ -228,6 +232,10 @@ impl<T: ReadsRanges> Replay for T {
 
     fn sees_transport_errors(&self) -> bool {
         ReadsRanges::sees_transport_errors(self)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        ReadsRanges::notes(self)
     }
 }
 

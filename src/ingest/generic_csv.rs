@@ -44,7 +44,14 @@ struct Columns {
 pub struct GenericCsv {
     path: PathBuf,
     columns: Columns,
+    /// Why the timestamps are read in another unit than the header's, if they are.
+    unit_note: Option<String>,
 }
+
+/// Epoch seconds of 2001-09-09 and of the year 5138: a millisecond timestamp in this
+/// range is a time in the first weeks of 1970, or 11 days or more after a test's
+/// start — no clock's and no test's. It is a Unix time in seconds (`time.time()`).
+const SECONDS_IN_MS_COLUMN: std::ops::Range<f64> = 1e9..1e11;
 
 /// True when header cells name a timestamp, an endpoint and a latency column.
 pub fn looks_like_generic_csv(cells: &[String]) -> bool {
@@ -101,12 +108,45 @@ impl GenericCsv {
             .iter()
             .map(|c| String::from_utf8_lossy(c).trim().to_string())
             .collect();
-        let columns = locate(&cells).map_err(|why| problem(path, Some(1), why))?;
+        let mut columns = locate(&cells).map_err(|why| problem(path, Some(1), why))?;
+        let unit_note = seconds_in_ms_column(&mut reader, &mut columns, &cells);
         Ok(GenericCsv {
             path: path.to_path_buf(),
             columns,
+            unit_note,
         })
     }
+}
+
+/// Reads the timestamps of a millisecond column as seconds when its first time is an
+/// epoch in seconds ([`SECONDS_IN_MS_COLUMN`]): `timestamp` = `1764835200.010` is
+/// 2025-12-04 in seconds and 1970-01-21 in ms. The note that says so, if it did.
+fn seconds_in_ms_column<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    columns: &mut Columns,
+    cells: &[String],
+) -> Option<String> {
+    if columns.timestamp_to_ms != 1.0 {
+        return None;
+    }
+    let mut first = csv::ByteRecord::new();
+    reader.read_byte_record(&mut first).ok()?;
+    let cell = String::from_utf8_lossy(first.get(columns.timestamp)?)
+        .trim()
+        .to_string();
+    let value = cell.parse::<f64>().ok()?;
+    if !SECONDS_IN_MS_COLUMN.contains(&value) {
+        return None;
+    }
+    columns.timestamp_to_ms = 1000.0;
+    let name = cells
+        .get(columns.timestamp)
+        .map_or("timestamp", String::as_str);
+    Some(format!(
+        "column `{name}` holds Unix times in seconds ({cell} is {} in seconds, and in ms \
+         a time in January 1970): read as seconds (name the column `timestamp_s` to say so)",
+        crate::model::format_rfc3339_ms((value * 1000.0).round() as i64)
+    ))
 }
 
 impl chunks::ReadsRanges for GenericCsv {
@@ -120,6 +160,10 @@ impl chunks::ReadsRanges for GenericCsv {
         visit: &mut dyn FnMut(Observation<'_>),
     ) -> Result<(), Problem> {
         self.read(range, visit)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.unit_note.iter().cloned().collect()
     }
 }
 
