@@ -107,7 +107,10 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     let spaced = dir.replace(['_', '-', '.'], " ");
     let users = re.captures(&spaced).and_then(|c| c[1].parse::<u32>().ok());
     let rest = re.replace(&spaced, " ");
-    let words: Vec<&str> = rest.split_whitespace().collect();
+    // Words are runs of letters and digits: `02 Peak Load (50 users)` names `peak_load`.
+    let words: Vec<&str> = (rest.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
     let words: Vec<&str> = match words.first() {
         Some(w) if w.chars().all(|c| c.is_ascii_digit()) => words[1..].to_vec(),
         _ => words,
@@ -252,6 +255,14 @@ mod tests {
         assert_eq!(
             stage_from_dir_name("results"),
             Some(("results".into(), None))
+        );
+        assert_eq!(
+            stage_from_dir_name("02 Peak Load (50 users)"),
+            Some(("peak_load".into(), Some(50)))
+        );
+        assert_eq!(
+            stage_from_dir_name("03 Spike [200 VUs]"),
+            Some(("spike".into(), Some(200)))
         );
     }
 

@@ -68,3 +68,152 @@ fn a_generic_csvs_timestamps_in_epoch_seconds_are_not_read_as_milliseconds() {
     assert_eq!(code, 1, "{check}");
     assert_eq!(check["verdict"], "NO-GO", "{check}");
 }
+
+/// k6 `--out json` lines of one run: `n` requests 10 ms apart from
+/// 2025-12-04T08:00:00Z at 10 VUs, alternately `GET` and `POST` on
+/// `http://localhost:3000/api/boards`; GETs take 4–6 ms, POSTs 18–22 ms; every
+/// `fail_every`-th request (0: none) fails with a 503.
+pub fn k6_json(n: u32, fail_every: u32) -> String {
+    let mut out = String::new();
+    for (name, kind, contains) in [
+        ("http_reqs", "counter", "default"),
+        ("http_req_duration", "trend", "time"),
+        ("http_req_failed", "rate", "default"),
+        ("vus", "gauge", "default"),
+    ] {
+        out.push_str(&format!(
+            "{{\"type\":\"Metric\",\"data\":{{\"name\":\"{name}\",\"type\":\"{kind}\",\"contains\":\"{contains}\",\"thresholds\":[],\"submetrics\":null}},\"metric\":\"{name}\"}}\n"
+        ));
+    }
+    for i in 0..n {
+        let ms = u64::from(i) * 10;
+        let time = format!(
+            "2025-12-04T08:{:02}:{:02}.{:03}Z",
+            ms / 60_000,
+            ms / 1000 % 60,
+            ms % 1000
+        );
+        if i % 100 == 0 {
+            out.push_str(&format!(
+                "{{\"metric\":\"vus\",\"type\":\"Point\",\"data\":{{\"time\":\"{time}\",\"value\":10,\"tags\":null}}}}\n"
+            ));
+        }
+        let failed = fail_every > 0 && i % fail_every == 0;
+        let (method, base) = if i % 2 == 0 {
+            ("GET", 4.0)
+        } else {
+            ("POST", 18.0)
+        };
+        let status = if failed { 503 } else { 200 };
+        let tags = format!(
+            "{{\"expected_response\":\"{}\",\"group\":\"\",\"method\":\"{method}\",\"name\":\"http://localhost:3000/api/boards\",\"proto\":\"HTTP/1.1\",\"scenario\":\"default\",\"status\":\"{status}\",\"url\":\"http://localhost:3000/api/boards\"}}",
+            !failed
+        );
+        let duration = base + f64::from(i % 5);
+        for (metric, value) in [
+            ("http_reqs", 1.0),
+            ("http_req_duration", duration),
+            ("http_req_failed", if failed { 1.0 } else { 0.0 }),
+        ] {
+            out.push_str(&format!(
+                "{{\"metric\":\"{metric}\",\"type\":\"Point\",\"data\":{{\"time\":\"{time}\",\"value\":{value},\"tags\":{tags}}}}}\n"
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn an_endpoint_rule_names_the_tools_endpoint_however_the_sla_spells_it() {
+    // k6 keys its requests `METHOD URL`; the SLA writes `POST /api/boards`. The POSTs
+    // take 18–22 ms: p95 22 ms misses 10 ms, so the rule fails where it was written.
+    let dir = TestDir::new();
+    dir.write("run/results.json", k6_json(2000, 0));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 5%\"]\n\
+         [endpoint.\"POST /api/boards\"]\nrules = [\"p(95) < 10ms\"]\n",
+    );
+    let (code, check) = check_json(&dir.path().join("run"), &sla);
+    assert_eq!(code, 1, "{check}");
+    assert_eq!(check["verdict"], "NO-GO", "{check}");
+    let evals = check["sla"]["rules"].as_array().unwrap();
+    let post = evals
+        .iter()
+        .find(|e| e["rule"] == "p(95) < 10ms" && !e["stage"].is_null())
+        .unwrap_or_else(|| panic!("{check}"));
+    assert_eq!(post["endpoint"], "POST http://localhost:3000/api/boards");
+    assert_eq!(post["status"], "fail", "{post}");
+    assert!(
+        (post["value"].as_f64().unwrap() - 22.0).abs() < 0.1,
+        "{post}"
+    );
+    // The path alone names both methods' endpoint: not one of them, so not run.
+    let both = dir.write(
+        "both.toml",
+        "[global]\nrules = [\"error_rate < 5%\"]\n\
+         [endpoint.\"/api/boards\"]\nrules = [\"p(95) < 10ms\"]\n",
+    );
+    let (_, check) = check_json(&dir.path().join("run"), &both);
+    assert!(
+        check["warnings"].to_string().contains("names no endpoint"),
+        "{check}"
+    );
+}
+
+/// wrk's `--latency` console: `conns` connections, `n` requests in 10 s, latency
+/// `ms` milliseconds at every percentile.
+fn wrk_text(conns: u32, n: u64, ms: f64) -> String {
+    format!(
+        "Running 10s test @ http://127.0.0.1:18080/item
+  2 threads and {conns} connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    {ms:.2}ms    0.50ms  {ms:.2}ms   80.00%
+    Req/Sec   100.00     5.00   110.00     90.00%
+  Latency Distribution
+     50%   {ms:.2}ms
+     75%   {ms:.2}ms
+     90%   {ms:.2}ms
+     99%   {ms:.2}ms
+  {n} requests in 10.00s, 97.00KB read
+Requests/sec:    {:.2}
+Transfer/sec:      9.70KB
+",
+        n as f64 / 10.0
+    )
+}
+
+#[test]
+fn stage_dirs_with_their_users_in_brackets_name_their_stages_and_the_sla_finds_them() {
+    // Little's law: 2 users at 20 ms make 100 req/s; 8 users at 80 ms, 100 req/s.
+    let dir = TestDir::new();
+    dir.write("run/01 Warm-up (2 users)/wrk.txt", wrk_text(2, 1000, 20.0));
+    dir.write(
+        "run/02 Peak Load (8 users)/wrk.txt",
+        wrk_text(8, 1000, 80.0),
+    );
+    let run = dir.path().join("run");
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    let names: Vec<&str> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["warm_up", "peak_load"], "{}", report["stages"]);
+    // The verdict stage written as the dir's own name decides: 80 ms misses 50 ms there
+    // while the warm-up's 20 ms passes.
+    for written in ["02 Peak Load (8 users)", "Peak Load", "02_peak_load_8users"] {
+        let sla = dir.write(
+            "sla.toml",
+            format!("[global]\nverdict_stages = [\"{written}\"]\nrules = [\"p(50) < 50ms\"]\n"),
+        );
+        let (code, check) = check_json(&run, &sla);
+        assert_eq!(code, 1, "{written}: {check}");
+        assert_eq!(
+            check["sla"]["verdict_stages"][0], "peak_load",
+            "{written}: {check}"
+        );
+        assert!(
+            !check["warnings"].to_string().contains("names no stage"),
+            "{written}: {check}"
+        );
+    }
+}

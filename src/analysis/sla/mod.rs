@@ -69,6 +69,7 @@ mod judge;
 mod parse;
 mod resolve;
 mod rule;
+mod spelling;
 mod stats;
 mod suggest;
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! Matching an SLA file's names (`[stage.X]`, `[endpoint."K"]`, `verdict_stages`)
-//! against the data. An SLA file is meant to travel between runs, so a name the data
-//! lacks is not an error: the caller warns and reports its rules as `not_run`. Only a
-//! name that looks like a typo of one the data has — letters differ, not only digits,
+//! against the data: exactly, case-insensitively, or in another spelling of the same
+//! stage or endpoint (`spelling.rs`) when that singles out one. An SLA file is meant
+//! to travel between runs, so a name the data lacks is not an error: the caller warns
+//! and reports its rules as `not_run`. Only a name that looks like a typo of one the data has — letters differ, not only digits,
 //! within edit distance 2 — is an error (exit 2) that says "did you mean".
 
 use regex::Regex;
 
 use super::parse::{regex_name, ScopeRules};
+use super::spelling::{same_route, same_stage, same_words};
 use super::suggest::typos_of;
 use super::SlaError;
 
@@ -75,9 +77,15 @@ pub(super) fn resolve<'a>(
     }
     // Stage names come from dir names and tools' own spellings: `peak-load`,
     // `Peak Load`, `02_peak_load` and `peak_load` are one stage when that singles
-    // out one.
-    if !matches!(kind, Kind::Endpoint) {
-        let spelled: Vec<&String> = known.iter().filter(|k| same_words(k, name)).collect();
+    // out one, and so is the name of the dir it came from (`02_peak_load_50users`).
+    // Endpoint keys come from each tool's spelling: `GET /item`, `/item` and
+    // `GET http://host:8080/item` are one endpoint when that singles out one.
+    let spellings: &[fn(&str, &str) -> bool] = match kind {
+        Kind::Stage | Kind::VerdictStage => &[same_words, same_stage],
+        Kind::Endpoint => &[same_route],
+    };
+    for same in spellings {
+        let spelled: Vec<&String> = known.iter().filter(|k| same(k, name)).collect();
         if let [only] = spelled[..] {
             return Ok(Some(only));
         }
@@ -97,28 +105,6 @@ pub(super) fn resolve<'a>(
             known_list(known, plural)
         ),
     })
-}
-
-/// True when the data's stage `known` is the SLA's `name` in other spelling: the
-/// same words whatever their case and separators (`-`, `_`, `.`, spaces), an
-/// ordering number before them left out (`02_Peak-Load` is `peak_load`).
-fn same_words(known: &str, name: &str) -> bool {
-    let words = |s: &str| -> Vec<String> {
-        s.split(['-', '_', '.', ' '])
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let (mut k, n) = (words(known), words(name));
-    let numbered = k.len() > 1 && k[0].chars().all(|c| c.is_ascii_digit());
-    if numbered
-        && !n
-            .first()
-            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
-    {
-        k.remove(0);
-    }
-    k == n
 }
 
 /// Finds an endpoint section's endpoints: its exact name, else (for `/…/`) every
@@ -198,7 +184,7 @@ mod tests {
     }
 
     /// A stage written in another spelling is found when that singles out one stage;
-    /// endpoints match only exactly or case-insensitively.
+    /// an endpoint only by its route (a label is no route).
     #[test]
     fn a_stage_is_found_whatever_its_separators_and_ordering_number() {
         use super::{resolve, Kind};

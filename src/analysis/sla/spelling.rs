@@ -1,0 +1,144 @@
+//! When an SLA file's name is the data's name in another spelling. Stage names come
+//! from dir names and tools' own spellings (`02 Peak Load`, `02_peak_load_50users`,
+//! `peak-load`); endpoint keys from each tool's way of naming a request (`GET /item`,
+//! `/item`, or the full URL `http://host:8080/item` of wrk and k6). A name written in
+//! another spelling still names the one stage or endpoint it singles out.
+
+/// HTTP methods, as they open an endpoint key (`GET /item`).
+const METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
+
+/// A name's words: its runs of letters and digits, lower-cased (`02 Peak-Load (50
+/// users)` → `02`, `peak`, `load`, `50`, `users`).
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// True when the data's stage `known` is the SLA's `name` in other spelling: the
+/// same words whatever their case and separators, an ordering number before them left
+/// out (`02_Peak-Load` is `peak_load`).
+pub(super) fn same_words(known: &str, name: &str) -> bool {
+    let (mut k, n) = (words(known), words(name));
+    let numbered = k.len() > 1 && is_number(&k[0]);
+    if numbered && !n.first().is_some_and(|w| is_number(w)) {
+        k.remove(0);
+    }
+    k == n
+}
+
+fn is_number(w: &str) -> bool {
+    w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A stage name's words without its ordering number and its users (`01`, `50users`,
+/// `50 users`, `200 vus`), and those users: the part of a dir's name that names the
+/// stage, and the part that gives its load.
+fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
+    let mut w = words(s);
+    let users_word = |x: &str| matches!(x, "user" | "users" | "u" | "vus" | "threads");
+    let mut users = None;
+    if let Some(i) = w.iter().position(|x| {
+        let digits = x.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        !digits.is_empty() && is_number(digits) && users_word(&x[digits.len()..])
+    }) {
+        let x = w.remove(i);
+        users = x
+            .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+            .parse()
+            .ok();
+    } else if let Some(i) = (1..w.len()).find(|&i| users_word(&w[i]) && is_number(&w[i - 1])) {
+        users = w[i - 1].parse().ok();
+        w.drain(i - 1..=i);
+    }
+    if w.len() > 1 && is_number(&w[0]) {
+        w.remove(0);
+    }
+    (w, users)
+}
+
+/// True when the data's stage `known` and the SLA's `name` are one stage named with
+/// or without its dir's ordering number and users (`02_peak_load_50users` names the
+/// stage `peak_load` that dir became): the same words, and the same users where both
+/// give them.
+pub(super) fn same_stage(known: &str, name: &str) -> bool {
+    let ((k, ku), (n, nu)) = (stage_core(known), stage_core(name));
+    !k.is_empty() && k == n && (ku.is_none() || nu.is_none() || ku == nu)
+}
+
+/// An endpoint key's method (upper-cased) and route path: `GET /item` → (GET,
+/// `/item`); `http://host:8080/item/` → (none, `/item`). `None` for a label that is
+/// no route (`T01_HomePageLoad`).
+fn route(key: &str) -> Option<(Option<String>, String)> {
+    let key = key.trim();
+    let (method, target) = match key.split_once(char::is_whitespace) {
+        Some((m, rest)) if METHODS.contains(&m.to_ascii_uppercase().as_str()) => {
+            (Some(m.to_ascii_uppercase()), rest.trim())
+        }
+        _ => (None, key),
+    };
+    let lower = target.to_ascii_lowercase();
+    let path = if lower.starts_with("http://") || lower.starts_with("https://") {
+        let after = &target[target.find("://")? + 3..];
+        after.find('/').map_or("/", |i| &after[i..])
+    } else {
+        target
+    };
+    if !path.starts_with('/') {
+        return None;
+    }
+    let path = match path.trim_end_matches('/') {
+        "" => "/",
+        p => p,
+    };
+    Some((method, path.to_string()))
+}
+
+/// True when the data's endpoint `known` is the SLA's `name` spelled by another tool:
+/// the same route path, and the same method where both say one (`GET /item`, `/item`
+/// and `GET http://127.0.0.1:8080/item` are one endpoint).
+pub(super) fn same_route(known: &str, name: &str) -> bool {
+    match (route(known), route(name)) {
+        (Some((km, kp)), Some((nm, np))) => kp == np && (km.is_none() || nm.is_none() || km == nm),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_match_whatever_the_tool_calls_them() {
+        assert!(same_route(
+            "GET http://localhost:3000/api/boards",
+            "GET /api/boards"
+        ));
+        assert!(same_route(
+            "POST http://localhost:3000/api/boards",
+            "/api/boards"
+        ));
+        assert!(!same_route(
+            "POST http://localhost:3000/api/boards",
+            "GET /api/boards"
+        ));
+        assert!(same_route("http://127.0.0.1:18701/item", "GET /item"));
+        assert!(same_route("GET /item", "/item/"));
+        assert!(same_route("http://example.com", "GET /"));
+        assert!(!same_route("T01_HomePageLoad", "/T01_HomePageLoad"));
+        assert!(!same_route("GET /item", "/items"));
+    }
+
+    #[test]
+    fn a_dir_name_names_the_stage_it_became() {
+        assert!(same_stage("peak_load", "02_peak_load_8users"));
+        assert!(same_stage("peak_load", "02 Peak Load (8 users)"));
+        assert!(same_stage("peak_load_1000users", "03_peak_load_1000users"));
+        assert!(!same_stage("peak_load_2users", "03_peak_load_1000users"));
+        assert!(!same_stage("peak_load", "peak"));
+        assert!(same_words("02 Peak Load", "peak load"));
+    }
+}
