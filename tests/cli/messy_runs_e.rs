@@ -217,3 +217,95 @@ fn stage_dirs_with_their_users_in_brackets_name_their_stages_and_the_sla_finds_t
         );
     }
 }
+
+/// k6's end-of-test summary of a run of `n` requests, `failed` of them failed, over
+/// 20 s at 10 VUs: `handleSummary()`'s data, or the legacy `--summary-export` shape.
+fn k6_summary(n: u64, failed: u64, handle_summary: bool) -> String {
+    let rate = n as f64 / 20.0;
+    let trend = "\"avg\":12.0,\"min\":4.0,\"med\":10.0,\"max\":40.0,\"p(90)\":20.0,\"p(95)\":22.0";
+    if handle_summary {
+        format!(
+            "{{\"root_group\":{{\"name\":\"\",\"path\":\"\",\"id\":\"d41d8\",\"groups\":[],\"checks\":[]}},\
+             \"options\":{{\"summaryTrendStats\":[\"avg\",\"min\",\"med\",\"max\",\"p(90)\",\"p(95)\"],\"summaryTimeUnit\":\"\",\"noColor\":false}},\
+             \"state\":{{\"isStdOutTTY\":false,\"isStdErrTTY\":false,\"testRunDurationMs\":20000}},\
+             \"metrics\":{{\"http_reqs\":{{\"type\":\"counter\",\"contains\":\"default\",\"values\":{{\"count\":{n},\"rate\":{rate}}}}},\
+             \"http_req_failed\":{{\"type\":\"rate\",\"contains\":\"default\",\"values\":{{\"rate\":{},\"passes\":{failed},\"fails\":{}}}}},\
+             \"http_req_duration\":{{\"type\":\"trend\",\"contains\":\"time\",\"values\":{{{trend}}}}},\
+             \"vus\":{{\"type\":\"gauge\",\"contains\":\"default\",\"values\":{{\"value\":10,\"min\":10,\"max\":10}}}}}}}}",
+            failed as f64 / n as f64,
+            n - failed
+        )
+    } else {
+        format!(
+            "{{\"root_group\":{{\"name\":\"\",\"path\":\"\",\"id\":\"d41d8\",\"groups\":{{}},\"checks\":{{}}}},\
+             \"metrics\":{{\"http_reqs\":{{\"count\":{n},\"rate\":{rate}}},\
+             \"http_req_failed\":{{\"passes\":{failed},\"fails\":{},\"value\":{}}},\
+             \"http_req_duration\":{{{trend}}},\
+             \"vus\":{{\"value\":10,\"min\":10,\"max\":10}}}}}}",
+            n - failed,
+            failed as f64 / n as f64
+        )
+    }
+}
+
+#[test]
+fn a_k6_summary_beside_the_per_request_output_is_checked_on_its_counts() {
+    // The same run: 2,000 requests, none failed, in both files.
+    let dir = TestDir::new();
+    dir.write("same/results.json", k6_json(2000, 0));
+    dir.write("same/summary-export.json", k6_summary(2000, 0, false));
+    // Another run's handleSummary(): 878 requests, 349 failed (40 %).
+    dir.write("other/results.json", k6_json(2000, 0));
+    dir.write("other/summary.json", k6_summary(878, 349, true));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 1%\"]\n",
+    );
+    let (code, check) = check_json(&dir.path().join("same"), &sla);
+    assert_eq!((code, &check["verdict"]), (0, &"GO".into()), "{check}");
+    let (_, report, _) = analyze_json(&[&dir.path().join("same")], &[]);
+    assert_eq!(report["data_quality"], "clean");
+    assert_eq!(
+        report["skipped"][0]["kind"], "same_data",
+        "{}",
+        report["skipped"]
+    );
+    // The other run's 349 failures are in no figure: never a clean GO beside them.
+    let (_, check) = check_json(&dir.path().join("other"), &sla);
+    assert_ne!(check["verdict"], "GO", "{check}");
+    let (_, report, _) = analyze_json(&[&dir.path().join("other")], &[]);
+    assert_eq!(report["data_quality"], "incomplete");
+    assert_eq!(stage0(&report)["requests"], 2000);
+    let skipped = &report["skipped"][0];
+    assert_eq!(skipped["kind"], "other_data", "{skipped}");
+    assert!(
+        skipped["reason"].as_str().unwrap().contains("878"),
+        "{skipped}"
+    );
+}
+
+#[test]
+fn k6s_two_summaries_of_one_run_are_read_once() {
+    // `--summary-export` and handleSummary() of one run: 878 requests, 349 failed.
+    let dir = TestDir::new();
+    dir.write("run/summary-export.json", k6_summary(878, 349, false));
+    dir.write("run/summary.json", k6_summary(878, 349, true));
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    let s = stage0(&report);
+    assert_eq!(s["requests"], 878, "{s}");
+    assert_eq!(s["failures"], 349);
+    assert!(
+        (s["duration_s"].as_f64().unwrap() - 20.0).abs() < 0.01,
+        "{s}"
+    );
+    assert_eq!(
+        report["skipped"][0]["kind"], "same_data",
+        "{}",
+        report["skipped"]
+    );
+    // Two runs' summaries (other counts) stay two runs, one after another.
+    dir.write("two/summary-export.json", k6_summary(878, 349, false));
+    dir.write("two/summary.json", k6_summary(1000, 0, true));
+    let (_, report, _) = analyze_json(&[&dir.path().join("two")], &[]);
+    assert_eq!(report["overall"]["requests"], 1878);
+}

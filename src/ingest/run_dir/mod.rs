@@ -5,13 +5,15 @@
 //! choosing among sources of the same requests in `../arbitrate.rs`; sharded driver
 //! runs (checked as a set, merged into one source) in `shards.rs`; a tool's outputs
 //! that may be one run twice (console text beside its CSV or log, Locust `--json`
-//! beside its CSVs), cross-checked on their counts, in `pairs.rs`; what stage dirs add
+//! beside its CSVs), cross-checked on their counts, in `pairs.rs` (k6's summaries
+//! beside its per-request output in `k6_outputs.rs`); what stage dirs add
 //! up to (one run whatever tool measured each, users from the data over the dir's
 //! name) in `stage_dirs.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod assemble;
 mod discover;
+mod k6_outputs;
 
 pub(crate) use discover::claimed_format;
 mod pairs;
@@ -183,10 +185,12 @@ fn load_dir(
     pairs::pair_locust_console(&mut by_format, locust_requests, run);
     let driver_dir = skip_driver_rows(&mut by_format, manifest.as_ref(), run);
     // One k6 run writes every output it was asked for: the per-request output is
-    // the measurement; its other forms and the end-of-test summary repeat it.
+    // the measurement; its other form repeats it, and its end-of-test summaries are
+    // checked against it once it is read.
+    let k6_summaries = k6_outputs::set_summaries_aside(&mut by_format, &plan, opts, run);
     skip_duplicates(
         &mut by_format,
-        &[Format::K6Json, Format::K6Csv, Format::K6Summary],
+        &[Format::K6Json, Format::K6Csv],
         "taken for another output of the same k6 run, which k6 writes side by side \
          (a different run belongs in a dir of its own)",
         run,
@@ -194,6 +198,7 @@ fn load_dir(
 
     let hey_notes = pairs::pair_console_outputs(&mut by_format, &plan, opts, run);
     load_by_adapter(by_format, driver_dir, &plan, opts, run);
+    k6_outputs::check_summaries(k6_summaries, run);
     if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
         src.notes.extend(hey_notes);
     }

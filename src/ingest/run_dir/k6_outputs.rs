@@ -1,0 +1,129 @@
+//! k6's outputs of one run side by side: `--out json`/`--out csv` (every request),
+//! `--summary-export` and a `handleSummary()` JSON (the end-of-test summary, k6 writes
+//! both when both are asked for). The per-request output is the measurement; a
+//! summary beside it is checked against it on its requests and failures before it is
+//! skipped as the same run, and named another run's when they differ (which makes the
+//! data `incomplete`: its requests are in no figure). Two summaries with the same
+//! counts are one run's, read once.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{add_source, formats, Format, IngestOptions, StagePlan};
+use crate::model::{Run, SkipKind, Skipped, Source, SourcePart};
+
+/// The dir's k6 summaries set aside to be checked against its per-request output once
+/// that is read.
+pub(super) struct PendingSummaries {
+    /// Each summary with its source as read.
+    summaries: Vec<(PathBuf, Source)>,
+    /// The k6 source's parts before the dir was read.
+    parts_before: usize,
+}
+
+/// Requests and failures of a source, as its part counts them.
+fn counts(src: &Source) -> (u64, u64) {
+    let part = SourcePart::of(src);
+    (part.requests, part.failures)
+}
+
+/// Reads the dir's k6 summaries: copies of one run's summary (the same requests and
+/// failures) are skipped but for the first; beside a per-request output every summary
+/// is taken out of `by_format`, to be checked by [`check_summaries`]. A summary that
+/// cannot be read stays for its reader to name the problem.
+pub(super) fn set_summaries_aside(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) -> Option<PendingSummaries> {
+    let files = by_format.remove(&Format::K6Summary)?;
+    let spec = formats::spec(Format::K6Summary);
+    let mut kept: Vec<(PathBuf, Option<Source>)> = Vec::new();
+    for file in files {
+        let src = spec
+            .reader
+            .summary_source(&file, plan, opts)
+            .and_then(Result::ok);
+        let twin = src.as_ref().and_then(|s| {
+            let c = counts(s);
+            kept.iter()
+                .find(|(_, k)| k.as_ref().is_some_and(|k| c.0 > 0 && counts(k) == c))
+        });
+        match twin {
+            Some((first, _)) => {
+                let (n, f) = src.as_ref().map(counts).unwrap_or_default();
+                let why = format!(
+                    "k6's other end-of-test summary of the run {} holds (--summary-export and \
+                     handleSummary() write both): both count {n} requests, {f} failed \
+                     (checked); read once",
+                    first.display()
+                );
+                run.skipped
+                    .push(Skipped::new(file, why, SkipKind::SameData));
+            }
+            None => kept.push((file, src)),
+        }
+    }
+    let per_request = [Format::K6Json, Format::K6Csv]
+        .iter()
+        .any(|f| by_format.contains_key(f));
+    if !per_request || kept.iter().any(|(_, s)| s.is_none()) {
+        by_format.insert(Format::K6Summary, kept.into_iter().map(|k| k.0).collect());
+        return None;
+    }
+    let parts_before = (run.sources.iter().find(|s| s.tool == "k6")).map_or(0, |s| s.parts.len());
+    Some(PendingSummaries {
+        summaries: kept
+            .into_iter()
+            .filter_map(|(p, s)| Some((p, s?)))
+            .collect(),
+        parts_before,
+    })
+}
+
+/// Checks the set-aside summaries against the per-request output the dir added: the
+/// same requests and failures are the same run (skipped), others another run's
+/// (skipped as other data). When no per-request output was read, the summaries are.
+pub(super) fn check_summaries(pending: Option<PendingSummaries>, run: &mut Run) {
+    let Some(pending) = pending else {
+        return;
+    };
+    let added: Vec<SourcePart> = (run.sources.iter().find(|s| s.tool == "k6"))
+        .map(|s| s.parts.iter().skip(pending.parts_before).cloned().collect())
+        .unwrap_or_default();
+    if added.is_empty() {
+        for (_, src) in pending.summaries {
+            add_source(run, src);
+        }
+        return;
+    }
+    let read = (
+        added.iter().map(|p| p.requests).sum::<u64>(),
+        added.iter().map(|p| p.failures).sum::<u64>(),
+    );
+    for (file, src) in pending.summaries {
+        let (n, f) = counts(&src);
+        let (kind, why) = if (n, f) == read {
+            (
+                SkipKind::SameData,
+                format!(
+                    "k6's end-of-test summary of the run whose per-request output is read: \
+                     both count {n} requests, {f} failed (checked); the per-request output \
+                     is the measurement"
+                ),
+            )
+        } else {
+            (
+                SkipKind::OtherData,
+                format!(
+                    "k6's end-of-test summary counts {n} requests ({f} failed) and the \
+                     per-request output beside it {} ({} failed): not the same run; the \
+                     per-request output is read: analyse this file in a dir of its own",
+                    read.0, read.1
+                ),
+            )
+        };
+        run.skipped.push(Skipped::new(file, why, kind));
+    }
+}
