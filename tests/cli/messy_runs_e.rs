@@ -309,3 +309,65 @@ fn k6s_two_summaries_of_one_run_are_read_once() {
     let (_, report, _) = analyze_json(&[&dir.path().join("two")], &[]);
     assert_eq!(report["overall"]["requests"], 1878);
 }
+
+/// `data` gzip-compressed.
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// A JMeter CSV JTL: `n` samples 100 ms apart at 2 threads, every 10th failed.
+fn jtl(n: u64) -> String {
+    let mut out = String::from(
+        "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
+    );
+    for i in 0..n {
+        let (code, ok) = if i % 10 == 0 {
+            (500, false)
+        } else {
+            (200, true)
+        };
+        out.push_str(&format!(
+            "{},{},home,{code},OK,TG 1-1,text,{ok},,100,50,2,2,http://example.com/,10,0,0\n",
+            1_764_835_200_000 + i * 100,
+            20 + i % 7
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_gzip_copy_beside_its_original_is_read_once() {
+    // 600 samples over 59.9 s (10.0 req/s), 60 failed; the team also kept a .gz copy.
+    let dir = TestDir::new();
+    let text = jtl(600);
+    dir.write("jmeter/results.jtl", &text);
+    dir.write("jmeter/results.jtl.gz", gzip(text.as_bytes()));
+    let json = k6_json(2000, 0);
+    dir.write("k6/results.json", &json);
+    dir.write("k6/results.json.gz", gzip(json.as_bytes()));
+    let (code, report, _) = analyze_json(&[&dir.path().join("jmeter")], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(report["overall"]["requests"], 600, "{}", report["overall"]);
+    assert_eq!(report["overall"]["failures"], 60);
+    let rps = report["overall"]["throughput_rps"].as_f64().unwrap();
+    assert!((rps - 600.0 / 59.9).abs() < 0.1, "{rps}");
+    let skipped = &report["skipped"][0];
+    assert_eq!(skipped["kind"], "same_data", "{skipped}");
+    assert!(
+        skipped["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("results.jtl.gz"),
+        "{skipped}"
+    );
+    let (_, report, _) = analyze_json(&[&dir.path().join("k6")], &[]);
+    assert_eq!(report["overall"]["requests"], 2000, "{}", report["overall"]);
+    // A .gz of other content is no copy: both are read.
+    dir.write("two/results.jtl", &text);
+    dir.write("two/more.jtl.gz", gzip(jtl(300).as_bytes()));
+    let (_, report, _) = analyze_json(&[&dir.path().join("two")], &[]);
+    assert_eq!(report["overall"]["requests"], 900, "{}", report["overall"]);
+}

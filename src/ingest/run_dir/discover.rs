@@ -1,7 +1,9 @@
 //! Finding a run's files: expanding paths into run dirs, detecting and
 //! fingerprinting each file's format, and listing what is skipped and why. A result
 //! file byte-identical to another of its dir (the same SHA-256: `hey.csv` and
-//! `hey-copy.csv`) is read once, the copy skipped as such; one in a stage dir that
+//! `hey-copy.csv`) is read once, the copy skipped as such, and so is a gzip-compressed
+//! copy of a file beside it (`results.jtl.gz`: the same content once decompressed);
+//! one in a stage dir that
 //! another stage dir holds already is that stage's data missing, not a second stage.
 //! A large file whose size no other input shares cannot be a copy: its SHA-256, which
 //! only the report needs, is computed on a thread of its own while the files are read
@@ -169,6 +171,8 @@ const LATE_MIN_BYTES: u64 = 8 << 20;
 pub(super) struct LateHashes {
     /// Each input's size.
     size_of: BTreeMap<PathBuf, u64>,
+    /// Each gzip input's decompressed size (its trailer's, modulo 2³²).
+    unzipped_size_of: BTreeMap<PathBuf, u64>,
     /// Input sizes, and how many inputs have each.
     sizes: BTreeMap<u64, usize>,
     queue: Option<std::sync::mpsc::Sender<PathBuf>>,
@@ -181,12 +185,18 @@ impl LateHashes {
         let size_of: BTreeMap<PathBuf, u64> = files
             .filter_map(|f| Some((f.clone(), std::fs::metadata(f).ok()?.len())))
             .collect();
+        let unzipped_size_of: BTreeMap<PathBuf, u64> = (size_of.keys())
+            .filter_map(|f| Some((f.clone(), gzip_size(f)?)))
+            .collect();
         let mut sizes = BTreeMap::new();
-        for size in size_of.values() {
+        // A gzip file counts at its decompressed size too: it may be a copy of a file
+        // that size.
+        for size in size_of.values().chain(unzipped_size_of.values()) {
             *sizes.entry(*size).or_insert(0) += 1;
         }
         LateHashes {
             size_of,
+            unzipped_size_of,
             sizes,
             queue: None,
             worker: None,
@@ -199,7 +209,10 @@ impl LateHashes {
         let Some(&size) = self.size_of.get(file) else {
             return false;
         };
-        if size < LATE_MIN_BYTES || self.sizes.get(&size) != Some(&1) {
+        if size < LATE_MIN_BYTES
+            || self.sizes.get(&size) != Some(&1)
+            || self.unzipped_twin_size(file).is_some()
+        {
             return false;
         }
         let queue = self.queue.get_or_insert_with(|| {
@@ -216,6 +229,13 @@ impl LateHashes {
             tx
         });
         queue.send(file.to_path_buf()).is_ok()
+    }
+
+    /// The decompressed size of a gzip input that another input has: the file may be
+    /// a compressed copy of it, so its content must be fingerprinted.
+    fn unzipped_twin_size(&self, file: &Path) -> Option<u64> {
+        let size = *self.unzipped_size_of.get(file)?;
+        (self.sizes.get(&size).copied().unwrap_or(0) > 1).then_some(size)
     }
 
     /// Waits for the fingerprints and writes them into `run.inputs`.
@@ -251,6 +271,46 @@ fn sha256_file(path: &Path) -> io::Result<String> {
         .collect())
 }
 
+/// The decompressed size a gzip file's trailer gives (modulo 2³²), if it is gzip.
+fn gzip_size(path: &Path) -> Option<u64> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = File::open(path).ok()?;
+    let mut magic = [0u8; 2];
+    file.read_exact(&mut magic).ok()?;
+    if magic != [0x1f, 0x8b] {
+        return None;
+    }
+    let mut trailer = [0u8; 4];
+    file.seek(SeekFrom::End(-4)).ok()?;
+    file.read_exact(&mut trailer).ok()?;
+    Some(u64::from(u32::from_le_bytes(trailer)))
+}
+
+/// Hex SHA-256 of a gzip file's decompressed content when it is `size` bytes long
+/// (read no further): the fingerprint of the file it is a compressed copy of.
+fn sha256_unzipped(path: &Path, size: u64) -> Option<String> {
+    let file = File::open(path).ok()?;
+    let mut content = flate2::read::MultiGzDecoder::new(io::BufReader::new(file)).take(size + 1);
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = content.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    (total == size).then(|| {
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    })
+}
+
 /// Detects each file's format and fingerprints the supported ones (listed in
 /// `run.inputs`); the others are skipped or, when named like a result, problems.
 pub(super) fn detect_files(
@@ -275,8 +335,12 @@ pub(super) fn detect_files(
                         }
                     }
                 };
-                let copy_of = (!sha256.is_empty())
-                    .then(|| seen_before(&mut seen, format, &sha256, file))
+                // A compressed copy has the fingerprint of what it decompresses to.
+                let content = (late.unzipped_twin_size(file))
+                    .and_then(|size| sha256_unzipped(file, size))
+                    .unwrap_or_else(|| sha256.clone());
+                let copy_of = (!content.is_empty())
+                    .then(|| seen_before(&mut seen, format, &content, file))
                     .flatten();
                 run.inputs.push(InputFile {
                     path: file.clone(),
@@ -290,7 +354,7 @@ pub(super) fn detect_files(
                     Some(first) if copy_rank(file) < copy_rank(&first) => {
                         files.retain(|p| *p != first);
                         files.push(file.clone());
-                        seen.insert(sha256, file.clone());
+                        seen.insert(content, file.clone());
                         run.skipped.push(copy_skipped(first, file));
                     }
                     Some(first) => run.skipped.push(copy_skipped(file.clone(), &first)),
@@ -353,9 +417,19 @@ fn copy_rank(path: &Path) -> (usize, PathBuf) {
 
 /// The skip of `copy`, byte-identical to `original`, which is read.
 pub(super) fn copy_skipped(copy: PathBuf, original: &Path) -> Skipped {
+    let compressed = |p: &Path| gzip_size(p).is_some();
+    let what = match (compressed(&copy), compressed(original)) {
+        (true, false) => "a gzip-compressed copy of",
+        (false, true) => "the decompressed content of",
+        _ => "a byte-identical copy of",
+    };
+    let how = if what.starts_with("a byte") {
+        "the same SHA-256"
+    } else {
+        "the same SHA-256 once decompressed"
+    };
     let why = format!(
-        "a byte-identical copy of {} (the same SHA-256): its requests are read once, from \
-         that file",
+        "{what} {} ({how}): its requests are read once, from that file",
         original.display()
     );
     Skipped::new(copy, why, SkipKind::SameData)
