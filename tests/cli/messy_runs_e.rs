@@ -371,3 +371,57 @@ fn a_gzip_copy_beside_its_original_is_read_once() {
     let (_, report, _) = analyze_json(&[&dir.path().join("two")], &[]);
     assert_eq!(report["overall"]["requests"], 900, "{}", report["overall"]);
 }
+
+/// A jHiccup interval log: 60 one-second intervals of 1,000 hiccup samples each (ns,
+/// jHiccup's unit), 0.5 ms every one.
+fn jhiccup_log() -> String {
+    use base64::Engine;
+    use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
+    let mut log = String::from(
+        "#[Logged with jHiccup version 2.0.10]\n#[Histogram log format version 1.2]\n\
+         #[StartTime: 1764835200.000 (seconds since epoch), Thu Dec 04 08:00:00 UTC 2025]\n\
+         \"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n",
+    );
+    for k in 0..60u64 {
+        let mut h =
+            hdrhistogram::Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).unwrap();
+        h.record_n(500_000, 1000).unwrap();
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new()
+            .serialize(&h, &mut bytes)
+            .unwrap();
+        let blob = base64::engine::general_purpose::STANDARD.encode(bytes);
+        log.push_str(&format!("{k}.000,1.000,0.500,{blob}\n"));
+    }
+    log
+}
+
+#[test]
+fn a_jhiccup_log_beside_a_jtl_is_not_the_load_tests_requests() {
+    // The JTL: 600 samples, 60 failed. The hiccup log beside it holds 60,000 JVM
+    // pause samples: more "requests", never the run's.
+    let dir = TestDir::new();
+    dir.write("run/results.jtl", jtl(600));
+    dir.write("run/hiccup.hlog", jhiccup_log());
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["overall"]["requests"], 600, "{}", report["overall"]);
+    assert_eq!(report["overall"]["failures"], 60);
+    assert_eq!(
+        report["data_quality"], "clean",
+        "{}",
+        report["data_quality_reason"]
+    );
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("hiccup.hlog") && skipped.contains("jHiccup"),
+        "{skipped}"
+    );
+    // Alone it is read as any interval log.
+    dir.write("alone/hiccup.hlog", jhiccup_log());
+    let (_, report, _) = analyze_json(&[&dir.path().join("alone")], &[]);
+    assert_eq!(
+        report["overall"]["requests"], 60_000,
+        "{}",
+        report["overall"]
+    );
+}

@@ -511,3 +511,42 @@ pub(super) fn skip_stage_dir_copies(
     }
     by_format.retain(|_, files| !files.is_empty());
 }
+
+/// jHiccup's interval logs beside other results are skipped: jHiccup records the
+/// pauses of a JVM (its hiccups), not requests, so its log is the server's context,
+/// never the load test's figures. Alone it is read as any interval log.
+pub(super) fn skip_hiccup_logs(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
+    let others = by_format
+        .keys()
+        .any(|f| !matches!(f, Format::HdrLog | Format::Manifest));
+    let Some(logs) = by_format.get_mut(&Format::HdrLog).filter(|_| others) else {
+        return;
+    };
+    let hiccups: Vec<PathBuf> = logs
+        .iter()
+        .filter(|p| logged_by_jhiccup(p))
+        .cloned()
+        .collect();
+    logs.retain(|p| !hiccups.contains(p));
+    if logs.is_empty() {
+        by_format.remove(&Format::HdrLog);
+    }
+    for path in hiccups {
+        run.inputs.retain(|i| i.path != path);
+        run.skipped.push(Skipped::not_result(
+            path,
+            "a jHiccup log: the pauses (hiccups) of a JVM, not requests; beside the load \
+             test's results it is not read as one",
+        ));
+    }
+}
+
+/// True when an interval log's comments say jHiccup wrote it.
+fn logged_by_jhiccup(path: &Path) -> bool {
+    read_head(path).is_ok_and(|head| {
+        String::from_utf8_lossy(&head)
+            .lines()
+            .take_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .any(|l| l.contains("Logged with jHiccup"))
+    })
+}

@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 
 use self::assemble::assemble;
 use self::discover::{
-    detect_files, expand, skip_duplicates, skip_stage_dir_copies, DirInput, LateHashes,
+    detect_files, expand, skip_duplicates, skip_hiccup_logs, skip_stage_dir_copies, DirInput,
+    LateHashes,
 };
 use super::formats::{self, FormatSpec, OpenReplay, Reader};
 use super::locust::{self, LocustSet};
@@ -169,6 +170,7 @@ fn load_dir(
     let before = stage_dirs::counts(run);
     let first_input = run.inputs.len();
     let mut by_format = detect_files(&input.files, run, late);
+    skip_hiccup_logs(&mut by_format, run);
     if stage_dir {
         skip_stage_dir_copies(&mut by_format, first_input, &input.dir, run);
     }
