@@ -425,3 +425,59 @@ fn a_jhiccup_log_beside_a_jtl_is_not_the_load_tests_requests() {
         report["overall"]
     );
 }
+
+/// One vegeta attack of `n` requests 10 ms apart from 2025-12-04T08:00:00Z (latency
+/// (i+1) ms, every 50th a refused connection), as `vegeta encode --to csv` and
+/// `--to json` write it.
+fn vegeta_encodings(n: u64) -> (String, String) {
+    let (mut csv, mut json) = (String::new(), String::new());
+    for i in 0..n {
+        let ts = 1_764_835_200_000_000_000u64 + i * 10_000_000;
+        let latency = (i + 1) * 1_000_000;
+        let (code, err) = if i % 50 == 0 {
+            (0, "dial tcp: connection refused")
+        } else {
+            (200, "")
+        };
+        csv.push_str(&format!(
+            "{ts},{code},{latency},0,11,\"{err}\",,,{i},GET,http://127.0.0.1:8080/item,\n"
+        ));
+        let ms = i * 10;
+        json.push_str(&format!(
+            "{{\"attack\":\"\",\"seq\":{i},\"code\":{code},\"timestamp\":\"2025-12-04T08:{:02}:{:02}.{:03}Z\",\"latency\":{latency},\"bytes_out\":0,\"bytes_in\":11,\"error\":\"{err}\",\"body\":null,\"method\":\"GET\",\"url\":\"http://127.0.0.1:8080/item\",\"headers\":null}}\n",
+            ms / 60_000,
+            ms / 1000 % 60,
+            ms % 1000
+        ));
+    }
+    (csv, json)
+}
+
+#[test]
+fn one_attack_encoded_twice_is_one_run() {
+    // 1,000 requests over 9.99 s (100 req/s), 20 refused: as CSV and as JSON.
+    let dir = TestDir::new();
+    let (csv, json) = vegeta_encodings(1000);
+    dir.write("run/results.csv", &csv);
+    dir.write("run/results.json", &json);
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    let o = &report["overall"];
+    assert_eq!(o["requests"], 1000, "{o}");
+    assert_eq!(o["failures"], 20);
+    assert!(
+        (o["throughput_rps"].as_f64().unwrap() - 1000.0 / 9.99).abs() < 0.5,
+        "{o}"
+    );
+    let skipped = &report["skipped"][0];
+    assert_eq!(skipped["kind"], "same_data", "{skipped}");
+    assert!(
+        skipped["path"].as_str().unwrap().ends_with("results.json"),
+        "{skipped}"
+    );
+    // Another attack's JSON beside the CSV is no copy: both are read.
+    let (_, other) = vegeta_encodings(500);
+    dir.write("two/results.csv", &csv);
+    dir.write("two/results.json", &other);
+    let (_, report, _) = analyze_json(&[&dir.path().join("two")], &[]);
+    assert_eq!(report["overall"]["requests"], 1500, "{}", report["overall"]);
+}

@@ -343,6 +343,7 @@ fn load_by_adapter(
     run: &mut Run,
 ) {
     // Every file of one format forms one source (files of one tool merge below).
+    let mut read_here = Vec::new();
     for (format, files) in by_format {
         let spec = formats::spec(format);
         match &spec.reader {
@@ -367,21 +368,49 @@ fn load_by_adapter(
                 } else {
                     spec.tool
                 };
-                load_observations(*open, tool, spec, files, plan, opts, run);
+                let read = ReadHere(&mut read_here);
+                load_observations(*open, (tool, spec), files, plan, opts, run, read);
             }
         }
     }
 }
 
-/// Reads every file of one per-request format into one source.
+/// The per-request sources a dir's files gave, with their files: one tool's formats
+/// holding the same requests (vegeta's CSV and JSON encodings of one attack, a
+/// JMeter run saved as CSV and XML) are one run, read once.
+struct ReadHere<'a>(&'a mut Vec<ReadSource>);
+
+/// What [`ReadHere`] keeps of a source: its tool, span and own totals, and its files.
+type ReadSource = (String, Option<(i64, i64)>, SourcePart, Vec<PathBuf>);
+
+impl ReadHere<'_> {
+    /// The files of an earlier source of the dir holding exactly `src`'s requests: the
+    /// same tool, span, requests, failures and endpoints.
+    fn same_requests(&self, src: &Source) -> Option<&[PathBuf]> {
+        let part = SourcePart::of(src);
+        self.0
+            .iter()
+            .find(|(tool, span, p, _)| {
+                *tool == src.tool
+                    && part.requests > 0
+                    && span.is_some()
+                    && *span == src.span_ms
+                    && *p == part
+            })
+            .map(|(.., files)| files.as_slice())
+    }
+}
+
+/// Reads every file of one per-request format into one source, unless the dir gave
+/// the same requests already in another of the tool's formats (then skipped).
 fn load_observations(
     open: OpenReplay,
-    tool: &str,
-    spec: &FormatSpec,
+    (tool, spec): (&str, &FormatSpec),
     files: Vec<PathBuf>,
     plan: &StagePlan,
     opts: &IngestOptions,
     run: &mut Run,
+    read_here: ReadHere,
 ) {
     let mut replays: Vec<(PathBuf, Box<dyn Replay>)> = Vec::new();
     for file in files {
@@ -412,6 +441,22 @@ fn load_observations(
             }
         }
     }
+    let files: Vec<PathBuf> = replays.into_iter().map(|(p, _)| p).collect();
+    if let Some(first) = read_here.same_requests(&src) {
+        let first: Vec<String> = first.iter().map(|p| p.display().to_string()).collect();
+        let why = format!(
+            "the same {} requests as {} (the same times, failures and endpoints), in another \
+             of {tool}'s formats: one run, read once",
+            src.overall.requests(),
+            first.join(", ")
+        );
+        for file in files {
+            run.skipped
+                .push(Skipped::new(file, why.clone(), SkipKind::SameData));
+        }
+        return;
+    }
+    (read_here.0).push((src.tool.clone(), src.span_ms, SourcePart::of(&src), files));
     add_source(run, src);
 }
 
