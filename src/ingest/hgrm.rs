@@ -10,7 +10,9 @@
 //! upper bound between rows (rows are dense in the tail, sparse below the median), so
 //! a percentile between two rows reads as the next row's value — never optimistic.
 //! The mean of the rebuilt histogram is biased upwards for the same reason; the
-//! writer's own mean (footer) is kept in a note.
+//! writer's own mean (footer) is kept in a note. Percentiles the writer printed from
+//! its full histogram (wrk2's `Latency Distribution` above the spectrum) are points of
+//! the distribution too, and are added as rows ([`Spectrum::with_points`]).
 //!
 //! Units: values are in whatever unit the writer scaled them to. wrk2 prints ms;
 //! jHiccup and most tools print ms too, so `.hgrm` files are read as ms unless
@@ -203,6 +205,35 @@ impl Spectrum {
             seen = row.cumulative;
         }
         LatencyDistribution::Exact(h)
+    }
+
+    /// The spectrum with the percentiles the writer printed beside it (`points`:
+    /// percent, value in the writer's unit — wrk2's `Latency Distribution` block,
+    /// computed from its full histogram) as rows of their own, each at rank
+    /// ⌈p·N⌉, so that the rebuilt distribution gives the writer's own figure at those
+    /// percentiles instead of the next row's value. A point that does not lie between
+    /// its neighbouring rows (rounded past them) is left out.
+    pub fn with_points(&self, points: &[(f64, f64)]) -> Spectrum {
+        let mut s = self.clone();
+        let total = self.count();
+        for &(pct, value) in points {
+            let rank = ((pct / 100.0) * total as f64).ceil().max(1.0) as u64;
+            let Some(j) = s.rows.iter().position(|r| r.cumulative >= rank) else {
+                continue;
+            };
+            let next = s.rows[j];
+            let above_previous = j == 0 || (s.rows[j - 1].value <= value);
+            if next.cumulative == rank || value > next.value || !above_previous {
+                continue;
+            }
+            let row = SpectrumRow {
+                value,
+                percentile: pct / 100.0,
+                cumulative: rank,
+            };
+            s.rows.insert(j, row);
+        }
+        s
     }
 
     /// A one-line description for notes: count, mean and max in ms.

@@ -183,8 +183,9 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
         run.non_2xx_3xx,
         socket_total,
     )?;
-    let latency = match run.recorded.as_ref().and_then(|b| b.spectrum.as_ref()) {
-        Some(spectrum) => spectrum.distribution(1.0),
+    let recorded = run.recorded.as_ref();
+    let latency = match recorded.and_then(|b| Some((b.spectrum.as_ref()?, &b.points))) {
+        Some((spectrum, points)) => spectrum.with_points(points).distribution(1.0),
         None => LatencyDistribution::Summary(PercentileSummary {
             count: completed,
             mean_ms: run.mean_ms,
@@ -283,8 +284,9 @@ fn latency_notes(path: &Path, run: &WrkRun, completed: u64, notes: &mut Vec<Stri
             ));
         }
         notes.push(format!(
-            "{}: latency rebuilt from wrk2's percentile spectrum: exact at each row, the next \
-             row's value between rows (so its mean reads high); wrk2's own figures: {}",
+            "{}: latency rebuilt from wrk2's percentile spectrum: exact at each row and at \
+             each percentile wrk2 printed above it, the next row's value between rows (so its \
+             mean reads high); wrk2's own figures: {}",
             path.display(),
             spectrum.describe(1.0)
         ));

@@ -481,3 +481,74 @@ fn one_attack_encoded_twice_is_one_run() {
     let (_, report, _) = analyze_json(&[&dir.path().join("two")], &[]);
     assert_eq!(report["overall"]["requests"], 1500, "{}", report["overall"]);
 }
+
+/// A wrk2 `--latency` output of 10,000 values: the spectrum's rows at 1 ms (5,000),
+/// 5 ms (9,800), 10 ms (9,900 — the 99th value ranks 9,900) … but with a sparse tail:
+/// rows 8 ms at 9,850 and 12 ms at 9,950; wrk2's own 99.000 % line (from its full
+/// histogram) says 9.50 ms.
+fn wrk2_sparse_tail() -> String {
+    let rows = [
+        (1.0, 0.5, 5000u64),
+        (5.0, 0.98, 9800),
+        (8.0, 0.985, 9850),
+        (12.0, 0.995, 9950),
+        (20.0, 1.0, 10000),
+    ];
+    let mut spectrum = String::new();
+    for (v, p, c) in rows {
+        let inv = if p < 1.0 {
+            format!("{:.2}", 1.0 / (1.0 - p))
+        } else {
+            "inf".into()
+        };
+        spectrum.push_str(&format!("{v:>12.3} {p:>12.6} {c:>12} {inv:>12}\n"));
+    }
+    format!(
+        "wrk -t1 -c2 -d10s -R1000 --latency http://127.0.0.1:8080/get\n\n\
+Running 10s test @ http://127.0.0.1:8080/get
+  1 threads and 2 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.50ms    1.00ms  20.00ms   90.00%
+    Req/Sec       -nan      -nan   0.00      0.00%
+  Latency Distribution (HdrHistogram - Recorded Latency)
+ 50.000%    1.00ms
+ 75.000%    2.00ms
+ 90.000%    4.00ms
+ 99.000%    9.50ms
+ 99.900%   15.00ms
+ 99.990%   20.00ms
+ 99.999%   20.00ms
+100.000%   20.00ms
+
+  Detailed Percentile spectrum:
+       Value   Percentile   TotalCount 1/(1-Percentile)
+
+{spectrum}#[Mean    =        1.500, StdDeviation   =        1.000]
+#[Max     =       20.000, Total count    =        10000]
+#[Buckets =           27, SubBuckets     =         2048]
+----------------------------------------------------------
+  10000 requests in 10.00s, 1.00MB read
+Requests/sec:   1000.00
+Transfer/sec:    100.00KB
+"
+    )
+}
+
+#[test]
+fn wrk2s_own_percentiles_are_the_reports_not_the_next_spectrum_rows() {
+    // p99 ranks 9,900: between the spectrum's rows 8 ms (9,850) and 12 ms (9,950), so
+    // the rows alone say 12 ms; wrk2 printed 9.50 ms from its full histogram.
+    let dir = TestDir::new();
+    dir.write("run/wrk2.txt", wrk2_sparse_tail());
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(99) < 10ms\"]\n");
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    let p99 = stage0(&report)["latency_ms"]["p99"].as_f64().unwrap();
+    assert!((p99 - 9.5).abs() < 0.02, "wrk2's 9.50 ms, not 12: {p99}");
+    let p999 = stage0(&report)["latency_ms"]["p999"].as_f64().unwrap();
+    assert!((p999 - 15.0).abs() < 0.02, "{p999}");
+    // Rows stay exact: p50 is the 1 ms row.
+    let p50 = stage0(&report)["latency_ms"]["p50"].as_f64().unwrap();
+    assert!((p50 - 1.0).abs() < 0.01, "{p50}");
+    let (code, check) = check_json(&dir.path().join("run"), &sla);
+    assert_eq!((code, &check["verdict"]), (0, &"GO".into()), "{check}");
+}
