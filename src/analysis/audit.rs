@@ -22,6 +22,9 @@
 //!   by endpoint, are the same requests counted twice — `impossible` when their latencies match too,
 //!   else `suspect`.
 //!
+//! - `stage_gap` (`stage_gap.rs`): a stage whose window is mostly a spell without a
+//!   request holds two runs read as one — `suspect`.
+//!
 //! A finding other than `ok` keeps the verdict from GO (GO needs a clean audit).
 
 use crate::analysis::words::ticked;
@@ -68,7 +71,12 @@ pub struct AuditFinding {
 }
 
 impl AuditFinding {
-    fn new(check: &str, stage: Option<&str>, verdict: AuditVerdict, explanation: String) -> Self {
+    pub(crate) fn new(
+        check: &str,
+        stage: Option<&str>,
+        verdict: AuditVerdict,
+        explanation: String,
+    ) -> Self {
         AuditFinding {
             check: check.into(),
             stage: stage.map(str::to_string),
@@ -107,6 +115,7 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
         out.extend(request_count(stage, &m));
         out.extend(percentiles(stage, &m));
         out.extend(endpoint_sum(stage));
+        out.extend(crate::analysis::stage_gap::stage_gap(stage));
     }
     out.extend(stage_totals(&src.stages, &src.overall));
     out.extend(part_totals(&src.parts, &src.overall));

@@ -18,6 +18,7 @@ mod readiness;
 pub mod report;
 pub mod sla;
 mod sla_report;
+mod stage_gap;
 pub mod words;
 
 pub use build::{analyze, encode_histogram, latency_report, scope_report, Settings};

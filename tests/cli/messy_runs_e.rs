@@ -552,3 +552,45 @@ fn wrk2s_own_percentiles_are_the_reports_not_the_next_spectrum_rows() {
     let (code, check) = check_json(&dir.path().join("run"), &sla);
     assert_eq!((code, &check["verdict"]), (0, &"GO".into()), "{check}");
 }
+
+#[test]
+fn two_runs_appended_to_one_jtl_are_no_stage_of_one_run() {
+    // JMeter appends to an existing `-l results.jtl`: the same 60 s test again 2 h
+    // later, its rows after the first run's. No stage spans the 2 h nothing ran in
+    // without the audit saying so, and no GO rests on it.
+    let dir = TestDir::new();
+    let first = jtl(600);
+    let mut text = first.clone();
+    for line in first.lines().skip(1) {
+        let (ts, rest) = line.split_once(',').unwrap();
+        let later: u64 = ts.parse::<u64>().unwrap() + 2 * 3600 * 1000;
+        text.push_str(&format!("{later},{rest}\n"));
+    }
+    dir.write("run/results.jtl", &text);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 20%\"]\n",
+    );
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    let gap: Vec<&Value> = (report["audit"].as_array().unwrap().iter())
+        .filter(|f| f["check"] == "stage_gap")
+        .collect();
+    assert_eq!(gap.len(), 1, "{}", report["audit"]);
+    assert_eq!(gap[0]["verdict"], "suspect");
+    assert!(
+        gap[0]["explanation"].as_str().unwrap().contains("two runs"),
+        "{}",
+        gap[0]
+    );
+    let (code, check) = check_json(&dir.path().join("run"), &sla);
+    assert_eq!(code, 0, "{check}");
+    assert_eq!(check["verdict"], "CONDITIONAL", "{check}");
+    // One run alone is clean.
+    dir.write("one/results.jtl", &first);
+    let (_, report, _) = analyze_json(&[&dir.path().join("one")], &[]);
+    assert!(
+        !report["audit"].to_string().contains("stage_gap"),
+        "{}",
+        report["audit"]
+    );
+}
