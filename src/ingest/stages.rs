@@ -107,8 +107,9 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     let spaced = dir.replace(['_', '-', '.'], " ");
     let users = re.captures(&spaced).and_then(|c| c[1].parse::<u32>().ok());
     let rest = re.replace(&spaced, " ");
-    // Words are runs of letters and digits: `02 Peak Load (50 users)` names `peak_load`.
-    let words: Vec<&str> = (rest.split(|c: char| !c.is_alphanumeric()))
+    // Brackets and punctuation around the users separate words too: `02 Peak Load (50
+    // users)` names `peak_load`.
+    let words: Vec<&str> = (rest.split(|c: char| c.is_whitespace() || "()[]{}<>,;:".contains(c)))
         .filter(|w| !w.is_empty())
         .collect();
     let words: Vec<&str> = match words.first() {

@@ -282,6 +282,17 @@ fn a_k6_summary_beside_the_per_request_output_is_checked_on_its_counts() {
         skipped["reason"].as_str().unwrap().contains("878"),
         "{skipped}"
     );
+    // A summary cut short beside it is a problem (exit 2), never data summed with it.
+    dir.write("bad/results.json", k6_json(2000, 0));
+    dir.write("bad/summary.json", &k6_summary(878, 349, false)[..120]);
+    let (code, report, _) = analyze_json(&[&dir.path().join("bad")], &[]);
+    assert_eq!(code, 2);
+    assert_eq!(report["overall"]["requests"], 2000, "{}", report["overall"]);
+    assert!(
+        report["problems"].to_string().contains("summary.json"),
+        "{}",
+        report["problems"]
+    );
 }
 
 #[test]

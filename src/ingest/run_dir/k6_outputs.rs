@@ -29,8 +29,8 @@ fn counts(src: &Source) -> (u64, u64) {
 
 /// Reads the dir's k6 summaries: copies of one run's summary (the same requests and
 /// failures) are skipped but for the first; beside a per-request output every summary
-/// is taken out of `by_format`, to be checked by [`check_summaries`]. A summary that
-/// cannot be read stays for its reader to name the problem.
+/// is taken out of `by_format`, to be checked by [`check_summaries`] (one that cannot
+/// be read is a problem there; alone, its reader names it).
 pub(super) fn set_summaries_aside(
     by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
     plan: &StagePlan,
@@ -40,11 +40,16 @@ pub(super) fn set_summaries_aside(
     let files = by_format.remove(&Format::K6Summary)?;
     let spec = formats::spec(Format::K6Summary);
     let mut kept: Vec<(PathBuf, Option<Source>)> = Vec::new();
+    let mut problems = Vec::new();
     for file in files {
-        let src = spec
-            .reader
-            .summary_source(&file, plan, opts)
-            .and_then(Result::ok);
+        let src = match spec.reader.summary_source(&file, plan, opts) {
+            Some(Ok(src)) => Some(src),
+            Some(Err(p)) => {
+                problems.push(p);
+                None
+            }
+            None => None,
+        };
         let twin = src.as_ref().and_then(|s| {
             let c = counts(s);
             kept.iter()
@@ -68,10 +73,14 @@ pub(super) fn set_summaries_aside(
     let per_request = [Format::K6Json, Format::K6Csv]
         .iter()
         .any(|f| by_format.contains_key(f));
-    if !per_request || kept.iter().any(|(_, s)| s.is_none()) {
+    if !per_request {
+        // Read by their reader, which names the problem of one that cannot be read.
         by_format.insert(Format::K6Summary, kept.into_iter().map(|k| k.0).collect());
         return None;
     }
+    // Beside the per-request output a summary that cannot be read is a problem of its
+    // own, never read as data.
+    run.problems.extend(problems);
     let parts_before = (run.sources.iter().find(|s| s.tool == "k6")).map_or(0, |s| s.parts.len());
     Some(PendingSummaries {
         summaries: kept
