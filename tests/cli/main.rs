@@ -28,6 +28,7 @@ mod h2load_log;
 mod habits;
 mod hlog_unit;
 mod hygiene;
+mod k6_console;
 mod impossible_numbers;
 mod kubernetes;
 mod layering;

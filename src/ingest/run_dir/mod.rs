@@ -186,7 +186,12 @@ fn load_dir(
     // the measurement; its other forms and the end-of-test summary repeat it.
     skip_duplicates(
         &mut by_format,
-        &[Format::K6Json, Format::K6Csv, Format::K6Summary],
+        &[
+            Format::K6Json,
+            Format::K6Csv,
+            Format::K6Summary,
+            Format::K6Console,
+        ],
         "taken for another output of the same k6 run, which k6 writes side by side \
          (a different run belongs in a dir of its own)",
         run,
