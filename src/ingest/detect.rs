@@ -37,6 +37,8 @@ pub enum Format {
     ArtilleryJson,
     /// Locust `--json` output.
     LocustJson,
+    /// Locust's HTML report (2.22 and later: its data in `window.templateArgs`).
+    LocustHtml,
     /// headroom's generic per-request CSV (README, "Generic per-request CSV").
     GenericCsv,
     /// HdrHistogram interval log (`.hlog`).

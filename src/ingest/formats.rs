@@ -16,7 +16,7 @@ use crate::model::{Problem, Source};
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 38] = {
+pub static FORMATS: [&FormatSpec; 39] = {
     use super::{
         ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
         hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, wrk,
@@ -61,6 +61,7 @@ pub static FORMATS: [&FormatSpec; 38] = {
         &artillery::SPEC,
         &goose::SPEC,
         &locust::json::SPEC,
+        &locust::html::SPEC,
         // Last: its header rule is the loosest.
         &GENERIC_CSV,
     ]

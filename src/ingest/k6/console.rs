@@ -239,8 +239,8 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         return Err(cut_short(
             path,
             text,
-            "no `http_reqs` line: k6 was still running, or the output was cut before its \
-             end-of-test summary",
+            "no `http_reqs` line: k6 was still running, ran with --no-summary, or the output \
+             was cut before its end-of-test summary",
         ));
     };
     let bad = |line: u64, what: &str| problem(path, Some(line), what.to_string());
