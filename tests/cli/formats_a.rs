@@ -1155,7 +1155,12 @@ fn count_k6_console(text: &str) -> (u64, u64) {
             .find(|l| l.trim_start().starts_with(&format!("{name}..")))
             .unwrap();
         let values = line.split_once(':').unwrap().1;
-        values.split_whitespace().nth(word).unwrap().parse().unwrap()
+        values
+            .split_whitespace()
+            .nth(word)
+            .unwrap()
+            .parse()
+            .unwrap()
     };
     (after("http_reqs", 0), after("http_req_failed", 1))
 }

@@ -61,7 +61,10 @@ fn k6s_console_summary_alone_is_read_as_k6_printed_it() {
         assert_eq!(s["failures"], 30, "{name}");
         assert_eq!(s["users"], 10, "{name}");
         // 1,200 requests ÷ 40/s.
-        assert!(close(s["duration_s"].as_f64().unwrap(), 30.0, 1e-12), "{name}");
+        assert!(
+            close(s["duration_s"].as_f64().unwrap(), 30.0, 1e-12),
+            "{name}"
+        );
         assert!(close(s["throughput_rps"].as_f64().unwrap(), 40.0, 1e-12));
         for (key, ms) in [
             ("mean", 52.3),
@@ -87,13 +90,20 @@ fn k6s_console_beside_its_json_output_is_the_same_run_not_read_twice() {
         format!("{{\"type\":\"Point\",\"metric\":\"{metric}\",\"data\":{{\"time\":\"2026-12-04T10:00:00.000+00:00\",\"value\":{v},\"tags\":{{\"name\":\"http://h/a\",\"method\":\"GET\",\"status\":\"200\",\"expected_response\":\"true\"}}}}}}\n")
     };
     let json: String = (0..3)
-        .map(|_| point("http_reqs", "1") + &point("http_req_duration", "12.5") + &point("http_req_failed", "0"))
+        .map(|_| {
+            point("http_reqs", "1")
+                + &point("http_req_duration", "12.5")
+                + &point("http_req_failed", "0")
+        })
         .collect();
     dir.write("run/results.json", json);
     dir.write("run/k6.log", legacy_layout());
     let (code, r, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(r["overall"]["requests"], 3, "the per-request output is read");
+    assert_eq!(
+        r["overall"]["requests"], 3,
+        "the per-request output is read"
+    );
     let skipped = r["skipped"].to_string();
     assert!(
         skipped.contains("k6.log") && skipped.contains("same k6 run"),
@@ -152,5 +162,9 @@ fn stage_dirs_of_k6_consoles_are_one_stage_each() {
         vec![("load".into(), 10, 1200), ("peak".into(), 50, 3000)]
     );
     // 3,000 ÷ 100/s.
-    assert!(close(r["stages"][1]["duration_s"].as_f64().unwrap(), 30.0, 1e-12));
+    assert!(close(
+        r["stages"][1]["duration_s"].as_f64().unwrap(),
+        30.0,
+        1e-12
+    ));
 }

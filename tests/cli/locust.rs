@@ -446,9 +446,27 @@ fn console(requests: u64, failures: u64) -> String {
 #[test]
 fn locusts_console_checks_that_its_csvs_hold_the_whole_run() {
     for (requests, failures, quality, kind, says) in [
-        (304, 12, "clean", "same_data", "as the Locust CSVs beside it do"),
-        (313, 12, "clean", "same_data", "last 9 requests, ≈ 1.8 s at its 4.9 req/s"),
-        (313, 13, "incomplete", "other_data", "more often than in the CSVs"),
+        (
+            304,
+            12,
+            "clean",
+            "same_data",
+            "as the Locust CSVs beside it do",
+        ),
+        (
+            313,
+            12,
+            "clean",
+            "same_data",
+            "last 9 requests, ≈ 1.8 s at its 4.9 req/s",
+        ),
+        (
+            313,
+            13,
+            "incomplete",
+            "other_data",
+            "more often than in the CSVs",
+        ),
         (
             352,
             12,

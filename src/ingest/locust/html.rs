@@ -214,8 +214,12 @@ mod tests {
 
     #[test]
     fn sniffs_locusts_report_page() {
-        assert!(sniff("<!DOCTYPE html>\n<html lang=\"en\">\n <head>\n <title>Locust</title>"));
-        assert!(!sniff("<!DOCTYPE html>\n<html><head><title>Gatling Stats</title>"));
+        assert!(sniff(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n <head>\n <title>Locust</title>"
+        ));
+        assert!(!sniff(
+            "<!DOCTYPE html>\n<html><head><title>Gatling Stats</title>"
+        ));
         assert!(!sniff("Type,Name,Request Count"));
     }
 }

@@ -64,7 +64,8 @@ impl LocustCsvs {
         let secs = self.rate.map(|r| gap as f64 / r);
         // The missed requests fail no more often than the CSVs' own (exact in integers):
         // the CSVs' error rate is then no lower than the whole run's.
-        let no_worse = failures >= f && u128::from(gap_failed) * u128::from(n) <= u128::from(f) * u128::from(gap);
+        let no_worse = failures >= f
+            && u128::from(gap_failed) * u128::from(n) <= u128::from(f) * u128::from(gap);
         match secs {
             Some(s) if s <= LAST_WRITE_S && no_worse => (
                 SkipKind::SameData,
@@ -132,7 +133,8 @@ pub(super) fn pair_summaries(
                 }
                 None => continue,
             };
-            run.skipped.push(Skipped::new(file, why + "; the CSVs are read", kind));
+            run.skipped
+                .push(Skipped::new(file, why + "; the CSVs are read", kind));
         }
     }
 }
@@ -175,6 +177,7 @@ pub(super) fn pair_console(
                 ),
             ),
         };
-        run.skipped.push(Skipped::new(file, why + "; the CSVs are read", kind));
+        run.skipped
+            .push(Skipped::new(file, why + "; the CSVs are read", kind));
     }
 }
