@@ -37,6 +37,8 @@ pub enum Format {
     ArtilleryJson,
     /// Locust `--json` output.
     LocustJson,
+    /// Locust's HTML report (2.22 and later: its data in `window.templateArgs`).
+    LocustHtml,
     /// headroom's generic per-request CSV (README, "Generic per-request CSV").
     GenericCsv,
     /// HdrHistogram interval log (`.hlog`).
@@ -52,6 +54,8 @@ pub enum Format {
     /// k6 end-of-test summary JSON (`--summary-export`, `handleSummary`, or the
     /// machine-readable summary of k6 1.x).
     K6Summary,
+    /// k6's console output with its end-of-test text summary.
+    K6Console,
     /// Gatling `simulation.log`, text layouts 2.0 – 3.12.
     GatlingLog,
     /// Gatling binary `simulation.log` (3.13 and later).
@@ -167,11 +171,6 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     for spec in &FORMATS {
         if matches!(spec.sniff, Sniff::Content(sniff) if sniff(&head)) {
             return Detection::Supported(spec.format);
-        }
-        // k6's console text, where no format sniffed so far reads it: refused with
-        // what to run instead.
-        if spec.format == Format::K6Summary && super::k6::summary::looks_like_k6_console(&text) {
-            return Detection::Unsupported(super::k6::summary::CONSOLE_REASON.into());
         }
     }
     if super::autocannon::looks_like_console(&text) {

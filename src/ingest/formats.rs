@@ -16,7 +16,7 @@ use crate::model::{Problem, Source};
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 37] = {
+pub static FORMATS: [&FormatSpec; 39] = {
     use super::{
         ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
         hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, wrk,
@@ -46,6 +46,7 @@ pub static FORMATS: [&FormatSpec; 37] = {
         &k6::csv::SPEC,
         &k6::json::SPEC,
         &k6::summary::SPEC,
+        &k6::console::SPEC,
         &gatling::SPEC,
         &gatling_binary::SPEC,
         &jmeter::xml::SPEC,
@@ -60,6 +61,7 @@ pub static FORMATS: [&FormatSpec; 37] = {
         &artillery::SPEC,
         &goose::SPEC,
         &locust::json::SPEC,
+        &locust::html::SPEC,
         // Last: its header rule is the loosest.
         &GENERIC_CSV,
     ]

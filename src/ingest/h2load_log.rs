@@ -6,6 +6,9 @@
 //!
 //! Requests h2load gives up on without a stream (those of a connection that failed,
 //! or timed out) have no row: read alone, the log does not see transport errors.
+//! A failed stream's time is how long it took to fail, not an answer's: like h2load's
+//! `time for request`, the latency covers the answered rows only, alone or beside
+//! the console, so one log gives one p95 either way.
 //! h2load appends each run's rows to the log. Beside h2load's console output
 //! (`run_dir/pairs.rs`) the console gives the counts and failures and its run's rows
 //! in the log every answer's latency and code ([`figures`]). The file names no URL,
@@ -155,7 +158,8 @@ impl ReadsRanges for H2loadLog {
                 t_ms: i64::try_from(start_us / 1000).unwrap_or(i64::MAX),
                 method: None,
                 name: &self.name,
-                latency_ms: Some(took_us as f64 / 1000.0),
+                // A failed stream (`-1`) got no answer to time.
+                latency_ms: (status != -1).then(|| took_us as f64 / 1000.0),
                 ok: failure.is_none(),
                 failure,
                 error: None,

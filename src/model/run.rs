@@ -347,6 +347,17 @@ impl Stage {
         }
     }
 
+    /// Total failures, counted as [`Stage::requests`] counts requests.
+    pub fn failures(&self) -> u64 {
+        match &self.aggregate {
+            Some(a) => a.failures,
+            None => (self.endpoints.values())
+                .filter(|e| !e.transaction)
+                .map(|e| e.failures)
+                .sum(),
+        }
+    }
+
     /// The endpoint entry for `key`, created empty with an exact distribution.
     pub fn endpoint(&mut self, key: &EndpointKey) -> &mut EndpointStats {
         if !self.endpoints.contains_key(key) {

@@ -415,7 +415,7 @@ fn full_history_endpoints_have_series_that_add_up_to_their_counts() {
 
 /// Locust's console output whose final statistics table counts `requests` (an earlier
 /// table, printed during the run, counts 100).
-fn console(requests: u64) -> String {
+fn console(requests: u64, failures: u64) -> String {
     let table = |n: u64, f: u64| {
         format!(
             "Type     Name                                  # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s\n\
@@ -433,19 +433,43 @@ fn console(requests: u64) -> String {
          Type     Name          50%    66%    75%    80%    90%    95%    98%    99%  99.9% 99.99%   100% # reqs\n\
          \x20        Aggregated    10     20     20     20     30     30     40     50     50     50     50 {requests}\n",
         table(100, 4),
-        table(requests, 12)
+        table(requests, failures)
     )
 }
 
-/// The CSVs hold 304 requests. A console whose final table counts 304 is the same run;
-/// one counting 352 shows the CSVs stopped 48 requests before the run's end (a
-/// Ctrl-C comes before Locust's last write): the data is incomplete, and says why.
+/// The CSVs hold 304 requests, 12 failed, at 4.9 req/s. A console whose final table
+/// counts 304 is the same run; 313 with no more failures, too: the 9 requests after
+/// Locust's last CSV write are under 2 s of the run (Locust rewrites its CSVs every
+/// second, not as it stops). One of those 9 failing (11 %, against the CSVs' 3.9 %)
+/// leaves the CSVs' error rate below the run's: incomplete. 352 shows the CSVs
+/// stopped 48 requests, ≈ 10 s, before the run's end: incomplete, and says why.
 #[test]
 fn locusts_console_checks_that_its_csvs_hold_the_whole_run() {
-    for (requests, quality, kind, says) in [
-        (304, "clean", "same_data", "both count 304 requests"),
+    for (requests, failures, quality, kind, says) in [
+        (
+            304,
+            12,
+            "clean",
+            "same_data",
+            "as the Locust CSVs beside it do",
+        ),
+        (
+            313,
+            12,
+            "clean",
+            "same_data",
+            "last 9 requests, ≈ 1.8 s at its 4.9 req/s",
+        ),
+        (
+            313,
+            13,
+            "incomplete",
+            "other_data",
+            "more often than in the CSVs",
+        ),
         (
             352,
+            12,
             "incomplete",
             "other_data",
             "the report's figures miss 48 requests",
@@ -454,10 +478,10 @@ fn locusts_console_checks_that_its_csvs_hold_the_whole_run() {
         let dir = TestDir::new();
         dir.write("run/out_stats.csv", STATS);
         dir.write("run/out_stats_history.csv", history(true));
-        dir.write("run/console.log", console(requests));
+        dir.write("run/console.log", console(requests, failures));
         let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
         assert_eq!(report["overall"]["requests"], 304, "{stderr}");
-        assert_eq!(report["data_quality"], quality, "{requests}");
+        assert_eq!(report["data_quality"], quality, "{requests} {failures}");
         let skipped = (report["skipped"].as_array().unwrap().iter())
             .find(|s| s["path"].as_str().unwrap().ends_with("console.log"))
             .unwrap_or_else(|| panic!("{}", report["skipped"]));
@@ -472,7 +496,7 @@ fn locusts_console_checks_that_its_csvs_hold_the_whole_run() {
 #[test]
 fn locusts_console_alone_is_not_read() {
     let dir = TestDir::new();
-    let file = dir.write("run/console.log", console(304));
+    let file = dir.write("run/console.log", console(304, 12));
     let o = headroom(&["inspect", file.to_str().unwrap(), "--format", "json"]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("locust-console"), "{text}");
@@ -502,4 +526,105 @@ fn a_stage_gets_each_failure_kind_it_must_hold() {
         assert!(kinds["status:503"].is_null(), "{stage:#}");
     }
     assert_kinds_sum_to_failures(&report);
+}
+
+/// Locust's HTML report (2.22+) of the run the CSV fixtures describe, its final counts
+/// `(requests, failed)` of `POST /b` given (the rest as `STATS`: `/a` 186, `/c` 56; the
+/// failures of `/b` are 404s but for the last two, 503s), at `rps` requests per second
+/// over the whole run; 20 users at most.
+fn html_report(b: (u64, u64), rps: f64) -> String {
+    let total = 186 + b.0 + 56;
+    let row = |method: &str, name: &str, n: u64, f: u64, avg: f64, rps: f64| {
+        format!(
+            "{{\"method\":\"{method}\",\"name\":\"{name}\",\"num_requests\":{n},\"num_failures\":{f},\
+             \"avg_response_time\":{avg},\"min_response_time\":1.0,\"max_response_time\":50.0,\
+             \"median_response_time\":10,\"total_rps\":{rps}}}"
+        )
+    };
+    let pct = |method: &str, name: &str, p50: u64, p95: u64| {
+        format!("{{\"0.5\":{p50},\"0.95\":{p95},\"1.0\":50,\"method\":\"{method}\",\"name\":\"{name}\"}}")
+    };
+    let args = format!(
+        "{{\"start_time\":\"2023-11-14T22:13:20Z\",\"end_time\":\"2023-11-14T22:14:22Z\",\
+         \"requests_statistics\":[{},{},{},{}],\
+         \"response_time_statistics\":[{},{},{},{}],\
+         \"failures_statistics\":[\
+         {{\"method\":\"POST\",\"name\":\"/b\",\"error\":\"HTTPError('404 Client Error: Not Found for url: /b')\",\"occurrences\":{}}},\
+         {{\"method\":\"POST\",\"name\":\"/b\",\"error\":\"HTTPError('503 Server Error: Service Unavailable for url: /b')\",\"occurrences\":2}}],\
+         \"history\":[{{\"user_count\":[\"2023-11-14T22:13:21Z\",10]}},{{\"user_count\":[\"2023-11-14T22:14:00Z\",20]}}]}}",
+        row("GET", "/a", 186, 0, 10.0, 3.0),
+        row("POST", "/b", b.0, b.1, 20.0, 1.0),
+        row("GET", "/c", 56, 0, 30.0, 0.9),
+        row("", "Aggregated", total, b.1, 17.9, rps),
+        pct("GET", "/a", 10, 20),
+        pct("POST", "/b", 20, 30),
+        pct("GET", "/c", 30, 40),
+        pct("", "Aggregated", 10, 30),
+        b.1 - 2,
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n    <title>Locust</title>\n    \
+         <script type=\"module\">var e=Object.create;</script>\n  </head>\n  <body>\n    \
+         <div id=\"root\"></div>\n    <script>\n      window.templateArgs = {args}\n      \
+         window.authArgs = {{}};\n    </script>\n  </body>\n</html>\n"
+    )
+}
+
+/// The HTML report alone is Locust's whole-run summary: its counts, its percentiles, the
+/// failures' kinds from its error list, the users at their most, and the window its
+/// requests ÷ their rate give (304 ÷ 4.9 = 62.04 s).
+#[test]
+fn locusts_html_report_alone_is_its_whole_run_summary() {
+    let dir = TestDir::new();
+    dir.write("run/report.html", html_report((62, 12), 4.9));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["sources"][0]["tool"], "locust");
+    let stage = &stages(&report)[0];
+    assert_eq!(stage["requests"], 304);
+    assert_eq!(stage["failures"], 12);
+    assert_eq!(stage["users"], 20);
+    let secs = stage["duration_s"].as_f64().unwrap();
+    assert!((secs - 304.0 / 4.9).abs() < 1e-3, "{secs}");
+    assert_eq!(
+        endpoint_counts(stage),
+        vec![
+            ("GET /a".into(), 186, 0),
+            ("POST /b".into(), 62, 12),
+            ("GET /c".into(), 56, 0)
+        ]
+    );
+    let b = (stage["endpoints"].as_array().unwrap().iter())
+        .find(|e| e["name"] == "/b")
+        .unwrap();
+    assert_eq!(b["failures_by_kind"]["status:404"], 10, "{b:#}");
+    assert_eq!(b["failures_by_kind"]["status:503"], 2, "{b:#}");
+    assert_eq!(b["latency_ms"]["p95"], 30.0);
+    assert_eq!(stage["latency_ms"]["p95"], 30.0, "the Aggregated row's");
+    assert_kinds_sum_to_failures(&report);
+}
+
+/// Beside the CSVs (304 requests), the report of the same run is the same data; one
+/// counting 9 more requests, none failed, is the run's last 1.8 s, which Locust's last
+/// CSV write missed; one counting 48 more is ≈ 10 s the CSVs do not hold.
+#[test]
+fn locusts_html_report_checks_that_its_csvs_hold_the_whole_run() {
+    for (b, quality, kind) in [
+        ((62, 12), "clean", "same_data"),
+        ((71, 12), "clean", "same_data"),
+        ((110, 12), "incomplete", "other_data"),
+    ] {
+        let dir = TestDir::new();
+        dir.write("run/out_stats.csv", STATS);
+        dir.write("run/out_stats_history.csv", history(true));
+        dir.write("run/report.html", html_report(b, 4.9));
+        let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+        assert_eq!(report["overall"]["requests"], 304, "{stderr}");
+        assert_eq!(report["sources"].as_array().unwrap().len(), 1);
+        assert_eq!(report["data_quality"], quality, "{b:?}");
+        let skipped = (report["skipped"].as_array().unwrap().iter())
+            .find(|s| s["path"].as_str().unwrap().ends_with("report.html"))
+            .unwrap_or_else(|| panic!("{}", report["skipped"]));
+        assert_eq!(skipped["kind"], kind, "{skipped}");
+    }
 }

@@ -29,6 +29,7 @@ mod habits;
 mod hlog_unit;
 mod hygiene;
 mod impossible_numbers;
+mod k6_console;
 mod kubernetes;
 mod layering;
 mod locust;

@@ -9,7 +9,7 @@
 //! sample, i.e. a **failed** request. Latency is `http_req_duration`, latency of
 //! successes `http_req_duration{expected_response:true}`. The duration is
 //! `state.testRunDurationMs` (or the 1.x `config.duration`), else count ÷ rate.
-//! The console text summary is recognised and rejected with what to run instead.
+//! The console's text summary is `console.rs`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -40,11 +40,6 @@ pub const SPEC: FormatSpec = FormatSpec {
     example: "k6 run --summary-export=summary.json script.js",
 };
 
-/// Why the console summary is not read.
-pub const CONSOLE_REASON: &str = "k6 console output (text summary): not read — its figures \
-    are rounded and it has no per-request data; re-run k6 with --summary-export=summary.json \
-    (end-of-test summary) or --out json=results.json / --out csv=results.csv (every request)";
-
 /// True when a head looks like a k6 summary JSON object.
 pub fn looks_like_k6_summary(head: &str) -> bool {
     let t = head.trim_start_matches('\u{feff}').trim_start();
@@ -53,13 +48,6 @@ pub fn looks_like_k6_summary(head: &str) -> bool {
             || t.contains("\"k6Version\"")
             || t.contains("\"metrics\"")
                 && (t.contains("\"http_reqs\"") || t.contains("\"testRunDurationMs\"")))
-}
-
-/// True when a head is k6's console output (banner, progress, text summary).
-pub fn looks_like_k6_console(head: &str) -> bool {
-    let banner = head.contains("execution:") && head.contains("scenarios:");
-    let summary = head.contains("http_req_duration..") || head.contains("http_reqs......");
-    banner || summary
 }
 
 /// Metric name → statistic → value, whatever the shape.
@@ -307,8 +295,5 @@ mod tests {
             "{\"options\":{},\"state\":{\"testRunDurationMs\":1},\"metrics\":{}}"
         ));
         assert!(!looks_like_k6_summary("{\"aggregate\":{\"counters\":{}}}"));
-        assert!(looks_like_k6_console(
-            "     execution: local\n        script: s.js\n     scenarios: (100.00%) 1 scenario"
-        ));
     }
 }

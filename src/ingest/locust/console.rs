@@ -2,9 +2,9 @@
 //! (`…/INFO/locust.main: Starting Locust 2.47.0`) and the statistics tables it prints
 //! every few seconds and once more at the end. It is not read for figures: the CSVs
 //! of the same run are. Beside them, its last `Aggregated` row (the final table,
-//! printed as Locust ends) checks that they hold the whole run: Locust writes its CSVs
-//! every second, and a run stopped with Ctrl-C ends with requests after their last
-//! write (`run_dir/pairs.rs`).
+//! printed as Locust ends) checks that they hold the whole run: Locust rewrites its
+//! CSVs every second and not as it stops, so they miss the run's last moments
+//! (`run_dir/locust_checks.rs`).
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -41,17 +41,21 @@ pub fn sniff(head: &str) -> bool {
     })
 }
 
-/// The requests of the last `Aggregated` row of a statistics table (the final one
-/// when Locust ended normally); `None` when the output has none.
-pub fn final_requests(path: &Path) -> Result<Option<u64>, Problem> {
+/// The requests and failures of the last `Aggregated` row of a statistics table (the
+/// final one when Locust ended normally); `None` when the output has none.
+pub fn final_counts(path: &Path) -> Result<Option<(u64, u64)>, Problem> {
     static RES: OnceLock<[Regex; 1]> = OnceLock::new();
     // `# fails` is written `151(34.87%)`: the percentile table's row has no `(`.
-    let [row] = static_regexes(&RES, [r"^\s+Aggregated\s+(\d+)\s+\d+\("]);
+    let [row] = static_regexes(&RES, [r"^\s+Aggregated\s+(\d+)\s+(\d+)\("]);
     let text = read_file_text(path)?;
     let mut last = None;
     for (i, line) in text.lines().enumerate() {
         if let Some(c) = row.captures(line) {
-            last = Some(number(path, i as u64 + 1, "# reqs", &c[1])?);
+            let no = i as u64 + 1;
+            last = Some((
+                number(path, no, "# reqs", &c[1])?,
+                number(path, no, "# fails", &c[2])?,
+            ));
         }
     }
     Ok(last)

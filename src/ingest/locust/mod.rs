@@ -1,13 +1,15 @@
 //! Locust's outputs: the CSV set a `--csv` run writes (`csv_set`: the stats file and
 //! the old `_requests.csv` / `_distribution.csv` pair), its history (`history`), its
-//! failures and exceptions (`failures`), the `--json` stats (`json`) and its console
-//! output (`console`). The CSV set is read as one source; the JSON alone; the console
-//! only beside the CSVs, to check they hold the whole run.
+//! failures and exceptions (`failures`), the `--json` stats (`json`), its HTML report
+//! (`html`) and its console output (`console`). The CSV set is read as one source; the
+//! JSON and the HTML report alone, or beside the CSVs to check they hold the whole run;
+//! the console only beside the CSVs, for that check.
 
 pub mod console;
 pub mod csv_set;
 pub mod failures;
 pub mod history;
+pub mod html;
 pub mod json;
 
 pub use csv_set::{build_source, LocustSet};

@@ -14,6 +14,7 @@
 mod assemble;
 mod discover;
 mod k6_outputs;
+mod locust_checks;
 
 pub(crate) use discover::claimed_format;
 mod pairs;
@@ -180,11 +181,11 @@ fn load_dir(
     }
     let dir_name = dir_name(&input.dir).unwrap_or_else(|| "run".into());
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir);
-    let locust_requests = load_locust_set(&mut by_format, &plan, opts, run);
-    if let Some(requests) = locust_requests {
-        pairs::pair_locust_json(&mut by_format, requests, &plan, opts, run);
+    let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);
+    if let Some(csvs) = &locust_csvs {
+        locust_checks::pair_summaries(&mut by_format, csvs, &plan, opts, run);
     }
-    pairs::pair_locust_console(&mut by_format, locust_requests, run);
+    locust_checks::pair_console(&mut by_format, locust_csvs.as_ref(), run);
     let driver_dir = skip_driver_rows(&mut by_format, manifest.as_ref(), run);
     // One k6 run writes every output it was asked for: the per-request output is
     // the measurement; its other form repeats it, and its end-of-test summaries are
@@ -192,7 +193,13 @@ fn load_dir(
     let k6_summaries = k6_outputs::set_summaries_aside(&mut by_format, &plan, opts, run);
     skip_duplicates(
         &mut by_format,
-        &[Format::K6Json, Format::K6Csv],
+        // A summary is here only when no per-request output is (set aside above).
+        &[
+            Format::K6Json,
+            Format::K6Csv,
+            Format::K6Summary,
+            Format::K6Console,
+        ],
         "taken for another output of the same k6 run, which k6 writes side by side \
          (a different run belongs in a dir of its own)",
         run,
@@ -249,14 +256,14 @@ fn read_manifest(
 }
 
 /// Reads the dir's Locust CSV set into a source (files of a set without stats are
-/// skipped; a second set is another run, not read and said so). The requests of the
-/// source read, if one was.
+/// skipped; a second set is another run, not read and said so). What the source read
+/// holds, if one was.
 fn load_locust_set(
     by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
     plan: &StagePlan,
     opts: &IngestOptions,
     run: &mut Run,
-) -> Option<u64> {
+) -> Option<locust_checks::LocustCsvs> {
     // Locust: one set of files per dir.
     let mut set = LocustSet::default();
     let mut take = |f: Format| {
@@ -291,9 +298,9 @@ fn load_locust_set(
     set.exceptions = take(Format::LocustExceptions);
     if set.stats.is_some() || set.history.is_some() {
         let src = locust::build_source(&set, plan, opts, &mut run.problems)?;
-        let requests = src.overall.requests();
+        let csvs = locust_checks::LocustCsvs::of(&src.overall);
         add_source(run, src);
-        return Some(requests);
+        return Some(csvs);
     } else {
         if let Some(p) = &set.distribution {
             skip_unread(run, p, LONE_DISTRIBUTION);

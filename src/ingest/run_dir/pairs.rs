@@ -1,8 +1,7 @@
 //! Outputs of one tool in one dir that may be the same run twice: ab's console text
 //! with its `-g` TSV or `-e` CSV, h2load's console output with its `--log-file`, hey's
-//! text summary beside its CSV, siege's console summary beside its `siege.log`, a
-//! Locust `--json` file (or its console output) beside the Locust CSVs. Each
-//! pair is cross-checked on its counts before one side is skipped as the same run
+//! text summary beside its CSV, siege's console summary beside its `siege.log` (Locust's
+//! are `locust_checks.rs`). Each pair is cross-checked on its counts before one side is skipped as the same run
 //! (`SkipKind::SameData`); when the counts disagree, the skipped file is another
 //! run's (`SkipKind::OtherData`) and says so: the report never claims "same run"
 //! without checking, and never sums a run with itself.
@@ -11,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::discover::skip_duplicates;
-use super::{add_source, formats, skip_unread, Format, IngestOptions, Reader, StagePlan};
+use super::{add_source, formats, Format, IngestOptions, Reader, StagePlan};
 use crate::ingest::h2load::{build_run, LogUse};
 use crate::ingest::Observation;
 use crate::model::{Run, SkipKind, Skipped};
@@ -306,123 +305,6 @@ fn pair_siege(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
     };
     by_format.remove(&Format::SiegeLog);
     run.skipped.push(Skipped::new(log, why, kind));
-}
-
-/// Locust `--json` files beside the Locust CSVs that were read (`csv_requests`
-/// requests): skipped as the same run when they count as many requests, else flagged
-/// as other data (the CSVs stop at their last write, or they are another run's).
-pub(super) fn pair_locust_json(
-    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
-    csv_requests: u64,
-    plan: &StagePlan,
-    opts: &IngestOptions,
-    run: &mut Run,
-) {
-    let spec = formats::spec(Format::LocustJson);
-    for file in by_format.remove(&Format::LocustJson).unwrap_or_default() {
-        let counted = spec
-            .reader
-            .summary_source(&file, plan, opts)
-            .map(|r| r.map(|src| src.overall.requests()));
-        let (kind, why) = match counted {
-            Some(Ok(n)) if n == csv_requests => (
-                SkipKind::SameData,
-                format!(
-                    "Locust --json output of the run whose CSVs are read: both count {n} \
-                     requests (checked); the CSVs are read"
-                ),
-            ),
-            Some(Ok(n)) => (
-                SkipKind::OtherData,
-                format!(
-                    "Locust --json output counting {n} requests where the Locust CSVs beside it \
-                     count {csv_requests}: not the same requests (the CSVs miss what came after \
-                     their last write, or they are another run's); the CSVs are read: analyse \
-                     this file in a dir of its own to see its figures"
-                ),
-            ),
-            Some(Err(p)) => (
-                SkipKind::OtherData,
-                format!(
-                    "Locust --json output that cannot be checked against the CSVs beside it: \
-                     {}; the CSVs are read",
-                    p.reason
-                ),
-            ),
-            None => continue,
-        };
-        run.skipped.push(Skipped::new(file, why, kind));
-    }
-}
-
-/// Locust's console output beside the Locust CSVs that were read (`csv_requests`
-/// requests, `None` when no CSV set was): skipped as the same run when its final
-/// table counts as many requests; counting more, the CSVs stop before the run's end
-/// (their last write came before Locust stopped), and the skip is of other
-/// data, so the figures are incomplete; counting fewer, it is another run's (or cut
-/// before its final table). Without CSVs it is not read.
-pub(super) fn pair_locust_console(
-    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
-    csv_requests: Option<u64>,
-    run: &mut Run,
-) {
-    for file in by_format.remove(&Format::LocustConsole).unwrap_or_default() {
-        let Some(csv) = csv_requests else {
-            skip_unread(
-                run,
-                &file,
-                "Locust's console output: read only beside the Locust CSVs of the same run, \
-                 to check they hold the whole run (run Locust with --csv to analyse it)",
-            );
-            continue;
-        };
-        let (kind, why) = match crate::ingest::locust::console::final_requests(&file) {
-            Ok(Some(n)) if n == csv => (
-                SkipKind::SameData,
-                format!(
-                    "Locust's console output of the run whose CSVs are read: its final table \
-                     and the CSVs both count {n} requests (checked); the CSVs are read"
-                ),
-            ),
-            Ok(Some(n)) if n > csv => (
-                SkipKind::OtherData,
-                format!(
-                    "Locust's console output counts {n} requests in its final table, the \
-                     Locust CSVs beside it {csv}: the CSVs stop at their last write before \
-                     the run ended (Locust writes them every second; a Ctrl-C, or the run's \
-                     last moments, can miss the last write), so the report's figures miss {} \
-                     requests",
-                    n - csv
-                ),
-            ),
-            Ok(Some(n)) => (
-                SkipKind::OtherData,
-                format!(
-                    "Locust's console output counts {n} requests in its last table, the \
-                     Locust CSVs beside it {csv}: another run's console (or one cut before \
-                     Locust's final table); the CSVs are read"
-                ),
-            ),
-            Ok(None) => {
-                skip_unread(
-                    run,
-                    &file,
-                    "Locust's console output without a statistics table: nothing to check the \
-                     CSVs against",
-                );
-                continue;
-            }
-            Err(p) => (
-                SkipKind::OtherData,
-                format!(
-                    "Locust's console output that cannot be checked against the CSVs beside \
-                     it: {}; the CSVs are read",
-                    p.reason
-                ),
-            ),
-        };
-        run.skipped.push(Skipped::new(file, why, kind));
-    }
 }
 
 /// The request rows of a per-request file (0 when it cannot be opened: its reader says

@@ -1,0 +1,225 @@
+//! Locust's HTML report (`locust --html report.html`, or the web UI's download), as
+//! Locust 2.22 and later write it: a page whose data is one JSON object,
+//! `window.templateArgs = {…}`, beside the page's script.
+//!
+//! * `requests_statistics` has an entry per endpoint and the `Aggregated` one:
+//!   `num_requests`, `num_failures`, `avg_response_time`, `min_response_time`,
+//!   `max_response_time`; `response_time_statistics` the percentiles Locust computed
+//!   for each (`"0.5"` … `"1.0"`): a tool summary, in ms, rounded by Locust to about
+//!   two significant digits.
+//! * `failures_statistics` lists each endpoint's errors with their `occurrences`: the
+//!   failures' kinds (`HTTPError('503 …')` → `status:503`).
+//! * The window starts at `start_time` (whole seconds) and lasts the `Aggregated`
+//!   requests ÷ its `total_rps` (Locust's rate over its own measured window); the
+//!   users are the most `user_count` in `history`.
+//! * Read alone, one whole-run stage. Beside the Locust CSVs of the same run it is the
+//!   same data, checked on its requests (`run_dir/pairs.rs`): the report is written as
+//!   Locust ends, so it holds requests the CSVs' last write missed.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::failures::add_within_failures;
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::summary::{endpoint, read_file_text, ToolSummary};
+use crate::ingest::text::parse_rfc3339_ms;
+use crate::ingest::{problem, Format};
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `locust-html` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::LocustHtml,
+    name: "locust-html",
+    tool: "locust",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[
+        "Locust's HTML report holds Locust's own whole-run figures (percentiles rounded by \
+         Locust); beside the CSVs of the same run it checks that they hold the whole run",
+    ],
+    detected_by: "an HTML page titled `Locust` (its data in `window.templateArgs`)",
+    example: "locust --headless --html report.html -f locustfile.py",
+};
+
+/// Where the report's data starts.
+const DATA: &str = "window.templateArgs = ";
+
+/// True for Locust's HTML report: an HTML page whose title is Locust's.
+pub fn sniff(head: &str) -> bool {
+    let h = head.trim_start_matches('\u{feff}').trim_start();
+    (h.starts_with("<!DOCTYPE html") || h.starts_with("<html"))
+        && (head.contains("<title>Locust</title>") || head.contains(DATA))
+}
+
+/// The report's data object.
+fn data(path: &Path) -> Result<Map<String, Value>, Problem> {
+    let text = read_file_text(path)?;
+    let at = text.find(DATA).ok_or_else(|| {
+        problem(
+            path,
+            None,
+            "a Locust HTML page without `window.templateArgs` (Locust before 2.22, or the \
+             web UI's page rather than its report): not read; run Locust with --csv",
+        )
+    })?;
+    let line = text[..at].lines().count() as u64;
+    let mut values = serde_json::Deserializer::from_str(&text[at + DATA.len()..]).into_iter();
+    match values.next() {
+        Some(Ok(Value::Object(m))) => Ok(m),
+        Some(Err(e)) => Err(problem(
+            path,
+            Some(line + e.line() as u64 - 1),
+            format!("`window.templateArgs` is not valid JSON: {e}"),
+        )),
+        _ => Err(problem(
+            path,
+            Some(line),
+            "`window.templateArgs` is not a JSON object",
+        )),
+    }
+}
+
+/// An entry's text field (`""` when absent).
+fn text<'a>(e: &'a Map<String, Value>, key: &str) -> &'a str {
+    e.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The entries of a list field (none when absent).
+fn entries<'a>(d: &'a Map<String, Value>, key: &str) -> Vec<&'a Map<String, Value>> {
+    (d.get(key).and_then(Value::as_array).into_iter().flatten())
+        .filter_map(Value::as_object)
+        .collect()
+}
+
+/// Locust's percentiles of `(method, name)` from `response_time_statistics`.
+fn percentiles(d: &Map<String, Value>, method: &str, name: &str) -> Vec<(f64, f64)> {
+    let Some(row) = entries(d, "response_time_statistics")
+        .into_iter()
+        .find(|r| text(r, "method") == method && text(r, "name") == name)
+    else {
+        return Vec::new();
+    };
+    let mut points: Vec<(f64, f64)> = row
+        .iter()
+        .filter_map(|(k, v)| {
+            let q: f64 = k.parse().ok()?;
+            let ms = v.as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0)?;
+            (q > 0.0 && q <= 1.0).then_some((q * 100.0, ms))
+        })
+        .collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    points
+}
+
+/// Reads a Locust HTML report.
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
+    let d = data(path)?;
+    let mut s = ToolSummary::new("locust");
+    let mut total_rps = None;
+    for e in entries(&d, "requests_statistics") {
+        let (method, name) = (text(e, "method"), text(e, "name"));
+        let bad = |why: &str| problem(path, None, format!("`{name}`: {why}"));
+        let count = |key: &str| match e.get(key) {
+            None | Some(Value::Null) => Ok(0),
+            Some(v) => v
+                .as_u64()
+                .ok_or_else(|| bad(&format!("`{key}` is not a count"))),
+        };
+        let (requests, failures) = (count("num_requests")?, count("num_failures")?);
+        if failures > requests {
+            return Err(bad("more failures than requests"));
+        }
+        let ms = |key: &str| e.get(key).and_then(Value::as_f64).filter(|v| v.is_finite());
+        let latency = PercentileSummary {
+            count: requests,
+            mean_ms: ms("avg_response_time"),
+            min_ms: ms("min_response_time"),
+            max_ms: ms("max_response_time"),
+            points: percentiles(&d, method, name),
+            merged: false,
+        };
+        let aggregated = name == "Aggregated" && method.is_empty();
+        let key = EndpointKey::new((!method.is_empty()).then_some(method), name);
+        let mut ep = endpoint(key, requests, LatencyDistribution::Summary(latency));
+        ep.failures = failures;
+        if aggregated {
+            total_rps = ms("total_rps").filter(|r| *r > 0.0).map(|r| (requests, r));
+            s.aggregate = Some(ep);
+        } else {
+            s.endpoints.push(ep);
+        }
+    }
+    if s.endpoints.is_empty() {
+        return Err(problem(
+            path,
+            None,
+            "no request statistics in the report (Locust made no requests)",
+        ));
+    }
+    add_kinds(&d, &mut s);
+    let start = d
+        .get("start_time")
+        .and_then(Value::as_str)
+        .and_then(parse_rfc3339_ms);
+    s.duration_s = total_rps.map(|(n, rps)| n as f64 / rps);
+    if let (Some(start), Some(secs)) = (start, s.duration_s) {
+        s.window_ms = Some((start, start + (secs * 1000.0).round() as i64));
+    }
+    s.users = entries(&d, "history")
+        .iter()
+        .filter_map(|h| h.get("user_count")?.as_array()?.get(1)?.as_u64())
+        .max()
+        .and_then(|u| u32::try_from(u).ok());
+    s.notes.push(
+        "Locust's HTML report: Locust's own whole-run figures (ramps included), percentiles \
+         rounded by Locust to about two significant digits"
+            .into(),
+    );
+    Ok(s)
+}
+
+/// Gives each endpoint (and the aggregate) the kinds of its `failures_statistics`; the
+/// rest of its failures stay `other`.
+fn add_kinds(d: &Map<String, Value>, s: &mut ToolSummary) {
+    for f in entries(d, "failures_statistics") {
+        let Some(n) = f.get("occurrences").and_then(Value::as_u64) else {
+            continue;
+        };
+        let error = text(f, "error");
+        let kind = FailureKind::classify(None, error);
+        let (method, name) = (text(f, "method"), text(f, "name"));
+        if let Some(ep) = (s.endpoints.iter_mut())
+            .find(|ep| ep.key.name == name && ep.key.method.as_deref().unwrap_or("") == method)
+        {
+            add_within_failures(ep, kind, Some(error), n);
+        }
+        if let Some(agg) = s.aggregate.as_mut() {
+            add_within_failures(agg, kind, None, n);
+        }
+    }
+    for ep in s.endpoints.iter_mut().chain(s.aggregate.as_mut()) {
+        let known: u64 = ep.failures_by_kind.values().sum();
+        if ep.failures > known {
+            ep.add_failure(FailureKind::Other, None, ep.failures - known);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_locusts_report_page() {
+        assert!(sniff(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n <head>\n <title>Locust</title>"
+        ));
+        assert!(!sniff(
+            "<!DOCTYPE html>\n<html><head><title>Gatling Stats</title>"
+        ));
+        assert!(!sniff("Type,Name,Request Count"));
+    }
+}

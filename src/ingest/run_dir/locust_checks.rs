@@ -1,0 +1,183 @@
+//! Locust's whole-run outputs beside its CSVs: the console's final table, the `--json`
+//! stats and the HTML report count the whole run as Locust ends, and the CSVs are the
+//! measurement read. Each is checked against the CSVs on its counts, then skipped:
+//! as the same run when the counts agree; as the same run too when the CSVs miss only
+//! the run's last moments — Locust rewrites its CSVs every second and not as it stops,
+//! so a normal end leaves up to a second of requests out of them — and those missed
+//! requests fail no more often than the CSVs' own; otherwise as other data (the CSVs
+//! stop well before the end, or the file is another run's), which makes the figures
+//! incomplete.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{formats, skip_unread, Format, IngestOptions, StagePlan};
+use crate::model::{Run, SkipKind, Skipped, Stage};
+
+/// How long before the run's end Locust's last CSV write may come: its write interval
+/// (1 s) with as much again for the users' stop and the write itself.
+const LAST_WRITE_S: f64 = 2.0;
+
+/// What the Locust CSVs read hold.
+pub(super) struct LocustCsvs {
+    requests: u64,
+    failures: u64,
+    /// Their requests per second over their window, when they have one.
+    rate: Option<f64>,
+}
+
+impl LocustCsvs {
+    /// The figures of the CSVs' whole-run stage.
+    pub(super) fn of(overall: &Stage) -> LocustCsvs {
+        let requests = overall.requests();
+        LocustCsvs {
+            requests,
+            failures: overall.failures(),
+            rate: overall
+                .duration_s()
+                .map(|s| requests as f64 / s)
+                .filter(|r| r.is_finite() && *r > 0.0),
+        }
+    }
+
+    /// How a whole-run count of `what` (`requests`, `failures` of them) stands against
+    /// the CSVs: the skip's kind and why.
+    fn against(&self, what: &str, requests: u64, failures: u64) -> (SkipKind, String) {
+        let (n, f) = (self.requests, self.failures);
+        if requests == n {
+            return (
+                SkipKind::SameData,
+                format!("{what} counts {n} requests, as the Locust CSVs beside it do (checked)"),
+            );
+        }
+        if requests < n {
+            return (
+                SkipKind::OtherData,
+                format!(
+                    "{what} counts {requests} requests where the Locust CSVs beside it count \
+                     {n}: not the same requests (another run's, or cut before Locust's end); \
+                     analyse this file in a dir of its own to see its figures"
+                ),
+            );
+        }
+        let (gap, gap_failed) = (requests - n, failures.saturating_sub(f));
+        let secs = self.rate.map(|r| gap as f64 / r);
+        // The missed requests fail no more often than the CSVs' own (exact in integers):
+        // the CSVs' error rate is then no lower than the whole run's.
+        let no_worse = failures >= f
+            && u128::from(gap_failed) * u128::from(n) <= u128::from(f) * u128::from(gap);
+        match secs {
+            Some(s) if s <= LAST_WRITE_S && no_worse => (
+                SkipKind::SameData,
+                format!(
+                    "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
+                     beside it {n} ({f} failed): the CSVs miss the run's last {gap} requests, \
+                     ≈ {s:.1} s at its {rate:.1} req/s (Locust rewrites its CSVs every second, \
+                     not as it stops), {gap_failed} of them failed, no more often than in the \
+                     CSVs",
+                    rate = self.rate.unwrap_or(0.0)
+                ),
+            ),
+            Some(s) if s <= LAST_WRITE_S => (
+                SkipKind::OtherData,
+                format!(
+                    "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
+                     beside it {n} ({f} failed): the CSVs miss the run's last {gap} requests, \
+                     ≈ {s:.1} s (Locust rewrites its CSVs every second, not as it stops), and \
+                     {gap_failed} of them failed, more often than in the CSVs: the report's \
+                     figures miss them"
+                ),
+            ),
+            _ => (
+                SkipKind::OtherData,
+                format!(
+                    "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
+                     beside it {n} ({f} failed): the CSVs stop {} before the run ended (a \
+                     Ctrl-C or a kill comes before Locust's next write), so the report's \
+                     figures miss {gap} requests, {gap_failed} of them failed",
+                    secs.map_or_else(|| "at their last write".into(), |s| format!("≈ {s:.1} s"))
+                ),
+            ),
+        }
+    }
+}
+
+/// Locust's `--json` output and HTML report beside the Locust CSVs that were read,
+/// each checked against them ([`LocustCsvs::against`]) and skipped.
+pub(super) fn pair_summaries(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    csvs: &LocustCsvs,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) {
+    for (format, what) in [
+        (Format::LocustJson, "Locust --json output"),
+        (Format::LocustHtml, "Locust's HTML report"),
+    ] {
+        let spec = formats::spec(format);
+        for file in by_format.remove(&format).unwrap_or_default() {
+            let (kind, why) = match spec.reader.summary_source(&file, plan, opts) {
+                Some(Ok(src)) => {
+                    let (n, f) = (src.overall.requests(), src.overall.failures());
+                    csvs.against(what, n, f)
+                }
+                Some(Err(p)) => {
+                    let why = format!(
+                        "{what} that cannot be checked against the Locust CSVs beside it: {}; \
+                         the CSVs are read",
+                        p.reason
+                    );
+                    skip_unread(run, &file, &why);
+                    continue;
+                }
+                None => continue,
+            };
+            run.skipped
+                .push(Skipped::new(file, why + "; the CSVs are read", kind));
+        }
+    }
+}
+
+/// Locust's console output beside the Locust CSVs that were read (`None` when no CSV
+/// set was): its final table checked against them ([`LocustCsvs::against`]) and
+/// skipped. Without CSVs it is not read.
+pub(super) fn pair_console(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    csvs: Option<&LocustCsvs>,
+    run: &mut Run,
+) {
+    for file in by_format.remove(&Format::LocustConsole).unwrap_or_default() {
+        let Some(csvs) = csvs else {
+            skip_unread(
+                run,
+                &file,
+                "Locust's console output: read only beside the Locust CSVs of the same run, \
+                 to check they hold the whole run (run Locust with --csv to analyse it)",
+            );
+            continue;
+        };
+        let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
+            Ok(Some((n, f))) => csvs.against("Locust's console output (its final table)", n, f),
+            Ok(None) => {
+                skip_unread(
+                    run,
+                    &file,
+                    "Locust's console output without a statistics table: nothing to check the \
+                     CSVs against",
+                );
+                continue;
+            }
+            Err(p) => (
+                SkipKind::OtherData,
+                format!(
+                    "Locust's console output that cannot be checked against the CSVs beside \
+                     it: {}",
+                    p.reason
+                ),
+            ),
+        };
+        run.skipped
+            .push(Skipped::new(file, why + "; the CSVs are read", kind));
+    }
+}
