@@ -1,9 +1,8 @@
 //! The recorder: one task that owns every histogram and output file. Users and
 //! open-model requests send it a small `Sample` over an unbounded channel (lock-free
-//! on the sending side), so no lock is shared on the hot path. Each second of the
-//! clock (whole epoch seconds, the grid of `analyze`'s series; the first is partial)
-//! it closes the interval: one `latency.hlog` line per endpoint, the failure and
-//! driver comment lines, a flush, the progress line.
+//! on the sending side), so no lock is shared on the hot path. Each second it closes
+//! the interval: one `latency.hlog` line per endpoint, the failure and driver
+//! comment lines, a flush, the progress line.
 //!
 //! A sample belongs to the interval in which the recorder receives it, i.e. when
 //! the request completed (the usual HdrHistogram interval-log convention). An
@@ -225,14 +224,6 @@ struct Recorder {
     aborted: bool,
 }
 
-/// ms from the run's start (`t0_epoch_ms`) to the first whole epoch second after it.
-fn first_epoch_second(t0_epoch_ms: i64) -> u64 {
-    match t0_epoch_ms.rem_euclid(1000) {
-        0 => 1000,
-        into => (1000 - into) as u64,
-    }
-}
-
 /// Runs the recorder until `Finish` (or every sender is gone).
 pub async fn run(
     setup: RecorderSetup,
@@ -251,7 +242,7 @@ pub async fn run(
         lateness: new_histogram(),
         tick_errors: 0,
         tick_start_ms: 0,
-        next_close: t0 + Duration::from_millis(first_epoch_second(setup.t0_epoch_ms)),
+        next_close: t0 + Duration::from_secs(1),
         marks: Vec::new(),
         segments: vec![Segment {
             start_ms: 0,
@@ -546,20 +537,8 @@ impl Recorder {
         self.lateness.reset();
         self.tick_errors = 0;
         self.tick_start_ms = end_ms;
-        self.next_close = self.s.t0 + Duration::from_millis(self.next_epoch_second(now));
-    }
-
-    /// The first whole epoch second after `now`, in ms since the run's start: the
-    /// interval log's seconds are the clock's, so each interval lies in one second of
-    /// `analyze`'s series (and the shards of one plan close theirs together).
-    fn next_epoch_second(&self, now: Instant) -> u64 {
-        let first = first_epoch_second(self.s.t0_epoch_ms);
-        let at = self.ms_since_start(now);
-        if at < first {
-            first
-        } else {
-            first + ((at - first) / 1000 + 1) * 1000
-        }
+        let whole = now.saturating_duration_since(self.s.t0).as_secs() + 1;
+        self.next_close = self.s.t0 + Duration::from_secs(whole);
     }
 
     /// Per stage, the segments [`interval_window`] puts in its steady window, with the

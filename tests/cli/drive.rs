@@ -685,19 +685,4 @@ fn the_drive_summary_counts_what_analyze_counts() {
         in_stages + driven["outside_stages"].as_u64().unwrap(),
         total
     );
-    // Each interval lies in one second of the clock, the grid of analyze's series: an
-    // interval across a second's edge would put over a second's requests in one point.
-    let log = read_hlog(&out.join("latency.hlog"));
-    let t0_ms = log.start.duration_since(UNIX_EPOCH).unwrap().as_millis() as i64;
-    let ms = |s: f64| (s * 1000.0).round() as i64;
-    for iv in &log.intervals {
-        let (from, to) = (t0_ms + ms(iv.start_s), t0_ms + ms(iv.start_s + iv.len_s));
-        assert_eq!(
-            from.div_euclid(1000),
-            (to - 1).div_euclid(1000),
-            "interval {} + {} s crosses a second",
-            iv.start_s,
-            iv.len_s
-        );
-    }
 }
