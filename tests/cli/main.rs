@@ -36,6 +36,7 @@ mod messy_runs;
 mod messy_runs_b;
 mod messy_runs_c;
 mod messy_runs_d;
+mod messy_runs_f;
 mod narrative;
 mod output_safety;
 mod parallel;

@@ -1,0 +1,166 @@
+//! Messy runs, sixth batch (qa9): the driver's own outputs taken the ways a user takes
+//! them — the shards of one plan analysed together, a run's export compared with the
+//! next release's run dir, a CI gate's JUnit on data the verdict does not trust, and
+//! the charts of a stage that measured nothing. Every fixture is written here, in
+//! headroom's own formats (`run.toml`, a `#[unit: us]` interval log, the generic CSV),
+//! and the expected figures follow from its arithmetic.
+
+use std::path::Path;
+
+use base64::Engine as _;
+use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
+use hdrhistogram::Histogram;
+use serde_json::Value;
+
+use super::common::{headroom, TestDir};
+
+/// 2026-12-04T09:27:27Z, the start of every fixture here.
+const T0: u64 = 1_796_376_447;
+
+/// An interval log as `drive` writes it: `seconds` 1 s intervals of one endpoint
+/// (`GET /item`), `per_second` requests each, all at `latency_us`.
+fn drive_hlog(seconds: u64, per_second: u64, latency_us: u64) -> String {
+    let mut log = format!(
+        "#[Logged with headroom 0.1.0]\n#[Histogram log format version 1.3]\n\
+         #[StartTime: {T0}.000 (seconds since epoch)]\n#[BaseTime: {T0}.000 (seconds since epoch)]\n\
+         #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
+    );
+    for k in 0..seconds {
+        let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
+        h.record_n(latency_us, per_second).unwrap();
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new()
+            .serialize(&h, &mut bytes)
+            .unwrap();
+        let blob = base64::engine::general_purpose::STANDARD.encode(bytes);
+        log.push_str(&format!(
+            "Tag=GET%20/item,{k}.000,1.000,{:.3},{blob}\n",
+            latency_us as f64 / 1000.0
+        ));
+    }
+    log
+}
+
+/// The `run.toml` of shard `index` of `count` of one open-model plan: one stage
+/// `main` of `seconds` at `rate` req/s (this shard's share), from [`T0`].
+fn shard_manifest(index: u32, count: u32, seconds: u64, rate: f64) -> String {
+    let arrivals = (rate * seconds as f64).round() as u64;
+    format!(
+        "started = \"2026-12-04T09:27:27.000Z\"\nended = \"2026-12-04T09:27:{end:02}.000Z\"\n\
+         tool = \"headroom 0.1.0\"\ntarget_url = \"http://127.0.0.1:8000\"\ncomplete = true\n\
+         think_time = \"constant(0)\"\n\n[shard]\nindex = {index}\ncount = {count}\n\
+         plan_hash = \"1c3a8296a6bb87e1\"\nplanned_arrivals = {arrivals}\nsent = {arrivals}\n\
+         dropped = 0\nstart_at = \"2026-12-04T09:27:27.000Z\"\nstart_offset_ms = 0.5\n\n\
+         [[stage]]\nname = \"main\"\narrival_rate_rps = {rate}\n\
+         start = \"2026-12-04T09:27:27.000Z\"\nsteady_start = \"2026-12-04T09:27:27.000Z\"\n\
+         end = \"2026-12-04T09:27:{end:02}.000Z\"\nplanned_arrivals = {arrivals}\n\n\
+         [[task]]\nname = \"GET /item\"\nendpoint = \"GET /item\"\nweight = 1\n",
+        end = 27 + seconds,
+    )
+}
+
+/// `check`'s JSON outcome (stdout) and exit code.
+fn check_json(dirs: &[&Path], sla: &Path, extra: &[&str]) -> (i32, Value, String) {
+    let mut args: Vec<&str> = vec!["check"];
+    let paths: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+    args.extend(paths.iter().map(String::as_str));
+    let sla = sla.display().to_string();
+    args.extend(["--sla", &sla, "--format", "json"]);
+    args.extend(extra);
+    let out = headroom(&args);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    (out.status.code().unwrap(), v, stderr)
+}
+
+#[test]
+fn the_equal_shares_of_a_sharded_plan_are_not_one_result_set_read_twice() {
+    // Three shards of one open-model plan of 300 req/s for 4 s: by the plan's
+    // striping each sends exactly 100 req/s, 400 requests, none failed — equal
+    // totals endpoint by endpoint, as any evenly striped plan without failures has.
+    // Their latencies differ (10, 11, 12 ms): three generators, not one file thrice.
+    let dir = TestDir::new();
+    for (i, lat) in [(0u32, 10_000u64), (1, 11_000), (2, 12_000)] {
+        dir.write(&format!("shard-{i}/run.toml"), shard_manifest(i, 3, 4, 100.0));
+        dir.write(&format!("shard-{i}/latency.hlog"), drive_hlog(4, 100, lat));
+    }
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(50) < 1s\", \"error_rate < 50%\"]\n");
+    let shards: Vec<_> = (0..3).map(|i| dir.path().join(format!("shard-{i}"))).collect();
+    let refs: Vec<&Path> = shards.iter().map(|p| p.as_path()).collect();
+    let (code, out, stderr) = check_json(&refs, &sla, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let sla = &out["sla"];
+    // 3 × 400 requests, all measured and merged.
+    let report = super::common::analyze_json(&refs, &[]).1;
+    assert_eq!(report["stages"][0]["requests"], 1200, "{report:#}");
+    let suspect: Vec<&Value> = report["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["verdict"] != "ok")
+        .collect();
+    assert!(suspect.is_empty(), "a clean sharded run is questioned: {suspect:#?}");
+    assert_eq!(out["verdict"], "GO", "{sla:#}\n{stderr}");
+}
+
+/// A closed-model `run.toml` of one stage `main`, 4 users, `seconds` from [`T0`].
+fn manifest(label: &str, tool: &str, seconds: u64) -> String {
+    format!(
+        "label = \"{label}\"\ntool = \"{tool}\"\ncomplete = true\nthink_time = \"constant(0)\"\n\n\
+         [[stage]]\nname = \"main\"\nusers = 4\nstart = \"2026-12-04T09:27:27.000Z\"\n\
+         steady_start = \"2026-12-04T09:27:27.000Z\"\nend = \"2026-12-04T09:27:{:02}.000Z\"\n",
+        27 + seconds
+    )
+}
+
+/// A generic per-request CSV of `seconds` × `per_second` successful `GET /item`
+/// requests from [`T0`], evenly spread, alternating `lat_ms` ∓ 0.5 ms.
+fn generic_rows(seconds: u64, per_second: u64, lat_ms: f64) -> String {
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n");
+    let step = 1000 / per_second;
+    for i in 0..seconds * per_second {
+        let lat = if i % 2 == 0 { lat_ms - 0.5 } else { lat_ms + 0.5 };
+        csv.push_str(&format!("{},/item,GET,{lat:.3},200,true,,4\n", T0 * 1000 + i * step));
+    }
+    csv
+}
+
+#[test]
+fn a_runs_per_request_export_is_compared_with_the_next_releases_run_dir() {
+    // Release 1 as `headroom export --to csv` leaves it: run.toml + a generic
+    // per-request CSV, 2,000 requests at 10 ms ± 0.5. Release 2 as `drive` leaves it:
+    // run.toml + an interval log, 2,000 requests at 15 ms: p50 +50 %. A generic CSV
+    // is a format anything writes, not another load tool measuring another way.
+    let dir = TestDir::new();
+    dir.write("rel1/run.toml", manifest("rel1", "headroom (exported by headroom)", 10));
+    dir.write("rel1/requests.csv", generic_rows(10, 200, 10.0));
+    dir.write("rel2/run.toml", manifest("rel2", "headroom 0.1.0", 10));
+    dir.write("rel2/latency.hlog", drive_hlog(10, 200, 15_000));
+    let (rel1, rel2) = (dir.path().join("rel1"), dir.path().join("rel2"));
+    let out_dir = dir.path().join("cmp");
+    let out = headroom(&[
+        "compare",
+        rel1.to_str().unwrap(),
+        rel2.to_str().unwrap(),
+        "--fail-on-regression",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.starts_with("REGRESSED: rel2 vs rel1"), "{stdout}");
+    let cmp: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("compare.json")).unwrap())
+            .unwrap();
+    let p50 = cmp["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["metric"] == "p50")
+        .unwrap_or_else(|| panic!("{cmp:#}"));
+    assert_eq!(p50["verdict"], "regressed", "{p50:#}");
+    assert!((p50["candidate"].as_f64().unwrap() - 15.0).abs() < 0.05, "{p50:#}");
+    let notes = cmp["notes"].to_string();
+    assert!(!notes.contains("was measured by"), "{notes}");
+}
