@@ -109,7 +109,11 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
         out.extend(endpoint_sum(stage));
     }
     out.extend(stage_totals(&src.stages, &src.overall));
-    out.extend(part_totals(&src.parts, &src.overall, run.meta.shards.is_some()));
+    out.extend(part_totals(
+        &src.parts,
+        &src.overall,
+        run.meta.shards.is_some(),
+    ));
     out
 }
 

@@ -82,11 +82,19 @@ fn the_equal_shares_of_a_sharded_plan_are_not_one_result_set_read_twice() {
     // Their latencies differ (10, 11, 12 ms): three generators, not one file thrice.
     let dir = TestDir::new();
     for (i, lat) in [(0u32, 10_000u64), (1, 11_000), (2, 12_000)] {
-        dir.write(&format!("shard-{i}/run.toml"), shard_manifest(i, 3, 4, 100.0));
+        dir.write(
+            &format!("shard-{i}/run.toml"),
+            shard_manifest(i, 3, 4, 100.0),
+        );
         dir.write(&format!("shard-{i}/latency.hlog"), drive_hlog(4, 100, lat));
     }
-    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(50) < 1s\", \"error_rate < 50%\"]\n");
-    let shards: Vec<_> = (0..3).map(|i| dir.path().join(format!("shard-{i}"))).collect();
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(50) < 1s\", \"error_rate < 50%\"]\n",
+    );
+    let shards: Vec<_> = (0..3)
+        .map(|i| dir.path().join(format!("shard-{i}")))
+        .collect();
     let refs: Vec<&Path> = shards.iter().map(|p| p.as_path()).collect();
     let (code, out, stderr) = check_json(&refs, &sla, &[]);
     assert_eq!(code, 0, "{stderr}");
@@ -100,15 +108,18 @@ fn the_equal_shares_of_a_sharded_plan_are_not_one_result_set_read_twice() {
         .iter()
         .filter(|f| f["verdict"] != "ok")
         .collect();
-    assert!(suspect.is_empty(), "a clean sharded run is questioned: {suspect:#?}");
+    assert!(
+        suspect.is_empty(),
+        "a clean sharded run is questioned: {suspect:#?}"
+    );
     assert_eq!(out["verdict"], "GO", "{sla:#}\n{stderr}");
 }
 
-/// A closed-model `run.toml` of one stage `main`, 4 users, `seconds` from [`T0`].
+/// A closed-model `run.toml` of one stage `main`, 3 users, `seconds` from [`T0`].
 fn manifest(label: &str, tool: &str, seconds: u64) -> String {
     format!(
         "label = \"{label}\"\ntool = \"{tool}\"\ncomplete = true\nthink_time = \"constant(0)\"\n\n\
-         [[stage]]\nname = \"main\"\nusers = 4\nstart = \"2026-12-04T09:27:27.000Z\"\n\
+         [[stage]]\nname = \"main\"\nusers = 3\nstart = \"2026-12-04T09:27:27.000Z\"\n\
          steady_start = \"2026-12-04T09:27:27.000Z\"\nend = \"2026-12-04T09:27:{:02}.000Z\"\n",
         27 + seconds
     )
@@ -117,11 +128,19 @@ fn manifest(label: &str, tool: &str, seconds: u64) -> String {
 /// A generic per-request CSV of `seconds` × `per_second` successful `GET /item`
 /// requests from [`T0`], evenly spread, alternating `lat_ms` ∓ 0.5 ms.
 fn generic_rows(seconds: u64, per_second: u64, lat_ms: f64) -> String {
-    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n");
+    let mut csv =
+        String::from("timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n");
     let step = 1000 / per_second;
     for i in 0..seconds * per_second {
-        let lat = if i % 2 == 0 { lat_ms - 0.5 } else { lat_ms + 0.5 };
-        csv.push_str(&format!("{},/item,GET,{lat:.3},200,true,,4\n", T0 * 1000 + i * step));
+        let lat = if i % 2 == 0 {
+            lat_ms - 0.5
+        } else {
+            lat_ms + 0.5
+        };
+        csv.push_str(&format!(
+            "{},/item,GET,{lat:.3},200,true,,3\n",
+            T0 * 1000 + i * step
+        ));
     }
     csv
 }
@@ -133,7 +152,10 @@ fn a_runs_per_request_export_is_compared_with_the_next_releases_run_dir() {
     // run.toml + an interval log, 2,000 requests at 15 ms: p50 +50 %. A generic CSV
     // is a format anything writes, not another load tool measuring another way.
     let dir = TestDir::new();
-    dir.write("rel1/run.toml", manifest("rel1", "headroom (exported by headroom)", 10));
+    dir.write(
+        "rel1/run.toml",
+        manifest("rel1", "headroom (exported by headroom)", 10),
+    );
     dir.write("rel1/requests.csv", generic_rows(10, 200, 10.0));
     dir.write("rel2/run.toml", manifest("rel2", "headroom 0.1.0", 10));
     dir.write("rel2/latency.hlog", drive_hlog(10, 200, 15_000));
@@ -160,7 +182,79 @@ fn a_runs_per_request_export_is_compared_with_the_next_releases_run_dir() {
         .find(|c| c["metric"] == "p50")
         .unwrap_or_else(|| panic!("{cmp:#}"));
     assert_eq!(p50["verdict"], "regressed", "{p50:#}");
-    assert!((p50["candidate"].as_f64().unwrap() - 15.0).abs() < 0.05, "{p50:#}");
+    assert!(
+        (p50["candidate"].as_f64().unwrap() - 15.0).abs() < 0.05,
+        "{p50:#}"
+    );
     let notes = cmp["notes"].to_string();
     assert!(!notes.contains("was measured by"), "{notes}");
+}
+
+#[test]
+fn a_junit_report_of_passing_rules_on_an_interrupted_run_is_not_all_green() {
+    // A drive run stopped by Ctrl-C: 3 users, 10 s × 200 requests at 15 ms (3 ÷ 15 ms
+    // = 200 req/s: the audit is clean), none failed. Every
+    // rule passes, but the verdict is CONDITIONAL on incomplete data (exit 0): the
+    // JUnit file says why in a skipped testcase instead of four green ones alone.
+    let dir = TestDir::new();
+    let stopped = manifest("rc1", "headroom 0.1.0", 10).replace(
+        "complete = true",
+        "complete = false\nincomplete_reason = \"interrupted (Ctrl-C)\"",
+    );
+    dir.write("run/run.toml", stopped);
+    dir.write("run/latency.hlog", drive_hlog(10, 200, 15_000));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(50) < 1s\", \"error_rate < 50%\"]\n",
+    );
+    let junit = dir.path().join("junit.xml");
+    let run = dir.path().join("run");
+    let out = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("verdict: CONDITIONAL"), "{stdout}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    // Four evaluations (two rules × main, overall) pass; the data quality is skipped.
+    assert!(
+        xml.contains("tests=\"5\" failures=\"0\" skipped=\"1\" errors=\"0\""),
+        "{xml}"
+    );
+    let case = xml
+        .split("<testcase")
+        .find(|c| c.contains("name=\"data quality\""))
+        .unwrap_or_else(|| panic!("no data-quality testcase: {xml}"));
+    assert!(
+        case.contains(
+            "<skipped message=\"incomplete data: the run stopped early (interrupted (Ctrl-C))"
+        ),
+        "{case}"
+    );
+    // A clean run of the same requests has no such testcase.
+    let clean = TestDir::new();
+    clean.write("run/run.toml", manifest("rc1", "headroom 0.1.0", 10));
+    clean.write("run/latency.hlog", drive_hlog(10, 200, 15_000));
+    let junit = clean.path().join("junit.xml");
+    let run = clean.path().join("run");
+    let out = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        !xml.contains("data quality") && xml.contains("name=\"headroom check: GO\""),
+        "{stdout}\n{xml}"
+    );
 }
