@@ -258,3 +258,162 @@ fn a_junit_report_of_passing_rules_on_an_interrupted_run_is_not_all_green() {
         "{stdout}\n{xml}"
     );
 }
+
+/// The circles of series `id` in an SVG chart.
+fn markers(svg: &str, id: &str) -> usize {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("data-series") == Some(id))
+        .flat_map(|g| g.children().filter(|c| c.has_tag_name("circle")))
+        .count()
+}
+
+#[test]
+fn a_stage_that_measured_nothing_is_no_zero_on_the_throughput_chart() {
+    // Three stages by run.toml: `s1` (5 users, 500 requests in 5 s), `s2_empty`
+    // (20 users, not one request), `s3_dead` (50 users, 200 refused connections):
+    // the chart has points at 5 and 50 users, none at 20.
+    let dir = TestDir::new();
+    let t0 = T0 * 1000;
+    let mut csv =
+        String::from("timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n");
+    for i in 0..500u64 {
+        csv.push_str(&format!(
+            "{},/a,GET,{:.3},200,true,,5\n",
+            t0 + i * 10,
+            5.0 + (i % 10) as f64
+        ));
+    }
+    for i in 0..200u64 {
+        csv.push_str(&format!(
+            "{},/a,GET,,0,false,connect,50\n",
+            t0 + 20_000 + i * 25
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    let stage = |name: &str, users: u32, from: u64| {
+        format!(
+            "[[stage]]\nname = \"{name}\"\nusers = {users}\nstart = \"2026-12-04T09:27:{:02}.000Z\"\n\
+             end = \"2026-12-04T09:27:{:02}.000Z\"\n",
+            27 + from,
+            32 + from
+        )
+    };
+    dir.write(
+        "run/run.toml",
+        format!(
+            "label = \"gaps\"\n{}{}{}",
+            stage("s1", 5, 0),
+            stage("s2_empty", 20, 10),
+            stage("s3_dead", 50, 20)
+        ),
+    );
+    let out_dir = dir.path().join("report");
+    let run = dir.path().join("run");
+    let out = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--charts",
+        "svg",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(out_dir.join("charts/throughput.svg")).unwrap();
+    assert_eq!(markers(&svg, "throughput"), 2, "{svg}");
+    // s3_dead's goodput of 0 is measured (200 requests, none answered): it stays.
+    assert_eq!(markers(&svg, "goodput"), 2, "{svg}");
+}
+
+#[test]
+fn a_latency_change_beyond_the_compare_charts_axis_is_written_out() {
+    // p99 10 ms → 30 ms (+200 %): the chart's axis ends at ±110 %, so the dot sits at
+    // its edge and the margin says +200 %, not a change of 110 %.
+    let dir = TestDir::new();
+    let rows = |lat: f64| {
+        let mut csv =
+            String::from("timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n");
+        for i in 0..3000u64 {
+            csv.push_str(&format!(
+                "{},/item,GET,{lat:.3},200,true,,2\n",
+                T0 * 1000 + i * 5
+            ));
+        }
+        csv
+    };
+    dir.write("base/requests.csv", rows(10.0));
+    dir.write("cand/requests.csv", rows(30.0));
+    let (base, cand) = (dir.path().join("base"), dir.path().join("cand"));
+    let out_dir = dir.path().join("cmp");
+    let out = headroom(&[
+        "compare",
+        base.to_str().unwrap(),
+        cand.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(out_dir.join("charts/deltas.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let clipped: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("clipped"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    // p50, p95 and p99 all tripled.
+    assert_eq!(clipped, ["+200%", "+200%", "+200%"], "{svg}");
+}
+
+#[test]
+fn a_long_endpoint_name_wraps_in_the_html_tables_instead_of_hiding_their_figures() {
+    // One endpoint is `/` + 300 × `L`: the name column may break it anywhere (the
+    // tables' other columns stay on the page), and the name is there in full.
+    let dir = TestDir::new();
+    let long = format!("/{}", "L".repeat(300));
+    let mut csv =
+        String::from("timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n");
+    for i in 0..400u64 {
+        let name = if i % 2 == 0 { long.as_str() } else { "/short" };
+        csv.push_str(&format!(
+            "{},{name},GET,5.000,200,true,,1\n",
+            T0 * 1000 + i * 10
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    let out_dir = dir.path().join("report");
+    let run = dir.path().join("run");
+    let out = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    assert!(
+        html.contains(&format!("<td>GET {long}</td>")),
+        "the name is cut"
+    );
+    let style = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+    assert!(
+        style.contains("td:first-child { overflow-wrap: anywhere;"),
+        "a name column does not wrap: {style}"
+    );
+}
