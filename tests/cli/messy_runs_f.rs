@@ -417,3 +417,106 @@ fn a_long_endpoint_name_wraps_in_the_html_tables_instead_of_hiding_their_figures
         "a name column does not wrap: {style}"
     );
 }
+
+#[test]
+fn a_drive_runs_seconds_close_on_whole_epoch_seconds() {
+    // analyze puts every series on whole epoch seconds; a drive interval that
+    // straddled two of them (the run's start + k s) landed whole in one, so a second
+    // of the timeline could hold 1.6 s of requests and the next one none of its own.
+    let _serial = super::drive::serial();
+    let target = super::drive::start_target("fast", &[]);
+    let dir = TestDir::new();
+    let run = dir.path().join("run");
+    let url = format!("http://127.0.0.1:{}/health", target.port);
+    let (status, stdout, stderr) = super::drive::drive(
+        &[
+            "--url",
+            &url,
+            "--users",
+            "2",
+            "--duration",
+            "3s",
+            "-q",
+            "--out",
+            run.to_str().unwrap(),
+        ],
+        std::time::Duration::from_secs(30),
+    );
+    assert!(status.success(), "{stdout}\n{stderr}");
+    let log = std::fs::read_to_string(run.join("latency.hlog")).unwrap();
+    let start: f64 = log
+        .lines()
+        .find_map(|l| l.strip_prefix("#[StartTime: "))
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .expect("StartTime");
+    // Every whole interval (not the run's first part-second, nor a piece cut at a stage
+    // edge) begins on a whole epoch second, give or take the recorder's tick.
+    let whole: Vec<(f64, f64)> = log
+        .lines()
+        .filter(|l| l.starts_with("Tag="))
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            Some((f[1].parse::<f64>().ok()?, f[2].parse::<f64>().ok()?))
+        })
+        .filter(|(_, len)| *len >= 0.9)
+        .collect();
+    assert!(whole.len() >= 2, "{log}");
+    for (at, _) in &whole {
+        let epoch = start + at;
+        let into = epoch - epoch.floor();
+        assert!(
+            into < 0.02,
+            "an interval starts {into:.3} s into an epoch second: {log}"
+        );
+    }
+}
+
+#[test]
+fn a_stages_part_seconds_are_shown_as_part_seconds_in_its_series() {
+    // 100 requests a second, evenly, from T0 + 0.5 s to T0 + 10.5 s, the stage's window
+    // by run.toml: the series' first and last points cover half a second each (50
+    // requests), so every point's rate is 100/s — no dip at either edge.
+    let dir = TestDir::new();
+    let mut csv =
+        String::from("timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n");
+    for i in 0..1000u64 {
+        csv.push_str(&format!(
+            "{},/a,GET,5.000,200,true,,1\n",
+            T0 * 1000 + 500 + i * 10
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    dir.write(
+        "run/run.toml",
+        "[[stage]]\nname = \"main\"\nusers = 1\nstart = \"2026-12-04T09:27:27.500Z\"\n\
+         end = \"2026-12-04T09:27:37.500Z\"\n",
+    );
+    let (code, report, stderr) = super::common::analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let series = report["stages"][0]["timeseries"].as_array().unwrap();
+    let points: Vec<(f64, f64, u64)> = series
+        .iter()
+        .map(|p| {
+            (
+                p["t"].as_f64().unwrap(),
+                p["width_s"].as_f64().unwrap(),
+                p["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(points.len(), 11, "{points:?}");
+    assert_eq!(points.iter().map(|p| p.2).sum::<u64>(), 1000);
+    assert_eq!((points[0].1, points[0].2), (0.5, 50), "{points:?}");
+    assert_eq!((points[10].1, points[10].2), (0.5, 50), "{points:?}");
+    // Each point starts where the last ends, from the window's start.
+    for w in points.windows(2) {
+        assert!((w[0].0 + w[0].1 - w[1].0).abs() < 1e-9, "{points:?}");
+    }
+    for (t, width, n) in &points {
+        assert!(
+            (*n as f64 / width - 100.0).abs() < 1e-9,
+            "{t}: {n} in {width} s"
+        );
+    }
+}

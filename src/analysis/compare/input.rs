@@ -331,7 +331,9 @@ fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
         })?),
         None => None,
     };
-    let width_s = e.timeseries.first().map_or(0.0, |p| p.width_s);
+    // The series' interval width is its widest point's: a stage's first and last
+    // points cover only the part of a second inside its window.
+    let width_s = e.timeseries.iter().map(|p| p.width_s).fold(0.0, f64::max);
     let intervals = e
         .timeseries
         .iter()
@@ -339,6 +341,7 @@ fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
             count: p.requests,
             failures: p.failures,
             mean_ms: p.mean,
+            width_s: if p.width_s < width_s { p.width_s } else { 0.0 },
         })
         .collect();
     Ok(EndpointInput {
@@ -442,6 +445,7 @@ fn absorb(m: &mut EndpointInput, e: EndpointInput) {
         };
         a.count = n;
         a.failures += b.failures;
+        a.width_s = a.width_s.max(b.width_s);
     }
     let sum = |a: Option<f64>, b: Option<f64>| Some(a? + b?);
     let f = &mut m.figures;
