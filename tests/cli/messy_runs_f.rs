@@ -520,3 +520,41 @@ fn a_stages_part_seconds_are_shown_as_part_seconds_in_its_series() {
         );
     }
 }
+
+#[test]
+fn a_shards_arrival_rate_reads_as_a_rate_in_the_drive_table() {
+    // Shard 0 of 3 of 900 req/s for 4 s gets every third arrival, 1,201 of 3,601:
+    // 300.16662038322687/s in run.toml, shown to one decimal.
+    let _serial = super::drive::serial();
+    let target = super::drive::start_target("fast", &[]);
+    let dir = TestDir::new();
+    let run = dir.path().join("shard-0");
+    let url = format!("http://127.0.0.1:{}/health", target.port);
+    let (status, stdout, stderr) = super::drive::drive(
+        &[
+            "--url",
+            &url,
+            "--rate",
+            "900",
+            "--duration",
+            "4s",
+            "--shard",
+            "0/3",
+            "--start-in",
+            "1s",
+            "-q",
+            "--out",
+            run.to_str().unwrap(),
+        ],
+        std::time::Duration::from_secs(30),
+    );
+    assert!(status.success(), "{stdout}\n{stderr}");
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("main"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let load = row.split_whitespace().nth(1).unwrap();
+    let number = load.strip_suffix("/s").unwrap_or_else(|| panic!("{row}"));
+    let decimals = number.split('.').nth(1).map_or(0, str::len);
+    assert!(decimals <= 1 && number.parse::<f64>().is_ok(), "{row}");
+}
