@@ -558,3 +558,39 @@ fn a_shards_arrival_rate_reads_as_a_rate_in_the_drive_table() {
     let decimals = number.split('.').nth(1).map_or(0, str::len);
     assert!(decimals <= 1 && number.parse::<f64>().is_ok(), "{row}");
 }
+
+#[test]
+fn analyze_against_a_baseline_says_its_verdict_on_the_terminal() {
+    // Release 1 at 10 ms, release 2 at 15 ms (p50 +50 %): `analyze rel2 --baseline
+    // rel1's report.json` prints compare's REGRESSED line, not only in report.md.
+    let dir = TestDir::new();
+    dir.write("rel1/run.toml", manifest("rel1", "headroom 0.1.0", 10));
+    dir.write("rel1/latency.hlog", drive_hlog(10, 200, 10_000));
+    dir.write("rel2/run.toml", manifest("rel2", "headroom 0.1.0", 10));
+    dir.write("rel2/latency.hlog", drive_hlog(10, 200, 15_000));
+    let (rel1, rel2) = (dir.path().join("rel1"), dir.path().join("rel2"));
+    let (r1, r2) = (dir.path().join("r1"), dir.path().join("r2"));
+    let out = headroom(&[
+        "analyze",
+        rel1.to_str().unwrap(),
+        "--out",
+        r1.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let base = r1.join("report.json");
+    let out = headroom(&[
+        "analyze",
+        rel2.to_str().unwrap(),
+        "--out",
+        r2.to_str().unwrap(),
+        "--baseline",
+        base.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("vs release rel1: "))
+        .unwrap_or_else(|| panic!("no baseline verdict: {stdout}"));
+    assert!(line.contains("REGRESSED: rel2 vs rel1"), "{line}");
+}
