@@ -118,7 +118,11 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
         out.extend(crate::analysis::stage_gap::stage_gap(stage));
     }
     out.extend(stage_totals(&src.stages, &src.overall));
-    out.extend(part_totals(&src.parts, &src.overall));
+    out.extend(part_totals(
+        &src.parts,
+        &src.overall,
+        run.meta.shards.is_some(),
+    ));
     out
 }
 
@@ -539,7 +543,12 @@ fn stage_totals(stages: &[Stage], overall: &Stage) -> Option<AuditFinding> {
 }
 
 /// Two parts of one source that hold the same requests: read twice, not measured twice.
-fn part_totals(parts: &[SourcePart], overall: &Stage) -> Option<AuditFinding> {
+/// The shards of one plan (`sharded`) are exact shares of it: striping gives them the
+/// same users and, without failures, often the same requests, so only the same
+/// latencies too (a copy) make them one result set read twice.
+fn part_totals(parts: &[SourcePart], overall: &Stage, sharded: bool) -> Option<AuditFinding> {
+    let same_latency =
+        |a: &SourcePart, b: &SourcePart| a.latency_ms.0.is_some() && a.latency_ms == b.latency_ms;
     let (a, b) = parts.iter().enumerate().find_map(|(i, a)| {
         parts[i + 1..]
             .iter()
@@ -549,10 +558,11 @@ fn part_totals(parts: &[SourcePart], overall: &Stage) -> Option<AuditFinding> {
                     && a.requests == b.requests
                     && a.failures == b.failures
                     && a.endpoints == b.endpoints
+                    && (!sharded || same_latency(a, b))
             })
             .map(|b| (a, b))
     })?;
-    let same_latency = a.latency_ms.0.is_some() && a.latency_ms == b.latency_ms;
+    let same_latency = same_latency(a, b);
     let names = |p: &SourcePart| match p.stages.as_slice() {
         [one] => format!("stage {}", ticked(one)),
         many => format!(

@@ -54,9 +54,12 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
     let run_start = primary.and_then(|s| s.overall.window_ms).map(|w| w.0);
     let stages: Vec<StageReport> = primary
         .map(|src| {
+            // Another tool's interval log is put on the grid by each interval's start,
+            // whatever part of a second that is: its points keep the grid's width.
+            let cut = src.tool != "hdr-log";
             src.stages
                 .iter()
-                .map(|s| stage_report(s, run_start))
+                .map(|s| stage_report(s, run_start, cut))
                 .collect()
         })
         .unwrap_or_default();
@@ -316,7 +319,8 @@ pub fn latency_report(d: &LatencyDistribution) -> LatencyReport {
     }
 }
 
-fn stage_report(stage: &Stage, run_start: Option<i64>) -> StageReport {
+fn stage_report(stage: &Stage, run_start: Option<i64>, cut: bool) -> StageReport {
+    let window = stage.window_ms.filter(|_| cut);
     let origin = run_start.unwrap_or(stage.timeline.start_ms);
     let metrics = ScopeMetrics::of_stage(stage);
     let duration = stage.duration_s();
@@ -350,7 +354,7 @@ fn stage_report(stage: &Stage, run_start: Option<i64>) -> StageReport {
                     .histogram()
                     .filter(|h| !h.is_empty())
                     .and_then(encode_histogram),
-                timeseries: time_points(&ep.series, origin),
+                timeseries: time_points(&ep.series, origin, window),
             }
         })
         .collect();
@@ -369,7 +373,7 @@ fn stage_report(stage: &Stage, run_start: Option<i64>) -> StageReport {
         end: stage.window_ms.map(|w| format_rfc3339_ms(w.1)),
         window_basis: stage.window_basis.clone(),
         figures: scope_report(&metrics),
-        timeseries: time_points(&stage.timeline, origin),
+        timeseries: time_points(&stage.timeline, origin, window),
         endpoints,
     }
 }
@@ -393,12 +397,25 @@ pub fn encode_histogram(h: &Histogram<u64>) -> Option<String> {
 
 /// A stage's or an endpoint's series for the report, its times in seconds since
 /// `origin_ms` (the run's start, so every series of a run shares one time axis).
-fn time_points(series: &TimeSeries, origin_ms: i64) -> Vec<TimePoint> {
+/// Each point spans its interval cut to the stage's `window` (epoch ms, when given;
+/// `None` keeps the grid's width): the grid's
+/// seconds are whole epoch seconds, and a window starts and ends within one, so its
+/// first and last points hold part of a second and say so (`t`, `width_s`), never
+/// that part's requests as a whole second's.
+fn time_points(series: &TimeSeries, origin_ms: i64, window: Option<(i64, i64)>) -> Vec<TimePoint> {
     series
         .intervals
         .iter()
         .enumerate()
         .map(|(i, iv)| {
+            let from = series.interval_start_ms(i);
+            let (mut a, mut b) = (from, from + series.width_ms);
+            if let Some((ws, we)) = window {
+                // Only where the cut leaves a span: a point outside it keeps its own.
+                if ws.max(a) < we.min(b) {
+                    (a, b) = (ws.max(a), we.min(b));
+                }
+            }
             let dense = iv
                 .histogram
                 .as_ref()
@@ -410,8 +427,8 @@ fn time_points(series: &TimeSeries, origin_ms: i64) -> Vec<TimePoint> {
                     .map(|h| h.value_at_quantile(p) as f64 / 1000.0)
             };
             TimePoint {
-                t: (series.interval_start_ms(i) - origin_ms) as f64 / 1000.0,
-                width_s: series.width_ms as f64 / 1000.0,
+                t: (a - origin_ms) as f64 / 1000.0,
+                width_s: (b - a) as f64 / 1000.0,
                 requests: iv.requests,
                 failures: iv.failures,
                 failures_by_kind: iv.failures_by_kind.iter().copied().collect(),

@@ -279,6 +279,11 @@ pub struct SlaSummary {
     pub verdict_fallback: bool,
     /// Evaluations not run: the SLA names a stage or endpoint the data lacks.
     pub not_run: usize,
+    /// Why the data cannot carry a GO (`incomplete data: the run stopped early`,
+    /// `suspect data: …`), when it cannot: the verdict's data clause, for outputs that
+    /// show rules one by one (JUnit) and would otherwise look all green.
+    #[serde(skip)]
+    pub data_reason: Option<String>,
     /// Every evaluation.
     pub rules: Vec<crate::analysis::sla::RuleEvaluation>,
     /// The compliance matrix, rule × stage.

@@ -136,6 +136,7 @@ pub(super) fn apply(
             .iter()
             .filter(|e| e.status == RuleStatus::NotRun)
             .count(),
+        data_reason,
         matrix: matrix(&evals, &columns),
         rules: evals,
     });

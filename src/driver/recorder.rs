@@ -4,6 +4,8 @@
 //! the interval: one `latency.hlog` line per endpoint, the failure and driver
 //! comment lines, a flush, the progress line.
 //!
+//! Seconds close on whole epoch seconds (the first interval is the part of a second
+//! left after the start), the grid `analyze` puts every source's series on.
 //! A sample belongs to the interval in which the recorder receives it, i.e. when
 //! the request completed (the usual HdrHistogram interval-log convention). An
 //! interval also closes at every stage boundary (start, end of ramp, end), and the
@@ -242,7 +244,7 @@ pub async fn run(
         lateness: new_histogram(),
         tick_errors: 0,
         tick_start_ms: 0,
-        next_close: t0 + Duration::from_secs(1),
+        next_close: t0 + grid_offset(setup.t0_epoch_ms),
         marks: Vec::new(),
         segments: vec![Segment {
             start_ms: 0,
@@ -302,6 +304,15 @@ pub async fn run(
     }
     r.s.progress.finish();
     r.finish()
+}
+
+/// From the run's start to the first whole epoch second after it. Intervals close on
+/// whole epoch seconds (the first one is shorter), the grid of `analyze`'s per-interval
+/// series: an interval then never straddles two of its seconds, so no second of the
+/// series holds more (or less) than a second of requests.
+fn grid_offset(t0_epoch_ms: i64) -> Duration {
+    let into = t0_epoch_ms.rem_euclid(1000) as u64;
+    Duration::from_millis(if into == 0 { 1000 } else { 1000 - into })
 }
 
 impl Recorder {
@@ -537,8 +548,13 @@ impl Recorder {
         self.lateness.reset();
         self.tick_errors = 0;
         self.tick_start_ms = end_ms;
-        let whole = now.saturating_duration_since(self.s.t0).as_secs() + 1;
-        self.next_close = self.s.t0 + Duration::from_secs(whole);
+        let first = grid_offset(self.s.t0_epoch_ms);
+        let since = now.saturating_duration_since(self.s.t0);
+        let whole = match since.checked_sub(first) {
+            Some(after) => after.as_secs() + 1,
+            None => 0,
+        };
+        self.next_close = self.s.t0 + first + Duration::from_secs(whole);
     }
 
     /// Per stage, the segments [`interval_window`] puts in its steady window, with the

@@ -141,6 +141,16 @@ impl StageSummary {
     }
 }
 
+/// An arrival rate for the table: whole rates as they are (`300/s`), a shard's share
+/// to one decimal (`300.2/s`), never the float's 17 digits.
+fn rate_text(r: f64) -> String {
+    if (r - r.round()).abs() < 1e-9 {
+        format!("{r:.0}/s")
+    } else {
+        format!("{r:.1}/s")
+    }
+}
+
 impl DriveSummary {
     /// A short human-readable table.
     pub fn to_text(&self) -> String {
@@ -154,7 +164,7 @@ impl DriveSummary {
         for st in &self.stages {
             let load = match (st.users, st.arrival_rate_rps) {
                 (Some(u), _) => format!("{u}u"),
-                (None, Some(r)) => format!("{r}/s"),
+                (None, Some(r)) => rate_text(r),
                 _ => "-".into(),
             };
             let kinds: Vec<String> = st

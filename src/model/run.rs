@@ -81,6 +81,11 @@ pub struct RunMeta {
     pub stage_descriptions: BTreeMap<String, String>,
     /// The planned task mix, as a manifest says.
     pub planned_tasks: Vec<super::PlannedTask>,
+    /// The number of shards of the plan, when a manifest's `[shard]` table says the
+    /// run is part of a sharded plan (`drive --shard i/N`): its parts are the shards,
+    /// each an exact share of one plan, so equal shares are expected, not a copy.
+    #[serde(skip)]
+    pub shards: Option<u32>,
 }
 
 impl RunMeta {
@@ -111,6 +116,9 @@ impl RunMeta {
             self.planned_tasks.clone_from(&m.tasks);
         }
         self.think_time = m.think_time.or(self.think_time);
+        if let Some(sh) = &m.shard {
+            self.shards = Some(sh.count);
+        }
         if let Some(c) = m.complete {
             self.complete = Some(self.complete.unwrap_or(true) && c);
         }

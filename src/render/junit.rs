@@ -12,7 +12,11 @@
 //!   data) is `<skipped>` too, and a `<failure>` with `--strict`, as the gate says;
 //! - an input problem that makes `check` exit 2 (a malformed file or row; not with
 //!   `--lenient`) is an `<error>` in a suite `input` of its own, naming the file and
-//!   line, so that a test report never shows all green beside exit 2.
+//!   line, so that a test report never shows all green beside exit 2;
+//! - data that cannot carry a GO (incomplete, partial, simulated or inconsistent, or a
+//!   suspect audit finding) is a `<skipped>` testcase `data quality` in a suite `data`
+//!   with the verdict's reason, so that a CONDITIONAL on all-passing rules does not
+//!   read as all green (skipped, not failed: it does not change the exit code).
 //!
 //! Written by hand (no XML crate): every attribute and text goes through [`escape`].
 
@@ -104,12 +108,14 @@ pub fn render(sla: &SlaSummary, strict: bool, problems: &[Problem]) -> String {
     let _ = writeln!(
         out,
         "<testsuites name=\"headroom check: {}\" tests=\"{}\" failures=\"{failures}\" \
-         skipped=\"{skipped}\" errors=\"{}\" time=\"0\">",
+         skipped=\"{}\" errors=\"{}\" time=\"0\">",
         escape(sla.verdict.as_str()),
-        tests + problems.len(),
+        tests + problems.len() + usize::from(sla.data_reason.is_some()),
+        skipped + usize::from(sla.data_reason.is_some()),
         problems.len()
     );
     input_suite(&mut out, problems);
+    data_suite(&mut out, sla);
     for (name, list) in &sections {
         let (tests, failures, skipped) = count(list);
         let _ = writeln!(
@@ -147,6 +153,22 @@ pub fn render(sla: &SlaSummary, strict: bool, problems: &[Problem]) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// The suite `data`: one skipped testcase `data quality` with the reason the data
+/// cannot carry a GO (nothing when it can).
+fn data_suite(out: &mut String, sla: &SlaSummary) {
+    let Some(why) = &sla.data_reason else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"data\" tests=\"1\" failures=\"0\" skipped=\"1\" errors=\"0\" \
+         time=\"0\">\n    <testcase classname=\"headroom.data\" name=\"data quality\" time=\"0\">\n      \
+         <skipped message=\"{} ({}: the verdict needs clean data)\"/>\n    </testcase>\n  </testsuite>",
+        escape(why),
+        escape(sla.verdict.as_str())
+    );
 }
 
 /// The suite of input problems, one `<error>` each (nothing without problems).

@@ -69,9 +69,28 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
 
 /// Requests per second over a stage's intervals, merged into at most `width`
 /// buckets (each bucket's requests ÷ its seconds), as a sparkline.
+/// Slivers ([`SLIVER_S`]) are left out, as from the timeline, unless nothing else is
+/// left.
 pub fn rate_sparkline(series: &[TimePoint], width: usize) -> String {
     let counts: Vec<(u64, f64)> = series.iter().map(|p| (p.requests, p.width_s)).collect();
-    sparkline(&bucket_rates(&counts, width))
+    sparkline(&bucket_rates(&without_slivers(counts), width))
+}
+
+/// The shortest interval whose rate a chart or sparkline shows, s: a stage's edge cut
+/// a few ms into a second holds too little time for a rate (and an interval log whose
+/// seconds are not the grid's, an older drive's, puts a whole interval into it).
+pub const SLIVER_S: f64 = 0.5;
+
+/// `intervals` (count, seconds) without the slivers, unless nothing else is left.
+fn without_slivers(intervals: Vec<(u64, f64)>) -> Vec<(u64, f64)> {
+    if intervals.iter().any(|(_, w)| *w >= SLIVER_S) {
+        intervals
+            .into_iter()
+            .filter(|(_, w)| *w >= SLIVER_S)
+            .collect()
+    } else {
+        intervals
+    }
 }
 
 /// (count, seconds) intervals merged into at most `width` equal groups, as rates.
@@ -114,7 +133,10 @@ fn rate_sparkline_filter(series: Value, width: Option<usize>) -> Result<String, 
         let width_s = number(&p.get_attr("width_s")?).unwrap_or(0.0);
         intervals.push((requests as u64, width_s));
     }
-    Ok(sparkline(&bucket_rates(&intervals, width.unwrap_or(24))))
+    Ok(sparkline(&bucket_rates(
+        &without_slivers(intervals),
+        width.unwrap_or(24),
+    )))
 }
 
 #[cfg(test)]
@@ -145,5 +167,15 @@ mod tests {
         let r = bucket_rates(&[(10, 1.0), (30, 1.0), (50, 1.0), (70, 1.0)], 2);
         assert_eq!(r, vec![Some(20.0), Some(60.0)]);
         assert_eq!(bucket_rates(&[(5, 1.0)], 10), vec![Some(5.0)]);
+    }
+
+    #[test]
+    fn a_sliver_of_a_second_is_no_rate() {
+        // A stage cut 13 ms before a second ends, holding (in an older drive's log) a
+        // whole interval of 668 requests: 51,000/s it is not. The seconds after it
+        // give the sparkline; a series of slivers alone is still drawn.
+        let kept = without_slivers(vec![(668, 0.013), (698, 1.0), (714, 1.0)]);
+        assert_eq!(kept, vec![(698, 1.0), (714, 1.0)]);
+        assert_eq!(without_slivers(vec![(3, 0.2)]), vec![(3, 0.2)]);
     }
 }

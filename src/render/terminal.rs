@@ -85,6 +85,15 @@ pub fn summary(a: &Analysis) -> String {
             let _ = writeln!(out, "  verdict: none (no --sla given)");
         }
     }
+    if let Some(b) = &a.baseline {
+        // `--baseline`: compare's verdict against that release, as report.md's section.
+        let _ = writeln!(
+            out,
+            "  vs release {}: {}",
+            printable(&b.label),
+            printable(&b.verdict_line)
+        );
+    }
     if let Some(h) = &a.capacity.sla_headroom {
         let _ = writeln!(out, "  capacity: {}", printable(&h.statement));
     }

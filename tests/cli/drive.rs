@@ -386,11 +386,12 @@ fn sigint_leaves_an_incomplete_but_readable_run() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Wait for the first closed interval, then interrupt.
+    // Wait for the first whole closed second (the first interval is only the rest of
+    // the epoch second the run started in, perhaps a few ms), then interrupt.
     let until = Instant::now() + Duration::from_secs(10);
     while Instant::now() < until {
         let text = std::fs::read_to_string(out.join("latency.hlog")).unwrap_or_default();
-        if text.lines().filter(|l| l.starts_with("Tag=")).count() >= 5 {
+        if text.lines().filter(|l| l.starts_with("Tag=")).count() >= 10 {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));

@@ -38,6 +38,7 @@ mod messy_runs_b;
 mod messy_runs_c;
 mod messy_runs_d;
 mod messy_runs_e;
+mod messy_runs_f;
 mod narrative;
 mod output_safety;
 mod parallel;

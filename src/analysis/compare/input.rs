@@ -244,6 +244,14 @@ pub fn from_analysis(
     from_value(value, origin, label, fallback_label)
 }
 
+/// Whether `tool` names a load tool, whose way of timing and counting requests is its
+/// own. `generic-csv` names a file format that anything writes (`drive --raw`, `headroom
+/// export` of any tool's run, a script): it says nothing of the tool that measured, so
+/// it is no tool to tell two releases' measurements apart by.
+fn is_load_tool(tool: &str) -> bool {
+    tool != "generic-csv"
+}
+
 fn from_value(
     value: serde_json::Value,
     origin: &str,
@@ -271,6 +279,7 @@ fn from_value(
     }
     // A stage's tool: its own (stage dirs of several tools), else the run's one tool.
     let run_tool = (doc.primary_source.as_deref()).filter(|t| !t.contains(" + "));
+    let run_tool = run_tool.filter(|t| is_load_tool(t));
     let mut stages = Vec::new();
     for s in doc.stages {
         let mut endpoints = Vec::new();
@@ -281,7 +290,7 @@ fn from_value(
             name: s.name,
             users: s.users,
             arrival_rate_rps: s.arrival_rate_rps,
-            tool: s.tool.or(run_tool.map(str::to_string)),
+            tool: (s.tool.filter(|t| is_load_tool(t))).or(run_tool.map(str::to_string)),
             endpoints,
         });
     }
@@ -322,7 +331,9 @@ fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
         })?),
         None => None,
     };
-    let width_s = e.timeseries.first().map_or(0.0, |p| p.width_s);
+    // The series' interval width is its widest point's: a stage's first and last
+    // points cover only the part of a second inside its window.
+    let width_s = e.timeseries.iter().map(|p| p.width_s).fold(0.0, f64::max);
     let intervals = e
         .timeseries
         .iter()
@@ -330,6 +341,7 @@ fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
             count: p.requests,
             failures: p.failures,
             mean_ms: p.mean,
+            width_s: if p.width_s < width_s { p.width_s } else { 0.0 },
         })
         .collect();
     Ok(EndpointInput {
@@ -433,6 +445,7 @@ fn absorb(m: &mut EndpointInput, e: EndpointInput) {
         };
         a.count = n;
         a.failures += b.failures;
+        a.width_s = a.width_s.max(b.width_s);
     }
     let sum = |a: Option<f64>, b: Option<f64>| Some(a? + b?);
     let f = &mut m.figures;

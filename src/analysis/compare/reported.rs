@@ -79,6 +79,7 @@ pub(super) fn whole_run(f: &Figures) -> IntervalPoint {
         count: f.requests,
         failures: f.failures,
         mean_ms: None,
+        width_s: 0.0,
     }
 }
 

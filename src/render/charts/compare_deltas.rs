@@ -1,7 +1,8 @@
 //! `compare`'s chart: Δ% of p50, p95 and p99 per endpoint, a dot per metric with its
 //! 95% interval as a whisker, the noise floor shaded around 0. Written as plain SVG
 //! (one `<g class="series" data-series="p50">` per metric, like the report's charts);
-//! every name is escaped.
+//! every name is escaped. The axis spans at most ±110 %: a change beyond it is drawn
+//! at the edge with its Δ% written in the right margin, never as a smaller change.
 
 use std::fmt::Write;
 
@@ -65,7 +66,7 @@ pub fn svg(report: &CompareReport) -> Option<String> {
     span *= 1.1;
     let x = |v: f64| LEFT + (v.clamp(-span, span) + span) / (2.0 * span) * PLOT_W;
     let height = TOP + ROW_H * rows.len() as f64 + 40.0;
-    let width = LEFT + PLOT_W + 40.0;
+    let width = LEFT + PLOT_W + 70.0;
     let esc = crate::render::junit::escape;
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
@@ -125,6 +126,16 @@ pub fn svg(report: &CompareReport) -> Option<String> {
                 "<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"{color}\" data-delta-pct=\"{d:.3}\"/>",
                 x(d)
             );
+            if d.abs() > span {
+                // Beyond the axis: drawn at its edge, so its value is written out.
+                let _ = writeln!(
+                    s,
+                    "<text class=\"clipped\" x=\"{:.1}\" y=\"{:.1}\" fill=\"{color}\" \
+                     font-size=\"10\">{d:+.0}%</text>",
+                    LEFT + PLOT_W + 6.0,
+                    y + 3.5
+                );
+            }
         }
         let _ = writeln!(
             s,

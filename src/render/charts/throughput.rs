@@ -42,11 +42,19 @@ pub struct Plan {
 /// The plan, when at least one stage has a throughput.
 pub fn plan(analysis: &Analysis, overlay: Option<&CapacityOverlay>) -> Option<Plan> {
     let load = LoadAxis::of(&analysis.stages);
-    let throughput = load.points(analysis.stages.iter().map(|s| s.figures.throughput_rps));
+    // A stage that measured no request has no rate to plot (its 0 req/s is no
+    // measurement: report.md says "No request was measured in this stage").
+    let measured = |rate: Option<f64>, s: &crate::analysis::report::StageReport| {
+        rate.filter(|_| s.figures.requests > 0)
+    };
+    let rates = |f: fn(&crate::analysis::report::StageReport) -> Option<f64>| {
+        load.points(analysis.stages.iter().map(|s| measured(f(s), s)))
+    };
+    let throughput = rates(|s| s.figures.throughput_rps);
     if throughput.is_empty() {
         return None;
     }
-    let goodput = load.points(analysis.stages.iter().map(|s| s.figures.goodput_rps));
+    let goodput = rates(|s| s.figures.goodput_rps);
     let limits = frame::global_limits(analysis, |m, _| m == "throughput" || m == "goodput");
     // A model curve needs a numeric load axis.
     let overlay = overlay

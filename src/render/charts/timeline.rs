@@ -5,6 +5,7 @@
 //! intervals carry none (a flat line across the stage). The stage bands are shared
 //! with the per-endpoint timelines ([`bands`]).
 
+use crate::render::sparkline::SLIVER_S;
 use plotters::coord::Shift;
 use plotters::prelude::{
     ChartContext, DrawingArea, DrawingBackend, EmptyElement, LineSeries, Rectangle, Text,
@@ -58,9 +59,10 @@ pub fn midpoints(
         .collect()
 }
 
-/// Requests (or failures) per second of an interval.
+/// Requests (or failures) per second of an interval; none for a sliver
+/// ([`SLIVER_S`]: a stage's edge cut a few ms into a second).
 pub fn rate(count: u64, width_s: f64) -> Option<f64> {
-    (width_s > 0.0).then(|| count as f64 / width_s)
+    (width_s >= SLIVER_S).then(|| count as f64 / width_s)
 }
 
 /// One stage's stretch of a timeline.

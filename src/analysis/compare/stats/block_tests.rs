@@ -47,6 +47,7 @@ fn run(
             count: per as u64,
             failures: 0,
             mean_ms: Some(sum / per as f64),
+            width_s: 0.0,
         });
     }
     (hists, exact, series)

@@ -202,6 +202,7 @@ mod tests {
                 count: 10,
                 failures: 0,
                 mean_ms: Some(100.0 + levels[i / 8]),
+                width_s: 0.0,
             })
             .collect();
         let ess = effective_sample_size(&series);
@@ -231,6 +232,7 @@ mod tests {
                 count: 100,
                 failures: 0,
                 mean_ms: Some(1.0),
+                width_s: 0.0,
             };
             20
         ];

@@ -45,6 +45,9 @@ pub struct IntervalPoint {
     pub failures: u64,
     /// Mean latency of the interval, ms (`None` when it has no measured latency).
     pub mean_ms: Option<f64>,
+    /// The time it covers, s, when less than the series' interval width (a stage's
+    /// first and last intervals hold part of a second); 0: the whole width.
+    pub width_s: f64,
 }
 
 /// One run's latencies for one stage × endpoint.

@@ -52,8 +52,10 @@ pub fn error_rate_shift(base: &[IntervalPoint], cand: &[IntervalPoint]) -> Estim
 
 /// Shift of a per-interval rate (requests/s, or successful requests/s when
 /// `successes_only`) between one run per side; `width_s` is each series' interval
-/// width. Welch's test with effective counts from batch means. Fewer than two
-/// intervals on a side → p = 1 and an unbounded interval.
+/// width. Welch's test with effective counts from batch means. An interval covering
+/// less than half the width (a stage's cut first or last second) is left out: its
+/// rate rests on a sliver of time. Fewer than two intervals on a side → p = 1 and an
+/// unbounded interval.
 pub fn rate_shift(
     base: &[IntervalPoint],
     base_width_s: f64,
@@ -66,13 +68,15 @@ pub fn rate_shift(
             return Vec::new();
         }
         s.iter()
-            .map(|p| {
+            .map(|p| (p, if p.width_s > 0.0 { p.width_s } else { w }))
+            .filter(|(_, covered)| *covered >= 0.5 * w)
+            .map(|(p, covered)| {
                 let n = if successes_only {
                     p.count - p.failures.min(p.count)
                 } else {
                     p.count
                 };
-                n as f64 / w
+                n as f64 / covered
             })
             .collect()
     };
@@ -123,6 +127,7 @@ mod tests {
                 count,
                 failures,
                 mean_ms: Some(10.0),
+                width_s: 0.0,
             })
             .collect()
     }
@@ -192,5 +197,24 @@ mod tests {
         assert_eq!((e.baseline, e.candidate, e.p_value), (200.0, 160.0, 0.0));
         let e = rate_shift(&b[..1], 1.0, &c, 1.0, false);
         assert_eq!(e.p_value, 1.0);
+    }
+
+    #[test]
+    fn a_stages_cut_edge_seconds_carry_their_own_width_and_slivers_are_left_out() {
+        // 100/s against 70/s in every whole second; each side's first second is cut to
+        // half (50 and 35 requests: the same rates) and its last to 30 ms (3 and 2
+        // requests: too little time to weigh). Every rate kept is exact: no variance.
+        let side = |per_s: u64, sliver: u64| {
+            let mut v = series(&[per_s / 2], &[0]);
+            v[0].width_s = 0.5;
+            v.extend(series(&[per_s; 8], &[0; 8]));
+            let mut last = series(&[sliver], &[0]);
+            last[0].width_s = 0.03;
+            v.extend(last);
+            v
+        };
+        let e = rate_shift(&side(100, 3), 1.0, &side(70, 2), 1.0, false);
+        assert_eq!((e.baseline, e.candidate), (100.0, 70.0), "{e:?}");
+        assert_eq!((e.ci, e.p_value), ((-30.0, -30.0), 0.0), "{e:?}");
     }
 }
