@@ -83,9 +83,26 @@ fn k6s_console_summary_alone_is_read_as_k6_printed_it() {
     }
 }
 
+/// The 0.3x layout with `n` requests, `failed` of them failed.
+fn console_of(n: u64, failed: u64) -> String {
+    let layout = old_layout();
+    assert!(
+        layout.contains("✓ 30        ✗ 1170")
+            && layout.contains("http_reqs......................: 1200")
+    );
+    layout
+        .replace(
+            "✓ 30        ✗ 1170",
+            &format!("✓ {failed} ✗ {}", n - failed),
+        )
+        .replace(
+            "http_reqs......................: 1200",
+            &format!("http_reqs......................: {n}"),
+        )
+}
+
 #[test]
-fn k6s_console_beside_its_json_output_is_the_same_run_not_read_twice() {
-    let dir = TestDir::new();
+fn k6s_console_beside_its_json_output_is_checked_on_its_counts_and_never_read_twice() {
     let point = |metric: &str, v: &str| {
         format!("{{\"type\":\"Point\",\"metric\":\"{metric}\",\"data\":{{\"time\":\"2026-12-04T10:00:00.000+00:00\",\"value\":{v},\"tags\":{{\"name\":\"http://h/a\",\"method\":\"GET\",\"status\":\"200\",\"expected_response\":\"true\"}}}}}}\n")
     };
@@ -96,19 +113,55 @@ fn k6s_console_beside_its_json_output_is_the_same_run_not_read_twice() {
                 + &point("http_req_failed", "0")
         })
         .collect();
-    dir.write("run/results.json", json);
-    dir.write("run/k6.log", legacy_layout());
-    let (code, r, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(
-        r["overall"]["requests"], 3,
-        "the per-request output is read"
-    );
-    let skipped = r["skipped"].to_string();
-    assert!(
-        skipped.contains("k6.log") && skipped.contains("same k6 run"),
-        "{skipped}"
-    );
+    // The console of this run counts its 3 requests; another run's counts 1,200.
+    for (console, kind, quality) in [
+        (console_of(3, 0), "same_data", "clean"),
+        (legacy_layout(), "other_data", "incomplete"),
+    ] {
+        let dir = TestDir::new();
+        dir.write("run/results.json", &json);
+        dir.write("run/k6.log", console);
+        let (code, r, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            r["overall"]["requests"], 3,
+            "the per-request output is read"
+        );
+        assert_eq!(r["data_quality"], quality);
+        let skipped = (r["skipped"].as_array().unwrap().iter())
+            .find(|s| s["path"].as_str().unwrap().ends_with("k6.log"))
+            .unwrap_or_else(|| panic!("{}", r["skipped"]));
+        assert_eq!(skipped["kind"], kind, "{skipped}");
+    }
+}
+
+#[test]
+fn k6s_console_beside_its_summary_json_is_read_once_from_the_json() {
+    let summary = |n: u64, failed: u64| {
+        format!(
+            "{{\"metrics\":{{\"http_reqs\":{{\"count\":{n},\"rate\":40}},\
+             \"http_req_failed\":{{\"passes\":{failed},\"fails\":{},\"value\":0.025}},\
+             \"http_req_duration\":{{\"avg\":52.3,\"med\":48.2,\"p(95)\":1500,\"max\":63000}},\
+             \"vus_max\":{{\"max\":10}}}},\"state\":{{\"testRunDurationMs\":30000}}}}",
+            n - failed
+        )
+    };
+    for (json, kind, requests) in [
+        (summary(1200, 30), "same_data", 1200),
+        (summary(500, 0), "other_data", 500),
+    ] {
+        let dir = TestDir::new();
+        dir.write("run/summary.json", json);
+        dir.write("run/k6.log", legacy_layout());
+        let (code, r, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(r["overall"]["requests"], requests, "read from the JSON");
+        assert_eq!(r["sources"].as_array().unwrap().len(), 1);
+        let skipped = (r["skipped"].as_array().unwrap().iter())
+            .find(|s| s["path"].as_str().unwrap().ends_with("k6.log"))
+            .unwrap_or_else(|| panic!("{}", r["skipped"]));
+        assert_eq!(skipped["kind"], kind, "{skipped}");
+    }
 }
 
 #[test]

@@ -1,10 +1,12 @@
 //! k6's outputs of one run side by side: `--out json`/`--out csv` (every request),
 //! `--summary-export` and a `handleSummary()` JSON (the end-of-test summary, k6 writes
-//! both when both are asked for). The per-request output is the measurement; a
-//! summary beside it is checked against it on its requests and failures before it is
-//! skipped as the same run, and named another run's when they differ (which makes the
-//! data `incomplete`: its requests are in no figure). Two summaries with the same
-//! counts are one run's, read once.
+//! both when both are asked for) and the console's text summary (k6 prints it). The
+//! per-request output is the measurement; a summary beside it is checked against it
+//! on its requests and failures before it is skipped as the same run, and named
+//! another run's when they differ (which makes the data `incomplete`: its requests are
+//! in no figure). Two summaries with the same counts are one run's, read once (from
+//! the JSON rather than the console's rounded text); a console of other counts beside
+//! a summary JSON is another run's.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -37,11 +39,25 @@ pub(super) fn set_summaries_aside(
     opts: &IngestOptions,
     run: &mut Run,
 ) -> Option<PendingSummaries> {
-    let files = by_format.remove(&Format::K6Summary)?;
-    let spec = formats::spec(Format::K6Summary);
-    let mut kept: Vec<(PathBuf, Option<Source>)> = Vec::new();
+    // The summary JSONs first, then the console captures (a summary of one run both
+    // print is read from the JSON).
+    let files: Vec<(Format, PathBuf)> = [Format::K6Summary, Format::K6Console]
+        .into_iter()
+        .flat_map(|f| {
+            by_format
+                .remove(&f)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |p| (f, p))
+        })
+        .collect();
+    if files.is_empty() {
+        return None;
+    }
+    let mut kept: Vec<(Format, PathBuf, Option<Source>)> = Vec::new();
     let mut problems = Vec::new();
-    for file in files {
+    for (format, file) in files {
+        let spec = formats::spec(format);
         let src = match spec.reader.summary_source(&file, plan, opts) {
             Some(Ok(src)) => Some(src),
             Some(Err(p)) => {
@@ -53,29 +69,44 @@ pub(super) fn set_summaries_aside(
         let twin = src.as_ref().and_then(|s| {
             let c = counts(s);
             kept.iter()
-                .find(|(_, k)| k.as_ref().is_some_and(|k| c.0 > 0 && counts(k) == c))
+                .find(|(.., k)| k.as_ref().is_some_and(|k| c.0 > 0 && counts(k) == c))
         });
         match twin {
-            Some((first, _)) => {
+            Some((_, first, _)) => {
                 let (n, f) = src.as_ref().map(counts).unwrap_or_default();
                 let why = format!(
-                    "k6's other end-of-test summary of the run {} holds (--summary-export and \
-                     handleSummary() write both): both count {n} requests, {f} failed \
-                     (checked); read once",
+                    "another of k6's end-of-test summaries of the run {} holds (k6 prints it \
+                     and writes --summary-export and handleSummary() files alike): both count \
+                     {n} requests, {f} failed (checked); read once",
                     first.display()
                 );
                 run.skipped
                     .push(Skipped::new(file, why, SkipKind::SameData));
             }
-            None => kept.push((file, src)),
+            None => kept.push((format, file, src)),
         }
     }
     let per_request = [Format::K6Json, Format::K6Csv]
         .iter()
         .any(|f| by_format.contains_key(f));
     if !per_request {
-        // Read by their reader, which names the problem of one that cannot be read.
-        by_format.insert(Format::K6Summary, kept.into_iter().map(|k| k.0).collect());
+        // Read by their reader, which names the problem of one that cannot be read; a
+        // console beside a summary JSON of other counts is another run's.
+        let json = kept.iter().any(|k| k.0 == Format::K6Summary);
+        for (format, file, src) in kept {
+            if json && format == Format::K6Console {
+                let (n, f) = src.as_ref().map(counts).unwrap_or_default();
+                let why = format!(
+                    "k6's console output counts {n} requests ({f} failed), not what the k6 \
+                     summary beside it counts: another run's; the summary is read: analyse \
+                     this file in a dir of its own"
+                );
+                run.skipped
+                    .push(Skipped::new(file, why, SkipKind::OtherData));
+            } else {
+                by_format.entry(format).or_default().push(file);
+            }
+        }
         return None;
     }
     // Beside the per-request output a summary that cannot be read is a problem of its
@@ -85,7 +116,7 @@ pub(super) fn set_summaries_aside(
     Some(PendingSummaries {
         summaries: kept
             .into_iter()
-            .filter_map(|(p, s)| Some((p, s?)))
+            .filter_map(|(_, p, s)| Some((p, s?)))
             .collect(),
         parts_before,
     })
