@@ -37,10 +37,11 @@ pub struct CompareArgs {
     #[arg(value_name = "RUN")]
     pub runs: Vec<PathBuf>,
     /// The baseline: one run (then the positional runs are the candidates), or with
-    /// --candidate ≥ 3 runs of one release (repeats).
+    /// --candidate ≥ 3 runs of one release (repeats; ≥ 4 a side can show a change).
     #[arg(long, value_name = "RUN", num_args = 1..)]
     pub baseline: Vec<PathBuf>,
-    /// Repeats of the candidate release (≥ 3, as many as you like), compared with the
+    /// Repeats of the candidate release (≥ 3, as many as you like; with 3 a side the
+    /// smallest p is 0.10, so ≥ 4 a side can show a change), compared with the
     /// --baseline runs by Mann–Whitney on one value per run.
     #[arg(long, value_name = "RUN", num_args = 1..)]
     pub candidate: Vec<PathBuf>,
