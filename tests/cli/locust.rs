@@ -628,3 +628,56 @@ fn locusts_html_report_checks_that_its_csvs_hold_the_whole_run() {
         assert_eq!(skipped["kind"], kind, "{skipped}");
     }
 }
+
+/// `--include` keeping `/a` alone on a `--csv-full-history` run: each stage and the
+/// run hold `/a`'s requests only, and their series add up to them (the Aggregated rows
+/// count `/b` and `/c` too, which are in no figure), so the audit finds counts and
+/// rates agreeing. The console's final table counts every endpoint: it is not checked
+/// against the filtered CSVs.
+#[test]
+fn an_include_filter_leaves_the_left_out_endpoints_out_of_the_series_too() {
+    let dir = TestDir::new();
+    dir.write("run/out_stats.csv", STATS);
+    dir.write("run/out_stats_history.csv", history(true));
+    dir.write("run/console.log", console(352, 12));
+    let (code, report, stderr) =
+        analyze_json(&[&dir.path().join("run")], &["--include", "GET /a$"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 186);
+    assert_eq!(
+        report["data_quality"], "clean",
+        "{}",
+        report["data_quality_reason"]
+    );
+    for stage in stages(&report) {
+        let series: u64 = (stage["timeseries"].as_array().unwrap().iter())
+            .map(|iv| iv["requests"].as_u64().unwrap())
+            .sum();
+        assert_eq!(series, stage["requests"].as_u64().unwrap(), "{stage:#}");
+    }
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("not checked against the CSVs"),
+        "{skipped}"
+    );
+}
+
+/// A whole-run count with fewer failures than the CSVs is another run's: Locust's
+/// counts only grow.
+#[test]
+fn a_final_table_with_fewer_failures_than_the_csvs_is_another_runs() {
+    let dir = TestDir::new();
+    dir.write("run/out_stats.csv", STATS);
+    dir.write("run/out_stats_history.csv", history(true));
+    dir.write("run/console.log", console(313, 5));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["overall"]["requests"], 304, "{stderr}");
+    let skipped = (report["skipped"].as_array().unwrap().iter())
+        .find(|s| s["path"].as_str().unwrap().ends_with("console.log"))
+        .unwrap();
+    assert_eq!(skipped["kind"], "other_data", "{skipped}");
+    assert!(skipped["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not the same requests"));
+}

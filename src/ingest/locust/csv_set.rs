@@ -534,16 +534,23 @@ pub fn build_source(
         }
     }
     let spacing = history.as_deref().map_or(1000, history_spacing);
+    // Filters that leave an endpoint out make the Aggregated rows count more than kept.
+    let dropped = |key: &EndpointKey| !opts.keeps(key);
+    let filtered = stats
+        .as_ref()
+        .is_some_and(|(rows, _)| rows.iter().any(|r| dropped(&r.key)))
+        || (history.as_deref())
+            .is_some_and(|h| h.iter().any(|r| r.key.as_ref().is_some_and(dropped)));
     if let Some(hist) = &history {
         source.span_ms = hist.first().zip(hist.last()).map(|(a, b)| (a.t_ms, b.t_ms));
         if stats.is_none() {
             overall_from_history(&mut overall, hist, opts);
-            fill_timeline(&mut overall, hist, spacing, &|_| false);
+            fill_timeline(&mut overall, hist, spacing, &|_| false, filtered);
         } else if history_cut {
             // A cut history's series would cover part of what the stats file counts.
             source.notes.push(CUT_HISTORY_UNDRAWN.into());
         } else {
-            fill_timeline(&mut overall, hist, spacing, &|_| false);
+            fill_timeline(&mut overall, hist, spacing, &|_| false, filtered);
         }
     }
     // After the history: without `_stats.csv` the overall figures come from it.

@@ -404,18 +404,26 @@ pub(super) fn stages_from_history(
 /// that endpoint's series. `counted_before(key)` is true when the endpoint had a row
 /// at or before the first of `hist`; else its first row counts from zero (Locust
 /// writes an endpoint's first row after its first request), so its series adds up to
-/// the endpoint's requests.
+/// the endpoint's requests. With `filtered` (`--include`/`--exclude` left endpoints
+/// out) the aggregate rows count more than the stage holds: its timeline is then the
+/// sum of its endpoints' series (none without per-endpoint rows).
 pub(super) fn fill_timeline(
     stage: &mut Stage,
     hist: &[HistoryRow],
     spacing_ms: i64,
     counted_before: &dyn Fn(&EndpointKey) -> bool,
+    filtered: bool,
 ) {
-    fill_series(&mut stage.timeline, hist, None, spacing_ms);
+    if !filtered {
+        fill_series(&mut stage.timeline, hist, None, spacing_ms);
+    }
     for (key, ep) in &mut stage.endpoints {
         fill_series(&mut ep.series, hist, Some(key), spacing_ms);
         if !counted_before(key) {
             first_row_from_zero(&mut ep.series, hist, key);
+        }
+        if filtered {
+            stage.timeline.merge(&ep.series);
         }
     }
 }
@@ -596,9 +604,13 @@ pub(super) fn stage_from_history(
         .filter(|r| r.t_ms >= start && r.t_ms <= end)
         .cloned()
         .collect();
-    fill_timeline(&mut stage, &in_window, spacing_ms, &|k| {
-        at_start.contains_key(&Some(k.clone()))
-    });
+    fill_timeline(
+        &mut stage,
+        &in_window,
+        spacing_ms,
+        &|k| at_start.contains_key(&Some(k.clone())),
+        filtered,
+    );
     if let Some(kind) = estimated {
         stage.window_basis = format!("{}; {}", stage.window_basis, kind.basis());
     }

@@ -50,22 +50,23 @@ impl LocustCsvs {
                 format!("{what} counts {n} requests, as the Locust CSVs beside it do (checked)"),
             );
         }
-        if requests < n {
+        // Locust's counts only grow: fewer requests or failures are another run's.
+        if requests < n || failures < f {
             return (
                 SkipKind::OtherData,
                 format!(
-                    "{what} counts {requests} requests where the Locust CSVs beside it count \
-                     {n}: not the same requests (another run's, or cut before Locust's end); \
-                     analyse this file in a dir of its own to see its figures"
+                    "{what} counts {requests} requests ({failures} failed) where the Locust \
+                     CSVs beside it count {n} ({f} failed): not the same requests (another \
+                     run's, or cut before Locust's end); analyse this file in a dir of its own \
+                     to see its figures"
                 ),
             );
         }
-        let (gap, gap_failed) = (requests - n, failures.saturating_sub(f));
+        let (gap, gap_failed) = (requests - n, failures - f);
         let secs = self.rate.map(|r| gap as f64 / r);
         // The missed requests fail no more often than the CSVs' own (exact in integers):
         // the CSVs' error rate is then no lower than the whole run's.
-        let no_worse = failures >= f
-            && u128::from(gap_failed) * u128::from(n) <= u128::from(f) * u128::from(gap);
+        let no_worse = u128::from(gap_failed) * u128::from(n) <= u128::from(f) * u128::from(gap);
         match secs {
             Some(s) if s <= LAST_WRITE_S && no_worse => (
                 SkipKind::SameData,
@@ -145,6 +146,7 @@ pub(super) fn pair_summaries(
 pub(super) fn pair_console(
     by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
     csvs: Option<&LocustCsvs>,
+    opts: &IngestOptions,
     run: &mut Run,
 ) {
     for file in by_format.remove(&Format::LocustConsole).unwrap_or_default() {
@@ -157,6 +159,18 @@ pub(super) fn pair_console(
             );
             continue;
         };
+        if opts.include.is_some() || opts.exclude.is_some() {
+            // The final table's Aggregated row counts every endpoint; the CSVs' figures
+            // only those the filters keep.
+            skip_unread(
+                run,
+                &file,
+                "Locust's console output: not checked against the CSVs, since \
+                 --include/--exclude leave endpoints out of their figures and its final \
+                 table counts them all",
+            );
+            continue;
+        }
         let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
             Ok(Some((n, f))) => csvs.against("Locust's console output (its final table)", n, f),
             Ok(None) => {

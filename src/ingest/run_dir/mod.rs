@@ -185,7 +185,7 @@ fn load_dir(
     if let Some(csvs) = &locust_csvs {
         locust_checks::pair_summaries(&mut by_format, csvs, &plan, opts, run);
     }
-    locust_checks::pair_console(&mut by_format, locust_csvs.as_ref(), run);
+    locust_checks::pair_console(&mut by_format, locust_csvs.as_ref(), opts, run);
     let driver_dir = skip_driver_rows(&mut by_format, manifest.as_ref(), run);
     // One k6 run writes every output it was asked for: the per-request output is
     // the measurement; its other form repeats it, and its end-of-test summaries are
