@@ -1,4 +1,5 @@
-//! Helpers: temp dirs, running the binary, a seeded random source, exact percentiles.
+//! Helpers: temp dirs, running the binary, a seeded random source, exact percentiles,
+//! interval-log histogram blobs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -169,4 +170,15 @@ pub fn assert_refused(file: &str, contents: impl AsRef<[u8]>, line: Option<u64>,
 pub fn resave_crlf(path: &Path) {
     let text = std::fs::read_to_string(path).expect("fixture");
     std::fs::write(path, text.replace('\n', "\r\n")).expect("fixture");
+}
+
+/// `h` as an interval log's histogram cell: V2 + DEFLATE, base64 (the `.hlog` blob).
+pub fn hlog_blob(h: &hdrhistogram::Histogram<u64>) -> String {
+    use base64::Engine as _;
+    use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
+    let mut bytes = Vec::new();
+    V2DeflateSerializer::new()
+        .serialize(h, &mut bytes)
+        .expect("serialise a histogram");
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{analyze_json, headroom, TestDir};
+use crate::common::{analyze_json, headroom, hlog_blob, TestDir};
 
 /// Runs `check DIR --sla SLA --format json` and returns (exit code, its JSON).
 fn check_json(dir: &Path, sla: &Path) -> (i32, Value) {
@@ -386,8 +386,6 @@ fn a_gzip_copy_beside_its_original_is_read_once() {
 /// A jHiccup interval log: 60 one-second intervals of 1,000 hiccup samples each (ns,
 /// jHiccup's unit), 0.5 ms every one.
 fn jhiccup_log() -> String {
-    use base64::Engine;
-    use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
     let mut log = String::from(
         "#[Logged with jHiccup version 2.0.10]\n#[Histogram log format version 1.2]\n\
          #[StartTime: 1764835200.000 (seconds since epoch), Thu Dec 04 08:00:00 UTC 2025]\n\
@@ -397,12 +395,7 @@ fn jhiccup_log() -> String {
         let mut h =
             hdrhistogram::Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).unwrap();
         h.record_n(500_000, 1000).unwrap();
-        let mut bytes = Vec::new();
-        V2DeflateSerializer::new()
-            .serialize(&h, &mut bytes)
-            .unwrap();
-        let blob = base64::engine::general_purpose::STANDARD.encode(bytes);
-        log.push_str(&format!("{k}.000,1.000,0.500,{blob}\n"));
+        log.push_str(&format!("{k}.000,1.000,0.500,{}\n", hlog_blob(&h)));
     }
     log
 }

@@ -7,12 +7,10 @@
 
 use std::path::Path;
 
-use base64::Engine as _;
-use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
 use hdrhistogram::Histogram;
 use serde_json::Value;
 
-use super::common::{headroom, TestDir};
+use super::common::{headroom, hlog_blob, TestDir};
 
 /// 2026-12-04T09:27:27Z, the start of every fixture here.
 const T0: u64 = 1_796_376_447;
@@ -28,14 +26,10 @@ fn drive_hlog(seconds: u64, per_second: u64, latency_us: u64) -> String {
     for k in 0..seconds {
         let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
         h.record_n(latency_us, per_second).unwrap();
-        let mut bytes = Vec::new();
-        V2DeflateSerializer::new()
-            .serialize(&h, &mut bytes)
-            .unwrap();
-        let blob = base64::engine::general_purpose::STANDARD.encode(bytes);
         log.push_str(&format!(
-            "Tag=GET%20/item,{k}.000,1.000,{:.3},{blob}\n",
-            latency_us as f64 / 1000.0
+            "Tag=GET%20/item,{k}.000,1.000,{:.3},{}\n",
+            latency_us as f64 / 1000.0,
+            hlog_blob(&h)
         ));
     }
     log
@@ -418,31 +412,28 @@ fn a_long_endpoint_name_wraps_in_the_html_tables_instead_of_hiding_their_figures
     );
 }
 
+/// `headroom drive --url TARGET/health ARGS -q --out RUN` against a fresh `fast` target
+/// (one drive at a time); asserts it completed and returns its stdout.
+fn drive_fast(run: &Path, args: &[&str]) -> String {
+    let _serial = super::drive::serial();
+    let target = super::drive::start_target("fast", &[]);
+    let url = format!("http://127.0.0.1:{}/health", target.port);
+    let mut all = vec!["--url", &url];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-q", "--out", run.to_str().unwrap()]);
+    let (status, stdout, stderr) = super::drive::drive(&all, std::time::Duration::from_secs(30));
+    assert!(status.success(), "{stdout}\n{stderr}");
+    stdout
+}
+
 #[test]
 fn a_drive_runs_seconds_close_on_whole_epoch_seconds() {
     // analyze puts every series on whole epoch seconds; a drive interval that
     // straddled two of them (the run's start + k s) landed whole in one, so a second
     // of the timeline could hold 1.6 s of requests and the next one none of its own.
-    let _serial = super::drive::serial();
-    let target = super::drive::start_target("fast", &[]);
     let dir = TestDir::new();
     let run = dir.path().join("run");
-    let url = format!("http://127.0.0.1:{}/health", target.port);
-    let (status, stdout, stderr) = super::drive::drive(
-        &[
-            "--url",
-            &url,
-            "--users",
-            "2",
-            "--duration",
-            "3s",
-            "-q",
-            "--out",
-            run.to_str().unwrap(),
-        ],
-        std::time::Duration::from_secs(30),
-    );
-    assert!(status.success(), "{stdout}\n{stderr}");
+    drive_fast(&run, &["--users", "2", "--duration", "3s"]);
     let log = std::fs::read_to_string(run.join("latency.hlog")).unwrap();
     let start: f64 = log
         .lines()
@@ -525,15 +516,11 @@ fn a_stages_part_seconds_are_shown_as_part_seconds_in_its_series() {
 fn a_shards_arrival_rate_reads_as_a_rate_in_the_drive_table() {
     // Shard 0 of 3 of 900 req/s for 4 s gets every third arrival, 1,201 of 3,601:
     // 300.16662038322687/s in run.toml, shown to one decimal.
-    let _serial = super::drive::serial();
-    let target = super::drive::start_target("fast", &[]);
     let dir = TestDir::new();
     let run = dir.path().join("shard-0");
-    let url = format!("http://127.0.0.1:{}/health", target.port);
-    let (status, stdout, stderr) = super::drive::drive(
+    let stdout = drive_fast(
+        &run,
         &[
-            "--url",
-            &url,
             "--rate",
             "900",
             "--duration",
@@ -542,13 +529,8 @@ fn a_shards_arrival_rate_reads_as_a_rate_in_the_drive_table() {
             "0/3",
             "--start-in",
             "1s",
-            "-q",
-            "--out",
-            run.to_str().unwrap(),
         ],
-        std::time::Duration::from_secs(30),
     );
-    assert!(status.success(), "{stdout}\n{stderr}");
     let row = stdout
         .lines()
         .find(|l| l.starts_with("main"))

@@ -191,15 +191,11 @@ fn load_dir(
     // the measurement; its other form repeats it, and its end-of-test summaries are
     // checked against it once it is read.
     let k6_summaries = k6_outputs::set_summaries_aside(&mut by_format, &plan, opts, run);
+    // Summaries are left only when no per-request output is (one kind: a console of
+    // other counts beside a summary JSON is set aside as another run's).
     skip_duplicates(
         &mut by_format,
-        // A summary is here only when no per-request output is (set aside above).
-        &[
-            Format::K6Json,
-            Format::K6Csv,
-            Format::K6Summary,
-            Format::K6Console,
-        ],
+        &[Format::K6Json, Format::K6Csv],
         "taken for another output of the same k6 run, which k6 writes side by side \
          (a different run belongs in a dir of its own)",
         run,
