@@ -1,7 +1,14 @@
-//! The consistency audit's `stage_gap` check: a stage whose window is mostly time in
-//! which nothing was measured holds two runs read as one (JMeter appends to an
-//! existing `-l results.jtl`; two JTLs of runs hours apart in one dir), and every rate
-//! of it divides by time nothing ran. A finding only when it fires.
+//! The consistency audit's `stage_gap` check: a stage with a spell in which nothing ran
+//! holds two runs read as one (JMeter appends to an existing `-l results.jtl`, so a
+//! re-run minutes later lands in the same file; two JTLs of runs hours apart in one
+//! dir), and every rate of it divides by time nothing ran. A finding only when it fires.
+//!
+//! Nothing ran in a spell when no request started in it and none could have been in
+//! flight through it (the stage's slowest request is shorter than the spell; a server
+//! that stalls every request for the spell is not a gap). Such a spell is two runs when
+//! it is long ([`MIN_GAP_S`] and half the span: runs hours apart) or when the stage's
+//! own rate outside it would have started [`MISSING_REQUESTS`] requests in it: no
+//! think time idles every user of a load test at once for that long.
 
 use crate::analysis::audit::{AuditFinding, AuditVerdict};
 use crate::analysis::words::ticked;
@@ -11,8 +18,17 @@ use crate::model::{format_rfc3339_ms, Stage};
 /// stall a load test lives through.
 const MIN_GAP_S: i64 = 600;
 
+/// The least spell the rate rule looks at, seconds: shorter quiet spells are left to
+/// the stall and throughput checks.
+const MIN_RERUN_GAP_S: i64 = 60;
+
+/// Requests the stage's rate outside a spell would have started in it, at least, for
+/// the spell to be two runs (none starting when 100 are due is no lull).
+const MISSING_REQUESTS: f64 = 100.0;
+
 /// `suspect` when the stage's longest spell without a request is at least
-/// [`MIN_GAP_S`] and half its series' span.
+/// [`MIN_GAP_S`] and half its series' span, or at least [`MIN_RERUN_GAP_S`] with
+/// [`MISSING_REQUESTS`] due in it and no request as slow as the spell.
 pub(crate) fn stage_gap(stage: &Stage) -> Option<AuditFinding> {
     let series = &stage.timeline;
     let (mut longest, mut current, mut end_at) = (0i64, 0i64, 0usize);
@@ -24,21 +40,22 @@ pub(crate) fn stage_gap(stage: &Stage) -> Option<AuditFinding> {
     }
     let gap_s = longest * series.width_ms / 1000;
     let span_s = series.intervals.len() as i64 * series.width_ms / 1000;
-    if gap_s < MIN_GAP_S || gap_s * 2 < span_s {
+    let long = gap_s >= MIN_GAP_S && gap_s * 2 >= span_s;
+    if !long && !rerun(stage, gap_s, span_s) {
         return None;
     }
     let from = series.start_ms + (end_at as i64 + 1 - longest) * series.width_ms;
     let to = series.start_ms + (end_at as i64 + 1) * series.width_ms;
     let explanation = format!(
-        "stage {} measured nothing from {} to {} ({} min of its {} min): two runs read as \
+        "stage {} measured nothing from {} to {} ({} of its {}): two runs read as \
          one stage (a JTL JMeter appended a second run to, or files of runs apart in one \
          dir), so its throughput divides by time nothing ran and its percentiles mix both; \
          analyse each run in a dir of its own",
         ticked(&stage.name),
         format_rfc3339_ms(from),
         format_rfc3339_ms(to),
-        gap_s / 60,
-        span_s / 60
+        span_text(gap_s),
+        span_text(span_s)
     );
     Some(AuditFinding::new(
         "stage_gap",
@@ -46,4 +63,31 @@ pub(crate) fn stage_gap(stage: &Stage) -> Option<AuditFinding> {
         AuditVerdict::Suspect,
         explanation,
     ))
+}
+
+/// `90 s`, `7 min`, `5 h`, `443 days`: a span, in the unit that reads best.
+fn span_text(s: i64) -> String {
+    match s {
+        s if s < 120 => format!("{s} s"),
+        s if s < 2 * 3600 => format!("{} min", s / 60),
+        s if s < 2 * 86_400 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
+/// True when a spell of `gap_s` in a series spanning `span_s` is a second run started
+/// minutes after the first: long enough, the stage's rate outside it due
+/// [`MISSING_REQUESTS`] in it, and no request slow enough to have spanned it.
+fn rerun(stage: &Stage, gap_s: i64, span_s: i64) -> bool {
+    if gap_s < MIN_RERUN_GAP_S || span_s <= gap_s {
+        return false;
+    }
+    let slowest_ms = (stage.endpoints.values())
+        .map(|e| e.latency.max_ms())
+        .try_fold(0.0f64, |m, l| l.map(|l| m.max(l)));
+    let Some(slowest_ms) = slowest_ms else {
+        return false;
+    };
+    let rate = stage.requests() as f64 / (span_s - gap_s) as f64;
+    slowest_ms < (gap_s * 1000) as f64 && rate * gap_s as f64 >= MISSING_REQUESTS
 }

@@ -598,3 +598,96 @@ fn two_runs_appended_to_one_jtl_are_no_stage_of_one_run() {
         report["audit"]
     );
 }
+
+/// The `stage_gap` findings of a run dir's report.
+fn stage_gaps(dir: &Path) -> Vec<Value> {
+    let (_, report, _) = analyze_json(&[dir], &[]);
+    (report["audit"].as_array().unwrap().iter())
+        .filter(|f| f["check"] == "stage_gap")
+        .cloned()
+        .collect()
+}
+
+/// `rows` of [`jtl`] with each timestamp moved by `shift_ms`, and the row starting
+/// at `hang_at_ms` (from the first) taking `hang_ms`.
+fn shifted(rows: &str, shift_ms: i64, hang: Option<(i64, u64)>) -> String {
+    let t0 = 1_764_835_200_000i64;
+    let mut out = String::new();
+    for line in rows.lines().skip(1) {
+        let mut cells: Vec<String> = line.split(',').map(String::from).collect();
+        let t: i64 = cells[0].parse().unwrap();
+        if let Some((at, ms)) = hang {
+            if t - t0 == at {
+                cells[1] = ms.to_string();
+            }
+        }
+        cells[0] = (t + shift_ms).to_string();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_rerun_appended_minutes_later_is_no_stage_of_one_run() {
+    // The 120 s test (1,200 rows at 10 req/s, 10 % failed) run again 5 min after it
+    // started: JMeter appended it to the same `-l results.jtl`. 180 s without a request
+    // where the stage's own rate (2,400 requests in 240 s) is due 1,800, and no request
+    // took even 1 s: nothing ran, so the stage's req/s (2,400 ÷ 420 s, against 10 in
+    // each run) divides by time nothing ran.
+    let dir = TestDir::new();
+    let first = jtl(1200);
+    let mut text = first.clone();
+    text.push_str(&shifted(&first, 300_000, None));
+    dir.write("rerun/results.jtl", &text);
+    let gaps = stage_gaps(&dir.path().join("rerun"));
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0]["verdict"], "suspect");
+    let why = gaps[0]["explanation"].as_str().unwrap();
+    assert!(
+        why.contains("two runs") && why.contains("3 min of its 7 min"),
+        "{why}"
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 20%\"]\n",
+    );
+    let (code, check) = check_json(&dir.path().join("rerun"), &sla);
+    assert_eq!(
+        (code, &check["verdict"]),
+        (0, &"CONDITIONAL".into()),
+        "{check}"
+    );
+    // One run alone is clean.
+    dir.write("one/results.jtl", &first);
+    assert!(stage_gaps(&dir.path().join("one")).is_empty());
+}
+
+#[test]
+fn a_stall_every_request_waits_through_or_a_slow_paced_lull_is_no_second_run() {
+    // 600 s at 10 req/s with no request starting from 200 s to 290 s: the request that
+    // started at 199.9 s took 95 s, so the server held it through the spell (a stall,
+    // one run), which the stall checks judge, not this one.
+    let dir = TestDir::new();
+    let rows = jtl(6000);
+    let mut stalled = rows.lines().next().unwrap().to_string() + "\n";
+    for line in shifted(&rows, 0, Some((199_900, 95_000))).lines() {
+        let t: i64 = line.split(',').next().unwrap().parse().unwrap();
+        let from_start = t - 1_764_835_200_000;
+        if !(200_000..290_000).contains(&from_start) {
+            stalled.push_str(line);
+            stalled.push('\n');
+        }
+    }
+    dir.write("stall/results.jtl", &stalled);
+    assert!(stage_gaps(&dir.path().join("stall")).is_empty());
+    // 90 s quiet at 0.5 req/s (60 s of 30 requests, 90 s, 60 s more): 45 due, a lull.
+    let slow: String = (0..60u64)
+        .map(|i| {
+            let t = 1_764_835_200_000 + i * 2000 + if i >= 30 { 90_000 } else { 0 };
+            format!("{t},20,home,200,OK,TG 1-1,text,true,,100,50,1,1,http://example.com/,10,0,0\n")
+        })
+        .collect();
+    dir.write("slow/results.jtl", jtl(0) + &slow);
+    assert!(stage_gaps(&dir.path().join("slow")).is_empty());
+}
