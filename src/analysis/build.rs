@@ -80,6 +80,7 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
         inputs: run.inputs.clone(),
         problems: run.problems.clone(),
         skipped: run.skipped.clone(),
+        tool_checks: run.tool_checks.clone(),
         sources: run.sources.iter().map(source_summary).collect(),
         primary_source: primary.map(|s| s.tool.clone()),
         stages,
@@ -200,6 +201,7 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
     warnings.extend(input_warnings.map(Caveat::InputWarning));
     warnings.extend(run.arbitration.iter().cloned().map(Caveat::Arbitration));
     warnings.extend(skipped_results(run));
+    warnings.extend(super::caveat::failed_tool_checks(&run.tool_checks));
     if let Some(tools) = primary.and_then(stage_tools) {
         warnings.push(Caveat::StagesFromTools(tools));
     }

@@ -9,6 +9,9 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::analysis::words::ticked;
+use crate::model::ToolCheck;
+
 /// One caveat; [`fmt::Display`] gives the sentence report.json, report.md and the
 /// terminal show.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,6 +79,15 @@ pub enum Caveat {
     /// The source's latencies are likely in another unit than they were read in (why,
     /// naming the file): no latency figure can carry the verdict.
     LatencyUnitDoubt(String),
+    /// The load tool's own checks failed on the run (k6's thresholds).
+    ToolChecksFailed {
+        /// The tool.
+        tool: String,
+        /// The failed checks, as the tool names them.
+        failed: Vec<String>,
+        /// All its checks.
+        total: usize,
+    },
     /// No gating rule judges failures, yet more than 1 % of the judged requests
     /// failed: the verdict and where they failed (`GO`, `99.3% in \`peak\``).
     UnjudgedFailures {
@@ -153,6 +165,15 @@ impl fmt::Display for Caveat {
                 "the verdict {verdict} rests on no rule about failures, yet requests failed: \
                  {shares}; add an error_rate rule to judge them"
             ),
+            Caveat::ToolChecksFailed {
+                tool,
+                failed,
+                total,
+            } => write!(
+                f,
+                "{}; the run failed the team's own gate, whatever the SLA given here says",
+                tool_checks_failed(tool, failed, *total)
+            ),
             Caveat::NoVerdictStage => f.write_str(
                 "no stage named in verdict_stages is in the data: the verdict is over every \
                  stage (give --verdict-stage NAME to choose one)",
@@ -173,6 +194,37 @@ impl Serialize for Caveat {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// One caveat per tool whose own checks failed on the run.
+pub fn failed_tool_checks(checks: &[ToolCheck]) -> Vec<Caveat> {
+    let mut tools: Vec<&str> = checks.iter().map(|c| c.tool.as_str()).collect();
+    tools.dedup();
+    (tools.into_iter())
+        .filter_map(|tool| {
+            let of_tool: Vec<&ToolCheck> = checks.iter().filter(|c| c.tool == tool).collect();
+            let failed: Vec<String> = (of_tool.iter())
+                .filter(|c| !c.passed)
+                .map(|c| c.name.clone())
+                .collect();
+            (!failed.is_empty()).then(|| Caveat::ToolChecksFailed {
+                tool: tool.to_string(),
+                failed,
+                total: of_tool.len(),
+            })
+        })
+        .collect()
+}
+
+/// `k6's own thresholds: 1 of 3 failed (`a`)`: what a tool's failed checks were.
+pub fn tool_checks_failed(tool: &str, failed: &[String], total: usize) -> String {
+    let what = if tool == "k6" { "thresholds" } else { "checks" };
+    let names: Vec<String> = failed.iter().map(|n| ticked(n)).collect();
+    format!(
+        "{tool}'s own {what}: {} of {total} failed ({})",
+        failed.len(),
+        names.join(", ")
+    )
 }
 
 /// `3 h`, `12 days`, `56 years`: a long span, roughly.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::sla::{RuleStatus, Verdict};
-use crate::model::{FailureKind, InputFile, PercentileMethod, Problem};
+use crate::model::{FailureKind, InputFile, PercentileMethod, Problem, ToolCheck};
 
 /// Version of the report.json layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -37,6 +37,9 @@ pub struct Analysis {
     pub problems: Vec<Problem>,
     /// Files that were not read, and why.
     pub skipped: Vec<Skipped>,
+    /// The pass/fail checks the load tool judged itself (k6's thresholds): a GO never
+    /// stands when one failed.
+    pub tool_checks: Vec<ToolCheck>,
     /// Every source (load tool) found; the report leads with `primary_source`.
     pub sources: Vec<SourceSummary>,
     /// The tool whose stages the report shows.

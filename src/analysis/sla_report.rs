@@ -13,7 +13,7 @@ use super::quality::{finding_summary, DataQuality};
 use super::report::{Analysis, MatrixCell, MatrixRow, SlaMatrix, SlaSummary};
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec};
 use crate::analysis::words::ticked;
-use crate::model::{Run, Stage, TimeSeries};
+use crate::model::{Run, Source, Stage, TimeSeries};
 
 /// Column name of the overall scope in the matrix.
 const OVERALL: &str = "overall";
@@ -34,14 +34,7 @@ pub(super) fn apply(
         return Ok(());
     };
     let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
-    let mut endpoint_names: Vec<String> = src
-        .stages
-        .iter()
-        .chain(std::iter::once(&src.overall))
-        .flat_map(|s| s.endpoints.keys().map(|k| k.to_string()))
-        .collect();
-    endpoint_names.sort();
-    endpoint_names.dedup();
+    let endpoint_names = endpoint_names(src);
 
     // Owned figures first; the scopes borrow them. Each scope keeps its time series
     // (window rules) and its time window (rates per window).
@@ -97,7 +90,8 @@ pub(super) fn apply(
     }
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
-    let verdict = sla::verdict(&evals, data_reason.is_none());
+    let gate = tool_gate(run);
+    let verdict = sla::verdict(&evals, data_reason.is_none() && gate.is_none());
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
     let unjudged = (verdict != sla::Verdict::NoGo)
         .then(|| unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2))))
@@ -110,7 +104,7 @@ pub(super) fn apply(
     }
     let unjudged =
         unjudged.map(|s| format!("no gating rule judges failures, yet requests failed: {s}"));
-    let asides: Vec<String> = aside.into_iter().chain(unjudged).collect();
+    let asides: Vec<String> = (gate.into_iter().chain(aside).chain(unjudged)).collect();
     let mut columns = stage_names.clone();
     columns.push(OVERALL.to_string());
     let headline = verdict_sentence(&VerdictFacts {
@@ -143,6 +137,34 @@ pub(super) fn apply(
     analysis.verdict = Some(verdict);
     agree_with_verdict(analysis, verdict);
     Ok(())
+}
+
+/// Every endpoint's name in the source's stages and overall, sorted, once each.
+fn endpoint_names(src: &Source) -> Vec<String> {
+    let mut names: Vec<String> = (src.stages.iter().chain(std::iter::once(&src.overall)))
+        .flat_map(|s| s.endpoints.keys().map(|k| k.to_string()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Why the load tool's own checks hold a GO back, or `None`: k6 failed a threshold of
+/// the run (it exits non-zero, failing the team's own gate), and an SLA that passes
+/// cannot say the run is ready while the tool says it is not.
+fn tool_gate(run: &Run) -> Option<String> {
+    use super::caveat::{failed_tool_checks, tool_checks_failed, Caveat};
+    let clauses: Vec<String> = (failed_tool_checks(&run.tool_checks).iter())
+        .filter_map(|c| match c {
+            Caveat::ToolChecksFailed {
+                tool,
+                failed,
+                total,
+            } => Some(tool_checks_failed(tool, failed, *total)),
+            _ => None,
+        })
+        .collect();
+    (!clauses.is_empty()).then(|| format!("{}: not a GO while they fail", clauses.join("; ")))
 }
 
 /// Failure shares a verdict rests on no rule about: when no gating rule judges

@@ -119,7 +119,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     // Input problems that fail the check, for the JUnit and markdown outputs.
     let failing: &[crate::model::Problem] = if bad_input { &run.problems } else { &[] };
     if let Some(path) = &args.junit {
-        let xml = junit::render(sla, args.strict, failing);
+        let xml = junit::render(sla, args.strict, failing, &analysis.tool_checks);
         write_named_file(
             path,
             xml.as_bytes(),

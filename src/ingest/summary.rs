@@ -16,7 +16,7 @@ use super::stages::{StagePlan, StageSpec};
 use super::text::read_text;
 use super::{problem, IngestOptions};
 use crate::model::{
-    EndpointStats, FailureKind, LatencyDistribution, Problem, Source, Stage, TimeSeries,
+    EndpointStats, FailureKind, LatencyDistribution, Problem, Source, Stage, TimeSeries, ToolCheck,
 };
 
 /// The source of a summary read from a file, or the problem: the read's, or figures
@@ -268,6 +268,8 @@ pub struct ToolSummary {
     /// Runs of the file left unread (appended after the one read):
     /// [`Source::runs_left_out`].
     pub runs_left_out: Option<String>,
+    /// The checks the tool judged itself (k6's thresholds): [`Source::tool_checks`].
+    pub tool_checks: Vec<ToolCheck>,
 }
 
 impl ToolSummary {
@@ -376,6 +378,7 @@ impl ToolSummary {
             latency_unit_doubt: None,
             span_ms: None,
             beside_stage: None,
+            tool_checks: self.tool_checks,
         }
     }
 }

@@ -31,6 +31,23 @@ pub struct Run {
     /// What choosing between sources and cross-checking them found (and between a
     /// stage dir's name and its data, on the users), for the warnings.
     pub arbitration: Vec<String>,
+    /// The pass/fail checks the load tool judged itself on this run's data (k6's
+    /// thresholds), from the files read or checked to be this run's.
+    pub tool_checks: Vec<ToolCheck>,
+}
+
+/// A pass/fail check a load tool judged itself (a k6 threshold): the team's own gate,
+/// which the report states beside the SLA's and a GO never contradicts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ToolCheck {
+    /// The tool (`k6`).
+    pub tool: String,
+    /// What was checked, as the tool writes it (`http_req_duration: p(95)<500`).
+    pub name: String,
+    /// True when the tool found it held.
+    pub passed: bool,
+    /// The file that says so.
+    pub file: String,
 }
 
 impl Run {
@@ -254,6 +271,9 @@ pub struct Source {
     /// tool's (`ingest::run_dir`): the source never leads, and is checked against that
     /// stage alone. `None`: a source of the whole run.
     pub beside_stage: Option<String>,
+    /// The checks the tool judged itself in these files (moved to the run's when the
+    /// run dir adds the source).
+    pub tool_checks: Vec<ToolCheck>,
 }
 
 /// One part of a source as it was read, before merging: its stages and own totals.

@@ -16,7 +16,10 @@
 //! - data that cannot carry a GO (incomplete, partial, simulated or inconsistent, or a
 //!   suspect audit finding) is a `<skipped>` testcase `data quality` in a suite `data`
 //!   with the verdict's reason, so that a CONDITIONAL on all-passing rules does not
-//!   read as all green (skipped, not failed: it does not change the exit code).
+//!   read as all green (skipped, not failed: it does not change the exit code);
+//! - the load tool's own checks (k6's thresholds) are a suite `k6 thresholds`, one
+//!   testcase each: one the tool failed is `<skipped>` (it holds the GO back without
+//!   changing the exit code, as the verdict says), one it passed is plain.
 //!
 //! Written by hand (no XML crate): every attribute and text goes through [`escape`].
 
@@ -24,7 +27,7 @@ use std::fmt::Write;
 
 use crate::analysis::report::SlaSummary;
 use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity};
-use crate::model::Problem;
+use crate::model::{Problem, ToolCheck};
 
 /// Escapes text for an XML attribute or element: the five entities, and control
 /// characters that XML 1.0 cannot hold at all are dropped.
@@ -82,9 +85,14 @@ fn skip_reason(e: &RuleEvaluation) -> String {
 }
 
 /// The JUnit XML document for these evaluations.
-/// The JUnit XML of `sla`'s evaluations and of the input `problems` that fail the
-/// check (none under `--lenient`).
-pub fn render(sla: &SlaSummary, strict: bool, problems: &[Problem]) -> String {
+/// The JUnit XML of `sla`'s evaluations, of the input `problems` that fail the check
+/// (none under `--lenient`) and of the load tool's own `checks`.
+pub fn render(
+    sla: &SlaSummary,
+    strict: bool,
+    problems: &[Problem],
+    checks: &[ToolCheck],
+) -> String {
     // Sections in the order they first appear.
     let mut sections: Vec<(String, Vec<&RuleEvaluation>)> = Vec::new();
     for e in &sla.rules {
@@ -110,12 +118,15 @@ pub fn render(sla: &SlaSummary, strict: bool, problems: &[Problem]) -> String {
         "<testsuites name=\"headroom check: {}\" tests=\"{}\" failures=\"{failures}\" \
          skipped=\"{}\" errors=\"{}\" time=\"0\">",
         escape(sla.verdict.as_str()),
-        tests + problems.len() + usize::from(sla.data_reason.is_some()),
-        skipped + usize::from(sla.data_reason.is_some()),
+        tests + problems.len() + usize::from(sla.data_reason.is_some()) + checks.len(),
+        skipped
+            + usize::from(sla.data_reason.is_some())
+            + checks.iter().filter(|c| !c.passed).count(),
         problems.len()
     );
     input_suite(&mut out, problems);
     data_suite(&mut out, sla);
+    tool_suites(&mut out, checks, sla);
     for (name, list) in &sections {
         let (tests, failures, skipped) = count(list);
         let _ = writeln!(
@@ -169,6 +180,44 @@ fn data_suite(out: &mut String, sla: &SlaSummary) {
         escape(why),
         escape(sla.verdict.as_str())
     );
+}
+
+/// One suite per tool of its own checks (`k6 thresholds`), a testcase each: skipped
+/// when the tool failed it (nothing without checks).
+fn tool_suites(out: &mut String, checks: &[ToolCheck], sla: &SlaSummary) {
+    let mut tools: Vec<&str> = checks.iter().map(|c| c.tool.as_str()).collect();
+    tools.dedup();
+    for tool in tools {
+        let of_tool: Vec<&ToolCheck> = checks.iter().filter(|c| c.tool == tool).collect();
+        let failed = of_tool.iter().filter(|c| !c.passed).count();
+        let what = if tool == "k6" { "thresholds" } else { "checks" };
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{} {what}\" tests=\"{}\" failures=\"0\" skipped=\"{failed}\" \
+             errors=\"0\" time=\"0\">",
+            escape(tool),
+            of_tool.len()
+        );
+        for c in of_tool {
+            let case = format!(
+                "    <testcase classname=\"headroom.tool.{}\" name=\"{}\" time=\"0\"",
+                escape(tool),
+                escape(&c.name)
+            );
+            if c.passed {
+                let _ = writeln!(out, "{case}/>");
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{case}>\n      <skipped message=\"{} failed it on this run ({}: not a GO \
+                     while it fails)\"/>\n    </testcase>",
+                    escape(tool),
+                    escape(sla.verdict.as_str())
+                );
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
 }
 
 /// The suite of input problems, one `<error>` each (nothing without problems).

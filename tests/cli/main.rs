@@ -48,6 +48,7 @@ mod snapshots;
 mod sources;
 mod stage_dir_tools;
 mod stage_dirs;
+mod tool_gates;
 mod tools_real;
 mod trust;
 mod verdict;

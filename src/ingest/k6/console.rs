@@ -25,7 +25,9 @@ use super::super::appended::{first_run, RunMarks};
 use super::super::summary::{cut_short, endpoint, read_file_text, ToolSummary};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::{problem, Format};
-use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+use crate::model::{
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, ToolCheck,
+};
 
 /// Where a k6 run begins (its banner's `execution:` line) and shows results.
 const RUNS: RunMarks = RunMarks {
@@ -230,6 +232,55 @@ fn failed_of(values: &str) -> Option<(u64, u64)> {
     }
 }
 
+/// k6's thresholds as the console marks them: in 1.x's `█ THRESHOLDS` section a
+/// `✓ 'p(95)<500' p(95)=1.19ms` line under its metric's name; before 1.x a mark before
+/// a metric's summary line (`✗ http_req_failed...: …`), which names no expression.
+fn thresholds(text: &str, path: &Path) -> Vec<ToolCheck> {
+    let mut checks = Vec::new();
+    let (mut in_thresholds, mut metric, mut last) = (false, "", "");
+    for line in text.lines() {
+        let l = line.trim();
+        let summary_line = metric_line(line);
+        if let Some((name, _)) = summary_line.filter(|(n, _)| !n.starts_with('{')) {
+            last = name;
+        }
+        if let Some(title) = l.strip_prefix('█') {
+            in_thresholds = title.trim() == "THRESHOLDS";
+            continue;
+        }
+        let (passed, rest) = match (l.strip_prefix('✓'), l.strip_prefix('✗')) {
+            (Some(rest), _) => (true, rest.trim_start()),
+            (_, Some(rest)) => (false, rest.trim_start()),
+            _ => {
+                if in_thresholds && !l.is_empty() {
+                    metric = l;
+                }
+                continue;
+            }
+        };
+        let name = if in_thresholds {
+            match rest.strip_prefix('\'').and_then(|r| r.split_once('\'')) {
+                Some((expr, _)) => format!("{metric}: {expr}"),
+                None => continue,
+            }
+        } else {
+            // A sub-metric's line (`{ status:200 }`) follows its metric's.
+            match summary_line {
+                Some((name, _)) if name.starts_with('{') => format!("{last}{name}"),
+                Some((name, _)) => name.to_string(),
+                None => continue,
+            }
+        };
+        checks.push(ToolCheck {
+            tool: "k6".into(),
+            name,
+            passed,
+            file: path.display().to_string(),
+        });
+    }
+    checks
+}
+
 /// Reads a k6 console capture.
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let whole = plain(&read_file_text(path)?);
@@ -253,6 +304,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         .filter(|r: &f64| *r > 0.0 && r.is_finite());
     let mut s = ToolSummary::new("k6");
     s.left_out_runs(appended);
+    s.tool_checks = thresholds(text, path);
     s.notes.push(
         "k6's console text summary: k6's own whole-run figures (ramps included), rounded \
          as k6 prints them; --out json=results.json keeps every request"
@@ -377,5 +429,39 @@ mod tests {
     #[test]
     fn colours_are_stripped() {
         assert_eq!(plain("\u{1b}[36mavg=1ms\u{1b}[0m x"), "avg=1ms x");
+    }
+
+    #[test]
+    fn thresholds_in_both_layouts() {
+        let path = Path::new("console.txt");
+        let got = |text: &str| -> Vec<(String, bool)> {
+            (thresholds(text, path).into_iter())
+                .map(|c| (c.name, c.passed))
+                .collect()
+        };
+        // k6 1.x: a THRESHOLDS section, checks (not thresholds) under TOTAL RESULTS.
+        let v1 = "  █ THRESHOLDS \n\n    http_req_duration\n    ✓ 'p(95)<500' p(95)=17.28ms\n    \
+                  ✗ 'p(99)<20' p(99)=31.2ms\n\n    http_req_failed{status:500}\n    \
+                  ✓ 'rate<0.01' rate=0.00%\n\n\n  █ TOTAL RESULTS \n\n    \
+                  checks_total.......: 14     0.311108/s\n\n    ✗ status was 200\n      \
+                  ↳  57% — ✓ 4 / ✗ 3\n";
+        let want = [
+            ("http_req_duration: p(95)<500", true),
+            ("http_req_duration: p(99)<20", false),
+            ("http_req_failed{status:500}: rate<0.01", true),
+        ];
+        assert_eq!(got(v1), want.map(|(n, p)| (n.to_string(), p)));
+        // Before 1.x: a mark before the metric's line (a sub-metric's after its
+        // metric's); a check's mark (`✓ status is 200`) is no threshold.
+        let v0 = "     ✓ status is 200\n\n     ✓ checks.........................: 100.00% ✓ 250 ✗ 0\n     \
+                  data_received..................: 1.2 MB 40 kB/s\n   \
+                  ✗ http_req_duration..............: avg=12ms min=4ms med=10ms max=40ms\n       \
+                  ✓ { status:200 }...............: avg=12ms min=4ms med=10ms max=40ms\n";
+        let want = [
+            ("checks", true),
+            ("http_req_duration", false),
+            ("http_req_duration{ status:200 }", true),
+        ];
+        assert_eq!(got(v0), want.map(|(n, p)| (n.to_string(), p)));
     }
 }

@@ -10,6 +10,11 @@
 //! successes `http_req_duration{expected_response:true}`. The duration is
 //! `state.testRunDurationMs` (or the 1.x `config.duration`), else count ÷ rate.
 //! The console's text summary is `console.rs`.
+//!
+//! Each metric's `thresholds` are k6's own pass/fail checks, kept as the run's tool
+//! checks: `--summary-export` writes `"p(95)<500": true` for a threshold that
+//! **failed** (k6 kept that inverted sense for compatibility, grafana/k6#1498),
+//! `handleSummary()` data `{"ok": false}`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,7 +28,7 @@ use crate::ingest::Format;
 use crate::ingest::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, EndpointStats, FailureKind, LatencyDistribution, PercentileSummary, Problem,
-    Source, Stage,
+    Source, Stage, ToolCheck,
 };
 
 /// The `k6-summary` format: how it is recognised and read.
@@ -87,6 +92,44 @@ fn metrics(v: &Value) -> Option<(Metrics, &'static str)> {
             "k6 --summary-export (legacy)"
         },
     ))
+}
+
+/// k6's thresholds in the summary, each with whether it held: `{"expr": failed}`
+/// (`--summary-export`) or `{"expr": {"ok": held}}` (`handleSummary()`, k6 1.x).
+fn thresholds(v: &Value, path: &Path) -> Vec<ToolCheck> {
+    let metrics: Vec<(&str, &Value)> = match v.pointer("/results/metrics").and_then(Value::as_array)
+    {
+        Some(list) => (list.iter())
+            .filter_map(|m| Some((m.get("name")?.as_str()?, m)))
+            .collect(),
+        None => (v.get("metrics").and_then(Value::as_object).into_iter())
+            .flatten()
+            .map(|(name, m)| (name.as_str(), m))
+            .collect(),
+    };
+    let mut checks = Vec::new();
+    for (metric, m) in metrics {
+        let Some(all) = m.get("thresholds").and_then(Value::as_object) else {
+            continue;
+        };
+        for (expr, result) in all {
+            let passed = match result {
+                Value::Bool(failed) => !failed,
+                Value::Object(o) => match o.get("ok").and_then(Value::as_bool) {
+                    Some(ok) => ok,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            checks.push(ToolCheck {
+                tool: "k6".into(),
+                name: format!("{metric}: {expr}"),
+                passed,
+                file: path.display().to_string(),
+            });
+        }
+    }
+    checks
 }
 
 /// A trend's figures as a percentile summary (`med` → p50, `p(N)` → pN).
@@ -227,6 +270,7 @@ pub fn build_source(
         stages,
         overall,
         notes,
+        tool_checks: thresholds(&v, path),
         ..Default::default()
     };
     crate::ingest::summary::check_source(path, &src)?;

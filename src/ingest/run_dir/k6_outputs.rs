@@ -145,6 +145,8 @@ pub(super) fn check_summaries(pending: Option<PendingSummaries>, run: &mut Run) 
     for (file, src) in pending.summaries {
         let (n, f) = counts(&src);
         let (kind, why) = if (n, f) == read {
+            // The same run: its thresholds judged the data the report reads.
+            run.tool_checks.extend(src.tool_checks);
             (
                 SkipKind::SameData,
                 format!(

@@ -481,6 +481,7 @@ const LONE_DISTRIBUTION: &str =
 /// Adds a source, merging with an earlier source of the same tool: stages with the
 /// same name and users are one stage measured by several generators.
 fn add_source(run: &mut Run, mut src: Source) {
+    run.tool_checks.append(&mut src.tool_checks);
     let part = SourcePart::of(&src);
     let Some(existing) = run.sources.iter_mut().find(|s| s.tool == src.tool) else {
         src.parts = vec![part];

@@ -1,0 +1,141 @@
+//! The load tool's own pass/fail checks (k6's thresholds) beside the SLA: a run k6
+//! failed a threshold on is never a GO, whatever the SLA given to headroom says, and
+//! the report names the failed thresholds.
+
+use serde_json::Value;
+
+use crate::check::check_json;
+use crate::common::{analyze_json, TestDir};
+use crate::messy_runs_e::k6_json;
+
+/// A k6 end-of-test summary of `n` requests, none failed, p90 20 ms, p95 22 ms, with
+/// the thresholds `http_req_duration: p(95)<500` (held) and, when `p90_failed` is
+/// given, `p(90)<15` (failed) or `p(90)<25` (held), as k6 judged them on those
+/// figures: `--summary-export`'s shape (a threshold's value is true when it FAILED)
+/// or `handleSummary()`'s (`{"ok": held}`).
+fn summary(n: u64, p90_failed: Option<bool>, handle_summary: bool) -> String {
+    let mark = |failed: bool| {
+        if handle_summary {
+            format!("{{\"ok\":{}}}", !failed)
+        } else {
+            failed.to_string()
+        }
+    };
+    let p90 = p90_failed
+        .map(|f| format!(",\"p(90)<{}\":{}", if f { 15 } else { 25 }, mark(f)))
+        .unwrap_or_default();
+    let duration_th = format!("\"thresholds\":{{\"p(95)<500\":{}{p90}}}", mark(false));
+    let trend = "\"avg\":12.0,\"min\":4.0,\"med\":10.0,\"max\":40.0,\"p(90)\":20.0,\"p(95)\":22.0";
+    let rate = n as f64 / 20.0;
+    if handle_summary {
+        format!(
+            "{{\"root_group\":{{\"name\":\"\",\"path\":\"\",\"id\":\"d41d8\",\"groups\":[],\"checks\":[]}},\
+             \"state\":{{\"testRunDurationMs\":20000}},\
+             \"metrics\":{{\"http_reqs\":{{\"type\":\"counter\",\"contains\":\"default\",\"values\":{{\"count\":{n},\"rate\":{rate}}}}},\
+             \"http_req_failed\":{{\"type\":\"rate\",\"contains\":\"default\",\"values\":{{\"rate\":0,\"passes\":0,\"fails\":{n}}}}},\
+             \"http_req_duration\":{{\"type\":\"trend\",\"contains\":\"time\",\"values\":{{{trend}}},{duration_th}}},\
+             \"vus\":{{\"type\":\"gauge\",\"contains\":\"default\",\"values\":{{\"value\":10,\"min\":10,\"max\":10}}}}}}}}"
+        )
+    } else {
+        format!(
+            "{{\"root_group\":{{\"name\":\"\",\"path\":\"\",\"id\":\"d41d8\",\"groups\":{{}},\"checks\":{{}}}},\
+             \"metrics\":{{\"http_reqs\":{{\"count\":{n},\"rate\":{rate}}},\
+             \"http_req_failed\":{{\"passes\":0,\"fails\":{n},\"value\":0}},\
+             \"http_req_duration\":{{{trend},{duration_th}}},\
+             \"vus\":{{\"value\":10,\"min\":10,\"max\":10}}}}}}"
+        )
+    }
+}
+
+const SLA: &str = "[global]\nrules = [\"p(95) < 500ms\"]\n";
+
+#[test]
+fn a_k6_summary_whose_threshold_failed_is_no_go_whatever_the_sla_says() {
+    let dir = TestDir::new();
+    let sla = dir.write("sla.toml", SLA);
+    // p95 22 ms < 500 ms: the SLA holds; k6 says `p(90)<15` failed (`true`): p90 is 20 ms.
+    dir.write(
+        "failed/summary-export.json",
+        summary(2000, Some(true), false),
+    );
+    let junit = dir.path().join("ci/junit.xml");
+    let junit_arg = ["--junit", junit.to_str().unwrap()];
+    let (code, check, _) = check_json(&dir.path().join("failed"), &sla, &junit_arg);
+    // The test report shows k6's failed threshold, skipped as the verdict holds back.
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let suite = "<testsuite name=\"k6 thresholds\" tests=\"2\" failures=\"0\" skipped=\"1\"";
+    assert!(xml.contains(suite), "{xml}");
+    assert_eq!(
+        (code, &check["verdict"]),
+        (0, &"CONDITIONAL".into()),
+        "{check}"
+    );
+    let headline = check["headline"].as_str().unwrap_or_default().to_string() + &check.to_string();
+    assert!(
+        headline.contains("k6's own thresholds: 1 of 2 failed (`http_req_duration: p(90)<15`)"),
+        "{headline}"
+    );
+    let (_, report, _) = analyze_json(
+        &[&dir.path().join("failed")],
+        &["--sla", sla.to_str().unwrap()],
+    );
+    let checks = report["tool_checks"].as_array().unwrap();
+    let held =
+        |name: &str| (checks.iter().find(|c| c["name"] == name)).map(|c| c["passed"].clone());
+    assert_eq!(
+        held("http_req_duration: p(90)<15"),
+        Some(Value::Bool(false))
+    );
+    assert_eq!(
+        held("http_req_duration: p(95)<500"),
+        Some(Value::Bool(true))
+    );
+    // The same thresholds all held (`false`: not failed): GO.
+    dir.write(
+        "held/summary-export.json",
+        summary(2000, Some(false), false),
+    );
+    let (code, check, _) = check_json(&dir.path().join("held"), &sla, &[]);
+    assert_eq!((code, &check["verdict"]), (0, &"GO".into()), "{check}");
+    // handleSummary()'s shape says the same with `ok`.
+    dir.write("handle/summary.json", summary(2000, Some(true), true));
+    let (_, check, _) = check_json(&dir.path().join("handle"), &sla, &[]);
+    assert_eq!(check["verdict"], "CONDITIONAL", "{check}");
+}
+
+#[test]
+fn a_same_run_summarys_failed_threshold_holds_the_per_request_outputs_go_back() {
+    // k6 wrote --out json and --summary-export of one run (2,000 requests, none
+    // failed, checked on the counts): the JSON is read, the summary's thresholds
+    // still judge that run.
+    let dir = TestDir::new();
+    let sla = dir.write("sla.toml", SLA);
+    dir.write("run/results.json", k6_json(2000, 0));
+    dir.write("run/summary.json", summary(2000, Some(true), true));
+    let (_, check, _) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(check["verdict"], "CONDITIONAL", "{check}");
+    // Without an SLA there is no verdict, and the note says what k6 found.
+    let (code, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        report["skipped"][0]["kind"], "same_data",
+        "{}",
+        report["skipped"]
+    );
+    let notes = report["warnings"].to_string();
+    assert!(
+        notes.contains("k6's own thresholds: 1 of 2 failed"),
+        "{notes}"
+    );
+    // Another run's summary (999 requests) judged other data: its thresholds are not
+    // this run's.
+    dir.write("other/results.json", k6_json(2000, 0));
+    dir.write("other/summary.json", summary(999, Some(true), true));
+    let (_, report, _) = analyze_json(&[&dir.path().join("other")], &[]);
+    assert_eq!(
+        report["tool_checks"],
+        Value::Array(vec![]),
+        "{}",
+        report["tool_checks"]
+    );
+}
