@@ -218,6 +218,10 @@ pub trait ReadsRanges: Clone + Send + 'static {
     fn notes(&self) -> Vec<String> {
         Vec::new()
     }
+    /// [`Replay::latency_unit_doubt`].
+    fn latency_unit_doubt(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A `ReadsRanges` reader replays its whole file, and splits at any body line.
@@ -236,6 +240,10 @@ impl<T: ReadsRanges> Replay for T {
 
     fn notes(&self) -> Vec<String> {
         ReadsRanges::notes(self)
+    }
+
+    fn latency_unit_doubt(&self) -> Option<String> {
+        ReadsRanges::latency_unit_doubt(self)
     }
 }
 

@@ -46,6 +46,8 @@ pub struct GenericCsv {
     columns: Columns,
     /// Why the timestamps are read in another unit than the header's, if they are.
     unit_note: Option<String>,
+    /// Why a `latency` column without a unit may not hold ms: [`latency_doubt`].
+    latency_doubt: Option<String>,
 }
 
 /// Epoch seconds of 2001-09-09 and of the year 5138: a millisecond timestamp in this
@@ -109,11 +111,19 @@ impl GenericCsv {
             .map(|c| String::from_utf8_lossy(c).trim().to_string())
             .collect();
         let mut columns = locate(&cells).map_err(|why| problem(path, Some(1), why))?;
-        let unit_note = seconds_in_ms_column(&mut reader, &mut columns, &cells);
+        let mut head = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while head.len() < DOUBT_SAMPLE && matches!(reader.read_byte_record(&mut record), Ok(true))
+        {
+            head.push(record.clone());
+        }
+        let unit_note = seconds_in_ms_column(head.first(), &mut columns, &cells);
+        let latency_doubt = latency_doubt(&head, &columns, &cells, unit_note.is_some());
         Ok(GenericCsv {
             path: path.to_path_buf(),
             columns,
             unit_note,
+            latency_doubt,
         })
     }
 }
@@ -121,17 +131,15 @@ impl GenericCsv {
 /// Reads the timestamps of a millisecond column as seconds when its first time is an
 /// epoch in seconds ([`SECONDS_IN_MS_COLUMN`]): `timestamp` = `1764835200.010` is
 /// 2025-12-04 in seconds and 1970-01-21 in ms. The note that says so, if it did.
-fn seconds_in_ms_column<R: std::io::Read>(
-    reader: &mut csv::Reader<R>,
+fn seconds_in_ms_column(
+    first: Option<&csv::ByteRecord>,
     columns: &mut Columns,
     cells: &[String],
 ) -> Option<String> {
     if columns.timestamp_to_ms != 1.0 {
         return None;
     }
-    let mut first = csv::ByteRecord::new();
-    reader.read_byte_record(&mut first).ok()?;
-    let cell = String::from_utf8_lossy(first.get(columns.timestamp)?)
+    let cell = String::from_utf8_lossy(first?.get(columns.timestamp)?)
         .trim()
         .to_string();
     let value = cell.parse::<f64>().ok()?;
@@ -146,6 +154,55 @@ fn seconds_in_ms_column<R: std::io::Read>(
         "column `{name}` holds Unix times in seconds ({cell} is {} in seconds, and in ms \
          a time in January 1970): read as seconds (name the column `timestamp_s` to say so)",
         crate::model::format_rfc3339_ms((value * 1000.0).round() as i64)
+    ))
+}
+
+/// The first rows [`latency_doubt`] looks at.
+const DOUBT_SAMPLE: usize = 1000;
+
+/// Why a `latency` column that names no unit (read as ms) may hold seconds, or `None`:
+/// the file's unnamed `timestamp` holds seconds (`seconds_timestamps`; a script that
+/// writes `time.time()` writes its durations in seconds too), or the first rows'
+/// latencies are fractions under a second with a median below 1 (0.2 ms is fast for
+/// a request; 0.2 s is not). Latencies in seconds read as ms are 1,000× too small, so
+/// every latency rule would pass: the source says so, and no latency figure decides.
+fn latency_doubt(
+    head: &[csv::ByteRecord],
+    columns: &Columns,
+    cells: &[String],
+    seconds_timestamps: bool,
+) -> Option<String> {
+    let name = cells.get(columns.latency)?;
+    if !name.eq_ignore_ascii_case("latency") {
+        return None;
+    }
+    let mut values: Vec<f64> = (head.iter())
+        .filter_map(|r| std::str::from_utf8(r.get(columns.latency)?).ok())
+        .filter_map(|c| c.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .collect();
+    values.sort_by(f64::total_cmp);
+    let median = values.get(values.len() / 2).copied();
+    let fractions = (head.iter())
+        .filter_map(|r| r.get(columns.latency))
+        .filter(|c| c.contains(&b'.'))
+        .count();
+    let why = if seconds_timestamps {
+        "the file's `timestamp` holds Unix times in seconds".to_string()
+    } else {
+        let median = median.filter(|m| *m < 1.0 && fractions * 2 > values.len())?;
+        if values.last().is_some_and(|max| *max >= 60.0) {
+            return None;
+        }
+        format!(
+            "the first {} rows' median latency is {median} (a request answered in {median} ms \
+             is fast; in {median} s it is not)",
+            values.len()
+        )
+    };
+    Some(format!(
+        "column `{name}` names no unit and is read as ms, but {why}: if it holds seconds, \
+         every latency is 1,000× too small; name the column `latency_ms` or `latency_s`"
     ))
 }
 
@@ -164,6 +221,10 @@ impl chunks::ReadsRanges for GenericCsv {
 
     fn notes(&self) -> Vec<String> {
         self.unit_note.iter().cloned().collect()
+    }
+
+    fn latency_unit_doubt(&self) -> Option<String> {
+        self.latency_doubt.clone()
     }
 }
 

@@ -31,6 +31,7 @@ mod hygiene;
 mod impossible_numbers;
 mod k6_console;
 mod kubernetes;
+mod latency_units;
 mod layering;
 mod locust;
 mod messy_runs;
