@@ -90,7 +90,7 @@ pub(super) fn apply(
     }
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
-    let gate = tool_gate(run);
+    let gate = tool_gate(run).or_else(|| ok_server_errors(src));
     let verdict = sla::verdict(&evals, data_reason.is_none() && gate.is_none());
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
     let unjudged = (verdict != sla::Verdict::NoGo)
@@ -137,6 +137,22 @@ pub(super) fn apply(
     analysis.verdict = Some(verdict);
     agree_with_verdict(analysis, verdict);
     Ok(())
+}
+
+/// Why server errors marked successful hold a GO back, or `None`: more than 1 % of
+/// the source's requests answered 5xx and the tool counted them as successes, so no
+/// failure figure sees them.
+fn ok_server_errors(src: &Source) -> Option<String> {
+    let (n, all) = (src.ok_server_errors, src.overall.requests());
+    (n > 0 && n * 100 > all).then(|| {
+        format!(
+            "{n} of {all} requests ({:.1}%) answered HTTP 5xx yet {} marked them \
+             successful, so no failure figure counts them: not a GO while they pass as \
+             successes",
+            100.0 * n as f64 / all as f64,
+            ticked(&src.tool)
+        )
+    })
 }
 
 /// Every endpoint's name in the source's stages and overall, sorted, once each.

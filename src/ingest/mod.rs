@@ -260,7 +260,8 @@ pub trait Replay {
     }
 
     /// Doubts about the file that left nothing unread (a `.hlog` whose unit looks
-    /// wrong), as of opening it: shown as warnings, not input problems.
+    /// wrong; JMeter samples marked successful with a 5xx code), as of opening it or
+    /// of the last completed replay: shown as warnings, not input problems.
     fn warnings(&self) -> Vec<String> {
         Vec::new()
     }
@@ -270,6 +271,13 @@ pub trait Replay {
     /// [`Source::latency_unit_doubt`](crate::model::Source).
     fn latency_unit_doubt(&self) -> Option<String> {
         None
+    }
+
+    /// Requests the file marks successful although their status is 5xx (JMeter with a
+    /// Response Assertion that ignores the status), as of the last completed replay:
+    /// [`Source::ok_server_errors`](crate::model::Source).
+    fn ok_server_errors(&self) -> u64 {
+        0
     }
 
     /// False when the file lists only requests that got an answer (the tool leaves

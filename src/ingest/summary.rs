@@ -379,6 +379,7 @@ impl ToolSummary {
             span_ms: None,
             beside_stage: None,
             tool_checks: self.tool_checks,
+            ok_server_errors: 0,
         }
     }
 }

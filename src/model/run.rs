@@ -271,6 +271,10 @@ pub struct Source {
     /// tool's (`ingest::run_dir`): the source never leads, and is checked against that
     /// stage alone. `None`: a source of the whole run.
     pub beside_stage: Option<String>,
+    /// Requests its files mark successful although they answered 5xx (JMeter with a
+    /// Response Assertion that ignores the status): successes, as the tool says, which
+    /// the verdict does not let pass unremarked.
+    pub ok_server_errors: u64,
     /// The checks the tool judged itself in these files (moved to the run's when the
     /// run dir adds the source).
     pub tool_checks: Vec<ToolCheck>,

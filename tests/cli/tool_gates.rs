@@ -139,3 +139,63 @@ fn a_same_run_summarys_failed_threshold_holds_the_per_request_outputs_go_back() 
         report["tool_checks"]
     );
 }
+
+/// A JMeter CSV JTL of 3,000 samples 20 ms apart at 10 threads, 20–69 ms each; every
+/// `every`-th answered 500, marked `success` = `ok_500`.
+fn jtl_with_500s(every: usize, ok_500: bool) -> String {
+    let mut out = String::from(
+        "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
+         failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
+    );
+    for i in 0..3000usize {
+        let (code, ok) = if i % every == 0 {
+            ("500", ok_500)
+        } else {
+            ("200", true)
+        };
+        out.push_str(&format!(
+            "{},{},GET /api,{code},x,TG 1-{},text,{ok},,100,50,10,10,http://x/api,10,0,0\n",
+            1_764_835_200_000u64 + i as u64 * 20,
+            20 + i % 50,
+            i % 10 + 1
+        ));
+    }
+    out
+}
+
+#[test]
+fn server_errors_the_tool_marked_successful_hold_a_go_back() {
+    // 750 of 3,000 (25 %) answered 500 and JMeter marked them successful (an
+    // assertion that ignores the status): the error rate is 0 % as JMeter says, but
+    // no GO rests on a quarter of the answers being server errors.
+    let dir = TestDir::new();
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 1%\"]\n",
+    );
+    dir.write("ok500/results.jtl", jtl_with_500s(4, true));
+    let (code, check, _) = check_json(&dir.path().join("ok500"), &sla, &[]);
+    assert_eq!(
+        (code, &check["verdict"]),
+        (0, &"CONDITIONAL".into()),
+        "{check}"
+    );
+    let text = check.to_string();
+    assert!(
+        text.contains("750 of 3000 requests (25.0%) answered HTTP 5xx"),
+        "{text}"
+    );
+    // Marked failed, the same samples fail the error rate: NO-GO.
+    dir.write("failed500/results.jtl", jtl_with_500s(4, false));
+    let (code, check, _) = check_json(&dir.path().join("failed500"), &sla, &[]);
+    assert_eq!((code, &check["verdict"]), (1, &"NO-GO".into()), "{check}");
+    // 15 of 3,000 (0.5 %): said in a note, no GO held back.
+    dir.write("few/results.jtl", jtl_with_500s(200, true));
+    let (code, check, _) = check_json(&dir.path().join("few"), &sla, &[]);
+    assert_eq!((code, &check["verdict"]), (0, &"GO".into()), "{check}");
+    let text = check.to_string();
+    assert!(
+        text.contains("15 of 3000 samples (0.5%) answered HTTP 5xx"),
+        "{text}"
+    );
+}

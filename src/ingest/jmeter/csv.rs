@@ -517,6 +517,8 @@ impl SubResults {
 #[derive(Clone, Debug, Default)]
 struct Counts {
     rows: u64,
+    /// Samples marked successful whose response code is 5xx.
+    ok_server_errors: u64,
     subresults: u64,
     transactions: u64,
     dated: bool,
@@ -580,6 +582,7 @@ impl JmeterCsv {
                 let mut all = Counts::default();
                 for c in parts {
                     all.rows += c.rows;
+                    all.ok_server_errors += c.ok_server_errors;
                     all.subresults += c.subresults;
                     all.transactions += c.transactions;
                     all.dated |= c.dated;

@@ -428,6 +428,7 @@ fn load_observations(
     src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
     src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
+    src.ok_server_errors = replays.iter().map(|(_, r)| r.ok_server_errors()).sum();
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
@@ -538,6 +539,7 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
         existing.runs_left_out = src.runs_left_out;
     }
     existing.outcomes_unseen |= src.outcomes_unseen;
+    existing.ok_server_errors += src.ok_server_errors;
     if existing.latency_unit_doubt.is_none() {
         existing.latency_unit_doubt = src.latency_unit_doubt;
     }

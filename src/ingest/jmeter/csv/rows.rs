@@ -99,6 +99,10 @@ fn read_rows(
                     Role::Included => continue,
                     Role::Sample | Role::TransactionChild => {}
                 }
+                let code = s.response_code.as_bytes();
+                if s.success == Some(true) && code.len() == 3 && code[0] == b'5' {
+                    counts.ok_server_errors += 1;
+                }
                 let mut obs = s.observation();
                 if let Observation::Request(ev) | Observation::Transaction(ev) = &mut obs {
                     ev.line = Some(line);
@@ -184,6 +188,25 @@ impl Replay for JmeterCsv {
         } else {
             format!("JMeter CSV JTL without header, JMeter's 17 default columns{delimiter}")
         })
+    }
+
+    fn ok_server_errors(&self) -> u64 {
+        self.last_counts().ok_server_errors
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let c = self.last_counts();
+        if c.ok_server_errors == 0 {
+            return Vec::new();
+        }
+        vec![format!(
+            "{} of {} samples ({:.1}%) answered HTTP 5xx yet JMeter marked them successful \
+             (a Response Assertion set to ignore the status?): as JMeter says, they count as \
+             successes, so the error rate and every failure figure leave them out",
+            c.ok_server_errors,
+            c.rows,
+            100.0 * c.ok_server_errors as f64 / c.rows.max(1) as f64
+        )]
     }
 
     fn notes(&self) -> Vec<String> {
