@@ -174,6 +174,9 @@ pub enum SkipKind {
     /// dir's results (that stage's own data is missing): the report does not cover
     /// them, so its data is not clean.
     OtherData,
+    /// A separate, earlier run kept beside the one read (Gatling's results folder holds
+    /// every run of a simulation): not part of the run analysed, which stays clean.
+    EarlierRun,
 }
 
 /// One input file.

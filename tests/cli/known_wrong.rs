@@ -89,3 +89,108 @@ fn requests_at_one_instant_have_no_throughput() {
     let rps = report["stages"][0]["throughput_rps"].as_f64().unwrap();
     assert!((rps - 2.0 / 0.401).abs() < 1e-6, "{rps}");
 }
+
+/// A Gatling 3.9 text `simulation.log` of simulation `mysim` started at `t0` ms:
+/// 5 users, `n` requests of `GET home` 100 ms apart, each `latency` ms.
+fn gatling_log(t0: u64, n: u64, latency: u64) -> String {
+    let mut log = format!("RUN\tsimulations.MySim\tmysim\t{t0}\t \t3.9.5\n");
+    for u in 0..5 {
+        log.push_str(&format!("USER\tLoad\tSTART\t{}\n", t0 + 100 + u * 10));
+    }
+    for i in 0..n {
+        let s = t0 + 200 + i * 100;
+        log.push_str(&format!(
+            "REQUEST\t\tGet Home\t{s}\t{}\tOK\t \n",
+            s + latency
+        ));
+    }
+    for u in 0..5 {
+        log.push_str(&format!("USER\tLoad\tEND\t{}\n", t0 + 200 + n * 100 + u));
+    }
+    log
+}
+
+/// R14: `target/gatling/` holding two runs of one simulation (Gatling names each run's
+/// dir `<simulation>-<yyyyMMddHHmmssSSS>`) is two runs, not two stages of one: the
+/// latest (300 requests at 40 ms) is analysed, the earlier (200 at 20 ms) set aside
+/// with a warning naming both (was one run of 2 stages and 500 requests).
+#[test]
+fn gatling_results_folder_with_two_runs_reads_the_latest() {
+    let t = TestDir::new();
+    // 2026-12-01T09:30:00.123Z and 2026-12-02T10:15:00.456Z.
+    let (t1, t2) = (1_796_117_400_123u64, 1_796_206_500_456u64);
+    t.write(
+        "target/gatling/mysim-20261201093000123/simulation.log",
+        gatling_log(t1, 200, 20),
+    );
+    t.write(
+        "target/gatling/mysim-20261202101500456/simulation.log",
+        gatling_log(t2, 300, 40),
+    );
+    let (code, report, stderr) = analyze_json(&[&t.path().join("target/gatling")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 1, "{}", report["stages"]);
+    assert_eq!(stages[0]["requests"], 300);
+    // 40 ms within the histogram's 3 significant digits.
+    let p50 = stages[0]["latency_ms"]["p50"].as_f64().unwrap();
+    assert!((p50 - 40.0).abs() <= 0.05, "{p50}");
+    assert_eq!(report["overall"]["requests"], 300);
+    let skipped = report["skipped"].as_array().unwrap();
+    let earlier = skipped.iter().find(|s| s["kind"] == "earlier_run").unwrap();
+    assert!(earlier["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("mysim-20261201093000123"));
+    let warned = report["warnings"].as_array().unwrap().iter();
+    let warning = warned
+        .filter_map(Value::as_str)
+        .find(|w| w.contains("2 runs of Gatling simulation mysim"))
+        .unwrap_or_else(|| panic!("{}", report["warnings"]));
+    assert!(warning.contains("the latest, mysim-20261202101500456"));
+}
+
+/// R9: a JMeter run dir laid out as `results/results.jtl` beside `report/` (the HTML
+/// dashboard of `jmeter -g … -o report`) is one run whose stage is named after the
+/// run dir, not after the generic `results` container (was a stage `results`). Two
+/// such run dirs read together are two stages named after their run dirs.
+#[test]
+fn generic_results_dir_names_no_stage() {
+    let t = TestDir::new();
+    let t0 = 1_796_376_447_007u64;
+    for (run, users) in [("baseline", 10), ("peak", 40)] {
+        let rows: String = (0..600)
+            .map(|i| jtl_row(t0 + i * 100, (i % users as u64) as u32 + 1, users))
+            .collect();
+        t.write(
+            &format!("{run}/results/results.jtl"),
+            format!("{JTL_HEADER}{rows}"),
+        );
+        t.write(
+            &format!("{run}/report/index.html"),
+            "<!DOCTYPE html>\n<html><head><title>Apache JMeter Dashboard</title></head></html>\n",
+        );
+        t.write(
+            &format!("{run}/report/statistics.json"),
+            "{\n    \"Total\" : {\n        \"transaction\" : \"Total\",\n        \"sampleCount\" : 600,\n        \"errorCount\" : 0\n    }\n}\n",
+        );
+        t.write(
+            &format!("{run}/report/content/js/dashboard.js"),
+            "var x = 1;\n",
+        );
+    }
+    let (code, report, stderr) = analyze_json(&[&t.path().join("baseline")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let names: Vec<&str> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["baseline"]);
+
+    let both = [&t.path().join("baseline"), &t.path().join("peak")];
+    let (code, report, stderr) = analyze_json(&both.map(|p| p.as_path()), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let names: Vec<&str> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["baseline", "peak"]);
+}
