@@ -418,7 +418,14 @@ pub async fn run(
     if let Some(e) = rec.write_error {
         return Err(e);
     }
-    Ok(summary(dir, reason, rec, finished, wall0))
+    let mut done = summary(dir, reason, rec, finished, wall0);
+    // A stage stopped in its ramp ran at the users it reached (this shard's share).
+    for (st, t) in done.stages.iter_mut().zip(&times) {
+        if let (Some(_), Some(k)) = (st.users, t.users_reached) {
+            st.users = Some(shard_of.share(u64::from(k)) as u32);
+        }
+    }
+    Ok(done)
 }
 
 /// The interval log and the optional per-request CSV.

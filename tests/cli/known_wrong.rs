@@ -194,3 +194,45 @@ fn generic_results_dir_names_no_stage() {
         .collect();
     assert_eq!(names, ["baseline", "peak"]);
 }
+
+/// H13: a drive stopped in its first stage's ramp (here by `max_duration` = 2.5 s, the
+/// same stop path as Ctrl-C) ran at the users it reached, not its planned 40: at 1
+/// user/s from the stage's start, users are due at 0, 1 and 2 s, the fourth at 3 s
+/// after the stop, so 3 users (was 40 in run.toml, the end-of-run table and `analyze`).
+#[test]
+fn drive_stopped_in_its_first_ramp_reports_the_users_reached() {
+    use super::drive::{drive, serial, start_target};
+    let _g = serial();
+    let t = TestDir::new();
+    let target = start_target("fast", &[]);
+    let scenario = format!(
+        "base_url = \"http://127.0.0.1:{}\"\nthink_time = \"constant(0.1)\"\n\
+         max_duration = \"2500ms\"\n\
+         [[task]]\npath = \"/api/v1/agents\"\ntimeout = \"5s\"\n\
+         [[stage]]\nname = \"ramp\"\nusers = 40\nspawn_rate = 1\nduration = \"30s\"\n",
+        target.port
+    );
+    let scenario = t.write("ramp.toml", scenario);
+    let out = t.path().join("run");
+    let (status, stdout, stderr) = drive(
+        &[
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+            "-q",
+        ],
+        std::time::Duration::from_secs(60),
+    );
+    drop(target);
+    assert!(matches!(status.code(), Some(0 | 1)), "{stdout}\n{stderr}");
+    let driven: Value = serde_json::from_str(&stdout).expect("drive --json");
+    assert_eq!(driven["complete"], false, "{driven}");
+    assert_eq!(driven["stages"][0]["users"], 3, "{driven}");
+    let manifest = std::fs::read_to_string(out.join("run.toml")).unwrap();
+    let manifest: toml::Value = toml::from_str(&manifest).unwrap();
+    assert_eq!(manifest["stage"][0]["users"].as_integer(), Some(3));
+    let (code, report, stderr) = analyze_json(&[&out], &[]);
+    assert!(matches!(code, 0 | 1), "{stderr}");
+    assert_eq!(report["stages"][0]["users"], 3);
+}
