@@ -236,3 +236,89 @@ fn drive_stopped_in_its_first_ramp_reports_the_users_reached() {
     assert!(matches!(code, 0 | 1), "{stderr}");
     assert_eq!(report["stages"][0]["users"], 3);
 }
+
+/// vegeta's text report (vegeta 12's layout) of an attack of 100 requests over an
+/// attack of 1.98 s: 95 answered 200, 3 answered 500, 2 refused (code 0).
+const VEGETA_REPORT: &str = "\
+Requests      [total, rate, throughput]         100, 50.51, 47.98
+Duration      [total, attack, wait]             1.982s, 1.98s, 1.99ms
+Latencies     [min, mean, 50, 90, 95, 99, max]  200µs, 1.445ms, 1.49ms, 1.89ms, 1.94ms, 1.98ms, 1.99ms
+Bytes In      [total, mean]                     48640, 486.40
+Bytes Out     [total, mean]                     0, 0.00
+Success       [ratio]                           95.00%
+Status Codes  [code:count]                      0:2  200:95  500:3  \n\
+Error Set:
+500 Internal Server Error
+Get \"http://127.0.0.1:8080/api\": dial tcp 127.0.0.1:8080: connect: connection refused
+";
+
+/// The same attack as `vegeta encode --to csv` (v12.8+, 12 columns, no header): 100
+/// requests 20 ms apart, the 500s at 10, 50 and 90, the refusals at 33 and 66.
+fn vegeta_csv() -> String {
+    let t0 = 1_796_376_447_000_000_000u64;
+    (0..100u64)
+        .map(|i| {
+            let (code, err) = match i {
+                10 | 50 | 90 => (500, "500 Internal Server Error"),
+                33 | 66 => (
+                    0,
+                    "Get \"\"http://127.0.0.1:8080/api\"\": dial tcp 127.0.0.1:8080: connect: connection refused",
+                ),
+                _ => (200, ""),
+            };
+            let latency = if code == 0 { 200_000 } else { 1_000_000 + i * 10_000 };
+            format!(
+                "{},{code},{latency},0,512,\"{err}\",,,{i},GET,http://127.0.0.1:8080/api,\n",
+                t0 + i * 20_000_000
+            )
+        })
+        .collect()
+}
+
+/// R11: vegeta's default text report is read (was "not a recognised load-test
+/// result"): 100 requests, 5 failures (3 `status:500`, 2 `connect`), throughput 100 ÷
+/// the 1.98 s attack, p50 as vegeta printed it. Beside the CSV of the same attack it is
+/// checked and skipped, never counted twice; beside another attack's it is other data.
+#[test]
+fn vegeta_text_report_is_read_and_never_counted_twice() {
+    let t = TestDir::new();
+    t.write("alone/report.txt", VEGETA_REPORT);
+    let (code, report, stderr) = analyze_json(&[&t.path().join("alone")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 100, "{stderr}");
+    assert_eq!(stage["failures"], 5);
+    assert_eq!(stage["failures_by_kind"]["status:500"], 3);
+    assert_eq!(stage["failures_by_kind"]["connect"], 2);
+    let rps = stage["throughput_rps"].as_f64().unwrap();
+    assert!((rps - 100.0 / 1.98).abs() < 1e-9, "{rps}");
+    assert_eq!(stage["latency_ms"]["p50"], 1.49);
+    assert_eq!(stage["latency_ms"]["p99"], 1.98);
+
+    t.write("both/report.txt", VEGETA_REPORT);
+    t.write("both/results.csv", vegeta_csv());
+    let (code, report, stderr) = analyze_json(&[&t.path().join("both")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 100);
+    assert_eq!(report["overall"]["failures"], 5);
+    assert_eq!(
+        report["data_quality"], "clean",
+        "{}",
+        report["data_quality_reason"]
+    );
+    let skipped = report["skipped"].as_array().unwrap();
+    let text = skipped
+        .iter()
+        .find(|s| s["path"].as_str().unwrap().ends_with("report.txt"));
+    assert_eq!(text.unwrap()["kind"], "same_data");
+
+    let other = VEGETA_REPORT
+        .replace("100, 50.51", "120, 50.51")
+        .replace("200:95", "200:115")
+        .replace("95.00%", "95.83%");
+    t.write("other/report.txt", other);
+    t.write("other/results.csv", vegeta_csv());
+    let (_, report, stderr) = analyze_json(&[&t.path().join("other")], &[]);
+    assert_eq!(report["overall"]["requests"], 100, "{stderr}");
+    assert_eq!(report["data_quality"], "incomplete");
+}

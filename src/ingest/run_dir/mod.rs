@@ -6,7 +6,8 @@
 //! runs (checked as a set, merged into one source) in `shards.rs`; a tool's outputs
 //! that may be one run twice (console text beside its CSV or log, Locust `--json`
 //! beside its CSVs), cross-checked on their counts, in `pairs.rs` (k6's summaries
-//! beside its per-request output in `k6_outputs.rs`); a Gatling results folder's
+//! beside its per-request output in `k6_outputs.rs`, vegeta's text report beside
+//! its attack's results in `vegeta_outputs.rs`); a Gatling results folder's
 //! earlier runs of a simulation, set aside for its latest, in `gatling_runs.rs`; what stage dirs add
 //! up to (one run whatever tool measured each, users from the data over the dir's
 //! name) in `stage_dirs.rs`. This file
@@ -22,6 +23,7 @@ pub(crate) use discover::claimed_format;
 mod pairs;
 mod shards;
 mod stage_dirs;
+mod vegeta_outputs;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -204,8 +206,10 @@ fn load_dir(
     );
 
     let hey_notes = pairs::pair_console_outputs(&mut by_format, &plan, opts, run);
+    let vegeta_reports = vegeta_outputs::set_reports_aside(&mut by_format, run);
     load_by_adapter(by_format, driver_dir, &plan, opts, run);
     k6_outputs::check_summaries(k6_summaries, run);
+    vegeta_outputs::check_reports(vegeta_reports, run);
     if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
         src.notes.extend(hey_notes);
     }
