@@ -322,3 +322,73 @@ fn vegeta_text_report_is_read_and_never_counted_twice() {
     assert_eq!(report["overall"]["requests"], 100, "{stderr}");
     assert_eq!(report["data_quality"], "incomplete");
 }
+
+/// A JTL of `eps` (label, rows) 50 ms apart from `t0`, at `users` threads, each
+/// answered 200 in 45–54 ms (cycling).
+fn jtl_of(t0: u64, eps: &[(&str, u64)], users: u32) -> String {
+    let mut out = JTL_HEADER.to_string();
+    let most = eps.iter().map(|e| e.1).max().unwrap_or(0);
+    for i in 0..most {
+        for (label, _) in eps.iter().filter(|e| i < e.1) {
+            out.push_str(&format!(
+                "{},{},{label},200,OK,TG 1-1,text,true,,512,100,{users},{users},http://x/,10,0,1\n",
+                t0 + i * 50 + 7,
+                45 + i % 10
+            ));
+        }
+    }
+    out
+}
+
+/// H14: `compare`'s headline names what it could not compare — the stage `peak` and
+/// the endpoint `GET /old` only in the baseline, `GET /new` only in the candidate —
+/// and the endpoint whose metrics stayed inconclusive (`GET /rare`: 5 requests a
+/// side). Before, the line only counted the verdicts.
+#[test]
+fn compare_headline_names_what_it_could_not_compare() {
+    let t = TestDir::new();
+    let t0 = 1_796_376_447_000u64;
+    let common = [("GET /a", 1500), ("GET /b", 1500), ("GET /rare", 5)];
+    let base: Vec<(&str, u64)> = common.iter().copied().chain([("GET /old", 1500)]).collect();
+    let cand: Vec<(&str, u64)> = common.iter().copied().chain([("GET /new", 1500)]).collect();
+    t.write("base/01_baseline_10users/r.jtl", jtl_of(t0, &base, 10));
+    t.write(
+        "base/02_peak_40users/r.jtl",
+        jtl_of(t0 + 200_000, &common, 40),
+    );
+    t.write(
+        "cand/01_baseline_10users/r.jtl",
+        jtl_of(t0 + 9_000_000, &cand, 10),
+    );
+    let out = t.path().join("cmp");
+    let o = headroom(&[
+        "compare",
+        &t.path().join("base").display().to_string(),
+        &t.path().join("cand").display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+    let line = report["verdict_line"].as_str().unwrap();
+    for named in [
+        "stage peak (only in base)",
+        "baseline / GET /old (only in base)",
+        "baseline / GET /new (only in cand)",
+        "inconclusive: baseline / GET /rare (",
+    ] {
+        assert!(line.contains(named), "{named:?} not in {line:?}");
+    }
+    // The terminal headline is the same line.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("stage peak (only in base)"),
+        "{stdout}"
+    );
+}
