@@ -392,3 +392,42 @@ fn compare_headline_names_what_it_could_not_compare() {
         "{stdout}"
     );
 }
+
+/// H11: a stage where every request failed (100 %) beside an error-free one: the
+/// error-rate chart's axis ends at 100 % (it ran to 125 %, a rate no run can have).
+#[test]
+fn error_rate_axis_stops_at_100_percent() {
+    let t = TestDir::new();
+    let t0 = 1_796_376_447_007u64;
+    t.write("01_low_5users/r.jtl", jtl_of(t0, &[("GET /a", 200)], 5));
+    let failing = jtl_of(t0 + 60_000, &[("GET /a", 200)], 50)
+        .replace(",200,OK,", ",503,Service Unavailable,")
+        .replace(",true,", ",false,");
+    t.write("02_over_50users/r.jtl", failing);
+    let out = t.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        &t.path().join("01_low_5users").display().to_string(),
+        &t.path().join("02_over_50users").display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--charts",
+        "svg",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let svg = std::fs::read_to_string(out.join("charts/error-rate.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let ticks: Vec<f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text()?.strip_suffix('%')?.parse().ok())
+        .collect();
+    assert!(ticks.contains(&100.0), "{ticks:?}");
+    let top = ticks.iter().copied().fold(0.0, f64::max);
+    assert_eq!(top, 100.0, "{ticks:?}");
+}
