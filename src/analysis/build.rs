@@ -184,6 +184,13 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
                 stages: windowless.iter().map(|s| s.to_string()).collect(),
             });
         }
+        let instant: Vec<String> = (src.stages.iter().chain([&src.overall]))
+            .filter(|s| s.instant && s.requests() > 0)
+            .map(|s| s.name.clone())
+            .collect();
+        if !instant.is_empty() {
+            warnings.push(Caveat::Instant { scopes: instant });
+        }
         if let Some(gap) = gap_warning(&src.overall) {
             warnings.push(gap);
         }
@@ -325,13 +332,12 @@ fn stage_report(stage: &Stage, run_start: Option<i64>, cut: bool) -> StageReport
     let window = stage.window_ms.filter(|_| cut);
     let origin = run_start.unwrap_or(stage.timeline.start_ms);
     let metrics = ScopeMetrics::of_stage(stage);
-    let duration = stage.duration_s();
     let stage_requests = metrics.requests;
     let mut endpoints: Vec<EndpointReport> = stage
         .endpoints
         .values()
         .map(|ep| {
-            let m = ScopeMetrics::of_endpoint(ep, duration);
+            let m = ScopeMetrics::of_endpoint_in(ep, stage);
             let mut errors: Vec<ErrorCount> = ep
                 .errors
                 .iter()

@@ -1,5 +1,5 @@
 //! Caveats the reader must know before trusting a figure (`Analysis::warnings`): thin
-//! samples, stages without a time window, long gaps, un-normalised URLs, several
+//! samples, stages without a time window or with requests at one instant only, long gaps, un-normalised URLs, several
 //! sources, stages from different tools, result files not read, tool-computed
 //! percentiles, SLA names the data lacks, doubts about inputs (warnings), and a
 //! latency unit in doubt. Typed until
@@ -29,6 +29,12 @@ pub enum Caveat {
     NoTimeWindow {
         /// The stages.
         stages: Vec<String>,
+    },
+    /// Scopes whose requests all started at one instant: no measured span, so no
+    /// throughput (a rate needs a span).
+    Instant {
+        /// The stages, and `overall` when the whole run is one instant.
+        scopes: Vec<String>,
     },
     /// Most of the run's span holds no request.
     LongGap {
@@ -116,6 +122,14 @@ impl fmt::Display for Caveat {
                 "stage(s) {} have no time window (the source has no times, or --warmup, \
                  --from and --to leave none of it): throughput is unknown for them",
                 stages.join(", ")
+            ),
+            Caveat::Instant { scopes } => write!(
+                f,
+                "{} {}: every request started at one instant (one request, or a burst \
+                 stamped with one time), so no span was measured and throughput is unknown \
+                 there (a rate needs a span)",
+                if scopes.len() == 1 { "scope" } else { "scopes" },
+                scopes.join(", ")
             ),
             Caveat::LongGap { gap_s, span_s } => write!(
                 f,

@@ -26,8 +26,11 @@ pub struct ScopeMetrics {
     pub requests: u64,
     /// Failed requests.
     pub failures: u64,
-    /// Length of the measured period, s (`None` when the source has no times).
+    /// Length of the measured period, s (`None` when the source has no times, or
+    /// when `instant`).
     pub duration_s: Option<f64>,
+    /// Every request started at one instant: no measured span (see `Stage::instant`).
+    pub instant: bool,
     /// Latency of every request with a measured time.
     pub latency: LatencyDistribution,
     /// Latency of successful requests (`None` when the source cannot tell).
@@ -43,9 +46,18 @@ impl ScopeMetrics {
             requests: ep.requests,
             failures: ep.failures,
             duration_s,
+            instant: false,
             latency: ep.latency.clone(),
             ok_latency: ep.ok_latency.clone(),
             failures_by_kind: settled_kinds(ep),
+        }
+    }
+
+    /// The figures of one endpoint of `stage`, over the stage's duration.
+    pub fn of_endpoint_in(ep: &EndpointStats, stage: &Stage) -> ScopeMetrics {
+        ScopeMetrics {
+            instant: stage.instant,
+            ..ScopeMetrics::of_endpoint(ep, stage.duration_s())
         }
     }
 
@@ -54,7 +66,7 @@ impl ScopeMetrics {
     /// samples are already counted as requests of their own.
     pub fn of_stage(stage: &Stage) -> ScopeMetrics {
         if let Some(agg) = &stage.aggregate {
-            let mut m = ScopeMetrics::of_endpoint(agg, stage.duration_s());
+            let mut m = ScopeMetrics::of_endpoint_in(agg, stage);
             // The aggregate row has no failure detail; the endpoints do.
             if agg.failures_by_kind.is_empty() {
                 m.failures_by_kind.clear();
@@ -71,6 +83,7 @@ impl ScopeMetrics {
             requests: 0,
             failures: 0,
             duration_s: stage.duration_s(),
+            instant: stage.instant,
             latency: LatencyDistribution::new_exact(),
             ok_latency: Some(LatencyDistribution::new_exact()),
             failures_by_kind: BTreeMap::new(),

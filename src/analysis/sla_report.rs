@@ -61,7 +61,7 @@ pub(super) fn apply(
             owned.push((
                 name.clone(),
                 Some(ep.key.to_string()),
-                ScopeMetrics::of_endpoint(ep, s.duration_s()),
+                ScopeMetrics::of_endpoint_in(ep, s),
                 (windows && !ep.series.is_empty()).then_some(&ep.series),
                 s.window_ms,
             ));

@@ -21,6 +21,9 @@ pub struct StageTimes {
     pub steady: Option<SystemTime>,
     /// End.
     pub end: Option<SystemTime>,
+    /// Closed-model users of the global plan reached when the run stopped in this
+    /// stage's ramp (`None`: the stage reached its planned users).
+    pub users_reached: Option<u32>,
 }
 
 /// RFC 3339 UTC with ms precision.
@@ -43,7 +46,10 @@ pub fn build(
         .zip(times)
         .map(|(s, t)| {
             let (users, arrival_rate_rps, spawn_rate) = match s.load {
-                Load::Closed { users, spawn_rate } => (Some(users), None, spawn_rate),
+                // A stage stopped in its ramp ran at the users it reached.
+                Load::Closed { users, spawn_rate } => {
+                    (Some(t.users_reached.unwrap_or(users)), None, spawn_rate)
+                }
                 Load::Open { arrival_rate } => (None, Some(arrival_rate), None),
             };
             ManifestStage {

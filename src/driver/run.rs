@@ -418,7 +418,9 @@ pub async fn run(
     if let Some(e) = rec.write_error {
         return Err(e);
     }
-    Ok(summary(dir, reason, rec, finished, wall0))
+    let mut done = summary(dir, reason, rec, finished, wall0);
+    users_reached(&mut done, &times, shard_of);
+    Ok(done)
 }
 
 /// The interval log and the optional per-request CSV.
@@ -483,6 +485,16 @@ fn align_times(times: &mut [StageTimes], marks: &[recorder::StageMarks], t0_epoc
         t.start = edge(m.start_ms);
         t.steady = m.steady_ms.map(edge);
         t.end = m.end_ms.map(edge);
+    }
+}
+
+/// A stage stopped in its ramp ran at the users it reached (this shard's share), not
+/// its planned users.
+fn users_reached(done: &mut DriveSummary, times: &[StageTimes], shard: Shard) {
+    for (st, t) in done.stages.iter_mut().zip(times) {
+        if let (Some(_), Some(k)) = (st.users, t.users_reached) {
+            st.users = Some(shard.share(u64::from(k)) as u32);
+        }
     }
 }
 

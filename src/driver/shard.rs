@@ -305,7 +305,10 @@ impl ShardInfo {
                 Load::Closed { users, spawn_rate } => {
                     planned_users = planned_users.max(Some(users));
                     if self.shard.is_some() {
-                        ms.users = Some(users);
+                        // This shard's share of the users the stage reached (its
+                        // planned share unless the run stopped in the stage's ramp).
+                        let reached = ms.users.map(|u| shard.share(u64::from(u)) as u32);
+                        ms.users = Some(reached.map_or(users, |r| r.min(users)));
                         ms.spawn_rate = spawn_rate;
                     }
                 }

@@ -92,6 +92,8 @@ pub enum Format {
     SiegeText,
     /// siege's `siege.log` CSV (one row per run).
     SiegeLog,
+    /// vegeta's default text report (`vegeta report`).
+    VegetaText,
 }
 
 impl Format {

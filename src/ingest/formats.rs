@@ -16,10 +16,10 @@ use crate::model::{Problem, Source};
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 39] = {
+pub static FORMATS: [&FormatSpec; 40] = {
     use super::{
         ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
-        hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, wrk,
+        hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, vegeta_text, wrk,
     };
     [
         &MANIFEST,
@@ -42,6 +42,7 @@ pub static FORMATS: [&FormatSpec; 39] = {
         &httperf::SPEC,
         &siege::TEXT,
         &siege::LOG,
+        &vegeta_text::SPEC,
         // k6, Gatling and JMeter.
         &k6::csv::SPEC,
         &k6::json::SPEC,

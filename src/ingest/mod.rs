@@ -48,6 +48,7 @@ pub mod hgrm;
 pub mod oha;
 pub mod summary;
 pub mod vegeta;
+pub mod vegeta_text;
 pub mod wrk;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;

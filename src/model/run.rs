@@ -191,6 +191,9 @@ pub enum SkipKind {
     /// dir's results (that stage's own data is missing): the report does not cover
     /// them, so its data is not clean.
     OtherData,
+    /// A separate, earlier run kept beside the one read (Gatling's results folder holds
+    /// every run of a simulation): not part of the run analysed, which stays clean.
+    EarlierRun,
 }
 
 /// One input file.
@@ -345,6 +348,10 @@ pub struct Stage {
     pub duration_s: Option<f64>,
     /// How the window was chosen, for the report (`"manifest"`, `"plateau of users"`…).
     pub window_basis: String,
+    /// Every request of the window started at one instant (one request, or a burst
+    /// stamped with one time): the window is only the clock's resolution, no measured
+    /// span, so the stage has no duration and no throughput (a rate needs a span).
+    pub instant: bool,
     /// Per-endpoint measurements.
     pub endpoints: BTreeMap<EndpointKey, EndpointStats>,
     /// The source's own whole-stage figures (Locust's `Aggregated` row), preferred
@@ -401,6 +408,9 @@ impl Stage {
 
     /// Length of the steady window (or the summary's own duration), seconds.
     pub fn duration_s(&self) -> Option<f64> {
+        if self.instant {
+            return None;
+        }
         self.window_ms
             .map(|(a, b)| (b - a) as f64 / 1000.0)
             .filter(|d| *d > 0.0)
@@ -437,6 +447,8 @@ impl Stage {
             _ => None,
         };
         self.timeline.merge_from(other.timeline);
+        // Still one instant only when both are the same one.
+        self.instant = self.instant && other.instant && self.window_ms == other.window_ms;
         self.window_ms = match (self.window_ms, other.window_ms) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
             (a, b) => a.or(b),

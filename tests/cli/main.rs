@@ -30,6 +30,7 @@ mod hlog_unit;
 mod hygiene;
 mod impossible_numbers;
 mod k6_console;
+mod known_wrong;
 mod kubernetes;
 mod latency_units;
 mod layering;

@@ -3,7 +3,8 @@
 //! estimates every metric with the statistics of `stats` (`reported` for summaries
 //! without an interval) and decides
 //! regressed/improved/unchanged/inconclusive; `trend` orders many releases and finds
-//! level shifts. This module assembles them into the [`CompareReport`] that
+//! level shifts; `uncompared` names in the headline what was not compared or decided.
+//! This module assembles them into the [`CompareReport`] that
 //! compare.json serialises and every compare renderer reads.
 
 pub mod baseline;
@@ -12,6 +13,7 @@ pub mod matching;
 pub mod reported;
 pub mod stats;
 pub mod trend;
+mod uncompared;
 pub mod verdict;
 
 use serde::Serialize;
@@ -227,7 +229,8 @@ pub fn compare(
     });
     let counts = Counts::of(&comparisons);
     let base_ref = RunRef::of(&baseline);
-    let verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts);
+    let verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts)
+        + &uncompared::clause(&unmatched, &comparisons);
     let mut floors = std::collections::BTreeMap::new();
     floors.insert(
         "default".to_string(),

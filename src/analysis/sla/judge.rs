@@ -302,6 +302,14 @@ fn why_unknown(metric: Metric, m: &ScopeMetrics) -> String {
         return "no requests in this scope".to_string();
     }
     match metric {
+        Metric::Throughput | Metric::Goodput if m.instant => format!(
+            "no measured span: the scope's {} started at one instant, and a rate needs a span",
+            if m.requests == 1 {
+                "only request".to_string()
+            } else {
+                format!("{} requests all", m.requests)
+            }
+        ),
         Metric::Throughput | Metric::Goodput => {
             "no duration: the source has no timestamps for this scope".to_string()
         }

@@ -27,6 +27,7 @@ fn scope(
         requests,
         failures,
         duration_s,
+        instant: false,
         latency: LatencyDistribution::Exact(h),
         ok_latency: None,
         failures_by_kind: BTreeMap::new(),

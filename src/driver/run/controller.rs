@@ -152,6 +152,7 @@ impl<'a, S: Future<Output = String>> Controller<'a, S> {
             start: self.wall(start),
             steady: None,
             end: None,
+            users_reached: None,
         });
         let mut open: Option<JoinHandle<TaskSet>> = None;
         let global_target = match stage.load {
@@ -233,7 +234,14 @@ impl<'a, S: Future<Output = String>> Controller<'a, S> {
             self.spawned += 1;
             let due = pacing::spawn_due(start, k - from, spawn_rate);
             if due > Instant::now() {
-                self.wait_until(due).await?;
+                if let Err(stop) = self.wait_until(due).await {
+                    // Stopped in the ramp: users 0..k of the plan were running.
+                    self.global_users = k;
+                    if let Some(t) = self.times.last_mut() {
+                        t.users_reached = Some(k);
+                    }
+                    return Err(stop);
+                }
             }
             let flag = Arc::new(AtomicBool::new(false));
             let h = tokio::spawn(user(self.ctx.clone(), flag.clone(), user_seed, index));

@@ -78,8 +78,8 @@ fn metric_line(line: &str) -> Option<(&str, &str)> {
 }
 
 /// A k6 duration as printed (`671.02µs`, `1.19ms`, `0s`, `1m3s`, `2h1m0s`, `123ns`),
-/// in ms.
-fn duration_ms(text: &str) -> Option<f64> {
+/// in ms. Go prints every duration this way (vegeta's report too).
+pub(crate) fn duration_ms(text: &str) -> Option<f64> {
     let mut rest = text;
     let mut total = 0.0;
     while !rest.is_empty() {

@@ -104,11 +104,14 @@ pub(super) fn assemble(
         let to = end.min(opts.to_ms.unwrap_or(i64::MAX));
         overall.window_ms = Some((from, to.max(from)));
         overall.window_basis = "every request, ramps included".into();
+        // Everything at one instant: the span is the clock's resolution, not measured.
+        overall.instant = survey.first_ms == survey.last_ms;
     } else {
         overall.window_ms = None;
         overall.window_basis = "every request (the files have no times)".into();
     }
     source.overall = overall;
+    let from_intervals: Vec<bool> = interval_spans.iter().map(Option::is_some).collect();
     for (stage, span) in stages.iter_mut().zip(interval_spans) {
         if span.is_some() {
             stage.window_ms = span;
@@ -116,8 +119,10 @@ pub(super) fn assemble(
     }
     if !matches!(plan, StagePlan::Manifest(_)) {
         let resolution = survey.resolution_ms();
-        for (stage, span) in stages.iter_mut().zip(request_spans) {
+        for ((stage, span), intervals) in stages.iter_mut().zip(request_spans).zip(from_intervals) {
             narrow_to_requests(stage, span, resolution);
+            // A window of requests that all started at one instant measures no span.
+            stage.instant = !intervals && span.is_some_and(|(first, last)| first == last);
         }
     }
     source.stages = stages;

@@ -75,6 +75,8 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
         });
     }
     if !is_run_dir {
+        // Several runs of one Gatling simulation: the latest is the run.
+        let subdirs = super::gatling_runs::latest_runs(path, subdirs, run);
         // A link back up the tree (`self -> .`) would be read again and again.
         let here = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         for sub in subdirs {

@@ -6,13 +6,16 @@
 //! runs (checked as a set, merged into one source) in `shards.rs`; a tool's outputs
 //! that may be one run twice (console text beside its CSV or log, Locust `--json`
 //! beside its CSVs), cross-checked on their counts, in `pairs.rs` (k6's summaries
-//! beside its per-request output in `k6_outputs.rs`); what stage dirs add
+//! beside its per-request output in `k6_outputs.rs`, vegeta's text report beside
+//! its attack's results in `vegeta_outputs.rs`); a Gatling results folder's
+//! earlier runs of a simulation, set aside for its latest, in `gatling_runs.rs`; what stage dirs add
 //! up to (one run whatever tool measured each, users from the data over the dir's
 //! name) in `stage_dirs.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod assemble;
 mod discover;
+mod gatling_runs;
 mod k6_outputs;
 mod locust_checks;
 
@@ -20,6 +23,7 @@ pub(crate) use discover::claimed_format;
 mod pairs;
 mod shards;
 mod stage_dirs;
+mod vegeta_outputs;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -179,7 +183,7 @@ fn load_dir(
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
     }
-    let dir_name = dir_name(&input.dir).unwrap_or_else(|| "run".into());
+    let dir_name = stage_name_of(&input.dir).unwrap_or_else(|| "run".into());
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir);
     let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);
     if let Some(csvs) = &locust_csvs {
@@ -202,8 +206,10 @@ fn load_dir(
     );
 
     let hey_notes = pairs::pair_console_outputs(&mut by_format, &plan, opts, run);
+    let vegeta_reports = vegeta_outputs::set_reports_aside(&mut by_format, run);
     load_by_adapter(by_format, driver_dir, &plan, opts, run);
     k6_outputs::check_summaries(k6_summaries, run);
+    vegeta_outputs::check_reports(vegeta_reports, run);
     if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
         src.notes.extend(hey_notes);
     }
@@ -555,4 +561,22 @@ pub fn dir_name(dir: &Path) -> Option<String> {
         return named(dir);
     }
     named(&std::fs::canonicalize(dir).ok()?)
+}
+
+/// Names of dirs that only hold a run's files (`run1/results/results.jtl` beside
+/// JMeter's `run1/report/` dashboard): they name no stage; their parent does.
+const CONTAINER_DIRS: [&str; 9] = [
+    "results", "result", "output", "outputs", "out", "data", "logs", "log", "raw",
+];
+
+/// The name a dir gives its stages: [`dir_name`], or its parent's for a generic
+/// container dir ([`CONTAINER_DIRS`]).
+fn stage_name_of(dir: &Path) -> Option<String> {
+    let own = dir_name(dir)?;
+    if !CONTAINER_DIRS.contains(&own.to_ascii_lowercase().as_str()) {
+        return Some(own);
+    }
+    let abs = std::fs::canonicalize(dir).ok();
+    let parent = abs.as_deref().and_then(Path::parent);
+    parent.and_then(dir_name).or(Some(own))
 }

@@ -65,8 +65,9 @@ impl Plan {
                 .map(|p| p.1)
                 .chain(self.limits.iter().map(|l| l.1)),
         );
-        // An error-free run still gets a readable axis (0–0.1 %).
-        let y = frame::Axis::zero_to(if top > 0.0 { top } else { 0.1 });
+        // An error-free run still gets a readable axis (0–0.1 %); a rate never exceeds
+        // 100 %, and neither does its axis.
+        let y = frame::Axis::zero_to_at_most(if top > 0.0 { top } else { 0.1 }, 100.0);
         let x_label = |v: &f64| self.load.label(&x, *v);
         let y_label = |v: &f64| format!("{}%", y.label(*v));
         let legend = frame::Legend::default();

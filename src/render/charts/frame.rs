@@ -48,6 +48,17 @@ impl Axis {
         Axis::with_step(0.0, hi, step)
     }
 
+    /// [`Axis::zero_to`], never past `cap` (a share cannot exceed 100 %): when the
+    /// rounded top would, the axis ends at `cap` with the same round steps.
+    pub fn zero_to_at_most(max: f64, cap: f64) -> Axis {
+        let axis = Axis::zero_to(max.min(cap));
+        if axis.hi > cap {
+            Axis::with_step(0.0, cap, axis.step)
+        } else {
+            axis
+        }
+    }
+
     /// `lo..hi` exactly, ticks at round steps inside it.
     pub fn span(lo: f64, hi: f64) -> Axis {
         let (lo, hi) = if hi > lo { (lo, hi) } else { (lo, lo + 1.0) };
