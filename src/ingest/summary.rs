@@ -268,6 +268,9 @@ pub struct ToolSummary {
     /// Runs of the file left unread (appended after the one read):
     /// [`Source::runs_left_out`].
     pub runs_left_out: Option<String>,
+    /// Why the run stopped before what its output says it was started for:
+    /// [`Source::stopped_early`].
+    pub stopped_early: Option<String>,
 }
 
 impl ToolSummary {
@@ -372,6 +375,7 @@ impl ToolSummary {
             parts: Vec::new(),
             transport_errors_unseen: self.transport_errors_unseen,
             runs_left_out: self.runs_left_out,
+            stopped_early: self.stopped_early,
             outcomes_unseen: false,
             latency_unit_doubt: None,
             span_ms: None,
@@ -453,6 +457,9 @@ impl DirSummaries {
         // The run as a whole: one run after the other, whatever the stages.
         append_stage(&mut mine.overall, &src.overall);
         mine.notes.extend(src.notes);
+        if mine.stopped_early.is_none() {
+            mine.stopped_early = src.stopped_early;
+        }
         Ok(())
     }
 

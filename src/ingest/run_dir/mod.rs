@@ -481,6 +481,12 @@ const LONE_DISTRIBUTION: &str =
 /// Adds a source, merging with an earlier source of the same tool: stages with the
 /// same name and users are one stage measured by several generators.
 fn add_source(run: &mut Run, mut src: Source) {
+    if let Some(why) = &src.stopped_early {
+        if run.meta.complete != Some(false) {
+            run.meta.complete = Some(false);
+            run.meta.incomplete_reason = Some(why.clone());
+        }
+    }
     let part = SourcePart::of(&src);
     let Some(existing) = run.sources.iter_mut().find(|s| s.tool == src.tool) else {
         src.parts = vec![part];
@@ -533,6 +539,9 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     }
     existing.notes.extend(src.notes);
     existing.transport_errors_unseen |= src.transport_errors_unseen;
+    if existing.stopped_early.is_none() {
+        existing.stopped_early = src.stopped_early;
+    }
     if existing.runs_left_out.is_none() {
         existing.runs_left_out = src.runs_left_out;
     }

@@ -1,0 +1,121 @@
+//! Messy runs, seventh batch (qa12): run dirs as a user leaves them after driving the
+//! demo target with the real tools — a console capture of a run stopped with Ctrl-C,
+//! several tools' files in one dir, stage dirs named the way people name them. Every
+//! fixture is written here in the tool's own console format (copied in shape from
+//! real runs against `headroom target`), and the expected figures and verdicts follow
+//! from the fixture's own numbers.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::common::{analyze_json, headroom, TestDir};
+
+/// `check --format json` on `dirs` with `sla`: exit code, outcome, stderr.
+fn check_json(dirs: &[&Path], sla: &Path) -> (i32, Value, String) {
+    let mut args: Vec<String> = vec!["check".into()];
+    args.extend(dirs.iter().map(|d| d.display().to_string()));
+    args.extend(["--sla".into(), sla.display().to_string()]);
+    args.extend(["--format".into(), "json".into()]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = headroom(&refs);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    (out.status.code().unwrap(), v, stderr)
+}
+
+/// wrk's console for a run started with `-d{planned}` that printed its summary after
+/// `ran` (as wrk does at the end of `-d`, and on Ctrl-C): `requests` answers, none
+/// failed, at ~40 ms.
+fn wrk_console(planned: &str, requests: u64, ran: &str) -> String {
+    format!(
+        "Running {planned} test @ http://127.0.0.1:8000/api/v1/agents/1\n\
+         \x20 2 threads and 16 connections\n\
+         \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+         \x20   Latency    43.03ms   22.85ms 172.09ms   75.93%\n\
+         \x20   Req/Sec   190.60     28.57   252.00     65.00%\n\
+         \x20 Latency Distribution\n\
+         \x20    50%   37.18ms\n\
+         \x20    75%   54.67ms\n\
+         \x20    90%   72.15ms\n\
+         \x20    99%  119.86ms\n\
+         \x20 {requests} requests in {ran}, 196.88KB read\n\
+         Requests/sec:    379.51\n\
+         Transfer/sec:     65.60KB\n"
+    )
+}
+
+const SLA: &str = "[global]\nrules = [\"p(99) < 500ms\", \"error_rate < 1%\"]\n";
+
+#[test]
+fn a_wrk_run_stopped_with_ctrl_c_is_not_judged_go() {
+    // `wrk -d10s` stopped with Ctrl-C after 3 s prints its usual summary: 1,139
+    // requests in 3.00 s, 30 % of the run it was started for. Every rule passes on
+    // what ran, but the planned run did not happen: the data is incomplete, never GO.
+    let dir = TestDir::new();
+    dir.write("smoke/wrk.txt", wrk_console("10s", 1139, "3.00s"));
+    let sla = dir.write("sla.toml", SLA);
+    let run = dir.path().join("smoke");
+    let (code, out, stderr) = check_json(&[&run], &sla);
+    assert_eq!(code, 0, "{stderr}");
+    assert_ne!(out["verdict"], "GO", "{out:#}");
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    assert_eq!(report["data_quality"], "incomplete", "{report:#}");
+    assert_eq!(report["run"]["complete"], false, "{:#}", report["run"]);
+    let why = report["data_quality_reason"].as_str().unwrap_or_default();
+    assert!(why.contains("10 s") && why.contains("3.00 s"), "{why}");
+}
+
+#[test]
+fn a_wrk_run_that_ran_its_full_length_is_still_go() {
+    // The same console at the end of its 10 s (wrk stops a little after -d): complete.
+    let dir = TestDir::new();
+    dir.write("smoke/wrk.txt", wrk_console("10s", 3795, "10.01s"));
+    let sla = dir.write("sla.toml", SLA);
+    let run = dir.path().join("smoke");
+    let (code, out, stderr) = check_json(&[&run], &sla);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out["verdict"], "GO", "{out:#}");
+}
+
+/// httperf's console for `--num-conns={planned}` at 200/s that opened `opened`
+/// connections (one call each), every reply 2xx.
+fn httperf_console(planned: u64, opened: u64, secs: f64) -> String {
+    format!(
+        "httperf --client=0/1 --server=127.0.0.1 --port=8000 --uri=/api/v1/agents/1 --rate=200 \
+         --send-buffer=4096 --recv-buffer=16384 --num-conns={planned} --num-calls=1\n\
+         Maximum connect burst length: 2\n\n\
+         Total: connections {opened} requests {opened} replies {opened} test-duration {secs:.3} s\n\n\
+         Connection rate: 200.2 conn/s (5.0 ms/conn, <=14 concurrent connections)\n\
+         Connection time [ms]: min 9.6 avg 41.9 max 136.2 median 37.5 stddev 20.6\n\
+         Connection time [ms]: connect 0.1\n\
+         Connection length [replies/conn]: 1.000\n\n\
+         Request rate: 199.6 req/s (5.0 ms/req)\n\
+         Request size [B]: 77.0\n\n\
+         Reply rate [replies/s]: min 0.0 avg 0.0 max 0.0 stddev 0.0 (0 samples)\n\
+         Reply time [ms]: response 41.8 transfer 0.0\n\
+         Reply size [B]: header 108.0 content 69.0 footer 0.0 (total 177.0)\n\
+         Reply status: 1xx=0 2xx={opened} 3xx=0 4xx=0 5xx=0\n\n\
+         CPU time [s]: user 0.20 system 2.13 (user 6.5% system 70.9% total 77.4%)\n\
+         Net I/O: 49.3 KB/s (0.4*10^6 bps)\n\n\
+         Errors: total 0 client-timo 0 socket-timo 0 connrefused 0 connreset 0\n\
+         Errors: fd-unavail 0 addrunavail 0 ftab-full 0 other 0\n"
+    )
+}
+
+#[test]
+fn an_httperf_run_stopped_before_its_num_conns_is_incomplete() {
+    // `--num-conns=100000` at 200/s stopped after 3 s: 600 connections of 100,000.
+    let dir = TestDir::new();
+    dir.write("cut/httperf.txt", httperf_console(100_000, 600, 3.006));
+    dir.write("whole/httperf.txt", httperf_console(600, 600, 3.006));
+    let cut = dir.path().join("cut");
+    let whole = dir.path().join("whole");
+    let (_, report, stderr) = analyze_json(&[&cut], &[]);
+    assert_eq!(report["data_quality"], "incomplete", "{stderr}\n{report:#}");
+    let why = report["data_quality_reason"].as_str().unwrap_or_default();
+    assert!(why.contains("100000") && why.contains("600"), "{why}");
+    let (_, report, stderr) = analyze_json(&[&whole], &[]);
+    assert_ne!(report["data_quality"], "incomplete", "{stderr}\n{report:#}");
+}
