@@ -218,6 +218,10 @@ pub trait ReadsRanges: Clone + Send + 'static {
     fn notes(&self) -> Vec<String> {
         Vec::new()
     }
+    /// [`Replay::runs_left_out`].
+    fn runs_left_out(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A `ReadsRanges` reader replays its whole file, and splits at any body line.
@@ -236,6 +240,10 @@ impl<T: ReadsRanges> Replay for T {
 
     fn notes(&self) -> Vec<String> {
         ReadsRanges::notes(self)
+    }
+
+    fn runs_left_out(&self) -> Option<String> {
+        ReadsRanges::runs_left_out(self)
     }
 }
 

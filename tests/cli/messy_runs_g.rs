@@ -119,3 +119,42 @@ fn an_httperf_run_stopped_before_its_num_conns_is_incomplete() {
     let (_, report, stderr) = analyze_json(&[&whole], &[]);
     assert_ne!(report["data_quality"], "incomplete", "{stderr}\n{report:#}");
 }
+
+/// hey's CSV rows (`hey -o csv`): `n` answers with `status` at `latency_s`, spread
+/// evenly over `secs` from offset 0.
+fn hey_rows(n: u64, status: u16, latency_s: f64, secs: f64) -> String {
+    (0..n)
+        .map(|i| {
+            let offset = secs * i as f64 / n as f64;
+            format!("{latency_s:.4},0.0000,0.0000,0.0000,{latency_s:.4},0.0000,{status},{offset:.4}\n")
+        })
+        .collect()
+}
+
+const HEY_HEADER: &str =
+    "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n";
+
+#[test]
+fn a_hey_rerun_appended_to_its_csv_is_not_overlaid_on_the_first() {
+    // `hey -z 3s -c 8 -o csv URL > hey.csv`, then `hey -z 3s -c 64 -o csv URL >> hey.csv`
+    // past the target's capacity: the second run repeats the header and its offsets
+    // start at 0 again. The first run is 600 answers in 3 s, none failed; the second
+    // 3,000, of which 2,400 are 503s. Read as one, the two runs overlay on one 3 s
+    // clock: 3,600 requests at twice the real rate, 67 % failed.
+    let dir = TestDir::new();
+    let csv = format!(
+        "{HEY_HEADER}{}{HEY_HEADER}{}{}",
+        hey_rows(600, 200, 0.04, 3.0),
+        hey_rows(600, 200, 0.08, 3.0),
+        hey_rows(2400, 503, 0.001, 3.0)
+    );
+    dir.write("rerun/hey.csv", csv);
+    let run = dir.path().join("rerun");
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 600, "{stderr}\n{stage:#}");
+    assert_eq!(stage["failures"], 0, "{stage:#}");
+    assert_eq!(report["data_quality"], "incomplete", "{report:#}");
+    let why = report["data_quality_reason"].as_str().unwrap_or_default();
+    assert!(why.contains("2 runs") && why.contains("line 602"), "{why}");
+}

@@ -428,6 +428,10 @@ fn load_observations(
     src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
     src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
+    if let Some(why) = replays.iter().find_map(|(_, r)| r.runs_left_out()) {
+        src.notes.push(why.clone());
+        src.runs_left_out.get_or_insert(why);
+    }
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
