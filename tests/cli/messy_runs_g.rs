@@ -158,3 +158,51 @@ fn a_hey_rerun_appended_to_its_csv_is_not_overlaid_on_the_first() {
     let why = report["data_quality_reason"].as_str().unwrap_or_default();
     assert!(why.contains("2 runs") && why.contains("line 602"), "{why}");
 }
+
+/// hey's text summary of `n` answers at 200/s, p95 `p95_s`, every one 200.
+fn hey_summary(n: u64, p95_s: f64) -> String {
+    let secs = n as f64 / 200.0;
+    format!(
+        "\nSummary:\n  Total:\t{secs:.4} secs\n  Slowest:\t0.2000 secs\n  Fastest:\t0.0080 secs\n\
+         \x20 Average:\t0.0400 secs\n  Requests/sec:\t200.0000\n\n\
+         Latency distribution:\n  10% in 0.0200 secs\n  25% in 0.0250 secs\n  50% in 0.0360 secs\n\
+         \x20 75% in 0.0500 secs\n  90% in 0.0690 secs\n  95% in {p95_s:.4} secs\n  99% in 0.1200 secs\n\n\
+         Status code distribution:\n  [200]\t{n} responses\n\n"
+    )
+}
+
+#[test]
+fn an_sla_stage_named_by_part_of_the_dirs_words_is_not_skipped_into_a_go() {
+    // Stage dirs as a user names them; the SLA says `peak` for `02_Peak-Load_32users`
+    // (stage `peak_load`) and sets a p95 the peak misses (80 ms against 50 ms). Before,
+    // `peak` matched nothing: the verdict fell back to every stage on the error rule
+    // alone and the peak rule was "not run": GO. A name that is part of one stage's
+    // words is a near miss, like a typo: exit 2 naming the stage.
+    let dir = TestDir::new();
+    dir.write("run/01 Baseline (16 users)/hey.txt", hey_summary(1000, 0.05));
+    dir.write("run/02_Peak-Load_32users/hey.txt", hey_summary(1000, 0.08));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"error_rate < 1%\"]\n\n\
+         [stage.peak]\nrules = [\"p(95) < 50ms\"]\n",
+    );
+    let run = dir.path().join("run");
+    let out = headroom(&[
+        "check",
+        &run.display().to_string(),
+        "--sla",
+        &sla.display().to_string(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("\"peak_load\""), "{stderr}");
+    // Named as the data names it, the peak's p95 (80 ms) fails its 50 ms: NO-GO.
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak_load\"]\nrules = [\"error_rate < 1%\"]\n\n\
+         [stage.peak_load]\nrules = [\"p(95) < 50ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&[&run], &sla);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(out["verdict"], "NO-GO", "{out:#}");
+}
