@@ -206,3 +206,21 @@ fn an_sla_stage_named_by_part_of_the_dirs_words_is_not_skipped_into_a_go() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(out["verdict"], "NO-GO", "{out:#}");
 }
+
+#[test]
+fn a_console_copy_saved_with_crlf_endings_is_read_once() {
+    // `wrk.txt` and the same capture saved on Windows (`wrk-win.txt`: a BOM and CRLF
+    // endings): one run of 3,795 requests in 10.01 s. Before, only byte-identical
+    // copies were known, so the two were added as runs one after another: 7,590
+    // requests, twice the evidence any SLA rule is proven on.
+    let dir = TestDir::new();
+    let console = wrk_console("10s", 3795, "10.01s");
+    dir.write("smoke/wrk.txt", &console);
+    let windows = format!("\u{feff}{}", console.replace('\n', "\r\n"));
+    dir.write("smoke/wrk-win.txt", windows);
+    let run = dir.path().join("smoke");
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(report["stages"][0]["requests"], 3795, "{stderr}\n{report:#}");
+    let skipped = report["skipped"].to_string();
+    assert!(skipped.contains("wrk-win.txt"), "{skipped}");
+}
