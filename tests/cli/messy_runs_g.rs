@@ -126,7 +126,9 @@ fn hey_rows(n: u64, status: u16, latency_s: f64, secs: f64) -> String {
     (0..n)
         .map(|i| {
             let offset = secs * i as f64 / n as f64;
-            format!("{latency_s:.4},0.0000,0.0000,0.0000,{latency_s:.4},0.0000,{status},{offset:.4}\n")
+            format!(
+                "{latency_s:.4},0.0000,0.0000,0.0000,{latency_s:.4},0.0000,{status},{offset:.4}\n"
+            )
         })
         .collect()
 }
@@ -179,7 +181,10 @@ fn an_sla_stage_named_by_part_of_the_dirs_words_is_not_skipped_into_a_go() {
     // alone and the peak rule was "not run": GO. A name that is part of one stage's
     // words is a near miss, like a typo: exit 2 naming the stage.
     let dir = TestDir::new();
-    dir.write("run/01 Baseline (16 users)/hey.txt", hey_summary(1000, 0.05));
+    dir.write(
+        "run/01 Baseline (16 users)/hey.txt",
+        hey_summary(1000, 0.05),
+    );
     dir.write("run/02_Peak-Load_32users/hey.txt", hey_summary(1000, 0.08));
     let sla = dir.write(
         "sla.toml",
@@ -220,7 +225,56 @@ fn a_console_copy_saved_with_crlf_endings_is_read_once() {
     dir.write("smoke/wrk-win.txt", windows);
     let run = dir.path().join("smoke");
     let (_, report, stderr) = analyze_json(&[&run], &[]);
-    assert_eq!(report["stages"][0]["requests"], 3795, "{stderr}\n{report:#}");
+    assert_eq!(
+        report["stages"][0]["requests"], 3795,
+        "{stderr}\n{report:#}"
+    );
     let skipped = report["skipped"].to_string();
     assert!(skipped.contains("wrk-win.txt"), "{skipped}");
+}
+
+/// ab's console for `ab -t 5 -c 16 URL`: 1,927 requests, none failed.
+const AB_CONSOLE: &str = "This is ApacheBench, Version 2.3 <$Revision$>\n\
+Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/\n\
+Licensed to The Apache Software Foundation, http://www.apache.org/\n\n\
+Benchmarking 127.0.0.1 (be patient)\nFinished 1927 requests\n\n\n\
+Server Software:        \nServer Hostname:        127.0.0.1\nServer Port:            8000\n\n\
+Document Path:          /api/v1/agents/1\nDocument Length:        69 bytes\n\n\
+Concurrency Level:      16\nTime taken for tests:   5.002 seconds\n\
+Complete requests:      1927\nFailed requests:        0\n\
+Total transferred:      341079 bytes\nHTML transferred:       132963 bytes\n\
+Requests per second:    385.26 [#/sec] (mean)\n\
+Time per request:       41.530 [ms] (mean)\n\
+Time per request:       2.596 [ms] (mean, across all concurrent requests)\n\
+Transfer rate:          66.59 [Kbytes/sec] received\n\n\
+Connection Times (ms)\n              min  mean[+/-sd] median   max\n\
+Connect:        0    0   0.1      0       1\nProcessing:     8   41  21.7     36     185\n\
+Waiting:        8   41  21.7     36     185\nTotal:          8   41  21.7     36     185\n\n\
+Percentage of the requests served within a certain time (ms)\n\
+  50%     36\n  66%     45\n  75%     50\n  80%     55\n  90%     69\n  95%     80\n\
+  98%    102\n  99%    114\n 100%    185 (longest request)\n";
+
+#[test]
+fn another_tools_failures_in_the_same_dir_are_not_taken_for_the_same_requests() {
+    // `ab -c16` and, after it, `hey -c16` at the same URL for the same time, both
+    // consoles saved in one dir: about the same totals (1,927 and 1,900), but hey's
+    // run met 400 × 503 (21 %) and ab's none. Totals alone took them for one set of
+    // requests measured twice, so the verdict read ab's 0 % and said GO; failures
+    // that far apart are other requests, and the report does not cover them.
+    let dir = TestDir::new();
+    dir.write("smoke/ab.txt", AB_CONSOLE);
+    let hey = hey_summary(1500, 0.08).replace(
+        "[200]\t1500 responses\n",
+        "[200]\t1500 responses\n  [503]\t400 responses\n",
+    );
+    dir.write("smoke/hey.txt", hey);
+    let sla = dir.write("sla.toml", SLA);
+    let run = dir.path().join("smoke");
+    let (code, out, stderr) = check_json(&[&run], &sla);
+    assert_eq!(code, 0, "{stderr}");
+    assert_ne!(out["verdict"], "GO", "{out:#}");
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    assert_eq!(report["data_quality"], "incomplete", "{report:#}");
+    let why = report["data_quality_reason"].as_str().unwrap_or_default();
+    assert!(why.contains("400 failed"), "{why}");
 }

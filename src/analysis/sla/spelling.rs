@@ -68,10 +68,7 @@ fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
 pub(super) fn part_of_stage(known: &str, name: &str) -> bool {
     let ((k, _), (n, _)) = (stage_core(known), stage_core(name));
     let named = |w: &String| !is_number(w);
-    !n.is_empty()
-        && n.len() < k.len()
-        && n.iter().all(named)
-        && n.iter().all(|w| k.contains(w))
+    !n.is_empty() && n.len() < k.len() && n.iter().all(named) && n.iter().all(|w| k.contains(w))
 }
 
 /// True when the data's stage `known` and the SLA's `name` are one stage named with

@@ -416,7 +416,9 @@ pub(super) fn detect_files(
                         seen.insert(content, file.clone());
                         run.skipped.push(copy_or_text_copy(first, file, run));
                     }
-                    Some(first) => run.skipped.push(copy_or_text_copy(file.clone(), &first, run)),
+                    Some(first) => run
+                        .skipped
+                        .push(copy_or_text_copy(file.clone(), &first, run)),
                     None => files.push(file.clone()),
                 }
             }
