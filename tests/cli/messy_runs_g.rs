@@ -278,3 +278,30 @@ fn another_tools_failures_in_the_same_dir_are_not_taken_for_the_same_requests() 
     let why = report["data_quality_reason"].as_str().unwrap_or_default();
     assert!(why.contains("400 failed"), "{why}");
 }
+
+#[test]
+fn a_siege_run_siege_itself_aborted_is_not_judged_go() {
+    // siege.log, appended by every run: a short run, then a long one at 31.6 in
+    // flight that siege gave up on after 1,049 socket failures (its default
+    // threshold is 1,024), as the banner it writes next says. 1,049 of 201,049 is
+    // 0.52 %, under a 1 % limit, but the run stopped at siege's hand: incomplete.
+    let dir = TestDir::new();
+    dir.write(
+        "soak/siege.log",
+        "      Date & Time,  Trans,  Elap Time,  Data Trans,  Resp Time,  Trans Rate,  \
+         Throughput,  Concurrent,    OKAY,   Failed\n\
+         2026-12-04 13:04:35,    451,       2.67,           0,       0.05,      168.91,        \
+         0.00,        7.88,     451,       0\n\
+         2026-12-04 13:20:38, 200000,     280.00,          27,       0.04,      714.29,        \
+         0.10,       31.62,  200000,    1049\n\
+         **** siege aborted due to excessive socket failure. ****\n",
+    );
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
+    let run = dir.path().join("soak");
+    let (code, out, stderr) = check_json(&[&run], &sla);
+    assert_eq!(code, 0, "{stderr}");
+    assert_ne!(out["verdict"], "GO", "{out:#}");
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    assert_eq!(report["stages"][0]["requests"], 201_049, "{report:#}");
+    assert_eq!(report["data_quality"], "incomplete", "{report:#}");
+}
