@@ -273,6 +273,10 @@ pub struct ToolSummary {
     pub stopped_early: Option<String>,
 }
 
+/// How the note begins that says `--warmup`/`--from`/`--to` were not applied to a
+/// whole-run summary (also a run warning).
+pub const UNTRIMMED: &str = "--warmup/--from/--to cannot trim";
+
 impl ToolSummary {
     /// Says that the file holds runs after the one read (`note` names them): a note,
     /// and the source holds data the report does not cover.
@@ -299,7 +303,8 @@ impl ToolSummary {
         let window = (opts.from_ms.is_some() || opts.to_ms.is_some()) && !self.selected_by_time;
         if opts.warmup_ms > 0 || window {
             notes.push(format!(
-                "--warmup/--from/--to cannot trim {}'s whole-run summary: it is reported whole",
+                "{UNTRIMMED} {}'s whole-run summary: it is reported whole (its figures include \
+                 what the flags meant to leave out)",
                 self.tool
             ));
         }

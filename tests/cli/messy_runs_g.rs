@@ -305,3 +305,29 @@ fn a_siege_run_siege_itself_aborted_is_not_judged_go() {
     assert_eq!(report["stages"][0]["requests"], 201_049, "{report:#}");
     assert_eq!(report["data_quality"], "incomplete", "{report:#}");
 }
+
+#[test]
+fn time_flags_a_summary_cannot_honour_are_said_where_check_prints_its_verdict() {
+    // `check --warmup 2s` on hey's text summary: a whole-run summary cannot be trimmed,
+    // so its figures include the warm-up. Before, only report.md's Sources said so and
+    // check printed a bare GO; now the warning is among the ones check prints.
+    let dir = TestDir::new();
+    dir.write("smoke/hey.txt", hey_summary(1000, 0.05));
+    let sla = dir.write("sla.toml", SLA);
+    let run = dir.path().join("smoke");
+    for flags in [["--warmup", "2s"], ["--from", "2030-01-01T00:00:00Z"]] {
+        let out = headroom(&[
+            "check",
+            &run.display().to_string(),
+            "--sla",
+            &sla.display().to_string(),
+            flags[0],
+            flags[1],
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("cannot trim hey's whole-run summary"),
+            "{flags:?}: {stderr}"
+        );
+    }
+}

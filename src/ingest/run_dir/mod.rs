@@ -353,6 +353,7 @@ fn load_by_adapter(
             Reader::Grouped => {}
             Reader::Summary(_) | Reader::Source(_) => {
                 let mut summaries = super::summary::DirSummaries::default();
+                let first = files.first().cloned();
                 for file in files {
                     let Some(built) = spec.reader.summary_source(&file, plan, opts) else {
                         continue;
@@ -362,6 +363,15 @@ fn load_by_adapter(
                     }
                 }
                 for src in summaries.finish(plan) {
+                    // Time flags a whole-run summary cannot honour are said where the
+                    // verdict is read, not only among the source's notes.
+                    let untrimmed = src
+                        .notes
+                        .iter()
+                        .find(|n| n.starts_with(super::summary::UNTRIMMED));
+                    if let (Some(note), Some(file)) = (untrimmed, &first) {
+                        run.warnings.push(super::problem(file, None, note.clone()));
+                    }
                     add_source(run, src);
                 }
             }
