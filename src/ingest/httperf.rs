@@ -186,17 +186,20 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     add_failures(path, Some(line), &mut ep, &failed)?;
     model_notes(path, &mut s, one_call);
     s.endpoints.push(ep);
-    s.stopped_early = planned
-        .filter(|(n, _)| (opened as f64) < STOPPED_EARLY * *n as f64)
-        .map(|(n, no)| {
-            format!(
-                "{}: httperf was started for --num-conns={n} (line {no}) and opened {opened} \
-                 connections: it was interrupted (Ctrl-C), so its figures cover a part of the \
-                 planned run; re-run it to the end",
-                path.display()
-            )
-        });
+    s.stopped_early = stopped_early(path, planned, opened);
     Ok(s)
+}
+
+/// Why a run that opened fewer connections than its echoed `--num-conns` (`planned`:
+/// the count and its line) stopped early, or `None`.
+fn stopped_early(path: &Path, planned: Option<(u64, u64)>, opened: u64) -> Option<String> {
+    let (n, no) = planned.filter(|(n, _)| (opened as f64) < STOPPED_EARLY * *n as f64)?;
+    Some(format!(
+        "{}: httperf was started for --num-conns={n} (line {no}) and opened {opened} \
+         connections: it was interrupted (Ctrl-C), so its figures cover a part of the \
+         planned run; re-run it to the end",
+        path.display()
+    ))
 }
 
 /// A run that opened fewer than this share of its `--num-conns` stopped early
