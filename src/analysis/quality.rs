@@ -191,28 +191,52 @@ pub fn uncovered_source(run: &Run) -> Option<String> {
                 .and_then(|st| st.tool.as_deref())
                 .unwrap_or(&lead.tool);
             let what = format!("{tool} figures of stage {name}");
-            (stage.map_or(0, |st| st.requests()), what)
+            let counts = stage.map_or((0, 0), |st| (st.requests(), st.failures()));
+            (counts, what)
         }
-        None => (lead.overall.requests(), format!("{} source", lead.tool)),
+        None => (
+            (lead.overall.requests(), failures(lead)),
+            format!("{} source", lead.tool),
+        ),
     };
-    let (other, (n, what)) = (run.sources.iter())
+    let (other, ((n, f), what)) = (run.sources.iter())
         .filter(|s| !std::ptr::eq(*s, lead))
         .map(|s| (s, theirs(s)))
-        .find(|(s, (n, _))| {
+        .find(|(s, ((n, f), _))| {
             let m = s.overall.requests();
-            m > 0 && n.abs_diff(m) as f64 > SAME_REQUESTS * (*n).max(m) as f64
+            let off = n.abs_diff(m);
+            m > 0
+                && (off as f64 > SAME_REQUESTS * (*n).max(m) as f64
+                    || other_failures(lead, s, (*f, failures(s)), off))
         })?;
     Some(format!(
         "the {} source measured other requests ({} requests, {} failed) than the report's {} \
-         ({} requests): they are in none of its figures (tools are never summed; \
+         ({} requests, {} failed): they are in none of its figures (tools are never summed; \
          give each run a stage dir of its own)",
         other.tool,
         format_count(other.overall.requests() as f64),
         format_count(failures(other) as f64),
         what,
-        format_count(n as f64)
+        format_count(n as f64),
+        format_count(f as f64)
     ))
 }
+
+/// True when two sources with about the same totals cannot hold the same requests:
+/// both count failures and their failures (`f`: the lead's, the other's) differ by
+/// more than 10 % of the larger and more than the requests one counts and the other
+/// does not (`off`) could explain. Two tools run one after the other at one load
+/// count about the same requests, but not the same failures when the system changed
+/// between them: such a source's failures are in none of the report's figures.
+fn other_failures(lead: &Source, other: &Source, f: (u64, u64), off: u64) -> bool {
+    let counts = |s: &Source| !s.outcomes_unseen && !LATENCY_ONLY.contains(&s.tool.as_str());
+    let diff = f.0.abs_diff(f.1);
+    counts(lead) && counts(other) && diff as f64 > SAME_REQUESTS * f.0.max(f.1) as f64 && diff > off
+}
+
+/// Tools whose files hold latencies only, no failures (every request a success), as
+/// the ingest's arbitration lists them.
+const LATENCY_ONLY: [&str; 2] = ["hdr-log", "hdrhistogram"];
 
 /// A source's failed requests over the whole run.
 fn failures(src: &Source) -> u64 {

@@ -222,6 +222,10 @@ pub trait ReadsRanges: Clone + Send + 'static {
     fn latency_unit_doubt(&self) -> Option<String> {
         None
     }
+    /// [`Replay::runs_left_out`].
+    fn runs_left_out(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A `ReadsRanges` reader replays its whole file, and splits at any body line.
@@ -244,6 +248,10 @@ impl<T: ReadsRanges> Replay for T {
 
     fn latency_unit_doubt(&self) -> Option<String> {
         ReadsRanges::latency_unit_doubt(self)
+    }
+
+    fn runs_left_out(&self) -> Option<String> {
+        ReadsRanges::runs_left_out(self)
     }
 }
 

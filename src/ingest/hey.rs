@@ -6,6 +6,11 @@
 //! CSV), and no clock times: requests are placed at their offset from 1970-01-01, and
 //! the source says so. The file names no URL, so the endpoint is the file's stem.
 //! Columns are found by name, so a reordered or extended header still reads.
+//!
+//! A re-run appended to the same file (`hey -o csv URL >> hey.csv`) repeats the header
+//! and starts its offsets at 0 again: only the first run is read (its rows end at the
+//! repeated header), and the source says the file holds runs it leaves out, so two
+//! runs are never overlaid on one clock as one run at twice the rate.
 
 use std::path::{Path, PathBuf};
 
@@ -54,6 +59,9 @@ pub struct HeyCsv {
     response_time: usize,
     status: usize,
     offset: usize,
+    /// The line of the first repeated header (a re-run appended), where the first
+    /// run's rows end, and how many runs the file holds.
+    rerun: Option<(u64, u64)>,
 }
 
 impl HeyCsv {
@@ -68,8 +76,31 @@ impl HeyCsv {
             response_time: need("response-time")?,
             status: need("status-code")?,
             offset: need("offset")?,
+            rerun: repeated_headers(path),
         })
     }
+}
+
+/// The 1-based line of the first line after the first that repeats the header line
+/// (a re-run appended with `>>`), and the number of runs, or `None` (one run, or an
+/// unreadable file: its rows' reader says why).
+fn repeated_headers(path: &Path) -> Option<(u64, u64)> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut line = Vec::new();
+    let (mut header, mut no, mut first, mut runs) = (Vec::new(), 0u64, None, 1u64);
+    while reader.read_until(b'\n', &mut line).ok()? > 0 {
+        no += 1;
+        let text = line.trim_ascii();
+        if no == 1 {
+            header = text.to_vec();
+        } else if text == header.as_slice() {
+            first.get_or_insert(no);
+            runs += 1;
+        }
+        line.clear();
+    }
+    first.map(|line| (line, runs))
 }
 
 impl ReadsRanges for HeyCsv {
@@ -82,14 +113,29 @@ impl ReadsRanges for HeyCsv {
         false
     }
 
+    fn runs_left_out(&self) -> Option<String> {
+        let (line, runs) = self.rerun?;
+        Some(format!(
+            "{} holds {runs} runs (hey's header is repeated at line {line}: a re-run appended \
+             with `>>`); only the first (to line {}) is read. Write each run to a file of its \
+             own (one run dir each) to analyse the others",
+            self.path.display(),
+            line - 1
+        ))
+    }
+
     fn read_range(
         &self,
         range: Option<&Range>,
         visit: &mut dyn FnMut(Observation<'_>),
     ) -> Result<(), Problem> {
         let reader = csv_rows::open_part(&self.path, range, true)?;
+        let end = self.rerun.map_or(u64::MAX, |(line, _)| line);
         let rows =
             csv_rows::for_each_text_row_in(&self.path, reader, range, visit, |row, visit| {
+                if row.line() >= end {
+                    return Ok(());
+                }
                 let latency_s = row.seconds(self.response_time, "response-time")?;
                 let offset_s = row.seconds(self.offset, "offset")?;
                 // A missing status reads as empty, hence a bad status-code.

@@ -79,7 +79,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         [
             r"^Total: connections (\d+) requests (\d+) replies (\d+) test-duration ([0-9.]+) s",
             r"^Reply status: 1xx=(\d+) 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)",
-            r"--(rate|uri|server|port)=(\S+)",
+            r"--(rate|uri|server|port|num-conns)=(\S+)",
         ],
     );
     let whole = read_file_text(path)?;
@@ -93,6 +93,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let (mut conn_time, mut reply_time) = (Vec::new(), None::<f64>);
     let mut one_call = false;
     let (mut uri, mut server, mut port) = (None, None, None);
+    let (mut planned, mut opened) = (None::<(u64, u64)>, 0u64);
     for (i, line) in text.lines().enumerate() {
         let no = i as u64 + 1;
         if line.starts_with("httperf --") {
@@ -101,10 +102,12 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
                     "rate" => s.arrival_rate_rps = Some(number(path, no, "--rate", &c[2])?),
                     "uri" => uri = Some(c[2].to_string()),
                     "server" => server = Some(c[2].to_string()),
+                    "num-conns" => planned = c[2].parse().ok().map(|n| (n, no)),
                     _ => port = Some(c[2].to_string()),
                 }
             }
         } else if let Some(c) = total_re.captures(line) {
+            opened = number(path, no, "connections", &c[1])?;
             let replies: u64 = number(path, no, "replies", &c[3])?;
             s.duration_s = Some(number(path, no, "test-duration", &c[4])?);
             totals = Some((replies, no));
@@ -183,8 +186,25 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     add_failures(path, Some(line), &mut ep, &failed)?;
     model_notes(path, &mut s, one_call);
     s.endpoints.push(ep);
+    s.stopped_early = stopped_early(path, planned, opened);
     Ok(s)
 }
+
+/// Why a run that opened fewer connections than its echoed `--num-conns` (`planned`:
+/// the count and its line) stopped early, or `None`.
+fn stopped_early(path: &Path, planned: Option<(u64, u64)>, opened: u64) -> Option<String> {
+    let (n, no) = planned.filter(|(n, _)| (opened as f64) < STOPPED_EARLY * *n as f64)?;
+    Some(format!(
+        "{}: httperf was started for --num-conns={n} (line {no}) and opened {opened} \
+         connections: it was interrupted (Ctrl-C), so its figures cover a part of the \
+         planned run; re-run it to the end",
+        path.display()
+    ))
+}
+
+/// A run that opened fewer than this share of its `--num-conns` stopped early
+/// (httperf opens every planned connection, errors included, before it ends).
+const STOPPED_EARLY: f64 = 0.95;
 
 /// The failures httperf counts: its 4xx and 5xx reply classes and each `Errors:` kind.
 fn failed_kinds(

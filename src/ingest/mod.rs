@@ -260,6 +260,13 @@ pub trait Replay {
         Vec::new()
     }
 
+    /// Why the file holds runs that are not read (re-runs appended after the first),
+    /// in one clause naming the file, or `None`: the source is marked
+    /// [`Source::runs_left_out`](crate::model::Source).
+    fn runs_left_out(&self) -> Option<String> {
+        None
+    }
+
     /// Doubts about the file that left nothing unread (a `.hlog` whose unit looks
     /// wrong; JMeter samples marked successful with a 5xx code), as of opening it or
     /// of the last completed replay: shown as warnings, not input problems.

@@ -25,7 +25,8 @@
 //!   give `--from`/`--to` as that wall-clock time with `Z` (on a UTC machine, the time).
 //!   Lines siege writes between the rows in its `**** … ****` banner form (`siege
 //!   aborted due to excessive socket failure`, a `-m` mark) are not run rows: they are
-//!   skipped with a note.
+//!   skipped with a note; `siege aborted …` right after the row read means that run was
+//!   stopped early (the run is incomplete).
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -285,6 +286,18 @@ fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     let mut s = summarise(path, fig)?;
     s.selected_by_time = window;
     s.notes.extend(notes);
+    // siege stops a run past its failure threshold and says so on the next line.
+    let aborted = banners.iter().find(|(b, l)| {
+        l.contains("aborted") && *b > no && !rows.iter().any(|(r, _)| *r > no && r < b)
+    });
+    s.stopped_early = aborted.map(|(b, l)| {
+        format!(
+            "{}:{b}: siege stopped the run it analyses (line {no}) itself: `{}`; its figures \
+             cover the part that ran before it gave up",
+            path.display(),
+            l.trim().chars().take(80).collect::<String>()
+        )
+    });
     for (no, line) in banners {
         s.notes.push(format!(
             "{}:{no}: siege's own line `{}` is not a run row: skipped (the row above it is the \

@@ -270,7 +270,14 @@ pub struct ToolSummary {
     pub runs_left_out: Option<String>,
     /// The checks the tool judged itself (k6's thresholds): [`Source::tool_checks`].
     pub tool_checks: Vec<ToolCheck>,
+    /// Why the run stopped before what its output says it was started for:
+    /// [`Source::stopped_early`].
+    pub stopped_early: Option<String>,
 }
+
+/// How the note begins that says `--warmup`/`--from`/`--to` were not applied to a
+/// whole-run summary (also a run warning).
+pub const UNTRIMMED: &str = "--warmup/--from/--to cannot trim";
 
 impl ToolSummary {
     /// Says that the file holds runs after the one read (`note` names them): a note,
@@ -298,7 +305,8 @@ impl ToolSummary {
         let window = (opts.from_ms.is_some() || opts.to_ms.is_some()) && !self.selected_by_time;
         if opts.warmup_ms > 0 || window {
             notes.push(format!(
-                "--warmup/--from/--to cannot trim {}'s whole-run summary: it is reported whole",
+                "{UNTRIMMED} {}'s whole-run summary: it is reported whole (its figures include \
+                 what the flags meant to leave out)",
                 self.tool
             ));
         }
@@ -374,6 +382,7 @@ impl ToolSummary {
             parts: Vec::new(),
             transport_errors_unseen: self.transport_errors_unseen,
             runs_left_out: self.runs_left_out,
+            stopped_early: self.stopped_early,
             outcomes_unseen: false,
             latency_unit_doubt: None,
             span_ms: None,
@@ -457,6 +466,10 @@ impl DirSummaries {
         // The run as a whole: one run after the other, whatever the stages.
         append_stage(&mut mine.overall, &src.overall);
         mine.notes.extend(src.notes);
+        mine.tool_checks.extend(src.tool_checks);
+        if mine.stopped_early.is_none() {
+            mine.stopped_early = src.stopped_early;
+        }
         Ok(())
     }
 

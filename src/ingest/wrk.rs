@@ -87,6 +87,8 @@ struct WrkRun {
     wrk2: bool,
     /// `-R` from an echoed command line (wrk2).
     rate: Option<f64>,
+    /// The planned length in seconds (`Running 10s test`).
+    planned_s: Option<f64>,
     mean_ms: Option<f64>,
     max_ms: Option<f64>,
     recorded: Option<LatencyBlock>,
@@ -238,7 +240,40 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
         ));
     }
     latency_notes(path, run, completed, &mut summary.notes);
+    summary.stopped_early = stopped_early(path, run);
     Ok(summary)
+}
+
+/// Why a run that ends well before the length it was started for (`Running 10s test`
+/// that ends `… requests in 3.00s`) stopped early, or `None`: wrk runs its full `-d`
+/// and prints its summary also on Ctrl-C, so a shorter run was interrupted (its load
+/// ran a part of the plan; a cut-off ramp or a stalled target is never judged whole).
+fn stopped_early(path: &Path, run: &WrkRun) -> Option<String> {
+    let (planned, ran) = (run.planned_s?, run.duration_s?);
+    (ran < STOPPED_EARLY * planned).then(|| {
+        format!(
+            "{}: wrk was started for {} (`Running … test`, line {}) and ran {ran:.2} s: it \
+             was interrupted (Ctrl-C), so its figures cover {:.0}% of the planned run; re-run \
+             it to the end",
+            path.display(),
+            format_secs(planned),
+            run.line,
+            100.0 * ran / planned
+        )
+    })
+}
+
+/// A run shorter than this share of its planned length stopped early (wrk ends a
+/// run a little after its `-d`, never before).
+const STOPPED_EARLY: f64 = 0.95;
+
+/// `10 s`, `2.5 s`.
+fn format_secs(s: f64) -> String {
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s} s")
+    }
 }
 
 /// What the summary says of wrk2's latency: its uncorrected figures, values its
@@ -362,6 +397,7 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Problem> {
                 // output (no --latency, shorter than the calibration) looks like wrk's.
                 wrk2: rate.is_some(),
                 rate,
+                planned_s: duration_ms(&c[1]).ok().flatten().map(|ms| ms / 1000.0),
                 ..Default::default()
             });
             block = 0;

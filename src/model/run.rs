@@ -253,6 +253,11 @@ pub struct Source {
     /// one read (a console capture of two runs); the report's figures leave them out.
     /// A merged source has the first part's.
     pub runs_left_out: Option<String>,
+    /// Why the source's run stopped before the length or count its own output says it
+    /// was started for (wrk's `Running 10s test` that ends `in 3.00s`, httperf's
+    /// `--num-conns` not reached): the run was interrupted, so the run is incomplete.
+    /// A merged source has the first part's.
+    pub stopped_early: Option<String>,
     /// True when the source's files record no outcome per request (ab's `-g` TSV:
     /// times only), so a failed or non-2xx response counts as a success: its failure
     /// figures (error rate, availability, goodput, Apdex, status shares) measure

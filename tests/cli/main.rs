@@ -41,6 +41,7 @@ mod messy_runs_c;
 mod messy_runs_d;
 mod messy_runs_e;
 mod messy_runs_f;
+mod messy_runs_g;
 mod narrative;
 mod output_safety;
 mod parallel;

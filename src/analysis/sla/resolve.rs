@@ -3,12 +3,13 @@
 //! stage or endpoint (`spelling.rs`) when that singles out one. An SLA file is meant
 //! to travel between runs, so a name the data lacks is not an error: the caller warns
 //! and reports its rules as `not_run`. Only a name that looks like a typo of one the data has — letters differ, not only digits,
-//! within edit distance 2 — is an error (exit 2) that says "did you mean".
+//! within edit distance 2 — is an error (exit 2) that says "did you mean", and so is a
+//! stage named by a part of its words (`peak` for `peak_load`).
 
 use regex::Regex;
 
 use super::parse::{regex_name, ScopeRules};
-use super::spelling::{same_route, same_stage, same_words};
+use super::spelling::{part_of_stage, same_route, same_stage, same_words};
 use super::suggest::typos_of;
 use super::SlaError;
 
@@ -90,7 +91,15 @@ pub(super) fn resolve<'a>(
             return Ok(Some(only));
         }
     }
-    let near = typos_of(name, known);
+    let mut near = typos_of(name, known);
+    if near.is_empty() && !matches!(kind, Kind::Endpoint) {
+        // `peak` for the data's `peak_load`: rules the user meant for that stage.
+        near = (known.iter())
+            .filter(|k| part_of_stage(k, name))
+            .take(3)
+            .map(String::as_str)
+            .collect();
+    }
     if near.is_empty() {
         return Ok(None);
     }

@@ -60,6 +60,17 @@ fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
     (w, users)
 }
 
+/// True when the SLA's stage `name` is a part of the data's stage `known` — its words
+/// (ordering number and users aside) are some of the stage's, fewer than all: `peak`
+/// for the `peak_load` that `02_Peak-Load_32users` became. Never taken as a match
+/// (`peak` may as well be `off_peak`): the SLA's rules would otherwise be skipped
+/// unseen, so it is offered as "did you mean".
+pub(super) fn part_of_stage(known: &str, name: &str) -> bool {
+    let ((k, _), (n, _)) = (stage_core(known), stage_core(name));
+    let named = |w: &String| !is_number(w);
+    !n.is_empty() && n.len() < k.len() && n.iter().all(named) && n.iter().all(|w| k.contains(w))
+}
+
 /// True when the data's stage `known` and the SLA's `name` are one stage named with
 /// or without its dir's ordering number and users (`02_peak_load_50users` names the
 /// stage `peak_load` that dir became): the same words, and the same users where both

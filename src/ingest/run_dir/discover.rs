@@ -3,6 +3,8 @@
 //! file byte-identical to another of its dir (the same SHA-256: `hey.csv` and
 //! `hey-copy.csv`) is read once, the copy skipped as such, and so is a gzip-compressed
 //! copy of a file beside it (`results.jtl.gz`: the same content once decompressed);
+//! a copy that differs only in line endings or a byte-order mark (`console.txt` and a
+//! CRLF `console-win.txt`: the same text) is a copy too;
 //! one in a stage dir that
 //! another stage dir holds already is that stage's data missing, not a second stage.
 //! A large file whose size no other input shares cannot be a copy: its SHA-256, which
@@ -273,6 +275,62 @@ fn sha256_file(path: &Path) -> io::Result<String> {
         .collect())
 }
 
+/// Hex SHA-256 of a file, and of its text with line endings and a byte-order mark
+/// taken away (a leading UTF-8 BOM dropped, CR before LF dropped): the fingerprint of
+/// its content, equal to the first for a file with neither, so that a copy saved with
+/// CRLF endings (an editor, a Windows share, git's autocrlf) is known as one.
+fn sha256_file_and_text(path: &Path) -> io::Result<(String, String)> {
+    let (mut raw, mut text) = (Sha256::new(), Sha256::new());
+    let mut file = File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut first, mut pending_cr) = (true, false);
+    let mut out = Vec::with_capacity(buf.len() + 1);
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        raw.update(&buf[..n]);
+        let mut chunk = &buf[..n];
+        if std::mem::take(&mut first) {
+            chunk = chunk.strip_prefix(b"\xef\xbb\xbf").unwrap_or(chunk);
+        }
+        out.clear();
+        for &b in chunk {
+            if std::mem::take(&mut pending_cr) && b != b'\n' {
+                out.push(b'\r');
+            }
+            if b == b'\r' {
+                pending_cr = true;
+            } else {
+                out.push(b);
+            }
+        }
+        text.update(&out);
+    }
+    if pending_cr {
+        text.update(b"\r");
+    }
+    let hex = |h: Sha256| -> String { h.finalize().iter().map(|b| format!("{b:02x}")).collect() };
+    Ok((hex(raw), hex(text)))
+}
+
+/// The skip of `copy`, a copy of `original` (read): byte-identical, or (their SHA-256
+/// in `run.inputs` differ) the same text with other line endings.
+fn copy_or_text_copy(copy: PathBuf, original: &Path, run: &Run) -> Skipped {
+    let sha = |p: &Path| run.inputs.iter().find(|i| i.path == p).map(|i| &i.sha256);
+    let compressed = gzip_size(&copy).is_some() || gzip_size(original).is_some();
+    if compressed || sha(&copy) == sha(original) {
+        return copy_skipped(copy, original);
+    }
+    let why = format!(
+        "the same text as {} with other line endings or a byte-order mark (a copy saved \
+         on another system): its requests are read once, from that file",
+        original.display()
+    );
+    Skipped::new(copy, why, SkipKind::SameData)
+}
+
 /// The decompressed size a gzip file's trailer gives (modulo 2³²), if it is gzip.
 fn gzip_size(path: &Path) -> Option<u64> {
     use std::io::{Seek, SeekFrom};
@@ -325,10 +383,11 @@ pub(super) fn detect_files(
     for file in files {
         match detect(file) {
             Ok(Detection::Supported(format)) => {
-                let sha256 = if late.defer(file) {
-                    String::new() // Filled in by `LateHashes::finish`: no copy of another.
+                let (sha256, text) = if late.defer(file) {
+                    // Filled in by `LateHashes::finish`: no copy of another.
+                    (String::new(), String::new())
                 } else {
-                    match sha256_file(file) {
+                    match sha256_file_and_text(file) {
                         Ok(h) => h,
                         Err(e) => {
                             run.problems
@@ -340,7 +399,7 @@ pub(super) fn detect_files(
                 // A compressed copy has the fingerprint of what it decompresses to.
                 let content = (late.unzipped_twin_size(file))
                     .and_then(|size| sha256_unzipped(file, size))
-                    .unwrap_or_else(|| sha256.clone());
+                    .unwrap_or(text);
                 let copy_of = (!content.is_empty())
                     .then(|| seen_before(&mut seen, format, &content, file))
                     .flatten();
@@ -357,9 +416,11 @@ pub(super) fn detect_files(
                         files.retain(|p| *p != first);
                         files.push(file.clone());
                         seen.insert(content, file.clone());
-                        run.skipped.push(copy_skipped(first, file));
+                        run.skipped.push(copy_or_text_copy(first, file, run));
                     }
-                    Some(first) => run.skipped.push(copy_skipped(file.clone(), &first)),
+                    Some(first) => run
+                        .skipped
+                        .push(copy_or_text_copy(file.clone(), &first, run)),
                     None => files.push(file.clone()),
                 }
             }

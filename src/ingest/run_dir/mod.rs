@@ -359,6 +359,7 @@ fn load_by_adapter(
             Reader::Grouped => {}
             Reader::Summary(_) | Reader::Source(_) => {
                 let mut summaries = super::summary::DirSummaries::default();
+                let first = files.first().cloned();
                 for file in files {
                     let Some(built) = spec.reader.summary_source(&file, plan, opts) else {
                         continue;
@@ -368,6 +369,15 @@ fn load_by_adapter(
                     }
                 }
                 for src in summaries.finish(plan) {
+                    // Time flags a whole-run summary cannot honour are said where the
+                    // verdict is read, not only among the source's notes.
+                    let untrimmed = src
+                        .notes
+                        .iter()
+                        .find(|n| n.starts_with(super::summary::UNTRIMMED));
+                    if let (Some(note), Some(file)) = (untrimmed, &first) {
+                        run.warnings.push(super::problem(file, None, note.clone()));
+                    }
                     add_source(run, src);
                 }
             }
@@ -435,6 +445,10 @@ fn load_observations(
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
     src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
     src.ok_server_errors = replays.iter().map(|(_, r)| r.ok_server_errors()).sum();
+    if let Some(why) = replays.iter().find_map(|(_, r)| r.runs_left_out()) {
+        src.notes.push(why.clone());
+        src.runs_left_out.get_or_insert(why);
+    }
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
@@ -489,6 +503,12 @@ const LONE_DISTRIBUTION: &str =
 /// same name and users are one stage measured by several generators.
 fn add_source(run: &mut Run, mut src: Source) {
     run.tool_checks.append(&mut src.tool_checks);
+    if let Some(why) = &src.stopped_early {
+        if run.meta.complete != Some(false) {
+            run.meta.complete = Some(false);
+            run.meta.incomplete_reason = Some(why.clone());
+        }
+    }
     let part = SourcePart::of(&src);
     let Some(existing) = run.sources.iter_mut().find(|s| s.tool == src.tool) else {
         src.parts = vec![part];
@@ -541,6 +561,9 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     }
     existing.notes.extend(src.notes);
     existing.transport_errors_unseen |= src.transport_errors_unseen;
+    if existing.stopped_early.is_none() {
+        existing.stopped_early = src.stopped_early;
+    }
     if existing.runs_left_out.is_none() {
         existing.runs_left_out = src.runs_left_out;
     }
