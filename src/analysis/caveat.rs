@@ -213,6 +213,7 @@ impl Serialize for Caveat {
 /// One caveat per tool whose own checks failed on the run.
 pub fn failed_tool_checks(checks: &[ToolCheck]) -> Vec<Caveat> {
     let mut tools: Vec<&str> = checks.iter().map(|c| c.tool.as_str()).collect();
+    tools.sort_unstable();
     tools.dedup();
     (tools.into_iter())
         .filter_map(|tool| {

@@ -186,6 +186,7 @@ fn data_suite(out: &mut String, sla: &SlaSummary) {
 /// when the tool failed it (nothing without checks).
 fn tool_suites(out: &mut String, checks: &[ToolCheck], sla: &SlaSummary) {
     let mut tools: Vec<&str> = checks.iter().map(|c| c.tool.as_str()).collect();
+    tools.sort_unstable();
     tools.dedup();
     for tool in tools {
         let of_tool: Vec<&ToolCheck> = checks.iter().filter(|c| c.tool == tool).collect();
