@@ -185,6 +185,30 @@ fn server_errors_the_tool_marked_successful_hold_a_go_back() {
         text.contains("750 of 3000 requests (25.0%) answered HTTP 5xx"),
         "{text}"
     );
+    // The same samples in JMeter's XML JTL are said the same.
+    let xml: String = (0..3000usize)
+        .map(|i| {
+            let code = if i % 4 == 0 { 500 } else { 200 };
+            format!(
+                "<httpSample t=\"{}\" ts=\"{}\" s=\"true\" lb=\"GET /api\" rc=\"{code}\" \
+                 rm=\"x\" tn=\"TG 1-{}\" na=\"10\" ng=\"10\"/>\n",
+                20 + i % 50,
+                1_764_835_200_000u64 + i as u64 * 20,
+                i % 10 + 1
+            )
+        })
+        .collect();
+    dir.write(
+        "xml/results.jtl",
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n{xml}</testResults>\n"),
+    );
+    let (_, check, _) = check_json(&dir.path().join("xml"), &sla, &[]);
+    assert_eq!(check["verdict"], "CONDITIONAL", "{check}");
+    let text = check.to_string();
+    assert!(
+        text.contains("750 of 3000 requests (25.0%) answered HTTP 5xx"),
+        "{text}"
+    );
     // Marked failed, the same samples fail the error rate: NO-GO.
     dir.write("failed500/results.jtl", jtl_with_500s(4, false));
     let (code, check, _) = check_json(&dir.path().join("failed500"), &sla, &[]);

@@ -346,6 +346,20 @@ pub fn parse_timestamp(v: &str) -> Option<i64> {
     None
 }
 
+/// The warning for `n` of `samples` samples JMeter marked successful with a 5xx code
+/// (none when `n` is 0).
+pub(super) fn ok_server_errors_warning(n: u64, samples: u64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    vec![format!(
+        "{n} of {samples} samples ({:.1}%) answered HTTP 5xx yet JMeter marked them \
+         successful (a Response Assertion set to ignore the status?): as JMeter says, they \
+         count as successes, so the error rate and every failure figure leave them out",
+        100.0 * n as f64 / samples.max(1) as f64
+    )]
+}
+
 /// One JMeter sample, as either form (CSV row, XML element) stores it.
 #[derive(Debug, Default)]
 pub struct Sample<'a> {
@@ -380,6 +394,13 @@ pub fn is_transaction(message: &str, url: Option<&str>, data_type: Option<&str>)
 }
 
 impl<'a> Sample<'a> {
+    /// True when JMeter marked the sample successful although it answered 5xx (a
+    /// Response Assertion set to ignore the status).
+    pub fn ok_server_error(&self) -> bool {
+        let code = self.response_code.as_bytes();
+        self.success == Some(true) && code.len() == 3 && code[0] == b'5'
+    }
+
     /// What the sample is: a request, or a transaction (an aggregate of requests).
     pub fn observation(&self) -> Observation<'a> {
         let status: Option<u16> = self.response_code.trim().parse().ok();

@@ -57,6 +57,9 @@ pub struct JmeterXml {
 
 #[derive(Clone, Debug, Default)]
 struct Counts {
+    /// Samples read, and those marked successful with a 5xx code.
+    samples: u64,
+    ok_server_errors: u64,
     subresults: u64,
     transactions: u64,
     unterminated: bool,
@@ -127,6 +130,8 @@ impl Replay for JmeterXml {
                     return Ok(());
                 }
             };
+            counts.samples += 1;
+            counts.ok_server_errors += u64::from(s.ok_server_error());
             let obs = s.observation();
             if matches!(obs, Observation::Transaction(_)) {
                 counts.transactions += 1;
@@ -212,6 +217,15 @@ impl Replay for JmeterXml {
         // Decided per file: samples without `ts` (batch-test output) carry no time.
         // The first sample tells; files mixing both do not exist in practice.
         first_sample_has_ts(&self.path).unwrap_or(true)
+    }
+
+    fn ok_server_errors(&self) -> u64 {
+        self.counts.borrow().ok_server_errors
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let c = self.counts.borrow();
+        super::csv::ok_server_errors_warning(c.ok_server_errors, c.samples)
     }
 
     fn notes(&self) -> Vec<String> {

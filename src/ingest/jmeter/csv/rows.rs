@@ -99,10 +99,7 @@ fn read_rows(
                     Role::Included => continue,
                     Role::Sample | Role::TransactionChild => {}
                 }
-                let code = s.response_code.as_bytes();
-                if s.success == Some(true) && code.len() == 3 && code[0] == b'5' {
-                    counts.ok_server_errors += 1;
-                }
+                counts.ok_server_errors += u64::from(s.ok_server_error());
                 let mut obs = s.observation();
                 if let Observation::Request(ev) | Observation::Transaction(ev) = &mut obs {
                     ev.line = Some(line);
@@ -196,17 +193,7 @@ impl Replay for JmeterCsv {
 
     fn warnings(&self) -> Vec<String> {
         let c = self.last_counts();
-        if c.ok_server_errors == 0 {
-            return Vec::new();
-        }
-        vec![format!(
-            "{} of {} samples ({:.1}%) answered HTTP 5xx yet JMeter marked them successful \
-             (a Response Assertion set to ignore the status?): as JMeter says, they count as \
-             successes, so the error rate and every failure figure leave them out",
-            c.ok_server_errors,
-            c.rows,
-            100.0 * c.ok_server_errors as f64 / c.rows.max(1) as f64
-        )]
+        ok_server_errors_warning(c.ok_server_errors, c.rows)
     }
 
     fn notes(&self) -> Vec<String> {
