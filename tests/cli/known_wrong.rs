@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::common::{analyze_json, headroom, TestDir};
+use crate::check::check_json;
 
 /// JMeter's default CSV JTL header (JMeter 5.x).
 const JTL_HEADER: &str = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,\
@@ -17,20 +18,6 @@ fn jtl_row(t_ms: u64, n: u32, users: u32) -> String {
     format!(
         "{t_ms},120,GET /api,200,OK,TG 1-{n},text,true,,512,100,{users},{users},http://x/api,110,0,5\n"
     )
-}
-
-/// `check --format json` of `dir` against `sla`: exit code and the report.
-fn check_json(dir: &std::path::Path, sla: &std::path::Path) -> (i32, Value) {
-    let o = headroom(&[
-        "check",
-        &dir.display().to_string(),
-        "--sla",
-        &sla.display().to_string(),
-        "--format",
-        "json",
-    ]);
-    let json = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
-    (o.status.code().unwrap_or(-1), json)
 }
 
 /// H9: one request, or 50 that all started in the same millisecond, measure no span:
@@ -74,7 +61,7 @@ fn requests_at_one_instant_have_no_throughput() {
             report["warnings"]
         );
 
-        let (code, check) = check_json(dir, &sla);
+        let (code, check, _) = check_json(dir, &sla, &[]);
         assert_eq!(code, 0);
         assert_ne!(check["verdict"], "GO", "{check}");
         for rule in check["sla"]["rules"].as_array().unwrap() {

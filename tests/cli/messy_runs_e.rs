@@ -7,21 +7,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{analyze_json, headroom, hlog_blob, TestDir};
-
-/// Runs `check DIR --sla SLA --format json` and returns (exit code, its JSON).
-fn check_json(dir: &Path, sla: &Path) -> (i32, Value) {
-    let o = headroom(&[
-        "check",
-        &dir.display().to_string(),
-        "--sla",
-        &sla.display().to_string(),
-        "--format",
-        "json",
-    ]);
-    let json = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
-    (o.status.code().unwrap_or(-1), json)
-}
+use crate::check::check_json;
+use crate::common::{analyze_json, hlog_blob, TestDir};
 
 /// The first stage of a report.
 fn stage0(report: &Value) -> &Value {
@@ -64,7 +51,7 @@ fn a_generic_csvs_timestamps_in_epoch_seconds_are_not_read_as_milliseconds() {
     let notes = report["sources"].to_string();
     assert!(notes.contains("Unix times in seconds"), "{notes}");
     // 100 req/s misses a 1,000 req/s floor: NO-GO, never a GO on 100,000 req/s.
-    let (code, check) = check_json(&run, &dir.path().join("sla.toml"));
+    let (code, check, _) = check_json(&run, &dir.path().join("sla.toml"), &[]);
     assert_eq!(code, 1, "{check}");
     assert_eq!(check["verdict"], "NO-GO", "{check}");
 }
@@ -134,7 +121,7 @@ fn an_endpoint_rule_names_the_tools_endpoint_however_the_sla_spells_it() {
         "[global]\nrules = [\"error_rate < 5%\"]\n\
          [endpoint.\"POST /api/boards\"]\nrules = [\"p(95) < 10ms\"]\n",
     );
-    let (code, check) = check_json(&dir.path().join("run"), &sla);
+    let (code, check, _) = check_json(&dir.path().join("run"), &sla, &[]);
     assert_eq!(code, 1, "{check}");
     assert_eq!(check["verdict"], "NO-GO", "{check}");
     let evals = check["sla"]["rules"].as_array().unwrap();
@@ -154,7 +141,7 @@ fn an_endpoint_rule_names_the_tools_endpoint_however_the_sla_spells_it() {
         "[global]\nrules = [\"error_rate < 5%\"]\n\
          [endpoint.\"/api/boards\"]\nrules = [\"p(95) < 10ms\"]\n",
     );
-    let (_, check) = check_json(&dir.path().join("run"), &both);
+    let (_, check, _) = check_json(&dir.path().join("run"), &both, &[]);
     assert!(
         check["warnings"].to_string().contains("names no endpoint"),
         "{check}"
@@ -205,7 +192,7 @@ fn stage_dirs_with_their_users_in_brackets_name_their_stages_and_the_sla_finds_t
             "sla.toml",
             format!("[global]\nverdict_stages = [\"{written}\"]\nrules = [\"p(50) < 50ms\"]\n"),
         );
-        let (code, check) = check_json(&run, &sla);
+        let (code, check, _) = check_json(&run, &sla, &[]);
         assert_eq!(code, 1, "{written}: {check}");
         assert_eq!(
             check["sla"]["verdict_stages"][0], "peak_load",
@@ -261,7 +248,7 @@ fn a_k6_summary_beside_the_per_request_output_is_checked_on_its_counts() {
         "sla.toml",
         "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 1%\"]\n",
     );
-    let (code, check) = check_json(&dir.path().join("same"), &sla);
+    let (code, check, _) = check_json(&dir.path().join("same"), &sla, &[]);
     assert_eq!((code, &check["verdict"]), (0, &"GO".into()), "{check}");
     let (_, report, _) = analyze_json(&[&dir.path().join("same")], &[]);
     assert_eq!(report["data_quality"], "clean");
@@ -271,7 +258,7 @@ fn a_k6_summary_beside_the_per_request_output_is_checked_on_its_counts() {
         report["skipped"]
     );
     // The other run's 349 failures are in no figure: never a clean GO beside them.
-    let (_, check) = check_json(&dir.path().join("other"), &sla);
+    let (_, check, _) = check_json(&dir.path().join("other"), &sla, &[]);
     assert_ne!(check["verdict"], "GO", "{check}");
     let (_, report, _) = analyze_json(&[&dir.path().join("other")], &[]);
     assert_eq!(report["data_quality"], "incomplete");
@@ -553,7 +540,7 @@ fn wrk2s_own_percentiles_are_the_reports_not_the_next_spectrum_rows() {
     // Rows stay exact: p50 is the 1 ms row.
     let p50 = stage0(&report)["latency_ms"]["p50"].as_f64().unwrap();
     assert!((p50 - 1.0).abs() < 0.01, "{p50}");
-    let (code, check) = check_json(&dir.path().join("run"), &sla);
+    let (code, check, _) = check_json(&dir.path().join("run"), &sla, &[]);
     assert_eq!((code, &check["verdict"]), (0, &"GO".into()), "{check}");
 }
 
@@ -586,7 +573,7 @@ fn two_runs_appended_to_one_jtl_are_no_stage_of_one_run() {
         "{}",
         gap[0]
     );
-    let (code, check) = check_json(&dir.path().join("run"), &sla);
+    let (code, check, _) = check_json(&dir.path().join("run"), &sla, &[]);
     assert_eq!(code, 0, "{check}");
     assert_eq!(check["verdict"], "CONDITIONAL", "{check}");
     // One run alone is clean.
@@ -652,7 +639,7 @@ fn a_rerun_appended_minutes_later_is_no_stage_of_one_run() {
         "sla.toml",
         "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 20%\"]\n",
     );
-    let (code, check) = check_json(&dir.path().join("rerun"), &sla);
+    let (code, check, _) = check_json(&dir.path().join("rerun"), &sla, &[]);
     assert_eq!(
         (code, &check["verdict"]),
         (0, &"CONDITIONAL".into()),
