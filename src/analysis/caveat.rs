@@ -212,12 +212,8 @@ impl Serialize for Caveat {
 
 /// One caveat per tool whose own checks failed on the run.
 pub fn failed_tool_checks(checks: &[ToolCheck]) -> Vec<Caveat> {
-    let mut tools: Vec<&str> = checks.iter().map(|c| c.tool.as_str()).collect();
-    tools.sort_unstable();
-    tools.dedup();
-    (tools.into_iter())
-        .filter_map(|tool| {
-            let of_tool: Vec<&ToolCheck> = checks.iter().filter(|c| c.tool == tool).collect();
+    (ToolCheck::by_tool(checks).into_iter())
+        .filter_map(|(tool, of_tool)| {
             let failed: Vec<String> = (of_tool.iter())
                 .filter(|c| !c.passed)
                 .map(|c| c.name.clone())
@@ -233,7 +229,7 @@ pub fn failed_tool_checks(checks: &[ToolCheck]) -> Vec<Caveat> {
 
 /// `k6's own thresholds: 1 of 3 failed (`a`)`: what a tool's failed checks were.
 pub fn tool_checks_failed(tool: &str, failed: &[String], total: usize) -> String {
-    let what = if tool == "k6" { "thresholds" } else { "checks" };
+    let what = ToolCheck::kind(tool);
     let names: Vec<String> = failed.iter().map(|n| ticked(n)).collect();
     format!(
         "{tool}'s own {what}: {} of {total} failed ({})",

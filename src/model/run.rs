@@ -50,6 +50,30 @@ pub struct ToolCheck {
     pub file: String,
 }
 
+impl ToolCheck {
+    /// `checks` grouped by tool, tools in name order, each tool's in their order.
+    pub fn by_tool(checks: &[ToolCheck]) -> Vec<(&str, Vec<&ToolCheck>)> {
+        let mut groups: Vec<(&str, Vec<&ToolCheck>)> = Vec::new();
+        for c in checks {
+            match groups.iter_mut().find(|(tool, _)| *tool == c.tool) {
+                Some((_, list)) => list.push(c),
+                None => groups.push((&c.tool, vec![c])),
+            }
+        }
+        groups.sort_by_key(|(tool, _)| *tool);
+        groups
+    }
+
+    /// What `tool` calls its checks: k6's are thresholds.
+    pub fn kind(tool: &str) -> &'static str {
+        if tool == "k6" {
+            "thresholds"
+        } else {
+            "checks"
+        }
+    }
+}
+
 impl Run {
     /// The source the report leads with: the chosen one, else the one with the most
     /// requests (never one measured beside another tool in a stage dir).

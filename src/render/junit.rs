@@ -185,13 +185,9 @@ fn data_suite(out: &mut String, sla: &SlaSummary) {
 /// One suite per tool of its own checks (`k6 thresholds`), a testcase each: skipped
 /// when the tool failed it (nothing without checks).
 fn tool_suites(out: &mut String, checks: &[ToolCheck], sla: &SlaSummary) {
-    let mut tools: Vec<&str> = checks.iter().map(|c| c.tool.as_str()).collect();
-    tools.sort_unstable();
-    tools.dedup();
-    for tool in tools {
-        let of_tool: Vec<&ToolCheck> = checks.iter().filter(|c| c.tool == tool).collect();
+    for (tool, of_tool) in ToolCheck::by_tool(checks) {
         let failed = of_tool.iter().filter(|c| !c.passed).count();
-        let what = if tool == "k6" { "thresholds" } else { "checks" };
+        let what = ToolCheck::kind(tool);
         let _ = writeln!(
             out,
             "  <testsuite name=\"{} {what}\" tests=\"{}\" failures=\"0\" skipped=\"{failed}\" \
