@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use super::adapters::Lines;
 use super::chunks::{self, CountSlot, PartCounts, Quoting, Range};
+use super::gatling_assertions::{decode_base64, unread_assertions, Assertion};
 use super::{problem, Observation, Replay, RequestEvent};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -87,6 +88,10 @@ struct Facts {
 #[derive(Debug)]
 pub struct GatlingLog {
     path: PathBuf,
+    /// The simulation's assertions, from the `ASSERTION` records at its head.
+    assertions: Vec<Assertion>,
+    /// `ASSERTION` records that do not decode.
+    unread_assertions: usize,
     facts: RefCell<Facts>,
     /// The facts of the parts of the last replay in parts (see [`Replay::split`]).
     parts: RefCell<Option<PartCounts<Facts>>>,
@@ -96,14 +101,34 @@ impl GatlingLog {
     /// Opens the file (lines stream on replay).
     pub fn open(path: &Path) -> Result<GatlingLog, Problem> {
         let mut lines = Lines::open(path)?;
-        match lines.next_line()? {
-            Some((_, l)) if looks_like_text_log(&String::from_utf8_lossy(l)) => Ok(GatlingLog {
+        let mut log = match lines.next_line()? {
+            Some((_, l)) if looks_like_text_log(&String::from_utf8_lossy(l)) => GatlingLog {
                 path: path.to_path_buf(),
+                assertions: Vec::new(),
+                unread_assertions: 0,
                 facts: RefCell::new(Facts::default()),
                 parts: RefCell::new(None),
-            }),
-            _ => Err(problem(path, Some(1), "not a Gatling text simulation.log")),
+            },
+            _ => return Err(problem(path, Some(1), "not a Gatling text simulation.log")),
+        };
+        // The head: `ASSERTION` and `RUN` records, before the first user's.
+        lines = Lines::open(path)?;
+        for _ in 0..1024 {
+            let Some((_, l)) = lines.next_line()? else {
+                break;
+            };
+            let l = String::from_utf8_lossy(l);
+            let f: Vec<&str> = l.trim_end_matches(['\r', '\n']).split('\t').collect();
+            match kind(&f) {
+                "ASSERTION" => match f.get(1).and_then(|b| decode_base64(b)) {
+                    Some(a) => log.assertions.push(a),
+                    None => log.unread_assertions += 1,
+                },
+                "RUN" => {}
+                _ => break,
+            }
         }
+        Ok(log)
     }
 }
 
@@ -460,6 +485,8 @@ impl Replay for GatlingLog {
             out.push(Box::new(GatlingPart {
                 log: GatlingLog {
                     path: self.path.clone(),
+                    assertions: Vec::new(),
+                    unread_assertions: 0,
                     facts: RefCell::default(),
                     parts: RefCell::default(),
                 },
@@ -470,6 +497,14 @@ impl Replay for GatlingLog {
             active = steps.from(active);
         }
         out
+    }
+
+    fn assertions(&self) -> Vec<Assertion> {
+        self.assertions.clone()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        unread_assertions(self.unread_assertions)
     }
 
     fn version_hint(&self) -> Option<String> {

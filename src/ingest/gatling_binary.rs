@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use super::detect::{Detection, Format};
 use super::formats::{FormatSpec, Reader, Sniff};
+use super::gatling_assertions::{decode, unread_assertions, Assertion};
 use super::{gatling::request_event, problem, Observation, Replay};
 use crate::model::Problem;
 
@@ -223,6 +224,10 @@ struct Header {
     start_ms: i64,
     /// Offset of the first record.
     records_at: u64,
+    /// The simulation's assertions.
+    assertions: Vec<Assertion>,
+    /// Assertion blobs that do not decode.
+    unread_assertions: usize,
 }
 
 fn read_header<R: Read>(b: &mut Bytes<R>) -> Result<Header, Stop> {
@@ -247,15 +252,21 @@ fn read_header<R: Read>(b: &mut Bytes<R>) -> Result<Header, Stop> {
     for _ in 0..b.count("scenario")? {
         b.string()?;
     }
+    let (mut assertions, mut unread_assertions) = (Vec::new(), 0);
     for _ in 0..b.count("assertion")? {
         let len = b.int()?;
-        b.blob(len)?;
+        match decode(&b.blob(len)?) {
+            Some(a) => assertions.push(a),
+            None => unread_assertions += 1,
+        }
     }
     Ok(Header {
         version,
         simulation,
         start_ms,
         records_at: b.offset,
+        assertions,
+        unread_assertions,
     })
 }
 
@@ -502,6 +513,14 @@ impl Replay for GatlingBinaryLog {
             return Err(problem(&self.path, None, "no request records"));
         }
         Ok(())
+    }
+
+    fn assertions(&self) -> Vec<Assertion> {
+        self.header.assertions.clone()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        unread_assertions(self.header.unread_assertions)
     }
 
     fn version_hint(&self) -> Option<String> {

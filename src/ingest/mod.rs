@@ -21,6 +21,7 @@ mod csv_rows;
 mod detect;
 pub mod formats;
 pub mod gatling;
+pub mod gatling_assertions;
 pub mod gatling_binary;
 pub mod generic_csv;
 pub mod hlog;
@@ -293,6 +294,12 @@ pub trait Replay {
     /// [`Source::transport_errors_unseen`](crate::model::Source).
     fn sees_transport_errors(&self) -> bool {
         true
+    }
+
+    /// The pass/fail assertions the file says the tool judges the run by (Gatling's,
+    /// kept in its log), judged on the source's figures once it is read.
+    fn assertions(&self) -> Vec<gatling_assertions::Assertion> {
+        Vec::new()
     }
 
     /// False when the file records no outcome per request (ab's `-g` TSV: times

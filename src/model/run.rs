@@ -64,12 +64,12 @@ impl ToolCheck {
         groups
     }
 
-    /// What `tool` calls its checks: k6's are thresholds.
+    /// What `tool` calls its checks: k6's are thresholds, Gatling's assertions.
     pub fn kind(tool: &str) -> &'static str {
-        if tool == "k6" {
-            "thresholds"
-        } else {
-            "checks"
+        match tool {
+            "k6" => "thresholds",
+            "gatling" => "assertions",
+            _ => "checks",
         }
     }
 }

@@ -223,3 +223,106 @@ fn server_errors_the_tool_marked_successful_hold_a_go_back() {
         "{text}"
     );
 }
+
+/// Gatling's `Assertion` model in boopickle's layout, as its log keeps it: a case
+/// class is `0` then its fields, a sealed trait's case its 1-based index (Gatling's
+/// `AssertionPicklers` order), a double eight little-endian bytes.
+fn gatling_assertion(scope: &[u8], target: &[u8], condition: (u8, f64)) -> String {
+    use base64::Engine;
+    let mut b = vec![0];
+    b.extend(scope);
+    b.extend(target);
+    b.extend([condition.0, 0]);
+    b.extend(condition.1.to_le_bytes());
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+/// A Gatling 3.9 text log of 4 users' 200 requests to `home`, 50 ms apart, answered in 10–109
+/// ms (each twice: p95 by nearest rank 104 ms, max 109), the first 4 KO (98 %
+/// successful), with the simulation's assertions: p95 < 500 (holds), successful % >
+/// `min_ok` and `home`'s max ≤ 200 (holds).
+fn gatling_log(min_ok: f64) -> String {
+    let global = [1u8];
+    let home = [3u8, 0, 1, 4, b'h', b'o', b'm', b'e'];
+    // Time(ResponseTime, Percentile(95.0)).
+    let p95: Vec<u8> = [3, 0, 1, 5, 0]
+        .into_iter()
+        .chain(95f64.to_le_bytes())
+        .collect();
+    let lines = [
+        gatling_assertion(&global, &p95, (3, 500.0)),
+        gatling_assertion(&global, &[2, 0, 2], (4, min_ok)),
+        gatling_assertion(&home, &[3, 0, 1, 2], (1, 200.0)),
+    ];
+    let mut log: String = lines.iter().map(|b| format!("ASSERTION\t{b}\n")).collect();
+    let t0 = 1_764_835_200_000u64;
+    log.push_str(&format!("RUN\tsims.Shop\tshop\t{t0}\t \t3.9.5\n"));
+    for _ in 0..4 {
+        log.push_str(&format!("USER\tShop\tSTART\t{t0}\n"));
+    }
+    for i in 0..200u64 {
+        let (start, ms) = (t0 + i * 50, 10 + i % 100);
+        let status = if i < 4 {
+            "KO\tstatus.find.is(200), but actually found 503"
+        } else {
+            "OK\t "
+        };
+        log.push_str(&format!(
+            "REQUEST\t\thome\t{start}\t{}\t{status}\n",
+            start + ms
+        ));
+    }
+    for _ in 0..4 {
+        log.push_str(&format!("USER\tShop\tEND\t{}\n", t0 + 200 * 50));
+    }
+    log
+}
+
+#[test]
+fn a_gatling_run_that_failed_its_own_assertions_is_no_go() {
+    // The SLA (p95 < 500 ms) holds; the simulation asserts more than 99 % successful
+    // and 98 % were: Gatling failed the run (exit code 2), so headroom's GO would
+    // contradict the team's own gate.
+    let dir = TestDir::new();
+    let sla = dir.write("sla.toml", SLA);
+    dir.write("failed/simulation.log", gatling_log(99.0));
+    let (code, check, _) = check_json(&dir.path().join("failed"), &sla, &[]);
+    assert_eq!(
+        (code, &check["verdict"]),
+        (0, &"CONDITIONAL".into()),
+        "{check}"
+    );
+    let failed = "gatling's own assertions: 1 of 3 failed (`Global: percentage of successful \
+                  events is greater than 99.0 (actual: 98.0)`)";
+    assert!(check.to_string().contains(failed), "{check}");
+    // The report lists every assertion with the figure judged.
+    let (_, report, _) = analyze_json(&[&dir.path().join("failed")], &[]);
+    let names: Vec<(String, bool)> = (report["tool_checks"].as_array().unwrap().iter())
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["passed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        (
+            "Global: 95th percentile of response time is less than 500.0 (actual: 104.0)",
+            true,
+        ),
+        (
+            "Global: percentage of successful events is greater than 99.0 (actual: 98.0)",
+            false,
+        ),
+        (
+            "home: max of response time is less than or equal to 200.0 (actual: 109.0)",
+            true,
+        ),
+    ];
+    let expected: Vec<(String, bool)> = expected.iter().map(|(n, p)| (n.to_string(), *p)).collect();
+    assert_eq!(names, expected);
+    // Asserting more than 97 %: every assertion holds, and the SLA decides.
+    dir.write("held/simulation.log", gatling_log(97.0));
+    let (_, check, _) = check_json(&dir.path().join("held"), &sla, &[]);
+    assert_eq!(check["verdict"], "GO", "{check}");
+}

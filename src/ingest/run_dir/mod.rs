@@ -445,6 +445,7 @@ fn load_observations(
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
     src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
     src.ok_server_errors = replays.iter().map(|(_, r)| r.ok_server_errors()).sum();
+    judge_assertions(&replays, &mut src, run);
     if let Some(why) = replays.iter().find_map(|(_, r)| r.runs_left_out()) {
         src.notes.push(why.clone());
         src.runs_left_out.get_or_insert(why);
@@ -482,6 +483,32 @@ fn load_observations(
     }
     (read_here.0).push((src.tool.clone(), src.span_ms, SourcePart::of(&src), files));
     add_source(run, src);
+}
+
+/// The assertions `replays`' files declare (Gatling's), judged on `src` as the run's
+/// tool checks; one that cannot be judged is a warning.
+fn judge_assertions(replays: &[(PathBuf, Box<dyn Replay>)], src: &mut Source, run: &mut Run) {
+    for (path, r) in replays {
+        let assertions = r.assertions();
+        if assertions.is_empty() {
+            continue;
+        }
+        let file = path.display().to_string();
+        let (checks, unjudged) = super::gatling_assertions::judge(&assertions, src, &file);
+        if !checks.is_empty() {
+            src.notes.push(format!(
+                "{file}: the simulation's {} assertions, judged by headroom on the log's every \
+                 request as Gatling judges them (whole ms; Gatling estimates percentiles, so a \
+                 figure right at a limit may be judged otherwise by it)",
+                checks.len()
+            ));
+        }
+        src.tool_checks.extend(checks);
+        for why in unjudged {
+            let what = format!("a Gatling assertion is not judged: {why}");
+            run.warnings.push(problem(path, None, what));
+        }
+    }
 }
 
 /// Skips `path` as no result, for `why`: not read, so not an input the figures trace
