@@ -283,10 +283,10 @@ pub trait Replay {
     }
 
     /// Requests the file marks successful although their status is 5xx (JMeter with a
-    /// Response Assertion that ignores the status), as of the last completed replay:
-    /// [`Source::ok_server_errors`](crate::model::Source).
-    fn ok_server_errors(&self) -> u64 {
-        0
+    /// Response Assertion that ignores the status), by endpoint name, as of the last
+    /// completed replay: [`Source::ok_server_errors`](crate::model::Source).
+    fn ok_server_errors(&self) -> std::collections::BTreeMap<String, u64> {
+        Default::default()
     }
 
     /// False when the file lists only requests that got an answer (the tool leaves

@@ -304,8 +304,8 @@ pub struct Source {
     /// stage alone. `None`: a source of the whole run.
     pub beside_stage: Option<String>,
     /// Requests its files mark successful although they answered 5xx (JMeter with a
-    /// Response Assertion that ignores the status): successes, as the tool says, which
-    /// the verdict does not let pass unremarked.
+    /// Response Assertion that ignores the status), of the endpoints the source keeps:
+    /// successes, as the tool says, which the verdict does not let pass unremarked.
     pub ok_server_errors: u64,
     /// The checks the tool judged itself in these files (moved to the run's when the
     /// run dir adds the source).

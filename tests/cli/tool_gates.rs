@@ -224,6 +224,35 @@ fn server_errors_the_tool_marked_successful_hold_a_go_back() {
     );
 }
 
+#[test]
+fn server_errors_of_an_endpoint_left_out_hold_nothing_back() {
+    // The 750 samples answered 500 and marked successful are all `GET /health`'s:
+    // left out with --exclude, the figures hold no 5xx and the SLA decides; kept
+    // alone with --include, all 750 of 750 are.
+    let dir = TestDir::new();
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 1%\"]\n",
+    );
+    let jtl: String = (jtl_with_500s(4, true).lines())
+        .map(|l| match l.contains(",500,") {
+            true => l.replace("GET /api", "GET /health") + "\n",
+            false => l.to_string() + "\n",
+        })
+        .collect();
+    dir.write("run/results.jtl", jtl);
+    let run = dir.path().join("run");
+    let (_, check, _) = check_json(&run, &sla, &["--exclude", "/health"]);
+    assert_eq!(check["verdict"], "GO", "{check}");
+    let (_, check, _) = check_json(&run, &sla, &["--include", "/health"]);
+    assert_eq!(check["verdict"], "CONDITIONAL", "{check}");
+    let text = check.to_string();
+    assert!(
+        text.contains("750 of 750 requests (100.0%) answered HTTP 5xx"),
+        "{text}"
+    );
+}
+
 /// Gatling's `Assertion` model in boopickle's layout, as its log keeps it: a case
 /// class is `0` then its fields, a sealed trait's case its 1-based index (Gatling's
 /// `AssertionPicklers` order), a double eight little-endian bytes.

@@ -22,6 +22,7 @@
 //! ([`Sample::observation`]).
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -396,7 +397,14 @@ pub fn is_transaction(message: &str, url: Option<&str>, data_type: Option<&str>)
 impl<'a> Sample<'a> {
     /// True when JMeter marked the sample successful although it answered 5xx (a
     /// Response Assertion set to ignore the status).
-    pub fn ok_server_error(&self) -> bool {
+    /// Counts the sample in `by_label` when it is successful with a 5xx code.
+    pub fn count_ok_server_error(&self, by_label: &mut BTreeMap<String, u64>) {
+        if self.ok_server_error() {
+            *by_label.entry(self.label.to_string()).or_default() += 1;
+        }
+    }
+
+    fn ok_server_error(&self) -> bool {
         let code = self.response_code.as_bytes();
         self.success == Some(true) && code.len() == 3 && code[0] == b'5'
     }
@@ -538,8 +546,8 @@ impl SubResults {
 #[derive(Clone, Debug, Default)]
 struct Counts {
     rows: u64,
-    /// Samples marked successful whose response code is 5xx.
-    ok_server_errors: u64,
+    /// Samples marked successful whose response code is 5xx, by label.
+    ok_server_errors: BTreeMap<String, u64>,
     subresults: u64,
     transactions: u64,
     dated: bool,
@@ -603,7 +611,9 @@ impl JmeterCsv {
                 let mut all = Counts::default();
                 for c in parts {
                     all.rows += c.rows;
-                    all.ok_server_errors += c.ok_server_errors;
+                    for (label, n) in c.ok_server_errors {
+                        *all.ok_server_errors.entry(label).or_default() += n;
+                    }
                     all.subresults += c.subresults;
                     all.transactions += c.transactions;
                     all.dated |= c.dated;

@@ -17,6 +17,7 @@
 //! counting it is most of the reading.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -59,7 +60,7 @@ pub struct JmeterXml {
 struct Counts {
     /// Samples read, and those marked successful with a 5xx code.
     samples: u64,
-    ok_server_errors: u64,
+    ok_server_errors: BTreeMap<String, u64>,
     subresults: u64,
     transactions: u64,
     unterminated: bool,
@@ -131,7 +132,7 @@ impl Replay for JmeterXml {
                 }
             };
             counts.samples += 1;
-            counts.ok_server_errors += u64::from(s.ok_server_error());
+            s.count_ok_server_error(&mut counts.ok_server_errors);
             let obs = s.observation();
             if matches!(obs, Observation::Transaction(_)) {
                 counts.transactions += 1;
@@ -219,13 +220,13 @@ impl Replay for JmeterXml {
         first_sample_has_ts(&self.path).unwrap_or(true)
     }
 
-    fn ok_server_errors(&self) -> u64 {
-        self.counts.borrow().ok_server_errors
+    fn ok_server_errors(&self) -> BTreeMap<String, u64> {
+        self.counts.borrow().ok_server_errors.clone()
     }
 
     fn warnings(&self) -> Vec<String> {
         let c = self.counts.borrow();
-        super::csv::ok_server_errors_warning(c.ok_server_errors, c.samples)
+        super::csv::ok_server_errors_warning(c.ok_server_errors.values().sum(), c.samples)
     }
 
     fn notes(&self) -> Vec<String> {

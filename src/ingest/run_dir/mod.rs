@@ -444,7 +444,7 @@ fn load_observations(
     src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
     src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
-    src.ok_server_errors = replays.iter().map(|(_, r)| r.ok_server_errors()).sum();
+    src.ok_server_errors = ok_server_errors(&replays, &src);
     judge_assertions(&replays, &mut src, run);
     if let Some(why) = replays.iter().find_map(|(_, r)| r.runs_left_out()) {
         src.notes.push(why.clone());
@@ -483,6 +483,16 @@ fn load_observations(
     }
     (read_here.0).push((src.tool.clone(), src.span_ms, SourcePart::of(&src), files));
     add_source(run, src);
+}
+
+/// The requests `replays`' files mark successful with a 5xx code, of the endpoints
+/// `src` kept (`--include`/`--exclude` leave the others out of its figures).
+fn ok_server_errors(replays: &[(PathBuf, Box<dyn Replay>)], src: &Source) -> u64 {
+    let kept = |name: &str| src.overall.endpoints.keys().any(|k| k.name == name);
+    (replays.iter())
+        .flat_map(|(_, r)| r.ok_server_errors())
+        .filter_map(|(name, n)| kept(&name).then_some(n))
+        .sum()
 }
 
 /// The assertions `replays`' files declare (Gatling's), judged on `src` as the run's

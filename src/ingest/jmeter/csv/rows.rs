@@ -2,6 +2,7 @@
 //! on its own thread, parsed into samples (fields borrowed from one reused record
 //! checked as UTF-8 once a row, numbers read as bytes) and handed on as observations.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::*;
@@ -99,7 +100,7 @@ fn read_rows(
                     Role::Included => continue,
                     Role::Sample | Role::TransactionChild => {}
                 }
-                counts.ok_server_errors += u64::from(s.ok_server_error());
+                s.count_ok_server_error(&mut counts.ok_server_errors);
                 let mut obs = s.observation();
                 if let Observation::Request(ev) | Observation::Transaction(ev) = &mut obs {
                     ev.line = Some(line);
@@ -187,13 +188,13 @@ impl Replay for JmeterCsv {
         })
     }
 
-    fn ok_server_errors(&self) -> u64 {
+    fn ok_server_errors(&self) -> BTreeMap<String, u64> {
         self.last_counts().ok_server_errors
     }
 
     fn warnings(&self) -> Vec<String> {
         let c = self.last_counts();
-        ok_server_errors_warning(c.ok_server_errors, c.rows)
+        ok_server_errors_warning(c.ok_server_errors.values().sum(), c.rows)
     }
 
     fn notes(&self) -> Vec<String> {
