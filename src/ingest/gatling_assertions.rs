@@ -411,14 +411,14 @@ pub fn judge(assertions: &[Assertion], src: &Source, file: &str) -> (Vec<ToolChe
                 judged.extend(requests().map(|e| check(a, &e.key.name, vec![e])));
             }
             Scope::Details(parts) => {
+                // A request's endpoint is its groups and name joined so.
                 let path = parts.join(" / ");
-                let name = parts.last().map(String::as_str).unwrap_or_default();
                 let of_name: Vec<&EndpointStats> =
-                    requests().filter(|e| e.key.name == name).collect();
+                    requests().filter(|e| e.key.name == path).collect();
                 judged.push(if of_name.is_empty() {
                     Err(format!(
-                        "`{}`: no request of the log has that name (a group's path is not \
-                         judged here; Gatling's console says how it went)",
+                        "`{}`: no request of the log has that path (a group's is not judged \
+                         here; Gatling's console says how it went)",
                         a.message(&path)
                     ))
                 } else {
@@ -505,6 +505,20 @@ mod tests {
             (rank(1.0), rank(12.0), rank(22.0)),
             ("1st".into(), "12th".into(), "22nd".into())
         );
+    }
+
+    #[test]
+    fn any_bytes_decode_or_are_refused_without_a_panic() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for len in 0..4000usize {
+            let bytes: Vec<u8> = (0..len % 40)
+                .map(|_| {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    (x >> 56) as u8 % if len % 3 == 0 { 8 } else { 255 }
+                })
+                .collect();
+            let _ = decode(&bytes);
+        }
     }
 
     #[test]

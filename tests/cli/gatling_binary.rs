@@ -24,6 +24,16 @@ impl BinLog {
     /// The run record: version, simulation, run start, no description, the scenarios,
     /// one opaque assertion blob.
     pub fn new(version: &str, start_ms: i64, scenarios: &[&str]) -> BinLog {
+        BinLog::with_assertions(version, start_ms, scenarios, &[vec![1, 2, 3, 4, 5]])
+    }
+
+    /// [`BinLog::new`] with these assertion blobs.
+    pub fn with_assertions(
+        version: &str,
+        start_ms: i64,
+        scenarios: &[&str],
+        assertions: &[Vec<u8>],
+    ) -> BinLog {
         let mut log = BinLog {
             bytes: vec![0],
             cache: HashMap::new(),
@@ -37,9 +47,11 @@ impl BinLog {
         for s in scenarios {
             log.string(s);
         }
-        log.int(1);
-        log.int(5);
-        log.bytes.extend_from_slice(&[1, 2, 3, 4, 5]);
+        log.int(assertions.len() as i32);
+        for a in assertions {
+            log.int(a.len() as i32);
+            log.bytes.extend_from_slice(a);
+        }
         log
     }
 
@@ -146,8 +158,14 @@ fn inspect(path: &Path) -> (i32, Value, String) {
 /// Six requests in two group levels, OK and KO, two users; and the offset of the last
 /// request record.
 fn small_log() -> (Vec<u8>, usize) {
+    small_log_asserting(&[vec![1, 2, 3, 4, 5]])
+}
+
+/// [`small_log`] with these assertion blobs.
+fn small_log_asserting(assertions: &[Vec<u8>]) -> (Vec<u8>, usize) {
     let t = |ms: i64| START_MS + ms;
-    let mut log = BinLog::new("3.13.1", START_MS, &["shoppers", "browsers"]);
+    let mut log =
+        BinLog::with_assertions("3.13.1", START_MS, &["shoppers", "browsers"], assertions);
     log.user(0, true, t(0));
     log.request(&["shop", "cart"], "add", (t(10), t(60)), true, "");
     log.request(&[], "home", (t(20), t(30)), true, "");
@@ -279,4 +297,75 @@ fn seeded_corruptions_after_the_header_never_crash() {
         );
         assert!(!stderr.contains("panicked"), "round {round}: {stderr}");
     }
+}
+
+#[test]
+fn the_binary_logs_assertions_are_judged_on_its_requests() {
+    use crate::tool_gates::gatling_assertion_bytes as assertion;
+    // `shop / cart / add` took 50 ms (OK) and 80 ms (KO); `shop / pay` failed; `home`
+    // and `поиск` held. Asserted: that request's max ≤ 60 (80: fails), every request
+    // ≤ 0 % failed (add 50 %, pay 100 %: fail), and the group `shop`'s mean, which is
+    // not judged here.
+    let add: Vec<u8> = [3u8, 0]
+        .into_iter()
+        .chain(path(&["shop", "cart", "add"]))
+        .collect();
+    let group: Vec<u8> = [3u8, 0].into_iter().chain(path(&["shop"])).collect();
+    let blobs = [
+        assertion(&add, &[3, 0, 1, 2], (1, 60.0)),
+        assertion(&[2], &[2, 0, 3], (1, 0.0)),
+        assertion(&group, &[3, 0, 1, 3], (3, 100.0)),
+        vec![9, 9],
+    ];
+    let dir = TestDir::new();
+    dir.write("run/simulation.log", small_log_asserting(&blobs).0);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let checks: Vec<(String, bool)> = (report["tool_checks"].as_array().unwrap().iter())
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["passed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let pct = |name: &str, actual: &str, passed: bool| {
+        let n = format!(
+            "{name}: percentage of failed events is less than or equal to 0.0 (actual: {actual})"
+        );
+        (n, passed)
+    };
+    let mut expected = vec![(
+        "shop / cart / add: max of response time is less than or equal to 60.0 (actual: 80.0)"
+            .to_string(),
+        false,
+    )];
+    // Endpoints in key order.
+    expected.extend([
+        pct("home", "0.0", true),
+        pct("shop / cart / add", "50.0", false),
+        pct("shop / pay", "100.0", false),
+        pct("поиск", "0.0", true),
+    ]);
+    let warnings = report["warnings"].to_string();
+    assert_eq!(checks, expected, "{warnings}");
+    assert!(
+        warnings.contains("`shop: mean of response time is less than 100.0`: no request"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("1 of the simulation's assertions could not be decoded"),
+        "{warnings}"
+    );
+}
+
+/// A `Details` path's parts in boopickle's layout: the count, then each string's
+/// UTF-8 length and bytes.
+fn path(parts: &[&str]) -> Vec<u8> {
+    let mut b = vec![parts.len() as u8];
+    for p in parts {
+        b.push(p.len() as u8);
+        b.extend(p.as_bytes());
+    }
+    b
 }

@@ -256,14 +256,20 @@ fn server_errors_of_an_endpoint_left_out_hold_nothing_back() {
 /// Gatling's `Assertion` model in boopickle's layout, as its log keeps it: a case
 /// class is `0` then its fields, a sealed trait's case its 1-based index (Gatling's
 /// `AssertionPicklers` order), a double eight little-endian bytes.
-fn gatling_assertion(scope: &[u8], target: &[u8], condition: (u8, f64)) -> String {
-    use base64::Engine;
+pub fn gatling_assertion_bytes(scope: &[u8], target: &[u8], condition: (u8, f64)) -> Vec<u8> {
     let mut b = vec![0];
     b.extend(scope);
     b.extend(target);
     b.extend([condition.0, 0]);
     b.extend(condition.1.to_le_bytes());
-    base64::engine::general_purpose::STANDARD.encode(b)
+    b
+}
+
+/// [`gatling_assertion_bytes`] in base64, as the text log's `ASSERTION` record has it.
+fn gatling_assertion(scope: &[u8], target: &[u8], condition: (u8, f64)) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .encode(gatling_assertion_bytes(scope, target, condition))
 }
 
 /// A Gatling 3.9 text log of 4 users' 200 requests to `home`, 50 ms apart, answered in 10–109
