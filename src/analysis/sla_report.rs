@@ -90,7 +90,9 @@ pub(super) fn apply(
     }
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
-    let gate = tool_gate(run).or_else(|| ok_server_errors(src));
+    let gate = (tool_gate(run))
+        .or_else(|| ok_server_errors(src))
+        .or_else(|| failed_script_checks(src));
     let verdict = sla::verdict(&evals, data_reason.is_none() && gate.is_none());
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
     let unjudged = (verdict != sla::Verdict::NoGo)
@@ -151,6 +153,30 @@ fn ok_server_errors(src: &Source) -> Option<String> {
              successes",
             100.0 * n as f64 / all as f64,
             ticked(&src.tool)
+        )
+    })
+}
+
+/// Why the script's failed checks hold a GO back, or `None`: more than 1 % of the
+/// checks the script made of the answers (k6's `check()`) failed, answers the tool
+/// counts as successes by their status, so no failure figure sees them.
+fn failed_script_checks(src: &Source) -> Option<String> {
+    let (passes, fails) = src.script_checks.totals();
+    let all = passes + fails;
+    (fails > 0 && fails * 100 > all).then(|| {
+        let named: Vec<String> = (src.script_checks.failed().iter())
+            .take(3)
+            .map(|(name, n)| format!("{} {n}", ticked(name)))
+            .collect();
+        format!(
+            "{fails} of {all} of the script's checks of the answers ({:.1}%) failed{}, \
+             answers no failure figure counts: not a GO while they fail",
+            100.0 * fails as f64 / all as f64,
+            if named.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", named.join(", "))
+            }
         )
     })
 }

@@ -296,6 +296,12 @@ pub trait Replay {
         true
     }
 
+    /// The script's own checks of the answers the file records (k6's `checks`
+    /// samples), as of the last completed replay: [`Source::script_checks`](crate::model::Source).
+    fn script_checks(&self) -> crate::model::ScriptChecks {
+        Default::default()
+    }
+
     /// The pass/fail assertions the file says the tool judges the run by (Gatling's,
     /// kept in its log), judged on the source's figures once it is read.
     fn assertions(&self) -> Vec<gatling_assertions::Assertion> {

@@ -16,7 +16,8 @@ use super::stages::{StagePlan, StageSpec};
 use super::text::read_text;
 use super::{problem, IngestOptions};
 use crate::model::{
-    EndpointStats, FailureKind, LatencyDistribution, Problem, Source, Stage, TimeSeries, ToolCheck,
+    EndpointStats, FailureKind, LatencyDistribution, Problem, ScriptChecks, Source, Stage,
+    TimeSeries, ToolCheck,
 };
 
 /// The source of a summary read from a file, or the problem: the read's, or figures
@@ -270,6 +271,8 @@ pub struct ToolSummary {
     pub runs_left_out: Option<String>,
     /// The checks the tool judged itself (k6's thresholds): [`Source::tool_checks`].
     pub tool_checks: Vec<ToolCheck>,
+    /// The script's checks of the answers: [`Source::script_checks`].
+    pub script_checks: ScriptChecks,
     /// Why the run stopped before what its output says it was started for:
     /// [`Source::stopped_early`].
     pub stopped_early: Option<String>,
@@ -388,6 +391,7 @@ impl ToolSummary {
             span_ms: None,
             beside_stage: None,
             tool_checks: self.tool_checks,
+            script_checks: self.script_checks,
             ok_server_errors: 0,
         }
     }
@@ -467,6 +471,7 @@ impl DirSummaries {
         append_stage(&mut mine.overall, &src.overall);
         mine.notes.extend(src.notes);
         mine.tool_checks.extend(src.tool_checks);
+        mine.script_checks.merge(&src.script_checks);
         if mine.stopped_early.is_none() {
             mine.stopped_early = src.stopped_early;
         }

@@ -27,8 +27,8 @@ pub use own_output::{
 };
 pub use route::normalize_label;
 pub use run::{
-    EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, SkipKind, Skipped, Source,
-    SourcePart, Stage, ToolCheck,
+    EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, ScriptChecks, SkipKind, Skipped,
+    Source, SourcePart, Stage, ToolCheck,
 };
 pub use time::{format_rfc3339_ms, TimeUnit};
 pub use timeseries::{

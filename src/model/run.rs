@@ -50,6 +50,47 @@ pub struct ToolCheck {
     pub file: String,
 }
 
+/// The script's own checks of the answers (k6's `check()`): how many passed and
+/// failed, by check name (`""` for counts that name none). A failed check is an answer
+/// the script found wrong whatever its status, so the request counts as a success in
+/// every failure figure while the script says otherwise.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScriptChecks {
+    /// (passes, fails) by check name.
+    pub by_name: BTreeMap<String, (u64, u64)>,
+}
+
+impl ScriptChecks {
+    /// Adds `passes` and `fails` to the check `name`.
+    pub fn add(&mut self, name: &str, passes: u64, fails: u64) {
+        let c = self.by_name.entry(name.to_string()).or_default();
+        c.0 += passes;
+        c.1 += fails;
+    }
+
+    /// Adds every check of `other`.
+    pub fn merge(&mut self, other: &ScriptChecks) {
+        for (name, (p, f)) in &other.by_name {
+            self.add(name, *p, *f);
+        }
+    }
+
+    /// (passes, fails) over every check.
+    pub fn totals(&self) -> (u64, u64) {
+        (self.by_name.values()).fold((0, 0), |(p, f), (a, b)| (p + a, f + b))
+    }
+
+    /// The names of the checks that failed, with their fails, most failed first.
+    pub fn failed(&self) -> Vec<(&str, u64)> {
+        let mut failed: Vec<(&str, u64)> = (self.by_name.iter())
+            .filter(|(name, (_, f))| *f > 0 && !name.is_empty())
+            .map(|(name, (_, f))| (name.as_str(), *f))
+            .collect();
+        failed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        failed
+    }
+}
+
 impl ToolCheck {
     /// `checks` grouped by tool, tools in name order, each tool's in their order.
     pub fn by_tool(checks: &[ToolCheck]) -> Vec<(&str, Vec<&ToolCheck>)> {
@@ -310,6 +351,8 @@ pub struct Source {
     /// The checks the tool judged itself in these files (moved to the run's when the
     /// run dir adds the source).
     pub tool_checks: Vec<ToolCheck>,
+    /// The script's own checks of the answers (k6's `check()`), over the whole run.
+    pub script_checks: ScriptChecks,
 }
 
 /// One part of a source as it was read, before merging: its stages and own totals.

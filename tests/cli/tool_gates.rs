@@ -361,3 +361,102 @@ fn a_gatling_run_that_failed_its_own_assertions_is_no_go() {
     let (_, check, _) = check_json(&dir.path().join("held"), &sla, &[]);
     assert_eq!(check["verdict"], "GO", "{check}");
 }
+
+/// k6 `checks` Points, one per request of [`k6_json`]'s run (10 ms apart): the check
+/// `status is 200`, failed on every `fail_every`-th.
+fn k6_check_points(n: u32, fail_every: u32) -> String {
+    (0..n)
+        .map(|i| {
+            let ms = u64::from(i) * 10;
+            let time = format!("2025-12-04T08:{:02}:{:02}.{:03}Z", ms / 60_000, ms / 1000 % 60, ms % 1000);
+            let value = u8::from(i % fail_every != 0);
+            format!(
+                "{{\"metric\":\"checks\",\"type\":\"Point\",\"data\":{{\"time\":\"{time}\",\"value\":{value},\
+                 \"tags\":{{\"check\":\"status is 200\",\"group\":\"\",\"scenario\":\"default\"}}}}}}\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_k6_run_whose_checks_failed_is_no_go_though_no_request_failed() {
+    // Every answer was HTTP 200 (http_req_failed 0 %), but the script's check failed
+    // on 1 in 20 (100 of 2,000: a 200 with an error body): the SLA's error rate holds
+    // on the status alone, and the verdict must not be GO.
+    let dir = TestDir::new();
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 1%\"]\n",
+    );
+    dir.write(
+        "run/results.json",
+        k6_json(2000, 0) + &k6_check_points(2000, 20),
+    );
+    let (code, check, _) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(
+        (code, &check["verdict"]),
+        (0, &"CONDITIONAL".into()),
+        "{check}"
+    );
+    let text = check.to_string();
+    let said =
+        "100 of 2000 of the script's checks of the answers (5.0%) failed (`status is 200` 100)";
+    assert!(text.contains(said), "{text}");
+    // 1 in 400 (5 of 2,000, 0.25 %): a note, and the SLA decides.
+    dir.write(
+        "few/results.json",
+        k6_json(2000, 0) + &k6_check_points(2000, 400),
+    );
+    let (_, check, _) = check_json(&dir.path().join("few"), &sla, &[]);
+    assert_eq!(check["verdict"], "GO", "{check}");
+    let (_, report, _) = analyze_json(&[&dir.path().join("few")], &[]);
+    let notes = report.to_string();
+    assert!(
+        notes.contains(
+            "5 of 2000 of the script's checks of the answers failed (0.2%; `status is 200` 5)"
+        ),
+        "{notes}"
+    );
+    // k6's CSV output: 600 requests, 10 a second, the check `body has id` failed on
+    // every 10th.
+    let mut csv = String::from(
+        "metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,\
+         method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata\n",
+    );
+    for i in 0..600u64 {
+        let (ts, url) = (1_764_835_200 + i / 10, "http://127.0.0.1/x");
+        for (metric, value) in [
+            ("http_reqs", 1),
+            ("http_req_duration", 5 + i % 7),
+            ("http_req_failed", 0),
+        ] {
+            csv.push_str(&format!(
+                "{metric},{ts},{value}.000000,,,,true,,GET,{url},HTTP/1.1,default,,200,,,{url},,\n"
+            ));
+        }
+        let passed = u8::from(i % 10 != 0);
+        csv.push_str(&format!(
+            "checks,{ts},{passed}.000000,body has id,,,,,,,,default,,,,,,,\n"
+        ));
+    }
+    dir.write("csv/results.csv", csv);
+    let (_, check, _) = check_json(&dir.path().join("csv"), &sla, &[]);
+    assert_eq!(check["verdict"], "CONDITIONAL", "{check}");
+    let said = "60 of 600 of the script's checks of the answers (10.0%) failed (`body has id` 60)";
+    assert!(check.to_string().contains(said), "{check}");
+    // A summary export alone says the same from its `checks` rate.
+    let export = summary(2000, None, false).replacen(
+        "\"metrics\":{",
+        "\"metrics\":{\"checks\":{\"passes\":1900,\"fails\":100,\"value\":0.95},",
+        1,
+    );
+    dir.write("summary/summary-export.json", export);
+    let (_, check, _) = check_json(&dir.path().join("summary"), &sla, &[]);
+    assert_eq!(check["verdict"], "CONDITIONAL", "{check}");
+    assert!(
+        check
+            .to_string()
+            .contains("100 of 2000 of the script's checks"),
+        "{check}"
+    );
+}

@@ -26,7 +26,8 @@ use super::super::summary::{cut_short, endpoint, read_file_text, ToolSummary};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::{problem, Format};
 use crate::model::{
-    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, ToolCheck,
+    EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem, ScriptChecks,
+    ToolCheck,
 };
 
 /// Where a k6 run begins (its banner's `execution:` line) and shows results.
@@ -281,6 +282,61 @@ fn thresholds(text: &str, path: &Path) -> Vec<ToolCheck> {
     checks
 }
 
+/// The script's checks as the console counts them: 0.x's `checks…: 95.00% ✓ 950 ✗ 50`,
+/// 1.x's `checks_succeeded…: 95.00% 950 out of 1000` (and `checks_failed…`); by name
+/// from each failed check's `↳  95% — ✓ 950 / ✗ 50` line when their fails add up to
+/// those counts, else the counts unnamed.
+fn script_checks(text: &str) -> ScriptChecks {
+    let num = |w: Option<&str>| w.and_then(|w| w.parse::<u64>().ok());
+    let after = |s: &str, mark: char| num(s.split(mark).nth(1)?.split_whitespace().next());
+    let (mut totals, mut named) = (None, ScriptChecks::default());
+    let mut failing: Option<&str> = None;
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix('↳') {
+            if let (Some(name), Some(p), Some(f)) =
+                (failing.take(), after(rest, '✓'), after(rest, '✗'))
+            {
+                named.add(name, p, f);
+            }
+            continue;
+        }
+        failing = l
+            .strip_prefix('✗')
+            .map(str::trim)
+            .filter(|_| metric_line(line).is_none());
+        let Some((metric, values)) = metric_line(line) else {
+            continue;
+        };
+        let out_of = || {
+            let mut w = values.split_whitespace().skip(1);
+            let n = num(w.next())?;
+            (w.next() == Some("out") && w.next() == Some("of")).then_some(())?;
+            Some((n, num(w.next())?))
+        };
+        totals = match metric {
+            "checks" => after(values, '✓').zip(after(values, '✗')).or(totals),
+            "checks_failed" => out_of().map(|(f, all)| (all.saturating_sub(f), f)),
+            "checks_succeeded" if totals.is_none() => {
+                out_of().map(|(p, all)| (p, all.saturating_sub(p)))
+            }
+            _ => totals,
+        };
+    }
+    let Some((p, f)) = totals else {
+        return named;
+    };
+    let (np, nf) = named.totals();
+    if nf == f && np <= p {
+        // The checks that passed throughout print no counts.
+        named.add("", p - np, 0);
+        return named;
+    }
+    let mut all = ScriptChecks::default();
+    all.add("", p, f);
+    all
+}
+
 /// Reads a k6 console capture.
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let whole = plain(&read_file_text(path)?);
@@ -305,6 +361,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let mut s = ToolSummary::new("k6");
     s.left_out_runs(appended);
     s.tool_checks = thresholds(text, path);
+    s.script_checks = script_checks(text);
     s.notes.push(
         "k6's console text summary: k6's own whole-run figures (ramps included), rounded \
          as k6 prints them; --out json=results.json keeps every request"
@@ -429,6 +486,37 @@ mod tests {
     #[test]
     fn colours_are_stripped() {
         assert_eq!(plain("\u{1b}[36mavg=1ms\u{1b}[0m x"), "avg=1ms x");
+    }
+
+    #[test]
+    fn script_checks_in_both_layouts() {
+        let failed = |c: ScriptChecks| {
+            (
+                c.totals(),
+                c.failed()
+                    .iter()
+                    .map(|(n, f)| (n.to_string(), *f))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let v1 = "  █ TOTAL RESULTS \n\n    checks_total.......: 14     0.311108/s\n    \
+                  checks_succeeded...: 57.14% 4 out of 7\n    checks_failed......: 42.85% 3 out of 7\n\n    \
+                  ✗ status was 200\n      ↳  57% — ✓ 4 / ✗ 3\n";
+        assert_eq!(
+            failed(script_checks(v1)),
+            ((4, 3), vec![("status was 200".into(), 3)])
+        );
+        let v0 = "     ✓ body ok\n     ✗ status is 200\n      ↳  95% — ✓ 950 / ✗ 50\n\n     \
+                  checks.........................: 97.50% ✓ 1950      ✗ 50\n";
+        // `body ok` passed throughout (1,000 times: no counts printed).
+        assert_eq!(
+            failed(script_checks(v0)),
+            ((1950, 50), vec![("status is 200".into(), 50)])
+        );
+        // Counts that do not add up are kept unnamed.
+        let odd = v0.replace("1950      ✗ 50", "1950      ✗ 60");
+        assert_eq!(failed(script_checks(&odd)), ((1950, 60), vec![]));
+        assert_eq!(script_checks("http_reqs...: 10 1/s\n").totals(), (0, 0));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::ingest::chunks::{self, CountSlot, PartCounts, Range};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::text::parse_rfc3339_ms;
 use crate::ingest::{problem, Format, Observation, Replay, RequestEvent};
-use crate::model::{FailureKind, Problem};
+use crate::model::{FailureKind, Problem, ScriptChecks};
 
 /// k6 `--out csv` (plain or gzipped).
 pub const SPEC: FormatSpec = FormatSpec {
@@ -54,6 +54,8 @@ pub enum Metric {
     Failed,
     /// `vus` gauge.
     Vus,
+    /// `checks`: 1 passed, 0 failed (a `check()` of the script), tagged `check`.
+    Checks,
     /// Anything else.
     Other,
 }
@@ -66,6 +68,7 @@ impl Metric {
             "http_req_duration" => Metric::Duration,
             "http_req_failed" => Metric::Failed,
             "vus" => Metric::Vus,
+            "checks" => Metric::Checks,
             _ => Metric::Other,
         }
     }
@@ -153,7 +156,7 @@ impl Assembler {
                 }
             }
             Metric::Vus => visit(Observation::Users { t_ms, users: value }),
-            Metric::Other => {}
+            Metric::Checks | Metric::Other => {}
         }
     }
 
@@ -266,6 +269,8 @@ struct Columns {
     expected_response: Option<usize>,
     error: Option<usize>,
     error_code: Option<usize>,
+    /// The `check` tag's column: a `checks` sample's name.
+    check: Option<usize>,
     /// Tag columns that identify a request (everything but metric and value).
     identity: Vec<usize>,
     metadata: bool,
@@ -274,6 +279,8 @@ struct Columns {
 #[derive(Clone, Debug, Default)]
 struct Counts {
     orphans: u64,
+    /// The `checks` samples.
+    checks: ScriptChecks,
 }
 
 /// An opened k6 CSV (header parsed; rows stream on replay).
@@ -328,6 +335,7 @@ impl K6Csv {
                 expected_response: find("expected_response"),
                 error: find("error"),
                 error_code: find("error_code"),
+                check: find("check"),
                 identity,
                 metadata: find("metadata").is_some(),
             },
@@ -338,6 +346,24 @@ impl K6Csv {
 }
 
 impl K6Csv {
+    /// The counts of the last replay, whole or in parts.
+    fn last_counts(&self) -> Counts {
+        match &*self.parts.borrow() {
+            Some(parts) => parts.lock().map_or_else(
+                |_| Counts::default(),
+                |p| {
+                    let mut all = Counts::default();
+                    for c in p.iter() {
+                        all.orphans += c.orphans;
+                        all.checks.merge(&c.checks);
+                    }
+                    all
+                },
+            ),
+            None => self.counts.borrow().clone(),
+        }
+    }
+
     /// Reads the samples of the file, or of one range of it, into `visit`.
     fn read(
         &self,
@@ -356,6 +382,7 @@ impl K6Csv {
         let mut assembler = Assembler::default();
         let mut identity = String::new();
         let mut rows = 0u64;
+        let mut checks = ScriptChecks::default();
         loop {
             match r.read_record(&mut record) {
                 Ok(false) => break,
@@ -376,6 +403,16 @@ impl K6Csv {
             let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
             let metric = Metric::of(get(Some(c.metric)));
             if metric == Metric::Other {
+                continue;
+            }
+            if metric == Metric::Checks {
+                let raw = get(Some(c.value));
+                let Ok(value) = raw.trim().parse::<f64>() else {
+                    visit(bad(format!("bad metric_value `{raw}`")));
+                    continue;
+                };
+                let passed = value != 0.0;
+                checks.add(get(c.check), u64::from(passed), u64::from(!passed));
                 continue;
             }
             let ts = get(Some(c.timestamp));
@@ -416,6 +453,7 @@ impl K6Csv {
         }
         Ok(Counts {
             orphans: assembler.orphans,
+            checks,
         })
     }
 
@@ -505,13 +543,11 @@ impl Replay for K6Csv {
     }
 
     fn notes(&self) -> Vec<String> {
-        let orphans = match &*self.parts.borrow() {
-            Some(parts) => parts
-                .lock()
-                .map_or(0, |p| p.iter().map(|c| c.orphans).sum()),
-            None => self.counts.borrow().orphans,
-        };
-        orphan_note(orphans)
+        orphan_note(self.last_counts().orphans)
+    }
+
+    fn script_checks(&self) -> ScriptChecks {
+        self.last_counts().checks
     }
 }
 

@@ -20,7 +20,7 @@ use crate::ingest::k6::csv::{orphan_note, Assembler, Metric, Tags};
 use crate::ingest::text::parse_rfc3339_ms;
 use crate::ingest::Format;
 use crate::ingest::{problem, Observation, Replay};
-use crate::model::{latency_possible, Problem};
+use crate::model::{latency_possible, Problem, ScriptChecks};
 
 /// The `k6-json` format: how it is recognised and read.
 pub const SPEC: FormatSpec = FormatSpec {
@@ -68,6 +68,8 @@ struct Point {
 struct Counts {
     orphans: u64,
     old_layout: bool,
+    /// The `checks` samples.
+    checks: ScriptChecks,
 }
 
 /// An opened k6 JSON output.
@@ -210,6 +212,11 @@ impl K6Json {
                 continue;
             }
             let tags = data.tags.as_ref().unwrap_or(&empty);
+            if metric == Metric::Checks {
+                let passed = value != 0.0;
+                (counts.checks).add(tag(tags, "check"), u64::from(passed), u64::from(!passed));
+                continue;
+            }
             identity(&mut id, time, tags);
             let t = Tags {
                 method: tag(tags, "method"),
@@ -239,9 +246,14 @@ impl K6Json {
         match &*self.parts.borrow() {
             Some(parts) => parts.lock().map_or_else(
                 |_| Counts::default(),
-                |p| Counts {
-                    orphans: p.iter().map(|c| c.orphans).sum(),
-                    old_layout: p.iter().any(|c| c.old_layout),
+                |p| {
+                    let mut all = Counts::default();
+                    for c in p.iter() {
+                        all.orphans += c.orphans;
+                        all.old_layout |= c.old_layout;
+                        all.checks.merge(&c.checks);
+                    }
+                    all
                 },
             ),
             None => self.counts.borrow().clone(),
@@ -291,6 +303,10 @@ impl Replay for K6Json {
                 })
             },
         )
+    }
+
+    fn script_checks(&self) -> ScriptChecks {
+        self.last_counts().checks
     }
 
     fn version_hint(&self) -> Option<String> {

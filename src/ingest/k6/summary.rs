@@ -28,7 +28,7 @@ use crate::ingest::Format;
 use crate::ingest::{problem, IngestOptions};
 use crate::model::{
     EndpointKey, EndpointStats, FailureKind, LatencyDistribution, PercentileSummary, Problem,
-    Source, Stage, ToolCheck,
+    ScriptChecks, Source, Stage, ToolCheck,
 };
 
 /// The `k6-summary` format: how it is recognised and read.
@@ -130,6 +130,43 @@ fn thresholds(v: &Value, path: &Path) -> Vec<ToolCheck> {
         }
     }
     checks
+}
+
+/// The script's checks: by name from the groups (`root_group` and those under it; a
+/// map in `--summary-export`, a list in `handleSummary()`), else the `checks` rate's
+/// `passes` and `fails` (`totals`) unnamed.
+fn script_checks(v: &Value, totals: (Option<f64>, Option<f64>)) -> ScriptChecks {
+    fn items(v: Option<&Value>) -> Vec<&Value> {
+        match v {
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(Value::Object(map)) => map.values().collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn walk(group: &Value, out: &mut ScriptChecks) {
+        for c in items(group.get("checks")) {
+            let count = |k: &str| c.get(k).and_then(Value::as_u64).unwrap_or(0);
+            let name = c.get("name").and_then(Value::as_str).unwrap_or_default();
+            out.add(name, count("passes"), count("fails"));
+        }
+        for g in items(group.get("groups")) {
+            walk(g, out);
+        }
+    }
+    let mut named = ScriptChecks::default();
+    if let Some(root) = v.get("root_group") {
+        walk(root, &mut named);
+    }
+    let count = |x: Option<f64>| x.filter(|x| *x >= 0.0 && x.is_finite()).map(|x| x as u64);
+    match (count(totals.0), count(totals.1)) {
+        // The groups name them when they add up to the rate's counts.
+        (Some(p), Some(f)) if named.totals() != (p, f) => {
+            let mut all = ScriptChecks::default();
+            all.add("", p, f);
+            all
+        }
+        _ => named,
+    }
 }
 
 /// A trend's figures as a percentile summary (`med` → p50, `p(N)` → pN).
@@ -271,6 +308,7 @@ pub fn build_source(
         overall,
         notes,
         tool_checks: thresholds(&v, path),
+        script_checks: script_checks(&v, (stat("checks", "passes"), stat("checks", "fails"))),
         ..Default::default()
     };
     crate::ingest::summary::check_source(path, &src)?;

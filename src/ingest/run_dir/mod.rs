@@ -445,6 +445,9 @@ fn load_observations(
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
     src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
     src.ok_server_errors = ok_server_errors(&replays, &src);
+    for (_, r) in &replays {
+        src.script_checks.merge(&r.script_checks());
+    }
     judge_assertions(&replays, &mut src, run);
     if let Some(why) = replays.iter().find_map(|(_, r)| r.runs_left_out()) {
         src.notes.push(why.clone());
@@ -536,10 +539,36 @@ const LONE_DISTRIBUTION: &str =
      endpoint, but no failure counts, mean or duration; it is read with the `_requests.csv` \
      of the same run: analyse the dir that holds both";
 
+/// What the script's failed checks of the answers were (k6's `check()`), if any failed.
+fn failed_checks_note(src: &Source) -> Option<String> {
+    let (passes, fails) = src.script_checks.totals();
+    if fails == 0 {
+        return None;
+    }
+    let named: Vec<String> = (src.script_checks.failed().iter())
+        .map(|(name, n)| format!("`{name}` {n}"))
+        .collect();
+    Some(format!(
+        "{fails} of {} of the script's checks of the answers failed ({:.1}%{}): {} counts \
+         their requests by status, so the failure figures do not see them",
+        passes + fails,
+        100.0 * fails as f64 / (passes + fails) as f64,
+        if named.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", named.join(", "))
+        },
+        src.tool
+    ))
+}
+
 /// Adds a source, merging with an earlier source of the same tool: stages with the
 /// same name and users are one stage measured by several generators.
 fn add_source(run: &mut Run, mut src: Source) {
     run.tool_checks.append(&mut src.tool_checks);
+    if let Some(note) = failed_checks_note(&src) {
+        src.notes.push(note);
+    }
     if let Some(why) = &src.stopped_early {
         if run.meta.complete != Some(false) {
             run.meta.complete = Some(false);
@@ -606,6 +635,7 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     }
     existing.outcomes_unseen |= src.outcomes_unseen;
     existing.ok_server_errors += src.ok_server_errors;
+    existing.script_checks.merge(&src.script_checks);
     if existing.latency_unit_doubt.is_none() {
         existing.latency_unit_doubt = src.latency_unit_doubt;
     }
