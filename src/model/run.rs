@@ -80,6 +80,13 @@ impl ScriptChecks {
         (self.by_name.values()).fold((0, 0), |(p, f), (a, b)| (p + a, f + b))
     }
 
+    /// The failed checks beyond `failed_requests`: those no failure figure can have
+    /// counted (a check of the status fails with its request; one of the body of a
+    /// 200 does not).
+    pub fn unseen_fails(&self, failed_requests: u64) -> u64 {
+        self.totals().1.saturating_sub(failed_requests)
+    }
+
     /// The names of the checks that failed, with their fails, most failed first.
     pub fn failed(&self) -> Vec<(&str, u64)> {
         let mut failed: Vec<(&str, u64)> = (self.by_name.iter())

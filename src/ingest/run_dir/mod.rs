@@ -546,19 +546,22 @@ fn failed_checks_note(src: &Source) -> Option<String> {
         return None;
     }
     let named: Vec<String> = (src.script_checks.failed().iter())
-        .map(|(name, n)| format!("`{name}` {n}"))
+        .map(|(name, n)| format!("; `{name}` {n}"))
         .collect();
+    let failed_requests = src.overall.failures();
+    let seen = match src.script_checks.unseen_fails(failed_requests) {
+        0 => format!("{failed_requests} requests failed, so the failure figures may count them"),
+        unseen => format!(
+            "{} counts requests by status and {failed_requests} failed, so the failure \
+             figures miss at least {unseen}",
+            src.tool
+        ),
+    };
     Some(format!(
-        "{fails} of {} of the script's checks of the answers failed ({:.1}%{}): {} counts \
-         their requests by status, so the failure figures do not see them",
+        "{fails} of {} of the script's checks of the answers failed ({:.1}%{}): {seen}",
         passes + fails,
         100.0 * fails as f64 / (passes + fails) as f64,
-        if named.is_empty() {
-            String::new()
-        } else {
-            format!("; {}", named.join(", "))
-        },
-        src.tool
+        named.concat(),
     ))
 }
 
