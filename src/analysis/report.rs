@@ -287,6 +287,11 @@ pub struct SlaSummary {
     /// show rules one by one (JUnit) and would otherwise look all green.
     #[serde(skip)]
     pub data_reason: Option<String>,
+    /// Why the answers hold a GO back although every rule passes and the data is
+    /// clean (server errors the tool marked successful, the script's failed checks of
+    /// the answers), for the JUnit report; the headline says it too.
+    #[serde(skip)]
+    pub answers_wrong: Option<String>,
     /// Every evaluation.
     pub rules: Vec<crate::analysis::sla::RuleEvaluation>,
     /// The compliance matrix, rule × stage.

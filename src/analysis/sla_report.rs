@@ -90,9 +90,8 @@ pub(super) fn apply(
     }
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
-    let gate = (tool_gate(run))
-        .or_else(|| ok_server_errors(src))
-        .or_else(|| failed_script_checks(src));
+    let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
+    let gate = tool_gate(run).or_else(|| answers_wrong.clone());
     let verdict = sla::verdict(&evals, data_reason.is_none() && gate.is_none());
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
     let unjudged = (verdict != sla::Verdict::NoGo)
@@ -133,6 +132,7 @@ pub(super) fn apply(
             .filter(|e| e.status == RuleStatus::NotRun)
             .count(),
         data_reason,
+        answers_wrong,
         matrix: matrix(&evals, &columns),
         rules: evals,
     });

@@ -16,8 +16,11 @@
 //! - data that cannot carry a GO (incomplete, partial, simulated or inconsistent, or a
 //!   suspect audit finding) is a `<skipped>` testcase `data quality` in a suite `data`
 //!   with the verdict's reason, so that a CONDITIONAL on all-passing rules does not
-//!   read as all green (skipped, not failed: it does not change the exit code);
-//! - the load tool's own checks (k6's thresholds) are a suite `k6 thresholds`, one
+//!   read as all green (skipped, not failed: it does not change the exit code); so is
+//!   a testcase `answers` when the answers hold the GO back (5xx the tool marked
+//!   successful, the script's failed checks of the answers);
+//! - the load tool's own checks (k6's thresholds, Gatling's assertions) are a suite
+//!   `k6 thresholds` / `gatling assertions`, one
 //!   testcase each: one the tool failed is `<skipped>` (it holds the GO back without
 //!   changing the exit code, as the verdict says), one it passed is plain.
 //!
@@ -118,9 +121,14 @@ pub fn render(
         "<testsuites name=\"headroom check: {}\" tests=\"{}\" failures=\"{failures}\" \
          skipped=\"{}\" errors=\"{}\" time=\"0\">",
         escape(sla.verdict.as_str()),
-        tests + problems.len() + usize::from(sla.data_reason.is_some()) + checks.len(),
+        tests
+            + problems.len()
+            + usize::from(sla.data_reason.is_some())
+            + usize::from(sla.answers_wrong.is_some())
+            + checks.len(),
         skipped
             + usize::from(sla.data_reason.is_some())
+            + usize::from(sla.answers_wrong.is_some())
             + checks.iter().filter(|c| !c.passed).count(),
         problems.len()
     );
@@ -166,20 +174,45 @@ pub fn render(
     out
 }
 
-/// The suite `data`: one skipped testcase `data quality` with the reason the data
-/// cannot carry a GO (nothing when it can).
+/// The suite `data`: a skipped testcase `data quality` with the reason the data
+/// cannot carry a GO, and one `answers` with why the answers hold it back (none when
+/// nothing does).
 fn data_suite(out: &mut String, sla: &SlaSummary) {
-    let Some(why) = &sla.data_reason else {
+    let cases = [
+        (
+            "data quality",
+            sla.data_reason.as_ref(),
+            "the verdict needs clean data",
+        ),
+        (
+            "answers",
+            sla.answers_wrong.as_ref(),
+            "the verdict needs right answers",
+        ),
+    ];
+    let cases: Vec<_> = cases
+        .into_iter()
+        .filter_map(|(n, why, needs)| Some((n, why?, needs)))
+        .collect();
+    if cases.is_empty() {
         return;
-    };
+    }
     let _ = writeln!(
         out,
-        "  <testsuite name=\"data\" tests=\"1\" failures=\"0\" skipped=\"1\" errors=\"0\" \
-         time=\"0\">\n    <testcase classname=\"headroom.data\" name=\"data quality\" time=\"0\">\n      \
-         <skipped message=\"{} ({}: the verdict needs clean data)\"/>\n    </testcase>\n  </testsuite>",
-        escape(why),
-        escape(sla.verdict.as_str())
+        "  <testsuite name=\"data\" tests=\"{n}\" failures=\"0\" skipped=\"{n}\" errors=\"0\" \
+         time=\"0\">",
+        n = cases.len()
     );
+    for (name, why, needs) in cases {
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"headroom.data\" name=\"{name}\" time=\"0\">\n      \
+             <skipped message=\"{} ({}: {needs})\"/>\n    </testcase>",
+            escape(why),
+            escape(sla.verdict.as_str())
+        );
+    }
+    out.push_str("  </testsuite>\n");
 }
 
 /// One suite per tool of its own checks (`k6 thresholds`), a testcase each: skipped

@@ -392,7 +392,13 @@ fn a_k6_run_whose_checks_failed_is_no_go_though_no_request_failed() {
         "run/results.json",
         k6_json(2000, 0) + &k6_check_points(2000, 20),
     );
-    let (code, check, _) = check_json(&dir.path().join("run"), &sla, &[]);
+    let junit = dir.path().join("ci/junit.xml");
+    let junit_arg = ["--junit", junit.to_str().unwrap()];
+    let (code, check, _) = check_json(&dir.path().join("run"), &sla, &junit_arg);
+    // The test report is not all green: the answers hold the GO back.
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let case = "<testcase classname=\"headroom.data\" name=\"answers\" time=\"0\">\n      <skipped";
+    assert!(xml.contains(case), "{xml}");
     assert_eq!(
         (code, &check["verdict"]),
         (0, &"CONDITIONAL".into()),
