@@ -88,6 +88,14 @@ pub(super) fn apply(
     if let Some(why) = &src.latency_unit_doubt {
         sla::discount_doubtful_latency(&mut evals, why);
     }
+    let untrimmed: Vec<(Option<&str>, &str)> = (src.stages.iter().map(Some))
+        .chain(std::iter::once(None))
+        .filter_map(|s| {
+            let why = s.unwrap_or(&src.overall).untrimmed.as_deref()?;
+            Some((s.map(|s| s.name.as_str()), why))
+        })
+        .collect();
+    sla::discount_untrimmed(&mut evals, &untrimmed);
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let gate = tool_gate(run).or_else(|| ok_server_errors(src));

@@ -4,7 +4,9 @@
 //! with that arrival rate; ramps and pauses are not stages. Each stage holds the intermediate periods that lie wholly
 //! inside its phase: their counts exactly, their latency summaries merged
 //! (approximate). A period's span is measured from the periods' own spacing: v1 stamps
-//! a period at its end, v2 at its start (`period`).
+//! a period at its end, v2 at its start (`period`). `--warmup` trims each phase's
+//! start and `--from`/`--to` keep the periods inside them, so phase stages honour the
+//! time flags the whole-run summary cannot.
 
 use std::path::Path;
 
@@ -13,6 +15,7 @@ use serde_json::{Map, Value};
 use super::{count, num, outcomes_v1, outcomes_v2, summary_of};
 use crate::ingest::stages::{sample_spacing_ms, StagePlan};
 use crate::ingest::text::parse_rfc3339_ms;
+use crate::ingest::IngestOptions;
 use crate::model::{
     EndpointKey, EndpointStats, LatencyDistribution, PercentileSummary, Source, Stage,
 };
@@ -39,7 +42,7 @@ struct Period {
 /// Replaces the one whole-run stage of an Artillery source with its phases' stages,
 /// when the plan leaves the stages to the data and the report lists phases and
 /// periods that fall inside them.
-pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan) {
+pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptions) {
     if !matches!(plan, StagePlan::Detect { .. }) {
         return;
     }
@@ -71,9 +74,15 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan) {
         let (a, b) = (t, t + phase.duration_ms);
         t = b;
         let Some(rate) = phase.rate else { continue };
+        // `--warmup` trims the phase's start, `--from`/`--to` keep the periods inside.
+        let kept = |p: &Period| {
+            p.start_ms >= a + opts.warmup_ms - 10
+                && opts.from_ms.is_none_or(|f| p.start_ms >= f)
+                && opts.to_ms.is_none_or(|t| p.end_ms <= t)
+        };
         let held: Vec<&Period> = periods
             .iter()
-            .filter(|p| p.start_ms >= a - 10 && p.end_ms <= b + 10)
+            .filter(|p| p.start_ms >= a - 10 && p.end_ms <= b + 10 && kept(p))
             .collect();
         if held.is_empty() {
             continue;
@@ -94,6 +103,10 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan) {
         stages.len(),
         phases.len()
     ));
+    // The phases honour the time flags: what the whole-run stage said of them is moot.
+    if let Some(why) = src.stages.iter().find_map(|s| s.untrimmed.as_ref()) {
+        src.notes.retain(|n| n != why);
+    }
     src.stages = stages;
 }
 

@@ -264,7 +264,12 @@ pub fn build_source(
         notes.push("the summary does not say why requests failed: their kind is `other`".into());
     }
 
-    let stages = whole_run_stages(plan, &overall, vus_max, &mut notes);
+    let mut stages = whole_run_stages(plan, &overall, vus_max, &mut notes);
+    let fit = crate::ingest::untrimmed::window_fit("k6", None, opts, false);
+    for stage in &mut stages {
+        notes.extend(crate::ingest::untrimmed::apply(&fit, stage));
+    }
+    overall.untrimmed = stages.first().and_then(|s| s.untrimmed.clone());
     let src = Source {
         tool: "k6".into(),
         stages,

@@ -367,6 +367,14 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
 }
 
 /// Why a stage taken from a stats history has no endpoints.
+/// Why stages were not taken from a stats history of Aggregated rows alone under
+/// `--include`/`--exclude`: those rows hold every endpoint, and nothing says which
+/// requests the filter would keep.
+pub const UNFILTERABLE_HISTORY: &str =
+    "--include/--exclude cannot be applied to the stats history: it has only Aggregated \
+     rows (every endpoint together; Locust writes a row per endpoint only with \
+     --csv-full-history), so its stages are not taken from it";
+
 pub(super) const AGGREGATE_ONLY_HISTORY: &str =
     "the stats history has only Aggregated rows (Locust writes a row per endpoint only \
      with --csv-full-history): figures taken from it have totals but no per-endpoint \
@@ -481,6 +489,7 @@ pub(super) fn overall_from_history(overall: &mut Stage, hist: &[HistoryRow], opt
         .zip(hist.last())
         .map(|(a, b)| (b.t_ms - a.t_ms) as f64 / 1000.0);
     overall.duration_s = span.filter(|s| *s > 0.0);
+    let mut dropped = false;
     for (key, row) in last {
         let mut ep = cumulative_endpoint(
             key.clone(),
@@ -503,9 +512,13 @@ pub(super) fn overall_from_history(overall: &mut Stage, hist: &[HistoryRow], opt
             Some(k) if opts.keeps(&k) => {
                 overall.endpoints.insert(k, ep);
             }
-            Some(_) => {}
+            Some(_) => dropped = true,
             None => overall.aggregate = Some(ep),
         }
+    }
+    // As for a stage: a filter makes the Aggregated row stale, or unknowable.
+    if dropped || (opts.filters_endpoints() && overall.endpoints.is_empty()) {
+        overall.aggregate = None;
     }
 }
 
@@ -595,8 +608,9 @@ pub(super) fn stage_from_history(
             None => stage.aggregate = Some(ep),
         }
     }
-    if filtered {
-        // The aggregate stands for every endpoint; a filter that drops one makes it stale.
+    if filtered || (opts.filters_endpoints() && stage.endpoints.is_empty()) {
+        // The aggregate stands for every endpoint; a filter that drops one makes it
+        // stale, and without per-endpoint rows nothing says which it would drop.
         stage.aggregate = None;
     }
     let in_window: Vec<HistoryRow> = hist

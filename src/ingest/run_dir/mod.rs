@@ -301,6 +301,17 @@ fn load_locust_set(
     if set.stats.is_some() || set.history.is_some() {
         let src = locust::build_source(&set, plan, opts, &mut run.problems)?;
         let csvs = locust_checks::LocustCsvs::of(&src.overall);
+        // Time flags its whole-run stage cannot honour are said where the verdict is.
+        let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.clone());
+        // So is an endpoint filter its stats history cannot honour.
+        let unfiltered = (src.notes.iter())
+            .find(|n| n.starts_with(locust::history::UNFILTERABLE_HISTORY))
+            .cloned();
+        if let Some(file) = set.stats.as_ref().or(set.history.as_ref()) {
+            for why in untrimmed.into_iter().chain(unfiltered) {
+                run.warnings.push(super::problem(file, None, why));
+            }
+        }
         add_source(run, src);
         return Some(csvs);
     } else {
@@ -371,10 +382,7 @@ fn load_by_adapter(
                 for src in summaries.finish(plan) {
                     // Time flags a whole-run summary cannot honour are said where the
                     // verdict is read, not only among the source's notes.
-                    let untrimmed = src
-                        .notes
-                        .iter()
-                        .find(|n| n.starts_with(super::summary::UNTRIMMED));
+                    let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.as_ref());
                     if let (Some(note), Some(file)) = (untrimmed, &first) {
                         run.warnings.push(super::problem(file, None, note.clone()));
                     }
