@@ -59,9 +59,9 @@ pub fn window_fit(
         _ => "it covers the whole run, warm-up included".to_string(),
     };
     WindowFit::Untrimmed(format!(
-        "{tool}'s whole-run summary cannot be trimmed to {asked} ({held}): its figures \
-         include requests the flags leave out, so no rule is judged on them; judge it \
-         without the flags, or give an output with request times"
+        "{asked} cannot trim {tool}'s whole-run summary ({held}): its figures include \
+         requests the flags leave out, so no rule is judged on them; judge it without the \
+         flags, or give an output with request times"
     ))
 }
 
