@@ -302,3 +302,53 @@ fn an_interrupted_h2load_run_before_a_finished_one_is_not_summed_into_it() {
     let (_, report, _) = analyze_json(&[Path::new(&one)], &[]);
     assert_eq!(report["data_quality"], "clean", "{report:#}");
 }
+
+/// Locust's `--html` report of a `LoadTestShape` run: users 10, 25 and 50 for 20 s
+/// each, sampled every 5 s in the report's history; 3,000 requests, none failed.
+fn stepped_html_report() -> String {
+    let mut history = Vec::new();
+    for (i, users) in [10, 25, 50].iter().enumerate() {
+        for k in 0..4 {
+            let t = 20 * i + 5 * k + 1;
+            history.push(format!(
+                "{{\"time\":\"2026-12-04T15:31:{t:02}Z\",\"user_count\":[\"2026-12-04T15:31:{t:02}Z\",{users}]}}"
+            ));
+        }
+    }
+    let row = |method: &str, name: &str| {
+        format!(
+            "{{\"method\":\"{method}\",\"name\":\"{name}\",\"num_requests\":3000,\"num_failures\":0,\
+             \"avg_response_time\":40.0,\"min_response_time\":1.0,\"max_response_time\":900.0,\
+             \"median_response_time\":30,\"total_rps\":50.0}}"
+        )
+    };
+    let args = format!(
+        "{{\"start_time\":\"2026-12-04T15:31:00Z\",\"end_time\":\"2026-12-04T15:32:00Z\",\
+         \"requests_statistics\":[{},{}],\"response_time_statistics\":[],\
+         \"failures_statistics\":[],\"history\":[{}]}}",
+        row("GET", "/api/v1/agents"),
+        row("", "Aggregated"),
+        history.join(",")
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n    <title>Locust</title>\n  </head>\n  \
+         <body>\n    <div id=\"root\"></div>\n    <script>\n      window.templateArgs = {args}\n      \
+         window.authArgs = {{}};\n    </script>\n  </body>\n</html>\n"
+    )
+}
+
+#[test]
+fn a_stepped_locust_runs_html_report_is_not_one_load_level_at_its_top_users() {
+    // The report alone covers 10, 25 and 50 users. Before, its one whole-run stage
+    // was put at 50 users (the history's top), and the report read its 50 req/s as
+    // what 50 users make. Now the stage has no users, and a note says why.
+    let dir = TestDir::new();
+    dir.write("run/report.html", stepped_html_report());
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 3000, "{stage:#}");
+    assert_eq!(stage["users"], Value::Null, "{stage:#}");
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("10 → 25 → 50"), "{notes}");
+}
