@@ -352,3 +352,52 @@ fn a_stepped_locust_runs_html_report_is_not_one_load_level_at_its_top_users() {
     let notes = report["sources"][0]["notes"].to_string();
     assert!(notes.contains("10 → 25 → 50"), "{notes}");
 }
+
+/// Locust's console of a run started with `--run-time 60s`, ending as `end` says, with
+/// the final table of `STATS` (6,200 requests, 12 failed).
+fn locust_console(end: &str) -> String {
+    format!(
+        "[2026-12-04 15:41:14,272] vm/INFO/locust.main: Starting Locust 2.47.0\n\
+         [2026-12-04 15:41:14,273] vm/INFO/locust.main: Run time limit set to 60 seconds\n\
+         [2026-12-04 15:41:14,275] vm/INFO/locust.runners: All users spawned: {{\"Agent\": 20}} (20 total users)\n\
+         {end}\
+         [2026-12-04 15:41:43,018] vm/INFO/locust.main: Shutting down (exit code 0)\n\
+         Type     Name          # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s\n\
+         --------|------------|-------|-------------|-------|-------|-------|-------|--------|-----------\n\
+         GET      /a                62     12(19.35%) |     10       1      50     10 |    1.00        0.19\n\
+         GET      /b              6138      0(0.00%) |     10       1      50     10 |   99.00        0.00\n\
+         --------|------------|-------|-------------|-------|-------|-------|-------|--------|-----------\n\
+         \x20        Aggregated      6200     12(0.19%) |     10       1      50     10 |  100.00        0.19\n\n"
+    )
+}
+
+#[test]
+fn a_locust_run_stopped_before_its_run_time_is_not_judged_go() {
+    // `locust -t 60s … > console.txt` stopped after 29 s (SIGTERM: `docker stop`, a CI
+    // timeout). Its CSVs hold what ran, and before they were judged GO as a whole run.
+    // The console says the run time was 60 s and never logs that it was reached: the
+    // run is incomplete. One that reached its limit stays clean.
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", aggregate_history());
+    dir.write("run/run_stats.csv", STATS);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(95) < 1s\"]\n");
+    let run = dir.path().join("run");
+    for (end, verdict, quality) in [
+        (
+            "[2026-12-04 15:41:43,017] vm/INFO/locust.main: Got SIGTERM signal\n",
+            "CONDITIONAL",
+            "incomplete",
+        ),
+        (
+            "[2026-12-04 15:42:14,273] vm/INFO/locust.main: --run-time limit reached, shutting down\n",
+            "GO",
+            "clean",
+        ),
+    ] {
+        dir.write("run/console.txt", locust_console(end));
+        let (_, out, stderr) = check_json(&run, &sla, &[]);
+        assert_eq!(out["verdict"], verdict, "{end}: {out:#}\n{stderr}");
+        let (_, report, _) = analyze_json(&[&run], &[]);
+        assert_eq!(report["data_quality"], quality, "{end}");
+    }
+}
