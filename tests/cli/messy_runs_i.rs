@@ -401,3 +401,91 @@ fn a_locust_run_stopped_before_its_run_time_is_not_judged_go() {
         assert_eq!(report["data_quality"], quality, "{end}");
     }
 }
+
+/// An Artillery v2 `--output` report of phases `warm` (20 s at 20/s), a 10 s ramp to
+/// 100/s, and `peak` (20 s at 100/s), started 2.5 s into a 10 s slot of the clock, as
+/// `artillery run` places its intermediate periods. Each period: its slot (`period`),
+/// when its requests were counted (`firstCounterAt`–`lastCounterAt`), its count.
+fn artillery_v2(t0: i64) -> String {
+    // Arrivals per second at second s of the run (from t0).
+    let rate = |s: i64| match s {
+        0..=19 => 20,
+        20..=29 => 20 + 8 * (s - 20),
+        _ => 100,
+    };
+    let slot0 = t0 - t0.rem_euclid(10_000);
+    let mut periods = Vec::new();
+    let mut total = 0;
+    for k in 0..6 {
+        let slot = slot0 + 10_000 * k;
+        let secs: Vec<i64> = (0..50)
+            .filter(|s| {
+                let at = t0 + 1000 * s;
+                at >= slot && at < slot + 10_000
+            })
+            .collect();
+        let (Some(first), Some(last)) = (secs.first(), secs.last()) else {
+            continue;
+        };
+        let n: i64 = secs.iter().map(|s| rate(*s)).sum();
+        total += n;
+        periods.push(format!(
+            "{{\"counters\":{{\"http.requests\":{n},\"http.codes.200\":{n},\"http.responses\":{n}}},\
+             \"summaries\":{{\"http.response_time\":{{\"min\":8,\"max\":90,\"count\":{n},\"mean\":40,\"p50\":37,\"median\":37,\"p95\":80,\"p99\":85}}}},\
+             \"period\":\"{slot}\",\"firstCounterAt\":{},\"lastCounterAt\":{}}}",
+            t0 + 1000 * first,
+            t0 + 1000 * last + 999
+        ));
+    }
+    format!(
+        "{{\"aggregate\":{{\"counters\":{{\"http.requests\":{total},\"http.codes.200\":{total},\
+         \"http.responses\":{total}}},\"summaries\":{{\"http.response_time\":{{\"min\":8,\"max\":90,\
+         \"count\":{total},\"mean\":40,\"p50\":37,\"median\":37,\"p95\":80,\"p99\":85}}}},\
+         \"firstCounterAt\":{t0},\"lastCounterAt\":{}}},\"intermediate\":[{}],\
+         \"phases\":[{{\"duration\":20,\"arrivalRate\":20,\"name\":\"warm\"}},\
+         {{\"duration\":10,\"arrivalRate\":20,\"rampTo\":100}},\
+         {{\"duration\":20,\"arrivalRate\":100,\"name\":\"peak\"}}]}}",
+        t0 + 50_000,
+        periods.join(",")
+    )
+}
+
+#[test]
+fn artillery_phases_are_timed_from_the_first_request_not_the_clocks_slot() {
+    // The run starts at xx:x2.5. Before, phases were laid from the slot's start
+    // (2.5 s earlier): `warm` held 18 s of requests (360: 8 s and 10 s) over a 20 s
+    // window, 18 req/s for its 20/s. Now `warm` is the periods counted inside its 20 s
+    // from the first request: 360 requests over 18 s, 20 req/s; `peak` the one period
+    // wholly inside it, 1,000 requests at 100/s.
+    let dir = TestDir::new();
+    let t0 = 1_796_398_722_500;
+    dir.write("run/report.json", artillery_v2(t0));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().unwrap();
+    let by_name = |n: &str| {
+        stages
+            .iter()
+            .find(|s| s["name"] == n)
+            .unwrap_or_else(|| panic!("{n}: {stages:#?}"))
+    };
+    let warm = by_name("warm");
+    assert_eq!(warm["requests"], 20 * (8 + 10), "{warm:#}");
+    let rps = warm["throughput_rps"].as_f64().unwrap();
+    assert!((rps - 20.0).abs() < 0.2, "{rps}");
+    let peak = by_name("peak");
+    let rps = peak["throughput_rps"].as_f64().unwrap();
+    assert!((rps - 100.0).abs() < 1.0, "{peak:#}");
+    // `--from` at the peak's first whole period: the phase stages honour it (before,
+    // they were the whole run's whatever the flag).
+    let from = "2026-12-04T15:39:20.500Z"; // t0 + 38 s
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &["--from", from]);
+    assert_eq!(code, 0, "{stderr}");
+    let names: Vec<&Value> = report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["name"])
+        .collect();
+    assert_eq!(names, [&Value::from("peak")], "{stderr}");
+}
