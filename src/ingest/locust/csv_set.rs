@@ -24,9 +24,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::failures::{add_failure_kinds, kinds_from_whole_run, read_exceptions, read_failures};
+use super::flags;
 use super::history::{
     fill_timeline, history_spacing, overall_from_history, read_history, stages_from_history,
-    HistoryRow, AGGREGATE_ONLY_HISTORY, UNFILTERABLE_HISTORY,
+    HistoryRow,
 };
 use crate::ingest::formats::{FormatSpec, Head, Reader, Sniff};
 use crate::ingest::stages::StagePlan;
@@ -553,35 +554,15 @@ pub fn build_source(
             .extend(add_failure_kinds(&mut overall, fails, opts));
     }
 
-    // Aggregated rows alone cannot be filtered by endpoint: with the stats file's
-    // per-endpoint rows, the run is judged whole on what the filter keeps instead.
-    let unfilterable = history.as_deref().is_some_and(|h| {
-        opts.filters_endpoints() && stats.is_some() && !h.iter().any(|r| r.key.is_some())
+    let history_stages = history.as_deref().and_then(|hist| {
+        let read = flags::stages_from_history_read(hist, stats.is_some(), opts, &mut source.notes);
+        read.then(|| stages_from_history(plan, hist, opts))
+            .flatten()
     });
-    if unfilterable {
-        source.notes.push(format!(
-            "{UNFILTERABLE_HISTORY}: the run is one whole-run stage, from the stats file's \
-             rows the filter keeps"
-        ));
-    } else if opts.filters_endpoints()
-        && stats.is_none()
-        && history
-            .as_deref()
-            .is_some_and(|h| !h.iter().any(|r| r.key.is_some()))
-    {
-        source.notes.push(format!(
-            "{UNFILTERABLE_HISTORY}: with no stats file to filter instead, its stages and \
-             the whole run hold no figures"
-        ));
-    }
-    let history_stages = history
-        .as_deref()
-        .filter(|_| !unfilterable)
-        .and_then(|hist| stages_from_history(plan, hist, opts));
     if let Some(hist) = &history {
         let read_for_figures = history_stages.is_some() || stats.is_none();
         if read_for_figures && !hist.iter().any(|r| r.key.is_some()) {
-            source.notes.push(AGGREGATE_ONLY_HISTORY.into());
+            source.notes.push(flags::AGGREGATE_ONLY_HISTORY.into());
         }
     }
     let from_summary = history_stages.is_none();
@@ -594,7 +575,7 @@ pub fn build_source(
         }
         None => summary_stages(plan, &overall, &mut source.notes),
     };
-    untrimmed_summary(&mut source, &mut overall, opts, from_summary);
+    flags::untrimmed_summary(&mut source, &mut overall, opts, from_summary);
     source.overall = overall;
     // Impossible numbers (counts past a u64, more failures than requests) are the
     // stats file's problem (the history's when there is no stats file).
@@ -608,35 +589,6 @@ pub fn build_source(
         return None;
     }
     Some(source)
-}
-
-/// Marks what `--warmup`/`--from`/`--to` could not trim: the whole-run figures (the
-/// stats file's, or the history's last cumulative row) and the stages taken from
-/// them (`from_summary`); stages taken from a stats history were trimmed.
-fn untrimmed_summary(
-    source: &mut Source,
-    overall: &mut Stage,
-    opts: &IngestOptions,
-    from_summary: bool,
-) {
-    let fit = crate::ingest::untrimmed::window_fit("Locust", None, opts, false);
-    if from_summary {
-        for stage in &mut source.stages {
-            source
-                .notes
-                .extend(crate::ingest::untrimmed::apply(&fit, stage));
-        }
-    }
-    if let crate::ingest::untrimmed::WindowFit::Untrimmed(why) = fit {
-        if !from_summary {
-            source.notes.push(
-                "--warmup/--from/--to cannot trim Locust's whole-run summary; they apply \
-                 only to stages taken from a stats history"
-                    .into(),
-            );
-        }
-        overall.untrimmed = Some(why);
-    }
 }
 
 /// Why the whole run has no series when the stats history was cut.

@@ -366,20 +366,6 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
     Ok(out)
 }
 
-/// Why a stage taken from a stats history has no endpoints.
-/// Why stages were not taken from a stats history of Aggregated rows alone under
-/// `--include`/`--exclude`: those rows hold every endpoint, and nothing says which
-/// requests the filter would keep.
-pub const UNFILTERABLE_HISTORY: &str =
-    "--include/--exclude cannot be applied to the stats history: it has only Aggregated \
-     rows (every endpoint together; Locust writes a row per endpoint only with \
-     --csv-full-history), so its stages are not taken from it";
-
-pub(super) const AGGREGATE_ONLY_HISTORY: &str =
-    "the stats history has only Aggregated rows (Locust writes a row per endpoint only \
-     with --csv-full-history): figures taken from it have totals but no per-endpoint \
-     breakdown; run Locust with --csv-full-history for one";
-
 /// Stages from the history's cumulative totals: the manifest's windows, or the
 /// plateaus of its users series. `None` when neither gives a window.
 pub(super) fn stages_from_history(

@@ -305,7 +305,7 @@ fn load_locust_set(
         let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.clone());
         // So is an endpoint filter its stats history cannot honour.
         let unfiltered = (src.notes.iter())
-            .find(|n| n.starts_with(locust::history::UNFILTERABLE_HISTORY))
+            .find(|n| n.starts_with(locust::flags::UNFILTERABLE_HISTORY))
             .cloned();
         if let Some(file) = set.stats.as_ref().or(set.history.as_ref()) {
             for why in untrimmed.into_iter().chain(unfiltered) {
