@@ -6,6 +6,8 @@
 //! the limits, a summary without clock times, any `--warmup`) still holds what the
 //! flags meant to leave out: its figures are reported, and its stage carries the
 //! reason ([`crate::model::Stage::untrimmed`]) so that no rule is judged on them.
+//! Per-request rows timed from the test's own start (hey's and oha's CSV) cannot be
+//! placed on the clock `--from`/`--to` name either ([`clockless_range`]).
 
 use super::IngestOptions;
 use crate::model::{format_rfc3339_ms, Stage};
@@ -63,6 +65,25 @@ pub fn window_fit(
          requests the flags leave out, so no rule is judged on them; judge it without the \
          flags, or give an output with request times"
     ))
+}
+
+/// Why `--from`/`--to` cannot be applied to `tool`'s per-request rows timed from the
+/// test's own start (hey's and oha's CSV: offsets, placed from 1970-01-01), when either
+/// is given: the rows they keep or drop are not those of the window asked for.
+pub fn clockless_range(tool: &str, opts: &IngestOptions) -> Option<String> {
+    (opts.from_ms.is_some() || opts.to_ms.is_some()).then(|| {
+        let asked: Vec<String> = opts
+            .time_filters()
+            .into_iter()
+            .filter(|f| !f.starts_with("--warmup"))
+            .collect();
+        format!(
+            "{} cannot place {tool}'s rows: their times count from the test's own start, \
+             not the clock, so no rule is judged on them; judge the run without the flags \
+             (--warmup applies), or give an output with clock times",
+            asked.join(" ")
+        )
+    })
 }
 
 /// Applies `fit` to a summary's `stage`: empties it when the summary lies outside the

@@ -489,3 +489,39 @@ fn artillery_phases_are_timed_from_the_first_request_not_the_clocks_slot() {
         .collect();
     assert_eq!(names, [&Value::from("peak")], "{stderr}");
 }
+
+#[test]
+fn from_and_to_do_not_pretend_to_place_rows_timed_from_the_tests_start() {
+    // hey's CSV times each request by its offset from the test's start (`offset`), not
+    // the clock. Before, `--to <a date>` kept every row (offsets sit in 1970, before
+    // any date) and judged them — p(99) passed on rows the user meant to cut — and
+    // `--from <a date>` dropped every one without a word. Now both say the rows cannot
+    // be placed, and no rule is judged on them.
+    let dir = TestDir::new();
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..2000u64 {
+        csv.push_str(&format!(
+            "0.0100,0.0001,0.0000,0.0001,0.0090,0.0002,200,{:.4}\n",
+            i as f64 * 0.005
+        ));
+    }
+    dir.write("smoke/hey.csv", csv);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(99) < 500ms\"]\n");
+    let run = dir.path().join("smoke");
+    let (_, out, _) = check_json(&run, &sla, &[]);
+    assert_eq!(evals_on(&out, "smoke")[0]["status"], "pass", "{out:#}");
+    for flag in ["--to", "--from"] {
+        let (_, out, stderr) = check_json(&run, &sla, &[flag, "2026-12-04T15:00:00Z"]);
+        let on_stage = evals_on(&out, "smoke");
+        assert_eq!(
+            on_stage[0]["status"], "insufficient_data",
+            "{flag}: {out:#}"
+        );
+        assert!(
+            stderr.contains("cannot place hey's rows"),
+            "{flag}: {stderr}"
+        );
+    }
+}

@@ -461,6 +461,23 @@ fn load_observations(
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
     });
+    // Times from the test's own start (hey's and oha's CSV) cannot be placed on the
+    // clock that --from/--to name: the rows kept are not those of the window asked for.
+    let clockless = src.span_ms.is_some_and(|(a, _)| a < CLOCK_TIMES_FROM_MS);
+    if let (true, Some(why), Some((path, _))) = (
+        clockless,
+        super::untrimmed::clockless_range(tool, opts),
+        replays.first(),
+    ) {
+        for stage in src
+            .stages
+            .iter_mut()
+            .chain(std::iter::once(&mut src.overall))
+        {
+            stage.untrimmed = Some(why.clone());
+        }
+        run.warnings.push(super::problem(path, None, why));
+    }
     for (path, r) in &replays {
         let warnings = r.warnings().into_iter();
         run.warnings
