@@ -88,6 +88,7 @@ pub(super) fn apply(
     if let Some(why) = &src.latency_unit_doubt {
         sla::discount_doubtful_latency(&mut evals, why);
     }
+    sla::discount_untrimmed(&mut evals, &untrimmed_scopes(src));
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
@@ -340,6 +341,18 @@ fn data_reason(a: &Analysis, run: &Run, deciding: &[String]) -> (Option<String>,
         finding_summary(first)
     );
     (Some(why), aside)
+}
+
+/// The scopes of `src` (a stage's name, `None` for overall) whose figures hold requests
+/// outside the window the time flags asked for, each with why.
+fn untrimmed_scopes(src: &Source) -> Vec<(Option<&str>, &str)> {
+    (src.stages.iter().map(Some))
+        .chain(std::iter::once(None))
+        .filter_map(|s| {
+            let why = s.unwrap_or(&src.overall).untrimmed.as_deref()?;
+            Some((s.map(|s| s.name.as_str()), why))
+        })
+        .collect()
 }
 
 /// A stage's series (every request of the stage); `None` when the source has none.

@@ -6,7 +6,9 @@
 //! A run begins at a line its tool prints first (`Summary:`, `This is ApacheBench`, …);
 //! such a line opens a new run only once the current one has printed a line of its
 //! results (`Total:`, `Complete requests:`, …), so a banner followed by its own
-//! `Benchmarking …` line stays one run.
+//! `Benchmarking …` line stays one run. A tool that prints its start line once per run
+//! (h2load) shows an interrupted run as a start line followed by another: that run is
+//! left out too, and said (`first_run_with_results`).
 
 use std::path::Path;
 
@@ -21,13 +23,23 @@ pub struct RunMarks {
 /// The text of the first run in `text` (all of it when it holds one), and the note
 /// naming the others when it holds several.
 pub fn first_run<'a>(path: &Path, text: &'a str, marks: &RunMarks) -> (&'a str, Option<String>) {
+    first_run_after(path, text, marks, 0)
+}
+
+/// [`first_run`] of a text whose first line is line `skipped + 1` of the file.
+fn first_run_after<'a>(
+    path: &Path,
+    text: &'a str,
+    marks: &RunMarks,
+    skipped: u64,
+) -> (&'a str, Option<String>) {
     // (byte offset, 1-based line) of each run after the first.
     let mut later: Vec<(usize, u64)> = Vec::new();
     let (mut offset, mut has_results) = (0usize, false);
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let l = line.trim();
         if (marks.starts)(l) && has_results {
-            later.push((offset, i as u64 + 1));
+            later.push((offset, skipped + i as u64 + 1));
             has_results = false;
         } else if (marks.results)(l) {
             has_results = true;
@@ -46,6 +58,47 @@ pub fn first_run<'a>(path: &Path, text: &'a str, marks: &RunMarks) -> (&'a str, 
         lines.join(", ")
     );
     (&text[..end], Some(note))
+}
+
+/// For a tool that prints its start line once per run (h2load's `starting
+/// benchmark...`): the first run in `text` that shows results, after any run that
+/// started and printed none (interrupted: its requests are in no figure, and the note
+/// says so), and the note naming runs after it ([`first_run`]), both in one.
+pub fn first_run_with_results<'a>(
+    path: &Path,
+    text: &'a str,
+    marks: &RunMarks,
+) -> (&'a str, Option<String>) {
+    // (byte offset, 1-based line) of each start line before the first results.
+    let mut starts: Vec<(usize, u64)> = Vec::new();
+    let mut offset = 0usize;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let l = line.trim();
+        if (marks.results)(l) {
+            break;
+        }
+        if (marks.starts)(l) {
+            starts.push((offset, i as u64 + 1));
+        }
+        offset += line.len();
+    }
+    let Some((&(from, line), cut)) = starts.split_last().filter(|(_, cut)| !cut.is_empty()) else {
+        return first_run(path, text, marks);
+    };
+    let lines: Vec<String> = cut.iter().map(|(_, l)| l.to_string()).collect();
+    let interrupted = format!(
+        "{} holds {} run(s) that started (line {}) and printed no results — interrupted — \
+         before the run analysed (from line {line}): their requests are in no figure",
+        path.display(),
+        cut.len(),
+        lines.join(", ")
+    );
+    let (run, later) = first_run_after(path, &text[from..], marks, line - 1);
+    let note = match later {
+        Some(later) => format!("{interrupted}; {later}"),
+        None => interrupted,
+    };
+    (run, Some(note))
 }
 
 #[cfg(test)]
@@ -69,6 +122,23 @@ mod tests {
         let (first, note) = first_run(Path::new("x"), text, &HEY);
         assert_eq!(first, "\nSummary:\n  Total:\t1 secs\n\n");
         assert!(note.unwrap().contains("holds 2 runs"));
+    }
+
+    #[test]
+    fn a_run_restarted_before_its_results_was_interrupted() {
+        const H2: RunMarks = RunMarks {
+            starts: |l| l.starts_with("starting benchmark"),
+            results: |l| l.starts_with("requests: "),
+        };
+        let text = "starting benchmark...\nx\nstarting benchmark...\nrequests: 1\n";
+        let (run, note) = first_run_with_results(Path::new("x"), text, &H2);
+        assert_eq!(run, "starting benchmark...\nrequests: 1\n");
+        assert!(note.unwrap().contains("(line 1)"));
+        let one = "starting benchmark...\nrequests: 1\n";
+        assert_eq!(
+            first_run_with_results(Path::new("x"), one, &H2),
+            (one, None)
+        );
     }
 
     #[test]

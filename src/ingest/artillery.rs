@@ -65,7 +65,7 @@ pub fn build_source(
     opts: &IngestOptions,
 ) -> Result<Source, Problem> {
     let mut src = build(path, read(path), plan, opts)?;
-    phases::apply(path, &mut src, plan);
+    phases::apply(path, &mut src, plan, opts);
     Ok(src)
 }
 

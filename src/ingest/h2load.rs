@@ -7,7 +7,8 @@
 //!   1.5× the run's) hides failed connections: the failures are a lower bound
 //!   (`transport_errors_unseen`), and a note says so.
 //! * Several runs appended to one file: the first is read, a note names the others
-//!   (`appended.rs`).
+//!   (`appended.rs`); a run that started and printed no results (interrupted) before
+//!   it is named too, and left out.
 //! * `requests: T total, S started, D done, K succeeded, F failed, E errored, O timeout`:
 //!   requests are `succeeded + failed` (every request with an outcome: the done ones,
 //!   and those h2load never started because their connection failed, which it counts as
@@ -30,7 +31,7 @@ use std::sync::OnceLock;
 use hdrhistogram::Histogram;
 use regex::Regex;
 
-use super::appended::{first_run, RunMarks};
+use super::appended::{first_run_with_results, RunMarks};
 use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
@@ -111,7 +112,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
         ],
     );
     let whole = read_file_text(path)?;
-    let (text, appended) = first_run(path, &whole, &RUNS);
+    let (text, appended) = first_run_with_results(path, &whole, &RUNS);
     require_lines(path, text, "h2load", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("h2load");
     s.left_out_runs(appended);

@@ -36,6 +36,7 @@ pub mod request_rows;
 mod run_dir;
 mod stages;
 pub mod text;
+mod untrimmed;
 
 // Bounded reads and plausible rows, for every format.
 pub mod limits;
@@ -113,6 +114,11 @@ pub struct IngestOptions {
 }
 
 impl IngestOptions {
+    /// True when `--include` or `--exclude` was given.
+    pub fn filters_endpoints(&self) -> bool {
+        self.include.is_some() || self.exclude.is_some()
+    }
+
     /// True when an endpoint passes `--include` / `--exclude`.
     pub fn keeps(&self, key: &EndpointKey) -> bool {
         let text = key.to_string();

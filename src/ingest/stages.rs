@@ -50,8 +50,15 @@ pub enum StagePlan {
 
 impl StagePlan {
     /// The plan for a dir: manifest stages first, then the dir's name, then detection.
-    /// `stage_dir`: the dir is one of several read together.
-    pub fn for_dir(dir_name: &str, manifest: Option<&Manifest>, stage_dir: bool) -> StagePlan {
+    /// `stage_dir`: the dir is one of several read together; `keep_number`: its
+    /// ordering number is all that tells it from another (`01_step`, `02_step`), so it
+    /// stays in the name.
+    pub fn for_dir(
+        dir_name: &str,
+        manifest: Option<&Manifest>,
+        stage_dir: bool,
+        keep_number: bool,
+    ) -> StagePlan {
         if let Some(m) = manifest.filter(|m| !m.stages.is_empty()) {
             return StagePlan::Manifest(
                 m.stages
@@ -74,6 +81,12 @@ impl StagePlan {
         }
         match stage_from_dir_name(dir_name) {
             Some((name, users)) if users.is_some() => StagePlan::WholeDir { name, users },
+            // A numbered stage dir without users (`01-smoke`, `02 ramp`) is named as
+            // one with users is: its words, the ordering number dropped.
+            Some((name, None)) if !keep_number && ordering_number(dir_name) => StagePlan::Detect {
+                fallback: name,
+                stage_dir,
+            },
             _ => StagePlan::Detect {
                 fallback: dir_name.to_string(),
                 stage_dir,
@@ -122,6 +135,28 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
         words.join("_").to_lowercase()
     };
     Some((name, users))
+}
+
+/// The name a numbered stage dir without users gets (`01-smoke` → `smoke`), if it is
+/// one.
+pub fn numbered_name(dir_name: &str) -> Option<String> {
+    match stage_from_dir_name(dir_name) {
+        Some((name, None)) if ordering_number(dir_name) => Some(name),
+        _ => None,
+    }
+}
+
+/// True when a dir's name opens with an ordering number (one to three digits) before
+/// words that hold a letter (`01-smoke`, `02 Ramp`, `3_soak`), not a date
+/// (`2026-12-04`) nor a number alone.
+fn ordering_number(dir: &str) -> bool {
+    let mut words = dir
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or_default();
+    (1..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_digit())
+        && words.any(|w| w.chars().any(char::is_alphabetic))
 }
 
 /// A plateau of the users series.
@@ -265,6 +300,21 @@ mod tests {
             stage_from_dir_name("03 Spike [200 VUs]"),
             Some(("spike".into(), Some(200)))
         );
+    }
+
+    #[test]
+    fn numbered_dirs_without_users_are_named_by_their_words() {
+        let named = |dir: &str| match StagePlan::for_dir(dir, None, true, false) {
+            StagePlan::Detect { fallback, .. } => fallback,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(named("01-smoke"), "smoke");
+        assert_eq!(named("02 Ramp"), "ramp");
+        assert_eq!(named("3_soak"), "soak");
+        assert_eq!(named("2026-12-04"), "2026-12-04");
+        assert_eq!(named("2026-12-04-run"), "2026-12-04-run");
+        assert_eq!(named("results"), "results");
+        assert_eq!(named("v2-canary"), "v2-canary");
     }
 
     #[test]

@@ -278,10 +278,6 @@ pub struct ToolSummary {
     pub stopped_early: Option<String>,
 }
 
-/// How the note begins that says `--warmup`/`--from`/`--to` were not applied to a
-/// whole-run summary (also a run warning).
-pub const UNTRIMMED: &str = "--warmup/--from/--to cannot trim";
-
 impl ToolSummary {
     /// Says that the file holds runs after the one read (`note` names them): a note,
     /// and the source holds data the report does not cover.
@@ -305,14 +301,8 @@ impl ToolSummary {
     /// or the manifest's only stage).
     pub fn into_source(self, plan: &StagePlan, opts: &IngestOptions) -> Source {
         let mut notes = self.notes;
-        let window = (opts.from_ms.is_some() || opts.to_ms.is_some()) && !self.selected_by_time;
-        if opts.warmup_ms > 0 || window {
-            notes.push(format!(
-                "{UNTRIMMED} {}'s whole-run summary: it is reported whole (its figures include \
-                 what the flags meant to leave out)",
-                self.tool
-            ));
-        }
+        let fit =
+            super::untrimmed::window_fit(&self.tool, self.window_ms, opts, self.selected_by_time);
         let mut overall = Stage::named("overall");
         overall.window_basis = format!("whole run ({}'s own summary, ramps included)", self.tool);
         overall.window_ms = self.window_ms;
@@ -377,6 +367,9 @@ impl ToolSummary {
         };
         overall.users = stage.users;
         overall.arrival_rate_rps = stage.arrival_rate_rps;
+        let mut stage = stage;
+        notes.extend(super::untrimmed::apply(&fit, &mut stage));
+        overall.untrimmed.clone_from(&stage.untrimmed);
         Source {
             tool: self.tool,
             stages: vec![stage],
@@ -388,7 +381,7 @@ impl ToolSummary {
             stopped_early: self.stopped_early,
             outcomes_unseen: false,
             latency_unit_doubt: None,
-            span_ms: None,
+            span_ms: self.window_ms,
             beside_stage: None,
             tool_checks: self.tool_checks,
             script_checks: self.script_checks,

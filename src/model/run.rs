@@ -440,6 +440,10 @@ pub struct Stage {
     /// figures) with dense interval histograms, and the users; summary sources fill
     /// what they carry. Endpoints' own series add nothing to it.
     pub timeline: TimeSeries,
+    /// Why its figures hold requests outside the window `--warmup`/`--from`/`--to`
+    /// asked for (one clause): a whole-run summary cannot be trimmed, so no rule is
+    /// judged on them. `None`: the flags were applied, or none was given.
+    pub untrimmed: Option<String>,
 }
 
 impl Stage {
@@ -536,6 +540,9 @@ impl Stage {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
+        if self.untrimmed.is_none() {
+            self.untrimmed = other.untrimmed;
+        }
     }
 }
 

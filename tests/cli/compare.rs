@@ -1240,11 +1240,7 @@ fn stages_of_one_name_run_at_different_loads_decide_nothing() {
     // At one load, the shift is found: the fixture can show a regression.
     let (code, report, stderr) = compare_json(&dir, &[&base, &same_load], &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(
-        of_stage(&report, "02_load"),
-        ["\"regressed\""],
-        "{report:#}"
-    );
+    assert_eq!(of_stage(&report, "load"), ["\"regressed\""], "{report:#}");
     let extra = ["--fail-on-regression"];
     let (code, report, stderr) = compare_json(&dir, &[&base, &other_load], &extra);
     assert_eq!(code, 0, "{stderr}");
@@ -1257,27 +1253,27 @@ fn stages_of_one_name_run_at_different_loads_decide_nothing() {
     assert_eq!(
         bases,
         [
-            (Value::from("01_warm"), Value::from("name")),
-            (Value::from("02_load"), Value::from("name"))
+            (Value::from("warm"), Value::from("name")),
+            (Value::from("load"), Value::from("name"))
         ]
     );
     let decided: Vec<_> = verdicts(&report)
         .into_iter()
-        .filter(|v| v.0 == "\"02_load\"" && v.3 != "\"inconclusive\"")
+        .filter(|v| v.0 == "\"load\"" && v.3 != "\"inconclusive\"")
         .collect();
     assert!(decided.is_empty(), "{decided:?}");
-    assert_eq!(of_stage(&report, "02_load"), ["\"inconclusive\""]);
+    assert_eq!(of_stage(&report, "load"), ["\"inconclusive\""]);
     // The warm-up stages ran at one load: they still compare (unchanged or not, decided).
     let warm_decided = verdicts(&report)
         .into_iter()
-        .any(|v| v.0 == "\"01_warm\"" && v.3 != "\"inconclusive\"");
+        .any(|v| v.0 == "\"warm\"" && v.3 != "\"inconclusive\"");
     assert!(warm_decided, "{report:#}");
     let notes = report["notes"].to_string();
     assert!(
-        notes.contains("stage `02_load` ran at 10 users in the baseline and 20 in the candidate"),
+        notes.contains("stage `load` ran at 10 users in the baseline and 20 in the candidate"),
         "{notes}"
     );
-    assert!(!notes.contains("stage `01_warm` ran at"), "{notes}");
+    assert!(!notes.contains("stage `warm` ran at"), "{notes}");
 }
 
 /// A stage run with users (a closed model) against one run at an arrival rate (an
@@ -1326,7 +1322,7 @@ fn a_closed_stage_against_an_open_one_and_a_repeat_at_another_load_decide_nothin
     let report: Value = serde_json::from_slice(&o.stdout).expect("compare.json");
     let decided: Vec<_> = verdicts(&report)
         .into_iter()
-        .filter(|v| v.0 == "\"02_load\"" && v.3 != "\"inconclusive\"")
+        .filter(|v| v.0 == "\"load\"" && v.3 != "\"inconclusive\"")
         .collect();
     assert!(decided.is_empty(), "{decided:?}");
     assert!(

@@ -14,6 +14,10 @@
 //! `Interval_Max` column says its values are in another unit than they were read
 //! in): the figures may be off by 1,000× either way, so a latency rule's pass *and*
 //! miss become `insufficient_data`, with the reason in the note.
+//!
+//! And every rule on a stage whose figures hold requests outside the window
+//! `--warmup`/`--from`/`--to` asked for (a whole-run summary cannot be trimmed): its
+//! pass and miss alike rest on other data than the one asked about.
 
 use super::rule::Metric;
 use super::{RuleEvaluation, RuleStatus};
@@ -85,6 +89,26 @@ pub fn discount_doubtful_latency(evals: &mut [RuleEvaluation], why: &str) {
              1,000× or more",
             e.metric
         );
+        e.status = RuleStatus::InsufficientData;
+        e.note = Some(match e.note.take() {
+            Some(old) => format!("{note}; {old}"),
+            None => note,
+        });
+    }
+}
+
+/// Turns every judged rule on the scopes `untrimmed` names (a stage's name, or `None`
+/// for overall, each with why its figures hold requests outside the window asked for)
+/// into `insufficient_data`.
+pub fn discount_untrimmed(evals: &mut [RuleEvaluation], untrimmed: &[(Option<&str>, &str)]) {
+    for e in evals.iter_mut() {
+        if !matches!(e.status, RuleStatus::Pass | RuleStatus::Fail) {
+            continue;
+        }
+        let Some((_, why)) = untrimmed.iter().find(|(s, _)| *s == e.stage.as_deref()) else {
+            continue;
+        };
+        let note = format!("not shown: {why}");
         e.status = RuleStatus::InsufficientData;
         e.note = Some(match e.note.take() {
             Some(old) => format!("{note}; {old}"),

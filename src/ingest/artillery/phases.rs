@@ -4,7 +4,12 @@
 //! with that arrival rate; ramps and pauses are not stages. Each stage holds the intermediate periods that lie wholly
 //! inside its phase: their counts exactly, their latency summaries merged
 //! (approximate). A period's span is measured from the periods' own spacing: v1 stamps
-//! a period at its end, v2 at its start (`period`).
+//! a period at its end, v2 at its start (`period`); v2's periods are 10 s slots of the
+//! clock, and the phases and each stage's window are placed by when the requests were
+//! counted (`firstCounterAt`–`lastCounterAt`), so a phase that began mid-slot is not
+//! timed from the slot's start. `--warmup` trims each phase's
+//! start and `--from`/`--to` keep the periods inside them, so phase stages honour the
+//! time flags the whole-run summary cannot.
 
 use std::path::Path;
 
@@ -13,6 +18,7 @@ use serde_json::{Map, Value};
 use super::{count, num, outcomes_v1, outcomes_v2, summary_of};
 use crate::ingest::stages::{sample_spacing_ms, StagePlan};
 use crate::ingest::text::parse_rfc3339_ms;
+use crate::ingest::IngestOptions;
 use crate::model::{
     EndpointKey, EndpointStats, LatencyDistribution, PercentileSummary, Source, Stage,
 };
@@ -31,6 +37,10 @@ struct Phase {
 struct Period {
     start_ms: i64,
     end_ms: i64,
+    /// When its requests were counted: v2's `firstCounterAt`–`lastCounterAt` (a period
+    /// is a 10 s slot of the clock, which the run's first and last only partly fill),
+    /// else `[start, end]`.
+    counted_ms: (i64, i64),
     requests: u64,
     failures: u64,
     latency: Option<PercentileSummary>,
@@ -39,7 +49,7 @@ struct Period {
 /// Replaces the one whole-run stage of an Artillery source with its phases' stages,
 /// when the plan leaves the stages to the data and the report lists phases and
 /// periods that fall inside them.
-pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan) {
+pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptions) {
     if !matches!(plan, StagePlan::Detect { .. }) {
         return;
     }
@@ -65,15 +75,23 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan) {
         .cloned()
         .filter(|_| src.overall.endpoints.len() == 1)
         .unwrap_or_else(|| EndpointKey::new(None, "all requests"));
-    let mut t = first.start_ms;
+    // Phases run from the first request, not from the clock's 10 s slot it fell in.
+    let mut t = first.counted_ms.0;
     let mut stages = Vec::new();
     for (i, phase) in phases.iter().enumerate() {
         let (a, b) = (t, t + phase.duration_ms);
         t = b;
         let Some(rate) = phase.rate else { continue };
+        // `--warmup` trims the phase's start, `--from`/`--to` keep the periods inside.
+        let kept = |p: &Period| {
+            let (start, end) = p.counted_ms;
+            start >= a + opts.warmup_ms - 10
+                && opts.from_ms.is_none_or(|f| start >= f)
+                && opts.to_ms.is_none_or(|t| end <= t)
+        };
         let held: Vec<&Period> = periods
             .iter()
-            .filter(|p| p.start_ms >= a - 10 && p.end_ms <= b + 10)
+            .filter(|p| p.counted_ms.0 >= a - 10 && p.counted_ms.1 <= b + 10 && kept(p))
             .collect();
         if held.is_empty() {
             continue;
@@ -94,6 +112,10 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan) {
         stages.len(),
         phases.len()
     ));
+    // The phases honour the time flags: what the whole-run stage said of them is moot.
+    if let Some(why) = src.stages.iter().find_map(|s| s.untrimmed.as_ref()) {
+        src.notes.retain(|n| n != why);
+    }
     src.stages = stages;
 }
 
@@ -102,8 +124,8 @@ fn stage_of(name: &str, rate: f64, key: &EndpointKey, held: &[&Period]) -> Stage
     let mut stage = Stage::named(name);
     stage.arrival_rate_rps = Some(rate);
     stage.window_basis = "Artillery phase (the intermediate periods inside it)".into();
-    let start = held.iter().map(|p| p.start_ms).min().unwrap_or(0);
-    let end = held.iter().map(|p| p.end_ms).max().unwrap_or(start);
+    let start = held.iter().map(|p| p.counted_ms.0).min().unwrap_or(0);
+    let end = held.iter().map(|p| p.counted_ms.1).max().unwrap_or(start);
     stage.window_ms = Some((start, end));
     let mut ep = EndpointStats::new(key.clone());
     ep.ok_latency = None;
@@ -185,7 +207,8 @@ fn periods(json: &Value) -> Vec<Period> {
     let v2 = json
         .get("aggregate")
         .is_some_and(|a| a.get("counters").is_some() && a.get("latency").is_none());
-    let mut rows: Vec<(i64, u64, u64, Option<PercentileSummary>)> = Vec::new();
+    type Row = (i64, u64, u64, Option<PercentileSummary>, Option<(i64, i64)>);
+    let mut rows: Vec<Row> = Vec::new();
     for p in list.iter().filter_map(Value::as_object) {
         let row = if v2 {
             let t = p
@@ -201,9 +224,13 @@ fn periods(json: &Value) -> Vec<Period> {
                 .or_else(|| p.get("histograms"))
                 .and_then(|s| s.get("http.response_time"))
                 .and_then(Value::as_object);
+            let counted = num(p, "firstCounterAt")
+                .zip(num(p, "lastCounterAt"))
+                .map(|(a, b)| (a as i64, b as i64))
+                .filter(|(a, b)| a < b);
             t.map(|t| {
                 let s = rt.map(|r| summary_of(r, o.answered));
-                (t as i64, o.requests(), o.failed(), s)
+                (t as i64, o.requests(), o.failed(), s, counted)
             })
         } else {
             let t = p
@@ -219,19 +246,20 @@ fn periods(json: &Value) -> Vec<Period> {
                 .get("latency")
                 .and_then(Value::as_object)
                 .map(|l| summary_of(l, answered));
-            t.map(|t| (t, answered.saturating_add(o.transport), o.failed(), s))
+            t.map(|t| (t, answered.saturating_add(o.transport), o.failed(), s, None))
         };
         rows.extend(row);
     }
     rows.sort_by_key(|r| r.0);
     let width = sample_spacing_ms(rows.iter().map(|r| r.0));
     rows.into_iter()
-        .map(|(t, requests, failures, latency)| {
+        .map(|(t, requests, failures, latency, counted)| {
             // v1 stamps a period when it ends; v2 names it by its start.
             let start_ms = if v2 { t } else { t - width };
             Period {
                 start_ms,
                 end_ms: start_ms + width,
+                counted_ms: counted.unwrap_or((start_ms, start_ms + width)),
                 requests,
                 failures,
                 latency: latency.filter(|s| s.count > 0),

@@ -301,7 +301,7 @@ pub fn build_source(
         notes.push("the summary does not say why requests failed: their kind is `other`".into());
     }
 
-    let stages = whole_run_stages(plan, &overall, vus_max, &mut notes);
+    let stages = whole_run_stages(plan, &mut overall, vus_max, opts, &mut notes);
     let src = Source {
         tool: "k6".into(),
         stages,
@@ -316,8 +316,26 @@ pub fn build_source(
 }
 
 /// The summary's one whole-run stage under the stage plan (a manifest of several
-/// stages gets one `whole_run` stage, and a note says why).
+/// stages gets one `whole_run` stage, and a note says why), marked untrimmed, as
+/// `overall` is, when time flags ask for less than the whole run.
 fn whole_run_stages(
+    plan: &StagePlan,
+    overall: &mut Stage,
+    vus_max: Option<f64>,
+    opts: &IngestOptions,
+    notes: &mut Vec<String>,
+) -> Vec<Stage> {
+    let mut stages = whole_run_stages_of(plan, overall, vus_max, notes);
+    let fit = crate::ingest::untrimmed::window_fit("k6", None, opts, false);
+    for stage in &mut stages {
+        notes.extend(crate::ingest::untrimmed::apply(&fit, stage));
+    }
+    overall.untrimmed = stages.first().and_then(|s| s.untrimmed.clone());
+    stages
+}
+
+/// [`whole_run_stages`] before the time flags.
+fn whole_run_stages_of(
     plan: &StagePlan,
     overall: &Stage,
     vus_max: Option<f64>,

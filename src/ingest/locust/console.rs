@@ -61,6 +61,37 @@ pub fn final_counts(path: &Path) -> Result<Option<(u64, u64)>, Problem> {
     Ok(last)
 }
 
+/// Why the run stopped before the `--run-time` it was started with, in one clause, or
+/// `None`: Locust logs `Run time limit set to N seconds` at the start and
+/// `--run-time limit reached, shutting down` when the limit ends the run; a run stopped
+/// before (Ctrl-C, SIGTERM, a killed process) never logs the second. A run without
+/// `--run-time` is stopped by hand as a matter of course, so says nothing here.
+pub fn stopped_early(path: &Path) -> Result<Option<String>, Problem> {
+    let text = read_file_text(path)?;
+    let limit = text.lines().find_map(|l| {
+        let at = l.find("Run time limit set to ")?;
+        Some(l[at + "Run time limit set to ".len()..].trim().to_string())
+    });
+    let Some(limit) = limit else {
+        return Ok(None);
+    };
+    if text.contains("--run-time limit reached") {
+        return Ok(None);
+    }
+    let how = if text.contains("Got SIGTERM signal") {
+        "by SIGTERM"
+    } else if text.contains("Shutting down") {
+        "by hand (Ctrl-C)"
+    } else {
+        "without shutting down (killed, or its output cut)"
+    };
+    Ok(Some(format!(
+        "{}: Locust's --run-time was {limit}, but the run was stopped {how} before it \
+         (no `--run-time limit reached` line)",
+        path.display()
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,9 +24,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::failures::{add_failure_kinds, kinds_from_whole_run, read_exceptions, read_failures};
+use super::flags;
 use super::history::{
     fill_timeline, history_spacing, overall_from_history, read_history, stages_from_history,
-    HistoryRow, AGGREGATE_ONLY_HISTORY,
+    HistoryRow,
 };
 use crate::ingest::formats::{FormatSpec, Head, Reader, Sniff};
 use crate::ingest::stages::StagePlan;
@@ -504,13 +505,6 @@ pub fn build_source(
             "Locust reported {n} exception(s) in user code: {msg}"
         ));
     }
-    if opts.warmup_ms > 0 || opts.from_ms.is_some() || opts.to_ms.is_some() {
-        source.notes.push(
-            "--warmup/--from/--to cannot trim Locust's whole-run summary; they apply only to \
-             stages taken from a stats history"
-                .into(),
-        );
-    }
 
     // Overall: the summary when there is one, else the last cumulative history row.
     let mut overall = Stage::named("overall");
@@ -560,15 +554,18 @@ pub fn build_source(
             .extend(add_failure_kinds(&mut overall, fails, opts));
     }
 
-    let history_stages = history
-        .as_deref()
-        .and_then(|hist| stages_from_history(plan, hist, opts));
+    let history_stages = history.as_deref().and_then(|hist| {
+        let read = flags::stages_from_history_read(hist, stats.is_some(), opts, &mut source.notes);
+        read.then(|| stages_from_history(plan, hist, opts))
+            .flatten()
+    });
     if let Some(hist) = &history {
         let read_for_figures = history_stages.is_some() || stats.is_none();
         if read_for_figures && !hist.iter().any(|r| r.key.is_some()) {
-            source.notes.push(AGGREGATE_ONLY_HISTORY.into());
+            source.notes.push(flags::AGGREGATE_ONLY_HISTORY.into());
         }
     }
+    let from_summary = history_stages.is_none();
     source.stages = match history_stages {
         Some(mut stages) => {
             for stage in &mut stages {
@@ -578,6 +575,7 @@ pub fn build_source(
         }
         None => summary_stages(plan, &overall, &mut source.notes),
     };
+    flags::untrimmed_summary(&mut source, &mut overall, opts, from_summary);
     source.overall = overall;
     // Impossible numbers (counts past a u64, more failures than requests) are the
     // stats file's problem (the history's when there is no stats file).

@@ -366,12 +366,6 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
     Ok(out)
 }
 
-/// Why a stage taken from a stats history has no endpoints.
-pub(super) const AGGREGATE_ONLY_HISTORY: &str =
-    "the stats history has only Aggregated rows (Locust writes a row per endpoint only \
-     with --csv-full-history): figures taken from it have totals but no per-endpoint \
-     breakdown; run Locust with --csv-full-history for one";
-
 /// Stages from the history's cumulative totals: the manifest's windows, or the
 /// plateaus of its users series. `None` when neither gives a window.
 pub(super) fn stages_from_history(
@@ -481,6 +475,7 @@ pub(super) fn overall_from_history(overall: &mut Stage, hist: &[HistoryRow], opt
         .zip(hist.last())
         .map(|(a, b)| (b.t_ms - a.t_ms) as f64 / 1000.0);
     overall.duration_s = span.filter(|s| *s > 0.0);
+    let mut dropped = false;
     for (key, row) in last {
         let mut ep = cumulative_endpoint(
             key.clone(),
@@ -503,9 +498,13 @@ pub(super) fn overall_from_history(overall: &mut Stage, hist: &[HistoryRow], opt
             Some(k) if opts.keeps(&k) => {
                 overall.endpoints.insert(k, ep);
             }
-            Some(_) => {}
+            Some(_) => dropped = true,
             None => overall.aggregate = Some(ep),
         }
+    }
+    // As for a stage: a filter makes the Aggregated row stale, or unknowable.
+    if dropped || (opts.filters_endpoints() && overall.endpoints.is_empty()) {
+        overall.aggregate = None;
     }
 }
 
@@ -595,8 +594,9 @@ pub(super) fn stage_from_history(
             None => stage.aggregate = Some(ep),
         }
     }
-    if filtered {
-        // The aggregate stands for every endpoint; a filter that drops one makes it stale.
+    if filtered || (opts.filters_endpoints() && stage.endpoints.is_empty()) {
+        // The aggregate stands for every endpoint; a filter that drops one makes it
+        // stale, and without per-endpoint rows nothing says which it would drop.
         stage.aggregate = None;
     }
     let in_window: Vec<HistoryRow> = hist

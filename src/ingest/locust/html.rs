@@ -168,17 +168,46 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     if let (Some(start), Some(secs)) = (start, s.duration_s) {
         s.window_ms = Some((start, start + (secs * 1000.0).round() as i64));
     }
-    s.users = entries(&d, "history")
-        .iter()
-        .filter_map(|h| h.get("user_count")?.as_array()?.get(1)?.as_u64())
-        .max()
-        .and_then(|u| u32::try_from(u).ok());
+    s.users = users(&d, path, &mut s.notes);
     s.notes.push(
         "Locust's HTML report: Locust's own whole-run figures (ramps included), percentiles \
          rounded by Locust to about two significant digits"
             .into(),
     );
     Ok(s)
+}
+
+/// The users of the run, from the report's `history` (`user_count`: `[time, n]`): its
+/// one level, or `None` with a note when the users stepped through several levels (a
+/// `LoadTestShape`, `--users` changed in the web UI): whole-run figures are then no
+/// one load level's, and giving them the top level's users would misplace them.
+fn users(d: &Map<String, Value>, path: &Path, notes: &mut Vec<String>) -> Option<u32> {
+    let samples: Vec<(i64, f64)> = entries(d, "history")
+        .iter()
+        .filter_map(|h| {
+            let pair = h.get("user_count")?.as_array()?;
+            let t = parse_rfc3339_ms(pair.first()?.as_str()?)?;
+            Some((t, pair.get(1)?.as_f64()?))
+        })
+        .collect();
+    let top = samples
+        .iter()
+        .map(|s| s.1)
+        .fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.max(u))));
+    let levels = crate::ingest::stages::plateaus(&samples);
+    if levels.len() > 1 {
+        let each: Vec<String> = levels.iter().map(|p| p.users.to_string()).collect();
+        notes.push(format!(
+            "{}: Locust's users stepped through {} levels ({}): its whole-run figures are \
+             no one load level's, so the stage has no users; run Locust with --csv \
+             --csv-full-history for a stage per level",
+            path.display(),
+            levels.len(),
+            each.join(" → ")
+        ));
+        return None;
+    }
+    top.and_then(|u| u32::try_from(u as u64).ok())
 }
 
 /// Gives each endpoint (and the aggregate) the kinds of its `failures_statistics`; the

@@ -8,6 +8,7 @@
 pub mod console;
 pub mod csv_set;
 pub mod failures;
+pub mod flags;
 pub mod history;
 pub mod html;
 pub mod json;

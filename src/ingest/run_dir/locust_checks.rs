@@ -6,7 +6,8 @@
 //! so a normal end leaves up to a second of requests out of them — and those missed
 //! requests fail no more often than the CSVs' own; otherwise as other data (the CSVs
 //! stop well before the end, or the file is another run's), which makes the figures
-//! incomplete.
+//! incomplete. The console also says whether the run was stopped before its
+//! `--run-time`, which makes the run incomplete.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -170,6 +171,13 @@ pub(super) fn pair_console(
                  table counts them all",
             );
             continue;
+        }
+        // A run stopped before its --run-time holds less than it was started for.
+        if let Ok(Some(why)) = crate::ingest::locust::console::stopped_early(&file) {
+            if run.meta.complete != Some(false) {
+                run.meta.complete = Some(false);
+                run.meta.incomplete_reason = Some(why);
+            }
         }
         let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
             Ok(Some((n, f))) => csvs.against("Locust's console output (its final table)", n, f),

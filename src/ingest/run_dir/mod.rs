@@ -61,8 +61,12 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);
     // Several dirs read together are stage dirs: each names its stages.
     let stage_dirs = dirs.len() > 1;
+    let alike = numbered_alike(&dirs);
     let read: Vec<stage_dirs::DirRead> = (dirs.iter())
-        .map(|dir| load_dir(dir, stage_dirs, opts, &mut run, &mut late))
+        .map(|dir| {
+            let keep_number = alike.contains(&dir.dir);
+            load_dir(dir, (stage_dirs, keep_number), opts, &mut run, &mut late)
+        })
         .collect();
     stage_dirs::users_from_data(&mut run, &read);
     if stage_dirs && shard_dirs.is_empty() {
@@ -167,7 +171,7 @@ fn unique_stage_names(source: &mut Source) {
 /// other format by its reader, in [`Format`] order. Returns what the dir added.
 fn load_dir(
     input: &DirInput,
-    stage_dir: bool,
+    (stage_dir, keep_number): (bool, bool),
     opts: &IngestOptions,
     run: &mut Run,
     late: &mut LateHashes,
@@ -184,7 +188,7 @@ fn load_dir(
         run.meta.absorb_manifest(m);
     }
     let dir_name = stage_name_of(&input.dir).unwrap_or_else(|| "run".into());
-    let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir);
+    let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir, keep_number);
     let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);
     if let Some(csvs) = &locust_csvs {
         locust_checks::pair_summaries(&mut by_format, csvs, &plan, opts, run);
@@ -301,6 +305,17 @@ fn load_locust_set(
     if set.stats.is_some() || set.history.is_some() {
         let src = locust::build_source(&set, plan, opts, &mut run.problems)?;
         let csvs = locust_checks::LocustCsvs::of(&src.overall);
+        // Time flags its whole-run stage cannot honour are said where the verdict is.
+        let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.clone());
+        // So is an endpoint filter its stats history cannot honour.
+        let unfiltered = (src.notes.iter())
+            .find(|n| n.starts_with(locust::flags::UNFILTERABLE_HISTORY))
+            .cloned();
+        if let Some(file) = set.stats.as_ref().or(set.history.as_ref()) {
+            for why in untrimmed.into_iter().chain(unfiltered) {
+                run.warnings.push(super::problem(file, None, why));
+            }
+        }
         add_source(run, src);
         return Some(csvs);
     } else {
@@ -371,10 +386,7 @@ fn load_by_adapter(
                 for src in summaries.finish(plan) {
                     // Time flags a whole-run summary cannot honour are said where the
                     // verdict is read, not only among the source's notes.
-                    let untrimmed = src
-                        .notes
-                        .iter()
-                        .find(|n| n.starts_with(super::summary::UNTRIMMED));
+                    let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.as_ref());
                     if let (Some(note), Some(file)) = (untrimmed, &first) {
                         run.warnings.push(super::problem(file, None, note.clone()));
                     }
@@ -457,6 +469,23 @@ fn load_observations(
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
     });
+    // Times from the test's own start (hey's and oha's CSV) cannot be placed on the
+    // clock that --from/--to name: the rows kept are not those of the window asked for.
+    let clockless = src.span_ms.is_some_and(|(a, _)| a < CLOCK_TIMES_FROM_MS);
+    if let (true, Some(why), Some((path, _))) = (
+        clockless,
+        super::untrimmed::clockless_range(tool, opts),
+        replays.first(),
+    ) {
+        for stage in src
+            .stages
+            .iter_mut()
+            .chain(std::iter::once(&mut src.overall))
+        {
+            stage.untrimmed = Some(why.clone());
+        }
+        run.warnings.push(super::problem(path, None, why));
+    }
     for (path, r) in &replays {
         let warnings = r.warnings().into_iter();
         run.warnings
@@ -661,6 +690,24 @@ pub fn dir_name(dir: &Path) -> Option<String> {
 const CONTAINER_DIRS: [&str; 9] = [
     "results", "result", "output", "outputs", "out", "data", "logs", "log", "raw",
 ];
+
+/// The numbered dirs without users whose words are another's too (`01_step`,
+/// `02_step`; a rerun `05_smoke` of `01_smoke`): their numbers stay in their stage
+/// names, or two load levels would be one stage.
+fn numbered_alike(dirs: &[DirInput]) -> std::collections::HashSet<PathBuf> {
+    let named: Vec<(&PathBuf, String)> = (dirs.iter())
+        .filter_map(|d| {
+            Some((
+                &d.dir,
+                crate::ingest::stages::numbered_name(&stage_name_of(&d.dir)?)?,
+            ))
+        })
+        .collect();
+    (named.iter())
+        .filter(|(_, name)| named.iter().filter(|(_, n)| n == name).count() > 1)
+        .map(|(dir, _)| (*dir).clone())
+        .collect()
+}
 
 /// The name a dir gives its stages: [`dir_name`], or its parent's for a generic
 /// container dir ([`CONTAINER_DIRS`]).

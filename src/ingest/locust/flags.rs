@@ -1,0 +1,79 @@
+//! What the command line's filters can and cannot do to Locust's CSV set: an endpoint
+//! filter (`--include`/`--exclude`) cannot split a stats history's Aggregated rows
+//! (every endpoint together, all Locust writes without `--csv-full-history`), and
+//! `--warmup`/`--from`/`--to` cannot trim the whole-run summary (the stats file, or the
+//! history's last cumulative row). Figures are never taken as if they had been.
+
+use super::history::HistoryRow;
+use crate::ingest::IngestOptions;
+use crate::model::{Source, Stage};
+
+/// Why a stage taken from a stats history has no endpoints.
+pub(super) const AGGREGATE_ONLY_HISTORY: &str =
+    "the stats history has only Aggregated rows (Locust writes a row per endpoint only \
+     with --csv-full-history): figures taken from it have totals but no per-endpoint \
+     breakdown; run Locust with --csv-full-history for one";
+
+/// How the note begins that says an endpoint filter cannot be applied to a stats
+/// history of Aggregated rows alone (also a run warning).
+pub const UNFILTERABLE_HISTORY: &str =
+    "--include/--exclude cannot be applied to the stats history: it has only Aggregated \
+     rows (every endpoint together; Locust writes a row per endpoint only with \
+     --csv-full-history)";
+
+/// True when stages are to be taken from the history `hist`. Not when an endpoint
+/// filter meets Aggregated rows alone and the stats file (`has_stats`) has the
+/// per-endpoint rows it can filter: the run is then one whole-run stage of what the
+/// filter keeps. Without a stats file the history's stages are taken, and hold no
+/// figures (nothing says which requests the filter keeps). Either way a note says so.
+pub(super) fn stages_from_history_read(
+    hist: &[HistoryRow],
+    has_stats: bool,
+    opts: &IngestOptions,
+    notes: &mut Vec<String>,
+) -> bool {
+    if !opts.filters_endpoints() || hist.iter().any(|r| r.key.is_some()) {
+        return true;
+    }
+    notes.push(if has_stats {
+        format!(
+            "{UNFILTERABLE_HISTORY}, so its stages are not taken from it: the run is one \
+             whole-run stage, from the stats file's rows the filter keeps"
+        )
+    } else {
+        format!(
+            "{UNFILTERABLE_HISTORY}, and no stats file is there to filter instead: its \
+             stages and the whole run hold no figures"
+        )
+    });
+    !has_stats
+}
+
+/// Marks what `--warmup`/`--from`/`--to` could not trim: the whole-run figures (the
+/// stats file's, or the history's last cumulative row) and the stages taken from
+/// them (`from_summary`); stages taken from a stats history were trimmed.
+pub(super) fn untrimmed_summary(
+    source: &mut Source,
+    overall: &mut Stage,
+    opts: &IngestOptions,
+    from_summary: bool,
+) {
+    let fit = crate::ingest::untrimmed::window_fit("Locust", None, opts, false);
+    if from_summary {
+        for stage in &mut source.stages {
+            source
+                .notes
+                .extend(crate::ingest::untrimmed::apply(&fit, stage));
+        }
+    }
+    if let crate::ingest::untrimmed::WindowFit::Untrimmed(why) = fit {
+        if !from_summary {
+            source.notes.push(
+                "--warmup/--from/--to cannot trim Locust's whole-run summary; they apply \
+                 only to stages taken from a stats history"
+                    .into(),
+            );
+        }
+        overall.untrimmed = Some(why);
+    }
+}
