@@ -8,11 +8,14 @@
 //! beside its CSVs), cross-checked on their counts, in `pairs.rs` (k6's summaries
 //! beside its per-request output in `k6_outputs.rs`, vegeta's text report beside
 //! its attack's results in `vegeta_outputs.rs`); a Gatling results folder's
-//! earlier runs of a simulation, set aside for its latest, in `gatling_runs.rs`; what stage dirs add
+//! earlier runs of a simulation, set aside for its latest, in `gatling_runs.rs`; what
+//! a source's files say of its answers beyond their rows (Gatling's assertions, JMeter's
+//! successful 5xx, k6's script checks) in `answers.rs`; what stage dirs add
 //! up to (one run whatever tool measured each, users from the data over the dir's
 //! name) in `stage_dirs.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
+mod answers;
 mod assemble;
 mod discover;
 mod gatling_runs;
@@ -456,11 +459,11 @@ fn load_observations(
     src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
     src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
-    src.ok_server_errors = ok_server_errors(&replays, &src);
+    src.ok_server_errors = answers::ok_server_errors(&replays, &src);
     for (_, r) in &replays {
         src.script_checks.merge(&r.script_checks());
     }
-    judge_assertions(&replays, &mut src, run);
+    answers::judge_assertions(&replays, &mut src, run);
     if let Some(why) = replays.iter().find_map(|(_, r)| r.runs_left_out()) {
         src.notes.push(why.clone());
         src.runs_left_out.get_or_insert(why);
@@ -517,42 +520,6 @@ fn load_observations(
     add_source(run, src);
 }
 
-/// The requests `replays`' files mark successful with a 5xx code, of the endpoints
-/// `src` kept (`--include`/`--exclude` leave the others out of its figures).
-fn ok_server_errors(replays: &[(PathBuf, Box<dyn Replay>)], src: &Source) -> u64 {
-    let kept = |name: &str| src.overall.endpoints.keys().any(|k| k.name == name);
-    (replays.iter())
-        .flat_map(|(_, r)| r.ok_server_errors())
-        .filter_map(|(name, n)| kept(&name).then_some(n))
-        .sum()
-}
-
-/// The assertions `replays`' files declare (Gatling's), judged on `src` as the run's
-/// tool checks; one that cannot be judged is a warning.
-fn judge_assertions(replays: &[(PathBuf, Box<dyn Replay>)], src: &mut Source, run: &mut Run) {
-    for (path, r) in replays {
-        let assertions = r.assertions();
-        if assertions.is_empty() {
-            continue;
-        }
-        let file = path.display().to_string();
-        let (checks, unjudged) = super::gatling_assertions::judge(&assertions, src, &file);
-        if !checks.is_empty() {
-            src.notes.push(format!(
-                "{file}: the simulation's {} assertions, judged by headroom on the log's every \
-                 request as Gatling judges them (whole ms; Gatling estimates percentiles, so a \
-                 figure right at a limit may be judged otherwise by it)",
-                checks.len()
-            ));
-        }
-        src.tool_checks.extend(checks);
-        for why in unjudged {
-            let what = format!("a Gatling assertion is not judged: {why}");
-            run.warnings.push(problem(path, None, what));
-        }
-    }
-}
-
 /// Skips `path` as no result, for `why`: not read, so not an input the figures trace
 /// to.
 fn skip_unread(run: &mut Run, path: &Path, why: &str) {
@@ -568,37 +535,11 @@ const LONE_DISTRIBUTION: &str =
      endpoint, but no failure counts, mean or duration; it is read with the `_requests.csv` \
      of the same run: analyse the dir that holds both";
 
-/// What the script's failed checks of the answers were (k6's `check()`), if any failed.
-fn failed_checks_note(src: &Source) -> Option<String> {
-    let (passes, fails) = src.script_checks.totals();
-    if fails == 0 {
-        return None;
-    }
-    let named: Vec<String> = (src.script_checks.failed().iter())
-        .map(|(name, n)| format!("; `{name}` {n}"))
-        .collect();
-    let failed_requests = src.overall.failures();
-    let seen = match src.script_checks.unseen_fails(failed_requests) {
-        0 => format!("{failed_requests} requests failed, so the failure figures may count them"),
-        unseen => format!(
-            "{} counts requests by status and {failed_requests} failed, so the failure \
-             figures miss at least {unseen}",
-            src.tool
-        ),
-    };
-    Some(format!(
-        "{fails} of {} of the script's checks of the answers failed ({:.1}%{}): {seen}",
-        passes + fails,
-        100.0 * fails as f64 / (passes + fails) as f64,
-        named.concat(),
-    ))
-}
-
 /// Adds a source, merging with an earlier source of the same tool: stages with the
 /// same name and users are one stage measured by several generators.
 fn add_source(run: &mut Run, mut src: Source) {
     run.tool_checks.append(&mut src.tool_checks);
-    if let Some(note) = failed_checks_note(&src) {
+    if let Some(note) = answers::failed_checks_note(&src) {
         src.notes.push(note);
     }
     if let Some(why) = &src.stopped_early {

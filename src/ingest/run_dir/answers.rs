@@ -1,0 +1,75 @@
+//! What a source's files say of its answers beyond their rows, for the verdict:
+//! Gatling's assertions (kept in its log) judged on the source's requests, the 5xx
+//! answers JMeter marked successful of the endpoints kept, and the script's failed
+//! checks of the answers (k6's `check()`) in a note.
+
+use std::path::PathBuf;
+
+use crate::ingest::{problem, Replay};
+use crate::model::{Run, Source};
+
+/// The requests `replays`' files mark successful with a 5xx code, of the endpoints
+/// `src` kept (`--include`/`--exclude` leave the others out of its figures).
+pub(super) fn ok_server_errors(replays: &[(PathBuf, Box<dyn Replay>)], src: &Source) -> u64 {
+    let kept = |name: &str| src.overall.endpoints.keys().any(|k| k.name == name);
+    (replays.iter())
+        .flat_map(|(_, r)| r.ok_server_errors())
+        .filter_map(|(name, n)| kept(&name).then_some(n))
+        .sum()
+}
+
+/// The assertions `replays`' files declare (Gatling's), judged on `src` as the run's
+/// tool checks; one that cannot be judged is a warning.
+pub(super) fn judge_assertions(
+    replays: &[(PathBuf, Box<dyn Replay>)],
+    src: &mut Source,
+    run: &mut Run,
+) {
+    for (path, r) in replays {
+        let assertions = r.assertions();
+        if assertions.is_empty() {
+            continue;
+        }
+        let file = path.display().to_string();
+        let (checks, unjudged) = crate::ingest::gatling_assertions::judge(&assertions, src, &file);
+        if !checks.is_empty() {
+            src.notes.push(format!(
+                "{file}: the simulation's {} assertions, judged by headroom on the log's every \
+                 request as Gatling judges them (whole ms; Gatling estimates percentiles, so a \
+                 figure right at a limit may be judged otherwise by it)",
+                checks.len()
+            ));
+        }
+        src.tool_checks.extend(checks);
+        for why in unjudged {
+            let what = format!("a Gatling assertion is not judged: {why}");
+            run.warnings.push(problem(path, None, what));
+        }
+    }
+}
+
+/// What the script's failed checks of the answers were (k6's `check()`), if any failed.
+pub(super) fn failed_checks_note(src: &Source) -> Option<String> {
+    let (passes, fails) = src.script_checks.totals();
+    if fails == 0 {
+        return None;
+    }
+    let named: Vec<String> = (src.script_checks.failed().iter())
+        .map(|(name, n)| format!("; `{name}` {n}"))
+        .collect();
+    let failed_requests = src.overall.failures();
+    let seen = match src.script_checks.unseen_fails(failed_requests) {
+        0 => format!("{failed_requests} requests failed, so the failure figures may count them"),
+        unseen => format!(
+            "{} counts requests by status and {failed_requests} failed, so the failure \
+             figures miss at least {unseen}",
+            src.tool
+        ),
+    };
+    Some(format!(
+        "{fails} of {} of the script's checks of the answers failed ({:.1}%{}): {seen}",
+        passes + fails,
+        100.0 * fails as f64 / (passes + fails) as f64,
+        named.concat(),
+    ))
+}
