@@ -59,7 +59,7 @@ pub fn summary_shift_shown(metric: Metric, b: &Figures, c: &Figures, delta: f64)
         return false;
     };
     // Ten requests past the percentile on each side, as README promises.
-    let need = (10.0 / (1.0 - q)).ceil() as u64;
+    let need = super::thin::needed(metric).unwrap_or((10.0 / (1.0 - q)).ceil() as u64);
     if b.requests < need || c.requests < need {
         return false;
     }

@@ -2,8 +2,9 @@
 //! metric of every matched stage × endpoint estimated by `stats`, q-values by
 //! Benjamini–Hochberg per metric across endpoints and stages, and the verdict: a
 //! change is `regressed`/`improved` only when significant (q ≤ 0.05, interval
-//! excluding 0) and beyond the metric's noise floor; otherwise `unchanged`, or
-//! `inconclusive` when the interval's half-width exceeds twice the floor. Reported
+//! excluding 0) and beyond the metric's noise floor; otherwise `unchanged` when Δ is
+//! within the floor and the interval's half-width within twice the floor, else
+//! `inconclusive`. Reported
 //! summaries without an interval decide only as `reported.rs` allows.
 
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ use super::reported::{
     capacity_estimates, reported, summary_shift_shown, whole_run, SATURATION_RANGE,
 };
 use super::stats::{self, Estimate, Method, RunSample};
+use super::thin;
 
 /// False-discovery rate of the Benjamini–Hochberg step.
 pub const FDR: f64 = 0.05;
@@ -171,7 +173,8 @@ pub enum Verdict {
     Regressed,
     /// Significantly better, beyond the noise floor.
     Improved,
-    /// Too uncertain to tell: the interval's half-width exceeds twice the floor (or only
+    /// Too uncertain to tell: a change beyond the floor that is not significant, an
+    /// interval whose half-width exceeds twice the floor, too few samples (or only
     /// reported summaries, within the floor).
     Inconclusive,
     /// Any change is within the noise floor.
@@ -273,6 +276,10 @@ pub struct Comparison {
     /// Percentiles of one run per side: the block bootstrap's interval beside `ci`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_check: Option<CrossCheck>,
+    /// Why an `inconclusive` verdict was not decided by the statistics (a percentile
+    /// of too few samples: `too few samples: …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A second interval for a percentile shift, by a method with other assumptions.
@@ -364,6 +371,8 @@ struct Row {
     /// False when the paired stages ran at different loads: nothing of theirs decides.
     same_load: bool,
     cross_check: Option<CrossCheck>,
+    /// Why the metric cannot be compared at all ([`thin::reason`]).
+    thin: Option<String>,
 }
 
 /// Compares one baseline side with one candidate side: one run each, or ≥ 3 each.
@@ -430,6 +439,15 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     samples_ok: summary_shift_shown(metric, &b.figures, &c.figures, est.delta),
                     same_load: load.is_none(),
                     cross_check,
+                    thin: if repeats {
+                        thin::reason(
+                            metric,
+                            &side_endpoints(base, sb, &b.key),
+                            &side_endpoints(cand, sc, &c.key),
+                        )
+                    } else {
+                        thin::reason(metric, &[b], &[c])
+                    },
                 });
             }
         }
@@ -456,19 +474,30 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     }
 }
 
-/// One value per run of a side for `metric` at the stage of that name (else the
-/// run's sole stage) and endpoint `key`.
-fn side_values(runs: &[CompareRun], stage: &StageInput, key: &str, metric: Metric) -> Vec<f64> {
+/// Each run's endpoint `key` (else its stage's sole endpoint) at the stage of that
+/// name (else the run's sole stage).
+fn side_endpoints<'a>(
+    runs: &'a [CompareRun],
+    stage: &StageInput,
+    key: &str,
+) -> Vec<&'a EndpointInput> {
     runs.iter()
         .filter_map(|r| {
             let s = r.stage_named(&stage.name)?;
-            let e =
-                (s.endpoints.iter().find(|e| e.key == key)).or(match s.endpoints.as_slice() {
-                    [only] => Some(only),
-                    _ => None,
-                })?;
-            metric.value(e).filter(|v| v.is_finite())
+            (s.endpoints.iter().find(|e| e.key == key)).or(match s.endpoints.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })
         })
+        .collect()
+}
+
+/// One value per run of a side for `metric` at the stage of that name (else the
+/// run's sole stage) and endpoint `key`.
+fn side_values(runs: &[CompareRun], stage: &StageInput, key: &str, metric: Metric) -> Vec<f64> {
+    side_endpoints(runs, stage, key)
+        .into_iter()
+        .filter_map(|e| metric.value(e).filter(|v| v.is_finite()))
         .collect()
 }
 
@@ -546,6 +575,7 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row
             samples_ok,
             same_load: alike,
             cross_check: None,
+            thin: None,
         });
     }
     ranged
@@ -601,7 +631,7 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 q_value: q,
                 effect: finite(e.effect),
                 floor_pct: floor * 100.0,
-                verdict: if r.same_load {
+                verdict: if r.same_load && r.thin.is_none() {
                     decide(e, q, floor, r.metric, r.samples_ok)
                 } else {
                     Verdict::Inconclusive
@@ -609,6 +639,7 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
                 cross_check: r.cross_check,
+                reason: r.thin,
             }
         })
         .collect()
@@ -640,7 +671,8 @@ fn scale(e: &Estimate, metric: Metric) -> f64 {
 
 /// The verdict on one estimate of `metric` with q-value `q` and noise floor `floor`:
 /// regressed/improved when significant (q ≤ 0.05, interval excluding 0) and beyond
-/// the floor; else inconclusive when the interval's half-width exceeds twice the
+/// the floor; else inconclusive when Δ is beyond the floor (not shown) or the
+/// interval's half-width exceeds twice the
 /// floor, unchanged otherwise. Reported values (no interval) decide only beyond the
 /// floor and when `samples_ok` (a run's capacity figures; summary percentiles whose
 /// sample sizes show the change), else inconclusive.
@@ -689,8 +721,11 @@ pub fn decide(
         // No failure on either side.
         return Verdict::Unchanged;
     }
+    // Not shown either way. `unchanged` says the change is within the noise floor:
+    // only when Δ itself is (a tripled p50 that four runs a side cannot make
+    // significant is not unchanged) and its interval is narrow enough to matter.
     let half_width = (e.ci.1 - e.ci.0) / 2.0;
-    if !half_width.is_finite() || half_width > 2.0 * floor * scale {
+    if beyond || !half_width.is_finite() || half_width > 2.0 * floor * scale {
         Verdict::Inconclusive
     } else {
         Verdict::Unchanged
@@ -723,8 +758,12 @@ mod tests {
         // The same on a throughput (lower is worse): improved.
         let t = Metric::Throughput;
         assert_eq!(decide(&e, Some(0.01), 0.05, t, true), Verdict::Improved);
-        // Not significant after BH, narrow interval: unchanged.
-        assert_eq!(decide(&e, Some(0.2), 0.05, p95, true), Verdict::Unchanged);
+        // Not significant after BH, narrow interval, but Δ beyond the floor: not
+        // shown unchanged either.
+        assert_eq!(
+            decide(&e, Some(0.2), 0.05, p95, true),
+            Verdict::Inconclusive
+        );
         // Significant but within a 20% floor: unchanged.
         assert_eq!(decide(&e, Some(0.01), 0.20, p95, true), Verdict::Unchanged);
         // Half-width 30 over twice the floor (10): inconclusive.

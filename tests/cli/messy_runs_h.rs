@@ -1,0 +1,229 @@
+//! Messy runs, eighth batch (qa13): two releases' run dirs as a release manager
+//! compares them, and their exports read back. A percentile compared from too few
+//! requests, export's numbers and stages surviving a round trip, and what the real
+//! tools' consoles beside each other make of `compare`. Fixtures are written here;
+//! the expected verdicts and figures follow from their own numbers.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::common::{analyze_json, headroom, TestDir};
+
+const T0: i64 = 1_732_665_600_000;
+
+/// A generic per-request CSV run dir `name`: for each `(endpoint, n, latency)` `n`
+/// requests, every 20 ms, of `latency(i)` ms, all answered 200.
+fn write_run(
+    dir: &TestDir,
+    name: &str,
+    endpoints: &[(&str, usize, &dyn Fn(usize) -> f64)],
+) -> PathBuf {
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    let mut t = T0;
+    for (ep, n, latency) in endpoints {
+        for i in 0..*n {
+            t += 20;
+            csv.push_str(&format!("{t},{ep},GET,{:.3},200\n", latency(i)));
+        }
+    }
+    dir.write(&format!("{name}/requests.csv"), csv);
+    dir.path().join(name)
+}
+
+/// `compare BASE CAND --format json`: exit code, compare.json, stderr.
+fn compare_json(dir: &TestDir, base: &Path, cand: &Path, extra: &[&str]) -> (i32, Value, String) {
+    let out = dir.path().join(format!(
+        "cmp-{}-{}",
+        base.file_name().unwrap().to_string_lossy(),
+        cand.file_name().unwrap().to_string_lossy()
+    ));
+    let mut args = vec![
+        "compare".to_string(),
+        base.display().to_string(),
+        cand.display().to_string(),
+        "--format".into(),
+        "json".into(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = headroom(&refs);
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    (o.status.code().unwrap_or(-1), v, stderr)
+}
+
+/// The comparison of `metric` on the endpoint whose key ends with `endpoint`.
+fn cmp<'a>(report: &'a Value, endpoint: &str, metric: &str) -> &'a Value {
+    report["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["metric"] == metric && c["endpoint"].as_str().unwrap().ends_with(endpoint))
+        .unwrap_or_else(|| panic!("no {metric} of {endpoint}: {report:#}"))
+}
+
+/// A spread of latencies 10–50 ms, the same for any run (a sawtooth over 41 values).
+fn spread(i: usize) -> f64 {
+    10.0 + (i * 17 % 41) as f64
+}
+
+#[test]
+fn a_p99_of_five_requests_is_never_judged() {
+    // /main has 2,000 requests a side; /rare 5 a side, three times slower in the
+    // candidate, and /mid 150 a side, unchanged. A p99 of 5 requests is their maximum:
+    // it needs 10 ÷ (1 − 0.99) = 1,000 to be compared, a p95 200, a p90 100, a p50 20.
+    let dir = TestDir::new();
+    let slow = |i: usize| 3.0 * spread(i);
+    let base = write_run(
+        &dir,
+        "old",
+        &[
+            ("/main", 2000, &spread),
+            ("/rare", 5, &spread),
+            ("/mid", 150, &spread),
+        ],
+    );
+    let cand = write_run(
+        &dir,
+        "new",
+        &[
+            ("/main", 2000, &spread),
+            ("/rare", 5, &slow),
+            ("/mid", 150, &spread),
+        ],
+    );
+    let (code, report, stderr) = compare_json(&dir, &base, &cand, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    for metric in ["p50", "p90", "p95", "p99"] {
+        let c = cmp(&report, "/rare", metric);
+        assert_eq!(c["verdict"], "inconclusive", "{c:#}");
+        let why = c["reason"].as_str().unwrap_or_default();
+        assert!(
+            why.contains("too few samples") && why.contains("5 latencies"),
+            "{c:#}"
+        );
+    }
+    // /mid: 150 requests hold a p50 and a p90 (100), not a p95 (200) or a p99.
+    for (metric, thin) in [("p50", false), ("p90", false), ("p95", true), ("p99", true)] {
+        let c = cmp(&report, "/mid", metric);
+        assert_eq!(c["reason"].is_string(), thin, "{c:#}");
+        if thin {
+            assert_eq!(c["verdict"], "inconclusive", "{c:#}");
+        }
+    }
+    for metric in ["p50", "p90", "p95", "p99"] {
+        assert_eq!(cmp(&report, "/main", metric)["verdict"], "unchanged");
+    }
+    // The headline names the thin percentiles apart, and counts none as compared.
+    let line = report["verdict_line"].as_str().unwrap();
+    let thin = &line[line.find("too few samples: ").expect(line)..];
+    assert!(
+        thin.contains("old / GET /rare (p50, p90, p95, p99)"),
+        "{line}"
+    );
+    assert!(!line.contains("p99 of GET /rare"), "{line}");
+}
+
+/// `compare --baseline A… --candidate B… --format json`: exit code and compare.json.
+fn compare_repeats(dir: &TestDir, base: &[PathBuf], cand: &[PathBuf], out: &str) -> (i32, Value) {
+    let mut args: Vec<String> = vec!["compare".into(), "--baseline".into()];
+    args.extend(base.iter().map(|p| p.display().to_string()));
+    args.push("--candidate".into());
+    args.extend(cand.iter().map(|p| p.display().to_string()));
+    args.extend(["--format", "json", "--out"].map(String::from));
+    args.push(dir.path().join(out).display().to_string());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = headroom(&refs);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let report = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (o.status.code().unwrap_or(-1), report)
+}
+
+/// Four runs a side of `endpoints` (name, requests per run), the candidate's `slow`
+/// endpoint three times slower; each run's latencies shifted by its index.
+fn four_a_side(
+    dir: &TestDir,
+    endpoints: &[(&str, usize)],
+    slow: &str,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let (mut base, mut cand) = (Vec::new(), Vec::new());
+    for k in 0..4 {
+        let same = move |i: usize| spread(i + k);
+        let tripled = move |i: usize| 3.0 * spread(i + k);
+        let b: Vec<(&str, usize, &dyn Fn(usize) -> f64)> = endpoints
+            .iter()
+            .map(|&(e, n)| (e, n, &same as &dyn Fn(usize) -> f64))
+            .collect();
+        let c: Vec<(&str, usize, &dyn Fn(usize) -> f64)> = endpoints
+            .iter()
+            .map(|&(e, n)| {
+                let f: &dyn Fn(usize) -> f64 = if e == slow { &tripled } else { &same };
+                (e, n, f)
+            })
+            .collect();
+        base.push(write_run(dir, &format!("a{k}"), &b));
+        cand.push(write_run(dir, &format!("b{k}"), &c));
+    }
+    (base, cand)
+}
+
+#[test]
+fn repeats_need_every_run_to_hold_the_percentile() {
+    // Four runs a side of one endpoint with 30 requests each, three times slower in
+    // every candidate run: the runs separate fully (p = 2 ÷ C(8, 4) = 0.029), so the
+    // p50 (needs 20) regresses; a p95 (200) or p99 (1,000) of 30 is not compared.
+    let dir = TestDir::new();
+    let (base, cand) = four_a_side(&dir, &[("/rare", 30)], "/rare");
+    let (code, report) = compare_repeats(&dir, &base, &cand, "rep");
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(cmp(&report, "/rare", "p50")["verdict"], "regressed");
+    for metric in ["p95", "p99"] {
+        let c = cmp(&report, "/rare", metric);
+        assert_eq!(c["verdict"], "inconclusive", "{c:#}");
+        assert!(
+            c["reason"].as_str().unwrap().contains("30 latencies"),
+            "{c:#}"
+        );
+    }
+}
+
+#[test]
+fn a_tripled_p50_that_repeats_cannot_make_significant_is_not_unchanged() {
+    // Two endpoints, four runs a side, /slow three times slower in every candidate
+    // run. Benjamini–Hochberg over the two p50s makes /slow's q = 0.029 × 2 = 0.057,
+    // above 0.05: not significant. A +200% change is then not shown either way; it
+    // is never `unchanged` (within the floor), and the headline is no NO REGRESSION.
+    let dir = TestDir::new();
+    let (base, cand) = four_a_side(&dir, &[("/main", 1000), ("/slow", 1000)], "/slow");
+    let (code, report) = compare_repeats(&dir, &base, &cand, "rep2");
+    assert_eq!(code, 0, "{report:#}");
+    for metric in ["p50", "mean"] {
+        let c = cmp(&report, "/slow", metric);
+        let pct = c["delta_pct"].as_f64().unwrap();
+        assert!((pct - 200.0).abs() < 5.0, "{c:#}");
+        assert_ne!(c["verdict"], "unchanged", "{c:#}");
+    }
+    let line = report["verdict_line"].as_str().unwrap();
+    assert!(!line.starts_with("NO REGRESSION"), "{line}");
+    assert!(line.contains("p50 of GET /slow"), "{line}");
+}
+
+#[test]
+fn an_sla_p90_of_a_hundred_samples_is_judged() {
+    // 10 ÷ (1 − 0.9) is 100: a p(90) rule on 100 requests has its ten past it.
+    let dir = TestDir::new();
+    let run = write_run(&dir, "run", &[("/a", 100, &spread)]);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(90) < 1s\"]\n");
+    let (_, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+    let evals = report["sla"]["rules"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(!evals.is_empty());
+    for e in evals {
+        assert_eq!(e["status"], "pass", "{e:#}");
+    }
+}
