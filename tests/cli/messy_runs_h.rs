@@ -227,3 +227,74 @@ fn an_sla_p90_of_a_hundred_samples_is_judged() {
         assert_eq!(e["status"], "pass", "{e:#}");
     }
 }
+
+/// `export RUN --to FORMAT --out OUT`, asserting it succeeded.
+fn export(run: &Path, format: &str, out: &Path) {
+    let o = headroom(&[
+        "export",
+        run.to_str().unwrap(),
+        "--to",
+        format,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+}
+
+/// hey's `-o csv`: `response-time` in seconds to 4 decimals, `offset` since the start.
+fn hey_csv(latencies_s: &[f64]) -> String {
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for (i, l) in latencies_s.iter().enumerate() {
+        csv.push_str(&format!(
+            "{l:.4},0.0001,0.0000,0.0000,{l:.4},0.0000,200,{:.4}\n",
+            0.01 * (i + 1) as f64
+        ));
+    }
+    csv
+}
+
+#[test]
+fn exported_latencies_are_the_decimals_the_tool_wrote() {
+    // hey writes 0.0408 s; in ms that is 40.8, which 0.0408 × 1000 in binary
+    // floating point prints as 40.800000000000004. CSV and NDJSON write 40.8, and the
+    // export reads back to the figures of the run itself.
+    let dir = TestDir::new();
+    let cycle = [0.0408, 0.0121, 0.0333, 0.0079];
+    let lat: Vec<f64> = (0..400).map(|i| cycle[i % 4]).collect();
+    dir.write("run/hey.csv", hey_csv(&lat));
+    let run = dir.path().join("run");
+    let csv_out = dir.path().join("csv");
+    export(&run, "csv", &csv_out);
+    let text = std::fs::read_to_string(csv_out.join("requests.csv")).unwrap();
+    let col: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(5).unwrap())
+        .collect();
+    assert_eq!(&col[..4], ["40.8", "12.1", "33.3", "7.9"], "{text}");
+    for table in ["stages", "endpoints", "intervals"] {
+        let t = std::fs::read_to_string(csv_out.join(format!("{table}.csv"))).unwrap();
+        assert!(
+            !t.contains("00000000") && !t.contains("99999999"),
+            "{table}: {t}"
+        );
+    }
+    let nd_out = dir.path().join("nd");
+    export(&run, "ndjson", &nd_out);
+    let first = std::fs::read_to_string(nd_out.join("requests.ndjson")).unwrap();
+    let row: Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    assert_eq!(row["latency_ms"].to_string(), "40.8");
+    // Mean of the cycle: (40.8 + 12.1 + 33.3 + 7.9) ÷ 4 = 23.525 ms.
+    let (_, direct, _) = analyze_json(&[&run], &[]);
+    let (_, back, stderr) = analyze_json(&[&csv_out], &[]);
+    assert_eq!(back["overall"]["requests"], 400, "{stderr}");
+    assert_eq!(
+        back["overall"]["latency_ms"],
+        direct["overall"]["latency_ms"]
+    );
+    let mean = back["overall"]["latency_ms"]["mean"].as_f64().unwrap();
+    assert!((mean - 23.525).abs() < 0.01, "{mean}");
+}

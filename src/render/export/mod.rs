@@ -8,6 +8,7 @@
 //! of any length costs one batch of memory.
 
 mod csv;
+mod decimal;
 mod ndjson;
 #[cfg(feature = "parquet")]
 mod parquet;
