@@ -182,16 +182,22 @@ impl Job<'_> {
             .map(|w| w.0);
         let mut counts = Vec::new();
         let mut rows = ExportedRows::default();
+        // The requests first: the stages table says which stages they cover.
+        rows.written = wanted.contains(&Table::Requests);
+        let requests = match rows.written {
+            true => self.write_requests(dir, &mut rows)?,
+            false => None,
+        };
+        if requests.is_some() {
+            self.note_stages_without_rows(&rows);
+        }
         for table in wanted {
             let batch = match table {
-                Table::Stages => stages_table(self.analysis),
+                Table::Stages => stages_table(self.analysis, Some(&rows)),
                 Table::Endpoints => endpoints_table(self.analysis),
                 Table::Intervals => intervals_table(self.analysis, origin),
                 Table::Requests => {
-                    if let Some(n) = self.write_requests(dir, &mut rows)? {
-                        counts.push((table, n));
-                        self.note_stages_without_rows(&rows);
-                    }
+                    counts.extend(requests.map(|n| (table, n)));
                     continue;
                 }
             };
@@ -224,7 +230,8 @@ impl Job<'_> {
         let back = match self.format {
             ExportFormat::Csv => {
                 "; `headroom analyze` of this export reads back per-request rows only, so \
-                 these stages read back empty"
+                 these stages read back empty (run.toml's stage description and the \
+                 stages table's per_request_rows = false say so)"
             }
             _ => "",
         };

@@ -298,3 +298,93 @@ fn exported_latencies_are_the_decimals_the_tool_wrote() {
     let mean = back["overall"]["latency_ms"]["mean"].as_f64().unwrap();
     assert!((mean - 23.525).abs() < 0.01, "{mean}");
 }
+
+/// wrk's console for `-c{conns} -d10s`: `requests` answers, none failed.
+fn wrk_console(conns: u32, requests: u64) -> String {
+    format!(
+        "Running 10s test @ http://127.0.0.1:8000/api/v1/agents/1\n\
+         \x20 2 threads and {conns} connections\n\
+         \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+         \x20   Latency    43.03ms   22.85ms 172.09ms   75.93%\n\
+         \x20   Req/Sec   190.60     28.57   252.00     65.00%\n\
+         \x20 Latency Distribution\n\
+         \x20    50%   37.18ms\n\
+         \x20    75%   54.67ms\n\
+         \x20    90%   72.15ms\n\
+         \x20    99%  119.86ms\n\
+         \x20 {requests} requests in 10.01s, 196.88KB read\n\
+         Requests/sec:    379.51\n\
+         Transfer/sec:     65.60KB\n"
+    )
+}
+
+#[test]
+fn a_summary_only_stage_is_never_lost_silently_in_a_csv_round_trip() {
+    // baseline: a generic per-request CSV (2,000 requests); peak: wrk's console only
+    // (3,795 requests, no rows). The CSV export cannot carry peak's requests: its
+    // stages table says which stages have rows, run.toml's stage says "summary only",
+    // and the export read back is incomplete, naming peak, never a whole run.
+    let dir = TestDir::new();
+    let rows: Vec<(&str, usize, &dyn Fn(usize) -> f64)> = vec![("/api/v1/agents/1", 2000, &spread)];
+    write_run(&dir, "run/01_baseline_10users", &rows);
+    dir.write("run/02_peak_50users/wrk.txt", wrk_console(50, 3795));
+    let run = dir.path().join("run");
+    let out = dir.path().join("exp");
+    export(&run, "csv", &out);
+    let stages = std::fs::read_to_string(out.join("stages.csv")).unwrap();
+    let mut lines = stages.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("{name}: {stages}"))
+    };
+    let (stage, requests, has_rows) = (col("stage"), col("requests"), col("per_request_rows"));
+    let table: Vec<(String, String, String)> = lines
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[stage].into(), c[requests].into(), c[has_rows].into())
+        })
+        .collect();
+    assert_eq!(
+        table,
+        [
+            (
+                "baseline".to_string(),
+                "2000".to_string(),
+                "true".to_string()
+            ),
+            ("peak".into(), "3795".into(), "false".into())
+        ]
+    );
+    let manifest = std::fs::read_to_string(out.join("run.toml")).unwrap();
+    let peak = &manifest[manifest.find("name = \"peak\"").expect(&manifest)..];
+    assert!(
+        peak.contains("summary only") && peak.contains("3795"),
+        "{manifest}"
+    );
+    let (_, back, stderr) = analyze_json(&[&out], &[]);
+    let got: Vec<(String, u64)> = back["stages"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{stderr}"))
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("baseline".to_string(), 2000), ("peak".into(), 0)],
+        "{stderr}"
+    );
+    assert_eq!(back["data_quality"], "incomplete", "{back:#}");
+    let why = back["data_quality_reason"].as_str().unwrap();
+    assert!(
+        why.contains("peak") && why.contains("summary only"),
+        "{why}"
+    );
+}

@@ -281,6 +281,12 @@ impl From<&str> for Cell {
     }
 }
 
+impl From<Option<bool>> for Cell {
+    fn from(v: Option<bool>) -> Cell {
+        Cell::Bool(v)
+    }
+}
+
 impl From<bool> for Cell {
     fn from(v: bool) -> Cell {
         Cell::Bool(Some(v))
