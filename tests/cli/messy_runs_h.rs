@@ -388,3 +388,108 @@ fn a_summary_only_stage_is_never_lost_silently_in_a_csv_round_trip() {
         "{why}"
     );
 }
+
+/// A `drive` run dir as the driver writes it with `--raw`: two stages, low [0, 2 s)
+/// and high [2 s, 4 s) from `t0`; a request every 100 ms for 4 s to `GET /a`, each
+/// taking 250 ms; `latency.hlog` counts each in the 1 s interval it completed in
+/// (as the driver does), `requests.csv` gives each its start.
+fn drive_run_dir(dir: &TestDir, t0: i64) -> PathBuf {
+    use super::common::hlog_blob;
+    let iso = |ms: i64| {
+        let s = ms / 1000;
+        format!(
+            "2024-11-27T00:00:{:02}.{:03}Z",
+            s - 1_732_665_600,
+            ms % 1000
+        )
+    };
+    dir.write(
+        "drive/run.toml",
+        format!(
+            "tool = \"headroom 0.1.0\"\ncomplete = true\nthink_time = \"constant(0)\"\n\n\
+             [[stage]]\nname = \"low\"\nusers = 3\nstart = \"{}\"\nsteady_start = \"{}\"\nend = \"{}\"\n\n\
+             [[stage]]\nname = \"high\"\nusers = 3\nstart = \"{}\"\nsteady_start = \"{}\"\nend = \"{}\"\n",
+            iso(t0),
+            iso(t0),
+            iso(t0 + 2000),
+            iso(t0 + 2000),
+            iso(t0 + 2000),
+            iso(t0 + 4000)
+        ),
+    );
+    let starts: Vec<i64> = (0..40).map(|i| i * 100).collect();
+    let mut csv =
+        String::from("timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n");
+    for s in &starts {
+        csv.push_str(&format!("{},/a,GET,250.000,200,true,,3\n", t0 + s));
+    }
+    dir.write("drive/requests.csv", csv);
+    let mut log = format!(
+        "#[Logged with headroom 0.1.0]\n#[Histogram log format version 1.3]\n\
+         #[StartTime: {0}.{1:03} (seconds since epoch)]\n#[BaseTime: {0}.{1:03} (seconds since epoch)]\n\
+         #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n",
+        t0 / 1000,
+        t0 % 1000
+    );
+    for k in 0..5i64 {
+        let done = starts
+            .iter()
+            .filter(|s| (k * 1000..(k + 1) * 1000).contains(&(*s + 250)))
+            .count() as u64;
+        let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
+        h.record_n(250_000, done).unwrap();
+        log.push_str(&format!(
+            "Tag=GET%20/a,{k}.000,1.000,250.000,{}\n",
+            hlog_blob(&h)
+        ));
+    }
+    dir.write("drive/latency.hlog", log);
+    dir.path().join("drive")
+}
+
+/// (stage, requests) of a report.
+fn stage_counts(report: &Value) -> Vec<(String, u64)> {
+    report["stages"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{report:#}"))
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_drive_run_exports_and_reads_back_with_its_own_stage_counts() {
+    // Completed in low's window [0, 2 s): the requests started 0 … 1.7 s, 18 of them;
+    // in high's [2 s, 4 s): started 1.8 … 3.7 s, 20; the last two end after 4 s, in
+    // no stage. By start it would be 20 and 20: the export's rows and its read-back
+    // must count as the run does.
+    let dir = TestDir::new();
+    let run = drive_run_dir(&dir, T0);
+    let want = vec![("low".to_string(), 18), ("high".to_string(), 20)];
+    let (_, direct, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(stage_counts(&direct), want, "{stderr}");
+    let out = dir.path().join("exp");
+    export(&run, "csv", &out);
+    let rows = std::fs::read_to_string(out.join("requests.csv")).unwrap();
+    let mut header = rows.lines().next().unwrap().split(',');
+    let stage = header.position(|h| h == "stage").unwrap();
+    let count = |name: &str| {
+        rows.lines()
+            .skip(1)
+            .filter(|l| l.split(',').nth(stage) == Some(name))
+            .count()
+    };
+    assert_eq!(
+        (count("low"), count("high"), count("")),
+        (18, 20, 2),
+        "{rows}"
+    );
+    let (_, back, stderr) = analyze_json(&[&out], &[]);
+    assert_eq!(stage_counts(&back), want, "{stderr}");
+    assert_eq!(back["overall"]["requests"], direct["overall"]["requests"]);
+}
