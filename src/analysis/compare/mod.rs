@@ -352,8 +352,9 @@ fn one_change_unshowable(
 }
 
 /// True when `c` was left `inconclusive` (not for too few samples: those say
-/// nothing) with a change the wrong way beyond its noise floor: a regression not
-/// shown, which a headline of NO REGRESSION or IMPROVED would hide.
+/// nothing) with a change the wrong way beyond its noise floor and an interval clear
+/// of 0: a regression not shown significant, which a headline of NO REGRESSION or
+/// IMPROVED would hide.
 fn maybe_worse(c: &Comparison) -> bool {
     let (Some(d), Some(b)) = (c.delta, c.baseline) else {
         return false;
@@ -365,7 +366,14 @@ fn maybe_worse(c: &Comparison) -> bool {
         _ => b.abs(),
     };
     let beyond = d.abs() > c.floor_pct / 100.0 * scale;
-    c.verdict == Verdict::Inconclusive && !thin::is_thin(c) && worse && beyond
+    // And its interval clear of 0 on the worse side: a change the data shows but the
+    // test across endpoints (Benjamini–Hochberg) or too few repeats cannot call
+    // significant. An interval reaching 0, or none (a summary's), is noise as likely.
+    let shown = match c.metric.higher_is_worse() {
+        true => c.ci[0].is_some_and(|lo| lo > 0.0),
+        false => c.ci[1].is_some_and(|hi| hi < 0.0),
+    };
+    c.verdict == Verdict::Inconclusive && !thin::is_thin(c) && worse && beyond && shown
 }
 
 /// True when some metric was shown unchanged, not only error rates at 0 on both
@@ -478,6 +486,28 @@ mod tests {
             cross_check,
             reason: None,
         }
+    }
+
+    #[test]
+    fn only_a_shown_change_the_wrong_way_is_possibly_worse() {
+        let mut c = comparison(Metric::P95, None);
+        c.verdict = Verdict::Inconclusive;
+        // +10 % (floor 5 %), interval [+0.5, +1.5]: clear of 0, not significant.
+        c.delta = Some(2.0);
+        c.delta_pct = Some(10.0);
+        assert!(maybe_worse(&c));
+        // The same with an interval reaching 0, or none (a summary): noise as likely.
+        c.ci = [Some(-0.5), Some(4.0)];
+        assert!(!maybe_worse(&c));
+        c.ci = [None, None];
+        assert!(!maybe_worse(&c));
+        // Faster is not worse; within the floor is not a change.
+        c.ci = [Some(-1.5), Some(-0.5)];
+        c.delta = Some(-2.0);
+        assert!(!maybe_worse(&c));
+        c.ci = [Some(0.1), Some(1.5)];
+        c.delta = Some(0.8);
+        assert!(!maybe_worse(&c));
     }
 
     #[test]
