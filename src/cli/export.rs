@@ -181,9 +181,11 @@ impl Job<'_> {
             .and_then(|s| s.overall.window_ms)
             .map(|w| w.0);
         let mut counts = Vec::new();
-        let mut rows = ExportedRows::default();
         // The requests first: the stages table says which stages they cover.
-        rows.written = wanted.contains(&Table::Requests);
+        let mut rows = ExportedRows {
+            written: wanted.contains(&Table::Requests),
+            ..ExportedRows::default()
+        };
         let requests = match rows.written {
             true => self.write_requests(dir, &mut rows)?,
             false => None,

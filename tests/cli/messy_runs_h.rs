@@ -12,13 +12,12 @@ use super::common::{analyze_json, headroom, TestDir};
 
 const T0: i64 = 1_732_665_600_000;
 
+/// An endpoint of a fixture: name, requests, the latency (ms) of the i-th request.
+type Ep<'a> = (&'a str, usize, &'a dyn Fn(usize) -> f64);
+
 /// A generic per-request CSV run dir `name`: for each `(endpoint, n, latency)` `n`
 /// requests, every 20 ms, of `latency(i)` ms, all answered 200.
-fn write_run(
-    dir: &TestDir,
-    name: &str,
-    endpoints: &[(&str, usize, &dyn Fn(usize) -> f64)],
-) -> PathBuf {
+fn write_run(dir: &TestDir, name: &str, endpoints: &[Ep<'_>]) -> PathBuf {
     let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
     let mut t = T0;
     for (ep, n, latency) in endpoints {
@@ -154,11 +153,11 @@ fn four_a_side(
     for k in 0..4 {
         let same = move |i: usize| spread(i + k);
         let tripled = move |i: usize| 3.0 * spread(i + k);
-        let b: Vec<(&str, usize, &dyn Fn(usize) -> f64)> = endpoints
+        let b: Vec<Ep<'_>> = endpoints
             .iter()
             .map(|&(e, n)| (e, n, &same as &dyn Fn(usize) -> f64))
             .collect();
-        let c: Vec<(&str, usize, &dyn Fn(usize) -> f64)> = endpoints
+        let c: Vec<Ep<'_>> = endpoints
             .iter()
             .map(|&(e, n)| {
                 let f: &dyn Fn(usize) -> f64 = if e == slow { &tripled } else { &same };
@@ -325,7 +324,7 @@ fn a_summary_only_stage_is_never_lost_silently_in_a_csv_round_trip() {
     // stages table says which stages have rows, run.toml's stage says "summary only",
     // and the export read back is incomplete, naming peak, never a whole run.
     let dir = TestDir::new();
-    let rows: Vec<(&str, usize, &dyn Fn(usize) -> f64)> = vec![("/api/v1/agents/1", 2000, &spread)];
+    let rows: Vec<Ep<'_>> = vec![("/api/v1/agents/1", 2000, &spread)];
     write_run(&dir, "run/01_baseline_10users", &rows);
     dir.write("run/02_peak_50users/wrk.txt", wrk_console(50, 3795));
     let run = dir.path().join("run");

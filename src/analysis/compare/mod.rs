@@ -10,6 +10,7 @@
 pub mod baseline;
 pub mod input;
 pub mod matching;
+pub mod metric;
 pub mod reported;
 pub mod stats;
 pub mod thin;
@@ -188,46 +189,12 @@ pub fn compare(
             basis,
         }));
     }
-    if stage_pairs.is_empty() {
-        notes.push(
-            "no stage of the candidate matches one of the baseline (by name, by users or \
-             arrival rate within 10%): nothing was compared; see `unmatched`"
-                .into(),
-        );
-    }
-    if comparisons
-        .iter()
-        .any(|c| c.method == stats::Method::Reported)
-    {
-        notes.push(
-            "some metrics come from reported summaries only (no histogram): they are \
-             `inconclusive` unless the change is beyond the noise floor and, for a \
-             percentile, beyond what both sides' request counts leave open with at most \
-             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
-             goodput and means without a per-interval series stay `inconclusive` (error \
-             rates are tested on the failure and request counts)"
-                .into(),
-        );
-    }
-    if comparisons.iter().any(thin::is_thin) {
-        notes.push(
-            "a percentile needs 10 ÷ (1 − p) latencies on each side (ten past it: p50 20, \
-             p90 100, p95 200, p99 1000; in every run, for repeats) to be compared, as the \
-             SLA evaluation needs them for a pass; those with fewer are `inconclusive` \
-             whatever they moved (see each comparison's `reason`): run longer, or at a \
-             load that sends that endpoint more requests"
-                .into(),
-        );
-    }
-    notes.extend(one_change_unshowable(
+    notes.extend(report_notes(
         mode,
-        baseline.len(),
-        candidates.len(),
+        (baseline.len(), candidates.len()),
+        stage_pairs.is_empty(),
         &comparisons,
     ));
-    if let Some(note) = cross_check_note(&comparisons) {
-        notes.push(note);
-    }
     comparisons.sort_by(|a, b| {
         (
             a.verdict,
@@ -272,6 +239,54 @@ pub fn compare(
         trend,
         notes,
     }
+}
+
+/// The notes on what the comparisons rest on: no stage paired, summaries only, thin
+/// percentiles, repeats that cannot show one endpoint's change, cross-checks that
+/// disagree. `runs`: the baseline's and candidates' run counts.
+fn report_notes(
+    mode: Mode,
+    runs: (usize, usize),
+    no_pairs: bool,
+    comparisons: &[Comparison],
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if no_pairs {
+        notes.push(
+            "no stage of the candidate matches one of the baseline (by name, by users or \
+             arrival rate within 10%): nothing was compared; see `unmatched`"
+                .into(),
+        );
+    }
+    if comparisons
+        .iter()
+        .any(|c| c.method == stats::Method::Reported)
+    {
+        notes.push(
+            "some metrics come from reported summaries only (no histogram): they are \
+             `inconclusive` unless the change is beyond the noise floor and, for a \
+             percentile, beyond what both sides' request counts leave open with at most \
+             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
+             goodput and means without a per-interval series stay `inconclusive` (error \
+             rates are tested on the failure and request counts)"
+                .into(),
+        );
+    }
+    if comparisons.iter().any(thin::is_thin) {
+        notes.push(
+            "a percentile needs 10 ÷ (1 − p) latencies on each side (ten past it: p50 20, \
+             p90 100, p95 200, p99 1000; in every run, for repeats) to be compared, as the \
+             SLA evaluation needs them for a pass; those with fewer are `inconclusive` \
+             whatever they moved (see each comparison's `reason`): run longer, or at a \
+             load that sends that endpoint more requests"
+                .into(),
+        );
+    }
+    notes.extend(one_change_unshowable(mode, runs.0, runs.1, comparisons));
+    if let Some(note) = cross_check_note(comparisons) {
+        notes.push(note);
+    }
+    notes
 }
 
 /// The caveat when the block bootstrap's interval disagrees with the main one.
