@@ -617,3 +617,32 @@ fn two_hey_runs_of_one_service_do_not_improve_on_their_p99() {
     assert_eq!(report["counts"]["improved"], 0, "{report:#}");
     assert_eq!(report["counts"]["regressed"], 0, "{report:#}");
 }
+
+#[test]
+fn the_pr_comment_verdict_line_shows_rules_and_stages_as_code() {
+    // check's verdict sentence names rules and stages in backticks; the PR comment
+    // escaped them (\`p(95) &lt; 20ms\`), so GitHub showed the backticks and the
+    // entity. They are code spans, as in report.md.
+    let dir = TestDir::new();
+    let run = write_run(&dir, "run", &[("/a", 500, &spread)]);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(95) < 20ms\"]\n");
+    let md = dir.path().join("pr.md");
+    let o = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--markdown",
+        md.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&md).unwrap();
+    let line = text.lines().find(|l| l.starts_with("NO-GO")).expect(&text);
+    assert!(line.contains("`p(95) < 20ms` on `run`"), "{line}");
+    assert!(!line.contains("\\`") && !line.contains("&lt;"), "{line}");
+}
