@@ -181,17 +181,25 @@ impl Job<'_> {
             .and_then(|s| s.overall.window_ms)
             .map(|w| w.0);
         let mut counts = Vec::new();
-        let mut rows = ExportedRows::default();
+        // The requests first: the stages table says which stages they cover.
+        let mut rows = ExportedRows {
+            written: wanted.contains(&Table::Requests),
+            ..ExportedRows::default()
+        };
+        let requests = match rows.written {
+            true => self.write_requests(dir, &mut rows)?,
+            false => None,
+        };
+        if requests.is_some() {
+            self.note_stages_without_rows(&rows);
+        }
         for table in wanted {
             let batch = match table {
-                Table::Stages => stages_table(self.analysis),
+                Table::Stages => stages_table(self.analysis, Some(&rows)),
                 Table::Endpoints => endpoints_table(self.analysis),
                 Table::Intervals => intervals_table(self.analysis, origin),
                 Table::Requests => {
-                    if let Some(n) = self.write_requests(dir, &mut rows)? {
-                        counts.push((table, n));
-                        self.note_stages_without_rows(&rows);
-                    }
+                    counts.extend(requests.map(|n| (table, n)));
                     continue;
                 }
             };
@@ -201,8 +209,39 @@ impl Job<'_> {
         if self.format == ExportFormat::Csv {
             let toml = manifest_of(self.run, &rows).to_toml();
             write_file(&dir.join("run.toml"), toml.as_bytes(), &[])?;
+            if rows.written {
+                self.carry_driver_log(dir)?;
+            }
         }
         Ok(counts)
+    }
+
+    /// A `drive` run dir counts each request in the stage whose window it completed
+    /// in (its interval log's intervals), while `requests.csv` rows are read back by
+    /// their start: the CSV export of such a run carries the interval log too, so that
+    /// `analyze` of the export reads the log, as it does the run dir (and the rows are
+    /// its detail), to the same stages and counts. Not with endpoint filters, which
+    /// the log cannot apply: then the rows are read back, by their start (a note says
+    /// so).
+    fn carry_driver_log(&self, dir: &Path) -> anyhow::Result<()> {
+        let Some(log) = driver_log(self.run) else {
+            return Ok(());
+        };
+        let o = self.opts;
+        if o.include.is_some() || o.exclude.is_some() || o.normalize_labels {
+            eprintln!(
+                "note: the interval log of this drive run is not carried into the export \
+                 (--include, --exclude and --normalize-labels are not applied to it): \
+                 `headroom analyze` of the export reads requests.csv, which puts each \
+                 request in the stage it started in, where the run counts it where it \
+                 completed, so stage counts may differ by the requests in flight at each \
+                 stage's edge"
+            );
+            return Ok(());
+        }
+        let bytes = std::fs::read(&log)?;
+        write_file(&dir.join("latency.hlog"), &bytes, &[])?;
+        Ok(())
     }
 
     /// Says which stages with requests got no row in the `requests` table: a tool's
@@ -224,7 +263,8 @@ impl Job<'_> {
         let back = match self.format {
             ExportFormat::Csv => {
                 "; `headroom analyze` of this export reads back per-request rows only, so \
-                 these stages read back empty"
+                 these stages read back empty (run.toml's stage description and the \
+                 stages table's per_request_rows = false say so)"
             }
             _ => "",
         };
@@ -280,14 +320,21 @@ impl Job<'_> {
                     .map(|s| s.name.as_str())
             }),
         };
+        // The driver counts a request in the interval it completed in (see
+        // `carry_driver_log`): its rows are staged by their end, as the run is.
+        let by_end = file.tool == "headroom";
         let mut failed = None;
         let replayed = replay_requests(file, self.opts, &mut |ev| {
             if failed.is_some() {
                 return;
             }
+            let at = match (by_end, ev.latency_ms) {
+                (true, Some(l)) if l.is_finite() && l >= 0.0 => ev.t_ms + l.floor() as i64,
+                _ => ev.t_ms,
+            };
             let stage = stages
                 .iter()
-                .find(|s| s.contains(ev.t_ms))
+                .find(|s| s.contains(at))
                 .map(|s| s.name.as_str())
                 .or(untimed);
             if let Some(name) = stage {
@@ -319,6 +366,24 @@ impl Job<'_> {
             rows.outcomes_unseen = true;
         }
         Ok(())
+    }
+}
+
+/// The interval log of a `drive` run dir (its source `headroom`, one `.hlog` read
+/// beside the driver's rows), when the run is one.
+fn driver_log(run: &Run) -> Option<PathBuf> {
+    if !run.sources.iter().any(|s| s.tool == "headroom") {
+        return None;
+    }
+    // The driver's rows are the only ones `request_files` names `headroom`.
+    let driver_rows = request_files(run).iter().any(|f| f.tool == "headroom");
+    let logs: Vec<&PathBuf> = (run.inputs.iter())
+        .filter(|i| i.format == "hdr-log" && !run.skipped.iter().any(|s| s.path == i.path))
+        .map(|i| &i.path)
+        .collect();
+    match logs.as_slice() {
+        [one] if driver_rows => Some((*one).clone()),
+        _ => None,
     }
 }
 

@@ -42,6 +42,7 @@ mod messy_runs_d;
 mod messy_runs_e;
 mod messy_runs_f;
 mod messy_runs_g;
+mod messy_runs_h;
 mod messy_runs_i;
 mod narrative;
 mod output_safety;

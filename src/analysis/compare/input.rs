@@ -98,6 +98,8 @@ pub struct Figures {
     pub p95: Option<f64>,
     /// 99th percentile.
     pub p99: Option<f64>,
+    /// Largest latency.
+    pub max: Option<f64>,
 }
 
 /// A run's capacity figures.
@@ -173,6 +175,7 @@ struct DocLatency {
     p90: Option<f64>,
     p95: Option<f64>,
     p99: Option<f64>,
+    max: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -361,6 +364,7 @@ fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
             p90: e.latency_ms.p90,
             p95: e.latency_ms.p95,
             p99: e.latency_ms.p99,
+            max: e.latency_ms.max,
         },
     })
 }

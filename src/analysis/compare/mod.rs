@@ -10,8 +10,10 @@
 pub mod baseline;
 pub mod input;
 pub mod matching;
+pub mod metric;
 pub mod reported;
 pub mod stats;
+pub mod thin;
 pub mod trend;
 mod uncompared;
 pub mod verdict;
@@ -187,30 +189,12 @@ pub fn compare(
             basis,
         }));
     }
-    if stage_pairs.is_empty() {
-        notes.push(
-            "no stage of the candidate matches one of the baseline (by name, by users or \
-             arrival rate within 10%): nothing was compared; see `unmatched`"
-                .into(),
-        );
-    }
-    if comparisons
-        .iter()
-        .any(|c| c.method == stats::Method::Reported)
-    {
-        notes.push(
-            "some metrics come from reported summaries only (no histogram): they are \
-             `inconclusive` unless the change is beyond the noise floor and, for a \
-             percentile, beyond what both sides' request counts leave open with at most \
-             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
-             goodput and means without a per-interval series stay `inconclusive` (error \
-             rates are tested on the failure and request counts)"
-                .into(),
-        );
-    }
-    if let Some(note) = cross_check_note(&comparisons) {
-        notes.push(note);
-    }
+    notes.extend(report_notes(
+        mode,
+        (baseline.len(), candidates.len()),
+        stage_pairs.is_empty(),
+        &comparisons,
+    ));
     comparisons.sort_by(|a, b| {
         (
             a.verdict,
@@ -255,6 +239,54 @@ pub fn compare(
         trend,
         notes,
     }
+}
+
+/// The notes on what the comparisons rest on: no stage paired, summaries only, thin
+/// percentiles, repeats that cannot show one endpoint's change, cross-checks that
+/// disagree. `runs`: the baseline's and candidates' run counts.
+fn report_notes(
+    mode: Mode,
+    runs: (usize, usize),
+    no_pairs: bool,
+    comparisons: &[Comparison],
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if no_pairs {
+        notes.push(
+            "no stage of the candidate matches one of the baseline (by name, by users or \
+             arrival rate within 10%): nothing was compared; see `unmatched`"
+                .into(),
+        );
+    }
+    if comparisons
+        .iter()
+        .any(|c| c.method == stats::Method::Reported)
+    {
+        notes.push(
+            "some metrics come from reported summaries only (no histogram): they are \
+             `inconclusive` unless the change is beyond the noise floor and, for a \
+             percentile, beyond what both sides' request counts leave open with at most \
+             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
+             goodput and means without a per-interval series stay `inconclusive` (error \
+             rates are tested on the failure and request counts)"
+                .into(),
+        );
+    }
+    if comparisons.iter().any(thin::is_thin) {
+        notes.push(
+            "a percentile needs 10 ÷ (1 − p) latencies on each side (ten past it: p50 20, \
+             p90 100, p95 200, p99 1000; in every run, for repeats) to be compared, as the \
+             SLA evaluation needs them for a pass; those with fewer are `inconclusive` \
+             whatever they moved (see each comparison's `reason`): run longer, or at a \
+             load that sends that endpoint more requests"
+                .into(),
+        );
+    }
+    notes.extend(one_change_unshowable(mode, runs.0, runs.1, comparisons));
+    if let Some(note) = cross_check_note(comparisons) {
+        notes.push(note);
+    }
+    notes
 }
 
 /// The caveat when the block bootstrap's interval disagrees with the main one.
@@ -303,6 +335,62 @@ fn too_few_repeats(mode: Mode, m: usize, n: usize) -> Vec<String> {
     )]
 }
 
+/// The note when repeats of `m` and `n` runs can show a change but not one alone:
+/// Benjamini–Hochberg multiplies the smallest p, 2 ÷ C(m+n, m), by the `k`
+/// comparisons of a metric, and past 0.05 a change in one endpoint alone (four runs
+/// a side: 0.029 × 2 endpoints) is never significant, so it is `inconclusive`.
+fn one_change_unshowable(
+    mode: Mode,
+    m: usize,
+    n: usize,
+    comparisons: &[Comparison],
+) -> Option<String> {
+    if mode != Mode::Repeats {
+        return None;
+    }
+    let ways = (1..=m).fold(1.0_f64, |acc, k| acc * (n + k) as f64 / k as f64);
+    let p = 2.0 / ways;
+    let k = verdict::ENDPOINT_METRICS
+        .iter()
+        .map(|metric| comparisons.iter().filter(|c| c.metric == *metric).count())
+        .max()
+        .unwrap_or(0);
+    (p <= verdict::FDR && p * k as f64 > verdict::FDR).then(|| {
+        format!(
+            "with {m} and {n} runs a side the smallest p is {p:.3}; over the {k} \
+             comparisons of a metric (Benjamini–Hochberg) a change in fewer than {} of \
+             them cannot be significant, so it is `inconclusive` however large: run \
+             more runs a side to show one endpoint's change",
+            (p * k as f64 / verdict::FDR).ceil() as usize
+        )
+    })
+}
+
+/// True when `c` was left `inconclusive` (not for too few samples: those say
+/// nothing) with a change the wrong way beyond its noise floor and an interval clear
+/// of 0: a regression not shown significant, which a headline of NO REGRESSION or
+/// IMPROVED would hide.
+fn maybe_worse(c: &Comparison) -> bool {
+    let (Some(d), Some(b)) = (c.delta, c.baseline) else {
+        return false;
+    };
+    let worse = d != 0.0 && (d > 0.0) == c.metric.higher_is_worse();
+    // Measured as `verdict::decide` measures it: error rates against at least 1%.
+    let scale = match c.metric {
+        verdict::Metric::ErrorRate => b.abs().max(0.01),
+        _ => b.abs(),
+    };
+    let beyond = d.abs() > c.floor_pct / 100.0 * scale;
+    // And its interval clear of 0 on the worse side: a change the data shows but the
+    // test across endpoints (Benjamini–Hochberg) or too few repeats cannot call
+    // significant. An interval reaching 0, or none (a summary's), is noise as likely.
+    let shown = match c.metric.higher_is_worse() {
+        true => c.ci[0].is_some_and(|lo| lo > 0.0),
+        false => c.ci[1].is_some_and(|hi| hi < 0.0),
+    };
+    c.verdict == Verdict::Inconclusive && !thin::is_thin(c) && worse && beyond && shown
+}
+
 /// True when some metric was shown unchanged, not only error rates at 0 on both
 /// sides (those show nothing about latency or throughput).
 fn anything_shown_unchanged(comparisons: &[Comparison]) -> bool {
@@ -314,9 +402,10 @@ fn anything_shown_unchanged(comparisons: &[Comparison]) -> bool {
     })
 }
 
-/// `REGRESSED: 1.1.0 vs 1.0.0 — p95 of GET /a +15.2% …; 2 regressed, …`. NO
-/// REGRESSION needs a metric shown unchanged beyond error rates at 0 on both sides;
-/// else nothing was shown either way: INCONCLUSIVE.
+/// `REGRESSED: 1.1.0 vs 1.0.0 — p95 of GET /a +15.2% …; 2 regressed, …`. A metric
+/// left open with a change the wrong way beyond its floor makes it INCONCLUSIVE,
+/// possibly worse (naming those); NO REGRESSION needs a metric shown unchanged beyond
+/// error rates at 0 on both sides; else nothing was shown either way: INCONCLUSIVE.
 fn verdict_line(
     base: &RunRef,
     cands: &[RunRef],
@@ -324,8 +413,11 @@ fn verdict_line(
     counts: Counts,
 ) -> String {
     let labels: Vec<&str> = cands.iter().map(|c| c.label.as_str()).collect();
+    let maybe: Vec<&Comparison> = comparisons.iter().filter(|c| maybe_worse(c)).collect();
     let head = if counts.regressed > 0 {
         "REGRESSED"
+    } else if !maybe.is_empty() {
+        "INCONCLUSIVE, possibly worse"
     } else if counts.improved > 0 {
         "IMPROVED, no regression"
     } else if anything_shown_unchanged(comparisons) {
@@ -333,9 +425,16 @@ fn verdict_line(
     } else {
         "INCONCLUSIVE"
     };
-    let worst: Vec<String> = comparisons
-        .iter()
-        .filter(|c| c.verdict == Verdict::Regressed)
+    let named: Vec<&Comparison> = if counts.regressed > 0 {
+        (comparisons.iter())
+            .filter(|c| c.verdict == Verdict::Regressed)
+            .collect()
+    } else {
+        maybe
+    };
+    let shown = named.len();
+    let worst: Vec<String> = named
+        .into_iter()
         .take(3)
         .map(|c| {
             let pct = c
@@ -347,7 +446,7 @@ fn verdict_line(
     let detail = if worst.is_empty() {
         String::new()
     } else {
-        let more = counts.regressed.saturating_sub(worst.len());
+        let more = shown.saturating_sub(worst.len());
         let tail = if more > 0 {
             format!(" and {more} more")
         } else {
@@ -400,7 +499,30 @@ mod tests {
             method: stats::Method::Bootstrap,
             ess: [Some(100.0), Some(100.0)],
             cross_check,
+            reason: None,
         }
+    }
+
+    #[test]
+    fn only_a_shown_change_the_wrong_way_is_possibly_worse() {
+        let mut c = comparison(Metric::P95, None);
+        c.verdict = Verdict::Inconclusive;
+        // +10 % (floor 5 %), interval [+0.5, +1.5]: clear of 0, not significant.
+        c.delta = Some(2.0);
+        c.delta_pct = Some(10.0);
+        assert!(maybe_worse(&c));
+        // The same with an interval reaching 0, or none (a summary): noise as likely.
+        c.ci = [Some(-0.5), Some(4.0)];
+        assert!(!maybe_worse(&c));
+        c.ci = [None, None];
+        assert!(!maybe_worse(&c));
+        // Faster is not worse; within the floor is not a change.
+        c.ci = [Some(-1.5), Some(-0.5)];
+        c.delta = Some(-2.0);
+        assert!(!maybe_worse(&c));
+        c.ci = [Some(0.1), Some(1.5)];
+        c.delta = Some(0.8);
+        assert!(!maybe_worse(&c));
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! What `compare` could not decide, named in its headline (a release manager reads
 //! only that line): the stages and endpoints only one side has, and the scopes whose
-//! metrics stayed `inconclusive` (too few samples, or a change within the noise),
-//! each with the metrics left open. At most [`SHOWN`] of each are named, the rest
-//! counted.
+//! metrics stayed `inconclusive` (a change within the noise, or runs at other
+//! loads), each with the metrics left open, and apart from those the scopes whose
+//! percentiles rest on too few samples to be compared at all (`thin`). At most
+//! [`SHOWN`] of each are named, the rest counted.
 
 use std::collections::BTreeMap;
 
 use super::matching::Unmatched;
+use super::thin::is_thin;
 use super::verdict::{Comparison, Verdict};
 
 /// Names shown per list before "and N more".
@@ -26,8 +28,9 @@ fn listed(items: &[String]) -> String {
     }
 }
 
-/// `; not compared: stage peak (only in 1.0), endpoint … ; inconclusive: baseline /
-/// GET /rare (throughput, goodput)`, or `""` when everything was compared and decided.
+/// `; not compared: stage peak (only in 1.0), endpoint … ; too few samples: baseline /
+/// GET /rare (p95, p99); inconclusive: baseline / GET /rare (throughput, goodput)`, or
+/// `""` when everything was compared and decided.
 pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
     let mut out = String::new();
     let missing: Vec<String> = unmatched
@@ -37,22 +40,29 @@ pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
     if !missing.is_empty() {
         out.push_str(&format!("; not compared: {}", listed(&missing)));
     }
-    let mut open: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for c in comparisons
-        .iter()
-        .filter(|c| c.verdict == Verdict::Inconclusive)
-    {
-        let scope = match c.stage.as_str() {
-            "" => c.endpoint.clone(),
-            stage => format!("{stage} / {}", c.endpoint),
-        };
-        open.entry(scope).or_default().push(c.metric.name());
+    let open = |thin: bool| {
+        let mut by_scope: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for c in comparisons
+            .iter()
+            .filter(|c| c.verdict == Verdict::Inconclusive && is_thin(c) == thin)
+        {
+            let scope = match c.stage.as_str() {
+                "" => c.endpoint.clone(),
+                stage => format!("{stage} / {}", c.endpoint),
+            };
+            by_scope.entry(scope).or_default().push(c.metric.name());
+        }
+        (by_scope.into_iter())
+            .map(|(scope, metrics)| format!("{scope} ({})", metrics.join(", ")))
+            .collect::<Vec<String>>()
+    };
+    let thin = open(true);
+    if !thin.is_empty() {
+        out.push_str(&format!("; too few samples: {}", listed(&thin)));
     }
-    let open: Vec<String> = (open.into_iter())
-        .map(|(scope, metrics)| format!("{scope} ({})", metrics.join(", ")))
-        .collect();
-    if !open.is_empty() {
-        out.push_str(&format!("; inconclusive: {}", listed(&open)));
+    let undecided = open(false);
+    if !undecided.is_empty() {
+        out.push_str(&format!("; inconclusive: {}", listed(&undecided)));
     }
     out
 }

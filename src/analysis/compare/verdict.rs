@@ -2,15 +2,16 @@
 //! metric of every matched stage × endpoint estimated by `stats`, q-values by
 //! Benjamini–Hochberg per metric across endpoints and stages, and the verdict: a
 //! change is `regressed`/`improved` only when significant (q ≤ 0.05, interval
-//! excluding 0) and beyond the metric's noise floor; otherwise `unchanged`, or
-//! `inconclusive` when the interval's half-width exceeds twice the floor. Reported
+//! excluding 0) and beyond the metric's noise floor; otherwise `unchanged` when Δ is
+//! within the floor and the interval's half-width within twice the floor, else
+//! `inconclusive`. Reported
 //! summaries without an interval decide only as `reported.rs` allows.
 
 use std::collections::BTreeMap;
 
 use serde::{Serialize, Serializer};
 
-use super::input::{CompareRun, EndpointInput, Figures, StageInput};
+use super::input::{CompareRun, EndpointInput, StageInput};
 use super::matching::runs_load_mismatch;
 use super::matching::{
     load_mismatch, match_endpoints, match_stages, renamed_endpoint, tool_mismatch,
@@ -20,6 +21,7 @@ use super::reported::{
     capacity_estimates, reported, summary_shift_shown, whole_run, SATURATION_RANGE,
 };
 use super::stats::{self, Estimate, Method, RunSample};
+use super::thin;
 
 /// False-discovery rate of the Benjamini–Hochberg step.
 pub const FDR: f64 = 0.05;
@@ -28,140 +30,7 @@ pub const DEFAULT_FLOOR: f64 = 0.05;
 /// Fewest runs per side for a repeats comparison.
 pub const MIN_REPEATS: usize = 3;
 
-/// A compared metric.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Requests/s.
-    Throughput,
-    /// Successful requests/s.
-    Goodput,
-    /// Median latency.
-    P50,
-    /// 90th percentile latency.
-    P90,
-    /// 95th percentile latency.
-    P95,
-    /// 99th percentile latency.
-    P99,
-    /// Mean latency.
-    Mean,
-    /// Failures ÷ requests.
-    ErrorRate,
-    /// Throughput at saturation.
-    SaturationRps,
-    /// Throughput up to which the SLA holds.
-    SlaHeadroomRps,
-    /// USL peak concurrency N*.
-    UslPeakUsers,
-}
-
-/// Every metric: the per-endpoint ones, then a run's capacity figures.
-const ALL: [Metric; 11] = [
-    Metric::Throughput,
-    Metric::Goodput,
-    Metric::P50,
-    Metric::P90,
-    Metric::P95,
-    Metric::P99,
-    Metric::Mean,
-    Metric::ErrorRate,
-    Metric::SaturationRps,
-    Metric::SlaHeadroomRps,
-    Metric::UslPeakUsers,
-];
-
-/// The metrics compared per endpoint.
-pub const ENDPOINT_METRICS: &[Metric] = ALL.split_at(8).0;
-
-impl Metric {
-    /// The name in flags, compare.json and tables.
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::Throughput => "throughput",
-            Metric::Goodput => "goodput",
-            Metric::P50 => "p50",
-            Metric::P90 => "p90",
-            Metric::P95 => "p95",
-            Metric::P99 => "p99",
-            Metric::Mean => "mean",
-            Metric::ErrorRate => "error_rate",
-            Metric::SaturationRps => "saturation_rps",
-            Metric::SlaHeadroomRps => "sla_headroom_rps",
-            Metric::UslPeakUsers => "usl_peak_users",
-        }
-    }
-
-    /// Every metric, for parsing names.
-    pub fn all() -> [Metric; 11] {
-        ALL
-    }
-
-    /// The metric of a name (`p95`, `error_rate`…).
-    pub fn parse(name: &str) -> Option<Metric> {
-        let name = name.trim().to_ascii_lowercase().replace('-', "_");
-        Metric::all().into_iter().find(|m| m.name() == name)
-    }
-
-    /// True when a larger value is worse (latency, errors); false for rates and
-    /// capacity, where a smaller value is worse.
-    pub fn higher_is_worse(self) -> bool {
-        matches!(
-            self,
-            Metric::P50
-                | Metric::P90
-                | Metric::P95
-                | Metric::P99
-                | Metric::Mean
-                | Metric::ErrorRate
-        )
-    }
-
-    /// Unit of its values.
-    pub fn unit(self) -> &'static str {
-        match self {
-            Metric::Throughput
-            | Metric::Goodput
-            | Metric::SaturationRps
-            | Metric::SlaHeadroomRps => "req/s",
-            Metric::ErrorRate => "fraction",
-            Metric::UslPeakUsers => "users",
-            _ => "ms",
-        }
-    }
-
-    pub(super) fn quantile(self) -> Option<f64> {
-        match self {
-            Metric::P50 => Some(0.5),
-            Metric::P90 => Some(0.9),
-            Metric::P95 => Some(0.95),
-            Metric::P99 => Some(0.99),
-            _ => None,
-        }
-    }
-
-    fn figure(self, f: &Figures) -> Option<f64> {
-        match self {
-            Metric::Throughput => f.throughput_rps,
-            Metric::Goodput => f.goodput_rps,
-            Metric::P50 => f.p50,
-            Metric::P90 => f.p90,
-            Metric::P95 => f.p95,
-            Metric::P99 => f.p99,
-            Metric::Mean => f.mean,
-            Metric::ErrorRate => f.error_rate,
-            _ => None,
-        }
-    }
-
-    /// The value of this metric for one run's endpoint (exact histogram first).
-    pub fn value(self, e: &EndpointInput) -> Option<f64> {
-        match (self.quantile(), &e.histogram) {
-            (Some(q), Some(h)) if !h.is_empty() => Some(h.value_at_quantile(q) as f64 / 1000.0),
-            _ => self.figure(&e.figures),
-        }
-    }
-}
+pub use super::metric::{Metric, ENDPOINT_METRICS};
 
 /// The verdict on one metric.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -171,7 +40,8 @@ pub enum Verdict {
     Regressed,
     /// Significantly better, beyond the noise floor.
     Improved,
-    /// Too uncertain to tell: the interval's half-width exceeds twice the floor (or only
+    /// Too uncertain to tell: a change beyond the floor that is not significant, an
+    /// interval whose half-width exceeds twice the floor, too few samples (or only
     /// reported summaries, within the floor).
     Inconclusive,
     /// Any change is within the noise floor.
@@ -273,6 +143,10 @@ pub struct Comparison {
     /// Percentiles of one run per side: the block bootstrap's interval beside `ci`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_check: Option<CrossCheck>,
+    /// Why an `inconclusive` verdict was not decided by the statistics (a percentile
+    /// of too few samples: `too few samples: …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A second interval for a percentile shift, by a method with other assumptions.
@@ -364,6 +238,8 @@ struct Row {
     /// False when the paired stages ran at different loads: nothing of theirs decides.
     same_load: bool,
     cross_check: Option<CrossCheck>,
+    /// Why the metric cannot be compared at all ([`thin::reason`]).
+    thin: Option<String>,
 }
 
 /// Compares one baseline side with one candidate side: one run each, or ≥ 3 each.
@@ -430,6 +306,15 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     samples_ok: summary_shift_shown(metric, &b.figures, &c.figures, est.delta),
                     same_load: load.is_none(),
                     cross_check,
+                    thin: if repeats {
+                        thin::reason(
+                            metric,
+                            &side_endpoints(base, sb, &b.key),
+                            &side_endpoints(cand, sc, &c.key),
+                        )
+                    } else {
+                        thin::reason(metric, &[b], &[c])
+                    },
                 });
             }
         }
@@ -456,19 +341,30 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     }
 }
 
-/// One value per run of a side for `metric` at the stage of that name (else the
-/// run's sole stage) and endpoint `key`.
-fn side_values(runs: &[CompareRun], stage: &StageInput, key: &str, metric: Metric) -> Vec<f64> {
+/// Each run's endpoint `key` (else its stage's sole endpoint) at the stage of that
+/// name (else the run's sole stage).
+fn side_endpoints<'a>(
+    runs: &'a [CompareRun],
+    stage: &StageInput,
+    key: &str,
+) -> Vec<&'a EndpointInput> {
     runs.iter()
         .filter_map(|r| {
             let s = r.stage_named(&stage.name)?;
-            let e =
-                (s.endpoints.iter().find(|e| e.key == key)).or(match s.endpoints.as_slice() {
-                    [only] => Some(only),
-                    _ => None,
-                })?;
-            metric.value(e).filter(|v| v.is_finite())
+            (s.endpoints.iter().find(|e| e.key == key)).or(match s.endpoints.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })
         })
+        .collect()
+}
+
+/// One value per run of a side for `metric` at the stage of that name (else the
+/// run's sole stage) and endpoint `key`.
+fn side_values(runs: &[CompareRun], stage: &StageInput, key: &str, metric: Metric) -> Vec<f64> {
+    side_endpoints(runs, stage, key)
+        .into_iter()
+        .filter_map(|e| metric.value(e).filter(|v| v.is_finite()))
         .collect()
 }
 
@@ -546,6 +442,7 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row
             samples_ok,
             same_load: alike,
             cross_check: None,
+            thin: None,
         });
     }
     ranged
@@ -601,7 +498,7 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 q_value: q,
                 effect: finite(e.effect),
                 floor_pct: floor * 100.0,
-                verdict: if r.same_load {
+                verdict: if r.same_load && r.thin.is_none() {
                     decide(e, q, floor, r.metric, r.samples_ok)
                 } else {
                     Verdict::Inconclusive
@@ -609,6 +506,7 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
                 cross_check: r.cross_check,
+                reason: r.thin,
             }
         })
         .collect()
@@ -640,7 +538,8 @@ fn scale(e: &Estimate, metric: Metric) -> f64 {
 
 /// The verdict on one estimate of `metric` with q-value `q` and noise floor `floor`:
 /// regressed/improved when significant (q ≤ 0.05, interval excluding 0) and beyond
-/// the floor; else inconclusive when the interval's half-width exceeds twice the
+/// the floor; else inconclusive when Δ is beyond the floor (not shown) or the
+/// interval's half-width exceeds twice the
 /// floor, unchanged otherwise. Reported values (no interval) decide only beyond the
 /// floor and when `samples_ok` (a run's capacity figures; summary percentiles whose
 /// sample sizes show the change), else inconclusive.
@@ -689,8 +588,11 @@ pub fn decide(
         // No failure on either side.
         return Verdict::Unchanged;
     }
+    // Not shown either way. `unchanged` says the change is within the noise floor:
+    // only when Δ itself is (a tripled p50 that four runs a side cannot make
+    // significant is not unchanged) and its interval is narrow enough to matter.
     let half_width = (e.ci.1 - e.ci.0) / 2.0;
-    if !half_width.is_finite() || half_width > 2.0 * floor * scale {
+    if beyond || !half_width.is_finite() || half_width > 2.0 * floor * scale {
         Verdict::Inconclusive
     } else {
         Verdict::Unchanged
@@ -723,8 +625,12 @@ mod tests {
         // The same on a throughput (lower is worse): improved.
         let t = Metric::Throughput;
         assert_eq!(decide(&e, Some(0.01), 0.05, t, true), Verdict::Improved);
-        // Not significant after BH, narrow interval: unchanged.
-        assert_eq!(decide(&e, Some(0.2), 0.05, p95, true), Verdict::Unchanged);
+        // Not significant after BH, narrow interval, but Δ beyond the floor: not
+        // shown unchanged either.
+        assert_eq!(
+            decide(&e, Some(0.2), 0.05, p95, true),
+            Verdict::Inconclusive
+        );
         // Significant but within a 20% floor: unchanged.
         assert_eq!(decide(&e, Some(0.01), 0.20, p95, true), Verdict::Unchanged);
         // Half-width 30 over twice the floor (10): inconclusive.

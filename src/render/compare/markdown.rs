@@ -34,7 +34,7 @@ pub fn markdown(report: &CompareReport) -> String {
     for (verdict, title) in [
         (
             Verdict::Inconclusive,
-            "Inconclusive (interval ± more than twice the noise floor)",
+            "Inconclusive (too few samples, runs at other loads, or interval ± more than twice the noise floor)",
         ),
         (Verdict::Unchanged, "Unchanged (within the noise floor)"),
     ] {
@@ -120,7 +120,7 @@ fn table(
             delta_pct(c),
             ci(c),
             prob(c.q_value),
-            md(method(c))
+            md(&method(c))
         );
     }
     out.push('\n');

@@ -73,9 +73,14 @@ fn prob(p: Option<f64>) -> String {
     }
 }
 
-/// The method's name as compare.json writes it.
-fn method(c: &Comparison) -> &'static str {
-    method_name(c.method)
+/// The method's name as compare.json writes it, and `too few samples` after it for a
+/// percentile that rests on too few latencies to be compared.
+fn method(c: &Comparison) -> String {
+    if crate::analysis::compare::thin::is_thin(c) {
+        format!("{}; too few samples", method_name(c.method))
+    } else {
+        method_name(c.method).to_string()
+    }
 }
 
 /// Where a comparison is: `stage / endpoint` (stage left out when empty), with the

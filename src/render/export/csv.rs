@@ -1,11 +1,13 @@
 //! The CSV exporter: a header row of the schema's column names, then one line per
-//! row; a missing value is an empty cell, booleans are `true`/`false`, numbers are
-//! written in full (the shortest text that reads back to the same value).
+//! row; a missing value is an empty cell, booleans are `true`/`false`, whole numbers
+//! are written in full and real numbers to 15 significant digits in the shortest
+//! text that reads back to them (`decimal.rs`: 40.8, never 40.800000000000004).
 
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
+use super::decimal::tidy;
 use super::{Batch, ColumnSpec, ExportError, TableExporter, TableWriter, Values};
 
 /// Writes tables as CSV.
@@ -65,7 +67,7 @@ fn text_of(values: &Values, i: usize, out: &mut String) {
         Values::Int(v) => v[i].map_or(Ok(()), |x| write!(out, "{x}")),
         Values::Float(v) => v[i]
             .filter(|x| x.is_finite())
-            .map_or(Ok(()), |x| write!(out, "{x}")),
+            .map_or(Ok(()), |x| write!(out, "{}", tidy(x))),
         Values::Text(v) => {
             if let Some(t) = &v[i] {
                 out.push_str(t);

@@ -8,6 +8,7 @@
 //! of any length costs one batch of memory.
 
 mod csv;
+mod decimal;
 mod ndjson;
 #[cfg(feature = "parquet")]
 mod parquet;
@@ -277,6 +278,12 @@ impl From<Option<String>> for Cell {
 impl From<&str> for Cell {
     fn from(v: &str) -> Cell {
         Cell::Text(Some(v.to_string()))
+    }
+}
+
+impl From<Option<bool>> for Cell {
+    fn from(v: Option<bool>) -> Cell {
+        Cell::Bool(v)
     }
 }
 

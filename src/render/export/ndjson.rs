@@ -1,5 +1,7 @@
 //! The NDJSON exporter: one JSON object per line, keyed by the schema's column
-//! names in schema order (plain names: no escaping needed); a missing value (or a non-finite number) is `null`.
+//! names in schema order (plain names: no escaping needed); a missing value (or a
+//! non-finite number) is `null`; real numbers to 15 significant digits, as in CSV
+//! (`decimal.rs`).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -7,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::decimal::tidy;
 use super::{Batch, ColumnSpec, ExportError, TableExporter, TableWriter, Values};
 
 /// Writes tables as newline-delimited JSON.
@@ -70,7 +73,7 @@ fn value_of(values: &Values, i: usize) -> Value {
     match values {
         Values::Int(v) => v[i].map_or(Value::Null, Value::from),
         Values::Float(v) => v[i]
-            .and_then(serde_json::Number::from_f64)
+            .and_then(|x| serde_json::Number::from_f64(tidy(x)))
             .map_or(Value::Null, Value::Number),
         Values::Text(v) => v[i].clone().map_or(Value::Null, Value::String),
         Values::Bool(v) => v[i].map_or(Value::Null, Value::Bool),

@@ -128,6 +128,14 @@ static STAGES: LazyLock<Vec<ColumnSpec>> = LazyLock::new(|| {
             ),
         ][..],
         &LATENCY,
+        &[col(
+            "per_request_rows",
+            Bool,
+            "true when the requests table holds the stage's requests; false when only a \
+             tool's summary (or an interval log) measured it: its figures are here and in \
+             endpoints alone, and a CSV export read back has none of its requests \
+             (run.toml's stage description says so); empty without a requests table",
+        )][..],
     ]
     .concat()
 });

@@ -10,7 +10,9 @@ use crate::analysis::Analysis;
 use crate::model::{FailureKind, FailuresUnseen, Manifest, ManifestStage, Run};
 
 /// One row per stage.
-pub fn stages_table(analysis: &Analysis) -> Batch {
+/// `rows`: what the requests table holds, when it was written first (else the
+/// `per_request_rows` column is empty).
+pub fn stages_table(analysis: &Analysis, rows: Option<&ExportedRows>) -> Batch {
     let mut batch = Batch::new(Table::Stages, analysis.stages.len());
     for s in &analysis.stages {
         let f = &s.figures;
@@ -31,6 +33,10 @@ pub fn stages_table(analysis: &Analysis) -> Batch {
             f.goodput_rps.into(),
         ];
         row.extend(latency_cells(f));
+        let has_rows = rows
+            .filter(|r| r.written)
+            .map(|r| r.spans.contains_key(&s.name));
+        row.push(has_rows.into());
         batch.push(row);
     }
     batch
@@ -191,6 +197,9 @@ pub struct ExportedRows {
     pub spans: BTreeMap<String, (i64, i64)>,
     /// Some rows came from a file that does not say which requests failed.
     pub outcomes_unseen: bool,
+    /// The requests table was asked for (else no stage is said to lack rows); with
+    /// no per-request input at all it is not written, and every stage lacks rows.
+    pub written: bool,
 }
 
 /// The run's manifest as the CSV export writes it beside `requests.csv`: the run's
@@ -199,7 +208,56 @@ pub struct ExportedRows {
 /// the same stages; and what the rows cannot say (which failed, when a file's rows do
 /// not), so that it does not read back as a success.
 pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
+    let mut m = manifest_stages(run, rows);
+    m.notes = (m.stages.iter())
+        .filter_map(|s| {
+            s.description
+                .as_ref()
+                .map(|d| format!("stage {}: {d}", s.name))
+        })
+        .collect();
+    let lacking: Vec<&str> = (m.stages.iter())
+        .filter(|s| s.description.is_some())
+        .map(|s| s.name.as_str())
+        .collect();
+    if !lacking.is_empty() {
+        // Read back, the export lacks those stages' requests: never a whole run.
+        let why = format!(
+            "this export carries stage(s) {} as a tool's summary only (stages.csv, \
+             endpoints.csv): requests.csv has none of their requests",
+            lacking.join(", ")
+        );
+        m.incomplete_reason = Some(match m.incomplete_reason.take() {
+            Some(earlier) => format!("{earlier}; {why}"),
+            None => why,
+        });
+        m.complete = Some(false);
+    }
+    m
+}
+
+/// What a CSV export says of a stage that only a tool's summary (or an interval
+/// log) measured: its requests are not in `requests.csv`, so reading the export
+/// back gives the stage none; its figures are in `stages.csv` and `endpoints.csv`.
+fn summary_only_text(s: &crate::model::Stage) -> String {
+    let tool = s
+        .tool
+        .as_deref()
+        .map_or(String::new(), |t| format!("{t}'s "));
+    format!(
+        "summary only: {tool}summary measured its {} requests ({} failed) and no per-request \
+         rows exist, so requests.csv has none of them and `headroom analyze` of this export \
+         reads the stage back empty; its figures are in stages.csv and endpoints.csv \
+         (per_request_rows = false); analyse the original run dir for them",
+        s.requests(),
+        s.failures()
+    )
+}
+
+/// The manifest with its stages, before the notes on them.
+fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
     let row_spans = &rows.spans;
+    let written = rows.written;
     let meta = &run.meta;
     let primary = run.primary();
     let stages = primary
@@ -223,6 +281,7 @@ pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
                             crate::model::format_rfc3339_ms(b),
                         )
                     });
+                    let summary_only = written && s.requests() > 0 && rows.is_none();
                     ManifestStage {
                         name: s.name.clone(),
                         users: s.users,
@@ -231,6 +290,7 @@ pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
                         start: window.as_ref().map(|w| w.0.clone()),
                         steady_start: window.as_ref().map(|w| w.0.clone()),
                         end: window.map(|w| w.1),
+                        description: summary_only.then(|| summary_only_text(s)),
                         ..ManifestStage::default()
                     }
                 })
