@@ -74,7 +74,7 @@ fn write_run(dir: &TestDir, name: &str, f: &Fixture) -> PathBuf {
 }
 
 /// Runs `compare ARGS --format json --out DIR/out-N` and returns (exit code, compare.json, stderr).
-fn compare_json(dir: &TestDir, args: &[&Path], extra: &[&str]) -> (i32, Value, String) {
+pub fn compare_json(dir: &TestDir, args: &[&Path], extra: &[&str]) -> (i32, Value, String) {
     let out = dir.path().join(format!("out-{}", rand_suffix(args)));
     let mut a: Vec<String> = vec!["compare".into()];
     a.extend(args.iter().map(|p| p.display().to_string()));

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::common::{analyze_json, headroom, TestDir};
+use super::compare::compare_json;
 
 const T0: i64 = 1_732_665_600_000;
 
@@ -28,31 +29,6 @@ fn write_run(dir: &TestDir, name: &str, endpoints: &[Ep<'_>]) -> PathBuf {
     }
     dir.write(&format!("{name}/requests.csv"), csv);
     dir.path().join(name)
-}
-
-/// `compare BASE CAND --format json`: exit code, compare.json, stderr.
-fn compare_json(dir: &TestDir, base: &Path, cand: &Path, extra: &[&str]) -> (i32, Value, String) {
-    let out = dir.path().join(format!(
-        "cmp-{}-{}",
-        base.file_name().unwrap().to_string_lossy(),
-        cand.file_name().unwrap().to_string_lossy()
-    ));
-    let mut args = vec![
-        "compare".to_string(),
-        base.display().to_string(),
-        cand.display().to_string(),
-        "--format".into(),
-        "json".into(),
-        "--out".into(),
-        out.display().to_string(),
-    ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    let o = headroom(&refs);
-    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
-    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
-    (o.status.code().unwrap_or(-1), v, stderr)
 }
 
 /// The comparison of `metric` on the endpoint whose key ends with `endpoint`.
@@ -95,7 +71,7 @@ fn a_p99_of_five_requests_is_never_judged() {
             ("/mid", 150, &spread),
         ],
     );
-    let (code, report, stderr) = compare_json(&dir, &base, &cand, &[]);
+    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
     assert_eq!(code, 0, "{stderr}");
     for metric in ["p50", "p90", "p95", "p99"] {
         let c = cmp(&report, "/rare", metric);
@@ -535,7 +511,7 @@ fn two_wrk_runs_of_one_service_do_not_regress_on_their_p99() {
         wrk_run(42.02, 175.96, [37.79, 51.2, 68.58, 119.77], 1219),
     );
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    let (code, report, stderr) = compare_json(&dir, &a, &b, &["--fail-on-regression"]);
+    let (code, report, stderr) = compare_json(&dir, &[&a, &b], &["--fail-on-regression"]);
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     let p99 = cmp(&report, "agents/1", "p99");
     assert_eq!(p99["verdict"], "inconclusive", "{p99:#}");
@@ -550,7 +526,7 @@ fn two_wrk_runs_of_one_service_do_not_regress_on_their_p99() {
         wrk_run(64.49, 279.45, [57.06, 79.94, 108.89, 178.60], 786),
     );
     let c = dir.path().join("c");
-    let (code, report, _) = compare_json(&dir, &a, &c, &["--fail-on-regression"]);
+    let (code, report, _) = compare_json(&dir, &[&a, &c], &["--fail-on-regression"]);
     assert_eq!(code, 1, "{report:#}");
     for metric in ["p50", "p90"] {
         assert_eq!(cmp(&report, "agents/1", metric)["verdict"], "regressed");
@@ -606,7 +582,7 @@ fn two_hey_runs_of_one_service_do_not_improve_on_their_p99() {
         hey_console(5.0881, 0.1953, 0.0107, 0.0508, b, 3949),
     );
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    let (code, report, stderr) = compare_json(&dir, &a, &b, &["--fail-on-regression"]);
+    let (code, report, stderr) = compare_json(&dir, &[&a, &b], &["--fail-on-regression"]);
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     let p99 = cmp(&report, "hey", "p99");
     assert!(
