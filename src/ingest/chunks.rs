@@ -141,6 +141,25 @@ pub fn split(
 /// whole reader to sum up afterwards.
 pub type PartCounts<C> = Arc<Mutex<Vec<C>>>;
 
+/// The counts of a reader's last replay: `whole`'s, or when it was read in parts
+/// (`parts` set), every part's added up in part order by `add`.
+pub fn last_counts<C: Clone + Default>(
+    whole: &RefCell<C>,
+    parts: &RefCell<Option<PartCounts<C>>>,
+    add: impl Fn(&mut C, &C),
+) -> C {
+    let Some(parts) = &*parts.borrow() else {
+        return whole.borrow().clone();
+    };
+    let mut all = C::default();
+    if let Ok(parts) = parts.lock() {
+        for c in parts.iter() {
+            add(&mut all, c);
+        }
+    }
+    all
+}
+
 /// Where one part leaves its counts.
 #[derive(Debug)]
 pub struct CountSlot<C> {

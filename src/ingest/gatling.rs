@@ -101,23 +101,26 @@ impl GatlingLog {
     /// Opens the file (lines stream on replay).
     pub fn open(path: &Path) -> Result<GatlingLog, Problem> {
         let mut lines = Lines::open(path)?;
-        let mut log = match lines.next_line()? {
-            Some((_, l)) if looks_like_text_log(&String::from_utf8_lossy(l)) => GatlingLog {
-                path: path.to_path_buf(),
-                assertions: Vec::new(),
-                unread_assertions: 0,
-                facts: RefCell::new(Facts::default()),
-                parts: RefCell::new(None),
-            },
-            _ => return Err(problem(path, Some(1), "not a Gatling text simulation.log")),
+        let first = lines
+            .next_line()?
+            .map(|(_, l)| String::from_utf8_lossy(l).into_owned());
+        let Some(first) = first.filter(|l| looks_like_text_log(l)) else {
+            return Err(problem(path, Some(1), "not a Gatling text simulation.log"));
         };
-        // The head: `ASSERTION` and `RUN` records, before the first user's.
-        lines = Lines::open(path)?;
+        let mut log = GatlingLog {
+            path: path.to_path_buf(),
+            assertions: Vec::new(),
+            unread_assertions: 0,
+            facts: RefCell::new(Facts::default()),
+            parts: RefCell::new(None),
+        };
+        // The head, from that first line: `ASSERTION` and `RUN` records, before the
+        // first user's.
+        let mut line = Some(first);
         for _ in 0..1024 {
-            let Some((_, l)) = lines.next_line()? else {
+            let Some(l) = line.take() else {
                 break;
             };
-            let l = String::from_utf8_lossy(l);
             let f: Vec<&str> = l.trim_end_matches(['\r', '\n']).split('\t').collect();
             match kind(&f) {
                 "ASSERTION" => match f.get(1).and_then(|b| decode_base64(b)) {
@@ -127,6 +130,9 @@ impl GatlingLog {
                 "RUN" => {}
                 _ => break,
             }
+            line = lines
+                .next_line()?
+                .map(|(_, l)| String::from_utf8_lossy(l).into_owned());
         }
         Ok(log)
     }
@@ -315,14 +321,7 @@ impl Replay for GatlingPart {
 impl GatlingLog {
     /// The facts of the last replay, whole or in parts.
     fn last_facts(&self) -> Facts {
-        let Some(parts) = &*self.parts.borrow() else {
-            return self.facts.borrow().clone();
-        };
-        let Ok(parts) = parts.lock() else {
-            return Facts::default();
-        };
-        let mut all = Facts::default();
-        for f in parts.iter() {
+        chunks::last_counts(&self.facts, &self.parts, |all, f| {
             if f.layout != Layout::Unknown {
                 all.layout = f.layout;
             }
@@ -331,8 +330,7 @@ impl GatlingLog {
             }
             all.truncated_last_line = f.truncated_last_line;
             all.users_ended_below_zero |= f.users_ended_below_zero;
-        }
-        all
+        })
     }
 
     /// Reads the records of the file, or of one range of it (`active` users where it

@@ -123,6 +123,12 @@ impl ToolCheck {
 }
 
 impl Run {
+    /// The parts the source of `tool` holds so far, in the order they were added (none
+    /// before it has one): what a dir added is what follows the count taken before.
+    pub fn parts_of(&self, tool: &str) -> &[SourcePart] {
+        (self.sources.iter().find(|s| s.tool == tool)).map_or(&[], |s| s.parts.as_slice())
+    }
+
     /// The source the report leads with: the chosen one, else the one with the most
     /// requests (never one measured beside another tool in a stage dir).
     pub fn primary(&self) -> Option<&Source> {

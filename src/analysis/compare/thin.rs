@@ -10,7 +10,7 @@
 use crate::analysis::metrics::ScopeMetrics;
 
 use super::input::EndpointInput;
-use super::verdict::{Comparison, Metric, Verdict};
+use super::verdict::{Comparison, Metric, Undecided, Verdict};
 
 /// The latencies behind an endpoint's percentiles: its exact histogram's count, else
 /// the requests of the summary it reported.
@@ -52,10 +52,7 @@ pub fn reason(metric: Metric, base: &[&EndpointInput], cand: &[&EndpointInput]) 
 
 /// True when `c` was left open for too few samples.
 pub fn is_thin(c: &Comparison) -> bool {
-    c.verdict == Verdict::Inconclusive
-        && c.reason
-            .as_deref()
-            .is_some_and(|r| r.starts_with("too few samples"))
+    c.verdict == Verdict::Inconclusive && matches!(c.reason, Some(Undecided::TooFewSamples(_)))
 }
 
 #[cfg(test)]

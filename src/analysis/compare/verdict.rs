@@ -146,7 +146,23 @@ pub struct Comparison {
     /// Why an `inconclusive` verdict was not decided by the statistics (a percentile
     /// of too few samples: `too few samples: …`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Undecided>,
+}
+
+/// Why a comparison was left `inconclusive` before the statistics: serialised as its
+/// sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Undecided {
+    /// A percentile of too few latencies on a side ([`thin::reason`]'s sentence).
+    TooFewSamples(String),
+}
+
+impl Serialize for Undecided {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Undecided::TooFewSamples(why) => s.serialize_str(why),
+        }
+    }
 }
 
 /// A second interval for a percentile shift, by a method with other assumptions.
@@ -506,7 +522,7 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
                 cross_check: r.cross_check,
-                reason: r.thin,
+                reason: r.thin.map(Undecided::TooFewSamples),
             }
         })
         .collect()

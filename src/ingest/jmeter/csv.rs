@@ -605,24 +605,16 @@ impl JmeterCsv {
 impl JmeterCsv {
     /// The counts of the last completed replay: the parts' when it was read in parts.
     fn last_counts(&self) -> Counts {
-        match &*self.parts.borrow() {
-            Some(parts) => {
-                let parts = parts.lock().map(|p| p.clone()).unwrap_or_default();
-                let mut all = Counts::default();
-                for c in parts {
-                    all.rows += c.rows;
-                    for (label, n) in c.ok_server_errors {
-                        *all.ok_server_errors.entry(label).or_default() += n;
-                    }
-                    all.subresults += c.subresults;
-                    all.transactions += c.transactions;
-                    all.dated |= c.dated;
-                    all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);
-                }
-                all
+        chunks::last_counts(&self.counts, &self.parts, |all, c| {
+            all.rows += c.rows;
+            for (label, n) in &c.ok_server_errors {
+                *all.ok_server_errors.entry(label.clone()).or_default() += n;
             }
-            None => self.counts.borrow().clone(),
-        }
+            all.subresults += c.subresults;
+            all.transactions += c.transactions;
+            all.dated |= c.dated;
+            all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);
+        })
     }
 }
 

@@ -243,21 +243,11 @@ impl K6Json {
 
     /// The counts of the last replay, whole or in parts.
     fn last_counts(&self) -> Counts {
-        match &*self.parts.borrow() {
-            Some(parts) => parts.lock().map_or_else(
-                |_| Counts::default(),
-                |p| {
-                    let mut all = Counts::default();
-                    for c in p.iter() {
-                        all.orphans += c.orphans;
-                        all.old_layout |= c.old_layout;
-                        all.checks.merge(&c.checks);
-                    }
-                    all
-                },
-            ),
-            None => self.counts.borrow().clone(),
-        }
+        chunks::last_counts(&self.counts, &self.parts, |all, c| {
+            all.orphans += c.orphans;
+            all.old_layout |= c.old_layout;
+            all.checks.merge(&c.checks);
+        })
     }
 }
 

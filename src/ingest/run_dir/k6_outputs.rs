@@ -112,7 +112,7 @@ pub(super) fn set_summaries_aside(
     // Beside the per-request output a summary that cannot be read is a problem of its
     // own, never read as data.
     run.problems.extend(problems);
-    let parts_before = (run.sources.iter().find(|s| s.tool == "k6")).map_or(0, |s| s.parts.len());
+    let parts_before = run.parts_of("k6").len();
     Some(PendingSummaries {
         summaries: kept
             .into_iter()
@@ -129,9 +129,12 @@ pub(super) fn check_summaries(pending: Option<PendingSummaries>, run: &mut Run) 
     let Some(pending) = pending else {
         return;
     };
-    let added: Vec<SourcePart> = (run.sources.iter().find(|s| s.tool == "k6"))
-        .map(|s| s.parts.iter().skip(pending.parts_before).cloned().collect())
-        .unwrap_or_default();
+    let added: Vec<SourcePart> = run
+        .parts_of("k6")
+        .iter()
+        .skip(pending.parts_before)
+        .cloned()
+        .collect();
     if added.is_empty() {
         for (_, src) in pending.summaries {
             add_source(run, src);

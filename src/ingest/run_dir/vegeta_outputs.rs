@@ -32,8 +32,7 @@ pub(super) fn set_reports_aside(
         return None;
     }
     let reports = by_format.remove(&Format::VegetaText)?;
-    let parts_before =
-        (run.sources.iter().find(|s| s.tool == "vegeta")).map_or(0, |s| s.parts.len());
+    let parts_before = run.parts_of("vegeta").len();
     Some(PendingReports {
         reports,
         parts_before,
@@ -46,9 +45,10 @@ pub(super) fn check_reports(pending: Option<PendingReports>, run: &mut Run) {
     let Some(pending) = pending else {
         return;
     };
-    let added: Vec<SourcePart> = (run.sources.iter().find(|s| s.tool == "vegeta"))
-        .map(|s| s.parts.iter().skip(pending.parts_before).cloned().collect())
-        .unwrap_or_default();
+    let added: Vec<SourcePart> = (run.parts_of("vegeta").iter())
+        .skip(pending.parts_before)
+        .cloned()
+        .collect();
     let read = (
         added.iter().map(|p| p.requests).sum::<u64>(),
         added.iter().map(|p| p.failures).sum::<u64>(),
