@@ -362,6 +362,36 @@ fn a_gatling_run_that_failed_its_own_assertions_is_no_go() {
     assert_eq!(check["verdict"], "GO", "{check}");
 }
 
+#[test]
+fn gatling_assertions_under_a_time_window_are_judged_on_the_requests_kept_and_say_so() {
+    // The log's first 20 requests (50 ms apart) hold its 4 failures; `--from` 1 s after
+    // the first request keeps the other 180, all successful: 100.0 % > 99.0 holds there,
+    // though Gatling, judging every request, failed it (98.0).
+    let dir = TestDir::new();
+    dir.write("run/simulation.log", gatling_log(99.0));
+    let from = (1_764_835_200_000u64 + 1000).to_string();
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &["--from", &from]);
+    let success = (report["tool_checks"].as_array().unwrap().iter())
+        .find(|c| c["name"].as_str().unwrap().contains("successful events"))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(
+        (&success["name"], &success["passed"]),
+        (
+            &"Global: percentage of successful events is greater than 99.0 (actual: 100.0)".into(),
+            &true.into()
+        )
+    );
+    let text = report.to_string();
+    assert!(
+        text.contains("on the requests --from kept (Gatling judged every request of its log"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("judged by headroom on the log's every request"),
+        "{text}"
+    );
+}
+
 /// k6 `checks` Points, one per request of [`k6_json`]'s run (10 ms apart): the check
 /// `status is 200`, failed on every `fail_every`-th.
 fn k6_check_points(n: u32, fail_every: u32) -> String {

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::ingest::{problem, Replay};
+use crate::ingest::{problem, IngestOptions, Replay};
 use crate::model::{Run, Source};
 
 /// The requests `replays`' files mark successful with a 5xx code, of the endpoints
@@ -19,12 +19,33 @@ pub(super) fn ok_server_errors(replays: &[(PathBuf, Box<dyn Replay>)], src: &Sou
 }
 
 /// The assertions `replays`' files declare (Gatling's), judged on `src` as the run's
-/// tool checks; one that cannot be judged is a warning.
+/// tool checks; one that cannot be judged is a warning. Under `--include`/`--exclude`
+/// or `--from`/`--to` they are judged on the requests kept, and the note says so:
+/// Gatling judged every request of its log.
 pub(super) fn judge_assertions(
     replays: &[(PathBuf, Box<dyn Replay>)],
     src: &mut Source,
+    opts: &IngestOptions,
     run: &mut Run,
 ) {
+    let narrowed: Vec<&str> = [
+        (opts.include.is_some(), "--include"),
+        (opts.exclude.is_some(), "--exclude"),
+        (opts.from_ms.is_some(), "--from"),
+        (opts.to_ms.is_some(), "--to"),
+    ]
+    .into_iter()
+    .filter_map(|(set, flag)| set.then_some(flag))
+    .collect();
+    let judged_on = if narrowed.is_empty() {
+        "on the log's every request as Gatling judges them".to_string()
+    } else {
+        format!(
+            "as Gatling judges them but on the requests {} kept (Gatling judged every \
+             request of its log, so its own result may differ)",
+            narrowed.join(" and ")
+        )
+    };
     for (path, r) in replays {
         let assertions = r.assertions();
         if assertions.is_empty() {
@@ -34,14 +55,18 @@ pub(super) fn judge_assertions(
         let (checks, unjudged) = crate::ingest::gatling_assertions::judge(&assertions, src, &file);
         if !checks.is_empty() {
             src.notes.push(format!(
-                "{file}: the simulation's {} assertions, judged by headroom on the log's every \
-                 request as Gatling judges them (whole ms; Gatling estimates percentiles, so a \
-                 figure right at a limit may be judged otherwise by it)",
+                "{file}: the simulation's {} assertions, judged by headroom {judged_on} \
+                 (whole ms; Gatling estimates percentiles, so a figure right at a limit may be \
+                 judged otherwise by it)",
                 checks.len()
             ));
         }
         src.tool_checks.extend(checks);
         for why in unjudged {
+            let why = match narrowed.is_empty() {
+                true => why,
+                false => format!("{why}, or it is left out by {}", narrowed.join(" and ")),
+            };
             let what = format!("a Gatling assertion is not judged: {why}");
             run.warnings.push(problem(path, None, what));
         }

@@ -463,7 +463,7 @@ fn load_observations(
     for (_, r) in &replays {
         src.script_checks.merge(&r.script_checks());
     }
-    answers::judge_assertions(&replays, &mut src, run);
+    answers::judge_assertions(&replays, &mut src, opts, run);
     if let Some(why) = replays.iter().find_map(|(_, r)| r.runs_left_out()) {
         src.notes.push(why.clone());
         src.runs_left_out.get_or_insert(why);
