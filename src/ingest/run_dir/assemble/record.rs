@@ -229,17 +229,18 @@ pub(super) struct Recorded {
     pub(super) slots: Vec<Vec<Option<EndpointStats>>>,
 }
 
-/// A kept endpoint's number (its slot) and key.
-type Numbered = Option<(usize, EndpointKey)>;
-
 /// The endpoint key of each method and name seen, numbered (`None`: left out by
-/// `--include` / `--exclude`), so a row costs a lookup, not a key built and matched.
+/// `--include` / `--exclude`), so a row costs one lookup, not a key built and matched.
 /// Names without a method (most sources) are looked up as they are.
 #[derive(Default)]
 pub(super) struct KeyCache {
-    plain: HashMap<Box<str>, Numbered, FxBuildHasher>,
-    with_method: HashMap<String, Numbered, FxBuildHasher>,
+    /// Each name's kept entry in `kept`.
+    plain: HashMap<Box<str>, Option<u32>, FxBuildHasher>,
+    /// Each method and name's (joined by a unit separator) kept entry in `kept`.
+    with_method: HashMap<String, Option<u32>, FxBuildHasher>,
     text: String,
+    /// A kept endpoint's number (its slot) and key, for each name that maps to it.
+    kept: Vec<(usize, EndpointKey)>,
     /// The number of each key.
     numbers: HashMap<EndpointKey, usize, FxBuildHasher>,
 }
@@ -252,36 +253,40 @@ impl KeyCache {
         name: &str,
     ) -> Option<(usize, &EndpointKey)> {
         let found = match method {
-            None => self.plain.contains_key(name),
+            None => self.plain.get(name).copied(),
             Some(m) => {
                 self.text.clear();
                 self.text.push_str(m);
                 self.text.push('\u{1f}');
                 self.text.push_str(name);
-                self.with_method.contains_key(self.text.as_str())
+                self.with_method.get(self.text.as_str()).copied()
             }
         };
-        if !found {
-            let label = if opts.normalize_labels {
-                normalize_label(name)
-            } else {
-                std::borrow::Cow::Borrowed(name)
-            };
-            let key = EndpointKey::new(method, &label);
-            // Names that normalise to one key share its number.
-            let count = self.numbers.len();
-            let number = *self.numbers.entry(key.clone()).or_insert(count);
-            let kept = opts.keeps(&key).then_some((number, key));
-            match method {
-                None => self.plain.insert(name.into(), kept),
-                Some(_) => self.with_method.insert(self.text.clone(), kept),
-            };
-        }
-        let numbered = match method {
-            None => self.plain.get(name),
-            Some(_) => self.with_method.get(self.text.as_str()),
+        let entry = match found {
+            Some(entry) => entry,
+            None => {
+                let label = if opts.normalize_labels {
+                    normalize_label(name)
+                } else {
+                    std::borrow::Cow::Borrowed(name)
+                };
+                let key = EndpointKey::new(method, &label);
+                // Names that normalise to one key share its number.
+                let count = self.numbers.len();
+                let number = *self.numbers.entry(key.clone()).or_insert(count);
+                let entry = opts.keeps(&key).then(|| {
+                    self.kept.push((number, key));
+                    (self.kept.len() - 1) as u32
+                });
+                match method {
+                    None => self.plain.insert(name.into(), entry),
+                    Some(_) => self.with_method.insert(self.text.clone(), entry),
+                };
+                entry
+            }
         };
-        numbered.and_then(Option::as_ref).map(|(i, k)| (*i, k))
+        let (number, key) = &self.kept[entry? as usize];
+        Some((*number, key))
     }
 }
 

@@ -1,7 +1,8 @@
 //! The survey's record of what it kept, so the recording pass replays that instead of
 //! parsing the file a second time: each kept observation in a few bytes (times as
 //! deltas, integers as varints, names and errors as numbers into a table of texts) in
-//! an unnamed temporary file, which the system deletes when it is closed.
+//! an unnamed file the system deletes when it is closed: on Linux one in memory
+//! (`memfd`), as a temp dir on tmpfs would be, else a temporary file.
 //!
 //! A tape holds every field the recording reads (time, method, name, latency, outcome,
 //! failure kind, error text, bytes, users) exactly, floats bit for bit, so recording
@@ -84,7 +85,7 @@ pub(super) struct Tape {
 impl Tape {
     /// An empty tape; `None` when no temporary file can be made.
     pub(super) fn new() -> Option<Tape> {
-        let file = tempfile::tempfile().ok()?;
+        let file = scratch_file()?;
         Some(Tape {
             out: Some(BufWriter::with_capacity(1 << 18, file)),
             texts: Texts::default(),
@@ -198,6 +199,20 @@ impl Tape {
             texts: self.texts.all,
         })
     }
+}
+
+/// An unnamed file for a tape: in memory on Linux (a write to an ext4 temp file costs
+/// the kernel several times as much, and [`MAX_TAPE_BYTES`] bounds it), else in the
+/// temp dir.
+fn scratch_file() -> Option<File> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{memfd_create, MemfdFlags};
+        if let Ok(fd) = memfd_create("headroom-tape", MemfdFlags::CLOEXEC) {
+            return Some(File::from(fd));
+        }
+    }
+    tempfile::tempfile().ok()
 }
 
 /// A number as the tape keeps it.
