@@ -40,8 +40,9 @@ pub fn bar(value: Value, max: Value, width: Option<usize>) -> String {
     out
 }
 
-/// Escapes markdown and HTML metacharacters: `\ < > & | * _ ` [ ] # ~`, and folds
-/// newlines, so untrusted text can sit in a table cell.
+/// Escapes markdown and HTML metacharacters: `\ < > & | * _ ` [ ] # ~`, folds
+/// newlines and shows other control characters and bidirectional overrides as their
+/// escapes, so untrusted text can sit in a table cell.
 pub fn md(value: Value) -> String {
     let text = if value.is_none() || value.is_undefined() {
         String::new()
@@ -88,6 +89,9 @@ pub fn code_spans(text: &str) -> String {
         match closing_run(after, run) {
             Some(end) => {
                 let inner = after[..end].replace(['\n', '\r'], " ");
+                // Backslashes are literal in a code span: control characters and
+                // bidirectional overrides show as their escapes (`\u{1b}`).
+                let inner = super::terminal::printable(&inner).into_owned();
                 // A one-backtick span keeps its spaces (CommonMark strips one each side
                 // when both are there); a longer fence's padding is meant to go.
                 let pad = if run == 1 && (inner.starts_with(' ') || inner.ends_with(' ')) {
@@ -140,6 +144,16 @@ pub fn escape_markdown(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
+            // Shown as their escapes (`\u{1b}`, its backslash escaped), so a name can
+            // neither colour nor rewrite a terminal showing the file, nor reorder it.
+            c if super::terminal::unsafe_char(c) => {
+                for e in c.escape_default() {
+                    if e == '\\' {
+                        out.push('\\');
+                    }
+                    out.push(e);
+                }
+            }
             c => out.push(c),
         }
     }
@@ -224,6 +238,14 @@ mod tests {
             escape_markdown("<img src=x onerror=alert(1)>|*_`[a]"),
             "&lt;img src=x onerror=alert(1)&gt;\\|\\*\\_\\`\\[a\\]"
         );
+        // ESC and a right-to-left override show as escapes whose backslash is escaped
+        // (markdown then renders `\u{1b}`); a tab too.
+        assert_eq!(
+            escape_markdown("\u{1b}[31mred\u{202e}x\ty"),
+            "\\\\u{1b}\\[31mred\\\\u{202e}x\\\\ty"
+        );
+        // In a code span a backslash is literal: the escape is written as it is.
+        assert_eq!(code_spans("on `\u{1b}[2J`"), "on `\\u{1b}[2J`");
     }
 
     #[test]

@@ -32,8 +32,9 @@ use crate::analysis::report::SlaSummary;
 use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity};
 use crate::model::{Problem, ToolCheck};
 
-/// Escapes text for an XML attribute or element: the five entities, and control
-/// characters that XML 1.0 cannot hold at all are dropped.
+/// Escapes text for an XML attribute or element: the five entities, control
+/// characters that XML 1.0 cannot hold at all dropped, bidirectional overrides shown
+/// as their escapes (`\u{202e}`).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -48,6 +49,10 @@ pub fn escape(text: &str) -> String {
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            // A bidirectional override would reorder what a CI page shows: escaped.
+            c if !c.is_control() && super::terminal::unsafe_char(c) => {
+                out.extend(c.escape_default());
+            }
             c => out.push(c),
         }
     }

@@ -21,6 +21,16 @@ pub fn environment() -> Environment<'static> {
             minijinja::AutoEscape::None
         }
     });
+    // In the HTML shell, a string from the inputs shows control characters and
+    // bidirectional overrides as their escapes (`\u{1b}`), as the markdown does.
+    env.set_formatter(|out, state, value| {
+        let shown = (state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe())
+            .then(|| value.as_str())
+            .flatten()
+            .filter(|s| s.chars().any(super::terminal::unsafe_char))
+            .map(|s| minijinja::Value::from(super::terminal::printable(s).into_owned()));
+        minijinja::escape_formatter(out, state, shown.as_ref().unwrap_or(value))
+    });
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     filters::register(&mut env);

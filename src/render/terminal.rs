@@ -11,12 +11,16 @@ use crate::analysis::Analysis;
 /// Characters of the per-stage throughput sparkline.
 const TREND_WIDTH: usize = 15;
 
+/// A character that could rewrite what a terminal or an editor shows: a control
+/// character (ESC of colour and cursor codes, a line break) or a bidirectional override.
+pub fn unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Text from the inputs as a terminal shows it: control characters (line breaks, ESC
 /// of colour and cursor codes, …) and bidirectional overrides escaped (`\n`,
 /// `\u{1b}`), so a name can neither break a line nor rewrite what the terminal shows.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    let unsafe_char =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }

@@ -224,6 +224,45 @@ fn writes_the_three_report_files_and_escapes_untrusted_names() {
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
 }
 
+#[test]
+fn control_codes_and_bidi_overrides_in_names_reach_no_report_file_raw() {
+    // An endpoint whose name colours a terminal (`cat report.md`) and one whose
+    // right-to-left override reorders what an editor, a browser or a chart shows.
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,error\n");
+    let names = ["\u{1b}[31mred\u{1b}[0m", "/evil\u{202e}txt.exe"];
+    for i in 0..200u64 {
+        csv.push_str(&format!(
+            "{},{},GET,{}.5,200,\n",
+            1_700_000_000_000u64 + i * 10,
+            names[(i % 2) as usize],
+            i % 50
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    let (md, html) = report_files(&dir);
+    let mut files = vec![
+        ("report.md".to_string(), md.clone()),
+        ("report.html".into(), html),
+    ];
+    for entry in std::fs::read_dir(dir.path().join("out/charts")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "svg") {
+            files.push((
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+    for (name, text) in &files {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{name} holds a raw control code or override"
+        );
+    }
+    assert!(md.contains("u{1b}") && md.contains("u{202e}"), "{md}");
+}
+
 /// One Locust stage dir whose Aggregated row has these figures.
 pub(crate) fn locust_stage(
     dir: &TestDir,

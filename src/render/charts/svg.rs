@@ -154,6 +154,10 @@ pub fn escape(text: &str) -> String {
             '\'' => out.push_str("&apos;"),
             // Control characters are not allowed in XML 1.0 at all.
             c if c.is_control() && c != '\t' => out.push(' '),
+            // A bidirectional override would reorder the chart's text: shown escaped.
+            c if !c.is_control() && crate::render::terminal::unsafe_char(c) => {
+                out.extend(c.escape_default());
+            }
             c => out.push(c),
         }
     }
@@ -368,6 +372,7 @@ mod tests {
             escape("<img src=x onerror=\"alert(1)\">&'"),
             "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&apos;"
         );
+        assert_eq!(escape("a\u{1b}b\u{202e}c\td"), "a b\\u{202e}c\td");
     }
 
     #[test]
