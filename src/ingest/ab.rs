@@ -17,6 +17,11 @@
 //!   lines ab always prints (`Complete requests`, `Failed requests`, and `Total
 //!   transferred`, which follows the failure lines) was cut short: it is refused, with
 //!   the files read beside it, since what was cut may be the failures.
+//!   ab prints its progress (`Completed N requests`, each tenth of `-n`) and, when it
+//!   ends, `Finished N requests` on its error stream: a capture of that stream with
+//!   progress lines and no `Finished` line is a run interrupted (Ctrl-C) part-way,
+//!   so the data is incomplete ([`interrupted`]). A capture of the output alone holds
+//!   neither line, finished or not.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
 //!   per row (and no row for a failed connect), so alone every row counts as answered
@@ -91,6 +96,29 @@ pub const CSV: FormatSpec = FormatSpec {
     detected_by: "CSV header Percentage served,Time in ms (read beside ab's console text)",
     example: "ab -n 1000 -c 10 -e ab.csv URL > ab.txt",
 };
+
+/// Why a run whose capture holds ab's progress lines but not the `Finished N
+/// requests` line it prints when it ends stopped early (see the module docs), or `None`.
+fn interrupted(path: &Path, text: &str, complete: u64) -> Option<String> {
+    let mut progress = None;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if l.starts_with("Finished ") && l.ends_with(" requests") {
+            return None;
+        }
+        if l.starts_with("Completed ") && l.ends_with(" requests") {
+            progress = Some((i + 1, l));
+        }
+    }
+    let (no, last) = progress?;
+    Some(format!(
+        "{}: ab printed its progress (`{last}`, line {no}) but not the `Finished … requests` \
+         line it prints when a run ends: it was interrupted (Ctrl-C) after {complete} \
+         complete requests, so its figures cover a part of the planned run; re-run it to \
+         the end",
+        path.display()
+    ))
+}
 
 /// True for ab's console output.
 pub fn sniff_text(head: &str) -> bool {
@@ -295,6 +323,7 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
             "no `Complete requests:` line: ab was interrupted, or the output was cut",
         ));
     };
+    s.stopped_early = interrupted(path, text, complete);
     let [connect, receive, length, exceptions] = breakdown;
     let kinds_total = breakdown.iter().try_fold(0u64, |a, n| {
         add_counts(path, failed_line, "ab's failed requests", a, *n)

@@ -458,3 +458,82 @@ fn an_hlog_cut_in_its_last_line_keeps_its_whole_intervals() {
         "in histogram",
     );
 }
+
+/// ab's console of `ab -n 100000 -c 4` captured with its error stream (`2>&1`), whose
+/// progress lines come each 10,000 requests: interrupted after 34,735 (no `Finished`
+/// line) when `finished` is false. Every answer a 200 in 1–3 ms.
+fn ab_progress(finished: bool) -> String {
+    let done = if finished {
+        "Finished 34735 requests\n"
+    } else {
+        ""
+    };
+    format!(
+        "This is ApacheBench, Version 2.3 <$Revision: 1903618 $>
+Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/
+Licensed to The Apache Software Foundation, http://www.apache.org/
+
+Benchmarking 127.0.0.1 (be patient)
+Completed 10000 requests
+Completed 20000 requests
+Completed 30000 requests
+{done}
+
+Server Software:        
+Server Hostname:        127.0.0.1
+Server Port:            18777
+
+Document Path:          /health
+Document Length:        15 bytes
+
+Concurrency Level:      4
+Time taken for tests:   2.998 seconds
+Complete requests:      34735
+Failed requests:        0
+Total transferred:      4723960 bytes
+HTML transferred:       521025 bytes
+Requests per second:    11586.97 [#/sec] (mean)
+Time per request:       0.345 [ms] (mean)
+Time per request:       0.086 [ms] (mean, across all concurrent requests)
+Transfer rate:          1538.89 [Kbytes/sec] received
+
+Connection Times (ms)
+              min  mean[+/-sd] median   max
+Connect:        0    0   0.1      0      1
+Processing:     0    0   0.4      0      2
+Waiting:        0    0   0.4      0      2
+Total:          0    0   0.5      0      3
+
+Percentage of the requests served within a certain time (ms)
+  50%      0
+  95%      1
+  99%      2
+ 100%      3 (longest request)
+"
+    )
+}
+
+#[test]
+fn an_ab_run_interrupted_after_its_progress_lines_is_incomplete_not_a_go() {
+    // Its rules hold (0 % errors, p95 1 ms), but ab printed progress up to 30,000 and
+    // never `Finished`: it was stopped part-way, so no GO rests on it.
+    let rules = "\"error_rate < 1%\", \"p(95) < 500ms\"";
+    let dir = TestDir::new();
+    dir.write("finished/ab.txt", ab_progress(true));
+    let (code, out, err) = check(&dir, &dir.path().join("finished"), rules);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("verdict: GO"), "{out}");
+
+    let path = dir.write("stopped/ab.txt", ab_progress(false));
+    let (code, out, err) = check(&dir, &dir.path().join("stopped"), rules);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("verdict: CONDITIONAL"), "{out}");
+    assert!(!out.contains("verdict: GO"), "{out}");
+    let (_, report, _) = analyze_json(&[&dir.path().join("stopped")], &[]);
+    assert_eq!(report["data_quality"], "incomplete", "{report}");
+    let why = format!(
+        "{}: ab printed its progress (`Completed 30000 requests`, line 8)",
+        path.display()
+    );
+    assert!(report.to_string().contains(&why), "{report}");
+}
