@@ -351,6 +351,7 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
         max_ms: total_row.map(|t| t[2]),
         points,
         merged: false,
+        co_corrected: false,
     });
     let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
     ep.bytes_received = bytes;

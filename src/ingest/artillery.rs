@@ -273,6 +273,7 @@ fn summary_of(obj: &Map<String, Value>, fallback_count: u64) -> PercentileSummar
         max_ms: num(obj, "max"),
         points,
         merged: false,
+        co_corrected: false,
     }
 }
 

@@ -218,5 +218,6 @@ fn latency(json: &Value, responses: u64) -> LatencyDistribution {
         max_ms: ms("max"),
         points,
         merged: false,
+        co_corrected: false,
     })
 }

@@ -166,6 +166,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
         max_ms: times.map(|t| t[1]).filter(|_| answered > 0),
         points: Vec::new(),
         merged: false,
+        co_corrected: false,
     });
     let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), requests, latency);
     let timeouts = timeout.min(errored);

@@ -183,6 +183,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         max_ms: max.filter(|_| has_answers),
         points,
         merged: false,
+        co_corrected: false,
     });
     let mut requests = answered;
     for (n, _) in &errors {

@@ -163,6 +163,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
                 .map(|m| vec![(50.0, m)])
                 .unwrap_or_default(),
             merged: false,
+            co_corrected: false,
         }
     } else {
         PercentileSummary {
@@ -172,6 +173,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             max_ms: None,
             points: Vec::new(),
             merged: false,
+            co_corrected: false,
         }
     });
     let name = match (&server, &uri) {

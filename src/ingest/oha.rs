@@ -144,6 +144,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         max_ms: ms("slowest"),
         points,
         merged: false,
+        co_corrected: false,
     });
 
     let mut ep = endpoint(

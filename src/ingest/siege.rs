@@ -413,6 +413,7 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
         max_ms: ms(fig.longest_s),
         points: Vec::new(),
         merged: false,
+        co_corrected: false,
     });
     let requests = add_counts(
         path,

@@ -225,6 +225,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         max_ms: p.max.filter(|_| some),
         points: p.points,
         merged: false,
+        co_corrected: false,
     });
     let mut ep = endpoint(EndpointKey::new(None, &file_stem(path)), requests, latency);
     let transport = transport_kind(&p.errors);

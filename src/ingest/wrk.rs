@@ -11,7 +11,11 @@
 //!   request still waiting — so timeouts may overlap the completed count; a note says so
 //!   when there are any.
 //! * Latency: wrk's `Latency Distribution` (50/75/90/99 %) is a tool summary with the
-//!   Thread Stats mean and max. wrk2's "Detailed Percentile spectrum" is rebuilt as an
+//!   Thread Stats mean and max. wrk corrects them for coordinated omission before it
+//!   prints them (`stats_correct` in wrk.c: for every answer slower than twice a
+//!   connection's mean interval it adds samples spaced by that interval), so its mean
+//!   and percentiles are above what it measured and its mean is no response time for
+//!   Little's law ([`PercentileSummary::co_corrected`]; a note says so). wrk2's "Detailed Percentile spectrum" is rebuilt as an
 //!   exact histogram (`hgrm.rs` explains the caveat). wrk2 prints the *Recorded*
 //!   (corrected for coordinated omission) distribution and, with `-U`, the
 //!   *Uncorrected* one: the corrected one is the measurement, the other a note.
@@ -199,6 +203,8 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
                 .map(|b| b.points.clone())
                 .unwrap_or_default(),
             merged: false,
+            // wrk.c corrects its latency statistics (`stats_correct`) before printing.
+            co_corrected: true,
         }),
     };
     let mut ep = endpoint(EndpointKey::new(None, &run.url), requests, latency);
@@ -276,9 +282,20 @@ fn format_secs(s: f64) -> String {
     }
 }
 
-/// What the summary says of wrk2's latency: its uncorrected figures, values its
-/// spectrum leaves out, and how the latency is rebuilt from the spectrum.
+/// What the summary says of wrk's latency: that wrk corrected it; and of wrk2's: its
+/// uncorrected figures, values its spectrum leaves out, and how the latency is rebuilt
+/// from the spectrum.
 fn latency_notes(path: &Path, run: &WrkRun, completed: u64, notes: &mut Vec<String>) {
+    if !run.wrk2 && (run.mean_ms.is_some() || run.recorded.is_some()) {
+        notes.push(format!(
+            "{}: wrk corrects its latency figures for coordinated omission before printing \
+             them (for every answer slower than twice a connection's mean interval it adds \
+             samples spaced by that interval): its mean and percentiles are those corrected \
+             figures, above what it measured, and its mean is not checked against Little's \
+             law from above",
+            path.display()
+        ));
+    }
     if let Some(u) = &run.uncorrected {
         let figures = match &u.spectrum {
             Some(s) => {

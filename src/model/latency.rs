@@ -74,6 +74,12 @@ pub struct PercentileSummary {
     pub points: Vec<(f64, f64)>,
     /// True once this summary is a merge of several.
     pub merged: bool,
+    /// True when the tool corrected its figures for coordinated omission before
+    /// printing them (wrk adds estimated samples for every answer slower than twice
+    /// a connection's mean interval): the mean and percentiles are then above what was
+    /// measured (the count and max are not), so the mean is no measured response time
+    /// for the operational laws.
+    pub co_corrected: bool,
 }
 
 impl LatencyDistribution {
@@ -258,6 +264,7 @@ impl PercentileSummary {
             max_ms: dist.max_ms(),
             points,
             merged: false,
+            co_corrected: false,
         }
     }
 
@@ -298,6 +305,7 @@ impl PercentileSummary {
             *self = other.clone();
             return;
         }
+        self.co_corrected |= other.co_corrected;
         let n = (self.count + other.count) as f64;
         let mean = match (self.mean_ms, other.mean_ms) {
             (Some(a), Some(b)) => Some((a * self.count as f64 + b * other.count as f64) / n),
@@ -430,6 +438,7 @@ mod tests {
             max_ms: Some(9.0),
             points: vec![(50.0, 5.0), (95.0, 9.0)],
             merged: false,
+            co_corrected: false,
         };
         let d = LatencyDistribution::Summary(s);
         assert_eq!(
@@ -448,6 +457,7 @@ mod tests {
             max_ms: Some(100.0),
             points: vec![(50.0, 50.0), (90.0, 90.0)],
             merged: false,
+            co_corrected: false,
         };
         let mut m = s.clone();
         m.merge(&s);

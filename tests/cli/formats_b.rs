@@ -1134,3 +1134,57 @@ fn every_part_b_sample_matches_an_independent_count_or_is_rejected() {
     }
     assert!(checked >= 7, "only {checked} sample files checked");
 }
+
+/// wrk 4.1.0 against `headroom target --profile fast` on this machine
+/// (`wrk -t2 -c8 -d5s --latency URL`), as it printed it.
+const WRK_FAST: &str = "Running 5s test @ http://127.0.0.1:18777/health
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   139.46us  430.30us  13.32ms   98.78%
+    Req/Sec    34.80k     1.72k   44.34k    80.39%
+  Latency Distribution
+     50%  100.00us
+     75%  126.00us
+     90%  164.00us
+     99%    0.91ms
+  353062 requests in 5.10s, 36.70MB read
+Requests/sec:  69235.19
+Transfer/sec:      7.20MB
+";
+
+#[test]
+fn wrks_corrected_mean_is_not_held_against_littles_law() {
+    // wrk prints latency corrected for coordinated omission (wrk.c `stats_correct` adds
+    // samples), so X·R = 69,235/s × 139.46 µs = 9.66 exceeds its 8 connections by 21 %
+    // (over the audit's 15 %) with no contradiction: the measured mean is lower. The
+    // data stays clean and the rules that can be judged decide (GO).
+    let x_r = 353_062.0 / 5.10 * 139.46e-6;
+    assert!(x_r / 8.0 > 1.15, "{x_r}");
+    let dir = TestDir::new();
+    dir.write("run/wrk.txt", WRK_FAST);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\", \"p(99) < 5ms\"]\n",
+    );
+    let o = headroom(&[
+        "check",
+        dir.path().join("run").to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("verdict: GO"), "{out}");
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["data_quality"], "clean", "{report}");
+    let law = (report["audit"].as_array().unwrap().iter())
+        .find(|f| f["check"] == "response_time_law")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(law["verdict"], "ok", "{law}");
+    assert!(
+        report
+            .to_string()
+            .contains("wrk corrects its latency figures"),
+        "{report}"
+    );
+}

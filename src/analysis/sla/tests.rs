@@ -525,6 +525,7 @@ fn unknown_values_are_insufficient_data() {
             max_ms: Some(90.0),
             points: vec![(50.0, 4.0), (99.0, 40.0)],
             merged: false,
+            co_corrected: false,
         }),
         ..scope(2000, 0, Some(10.0), &[])
     };

@@ -190,6 +190,7 @@ fn summary(stats: &BTreeMap<String, f64>, count: u64) -> PercentileSummary {
         max_ms: stats.get("max").copied(),
         points,
         merged: false,
+        co_corrected: false,
     }
 }
 

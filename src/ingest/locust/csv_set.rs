@@ -389,6 +389,7 @@ fn stats_rows(
                 max_ms: none_if_empty(get(c_max, "Max Response Time")?),
                 points,
                 merged: false,
+                co_corrected: false,
             },
             avg_content_size: get(c_size, "Average Content Size")?,
             rps: get(c_rps, "Requests/s")?,

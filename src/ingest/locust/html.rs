@@ -140,6 +140,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             max_ms: ms("max_response_time"),
             points: percentiles(&d, method, name),
             merged: false,
+            co_corrected: false,
         };
         let aggregated = name == "Aggregated" && method.is_empty();
         let key = EndpointKey::new((!method.is_empty()).then_some(method), name);
