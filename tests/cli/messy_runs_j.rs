@@ -1,0 +1,117 @@
+//! Messy runs, tenth batch (qa15): run dirs as a user leaves them — h2load spoken
+//! over HTTP/2 to an HTTP/1.1 server, a rerun's stage dir beside the first run's,
+//! exports of summary-only runs read back, Artillery's `ensure` checks in its console,
+//! and the real outputs of h2load, httperf, siege, ab and Artillery against `headroom
+//! target`. Every fixture is written here in the tool's own format (copied in shape
+//! from real runs), and the expected figures and verdicts follow from the fixture's
+//! numbers.
+
+use serde_json::Value;
+
+use super::check::check_json;
+use super::common::{analyze_json, TestDir};
+
+/// h2load (nghttp2 1.52) without `--h1` against `headroom target` (HTTP/1.1 only):
+/// it negotiates h2c, the server reads no request, and every one of the `n` requests
+/// of its 10 clients fails, 10 of them started (one per client).
+fn h2load_h2c_console(n: u64) -> String {
+    format!(
+        "starting benchmark...\n\
+         spawning thread #0: 10 total client(s). {n} total requests\n\
+         Application protocol: h2c\n\
+         \n\
+         finished in 5.64ms, 0.00 req/s, 0B/s\n\
+         requests: {n} total, 10 started, 0 done, 0 succeeded, {n} failed, {n} errored, 0 timeout\n\
+         status codes: 0 2xx, 0 3xx, 0 4xx, 0 5xx\n\
+         traffic: 0B (0) total, 0B (0) headers (space savings 0.00%), 0B (0) data\n\
+         \x20                    min         max         mean         sd        +/- sd\n\
+         time for request:        0us         0us         0us         0us     0.00%\n\
+         time for connect:      141us       535us       286us       114us    80.00%\n\
+         time to 1st byte:        0us         0us         0us         0us     0.00%\n\
+         req/s           :       0.00        0.00        0.00        0.00   100.00%\n"
+    )
+}
+
+#[test]
+fn h2load_spoken_as_h2c_to_an_http1_server_claims_no_throughput_and_no_go() {
+    // Before: 2000 requests in 5.64 ms, 354,610 req/s, and GO on a throughput rule.
+    // h2load itself prints 0.00 req/s: the server read no request. Now no request is
+    // counted (the 1990 never started and the 10 started that no HTTP/1.1 server
+    // reads), the throughput is 0, the run is incomplete with a reason naming --h1,
+    // and the verdict is NO-GO.
+    let dir = TestDir::new();
+    dir.write("smoke/h2load.txt", h2load_h2c_console(2000));
+    let run = dir.path().join("smoke");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 0, "{:#}", report["overall"]);
+    assert_eq!(report["stages"][0]["throughput_rps"], 0.0);
+    assert_eq!(report["data_quality"], "incomplete", "{:#}", report["run"]);
+    let why = report["run"]["incomplete_reason"].as_str().unwrap_or("");
+    assert!(why.contains("h2load --h1"), "{why}");
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"throughput >= 1000/s\"]\n");
+    let (code, out, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 1, "{out:#}\n{stderr}");
+    assert_eq!(out["verdict"], "NO-GO", "{out:#}");
+}
+
+#[test]
+fn h2load_requests_a_refused_connection_never_started_are_not_requests() {
+    // The real shape against a closed port (--h1 -n 1000 -c 4): nothing started.
+    // Before: 1000 failed requests in 322 µs (3.1 M req/s). Now none, and the run is
+    // incomplete: it is not the load h2load was asked for.
+    let dir = TestDir::new();
+    dir.write(
+        "down/h2load.txt",
+        "starting benchmark...\n\
+         spawning thread #0: 4 total client(s). 1000 total requests\n\
+         \n\
+         finished in 322us, 0.00 req/s, 0B/s\n\
+         requests: 1000 total, 0 started, 0 done, 0 succeeded, 1000 failed, 1000 errored, 0 timeout\n\
+         status codes: 0 2xx, 0 3xx, 0 4xx, 0 5xx\n\
+         traffic: 0B (0) total, 0B (0) headers (space savings 0.00%), 0B (0) data\n\
+         \x20                    min         max         mean         sd        +/- sd\n\
+         time for request:        0us         0us         0us         0us     0.00%\n\
+         time for connect:        0us         0us         0us         0us     0.00%\n\
+         time to 1st byte:        0us         0us         0us         0us     0.00%\n\
+         req/s           :       0.00        0.00        0.00        0.00   100.00%\n",
+    );
+    let run = dir.path().join("down");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 0);
+    assert_eq!(report["data_quality"], "incomplete");
+    let why = report["run"]["incomplete_reason"].as_str().unwrap_or("");
+    assert!(why.contains("1000 requests and started 0"), "{why}");
+}
+
+#[test]
+fn h2load_connections_that_failed_mid_run_leave_their_unsent_requests_out() {
+    // -n 1000 -c 10 --h1: 6 clients did their 100 each; 4 connections failed after 25
+    // answers each with a 26th in flight, so 4 × 74 = 296 requests were never started
+    // (h2load counts them failed and errored). Requests: 700 answered + 4 errored.
+    let dir = TestDir::new();
+    dir.write(
+        "peak/h2load.txt",
+        "starting benchmark...\n\
+         spawning thread #0: 10 total client(s). 1000 total requests\n\
+         Application protocol: http/1.1\n\
+         \n\
+         finished in 1.00s, 700.00 req/s, 80.00KB/s\n\
+         requests: 1000 total, 704 started, 700 done, 700 succeeded, 300 failed, 300 errored, 0 timeout\n\
+         status codes: 700 2xx, 0 3xx, 0 4xx, 0 5xx\n\
+         traffic: 80.00KB (81920) total, 40.00KB (40960) headers (space savings 0.00%), 20.00KB (20480) data\n\
+         \x20                    min         max         mean         sd        +/- sd\n\
+         time for request:      1.00ms     30.00ms     10.00ms      5.00ms    70.00%\n\
+         time for connect:       98us       607us       301us       150us    70.00%\n\
+         time to 1st byte:      1.20ms     30.00ms     10.00ms      5.00ms    90.00%\n\
+         req/s           :      25.00      100.00      70.00       35.00    60.00%\n",
+    );
+    let run = dir.path().join("peak");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // 1000 total − 704 started = 296 never sent; 300 failed − 296 = 4 sent and failed.
+    assert_eq!(report["overall"]["requests"], 704, "{:#}", report["overall"]);
+    assert_eq!(report["overall"]["failures"], 4);
+    assert_eq!(report["data_quality"], "incomplete");
+}
