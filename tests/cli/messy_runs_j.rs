@@ -115,3 +115,124 @@ fn h2load_connections_that_failed_mid_run_leave_their_unsent_requests_out() {
     assert_eq!(report["overall"]["failures"], 4);
     assert_eq!(report["data_quality"], "incomplete");
 }
+
+/// ab's console (2.3) of `-n {n} -c 2` against `headroom target`'s default profile:
+/// none failed, `secs` long, p95 `p95` ms.
+fn ab_console(n: u64, secs: f64, p95: u64) -> String {
+    let rps = n as f64 / secs;
+    format!(
+        "This is ApacheBench, Version 2.3 <$Revision$>\n\
+         Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/\n\
+         Licensed to The Apache Software Foundation, http://www.apache.org/\n\
+         \n\
+         Benchmarking 127.0.0.1 (be patient)\n\
+         Finished {n} requests\n\
+         \n\
+         \n\
+         Server Software:        \n\
+         Server Hostname:        127.0.0.1\n\
+         Server Port:            18716\n\
+         \n\
+         Document Path:          /api/v1/agents\n\
+         Document Length:        91 bytes\n\
+         \n\
+         Concurrency Level:      2\n\
+         Time taken for tests:   {secs:.3} seconds\n\
+         Complete requests:      {n}\n\
+         Failed requests:        0\n\
+         Total transferred:      {} bytes\n\
+         HTML transferred:       {} bytes\n\
+         Requests per second:    {rps:.2} [#/sec] (mean)\n\
+         Time per request:       21.335 [ms] (mean)\n\
+         Time per request:       10.668 [ms] (mean, across all concurrent requests)\n\
+         Transfer rate:          18.22 [Kbytes/sec] received\n\
+         \n\
+         Connection Times (ms)\n\
+         \x20             min  mean[+/-sd] median   max\n\
+         Connect:        0    0   0.5      0      10\n\
+         Processing:     5   21   9.5     19      72\n\
+         Waiting:        5   21   9.5     19      72\n\
+         Total:          5   21   9.5     19      72\n\
+         \n\
+         Percentage of the requests served within a certain time (ms)\n\
+         \x20 50%     19\n\
+         \x20 66%     24\n\
+         \x20 75%     26\n\
+         \x20 80%     28\n\
+         \x20 90%     33\n\
+         \x20 95%     {p95}\n\
+         \x20 98%     {p95}\n\
+         \x20 99%     {p95}\n\
+         \x20100%     72 (longest request)\n",
+        n * 199,
+        n * 91
+    )
+}
+
+#[test]
+fn a_rerun_stage_dir_with_the_same_words_and_users_is_a_stage_of_its_own() {
+    // `01_smoke_2users/` and its rerun `05_smoke_2users/`, ab in each. Before: one
+    // stage `smoke` "measured by two generators": 800 requests at 150 req/s (the two
+    // runs' rates added), which the audit then rejected. Now two stages, each its own
+    // run's figures.
+    let dir = TestDir::new();
+    dir.write("run/01_smoke_2users/ab.txt", ab_console(500, 5.0, 39));
+    dir.write("run/05_smoke_2users/ab.txt", ab_console(300, 3.0, 44));
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages: Vec<(String, u64, u64, f64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["users"].as_u64().unwrap(),
+                s["requests"].as_u64().unwrap(),
+                s["throughput_rps"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("01_smoke".to_string(), 2, 500, 500.0 / 5.0),
+            ("05_smoke".to_string(), 2, 300, 300.0 / 3.0)
+        ],
+        "{stderr}"
+    );
+    // An SLA section for `smoke` names both: an error saying so, never rules quietly
+    // left unrun (the rerun's p95 of 44 ms misses this 40 ms limit).
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\"]\n[stage.smoke]\nrules = [\"p(95) < 40ms\"]\n",
+    );
+    let (code, _, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("01_smoke") && stderr.contains("05_smoke"), "{stderr}");
+    // Named as the data has it, the rerun's stage fails.
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\"]\n[stage.05_smoke]\nrules = [\"p(95) < 40ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(out["verdict"], "NO-GO", "{out:#}");
+}
+
+#[test]
+fn the_same_numbered_stage_dir_of_two_generators_is_still_one_stage() {
+    // gen1/01_peak_2users and gen2/01_peak_2users: the same number, so two generators
+    // of one stage, merged (requests add).
+    let dir = TestDir::new();
+    let a = dir.write("gen1/01_peak_2users/ab.txt", ab_console(500, 5.0, 39));
+    dir.write("gen2/01_peak_2users/ab.txt", ab_console(300, 5.0, 44));
+    let (code, report, stderr) = analyze_json(
+        &[
+            a.parent().unwrap(),
+            &dir.path().join("gen2/01_peak_2users"),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"].as_array().unwrap().len(), 1, "{stderr}");
+    assert_eq!(report["stages"][0]["requests"], 800);
+}

@@ -632,11 +632,13 @@ const CONTAINER_DIRS: [&str; 9] = [
     "results", "result", "output", "outputs", "out", "data", "logs", "log", "raw",
 ];
 
-/// The numbered dirs without users whose words are another's too (`01_step`,
-/// `02_step`; a rerun `05_smoke` of `01_smoke`): their numbers stay in their stage
-/// names, or two load levels would be one stage.
+/// The numbered dirs whose words and users are another's too (`01_step`, `02_step`;
+/// a rerun `05_smoke_2users` of `01_smoke_2users`): their numbers stay in their stage
+/// names, or two load levels (or a run and its rerun) would be one stage, summed as
+/// if two generators had measured it at once.
 fn numbered_alike(dirs: &[DirInput]) -> std::collections::HashSet<PathBuf> {
-    let named: Vec<(&PathBuf, String)> = (dirs.iter())
+    type Named = (String, Option<u32>);
+    let named: Vec<(&PathBuf, Named)> = (dirs.iter())
         .filter_map(|d| {
             Some((
                 &d.dir,
