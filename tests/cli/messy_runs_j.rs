@@ -111,7 +111,11 @@ fn h2load_connections_that_failed_mid_run_leave_their_unsent_requests_out() {
     let (code, report, stderr) = analyze_json(&[&run], &[]);
     assert_eq!(code, 0, "{stderr}");
     // 1000 total − 704 started = 296 never sent; 300 failed − 296 = 4 sent and failed.
-    assert_eq!(report["overall"]["requests"], 704, "{:#}", report["overall"]);
+    assert_eq!(
+        report["overall"]["requests"], 704,
+        "{:#}",
+        report["overall"]
+    );
     assert_eq!(report["overall"]["failures"], 4);
     assert_eq!(report["data_quality"], "incomplete");
 }
@@ -207,7 +211,10 @@ fn a_rerun_stage_dir_with_the_same_words_and_users_is_a_stage_of_its_own() {
     );
     let (code, _, stderr) = check_json(&run, &sla, &[]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("01_smoke") && stderr.contains("05_smoke"), "{stderr}");
+    assert!(
+        stderr.contains("01_smoke") && stderr.contains("05_smoke"),
+        "{stderr}"
+    );
     // Named as the data has it, the rerun's stage fails.
     let sla = dir.write(
         "sla.toml",
@@ -226,13 +233,58 @@ fn the_same_numbered_stage_dir_of_two_generators_is_still_one_stage() {
     let a = dir.write("gen1/01_peak_2users/ab.txt", ab_console(500, 5.0, 39));
     dir.write("gen2/01_peak_2users/ab.txt", ab_console(300, 5.0, 44));
     let (code, report, stderr) = analyze_json(
-        &[
-            a.parent().unwrap(),
-            &dir.path().join("gen2/01_peak_2users"),
-        ],
+        &[a.parent().unwrap(), &dir.path().join("gen2/01_peak_2users")],
         &[],
     );
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["stages"].as_array().unwrap().len(), 1, "{stderr}");
     assert_eq!(report["stages"][0]["requests"], 800);
+}
+
+/// wrk's console (4.x, `--latency`) of a 2 s run of 4 connections: 348 answers.
+const WRK_CONSOLE: &str = "Running 2s test @ http://127.0.0.1:18716/api/v1/agents\n\
+  1 threads and 4 connections\n\
+  Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+    Latency    23.23ms   10.39ms  67.55ms   72.65%\n\
+    Req/Sec   174.05     22.49   212.00     55.00%\n\
+  Latency Distribution\n\
+     50%   20.73ms\n\
+     75%   27.37ms\n\
+     90%   37.33ms\n\
+     99%   56.10ms\n\
+  348 requests in 2.02s, 67.63KB read\n\
+Requests/sec:    172.69\n\
+Transfer/sec:     33.56KB\n";
+
+#[test]
+fn a_csv_export_of_a_summary_only_run_reads_back_as_what_it_is() {
+    // A wrk console alone, exported to CSV: no per-request rows, so no requests.csv.
+    // Before, `analyze` of the export said "no load-test results found" as if the dir
+    // held nothing. Now it says it is a headroom export of summary-only stages, whose
+    // figures are in its stages.csv, and to analyse the original run dir.
+    let dir = TestDir::new();
+    dir.write("smoke/wrk.txt", WRK_CONSOLE);
+    let export = dir.path().join("export");
+    let o = super::common::headroom(&[
+        "export",
+        dir.path().join("smoke").to_str().unwrap(),
+        "--to",
+        "csv",
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stages = std::fs::read_to_string(export.join("stages.csv")).unwrap();
+    assert!(stages.contains("348"), "{stages}");
+    let (code, _, stderr) = analyze_json(&[&export], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("no load-test results found"), "{stderr}");
+    assert!(stderr.contains("headroom export"), "{stderr}");
+    assert!(stderr.contains("`smoke`"), "{stderr}");
+    assert!(stderr.contains("stages.csv"), "{stderr}");
 }
