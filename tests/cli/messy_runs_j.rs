@@ -288,3 +288,137 @@ fn a_csv_export_of_a_summary_only_run_reads_back_as_what_it_is() {
     assert!(stderr.contains("`smoke`"), "{stderr}");
     assert!(stderr.contains("stages.csv"), "{stderr}");
 }
+
+/// An Artillery v2 `--output` report of one run: `n` requests, all 200, over 60 s
+/// (p95 80 ms, p99 85 ms).
+fn artillery_report(n: u64) -> String {
+    let t0: i64 = 1_796_361_780_000;
+    format!(
+        "{{\"aggregate\":{{\"counters\":{{\"http.requests\":{n},\"http.codes.200\":{n},\
+         \"http.responses\":{n},\"vusers.created\":{n},\"vusers.completed\":{n}}},\
+         \"summaries\":{{\"http.response_time\":{{\"min\":8,\"max\":90,\"count\":{n},\"mean\":40,\
+         \"p50\":37,\"median\":37,\"p95\":80,\"p99\":85}}}},\
+         \"firstCounterAt\":{t0},\"lastCounterAt\":{}}},\"intermediate\":[]}}",
+        t0 + 60_000
+    )
+}
+
+/// Artillery 2.0's console of that run (`n` requests), its `ensure` results as it
+/// prints them after the summary (`Checks:`; `fail: p99 < 50` failed the run).
+fn artillery_console(n: u64) -> String {
+    format!(
+        "Test run id: texyb_dezeh3t799tyjmyc745hj7bmwtbj9_ze9d\n\
+         Phase started: unnamed (index: 0, duration: 60s) 17:55:41(+0000)\n\
+         \n\
+         Phase completed: unnamed (index: 0, duration: 60s) 17:56:41(+0000)\n\
+         \n\
+         --------------------------------------\n\
+         Metrics for period to: 17:56:50(+0000) (width: 59.9s)\n\
+         --------------------------------------\n\
+         \n\
+         http.codes.200: ................................................................ {n}\n\
+         http.requests: ................................................................. {n}\n\
+         vusers.created: ................................................................ {n}\n\
+         \n\
+         All VUs finished. Total time: 61 seconds\n\
+         \n\
+         --------------------------------\n\
+         Summary report @ 17:56:46(+0000)\n\
+         --------------------------------\n\
+         \n\
+         http.codes.200: ................................................................ {n}\n\
+         http.request_rate: ............................................................. 100/sec\n\
+         http.requests: ................................................................. {n}\n\
+         http.response_time:\n\
+         \x20 min: ......................................................................... 8\n\
+         \x20 max: ......................................................................... 90\n\
+         \x20 p95: ......................................................................... 80\n\
+         \x20 p99: ......................................................................... 85\n\
+         vusers.completed: .............................................................. {n}\n\
+         vusers.created: ................................................................ {n}\n\
+         vusers.failed: ................................................................. 0\n\
+         Log file: report.json\n\
+         \n\
+         Checks:\n\
+         ok: maxErrorRate < 1\n\
+         ok: http.response_time.p95 < 200\n\
+         fail: vusers.session_length.p99 < 100 (optional)\n\
+         fail: p99 < 50\n"
+    )
+}
+
+const ARTILLERY_SLA: &str = "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 500ms\"]\n";
+
+#[test]
+fn an_artillery_run_that_failed_its_own_ensure_is_never_a_plain_go() {
+    // Artillery exited 1: its `ensure` p99 < 50 failed (p99 85 ms). Before, the
+    // console was skipped as no result and the SLA's rules made a GO. Now its checks
+    // are the run's tool checks: not a GO while one fails, and the JUnit suite lists
+    // it. The optional check that failed is no failed check.
+    let dir = TestDir::new();
+    dir.write("run/report.json", artillery_report(6000));
+    dir.write("run/console.txt", artillery_console(6000));
+    let sla = dir.write("sla.toml", ARTILLERY_SLA);
+    let run = dir.path().join("run");
+    let junit = dir.path().join("junit.xml");
+    let (code, out, stderr) = check_json(&run, &sla, &["--junit", junit.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_ne!(out["verdict"], "GO", "{out:#}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("p99 &lt; 50") || xml.contains("p99 < 50"),
+        "{xml}"
+    );
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    let checks: Vec<(String, bool)> = (report["tool_checks"].as_array().unwrap().iter())
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().into(),
+                c["passed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("maxErrorRate < 1".into(), true),
+            ("http.response_time.p95 < 200".into(), true),
+            ("p99 < 50".into(), false)
+        ]
+    );
+    assert_eq!(report["overall"]["requests"], 6000, "read once");
+    // Every check passed: a GO.
+    let passed = artillery_console(6000).replace("fail: p99 < 50", "ok: p99 < 100");
+    dir.write("run/console.txt", passed);
+    let (code, out, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{stderr}");
+}
+
+#[test]
+fn artillery_1s_failed_ensure_line_is_read_and_another_runs_console_is_not() {
+    // Artillery 1 prints only what failed: `ensure condition failed: ensure.p99 < 50`.
+    let dir = TestDir::new();
+    dir.write("run/report.json", artillery_report(6000));
+    let v1 = artillery_console(6000).replace(
+        "Checks:\nok: maxErrorRate < 1\nok: http.response_time.p95 < 200\n\
+         fail: vusers.session_length.p99 < 100 (optional)\nfail: p99 < 50\n",
+        "ensure condition failed: ensure.p99 < 50\n",
+    );
+    assert!(v1.contains("ensure condition failed"));
+    dir.write("run/console.txt", v1);
+    let sla = dir.write("sla.toml", ARTILLERY_SLA);
+    let run = dir.path().join("run");
+    let (_, out, stderr) = check_json(&run, &sla, &[]);
+    assert_ne!(out["verdict"], "GO", "{out:#}\n{stderr}");
+    // A console of 5000 requests beside a report of 6000: another run's; its checks
+    // are not this run's, and the data is incomplete (a file of other data).
+    dir.write("run/console.txt", artillery_console(5000));
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    assert_eq!(report["tool_checks"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        report["skipped"][0]["kind"], "other_data",
+        "{:#}",
+        report["skipped"]
+    );
+    assert_eq!(report["data_quality"], "incomplete");
+}
