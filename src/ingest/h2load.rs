@@ -1,6 +1,8 @@
 //! h2load's console output (nghttp2's load tool).
 //!
-//! * `finished in 1.23s, …` is the duration; the `N total client(s)` of every
+//! * `finished in 1.23s, …` is the duration, less a timed run's warm-up (`-D 4
+//!   --warm-up-time 1`: h2load counts only the main duration's requests, and finishes
+//!   in 5 s); the `N total client(s)` of every
 //!   `spawning thread #i` line (one per `-t` thread) add up to the users (a closed
 //!   model: each client sends its next request when an answer arrives).
 //! * A timed run (`-D`) whose clients stopped early (their own req/s add up to over
@@ -210,7 +212,34 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
     s.transport_errors_unseen = stopped.is_some();
     s.notes.extend(stopped);
     s.stopped_early = unsent.reason(path);
+    s.duration_s = s.duration_s.map(|d| measured_s(text, d));
     Ok((s, done))
+}
+
+/// The length of a run's measurements, s, from its `finished in` length `finished_s`:
+/// a timed run (`-D`) with a warm-up (`--warm-up-time`) counts only the requests of its
+/// main duration (`Timing-based test with 1s of warm-up time and 4s of main duration
+/// for measurements`), while `finished in` includes the warm-up; a run whose clients
+/// all stopped early measured for less than its main duration.
+fn measured_s(text: &str, finished_s: f64) -> f64 {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"Timing-based test with ([0-9.]+)s of warm-up time and ([0-9.]+)s of main duration",
+        )
+        .expect("static regex")
+    });
+    let Some(c) = text.lines().find_map(|l| re.captures(l)) else {
+        return finished_s;
+    };
+    let (Ok(warm), Ok(main)) = (c[1].parse::<f64>(), c[2].parse::<f64>()) else {
+        return finished_s;
+    };
+    if finished_s > warm && main > 0.0 {
+        (finished_s - warm).min(main)
+    } else {
+        finished_s
+    }
 }
 
 /// The requests h2load counts failed and errored that were never sent, so are not

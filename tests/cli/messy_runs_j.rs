@@ -422,3 +422,91 @@ fn artillery_1s_failed_ensure_line_is_read_and_another_runs_console_is_not() {
     );
     assert_eq!(report["data_quality"], "incomplete");
 }
+
+#[test]
+fn an_h2load_timed_run_with_a_warm_up_is_timed_over_its_main_duration() {
+    // `h2load --h1 -D 4 --warm-up-time=1 -c 64`: h2load counts the 6000 requests of
+    // its 4 s main duration and prints 1500.00 req/s, but finishes in 5.00 s. Before,
+    // headroom divided by 5 s: 1200 req/s, a fifth below what was measured.
+    let dir = TestDir::new();
+    dir.write(
+        "peak/h2load.txt",
+        "starting benchmark...\n\
+         spawning thread #0: 64 total client(s). Timing-based test with 1s of warm-up time and 4s of main duration for measurements.\n\
+         Warm-up started for thread #0.\n\
+         Application protocol: http/1.1\n\
+         Warm-up phase is over for thread #0.\n\
+         Main benchmark duration is started for thread #0.\n\
+         Main benchmark duration is over for thread #0. Stopping all clients.\n\
+         Stopped all clients for thread #0\n\
+         \n\
+         finished in 5.00s, 1500.00 req/s, 291.42KB/s\n\
+         requests: 6000 total, 6000 started, 6000 done, 5993 succeeded, 7 failed, 0 errored, 0 timeout\n\
+         status codes: 5993 2xx, 0 3xx, 0 4xx, 7 5xx\n\
+         traffic: 1.14MB (1193636) total, 562.39KB (575883) headers (space savings 0.00%), 664.10KB (680037) data\n\
+         \x20                    min         max         mean         sd        +/- sd\n\
+         time for request:       32us    143.84ms     42.70ms     11.33ms    75.50%\n\
+         time for connect:        0us         0us         0us         0us     0.00%\n\
+         time to 1st byte:        0us         0us         0us         0us     0.00%\n\
+         req/s           :      21.99       24.74       23.43        0.63    64.06%\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("peak")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 6000);
+    assert_eq!(stage["duration_s"], 4.0, "{stage:#}");
+    assert_eq!(stage["throughput_rps"], 6000.0 / 4.0);
+}
+
+/// httperf's console (0.9) of `--rate={rate} --num-conns={conns} --num-calls={calls}`:
+/// every request answered 2xx but `fives` 5xx, over `secs`.
+fn httperf_console(rate: u64, conns: u64, calls: u64, fives: u64, secs: f64) -> String {
+    let n = conns * calls;
+    format!(
+        "httperf --timeout=5 --client=0/1 --server=127.0.0.1 --port=18716 --uri=/api/v1/agents --rate={rate} --send-buffer=4096 --recv-buffer=16384 --num-conns={conns} --num-calls={calls}\n\
+         Maximum connect burst length: 7\n\
+         \n\
+         Total: connections {conns} requests {n} replies {n} test-duration {secs:.3} s\n\
+         \n\
+         Connection rate: {rate}.0 conn/s (2.1 ms/conn, <=70 concurrent connections)\n\
+         Connection time [ms]: min 0.2 avg 129.1 max 304.0 median 168.5 stddev 90.3\n\
+         Connection time [ms]: connect 0.2\n\
+         Connection length [replies/conn]: {calls}.000\n\
+         \n\
+         Request rate: {:.1} req/s (0.4 ms/req)\n\
+         Request size [B]: 75.0\n\
+         \n\
+         Reply rate [replies/s]: min 0.0 avg 0.0 max 0.0 stddev 0.0 (0 samples)\n\
+         Reply time [ms]: response 25.8 transfer 0.0\n\
+         Reply size [B]: header 114.0 content 65.0 footer 0.0 (total 179.0)\n\
+         Reply status: 1xx=0 2xx={} 3xx=0 4xx=0 5xx={fives}\n\
+         \n\
+         CPU time [s]: user 0.05 system 1.88 (user 1.5% system 58.4% total 60.0%)\n\
+         Net I/O: 579.2 KB/s (4.7*10^6 bps)\n\
+         \n\
+         Errors: total 0 client-timo 0 socket-timo 0 connrefused 0 connreset 0\n\
+         Errors: fd-unavail 0 addrunavail 0 ftab-full 0 other 0\n",
+        n as f64 / secs,
+        n - fives
+    )
+}
+
+#[test]
+fn httperfs_arrival_rate_counts_every_call_of_a_connection() {
+    // --rate=500 opens 500 connections/s, each sending --num-calls=5 requests: 2500
+    // requests/s offered. Before, the stage's arrival rate was 500 req/s and the audit
+    // flagged the 2331 req/s measured as impossible for it.
+    let dir = TestDir::new();
+    dir.write(
+        "run/httperf.txt",
+        httperf_console(500, 1500, 5, 2826, 3.217),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["arrival_rate_rps"], 2500.0, "{stage:#}");
+    assert_eq!(stage["requests"], 7500);
+    let audit = report["audit"].as_array().unwrap();
+    let rate = audit.iter().find(|f| f["check"] == "arrival_rate");
+    assert!(rate.is_none_or(|f| f["verdict"] == "ok"), "{audit:#?}");
+}
