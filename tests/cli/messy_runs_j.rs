@@ -510,3 +510,40 @@ fn httperfs_arrival_rate_counts_every_call_of_a_connection() {
     let rate = audit.iter().find(|f| f["check"] == "arrival_rate");
     assert!(rate.is_none_or(|f| f["verdict"] == "ok"), "{audit:#?}");
 }
+
+#[test]
+fn siege_giving_up_on_a_run_is_read_from_its_log_beside_the_console() {
+    // `siege -c 90 -t 3S -b --log=DIR/siege.log > DIR/siege.txt`: siege aborted "due
+    // to excessive socket failure" — a line it writes to its log only, after the run's
+    // row. The console summary is read (its row in the log has the same counts); before,
+    // the abort was lost with the skipped log. Now the run is incomplete.
+    let dir = TestDir::new();
+    dir.write(
+        "run/siege.txt",
+        "\n{\t\"transactions\":\t\t\t         392,\n\
+         \t\"availability\":\t\t\t       27.26,\n\
+         \t\"elapsed_time\":\t\t\t        0.32,\n\
+         \t\"data_transferred\":\t\t        0.06,\n\
+         \t\"response_time\":\t\t        0.05,\n\
+         \t\"transaction_rate\":\t\t     1225.00,\n\
+         \t\"throughput\":\t\t\t        0.17,\n\
+         \t\"concurrency\":\t\t\t       64.56,\n\
+         \t\"successful_transactions\":\t         392,\n\
+         \t\"failed_transactions\":\t\t        1046,\n\
+         \t\"longest_transaction\":\t\t        0.12,\n\
+         \t\"shortest_transaction\":\t\t        0.00\n\
+         }\n",
+    );
+    dir.write(
+        "run/siege.log",
+        "      Date & Time,  Trans,  Elap Time,  Data Trans,  Resp Time,  Trans Rate,  Throughput,  Concurrent,    OKAY,   Failed\n\
+         2026-12-04 18:19:06,    392,       0.32,           0,       0.05,     1225.00,        0.00,       64.56,     392,    1046\n\
+         **** siege aborted due to excessive socket failure. ****\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 392 + 1046);
+    assert_eq!(report["run"]["complete"], false, "{:#}", report["run"]);
+    let why = report["run"]["incomplete_reason"].as_str().unwrap_or("");
+    assert!(why.contains("siege aborted"), "{why}");
+}
