@@ -557,3 +557,23 @@ fn siege_giving_up_on_a_run_is_read_from_its_log_beside_the_console() {
     let why = report["run"]["incomplete_reason"].as_str().unwrap_or("");
     assert!(why.contains("siege aborted"), "{why}");
 }
+
+#[test]
+fn an_artillery_run_of_several_phases_read_as_one_stage_says_it_mixes_them() {
+    // Artillery 2's report lists no phases: a stepped run (warm, then peak) is one
+    // stage. Its console names the phases: a warning says the stage mixes their loads.
+    let dir = TestDir::new();
+    dir.write("run/report.json", artillery_report(6000));
+    let console = artillery_console(6000).replace(
+        "Phase completed: unnamed (index: 0, duration: 60s) 17:56:41(+0000)\n",
+        "Phase completed: unnamed (index: 0, duration: 60s) 17:56:41(+0000)\n\
+         Phase started: peak (index: 1, duration: 60s) 17:56:41(+0000)\n",
+    );
+    dir.write("run/console.txt", console);
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["stages"].as_array().map(Vec::len), Some(1));
+    assert!(
+        stderr.contains("2 phases (`unnamed`, `peak`)") && stderr.contains("mixing"),
+        "{stderr}"
+    );
+}

@@ -9,6 +9,8 @@
 //!   note, not a failed check.
 //! * Artillery 1 prints only the failed ones: `ensure condition failed: ensure.p99 <
 //!   200`.
+//! * `Phase started: NAME (index: i, duration: Ds) TIME` lines name the run's phases
+//!   (Artillery 2's report does not list them).
 //! * The console's final summary (after `Summary report @ …`: `http.requests` in 2,
 //!   `Requests completed` in 1) ties it to its report: the same count (the report's
 //!   `http.requests` counter, or v1's `requestsCompleted`) is the same run.
@@ -64,6 +66,9 @@ pub struct Console {
     pub checks: Vec<(String, bool)>,
     /// The optional checks that failed (they do not fail the run).
     pub optional_failed: Vec<String>,
+    /// The phases it started (`Phase started: warm (index: 0, duration: 60s) …`), by
+    /// name as printed.
+    pub phases: Vec<String>,
 }
 
 impl Console {
@@ -88,7 +93,10 @@ pub fn read(path: &Path) -> Result<Console, Problem> {
     for raw in text.lines() {
         let line = strip_ansi(raw);
         let line = line.trim();
-        if line.starts_with("Summary report @") {
+        if let Some(phase) = line.strip_prefix("Phase started: ") {
+            let name = phase.split(" (index:").next().unwrap_or(phase);
+            c.phases.push(name.trim().to_string());
+        } else if line.starts_with("Summary report @") {
             in_summary = true;
         } else if line.starts_with("Metrics for period to:") {
             in_summary = false;

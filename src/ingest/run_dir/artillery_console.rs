@@ -108,5 +108,28 @@ fn judge(file: &PathBuf, reports: &[(PathBuf, Option<u64>)], run: &mut Run) -> (
         ));
     }
     run.tool_checks.extend(checks);
+    mixed_phases(file, &c.phases, run);
     (SkipKind::SameData, why)
+}
+
+/// Warns when the console ran several phases and the report gave fewer stages (an
+/// Artillery 2 report lists no phases): its one stage mixes the phases' loads, so no
+/// figure of it is one load level's.
+fn mixed_phases(file: &Path, phases: &[String], run: &mut Run) {
+    let stages = (run.sources.iter().find(|s| s.tool == "artillery")).map_or(0, |s| s.stages.len());
+    if phases.len() < 2 || stages >= phases.len() {
+        return;
+    }
+    let names: Vec<String> = phases.iter().map(|p| format!("`{p}`")).collect();
+    run.warnings.push(crate::ingest::problem(
+        file,
+        None,
+        format!(
+            "Artillery ran {} phases ({}) and its report does not list them, so the run is read \
+             as {stages} stage(s) mixing their loads: no figure is one phase's load level; run \
+             each load level as a run (or stage dir) of its own to judge it",
+            phases.len(),
+            names.join(", ")
+        ),
+    ));
 }
