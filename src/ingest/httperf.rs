@@ -187,8 +187,6 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
     let failed = failed_kinds(classes, &errors);
     add_failures(path, Some(line), &mut ep, &failed)?;
-    // --rate opens connections; each sends --num-calls requests: the requests' rate.
-    s.arrival_rate_rps = s.arrival_rate_rps.map(|conns| conns * calls);
     model_notes(path, &mut s, one_call, calls);
     s.endpoints.push(ep);
     s.stopped_early = stopped_early(path, planned, opened);
@@ -240,9 +238,12 @@ fn failed_kinds(
     failed
 }
 
-/// What the summary says of httperf's model: open with a known --rate, or the rate
-/// unknown; mean reply time only with several calls per connection.
+/// What the summary says of httperf's model: open with a known --rate (times
+/// `--num-calls`: the arrival rate of requests), or the rate unknown; mean reply time
+/// only with several calls per connection.
 fn model_notes(path: &Path, s: &mut ToolSummary, one_call: bool, calls: f64) {
+    // --rate opens connections; each sends --num-calls requests: the requests' rate.
+    s.arrival_rate_rps = s.arrival_rate_rps.map(|conns| conns * calls);
     if let Some(rate) = s.arrival_rate_rps {
         let per_conn = if calls > 1.0 {
             format!(

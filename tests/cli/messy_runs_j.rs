@@ -6,8 +6,6 @@
 //! from real runs), and the expected figures and verdicts follow from the fixture's
 //! numbers.
 
-use serde_json::Value;
-
 use super::check::check_json;
 use super::common::{analyze_json, TestDir};
 

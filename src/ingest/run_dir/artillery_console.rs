@@ -50,7 +50,7 @@ pub(super) fn check_consoles(pending: Option<PendingConsoles>, run: &mut Run) {
 }
 
 /// What becomes of one console: its checks taken (the same run as a report) or not.
-fn judge(file: &PathBuf, reports: &[(PathBuf, Option<u64>)], run: &mut Run) -> (SkipKind, String) {
+fn judge(file: &Path, reports: &[(PathBuf, Option<u64>)], run: &mut Run) -> (SkipKind, String) {
     if reports.is_empty() {
         return (
             SkipKind::NotResult,
