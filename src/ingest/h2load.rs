@@ -4,7 +4,8 @@
 //!   --warm-up-time 1`: h2load counts only the main duration's requests, and finishes
 //!   in 5 s); the `N total client(s)` of every
 //!   `spawning thread #i` line (one per `-t` thread) add up to the users (a closed
-//!   model: each client sends its next request when an answer arrives).
+//!   model: each client sends its next request when an answer arrives); clients
+//!   created at a rate (`-r`) over a tenth or more of the run are noted.
 //! * A timed run (`-D`) whose clients stopped early (their own req/s add up to over
 //!   1.5× the run's) hides failed connections: the failures are a lower bound
 //!   (`transport_errors_unseen`), and a note says so.
@@ -213,6 +214,8 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
     s.notes.extend(stopped);
     s.stopped_early = unsent.reason(path);
     s.duration_s = s.duration_s.map(|d| measured_s(text, d));
+    s.notes
+        .extend(s.duration_s.and_then(|d| ramped(path, text, d)));
     Ok((s, done))
 }
 
@@ -240,6 +243,38 @@ fn measured_s(text: &str, finished_s: f64) -> f64 {
     } else {
         finished_s
     }
+}
+
+/// The note of a run whose clients h2load created at a rate (`-r`: `spawning thread
+/// #0: 10 total client(s). Up to 5 client(s) will be created every 1s`) over a tenth
+/// or more of its `duration_s`: its users (every client) were not all running
+/// throughout, so the stage's users overstate its load.
+fn ramped(path: &Path, text: &str, duration_s: f64) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(\d+) total client\(s\)\. Up to (\d+) client\(s\) will be created every ([0-9.]+)s",
+        )
+        .expect("static regex")
+    });
+    let ramp_s = (text.lines().filter_map(|l| re.captures(l)))
+        .filter_map(|c| {
+            let (n, per, every) = (
+                c[1].parse::<f64>().ok()?,
+                c[2].parse::<f64>().ok()?,
+                c[3].parse::<f64>().ok()?,
+            );
+            (per > 0.0).then(|| ((n / per).ceil() - 1.0).max(0.0) * every)
+        })
+        .fold(0.0f64, f64::max);
+    (ramp_s >= 0.1 * duration_s && ramp_s > 0.0).then(|| {
+        format!(
+            "{}: h2load created its clients at a rate (-r) over the first {ramp_s} s of its \
+             {duration_s} s: not all of them ran throughout, so the stage's users (every \
+             client) overstate its load; run longer, or without -r, to measure a load level",
+            path.display()
+        )
+    })
 }
 
 /// The requests h2load counts failed and errored that were never sent, so are not

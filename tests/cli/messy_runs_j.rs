@@ -575,3 +575,32 @@ fn an_artillery_run_of_several_phases_read_as_one_stage_says_it_mixes_them() {
         "{stderr}"
     );
 }
+
+#[test]
+fn h2load_clients_created_at_a_rate_are_said_to_overstate_the_users() {
+    // `h2load --h1 -n 2000 -c 20 -r 10 -t 2`: each thread creates 5 of its 10 clients
+    // per second, so for the first ⌈10/5⌉ − 1 = 1 s of the 3.38 s run not all 20 ran.
+    let dir = TestDir::new();
+    dir.write(
+        "run/h2load.txt",
+        "starting benchmark...\n\
+         spawning thread #0: 10 total client(s). Up to 5 client(s) will be created every 1s 1000 total requests\n\
+         spawning thread #1: 10 total client(s). Up to 5 client(s) will be created every 1s 1000 total requests\n\
+         Application protocol: http/1.1\n\
+         \n\
+         finished in 3.38s, 592.19 req/s, 115.08KB/s\n\
+         requests: 2000 total, 2000 started, 2000 done, 2000 succeeded, 0 failed, 0 errored, 0 timeout\n\
+         status codes: 2000 2xx, 0 3xx, 0 4xx, 0 5xx\n\
+         traffic: 388.67KB (398000) total, 150.39KB (154000) headers (space savings 0.00%), 177.73KB (182000) data\n\
+         \x20                    min         max         mean         sd        +/- sd\n\
+         time for request:     4.52ms     93.67ms     21.24ms     10.37ms    75.60%\n\
+         time for connect:       29us       256us        97us        60us    75.00%\n\
+         time to 1st byte:     7.76ms     70.75ms     26.74ms     15.59ms    80.00%\n\
+         req/s           :      42.08       51.62       47.20        2.51    70.00%\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"][0]["users"], 20);
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("first 1 s of its 3.38 s"), "{notes}");
+}
