@@ -57,6 +57,29 @@ fn report_sla_error(origin: &str, e: &SlaError) -> NothingToReport {
     NothingToReport
 }
 
+/// What a headroom CSV export without per-request rows is, read back: every stage
+/// was measured by a tool's summary only (a wrk or ab console), so the export's
+/// `run.toml` describes them and its `stages.csv` and `endpoints.csv` hold their
+/// figures, but there is no `requests.csv` to read. `None` for anything else.
+fn summary_only_export(run: &Run) -> Option<String> {
+    use crate::render::export::{EXPORTED, SUMMARY_ONLY};
+    let exported = (run.meta.tool.as_deref()).is_some_and(|t| t.ends_with(EXPORTED));
+    let stages: Vec<String> = (run.meta.stage_descriptions.iter())
+        .filter(|(_, d)| d.starts_with(SUMMARY_ONLY))
+        .map(|(name, _)| format!("`{name}`"))
+        .collect();
+    (exported && !stages.is_empty()).then(|| {
+        format!(
+            "a headroom export whose stage(s) {} only a tool's summary measured (no \
+             per-request rows): their figures are in its stages.csv and endpoints.csv, and it \
+             has no requests.csv for headroom to read back — analyse the original run dir{}",
+            stages.join(", "),
+            (run.meta.incomplete_reason.as_deref())
+                .map_or(String::new(), |r| format!(" (run.toml: {r})"))
+        )
+    })
+}
+
 /// Ingests `paths`, analyses the run and applies `sla`. Every input problem (and input
 /// warning) is printed to stderr, and so is every SLA name the data lacks (a warning); `Err` means nothing
 /// could be reported (no results, or an SLA name that looks like a typo).
@@ -74,6 +97,10 @@ pub fn run_pipeline(
     }
     if run.sources.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        if let Some(why) = summary_only_export(&run) {
+            eprintln!("error: {}: {}", shown.join(", "), printable(&why));
+            return Err(NothingToReport);
+        }
         eprintln!(
             "error: no load-test results found in {}; see README, \"Inputs read today\", for \
              the formats headroom reads",

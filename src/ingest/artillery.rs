@@ -19,6 +19,7 @@
 //! * **Phases** listed in the report with a constant arrival rate become open-model
 //!   stages (the `phases` module); without them the run is one stage.
 
+pub mod console;
 mod phases;
 
 use std::collections::BTreeMap;

@@ -35,6 +35,8 @@ pub enum Format {
     OhaJson,
     /// Artillery `--output` report (v1 or v2).
     ArtilleryJson,
+    /// Artillery's console output (read beside its JSON report, for its `ensure` checks).
+    ArtilleryConsole,
     /// Locust `--json` output.
     LocustJson,
     /// Locust's HTML report (2.22 and later: its data in `window.templateArgs`).

@@ -16,7 +16,7 @@ use crate::model::{Problem, Source};
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 40] = {
+pub static FORMATS: [&FormatSpec; 41] = {
     use super::{
         ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
         hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, vegeta_text, wrk,
@@ -60,6 +60,7 @@ pub static FORMATS: [&FormatSpec; 40] = {
         &oha::CSV,
         &hey::SPEC,
         &artillery::SPEC,
+        &artillery::console::SPEC,
         &goose::SPEC,
         &locust::json::SPEC,
         &locust::html::SPEC,

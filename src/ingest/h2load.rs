@@ -1,8 +1,11 @@
 //! h2load's console output (nghttp2's load tool).
 //!
-//! * `finished in 1.23s, …` is the duration; the `N total client(s)` of every
+//! * `finished in 1.23s, …` is the duration, less a timed run's warm-up (`-D 4
+//!   --warm-up-time 1`: h2load counts only the main duration's requests, and finishes
+//!   in 5 s); the `N total client(s)` of every
 //!   `spawning thread #i` line (one per `-t` thread) add up to the users (a closed
-//!   model: each client sends its next request when an answer arrives).
+//!   model: each client sends its next request when an answer arrives); clients
+//!   created at a rate (`-r`) over a tenth or more of the run are noted.
 //! * A timed run (`-D`) whose clients stopped early (their own req/s add up to over
 //!   1.5× the run's) hides failed connections: the failures are a lower bound
 //!   (`transport_errors_unseen`), and a note says so.
@@ -10,10 +13,13 @@
 //!   (`appended.rs`); a run that started and printed no results (interrupted) before
 //!   it is named too, and left out.
 //! * `requests: T total, S started, D done, K succeeded, F failed, E errored, O timeout`:
-//!   requests are `succeeded + failed` (every request with an outcome: the done ones,
-//!   and those h2load never started because their connection failed, which it counts as
-//!   failed and errored; requests in flight at the end have none); failures are
-//!   h2load's `failed` — `errored` (no answer: timeouts → `timeout`, the rest →
+//!   requests are `succeeded + failed` less those h2load never started (`T − S` in a
+//!   `-n` run: their connection failed — refused, or HTTP/2 spoken to an HTTP/1.1
+//!   server — and h2load counts them failed and errored, but they were never sent);
+//!   requests in flight at the end have no outcome. A run with requests never started,
+//!   or with no answer at all, is incomplete (`stopped_early`), its reason naming
+//!   `--h1` when h2load spoke h2c and got nothing back. Failures are the started
+//!   requests' `failed` — `errored` (no answer: timeouts → `timeout`, the rest →
 //!   `other`) and the answers h2load did not count as succeeded: its `status codes`
 //!   5xx and 4xx counts, kinds `status:5xx` and `status:4xx` (the class alone: h2load
 //!   prints no code), so `rc(5xx)` judges them; any beyond those counts are `other`.
@@ -140,7 +146,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
             ]);
         }
     }
-    let Some(([_total, _started, done, succeeded, failed, errored, timeout], line)) = counts else {
+    let Some(([total, started, done, succeeded, failed, errored, timeout], line)) = counts else {
         return Err(problem(
             path,
             Some(1),
@@ -155,8 +161,12 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
             format!("{errored} errored but only {failed} failed: the counts do not add up"),
         ));
     }
-    // Every request with an outcome: h2load also counts the requests a failed
-    // connection never started as failed and errored (they are not among the done).
+    let h2c = text
+        .lines()
+        .any(|l| l.trim() == "Application protocol: h2c");
+    let unsent = Unsent::of([total, started, done, errored, timeout], h2c);
+    let (failed, errored) = (failed - unsent.count, errored - unsent.count);
+    // Every started request with an outcome (those in flight at the end have none).
     let requests = add_counts(path, Some(line), "the requests", succeeded, failed)?;
     let answered = requests - errored;
     let latency = LatencyDistribution::Summary(PercentileSummary {
@@ -199,19 +209,142 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
             ),
         ],
     )?;
-    s.notes.extend((requests != done).then(|| {
-        format!(
-            "{}: h2load's succeeded ({succeeded}) and failed ({failed}) are {requests} requests \
-             but {done} done: h2load counts the requests of a connection that failed as failed \
-             and errored without starting them; they are counted as failed requests",
-            path.display()
-        )
-    }));
     s.endpoints.push(ep);
     let stopped = clients_stopped_early(path, text, s.users);
     s.transport_errors_unseen = stopped.is_some();
     s.notes.extend(stopped);
+    s.stopped_early = unsent.reason(path);
+    s.duration_s = s.duration_s.map(|d| measured_s(text, d));
+    s.notes
+        .extend(s.duration_s.and_then(|d| ramped(path, text, d)));
     Ok((s, done))
+}
+
+/// The length of a run's measurements, s, from its `finished in` length `finished_s`:
+/// a timed run (`-D`) with a warm-up (`--warm-up-time`) counts only the requests of its
+/// main duration (`Timing-based test with 1s of warm-up time and 4s of main duration
+/// for measurements`), while `finished in` includes the warm-up; a run whose clients
+/// all stopped early measured for less than its main duration.
+fn measured_s(text: &str, finished_s: f64) -> f64 {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"Timing-based test with ([0-9.]+)s of warm-up time and ([0-9.]+)s of main duration",
+        )
+        .expect("static regex")
+    });
+    let Some(c) = text.lines().find_map(|l| re.captures(l)) else {
+        return finished_s;
+    };
+    let (Ok(warm), Ok(main)) = (c[1].parse::<f64>(), c[2].parse::<f64>()) else {
+        return finished_s;
+    };
+    if finished_s > warm && main > 0.0 {
+        (finished_s - warm).min(main)
+    } else {
+        finished_s
+    }
+}
+
+/// The note of a run whose clients h2load created at a rate (`-r`: `spawning thread
+/// #0: 10 total client(s). Up to 5 client(s) will be created every 1s`) over a tenth
+/// or more of its `duration_s`: its users (every client) were not all running
+/// throughout, so the stage's users overstate its load.
+fn ramped(path: &Path, text: &str, duration_s: f64) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(\d+) total client\(s\)\. Up to (\d+) client\(s\) will be created every ([0-9.]+)s",
+        )
+        .expect("static regex")
+    });
+    let ramp_s = (text.lines().filter_map(|l| re.captures(l)))
+        .filter_map(|c| {
+            let (n, per, every) = (
+                c[1].parse::<f64>().ok()?,
+                c[2].parse::<f64>().ok()?,
+                c[3].parse::<f64>().ok()?,
+            );
+            (per > 0.0).then(|| ((n / per).ceil() - 1.0).max(0.0) * every)
+        })
+        .fold(0.0f64, f64::max);
+    (ramp_s >= 0.1 * duration_s && ramp_s > 0.0).then(|| {
+        format!(
+            "{}: h2load created its clients at a rate (-r) over the first {ramp_s} s of its \
+             {duration_s} s: not all of them ran throughout, so the stage's users (every \
+             client) overstate its load; run longer, or without -r, to measure a load level",
+            path.display()
+        )
+    })
+}
+
+/// The requests h2load counts failed and errored that were never sent, so are not
+/// requests: those a failed connection never started (`T − S` in a `-n` run: refused,
+/// closed; a timed run's `total` is its done, below its started), and, when h2load
+/// spoke HTTP/2 without TLS (`Application protocol: h2c`) and got no answer and no
+/// timeout, the started ones too: a server that speaks only HTTP/1.1 reads no request
+/// in an HTTP/2 preface (it answers none, and h2load prints 0.00 req/s).
+struct Unsent {
+    count: u64,
+    /// The run's `[total, started, done]`.
+    counts: [u64; 3],
+    h2c_unanswered: bool,
+}
+
+impl Unsent {
+    /// From the `requests:` line's `[total, started, done, errored, timeout]` and
+    /// whether h2load spoke h2c.
+    fn of(line: [u64; 5], h2c: bool) -> Unsent {
+        let [total, started, done, errored, timeout] = line;
+        let h2c_unanswered = h2c && done == 0 && timeout == 0;
+        let count = if h2c_unanswered {
+            errored
+        } else {
+            total.saturating_sub(started).min(errored)
+        };
+        Unsent {
+            count,
+            counts: [total, started, done],
+            h2c_unanswered,
+        }
+    }
+
+    /// Why the run sent less than it was started for, or `None`: requests never sent
+    /// (left out of the requests), or no answer at all (`done` 0 of `started`). Either
+    /// way its figures are not the load h2load was asked for, so the run is incomplete
+    /// (`stopped_early`).
+    fn reason(&self, path: &Path) -> Option<String> {
+        let [total, started, done] = self.counts;
+        if self.count == 0 && (done > 0 || started == 0) {
+            return None;
+        }
+        let what = if self.h2c_unanswered {
+            format!(
+                "h2load spoke HTTP/2 without TLS (`Application protocol: h2c`) and none of its \
+                 requests got an answer ({total} total, {started} started, 0 done): no request was sent that an HTTP/1.1 server \
+                 reads (h2load counts them failed; they are not requests and are left out) — \
+                 re-run with `h2load --h1` for a server that speaks only HTTP/1.1"
+            )
+        } else if self.count > 0 {
+            format!(
+                "h2load was started for {total} requests and started {started}: the \
+                 connections of the other {} failed before sending them (h2load counts them \
+                 failed; they are not requests and are left out){}",
+                self.count,
+                if done == 0 {
+                    " — no request got an answer: is the target listening at that address?"
+                } else {
+                    ""
+                }
+            )
+        } else {
+            format!("h2load started {started} requests and none got an answer (0 done)")
+        };
+        Some(format!(
+            "{}: {what}; no figure of this run is the load h2load was asked for",
+            path.display()
+        ))
+    }
 }
 
 /// h2load's console output `text` and the `--log-file` `log` beside it, read as one

@@ -6,8 +6,9 @@
 //!   `status:5xx`, the class httperf prints) and the errors by kind — `client-timo`/`socket-timo` → `timeout`,
 //!   `connrefused` and the client's own `fd-unavail`/`addrunavail`/`ftab-full` →
 //!   `connect`, `connreset` → `reset`, `other` → `other`.
-//! * httperf is an **open model**: `--rate` (from the command line httperf echoes) is the
-//!   stage's arrival rate, and there are no users.
+//! * httperf is an **open model**: `--rate` (from the command line httperf echoes)
+//!   opens connections, each sending `--num-calls` requests, so `--rate × --num-calls`
+//!   is the stage's arrival rate of requests, and there are no users.
 //! * Latency: with one call per connection (`Connection length [replies/conn]: 1.000`)
 //!   the `Connection time [ms]` min/avg/max/median describe each request (connect
 //!   included); otherwise only the mean `Reply time` (response + transfer) is known.
@@ -79,7 +80,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         [
             r"^Total: connections (\d+) requests (\d+) replies (\d+) test-duration ([0-9.]+) s",
             r"^Reply status: 1xx=(\d+) 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)",
-            r"--(rate|uri|server|port|num-conns)=(\S+)",
+            r"--(rate|uri|server|port|num-conns|num-calls)=(\S+)",
         ],
     );
     let whole = read_file_text(path)?;
@@ -94,6 +95,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let mut one_call = false;
     let (mut uri, mut server, mut port) = (None, None, None);
     let (mut planned, mut opened) = (None::<(u64, u64)>, 0u64);
+    let mut calls = 1.0f64;
     for (i, line) in text.lines().enumerate() {
         let no = i as u64 + 1;
         if line.starts_with("httperf --") {
@@ -103,6 +105,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
                     "uri" => uri = Some(c[2].to_string()),
                     "server" => server = Some(c[2].to_string()),
                     "num-conns" => planned = c[2].parse().ok().map(|n| (n, no)),
+                    "num-calls" => calls = number::<f64>(path, no, "--num-calls", &c[2])?.max(1.0),
                     _ => port = Some(c[2].to_string()),
                 }
             }
@@ -186,7 +189,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
     let failed = failed_kinds(classes, &errors);
     add_failures(path, Some(line), &mut ep, &failed)?;
-    model_notes(path, &mut s, one_call);
+    model_notes(path, &mut s, one_call, calls);
     s.endpoints.push(ep);
     s.stopped_early = stopped_early(path, planned, opened);
     Ok(s)
@@ -237,14 +240,26 @@ fn failed_kinds(
     failed
 }
 
-/// What the summary says of httperf's model: open with a known --rate, or the rate
-/// unknown; mean reply time only with several calls per connection.
-fn model_notes(path: &Path, s: &mut ToolSummary, one_call: bool) {
-    if s.arrival_rate_rps.is_some() {
+/// What the summary says of httperf's model: open with a known --rate (times
+/// `--num-calls`: the arrival rate of requests), or the rate unknown; mean reply time
+/// only with several calls per connection.
+fn model_notes(path: &Path, s: &mut ToolSummary, one_call: bool, calls: f64) {
+    // --rate opens connections; each sends --num-calls requests: the requests' rate.
+    s.arrival_rate_rps = s.arrival_rate_rps.map(|conns| conns * calls);
+    if let Some(rate) = s.arrival_rate_rps {
+        let per_conn = if calls > 1.0 {
+            format!(
+                "; each sends --num-calls={calls} requests, so the arrival rate is {} × \
+                 --rate = {rate} req/s",
+                calls
+            )
+        } else {
+            String::new()
+        };
         s.notes.push(format!(
             "{}: httperf runs an open model — connections are opened at --rate whatever the \
-             answers do — so the stage has an arrival rate and no users; the closed-model law \
-             N = X·(R+Z) does not apply",
+             answers do{per_conn} — so the stage has an arrival rate and no users; the \
+             closed-model law N = X·(R+Z) does not apply",
             path.display()
         ));
     } else {

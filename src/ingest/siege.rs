@@ -346,6 +346,22 @@ pub fn log_rows(path: &Path) -> Result<Vec<(u64, String, u64, u64)>, Problem> {
         .collect())
 }
 
+/// Why the run of `path`'s row at `line` was stopped by siege itself — the `****
+/// siege aborted … ****` banner siege writes right after that run's row — or `None`.
+pub fn aborted_after(path: &Path, line: u64) -> Option<String> {
+    let text = read_file_text(path).ok()?;
+    let next = (text.lines().skip(line as usize)).find(|l| !l.trim().is_empty())?;
+    (next.trim_start().starts_with("****") && next.contains("aborted")).then(|| {
+        format!(
+            "{}:{}: siege stopped the run of line {line} itself: `{}`; its figures cover the \
+             part that ran before it gave up",
+            path.display(),
+            line + 1,
+            next.trim().chars().take(80).collect::<String>()
+        )
+    })
+}
+
 /// The last row whose time (siege's local time at the run's end, read as UTC) is in
 /// `[from, to]`; rows with an unreadable time are left out with a note.
 fn select_row<'a>(

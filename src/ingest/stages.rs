@@ -80,6 +80,15 @@ impl StagePlan {
             );
         }
         match stage_from_dir_name(dir_name) {
+            // A rerun's dir (`05_smoke_2users` beside `01_smoke_2users`) keeps its
+            // number: the same words and users in another numbered dir are another
+            // run, not a second generator of this one.
+            Some((name, users)) if users.is_some() && keep_number && ordering_number(dir_name) => {
+                StagePlan::WholeDir {
+                    name: numbered(dir_name, &name),
+                    users,
+                }
+            }
             Some((name, users)) if users.is_some() => StagePlan::WholeDir { name, users },
             // A numbered stage dir without users (`01-smoke`, `02 ramp`) is named as
             // one with users is: its words, the ordering number dropped.
@@ -137,13 +146,20 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     Some((name, users))
 }
 
-/// The name a numbered stage dir without users gets (`01-smoke` → `smoke`), if it is
-/// one.
-pub fn numbered_name(dir_name: &str) -> Option<String> {
-    match stage_from_dir_name(dir_name) {
-        Some((name, None)) if ordering_number(dir_name) => Some(name),
-        _ => None,
-    }
+/// The name and users a numbered stage dir gets (`01-smoke` → `smoke`;
+/// `05_smoke_2users` → `smoke`, 2), if it is one.
+pub fn numbered_name(dir_name: &str) -> Option<(String, Option<u32>)> {
+    stage_from_dir_name(dir_name).filter(|_| ordering_number(dir_name))
+}
+
+/// A numbered dir's stage `name` with its ordering number kept in front
+/// (`05_smoke_2users`, `smoke` → `05_smoke`).
+fn numbered(dir_name: &str, name: &str) -> String {
+    let number = dir_name
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or_default();
+    format!("{number}_{name}")
 }
 
 /// True when a dir's name opens with an ordering number (one to three digits) before

@@ -117,6 +117,7 @@ impl ToolCheck {
         match tool {
             "k6" => "thresholds",
             "gatling" => "assertions",
+            "artillery" => "ensure checks",
             _ => "checks",
         }
     }

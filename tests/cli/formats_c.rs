@@ -898,8 +898,9 @@ fn inspect_shows_an_unknown_files_first_line_and_points_to_the_list() {
 }
 
 #[test]
-fn h2load_requests_never_started_count_as_failed() {
+fn h2load_requests_never_started_are_not_requests() {
     // The real shape against a closed port: no request started, all 20 failed/errored.
+    // h2load never sent them, so they are not requests; the run is incomplete.
     let dir = TestDir::new();
     dir.write(
         "run/h2load.txt",
@@ -914,13 +915,9 @@ fn h2load_requests_never_started_count_as_failed() {
          time for request:        0us         0us         0us         0us     0.00%\n",
     );
     let report = analyze_run(&dir);
-    assert_eq!(report["overall"]["requests"], 20);
-    assert_eq!(report["overall"]["failures"], 20);
-    assert_eq!(kinds(&report["overall"]), expect(&[("other", 20)]));
-    assert_eq!(only_endpoint(&report)["latency_ms"]["mean"], Value::Null);
-    assert!(
-        notes(&report).contains("without starting them"),
-        "{}",
-        notes(&report)
-    );
+    assert_eq!(report["overall"]["requests"], 0);
+    assert_eq!(report["overall"]["failures"], 0);
+    assert_eq!(report["data_quality"], "incomplete");
+    let why = report["run"]["incomplete_reason"].as_str().unwrap_or("");
+    assert!(why.contains("started 0"), "{why}");
 }

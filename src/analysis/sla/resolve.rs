@@ -90,6 +90,11 @@ pub(super) fn resolve<'a>(
         if let [only] = spelled[..] {
             return Ok(Some(only));
         }
+        if spelled.len() > 1 && !matches!(kind, Kind::Endpoint) {
+            // `smoke` for `01_smoke` and its rerun `05_smoke`: rules meant for a stage
+            // the data measured twice, never quietly left unrun.
+            return Err(several(name, &spelled, kind, line));
+        }
     }
     let mut near = typos_of(name, known);
     if near.is_empty() && !matches!(kind, Kind::Endpoint) {
@@ -114,6 +119,22 @@ pub(super) fn resolve<'a>(
             known_list(known, plural)
         ),
     })
+}
+
+/// The error of a stage name that names several of the data's stages in other
+/// spellings (a run's numbered stage dir and its rerun's).
+fn several(name: &str, spelled: &[&String], kind: Kind, line: Option<usize>) -> SlaError {
+    let quoted: Vec<String> = spelled.iter().map(|n| format!("\"{n}\"")).collect();
+    SlaError {
+        line,
+        message: format!(
+            "{} names {} stages in the data ({}: numbered dirs of the same stage, a run and \
+             its rerun?): name the one its rules are for, or give each its own section",
+            kind.section(name),
+            spelled.len(),
+            quoted.join(", ")
+        ),
+    }
 }
 
 /// Finds an endpoint section's endpoints: its exact name, else (for `/…/`) every

@@ -7,7 +7,8 @@
 //! that may be one run twice (console text beside its CSV or log, Locust `--json`
 //! beside its CSVs), cross-checked on their counts, in `pairs.rs` (k6's summaries
 //! beside its per-request output in `k6_outputs.rs`, vegeta's text report beside
-//! its attack's results in `vegeta_outputs.rs`); a Gatling results folder's
+//! its attack's results in `vegeta_outputs.rs`, Artillery's console beside its JSON
+//! report, for its `ensure` checks, in `artillery_console.rs`); a Gatling results folder's
 //! earlier runs of a simulation, set aside for its latest, in `gatling_runs.rs`; what
 //! a source's files say of its answers beyond their rows (Gatling's assertions, JMeter's
 //! successful 5xx, k6's script checks) in `answers.rs`; what stage dirs add
@@ -16,6 +17,7 @@
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod answers;
+mod artillery_console;
 mod assemble;
 mod discover;
 mod gatling_runs;
@@ -214,7 +216,9 @@ fn load_dir(
 
     let hey_notes = pairs::pair_console_outputs(&mut by_format, &plan, opts, run);
     let vegeta_reports = vegeta_outputs::set_reports_aside(&mut by_format, run);
+    let artillery_consoles = artillery_console::set_consoles_aside(&mut by_format);
     load_by_adapter(by_format, driver_dir, &plan, opts, run);
+    artillery_console::check_consoles(artillery_consoles, run);
     k6_outputs::check_summaries(k6_summaries, run);
     vegeta_outputs::check_reports(vegeta_reports, run);
     if let Some(src) = run.sources.iter_mut().find(|s| s.tool == "hey") {
@@ -632,11 +636,13 @@ const CONTAINER_DIRS: [&str; 9] = [
     "results", "result", "output", "outputs", "out", "data", "logs", "log", "raw",
 ];
 
-/// The numbered dirs without users whose words are another's too (`01_step`,
-/// `02_step`; a rerun `05_smoke` of `01_smoke`): their numbers stay in their stage
-/// names, or two load levels would be one stage.
+/// The numbered dirs whose words and users are another's too (`01_step`, `02_step`;
+/// a rerun `05_smoke_2users` of `01_smoke_2users`): their numbers stay in their stage
+/// names, or two load levels (or a run and its rerun) would be one stage, summed as
+/// if two generators had measured it at once.
 fn numbered_alike(dirs: &[DirInput]) -> std::collections::HashSet<PathBuf> {
-    let named: Vec<(&PathBuf, String)> = (dirs.iter())
+    type Named = (String, Option<u32>);
+    let named: Vec<(&PathBuf, Named)> = (dirs.iter())
         .filter_map(|d| {
             Some((
                 &d.dir,

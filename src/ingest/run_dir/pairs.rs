@@ -262,7 +262,9 @@ fn pair_hey(
 
 /// siege's console summary beside a `siege.log`: the log row with the console's counts
 /// is the same run (the console text is read: it has the longest and shortest
-/// transaction too); a log without such a row holds other runs only. Pairs only one
+/// transaction too), and siege's `**** siege aborted … ****` banner right after that
+/// row (which the console does not print) makes the run incomplete; a log without such
+/// a row holds other runs only. Pairs only one
 /// console summary with one log; several summaries are runs one after another.
 fn pair_siege(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
     let (Some(text), Some(log)) = (
@@ -282,6 +284,12 @@ fn pair_siege(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
         .iter()
         .rev()
         .find(|(_, _, t, f)| *t == trans && *f == failed);
+    // The console does not say that siege gave up on the run; the log's banner does.
+    let aborted = matching.and_then(|(line, ..)| crate::ingest::siege::aborted_after(&log, *line));
+    if let Some(why) = aborted.filter(|_| run.meta.complete != Some(false)) {
+        run.meta.complete = Some(false);
+        run.meta.incomplete_reason = Some(why);
+    }
     let (kind, why) = match matching {
         Some((line, date, _, _)) => (
             SkipKind::SameData,

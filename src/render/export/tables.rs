@@ -236,6 +236,12 @@ pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
     m
 }
 
+/// How an export's `run.toml` ends its `tool`: what tells an export read back.
+pub const EXPORTED: &str = " (exported by headroom)";
+
+/// How the `run.toml` description of a stage [`summary_only_text`] writes begins.
+pub const SUMMARY_ONLY: &str = "summary only:";
+
 /// What a CSV export says of a stage that only a tool's summary (or an interval
 /// log) measured: its requests are not in `requests.csv`, so reading the export
 /// back gives the stage none; its figures are in `stages.csv` and `endpoints.csv`.
@@ -245,7 +251,7 @@ fn summary_only_text(s: &crate::model::Stage) -> String {
         .as_deref()
         .map_or(String::new(), |t| format!("{t}'s "));
     format!(
-        "summary only: {tool}summary measured its {} requests ({} failed) and no per-request \
+        "{SUMMARY_ONLY} {tool}summary measured its {} requests ({} failed) and no per-request \
          rows exist, so requests.csv has none of them and `headroom analyze` of this export \
          reads the stage back empty; its figures are in stages.csv and endpoints.csv \
          (per_request_rows = false); analyse the original run dir for them",
@@ -303,7 +309,7 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
         git_sha: meta.git_sha.clone(),
         started: meta.started.clone(),
         ended: meta.ended.clone(),
-        tool: primary.map(|s| format!("{} (exported by headroom)", s.tool)),
+        tool: primary.map(|s| format!("{}{EXPORTED}", s.tool)),
         target_url: meta.target_url.clone(),
         complete: meta.complete,
         incomplete_reason: meta.incomplete_reason.clone(),
