@@ -151,13 +151,66 @@ fn corrected_mean(check: &str, name: Option<&str>, users: &str, r_ms: f64, x: f6
     )
 }
 
+/// The `response_time_law` check's name.
+const CHECK: &str = "response_time_law";
+
+/// The law's finding when think time is unknown: only the Z = 0 bound N/R is checked.
+fn without_think_time(
+    stage: &Stage,
+    m: &ScopeMetrics,
+    x: f64,
+    r_ms: f64,
+    corrected: bool,
+) -> Option<AuditFinding> {
+    let n = f64::from(stage.users.filter(|u| *u > 0)?);
+    let (r, name, users) = (r_ms / 1000.0, Some(stage.name.as_str()), format_count(n));
+    if r <= 0.0 {
+        return None;
+    }
+    // Requests the tool did not time (siege's socket failures) held their users
+    // for an unknown time, maybe none: the bound holds for the timed ones only.
+    let timed = m.latency.count();
+    let x = if timed > 0 && timed < m.requests {
+        x * timed as f64 / m.requests as f64
+    } else {
+        x
+    };
+    let bound = n / r;
+    let over = x > bound * (1.0 + TOLERANCE);
+    if over && corrected {
+        return Some(corrected_mean(CHECK, name, &users, r_ms, x));
+    }
+    let explanation = if over {
+        format!(
+            "{users} users with mean response time {} can make at most N/R = {} even with no \
+             think time; the stage has {}: impossible for users that wait for each answer \
+             (mislabelled users, or simulated data)",
+            format_ms(r_ms),
+            format_rate(bound),
+            format_rate(x)
+        )
+    } else {
+        format!(
+            "think time unknown (give --think-time, or think_time in run.toml): only the \
+             bound X ≤ N/R = {} was checked, and {} is within it",
+            format_rate(bound),
+            format_rate(x)
+        )
+    };
+    let verdict = if over {
+        AuditVerdict::Impossible
+    } else {
+        AuditVerdict::Ok
+    };
+    Some(AuditFinding::new(CHECK, name, verdict, explanation).values(bound, x))
+}
+
 /// N = X·(R + Z) for a closed stage.
 fn response_time_law(
     stage: &Stage,
     m: &ScopeMetrics,
     think: Option<ThinkTime>,
 ) -> Option<AuditFinding> {
-    const CHECK: &str = "response_time_law";
     if is_open(stage) {
         return None;
     }
@@ -171,46 +224,7 @@ fn response_time_law(
     // the measured one: more throughput than it allows is no contradiction.
     let corrected = matches!(&m.latency, LatencyDistribution::Summary(s) if s.co_corrected);
     let Some(tt) = think else {
-        // Z unknown: only the Z = 0 bound N/R can be checked.
-        if r <= 0.0 {
-            return None;
-        }
-        // Requests the tool did not time (siege's socket failures) held their users
-        // for an unknown time, maybe none: the bound holds for the timed ones only.
-        let timed = m.latency.count();
-        let x = if timed > 0 && timed < m.requests {
-            x * timed as f64 / m.requests as f64
-        } else {
-            x
-        };
-        let bound = n / r;
-        let over = x > bound * (1.0 + TOLERANCE);
-        if over && corrected {
-            return Some(corrected_mean(CHECK, name, &users, r_ms, x));
-        }
-        let explanation = if over {
-            format!(
-                "{users} users with mean response time {} can make at most N/R = {} even with no \
-                 think time; the stage has {}: impossible for users that wait for each answer \
-                 (mislabelled users, or simulated data)",
-                format_ms(r_ms),
-                format_rate(bound),
-                format_rate(x)
-            )
-        } else {
-            format!(
-                "think time unknown (give --think-time, or think_time in run.toml): only the \
-                 bound X ≤ N/R = {} was checked, and {} is within it",
-                format_rate(bound),
-                format_rate(x)
-            )
-        };
-        let verdict = if over {
-            AuditVerdict::Impossible
-        } else {
-            AuditVerdict::Ok
-        };
-        return Some(AuditFinding::new(CHECK, name, verdict, explanation).values(bound, x));
+        return without_think_time(stage, m, x, r_ms, corrected);
     };
     let z = tt.mean_s();
     let expected = n / (r + z);
@@ -218,9 +232,6 @@ fn response_time_law(
         return None;
     }
     let deviation = (x - expected) / expected;
-    if deviation > TOLERANCE && corrected {
-        return Some(corrected_mean(CHECK, name, &users, r_ms, x));
-    }
     let law = format!(
         "{users} users with think time {tt} (mean Z = {}) and mean response time R = {} make \
          N/(R+Z) ≈ {}",
@@ -242,6 +253,8 @@ fn response_time_law(
                 x / expected
             ),
         )
+    } else if deviation > TOLERANCE && corrected {
+        return Some(corrected_mean(CHECK, name, &users, r_ms, x));
     } else if deviation.abs() <= TOLERANCE {
         (
             AuditVerdict::Ok,
@@ -697,8 +710,9 @@ mod tests {
     fn a_coordinated_omission_corrected_mean_bounds_no_throughput_from_above() {
         // 8 users, printed mean 1 ms: N/R = 8,000 req/s. 1,000,000 requests in 100 s
         // (10,000 req/s, 1.25× the bound) is impossible for a measured mean; for a
-        // mean the tool raised with its correction it is not checked. Too little
-        // throughput (2,000 req/s against N/(R+Z) = 8 / 2 ms = 4,000) stays suspect.
+        // mean the tool raised with its correction it is not checked, unless it is more
+        // than N/Z. Too little throughput (2,000 req/s against N/(R+Z) = 8 / 2 ms =
+        // 4,000) stays suspect.
         let mut fast = stage(8, 1_000_000, 1.0, vec![]);
         let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), None).unwrap();
         assert_eq!(f.verdict, AuditVerdict::Impossible);
@@ -714,9 +728,14 @@ mod tests {
             "{}",
             f.explanation
         );
-        let z = Some(ThinkTime::Constant(0.001));
+        // Z = 0.5 ms: N/(R+Z) = 5,333 req/s, exceeded with a corrected R: not checked.
+        let z = Some(ThinkTime::Constant(0.0005));
         let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), z).unwrap();
         assert_eq!(f.verdict, AuditVerdict::Ok);
+        // Z = 1 ms: more than N/Z = 8,000 req/s at any R stays impossible.
+        let z = Some(ThinkTime::Constant(0.001));
+        let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), z).unwrap();
+        assert_eq!(f.verdict, AuditVerdict::Impossible);
         let mut slow = stage(8, 200_000, 1.0, vec![]);
         for ep in slow.endpoints.values_mut() {
             if let LatencyDistribution::Summary(s) = &mut ep.latency {

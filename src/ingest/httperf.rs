@@ -172,11 +172,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         PercentileSummary {
             count: replies,
             mean_ms: reply_time.filter(|_| has),
-            min_ms: None,
-            max_ms: None,
-            points: Vec::new(),
-            merged: false,
-            co_corrected: false,
+            ..PercentileSummary::default()
         }
     });
     let name = match (&server, &uri) {
