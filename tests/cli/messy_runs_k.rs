@@ -8,7 +8,8 @@
 use serde_json::Value;
 
 use super::check::check_json;
-use super::common::TestDir;
+use super::common::{analyze_json, TestDir};
+use super::compare::compare_json;
 
 /// A Locust `--csv` stats file: `List agents` (GET, p95 `p95_list` ms, at least 14)
 /// and `Run agent` (POST), 1,500 and 400 requests, no failure.
@@ -83,5 +84,204 @@ fn an_endpoint_name_that_matches_several_methods_is_refused_not_skipped() {
     assert!(
         stderr.contains("\"GET Run agent\"") && stderr.contains("\"POST Run agent\""),
         "{stderr}"
+    );
+}
+
+/// hey's console of a 4 s run of `n` answers, its latency distribution in seconds
+/// (10 %, 25 %, 50 %, 75 %, 90 %, 95 %, 99 %) as hey prints them, to four decimals.
+fn hey_console(n: u64, pcts: [&str; 7], slowest: &str) -> String {
+    let [p10, p25, p50, p75, p90, p95, p99] = pcts;
+    format!(
+        "\nSummary:\n  Total:\t4.0005 secs\n  Slowest:\t{slowest} secs\n  Fastest:\t0.0000 secs\n  \
+         Average:\t{p50} secs\n  Requests/sec:\t{:.4}\n  \n  Total data:\t{} bytes\n  \
+         Size/request:\t13 bytes\n\nResponse time histogram:\n  0.000 [1]\t|\n\n\n\
+         Latency distribution:\n  10% in {p10} secs\n  25% in {p25} secs\n  50% in {p50} secs\n  \
+         75% in {p75} secs\n  90% in {p90} secs\n  95% in {p95} secs\n  99% in {p99} secs\n\n\
+         Details (average, fastest, slowest):\n  DNS+dialup:\t0.0000 secs, 0.0000 secs, 0.0126 secs\n  \
+         DNS-lookup:\t0.0000 secs, 0.0000 secs, 0.0000 secs\n  req write:\t0.0000 secs, 0.0000 secs, 0.0122 secs\n  \
+         resp wait:\t{p50} secs, 0.0000 secs, 0.0126 secs\n  resp read:\t0.0000 secs, 0.0000 secs, 0.0122 secs\n\n\
+         Status code distribution:\n  [200]\t{n} responses\n\n\n\n",
+        n as f64 / 4.0005,
+        13 * n
+    )
+}
+
+/// The comparison of `metric` in compare's JSON (the runs have one endpoint).
+fn compared<'a>(report: &'a Value, metric: &str) -> &'a Value {
+    report["comparisons"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no comparisons: {report:#}"))
+        .iter()
+        .find(|c| c["metric"] == metric)
+        .unwrap_or_else(|| panic!("no {metric}: {report:#}"))
+}
+
+/// Two `hey -z 4s -c 8` runs of one sub-millisecond service (`headroom target
+/// --profile fast`): hey prints seconds to four decimals, so its p90 and p95 read
+/// 0.3 / 0.4 ms in one run and 0.4 / 0.5 ms in the other — one 0.1 ms step each, which
+/// compare called a 33 % and a 25 % regression. A step of a tool's rounding is no
+/// change; a slower service (10 → 14 ms at every percentile) still regresses.
+#[test]
+fn two_runs_of_one_service_through_heys_rounding_are_not_a_regression() {
+    let dir = TestDir::new();
+    let slowest = "0.0126";
+    dir.write(
+        "a/hey.txt",
+        hey_console(
+            142_198,
+            [
+                "0.0000", "0.0001", "0.0002", "0.0003", "0.0003", "0.0004", "0.0016",
+            ],
+            slowest,
+        ),
+    );
+    dir.write(
+        "b/hey.txt",
+        hey_console(
+            139_620,
+            [
+                "0.0001", "0.0001", "0.0002", "0.0003", "0.0004", "0.0005", "0.0016",
+            ],
+            slowest,
+        ),
+    );
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let (code, report, stderr) = compare_json(&dir, &[&a, &b], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    for metric in ["p90", "p95"] {
+        let c = compared(&report, metric);
+        assert_ne!(c["verdict"], "regressed", "{c:#}");
+        // Its interval holds the step: 0.1 ms between two readings of one value.
+        let (lo, hi) = (c["ci"][0].as_f64(), c["ci"][1].as_f64());
+        assert!(
+            lo.is_some_and(|lo| lo <= 0.0) && hi.is_some_and(|hi| hi >= 0.1),
+            "{c:#}"
+        );
+    }
+    assert!(
+        !report["verdict_line"]
+            .as_str()
+            .unwrap()
+            .starts_with("REGRESSED"),
+        "{}",
+        report["verdict_line"]
+    );
+    // 10 → 14 ms at every percentile: 40 steps, far beyond them and the floor.
+    dir.write(
+        "c/hey.txt",
+        hey_console(
+            30_000,
+            [
+                "0.0080", "0.0090", "0.0100", "0.0110", "0.0120", "0.0130", "0.0160",
+            ],
+            "0.0300",
+        ),
+    );
+    dir.write(
+        "d/hey.txt",
+        hey_console(
+            30_000,
+            [
+                "0.0112", "0.0126", "0.0140", "0.0154", "0.0168", "0.0182", "0.0224",
+            ],
+            "0.0420",
+        ),
+    );
+    let (c, d) = (dir.path().join("c"), dir.path().join("d"));
+    let (_, report, stderr) = compare_json(&dir, &[&c, &d], &[]);
+    for metric in ["p50", "p90", "p95", "p99"] {
+        assert_eq!(
+            compared(&report, metric)["verdict"],
+            "regressed",
+            "{metric}: {stderr}"
+        );
+    }
+}
+
+/// Locust keeps whole milliseconds under 100 ms: two runs of one release whose
+/// `List agents` median sits near 12.5 ms read 12 and 13 ms (+8 %, beyond a 5 % floor)
+/// and compare said REGRESSED. The same figures 10 → 14 ms (a slower release) still
+/// regress.
+#[test]
+fn two_runs_of_one_release_through_locusts_whole_milliseconds_are_not_a_regression() {
+    let dir = TestDir::new();
+    let stats = |p50: u32, p90: u32, p95: u32, p99: u32| {
+        format!(
+            "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,\
+80%,90%,95%,98%,99%,99.9%,99.99%,100%\n\
+GET,List agents,1500,0,{p50},12.5,5.0,40.0,13.0,80.2,0.0,{p50},{p50},{p50},{p90},{p90},{p95},{p99},{p99},40,40,40\n\
+,Aggregated,1500,0,{p50},12.5,5.0,40.0,13.0,80.2,0.0,{p50},{p50},{p50},{p90},{p90},{p95},{p99},{p99},40,40,40\n"
+        )
+    };
+    dir.write("r1/run_stats.csv", stats(12, 16, 18, 21));
+    dir.write("r1b/run_stats.csv", stats(13, 16, 18, 21));
+    let (a, b) = (dir.path().join("r1"), dir.path().join("r1b"));
+    let (code, report, stderr) = compare_json(&dir, &[&a, &b], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let p50 = compared(&report, "p50");
+    assert_ne!(p50["verdict"], "regressed", "{p50:#}");
+    dir.write("r2/run_stats.csv", stats(14, 22, 25, 29));
+    let c = dir.path().join("r2");
+    let (_, report, stderr) = compare_json(&dir, &[&a, &c], &[]);
+    assert_eq!(compared(&report, "p50")["verdict"], "regressed", "{stderr}");
+}
+
+/// A Locust 2.47 `--csv-full-history` history of 20 users posting `Run agent` (50 ms
+/// service) for 19 s, 20 requests a second, shaped like a real run's: the first row an
+/// empty window (every percentile 0), the second the first second alone (p50 58 ms,
+/// before the workers warmed up), every later 10 s window p50 50 ms, its `100%` (90 ms)
+/// under the `Total Max Response Time` (104.3 ms): windowed percentiles.
+fn windowed_history_with_a_slow_first_second() -> String {
+    let mut text = String::from(
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,\
+         99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,\
+         Total Average Response Time,Total Min Response Time,Total Max Response Time,\
+         Total Average Content Size\n",
+    );
+    for t in 1..=19u64 {
+        let pcts = match t {
+            1 => "0,0,0,0,0,0,0,0,0,0,0",
+            2 => "58,60,68,74,84,90,90,90,90,90,90",
+            _ => "50,58,62,66,75,84,90,90,90,90,90",
+        };
+        for (kind, name) in [("POST", "Run agent"), ("", "Aggregated")] {
+            text.push_str(&format!(
+                "{},20,{kind},{name},20.0,0.0,{pcts},{},0,50,52.2,21.5,104.3,22.0\n",
+                1_796_405_770 + t,
+                20 * t
+            ));
+        }
+    }
+    text
+}
+
+/// A stage's percentiles from windowed rows are their count-weighted mixture. Each
+/// row's summary starts at its p50, and the mixture took nothing to lie below it:
+/// half of every row's requests sat at its median, so the mixture's median was the
+/// largest row median — the first second's 58 ms, where 17 of 18 windows said 50 ms.
+#[test]
+fn a_locust_stage_median_is_not_its_slowest_windows_median() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/run_stats_history.csv",
+        windowed_history_with_a_slow_first_second(),
+    );
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let stages = report["stages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(stages.len(), 1, "{stderr}");
+    assert!(
+        stages[0].to_string().contains("windowed percentiles"),
+        "{}",
+        stages[0]
+    );
+    let ep = &stages[0]["endpoints"][0];
+    assert_eq!(ep["key"], "POST Run agent");
+    // 20 requests at 58 ms and 340 at 50 ms (each window's median): the stage's
+    // median is 50 ms, give or take Locust's 1 ms rounding.
+    let p50 = ep["latency_ms"]["p50"].as_f64();
+    assert!(
+        p50.is_some_and(|v| (49.0..=51.0).contains(&v)),
+        "p50 {p50:?}"
     );
 }

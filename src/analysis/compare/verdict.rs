@@ -17,9 +17,8 @@ use super::matching::{
     load_mismatch, match_endpoints, match_stages, renamed_endpoint, tool_mismatch,
 };
 use super::matching::{unmatched, Unmatched};
-use super::reported::{
-    capacity_estimates, reported, summary_shift_shown, whole_run, SATURATION_RANGE,
-};
+use super::reported::{capacity_estimates, reported, summary_bound, whole_run, SATURATION_RANGE};
+use super::rounding::step_ms;
 use super::stats::{self, Estimate, Method, RunSample};
 use super::thin;
 
@@ -301,6 +300,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                         None => continue,
                     }
                 };
+                let (est, samples_ok) = reported_bound(est, metric, (sb, b), (sc, c));
                 let k = CROSS_CHECKED
                     .iter()
                     .position(|&q| Some(q) == metric.quantile());
@@ -319,7 +319,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     endpoint: b.key.clone(),
                     metric,
                     est,
-                    samples_ok: summary_shift_shown(metric, &b.figures, &c.figures, est.delta),
+                    samples_ok,
                     same_load: load.is_none(),
                     cross_check,
                     thin: if repeats {
@@ -443,6 +443,28 @@ fn single(
     Some(est)
 }
 
+/// A reported percentile's interval of Δ, from its sides' sample sizes and tools'
+/// rounding ([`summary_bound`]), and whether the change is beyond it.
+fn reported_bound(
+    mut est: Estimate,
+    metric: Metric,
+    (sb, b): (&StageInput, &EndpointInput),
+    (sc, c): (&StageInput, &EndpointInput),
+) -> (Estimate, bool) {
+    if est.method != Method::Reported || metric.quantile().is_none() {
+        return (est, false);
+    }
+    let steps = (
+        step_ms(sb.tool.as_deref(), est.baseline),
+        step_ms(sc.tool.as_deref(), est.candidate),
+    );
+    let Some(bound) = summary_bound(metric, &b.figures, &c.figures, steps) else {
+        return (est, false);
+    };
+    est.ci = (est.delta - bound, est.delta + bound);
+    (est, est.delta.abs() > bound)
+}
+
 /// A run's capacity figures side by side, each deciding only beyond its own noise
 /// ([`capacity_estimates`]); true when the saturation's interval is a range.
 fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row>) -> bool {
@@ -556,9 +578,10 @@ fn scale(e: &Estimate, metric: Metric) -> f64 {
 /// regressed/improved when significant (q ≤ 0.05, interval excluding 0) and beyond
 /// the floor; else inconclusive when Δ is beyond the floor (not shown) or the
 /// interval's half-width exceeds twice the
-/// floor, unchanged otherwise. Reported values (no interval) decide only beyond the
-/// floor and when `samples_ok` (a run's capacity figures; summary percentiles whose
-/// sample sizes show the change), else inconclusive.
+/// floor, unchanged otherwise. Reported values decide only beyond the floor and when
+/// `samples_ok` (a run's capacity figures; summary percentiles whose sample sizes and
+/// rounding show the change); a summary percentile within the floor whose bound
+/// (its interval) is narrow is unchanged; else inconclusive.
 pub fn decide(
     e: &Estimate,
     q: Option<f64>,
@@ -581,16 +604,23 @@ pub fn decide(
     } else {
         Verdict::Improved
     };
+    let bounded = e.ci.0.is_finite() && e.ci.1.is_finite();
     if e.method == Method::Reported {
         // A reported change with a range of Δ (a run's saturation plateaus) must clear
-        // the floor with the whole range.
-        let clears = if e.ci.0.is_finite() && e.ci.1.is_finite() {
+        // the floor with the whole range; a summary percentile's interval is its
+        // sampling and rounding bound, which `samples_ok` already weighed.
+        let quantile = metric.quantile().is_some();
+        let clears = if bounded && !quantile {
             e.ci.0 > floor * scale || e.ci.1 < -floor * scale
         } else {
             beyond
         };
-        return if clears && samples_ok {
-            direction
+        if clears && samples_ok {
+            return direction;
+        }
+        let within = bounded && !beyond && (e.ci.1 - e.ci.0) / 2.0 <= 2.0 * floor * scale;
+        return if quantile && within {
+            Verdict::Unchanged
         } else {
             Verdict::Inconclusive
         };
