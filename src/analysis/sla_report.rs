@@ -35,6 +35,10 @@ pub(super) fn apply(
     };
     let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
     let endpoint_names = endpoint_names(src);
+    let tasks: Vec<(String, String)> = (run.meta.planned_tasks.iter())
+        .filter_map(|t| Some((t.name.clone(), t.endpoint.clone()?)))
+        .collect();
+    let spec = &*sla::with_task_names(spec, &tasks, &endpoint_names);
 
     // Owned figures first; the scopes borrow them. Each scope keeps its time series
     // (window rules) and its time window (rates per window).

@@ -285,3 +285,71 @@ fn a_locust_stage_median_is_not_its_slowest_windows_median() {
         "p50 {p50:?}"
     );
 }
+
+/// A `drive` run dir as the driver writes it: one stage `peak` of 10 users for 4 s
+/// from 2024-11-27T00:00:10Z, its scenario's tasks `List agents` (`GET /a`) and `Run
+/// agent` (`POST /b`) in run.toml, and `latency.hlog` with 100 requests a second to
+/// each: `GET /a` 20 ms, `POST /b` 120 ms.
+fn drive_run_dir(dir: &TestDir) -> std::path::PathBuf {
+    use super::common::hlog_blob;
+    dir.write(
+        "drive/run.toml",
+        "label = \"1.0\"\ntool = \"headroom 0.1.0\"\ncomplete = true\n\
+         think_time = \"constant(0)\"\n\n\
+         [[stage]]\nname = \"peak\"\nusers = 10\nstart = \"2024-11-27T00:00:10.000Z\"\n\
+         steady_start = \"2024-11-27T00:00:10.000Z\"\nend = \"2024-11-27T00:00:14.000Z\"\n\n\
+         [[task]]\nname = \"List agents\"\nendpoint = \"GET /a\"\nweight = 50\n\n\
+         [[task]]\nname = \"Run agent\"\nendpoint = \"POST /b\"\nweight = 50\n",
+    );
+    let t0 = 1_732_665_610;
+    let mut log = format!(
+        "#[Logged with headroom 0.1.0]\n#[Histogram log format version 1.3]\n\
+         #[StartTime: {t0}.000 (seconds since epoch)]\n#[BaseTime: {t0}.000 (seconds since epoch)]\n\
+         #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
+    );
+    for k in 0..4 {
+        for (tag, us) in [("GET%20/a", 20_000), ("POST%20/b", 120_000)] {
+            let mut h =
+                hdrhistogram::Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
+            h.record_n(us, 100).unwrap();
+            log.push_str(&format!(
+                "Tag={tag},{k}.000,1.000,{:.3},{}\n",
+                us as f64 / 1000.0,
+                hlog_blob(&h)
+            ));
+        }
+    }
+    dir.write("drive/latency.hlog", log);
+    dir.path().join("drive")
+}
+
+/// `drive` keys its figures by request (`POST /b`); its run.toml names the scenario's
+/// task that sends it (`Run agent`). An SLA written from the scenario,
+/// `[stage.peak.endpoint."Run agent"]`, was "not in the data": GO on a p95 of 120 ms
+/// against 80 ms.
+#[test]
+fn an_sla_naming_a_drive_scenarios_task_judges_its_request() {
+    let dir = TestDir::new();
+    let run = drive_run_dir(&dir);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\"]\n\
+         [stage.peak.endpoint.\"Run agent\"]\nrules = [\"p(95) < 80ms\"]\n\
+         [endpoint.\"list agents\"]\nrules = [\"p(95) < 50ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 1, "{out:#} {stderr}");
+    assert_eq!(out["verdict"], "NO-GO", "{out:#}");
+    let b = evals_of(&out, "POST /b");
+    assert_eq!(b.len(), 1, "{out:#}");
+    assert_eq!(b[0]["status"], "fail", "{:#}", b[0]);
+    assert!(
+        (b[0]["value"].as_f64().unwrap() - 120.0).abs() < 1.0,
+        "{:#}",
+        b[0]
+    );
+    // The other task's rule is judged on its request too (20 ms: a pass).
+    let a = evals_of(&out, "GET /a");
+    assert!(!a.is_empty(), "{out:#}");
+    assert!(a.iter().all(|e| e["status"] == "pass"), "{out:#}");
+}
