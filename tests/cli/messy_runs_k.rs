@@ -286,20 +286,22 @@ fn a_locust_stage_median_is_not_its_slowest_windows_median() {
     );
 }
 
-/// A `drive` run dir as the driver writes it: one stage `peak` of 10 users for 4 s
-/// from 2024-11-27T00:00:10Z, its scenario's tasks `List agents` (`GET /a`) and `Run
-/// agent` (`POST /b`) in run.toml, and `latency.hlog` with 100 requests a second to
-/// each: `GET /a` 20 ms, `POST /b` 120 ms.
-fn drive_run_dir(dir: &TestDir) -> std::path::PathBuf {
+/// A `drive` run dir `name` as the driver writes it: one stage `peak` of `users` users
+/// for 4 s from 2024-11-27T00:00:10Z, its scenario's tasks `List agents` (`GET /a`)
+/// and `Run agent` (`POST /b`) in run.toml, and `latency.hlog` with 100 requests a
+/// second to each: `GET /a` `a_us` µs, `POST /b` 120 ms.
+fn drive_dir(dir: &TestDir, name: &str, users: u32, a_us: u64) -> std::path::PathBuf {
     use super::common::hlog_blob;
     dir.write(
-        "drive/run.toml",
-        "label = \"1.0\"\ntool = \"headroom 0.1.0\"\ncomplete = true\n\
-         think_time = \"constant(0)\"\n\n\
-         [[stage]]\nname = \"peak\"\nusers = 10\nstart = \"2024-11-27T00:00:10.000Z\"\n\
-         steady_start = \"2024-11-27T00:00:10.000Z\"\nend = \"2024-11-27T00:00:14.000Z\"\n\n\
-         [[task]]\nname = \"List agents\"\nendpoint = \"GET /a\"\nweight = 50\n\n\
-         [[task]]\nname = \"Run agent\"\nendpoint = \"POST /b\"\nweight = 50\n",
+        &format!("{name}/run.toml"),
+        format!(
+            "label = \"{name}\"\ntool = \"headroom 0.1.0\"\ncomplete = true\n\
+             think_time = \"constant(0)\"\n\n\
+             [[stage]]\nname = \"peak\"\nusers = {users}\nstart = \"2024-11-27T00:00:10.000Z\"\n\
+             steady_start = \"2024-11-27T00:00:10.000Z\"\nend = \"2024-11-27T00:00:14.000Z\"\n\n\
+             [[task]]\nname = \"List agents\"\nendpoint = \"GET /a\"\nweight = 50\n\n\
+             [[task]]\nname = \"Run agent\"\nendpoint = \"POST /b\"\nweight = 50\n"
+        ),
     );
     let t0 = 1_732_665_610;
     let mut log = format!(
@@ -308,7 +310,7 @@ fn drive_run_dir(dir: &TestDir) -> std::path::PathBuf {
          #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
     );
     for k in 0..4 {
-        for (tag, us) in [("GET%20/a", 20_000), ("POST%20/b", 120_000)] {
+        for (tag, us) in [("GET%20/a", a_us), ("POST%20/b", 120_000)] {
             let mut h =
                 hdrhistogram::Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
             h.record_n(us, 100).unwrap();
@@ -319,8 +321,8 @@ fn drive_run_dir(dir: &TestDir) -> std::path::PathBuf {
             ));
         }
     }
-    dir.write("drive/latency.hlog", log);
-    dir.path().join("drive")
+    dir.write(&format!("{name}/latency.hlog"), log);
+    dir.path().join(name)
 }
 
 /// `drive` keys its figures by request (`POST /b`); its run.toml names the scenario's
@@ -330,7 +332,7 @@ fn drive_run_dir(dir: &TestDir) -> std::path::PathBuf {
 #[test]
 fn an_sla_naming_a_drive_scenarios_task_judges_its_request() {
     let dir = TestDir::new();
-    let run = drive_run_dir(&dir);
+    let run = drive_dir(&dir, "drive", 10, 20_000);
     let sla = dir.write(
         "sla.toml",
         "[global]\nrules = [\"error_rate < 1%\"]\n\
@@ -352,4 +354,31 @@ fn an_sla_naming_a_drive_scenarios_task_judges_its_request() {
     let a = evals_of(&out, "GET /a");
     assert!(!a.is_empty(), "{out:#}");
     assert!(a.iter().all(|e| e["status"] == "pass"), "{out:#}");
+}
+
+/// One release run at 10 users and again at 20, `GET /a` 20 ms then 40 ms: the
+/// stages ran at other loads, so nothing decides (a note says so) — yet the headline
+/// read "INCONCLUSIVE, possibly worse (p50 of GET /a +100%)", the load's doing
+/// named as the release's. Those metrics now carry the reason and the headline lists
+/// them apart.
+#[test]
+fn a_stage_run_at_another_load_is_not_called_possibly_worse() {
+    let dir = TestDir::new();
+    let base = drive_dir(&dir, "at10", 10, 20_000);
+    let cand = drive_dir(&dir, "at20", 20, 40_000);
+    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let line = report["verdict_line"].as_str().unwrap_or_default();
+    assert!(!line.contains("possibly worse"), "{line}");
+    assert!(line.contains("at another load"), "{line}");
+    let comparisons = report["comparisons"].as_array().unwrap();
+    assert!(!comparisons.is_empty(), "{report:#}");
+    for c in comparisons {
+        assert_eq!(c["verdict"], "inconclusive", "{c:#}");
+        // 400 latencies a side: a p99 has too few, and says that first.
+        let reason = c["reason"].as_str().unwrap_or_default();
+        let thin = c["metric"] == "p99";
+        let want = if thin { "too few samples" } else { "other load" };
+        assert!(reason.starts_with(want), "{c:#}");
+    }
 }

@@ -143,7 +143,8 @@ pub struct Comparison {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_check: Option<CrossCheck>,
     /// Why an `inconclusive` verdict was not decided by the statistics (a percentile
-    /// of too few samples: `too few samples: …`).
+    /// of too few samples: `too few samples: …`; stages at other loads: `other load:
+    /// …`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Undecided>,
 }
@@ -154,12 +155,20 @@ pub struct Comparison {
 pub enum Undecided {
     /// A percentile of too few latencies on a side ([`thin::reason`]'s sentence).
     TooFewSamples(String),
+    /// The paired stages ran at other loads, or were measured by other tools (or, for
+    /// a run's capacity figures, some stage was): their differences are not the
+    /// release's alone (the notes name the loads).
+    OtherLoad,
 }
 
 impl Serialize for Undecided {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Undecided::TooFewSamples(why) => s.serialize_str(why),
+            Undecided::OtherLoad => s.serialize_str(
+                "other load: the two sides ran at different loads or were measured by \
+                 different tools (see the notes), so the difference is not the release's alone",
+            ),
         }
     }
 }
@@ -544,7 +553,8 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
                 cross_check: r.cross_check,
-                reason: r.thin.map(Undecided::TooFewSamples),
+                reason: (r.thin.map(Undecided::TooFewSamples))
+                    .or((!r.same_load).then_some(Undecided::OtherLoad)),
             }
         })
         .collect()
