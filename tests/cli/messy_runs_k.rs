@@ -378,7 +378,34 @@ fn a_stage_run_at_another_load_is_not_called_possibly_worse() {
         // 400 latencies a side: a p99 has too few, and says that first.
         let reason = c["reason"].as_str().unwrap_or_default();
         let thin = c["metric"] == "p99";
-        let want = if thin { "too few samples" } else { "other load" };
+        let want = if thin {
+            "too few samples"
+        } else {
+            "other load"
+        };
         assert!(reason.starts_with(want), "{c:#}");
     }
+}
+
+/// A decimal comma in a limit (`p(95) < 0,1s`, as a German or French locale writes
+/// 0.1 s) was refused with "write \"01\" without commas": followed, that is 1 s, a
+/// limit ten times looser than meant. Now the point is suggested; thousands
+/// groups (`1,000/s`) are still written without commas.
+#[test]
+fn a_decimal_comma_in_a_limit_is_not_read_as_thousands() {
+    let dir = TestDir::new();
+    dir.write("run/run_stats.csv", locust_stats(18));
+    let run = dir.path().join("run");
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(95) < 0,1s\"]\n");
+    let (code, _, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("\"0.1\""), "{stderr}");
+    assert!(!stderr.contains("\"01\""), "{stderr}");
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"throughput >= 1,000/s\"]\n",
+    );
+    let (code, _, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("\"1000\" without commas"), "{stderr}");
 }
