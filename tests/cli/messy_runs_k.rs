@@ -409,3 +409,52 @@ fn a_decimal_comma_in_a_limit_is_not_read_as_thousands() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("\"1000\" without commas"), "{stderr}");
 }
+
+/// wrk's `--latency` console of a 5 s run at `conns` connections: `n` requests, 0
+/// failed, p50 10.84 ms … p99 20.10 ms.
+fn wrk_console(conns: u32, n: u64) -> String {
+    format!(
+        "Running 5s test @ http://127.0.0.1:18762/api/v1/agents\n  2 threads and {conns} connections\n\
+         \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+         \x20   Latency    11.16ms    3.07ms  28.44ms   68.71%\n\
+         \x20   Req/Sec   359.29     19.89   410.00     69.00%\n\
+         \x20 Latency Distribution\n     50%   10.84ms\n     75%   12.92ms\n     90%   15.22ms\n\
+         \x20    99%   20.10ms\n  {n} requests in 5.01s, 423.15KB read\n\
+         Requests/sec: {:>10.2}\nTransfer/sec:     84.52KB\n",
+        n as f64 / 5.01
+    )
+}
+
+/// Stage dirs `01 step (8 users)/` and `02 Peak load (32 users)/`, the peak's wrk
+/// killed by `timeout` (SIGTERM: wrk dies without a word, its capture is empty). The
+/// empty file was skipped as "not a result", the run had one stage, and the SLA's
+/// `verdict_stages = ["Peak load"]`, absent, fell back to every stage: GO on the
+/// warm-up alone. A stage dir that holds files but no result is a missing stage: bad
+/// input (exit 2), and CONDITIONAL with `--lenient`. A dir of scripts beside them
+/// names no stage and stays a skipped dir.
+#[test]
+fn a_stage_dir_whose_run_was_killed_before_writing_is_not_skipped_into_a_go() {
+    let dir = TestDir::new();
+    dir.write("run/01 step (8 users)/wrk.txt", wrk_console(8, 3581));
+    dir.write("run/02 Peak load (32 users)/wrk.txt", "");
+    dir.write(
+        "run/scripts/paths.lua",
+        "request = function() return wrk.format(\"GET\", \"/\") end\n",
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"Peak load\"]\nrules = [\"p(99) < 100ms\", \"error_rate < 1%\"]\n",
+    );
+    let run = dir.path().join("run");
+    let (code, out, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 2, "{out:#} {stderr}");
+    let problem = stderr
+        .lines()
+        .find(|l| l.contains("02 Peak load (32 users)") && l.contains("no load-test result"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(problem.contains("missing"), "{problem}");
+    assert!(!stderr.contains("scripts"), "{stderr}");
+    let (code, out, _) = check_json(&run, &sla, &["--lenient"]);
+    assert_eq!(code, 0, "{out:#}");
+    assert_eq!(out["verdict"], "CONDITIONAL", "{out:#}");
+}
