@@ -93,6 +93,9 @@ pub(super) fn apply(
         sla::discount_doubtful_latency(&mut evals, why);
     }
     sla::discount_untrimmed(&mut evals, &untrimmed_scopes(src));
+    sla::discount_rounded(&mut evals, &src.tool, |v| {
+        super::rounding::step_ms(Some(&src.tool), v)
+    });
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));

@@ -458,3 +458,30 @@ fn a_stage_dir_whose_run_was_killed_before_writing_is_not_skipped_into_a_go() {
     assert_eq!(code, 0, "{out:#}");
     assert_eq!(out["verdict"], "CONDITIONAL", "{out:#}");
 }
+
+/// Locust keeps two significant digits above 100 ms: its p99 150 ms is any value in
+/// 145–155 ms. `p(99) < 152ms` passed on it (GO) though the requests may have been
+/// over the limit; within half a step of the limit a pass is `not_proven`
+/// (CONDITIONAL). A limit a whole step away still passes.
+#[test]
+fn a_locust_percentile_within_its_rounding_of_the_limit_is_not_proven() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/run_stats.csv",
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,\
+80%,90%,95%,98%,99%,99.9%,99.99%,100%\n\
+GET,List agents,1500,0,88,90.1,20.0,210.0,13.0,80.2,0.0,88,92,95,97,110,120,140,150,190,210,210\n\
+,Aggregated,1500,0,88,90.1,20.0,210.0,13.0,80.2,0.0,88,92,95,97,110,120,140,150,190,210,210\n",
+    );
+    let run = dir.path().join("run");
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(99) < 152ms\"]\n");
+    let (code, out, stderr) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out["verdict"], "CONDITIONAL", "{out:#}");
+    let evals = out["sla"]["rules"].as_array().unwrap();
+    assert!(evals.iter().all(|e| e["status"] == "not_proven"), "{out:#}");
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(99) < 160ms\"]\n");
+    let (code, out, _) = check_json(&run, &sla, &[]);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out:#}");
+}

@@ -1,7 +1,8 @@
 //! Comparing runs across releases. `input` reads a run (an analysed run dir or a
 //! report.json) into one model; `matching` pairs stages and endpoints; `verdict`
 //! estimates every metric with the statistics of `stats` (`reported` for summaries
-//! without an interval, `rounding` for how finely each tool writes them) and decides
+//! without an interval, `analysis::rounding` for how finely each tool writes them)
+//! and decides
 //! regressed/improved/unchanged/inconclusive; `trend` orders many releases and finds
 //! level shifts; `uncompared` names in the headline what was not compared or decided.
 //! This module assembles them into the [`CompareReport`] that
@@ -12,7 +13,6 @@ pub mod input;
 pub mod matching;
 pub mod metric;
 pub mod reported;
-pub mod rounding;
 pub mod stats;
 pub mod thin;
 pub mod trend;

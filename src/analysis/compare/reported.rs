@@ -71,7 +71,7 @@ fn standard_error(f: &Figures, q: f64) -> Option<f64> {
 
 /// How far apart the reported summaries `b` and `c` may put `metric` with nothing
 /// changed: 1.96 of their combined standard errors, plus half the step each tool
-/// rounds its figures to (`steps`, ms: [`super::rounding::step_ms`] at each side's
+/// rounds its figures to (`steps`, ms: [`crate::analysis::rounding::step_ms`] at each side's
 /// value). `None` when a side cannot show a change at all (see the module
 /// documentation): too few requests, mostly failed, no slope, or not a percentile.
 pub fn summary_bound(metric: Metric, b: &Figures, c: &Figures, steps: (f64, f64)) -> Option<f64> {

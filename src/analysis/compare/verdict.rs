@@ -18,9 +18,9 @@ use super::matching::{
 };
 use super::matching::{unmatched, Unmatched};
 use super::reported::{capacity_estimates, reported, summary_bound, whole_run, SATURATION_RANGE};
-use super::rounding::step_ms;
 use super::stats::{self, Estimate, Method, RunSample};
 use super::thin;
+use crate::analysis::rounding::step_ms;
 
 /// False-discovery rate of the Benjamini–Hochberg step.
 pub const FDR: f64 = 0.05;

@@ -88,7 +88,9 @@ pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_
 pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, ApdexRange, Z_95};
 pub use suggest::edit_distance;
 pub use task_names::with_task_names;
-pub use unseen::{discount_doubtful_latency, discount_unseen_failures, discount_untrimmed};
+pub use unseen::{
+    discount_doubtful_latency, discount_rounded, discount_unseen_failures, discount_untrimmed,
+};
 pub use window::WindowReport;
 
 use crate::analysis::caveat::Caveat;

@@ -5,7 +5,8 @@
 //! +33 %), Locust keeps whole milliseconds under 100 ms and two significant digits
 //! above (its response-time buckets: 12 ms and 13 ms is +8 %), ab and autocannon
 //! whole milliseconds, wrk two decimals of its unit (10 ms steps once it prints
-//! seconds). `reported` widens what a change must exceed by half a step on each side.
+//! seconds). compare's `reported` widens what a change must exceed by half a step on
+//! each side, and an SLA pass within half a step of its limit is not proven.
 //! Tools whose summaries keep finer figures than any noise floor (k6's summary
 //! export, oha's JSON, vegeta) have no step here.
 
