@@ -56,6 +56,18 @@ fn an_endpoint_named_as_locust_shows_it_is_judged() {
         assert_eq!(e["status"], "fail", "{e:#}");
         assert_eq!(e["value"].as_f64(), Some(18.0), "{e:#}");
     }
+    // In another case, the same endpoint.
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\"]\n\
+         [endpoint.\"list agents\"]\nrules = [\"p(95) < 15ms\"]\n",
+    );
+    let (code, out, _) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(
+        (code, out["verdict"].as_str()),
+        (1, Some("NO-GO")),
+        "{out:#}"
+    );
     // With its method, the same endpoint; a passing p95 passes.
     dir.write("run/run_stats.csv", locust_stats(14));
     let sla = dir.write(

@@ -131,12 +131,13 @@ fn method_and_name(key: &str) -> (Option<String>, &str) {
 }
 
 /// True when the data's endpoint `known` is the SLA's `name` with or without its
-/// method: a request's own name (Locust's `name=`, a JMeter label) as the tool shows
-/// it, `List agents` for the data's `GET List agents`, and the same method where both
-/// say one.
+/// method, whatever its case: a request's own name (Locust's `name=`, a JMeter label)
+/// as the tool shows it, `List agents` or `list agents` for the data's `GET List
+/// agents`, and the same method where both say one. (Two endpoints that differ only
+/// in case both match, and the caller refuses the name as naming several.)
 pub(super) fn same_label(known: &str, name: &str) -> bool {
     let ((km, kn), (nm, nn)) = (method_and_name(known), method_and_name(name));
-    !kn.is_empty() && kn == nn && (km.is_none() || nm.is_none() || km == nm)
+    !kn.is_empty() && kn.eq_ignore_ascii_case(nn) && (km.is_none() || nm.is_none() || km == nm)
 }
 
 #[cfg(test)]
@@ -169,7 +170,7 @@ mod tests {
         assert!(same_label("GET List agents", "List agents"));
         assert!(same_label("List agents", "get List agents"));
         assert!(!same_label("POST Run agent", "GET Run agent"));
-        assert!(!same_label("GET List agents", "list agents"));
+        assert!(same_label("GET List agents", "list agents"));
         assert!(!same_label("GET List agents", "List"));
     }
 
