@@ -16,6 +16,7 @@ pub mod quality;
 pub mod quantity;
 mod readiness;
 pub mod report;
+pub mod rounding;
 pub mod sla;
 mod sla_report;
 mod stage_gap;

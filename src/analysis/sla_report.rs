@@ -15,6 +15,28 @@ use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec}
 use crate::analysis::words::ticked;
 use crate::model::{Run, Source, Stage, TimeSeries};
 
+/// The run's planned tasks as (task name, endpoint key), where run.toml gives both.
+fn planned_tasks(run: &Run) -> Vec<(String, String)> {
+    (run.meta.planned_tasks.iter())
+        .filter_map(|t| Some((t.name.clone(), t.endpoint.clone()?)))
+        .collect()
+}
+
+/// Turns the passes (and misses) that `src` cannot show into what it can: unseen
+/// failures, a doubtful latency unit, untrimmed summaries, a tool's rounding.
+fn discount(evals: &mut [RuleEvaluation], src: &Source) {
+    if let Some(why) = super::quality::unseen_failures(src) {
+        sla::discount_unseen_failures(evals, &why, src.outcomes_unseen);
+    }
+    if let Some(why) = &src.latency_unit_doubt {
+        sla::discount_doubtful_latency(evals, why);
+    }
+    sla::discount_untrimmed(evals, &untrimmed_scopes(src));
+    sla::discount_rounded(evals, &src.tool, |v| {
+        super::rounding::step_ms(Some(&src.tool), v)
+    });
+}
+
 /// Column name of the overall scope in the matrix.
 const OVERALL: &str = "overall";
 
@@ -35,6 +57,7 @@ pub(super) fn apply(
     };
     let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
     let endpoint_names = endpoint_names(src);
+    let spec = &*sla::with_task_names(spec, &planned_tasks(run), &endpoint_names);
 
     // Owned figures first; the scopes borrow them. Each scope keeps its time series
     // (window rules) and its time window (rates per window).
@@ -82,13 +105,7 @@ pub(super) fn apply(
         verdict_override,
     )?;
     let mut evals = evaluated.evals;
-    if let Some(why) = super::quality::unseen_failures(src) {
-        sla::discount_unseen_failures(&mut evals, &why, src.outcomes_unseen);
-    }
-    if let Some(why) = &src.latency_unit_doubt {
-        sla::discount_doubtful_latency(&mut evals, why);
-    }
-    sla::discount_untrimmed(&mut evals, &untrimmed_scopes(src));
+    discount(&mut evals, src);
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));

@@ -45,6 +45,7 @@ mod messy_runs_g;
 mod messy_runs_h;
 mod messy_runs_i;
 mod messy_runs_j;
+mod messy_runs_k;
 mod narrative;
 mod output_safety;
 mod parallel;

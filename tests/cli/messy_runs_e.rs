@@ -135,17 +135,16 @@ fn an_endpoint_rule_names_the_tools_endpoint_however_the_sla_spells_it() {
         (post["value"].as_f64().unwrap() - 22.0).abs() < 0.1,
         "{post}"
     );
-    // The path alone names both methods' endpoint: not one of them, so not run.
+    // The path alone names both methods' endpoints: not one of them, so refused
+    // (exit 2, naming both), never skipped into a GO.
     let both = dir.write(
         "both.toml",
         "[global]\nrules = [\"error_rate < 5%\"]\n\
          [endpoint.\"/api/boards\"]\nrules = [\"p(95) < 10ms\"]\n",
     );
-    let (_, check, _) = check_json(&dir.path().join("run"), &both, &[]);
-    assert!(
-        check["warnings"].to_string().contains("names no endpoint"),
-        "{check}"
-    );
+    let (code, _, stderr) = check_json(&dir.path().join("run"), &both, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("names 2 endpoints"), "{stderr}");
 }
 
 /// wrk's `--latency` console: `conns` connections, `n` requests in 10 s, latency

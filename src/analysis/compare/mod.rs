@@ -1,7 +1,8 @@
 //! Comparing runs across releases. `input` reads a run (an analysed run dir or a
 //! report.json) into one model; `matching` pairs stages and endpoints; `verdict`
 //! estimates every metric with the statistics of `stats` (`reported` for summaries
-//! without an interval) and decides
+//! without an interval, `analysis::rounding` for how finely each tool writes them)
+//! and decides
 //! regressed/improved/unchanged/inconclusive; `trend` orders many releases and finds
 //! level shifts; `uncompared` names in the headline what was not compared or decided.
 //! This module assembles them into the [`CompareReport`] that
@@ -263,10 +264,12 @@ fn report_notes(
         .any(|c| c.method == stats::Method::Reported)
     {
         notes.push(
-            "some metrics come from reported summaries only (no histogram): they are \
-             `inconclusive` unless the change is beyond the noise floor and, for a \
-             percentile, beyond what both sides' request counts leave open with at most \
-             a tenth of them failed (a summary mixes the failures' latencies in); throughput, \
+            "some metrics come from reported summaries only (no histogram): a \
+             percentile is `regressed` or `improved` only when the change is beyond the \
+             noise floor and beyond what both sides' request counts and the tool's \
+             rounding of its figures leave open (its interval), with at most a tenth of \
+             the requests failed (a summary mixes the failures' latencies in), \
+             `unchanged` when both are within the floor, else `inconclusive`; throughput, \
              goodput and means without a per-interval series stay `inconclusive` (error \
              rates are tested on the failure and request counts)"
                 .into(),
@@ -388,7 +391,9 @@ fn maybe_worse(c: &Comparison) -> bool {
         true => c.ci[0].is_some_and(|lo| lo > 0.0),
         false => c.ci[1].is_some_and(|hi| hi < 0.0),
     };
-    c.verdict == Verdict::Inconclusive && !thin::is_thin(c) && worse && beyond && shown
+    // Nor one left open before the statistics (too few samples, another load: a
+    // stage at 80 users is slower than at 40 whatever the release).
+    c.verdict == Verdict::Inconclusive && c.reason.is_none() && worse && beyond && shown
 }
 
 /// True when some metric was shown unchanged, not only error rates at 0 on both

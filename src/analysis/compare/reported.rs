@@ -2,8 +2,10 @@
 //! per-interval series) is shown by their sample sizes. A percentile is: its
 //! large-sample standard error is √(q(1−q)/n) ÷ f(Q), and 1 ÷ f(Q), the slope of the
 //! quantile function, is read from the summary's neighbouring percentiles; a change
-//! counts only beyond 1.96 of the two sides' combined standard errors (and the noise
-//! floor, which the caller checks). Rates and means are never shown so: their noise
+//! counts only beyond 1.96 of the two sides' combined standard errors and half the
+//! step each tool rounds its figures to (and the noise floor, which the caller
+//! checks); within that bound, the bound is the interval of Δ, so a summary's
+//! percentile that moved less than the floor can read `unchanged`. Rates and means are never shown so: their noise
 //! lives in the per-interval series a summary lacks (requests per interval under a
 //! closed model are far from Poisson), so such a change stays `inconclusive`. An error
 //! rate is not decided here: its failures and requests are counts, tested by the
@@ -67,25 +69,37 @@ fn standard_error(f: &Figures, q: f64) -> Option<f64> {
     Some(s.max(0.0) * (q * (1.0 - q) / f.requests as f64).sqrt())
 }
 
-/// True when a change of `delta` in `metric` between the reported summaries `b` and
-/// `c` is beyond what their sample sizes leave open (see the module documentation).
-pub fn summary_shift_shown(metric: Metric, b: &Figures, c: &Figures, delta: f64) -> bool {
-    let Some(q) = metric.quantile() else {
-        return false;
-    };
+/// How far apart the reported summaries `b` and `c` may put `metric` with nothing
+/// changed: 1.96 of their combined standard errors, plus half the step each tool
+/// rounds its figures to (`steps`, ms: [`crate::analysis::rounding::step_ms`] at each side's
+/// value). `None` when a side cannot show a change at all (see the module
+/// documentation): too few requests, mostly failed, no slope, or not a percentile.
+pub fn summary_bound(metric: Metric, b: &Figures, c: &Figures, steps: (f64, f64)) -> Option<f64> {
+    let q = metric.quantile()?;
     // Ten requests past the percentile on each side, as README promises.
     let need = super::thin::needed(metric).unwrap_or((10.0 / (1.0 - q)).ceil() as u64);
     if b.requests < need || c.requests < need {
-        return false;
+        return None;
     }
     let failing = |f: &Figures| f.failures as f64 > MOSTLY_SERVED * f.requests as f64;
     if failing(b) || failing(c) {
-        return false;
+        return None;
     }
-    match (standard_error(b, q), standard_error(c, q)) {
-        (Some(sb), Some(sc)) => delta.abs() > Z_95 * (sb * sb + sc * sc).sqrt(),
-        _ => false,
-    }
+    let (sb, sc) = (standard_error(b, q)?, standard_error(c, q)?);
+    Some(Z_95 * (sb * sb + sc * sc).sqrt() + (steps.0 + steps.1) / 2.0)
+}
+
+/// True when a change of `delta` in `metric` between the reported summaries `b` and
+/// `c` is beyond what their sample sizes and the tools' rounding leave open
+/// ([`summary_bound`]).
+pub fn summary_shift_shown(
+    metric: Metric,
+    b: &Figures,
+    c: &Figures,
+    delta: f64,
+    steps: (f64, f64),
+) -> bool {
+    summary_bound(metric, b, c, steps).is_some_and(|bound| delta.abs() > bound)
 }
 
 /// A summary's whole run as one interval of its counts.
@@ -176,24 +190,36 @@ mod tests {
         // a side, 1.96 × 32.8 = 64 ms: a 16 ms shift is not shown.
         let b = summary(68, 287.0, 440.0, 490.0, 910.0);
         let c = summary(69, 303.0, 455.0, 500.0, 900.0);
-        assert!(!summary_shift_shown(Metric::P50, &b, &c, 16.0));
+        assert!(!summary_shift_shown(Metric::P50, &b, &c, 16.0, (0.0, 0.0)));
         // On 20,000 requests a side the SE is 1.35 ms: the same 16 ms is shown.
         let b = summary(20_000, 287.0, 440.0, 490.0, 910.0);
         let c = summary(20_000, 303.0, 455.0, 500.0, 900.0);
-        assert!(summary_shift_shown(Metric::P50, &b, &c, 16.0));
+        assert!(summary_shift_shown(Metric::P50, &b, &c, 16.0, (0.0, 0.0)));
         // Rates never are.
-        assert!(!summary_shift_shown(Metric::Throughput, &b, &c, 1e9));
+        assert!(!summary_shift_shown(
+            Metric::Throughput,
+            &b,
+            &c,
+            1e9,
+            (0.0, 0.0)
+        ));
         // Nor a percentile of a side whose requests mostly failed (11 % here): its
         // summary mixes the failures' latencies in.
         let failed = Figures {
             failures: 2_200,
             ..c.clone()
         };
-        assert!(!summary_shift_shown(Metric::P50, &b, &failed, 16.0));
+        assert!(!summary_shift_shown(
+            Metric::P50,
+            &b,
+            &failed,
+            16.0,
+            (0.0, 0.0)
+        ));
         let few = Figures {
             failures: 2_000,
             ..c
         };
-        assert!(summary_shift_shown(Metric::P50, &b, &few, 16.0));
+        assert!(summary_shift_shown(Metric::P50, &b, &few, 16.0, (0.0, 0.0)));
     }
 }

@@ -1,15 +1,15 @@
 //! What `compare` could not decide, named in its headline (a release manager reads
 //! only that line): the stages and endpoints only one side has, and the scopes whose
-//! metrics stayed `inconclusive` (a change within the noise, or runs at other
-//! loads), each with the metrics left open, and apart from those the scopes whose
-//! percentiles rest on too few samples to be compared at all (`thin`). At most
+//! metrics stayed `inconclusive` (a change within the noise), each with the metrics
+//! left open, and apart from those the scopes whose percentiles rest on too few
+//! samples to be compared at all (`thin`) and those run at another load or measured
+//! by another tool on each side. At most
 //! [`SHOWN`] of each are named, the rest counted.
 
 use std::collections::BTreeMap;
 
 use super::matching::Unmatched;
-use super::thin::is_thin;
-use super::verdict::{Comparison, Verdict};
+use super::verdict::{Comparison, Undecided, Verdict};
 
 /// Names shown per list before "and N more".
 const SHOWN: usize = 3;
@@ -40,11 +40,18 @@ pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
     if !missing.is_empty() {
         out.push_str(&format!("; not compared: {}", listed(&missing)));
     }
-    let open = |thin: bool| {
+    // Which list an open comparison belongs to: 0 too few samples, 1 another load,
+    // 2 the statistics left it open.
+    let kind = |c: &Comparison| match c.reason {
+        Some(Undecided::TooFewSamples(_)) => 0,
+        Some(Undecided::OtherLoad) => 1,
+        None => 2,
+    };
+    let open = |which: u8| {
         let mut by_scope: BTreeMap<String, Vec<&str>> = BTreeMap::new();
         for c in comparisons
             .iter()
-            .filter(|c| c.verdict == Verdict::Inconclusive && is_thin(c) == thin)
+            .filter(|c| c.verdict == Verdict::Inconclusive && kind(c) == which)
         {
             let scope = match c.stage.as_str() {
                 "" => c.endpoint.clone(),
@@ -56,11 +63,18 @@ pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
             .map(|(scope, metrics)| format!("{scope} ({})", metrics.join(", ")))
             .collect::<Vec<String>>()
     };
-    let thin = open(true);
+    let thin = open(0);
     if !thin.is_empty() {
         out.push_str(&format!("; too few samples: {}", listed(&thin)));
     }
-    let undecided = open(false);
+    let other_load = open(1);
+    if !other_load.is_empty() {
+        out.push_str(&format!(
+            "; at another load or by another tool: {}",
+            listed(&other_load)
+        ));
+    }
+    let undecided = open(2);
     if !undecided.is_empty() {
         out.push_str(&format!("; inconclusive: {}", listed(&undecided)));
     }

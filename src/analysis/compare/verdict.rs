@@ -17,11 +17,10 @@ use super::matching::{
     load_mismatch, match_endpoints, match_stages, renamed_endpoint, tool_mismatch,
 };
 use super::matching::{unmatched, Unmatched};
-use super::reported::{
-    capacity_estimates, reported, summary_shift_shown, whole_run, SATURATION_RANGE,
-};
+use super::reported::{capacity_estimates, reported, summary_bound, whole_run, SATURATION_RANGE};
 use super::stats::{self, Estimate, Method, RunSample};
 use super::thin;
+use crate::analysis::rounding::step_ms;
 
 /// False-discovery rate of the Benjamini–Hochberg step.
 pub const FDR: f64 = 0.05;
@@ -144,7 +143,8 @@ pub struct Comparison {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_check: Option<CrossCheck>,
     /// Why an `inconclusive` verdict was not decided by the statistics (a percentile
-    /// of too few samples: `too few samples: …`).
+    /// of too few samples: `too few samples: …`; stages at other loads: `other load:
+    /// …`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Undecided>,
 }
@@ -155,12 +155,20 @@ pub struct Comparison {
 pub enum Undecided {
     /// A percentile of too few latencies on a side ([`thin::reason`]'s sentence).
     TooFewSamples(String),
+    /// The paired stages ran at other loads, or were measured by other tools (or, for
+    /// a run's capacity figures, some stage was): their differences are not the
+    /// release's alone (the notes name the loads).
+    OtherLoad,
 }
 
 impl Serialize for Undecided {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Undecided::TooFewSamples(why) => s.serialize_str(why),
+            Undecided::OtherLoad => s.serialize_str(
+                "other load: the two sides ran at different loads or were measured by \
+                 different tools (see the notes), so the difference is not the release's alone",
+            ),
         }
     }
 }
@@ -301,6 +309,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                         None => continue,
                     }
                 };
+                let (est, samples_ok) = reported_bound(est, metric, (sb, b), (sc, c));
                 let k = CROSS_CHECKED
                     .iter()
                     .position(|&q| Some(q) == metric.quantile());
@@ -319,7 +328,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     endpoint: b.key.clone(),
                     metric,
                     est,
-                    samples_ok: summary_shift_shown(metric, &b.figures, &c.figures, est.delta),
+                    samples_ok,
                     same_load: load.is_none(),
                     cross_check,
                     thin: if repeats {
@@ -443,6 +452,28 @@ fn single(
     Some(est)
 }
 
+/// A reported percentile's interval of Δ, from its sides' sample sizes and tools'
+/// rounding ([`summary_bound`]), and whether the change is beyond it.
+fn reported_bound(
+    mut est: Estimate,
+    metric: Metric,
+    (sb, b): (&StageInput, &EndpointInput),
+    (sc, c): (&StageInput, &EndpointInput),
+) -> (Estimate, bool) {
+    if est.method != Method::Reported || metric.quantile().is_none() {
+        return (est, false);
+    }
+    let steps = (
+        step_ms(sb.tool.as_deref(), est.baseline),
+        step_ms(sc.tool.as_deref(), est.candidate),
+    );
+    let Some(bound) = summary_bound(metric, &b.figures, &c.figures, steps) else {
+        return (est, false);
+    };
+    est.ci = (est.delta - bound, est.delta + bound);
+    (est, est.delta.abs() > bound)
+}
+
 /// A run's capacity figures side by side, each deciding only beyond its own noise
 /// ([`capacity_estimates`]); true when the saturation's interval is a range.
 fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row>) -> bool {
@@ -522,7 +553,8 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
                 cross_check: r.cross_check,
-                reason: r.thin.map(Undecided::TooFewSamples),
+                reason: (r.thin.map(Undecided::TooFewSamples))
+                    .or((!r.same_load).then_some(Undecided::OtherLoad)),
             }
         })
         .collect()
@@ -556,9 +588,10 @@ fn scale(e: &Estimate, metric: Metric) -> f64 {
 /// regressed/improved when significant (q ≤ 0.05, interval excluding 0) and beyond
 /// the floor; else inconclusive when Δ is beyond the floor (not shown) or the
 /// interval's half-width exceeds twice the
-/// floor, unchanged otherwise. Reported values (no interval) decide only beyond the
-/// floor and when `samples_ok` (a run's capacity figures; summary percentiles whose
-/// sample sizes show the change), else inconclusive.
+/// floor, unchanged otherwise. Reported values decide only beyond the floor and when
+/// `samples_ok` (a run's capacity figures; summary percentiles whose sample sizes and
+/// rounding show the change); a summary percentile within the floor whose bound
+/// (its interval) is narrow is unchanged; else inconclusive.
 pub fn decide(
     e: &Estimate,
     q: Option<f64>,
@@ -581,16 +614,23 @@ pub fn decide(
     } else {
         Verdict::Improved
     };
+    let bounded = e.ci.0.is_finite() && e.ci.1.is_finite();
     if e.method == Method::Reported {
         // A reported change with a range of Δ (a run's saturation plateaus) must clear
-        // the floor with the whole range.
-        let clears = if e.ci.0.is_finite() && e.ci.1.is_finite() {
+        // the floor with the whole range; a summary percentile's interval is its
+        // sampling and rounding bound, which `samples_ok` already weighed.
+        let quantile = metric.quantile().is_some();
+        let clears = if bounded && !quantile {
             e.ci.0 > floor * scale || e.ci.1 < -floor * scale
         } else {
             beyond
         };
-        return if clears && samples_ok {
-            direction
+        if clears && samples_ok {
+            return direction;
+        }
+        let within = bounded && !beyond && (e.ci.1 - e.ci.0) / 2.0 <= 2.0 * floor * scale;
+        return if quantile && within {
+            Verdict::Unchanged
         } else {
             Verdict::Inconclusive
         };

@@ -314,6 +314,25 @@ fn parse_op(c: &mut Cursor<'_>, metric: &Metric) -> Result<Op, String> {
     ))
 }
 
+/// The error for a number written with a comma: thousands groups (`1,000`) are
+/// written without it; anything else (`0,1`, `1,5`) reads as a decimal comma, written
+/// with a point — never `01` for `0,1`, which is another limit.
+fn comma_number(digits: &str) -> String {
+    let groups: Vec<&str> = digits.split(',').collect();
+    let thousands = !groups[0].is_empty()
+        && groups[0].len() <= 3
+        && !groups[0].starts_with('0')
+        && groups[1..].iter().all(|g| g.len() == 3);
+    match (thousands, groups.as_slice()) {
+        (true, _) => format!("write \"{}\" without commas", digits.replace(',', "")),
+        (false, [whole, fraction]) => format!(
+            "write \"{whole}.{fraction}\" with a decimal point (or the number without \
+             commas for thousands)"
+        ),
+        (false, _) => format!("write \"{digits}\" without commas, with a decimal point"),
+    }
+}
+
 fn parse_number(c: &mut Cursor<'_>, metric: &Metric) -> Result<f64, String> {
     // `_` groups digits as in TOML (1_000); a comma is refused rather than guessed,
     // because `1,5` could be a decimal comma.
@@ -326,10 +345,7 @@ fn parse_number(c: &mut Cursor<'_>, metric: &Metric) -> Result<f64, String> {
         ));
     }
     if digits.contains(',') {
-        return Err(format!(
-            "write \"{}\" without commas",
-            digits.replace(',', "")
-        ));
+        return Err(comma_number(digits));
     }
     // An exponent (`1.5e3ms`, `2E-1s`): no unit starts with `e`, so it is never a
     // unit misread.

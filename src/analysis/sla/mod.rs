@@ -72,6 +72,7 @@ mod rule;
 mod spelling;
 mod stats;
 mod suggest;
+mod task_names;
 #[cfg(test)]
 mod tests;
 mod unseen;
@@ -86,7 +87,10 @@ pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
 pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
 pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, ApdexRange, Z_95};
 pub use suggest::edit_distance;
-pub use unseen::{discount_doubtful_latency, discount_unseen_failures, discount_untrimmed};
+pub use task_names::with_task_names;
+pub use unseen::{
+    discount_doubtful_latency, discount_rounded, discount_unseen_failures, discount_untrimmed,
+};
 pub use window::WindowReport;
 
 use crate::analysis::caveat::Caveat;

@@ -9,7 +9,7 @@
 use regex::Regex;
 
 use super::parse::{regex_name, ScopeRules};
-use super::spelling::{part_of_stage, same_route, same_stage, same_words};
+use super::spelling::{part_of_stage, same_label, same_route, same_stage, same_words};
 use super::suggest::typos_of;
 use super::SlaError;
 
@@ -57,9 +57,10 @@ impl EndpointTarget<'_> {
 }
 
 /// Finds `name` among `known`: exactly, else case-insensitively when that is unique,
-/// else (a stage) by its words whatever the separators when that is unique.
+/// else in another spelling (a stage by its words whatever the separators, an
+/// endpoint by its request name or route with or without the method).
 /// `Ok(None)` when the data has no such name (the caller warns); `Err` when the name
-/// looks like a typo of one it has.
+/// looks like a typo of one it has, or names several in another spelling.
 pub(super) fn resolve<'a>(
     name: &str,
     known: &'a [String],
@@ -83,17 +84,17 @@ pub(super) fn resolve<'a>(
     // `GET http://host:8080/item` are one endpoint when that singles out one.
     let spellings: &[fn(&str, &str) -> bool] = match kind {
         Kind::Stage | Kind::VerdictStage => &[same_words, same_stage],
-        Kind::Endpoint => &[same_route],
+        Kind::Endpoint => &[same_label, same_route],
     };
     for same in spellings {
         let spelled: Vec<&String> = known.iter().filter(|k| same(k, name)).collect();
-        if let [only] = spelled[..] {
-            return Ok(Some(only));
-        }
-        if spelled.len() > 1 && !matches!(kind, Kind::Endpoint) {
-            // `smoke` for `01_smoke` and its rerun `05_smoke`: rules meant for a stage
-            // the data measured twice, never quietly left unrun.
-            return Err(several(name, &spelled, kind, line));
+        match spelled[..] {
+            [] => {}
+            [only] => return Ok(Some(only)),
+            // `/item` for `GET /item` and `POST /item`, `peak` for `01_peak` and
+            // `02_peak`: skipping the rules as "not in the data" would let a GO pass
+            // on rules that named something the data has.
+            _ => return Err(several(name, &spelled, known, kind, line)),
         }
     }
     let mut near = typos_of(name, known);
@@ -121,18 +122,30 @@ pub(super) fn resolve<'a>(
     })
 }
 
-/// The error of a stage name that names several of the data's stages in other
-/// spellings (a run's numbered stage dir and its rerun's).
-fn several(name: &str, spelled: &[&String], kind: Kind, line: Option<usize>) -> SlaError {
+/// The error for a name that, in another spelling, names several of the data's (a
+/// stage: `smoke` for a numbered stage dir `01_smoke` and its rerun's `05_smoke`).
+fn several(
+    name: &str,
+    spelled: &[&String],
+    known: &[String],
+    kind: Kind,
+    line: Option<usize>,
+) -> SlaError {
+    let (_, plural) = kind.nouns();
     let quoted: Vec<String> = spelled.iter().map(|n| format!("\"{n}\"")).collect();
     SlaError {
         line,
         message: format!(
-            "{} names {} stages in the data ({}: numbered dirs of the same stage, a run and \
-             its rerun?): name the one its rules are for, or give each its own section",
+            "{} names {} {plural} in the data{} — write one of {} as it is spelled there{}",
             kind.section(name),
             spelled.len(),
-            quoted.join(", ")
+            match kind {
+                Kind::Endpoint => "",
+                Kind::Stage | Kind::VerdictStage =>
+                    " (numbered dirs of one stage: a run and its rerun?)",
+            },
+            quoted.join(" or "),
+            known_list(known, plural)
         ),
     }
 }

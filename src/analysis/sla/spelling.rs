@@ -118,6 +118,28 @@ pub(super) fn same_route(known: &str, name: &str) -> bool {
     }
 }
 
+/// An endpoint key's method (upper-cased) when it opens with one, and the rest: `GET
+/// List agents` → (GET, `List agents`); `List agents` → (none, `List agents`).
+fn method_and_name(key: &str) -> (Option<String>, &str) {
+    let key = key.trim();
+    match key.split_once(char::is_whitespace) {
+        Some((m, rest)) if METHODS.contains(&m.to_ascii_uppercase().as_str()) => {
+            (Some(m.to_ascii_uppercase()), rest.trim())
+        }
+        _ => (None, key),
+    }
+}
+
+/// True when the data's endpoint `known` is the SLA's `name` with or without its
+/// method, whatever its case: a request's own name (Locust's `name=`, a JMeter label)
+/// as the tool shows it, `List agents` or `list agents` for the data's `GET List
+/// agents`, and the same method where both say one. (Two endpoints that differ only
+/// in case both match, and the caller refuses the name as naming several.)
+pub(super) fn same_label(known: &str, name: &str) -> bool {
+    let ((km, kn), (nm, nn)) = (method_and_name(known), method_and_name(name));
+    !kn.is_empty() && kn.eq_ignore_ascii_case(nn) && (km.is_none() || nm.is_none() || km == nm)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +163,15 @@ mod tests {
         assert!(same_route("http://example.com", "GET /"));
         assert!(!same_route("T01_HomePageLoad", "/T01_HomePageLoad"));
         assert!(!same_route("GET /item", "/items"));
+    }
+
+    #[test]
+    fn a_request_name_matches_with_or_without_its_method() {
+        assert!(same_label("GET List agents", "List agents"));
+        assert!(same_label("List agents", "get List agents"));
+        assert!(!same_label("POST Run agent", "GET Run agent"));
+        assert!(same_label("GET List agents", "list agents"));
+        assert!(!same_label("GET List agents", "List"));
     }
 
     #[test]

@@ -15,6 +15,11 @@
 //! in): the figures may be off by 1,000× either way, so a latency rule's pass *and*
 //! miss become `insufficient_data`, with the reason in the note.
 //!
+//! A percentile pass within half a step of the tool's rounding of its limit
+//! (Locust's p99 150 ms under `p(99) < 150ms`: Locust keeps two significant digits,
+//! so the true value lies anywhere in 145–155 ms) is `not_proven`: the figure cannot
+//! say which side of the limit the requests were.
+//!
 //! And every rule on a stage whose figures hold requests outside the window
 //! `--warmup`/`--from`/`--to` asked for (a whole-run summary cannot be trimmed): its
 //! pass and miss alike rest on other data than the one asked about.
@@ -110,6 +115,33 @@ pub fn discount_untrimmed(evals: &mut [RuleEvaluation], untrimmed: &[(Option<&st
         };
         let note = format!("not shown: {why}");
         e.status = RuleStatus::InsufficientData;
+        e.note = Some(match e.note.take() {
+            Some(old) => format!("{note}; {old}"),
+            None => note,
+        });
+    }
+}
+
+/// Turns every percentile pass in `evals` whose value lies within half of `step_at`'s
+/// step (ms, at the value: how finely `tool` writes its figures) of the limit into
+/// `not_proven`.
+pub fn discount_rounded(evals: &mut [RuleEvaluation], tool: &str, step_at: impl Fn(f64) -> f64) {
+    for e in evals.iter_mut() {
+        let (Metric::Percentile(_), RuleStatus::Pass) = (e.metric, e.status) else {
+            continue;
+        };
+        let (Some(value), limit) = (e.value, e.limit) else {
+            continue;
+        };
+        let step = step_at(value);
+        if step <= 0.0 || (value - limit).abs() > step / 2.0 {
+            continue;
+        }
+        let note = format!(
+            "not proven: {tool} writes its latencies in steps of {step} ms here, so a value \
+             within half a step of the limit may lie on either side of it"
+        );
+        e.status = RuleStatus::NotProven;
         e.note = Some(match e.note.take() {
             Some(old) => format!("{note}; {old}"),
             None => note,

@@ -741,16 +741,16 @@ mod tests {
     #[test]
     fn windowed_rows_mix_by_their_counts() {
         // 100 requests with p50 10 ms, max 20; 300 with p50 30, max 40. The summaries'
-        // CDFs (nothing below a summary's first point): the mixture is 100/400 = 0.25
-        // from 20 ms up to 30 ms, where it reaches (100 + 300·0.5)/400 = 0.625: p50 =
-        // 30 ms; p100 = 40 ms.
+        // CDFs are linear from 0 ms to their first point: at 20 ms the first is whole
+        // and the second at 0.5 · 20/30 = 1/3, the mixture at (100 + 300/3)/400 =
+        // 0.5: p50 = 20 ms; p100 = 40 ms.
         let got = of_windows(&[
             (100, vec![(50.0, 10.0), (100.0, 20.0)]),
             (300, vec![(50.0, 30.0), (100.0, 40.0)]),
         ])
         .unwrap();
         let p50 = got.iter().find(|p| p.0 == 50.0).unwrap().1;
-        assert!((p50 - 30.0).abs() < 0.01, "{got:?}");
+        assert!((p50 - 20.0).abs() < 0.01, "{got:?}");
         let p100 = got.iter().find(|p| p.0 == 100.0).unwrap().1;
         assert!((p100 - 40.0).abs() < 0.01, "{got:?}");
     }

@@ -79,6 +79,15 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
     if !is_run_dir {
         // Several runs of one Gatling simulation: the latest is the run.
         let subdirs = super::gatling_runs::latest_runs(path, subdirs, run);
+        for sub in subdirs.iter().filter(|d| stage_without_results(d)) {
+            run.problems.push(problem(
+                sub,
+                None,
+                "a stage dir whose files hold no load-test result (a run killed before \
+                 its tool wrote one, or an empty capture): that stage's data is missing; \
+                 re-run the stage, or move the dir out of the run",
+            ));
+        }
         // A link back up the tree (`self -> .`) would be read again and again.
         let here = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         for sub in subdirs {
@@ -111,6 +120,35 @@ fn holds_results(dir: &Path) -> bool {
             p.is_file() && matches!(detect(&p), Ok(Detection::Supported(_)))
         })
     })
+}
+
+/// True when `dir` is named as a stage dir is (`02 Peak load (32 users)`,
+/// `03_stress`) and holds files, none of them a result nor a sub-dir with one: the
+/// stage it names ran (something was written) and left nothing to read, so the run
+/// misses it — a verdict on the other stages would be given as if it never was.
+fn stage_without_results(dir: &Path) -> bool {
+    let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let stage_named = crate::ingest::stages::stage_from_dir_name(name)
+        .is_some_and(|(_, users)| users.is_some())
+        || crate::ingest::stages::numbered_name(name).is_some();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let (mut files, mut nested) = (0, false);
+    for p in entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !is_hidden(p))
+    {
+        if p.is_file() {
+            files += 1;
+        } else if p.is_dir() {
+            nested = true;
+        }
+    }
+    stage_named && files > 0 && !nested && !holds_results(dir)
 }
 
 /// Why a file whose content was not recognised is still a problem: its name says it is

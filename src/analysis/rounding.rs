@@ -1,0 +1,55 @@
+//! How finely a load tool writes the latencies it summarises: the step between two
+//! values its output can hold, at a value. A tool's summary percentile is the true
+//! one rounded to that step, so two runs of one service can differ by a whole step
+//! with nothing changed: hey prints seconds to four decimals (0.3 ms and 0.4 ms is
+//! +33 %), Locust keeps whole milliseconds under 100 ms and two significant digits
+//! above (its response-time buckets: 12 ms and 13 ms is +8 %), ab and autocannon
+//! whole milliseconds, wrk two decimals of its unit (10 ms steps once it prints
+//! seconds). compare's `reported` widens what a change must exceed by half a step on
+//! each side, and an SLA pass within half a step of its limit is not proven.
+//! Tools whose summaries keep finer figures than any noise floor (k6's summary
+//! export, oha's JSON, vegeta) have no step here.
+
+/// The step of `tool`'s written latencies at `value_ms`, ms; 0 when the tool is
+/// unknown or writes them finely.
+pub fn step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
+    let v = value_ms.abs();
+    match tool {
+        // locust/stats.py: round(t) under 100 ms, then to two significant digits.
+        Some("locust") => match v {
+            v if v < 100.0 => 1.0,
+            v if v < 1_000.0 => 10.0,
+            v if v < 10_000.0 => 100.0,
+            _ => 1_000.0,
+        },
+        // `0.0123 secs`.
+        Some("hey") => 0.1,
+        // Whole milliseconds in their percentile tables.
+        Some("ab" | "autocannon") => 1.0,
+        // `%.2f` of us, ms, s or m, whichever keeps the value at least 1.
+        Some("wrk") => match v {
+            v if v < 1.0 => 0.000_01,
+            v if v < 1_000.0 => 0.01,
+            v if v < 60_000.0 => 10.0,
+            _ => 600.0,
+        },
+        _ => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::step_ms;
+
+    #[test]
+    fn steps_follow_each_tools_printing() {
+        assert_eq!(step_ms(Some("locust"), 12.0), 1.0);
+        assert_eq!(step_ms(Some("locust"), 150.0), 10.0);
+        assert_eq!(step_ms(Some("locust"), 3_400.0), 100.0);
+        assert_eq!(step_ms(Some("hey"), 0.3), 0.1);
+        assert_eq!(step_ms(Some("wrk"), 10.84), 0.01);
+        assert_eq!(step_ms(Some("wrk"), 1_230.0), 10.0);
+        assert_eq!(step_ms(Some("k6"), 12.0), 0.0);
+        assert_eq!(step_ms(None, 12.0), 0.0);
+    }
+}
