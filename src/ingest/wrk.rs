@@ -259,8 +259,8 @@ fn stopped_early(path: &Path, run: &WrkRun) -> Option<String> {
     (ran < STOPPED_EARLY * planned).then(|| {
         format!(
             "{}: wrk was started for {} (`Running … test`, line {}) and ran {ran:.2} s: it \
-             was interrupted (Ctrl-C), so its figures cover {:.0}% of the planned run; re-run \
-             it to the end",
+             stopped early (interrupted with Ctrl-C, or its threads ended before the planned \
+             length), so its figures cover {:.0}% of the planned run; re-run it to the end",
             path.display(),
             format_secs(planned),
             run.line,
