@@ -6,8 +6,10 @@
 # the tools on each file, three times: `headroom analyze` (charts off and on),
 # `headroom inspect`, a polars-Python and a pandas script computing the same
 # per-label aggregates (count, mean, p50, p95, p99, errors), and `cat FILE | wc -c`
-# as the I/O floor. Prints a Markdown table of the median wall time and peak RSS
-# (`/usr/bin/time -v`) of each, the versions and the machine.
+# as the I/O floor. Prints a Markdown table of the median wall time, CPU time (user +
+# system) and peak RSS (`/usr/bin/time -v`) of each, the versions and the machine.
+# CPU time is the steadier figure on a shared VM: a tool that maps a GB of memory
+# pays page faults in system time that vary run to run.
 #
 #   bench/analyze.sh                  # 100 MB, 1 GB and 2 GB
 #   SIZES="1GB" bench/analyze.sh      # one file
@@ -76,19 +78,20 @@ out["errors"] = g["error"].sum()
 print(out)
 PY
 
-# "peak_kb seconds" of a command.
+# "peak_kb seconds cpu_seconds" of a command.
 measure() {
   if ! /usr/bin/time -v "$@" >/dev/null 2>"$WORK/bench_time.txt"; then
     echo "failed: $*" >&2
     tail -5 "$WORK/bench_time.txt" >&2
-    echo "0 0"
+    echo "0 0 0"
     return
   fi
-  local kb wall
+  local kb wall cpu
   kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/bench_time.txt")
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/bench_time.txt")
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/bench_time.txt")
   # h:mm:ss or m:ss.ss → seconds
-  echo "$kb $(echo "$wall" | awk -F: '{s=0; for (i=1;i<=NF;i++) s=s*60+$i; print s}')"
+  echo "$kb $(echo "$wall" | awk -F: '{s=0; for (i=1;i<=NF;i++) s=s*60+$i; print s}') $cpu"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -115,24 +118,27 @@ for size in $SIZES; do
   mb=$(( $(stat -c %s "$f") / 1000000 ))
   lines=$(wc -l < "$f")
   cat "$f" > /dev/null # page cache warm
-  declare -A wall=() rss=()
+  declare -A wall=() rss=() cpus=()
   for rep in $(seq "$REPS"); do
     for tool in "${TOOLS[@]}"; do
-      read -r kb secs < <(run_tool "$tool" "$f")
-      echo "$size rep $rep $tool: ${secs} s, $((kb / 1024)) MB" >&2
+      read -r kb secs cpu < <(run_tool "$tool" "$f")
+      echo "$size rep $rep $tool: ${secs} s, ${cpu} CPU-s, $((kb / 1024)) MB" >&2
       wall[$tool]+="$secs "
+      cpus[$tool]+="$cpu "
       rss[$tool]+="$kb "
     done
   done
   for tool in "${TOOLS[@]}"; do
     w=$(echo "${wall[$tool]}" | tr ' ' '\n' | grep . | median)
     r=$(echo "${rss[$tool]}" | tr ' ' '\n' | grep . | median)
+    c=$(echo "${cpus[$tool]}" | tr ' ' '\n' | grep . | median)
     eval "W_$tool=$w"
-    rows+=("| ${mb} MB ($((lines - 1)) rows) | $tool | $w s | $((r / 1024)) MB |")
+    eval "C_$tool=$c"
+    rows+=("| ${mb} MB ($((lines - 1)) rows) | $tool | $w s | $c s | $((r / 1024)) MB |")
   done
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-  rows+=("| ${mb} MB | **ratios** | analyze ÷ polars $(ratio "$W_analyze" "$W_polars"), ÷ pandas $(ratio "$W_analyze" "$W_pandas"); inspect ÷ polars $(ratio "$W_inspect" "$W_polars") | |")
-  unset wall rss
+  rows+=("| ${mb} MB | **ratios** | wall: analyze ÷ polars $(ratio "$W_analyze" "$W_polars"), ÷ pandas $(ratio "$W_analyze" "$W_pandas"); inspect ÷ polars $(ratio "$W_inspect" "$W_polars") | CPU: analyze ÷ polars $(ratio "$C_analyze" "$C_polars"), ÷ pandas $(ratio "$C_analyze" "$C_pandas") | |")
+  unset wall rss cpus
   rm -rf "$WORK/bench_$size" "$WORK/bench_out"
 done
 
@@ -141,8 +147,8 @@ mem=$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1024 / 1024}' /proc/meminfo)
 echo
 echo "Machine: $(nproc) cores of ${cpu}, ${mem} RAM, load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo "Versions: $("$BIN" --version); $("$PY" -c 'import polars, pandas, sys; print(f"polars {polars.__version__}, pandas {pandas.__version__}, Python {sys.version.split()[0]}")')."
-echo "Median of $REPS runs, tools alternating; wall and peak RSS from /usr/bin/time -v."
+echo "Median of $REPS runs, tools alternating; wall, CPU (user + system) and peak RSS from /usr/bin/time -v."
 echo
-echo "| file | tool | wall | peak RSS |"
-echo "|---|---|---|---|"
+echo "| file | tool | wall | CPU | peak RSS |"
+echo "|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
