@@ -39,7 +39,7 @@ use super::summary::{
     add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
     require_lines, ToolSummary,
 };
-use super::text::{first_line, parse_rfc3339_ms};
+use super::text::{first_line, parse_rfc3339_ms, without_ansi};
 use super::IngestOptions;
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
@@ -80,7 +80,7 @@ pub const LOG: FormatSpec = FormatSpec {
 pub fn sniff(head: &str) -> bool {
     head.contains("\"transactions\":") && head.contains("\"availability\":")
         || head.contains("Transactions:") && head.contains("Availability:")
-        || head.lines().take(50).any(|l| siege_line(&strip_colour(l)))
+        || head.lines().take(50).any(|l| siege_line(&without_ansi(l)))
 }
 
 /// A line only siege prints: `** SIEGE 4.0.7`, `The server is now under siege...`,
@@ -97,25 +97,6 @@ fn siege_line(l: &str) -> bool {
         || verbose.is_match(l)
         || (l.starts_with("[error] socket:") || l.starts_with("[alert] socket:"))
             && l.contains("sock.c:")
-}
-
-/// A console line without its ANSI colour codes (`ESC [ … m`).
-fn strip_colour(l: &str) -> String {
-    let mut out = String::with_capacity(l.len());
-    let mut chars = l.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // Skip `[`, the parameters and the final letter.
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// True for `siege.log`'s header.

@@ -7,6 +7,28 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+/// `text` without ANSI escape sequences (`ESC [` parameters and a final byte in
+/// `@`–`~`: the colour codes of a console captured with colours forced); a lone ESC
+/// is dropped.
+pub fn without_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        if chars.next_if_eq(&'[').is_some() {
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// How many bytes detection looks at.
 pub const HEAD_BYTES: usize = 8192;
 

@@ -20,7 +20,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
-use crate::ingest::text::read_text;
+use crate::ingest::text::{read_text, without_ansi};
 use crate::ingest::{problem, Format};
 use crate::model::{Problem, ToolCheck};
 
@@ -91,7 +91,7 @@ pub fn read(path: &Path) -> Result<Console, Problem> {
     let mut c = Console::default();
     let mut in_summary = false;
     for raw in text.lines() {
-        let line = strip_ansi(raw);
+        let line = without_ansi(raw);
         let line = line.trim();
         if let Some(phase) = line.strip_prefix("Phase started: ") {
             let name = phase.split(" (index:").next().unwrap_or(phase);
@@ -133,25 +133,6 @@ fn summary_requests(line: &str) -> Option<u64> {
     rest.trim_start_matches([' ', '.']).trim().parse().ok()
 }
 
-/// `line` without ANSI colour codes (a console captured with colours forced).
-fn strip_ansi(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(ch) = chars.next() {
-        if ch == '\u{1b}' {
-            // CSI: ESC [ … final byte in @–~.
-            for c in chars.by_ref() {
-                if ('@'..='~').contains(&c) && c != '[' {
-                    break;
-                }
-            }
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
 /// The request count of an Artillery JSON report: v2's `http.requests` counter, v1's
 /// `requestsCompleted`; `None` when it has neither (or is not JSON).
 pub fn report_requests(path: &Path) -> Option<u64> {
@@ -165,12 +146,12 @@ pub fn report_requests(path: &Path) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{strip_ansi, summary_requests};
+    use super::{summary_requests, without_ansi};
 
     #[test]
     fn colour_codes_and_dots_are_not_part_of_the_figures() {
         assert_eq!(
-            strip_ansi("\u{1b}[31mfail\u{1b}[39m: p99 < 20"),
+            without_ansi("\u{1b}[31mfail\u{1b}[39m: p99 < 20"),
             "fail: p99 < 20"
         );
         assert_eq!(summary_requests("http.requests: ........ 30"), Some(30));

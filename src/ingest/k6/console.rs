@@ -23,6 +23,7 @@ use std::path::Path;
 
 use super::super::appended::{first_run, RunMarks};
 use super::super::summary::{cut_short, endpoint, read_file_text, ToolSummary};
+use super::super::text::without_ansi;
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::{problem, Format};
 use crate::model::{
@@ -198,27 +199,6 @@ fn totals(text: &str) -> Totals<'_> {
     t
 }
 
-/// Text without ANSI colour sequences (`ESC [ … m`).
-fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // CSI: ESC [ parameters final byte (@ to ~).
-            if chars.next() == Some('[') {
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The failed requests of `http_req_failed`'s values (`0.00% 3 out of 120`, or the
 /// older `0.00% ✓ 3 ✗ 117`) and the samples it counted.
 fn failed_of(values: &str) -> Option<(u64, u64)> {
@@ -339,7 +319,7 @@ fn script_checks(text: &str) -> ScriptChecks {
 
 /// Reads a k6 console capture.
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
-    let whole = plain(&read_file_text(path)?);
+    let whole = without_ansi(&read_file_text(path)?);
     let (text, appended) = first_run(path, &whole, &RUNS);
     let t = totals(text);
     let Some((reqs_line, reqs_name, reqs)) = t.reqs else {
@@ -485,7 +465,7 @@ mod tests {
 
     #[test]
     fn colours_are_stripped() {
-        assert_eq!(plain("\u{1b}[36mavg=1ms\u{1b}[0m x"), "avg=1ms x");
+        assert_eq!(without_ansi("\u{1b}[36mavg=1ms\u{1b}[0m x"), "avg=1ms x");
     }
 
     #[test]
