@@ -26,11 +26,12 @@ pub fn step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
         Some("hey") => 0.1,
         // Whole milliseconds in their percentile tables.
         Some("ab" | "autocannon") => 1.0,
-        // `%.2f` of us, ms, s or m, whichever keeps the value at least 1.
+        // `%.2f` of us, ms, s or m; wrk moves to the next unit once the value is 85 %
+        // of it (`0.91ms` is 910 µs).
         Some("wrk") => match v {
-            v if v < 1.0 => 0.000_01,
-            v if v < 1_000.0 => 0.01,
-            v if v < 60_000.0 => 10.0,
+            v if v < 0.85 => 0.000_01,
+            v if v < 850.0 => 0.01,
+            v if v < 51_000.0 => 10.0,
             _ => 600.0,
         },
         _ => 0.0,
@@ -49,6 +50,8 @@ mod tests {
         assert_eq!(step_ms(Some("hey"), 0.3), 0.1);
         assert_eq!(step_ms(Some("wrk"), 10.84), 0.01);
         assert_eq!(step_ms(Some("wrk"), 1_230.0), 10.0);
+        assert_eq!(step_ms(Some("wrk"), 0.91), 0.01);
+        assert_eq!(step_ms(Some("wrk"), 900.0), 10.0);
         assert_eq!(step_ms(Some("k6"), 12.0), 0.0);
         assert_eq!(step_ms(None, 12.0), 0.0);
     }
