@@ -20,7 +20,7 @@
 //!   ab prints its progress (`Completed N requests`, each tenth of `-n`) and, when it
 //!   ends, `Finished N requests` on its error stream: a capture of that stream with
 //!   progress lines and no `Finished` line is a run interrupted (Ctrl-C) part-way,
-//!   so the data is incomplete ([`interrupted`]). A capture of the output alone holds
+//!   so the data is incomplete (`interrupted`). A capture of the output alone holds
 //!   neither line, finished or not.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome

@@ -239,7 +239,7 @@ pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
 /// How an export's `run.toml` ends its `tool`: what tells an export read back.
 pub const EXPORTED: &str = " (exported by headroom)";
 
-/// How the `run.toml` description of a stage [`summary_only_text`] writes begins.
+/// How the `run.toml` description of a stage `summary_only_text` writes begins.
 pub const SUMMARY_ONLY: &str = "summary only:";
 
 /// What a CSV export says of a stage that only a tool's summary (or an interval
