@@ -12,6 +12,8 @@
 //!   (wrk2, the driver's `arrival_rate` stages) and is not checked: its requests do not
 //!   wait for each other's answers, and a coordinated-omission-corrected latency (wrk2,
 //!   the driver) also counts the wait from each request's scheduled start.
+//!   A mean the tool printed rounded (ab's whole ms: `analysis::rounding`) breaks the
+//!   law only beyond what any mean within half its step makes.
 //!   A closed stage whose tool raised its mean with a coordinated-omission correction
 //!   (wrk's printed statistics) is checked only for too little throughput: the
 //!   measured mean is lower, so more throughput than the printed mean allows is none
@@ -116,7 +118,8 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
     let mut out = Vec::new();
     for stage in &src.stages {
         let m = ScopeMetrics::of_stage(stage);
-        out.extend(response_time_law(stage, &m, think));
+        let tool = stage.tool.as_deref().unwrap_or(&src.tool);
+        out.extend(response_time_law(stage, &m, think, tool));
         out.extend(arrival_rate(stage, &m));
         out.extend(request_count(stage, &m));
         out.extend(percentiles(stage, &m));
@@ -154,17 +157,56 @@ fn corrected_mean(check: &str, name: Option<&str>, users: &str, r_ms: f64, x: f6
 /// The `response_time_law` check's name.
 const CHECK: &str = "response_time_law";
 
-/// The law's finding when think time is unknown: only the Z = 0 bound N/R is checked.
-fn without_think_time(
-    stage: &Stage,
-    m: &ScopeMetrics,
-    x: f64,
-    r_ms: f64,
+/// A stage's mean response time as the law reads it. A tool that prints it rounded
+/// (ab's whole ms) measured a mean within half its step of the figure, so the law is
+/// broken only beyond that range; a mean the tool raised with its coordinated-omission
+/// correction (wrk) bounds no throughput from above.
+struct Mean {
+    ms: f64,
+    low_ms: f64,
+    high_ms: f64,
     corrected: bool,
-) -> Option<AuditFinding> {
+}
+
+impl Mean {
+    fn of(m: &ScopeMetrics, tool: &str) -> Option<Mean> {
+        let ms = m.latency.mean_ms()?;
+        let summary = match &m.latency {
+            LatencyDistribution::Summary(s) => Some(s),
+            LatencyDistribution::Exact(_) => None,
+        };
+        let half = match summary {
+            Some(_) => crate::analysis::rounding::step_ms(Some(tool), ms) / 2.0,
+            None => 0.0,
+        };
+        Some(Mean {
+            ms,
+            low_ms: (ms - half).max(0.0),
+            high_ms: ms + half,
+            corrected: summary.is_some_and(|s| s.co_corrected),
+        })
+    }
+
+    /// `2 ms`, or `2 ms (printed to 1 ms: 1.5 ms or more)` for a rounded one.
+    fn shown(&self) -> String {
+        if self.low_ms < self.ms {
+            format!(
+                "{} (printed to {}: {} or more)",
+                format_ms(self.ms),
+                format_ms(self.high_ms - self.low_ms),
+                format_ms(self.low_ms)
+            )
+        } else {
+            format_ms(self.ms)
+        }
+    }
+}
+
+/// The law's finding when think time is unknown: only the Z = 0 bound N/R is checked.
+fn without_think_time(stage: &Stage, m: &ScopeMetrics, x: f64, r: &Mean) -> Option<AuditFinding> {
     let n = f64::from(stage.users.filter(|u| *u > 0)?);
-    let (r, name, users) = (r_ms / 1000.0, Some(stage.name.as_str()), format_count(n));
-    if r <= 0.0 {
+    let (name, users) = (Some(stage.name.as_str()), format_count(n));
+    if r.low_ms <= 0.0 {
         return None;
     }
     // Requests the tool did not time (siege's socket failures) held their users
@@ -175,17 +217,17 @@ fn without_think_time(
     } else {
         x
     };
-    let bound = n / r;
+    let bound = n / (r.low_ms / 1000.0);
     let over = x > bound * (1.0 + TOLERANCE);
-    if over && corrected {
-        return Some(corrected_mean(CHECK, name, &users, r_ms, x));
+    if over && r.corrected {
+        return Some(corrected_mean(CHECK, name, &users, r.ms, x));
     }
     let explanation = if over {
         format!(
             "{users} users with mean response time {} can make at most N/R = {} even with no \
              think time; the stage has {}: impossible for users that wait for each answer \
              (mislabelled users, or simulated data)",
-            format_ms(r_ms),
+            r.shown(),
             format_rate(bound),
             format_rate(x)
         )
@@ -210,33 +252,40 @@ fn response_time_law(
     stage: &Stage,
     m: &ScopeMetrics,
     think: Option<ThinkTime>,
+    tool: &str,
 ) -> Option<AuditFinding> {
     if is_open(stage) {
         return None;
     }
     let n = f64::from(stage.users.filter(|u| *u > 0)?);
     let x = m.throughput_rps()?;
-    let r_ms = m.latency.mean_ms()?;
-    let r = r_ms / 1000.0;
+    let mean = Mean::of(m, tool)?;
+    let (r_ms, r) = (mean.ms, mean.ms / 1000.0);
     let name = Some(stage.name.as_str());
     let users = format_count(n);
-    // A mean the tool raised with its coordinated-omission correction (wrk) is above
-    // the measured one: more throughput than it allows is no contradiction.
-    let corrected = matches!(&m.latency, LatencyDistribution::Summary(s) if s.co_corrected);
     let Some(tt) = think else {
-        return without_think_time(stage, m, x, r_ms, corrected);
+        return without_think_time(stage, m, x, &mean);
     };
     let z = tt.mean_s();
     let expected = n / (r + z);
     if !expected.is_finite() || expected <= 0.0 {
         return None;
     }
-    let deviation = (x - expected) / expected;
+    // Off the law only beyond what any mean within the printed one's rounding makes.
+    let (most, least) = (
+        n / (mean.low_ms / 1000.0 + z),
+        n / (mean.high_ms / 1000.0 + z),
+    );
+    let deviation = match x {
+        x if x > most => (x - most) / most,
+        x if x < least => (x - least) / least,
+        _ => 0.0,
+    };
     let law = format!(
         "{users} users with think time {tt} (mean Z = {}) and mean response time R = {} make \
          N/(R+Z) ≈ {}",
         format_ms(z * 1000.0),
-        format_ms(r_ms),
+        mean.shown(),
         format_rate(expected)
     );
     let ceiling = (z > 0.0).then(|| n / z);
@@ -253,7 +302,7 @@ fn response_time_law(
                 x / expected
             ),
         )
-    } else if deviation > TOLERANCE && corrected {
+    } else if deviation > TOLERANCE && mean.corrected {
         return Some(corrected_mean(CHECK, name, &users, r_ms, x));
     } else if deviation.abs() <= TOLERANCE {
         (
@@ -692,11 +741,11 @@ mod tests {
         // exactly that; 3 000 (30 req/s, −40 %) is suspect, not impossible.
         let z = Some(ThinkTime::Constant(1.0));
         let ok = stage(100, 5_000, 1000.0, vec![]);
-        let f = response_time_law(&ok, &ScopeMetrics::of_stage(&ok), z).unwrap();
+        let f = response_time_law(&ok, &ScopeMetrics::of_stage(&ok), z, "jmeter").unwrap();
         assert_eq!(f.verdict, AuditVerdict::Ok);
         assert!((f.expected.unwrap() - 50.0).abs() < 1e-9);
         let low = stage(100, 3_000, 1000.0, vec![]);
-        let f = response_time_law(&low, &ScopeMetrics::of_stage(&low), z).unwrap();
+        let f = response_time_law(&low, &ScopeMetrics::of_stage(&low), z, "jmeter").unwrap();
         assert_eq!(f.verdict, AuditVerdict::Suspect);
         assert!((f.deviation.unwrap() + 0.4).abs() < 1e-9);
         assert!(
@@ -714,14 +763,14 @@ mod tests {
         // than N/Z. Too little throughput (2,000 req/s against N/(R+Z) = 8 / 2 ms =
         // 4,000) stays suspect.
         let mut fast = stage(8, 1_000_000, 1.0, vec![]);
-        let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), None).unwrap();
+        let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), None, "wrk").unwrap();
         assert_eq!(f.verdict, AuditVerdict::Impossible);
         for ep in fast.endpoints.values_mut() {
             if let LatencyDistribution::Summary(s) = &mut ep.latency {
                 s.co_corrected = true;
             }
         }
-        let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), None).unwrap();
+        let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), None, "wrk").unwrap();
         assert_eq!(f.verdict, AuditVerdict::Ok);
         assert!(
             f.explanation.starts_with("not checked from above"),
@@ -730,11 +779,11 @@ mod tests {
         );
         // Z = 0.5 ms: N/(R+Z) = 5,333 req/s, exceeded with a corrected R: not checked.
         let z = Some(ThinkTime::Constant(0.0005));
-        let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), z).unwrap();
+        let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), z, "wrk").unwrap();
         assert_eq!(f.verdict, AuditVerdict::Ok);
         // Z = 1 ms: more than N/Z = 8,000 req/s at any R stays impossible.
         let z = Some(ThinkTime::Constant(0.001));
-        let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), z).unwrap();
+        let f = response_time_law(&fast, &ScopeMetrics::of_stage(&fast), z, "wrk").unwrap();
         assert_eq!(f.verdict, AuditVerdict::Impossible);
         let mut slow = stage(8, 200_000, 1.0, vec![]);
         for ep in slow.endpoints.values_mut() {
@@ -742,7 +791,7 @@ mod tests {
                 s.co_corrected = true;
             }
         }
-        let f = response_time_law(&slow, &ScopeMetrics::of_stage(&slow), z).unwrap();
+        let f = response_time_law(&slow, &ScopeMetrics::of_stage(&slow), z, "wrk").unwrap();
         assert_eq!(f.verdict, AuditVerdict::Suspect);
         assert!((f.deviation.unwrap() + 0.5).abs() < 1e-9);
     }

@@ -921,3 +921,87 @@ fn h2load_requests_never_started_are_not_requests() {
     let why = report["run"]["incomplete_reason"].as_str().unwrap_or("");
     assert!(why.contains("started 0"), "{why}");
 }
+
+/// ab 2.3 against `headroom target --profile fast` on this machine
+/// (`ab -n 30000 -c 16 URL`, its error stream captured too), as it printed it.
+const AB_FAST: &str = "This is ApacheBench, Version 2.3 <$Revision$>
+Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/
+Licensed to The Apache Software Foundation, http://www.apache.org/
+
+Benchmarking 127.0.0.1 (be patient)
+Completed 3000 requests
+Completed 6000 requests
+Completed 9000 requests
+Completed 12000 requests
+Completed 15000 requests
+Completed 18000 requests
+Completed 21000 requests
+Completed 24000 requests
+Completed 27000 requests
+Completed 30000 requests
+Finished 30000 requests
+
+
+Server Software:        
+Server Hostname:        127.0.0.1
+Server Port:            18799
+
+Document Path:          /health
+Document Length:        2 bytes
+
+Concurrency Level:      16
+Time taken for tests:   1.314 seconds
+Complete requests:      30000
+Failed requests:        0
+Total transferred:      3270000 bytes
+HTML transferred:       60000 bytes
+Requests per second:    22837.32 [#/sec] (mean)
+Time per request:       0.701 [ms] (mean)
+Time per request:       0.044 [ms] (mean, across all concurrent requests)
+Transfer rate:          2430.93 [Kbytes/sec] received
+
+Connection Times (ms)
+              min  mean[+/-sd] median   max
+Connect:        0    0   0.1      0       3
+Processing:     0    0   0.1      0       3
+Waiting:        0    0   0.1      0       3
+Total:          0    1   0.2      1       4
+
+Percentage of the requests served within a certain time (ms)
+  50%      1
+  66%      1
+  75%      1
+  80%      1
+  90%      1
+  95%      1
+  98%      1
+  99%      1
+ 100%      4 (longest request)
+";
+
+#[test]
+fn abs_whole_millisecond_mean_is_read_within_its_rounding_by_the_law() {
+    // ab prints the mean response time rounded to the ms: 1 ms here, so the measured
+    // mean is anywhere from 0.5 to 1.5 ms. 16 users at 1 ms allow 16,000 req/s and
+    // ab made 22,837 (30,000 in 1.314 s): 43 % over the printed mean's bound, within
+    // the 32,000 a 0.5 ms mean allows. No contradiction: GO.
+    let x = 30_000.0 / 1.314;
+    assert!(x > 16.0 / 0.001 * 1.15 && x < 16.0 / 0.0005, "{x}");
+    let dir = TestDir::new();
+    dir.write("run/ab.txt", AB_FAST);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 50ms\"]\n",
+    );
+    let o = headroom(&[
+        "check",
+        dir.path().join("run").to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("verdict: GO"), "{out}");
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["data_quality"], "clean", "{report}");
+}
