@@ -16,6 +16,7 @@ pub mod quality;
 pub mod quantity;
 mod readiness;
 pub mod report;
+mod response_time_law;
 pub mod rounding;
 pub mod sla;
 mod sla_report;
