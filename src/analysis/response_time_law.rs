@@ -51,7 +51,7 @@ impl Mean {
             LatencyDistribution::Exact(_) => None,
         };
         let half = match summary {
-            Some(_) => crate::analysis::rounding::step_ms(Some(tool), ms) / 2.0,
+            Some(_) => crate::analysis::rounding::mean_step_ms(Some(tool), ms) / 2.0,
             None => 0.0,
         };
         Some(Mean {

@@ -6,7 +6,9 @@
 //! above (its response-time buckets: 12 ms and 13 ms is +8 %), ab and autocannon
 //! whole milliseconds, wrk two decimals of its unit (10 ms steps once it prints
 //! seconds). compare's `reported` widens what a change must exceed by half a step on
-//! each side, and an SLA pass within half a step of its limit is not proven.
+//! each side, and an SLA pass within half a step of its limit is not proven. The
+//! audit's response-time law reads a printed mean within half its own step
+//! ([`mean_step_ms`]: ab's mean is whole ms though Locust's is not).
 //! Tools whose summaries keep finer figures than any noise floor (k6's summary
 //! export, oha's JSON, vegeta) have no step here.
 
@@ -38,9 +40,24 @@ pub fn step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
     }
 }
 
+/// The step of the mean response time `tool` prints at `value_ms`, ms: ab's whole
+/// milliseconds, hey's and siege's seconds to four and two decimals, wrk as its
+/// percentiles; 0 for a tool that writes its mean finely (Locust's `Average Response
+/// Time`, k6, autocannon, …).
+pub fn mean_step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
+    match tool {
+        Some("ab") => 1.0,
+        Some("hey") => 0.1,
+        // `Response time: 0.02 secs`.
+        Some("siege") => 10.0,
+        Some("wrk") => step_ms(tool, value_ms),
+        _ => 0.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::step_ms;
+    use super::{mean_step_ms, step_ms};
 
     #[test]
     fn steps_follow_each_tools_printing() {
@@ -54,5 +71,7 @@ mod tests {
         assert_eq!(step_ms(Some("wrk"), 900.0), 10.0);
         assert_eq!(step_ms(Some("k6"), 12.0), 0.0);
         assert_eq!(step_ms(None, 12.0), 0.0);
+        assert_eq!(mean_step_ms(Some("ab"), 2.0), 1.0);
+        assert_eq!(mean_step_ms(Some("locust"), 450.0), 0.0);
     }
 }
