@@ -10,12 +10,15 @@ use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::quantity::{format_count, format_ms, format_percent, format_rate};
 use crate::model::{FailureKind, LatencyDistribution, Stage, ThinkTime};
 
+/// The check's name.
+const CHECK: &str = "response_time_law";
+
 /// The law's finding on a stage whose mean the tool corrected for coordinated
 /// omission and whose throughput is above what that mean allows: not checkable, since
 /// the measured mean is lower (only too little throughput would contradict it).
-fn corrected_mean(check: &str, name: Option<&str>, users: &str, r_ms: f64, x: f64) -> AuditFinding {
+fn corrected_mean(name: Option<&str>, users: &str, r_ms: f64, x: f64) -> AuditFinding {
     AuditFinding::new(
-        check,
+        CHECK,
         name,
         AuditVerdict::Ok,
         format!(
@@ -29,15 +32,14 @@ fn corrected_mean(check: &str, name: Option<&str>, users: &str, r_ms: f64, x: f6
     )
 }
 
-/// The `response_time_law` check's name.
-const CHECK: &str = "response_time_law";
-
 /// A stage's mean response time as the law reads it. A tool that prints it rounded
 /// (ab's whole ms) measured a mean within half its step of the figure, so the law is
 /// broken only beyond that range; a mean the tool raised with its coordinated-omission
 /// correction (wrk) bounds no throughput from above.
 struct Mean {
     ms: f64,
+    /// The step it is printed to (0: exact).
+    step_ms: f64,
     low_ms: f64,
     high_ms: f64,
     corrected: bool,
@@ -50,12 +52,14 @@ impl Mean {
             LatencyDistribution::Summary(s) => Some(s),
             LatencyDistribution::Exact(_) => None,
         };
-        let half = match summary {
-            Some(_) => crate::analysis::rounding::mean_step_ms(Some(tool), ms) / 2.0,
+        let step_ms = match summary {
+            Some(_) => crate::analysis::rounding::mean_step_ms(Some(tool), ms),
             None => 0.0,
         };
+        let half = step_ms / 2.0;
         Some(Mean {
             ms,
+            step_ms,
             low_ms: (ms - half).max(0.0),
             high_ms: ms + half,
             corrected: summary.is_some_and(|s| s.co_corrected),
@@ -64,11 +68,11 @@ impl Mean {
 
     /// `2 ms`, or `2 ms (printed to 1 ms: 1.5 ms or more)` for a rounded one.
     fn shown(&self) -> String {
-        if self.low_ms < self.ms {
+        if self.step_ms > 0.0 {
             format!(
                 "{} (printed to {}: {} or more)",
                 format_ms(self.ms),
-                format_ms(self.high_ms - self.low_ms),
+                format_ms(self.step_ms),
                 format_ms(self.low_ms)
             )
         } else {
@@ -95,7 +99,7 @@ fn without_think_time(stage: &Stage, m: &ScopeMetrics, x: f64, r: &Mean) -> Opti
     let bound = n / (r.low_ms / 1000.0);
     let over = x > bound * (1.0 + TOLERANCE);
     if over && r.corrected {
-        return Some(corrected_mean(CHECK, name, &users, r.ms, x));
+        return Some(corrected_mean(name, &users, r.ms, x));
     }
     let explanation = if over {
         format!(
@@ -178,7 +182,7 @@ pub(crate) fn response_time_law(
             ),
         )
     } else if deviation > TOLERANCE && mean.corrected {
-        return Some(corrected_mean(CHECK, name, &users, r_ms, x));
+        return Some(corrected_mean(name, &users, r_ms, x));
     } else if deviation.abs() <= TOLERANCE {
         (
             AuditVerdict::Ok,
