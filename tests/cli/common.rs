@@ -48,6 +48,23 @@ pub fn headroom_in(cwd: &Path, args: &[&str]) -> Output {
         .expect("run headroom")
 }
 
+/// Runs `check` on `run` against `rules` (the `[global]` rules of an SLA file written
+/// into `dir`, e.g. `"error_rate < 1%"`); returns the exit code, stdout and stderr.
+pub fn check_rules(dir: &TestDir, run: &Path, rules: &str) -> (i32, String, String) {
+    let sla = dir.write("sla.toml", format!("[global]\nrules = [{rules}]\n"));
+    let o = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 /// Runs `analyze --format json` on `paths` (report into a temp dir) and returns the
 /// exit code and the parsed report.
 pub fn analyze_json(paths: &[&Path], extra: &[&str]) -> (i32, serde_json::Value, String) {

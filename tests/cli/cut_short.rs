@@ -4,9 +4,7 @@
 //! complete run with fewer failures — never a GO. Each fixture is a real-looking
 //! output read whole first (its figures checked), then cut mid-line.
 
-use std::path::Path;
-
-use crate::common::{analyze_json, assert_refused, headroom, TestDir};
+use crate::common::{analyze_json, assert_refused, check_rules, TestDir};
 
 /// `text` up to and including the first `marker` (a mid-line cut when the marker
 /// ends inside a line); panics when the marker is not there.
@@ -18,23 +16,6 @@ fn cut_at(text: &str, marker: &str) -> String {
 /// The 1-based number of a cut text's last line.
 fn last_line(text: &str) -> u64 {
     text.lines().count() as u64
-}
-
-/// Runs `check` on `run` against `rules` (an SLA file written into `dir`); returns the
-/// exit code, stdout and stderr.
-fn check(dir: &TestDir, run: &Path, rules: &str) -> (i32, String, String) {
-    let sla = dir.write("sla.toml", format!("[global]\nrules = [{rules}]\n"));
-    let o = headroom(&[
-        "check",
-        run.to_str().unwrap(),
-        "--sla",
-        sla.to_str().unwrap(),
-    ]);
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 /// ab against an overloaded target (`ab -n 6000 -c 300 -g ab.tsv`): 6,000 complete,
@@ -101,7 +82,7 @@ fn an_ab_console_cut_before_its_failures_is_refused_with_its_tsv_not_a_go() {
     let dir = TestDir::new();
     dir.write("whole/console.log", AB_OVER);
     dir.write("whole/ab.tsv", ab_tsv());
-    let (code, out, err) = check(&dir, &dir.path().join("whole"), "\"error_rate < 1%\"");
+    let (code, out, err) = check_rules(&dir, &dir.path().join("whole"), "\"error_rate < 1%\"");
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("91.8%"), "{out}");
     assert!(out.contains("verdict: NO-GO"), "{out}");
@@ -111,7 +92,7 @@ fn an_ab_console_cut_before_its_failures_is_refused_with_its_tsv_not_a_go() {
     let cut = cut_at(AB_OVER, "Failed requ");
     let path = dir.write("cut/console.log", &cut);
     dir.write("cut/ab.tsv", ab_tsv());
-    let (code, out, err) = check(&dir, &dir.path().join("cut"), "\"error_rate < 1%\"");
+    let (code, out, err) = check_rules(&dir, &dir.path().join("cut"), "\"error_rate < 1%\"");
     assert_eq!(code, 2, "{out}{err}");
     assert!(!out.contains("verdict: GO"), "{out}");
     let named = format!("{}:{}: cut short", path.display(), last_line(&cut));
@@ -157,7 +138,7 @@ fn a_wrk_output_cut_before_its_socket_errors_is_refused_not_a_go() {
     // Whole: 20 ÷ (3,739 + 20) = 0.532 % > 0.5 %: NO-GO.
     let dir = TestDir::new();
     dir.write("whole/console.log", WRK_STALL);
-    let (code, out, err) = check(
+    let (code, out, err) = check_rules(
         &dir,
         &dir.path().join("whole"),
         "\"p(99) < 500ms\", \"error_rate < 0.5%\"",
@@ -167,7 +148,7 @@ fn a_wrk_output_cut_before_its_socket_errors_is_refused_not_a_go() {
 
     let cut = cut_at(WRK_STALL, "  Socket err");
     let path = dir.write("cut/console.log", &cut);
-    let (code, out, err) = check(
+    let (code, out, err) = check_rules(
         &dir,
         &dir.path().join("cut"),
         "\"p(99) < 500ms\", \"error_rate < 0.5%\"",
@@ -520,12 +501,12 @@ fn an_ab_run_interrupted_after_its_progress_lines_is_incomplete_not_a_go() {
     let rules = "\"error_rate < 1%\", \"p(95) < 500ms\"";
     let dir = TestDir::new();
     dir.write("finished/ab.txt", ab_progress(true));
-    let (code, out, err) = check(&dir, &dir.path().join("finished"), rules);
+    let (code, out, err) = check_rules(&dir, &dir.path().join("finished"), rules);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("verdict: GO"), "{out}");
 
     let path = dir.write("stopped/ab.txt", ab_progress(false));
-    let (code, out, err) = check(&dir, &dir.path().join("stopped"), rules);
+    let (code, out, err) = check_rules(&dir, &dir.path().join("stopped"), rules);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("verdict: CONDITIONAL"), "{out}");
     assert!(!out.contains("verdict: GO"), "{out}");

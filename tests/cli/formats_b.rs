@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use crate::common::{analyze_json, close, headroom, nearest_rank, Lcg, TestDir};
+use crate::common::{analyze_json, check_rules, close, headroom, nearest_rank, Lcg, TestDir};
 
 /// The endpoint `key` of the first stage.
 fn endpoint<'a>(report: &'a Value, key: &str) -> &'a Value {
@@ -1162,18 +1162,12 @@ fn wrks_corrected_mean_is_not_held_against_littles_law() {
     assert!(x_r / 8.0 > 1.15, "{x_r}");
     let dir = TestDir::new();
     dir.write("run/wrk.txt", WRK_FAST);
-    let sla = dir.write(
-        "sla.toml",
-        "[global]\nrules = [\"error_rate < 1%\", \"p(99) < 5ms\"]\n",
+    let (code, out, _) = check_rules(
+        &dir,
+        &dir.path().join("run"),
+        "\"error_rate < 1%\", \"p(99) < 5ms\"",
     );
-    let o = headroom(&[
-        "check",
-        dir.path().join("run").to_str().unwrap(),
-        "--sla",
-        sla.to_str().unwrap(),
-    ]);
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert_eq!(code, 0, "{out}");
     assert!(out.contains("verdict: GO"), "{out}");
     let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
     assert_eq!(report["data_quality"], "clean", "{report}");

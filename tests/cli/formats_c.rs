@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::common::{
-    analyze_json, assert_kinds_sum_to_failures, assert_refused, close, headroom, nearest_rank,
-    TestDir,
+    analyze_json, assert_kinds_sum_to_failures, assert_refused, check_rules, close, headroom,
+    nearest_rank, TestDir,
 };
 
 /// Analyses `dir/run` (files written by the caller) and returns the report.
@@ -989,18 +989,12 @@ fn abs_whole_millisecond_mean_is_read_within_its_rounding_by_the_law() {
     assert!(x > 16.0 / 0.001 * 1.15 && x < 16.0 / 0.0005, "{x}");
     let dir = TestDir::new();
     dir.write("run/ab.txt", AB_FAST);
-    let sla = dir.write(
-        "sla.toml",
-        "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 50ms\"]\n",
+    let (code, out, _) = check_rules(
+        &dir,
+        &dir.path().join("run"),
+        "\"error_rate < 1%\", \"p(95) < 50ms\"",
     );
-    let o = headroom(&[
-        "check",
-        dir.path().join("run").to_str().unwrap(),
-        "--sla",
-        sla.to_str().unwrap(),
-    ]);
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert_eq!(code, 0, "{out}");
     assert!(out.contains("verdict: GO"), "{out}");
     let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
     assert_eq!(report["data_quality"], "clean", "{report}");
