@@ -2,6 +2,7 @@
 //! analysis reads. Nothing here parses files or computes report figures; it holds
 //! measured data with its provenance, in units that are explicit in the names.
 
+mod endpoint_key;
 mod failure;
 pub mod inspection;
 mod latency;

@@ -570,37 +570,7 @@ impl EndpointKey {
                 .map(str::trim)
                 .filter(|m| !m.is_empty())
                 .map(str::to_string),
-            name: cut_label(name).unwrap_or_else(|| name.to_string()),
-        }
-    }
-}
-
-/// Longest endpoint label kept, bytes; the rest is cut with a visible marker (a
-/// 100 MB label must not cost its size again in every report).
-pub const MAX_LABEL_BYTES: usize = 2048;
-
-/// `label` cut to [`MAX_LABEL_BYTES`] (at a character boundary) with a marker saying
-/// how much was cut; `None` when it is short enough.
-pub fn cut_label(label: &str) -> Option<String> {
-    if label.len() <= MAX_LABEL_BYTES {
-        return None;
-    }
-    let mut end = MAX_LABEL_BYTES;
-    while !label.is_char_boundary(end) {
-        end -= 1;
-    }
-    Some(format!(
-        "{}…[cut {} bytes]",
-        &label[..end],
-        label.len() - end
-    ))
-}
-
-impl fmt::Display for EndpointKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.method {
-            Some(m) => write!(f, "{m} {}", self.name),
-            None => f.write_str(&self.name),
+            name: super::endpoint_key::cut_label(name).unwrap_or_else(|| name.to_string()),
         }
     }
 }

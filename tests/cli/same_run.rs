@@ -235,21 +235,24 @@ fn locust_stats(n: u64, f: u64) -> String {
     )
 }
 
+/// Two Locust sets under two prefixes in one dir are two runs (a run and its retry, or
+/// one scenario after another): each is a stage, named by its prefix, none skipped.
 #[test]
-fn a_second_locust_set_in_a_dir_is_said_and_the_data_is_not_clean() {
+fn a_second_locust_set_in_a_dir_is_a_stage_of_its_own() {
     let dir = TestDir::new();
     dir.write("run/locust_stats.csv", locust_stats(300, 0));
     dir.write("run/retry_stats.csv", locust_stats(900, 400));
     let (report, _) = analyze(&dir);
-    assert_eq!(report["overall"]["requests"], 300);
-    let (reason, kind) = skipped_file(&report, "retry_stats.csv");
-    assert_eq!(kind, "other_data");
-    assert!(reason.contains("another run"), "{reason}");
-    assert_eq!(report["data_quality"], "incomplete");
+    assert_eq!(report["overall"]["requests"], 1200);
+    assert_eq!(report["overall"]["failures"], 400);
+    let stages: Vec<(&str, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| (s["name"].as_str().unwrap(), s["requests"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(stages, [("locust", 300), ("retry", 900)]);
     assert!(
-        console(&dir).contains("skipped") && console(&dir).contains("retry_stats.csv"),
+        report["skipped"].as_array().unwrap().is_empty(),
         "{}",
-        console(&dir)
+        report["skipped"]
     );
 }
 

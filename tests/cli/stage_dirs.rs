@@ -335,3 +335,69 @@ fn stage_dirs_of_clockless_files_keep_the_dirs_order_and_add_their_durations() {
     let rps = report["overall"]["throughput_rps"].as_f64().unwrap();
     assert!((rps - 1400.0 / 8.463).abs() < 1e-6, "{rps}");
 }
+
+/// A Locust `_stats.csv` of one scenario: `GET /health` and `GET /api/agents` (Locust's
+/// `name="GET /api/agents"` under its `GET` type), `(requests, failures)` each.
+fn scenario_stats(health: (u64, u64), agents: (u64, u64)) -> String {
+    let total = (health.0 + agents.0, health.1 + agents.1);
+    let row = |ty: &str, name: &str, (n, f): (u64, u64)| {
+        format!("{ty},{name},{n},{f},20,22.0,1,90,15,10.0,0.0,20,40,90\n")
+    };
+    format!(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+         Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,\
+         50%,95%,100%\n{}{}{}",
+        row("GET", "/health", health),
+        row("GET", "GET /api/agents", agents),
+        row("", "Aggregated", total)
+    )
+}
+
+/// The seed report's layout: a script runs one Locust scenario after another into one
+/// results dir, each under its own `--csv` prefix (`01_Baseline_100users_stats.csv`,
+/// …) beside its failures file. Each prefix is a stage, named and peopled by it, with
+/// the requests its own Aggregated row counts; before, the first set by name was the
+/// whole run and the others were skipped, so an SLA on "Peak" judged nothing.
+#[test]
+fn several_locust_sets_in_one_dir_are_one_stage_each() {
+    let dir = TestDir::new();
+    let run = "results/2026-01-18_03-12-00";
+    let sets = [
+        ("01_Baseline_100users", (100, 0), (900, 0)),
+        ("02_Peak_1000users", (400, 0), (3600, 40)),
+        ("03_Stress_2000users", (600, 0), (5400, 600)),
+    ];
+    let failures = "Method,Name,Error,Occurrences\n";
+    for (prefix, health, agents) in sets {
+        dir.write(
+            &format!("{run}/{prefix}_stats.csv"),
+            scenario_stats(health, agents),
+        );
+        dir.write(&format!("{run}/{prefix}_failures.csv"), failures);
+    }
+    dir.write(&format!("{run}/README.txt"), "baseline, peak, stress\n");
+    let (code, report, stderr) = analyze_json(&[&dir.path().join(run)], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().expect("stages");
+    let got: Vec<(&str, u64, u64, u64)> = (stages.iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap(),
+                s["users"].as_u64().unwrap(),
+                s["requests"].as_u64().unwrap(),
+                s["failures"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(&str, u64, u64, u64)> = [("baseline", 100), ("peak", 1000), ("stress", 2000)]
+        .iter()
+        .zip(sets)
+        .map(|(&(name, users), (_, h, a))| (name, users, h.0 + a.0, h.1 + a.1))
+        .collect();
+    assert_eq!(got, want, "{stderr}");
+    let keys: Vec<&str> = (stages[1]["endpoints"].as_array().unwrap().iter())
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"GET /api/agents"), "{keys:?}");
+    assert!(!stderr.contains("second Locust result set"), "{stderr}");
+}

@@ -156,11 +156,12 @@ impl SlaSpec {
     /// regex, a bad severity or scope in `[[rule]]`, an empty `verdict_stages`, a file
     /// without any rule.
     pub fn parse(text: &str) -> Result<SlaSpec, SlaError> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| SlaError {
-            line: e.span().map(|s| line_of(text, s.start)),
-            // toml's messages may span lines ("invalid array\nexpected `]`"); keep
-            // one line, as every other SLA error.
-            message: e.message().trim().lines().collect::<Vec<_>>().join("; "),
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            SlaError {
+                line,
+                message: super::suggest::toml_message(text, line, e.message()),
+            }
         })?;
         let at = |offset: usize| line_of(text, offset);
         let err = |offset: usize, message: String| SlaError {

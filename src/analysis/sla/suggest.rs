@@ -3,7 +3,58 @@
 //! (`parse.rs`) and a stage or endpoint name the data lacks (`resolve.rs`). All of
 //! them measure closeness with the one [`edit_distance`].
 
-use super::grammar::{parse_status_class, METRIC_NAMES};
+use super::grammar::{metric_only, parse_rule, parse_status_class, METRIC_NAMES};
+use crate::analysis::sla::Metric;
+
+/// toml's error `message` on one line, as every other SLA error (toml's may span
+/// lines: "invalid array\nexpected `]`"), with the fix for an unknown key written the
+/// way other tools' thresholds are: a rule as a key (`p95 = "200ms"`), or a
+/// `[global]` key at the top.
+pub(super) fn toml_message(text: &str, line: Option<usize>, message: &str) -> String {
+    let one_line = message.trim().lines().collect::<Vec<_>>().join("; ");
+    let key = (message.strip_prefix("unknown field `")).and_then(|m| m.split('`').next());
+    let written = line.and_then(|n| text.lines().nth(n.checked_sub(1)?));
+    match key.zip(written).and_then(|(k, w)| unknown_key(k, w)) {
+        Some(fix) => format!("{one_line} — {fix}"),
+        None => one_line,
+    }
+}
+
+/// The fix for `key`, written on the line `written`.
+fn unknown_key(key: &str, written: &str) -> Option<String> {
+    match key {
+        "verdict_stages" | "expected_status" => {
+            return Some(format!("`{key}` goes under `[global]`"));
+        }
+        "rules" => {
+            return Some(
+                "`rules` goes in a section: `[global]`, `[stage.NAME]` or `[endpoint.NAME]`".into(),
+            );
+        }
+        _ => {}
+    }
+    let (left, value) = written.split_once('=')?;
+    // toml reads `p99.9 = …` as the key `p99` of a table: the line has the whole name.
+    let left = left.trim().trim_matches('"');
+    let key = if left.starts_with(key) { left } else { key };
+    // `p95` → `p(95)`, as the rule grammar spells it.
+    let lower = key.to_ascii_lowercase();
+    let metric = match lower.strip_prefix('p') {
+        Some(n) if n.parse::<f64>().is_ok() => format!("p({n})"),
+        _ => lower,
+    };
+    let op = match metric_only(&metric).ok()? {
+        Metric::Throughput | Metric::Goodput | Metric::Availability | Metric::Requests => ">=",
+        Metric::Apdex { .. } => ">=",
+        _ => "<",
+    };
+    let value = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+    let rule = format!("{metric} {op} {value}");
+    parse_rule(&rule).ok()?;
+    Some(format!(
+        "a limit is a rule in a list: `rules = [\"{rule}\"]`"
+    ))
+}
 
 /// Other tools' words for a metric, offered as "did you mean" (never accepted, so
 /// that every SLA file reads the same).

@@ -1152,3 +1152,48 @@ fn warn_rules_make_the_verdict_conditional_and_strict_gates_unproven() {
     assert!(!gates(&cell(InsufficientData, Must, false), true));
     assert!(gates(&cell(Fail, Must, true), false));
 }
+
+/// Limits written as keys, the way other tools' thresholds are, and a `[global]` key
+/// at the top: the error names the line and the rule that says it, which itself parses.
+#[test]
+fn a_limit_written_as_a_key_is_refused_with_the_rule_that_says_it() {
+    let cases = [
+        (
+            "[global]\np95 = \"200ms\"\n",
+            2,
+            "rules = [\"p(95) < 200ms\"]",
+        ),
+        (
+            "[global]\nthroughput = '500/s'\n",
+            2,
+            "rules = [\"throughput >= 500/s\"]",
+        ),
+        // toml reads `p99.9` as a table `p99`; the line keeps the whole name.
+        (
+            "[endpoint.\"/a\"]\np99.9 = \"2s\"\n",
+            2,
+            "rules = [\"p(99.9) < 2s\"]",
+        ),
+        (
+            "verdict_stages = [\"peak\"]\n",
+            1,
+            "`verdict_stages` goes under `[global]`",
+        ),
+    ];
+    for (text, line, fix) in cases {
+        let Err(e) = SlaSpec::parse(text) else {
+            panic!("{text}")
+        };
+        assert_eq!(e.line, Some(line), "{text}");
+        assert!(e.message.contains(fix), "{text}: {}", e.message);
+        if let Some(rule) = fix.strip_prefix("rules = [") {
+            let sla = format!("[global]\nrules = [{rule}\n");
+            assert!(SlaSpec::parse(&sla).is_ok(), "{sla}");
+        }
+    }
+    // A key that is no metric gets no rule.
+    let e = SlaSpec::parse("[global]\nlatency = \"1s\"\n")
+        .err()
+        .unwrap();
+    assert!(!e.message.contains("rules = ["), "{}", e.message);
+}

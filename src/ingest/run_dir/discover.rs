@@ -29,6 +29,29 @@ pub(super) struct DirInput {
     pub(super) dir: PathBuf,
     /// The files to read.
     pub(super) files: Vec<PathBuf>,
+    /// The file-name prefix of the result set these files are, when the dir holds
+    /// several sets side by side (see `result_sets.rs`): it names the stage, not the dir.
+    pub(super) set: Option<String>,
+}
+
+impl DirInput {
+    /// The dir's files, as one unit.
+    pub(super) fn new(dir: PathBuf, files: Vec<PathBuf>) -> DirInput {
+        DirInput {
+            dir,
+            files,
+            set: None,
+        }
+    }
+
+    /// Where the files are, as the user is shown it: the dir, or `dir/PREFIX*` for a
+    /// result set.
+    pub(super) fn shown(&self) -> PathBuf {
+        match &self.set {
+            Some(prefix) => self.dir.join(format!("{prefix}*")),
+            None => self.dir.clone(),
+        }
+    }
 }
 
 /// Expands a path into dirs to read: a file stands alone; a dir with files is one
@@ -37,10 +60,7 @@ pub(super) struct DirInput {
 pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
     if path.is_file() {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        out.push(DirInput {
-            dir,
-            files: vec![path.to_path_buf()],
-        });
+        out.push(DirInput::new(dir, vec![path.to_path_buf()]));
         return;
     }
     let entries = match std::fs::read_dir(path) {
@@ -71,10 +91,7 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
         .iter()
         .any(|f| matches!(detect(f), Ok(Detection::Supported(_))));
     if !files.is_empty() {
-        out.push(DirInput {
-            dir: path.to_path_buf(),
-            files,
-        });
+        out.push(DirInput::new(path.to_path_buf(), files));
     }
     if !is_run_dir {
         // Several runs of one Gatling simulation: the latest is the run.
@@ -198,7 +215,8 @@ fn is_hidden(p: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.'))
 }
 
-fn detect(path: &Path) -> io::Result<Detection> {
+/// The format of the file at `path`, from its name and first bytes.
+pub(super) fn detect(path: &Path) -> io::Result<Detection> {
     Ok(detect_format(path, &read_head(path)?))
 }
 

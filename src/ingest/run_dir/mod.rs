@@ -26,6 +26,7 @@ mod locust_checks;
 
 pub(crate) use discover::claimed_format;
 mod pairs;
+mod result_sets;
 mod shards;
 mod stage_dirs;
 mod vegeta_outputs;
@@ -60,7 +61,8 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     for p in paths {
         expand(p, &mut dirs, &mut run);
     }
-    let mut dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
+    let dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
+    let mut dirs = result_sets::split_locust_sets(dirs);
     read_each_file_once(&mut dirs, &mut run);
     let mut late = LateHashes::new(dirs.iter().flat_map(|d| &d.files));
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);
@@ -69,7 +71,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     let alike = numbered_alike(&dirs);
     let read: Vec<stage_dirs::DirRead> = (dirs.iter())
         .map(|dir| {
-            let keep_number = alike.contains(&dir.dir);
+            let keep_number = alike.contains(&dir.shown());
             load_dir(dir, (stage_dirs, keep_number), opts, &mut run, &mut late)
         })
         .collect();
@@ -186,13 +188,13 @@ fn load_dir(
     let mut by_format = detect_files(&input.files, run, late);
     skip_hiccup_logs(&mut by_format, run);
     if stage_dir {
-        skip_stage_dir_copies(&mut by_format, first_input, &input.dir, run);
+        skip_stage_dir_copies(&mut by_format, first_input, &input.shown(), run);
     }
     let manifest = read_manifest(&mut by_format, run);
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
     }
-    let dir_name = stage_name_of(&input.dir).unwrap_or_else(|| "run".into());
+    let dir_name = stage_name_of(input).unwrap_or_else(|| "run".into());
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir, keep_number);
     let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);
     if let Some(csvs) = &locust_csvs {
@@ -227,7 +229,7 @@ fn load_dir(
     if let Some(m) = &manifest {
         mark_failures_unseen(m, &before, run);
     }
-    stage_dirs::DirRead::new(&before, run, &input.dir, &plan)
+    stage_dirs::DirRead::new(&before, run, input, &plan)
 }
 
 /// A manifest's `failures_unseen` (an export of hey's CSV, say) holds for the sources
@@ -642,11 +644,11 @@ const CONTAINER_DIRS: [&str; 9] = [
 /// if two generators had measured it at once.
 fn numbered_alike(dirs: &[DirInput]) -> std::collections::HashSet<PathBuf> {
     type Named = (String, Option<u32>);
-    let named: Vec<(&PathBuf, Named)> = (dirs.iter())
+    let named: Vec<(PathBuf, Named)> = (dirs.iter())
         .filter_map(|d| {
             Some((
-                &d.dir,
-                crate::ingest::stages::numbered_name(&stage_name_of(&d.dir)?)?,
+                d.shown(),
+                crate::ingest::stages::numbered_name(&stage_name_of(d)?)?,
             ))
         })
         .collect();
@@ -656,9 +658,13 @@ fn numbered_alike(dirs: &[DirInput]) -> std::collections::HashSet<PathBuf> {
         .collect()
 }
 
-/// The name a dir gives its stages: [`dir_name`], or its parent's for a generic
-/// container dir ([`CONTAINER_DIRS`]).
-fn stage_name_of(dir: &Path) -> Option<String> {
+/// The name an input gives its stages: its result set's prefix, else [`dir_name`], or
+/// its parent's for a generic container dir ([`CONTAINER_DIRS`]).
+fn stage_name_of(input: &DirInput) -> Option<String> {
+    if let Some(prefix) = &input.set {
+        return Some(prefix.clone());
+    }
+    let dir = &input.dir;
     let own = dir_name(dir)?;
     if !CONTAINER_DIRS.contains(&own.to_ascii_lowercase().as_str()) {
         return Some(own);

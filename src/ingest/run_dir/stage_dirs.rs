@@ -13,15 +13,18 @@
 //! gives (`02_peak_40users`) give way to the users its data records (a Locust history's
 //! user count, a JTL's threads, k6's VUs), with a warning naming both.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use super::discover::DirInput;
 use crate::ingest::stages::StagePlan;
 use crate::model::{Run, Source};
 
 /// What one dir added to the run.
 pub(super) struct DirRead {
-    /// The dir.
+    /// The dir (`dir/PREFIX*` for one of its result sets).
     dir: PathBuf,
+    /// What gives the stage its name: "the dir's name", or "the files' prefix".
+    named_by: &'static str,
     /// Each tool (source name) that got a part from it, with the names of the stages
     /// that part added.
     tools: Vec<(String, Vec<String>)>,
@@ -35,7 +38,7 @@ impl DirRead {
     pub(super) fn new(
         before: &[(String, usize, usize)],
         run: &Run,
-        dir: &Path,
+        input: &DirInput,
         plan: &StagePlan,
     ) -> DirRead {
         let mut tools = Vec::new();
@@ -56,7 +59,11 @@ impl DirRead {
             _ => None,
         };
         DirRead {
-            dir: dir.to_path_buf(),
+            dir: input.shown(),
+            named_by: match input.set {
+                Some(_) => "the files' prefix",
+                None => "the dir's name",
+            },
             tools,
             named,
         }
@@ -108,11 +115,12 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
             // grpThreads): only a count the tool keeps for the whole run overrides.
             if seen < *users && !RUN_WIDE_USERS.contains(&tool.as_str()) {
                 run.arbitration.push(format!(
-                    "{}: the dir's name says {users} users, and its {tool} data records at most \
+                    "{}: {} says {users} users, and its {tool} data records at most \
                      {seen} at once, which is what one of several load generators records: \
-                     stage \"{name}\" is reported at the name's {users} (check the dir's name \
-                     if the data is the whole run's)",
-                    r.dir.display()
+                     stage \"{name}\" is reported at the name's {users} (check the name if the \
+                     data is the whole run's)",
+                    r.dir.display(),
+                    r.named_by
                 ));
                 continue;
             }
@@ -124,10 +132,11 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                 }
             }
             run.arbitration.push(format!(
-                "{}: the dir's name says {users} users, but its {tool} data records {seen}: \
-                 stage \"{name}\" is reported at {seen} users (rename the dir if the data is \
-                 right, or check it is this stage's)",
-                r.dir.display()
+                "{}: {} says {users} users, but its {tool} data records {seen}: \
+                 stage \"{name}\" is reported at {seen} users (rename the dir or files if the \
+                 data is right, or check it is this stage's)",
+                r.dir.display(),
+                r.named_by
             ));
         }
     }

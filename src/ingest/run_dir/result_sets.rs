@@ -1,0 +1,120 @@
+//! A dir holding several Locust runs side by side, each under its own `--csv` prefix
+//! (`01_Baseline_100users_stats.csv`, `02_Peak_1000users_stats.csv`, … beside their
+//! `--html` reports and consoles), as a script that runs one scenario after another
+//! into one results dir writes them: each prefix is a stage, read as a stage dir of its
+//! own would be and named by its prefix, never one set read and the others skipped.
+//! A file belongs to the longest prefix its name starts with (followed by `_`, `.`,
+//! `-` or a space); files no prefix names stay with the dir. A set whose stats file is
+//! byte-identical to another's is a copy, not a stage: it stays with that set, to be
+//! read once and named as a copy.
+
+use std::path::{Path, PathBuf};
+
+use super::discover::{detect, DirInput};
+use crate::ingest::detect::Detection;
+use crate::ingest::Format;
+
+/// The name endings of a Locust `--csv` set's stats files, by format.
+const STATS_ENDINGS: [(Format, &str); 3] = [
+    (Format::LocustStats, "_stats.csv"),
+    (Format::LocustHistory, "_stats_history.csv"),
+    (Format::LocustRequests, "_requests.csv"),
+];
+
+/// `dirs`, each dir holding several Locust sets split into one input per set (then the
+/// files no set names, when there are any).
+pub(super) fn split_locust_sets(dirs: Vec<DirInput>) -> Vec<DirInput> {
+    let mut out = Vec::with_capacity(dirs.len());
+    for input in dirs {
+        let found = locust_sets(&input.files);
+        let prefixes: Vec<String> = found.iter().map(|(p, _)| p.clone()).collect();
+        let distinct = found.iter().enumerate().filter(|(i, (_, of))| of == i);
+        if distinct.count() < 2 || input.set.is_some() {
+            out.push(input);
+            continue;
+        }
+        let mut sets: Vec<DirInput> = (prefixes.iter())
+            .map(|p| DirInput {
+                set: Some(p.clone()),
+                ..DirInput::new(input.dir.clone(), Vec::new())
+            })
+            .collect();
+        let mut rest = Vec::new();
+        for file in input.files {
+            match prefix_of(&file, &prefixes) {
+                Some(i) => sets[found[i].1].files.push(file),
+                None => rest.push(file),
+            }
+        }
+        sets.retain(|s| !s.files.is_empty());
+        if !rest.is_empty() {
+            out.push(DirInput::new(input.dir.clone(), rest));
+        }
+        out.extend(sets);
+    }
+    out
+}
+
+/// The prefixes of the Locust stats files among `files`, in name order, each with the
+/// index of the first prefix whose stats file has the same bytes (its own, unless it
+/// is a copy).
+fn locust_sets(files: &[PathBuf]) -> Vec<(String, usize)> {
+    let mut stats: Vec<(String, &PathBuf)> = (files.iter())
+        .filter_map(|f| {
+            let name = f.file_name()?.to_str()?;
+            let (format, ending) = STATS_ENDINGS.iter().find(|(_, e)| name.ends_with(e))?;
+            let prefix = &name[..name.len() - ending.len()];
+            let is = matches!(detect(f), Ok(Detection::Supported(d)) if d == *format);
+            (is && !prefix.is_empty()).then(|| (prefix.to_string(), f))
+        })
+        .collect();
+    stats.sort();
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (i, (prefix, file)) in stats.iter().enumerate() {
+        if out.last().is_some_and(|(p, _)| p == prefix) {
+            continue;
+        }
+        let copy_of = (stats[..i].iter())
+            .position(|(p, f)| p != prefix && same_bytes(f, file))
+            .and_then(|j| out.iter().find(|(p, _)| *p == stats[j].0))
+            .map(|(_, of)| *of);
+        out.push((prefix.clone(), copy_of.unwrap_or(out.len())));
+    }
+    out
+}
+
+/// True when both files hold the same bytes (an unreadable one holds none).
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
+    size(a).is_some() && size(a) == size(b) && std::fs::read(a).ok() == std::fs::read(b).ok()
+}
+
+/// The index of the longest of `prefixes` that `file`'s name starts with, followed by
+/// a separator or nothing.
+fn prefix_of(file: &Path, prefixes: &[String]) -> Option<usize> {
+    let name = file.file_name()?.to_str()?;
+    (prefixes.iter().enumerate())
+        .filter(|(_, p)| {
+            name.strip_prefix(p.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['_', '.', '-', ' ']))
+        })
+        .max_by_key(|(_, p)| p.len())
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_goes_to_the_longest_prefix_it_starts_with() {
+        let prefixes = ["run".to_string(), "run_rerun".to_string()];
+        let of = |n: &str| prefix_of(Path::new(n), &prefixes);
+        assert_eq!(of("run_stats.csv"), Some(0));
+        assert_eq!(of("run_rerun_stats.csv"), Some(1));
+        assert_eq!(of("run_rerun.html"), Some(1));
+        assert_eq!(of("run.console.log"), Some(0));
+        assert_eq!(of("run2_stats.csv"), None);
+        assert_eq!(of("notes.md"), None);
+    }
+}
