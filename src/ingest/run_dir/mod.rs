@@ -13,7 +13,8 @@
 //! a source's files say of its answers beyond their rows (Gatling's assertions, JMeter's
 //! successful 5xx, k6's script checks) in `answers.rs`; what stage dirs add
 //! up to (one run whatever tool measured each, users from the data over the dir's
-//! name) in `stage_dirs.rs`. This file
+//! name) in `stage_dirs.rs`; a dir holding several Locust `--csv` sets, one stage
+//! each, in `result_sets.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod answers;
