@@ -138,8 +138,8 @@ fn plan(args: &CompareArgs) -> Result<(Mode, Vec<PathBuf>, Vec<PathBuf>), String
 pub(super) fn thresholds(sla: Option<&Path>, specs: &[String]) -> Result<Thresholds, String> {
     let mut t = Thresholds::default();
     if let Some(path) = sla {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("--sla {}: {e}", path.display()))?;
+        let text = crate::ingest::text::read_text(path)
+            .map_err(|e| format!("--sla {}: {e}", path.display()))?;
         let doc: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| format!("{}: {}", path.display(), e.message()))?;

@@ -25,10 +25,11 @@ pub struct SlaFile {
 pub struct NothingToReport;
 
 impl SlaFile {
-    /// Reads and parses an SLA file given on the command line.
+    /// Reads and parses an SLA file given on the command line (UTF-8, or UTF-16 as
+    /// Windows PowerShell's `Out-File` saves it).
     pub fn read(path: &Path) -> Result<SlaFile, NothingToReport> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::ingest::text::read_text(path).map_err(|e| {
             eprintln!("error: --sla {origin}: {e}");
             NothingToReport
         })?;

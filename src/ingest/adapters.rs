@@ -12,7 +12,8 @@ use super::problem;
 use crate::model::Problem;
 
 /// A buffered reader over a file, decompressing it when it is gzip (k6 writes
-/// `--out json=x.json.gz`). Streams: nothing is loaded whole; lines past the cap are
+/// `--out json=x.json.gz`) and reading it as UTF-8 when it is UTF-16 (a console
+/// capture by Windows PowerShell). Streams: nothing is loaded whole; lines past the cap are
 /// dropped and inflation past the limits is an error (see [`super::limits`]).
 pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead>, Problem> {
     let cannot = |e: std::io::Error| problem(path, None, format!("cannot read: {e}"));
@@ -20,7 +21,12 @@ pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead>, Problem> {
     let mut magic = [0u8; 2];
     let n = file.read(&mut magic).map_err(cannot)?;
     let file = File::open(path).map_err(cannot)?;
-    let inner: Box<dyn BufRead> = if n == 2 && magic == [0x1f, 0x8b] {
+    let inner: Box<dyn BufRead> = if let Some(little) = super::utf16::bom(&magic[..n]) {
+        let mut file = BufReader::new(file);
+        file.consume(2);
+        let text = super::utf16::Utf8Reader::new(file, little);
+        Box::new(BufReader::with_capacity(1 << 16, text))
+    } else if n == 2 && magic == [0x1f, 0x8b] {
         let compressed = file.metadata().map_err(cannot)?.len();
         let decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
         Box::new(BufReader::with_capacity(

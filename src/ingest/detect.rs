@@ -153,6 +153,10 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
             other => other,
         };
     }
+    // Windows PowerShell's `>` saves a console capture as UTF-16.
+    if let Some(little) = super::utf16::bom(head) {
+        return detect_format(path, super::utf16::to_utf8(head, little).as_bytes());
+    }
     if let Some(version) = super::gatling_binary::binary_log_version(head) {
         return super::gatling_binary::detect(head, &version);
     }

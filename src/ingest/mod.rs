@@ -37,6 +37,7 @@ mod run_dir;
 mod stages;
 pub mod text;
 mod untrimmed;
+mod utf16;
 
 // Bounded reads and plausible rows, for every format.
 pub mod limits;

@@ -47,10 +47,13 @@ pub fn read_text(path: &Path) -> io::Result<String> {
     Ok(normalize(&super::limits::read_whole(path)?))
 }
 
-/// Text from bytes: BOM stripped, invalid UTF-8 replaced, `\r\r\n` and `\r\n` → `\n`.
+/// Text from bytes (UTF-8, or UTF-16 with its BOM): BOM stripped, invalid UTF-8 replaced, `\r\r\n` and `\r\n` → `\n`.
 ///
 /// A lone `\r` inside a quoted CSV field is kept; only the ones before a `\n` go.
 pub fn normalize(bytes: &[u8]) -> String {
+    if let Some(little) = super::utf16::bom(bytes) {
+        return normalize(super::utf16::to_utf8(bytes, little).as_bytes());
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = String::from_utf8_lossy(bytes);
     if !text.contains('\r') {

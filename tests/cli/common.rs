@@ -199,3 +199,13 @@ pub fn hlog_blob(h: &hdrhistogram::Histogram<u64>) -> String {
         .expect("serialise a histogram");
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// `text` as Windows PowerShell's `>` and `Out-File` save it: UTF-16LE with a BOM,
+/// CRLF endings.
+pub fn utf16le(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.replace('\n', "\r\n").encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    bytes
+}

@@ -59,4 +59,5 @@ mod tool_gates;
 mod tools_real;
 mod trust;
 mod verdict;
+mod windows_files;
 mod wrk2;

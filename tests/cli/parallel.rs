@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::common::{analyze_json, headroom, TestDir};
+use super::common::{analyze_json, headroom, utf16le, TestDir};
 
 #[allow(dead_code)]
 #[path = "../../examples/gen.rs"]
@@ -505,4 +505,30 @@ fn a_one_digit_status_replays_from_the_tape_as_itself_not_as_a_class() {
     assert!(kinds.get("status:5xx").is_none(), "{kinds}");
     let (_, reread, _) = analyze_json(&[&run], &["--reread"]);
     same(&tape, &reread, "tape and reread");
+}
+
+/// A JTL saved as UTF-16 (a console or export captured by Windows PowerShell) reads as
+/// the UTF-8 file it was made from, on one thread or four: its bytes are not its
+/// text's, so it is never cut into parts at line ends found in them. Before, it was
+/// "not a recognised load-test result".
+#[test]
+fn a_utf16_copy_reads_as_its_utf8_original() {
+    let dir = TestDir::new();
+    fixture(&dir, gen::Format::Jtl, "results.jtl", 30_001, "garbage");
+    let text = std::fs::read_to_string(dir.path().join("run/results.jtl")).unwrap();
+    dir.write("windows/results.jtl", utf16le(&text));
+    let (code, original, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    for threads in ["1", "4"] {
+        let windows = &dir.path().join("windows");
+        let (code16, utf16, err16) = analyze_json(&[windows], &["--threads", threads]);
+        assert_eq!(code, code16, "{err}\n{err16}");
+        for key in ["overall", "stages", "endpoints"] {
+            same(&original[key], &utf16[key], key);
+        }
+        let problems = utf16["problems"].as_array().unwrap();
+        assert!(
+            problems.iter().any(|p| p["line"].as_u64() == Some(30_001)),
+            "the bad row is named at its line: {problems:?}"
+        );
+    }
 }
