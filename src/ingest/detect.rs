@@ -39,7 +39,8 @@ pub enum Format {
     ArtilleryConsole,
     /// Locust `--json` output.
     LocustJson,
-    /// Locust's HTML report (2.22 and later: its data in `window.templateArgs`).
+    /// Locust's HTML report (2.22 and later: its data in `window.templateArgs`; before:
+    /// its tables).
     LocustHtml,
     /// headroom's generic per-request CSV (README, "Generic per-request CSV").
     GenericCsv,

@@ -401,3 +401,121 @@ fn several_locust_sets_in_one_dir_are_one_stage_each() {
     assert!(keys.contains(&"GET /api/agents"), "{keys:?}");
     assert!(!stderr.contains("second Locust result set"), "{stderr}");
 }
+
+/// Locust's HTML report as Locust 1.x–2.21 render it (no data object; reduced to
+/// what it holds): `/a` with `(n, fails)`, `/b` with `(m, 0)`, Aggregated at `rps`,
+/// `users` in its history, 503s as the failures.
+fn legacy_locust_html(a: (u64, u64), m: u64, rps: f64, users: u32) -> String {
+    let row = |method: &str, name: &str, cells: &str, total: bool| {
+        let class = if total { " class=\"total\"" } else { "" };
+        format!("<tr{class}>\n<td>{method}</td>\n<td>{name}</td>\n{cells}</tr>\n")
+    };
+    let td = |v: &[String]| {
+        v.iter()
+            .map(|x| format!("<td>{x}</td>\n"))
+            .collect::<String>()
+    };
+    let stats = |n: u64, f: u64, r: f64| {
+        td(&[
+            n.to_string(),
+            f.to_string(),
+            "40".into(),
+            "2".into(),
+            "900".into(),
+            "70".into(),
+            format!("{r:.1}"),
+            "0.0".into(),
+        ])
+    };
+    let pct = |p50: u32, p95: u32| {
+        td(&[p50, p50, p50, p50, p95, p95, p95 * 2, p95 * 3].map(|v| v.to_string()))
+    };
+    let total = a.0 + m;
+    let mut html = String::from(
+        "<!DOCTYPE html>\n<html>\n<head>\n    <title>Test Report for locustfile.py</title>\n\
+         <style>body { background: #173529; }</style>\n</head>\n<body>\n<div class=\"container\">\n\
+         <h1>Locust Test Report</h1>\n<div class=\"info\">\n<p>During: <span class=\"l10n \
+         datetime\">2026-01-18 03:12:00</span> - <span class=\"l10n datetime\">2026-01-18 \
+         03:17:00</span></p>\n</div>\n<div class=\"requests\">\n<h2>Request Statistics</h2>\n\
+         <table class=\"stats\">\n<thead>\n<tr>\n<th class=\"sortable\">Method</th>\n<th>Name</th>\n\
+         <th># Requests</th>\n<th># Fails</th>\n<th>Average (ms)</th>\n<th>Min (ms)</th>\n\
+         <th>Max (ms)</th>\n<th>Average size (bytes)</th>\n<th>RPS</th>\n<th>Failures/s</th>\n\
+         </tr>\n</thead>\n<tbody>\n",
+    );
+    html += &row("GET", "/a", &stats(a.0, a.1, 0.0), false);
+    html += &row("GET", "/b", &stats(m, 0, 0.0), false);
+    html += &row("", "Aggregated", &stats(total, a.1, rps), true);
+    html += "</tbody>\n</table>\n</div>\n<div class=\"responses\">\n<h2>Response Time \
+             Statistics</h2>\n<table class=\"stats\">\n<thead>\n<tr>\n<th>Method</th>\n<th>Name</th>\n";
+    for p in [50, 60, 70, 80, 90, 95, 99, 100] {
+        html += &format!("<th class=\"sortable\">{p}%ile (ms)</th>\n");
+    }
+    html += "</tr>\n</thead>\n<tbody>\n";
+    html += &row("GET", "/a", &pct(30, 80), false);
+    html += &row("GET", "/b", &pct(20, 60), false);
+    html += &row("", "Aggregated", &pct(25, 70), true);
+    html += "</tbody>\n</table>\n</div>\n";
+    if a.1 > 0 {
+        html += &format!(
+            "<div class=\"failures\">\n<h2>Failures Statistics</h2>\n<table class=\"stats\">\n\
+             <thead>\n<tr>\n<th>Method</th>\n<th>Name</th>\n<th>Error</th>\n<th>Occurrences</th>\n\
+             </tr>\n</thead>\n<tbody>\n<tr>\n<td>GET</td>\n<td>/a</td>\n<td>HTTPError(&#x27;503 \
+             Server Error: Service Unavailable for url: /a&#x27;)</td>\n<td>{}</td>\n</tr>\n\
+             </tbody>\n</table>\n</div>\n",
+            a.1
+        );
+    }
+    html += &format!(
+        "</div>\n<script>\nvar stats_history = {{\n    \"time\": [\"03:12:01\", \"03:12:02\"],\n    \
+         \"user_count\": [{{\"value\": {users}}}, {{\"value\": {users}}}],\n    \"current_rps\": \
+         [{{\"users\": {users}, \"value\": 88.0}}],\n}};\n</script>\n</body>\n</html>\n"
+    );
+    html
+}
+
+/// The seed report's own layout (Locust 2.20 with `--html` only, one report per
+/// scenario, in one results dir): each report is a stage, named and peopled by its
+/// file name, with its table's counts, its 503s as such, and the time its requests
+/// took at its RPS. Before, Locust's pre-2.22 report was "not a recognised load-test
+/// result", and the dir had no results at all.
+#[test]
+fn locust_html_reports_before_2_22_in_one_dir_are_one_stage_each() {
+    let dir = TestDir::new();
+    let run = dir.path().join("results/2026-01-18_03-12-00");
+    dir.write(
+        "results/2026-01-18_03-12-00/01_Baseline_100users.html",
+        legacy_locust_html((3000, 0), 1000, 40.0, 100),
+    );
+    dir.write(
+        "results/2026-01-18_03-12-00/02_Peak_1000users.html",
+        legacy_locust_html((24_000, 480), 8000, 320.0, 1000),
+    );
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().expect("stages");
+    let got: Vec<(&str, u64, u64, u64)> = (stages.iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap(),
+                s["users"].as_u64().unwrap(),
+                s["requests"].as_u64().unwrap(),
+                s["failures"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("baseline", 100, 4000, 0), ("peak", 1000, 32_000, 480)]
+    );
+    // 32,000 requests at 320 req/s: 100 s.
+    assert!((stages[1]["duration_s"].as_f64().unwrap() - 100.0).abs() < 1e-6);
+    let peak_a = (stages[1]["endpoints"].as_array().unwrap().iter())
+        .find(|e| e["key"] == "GET /a")
+        .expect("GET /a");
+    assert_eq!(peak_a["failures_by_kind"]["status:503"], 480, "{peak_a}");
+    assert_eq!(peak_a["latency_ms"]["p95"], 80.0, "{peak_a}");
+    assert_eq!(
+        peak_a["top_errors"][0]["message"],
+        "HTTPError('503 Server Error: Service Unavailable for url: /a')"
+    );
+}

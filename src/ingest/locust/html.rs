@@ -12,6 +12,8 @@
 //! * The window starts at `start_time` (whole seconds) and lasts the `Aggregated`
 //!   requests ÷ its `total_rps` (Locust's rate over its own measured window); the
 //!   users are the most `user_count` in `history`.
+//! * Locust before 2.22 wrote the page from a template instead, with no data object:
+//!   read by `html_legacy.rs`.
 //! * Read alone, one whole-run stage. Beside the Locust CSVs of the same run it is the
 //!   same data, checked on its requests (`run_dir/pairs.rs`): the report is written as
 //!   Locust ends, so it holds requests the CSVs' last write missed.
@@ -40,29 +42,32 @@ pub const SPEC: FormatSpec = FormatSpec {
         "Locust's HTML report holds Locust's own whole-run figures (percentiles rounded by \
          Locust); beside the CSVs of the same run it checks that they hold the whole run",
     ],
-    detected_by: "an HTML page titled `Locust` (its data in `window.templateArgs`)",
+    detected_by: "an HTML page titled `Locust` (its data in `window.templateArgs`), or headed \
+                  `Locust Test Report` (before Locust 2.22)",
     example: "locust --headless --html report.html -f locustfile.py",
 };
 
 /// Where the report's data starts.
 const DATA: &str = "window.templateArgs = ";
 
-/// True for Locust's HTML report: an HTML page whose title is Locust's.
+/// True for Locust's HTML report: an HTML page whose title is Locust's, or (before
+/// 2.22) whose heading is.
 pub fn sniff(head: &str) -> bool {
     let h = head.trim_start_matches('\u{feff}').trim_start();
     (h.starts_with("<!DOCTYPE html") || h.starts_with("<html"))
-        && (head.contains("<title>Locust</title>") || head.contains(DATA))
+        && (head.contains("<title>Locust</title>")
+            || head.contains(DATA)
+            || head.contains(super::html_legacy::HEADING))
 }
 
 /// The report's data object.
-fn data(path: &Path) -> Result<Map<String, Value>, Problem> {
-    let text = read_file_text(path)?;
+fn data(path: &Path, text: &str) -> Result<Map<String, Value>, Problem> {
     let at = text.find(DATA).ok_or_else(|| {
         problem(
             path,
             None,
-            "a Locust HTML page without `window.templateArgs` (Locust before 2.22, or the \
-             web UI's page rather than its report): not read; run Locust with --csv",
+            "a Locust HTML page without `window.templateArgs` (the web UI's page rather than \
+             its report): not read; run Locust with --csv",
         )
     })?;
     let line = text[..at].lines().count() as u64;
@@ -114,9 +119,13 @@ fn percentiles(d: &Map<String, Value>, method: &str, name: &str) -> Vec<(f64, f6
     points
 }
 
-/// Reads a Locust HTML report.
+/// Reads a Locust HTML report, of either generation.
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
-    let d = data(path)?;
+    let page = read_file_text(path)?;
+    if !page.contains(DATA) && page.contains(super::html_legacy::HEADING) {
+        return super::html_legacy::read(path, &page);
+    }
+    let d = data(path, &page)?;
     let mut s = ToolSummary::new("locust");
     let mut total_rps = None;
     for e in entries(&d, "requests_statistics") {
@@ -154,13 +163,15 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         }
     }
     if s.endpoints.is_empty() {
-        return Err(problem(
-            path,
-            None,
-            "no request statistics in the report (Locust made no requests)",
-        ));
+        return Err(problem(path, None, NO_REQUESTS));
     }
-    add_kinds(&d, &mut s);
+    let failures = entries(&d, "failures_statistics")
+        .into_iter()
+        .filter_map(|f| {
+            let n = f.get("occurrences").and_then(Value::as_u64)?;
+            Some((text(f, "method"), text(f, "name"), text(f, "error"), n))
+        });
+    add_kinds(failures, &mut s);
     let start = d
         .get("start_time")
         .and_then(Value::as_str)
@@ -178,10 +189,11 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     Ok(s)
 }
 
-/// The users of the run, from the report's `history` (`user_count`: `[time, n]`): its
-/// one level, or `None` with a note when the users stepped through several levels (a
-/// `LoadTestShape`, `--users` changed in the web UI): whole-run figures are then no
-/// one load level's, and giving them the top level's users would misplace them.
+/// Why a report with no endpoint is not read.
+pub(super) const NO_REQUESTS: &str =
+    "no request statistics in the report (Locust made no requests)";
+
+/// The users of the run, from the report's `history` (`user_count`: `[time, n]`).
 fn users(d: &Map<String, Value>, path: &Path, notes: &mut Vec<String>) -> Option<u32> {
     let samples: Vec<(i64, f64)> = entries(d, "history")
         .iter()
@@ -191,11 +203,23 @@ fn users(d: &Map<String, Value>, path: &Path, notes: &mut Vec<String>) -> Option
             Some((t, pair.get(1)?.as_f64()?))
         })
         .collect();
+    one_level(&samples, path, notes)
+}
+
+/// The users of `(time, users)` samples: their one level, or `None` with a note when
+/// the users stepped through several levels (a `LoadTestShape`, `--users` changed in
+/// the web UI): whole-run figures are then no one load level's, and giving them the
+/// top level's users would misplace them.
+pub(super) fn one_level(
+    samples: &[(i64, f64)],
+    path: &Path,
+    notes: &mut Vec<String>,
+) -> Option<u32> {
     let top = samples
         .iter()
         .map(|s| s.1)
         .fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.max(u))));
-    let levels = crate::ingest::stages::plateaus(&samples);
+    let levels = crate::ingest::stages::plateaus(samples);
     if levels.len() > 1 {
         let each: Vec<String> = levels.iter().map(|p| p.users.to_string()).collect();
         notes.push(format!(
@@ -211,16 +235,14 @@ fn users(d: &Map<String, Value>, path: &Path, notes: &mut Vec<String>) -> Option
     top.and_then(|u| u32::try_from(u as u64).ok())
 }
 
-/// Gives each endpoint (and the aggregate) the kinds of its `failures_statistics`; the
-/// rest of its failures stay `other`.
-fn add_kinds(d: &Map<String, Value>, s: &mut ToolSummary) {
-    for f in entries(d, "failures_statistics") {
-        let Some(n) = f.get("occurrences").and_then(Value::as_u64) else {
-            continue;
-        };
-        let error = text(f, "error");
+/// Gives each endpoint (and the aggregate) the kinds of its failures statistics
+/// (`(method, name, error, occurrences)`); the rest of its failures stay `other`.
+pub(super) fn add_kinds<'a>(
+    failures: impl Iterator<Item = (&'a str, &'a str, &'a str, u64)>,
+    s: &mut ToolSummary,
+) {
+    for (method, name, error, n) in failures {
         let kind = FailureKind::classify(None, error);
-        let (method, name) = (text(f, "method"), text(f, "name"));
         if let Some(ep) = (s.endpoints.iter_mut())
             .find(|ep| ep.key.name == name && ep.key.method.as_deref().unwrap_or("") == method)
         {

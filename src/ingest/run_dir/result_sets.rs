@@ -1,6 +1,6 @@
 //! A dir holding several Locust runs side by side, each under its own `--csv` prefix
 //! (`01_Baseline_100users_stats.csv`, `02_Peak_1000users_stats.csv`, … beside their
-//! `--html` reports and consoles), as a script that runs one scenario after another
+//! `--html` reports and consoles) or only as `--html` reports named so, as a script that runs one scenario after another
 //! into one results dir writes them: each prefix is a stage, read as a stage dir of its
 //! own would be and named by its prefix, never one set read and the others skipped.
 //! A file belongs to the longest prefix its name starts with (followed by `_`, `.`,
@@ -55,19 +55,30 @@ pub(super) fn split_locust_sets(dirs: Vec<DirInput>) -> Vec<DirInput> {
     out
 }
 
-/// The prefixes of the Locust stats files among `files`, in name order, each with the
-/// index of the first prefix whose stats file has the same bytes (its own, unless it
-/// is a copy).
+/// The prefixes of the Locust sets among `files` (their stats files', or without any,
+/// the names of their HTML reports), in name order, each with the index of
+/// the first prefix whose file has the same bytes (its own, unless it is a copy).
 fn locust_sets(files: &[PathBuf]) -> Vec<(String, usize)> {
+    let is =
+        |f: &Path, format: Format| matches!(detect(f), Ok(Detection::Supported(d)) if d == format);
     let mut stats: Vec<(String, &PathBuf)> = (files.iter())
         .filter_map(|f| {
             let name = f.file_name()?.to_str()?;
             let (format, ending) = STATS_ENDINGS.iter().find(|(_, e)| name.ends_with(e))?;
             let prefix = &name[..name.len() - ending.len()];
-            let is = matches!(detect(f), Ok(Detection::Supported(d)) if d == *format);
-            (is && !prefix.is_empty()).then(|| (prefix.to_string(), f))
+            (!prefix.is_empty() && is(f, *format)).then(|| (prefix.to_string(), f))
         })
         .collect();
+    // Runs with `--html` only (Locust's report, one per run): a report's name is its
+    // prefix. Beside CSV sets, a report is one of theirs, whatever its name.
+    if stats.is_empty() {
+        stats = (files.iter())
+            .filter_map(|f| {
+                let stem = f.file_name()?.to_str()?.strip_suffix(".html")?;
+                (!stem.is_empty() && is(f, Format::LocustHtml)).then(|| (stem.to_string(), f))
+            })
+            .collect();
+    }
     stats.sort();
     let mut out: Vec<(String, usize)> = Vec::new();
     for (i, (prefix, file)) in stats.iter().enumerate() {
