@@ -519,3 +519,69 @@ fn locust_html_reports_before_2_22_in_one_dir_are_one_stage_each() {
         "HTTPError('503 Server Error: Service Unavailable for url: /a')"
     );
 }
+
+/// ab's console of `n` requests at `c` concurrent users in `secs` s, `failed` of them
+/// answered 503 (a length unlike the first answer's too), 10 ms each.
+fn ab_console(c: u32, n: u64, failed: u64, secs: f64) -> String {
+    let failed = match failed {
+        0 => "0".to_string(),
+        f => format!("{f}\n   (Connect: 0, Receive: 0, Length: {f}, Exceptions: 0)\nNon-2xx responses:      {f}"),
+    };
+    format!(
+        "This is ApacheBench, Version 2.3 <$Revision$>\n\nBenchmarking 127.0.0.1 (be patient)\n\
+         Completed {n} requests\nFinished {n} requests\n\n\nServer Hostname:        127.0.0.1\n\
+         Server Port:            8080\n\nDocument Path:          /api\nDocument Length:        13 \
+         bytes\n\nConcurrency Level:      {c}\nTime taken for tests:   {secs:.3} seconds\n\
+         Complete requests:      {n}\nFailed requests:        {failed}\nTotal transferred:      \
+         1000 bytes\nHTML transferred:       100 bytes\nRequests per second:    {:.2} [#/sec] \
+         (mean)\nTime per request:       10.000 [ms] (mean)\n\nPercentage of the requests served \
+         within a certain time (ms)\n  50%     10\n  90%     10\n  95%     10\n  99%     10\n \
+         100%     10 (longest request)\n",
+        n as f64 / secs
+    )
+}
+
+/// Consoles of one tool saved one file per scenario in one dir, named as stage dirs
+/// are (`01_Baseline_2users.log`, `02_Peak_16users.log`): each is the stage its name
+/// says, so an SLA on "Peak" judges the peak run alone. Before, they were stages
+/// `2_users` and `16_users`, which no SLA naming "Peak" finds (exit 2).
+#[test]
+fn consoles_saved_one_file_per_scenario_are_the_stages_their_names_say() {
+    let dir = TestDir::new();
+    // 2 users at 10 ms: 200 req/s; 16 users: 1,600 req/s, 2 % failed.
+    dir.write("run/01_Baseline_2users.log", ab_console(2, 2000, 0, 10.0));
+    dir.write("run/02_Peak_16users.log", ab_console(16, 16_000, 320, 10.0));
+    dir.write("run/notes.txt", "baseline then peak\n");
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let got: Vec<(&str, u64, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            let name = s["name"].as_str().unwrap();
+            (
+                name,
+                s["users"].as_u64().unwrap(),
+                s["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("baseline", 2, 2000), ("peak", 16, 16_000)]);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"Peak\"]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let o = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("NO-GO on `peak`"), "{out}");
+}

@@ -13,8 +13,9 @@
 //! a source's files say of its answers beyond their rows (Gatling's assertions, JMeter's
 //! successful 5xx, k6's script checks) in `answers.rs`; what stage dirs add
 //! up to (one run whatever tool measured each, users from the data over the dir's
-//! name) in `stage_dirs.rs`; a dir holding several Locust `--csv` sets, one stage
-//! each, in `result_sets.rs`. This file
+//! name) in `stage_dirs.rs`; a dir holding several runs under their own file-name
+//! prefixes (Locust sets, files named as stage dirs), one stage each, in
+//! `result_sets.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod answers;
@@ -63,7 +64,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
         expand(p, &mut dirs, &mut run);
     }
     let dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
-    let mut dirs = result_sets::split_locust_sets(dirs);
+    let mut dirs = result_sets::split_result_sets(dirs);
     read_each_file_once(&mut dirs, &mut run);
     let mut late = LateHashes::new(dirs.iter().flat_map(|d| &d.files));
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);

@@ -1,17 +1,21 @@
-//! A dir holding several Locust runs side by side, each under its own `--csv` prefix
-//! (`01_Baseline_100users_stats.csv`, `02_Peak_1000users_stats.csv`, … beside their
-//! `--html` reports and consoles) or only as `--html` reports named so, as a script that runs one scenario after another
-//! into one results dir writes them: each prefix is a stage, read as a stage dir of its
-//! own would be and named by its prefix, never one set read and the others skipped.
+//! A dir holding several runs side by side, each under its own file-name prefix, as a
+//! script that runs one scenario after another into one results dir writes them:
+//! Locust `--csv` sets (`01_Baseline_100users_stats.csv`, `02_Peak_1000users_stats.csv`,
+//! … beside their `--html` reports and consoles), Locust `--html` reports alone, or any
+//! tool's outputs named as stage dirs are (`01_Baseline_2users.log`,
+//! `02_Peak_16users.log`: users, or an ordering number, and names that differ). Each
+//! prefix is a stage, read as a stage dir of its own would be and named by its prefix,
+//! never one set read and the others skipped or summed.
 //! A file belongs to the longest prefix its name starts with (followed by `_`, `.`,
-//! `-` or a space); files no prefix names stay with the dir. A set whose stats file is
-//! byte-identical to another's is a copy, not a stage: it stays with that set, to be
-//! read once and named as a copy.
+//! `-` or a space); files no prefix names stay with the dir. A Locust set whose stats
+//! file is byte-identical to another's is a copy, not a stage: it stays with that set,
+//! to be read once and named as a copy.
 
 use std::path::{Path, PathBuf};
 
 use super::discover::{detect, DirInput};
 use crate::ingest::detect::Detection;
+use crate::ingest::stages::{numbered_name, stage_from_dir_name};
 use crate::ingest::Format;
 
 /// The name endings of a Locust `--csv` set's stats files, by format.
@@ -21,12 +25,15 @@ const STATS_ENDINGS: [(Format, &str); 3] = [
     (Format::LocustRequests, "_requests.csv"),
 ];
 
-/// `dirs`, each dir holding several Locust sets split into one input per set (then the
-/// files no set names, when there are any).
-pub(super) fn split_locust_sets(dirs: Vec<DirInput>) -> Vec<DirInput> {
+/// `dirs`, each dir holding several result sets split into one input per set (then
+/// the files no set names, when there are any).
+pub(super) fn split_result_sets(dirs: Vec<DirInput>) -> Vec<DirInput> {
     let mut out = Vec::with_capacity(dirs.len());
     for input in dirs {
-        let found = locust_sets(&input.files);
+        let mut found = locust_sets(&input.files);
+        if found.is_empty() {
+            found = stage_named_files(&input.files);
+        }
         let prefixes: Vec<String> = found.iter().map(|(p, _)| p.clone()).collect();
         let distinct = found.iter().enumerate().filter(|(i, (_, of))| of == i);
         if distinct.count() < 2 || input.set.is_some() {
@@ -92,6 +99,33 @@ fn locust_sets(files: &[PathBuf]) -> Vec<(String, usize)> {
         out.push((prefix.clone(), copy_of.unwrap_or(out.len())));
     }
     out
+}
+
+/// The name stems (up to the first `.`) of the result files among `files` that are
+/// named as stage dirs are, each its own set, when there are two or more and their
+/// stage names differ or they are numbered (`01_smoke_2users`, `05_smoke_2users`: a
+/// run and its rerun); else none (`ab-2users.log`, `ab-8users.log` are stages by their
+/// users already).
+fn stage_named_files(files: &[PathBuf]) -> Vec<(String, usize)> {
+    let mut stems: Vec<(String, String, bool)> = (files.iter())
+        .filter_map(|f| {
+            let stem = f.file_name()?.to_str()?.split('.').next()?;
+            let result = matches!(detect(f), Ok(Detection::Supported(d)) if d != Format::Manifest);
+            let (name, users) = stage_from_dir_name(stem).filter(|_| result)?;
+            let numbered = numbered_name(stem).is_some();
+            (users.is_some() || numbered).then(|| (stem.to_string(), name, numbered))
+        })
+        .collect();
+    stems.sort();
+    stems.dedup();
+    let names: std::collections::BTreeSet<&String> = stems.iter().map(|s| &s.1).collect();
+    let numbered = stems.iter().filter(|s| s.2).count();
+    if stems.len() < 2 || (names.len() < 2 && numbered < 2) {
+        return Vec::new();
+    }
+    (stems.into_iter().enumerate())
+        .map(|(i, (stem, _, _))| (stem, i))
+        .collect()
 }
 
 /// True when both files hold the same bytes (an unreadable one holds none).
