@@ -3,7 +3,11 @@
 //!
 //! - **Where the plateau starts**: the first step whose marginal goodput gain ΔX/ΔN
 //!   falls below [`SATURATION_GAIN`] of the low-load per-user gain γ (goodput per user
-//!   at the lowest load). The point before that step is the first plateau stage.
+//!   at the lowest load). The point before that step is the first plateau stage,
+//!   unless it still lies on the low-load line γN and goodput grew more than
+//!   [`RETROGRADE_DROP`] across the step (a wide step, 1 → 64 users): then the knee
+//!   lies inside the step and the plateau starts at its upper end, so a stage well
+//!   below the plateau never counts towards C.
 //! - **The plateau level C** is the median goodput of the plateau stages (from the
 //!   first plateau stage on, less a retrograde tail that stays [`RETROGRADE_DROP`]
 //!   below that median), not the single best stage:
@@ -141,14 +145,24 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
             ),
         ));
     };
-    let start = step - 1;
+    // The stage below the flat step still on the low-load line γN (within
+    // SATURATION_GAIN of it), with goodput still growing across the step: it is below
+    // the plateau, not on it.
+    let on_line = goodputs[step - 1] >= (1.0 - SATURATION_GAIN) * gamma * loads[step - 1];
+    let inside_step = on_line && goodputs[step - 1] < (1.0 - RETROGRADE_DROP) * goodputs[step];
+    let start = if inside_step { step } else { step - 1 };
     let end = plateau_end(&goodputs, start);
     let mut plateau: Vec<f64> = goodputs[start..end].to_vec();
     let lowest = plateau.iter().copied().fold(f64::INFINITY, f64::min);
     let level = median(&mut plateau);
     let plateau_stages: Vec<String> = points[start..end].iter().map(|p| p.stage.clone()).collect();
 
-    let (users, bracket) = knee_bracket(&loads, start, level, gamma);
+    let (users, bracket) = if inside_step {
+        let (lo, hi) = (loads[step - 1], loads[step]);
+        (Some((level / gamma).clamp(lo, hi)), [Some(lo), Some(hi)])
+    } else {
+        knee_bracket(&loads, start, level, gamma)
+    };
     let step_gain = (goodputs[step] - goodputs[step - 1]) / (loads[step] - loads[step - 1]);
     let mut method = format!(
         "marginal gain ΔX/ΔN = {} per user from {} to {} users, below {}% of the low-load \
@@ -163,6 +177,15 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
         format_rate(lowest),
         format_rate(best),
     );
+    if inside_step {
+        method.push_str(&format!(
+            "; goodput still grew from {} to {} across that step, so the plateau starts \
+             inside it: the stage at {} users is below the plateau, not on it",
+            format_rate(goodputs[step - 1]),
+            format_rate(goodputs[step]),
+            fmt_users(loads[step - 1])
+        ));
+    }
     match users {
         Some(n) => method.push_str(&format!(
             "; the line γN meets it at C/γ ≈ {} users",

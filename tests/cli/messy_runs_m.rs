@@ -1,0 +1,137 @@
+//! Messy runs, thirteenth batch (qa18): stepped runs against `headroom target` with a
+//! known capacity (4 workers × 10 ms constant service: C = 400 req/s in theory, about
+//! 357 req/s measured with tokio's timer, the knee at C·S ≈ 4 users), driven past it
+//! by wrk, hey, ab, autocannon and `drive`, one dir per step. Each test writes the
+//! tool's output in shape copied from those real runs, reduced to the steps that
+//! matter, and checks the capacity figures against what the fixture's numbers give.
+
+use serde_json::Value;
+
+use super::common::{analyze_json, TestDir};
+
+/// hey's console of one step: `n` answers (all 200) in exactly 4 s, its mean and
+/// latency distribution in seconds (10, 25, 50, 75, 90, 95, 99 %) to four decimals.
+fn hey_step(n: u64, mean: &str, pcts: [&str; 7]) -> String {
+    let [p10, p25, p50, p75, p90, p95, p99] = pcts;
+    format!(
+        "\nSummary:\n  Total:\t4.0000 secs\n  Slowest:\t{p99} secs\n  Fastest:\t{p10} secs\n  \
+         Average:\t{mean} secs\n  Requests/sec:\t{:.4}\n  \n  Total data:\t{} bytes\n  \
+         Size/request:\t8 bytes\n\nResponse time histogram:\n  {p10} [1]\t|\n\n\n\
+         Latency distribution:\n  10% in {p10} secs\n  25% in {p25} secs\n  50% in {p50} secs\n  \
+         75% in {p75} secs\n  90% in {p90} secs\n  95% in {p95} secs\n  99% in {p99} secs\n\n\
+         Details (average, fastest, slowest):\n  DNS+dialup:\t0.0000 secs, {p10} secs, {p99} secs\n  \
+         DNS-lookup:\t0.0000 secs, 0.0000 secs, 0.0000 secs\n  req write:\t0.0000 secs, 0.0000 secs, 0.0001 secs\n  \
+         resp wait:\t{mean} secs, {p10} secs, {p99} secs\n  resp read:\t0.0001 secs, 0.0000 secs, 0.0004 secs\n\n\
+         Status code distribution:\n  [200]\t{n} responses\n\n\n\n",
+        n as f64 / 4.0,
+        8 * n
+    )
+}
+
+/// A step below the knee: every request served at once, 11.5 ms.
+fn below_knee(n: u64) -> String {
+    hey_step(
+        n,
+        "0.0115",
+        [
+            "0.0112", "0.0113", "0.0115", "0.0116", "0.0117", "0.0118", "0.0120",
+        ],
+    )
+}
+
+/// A float field of the report, with the report in the message when it is missing.
+fn num(v: &Value, what: &str) -> f64 {
+    v.as_f64()
+        .unwrap_or_else(|| panic!("{what} is not a number: {v}"))
+}
+
+/// Two steps, 1 user (87 req/s) and 64 users (357 req/s), as a user measures "low and
+/// high" first. Goodput grew 4.1× across the step, so the 1-user stage is below the
+/// plateau, not on it. The saturation was "measured" at the median of both stages,
+/// (87 + 357) ÷ 2 = 222 req/s, "already at the lowest measured load (1 users)". The
+/// plateau is the 64-user stage alone: C = 1,428 ÷ 4 s = 357 req/s, and the knee
+/// C/γ = 357 ÷ 87 ≈ 4.1 users lies inside the step, between 1 and 64 users.
+#[test]
+fn a_wide_step_s_low_stage_is_below_the_plateau_not_on_it() {
+    let dir = TestDir::new();
+    dir.write("run/step-1 (1 users)/hey.txt", below_knee(348));
+    dir.write(
+        "run/step-2 (64 users)/hey.txt",
+        hey_step(
+            1428,
+            "0.1790",
+            [
+                "0.1760", "0.1775", "0.1785", "0.1800", "0.1810", "0.1819", "0.1840",
+            ],
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let sat = &report["capacity"]["saturation"];
+    let c = 1428.0 / 4.0;
+    let gamma = 348.0 / 4.0;
+    assert_eq!(sat["reached"], true, "{sat:#}");
+    assert!(
+        (num(&sat["throughput_rps"], "C") - c).abs() < 0.5,
+        "C must be the 64-user stage's {c} req/s, not the median with the 1-user one: {sat:#}"
+    );
+    assert_eq!(
+        sat["plateau_stages"],
+        serde_json::json!(["step_2"]),
+        "{sat:#}"
+    );
+    assert!(
+        (num(&sat["users"], "knee") - c / gamma).abs() < 0.05,
+        "knee C/γ = {}: {sat:#}",
+        c / gamma
+    );
+    assert_eq!(sat["bracket"], serde_json::json!([1.0, 64.0]), "{sat:#}");
+}
+
+/// Steps at 1, 2, 4 and 8 users; the SLA asks for 300 req/s and p95 < 50 ms, which
+/// holds at every step (the headroom load is 8 users, mean 22.4 ms: queueing past the
+/// knee). The users needed for 300 req/s were sized at the headroom load's latency:
+/// 300 × 22.4 ms ≈ 6.7 users. The measured goodput reaches 300 req/s between 2 users
+/// (174 req/s) and 4 users (348 req/s), at 2 + 2 × 126 ÷ 174 ≈ 3.45 users, where the
+/// mean is 11.5 ms: N = 300 × 11.5 ms = 3.45 users.
+#[test]
+fn users_for_a_target_rate_come_from_the_latency_where_it_is_reached() {
+    let dir = TestDir::new();
+    dir.write("run/01_1users/hey.txt", below_knee(348));
+    dir.write("run/02_2users/hey.txt", below_knee(696));
+    dir.write("run/03_4users/hey.txt", below_knee(1392));
+    dir.write(
+        "run/04_8users/hey.txt",
+        hey_step(
+            1424,
+            "0.0224",
+            [
+                "0.0220", "0.0222", "0.0224", "0.0226", "0.0230", "0.0233", "0.0240",
+            ],
+        ),
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"throughput >= 300/s\", \"p(95) < 50ms\"]\n",
+    );
+    let (code, report, stderr) = analyze_json(
+        &[&dir.path().join("run")],
+        &["--sla", sla.to_str().unwrap()],
+    );
+    assert!(code == 0 || code == 1, "{stderr}");
+    let sizing = &report["capacity"]["sizing"];
+    let reached_at = 2.0 + 2.0 * (300.0 - 174.0) / (348.0 - 174.0);
+    assert!(
+        (num(&sizing["response_time_ms"], "R") - 11.5).abs() < 0.05,
+        "R where 300 req/s is reached (≈ {reached_at:.2} users) is 11.5 ms: {sizing:#}"
+    );
+    assert!(
+        (num(&sizing["users"], "users") - 300.0 * 0.0115).abs() < 0.05,
+        "300 req/s × 11.5 ms = 3.45 users: {sizing:#}"
+    );
+    let statement = sizing["statement"].as_str().unwrap_or_default();
+    assert!(
+        statement.contains("where goodput reaches it (≈ 3.4 users)"),
+        "{statement}"
+    );
+}
