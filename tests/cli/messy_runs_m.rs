@@ -135,3 +135,99 @@ fn users_for_a_target_rate_come_from_the_latency_where_it_is_reached() {
         "{statement}"
     );
 }
+
+/// wrk's console of one 4 s step at `c` connections: `n` answers, mean and median
+/// `mean_ms` (wrk prints no p95).
+fn wrk_step(c: u32, n: u64, mean_ms: f64) -> String {
+    format!(
+        "Running 4s test @ http://127.0.0.1:18081/api\n  {t} threads and {c} connections\n  \
+         Thread Stats   Avg      Stdev     Max   +/- Stdev\n    \
+         Latency    {mean_ms:.2}ms  230.27us  {max:.2}ms   95.53%\n    \
+         Req/Sec    89.47      3.08    99.00     90.00%\n  Latency Distribution\n     \
+         50%   {mean_ms:.2}ms\n     75%   {p75:.2}ms\n     90%   {p90:.2}ms\n     \
+         99%   {p99:.2}ms\n  {n} requests in 4.00s, 40.21KB read\nRequests/sec:     {x:.2}\n\
+         Transfer/sec:     10.02KB\n",
+        t = c.min(2),
+        max = mean_ms * 1.2,
+        p75 = mean_ms * 1.01,
+        p90 = mean_ms * 1.02,
+        p99 = mean_ms * 1.06,
+        x = n as f64 / 4.0,
+    )
+}
+
+/// Steps at 1, 2 and 4 users run with wrk (no p95: the mean, 11.2 ms), then 8, 16 and
+/// 32 users with hey (p95 and mean). The default latency limit is 2× the value at the
+/// lowest load; p95 was watched from 8 users, already twice the knee (mean 22.3 ms
+/// there), so its "baseline" was a saturated stage's and the breaking point landed
+/// near 16 users. Watched by the mean from 1 user: the limit is 2 × 11.2 = 22.4 ms,
+/// crossed between 8 users (22.3 ms) and 16 users (44.7 ms), at
+/// 8 + 8 × (22.4 − 22.3) ÷ (44.7 − 22.3) ≈ 8.04 users.
+#[test]
+fn a_default_latency_limit_rests_on_the_lowest_load_not_on_the_first_stage_with_a_p95() {
+    let dir = TestDir::new();
+    dir.write("run/01_1users/wrk.txt", wrk_step(1, 356, 11.2));
+    dir.write("run/02_2users/wrk.txt", wrk_step(2, 712, 11.2));
+    dir.write("run/03_4users/wrk.txt", wrk_step(4, 1412, 11.2));
+    let queued = |n: u64, mean: &str, pcts: [&str; 7]| hey_step(n, mean, pcts);
+    dir.write(
+        "run/04_8users/hey.txt",
+        queued(
+            1428,
+            "0.0223",
+            [
+                "0.0219", "0.0221", "0.0222", "0.0225", "0.0232", "0.0235", "0.0251",
+            ],
+        ),
+    );
+    dir.write(
+        "run/05_16users/hey.txt",
+        queued(
+            1424,
+            "0.0447",
+            [
+                "0.0440", "0.0444", "0.0448", "0.0451", "0.0461", "0.0468", "0.0480",
+            ],
+        ),
+    );
+    dir.write(
+        "run/06_32users/hey.txt",
+        queued(
+            1416,
+            "0.0891",
+            [
+                "0.0880", "0.0888", "0.0896", "0.0903", "0.0919", "0.0927", "0.0950",
+            ],
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let cap = &report["capacity"];
+    let latency = cap["breaking_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["criterion"] == "latency")
+        .unwrap_or_else(|| panic!("no latency breaking point: {cap:#}"));
+    let expected = 8.0 + 8.0 * (22.4 - 22.3) / (44.7 - 22.3);
+    assert!(
+        (num(&latency["users"], "latency onset") - expected).abs() < 0.05,
+        "2× the 1-user mean is crossed at ≈ {expected:.2} users: {latency:#}"
+    );
+    assert_eq!(
+        latency["bracket"],
+        serde_json::json!([8.0, 16.0]),
+        "{latency:#}"
+    );
+    assert!(
+        latency["evidence"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("mean latency crosses 22.4 ms")),
+        "{latency:#}"
+    );
+    let headroom = &cap["sla_headroom"];
+    assert!(
+        (num(&headroom["users"], "headroom") - expected).abs() < 0.05,
+        "{headroom:#}"
+    );
+}

@@ -108,13 +108,21 @@ pub struct LatencyBasis {
 }
 
 impl LatencyBasis {
-    /// The watched latency of `points` under `c`.
+    /// The watched latency of `points` under `c`. Without an SLA limit the limit is 2×
+    /// the value at the lowest load, so the percentile is watched only when the lowest
+    /// load has it: stages of a tool without it (wrk, ab) below stages of one with it
+    /// (hey) would make a saturated stage the baseline; the mean is watched instead.
     pub fn of(points: &[LoadPoint], c: &Criteria) -> LatencyBasis {
         let pct_pts: Vec<(f64, f64)> = points
             .iter()
             .filter_map(|p| p.watched_ms.map(|v| (p.users, v)))
             .collect();
-        if pct_pts.len() >= 2 || (c.latency_limit_ms.is_some() && !pct_pts.is_empty()) {
+        let lowest = points.first();
+        let baseline_lacks_pct = c.latency_limit_ms.is_none()
+            && lowest.is_some_and(|p| p.watched_ms.is_none() && p.mean_ms.is_some());
+        if !baseline_lacks_pct
+            && (pct_pts.len() >= 2 || (c.latency_limit_ms.is_some() && !pct_pts.is_empty()))
+        {
             return LatencyBasis {
                 points: pct_pts,
                 what: format!("p{}", c.latency_percentile),
