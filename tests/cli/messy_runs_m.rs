@@ -231,3 +231,58 @@ fn a_default_latency_limit_rests_on_the_lowest_load_not_on_the_first_stage_with_
         "{headroom:#}"
     );
 }
+
+/// hey's console when nothing listens on the port: no answer, every request a
+/// refused connection (real output of `hey -c 8 -z 2s` at a closed port).
+const HEY_REFUSED: &str = "\nSummary:\n  Total:\t2.0010 secs\n  Slowest:\t0.0000 secs\n  \
+Fastest:\t0.0000 secs\n  Average:\t NaN secs\n  Requests/sec:\t40210.8497\n  \n\n\
+Response time histogram:\n\n\nLatency distribution:\n\nDetails (average, fastest, slowest):\n  \
+DNS+dialup:\t NaN secs, 0.0000 secs, 0.0000 secs\n  DNS-lookup:\t NaN secs, 0.0000 secs, 0.0000 secs\n  \
+req write:\t NaN secs, 0.0000 secs, 0.0000 secs\n  resp wait:\t NaN secs, 0.0000 secs, 0.0000 secs\n  \
+resp read:\t NaN secs, 0.0000 secs, 0.0000 secs\n\nStatus code distribution:\n\n\
+Error distribution:\n  [80463]\tGet \"http://127.0.0.1:18099/api\": dial tcp 127.0.0.1:18099: \
+connect: connection refused\n\n";
+
+/// Steps at 1, 2 and 4 users, then an 8-user step run after the target had stopped:
+/// 80,463 refused connections, no answer. The capacity figures took it as a load
+/// level: goodput "retrograde" from 352 to 0 req/s ("past the peak, more users lose
+/// capacity; peak ≈ 4.5 users") and an error-rate breaking point between 4 and 8
+/// users. A target that was not listening shows no capacity: the step is left out
+/// (with a caveat naming it), so the figures rest on 1–4 users, where goodput
+/// 87 → 348 req/s still grows linearly (γ = 87 per user): no saturation, no breaking
+/// point. The step's failures still fail the SLA's error rule.
+#[test]
+fn a_step_the_target_refused_throughout_is_no_load_level() {
+    let dir = TestDir::new();
+    dir.write("run/step-1 (1 users)/hey.txt", below_knee(348));
+    dir.write("run/step-2 (2 users)/hey.txt", below_knee(696));
+    dir.write("run/step-3 (4 users)/hey.txt", below_knee(1392));
+    dir.write("run/step-4 (8 users)/hey.txt", HEY_REFUSED);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let cap = &report["capacity"];
+    let loads: Vec<f64> = cap["load_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| num(&p["users"], "users"))
+        .collect();
+    assert_eq!(loads, [1.0, 2.0, 4.0], "{cap:#}");
+    for b in cap["breaking_points"].as_array().unwrap() {
+        assert_ne!(b["criterion"], "retrograde", "{b:#}");
+        assert_eq!(b["reached"], false, "{b:#}");
+    }
+    assert_eq!(cap["saturation"]["reached"], false, "{cap:#}");
+    let warned = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .any(|w| w.starts_with("stage step_4: every request failed to connect"));
+    assert!(warned, "{:#}", report["warnings"]);
+    // The SLA still sees the step's 80,463 failures.
+    let (code, out, _) =
+        super::common::check_rules(&dir, &dir.path().join("run"), "\"error_rate < 1%\"");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("NO-GO"), "{out}");
+}
