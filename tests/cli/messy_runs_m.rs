@@ -286,3 +286,60 @@ fn a_step_the_target_refused_throughout_is_no_load_level() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("NO-GO"), "{out}");
 }
+
+/// Steps at 16, 32 and 64 users only, all past the knee (4 users): goodput 356, 354
+/// and 357 req/s, flat. Without an SLA the latency limit is 2× the lowest load's p95,
+/// here 2 × 46.8 ms, a queueing latency four times the 11.8 ms a low load sees; the
+/// headroom read "hold up to ≈ 354 req/s at ≈ 32 users" and nothing said the baseline
+/// was already saturated. The statement now says so, and where to run next.
+#[test]
+fn a_default_headroom_from_steps_all_past_the_knee_says_its_baseline_is_saturated() {
+    let dir = TestDir::new();
+    let step = |n: u64, mean: &str, pcts: [&str; 7]| hey_step(n, mean, pcts);
+    dir.write(
+        "run/step-5 (16 users)/hey.txt",
+        step(
+            1424,
+            "0.0447",
+            [
+                "0.0440", "0.0444", "0.0448", "0.0451", "0.0461", "0.0468", "0.0480",
+            ],
+        ),
+    );
+    dir.write(
+        "run/step-6 (32 users)/hey.txt",
+        step(
+            1416,
+            "0.0891",
+            [
+                "0.0880", "0.0888", "0.0896", "0.0903", "0.0919", "0.0927", "0.0950",
+            ],
+        ),
+    );
+    dir.write(
+        "run/step-7 (64 users)/hey.txt",
+        step(
+            1428,
+            "0.1790",
+            [
+                "0.1760", "0.1775", "0.1785", "0.1800", "0.1810", "0.1819", "0.1840",
+            ],
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let cap = &report["capacity"];
+    assert_eq!(
+        cap["saturation"]["bracket"],
+        serde_json::json!([null, 16.0]),
+        "{cap:#}"
+    );
+    let statement = cap["sla_headroom"]["statement"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        statement.contains("already on its plateau at the lowest measured load (16 users)")
+            && statement.contains("run steps below 16 users"),
+        "{statement}"
+    );
+}
