@@ -343,3 +343,45 @@ fn a_default_headroom_from_steps_all_past_the_knee_says_its_baseline_is_saturate
         "{statement}"
     );
 }
+
+/// hey's console never gives its `-c`: a user who names the step dirs after the flag
+/// (`c=1/`, `c=4/`, `c=16/`) got stages without users, so no capacity figures at all
+/// ("no stage has both a load and a duration"). `c=N` now gives N users: goodput
+/// 87, 348 and 356 req/s; the plateau (4 and 16 users) is at their median 352 req/s,
+/// and the knee C/γ = 352 ÷ 87 ≈ 4.05 users.
+#[test]
+fn step_dirs_named_after_the_concurrency_flag_give_users() {
+    let dir = TestDir::new();
+    dir.write("run/c=1/hey.txt", below_knee(348));
+    dir.write("run/c=4/hey.txt", below_knee(1392));
+    dir.write(
+        "run/c=16/hey.txt",
+        hey_step(
+            1424,
+            "0.0447",
+            [
+                "0.0440", "0.0444", "0.0448", "0.0451", "0.0461", "0.0468", "0.0480",
+            ],
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let cap = &report["capacity"];
+    let loads: Vec<f64> = cap["load_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| num(&p["users"], "users"))
+        .collect();
+    assert_eq!(loads, [1.0, 4.0, 16.0], "{cap:#}");
+    let sat = &cap["saturation"];
+    let c = (348.0 + 356.0) / 2.0;
+    assert!(
+        (num(&sat["throughput_rps"], "C") - c).abs() < 0.5,
+        "{sat:#}"
+    );
+    assert!(
+        (num(&sat["users"], "knee") - c / 87.0).abs() < 0.01,
+        "{sat:#}"
+    );
+}
