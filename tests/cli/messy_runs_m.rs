@@ -385,3 +385,49 @@ fn step_dirs_named_after_the_concurrency_flag_give_users() {
         "{sat:#}"
     );
 }
+
+/// wrk's console of one 4 s step against the target whose queue holds 4 (503 at once
+/// beyond 8 requests in it): `n` requests, `non2xx` of them 503, mean `mean_ms`.
+fn wrk_503_step(c: u32, n: u64, non2xx: u64, mean_ms: f64) -> String {
+    wrk_step(c, n, mean_ms).replace(
+        &format!("  {n} requests in 4.00s, 40.21KB read\n"),
+        &format!("  {n} requests in 4.00s, 40.21KB read\n  Non-2xx or 3xx responses: {non2xx}\n"),
+    )
+}
+
+/// The target answers 503 at once past 8 requests in it (4 workers, queue 4). At 8
+/// users one request of 1,431 failed (0.07 %, a stray one, 14× under the 1 % limit),
+/// at 16 users 291,656 of 293,144 (99.5 %). The onset was "≈ 8.1 users by linear
+/// interpolation" from 0.07 % to 99.5 %: a line through a hockey stick, as from a
+/// clean level. Now it is bracketed, 8 – 16 users, with no point estimate, and the
+/// headroom holds "at 8 users (measured)".
+#[test]
+fn a_stray_failure_below_an_error_cliff_does_not_make_a_line_an_estimate() {
+    let dir = TestDir::new();
+    dir.write("run/01_1users/wrk.txt", wrk_step(1, 352, 11.3));
+    dir.write("run/02_2users/wrk.txt", wrk_step(2, 708, 11.3));
+    dir.write("run/03_4users/wrk.txt", wrk_step(4, 1411, 11.3));
+    dir.write("run/04_8users/wrk.txt", wrk_503_step(8, 1431, 1, 22.3));
+    dir.write(
+        "run/05_16users/wrk.txt",
+        wrk_503_step(16, 293_144, 291_656, 3.82),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let cap = &report["capacity"];
+    let errors = cap["breaking_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["criterion"] == "error_rate")
+        .unwrap_or_else(|| panic!("{cap:#}"));
+    assert_eq!(errors["reached"], true, "{errors:#}");
+    assert_eq!(errors["users"], Value::Null, "{errors:#}");
+    assert_eq!(
+        errors["bracket"],
+        serde_json::json!([8.0, 16.0]),
+        "{errors:#}"
+    );
+    let headroom = &cap["sla_headroom"];
+    assert_eq!(headroom["users"].as_f64(), Some(8.0), "{headroom:#}");
+}
