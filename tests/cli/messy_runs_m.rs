@@ -431,3 +431,88 @@ fn a_stray_failure_below_an_error_cliff_does_not_make_a_line_an_estimate() {
     let headroom = &cap["sla_headroom"];
     assert_eq!(headroom["users"].as_f64(), Some(8.0), "{headroom:#}");
 }
+
+/// `httperf --rate 100` and `--rate 500` (real consoles) against the 357 req/s target:
+/// at 500/s the 2,000 planned connections arrived in 4 s and were served at the
+/// target's capacity, 2,000 ÷ 5.758 s = 347 req/s, with the mean reply 885 ms against
+/// 12 ms at 100/s: arrivals queued at the target. The audit blamed the generator
+/// alone ("the generator could not keep the planned rate"); it now names the target's
+/// capacity first, and still marks the stage suspect.
+#[test]
+fn an_open_model_step_past_capacity_names_the_target_not_only_the_generator() {
+    let dir = TestDir::new();
+    dir.write("run/rate-100/httperf.txt", HTTPERF_100);
+    dir.write("run/rate-500/httperf.txt", HTTPERF_500);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let finding = report["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["check"] == "arrival_rate" && a["stage"] == "rate-500")
+        .unwrap_or_else(|| panic!("{:#}", report["audit"]));
+    assert_eq!(finding["verdict"], "suspect", "{finding:#}");
+    assert!(
+        (num(&finding["observed"], "measured") - 2000.0 / 5.758).abs() < 0.5,
+        "{finding:#}"
+    );
+    let why = finding["explanation"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("arrivals beyond the target's capacity queue"),
+        "{why}"
+    );
+}
+
+/// `httperf --rate=100 --num-conns=400 --num-calls=1` (real console).
+const HTTPERF_100: &str = r#"httperf: warning: open file limit > FD_SETSIZE; limiting max. # of open files to FD_SETSIZE
+httperf --timeout=10 --client=0/1 --server=127.0.0.1 --port=18081 --uri=/api --rate=100 --send-buffer=4096 --recv-buffer=16384 --num-conns=400 --num-calls=1
+Maximum connect burst length: 2
+
+Total: connections 400 requests 400 replies 400 test-duration 4.003 s
+
+Connection rate: 99.9 conn/s (10.0 ms/conn, <=3 concurrent connections)
+Connection time [ms]: min 7.4 avg 12.3 max 20.8 median 11.5 stddev 2.2
+Connection time [ms]: connect 0.2
+Connection length [replies/conn]: 1.000
+
+Request rate: 99.9 req/s (10.0 ms/req)
+Request size [B]: 65.0
+
+Reply rate [replies/s]: min 0.0 avg 0.0 max 0.0 stddev 0.0 (0 samples)
+Reply time [ms]: response 12.1 transfer 0.0
+Reply size [B]: header 107.0 content 8.0 footer 0.0 (total 115.0)
+Reply status: 1xx=0 2xx=400 3xx=0 4xx=0 5xx=0
+
+CPU time [s]: user 0.47 system 2.52 (user 11.7% system 62.9% total 74.6%)
+Net I/O: 17.6 KB/s (0.1*10^6 bps)
+
+Errors: total 0 client-timo 0 socket-timo 0 connrefused 0 connreset 0
+Errors: fd-unavail 0 addrunavail 0 ftab-full 0 other 0
+"#;
+
+/// `httperf --rate=500 --num-conns=2000 --num-calls=1` (real console).
+const HTTPERF_500: &str = r#"httperf: warning: open file limit > FD_SETSIZE; limiting max. # of open files to FD_SETSIZE
+httperf --timeout=10 --client=0/1 --server=127.0.0.1 --port=18081 --uri=/api --rate=500 --send-buffer=4096 --recv-buffer=16384 --num-conns=2000 --num-calls=1
+Maximum connect burst length: 3
+
+Total: connections 2000 requests 2000 replies 2000 test-duration 5.758 s
+
+Connection rate: 347.4 conn/s (2.9 ms/conn, <=614 concurrent connections)
+Connection time [ms]: min 9.2 avg 885.5 max 1759.9 median 896.5 stddev 504.0
+Connection time [ms]: connect 0.2
+Connection length [replies/conn]: 1.000
+
+Request rate: 347.4 req/s (2.9 ms/req)
+Request size [B]: 65.0
+
+Reply rate [replies/s]: min 347.6 avg 347.6 max 347.6 stddev 0.0 (1 samples)
+Reply time [ms]: response 885.3 transfer 0.0
+Reply size [B]: header 107.0 content 8.0 footer 0.0 (total 115.0)
+Reply status: 1xx=0 2xx=2000 3xx=0 4xx=0 5xx=0
+
+CPU time [s]: user 0.02 system 3.58 (user 0.3% system 62.2% total 62.5%)
+Net I/O: 61.1 KB/s (0.5*10^6 bps)
+
+Errors: total 0 client-timo 0 socket-timo 0 connrefused 0 connreset 0
+Errors: fd-unavail 0 addrunavail 0 ftab-full 0 other 0
+"#;
