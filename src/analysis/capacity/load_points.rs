@@ -6,7 +6,7 @@
 //! throughput and R the mean latency. Capacity is measured in goodput (successful
 //! responses per second): fast 503/429 answers raise raw throughput while a service is
 //! saturated and must never count as capacity. A stage whose every request was refused
-//! a connection ([`unreachable`]) is no load point: the target was not listening, so it
+//! a connection ([`unreachable_stages`]) is no load point: the target was not listening, so it
 //! measured neither capacity nor a breaking point.
 
 use serde::Serialize;
@@ -94,7 +94,7 @@ fn refused_throughout(m: &ScopeMetrics) -> bool {
 
 /// The stages whose every request failed to connect: the target was not listening
 /// (stopped, or not started yet), so they are no load level (see [`LoadPoint::of_stage`]).
-pub fn unreachable(stages: &[Stage]) -> Vec<String> {
+pub fn unreachable_stages(stages: &[Stage]) -> Vec<String> {
     stages
         .iter()
         .filter(|s| refused_throughout(&ScopeMetrics::of_stage(s)))
