@@ -6,8 +6,8 @@
 //! throughput and R the mean latency. Capacity is measured in goodput (successful
 //! responses per second): fast 503/429 answers raise raw throughput while a service is
 //! saturated and must never count as capacity. A stage whose every request was refused
-//! a connection ([`unreachable_stages`]) is no load point: the target was not listening, so it
-//! measured neither capacity nor a breaking point.
+//! a connection ([`unreachable_stages`]) is no load point: the target was not
+//! listening, so it measured neither capacity nor a breaking point.
 
 use serde::Serialize;
 
