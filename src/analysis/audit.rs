@@ -152,8 +152,10 @@ fn arrival_rate(stage: &Stage, m: &ScopeMetrics) -> Option<AuditFinding> {
     } else if deviation < 0.0 {
         (
             AuditVerdict::Suspect,
-            "the generator could not keep the planned rate (saturated generator, or too few \
-             connections for the latency)"
+            "fewer requests completed than the plan sent: arrivals beyond the target's \
+             capacity queue and finish late or not at all (its latency grows; compare the \
+             capacity plateau), or the generator could not keep the planned rate (saturated \
+             generator, or too few connections for the latency)"
                 .to_string(),
         )
     } else {

@@ -191,6 +191,12 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
         if !instant.is_empty() {
             warnings.push(Caveat::Instant { scopes: instant });
         }
+        let unreachable = super::capacity::load_points::unreachable_stages(&src.stages);
+        if !unreachable.is_empty() {
+            warnings.push(Caveat::Unreachable {
+                stages: unreachable,
+            });
+        }
         if let Some(gap) = gap_warning(&src.overall) {
             warnings.push(gap);
         }

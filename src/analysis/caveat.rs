@@ -1,5 +1,6 @@
 //! Caveats the reader must know before trusting a figure (`Analysis::warnings`): thin
-//! samples, stages without a time window or with requests at one instant only, long gaps, un-normalised URLs, several
+//! samples, stages without a time window or with requests at one instant only, stages
+//! nothing answered (connection refused throughout), long gaps, un-normalised URLs, several
 //! sources, stages from different tools, result files not read, tool-computed
 //! percentiles, SLA names the data lacks, doubts about inputs (warnings), and a
 //! latency unit in doubt. Typed until
@@ -52,6 +53,12 @@ pub enum Caveat {
     },
     /// No requests were left to analyse.
     NoRequests,
+    /// Stages whose every request failed to connect: the target was not listening, so
+    /// they are left out of the capacity figures.
+    Unreachable {
+        /// The stages.
+        stages: Vec<String>,
+    },
     /// How the reader chose between files that report the same requests, or between a
     /// stage dir's name and its data (the sentence comes with the run).
     Arbitration(String),
@@ -147,6 +154,14 @@ impl fmt::Display for Caveat {
             Caveat::NoRequests => f.write_str(
                 "no requests to analyse: --include, --exclude, --from, --to and --warmup left \
                  none, or the inputs hold none",
+            ),
+            Caveat::Unreachable { stages } => write!(
+                f,
+                "{} {}: every request failed to connect (refused: the target was not \
+                 listening), so nothing there was served; left out of the capacity figures, \
+                 as a target that was down shows no capacity",
+                if stages.len() == 1 { "stage" } else { "stages" },
+                stages.join(", ")
             ),
             Caveat::Arbitration(text)
             | Caveat::SlaNameAbsent(text)

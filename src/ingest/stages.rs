@@ -119,16 +119,28 @@ impl StagePlan {
 }
 
 /// A stage name and users from a dir name:
-/// `(?i)(\d+)\s*(users?|u|vus|threads)` gives users; the other words, numeric prefix
-/// dropped, give the name. `03_peak_1000users` → (`peak`, 1000).
+/// `(?i)(\d+)\s*(users?|u|vus|threads)` gives users, else the load tools' concurrency
+/// flag written as `c=64` (`conc=`, `concurrency=`: wrk, hey, ab, h2load, autocannon
+/// and siege all take `-c`); the other words, numeric prefix dropped, give the name.
+/// `03_peak_1000users` → (`peak`, 1000); `c=64` → (`c=64`, 64).
 pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     static USERS: OnceLock<Regex> = OnceLock::new();
+    static CONCURRENCY: OnceLock<Regex> = OnceLock::new();
     let re = USERS
         .get_or_init(|| Regex::new(r"(?i)(\d+)\s*(users?|u|vus|threads)\b").expect("static regex"));
+    let flag = CONCURRENCY.get_or_init(|| {
+        Regex::new(r"(?i)(?:^|[\s(\[])(?:c|conc|concurrency)\s*=\s*(\d+)\b").expect("static regex")
+    });
     // `\b` after `u` needs a non-word next: treat `_` as a separator first.
     let spaced = dir.replace(['_', '-', '.'], " ");
-    let users = re.captures(&spaced).and_then(|c| c[1].parse::<u32>().ok());
-    let rest = re.replace(&spaced, " ");
+    let (users, rest) = match re.captures(&spaced) {
+        Some(c) => (c[1].parse::<u32>().ok(), re.replace(&spaced, " ")),
+        None => (
+            flag.captures(&spaced)
+                .and_then(|c| c[1].parse::<u32>().ok()),
+            flag.replace(&spaced, " "),
+        ),
+    };
     // Brackets and punctuation around the users separate words too: `02 Peak Load (50
     // users)` names `peak_load`.
     let words: Vec<&str> = (rest.split(|c: char| c.is_whitespace() || "()[]{}<>,;:".contains(c)))
@@ -316,6 +328,12 @@ mod tests {
             stage_from_dir_name("03 Spike [200 VUs]"),
             Some(("spike".into(), Some(200)))
         );
+        assert_eq!(stage_from_dir_name("c=64"), Some(("c=64".into(), Some(64))));
+        assert_eq!(
+            stage_from_dir_name("02_peak_c=32"),
+            Some(("peak".into(), Some(32)))
+        );
+        assert_eq!(stage_from_dir_name("abc=5"), Some(("abc=5".into(), None)));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! - **error rate**: the Wilson 95 % lower bound of a stage's error rate exceeds the
 //!   limit (the SLA's, else 1 %), so that a few unlucky failures do not count; the
 //!   bracket is the last level within the limit and the first proven beyond it. When
-//!   the lower level is clean (0 errors) and the upper far beyond the limit
+//!   the lower level is clean (no errors, or at most 1/[`FAR_BEYOND`] of the limit:
+//!   a stray failure) and the upper far beyond the limit
 //!   ([`FAR_BEYOND`]×), a line between them is not an estimate (overflow errors rise
 //!   like a hockey stick past saturation, not linearly): no point estimate, only the
 //!   bracket and, with a known saturation knee, a labelled queueing-model estimate;
@@ -108,13 +109,21 @@ pub struct LatencyBasis {
 }
 
 impl LatencyBasis {
-    /// The watched latency of `points` under `c`.
+    /// The watched latency of `points` under `c`. Without an SLA limit the limit is 2×
+    /// the value at the lowest load, so the percentile is watched only when the lowest
+    /// load has it: stages of a tool without it (wrk, ab) below stages of one with it
+    /// (hey) would make a saturated stage the baseline; the mean is watched instead.
     pub fn of(points: &[LoadPoint], c: &Criteria) -> LatencyBasis {
         let pct_pts: Vec<(f64, f64)> = points
             .iter()
             .filter_map(|p| p.watched_ms.map(|v| (p.users, v)))
             .collect();
-        if pct_pts.len() >= 2 || (c.latency_limit_ms.is_some() && !pct_pts.is_empty()) {
+        let lowest = points.first();
+        let baseline_lacks_pct = c.latency_limit_ms.is_none()
+            && lowest.is_some_and(|p| p.watched_ms.is_none() && p.mean_ms.is_some());
+        if !baseline_lacks_pct
+            && (pct_pts.len() >= 2 || (c.latency_limit_ms.is_some() && !pct_pts.is_empty()))
+        {
             return LatencyBasis {
                 points: pct_pts,
                 what: format!("p{}", c.latency_percentile),
@@ -282,7 +291,10 @@ pub fn error_rate(points: &[LoadPoint], c: &Criteria, knee: Option<f64>) -> Opti
         fmt_users(lo),
         interval(under)
     );
-    let hockey = points[under].failures == 0 && wilson[over][0] >= FAR_BEYOND * limit;
+    // Clean: no failure, or a stray one or two, far within the limit (a single reset at
+    // 1,431 requests is 0.07 %, against 1 %): a line from there is no estimate either.
+    let clean = points[under].failures == 0 || FAR_BEYOND * pts[under].1 <= limit;
+    let hockey = clean && wilson[over][0] >= FAR_BEYOND * limit;
     if !hockey {
         let n = interpolated.unwrap_or(lo);
         return Some(BreakingPoint {

@@ -50,7 +50,8 @@ pub struct Sizing {
     pub target_rps: f64,
     /// Concurrent users needed: target × (R + Z).
     pub users: f64,
-    /// The response time R used, ms (measured at the headroom load).
+    /// The response time R used, ms (measured where goodput reaches the target, or at
+    /// the headroom load).
     pub response_time_ms: f64,
     /// The think time Z used, s (0 when unknown: then `users` is a lower bound).
     pub think_time_s: f64,
@@ -506,17 +507,26 @@ fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
 }
 
 /// Users needed for the SLA's throughput target, N = X_target × (R + Z), with R the
-/// mean latency at the headroom load; `None` without a target or latency data.
+/// mean latency where the measured goodput reaches the target (when it does within
+/// the headroom), else at the headroom load; `None` without a target or latency data.
+/// A target reached below the headroom load is served at that lower load's latency:
+/// R at the headroom load (queueing past the knee) would overstate the users needed.
 pub fn sizing(
     points: &[LoadPoint],
     headroom: Option<&SlaHeadroom>,
     c: &Criteria,
 ) -> Option<Sizing> {
     let target = c.target_rps.filter(|t| *t > 0.0)?;
-    let at = headroom
-        .and_then(|h| h.users)
+    let headroom_users = headroom.and_then(|h| h.users);
+    let reached = load_reaching(points, target).filter(|n| headroom_users.is_some_and(|h| *n <= h));
+    let at = reached
+        .or(headroom_users)
         .or_else(|| points.first().map(|p| p.users))?;
     let r_ms = mean_ms_at(points, at)?;
+    let measured_at = match reached {
+        Some(n) => format!("where goodput reaches it (≈ {} users)", fmt_users(n)),
+        None => "at the headroom load".to_string(),
+    };
     let z = c.think_time_s.unwrap_or(0.0);
     let users = target * (r_ms / 1000.0 + z);
     let capacity = headroom.and_then(|h| h.throughput_rps).filter(|x| *x > 0.0);
@@ -526,7 +536,7 @@ pub fn sizing(
         _ => "Z = 0 (think time unknown: a lower bound)".into(),
     };
     let mut statement = format!(
-        "{} needs ≈ {} concurrent users (N = X·(R+Z) with R = {} measured at the headroom load, \
+        "{} needs ≈ {} concurrent users (N = X·(R+Z) with R = {} measured {measured_at}, \
          {think})",
         format_rate(target),
         fmt_users(users),
@@ -550,6 +560,22 @@ pub fn sizing(
         think_time_s: z,
         instances,
         statement,
+    })
+}
+
+/// The lowest load at which the measured goodput reaches `target`, interpolated
+/// between the two load points around it; `None` when no point reaches it.
+fn load_reaching(points: &[LoadPoint], target: f64) -> Option<f64> {
+    let first = points.first()?;
+    if first.goodput_rps >= target {
+        return Some(first.users);
+    }
+    points.windows(2).find_map(|w| {
+        let (a, b) = (&w[0], &w[1]);
+        (a.goodput_rps < target && b.goodput_rps >= target).then(|| {
+            a.users
+                + (b.users - a.users) * (target - a.goodput_rps) / (b.goodput_rps - a.goodput_rps)
+        })
     })
 }
 

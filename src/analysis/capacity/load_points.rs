@@ -5,12 +5,14 @@
 //! (`arrival_rate_rps`) it is the measured concurrency X·R (Little's law), with X the
 //! throughput and R the mean latency. Capacity is measured in goodput (successful
 //! responses per second): fast 503/429 answers raise raw throughput while a service is
-//! saturated and must never count as capacity.
+//! saturated and must never count as capacity. A stage whose every request was refused
+//! a connection ([`unreachable_stages`]) is no load point: the target was not
+//! listening, so it measured neither capacity nor a breaking point.
 
 use serde::Serialize;
 
 use crate::analysis::metrics::ScopeMetrics;
-use crate::model::Stage;
+use crate::model::{FailureKind, Stage};
 
 /// One stage as a point on the load curve.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -52,6 +54,9 @@ impl LoadPoint {
     /// criterion. `None` when the stage has no requests, no duration, or no load.
     pub fn of_stage(stage: &Stage, watch_pct: f64) -> Option<LoadPoint> {
         let m = ScopeMetrics::of_stage(stage);
+        if refused_throughout(&m) {
+            return None;
+        }
         let throughput = m.throughput_rps()?;
         let goodput = m.goodput_rps()?;
         let error_rate = m.error_rate()?;
@@ -79,6 +84,22 @@ impl LoadPoint {
             watched_ms: m.percentile(watch_pct).map(|p| p.value_ms),
         })
     }
+}
+
+/// True when every request of the scope failed to connect (refused, unreachable):
+/// nothing answered at all.
+fn refused_throughout(m: &ScopeMetrics) -> bool {
+    m.requests > 0 && m.failures_by_kind.get(&FailureKind::Connect) == Some(&m.requests)
+}
+
+/// The stages whose every request failed to connect: the target was not listening
+/// (stopped, or not started yet), so they are no load level (see [`LoadPoint::of_stage`]).
+pub fn unreachable_stages(stages: &[Stage]) -> Vec<String> {
+    stages
+        .iter()
+        .filter(|s| refused_throughout(&ScopeMetrics::of_stage(s)))
+        .map(|s| s.name.clone())
+        .collect()
 }
 
 /// The load points of `stages`, sorted by load (stable: equal loads keep stage order).

@@ -215,7 +215,11 @@ fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> Ca
         breaking.push(s.as_breaking_point());
     }
     breaking.extend(breaking_points::retrograde(&points));
-    let sla_headroom = headroom::sla_headroom(&points, latency.as_ref(), errors.as_ref(), criteria);
+    let mut sla_headroom =
+        headroom::sla_headroom(&points, latency.as_ref(), errors.as_ref(), criteria);
+    if let (Some(h), Some(s)) = (sla_headroom.as_mut(), saturation.as_ref()) {
+        saturated_baseline(h, s, latency.as_ref(), criteria);
+    }
     let sizing = several
         .then(|| headroom::sizing(&points, sla_headroom.as_ref(), criteria))
         .flatten();
@@ -230,6 +234,28 @@ fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> Ca
         sla_headroom,
         sizing,
         criteria: criteria.clone(),
+    }
+}
+
+/// A default latency limit (2× the lowest load's value) whose lowest load is already on
+/// the goodput plateau rests on a queueing latency, not a low-load one: the headroom
+/// it gives is looser than the knee, and the statement says so.
+fn saturated_baseline(
+    h: &mut SlaHeadroom,
+    sat: &Saturation,
+    latency: Option<&BreakingPoint>,
+    criteria: &Criteria,
+) {
+    let on_plateau_at_lowest = sat.reached && sat.users.is_none() && sat.bracket[0].is_none();
+    let default_limit = criteria.latency_limit_ms.is_none() && latency.is_some();
+    if let (true, true, Some(lowest)) = (on_plateau_at_lowest, default_limit, sat.bracket[1]) {
+        h.statement.push_str(&format!(
+            "; but goodput is already on its plateau at the lowest measured load ({} users), \
+             so the default latency limit doubles a queueing latency, not a low-load one, \
+             and this headroom lies past the knee: run steps below {} users to place it",
+            fmt_users(lowest),
+            fmt_users(lowest)
+        ));
     }
 }
 

@@ -3,7 +3,11 @@
 //!
 //! - **Where the plateau starts**: the first step whose marginal goodput gain ΔX/ΔN
 //!   falls below [`SATURATION_GAIN`] of the low-load per-user gain γ (goodput per user
-//!   at the lowest load). The point before that step is the first plateau stage.
+//!   at the lowest load). The point before that step is the first plateau stage,
+//!   unless it still lies on the low-load line γN and goodput grew more than
+//!   [`RETROGRADE_DROP`] across the step (a wide step, 1 → 64 users): then the knee
+//!   lies inside the step and the plateau starts at its upper end, so a stage well
+//!   below the plateau never counts towards C.
 //! - **The plateau level C** is the median goodput of the plateau stages (from the
 //!   first plateau stage on, less a retrograde tail that stays [`RETROGRADE_DROP`]
 //!   below that median), not the single best stage:
@@ -141,14 +145,14 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
             ),
         ));
     };
-    let start = step - 1;
+    let (start, inside_step) = plateau_start(&loads, &goodputs, step, gamma);
     let end = plateau_end(&goodputs, start);
     let mut plateau: Vec<f64> = goodputs[start..end].to_vec();
     let lowest = plateau.iter().copied().fold(f64::INFINITY, f64::min);
     let level = median(&mut plateau);
     let plateau_stages: Vec<String> = points[start..end].iter().map(|p| p.stage.clone()).collect();
 
-    let (users, bracket) = knee_bracket(&loads, start, level, gamma);
+    let (users, bracket) = knee_bracket(&loads, start, inside_step, level / gamma);
     let step_gain = (goodputs[step] - goodputs[step - 1]) / (loads[step] - loads[step - 1]);
     let mut method = format!(
         "marginal gain ΔX/ΔN = {} per user from {} to {} users, below {}% of the low-load \
@@ -163,25 +167,19 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
         format_rate(lowest),
         format_rate(best),
     );
-    match users {
-        Some(n) => method.push_str(&format!(
-            "; the line γN meets it at C/γ ≈ {} users",
-            fmt_users(n)
-        )),
-        None => method.push_str("; goodput is already on its plateau at the lowest measured load"),
-    }
+    method.push_str(&knee_text(&loads, &goodputs, step, inside_step, users));
     let inside =
         |n: f64| bracket[0].is_none_or(|lo| n >= lo) && bracket[1].is_none_or(|hi| n <= hi);
     let kneedle_agrees = kneedle_users.map(inside);
     if let Some(k) = kneedle_users {
+        let agrees = if inside(k) {
+            "inside the bracket: agrees"
+        } else {
+            "outside the bracket: disagrees, treat the knee as uncertain"
+        };
         method.push_str(&format!(
-            "; Kneedle puts the knee at {} users ({})",
-            fmt_users(k),
-            if inside(k) {
-                "inside the bracket: agrees"
-            } else {
-                "outside the bracket: disagrees, treat the knee as uncertain"
-            }
+            "; Kneedle puts the knee at {} users ({agrees})",
+            fmt_users(k)
         ));
     }
     let little_users = little(level);
@@ -205,18 +203,65 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
     })
 }
 
-/// The knee C/γ and the measured levels around it, for a plateau at `level` that
-/// starts at load index `start` (none when it starts at the lowest load).
+/// What the method says about the knee: where the plateau starts when it lies inside
+/// the flat step at `step`, and where the line γN meets it (or that it is already
+/// reached at the lowest load).
+fn knee_text(
+    loads: &[f64],
+    goodputs: &[f64],
+    step: usize,
+    inside_step: bool,
+    users: Option<f64>,
+) -> String {
+    let mut text = String::new();
+    if inside_step {
+        text.push_str(&format!(
+            "; goodput still grew from {} to {} across that step, so the plateau starts \
+             inside it: the stage at {} users is below the plateau, not on it",
+            format_rate(goodputs[step - 1]),
+            format_rate(goodputs[step]),
+            fmt_users(loads[step - 1])
+        ));
+    }
+    match users {
+        Some(n) => text.push_str(&format!(
+            "; the line γN meets it at C/γ ≈ {} users",
+            fmt_users(n)
+        )),
+        None => text.push_str("; goodput is already on its plateau at the lowest measured load"),
+    }
+    text
+}
+
+/// The first plateau stage for a flat step at load index `step`, and whether the knee
+/// lies inside that step: the stage below it still on the low-load line γN (within
+/// [`SATURATION_GAIN`] of it), with goodput still growing more than [`RETROGRADE_DROP`]
+/// across the step, is below the plateau, not on it.
+fn plateau_start(loads: &[f64], goodputs: &[f64], step: usize, gamma: f64) -> (usize, bool) {
+    let on_line = goodputs[step - 1] >= (1.0 - SATURATION_GAIN) * gamma * loads[step - 1];
+    let inside_step = on_line && goodputs[step - 1] < (1.0 - RETROGRADE_DROP) * goodputs[step];
+    if inside_step {
+        (step, true)
+    } else {
+        (step - 1, false)
+    }
+}
+
+/// The knee C/γ (`knee`) and the measured levels around it, for a plateau that starts
+/// at load index `start` (none when it starts at the lowest load; the step below it
+/// when the knee lies `inside_step`).
 fn knee_bracket(
     loads: &[f64],
     start: usize,
-    level: f64,
-    gamma: f64,
+    inside_step: bool,
+    knee: f64,
 ) -> (Option<f64>, [Option<f64>; 2]) {
-    if start == 0 {
+    if inside_step {
+        let (lo, hi) = (loads[start - 1], loads[start]);
+        (Some(knee.clamp(lo, hi)), [Some(lo), Some(hi)])
+    } else if start == 0 {
         (None, [None, Some(loads[0])])
     } else {
-        let knee = level / gamma;
         let k = (1..loads.len())
             .find(|&i| loads[i] >= knee)
             .unwrap_or(loads.len() - 1);
