@@ -46,6 +46,7 @@ mod messy_runs_h;
 mod messy_runs_i;
 mod messy_runs_j;
 mod messy_runs_k;
+mod messy_runs_l;
 mod narrative;
 mod output_safety;
 mod parallel;

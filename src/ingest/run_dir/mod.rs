@@ -22,6 +22,7 @@ mod artillery_console;
 mod assemble;
 mod discover;
 mod gatling_runs;
+mod jmeter_outputs;
 mod k6_outputs;
 mod locust_checks;
 
@@ -220,7 +221,9 @@ fn load_dir(
     let hey_notes = pairs::pair_console_outputs(&mut by_format, &plan, opts, run);
     let vegeta_reports = vegeta_outputs::set_reports_aside(&mut by_format, run);
     let artillery_consoles = artillery_console::set_consoles_aside(&mut by_format);
+    let jmeter_side = jmeter_outputs::set_aside(&mut by_format, run);
     load_by_adapter(by_format, driver_dir, &plan, opts, run);
+    jmeter_outputs::check(jmeter_side, opts, run);
     artillery_console::check_consoles(artillery_consoles, run);
     k6_outputs::check_summaries(k6_summaries, run);
     vegeta_outputs::check_reports(vegeta_reports, run);

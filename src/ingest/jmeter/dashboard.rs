@@ -1,0 +1,275 @@
+//! JMeter's HTML dashboard (`jmeter -n … -e -o report/`, or `jmeter -g results.jtl -o
+//! report/`), read through its `statistics.json`: one object per sampler label plus a
+//! `Total` row (`sampleCount`, `errorCount`, `meanResTime`, `minResTime`,
+//! `maxResTime`, `medianResTime`, `pct1ResTime`..`pct3ResTime`, `throughput`, …). It is
+//! a summary of the JTL the dashboard was made from: counts, errors and the tool's own
+//! percentiles per label, no per-request times and no time series.
+//!
+//! The three percentiles are at the levels `aggregate_rpt_pct1..3` named when the
+//! dashboard was made (90, 95 and 99 unless changed). `statistics.json` does not say
+//! which: the titles of `content/js/dashboard.js`'s statistics table do (`"90th
+//! pct"`), so they are read from there; without that file the defaults are assumed and
+//! the source's note says so. The `Total` row is the run's aggregate, not an endpoint.
+//! Its duration is `sampleCount ÷ throughput` (the dashboard's throughput is over the
+//! whole run, ramps included). Failures carry no kind here: they are `other`.
+//!
+//! When the JTL is in the dir too, the JTL is the source and this file is only checked
+//! against it (`run_dir/jmeter_outputs.rs`).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::problem;
+use crate::ingest::summary::{endpoint, read_json, ToolSummary};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `jmeter-dashboard` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::JmeterDashboard,
+    name: "jmeter-dashboard",
+    tool: "jmeter",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "JSON object of objects with transaction, sampleCount, pct1ResTime",
+    example: "jmeter -n -t plan.jmx -l results.jtl -e -o report/ (report/statistics.json)",
+};
+
+/// JMeter's default percentile levels (`aggregate_rpt_pct1..3`).
+const DEFAULT_LEVELS: [f64; 3] = [90.0, 95.0, 99.0];
+
+/// True for a dashboard's `statistics.json`.
+pub fn sniff(head: &str) -> bool {
+    head.trim_start().starts_with('{')
+        && head.contains("\"sampleCount\"")
+        && head.contains("\"transaction\"")
+        && head.contains("ResTime\"")
+}
+
+/// One label's figures, as the dashboard printed them.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The sampler label.
+    pub label: String,
+    /// Samples.
+    pub count: u64,
+    /// Failed samples.
+    pub errors: u64,
+}
+
+/// Every row of a dashboard's `statistics.json` (the `Total` row last), for checking it
+/// against the JTL beside it.
+pub fn rows(path: &Path) -> Result<Vec<Row>, Problem> {
+    let json = read_json(path)?;
+    let map = json
+        .as_object()
+        .ok_or_else(|| problem(path, None, "not a JSON object of JMeter statistics"))?;
+    let mut out = Vec::new();
+    let mut total = None;
+    for (key, entry) in map {
+        let e = entry_of(path, key, entry)?;
+        let row = Row {
+            label: label_of(key, e),
+            count: count(path, key, e, "sampleCount")?,
+            errors: count(path, key, e, "errorCount")?,
+        };
+        if key == "Total" {
+            total = Some(row);
+        } else {
+            out.push(row);
+        }
+    }
+    out.extend(total);
+    Ok(out)
+}
+
+fn entry_of<'a>(path: &Path, key: &str, v: &'a Value) -> Result<&'a Map<String, Value>, Problem> {
+    v.as_object().ok_or_else(|| {
+        problem(
+            path,
+            None,
+            format!("`{key}` is not an object of statistics"),
+        )
+    })
+}
+
+fn label_of(key: &str, e: &Map<String, Value>) -> String {
+    e.get("transaction")
+        .and_then(Value::as_str)
+        .unwrap_or(key)
+        .to_string()
+}
+
+fn count(path: &Path, key: &str, e: &Map<String, Value>, name: &str) -> Result<u64, Problem> {
+    match e.get(name) {
+        None | Some(Value::Null) => Ok(0),
+        Some(v) => v.as_u64().ok_or_else(|| {
+            problem(
+                path,
+                None,
+                format!("`{key}`: `{name}` is not a count ({v})"),
+            )
+        }),
+    }
+}
+
+fn ms(e: &Map<String, Value>, name: &str) -> Option<f64> {
+    e.get(name)
+        .and_then(Value::as_f64)
+        .filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
+    let json = read_json(path)?;
+    let map = json
+        .as_object()
+        .ok_or_else(|| problem(path, None, "not a JSON object of JMeter statistics"))?;
+    let (levels, said) = percentile_levels(path);
+    let mut out = ToolSummary::new("jmeter");
+    out.notes.push(said);
+    let mut total_duration = None;
+    for (key, entry) in map {
+        let e = entry_of(path, key, entry)?;
+        let requests = count(path, key, e, "sampleCount")?;
+        let errors = count(path, key, e, "errorCount")?;
+        if errors > requests {
+            return Err(problem(
+                path,
+                None,
+                format!("`{key}`: {errors} errors but only {requests} samples"),
+            ));
+        }
+        let mut points = vec![];
+        if let Some(v) = ms(e, "medianResTime") {
+            points.push((50.0, v));
+        }
+        for (level, name) in levels
+            .iter()
+            .zip(["pct1ResTime", "pct2ResTime", "pct3ResTime"])
+        {
+            if let Some(v) = ms(e, name) {
+                points.push((*level, v));
+            }
+        }
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        points.dedup_by(|a, b| a.0 == b.0);
+        let latency = LatencyDistribution::Summary(PercentileSummary {
+            count: requests,
+            mean_ms: ms(e, "meanResTime"),
+            min_ms: ms(e, "minResTime"),
+            max_ms: ms(e, "maxResTime"),
+            points,
+            merged: false,
+            co_corrected: false,
+        });
+        let mut ep = endpoint(EndpointKey::new(None, &label_of(key, e)), requests, latency);
+        ep.failures = errors;
+        if errors > 0 {
+            ep.add_failure(FailureKind::Other, None, errors);
+        }
+        let throughput = e.get("throughput").and_then(Value::as_f64);
+        let duration = throughput
+            .filter(|t| t.is_finite() && *t > 0.0)
+            .map(|t| requests as f64 / t);
+        if key == "Total" {
+            total_duration = duration;
+            out.aggregate = Some(ep);
+        } else {
+            out.endpoints.push(ep);
+        }
+    }
+    if out.endpoints.is_empty() {
+        return Err(problem(
+            path,
+            None,
+            "no sampler rows (only a Total, or none): nothing to report",
+        ));
+    }
+    out.duration_s = total_duration;
+    if out.endpoints.len() == 1 {
+        // One label: the Total row is that label again.
+        out.aggregate = None;
+    }
+    Ok(out)
+}
+
+/// The percentile levels of the dashboard beside `statistics.json`, read from the
+/// titles of `content/js/dashboard.js`'s statistics table, and the note saying where
+/// they come from; JMeter's defaults when that file or its titles are missing.
+fn percentile_levels(path: &Path) -> ([f64; 3], String) {
+    let js: PathBuf = path
+        .with_file_name("content")
+        .join("js")
+        .join("dashboard.js");
+    let found = std::fs::read_to_string(&js)
+        .ok()
+        .and_then(|text| levels_in(&text));
+    match found {
+        Some(levels) => (
+            levels,
+            format!(
+                "JMeter dashboard (statistics.json): the tool's own per-label summary, no \
+                 per-request times; its percentiles are at {} as the dashboard's statistics \
+                 table titles them (content/js/dashboard.js)",
+                list(&levels)
+            ),
+        ),
+        None => (
+            DEFAULT_LEVELS,
+            format!(
+                "JMeter dashboard (statistics.json): the tool's own per-label summary, no \
+                 per-request times; its percentiles are taken to be at JMeter's default levels \
+                 {} (aggregate_rpt_pct1..3): content/js/dashboard.js, whose statistics table \
+                 names them, was not found beside it",
+                list(&DEFAULT_LEVELS)
+            ),
+        ),
+    }
+}
+
+fn list(levels: &[f64; 3]) -> String {
+    let names: Vec<String> = levels.iter().map(|l| format!("p{l}")).collect();
+    names.join(", ")
+}
+
+/// The three percentile levels a dashboard.js statistics table titles (`"90th pct"`,
+/// localised forms too: the number in titles 9 to 11).
+pub fn levels_in(js: &str) -> Option<[f64; 3]> {
+    let at = js.find("#statisticsTable")?;
+    let rest = &js[at..];
+    let titles = rest.find("\"titles\"")?;
+    let rest = &rest[titles..];
+    let open = rest.find('[')?;
+    let close = rest[open..].find(']')? + open;
+    let titles: Vec<String> = serde_json::from_str(&rest[open..=close]).ok()?;
+    let mut out = [0.0; 3];
+    for (slot, title) in out.iter_mut().zip(titles.get(8..11)?) {
+        let num: String = title
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        *slot = num.parse().ok().filter(|v: &f64| *v > 0.0 && *v < 100.0)?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_from_the_statistics_table_titles() {
+        let js = "createTable($(\"#statisticsTable\"), {\"supportsControllersDiscrimination\": \
+                  true, \"titles\": [\"Label\", \"#Samples\", \"FAIL\", \"Error %\", \
+                  \"Average\", \"Min\", \"Max\", \"Median\", \"75th pct\", \"99.9th pct\", \
+                  \"99.99th pct\", \"Transactions/s\", \"Received\", \"Sent\"]}, function(){});";
+        assert_eq!(levels_in(js), Some([75.0, 99.9, 99.99]));
+        assert_eq!(levels_in("var x = 1;"), None);
+    }
+}

@@ -1,0 +1,344 @@
+//! Messy runs, twelfth batch (qa17): JMeter run dirs as users keep them after
+//! `jmeter -n -t plan.jmx -l results.jtl -e -o report/` — the JTL beside the HTML
+//! dashboard (`report/statistics.json`, `report/content/js/dashboard.js`), the
+//! non-GUI console and `jmeter.log` with the summariser's lines — and dirs holding
+//! several result sets. Fixtures are written here in JMeter's formats (JMeter 5.x:
+//! `JsonExporter`, `StatisticsSummaryConsumer`, `Summariser`); expected figures follow
+//! from the fixtures' numbers.
+
+use serde_json::Value;
+
+use super::check::check_json;
+use super::common::{analyze_json, TestDir};
+
+const JTL_HEADER: &str = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,\
+dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n";
+
+/// `n` JTL rows of `label`, one every 100 ms from `t0`, answered 200 in 50 ms by 10
+/// threads, none failed.
+fn jtl_rows(t0: u64, n: u64, label: &str) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "{},50,{label},200,OK,TG 1-{},text,true,,512,100,10,10,http://x/api,45,0,2\n",
+                t0 + i * 100,
+                i % 10 + 1
+            )
+        })
+        .collect()
+}
+
+const T0: u64 = 1_796_376_447_007;
+
+/// A dashboard `statistics.json` entry: label, samples, errors, mean, min, max,
+/// median, pct1..3, throughput.
+type Entry = (&'static str, u64, u64, f64, u64, u64, f64, [f64; 3], f64);
+
+fn statistics_json(rows: &[Entry]) -> String {
+    let mut map = serde_json::Map::new();
+    for (label, n, e, mean, min, max, median, pct, tp) in rows {
+        map.insert(
+            label.to_string(),
+            serde_json::json!({
+                "transaction": label, "sampleCount": n, "errorCount": e,
+                "errorPct": 100.0 * *e as f64 / *n as f64, "meanResTime": mean,
+                "medianResTime": median, "minResTime": min, "maxResTime": max,
+                "pct1ResTime": pct[0], "pct2ResTime": pct[1], "pct3ResTime": pct[2],
+                "throughput": tp, "receivedKBytesPerSec": 1.5, "sentKBytesPerSec": 0.5
+            }),
+        );
+    }
+    serde_json::to_string_pretty(&Value::Object(map)).unwrap()
+}
+
+/// dashboard.js as JMeter's template writes it, its statistics table titled with the
+/// percentile levels `pct`.
+fn dashboard_js(pct: [&str; 3]) -> String {
+    format!(
+        "    // Create statistics table\n    createTable($(\"#statisticsTable\"), \
+         {{\"supportsControllersDiscrimination\": true, \"overall\": {{\"data\": [\"Total\", 3000, \
+         510, 17.0, 180.3, 3, 2000, 150.0, 400.0, 600.0, 1500.0, 30.0, 1.5, 0.5], \
+         \"isController\": false}}, \"titles\": [\"Label\", \"#Samples\", \"FAIL\", \"Error %\", \
+         \"Average\", \"Min\", \"Max\", \"Median\", \"{}th pct\", \"{}th pct\", \"{}th pct\", \
+         \"Transactions/s\", \"Received\", \"Sent\"], \"items\": []}}, function(index, item){{\n\
+         return item;\n    }}, [[0, 0]], 0);\n",
+        pct[0], pct[1], pct[2]
+    )
+}
+
+/// Two labels (one with a comma, quotes and a non-ASCII letter) and the Total row.
+const TWO_LABELS: [Entry; 3] = [
+    (
+        "list agents",
+        2000,
+        10,
+        120.5,
+        3,
+        900,
+        100.0,
+        [200.0, 300.0, 800.0],
+        20.0,
+    ),
+    (
+        "run, \"agent\" é",
+        1000,
+        500,
+        300.0,
+        10,
+        2000,
+        250.0,
+        [500.0, 700.0, 1900.0],
+        10.0,
+    ),
+    (
+        "Total",
+        3000,
+        510,
+        180.3,
+        3,
+        2000,
+        150.0,
+        [400.0, 600.0, 1500.0],
+        30.0,
+    ),
+];
+
+fn sla(t: &TestDir) -> std::path::PathBuf {
+    t.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 500ms\"]\n",
+    )
+}
+
+fn skipped_kind(report: &Value, file_end: &str) -> String {
+    report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"].as_str().unwrap().ends_with(file_end))
+        .map(|s| s["kind"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("{file_end} not skipped: {}", report["skipped"]))
+}
+
+/// A dir holding only JMeter's dashboard (`report/`) was "no results". It is read as a
+/// summary: per label its samples, errors, mean, min, max, median and the three
+/// percentiles at the levels dashboard.js titles (75, 99.9, 99.99 here: never taken for
+/// 90/95/99), the Total row as the run's aggregate (not an endpoint), throughput
+/// 3000 samples ÷ (3000 / 30 per s) = 30/s; the stage is named after the run dir.
+#[test]
+fn a_dashboard_alone_is_read_at_the_levels_it_names() {
+    let t = TestDir::new();
+    t.write("run/report/statistics.json", statistics_json(&TWO_LABELS));
+    t.write(
+        "run/report/content/js/dashboard.js",
+        dashboard_js(["75", "99.9", "99.99"]),
+    );
+    t.write(
+        "run/report/index.html",
+        "<html><head><title>Apache JMeter Dashboard</title></head></html>\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["name"], "run");
+    assert_eq!(stage["requests"], 3000);
+    assert_eq!(stage["failures"], 510);
+    assert!((stage["throughput_rps"].as_f64().unwrap() - 30.0).abs() < 1e-9);
+    let lat = &stage["latency_ms"];
+    assert_eq!(lat["p50"].as_f64(), Some(150.0), "{lat}");
+    assert_eq!(lat["p999"].as_f64(), Some(600.0), "{lat}");
+    assert!(lat["p95"].is_null() && lat["p90"].is_null(), "{lat}");
+    let eps = stage["endpoints"].as_array().unwrap();
+    let names: Vec<&str> = eps.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"run, \"agent\" é"), "{names:?}");
+    let run_agent = eps
+        .iter()
+        .find(|e| e["name"] == "run, \"agent\" é")
+        .unwrap();
+    assert_eq!(run_agent["requests"], 1000);
+    assert_eq!(run_agent["failures"], 500);
+    assert_eq!(run_agent["latency_ms"]["max"].as_f64(), Some(2000.0));
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("p75, p99.9, p99.99"), "{notes}");
+
+    // p95 is not in the dashboard: the rule cannot be judged (never a pass).
+    let (_, out, stderr) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    assert_eq!(out["verdict"], "NO-GO", "{out:#} {stderr}");
+}
+
+/// Without dashboard.js nothing names the levels: JMeter's defaults (90/95/99) are
+/// used, and the source's note says they are assumed.
+#[test]
+fn a_dashboard_without_dashboard_js_says_its_levels_are_assumed() {
+    let t = TestDir::new();
+    t.write("run/report/statistics.json", statistics_json(&TWO_LABELS));
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let lat = &report["stages"][0]["latency_ms"];
+    assert_eq!(lat["p90"].as_f64(), Some(400.0), "{lat}");
+    assert_eq!(lat["p95"].as_f64(), Some(600.0), "{lat}");
+    assert_eq!(lat["p99"].as_f64(), Some(1500.0), "{lat}");
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(
+        notes.contains("taken to be at JMeter's default levels"),
+        "{notes}"
+    );
+}
+
+/// The JTL and the dashboard made from it: the JTL is the source, the dashboard is
+/// checked against it (same samples per label) and skipped as the same data, never
+/// counted twice.
+#[test]
+fn a_jtl_and_its_own_dashboard_are_one_run_read_once() {
+    let t = TestDir::new();
+    t.write(
+        "run/results.jtl",
+        format!("{JTL_HEADER}{}", jtl_rows(T0, 3000, "list agents")),
+    );
+    let same: [Entry; 1] = [(
+        "list agents",
+        3000,
+        0,
+        50.0,
+        50,
+        50,
+        50.0,
+        [50.0, 50.0, 50.0],
+        10.0,
+    )];
+    t.write("run/report/statistics.json", statistics_json(&same));
+    t.write(
+        "run/report/content/js/dashboard.js",
+        dashboard_js(["90", "95", "99"]),
+    );
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 3000);
+    assert_eq!(skipped_kind(&report, "statistics.json"), "same_data");
+    let (_, out, _) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    assert_eq!(out["verdict"], "GO", "{out:#}");
+}
+
+/// A dashboard made from another run (510 errors of 3000) beside a clean JTL: the
+/// JTL is read, and the disagreement is said; the data is not clean, so no GO (was GO:
+/// the `report/` sub-dir was never looked at).
+#[test]
+fn a_dashboard_of_another_run_beside_the_jtl_is_said_and_holds_go_back() {
+    let t = TestDir::new();
+    t.write(
+        "run/results.jtl",
+        format!("{JTL_HEADER}{}", jtl_rows(T0, 3000, "list agents")),
+    );
+    t.write("run/report/statistics.json", statistics_json(&TWO_LABELS));
+    let (_, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(report["overall"]["requests"], 3000, "{stderr}");
+    assert_eq!(skipped_kind(&report, "statistics.json"), "other_data");
+    let (_, out, _) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    assert_ne!(out["verdict"], "GO", "{out:#}");
+}
+
+/// JMeter's non-GUI console (5.x) with the summariser's lines; `end` adds the lines
+/// JMeter prints as the test ends.
+fn console(lines: &[(&str, u64, u64)], end: bool) -> String {
+    let mut s = String::from(
+        "Creating summariser <summary>\nCreated the tree successfully using plan.jmx\n\
+         Starting standalone test @ 2026 Dec 4 20:00:00 UTC (1796414400000)\n\
+         Waiting for possible Shutdown/StopTestNow/HeapDump/ThreadDump message on port 4445\n",
+    );
+    for (kind, n, e) in lines {
+        let pct = 100.0 * *e as f64 / *n as f64;
+        s += &format!(
+            "summary {kind} {n:>6} in 00:02:30 = {:>6.1}/s Avg:    50 Min:    50 Max:    50 \
+             Err: {e:>5} ({pct:.2}%)\n",
+            *n as f64 / 150.0
+        );
+    }
+    if end {
+        s += "Tidying up ...    @ 2026 Dec 4 20:05:00 UTC (1796414700000)\n... end of run\n";
+    }
+    s
+}
+
+/// The console of an interrupted run (no `Tidying up` / `... end of run`) beside a
+/// JTL whose rows all passed: the run is incomplete, never a GO (was GO: the console
+/// was skipped as not a result).
+#[test]
+fn an_interrupted_console_beside_the_jtl_holds_go_back() {
+    let t = TestDir::new();
+    t.write(
+        "run/results.jtl",
+        format!("{JTL_HEADER}{}", jtl_rows(T0, 3000, "list agents")),
+    );
+    t.write(
+        "run/console.log",
+        console(&[("+", 1500, 0), ("+", 1500, 0), ("=", 3000, 0)], false),
+    );
+    let (_, out, stderr) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    assert_ne!(out["verdict"], "GO", "{out:#} {stderr}");
+    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(report["run"]["complete"], false, "{}", report["run"]);
+}
+
+/// `jmeter.log` of a finished run whose summariser counted 300 errors in 3000
+/// samples, beside a JTL holding 3000 samples none failed (its listener saved
+/// successes only): the figures read miss the failures, never a GO (was GO).
+#[test]
+fn a_summariser_counting_errors_the_jtl_lacks_holds_go_back() {
+    let t = TestDir::new();
+    t.write(
+        "run/results.jtl",
+        format!("{JTL_HEADER}{}", jtl_rows(T0, 3000, "list agents")),
+    );
+    t.write(
+        "run/jmeter.log",
+        "2026-12-04 20:00:00,000 INFO o.a.j.JMeter: Version 5.6.3\n\
+         2026-12-04 20:00:01,000 INFO o.a.j.JMeter: Creating summariser <summary>\n\
+         2026-12-04 20:05:00,000 INFO o.a.j.r.Summariser: summary =   3300 in 00:05:00 =   11.0/s \
+         Avg:    50 Min:    50 Max:    50 Err:   300 (9.09%)\n\
+         2026-12-04 20:05:00,100 INFO o.a.j.e.StandardJMeterEngine: Notifying test listeners of \
+         end of test\n",
+    );
+    let (_, out, stderr) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    assert_ne!(out["verdict"], "GO", "{out:#} {stderr}");
+    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(skipped_kind(&report, "jmeter.log"), "other_data");
+}
+
+/// The console of the same, finished run (3000 samples, 0 errors, as the JTL): checked
+/// and skipped as the same data; the verdict stays GO.
+#[test]
+fn the_console_of_the_same_run_is_checked_and_skipped() {
+    let t = TestDir::new();
+    t.write(
+        "run/results.jtl",
+        format!("{JTL_HEADER}{}", jtl_rows(T0, 3000, "list agents")),
+    );
+    t.write(
+        "run/console.log",
+        console(&[("+", 1500, 0), ("+", 1500, 0), ("=", 3000, 0)], true),
+    );
+    let (_, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(report["overall"]["requests"], 3000, "{stderr}");
+    assert_eq!(skipped_kind(&report, "console.log"), "same_data");
+    let (_, out, _) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    assert_eq!(out["verdict"], "GO", "{out:#}");
+}
+
+/// A console alone is read as a summary: the last `summary =` line's samples, errors
+/// and mean over its elapsed time (3000 in 150 s: 20/s); it has no percentiles.
+#[test]
+fn a_console_alone_is_read_as_a_summary() {
+    let t = TestDir::new();
+    t.write(
+        "run/console.log",
+        console(&[("+", 1500, 0), ("+", 1500, 60), ("=", 3000, 60)], true),
+    );
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 3000);
+    assert_eq!(stage["failures"], 60);
+    assert_eq!(stage["latency_ms"]["mean"].as_f64(), Some(50.0));
+    assert!((stage["throughput_rps"].as_f64().unwrap() - 20.0).abs() < 1e-9);
+}
