@@ -275,6 +275,14 @@ pub trait Replay {
         None
     }
 
+    /// Why the file shows a run that did not end (a JTL whose last row is cut
+    /// mid-write, an XML JTL without its closing tag: JMeter killed, or still writing),
+    /// as of the last completed replay: the source is marked
+    /// [`Source::stopped_early`](crate::model::Source), so the run is incomplete.
+    fn stopped_early(&self) -> Option<String> {
+        None
+    }
+
     /// Doubts about the file that left nothing unread (a `.hlog` whose unit looks
     /// wrong; JMeter samples marked successful with a 5xx code), as of opening it or
     /// of the last completed replay: shown as warnings, not input problems.

@@ -342,3 +342,61 @@ fn a_console_alone_is_read_as_a_summary() {
     assert_eq!(stage["latency_ms"]["mean"].as_f64(), Some(50.0));
     assert!((stage["throughput_rps"].as_f64().unwrap() - 20.0).abs() < 1e-9);
 }
+
+/// A JTL whose last row is cut mid-write (JMeter killed, or still writing: JMeter
+/// buffers its writes) and an XML JTL without `</testResults>`: the run did not end,
+/// so the data is incomplete and never a GO (was GO, with only a note).
+#[test]
+fn a_jtl_cut_mid_write_is_an_incomplete_run() {
+    let t = TestDir::new();
+    t.write(
+        "csv/results.jtl",
+        format!(
+            "{JTL_HEADER}{}{},5",
+            jtl_rows(T0, 3000, "list agents"),
+            T0 + 300_000
+        ),
+    );
+    let samples: String = (0..3000u64)
+        .map(|i| {
+            format!(
+                "<httpSample t=\"50\" lt=\"45\" ts=\"{}\" s=\"true\" lb=\"list agents\" \
+                 rc=\"200\" rm=\"OK\" tn=\"TG 1-{}\" dt=\"text\" by=\"512\" ng=\"10\" na=\"10\"/>\n",
+                T0 + i * 100,
+                i % 10 + 1
+            )
+        })
+        .collect();
+    t.write(
+        "xml/results.jtl",
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n{samples}"
+        ),
+    );
+    for dir in ["csv", "xml"] {
+        let (_, out, stderr) = check_json(&t.path().join(dir), &sla(&t), &[]);
+        assert_ne!(out["verdict"], "GO", "{dir}: {out:#} {stderr}");
+        let (_, report, _) = analyze_json(&[&t.path().join(dir)], &[]);
+        assert_eq!(report["overall"]["requests"], 3000, "{dir}");
+        assert_eq!(report["run"]["complete"], false, "{dir}: {}", report["run"]);
+    }
+}
+
+/// `jmeter -l results.jtl` run twice appends the second run, header and all: the
+/// problem names the repeated header and the appended run (was "bad timeStamp
+/// `timeStamp`").
+#[test]
+fn a_second_header_in_a_jtl_is_named_as_an_appended_run() {
+    let t = TestDir::new();
+    let run = |t0| jtl_rows(t0, 300, "list agents");
+    t.write(
+        "run/results.jtl",
+        format!("{JTL_HEADER}{}{JTL_HEADER}{}", run(T0), run(T0 + 3_600_000)),
+    );
+    let (code, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 2);
+    let problems = report["problems"].to_string();
+    assert!(problems.contains("header again"), "{problems}");
+    assert!(problems.contains("appended"), "{problems}");
+    assert!(problems.contains("\"line\":302"), "{problems}");
+}

@@ -224,6 +224,16 @@ impl Replay for JmeterXml {
         self.counts.borrow().ok_server_errors.clone()
     }
 
+    fn stopped_early(&self) -> Option<String> {
+        self.counts.borrow().unterminated.then(|| {
+            format!(
+                "{}: the XML JTL ends without </testResults>: JMeter was killed or is still \
+                 writing the file, so its results stop before the run's end",
+                self.path.display()
+            )
+        })
+    }
+
     fn warnings(&self) -> Vec<String> {
         let c = self.counts.borrow();
         super::csv::ok_server_errors_warning(c.ok_server_errors.values().sum(), c.samples)

@@ -478,6 +478,9 @@ fn load_observations(
         src.notes.push(why.clone());
         src.runs_left_out.get_or_insert(why);
     }
+    if let Some(why) = replays.iter().find_map(|(_, r)| r.stopped_early()) {
+        src.stopped_early.get_or_insert(why);
+    }
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
