@@ -400,3 +400,80 @@ fn a_second_header_in_a_jtl_is_named_as_an_appended_run() {
     assert!(problems.contains("appended"), "{problems}");
     assert!(problems.contains("\"line\":302"), "{problems}");
 }
+
+/// A run (`results.jtl`, 10 threads, 20% of samples failed) and its rerun
+/// (`results2.jtl`, 10 threads, none failed, starting 10 s after the first ended) in
+/// one dir were read as one `10_users` stage at 10% errors, a GO against `error_rate <
+/// 15%` that neither run alone supports as one figure. Now the rerun is named as such
+/// (both files), a problem: exit 2, never a GO.
+#[test]
+fn a_run_and_its_rerun_in_one_dir_are_named_not_mixed_silently() {
+    let t = TestDir::new();
+    let failing: String = (0..3000u64)
+        .map(|i| {
+            let ok = i % 5 != 0;
+            format!(
+                "{},50,list agents,{},{},TG 1-{},text,{ok},,512,100,10,10,http://x/api,45,0,2\n",
+                T0 + i * 100,
+                if ok { 200 } else { 500 },
+                if ok { "OK" } else { "Internal Server Error" },
+                i % 10 + 1
+            )
+        })
+        .collect();
+    t.write("run/results.jtl", format!("{JTL_HEADER}{failing}"));
+    // The first run's last sample starts at T0 + 299.9 s; the rerun 10 s after.
+    t.write(
+        "run/results2.jtl",
+        format!(
+            "{JTL_HEADER}{}",
+            jtl_rows(T0 + 310_000, 3000, "list agents")
+        ),
+    );
+    let sla = t.write("sla.toml", "[global]\nrules = [\"error_rate < 15%\"]\n");
+    let (code, out, stderr) = check_json(&t.path().join("run"), &sla, &[]);
+    assert_eq!(code, 2, "{out:#} {stderr}");
+    assert_ne!(out["verdict"], "GO", "{out:#}");
+    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    let problem = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"].as_str().unwrap().ends_with("results2.jtl"))
+        .unwrap_or_else(|| panic!("{}", report["problems"]));
+    let reason = problem["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("results.jtl") && reason.contains("rerun"),
+        "{reason}"
+    );
+}
+
+/// Stages run one after another, each saved in its own JTL at its own thread count
+/// (a 1-thread smoke test, then 50 threads): two stages, no rerun problem.
+#[test]
+fn stages_saved_one_file_each_are_not_reruns() {
+    let t = TestDir::new();
+    let rows = |t0: u64, users: u64| -> String {
+        (0..3000u64)
+            .map(|i| {
+                format!(
+                    "{},50,list agents,200,OK,TG 1-{},text,true,,512,100,{users},{users},\
+                     http://x/api,45,0,2\n",
+                    t0 + i * 100,
+                    i % users + 1
+                )
+            })
+            .collect()
+    };
+    t.write("run/smoke.jtl", format!("{JTL_HEADER}{}", rows(T0, 1)));
+    t.write(
+        "run/load.jtl",
+        format!("{JTL_HEADER}{}", rows(T0 + 3_600_000, 50)),
+    );
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let users: Vec<u64> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| s["users"].as_u64().unwrap())
+        .collect();
+    assert_eq!(users, [1, 50]);
+}
