@@ -42,6 +42,7 @@ mod utf16;
 // Bounded reads and plausible rows, for every format.
 pub mod limits;
 mod plausible;
+mod pooled_runs;
 
 // More formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;

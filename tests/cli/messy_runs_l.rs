@@ -477,3 +477,76 @@ fn stages_saved_one_file_each_are_not_reruns() {
         .collect();
     assert_eq!(users, [1, 50]);
 }
+
+/// ab's console at `-c 10`: `n` requests in `secs`, `non2xx` of them answered 503.
+fn ab_console(n: u64, non2xx: u64, secs: f64) -> String {
+    let failed = if non2xx > 0 {
+        format!(
+            "Failed requests:        {non2xx}\n   (Connect: 0, Receive: 0, Length: {non2xx}, \
+             Exceptions: 0)\nNon-2xx responses:      {non2xx}\n"
+        )
+    } else {
+        "Failed requests:        0\n".into()
+    };
+    format!(
+        "This is ApacheBench, Version 2.3 <$Revision: 1903618 $>\n\n\
+         Benchmarking 127.0.0.1 (be patient)\nFinished {n} requests\n\n\n\
+         Server Software:        \nServer Hostname:        127.0.0.1\nServer Port:            18301\n\n\
+         Document Path:          /item\nDocument Length:        11 bytes\n\n\
+         Concurrency Level:      10\nTime taken for tests:   {secs:.3} seconds\n\
+         Complete requests:      {n}\n{failed}Total transferred:      {} bytes\n\
+         HTML transferred:       {} bytes\nRequests per second:    {:.2} [#/sec] (mean)\n\
+         Time per request:       {:.3} [ms] (mean)\n\
+         Time per request:       {:.3} [ms] (mean, across all concurrent requests)\n\
+         Transfer rate:          100.00 [Kbytes/sec] received\n\n\
+         Connection Times (ms)\n              min  mean[+/-sd] median   max\n\
+         Connect:        0    0   0.3      0       1\nProcessing:     0    4  16.0      1     155\n\
+         Waiting:        0    3  16.0      1     155\nTotal:          1    4  16.1      1     156\n\n\
+         Percentage of the requests served within a certain time (ms)\n  50%      1\n  66%      1\n\
+           75%      2\n  80%      2\n  90%      2\n  95%      2\n  98%     53\n  99%    104\n \
+         100%    156 (longest request)\n",
+        n * 146,
+        n * 11,
+        n as f64 / secs,
+        10.0 * secs * 1000.0 / n as f64,
+        secs * 1000.0 / n as f64
+    )
+}
+
+/// Two ab consoles at the same `-c 10` in one dir, a run (290 of 300 answered 503) and
+/// its rerun (none of 3,000 failed), were pooled as runs one after another into 290 of
+/// 3,300 failed (8.8%): a GO against `error_rate < 10%` that the failed run misses by
+/// far. Now the two runs' disagreement (96.7% against 0%) is a problem naming both
+/// files: exit 2, never a GO. Repeats that agree are still pooled (wrk2's test).
+#[test]
+fn an_ab_run_and_its_disagreeing_rerun_are_not_pooled_into_a_go() {
+    let t = TestDir::new();
+    t.write("run/ab-run1.txt", ab_console(300, 290, 0.208));
+    t.write("run/ab-run2.txt", ab_console(3000, 0, 2.08));
+    let sla = t.write("sla.toml", "[global]\nrules = [\"error_rate < 10%\"]\n");
+    let (code, out, stderr) = check_json(&t.path().join("run"), &sla, &[]);
+    assert_eq!(code, 2, "{out:#} {stderr}");
+    assert_ne!(out["verdict"], "GO", "{out:#}");
+    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    let reason = report["problems"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("ab-run1.txt"), "{}", report["problems"]);
+    assert!(reason.contains("290 of 300 failed"), "{reason}");
+    assert!(reason.contains("0 of 3000 failed"), "{reason}");
+    assert!(
+        report["problems"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("ab-run2.txt"),
+        "{}",
+        report["problems"]
+    );
+
+    // Two runs that agree (none failed in either; not byte-identical, which would be a
+    // copy) are still pooled, without a problem.
+    let same = TestDir::new();
+    same.write("run/ab-run1.txt", ab_console(3000, 0, 2.08));
+    same.write("run/ab-run2.txt", ab_console(3000, 0, 2.11));
+    let (code, report, stderr) = analyze_json(&[&same.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 6000);
+}
