@@ -550,3 +550,20 @@ fn an_ab_run_and_its_disagreeing_rerun_are_not_pooled_into_a_go() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["overall"]["requests"], 6000);
 }
+
+/// A GUI session's `jmeter.log` (no summariser lines) beside another tool's result is
+/// no result: skipped, the run read as before (guards the summariser format).
+#[test]
+fn a_jmeter_log_without_summariser_lines_is_no_result() {
+    let t = TestDir::new();
+    t.write("run/ab.txt", ab_console(3000, 0, 2.08));
+    t.write(
+        "run/jmeter.log",
+        "2026-12-04 20:00:00,000 INFO o.a.j.JMeter: Version 5.6.3\n\
+         2026-12-04 20:00:01,000 INFO o.a.j.g.a.Load: Loading file: plan.jmx\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 3000);
+    assert_eq!(skipped_kind(&report, "jmeter.log"), "not_result");
+}

@@ -51,13 +51,20 @@ pub(super) fn set_aside(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &Ru
         Vec::new()
     };
     let has_dashboard = by_format.contains_key(&Format::JmeterDashboard);
-    let consoles = if jtl || has_dashboard {
-        by_format
-            .remove(&Format::JmeterSummariser)
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    let mut consoles = by_format
+        .remove(&Format::JmeterSummariser)
+        .unwrap_or_default();
+    if !jtl && !has_dashboard {
+        // Read as summaries, those with summariser lines (a GUI session's jmeter.log has
+        // none: it is skipped, as no result).
+        let (read, none): (Vec<PathBuf>, Vec<PathBuf>) = consoles
+            .into_iter()
+            .partition(|f| summariser::scan(f).is_ok_and(|s| s.total.is_some()));
+        if !read.is_empty() {
+            by_format.insert(Format::JmeterSummariser, read);
+        }
+        consoles = none;
+    }
     Pending {
         dashboards,
         consoles,
@@ -77,6 +84,17 @@ fn jmeter_parts(run: &Run) -> usize {
 /// it as skipped.
 pub(super) fn check(pending: Pending, opts: &IngestOptions, run: &mut Run) {
     if pending.dashboards.is_empty() && pending.consoles.is_empty() {
+        return;
+    }
+    if !pending.jtl && pending.parts_before == jmeter_parts(run) {
+        // Nothing of JMeter was read here: the consoles left are logs without figures.
+        for file in pending.consoles {
+            run.skipped.push(Skipped::not_result(
+                file,
+                "JMeter's console or log without summariser lines (`summary = …`): no figures \
+                 in it; analyse the JTL it wrote (-l results.jtl)",
+            ));
+        }
         return;
     }
     let measured = measured(&pending, run);
