@@ -567,3 +567,82 @@ fn a_jmeter_log_without_summariser_lines_is_no_result() {
     assert_eq!(report["overall"]["requests"], 3000);
     assert_eq!(skipped_kind(&report, "jmeter.log"), "not_result");
 }
+
+/// A plan with a Transaction Controller `Login` around `POST /login`: the JTL writes a
+/// `Login` row after each child, and the dashboard a `Login` row marked `isController`
+/// in dashboard.js, which its Total leaves out. The JTL and its dashboard are the same
+/// run (was: the `Login` row taken for a label the JTL lacks, other data, no GO); the
+/// dashboard alone counts 1,500 requests, `Login` a transaction endpoint outside them.
+#[test]
+fn a_transaction_controller_row_in_the_dashboard_is_not_a_request() {
+    let t = TestDir::new();
+    let rows: String = (0..1500u64)
+        .map(|i| {
+            let (ts, th) = (T0 + i * 200, i % 10 + 1);
+            format!(
+                "{ts},50,POST /login,200,OK,TG 1-{th},text,true,,512,100,10,10,http://x/login,45,0,2\n\
+                 {ts},50,Login,200,\"Number of samples in transaction : 1, number of failing \
+                 samples : 0\",TG 1-{th},,true,,512,100,10,10,null,45,0,2\n"
+            )
+        })
+        .collect();
+    t.write("run/results.jtl", format!("{JTL_HEADER}{rows}"));
+    let entries: [Entry; 3] = [
+        (
+            "POST /login",
+            1500,
+            0,
+            50.0,
+            50,
+            50,
+            50.0,
+            [50.0, 50.0, 50.0],
+            5.0,
+        ),
+        (
+            "Login",
+            1500,
+            0,
+            50.0,
+            50,
+            50,
+            50.0,
+            [50.0, 50.0, 50.0],
+            5.0,
+        ),
+        (
+            "Total",
+            1500,
+            0,
+            50.0,
+            50,
+            50,
+            50.0,
+            [50.0, 50.0, 50.0],
+            5.0,
+        ),
+    ];
+    let js = dashboard_js(["90", "95", "99"]).replace(
+        "\"items\": []",
+        "\"items\": [{\"data\": [\"Login\", 1500], \"isController\": true}, \
+         {\"data\": [\"POST /login\", 1500], \"isController\": false}]",
+    );
+    for dir in ["run", "alone"] {
+        t.write(
+            &format!("{dir}/report/statistics.json"),
+            statistics_json(&entries),
+        );
+        t.write(&format!("{dir}/report/content/js/dashboard.js"), &js);
+    }
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 1500);
+    assert_eq!(skipped_kind(&report, "statistics.json"), "same_data");
+
+    let (code, report, stderr) = analyze_json(&[&t.path().join("alone")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 1500);
+    let eps = report["stages"][0]["endpoints"].as_array().unwrap();
+    let login = eps.iter().find(|e| e["name"] == "Login").unwrap();
+    assert_eq!(login["transaction"], true, "{login}");
+}

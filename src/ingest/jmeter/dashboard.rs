@@ -129,7 +129,8 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let map = json
         .as_object()
         .ok_or_else(|| problem(path, None, "not a JSON object of JMeter statistics"))?;
-    let (levels, said) = percentile_levels(path);
+    let (table, said) = table_beside(path);
+    let levels = table.levels;
     let mut out = ToolSummary::new("jmeter");
     out.notes.push(said);
     let mut total_duration = None;
@@ -172,6 +173,8 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         if errors > 0 {
             ep.add_failure(FailureKind::Other, None, errors);
         }
+        // A Transaction Controller's row: its children are the requests.
+        ep.transaction = key != "Total" && table.controllers.iter().any(|c| c == key);
         let throughput = e.get("throughput").and_then(Value::as_f64);
         let duration = throughput
             .filter(|t| t.is_finite() && *t > 0.0)
@@ -191,41 +194,59 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         ));
     }
     out.duration_s = total_duration;
-    if out.endpoints.len() == 1 {
+    let controllers = out.endpoints.iter().filter(|e| e.transaction).count();
+    if controllers > 0 {
+        out.notes.push(format!(
+            "{controllers} Transaction Controller row(s) (dashboard.js's isController) kept as \
+             transaction endpoints, not counted as requests (the Total row leaves them out too)"
+        ));
+    }
+    if out.endpoints.iter().filter(|e| !e.transaction).count() == 1 {
         // One label: the Total row is that label again.
         out.aggregate = None;
     }
     Ok(out)
 }
 
-/// The percentile levels of the dashboard beside `statistics.json`, read from the
-/// titles of `content/js/dashboard.js`'s statistics table, and the note saying where
-/// they come from; JMeter's defaults when that file or its titles are missing.
-fn percentile_levels(path: &Path) -> ([f64; 3], String) {
+/// What `content/js/dashboard.js` beside `statistics.json` says of its statistics
+/// table: the percentile levels its titles name, and the labels it marks as
+/// Transaction Controllers (`isController`: the Total row leaves them out).
+struct Table {
+    levels: [f64; 3],
+    controllers: Vec<String>,
+}
+
+/// The dashboard's table (see [`Table`]) and the note saying where the levels come
+/// from; JMeter's defaults when dashboard.js or its titles are missing.
+fn table_beside(path: &Path) -> (Table, String) {
     let js: PathBuf = path
         .with_file_name("content")
         .join("js")
         .join("dashboard.js");
     let found = std::fs::read_to_string(&js)
         .ok()
-        .and_then(|text| levels_in(&text));
+        .and_then(|text| statistics_table(&text));
     match found {
-        Some(levels) => (
-            levels,
-            format!(
+        Some(table) => {
+            let said = format!(
                 "JMeter dashboard (statistics.json): the tool's own per-label summary, no \
                  per-request times; its percentiles are at {} as the dashboard's statistics \
                  table titles them (content/js/dashboard.js)",
-                list(&levels)
-            ),
-        ),
+                list(&table.levels)
+            );
+            (table, said)
+        }
         None => (
-            DEFAULT_LEVELS,
+            Table {
+                levels: DEFAULT_LEVELS,
+                controllers: Vec::new(),
+            },
             format!(
                 "JMeter dashboard (statistics.json): the tool's own per-label summary, no \
                  per-request times; its percentiles are taken to be at JMeter's default levels \
                  {} (aggregate_rpt_pct1..3): content/js/dashboard.js, whose statistics table \
-                 names them, was not found beside it",
+                 names them, was not found beside it (nor which labels are Transaction \
+                 Controllers)",
                 list(&DEFAULT_LEVELS)
             ),
         ),
@@ -240,23 +261,37 @@ fn list(levels: &[f64; 3]) -> String {
 /// The three percentile levels a dashboard.js statistics table titles (`"90th pct"`,
 /// localised forms too: the number in titles 9 to 11).
 pub fn levels_in(js: &str) -> Option<[f64; 3]> {
+    statistics_table(js).map(|t| t.levels)
+}
+
+/// The statistics table's object in dashboard.js (`createTable($("#statisticsTable"),
+/// {…}, …)`), read as JSON.
+fn statistics_table(js: &str) -> Option<Table> {
     let at = js.find("#statisticsTable")?;
     let rest = &js[at..];
-    let titles = rest.find("\"titles\"")?;
-    let rest = &rest[titles..];
-    let open = rest.find('[')?;
-    let close = rest[open..].find(']')? + open;
-    let titles: Vec<String> = serde_json::from_str(&rest[open..=close]).ok()?;
-    let mut out = [0.0; 3];
-    for (slot, title) in out.iter_mut().zip(titles.get(8..11)?) {
-        let num: String = title
-            .chars()
+    let open = rest.find('{')?;
+    let table: Value = serde_json::Deserializer::from_str(&rest[open..])
+        .into_iter::<Value>()
+        .next()?
+        .ok()?;
+    let titles = table.get("titles")?.as_array()?;
+    let mut levels = [0.0; 3];
+    for (slot, title) in levels.iter_mut().zip(titles.get(8..11)?) {
+        let num: String = (title.as_str()?.chars())
             .skip_while(|c| !c.is_ascii_digit())
             .take_while(|c| c.is_ascii_digit() || *c == '.')
             .collect();
         *slot = num.parse().ok().filter(|v: &f64| *v > 0.0 && *v < 100.0)?;
     }
-    Some(out)
+    let items = table.get("items").and_then(Value::as_array);
+    let controllers = (items.into_iter().flatten())
+        .filter(|i| i.get("isController").and_then(Value::as_bool) == Some(true))
+        .filter_map(|i| i.get("data")?.get(0)?.as_str().map(str::to_string))
+        .collect();
+    Some(Table {
+        levels,
+        controllers,
+    })
 }
 
 #[cfg(test)]
@@ -270,6 +305,13 @@ mod tests {
                   \"Average\", \"Min\", \"Max\", \"Median\", \"75th pct\", \"99.9th pct\", \
                   \"99.99th pct\", \"Transactions/s\", \"Received\", \"Sent\"]}, function(){});";
         assert_eq!(levels_in(js), Some([75.0, 99.9, 99.99]));
+        let js = "createTable($(\"#statisticsTable\"), {\"titles\": [\"Label\", \"#Samples\", \
+                  \"FAIL\", \"Error %\", \"Average\", \"Min\", \"Max\", \"Median\", \
+                  \"90th pct\", \"95th pct\", \"99th pct\"], \"items\": [{\"data\": \
+                  [\"Login\", 10], \"isController\": true}, {\"data\": [\"POST /login\", \
+                  10], \"isController\": false}]}, function(index, item){ return item; });";
+        let t = statistics_table(js).unwrap();
+        assert_eq!(t.controllers, ["Login"]);
         assert_eq!(levels_in("var x = 1;"), None);
     }
 }
