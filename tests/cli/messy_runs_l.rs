@@ -646,3 +646,41 @@ fn a_transaction_controller_row_in_the_dashboard_is_not_a_request() {
     let login = eps.iter().find(|e| e["name"] == "Login").unwrap();
     assert_eq!(login["transaction"], true, "{login}");
 }
+
+/// The dashboard's top five errors per label (dashboard.js `#top5ErrorsBySamplerTable`,
+/// each error type `code/message` as JMeter keys it) give the failures their kinds, as
+/// the JTL's rows would: 300 `503`, 150 read timeouts, 40 assertions; the 10 left
+/// over the top five shown are `other` (was: all 500 `other`).
+#[test]
+fn the_dashboards_top_errors_give_failure_kinds() {
+    let t = TestDir::new();
+    t.write("run/report/statistics.json", statistics_json(&TWO_LABELS));
+    let js = format!(
+        "{}    createTable($(\"#top5ErrorsBySamplerTable\"), {{\"supportsControllersDiscrimination\": \
+         false, \"overall\": {{\"data\": [\"Total\", 3000, 510, \"503/Service Unavailable\", 300, \
+         \"\", \"\", \"\", \"\", \"\", \"\", \"\", \"\"], \"isController\": false}}, \"titles\": \
+         [\"Sample\", \"#Samples\", \"#Errors\", \"Error\", \"#Errors\", \"Error\", \"#Errors\", \
+         \"Error\", \"#Errors\", \"Error\", \"#Errors\", \"Error\", \"#Errors\"], \"items\": [\
+         {{\"data\": [\"run, \\\"agent\\\" é\", 1000, 500, \"503/Service Unavailable\", 300, \
+         \"Non HTTP response code: java.net.SocketTimeoutException/Non HTTP response message: \
+         Read timed out\", 150, \"Assertion failed\", 40, \"\", \"\", \"\", \"\"], \
+         \"isController\": false}}]}}, function(index, item){{ return item; }}, [[2, 1]], 1);\n",
+        dashboard_js(["90", "95", "99"])
+    );
+    t.write("run/report/content/js/dashboard.js", js);
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let eps = report["stages"][0]["endpoints"].as_array().unwrap();
+    let run = eps
+        .iter()
+        .find(|e| e["name"] == "run, \"agent\" é")
+        .unwrap();
+    let kinds = &run["failures_by_kind"];
+    assert_eq!(kinds["status:503"], 300, "{kinds}");
+    assert_eq!(kinds["timeout"], 150, "{kinds}");
+    assert_eq!(kinds["assertion"], 40, "{kinds}");
+    assert_eq!(kinds["other"], 10, "{kinds}");
+    // No error table for `list agents`: its 10 failures are `other`.
+    let list = eps.iter().find(|e| e["name"] == "list agents").unwrap();
+    assert_eq!(list["failures_by_kind"]["other"], 10, "{list}");
+}

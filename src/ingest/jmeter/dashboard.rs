@@ -11,7 +11,9 @@
 //! pct"`), so they are read from there; without that file the defaults are assumed and
 //! the source's note says so. The `Total` row is the run's aggregate, not an endpoint.
 //! Its duration is `sampleCount ÷ throughput` (the dashboard's throughput is over the
-//! whole run, ramps included). Failures carry no kind here: they are `other`.
+//! whole run, ramps included). Failures get their kinds from dashboard.js's top five
+//! error types per label (`500/Internal Server Error`, `Non HTTP response code: …`,
+//! `Assertion failed`), classified as the JTL's are; the rest are `other`.
 //!
 //! When the JTL is in the dir too, the JTL is the source and this file is only checked
 //! against it (`run_dir/jmeter_outputs.rs`).
@@ -170,9 +172,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         });
         let mut ep = endpoint(EndpointKey::new(None, &label_of(key, e)), requests, latency);
         ep.failures = errors;
-        if errors > 0 {
-            ep.add_failure(FailureKind::Other, None, errors);
-        }
+        add_error_kinds(&mut ep, table.errors.get(key.as_str()));
         // A Transaction Controller's row: its children are the requests.
         ep.transaction = key != "Total" && table.controllers.iter().any(|c| c == key);
         let throughput = e.get("throughput").and_then(Value::as_f64);
@@ -214,6 +214,34 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
 struct Table {
     levels: [f64; 3],
     controllers: Vec<String>,
+    /// Per label, its top five error types and their counts (`#top5ErrorsBySamplerTable`).
+    errors: std::collections::BTreeMap<String, Vec<(String, u64)>>,
+}
+
+/// An endpoint's failures by kind: its top error types (`500/Internal Server Error`,
+/// `Non HTTP response code: java.net.SocketTimeoutException/…`, `Assertion failed`) as
+/// the JTL reader classifies them, the rest `other`.
+fn add_error_kinds(ep: &mut crate::model::EndpointStats, top: Option<&Vec<(String, u64)>>) {
+    let mut left = ep.failures;
+    for (kind, n) in top.into_iter().flatten() {
+        let n = (*n).min(left);
+        if n == 0 {
+            continue;
+        }
+        let (code, message) = kind.split_once('/').unwrap_or((kind, ""));
+        let status = code.trim().parse::<u16>().ok();
+        let k = if status.is_none() && !code.starts_with("Non HTTP") {
+            // `Assertion failed`, or the assertion's own message.
+            FailureKind::Assertion
+        } else {
+            super::csv::kind_of(status, code, message, "")
+        };
+        ep.add_failure(k, Some(kind), n);
+        left -= n;
+    }
+    if left > 0 {
+        ep.add_failure(FailureKind::Other, None, left);
+    }
 }
 
 /// The dashboard's table (see [`Table`]) and the note saying where the levels come
@@ -240,6 +268,7 @@ fn table_beside(path: &Path) -> (Table, String) {
             Table {
                 levels: DEFAULT_LEVELS,
                 controllers: Vec::new(),
+                errors: Default::default(),
             },
             format!(
                 "JMeter dashboard (statistics.json): the tool's own per-label summary, no \
@@ -291,7 +320,39 @@ fn statistics_table(js: &str) -> Option<Table> {
     Some(Table {
         levels,
         controllers,
+        errors: top_errors(js),
     })
+}
+
+/// dashboard.js's `#top5ErrorsBySamplerTable`: per label (`data[0]`), the error types
+/// and counts at `data[3]`, `data[4]`, … (empty when that table is missing).
+fn top_errors(js: &str) -> std::collections::BTreeMap<String, Vec<(String, u64)>> {
+    let table = js.find("#top5ErrorsBySamplerTable").and_then(|at| {
+        let rest = &js[at..];
+        let open = rest.find('{')?;
+        serde_json::Deserializer::from_str(&rest[open..])
+            .into_iter::<Value>()
+            .next()?
+            .ok()
+    });
+    let items = table
+        .as_ref()
+        .and_then(|t| t.get("items")?.as_array().cloned());
+    let mut out = std::collections::BTreeMap::new();
+    for item in items.into_iter().flatten() {
+        let Some(data) = item.get("data").and_then(Value::as_array) else {
+            continue;
+        };
+        let Some(label) = data.first().and_then(Value::as_str) else {
+            continue;
+        };
+        let kinds = (data.get(3..).unwrap_or_default().chunks(2))
+            .filter_map(|pair| Some((pair.first()?.as_str()?.to_string(), pair.get(1)?.as_u64()?)))
+            .filter(|(k, n)| !k.is_empty() && *n > 0)
+            .collect();
+        out.insert(label.to_string(), kinds);
+    }
+    out
 }
 
 #[cfg(test)]
