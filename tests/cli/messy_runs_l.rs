@@ -684,3 +684,41 @@ fn the_dashboards_top_errors_give_failure_kinds() {
     let list = eps.iter().find(|e| e["name"] == "list agents").unwrap();
     assert_eq!(list["failures_by_kind"]["other"], 10, "{list}");
 }
+
+/// An XML JTL (`jmeter.save.saveservice.output_format=xml`) that `jmeter -l` appended a
+/// second run to: a whole second document after the first `</testResults>`. Only the
+/// first (passing) run was read and the failing rerun ignored, silently: a GO. Now the
+/// rerun is named (the line of its `<testResults>`) and left out as a run not read:
+/// the data is incomplete, never a GO.
+#[test]
+fn an_xml_jtl_with_an_appended_run_names_it() {
+    let t = TestDir::new();
+    let doc = |t0: u64, ok: bool| -> String {
+        let samples: String = (0..3000u64)
+            .map(|i| {
+                format!(
+                    "<httpSample t=\"50\" lt=\"45\" ts=\"{}\" s=\"{ok}\" lb=\"list agents\" \
+                     rc=\"{}\" rm=\"x\" tn=\"TG 1-{}\" dt=\"text\" by=\"512\" ng=\"10\" na=\"10\"/>\n",
+                    t0 + i * 100,
+                    if ok { 200 } else { 500 },
+                    i % 10 + 1
+                )
+            })
+            .collect();
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n\
+             {samples}</testResults>\n"
+        )
+    };
+    // Lines 1-2 and 3,000 samples close at line 3,003; the rerun's <testResults> is
+    // line 3,005.
+    t.write(
+        "run/results.jtl",
+        format!("{}{}", doc(T0, true), doc(T0 + 3_600_000, false)),
+    );
+    let (_, out, stderr) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    assert_ne!(out["verdict"], "GO", "{out:#} {stderr}");
+    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("line 3005"), "{notes}");
+}
