@@ -42,6 +42,10 @@ pub enum Format {
     /// Locust's HTML report (2.22 and later: its data in `window.templateArgs`; before:
     /// its tables).
     LocustHtml,
+    /// JMeter's HTML dashboard, its `statistics.json` (checked against a JTL beside it).
+    JmeterDashboard,
+    /// JMeter's non-GUI console or `jmeter.log` (checked against a JTL beside it).
+    JmeterSummariser,
     /// headroom's generic per-request CSV (README, "Generic per-request CSV").
     GenericCsv,
     /// HdrHistogram interval log (`.hlog`).

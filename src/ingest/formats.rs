@@ -16,7 +16,7 @@ use crate::model::{Problem, Source};
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 41] = {
+pub static FORMATS: [&FormatSpec; 43] = {
     use super::{
         ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
         hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, vegeta_text, wrk,
@@ -50,6 +50,8 @@ pub static FORMATS: [&FormatSpec; 41] = {
         &k6::console::SPEC,
         &gatling::SPEC,
         &gatling_binary::SPEC,
+        &jmeter::dashboard::SPEC,
+        &jmeter::summariser::SPEC,
         &jmeter::xml::SPEC,
         &jmeter::csv::SPEC,
         &vegeta::CSV,

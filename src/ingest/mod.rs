@@ -42,6 +42,7 @@ mod utf16;
 // Bounded reads and plausible rows, for every format.
 pub mod limits;
 mod plausible;
+mod pooled_runs;
 
 // More formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;
@@ -272,6 +273,14 @@ pub trait Replay {
     /// in one clause naming the file, or `None`: the source is marked
     /// [`Source::runs_left_out`](crate::model::Source).
     fn runs_left_out(&self) -> Option<String> {
+        None
+    }
+
+    /// Why the file shows a run that did not end (a JTL whose last row is cut
+    /// mid-write, an XML JTL without its closing tag: JMeter killed, or still writing),
+    /// as of the last completed replay: the source is marked
+    /// [`Source::stopped_early`](crate::model::Source), so the run is incomplete.
+    fn stopped_early(&self) -> Option<String> {
         None
     }
 

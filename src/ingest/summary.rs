@@ -404,6 +404,8 @@ pub struct DirSummaries {
     /// Per tool: the combined source, and the stage whose durations were added with
     /// those durations (for the note).
     tools: Vec<(Source, Option<AddedDurations>)>,
+    /// Per tool, the files added so far (for [`super::pooled_runs`]).
+    files: Vec<(String, Vec<std::path::PathBuf>)>,
 }
 
 /// A stage's name and the durations (s) of the runs added into it.
@@ -411,12 +413,29 @@ type AddedDurations = (String, Vec<f64>);
 
 impl DirSummaries {
     /// Adds one summary file's source (read from `path`); the problem of counts that
-    /// would add up past a u64 with the earlier files' (nothing is added then).
+    /// would add up past a u64 with the earlier files' (nothing is added then), or of
+    /// a run at the same load as an earlier file's that disagrees with it
+    /// ([`super::pooled_runs`]: added, and the problem says what the pooling mixes).
     pub fn add(&mut self, path: &Path, src: Source) -> Result<(), Problem> {
+        let files = match self.files.iter_mut().find(|(t, _)| *t == src.tool) {
+            Some((_, files)) => files,
+            None => {
+                self.files.push((src.tool.clone(), Vec::new()));
+                &mut self.files.last_mut().expect("just pushed").1
+            }
+        };
+        let before: Vec<std::path::PathBuf> = files.clone();
+        files.push(path.to_path_buf());
         let Some((mine, added)) = self.tools.iter_mut().find(|(s, _)| s.tool == src.tool) else {
             self.tools.push((src, None));
             return Ok(());
         };
+        let before: Vec<&Path> = before.iter().map(|p| p.as_path()).collect();
+        let disagrees = src.stages.iter().find_map(|stage| {
+            let earlier =
+                (mine.stages.iter()).find(|s| s.name == stage.name && s.users == stage.users)?;
+            super::pooled_runs::disagreement(earlier, &before, stage, path)
+        });
         let fits = |a: &Stage, b: &Stage| {
             a.requests().checked_add(b.requests()).is_some()
                 && b.endpoints.iter().all(|(k, ep)| {
@@ -468,7 +487,7 @@ impl DirSummaries {
         if mine.stopped_early.is_none() {
             mine.stopped_early = src.stopped_early;
         }
-        Ok(())
+        disagrees.map_or(Ok(()), Err)
     }
 
     /// The combined sources, each with a note when durations were added, and its

@@ -46,6 +46,7 @@ mod messy_runs_h;
 mod messy_runs_i;
 mod messy_runs_j;
 mod messy_runs_k;
+mod messy_runs_l;
 mod messy_runs_m;
 mod narrative;
 mod output_safety;

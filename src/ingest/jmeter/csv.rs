@@ -452,10 +452,27 @@ impl<'a> Sample<'a> {
 /// The failure kind of a failed JMeter sample: an HTTP status ≥ 400, the Java
 /// exception of a `Non HTTP response code`, else an assertion on an answer.
 fn failure_kind(status: Option<u16>, s: &Sample<'_>) -> FailureKind {
+    kind_of(
+        status,
+        s.response_code,
+        s.response_message,
+        s.failure_message,
+    )
+}
+
+/// [`failure_kind`] from a failed sample's response code (`status` when it is a
+/// number), response message and failure message; the dashboard's error types name
+/// the same fields.
+pub fn kind_of(
+    status: Option<u16>,
+    response_code: &str,
+    response_message: &str,
+    failure_message: &str,
+) -> FailureKind {
     if let Some(code) = status.filter(|c| *c >= 400 && *c < 600) {
         return FailureKind::Status(code);
     }
-    let text = format!("{} {}", s.response_code, s.response_message);
+    let text = format!("{response_code} {response_message}");
     let exception = text.to_ascii_lowercase();
     if exception.contains("non http response code") {
         if exception.contains("sockettimeout")
@@ -484,7 +501,7 @@ fn failure_kind(status: Option<u16>, s: &Sample<'_>) -> FailureKind {
         // Answered (2xx/3xx) but marked failed: an assertion.
         return FailureKind::Assertion;
     }
-    FailureKind::classify(None, &format!("{text} {}", s.failure_message))
+    FailureKind::classify(None, &format!("{text} {failure_message}"))
 }
 
 /// Tells sub-result rows from samples: a sub-result follows its parent (or a

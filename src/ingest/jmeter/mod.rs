@@ -1,5 +1,9 @@
 //! JMeter's result files: the JTL in CSV form (`csv`, with its read pipeline in
-//! `csv/rows.rs`) and in XML form (`xml`); each file has its format's `SPEC`.
+//! `csv/rows.rs`) and in XML form (`xml`), the HTML dashboard's `statistics.json`
+//! (`dashboard`) and the non-GUI console or `jmeter.log` (`summariser`); each file has
+//! its format's `SPEC`.
 
 pub mod csv;
+pub mod dashboard;
+pub mod summariser;
 pub mod xml;

@@ -64,6 +64,8 @@ struct Counts {
     subresults: u64,
     transactions: u64,
     unterminated: bool,
+    /// The line of a second `<testResults>` after the first one closed (`-l` appends).
+    appended_at: Option<u64>,
 }
 
 impl JmeterXml {
@@ -110,6 +112,18 @@ fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 fn is_sample(name: &str) -> bool {
     name == "httpSample" || name == "sample"
+}
+
+/// The line of another `<testResults>` after the first closed (a rerun appended by
+/// `jmeter -l`, which appends to an existing file), if one follows.
+fn another_run(scanner: &mut Scanner<'_>) -> Option<u64> {
+    loop {
+        match scanner.next_event() {
+            Ok(Event::Start { name, .. }) if name == "testResults" => return Some(scanner.line),
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
 }
 
 impl Replay for JmeterXml {
@@ -186,6 +200,7 @@ impl Replay for JmeterXml {
                     in_failure_message = false;
                     scanner.capture = false;
                     if name == "testResults" {
+                        counts.appended_at = another_run(&mut scanner);
                         break;
                     }
                 }
@@ -222,6 +237,27 @@ impl Replay for JmeterXml {
 
     fn ok_server_errors(&self) -> BTreeMap<String, u64> {
         self.counts.borrow().ok_server_errors.clone()
+    }
+
+    fn runs_left_out(&self) -> Option<String> {
+        self.counts.borrow().appended_at.map(|line| {
+            format!(
+                "{}: another run follows the first one's </testResults> (a second \
+                 <testResults> at line {line}: `jmeter -l` appends to an existing file): only \
+                 the first run is read; give each run its own file",
+                self.path.display()
+            )
+        })
+    }
+
+    fn stopped_early(&self) -> Option<String> {
+        self.counts.borrow().unterminated.then(|| {
+            format!(
+                "{}: the XML JTL ends without </testResults>: JMeter was killed or is still \
+                 writing the file, so its results stop before the run's end",
+                self.path.display()
+            )
+        })
     }
 
     fn warnings(&self) -> Vec<String> {

@@ -11,6 +11,7 @@ use crate::ingest::progress::ReadProgress;
 use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use crate::ingest::{IngestOptions, Replay};
 mod record;
+mod reruns;
 mod survey;
 mod tape;
 
@@ -153,6 +154,7 @@ fn survey_all<'r>(
     problems: &mut Vec<Problem>,
 ) -> Vec<Valid<'r>> {
     let mut valid: Vec<Valid<'r>> = Vec::new();
+    let mut spans = Vec::new();
     for (path, r) in replays {
         let mut parts = if threads > 1 {
             r.split(threads)
@@ -206,6 +208,11 @@ fn survey_all<'r>(
         problems.append(&mut local.problems);
         problems.extend(found);
         if local.seen {
+            let s = &local.survey;
+            spans.extend(
+                reruns::FileSpan::of(path, s.first_ms, s.last_ms, s.users.values().copied())
+                    .filter(|_| r.timed()),
+            );
             survey.first_ms = min_opt(survey.first_ms, local.survey.first_ms);
             survey.last_ms = max_opt(survey.last_ms, local.survey.last_ms);
             survey.requests += local.survey.requests;
@@ -225,6 +232,7 @@ fn survey_all<'r>(
             });
         }
     }
+    reruns::reruns(spans, problems);
     valid
 }
 

@@ -83,6 +83,14 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
             files.push(p);
         }
     }
+    // JMeter's HTML dashboard (`-e -o report/`) is the run's, not a dir of its own.
+    subdirs.retain(|d| match jmeter_dashboard(d) {
+        Some(stats) => {
+            files.push(stats);
+            false
+        }
+        None => true,
+    });
     files.sort();
     subdirs.sort();
     // A dir with a result file is a run dir; one without is a set of run dirs (one
@@ -127,6 +135,14 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
             SkipKind::OtherData,
         ));
     }
+}
+
+/// The `statistics.json` of a JMeter HTML dashboard dir (`report/` of `jmeter … -e -o
+/// report/`), when `dir` is one.
+fn jmeter_dashboard(dir: &Path) -> Option<PathBuf> {
+    let stats = dir.join("statistics.json");
+    let format = Detection::Supported(crate::ingest::Format::JmeterDashboard);
+    (stats.is_file() && detect(&stats).is_ok_and(|d| d == format)).then_some(stats)
 }
 
 /// True when a dir (not its sub-dirs) holds a file in a format headroom reads.

@@ -23,6 +23,7 @@ mod artillery_console;
 mod assemble;
 mod discover;
 mod gatling_runs;
+mod jmeter_outputs;
 mod k6_outputs;
 mod locust_checks;
 
@@ -221,7 +222,9 @@ fn load_dir(
     let hey_notes = pairs::pair_console_outputs(&mut by_format, &plan, opts, run);
     let vegeta_reports = vegeta_outputs::set_reports_aside(&mut by_format, run);
     let artillery_consoles = artillery_console::set_consoles_aside(&mut by_format);
+    let jmeter_side = jmeter_outputs::set_aside(&mut by_format, run);
     load_by_adapter(by_format, driver_dir, &plan, opts, run);
+    jmeter_outputs::check(jmeter_side, opts, run);
     artillery_console::check_consoles(artillery_consoles, run);
     k6_outputs::check_summaries(k6_summaries, run);
     vegeta_outputs::check_reports(vegeta_reports, run);
@@ -475,6 +478,9 @@ fn load_observations(
     if let Some(why) = replays.iter().find_map(|(_, r)| r.runs_left_out()) {
         src.notes.push(why.clone());
         src.runs_left_out.get_or_insert(why);
+    }
+    if let Some(why) = replays.iter().find_map(|(_, r)| r.stopped_early()) {
+        src.stopped_early.get_or_insert(why);
     }
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()

@@ -110,7 +110,7 @@ fn read_rows(
                 }
                 visit(obs);
             }
-            Err(p) => pending_error = Some(p),
+            Err(p) => pending_error = Some(repeated_header(record, l, p)),
         }
     }
     if let Some(p) = pending_error {
@@ -192,6 +192,15 @@ impl Replay for JmeterCsv {
         self.last_counts().ok_server_errors
     }
 
+    fn stopped_early(&self) -> Option<String> {
+        let line = self.last_counts().truncated_last_line?;
+        Some(format!(
+            "{}: the JTL's last row (line {line}) is cut mid-write: JMeter was killed or is \
+             still writing the file, so its results stop before the run's end",
+            self.path.display()
+        ))
+    }
+
     fn warnings(&self) -> Vec<String> {
         let c = self.last_counts();
         ok_server_errors_warning(c.ok_server_errors.values().sum(), c.rows)
@@ -227,6 +236,24 @@ impl Replay for JmeterCsv {
         }
         notes
     }
+}
+
+/// The problem of a row that is JMeter's header again (`-l` appends a rerun to an
+/// existing file, header and all): said as such, not as a bad value.
+fn repeated_header<R: std::io::BufRead>(
+    record: &LineRecords<R>,
+    l: &Layout,
+    mut p: Problem,
+) -> Problem {
+    let is_name = |c: usize| field(record, l.at(c)).is_some_and(|f| f == COLUMNS[c]);
+    if l.header && (is_name(TIMESTAMP) || is_name(LABEL)) {
+        p.reason = "JMeter's header again: another run was appended to this file (`jmeter -l` \
+                    appends to an existing JTL; `-f` overwrites it), so the rows before and \
+                    after this line are two runs, read here as one; give each run its own \
+                    file (split it at this line)"
+            .into();
+    }
+    p
 }
 
 fn field<R: std::io::BufRead>(record: &LineRecords<R>, at: Option<usize>) -> Option<&str> {

@@ -1,0 +1,201 @@
+//! JMeter's console output in non-GUI mode and its `jmeter.log`: the summariser's
+//! lines (`summary +  150 in 00:00:15 = 10.0/s Avg: 50 Min: 1 Max: 90 Err: 3 (2.00%)
+//! Active: 10 …` for each interval, `summary = …` for the run so far) and the lines
+//! that say the run ended (`Tidying up ...`, `... end of run` on the console;
+//! `Notifying test listeners of end of test` in the log).
+//!
+//! The last `summary =` line is the whole run's count, errors, mean, min and max (the
+//! summariser prints whole milliseconds, its mean truncated) over the elapsed time it
+//! names; it has no percentiles. Alone in a dir it is read as a summary; beside a JTL
+//! or a dashboard it is checked against them (`run_dir/jmeter_outputs.rs`). An output
+//! without an end line is of a run that was interrupted, or is still running: its
+//! figures stop at its last summary, and the run is marked incomplete. Several runs
+//! appended to one capture (`>> console.log`) are cut at `Creating summariser <`, and
+//! the first is read, the others named.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::ingest::appended::{first_run, RunMarks};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::problem;
+use crate::ingest::summary::{endpoint, read_file_text, static_regexes, ToolSummary};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// The `jmeter-summariser` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::JmeterSummariser,
+    name: "jmeter-summariser",
+    tool: "jmeter",
+    sniff: Sniff::Content(|h| sniff(h.text)),
+    reads_gzip: false,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "JMeter's non-GUI console or jmeter.log (summariser lines, JMeter's start lines)",
+    example: "jmeter -n -t plan.jmx -l results.jtl > console.log (or its jmeter.log)",
+};
+
+/// True for JMeter's console output or log.
+pub fn sniff(head: &str) -> bool {
+    head.contains("Creating summariser <")
+        || head.contains("Created the tree successfully using")
+        || head.contains("o.a.j.JMeter:")
+        || head.contains("jmeter.JMeter:")
+        || head.lines().any(|l| line_re().is_match(l))
+}
+
+fn line_re() -> &'static regex::Regex {
+    static RE: OnceLock<[regex::Regex; 1]> = OnceLock::new();
+    &static_regexes(
+        &RE,
+        [
+            r"(\S+) ([+=])\s+(\d+) in\s+(?:(\d+)d )?(\d+):(\d\d):(\d\d) =\s+\S+/s Avg:\s+(-?\d+) Min:\s+(-?\d+) Max:\s+(-?\d+) Err:\s+(\d+) \(",
+        ],
+    )[0]
+}
+
+/// What a JMeter console or log says of its run.
+#[derive(Debug, Clone, Default)]
+pub struct Summariser {
+    /// The last whole-run line: (samples, errors, mean, min, max ms, elapsed s), and
+    /// its line number.
+    pub total: Option<(Totals, u64)>,
+    /// True when the output says the run ended.
+    pub ended: bool,
+    /// Why the output is not of a run that ended, when it is not.
+    pub note_left_out: Option<String>,
+}
+
+/// A summariser line's figures.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Totals {
+    /// Samples.
+    pub samples: u64,
+    /// Failed samples.
+    pub errors: u64,
+    /// Mean, min and max, ms.
+    pub avg_min_max: [i64; 3],
+    /// Elapsed time, s.
+    pub elapsed_s: u64,
+}
+
+/// Reads what the output at `path` says of its (first) run.
+pub fn scan(path: &Path) -> Result<Summariser, Problem> {
+    let text = read_file_text(path)?;
+    let marks = RunMarks {
+        starts: |l| l.contains("Creating summariser <"),
+        results: |l| line_re().is_match(l),
+    };
+    let (run, left_out) = first_run(path, &text, &marks);
+    let mut out = Summariser {
+        note_left_out: left_out,
+        ..Default::default()
+    };
+    let re = line_re();
+    let mut name: Option<String> = None;
+    for (i, line) in run.lines().enumerate() {
+        let l = line.trim_end();
+        if l.contains("Tidying up ...")
+            || l.contains("Tidying up remote")
+            || l.trim_start().starts_with("... end of run")
+            || l.contains("Notifying test listeners of end of test")
+        {
+            out.ended = true;
+        }
+        let Some(c) = re.captures(l) else { continue };
+        // Several named summarisers: the first one's lines are read.
+        let n = c[1].to_string();
+        if name.get_or_insert_with(|| n.clone()) != &n {
+            continue;
+        }
+        let num = |k: usize| {
+            c.get(k)
+                .map_or(0, |m| m.as_str().parse::<i64>().unwrap_or(0))
+        };
+        let totals = Totals {
+            samples: num(3).max(0) as u64,
+            errors: num(11).max(0) as u64,
+            avg_min_max: [num(8), num(9), num(10)],
+            elapsed_s: (num(4) * 86_400 + num(5) * 3600 + num(6) * 60 + num(7)).max(0) as u64,
+        };
+        // The `=` line is the run so far; a run with one interval prints only `+`.
+        if &c[2] == "=" || out.total.is_none() {
+            out.total = Some((totals, i as u64 + 1));
+        }
+    }
+    Ok(out)
+}
+
+/// Why the run of this output did not end, for the report.
+pub fn not_ended(path: &Path) -> String {
+    format!(
+        "{}: JMeter's output has no `Tidying up ...` / `... end of run` line: the run was \
+         interrupted (or is still running), so its results stop before the test's end",
+        path.display()
+    )
+}
+
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
+    let s = scan(path)?;
+    let Some((t, _)) = s.total else {
+        return Err(problem(
+            path,
+            None,
+            "JMeter's console or log without a summariser line (`summary = …`): no figures \
+             in it; analyse the JTL it wrote (-l results.jtl)",
+        ));
+    };
+    if t.errors > t.samples {
+        return Err(problem(
+            path,
+            None,
+            format!("{} errors but only {} samples", t.errors, t.samples),
+        ));
+    }
+    let [avg, min, max] = t.avg_min_max.map(|v| (v >= 0).then_some(v as f64));
+    let latency = LatencyDistribution::Summary(PercentileSummary {
+        count: t.samples,
+        mean_ms: avg,
+        min_ms: min,
+        max_ms: max,
+        points: Vec::new(),
+        merged: false,
+        co_corrected: false,
+    });
+    let mut ep = endpoint(EndpointKey::new(None, "all samplers"), t.samples, latency);
+    ep.failures = t.errors;
+    if t.errors > 0 {
+        ep.add_failure(FailureKind::Other, None, t.errors);
+    }
+    let mut out = ToolSummary::new("jmeter");
+    out.endpoints.push(ep);
+    out.duration_s = (t.elapsed_s > 0).then_some(t.elapsed_s as f64);
+    out.notes.push(
+        "JMeter's summariser totals (console or jmeter.log): all samplers together, mean, min \
+         and max in whole ms, no percentiles; save a JTL (-l results.jtl) for per-request figures"
+            .into(),
+    );
+    if !s.ended {
+        out.stopped_early = Some(not_ended(path));
+    }
+    out.left_out_runs(s.note_left_out);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summariser_lines() {
+        let l = "summary =   5678 in 00:01:02 =   94.6/s Avg:    22 Min:     1 Max:   400 Err:     5 (0.09%)";
+        let c = line_re().captures(l).unwrap();
+        assert_eq!(&c[3], "5678");
+        assert_eq!(&c[11], "5");
+        let log = "2026-12-04 20:00:30,000 INFO o.a.j.r.Summariser: summary +    150 in 00:00:15 =   10.0/s Avg:    50 Min:    50 Max:    50 Err:     0 (0.00%) Active: 10 Started: 10 Finished: 0";
+        assert!(line_re().is_match(log));
+        assert!(sniff(log));
+    }
+}

@@ -1,0 +1,288 @@
+//! JMeter's other outputs beside its JTL: the HTML dashboard's `statistics.json` and
+//! the non-GUI console or `jmeter.log`. Per-request beats summary: when a JTL is in the
+//! dir it is the source, and the others are set aside before the dir is read, then
+//! checked against what the dir's JTL gave and skipped (never counted twice). Without a
+//! JTL, the dashboard is the source and the console is checked against it; a console
+//! alone is read as a summary.
+//!
+//! * The dashboard is the same run when every label's samples and errors are the
+//!   JTL's (sub-result rows, `label-N`, which the JTL leaves out, aside); otherwise it
+//!   was made from another run (or another JTL), which the skip says, as other data.
+//! * The console's last `summary =` line must count the JTL's samples and errors; a
+//!   console with no end line (`Tidying up …`, `... end of run`) is of a run that was
+//!   interrupted or is still running, which makes the run incomplete whatever the
+//!   counts.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{Format, IngestOptions};
+use crate::ingest::jmeter::{dashboard, summariser};
+use crate::model::{Run, SkipKind, Skipped};
+
+/// The dir's JMeter dashboards and consoles set aside, and how many parts the JMeter
+/// source had before the dir was read.
+pub(super) struct Pending {
+    dashboards: Vec<PathBuf>,
+    consoles: Vec<PathBuf>,
+    parts_before: usize,
+    /// True when a JTL is the source (else the dashboard is).
+    jtl: bool,
+}
+
+/// What the files checked against hold: samples and errors per label, and in all.
+struct Measured {
+    what: &'static str,
+    labels: BTreeMap<String, (u64, u64)>,
+    /// Labels the source holds as Transaction Controllers (outside its totals).
+    transactions: std::collections::BTreeSet<String>,
+    samples: u64,
+    errors: u64,
+}
+
+/// Takes the dashboards and consoles out of `by_format` when something else of the
+/// dir is the source (a JTL; for a console, a dashboard too).
+pub(super) fn set_aside(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &Run) -> Pending {
+    let jtl =
+        by_format.contains_key(&Format::JmeterCsv) || by_format.contains_key(&Format::JmeterXml);
+    let dashboards = if jtl {
+        by_format
+            .remove(&Format::JmeterDashboard)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let has_dashboard = by_format.contains_key(&Format::JmeterDashboard);
+    let mut consoles = by_format
+        .remove(&Format::JmeterSummariser)
+        .unwrap_or_default();
+    if !jtl && !has_dashboard {
+        // Read as summaries, those with summariser lines (a GUI session's jmeter.log has
+        // none: it is skipped, as no result).
+        let (read, none): (Vec<PathBuf>, Vec<PathBuf>) = consoles
+            .into_iter()
+            .partition(|f| summariser::scan(f).is_ok_and(|s| s.total.is_some()));
+        if !read.is_empty() {
+            by_format.insert(Format::JmeterSummariser, read);
+        }
+        consoles = none;
+    }
+    Pending {
+        dashboards,
+        consoles,
+        parts_before: jmeter_parts(run),
+        jtl,
+    }
+}
+
+fn jmeter_parts(run: &Run) -> usize {
+    run.sources
+        .iter()
+        .find(|s| s.tool == "jmeter")
+        .map_or(0, |s| s.parts.len())
+}
+
+/// Checks each set-aside file against what the dir's JMeter source holds, and lists
+/// it as skipped.
+pub(super) fn check(pending: Pending, opts: &IngestOptions, run: &mut Run) {
+    if pending.dashboards.is_empty() && pending.consoles.is_empty() {
+        return;
+    }
+    if !pending.jtl && pending.parts_before == jmeter_parts(run) {
+        // Nothing of JMeter was read here: the consoles left are logs without figures.
+        for file in pending.consoles {
+            run.skipped.push(Skipped::not_result(
+                file,
+                "JMeter's console or log without summariser lines (`summary = …`): no figures \
+                 in it; analyse the JTL it wrote (-l results.jtl)",
+            ));
+        }
+        return;
+    }
+    let measured = measured(&pending, run);
+    let filtered = opts.filters_endpoints() || opts.from_ms.is_some() || opts.to_ms.is_some();
+    for file in pending.dashboards {
+        let (kind, why) = match (&measured, dashboard::rows(&file)) {
+            (_, Err(p)) => (
+                SkipKind::OtherData,
+                format!("a JMeter dashboard that cannot be read: {}", p.reason),
+            ),
+            (None, _) => (
+                SkipKind::OtherData,
+                "a JMeter dashboard beside a JTL that gave no samples".into(),
+            ),
+            (Some(m), Ok(rows)) => judge_dashboard(m, &rows, filtered),
+        };
+        run.skipped.push(Skipped::new(file, why, kind));
+    }
+    for file in pending.consoles {
+        let scanned = summariser::scan(&file);
+        if let Ok(s) = &scanned {
+            if !s.ended && run.meta.complete != Some(false) {
+                run.meta.complete = Some(false);
+                run.meta.incomplete_reason = Some(summariser::not_ended(&file));
+            }
+        }
+        let (kind, why) = match (&measured, scanned) {
+            (_, Err(p)) => (
+                SkipKind::OtherData,
+                format!("JMeter's output that cannot be read: {}", p.reason),
+            ),
+            (_, Ok(s)) if s.total.is_none() => (
+                SkipKind::NotResult,
+                "JMeter's console or log without summariser lines: nothing to check".into(),
+            ),
+            (None, Ok(_)) => (
+                SkipKind::OtherData,
+                "JMeter's output beside results that gave no samples".into(),
+            ),
+            (Some(m), Ok(s)) => judge_console(m, &s, filtered),
+        };
+        run.skipped.push(Skipped::new(file, why, kind));
+    }
+}
+
+/// What the dir's JMeter source read (its parts added by this dir).
+fn measured(pending: &Pending, run: &Run) -> Option<Measured> {
+    let src = run.sources.iter().find(|s| s.tool == "jmeter")?;
+    let parts = src.parts.get(pending.parts_before..)?;
+    if parts.is_empty() {
+        return None;
+    }
+    let mut m = Measured {
+        what: if pending.jtl {
+            "the JTL"
+        } else {
+            "the dashboard"
+        },
+        labels: BTreeMap::new(),
+        transactions: (src.overall.endpoints.values())
+            .filter(|e| e.transaction)
+            .map(|e| e.key.name.clone())
+            .collect(),
+        samples: 0,
+        errors: 0,
+    };
+    for part in parts {
+        m.samples += part.requests;
+        m.errors += part.failures;
+        for (key, n, f) in &part.endpoints {
+            let e = m.labels.entry(key.name.clone()).or_default();
+            e.0 += n;
+            e.1 += f;
+        }
+    }
+    Some(m)
+}
+
+/// True for a sub-result's label (`Home-0`, `Home-1-2`): the JTL leaves those out.
+fn sub_result(label: &str) -> bool {
+    let digits = label.bytes().rev().take_while(u8::is_ascii_digit).count();
+    digits > 0 && label.len() > digits && label.as_bytes()[label.len() - digits - 1] == b'-'
+}
+
+fn judge_dashboard(m: &Measured, rows: &[dashboard::Row], filtered: bool) -> (SkipKind, String) {
+    if filtered {
+        return (
+            SkipKind::SameData,
+            format!(
+                "JMeter's dashboard summary, not checked against {} since --include/--exclude or \
+                 --from/--to leave samples out of its figures; the JTL is read",
+                m.what
+            ),
+        );
+    }
+    let mut differ = Vec::new();
+    for row in rows.iter().filter(|r| r.label != "Total") {
+        match m.labels.get(&row.label) {
+            Some(&(n, f)) if (n, f) == (row.count, row.errors) => {}
+            // Rows the JTL leaves out of its requests: sub-results, Transaction
+            // Controllers (their samples are checked under their own labels).
+            None if sub_result(&row.label) => {}
+            _ if m.transactions.contains(&row.label) => {}
+            got => differ.push(format!(
+                "`{}`: {} samples ({} errors) in the dashboard, {} in {}",
+                row.label,
+                row.count,
+                row.errors,
+                got.map_or("none".into(), |(n, f)| format!("{n} ({f} errors)")),
+                m.what
+            )),
+        }
+    }
+    let shown: usize = rows.iter().filter(|r| r.label != "Total").count();
+    let missing = m
+        .labels
+        .keys()
+        .filter(|l| !rows.iter().any(|r| &&r.label == l));
+    differ.extend(missing.map(|l| format!("`{l}`: in {} but not in the dashboard", m.what)));
+    if differ.is_empty() {
+        return (
+            SkipKind::SameData,
+            format!(
+                "JMeter's dashboard summary of the same samples as {} ({} labels, each with the \
+                 same samples and errors: checked): the JTL's per-request figures are read",
+                m.what, shown
+            ),
+        );
+    }
+    let total = rows.iter().find(|r| r.label == "Total");
+    (
+        SkipKind::OtherData,
+        format!(
+            "JMeter's dashboard disagrees with {} beside it ({}{}): it was made from another \
+             run or another JTL, so its figures are not the report's; the JTL is read (give the \
+             dashboard's run a dir of its own to see its figures)",
+            m.what,
+            total.map_or(String::new(), |t| format!(
+                "dashboard total {} samples, {} errors; {} {} samples, {} errors; ",
+                t.count, t.errors, m.what, m.samples, m.errors
+            )),
+            differ.into_iter().take(3).collect::<Vec<_>>().join("; ")
+        ),
+    )
+}
+
+fn judge_console(m: &Measured, s: &summariser::Summariser, filtered: bool) -> (SkipKind, String) {
+    let Some((t, line)) = s.total else {
+        return (SkipKind::NotResult, "no summariser lines".into());
+    };
+    let ended = if s.ended {
+        "the run ended"
+    } else {
+        "NO end line: the run was interrupted or is still running, so the report's data is \
+         incomplete"
+    };
+    let (n, e) = (t.samples, t.errors);
+    if filtered {
+        return (
+            SkipKind::SameData,
+            format!(
+                "JMeter's console or log ({ended}): its totals not checked against {} since \
+                 filters leave samples out of its figures",
+                m.what
+            ),
+        );
+    }
+    let same = (n, e) == (m.samples, m.errors) || (!s.ended && n <= m.samples && e <= m.errors);
+    if same {
+        return (
+            SkipKind::SameData,
+            format!(
+                "JMeter's console or log of the same run as {} (its summariser's last total, \
+                 line {line}: {n} samples, {e} errors; {} has {} and {}; {ended})",
+                m.what, m.what, m.samples, m.errors
+            ),
+        );
+    }
+    (
+        SkipKind::OtherData,
+        format!(
+            "JMeter's summariser counted {n} samples, {e} errors (line {line}), where {} beside \
+             it holds {} samples, {} errors: the results read are not the whole run the \
+             summariser saw (a listener saving only some samples, another run's file, or a \
+             JTL cut short), so the report's figures miss some; {ended}",
+            m.what, m.samples, m.errors
+        ),
+    )
+}
