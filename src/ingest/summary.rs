@@ -415,7 +415,7 @@ impl DirSummaries {
     /// Adds one summary file's source (read from `path`); the problem of counts that
     /// would add up past a u64 with the earlier files' (nothing is added then), or of
     /// a run at the same load as an earlier file's that disagrees with it
-    /// ([`super::pooled_runs`]: added, and the problem says what the pooling mixes).
+    /// (`pooled_runs.rs`: added, and the problem says what the pooling mixes).
     pub fn add(&mut self, path: &Path, src: Source) -> Result<(), Problem> {
         let files = match self.files.iter_mut().find(|(t, _)| *t == src.tool) {
             Some((_, files)) => files,
