@@ -461,8 +461,8 @@ fn failure_kind(status: Option<u16>, s: &Sample<'_>) -> FailureKind {
 }
 
 /// The failure kind (`failure_kind`) of a failed sample, from its response code
-/// (`status` when it is a number), response message and failure message; the dashboard's error types name
-/// the same fields.
+/// (`status` when it is a number), response message and failure message; the
+/// dashboard's error types name the same fields.
 pub fn kind_of(
     status: Option<u16>,
     response_code: &str,
