@@ -285,6 +285,46 @@ pub fn specs_from_plateaus(found: &[Plateau], stage_dir: Option<&str>) -> Vec<St
     specs
 }
 
+/// Names in the order a person reads them: runs of digits compare as numbers
+/// (`c=2` before `c=16`, `step-9` before `step-10`), the rest as text.
+pub fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let chunks = |s: &str| -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in s.chars() {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((d, text)) if *d == digit => text.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    };
+    let key = |(digit, text): &(bool, String)| {
+        let number = text.trim_start_matches('0');
+        // Numbers by their length, then digits; text as it is.
+        (
+            *digit,
+            if *digit { number.len() } else { 0 },
+            if *digit {
+                number.to_string()
+            } else {
+                text.clone()
+            },
+        )
+    };
+    let (x, y) = (chunks(a), chunks(b));
+    for (p, q) in x.iter().zip(&y) {
+        let order = match (p.0, q.0) {
+            (true, true) => key(p).cmp(&key(q)),
+            _ => p.1.cmp(&q.1),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    x.len().cmp(&y.len()).then_with(|| a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +336,18 @@ mod tests {
             5000
         );
         assert_eq!(sample_spacing_ms([7]), 1000);
+    }
+
+    #[test]
+    fn natural_order_reads_numbers_as_numbers() {
+        let mut names = [
+            "c=16", "c=2", "c=1", "step-10", "step-9", "01_a", "1_a", "b",
+        ];
+        names.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(
+            names,
+            ["01_a", "1_a", "b", "c=1", "c=2", "c=16", "step-9", "step-10"]
+        );
     }
 
     #[test]

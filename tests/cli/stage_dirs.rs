@@ -585,3 +585,23 @@ fn consoles_saved_one_file_per_scenario_are_the_stages_their_names_say() {
     );
     assert!(out.contains("NO-GO on `peak`"), "{out}");
 }
+
+/// Stage dirs named after the concurrency flag (`c=1/`, `c=2/`, `c=16/`) of a tool
+/// without clock times keep the order a person reads them in, not text order
+/// (`c=1`, `c=16`, `c=2`), which put the 16-user stage between the others.
+#[test]
+fn stage_dirs_are_in_the_order_their_numbers_say() {
+    let dir = TestDir::new();
+    for c in [1, 2, 16] {
+        dir.write(
+            &format!("run/c={c}/ab.log"),
+            ab_console(c, 1000 * u64::from(c), 0, 10.0),
+        );
+    }
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let users: Vec<u64> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| s["users"].as_u64().unwrap())
+        .collect();
+    assert_eq!(users, [1, 2, 16]);
+}

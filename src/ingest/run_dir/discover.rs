@@ -92,7 +92,11 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
         None => true,
     });
     files.sort();
-    subdirs.sort();
+    // Stage dirs in the order a person reads them (`c=2/` before `c=16/`): dirs of a
+    // tool without clock times keep this order.
+    subdirs.sort_by(|a, b| {
+        crate::ingest::stages::natural_order(&a.to_string_lossy(), &b.to_string_lossy())
+    });
     // A dir with a result file is a run dir; one without is a set of run dirs (one
     // per stage, `01_baseline_100users/` …).
     let is_run_dir = files

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::discover::{detect, DirInput};
 use crate::ingest::detect::Detection;
-use crate::ingest::stages::{numbered_name, stage_from_dir_name};
+use crate::ingest::stages::{natural_order, numbered_name, stage_from_dir_name};
 use crate::ingest::Format;
 
 /// The name endings of a Locust `--csv` set's stats files, by format.
@@ -116,7 +116,7 @@ fn stage_named_files(files: &[PathBuf]) -> Vec<(String, usize)> {
             (users.is_some() || numbered).then(|| (stem.to_string(), name, numbered))
         })
         .collect();
-    stems.sort();
+    stems.sort_by(|a, b| natural_order(&a.0, &b.0).then_with(|| a.cmp(b)));
     stems.dedup();
     let names: std::collections::BTreeSet<&String> = stems.iter().map(|s| &s.1).collect();
     let numbered = stems.iter().filter(|s| s.2).count();
