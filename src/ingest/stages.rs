@@ -199,13 +199,20 @@ pub struct Plateau {
 }
 
 /// Plateaus of a users series sorted by time: maximal runs of one level with users
-/// above zero, lasting at least three samples and 5 % of the series' span (shorter runs
-/// are steps of a ramp). Adjacent plateaus at the same level are joined.
+/// above zero, lasting at least three samples and 5 % of the series' active span
+/// (shorter runs are steps of a ramp). The active span leaves out idle gaps (no sample
+/// for over ten sample intervals, as between a smoke test and a load test an hour
+/// later): an idle hour would make a 30-second smoke test a ramp's step, its requests
+/// in no stage. Adjacent plateaus at the same level are joined.
 pub fn plateaus(samples: &[(i64, f64)]) -> Vec<Plateau> {
-    let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
+    if samples.is_empty() {
         return Vec::new();
-    };
-    let min_span = ((last.0 - first.0) as f64 * 0.05) as i64;
+    }
+    let cap = 10 * sample_spacing_ms(samples.iter().map(|s| s.0));
+    let active: i64 = (samples.windows(2))
+        .map(|w| (w[1].0 - w[0].0).clamp(0, cap))
+        .sum();
+    let min_span = (active as f64 * 0.05) as i64;
     let mut runs: Vec<(Plateau, usize)> = Vec::new();
     for &(t, u) in samples {
         match runs.last_mut() {

@@ -605,3 +605,42 @@ fn stage_dirs_are_in_the_order_their_numbers_say() {
         .collect();
     assert_eq!(users, [1, 2, 16]);
 }
+
+/// A JMeter JTL of `n` samples from epoch ms `t0`, one every 100 ms, at `threads`
+/// threads, `ms` each.
+fn jtl(t0: i64, n: i64, threads: u32, ms: u32) -> String {
+    let mut text = String::from(
+        "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
+         failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
+    );
+    for i in 0..n {
+        text += &format!(
+            "{},{ms},list,200,OK,TG 1-1,text,true,,512,100,{threads},{threads},http://x/,1,0,1\n",
+            t0 + i * 100
+        );
+    }
+    text
+}
+
+/// A 30-second smoke test at 1 thread and, an hour later, a 5-minute load test at 50
+/// threads, one JTL each in one dir: two stages holding every request. Before, the
+/// idle hour counted in the span a stage must last 5 % of, so the smoke test was a
+/// ramp's step: its 300 requests were in `overall` and in no stage, unsaid.
+#[test]
+fn a_smoke_test_an_hour_before_the_load_test_is_a_stage_of_its_own() {
+    let dir = TestDir::new();
+    let t0 = 1_796_376_447_000;
+    dir.write("run/smoke.jtl", jtl(t0, 300, 1, 50));
+    dir.write("run/load.jtl", jtl(t0 + 3_600_000, 3000, 50, 80));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let got: Vec<(u64, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["users"].as_u64().unwrap(),
+                s["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [(1, 300), (50, 3000)]);
+}
