@@ -197,6 +197,9 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
                 stages: unreachable,
             });
         }
+        if let Some(mixed) = mixed_tools(src) {
+            warnings.push(mixed);
+        }
         if let Some(gap) = gap_warning(&src.overall) {
             warnings.push(gap);
         }
@@ -501,6 +504,23 @@ fn label_hint(overall: &Stage) -> Option<Caveat> {
 
 /// A warning when most of the run's span holds no request: files of unrelated runs
 /// (or a clock off by years) read as one, whose overall throughput divides by the
+/// The load levels' tools, when stages at a load come from more than one.
+fn mixed_tools(src: &Source) -> Option<Caveat> {
+    let mut tools: Vec<(String, Vec<String>)> = Vec::new();
+    for s in src
+        .stages
+        .iter()
+        .filter(|s| s.users.is_some() && s.requests() > 0)
+    {
+        let tool = s.tool.clone().unwrap_or_else(|| src.tool.clone());
+        match tools.iter_mut().find(|(t, _)| *t == tool) {
+            Some((_, stages)) => stages.push(s.name.clone()),
+            None => tools.push((tool, vec![s.name.clone()])),
+        }
+    }
+    (tools.len() > 1).then_some(Caveat::MixedTools { tools })
+}
+
 /// whole span.
 fn gap_warning(overall: &Stage) -> Option<Caveat> {
     let series = &overall.timeline;

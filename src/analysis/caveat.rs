@@ -59,6 +59,12 @@ pub enum Caveat {
         /// The stages.
         stages: Vec<String>,
     },
+    /// The capacity figures compare stages measured by different load tools (each
+    /// tool with its stages), which load a target differently.
+    MixedTools {
+        /// Each tool, with the stages it measured.
+        tools: Vec<(String, Vec<String>)>,
+    },
     /// How the reader chose between files that report the same requests, or between a
     /// stage dir's name and its data (the sentence comes with the run).
     Arbitration(String),
@@ -163,6 +169,20 @@ impl fmt::Display for Caveat {
                 if stages.len() == 1 { "stage" } else { "stages" },
                 stages.join(", ")
             ),
+            Caveat::MixedTools { tools } => {
+                let each: Vec<String> = (tools.iter())
+                    .map(|(tool, stages)| format!("{tool}: {}", stages.join(", ")))
+                    .collect();
+                write!(
+                    f,
+                    "the capacity figures compare stages measured by different tools ({}): \
+                     tools load a target differently (connections kept open or not, their \
+                     own pacing and overhead), so a change between their stages may be the \
+                     tools', not the target's; read the capacity figures as indicative, and \
+                     measure every load level with one tool to size on them",
+                    each.join("; ")
+                )
+            }
             Caveat::Arbitration(text)
             | Caveat::SlaNameAbsent(text)
             | Caveat::InputWarning(text) => f.write_str(text),

@@ -102,6 +102,14 @@ fn stage_dirs_measured_by_different_tools_keep_every_stage_with_its_tool() {
         warnings.contains("baseline, stress from generic-csv; peak from wrk"),
         "{warnings}"
     );
+    // Capacity across the tools' stages is said to be indicative, naming each tool's.
+    assert!(
+        warnings.contains(
+            "capacity figures compare stages measured by different tools \
+             (generic-csv: baseline, stress; wrk: peak)"
+        ),
+        "{warnings}"
+    );
     assert!(
         !warnings.contains("sources (load tools) found"),
         "{warnings}"
