@@ -336,6 +336,18 @@ fn stage_dirs_of_clockless_files_keep_the_dirs_order_and_add_their_durations() {
     assert!((rps - 1400.0 / 8.463).abs() < 1e-6, "{rps}");
 }
 
+/// Each stage's name, users, requests and failures.
+fn stage_rows(report: &Value) -> Vec<(String, u64, u64, u64)> {
+    let stages = report["stages"].as_array().expect("stages");
+    (stages.iter())
+        .map(|s| {
+            let n = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("{k}: {s}"));
+            let name = s["name"].as_str().unwrap().to_string();
+            (name, n("users"), n("requests"), n("failures"))
+        })
+        .collect()
+}
+
 /// A Locust `_stats.csv` of one scenario: `GET /health` and `GET /api/agents` (Locust's
 /// `name="GET /api/agents"` under its `GET` type), `(requests, failures)` each.
 fn scenario_stats(health: (u64, u64), agents: (u64, u64)) -> String {
@@ -379,20 +391,11 @@ fn several_locust_sets_in_one_dir_are_one_stage_each() {
     let (code, report, stderr) = analyze_json(&[&dir.path().join(run)], &[]);
     assert_eq!(code, 0, "{stderr}");
     let stages = report["stages"].as_array().expect("stages");
-    let got: Vec<(&str, u64, u64, u64)> = (stages.iter())
-        .map(|s| {
-            (
-                s["name"].as_str().unwrap(),
-                s["users"].as_u64().unwrap(),
-                s["requests"].as_u64().unwrap(),
-                s["failures"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    let want: Vec<(&str, u64, u64, u64)> = [("baseline", 100), ("peak", 1000), ("stress", 2000)]
+    let got = stage_rows(&report);
+    let want: Vec<(String, u64, u64, u64)> = [("baseline", 100), ("peak", 1000), ("stress", 2000)]
         .iter()
         .zip(sets)
-        .map(|(&(name, users), (_, h, a))| (name, users, h.0 + a.0, h.1 + a.1))
+        .map(|(&(name, users), (_, h, a))| (name.to_string(), users, h.0 + a.0, h.1 + a.1))
         .collect();
     assert_eq!(got, want, "{stderr}");
     let keys: Vec<&str> = (stages[1]["endpoints"].as_array().unwrap().iter())
@@ -493,19 +496,10 @@ fn locust_html_reports_before_2_22_in_one_dir_are_one_stage_each() {
     let (code, report, stderr) = analyze_json(&[&run], &[]);
     assert_eq!(code, 0, "{stderr}");
     let stages = report["stages"].as_array().expect("stages");
-    let got: Vec<(&str, u64, u64, u64)> = (stages.iter())
-        .map(|s| {
-            (
-                s["name"].as_str().unwrap(),
-                s["users"].as_u64().unwrap(),
-                s["requests"].as_u64().unwrap(),
-                s["failures"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let want = [("baseline", 100, 4000, 0), ("peak", 1000, 32_000, 480)];
     assert_eq!(
-        got,
-        [("baseline", 100, 4000, 0), ("peak", 1000, 32_000, 480)]
+        stage_rows(&report),
+        want.map(|(n, u, r, f)| (n.to_string(), u, r, f))
     );
     // 32,000 requests at 320 req/s: 100 s.
     assert!((stages[1]["duration_s"].as_f64().unwrap() - 100.0).abs() < 1e-6);
@@ -555,17 +549,11 @@ fn consoles_saved_one_file_per_scenario_are_the_stages_their_names_say() {
     let run = dir.path().join("run");
     let (code, report, stderr) = analyze_json(&[&run], &[]);
     assert_eq!(code, 0, "{stderr}");
-    let got: Vec<(&str, u64, u64)> = (report["stages"].as_array().unwrap().iter())
-        .map(|s| {
-            let name = s["name"].as_str().unwrap();
-            (
-                name,
-                s["users"].as_u64().unwrap(),
-                s["requests"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(got, [("baseline", 2, 2000), ("peak", 16, 16_000)]);
+    let want = [("baseline", 2, 2000, 0), ("peak", 16, 16_000, 320)];
+    assert_eq!(
+        stage_rows(&report),
+        want.map(|(n, u, r, f)| (n.to_string(), u, r, f))
+    );
     let sla = dir.write(
         "sla.toml",
         "[global]\nverdict_stages = [\"Peak\"]\nrules = [\"error_rate < 1%\"]\n",
@@ -634,13 +622,9 @@ fn a_smoke_test_an_hour_before_the_load_test_is_a_stage_of_its_own() {
     dir.write("run/load.jtl", jtl(t0 + 3_600_000, 3000, 50, 80));
     let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
     assert_eq!(code, 0, "{stderr}");
-    let got: Vec<(u64, u64)> = (report["stages"].as_array().unwrap().iter())
-        .map(|s| {
-            (
-                s["users"].as_u64().unwrap(),
-                s["requests"].as_u64().unwrap(),
-            )
-        })
+    let got: Vec<(u64, u64)> = stage_rows(&report)
+        .into_iter()
+        .map(|s| (s.1, s.2))
         .collect();
     assert_eq!(got, [(1, 300), (50, 3000)]);
 }
