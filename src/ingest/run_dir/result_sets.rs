@@ -118,6 +118,10 @@ fn stage_named_files(files: &[PathBuf]) -> Vec<(String, usize)> {
         .collect();
     stems.sort_by(|a, b| natural_order(&a.0, &b.0).then_with(|| a.cmp(b)));
     stems.dedup();
+    // A stem that extends another (`01_smoke_summary` of `01_smoke`) is that set's
+    // file (k6's summary beside its results), not a set of its own.
+    let all: Vec<String> = stems.iter().map(|s| s.0.clone()).collect();
+    stems.retain(|s| !all.iter().any(|o| *o != s.0 && starts_with_prefix(&s.0, o)));
     let names: std::collections::BTreeSet<&String> = stems.iter().map(|s| &s.1).collect();
     let numbered = stems.iter().filter(|s| s.2).count();
     if stems.len() < 2 || (names.len() < 2 && numbered < 2) {
@@ -139,12 +143,15 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
 fn prefix_of(file: &Path, prefixes: &[String]) -> Option<usize> {
     let name = file.file_name()?.to_str()?;
     (prefixes.iter().enumerate())
-        .filter(|(_, p)| {
-            name.strip_prefix(p.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['_', '.', '-', ' ']))
-        })
+        .filter(|(_, p)| starts_with_prefix(name, p))
         .max_by_key(|(_, p)| p.len())
         .map(|(i, _)| i)
+}
+
+/// True when `name` is `prefix`, or starts with it and a separator.
+fn starts_with_prefix(name: &str, prefix: &str) -> bool {
+    (name.strip_prefix(prefix))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['_', '.', '-', ' ']))
 }
 
 #[cfg(test)]
@@ -161,5 +168,47 @@ mod tests {
         assert_eq!(of("run.console.log"), Some(0));
         assert_eq!(of("run2_stats.csv"), None);
         assert_eq!(of("notes.md"), None);
+    }
+
+    #[test]
+    fn a_file_named_after_a_stage_files_stem_is_that_stages() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = [
+            "01_smoke_2users.log",
+            "01_smoke_2users_summary.log",
+            "02_load_20users.log",
+            "notes.md",
+        ]
+        .iter()
+        .map(|name| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "This is ApacheBench, Version 2.3\n").unwrap();
+            path
+        })
+        .collect();
+        let sets = split_result_sets(vec![DirInput::new(dir.path().to_path_buf(), files)]);
+        let names = |d: &DirInput| -> Vec<String> {
+            let name = |f: &PathBuf| f.file_name().unwrap().to_string_lossy().into_owned();
+            d.files.iter().map(name).collect()
+        };
+        let got: Vec<(Option<String>, Vec<String>)> =
+            sets.iter().map(|d| (d.set.clone(), names(d))).collect();
+        let want = [
+            (None, vec!["notes.md"]),
+            (
+                Some("01_smoke_2users"),
+                vec!["01_smoke_2users.log", "01_smoke_2users_summary.log"],
+            ),
+            (Some("02_load_20users"), vec!["02_load_20users.log"]),
+        ];
+        let want: Vec<(Option<String>, Vec<String>)> = (want.into_iter())
+            .map(|(set, files)| {
+                (
+                    set.map(String::from),
+                    files.into_iter().map(String::from).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want);
     }
 }
