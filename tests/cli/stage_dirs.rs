@@ -628,3 +628,41 @@ fn a_smoke_test_an_hour_before_the_load_test_is_a_stage_of_its_own() {
         .collect();
     assert_eq!(got, [(1, 300), (50, 3000)]);
 }
+
+/// JTLs saved one per scenario (`01_smoke_1users.jtl`, `02_load_50users.jtl`) beside a
+/// `jmeter.log` named for neither: two stages, and the log is not read alone as a third
+/// that counts the load test's 3,000 requests again (it was: 6,300 requests in all);
+/// it is skipped as other data, saying how to name it.
+#[test]
+fn a_console_named_for_no_scenario_beside_runs_saved_one_per_scenario_is_not_counted_again() {
+    let dir = TestDir::new();
+    let t0 = 1_796_376_447_000;
+    dir.write("run/01_smoke_1users.jtl", jtl(t0, 300, 1, 50));
+    dir.write("run/02_load_50users.jtl", jtl(t0 + 600_000, 3000, 50, 80));
+    dir.write(
+        "run/jmeter.log",
+        "2026-12-04 10:27:00,000 INFO o.a.j.JMeter: Version 5.6.3\n\
+         2026-12-04 10:32:30,000 INFO o.a.j.r.Summariser: summary =   3000 in 00:05:00 =   \
+         10.0/s Avg:    80 Min:    80 Max:    80 Err:     0 (0.00%)\n\
+         2026-12-04 10:32:31,000 INFO o.a.j.JMeter: ... end of run\n",
+    );
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    let want = [("smoke", 1, 300, 0), ("load", 50, 3000, 0)];
+    assert_eq!(
+        stage_rows(&report),
+        want.map(|(n, u, r, f)| (n.to_string(), u, r, f)),
+        "{stderr}"
+    );
+    assert_eq!(report["overall"]["requests"], 3300);
+    let skipped = (report["skipped"].as_array().unwrap().iter())
+        .find(|s| s["path"].as_str().unwrap().ends_with("jmeter.log"))
+        .unwrap_or_else(|| panic!("{}", report["skipped"]));
+    assert_eq!(skipped["kind"], "other_data", "{skipped}");
+    assert!(
+        skipped["reason"]
+            .as_str()
+            .unwrap()
+            .contains("02_load_50users.log"),
+        "{skipped}"
+    );
+}

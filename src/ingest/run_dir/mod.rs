@@ -65,7 +65,8 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
         expand(p, &mut dirs, &mut run);
     }
     let dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
-    let mut dirs = result_sets::split_result_sets(dirs);
+    let (mut dirs, unnamed) = result_sets::split_result_sets(dirs);
+    run.skipped.extend(unnamed);
     read_each_file_once(&mut dirs, &mut run);
     let mut late = LateHashes::new(dirs.iter().flat_map(|d| &d.files));
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);

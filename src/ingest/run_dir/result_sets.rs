@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use super::discover::{detect, DirInput};
 use crate::ingest::detect::Detection;
 use crate::ingest::stages::{natural_order, numbered_name, stage_from_dir_name};
-use crate::ingest::Format;
+use crate::ingest::{formats, Format};
+use crate::model::{SkipKind, Skipped};
 
 /// The name endings of a Locust `--csv` set's stats files, by format.
 const STATS_ENDINGS: [(Format, &str); 3] = [
@@ -26,9 +27,11 @@ const STATS_ENDINGS: [(Format, &str); 3] = [
 ];
 
 /// `dirs`, each dir holding several result sets split into one input per set (then
-/// the files no set names, when there are any).
-pub(super) fn split_result_sets(dirs: Vec<DirInput>) -> Vec<DirInput> {
+/// the files no set names, when there are any), and the files no set names that a
+/// set's tool wrote, skipped (see [`unnamed`]).
+pub(super) fn split_result_sets(dirs: Vec<DirInput>) -> (Vec<DirInput>, Vec<Skipped>) {
     let mut out = Vec::with_capacity(dirs.len());
+    let mut skipped = Vec::new();
     for input in dirs {
         let mut found = locust_sets(&input.files);
         if found.is_empty() {
@@ -54,12 +57,58 @@ pub(super) fn split_result_sets(dirs: Vec<DirInput>) -> Vec<DirInput> {
             }
         }
         sets.retain(|s| !s.files.is_empty());
+        let (rest, aside) = unnamed(rest, &sets);
+        skipped.extend(aside);
         if !rest.is_empty() {
             out.push(DirInput::new(input.dir.clone(), rest));
         }
         out.extend(sets);
     }
-    out
+    (out, skipped)
+}
+
+/// The tool that wrote `file`, when it is a result; and whether it is read with its
+/// tool's other files only (a Locust console), never alone.
+fn tool_of(file: &Path) -> Option<(&'static str, bool)> {
+    match detect(file) {
+        Ok(Detection::Supported(f)) if f != Format::Manifest => {
+            let spec = formats::spec(f);
+            Some((spec.tool, matches!(spec.reader, formats::Reader::Grouped)))
+        }
+        _ => None,
+    }
+}
+
+/// The files no set names, less those a set's tool wrote (a `jmeter.log` beside
+/// `01_smoke_1users.jtl` and `02_load_50users.jtl`): read alone, such a file would be a
+/// stage counting one of the sets' runs again; it is skipped as other data, and the
+/// reason says how to name it so that it is checked against its run. A file never read
+/// alone (a Locust console) stays, to be said as such.
+fn unnamed(rest: Vec<PathBuf>, sets: &[DirInput]) -> (Vec<PathBuf>, Vec<Skipped>) {
+    let tools: Vec<&str> = (sets.iter().flat_map(|s| &s.files))
+        .filter_map(|f| Some(tool_of(f)?.0))
+        .collect();
+    let mut aside = Vec::new();
+    let kept = (rest.into_iter())
+        .filter(
+            |f| match tool_of(f).filter(|(t, grouped)| !grouped && tools.contains(t)) {
+                Some((tool, _)) => {
+                    let names: Vec<&str> = sets.iter().filter_map(|s| s.set.as_deref()).collect();
+                    let why = format!(
+                        "a {tool} output named for none of the runs saved one per scenario beside \
+                     it ({}): not read, as it may count one of them again; name it after its \
+                     run (`{}.log`) to have it checked against that run",
+                        names.join(", "),
+                        names.last().copied().unwrap_or("NAME")
+                    );
+                    aside.push(Skipped::new(f.clone(), why, SkipKind::OtherData));
+                    false
+                }
+                None => true,
+            },
+        )
+        .collect();
+    (kept, aside)
 }
 
 /// The prefixes of the Locust sets among `files` (their stats files', or without any,
@@ -186,7 +235,7 @@ mod tests {
             path
         })
         .collect();
-        let sets = split_result_sets(vec![DirInput::new(dir.path().to_path_buf(), files)]);
+        let (sets, _) = split_result_sets(vec![DirInput::new(dir.path().to_path_buf(), files)]);
         let names = |d: &DirInput| -> Vec<String> {
             let name = |f: &PathBuf| f.file_name().unwrap().to_string_lossy().into_owned();
             d.files.iter().map(name).collect()
