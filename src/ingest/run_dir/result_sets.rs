@@ -231,7 +231,11 @@ mod tests {
         .iter()
         .map(|name| {
             let path = dir.path().join(name);
-            std::fs::write(&path, "This is ApacheBench, Version 2.3\n").unwrap();
+            let text = match *name {
+                "notes.md" => "baseline, then load\n",
+                _ => "This is ApacheBench, Version 2.3\n",
+            };
+            std::fs::write(&path, text).unwrap();
             path
         })
         .collect();
