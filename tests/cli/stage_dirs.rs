@@ -666,3 +666,37 @@ fn a_console_named_for_no_scenario_beside_runs_saved_one_per_scenario_is_not_cou
         "{skipped}"
     );
 }
+
+/// A count that is no number in an old Locust report's table is a problem named at the
+/// line of its row (exit 2); the other reports are still read.
+#[test]
+fn a_bad_count_in_an_old_locust_report_is_named_at_its_row() {
+    let dir = TestDir::new();
+    let page =
+        legacy_locust_html((3000, 0), 1000, 40.0, 100).replacen("<td>3000</td>", "<td>3k</td>", 1);
+    let lines: Vec<&str> = page.lines().collect();
+    let cell = lines
+        .iter()
+        .position(|l| l.contains("<td>3k</td>"))
+        .unwrap();
+    let row = (0..cell)
+        .rev()
+        .find(|&i| lines[i].starts_with("<tr"))
+        .unwrap()
+        + 1;
+    dir.write("run/01_Baseline_100users.html", page);
+    dir.write(
+        "run/02_Peak_1000users.html",
+        legacy_locust_html((24_000, 480), 8000, 320.0, 1000),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["line"].as_u64() == Some(row as u64)),
+        "line {row}: {problems:?}"
+    );
+    assert_eq!(report["overall"]["requests"], 32_000);
+}

@@ -33,6 +33,8 @@ pub(super) const HEADING: &str = "<h1>Locust Test Report</h1>";
 struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// The page's line each row starts on (1-based).
+    lines: Vec<u64>,
 }
 
 impl Table {
@@ -49,13 +51,25 @@ impl Table {
             re.captures_iter(row).map(|c| cell_text(&c[1])).collect()
         };
         let (head, rows) = body.split_once("<tbody>").unwrap_or((body, ""));
-        Some(Table {
+        let mut table = Table {
             header: cells(head, &TH),
-            rows: (rows.split("<tr").skip(1))
-                .map(|r| cells(r, &TD))
-                .filter(|c| !c.is_empty())
-                .collect(),
-        })
+            rows: Vec::new(),
+            lines: Vec::new(),
+        };
+        let rows_at = start + body.len() - rows.len();
+        for (at, _) in rows.match_indices("<tr") {
+            let row = &rows[at..];
+            let row_cells = cells(
+                &row[..row[3..].find("<tr").map_or(row.len(), |e| e + 3)],
+                &TD,
+            );
+            if !row_cells.is_empty() {
+                let before = &html[..rows_at + at];
+                table.lines.push(before.matches('\n').count() as u64 + 1);
+                table.rows.push(row_cells);
+            }
+        }
+        Some(table)
     }
 }
 
@@ -86,15 +100,15 @@ pub(super) fn read(path: &Path, html: &str) -> Result<ToolSummary, Problem> {
     let responses = Table::of(html, "responses");
     let mut s = ToolSummary::new("locust");
     let mut rps = None;
-    for row in &requests.rows {
+    for (row, &line) in requests.rows.iter().zip(&requests.lines) {
         let [method, name, n, fails, avg, min, max, _size, row_rps, ..] = row.as_slice() else {
             return Err(problem(
                 path,
-                None,
+                Some(line),
                 format!("a Request Statistics row of {} cells", row.len()),
             ));
         };
-        let bad = |why: &str| problem(path, None, format!("`{name}`: {why}"));
+        let bad = |why: &str| problem(path, Some(line), format!("`{name}`: {why}"));
         let count = |v: &str| {
             v.parse::<u64>()
                 .map_err(|_| bad(&format!("`{v}` is not a count")))
