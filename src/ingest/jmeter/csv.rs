@@ -527,6 +527,17 @@ pub enum Role {
     Included,
 }
 
+/// True for a label shaped as a sub-result's (`Home-0`, `Home-1-2`: a `-` and digits
+/// at its end), which the reader leaves out beside its parent.
+pub fn sub_result_label(label: &[u8]) -> bool {
+    let digits = label
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    digits > 0 && label.len() > digits && label[label.len() - digits - 1] == b'-'
+}
+
 impl SubResults {
     /// Classifies the next row and remembers it as a parent when it is one.
     pub fn role(&mut self, label: &str, thread: &str, is_transaction: bool) -> Role {

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::{Format, IngestOptions};
+use crate::ingest::jmeter::csv::sub_result_label;
 use crate::ingest::jmeter::{dashboard, summariser};
 use crate::model::{Run, SkipKind, Skipped};
 
@@ -175,12 +176,6 @@ fn measured(pending: &Pending, run: &Run) -> Option<Measured> {
     Some(m)
 }
 
-/// True for a sub-result's label (`Home-0`, `Home-1-2`): the JTL leaves those out.
-fn sub_result(label: &str) -> bool {
-    let digits = label.bytes().rev().take_while(u8::is_ascii_digit).count();
-    digits > 0 && label.len() > digits && label.as_bytes()[label.len() - digits - 1] == b'-'
-}
-
 fn judge_dashboard(m: &Measured, rows: &[dashboard::Row], filtered: bool) -> (SkipKind, String) {
     if filtered {
         return (
@@ -198,7 +193,7 @@ fn judge_dashboard(m: &Measured, rows: &[dashboard::Row], filtered: bool) -> (Sk
             Some(&(n, f)) if (n, f) == (row.count, row.errors) => {}
             // Rows the JTL leaves out of its requests: sub-results, Transaction
             // Controllers (their samples are checked under their own labels).
-            None if sub_result(&row.label) => {}
+            None if sub_result_label(row.label.as_bytes()) => {}
             _ if m.transactions.contains(&row.label) => {}
             got => differ.push(format!(
                 "`{}`: {} samples ({} errors) in the dashboard, {} in {}",

@@ -47,12 +47,7 @@ fn starts_part(layout: &Layout, line: &[u8]) -> bool {
     let Some(label) = record.get(at).map(<[u8]>::trim_ascii) else {
         return false;
     };
-    let digits = label
-        .iter()
-        .rev()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    !(digits > 0 && label.len() > digits && label[label.len() - digits - 1] == b'-')
+    !sub_result_label(label)
 }
 
 /// Reads the rows of the file, or of one range of it, into `visit`.
