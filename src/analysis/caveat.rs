@@ -91,7 +91,8 @@ pub enum Caveat {
     /// An SLA section or verdict stage names nothing in the data (the sentence says
     /// which, and what became of its rules).
     SlaNameAbsent(String),
-    /// None of the SLA's verdict stages is in the data: every stage decides.
+    /// None of the SLA's verdict stages is in the data: every stage decides, and the
+    /// verdict is at most CONDITIONAL.
     NoVerdictStage,
     /// A doubt about an input that left nothing unread (`FILE: why`).
     InputWarning(String),
@@ -225,7 +226,7 @@ impl fmt::Display for Caveat {
             ),
             Caveat::NoVerdictStage => f.write_str(
                 "no stage named in verdict_stages is in the data: the verdict is over every \
-                 stage (give --verdict-stage NAME to choose one)",
+                 stage and at most CONDITIONAL (give --verdict-stage NAME to choose one)",
             ),
         }
     }

@@ -31,16 +31,29 @@ pub struct VerdictFacts<'a> {
 /// problem (when there is one), then the gating evaluations by status, then the
 /// non-gating failures and the rules that were not run.
 pub fn verdict_sentence(f: &VerdictFacts) -> String {
-    let place = if f.stages.is_empty() {
+    let place = if f.fallback {
+        // The stages the SLA chose are not in the data: say which ones are, so that
+        // the file (or `--verdict-stage`) can name one; never a GO (`sla_report`).
+        let there = if f.stages.is_empty() {
+            "which has no stages".to_string()
+        } else {
+            format!("whose stages are {}", backticked(f.stages))
+        };
+        format!(
+            "{} (no verdict stage the SLA names is in the data, {there}: not a GO until \
+             verdict_stages or --verdict-stage names one)",
+            if f.stages.is_empty() {
+                "on overall"
+            } else {
+                "over all stages"
+            }
+        )
+    } else if f.stages.is_empty() {
         "on overall".to_string()
-    } else if f.verdict_stages.is_empty() && f.stages.len() == 1 && !f.fallback {
+    } else if f.verdict_stages.is_empty() && f.stages.len() == 1 {
         format!("on {}", backticked(f.stages))
     } else if f.verdict_stages.is_empty() {
-        if f.fallback {
-            "over all stages (no verdict stage the SLA names is in the data)".to_string()
-        } else {
-            "over all stages".to_string()
-        }
+        "over all stages".to_string()
     } else {
         format!("on {}", backticked(f.verdict_stages))
     };

@@ -111,6 +111,12 @@ pub(super) fn apply(
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
     let gate = tool_gate(run).or_else(|| answers_wrong.clone());
     let verdict = sla::verdict(&evals, data_reason.is_none() && gate.is_none());
+    // verdict_stages named stages of which none is in the data: the stages that
+    // decided are not the ones the SLA chose, so their passes are no GO.
+    let verdict = match verdict {
+        sla::Verdict::Go if evaluated.verdict_fallback => sla::Verdict::Conditional,
+        v => v,
+    };
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
     let unjudged = (verdict != sla::Verdict::NoGo)
         .then(|| unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2))))

@@ -267,13 +267,16 @@ fn a_shipped_sla_works_on_runs_whose_stages_it_does_not_name() {
     assert!(not_run.iter().all(|r| r["decides_verdict"] == false));
     assert_eq!(out["counts"]["not_run"], 10);
     assert_eq!(out["sla"]["not_run"], 10);
-    // No verdict stage left: every stage decides, and the sentence says so.
-    assert_eq!(out["verdict"], "GO");
+    // No verdict stage left: every stage decides, the sentence says so and names the
+    // stages there are, and their passes are no GO (qa21: not the stages the SLA chose).
+    assert_eq!(out["verdict"], "CONDITIONAL");
     assert_eq!(out["sla"]["verdict_fallback"], true);
     assert_eq!(
         out["sla"]["headline"],
-        "GO over all stages (no verdict stage the SLA names is in the data) — 12 of 12 \
-         gating evaluations pass; 10 evaluations not run (baseline, target: not in the data)"
+        "CONDITIONAL over all stages (no verdict stage the SLA names is in the data, whose \
+         stages are `ramp`, `plateau`: not a GO until verdict_stages or --verdict-stage names \
+         one) — 12 of 12 gating evaluations pass; 10 evaluations not run (baseline, target: \
+         not in the data)"
     );
     assert!(out["warnings"].as_array().unwrap().iter().any(|w| w
         .as_str()
@@ -302,7 +305,7 @@ fn a_shipped_sla_works_on_runs_whose_stages_it_does_not_name() {
     // analyze: exit 0, the not_run rules listed in the report.
     let (code, report, stderr) = analyze_json(&[&run], &["--sla", agent_platform()]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(report["verdict"], "GO");
+    assert_eq!(report["verdict"], "CONDITIONAL");
 }
 
 #[test]

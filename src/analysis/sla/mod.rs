@@ -61,7 +61,9 @@
 //! verdict stage. The overall column never decides while the data has stages, because
 //! overall includes ramps (its throughput counts ramp time) and the stages' steady
 //! windows are what an SLA is about; when the data has no stages, overall is the only
-//! evidence and decides. See [`verdict`] for the rule itself.
+//! evidence and decides. When `verdict_stages` names none of the data's stages,
+//! every stage decides but the verdict is at most CONDITIONAL (`sla_report`): those
+//! are not the stages the SLA chose. See [`verdict`] for the rule itself.
 
 mod evaluation;
 mod grammar;
