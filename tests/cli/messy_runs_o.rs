@@ -103,3 +103,79 @@ fn verdict_stages_naming_none_of_the_data_s_stages_is_no_go() {
         "{out}"
     );
 }
+
+/// Throughput written per minute or as `rps` means that rate per second; a `k` before
+/// the unit is refused with the number written out (it suggested `1/s` for `1k/s`,
+/// and `6000000/s` for `6000000/min`: another limit by 1,000× and 60×).
+#[test]
+fn a_rate_per_minute_is_that_rate_and_a_scaled_one_is_written_out() {
+    let dir = TestDir::new();
+    two_stages(&dir);
+    // peak_load: 156,003 requests in 2.00 s = 78,001.5 req/s; smoke 56,000 req/s.
+    let sla = "[global]\nverdict_stages = [\"peak_load\"]\nrules = [\"throughput > 4000000/min\"]\n\
+               [stage.peak_load]\nrules = [\"throughput > 6000000/min\", \"goodput > 70000 rps\"]\n";
+    let (code, out, stderr) = check(&dir, "run", sla, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let rules = out["sla"]["rules"].as_array().unwrap();
+    let at = |rule: &str, stage: &str| -> &Value {
+        rules
+            .iter()
+            .find(|r| r["rule"] == rule && r["stage"] == stage)
+            .unwrap_or_else(|| panic!("no {rule} on {stage}: {out}"))
+    };
+    let limit = |r: &Value| r["limit"].as_f64().unwrap();
+    let global = at("throughput > 4000000/min", "peak_load");
+    assert!((limit(global) - 4_000_000.0 / 60.0).abs() < 1e-6, "{global}");
+    assert_eq!(global["status"], "pass");
+    let smoke = at("throughput > 4000000/min", "smoke");
+    // 112,000 ÷ 2 s = 56,000 req/s < 66,667 req/s.
+    assert_eq!(smoke["status"], "fail", "{smoke}");
+    let peak = at("throughput > 6000000/min", "peak_load");
+    assert!((limit(peak) - 100_000.0).abs() < 1e-6, "{peak}");
+    assert_eq!(peak["status"], "fail", "{peak}");
+    let rps = at("goodput > 70000 rps", "peak_load");
+    assert!((limit(rps) - 70_000.0).abs() < 1e-6, "{rps}");
+    assert_eq!(rps["status"], "pass", "{rps}");
+
+    for (rule, want) in [
+        ("throughput > 1k/s", "\"1000/s\""),
+        ("throughput > 2.5krps", "\"2500rps\""),
+    ] {
+        let (code, _, stderr) = check(&dir, "run", &format!("[global]\nrules = [\"{rule}\"]\n"), &[]);
+        assert_eq!(code, 2, "{rule}: {stderr}");
+        assert!(stderr.contains(want), "{rule}: want {want} in {stderr}");
+    }
+}
+
+/// A bare `1` for an error rate is 100 % (`error_rate < 1` holds unless every request
+/// failed) and `p(0.95)` the 0.95th percentile, next to the fastest request: both
+/// were accepted and passed, the way a user meaning 1 % and the 95th percentile would
+/// never see. Both are refused now, saying what to write.
+#[test]
+fn a_bare_one_for_a_ratio_and_a_fractional_percentile_are_refused() {
+    let dir = TestDir::new();
+    two_stages(&dir);
+    for (rule, want) in [
+        ("error_rate < 1", "write 1%"),
+        ("rc(5xx) < 1", "write 1%"),
+        ("availability >= 1", "100%"),
+        ("p(0.95) < 1ms", "p(95)"),
+        ("p(0.999) < 1ms", "p(99.9)"),
+    ] {
+        let (code, out, stderr) = check(&dir, "run", &format!("[global]\nrules = [\"{rule}\"]\n"), &[]);
+        assert_eq!(code, 2, "{rule} was judged: {out}");
+        assert!(
+            stderr.contains("sla.toml:2:") && stderr.contains(want),
+            "{rule}: want {want} in {stderr}"
+        );
+    }
+    // What they meant is read as meant: 1 % and the 95th percentile.
+    let (code, out, stderr) = check(
+        &dir,
+        "run",
+        "[global]\nrules = [\"error_rate < 1%\", \"availability >= 100%\"]\n",
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out["counts"]["fail"], 0, "{out}");
+}

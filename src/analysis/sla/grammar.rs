@@ -205,6 +205,15 @@ fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
             let p: f64 = arg
                 .parse()
                 .map_err(|_| format!("p({arg}): the percentile must be a number, e.g. p(95)"))?;
+            if p > 0.0 && p < 1.0 {
+                // A quantile written as a fraction (Gatling's and JMeter's 0.95): the
+                // 0.95th percentile is near the fastest request, not the 95th.
+                let pct = format!("{}", (p * 100.0 * 1e6).round() / 1e6);
+                return Err(format!(
+                    "p({arg}) is the {arg}th percentile, next to the fastest request; a \
+                     percentile is written out of 100: for {pct} % write p({pct})"
+                ));
+            }
             if !(p > 0.0 && p < 100.0) {
                 return Err(if p == 100.0 {
                     "p(100) is the largest latency: write \"max\"".to_string()
@@ -418,13 +427,16 @@ fn apply_unit(metric: Metric, value: f64, unit: &str) -> Result<f64, String> {
             };
             Ok(value * scale)
         }
-        UnitKind::Rate => match unit {
-            "" | "/s" | "req/s" => Ok(value),
-            _ => Err(format!(
-                "{metric} is in requests per second: write \"{value}/s\", not \"{value}{unit}\""
-            )),
-        },
+        UnitKind::Rate => rate(metric, value, unit),
         UnitKind::Ratio => {
+            // A bare 1 is 100 %: `error_rate < 1` holds unless every request failed,
+            // and was most likely meant as 1 %.
+            if unit.is_empty() && value == 1.0 {
+                return Err(format!(
+                    "{metric} 1 is a fraction, 100%: write 1% for one percent, or 100% \
+                     if every request is meant"
+                ));
+            }
             let (v, shown) = match unit {
                 "%" => (value / 100.0, format!("{value}%")),
                 "" => (value, value.to_string()),
@@ -475,4 +487,37 @@ fn apply_unit(metric: Metric, value: f64, unit: &str) -> Result<f64, String> {
             Ok(value)
         }
     }
+}
+
+/// Requests per time unit → requests per second: `/s`, `req/s`, `rps`, `/sec`;
+/// `/min`, `req/min`, `rpm` (÷ 60); `/h` (÷ 3600). A `k` or `M` before the unit is
+/// refused with the number written out (`1k/s` → `1000/s`), never read as another
+/// number.
+fn rate(metric: Metric, value: f64, unit: &str) -> Result<f64, String> {
+    let per_second = |u: &str| match u {
+        "" | "/s" | "req/s" | "rps" | "/sec" | "req/sec" => Some(1.0),
+        "/min" | "/m" | "req/min" | "rpm" => Some(60.0),
+        "/h" | "req/h" => Some(3600.0),
+        _ => None,
+    };
+    if let Some(seconds) = per_second(unit) {
+        return Ok(value / seconds);
+    }
+    let scaled = [("k", 1e3), ("K", 1e3), ("M", 1e6)]
+        .iter()
+        .find_map(|(p, f)| Some((unit.strip_prefix(p)?, f)))
+        .filter(|(rest, _)| !rest.is_empty() && per_second(rest).is_some());
+    Err(match scaled {
+        Some((rest, factor)) => {
+            // Written out to 9 significant digits: 1.1k is 1100, not 1100.0000000000002.
+            let full = format!("{}", (value * factor * 1e6).round() / 1e6);
+            format!(
+                "{metric} \"{value}{unit}\": write the number out, \"{full}{rest}\""
+            )
+        }
+        None => format!(
+            "{metric} is in requests per second: \"{value}{unit}\" is not a rate headroom \
+             reads; write e.g. \"100/s\" or \"6000/min\""
+        ),
+    })
 }

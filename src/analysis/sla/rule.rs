@@ -525,6 +525,19 @@ mod tests {
         assert!(err("error_rate < 120%").contains("more than 100%"));
         assert!(err("requests > 10.5").contains("whole number"));
         assert!(err("requests > 10/s").contains("no unit"));
+        // Other spellings of a rate: read when they mean one rate, refused with the
+        // number written out when a prefix scales it (qa21).
+        assert!(close(rule("throughput > 6000/min").limit, 100.0));
+        assert!(close(rule("throughput > 100 rps").limit, 100.0));
+        assert!(close(rule("goodput > 7200/h").limit, 2.0));
+        assert!(err("throughput > 1k/s").contains("\"1000/s\""));
+        assert!(err("throughput > 1.1krps").contains("\"1100rps\""));
+        assert!(err("throughput > 5/fortnight").contains("6000/min"));
+        assert!(err("error_rate < 1").contains("write 1%"));
+        assert!(err("availability >= 1.0").contains("100%"));
+        assert!(close(rule("availability >= 100%").limit, 1.0));
+        assert!(err("p(0.95) < 1s").contains("p(95)"));
+        assert!(err("p(0.999) < 1s").contains("p(99.9)"));
         assert!(err("  ").contains("empty rule"));
         assert!(err("< 5").contains("starts with a metric"));
     }
