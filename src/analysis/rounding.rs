@@ -41,23 +41,51 @@ pub fn step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
 }
 
 /// The step of the mean response time `tool` prints at `value_ms`, ms: ab's whole
-/// milliseconds, hey's and siege's seconds to four and two decimals, wrk as its
-/// percentiles; 0 for a tool that writes its mean finely (Locust's `Average Response
-/// Time`, k6, autocannon, …).
+/// milliseconds, hey's and siege's seconds to four and two decimals, httperf's tenths
+/// of a millisecond, h2load's and wrk's as their other figures; 0 for a tool that
+/// writes its mean finely (Locust's `Average Response Time`, k6, autocannon, …).
 pub fn mean_step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
     match tool {
         Some("ab") => 1.0,
         Some("hey") => 0.1,
         // `Response time: 0.02 secs`.
         Some("siege") => 10.0,
+        // `Reply time [ms]: response 0.4`.
+        Some("httperf") => 0.1,
+        Some("h2load") => h2load_step_ms(value_ms),
         Some("wrk") => step_ms(tool, value_ms),
         _ => 0.0,
     }
 }
 
+/// The step of the fastest and slowest response time `tool` prints at `value_ms`,
+/// ms: ab's and autocannon's whole milliseconds, hey's seconds to four decimals,
+/// siege's `Longest transaction: 0.01` seconds to two, httperf's tenths of a
+/// millisecond, h2load's and wrk's as their other figures; 0 when written finely.
+pub fn extreme_step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
+    match tool {
+        Some("ab" | "autocannon") => 1.0,
+        Some("hey" | "httperf") => 0.1,
+        Some("siege") => 10.0,
+        Some("h2load") => h2load_step_ms(value_ms),
+        Some("wrk") => step_ms(tool, value_ms),
+        _ => 0.0,
+    }
+}
+
+/// h2load's `time for request` figures: whole µs under 1 ms (`59us`), two decimals
+/// of ms under 1 s (`4.01ms`), two decimals of seconds above (`1.50s`).
+fn h2load_step_ms(value_ms: f64) -> f64 {
+    match value_ms.abs() {
+        v if v < 1.0 => 0.001,
+        v if v < 1_000.0 => 0.01,
+        _ => 10.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{mean_step_ms, step_ms};
+    use super::{extreme_step_ms, mean_step_ms, step_ms};
 
     #[test]
     fn steps_follow_each_tools_printing() {
@@ -73,5 +101,8 @@ mod tests {
         assert_eq!(step_ms(None, 12.0), 0.0);
         assert_eq!(mean_step_ms(Some("ab"), 2.0), 1.0);
         assert_eq!(mean_step_ms(Some("locust"), 450.0), 0.0);
+        assert_eq!(mean_step_ms(Some("h2load"), 1_500.0), 10.0);
+        assert_eq!(extreme_step_ms(Some("siege"), 0.0), 10.0);
+        assert_eq!(extreme_step_ms(Some("h2load"), 0.059), 0.001);
     }
 }

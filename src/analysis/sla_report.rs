@@ -32,8 +32,13 @@ fn discount(evals: &mut [RuleEvaluation], src: &Source) {
         sla::discount_doubtful_latency(evals, why);
     }
     sla::discount_untrimmed(evals, &untrimmed_scopes(src));
-    sla::discount_rounded(evals, &src.tool, |v| {
-        super::rounding::step_ms(Some(&src.tool), v)
+    sla::discount_rounded(evals, &src.tool, |metric, v| {
+        let tool = Some(src.tool.as_str());
+        match metric {
+            sla::Metric::Mean => super::rounding::mean_step_ms(tool, v),
+            sla::Metric::Min | sla::Metric::Max => super::rounding::extreme_step_ms(tool, v),
+            _ => super::rounding::step_ms(tool, v),
+        }
     });
 }
 
