@@ -215,3 +215,71 @@ fn a_mean_or_max_a_tool_rounds_past_the_limit_is_not_proven() {
     assert_eq!(status("max < 16ms"), "pass", "{out}");
     assert_eq!(out["verdict"], "CONDITIONAL", "{out}");
 }
+
+/// A JMeter CSV of one stage: `n` samples per label, 20 ms apart, elapsed 5..=44 ms
+/// by turns (so every label's p99 is 44 ms and its max 44 ms), all successes.
+fn jtl(labels: &[&str], n: usize) -> String {
+    let mut out = String::from(
+        "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
+         failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
+    );
+    let t0 = 1_700_000_000_000u64;
+    for i in 0..n * labels.len() {
+        let label = labels[i % labels.len()];
+        let elapsed = 5 + (i / labels.len()) % 40;
+        out.push_str(&format!(
+            "{},{elapsed},\"{label}\",200,OK,tg 1-1,text,true,,100,50,4,4,http://x/y,{elapsed},0,1\n",
+            t0 + 20 * i as u64
+        ));
+    }
+    out
+}
+
+/// A JMeter label in another case — `überprüfung ärger` for the data's `Überprüfung
+/// Ärger` — was matched only when its letters were ASCII (`login` found `Login`), so
+/// the section's rules were skipped as "not in the data" and the verdict was GO
+/// without them. Now the label is found, and its rule (44 ms > 10 ms) fails.
+#[test]
+fn a_label_in_another_case_of_its_non_ascii_letters_is_found() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/results.jtl",
+        jtl(&["GET /api/x", "Überprüfung Ärger"], 400),
+    );
+    let sla = "[global]\nrules = [\"error_rate < 5%\"]\n\
+               [endpoint.\"überprüfung ärger\"]\nrules = [\"p(99) < 10ms\"]\n";
+    let (code, out, stderr) = check(&dir, "run", sla, &[]);
+    assert!(!stderr.contains("names no endpoint"), "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
+    let judged: Vec<&Value> = (out["sla"]["rules"].as_array().unwrap().iter())
+        .filter(|r| r["rule"] == "p(99) < 10ms" && r["decides_verdict"] == true)
+        .collect();
+    assert_eq!(judged.len(), 1, "{out}");
+    assert_eq!(judged[0]["endpoint"], "Überprüfung Ärger");
+    // 44 ms as an HdrHistogram of 3 significant digits holds it (44.031).
+    let p99 = judged[0]["value"].as_f64().unwrap();
+    assert!((p99 - 44.0).abs() <= 0.05, "{out}");
+    assert_eq!(out["verdict"], "NO-GO");
+}
+
+/// `--verdict-stage` takes the names a verdict_stages entry takes: `peak-load`,
+/// `Peak Load` and the dir's own `02_peak-load` name the stage `peak_load` (they were
+/// refused, exit 2, "matches no stage"); a name the data lacks is still an error.
+#[test]
+fn verdict_stage_flag_takes_the_stage_in_another_spelling() {
+    let dir = TestDir::new();
+    two_stages(&dir);
+    let sla = "[global]\nrules = [\"p(99) < 8ms\"]\n";
+    // p99: smoke 8.6 ms fails, peak_load 7.53 ms passes.
+    for name in ["peak-load", "Peak Load", "02_peak-load"] {
+        let (code, out, stderr) = check(&dir, "run", sla, &["--verdict-stage", name]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        assert_eq!(out["sla"]["verdict_stages"], serde_json::json!(["peak_load"]));
+    }
+    let (code, _, stderr) = check(&dir, "run", sla, &["--verdict-stage", "stress"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--verdict-stage stress") && stderr.contains("smoke, peak_load"),
+        "{stderr}"
+    );
+}

@@ -357,8 +357,10 @@ fn named_verdict_stages<'a>(
     } else {
         let mut found = Vec::new();
         for n in verdict_override {
-            match stages.iter().find(|s| *s == n || s.eq_ignore_ascii_case(n)) {
-                Some(s) => found.push(s.as_str()),
+            // Spelled as a verdict_stages entry may be (`peak-load`, `Peak Load`, the
+            // dir's `02_peak-load`), but a name the data lacks is an error here.
+            match resolve(n, stages, Kind::VerdictFlag, None)? {
+                Some(s) => found.push(s),
                 None => {
                     return Err(SlaError {
                         line: None,

@@ -9,7 +9,9 @@
 use regex::Regex;
 
 use super::parse::{regex_name, ScopeRules};
-use super::spelling::{part_of_stage, same_label, same_route, same_stage, same_words};
+use super::spelling::{
+    part_of_stage, same_case_folded, same_label, same_route, same_stage, same_words,
+};
 use super::suggest::typos_of;
 use super::SlaError;
 
@@ -18,6 +20,8 @@ use super::SlaError;
 pub(super) enum Kind {
     Stage,
     VerdictStage,
+    /// `--verdict-stage NAME` on the command line.
+    VerdictFlag,
     Endpoint,
 }
 
@@ -27,13 +31,14 @@ impl Kind {
         match self {
             Kind::Stage => format!("[stage.{name}]"),
             Kind::VerdictStage => format!("verdict_stages entry \"{name}\""),
+            Kind::VerdictFlag => format!("--verdict-stage {name}"),
             Kind::Endpoint => format!("[endpoint.\"{name}\"]"),
         }
     }
 
     fn nouns(self) -> (&'static str, &'static str) {
         match self {
-            Kind::Stage | Kind::VerdictStage => ("stage", "stages"),
+            Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => ("stage", "stages"),
             Kind::Endpoint => ("endpoint", "endpoints"),
         }
     }
@@ -72,7 +77,7 @@ pub(super) fn resolve<'a>(
     }
     let folded: Vec<&String> = known
         .iter()
-        .filter(|k| k.eq_ignore_ascii_case(name))
+        .filter(|k| same_case_folded(k, name))
         .collect();
     if let [only] = folded[..] {
         return Ok(Some(only));
@@ -83,7 +88,7 @@ pub(super) fn resolve<'a>(
     // Endpoint keys come from each tool's spelling: `GET /item`, `/item` and
     // `GET http://host:8080/item` are one endpoint when that singles out one.
     let spellings: &[fn(&str, &str) -> bool] = match kind {
-        Kind::Stage | Kind::VerdictStage => &[same_words, same_stage],
+        Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => &[same_words, same_stage],
         Kind::Endpoint => &[same_label, same_route],
     };
     for same in spellings {
@@ -141,7 +146,7 @@ fn several(
             spelled.len(),
             match kind {
                 Kind::Endpoint => "",
-                Kind::Stage | Kind::VerdictStage =>
+                Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag =>
                     " (numbered dirs of one stage: a run and its rerun?)",
             },
             quoted.join(" or "),
@@ -184,7 +189,7 @@ pub(super) fn absent(kind: Kind, name: &str, known: &[String], line: Option<usiz
     let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
     let regex = matches!(kind, Kind::Endpoint) && regex_name(name).is_some();
     let outcome = match kind {
-        Kind::VerdictStage => "it decides nothing",
+        Kind::VerdictStage | Kind::VerdictFlag => "it decides nothing",
         Kind::Stage | Kind::Endpoint => "its rules are not run",
     };
     format!(

@@ -137,7 +137,13 @@ fn method_and_name(key: &str) -> (Option<String>, &str) {
 /// in case both match, and the caller refuses the name as naming several.)
 pub(super) fn same_label(known: &str, name: &str) -> bool {
     let ((km, kn), (nm, nn)) = (method_and_name(known), method_and_name(name));
-    !kn.is_empty() && kn.eq_ignore_ascii_case(nn) && (km.is_none() || nm.is_none() || km == nm)
+    !kn.is_empty() && same_case_folded(kn, nn) && (km.is_none() || nm.is_none() || km == nm)
+}
+
+/// True when `a` and `b` are one name whatever the case of any letter, not only
+/// ASCII ones: a JMeter label `Überprüfung` is `überprüfung`.
+pub(super) fn same_case_folded(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b) || (!a.is_ascii() && a.to_lowercase() == b.to_lowercase())
 }
 
 #[cfg(test)]
@@ -172,6 +178,7 @@ mod tests {
         assert!(!same_label("POST Run agent", "GET Run agent"));
         assert!(same_label("GET List agents", "list agents"));
         assert!(!same_label("GET List agents", "List"));
+        assert!(same_label("POST Überprüfung Ärger", "überprüfung ärger"));
     }
 
     #[test]
