@@ -19,6 +19,10 @@
 //!   read as all green (skipped, not failed: it does not change the exit code); so is
 //!   a testcase `answers` when the answers hold the GO back (5xx the tool marked
 //!   successful, the script's failed checks of the answers);
+//! - `verdict_stages` naming none of the data's stages is a testcase `verdict_stages`
+//!   in a suite `verdict stages`: `<skipped>` (the verdict is at most CONDITIONAL), a
+//!   `<failure>` with `--strict` (which exits 1 on it), so that a report never shows
+//!   all green for an SLA whose chosen stages judged nothing;
 //! - the load tool's own checks (k6's thresholds, Gatling's assertions) are a suite
 //!   `k6 thresholds` / `gatling assertions`, one
 //!   testcase each: one the tool failed is `<skipped>` (it holds the GO back without
@@ -120,6 +124,11 @@ pub fn render(
     };
     let all: Vec<&RuleEvaluation> = sla.rules.iter().collect();
     let (tests, failures, skipped) = count(&all);
+    let fallback = usize::from(sla.verdict_fallback);
+    let (failures, skipped) = match strict {
+        true => (failures + fallback, skipped),
+        false => (failures, skipped + fallback),
+    };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -128,6 +137,7 @@ pub fn render(
         escape(sla.verdict.as_str()),
         tests
             + problems.len()
+            + fallback
             + usize::from(sla.data_reason.is_some())
             + usize::from(sla.answers_wrong.is_some())
             + checks.len(),
@@ -138,6 +148,7 @@ pub fn render(
         problems.len()
     );
     input_suite(&mut out, problems);
+    verdict_stage_suite(&mut out, sla, strict);
     data_suite(&mut out, sla);
     tool_suites(&mut out, checks, sla);
     for (name, list) in &sections {
@@ -218,6 +229,43 @@ fn data_suite(out: &mut String, sla: &SlaSummary) {
         );
     }
     out.push_str("  </testsuite>\n");
+}
+
+/// The suite `verdict stages` when none of the stages `verdict_stages` names is in
+/// the data (nothing otherwise): skipped, or failed with `--strict`.
+fn verdict_stage_suite(out: &mut String, sla: &SlaSummary, strict: bool) {
+    if !sla.verdict_fallback {
+        return;
+    }
+    let stages: Vec<&str> = (sla.matrix.columns.iter())
+        .filter(|c| c.as_str() != "overall")
+        .map(String::as_str)
+        .collect();
+    let why = format!(
+        "no stage named in verdict_stages is in the data (stages: {}): every stage decided, \
+         and the verdict is at most CONDITIONAL until verdict_stages or --verdict-stage names \
+         one",
+        stages.join(", ")
+    );
+    let (failures, skipped, body) = if strict {
+        (
+            1,
+            0,
+            format!(
+                "<failure message=\"{} (--strict)\" type=\"not_run\"></failure>",
+                escape(&why)
+            ),
+        )
+    } else {
+        (0, 1, format!("<skipped message=\"{}\"/>", escape(&why)))
+    };
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"verdict stages\" tests=\"1\" failures=\"{failures}\" \
+         skipped=\"{skipped}\" errors=\"0\" time=\"0\">\n    <testcase \
+         classname=\"headroom.sla.verdict_stages\" name=\"verdict_stages\" time=\"0\">\n      \
+         {body}\n    </testcase>\n  </testsuite>"
+    );
 }
 
 /// One suite per tool of its own checks (`k6 thresholds`), a testcase each: skipped

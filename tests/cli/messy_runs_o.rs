@@ -90,6 +90,27 @@ fn verdict_stages_naming_none_of_the_data_s_stages_is_no_go() {
     );
     let (code, out, _) = check(&dir, "run", sla, &["--strict"]);
     assert_eq!(code, 1, "{out}");
+    // JUnit shows the verdict stages that judged nothing: skipped, failed with
+    // --strict (which exits 1 on them), never all green.
+    for (strict, want) in [(false, "skipped"), (true, "failure")] {
+        let junit = dir.path().join(format!("junit-{strict}.xml"));
+        let mut flags = vec!["--junit", junit.to_str().unwrap()];
+        if strict {
+            flags.push("--strict");
+        }
+        check(&dir, "run", sla, &flags);
+        let xml = std::fs::read_to_string(&junit).unwrap();
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let case = (doc.descendants())
+            .find(|n| n.attribute("name") == Some("verdict_stages"))
+            .unwrap_or_else(|| panic!("no verdict_stages testcase: {xml}"));
+        let outcome = case.children().find(|n| n.is_element()).unwrap();
+        assert_eq!(outcome.tag_name().name(), want, "{xml}");
+        assert!(
+            outcome.attribute("message").unwrap().contains("smoke, peak_load"),
+            "{xml}"
+        );
+    }
 
     // One file of one stage: that stage decides, and still no GO.
     let (code, out, stderr) = check(&dir, "run/02_peak-load/wrk.txt", sla, &[]);
