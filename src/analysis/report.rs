@@ -280,6 +280,10 @@ pub struct SlaSummary {
     /// True when the SLA named verdict stages and none is in the data, so every stage
     /// decides.
     pub verdict_fallback: bool,
+    /// The `verdict_stages` entries that name no stage in the data, as written: they
+    /// decide nothing (`check --strict` fails on them, JUnit shows them skipped).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub verdict_stages_absent: Vec<String>,
     /// Evaluations not run: the SLA names a stage or endpoint the data lacks.
     pub not_run: usize,
     /// Why the data cannot carry a GO (`incomplete data: the run stopped early`,

@@ -134,7 +134,21 @@ pub(super) fn apply(
     }
     let unjudged =
         unjudged.map(|s| format!("no gating rule judges failures, yet requests failed: {s}"));
-    let asides: Vec<String> = (gate.into_iter().chain(aside).chain(unjudged)).collect();
+    // Some verdict stages are not in the data (with none, the sentence's place says
+    // so): the verdict rests on the others, and says which it lacks.
+    let lacking = (!evaluated.verdict_fallback && !evaluated.verdict_stages_absent.is_empty())
+        .then(|| {
+            let names: Vec<String> = (evaluated.verdict_stages_absent.iter())
+                .map(|n| ticked(n))
+                .collect();
+            format!(
+                "verdict_stages also names {}, not in the data: {} nothing",
+                names.join(", "),
+                if names.len() == 1 { "it decides" } else { "they decide" }
+            )
+        });
+    let asides: Vec<String> =
+        (gate.into_iter().chain(aside).chain(unjudged).chain(lacking)).collect();
     let mut columns = stage_names.clone();
     columns.push(OVERALL.to_string());
     let headline = verdict_sentence(&VerdictFacts {
@@ -156,6 +170,7 @@ pub(super) fn apply(
         headline,
         verdict_stages: evaluated.verdict_stages,
         verdict_fallback: evaluated.verdict_fallback,
+        verdict_stages_absent: evaluated.verdict_stages_absent.clone(),
         not_run: evals
             .iter()
             .filter(|e| e.status == RuleStatus::NotRun)

@@ -102,8 +102,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let gating = sla.rules.iter().filter(|e| gates(e, args.strict)).count();
     let bad_input = !run.problems.is_empty() && !opts.lenient;
     // --strict fails on what the SLA meant to judge and could not: rules not run, and
-    // verdict_stages of which none is in the data.
-    let unchosen = args.strict && sla.verdict_fallback;
+    // verdict_stages entries the data lacks.
+    let unchosen = args.strict && !sla.verdict_stages_absent.is_empty();
     let exit = if bad_input {
         Outcome::BadInput
     } else if gating > 0 || unchosen {

@@ -191,9 +191,9 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
         out,
         "exit {exit_code}: {}",
         match (exit_code, gating) {
-            (1, 0) if sla.verdict_fallback => "no stage named in verdict_stages is in the data \
-                                              (--strict)"
-                .to_string(),
+            (1, 0) if !sla.verdict_stages_absent.is_empty() => {
+                "a stage named in verdict_stages is not in the data (--strict)".to_string()
+            }
             (1, n) => format!(
                 "{n} fail-severity evaluation(s) on the verdict stages {}",
                 if strict {

@@ -19,10 +19,10 @@
 //!   read as all green (skipped, not failed: it does not change the exit code); so is
 //!   a testcase `answers` when the answers hold the GO back (5xx the tool marked
 //!   successful, the script's failed checks of the answers);
-//! - `verdict_stages` naming none of the data's stages is a testcase `verdict_stages`
-//!   in a suite `verdict stages`: `<skipped>` (the verdict is at most CONDITIONAL), a
-//!   `<failure>` with `--strict` (which exits 1 on it), so that a report never shows
-//!   all green for an SLA whose chosen stages judged nothing;
+//! - a `verdict_stages` entry naming no stage in the data is a testcase `verdict_stages`
+//!   in a suite `verdict stages`: `<skipped>` (with none of them in the data the
+//!   verdict is at most CONDITIONAL), a `<failure>` with `--strict` (which exits 1 on
+//!   it), so that a report never shows all green for stages that judged nothing;
 //! - the load tool's own checks (k6's thresholds, Gatling's assertions) are a suite
 //!   `k6 thresholds` / `gatling assertions`, one
 //!   testcase each: one the tool failed is `<skipped>` (it holds the GO back without
@@ -124,7 +124,7 @@ pub fn render(
     };
     let all: Vec<&RuleEvaluation> = sla.rules.iter().collect();
     let (tests, failures, skipped) = count(&all);
-    let fallback = usize::from(sla.verdict_fallback);
+    let fallback = usize::from(!sla.verdict_stages_absent.is_empty());
     let (failures, skipped) = match strict {
         true => (failures + fallback, skipped),
         false => (failures, skipped + fallback),
@@ -231,20 +231,25 @@ fn data_suite(out: &mut String, sla: &SlaSummary) {
     out.push_str("  </testsuite>\n");
 }
 
-/// The suite `verdict stages` when none of the stages `verdict_stages` names is in
-/// the data (nothing otherwise): skipped, or failed with `--strict`.
+/// The suite `verdict stages` when a stage `verdict_stages` names is not in the data
+/// (nothing otherwise): skipped, or failed with `--strict`.
 fn verdict_stage_suite(out: &mut String, sla: &SlaSummary, strict: bool) {
-    if !sla.verdict_fallback {
+    if sla.verdict_stages_absent.is_empty() {
         return;
     }
     let stages: Vec<&str> = (sla.matrix.columns.iter())
         .filter(|c| c.as_str() != "overall")
         .map(String::as_str)
         .collect();
+    let outcome = if sla.verdict_fallback {
+        "none of them is, so every stage decided, and the verdict is at most CONDITIONAL \
+         until verdict_stages or --verdict-stage names one"
+    } else {
+        "it decides nothing"
+    };
     let why = format!(
-        "no stage named in verdict_stages is in the data (stages: {}): every stage decided, \
-         and the verdict is at most CONDITIONAL until verdict_stages or --verdict-stage names \
-         one",
+        "verdict_stages names {}, not in the data (stages: {}): {outcome}",
+        sla.verdict_stages_absent.join(", "),
         stages.join(", ")
     );
     let (failures, skipped, body) = if strict {

@@ -304,3 +304,36 @@ fn verdict_stage_flag_takes_the_stage_in_another_spelling() {
         "{stderr}"
     );
 }
+
+/// `verdict_stages = ["peak_load", "stress"]` on a run without `stress`: the verdict
+/// rests on `peak_load`, as README says, but the entry that decided nothing was in
+/// a warning only — the sentence said "GO on `peak_load`", `--strict` exited 0 and
+/// JUnit was all green, though README has `check --strict` fail on a verdict_stages
+/// entry naming nothing and JUnit skip it. Now the sentence names it, `--strict`
+/// exits 1 and JUnit has it skipped (a failure with `--strict`).
+#[test]
+fn a_verdict_stage_the_data_lacks_beside_one_it_has_is_shown_and_strict_fails() {
+    let dir = TestDir::new();
+    two_stages(&dir);
+    let sla = "[global]\nverdict_stages = [\"peak_load\", \"stress\"]\nrules = [\"p(99) < 500ms\"]\n";
+    let junit = dir.path().join("junit.xml");
+    let (code, out, stderr) = check(&dir, "run", sla, &["--junit", junit.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out["verdict"], "GO", "{out}");
+    let headline = out["sla"]["headline"].as_str().unwrap();
+    assert!(
+        headline.starts_with("GO on `peak_load`")
+            && headline.contains("verdict_stages also names `stress`, not in the data"),
+        "{headline}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let case = (doc.descendants())
+        .find(|n| n.attribute("name") == Some("verdict_stages"))
+        .unwrap_or_else(|| panic!("no verdict_stages testcase: {xml}"));
+    let skipped = case.children().find(|n| n.is_element()).unwrap();
+    assert_eq!(skipped.tag_name().name(), "skipped", "{xml}");
+    assert!(skipped.attribute("message").unwrap().contains("stress"), "{xml}");
+    let (code, _, stderr) = check(&dir, "run", sla, &["--strict"]);
+    assert_eq!(code, 1, "{stderr}");
+}

@@ -324,7 +324,8 @@ fn absent_names_leave_the_exit_code_to_the_remaining_rules() {
     assert_eq!(
         out["sla"]["headline"],
         "NO-GO on `plateau` — 1 of 1 gating evaluation fails: `p(95) < 250ms` on `plateau` \
-         (300 ms, 1.2× over); 2 non-gating evaluations fail (ramp, overall); 2 evaluations not run \
+         (300 ms, 1.2× over); verdict_stages also names `peak`, not in the data: it decides \
+         nothing; 2 non-gating evaluations fail (ramp, overall); 2 evaluations not run \
          (stress, GET /health: not in the data)"
     );
     assert!(

@@ -184,6 +184,8 @@ pub struct Evaluated {
     /// True when verdict stages were named but none is in the data, so every stage
     /// decides.
     pub verdict_fallback: bool,
+    /// The `verdict_stages` entries that name no stage in the data, as written.
+    pub verdict_stages_absent: Vec<String>,
 }
 
 /// [`evaluate_with`] without a `--verdict-stage` override, evaluations only.
@@ -219,7 +221,7 @@ pub fn evaluate_with(
     verdict_override: &[String],
 ) -> Result<Evaluated, SlaError> {
     let mut warnings = Vec::new();
-    let (named, verdict_fallback) =
+    let (named, verdict_fallback, verdict_stages_absent) =
         named_verdict_stages(spec, stages, verdict_override, &mut warnings)?;
     let verdict_stages: Vec<&str> = if named.is_empty() {
         stages.iter().map(String::as_str).collect()
@@ -322,31 +324,36 @@ pub fn evaluate_with(
         warnings,
         verdict_stages: named.iter().map(|s| s.to_string()).collect(),
         verdict_fallback,
+        verdict_stages_absent,
     })
 }
 
 /// The stages the SLA (or `--verdict-stage`, when given) names to decide the verdict,
 /// as the data spells them, and whether none of the SLA's is in the data (then every
-/// stage decides). SLA names the data lacks are caveats; a `--verdict-stage` the data
-/// lacks, or an SLA name that looks like a typo, is an error.
+/// stage decides), and the SLA's names the data lacks. Those are caveats too; a
+/// `--verdict-stage` the data lacks, or an SLA name that looks like a typo, is an error.
 fn named_verdict_stages<'a>(
     spec: &SlaSpec,
     stages: &'a [String],
     verdict_override: &[String],
     warnings: &mut Vec<Caveat>,
-) -> Result<(Vec<&'a str>, bool), SlaError> {
+) -> Result<(Vec<&'a str>, bool, Vec<String>), SlaError> {
     let mut verdict_fallback = false;
+    let mut missing = Vec::new();
     let named: Vec<&str> = if verdict_override.is_empty() {
         let mut found = Vec::new();
         for n in spec.verdict_stages().unwrap_or_default() {
             match resolve(n, stages, Kind::VerdictStage, spec.verdict_stages_line)? {
                 Some(s) => found.push(s),
-                None => warnings.push(Caveat::SlaNameAbsent(absent(
-                    Kind::VerdictStage,
-                    n,
-                    stages,
-                    spec.verdict_stages_line,
-                ))),
+                None => {
+                    missing.push(n.clone());
+                    warnings.push(Caveat::SlaNameAbsent(absent(
+                        Kind::VerdictStage,
+                        n,
+                        stages,
+                        spec.verdict_stages_line,
+                    )))
+                }
             }
         }
         if found.is_empty() && spec.verdict_stages().is_some_and(|v| !v.is_empty()) {
@@ -374,7 +381,7 @@ fn named_verdict_stages<'a>(
         }
         found
     };
-    Ok((named, verdict_fallback))
+    Ok((named, verdict_fallback, missing))
 }
 
 /// The SLA's sections resolved against the data, and the `not_run` evaluations of
