@@ -115,40 +115,21 @@ pub(super) fn apply(
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
     let gate = tool_gate(run).or_else(|| answers_wrong.clone());
-    let verdict = sla::verdict(&evals, data_reason.is_none() && gate.is_none());
-    // verdict_stages named stages of which none is in the data: the stages that
-    // decided are not the ones the SLA chose, so their passes are no GO.
-    let verdict = match verdict {
+    // With none of the stages verdict_stages names in the data, the stages that
+    // decided are not the ones the SLA chose: their passes are no GO.
+    let verdict = match sla::verdict(&evals, data_reason.is_none() && gate.is_none()) {
         sla::Verdict::Go if evaluated.verdict_fallback => sla::Verdict::Conditional,
         v => v,
     };
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
-    let unjudged = (verdict != sla::Verdict::NoGo)
-        .then(|| unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2))))
-        .flatten();
-    if let Some(shares) = &unjudged {
-        analysis.warnings.push(Caveat::UnjudgedFailures {
-            verdict: verdict.to_string(),
-            shares: shares.clone(),
-        });
-    }
-    let unjudged =
-        unjudged.map(|s| format!("no gating rule judges failures, yet requests failed: {s}"));
-    // Some verdict stages are not in the data (with none, the sentence's place says
-    // so): the verdict rests on the others, and says which it lacks.
-    let lacking = (!evaluated.verdict_fallback && !evaluated.verdict_stages_absent.is_empty())
-        .then(|| {
-            let names: Vec<String> = (evaluated.verdict_stages_absent.iter())
-                .map(|n| ticked(n))
-                .collect();
-            format!(
-                "verdict_stages also names {}, not in the data: {} nothing",
-                names.join(", "),
-                if names.len() == 1 { "it decides" } else { "they decide" }
-            )
-        });
-    let asides: Vec<String> =
-        (gate.into_iter().chain(aside).chain(unjudged).chain(lacking)).collect();
+    let stage_metrics = stage_metrics.map(|o| (o.0.as_deref(), &o.2));
+    let unjudged = unjudged_clause(analysis, verdict, &evals, stage_metrics);
+    let absent = &evaluated.verdict_stages_absent;
+    let lacking = lacking_verdict_stages(evaluated.verdict_fallback, absent);
+    let asides: Vec<String> = [gate, aside, unjudged, lacking]
+        .into_iter()
+        .flatten()
+        .collect();
     let mut columns = stage_names.clone();
     columns.push(OVERALL.to_string());
     let headline = verdict_sentence(&VerdictFacts {
@@ -183,6 +164,43 @@ pub(super) fn apply(
     analysis.verdict = Some(verdict);
     agree_with_verdict(analysis, verdict);
     Ok(())
+}
+
+/// The clause on failures no gating rule judges (and its warning), unless NO-GO.
+fn unjudged_clause<'m>(
+    analysis: &mut Analysis,
+    verdict: sla::Verdict,
+    evals: &[RuleEvaluation],
+    stages: impl Iterator<Item = (Option<&'m str>, &'m ScopeMetrics)>,
+) -> Option<String> {
+    if verdict == sla::Verdict::NoGo {
+        return None;
+    }
+    let shares = unjudged_failures(evals, stages)?;
+    analysis.warnings.push(Caveat::UnjudgedFailures {
+        verdict: verdict.to_string(),
+        shares: shares.clone(),
+    });
+    Some(format!(
+        "no gating rule judges failures, yet requests failed: {shares}"
+    ))
+}
+
+/// The clause naming the verdict stages the data lacks beside ones it has (with none
+/// of them, the sentence's place says so): the verdict rests on the others.
+fn lacking_verdict_stages(fallback: bool, absent: &[String]) -> Option<String> {
+    (!fallback && !absent.is_empty()).then(|| {
+        let names: Vec<String> = absent.iter().map(|n| ticked(n)).collect();
+        format!(
+            "verdict_stages also names {}, not in the data: {} nothing",
+            names.join(", "),
+            if names.len() == 1 {
+                "it decides"
+            } else {
+                "they decide"
+            }
+        )
+    })
 }
 
 /// Why server errors marked successful hold a GO back, or `None`: more than 1 % of

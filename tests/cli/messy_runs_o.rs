@@ -69,7 +69,9 @@ fn verdict_stages_naming_none_of_the_data_s_stages_is_no_go() {
     let (code, out, stderr) = check(&dir, "run", sla, &[]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("verdict_stages entry \"02\" names no stage in the data (stages: smoke, peak_load)"),
+        stderr.contains(
+            "verdict_stages entry \"02\" names no stage in the data (stages: smoke, peak_load)"
+        ),
         "{stderr}"
     );
     // Both stages pass: 8.6 ms and 7.53 ms < 500 ms.
@@ -107,7 +109,10 @@ fn verdict_stages_naming_none_of_the_data_s_stages_is_no_go() {
         let outcome = case.children().find(|n| n.is_element()).unwrap();
         assert_eq!(outcome.tag_name().name(), want, "{xml}");
         assert!(
-            outcome.attribute("message").unwrap().contains("smoke, peak_load"),
+            outcome
+                .attribute("message")
+                .unwrap()
+                .contains("smoke, peak_load"),
             "{xml}"
         );
     }
@@ -146,7 +151,10 @@ fn a_rate_per_minute_is_that_rate_and_a_scaled_one_is_written_out() {
     };
     let limit = |r: &Value| r["limit"].as_f64().unwrap();
     let global = at("throughput > 4000000/min", "peak_load");
-    assert!((limit(global) - 4_000_000.0 / 60.0).abs() < 1e-6, "{global}");
+    assert!(
+        (limit(global) - 4_000_000.0 / 60.0).abs() < 1e-6,
+        "{global}"
+    );
     assert_eq!(global["status"], "pass");
     let smoke = at("throughput > 4000000/min", "smoke");
     // 112,000 ÷ 2 s = 56,000 req/s < 66,667 req/s.
@@ -162,7 +170,12 @@ fn a_rate_per_minute_is_that_rate_and_a_scaled_one_is_written_out() {
         ("throughput > 1k/s", "\"1000/s\""),
         ("throughput > 2.5krps", "\"2500rps\""),
     ] {
-        let (code, _, stderr) = check(&dir, "run", &format!("[global]\nrules = [\"{rule}\"]\n"), &[]);
+        let (code, _, stderr) = check(
+            &dir,
+            "run",
+            &format!("[global]\nrules = [\"{rule}\"]\n"),
+            &[],
+        );
         assert_eq!(code, 2, "{rule}: {stderr}");
         assert!(stderr.contains(want), "{rule}: want {want} in {stderr}");
     }
@@ -183,7 +196,12 @@ fn a_bare_one_for_a_ratio_and_a_fractional_percentile_are_refused() {
         ("p(0.95) < 1ms", "p(95)"),
         ("p(0.999) < 1ms", "p(99.9)"),
     ] {
-        let (code, out, stderr) = check(&dir, "run", &format!("[global]\nrules = [\"{rule}\"]\n"), &[]);
+        let (code, out, stderr) = check(
+            &dir,
+            "run",
+            &format!("[global]\nrules = [\"{rule}\"]\n"),
+            &[],
+        );
         assert_eq!(code, 2, "{rule} was judged: {out}");
         assert!(
             stderr.contains("sla.toml:2:") && stderr.contains(want),
@@ -204,7 +222,8 @@ fn a_bare_one_for_a_ratio_and_a_fractional_percentile_are_refused() {
 /// siege's `-j` summary of 200 transactions against `/health`, each well under a
 /// millisecond: siege writes seconds to two decimals, so its mean `0.00` is anything
 /// under 5 ms and its longest `0.01` anything from 5 to 15 ms.
-const SIEGE_FAST: &str = "{\t\"transactions\":\t\t\t         200,\n\t\"availability\":\t\t\t      100.00,\n\
+const SIEGE_FAST: &str =
+    "{\t\"transactions\":\t\t\t         200,\n\t\"availability\":\t\t\t      100.00,\n\
 \t\"elapsed_time\":\t\t\t        0.02,\n\t\"data_transferred\":\t\t        0.00,\n\
 \t\"response_time\":\t\t        0.00,\n\t\"transaction_rate\":\t\t    10000.00,\n\
 \t\"throughput\":\t\t\t        0.02,\n\t\"concurrency\":\t\t\t        2.00,\n\
@@ -219,7 +238,8 @@ const SIEGE_FAST: &str = "{\t\"transactions\":\t\t\t         200,\n\t\"availabil
 fn a_mean_or_max_a_tool_rounds_past_the_limit_is_not_proven() {
     let dir = TestDir::new();
     dir.write("run/siege.json", SIEGE_FAST);
-    let sla = "[global]\nrules = [\"mean < 2ms\", \"max < 14ms\", \"mean < 6ms\", \"max < 16ms\"]\n";
+    let sla =
+        "[global]\nrules = [\"mean < 2ms\", \"max < 14ms\", \"mean < 6ms\", \"max < 16ms\"]\n";
     let (code, out, stderr) = check(&dir, "run", sla, &[]);
     assert_eq!(code, 0, "{stderr}");
     let status = |rule: &str| -> String {
@@ -295,7 +315,10 @@ fn verdict_stage_flag_takes_the_stage_in_another_spelling() {
     for name in ["peak-load", "Peak Load", "02_peak-load"] {
         let (code, out, stderr) = check(&dir, "run", sla, &["--verdict-stage", name]);
         assert_eq!(code, 0, "{name}: {stderr}");
-        assert_eq!(out["sla"]["verdict_stages"], serde_json::json!(["peak_load"]));
+        assert_eq!(
+            out["sla"]["verdict_stages"],
+            serde_json::json!(["peak_load"])
+        );
     }
     let (code, _, stderr) = check(&dir, "run", sla, &["--verdict-stage", "stress"]);
     assert_eq!(code, 2, "{stderr}");
@@ -315,7 +338,8 @@ fn verdict_stage_flag_takes_the_stage_in_another_spelling() {
 fn a_verdict_stage_the_data_lacks_beside_one_it_has_is_shown_and_strict_fails() {
     let dir = TestDir::new();
     two_stages(&dir);
-    let sla = "[global]\nverdict_stages = [\"peak_load\", \"stress\"]\nrules = [\"p(99) < 500ms\"]\n";
+    let sla =
+        "[global]\nverdict_stages = [\"peak_load\", \"stress\"]\nrules = [\"p(99) < 500ms\"]\n";
     let junit = dir.path().join("junit.xml");
     let (code, out, stderr) = check(&dir, "run", sla, &["--junit", junit.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
@@ -333,7 +357,10 @@ fn a_verdict_stage_the_data_lacks_beside_one_it_has_is_shown_and_strict_fails() 
         .unwrap_or_else(|| panic!("no verdict_stages testcase: {xml}"));
     let skipped = case.children().find(|n| n.is_element()).unwrap();
     assert_eq!(skipped.tag_name().name(), "skipped", "{xml}");
-    assert!(skipped.attribute("message").unwrap().contains("stress"), "{xml}");
+    assert!(
+        skipped.attribute("message").unwrap().contains("stress"),
+        "{xml}"
+    );
     let (code, _, stderr) = check(&dir, "run", sla, &["--strict"]);
     assert_eq!(code, 1, "{stderr}");
 }

@@ -511,9 +511,7 @@ fn rate(metric: Metric, value: f64, unit: &str) -> Result<f64, String> {
         Some((rest, factor)) => {
             // Written out to 9 significant digits: 1.1k is 1100, not 1100.0000000000002.
             let full = format!("{}", (value * factor * 1e6).round() / 1e6);
-            format!(
-                "{metric} \"{value}{unit}\": write the number out, \"{full}{rest}\""
-            )
+            format!("{metric} \"{value}{unit}\": write the number out, \"{full}{rest}\"")
         }
         None => format!(
             "{metric} is in requests per second: \"{value}{unit}\" is not a rate headroom \

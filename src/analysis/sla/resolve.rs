@@ -75,10 +75,7 @@ pub(super) fn resolve<'a>(
     if let Some(k) = known.iter().find(|k| *k == name) {
         return Ok(Some(k));
     }
-    let folded: Vec<&String> = known
-        .iter()
-        .filter(|k| same_case_folded(k, name))
-        .collect();
+    let folded: Vec<&String> = known.iter().filter(|k| same_case_folded(k, name)).collect();
     if let [only] = folded[..] {
         return Ok(Some(only));
     }
