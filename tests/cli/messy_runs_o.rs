@@ -364,3 +364,40 @@ fn a_verdict_stage_the_data_lacks_beside_one_it_has_is_shown_and_strict_fails() 
     let (code, _, stderr) = check(&dir, "run", sla, &["--strict"]);
     assert_eq!(code, 1, "{stderr}");
 }
+
+/// `[endpoint."/api/x/"]` — a route written with its trailing slash — reads as the
+/// regex `api/x`, which pooled `GET /api/x/` with `GET /api/x/items` and judged
+/// their sum under the name the file gave one route, saying nothing of it. When a
+/// `/…/` name is the route of endpoints other than those its regex matches, which
+/// was meant is unknown: exit 2, naming both readings. A regex matching exactly its
+/// route's endpoints, and one that is no route, still pool as before.
+#[test]
+fn a_route_with_a_trailing_slash_is_not_silently_a_regex_pool() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/results.jtl",
+        jtl(&["GET /api/x/", "GET /api/x/items", "GET /health"], 400),
+    );
+    let rules = "rules = [\"p(95) < 100ms\"]\n";
+    let (code, out, stderr) = check(&dir, "run", &format!("[endpoint.\"/api/x/\"]\n{rules}"), &[]);
+    assert_eq!(code, 2, "judged as a pool: {out}");
+    assert!(
+        stderr.contains("sla.toml:1:")
+            && stderr.contains("route of \"GET /api/x/\"")
+            && stderr.contains("\"GET /api/x/items\""),
+        "{stderr}"
+    );
+    // The route with its method names the one endpoint; `/health/` is the route and
+    // the regex of `GET /health` alone; `'/\/api\//'` is no route and pools two.
+    let sla = format!(
+        "[endpoint.\"GET /api/x/\"]\n{rules}[endpoint.\"/health/\"]\n{rules}\
+         [endpoint.'/\\/api\\//']\n{rules}"
+    );
+    let (code, out, stderr) = check(&dir, "run", &sla, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let endpoints: Vec<&str> = (out["sla"]["rules"].as_array().unwrap().iter())
+        .filter(|r| r["stage"].is_null())
+        .map(|r| r["endpoint"].as_str().unwrap())
+        .collect();
+    assert_eq!(endpoints, ["GET /api/x/", "/health/", "/\\/api\\//"], "{out}");
+}

@@ -177,6 +177,32 @@ pub(super) fn resolve_endpoint<'a>(
         .filter(|e| regex.is_match(e))
         .map(String::as_str)
         .collect();
+    // `/api/x/` is also a route with its trailing slash: when it is the route of
+    // endpoints the regex does not match alone, which one was meant is unknown, and
+    // pooling the others in would judge figures the file never named.
+    let routed: Vec<&str> = (endpoints.iter())
+        .filter(|e| same_route(e, &section.name))
+        .map(String::as_str)
+        .collect();
+    if !routed.is_empty() && routed != matching {
+        let quoted = |names: &[&str]| -> String {
+            let q: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+            q.join(", ")
+        };
+        return Err(SlaError {
+            line: Some(section.line),
+            message: format!(
+                "[endpoint.\"{name}\"] is the route of {} and also a regex matching {} \
+                 endpoints ({}): write the endpoint as {} for it alone, or a regex that \
+                 does not read as a route (e.g. '/^GET \\/api\\//') to pool them",
+                quoted(&routed),
+                matching.len(),
+                quoted(&matching),
+                quoted(&routed[..1]),
+                name = section.name
+            ),
+        });
+    }
     Ok((!matching.is_empty()).then(|| EndpointTarget::Pattern(section.name.clone(), matching)))
 }
 
