@@ -379,7 +379,12 @@ fn a_route_with_a_trailing_slash_is_not_silently_a_regex_pool() {
         jtl(&["GET /api/x/", "GET /api/x/items", "GET /health"], 400),
     );
     let rules = "rules = [\"p(95) < 100ms\"]\n";
-    let (code, out, stderr) = check(&dir, "run", &format!("[endpoint.\"/api/x/\"]\n{rules}"), &[]);
+    let (code, out, stderr) = check(
+        &dir,
+        "run",
+        &format!("[endpoint.\"/api/x/\"]\n{rules}"),
+        &[],
+    );
     assert_eq!(code, 2, "judged as a pool: {out}");
     assert!(
         stderr.contains("sla.toml:1:")
@@ -399,5 +404,30 @@ fn a_route_with_a_trailing_slash_is_not_silently_a_regex_pool() {
         .filter(|r| r["stage"].is_null())
         .map(|r| r["endpoint"].as_str().unwrap())
         .collect();
-    assert_eq!(endpoints, ["GET /api/x/", "/health/", "/\\/api\\//"], "{out}");
+    assert_eq!(
+        endpoints,
+        ["GET /api/x/", "/health/", "/\\/api\\//"],
+        "{out}"
+    );
+}
+
+/// A percentile by its ordinal (`95th`, JMeter's and Gatling's dashboards) or as
+/// `pct99` got only the list of metrics; it gets the rule's spelling now.
+#[test]
+fn a_percentile_written_as_an_ordinal_is_pointed_to_p_n() {
+    let dir = TestDir::new();
+    two_stages(&dir);
+    for (rule, want) in [("95th < 1s", "p(95)"), ("pct99.9 < 1s", "p(99.9)")] {
+        let (code, _, stderr) = check(
+            &dir,
+            "run",
+            &format!("[global]\nrules = [\"{rule}\"]\n"),
+            &[],
+        );
+        assert_eq!(code, 2, "{rule}: {stderr}");
+        assert!(
+            stderr.contains(&format!("did you mean \"{want}\"?")),
+            "{rule}: {stderr}"
+        );
+    }
 }

@@ -538,6 +538,9 @@ mod tests {
         assert!(close(rule("availability >= 100%").limit, 1.0));
         assert!(err("p(0.95) < 1s").contains("p(95)"));
         assert!(err("p(0.999) < 1s").contains("p(99.9)"));
+        assert!(err("95th < 1s").contains("did you mean \"p(95)\""));
+        assert!(err("p99.9th < 1s").contains("did you mean \"p(99.9)\""));
+        assert!(err("pct99 < 1s").contains("did you mean \"p(99)\""));
         assert!(err("  ").contains("empty rule"));
         assert!(err("< 5").contains("starts with a metric"));
     }

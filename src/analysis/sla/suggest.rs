@@ -98,6 +98,14 @@ pub(super) fn unknown_metric(written: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '.')
         .collect();
+    // `95th`, `p95th`, `pct95`, `95percentile`: a percentile by its number.
+    let percentile_word = !digits.is_empty()
+        && ["th", "pct", "percentile", "%ile"]
+            .iter()
+            .any(|w| lower.starts_with(w) || lower.ends_with(w));
+    if percentile_word {
+        return format!("unknown metric \"{written}\" — did you mean \"p({digits})\"?");
+    }
     let pct = if digits.is_empty() {
         "95".to_string()
     } else {
