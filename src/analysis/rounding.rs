@@ -10,7 +10,8 @@
 //! audit's response-time law reads a printed mean within half its own step
 //! ([`mean_step_ms`]: ab's mean is whole ms though Locust's is not).
 //! Tools whose summaries keep finer figures than any noise floor (k6's summary
-//! export, oha's JSON, vegeta) have no step here.
+//! export, oha's JSON, vegeta) have no step here; k6's console summary
+//! (`k6-console`) has its two decimals of its unit.
 
 /// The step of `tool`'s written latencies at `value_ms`, ms; 0 when the tool is
 /// unknown or writes them finely.
@@ -28,6 +29,7 @@ pub fn step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
         Some("hey") => 0.1,
         // Whole milliseconds in their percentile tables.
         Some("ab" | "autocannon") => 1.0,
+        Some("k6-console") => k6_console_step_ms(v),
         // `%.2f` of us, ms, s or m; wrk moves to the next unit once the value is 85 %
         // of it (`0.91ms` is 910 µs).
         Some("wrk") => match v {
@@ -53,7 +55,7 @@ pub fn mean_step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
         // `Reply time [ms]: response 0.4`.
         Some("httperf") => 0.1,
         Some("h2load") => h2load_step_ms(value_ms),
-        Some("wrk") => step_ms(tool, value_ms),
+        Some("wrk" | "k6-console") => step_ms(tool, value_ms),
         _ => 0.0,
     }
 }
@@ -68,8 +70,21 @@ pub fn extreme_step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
         Some("hey" | "httperf") => 0.1,
         Some("siege") => 10.0,
         Some("h2load") => h2load_step_ms(value_ms),
-        Some("wrk") => step_ms(tool, value_ms),
+        Some("wrk" | "k6-console") => step_ms(tool, value_ms),
         _ => 0.0,
+    }
+}
+
+/// k6's console summary (its `humanizeGenericDuration`): two decimals of µs, ms or
+/// s by magnitude, whole seconds past a minute (`1m3s`), cut rather than rounded, so
+/// the true value lies up to a whole step above the printed one: the step given is
+/// twice k6's, as a pass within half of it is the one a cut figure cannot show.
+fn k6_console_step_ms(value_ms: f64) -> f64 {
+    2.0 * match value_ms.abs() {
+        v if v < 1.0 => 0.000_01,
+        v if v < 1_000.0 => 0.01,
+        v if v < 60_000.0 => 10.0,
+        _ => 1_000.0,
     }
 }
 
@@ -104,5 +119,7 @@ mod tests {
         assert_eq!(mean_step_ms(Some("h2load"), 1_500.0), 10.0);
         assert_eq!(extreme_step_ms(Some("siege"), 0.0), 10.0);
         assert_eq!(extreme_step_ms(Some("h2load"), 0.059), 0.001);
+        assert_eq!(step_ms(Some("k6-console"), 3_100.0), 20.0);
+        assert_eq!(mean_step_ms(Some("k6-console"), 63_000.0), 2_000.0);
     }
 }

@@ -24,7 +24,7 @@ fn planned_tasks(run: &Run) -> Vec<(String, String)> {
 
 /// Turns the passes (and misses) that `src` cannot show into what it can: unseen
 /// failures, a doubtful latency unit, untrimmed summaries, a tool's rounding.
-fn discount(evals: &mut [RuleEvaluation], src: &Source) {
+fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
     if let Some(why) = super::quality::unseen_failures(src) {
         sla::discount_unseen_failures(evals, &why, src.outcomes_unseen);
     }
@@ -32,8 +32,19 @@ fn discount(evals: &mut [RuleEvaluation], src: &Source) {
         sla::discount_doubtful_latency(evals, why);
     }
     sla::discount_untrimmed(evals, &untrimmed_scopes(src));
+    // k6's console summary prints its figures coarser than its JSON outputs do.
+    let k6: Vec<&str> = (run.inputs.iter())
+        .map(|i| i.format.as_str())
+        .filter(|f| f.starts_with("k6"))
+        .collect();
+    let console = src.tool == "k6" && !k6.is_empty() && k6.iter().all(|f| *f == "k6-console");
+    let printed = if console {
+        "k6-console"
+    } else {
+        src.tool.as_str()
+    };
     sla::discount_rounded(evals, &src.tool, |metric, v| {
-        let tool = Some(src.tool.as_str());
+        let tool = Some(printed);
         match metric {
             sla::Metric::Mean => super::rounding::mean_step_ms(tool, v),
             sla::Metric::Min | sla::Metric::Max => super::rounding::extreme_step_ms(tool, v),
@@ -110,7 +121,7 @@ pub(super) fn apply(
         verdict_override,
     )?;
     let mut evals = evaluated.evals;
-    discount(&mut evals, src);
+    discount(&mut evals, src, run);
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
