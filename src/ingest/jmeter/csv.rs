@@ -583,6 +583,8 @@ struct Counts {
     ok_server_errors: BTreeMap<String, u64>,
     subresults: u64,
     transactions: u64,
+    /// Samples kept whose `elapsed` is empty (a JTL with an elapsed column).
+    no_elapsed: u64,
     dated: bool,
     truncated_last_line: Option<u64>,
 }
@@ -645,6 +647,7 @@ impl JmeterCsv {
             }
             all.subresults += c.subresults;
             all.transactions += c.transactions;
+            all.no_elapsed += c.no_elapsed;
             all.dated |= c.dated;
             all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);
         })
