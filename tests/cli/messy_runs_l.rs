@@ -399,6 +399,14 @@ fn a_second_header_in_a_jtl_is_named_as_an_appended_run() {
     assert!(problems.contains("header again"), "{problems}");
     assert!(problems.contains("appended"), "{problems}");
     assert!(problems.contains("\"line\":302"), "{problems}");
+    // The data-quality reason says what the problem is and where (header line 1, 300
+    // rows, then the second header), not a blanket "left data unread": here no row is
+    // unread, two runs are mixed.
+    let why = report["data_quality_reason"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("results.jtl:302: JMeter's header again"),
+        "{why}"
+    );
 }
 
 /// A run (`results.jtl`, 10 threads, 20% of samples failed) and its rerun
