@@ -125,6 +125,13 @@ fn keep_top<T: Ord + Copy>(kept: &mut Smallest<T>, item: T) {
     kept.push(item);
 }
 
+/// `ms.ceil() as i64` without `f64::ceil`'s libm call, on every request: the cast
+/// truncates towards zero (saturating, NaN to 0), and a positive remainder rounds up.
+fn ceil_ms(ms: f64) -> i64 {
+    let whole = ms as i64;
+    whole.saturating_add(i64::from((whole as f64) < ms))
+}
+
 impl Watch {
     /// Sees the next request: it starts at `t_ms` and took `latency_ms`.
     pub fn see(&mut self, t_ms: i64, latency_ms: Option<f64>, line: Option<u64>) {
@@ -136,7 +143,7 @@ impl Watch {
         self.requests += 1;
         keep_top(&mut self.earliest, seen);
         keep_top(&mut self.latest, Reverse(seen));
-        let latency_ms = latency_ms.map_or(0, |l| l.ceil() as i64);
+        let latency_ms = latency_ms.map_or(0, ceil_ms);
         let ended = Ended {
             end_ms: t_ms.saturating_add(latency_ms),
             latency_ms,
@@ -334,6 +341,36 @@ fn where_(rows: &[Seen]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cast-based ceiling is `f64::ceil`'s, at whole values, just above and below
+    /// them, negatives, huge values and NaN.
+    #[test]
+    fn ceil_ms_is_f64_ceil() {
+        let mut cases = vec![
+            0.0,
+            -0.0,
+            -0.5,
+            -1.5,
+            0.5,
+            1.0,
+            1e19,
+            -1e19,
+            9.3e18,
+            f64::NAN,
+        ];
+        cases.extend([f64::INFINITY, f64::NEG_INFINITY, 4_503_599_627_370_497.0]);
+        for whole in [1.0f64, 2.0, 805.0, 1e6, 1_717_200_000_000.0] {
+            cases.extend([
+                whole,
+                f64::from_bits(whole.to_bits() - 1),
+                f64::from_bits(whole.to_bits() + 1),
+                whole + 0.25,
+            ]);
+        }
+        for ms in cases {
+            assert_eq!(ceil_ms(ms), ms.ceil() as i64, "{ms:e}");
+        }
+    }
 
     fn watch(times: &[i64], latencies: &[f64]) -> (Exclusions, Vec<Problem>) {
         let mut w = Watch::default();
