@@ -15,6 +15,8 @@ use crate::model::Problem;
 
 /// The most rows of each extreme kept, hence the most left out per file.
 const KEEP: usize = 10_001;
+/// How many times `KEEP` items a [`Smallest`] buffers before it cuts them to `KEEP`.
+const CUT_AT: usize = 4;
 /// Rows that may be left out for their time: 0.1% of the file (at least one).
 const SHARE: u64 = 1000;
 /// Lines named in a problem.
@@ -74,9 +76,12 @@ pub struct Watch {
 }
 
 /// The `KEEP` smallest items pushed, in amortised constant time a push: items go
-/// into a buffer that is cut back to the `KEEP` smallest whenever it doubles, and an
-/// item not below the largest kept after a cut is dropped at once (a heap would pay a
-/// log-time pop for each row of a file in time order).
+/// into a buffer that is cut back to the `KEEP` smallest whenever it holds `CUT_AT`
+/// times as many, and an item not below the largest kept after a cut is dropped at
+/// once (a heap would pay a log-time pop for each row of a file in time order). A
+/// cut's selection touches the whole buffer, so a buffer four times `KEEP` (about
+/// 2 MB) costs each push a third of a touch more, where one twice `KEEP` costs a
+/// whole one more: the latest starts and ends take every row of a file in time order.
 struct Smallest<T> {
     items: Vec<T>,
     /// The largest item kept by the last cut, once `KEEP` are kept.
@@ -98,7 +103,7 @@ impl<T: Ord + Copy> Smallest<T> {
             return;
         }
         self.items.push(item);
-        if self.items.len() >= 2 * KEEP {
+        if self.items.len() >= CUT_AT * KEEP {
             self.cut();
         }
     }
