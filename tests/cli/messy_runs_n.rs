@@ -1,0 +1,69 @@
+//! Messy runs, fourteenth batch (qa20): gaps earlier QA rounds left open, each
+//! reproduced with a real tool's output against `headroom target` and written here in
+//! that output's shape: a JMeter dashboard's sub-result rows, a PowerShell (UTF-16)
+//! copy of a result beside it, ab and siege runs in one dir, hey's users from its
+//! saved command line, a wrk Lua script's path mix, Artillery 2's phases from its
+//! script.
+
+use serde_json::Value;
+
+use super::common::{analyze_json, check_rules, TestDir};
+
+/// One row of a dashboard's `statistics.json` (JMeter 5.6's keys).
+fn dashboard_row(label: &str, n: u64, errors: u64, mean: f64, p95: f64, rps: f64) -> String {
+    format!(
+        "\"{label}\": {{\"transaction\": \"{label}\", \"sampleCount\": {n}, \"errorCount\": \
+         {errors}, \"errorPct\": {:.3}, \"meanResTime\": {mean:.1}, \"medianResTime\": \
+         {mean:.1}, \"minResTime\": 1.0, \"maxResTime\": 900.0, \"pct1ResTime\": {:.1}, \
+         \"pct2ResTime\": {p95:.1}, \"pct3ResTime\": {:.1}, \"throughput\": {rps:.3}, \
+         \"receivedKBytesPerSec\": 1.0, \"sentKBytesPerSec\": 1.0}}",
+        100.0 * errors as f64 / n as f64,
+        p95 * 0.8,
+        p95 * 1.5
+    )
+}
+
+/// A dashboard alone (`jmeter -g results.jtl -o report/`) of a plan whose `Home`
+/// follows a redirect: JMeter saves its sub-results `Home-0` (the 302) and `Home-1`
+/// (the page) and its dashboard lists them as labels of their own, counted in its
+/// `Total` row too (StatisticsSummaryConsumer leaves only controllers out). They are
+/// the requests inside `Home`'s sample, which the JTL reader leaves out beside their
+/// parent: read as endpoints they counted Home's 1,000 samples three times, 3,500
+/// requests and 35 req/s for the 1,500 samples (15 req/s over the Total's 100 s) of
+/// Home and Login, so a `throughput >= 30/s` rule passed.
+#[test]
+fn a_dashboard_s_sub_result_rows_are_not_counted_again() {
+    let dir = TestDir::new();
+    let (home, login) = (1000u64, 500u64);
+    let total = home * 3 + login;
+    let span_s = 100.0;
+    let rows = [
+        dashboard_row("Home", home, 10, 120.0, 250.0, home as f64 / span_s),
+        dashboard_row("Home-0", home, 0, 40.0, 80.0, home as f64 / span_s),
+        dashboard_row("Home-1", home, 10, 80.0, 170.0, home as f64 / span_s),
+        dashboard_row("Login", login, 5, 50.0, 100.0, login as f64 / span_s),
+        dashboard_row("Total", total, 25, 81.4, 210.0, total as f64 / span_s),
+    ];
+    dir.write(
+        "run/report/statistics.json",
+        format!("{{\n{}\n}}\n", rows.join(",\n")),
+    );
+    let run = dir.path().join("run/report");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    let keys: Vec<&str> = (stage["endpoints"].as_array().unwrap().iter())
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["Home", "Login"], "{stage:#}");
+    assert_eq!(report["overall"]["requests"], home + login);
+    // Home's 10 errors are Home-1's: counted once, with Login's 5.
+    assert_eq!(report["overall"]["failures"], 15);
+    let rps = stage["throughput_rps"].as_f64().unwrap();
+    let want = (home + login) as f64 / span_s;
+    assert!((rps - want).abs() < 1e-6, "{rps} req/s, want {want}");
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("`Home-0`, `Home-1`"), "{notes}");
+    let (code, out, err) = check_rules(&dir, &run, "\"throughput >= 30/s\"");
+    assert_eq!(code, 1, "15 req/s fails a 30 req/s floor: {out}{err}");
+}
