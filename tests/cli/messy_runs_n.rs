@@ -67,3 +67,88 @@ fn a_dashboard_s_sub_result_rows_are_not_counted_again() {
     let (code, out, err) = check_rules(&dir, &run, "\"throughput >= 30/s\"");
     assert_eq!(code, 1, "15 req/s fails a 30 req/s floor: {out}{err}");
 }
+
+/// wrk's console of a 3 s run at 10 connections against `headroom target` (wrk 4.2).
+const WRK_CONSOLE: &str = "Running 3s test @ http://127.0.0.1:18420\n  1 threads and 10 \
+connections\n  Thread Stats   Avg      Stdev     Max   +/- Stdev\n    Latency   341.67us    \
+0.96ms  15.05ms   92.70%\n    Req/Sec    69.65k    24.09k  136.47k    74.19%\n  Latency \
+Distribution\n     50%   86.00us\n     75%  117.00us\n     90%  775.00us\n     99%    4.74ms\n  \
+214584 requests in 3.10s, 23.53MB read\nRequests/sec:  69273.78\nTransfer/sec:      7.60MB\n";
+
+/// `text` as Windows PowerShell's `>` saves it: UTF-16LE with a byte-order mark, CRLF.
+fn powershell(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.replace('\n', "\r\n").encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    bytes
+}
+
+/// The names of the run's skipped files whose skip is of `kind`.
+fn skipped(report: &Value, kind: &str) -> Vec<String> {
+    (report["skipped"].as_array().unwrap().iter())
+        .filter(|s| s["kind"] == kind)
+        .map(|s| {
+            s["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+/// A console saved twice, once by a shell and once by PowerShell (`wrk … > wrk-ps.txt`
+/// on Windows: UTF-16 with CRLF endings), is one run. Its bytes, and its size, differ
+/// from the UTF-8 file's, so the copy check never matched them: the run was read twice
+/// as two runs one after another, 429,168 requests for 214,584.
+#[test]
+fn a_powershell_copy_of_a_console_is_a_copy() {
+    let dir = TestDir::new();
+    dir.write("run/wrk.txt", WRK_CONSOLE);
+    dir.write("run/wrk-ps.txt", powershell(WRK_CONSOLE));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        report["overall"]["requests"], 214_584,
+        "{:#}",
+        report["sources"]
+    );
+    assert_eq!(skipped(&report, "same_data"), ["wrk-ps.txt"]);
+}
+
+/// The same for a large result (a JTL over 8 MB, whose fingerprint waits while it is
+/// read when no other input has its size): its UTF-16 copy is twice its size, so the
+/// size alone never made the two candidates for a copy.
+#[test]
+fn a_large_result_s_powershell_copy_is_a_copy() {
+    let dir = TestDir::new();
+    let mut jtl = String::from("timeStamp,elapsed,label,responseCode,success,allThreads\n");
+    let rows = 180_000u64;
+    for i in 0..rows {
+        let code = if i % 100 == 0 {
+            "500,false"
+        } else {
+            "200,true"
+        };
+        jtl.push_str(&format!(
+            "{},{},GET /api/v1/agents,{code},10\n",
+            1_700_000_000_000 + i * 2,
+            5 + i % 7
+        ));
+    }
+    assert!(jtl.len() > 8 << 20, "{} bytes", jtl.len());
+    dir.write("run/results.jtl", &jtl);
+    dir.write("run/results-windows.jtl", powershell(&jtl));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        report["overall"]["requests"], rows,
+        "{:#}",
+        report["sources"]
+    );
+    assert_eq!(report["overall"]["failures"], rows / 100);
+    assert_eq!(skipped(&report, "same_data"), ["results-windows.jtl"]);
+}

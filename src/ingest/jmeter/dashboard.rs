@@ -230,8 +230,8 @@ fn leave_out_sub_results(out: &mut ToolSummary) {
     if subs.is_empty() {
         return;
     }
-    let (requests, failures): (u64, u64) = (subs.iter())
-        .fold((0, 0), |(n, f), e| (n + e.requests, f + e.failures));
+    let (requests, failures): (u64, u64) =
+        (subs.iter()).fold((0, 0), |(n, f), e| (n + e.requests, f + e.failures));
     let total = out.aggregate.take().map(|t| (t.requests, t.failures));
     let names: Vec<String> = (subs.iter().take(3))
         .map(|e| format!("`{}`", e.key.name))
