@@ -152,3 +152,63 @@ fn a_large_result_s_powershell_copy_is_a_copy() {
     assert_eq!(report["overall"]["failures"], rows / 100);
     assert_eq!(skipped(&report, "same_data"), ["results-windows.jtl"]);
 }
+
+/// ab's console of `n` requests at 10 users in 0.3 s, 95 % within `p95` ms (ab 2.3).
+fn ab_console(n: u64, p95: u32) -> String {
+    format!(
+        "This is ApacheBench, Version 2.3 <$Revision: 1903618 $>\n\nBenchmarking 127.0.0.1 (be \
+         patient)\n\n\nServer Software:        \nServer Hostname:        127.0.0.1\nServer Port:  \
+         18420\n\nDocument Path:          /api/v1/agents\nDocument Length:        13 bytes\n\n\
+         Concurrency Level:      10\nTime taken for tests:   0.300 seconds\nComplete requests:      \
+         {n}\nFailed requests:        0\nTotal transferred:      {} bytes\nHTML transferred:       \
+         {} bytes\nRequests per second:    {:.2} [#/sec] (mean)\nTime per request:       1.000 \
+         [ms] (mean)\nTime per request:       0.100 [ms] (mean, across all concurrent \
+         requests)\nTransfer rate:          1625.15 [Kbytes/sec] received\n\nConnection Times \
+         (ms)\n              min  mean[+/-sd] median   max\nConnect:        0    0   0.1      0 \
+         1\nProcessing:     0    1   0.3      1      20\nWaiting:        0    1   0.3      1 \
+         20\nTotal:          0    1   0.3      1      20\n\nPercentage of the requests served \
+         within a certain time (ms)\n  50%      1\n  66%      1\n  75%      2\n  80%      2\n  \
+         90%      5\n  95%     {p95}\n  98%     15\n  99%     18\n 100%     20 (longest \
+         request)\n",
+        121 * n,
+        13 * n,
+        n as f64 / 0.3
+    )
+}
+
+/// siege's JSON summary of `n` transactions in 0.3 s, all answered (siege 4.1).
+fn siege_summary(n: u64) -> String {
+    format!(
+        "\n{{\t\"transactions\":\t\t\t{n},\n\t\"availability\":\t\t\t100.00,\n\t\"elapsed_time\":\
+         \t\t0.30,\n\t\"data_transferred\":\t\t0.04,\n\t\"response_time\":\t\t0.00,\n\t\
+         \"transaction_rate\":\t\t{:.2},\n\t\"throughput\":\t\t\t0.14,\n\t\"concurrency\":\t\t\
+         9.62,\n\t\"successful_transactions\":\t{n},\n\t\"failed_transactions\":\t\t0,\n\t\
+         \"longest_transaction\":\t0.02,\n\t\"shortest_transaction\":\t0.00\n}}\n",
+        n as f64 / 0.3
+    )
+}
+
+/// ab and siege run one after the other against the same target, their consoles saved
+/// in one dir: two tools, two sources side by side (never summed, neither a copy of
+/// the other, though their counts are within 10 %). The report led with siege, for
+/// having 100 more requests, though siege prints no percentiles and not its users: a
+/// p95 rule lacked the data (CONDITIONAL) while ab beside it printed its p95 (12 ms)
+/// and its 10 users. Of runs of about as many requests, the one with a p95 leads.
+#[test]
+fn of_two_tools_runs_of_the_same_size_the_one_with_a_p95_leads() {
+    let dir = TestDir::new();
+    dir.write("run/ab.txt", ab_console(3000, 12));
+    dir.write("run/siege.txt", siege_summary(3100));
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["primary_source"], "ab", "{:#}", report["sources"]);
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 3000);
+    assert_eq!(stage["users"], 10);
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains("siege has none"), "{warnings}");
+    let (code, out, err) = check_rules(&dir, &run, "\"p(95) < 50ms\"");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("verdict: GO"), "12 ms is under 50 ms: {out}");
+}
