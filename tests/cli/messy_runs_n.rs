@@ -212,3 +212,153 @@ fn of_two_tools_runs_of_the_same_size_the_one_with_a_p95_leads() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("verdict: GO"), "12 ms is under 50 ms: {out}");
 }
+
+/// An Artillery 2 report (`artillery run --output report.json load.yml`, v2.0) of a
+/// stepped run in 10 s periods from `T0`: each period's virtual users created (one
+/// request each, all 200) and p95; the periods' requests counted from 0.1 s to 9.9 s
+/// into their slot, as Artillery stamps them. The report lists no phases.
+fn artillery2_report(periods: &[(u64, f64)]) -> String {
+    let t0: u64 = 1_800_000_000_000;
+    let counters = |n: u64| {
+        format!(
+            "{{\"vusers.created_by_name.0\": {n}, \"vusers.created\": {n}, \"http.requests\": \
+             {n}, \"http.codes.200\": {n}, \"http.responses\": {n}, \"vusers.failed\": 0, \
+             \"vusers.completed\": {n}}}"
+        )
+    };
+    let summary = |n: u64, p95: f64| {
+        format!(
+            "{{\"min\": 1, \"max\": {:.1}, \"count\": {n}, \"mean\": {:.1}, \"p50\": {:.1}, \
+             \"median\": {:.1}, \"p75\": {:.1}, \"p90\": {:.1}, \"p95\": {p95:.1}, \"p99\": \
+             {:.1}, \"p999\": {:.1}}}",
+            p95 * 2.0,
+            p95 / 2.0,
+            p95 / 2.0,
+            p95 / 2.0,
+            p95 * 0.7,
+            p95 * 0.9,
+            p95 * 1.2,
+            p95 * 1.5
+        )
+    };
+    let period = |slot: u64, first: u64, last: u64, n: u64, p95: f64| {
+        format!(
+            "{{\"counters\": {}, \"rates\": {{}}, \"firstCounterAt\": {first}, \"lastCounterAt\": \
+             {last}, \"firstMetricAt\": {first}, \"lastMetricAt\": {last}, \"period\": {slot}, \
+             \"summaries\": {{\"http.response_time\": {}}}, \"histograms\": {{}}}}",
+            counters(n),
+            summary(n, p95)
+        )
+    };
+    let slots: Vec<String> = (periods.iter().enumerate())
+        .map(|(i, &(n, p95))| {
+            let slot = t0 + 10_000 * i as u64;
+            period(slot, slot + 100, slot + 9_900, n, p95)
+        })
+        .collect();
+    let total: u64 = periods.iter().map(|p| p.0).sum();
+    let end = t0 + 10_000 * (periods.len() as u64 - 1) + 9_900;
+    let worst = periods.iter().map(|p| p.1).fold(0.0, f64::max);
+    format!(
+        "{{\n  \"aggregate\": {},\n  \"intermediate\": [\n    {}\n  ]\n}}\n",
+        period(
+            t0 + 10_000 * (periods.len() as u64 - 1),
+            t0 + 100,
+            end,
+            total,
+            worst
+        )
+        .replacen("\"period\"", "\"firstHistogramAt\": 0, \"period\"", 1),
+        slots.join(",\n    ")
+    )
+}
+
+/// The script of that run: 60 s at 5 arrivals/s, a 20 s ramp to 20/s, 60 s at 20/s.
+const ARTILLERY_SCRIPT: &str = "config:\n  target: \"http://127.0.0.1:18420\"\n  phases:\n    \
+- duration: 60\n      arrivalRate: 5\n      name: low   # warm\n    - duration: 20\n      \
+arrivalRate: 5\n      rampTo: 20\n      name: ramp\n    - { duration: 60, arrivalRate: 20, name: \
+high }\nscenarios:\n  - flow:\n      - get:\n          url: \"/api/v1/agents\"\n";
+
+/// The stepped run's periods: six at 5/s (50 a period, p95 20 ms), the ramp's two
+/// (5 → 12.5 → 20/s: 87 and 163), six at 20/s (200 a period, p95 400 ms). Planned
+/// arrivals 5·60 + (5+20)/2·20 + 20·60 = 1,750, as the periods count.
+fn stepped_periods() -> Vec<(u64, f64)> {
+    let mut p = vec![(50, 20.0); 6];
+    p.extend([(87, 60.0), (163, 200.0)]);
+    p.extend(vec![(200, 400.0); 6]);
+    p
+}
+
+/// Artillery 2's report lists no phases, so a stepped run (5/s, ramp, 20/s) was one
+/// stage mixing its loads. Its script saved beside it names them: with the report's
+/// length (140 s) and arrivals (1,750) matching its plan, each constant phase is a
+/// stage at its rate holding the periods inside it: `low` 6 × 50 = 300 requests at
+/// 5/s, `high` 6 × 200 = 1,200 at 20/s (the ramp is no stage), and a p95 rule fails
+/// on `high` (400 ms) where `low` passes (20 ms).
+#[test]
+fn artillery_2_phases_come_from_the_script_beside_the_report() {
+    let dir = TestDir::new();
+    dir.write("run/report.json", artillery2_report(&stepped_periods()));
+    dir.write("run/load.yml", ARTILLERY_SCRIPT);
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages: Vec<(String, f64, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["arrival_rate_rps"].as_f64().unwrap_or(f64::NAN),
+                s["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("low".to_string(), 5.0, 300),
+            ("high".to_string(), 20.0, 1200)
+        ],
+        "{:#}",
+        report["sources"]
+    );
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(
+        notes.contains("load.yml") && notes.contains("1750"),
+        "{notes}"
+    );
+    let (code, out, err) = check_rules(&dir, &run, "\"p(95) < 300ms\"");
+    assert_eq!(code, 1, "{out}{err}");
+}
+
+/// Without the script (or beside one that plans another run) the report's one stage
+/// mixes 5/s and 20/s: the periods' virtual users created say so (5.0 and 20.0 a
+/// second in the periods the run filled), and the report warns that no figure is one
+/// load level's; a script whose plan the report does not match (120 s phases: 260 s,
+/// 3,250 arrivals) is named and not used.
+#[test]
+fn an_artillery_2_run_of_several_loads_without_its_script_says_it_mixes_them() {
+    let dir = TestDir::new();
+    dir.write("run/report.json", artillery2_report(&stepped_periods()));
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"].as_array().unwrap().len(), 1);
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("from 5.0 to 20.0 virtual users/s"),
+        "{warnings}"
+    );
+    dir.write(
+        "run/other.yml",
+        ARTILLERY_SCRIPT.replace("duration: 60", "duration: 120"),
+    );
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"].as_array().unwrap().len(), 1);
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("other.yml (3 phases, 260 s, 3250 arrivals)")
+            && warnings.contains("the report counts 140 s and 1750 virtual users created"),
+        "{warnings}"
+    );
+}

@@ -30,6 +30,8 @@ struct Phase {
     duration_ms: i64,
     /// Arrivals per second when constant; `None` for a ramp or a pause.
     rate: Option<f64>,
+    /// Arrivals planned over the phase (a ramp's at its mean rate).
+    arrivals: f64,
 }
 
 /// One intermediate period: `[start, end)`, counts and the latency summary.
@@ -44,7 +46,98 @@ struct Period {
     requests: u64,
     failures: u64,
     latency: Option<PercentileSummary>,
+    /// Virtual users created (arrivals) in the period, when the report counts them.
+    created: Option<u64>,
 }
+
+/// The phases of the one script beside the report whose plan the report's periods
+/// match (length and arrivals within 10 %, or 10 s and 2 arrivals), and the note
+/// saying so; else the note saying why none is used (`None` when none lists phases).
+fn from_script(path: &Path, periods: &[Period]) -> Result<(String, Vec<Phase>), Option<String>> {
+    let (Some(first), Some(last)) = (periods.first(), periods.last()) else {
+        return Err(None);
+    };
+    let span_ms = last.counted_ms.1 - first.counted_ms.0;
+    let created: Option<u64> = periods.iter().map(|p| p.created).sum();
+    let mut tried = Vec::new();
+    let mut fits = Vec::new();
+    for (file, list) in super::script::beside(path) {
+        let listed = phases_of(&list);
+        let planned_ms: i64 = listed.iter().map(|p| p.duration_ms).sum();
+        let arrivals: f64 = listed.iter().map(|p| p.arrivals).sum();
+        let near = |a: f64, b: f64, abs: f64| (a - b).abs() <= abs.max(0.1 * b);
+        let fit = near(span_ms as f64, planned_ms as f64, 10_000.0)
+            && created.is_none_or(|n| near(n as f64, arrivals, 2.0));
+        let plan = format!(
+            "{} ({} phases, {:.0} s, {arrivals:.0} arrivals)",
+            file.display(),
+            listed.len(),
+            planned_ms as f64 / 1000.0
+        );
+        match fit {
+            true => fits.push((plan, listed)),
+            false => tried.push(plan),
+        }
+    }
+    let counted = format!(
+        "the report counts {:.0} s{}",
+        span_ms as f64 / 1000.0,
+        created.map_or(String::new(), |n| format!(" and {n} virtual users created"))
+    );
+    match (fits.len(), tried.is_empty()) {
+        (1, _) => {
+            let (plan, listed) = fits.remove(0);
+            let note = format!(
+                "Artillery's report lists no phases (Artillery 2): they are read from its script \
+                 beside it, {plan}, which the report matches ({counted})"
+            );
+            Ok((note, listed))
+        }
+        (0, true) => Err(None),
+        (0, false) => Err(Some(format!(
+            "Artillery's report lists no phases, and the script(s) beside it plan another run \
+             ({}; {counted}): their phases are not used, and the run is one stage",
+            tried.join("; ")
+        ))),
+        _ => {
+            Err(Some(format!(
+            "Artillery's report lists no phases, and {} scripts beside it match its length and \
+             arrivals ({}): which one ran is unknown, so the run is one stage",
+            fits.len(),
+            (fits.iter().map(|f| f.0.as_str())).collect::<Vec<_>>().join("; ")
+        )))
+        }
+    }
+}
+
+/// A note when the report lists no phases (and no script says them) but its periods'
+/// arrival rates (virtual users created per second, in the periods the run filled)
+/// differ by half or more: the one stage mixes load levels.
+fn mixed_arrivals(periods: &[Period]) -> Option<String> {
+    let rates: Vec<f64> = periods
+        .iter()
+        .filter(|p| {
+            let (a, b) = p.counted_ms;
+            (b - a) as f64 >= 0.8 * (p.end_ms - p.start_ms) as f64
+        })
+        .filter_map(|p| Some(p.created? as f64 * 1000.0 / (p.end_ms - p.start_ms) as f64))
+        .collect();
+    let lo = rates.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = rates.iter().copied().fold(0.0, f64::max);
+    (rates.len() >= 2 && lo > 0.0 && hi >= 1.5 * lo).then(|| {
+        format!(
+            "{MIXED_LOADS} its periods show arrival rates from {lo:.1} to {hi:.1} virtual users/s (inferred from \
+             vusers.created per period): the run ran several load levels and is read as one \
+             stage mixing them, so no figure is one load level's; put the script (.yml) it ran \
+             beside the report to get a stage per phase"
+        )
+    })
+}
+
+/// How a note begins that says the run's one stage may mix phases' loads (a script
+/// beside the report that does not match it, or periods whose arrival rates differ):
+/// the run dir makes it a warning.
+pub const MIXED_LOADS: &str = "Artillery's report lists no phases, and";
 
 /// Replaces the one whole-run stage of an Artillery source with its phases' stages,
 /// when the plan leaves the stages to the data and the report lists phases and
@@ -56,14 +149,22 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
     let Some(json) = super::read_json(path).ok() else {
         return;
     };
+    let periods = periods(&json);
+    let mut phases = phases(&json);
+    let mut script = None;
+    if phases.is_empty() {
+        // Artillery 2 lists no phases: its script beside it does.
+        match from_script(path, &periods) {
+            Ok((file, listed)) => (phases, script) = (listed, Some(file)),
+            Err(why) => src.notes.extend(why.or_else(|| mixed_arrivals(&periods))),
+        }
+    }
     // One constant phase is the whole run, which the report's own summary covers
     // better (exactly, when it lists every latency); a period's span needs two
     // periods to be measured.
-    let phases = phases(&json);
     if phases.iter().filter(|p| p.rate.is_some()).count() < 2 {
         return;
     }
-    let periods = periods(&json);
     let Some(first) = periods.first().filter(|_| periods.len() >= 2) else {
         return;
     };
@@ -105,6 +206,7 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
     if stages.is_empty() {
         return;
     }
+    src.notes.extend(script);
     src.notes.push(format!(
         "{} of Artillery's {} phases have a constant arrival rate: each is a stage (open \
          model, its arrival rate beside it), holding the intermediate periods inside it; \
@@ -165,19 +267,28 @@ fn phases(json: &Value) -> Vec<Phase> {
         .get("phases")
         .or_else(|| json.get("config").and_then(|c| c.get("phases")))
         .and_then(Value::as_array);
+    phases_of(list.map_or(&[], Vec::as_slice))
+}
+
+/// Phases from a list of Artillery phase objects.
+fn phases_of(list: &[Value]) -> Vec<Phase> {
     let number = |o: &Map<String, Value>, k: &str| {
         o.get(k)
             .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
             .filter(|v| v.is_finite() && *v >= 0.0)
     };
-    list.into_iter()
-        .flatten()
+    list.iter()
         .filter_map(Value::as_object)
         .filter_map(|o| {
+            let mut arrivals = 0.0;
             let (duration, rate) = match number(o, "pause") {
                 Some(pause) => (pause, None),
                 None => {
                     let duration = number(o, "duration")?;
+                    arrivals = match (number(o, "arrivalRate"), number(o, "rampTo")) {
+                        (Some(r), to) => (r + to.unwrap_or(r)) / 2.0 * duration,
+                        (None, _) => number(o, "arrivalCount").unwrap_or(0.0),
+                    };
                     let rate = match (number(o, "arrivalRate"), number(o, "rampTo")) {
                         (Some(r), None) => Some(r),
                         (Some(r), Some(to)) if (r - to).abs() < 1e-9 => Some(r),
@@ -193,6 +304,7 @@ fn phases(json: &Value) -> Vec<Phase> {
                 name: o.get("name").and_then(Value::as_str).map(str::to_string),
                 duration_ms: (duration * 1000.0).round() as i64,
                 rate,
+                arrivals,
             })
         })
         .collect()
@@ -207,7 +319,14 @@ fn periods(json: &Value) -> Vec<Period> {
     let v2 = json
         .get("aggregate")
         .is_some_and(|a| a.get("counters").is_some() && a.get("latency").is_none());
-    type Row = (i64, u64, u64, Option<PercentileSummary>, Option<(i64, i64)>);
+    type Row = (
+        i64,
+        u64,
+        u64,
+        Option<PercentileSummary>,
+        Option<(i64, i64)>,
+        Option<u64>,
+    );
     let mut rows: Vec<Row> = Vec::new();
     for p in list.iter().filter_map(Value::as_object) {
         let row = if v2 {
@@ -228,9 +347,10 @@ fn periods(json: &Value) -> Vec<Period> {
                 .zip(num(p, "lastCounterAt"))
                 .map(|(a, b)| (a as i64, b as i64))
                 .filter(|(a, b)| a < b);
+            let created = counters.get("vusers.created").and_then(count);
             t.map(|t| {
                 let s = rt.map(|r| summary_of(r, o.answered));
-                (t as i64, o.requests(), o.failed(), s, counted)
+                (t as i64, o.requests(), o.failed(), s, counted, created)
             })
         } else {
             let t = p
@@ -246,14 +366,16 @@ fn periods(json: &Value) -> Vec<Period> {
                 .get("latency")
                 .and_then(Value::as_object)
                 .map(|l| summary_of(l, answered));
-            t.map(|t| (t, answered.saturating_add(o.transport), o.failed(), s, None))
+            let created = p.get("scenariosCreated").and_then(count);
+            let requests = answered.saturating_add(o.transport);
+            t.map(|t| (t, requests, o.failed(), s, None, created))
         };
         rows.extend(row);
     }
     rows.sort_by_key(|r| r.0);
     let width = sample_spacing_ms(rows.iter().map(|r| r.0));
     rows.into_iter()
-        .map(|(t, requests, failures, latency, counted)| {
+        .map(|(t, requests, failures, latency, counted, created)| {
             // v1 stamps a period when it ends; v2 names it by its start.
             let start_ms = if v2 { t } else { t - width };
             Period {
@@ -263,6 +385,7 @@ fn periods(json: &Value) -> Vec<Period> {
                 requests,
                 failures,
                 latency: latency.filter(|s| s.count > 0),
+                created,
             }
         })
         .collect()
