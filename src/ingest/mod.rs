@@ -48,6 +48,7 @@ mod pooled_runs;
 pub mod artillery;
 pub mod goose;
 pub mod hey;
+mod hey_command;
 pub mod hgrm;
 pub mod oha;
 pub mod summary;

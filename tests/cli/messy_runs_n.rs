@@ -362,3 +362,97 @@ fn an_artillery_2_run_of_several_loads_without_its_script_says_it_mixes_them() {
         "{warnings}"
     );
 }
+
+/// hey's console of `n` answers (all 200) in `secs`, its latencies in seconds (hey
+/// 0.1.4, as against `headroom target`).
+fn hey_console(n: u64, secs: f64, p50: f64, p95: f64) -> String {
+    format!(
+        "\nSummary:\n  Total:\t{secs:.4} secs\n  Slowest:\t{:.4} secs\n  Fastest:\t0.0001 secs\n  \
+         Average:\t{p50:.4} secs\n  Requests/sec:\t{:.4}\n  \n  Total data:\t{} bytes\n  \
+         Size/request:\t13 bytes\n\nResponse time histogram:\n  0.000 [1]\t|\n\n\nLatency \
+         distribution:\n  10% in {:.4} secs\n  25% in {:.4} secs\n  50% in {p50:.4} secs\n  75% \
+         in {:.4} secs\n  90% in {:.4} secs\n  95% in {p95:.4} secs\n  99% in {:.4} secs\n\n\
+         Details (average, fastest, slowest):\n  DNS+dialup:\t0.0000 secs, 0.0000 secs, 0.0021 \
+         secs\n  DNS-lookup:\t0.0000 secs, 0.0000 secs, 0.0000 secs\n  req write:\t0.0000 secs, \
+         0.0000 secs, 0.0003 secs\n  resp wait:\t0.0010 secs, 0.0000 secs, 0.0040 secs\n  resp \
+         read:\t0.0000 secs, 0.0000 secs, 0.0005 secs\n\nStatus code distribution:\n  [200]\t{n} \
+         responses\n\n\n\n",
+        p95 * 1.5,
+        n as f64 / secs,
+        13 * n,
+        p50 * 0.5,
+        p50 * 0.8,
+        (p50 + p95) / 2.0,
+        p95 * 0.9,
+        p95 * 1.2
+    )
+}
+
+/// A stepped hey run in one dir, its script saved beside the consoles: `run.sh`
+/// runs `hey -c 10|50|100 … > cN.txt`. hey prints no `-c`, so the three consoles had
+/// no users, and capacity had no load to put them at. Each line writes one console:
+/// its `-c` is that console's users, three stages at 10, 50 and 100 users, each a
+/// capacity load point with its goodput (requests ÷ hey's `Total`).
+#[test]
+fn hey_s_users_come_from_the_script_that_ran_it() {
+    let dir = TestDir::new();
+    let steps = [(10u32, 4000u64, 2.0), (50, 9000, 3.0), (100, 10000, 4.0)];
+    let mut script = String::from("#!/bin/sh\nset -e\nURL=http://127.0.0.1:18420/api/v1/agents\n");
+    for (c, n, secs) in steps {
+        script.push_str(&format!(
+            "hey -n {n} -c {c} \"$URL\" > c{c}.txt  # http://x\n"
+        ));
+        dir.write(&format!("run/c{c}.txt"), hey_console(n, secs, 0.002, 0.009));
+    }
+    dir.write(
+        "run/run.sh",
+        script.replace("\"$URL\"", "http://127.0.0.1:18420/api/v1/agents"),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let points: Vec<(f64, f64)> = (report["capacity"]["load_points"].as_array().unwrap().iter())
+        .map(|p| {
+            (
+                p["users"].as_f64().unwrap(),
+                p["goodput_rps"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(f64, f64)> = steps
+        .iter()
+        .map(|&(c, n, s)| (c as f64, n as f64 / s))
+        .collect();
+    assert_eq!(points.len(), 3, "{:#}", report["capacity"]);
+    for ((u, x), (wu, wx)) in points.iter().zip(&want) {
+        assert_eq!(u, wu);
+        assert!(
+            (x - wx).abs() < 1e-6 * wx,
+            "{x} req/s at {u} users, want {wx}"
+        );
+    }
+}
+
+/// A command file whose hey line writes no file, beside two consoles: which console
+/// it ran is unknown, so neither gets users, and capacity says it has no load.
+#[test]
+fn a_hey_command_that_names_no_console_gives_no_users() {
+    let dir = TestDir::new();
+    dir.write("run/a.txt", hey_console(4000, 2.0, 0.002, 0.009));
+    dir.write("run/b.txt", hey_console(9000, 3.0, 0.002, 0.009));
+    dir.write("run/cmd.txt", "hey -n 4000 -c 10 http://127.0.0.1:18420/\n");
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        (report["stages"].as_array().unwrap().iter()).all(|s| s["users"].is_null()),
+        "{:#}",
+        report["stages"]
+    );
+    assert_eq!(report["capacity"]["load_points"], serde_json::json!([]));
+    let capacity = super::common::readiness(&report, "Capacity / scalability");
+    assert!(
+        capacity["evidence"]
+            .to_string()
+            .contains("no stage has both a load"),
+        "{capacity}"
+    );
+}
