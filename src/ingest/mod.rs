@@ -55,6 +55,7 @@ pub mod summary;
 pub mod vegeta;
 pub mod vegeta_text;
 pub mod wrk;
+mod wrk_script;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;
 mod appended;

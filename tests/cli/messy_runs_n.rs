@@ -456,3 +456,60 @@ fn a_hey_command_that_names_no_console_gives_no_users() {
         "{capacity}"
     );
 }
+
+/// wrk's Lua script of that run: each request's path chosen from three.
+const WRK_PATHS_LUA: &str = "local paths = {\"/api/v1/agents\", \"/api/v1/agents/1\", \
+\"/health\"}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", \
+paths[(i % #paths) + 1])\nend\n";
+
+/// `wrk -s multi.lua http://127.0.0.1:18420`: the script chose each request's path
+/// among three, and wrk's console names only the URL it was given. The report named
+/// the one endpoint `http://127.0.0.1:18420` as if every request went there; it is
+/// every request the script sent, and its name says so, with a note. The script is
+/// found as the one `.lua` beside the console, or by the `-s` of an echoed command
+/// when there are several; a script that only sets a method and body (no path) leaves
+/// the URL as the endpoint.
+#[test]
+fn a_wrk_lua_script_s_path_mix_is_not_presented_as_the_url() {
+    let dir = TestDir::new();
+    dir.write("run/wrk.txt", WRK_CONSOLE);
+    dir.write("run/multi.lua", WRK_PATHS_LUA);
+    let keys = |report: &Value| -> Vec<String> {
+        (report["stages"][0]["endpoints"].as_array().unwrap().iter())
+            .map(|e| e["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        keys(&report),
+        ["http://127.0.0.1:18420 (paths chosen by multi.lua)"]
+    );
+    assert_eq!(report["overall"]["requests"], 214_584);
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("every request the script sent"), "{notes}");
+
+    // Two scripts: the echoed command names the one that ran.
+    dir.write("run/post.lua", "wrk.method = \"POST\"\nwrk.body = \"{}\"\n");
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(
+        keys(&report),
+        ["http://127.0.0.1:18420"],
+        "which script ran is unknown"
+    );
+    let echoed =
+        format!("$ wrk -t1 -c10 -d3s --latency -s multi.lua http://127.0.0.1:18420\n{WRK_CONSOLE}");
+    dir.write("run/wrk.txt", &echoed);
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(
+        keys(&report),
+        ["http://127.0.0.1:18420 (paths chosen by multi.lua)"]
+    );
+    dir.write("run/wrk.txt", echoed.replace("multi.lua", "post.lua"));
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(
+        keys(&report),
+        ["http://127.0.0.1:18420"],
+        "post.lua keeps the URL's path"
+    );
+}
