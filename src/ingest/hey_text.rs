@@ -203,6 +203,13 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         .collect();
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
+    users_from_command(path, text, &mut s);
+    Ok(s)
+}
+
+/// hey's `-c` from its command line, echoed above the summary or saved beside it
+/// (`hey_command.rs`), as the summary's users, noted.
+fn users_from_command(path: &Path, text: &str, s: &mut ToolSummary) {
     let preface = text
         .split("\nSummary:")
         .next()
@@ -214,5 +221,4 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             path.display()
         ));
     }
-    Ok(s)
 }
