@@ -331,21 +331,39 @@ fn artillery_2_phases_come_from_the_script_beside_the_report() {
 }
 
 /// Without the script (or beside one that plans another run) the report's one stage
-/// mixes 5/s and 20/s: the periods' virtual users created say so (5.0 and 20.0 a
-/// second in the periods the run filled), and the report warns that no figure is one
-/// load level's; a script whose plan the report does not match (120 s phases: 260 s,
-/// 3,250 arrivals) is named and not used.
+/// mixed 5/s and 20/s without a word. The periods' virtual users created show the
+/// steps: six periods of 50 and six of 200 (the ramp's 87 and 163 between), each
+/// run of periods counted over 59.8 s (0.1 s into its first slot to 9.9 s into its
+/// last): stages of 300 requests at 300 ÷ 59.8 ≈ 5.02/s and 1,200 at ≈ 20.07/s, said
+/// to be inferred. A script whose plan the report does not match (120 s phases:
+/// 260 s, 3,250 arrivals) is named and not used.
 #[test]
-fn an_artillery_2_run_of_several_loads_without_its_script_says_it_mixes_them() {
+fn an_artillery_2_run_without_its_script_has_its_steps_inferred_and_said() {
     let dir = TestDir::new();
     dir.write("run/report.json", artillery2_report(&stepped_periods()));
     let run = dir.path().join("run");
+    let stages = |report: &Value| -> Vec<(f64, u64)> {
+        (report["stages"].as_array().unwrap().iter())
+            .map(|s| {
+                (
+                    s["arrival_rate_rps"].as_f64().unwrap_or(f64::NAN),
+                    s["requests"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
     let (code, report, stderr) = analyze_json(&[&run], &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(report["stages"].as_array().unwrap().len(), 1);
+    let got = stages(&report);
+    let want = [(300.0 / 59.8, 300u64), (1200.0 / 59.8, 1200)];
+    assert_eq!(got.len(), 2, "{got:?}");
+    for ((r, n), (wr, wn)) in got.iter().zip(want) {
+        assert_eq!(*n, wn);
+        assert!((r - wr).abs() < 1e-6 * wr, "{r}/s, want {wr}");
+    }
     let warnings = report["warnings"].to_string();
     assert!(
-        warnings.contains("from 5.0 to 20.0 virtual users/s"),
+        warnings.contains("2 load steps are inferred from vusers.created"),
         "{warnings}"
     );
     dir.write(
@@ -354,13 +372,27 @@ fn an_artillery_2_run_of_several_loads_without_its_script_says_it_mixes_them() {
     );
     let (code, report, stderr) = analyze_json(&[&run], &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(report["stages"].as_array().unwrap().len(), 1);
+    assert_eq!(stages(&report).len(), 2);
     let warnings = report["warnings"].to_string();
     assert!(
         warnings.contains("other.yml (3 phases, 260 s, 3250 arrivals)")
             && warnings.contains("the report counts 140 s and 1750 virtual users created"),
         "{warnings}"
     );
+}
+
+/// A run of one load with no phases listed stays one stage, with no warning of mixed
+/// loads: every period the run filled has 5 arrivals a second.
+#[test]
+fn an_artillery_2_run_of_one_load_is_one_stage_without_a_warning() {
+    let dir = TestDir::new();
+    dir.write("run/report.json", artillery2_report(&[(50, 20.0); 6]));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"].as_array().unwrap().len(), 1);
+    assert_eq!(report["overall"]["requests"], 300);
+    let warnings = report["warnings"].to_string();
+    assert!(!warnings.contains("lists no phases"), "{warnings}");
 }
 
 /// hey's console of `n` answers (all 200) in `secs`, its latencies in seconds (hey

@@ -7,7 +7,10 @@
 //! a period at its end, v2 at its start (`period`); v2's periods are 10 s slots of the
 //! clock, and the phases and each stage's window are placed by when the requests were
 //! counted (`firstCounterAt`–`lastCounterAt`), so a phase that began mid-slot is not
-//! timed from the slot's start. `--warmup` trims each phase's
+//! timed from the slot's start. Artillery 2's report lists no phases: they are read
+//! from its script beside it (`script.rs`) when the report matches its plan, else
+//! inferred as load steps from the periods' `vusers.created` (said to be inferred).
+//! `--warmup` trims each phase's
 //! start and `--from`/`--to` keep the periods inside them, so phase stages honour the
 //! time flags the whole-run summary cannot.
 
@@ -134,9 +137,74 @@ fn mixed_arrivals(periods: &[Period]) -> Option<String> {
     })
 }
 
-/// How a note begins that says the run's one stage may mix phases' loads (a script
-/// beside the report that does not match it, or periods whose arrival rates differ):
-/// the run dir makes it a warning.
+/// Load steps seen in the periods when nothing lists the phases: runs of at least two
+/// consecutive periods the run filled whose arrival rates (virtual users created per
+/// second) stay within 10 % of the run's first, at least two such runs; as phases (a
+/// step at its measured rate, the time between steps a ramp) and the note saying they
+/// are inferred.
+fn inferred_steps(periods: &[Period]) -> Option<(String, Vec<Phase>)> {
+    let full = |p: &Period| (p.counted_ms.1 - p.counted_ms.0) * 10 >= (p.end_ms - p.start_ms) * 8;
+    let rate = |p: &Period| Some(p.created? as f64 * 1000.0 / (p.end_ms - p.start_ms) as f64);
+    let mut groups: Vec<Vec<(&Period, f64)>> = Vec::new();
+    let mut open = false;
+    for p in periods {
+        let Some(r) = rate(p).filter(|r| *r > 0.0 && full(p)) else {
+            open = false;
+            continue;
+        };
+        match groups.last_mut() {
+            Some(g) if open && (r - g[0].1).abs() <= 0.1 * g[0].1 => g.push((p, r)),
+            _ => {
+                groups.push(vec![(p, r)]);
+                open = true;
+            }
+        }
+    }
+    groups.retain(|g| g.len() >= 2);
+    if groups.len() < 2 {
+        return None;
+    }
+    let mut t = periods.first()?.counted_ms.0;
+    let mut steps = Vec::new();
+    let mut rates = Vec::new();
+    for (k, g) in groups.iter().enumerate() {
+        let (a, b) = (g[0].0.counted_ms.0, g[g.len() - 1].0.counted_ms.1);
+        // Arrivals over the time they were counted in.
+        let created: u64 = g.iter().filter_map(|x| x.0.created).sum();
+        let r = created as f64 * 1000.0 / (b - a).max(1) as f64;
+        let ramp = |d: i64| Phase {
+            name: None,
+            duration_ms: d,
+            rate: None,
+            arrivals: 0.0,
+        };
+        if a > t {
+            steps.push(ramp(a - t));
+        }
+        steps.push(Phase {
+            name: Some(format!("step{}_{}rps", k + 1, short(r))),
+            duration_ms: b - a,
+            rate: Some(r),
+            arrivals: r * (b - a) as f64 / 1000.0,
+        });
+        rates.push(short(r));
+        t = b;
+    }
+    let note = format!(
+        "{MIXED_LOADS} no script beside it names them: {} load steps are inferred from \
+         vusers.created per period (arrival rates {} virtual users/s), each a stage at its \
+         measured rate, not a planned one; the periods between them (ramps) are in no stage. \
+         Put the script (.yml) it ran beside the report to read its phases",
+        groups.len(),
+        rates.join(", ")
+    );
+    Some((note, steps))
+}
+
+/// How a note begins that says the report's phases are not known from it: its one
+/// stage may mix phases' loads (a script beside the report that does not match it,
+/// periods whose arrival rates differ), or its stages are inferred steps. The run dir
+/// makes it a warning.
 pub const MIXED_LOADS: &str = "Artillery's report lists no phases, and";
 
 /// Replaces the one whole-run stage of an Artillery source with its phases' stages,
@@ -151,12 +219,19 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
     };
     let periods = periods(&json);
     let mut phases = phases(&json);
-    let mut script = None;
+    let (mut script, mut inferred) = (None, false);
     if phases.is_empty() {
-        // Artillery 2 lists no phases: its script beside it does.
+        // Artillery 2 lists no phases: its script beside it does, else the periods'
+        // arrivals may show the steps.
         match from_script(path, &periods) {
             Ok((file, listed)) => (phases, script) = (listed, Some(file)),
-            Err(why) => src.notes.extend(why.or_else(|| mixed_arrivals(&periods))),
+            Err(why) => {
+                src.notes.extend(why);
+                match inferred_steps(&periods) {
+                    Some((note, steps)) => (phases, script, inferred) = (steps, Some(note), true),
+                    None => src.notes.extend(mixed_arrivals(&periods)),
+                }
+            }
         }
     }
     // One constant phase is the whole run, which the report's own summary covers
@@ -207,13 +282,22 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
         return;
     }
     src.notes.extend(script);
-    src.notes.push(format!(
-        "{} of Artillery's {} phases have a constant arrival rate: each is a stage (open \
+    if inferred {
+        for stage in &mut stages {
+            stage.window_basis = "load step inferred from Artillery's periods (vusers.created \
+                                  per period holding within 10 %)"
+                .into();
+        }
+    }
+    src.notes.extend((!inferred).then(|| {
+        format!(
+            "{} of Artillery's {} phases have a constant arrival rate: each is a stage (open \
          model, its arrival rate beside it), holding the intermediate periods inside it; \
          their latency percentiles are merged from the periods' summaries (approximate)",
-        stages.len(),
-        phases.len()
-    ));
+            stages.len(),
+            phases.len()
+        )
+    }));
     // The phases honour the time flags: what the whole-run stage said of them is moot.
     if let Some(why) = src.stages.iter().find_map(|s| s.untrimmed.as_ref()) {
         src.notes.retain(|n| n != why);
