@@ -73,6 +73,17 @@ pub struct QualityInputs<'a> {
     pub uncovered: Option<String>,
 }
 
+/// The first clause of a problem's reason (up to its first `: ` or `; `): what is
+/// wrong, without the advice that follows.
+fn gist(reason: &str) -> &str {
+    let end = [": ", "; "]
+        .iter()
+        .filter_map(|sep| reason.find(sep))
+        .min()
+        .unwrap_or(reason.len());
+    &reason[..end]
+}
+
 /// The quality word and, unless clean, the reason in one clause (without the word:
 /// callers write "inconsistent data: …" or "data_quality inconsistent: …"). Simulated wins
 /// over inconsistent (the audit of simulated numbers says nothing new), inconsistent
@@ -113,9 +124,20 @@ pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
     }
     if !q.problems.is_empty() {
         let n = q.problems.len();
+        let first = &q.problems[0];
+        let at = match first.line {
+            Some(line) => format!("{}:{line}", first.path.display()),
+            None => first.path.display().to_string(),
+        };
+        // A problem may leave rows unread or mix runs: its gist says which, not a
+        // blanket "left data unread".
         return (
             DataQuality::Incomplete,
-            Some(format!("{n} input problem{} left data unread", plural(n))),
+            Some(format!(
+                "{n} input problem{} (the first: {at}: {}): see Problems",
+                plural(n),
+                gist(&first.reason)
+            )),
         );
     }
     let other: Vec<&Skipped> = q

@@ -12,8 +12,9 @@
 //! requests (totals within 10 %) that all carry failures, the one with per-stage
 //! detail (more stages with a time window) leads. A source with only a tool's printed
 //! percentiles and no p95 among them (wrk) gives way to one with every request's
-//! latency that also carries failures; a summary with a p95 (Locust's stats) keeps its
-//! place. The choice and its reason are a note of the chosen source
+//! latency that also carries failures, else to a summary with a p95 of about as many
+//! requests (siege, which prints no percentiles, to ab beside it); a summary with a p95
+//! (Locust's stats) keeps its place. The choice and its reason are a note of the chosen source
 //! and a warning.
 //!
 //! Sources of the same requests are cross-checked: totals, and medians. Medians about
@@ -158,6 +159,25 @@ fn choose(sources: &[&Source], by_count: usize) -> (usize, Option<String>) {
                      percentiles the tool printed; {} is listed under Sources",
                     sources[i].overall.requests(),
                     default.tool,
+                    default.tool
+                )),
+            );
+        }
+        // Among runs of about as many requests, one whose tool printed a p95 (ab)
+        // judges latency where one without (siege prints none) cannot.
+        let with_p95 = (0..sources.len())
+            .filter(|&i| !lacks_p95(sources[i]) && lacks_failures(sources[i]).is_none())
+            .filter(|&i| same_requests(default, sources[i]))
+            .max_by_key(|&i| sources[i].overall.requests());
+        if let Some(i) = with_p95 {
+            return (
+                i,
+                Some(format!(
+                    "it has a p95 ({} requests), where {} has none ({} requests); {} is listed \
+                     under Sources",
+                    sources[i].overall.requests(),
+                    default.tool,
+                    default.overall.requests(),
                     default.tool
                 )),
             );

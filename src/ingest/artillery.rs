@@ -21,6 +21,9 @@
 
 pub mod console;
 mod phases;
+mod script;
+
+pub use phases::MIXED_LOADS;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -8,7 +8,8 @@
 //!   are the answers with status ≥ 400 (`status:NNN`) and every error (kind from its
 //!   message).
 //! * hey prints neither the URL nor `-c`: the endpoint is the file's stem and the users
-//!   come from the dir or the manifest.
+//!   come from the dir or the manifest, else from hey's command line echoed above the
+//!   summary or saved beside it (`hey_command.rs`).
 //! * Cut short: hey always prints its `Status code distribution:` heading, and its
 //!   counts are the file's last lines, each ended by a line end. A summary without the
 //!   heading, or whose last line (a status or error count) has no line end, was cut:
@@ -202,5 +203,22 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         .collect();
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
+    users_from_command(path, text, &mut s);
     Ok(s)
+}
+
+/// hey's `-c` from its command line, echoed above the summary or saved beside it
+/// (`hey_command.rs`), as the summary's users, noted.
+fn users_from_command(path: &Path, text: &str, s: &mut ToolSummary) {
+    let preface = text
+        .split("\nSummary:")
+        .next()
+        .filter(|p| p.len() < text.len());
+    if let Some((users, from)) = super::hey_command::users(path, preface.unwrap_or("")) {
+        s.users = Some(users);
+        s.notes.push(format!(
+            "{}: hey prints no -c; its {users} users are read from {from}",
+            path.display()
+        ));
+    }
 }

@@ -48,12 +48,14 @@ mod pooled_runs;
 pub mod artillery;
 pub mod goose;
 pub mod hey;
+mod hey_command;
 pub mod hgrm;
 pub mod oha;
 pub mod summary;
 pub mod vegeta;
 pub mod vegeta_text;
 pub mod wrk;
+mod wrk_script;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;
 mod appended;

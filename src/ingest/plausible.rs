@@ -15,6 +15,8 @@ use crate::model::Problem;
 
 /// The most rows of each extreme kept, hence the most left out per file.
 const KEEP: usize = 10_001;
+/// How many times `KEEP` items a [`Smallest`] buffers before it cuts them to `KEEP`.
+const CUT_AT: usize = 4;
 /// Rows that may be left out for their time: 0.1% of the file (at least one).
 const SHARE: u64 = 1000;
 /// Lines named in a problem.
@@ -74,9 +76,12 @@ pub struct Watch {
 }
 
 /// The `KEEP` smallest items pushed, in amortised constant time a push: items go
-/// into a buffer that is cut back to the `KEEP` smallest whenever it doubles, and an
-/// item not below the largest kept after a cut is dropped at once (a heap would pay a
-/// log-time pop for each row of a file in time order).
+/// into a buffer that is cut back to the `KEEP` smallest whenever it holds `CUT_AT`
+/// times as many, and an item not below the largest kept after a cut is dropped at
+/// once (a heap would pay a log-time pop for each row of a file in time order). A
+/// cut's selection touches the whole buffer, so a buffer four times `KEEP` (about
+/// 2 MB) costs each push a third of a touch more, where one twice `KEEP` costs a
+/// whole one more: the latest starts and ends take every row of a file in time order.
 struct Smallest<T> {
     items: Vec<T>,
     /// The largest item kept by the last cut, once `KEEP` are kept.
@@ -98,7 +103,7 @@ impl<T: Ord + Copy> Smallest<T> {
             return;
         }
         self.items.push(item);
-        if self.items.len() >= 2 * KEEP {
+        if self.items.len() >= CUT_AT * KEEP {
             self.cut();
         }
     }
@@ -125,6 +130,13 @@ fn keep_top<T: Ord + Copy>(kept: &mut Smallest<T>, item: T) {
     kept.push(item);
 }
 
+/// `ms.ceil() as i64` without `f64::ceil`'s libm call, on every request: the cast
+/// truncates towards zero (saturating, NaN to 0), and a positive remainder rounds up.
+fn ceil_ms(ms: f64) -> i64 {
+    let whole = ms as i64;
+    whole.saturating_add(i64::from((whole as f64) < ms))
+}
+
 impl Watch {
     /// Sees the next request: it starts at `t_ms` and took `latency_ms`.
     pub fn see(&mut self, t_ms: i64, latency_ms: Option<f64>, line: Option<u64>) {
@@ -136,7 +148,7 @@ impl Watch {
         self.requests += 1;
         keep_top(&mut self.earliest, seen);
         keep_top(&mut self.latest, Reverse(seen));
-        let latency_ms = latency_ms.map_or(0, |l| l.ceil() as i64);
+        let latency_ms = latency_ms.map_or(0, ceil_ms);
         let ended = Ended {
             end_ms: t_ms.saturating_add(latency_ms),
             latency_ms,
@@ -334,6 +346,36 @@ fn where_(rows: &[Seen]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cast-based ceiling is `f64::ceil`'s, at whole values, just above and below
+    /// them, negatives, huge values and NaN.
+    #[test]
+    fn ceil_ms_is_f64_ceil() {
+        let mut cases = vec![
+            0.0,
+            -0.0,
+            -0.5,
+            -1.5,
+            0.5,
+            1.0,
+            1e19,
+            -1e19,
+            9.3e18,
+            f64::NAN,
+        ];
+        cases.extend([f64::INFINITY, f64::NEG_INFINITY, 4_503_599_627_370_497.0]);
+        for whole in [1.0f64, 2.0, 805.0, 1e6, 1_717_200_000_000.0] {
+            cases.extend([
+                whole,
+                f64::from_bits(whole.to_bits() - 1),
+                f64::from_bits(whole.to_bits() + 1),
+                whole + 0.25,
+            ]);
+        }
+        for ms in cases {
+            assert_eq!(ceil_ms(ms), ms.ceil() as i64, "{ms:e}");
+        }
+    }
 
     fn watch(times: &[i64], latencies: &[f64]) -> (Exclusions, Vec<Problem>) {
         let mut w = Watch::default();

@@ -1,5 +1,7 @@
 //! wrk and wrk2 console output , with or without `--latency`.
 //!
+//! * A Lua script that chooses the requests' paths (`wrk_script.rs`) makes the one
+//!   endpoint `URL (paths chosen by paths.lua)`: every request the script sent.
 //! * Times carry their unit (`us`, `ms`, `s`, `m`, `h`); byte counts binary suffixes.
 //!   `-nan` (wrk2's `Req/Sec` with one thread) reads as unknown.
 //! * **Requests** are the `N requests in` completed responses plus every socket error
@@ -120,6 +122,10 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         return Err(problem(path, Some(1), "no `Running … test @ URL` line"));
     };
     let mut summary = summarise(path, first)?;
+    let before: Vec<&str> = text.lines().take(first.line as usize - 1).collect();
+    if let Some(script) = super::wrk_script::choosing_paths(path, &before) {
+        name_script_requests(path, &mut summary, &first.url, &script);
+    }
     if runs.len() > 1 {
         let others: Vec<String> = runs[1..]
             .iter()
@@ -153,6 +159,28 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         ));
     }
     Ok(summary)
+}
+
+/// Renames the run's one endpoint, named after wrk's URL, as every request of the Lua
+/// script that chose their paths, and says so.
+fn name_script_requests(
+    path: &Path,
+    summary: &mut ToolSummary,
+    url: &str,
+    script: &super::wrk_script::PathScript,
+) {
+    let name = format!("{url} (paths chosen by {})", script.name);
+    for ep in &mut summary.endpoints {
+        ep.key = EndpointKey::new(None, &name);
+    }
+    summary.notes.push(format!(
+        "{}: wrk ran the Lua script {} ({}), which chooses each request's path: wrk's \
+         console counts them together under the URL it was given, so endpoint `{name}` is \
+         every request the script sent, not {url} alone, and no path's own figures are known",
+        path.display(),
+        script.name,
+        script.from
+    ));
 }
 
 /// The first run's figures as a summary.

@@ -198,7 +198,13 @@ pub fn ms_to_us(ms: f64) -> u64 {
     if !ms.is_finite() || ms <= 0.0 {
         return 0;
     }
-    (ms * 1000.0).round().max(1.0) as u64
+    let us = ms * 1000.0;
+    // `f64::round` (half away from zero) without its libm call, on every request: the
+    // cast truncates, and `us - whole` is exact (both lie within one unit).
+    let whole = us as u64;
+    whole
+        .saturating_add(u64::from(us - whole as f64 >= 0.5))
+        .max(1)
 }
 
 /// Records a µs value; auto-resize means this only fails on absurd values, which
@@ -422,6 +428,57 @@ fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rounding without `f64::round` gives what `f64::round` gives: halves, the float
+    /// just below a half, whole values, sub-µs values, and values past `u64`.
+    #[test]
+    fn ms_to_us_rounds_as_f64_round() {
+        let by_round = |ms: f64| {
+            if !ms.is_finite() || ms <= 0.0 {
+                0
+            } else {
+                (ms * 1000.0).round().max(1.0) as u64
+            }
+        };
+        let mut cases = vec![
+            0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            1e-9,
+            0.0004,
+            0.0005,
+            0.0015,
+            f64::from_bits(0.5f64.to_bits() - 1) * 1e-3,
+            1.0,
+            2.5e-3,
+            1e15,
+            9.007_199_254_740_993e12,
+            1e17,
+            1e30,
+        ];
+        let mut seed = 7u64;
+        for _ in 0..100_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mantissa = (seed >> 11) as f64 / (1u64 << 53) as f64;
+            let exponent = ((seed >> 3) % 40) as i32 - 10;
+            cases.push(mantissa * 10f64.powi(exponent));
+            // Exact halves of a µs, and their neighbours.
+            let half = (seed % 10_000_000) as f64 + 0.5;
+            for us in [
+                half,
+                f64::from_bits(half.to_bits() - 1),
+                f64::from_bits(half.to_bits() + 1),
+            ] {
+                cases.push(us / 1000.0);
+            }
+        }
+        for ms in cases {
+            assert_eq!(ms_to_us(ms), by_round(ms), "{ms:e} ms");
+        }
+    }
 
     #[test]
     fn nearest_rank_on_one_to_hundred() {

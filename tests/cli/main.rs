@@ -48,6 +48,7 @@ mod messy_runs_j;
 mod messy_runs_k;
 mod messy_runs_l;
 mod messy_runs_m;
+mod messy_runs_n;
 mod messy_runs_o;
 mod narrative;
 mod output_safety;

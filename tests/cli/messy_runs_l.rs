@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::check::check_json;
-use super::common::{analyze_json, TestDir};
+use super::common::{analyze_json, close, TestDir};
 
 const JTL_HEADER: &str = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,\
 dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n";
@@ -399,6 +399,14 @@ fn a_second_header_in_a_jtl_is_named_as_an_appended_run() {
     assert!(problems.contains("header again"), "{problems}");
     assert!(problems.contains("appended"), "{problems}");
     assert!(problems.contains("\"line\":302"), "{problems}");
+    // The data-quality reason says what the problem is and where (header line 1, 300
+    // rows, then the second header), not a blanket "left data unread": here no row is
+    // unread, two runs are mixed.
+    let why = report["data_quality_reason"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("results.jtl:302: JMeter's header again"),
+        "{why}"
+    );
 }
 
 /// A run (`results.jtl`, 10 threads, 20% of samples failed) and its rerun
@@ -721,4 +729,48 @@ fn an_xml_jtl_with_an_appended_run_names_it() {
     let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
     let notes = report["sources"][0]["notes"].to_string();
     assert!(notes.contains("line 3005"), "{notes}");
+}
+
+/// A JTL whose `elapsed` is empty on some rows (an exporter that writes no time for a
+/// sample it gave up on): those rows are requests, counted, but hold no latency, and the
+/// report says how many were left out of the latency figures, not silently fewer.
+#[test]
+fn rows_with_an_empty_elapsed_are_counted_and_said() {
+    let dir = TestDir::new();
+    let mut text = String::from(JTL_HEADER);
+    let (mut kept, mut blank) = (Vec::new(), 0u64);
+    for i in 0..300u64 {
+        let elapsed = if i % 7 == 3 {
+            blank += 1;
+            String::new()
+        } else {
+            let ms = 20 + i % 50;
+            kept.push(ms as f64);
+            ms.to_string()
+        };
+        text.push_str(&format!(
+            "{},{elapsed},/a,200,OK,TG 1-1,text,true,,512,100,10,10,http://x/a,1,0,0\n",
+            1_717_200_000_000 + i * 100
+        ));
+    }
+    let run = dir.write("run/results.jtl", &text);
+    let (_, report, stderr) = analyze_json(&[run.parent().unwrap()], &[]);
+    assert_eq!(report["overall"]["requests"], 300, "{stderr}");
+    // The latency figures are those of the rows with a time (a blank read as 0 ms
+    // would pull the minimum to 0 and the mean down by a seventh).
+    let latency = &report["overall"]["latency_ms"];
+    let mean = kept.iter().sum::<f64>() / kept.len() as f64;
+    assert!(
+        close(latency["min"].as_f64().unwrap(), 20.0, 0.001),
+        "{latency}"
+    );
+    assert!(
+        close(latency["mean"].as_f64().unwrap(), mean, 0.001),
+        "{latency}"
+    );
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(
+        notes.contains(&format!("{blank} sample row(s) with an empty `elapsed`")),
+        "{notes}"
+    );
 }

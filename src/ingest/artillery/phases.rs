@@ -7,7 +7,10 @@
 //! a period at its end, v2 at its start (`period`); v2's periods are 10 s slots of the
 //! clock, and the phases and each stage's window are placed by when the requests were
 //! counted (`firstCounterAt`–`lastCounterAt`), so a phase that began mid-slot is not
-//! timed from the slot's start. `--warmup` trims each phase's
+//! timed from the slot's start. Artillery 2's report lists no phases: they are read
+//! from its script beside it (`script.rs`) when the report matches its plan, else
+//! inferred as load steps from the periods' `vusers.created` (said to be inferred).
+//! `--warmup` trims each phase's
 //! start and `--from`/`--to` keep the periods inside them, so phase stages honour the
 //! time flags the whole-run summary cannot.
 
@@ -30,6 +33,8 @@ struct Phase {
     duration_ms: i64,
     /// Arrivals per second when constant; `None` for a ramp or a pause.
     rate: Option<f64>,
+    /// Arrivals planned over the phase (a ramp's at its mean rate).
+    arrivals: f64,
 }
 
 /// One intermediate period: `[start, end)`, counts and the latency summary.
@@ -44,7 +49,163 @@ struct Period {
     requests: u64,
     failures: u64,
     latency: Option<PercentileSummary>,
+    /// Virtual users created (arrivals) in the period, when the report counts them.
+    created: Option<u64>,
 }
+
+/// The phases of the one script beside the report whose plan the report's periods
+/// match (length and arrivals within 10 %, or 10 s and 2 arrivals), and the note
+/// saying so; else the note saying why none is used (`None` when none lists phases).
+fn from_script(path: &Path, periods: &[Period]) -> Result<(String, Vec<Phase>), Option<String>> {
+    let (Some(first), Some(last)) = (periods.first(), periods.last()) else {
+        return Err(None);
+    };
+    let span_ms = last.counted_ms.1 - first.counted_ms.0;
+    let created: Option<u64> = periods.iter().map(|p| p.created).sum();
+    let mut tried = Vec::new();
+    let mut fits = Vec::new();
+    for (file, list) in super::script::beside(path) {
+        let listed = phases_of(&list);
+        let planned_ms: i64 = listed.iter().map(|p| p.duration_ms).sum();
+        let arrivals: f64 = listed.iter().map(|p| p.arrivals).sum();
+        let near = |a: f64, b: f64, abs: f64| (a - b).abs() <= abs.max(0.1 * b);
+        let fit = near(span_ms as f64, planned_ms as f64, 10_000.0)
+            && created.is_none_or(|n| near(n as f64, arrivals, 2.0));
+        let plan = format!(
+            "{} ({} phases, {:.0} s, {arrivals:.0} arrivals)",
+            file.display(),
+            listed.len(),
+            planned_ms as f64 / 1000.0
+        );
+        match fit {
+            true => fits.push((plan, listed)),
+            false => tried.push(plan),
+        }
+    }
+    let counted = format!(
+        "the report counts {:.0} s{}",
+        span_ms as f64 / 1000.0,
+        created.map_or(String::new(), |n| format!(" and {n} virtual users created"))
+    );
+    match (fits.len(), tried.is_empty()) {
+        (1, _) => {
+            let (plan, listed) = fits.remove(0);
+            let note = format!(
+                "Artillery's report lists no phases (Artillery 2): they are read from its script \
+                 beside it, {plan}, which the report matches ({counted})"
+            );
+            Ok((note, listed))
+        }
+        (0, true) => Err(None),
+        (0, false) => Err(Some(format!(
+            "Artillery's report lists no phases, and the script(s) beside it plan another run \
+             ({}; {counted}): their phases are not used, and the run is one stage",
+            tried.join("; ")
+        ))),
+        _ => {
+            Err(Some(format!(
+            "Artillery's report lists no phases, and {} scripts beside it match its length and \
+             arrivals ({}): which one ran is unknown, so the run is one stage",
+            fits.len(),
+            (fits.iter().map(|f| f.0.as_str())).collect::<Vec<_>>().join("; ")
+        )))
+        }
+    }
+}
+
+/// A note when the report lists no phases (and no script says them) but its periods'
+/// arrival rates (virtual users created per second, in the periods the run filled)
+/// differ by half or more: the one stage mixes load levels.
+fn mixed_arrivals(periods: &[Period]) -> Option<String> {
+    let rates: Vec<f64> = periods
+        .iter()
+        .filter(|p| {
+            let (a, b) = p.counted_ms;
+            (b - a) as f64 >= 0.8 * (p.end_ms - p.start_ms) as f64
+        })
+        .filter_map(|p| Some(p.created? as f64 * 1000.0 / (p.end_ms - p.start_ms) as f64))
+        .collect();
+    let lo = rates.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = rates.iter().copied().fold(0.0, f64::max);
+    (rates.len() >= 2 && lo > 0.0 && hi >= 1.5 * lo).then(|| {
+        format!(
+            "{MIXED_LOADS} its periods show arrival rates from {lo:.1} to {hi:.1} virtual users/s (inferred from \
+             vusers.created per period): the run ran several load levels and is read as one \
+             stage mixing them, so no figure is one load level's; put the script (.yml) it ran \
+             beside the report to get a stage per phase"
+        )
+    })
+}
+
+/// Load steps seen in the periods when nothing lists the phases: runs of at least two
+/// consecutive periods the run filled whose arrival rates (virtual users created per
+/// second) stay within 10 % of the run's first, at least two such runs; as phases (a
+/// step at its measured rate, the time between steps a ramp) and the note saying they
+/// are inferred.
+fn inferred_steps(periods: &[Period]) -> Option<(String, Vec<Phase>)> {
+    let full = |p: &Period| (p.counted_ms.1 - p.counted_ms.0) * 10 >= (p.end_ms - p.start_ms) * 8;
+    let rate = |p: &Period| Some(p.created? as f64 * 1000.0 / (p.end_ms - p.start_ms) as f64);
+    let mut groups: Vec<Vec<(&Period, f64)>> = Vec::new();
+    let mut open = false;
+    for p in periods {
+        let Some(r) = rate(p).filter(|r| *r > 0.0 && full(p)) else {
+            open = false;
+            continue;
+        };
+        match groups.last_mut() {
+            Some(g) if open && (r - g[0].1).abs() <= 0.1 * g[0].1 => g.push((p, r)),
+            _ => {
+                groups.push(vec![(p, r)]);
+                open = true;
+            }
+        }
+    }
+    groups.retain(|g| g.len() >= 2);
+    if groups.len() < 2 {
+        return None;
+    }
+    let mut t = periods.first()?.counted_ms.0;
+    let mut steps = Vec::new();
+    let mut rates = Vec::new();
+    for (k, g) in groups.iter().enumerate() {
+        let (a, b) = (g[0].0.counted_ms.0, g[g.len() - 1].0.counted_ms.1);
+        // Arrivals over the time they were counted in.
+        let created: u64 = g.iter().filter_map(|x| x.0.created).sum();
+        let r = created as f64 * 1000.0 / (b - a).max(1) as f64;
+        let ramp = |d: i64| Phase {
+            name: None,
+            duration_ms: d,
+            rate: None,
+            arrivals: 0.0,
+        };
+        if a > t {
+            steps.push(ramp(a - t));
+        }
+        steps.push(Phase {
+            name: Some(format!("step{}_{}rps", k + 1, short(r))),
+            duration_ms: b - a,
+            rate: Some(r),
+            arrivals: r * (b - a) as f64 / 1000.0,
+        });
+        rates.push(short(r));
+        t = b;
+    }
+    let note = format!(
+        "{MIXED_LOADS} no script beside it names them: {} load steps are inferred from \
+         vusers.created per period (arrival rates {} virtual users/s), each a stage at its \
+         measured rate, not a planned one; the periods between them (ramps) are in no stage. \
+         Put the script (.yml) it ran beside the report to read its phases",
+        groups.len(),
+        rates.join(", ")
+    );
+    Some((note, steps))
+}
+
+/// How a note begins that says the report's phases are not known from it: its one
+/// stage may mix phases' loads (a script beside the report that does not match it,
+/// periods whose arrival rates differ), or its stages are inferred steps. The run dir
+/// makes it a warning.
+pub const MIXED_LOADS: &str = "Artillery's report lists no phases, and";
 
 /// Replaces the one whole-run stage of an Artillery source with its phases' stages,
 /// when the plan leaves the stages to the data and the report lists phases and
@@ -56,14 +217,29 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
     let Some(json) = super::read_json(path).ok() else {
         return;
     };
+    let periods = periods(&json);
+    let mut phases = phases(&json);
+    let (mut script, mut inferred) = (None, false);
+    if phases.is_empty() {
+        // Artillery 2 lists no phases: its script beside it does, else the periods'
+        // arrivals may show the steps.
+        match from_script(path, &periods) {
+            Ok((file, listed)) => (phases, script) = (listed, Some(file)),
+            Err(why) => {
+                src.notes.extend(why);
+                match inferred_steps(&periods) {
+                    Some((note, steps)) => (phases, script, inferred) = (steps, Some(note), true),
+                    None => src.notes.extend(mixed_arrivals(&periods)),
+                }
+            }
+        }
+    }
     // One constant phase is the whole run, which the report's own summary covers
     // better (exactly, when it lists every latency); a period's span needs two
     // periods to be measured.
-    let phases = phases(&json);
     if phases.iter().filter(|p| p.rate.is_some()).count() < 2 {
         return;
     }
-    let periods = periods(&json);
     let Some(first) = periods.first().filter(|_| periods.len() >= 2) else {
         return;
     };
@@ -105,13 +281,23 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
     if stages.is_empty() {
         return;
     }
-    src.notes.push(format!(
-        "{} of Artillery's {} phases have a constant arrival rate: each is a stage (open \
+    src.notes.extend(script);
+    if inferred {
+        for stage in &mut stages {
+            stage.window_basis = "load step inferred from Artillery's periods (vusers.created \
+                                  per period holding within 10 %)"
+                .into();
+        }
+    }
+    src.notes.extend((!inferred).then(|| {
+        format!(
+            "{} of Artillery's {} phases have a constant arrival rate: each is a stage (open \
          model, its arrival rate beside it), holding the intermediate periods inside it; \
          their latency percentiles are merged from the periods' summaries (approximate)",
-        stages.len(),
-        phases.len()
-    ));
+            stages.len(),
+            phases.len()
+        )
+    }));
     // The phases honour the time flags: what the whole-run stage said of them is moot.
     if let Some(why) = src.stages.iter().find_map(|s| s.untrimmed.as_ref()) {
         src.notes.retain(|n| n != why);
@@ -165,19 +351,28 @@ fn phases(json: &Value) -> Vec<Phase> {
         .get("phases")
         .or_else(|| json.get("config").and_then(|c| c.get("phases")))
         .and_then(Value::as_array);
+    phases_of(list.map_or(&[], Vec::as_slice))
+}
+
+/// Phases from a list of Artillery phase objects.
+fn phases_of(list: &[Value]) -> Vec<Phase> {
     let number = |o: &Map<String, Value>, k: &str| {
         o.get(k)
             .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
             .filter(|v| v.is_finite() && *v >= 0.0)
     };
-    list.into_iter()
-        .flatten()
+    list.iter()
         .filter_map(Value::as_object)
         .filter_map(|o| {
+            let mut arrivals = 0.0;
             let (duration, rate) = match number(o, "pause") {
                 Some(pause) => (pause, None),
                 None => {
                     let duration = number(o, "duration")?;
+                    arrivals = match (number(o, "arrivalRate"), number(o, "rampTo")) {
+                        (Some(r), to) => (r + to.unwrap_or(r)) / 2.0 * duration,
+                        (None, _) => number(o, "arrivalCount").unwrap_or(0.0),
+                    };
                     let rate = match (number(o, "arrivalRate"), number(o, "rampTo")) {
                         (Some(r), None) => Some(r),
                         (Some(r), Some(to)) if (r - to).abs() < 1e-9 => Some(r),
@@ -193,6 +388,7 @@ fn phases(json: &Value) -> Vec<Phase> {
                 name: o.get("name").and_then(Value::as_str).map(str::to_string),
                 duration_ms: (duration * 1000.0).round() as i64,
                 rate,
+                arrivals,
             })
         })
         .collect()
@@ -207,7 +403,14 @@ fn periods(json: &Value) -> Vec<Period> {
     let v2 = json
         .get("aggregate")
         .is_some_and(|a| a.get("counters").is_some() && a.get("latency").is_none());
-    type Row = (i64, u64, u64, Option<PercentileSummary>, Option<(i64, i64)>);
+    type Row = (
+        i64,
+        u64,
+        u64,
+        Option<PercentileSummary>,
+        Option<(i64, i64)>,
+        Option<u64>,
+    );
     let mut rows: Vec<Row> = Vec::new();
     for p in list.iter().filter_map(Value::as_object) {
         let row = if v2 {
@@ -228,9 +431,10 @@ fn periods(json: &Value) -> Vec<Period> {
                 .zip(num(p, "lastCounterAt"))
                 .map(|(a, b)| (a as i64, b as i64))
                 .filter(|(a, b)| a < b);
+            let created = counters.get("vusers.created").and_then(count);
             t.map(|t| {
                 let s = rt.map(|r| summary_of(r, o.answered));
-                (t as i64, o.requests(), o.failed(), s, counted)
+                (t as i64, o.requests(), o.failed(), s, counted, created)
             })
         } else {
             let t = p
@@ -246,14 +450,16 @@ fn periods(json: &Value) -> Vec<Period> {
                 .get("latency")
                 .and_then(Value::as_object)
                 .map(|l| summary_of(l, answered));
-            t.map(|t| (t, answered.saturating_add(o.transport), o.failed(), s, None))
+            let created = p.get("scenariosCreated").and_then(count);
+            let requests = answered.saturating_add(o.transport);
+            t.map(|t| (t, requests, o.failed(), s, None, created))
         };
         rows.extend(row);
     }
     rows.sort_by_key(|r| r.0);
     let width = sample_spacing_ms(rows.iter().map(|r| r.0));
     rows.into_iter()
-        .map(|(t, requests, failures, latency, counted)| {
+        .map(|(t, requests, failures, latency, counted, created)| {
             // v1 stamps a period when it ends; v2 names it by its start.
             let start_ms = if v2 { t } else { t - width };
             Period {
@@ -263,6 +469,7 @@ fn periods(json: &Value) -> Vec<Period> {
                 requests,
                 failures,
                 latency: latency.filter(|s| s.count > 0),
+                created,
             }
         })
         .collect()

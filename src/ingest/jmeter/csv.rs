@@ -411,20 +411,25 @@ impl<'a> Sample<'a> {
 
     /// What the sample is: a request, or a transaction (an aggregate of requests).
     pub fn observation(&self) -> Observation<'a> {
-        let status: Option<u16> = self.response_code.trim().parse().ok();
+        // Read only when needed: a row with a success column that passed needs neither
+        // its status nor its error (the JTL hot path).
+        let status = || self.response_code.trim().parse::<u16>().ok();
         // Without a success column, a status tells: ≥ 400 fails, as in JMeter.
         let ok = self
             .success
-            .unwrap_or_else(|| status.is_some_and(|s| s < 400));
-        let failure = (!ok).then(|| failure_kind(status, self));
-        let error = [
-            self.failure_message,
-            self.response_message,
-            self.response_code,
-        ]
-        .into_iter()
-        .find(|m| !m.trim().is_empty())
-        .filter(|_| !ok);
+            .unwrap_or_else(|| status().is_some_and(|s| s < 400));
+        let failure = (!ok).then(|| failure_kind(status(), self));
+        let error = if ok {
+            None
+        } else {
+            [
+                self.failure_message,
+                self.response_message,
+                self.response_code,
+            ]
+            .into_iter()
+            .find(|m| !m.trim().is_empty())
+        };
         let event = RequestEvent {
             t_ms: self.t_ms.unwrap_or(0),
             method: None,
@@ -578,6 +583,8 @@ struct Counts {
     ok_server_errors: BTreeMap<String, u64>,
     subresults: u64,
     transactions: u64,
+    /// Samples kept whose `elapsed` is empty (a JTL with an elapsed column).
+    no_elapsed: u64,
     dated: bool,
     truncated_last_line: Option<u64>,
 }
@@ -640,6 +647,7 @@ impl JmeterCsv {
             }
             all.subresults += c.subresults;
             all.transactions += c.transactions;
+            all.no_elapsed += c.no_elapsed;
             all.dated |= c.dated;
             all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);
         })

@@ -194,6 +194,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         ));
     }
     out.duration_s = total_duration;
+    leave_out_sub_results(&mut out);
     let controllers = out.endpoints.iter().filter(|e| e.transaction).count();
     if controllers > 0 {
         out.notes.push(format!(
@@ -206,6 +207,51 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         out.aggregate = None;
     }
     Ok(out)
+}
+
+/// Leaves out the rows of sub-results (`Home-0`, `Home-1` beside `Home`: a redirect and
+/// the page it led to, or embedded resources), as the JTL reader does: their parent's
+/// row counts them already. JMeter's dashboard lists them as labels of their own and
+/// counts them in its `Total` row too (it leaves only Transaction Controllers out), so
+/// the run's totals are the parents' rows': the `Total` row's counts less the
+/// sub-results', and its latency (over parents and sub-results alike) is not used.
+fn leave_out_sub_results(out: &mut ToolSummary) {
+    let labels: std::collections::BTreeSet<String> =
+        (out.endpoints.iter()).map(|e| e.key.name.clone()).collect();
+    let parent_of = |label: &str| -> Option<String> {
+        let (parent, _) = label.rsplit_once('-')?;
+        (super::csv::sub_result_label(label.as_bytes()) && labels.contains(parent))
+            .then(|| parent.to_string())
+    };
+    let (subs, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut out.endpoints)
+        .into_iter()
+        .partition(|e| !e.transaction && parent_of(&e.key.name).is_some());
+    out.endpoints = kept;
+    if subs.is_empty() {
+        return;
+    }
+    let (requests, failures): (u64, u64) =
+        (subs.iter()).fold((0, 0), |(n, f), e| (n + e.requests, f + e.failures));
+    let total = out.aggregate.take().map(|t| (t.requests, t.failures));
+    let names: Vec<String> = (subs.iter().take(3))
+        .map(|e| format!("`{}`", e.key.name))
+        .collect();
+    let more = if subs.len() > 3 { ", …" } else { "" };
+    let totals = total.map_or(String::new(), |(n, f)| {
+        format!(
+            "; the Total row counts them too ({n} samples, {f} errors): the run's totals are \
+             the other rows' ({} samples, {} errors)",
+            n.saturating_sub(requests),
+            f.saturating_sub(failures)
+        )
+    });
+    out.notes.push(format!(
+        "{} sub-result row(s) ({}{more}: {requests} samples, {failures} errors) left out: each \
+         is a request inside its parent's sample (`Home-0` inside `Home`), which counts it \
+         already{totals}; the run's latency is merged from the rows kept (approximate)",
+        subs.len(),
+        names.join(", "),
+    ));
 }
 
 /// What `content/js/dashboard.js` beside `statistics.json` says of its statistics

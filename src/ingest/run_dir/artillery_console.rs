@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::Format;
-use crate::ingest::artillery::console;
+use crate::ingest::artillery::{console, MIXED_LOADS};
 use crate::model::{Run, SkipKind, Skipped};
 
 /// The dir's Artillery consoles set aside, and the reports beside them.
@@ -36,6 +36,7 @@ pub(super) fn set_consoles_aside(
 /// Reads each set-aside console's checks when it is a report's run, and lists it as
 /// skipped.
 pub(super) fn check_consoles(pending: Option<PendingConsoles>, run: &mut Run) {
+    mixed_loads(run);
     let Some(pending) = pending else {
         return;
     };
@@ -112,12 +113,39 @@ fn judge(file: &Path, reports: &[(PathBuf, Option<u64>)], run: &mut Run) -> (Ski
     (SkipKind::SameData, why)
 }
 
+/// Makes the Artillery notes that say its one stage may mix phases' loads warnings,
+/// where the verdict is read (once each).
+fn mixed_loads(run: &mut Run) {
+    let notes: Vec<String> = (run.sources.iter().filter(|s| s.tool == "artillery"))
+        .flat_map(|s| {
+            s.notes
+                .iter()
+                .filter(|n| n.starts_with(MIXED_LOADS))
+                .cloned()
+        })
+        .collect();
+    for note in notes {
+        if !run.warnings.iter().any(|w| w.reason == note) {
+            let file = (run.inputs.iter().find(|i| i.format == "artillery-json"))
+                .map_or_else(|| PathBuf::from("artillery"), |i| i.path.clone());
+            run.warnings.push(crate::ingest::problem(&file, None, note));
+        }
+    }
+}
+
 /// Warns when the console ran several phases and the report gave fewer stages (an
 /// Artillery 2 report lists no phases): its one stage mixes the phases' loads, so no
 /// figure of it is one load level's.
 fn mixed_phases(file: &Path, phases: &[String], run: &mut Run) {
-    let stages = (run.sources.iter().find(|s| s.tool == "artillery")).map_or(0, |s| s.stages.len());
-    if phases.len() < 2 || stages >= phases.len() {
+    let Some(src) = run.sources.iter().find(|s| s.tool == "artillery") else {
+        return;
+    };
+    // Stages read from the phases (the script beside the report names them), or a
+    // warning of mixed loads said already.
+    let from_phases = (src.stages.iter()).any(|s| s.window_basis.starts_with("Artillery phase"));
+    let said = (run.warnings.iter()).any(|w| w.reason.starts_with(MIXED_LOADS));
+    let stages = src.stages.len();
+    if phases.len() < 2 || stages >= phases.len() || from_phases || said {
         return;
     }
     let names: Vec<String> = phases.iter().map(|p| format!("`{p}`")).collect();

@@ -7,17 +7,17 @@
 //! CRLF `console-win.txt`: the same text) is a copy too;
 //! one in a stage dir that
 //! another stage dir holds already is that stage's data missing, not a second stage.
-//! A large file whose size no other input shares cannot be a copy: its SHA-256, which
+//! A copy saved by PowerShell (UTF-16) of a UTF-8 file is a copy too (`hashes.rs`).
+//! A large file whose size no other input shares cannot be a copy (unless an input is
+//! UTF-16, whose copies differ in size): its SHA-256, which
 //! only the report needs, is computed on a thread of its own while the files are read
 //! ([`LateHashes`]), not before.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
+use super::hashes::{gzip_size, is_utf16, sha256_file, sha256_file_and_text, sha256_unzipped};
 use crate::ingest::detect::Detection;
 use crate::ingest::text::read_head;
 use crate::ingest::{detect_format, problem, Format};
@@ -255,6 +255,8 @@ pub(super) struct LateHashes {
     unzipped_size_of: BTreeMap<PathBuf, u64>,
     /// Input sizes, and how many inputs have each.
     sizes: BTreeMap<u64, usize>,
+    /// An input is UTF-16 text: it may be a copy of a file of another size.
+    utf16: bool,
     queue: Option<std::sync::mpsc::Sender<PathBuf>>,
     worker: Option<std::thread::JoinHandle<Vec<(PathBuf, String)>>>,
 }
@@ -275,6 +277,7 @@ impl LateHashes {
             *sizes.entry(*size).or_insert(0) += 1;
         }
         LateHashes {
+            utf16: size_of.keys().any(|f| is_utf16(f)),
             size_of,
             unzipped_size_of,
             sizes,
@@ -290,6 +293,7 @@ impl LateHashes {
             return false;
         };
         if size < LATE_MIN_BYTES
+            || self.utf16
             || self.sizes.get(&size) != Some(&1)
             || self.unzipped_twin_size(file).is_some()
         {
@@ -332,65 +336,6 @@ impl LateHashes {
     }
 }
 
-/// Hex SHA-256 of a file, streamed.
-fn sha256_file(path: &Path) -> io::Result<String> {
-    let mut hasher = Sha256::new();
-    let mut file = File::open(path)?;
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
-}
-
-/// Hex SHA-256 of a file, and of its text with line endings and a byte-order mark
-/// taken away (a leading UTF-8 BOM dropped, CR before LF dropped): the fingerprint of
-/// its content, equal to the first for a file with neither, so that a copy saved with
-/// CRLF endings (an editor, a Windows share, git's autocrlf) is known as one.
-fn sha256_file_and_text(path: &Path) -> io::Result<(String, String)> {
-    let (mut raw, mut text) = (Sha256::new(), Sha256::new());
-    let mut file = File::open(path)?;
-    let mut buf = vec![0u8; 1 << 16];
-    let (mut first, mut pending_cr) = (true, false);
-    let mut out = Vec::with_capacity(buf.len() + 1);
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        raw.update(&buf[..n]);
-        let mut chunk = &buf[..n];
-        if std::mem::take(&mut first) {
-            chunk = chunk.strip_prefix(b"\xef\xbb\xbf").unwrap_or(chunk);
-        }
-        out.clear();
-        for &b in chunk {
-            if std::mem::take(&mut pending_cr) && b != b'\n' {
-                out.push(b'\r');
-            }
-            if b == b'\r' {
-                pending_cr = true;
-            } else {
-                out.push(b);
-            }
-        }
-        text.update(&out);
-    }
-    if pending_cr {
-        text.update(b"\r");
-    }
-    let hex = |h: Sha256| -> String { h.finalize().iter().map(|b| format!("{b:02x}")).collect() };
-    Ok((hex(raw), hex(text)))
-}
-
 /// The skip of `copy`, a copy of `original` (read): byte-identical, or (their SHA-256
 /// in `run.inputs` differ) the same text with other line endings.
 fn copy_or_text_copy(copy: PathBuf, original: &Path, run: &Run) -> Skipped {
@@ -400,51 +345,11 @@ fn copy_or_text_copy(copy: PathBuf, original: &Path, run: &Run) -> Skipped {
         return copy_skipped(copy, original);
     }
     let why = format!(
-        "the same text as {} with other line endings or a byte-order mark (a copy saved \
+        "the same text as {} with other line endings, a byte-order mark or a UTF-16 encoding (a copy saved \
          on another system): its requests are read once, from that file",
         original.display()
     );
     Skipped::new(copy, why, SkipKind::SameData)
-}
-
-/// The decompressed size a gzip file's trailer gives (modulo 2³²), if it is gzip.
-fn gzip_size(path: &Path) -> Option<u64> {
-    use std::io::{Seek, SeekFrom};
-    let mut file = File::open(path).ok()?;
-    let mut magic = [0u8; 2];
-    file.read_exact(&mut magic).ok()?;
-    if magic != [0x1f, 0x8b] {
-        return None;
-    }
-    let mut trailer = [0u8; 4];
-    file.seek(SeekFrom::End(-4)).ok()?;
-    file.read_exact(&mut trailer).ok()?;
-    Some(u64::from(u32::from_le_bytes(trailer)))
-}
-
-/// Hex SHA-256 of a gzip file's decompressed content when it is `size` bytes long
-/// (read no further): the fingerprint of the file it is a compressed copy of.
-fn sha256_unzipped(path: &Path, size: u64) -> Option<String> {
-    let file = File::open(path).ok()?;
-    let mut content = flate2::read::MultiGzDecoder::new(io::BufReader::new(file)).take(size + 1);
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut total = 0u64;
-    loop {
-        let n = content.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        total += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    (total == size).then(|| {
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    })
 }
 
 /// Detects each file's format and fingerprints the supported ones (listed in

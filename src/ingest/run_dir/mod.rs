@@ -23,6 +23,7 @@ mod artillery_console;
 mod assemble;
 mod discover;
 mod gatling_runs;
+mod hashes;
 mod jmeter_outputs;
 mod k6_outputs;
 mod locust_checks;

@@ -103,6 +103,9 @@ fn read_rows(
                 if matches!(obs, Observation::Transaction(_)) {
                     counts.transactions += 1;
                 }
+                if s.elapsed_ms.is_none() && l.at(ELAPSED).is_some() {
+                    counts.no_elapsed += 1;
+                }
                 visit(obs);
             }
             Err(p) => pending_error = Some(repeated_header(record, l, p)),
@@ -215,6 +218,13 @@ impl Replay for JmeterCsv {
                 "{} Transaction Controller row(s) kept as transaction endpoints, not counted \
                  as requests",
                 c.transactions
+            ));
+        }
+        if c.no_elapsed > 0 {
+            notes.push(format!(
+                "{} sample row(s) with an empty `elapsed`: counted as requests (and their \
+                 failures), left out of every latency figure",
+                c.no_elapsed
             ));
         }
         if c.dated {

@@ -157,11 +157,12 @@ impl Request<'_, '_> {
             ep.add_failure(kind, ev.error, 1);
         }
         if let Some(ms) = ev.latency_ms {
-            ep.latency.record_ms(ms);
-            if ev.ok {
-                if let Some(ok) = ep.ok_latency.as_mut() {
-                    ok.record_ms(ms);
-                }
+            // A successful request's latency goes into the successful ones only, and
+            // [`Recorded::settle`] adds those into all of them: one record a request,
+            // not two.
+            match ep.ok_latency.as_mut().filter(|_| ev.ok) {
+                Some(ok) => ok.record_ms(ms),
+                None => ep.latency.record_ms(ms),
             }
         }
         if let Some(b) = ev.bytes {
@@ -197,6 +198,15 @@ fn record_histogram(
     ep.ok_latency = None;
     ep.series.record_histogram(start_ms, histogram);
     ep.series.record_failures(start_ms, failures);
+}
+
+/// Adds a recorded endpoint's successful latencies into all its latencies, which held
+/// the failed ones only while it was recorded ([`Request::record`]).
+fn add_successful_latencies(ep: &mut EndpointStats) {
+    use crate::model::LatencyDistribution::Exact;
+    if let (Exact(all), Some(Exact(ok))) = (&mut ep.latency, &ep.ok_latency) {
+        let _ = all.add(ok);
+    }
 }
 
 /// When an observation starts, and the last instant it covers (an interval's data
@@ -314,7 +324,8 @@ impl Recorded {
     pub(super) fn settle(&mut self) {
         let scopes = std::iter::once(&mut self.overall).chain(self.stages.iter_mut());
         for (stage, slots) in scopes.zip(&mut self.slots) {
-            for ep in slots.drain(..).flatten() {
+            for mut ep in slots.drain(..).flatten() {
+                add_successful_latencies(&mut ep);
                 if !ep.transaction {
                     stage.timeline.merge(&ep.series);
                 }

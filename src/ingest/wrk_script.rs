@@ -1,0 +1,109 @@
+//! The Lua script a wrk run ran (`wrk -s paths.lua URL`). wrk's console names the URL
+//! it was given, never the script, yet a script's `request()` (or its `wrk.path`, or
+//! `wrk.format(…, path)`) chooses each request's path: the console's one figure is
+//! then every request the script sent, across its paths, not that URL's. The script
+//! is known from a command echoed above the run (`-s NAME`, `--script NAME`), else from
+//! the one `.lua` file beside the console. Whether it chooses paths is read from its
+//! text: a `request` function, `wrk.path =` or a `wrk.format(` call.
+
+use std::path::{Path, PathBuf};
+
+/// Lua files larger than this are not wrk scripts.
+const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+
+/// A script that chooses the paths of a run's requests.
+pub struct PathScript {
+    /// Its file name.
+    pub name: String,
+    /// Where it was found (for the note).
+    pub from: &'static str,
+}
+
+/// The script of the run whose console is `path` and whose echoed command lines (the
+/// lines above `Running …`) are `before`, when it chooses the requests' paths.
+pub fn choosing_paths(path: &Path, before: &[&str]) -> Option<PathScript> {
+    let dir = path.parent()?;
+    let (file, from) = match echoed(before) {
+        Some(name) => (
+            dir.join(name.rsplit(['/', '\\']).next()?),
+            "the echoed command's -s",
+        ),
+        None => (only_lua(dir)?, "the one .lua file beside the console"),
+    };
+    // A script not kept beside the console says nothing of its paths.
+    let meta = std::fs::metadata(&file).ok()?;
+    let text = (meta.len() <= MAX_SCRIPT_BYTES).then(|| std::fs::read_to_string(&file).ok())??;
+    let name = file.file_name()?.to_string_lossy().into_owned();
+    chooses_paths(&text).then_some(PathScript { name, from })
+}
+
+/// `-s NAME` / `--script NAME` / `--script=NAME` of a wrk command echoed above.
+fn echoed(before: &[&str]) -> Option<String> {
+    let line = before.iter().rev().find(|l| {
+        let words: Vec<&str> = l.split_whitespace().take(3).collect();
+        words.iter().any(|w| {
+            let prog = w.rsplit('/').next().unwrap_or(w);
+            prog == "wrk" || prog == "wrk2"
+        })
+    })?;
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(i, w)| match *w {
+        "-s" | "--script" => words.get(i + 1).map(|s| s.to_string()),
+        _ => (w.strip_prefix("--script=").or(w.strip_prefix("-s")))
+            .filter(|s| s.ends_with(".lua"))
+            .map(str::to_string),
+    })
+}
+
+/// The dir's one `.lua` file.
+fn only_lua(dir: &Path) -> Option<PathBuf> {
+    let lua: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("lua")))
+        .collect();
+    match lua.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// True when a wrk script sets the requests' paths.
+fn chooses_paths(lua: &str) -> bool {
+    let code: String = lua
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("request=function")
+        || compact.contains("functionrequest(")
+        || compact.contains("wrk.path=")
+        || compact.contains("wrk.format(")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_that_choose_paths() {
+        assert!(chooses_paths(
+            "request = function()\n  return wrk.format(nil, p)\nend\n"
+        ));
+        assert!(chooses_paths("function request()\n return r end"));
+        assert!(chooses_paths("wrk.path = \"/api\""));
+        assert!(!chooses_paths(
+            "wrk.method = \"POST\"\nwrk.body = \"{}\"\n-- request = function"
+        ));
+        assert_eq!(
+            echoed(&["$ wrk -t2 -c10 -d30s -s paths.lua http://x"]).as_deref(),
+            Some("paths.lua")
+        );
+        assert_eq!(
+            echoed(&["wrk --script=a/b.lua http://x"]).as_deref(),
+            Some("a/b.lua")
+        );
+        assert_eq!(echoed(&["wrk -t2 -c10 http://x"]), None);
+    }
+}
