@@ -7,7 +7,8 @@
 
 use serde_json::Value;
 
-use super::common::{headroom, TestDir};
+use super::check::check_json;
+use super::common::TestDir;
 
 /// wrk's `--latency` console for `n` requests in 2.00 s at 8 connections, with the
 /// given latency distribution (`p50`, `p75`, `p90`, `p99`, as wrk prints them).
@@ -27,20 +28,15 @@ fn wrk(n: u64, pcts: [&str; 4]) -> String {
 /// flags; returns the exit code, the JSON outcome and stderr.
 fn check(dir: &TestDir, run: &str, sla: &str, extra: &[&str]) -> (i32, Value, String) {
     let sla = dir.write("sla.toml", sla);
-    let run = dir.path().join(run);
-    let mut args = vec![
-        "check",
-        run.to_str().unwrap(),
-        "--sla",
-        sla.to_str().unwrap(),
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    let o = headroom(&args);
-    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    let json = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
-    (o.status.code().unwrap_or(-1), json, stderr)
+    check_json(&dir.path().join(run), &sla, extra)
+}
+
+/// The status of the evaluation of `rule` that decides the verdict, in check's JSON.
+fn gating_status(out: &Value, rule: &str) -> String {
+    let r = (out["sla"]["rules"].as_array().unwrap().iter())
+        .find(|r| r["rule"] == rule && r["decides_verdict"] == true)
+        .unwrap_or_else(|| panic!("no {rule}: {out}"));
+    r["status"].as_str().unwrap().to_string()
 }
 
 /// Two stage dirs, `01_smoke_2users/` and `02_peak-load/`, of wrk at 2 and 8
@@ -242,12 +238,7 @@ fn a_mean_or_max_a_tool_rounds_past_the_limit_is_not_proven() {
         "[global]\nrules = [\"mean < 2ms\", \"max < 14ms\", \"mean < 6ms\", \"max < 16ms\"]\n";
     let (code, out, stderr) = check(&dir, "run", sla, &[]);
     assert_eq!(code, 0, "{stderr}");
-    let status = |rule: &str| -> String {
-        let r = (out["sla"]["rules"].as_array().unwrap().iter())
-            .find(|r| r["rule"] == rule && r["decides_verdict"] == true)
-            .unwrap_or_else(|| panic!("no {rule}: {out}"));
-        r["status"].as_str().unwrap().to_string()
-    };
+    let status = |rule: &str| gating_status(&out, rule);
     // |0 − 2| ≤ 10 ÷ 2 and |10 − 14| ≤ 10 ÷ 2: either side of the limit.
     assert_eq!(status("mean < 2ms"), "not_proven", "{out}");
     assert_eq!(status("max < 14ms"), "not_proven", "{out}");
@@ -462,12 +453,7 @@ fn a_k6_console_figure_cut_to_its_unit_cannot_show_a_limit_inside_its_step() {
                \"max < 65s\"]\n";
     let (code, out, stderr) = check(&dir, "run", sla, &[]);
     assert_eq!(code, 0, "{stderr}");
-    let status = |rule: &str| -> String {
-        let r = (out["sla"]["rules"].as_array().unwrap().iter())
-            .find(|r| r["rule"] == rule && r["decides_verdict"] == true)
-            .unwrap_or_else(|| panic!("no {rule}: {out}"));
-        r["status"].as_str().unwrap().to_string()
-    };
+    let status = |rule: &str| gating_status(&out, rule);
     assert_eq!(status("p(95) < 3105ms"), "not_proven", "{out}");
     assert_eq!(status("max < 63.5s"), "not_proven", "{out}");
     // 3.1 s is under 3.11 s < 3.2 s, and 1m3s under 64 s < 65 s.
