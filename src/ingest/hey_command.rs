@@ -27,7 +27,39 @@ pub fn users(path: &Path, preface: &str) -> Option<(u32, String)> {
     }
     let dir = path.parent()?;
     let name = path.file_name()?.to_str()?;
-    let mut lines: Vec<(PathBuf, String)> = Vec::new();
+    let lines = hey_lines(dir);
+    let writes = |l: &str| writes_file(l, name);
+    let beside = match lines.iter().filter(|(_, l)| writes(l)).count() {
+        1 => lines.iter().find(|(_, l)| writes(l)),
+        0 if lines.len() == 1 && only_hey_summary(dir, path) => lines.first(),
+        _ => None,
+    };
+    if let Some((file, line)) = beside {
+        let c = workers(line)?;
+        return Some((
+            c,
+            format!("the command saved beside it in {} (`{line}`)", shown(file)),
+        ));
+    }
+    // A script one dir up that runs every step into its own dir
+    // (`hey -c 16 … > 02_peak/hey.txt`): the one line writing this very path.
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty())?;
+    let above = hey_lines(parent);
+    let mut writing = above.iter().filter(|(_, l)| writes_path(l, parent, path));
+    let (file, line) = writing.next()?;
+    if writing.next().is_some() {
+        return None;
+    }
+    let c = workers(line)?;
+    Some((
+        c,
+        format!("the command in {} that wrote it (`{line}`)", shown(file)),
+    ))
+}
+
+/// The `hey` lines of the command files of `dir`, each with its file.
+fn hey_lines(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut lines = Vec::new();
     for file in command_files(dir) {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
@@ -35,21 +67,13 @@ pub fn users(path: &Path, preface: &str) -> Option<(u32, String)> {
         let heys = text.lines().filter(|l| hey_args(l).is_some());
         lines.extend(heys.map(|l| (file.clone(), l.trim().to_string())));
     }
-    let writes = |l: &str| writes_file(l, name);
-    let chosen = match lines.iter().filter(|(_, l)| writes(l)).count() {
-        1 => lines.iter().find(|(_, l)| writes(l)),
-        0 if lines.len() == 1 && only_hey_summary(dir, path) => lines.first(),
-        _ => None,
-    }?;
-    let c = workers(&chosen.1)?;
-    let file = chosen
-        .0
-        .file_name()
-        .map_or_else(String::new, |f| f.to_string_lossy().into());
-    Some((
-        c,
-        format!("the command saved beside it in {file} (`{}`)", chosen.1),
-    ))
+    lines
+}
+
+/// A command file's name, as a note shows it.
+fn shown(file: &Path) -> String {
+    file.file_name()
+        .map_or_else(String::new, |f| f.to_string_lossy().into())
 }
 
 /// The arguments after `hey` when `line` runs hey (`hey …`, `$ hey …`,
@@ -92,17 +116,39 @@ fn workers(line: &str) -> Option<u32> {
     Some(DEFAULT_WORKERS)
 }
 
+/// The files the command line writes its output to (`> out.txt`, `>out.txt`,
+/// `| tee -a out.txt`), as written.
+fn targets(line: &str) -> Vec<&str> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut out: Vec<&str> = words
+        .windows(2)
+        .filter(|w| matches!(w[0], ">" | ">>" | "tee" | "-a" | "1>"))
+        .map(|w| w[1].trim_matches(|c| c == '"' || c == '\''))
+        .collect();
+    out.extend(
+        (words.iter().filter(|w| w.starts_with('>'))).map(|w| w.trim_start_matches(['>', '1'])),
+    );
+    out
+}
+
 /// True when the command line writes its output to a file named `name`.
 fn writes_file(line: &str, name: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    words.windows(2).any(|w| {
-        let target = w[1].trim_matches(|c| c == '"' || c == '\'');
-        let named = Path::new(target).file_name().is_some_and(|f| f == name);
-        named && matches!(w[0], ">" | ">>" | "tee" | "-a" | "1>")
-    }) || words.iter().any(|w| {
-        let target = w.trim_start_matches(['>', '1']);
-        w.starts_with('>') && Path::new(target).file_name().is_some_and(|f| f == name)
-    })
+    targets(line)
+        .iter()
+        .any(|t| Path::new(t).file_name().is_some_and(|f| f == name))
+}
+
+/// True when the command line, run in `base`, writes its output to `path`.
+fn writes_path(line: &str, base: &Path, path: &Path) -> bool {
+    let plain = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    let path = plain(path);
+    targets(line)
+        .iter()
+        .any(|t| !t.is_empty() && plain(&base.join(t)) == path)
 }
 
 /// The dir's command files: `cmd.txt`, `command(s).txt`, `cmd`, and any `*.sh`.
@@ -163,5 +209,21 @@ mod tests {
         assert!(writes_file("hey -c 5 http://x | tee -a c5.txt", "c5.txt"));
         assert!(writes_file("hey -c 5 http://x >c5.txt", "c5.txt"));
         assert!(!writes_file("hey -c 5 http://x > c50.txt", "c5.txt"));
+        let (base, console) = (Path::new("run"), Path::new("run/02_peak/hey.txt"));
+        assert!(writes_path(
+            "hey -c 16 http://x > ./02_peak/hey.txt",
+            base,
+            console
+        ));
+        assert!(writes_path(
+            "hey -c 16 http://x | tee 02_peak/hey.txt",
+            base,
+            console
+        ));
+        assert!(!writes_path(
+            "hey -c 2 http://x > 01_base/hey.txt",
+            base,
+            console
+        ));
     }
 }

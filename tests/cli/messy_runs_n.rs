@@ -464,6 +464,43 @@ fn hey_s_users_come_from_the_script_that_ran_it() {
     }
 }
 
+/// The same stepped run kept as stage dirs (`01_baseline/hey.txt`, `02_peak/hey.txt`)
+/// with the script one dir up writing each console by its path: every console has the
+/// same name, so only the path tells which line ran it. Each stage gets its line's
+/// `-c` as its users (they were unknown).
+#[test]
+fn hey_s_users_come_from_a_script_one_dir_up_by_the_path_it_writes() {
+    let dir = TestDir::new();
+    let steps = [
+        ("01_baseline", 2u32, 3000u64, 2.0),
+        ("02_peak", 16, 8000, 2.0),
+    ];
+    let mut script = String::from("#!/bin/sh\n");
+    for (stage, c, n, secs) in steps {
+        script.push_str(&format!(
+            "hey -n {n} -c {c} http://127.0.0.1:18420/api/v1/agents > ./{stage}/hey.txt\n"
+        ));
+        dir.write(
+            &format!("run/{stage}/hey.txt"),
+            hey_console(n, secs, 0.002, 0.009),
+        );
+    }
+    dir.write("run/run.sh", script);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let users: Vec<(String, f64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            let name = s["name"].as_str().unwrap_or_default().to_string();
+            (name, s["users"].as_f64().unwrap_or(-1.0))
+        })
+        .collect();
+    assert_eq!(
+        users,
+        vec![("baseline".to_string(), 2.0), ("peak".to_string(), 16.0)],
+        "{stderr}"
+    );
+}
+
 /// A command file whose hey line writes no file, beside two consoles: which console
 /// it ran is unknown, so neither gets users, and capacity says it has no load.
 #[test]
