@@ -3,8 +3,9 @@
 //! `wrk.format(…, path)`) chooses each request's path: the console's one figure is
 //! then every request the script sent, across its paths, not that URL's. The script
 //! is known from a command echoed above the run (`-s NAME`, `--script NAME`), else from
-//! the one `.lua` file beside the console. Whether it chooses paths is read from its
-//! text: a `request` function, `wrk.path =` or a `wrk.format(` call.
+//! the one `.lua` file beside the console (or one dir up, beside its stage dirs).
+//! Whether it chooses paths is read from its text: a `request` function, `wrk.path =`
+//! or a `wrk.format(` call.
 
 use std::path::{Path, PathBuf};
 
@@ -23,12 +24,22 @@ pub struct PathScript {
 /// lines above `Running …`) are `before`, when it chooses the requests' paths.
 pub fn choosing_paths(path: &Path, before: &[&str]) -> Option<PathScript> {
     let dir = path.parent()?;
+    // Stage dirs run by one script keep it one dir up (`run/paths.lua`, `run/02_peak/`).
+    let up = dir.parent().filter(|p| !p.as_os_str().is_empty());
     let (file, from) = match echoed(before) {
-        Some(name) => (
-            dir.join(name.rsplit(['/', '\\']).next()?),
-            "the echoed command's -s",
-        ),
-        None => (only_lua(dir)?, "the one .lua file beside the console"),
+        Some(name) => {
+            let name = name.rsplit(['/', '\\']).next()?.to_string();
+            let beside = dir.join(&name);
+            let above = up.map(|u| u.join(&name)).filter(|f| f.is_file());
+            match above.filter(|_| !beside.is_file()) {
+                Some(f) => (f, "the echoed command's -s, one dir up"),
+                None => (beside, "the echoed command's -s"),
+            }
+        }
+        None => match only_lua(dir) {
+            Some(f) => (f, "the one .lua file beside the console"),
+            None => (up.and_then(only_lua)?, "the one .lua file one dir up"),
+        },
     };
     // A script not kept beside the console says nothing of its paths.
     let meta = std::fs::metadata(&file).ok()?;

@@ -582,3 +582,26 @@ fn a_wrk_lua_script_s_path_mix_is_not_presented_as_the_url() {
         "post.lua keeps the URL's path"
     );
 }
+
+/// Stage dirs each holding a wrk console, with the one script that ran them all one
+/// dir up (`run/multi.lua`, `run/01_low/wrk.txt`, `run/02_high/wrk.txt`): each
+/// stage's endpoint says the script chose its paths, as it does with the script beside.
+#[test]
+fn a_wrk_lua_script_one_dir_up_from_stage_dirs_names_their_endpoints() {
+    let dir = TestDir::new();
+    dir.write("run/multi.lua", WRK_PATHS_LUA);
+    dir.write("run/01_low/wrk.txt", WRK_CONSOLE);
+    // The second step's own figures (10 connections → 20), so it is no copy.
+    let high = WRK_CONSOLE.replace("10 connections", "20 connections");
+    dir.write("run/02_high/wrk.txt", high.replace("69273.78", "69301.50"));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 2, "{stderr}");
+    for stage in stages {
+        let keys: Vec<&str> = (stage["endpoints"].as_array().unwrap().iter())
+            .map(|e| e["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["http://127.0.0.1:18420 (paths chosen by multi.lua)"]);
+    }
+}
