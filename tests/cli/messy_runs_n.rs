@@ -499,6 +499,12 @@ fn hey_s_users_come_from_a_script_one_dir_up_by_the_path_it_writes() {
         vec![("baseline".to_string(), 2.0), ("peak".to_string(), 16.0)],
         "{stderr}"
     );
+    // The script is listed as what it is, not as a result headroom failed to read.
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("run.sh") && skipped.contains("a script, test plan or config"),
+        "{skipped}"
+    );
 }
 
 /// A command file whose hey line writes no file, beside two consoles: which console

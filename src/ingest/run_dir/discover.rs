@@ -220,10 +220,20 @@ pub(crate) fn claimed_format(path: &Path) -> Option<String> {
     ))
 }
 
+/// Extensions of the scripts, test plans and configs a run dir keeps beside its
+/// results (`run.sh`, `plan.jmx`, `paths.lua`, `load.yml`).
+const SCRIPTS: [&str; 14] = [
+    "sh", "bash", "ps1", "bat", "cmd", "lua", "py", "js", "ts", "jmx", "scala", "kt", "yml", "yaml",
+];
+
 /// Why a file that is not a load-test result is skipped.
 fn not_a_result(path: &Path) -> String {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
         "empty file".into()
+    } else if SCRIPTS.iter().any(|s| s.eq_ignore_ascii_case(ext)) {
+        // Said as what it is, not as a result headroom failed to recognise.
+        "a script, test plan or config, not a result".into()
     } else {
         "not a recognised load-test result".into()
     }
