@@ -530,6 +530,12 @@ fn a_hey_command_that_names_no_console_gives_no_users() {
             .contains("no stage has both a load"),
         "{capacity}"
     );
+    // The command file is listed as what it is, not as a result headroom failed to read.
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("cmd.txt") && skipped.contains("a script, test plan or config"),
+        "{skipped}"
+    );
 }
 
 /// wrk's Lua script of that run: each request's path chosen from three.

@@ -229,9 +229,21 @@ const SCRIPTS: [&str; 14] = [
 /// Why a file that is not a load-test result is skipped.
 fn not_a_result(path: &Path) -> String {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // The names a saved command line goes by (hey's `-c` is read from one).
+    let command = [
+        "cmd",
+        "cmd.txt",
+        "command",
+        "command.txt",
+        "commands.txt",
+        "cmdline.txt",
+    ]
+    .iter()
+    .any(|c| c.eq_ignore_ascii_case(name));
     if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
         "empty file".into()
-    } else if SCRIPTS.iter().any(|s| s.eq_ignore_ascii_case(ext)) {
+    } else if command || SCRIPTS.iter().any(|s| s.eq_ignore_ascii_case(ext)) {
         // Said as what it is, not as a result headroom failed to recognise.
         "a script, test plan or config, not a result".into()
     } else {
