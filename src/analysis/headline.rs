@@ -120,7 +120,14 @@ fn gating_clauses(evals: &[RuleEvaluation]) -> Vec<String> {
             .collect()
     };
     let fails = of(RuleStatus::Fail, Some(Severity::Fail));
-    let groups: [(Vec<&RuleEvaluation>, &str, &str, bool); 5] = [
+    // Not proven by its 95 % interval reaching past the limit (too few requests), or,
+    // passing with an interval clear of it, by the tool's rounding of its figure.
+    let (short, rounded): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
+        of(RuleStatus::NotProven, None).into_iter().partition(|e| {
+            e.interval
+                .is_some_and(|[lo, hi]| lo <= e.limit && e.limit <= hi)
+        });
+    let groups: [(Vec<&RuleEvaluation>, &str, &str, bool); 6] = [
         (fails, "fails", "fail", true),
         (
             of(RuleStatus::Fail, Some(Severity::Warn)),
@@ -129,9 +136,15 @@ fn gating_clauses(evals: &[RuleEvaluation]) -> Vec<String> {
             true,
         ),
         (
-            of(RuleStatus::NotProven, None),
+            short,
             "is not proven (too few requests to show the limit holds)",
             "are not proven (too few requests to show the limits hold)",
+            false,
+        ),
+        (
+            rounded,
+            "is not proven (its figure is within the tool's rounding of the limit)",
+            "are not proven (their figures are within the tools' rounding of the limits)",
             false,
         ),
         (

@@ -246,6 +246,12 @@ fn a_mean_or_max_a_tool_rounds_past_the_limit_is_not_proven() {
     assert_eq!(status("mean < 6ms"), "pass", "{out}");
     assert_eq!(status("max < 16ms"), "pass", "{out}");
     assert_eq!(out["verdict"], "CONDITIONAL", "{out}");
+    // The sentence says why: the tool's rounding, not too few requests.
+    let headline = out["sla"]["headline"].as_str().unwrap_or_default();
+    assert!(
+        headline.contains("2 of 4 gating evaluations are not proven (their figures are within the tools' rounding"),
+        "{headline}"
+    );
 }
 
 /// A JMeter CSV of one stage: `n` samples per label, 20 ms apart, elapsed 5..=44 ms
