@@ -110,6 +110,16 @@ fn sla(t: &TestDir) -> std::path::PathBuf {
     )
 }
 
+/// `analyze` of the test's `run/` dir: the exit code, report.json and stderr.
+fn analyze_run(t: &TestDir) -> (i32, Value, String) {
+    analyze_json(&[&t.path().join("run")], &[])
+}
+
+/// `check` of the test's `run/` dir against [`sla`]: its JSON outcome.
+fn check_run(t: &TestDir) -> Value {
+    check_json(&t.path().join("run"), &sla(t), &[]).1
+}
+
 fn skipped_kind(report: &Value, file_end: &str) -> String {
     report["skipped"]
         .as_array()
@@ -137,7 +147,7 @@ fn a_dashboard_alone_is_read_at_the_levels_it_names() {
         "run/report/index.html",
         "<html><head><title>Apache JMeter Dashboard</title></head></html>\n",
     );
-    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (code, report, stderr) = analyze_run(&t);
     assert_eq!(code, 0, "{stderr}");
     let stage = &report["stages"][0];
     assert_eq!(stage["name"], "run");
@@ -173,7 +183,7 @@ fn a_dashboard_alone_is_read_at_the_levels_it_names() {
 fn a_dashboard_without_dashboard_js_says_its_levels_are_assumed() {
     let t = TestDir::new();
     t.write("run/report/statistics.json", statistics_json(&TWO_LABELS));
-    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (code, report, stderr) = analyze_run(&t);
     assert_eq!(code, 0, "{stderr}");
     let lat = &report["stages"][0]["latency_ms"];
     assert_eq!(lat["p90"].as_f64(), Some(400.0), "{lat}");
@@ -212,11 +222,11 @@ fn a_jtl_and_its_own_dashboard_are_one_run_read_once() {
         "run/report/content/js/dashboard.js",
         dashboard_js(["90", "95", "99"]),
     );
-    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (code, report, stderr) = analyze_run(&t);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["overall"]["requests"], 3000);
     assert_eq!(skipped_kind(&report, "statistics.json"), "same_data");
-    let (_, out, _) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    let out = check_run(&t);
     assert_eq!(out["verdict"], "GO", "{out:#}");
 }
 
@@ -231,10 +241,10 @@ fn a_dashboard_of_another_run_beside_the_jtl_is_said_and_holds_go_back() {
         format!("{JTL_HEADER}{}", jtl_rows(T0, 3000, "list agents")),
     );
     t.write("run/report/statistics.json", statistics_json(&TWO_LABELS));
-    let (_, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (_, report, stderr) = analyze_run(&t);
     assert_eq!(report["overall"]["requests"], 3000, "{stderr}");
     assert_eq!(skipped_kind(&report, "statistics.json"), "other_data");
-    let (_, out, _) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    let out = check_run(&t);
     assert_ne!(out["verdict"], "GO", "{out:#}");
 }
 
@@ -276,7 +286,7 @@ fn an_interrupted_console_beside_the_jtl_holds_go_back() {
     );
     let (_, out, stderr) = check_json(&t.path().join("run"), &sla(&t), &[]);
     assert_ne!(out["verdict"], "GO", "{out:#} {stderr}");
-    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    let (_, report, _) = analyze_run(&t);
     assert_eq!(report["run"]["complete"], false, "{}", report["run"]);
 }
 
@@ -301,7 +311,7 @@ fn a_summariser_counting_errors_the_jtl_lacks_holds_go_back() {
     );
     let (_, out, stderr) = check_json(&t.path().join("run"), &sla(&t), &[]);
     assert_ne!(out["verdict"], "GO", "{out:#} {stderr}");
-    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    let (_, report, _) = analyze_run(&t);
     assert_eq!(skipped_kind(&report, "jmeter.log"), "other_data");
 }
 
@@ -318,10 +328,10 @@ fn the_console_of_the_same_run_is_checked_and_skipped() {
         "run/console.log",
         console(&[("+", 1500, 0), ("+", 1500, 0), ("=", 3000, 0)], true),
     );
-    let (_, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (_, report, stderr) = analyze_run(&t);
     assert_eq!(report["overall"]["requests"], 3000, "{stderr}");
     assert_eq!(skipped_kind(&report, "console.log"), "same_data");
-    let (_, out, _) = check_json(&t.path().join("run"), &sla(&t), &[]);
+    let out = check_run(&t);
     assert_eq!(out["verdict"], "GO", "{out:#}");
 }
 
@@ -334,7 +344,7 @@ fn a_console_alone_is_read_as_a_summary() {
         "run/console.log",
         console(&[("+", 1500, 0), ("+", 1500, 60), ("=", 3000, 60)], true),
     );
-    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (code, report, stderr) = analyze_run(&t);
     assert_eq!(code, 0, "{stderr}");
     let stage = &report["stages"][0];
     assert_eq!(stage["requests"], 3000);
@@ -393,7 +403,7 @@ fn a_second_header_in_a_jtl_is_named_as_an_appended_run() {
         "run/results.jtl",
         format!("{JTL_HEADER}{}{JTL_HEADER}{}", run(T0), run(T0 + 3_600_000)),
     );
-    let (code, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    let (code, report, _) = analyze_run(&t);
     assert_eq!(code, 2);
     let problems = report["problems"].to_string();
     assert!(problems.contains("header again"), "{problems}");
@@ -442,7 +452,7 @@ fn a_run_and_its_rerun_in_one_dir_are_named_not_mixed_silently() {
     let (code, out, stderr) = check_json(&t.path().join("run"), &sla, &[]);
     assert_eq!(code, 2, "{out:#} {stderr}");
     assert_ne!(out["verdict"], "GO", "{out:#}");
-    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    let (_, report, _) = analyze_run(&t);
     let problem = report["problems"]
         .as_array()
         .unwrap()
@@ -478,7 +488,7 @@ fn stages_saved_one_file_each_are_not_reruns() {
         "run/load.jtl",
         format!("{JTL_HEADER}{}", rows(T0 + 3_600_000, 50)),
     );
-    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (code, report, stderr) = analyze_run(&t);
     assert_eq!(code, 0, "{stderr}");
     let users: Vec<u64> = (report["stages"].as_array().unwrap().iter())
         .map(|s| s["users"].as_u64().unwrap())
@@ -535,7 +545,7 @@ fn an_ab_run_and_its_disagreeing_rerun_are_not_pooled_into_a_go() {
     let (code, out, stderr) = check_json(&t.path().join("run"), &sla, &[]);
     assert_eq!(code, 2, "{out:#} {stderr}");
     assert_ne!(out["verdict"], "GO", "{out:#}");
-    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    let (_, report, _) = analyze_run(&t);
     let reason = report["problems"][0]["reason"].as_str().unwrap_or_default();
     assert!(reason.contains("ab-run1.txt"), "{}", report["problems"]);
     assert!(reason.contains("290 of 300 failed"), "{reason}");
@@ -570,7 +580,7 @@ fn a_jmeter_log_without_summariser_lines_is_no_result() {
         "2026-12-04 20:00:00,000 INFO o.a.j.JMeter: Version 5.6.3\n\
          2026-12-04 20:00:01,000 INFO o.a.j.g.a.Load: Loading file: plan.jmx\n",
     );
-    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (code, report, stderr) = analyze_run(&t);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["overall"]["requests"], 3000);
     assert_eq!(skipped_kind(&report, "jmeter.log"), "not_result");
@@ -642,7 +652,7 @@ fn a_transaction_controller_row_in_the_dashboard_is_not_a_request() {
         );
         t.write(&format!("{dir}/report/content/js/dashboard.js"), &js);
     }
-    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (code, report, stderr) = analyze_run(&t);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["overall"]["requests"], 1500);
     assert_eq!(skipped_kind(&report, "statistics.json"), "same_data");
@@ -676,7 +686,7 @@ fn the_dashboards_top_errors_give_failure_kinds() {
         dashboard_js(["90", "95", "99"])
     );
     t.write("run/report/content/js/dashboard.js", js);
-    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    let (code, report, stderr) = analyze_run(&t);
     assert_eq!(code, 0, "{stderr}");
     let eps = report["stages"][0]["endpoints"].as_array().unwrap();
     let run = eps
@@ -726,7 +736,7 @@ fn an_xml_jtl_with_an_appended_run_names_it() {
     );
     let (_, out, stderr) = check_json(&t.path().join("run"), &sla(&t), &[]);
     assert_ne!(out["verdict"], "GO", "{out:#} {stderr}");
-    let (_, report, _) = analyze_json(&[&t.path().join("run")], &[]);
+    let (_, report, _) = analyze_run(&t);
     let notes = report["sources"][0]["notes"].to_string();
     assert!(notes.contains("line 3005"), "{notes}");
 }
