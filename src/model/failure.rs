@@ -1,10 +1,12 @@
 //! Failure kinds and error-message normalisation.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
 use regex::Regex;
+use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::OnceLock;
 
@@ -182,6 +184,32 @@ impl<'de> Deserialize<'de> for FailureKind {
     }
 }
 
+/// Distinct messages [`with_normalized_error`] remembers per thread before it forgets
+/// them all (a message with an id in it is new on every row).
+const REMEMBERED_MESSAGES: usize = 4096;
+
+/// Calls `f` with [`normalize_error_message`] of `message`, remembered per thread: a
+/// reader records the same few messages on many rows, and five regex passes a row
+/// would cost more than the rest of recording a failed request.
+pub fn with_normalized_error<T>(message: &str, f: impl FnOnce(&str) -> T) -> T {
+    type Memo = HashMap<Box<str>, Box<str>, FxBuildHasher>;
+    thread_local! {
+        static MEMO: RefCell<Memo> = RefCell::default();
+    }
+    MEMO.with_borrow_mut(|memo| {
+        if let Some(done) = memo.get(message) {
+            return f(done);
+        }
+        if memo.len() >= REMEMBERED_MESSAGES {
+            memo.clear();
+        }
+        let done: Box<str> = normalize_error_message(message).into();
+        let out = f(&done);
+        memo.insert(message.into(), done);
+        out
+    })
+}
+
 /// Normalises an error message so that one error is not split into many by the
 /// identifiers inside it: UUIDs, memory addresses, long numbers (IDs, timestamps) and
 /// numeric URL path segments become placeholders. Three-digit numbers stay, so HTTP
@@ -220,6 +248,20 @@ pub fn normalize_error_message(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_normalisation_is_the_normalisation() {
+        // Past the memo's size, too: every answer equals a fresh normalisation.
+        for i in 0..(REMEMBERED_MESSAGES + 10) {
+            for m in [
+                format!("timeout on /agents/{i} after 30000 ms"),
+                "HTTPError('500')".into(),
+            ] {
+                let remembered = with_normalized_error(&m, str::to_string);
+                assert_eq!(remembered, normalize_error_message(&m), "{m}");
+            }
+        }
+    }
 
     #[test]
     fn classifies_common_messages() {

@@ -621,10 +621,12 @@ impl EndpointStats {
     pub fn add_failure(&mut self, kind: FailureKind, message: Option<&str>, count: u64) {
         *self.failures_by_kind.entry(kind).or_default() += count;
         if let Some(m) = message.filter(|m| !m.trim().is_empty()) {
-            *self
-                .errors
-                .entry(super::normalize_error_message(m))
-                .or_default() += count;
+            super::failure::with_normalized_error(m, |m| match self.errors.get_mut(m) {
+                Some(n) => *n += count,
+                None => {
+                    self.errors.insert(m.to_string(), count);
+                }
+            });
         }
     }
 
