@@ -203,7 +203,11 @@ pub struct Plateau {
 /// (shorter runs are steps of a ramp). The active span leaves out idle gaps (no sample
 /// for over ten sample intervals, as between a smoke test and a load test an hour
 /// later): an idle hour would make a 30-second smoke test a ramp's step, its requests
-/// in no stage. Adjacent plateaus at the same level are joined.
+/// in no stage. Adjacent plateaus at the same level are joined (a user's brief stop
+/// between them) unless the users fell below half that level in between: a second run
+/// appended to the same file (JMeter's `-l` appends), ramping up again, is a stage of
+/// its own, never pooled with the first. (Two runs at one level with no ramp between
+/// are one plateau here; the audit's `stage_gap` questions the time between them.)
 pub fn plateaus(samples: &[(i64, f64)]) -> Vec<Plateau> {
     if samples.is_empty() {
         return Vec::new();
@@ -231,14 +235,20 @@ pub fn plateaus(samples: &[(i64, f64)]) -> Vec<Plateau> {
         }
     }
     let mut out: Vec<Plateau> = Vec::new();
+    // The lowest level since the last plateau kept.
+    let mut lowest = f64::INFINITY;
     for (p, n) in runs {
         if p.users <= 0.0 || n < 3 || p.end_ms - p.start_ms < min_span {
+            lowest = lowest.min(p.users);
             continue;
         }
         match out.last_mut() {
-            Some(prev) if prev.users == p.users => prev.end_ms = p.end_ms,
+            Some(prev) if prev.users == p.users && lowest >= p.users / 2.0 => {
+                prev.end_ms = p.end_ms;
+            }
             _ => out.push(p),
         }
+        lowest = f64::INFINITY;
     }
     out
 }
@@ -408,6 +418,36 @@ mod tests {
         assert_eq!(named("2026-12-04-run"), "2026-12-04-run");
         assert_eq!(named("results"), "results");
         assert_eq!(named("v2-canary"), "v2-canary");
+    }
+
+    #[test]
+    fn one_level_again_after_a_ramp_from_below_half_is_a_plateau_of_its_own() {
+        // 10 users 30 s, a blip to 9 for 2 s, 10 users 30 s: one plateau. Then down to
+        // 1 and up again by 3 a second (a second run appended): a second plateau.
+        let mut s = Vec::new();
+        let mut t = 0i64;
+        let mut push = |u: f64, secs: i64| {
+            for _ in 0..secs {
+                s.push((t * 1000, u));
+                t += 1;
+            }
+        };
+        push(10.0, 30);
+        push(9.0, 2);
+        push(10.0, 30);
+        for u in [1.0, 4.0, 7.0] {
+            push(u, 1);
+        }
+        push(10.0, 30);
+        let p = plateaus(&s);
+        let found: Vec<(i64, i64, f64)> =
+            p.iter().map(|p| (p.start_ms, p.end_ms, p.users)).collect();
+        assert_eq!(found, vec![(0, 61_000, 10.0), (65_000, 94_000, 10.0)]);
+        let names: Vec<String> = specs_from_plateaus(&p, None)
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["10_users", "10_users_2"]);
     }
 
     #[test]

@@ -649,6 +649,58 @@ fn a_rerun_appended_minutes_later_is_no_stage_of_one_run() {
     assert!(stage_gaps(&dir.path().join("one")).is_empty());
 }
 
+/// A JMeter run as its `allThreads` column shows it: users ramping up by one a second
+/// to 10, 120 s at 10 (one request every 100 ms), every `fail_every`-th request of the
+/// steady part failed; from `t0` ms.
+fn ramped_run(t0: u64, fail_every: u64) -> String {
+    let mut out = String::new();
+    let row = |t: u64, users: u64, ok: bool| {
+        let (code, ok) = if ok { (200, true) } else { (500, false) };
+        format!("{t},30,home,{code},OK,TG 1-{users},text,{ok},,100,50,{users},{users},http://example.com/,10,0,0\n")
+    };
+    for users in 1..10 {
+        for i in 0..10 {
+            out.push_str(&row(t0 + (users - 1) * 1000 + i * 100, users, true));
+        }
+    }
+    for i in 0..1200 {
+        let failed = fail_every > 0 && i % fail_every == 0;
+        out.push_str(&row(t0 + 9000 + i * 100, 10, !failed));
+    }
+    out
+}
+
+#[test]
+fn a_rerun_appended_after_its_threads_ramped_up_again_is_a_stage_of_its_own() {
+    // `jmeter -l results.jtl` twice: a run with 2 % failed, then 5 s later the same
+    // plan again with none, its threads ramping up from 1. Pooled at 10 users, the
+    // two read 1 % failed (a pass of `< 1.5%`); each run is judged on its own.
+    let dir = TestDir::new();
+    let header = jtl(0);
+    let first = ramped_run(1_764_835_200_000, 50);
+    let second = ramped_run(1_764_835_200_000 + 129_000 + 5_000, 0);
+    dir.write("twice/results.jtl", format!("{header}{first}{second}"));
+    let (_, report, _) = analyze_json(&[&dir.path().join("twice")], &[]);
+    let stages: Vec<(&str, u64, u64, f64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap(),
+                s["users"].as_u64().unwrap(),
+                s["requests"].as_u64().unwrap(),
+                s["error_rate"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(stages.len(), 2, "{stages:?}");
+    // The steady 120 s of each run: 1,200 requests, 24 of the first's failed.
+    assert_eq!(stages[0].2, 1200, "{stages:?}");
+    assert!((stages[0].3 - 24.0 / 1200.0).abs() < 1e-12, "{stages:?}");
+    assert_eq!((stages[1].1, stages[1].2, stages[1].3), (10, 1200, 0.0));
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 1.5%\"]\n");
+    let (code, check, _) = check_json(&dir.path().join("twice"), &sla, &[]);
+    assert_eq!((code, &check["verdict"]), (1, &"NO-GO".into()), "{check}");
+}
+
 #[test]
 fn a_stall_every_request_waits_through_or_a_slow_paced_lull_is_no_second_run() {
     // 600 s at 10 req/s with no request starting from 200 s to 290 s: the request that
