@@ -20,7 +20,7 @@ const MIN_GAP_S: i64 = 600;
 
 /// The least spell the rate rule looks at, seconds: shorter quiet spells are left to
 /// the stall and throughput checks.
-const MIN_RERUN_GAP_S: i64 = 60;
+const MIN_RERUN_GAP_S: i64 = 10;
 
 /// Requests the stage's rate outside a spell would have started in it, at least, for
 /// the spell to be two runs (none starting when 100 are due is no lull).
@@ -28,20 +28,31 @@ const MISSING_REQUESTS: f64 = 100.0;
 
 /// `suspect` when the stage's longest spell without a request is at least
 /// [`MIN_GAP_S`] and half its series' span, or at least [`MIN_RERUN_GAP_S`] with
-/// [`MISSING_REQUESTS`] due in it and no request as slow as the spell.
+/// [`MISSING_REQUESTS`] due in it, no request as slow as the spell and no other spell
+/// half as long.
 pub(crate) fn stage_gap(stage: &Stage) -> Option<AuditFinding> {
     let series = &stage.timeline;
-    let (mut longest, mut current, mut end_at) = (0i64, 0i64, 0usize);
+    // Every quiet spell: its length in intervals and its last interval.
+    let mut spells: Vec<(i64, usize)> = Vec::new();
+    let mut current = 0i64;
     for (i, iv) in series.intervals.iter().enumerate() {
         current = if iv.requests == 0 { current + 1 } else { 0 };
-        if current > longest {
-            (longest, end_at) = (current, i);
+        match spells.last_mut() {
+            Some(last) if current > 1 => *last = (current, i),
+            _ if current == 1 => spells.push((1, i)),
+            _ => {}
         }
     }
+    // The first of the longest.
+    let (longest, end_at) =
+        (spells.iter().copied()).fold((0, 0), |m, s| if s.0 > m.0 { s } else { m });
+    // A rhythm of quiet spells (users all thinking at once, a paced schedule) is no
+    // second run: a rerun's spell is the only one near its length.
+    let alone = spells.iter().filter(|s| s.0 * 2 >= longest).count() == 1;
     let gap_s = longest * series.width_ms / 1000;
     let span_s = series.intervals.len() as i64 * series.width_ms / 1000;
     let long = gap_s >= MIN_GAP_S && gap_s * 2 >= span_s;
-    if !long && !rerun(stage, gap_s, span_s) {
+    if !long && !(alone && rerun(stage, gap_s, span_s)) {
         return None;
     }
     let from = series.start_ms + (end_at as i64 + 1 - longest) * series.width_ms;

@@ -702,6 +702,36 @@ fn a_rerun_appended_after_its_threads_ramped_up_again_is_a_stage_of_its_own() {
 }
 
 #[test]
+fn a_rerun_appended_seconds_later_at_the_same_users_is_no_stage_of_one_run() {
+    // The 120 s test (1,200 rows at 10 req/s, 10 % failed) again 15 s after it ended,
+    // its threads all starting at once (no ramp to tell the runs apart): 150 due in
+    // the 15 s, none started, none in flight.
+    let dir = TestDir::new();
+    let first = jtl(1200);
+    let mut text = first.clone();
+    text.push_str(&shifted(&first, 135_000, None));
+    dir.write("rerun/results.jtl", &text);
+    let gaps = stage_gaps(&dir.path().join("rerun"));
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert!(gaps[0]["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("two runs"));
+    // Users all thinking 12 s at once between bursts (150 requests every 12 s): a
+    // rhythm of quiet spells, not two runs.
+    let bursts: String = (0..10u64 * 150)
+        .map(|i| {
+            let t = 1_764_835_200_000 + (i / 150) * 12_000 + (i % 150) * 6;
+            format!(
+                "{t},40,home,200,OK,TG 1-1,text,true,,100,50,150,150,http://example.com/,10,0,0\n"
+            )
+        })
+        .collect();
+    dir.write("bursts/results.jtl", jtl(0) + &bursts);
+    assert!(stage_gaps(&dir.path().join("bursts")).is_empty());
+}
+
+#[test]
 fn a_stall_every_request_waits_through_or_a_slow_paced_lull_is_no_second_run() {
     // 600 s at 10 req/s with no request starting from 200 s to 290 s: the request that
     // started at 199.9 s took 95 s, so the server held it through the spell (a stall,
