@@ -52,7 +52,8 @@ pub(crate) fn stage_gap(stage: &Stage) -> Option<AuditFinding> {
     let gap_s = longest * series.width_ms / 1000;
     let span_s = series.intervals.len() as i64 * series.width_ms / 1000;
     let long = gap_s >= MIN_GAP_S && gap_s * 2 >= span_s;
-    if !long && !(alone && rerun(stage, gap_s, span_s)) {
+    let second_run = alone && rerun(stage, gap_s, span_s);
+    if !long && !second_run {
         return None;
     }
     let from = series.start_ms + (end_at as i64 + 1 - longest) * series.width_ms;
