@@ -420,25 +420,32 @@ mod tests {
         assert_eq!(named("v2-canary"), "v2-canary");
     }
 
-    #[test]
-    fn one_level_again_after_a_ramp_from_below_half_is_a_plateau_of_its_own() {
-        // 10 users 30 s, a blip to 9 for 2 s, 10 users 30 s: one plateau. Then down to
-        // 1 and up again by 3 a second (a second run appended): a second plateau.
-        let mut s = Vec::new();
+    /// A users series sampled each second from 0: each level for its seconds.
+    fn per_second(levels: &[(f64, i64)]) -> Vec<(i64, f64)> {
         let mut t = 0i64;
-        let mut push = |u: f64, secs: i64| {
+        let mut s = Vec::new();
+        for &(u, secs) in levels {
             for _ in 0..secs {
                 s.push((t * 1000, u));
                 t += 1;
             }
-        };
-        push(10.0, 30);
-        push(9.0, 2);
-        push(10.0, 30);
-        for u in [1.0, 4.0, 7.0] {
-            push(u, 1);
         }
-        push(10.0, 30);
+        s
+    }
+
+    #[test]
+    fn one_level_again_after_a_ramp_from_below_half_is_a_plateau_of_its_own() {
+        // 10 users 30 s, a blip to 9 for 2 s, 10 users 30 s: one plateau. Then down to
+        // 1 and up again by 3 a second (a second run appended): a second plateau.
+        let s = per_second(&[
+            (10.0, 30),
+            (9.0, 2),
+            (10.0, 30),
+            (1.0, 1),
+            (4.0, 1),
+            (7.0, 1),
+            (10.0, 30),
+        ]);
         let p = plateaus(&s);
         let found: Vec<(i64, i64, f64)> =
             p.iter().map(|p| (p.start_ms, p.end_ms, p.users)).collect();
@@ -453,25 +460,12 @@ mod tests {
     #[test]
     fn three_plateaus_with_ramps_between() {
         // 10 users for 30 s, ramp by 10/s to 50, 30 s, ramp to 100, 30 s.
-        let mut s = Vec::new();
-        let mut t = 0i64;
-        let mut push = |u: f64, secs: i64| {
-            for _ in 0..secs {
-                s.push((t * 1000, u));
-                t += 1;
-            }
-        };
-        push(0.0, 1);
-        push(10.0, 30);
-        for u in [20.0, 30.0, 40.0] {
-            push(u, 1);
-        }
-        push(50.0, 30);
-        for u in [60.0, 70.0, 80.0, 90.0] {
-            push(u, 1);
-        }
-        push(100.0, 30);
-        let p = plateaus(&s);
+        let mut levels = vec![(0.0, 1), (10.0, 30)];
+        levels.extend([20.0, 30.0, 40.0].map(|u| (u, 1)));
+        levels.push((50.0, 30));
+        levels.extend([60.0, 70.0, 80.0, 90.0].map(|u| (u, 1)));
+        levels.push((100.0, 30));
+        let p = plateaus(&per_second(&levels));
         assert_eq!(p.len(), 3);
         assert_eq!(
             (p[0].start_ms, p[0].end_ms, p[0].users),
