@@ -144,6 +144,21 @@ impl Reader {
             Reader::Replay(_) | Reader::Grouped => None,
         }
     }
+
+    /// [`Reader::summary_source`] for each run the file holds: a console a shell loop
+    /// wrote several runs into gives one source a run.
+    pub fn summary_sources(
+        &self,
+        path: &Path,
+        plan: &StagePlan,
+        opts: &IngestOptions,
+    ) -> Vec<Result<Source, Problem>> {
+        match self {
+            Reader::Summary(read) => super::summary::build_each(path, read(path, opts), plan, opts),
+            Reader::Source(build) => vec![build(path, plan, opts)],
+            Reader::Replay(_) | Reader::Grouped => Vec::new(),
+        }
+    }
 }
 
 /// Everything headroom knows of one input format.

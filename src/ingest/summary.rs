@@ -34,6 +34,39 @@ pub fn build(
     Ok(summary.into_source(plan, opts))
 }
 
+/// [`build`] for the file's first run and each of its later ones
+/// ([`ToolSummary::later_runs`]), in file order, when the stages come from the data;
+/// when the dir or its `run.toml` names the stage, only the first, and the others
+/// are said to be left out.
+pub fn build_each(
+    path: &Path,
+    read: Result<ToolSummary, Problem>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+) -> Vec<Result<Source, Problem>> {
+    let mut first = match read {
+        Ok(summary) => summary,
+        Err(p) => return vec![Err(p)],
+    };
+    let mut later = std::mem::take(&mut first.later_runs);
+    let unread = first.later_runs_unread.take();
+    let own_stages = matches!(
+        plan,
+        StagePlan::Detect {
+            stage_dir: false,
+            ..
+        }
+    );
+    if !own_stages && !later.is_empty() {
+        later.clear();
+        first.left_out_runs(unread);
+    }
+    std::iter::once(first)
+        .chain(later)
+        .map(|run| build(path, Ok(run), plan, opts))
+        .collect()
+}
+
 /// Adds failures of several kinds (`(kind, count, message)`; zero counts skipped) to
 /// an endpoint's failures and kinds, the sum checked against a u64.
 pub fn add_failures<S: AsRef<str>>(
@@ -276,6 +309,13 @@ pub struct ToolSummary {
     /// Why the run stopped before what its output says it was started for:
     /// [`Source::stopped_early`].
     pub stopped_early: Option<String>,
+    /// The file's later runs, each read as a file of its own would be (a shell loop's
+    /// `for c in 8 32 128; do wrk -c$c …; done > wrk.log`: a stage each) where the
+    /// run dir finds its stages in the data ([`build_each`]).
+    pub later_runs: Vec<ToolSummary>,
+    /// What [`ToolSummary::runs_left_out`] says when the later runs are not read (the
+    /// dir, or `run.toml`, names the one stage the file is).
+    pub later_runs_unread: Option<String>,
 }
 
 impl ToolSummary {

@@ -113,40 +113,54 @@ struct WrkRun {
     closed: [bool; 2],
 }
 
-/// The file's first run as a summary (a note names the others).
+/// The file's runs as summaries: the first, with the later ones (a shell loop's
+/// several runs into one log) as its [`ToolSummary::later_runs`]; a later run whose
+/// figures do not add up is left out, and a note names it.
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
     let Parsed { runs, cut } = parse(path, &text)?;
+    let lines: Vec<&str> = text.lines().collect();
     // `parse` returns at least one run or a problem.
     let Some(first) = runs.first() else {
         return Err(problem(path, Some(1), "no `Running … test @ URL` line"));
     };
-    let mut summary = summarise(path, first)?;
-    let before: Vec<&str> = text.lines().take(first.line as usize - 1).collect();
-    if let Some(script) = super::wrk_script::choosing_paths(path, &before) {
-        name_script_requests(path, &mut summary, &first.url, &script);
+    let mut summary = run_summary(path, &lines, first)?;
+    let mut unread = Vec::new();
+    for run in &runs[1..] {
+        match run_summary(path, &lines, run) {
+            Ok(mut later) => {
+                later.notes.push(format!(
+                    "{}: the run at line {}, read as a run of its own (the file holds {} runs \
+                     one after another)",
+                    path.display(),
+                    run.line,
+                    runs.len()
+                ));
+                summary.later_runs.push(later);
+            }
+            Err(p) => unread.push(format!("line {}: {}", run.line, p.reason)),
+        }
     }
     if runs.len() > 1 {
-        let others: Vec<String> = runs[1..]
-            .iter()
-            .map(|r| {
-                format!(
-                    "line {}: {}{}",
-                    r.line,
-                    r.url,
-                    r.connections
-                        .map(|c| format!(", {c} connections"))
-                        .unwrap_or_default()
-                )
-            })
-            .collect();
-        summary.left_out_runs(Some(format!(
+        summary.later_runs_unread = Some(format!(
             "{} holds {} runs; only the first (line {}) is analysed. Split the file (one run \
              per run dir) to analyse the others: {}",
             path.display(),
             runs.len(),
             first.line,
-            others.join("; ")
+            (runs[1..].iter().map(describe))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    if !unread.is_empty() {
+        summary.left_out_runs(Some(format!(
+            "{} holds {} runs; {} of them could not be read and are left out of the report's \
+             figures: {}",
+            path.display(),
+            runs.len(),
+            unread.len(),
+            unread.join("; ")
         )));
     }
     if !cut.is_empty() {
@@ -157,6 +171,29 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             path.display(),
             lines.join(", ")
         ));
+    }
+    Ok(summary)
+}
+
+/// A run as a note names it: its line, URL and connections.
+fn describe(run: &WrkRun) -> String {
+    format!(
+        "line {}: {}{}",
+        run.line,
+        run.url,
+        run.connections
+            .map(|c| format!(", {c} connections"))
+            .unwrap_or_default()
+    )
+}
+
+/// One run of the file (`lines` are all of the file's) as a summary, its endpoint named
+/// after the Lua script that chose its paths when one did.
+fn run_summary(path: &Path, lines: &[&str], run: &WrkRun) -> Result<ToolSummary, Problem> {
+    let mut summary = summarise(path, run)?;
+    let before = &lines[..(run.line as usize - 1).min(lines.len())];
+    if let Some(script) = super::wrk_script::choosing_paths(path, before) {
+        name_script_requests(path, &mut summary, &run.url, &script);
     }
     Ok(summary)
 }

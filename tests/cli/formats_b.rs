@@ -427,6 +427,37 @@ fn wrk_latency_text_and_socket_errors() {
     assert!(notes.contains("128 connections"), "{notes}");
 }
 
+#[test]
+fn a_wrk_loops_runs_in_one_log_are_a_stage_each() {
+    // `for c in 64 128; do wrk -c$c …; done > wrk.log` in a dir that names no stage:
+    // each run a stage at its connections, as two files would be. (In a dir that names
+    // its one stage, `wrk_latency_text_and_socket_errors`, only the first is read.)
+    let second = WRK_RUN
+        .replace("64 connections", "128 connections")
+        .replace("144000 requests", "99000 requests");
+    let dir = TestDir::new();
+    dir.write("run/wrk.log", format!("{WRK_RUN}\n{second}"));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages: Vec<(u64, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["users"].as_u64().unwrap(),
+                s["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Each run's completed requests and its 56 socket errors.
+    assert_eq!(stages, [(64, 144_056), (128, 99_056)], "{stderr}");
+    assert_eq!(report["overall"]["requests"], 144_056 + 99_056);
+    assert_ne!(report["data_quality"], "incomplete", "{report}");
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(
+        notes.contains("the run at line 17, read as a run of its own"),
+        "{notes}"
+    );
+}
+
 /// HdrHistogram's percentile levels (5 ticks per half distance to 100 %), plus the
 /// levels a test wants as rows.
 fn spectrum_levels(extra: &[f64]) -> Vec<f64> {

@@ -392,11 +392,10 @@ fn load_by_adapter(
                 let mut summaries = super::summary::DirSummaries::default();
                 let first = files.first().cloned();
                 for file in files {
-                    let Some(built) = spec.reader.summary_source(&file, plan, opts) else {
-                        continue;
-                    };
-                    if let Err(p) = built.and_then(|src| summaries.add(&file, src)) {
-                        run.problems.push(p);
+                    for built in spec.reader.summary_sources(&file, plan, opts) {
+                        if let Err(p) = built.and_then(|src| summaries.add(&file, src)) {
+                            run.problems.push(p);
+                        }
                     }
                 }
                 for src in summaries.finish(plan) {
