@@ -1,0 +1,321 @@
+//! Messy runs, batch "p" (qa22): runs stopped with Ctrl-C whose tools print a normal
+//! summary all the same (hey, ab before its first progress line, siege `-r`), told
+//! from finished ones only by the command line kept with them; a target killed
+//! mid-step; SLA files naming a stage by its dir's ordering number; and stages of a
+//! tool run for a count (`hey -n 2000` at every step) that hold the same requests.
+//! Fixtures are shaped after real runs of hey, ab and siege against `headroom target`
+//! on loopback, Ctrl-C'd part-way.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::check::check_json;
+use super::common::TestDir;
+
+const URL: &str = "http://127.0.0.1:18222/api/v1/agents";
+
+/// A p95 < 500 ms and error rate < 1 % SLA, written into `dir`.
+fn sla(dir: &TestDir) -> std::path::PathBuf {
+    dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 500ms\"]\n",
+    )
+}
+
+/// Runs `check --json` on `run` against [`sla`]: exit code, JSON, stderr.
+fn check(dir: &TestDir, run: &Path) -> (i32, Value, String) {
+    check_json(run, &sla(dir), &[])
+}
+
+/// The verdict sentence of check's JSON.
+fn headline(out: &Value) -> String {
+    out["sla"]["headline"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// hey's summary of `responses` answers (all 200) in `total_s` seconds, `pN` the
+/// 95th percentile in seconds, as hey 0.1.4 prints it (also on Ctrl-C).
+fn hey(total_s: f64, responses: u64, p95_s: f64) -> String {
+    format!(
+        "\nSummary:\n  Total:\t{total_s:.4} secs\n  Slowest:\t0.0159 secs\n  Fastest:\t0.0000 secs\n  \
+         Average:\t0.0004 secs\n  Requests/sec:\t{:.4}\n  \n  Total data:\t{} bytes\n  \
+         Size/request:\t13 bytes\n\nResponse time histogram:\n  0.000 [1]\t|\n  0.002 [{}]\t|\
+         ■■■■■■■■■■\n\n\nLatency distribution:\n  10% in 0.0001 secs\n  25% in 0.0001 secs\n  \
+         50% in 0.0002 secs\n  75% in 0.0003 secs\n  90% in 0.0004 secs\n  95% in {p95_s:.4} secs\n  \
+         99% in 0.0046 secs\n\nDetails (average, fastest, slowest):\n  DNS+dialup:\t0.0000 secs, \
+         0.0000 secs, 0.0159 secs\n\nStatus code distribution:\n  [200]\t{responses} responses\n\n\n",
+        responses as f64 / total_s,
+        responses * 13,
+        responses - 1
+    )
+}
+
+/// A step of `hey -n 2000`: 2,000 answers in `total_s`, with its own p95 and mean.
+fn hey_step(total_s: f64, p95_s: f64, mean: &str) -> String {
+    hey(total_s, 2000, p95_s).replace("Average:\t0.0004", &format!("Average:\t{mean}"))
+}
+
+/// hey Ctrl-C'd after 1.4966 s and 40,368 answers (real run: `hey -n 1000000 -c 10`).
+fn hey_cut() -> String {
+    hey(1.4966, 40_368, 0.0014)
+}
+
+#[test]
+fn a_hey_run_stopped_with_ctrl_c_short_of_its_n_is_not_a_go() {
+    // Alone, the summary looks whole: every rule passes, GO.
+    let dir = TestDir::new();
+    dir.write("run/hey.txt", hey_cut());
+    let run = dir.path().join("run");
+    let (code, out, stderr) = check(&dir, &run);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{stderr}");
+
+    // The command saved beside it asked for 1,000,000 (10 workers × 100,000): the
+    // run sent 40,368, 4.04 % of them.
+    let line = format!("hey -n 1000000 -c 10 {URL} > hey.txt");
+    dir.write("run/run.sh", format!("#!/bin/sh\n{line}\n"));
+    let (_, out, stderr) = check(&dir, &run);
+    assert_eq!(out["verdict"], "CONDITIONAL", "{stderr}");
+    let h = headline(&out);
+    assert!(h.contains("incomplete data: the run stopped early"), "{h}");
+    assert!(
+        h.contains("hey was started for 1000000 requests") && h.contains("and sent 40368"),
+        "{h}"
+    );
+    assert!(h.contains("cover 4% of the planned run"), "{h}");
+
+    // A plan the run met (-n 42,000 at 10 workers: 40,368 ≥ 95 % of 42,000 = 39,900)
+    // is a finished run.
+    dir.write(
+        "run/run.sh",
+        format!("hey -n 42000 -c 10 {URL} > hey.txt\n"),
+    );
+    let (_, out, stderr) = check(&dir, &run);
+    assert_eq!(out["verdict"], "GO", "{stderr}");
+}
+
+#[test]
+fn a_hey_run_stopped_with_ctrl_c_short_of_its_z_length_is_not_a_go() {
+    // Echoed above the summary: `-z 30s`, and hey's Total says 1.4966 s: 4.99 %.
+    let dir = TestDir::new();
+    let text = format!("$ hey -z 30s -c 10 {URL}\n{}", hey_cut());
+    dir.write("run/c10.txt", text);
+    let (_, out, stderr) = check(&dir, &dir.path().join("run"));
+    assert_eq!(out["verdict"], "CONDITIONAL", "{stderr}");
+    let h = headline(&out);
+    assert!(
+        h.contains("hey was started for 30 s by the command echoed above the output")
+            && h.contains("ran 1.50 s")
+            && h.contains("cover 5% of the planned run"),
+        "{h}"
+    );
+}
+
+/// ab's output Ctrl-C'd before its first progress line (`-n 5000000`: its progress
+/// comes each 500,000): ab prints its results for the 2,774 requests done, and no
+/// `Completed`/`Finished` line tells it from a finished run.
+const AB_CUT: &str = "This is ApacheBench, Version 2.3 <$Revision$>
+Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/
+Licensed to The Apache Software Foundation, http://www.apache.org/
+
+Benchmarking 127.0.0.1 (be patient)
+
+
+Server Software:        
+Server Hostname:        127.0.0.1
+Server Port:            18222
+
+Document Path:          /api/v1/agents
+Document Length:        13 bytes
+
+Concurrency Level:      10
+Time taken for tests:   0.299 seconds
+Complete requests:      2774
+Failed requests:        0
+Total transferred:      335654 bytes
+HTML transferred:       36062 bytes
+Requests per second:    9270.71 [#/sec] (mean)
+Time per request:       1.079 [ms] (mean)
+Time per request:       0.108 [ms] (mean, across all concurrent requests)
+Transfer rate:          1095.46 [Kbytes/sec] received
+
+Connection Times (ms)
+              min  mean[+/-sd] median   max
+Connect:        0    0   0.6      0       5
+Processing:     0    1   0.9      0       7
+Waiting:        0    1   0.9      0       7
+Total:          0    1   1.1      1       8
+
+Percentage of the requests served within a certain time (ms)
+  50%      1
+  66%      1
+  75%      1
+  80%      1
+  90%      3
+  95%      4
+  98%      4
+  99%      5
+ 100%      8 (longest request)
+";
+
+#[test]
+fn an_ab_run_stopped_before_its_first_progress_line_is_not_a_go_when_its_n_is_kept() {
+    let dir = TestDir::new();
+    let run = dir.path().join("run");
+    let cases = [
+        // Echoed above the output: 2,774 of 5,000,000 (0.055 %).
+        (
+            format!("$ ab -n 5000000 -c 10 {URL}\n{AB_CUT}"),
+            None,
+            Some((
+                "ab was started for 5000000 requests",
+                "less than 1% of the planned run",
+            )),
+        ),
+        // Saved beside it; `-t 30` with ab's 50,000 requests: 0.299 s and 2,774 both
+        // fall short; it was nearer its count (5.5 %) than its time (1.0 %).
+        (
+            AB_CUT.to_string(),
+            Some(format!("ab -t 30 -c 10 {URL} > ab.txt 2>&1")),
+            Some((
+                "ab was started for 30 s or 50000 requests, whichever comes first,",
+                "cover 6% of the planned run",
+            )),
+        ),
+        // `-t 30 -n 2774`: ab stops at its count, which it reached: finished.
+        (
+            AB_CUT.to_string(),
+            Some(format!("ab -t 30 -n 2774 -c 10 {URL} > ab.txt")),
+            None,
+        ),
+        // No command kept: nothing tells it, as before.
+        (AB_CUT.to_string(), None, None),
+    ];
+    for (text, cmd, stopped) in cases {
+        let _ = std::fs::remove_file(run.join("cmd.txt"));
+        dir.write("run/ab.txt", &text);
+        if let Some(cmd) = &cmd {
+            dir.write("run/cmd.txt", format!("{cmd}\n"));
+        }
+        let (_, out, stderr) = check(&dir, &run);
+        let h = headline(&out);
+        match stopped {
+            Some((why, share)) => {
+                assert_eq!(out["verdict"], "CONDITIONAL", "{cmd:?}: {stderr}");
+                assert!(h.contains(why) && h.contains("and sent 2774"), "{h}");
+                assert!(h.contains(share), "{h}");
+            }
+            None => assert_eq!(out["verdict"], "GO", "{cmd:?}: {h}"),
+        }
+    }
+}
+
+/// siege 4.0.7's JSON summary, Ctrl-C'd 1.51 s into `siege -r 200000 -c 5`.
+const SIEGE_CUT: &str = "{\t\"transactions\":\t\t\t       13506,
+\t\"availability\":\t\t\t      100.00,
+\t\"elapsed_time\":\t\t\t        1.51,
+\t\"data_transferred\":\t\t        0.17,
+\t\"response_time\":\t\t        0.00,
+\t\"transaction_rate\":\t\t     8944.37,
+\t\"throughput\":\t\t\t        0.11,
+\t\"concurrency\":\t\t\t        4.81,
+\t\"successful_transactions\":\t       13506,
+\t\"failed_transactions\":\t\t           0,
+\t\"longest_transaction\":\t\t        0.02,
+\t\"shortest_transaction\":\t\t        0.00
+}
+";
+
+#[test]
+fn a_siege_run_cut_short_of_its_reps_or_time_is_incomplete() {
+    let dir = TestDir::new();
+    let run = dir.path().join("run");
+    dir.write("run/siege.txt", SIEGE_CUT);
+    let incomplete = |cmd: &str| -> Option<String> {
+        dir.write("run/cmd.txt", format!("{cmd}\n"));
+        let (_, out, stderr) = check(&dir, &run);
+        assert!(out["verdict"].is_string(), "{stderr}");
+        let h = headline(&out);
+        h.contains("incomplete data: the run stopped early")
+            .then_some(h)
+    };
+    // 200,000 reps × 5 users = 1,000,000 requests; 13,506 sent (1.35 %).
+    let h = incomplete(&format!("siege -r 200000 -c 5 {URL} > siege.txt 2>&1")).unwrap();
+    assert!(
+        h.contains("siege was started for 200000 repetitions by 5 users (1000000 requests)")
+            && h.contains("and sent 13506")
+            && h.contains("cover 1% of the planned run"),
+        "{h}"
+    );
+    // `--time=2M` = 120 s; it ran 1.51 s (1.26 %).
+    let h = incomplete(&format!("siege --concurrent=5 --time=2M {URL}")).unwrap();
+    assert!(
+        h.contains("siege was started for 120 s") && h.contains("ran 1.51 s"),
+        "{h}"
+    );
+    // 2,701 × 5 = 13,505 ≤ 13,506: finished. A `-r` without `-c` (siege's default is
+    // its siegerc's) and a URL file are not judged.
+    for whole in [
+        format!("siege -r 2701 -c 5 {URL}"),
+        format!("siege -r 200000 {URL}"),
+        format!("siege -r 200000 -c 5 -f urls.txt {URL}"),
+    ] {
+        assert_eq!(incomplete(&whole), None, "{whole}");
+    }
+}
+
+/// `verdict_stages = ["02"]` for the dir `02_peak-load/`: stage names leave the
+/// ordering number out, so the entry named no stage and every stage decided (at
+/// most CONDITIONAL, exit 0: a CI gate passed). It is refused, with the names to write.
+#[test]
+fn a_verdict_stage_written_as_its_dir_s_ordering_number_is_refused_with_the_names() {
+    let dir = TestDir::new();
+    for (stage, p95, mean) in [
+        ("01_baseline", 0.003, "0.0007"),
+        ("02_peak-load", 0.0018, "0.0005"),
+    ] {
+        dir.write(&format!("run/{stage}/hey.txt"), hey_step(0.15, p95, mean));
+    }
+    for sla in [
+        "[global]\nverdict_stages = [\"02\"]\nrules = [\"p(95) < 500ms\"]\n",
+        "[global]\nrules = [\"p(95) < 500ms\"]\n[stage.02]\nrules = [\"error_rate < 1%\"]\n",
+    ] {
+        let sla = dir.write("sla.toml", sla);
+        let (code, out, stderr) = check_json(&dir.path().join("run"), &sla, &[]);
+        assert_eq!(code, 2, "{out}");
+        assert!(
+            stderr.contains("is a stage dir's ordering number")
+                && stderr.contains("(stages: baseline, peak_load)"),
+            "{stderr}"
+        );
+    }
+    // The name itself decides.
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak_load\"]\nrules = [\"p(95) < 500ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{stderr}");
+}
+
+/// Three steps of `hey -n 2000` (hey sends exactly its `-n`): each stage holds 2,000
+/// requests without a failure, and their own latencies differ (p95 3 ms, 1.8 ms,
+/// 2.3 ms; means from Requests/sec). That is no copy of one result set: the audit
+/// called it a suspect double count and the verdict CONDITIONAL.
+#[test]
+fn steps_of_a_tool_run_for_a_count_are_not_a_double_count() {
+    let dir = TestDir::new();
+    let steps = [
+        ("01_baseline", 0.1527, 0.003, "0.0007"),
+        ("02_peak-load", 0.098, 0.0018, "0.0005"),
+        ("03_soak", 0.1106, 0.0023, "0.0006"),
+    ];
+    for (stage, total, p95, mean) in steps {
+        dir.write(&format!("run/{stage}/hey.txt"), hey_step(total, p95, mean));
+    }
+    let (code, out, stderr) = check(&dir, &dir.path().join("run"));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out["verdict"], "GO", "{}", headline(&out));
+}
