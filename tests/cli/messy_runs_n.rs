@@ -10,7 +10,14 @@ use serde_json::Value;
 use super::common::{analyze_json, check_rules, TestDir};
 
 /// One row of a dashboard's `statistics.json` (JMeter 5.6's keys).
-fn dashboard_row(label: &str, n: u64, errors: u64, mean: f64, p95: f64, rps: f64) -> String {
+pub(crate) fn dashboard_row(
+    label: &str,
+    n: u64,
+    errors: u64,
+    mean: f64,
+    p95: f64,
+    rps: f64,
+) -> String {
     format!(
         "\"{label}\": {{\"transaction\": \"{label}\", \"sampleCount\": {n}, \"errorCount\": \
          {errors}, \"errorPct\": {:.3}, \"meanResTime\": {mean:.1}, \"medianResTime\": \

@@ -319,3 +319,41 @@ fn steps_of_a_tool_run_for_a_count_are_not_a_double_count() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(out["verdict"], "GO", "{}", headline(&out));
 }
+
+/// A dashboard (`statistics.json`) whose plan has a sampler truly named `Step-1` beside
+/// `Step` (a second step of a flow): its row was taken for a sub-result of `Step` and
+/// left out, 900 of the run's 2,000 samples. JMeter numbers a sample's sub-results from
+/// `-0`, one of each per sample: without a `Step-0` row (or with more samples than
+/// `Step`), `Step-1` is a sampler of its own and is kept; `Home-0`/`Home-1` beside
+/// `Home` are still sub-results.
+#[test]
+fn a_dashboard_sampler_named_like_a_sub_result_is_kept() {
+    use super::common::analyze_json;
+    use super::messy_runs_n::dashboard_row;
+    let dir = TestDir::new();
+    let (step, step1, home) = (600u64, 900u64, 500u64);
+    let span_s = 100.0;
+    let total = step + step1 + home * 3;
+    let rows = [
+        dashboard_row("Step", step, 6, 120.0, 250.0, step as f64 / span_s),
+        dashboard_row("Step-1", step1, 9, 80.0, 170.0, step1 as f64 / span_s),
+        dashboard_row("Home", home, 0, 50.0, 100.0, home as f64 / span_s),
+        dashboard_row("Home-0", home, 0, 20.0, 40.0, home as f64 / span_s),
+        dashboard_row("Home-1", home, 0, 30.0, 60.0, home as f64 / span_s),
+        dashboard_row("Total", total, 15, 70.0, 200.0, total as f64 / span_s),
+    ];
+    dir.write(
+        "run/report/statistics.json",
+        format!("{{\n{}\n}}\n", rows.join(",\n")),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run/report")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut keys: Vec<&str> = (report["stages"][0]["endpoints"].as_array().unwrap().iter())
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["Home", "Step", "Step-1"], "{report:#}");
+    // 600 + 900 + 500 samples; 6 + 9 errors.
+    assert_eq!(report["overall"]["requests"], step + step1 + home);
+    assert_eq!(report["overall"]["failures"], 15);
+}
