@@ -23,7 +23,9 @@ pub enum Caveat {
         stage: String,
         /// The thin percentiles, as `p95`.
         percentiles: Vec<String>,
-        /// The stage's requests.
+        /// The latencies they rest on.
+        samples: u64,
+        /// The stage's requests (more than `samples` when failed ones have no latency).
         requests: u64,
     },
     /// Stages without a time window: their throughput is unknown.
@@ -124,13 +126,25 @@ impl fmt::Display for Caveat {
             Caveat::ThinPercentiles {
                 stage,
                 percentiles,
+                samples,
                 requests,
-            } => write!(
-                f,
-                "stage \"{stage}\": {} rest on fewer samples than 10/(1−p) ({requests} \
-                 requests); treat them as rough",
-                percentiles.join(", ")
-            ),
+            } => {
+                let of = if samples >= requests {
+                    format!("{samples} requests")
+                } else {
+                    format!(
+                        "{samples} latencies: the other {} of its {requests} requests failed \
+                         without one",
+                        requests.saturating_sub(*samples)
+                    )
+                };
+                write!(
+                    f,
+                    "stage \"{stage}\": {} rest on fewer samples than 10/(1−p) ({of}); treat \
+                     them as rough",
+                    percentiles.join(", ")
+                )
+            }
             Caveat::NoTimeWindow { stages } => write!(
                 f,
                 "stage(s) {} have no time window (the source has no times, or --warmup, \

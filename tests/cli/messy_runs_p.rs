@@ -357,3 +357,31 @@ fn a_dashboard_sampler_named_like_a_sub_result_is_kept() {
     assert_eq!(report["overall"]["requests"], step + step1 + home);
     assert_eq!(report["overall"]["failures"], 15);
 }
+
+/// hey against a target killed part-way: 500 answers, then 1,000 connections refused.
+/// hey records no latency for an error, so its percentiles rest on the 500 answers:
+/// p99 needs 10 ÷ (1 − 0.99) = 1,000 samples. Counted by requests (1,500), the thin
+/// p99 went unsaid.
+#[test]
+fn a_thin_percentile_counts_the_latencies_it_rests_on_not_the_failed_requests() {
+    let dir = TestDir::new();
+    let text = hey(0.8, 500, 0.0014).replace(
+        "[200]\t500 responses\n",
+        &format!(
+            "[200]\t500 responses\n\nError distribution:\n  [1000]\tGet \"{URL}\": dial tcp \
+             127.0.0.1:18222: connect: connection refused\n"
+        ),
+    );
+    dir.write("run/hey.txt", text);
+    let (code, report, stderr) = super::common::analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 1500);
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains(
+            "p99 rest on fewer samples than 10/(1−p) (500 latencies: the other 1000 of its 1500 \
+             requests failed without one)"
+        ),
+        "{warnings}"
+    );
+}
