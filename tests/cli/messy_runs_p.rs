@@ -385,3 +385,52 @@ fn a_thin_percentile_counts_the_latencies_it_rests_on_not_the_failed_requests() 
         "{warnings}"
     );
 }
+
+/// An Artillery 2 run whose middle phase (5 s) is shorter than the report's 10 s
+/// periods: `low` 30 s at 5/s, `mid` 5 s at 10/s, `high` 30 s at 20/s (150 + 50 + 600
+/// = 800 arrivals). Its periods are counted from 0.1 s to 9.9 s of each slot, phases
+/// from the first request: slots 0–2 lie in `low` (50 each), slot 3 spans `mid` and
+/// `high` (50 + 100), slots 4–5 lie in `high` (200 each), slot 6 runs past its end
+/// (100). Stages `low` (150) and `high` (400) hold 550; the other 250 requests (slots
+/// 3 and 6) and the whole `mid` phase were in no stage without a word.
+#[test]
+fn artillery_requests_in_no_phase_stage_are_counted_and_said() {
+    use super::common::analyze_json;
+    use super::messy_runs_n::artillery2_report;
+    let dir = TestDir::new();
+    let periods = [
+        (50, 20.0),
+        (50, 20.0),
+        (50, 20.0),
+        (150, 30.0),
+        (200, 40.0),
+        (200, 40.0),
+        (100, 40.0),
+    ];
+    dir.write("run/report.json", artillery2_report(&periods));
+    dir.write(
+        "run/load.yml",
+        "config:\n  target: \"http://127.0.0.1:18222\"\n  phases:\n    - { duration: 30, \
+         arrivalRate: 5, name: low }\n    - { duration: 5, arrivalRate: 10, name: mid }\n    \
+         - { duration: 30, arrivalRate: 20, name: high }\nscenarios:\n  - flow:\n      - get:\n  \
+         \x20       url: \"/api/v1/agents\"\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages: Vec<(&str, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| (s["name"].as_str().unwrap(), s["requests"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        stages,
+        [("low", 150), ("high", 400)],
+        "{:#}",
+        report["sources"]
+    );
+    assert_eq!(report["overall"]["requests"], 800);
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("250 of the report's 800 requests (2 of its 7 periods) are in no stage")
+            && warnings.contains("no period lies inside phase(s) `mid`"),
+        "{warnings}"
+    );
+}
