@@ -120,6 +120,18 @@ pub enum Caveat {
     },
 }
 
+/// What thin percentiles rest on: `1200 requests`, or the latencies when failed
+/// requests have none.
+fn samples_of(samples: u64, requests: u64) -> String {
+    if samples >= requests {
+        return format!("{samples} requests");
+    }
+    format!(
+        "{samples} latencies: the other {} of its {requests} requests failed without one",
+        requests - samples
+    )
+}
+
 impl fmt::Display for Caveat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -128,23 +140,13 @@ impl fmt::Display for Caveat {
                 percentiles,
                 samples,
                 requests,
-            } => {
-                let of = if samples >= requests {
-                    format!("{samples} requests")
-                } else {
-                    format!(
-                        "{samples} latencies: the other {} of its {requests} requests failed \
-                         without one",
-                        requests.saturating_sub(*samples)
-                    )
-                };
-                write!(
-                    f,
-                    "stage \"{stage}\": {} rest on fewer samples than 10/(1−p) ({of}); treat \
-                     them as rough",
-                    percentiles.join(", ")
-                )
-            }
+            } => write!(
+                f,
+                "stage \"{stage}\": {} rest on fewer samples than 10/(1−p) ({}); treat them \
+                 as rough",
+                percentiles.join(", "),
+                samples_of(*samples, *requests)
+            ),
             Caveat::NoTimeWindow { stages } => write!(
                 f,
                 "stage(s) {} have no time window (the source has no times, or --warmup, \
