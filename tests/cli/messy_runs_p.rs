@@ -434,3 +434,41 @@ fn artillery_requests_in_no_phase_stage_are_counted_and_said() {
         "{warnings}"
     );
 }
+
+/// Artillery 2 against a fast target: every period's p50 is 0 ms (Artillery prints
+/// whole ms). A stage merged from two such periods had a p50 of rounding noise,
+/// printed `0.00000000000000954 µs`; below a nanosecond no tool measures, it is 0.
+#[test]
+fn a_merged_percentile_of_zeros_is_written_zero_not_rounding_noise() {
+    use super::messy_runs_n::artillery2_report;
+    let dir = TestDir::new();
+    // Two periods at 2/s (p50 0 ms), two at 20/s; the script's phases match (40 s, 440
+    // arrivals).
+    let report = artillery2_report(&[(20, 1.0), (20, 1.0), (200, 5.0), (200, 5.0)])
+        .replace("\"min\": 1,", "\"min\": 0,")
+        .replace(
+            "\"p50\": 0.5, \"median\": 0.5, \"p75\": 0.7",
+            "\"p50\": 0.0, \"median\": 0.0, \"p75\": 1.0",
+        )
+        .replace(
+            "\"p50\": 2.5, \"median\": 2.5",
+            "\"p50\": 0.0, \"median\": 0.0",
+        );
+    dir.write("run/report.json", report);
+    dir.write(
+        "run/load.yml",
+        "config:\n  target: \"http://127.0.0.1:18222\"\n  phases:\n    - { duration: 20, \
+         arrivalRate: 2, name: low }\n    - { duration: 20, arrivalRate: 20, name: high }\n\
+         scenarios:\n  - flow:\n      - get:\n          url: \"/api/v1/agents\"\n",
+    );
+    let o = super::common::headroom(&["analyze", dir.path().join("run").to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let low = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("low "))
+        .unwrap_or_else(|| panic!("no stage low: {out}{}", String::from_utf8_lossy(&o.stderr)));
+    let cells: Vec<&str> = low.split_whitespace().collect();
+    // low 2/s 40 <req/s> 0 ms <p95> …: the p50 cell is `0 ms`.
+    assert_eq!(&cells[4..6], ["0", "ms"], "{low}");
+    assert!(!out.contains("0.0000"), "{out}");
+}
