@@ -472,3 +472,59 @@ fn a_merged_percentile_of_zeros_is_written_zero_not_rounding_noise() {
     assert_eq!(&cells[4..6], ["0", "ms"], "{low}");
     assert!(!out.contains("0.0000"), "{out}");
 }
+
+/// Three steps of `hey -z 3s` at 10, 20 and 40 users against `headroom target`, the
+/// target killed 1.5 s into the last: 48,282 answers and 38,944 connections refused
+/// (hey keeps dialling the closed port). The verdict was NO-GO (44.6 % errors), but
+/// the analysis read the stage as a load level: "past the peak, more users lose
+/// capacity" and "a connection limit … is reached; raise the server's connection
+/// limits". Both now say a server that stopped mid-stage looks the same.
+#[test]
+fn a_target_killed_mid_step_is_not_read_as_a_load_level_alone() {
+    use super::common::analyze_json;
+    let dir = TestDir::new();
+    dir.write("run/01_step_10users/hey.txt", hey(3.0, 81_521, 0.0007));
+    dir.write("run/02_step_20users/hey.txt", hey(3.0, 90_060, 0.0015));
+    let killed = hey(3.0, 48_282, 0.0036).replace(
+        "[200]\t48282 responses\n",
+        &format!(
+            "[200]\t48282 responses\n\nError distribution:\n  [38944]\tGet \"{URL}\": dial tcp \
+             127.0.0.1:18222: connect: connection refused\n  [1]\tGet \"{URL}\": read tcp \
+             127.0.0.1:34472->127.0.0.1:18222: read: connection reset by peer\n"
+        ),
+    );
+    dir.write("run/03_step_40users/hey.txt", killed);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // 38,945 of 87,227 failed: 44.6 %.
+    let last = &report["stages"][2];
+    assert_eq!(
+        (last["requests"].as_u64(), last["failures"].as_u64()),
+        (Some(87_227), Some(38_945))
+    );
+    let retro = (report["capacity"]["breaking_points"]
+        .as_array()
+        .unwrap()
+        .iter())
+    .find(|b| b["criterion"] == "retrograde")
+    .unwrap_or_else(|| panic!("{:#}", report["capacity"]));
+    let evidence = retro["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("the 40 users stage failed 44.6% of its requests: a server that stopped"),
+        "{evidence}"
+    );
+    let hint = (report["bottlenecks"].as_array().unwrap().iter())
+        .find(|h| h["rule"] == "connection_limits")
+        .unwrap_or_else(|| panic!("{:#}", report["bottlenecks"]));
+    assert!(
+        hint["hypothesis"]
+            .as_str()
+            .unwrap()
+            .contains("crashed, was killed or restarted")
+            && hint["recommendation"]
+                .as_str()
+                .unwrap()
+                .starts_with("check the server's logs"),
+        "{hint:#}"
+    );
+}
