@@ -28,7 +28,8 @@
 //!   part merged into the source (a result set, a dir of summaries) keeps its own
 //!   total: two parts at the same load with the same requests and failures, endpoint
 //!   by endpoint, are the same requests counted twice — `impossible` when their latencies match too,
-//!   else `suspect`.
+//!   else `suspect` — unless they are different stages whose own latencies differ (a
+//!   tool run for a count, `hey -n 2000`, sends that many requests at every stage).
 //!
 //! - `stage_gap` (`stage_gap.rs`): a stage whose window is mostly a spell without a
 //!   request holds two runs read as one — `suspect`.
@@ -412,6 +413,11 @@ fn stage_totals(stages: &[Stage], overall: &Stage) -> Option<AuditFinding> {
 fn part_totals(parts: &[SourcePart], overall: &Stage, sharded: bool) -> Option<AuditFinding> {
     let same_latency =
         |a: &SourcePart, b: &SourcePart| a.latency_ms.0.is_some() && a.latency_ms == b.latency_ms;
+    // Stages of a tool run for a count (`hey -n 2000`, `ab -n`, `siege -r`) hold the
+    // same requests, often without failures; their own latencies tell them apart.
+    let other_latency = |a: &SourcePart, b: &SourcePart| {
+        a.latency_ms.0.is_some() && b.latency_ms.0.is_some() && a.latency_ms != b.latency_ms
+    };
     let (a, b) = parts.iter().enumerate().find_map(|(i, a)| {
         parts[i + 1..]
             .iter()
@@ -422,6 +428,7 @@ fn part_totals(parts: &[SourcePart], overall: &Stage, sharded: bool) -> Option<A
                     && a.failures == b.failures
                     && a.endpoints == b.endpoints
                     && (!sharded || same_latency(a, b))
+                    && (a.stages == b.stages || !other_latency(a, b))
             })
             .map(|b| (a, b))
     })?;

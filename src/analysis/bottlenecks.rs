@@ -163,6 +163,12 @@ fn failure_patterns(a: &Analysis, s: &StageReport, out: &mut Vec<Hint>) {
         if k == 0 || rate < 0.001 {
             continue;
         }
+        let (hypothesis, recommendation) = match rule {
+            "connection_limits" if outage(rate, k, s.figures.failures) => {
+                (SERVER_GONE.0, SERVER_GONE.1)
+            }
+            _ => (hypothesis, recommendation),
+        };
         out.push(Hint {
             rule: rule.into(),
             severity: if rate >= 0.01 {
@@ -185,6 +191,26 @@ fn failure_patterns(a: &Analysis, s: &StageReport, out: &mut Vec<Hint>) {
         });
     }
 }
+
+/// True when refused or broken connections (`k`, the share `rate` of the stage's
+/// requests) are most of the stage's `failures` and a tenth of its requests or more:
+/// what a server that stopped mid-stage leaves, as much as a connection limit.
+fn outage(rate: f64, k: u64, failures: u64) -> bool {
+    rate >= 0.1 && 2 * k >= failures
+}
+
+/// The connection-limits hint's hypothesis and recommendation when the failures may be
+/// a server that stopped ([`outage`]).
+const SERVER_GONE: (&str, &str) = (
+    "the server stopped taking connections during the stage — it crashed, was killed or \
+     restarted (a refused connection means nothing listened on the port; a broken one, that \
+     it went away mid-request) — or a connection limit (listen backlog, max connections, file \
+     descriptors, a proxy's pool) is reached; if it stopped, this stage measured an outage, \
+     not a load level it sustains",
+    "check the server's logs and restarts for this stage first (a crash, an OOM kill, a \
+     deploy); if it ran throughout, raise its or the proxy's connection limits (backlog, max \
+     connections, ulimit -n), or reuse connections",
+);
 
 /// A long tail: p99 far above the median with enough samples to trust it.
 fn tail_amplification(s: &StageReport, out: &mut Vec<Hint>) {

@@ -170,7 +170,9 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
     let primary = run.primary();
     let mut warnings = Vec::new();
     for s in stages {
-        sample_size_warning(&s.name, &s.figures, &mut warnings);
+        let stage = primary.and_then(|src| src.stages.iter().find(|t| t.name == s.name));
+        let samples = stage.map_or(s.figures.requests, latency_samples);
+        sample_size_warning(&s.name, &s.figures, samples, &mut warnings);
     }
     if let Some(src) = primary {
         let windowless: Vec<&str> = src
@@ -460,10 +462,23 @@ fn time_points(series: &TimeSeries, origin_ms: i64, window: Option<(i64, i64)>) 
         .collect()
 }
 
-/// Warns when a reported percentile rests on fewer than 10 ÷ (1 − p) samples (only
-/// percentiles the report shows: one the data cannot give is not warned about).
-fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<Caveat>) {
-    let n = figures.requests;
+/// The latencies a stage's percentiles rest on: its aggregate's, else its request
+/// endpoints' (a failed request a tool records no latency for is not among them).
+fn latency_samples(stage: &Stage) -> u64 {
+    match &stage.aggregate {
+        Some(a) => a.latency.count(),
+        None => (stage.endpoints.values())
+            .filter(|e| !e.transaction)
+            .map(|e| e.latency.count())
+            .sum(),
+    }
+}
+
+/// Warns when a reported percentile rests on fewer than 10 ÷ (1 − p) samples
+/// (`samples`: the latencies it rests on; only percentiles the report shows: one the
+/// data cannot give is not warned about).
+fn sample_size_warning(scope: &str, figures: &ScopeReport, samples: u64, out: &mut Vec<Caveat>) {
+    let n = samples;
     let l = &figures.latency_ms;
     let shown = [l.p50, l.p90, l.p95, l.p99, l.p999];
     let thin: Vec<String> = REPORT_PERCENTILES
@@ -478,7 +493,8 @@ fn sample_size_warning(scope: &str, figures: &ScopeReport, out: &mut Vec<Caveat>
         out.push(Caveat::ThinPercentiles {
             stage: scope.to_string(),
             percentiles: thin,
-            requests: n,
+            samples: n,
+            requests: figures.requests,
         });
     }
 }

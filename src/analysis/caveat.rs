@@ -23,7 +23,9 @@ pub enum Caveat {
         stage: String,
         /// The thin percentiles, as `p95`.
         percentiles: Vec<String>,
-        /// The stage's requests.
+        /// The latencies they rest on.
+        samples: u64,
+        /// The stage's requests (more than `samples` when failed ones have no latency).
         requests: u64,
     },
     /// Stages without a time window: their throughput is unknown.
@@ -118,18 +120,32 @@ pub enum Caveat {
     },
 }
 
+/// What thin percentiles rest on: `1200 requests`, or the latencies when failed
+/// requests have none.
+fn samples_of(samples: u64, requests: u64) -> String {
+    if samples >= requests {
+        return format!("{samples} requests");
+    }
+    format!(
+        "{samples} latencies: the other {} of its {requests} requests failed without one",
+        requests - samples
+    )
+}
+
 impl fmt::Display for Caveat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Caveat::ThinPercentiles {
                 stage,
                 percentiles,
+                samples,
                 requests,
             } => write!(
                 f,
-                "stage \"{stage}\": {} rest on fewer samples than 10/(1−p) ({requests} \
-                 requests); treat them as rough",
-                percentiles.join(", ")
+                "stage \"{stage}\": {} rest on fewer samples than 10/(1−p) ({}); treat them \
+                 as rough",
+                percentiles.join(", "),
+                samples_of(*samples, *requests)
             ),
             Caveat::NoTimeWindow { stages } => write!(
                 f,

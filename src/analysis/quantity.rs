@@ -76,13 +76,18 @@ pub fn format_quantity(kind: UnitKind, value: f64) -> String {
     }
 }
 
+/// Latencies below this (1 ns, in ms) are written `0 ms`.
+const SUB_NANOSECOND_MS: f64 = 1e-6;
+
 /// A latency: µs below 1 ms, ms below 1 s, s above, three significant digits
 /// (`450 ms`, `1.2 s`, `2.55 s`, `850 µs`).
 pub fn format_ms(ms: f64) -> String {
     if !ms.is_finite() {
         return "n/a".to_string();
     }
-    if ms == 0.0 {
+    // Below a nanosecond is no latency a tool measures: the rounding noise of a
+    // merge of summaries whose percentiles are all 0 (`9.54e-18 ms`).
+    if ms.abs() < SUB_NANOSECOND_MS {
         return "0 ms".to_string();
     }
     // Decide on the rounded value, so that 999.7 ms is written `1 s`, not `1000 ms`.

@@ -21,7 +21,9 @@
 //!   ends, `Finished N requests` on its error stream: a capture of that stream with
 //!   progress lines and no `Finished` line is a run interrupted (Ctrl-C) part-way,
 //!   so the data is incomplete (`interrupted`). A capture of the output alone holds
-//!   neither line, finished or not.
+//!   neither line, finished or not; nor does a run interrupted before its first progress
+//!   line: a command line kept with the output (`planned.rs`) whose `-n` the run fell far
+//!   short of makes it incomplete too.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
 //!   per row (and no row for a failed connect), so alone every row counts as answered
@@ -353,6 +355,10 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
         merged: false,
         co_corrected: false,
     });
+    if s.stopped_early.is_none() {
+        let preface = text.split("This is ApacheBench").next().unwrap_or("");
+        s.stopped_early = super::planned::ab(path, preface, requests, s.duration_s);
+    }
     let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
     ep.bytes_received = bytes;
     let line = failed_line;

@@ -23,7 +23,7 @@ pub mod console;
 mod phases;
 mod script;
 
-pub use phases::MIXED_LOADS;
+pub use phases::{IN_NO_STAGE, MIXED_LOADS};
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -208,17 +208,23 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
 }
 
 /// hey's `-c` from its command line, echoed above the summary or saved beside it
-/// (`hey_command.rs`), as the summary's users, noted.
+/// (`hey_command.rs`), as the summary's users, noted; and whether the run did far less
+/// than the command's `-n` or `-z` (interrupted).
 fn users_from_command(path: &Path, text: &str, s: &mut ToolSummary) {
     let preface = text
         .split("\nSummary:")
         .next()
         .filter(|p| p.len() < text.len());
-    if let Some((users, from)) = super::hey_command::users(path, preface.unwrap_or("")) {
-        s.users = Some(users);
-        s.notes.push(format!(
-            "{}: hey prints no -c; its {users} users are read from {from}",
-            path.display()
-        ));
-    }
+    let Some(cmd) = super::hey_command::command(path, preface.unwrap_or("")) else {
+        return;
+    };
+    s.users = Some(cmd.users);
+    s.notes.push(format!(
+        "{}: hey prints no -c; its {} users are read from {}",
+        path.display(),
+        cmd.users,
+        cmd.from
+    ));
+    let requests = s.endpoints.iter().map(|e| e.requests).sum();
+    s.stopped_early = super::hey_command::stopped_early(path, &cmd, requests, s.duration_s);
 }

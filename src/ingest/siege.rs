@@ -18,6 +18,9 @@
 //! * Cut short: a JSON block without its closing `}`, or a text block without the
 //!   `Transactions:`, `Failed transactions:` and `Shortest transaction:` (its last) lines
 //!   siege always prints, is refused — what was cut may be the failures.
+//! * Interrupted (Ctrl-C), siege prints its summary all the same: a command line kept
+//!   with the output whose `-r` or `-t` the run fell far short of makes it incomplete
+//!   (`planned.rs`).
 //! * `siege.log` is append-only, one row per run: with `--from`/`--to` the last row
 //!   whose time falls in `[from, to]` is read, else the last row; a note names the
 //!   row taken and how many runs the file holds. siege writes the row when the run
@@ -52,7 +55,7 @@ pub const TEXT: FormatSpec = FormatSpec {
     tool: "siege",
     sniff: Sniff::Content(|h| sniff(h.text)),
     reads_gzip: false,
-    reader: Reader::Summary(|p, _| read_console(p).and_then(|f| summarise(p, f))),
+    reader: Reader::Summary(|p, _| read_text(p)),
     splittable: false,
     notes: &[],
     detected_by: "Transactions/Availability figures (text) or siege's JSON block; its banner, verbose request lines or socket errors ahead of them",
@@ -127,6 +130,21 @@ fn socket_errors(text: &str) -> Vec<String> {
         .filter(|l| l.contains("socket:") && (l.contains("error") || l.contains("alert")))
         .map(|l| l.rsplit_once("] ").map_or(l, |(_, m)| m).trim().to_string())
         .collect()
+}
+
+/// siege's console summary, and whether the run did far less than the command line
+/// kept with it asked (`planned.rs`).
+fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
+    let mut s = read_console(path).and_then(|f| summarise(path, f))?;
+    let text = read_file_text(path)?;
+    let start = ["{", "Transactions:", "** SIEGE", "Lifting the server siege"]
+        .iter()
+        .filter_map(|m| text.find(m))
+        .min()
+        .unwrap_or(text.len());
+    let requests = s.endpoints.iter().map(|e| e.requests).sum();
+    s.stopped_early = super::planned::siege(path, &text[..start], requests, s.duration_s);
+    Ok(s)
 }
 
 fn read_console(path: &Path) -> Result<Figures, Problem> {

@@ -395,7 +395,12 @@ impl SourcePart {
             Some(a) => a.failures,
             None => rows.iter().map(|e| e.failures).sum(),
         };
-        let latency = o.aggregate.as_ref().map(|a| &a.latency);
+        // The tool's own whole figures, or its one endpoint's (a console summary).
+        let latency = match (&o.aggregate, rows.as_slice()) {
+            (Some(a), _) => Some(&a.latency),
+            (None, [one]) => Some(&one.latency),
+            (None, _) => None,
+        };
         SourcePart {
             stages: src.stages.iter().map(|s| s.name.clone()).collect(),
             users: src.stages.iter().map(|s| s.users).collect(),

@@ -10,7 +10,14 @@ use serde_json::Value;
 use super::common::{analyze_json, check_rules, TestDir};
 
 /// One row of a dashboard's `statistics.json` (JMeter 5.6's keys).
-fn dashboard_row(label: &str, n: u64, errors: u64, mean: f64, p95: f64, rps: f64) -> String {
+pub(crate) fn dashboard_row(
+    label: &str,
+    n: u64,
+    errors: u64,
+    mean: f64,
+    p95: f64,
+    rps: f64,
+) -> String {
     format!(
         "\"{label}\": {{\"transaction\": \"{label}\", \"sampleCount\": {n}, \"errorCount\": \
          {errors}, \"errorPct\": {:.3}, \"meanResTime\": {mean:.1}, \"medianResTime\": \
@@ -217,7 +224,7 @@ fn of_two_tools_runs_of_the_same_size_the_one_with_a_p95_leads() {
 /// stepped run in 10 s periods from `T0`: each period's virtual users created (one
 /// request each, all 200) and p95; the periods' requests counted from 0.1 s to 9.9 s
 /// into their slot, as Artillery stamps them. The report lists no phases.
-fn artillery2_report(periods: &[(u64, f64)]) -> String {
+pub(crate) fn artillery2_report(periods: &[(u64, f64)]) -> String {
     let t0: u64 = 1_800_000_000_000;
     let counters = |n: u64| {
         format!(

@@ -374,6 +374,10 @@ fn bracketed_onset(
     }
 }
 
+/// A stage past the peak failing this share of its requests or more may be a server
+/// that stopped mid-stage, not capacity lost to load: the evidence says so.
+const STOPPED_SERVER_ERRORS: f64 = 0.1;
+
 /// Retrograde throughput: goodput falls at least [`RETROGRADE_DROP`] below the best so
 /// far while load grows. `None` when it never does.
 pub fn retrograde(points: &[LoadPoint]) -> Option<BreakingPoint> {
@@ -393,6 +397,14 @@ pub fn retrograde(points: &[LoadPoint]) -> Option<BreakingPoint> {
                 points[p].users
             };
             let drop = 1.0 - points[i].goodput_rps / points[p].goodput_rps;
+            let failing = (points[i].error_rate >= STOPPED_SERVER_ERRORS).then(|| {
+                format!(
+                    "; the {} users stage failed {} of its requests: a server that stopped \
+                     or restarted mid-stage falls the same way, so check it ran throughout",
+                    fmt_users(points[i].users),
+                    format_percent(points[i].error_rate)
+                )
+            });
             return Some(BreakingPoint {
                 criterion: Criterion::Retrograde,
                 users: Some(estimate),
@@ -402,13 +414,14 @@ pub fn retrograde(points: &[LoadPoint]) -> Option<BreakingPoint> {
                 throughput_rps: Some(points[p].goodput_rps),
                 evidence: format!(
                     "goodput falls from {} at {} users to {} at {} users (−{:.0}%) while load \
-                     grows: past the peak, more users lose capacity; peak ≈ {} users",
+                     grows: past the peak, more users lose capacity; peak ≈ {} users{}",
                     format_rate(points[p].goodput_rps),
                     fmt_users(points[p].users),
                     format_rate(points[i].goodput_rps),
                     fmt_users(points[i].users),
                     drop * 100.0,
-                    fmt_users(estimate)
+                    fmt_users(estimate),
+                    failing.unwrap_or_default()
                 ),
             });
         }

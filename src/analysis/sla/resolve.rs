@@ -99,6 +99,24 @@ pub(super) fn resolve<'a>(
             _ => return Err(several(name, &spelled, known, kind, line)),
         }
     }
+    if !matches!(kind, Kind::Endpoint)
+        && !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_digit())
+    {
+        // `02` for the dir `02_peak-load`: stage names drop the dir's ordering number,
+        // so the entry names nothing; skipping it would judge the verdict on the other
+        // stages (or all of them) as if the user had chosen.
+        return Err(SlaError {
+            line,
+            message: format!(
+                "{} is a stage dir's ordering number, but stage names leave it out \
+                 (`02_peak-load/` is the stage `peak_load`), so it names no stage: write the \
+                 stage's name{}",
+                kind.section(name),
+                known_list(known, "stages")
+            ),
+        });
+    }
     let mut near = typos_of(name, known);
     if near.is_empty() && !matches!(kind, Kind::Endpoint) {
         // `peak` for the data's `peak_load`: rules the user meant for that stage.

@@ -207,6 +207,10 @@ fn inferred_steps(periods: &[Period]) -> Option<(String, Vec<Phase>)> {
 /// makes it a warning.
 pub const MIXED_LOADS: &str = "Artillery's report lists no phases, and";
 
+/// How the note on requests in report periods no phase stage holds says so (a run
+/// warning, where the verdict is read).
+pub const IN_NO_STAGE: &str = "are in no stage: Artillery counts requests per 10 s period";
+
 /// Replaces the one whole-run stage of an Artillery source with its phases' stages,
 /// when the plan leaves the stages to the data and the report lists phases and
 /// periods that fall inside them.
@@ -254,10 +258,24 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
     // Phases run from the first request, not from the clock's 10 s slot it fell in.
     let mut t = first.counted_ms.0;
     let mut stages = Vec::new();
+    let mut in_a_stage = vec![false; periods.len()];
+    let mut unheld = Vec::new();
     for (i, phase) in phases.iter().enumerate() {
         let (a, b) = (t, t + phase.duration_ms);
         t = b;
         let Some(rate) = phase.rate else { continue };
+        let inside = |p: &Period| p.counted_ms.0 >= a - 10 && p.counted_ms.1 <= b + 10;
+        for (j, p) in periods.iter().enumerate() {
+            in_a_stage[j] |= inside(p);
+        }
+        if !periods.iter().any(inside) {
+            unheld.push(
+                phase
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("phase {}", i + 1)),
+            );
+        }
         // `--warmup` trims the phase's start, `--from`/`--to` keep the periods inside.
         let kept = |p: &Period| {
             let (start, end) = p.counted_ms;
@@ -282,6 +300,8 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
         return;
     }
     src.notes.extend(script);
+    src.notes
+        .extend(outside_stages(&periods, &in_a_stage, &unheld));
     if inferred {
         for stage in &mut stages {
             stage.window_basis = "load step inferred from Artillery's periods (vusers.created \
@@ -291,11 +311,13 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
     }
     src.notes.extend((!inferred).then(|| {
         format!(
-            "{} of Artillery's {} phases have a constant arrival rate: each is a stage (open \
-         model, its arrival rate beside it), holding the intermediate periods inside it; \
-         their latency percentiles are merged from the periods' summaries (approximate)",
-            stages.len(),
-            phases.len()
+            "{} of Artillery's {} phases have a constant arrival rate: each that holds a whole \
+         report period is a stage (open model, its arrival rate beside it), holding the \
+         intermediate periods inside it ({} stage(s)); their latency percentiles are merged \
+         from the periods' summaries (approximate)",
+            phases.iter().filter(|p| p.rate.is_some()).count(),
+            phases.len(),
+            stages.len()
         )
     }));
     // The phases honour the time flags: what the whole-run stage said of them is moot.
@@ -303,6 +325,41 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
         src.notes.retain(|n| n != why);
     }
     src.stages = stages;
+}
+
+/// What the report says of the requests in report periods no constant phase holds
+/// wholly (a period spanning two phases, or in a ramp or pause), and of the constant
+/// phases no period lies inside (shorter than Artillery's 10 s periods): they are in
+/// the overall figures only. `None` when every period is a stage's.
+fn outside_stages(periods: &[Period], in_a_stage: &[bool], unheld: &[String]) -> Option<String> {
+    let total: u64 = periods.iter().map(|p| p.requests).sum();
+    let outside: Vec<&Period> = (periods.iter().zip(in_a_stage))
+        .filter(|(_, held)| !**held)
+        .map(|(p, _)| p)
+        .collect();
+    let requests: u64 = outside.iter().map(|p| p.requests).sum();
+    if outside.is_empty() {
+        return None;
+    }
+    let phases = match unheld {
+        [] => String::new(),
+        names => format!(
+            "; no period lies inside phase(s) {} (shorter than a period, or cut by one), so \
+             they are no stage",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some(format!(
+        "{requests} of the report's {total} requests ({} of its {} periods) {IN_NO_STAGE}, \
+         and a period that spans two phases (or lies in a ramp or pause) is no one phase's \
+         load; they count in the overall figures only{phases}",
+        outside.len(),
+        periods.len()
+    ))
 }
 
 /// A stage from the periods inside one phase.

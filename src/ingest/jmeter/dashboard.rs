@@ -215,13 +215,25 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
 /// counts them in its `Total` row too (it leaves only Transaction Controllers out), so
 /// the run's totals are the parents' rows': the `Total` row's counts less the
 /// sub-results', and its latency (over parents and sub-results alike) is not used.
+///
+/// JMeter numbers a sample's sub-results from 0 and gives each sample at most one of
+/// each number, so `Step-1` is a sampler of its own beside `Step` when there is no
+/// `Step-0`, or when it has more samples than `Step`: such a row is kept.
 fn leave_out_sub_results(out: &mut ToolSummary) {
-    let labels: std::collections::BTreeSet<String> =
-        (out.endpoints.iter()).map(|e| e.key.name.clone()).collect();
+    let counts: std::collections::BTreeMap<String, u64> = (out.endpoints.iter())
+        .filter(|e| !e.transaction)
+        .map(|e| (e.key.name.clone(), e.requests))
+        .collect();
     let parent_of = |label: &str| -> Option<String> {
-        let (parent, _) = label.rsplit_once('-')?;
-        (super::csv::sub_result_label(label.as_bytes()) && labels.contains(parent))
-            .then(|| parent.to_string())
+        let (parent, number) = label.rsplit_once('-')?;
+        if !super::csv::sub_result_label(label.as_bytes()) {
+            return None;
+        }
+        let parent_n = *counts.get(parent)?;
+        let n: u64 = number.parse().ok()?;
+        let numbered_from_0 = (0..n).all(|i| counts.contains_key(&format!("{parent}-{i}")));
+        let within = counts.get(label).is_some_and(|c| *c <= parent_n);
+        (numbered_from_0 && within).then(|| parent.to_string())
     };
     let (subs, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut out.endpoints)
         .into_iter()

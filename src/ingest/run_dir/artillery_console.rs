@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::Format;
-use crate::ingest::artillery::{console, MIXED_LOADS};
+use crate::ingest::artillery::{console, IN_NO_STAGE, MIXED_LOADS};
 use crate::model::{Run, SkipKind, Skipped};
 
 /// The dir's Artillery consoles set aside, and the reports beside them.
@@ -113,14 +113,14 @@ fn judge(file: &Path, reports: &[(PathBuf, Option<u64>)], run: &mut Run) -> (Ski
     (SkipKind::SameData, why)
 }
 
-/// Makes the Artillery notes that say its one stage may mix phases' loads warnings,
-/// where the verdict is read (once each).
+/// Makes the Artillery notes that say its one stage may mix phases' loads, or that
+/// requests are in no stage, warnings, where the verdict is read (once each).
 fn mixed_loads(run: &mut Run) {
     let notes: Vec<String> = (run.sources.iter().filter(|s| s.tool == "artillery"))
         .flat_map(|s| {
             s.notes
                 .iter()
-                .filter(|n| n.starts_with(MIXED_LOADS))
+                .filter(|n| n.starts_with(MIXED_LOADS) || n.contains(IN_NO_STAGE))
                 .cloned()
         })
         .collect();

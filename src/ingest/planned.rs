@@ -1,0 +1,162 @@
+//! What an ab or siege run was started for, read from its command line (echoed above
+//! the output or saved beside it, found as `tool_command.rs` says), and whether it did
+//! far less. Both print their normal summary when stopped with Ctrl-C (ab before its
+//! first progress line, or a capture of its output stream alone, shows no sign of it),
+//! so only the command line tells an interrupted run from a finished one.
+//!
+//! * ab: `-n` requests (ab's default 1); with `-t` seconds ab stops at the time or at
+//!   its `-n` (50,000 unless given), whichever comes first, so it stopped early only
+//!   when both fall short.
+//! * siege: `-r`/`--reps` repetitions by each of `-c`/`--concurrent` users (a `-r`
+//!   without `-c` is not judged: siege's default comes from its siegerc), or
+//!   `-t`/`--time` (`30S`, `5M`, `1H`; a bare number is minutes, as siege reads it;
+//!   a finished run's elapsed time falls a few tenths of a second short of it, so only
+//!   less than 80 % of it is stopped early).
+//!   A run from a URL file (`-f`) is not judged (what a repetition sends depends on it).
+
+use std::path::Path;
+
+use super::tool_command::{self, Tool};
+
+/// A run that did less than this share of its plan stopped early.
+const STOPPED_EARLY: f64 = 0.95;
+
+/// A siege `-t` run that ran less than this share of its time stopped early: siege's
+/// `elapsed_time` of a finished run falls short of its `-t` by a few tenths of a second
+/// (3.76 s of `-t 4S`, 9.63 s of `-t 10S` against `headroom target`).
+const SIEGE_TIME_STOPPED_EARLY: f64 = 0.8;
+
+/// How ab's command lines and outputs are recognised.
+const AB: Tool = Tool {
+    programs: &["ab", "ab2"],
+    sniff: super::ab::sniff_text,
+};
+
+/// How siege's command lines and outputs are recognised.
+const SIEGE: Tool = Tool {
+    programs: &["siege"],
+    sniff: super::siege::sniff,
+};
+
+/// ab's requests with `-t` and no `-n`.
+const AB_TIMED_REQUESTS: u64 = 50_000;
+
+/// Why the ab run at `path` (`preface`: its text before the output), which sent
+/// `requests` in `ran_s` seconds, did far less than its command line asked, or `None`.
+pub fn ab(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> Option<String> {
+    let (line, from) = tool_command::find(&AB, path, preface)?;
+    let args = tool_command::args(&AB, &line)?;
+    let n: Option<u64> = match tool_command::flag(&args, "n", None) {
+        Some(v) => Some(v.parse().ok()?),
+        None => None,
+    };
+    let t: Option<f64> = match tool_command::flag(&args, "t", None) {
+        Some(v) => Some(v.parse().ok()?),
+        None => None,
+    };
+    let n = n.unwrap_or(if t.is_some() { AB_TIMED_REQUESTS } else { 1 });
+    let short_n = (requests as f64) < STOPPED_EARLY * n as f64;
+    let short_t = match t {
+        Some(t) => ran_s.is_some_and(|r| r < STOPPED_EARLY * t),
+        None => true,
+    };
+    if !(short_n && short_t) {
+        return None;
+    }
+    let done = requests as f64 / n as f64;
+    let (asked, done) = match t {
+        // Whichever it would have reached first: the larger share.
+        Some(t) => (
+            format!("{t} s or {n} requests, whichever comes first,"),
+            done.max(ran_s.unwrap_or(0.0) / t),
+        ),
+        None => (format!("{n} requests"), done),
+    };
+    Some(stopped("ab", path, &asked, &from, requests, done))
+}
+
+/// Why the siege run at `path` (`preface`: its text before the summary), which made
+/// `requests` attempts in `ran_s` seconds, did far less than its command line asked,
+/// or `None`.
+pub fn siege(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> Option<String> {
+    let (line, from) = tool_command::find(&SIEGE, path, preface)?;
+    let args = tool_command::args(&SIEGE, &line)?;
+    if tool_command::flag(&args, "f", Some("file")).is_some() {
+        return None;
+    }
+    if let Some(t) = tool_command::flag(&args, "t", Some("time")) {
+        let planned = siege_time_s(t)?;
+        let ran = ran_s.filter(|r| *r < SIEGE_TIME_STOPPED_EARLY * planned)?;
+        return Some(format!(
+            "{}: siege was started for {planned} s by {from} and ran {ran:.2} s: it stopped \
+             early (interrupted with Ctrl-C; siege prints its summary all the same), so its \
+             figures cover {} of the planned run; re-run it to the end",
+            path.display(),
+            share(ran / planned)
+        ));
+    }
+    let reps: u64 = tool_command::flag(&args, "r", Some("reps"))?.parse().ok()?;
+    let users: u64 = tool_command::flag(&args, "c", Some("concurrent"))?
+        .parse()
+        .ok()?;
+    let n = reps.checked_mul(users)?;
+    ((requests as f64) < STOPPED_EARLY * n as f64).then(|| {
+        let asked = format!("{reps} repetitions by {users} users ({n} requests)");
+        stopped(
+            "siege",
+            path,
+            &asked,
+            &from,
+            requests,
+            requests as f64 / n as f64,
+        )
+    })
+}
+
+/// The sentence for a run of `tool` that sent `requests`, the share `done` of its plan.
+fn stopped(tool: &str, path: &Path, asked: &str, from: &str, requests: u64, done: f64) -> String {
+    format!(
+        "{}: {tool} was started for {asked} by {from} and sent {requests}: it stopped early \
+         (interrupted with Ctrl-C; {tool} prints its summary all the same), so its figures \
+         cover {} of the planned run; re-run it to the end",
+        path.display(),
+        share(done)
+    )
+}
+
+/// A share of a plan as a report says it: `4%`, `less than 1%`.
+pub fn share(part: f64) -> String {
+    match 100.0 * part {
+        p if p < 1.0 => "less than 1%".to_string(),
+        p => format!("{p:.0}%"),
+    }
+}
+
+/// siege's `-t` (`30S`, `5M`, `1H`, `90s`; a bare number is minutes) in seconds.
+fn siege_time_s(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.'));
+    let (num, unit) = t.split_at(split.unwrap_or(t.len()));
+    let n: f64 = num.parse().ok()?;
+    let scale = match unit.to_ascii_uppercase().as_str() {
+        "S" => 1.0,
+        "" | "M" => 60.0,
+        "H" => 3600.0,
+        _ => return None,
+    };
+    Some(n * scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn siege_times() {
+        assert_eq!(siege_time_s("30S"), Some(30.0));
+        assert_eq!(siege_time_s("2m"), Some(120.0));
+        assert_eq!(siege_time_s("1H"), Some(3600.0));
+        assert_eq!(siege_time_s("5"), Some(300.0));
+        assert_eq!(siege_time_s("5X"), None);
+    }
+}
