@@ -20,19 +20,27 @@ pub struct SlaFile {
     pub verdict_override: Vec<String>,
 }
 
-/// Why the pipeline produced no analysis, already explained on stderr; exit 2.
+/// Why the pipeline produced no analysis, already explained on stderr; exit 2. It
+/// holds that explanation (its first line), for outputs a script reads (`check`'s
+/// JSON, JUnit and PR comment).
 #[derive(Debug)]
-pub struct NothingToReport;
+pub struct NothingToReport(pub String);
+
+impl NothingToReport {
+    /// Prints `error: {msg}` to stderr and keeps `msg`.
+    fn said(msg: String) -> NothingToReport {
+        eprintln!("error: {}", printable(&msg));
+        NothingToReport(msg)
+    }
+}
 
 impl SlaFile {
     /// Reads and parses an SLA file given on the command line (UTF-8, or UTF-16 as
     /// Windows PowerShell's `Out-File` saves it).
     pub fn read(path: &Path) -> Result<SlaFile, NothingToReport> {
         let origin = path.display().to_string();
-        let text = crate::ingest::text::read_text(path).map_err(|e| {
-            eprintln!("error: --sla {origin}: {e}");
-            NothingToReport
-        })?;
+        let text = crate::ingest::text::read_text(path)
+            .map_err(|e| NothingToReport::said(format!("--sla {origin}: {e}")))?;
         SlaFile::parse(origin, &text)
     }
 
@@ -51,11 +59,10 @@ impl SlaFile {
 
 /// Prints an SLA error as `error: FILE:LINE: message`.
 fn report_sla_error(origin: &str, e: &SlaError) -> NothingToReport {
-    match e.line {
-        Some(line) => eprintln!("error: {origin}:{line}: {}", e.message),
-        None => eprintln!("error: {origin}: {}", e.message),
-    }
-    NothingToReport
+    NothingToReport::said(match e.line {
+        Some(line) => format!("{origin}:{line}: {}", e.message),
+        None => format!("{origin}: {}", e.message),
+    })
 }
 
 /// What a headroom CSV export without per-request rows is, read back: every stage
@@ -99,23 +106,24 @@ pub fn run_pipeline(
     if run.sources.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         if let Some(why) = summary_only_export(&run) {
-            eprintln!("error: {}: {}", shown.join(", "), printable(&why));
-            return Err(NothingToReport);
+            return Err(NothingToReport::said(format!(
+                "{}: {why}",
+                shown.join(", ")
+            )));
         }
-        eprintln!(
-            "error: no load-test results found in {}; see README, \"Inputs read today\", for \
-             the formats headroom reads",
+        let said = NothingToReport::said(format!(
+            "no load-test results found in {}; see README, \"Inputs read today\", for the \
+             formats headroom reads",
             shown.join(", ")
-        );
+        ));
         for s in &run.skipped {
             eprintln!("  skipped {}: {}", s.path.display(), s.reason);
         }
-        return Err(NothingToReport);
+        return Err(said);
     }
     // A filter that left every stage empty: nothing to judge, and no verdict on it.
     if let Some(why) = ingest::filter_left_nothing(&run, opts) {
-        eprintln!("error: {why}");
-        return Err(NothingToReport);
+        return Err(NothingToReport::said(why));
     }
     let settings = analysis::Settings {
         verdict_override: sla.map(|s| s.verdict_override.clone()).unwrap_or_default(),

@@ -202,7 +202,7 @@ pub fn runs_load_mismatch(
          differences are the load's as much as the release's, so none of its metrics \
          decides (each is `inconclusive`); run every repeat at one load",
         ticked(&first.name),
-        ticked(&off.0.label),
+        ticked(&off.0.origin),
         off.1
     ))
 }

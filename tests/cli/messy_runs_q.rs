@@ -1,0 +1,249 @@
+//! Messy runs, batch "q" (qa23): the commands used the way a CI job and a user at a
+//! terminal use them — `check` that judged nothing (no results, a bad SLA file) with
+//! `--junit`, `--markdown` and `--json` left from an earlier job, `compare` of
+//! repeats kept as `A/r1 A/r2 …` beside `B/r1 B/r2 …` and with `--charts none`,
+//! and `drive` given flags that cannot make a run. No test sends traffic: every
+//! `drive` here is refused before it connects.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::common::{headroom, TestDir};
+
+const T0: i64 = 1_700_000_000_000;
+
+/// A generic per-request CSV run: `n` requests to `/a`, 10 ms apart, latencies
+/// `base_ms` + (i mod 20) ms, none failed.
+fn generic_run(dir: &TestDir, rel: &str, n: usize, base_ms: f64) -> std::path::PathBuf {
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms\n");
+    for i in 0..n {
+        let latency = base_ms + (i % 20) as f64;
+        csv.push_str(&format!("{},/a,{latency:.1}\n", T0 + 10 * i as i64));
+    }
+    dir.write(&format!("{rel}/requests.csv"), csv);
+    dir.path().join(rel)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A CI job re-runs `check --junit junit.xml --markdown comment.md` in a workspace an
+/// earlier, passing job left them in. When this run has no results (the load test
+/// wrote nothing) or the SLA file is broken, check exits 2 — and before, it left
+/// both files as they were: the test report and the PR comment showed the earlier
+/// run's passing rules as this one's, and `--json` printed nothing for the script
+/// that reads the outcome. Now both files say that nothing was judged and why, and
+/// the JSON carries `"verdict": null`, the exit code and the error.
+#[test]
+fn a_check_that_judges_nothing_replaces_an_earlier_junit_and_comment() {
+    let dir = TestDir::new();
+    let run = generic_run(&dir, "good", 500, 10.0);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 10%\"]\n");
+    let junit = dir.path().join("junit.xml");
+    let comment = dir.path().join("comment.md");
+    let check = |run: &Path, sla: &Path| {
+        headroom(&[
+            "check",
+            s(run),
+            "--sla",
+            s(sla),
+            "--junit",
+            s(&junit),
+            "--markdown",
+            s(&comment),
+            "--json",
+        ])
+    };
+    let o = check(&run, &sla);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let first = std::fs::read_to_string(&junit).unwrap();
+    assert!(first.contains("failures=\"0\""), "{first}");
+
+    // The next job's load test wrote nothing.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = check(&empty, &sla);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_ne!(xml, first, "the earlier JUnit file was left as this run's");
+    assert!(xml.contains("errors=\"1\""), "{xml}");
+    assert!(
+        xml.contains("<error message=\"no load-test results found"),
+        "{xml}"
+    );
+    let md = std::fs::read_to_string(&comment).unwrap();
+    let head = md.lines().next().unwrap();
+    assert!(
+        head.starts_with("### ") && head.contains("no verdict"),
+        "{md}"
+    );
+    assert!(md.contains("no load-test results found"), "{md}");
+    let json: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout at exit 2");
+    assert_eq!(json["exit_code"], 2, "{json:#}");
+    assert!(json["verdict"].is_null(), "{json:#}");
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("no load-test results found"),
+        "{json:#}"
+    );
+
+    // A broken SLA file: the same, naming the file and line.
+    let bad = dir.write("bad.toml", "[global]\nrules = [\"p(95) < \"]\n");
+    let o = check(&run, &bad);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let json: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout at exit 2");
+    let error = json["error"].as_str().unwrap();
+    assert!(error.contains("bad.toml:2:"), "{json:#}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("bad.toml:2:"), "{xml}");
+}
+
+/// Runs `compare ARGS --json --out DIR/out` and returns (exit code, compare.json).
+fn compare(dir: &TestDir, args: &[&str]) -> (i32, Value, String) {
+    let out = dir.path().join("out");
+    let mut a = vec!["compare"];
+    a.extend(args);
+    a.extend(["--json", "--out", s(&out)]);
+    let o = headroom(&a);
+    let json = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (o.status.code().unwrap_or(-1), json, text(&o.stderr))
+}
+
+/// Repeats kept as a user keeps them, `rel-A/r1 … r4` and `rel-B/r1 … r4`, without
+/// run.toml labels: each side was labelled by its first run's dir, so the headline
+/// read "r1 vs r1" (and a diff of `rel-A/r1` with `rel-B/r1` the same). Now a side
+/// whose dirs name its runs differently, or as the other side's, is named by the dir
+/// holding them: "rel-B vs rel-A". A `--label` still wins.
+#[test]
+fn repeats_in_dirs_named_r1_r2_are_labelled_by_the_dir_holding_them() {
+    let dir = TestDir::new();
+    let mut base = Vec::new();
+    let mut cand = Vec::new();
+    for r in 1..=4 {
+        base.push(generic_run(&dir, &format!("rel-A/r{r}"), 400, 10.0));
+        cand.push(generic_run(&dir, &format!("rel-B/r{r}"), 400, 10.0));
+    }
+    let mut args = vec!["--baseline"];
+    args.extend(base.iter().map(|p| s(p)));
+    args.push("--candidate");
+    args.extend(cand.iter().map(|p| s(p)));
+    let (code, json, stderr) = compare(&dir, &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["baseline"]["label"], "rel-A", "{:#}", json["baseline"]);
+    assert_eq!(json["candidates"][0]["label"], "rel-B");
+    let line = json["verdict_line"].as_str().unwrap();
+    assert!(line.contains("rel-B vs rel-A"), "{line}");
+
+    let (code, json, stderr) = compare(&dir, &[s(&base[0]), s(&cand[0])]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["baseline"]["label"], "rel-A");
+    assert_eq!(json["candidates"][0]["label"], "rel-B");
+
+    let (code, json, stderr) = compare(
+        &dir,
+        &[s(&base[0]), s(&cand[0]), "--label", "1.4", "--label", "1.5"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["baseline"]["label"], "1.4");
+    assert_eq!(json["candidates"][0]["label"], "1.5");
+}
+
+/// DESIGN's CLI contract gives `compare` `--charts` as it gives `analyze`; a CI
+/// script's `compare A B --charts none` was refused ("unexpected argument"). Now it
+/// writes no chart files and none inline in compare.html; the default still draws.
+#[test]
+fn compare_takes_charts_none() {
+    let dir = TestDir::new();
+    let a = generic_run(&dir, "a", 600, 10.0);
+    let b = generic_run(&dir, "b", 600, 20.0);
+    let out = dir.path().join("plain");
+    let o = headroom(&[
+        "compare",
+        s(&a),
+        s(&b),
+        "--charts",
+        "none",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!out.join("charts").exists());
+    let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(
+        !html.contains("<svg"),
+        "charts inline despite --charts none"
+    );
+    let drawn = dir.path().join("drawn");
+    let o = headroom(&["compare", s(&a), s(&b), "--out", s(&drawn)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(drawn.join("charts/deltas.svg").is_file());
+}
+
+/// A two-stage scenario (its base URL a loopback port nobody is asked to serve:
+/// every case here is refused before a connection).
+const TWO_STAGES: &str = r#"base_url = "http://127.0.0.1:9"
+think_time = "constant(0)"
+[[task]]
+name = "get"
+weight = 1
+method = "GET"
+path = "/x"
+[[stage]]
+name = "low"
+users = 2
+duration = "1s"
+[[stage]]
+name = "high"
+users = 4
+duration = "1s"
+"#;
+
+/// `drive --users 0` made a run of nothing and blamed the target ("no request got a
+/// response from 127.0.0.1:…", exit 1, a run dir of zero requests); a plan whose
+/// every stage has 0 users is a bad scenario: exit 2, saying to give a user.
+/// `--users N` on a two-stage scenario said "…(low, high):" followed by a run of
+/// 22 spaces before "use --scale"; a URL without `http://` said only "invalid
+/// format".
+#[test]
+fn drive_refuses_flags_that_cannot_make_a_run_and_says_what_to_give() {
+    let dir = TestDir::new();
+    let out = dir.path().join("run");
+    let o = headroom(&[
+        "drive",
+        "--url",
+        "http://127.0.0.1:9/x",
+        "--users",
+        "0",
+        "--duration",
+        "1s",
+        "-q",
+        "--out",
+        s(&out),
+    ]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("0 users") && err.contains("at least 1 user"),
+        "{err}"
+    );
+    assert!(!err.contains("no request got a response"), "{err}");
+
+    let plan = dir.write("plan.toml", TWO_STAGES);
+    let o = headroom(&["drive", s(&plan), "--users", "5", "--out", s(&out)]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("(low, high): use --scale FACTOR"), "{err}");
+
+    let o = headroom(&["drive", "--url", "127.0.0.1:9/x", "--out", s(&out)]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("give a full URL such as http://"), "{err}");
+}
