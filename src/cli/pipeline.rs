@@ -65,6 +65,53 @@ fn report_sla_error(origin: &str, e: &SlaError) -> NothingToReport {
     })
 }
 
+/// Why nothing can be judged when `--include`/`--exclude` kept no endpoint of inputs
+/// that have some (a typo in the regex, or the method left out of `GET /a`): the
+/// flags and the endpoints the data has, read again without them. Without this a
+/// CI gate judged zero requests — CONDITIONAL and exit 0 on latency rules, NO-GO on
+/// "0 req/s". `None` when an endpoint was kept, no such flag was given, or the inputs
+/// hold no request at all.
+fn endpoint_filter_left_nothing(
+    paths: &[PathBuf],
+    run: &Run,
+    opts: &IngestOptions,
+) -> Option<String> {
+    let kept: u64 = run.sources.iter().map(|s| s.overall.requests()).sum();
+    if !opts.filters_endpoints() || kept > 0 {
+        return None;
+    }
+    let unfiltered = IngestOptions {
+        include: None,
+        exclude: None,
+        progress: false,
+        ..opts.clone()
+    };
+    let all = ingest::load_runs(paths, &unfiltered);
+    let keys: std::collections::BTreeSet<String> = (all.sources.iter())
+        .flat_map(|s| s.overall.endpoints.keys().map(ToString::to_string))
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    let flags: Vec<String> = [("--include", &opts.include), ("--exclude", &opts.exclude)]
+        .into_iter()
+        .filter_map(|(flag, re)| re.as_ref().map(|re| format!("{flag} '{re}'")))
+        .collect();
+    const SHOWN: usize = 12;
+    let more = keys.len().saturating_sub(SHOWN);
+    let mut listed: Vec<String> = keys.into_iter().take(SHOWN).collect();
+    if more > 0 {
+        listed.push(format!("and {more} more"));
+    }
+    Some(format!(
+        "{} kept no endpoint, so there is nothing to judge; the data's endpoints are {} \
+         (the regex is matched against `METHOD name` as listed): fix the regex, or leave \
+         the flag out",
+        flags.join(" "),
+        listed.join(", ")
+    ))
+}
+
 /// What a headroom CSV export without per-request rows is, read back: every stage
 /// was measured by a tool's summary only (a wrk or ab console), so the export's
 /// `run.toml` describes them and its `stages.csv` and `endpoints.csv` hold their
@@ -123,6 +170,9 @@ pub fn run_pipeline(
     }
     // A filter that left every stage empty: nothing to judge, and no verdict on it.
     if let Some(why) = ingest::filter_left_nothing(&run, opts) {
+        return Err(NothingToReport::said(why));
+    }
+    if let Some(why) = endpoint_filter_left_nothing(paths, &run, opts) {
         return Err(NothingToReport::said(why));
     }
     let settings = analysis::Settings {

@@ -247,3 +247,33 @@ fn drive_refuses_flags_that_cannot_make_a_run_and_says_what_to_give() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("give a full URL such as http://"), "{err}");
 }
+
+/// A typo in `--include` (or an `--exclude` that matches everything) kept no
+/// endpoint, and check judged zero requests: `error_rate < 10%` lacked data, so the
+/// gate said CONDITIONAL and exited 0 — a CI job passed on nothing measured (and a
+/// throughput rule failed on "0 req/s" as if the service had served nothing). Now
+/// it is bad input (exit 2) naming the flag and the data's endpoints; analyze and
+/// export refuse it the same way.
+#[test]
+fn an_endpoint_filter_that_keeps_nothing_is_refused_not_judged() {
+    let dir = TestDir::new();
+    let run = generic_run(&dir, "run", 500, 10.0);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 10%\"]\n");
+    for filter in [["--include", "GET /b"], ["--exclude", "."]] {
+        let mut args = vec!["check", s(&run), "--sla", s(&sla), "--json"];
+        args.extend(filter);
+        let o = headroom(&args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{filter:?}: {err}");
+        assert!(err.contains("kept no endpoint"), "{err}");
+        assert!(err.contains("endpoints are /a"), "{err}");
+        let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(json["verdict"].is_null(), "{json:#}");
+    }
+    let out = dir.path().join("report");
+    let o = headroom(&["analyze", s(&run), "--include", "zzz", "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    // An include that keeps the endpoint still judges it.
+    let o = headroom(&["check", s(&run), "--sla", s(&sla), "--include", "/a"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}

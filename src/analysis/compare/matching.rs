@@ -197,12 +197,26 @@ pub fn runs_load_mismatch(
         let s = r.stage_named(&first.name)?;
         loads_differ_as(first, s, ("the first", "that run")).map(|how| (r, how))
     })?;
+    // A side named by the dir holding its runs gives them one label: then the run's
+    // own dir (or file) names it.
+    let shared = base
+        .iter()
+        .chain(cand)
+        .filter(|r| r.label == off.0.label)
+        .count()
+        > 1;
+    let origin = std::path::Path::new(&off.0.origin);
+    let name = match origin.file_name() {
+        Some(own) if shared => own.to_string_lossy().into_owned(),
+        _ if shared => off.0.origin.clone(),
+        _ => off.0.label.clone(),
+    };
     Some(format!(
         "stage {}: run {} ran at another load than the first baseline run ({}): its \
          differences are the load's as much as the release's, so none of its metrics \
          decides (each is `inconclusive`); run every repeat at one load",
         ticked(&first.name),
-        ticked(&off.0.origin),
+        ticked(&name),
         off.1
     ))
 }
