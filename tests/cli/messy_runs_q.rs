@@ -277,3 +277,30 @@ fn an_endpoint_filter_that_keeps_nothing_is_refused_not_judged() {
     let o = headroom(&["check", s(&run), "--sla", s(&sla), "--include", "/a"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
+
+/// `target --listen` on a port another process holds said only "Address already in
+/// use (os error 98)", and on a malformed address "invalid socket address": both now
+/// say what to give (another port, or port 0; HOST:PORT).
+#[test]
+fn target_listen_errors_say_what_to_give() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = held.local_addr().unwrap().to_string();
+    let o = headroom(&["target", "--listen", &addr, "--max-duration", "1s"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("port 0 for any free one"), "{err}");
+    let o = headroom(&[
+        "target",
+        "--listen",
+        "localhost-8000",
+        "--max-duration",
+        "1s",
+    ]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("give HOST:PORT, e.g. --listen 127.0.0.1:8000"),
+        "{err}"
+    );
+    drop(held);
+}
