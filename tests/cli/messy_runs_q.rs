@@ -304,3 +304,69 @@ fn target_listen_errors_say_what_to_give() {
     );
     drop(held);
 }
+
+/// Writes a two-stage run `rel` of generic CSV stage dirs (`stages`: dir name and
+/// latency base), 300 requests each, the second stage after the first.
+fn staged_run(dir: &TestDir, rel: &str, stages: &[(&str, f64)]) -> std::path::PathBuf {
+    for (k, (stage, base_ms)) in stages.iter().enumerate() {
+        let mut csv = String::from("timestamp_ms,endpoint,latency_ms\n");
+        for i in 0..300 {
+            let t = T0 + 10_000 * k as i64 + 10 * i as i64;
+            csv.push_str(&format!("{t},/a,{:.1}\n", base_ms + (i % 20) as f64));
+        }
+        dir.write(&format!("{rel}/{stage}/requests.csv"), csv);
+    }
+    dir.path().join(rel)
+}
+
+/// Repeats whose layouts differ — one candidate repeat names its first stage `warm`
+/// where the others say `low`, another ran `peak` instead of `high` — were compared with
+/// those runs silently left out of the stage's samples (four baseline values against
+/// three, so less can be shown, and nothing said why). Now a note names, per stage,
+/// the runs that lack it and the stages they have.
+#[test]
+fn repeats_whose_stage_layouts_differ_say_which_runs_a_stage_rests_without() {
+    let dir = TestDir::new();
+    let full = [("01_low_2users", 10.0), ("02_high_4users", 20.0)];
+    let mut args = vec!["--baseline".to_string()];
+    for r in 1..=4 {
+        args.push(
+            staged_run(&dir, &format!("A/r{r}"), &full)
+                .display()
+                .to_string(),
+        );
+    }
+    args.push("--candidate".into());
+    for r in 1..=4 {
+        let stages: &[(&str, f64)] = match r {
+            2 => &[("01_warm_2users", 10.0), ("02_high_4users", 20.0)],
+            3 => &[("01_low_2users", 10.0), ("02_peak_8users", 20.0)],
+            _ => &full,
+        };
+        args.push(
+            staged_run(&dir, &format!("B/r{r}"), stages)
+                .display()
+                .to_string(),
+        );
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, json, stderr) = compare(&dir, &refs);
+    assert_eq!(code, 0, "{stderr}");
+    let notes: Vec<&str> = (json["notes"].as_array().unwrap().iter())
+        .filter_map(Value::as_str)
+        .collect();
+    let low = notes
+        .iter()
+        .find(|n| n.starts_with("stage `low`: candidate run(s)"));
+    let low = low.unwrap_or_else(|| panic!("no note on `low`: {notes:#?}"));
+    assert!(low.contains("`r2` (stages: warm, high)"), "{low}");
+    let high = notes
+        .iter()
+        .find(|n| n.starts_with("stage `high`: candidate run(s)"));
+    let high = high.unwrap_or_else(|| panic!("no note on `high`: {notes:#?}"));
+    assert!(high.contains("`r3` (stages: low, peak)"), "{high}");
+    assert!(
+        !notes.iter().any(|n| n.contains("baseline run(s)")),
+        "{notes:#?}"
+    );
+}
