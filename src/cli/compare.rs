@@ -363,6 +363,45 @@ fn write_compare_dir(
     })
 }
 
+/// Compares, and draws the charts when `draw`: the percentile overlay reads the runs'
+/// histograms, which the report does not keep.
+fn compare_and_draw(
+    mode: Mode,
+    base: Vec<CompareRun>,
+    cands: Vec<CompareRun>,
+    thresholds: &Thresholds,
+    draw: bool,
+) -> (compare::CompareReport, Vec<(&'static str, String)>) {
+    let overlay = draw
+        .then(|| {
+            let mut c = cands.clone();
+            if mode == Mode::Trend {
+                compare::trend::order_runs(&mut c);
+            }
+            crate::render::charts::compare_percentiles::svg(&base[0], &c)
+        })
+        .flatten();
+    let report = compare::compare(mode, base, cands, thresholds);
+    if !draw {
+        return (report, Vec::new());
+    }
+    let charts = [
+        (
+            "deltas.svg",
+            crate::render::charts::compare_deltas::svg(&report),
+        ),
+        ("percentiles.svg", overlay),
+        (
+            "trend.svg",
+            crate::render::charts::compare_trend::svg(&report),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, svg)| Some((name, svg?)))
+    .collect();
+    (report, charts)
+}
+
 /// Runs `compare`.
 pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     let (mode, base_paths, cand_paths) = match plan(args) {
@@ -441,30 +480,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     } else {
         mode
     };
-    // The charts read the runs' histograms, which the report does not keep.
-    let overlay = crate::render::charts::compare_percentiles::svg(&base[0], &{
-        let mut c = cands.clone();
-        if mode == Mode::Trend {
-            compare::trend::order_runs(&mut c);
-        }
-        c
-    });
-    let report = compare::compare(mode, base, cands, &thresholds);
-    let charts: Vec<(&str, String)> = [
-        (
-            "deltas.svg",
-            crate::render::charts::compare_deltas::svg(&report),
-        ),
-        ("percentiles.svg", overlay),
-        (
-            "trend.svg",
-            crate::render::charts::compare_trend::svg(&report),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(name, svg)| Some((name, svg?)))
-    .filter(|_| args.charts.any())
-    .collect();
+    let (report, charts) = compare_and_draw(mode, base, cands, &thresholds, args.charts.any());
     write_compare_dir(&out, &report, &charts)?;
     if args.json || args.format == OutputFormat::Json {
         emitln(render::json(&report)?)?;
