@@ -370,3 +370,55 @@ fn repeats_whose_stage_layouts_differ_say_which_runs_a_stage_rests_without() {
         "{notes:#?}"
     );
 }
+
+/// Two releases driven from one scenario carry one run.toml `label` (`s1`): a stage
+/// only the baseline ran was "not compared: stage high (only in s1)", which names
+/// both sides. Now it says "only in the baseline (s1)".
+#[test]
+fn a_stage_only_one_side_ran_says_which_side_when_both_share_a_label() {
+    let dir = TestDir::new();
+    let a = staged_run(
+        &dir,
+        "a",
+        &[("01_low_2users", 10.0), ("02_high_4users", 20.0)],
+    );
+    let b = staged_run(&dir, "b", &[("01_low_2users", 10.0)]);
+    for run in ["a", "b"] {
+        dir.write(&format!("{run}/run.toml"), "label = \"s1\"\n");
+    }
+    let (code, json, stderr) = compare(&dir, &[s(&a), s(&b)]);
+    assert_eq!(code, 0, "{stderr}");
+    let unmatched = &json["unmatched"][0];
+    assert_eq!(unmatched["name"], "high", "{json:#}");
+    assert_eq!(unmatched["only_in"], "the baseline (s1)", "{json:#}");
+    let line = json["verdict_line"].as_str().unwrap();
+    assert!(
+        line.contains("stage high (only in the baseline (s1))"),
+        "{line}"
+    );
+}
+
+/// A `run.toml` written by hand with only a `label` (DESIGN: "optional for other
+/// tools' runs, which a user may add by hand") beside stage dirs made the dir a run
+/// dir of its own: every stage dir was skipped ("a sub-directory of …, which holds
+/// result files itself") and analyze found no results (exit 2). Now the manifest
+/// labels the run and its stage dirs are read: both stages, every request.
+#[test]
+fn a_hand_written_run_toml_beside_stage_dirs_labels_the_run_and_loses_no_stage() {
+    let dir = TestDir::new();
+    let run = staged_run(
+        &dir,
+        "rel",
+        &[("01_low_2users", 10.0), ("02_high_4users", 20.0)],
+    );
+    dir.write("rel/run.toml", "label = \"1.4.0\"\n");
+    let out = dir.path().join("report");
+    let o = headroom(&["analyze", s(&run), "--json", "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["run"]["label"], "1.4.0");
+    let stages: Vec<(&str, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| (s["name"].as_str().unwrap(), s["requests"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(stages, [("low", 300), ("high", 300)]);
+}

@@ -361,9 +361,19 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
             )
         })
         .collect();
+    // Two releases under one label (run.toml's `label` left as it was): "only in s1"
+    // would not say which side.
+    let (bl, cl) = if b0.label == c0.label {
+        (
+            format!("the baseline ({})", b0.label),
+            format!("the candidate ({})", c0.label),
+        )
+    } else {
+        (b0.label.clone(), c0.label.clone())
+    };
     PairResult {
         comparisons: judge(rows, &c0.label, opts.thresholds),
-        unmatched: unmatched((&b0.label, &b0.stages), (&c0.label, &c0.stages), &pairs),
+        unmatched: unmatched((&bl, &b0.stages), (&cl, &c0.stages), &pairs),
         stage_pairs,
         notes,
     }
