@@ -11,9 +11,11 @@ use clap::Args;
 use super::analyze::OutputFormat;
 use super::common::{emit, emitln, InputArgs};
 use super::exit::Outcome;
-use super::pipeline::{run_pipeline, SlaFile};
+use super::pipeline::{run_pipeline, NothingToReport, SlaFile};
 use crate::analysis::sla::gates;
-use crate::render::check::{comment, table, CheckOutcome, StatusCounts};
+use crate::render::check::{
+    comment, no_verdict_comment, table, CheckOutcome, NoVerdict, StatusCounts,
+};
 use crate::render::junit;
 use crate::render::output::{refuse_foreign, write_named_file, Recognise};
 use crate::render::terminal::printable;
@@ -71,11 +73,6 @@ fn comment_of_ours(head: &[u8]) -> bool {
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let opts = args.input.ingest_options()?;
-    // The SLA file first: a typo in it should not wait for a large ingest.
-    let Ok(mut sla_file) = SlaFile::read(&args.sla) else {
-        return Ok(Outcome::BadInput);
-    };
-    sla_file.verdict_override.clone_from(&args.verdict_stage);
     // A file to write that headroom did not write: refused before a large ingest (one
     // among the inputs is refused as an input after it).
     let named: [(&Option<PathBuf>, &str, Recognise<'_>); 2] = [
@@ -93,8 +90,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::BadInput);
         }
     }
-    let Ok((run, analysis)) = run_pipeline(&args.input.paths, &opts, Some(&sla_file)) else {
-        return Ok(Outcome::BadInput);
+    // The SLA file first: a typo in it should not wait for a large ingest.
+    let mut sla_file = match SlaFile::read(&args.sla) {
+        Ok(f) => f,
+        Err(NothingToReport(why)) => return no_verdict(args, &why),
+    };
+    sla_file.verdict_override.clone_from(&args.verdict_stage);
+    let (run, analysis) = match run_pipeline(&args.input.paths, &opts, Some(&sla_file)) {
+        Ok(done) => done,
+        Err(NothingToReport(why)) => return no_verdict(args, &why),
     };
     let Some(sla) = analysis.sla.as_ref() else {
         anyhow::bail!("no source to judge");
@@ -160,4 +164,38 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         }
     }
     Ok(exit)
+}
+
+/// A check that judged nothing (`why`, already on stderr): exit 2, and the outputs a
+/// pipeline reads say so — the JUnit file and the PR comment are replaced by ones
+/// naming the error (an earlier check's would otherwise stand as this one's), and
+/// `--format json` prints `{"verdict": null, "exit_code": 2, "error": …}`.
+fn no_verdict(args: &CheckArgs, why: &str) -> anyhow::Result<Outcome> {
+    let outputs: [(&Option<PathBuf>, String, Recognise<'_>); 2] = [
+        (&args.junit, junit::no_verdict(why), &junit_of_ours),
+        (&args.markdown, no_verdict_comment(why), &comment_of_ours),
+    ];
+    for (path, text, ours) in outputs {
+        let Some(path) = path else { continue };
+        let written = write_named_file(
+            path,
+            text.as_bytes(),
+            &args.input.paths,
+            ours,
+            Some(args.force),
+        );
+        if let Err(e) = written {
+            eprintln!("error: {}: {e}", path.display());
+        }
+    }
+    if args.json || args.format == OutputFormat::Json {
+        let outcome = NoVerdict {
+            verdict: None,
+            exit_code: Outcome::BadInput.code(),
+            strict: args.strict,
+            error: why,
+        };
+        emitln(serde_json::to_string_pretty(&outcome)?)?;
+    }
+    Ok(Outcome::BadInput)
 }

@@ -27,6 +27,7 @@ use crate::render::output::{check_out_dir, write_dir, OutputDir, OutputError, Ou
   headroom compare old/report/report.json runs/1.5.0 --threshold p95=3% --fail-on-regression
   headroom compare --baseline runs/1.0.0 runs/1.1.0 runs/1.2.0 runs/1.3.0
   headroom compare runs/*            (a trend: the earliest release is the baseline)
+  headroom compare runs/1.4.0 runs/1.5.0 --charts none --json   (for a script: no charts)
   headroom compare --baseline a1 a2 a3 a4 --candidate b1 b2 b3 b4   (repeats: Mann-Whitney; 3 a side cannot show a change)
 
 Exit codes: 0 compared; 1 --fail-on-regression and a metric regressed; 2 bad input.")]
@@ -78,6 +79,11 @@ pub struct CompareArgs {
     /// Trim this much from the start of every stage of a run dir (e.g. 30s).
     #[arg(long, value_name = "DURATION", value_parser = super::common::parse_duration_ms)]
     pub warmup: Option<i64>,
+    /// Charts to write into OUT/charts/ and inline in compare.html: `svg` (the
+    /// default) or `none`. compare draws SVG only: `png` or `svg,png` (as a config
+    /// file may set for analyze) write the SVG charts too.
+    #[arg(long, value_name = "FORMATS", default_value = "svg")]
+    pub charts: crate::render::charts::ChartFormats,
     /// What to print on stdout: the table, or compare.json.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
@@ -229,6 +235,59 @@ fn inputs_dir_name(report: &Path) -> Option<String> {
     }
 }
 
+/// Repeats and diffs: a side whose runs are named only by their own dirs, and
+/// differently (`A/r1`, `A/r2`, …: labels `r1`, `r2`) or as the other side's (`A/r1`
+/// against `B/r1`), is named by the dir holding them all (`A`), so the headline reads
+/// `B vs A`, not `r1 vs r1`. Runs with a `--label` (the first `given` of `runs`) or a
+/// run.toml `label` keep theirs; so do both sides when their dirs would give them one
+/// name.
+fn label_sides_by_dir(
+    runs: &mut [Option<CompareRun>],
+    paths: &[PathBuf],
+    given: usize,
+    split: usize,
+) {
+    let first = |range: std::ops::Range<usize>| {
+        range
+            .filter_map(|i| runs[i].as_ref().map(|r| r.label.clone()))
+            .next()
+    };
+    let collide = first(0..split).is_some() && first(0..split) == first(split..runs.len());
+    let side_name = |range: std::ops::Range<usize>| -> Option<String> {
+        let idx: Vec<usize> = range.filter(|&i| runs[i].is_some()).collect();
+        let dir_named = idx.iter().all(|&i| {
+            i >= given
+                && runs[i]
+                    .as_ref()
+                    .is_some_and(|r| r.label == fallback_label(&paths[i]))
+        });
+        let labels: std::collections::BTreeSet<&str> = (idx.iter())
+            .filter_map(|&i| runs[i].as_ref().map(|r| r.label.as_str()))
+            .collect();
+        if !dir_named || (labels.len() < 2 && !collide) {
+            return None;
+        }
+        let canon: Vec<PathBuf> = (idx.iter())
+            .map(|&i| std::fs::canonicalize(&paths[i]).unwrap_or_else(|_| paths[i].clone()))
+            .collect();
+        let mut common = canon.first()?.parent()?.to_path_buf();
+        while !canon.iter().all(|p| p.starts_with(&common)) {
+            common = common.parent()?.to_path_buf();
+        }
+        crate::ingest::dir_name(&common)
+    };
+    let names = [side_name(0..split), side_name(split..runs.len())];
+    if names[0].is_some() && names[0] == names[1] {
+        return;
+    }
+    for (name, range) in names.into_iter().zip([0..split, split..runs.len()]) {
+        let Some(name) = name else { continue };
+        for run in runs[range].iter_mut().flatten() {
+            run.label.clone_from(&name);
+        }
+    }
+}
+
 /// Reads one input: a report.json, a report dir holding one, or a run dir. Problems
 /// in a run dir's files (already printed) set `problems`; the rest is still used.
 fn load(
@@ -304,6 +363,45 @@ fn write_compare_dir(
     })
 }
 
+/// Compares, and draws the charts when `draw`: the percentile overlay reads the runs'
+/// histograms, which the report does not keep.
+fn compare_and_draw(
+    mode: Mode,
+    base: Vec<CompareRun>,
+    cands: Vec<CompareRun>,
+    thresholds: &Thresholds,
+    draw: bool,
+) -> (compare::CompareReport, Vec<(&'static str, String)>) {
+    let overlay = draw
+        .then(|| {
+            let mut c = cands.clone();
+            if mode == Mode::Trend {
+                compare::trend::order_runs(&mut c);
+            }
+            crate::render::charts::compare_percentiles::svg(&base[0], &c)
+        })
+        .flatten();
+    let report = compare::compare(mode, base, cands, thresholds);
+    if !draw {
+        return (report, Vec::new());
+    }
+    let charts = [
+        (
+            "deltas.svg",
+            crate::render::charts::compare_deltas::svg(&report),
+        ),
+        ("percentiles.svg", overlay),
+        (
+            "trend.svg",
+            crate::render::charts::compare_trend::svg(&report),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, svg)| Some((name, svg?)))
+    .collect();
+    (report, charts)
+}
+
 /// Runs `compare`.
 pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     let (mode, base_paths, cand_paths) = match plan(args) {
@@ -353,6 +451,9 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         failed |= run.is_none();
         runs.push(run);
     }
+    if mode != Mode::Trend {
+        label_sides_by_dir(&mut runs, &all, args.labels.len(), base_paths.len());
+    }
     let cands: Vec<CompareRun> = runs
         .split_off(base_paths.len())
         .into_iter()
@@ -379,29 +480,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     } else {
         mode
     };
-    // The charts read the runs' histograms, which the report does not keep.
-    let overlay = crate::render::charts::compare_percentiles::svg(&base[0], &{
-        let mut c = cands.clone();
-        if mode == Mode::Trend {
-            compare::trend::order_runs(&mut c);
-        }
-        c
-    });
-    let report = compare::compare(mode, base, cands, &thresholds);
-    let charts: Vec<(&str, String)> = [
-        (
-            "deltas.svg",
-            crate::render::charts::compare_deltas::svg(&report),
-        ),
-        ("percentiles.svg", overlay),
-        (
-            "trend.svg",
-            crate::render::charts::compare_trend::svg(&report),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(name, svg)| Some((name, svg?)))
-    .collect();
+    let (report, charts) = compare_and_draw(mode, base, cands, &thresholds, args.charts.any());
     write_compare_dir(&out, &report, &charts)?;
     if args.json || args.format == OutputFormat::Json {
         emitln(render::json(&report)?)?;

@@ -390,7 +390,8 @@ impl Overrides<'_> {
             };
             if s.stages.len() != 1 {
                 return Err(bad(format!(
-                    "{flag} sets the load of a one-stage scenario; this one has {} stages ({}):                      use --scale FACTOR to scale them all, or edit the file",
+                    "{flag} sets the load of a one-stage scenario; this one has {} stages ({}): \
+                     use --scale FACTOR to scale them all, or edit the file",
                     s.stages.len(),
                     names
                 )));

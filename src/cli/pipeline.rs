@@ -20,19 +20,27 @@ pub struct SlaFile {
     pub verdict_override: Vec<String>,
 }
 
-/// Why the pipeline produced no analysis, already explained on stderr; exit 2.
+/// Why the pipeline produced no analysis, already explained on stderr; exit 2. It
+/// holds that explanation (its first line), for outputs a script reads (`check`'s
+/// JSON, JUnit and PR comment).
 #[derive(Debug)]
-pub struct NothingToReport;
+pub struct NothingToReport(pub String);
+
+impl NothingToReport {
+    /// Prints `error: {msg}` to stderr and keeps `msg`.
+    fn said(msg: String) -> NothingToReport {
+        eprintln!("error: {}", printable(&msg));
+        NothingToReport(msg)
+    }
+}
 
 impl SlaFile {
     /// Reads and parses an SLA file given on the command line (UTF-8, or UTF-16 as
     /// Windows PowerShell's `Out-File` saves it).
     pub fn read(path: &Path) -> Result<SlaFile, NothingToReport> {
         let origin = path.display().to_string();
-        let text = crate::ingest::text::read_text(path).map_err(|e| {
-            eprintln!("error: --sla {origin}: {e}");
-            NothingToReport
-        })?;
+        let text = crate::ingest::text::read_text(path)
+            .map_err(|e| NothingToReport::said(format!("--sla {origin}: {e}")))?;
         SlaFile::parse(origin, &text)
     }
 
@@ -51,11 +59,57 @@ impl SlaFile {
 
 /// Prints an SLA error as `error: FILE:LINE: message`.
 fn report_sla_error(origin: &str, e: &SlaError) -> NothingToReport {
-    match e.line {
-        Some(line) => eprintln!("error: {origin}:{line}: {}", e.message),
-        None => eprintln!("error: {origin}: {}", e.message),
+    NothingToReport::said(match e.line {
+        Some(line) => format!("{origin}:{line}: {}", e.message),
+        None => format!("{origin}: {}", e.message),
+    })
+}
+
+/// Why nothing can be judged when `--include`/`--exclude` kept no endpoint of inputs
+/// that have some (a typo in the regex, or the method left out of `GET /a`): the
+/// flags and the endpoints the data has, read again without them. Without this a
+/// CI gate judged zero requests — CONDITIONAL and exit 0 on latency rules, NO-GO on
+/// "0 req/s". `None` when an endpoint was kept, no such flag was given, or the inputs
+/// hold no request at all.
+fn endpoint_filter_left_nothing(
+    paths: &[PathBuf],
+    run: &Run,
+    opts: &IngestOptions,
+) -> Option<String> {
+    let kept: u64 = run.sources.iter().map(|s| s.overall.requests()).sum();
+    if !opts.filters_endpoints() || kept > 0 {
+        return None;
     }
-    NothingToReport
+    let unfiltered = IngestOptions {
+        include: None,
+        exclude: None,
+        progress: false,
+        ..opts.clone()
+    };
+    let all = ingest::load_runs(paths, &unfiltered);
+    let keys: std::collections::BTreeSet<String> = (all.sources.iter())
+        .flat_map(|s| s.overall.endpoints.keys().map(ToString::to_string))
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    let flags: Vec<String> = [("--include", &opts.include), ("--exclude", &opts.exclude)]
+        .into_iter()
+        .filter_map(|(flag, re)| re.as_ref().map(|re| format!("{flag} '{re}'")))
+        .collect();
+    const SHOWN: usize = 12;
+    let more = keys.len().saturating_sub(SHOWN);
+    let mut listed: Vec<String> = keys.into_iter().take(SHOWN).collect();
+    if more > 0 {
+        listed.push(format!("and {more} more"));
+    }
+    Some(format!(
+        "{} kept no endpoint, so there is nothing to judge; the data's endpoints are {} \
+         (the regex is matched against `METHOD name` as listed): fix the regex, or leave \
+         the flag out",
+        flags.join(" "),
+        listed.join(", ")
+    ))
 }
 
 /// What a headroom CSV export without per-request rows is, read back: every stage
@@ -99,23 +153,27 @@ pub fn run_pipeline(
     if run.sources.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         if let Some(why) = summary_only_export(&run) {
-            eprintln!("error: {}: {}", shown.join(", "), printable(&why));
-            return Err(NothingToReport);
+            return Err(NothingToReport::said(format!(
+                "{}: {why}",
+                shown.join(", ")
+            )));
         }
-        eprintln!(
-            "error: no load-test results found in {}; see README, \"Inputs read today\", for \
-             the formats headroom reads",
+        let said = NothingToReport::said(format!(
+            "no load-test results found in {}; see README, \"Inputs read today\", for the \
+             formats headroom reads",
             shown.join(", ")
-        );
+        ));
         for s in &run.skipped {
             eprintln!("  skipped {}: {}", s.path.display(), s.reason);
         }
-        return Err(NothingToReport);
+        return Err(said);
     }
     // A filter that left every stage empty: nothing to judge, and no verdict on it.
     if let Some(why) = ingest::filter_left_nothing(&run, opts) {
-        eprintln!("error: {why}");
-        return Err(NothingToReport);
+        return Err(NothingToReport::said(why));
+    }
+    if let Some(why) = endpoint_filter_left_nothing(paths, &run, opts) {
+        return Err(NothingToReport::said(why));
     }
     let settings = analysis::Settings {
         verdict_override: sla.map(|s| s.verdict_override.clone()).unwrap_or_default(),

@@ -81,7 +81,18 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                 let listener = match tokio::net::TcpListener::bind(args.listen.as_str()).await {
                     Ok(l) => l,
                     Err(e) => {
-                        eprintln!("error: cannot listen on {}: {e}", args.listen);
+                        let hint = match e.kind() {
+                            std::io::ErrorKind::AddrInUse => {
+                                "another process serves that port: give another port, or \
+                                 port 0 for any free one (e.g. --listen 127.0.0.1:0)"
+                            }
+                            std::io::ErrorKind::PermissionDenied => {
+                                "ports below 1024 need privileges: give a port of 1024 or \
+                                 more, e.g. --listen 127.0.0.1:8000"
+                            }
+                            _ => "give HOST:PORT, e.g. --listen 127.0.0.1:8000 (port 0: any free one)",
+                        };
+                        eprintln!("error: cannot listen on {}: {e}; {hint}", args.listen);
                         return Ok(Outcome::BadInput);
                     }
                 };

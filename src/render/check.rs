@@ -41,6 +41,30 @@ pub struct CheckOutcome<'a> {
     pub sla: &'a SlaSummary,
 }
 
+/// The outcome of a check that judged nothing (exit 2), as `--format json` prints
+/// it: `verdict` null, the exit code and why, so that a script reading stdout gets
+/// JSON on every exit.
+#[derive(Clone, Debug, Serialize)]
+pub struct NoVerdict<'a> {
+    /// Always null: nothing was judged.
+    pub verdict: Option<Verdict>,
+    /// The exit code `check` returns (2).
+    pub exit_code: u8,
+    /// Whether `--strict` was given.
+    pub strict: bool,
+    /// Why nothing was judged, and what to do (as printed on stderr).
+    pub error: &'a str,
+}
+
+/// The PR-comment markdown of a check that judged nothing (exit 2): it says so and
+/// why, so that an earlier check's comment is not left standing as this one's.
+pub fn no_verdict_comment(reason: &str) -> String {
+    format!(
+        "### ⛔ headroom check: no verdict\n\nNothing was judged (exit 2): {}\n",
+        filters::escape_markdown(reason)
+    )
+}
+
 /// Evaluations per status.
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 pub struct StatusCounts {

@@ -335,6 +335,21 @@ fn input_suite(out: &mut String, problems: &[Problem]) {
     out.push_str("  </testsuite>\n");
 }
 
+/// The JUnit XML of a check that judged nothing (exit 2: no results read, a bad SLA
+/// file): one `<error>` testcase with `reason`, so that a test report never shows an
+/// earlier check's results, nor all green, beside exit 2.
+pub fn no_verdict(reason: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"headroom check: \
+         NO VERDICT\" tests=\"1\" failures=\"0\" skipped=\"0\" errors=\"1\" time=\"0\">\n  \
+         <testsuite name=\"input\" tests=\"1\" failures=\"0\" skipped=\"0\" errors=\"1\" \
+         time=\"0\">\n    <testcase classname=\"headroom.input\" name=\"nothing judged\" \
+         time=\"0\">\n      <error message=\"{}\" type=\"no_verdict\"/>\n    </testcase>\n  \
+         </testsuite>\n</testsuites>\n",
+        escape(reason)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::escape;

@@ -51,6 +51,7 @@ mod messy_runs_m;
 mod messy_runs_n;
 mod messy_runs_o;
 mod messy_runs_p;
+mod messy_runs_q;
 mod narrative;
 mod output_safety;
 mod parallel;

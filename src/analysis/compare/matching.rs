@@ -197,14 +197,69 @@ pub fn runs_load_mismatch(
         let s = r.stage_named(&first.name)?;
         loads_differ_as(first, s, ("the first", "that run")).map(|how| (r, how))
     })?;
+    let name = run_name(off.0, base.iter().chain(cand));
     Some(format!(
         "stage {}: run {} ran at another load than the first baseline run ({}): its \
          differences are the load's as much as the release's, so none of its metrics \
          decides (each is `inconclusive`); run every repeat at one load",
         ticked(&first.name),
-        ticked(&off.0.label),
+        ticked(&name),
         off.1
     ))
+}
+
+/// A run's name in a note: its label, or its own dir (or file) when another of `all`
+/// shares the label (a side named by the dir holding its runs gives them one).
+fn run_name<'a>(run: &CompareRun, all: impl Iterator<Item = &'a CompareRun>) -> String {
+    let shared = all.filter(|r| r.label == run.label).count() > 1;
+    match std::path::Path::new(&run.origin).file_name() {
+        Some(own) if shared => own.to_string_lossy().into_owned(),
+        _ if shared => run.origin.clone(),
+        _ => run.label.clone(),
+    }
+}
+
+/// For repeats: the note on a stage (`base_stage` in the baseline's runs,
+/// `cand_stage` in the candidate's) that some runs lack — another layout, or the
+/// stage under another name: those runs are left out of its metrics, which rest on
+/// the others (fewer runs, so less can be shown). `None` when every run has it.
+pub fn runs_missing_stage(
+    base: &[CompareRun],
+    cand: &[CompareRun],
+    base_stage: &str,
+    cand_stage: &str,
+) -> Option<String> {
+    let lacking = |side: &[CompareRun], stage: &str| -> Vec<String> {
+        (side.iter())
+            .filter(|r| r.stage_named(stage).is_none())
+            .map(|r| {
+                let stages: Vec<&str> = r.stages.iter().map(|s| s.name.as_str()).collect();
+                format!(
+                    "{} (stages: {})",
+                    ticked(&run_name(r, base.iter().chain(cand))),
+                    stages.join(", ")
+                )
+            })
+            .collect()
+    };
+    let missing: Vec<String> = [
+        ("baseline", base, base_stage),
+        ("candidate", cand, cand_stage),
+    ]
+    .into_iter()
+    .filter_map(|(side, runs, stage)| {
+        let lack = lacking(runs, stage);
+        (!lack.is_empty()).then(|| format!("{side} run(s) {}", lack.join(", ")))
+    })
+    .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "stage {}: {} have no stage of that name, so its metrics rest on the other runs \
+             only (fewer runs show less); give every repeat the same stage names",
+            ticked(base_stage),
+            missing.join("; ")
+        )
+    })
 }
 
 /// The note on two stages compared on their only endpoints under other names.

@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, StageInput};
-use super::matching::runs_load_mismatch;
 use super::matching::{
     load_mismatch, match_endpoints, match_stages, renamed_endpoint, tool_mismatch,
 };
+use super::matching::{runs_load_mismatch, runs_missing_stage};
 use super::matching::{unmatched, Unmatched};
 use super::reported::{capacity_estimates, reported, summary_bound, whole_run, SATURATION_RANGE};
 use super::stats::{self, Estimate, Method, RunSample};
@@ -288,6 +288,9 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         });
         all_alike &= load.is_none();
         notes.extend(load.clone().into_iter().chain(renamed_endpoint(sb, sc)));
+        if repeats {
+            notes.extend(runs_missing_stage(base, cand, &sb.name, &sc.name));
+        }
         // Resamples: ≥ 20× the comparisons one metric makes, so p-values can reach
         // the smallest Benjamini–Hochberg threshold.
         let resamples = (20 * endpoints.len() * pairs.len()).max(1000);
@@ -358,9 +361,19 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
             )
         })
         .collect();
+    // Two releases under one label (run.toml's `label` left as it was): "only in s1"
+    // would not say which side.
+    let (bl, cl) = if b0.label == c0.label {
+        (
+            format!("the baseline ({})", b0.label),
+            format!("the candidate ({})", c0.label),
+        )
+    } else {
+        (b0.label.clone(), c0.label.clone())
+    };
     PairResult {
         comparisons: judge(rows, &c0.label, opts.thresholds),
-        unmatched: unmatched((&b0.label, &b0.stages), (&c0.label, &c0.stages), &pairs),
+        unmatched: unmatched((&bl, &b0.stages), (&cl, &c0.stages), &pairs),
         stage_pairs,
         notes,
     }

@@ -267,9 +267,12 @@ impl Scenario {
         timeout: Duration,
         body: Option<Bytes>,
     ) -> Result<Scenario, DriverError> {
-        let uri: Uri = url
-            .parse()
-            .map_err(|e| DriverError::Scenario(format!("bad --url `{url}`: {e}")))?;
+        let uri: Uri = url.parse().map_err(|e| {
+            DriverError::Scenario(format!(
+                "bad --url `{url}`: {e}; give a full URL such as \
+                     http://127.0.0.1:8000/health"
+            ))
+        })?;
         let base = format!(
             "{}://{}",
             uri.scheme_str().unwrap_or("http"),

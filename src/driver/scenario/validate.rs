@@ -199,6 +199,14 @@ pub(super) fn check_stages(stages: &[ScenarioStage]) -> Result<(), String> {
             }
         }
     }
+    let idle = |s: &ScenarioStage| matches!(s.load, Load::Closed { users: 0, .. });
+    if !stages.is_empty() && stages.iter().all(idle) {
+        return Err(
+            "every stage has 0 users, so the plan sends no request: give at least 1 user \
+             (--users N, or `users = N` in the scenario's stages)"
+                .into(),
+        );
+    }
     Ok(())
 }
 

@@ -98,10 +98,12 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
         crate::ingest::stages::natural_order(&a.to_string_lossy(), &b.to_string_lossy())
     });
     // A dir with a result file is a run dir; one without is a set of run dirs (one
-    // per stage, `01_baseline_100users/` …).
-    let is_run_dir = files
-        .iter()
-        .any(|f| matches!(detect(f), Ok(Detection::Supported(_))));
+    // per stage, `01_baseline_100users/` …). A `run.toml` alone (a label written by
+    // hand beside stage dirs, as the README invites) is the run's manifest, not a
+    // result: its stage dirs are still read.
+    let is_run_dir = files.iter().any(|f| {
+        matches!(detect(f), Ok(Detection::Supported(d)) if d != crate::ingest::Format::Manifest)
+    });
     if !files.is_empty() {
         out.push(DirInput::new(path.to_path_buf(), files));
     }
