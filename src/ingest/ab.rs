@@ -44,7 +44,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::adapters::Lines;
-use super::appended::{first_run, RunMarks};
+use super::appended::{at_its_lines, later_runs_note, runs, RunMarks};
 use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
@@ -153,6 +153,12 @@ pub fn build_run(
 ) -> Result<(Source, Vec<Problem>), Problem> {
     let mut aside = Vec::new();
     let read = read_text(text).and_then(|mut s| {
+        // Beside -g or -e files the console's first run alone is read, as before stage
+        // loops were: the files hold one run.
+        if !std::mem::take(&mut s.later_runs).is_empty() {
+            let unread = s.later_runs_unread.take();
+            s.left_out_runs(unread);
+        }
         let (tsv, csv) = match &s.runs_left_out {
             // ab writes its -g and -e files anew on each run: beside a console capture of
             // several runs they hold the last one, not the first that is read.
@@ -297,12 +303,50 @@ pub fn complete_requests(path: &Path) -> Result<u64, Problem> {
     read_text(path).map(|s| s.endpoints[0].latency.count())
 }
 
+/// The file's runs: the first, with the later ones (a shell loop's `for c in 10 50;
+/// do ab -c $c …; done > ab.log`) as its [`ToolSummary::later_runs`]; a later run
+/// that cannot be read is left out, and a note says so.
 fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
     let whole = read_file_text(path)?;
-    let (text, appended) = first_run(path, &whole, &RUNS);
+    let all = runs(&whole, &RUNS);
+    let mut first = read_run(path, all[0].0)?;
+    if all.len() > 1 {
+        first.later_runs_unread = Some(later_runs_note(path, &all, 0));
+    }
+    let mut unread = Vec::new();
+    for &(text, before) in &all[1..] {
+        match read_run(path, &at_its_lines(text, before)) {
+            Ok(mut later) => {
+                later.notes.push(format!(
+                    "{}: the run at line {}, read as a run of its own (the file holds {} runs \
+                     one after another)",
+                    path.display(),
+                    before + 1,
+                    all.len()
+                ));
+                first.later_runs.push(later);
+            }
+            Err(p) => unread.push(format!("line {}: {}", before + 1, p.reason)),
+        }
+    }
+    if !unread.is_empty() {
+        first.left_out_runs(Some(format!(
+            "{} holds {} runs; {} of them could not be read and are left out of the report's \
+             figures: {}",
+            path.display(),
+            all.len(),
+            unread.len(),
+            unread.join("; ")
+        )));
+    }
+    Ok(first)
+}
+
+/// One run of ab's console (`text`: the file's lines up to its end, those before it
+/// empty).
+fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     require_lines(path, text, "ab", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("ab");
-    s.left_out_runs(appended);
     let Console {
         complete,
         complete_line,

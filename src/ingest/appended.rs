@@ -33,31 +33,53 @@ fn first_run_after<'a>(
     marks: &RunMarks,
     skipped: u64,
 ) -> (&'a str, Option<String>) {
-    // (byte offset, 1-based line) of each run after the first.
-    let mut later: Vec<(usize, u64)> = Vec::new();
+    let all = runs(text, marks);
+    if all.len() == 1 {
+        return (text, None);
+    }
+    (all[0].0, Some(later_runs_note(path, &all, skipped)))
+}
+
+/// The note of a text holding several runs (`all`, from [`runs`]; its first line is
+/// line `skipped + 1` of the file) whose first alone is analysed.
+pub fn later_runs_note(path: &Path, all: &[(&str, u64)], skipped: u64) -> String {
+    let lines: Vec<String> = (all[1..].iter())
+        .map(|(_, before)| (skipped + before + 1).to_string())
+        .collect();
+    format!(
+        "{} holds {} runs appended one after another; only the first is analysed (the \
+         others start at line {}). Split the file (one run per run dir) to analyse them",
+        path.display(),
+        all.len(),
+        lines.join(", ")
+    )
+}
+
+/// Every run in `text`, in order: its text and the number of lines before it.
+pub fn runs<'a>(text: &'a str, marks: &RunMarks) -> Vec<(&'a str, u64)> {
+    // (byte offset, lines before) of each run.
+    let mut starts: Vec<(usize, u64)> = vec![(0, 0)];
     let (mut offset, mut has_results) = (0usize, false);
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let l = line.trim();
         if (marks.starts)(l) && has_results {
-            later.push((offset, skipped + i as u64 + 1));
+            starts.push((offset, i as u64));
             has_results = false;
         } else if (marks.results)(l) {
             has_results = true;
         }
         offset += line.len();
     }
-    let Some(&(end, _)) = later.first() else {
-        return (text, None);
-    };
-    let lines: Vec<String> = later.iter().map(|(_, l)| l.to_string()).collect();
-    let note = format!(
-        "{} holds {} runs appended one after another; only the first is analysed (the \
-         others start at line {}). Split the file (one run per run dir) to analyse them",
-        path.display(),
-        later.len() + 1,
-        lines.join(", ")
-    );
-    (&text[..end], Some(note))
+    let ends = starts.iter().skip(1).map(|s| s.0).chain([text.len()]);
+    (starts.iter().zip(ends))
+        .map(|(&(from, before), to)| (&text[from..to], before))
+        .collect()
+}
+
+/// A later run's text as the file has it: after as many empty lines as come before
+/// it, so every line a reader names (a problem, a note) is the file's line.
+pub fn at_its_lines(run: &str, before: u64) -> String {
+    "\n".repeat(before as usize) + run
 }
 
 /// For a tool that prints its start line once per run (h2load's `starting

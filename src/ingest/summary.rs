@@ -29,15 +29,21 @@ pub fn build(
     plan: &StagePlan,
     opts: &IngestOptions,
 ) -> Result<Source, Problem> {
-    let summary = read?;
+    let mut summary = read?;
+    // Read alone (not by [`build_each`]), a file's first run is all there is of it.
+    if !std::mem::take(&mut summary.later_runs).is_empty() {
+        let unread = summary.later_runs_unread.take();
+        summary.left_out_runs(unread);
+    }
     check_figures(path, &summary.endpoints, summary.aggregate.as_ref())?;
     Ok(summary.into_source(plan, opts))
 }
 
 /// [`build`] for the file's first run and each of its later ones
-/// ([`ToolSummary::later_runs`]), in file order, when the stages come from the data;
-/// when the dir or its `run.toml` names the stage, only the first, and the others
-/// are said to be left out.
+/// ([`ToolSummary::later_runs`]), in file order, when the stages come from the data
+/// and each run is at users of its own (a loop over load levels); otherwise (the dir
+/// or its `run.toml` names the stage, or two runs share a load: a rerun appended) only
+/// the first, and the others are said to be left out.
 pub fn build_each(
     path: &Path,
     read: Result<ToolSummary, Problem>,
@@ -48,8 +54,6 @@ pub fn build_each(
         Ok(summary) => summary,
         Err(p) => return vec![Err(p)],
     };
-    let mut later = std::mem::take(&mut first.later_runs);
-    let unread = first.later_runs_unread.take();
     let own_stages = matches!(
         plan,
         StagePlan::Detect {
@@ -57,10 +61,18 @@ pub fn build_each(
             ..
         }
     );
-    if !own_stages && !later.is_empty() {
-        later.clear();
-        first.left_out_runs(unread);
+    // A loop over load levels: every run at users of its own. Runs at the same users
+    // (a rerun appended to the log) are not pooled: the first alone is read.
+    let mut users: Vec<Option<u32>> = (std::iter::once(&first).chain(&first.later_runs))
+        .map(|r| r.users)
+        .collect();
+    users.sort_unstable();
+    let levels = users.iter().all(Option::is_some) && users.windows(2).all(|w| w[0] != w[1]);
+    if !(own_stages && levels) {
+        return vec![build(path, Ok(first), plan, opts)];
     }
+    let later = std::mem::take(&mut first.later_runs);
+    first.later_runs_unread = None;
     std::iter::once(first)
         .chain(later)
         .map(|run| build(path, Ok(run), plan, opts))

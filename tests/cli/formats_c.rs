@@ -127,6 +127,45 @@ pub(crate) fn ab_text(complete: u64, breakdown: [u64; 4], non_2xx: u64) -> Strin
 }
 
 #[test]
+fn an_ab_loops_runs_in_one_log_are_a_stage_each_and_a_rerun_is_not_pooled() {
+    // `for c in 10 40; do ab -c $c …; done > ab.log`: 500 answers at 10, then 800 at 40
+    // with 30 non-2xx, each run a stage at its concurrency.
+    let at = |users: u32, text: String| {
+        text.replace(
+            "Concurrency Level:      10",
+            &format!("Concurrency Level:      {users}"),
+        )
+    };
+    let dir = TestDir::new();
+    dir.write(
+        "loop/ab.log",
+        ab_text(500, [0; 4], 0) + &at(40, ab_text(800, [0; 4], 30)),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("loop")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages: Vec<(u64, u64, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            let n = |k: &str| s[k].as_u64().unwrap();
+            (n("users"), n("requests"), n("failures"))
+        })
+        .collect();
+    assert_eq!(stages, [(10, 500, 0), (40, 800, 30)], "{stderr}");
+    // ab's own 10.000 s each: a stage's req/s is its requests over its run.
+    let rps = report["stages"][1]["throughput_rps"].as_f64().unwrap();
+    assert!((rps - 80.0).abs() < 1e-9, "{rps}");
+    assert_ne!(report["data_quality"], "incomplete", "{report}");
+    // The same concurrency twice is a rerun appended: the first alone, never pooled.
+    dir.write(
+        "rerun/ab.log",
+        ab_text(500, [0; 4], 0) + &ab_text(800, [0; 4], 30),
+    );
+    let (_, report, _) = analyze_json(&[&dir.path().join("rerun")], &[]);
+    assert_eq!(report["stages"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["stages"][0]["requests"], 500, "{report}");
+    assert_eq!(report["data_quality"], "incomplete", "{report}");
+}
+
+#[test]
 fn ab_text_counts_each_failure_kind() {
     let dir = TestDir::new();
     // 1000 complete, 3 connect + 5 receive + 30 length + 2 exception failures, 12 non-2xx.
