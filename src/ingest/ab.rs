@@ -313,32 +313,9 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
     if all.len() > 1 {
         first.later_runs_unread = Some(later_runs_note(path, &all, 0));
     }
-    let mut unread = Vec::new();
-    for &(text, before) in &all[1..] {
-        match read_run(path, &at_its_lines(text, before)) {
-            Ok(mut later) => {
-                later.notes.push(format!(
-                    "{}: the run at line {}, read as a run of its own (the file holds {} runs \
-                     one after another)",
-                    path.display(),
-                    before + 1,
-                    all.len()
-                ));
-                first.later_runs.push(later);
-            }
-            Err(p) => unread.push(format!("line {}: {}", before + 1, p.reason)),
-        }
-    }
-    if !unread.is_empty() {
-        first.left_out_runs(Some(format!(
-            "{} holds {} runs; {} of them could not be read and are left out of the report's \
-             figures: {}",
-            path.display(),
-            all.len(),
-            unread.len(),
-            unread.join("; ")
-        )));
-    }
+    let later = (all[1..].iter())
+        .map(|&(text, before)| (before + 1, read_run(path, &at_its_lines(text, before))));
+    first.add_later_runs(path, all.len(), later);
     Ok(first)
 }
 

@@ -340,6 +340,40 @@ impl ToolSummary {
         }
     }
 
+    /// Adds the file's later runs (`later`: each one's first line and what reading it
+    /// gave; `total` runs in the file) as [`ToolSummary::later_runs`]; a run that could
+    /// not be read is left out, and a note names it with why.
+    pub fn add_later_runs(
+        &mut self,
+        path: &Path,
+        total: usize,
+        later: impl IntoIterator<Item = (u64, Result<ToolSummary, Problem>)>,
+    ) {
+        let mut unread = Vec::new();
+        for (line, read) in later {
+            match read {
+                Ok(mut run) => {
+                    run.notes.push(format!(
+                        "{}: the run at line {line}, read as a run of its own (the file holds \
+                         {total} runs one after another)",
+                        path.display()
+                    ));
+                    self.later_runs.push(run);
+                }
+                Err(p) => unread.push(format!("line {line}: {}", p.reason)),
+            }
+        }
+        if !unread.is_empty() {
+            self.left_out_runs(Some(format!(
+                "{} holds {total} runs; {} of them could not be read and are left out of the \
+                 report's figures: {}",
+                path.display(),
+                unread.len(),
+                unread.join("; ")
+            )));
+        }
+    }
+
     /// A summary of `tool` with nothing in it yet.
     pub fn new(tool: &str) -> ToolSummary {
         ToolSummary {

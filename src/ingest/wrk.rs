@@ -125,22 +125,8 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         return Err(problem(path, Some(1), "no `Running … test @ URL` line"));
     };
     let mut summary = run_summary(path, &lines, first)?;
-    let mut unread = Vec::new();
-    for run in &runs[1..] {
-        match run_summary(path, &lines, run) {
-            Ok(mut later) => {
-                later.notes.push(format!(
-                    "{}: the run at line {}, read as a run of its own (the file holds {} runs \
-                     one after another)",
-                    path.display(),
-                    run.line,
-                    runs.len()
-                ));
-                summary.later_runs.push(later);
-            }
-            Err(p) => unread.push(format!("line {}: {}", run.line, p.reason)),
-        }
-    }
+    let later = (runs[1..].iter()).map(|run| (run.line, run_summary(path, &lines, run)));
+    summary.add_later_runs(path, runs.len(), later);
     if runs.len() > 1 {
         summary.later_runs_unread = Some(format!(
             "{} holds {} runs; only the first (line {}) is analysed. Split the file (one run \
@@ -152,16 +138,6 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
                 .collect::<Vec<_>>()
                 .join("; ")
         ));
-    }
-    if !unread.is_empty() {
-        summary.left_out_runs(Some(format!(
-            "{} holds {} runs; {} of them could not be read and are left out of the report's \
-             figures: {}",
-            path.display(),
-            runs.len(),
-            unread.len(),
-            unread.join("; ")
-        )));
     }
     if !cut.is_empty() {
         let lines: Vec<String> = cut.iter().map(u64::to_string).collect();
