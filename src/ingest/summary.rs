@@ -326,7 +326,8 @@ pub struct ToolSummary {
     /// run dir finds its stages in the data ([`build_each`]).
     pub later_runs: Vec<ToolSummary>,
     /// What [`ToolSummary::runs_left_out`] says when the later runs are not read (the
-    /// dir, or `run.toml`, names the one stage the file is).
+    /// dir, or `run.toml`, names the one stage the file is, or two runs share a load:
+    /// see [`build_each`]).
     pub later_runs_unread: Option<String>,
 }
 
