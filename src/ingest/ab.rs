@@ -153,12 +153,8 @@ pub fn build_run(
 ) -> Result<(Source, Vec<Problem>), Problem> {
     let mut aside = Vec::new();
     let read = read_text(text).and_then(|mut s| {
-        // Beside -g or -e files the console's first run alone is read, as before stage
-        // loops were: the files hold one run.
-        if !std::mem::take(&mut s.later_runs).is_empty() {
-            let unread = s.later_runs_unread.take();
-            s.left_out_runs(unread);
-        }
+        // Beside -g or -e files the console's first run alone is read: they hold one.
+        s.first_run_only();
         let (tsv, csv) = match &s.runs_left_out {
             // ab writes its -g and -e files anew on each run: beside a console capture of
             // several runs they hold the last one, not the first that is read.

@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use super::k6::console::duration_ms;
+use super::planned::STOPPED_EARLY;
 use super::tool_command::{self, Tool};
 
 /// hey's own default for `-c`.
@@ -71,19 +73,10 @@ pub fn stopped_early(
         }
         Planned::Requests(_) => return None,
     };
-    Some(format!(
-        "{}: hey was started for {asked} by {} and {did}: it stopped early (interrupted \
-         with Ctrl-C; hey prints its summary all the same), so its figures cover {} of the \
-         planned run; re-run it to the end",
-        path.display(),
-        cmd.from,
-        super::planned::share(share)
+    Some(super::planned::stopped(
+        "hey", path, &asked, &cmd.from, &did, share,
     ))
 }
-
-/// A run that did less than this share of its plan stopped early (hey sends every
-/// planned request, errors included, and runs its `-z` to the end).
-const STOPPED_EARLY: f64 = 0.95;
 
 /// `-c N` of a hey command line; hey's default when it has none.
 fn workers(args: &[&str]) -> Option<u32> {
@@ -97,44 +90,14 @@ fn workers(args: &[&str]) -> Option<u32> {
 /// to a multiple of the workers as hey sends it. `None` when a value is unreadable.
 fn planned(args: &[&str], users: u32) -> Option<Planned> {
     if let Some(z) = tool_command::flag(args, "z", None) {
-        return go_duration_s(z).map(Planned::Seconds);
+        // A Go duration (`30s`, `1m30s`), as k6 prints them.
+        return duration_ms(z).map(|ms| Planned::Seconds(ms / 1000.0));
     }
     let n = match tool_command::flag(args, "n", None) {
         Some(v) => v.parse().ok()?,
         None => DEFAULT_REQUESTS,
     };
     Some(Planned::Requests(n / u64::from(users) * u64::from(users)))
-}
-
-/// A Go duration (`30s`, `1m30s`, `500ms`, `2h`) in seconds.
-pub fn go_duration_s(text: &str) -> Option<f64> {
-    let mut total = 0.0;
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let num_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let n: f64 = rest[..num_end].parse().ok()?;
-        rest = &rest[num_end..];
-        let unit_end = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_end] {
-            "h" => 3600.0,
-            "m" => 60.0,
-            "s" => 1.0,
-            "ms" => 1e-3,
-            "us" | "µs" => 1e-6,
-            "ns" => 1e-9,
-            _ => return None,
-        };
-        total += n * scale;
-        rest = &rest[unit_end..];
-    }
-    Some(total)
 }
 
 #[cfg(test)]
@@ -167,7 +130,10 @@ mod tests {
             planned(&args("hey http://x/"), 50),
             Some(Planned::Requests(200))
         );
-        assert_eq!(go_duration_s("500ms"), Some(0.5));
-        assert_eq!(go_duration_s("10x"), None);
+        assert_eq!(
+            planned(&args("hey -z 500ms http://x/"), 50),
+            Some(Planned::Seconds(0.5))
+        );
+        assert_eq!(planned(&args("hey -z 10x http://x/"), 50), None);
     }
 }

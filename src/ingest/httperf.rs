@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::appended::{first_run, RunMarks};
+use super::planned::STOPPED_EARLY;
 use super::problem;
 use super::summary::{
     add_counts, add_failures, captured_counts, endpoint, number, read_file_text, require_lines,
@@ -202,10 +203,6 @@ fn stopped_early(path: &Path, planned: Option<(u64, u64)>, opened: u64) -> Optio
         path.display()
     ))
 }
-
-/// A run that opened fewer than this share of its `--num-conns` stopped early
-/// (httperf opens every planned connection, errors included, before it ends).
-const STOPPED_EARLY: f64 = 0.95;
 
 /// The failures httperf counts: its 4xx and 5xx reply classes and each `Errors:` kind.
 fn failed_kinds(

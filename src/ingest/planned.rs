@@ -18,8 +18,9 @@ use std::path::Path;
 
 use super::tool_command::{self, Tool};
 
-/// A run that did less than this share of its plan stopped early.
-const STOPPED_EARLY: f64 = 0.95;
+/// A run that did less than this share of its plan stopped early (the tools send
+/// every planned request, errors included, before they end).
+pub const STOPPED_EARLY: f64 = 0.95;
 
 /// A siege `-t` run that ran less than this share of its time stopped early: siege's
 /// `elapsed_time` of a finished run falls short of its `-t` by a few tenths of a second
@@ -72,7 +73,14 @@ pub fn ab(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> Opti
         ),
         None => (format!("{n} requests"), done),
     };
-    Some(stopped("ab", path, &asked, &from, requests, done))
+    Some(stopped(
+        "ab",
+        path,
+        &asked,
+        &from,
+        &format!("sent {requests}"),
+        done,
+    ))
 }
 
 /// Why the siege run at `path` (`preface`: its text before the summary), which made
@@ -87,13 +95,8 @@ pub fn siege(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> O
     if let Some(t) = tool_command::flag(&args, "t", Some("time")) {
         let planned = siege_time_s(t)?;
         let ran = ran_s.filter(|r| *r < SIEGE_TIME_STOPPED_EARLY * planned)?;
-        return Some(format!(
-            "{}: siege was started for {planned} s by {from} and ran {ran:.2} s: it stopped \
-             early (interrupted with Ctrl-C; siege prints its summary all the same), so its \
-             figures cover {} of the planned run; re-run it to the end",
-            path.display(),
-            share(ran / planned)
-        ));
+        let (asked, did) = (format!("{planned} s"), format!("ran {ran:.2} s"));
+        return Some(stopped("siege", path, &asked, &from, &did, ran / planned));
     }
     let reps: u64 = tool_command::flag(&args, "r", Some("reps"))?.parse().ok()?;
     let users: u64 = tool_command::flag(&args, "c", Some("concurrent"))?
@@ -102,21 +105,23 @@ pub fn siege(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> O
     let n = reps.checked_mul(users)?;
     ((requests as f64) < STOPPED_EARLY * n as f64).then(|| {
         let asked = format!("{reps} repetitions by {users} users ({n} requests)");
+        let did = format!("sent {requests}");
         stopped(
             "siege",
             path,
             &asked,
             &from,
-            requests,
+            &did,
             requests as f64 / n as f64,
         )
     })
 }
 
-/// The sentence for a run of `tool` that sent `requests`, the share `done` of its plan.
-fn stopped(tool: &str, path: &Path, asked: &str, from: &str, requests: u64, done: f64) -> String {
+/// The sentence for a run of `tool` started for `asked` (by the command line `from`)
+/// that `did` (`sent 2774`, `ran 1.50 s`): the share `done` of its plan.
+pub fn stopped(tool: &str, path: &Path, asked: &str, from: &str, did: &str, done: f64) -> String {
     format!(
-        "{}: {tool} was started for {asked} by {from} and sent {requests}: it stopped early \
+        "{}: {tool} was started for {asked} by {from} and {did}: it stopped early \
          (interrupted with Ctrl-C; {tool} prints its summary all the same), so its figures \
          cover {} of the planned run; re-run it to the end",
         path.display(),
@@ -125,7 +130,7 @@ fn stopped(tool: &str, path: &Path, asked: &str, from: &str, requests: u64, done
 }
 
 /// A share of a plan as a report says it: `4%`, `less than 1%`.
-pub fn share(part: f64) -> String {
+fn share(part: f64) -> String {
     match 100.0 * part {
         p if p < 1.0 => "less than 1%".to_string(),
         p => format!("{p:.0}%"),

@@ -31,10 +31,7 @@ pub fn build(
 ) -> Result<Source, Problem> {
     let mut summary = read?;
     // Read alone (not by [`build_each`]), a file's first run is all there is of it.
-    if !std::mem::take(&mut summary.later_runs).is_empty() {
-        let unread = summary.later_runs_unread.take();
-        summary.left_out_runs(unread);
-    }
+    summary.first_run_only();
     check_figures(path, &summary.endpoints, summary.aggregate.as_ref())?;
     Ok(summary.into_source(plan, opts))
 }
@@ -372,6 +369,15 @@ impl ToolSummary {
                 unread.len(),
                 unread.join("; ")
             )));
+        }
+    }
+
+    /// Drops the file's later runs, if any, and says they are left out
+    /// ([`ToolSummary::later_runs_unread`]).
+    pub fn first_run_only(&mut self) {
+        if !std::mem::take(&mut self.later_runs).is_empty() {
+            let unread = self.later_runs_unread.take();
+            self.left_out_runs(unread);
         }
     }
 
