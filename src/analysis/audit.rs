@@ -28,8 +28,9 @@
 //!   part merged into the source (a result set, a dir of summaries) keeps its own
 //!   total: two parts at the same load with the same requests and failures, endpoint
 //!   by endpoint, are the same requests counted twice — `impossible` when their latencies match too,
-//!   else `suspect` — unless they are different stages whose own latencies differ (a
-//!   tool run for a count, `hey -n 2000`, sends that many requests at every stage).
+//!   else `suspect` — unless their own latencies differ and they are different stages
+//!   (a tool run for a count, `hey -n 2000`, sends that many requests at every stage)
+//!   or parts of one without failures (generators each run for a count).
 //!
 //! - `stage_gap` (`stage_gap.rs`): a stage whose window is mostly a spell without a
 //!   request holds two runs read as one — `suspect`.
@@ -414,7 +415,9 @@ fn part_totals(parts: &[SourcePart], overall: &Stage, sharded: bool) -> Option<A
     let same_latency =
         |a: &SourcePart, b: &SourcePart| a.latency_ms.0.is_some() && a.latency_ms == b.latency_ms;
     // Stages of a tool run for a count (`hey -n 2000`, `ab -n`, `siege -r`) hold the
-    // same requests, often without failures; their own latencies tell them apart.
+    // same requests, often without failures; their own latencies tell them apart. So do
+    // they the load generators of one stage each run for a count (JMeter agents of 10
+    // threads × 100 loops) when none failed: equal failures too would be chance.
     let other_latency = |a: &SourcePart, b: &SourcePart| {
         a.latency_ms.0.is_some() && b.latency_ms.0.is_some() && a.latency_ms != b.latency_ms
     };
@@ -428,7 +431,7 @@ fn part_totals(parts: &[SourcePart], overall: &Stage, sharded: bool) -> Option<A
                     && a.failures == b.failures
                     && a.endpoints == b.endpoints
                     && (!sharded || same_latency(a, b))
-                    && (a.stages == b.stages || !other_latency(a, b))
+                    && !((a.stages != b.stages || a.failures == 0) && other_latency(a, b))
             })
             .map(|b| (a, b))
     })?;

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::model::Manifest;
+use crate::model::{Manifest, ManifestStage};
 
 use super::text::parse_rfc3339_ms;
 
@@ -105,6 +105,29 @@ impl StagePlan {
 }
 
 impl StagePlan {
+    /// A stage dir's plan given the stages a `run.toml` above it lists (written by hand
+    /// beside `baseline/` and `peak/`, or an export copied with its stage dirs): a dir
+    /// whose name gives no users and names one of those stages is that stage, whole, at
+    /// the users or arrival rate the manifest gives it. Any other plan stays as it is.
+    pub fn with_stages_above(self, above: &[ManifestStage]) -> StagePlan {
+        let name = match &self {
+            StagePlan::Detect {
+                fallback,
+                stage_dir: true,
+            } => fallback.clone(),
+            StagePlan::WholeDir { name, users: None } => name.clone(),
+            _ => return self,
+        };
+        let listed = (above.iter()).find(|s| s.name.eq_ignore_ascii_case(&name));
+        match listed {
+            Some(s) if s.users.is_some() && s.arrival_rate_rps.is_none() => StagePlan::WholeDir {
+                name,
+                users: s.users,
+            },
+            _ => self,
+        }
+    }
+
     /// The dir that names detected stages: a stage dir's name (see
     /// [`specs_from_plateaus`]).
     pub fn stage_dir(&self) -> Option<&str> {
@@ -156,6 +179,12 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
         words.join("_").to_lowercase()
     };
     Some((name, users))
+}
+
+/// True when a dir's name is a stage's: numbered (`01_baseline`, `03 stress`) or
+/// giving users (`peak_50users`, `c=64`).
+pub fn stage_named(name: &str) -> bool {
+    numbered_name(name).is_some() || stage_from_dir_name(name).is_some_and(|(_, u)| u.is_some())
 }
 
 /// The name and users a numbered stage dir gets (`01-smoke` → `smoke`;

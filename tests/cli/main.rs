@@ -55,6 +55,7 @@ mod messy_runs_q;
 mod narrative;
 mod output_safety;
 mod parallel;
+mod runs_side_by_side;
 mod same_run;
 mod shard;
 mod snapshots;

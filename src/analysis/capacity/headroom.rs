@@ -173,8 +173,8 @@ pub fn sla_headroom(
     let latency_on_sla = basis.sla_limit;
     let latency = latency.filter(|_| !from_sla || latency_on_sla);
     let w = Wording::of(c, latency_on_sla, &basis.what);
-    if points.len() == 1 {
-        return Some(one_level(last, c));
+    if points.iter().all(|p| p.users == last.users) {
+        return Some(one_level(points, c));
     }
     // In criterion order (latency, then errors): the order ties are named in.
     let reached: Vec<&BreakingPoint> = [latency, errors]
@@ -438,8 +438,10 @@ fn holds_at(h: &mut SlaHeadroom, points: &[LoadPoint], lo: f64, hi: f64) -> Stri
     )
 }
 
-/// One load level: no capacity estimate, only what that level shows.
-fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
+/// The limits a stage at one load level is over (latency with an SLA's latency rule,
+/// errors with 95% confidence), and whether its error rate's interval still reaches
+/// past the limit (too few requests to show it within).
+fn level_limits(p: &LoadPoint, c: &Criteria) -> (Vec<Criterion>, bool) {
     let wilson = wilson_interval(p.failures, p.requests, Z_95);
     let errors_over = wilson.is_some_and(|[lo, _]| lo > c.error_limit);
     // Within the limit at face value, but too few requests to show it.
@@ -456,6 +458,24 @@ fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
     if errors_over {
         limits.push(Criterion::ErrorRate);
     }
+    (limits, errors_unproven)
+}
+
+/// One load level: no capacity estimate, only what that level shows. Several stages
+/// at that one level (a rerun, a stage measured twice) are no capacity either: the
+/// level is what the worst of them shows (over most limits, then most errors, then
+/// slowest), and the statement names them all.
+fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
+    let key = |p: &LoadPoint| (level_limits(p, c).0.len(), p.error_rate, p.watched_ms);
+    let p = (points.iter())
+        .max_by(|a, b| {
+            let (ka, kb) = (key(a), key(b));
+            (ka.0.cmp(&kb.0))
+                .then(ka.1.total_cmp(&kb.1))
+                .then(ka.2.unwrap_or(0.0).total_cmp(&kb.2.unwrap_or(0.0)))
+        })
+        .expect("a load level has a point");
+    let (limits, errors_unproven) = level_limits(p, c);
     let judged = if c.from_an_sla() {
         "the SLA"
     } else {
@@ -483,6 +503,13 @@ fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
         .watched_ms
         .map(|v| format!(", p{} {}", c.latency_percentile, format_ms(v)))
         .unwrap_or_default();
+    let (stages, worst) = if points.len() > 1 {
+        let names: Vec<String> = points.iter().map(|p| ticked(&p.stage)).collect();
+        let stages = format!(", in {} stages: {}", points.len(), join_words(&names));
+        (stages, format!(", on its worst stage {}", ticked(&p.stage)))
+    } else {
+        (String::new(), String::new())
+    };
     SlaHeadroom {
         users: None,
         throughput_rps: None,
@@ -496,8 +523,8 @@ fn one_level(p: &LoadPoint, c: &Criteria) -> SlaHeadroom {
         next_levels: Vec::new(),
         from_sla: c.from_an_sla(),
         statement: format!(
-            "One load level ({} user{}): no capacity estimate (capacity needs several load \
-             levels). At that level: goodput {}{latency}, errors {}; {verdict}",
+            "One load level ({} user{}{stages}): no capacity estimate (capacity needs several \
+             load levels). At that level{worst}: goodput {}{latency}, errors {}; {verdict}",
             fmt_users(p.users),
             if p.users == 1.0 { "" } else { "s" },
             format_rate(p.goodput_rps),

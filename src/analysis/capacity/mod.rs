@@ -194,14 +194,17 @@ pub fn assess_source(src: &Source, criteria: &Criteria) -> CapacityReport {
 
 fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> CapacityReport {
     let (usl, usl_note) = fit_usl(&points);
-    let saturation = saturation::saturation(&points, criteria);
+    // One load level (however many stages measured it): no capacity estimate, no
+    // breaking points.
+    let several = points.iter().any(|p| p.users != points[0].users);
+    let saturation = several
+        .then(|| saturation::saturation(&points, criteria))
+        .flatten();
     let usl_disagreement = usl
         .as_ref()
         .zip(saturation.as_ref())
         .and_then(|(u, s)| usl_disagreement(u, s));
     let mut breaking = Vec::new();
-    // One load level: no capacity estimate, no breaking points.
-    let several = points.len() >= 2;
     let latency = several
         .then(|| breaking_points::latency(&points, criteria))
         .flatten();
@@ -214,7 +217,9 @@ fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> Ca
     if let Some(s) = &saturation {
         breaking.push(s.as_breaking_point());
     }
-    breaking.extend(breaking_points::retrograde(&points));
+    if several {
+        breaking.extend(breaking_points::retrograde(&points));
+    }
     let mut sla_headroom =
         headroom::sla_headroom(&points, latency.as_ref(), errors.as_ref(), criteria);
     if let (Some(h), Some(s)) = (sla_headroom.as_mut(), saturation.as_ref()) {

@@ -110,6 +110,7 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
     if !is_run_dir {
         // Several runs of one Gatling simulation: the latest is the run.
         let subdirs = super::gatling_runs::latest_runs(path, subdirs, run);
+        let subdirs = super::repeated_runs::latest_runs(Some(path), subdirs, run);
         for sub in subdirs.iter().filter(|d| stage_without_results(d)) {
             run.problems.push(problem(
                 sub,
@@ -169,9 +170,7 @@ fn stage_without_results(dir: &Path) -> bool {
     let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    let stage_named = crate::ingest::stages::stage_from_dir_name(name)
-        .is_some_and(|(_, users)| users.is_some())
-        || crate::ingest::stages::numbered_name(name).is_some();
+    let stage_named = crate::ingest::stages::stage_named(name);
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };

@@ -9,13 +9,14 @@
 //! beside its per-request output in `k6_outputs.rs`, vegeta's text report beside
 //! its attack's results in `vegeta_outputs.rs`, Artillery's console beside its JSON
 //! report, for its `ensure` checks, in `artillery_console.rs`); a Gatling results folder's
-//! earlier runs of a simulation, set aside for its latest, in `gatling_runs.rs`; what
+//! earlier runs of a simulation, set aside for its latest, in `gatling_runs.rs` (and any
+//! sibling sets of stage dirs that repeat one test's stages in `repeated_runs.rs`); what
 //! a source's files say of its answers beyond their rows (Gatling's assertions, JMeter's
 //! successful 5xx, k6's script checks) in `answers.rs`; what stage dirs add
 //! up to (one run whatever tool measured each, users from the data over the dir's
 //! name) in `stage_dirs.rs`; a dir holding several runs under their own file-name
 //! prefixes (Locust sets, files named as stage dirs), one stage each, in
-//! `result_sets.rs`. This file
+//! `result_sets.rs`; the stage a dir's name gives in `stage_names.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
 mod answers;
@@ -30,9 +31,11 @@ mod locust_checks;
 
 pub(crate) use discover::claimed_format;
 mod pairs;
+mod repeated_runs;
 mod result_sets;
 mod shards;
 mod stage_dirs;
+mod stage_names;
 mod vegeta_outputs;
 
 use std::collections::BTreeMap;
@@ -62,8 +65,9 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
         ..Default::default()
     };
     let mut dirs = Vec::new();
-    for p in paths {
-        expand(p, &mut dirs, &mut run);
+    // Run dirs given together may be runs of one test (compare's work), not stages.
+    for p in repeated_runs::latest_runs(None, paths.to_vec(), &mut run) {
+        expand(&p, &mut dirs, &mut run);
     }
     let dirs = super::loose_files::group_by_dir(dirs, |d| d.dir.clone(), |d| &mut d.files);
     let (mut dirs, unnamed) = result_sets::split_result_sets(dirs);
@@ -73,13 +77,23 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     let shard_dirs = shards::take_shards(&mut dirs, &mut run);
     // Several dirs read together are stage dirs: each names its stages.
     let stage_dirs = dirs.len() > 1;
-    let alike = numbered_alike(&dirs);
-    let read: Vec<stage_dirs::DirRead> = (dirs.iter())
-        .map(|dir| {
-            let keep_number = alike.contains(&dir.shown());
-            load_dir(dir, (stage_dirs, keep_number), opts, &mut run, &mut late)
-        })
-        .collect();
+    let alike = stage_names::numbered_alike(&dirs);
+    // The stages a `run.toml` lists for the stage dirs below it (expand gives a dir
+    // before its sub-dirs).
+    let mut above: Vec<(PathBuf, Vec<crate::model::ManifestStage>)> = Vec::new();
+    let mut read: Vec<stage_dirs::DirRead> = Vec::new();
+    for dir in &dirs {
+        let keep_number = alike.contains(&dir.shown());
+        let listed = (above.iter().rev())
+            .find(|(d, _)| dir.dir.starts_with(d) && dir.dir != *d)
+            .map_or(&[][..], |(_, stages)| stages.as_slice());
+        let context = (stage_dirs, keep_number, listed);
+        let (r, manifest) = load_dir(dir, context, opts, &mut run, &mut late);
+        if let Some(m) = manifest.filter(|m| !m.stages.is_empty()) {
+            above.push((dir.dir.clone(), m.stages));
+        }
+        read.push(r);
+    }
     stage_dirs::users_from_data(&mut run, &read);
     if stage_dirs && shard_dirs.is_empty() {
         stage_dirs::one_run_of_stage_dirs(&mut run, &read);
@@ -180,14 +194,15 @@ fn unique_stage_names(source: &mut Source) {
 /// Reads one dir's files into sources, in steps: detect each file's format, read the
 /// manifest and decide the stage plan, then the Locust set, the driver's and k6's
 /// repeated outputs (skipped), the console outputs read or skipped as pairs, and every
-/// other format by its reader, in [`Format`] order. Returns what the dir added.
+/// other format by its reader, in [`Format`] order. `listed`: the stages a `run.toml`
+/// above the dir lists. Returns what the dir added, and its manifest.
 fn load_dir(
     input: &DirInput,
-    (stage_dir, keep_number): (bool, bool),
+    (stage_dir, keep_number, listed): (bool, bool, &[crate::model::ManifestStage]),
     opts: &IngestOptions,
     run: &mut Run,
     late: &mut LateHashes,
-) -> stage_dirs::DirRead {
+) -> (stage_dirs::DirRead, Option<Manifest>) {
     let before = stage_dirs::counts(run);
     let first_input = run.inputs.len();
     let mut by_format = detect_files(&input.files, run, late);
@@ -199,8 +214,9 @@ fn load_dir(
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
     }
-    let dir_name = stage_name_of(input).unwrap_or_else(|| "run".into());
-    let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir, keep_number);
+    let dir_name = stage_names::stage_name_of(input).unwrap_or_else(|| "run".into());
+    let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir, keep_number)
+        .with_stages_above(listed);
     let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);
     if let Some(csvs) = &locust_csvs {
         locust_checks::pair_summaries(&mut by_format, csvs, &plan, opts, run);
@@ -236,7 +252,10 @@ fn load_dir(
     if let Some(m) = &manifest {
         mark_failures_unseen(m, &before, run);
     }
-    stage_dirs::DirRead::new(&before, run, input, &plan)
+    (
+        stage_dirs::DirRead::new(&before, run, input, &plan),
+        manifest,
+    )
 }
 
 /// A manifest's `failures_unseen` (an export of hey's CSV, say) holds for the sources
@@ -639,46 +658,4 @@ pub fn dir_name(dir: &Path) -> Option<String> {
         return named(dir);
     }
     named(&std::fs::canonicalize(dir).ok()?)
-}
-
-/// Names of dirs that only hold a run's files (`run1/results/results.jtl` beside
-/// JMeter's `run1/report/` dashboard): they name no stage; their parent does.
-const CONTAINER_DIRS: [&str; 9] = [
-    "results", "result", "output", "outputs", "out", "data", "logs", "log", "raw",
-];
-
-/// The numbered dirs whose words and users are another's too (`01_step`, `02_step`;
-/// a rerun `05_smoke_2users` of `01_smoke_2users`): their numbers stay in their stage
-/// names, or two load levels (or a run and its rerun) would be one stage, summed as
-/// if two generators had measured it at once.
-fn numbered_alike(dirs: &[DirInput]) -> std::collections::HashSet<PathBuf> {
-    type Named = (String, Option<u32>);
-    let named: Vec<(PathBuf, Named)> = (dirs.iter())
-        .filter_map(|d| {
-            Some((
-                d.shown(),
-                crate::ingest::stages::numbered_name(&stage_name_of(d)?)?,
-            ))
-        })
-        .collect();
-    (named.iter())
-        .filter(|(_, name)| named.iter().filter(|(_, n)| n == name).count() > 1)
-        .map(|(dir, _)| (*dir).clone())
-        .collect()
-}
-
-/// The name an input gives its stages: its result set's prefix, else [`dir_name`], or
-/// its parent's for a generic container dir ([`CONTAINER_DIRS`]).
-fn stage_name_of(input: &DirInput) -> Option<String> {
-    if let Some(prefix) = &input.set {
-        return Some(prefix.clone());
-    }
-    let dir = &input.dir;
-    let own = dir_name(dir)?;
-    if !CONTAINER_DIRS.contains(&own.to_ascii_lowercase().as_str()) {
-        return Some(own);
-    }
-    let abs = std::fs::canonicalize(dir).ok();
-    let parent = abs.as_deref().and_then(Path::parent);
-    parent.and_then(dir_name).or(Some(own))
 }

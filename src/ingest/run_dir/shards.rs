@@ -149,7 +149,7 @@ pub(super) fn load_shards(
             },
             ..Default::default()
         };
-        super::load_dir(&s.input, (false, false), opts, &mut part, late);
+        super::load_dir(&s.input, (false, false, &[]), opts, &mut part, late);
         run.inputs.append(&mut part.inputs);
         run.problems.append(&mut part.problems);
         run.warnings.append(&mut part.warnings);
