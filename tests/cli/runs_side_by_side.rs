@@ -345,3 +345,27 @@ fn two_stages_at_one_load_level_are_one_level_for_capacity() {
     let breaking = capacity["breaking_points"].as_array().unwrap();
     assert!(breaking.is_empty(), "{breaking:?}");
 }
+
+/// One stage's dirs in two sibling dirs written together (so not told apart by when
+/// they were written), whose requests ran an hour apart: not two generators of one
+/// stage (they ran alongside), but the stage measured twice. Before, one stage of
+/// 2,000 requests whose window spanned the hour between; now two stages of 1,000.
+#[test]
+fn one_stage_from_two_dirs_at_times_apart_is_measured_twice_not_by_two_generators() {
+    let t = TestDir::new();
+    let hour = 3_600_000;
+    let t0 = 1_764_000_000_000;
+    t.write("run/x/peak_10users/requests.csv", requests(t0, 1000, 20.0, 0));
+    t.write("run/y/peak_10users/requests.csv", requests(t0 + hour, 1000, 30.0, 0));
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = stage_requests(&report);
+    assert_eq!(stages.len(), 2, "{stages:?}");
+    assert!(stages.iter().all(|(_, n)| *n == 1000), "{stages:?}");
+    // Each over its own 10 s (1,000 requests 10 ms apart): 100 req/s, not 2,000 over
+    // an hour.
+    for s in report["stages"].as_array().unwrap() {
+        let rps = s["throughput_rps"].as_f64().unwrap();
+        assert!((rps - 100.0).abs() < 1.0, "{rps}");
+    }
+}

@@ -593,8 +593,9 @@ fn add_source(run: &mut Run, mut src: Source) {
 }
 
 /// Merges `src` (its parts listed in it) into `existing`. With `same_stages`, stages
-/// with the same name and users are one stage measured by several generators; other
-/// stages (every stage without it) are added.
+/// with the same name and users, at overlapping times where both are timed, are one
+/// stage measured by several generators; other stages (every stage without it) are
+/// added.
 fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     existing.parts.extend(src.parts);
     existing.span_ms = match (existing.span_ms, src.span_ms) {
@@ -602,12 +603,19 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
         (a, b) => a.or(b),
     };
     let mut parallel = false;
+    // Generators of one stage run alongside: the same stage on the clock at times that
+    // do not overlap is that stage measured again (two runs), not a second generator.
+    let alongside =
+        |a: &crate::model::Stage, b: &crate::model::Stage| match (a.window_ms, b.window_ms) {
+            (Some(x), Some(y)) if x.0 >= CLOCK_TIMES_FROM_MS && y.0 >= CLOCK_TIMES_FROM_MS => {
+                x.0 < y.1 && y.0 < x.1
+            }
+            _ => true,
+        };
     for stage in src.stages {
-        match existing
-            .stages
-            .iter_mut()
-            .find(|s| same_stages && s.name == stage.name && s.users == stage.users)
-        {
+        match existing.stages.iter_mut().find(|s| {
+            same_stages && s.name == stage.name && s.users == stage.users && alongside(s, &stage)
+        }) {
             Some(mine) => {
                 parallel = true;
                 mine.merge_from(stage);
