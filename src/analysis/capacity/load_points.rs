@@ -67,6 +67,10 @@ impl LoadPoint {
             (_, Some(rate)) => (throughput * mean_ms? / 1000.0, Some(rate)),
             _ => return None,
         };
+        if arrival_rate_rps.is_some() && users < MIN_OPEN_CONCURRENCY {
+            // Unresolved: see [`unresolved_open_load`].
+            return None;
+        }
         if !(users > 0.0 && users.is_finite()) {
             return None;
         }
@@ -84,6 +88,46 @@ impl LoadPoint {
             watched_ms: m.percentile(watch_pct).map(|p| p.value_ms),
         })
     }
+}
+
+/// The smallest measured concurrency X·R an open-model stage's load is taken at: below
+/// it the load shows as "0.0 users" (one decimal), and the mean latency it rests on is
+/// about 0 ms — under the resolution of a tool that rounds to whole milliseconds
+/// (Artillery, Locust) — so the load in users is unknown, not 0.
+pub const MIN_OPEN_CONCURRENCY: f64 = 0.05;
+
+/// Why the open-model stages whose measured concurrency X·R is under
+/// [`MIN_OPEN_CONCURRENCY`] are no load points (their load in users is unknown), or
+/// `None` when there are none.
+pub fn unresolved_open_load(stages: &[Stage]) -> Option<String> {
+    let named: Vec<String> = stages
+        .iter()
+        .filter(|s| !matches!(s.users, Some(u) if u > 0))
+        .filter_map(|s| {
+            let rate = s.arrival_rate_rps?;
+            let m = ScopeMetrics::of_stage(s);
+            let x = m.throughput_rps()?;
+            let n = x * m.latency.mean_ms()? / 1000.0;
+            (n.is_finite() && n < MIN_OPEN_CONCURRENCY).then(|| {
+                format!(
+                    "`{}` ({} req/s offered, mean latency {:.2} ms: X·R ≈ {n:.3} users)",
+                    s.name,
+                    crate::analysis::quantity::format_count(rate),
+                    m.latency.mean_ms().unwrap_or(0.0)
+                )
+            })
+        })
+        .collect();
+    (!named.is_empty()).then(|| {
+        format!(
+            "stage(s) {} set arrival rates, and the concurrency X·R they measured (their load \
+             in users) is under {MIN_OPEN_CONCURRENCY}: it rests on a mean latency of a \
+             millisecond or less, which a tool that rounds to whole milliseconds does not \
+             resolve, so their load in users is unknown (not 0) and capacity is not \
+             assessed in users from them; their arrival rates are the load they offered",
+            named.join(", ")
+        )
+    })
 }
 
 /// True when every request of the scope failed to connect (refused, unreachable):

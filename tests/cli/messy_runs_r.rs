@@ -1,0 +1,184 @@
+//! Messy runs, batch "r" (qa24): gaps earlier QA rounds left open — shard dirs of two
+//! plans given together, open-model stages whose load in users rounds to 0, a
+//! Locust `--only-summary` run, autocannon's console table, endpoint names that
+//! carry markup or mentions, and a driver run's CSV export read back. Every fixture is
+//! written here; expected figures follow from its arithmetic.
+
+use std::path::Path;
+
+use hdrhistogram::Histogram;
+use serde_json::Value;
+
+use super::common::{analyze_json, headroom, hlog_blob, TestDir};
+
+/// 2026-12-04T09:27:27Z, the start of the fixtures' runs.
+const T0: u64 = 1_796_376_447;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// An interval log as `drive` writes it: `seconds` 1 s intervals of `GET /item`,
+/// `per_second` requests each, all at `latency_us`.
+fn drive_hlog(seconds: u64, per_second: u64, latency_us: u64) -> String {
+    let mut log = format!(
+        "#[Logged with headroom 0.1.0]\n#[Histogram log format version 1.3]\n\
+         #[StartTime: {T0}.000 (seconds since epoch)]\n#[BaseTime: {T0}.000 (seconds since epoch)]\n\
+         #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
+    );
+    for k in 0..seconds {
+        let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
+        h.record_n(latency_us, per_second).unwrap();
+        log.push_str(&format!(
+            "Tag=GET%20/item,{k}.000,1.000,{:.3},{}\n",
+            latency_us as f64 / 1000.0,
+            hlog_blob(&h)
+        ));
+    }
+    log
+}
+
+/// The `run.toml` of shard `index`/`count` of plan `hash`: one closed stage `main` of
+/// `users` users for `seconds` from [`T0`].
+fn shard_manifest(index: u32, count: u32, hash: &str, users: u32, seconds: u64) -> String {
+    format!(
+        "started = \"2026-12-04T09:27:27.000Z\"\nended = \"2026-12-04T09:27:{end:02}.000Z\"\n\
+         tool = \"headroom 0.1.0\"\ntarget_url = \"http://127.0.0.1:8000\"\ncomplete = true\n\
+         think_time = \"constant(0)\"\n\n[shard]\nindex = {index}\ncount = {count}\n\
+         plan_hash = \"{hash}\"\nstart_at = \"2026-12-04T09:27:27.000Z\"\nstart_offset_ms = 0.5\n\n\
+         [[stage]]\nname = \"main\"\nusers = {users}\n\
+         start = \"2026-12-04T09:27:27.000Z\"\nsteady_start = \"2026-12-04T09:27:27.000Z\"\n\
+         end = \"2026-12-04T09:27:{end:02}.000Z\"\n",
+        end = 27 + seconds,
+    )
+}
+
+/// Shard 0/2 of one plan and shard 1/2 of another (`drive s.toml --shard 0/2` and
+/// `drive s2.toml --shard 1/2`, the second scenario edited in between) are refused
+/// with a message naming both plans. Before, it was followed by "no load-test results
+/// found in …; see README, Inputs read today", which contradicts it: both dirs hold
+/// results headroom reads. Now that refusal is the one error, exit 2, and `check
+/// --json` carries it as the reason nothing was judged.
+#[test]
+fn shards_of_two_plans_get_one_error_not_a_no_results_message_too() {
+    let dir = TestDir::new();
+    for (i, hash, users) in [(0u32, "fdf349aa2a753274", 2u32), (1, "3b8d49b392c5c36d", 3)] {
+        dir.write(
+            &format!("sh{i}/run.toml"),
+            shard_manifest(i, 2, hash, users, 4),
+        );
+        dir.write(&format!("sh{i}/latency.hlog"), drive_hlog(4, 50, 2_000));
+    }
+    let (a, b) = (dir.path().join("sh0"), dir.path().join("sh1"));
+    let o = headroom(&["analyze", s(&a), s(&b), "--out", s(&dir.path().join("rep"))]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("belong to different sharded runs"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no load-test results"), "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{stderr}"
+    );
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 1%\"]\n");
+    let o = headroom(&["check", s(&a), s(&b), "--sla", s(&sla), "--json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(out["verdict"].is_null(), "{out:#}");
+    let why = out.to_string();
+    assert!(why.contains("belong to different sharded runs"), "{why}");
+    assert!(!why.contains("no load-test results"), "{why}");
+}
+
+/// A run.toml of three open-model stages (`low`, `mid`, `high` at 20, 40 and 80 req/s,
+/// 10 s each from [`T0`]) and a generic CSV of their requests, every one taking
+/// `latency_ms`.
+fn open_model_run(dir: &TestDir, rel: &str, latency_ms: f64) -> std::path::PathBuf {
+    let mut toml = String::from(
+        "label = \"open\"\ntool = \"artillery\"\ncomplete = true\nthink_time = \"constant(0)\"\n",
+    );
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for (k, (name, rate)) in [("low", 20u64), ("mid", 40), ("high", 80)]
+        .into_iter()
+        .enumerate()
+    {
+        let start = 27 + 10 * k as u64;
+        toml.push_str(&format!(
+            "\n[[stage]]\nname = \"{name}\"\narrival_rate_rps = {rate}\n\
+             start = \"2026-12-04T09:27:{start:02}.000Z\"\n\
+             steady_start = \"2026-12-04T09:27:{start:02}.000Z\"\n\
+             end = \"2026-12-04T09:27:{:02}.000Z\"\n",
+            start + 10
+        ));
+        let t0 = (T0 + 10 * k as u64) * 1000;
+        let step = 1000 / rate;
+        for i in 0..10 * rate {
+            csv.push_str(&format!(
+                "{},/health,GET,{latency_ms},200\n",
+                t0 + i * step + step / 2
+            ));
+        }
+    }
+    dir.write(&format!("{rel}/run.toml"), toml);
+    dir.write(&format!("{rel}/requests.csv"), csv);
+    dir.path().join(rel)
+}
+
+/// Artillery at 20, 40 and 80 arrivals/s against a target answering in ~0.2 ms: an
+/// open-model stage's load in users is its measured concurrency X·R, here 80 × 0.0002
+/// = 0.016. Before, the capacity sentence said "up to 80 req/s at 0.0 users", the
+/// saturation evidence "γ = … req/s per user at 0.0 users", and the next steps "run
+/// … at 0.0, 0.0 users": figures no data gives. Now such stages are no load points,
+/// and the report says their load in users is unknown (not 0) and why. A target slow
+/// enough for X·R to be resolved (5 ms: 0.1 to 0.4 users) keeps its load points.
+#[test]
+fn open_model_stages_with_a_zero_concurrency_have_unknown_users_not_zero() {
+    let dir = TestDir::new();
+    let run = open_model_run(&dir, "fast", 0.2);
+    let out = dir.path().join("rep");
+    let o = headroom(&["analyze", s(&run), "--out", s(&out)]);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!stdout.contains("0.0 users"), "{stdout}");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(!md.contains("0.0 users"), "{md}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let cap = &report["capacity"];
+    assert_eq!(cap["load_points"].as_array().unwrap().len(), 0, "{cap:#}");
+    let note = cap["load_note"].as_str().expect("a load note");
+    for name in ["`low`", "`mid`", "`high`"] {
+        assert!(note.contains(name), "{note}");
+    }
+    assert!(note.contains("unknown"), "{note}");
+    // X·R = 80 req/s × 0.2 ms = 0.016 users.
+    assert!(note.contains("X·R ≈ 0.016 users"), "{note}");
+    let row = super::common::readiness(&report, "Capacity / scalability");
+    assert_eq!(row["status"], "NOT ASSESSED", "{row:#}");
+    assert!(
+        row["evidence"].as_str().unwrap().contains("unknown"),
+        "{row:#}"
+    );
+
+    // 5 ms: X·R = 0.1, 0.2 and 0.4 users, all resolved.
+    let slow = open_model_run(&dir, "slow", 5.0);
+    let (code, report, stderr) = analyze_json(&[&slow], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let points = report["capacity"]["load_points"].as_array().unwrap();
+    let users: Vec<f64> = points
+        .iter()
+        .map(|p| p["users"].as_f64().unwrap())
+        .collect();
+    assert_eq!(users.len(), 3, "{points:#?}");
+    for (u, want) in users.iter().zip([0.1, 0.2, 0.4]) {
+        assert!((u - want).abs() < 0.01, "{users:?}");
+    }
+    assert!(report["capacity"].get("load_note").is_none());
+}
