@@ -182,3 +182,108 @@ fn open_model_stages_with_a_zero_concurrency_have_unknown_users_not_zero() {
     }
     assert!(report["capacity"].get("load_note").is_none());
 }
+
+/// Locust's CSVs of a `--only-summary --csv run` run: a stats file of 600 requests to
+/// `GET /a` at 100 req/s (6 s), none failed, and the one stats-history row of 0 users
+/// Locust writes at the start when the periodic printer is off.
+fn locust_only_summary_csvs(dir: &TestDir, rel: &str) -> std::path::PathBuf {
+    let pct = "1,1,1,1,2,2,2,3,12,12,12";
+    dir.write(
+        &format!("{rel}/run_stats.csv"),
+        format!(
+            "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+             Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,\
+             50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n\
+             GET,/a,600,0,1,1.1,0.4,12.5,13.0,100.0,0.0,{pct}\n\
+             ,Aggregated,600,0,1,1.1,0.4,12.5,13.0,100.0,0.0,{pct}\n"
+        ),
+    );
+    dir.write(
+        &format!("{rel}/run_stats_history.csv"),
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,\
+         99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response \
+         Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,\
+         Total Average Content Size\n\
+         1796446477,0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,\
+         N/A,0,0,0,0.0,0,0,0\n",
+    );
+    dir.write(
+        &format!("{rel}/run_failures.csv"),
+        "Method,Name,Error,Occurrences\n",
+    );
+    dir.path().join(rel)
+}
+
+/// Locust's final statistics table, as `--only-summary` prints it, for 600 requests.
+const LOCUST_FINAL_TABLE: &str = "\
+Type     Name                                  # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s
+--------|------------------------------------|-------|-------------|-------|-------|-------|-------|--------|-----------
+GET      /a                                       600     0(0.00%) |      1       0      12      1 |  100.00        0.00
+--------|------------------------------------|-------|-------------|-------|-------|-------|-------|--------|-----------
+         Aggregated                               600     0(0.00%) |      1       0      12      1 |  100.00        0.00
+";
+
+/// `locust --headless -u 6 -t 6s --only-summary --csv run > locust.log 2>&1`: the
+/// stats history has one row of 0 users (Locust writes it with the periodic printer
+/// that `--only-summary` turns off), so the stage showed users "—" although the
+/// console beside the CSVs says `All users spawned: {"U": 6} (6 total users)`. Now
+/// the stage has those 6 users, and a note says where they come from. With
+/// `--loglevel WARNING` the console has no such line; the command line echoed above
+/// it (`$ locust … -u 12 …`) then says them.
+#[test]
+fn a_locust_only_summary_run_takes_its_users_from_the_console_beside_it() {
+    let dir = TestDir::new();
+    let run = locust_only_summary_csvs(&dir, "run");
+    dir.write(
+        "run/locust.log",
+        format!(
+            "[2026-12-05 04:54:31,042] vm/INFO/locust.main: Run time limit set to 6 seconds\n\
+             [2026-12-05 04:54:31,042] vm/INFO/locust.main: Starting Locust 2.20.0\n\
+             [2026-12-05 04:54:31,043] vm/INFO/locust.runners: Ramping to 6 users at a rate of 6.00 per second\n\
+             [2026-12-05 04:54:31,044] vm/INFO/locust.runners: All users spawned: {{\"U\": 6}} (6 total users)\n\
+             [2026-12-05 04:54:37,031] vm/INFO/locust.main: --run-time limit reached, shutting down\n\
+             [2026-12-05 04:54:37,054] vm/INFO/locust.main: Shutting down (exit code 0)\n\
+             {LOCUST_FINAL_TABLE}"
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"].as_array().unwrap().len(), 1, "{report:#}");
+    assert_eq!(report["stages"][0]["users"], 6, "{:#}", report["stages"][0]);
+    assert_eq!(report["stages"][0]["requests"], 600);
+
+    // --loglevel WARNING: no log lines, the command echoed above the table.
+    let quiet = locust_only_summary_csvs(&dir, "quiet");
+    dir.write(
+        "quiet/locust.log",
+        format!(
+            "$ locust -f locustfile.py --headless -u 12 -r 12 -t 6s -H http://127.0.0.1:8089 \
+             --only-summary --csv run --loglevel WARNING\n{LOCUST_FINAL_TABLE}"
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&quiet], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        report["stages"][0]["users"], 12,
+        "{:#}",
+        report["stages"][0]
+    );
+
+    // A LoadTestShape that stepped 6 → 12 users: no one level, no users.
+    let shape = locust_only_summary_csvs(&dir, "shape");
+    dir.write(
+        "shape/locust.log",
+        format!(
+            "[2026-12-05 04:54:31,044] vm/INFO/locust.runners: All users spawned: {{\"U\": 6}} (6 total users)\n\
+             [2026-12-05 04:54:34,044] vm/INFO/locust.runners: All users spawned: {{\"U\": 12}} (12 total users)\n\
+             {LOCUST_FINAL_TABLE}"
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&shape], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        report["stages"][0]["users"].is_null(),
+        "{:#}",
+        report["stages"][0]
+    );
+}
