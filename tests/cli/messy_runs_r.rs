@@ -287,3 +287,102 @@ fn a_locust_only_summary_run_takes_its_users_from_the_console_beside_it() {
         report["stages"][0]
     );
 }
+
+/// Endpoint names a user does not choose: a path with a mention, an issue number,
+/// HTML, table pipes, backticks, a link and a newline in it (a name is whatever the
+/// tool logged, and a tool logs the URL it was given).
+const NASTY: [&str; 8] = [
+    "/a @octocat hi",
+    "/b #123",
+    "/c <script>alert(1)</script>",
+    "/d | x | y",
+    "/e `code`",
+    "/f [x](http://evil.example)",
+    "/g @org/team",
+    "/i\nnewline",
+];
+
+/// `text` without its code spans (`` `…` `` not preceded by a backslash): what GitHub
+/// renders as text, where mentions and references fire.
+fn outside_code(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    let mut prev = ' ';
+    for c in text.chars() {
+        if c == '`' && prev != '\\' {
+            in_code = !in_code;
+        } else if !in_code {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
+}
+
+/// The PR comment `check --markdown` writes and report.md name each endpoint of a
+/// failing run. Before, a name with `@octocat` or `@org/team` went into their tables
+/// as text: posted as a PR comment, GitHub notified that user or team, and `#123`
+/// linked issue 123 (a backslash does not stop either: GitHub finds them in the
+/// rendered text). Now a zero-width space follows such an `@` and `#`; the names
+/// still read the same, and HTML, pipes, backticks and links stay inert as before.
+#[test]
+fn endpoint_names_cannot_mention_reference_or_mark_up_in_a_pr_comment() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for i in 0..1600u64 {
+        let name = NASTY[(i % NASTY.len() as u64) as usize];
+        let name = format!("\"{}\"", name.replace('"', "\"\""));
+        let status = if i % 40 == 0 { 500 } else { 200 };
+        csv.push_str(&format!(
+            "{},{name},GET,{},{status}\n",
+            T0 * 1000 + 5 * i,
+            5 + i % 7
+        ));
+    }
+    let run = {
+        dir.write("run/requests.csv", csv);
+        dir.path().join("run")
+    };
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 1ms\"]\n[endpoint.\"GET /a @octocat hi\"]\nrules = [\"p(95) < 1ms\"]\n\
+         [endpoint.\"GET /b #123\"]\nrules = [\"p(95) < 1ms\"]\n",
+    );
+    let comment = dir.path().join("comment.md");
+    let junit = dir.path().join("junit.xml");
+    let o = headroom(&[
+        "check",
+        s(&run),
+        "--sla",
+        s(&sla),
+        "--markdown",
+        s(&comment),
+        "--junit",
+        s(&junit),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = dir.path().join("rep");
+    let o = headroom(&["analyze", s(&run), "--sla", s(&sla), "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for file in [comment.clone(), out.join("report.md")] {
+        let md = std::fs::read_to_string(&file).unwrap();
+        let prose = outside_code(&md);
+        assert!(
+            prose.contains("octocat"),
+            "{}: names left out",
+            file.display()
+        );
+        for fired in ["@octocat", "@org", "#123", "<script", "[x](", "| x |"] {
+            assert!(
+                !prose.contains(fired),
+                "{}: `{fired}` outside code: {prose}",
+                file.display()
+            );
+        }
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script>alert"), "raw script in the HTML");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(!xml.contains("<script>"), "{xml}");
+    assert!(xml.contains("GET /a @octocat hi"), "{xml}");
+}
