@@ -182,15 +182,19 @@ impl Job<'_> {
             .map(|w| w.0);
         let mut counts = Vec::new();
         // The requests first: the stages table says which stages they cover.
+        let log = (self.format == ExportFormat::Csv)
+            .then(|| self.driver_log_carried())
+            .flatten();
         let mut rows = ExportedRows {
             written: wanted.contains(&Table::Requests),
+            interval_log: log.is_some(),
             ..ExportedRows::default()
         };
         let requests = match rows.written {
             true => self.write_requests(dir, &mut rows)?,
             false => None,
         };
-        if requests.is_some() {
+        if requests.is_some() && log.is_none() {
             self.note_stages_without_rows(&rows);
         }
         for table in wanted {
@@ -209,24 +213,24 @@ impl Job<'_> {
         if self.format == ExportFormat::Csv {
             let toml = manifest_of(self.run, &rows).to_toml();
             write_file(&dir.join("run.toml"), toml.as_bytes(), &[])?;
-            if rows.written {
-                self.carry_driver_log(dir)?;
+            if let Some(log) = log {
+                let bytes = std::fs::read(&log)?;
+                write_file(&dir.join("latency.hlog"), &bytes, &[])?;
             }
         }
         Ok(counts)
     }
 
-    /// A `drive` run dir counts each request in the stage whose window it completed
-    /// in (its interval log's intervals), while `requests.csv` rows are read back by
-    /// their start: the CSV export of such a run carries the interval log too, so that
-    /// `analyze` of the export reads the log, as it does the run dir (and the rows are
-    /// its detail), to the same stages and counts. Not with endpoint filters, which
-    /// the log cannot apply: then the rows are read back, by their start (a note says
-    /// so).
-    fn carry_driver_log(&self, dir: &Path) -> anyhow::Result<()> {
-        let Some(log) = driver_log(self.run) else {
-            return Ok(());
-        };
+    /// The interval log of a `drive` run dir, which its CSV export carries: the run
+    /// counts each request in the stage whose window it completed in (the log's
+    /// intervals), while `requests.csv` rows are read back by their start, and a run
+    /// without `--raw` has no rows at all. With the log, `analyze` of the export reads
+    /// it, as it does the run dir (the rows are its detail), to the same stages,
+    /// counts and percentiles. Not with endpoint filters, which the log cannot apply:
+    /// then the rows are read back, by their start (a note says so), and a run without
+    /// rows reads back as summaries only.
+    fn driver_log_carried(&self) -> Option<PathBuf> {
+        let log = driver_log(self.run)?;
         let o = self.opts;
         if o.include.is_some() || o.exclude.is_some() || o.normalize_labels {
             eprintln!(
@@ -237,11 +241,9 @@ impl Job<'_> {
                  completed, so stage counts may differ by the requests in flight at each \
                  stage's edge"
             );
-            return Ok(());
+            return None;
         }
-        let bytes = std::fs::read(&log)?;
-        write_file(&dir.join("latency.hlog"), &bytes, &[])?;
-        Ok(())
+        Some(log)
     }
 
     /// Says which stages with requests got no row in the `requests` table: a tool's
@@ -369,20 +371,19 @@ impl Job<'_> {
     }
 }
 
-/// The interval log of a `drive` run dir (its source `headroom`, one `.hlog` read
-/// beside the driver's rows), when the run is one.
+/// The interval log of a `drive` run dir (its source `headroom`, the one `.hlog`
+/// read, with or without the driver's rows beside it), when the run is one: a single
+/// source, so that the log is all the export's stages need.
 fn driver_log(run: &Run) -> Option<PathBuf> {
-    if !run.sources.iter().any(|s| s.tool == "headroom") {
+    if run.sources.len() != 1 || run.sources[0].tool != "headroom" {
         return None;
     }
-    // The driver's rows are the only ones `request_files` names `headroom`.
-    let driver_rows = request_files(run).iter().any(|f| f.tool == "headroom");
     let logs: Vec<&PathBuf> = (run.inputs.iter())
         .filter(|i| i.format == "hdr-log" && !run.skipped.iter().any(|s| s.path == i.path))
         .map(|i| &i.path)
         .collect();
     match logs.as_slice() {
-        [one] if driver_rows => Some((*one).clone()),
+        [one] => Some((*one).clone()),
         _ => None,
     }
 }

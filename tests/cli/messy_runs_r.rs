@@ -386,3 +386,119 @@ fn endpoint_names_cannot_mention_reference_or_mark_up_in_a_pr_comment() {
     assert!(!xml.contains("<script>"), "{xml}");
     assert!(xml.contains("GET /a @octocat hi"), "{xml}");
 }
+
+/// A `drive` run dir without `--raw`: `run.toml` of two closed stages, `low` (2 users,
+/// 0–4 s from [`T0`]) and `high` (4 users, 4–8 s), and its interval log: 1 s
+/// intervals of `GET /item`, 50 requests each at 2 ms in `low`, 80 at 5 ms in `high`,
+/// and in `high` 8 a second answered 503 (the driver's failure comments).
+fn drive_run_without_rows(dir: &TestDir, rel: &str) -> std::path::PathBuf {
+    let stage = |name: &str, users: u32, from: u64, to: u64| {
+        format!(
+            "\n[[stage]]\nname = \"{name}\"\nusers = {users}\n\
+             start = \"2026-12-04T09:27:{:02}.000Z\"\nsteady_start = \"2026-12-04T09:27:{:02}.000Z\"\n\
+             end = \"2026-12-04T09:27:{:02}.000Z\"\n",
+            27 + from,
+            27 + from,
+            27 + to
+        )
+    };
+    dir.write(
+        &format!("{rel}/run.toml"),
+        format!(
+            "label = \"r1\"\nstarted = \"2026-12-04T09:27:27.000Z\"\nended = \"2026-12-04T09:27:35.000Z\"\n\
+             tool = \"headroom 0.1.0\"\ntarget_url = \"http://127.0.0.1:8000\"\ncomplete = true\n\
+             think_time = \"constant(0)\"\n{}{}",
+            stage("low", 2, 0, 4),
+            stage("high", 4, 4, 8)
+        ),
+    );
+    let mut log = format!(
+        "#[Logged with headroom 0.1.0]\n#[Histogram log format version 1.3]\n\
+         #[StartTime: {T0}.000 (seconds since epoch)]\n#[BaseTime: {T0}.000 (seconds since epoch)]\n\
+         #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
+    );
+    for k in 0..8u64 {
+        let (n, us) = if k < 4 { (50, 2_000) } else { (80, 5_000) };
+        let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
+        h.record_n(us, n).unwrap();
+        if k >= 4 {
+            log.push_str(&format!(
+                "#[failures: Tag=GET%20/item,{k}.000,status:503=8]\n"
+            ));
+        }
+        log.push_str(&format!(
+            "Tag=GET%20/item,{k}.000,1.000,{:.3},{}\n",
+            us as f64 / 1000.0,
+            hlog_blob(&h)
+        ));
+    }
+    dir.write(&format!("{rel}/latency.hlog"), log);
+    dir.path().join(rel)
+}
+
+/// The figures of a report that a round trip must keep: per stage its name, users,
+/// requests, failures, throughput and latency percentiles; overall requests.
+fn stage_figures(report: &Value) -> Vec<String> {
+    let mut out: Vec<String> = report["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} users={} requests={} failures={} rps={} latency={}",
+                s["name"],
+                s["users"],
+                s["requests"],
+                s["failures"],
+                s["throughput_rps"],
+                s["latency_ms"]
+            )
+        })
+        .collect();
+    out.push(format!(
+        "overall requests={}",
+        report["overall"]["requests"]
+    ));
+    out
+}
+
+/// `headroom export RUN --to csv --out X` of a `drive` run dir without `--raw` (its
+/// interval log is the measurement; no per-request rows), then `headroom analyze X`:
+/// before, every stage was written as "summary only" and analyze of the export
+/// refused it (exit 2), and `intervals.csv` had an empty `users` column although each
+/// stage runs a known number of users. Now the export carries the interval log, as
+/// it already did beside `--raw` rows, and reads back to the run dir's own figures
+/// (here 200 requests at 50 req/s and 2 ms in `low`, 320 at 80 req/s in `high` with
+/// 32 failed); each interval's users are its stage's.
+#[test]
+fn a_drive_runs_csv_export_reads_back_to_the_same_figures() {
+    let dir = TestDir::new();
+    let run = drive_run_without_rows(&dir, "run");
+    let (code, direct, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(direct["stages"][0]["requests"], 200, "{direct:#}");
+    assert_eq!(direct["stages"][1]["requests"], 320);
+    assert_eq!(direct["stages"][1]["failures"], 32);
+    assert_eq!(direct["stages"][1]["throughput_rps"], 80.0);
+
+    let out = dir.path().join("csv");
+    let o = headroom(&["export", s(&run), "--to", "csv", "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let (code, back, stderr) = analyze_json(&[&out], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_figures(&back), stage_figures(&direct));
+
+    // intervals.csv: every row of stage `low` has 2 users, of `high` 4.
+    let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    let mut lines = intervals.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let users = header.iter().position(|c| *c == "users").unwrap();
+    let mut rows = 0;
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let want = if cells[0] == "low" { "2" } else { "4" };
+        assert_eq!(cells[users], want, "{line}");
+        rows += 1;
+    }
+    assert!(rows >= 8, "{intervals}");
+}
