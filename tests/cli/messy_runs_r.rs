@@ -99,7 +99,7 @@ fn shards_of_two_plans_get_one_error_not_a_no_results_message_too() {
 
 /// A run.toml of three open-model stages (`low`, `mid`, `high` at 20, 40 and 80 req/s,
 /// 10 s each from [`T0`]) and a generic CSV of their requests, every one taking
-/// `latency_ms`.
+/// `latency_ms` (exact latencies).
 fn open_model_run(dir: &TestDir, rel: &str, latency_ms: f64) -> std::path::PathBuf {
     let mut toml = String::from(
         "label = \"open\"\ntool = \"artillery\"\ncomplete = true\nthink_time = \"constant(0)\"\n",
@@ -131,17 +131,64 @@ fn open_model_run(dir: &TestDir, rel: &str, latency_ms: f64) -> std::path::PathB
     dir.path().join(rel)
 }
 
+/// An Artillery run (`artillery run load.yml --output report.json`) of three 20 s
+/// phases at 20, 40 and 80 arrivals/s against a target answering in well under a
+/// millisecond: its script and a report of one 10 s period after another, each
+/// summarising whole-millisecond latencies (p50 0 ms, p95 1 ms, mean 0.2 ms).
+fn artillery_sub_ms_run(dir: &TestDir, rel: &str) -> std::path::PathBuf {
+    let t = 1_796_437_880_000u64;
+    let rates = [20u64, 40, 80];
+    let summary = |n: u64| {
+        serde_json::json!({"min": 0, "max": 3, "count": n, "mean": 0.2, "p50": 0, "median": 0,
+            "p75": 0, "p90": 1, "p95": 1, "p99": 1, "p999": 3})
+    };
+    let period = |start: u64, len: u64, n: u64, rate: u64| {
+        serde_json::json!({
+            "counters": {"http.requests": n, "http.codes.200": n, "http.responses": n,
+                "vusers.created": n, "vusers.completed": n, "vusers.failed": 0},
+            "rates": {"http.request_rate": rate},
+            "firstCounterAt": start, "firstHistogramAt": start, "firstMetricAt": start,
+            "lastCounterAt": start + len - 1, "lastHistogramAt": start + len - 1,
+            "lastMetricAt": start + len - 1, "period": start.to_string(),
+            "summaries": {"http.response_time": summary(n)},
+            "histograms": {"http.response_time": summary(n)}
+        })
+    };
+    let intermediate: Vec<Value> = (0..6u64)
+        .map(|j| {
+            let rate = rates[(j / 2) as usize];
+            period(t + 10_000 * j, 10_000, 10 * rate, rate)
+        })
+        .collect();
+    let total: u64 = (0..6).map(|j| 10 * rates[j / 2]).sum();
+    let report = serde_json::json!({
+        "aggregate": period(t, 60_000, total, 47),
+        "intermediate": intermediate
+    });
+    dir.write(&format!("{rel}/report.json"), report.to_string());
+    let mut script = String::from("config:\n  target: \"http://127.0.0.1:8080\"\n  phases:\n");
+    for (name, rate) in ["low", "mid", "high"].iter().zip(rates) {
+        script.push_str(&format!(
+            "    - duration: 20\n      arrivalRate: {rate}\n      name: {name}\n"
+        ));
+    }
+    script.push_str("scenarios:\n  - flow:\n      - get:\n          url: \"/health\"\n");
+    dir.write(&format!("{rel}/load.yml"), script);
+    dir.path().join(rel)
+}
+
 /// Artillery at 20, 40 and 80 arrivals/s against a target answering in ~0.2 ms: an
 /// open-model stage's load in users is its measured concurrency X·R, here 80 × 0.0002
-/// = 0.016. Before, the capacity sentence said "up to 80 req/s at 0.0 users", the
-/// saturation evidence "γ = … req/s per user at 0.0 users", and the next steps "run
-/// … at 0.0, 0.0 users": figures no data gives. Now such stages are no load points,
-/// and the report says their load in users is unknown (not 0) and why. A target slow
-/// enough for X·R to be resolved (5 ms: 0.1 to 0.4 users) keeps its load points.
+/// = 0.016, from a mean of whole-millisecond latencies. Before, the capacity sentence
+/// said "up to 80 req/s at 0.0 users", the saturation evidence "γ = … req/s per user
+/// at 0.0 users", and the next steps "run … at 0.0, 0.0 users": figures no data gives.
+/// Now such stages are no load points, and the report says their load in users is
+/// unknown (not 0) and why. Exact latencies (per-request rows) resolve such a load:
+/// it stays, written with its digits (0.025 users), never "0.0".
 #[test]
 fn open_model_stages_with_a_zero_concurrency_have_unknown_users_not_zero() {
     let dir = TestDir::new();
-    let run = open_model_run(&dir, "fast", 0.2);
+    let run = artillery_sub_ms_run(&dir, "fast");
     let out = dir.path().join("rep");
     let o = headroom(&["analyze", s(&run), "--out", s(&out)]);
     let stdout = text(&o.stdout);
@@ -151,6 +198,11 @@ fn open_model_stages_with_a_zero_concurrency_have_unknown_users_not_zero() {
     assert!(!md.contains("0.0 users"), "{md}");
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(
+        report["stages"][2]["requests"], 1600,
+        "{:#}",
+        report["stages"]
+    );
     let cap = &report["capacity"];
     assert_eq!(cap["load_points"].as_array().unwrap().len(), 0, "{cap:#}");
     let note = cap["load_note"].as_str().expect("a load note");
@@ -167,18 +219,24 @@ fn open_model_stages_with_a_zero_concurrency_have_unknown_users_not_zero() {
         "{row:#}"
     );
 
-    // 5 ms: X·R = 0.1, 0.2 and 0.4 users, all resolved.
-    let slow = open_model_run(&dir, "slow", 5.0);
-    let (code, report, stderr) = analyze_json(&[&slow], &[]);
-    assert_eq!(code, 0, "{stderr}");
+    // Exact latencies resolve a small concurrency: at 1.25 ms, X·R = 0.025, 0.05 and
+    // 0.1 users, all load points, and none is written "0.0 users".
+    let exact = open_model_run(&dir, "exact", 1.25);
+    let out = dir.path().join("rep-exact");
+    let o = headroom(&["analyze", s(&exact), "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(!md.contains("0.0 users"), "{md}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     let points = report["capacity"]["load_points"].as_array().unwrap();
     let users: Vec<f64> = points
         .iter()
         .map(|p| p["users"].as_f64().unwrap())
         .collect();
     assert_eq!(users.len(), 3, "{points:#?}");
-    for (u, want) in users.iter().zip([0.1, 0.2, 0.4]) {
-        assert!((u - want).abs() < 0.01, "{users:?}");
+    for (u, want) in users.iter().zip([0.025, 0.05, 0.1]) {
+        assert!((u - want).abs() < 0.001, "{users:?}");
     }
     assert!(report["capacity"].get("load_note").is_none());
 }

@@ -67,7 +67,7 @@ impl LoadPoint {
             (_, Some(rate)) => (throughput * mean_ms? / 1000.0, Some(rate)),
             _ => return None,
         };
-        if arrival_rate_rps.is_some() && users < MIN_OPEN_CONCURRENCY {
+        if arrival_rate_rps.is_some() && unresolved(users, &m) {
             // Unresolved: see [`unresolved_open_load`].
             return None;
         }
@@ -90,11 +90,18 @@ impl LoadPoint {
     }
 }
 
-/// The smallest measured concurrency X·R an open-model stage's load is taken at: below
-/// it the load shows as "0.0 users" (one decimal), and the mean latency it rests on is
-/// about 0 ms — under the resolution of a tool that rounds to whole milliseconds
-/// (Artillery, Locust) — so the load in users is unknown, not 0.
+/// The smallest measured concurrency X·R an open-model stage's load is taken at when
+/// its latencies are a tool's summary: below it the mean latency it rests on is about
+/// 0 ms, under the resolution of a tool that rounds to whole milliseconds (Artillery,
+/// Locust), so the load in users is unknown, not 0.
 pub const MIN_OPEN_CONCURRENCY: f64 = 0.05;
+
+/// True when an open-model stage's measured concurrency `n` (X·R) is no figure: under
+/// [`MIN_OPEN_CONCURRENCY`] and resting on a tool's percentile summary (whole
+/// milliseconds), not on exact latencies (which resolve a 0.025-user load).
+fn unresolved(n: f64, m: &ScopeMetrics) -> bool {
+    n < MIN_OPEN_CONCURRENCY && !m.latency.is_exact()
+}
 
 /// Why the open-model stages whose measured concurrency X·R is under
 /// [`MIN_OPEN_CONCURRENCY`] are no load points (their load in users is unknown), or
@@ -108,7 +115,7 @@ pub fn unresolved_open_load(stages: &[Stage]) -> Option<String> {
             let m = ScopeMetrics::of_stage(s);
             let x = m.throughput_rps()?;
             let n = x * m.latency.mean_ms()? / 1000.0;
-            (n.is_finite() && n < MIN_OPEN_CONCURRENCY).then(|| {
+            (n.is_finite() && unresolved(n, &m)).then(|| {
                 format!(
                     "`{}` ({} req/s offered, mean latency {:.2} ms: X·R ≈ {n:.3} users)",
                     s.name,
@@ -121,10 +128,11 @@ pub fn unresolved_open_load(stages: &[Stage]) -> Option<String> {
     (!named.is_empty()).then(|| {
         format!(
             "stage(s) {} set arrival rates, and the concurrency X·R they measured (their load \
-             in users) is under {MIN_OPEN_CONCURRENCY}: it rests on a mean latency of a \
-             millisecond or less, which a tool that rounds to whole milliseconds does not \
-             resolve, so their load in users is unknown (not 0) and capacity is not \
-             assessed in users from them; their arrival rates are the load they offered",
+             in users) is under {MIN_OPEN_CONCURRENCY}, from the tool's summary of its \
+             latencies (whole milliseconds, as Artillery and Locust keep them), which does \
+             not resolve X·R that small: their load in users is unknown (not 0), and \
+             capacity is not assessed in users from them; their arrival rates are the \
+             load they offered",
             named.join(", ")
         )
     })
