@@ -187,7 +187,8 @@ impl Job<'_> {
             .flatten();
         let mut rows = ExportedRows {
             written: wanted.contains(&Table::Requests),
-            interval_log: log.is_some(),
+            // The log stands for every stage only when the driver is the one source.
+            interval_log: log.is_some() && self.run.sources.len() == 1,
             ..ExportedRows::default()
         };
         let requests = match rows.written {
@@ -233,6 +234,11 @@ impl Job<'_> {
         let log = driver_log(self.run)?;
         let o = self.opts;
         if o.include.is_some() || o.exclude.is_some() || o.normalize_labels {
+            if !driver_rows(self.run) {
+                // No rows to read back instead: the stages are summaries only, and
+                // the export's note on them says so.
+                return None;
+            }
             eprintln!(
                 "note: the interval log of this drive run is not carried into the export \
                  (--include, --exclude and --normalize-labels are not applied to it): \
@@ -372,10 +378,11 @@ impl Job<'_> {
 }
 
 /// The interval log of a `drive` run dir (its source `headroom`, the one `.hlog`
-/// read, with or without the driver's rows beside it), when the run is one: a single
-/// source, so that the log is all the export's stages need.
+/// read), when the run is one: beside the driver's rows, or without them when the
+/// driver is the run's one source (the log is then all the export's stages need).
 fn driver_log(run: &Run) -> Option<PathBuf> {
-    if run.sources.len() != 1 || run.sources[0].tool != "headroom" {
+    let driver = run.sources.iter().any(|s| s.tool == "headroom");
+    if !driver || !(driver_rows(run) || run.sources.len() == 1) {
         return None;
     }
     let logs: Vec<&PathBuf> = (run.inputs.iter())
@@ -386,6 +393,12 @@ fn driver_log(run: &Run) -> Option<PathBuf> {
         [one] => Some((*one).clone()),
         _ => None,
     }
+}
+
+/// True when the run has the driver's per-request rows (`drive --raw`): the only
+/// ones `request_files` names `headroom`.
+fn driver_rows(run: &Run) -> bool {
+    request_files(run).iter().any(|f| f.tool == "headroom")
 }
 
 /// The stage a file's dir names: `01_baseline_20users/ab.tsv` → `baseline` (a name
