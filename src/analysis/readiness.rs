@@ -272,11 +272,16 @@ fn fmt(v: Option<f64>, decimals: usize) -> String {
 fn capacity_readiness(a: &Analysis) -> (ReadinessStatus, String) {
     let cap = &a.capacity;
     if cap.load_points.len() < 2 {
+        let why = match cap.load_points.len() {
+            0 => "no stage has both a load (users or arrival rate) and a duration".to_string(),
+            _ => "one load level: capacity needs several stages of different load".into(),
+        };
         return (
             ReadinessStatus::NotAssessed,
-            match cap.load_points.len() {
-                0 => "no stage has both a load (users or arrival rate) and a duration".into(),
-                _ => "one load level: capacity needs several stages of different load".into(),
+            match (&cap.load_note, cap.load_points.len()) {
+                (Some(note), 0) => note.clone(),
+                (Some(note), _) => format!("{why}; {note}"),
+                (None, _) => why,
             },
         );
     }

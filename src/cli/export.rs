@@ -182,15 +182,20 @@ impl Job<'_> {
             .map(|w| w.0);
         let mut counts = Vec::new();
         // The requests first: the stages table says which stages they cover.
+        let log = (self.format == ExportFormat::Csv)
+            .then(|| self.driver_log_carried())
+            .flatten();
         let mut rows = ExportedRows {
             written: wanted.contains(&Table::Requests),
+            // The log stands for every stage only when the driver is the one source.
+            interval_log: log.is_some() && self.run.sources.len() == 1,
             ..ExportedRows::default()
         };
         let requests = match rows.written {
             true => self.write_requests(dir, &mut rows)?,
             false => None,
         };
-        if requests.is_some() {
+        if requests.is_some() && log.is_none() {
             self.note_stages_without_rows(&rows);
         }
         for table in wanted {
@@ -209,26 +214,31 @@ impl Job<'_> {
         if self.format == ExportFormat::Csv {
             let toml = manifest_of(self.run, &rows).to_toml();
             write_file(&dir.join("run.toml"), toml.as_bytes(), &[])?;
-            if rows.written {
-                self.carry_driver_log(dir)?;
+            if let Some(log) = log {
+                let bytes = std::fs::read(&log)?;
+                write_file(&dir.join("latency.hlog"), &bytes, &[])?;
             }
         }
         Ok(counts)
     }
 
-    /// A `drive` run dir counts each request in the stage whose window it completed
-    /// in (its interval log's intervals), while `requests.csv` rows are read back by
-    /// their start: the CSV export of such a run carries the interval log too, so that
-    /// `analyze` of the export reads the log, as it does the run dir (and the rows are
-    /// its detail), to the same stages and counts. Not with endpoint filters, which
-    /// the log cannot apply: then the rows are read back, by their start (a note says
-    /// so).
-    fn carry_driver_log(&self, dir: &Path) -> anyhow::Result<()> {
-        let Some(log) = driver_log(self.run) else {
-            return Ok(());
-        };
+    /// The interval log of a `drive` run dir, which its CSV export carries: the run
+    /// counts each request in the stage whose window it completed in (the log's
+    /// intervals), while `requests.csv` rows are read back by their start, and a run
+    /// without `--raw` has no rows at all. With the log, `analyze` of the export reads
+    /// it, as it does the run dir (the rows are its detail), to the same stages,
+    /// counts and percentiles. Not with endpoint filters, which the log cannot apply:
+    /// then the rows are read back, by their start (a note says so), and a run without
+    /// rows reads back as summaries only.
+    fn driver_log_carried(&self) -> Option<PathBuf> {
+        let log = driver_log(self.run)?;
         let o = self.opts;
         if o.include.is_some() || o.exclude.is_some() || o.normalize_labels {
+            if !driver_rows(self.run) {
+                // No rows to read back instead: the stages are summaries only, and
+                // the export's note on them says so.
+                return None;
+            }
             eprintln!(
                 "note: the interval log of this drive run is not carried into the export \
                  (--include, --exclude and --normalize-labels are not applied to it): \
@@ -237,11 +247,9 @@ impl Job<'_> {
                  completed, so stage counts may differ by the requests in flight at each \
                  stage's edge"
             );
-            return Ok(());
+            return None;
         }
-        let bytes = std::fs::read(&log)?;
-        write_file(&dir.join("latency.hlog"), &bytes, &[])?;
-        Ok(())
+        Some(log)
     }
 
     /// Says which stages with requests got no row in the `requests` table: a tool's
@@ -369,22 +377,28 @@ impl Job<'_> {
     }
 }
 
-/// The interval log of a `drive` run dir (its source `headroom`, one `.hlog` read
-/// beside the driver's rows), when the run is one.
+/// The interval log of a `drive` run dir (its source `headroom`, the one `.hlog`
+/// read), when the run is one: beside the driver's rows, or without them when the
+/// driver is the run's one source (the log is then all the export's stages need).
 fn driver_log(run: &Run) -> Option<PathBuf> {
-    if !run.sources.iter().any(|s| s.tool == "headroom") {
+    let driver = run.sources.iter().any(|s| s.tool == "headroom");
+    if !driver || !(driver_rows(run) || run.sources.len() == 1) {
         return None;
     }
-    // The driver's rows are the only ones `request_files` names `headroom`.
-    let driver_rows = request_files(run).iter().any(|f| f.tool == "headroom");
     let logs: Vec<&PathBuf> = (run.inputs.iter())
         .filter(|i| i.format == "hdr-log" && !run.skipped.iter().any(|s| s.path == i.path))
         .map(|i| &i.path)
         .collect();
     match logs.as_slice() {
-        [one] if driver_rows => Some((*one).clone()),
+        [one] => Some((*one).clone()),
         _ => None,
     }
+}
+
+/// True when the run has the driver's per-request rows (`drive --raw`): the only
+/// ones `request_files` names `headroom`.
+fn driver_rows(run: &Run) -> bool {
+    request_files(run).iter().any(|f| f.tool == "headroom")
 }
 
 /// The stage a file's dir names: `01_baseline_20users/ab.tsv` → `baseline` (a name

@@ -158,6 +158,14 @@ pub fn run_pipeline(
                 shown.join(", ")
             )));
         }
+        // The inputs' own errors, printed above, say why nothing was read (a mixed
+        // set of shard dirs, a file too broken to read): "no load-test results" after
+        // them would contradict them. They are the one message, and the reason kept
+        // for --junit, --markdown and --json.
+        if !run.problems.is_empty() {
+            let why: Vec<String> = run.problems.iter().map(ToString::to_string).collect();
+            return Err(NothingToReport(why.join("; ")));
+        }
         let said = NothingToReport::said(format!(
             "no load-test results found in {}; see README, \"Inputs read today\", for the \
              formats headroom reads",

@@ -67,8 +67,10 @@ pub fn looks_like_console(head: &str) -> bool {
 }
 
 /// Why autocannon's console table is skipped.
-pub const CONSOLE_REASON: &str = "autocannon's console table: headroom reads its JSON result \
-     (`autocannon --json URL > result.json`), which has the counts, errors and percentiles";
+pub const CONSOLE_REASON: &str = "autocannon's console table: not read, since it rounds its \
+     counts (`220k requests`, `33k errors`) and splits no errors by kind; headroom reads \
+     its JSON result instead — rerun with `autocannon --json … > result.json`, which has \
+     the exact counts, errors and percentiles";
 
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let json = read_json(path)?;

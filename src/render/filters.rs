@@ -131,11 +131,27 @@ fn closing_run(text: &str, len: usize) -> Option<usize> {
     None
 }
 
+/// A zero-width space, as an HTML character reference: put after `@` or `#`, it keeps
+/// GitHub from reading `@name` as a mention (a notification to that user or team) or
+/// `#123` as an issue reference. A backslash does not: GitHub finds them in the text
+/// the markdown renders to, after its escapes are gone.
+const NO_REFERENCE: &str = "&#8203;";
+
 /// The escaping behind the `md` filter.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         match c {
+            '@' if next.is_some_and(|n| n.is_alphanumeric()) => {
+                out.push('@');
+                out.push_str(NO_REFERENCE);
+            }
+            '#' if next.is_some_and(|n| n.is_ascii_digit()) => {
+                out.push_str("\\#");
+                out.push_str(NO_REFERENCE);
+            }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),

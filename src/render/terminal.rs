@@ -98,6 +98,9 @@ pub fn summary(a: &Analysis) -> String {
             printable(&b.verdict_line)
         );
     }
+    if let Some(note) = &a.capacity.load_note {
+        let _ = writeln!(out, "  capacity: {}", printable(note));
+    }
     if let Some(h) = &a.capacity.sla_headroom {
         let _ = writeln!(out, "  capacity: {}", printable(&h.statement));
     }

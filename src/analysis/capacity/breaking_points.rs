@@ -70,6 +70,11 @@ pub struct BreakingPoint {
 pub fn fmt_users(n: f64) -> String {
     if n >= 10.0 || n == n.round() {
         crate::analysis::quantity::format_count(n)
+    } else if n > 0.0 && n < 0.1 {
+        // An open-model stage's measured concurrency can be a few hundredths: two
+        // significant digits, never "0.0".
+        let decimals = (1 - n.log10().floor() as i32).clamp(2, 6) as usize;
+        format!("{n:.decimals$}")
     } else {
         format!("{n:.1}")
     }

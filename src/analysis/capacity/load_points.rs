@@ -67,6 +67,10 @@ impl LoadPoint {
             (_, Some(rate)) => (throughput * mean_ms? / 1000.0, Some(rate)),
             _ => return None,
         };
+        if arrival_rate_rps.is_some() && unresolved(users, &m) {
+            // Unresolved: see [`unresolved_open_load`].
+            return None;
+        }
         if !(users > 0.0 && users.is_finite()) {
             return None;
         }
@@ -84,6 +88,54 @@ impl LoadPoint {
             watched_ms: m.percentile(watch_pct).map(|p| p.value_ms),
         })
     }
+}
+
+/// The smallest measured concurrency X·R an open-model stage's load is taken at when
+/// its latencies are a tool's summary: below it the mean latency it rests on is about
+/// 0 ms, under the resolution of a tool that rounds to whole milliseconds (Artillery,
+/// Locust), so the load in users is unknown, not 0.
+pub const MIN_OPEN_CONCURRENCY: f64 = 0.05;
+
+/// True when an open-model stage's measured concurrency `n` (X·R) is no figure: under
+/// [`MIN_OPEN_CONCURRENCY`] and resting on a tool's percentile summary (whole
+/// milliseconds), not on exact latencies (which resolve a 0.025-user load).
+fn unresolved(n: f64, m: &ScopeMetrics) -> bool {
+    n < MIN_OPEN_CONCURRENCY && !m.latency.is_exact()
+}
+
+/// Why the open-model stages whose measured concurrency X·R is under
+/// [`MIN_OPEN_CONCURRENCY`] are no load points (their load in users is unknown), or
+/// `None` when there are none.
+pub fn unresolved_open_load(stages: &[Stage]) -> Option<String> {
+    let named: Vec<String> = stages
+        .iter()
+        .filter(|s| !matches!(s.users, Some(u) if u > 0))
+        .filter_map(|s| {
+            let rate = s.arrival_rate_rps?;
+            let m = ScopeMetrics::of_stage(s);
+            let x = m.throughput_rps()?;
+            let n = x * m.latency.mean_ms()? / 1000.0;
+            (n.is_finite() && unresolved(n, &m)).then(|| {
+                format!(
+                    "`{}` ({} req/s offered, mean latency {:.2} ms: X·R ≈ {n:.3} users)",
+                    s.name,
+                    crate::analysis::quantity::format_count(rate),
+                    m.latency.mean_ms().unwrap_or(0.0)
+                )
+            })
+        })
+        .collect();
+    (!named.is_empty()).then(|| {
+        format!(
+            "stage(s) {} set arrival rates, and the concurrency X·R they measured (their load \
+             in users) is under {MIN_OPEN_CONCURRENCY}, from the tool's summary of its \
+             latencies (whole milliseconds, as Artillery and Locust keep them), which does \
+             not resolve X·R that small: their load in users is unknown (not 0), and \
+             capacity is not assessed in users from them; their arrival rates are the \
+             load they offered",
+            named.join(", ")
+        )
+    })
 }
 
 /// True when every request of the scope failed to connect (refused, unreachable):

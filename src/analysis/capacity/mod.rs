@@ -171,12 +171,18 @@ pub struct CapacityReport {
     pub sizing: Option<Sizing>,
     /// What the breaking points were judged against.
     pub criteria: Criteria,
+    /// Why stages with a load are no load points (open-model stages whose load in
+    /// users is unknown: X·R about 0); absent when every loaded stage is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_note: Option<String>,
 }
 
 /// The capacity analysis of `stages` (the primary source's, in any order).
 pub fn assess(stages: &[Stage], criteria: &Criteria) -> CapacityReport {
     let points = load_points::load_points(stages, criteria.latency_percentile);
-    assess_points(points, "stages", criteria)
+    let mut report = assess_points(points, "stages", criteria);
+    report.load_note = load_points::unresolved_open_load(stages);
+    report
 }
 
 /// The capacity analysis of a source: its stages as load points, or, when fewer than
@@ -189,7 +195,9 @@ pub fn assess_source(src: &Source, criteria: &Criteria) -> CapacityReport {
             return assess_points(ramp, "ramp", criteria);
         }
     }
-    assess_points(points, "stages", criteria)
+    let mut report = assess_points(points, "stages", criteria);
+    report.load_note = load_points::unresolved_open_load(&src.stages);
+    report
 }
 
 fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> CapacityReport {
@@ -239,6 +247,7 @@ fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> Ca
         sla_headroom,
         sizing,
         criteria: criteria.clone(),
+        load_note: None,
     }
 }
 

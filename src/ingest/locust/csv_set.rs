@@ -578,6 +578,9 @@ pub fn build_source(
     };
     flags::untrimmed_summary(&mut source, &mut overall, opts, from_summary);
     source.overall = overall;
+    if let Some(dir) = (set.stats.as_deref().or(set.history.as_deref())).and_then(Path::parent) {
+        super::console_users::fill(&mut source, dir, history.as_deref(), plan);
+    }
     // Impossible numbers (counts past a u64, more failures than requests) are the
     // stats file's problem (the history's when there is no stats file).
     let file = set

@@ -6,6 +6,7 @@
 //! the console only beside the CSVs, for that check.
 
 pub mod console;
+mod console_users;
 pub mod csv_set;
 pub mod failures;
 pub mod flags;

@@ -86,7 +86,13 @@ pub fn intervals_table(analysis: &Analysis, origin_ms: Option<i64>) -> Batch {
         })
         .sum();
     let mut batch = Batch::new(Table::Intervals, n);
-    let mut push = |stage: &str, endpoint: Option<(&Option<String>, &str, &str)>, p: &TimePoint| {
+    // An interval with no users of its own (the series has none: a `drive` run's
+    // interval log, a stage dir named after its users) is in a stage of constant
+    // load: its users are the stage's.
+    let mut push = |stage: (&str, Option<u32>),
+                    endpoint: Option<(&Option<String>, &str, &str)>,
+                    p: &TimePoint| {
+        let (stage, stage_users) = stage;
         let (scope, method, name, key) = match endpoint {
             Some((m, n, k)) => (
                 "endpoint",
@@ -113,16 +119,17 @@ pub fn intervals_table(analysis: &Analysis, origin_ms: Option<i64>) -> Batch {
             p.p95.into(),
             p.p99.into(),
             p.max.into(),
-            p.users.into(),
+            p.users.or(stage_users.map(f64::from)).into(),
         ]);
     };
     for s in &analysis.stages {
+        let stage = (s.name.as_str(), s.users);
         for p in &s.timeseries {
-            push(&s.name, None, p);
+            push(stage, None, p);
         }
         for e in &s.endpoints {
             for p in &e.timeseries {
-                push(&s.name, Some((&e.method, &e.name, &e.key)), p);
+                push(stage, Some((&e.method, &e.name, &e.key)), p);
             }
         }
     }
@@ -200,6 +207,9 @@ pub struct ExportedRows {
     /// The requests table was asked for (else no stage is said to lack rows); with
     /// no per-request input at all it is not written, and every stage lacks rows.
     pub written: bool,
+    /// The export carries the run's interval log (a `drive` run's `latency.hlog`):
+    /// every stage reads back from it, rows or not, so none is a summary only.
+    pub interval_log: bool,
 }
 
 /// The run's manifest as the CSV export writes it beside `requests.csv`: the run's
@@ -264,6 +274,7 @@ fn summary_only_text(s: &crate::model::Stage) -> String {
 fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
     let row_spans = &rows.spans;
     let written = rows.written;
+    let interval_log = rows.interval_log;
     let meta = &run.meta;
     let primary = run.primary();
     let stages = primary
@@ -287,7 +298,8 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
                             crate::model::format_rfc3339_ms(b),
                         )
                     });
-                    let summary_only = written && s.requests() > 0 && rows.is_none();
+                    let summary_only =
+                        written && !interval_log && s.requests() > 0 && rows.is_none();
                     ManifestStage {
                         name: s.name.clone(),
                         users: s.users,
