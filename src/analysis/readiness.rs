@@ -10,8 +10,10 @@ use super::audit::AuditVerdict;
 use super::capacity::fmt_users;
 use super::headline::{miss, noun, verb};
 use super::quality::DataQuality;
+use super::quantity::format_ms;
 use super::report::{Analysis, Readiness, ReadinessArea, ReadinessStatus};
 use super::sla::{Metric, RuleEvaluation, RuleStatus};
+use crate::model::PercentileMethod;
 
 /// Readiness of throughput, latency, errors/availability, capacity and data quality.
 /// Without SLA results the first three are described but not judged.
@@ -54,12 +56,7 @@ pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
             Metric::Percentile(_) | Metric::Mean | Metric::Min | Metric::Max
         )
     })
-    .unwrap_or_else(|| {
-        described(format!(
-            "overall p95 {} ms",
-            fmt(a.overall.latency_ms.p95, 0)
-        ))
-    });
+    .unwrap_or_else(|| described(overall_latency(a)));
     let errors =
         judged(|m| matches!(m, Metric::ErrorRate | Metric::Availability)).unwrap_or_else(|| {
             described(format!(
@@ -260,6 +257,25 @@ fn quality_row(a: &Analysis) -> (ReadinessStatus, String) {
         },
         issues.join("; "),
     )
+}
+
+/// The overall latency the Latency row describes without an SLA: its p95 (`≈` when
+/// estimated from merged summaries), else the mean when the tools' summaries lack it.
+fn overall_latency(a: &Analysis) -> String {
+    let o = &a.overall;
+    let approx = if o.latency_method == Some(PercentileMethod::MergedApproximate) {
+        "≈ "
+    } else {
+        ""
+    };
+    match (o.latency_ms.p95, o.latency_ms.mean) {
+        (Some(p95), _) => format!("overall p95 {approx}{}", format_ms(p95)),
+        (None, Some(mean)) => format!(
+            "overall p95 not in the data (the tools' summaries lack it); mean {}",
+            format_ms(mean)
+        ),
+        (None, None) => "no latency in the data".into(),
+    }
 }
 
 fn fmt(v: Option<f64>, decimals: usize) -> String {
