@@ -241,9 +241,11 @@ fn hint<'a>(report: &'a Value, rule: &str, stage: Option<&str>) -> Option<&'a Va
 /// amplification: p99 is 63× the median — a minority of requests waits for something
 /// the others do not", the latency breaking point as "p95 stays within 166 ms … up to
 /// 128 users (6.3 ms)", and the saturation hint as "p95 goes from 83.1 ms to 6.3 ms".
-/// Now the tail hint is left to the load-shedding hint for that stage, the breaking
-/// point says most requests failed there, and the saturation hint says the p95 fell
-/// because fast failures pulled it down.
+/// The readiness row called c128's 35,832 req/s the "highest stage throughput" with no
+/// word that 97.8 % of it were 503s. Now the tail hint is left to the load-shedding
+/// hint for that stage, the breaking point says most requests failed there, the
+/// saturation hint says the p95 fell because fast failures pulled it down, and the
+/// readiness row names the failures' share and the highest goodput.
 #[test]
 fn fast_failures_are_no_tail_and_no_latency_that_holds() {
     let dir = TestDir::new();
@@ -275,6 +277,21 @@ fn fast_failures_are_no_tail_and_no_latency_that_holds() {
         why.contains("most requests failed at 128 users (97.8%)"),
         "{why}"
     );
+
+    // Readiness without a throughput rule: c128's 35,832 req/s is mostly 503s; the
+    // most the service delivered is c64's 3,170 answers in 4 s = 792.5 req/s.
+    let row = readiness(&report, "Throughput")["evidence"]
+        .as_str()
+        .unwrap();
+    assert!(
+        row.contains("(stage \"c128\"), 97.8% of it failures"),
+        "{row}"
+    );
+    let best = format!(
+        "highest goodput (successful requests) is {:.1} req/s",
+        3170.0 / 4.0
+    );
+    assert!(row.contains(&format!("{best} (stage \"c64\")")), "{row}");
 
     let sat = hint(&report, "saturation", None).expect("saturation hint");
     let symptom = sat["symptom"].as_str().unwrap();
