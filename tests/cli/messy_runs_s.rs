@@ -357,3 +357,74 @@ fn the_tail_of_a_stage_with_failures_is_the_successes_tail() {
         )
     );
 }
+
+/// A minimal JTL: `n` samples of `GET /a` at 2 threads, one every 100 ms, 20 ms each.
+fn jtl(n: usize) -> String {
+    let mut s = String::from("timeStamp,elapsed,label,responseCode,success,allThreads\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "{},20,GET /a,200,true,2\n",
+            1_764_900_000_000u64 + i as u64 * 100
+        ));
+    }
+    s
+}
+
+/// A zip archive with one stored entry `name` holding `data` (a local file header, the
+/// data; the CRC is left 0: only the header is read).
+fn zip_of(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut z = b"PK\x03\x04".to_vec();
+    z.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    z.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    z.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    z.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z.extend_from_slice(name.as_bytes());
+    z.extend_from_slice(data);
+    z
+}
+
+/// The reason `analyze` gives for skipping `file`.
+fn skip_reason(report: &Value, file: &str) -> String {
+    (report["skipped"].as_array().unwrap().iter())
+        .find(|s| s["path"].as_str().is_some_and(|p| p.ends_with(file)))
+        .unwrap_or_else(|| panic!("{file} not skipped: {:#}", report["skipped"]))["reason"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Results zipped to be attached to a ticket (`peak.zip` holding `peak/results.jtl`)
+/// and JMeter's Aggregate Report saved from the GUI in a European locale (`;`, decimal
+/// commas) beside the JTL were skipped as "not a recognised load-test result", which
+/// reads as "nothing to do with the run". Now each says what it is and what to do:
+/// unzip the archive; analyse the JTL. The JTL beside them is read as before.
+#[test]
+fn a_zip_archive_and_a_gui_table_say_what_they_are_and_what_to_do() {
+    let dir = TestDir::new();
+    dir.write("run/results.jtl", jtl(100));
+    dir.write(
+        "run/peak.zip",
+        zip_of("peak/results.jtl", jtl(50).as_bytes()),
+    );
+    dir.write(
+        "run/aggregate.csv",
+        "Label;# Samples;Average;Median;90% Line;95% Line;99% Line;Min;Max;Error %;Throughput\n\
+         GET /a;100;20;20;20;20;20;20;20;0,00%;10,0/sec\n",
+    );
+    let (code, report, err) = analyze_json(&[dir.path().join("run").as_path()], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(report["overall"]["requests"], 100);
+    let zip = skip_reason(&report, "peak.zip");
+    assert!(
+        zip.starts_with("a zip archive holding peak/results.jtl:"),
+        "{zip}"
+    );
+    assert!(zip.contains("unzip it into the run dir"), "{zip}");
+    let table = skip_reason(&report, "aggregate.csv");
+    assert!(
+        table.starts_with("JMeter's Aggregate or Summary Report table"),
+        "{table}"
+    );
+    assert!(table.contains("analyse the JTL the test wrote"), "{table}");
+}
