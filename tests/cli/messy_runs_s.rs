@@ -428,3 +428,67 @@ fn a_zip_archive_and_a_gui_table_say_what_they_are_and_what_to_do() {
     );
     assert!(table.contains("analyse the JTL the test wrote"), "{table}");
 }
+
+/// A Gatling 3.9 text `simulation.log` of `n` requests at 5 users, 50 ms apart, 20 ms
+/// each, all OK.
+fn gatling_log(n: u64) -> String {
+    let t0 = 1_767_825_934_330u64;
+    let mut s = format!("RUN\tsimulations.Sim\tsim\t{t0}\t \t3.9.5\n");
+    for u in 0..5 {
+        s.push_str(&format!("USER\tscn\tSTART\t{}\n", t0 + u));
+    }
+    for i in 0..n {
+        let t = t0 + 10 + i * 50;
+        s.push_str(&format!("REQUEST\t\thome\t{t}\t{}\tOK\t \n", t + 20));
+    }
+    s
+}
+
+/// The verdict and exit code of `check` on `run` with a latency and an error rule the
+/// fixtures pass.
+fn verdict(dir: &TestDir, run: &Path) -> (i32, Value) {
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 1%\"]\n",
+    );
+    let (code, out, _) = check_json(run, &sla, &[]);
+    (code, out)
+}
+
+/// A k6 `--out json` file and a Gatling `simulation.log` whose last line is cut
+/// mid-write (the tool was killed — an OOM kill, a cancelled CI job — or is still
+/// writing) were read as whole, clean runs: `check` said GO on however much of the
+/// run had been written. A JTL cut the same way was already a run that did not end.
+/// Now both are too: `run.complete` false with the file and line, data quality
+/// incomplete, and no GO; the rows before the cut are still read.
+#[test]
+fn a_k6_or_gatling_output_cut_mid_write_is_a_run_that_did_not_end() {
+    let dir = TestDir::new();
+    let whole = super::messy_runs_e::k6_json(2000, 0);
+    let last = whole.trim_end().rfind('\n').unwrap() + 1;
+    let cut = &whole[..last + (whole.len() - last) / 2];
+    dir.write("k6/results.json", cut);
+    let lines = cut.lines().count();
+    let mut gatling = gatling_log(400);
+    gatling.push_str("REQUEST\t\thome\t17678259543");
+    dir.write("gatling/simulation.log", &gatling);
+
+    for (run, line, requests) in [("k6", lines, None), ("gatling", 1 + 5 + 400 + 1, Some(400))] {
+        let run = dir.path().join(run);
+        let (code, report, err) = analyze_json(&[run.as_path()], &[]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(report["run"]["complete"], false, "{:#}", report["run"]);
+        let why = report["run"]["incomplete_reason"].as_str().unwrap();
+        assert!(
+            why.contains(&format!("last line ({line}) is cut mid-write")),
+            "{why}"
+        );
+        assert_eq!(report["data_quality"], "incomplete");
+        if let Some(n) = requests {
+            assert_eq!(report["overall"]["requests"], n, "the rows before the cut");
+        }
+        let (code, out) = verdict(&dir, &run);
+        assert_eq!(code, 0, "{out:#}");
+        assert_ne!(out["verdict"], "GO", "{out:#}");
+    }
+}
