@@ -492,3 +492,41 @@ fn a_k6_or_gatling_output_cut_mid_write_is_a_run_that_did_not_end() {
         assert_ne!(out["verdict"], "GO", "{out:#}");
     }
 }
+
+/// wrk at 4 and 8 connections kept the SLA's latency and error rules at every load
+/// (p99 60 ms and 58 ms < 100 ms, no errors): the highest goodput, 780 requests in 2 s
+/// = 390 req/s, is the largest load measured, not a limit. Sizing for the SLA's
+/// `throughput >= 2000/s` said "one instance keeps the SLA only up to ≈ 390 req/s, so
+/// ≈ 6 instances are needed" (`instances: 6`). Now it says 6 is an upper bound (one
+/// may do: the limit is unmeasured), `instances` is null, and the users estimate is
+/// marked a lower bound (the target lies beyond every measured goodput).
+#[test]
+fn sizing_past_the_measured_range_gives_bounds_not_a_count() {
+    let dir = TestDir::new();
+    wrk_steps(&dir);
+    dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(99) < 100ms\", \"error_rate < 1%\", \"throughput >= 2000/s\"]\n",
+    );
+    let sla = dir.path().join("sla.toml");
+    let run = dir.path().join("run");
+    let (_, report, err) = analyze_json(&[run.as_path()], &["--sla", sla.to_str().unwrap()]);
+    let headroom = &report["capacity"]["sla_headroom"];
+    assert!(
+        headroom["bracket"][1].is_null(),
+        "holds throughout: {headroom:#} {err}"
+    );
+    let sizing = &report["capacity"]["sizing"];
+    assert!(sizing["instances"].is_null(), "{sizing:#}");
+    let most = (2000.0_f64 / (780.0 / 2.0)).ceil();
+    let text = sizing["statement"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("at most {most} instances are needed, maybe one")),
+        "{text}"
+    );
+    assert!(
+        text.contains("at least: the target lies beyond every measured goodput"),
+        "{text}"
+    );
+    assert!(!text.contains("only up to"), "{text}");
+}
