@@ -532,12 +532,12 @@ pub fn sizing(
     let users = target * (r_ms / 1000.0 + z);
     let capacity = headroom.and_then(|h| h.throughput_rps).filter(|x| *x > 0.0);
     // The SLA held at every measured load: the headroom goodput is the largest load
-    // measured, not a limit, so ⌈target ÷ it⌉ instances is only an upper bound.
+    // measured, not a limit, so ⌈target ÷ it⌉ > 1 instances is only an upper bound.
     let unbounded = headroom.is_some_and(|h| h.bracket[1].is_none() && h.limits.is_empty());
     let beyond_measured = reached.is_none() && points.iter().all(|p| p.goodput_rps < target);
-    let instances = capacity
-        .filter(|_| !unbounded)
-        .map(|x| (target / x).ceil().max(1.0) as u32);
+    let needed = capacity.map(|x| (target / x).ceil().max(1.0) as u32);
+    let unbounded = unbounded && needed.is_some_and(|k| k > 1);
+    let instances = needed.filter(|_| !unbounded);
     let think = match (&c.think_time, c.think_time_s) {
         (Some(t), Some(z)) => format!("Z = {} ({t})", format_ms(z * 1000.0)),
         _ => "Z = 0 (think time unknown: a lower bound)".into(),
