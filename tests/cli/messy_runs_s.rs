@@ -98,6 +98,7 @@ fn percentiles_merged_from_tool_summaries_are_written_as_estimates() {
     let stage = md_cells(&md, "| step\\_4users | 4 |");
     assert_eq!(stage[5], "19 ms", "{stage:?}");
     assert_eq!(stage[7], "60 ms", "{stage:?}");
+    assert!(md.contains("- ≈ marks a percentile estimated from several summaries merged"));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("≈ "), "the HTML table carries the mark too");
 
