@@ -86,11 +86,24 @@ fn saturation(a: &Analysis, out: &mut Vec<Hint>) {
     let highest = beyond.iter().max_by_key(|s| s.users);
     let p95 = |s: Option<&&StageReport>| s.and_then(|s| s.figures.latency_ms.p95);
     let growth = match (p95(lowest.as_ref()), p95(highest)) {
-        (Some(lo), Some(hi)) if lo > 0.0 => format!(
+        (Some(lo), Some(hi)) if lo > 0.0 && hi >= lo => format!(
             "; p95 goes from {} to {} over the same range",
             format_ms(lo),
             format_ms(hi)
         ),
+        // A p95 that falls past the knee is no latency evidence: fast failures (503s,
+        // refusals) pulled it down. Said so, not "goes from 83 ms to 6 ms".
+        (Some(lo), Some(hi)) if lo > 0.0 => match highest.and_then(|s| s.figures.error_rate) {
+            Some(e) if e >= 0.1 => format!(
+                "; p95 falls from {} to {} over the same range, pulled down by fast \
+                 failures ({} of the requests failed at {} users)",
+                format_ms(lo),
+                format_ms(hi),
+                format_percent(e),
+                highest.and_then(|s| s.users).unwrap_or_default()
+            ),
+            _ => String::new(),
+        },
         _ => String::new(),
     };
     out.push(Hint {
@@ -212,13 +225,23 @@ const SERVER_GONE: (&str, &str) = (
      connections, ulimit -n), or reuse connections",
 );
 
-/// A long tail: p99 far above the median with enough samples to trust it.
+/// A long tail: p99 far above the median with enough samples to trust it. Where the
+/// source tells the successes' latency apart and some requests failed, the tail is the
+/// successes' (what users were served): fast 503s would otherwise make the median and
+/// the slow served requests "a minority that waits". Without that split, a stage most
+/// of whose requests failed is left to the failure hints: its median is a failure's.
 fn tail_amplification(s: &StageReport, out: &mut Vec<Hint>) {
-    let l = &s.figures.latency_ms;
+    let f = &s.figures;
+    let ok = f.ok_latency_ms.as_ref().filter(|_| f.failures > 0);
+    let (l, n, whose) = match ok {
+        Some(ok) => (ok, f.requests - f.failures, "successful requests"),
+        None if f.failures.saturating_mul(2) >= f.requests && f.failures > 0 => return,
+        None => (&f.latency_ms, f.requests, "requests"),
+    };
     let (Some(p50), Some(p99)) = (l.p50, l.p99) else {
         return;
     };
-    if s.figures.requests < MIN_TAIL_SAMPLES || p50 <= 0.0 || p99 / p50 < 10.0 {
+    if n < MIN_TAIL_SAMPLES || p50 <= 0.0 || p99 / p50 < 10.0 {
         return;
     }
     out.push(Hint {
@@ -226,11 +249,10 @@ fn tail_amplification(s: &StageReport, out: &mut Vec<Hint>) {
         severity: Severity::Medium,
         stage: Some(s.name.clone()),
         symptom: format!(
-            "p99 {} is {:.0}× the median {} ({} requests)",
+            "p99 {} is {:.0}× the median {} ({n} {whose})",
             format_ms(p99),
             p99 / p50,
             format_ms(p50),
-            s.figures.requests
         ),
         hypothesis: "a minority of requests waits for something the others do not: a slow \
                      endpoint in the mix, lock or pool contention, GC pauses, retries"

@@ -10,8 +10,10 @@ use super::audit::AuditVerdict;
 use super::capacity::fmt_users;
 use super::headline::{miss, noun, verb};
 use super::quality::DataQuality;
-use super::report::{Analysis, Readiness, ReadinessArea, ReadinessStatus};
+use super::quantity::{format_ms, format_percent};
+use super::report::{Analysis, Readiness, ReadinessArea, ReadinessStatus, StageReport};
 use super::sla::{Metric, RuleEvaluation, RuleStatus};
+use crate::model::PercentileMethod;
 
 /// Readiness of throughput, latency, errors/availability, capacity and data quality.
 /// Without SLA results the first three are described but not judged.
@@ -41,9 +43,10 @@ pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
             .unwrap_or_else(|| {
                 described(match busiest {
                     Some(s) => format!(
-                        "highest stage throughput {} req/s (stage \"{}\")",
+                        "highest stage throughput {} req/s (stage \"{}\"){}",
                         fmt(s.figures.throughput_rps, 1),
-                        s.name
+                        s.name,
+                        failed_throughput(a, s)
                     ),
                     None => "no stages".into(),
                 })
@@ -54,12 +57,7 @@ pub fn assess(a: &Analysis, sla: Option<&[RuleEvaluation]>) -> Vec<Readiness> {
             Metric::Percentile(_) | Metric::Mean | Metric::Min | Metric::Max
         )
     })
-    .unwrap_or_else(|| {
-        described(format!(
-            "overall p95 {} ms",
-            fmt(a.overall.latency_ms.p95, 0)
-        ))
-    });
+    .unwrap_or_else(|| described(overall_latency(a)));
     let errors =
         judged(|m| matches!(m, Metric::ErrorRate | Metric::Availability)).unwrap_or_else(|| {
             described(format!(
@@ -260,6 +258,50 @@ fn quality_row(a: &Analysis) -> (ReadinessStatus, String) {
         },
         issues.join("; "),
     )
+}
+
+/// Share of a stage's throughput past which failures, not answers, make it: then the
+/// Throughput row names the highest goodput too.
+const MOSTLY_FAILURES: f64 = 0.1;
+
+/// The clause for a busiest stage whose throughput is largely failures (fast 503s):
+/// its req/s is no throughput the service delivered, so the highest goodput is named.
+fn failed_throughput(a: &Analysis, busiest: &StageReport) -> String {
+    let Some(e) = busiest.figures.error_rate.filter(|e| *e >= MOSTLY_FAILURES) else {
+        return String::new();
+    };
+    let best = a.stages.iter().max_by(|x, y| {
+        let g = |s: &StageReport| s.figures.goodput_rps.unwrap_or(0.0);
+        g(x).total_cmp(&g(y))
+    });
+    let best = match best {
+        Some(b) => format!(
+            "; the highest goodput (successful requests) is {} req/s (stage \"{}\")",
+            fmt(b.figures.goodput_rps, 1),
+            b.name
+        ),
+        None => String::new(),
+    };
+    format!(", {} of it failures{best}", format_percent(e))
+}
+
+/// The overall latency the Latency row describes without an SLA: its p95 (`≈` when
+/// estimated from merged summaries), else the mean when the tools' summaries lack it.
+fn overall_latency(a: &Analysis) -> String {
+    let o = &a.overall;
+    let approx = if o.latency_method == Some(PercentileMethod::MergedApproximate) {
+        "≈ "
+    } else {
+        ""
+    };
+    match (o.latency_ms.p95, o.latency_ms.mean) {
+        (Some(p95), _) => format!("overall p95 {approx}{}", format_ms(p95)),
+        (None, Some(mean)) => format!(
+            "overall p95 not in the data (the tools' summaries lack it); mean {}",
+            format_ms(mean)
+        ),
+        (None, None) => "no latency in the data".into(),
+    }
 }
 
 fn fmt(v: Option<f64>, decimals: usize) -> String {

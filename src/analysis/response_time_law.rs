@@ -110,6 +110,17 @@ fn without_think_time(stage: &Stage, m: &ScopeMetrics, x: f64, r: &Mean) -> Opti
             format_rate(bound),
             format_rate(x)
         )
+    } else if x > bound {
+        // Above the bound by less than the tolerance: said so, not "within it".
+        format!(
+            "think time unknown (give --think-time, or think_time in run.toml): only the \
+             bound X ≤ N/R = {} was checked; {} is above it by {}, within the audit's {} \
+             tolerance",
+            format_rate(bound),
+            format_rate(x),
+            format_percent(x / bound - 1.0),
+            format_percent(TOLERANCE)
+        )
     } else {
         format!(
             "think time unknown (give --think-time, or think_time in run.toml): only the \

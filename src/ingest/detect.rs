@@ -158,6 +158,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
             other => other,
         };
     }
+    if let Some(why) = zip_archive(head) {
+        return Detection::Unsupported(why);
+    }
     // Windows PowerShell's `>` saves a console capture as UTF-16.
     if let Some(little) = super::utf16::bom(head) {
         return detect_format(path, super::utf16::to_utf8(head, little).as_bytes());
@@ -189,6 +192,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     if super::autocannon::looks_like_console(&text) {
         return Detection::Unsupported(super::autocannon::CONSOLE_REASON.into());
     }
+    if let Some(why) = jmeter_gui_table(line) {
+        return Detection::Unsupported(why.into());
+    }
     if let Some(other) = recognise_unsupported(line, &text) {
         return Detection::Unsupported(other);
     }
@@ -208,6 +214,53 @@ fn gunzip_head(head: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The reason a zip archive (`PK\x03\x04`: results zipped to be mailed or attached
+/// to a CI job) is not read, naming the files its head lists: headroom reads plain and
+/// gzip files, not archives, and the data inside is missing until it is unzipped.
+fn zip_archive(head: &[u8]) -> Option<String> {
+    const LOCAL: &[u8; 4] = b"PK\x03\x04";
+    if !head.starts_with(LOCAL) {
+        return None;
+    }
+    // Each local file header: 30 bytes, the name's length at 26, the name after; the
+    // compressed size at 18 (0 when a data descriptor follows the data: stop there).
+    let mut names: Vec<String> = Vec::new();
+    let mut at = 0usize;
+    while names.len() < 4 && head.get(at..at + 4) == Some(LOCAL.as_slice()) {
+        let u16_at = |i: usize| {
+            head.get(i..i + 2)
+                .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        let u32_at = |i: usize| {
+            head.get(i..i + 4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        };
+        let (Some(len), Some(extra), Some(size)) =
+            (u16_at(at + 26), u16_at(at + 28), u32_at(at + 18))
+        else {
+            break;
+        };
+        let Some(name) = head.get(at + 30..at + 30 + len) else {
+            break;
+        };
+        names.push(String::from_utf8_lossy(name).into_owned());
+        if size == 0 {
+            break;
+        }
+        at += 30 + len + extra + size;
+    }
+    let holding = if names.is_empty() {
+        String::new()
+    } else {
+        format!(" holding {}", names.join(", "))
+    };
+    Some(format!(
+        "a zip archive{holding}: headroom does not read inside archives, so its results are \
+         missing from this run; unzip it into the run dir (`unzip FILE -d DIR`) and analyse \
+         the files"
+    ))
 }
 
 /// A file that resembles a format headroom reads, but whose layout its reader did not
@@ -233,6 +286,17 @@ fn recognise_unsupported(line: &str, text: &str) -> Option<String> {
     Some(format!(
         "looks like {name}, but not in a layout headroom reads (see README, \"Inputs read today\")"
     ))
+}
+
+/// JMeter's Aggregate or Summary Report table saved from the GUI ("Save Table Data":
+/// `Label,# Samples,Average,…`, `;` and decimal commas in some locales): a GUI's
+/// rounded per-label table, not the samples.
+fn jmeter_gui_table(line: &str) -> Option<&'static str> {
+    let line = line.trim_start_matches('\u{feff}').trim_start_matches('"');
+    (line.starts_with("Label") && line.contains("# Samples")).then_some(
+        "JMeter's Aggregate or Summary Report table (Save Table Data): a GUI's rounded \
+         per-label summary, not read; analyse the JTL the test wrote (`-l results.jtl`)",
+    )
 }
 
 #[cfg(test)]
@@ -353,6 +417,30 @@ mod tests {
             detect_format(Path::new("x.csv.gz"), &bytes),
             Detection::Unsupported(_)
         ));
+    }
+
+    #[test]
+    fn a_zip_archive_names_what_it_holds() {
+        let mut zip = b"PK\x03\x04".to_vec();
+        zip.extend_from_slice(&[20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        zip.extend_from_slice(&3u32.to_le_bytes()); // compressed size (offset 18)
+        zip.extend_from_slice(&3u32.to_le_bytes()); // uncompressed size
+        zip.extend_from_slice(&11u16.to_le_bytes()); // name length (offset 26)
+        zip.extend_from_slice(&0u16.to_le_bytes()); // extra length
+        zip.extend_from_slice(b"results.jtlabc");
+        match detect_format(Path::new("results.zip"), &zip) {
+            Detection::Unsupported(why) => {
+                assert!(
+                    why.starts_with("a zip archive holding results.jtl:"),
+                    "{why}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        match detect("Label;# Samples;Average;Median;90% Line\n") {
+            Detection::Unsupported(why) => assert!(why.contains("Aggregate"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     /// The console summaries (and their side files) of ab, hey, autocannon, h2load,

@@ -513,6 +513,15 @@ impl Replay for GatlingLog {
         })
     }
 
+    fn stopped_early(&self) -> Option<String> {
+        let line = self.last_facts().truncated_last_line?;
+        Some(format!(
+            "{}: the log's last line ({line}) is cut mid-write: Gatling was killed or is still \
+             writing the file, so its results stop before the run's end",
+            self.path.display()
+        ))
+    }
+
     fn notes(&self) -> Vec<String> {
         let f = self.last_facts();
         let mut notes = Vec::new();

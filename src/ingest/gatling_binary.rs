@@ -531,6 +531,15 @@ impl Replay for GatlingBinaryLog {
         ))
     }
 
+    fn stopped_early(&self) -> Option<String> {
+        let at = self.facts.borrow().cut_at?;
+        Some(format!(
+            "{}: the log's last record (at byte {at}) is cut mid-write: Gatling was killed or \
+             is still writing the file, so its results stop before the run's end",
+            self.path.display()
+        ))
+    }
+
     fn notes(&self) -> Vec<String> {
         let f = self.facts.borrow();
         let mut notes = Vec::new();

@@ -183,10 +183,20 @@ fn as_f64(v: &Value) -> Option<f64> {
     f64::try_from(v.clone()).ok()
 }
 
-/// A latency in ms (`450 ms`, `1.2 s`); `—` when unknown.
-pub fn ms(value: Value) -> String {
+/// A latency in ms (`450 ms`, `1.2 s`); `—` when unknown. With the figure's
+/// percentile method (`ms(s.latency_method)`), a percentile estimated from merged
+/// summaries shows as one (`≈ 450 ms`): DESIGN never presents it as exact.
+pub fn ms(value: Value, method: Option<String>) -> String {
+    let approx = method.as_deref() == Some("merged_approximate");
     as_f64(&value)
-        .map(quantity::format_ms)
+        .map(|v| {
+            let text = quantity::format_ms(v);
+            if approx {
+                format!("≈ {text}")
+            } else {
+                text
+            }
+        })
         .unwrap_or_else(|| "—".into())
 }
 

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::analysis::quantity::{format_ms, format_percent as format_pct};
 use crate::analysis::Analysis;
+use crate::model::PercentileMethod;
 
 /// Characters of the per-stage throughput sparkline.
 const TREND_WIDTH: usize = 15;
@@ -60,6 +61,12 @@ pub fn summary(a: &Analysis) -> String {
     );
     for s in &a.stages {
         let f = &s.figures;
+        // A percentile estimated from merged summaries is written as one (`≈ 450 ms`).
+        let merged = f.latency_method == Some(PercentileMethod::MergedApproximate);
+        let ms = |v: Option<f64>| match v {
+            Some(v) if merged => format!("≈ {}", format_ms(v)),
+            v => ms(v),
+        };
         let line = format!(
             "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  {}",
             truncate(&printable(&s.name), 16),

@@ -53,6 +53,7 @@ mod messy_runs_o;
 mod messy_runs_p;
 mod messy_runs_q;
 mod messy_runs_r;
+mod messy_runs_s;
 mod narrative;
 mod output_safety;
 mod parallel;

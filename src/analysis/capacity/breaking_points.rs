@@ -146,6 +146,34 @@ impl LatencyBasis {
     }
 }
 
+/// The clause for a "not reached" latency whose top loads mostly failed: there the
+/// failures' fast answers (503s, refusals) set the figure, so it says nothing of the
+/// latency of the requests served, and "stays within" must not read as a clean bill.
+fn failed_mostly(points: &[LoadPoint]) -> String {
+    let failed: Vec<&LoadPoint> = points.iter().filter(|p| p.error_rate >= 0.5).collect();
+    let Some(first) = failed.first() else {
+        return String::new();
+    };
+    let at = match failed.last() {
+        Some(last) if failed.len() > 1 => format!(
+            "from {} users on ({} at {} users)",
+            fmt_users(first.users),
+            format_percent(last.error_rate),
+            fmt_users(last.users)
+        ),
+        _ => format!(
+            "at {} users ({})",
+            fmt_users(first.users),
+            format_percent(first.error_rate)
+        ),
+    };
+    format!(
+        "; but most requests failed {at}: their fast failures set that figure, so the \
+         latency of the requests served there is not measured apart and the error rate \
+         is the limit to read"
+    )
+}
+
 /// The latency breaking point; `None` when no stage has the watched latency.
 pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     // The watched percentile; summary stages without it fall back to the mean.
@@ -178,10 +206,11 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
             throughput_rps: None,
             evidence: format!(
                 "{what} stays within {} ({limit_text}) up to {} users, the largest measured \
-                 load ({})",
+                 load ({}){}",
                 format_ms(limit),
                 fmt_users(last.0),
-                format_ms(last.1)
+                format_ms(last.1),
+                failed_mostly(points)
             ),
         });
     };

@@ -56,7 +56,8 @@ pub struct Sizing {
     /// The think time Z used, s (0 when unknown: then `users` is a lower bound).
     pub think_time_s: f64,
     /// Instances of the measured system needed when one cannot carry the target
-    /// within the SLA: ⌈target ÷ headroom goodput⌉.
+    /// within the SLA: ⌈target ÷ headroom goodput⌉; null when the SLA held at every
+    /// measured load (that goodput is no limit: the statement gives the upper bound).
     pub instances: Option<u32>,
     /// The answer in words.
     pub statement: String,
@@ -557,7 +558,13 @@ pub fn sizing(
     let z = c.think_time_s.unwrap_or(0.0);
     let users = target * (r_ms / 1000.0 + z);
     let capacity = headroom.and_then(|h| h.throughput_rps).filter(|x| *x > 0.0);
-    let instances = capacity.map(|x| (target / x).ceil().max(1.0) as u32);
+    // The SLA held at every measured load: the headroom goodput is the largest load
+    // measured, not a limit, so ⌈target ÷ it⌉ > 1 instances is only an upper bound.
+    let unbounded = headroom.is_some_and(|h| h.bracket[1].is_none() && h.limits.is_empty());
+    let beyond_measured = reached.is_none() && points.iter().all(|p| p.goodput_rps < target);
+    let needed = capacity.map(|x| (target / x).ceil().max(1.0) as u32);
+    let unbounded = unbounded && needed.is_some_and(|k| k > 1);
+    let instances = needed.filter(|_| !unbounded);
     let think = match (&c.think_time, c.think_time_s) {
         (Some(t), Some(z)) => format!("Z = {} ({t})", format_ms(z * 1000.0)),
         _ => "Z = 0 (think time unknown: a lower bound)".into(),
@@ -569,7 +576,20 @@ pub fn sizing(
         fmt_users(users),
         format_ms(r_ms)
     );
+    if beyond_measured {
+        statement.push_str(
+            ", at least: the target lies beyond every measured goodput, where R can only grow",
+        );
+    }
     match (instances, capacity) {
+        (None, Some(x)) if unbounded => statement.push_str(&format!(
+            "; one instance kept the SLA up to ≈ {}, the largest load measured, and its limit \
+             lies beyond that (unmeasured): at most {} instances are needed, maybe one; run \
+             above {} to know",
+            format_rate(x),
+            (target / x).ceil().max(1.0),
+            format_rate(x)
+        )),
         (Some(k), Some(x)) if k > 1 => statement.push_str(&format!(
             "; one instance keeps the SLA only up to ≈ {}, so ≈ {k} instances are needed",
             format_rate(x)

@@ -12,6 +12,10 @@ use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::quantity::{format_ms, format_percent, format_score};
 use crate::model::LatencyDistribution;
 
+/// The note on a percentile estimated from merged summaries; its value is then
+/// written `≈ 450 ms` wherever it is shown (`value_display`).
+pub(super) const MERGED_NOTE: &str = "approximate: estimated from merged summaries";
+
 /// Judges `rule` on `d`; `expected` are the statuses whose failures are not errors.
 /// In steps: measure the value, its 95 % interval, then the checks that can turn a
 /// measured pass into insufficient data or not proven.
@@ -84,7 +88,7 @@ fn measure(
         Metric::Percentile(p) => {
             // A merged summary's percentiles are estimates (`MergedApproximate`).
             if matches!(&m.latency, LatencyDistribution::Summary(s) if s.merged) {
-                notes.push("approximate: estimated from merged summaries".to_string());
+                notes.push(MERGED_NOTE.to_string());
             }
             m.percentile(p).map(|pv| pv.value_ms)
         }

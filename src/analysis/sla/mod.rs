@@ -582,6 +582,19 @@ fn pool(parts: &[&ScopeData]) -> Option<Pooled> {
     })
 }
 
+/// `text` marked `≈` when the judgement's value is a merged-summary estimate: DESIGN
+/// never presents one as exact (in the check table, the matrix, JUnit or a headline).
+fn approximate_if(j: &Judgement, text: String) -> String {
+    if j.note
+        .as_deref()
+        .is_some_and(|n| n.contains(judge::MERGED_NOTE))
+    {
+        format!("≈ {text}")
+    } else {
+        text
+    }
+}
+
 /// One cell: `rule` on the scope (`stage`, `endpoint`) measured by `data`.
 fn evaluation(
     rule: &Rule,
@@ -608,7 +621,9 @@ fn evaluation(
         value: j.value,
         limit: rule.limit,
         unit: kind,
-        value_display: j.value.map(|v| format_quantity(kind, v)),
+        value_display: j
+            .value
+            .map(|v| approximate_if(&j, format_quantity(kind, v))),
         limit_display: rule.limit_display(),
         status: j.status,
         pass: j.value.is_some_and(|v| rule.op.holds(v, rule.limit)),

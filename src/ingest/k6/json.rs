@@ -67,6 +67,8 @@ struct Point {
 #[derive(Clone, Debug, Default)]
 struct Counts {
     orphans: u64,
+    /// The last line, cut mid-write (k6 killed, or still writing): left out.
+    truncated_last_line: Option<u64>,
     old_layout: bool,
     /// The `checks` samples.
     checks: ScriptChecks,
@@ -230,9 +232,14 @@ impl K6Json {
             assembler.sample(metric, &id, t_ms, value, &t, visit);
         }
         assembler.flush(visit);
-        // A line cut short before the end of the file is malformed.
-        if let Some(p) = cut_short.filter(|_| range.is_some_and(|r| !r.last)) {
-            visit(Observation::Malformed(p));
+        // A line cut short before the end of the file is malformed; at its end, the
+        // run did not end (see `stopped_early`).
+        if let Some(p) = cut_short {
+            if range.is_some_and(|r| !r.last) {
+                visit(Observation::Malformed(p));
+            } else {
+                counts.truncated_last_line = p.line;
+            }
         }
         if points == 0 && range.is_none() {
             return Err(problem(&self.path, Some(1), "no Point lines: no samples"));
@@ -245,6 +252,7 @@ impl K6Json {
     fn last_counts(&self) -> Counts {
         chunks::last_counts(&self.counts, &self.parts, |all, c| {
             all.orphans += c.orphans;
+            all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);
             all.old_layout |= c.old_layout;
             all.checks.merge(&c.checks);
         })
@@ -309,6 +317,15 @@ impl Replay for K6Json {
 
     fn notes(&self) -> Vec<String> {
         orphan_note(self.last_counts().orphans)
+    }
+
+    fn stopped_early(&self) -> Option<String> {
+        let line = self.last_counts().truncated_last_line?;
+        Some(format!(
+            "{}: the JSON output's last line ({line}) is cut mid-write: k6 was killed or is \
+             still writing the file, so its results stop before the run's end",
+            self.path.display()
+        ))
     }
 }
 
