@@ -209,3 +209,27 @@ pub fn utf16le(text: &str) -> Vec<u8> {
     }
     bytes
 }
+
+/// 2026-12-04T09:27:27Z, the start of the driver-shaped fixtures' runs.
+pub const DRIVE_T0: u64 = 1_796_376_447;
+
+/// An interval log as `drive` writes it, from [`DRIVE_T0`]: `seconds` 1 s intervals of
+/// one endpoint (`GET /item`), `per_second` requests each, all at `latency_us`.
+pub fn drive_hlog(seconds: u64, per_second: u64, latency_us: u64) -> String {
+    let t0 = DRIVE_T0;
+    let mut log = format!(
+        "#[Logged with headroom 0.1.0]\n#[Histogram log format version 1.3]\n\
+         #[StartTime: {t0}.000 (seconds since epoch)]\n#[BaseTime: {t0}.000 (seconds since epoch)]\n\
+         #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
+    );
+    for k in 0..seconds {
+        let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
+        h.record_n(latency_us, per_second).unwrap();
+        log.push_str(&format!(
+            "Tag=GET%20/item,{k}.000,1.000,{:.3},{}\n",
+            latency_us as f64 / 1000.0,
+            hlog_blob(&h)
+        ));
+    }
+    log
+}

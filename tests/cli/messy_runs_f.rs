@@ -7,33 +7,9 @@
 
 use std::path::Path;
 
-use hdrhistogram::Histogram;
 use serde_json::Value;
 
-use super::common::{headroom, hlog_blob, TestDir};
-
-/// 2026-12-04T09:27:27Z, the start of every fixture here.
-const T0: u64 = 1_796_376_447;
-
-/// An interval log as `drive` writes it: `seconds` 1 s intervals of one endpoint
-/// (`GET /item`), `per_second` requests each, all at `latency_us`.
-fn drive_hlog(seconds: u64, per_second: u64, latency_us: u64) -> String {
-    let mut log = format!(
-        "#[Logged with headroom 0.1.0]\n#[Histogram log format version 1.3]\n\
-         #[StartTime: {T0}.000 (seconds since epoch)]\n#[BaseTime: {T0}.000 (seconds since epoch)]\n\
-         #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
-    );
-    for k in 0..seconds {
-        let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
-        h.record_n(latency_us, per_second).unwrap();
-        log.push_str(&format!(
-            "Tag=GET%20/item,{k}.000,1.000,{:.3},{}\n",
-            latency_us as f64 / 1000.0,
-            hlog_blob(&h)
-        ));
-    }
-    log
-}
+use super::common::{drive_hlog, headroom, hlog_blob, TestDir, DRIVE_T0 as T0};
 
 /// The `run.toml` of shard `index` of `count` of one open-model plan: one stage
 /// `main` of `seconds` at `rate` req/s (this shard's share), from [`T0`].

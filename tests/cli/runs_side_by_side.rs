@@ -355,8 +355,14 @@ fn one_stage_from_two_dirs_at_times_apart_is_measured_twice_not_by_two_generator
     let t = TestDir::new();
     let hour = 3_600_000;
     let t0 = 1_764_000_000_000;
-    t.write("run/x/peak_10users/requests.csv", requests(t0, 1000, 20.0, 0));
-    t.write("run/y/peak_10users/requests.csv", requests(t0 + hour, 1000, 30.0, 0));
+    t.write(
+        "run/x/peak_10users/requests.csv",
+        requests(t0, 1000, 20.0, 0),
+    );
+    t.write(
+        "run/y/peak_10users/requests.csv",
+        requests(t0 + hour, 1000, 30.0, 0),
+    );
     let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
     assert_eq!(code, 0, "{stderr}");
     let stages = stage_requests(&report);
