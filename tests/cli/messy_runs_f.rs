@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::common::{drive_hlog, headroom, hlog_blob, TestDir, DRIVE_T0 as T0};
+use super::common::{drive_hlog, headroom, TestDir, DRIVE_T0 as T0};
 
 /// The `run.toml` of shard `index` of `count` of one open-model plan: one stage
 /// `main` of `seconds` at `rate` req/s (this shard's share), from [`T0`].

@@ -294,7 +294,9 @@ fn dated(name: &str) -> Option<(String, String)> {
 /// several runs of one test, one a day, not its stages. Each group's latest by its
 /// name's date, with the others, oldest first.
 fn dated_runs(dirs: &[PathBuf]) -> Vec<(PathBuf, Vec<&Path>)> {
-    let mut by_rest: BTreeMap<(String, BTreeSet<Format>), Vec<(String, &Path)>> = BTreeMap::new();
+    // By the name without its date and the formats: each run's date and dir.
+    type Alike = (String, BTreeSet<Format>);
+    let mut by_rest: BTreeMap<Alike, Vec<(String, &Path)>> = BTreeMap::new();
     for d in dirs {
         let Some((stamp, rest)) = d.file_name().and_then(|n| dated(&n.to_string_lossy())) else {
             continue;
