@@ -29,7 +29,6 @@ use std::path::{Path, PathBuf};
 use crate::ingest::adapters::open_decompressed;
 use crate::ingest::chunks;
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
-use crate::ingest::text::parse_rfc3339_ms;
 use crate::ingest::{problem, Format, Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
 
@@ -48,7 +47,11 @@ pub const SPEC: FormatSpec = FormatSpec {
     example: "jmeter -n -t plan.jmx -l results.jtl",
 };
 
+mod dates;
 mod rows;
+
+pub use self::dates::parse_timestamp;
+use self::dates::DayOrder;
 
 /// JMeter's save-service columns, in the fixed order the CSV writer uses.
 const COLUMNS: [&str; 22] = [
@@ -108,6 +111,8 @@ pub struct Layout {
     pub width: usize,
     /// True when a headerless file's columns were matched by their values.
     pub inferred: bool,
+    /// The order of day and month in its short `timeStamp` dates (see `dates.rs`).
+    day_order: DayOrder,
 }
 
 impl Layout {
@@ -185,6 +190,7 @@ fn header_layout(line: &str, delimiter: u8) -> Option<Layout> {
         positions,
         width: cells.len(),
         inferred: false,
+        day_order: DayOrder::MonthFirst,
     })
 }
 
@@ -261,6 +267,7 @@ fn headerless_layout(lines: &[&str], delimiter: u8) -> Option<Layout> {
             positions,
             width,
             inferred: false,
+            day_order: DayOrder::MonthFirst,
         });
     }
     // Which column each field can be, over every order-preserving matching of fields
@@ -321,30 +328,8 @@ fn headerless_layout(lines: &[&str], delimiter: u8) -> Option<Layout> {
             positions,
             width,
             inferred: true,
+            day_order: DayOrder::MonthFirst,
         })
-}
-
-/// Epoch ms from a `timeStamp` cell: epoch ms, or one of the date formats JMeter's
-/// own reader accepts (`yyyy/MM/dd HH:mm:ss[.SSS]`, `yyyy-MM-dd HH:mm:ss[.SSS]`,
-/// `MM/dd/yy HH:mm:ss`), read as UTC.
-pub fn parse_timestamp(v: &str) -> Option<i64> {
-    let v = v.trim();
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse().ok();
-    }
-    let b = v.as_bytes();
-    if b.len() >= 19 && b[4] == b'/' && b[7] == b'/' {
-        return parse_rfc3339_ms(&v.replacen('/', "-", 2));
-    }
-    if b.len() >= 17 && b[2] == b'/' && b[5] == b'/' && b[8] == b' ' {
-        // MM/dd/yy HH:mm:ss: two-digit years are 20yy.
-        let iso = format!("20{}-{}-{} {}", &v[6..8], &v[0..2], &v[3..5], &v[9..]);
-        return parse_rfc3339_ms(&iso);
-    }
-    if b.len() >= 19 && b[4] == b'-' && b[7] == b'-' {
-        return parse_rfc3339_ms(v);
-    }
-    None
 }
 
 /// The warning for `n` of `samples` samples JMeter marked successful with a 5xx code
@@ -594,6 +579,8 @@ struct Counts {
 pub struct JmeterCsv {
     path: PathBuf,
     layout: Layout,
+    /// How its short dates were read, when that needs saying (see `dates.rs`).
+    dates_note: Option<String>,
     counts: RefCell<Counts>,
     /// The counts of the parts of the last replay in parts (see [`Replay::split`]).
     parts: RefCell<Option<chunks::PartCounts<Counts>>>,
@@ -614,7 +601,7 @@ impl JmeterCsv {
             }
         }
         let text = crate::ingest::text::normalize(&head);
-        let layout = sniff(&text).ok_or_else(|| {
+        let mut layout = sniff(&text).ok_or_else(|| {
             problem(
                 path,
                 Some(1),
@@ -623,9 +610,14 @@ impl JmeterCsv {
                  (jmeter.save.saveservice.print_field_names=true)",
             )
         })?;
+        let rows = text.lines().skip(usize::from(layout.header));
+        let last = dates::last_line(path);
+        let (order, dates_note) = dates::day_order(&layout, rows.chain(last.as_deref()));
+        layout.day_order = order;
         Ok(JmeterCsv {
             path: path.to_path_buf(),
             layout,
+            dates_note,
             counts: RefCell::new(Counts::default()),
             parts: RefCell::new(None),
         })

@@ -206,7 +206,7 @@ impl Replay for JmeterCsv {
 
     fn notes(&self) -> Vec<String> {
         let c = self.last_counts();
-        let mut notes = Vec::new();
+        let mut notes: Vec<String> = self.dates_note.iter().cloned().collect();
         if c.subresults > 0 {
             notes.push(format!(
                 "{} sub-result row(s) (`label-N`) left out: their parent samples include them",
@@ -340,7 +340,7 @@ fn parse_row<'r, R: std::io::BufRead>(
         None => match text(TIMESTAMP)? {
             None => (None, false),
             Some(v) => {
-                let t = parse_timestamp(v).ok_or_else(|| {
+                let t = dates::parse_timestamp_in(v, l.day_order).ok_or_else(|| {
                     bad(format!(
                         "bad timeStamp `{v}`: want epoch ms or a date like 2024/05/01 12:00:00.000"
                     ))
