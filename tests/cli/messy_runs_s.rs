@@ -531,3 +531,29 @@ fn sizing_past_the_measured_range_gives_bounds_not_a_count() {
     );
     assert!(!text.contains("only up to"), "{text}");
 }
+
+/// A stage dir whose only file is its wrk console gzipped (`wrk.txt.gz`, as logrotate
+/// leaves it): the stage is missing, and the problem says its results are packed and
+/// to unpack them (before: "a run killed before its tool wrote one … re-run the
+/// stage", wrong advice for a file that holds the run).
+#[test]
+fn a_stage_dir_holding_only_packed_results_says_to_unpack_them() {
+    use std::io::Write;
+    let dir = TestDir::new();
+    wrk_steps(&dir);
+    let console = wrk(16, 1500, "20.00ms", ["19.00ms", "25.00ms", "30.00ms", "60.00ms"]);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(console.as_bytes()).unwrap();
+    dir.write("run/step_16users/wrk.txt.gz", gz.finish().unwrap());
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    let problems = report["problems"].to_string();
+    assert!(
+        problems.contains("step_16users")
+            && problems.contains("packed")
+            && problems.contains("wrk.txt.gz: gzip-compressed"),
+        "{problems}"
+    );
+    assert!(!problems.contains("re-run the stage"), "{problems}");
+    assert_eq!(report["data_quality"], "incomplete");
+}

@@ -112,13 +112,18 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
         let subdirs = super::gatling_runs::latest_runs(path, subdirs, run);
         let subdirs = super::repeated_runs::latest_runs(Some(path), subdirs, run);
         for sub in subdirs.iter().filter(|d| stage_without_results(d)) {
-            run.problems.push(problem(
-                sub,
-                None,
-                "a stage dir whose files hold no load-test result (a run killed before \
-                 its tool wrote one, or an empty capture): that stage's data is missing; \
-                 re-run the stage, or move the dir out of the run",
-            ));
+            let why = match packed(sub).as_slice() {
+                [] => "a stage dir whose files hold no load-test result (a run killed before \
+                       its tool wrote one, or an empty capture): that stage's data is \
+                       missing; re-run the stage, or move the dir out of the run"
+                    .to_string(),
+                packs => format!(
+                    "a stage dir whose results are packed, which headroom does not read \
+                     ({}): that stage is missing until they are unpacked in its dir",
+                    packs.join("; ")
+                ),
+            };
+            run.problems.push(problem(sub, None, why));
         }
         // A link back up the tree (`self -> .`) would be read again and again.
         let here = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
@@ -160,6 +165,27 @@ fn holds_results(dir: &Path) -> bool {
             p.is_file() && matches!(detect(&p), Ok(Detection::Supported(_)))
         })
     })
+}
+
+/// A dir's gzip or zip files that headroom does not read, each with why
+/// (`wrk.txt.gz: gzip-compressed wrk-text: decompress it first`).
+fn packed(dir: &Path) -> Vec<String> {
+    let files = (std::fs::read_dir(dir).into_iter().flatten().flatten()).map(|e| e.path());
+    let mut packs: Vec<String> = files
+        .filter_map(|p| {
+            let head = read_head(&p).ok()?;
+            let packed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(b"PK\x03\x04");
+            match detect_format(&p, &head) {
+                Detection::Unsupported(why) if packed => {
+                    let name = p.file_name()?.to_string_lossy().into_owned();
+                    Some(format!("{name}: {why}"))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    packs.sort();
+    packs
 }
 
 /// True when `dir` is named as a stage dir is (`02 Peak load (32 users)`,
