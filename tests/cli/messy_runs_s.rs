@@ -541,7 +541,12 @@ fn a_stage_dir_holding_only_packed_results_says_to_unpack_them() {
     use std::io::Write;
     let dir = TestDir::new();
     wrk_steps(&dir);
-    let console = wrk(16, 1500, "20.00ms", ["19.00ms", "25.00ms", "30.00ms", "60.00ms"]);
+    let console = wrk(
+        16,
+        1500,
+        "20.00ms",
+        ["19.00ms", "25.00ms", "30.00ms", "60.00ms"],
+    );
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(console.as_bytes()).unwrap();
     dir.write("run/step_16users/wrk.txt.gz", gz.finish().unwrap());
@@ -556,4 +561,25 @@ fn a_stage_dir_holding_only_packed_results_says_to_unpack_them() {
     );
     assert!(!problems.contains("re-run the stage"), "{problems}");
     assert_eq!(report["data_quality"], "incomplete");
+}
+
+/// A Locust stats CSV opened and saved again by a spreadsheet in a European locale
+/// (BOM, `;` between fields, decimal commas): refused (exit 2) naming the `;` and what
+/// to do, not "its first line is not that format's header … fully written".
+#[test]
+fn a_locust_csv_resaved_with_semicolons_is_named_as_such() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/run_stats.csv",
+        "\u{feff}Type;Name;Request Count;Failure Count;Median Response Time;Average Response \
+         Time;Min Response Time;Max Response Time;Average Content Size;Requests/s;Failures/s\n\
+         GET;/api;100;0;20;21,5;10;40;100;10,0;0,0\n;Aggregated;100;0;20;21,5;10;40;100;10,0;0,0\n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    let problems = report["problems"].to_string() + &stderr;
+    assert!(
+        problems.contains("separated by `;`") && !problems.contains("fully written"),
+        "{problems}"
+    );
 }

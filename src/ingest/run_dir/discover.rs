@@ -237,14 +237,29 @@ pub(crate) fn claimed_format(path: &Path) -> Option<String> {
     }
     let head = read_head(path).ok()?;
     let binary = head.iter().take(512).any(|b| *b == 0);
-    Some(format!(
-        "named like {what} but {}: check the file was fully written",
-        if binary {
-            "its content is binary"
-        } else {
-            "its first line is not that format's header"
-        }
-    ))
+    let text = String::from_utf8_lossy(&head);
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    // A CSV opened and saved again by a spreadsheet in a locale whose decimal mark is
+    // the comma: `;` between fields, `0,5` for 0.5.
+    let resaved = what.contains("CSV") && first.contains(';') && !first.contains(',');
+    Some(if binary {
+        format!("named like {what} but its content is binary: check the file was fully written")
+    } else if resaved {
+        format!(
+            "named like {what} but its fields are separated by `;`, as a spreadsheet saves \
+             a CSV where the decimal mark is a comma: analyse the file the tool wrote, or \
+             save it again with `,` between fields and `.` in numbers"
+        )
+    } else {
+        format!(
+            "named like {what} but its first line is not that format's header: check the \
+             file was fully written"
+        )
+    })
 }
 
 /// Extensions of the scripts, test plans and configs a run dir keeps beside its
