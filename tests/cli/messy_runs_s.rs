@@ -583,3 +583,38 @@ fn a_locust_csv_resaved_with_semicolons_is_named_as_such() {
         "{problems}"
     );
 }
+
+/// A gzip JTL cut short (copied while JMeter still wrote it): its stream ends mid-row.
+/// Before, an input problem "unreadable row: incomplete deflate stream" with no line and
+/// no word of a cut; now it is a JTL cut mid-write like a plain one: the rows before
+/// the cut are read, and the run did not end (no GO).
+#[test]
+fn a_gzip_jtl_cut_short_is_a_run_that_did_not_end() {
+    use std::io::Write;
+    let mut jtl = String::from(
+        "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
+         failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
+    );
+    let n = 50_000u64;
+    for i in 0..n {
+        jtl.push_str(&format!(
+            "{},{},GET /api,200,OK,TG 1-1,text,true,,100,50,4,4,http://x/api,5,0,1\n",
+            1_764_547_200_000 + i * 20,
+            20 + i % 7
+        ));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(jtl.as_bytes()).unwrap();
+    let bytes = gz.finish().unwrap();
+    let dir = TestDir::new();
+    dir.write("run/results.jtl.gz", &bytes[..bytes.len() / 2]);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("unreadable row"), "{stderr}");
+    let read = report["overall"]["requests"].as_u64().unwrap();
+    assert!(read > 0 && read < n, "{read}");
+    assert_eq!(report["run"]["complete"], false);
+    let why = report["run"]["incomplete_reason"].as_str().unwrap();
+    assert!(why.contains("cut mid-write"), "{why}");
+    assert_eq!(report["data_quality"], "incomplete");
+}
