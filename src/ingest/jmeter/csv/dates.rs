@@ -57,8 +57,10 @@ pub fn parse_timestamp_in(v: &str, order: DayOrder) -> Option<i64> {
 /// The first two fields of a short date (`05/12/25 23:59:58`: 5 and 12).
 fn short_date(v: &str) -> Option<(u32, u32)> {
     let b = v.as_bytes();
-    let shaped = b.len() >= 17 && b[2] == b'/' && b[5] == b'/' && b[8] == b' ';
-    shaped.then(|| Some((v[0..2].parse().ok()?, v[3..5].parse().ok()?)))?
+    if b.len() < 17 || b[2] != b'/' || b[5] != b'/' || b[8] != b' ' {
+        return None;
+    }
+    Some((v[0..2].parse().ok()?, v[3..5].parse().ok()?))
 }
 
 /// The order of a file's short dates from its `lines` (its first ones and its last),
