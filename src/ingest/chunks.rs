@@ -305,7 +305,7 @@ fn line_parts<T: ReadsRanges>(reader: &T, parts: usize) -> Vec<Box<dyn Replay + 
 
 /// True when the file starts with gzip's magic number or a UTF-16 BOM: its bytes are
 /// not its text's, so it cannot be cut at line boundaries found in them.
-fn compressed(path: &Path) -> Option<bool> {
+pub(crate) fn compressed(path: &Path) -> Option<bool> {
     let mut magic = [0u8; 2];
     let n = File::open(path).ok()?.read(&mut magic).ok()?;
     Some(n == 2 && (magic == [0x1f, 0x8b] || super::utf16::bom(&magic).is_some()))

@@ -12,7 +12,7 @@ use crate::analysis::words::ticked;
 use serde::Serialize;
 
 use super::breaking_points::{fmt_users, BreakingPoint, Criterion, LatencyBasis};
-use super::load_points::{goodput_at, mean_ms_at, LoadPoint};
+use super::load_points::{goodput_at, mean_ms_at, several_levels, LoadPoint};
 use super::{Criteria, Z_95};
 use crate::analysis::quantity::{format_count, format_ms, format_percent, format_rate};
 use crate::analysis::sla::wilson_interval;
@@ -174,7 +174,7 @@ pub fn sla_headroom(
     let latency_on_sla = basis.sla_limit;
     let latency = latency.filter(|_| !from_sla || latency_on_sla);
     let w = Wording::of(c, latency_on_sla, &basis.what);
-    if points.iter().all(|p| p.users == last.users) {
+    if !several_levels(points) {
         return Some(one_level(points, c));
     }
     // In criterion order (latency, then errors): the order ties are named in.

@@ -164,6 +164,12 @@ pub fn load_points(stages: &[Stage], watch_pct: f64) -> Vec<LoadPoint> {
     points
 }
 
+/// True when `points` hold two load levels or more: several stages at one level (a
+/// rerun, a stage measured twice) are one level, and give no capacity estimate.
+pub fn several_levels(points: &[LoadPoint]) -> bool {
+    points.iter().any(|p| p.users != points[0].users)
+}
+
 /// Goodput at load `n`, linearly interpolated between the measured points (clamped to
 /// the measured range).
 pub fn goodput_at(points: &[LoadPoint], n: f64) -> Option<f64> {

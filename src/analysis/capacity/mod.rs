@@ -204,7 +204,7 @@ fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> Ca
     let (usl, usl_note) = fit_usl(&points);
     // One load level (however many stages measured it): no capacity estimate, no
     // breaking points.
-    let several = points.iter().any(|p| p.users != points[0].users);
+    let several = load_points::several_levels(&points);
     let saturation = several
         .then(|| saturation::saturation(&points, criteria))
         .flatten();

@@ -109,22 +109,14 @@ fn the_console(dir: &Path) -> Option<PathBuf> {
         if !small {
             continue;
         }
-        let Ok(head) = read_head(&path) else {
+        let Ok(head) = crate::ingest::text::read_head(&path) else {
             continue;
         };
-        if console::sniff(&head) {
+        if console::sniff(&String::from_utf8_lossy(&head)) {
             found.push(path);
         }
     }
     (found.len() == 1).then(|| found.remove(0))
-}
-
-/// The first 8 KiB of a file, as text.
-fn read_head(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut buf = vec![0u8; 8 << 10];
-    let n = std::fs::File::open(path)?.read(&mut buf)?;
-    Ok(String::from_utf8_lossy(&buf[..n]).into_owned())
 }
 
 /// The distinct user levels Locust reached, in order: `All users spawned: {…} (N total
@@ -149,7 +141,6 @@ fn levels(text: &str) -> Vec<u32> {
     if all.is_empty() {
         all = text.lines().filter_map(ramping).collect();
     }
-    all.dedup();
     let mut seen = Vec::new();
     for n in all.into_iter().filter(|n| *n > 0) {
         if !seen.contains(&n) {

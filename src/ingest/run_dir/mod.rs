@@ -607,7 +607,7 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     // do not overlap is that stage measured again (two runs), not a second generator.
     let alongside =
         |a: &crate::model::Stage, b: &crate::model::Stage| match (a.window_ms, b.window_ms) {
-            (Some(x), Some(y)) if x.0 >= CLOCK_TIMES_FROM_MS && y.0 >= CLOCK_TIMES_FROM_MS => {
+            (Some(x), Some(y)) if !timed_from_its_start(a) && !timed_from_its_start(b) => {
                 x.0 < y.1 && y.0 < x.1
             }
             _ => true,

@@ -33,8 +33,6 @@ struct StageSet {
     dir: PathBuf,
     /// Each stage dir's stage name, lower-cased, with what is known of it.
     stages: BTreeMap<String, StageDir>,
-    /// When its newest result file was written.
-    written: SystemTime,
 }
 
 /// What a set knows of one of its stages.
@@ -53,6 +51,11 @@ struct StageDir {
 const RUNS_APART: Duration = Duration::from_secs(60);
 
 impl StageSet {
+    /// When its newest result file was written.
+    fn written(&self) -> Option<SystemTime> {
+        self.stages.values().filter_map(|s| s.written).max()
+    }
+
     /// True when `other` repeats a stage of this set: one of the two dirs named as a
     /// stage is (dirs named otherwise, `gen1/` and `gen2/` under each of `baseline/`
     /// and `peak/`, may be a stage's parts), in a format this one has there, its
@@ -95,17 +98,12 @@ fn results_of(dir: &Path) -> (BTreeSet<Format>, Option<SystemTime>) {
     (formats, written)
 }
 
-/// The stage a stage dir names, for matching across sets: its words without ordering
-/// number and users (`01_baseline_10users` and `baseline` are one stage), or its
-/// parent's for a container dir (`01_baseline/results/`); and whether that name is
-/// a stage's ([`stage_named`](crate::ingest::stages::stage_named)).
+/// The stage a stage dir names, for matching across sets: its name
+/// ([`stage_dir_name`](super::stage_names::stage_dir_name)) without ordering number and
+/// users (`01_baseline_10users` and `baseline` are one stage); and whether that name
+/// is a stage's ([`stage_named`](crate::ingest::stages::stage_named)).
 fn stage_key(dir: &Path) -> (String, bool) {
-    let own = (dir.file_name()).map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let named = if super::stage_names::CONTAINER_DIRS.contains(&own.to_ascii_lowercase().as_str()) {
-        (dir.parent().and_then(Path::file_name)).map_or(own, |n| n.to_string_lossy().into_owned())
-    } else {
-        own
-    };
+    let named = super::stage_names::stage_dir_name(dir).unwrap_or_default();
     let is_stage = stage_named(&named);
     let key = stage_from_dir_name(&named).map_or(named, |(name, _)| name);
     (key.to_lowercase(), is_stage)
@@ -120,7 +118,6 @@ fn stage_set(dir: &Path) -> Option<StageSet> {
     let mut set = StageSet {
         dir: dir.to_path_buf(),
         stages: BTreeMap::new(),
-        written: SystemTime::UNIX_EPOCH,
     };
     let mut level = vec![dir.to_path_buf()];
     for _ in 0..MAX_DEPTH {
@@ -132,7 +129,6 @@ fn stage_set(dir: &Path) -> Option<StageSet> {
                     next.push(sub);
                     continue;
                 }
-                set.written = set.written.max(written.unwrap_or(SystemTime::UNIX_EPOCH));
                 let (key, named) = stage_key(&sub);
                 let stage = set.stages.entry(key).or_default();
                 stage.formats.extend(formats);
@@ -204,7 +200,7 @@ pub(super) fn latest_runs(
     for group in groups(&sets) {
         let mut runs: Vec<&StageSet> = group.iter().map(|&i| &sets[i]).collect();
         runs.sort_by(|a, b| {
-            (a.written.cmp(&b.written))
+            (a.written().cmp(&b.written()))
                 .then_with(|| natural_order(&a.dir.to_string_lossy(), &b.dir.to_string_lossy()))
         });
         let latest = runs.pop().expect("a group holds two runs or more");
@@ -237,9 +233,7 @@ fn set_aside(
     same: &str,
     run: &mut Run,
 ) {
-    let name = |d: &Path| {
-        (d.file_name()).map_or_else(|| d.display().to_string(), |n| n.to_string_lossy().into())
-    };
+    let name = |d: &Path| super::dir_name(d).unwrap_or_else(|| d.display().to_string());
     for old in older {
         let why = format!(
             "an earlier run of the test in {} ({same}), not more of its stages: analyse its \

@@ -12,7 +12,7 @@ use crate::ingest::stages::{numbered_name, stage_named};
 
 /// Names of dirs that only hold a run's files (`run1/results/results.jtl` beside
 /// JMeter's `run1/report/` dashboard): they name no stage; their parent does.
-pub(super) const CONTAINER_DIRS: [&str; 9] = [
+const CONTAINER_DIRS: [&str; 9] = [
     "results", "result", "output", "outputs", "out", "data", "logs", "log", "raw",
 ];
 
@@ -37,15 +37,20 @@ pub(super) fn numbered_alike(dirs: &[DirInput]) -> HashSet<PathBuf> {
         .collect()
 }
 
-/// The name an input gives its stages: its result set's prefix, else [`dir_name`], or
-/// its parent's for a generic container dir ([`CONTAINER_DIRS`]) and for a dir not
-/// named as a stage is inside one that is (`01_baseline_10users/agent-1/`: one load
-/// generator's share of that stage, named by it as a container is).
+/// The name an input gives its stages: its result set's prefix, else its dir's
+/// ([`stage_dir_name`]).
 pub(super) fn stage_name_of(input: &DirInput) -> Option<String> {
-    if let Some(prefix) = &input.set {
-        return Some(prefix.clone());
+    match &input.set {
+        Some(prefix) => Some(prefix.clone()),
+        None => stage_dir_name(&input.dir),
     }
-    let dir = &input.dir;
+}
+
+/// The stage name a dir gives: [`dir_name`], or its parent's for a generic container
+/// dir ([`CONTAINER_DIRS`]) and for a dir not named as a stage is inside one that is
+/// (`01_baseline_10users/agent-1/`: one load generator's share of that stage, named by
+/// it as a container is).
+pub(super) fn stage_dir_name(dir: &Path) -> Option<String> {
     let own = dir_name(dir)?;
     if !CONTAINER_DIRS.contains(&own.to_ascii_lowercase().as_str()) {
         let parent = (dir.parent().and_then(Path::file_name))

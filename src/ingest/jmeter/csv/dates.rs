@@ -105,15 +105,14 @@ pub fn day_order<'a>(
     }
 }
 
-/// The last line of a file that is not compressed (its last 8 KiB), for the span of
-/// its dates; None for a gzip file (reading to its end would cost a whole pass).
+/// The last line of a file whose bytes are its text (its last 8 KiB), for the span of
+/// its dates; None for a gzip or UTF-16 file (reading to its end would cost a pass).
 pub fn last_line(path: &Path) -> Option<String> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut magic = [0u8; 2];
-    if file.read_exact(&mut magic).is_err() || magic == [0x1f, 0x8b] {
+    if crate::ingest::chunks::compressed(path) != Some(false) {
         return None;
     }
+    let mut file = std::fs::File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     file.seek(SeekFrom::Start(len.saturating_sub(8192))).ok()?;
     let mut tail = Vec::new();
