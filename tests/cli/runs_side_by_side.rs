@@ -375,3 +375,25 @@ fn one_stage_from_two_dirs_at_times_apart_is_measured_twice_not_by_two_generator
         assert!((rps - 100.0).abs() < 1.0, "{rps}");
     }
 }
+
+/// A dir given is never named after the dir it lies in, however that one is named: a
+/// run dir inside `/tmp/.tmpab3u/` (a temp dir whose name reads as "3 users") or inside
+/// `peak_50users/` keeps its own name, as do the stage dirs found in it. (The rule
+/// for a generator's dir in a stage dir is for dirs found inside the dirs given.)
+#[test]
+fn a_dir_given_is_not_named_after_the_dir_it_lies_in() {
+    let t = TestDir::new();
+    t.write("peak_50users/run/requests.csv", requests(1_764_000_000_000, 500, 20.0, 0));
+    let given = t.path().join("peak_50users/run");
+    let (code, report, stderr) = analyze_json(&[&given], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_requests(&report), [("run".to_string(), 500)]);
+    t.write("x_3u/run/s1/requests.csv", requests(1_764_000_000_000, 500, 20.0, 0));
+    t.write("x_3u/run/s2/requests.csv", requests(1_764_000_100_000, 400, 20.0, 0));
+    let (code, report, stderr) = analyze_json(&[&t.path().join("x_3u/run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stage_requests(&report),
+        [("s1".to_string(), 500), ("s2".to_string(), 400)]
+    );
+}

@@ -32,6 +32,9 @@ pub(super) struct DirInput {
     /// The file-name prefix of the result set these files are, when the dir holds
     /// several sets side by side (see `result_sets.rs`): it names the stage, not the dir.
     pub(super) set: Option<String>,
+    /// How deep inside a dir given it was found: 0 for a dir given, 1 for its sub-dir
+    /// (a stage dir), 2 for one inside that (a generator's dir in a stage dir).
+    pub(super) depth: u32,
 }
 
 impl DirInput {
@@ -41,6 +44,7 @@ impl DirInput {
             dir,
             files,
             set: None,
+            depth: 0,
         }
     }
 
@@ -58,6 +62,11 @@ impl DirInput {
 /// run dir; a dir holding only sub-dirs is a set of run dirs (one per stage).
 /// headroom's own output dirs are skipped.
 pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
+    expand_in(path, 0, out, run);
+}
+
+/// [`expand`] of `path`, found `depth` dirs inside a dir given.
+fn expand_in(path: &Path, depth: u32, out: &mut Vec<DirInput>, run: &mut Run) {
     if path.is_file() {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         out.push(DirInput::new(dir, vec![path.to_path_buf()]));
@@ -105,7 +114,10 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
         matches!(detect(f), Ok(Detection::Supported(d)) if d != crate::ingest::Format::Manifest)
     });
     if !files.is_empty() {
-        out.push(DirInput::new(path.to_path_buf(), files));
+        out.push(DirInput {
+            depth,
+            ..DirInput::new(path.to_path_buf(), files)
+        });
     }
     if !is_run_dir {
         // Several runs of one Gatling simulation: the latest is the run.
@@ -130,7 +142,7 @@ pub(super) fn expand(path: &Path, out: &mut Vec<DirInput>, run: &mut Run) {
         for sub in subdirs {
             let target = sub.canonicalize().unwrap_or_else(|_| sub.clone());
             if !here.starts_with(&target) {
-                expand(&sub, out, run);
+                expand_in(&sub, depth + 1, out, run);
             }
         }
         return;

@@ -103,7 +103,7 @@ fn results_of(dir: &Path) -> (BTreeSet<Format>, Option<SystemTime>) {
 /// users (`01_baseline_10users` and `baseline` are one stage); and whether that name
 /// is a stage's ([`stage_named`](crate::ingest::stages::stage_named)).
 fn stage_key(dir: &Path) -> (String, bool) {
-    let named = super::stage_names::stage_dir_name(dir).unwrap_or_default();
+    let named = super::stage_names::stage_dir_name(dir, true).unwrap_or_default();
     let is_stage = stage_named(&named);
     let key = stage_from_dir_name(&named).map_or(named, |(name, _)| name);
     (key.to_lowercase(), is_stage)

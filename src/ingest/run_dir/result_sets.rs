@@ -60,7 +60,10 @@ pub(super) fn split_result_sets(dirs: Vec<DirInput>) -> (Vec<DirInput>, Vec<Skip
         let (rest, aside) = unnamed(rest, &sets);
         skipped.extend(aside);
         if !rest.is_empty() {
-            out.push(DirInput::new(input.dir.clone(), rest));
+            out.push(DirInput {
+                depth: input.depth,
+                ..DirInput::new(input.dir.clone(), rest)
+            });
         }
         out.extend(sets);
     }

@@ -42,20 +42,22 @@ pub(super) fn numbered_alike(dirs: &[DirInput]) -> HashSet<PathBuf> {
 pub(super) fn stage_name_of(input: &DirInput) -> Option<String> {
     match &input.set {
         Some(prefix) => Some(prefix.clone()),
-        None => stage_dir_name(&input.dir),
+        None => stage_dir_name(&input.dir, input.depth >= 2),
     }
 }
 
 /// The stage name a dir gives: [`dir_name`], or its parent's for a generic container
-/// dir ([`CONTAINER_DIRS`]) and for a dir not named as a stage is inside one that is
-/// (`01_baseline_10users/agent-1/`: one load generator's share of that stage, named by
-/// it as a container is).
-pub(super) fn stage_dir_name(dir: &Path) -> Option<String> {
+/// dir ([`CONTAINER_DIRS`]) and, when that parent was itself found inside a dir given
+/// (`nested`), for a dir not named as a stage inside one that is
+/// (`run/01_baseline_10users/agent-1/`: one load generator's share of that stage,
+/// named by it as a container is). A dir is never named by where the dirs given lie
+/// (`/tmp/.tmp3u…/run`).
+pub(super) fn stage_dir_name(dir: &Path, nested: bool) -> Option<String> {
     let own = dir_name(dir)?;
     if !CONTAINER_DIRS.contains(&own.to_ascii_lowercase().as_str()) {
         let parent = (dir.parent().and_then(Path::file_name))
             .map(|n| n.to_string_lossy().into_owned())
-            .filter(|p| stage_named(p) && !stage_named(&own));
+            .filter(|p| nested && stage_named(p) && !stage_named(&own));
         return Some(parent.unwrap_or(own));
     }
     let abs = std::fs::canonicalize(dir).ok();
