@@ -383,13 +383,22 @@ fn one_stage_from_two_dirs_at_times_apart_is_measured_twice_not_by_two_generator
 #[test]
 fn a_dir_given_is_not_named_after_the_dir_it_lies_in() {
     let t = TestDir::new();
-    t.write("peak_50users/run/requests.csv", requests(1_764_000_000_000, 500, 20.0, 0));
+    t.write(
+        "peak_50users/run/requests.csv",
+        requests(1_764_000_000_000, 500, 20.0, 0),
+    );
     let given = t.path().join("peak_50users/run");
     let (code, report, stderr) = analyze_json(&[&given], &[]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stage_requests(&report), [("run".to_string(), 500)]);
-    t.write("x_3u/run/s1/requests.csv", requests(1_764_000_000_000, 500, 20.0, 0));
-    t.write("x_3u/run/s2/requests.csv", requests(1_764_000_100_000, 400, 20.0, 0));
+    t.write(
+        "x_3u/run/s1/requests.csv",
+        requests(1_764_000_000_000, 500, 20.0, 0),
+    );
+    t.write(
+        "x_3u/run/s2/requests.csv",
+        requests(1_764_000_100_000, 400, 20.0, 0),
+    );
     let (code, report, stderr) = analyze_json(&[&t.path().join("x_3u/run")], &[]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
