@@ -406,3 +406,61 @@ fn a_dir_given_is_not_named_after_the_dir_it_lies_in() {
         [("s1".to_string(), 500), ("s2".to_string(), 400)]
     );
 }
+
+/// Stage dirs and generator dirs both named in plain words (`baseline/gen1/`,
+/// `baseline/10.0.0.7/`, `peak/gen1/`, `peak/10.0.0.7/`), each generator 500 requests
+/// 10 ms apart (5 s) at the same times as its peer, with its own latency: the stages are `baseline` and `peak`, each
+/// the sum of its two generators, 1,000 requests over 5 s = 200 req/s. Before, the
+/// stages were named after the generators (`gen1_…`, `gen2_…`), each at half the
+/// stage's throughput, and capacity read them so.
+#[test]
+fn plain_named_generator_dirs_inside_stage_dirs_are_the_stages_parts() {
+    let t = TestDir::new();
+    for (i, stage) in ["baseline", "peak"].iter().enumerate() {
+        for (j, gen) in ["gen1", "10.0.0.7"].iter().enumerate() {
+            let t0 = 1_764_000_000_000 + i as u64 * 60_000;
+            let ms = 20.0 + 10.0 * i as f64 + j as f64;
+            t.write(
+                &format!("run/{stage}/{gen}/requests.csv"),
+                requests(t0, 500, ms, 0),
+            );
+        }
+    }
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stage_requests(&report),
+        [("baseline".to_string(), 1000), ("peak".to_string(), 1000)]
+    );
+    for stage in report["stages"].as_array().unwrap() {
+        let rps = stage["throughput_rps"].as_f64().unwrap();
+        assert!((rps - 200.0).abs() < 2.0, "{rps}");
+    }
+}
+
+/// A dir per load generator right inside the run dir (`run/agent-1/`, `run/agent-2/`),
+/// each a JTL of 500 requests 10 ms apart at the same times: one stage of both, 1,000
+/// requests over 5 s = 200 req/s, named from the data as a run's files are. Before,
+/// `agent-1` and `agent-2` were two stages at 100 req/s each, "one load level in two
+/// stages". Given as two dirs, the same.
+#[test]
+fn generator_dirs_in_the_run_dir_are_one_stages_parts() {
+    let t = TestDir::new();
+    for (j, agent) in ["agent-1", "agent-2"].iter().enumerate() {
+        t.write(
+            &format!("run/{agent}/results.jtl"),
+            jtl(1_764_000_000_000, 500, 20 + j as u64, 0),
+        );
+    }
+    let run = t.path().join("run");
+    let each = [run.join("agent-1"), run.join("agent-2")];
+    for given in [vec![run.as_path()], vec![&each[0], &each[1]]] {
+        let (code, report, stderr) = analyze_json(&given, &[]);
+        assert_eq!(code, 0, "{stderr}");
+        let stages = stage_requests(&report);
+        assert_eq!(stages.len(), 1, "{stages:?}");
+        assert_eq!(stages[0].1, 1000);
+        let rps = report["stages"][0]["throughput_rps"].as_f64().unwrap();
+        assert!((rps - 200.0).abs() < 2.0, "{rps}");
+    }
+}

@@ -87,7 +87,10 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
         let listed = (above.iter().rev())
             .find(|(d, _)| dir.dir.starts_with(d) && dir.dir != *d)
             .map_or(&[][..], |(_, stages)| stages.as_slice());
-        let context = (stage_dirs, keep_number, listed);
+        // A generator's dir right inside the run dir (`run/gen1/`, `run/gen2/`) names no
+        // stage: its stages are found in its data, and the generators' merged by time.
+        let stage_dir = stage_dirs && !stage_names::generators_dir(dir);
+        let context = (stage_dir, keep_number, listed);
         let (r, manifest) = load_dir(dir, context, opts, &mut run, &mut late);
         if let Some(m) = manifest.filter(|m| !m.stages.is_empty()) {
             above.push((dir.dir.clone(), m.stages));
