@@ -29,6 +29,7 @@ mod habits;
 mod hlog_unit;
 mod hygiene;
 mod impossible_numbers;
+mod jmeter_engines;
 mod jtl_dates;
 mod k6_console;
 mod known_wrong;
