@@ -86,8 +86,9 @@ fn names_generators_stage(parent: &str, own: &str) -> bool {
         || (generator_named(own) && !generator_named(parent) && !container(parent))
 }
 
-/// Words that name a load generator (a machine or process sending load), not a stage.
-const GENERATOR_WORDS: [&str; 17] = [
+/// Words that name a load generator (a machine or process sending load, or one
+/// instance of a tool, as a Kubernetes pod `jmeter-0` or `k6-2` is), not a stage.
+const GENERATOR_WORDS: [&str; 21] = [
     "gen",
     "generator",
     "loadgen",
@@ -105,6 +106,10 @@ const GENERATOR_WORDS: [&str; 17] = [
     "instance",
     "vm",
     "engine",
+    "jmeter",
+    "k6",
+    "locust",
+    "gatling",
 ];
 
 /// True for a dir named as one of several load generators: an IPv4 address
@@ -152,6 +157,8 @@ mod tests {
             "10.0.0.7",
             "LG01",
             "worker 3",
+            "jmeter-0",
+            "k6-2",
         ] {
             assert!(generator_named(name), "{name}");
         }
