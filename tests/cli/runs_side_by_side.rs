@@ -439,10 +439,10 @@ fn plain_named_generator_dirs_inside_stage_dirs_are_the_stages_parts() {
 }
 
 /// A dir per load generator right inside the run dir (`run/agent-1/`, `run/agent-2/`),
-/// each a JTL of 500 requests 10 ms apart at the same times: one stage of both, 1,000
-/// requests over 5 s = 200 req/s, named from the data as a run's files are. Before,
-/// `agent-1` and `agent-2` were two stages at 100 req/s each, "one load level in two
-/// stages". Given as two dirs, the same.
+/// each a JTL of 500 requests 10 ms apart at the same times by its own 10 threads: one
+/// stage of both, 1,000 requests over 5 s = 200 req/s at 20 users, named from the data
+/// as a run's files are. Before, `agent-1` and `agent-2` were two stages at 100 req/s
+/// and 10 users each, "one load level in two stages". Given as two dirs, the same.
 #[test]
 fn generator_dirs_in_the_run_dir_are_one_stages_parts() {
     let t = TestDir::new();
@@ -457,9 +457,10 @@ fn generator_dirs_in_the_run_dir_are_one_stages_parts() {
     for given in [vec![run.as_path()], vec![&each[0], &each[1]]] {
         let (code, report, stderr) = analyze_json(&given, &[]);
         assert_eq!(code, 0, "{stderr}");
+        // Each engine's JTL counts its own 10 threads: the stage ran 20.
         let stages = stage_requests(&report);
-        assert_eq!(stages.len(), 1, "{stages:?}");
-        assert_eq!(stages[0].1, 1000);
+        assert_eq!(stages, [("20_users".to_string(), 1000)]);
+        assert_eq!(report["stages"][0]["users"], 20);
         let rps = report["stages"][0]["throughput_rps"].as_f64().unwrap();
         assert!((rps - 200.0).abs() < 2.0, "{rps}");
     }
