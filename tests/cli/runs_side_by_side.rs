@@ -271,6 +271,11 @@ fn a_dir_per_agent_in_each_stage_dir_gives_the_stage_dirs_stages() {
 /// A JTL of `n` requests by 10 threads to `GET /api`, 10 ms apart from `t0_ms`, each
 /// taking `ms`, every `fail_every`-th answered 500 (none with 0).
 fn jtl(t0_ms: u64, n: u64, ms: u64, fail_every: u64) -> String {
+    jtl_of(t0_ms, n, ms, fail_every, 10)
+}
+
+/// [`jtl`] by `users` threads.
+fn jtl_of(t0_ms: u64, n: u64, ms: u64, fail_every: u64, users: u32) -> String {
     let mut out = String::from(
         "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
          failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
@@ -279,7 +284,7 @@ fn jtl(t0_ms: u64, n: u64, ms: u64, fail_every: u64) -> String {
         let failed = fail_every > 0 && i % fail_every == 0;
         let (code, ok) = if failed { (500, false) } else { (200, true) };
         out.push_str(&format!(
-            "{},{ms},GET /api,{code},OK,TG 1-1,text,{ok},,100,50,10,10,http://x/api,5,0,1\n",
+            "{},{ms},GET /api,{code},OK,TG 1-1,text,{ok},,100,50,{users},{users},http://x/api,5,0,1\n",
             t0_ms + i * 10
         ));
     }
@@ -464,4 +469,35 @@ fn generator_dirs_in_the_run_dir_are_one_stages_parts() {
         let rps = report["stages"][0]["throughput_rps"].as_f64().unwrap();
         assert!((rps - 200.0).abs() < 2.0, "{rps}");
     }
+}
+
+/// Two engines' dirs in each plain-named stage dir, at 10 and 15 threads in `baseline`
+/// and 50 and 75 in `peak` (JTLs, each engine counting its own): `baseline` is one stage
+/// at 25 users and `peak` one at 125. Before, each engine's count made its own stage
+/// (`baseline_10users`, `baseline_15users`, …), each at half the stage's throughput.
+#[test]
+fn generators_at_different_counts_are_one_stage_at_their_sum() {
+    let t = TestDir::new();
+    for (i, (stage, users)) in [("baseline", [10, 15]), ("peak", [50, 75])]
+        .iter()
+        .enumerate()
+    {
+        for (j, gen) in ["gen1", "gen2"].iter().enumerate() {
+            let t0 = 1_764_000_000_000 + i as u64 * 60_000;
+            t.write(
+                &format!("run/{stage}/{gen}/results.jtl"),
+                jtl_of(t0, 500, 20 + j as u64, 0, users[j]),
+            );
+        }
+    }
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stage_requests(&report),
+        [("baseline".to_string(), 1000), ("peak".to_string(), 1000)]
+    );
+    let users: Vec<u64> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| s["users"].as_u64().unwrap())
+        .collect();
+    assert_eq!(users, [25, 125]);
 }
