@@ -48,7 +48,7 @@ use self::discover::{
 };
 use super::formats::{self, FormatSpec, OpenReplay, Reader};
 use super::locust::{self, LocustSet};
-use super::stages::{StagePlan, PLATEAU_BASIS};
+use super::stages::StagePlan;
 use super::text::read_text;
 use super::{problem, Format, IngestOptions, Replay};
 use crate::model::{FailuresUnseen, Manifest, Run, RunMeta, SkipKind, Skipped, Source, SourcePart};
@@ -617,7 +617,8 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
         };
     for stage in src.stages {
         let users_alike = |s: &crate::model::Stage| {
-            s.users == stage.users || generators_own_users(s) && generators_own_users(&stage)
+            s.users == stage.users
+                || stage_dirs::generators_own_users(s) && stage_dirs::generators_own_users(&stage)
         };
         match existing
             .stages
@@ -626,8 +627,10 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
         {
             Some(mine) => {
                 parallel = true;
-                if generators_own_users(mine) && generators_own_users(&stage) {
-                    add_generators_users(mine, stage.users);
+                if stage_dirs::generators_own_users(mine)
+                    && stage_dirs::generators_own_users(&stage)
+                {
+                    stage_dirs::add_generators_users(mine, stage.users);
                 }
                 mine.merge_from(stage);
             }
@@ -665,26 +668,6 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
     if existing.latency_unit_doubt.is_none() {
         existing.latency_unit_doubt = src.latency_unit_doubt;
     }
-}
-
-/// True when a stage's users are what its data recorded (a plateau of its users
-/// series): one load generator's own count (a JMeter engine's `allThreads`, a k6
-/// instance's VUs), where a dir's name gives the whole stage's.
-fn generators_own_users(stage: &crate::model::Stage) -> bool {
-    stage.users.is_some() && stage.window_basis == PLATEAU_BASIS
-}
-
-/// Adds another generator's users to a stage's, renaming a stage named after them
-/// (`10_users` of two generators at 10 each is `20_users`).
-fn add_generators_users(stage: &mut crate::model::Stage, other: Option<u32>) {
-    let (Some(mine), Some(other)) = (stage.users, other) else {
-        return;
-    };
-    let total = mine + other;
-    if let Some(rest) = stage.name.strip_prefix(&format!("{mine}_users")) {
-        stage.name = format!("{total}_users{rest}");
-    }
-    stage.users = Some(total);
 }
 
 /// The name of `dir` as its user knows it: its last component, or for `.`, `..` or a
