@@ -1,0 +1,171 @@
+//! Messy runs, batch "t" (qa26): the gaps earlier rounds left open. Files cut short
+//! read alike whether gzipped or plain (a run that did not end, the rows before the cut
+//! used); console logs read gzipped as unpacked; names from the inputs can neither
+//! rewrite a terminal, nor become a link in a PR comment, nor run as a spreadsheet
+//! formula; a Locust `--only-summary` run keeps the p50 its history holds.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::common::{analyze_json, headroom, TestDir};
+
+/// k6's `--out csv` header (k6 0.31 – 0.40: 18 columns).
+const K6_HEADER: &str = "metric_name,timestamp,metric_value,check,error,error_code,\
+    expected_response,group,method,name,proto,scenario,service,status,subproto,\
+    tls_version,url,extra_tags\n";
+
+/// The three rows k6 writes for request `i` (50 a second, all answered 200 in
+/// `10 + i % 40` ms).
+fn k6_request(i: u64) -> String {
+    let t = 1_796_340_000 + i / 50;
+    let tags = ",,,true,,GET,http://127.0.0.1/api,HTTP/1.1,default,,200,,,http://127.0.0.1/api,";
+    format!(
+        "http_reqs,{t},1.000000{tags}\n\
+         http_req_duration,{t},{}.000000{tags}\n\
+         http_req_failed,{t},0.000000{tags}\n",
+        10 + i % 40
+    )
+}
+
+fn k6_csv(requests: u64) -> String {
+    let mut csv = String::from(K6_HEADER);
+    for i in 0..requests {
+        csv.push_str(&k6_request(i));
+    }
+    csv
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// What a gzip stream cut short inflates to before its cut (read by flate2 until it
+/// errs).
+fn inflated_prefix(gz: &[u8]) -> Vec<u8> {
+    let mut d = flate2::read::GzDecoder::new(gz);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = d.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    out
+}
+
+fn sla(dir: &TestDir) -> std::path::PathBuf {
+    dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 500ms\"]\n",
+    )
+}
+
+fn check_json(run: &Path, sla: &Path) -> (i32, Value, String) {
+    let o = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let v = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+    (o.status.code().unwrap_or(-1), v, stderr)
+}
+
+/// Asserts a report of a run that did not end: no input problem, the run marked
+/// incomplete naming `file`, `requests` read.
+fn assert_did_not_end(report: &Value, stderr: &str, file: &str, requests: u64) {
+    assert_eq!(report["problems"], serde_json::json!([]), "{stderr}");
+    assert_eq!(report["overall"]["requests"], requests, "{stderr}");
+    assert_eq!(report["run"]["complete"], false, "{report}");
+    assert_eq!(report["data_quality"], "incomplete");
+    let why = report["run"]["incomplete_reason"].as_str().unwrap_or("");
+    assert!(why.contains(file), "{why}");
+}
+
+#[test]
+fn a_k6_csv_cut_mid_row_is_a_run_that_did_not_end_and_no_go() {
+    let dir = TestDir::new();
+    // 1,000 whole requests, then k6 killed while writing the next one's first row.
+    let mut csv = k6_csv(1000);
+    csv.push_str(&k6_request(1000)[..20]);
+    dir.write("run/results.csv", &csv);
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_did_not_end(&report, &stderr, "results.csv", 1000);
+    // The cut row is line 1 (header) + 3,000 + 1.
+    let why = report["run"]["incomplete_reason"].as_str().unwrap();
+    assert!(why.contains("line 3002"), "{why}");
+    // Every rule passes, but on a run that did not end: no GO.
+    let (code, out, stderr) = check_json(&run, &sla(&dir));
+    assert_eq!(code, 0, "{stderr}");
+    assert_ne!(out["verdict"], "GO", "{out}");
+    assert_eq!(out["verdict"], "CONDITIONAL", "{out}");
+}
+
+#[test]
+fn a_gzip_k6_csv_cut_short_is_a_run_that_did_not_end_like_a_plain_one() {
+    let dir = TestDir::new();
+    let n = 3000u64;
+    let gz = gzip(k6_csv(n).as_bytes());
+    let cut = &gz[..gz.len() * 2 / 3];
+    dir.write("run/results.csv.gz", cut);
+    // The requests whose `http_reqs` row ends before the cut: each is read.
+    let prefix = inflated_prefix(cut);
+    let text = String::from_utf8_lossy(&prefix);
+    let whole_lines = &text[..text.rfind('\n').unwrap()];
+    let requests = whole_lines
+        .lines()
+        .filter(|l| l.starts_with("http_reqs,"))
+        .count() as u64;
+    assert!(requests > 0 && requests < n, "{requests}");
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("deflate"), "{stderr}");
+    assert_did_not_end(&report, &stderr, "results.csv.gz", requests);
+    let (code, out, stderr) = check_json(&run, &sla(&dir));
+    assert_eq!(
+        (code, out["verdict"].as_str()),
+        (0, Some("CONDITIONAL")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_gzip_stream_cut_at_a_row_end_is_still_a_run_that_did_not_end() {
+    let dir = TestDir::new();
+    // 800 whole requests, the stream's 8-byte end mark (CRC and size) missing: every
+    // row is whole, but the file stops before its end.
+    let gz = gzip(k6_csv(800).as_bytes());
+    dir.write("run/results.csv.gz", &gz[..gz.len() - 8]);
+    // k6's JSON output and a Gatling log, gzipped and cut the same way.
+    let mut json = String::new();
+    for i in 0..500u64 {
+        let time = format!("2026-12-03T23:20:{:02}.{:03}Z", i / 50, (i % 50) * 20);
+        let tags = r#"{"method":"GET","name":"http://127.0.0.1/api","status":"200","expected_response":"true","url":"http://127.0.0.1/api","scenario":"default"}"#;
+        json.push_str(&format!(
+            "{{\"type\":\"Point\",\"data\":{{\"time\":\"{time}\",\"value\":1,\"tags\":{tags}}},\"metric\":\"http_reqs\"}}\n\
+             {{\"type\":\"Point\",\"data\":{{\"time\":\"{time}\",\"value\":{},\"tags\":{tags}}},\"metric\":\"http_req_duration\"}}\n",
+            10 + i % 40
+        ));
+    }
+    let gz = gzip(json.as_bytes());
+    dir.write("json/out.json.gz", &gz[..gz.len() - 8]);
+    for (run, file, requests) in [("run", "results.csv.gz", 800), ("json", "out.json.gz", 500)] {
+        let (code, report, stderr) = analyze_json(&[&dir.path().join(run)], &[]);
+        assert_eq!(code, 0, "{file}: {stderr}");
+        assert_did_not_end(&report, &stderr, file, requests);
+        let why = report["run"]["incomplete_reason"].as_str().unwrap();
+        assert!(why.contains("gzip"), "{why}");
+    }
+}
