@@ -169,3 +169,42 @@ fn a_gzip_stream_cut_at_a_row_end_is_still_a_run_that_did_not_end() {
         assert!(why.contains("gzip"), "{why}");
     }
 }
+
+#[test]
+fn a_short_locust_only_summary_run_keeps_the_p50_its_history_holds() {
+    // Locust 2.47 `--headless -u 7 -r 7 -t 4s --only-summary --csv run` against
+    // `headroom target`: its history's cumulative rows, 1 s apart, report the same
+    // median (2 ms) at both ends of the steady window.
+    let dir = TestDir::new();
+    let pct = "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%";
+    dir.write(
+        "run/run_stats.csv",
+        format!(
+            "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+             Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,{pct}\n\
+             GET,/api/v1/agents,167,0,19,21.28,6.93,63.89,91.0,55.70,0.0,19,22,25,28,34,45,50,54,64,64,64\n\
+             GET,/health,175,0,1,0.90,0.41,21.02,15.0,58.37,0.0,1,1,1,1,1,1,2,20,21,21,21\n\
+             ,Aggregated,342,0,2,10.85,0.41,63.89,52.11,114.07,0.0,2,15,19,21,28,34,47,50,64,64,64\n"
+        ),
+    );
+    dir.write(
+        "run/run_stats_history.csv",
+        format!(
+            "Timestamp,User Count,Type,Name,Requests/s,Failures/s,{pct},Total Request Count,\
+             Total Failure Count,Total Median Response Time,Total Average Response Time,\
+             Total Min Response Time,Total Max Response Time,Total Average Content Size\n\
+             1796455857,0,,Aggregated,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,0,0,0,0.0,0,0,0\n\
+             1796455858,7,,Aggregated,0.0,0.0,2,15,18,19,28,45,50,51,54,54,54,113,0,2,10.74,0.44,54.32,49.97\n\
+             1796455859,7,,Aggregated,0.0,0.0,9,15,19,21,28,37,50,50,54,54,54,228,0,9,11.19,0.42,54.32,53.33\n\
+             1796455860,7,,Aggregated,68.0,0.0,2,15,19,21,28,34,47,50,64,64,64,342,0,2,10.85,0.41,63.89,52.11\n"
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    // The steady window: the requests after the first 7-user row, 342 − 113.
+    assert_eq!(stage["requests"], 342 - 113, "{stage}");
+    // Their CDF at 2 ms is the mixture difference (342·0.5 − 113·0.5)/229 = 0.5.
+    let p50 = stage["latency_ms"]["p50"].as_f64();
+    assert_eq!(p50, Some(2.0), "{}", stage["latency_ms"]);
+}

@@ -211,8 +211,10 @@ pub fn between_cumulative(
 }
 
 /// The values at `levels` (percent) of a non-decreasing CDF sampled at `curve`
-/// (`(ms, fraction)`), by linear interpolation; levels at or below the first sample's
-/// fraction are left out (the curve does not say where they lie).
+/// (`(ms, fraction)`), by linear interpolation; a level the first sample reaches
+/// exactly is that sample's value (both rows of a short run reporting the same median
+/// place the median of the requests between them there), and levels below the first
+/// sample's fraction are left out (the curve does not say where they lie).
 pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     for &level in levels {
@@ -221,6 +223,9 @@ pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
             continue;
         };
         if i == 0 {
+            if (curve[0].1 - q).abs() <= 1e-12 {
+                out.push((level, curve[0].0));
+            }
             continue;
         }
         let ((x0, f0), (x1, f1)) = (curve[i - 1], curve[i]);
