@@ -208,3 +208,113 @@ fn a_short_locust_only_summary_run_keeps_the_p50_its_history_holds() {
     let p50 = stage["latency_ms"]["p50"].as_f64();
     assert_eq!(p50, Some(2.0), "{}", stage["latency_ms"]);
 }
+
+/// Per endpoint: requests, failures and p95 of the (one) stage of a report.
+fn endpoint_figures(report: &Value) -> Vec<(String, u64, u64, Value)> {
+    let mut out: Vec<_> = (report["stages"][0]["endpoints"].as_array().unwrap().iter())
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                e["requests"].as_u64().unwrap(),
+                e["failures"].as_u64().unwrap(),
+                e["latency_ms"]["p95"].clone(),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn a_csv_export_guards_formula_names_and_reads_back_to_the_same_figures() {
+    let dir = TestDir::new();
+    // Names a spreadsheet would run as formulas, one quoted (kept as it is) and a
+    // plain one: 100 requests each, every 5th failed.
+    let names = [
+        "=HYPERLINK(\"http://127.0.0.1/x\",\"click\")",
+        "+1+2",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "'quoted'",
+        "/api/v1/agents",
+    ];
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record(["timestamp_ms", "endpoint", "method", "latency_ms", "status"])
+        .unwrap();
+    for i in 0..600u64 {
+        let name = names[(i % 6) as usize];
+        let status = if i % 5 == 0 { "500" } else { "200" };
+        let t = (1_796_340_000_000 + i * 50).to_string();
+        let latency = (10 + i % 37).to_string();
+        csv.write_record([t.as_str(), name, "GET", latency.as_str(), status])
+            .unwrap();
+    }
+    dir.write("run/requests.csv", csv.into_inner().unwrap());
+    let run = dir.path().join("run");
+    let out = dir.path().join("export");
+    let o = headroom(&[
+        "export",
+        run.to_str().unwrap(),
+        "--to",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // No text cell of any table starts a formula; each such name is written `'` first.
+    for table in [
+        "requests.csv",
+        "endpoints.csv",
+        "stages.csv",
+        "intervals.csv",
+    ] {
+        let mut r = csv::Reader::from_path(out.join(table)).unwrap();
+        let text_columns: Vec<usize> = (r.headers().unwrap().iter().enumerate())
+            .filter(|(_, h)| {
+                ["endpoint", "name", "method", "stage", "error", "error_text"].contains(h)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        for row in r.records() {
+            let row = row.unwrap();
+            for &i in &text_columns {
+                let cell = row.get(i).unwrap_or("");
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{table}: {cell:?}"
+                );
+            }
+        }
+    }
+    let requests = std::fs::read_to_string(out.join("requests.csv")).unwrap();
+    for (name, written) in [
+        ("+1+2", ",'+1+2,"),
+        ("-2+3", ",'-2+3,"),
+        ("@SUM(A1:A9)", ",'@SUM(A1:A9),"),
+        ("'quoted'", ",'quoted',"),
+        ("/api/v1/agents", ",/api/v1/agents,"),
+    ] {
+        assert_eq!(
+            requests.matches(written).count(),
+            100,
+            "{name}: {requests:.600}"
+        );
+    }
+    // Read back, every endpoint has its own name and figures again.
+    let (code, original, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, again, stderr) = analyze_json(&[&out], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let figures = endpoint_figures(&original);
+    assert_eq!(figures.len(), 6, "{figures:?}");
+    for (name, requests, failures, _) in &figures {
+        assert!(names.contains(&name.as_str()), "{name}");
+        assert_eq!((*requests, *failures), (100, 20), "{name}");
+    }
+    assert_eq!(endpoint_figures(&again), figures);
+}
