@@ -318,3 +318,170 @@ fn a_csv_export_guards_formula_names_and_reads_back_to_the_same_figures() {
     }
     assert_eq!(endpoint_figures(&again), figures);
 }
+
+/// wrk's console of `wrk -t1 -c4 -d2s --latency` against `headroom target` on loopback.
+const WRK_TXT: &str = r#"Running 2s test @ http://127.0.0.1:18926/api/v1/agents
+  1 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    21.03ms   10.02ms  68.69ms   72.14%
+    Req/Sec   192.95     20.90   230.00     70.00%
+  Latency Distribution
+     50%   19.20ms
+     75%   26.08ms
+     90%   33.16ms
+     99%   52.65ms
+  385 requests in 2.00s, 74.82KB read
+Requests/sec:    192.05
+Transfer/sec:     37.32KB
+"#;
+
+/// hey's console of `hey -n 400 -c 4` against `headroom target` on loopback.
+const HEY_TXT: &str = r#"
+Summary:
+  Total:	2.2358 secs
+  Slowest:	0.0657 secs
+  Fastest:	0.0052 secs
+  Average:	0.0213 secs
+  Requests/sec:	178.9047
+  
+  Total data:	36400 bytes
+  Size/request:	91 bytes
+
+Response time histogram:
+  0.005 [1]	|
+  0.011 [46]	|■■■■■■■■■■■■■■■■
+  0.017 [113]	|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
+  0.023 [108]	|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
+  0.029 [60]	|■■■■■■■■■■■■■■■■■■■■■
+  0.035 [38]	|■■■■■■■■■■■■■
+  0.042 [15]	|■■■■■
+  0.048 [10]	|■■■■
+  0.054 [5]	|■■
+  0.060 [2]	|■
+  0.066 [2]	|■
+
+
+Latency distribution:
+  10% in 0.0106 secs
+  25% in 0.0140 secs
+  50% in 0.0190 secs
+  75% in 0.0263 secs
+  90% in 0.0343 secs
+  95% in 0.0414 secs
+  99% in 0.0550 secs
+
+Details (average, fastest, slowest):
+  DNS+dialup:	0.0000 secs, 0.0052 secs, 0.0657 secs
+  DNS-lookup:	0.0000 secs, 0.0000 secs, 0.0000 secs
+  req write:	0.0000 secs, 0.0000 secs, 0.0001 secs
+  resp wait:	0.0213 secs, 0.0052 secs, 0.0656 secs
+  resp read:	0.0000 secs, 0.0000 secs, 0.0002 secs
+
+Status code distribution:
+  [200]	400 responses
+
+
+
+"#;
+
+/// ab's console of `ab -n 400 -c 4` against `headroom target` on loopback.
+const AB_LOG: &str = r#"This is ApacheBench, Version 2.3 <$Revision$>
+Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/
+Licensed to The Apache Software Foundation, http://www.apache.org/
+
+Benchmarking 127.0.0.1 (be patient)
+Completed 100 requests
+Completed 200 requests
+Completed 300 requests
+Completed 400 requests
+Finished 400 requests
+
+
+Server Software:        
+Server Hostname:        127.0.0.1
+Server Port:            18926
+
+Document Path:          /api/v1/agents
+Document Length:        91 bytes
+
+Concurrency Level:      4
+Time taken for tests:   2.125 seconds
+Complete requests:      400
+Failed requests:        0
+Total transferred:      79600 bytes
+HTML transferred:       36400 bytes
+Requests per second:    188.25 [#/sec] (mean)
+Time per request:       21.248 [ms] (mean)
+Time per request:       5.312 [ms] (mean, across all concurrent requests)
+Transfer rate:          36.58 [Kbytes/sec] received
+
+Connection Times (ms)
+              min  mean[+/-sd] median   max
+Connect:        0    0   0.0      0       0
+Processing:     6   21  10.8     19      82
+Waiting:        6   21  10.8     19      82
+Total:          6   21  10.8     19      82
+
+Percentage of the requests served within a certain time (ms)
+  50%     19
+  66%     23
+  75%     25
+  80%     27
+  90%     35
+  95%     42
+  98%     54
+  99%     58
+ 100%     82 (longest request)
+"#;
+
+#[test]
+fn console_logs_packed_with_gzip_read_as_unpacked() {
+    let dir = TestDir::new();
+    // (file, its text, requests and p50 ms it prints)
+    let logs = [
+        ("wrk.txt", WRK_TXT, 385, 19.2),
+        ("hey.txt", HEY_TXT, 400, 19.0),
+        ("ab.log", AB_LOG, 400, 19.0),
+    ];
+    for (file, text, requests, p50) in logs {
+        let plain = dir.write(&format!("plain-{file}/{file}"), text);
+        let packed = dir.write(&format!("gz-{file}/{file}.gz"), gzip(text.as_bytes()));
+        let (code, a, stderr) = analyze_json(&[plain.parent().unwrap()], &[]);
+        assert_eq!(code, 0, "{file}: {stderr}");
+        let (code, b, stderr) = analyze_json(&[packed.parent().unwrap()], &[]);
+        assert_eq!(code, 0, "{file}.gz: {stderr}");
+        assert_eq!(b["skipped"], serde_json::json!([]), "{file}.gz");
+        assert_eq!(b["problems"], serde_json::json!([]), "{file}.gz");
+        assert_eq!(b["overall"]["requests"], requests, "{file}.gz");
+        assert_eq!(
+            b["overall"]["latency_ms"]["p50"].as_f64(),
+            Some(p50),
+            "{file}.gz"
+        );
+        for key in [
+            "requests",
+            "failures",
+            "throughput_rps",
+            "latency_ms",
+            "duration_s",
+        ] {
+            assert_eq!(a["overall"][key], b["overall"][key], "{file}: {key}");
+        }
+    }
+    // Cut short inside its figures, a packed capture is refused as a plain one is: as
+    // cut short, naming the file.
+    let gz = gzip(WRK_TXT.as_bytes());
+    let cut = dir.write("cut/wrk.txt.gz", &gz[..gz.len() / 2]);
+    let o = headroom(&[
+        "analyze",
+        cut.parent().unwrap().to_str().unwrap(),
+        "--out",
+        dir.path().join("cut-report").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("wrk.txt.gz") && !stderr.contains("decompress"),
+        "{stderr}"
+    );
+}
