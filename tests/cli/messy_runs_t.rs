@@ -485,3 +485,80 @@ fn console_logs_packed_with_gzip_read_as_unpacked() {
         "{stderr}"
     );
 }
+
+/// `markdown` as GitHub renders it (GFM: tables, and bare `http://`, `https://` and
+/// `www.` text made links).
+fn github_html(markdown: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    options.extension.autolink = true;
+    comrak::markdown_to_html(markdown, &options)
+}
+
+#[test]
+fn a_url_in_an_endpoint_name_is_no_link_in_the_pr_comment_or_report() {
+    let dir = TestDir::new();
+    let names = [
+        "https://api.example.com/x",
+        "http://127.0.0.1:8080/health",
+        "www.example.org/y",
+    ];
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for i in 0..300u64 {
+        let status = if i % 10 == 0 { 500 } else { 200 };
+        csv.push_str(&format!(
+            "{},{},GET,{},{status}\n",
+            1_796_340_000_000u64 + i * 20,
+            names[(i % 3) as usize],
+            10 + i % 17
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\"]\n[each_endpoint]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let run = dir.path().join("run");
+    let comment = dir.path().join("comment.md");
+    let report_dir = dir.path().join("report");
+    let o = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--markdown",
+        comment.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--out",
+        report_dir.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    assert!(
+        o.status.code().is_some(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for file in [comment, report_dir.join("report.md")] {
+        let markdown = std::fs::read_to_string(&file).unwrap();
+        let html = github_html(&markdown);
+        // (Autolinked, `www.` text becomes `href="http://www.…`.)
+        assert!(!html.contains("href=\"http"), "{}: {html}", file.display());
+        // What a reader sees: each name as it is (a zero-width space aside).
+        let seen = html.replace('\u{200b}', "");
+        for name in names {
+            assert!(seen.contains(name), "{}: {name}: {seen}", file.display());
+        }
+    }
+}
