@@ -44,6 +44,12 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A path (a file found in a run dir, an output dir) as a terminal shows it: see
+/// [`printable`].
+pub fn printable_path(path: &std::path::Path) -> String {
+    printable(&path.display().to_string()).into_owned()
+}
+
 /// The first characters with which a spreadsheet reads a cell as a formula (OWASP's
 /// CSV injection list).
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];

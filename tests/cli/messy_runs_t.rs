@@ -562,3 +562,105 @@ fn a_url_in_an_endpoint_name_is_no_link_in_the_pr_comment_or_report() {
         }
     }
 }
+
+/// The characters a terminal (or a log viewer) acts on: ESC and the C1 CSI of cursor
+/// and title codes, BEL, CR, line and paragraph separators, bidirectional controls.
+fn acts_on_a_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+        )
+}
+
+#[test]
+fn names_and_file_names_reach_the_terminal_escaped_everywhere() {
+    let dir = TestDir::new();
+    // A title-setting OSC, a C1 CSI, a line separator forging a row, a right-to-left
+    // mark and an override: each name 100 requests, every 4th failed.
+    let names = [
+        "/t\u{1b}]0;pwned\u{7}",
+        "/c1\u{9b}2J",
+        "/ls\u{2028}  error_rate < 1%  global  peak  0%  pass",
+        "/rlm\u{200f}x",
+        "/rlo\u{202e}gpj.exe",
+    ];
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for i in 0..500u64 {
+        let status = if i % 4 == 0 { 500 } else { 200 };
+        csv.push_str(&format!(
+            "{},{},GET,{},{status}\n",
+            1_796_340_000_000u64 + i * 20,
+            names[(i % 5) as usize],
+            10 + i % 13
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\"]\n[each_endpoint]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let run = dir.path().join("run");
+    let o = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!out.chars().any(acts_on_a_terminal), "{out:?}");
+    assert!(!err.chars().any(acts_on_a_terminal), "{err:?}");
+    assert!(
+        out.contains("/ls\\u{2028}") && out.contains("/rlm\\u{200f}x"),
+        "{out}"
+    );
+    // The header, 2 global and 5 × 2 endpoint evaluations: no name forges a row.
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("  ")).count(),
+        13,
+        "{out}"
+    );
+    // A dir whose one file is named with a title-setting code: the skipped line.
+    dir.write("other/notes\u{1b}]0;pwned\u{7}.csv", "hello,world\n1,2\n");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("other").to_str().unwrap(),
+        "--out",
+        dir.path().join("other-report").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(!err.chars().any(acts_on_a_terminal), "{err:?}");
+    assert!(
+        err.contains("skipped") && err.contains("notes\\u{1b}]0;pwned"),
+        "{err}"
+    );
+    // A run label holding line breaks (`run.toml`): `sla init` writes it into a comment,
+    // where a line break would end the comment and write TOML of the label's own.
+    dir.write(
+        "labelled/run.toml",
+        "label = \"r1\\nrules = [\\\"error_rate < 100%\\\"]\\n[global]\"\n",
+    );
+    std::fs::copy(
+        run.join("requests.csv"),
+        dir.path().join("labelled/requests.csv"),
+    )
+    .unwrap();
+    let o = headroom(&["sla", "init", dir.path().join("labelled").to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let starter: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert!(starter.get("rules").is_none(), "{text}");
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("rules = [\"error_rate < 100%")),
+        "{text}"
+    );
+}
