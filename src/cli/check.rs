@@ -187,7 +187,7 @@ fn no_verdict(args: &CheckArgs, why: &str) -> anyhow::Result<Outcome> {
         if let Err(e) = written {
             eprintln!(
                 "error: {}: {}",
-                crate::model::untrusted::printable_path(&path),
+                crate::model::untrusted::printable_path(path),
                 printable(&e.to_string())
             );
         }

@@ -125,7 +125,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<Outcome> {
     if let Some(p) = args.paths.iter().find(|p| !p.exists()) {
         eprintln!(
             "error: {}: no such file or directory",
-            crate::model::untrusted::printable_path(&p)
+            crate::model::untrusted::printable_path(p)
         );
         return Ok(Outcome::BadInput);
     }

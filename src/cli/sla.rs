@@ -60,7 +60,7 @@ fn run_init(args: &InitArgs) -> anyhow::Result<Outcome> {
         eprintln!(
             "error: {} exists; sla init never overwrites a file: give another --out, or \
              leave --out away to print the SLA",
-            crate::model::untrusted::printable_path(&out)
+            crate::model::untrusted::printable_path(out)
         );
         return Ok(Outcome::BadInput);
     }
@@ -79,7 +79,7 @@ fn run_init(args: &InitArgs) -> anyhow::Result<Outcome> {
                 .open(path)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             f.write_all(text.as_bytes())?;
-            eprintln!("wrote {}", crate::model::untrusted::printable_path(&path));
+            eprintln!("wrote {}", crate::model::untrusted::printable_path(path));
         }
     }
     Ok(Outcome::Ok)

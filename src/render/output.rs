@@ -526,8 +526,8 @@ fn put_in_place(tmp: &mut TempOutput, out: &OutputDir) -> Result<(), OutputError
             }
             eprintln!(
                 "note: the old {} was moved aside to {}",
-                crate::model::untrusted::printable_path(&dest),
-                crate::model::untrusted::printable_path(&aside)
+                crate::model::untrusted::printable_path(dest),
+                crate::model::untrusted::printable_path(aside)
             );
         }
     }
@@ -566,8 +566,8 @@ impl InPlace {
                 std::fs::rename(dest, aside).map_err(OutputError::io(dest))?;
                 eprintln!(
                     "note: the old {} was moved aside to {}",
-                    crate::model::untrusted::printable_path(&dest),
-                    crate::model::untrusted::printable_path(&aside)
+                    crate::model::untrusted::printable_path(dest),
+                    crate::model::untrusted::printable_path(aside)
                 );
                 None
             }

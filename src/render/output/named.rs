@@ -25,7 +25,7 @@ pub fn write_named_file(
         std::fs::rename(path, &aside).map_err(OutputError::io(path))?;
         eprintln!(
             "note: moved {} aside to {}",
-            crate::model::untrusted::printable_path(&path),
+            crate::model::untrusted::printable_path(path),
             crate::model::untrusted::printable_path(&aside)
         );
     }
