@@ -168,6 +168,16 @@ fn a_gzip_stream_cut_at_a_row_end_is_still_a_run_that_did_not_end() {
         let why = report["run"]["incomplete_reason"].as_str().unwrap();
         assert!(why.contains("gzip"), "{why}");
     }
+    // `inspect` says so too.
+    let file = dir.path().join("run/results.csv.gz");
+    let o = headroom(&["inspect", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("requests   800,"), "{text}");
+    assert!(
+        text.contains("gzip stream ends before its end mark"),
+        "{text}"
+    );
 }
 
 #[test]

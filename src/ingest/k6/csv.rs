@@ -582,7 +582,14 @@ impl Replay for K6Csv {
     }
 
     fn notes(&self) -> Vec<String> {
-        orphan_note(self.last_counts().orphans)
+        let c = self.last_counts();
+        let mut notes = orphan_note(c.orphans);
+        if let Some(line) = c.truncated_last_line {
+            notes.push(format!(
+                "the last row (line {line}) is incomplete (k6 stopped while writing?): left out"
+            ));
+        }
+        notes
     }
 
     fn script_checks(&self) -> ScriptChecks {
