@@ -56,6 +56,7 @@ mod messy_runs_p;
 mod messy_runs_q;
 mod messy_runs_r;
 mod messy_runs_s;
+mod messy_runs_t;
 mod narrative;
 mod output_safety;
 mod parallel;

@@ -211,8 +211,9 @@ pub fn between_cumulative(
 }
 
 /// The values at `levels` (percent) of a non-decreasing CDF sampled at `curve`
-/// (`(ms, fraction)`), by linear interpolation; levels at or below the first sample's
-/// fraction are left out (the curve does not say where they lie).
+/// (`(ms, fraction)`), by linear interpolation; a level the first sample reaches
+/// exactly is its value (two rows with one median place it there), lower levels are
+/// left out (the curve does not say where they lie).
 pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     for &level in levels {
@@ -220,14 +221,13 @@ pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
         let Some(i) = curve.iter().position(|c| c.1 >= q - 1e-12) else {
             continue;
         };
-        if i == 0 {
-            continue;
-        }
-        let ((x0, f0), (x1, f1)) = (curve[i - 1], curve[i]);
-        let v = if f1 > f0 {
-            x0 + (x1 - x0) * (q - f0) / (f1 - f0)
-        } else {
-            x1
+        let v = match i {
+            0 if (curve[0].1 - q).abs() <= 1e-12 => curve[0].0,
+            0 => continue,
+            _ => match (curve[i - 1], curve[i]) {
+                ((x0, f0), (x1, f1)) if f1 > f0 => x0 + (x1 - x0) * (q - f0) / (f1 - f0),
+                (_, (x1, _)) => x1,
+            },
         };
         out.push((level, v));
     }

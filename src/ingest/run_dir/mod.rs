@@ -505,6 +505,14 @@ fn load_observations(
     if let Some(why) = replays.iter().find_map(|(_, r)| r.stopped_early()) {
         src.stopped_early.get_or_insert(why);
     }
+    // A gzip file cut at a row's end: no row is cut, but the stream is.
+    if let Some((path, _)) = (replays.iter()).find(|(p, _)| super::adapters::gzip_cut_short(p)) {
+        src.stopped_early.get_or_insert(format!(
+            "{}: the gzip stream ends before its end mark (the file was copied while the \
+             tool wrote it, or cut): the rows before the cut are read, the run's end is missing",
+            path.display()
+        ));
+    }
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
