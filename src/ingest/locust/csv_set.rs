@@ -26,9 +26,9 @@ use regex::Regex;
 use super::failures::{add_failure_kinds, kinds_from_whole_run, read_exceptions, read_failures};
 use super::flags;
 use super::history::{
-    fill_timeline, history_spacing, overall_from_history, read_history, stages_from_history,
-    HistoryRow,
+    history_spacing, overall_from_history, read_history, stages_from_history, HistoryRow,
 };
+use super::series::fill_timeline;
 use crate::ingest::formats::{FormatSpec, Head, Reader, Sniff};
 use crate::ingest::stages::StagePlan;
 use crate::ingest::text::{csv_reader, read_text};

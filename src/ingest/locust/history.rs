@@ -24,12 +24,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::csv_set::*;
+use super::series::fill_timeline;
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use crate::ingest::Format;
 use crate::ingest::{problem, IngestOptions};
 use crate::model::{
-    EndpointKey, EndpointStats, LatencyDistribution, PercentileSummary, Problem, Stage, TimeSeries,
+    EndpointKey, EndpointStats, LatencyDistribution, PercentileSummary, Problem, Stage,
 };
 
 /// The `locust-stats-history` format: how it is recognised and read.
@@ -391,95 +392,6 @@ pub(super) fn stages_from_history(
             .map(|s| stage_from_history(s, hist, opts, history_spacing(hist)))
             .collect()
     })
-}
-
-/// Per-interval counts, users and Locust's own p50/p95 from the aggregate rows, into
-/// the stage's timeline, and from each endpoint's rows (`--csv-full-history`) into
-/// that endpoint's series. `counted_before(key)` is true when the endpoint had a row
-/// at or before the first of `hist`; else its first row counts from zero (Locust
-/// writes an endpoint's first row after its first request), so its series adds up to
-/// the endpoint's requests. With `filtered` (`--include`/`--exclude` left endpoints
-/// out) the aggregate rows count more than the stage holds: its timeline is then the
-/// sum of its endpoints' series (none without per-endpoint rows).
-pub(super) fn fill_timeline(
-    stage: &mut Stage,
-    hist: &[HistoryRow],
-    spacing_ms: i64,
-    counted_before: &dyn Fn(&EndpointKey) -> bool,
-    filtered: bool,
-) {
-    let batched = super::reports::batched(hist);
-    if !filtered {
-        fill_series(&mut stage.timeline, hist, None, (spacing_ms, batched));
-    }
-    for (key, ep) in &mut stage.endpoints {
-        fill_series(&mut ep.series, hist, Some(key), (spacing_ms, batched));
-        if !counted_before(key) {
-            first_row_from_zero(&mut ep.series, hist, key);
-        }
-        if filtered {
-            stage.timeline.merge(&ep.series);
-        }
-    }
-}
-
-/// The series of `key`'s rows (`None`: the aggregate's). Its interval is the rows'
-/// measured spacing (`spacing_ms`), and the requests a row adds are placed in the
-/// interval that starts at the row before it: they were made between the two rows.
-/// With `batched` counts (see `reports`), a report's requests are spread over the
-/// intervals since the report before.
-fn fill_series(
-    series: &mut TimeSeries,
-    hist: &[HistoryRow],
-    key: Option<&EndpointKey>,
-    (spacing_ms, batched): (i64, bool),
-) {
-    if series.is_empty() {
-        series.width_ms = spacing_ms.max(1);
-    }
-    let rows: Vec<&HistoryRow> = hist.iter().filter(|r| r.key.as_ref() == key).collect();
-    // The first row whose interval the next report's requests go to.
-    let mut since = 0;
-    for (i, row) in rows.iter().enumerate() {
-        if let Some(p) = i.checked_sub(1).map(|j| rows[j]) {
-            let added = row.total_requests.saturating_sub(p.total_requests);
-            let failed = row.total_failures.saturating_sub(p.total_failures);
-            let over = if batched {
-                &rows[since..i]
-            } else {
-                &rows[i - 1..i]
-            };
-            if !batched || added > 0 || failed > 0 {
-                let shares = super::reports::spread(added, over.len());
-                let failures = super::reports::spread(failed, over.len());
-                for ((r, n), f) in over.iter().zip(shares).zip(failures) {
-                    let iv = series.at(r.t_ms);
-                    iv.requests += n;
-                    iv.failures += f;
-                }
-                since = i;
-            }
-        }
-        let iv = series.at(row.t_ms);
-        iv.reported_p50_ms = row.p50.or(iv.reported_p50_ms);
-        iv.reported_p95_ms = row.p95.or(iv.reported_p95_ms);
-        if let Some(u) = row.users {
-            iv.users = Some(iv.users.map_or(u, |x: f64| x.max(u)));
-        }
-    }
-}
-
-/// Places what `key`'s first row counts (from zero) in the interval of the row before
-/// it (any key's): those requests were made between the two.
-fn first_row_from_zero(series: &mut TimeSeries, hist: &[HistoryRow], key: &EndpointKey) {
-    let Some(at) = hist.iter().position(|r| r.key.as_ref() == Some(key)) else {
-        return;
-    };
-    let first = &hist[at];
-    let before = hist[..at].iter().rev().find(|r| r.t_ms < first.t_ms);
-    let iv = series.at(before.map_or(first.t_ms, |r| r.t_ms));
-    iv.requests += first.total_requests;
-    iv.failures += first.total_failures;
 }
 
 /// Overall figures from the last cumulative history rows (no `_stats.csv`).

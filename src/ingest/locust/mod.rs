@@ -2,7 +2,8 @@
 //! the old `_requests.csv` / `_distribution.csv` pair), its history (`history`), its
 //! failures and exceptions (`failures`), the `--json` stats (`json`), its HTML report
 //! (`html`; before Locust 2.22, `html_legacy`) and its console output (`console`);
-//! counts that arrive in workers' batched reports are spread over time (`reports`). The CSV set is read as one source; the
+//! its series over time (`series`), counts that arrive in workers' batched reports spread
+//! over the seconds they cover (`reports`). The CSV set is read as one source; the
 //! JSON and the HTML report alone, or beside the CSVs to check they hold the whole run;
 //! the console only beside the CSVs, for that check.
 
@@ -16,5 +17,6 @@ pub mod html;
 mod html_legacy;
 pub mod json;
 mod reports;
+mod series;
 
 pub use csv_set::{build_source, LocustSet};
