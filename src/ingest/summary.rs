@@ -345,6 +345,7 @@ impl ToolSummary {
             s.users = users.or(self.users);
             s.arrival_rate_rps = rate.or(self.arrival_rate_rps);
             s.window_basis = format!("whole run: {}'s summary covers the ramp too", self.tool);
+            s.users_measured = users.is_none() && self.users.is_some();
             s
         };
         let stage = match plan {

@@ -456,6 +456,10 @@ pub struct Stage {
     /// asked for (one clause): a whole-run summary cannot be trimmed, so no rule is
     /// judged on them. `None`: the flags were applied, or none was given.
     pub untrimmed: Option<String>,
+    /// Its users are what the tool counted (a plateau of its users series, its own
+    /// connections), not what a dir name or manifest gives: with several load
+    /// generators measuring the stage, one generator's count, so theirs add up.
+    pub users_measured: bool,
 }
 
 impl Stage {

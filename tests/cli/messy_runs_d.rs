@@ -13,7 +13,7 @@ use crate::messy_runs::hey_text;
 /// wrk's `--latency` console at `conns` connections: `n` requests in 10 s; the same
 /// latencies at any rate, times `slow` (a mean within Little's law up to 1,100 ÷
 /// `slow` req/s).
-fn wrk_text(conns: u32, n: u64, slow: f64) -> String {
+pub fn wrk_text(conns: u32, n: u64, slow: f64) -> String {
     let rps = n as f64 / 10.0;
     let r = f64::from(conns) * 1000.0 / 1100.0 * slow;
     format!(

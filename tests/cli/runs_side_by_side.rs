@@ -501,3 +501,22 @@ fn generators_at_different_counts_are_one_stage_at_their_sum() {
         .collect();
     assert_eq!(users, [25, 125]);
 }
+
+/// Two wrk consoles, one per generator dir right inside the run dir (`run/gen1/`,
+/// `run/gen2/`), each run with `-c 8` at the same time (consoles have no clock times):
+/// one stage named after the run, its requests the two consoles' added (1,000 + 1,200)
+/// and its users theirs (16). Before, `gen1` and `gen2` were two stages at 8 users.
+#[test]
+fn generator_dirs_of_tool_consoles_are_one_stage_at_their_users_added() {
+    let t = TestDir::new();
+    for (gen, n) in [("gen1", 1000), ("gen2", 1200)] {
+        t.write(
+            &format!("run/{gen}/wrk.txt"),
+            crate::messy_runs_d::wrk_text(8, n, 1.0),
+        );
+    }
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_requests(&report), [("run".to_string(), 2200)]);
+    assert_eq!(report["stages"][0]["users"], 16);
+}

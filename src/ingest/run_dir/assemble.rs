@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::ingest::chunks::in_parallel;
 use crate::ingest::plausible::Exclusions;
 use crate::ingest::progress::ReadProgress;
-use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
+use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec, PLATEAU_BASIS};
 use crate::ingest::{IngestOptions, Replay};
 mod record;
 mod reruns;
@@ -285,6 +285,7 @@ impl Skeleton {
                     spawn_rate: s.spawn_rate,
                     window_ms: s.window_ms,
                     window_basis: s.basis.clone(),
+                    users_measured: s.basis == PLATEAU_BASIS || s.basis == NO_STAGES_BASIS,
                     timeline: timeline_on(series.last()),
                     ..Default::default()
                 }
@@ -397,6 +398,10 @@ fn interval_stage(stages: &[Stage], start_ms: i64, end_ms: i64) -> Option<usize>
     crate::model::interval_window(stages.iter().map(|s| s.window_ms), start_ms, end_ms)
 }
 
+/// The basis of a stage of a whole file without plateaus, at the most users its data
+/// records.
+const NO_STAGES_BASIS: &str = "whole run (no stages found)";
+
 /// Stage specs with windows, for observations spanning `[first, end)`.
 fn stage_specs(
     plan: &StagePlan,
@@ -439,7 +444,7 @@ fn stage_specs(
         StagePlan::Detect { fallback, .. } => {
             let found = plateaus(&users);
             if found.is_empty() {
-                vec![whole(fallback, None, "whole run (no stages found)")]
+                vec![whole(fallback, None, NO_STAGES_BASIS)]
             } else {
                 // A plateau's last sample starts its last sampling interval (measured,
                 // not assumed to be 1 s): the window ends after it.

@@ -78,11 +78,13 @@ pub(super) fn counts(run: &Run) -> Vec<(String, usize, usize)> {
         .collect()
 }
 
-/// True when a stage's users are what its data recorded (a plateau of its users
-/// series): one load generator's own count (a JMeter engine's `allThreads`, a k6
-/// instance's VUs), where a dir's name gives the whole stage's.
+/// True when a stage's users are what its tool counted ([`Stage::users_measured`]):
+/// one load generator's own count (a JMeter engine's `allThreads`, wrk's
+/// connections), where a dir's name gives the whole stage's.
+///
+/// [`Stage::users_measured`]: crate::model::Stage::users_measured
 pub(super) fn generators_own_users(stage: &crate::model::Stage) -> bool {
-    stage.users.is_some() && stage.window_basis == crate::ingest::stages::PLATEAU_BASIS
+    stage.users.is_some() && stage.users_measured
 }
 
 /// Adds another generator's users to a stage's, renaming a stage named after them

@@ -37,11 +37,14 @@ pub(super) fn numbered_alike(dirs: &[DirInput]) -> HashSet<PathBuf> {
         .collect()
 }
 
-/// The name an input gives its stages: its result set's prefix, else its dir's
-/// ([`stage_dir_name`]).
+/// The name an input gives its stages: its result set's prefix, the run's for a load
+/// generator's dir ([`generators_dir`]), else its dir's ([`stage_dir_name`]).
 pub(super) fn stage_name_of(input: &DirInput) -> Option<String> {
     match &input.set {
         Some(prefix) => Some(prefix.clone()),
+        // Generators' dirs share the run's name, so that their stages are one.
+        None if generators_dir(input) && input.depth == 1 => input.dir.parent().and_then(dir_name),
+        None if generators_dir(input) => Some("run".into()),
         None => stage_dir_name(&input.dir, input.depth >= 2),
     }
 }
