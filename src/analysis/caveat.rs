@@ -93,6 +93,14 @@ pub enum Caveat {
     /// An SLA section or verdict stage names nothing in the data (the sentence says
     /// which, and what became of its rules).
     SlaNameAbsent(String),
+    /// An SLA endpoint section written as a route (`GET /users/{id}`) judges the
+    /// data's endpoints of that route (`GET /users/123`, …) pooled.
+    SlaRoute {
+        /// `[endpoint."GET /users/{id}"]`, with its line.
+        section: String,
+        /// The endpoints pooled.
+        endpoints: usize,
+    },
     /// None of the SLA's verdict stages is in the data: every stage decides, and the
     /// verdict is at most CONDITIONAL.
     NoVerdictStage,
@@ -200,6 +208,12 @@ impl fmt::Display for Caveat {
                     each.join("; ")
                 )
             }
+            Caveat::SlaRoute { section, endpoints } => write!(
+                f,
+                "{section} is a route: its rules judge the {endpoints} {} of that route \
+                 (IDs in their URLs) pooled, as a /regex/ section pools what it matches",
+                if *endpoints == 1 { "endpoint" } else { "endpoints" }
+            ),
             Caveat::Arbitration(text)
             | Caveat::SlaNameAbsent(text)
             | Caveat::InputWarning(text) => f.write_str(text),

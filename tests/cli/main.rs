@@ -71,3 +71,4 @@ mod trust;
 mod verdict;
 mod windows_files;
 mod wrk2;
+mod messy_runs_u;

@@ -70,6 +70,7 @@ mod grammar;
 mod judge;
 mod parse;
 mod resolve;
+mod route_scope;
 mod rule;
 mod spelling;
 mod stats;
@@ -421,7 +422,10 @@ impl<'s, 'd> Sections<'s, 'd> {
         let mut endpoint_sections = Vec::new();
         for s in &spec.endpoints {
             match resolve_endpoint(s, endpoints)? {
-                Some(target) => endpoint_sections.push((target, s)),
+                Some(target) => {
+                    route_note(&target, s, warnings);
+                    endpoint_sections.push((target, s))
+                }
                 None => {
                     let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
                     not_run.extend(
@@ -439,6 +443,7 @@ impl<'s, 'd> Sections<'s, 'd> {
             let target = resolve_endpoint(&s.endpoint, endpoints)?;
             match (stage, target) {
                 (Some(stage), Some(target)) => {
+                    route_note(&target, &s.endpoint, warnings);
                     stage_endpoint_sections.push((stage, target, &s.endpoint))
                 }
                 (stage, _) => {
@@ -470,6 +475,18 @@ impl<'s, 'd> Sections<'s, 'd> {
             stage_endpoint: stage_endpoint_sections,
             not_run,
         })
+    }
+}
+
+/// The note for a section written as a route that pools the endpoints of that route.
+fn route_note(target: &EndpointTarget<'_>, section: &ScopeRules, warnings: &mut Vec<Caveat>) {
+    if let EndpointTarget::Pattern(written, names) = target {
+        if regex_name(written).is_none() {
+            warnings.push(Caveat::SlaRoute {
+                section: format!("line {}: [endpoint.\"{written}\"]", section.line),
+                endpoints: names.len(),
+            });
+        }
     }
 }
 

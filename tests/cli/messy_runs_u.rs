@@ -1,0 +1,67 @@
+//! Messy runs, batch "u" (qa27): runs at the scale and shape real teams have. URLs
+//! with IDs in them (k6 without `name` tags, Locust without `name=`, JMeter labels that
+//! are URLs) give thousands of endpoints, which an SLA written for the route
+//! (`GET /users/{id}`) must still judge; a stepped ramp of many short steps in one file
+//! is many stages, not its last step alone.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::check::check_json;
+use super::common::{nearest_rank, TestDir};
+
+/// The evaluations of `rule` on `endpoint` in check's JSON, by stage (`None` = overall).
+fn evaluations<'a>(out: &'a Value, rule: &str, endpoint: &str) -> Vec<&'a Value> {
+    (out["sla"]["rules"].as_array().expect("rules"))
+        .iter()
+        .filter(|e| e["rule"] == rule && e["endpoint"] == endpoint)
+        .collect()
+}
+
+/// An SLA section written as a route (`GET /users/{id}`, the name a k6 `name` tag or
+/// Locust `name=` would have given) on a run whose URLs carry the IDs (`/users/1` …
+/// `/users/50`): the section judges those endpoints pooled. Before, its rules were
+/// `not_run` ("names no endpoint in the data") and the run passed GO on the /health
+/// checks alone while every /users request was over the limit.
+#[test]
+fn a_route_in_the_sla_judges_the_endpoints_with_ids_in_their_urls() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    let t0 = 1_796_400_000_000_i64;
+    let mut users_ms = Vec::new();
+    for i in 0..200_i64 {
+        let ms = 100 + i;
+        users_ms.push(ms as f64);
+        csv += &format!("{},/users/{},GET,{ms},200\n", t0 + i * 50, i % 50 + 1);
+        csv += &format!("{},/health,GET,2,200\n", t0 + i * 50 + 25);
+    }
+    let run = dir.write("run/requests.csv", csv);
+    let run = run.parent().unwrap();
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 5%\"]\n\
+         [endpoint.\"GET /users/{id}\"]\nrules = [\"p(95) < 250ms\"]\n",
+    );
+    let (code, out, err) = check_json(run, &sla, &[]);
+    // p95 of the 200 /users latencies (100 … 299 ms), nearest rank: 289 ms > 250 ms.
+    let p95 = nearest_rank(&users_ms, 95.0);
+    assert_eq!(p95, 289.0);
+    assert_eq!(code, 1, "the route's p95 is over its limit: NO-GO\n{out}\n{err}");
+    assert_eq!(out["verdict"], "NO-GO", "{out}");
+    let evals = evaluations(&out, "p(95) < 250ms", "GET /users/{id}");
+    assert_eq!(evals.len(), 2, "the stage and overall: {out}");
+    for e in evals {
+        assert_eq!(e["status"], "fail", "{e}");
+        let v = e["value"].as_f64().unwrap();
+        assert!((v - p95).abs() / p95 < 0.01, "p95 {v} vs {p95}");
+    }
+    let notes: Vec<&str> = (out["warnings"].as_array().expect("warnings").iter())
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("[endpoint.\"GET /users/{id}\"] is a route")
+            && n.contains("the 50 endpoints of that route")),
+        "the note says what was pooled: {notes:?}"
+    );
+}
