@@ -65,3 +65,62 @@ fn a_route_in_the_sla_judges_the_endpoints_with_ids_in_their_urls() {
         "the note says what was pooled: {notes:?}"
     );
 }
+
+/// A JTL of a stepped ramp: `levels` users, each held `hold_s` seconds, two requests a
+/// second (at .0 and .5 s), latency `10 + users` ms.
+fn stepped_jtl(levels: &[u32], hold_s: i64) -> String {
+    let mut jtl = String::from(
+        "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
+         failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
+    );
+    let t0 = 1_796_400_000_000_i64;
+    for (k, &users) in levels.iter().enumerate() {
+        for i in 0..hold_s * 2 {
+            let t = t0 + (k as i64 * hold_s) * 1000 + i * 500;
+            let ms = 10 + users;
+            jtl += &format!(
+                "{t},{ms},GET /api/items,200,OK,TG 1-{},text,true,,300,100,{users},{users},\
+                 http://x/api/items,{ms},0,0\n",
+                i % users as i64 + 1
+            );
+        }
+    }
+    jtl
+}
+
+/// The stages of `analyze`'s report.json for the run dir `run`.
+fn stages(run: &Path) -> Vec<(String, u64, u64)> {
+    let (code, report, err) = super::common::analyze_json(&[run], &["--charts", "none"]);
+    assert_eq!(code, 0, "{err}");
+    (report["stages"].as_array().expect("stages").iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["users"].as_u64().unwrap_or(0),
+                s["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A stepped ramp of 25 steps in one JTL (4, 8, … 100 threads, 40 s each: 4 % of the
+/// run, under the 5 % a plateau needed) is 25 stages of 80 requests each (2 a second
+/// for 40 s). Before, no level counted as a plateau: the report showed one stage, the
+/// last step (100 users) alone, and the 24 others were in no stage. A slow linear ramp
+/// (one user more every 40 s) stays one stage: its levels are a ramp's, not steps.
+#[test]
+fn a_stepped_ramp_of_many_short_steps_in_one_file_is_one_stage_a_step() {
+    let dir = TestDir::new();
+    let levels: Vec<u32> = (1..=25).map(|k| 4 * k).collect();
+    let run = dir.write("ramp/results.jtl", stepped_jtl(&levels, 40));
+    let found = stages(run.parent().unwrap());
+    let expected: Vec<(String, u64, u64)> = (levels.iter())
+        .map(|&u| (format!("{u}_users"), u64::from(u), 80))
+        .collect();
+    assert_eq!(found, expected);
+
+    let slow: Vec<u32> = (1..=25).collect();
+    let run = dir.write("slow/results.jtl", stepped_jtl(&slow, 40));
+    let found = stages(run.parent().unwrap());
+    assert_eq!(found.len(), 1, "a linear ramp is no series of stages: {found:?}");
+}
