@@ -212,7 +212,11 @@ impl fmt::Display for Caveat {
                 f,
                 "{section} is a route: its rules judge the {endpoints} {} of that route \
                  (IDs in their URLs) pooled, as a /regex/ section pools what it matches",
-                if *endpoints == 1 { "endpoint" } else { "endpoints" }
+                if *endpoints == 1 {
+                    "endpoint"
+                } else {
+                    "endpoints"
+                }
             ),
             Caveat::Arbitration(text)
             | Caveat::SlaNameAbsent(text)

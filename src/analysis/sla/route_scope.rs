@@ -53,7 +53,8 @@ fn split(key: &str) -> Option<(Option<&str>, &str)> {
         Some(i) => &target[i + 3 + target[i + 3..].find('/')?..],
         None => target,
     };
-    path.starts_with('/').then_some(path)
+    path.starts_with('/')
+        .then_some(path)
         .map(|p| (method, p.trim_end_matches('/')))
 }
 
@@ -124,7 +125,10 @@ mod tests {
             ]
         );
         assert_eq!(found("/users/:id").len(), 4);
-        assert_eq!(found("GET /users/[id]/orders"), vec!["GET /users/12/orders"]);
+        assert_eq!(
+            found("GET /users/[id]/orders"),
+            vec!["GET /users/12/orders"]
+        );
         assert_eq!(
             found("GET /search?q={q}&page={p}"),
             vec!["GET /search?q=5&page=2"]
