@@ -187,3 +187,47 @@ fn a_soak_whose_latency_rises_slowly_is_said_to_drift() {
     let flat = dir.write("flat/requests.csv", soak_csv(0.0));
     assert!(hints(flat.parent().unwrap(), "slow_latency_drift").is_empty());
 }
+
+/// A soak whose latency climbs 50 % an hour for 4 h passes `p(50) < 230ms` on the whole
+/// stage (its median, 197 ms, mixes the fast start with the slow end), while its last
+/// third is past the limit (267 ms) and its first third well within it (131 ms): by
+/// the fixture's arithmetic, nearest rank over the first and last 960 of its 2,880
+/// requests. Before, that was a plain GO; now the pass is not proven (CONDITIONAL),
+/// and the note says the stage drifts. The flat soak stays GO.
+#[test]
+fn a_latency_pass_on_a_soak_that_drifts_past_the_limit_is_not_a_go() {
+    let dir = TestDir::new();
+    let csv = soak_csv(0.5);
+    let latencies: Vec<f64> = (csv.lines().skip(1))
+        .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+        .collect();
+    let (whole, first, last) = (
+        nearest_rank(&latencies, 50.0),
+        nearest_rank(&latencies[..960], 50.0),
+        nearest_rank(&latencies[latencies.len() - 960..], 50.0),
+    );
+    assert!(
+        first < 230.0 && whole < 230.0 && last > 230.0,
+        "{first} {whole} {last}"
+    );
+    let run = dir.write("leak/requests.csv", csv);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(50) < 230ms\"]\n");
+    let (code, out, err) = check_json(run.parent().unwrap(), &sla, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out["verdict"], "CONDITIONAL", "{out}");
+    let stage = (out["sla"]["rules"].as_array().unwrap().iter())
+        .find(|e| e["stage"].is_string())
+        .expect("the stage's evaluation");
+    assert_eq!(stage["status"], "not_proven", "{stage}");
+    let v = stage["value"].as_f64().unwrap();
+    assert!(
+        (v - whole).abs() / whole < 0.01,
+        "the whole stage's median {v} vs {whole}"
+    );
+    let note = stage["note"].as_str().unwrap();
+    assert!(note.contains("latency drifts"), "{note}");
+
+    let flat = dir.write("flat/requests.csv", soak_csv(0.0));
+    let (code, out, _) = check_json(flat.parent().unwrap(), &sla, &[]);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
+}

@@ -65,6 +65,7 @@
 //! every stage decides but the verdict is at most CONDITIONAL (`sla_report`): those
 //! are not the stages the SLA chose. See [`verdict`] for the rule itself.
 
+mod drifting;
 mod evaluation;
 mod grammar;
 mod judge;
@@ -85,6 +86,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::analysis::quantity::format_value;
+pub use drifting::DRIFT_NOTE;
 pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
 pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
