@@ -28,6 +28,18 @@ pub enum Caveat {
         /// The stage's requests (more than `samples` when failed ones have no latency).
         requests: u64,
     },
+    /// Several stages' reported percentiles rest on fewer than 10 ÷ (1 − p) samples
+    /// (many stages: one caveat for those with the same thin percentiles).
+    ThinStages {
+        /// The stages, in report order.
+        stages: Vec<String>,
+        /// The thin percentiles, as `p95`.
+        percentiles: Vec<String>,
+        /// The fewest and most latencies a stage's percentiles rest on.
+        fewest: u64,
+        /// See `fewest`.
+        most: u64,
+    },
     /// Stages without a time window: their throughput is unknown.
     NoTimeWindow {
         /// The stages.
@@ -155,6 +167,34 @@ impl fmt::Display for Caveat {
                 percentiles.join(", "),
                 samples_of(*samples, *requests)
             ),
+            Caveat::ThinStages {
+                stages,
+                percentiles,
+                fewest,
+                most,
+            } => {
+                const NAMED: usize = 3;
+                let named: Vec<String> = (stages.iter().take(NAMED))
+                    .map(|s| format!("\"{s}\""))
+                    .collect();
+                let more = match stages.len().saturating_sub(NAMED) {
+                    0 => String::new(),
+                    k => format!(" and {k} more"),
+                };
+                let range = if fewest == most {
+                    format!("{fewest} latencies each")
+                } else {
+                    format!("{fewest} to {most} latencies each")
+                };
+                write!(
+                    f,
+                    "{} stages ({}{more}): {} rest on fewer samples than 10/(1−p) ({range}); \
+                     treat them as rough",
+                    stages.len(),
+                    named.join(", "),
+                    percentiles.join(", ")
+                )
+            }
             Caveat::NoTimeWindow { stages } => write!(
                 f,
                 "stage(s) {} have no time window (the source has no times, or --warmup, \

@@ -62,19 +62,16 @@ pub fn slow_drift(s: &StageReport) -> Option<SlowDrift> {
     if n < MIN_POINTS {
         return None;
     }
-    let mut score: i64 = 0;
     let mut slopes = Vec::with_capacity(n * (n - 1) / 2);
     for (i, a) in points.iter().enumerate() {
         for b in &points[i + 1..] {
-            score += (b.1 - a.1).partial_cmp(&0.0).map_or(0, |o| o as i64);
             if b.0 > a.0 {
                 slopes.push((b.1 - a.1) / (b.0 - a.0));
             }
         }
     }
-    let nf = n as f64;
-    let variance = nf * (nf - 1.0) * (2.0 * nf + 5.0) / 18.0;
-    let z = (score - score.signum()) as f64 / variance.sqrt();
+    let values: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let z = mann_kendall_z(&values);
     let slope = median(&mut slopes)?;
     let mut offsets: Vec<f64> = points.iter().map(|(t, v)| v - slope * t).collect();
     let intercept = median(&mut offsets)?;
@@ -86,6 +83,25 @@ pub fn slow_drift(s: &StageReport) -> Option<SlowDrift> {
         span_s: t1 - t0,
         z,
     })
+}
+
+/// Mann–Kendall's z for values in time order: positive for a rise, near 0 (|z| < 2)
+/// for noise at one level; a burst that comes and goes scores little (the values after
+/// it are lower again), a steady rise a lot.
+pub fn mann_kendall_z(values: &[f64]) -> f64 {
+    let n = values.len();
+    if n < 3 {
+        return 0.0;
+    }
+    let mut score: i64 = 0;
+    for (i, a) in values.iter().enumerate() {
+        for b in &values[i + 1..] {
+            score += (b - a).partial_cmp(&0.0).map_or(0, |o| o as i64);
+        }
+    }
+    let nf = n as f64;
+    let variance = nf * (nf - 1.0) * (2.0 * nf + 5.0) / 18.0;
+    (score - score.signum()) as f64 / variance.sqrt()
 }
 
 fn median(v: &mut [f64]) -> Option<f64> {

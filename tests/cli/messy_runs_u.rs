@@ -231,3 +231,35 @@ fn a_latency_pass_on_a_soak_that_drifts_past_the_limit_is_not_a_go() {
     let (code, out, _) = check_json(flat.parent().unwrap(), &sla, &[]);
     assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
 }
+
+/// Six stage dirs of 80 requests each (`step_01_4u` … `step_06_24u`): p90, p95, p99
+/// and p99.9 rest on fewer than 10/(1−p) samples in every one (80 < 100). Before, that
+/// was one caveat line a stage (40 lines for a 40-step ramp, in the terminal and the
+/// report); now the stages that share the thin percentiles are one caveat that counts
+/// them and names the first three.
+#[test]
+fn many_stages_with_thin_percentiles_are_one_caveat() {
+    let dir = TestDir::new();
+    for k in 1..=6_u32 {
+        dir.write(
+            &format!("run/step_{k:02}_{}u/results.jtl", 4 * k),
+            stepped_jtl(&[4 * k], 40),
+        );
+    }
+    let (code, report, err) =
+        super::common::analyze_json(&[&dir.path().join("run")], &["--charts", "none"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(report["stages"].as_array().unwrap().len(), 6);
+    let thin: Vec<&str> = (report["warnings"].as_array().unwrap().iter())
+        .filter_map(Value::as_str)
+        .filter(|w| w.contains("rest on fewer samples"))
+        .collect();
+    assert_eq!(thin.len(), 1, "{thin:#?}");
+    assert!(
+        thin[0].starts_with("6 stages (\"step_01\", \"step_02\", \"step_03\" and 3 more)")
+            && thin[0].contains("p90, p95, p99, p99.9 rest")
+            && thin[0].contains("(80 latencies each)"),
+        "{}",
+        thin[0]
+    );
+}

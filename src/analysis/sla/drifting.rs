@@ -6,8 +6,9 @@
 //! overall, which spans stages of different load), from the stage's per-interval
 //! histograms (2 significant digits): its intervals in three equal thirds by count, the
 //! first third's and last third's histograms merged, each with the samples the
-//! percentile needs. A last third past the limit after a first third within it is a
-//! drift; a stage at one level is not touched.
+//! percentile needs. A last third past the limit after a first third within it, with
+//! the intervals' own percentiles rising all along (Mann–Kendall z ≥ 4), is a drift; a
+//! stage at one level, or a burst that came and went, is not touched.
 
 use hdrhistogram::Histogram;
 
@@ -16,9 +17,14 @@ use super::stats::nearest_rank_ms;
 use super::{RuleStatus, ScopeData};
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::quantity::format_ms;
+use crate::analysis::slow_drift::mann_kendall_z;
 
 /// How the note of a pass this check questions opens (the headline groups them by it).
 pub const DRIFT_NOTE: &str = "the stage's latency drifts";
+
+/// Mann–Kendall z the per-interval percentiles must reach: a steady rise (a burst in
+/// the last third that came and went is judged by window rules, not here).
+const MIN_TREND_Z: f64 = 4.0;
 
 /// Fewest intervals with latencies a stage needs for its thirds to be compared.
 const MIN_INTERVALS: usize = 9;
@@ -52,6 +58,14 @@ pub(super) fn check_drift(
         .filter_map(|(_, iv)| iv.histogram.as_ref().filter(|h| !h.is_empty()))
         .collect();
     if hists.len() < MIN_INTERVALS {
+        return status;
+    }
+    // A rise all along, not a burst that came and went (Mann–Kendall, as the
+    // `slow_latency_drift` hint reads it), on each interval's own percentile.
+    let per_interval: Vec<f64> = (hists.iter())
+        .filter_map(|h| nearest_rank_ms(&h.to_histogram(), p))
+        .collect();
+    if mann_kendall_z(&per_interval) < MIN_TREND_Z {
         return status;
     }
     let third = hists.len() / 3;
