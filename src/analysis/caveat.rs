@@ -172,29 +172,7 @@ impl fmt::Display for Caveat {
                 percentiles,
                 fewest,
                 most,
-            } => {
-                const NAMED: usize = 3;
-                let named: Vec<String> = (stages.iter().take(NAMED))
-                    .map(|s| format!("\"{s}\""))
-                    .collect();
-                let more = match stages.len().saturating_sub(NAMED) {
-                    0 => String::new(),
-                    k => format!(" and {k} more"),
-                };
-                let range = if fewest == most {
-                    format!("{fewest} latencies each")
-                } else {
-                    format!("{fewest} to {most} latencies each")
-                };
-                write!(
-                    f,
-                    "{} stages ({}{more}): {} rest on fewer samples than 10/(1−p) ({range}); \
-                     treat them as rough",
-                    stages.len(),
-                    named.join(", "),
-                    percentiles.join(", ")
-                )
-            }
+            } => f.write_str(&thin_stages(stages, percentiles, *fewest, *most)),
             Caveat::NoTimeWindow { stages } => write!(
                 f,
                 "stage(s) {} have no time window (the source has no times, or --warmup, \
@@ -248,16 +226,7 @@ impl fmt::Display for Caveat {
                     each.join("; ")
                 )
             }
-            Caveat::SlaRoute { section, endpoints } => write!(
-                f,
-                "{section} is a route: its rules judge the {endpoints} {} of that route \
-                 (IDs in their URLs) pooled, as a /regex/ section pools what it matches",
-                if *endpoints == 1 {
-                    "endpoint"
-                } else {
-                    "endpoints"
-                }
-            ),
+            Caveat::SlaRoute { section, endpoints } => f.write_str(&sla_route(section, *endpoints)),
             Caveat::Arbitration(text)
             | Caveat::SlaNameAbsent(text)
             | Caveat::InputWarning(text) => f.write_str(text),
@@ -318,6 +287,43 @@ impl Serialize for Caveat {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// The sentence of [`Caveat::SlaRoute`].
+fn sla_route(section: &str, endpoints: usize) -> String {
+    format!(
+        "{section} is a route: its rules judge the {endpoints} {} of that route (IDs in their \
+         URLs) pooled, as a /regex/ section pools what it matches",
+        if endpoints == 1 {
+            "endpoint"
+        } else {
+            "endpoints"
+        }
+    )
+}
+
+/// The sentence of [`Caveat::ThinStages`].
+fn thin_stages(stages: &[String], percentiles: &[String], fewest: u64, most: u64) -> String {
+    const NAMED: usize = 3;
+    let named: Vec<String> = (stages.iter().take(NAMED))
+        .map(|s| format!("\"{s}\""))
+        .collect();
+    let more = match stages.len().saturating_sub(NAMED) {
+        0 => String::new(),
+        k => format!(" and {k} more"),
+    };
+    let range = if fewest == most {
+        format!("{fewest} latencies each")
+    } else {
+        format!("{fewest} to {most} latencies each")
+    };
+    format!(
+        "{} stages ({}{more}): {} rest on fewer samples than 10/(1−p) ({range}); treat them \
+         as rough",
+        stages.len(),
+        named.join(", "),
+        percentiles.join(", ")
+    )
 }
 
 /// One caveat per tool whose own checks failed on the run.
