@@ -263,3 +263,39 @@ fn many_stages_with_thin_percentiles_are_one_caveat() {
         thin[0]
     );
 }
+
+/// A soak whose generator paused for 10 minutes (one request a second for 0–600 s and
+/// 1,200–1,800 s, in one stage dir): the timeline's p95 line has no points in the
+/// pause, so it is two polylines, one each side, not one line whose slope across the
+/// pause reads as measured latency (as it was). The throughput line, which is 0 there,
+/// stays one.
+#[test]
+fn the_timeline_does_not_draw_latency_across_a_pause() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    let t0 = 1_796_400_000_000_i64;
+    for s in (0..600_i64).chain(1200..1800) {
+        csv += &format!("{},/api/items,GET,{},200\n", t0 + s * 1000, 20 + s % 7);
+    }
+    dir.write("run/soak_10users/requests.csv", csv);
+    let out = dir.path().join("out");
+    let o = super::common::headroom(&[
+        "analyze",
+        dir.path().join("run/soak_10users").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "svg",
+    ]);
+    assert!(o.status.code().is_some_and(|c| c == 0 || c == 2), "{o:?}");
+    let text = std::fs::read_to_string(out.join("charts/timeline.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let polylines = |id: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("g") && n.attribute("data-series") == Some(id))
+            .flat_map(|g| g.descendants().filter(|n| n.has_tag_name("polyline")))
+            .count()
+    };
+    assert_eq!(polylines("p95:soak"), 2, "{text}");
+    assert_eq!(polylines("throughput:soak"), 1);
+}
