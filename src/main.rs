@@ -6,7 +6,10 @@ fn main() -> ExitCode {
     let argv = match headroom::cli::config::apply(std::env::args_os().collect()) {
         Ok(argv) => argv,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!(
+                "error: {}",
+                headroom::model::untrusted::printable(&err.to_string())
+            );
             return headroom::cli::Outcome::BadInput.into();
         }
     };
@@ -14,7 +17,10 @@ fn main() -> ExitCode {
     let code = match headroom::cli::run(cli) {
         Ok(outcome) => outcome.into(),
         Err(err) => {
-            eprintln!("error: {}", describe(&err));
+            eprintln!(
+                "error: {}",
+                headroom::model::untrusted::printable(&describe(&err))
+            );
             headroom::cli::Outcome::BadInput.into()
         }
     };

@@ -8,6 +8,7 @@ use super::common::{emit, emitln, InputArgs};
 use super::exit::Outcome;
 use super::pipeline::{run_pipeline, SlaFile};
 use crate::analysis::compare::input::{self, CompareRun};
+use crate::model::untrusted::printable;
 use crate::render;
 use crate::render::output::{check_out_dir, default_out_dir, OutputDir, OutputError, OutputKind};
 
@@ -115,7 +116,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     let out = match args.out_dir() {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             return Ok(Outcome::BadInput);
         }
     };
@@ -140,7 +141,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
         }) {
             Ok(b) => Some(b),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", printable(&e.to_string()));
                 return Ok(Outcome::BadInput);
             }
         },
@@ -152,7 +153,10 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<Outcome> {
     if let Some((b, floors)) = baseline {
         match crate::analysis::compare::baseline::vs_release(b, &analysis, &floors) {
             Ok(report) => analysis.baseline = Some(report),
-            Err(e) => eprintln!("warning: --baseline: this run cannot be compared ({e})"),
+            Err(e) => eprintln!(
+                "warning: --baseline: this run cannot be compared ({})",
+                printable(&e.to_string())
+            ),
         }
     }
     let (report, exporters) = render::prepare_report(

@@ -185,7 +185,11 @@ fn no_verdict(args: &CheckArgs, why: &str) -> anyhow::Result<Outcome> {
             Some(args.force),
         );
         if let Err(e) = written {
-            eprintln!("error: {}: {e}", path.display());
+            eprintln!(
+                "error: {}: {}",
+                crate::model::untrusted::printable_path(path),
+                printable(&e.to_string())
+            );
         }
     }
     if args.json || args.format == OutputFormat::Json {

@@ -17,6 +17,7 @@ use crate::analysis::compare::verdict::{Metric, Thresholds, MIN_REPEATS};
 use crate::analysis::compare::{self, Mode};
 use crate::ingest::IngestOptions;
 use crate::model::is_headroom_output;
+use crate::model::untrusted::printable;
 use crate::render::compare as render;
 use crate::render::output::{check_out_dir, write_dir, OutputDir, OutputError, OutputKind};
 
@@ -94,7 +95,7 @@ pub struct CompareArgs {
 
 /// Why a command line cannot be compared (exit 2).
 fn bad(msg: impl std::fmt::Display) -> anyhow::Result<Outcome> {
-    eprintln!("error: {msg}");
+    eprintln!("error: {}", printable(&msg.to_string()));
     Ok(Outcome::BadInput)
 }
 
@@ -331,7 +332,7 @@ fn load(
             Some(run)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             None
         }
     }

@@ -15,6 +15,7 @@ use crate::driver::live::LiveJudge;
 use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
 use crate::driver::tls::TlsOptions;
 use crate::driver::{DriveSummary, DriverError, RunOptions, Scenario};
+use crate::model::untrusted::printable;
 use crate::model::ThinkTime;
 use crate::render::output::{check_out_dir, InPlace, OutputKind};
 
@@ -139,7 +140,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
     let mut scenario = match build_scenario(&args) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             return Ok(Outcome::BadInput);
         }
     };
@@ -149,12 +150,12 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
         {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", printable(&e.to_string()));
                 return Ok(Outcome::BadInput);
             }
         };
     if let Some(why) = shard.and_then(|s| s.idle(&scenario)) {
-        eprintln!("error: {why}");
+        eprintln!("error: {}", printable(&why.to_string()));
         return Ok(Outcome::BadInput);
     }
     // A shard reads only its stripe of each data file (row i when i mod N is its
@@ -162,7 +163,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
     if let Some(s) = shard {
         for feeder in &mut scenario.data {
             if let Err(e) = feeder.stripe(s.index as usize, s.count as usize) {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", printable(&e.to_string()));
                 return Ok(Outcome::BadInput);
             }
         }
@@ -173,7 +174,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
     ) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             return Ok(Outcome::BadInput);
         }
     };
@@ -192,7 +193,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
     let out = match check_out_dir(&args.out, OutputKind::RunDir, &inputs, args.force) {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             return Ok(Outcome::BadInput);
         }
     };
@@ -250,8 +251,9 @@ fn finish(result: Result<DriveSummary, DriverError>, args: &DriveArgs) -> anyhow
             }
             if let Some(r) = &summary.incomplete_reason {
                 eprintln!(
-                    "run incomplete: {r}; what was measured is in {}",
-                    summary.run_dir.display()
+                    "run incomplete: {}; what was measured is in {}",
+                    printable(&r.to_string()),
+                    crate::model::untrusted::printable_path(&summary.run_dir)
                 );
                 if summary.responses == 0 && !r.contains("TLS handshake") {
                     eprintln!(
@@ -265,7 +267,7 @@ fn finish(result: Result<DriveSummary, DriverError>, args: &DriveArgs) -> anyhow
             Ok(Outcome::Ok)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             Ok(if e.is_bad_input() {
                 Outcome::BadInput
             } else {

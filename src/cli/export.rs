@@ -14,6 +14,7 @@ use super::pipeline::run_pipeline;
 use crate::analysis::Analysis;
 use crate::ingest::request_rows::{replay_requests, request_files, RequestFile};
 use crate::ingest::{IngestOptions, TimeUnit};
+use crate::model::untrusted::printable;
 use crate::model::Run;
 use crate::render::export::{
     endpoints_table, intervals_table, manifest_of, stages_table, write_table, ExportFormat,
@@ -117,18 +118,21 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<Outcome> {
     let exporter = match args.to.exporter() {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             return Ok(Outcome::BadInput);
         }
     };
     if let Some(p) = args.paths.iter().find(|p| !p.exists()) {
-        eprintln!("error: {}: no such file or directory", p.display());
+        eprintln!(
+            "error: {}: no such file or directory",
+            crate::model::untrusted::printable_path(p)
+        );
         return Ok(Outcome::BadInput);
     }
     let out = match args.out_dir() {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             return Ok(Outcome::BadInput);
         }
     };
@@ -279,7 +283,7 @@ impl Job<'_> {
         eprintln!(
             "note: no per-request rows for stage(s) {}: a tool's summary measured them, and \
              their figures are in the stages and endpoints tables only{back}",
-            missing.join(", ")
+            printable(&missing.join(", "))
         );
     }
 

@@ -172,7 +172,11 @@ pub fn run_pipeline(
             shown.join(", ")
         ));
         for s in &run.skipped {
-            eprintln!("  skipped {}: {}", s.path.display(), s.reason);
+            eprintln!(
+                "  skipped {}: {}",
+                crate::model::untrusted::printable_path(&s.path),
+                printable(&s.reason)
+            );
         }
         return Err(said);
     }

@@ -16,6 +16,7 @@ use super::common::{emit, InputArgs};
 use super::exit::Outcome;
 use super::pipeline::run_pipeline;
 use crate::analysis::Analysis;
+use crate::model::untrusted::printable;
 
 /// Arguments of `sla`.
 #[derive(Debug, Args)]
@@ -59,7 +60,7 @@ fn run_init(args: &InitArgs) -> anyhow::Result<Outcome> {
         eprintln!(
             "error: {} exists; sla init never overwrites a file: give another --out, or \
              leave --out away to print the SLA",
-            out.display()
+            crate::model::untrusted::printable_path(out)
         );
         return Ok(Outcome::BadInput);
     }
@@ -78,7 +79,7 @@ fn run_init(args: &InitArgs) -> anyhow::Result<Outcome> {
                 .open(path)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             f.write_all(text.as_bytes())?;
-            eprintln!("wrote {}", path.display());
+            eprintln!("wrote {}", crate::model::untrusted::printable_path(path));
         }
     }
     Ok(Outcome::Ok)
@@ -87,7 +88,8 @@ fn run_init(args: &InitArgs) -> anyhow::Result<Outcome> {
 /// The starter SLA text for an analysed run.
 pub fn starter(a: &Analysis) -> String {
     let mut out = String::new();
-    let label = a.run.label.as_deref().unwrap_or("this run");
+    // Escaped: a label holding a line break would end the comment and write TOML.
+    let label = printable(a.run.label.as_deref().unwrap_or("this run"));
     let _ = writeln!(
         out,
         "# Starter SLA written by `headroom sla init` from {label}: round limits just above \

@@ -49,7 +49,7 @@ impl DriveProgress {
 
     /// The current stage.
     pub fn set_stage(&mut self, name: &str) {
-        self.stage = name.to_string();
+        self.stage = crate::model::untrusted::printable(name).into_owned();
     }
 
     /// One closed interval's figures.

@@ -63,7 +63,7 @@ pub const TEXT: FormatSpec = FormatSpec {
     name: "ab-text",
     tool: "ab",
     sniff: Sniff::Content(|h| sniff_text(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read_text(p)),
     splittable: false,
     notes: &[],

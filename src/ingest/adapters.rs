@@ -29,14 +29,58 @@ pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead>, Problem> {
     } else if n == 2 && magic == [0x1f, 0x8b] {
         let compressed = file.metadata().map_err(cannot)?.len();
         let decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
+        let ahead = ReadAhead::new(Inflating::new(decoder, compressed));
         Box::new(BufReader::with_capacity(
             1 << 16,
-            ReadAhead::new(Inflating::new(decoder, compressed)),
+            CutShort {
+                inner: ahead,
+                path: path.to_path_buf(),
+            },
         ))
     } else {
         Box::new(BufReader::with_capacity(1 << 16, file))
     };
     Ok(Box::new(LineCapped::new(inner, path)))
+}
+
+/// The gzip inputs whose stream ended before its end mark, as [`CutShort`] found them.
+static CUT_SHORT: std::sync::Mutex<std::collections::BTreeSet<std::path::PathBuf>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// True when a read failed because a compressed stream ends before its end mark (the
+/// file was copied while the tool wrote it, or cut by a full disk).
+pub fn stream_cut_short(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::UnexpectedEof || e.to_string().contains("incomplete deflate")
+}
+
+/// Whether the gzip stream of `path` was found cut short by a read so far: its rows
+/// before the cut were read, as a plain file's are when the tool was killed mid-write,
+/// and the run it holds did not end there.
+pub fn gzip_cut_short(path: &Path) -> bool {
+    CUT_SHORT.lock().is_ok_and(|cut| cut.contains(path))
+}
+
+/// A gzip stream that ends before its end mark reads as a file that ends there, as a
+/// plain file does when the tool writing it is killed: the adapter sees the last line
+/// cut mid-write, and [`gzip_cut_short`] says the stream was cut. A stream corrupt
+/// elsewhere stays an error.
+struct CutShort<R> {
+    inner: R,
+    path: std::path::PathBuf,
+}
+
+impl<R: Read> Read for CutShort<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        match self.inner.read(out) {
+            Err(e) if stream_cut_short(&e) => {
+                if let Ok(mut cut) = CUT_SHORT.lock() {
+                    cut.insert(self.path.clone());
+                }
+                Ok(0)
+            }
+            other => other,
+        }
+    }
 }
 
 /// Bytes a [`ReadAhead`] thread reads at a time, and blocks it keeps ready.

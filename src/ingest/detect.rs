@@ -109,7 +109,8 @@ impl Format {
         spec(self).tool
     }
 
-    /// True when the adapter also reads the file gzip-compressed (k6 writes `.gz`).
+    /// True when the adapter also reads the file gzip-compressed (k6 writes `.gz`; a
+    /// console capture packed by logrotate or a CI job reads as unpacked).
     pub fn reads_gzip(self) -> bool {
         spec(self).reads_gzip
     }

@@ -171,7 +171,8 @@ pub struct FormatSpec {
     pub tool: &'static str,
     /// How detection recognises it.
     pub sniff: Sniff,
-    /// True when the adapter also reads the file gzip-compressed (k6 writes `.gz`).
+    /// True when the adapter also reads the file gzip-compressed (k6 writes `.gz`; a
+    /// console capture packed by logrotate or a CI job reads as unpacked).
     pub reads_gzip: bool,
     /// How it is read.
     pub reader: Reader,

@@ -13,6 +13,9 @@
 //! | `error` | error text, or a failure kind (`timeout`, `connect`, `reset`, `status:503`…) |
 //! | `users` | concurrent users at that moment (for stage detection) |
 //! | `bytes` | response bytes |
+//!
+//! A text cell written `'` and then a formula's first character (`'=x`: headroom's
+//! CSV export guards such cells for spreadsheets) is read without that `'`.
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +23,7 @@ use super::chunks::{self, Range};
 use super::csv_rows;
 use super::text::parse_rfc3339_ms;
 use super::{problem, Observation, RequestEvent};
+use crate::model::untrusted::formula_unguarded;
 use crate::model::{FailureKind, Problem};
 
 /// Where each column is, and the units.
@@ -256,7 +260,9 @@ impl GenericCsv {
                     s.parse::<u16>().ok()
                 })?
                 .filter(|&code| code != 0);
-            let error = row.opt(c.error)?;
+            // Text cells as headroom's CSV export guards them against spreadsheet
+            // formulas (`'=…`): back as they were.
+            let error = row.opt(c.error)?.map(formula_unguarded);
             let ok = match row.opt_value(c.success, "success", "", parse_bool)? {
                 Some(ok) => ok,
                 // An empty status is a request that got no answer; a file without
@@ -271,10 +277,10 @@ impl GenericCsv {
             });
             let users = row.opt_value(c.users, "users", "", |u| u.parse::<f64>().ok())?;
             let bytes = row.opt_value(c.bytes, "bytes", "", |b| b.parse::<u64>().ok())?;
-            let name = row.text(c.endpoint)?;
+            let name = formula_unguarded(row.text(c.endpoint)?);
             visit(Observation::Request(RequestEvent {
                 t_ms,
-                method: row.opt(c.method)?,
+                method: row.opt(c.method)?.map(formula_unguarded),
                 name,
                 latency_ms,
                 ok,

@@ -42,7 +42,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "hey-text",
     tool: "hey",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[],

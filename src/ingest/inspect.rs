@@ -51,6 +51,13 @@ pub fn inspect(path: &Path, opts: &IngestOptions) -> Inspection {
                 Ok(replay) => tally_replay(replay.as_ref(), &warnings, opts, &mut report),
                 Err(p) => report.problems.push(problem_text(&p)),
             }
+            if super::adapters::gzip_cut_short(path) {
+                report.notes.push(
+                    "the gzip stream ends before its end mark (copied while the tool wrote \
+                     it, or cut): the rows before the cut are read; the run did not end there"
+                        .into(),
+                );
+            }
             None
         }
         Reader::Summary(_) | Reader::Source(_) | Reader::Grouped => load(path, opts, &mut report),

@@ -313,12 +313,29 @@ impl<R: Read> Read for Inflating<R> {
     }
 }
 
-/// A whole file's bytes, refused past [`MAX_WHOLE_FILE_BYTES`].
+/// A whole file's bytes, refused past [`MAX_WHOLE_FILE_BYTES`]; a gzip file's inflated
+/// bytes (a console log packed as `wrk.txt.gz`), refused past the same size, and up to
+/// the cut when its stream ends early (the text then ends where the file was cut, as a
+/// plain capture's does).
 pub fn read_whole(path: &Path) -> io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    let mut magic = [0u8; 2];
+    let gzip = file.read(&mut magic)? == 2 && magic == [0x1f, 0x8b];
     let file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
-    file.take(MAX_WHOLE_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+    if gzip {
+        let decoder = flate2::read::MultiGzDecoder::new(io::BufReader::new(file));
+        match decoder
+            .take(MAX_WHOLE_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+        {
+            Err(e) if !super::adapters::stream_cut_short(&e) => return Err(e),
+            _ => {}
+        }
+    } else {
+        file.take(MAX_WHOLE_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+    }
     if bytes.len() as u64 > MAX_WHOLE_FILE_BYTES {
         return Err(io::Error::other(format!(
             "larger than {} MiB, more than a summary file ever holds: not read",

@@ -24,7 +24,8 @@ impl ReadProgress {
     pub fn pass(wanted: bool, verb: &str, file: &str, total: Option<u64>) -> ReadProgress {
         ReadProgress {
             wanted: wanted && std::io::stderr().is_terminal(),
-            label: format!("{verb} {file}"),
+            // A file name from a run dir: escaped, as all text from the inputs.
+            label: format!("{verb} {}", crate::model::untrusted::printable(file)),
             total,
             rows: 0,
             bar: None,

@@ -315,6 +315,9 @@ pub fn sample_spacing_ms(times: impl IntoIterator<Item = i64>) -> i64 {
     gaps[gaps.len() / 2]
 }
 
+/// The basis of a stage found as a plateau of its users series.
+pub const PLATEAU_BASIS: &str = "plateau of the users series";
+
 /// Stage specs for detected plateaus: named `<users>_users` (or `<users>_users_2` when
 /// a level repeats). In a stage dir (`stage_dir`: the dir's name) the dir names its
 /// stages, whatever the tool: its one plateau is named after it, several are
@@ -340,7 +343,7 @@ pub fn specs_from_plateaus(found: &[Plateau], stage_dir: Option<&str>) -> Vec<St
             arrival_rate_rps: None,
             spawn_rate: None,
             window_ms: Some((p.start_ms, p.end_ms)),
-            basis: "plateau of the users series".into(),
+            basis: PLATEAU_BASIS.into(),
         });
     }
     specs

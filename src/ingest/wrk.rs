@@ -56,7 +56,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "wrk-text",
     tool: "wrk",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[],

@@ -12,6 +12,7 @@ mod route;
 mod run;
 mod time;
 mod timeseries;
+pub mod untrusted;
 mod window;
 
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};

@@ -133,17 +133,34 @@ fn closing_run(text: &str, len: usize) -> Option<usize> {
 
 /// A zero-width space, as an HTML character reference: put after `@` or `#`, it keeps
 /// GitHub from reading `@name` as a mention (a notification to that user or team) or
-/// `#123` as an issue reference. A backslash does not: GitHub finds them in the text
-/// the markdown renders to, after its escapes are gone.
+/// `#123` as an issue reference; put inside `://` and after `www`, it keeps a URL in a
+/// name (`GET https://api.example.com/x`) from being autolinked (GFM links bare
+/// `http://`, `https://` and `www.` text). A backslash does not: GitHub finds them in
+/// the text the markdown renders to, after its escapes are gone. A reader sees the
+/// same text either way.
 const NO_REFERENCE: &str = "&#8203;";
 
 /// The escaping behind the `md` filter.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
+    for (i, c) in text.char_indices() {
+        let rest = &text[i + c.len_utf8()..];
+        let next = rest.chars().next();
         match c {
+            ':' if rest.starts_with("//") => {
+                out.push(':');
+                out.push_str(NO_REFERENCE);
+            }
+            'w' | 'W'
+                if rest.len() >= 3
+                    && rest.is_char_boundary(3)
+                    && rest[..3].eq_ignore_ascii_case("ww.") =>
+            {
+                // `www.`: the zero-width space goes after the first `w`, so no
+                // `www.` is left.
+                out.push(c);
+                out.push_str(NO_REFERENCE);
+            }
             '@' if next.is_some_and(|n| n.is_alphanumeric()) => {
                 out.push('@');
                 out.push_str(NO_REFERENCE);

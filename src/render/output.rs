@@ -526,8 +526,8 @@ fn put_in_place(tmp: &mut TempOutput, out: &OutputDir) -> Result<(), OutputError
             }
             eprintln!(
                 "note: the old {} was moved aside to {}",
-                dest.display(),
-                aside.display()
+                crate::model::untrusted::printable_path(dest),
+                crate::model::untrusted::printable_path(aside)
             );
         }
     }
@@ -566,8 +566,8 @@ impl InPlace {
                 std::fs::rename(dest, aside).map_err(OutputError::io(dest))?;
                 eprintln!(
                     "note: the old {} was moved aside to {}",
-                    dest.display(),
-                    aside.display()
+                    crate::model::untrusted::printable_path(dest),
+                    crate::model::untrusted::printable_path(aside)
                 );
                 None
             }
@@ -660,9 +660,9 @@ pub fn default_out_dir(preferred: PathBuf, fallback: PathBuf, kind: OutputKind) 
     if foreign {
         eprintln!(
             "note: {} exists and is not a headroom {}; writing to {} instead",
-            preferred.display(),
+            crate::model::untrusted::printable_path(&preferred),
             kind.noun(),
-            fallback.display()
+            crate::model::untrusted::printable_path(&fallback)
         );
         fallback
     } else {

@@ -1,9 +1,11 @@
-//! The short summary `analyze` prints: verdict, one line per stage, where the report is;
-//! and [`printable`], which every text from the inputs (endpoint and stage names, the
-//! sentences that quote them) goes through on its way to a terminal.
+//! The short summary `analyze` prints: verdict, one line per stage, where the report is.
+//! Every text from the inputs (endpoint and stage names, the sentences that quote them)
+//! goes through [`printable`] on its way to a terminal (`model::untrusted` owns it, so
+//! ingest's progress line and cli's errors use the same).
 
-use std::borrow::Cow;
 use std::fmt::Write;
+
+pub use crate::model::untrusted::{printable, unsafe_char};
 
 use crate::analysis::quantity::{format_ms, format_percent as format_pct};
 use crate::analysis::Analysis;
@@ -11,30 +13,6 @@ use crate::model::PercentileMethod;
 
 /// Characters of the per-stage throughput sparkline.
 const TREND_WIDTH: usize = 15;
-
-/// A character that could rewrite what a terminal or an editor shows: a control
-/// character (ESC of colour and cursor codes, a line break) or a bidirectional override.
-pub fn unsafe_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Text from the inputs as a terminal shows it: control characters (line breaks, ESC
-/// of colour and cursor codes, …) and bidirectional overrides escaped (`\n`,
-/// `\u{1b}`), so a name can neither break a line nor rewrite what the terminal shows.
-pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
 
 /// The terminal summary as text (colour is added by the caller when on a terminal).
 pub fn summary(a: &Analysis) -> String {

@@ -681,3 +681,45 @@ fn a_final_table_with_fewer_failures_than_the_csvs_is_another_runs() {
         .unwrap()
         .contains("not the same requests"));
 }
+
+/// With workers (`--processes`, a distributed run) Locust's master counts requests
+/// when a worker reports, every 3 s: a history written every second holds 180 requests
+/// in every third row and none between. Here `GET /a` runs 60 requests a second at 20
+/// users for 30 s, reported at t = 3, 6, …, 30. Each report's requests are spread over
+/// the three seconds it covers: every second of the stage's series up to the last
+/// report holds 60, the series adds up to the stage's count, and a note says the rates
+/// over time are interpolated. Before, the series saw-toothed 0, 0, 180 (a stall every
+/// 3 s that never happened).
+#[test]
+fn batched_worker_reports_are_spread_over_the_seconds_they_cover() {
+    let mut csv = String::from(HISTORY_HEADER);
+    for t in 0..=30u64 {
+        let total = 60 * (t - t % 3);
+        let pct = if total > 0 { "10,20" } else { "N/A,N/A" };
+        for name in ["/a", "Aggregated"] {
+            let method = if name == "/a" { "GET" } else { "" };
+            if name == "/a" && total == 0 {
+                continue;
+            }
+            csv.push_str(&format!(
+                "{},20,{method},{name},0.0,0.0,{pct},{total},0,10,10.0,1,50,100\r\n",
+                T0 + t
+            ));
+        }
+    }
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &stages(&report)[0];
+    let series = stage["timeseries"].as_array().expect("a series");
+    let requests: Vec<u64> = (series.iter())
+        .map(|i| i["requests"].as_u64().unwrap_or(0))
+        .collect();
+    let total: u64 = requests.iter().sum();
+    assert_eq!(total, stage["requests"].as_u64().unwrap());
+    // Up to the last report (the series' last second follows it).
+    let reported = &requests[..requests.len() - 1];
+    assert!(reported.iter().all(|&n| n == 60), "{requests:?}");
+    assert!(report.to_string().contains("workers' reports"));
+}

@@ -271,6 +271,11 @@ fn a_dir_per_agent_in_each_stage_dir_gives_the_stage_dirs_stages() {
 /// A JTL of `n` requests by 10 threads to `GET /api`, 10 ms apart from `t0_ms`, each
 /// taking `ms`, every `fail_every`-th answered 500 (none with 0).
 fn jtl(t0_ms: u64, n: u64, ms: u64, fail_every: u64) -> String {
+    jtl_of(t0_ms, n, ms, fail_every, 10)
+}
+
+/// [`jtl`] by `users` threads.
+fn jtl_of(t0_ms: u64, n: u64, ms: u64, fail_every: u64, users: u32) -> String {
     let mut out = String::from(
         "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
          failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
@@ -279,7 +284,7 @@ fn jtl(t0_ms: u64, n: u64, ms: u64, fail_every: u64) -> String {
         let failed = fail_every > 0 && i % fail_every == 0;
         let (code, ok) = if failed { (500, false) } else { (200, true) };
         out.push_str(&format!(
-            "{},{ms},GET /api,{code},OK,TG 1-1,text,{ok},,100,50,10,10,http://x/api,5,0,1\n",
+            "{},{ms},GET /api,{code},OK,TG 1-1,text,{ok},,100,50,{users},{users},http://x/api,5,0,1\n",
             t0_ms + i * 10
         ));
     }
@@ -405,4 +410,94 @@ fn a_dir_given_is_not_named_after_the_dir_it_lies_in() {
         stage_requests(&report),
         [("s1".to_string(), 500), ("s2".to_string(), 400)]
     );
+}
+
+/// Stage dirs and generator dirs both named in plain words (`baseline/gen1/`,
+/// `baseline/10.0.0.7/`, `peak/gen1/`, `peak/10.0.0.7/`), each generator 500 requests
+/// 10 ms apart (5 s) at the same times as its peer, with its own latency: the stages are `baseline` and `peak`, each
+/// the sum of its two generators, 1,000 requests over 5 s = 200 req/s. Before, the
+/// stages were named after the generators (`gen1_…`, `gen2_…`), each at half the
+/// stage's throughput, and capacity read them so.
+#[test]
+fn plain_named_generator_dirs_inside_stage_dirs_are_the_stages_parts() {
+    let t = TestDir::new();
+    for (i, stage) in ["baseline", "peak"].iter().enumerate() {
+        for (j, gen) in ["gen1", "10.0.0.7"].iter().enumerate() {
+            let t0 = 1_764_000_000_000 + i as u64 * 60_000;
+            let ms = 20.0 + 10.0 * i as f64 + j as f64;
+            t.write(
+                &format!("run/{stage}/{gen}/requests.csv"),
+                requests(t0, 500, ms, 0),
+            );
+        }
+    }
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stage_requests(&report),
+        [("baseline".to_string(), 1000), ("peak".to_string(), 1000)]
+    );
+    for stage in report["stages"].as_array().unwrap() {
+        let rps = stage["throughput_rps"].as_f64().unwrap();
+        assert!((rps - 200.0).abs() < 2.0, "{rps}");
+    }
+}
+
+/// A dir per load generator right inside the run dir (`run/agent-1/`, `run/agent-2/`),
+/// each a JTL of 500 requests 10 ms apart at the same times by its own 10 threads: one
+/// stage of both, 1,000 requests over 5 s = 200 req/s at 20 users, named from the data
+/// as a run's files are. Before, `agent-1` and `agent-2` were two stages at 100 req/s
+/// and 10 users each, "one load level in two stages". Given as two dirs, the same.
+#[test]
+fn generator_dirs_in_the_run_dir_are_one_stages_parts() {
+    let t = TestDir::new();
+    for (j, agent) in ["agent-1", "agent-2"].iter().enumerate() {
+        t.write(
+            &format!("run/{agent}/results.jtl"),
+            jtl(1_764_000_000_000, 500, 20 + j as u64, 0),
+        );
+    }
+    let run = t.path().join("run");
+    let each = [run.join("agent-1"), run.join("agent-2")];
+    for given in [vec![run.as_path()], vec![&each[0], &each[1]]] {
+        let (code, report, stderr) = analyze_json(&given, &[]);
+        assert_eq!(code, 0, "{stderr}");
+        // Each engine's JTL counts its own 10 threads: the stage ran 20.
+        let stages = stage_requests(&report);
+        assert_eq!(stages, [("20_users".to_string(), 1000)]);
+        assert_eq!(report["stages"][0]["users"], 20);
+        let rps = report["stages"][0]["throughput_rps"].as_f64().unwrap();
+        assert!((rps - 200.0).abs() < 2.0, "{rps}");
+    }
+}
+
+/// Two engines' dirs in each plain-named stage dir, at 10 and 15 threads in `baseline`
+/// and 50 and 75 in `peak` (JTLs, each engine counting its own): `baseline` is one stage
+/// at 25 users and `peak` one at 125. Before, each engine's count made its own stage
+/// (`baseline_10users`, `baseline_15users`, …), each at half the stage's throughput.
+#[test]
+fn generators_at_different_counts_are_one_stage_at_their_sum() {
+    let t = TestDir::new();
+    for (i, (stage, users)) in [("baseline", [10, 15]), ("peak", [50, 75])]
+        .iter()
+        .enumerate()
+    {
+        for (j, gen) in ["gen1", "gen2"].iter().enumerate() {
+            let t0 = 1_764_000_000_000 + i as u64 * 60_000;
+            t.write(
+                &format!("run/{stage}/{gen}/results.jtl"),
+                jtl_of(t0, 500, 20 + j as u64, 0, users[j]),
+            );
+        }
+    }
+    let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stage_requests(&report),
+        [("baseline".to_string(), 1000), ("peak".to_string(), 1000)]
+    );
+    let users: Vec<u64> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| s["users"].as_u64().unwrap())
+        .collect();
+    assert_eq!(users, [25, 125]);
 }

@@ -37,8 +37,22 @@ fn unknown_key(key: &str, written: &str) -> Option<String> {
     // toml reads `p99.9 = …` as the key `p99` of a table: the line has the whole name.
     let left = left.trim().trim_matches('"');
     let key = if left.starts_with(key) { left } else { key };
+    // `p95_ms = 100`, `max_p99_s = 2`: the unit goes with the number, and the bound's
+    // side is the rule's operator.
+    let mut lower = key.to_ascii_lowercase();
+    let mut unit = "";
+    for (suffix, u) in UNIT_SUFFIXES {
+        if let Some(rest) = lower.strip_suffix(suffix) {
+            (lower, unit) = (rest.to_string(), u);
+            break;
+        }
+    }
+    for bound in ["max_", "min_"] {
+        if let Some(rest) = lower.strip_prefix(bound) {
+            lower = rest.to_string();
+        }
+    }
     // `p95` → `p(95)`, as the rule grammar spells it.
-    let lower = key.to_ascii_lowercase();
     let metric = match lower.strip_prefix('p') {
         Some(n) if n.parse::<f64>().is_ok() => format!("p({n})"),
         _ => lower,
@@ -49,11 +63,31 @@ fn unknown_key(key: &str, written: &str) -> Option<String> {
         _ => "<",
     };
     let value = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+    let value = match (unit, metric.as_str()) {
+        ("", "error_rate" | "availability") => as_percent(value).unwrap_or(value.to_string()),
+        _ => format!("{value}{unit}"),
+    };
     let rule = format!("{metric} {op} {value}");
     parse_rule(&rule).ok()?;
     Some(format!(
         "a limit is a rule in a list: `rules = [\"{rule}\"]`"
     ))
+}
+
+/// Unit suffixes of a key written as a limit (`p95_ms`), and the unit a rule writes.
+const UNIT_SUFFIXES: [(&str, &str); 6] = [
+    ("_ms", "ms"),
+    ("_millis", "ms"),
+    ("_sec", "s"),
+    ("_seconds", "s"),
+    ("_s", "s"),
+    ("_pct", "%"),
+];
+
+/// A bare fraction (`0.01`, as other tools write an error rate) as a percentage (`1%`).
+fn as_percent(value: &str) -> Option<String> {
+    let x: f64 = value.parse().ok().filter(|x| (0.0..=1.0).contains(x))?;
+    Some(format!("{}%", (x * 100.0 * 1e6).round() / 1e6))
 }
 
 /// Other tools' words for a metric, offered as "did you mean" (never accepted, so

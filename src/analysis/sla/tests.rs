@@ -1174,6 +1174,23 @@ fn a_limit_written_as_a_key_is_refused_with_the_rule_that_says_it() {
             2,
             "rules = [\"p(99.9) < 2s\"]",
         ),
+        // Units and bounds in the key, an error rate as a fraction.
+        ("[global]\np95_ms = 100\n", 2, "rules = [\"p(95) < 100ms\"]"),
+        (
+            "[global]\nmax_p99_s = 1.5\n",
+            2,
+            "rules = [\"p(99) < 1.5s\"]",
+        ),
+        (
+            "[global]\nerror_rate = 0.01\n",
+            2,
+            "rules = [\"error_rate < 1%\"]",
+        ),
+        (
+            "[global]\nerror_rate_pct = 5\n",
+            2,
+            "rules = [\"error_rate < 5%\"]",
+        ),
         (
             "verdict_stages = [\"peak\"]\n",
             1,

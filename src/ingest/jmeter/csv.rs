@@ -572,6 +572,8 @@ struct Counts {
     no_elapsed: u64,
     dated: bool,
     truncated_last_line: Option<u64>,
+    /// Distributed engines whose samples the file holds (0: a run on one engine).
+    engines: usize,
 }
 
 /// An opened JMeter CSV JTL (layout known; rows stream on replay).
@@ -642,6 +644,7 @@ impl JmeterCsv {
             all.no_elapsed += c.no_elapsed;
             all.dated |= c.dated;
             all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);
+            all.engines = all.engines.max(c.engines);
         })
     }
 }

@@ -1,9 +1,10 @@
 //! JMeter's result files: the JTL in CSV form (`csv`, with its read pipeline in
 //! `csv/rows.rs`) and in XML form (`xml`), the HTML dashboard's `statistics.json`
 //! (`dashboard`) and the non-GUI console or `jmeter.log` (`summariser`); each file has
-//! its format's `SPEC`.
+//! its format's `SPEC`. A distributed run's users are its engines' added (`engines`).
 
 pub mod csv;
 pub mod dashboard;
+pub mod engines;
 pub mod summariser;
 pub mod xml;

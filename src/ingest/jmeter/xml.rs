@@ -66,6 +66,8 @@ struct Counts {
     unterminated: bool,
     /// The line of a second `<testResults>` after the first one closed (`-l` appends).
     appended_at: Option<u64>,
+    /// Distributed engines whose samples the file holds (0: a run on one engine).
+    engines: usize,
 }
 
 impl JmeterXml {
@@ -133,6 +135,7 @@ impl Replay for JmeterXml {
         let mut counts = Counts::default();
         let mut samples = 0u64;
         let mut in_failure_message = false;
+        let mut engines = super::engines::Engines::default();
         let mut emit = |frame: &Frame, counts: &mut Counts| -> Result<(), Problem> {
             if !frame.keep {
                 counts.subresults += 1;
@@ -147,7 +150,11 @@ impl Replay for JmeterXml {
             };
             counts.samples += 1;
             s.count_ok_server_error(&mut counts.ok_server_errors);
-            let obs = s.observation();
+            let mut obs = s.observation();
+            if let Observation::Request(ev) | Observation::Transaction(ev) = &mut obs {
+                ev.users = engines.users(attr(&frame.attrs, "tn").unwrap_or(""), ev.users);
+                counts.engines = engines.count();
+            }
             if matches!(obs, Observation::Transaction(_)) {
                 counts.transactions += 1;
             }
@@ -280,6 +287,9 @@ impl Replay for JmeterXml {
                  counted as requests",
                 c.transactions
             ));
+        }
+        if c.engines > 1 {
+            notes.push(super::engines::note(c.engines));
         }
         if c.unterminated {
             notes.push(

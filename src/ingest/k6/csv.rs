@@ -274,12 +274,25 @@ struct Columns {
     /// Tag columns that identify a request (everything but metric and value).
     identity: Vec<usize>,
     metadata: bool,
+    /// Cells in the header: every row k6 writes has as many.
+    width: usize,
 }
 
 #[derive(Clone, Debug, Default)]
 struct Counts {
     orphans: u64,
     /// The `checks` samples.
+    checks: ScriptChecks,
+    /// The line of a last row cut mid-write (fewer cells than the header).
+    truncated_last_line: Option<u64>,
+}
+
+/// What a pass over the rows keeps between them.
+#[derive(Default)]
+struct Rows {
+    assembler: Assembler,
+    identity: String,
+    rows: u64,
     checks: ScriptChecks,
 }
 
@@ -338,6 +351,7 @@ impl K6Csv {
                 check: find("check"),
                 identity,
                 metadata: find("metadata").is_some(),
+                width: header.len(),
             },
             counts: RefCell::new(Counts::default()),
             parts: RefCell::new(None),
@@ -351,6 +365,7 @@ impl K6Csv {
         chunks::last_counts(&self.counts, &self.parts, |all, c| {
             all.orphans += c.orphans;
             all.checks.merge(&c.checks);
+            all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);
         })
     }
 
@@ -360,7 +375,6 @@ impl K6Csv {
         range: Option<&Range>,
         visit: &mut dyn FnMut(Observation<'_>),
     ) -> Result<Counts, Problem> {
-        let c = &self.columns;
         let mut r = match range {
             Some(range) => csv::ReaderBuilder::new()
                 .flexible(true)
@@ -369,10 +383,13 @@ impl K6Csv {
             None => reader(&self.path)?,
         };
         let mut record = csv::StringRecord::new();
-        let mut assembler = Assembler::default();
-        let mut identity = String::new();
-        let mut rows = 0u64;
-        let mut checks = ScriptChecks::default();
+        let mut rows = Rows::default();
+        // A row with fewer cells than the one before it (the header, for the first)
+        // waits for the next: k6 writes every cell of a row, so at the end of the file
+        // it is the row k6 was writing when it was killed (or the file was copied).
+        let mut held: Option<csv::StringRecord> = None;
+        let mut width = self.columns.width;
+        let mut truncated_last_line = None;
         loop {
             match r.read_record(&mut record) {
                 Ok(false) => break,
@@ -387,64 +404,96 @@ impl K6Csv {
                     continue;
                 }
             }
-            rows += 1;
-            let line = chunks::line_in_file(range, record.position().map_or(0, |p| p.line()));
-            let bad = |why: String| Observation::Malformed(problem(&self.path, Some(line), why));
-            let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
-            let metric = Metric::of(get(Some(c.metric)));
-            if metric == Metric::Other {
+            if let Some(h) = held.take() {
+                width = h.len();
+                self.take_row(&h, range, &mut rows, visit);
+            }
+            if record.len() < width {
+                held = Some(record.clone());
                 continue;
             }
-            if metric == Metric::Checks {
-                let raw = get(Some(c.value));
-                let Ok(value) = raw.trim().parse::<f64>() else {
-                    visit(bad(format!("bad metric_value `{raw}`")));
-                    continue;
-                };
-                let passed = value != 0.0;
-                checks.add(get(c.check), u64::from(passed), u64::from(!passed));
-                continue;
-            }
-            let ts = get(Some(c.timestamp));
-            let Some(t_ms) = parse_k6_time(ts) else {
-                visit(bad(format!("bad timestamp `{ts}`: want epoch or RFC 3339")));
-                continue;
-            };
-            let raw = get(Some(c.value));
-            let Some(value) = raw.trim().parse().ok().filter(|v: &f64| v.is_finite()) else {
-                visit(bad(format!("bad metric_value `{raw}`")));
-                continue;
-            };
-            if metric == Metric::Duration && value < 0.0 {
-                visit(bad(format!(
-                    "http_req_duration {value} ms: a latency cannot be negative"
-                )));
-                continue;
-            }
-            identity.clear();
-            for i in &c.identity {
-                identity.push_str(record.get(*i).unwrap_or(""));
-                identity.push('\u{1f}');
-            }
-            let tags = Tags {
-                method: get(c.method),
-                name: get(c.name),
-                url: get(c.url),
-                status: get(c.status),
-                expected_response: get(c.expected_response),
-                error: get(c.error),
-                error_code: get(c.error_code),
-            };
-            assembler.sample(metric, &identity, t_ms, value, &tags, visit);
+            width = record.len();
+            self.take_row(&record, range, &mut rows, visit);
         }
-        assembler.flush(visit);
-        if rows == 0 && range.is_none() {
+        if let Some(h) = held {
+            if range.is_none_or(|r| r.last) {
+                let line = h.position().map_or(0, |p| p.line());
+                truncated_last_line = Some(chunks::line_in_file(range, line));
+            } else {
+                self.take_row(&h, range, &mut rows, visit);
+            }
+        }
+        rows.assembler.flush(visit);
+        if rows.rows == 0 && range.is_none() {
             return Err(problem(&self.path, Some(1), "header only: no samples"));
         }
         Ok(Counts {
-            orphans: assembler.orphans,
-            checks,
+            orphans: rows.assembler.orphans,
+            checks: rows.checks,
+            truncated_last_line,
         })
+    }
+
+    /// Reads one row's sample into the request being assembled.
+    fn take_row(
+        &self,
+        record: &csv::StringRecord,
+        range: Option<&Range>,
+        st: &mut Rows,
+        visit: &mut dyn FnMut(Observation<'_>),
+    ) {
+        let c = &self.columns;
+        st.rows += 1;
+        let line = chunks::line_in_file(range, record.position().map_or(0, |p| p.line()));
+        let bad = |why: String| Observation::Malformed(problem(&self.path, Some(line), why));
+        let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
+        let metric = Metric::of(get(Some(c.metric)));
+        if metric == Metric::Other {
+            return;
+        }
+        if metric == Metric::Checks {
+            let raw = get(Some(c.value));
+            let Ok(value) = raw.trim().parse::<f64>() else {
+                visit(bad(format!("bad metric_value `{raw}`")));
+                return;
+            };
+            let passed = value != 0.0;
+            st.checks
+                .add(get(c.check), u64::from(passed), u64::from(!passed));
+            return;
+        }
+        let ts = get(Some(c.timestamp));
+        let Some(t_ms) = parse_k6_time(ts) else {
+            visit(bad(format!("bad timestamp `{ts}`: want epoch or RFC 3339")));
+            return;
+        };
+        let raw = get(Some(c.value));
+        let Some(value) = raw.trim().parse().ok().filter(|v: &f64| v.is_finite()) else {
+            visit(bad(format!("bad metric_value `{raw}`")));
+            return;
+        };
+        if metric == Metric::Duration && value < 0.0 {
+            visit(bad(format!(
+                "http_req_duration {value} ms: a latency cannot be negative"
+            )));
+            return;
+        }
+        st.identity.clear();
+        for i in &c.identity {
+            st.identity.push_str(record.get(*i).unwrap_or(""));
+            st.identity.push('\u{1f}');
+        }
+        let tags = Tags {
+            method: get(c.method),
+            name: get(c.name),
+            url: get(c.url),
+            status: get(c.status),
+            expected_response: get(c.expected_response),
+            error: get(c.error),
+            error_code: get(c.error_code),
+        };
+        st.assembler
+            .sample(metric, &st.identity, t_ms, value, &tags, visit);
     }
 
     /// True when `line` may start a part: an `http_reqs` sample that starts a request
@@ -533,11 +582,27 @@ impl Replay for K6Csv {
     }
 
     fn notes(&self) -> Vec<String> {
-        orphan_note(self.last_counts().orphans)
+        let c = self.last_counts();
+        let mut notes = orphan_note(c.orphans);
+        if let Some(line) = c.truncated_last_line {
+            notes.push(format!(
+                "the last row (line {line}) is incomplete (k6 stopped while writing?): left out"
+            ));
+        }
+        notes
     }
 
     fn script_checks(&self) -> ScriptChecks {
         self.last_counts().checks
+    }
+
+    fn stopped_early(&self) -> Option<String> {
+        let line = self.last_counts().truncated_last_line?;
+        Some(format!(
+            "{}: the CSV output's last row (line {line}) is cut mid-write: k6 was killed or is \
+             still writing the file, so its results stop before the run's end",
+            self.path.display()
+        ))
     }
 }
 

@@ -538,6 +538,9 @@ pub fn build_source(
             .is_some_and(|h| h.iter().any(|r| r.key.as_ref().is_some_and(dropped)));
     if let Some(hist) = &history {
         source.span_ms = hist.first().zip(hist.last()).map(|(a, b)| (a.t_ms, b.t_ms));
+        if super::reports::batched(hist) {
+            source.notes.push(super::reports::NOTE.into());
+        }
         if stats.is_none() {
             overall_from_history(&mut overall, hist, opts);
             fill_timeline(&mut overall, hist, spacing, &|_| false, filtered);

@@ -211,8 +211,9 @@ pub fn between_cumulative(
 }
 
 /// The values at `levels` (percent) of a non-decreasing CDF sampled at `curve`
-/// (`(ms, fraction)`), by linear interpolation; levels at or below the first sample's
-/// fraction are left out (the curve does not say where they lie).
+/// (`(ms, fraction)`), by linear interpolation; a level the first sample reaches
+/// exactly is its value (two rows with one median place it there), lower levels are
+/// left out (the curve does not say where they lie).
 pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     for &level in levels {
@@ -220,14 +221,13 @@ pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
         let Some(i) = curve.iter().position(|c| c.1 >= q - 1e-12) else {
             continue;
         };
-        if i == 0 {
-            continue;
-        }
-        let ((x0, f0), (x1, f1)) = (curve[i - 1], curve[i]);
-        let v = if f1 > f0 {
-            x0 + (x1 - x0) * (q - f0) / (f1 - f0)
-        } else {
-            x1
+        let v = match i {
+            0 if (curve[0].1 - q).abs() <= 1e-12 => curve[0].0,
+            0 => continue,
+            _ => match (curve[i - 1], curve[i]) {
+                ((x0, f0), (x1, f1)) if f1 > f0 => x0 + (x1 - x0) * (q - f0) / (f1 - f0),
+                (_, (x1, _)) => x1,
+            },
         };
         out.push((level, v));
     }
@@ -408,11 +408,12 @@ pub(super) fn fill_timeline(
     counted_before: &dyn Fn(&EndpointKey) -> bool,
     filtered: bool,
 ) {
+    let batched = super::reports::batched(hist);
     if !filtered {
-        fill_series(&mut stage.timeline, hist, None, spacing_ms);
+        fill_series(&mut stage.timeline, hist, None, (spacing_ms, batched));
     }
     for (key, ep) in &mut stage.endpoints {
-        fill_series(&mut ep.series, hist, Some(key), spacing_ms);
+        fill_series(&mut ep.series, hist, Some(key), (spacing_ms, batched));
         if !counted_before(key) {
             first_row_from_zero(&mut ep.series, hist, key);
         }
@@ -425,21 +426,39 @@ pub(super) fn fill_timeline(
 /// The series of `key`'s rows (`None`: the aggregate's). Its interval is the rows'
 /// measured spacing (`spacing_ms`), and the requests a row adds are placed in the
 /// interval that starts at the row before it: they were made between the two rows.
+/// With `batched` counts (see `reports`), a report's requests are spread over the
+/// intervals since the report before.
 fn fill_series(
     series: &mut TimeSeries,
     hist: &[HistoryRow],
     key: Option<&EndpointKey>,
-    spacing_ms: i64,
+    (spacing_ms, batched): (i64, bool),
 ) {
     if series.is_empty() {
         series.width_ms = spacing_ms.max(1);
     }
-    let mut prev: Option<&HistoryRow> = None;
-    for row in hist.iter().filter(|r| r.key.as_ref() == key) {
-        if let Some(p) = prev {
-            let iv = series.at(p.t_ms);
-            iv.requests += row.total_requests.saturating_sub(p.total_requests);
-            iv.failures += row.total_failures.saturating_sub(p.total_failures);
+    let rows: Vec<&HistoryRow> = hist.iter().filter(|r| r.key.as_ref() == key).collect();
+    // The first row whose interval the next report's requests go to.
+    let mut since = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(p) = i.checked_sub(1).map(|j| rows[j]) {
+            let added = row.total_requests.saturating_sub(p.total_requests);
+            let failed = row.total_failures.saturating_sub(p.total_failures);
+            let over = if batched {
+                &rows[since..i]
+            } else {
+                &rows[i - 1..i]
+            };
+            if !batched || added > 0 || failed > 0 {
+                let shares = super::reports::spread(added, over.len());
+                let failures = super::reports::spread(failed, over.len());
+                for ((r, n), f) in over.iter().zip(shares).zip(failures) {
+                    let iv = series.at(r.t_ms);
+                    iv.requests += n;
+                    iv.failures += f;
+                }
+                since = i;
+            }
         }
         let iv = series.at(row.t_ms);
         iv.reported_p50_ms = row.p50.or(iv.reported_p50_ms);
@@ -447,7 +466,6 @@ fn fill_series(
         if let Some(u) = row.users {
             iv.users = Some(iv.users.map_or(u, |x: f64| x.max(u)));
         }
-        prev = Some(row);
     }
 }
 

@@ -1,7 +1,8 @@
 //! Locust's outputs: the CSV set a `--csv` run writes (`csv_set`: the stats file and
 //! the old `_requests.csv` / `_distribution.csv` pair), its history (`history`), its
 //! failures and exceptions (`failures`), the `--json` stats (`json`), its HTML report
-//! (`html`; before Locust 2.22, `html_legacy`) and its console output (`console`). The CSV set is read as one source; the
+//! (`html`; before Locust 2.22, `html_legacy`) and its console output (`console`);
+//! counts that arrive in workers' batched reports are spread over time (`reports`). The CSV set is read as one source; the
 //! JSON and the HTML report alone, or beside the CSVs to check they hold the whole run;
 //! the console only beside the CSVs, for that check.
 
@@ -14,5 +15,6 @@ pub mod history;
 pub mod html;
 mod html_legacy;
 pub mod json;
+mod reports;
 
 pub use csv_set::{build_source, LocustSet};

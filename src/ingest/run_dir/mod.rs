@@ -87,7 +87,10 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
         let listed = (above.iter().rev())
             .find(|(d, _)| dir.dir.starts_with(d) && dir.dir != *d)
             .map_or(&[][..], |(_, stages)| stages.as_slice());
-        let context = (stage_dirs, keep_number, listed);
+        // A generator's dir right inside the run dir (`run/gen1/`, `run/gen2/`) names no
+        // stage: its stages are found in its data, and the generators' merged by time.
+        let stage_dir = stage_dirs && !stage_names::generators_dir(dir);
+        let context = (stage_dir, keep_number, listed);
         let (r, manifest) = load_dir(dir, context, opts, &mut run, &mut late);
         if let Some(m) = manifest.filter(|m| !m.stages.is_empty()) {
             above.push((dir.dir.clone(), m.stages));
@@ -502,6 +505,14 @@ fn load_observations(
     if let Some(why) = replays.iter().find_map(|(_, r)| r.stopped_early()) {
         src.stopped_early.get_or_insert(why);
     }
+    // A gzip file cut at a row's end: no row is cut, but the stream is.
+    if let Some((path, _)) = (replays.iter()).find(|(p, _)| super::adapters::gzip_cut_short(p)) {
+        src.stopped_early.get_or_insert(format!(
+            "{}: the gzip stream ends before its end mark (the file was copied while the \
+             tool wrote it, or cut): the rows before the cut are read, the run's end is missing",
+            path.display()
+        ));
+    }
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
@@ -613,11 +624,22 @@ fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
             _ => true,
         };
     for stage in src.stages {
-        match existing.stages.iter_mut().find(|s| {
-            same_stages && s.name == stage.name && s.users == stage.users && alongside(s, &stage)
-        }) {
+        let users_alike = |s: &crate::model::Stage| {
+            s.users == stage.users
+                || stage_dirs::generators_own_users(s) && stage_dirs::generators_own_users(&stage)
+        };
+        match existing
+            .stages
+            .iter_mut()
+            .find(|s| same_stages && s.name == stage.name && users_alike(s) && alongside(s, &stage))
+        {
             Some(mine) => {
                 parallel = true;
+                if stage_dirs::generators_own_users(mine)
+                    && stage_dirs::generators_own_users(&stage)
+                {
+                    stage_dirs::add_generators_users(mine, stage.users);
+                }
                 mine.merge_from(stage);
             }
             None => existing.stages.push(stage),

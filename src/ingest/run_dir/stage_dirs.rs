@@ -78,6 +78,26 @@ pub(super) fn counts(run: &Run) -> Vec<(String, usize, usize)> {
         .collect()
 }
 
+/// True when a stage's users are what its data recorded (a plateau of its users
+/// series): one load generator's own count (a JMeter engine's `allThreads`, a k6
+/// instance's VUs), where a dir's name gives the whole stage's.
+pub(super) fn generators_own_users(stage: &crate::model::Stage) -> bool {
+    stage.users.is_some() && stage.window_basis == crate::ingest::stages::PLATEAU_BASIS
+}
+
+/// Adds another generator's users to a stage's, renaming a stage named after them
+/// (`10_users` of two generators at 10 each is `20_users`).
+pub(super) fn add_generators_users(stage: &mut crate::model::Stage, other: Option<u32>) {
+    let (Some(mine), Some(other)) = (stage.users, other) else {
+        return;
+    };
+    let total = mine + other;
+    if let Some(rest) = stage.name.strip_prefix(&format!("{mine}_users")) {
+        stage.name = format!("{total}_users{rest}");
+    }
+    stage.users = Some(total);
+}
+
 /// Tools whose user count is the whole run's even when several machines generate
 /// the load (Locust's master writes the history; k6 counts its VUs).
 const RUN_WIDE_USERS: &[&str] = &["locust", "k6"];

@@ -48,19 +48,133 @@ pub(super) fn stage_name_of(input: &DirInput) -> Option<String> {
 
 /// The stage name a dir gives: [`dir_name`], or its parent's for a generic container
 /// dir ([`CONTAINER_DIRS`]) and, when that parent was itself found inside a dir given
-/// (`nested`), for a dir not named as a stage inside one that is
-/// (`run/01_baseline_10users/agent-1/`: one load generator's share of that stage,
-/// named by it as a container is). A dir is never named by where the dirs given lie
-/// (`/tmp/.tmp3u…/run`).
+/// (`nested`), for one load generator's share of the parent's stage, named by it as a
+/// container is ([`names_generators_stage`]). A dir is never named by where the dirs
+/// given lie (`/tmp/.tmp3u…/run`).
 pub(super) fn stage_dir_name(dir: &Path, nested: bool) -> Option<String> {
     let own = dir_name(dir)?;
-    if !CONTAINER_DIRS.contains(&own.to_ascii_lowercase().as_str()) {
+    if !container(&own) {
         let parent = (dir.parent().and_then(Path::file_name))
             .map(|n| n.to_string_lossy().into_owned())
-            .filter(|p| nested && stage_named(p) && !stage_named(&own));
+            .filter(|p| nested && names_generators_stage(p, &own));
         return Some(parent.unwrap_or(own));
     }
     let abs = std::fs::canonicalize(dir).ok();
     let parent = abs.as_deref().and_then(Path::parent);
     parent.and_then(dir_name).or(Some(own))
+}
+
+/// True for a load generator's dir given, or right inside one (`run/gen1/`), whose files
+/// are that generator's share of every stage.
+pub(super) fn generators_dir(input: &DirInput) -> bool {
+    input.depth <= 1
+        && input.set.is_none()
+        && dir_name(&input.dir).is_some_and(|n| generator_named(&n))
+}
+
+/// True for a dir that only holds a run's files (`results/`, `logs/`).
+fn container(name: &str) -> bool {
+    CONTAINER_DIRS.contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// True when a dir named `own` inside one named `parent` is one load generator's share
+/// of the parent's stage: a dir not named as a stage inside one that is
+/// (`01_baseline_10users/agent-1/`), or a dir named as a generator inside one that is
+/// not (`baseline/gen1/`, `peak/10.0.0.7/`).
+fn names_generators_stage(parent: &str, own: &str) -> bool {
+    (stage_named(parent) && !stage_named(own))
+        || (generator_named(own) && !generator_named(parent) && !container(parent))
+}
+
+/// Words that name a load generator (a machine or process sending load, or one
+/// instance of a tool, as a Kubernetes pod `jmeter-0` or `k6-2` is), not a stage.
+const GENERATOR_WORDS: [&str; 21] = [
+    "gen",
+    "generator",
+    "loadgen",
+    "lg",
+    "agent",
+    "node",
+    "worker",
+    "injector",
+    "host",
+    "client",
+    "slave",
+    "runner",
+    "machine",
+    "pod",
+    "instance",
+    "vm",
+    "engine",
+    "jmeter",
+    "k6",
+    "locust",
+    "gatling",
+];
+
+/// True for a dir named as one of several load generators: an IPv4 address
+/// (`10.0.0.7`), or a word of [`GENERATOR_WORDS`] last before an id of digits or one
+/// letter (`gen1`, `agent-2`, `jmeter-slave_03`, `node-b`); not a word alone (`client`)
+/// nor a stage's (`step1`).
+fn generator_named(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let ipv4 = lower.split('.').count() == 4
+        && (lower.split('.'))
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()));
+    if ipv4 {
+        return true;
+    }
+    let separator = |c: char| matches!(c, '-' | '_' | ' ' | '.');
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    let (stem, id) = if stem.len() < lower.len() {
+        (stem.trim_end_matches(separator), true)
+    } else {
+        // One letter after a separator: `node-b`.
+        match lower.rsplit_once(separator) {
+            Some((stem, letter))
+                if letter.len() == 1 && letter.bytes().all(|b| b.is_ascii_lowercase()) =>
+            {
+                (stem, true)
+            }
+            _ => (lower.as_str(), false),
+        }
+    };
+    let last = stem.rsplit(separator).next().unwrap_or_default();
+    id && GENERATOR_WORDS.contains(&last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::generator_named;
+
+    #[test]
+    fn generator_names_are_words_for_machines_with_an_id() {
+        for name in [
+            "gen1",
+            "agent-2",
+            "jmeter-slave_03",
+            "node-b",
+            "10.0.0.7",
+            "LG01",
+            "worker 3",
+            "jmeter-0",
+            "k6-2",
+        ] {
+            assert!(generator_named(name), "{name}");
+        }
+        for name in [
+            "client",
+            "step1",
+            "stage_2",
+            "baseline",
+            "peak",
+            "2026-12-01",
+            "1.2.3",
+            "run1",
+            "localhost",
+            "v1.2.3.4",
+        ] {
+            assert!(!generator_named(name), "{name}");
+        }
+    }
 }

@@ -2,6 +2,9 @@
 //! row; a missing value is an empty cell, booleans are `true`/`false`, whole numbers
 //! are written in full and real numbers to 15 significant digits in the shortest
 //! text that reads back to them (`decimal.rs`: 40.8, never 40.800000000000004).
+//! A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first)
+//! is written with a `'` before it (OWASP; `model::untrusted::formula_guarded`), which
+//! headroom's generic-CSV reader drops again.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -9,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::decimal::tidy;
 use super::{Batch, ColumnSpec, ExportError, TableExporter, TableWriter, Values};
+use crate::model::untrusted::formula_guarded;
 
 /// Writes tables as CSV.
 pub struct CsvExporter;
@@ -70,7 +74,7 @@ fn text_of(values: &Values, i: usize, out: &mut String) {
             .map_or(Ok(()), |x| write!(out, "{}", tidy(x))),
         Values::Text(v) => {
             if let Some(t) = &v[i] {
-                out.push_str(t);
+                out.push_str(&formula_guarded(t));
             }
             Ok(())
         }

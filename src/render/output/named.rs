@@ -25,8 +25,8 @@ pub fn write_named_file(
         std::fs::rename(path, &aside).map_err(OutputError::io(path))?;
         eprintln!(
             "note: moved {} aside to {}",
-            path.display(),
-            aside.display()
+            crate::model::untrusted::printable_path(path),
+            crate::model::untrusted::printable_path(&aside)
         );
     }
     write_file(path, bytes, inputs)

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::ingest::chunks::{self, CountSlot, Range};
+use crate::ingest::jmeter::engines::{self, Engines};
 use crate::ingest::line_records::LineRecords;
 /// One byte range of a JMeter CSV JTL, read on its own thread.
 struct JmeterPart {
@@ -73,6 +74,7 @@ fn read_rows(
     );
     let mut counts = Counts::default();
     let mut subs = SubResults::default();
+    let mut engines = Engines::default();
     // A bad row is malformed unless it is the last one (a run killed mid-write).
     let mut pending_error: Option<Problem> = None;
     loop {
@@ -111,6 +113,7 @@ fn read_rows(
                 let mut obs = s.observation();
                 if let Observation::Request(ev) | Observation::Transaction(ev) = &mut obs {
                     ev.line = Some(line);
+                    ev.users = engines.users(thread, ev.users);
                 }
                 if matches!(obs, Observation::Transaction(_)) {
                     counts.transactions += 1;
@@ -131,6 +134,7 @@ fn read_rows(
         }
     }
     counts.subresults = subs.dropped;
+    counts.engines = engines.count();
     if counts.rows == 0 && range.is_none() {
         return Err(problem(path, Some(1), "no sample rows"));
     }
@@ -245,6 +249,9 @@ impl Replay for JmeterCsv {
         }
         if !self.timed() {
             notes.push("no timeStamp column: the time span and throughput are unknown".into());
+        }
+        if c.engines > 1 {
+            notes.push(engines::note(c.engines));
         }
         if let Some(line) = c.truncated_last_line {
             notes.push(format!(
