@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::capacity::Criterion;
 use super::quantity::{format_ms, format_percent, format_rate};
 use super::report::{Analysis, StageReport};
+use super::slow_drift::slow_drift;
 use crate::model::FailureKind;
 
 /// How much a hint matters for the release.
@@ -279,6 +280,24 @@ fn latency_drift(s: &StageReport, out: &mut Vec<Hint>) {
     };
     let (early, late) = (median(&p95s[..third]), median(&p95s[p95s.len() - third..]));
     if early <= 0.0 || late / early < 1.5 {
+        if let Some(drift) = slow_drift(s) {
+            out.push(Hint {
+                rule: "slow_latency_drift".into(),
+                severity: Severity::Low,
+                stage: Some(s.name.clone()),
+                symptom: drift.symptom(),
+                hypothesis: "something accumulates slowly while the load is steady: a memory \
+                             leak, a cache, table or log that grows, connections or file \
+                             handles that are never released"
+                    .into(),
+                affected_share: None,
+                recommendation: "compare memory, GC time and table sizes at the start and end \
+                                 of this stage; at this rate, work out when latency would \
+                                 cross its limit in production uptime"
+                    .into(),
+                expected_effect: "flat latency over a long constant stage".into(),
+            });
+        }
         return;
     }
     out.push(Hint {

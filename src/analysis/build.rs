@@ -174,6 +174,7 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
         let samples = stage.map_or(s.figures.requests, latency_samples);
         sample_size_warning(&s.name, &s.figures, samples, &mut warnings);
     }
+    let mut warnings = thin_stages_grouped(warnings);
     if let Some(src) = primary {
         let windowless: Vec<&str> = src
             .stages
@@ -497,6 +498,55 @@ fn sample_size_warning(scope: &str, figures: &ScopeReport, samples: u64, out: &m
             requests: figures.requests,
         });
     }
+}
+
+/// Stages' thin-percentile caveats one by one up to this many; beyond, one caveat for
+/// the stages that share a list of thin percentiles (a stepped ramp of 40 steps would
+/// otherwise give 40 lines).
+const THIN_SHOWN_ONE_BY_ONE: usize = 3;
+
+/// The thin-percentile caveats, the stages sharing thin percentiles in one caveat when
+/// there are more than [`THIN_SHOWN_ONE_BY_ONE`].
+fn thin_stages_grouped(caveats: Vec<Caveat>) -> Vec<Caveat> {
+    if caveats.len() <= THIN_SHOWN_ONE_BY_ONE {
+        return caveats;
+    }
+    let mut out: Vec<Caveat> = Vec::new();
+    for c in caveats {
+        let Caveat::ThinPercentiles {
+            stage,
+            percentiles,
+            samples,
+            ..
+        } = c
+        else {
+            out.push(c);
+            continue;
+        };
+        let same = out.iter_mut().find_map(|o| match o {
+            Caveat::ThinStages {
+                stages,
+                percentiles: p,
+                fewest,
+                most,
+            } if *p == percentiles => Some((stages, fewest, most)),
+            _ => None,
+        });
+        match same {
+            Some((stages, fewest, most)) => {
+                stages.push(stage);
+                *fewest = (*fewest).min(samples);
+                *most = (*most).max(samples);
+            }
+            None => out.push(Caveat::ThinStages {
+                stages: vec![stage],
+                percentiles,
+                fewest: samples,
+                most: samples,
+            }),
+        }
+    }
+    out
 }
 
 /// Endpoints beyond which un-normalised URLs are worth a hint.

@@ -28,6 +28,18 @@ pub enum Caveat {
         /// The stage's requests (more than `samples` when failed ones have no latency).
         requests: u64,
     },
+    /// Several stages' reported percentiles rest on fewer than 10 ÷ (1 − p) samples
+    /// (many stages: one caveat for those with the same thin percentiles).
+    ThinStages {
+        /// The stages, in report order.
+        stages: Vec<String>,
+        /// The thin percentiles, as `p95`.
+        percentiles: Vec<String>,
+        /// The fewest and most latencies a stage's percentiles rest on.
+        fewest: u64,
+        /// See `fewest`.
+        most: u64,
+    },
     /// Stages without a time window: their throughput is unknown.
     NoTimeWindow {
         /// The stages.
@@ -93,6 +105,14 @@ pub enum Caveat {
     /// An SLA section or verdict stage names nothing in the data (the sentence says
     /// which, and what became of its rules).
     SlaNameAbsent(String),
+    /// An SLA endpoint section written as a route (`GET /users/{id}`) judges the
+    /// data's endpoints of that route (`GET /users/123`, …) pooled.
+    SlaRoute {
+        /// `[endpoint."GET /users/{id}"]`, with its line.
+        section: String,
+        /// The endpoints pooled.
+        endpoints: usize,
+    },
     /// None of the SLA's verdict stages is in the data: every stage decides, and the
     /// verdict is at most CONDITIONAL.
     NoVerdictStage,
@@ -147,6 +167,12 @@ impl fmt::Display for Caveat {
                 percentiles.join(", "),
                 samples_of(*samples, *requests)
             ),
+            Caveat::ThinStages {
+                stages,
+                percentiles,
+                fewest,
+                most,
+            } => f.write_str(&thin_stages(stages, percentiles, *fewest, *most)),
             Caveat::NoTimeWindow { stages } => write!(
                 f,
                 "stage(s) {} have no time window (the source has no times, or --warmup, \
@@ -200,6 +226,7 @@ impl fmt::Display for Caveat {
                     each.join("; ")
                 )
             }
+            Caveat::SlaRoute { section, endpoints } => f.write_str(&sla_route(section, *endpoints)),
             Caveat::Arbitration(text)
             | Caveat::SlaNameAbsent(text)
             | Caveat::InputWarning(text) => f.write_str(text),
@@ -260,6 +287,43 @@ impl Serialize for Caveat {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// The sentence of [`Caveat::SlaRoute`].
+fn sla_route(section: &str, endpoints: usize) -> String {
+    format!(
+        "{section} is a route: its rules judge the {endpoints} {} of that route (IDs in their \
+         URLs) pooled, as a /regex/ section pools what it matches",
+        if endpoints == 1 {
+            "endpoint"
+        } else {
+            "endpoints"
+        }
+    )
+}
+
+/// The sentence of [`Caveat::ThinStages`].
+fn thin_stages(stages: &[String], percentiles: &[String], fewest: u64, most: u64) -> String {
+    const NAMED: usize = 3;
+    let named: Vec<String> = (stages.iter().take(NAMED))
+        .map(|s| format!("\"{s}\""))
+        .collect();
+    let more = match stages.len().saturating_sub(NAMED) {
+        0 => String::new(),
+        k => format!(" and {k} more"),
+    };
+    let range = if fewest == most {
+        format!("{fewest} latencies each")
+    } else {
+        format!("{fewest} to {most} latencies each")
+    };
+    format!(
+        "{} stages ({}{more}): {} rest on fewer samples than 10/(1−p) ({range}); treat them \
+         as rough",
+        stages.len(),
+        named.join(", "),
+        percentiles.join(", ")
+    )
 }
 
 /// One caveat per tool whose own checks failed on the run.

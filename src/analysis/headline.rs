@@ -122,12 +122,17 @@ fn gating_clauses(evals: &[RuleEvaluation]) -> Vec<String> {
     let fails = of(RuleStatus::Fail, Some(Severity::Fail));
     // Not proven by its 95 % interval reaching past the limit (too few requests), or,
     // passing with an interval clear of it, by the tool's rounding of its figure.
+    // A latency pass on a stage that drifts past the limit is a third kind.
+    let (drifting, not_proven): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
+        of(RuleStatus::NotProven, None)
+            .into_iter()
+            .partition(|e| e.drifts());
     let (short, rounded): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
-        of(RuleStatus::NotProven, None).into_iter().partition(|e| {
+        not_proven.into_iter().partition(|e| {
             e.interval
                 .is_some_and(|[lo, hi]| lo <= e.limit && e.limit <= hi)
         });
-    let groups: [(Vec<&RuleEvaluation>, &str, &str, bool); 6] = [
+    let groups: [(Vec<&RuleEvaluation>, &str, &str, bool); 7] = [
         (fails, "fails", "fail", true),
         (
             of(RuleStatus::Fail, Some(Severity::Warn)),
@@ -139,6 +144,12 @@ fn gating_clauses(evals: &[RuleEvaluation]) -> Vec<String> {
             short,
             "is not proven (too few requests to show the limit holds)",
             "are not proven (too few requests to show the limits hold)",
+            false,
+        ),
+        (
+            drifting,
+            "is not proven (the stage's latency drifts past the limit by its end)",
+            "are not proven (the stages' latency drifts past the limits by their end)",
             false,
         ),
         (

@@ -20,6 +20,7 @@ mod response_time_law;
 pub mod rounding;
 pub mod sla;
 mod sla_report;
+mod slow_drift;
 mod stage_gap;
 pub mod words;
 

@@ -148,6 +148,16 @@ fn judge_rules(rules: &[&RuleEvaluation]) -> (ReadinessStatus, String) {
             list(&fails)
         ));
     }
+    let (drifting, unproven): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
+        unproven.into_iter().partition(|e| e.drifts());
+    if !drifting.is_empty() {
+        parts.push(format!(
+            "{} not proven (passes on the whole stage, but the stage's latency drifts past \
+             the limit by its end): {}",
+            drifting.len(),
+            list(&drifting)
+        ));
+    }
     if !unproven.is_empty() {
         parts.push(format!(
             "{} not proven (passes at face value, too few requests to show it): {}",

@@ -93,7 +93,11 @@ pub(super) fn apply(
             name.clone(),
             None,
             ScopeMetrics::of_stage(s),
-            windows.then(|| stage_series(s)).flatten(),
+            // A stage's own series also lets a latency pass on a drifting stage be
+            // questioned (`sla/drifting.rs`); overall spans stages of different load.
+            (windows || stage.is_some())
+                .then(|| stage_series(s))
+                .flatten(),
             s.window_ms,
         ));
         for ep in s.endpoints.values() {

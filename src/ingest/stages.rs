@@ -227,9 +227,14 @@ pub struct Plateau {
     pub users: f64,
 }
 
+/// How long a step of a stepped ramp is held, at least, to be a stage of its own.
+const HELD_STEP_MS: i64 = 30_000;
+
 /// Plateaus of a users series sorted by time: maximal runs of one level with users
 /// above zero, lasting at least three samples and 5 % of the series' active span
-/// (shorter runs are steps of a ramp). The active span leaves out idle gaps (no sample
+/// (shorter runs are steps of a ramp), or the steps of a stepped ramp (20 – 40 steps
+/// in one file: each held [`HELD_STEP_MS`] or more and 1 % of the span, reached by a
+/// jump of more than one user; a slow linear ramp moves one user at a time). The active span leaves out idle gaps (no sample
 /// for over ten sample intervals, as between a smoke test and a load test an hour
 /// later): an idle hour would make a 30-second smoke test a ramp's step, its requests
 /// in no stage. Adjacent plateaus at the same level are joined (a user's brief stop
@@ -246,6 +251,11 @@ pub fn plateaus(samples: &[(i64, f64)]) -> Vec<Plateau> {
         .map(|w| (w[1].0 - w[0].0).clamp(0, cap))
         .sum();
     let min_span = (active as f64 * 0.05) as i64;
+    // A step of a stepped ramp: held for half a minute or more and 1 % of the span,
+    // reached by a jump of more than one user from the last level held that long (a
+    // slow linear ramp, one user at a time, is no series of stages).
+    let min_step = (active as f64 * 0.01).max(HELD_STEP_MS as f64) as i64;
+    let mut last_held = 0.0_f64;
     let mut runs: Vec<(Plateau, usize)> = Vec::new();
     for &(t, u) in samples {
         match runs.last_mut() {
@@ -267,7 +277,12 @@ pub fn plateaus(samples: &[(i64, f64)]) -> Vec<Plateau> {
     // The lowest level since the last plateau kept.
     let mut lowest = f64::INFINITY;
     for (p, n) in runs {
-        if p.users <= 0.0 || n < 3 || p.end_ms - p.start_ms < min_span {
+        let span = p.end_ms - p.start_ms;
+        let step = span >= min_step && (p.users - last_held).abs() > 1.0;
+        if span >= min_step {
+            last_held = p.users;
+        }
+        if p.users <= 0.0 || n < 3 || (span < min_span && !step) {
             lowest = lowest.min(p.users);
             continue;
         }

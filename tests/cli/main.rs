@@ -57,6 +57,7 @@ mod messy_runs_q;
 mod messy_runs_r;
 mod messy_runs_s;
 mod messy_runs_t;
+mod messy_runs_u;
 mod narrative;
 mod output_safety;
 mod parallel;

@@ -229,6 +229,15 @@ pub(super) fn next_steps(a: &Analysis) -> Vec<NextStep> {
     if let Some(sla) = &a.sla {
         for e in &sla.rules {
             let (action, default_why) = match e.status {
+                RuleStatus::NotProven if e.drifts() => (
+                    format!(
+                        "Find what accumulates during {} (memory, GC, queues, table sizes) \
+                         so that {} holds to its end",
+                        ticked(&e.target()),
+                        ticked(&e.rule)
+                    ),
+                    "the stage's latency drifts past the limit by its end".to_string(),
+                ),
                 RuleStatus::NotProven => (
                     format!(
                         "Run {} longer (more requests) so that {} can be proven",

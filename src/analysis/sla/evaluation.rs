@@ -136,6 +136,13 @@ pub struct RuleEvaluation {
 }
 
 impl RuleEvaluation {
+    /// True for a latency pass left unproven because its stage drifts past the limit
+    /// (`drifting.rs`).
+    pub fn drifts(&self) -> bool {
+        self.status == RuleStatus::NotProven
+            && (self.note.as_deref()).is_some_and(|n| n.starts_with(super::DRIFT_NOTE))
+    }
+
     /// The section this evaluation comes from, as one label: `global`, `stage peak`,
     /// `endpoint GET /a`, `stage peak endpoint GET /a`, `each_endpoint` (one JUnit
     /// test suite each).

@@ -7,7 +7,7 @@ use super::rule::{Metric, Rule};
 use super::stats::{
     percentile_interval_ms, scope_apdex, unmeasured_successes, wilson_interval, ApdexRange, Z_95,
 };
-use super::{expected_failures, window, Judgement, RuleStatus, ScopeData};
+use super::{drifting, expected_failures, window, Judgement, RuleStatus, ScopeData};
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::quantity::{format_ms, format_percent, format_score};
 use crate::model::LatencyDistribution;
@@ -48,6 +48,7 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
         status = check_samples(rule, p, m, status, interval, &mut notes);
     }
     status = check_interval(rule, v, m, status, interval, &measured, &mut notes);
+    status = drifting::check_drift(rule, d, status, &mut notes);
 
     Judgement {
         value: Some(v),

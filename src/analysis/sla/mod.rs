@@ -65,11 +65,13 @@
 //! every stage decides but the verdict is at most CONDITIONAL (`sla_report`): those
 //! are not the stages the SLA chose. See [`verdict`] for the rule itself.
 
+mod drifting;
 mod evaluation;
 mod grammar;
 mod judge;
 mod parse;
 mod resolve;
+mod route_scope;
 mod rule;
 mod spelling;
 mod stats;
@@ -84,6 +86,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::analysis::quantity::format_value;
+pub use drifting::DRIFT_NOTE;
 pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
 pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
@@ -421,7 +424,10 @@ impl<'s, 'd> Sections<'s, 'd> {
         let mut endpoint_sections = Vec::new();
         for s in &spec.endpoints {
             match resolve_endpoint(s, endpoints)? {
-                Some(target) => endpoint_sections.push((target, s)),
+                Some(target) => {
+                    route_note(&target, s, warnings);
+                    endpoint_sections.push((target, s))
+                }
                 None => {
                     let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
                     not_run.extend(
@@ -439,6 +445,7 @@ impl<'s, 'd> Sections<'s, 'd> {
             let target = resolve_endpoint(&s.endpoint, endpoints)?;
             match (stage, target) {
                 (Some(stage), Some(target)) => {
+                    route_note(&target, &s.endpoint, warnings);
                     stage_endpoint_sections.push((stage, target, &s.endpoint))
                 }
                 (stage, _) => {
@@ -470,6 +477,18 @@ impl<'s, 'd> Sections<'s, 'd> {
             stage_endpoint: stage_endpoint_sections,
             not_run,
         })
+    }
+}
+
+/// The note for a section written as a route that pools the endpoints of that route.
+fn route_note(target: &EndpointTarget<'_>, section: &ScopeRules, warnings: &mut Vec<Caveat>) {
+    if let EndpointTarget::Pattern(written, names) = target {
+        if regex_name(written).is_none() {
+            warnings.push(Caveat::SlaRoute {
+                section: format!("line {}: [endpoint.\"{written}\"]", section.line),
+                endpoints: names.len(),
+            });
+        }
     }
 }
 

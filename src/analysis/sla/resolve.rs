@@ -9,6 +9,7 @@
 use regex::Regex;
 
 use super::parse::{regex_name, ScopeRules};
+use super::route_scope::route_members;
 use super::spelling::{
     part_of_stage, same_case_folded, same_label, same_route, same_stage, same_words,
 };
@@ -48,7 +49,8 @@ impl Kind {
 pub(super) enum EndpointTarget<'a> {
     /// One endpoint.
     Exact(&'a str),
-    /// Every endpoint matching a `/regex/`, pooled; `.0` is the name as written.
+    /// Every endpoint matching a `/regex/`, or of a route written with placeholders
+    /// (`GET /users/{id}`), pooled; `.0` is the name as written.
     Pattern(String, Vec<&'a str>),
 }
 
@@ -177,6 +179,13 @@ pub(super) fn resolve_endpoint<'a>(
     endpoints: &'a [String],
 ) -> Result<Option<EndpointTarget<'a>>, SlaError> {
     let Some(re) = regex_name(&section.name) else {
+        if !endpoints.contains(&section.name) {
+            // `GET /users/{id}` when the data has `GET /users/123`, `GET /users/456`.
+            let members = route_members(&section.name, endpoints);
+            if !members.is_empty() {
+                return Ok(Some(EndpointTarget::Pattern(section.name.clone(), members)));
+            }
+        }
         return Ok(
             resolve(&section.name, endpoints, Kind::Endpoint, Some(section.line))?
                 .map(EndpointTarget::Exact),

@@ -283,14 +283,16 @@ impl Plan {
             for (l, line) in lines.iter().enumerate() {
                 marker.begin(&line.id);
                 for s in self.spans.iter().filter(|s| !s.lines[p][l].is_empty()) {
-                    let points = s.lines[p][l].iter().copied();
-                    let style = frame::stroke(line.color);
-                    match line.dash {
-                        Some((dash, gap)) => {
-                            chart.draw_series(DashedLineSeries::new(points, dash, gap, style))?
-                        }
-                        None => chart.draw_series(LineSeries::new(points, style))?,
-                    };
+                    // Broken where nothing was measured (a paused generator).
+                    for part in timeline::unbroken(&s.lines[p][l]) {
+                        let points = part.iter().copied();
+                        let style = frame::stroke(line.color);
+                        match line.dash {
+                            Some((dash, gap)) => chart
+                                .draw_series(DashedLineSeries::new(points, dash, gap, style))?,
+                            None => chart.draw_series(LineSeries::new(points, style))?,
+                        };
+                    }
                 }
                 marker.end();
             }

@@ -59,6 +59,31 @@ pub fn midpoints(
         .collect()
 }
 
+/// A line's stretches with no hole in them: a hole is a step between points of more
+/// than 4× the line's median step and 1 % of its span (a generator paused for half an
+/// hour in a soak; its latency has no points there). One line across a hole would
+/// draw a slope through time nothing was measured; sparse arrivals stay one line.
+pub fn unbroken(points: &[(f64, f64)]) -> Vec<&[(f64, f64)]> {
+    let steps: Vec<f64> = points.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    if steps.is_empty() {
+        return vec![points];
+    }
+    let mut sorted = steps.clone();
+    sorted.sort_by(f64::total_cmp);
+    let span = points[points.len() - 1].0 - points[0].0;
+    let hole = (4.0 * sorted[sorted.len() / 2]).max(0.01 * span);
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (k, step) in steps.iter().enumerate() {
+        if *step > hole {
+            out.push(&points[start..=k]);
+            start = k + 1;
+        }
+    }
+    out.push(&points[start..]);
+    out
+}
+
 /// Requests (or failures) per second of an interval; none for a sliver
 /// ([`SLIVER_S`]: a stage's edge cut a few ms into a second).
 pub fn rate(count: u64, width_s: f64) -> Option<f64> {
@@ -214,10 +239,12 @@ impl Plan {
                     continue;
                 }
                 marker.begin(&format!("{}:{}", panel.id, s.band.name));
-                chart.draw_series(LineSeries::new(
-                    s.lines[i].iter().copied(),
-                    frame::stroke(palette::cycle(s.band.index)),
-                ))?;
+                for part in unbroken(&s.lines[i]) {
+                    chart.draw_series(LineSeries::new(
+                        part.iter().copied(),
+                        frame::stroke(palette::cycle(s.band.index)),
+                    ))?;
+                }
                 marker.end();
             }
         }
