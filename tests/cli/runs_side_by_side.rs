@@ -443,31 +443,35 @@ fn plain_named_generator_dirs_inside_stage_dirs_are_the_stages_parts() {
     }
 }
 
-/// A dir per load generator right inside the run dir (`run/agent-1/`, `run/agent-2/`),
+/// A dir per load generator right inside the run dir (`run/agent-1/` … `agent-3/`),
 /// each a JTL of 500 requests 10 ms apart at the same times by its own 10 threads: one
-/// stage of both, 1,000 requests over 5 s = 200 req/s at 20 users, named from the data
-/// as a run's files are. Before, `agent-1` and `agent-2` were two stages at 100 req/s
-/// and 10 users each, "one load level in two stages". Given as two dirs, the same.
+/// stage of all three, 1,500 requests over 5 s = 300 req/s at 30 users, named from the
+/// data as a run's files are. Before, each agent was a stage at 100 req/s and 10 users,
+/// "one load level in three stages". Given as three dirs, the same.
 #[test]
 fn generator_dirs_in_the_run_dir_are_one_stages_parts() {
     let t = TestDir::new();
-    for (j, agent) in ["agent-1", "agent-2"].iter().enumerate() {
+    for (j, agent) in ["agent-1", "agent-2", "agent-3"].iter().enumerate() {
         t.write(
             &format!("run/{agent}/results.jtl"),
             jtl(1_764_000_000_000, 500, 20 + j as u64, 0),
         );
     }
     let run = t.path().join("run");
-    let each = [run.join("agent-1"), run.join("agent-2")];
-    for given in [vec![run.as_path()], vec![&each[0], &each[1]]] {
+    let each = [
+        run.join("agent-1"),
+        run.join("agent-2"),
+        run.join("agent-3"),
+    ];
+    for given in [vec![run.as_path()], vec![&each[0], &each[1], &each[2]]] {
         let (code, report, stderr) = analyze_json(&given, &[]);
         assert_eq!(code, 0, "{stderr}");
-        // Each engine's JTL counts its own 10 threads: the stage ran 20.
+        // Each engine's JTL counts its own 10 threads: the stage ran 30.
         let stages = stage_requests(&report);
-        assert_eq!(stages, [("20_users".to_string(), 1000)]);
-        assert_eq!(report["stages"][0]["users"], 20);
+        assert_eq!(stages, [("30_users".to_string(), 1500)]);
+        assert_eq!(report["stages"][0]["users"], 30);
         let rps = report["stages"][0]["throughput_rps"].as_f64().unwrap();
-        assert!((rps - 200.0).abs() < 2.0, "{rps}");
+        assert!((rps - 300.0).abs() < 3.0, "{rps}");
     }
 }
 

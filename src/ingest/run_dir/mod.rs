@@ -105,6 +105,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     late.finish(&mut run);
     for source in &mut run.sources {
         stages_in_time_order(source);
+        stage_dirs::named_after_added_users(source);
         unique_stage_names(source);
     }
     stage_dirs::follow_renames(&mut run);

@@ -87,17 +87,27 @@ pub(super) fn generators_own_users(stage: &crate::model::Stage) -> bool {
     stage.users.is_some() && stage.users_measured
 }
 
-/// Adds another generator's users to a stage's, renaming a stage named after them
-/// (`10_users` of two generators at 10 each is `20_users`).
+/// Adds another generator's users to a stage's (its name follows once every generator
+/// is merged: [`named_after_added_users`]).
 pub(super) fn add_generators_users(stage: &mut crate::model::Stage, other: Option<u32>) {
-    let (Some(mine), Some(other)) = (stage.users, other) else {
-        return;
-    };
-    let total = mine + other;
-    if let Some(rest) = stage.name.strip_prefix(&format!("{mine}_users")) {
-        stage.name = format!("{total}_users{rest}");
+    if let (Some(mine), Some(other)) = (stage.users, other) {
+        stage.users = Some(mine + other);
     }
-    stage.users = Some(total);
+}
+
+/// Renames a stage named after one generator's users to its users added (`10_users`
+/// of two generators at 10 each is `20_users`).
+pub(super) fn named_after_added_users(source: &mut crate::model::Source) {
+    for stage in source.stages.iter_mut().filter(|s| s.users_measured) {
+        let Some(users) = stage.users else {
+            continue;
+        };
+        let digits = stage.name.bytes().take_while(u8::is_ascii_digit).count();
+        let rest = &stage.name[digits..];
+        if digits > 0 && rest.starts_with("_users") && stage.name[..digits] != users.to_string() {
+            stage.name = format!("{users}{rest}");
+        }
+    }
 }
 
 /// Tools whose user count is the whole run's even when several machines generate
