@@ -24,6 +24,9 @@ pub struct StageSpec {
     pub window_ms: Option<(i64, i64)>,
     /// How the window was chosen.
     pub basis: String,
+    /// Its users are what the data counted, not given by a name or manifest
+    /// ([`crate::model::Stage::users_measured`]).
+    pub users_measured: bool,
 }
 
 /// Where a dir's stages come from.
@@ -74,6 +77,7 @@ impl StagePlan {
                             spawn_rate: s.spawn_rate,
                             window_ms: start.zip(end),
                             basis: "run manifest".into(),
+                            users_measured: false,
                         }
                     })
                     .collect(),
@@ -315,9 +319,6 @@ pub fn sample_spacing_ms(times: impl IntoIterator<Item = i64>) -> i64 {
     gaps[gaps.len() / 2]
 }
 
-/// The basis of a stage found as a plateau of its users series.
-pub const PLATEAU_BASIS: &str = "plateau of the users series";
-
 /// Stage specs for detected plateaus: named `<users>_users` (or `<users>_users_2` when
 /// a level repeats). In a stage dir (`stage_dir`: the dir's name) the dir names its
 /// stages, whatever the tool: its one plateau is named after it, several are
@@ -343,7 +344,8 @@ pub fn specs_from_plateaus(found: &[Plateau], stage_dir: Option<&str>) -> Vec<St
             arrival_rate_rps: None,
             spawn_rate: None,
             window_ms: Some((p.start_ms, p.end_ms)),
-            basis: PLATEAU_BASIS.into(),
+            basis: "plateau of the users series".into(),
+            users_measured: true,
         });
     }
     specs

@@ -40,6 +40,22 @@ fn release(t: &TestDir, run: &str, t0_ms: u64, (peak_n, peak_failed): (u64, u64)
     }
 }
 
+/// Writes `run/STAGE/GENERATOR/requests.csv` for each stage (a minute apart) and each
+/// generator in it: 500 requests 10 ms apart (5 s), the generators at the same times,
+/// each with its own latency (20 ms + 10 ms a stage + 1 ms a generator).
+fn generator_dirs(t: &TestDir, stages: &[&str], generators: &[&str]) {
+    for (i, stage) in stages.iter().enumerate() {
+        for (j, generator) in generators.iter().enumerate() {
+            let t0 = 1_764_000_000_000 + i as u64 * 60_000;
+            let ms = 20.0 + 10.0 * i as f64 + j as f64;
+            t.write(
+                &format!("run/{stage}/{generator}/requests.csv"),
+                requests(t0, 500, ms, 0),
+            );
+        }
+    }
+}
+
 fn stage_requests(report: &Value) -> Vec<(String, u64)> {
     (report["stages"].as_array().unwrap().iter())
         .map(|s| {
@@ -213,16 +229,7 @@ fn two_tools_dirs_with_the_same_stages_are_both_read() {
 #[test]
 fn a_dir_per_generator_in_each_stage_dir_is_not_taken_for_runs() {
     let t = TestDir::new();
-    for (i, stage) in ["baseline", "peak"].iter().enumerate() {
-        for (j, gen) in ["gen1", "gen2"].iter().enumerate() {
-            let t0 = 1_764_000_000_000 + i as u64 * 60_000;
-            let ms = 20.0 + 10.0 * i as f64 + j as f64;
-            t.write(
-                &format!("run/{stage}/{gen}/requests.csv"),
-                requests(t0, 500, ms, 0),
-            );
-        }
-    }
+    generator_dirs(&t, &["baseline", "peak"], &["gen1", "gen2"]);
     let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["overall"]["requests"], 2000);
@@ -242,19 +249,11 @@ fn a_dir_per_generator_in_each_stage_dir_is_not_taken_for_runs() {
 #[test]
 fn a_dir_per_agent_in_each_stage_dir_gives_the_stage_dirs_stages() {
     let t = TestDir::new();
-    for (i, stage) in ["01_baseline_10users", "02_peak_50users"]
-        .iter()
-        .enumerate()
-    {
-        for (j, agent) in ["agent-1", "agent-2"].iter().enumerate() {
-            let t0 = 1_764_000_000_000 + i as u64 * 60_000;
-            let ms = 20.0 + 10.0 * i as f64 + j as f64;
-            t.write(
-                &format!("run/{stage}/{agent}/requests.csv"),
-                requests(t0, 500, ms, 0),
-            );
-        }
-    }
+    generator_dirs(
+        &t,
+        &["01_baseline_10users", "02_peak_50users"],
+        &["agent-1", "agent-2"],
+    );
     let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
@@ -421,16 +420,7 @@ fn a_dir_given_is_not_named_after_the_dir_it_lies_in() {
 #[test]
 fn plain_named_generator_dirs_inside_stage_dirs_are_the_stages_parts() {
     let t = TestDir::new();
-    for (i, stage) in ["baseline", "peak"].iter().enumerate() {
-        for (j, gen) in ["gen1", "10.0.0.7"].iter().enumerate() {
-            let t0 = 1_764_000_000_000 + i as u64 * 60_000;
-            let ms = 20.0 + 10.0 * i as f64 + j as f64;
-            t.write(
-                &format!("run/{stage}/{gen}/requests.csv"),
-                requests(t0, 500, ms, 0),
-            );
-        }
-    }
+    generator_dirs(&t, &["baseline", "peak"], &["gen1", "10.0.0.7"]);
     let (code, report, stderr) = analyze_json(&[&t.path().join("run")], &[]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(

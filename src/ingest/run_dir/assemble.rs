@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::ingest::chunks::in_parallel;
 use crate::ingest::plausible::Exclusions;
 use crate::ingest::progress::ReadProgress;
-use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec, PLATEAU_BASIS};
+use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use crate::ingest::{IngestOptions, Replay};
 mod record;
 mod reruns;
@@ -285,7 +285,7 @@ impl Skeleton {
                     spawn_rate: s.spawn_rate,
                     window_ms: s.window_ms,
                     window_basis: s.basis.clone(),
-                    users_measured: s.basis == PLATEAU_BASIS || s.basis == NO_STAGES_BASIS,
+                    users_measured: s.users_measured,
                     timeline: timeline_on(series.last()),
                     ..Default::default()
                 }
@@ -389,6 +389,7 @@ fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
         spawn_rate: None,
         window_ms: None,
         basis: "whole run: the files have no times".into(),
+        users_measured: false,
     }]
 }
 
@@ -397,10 +398,6 @@ fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
 fn interval_stage(stages: &[Stage], start_ms: i64, end_ms: i64) -> Option<usize> {
     crate::model::interval_window(stages.iter().map(|s| s.window_ms), start_ms, end_ms)
 }
-
-/// The basis of a stage of a whole file without plateaus, at the most users its data
-/// records.
-const NO_STAGES_BASIS: &str = "whole run (no stages found)";
 
 /// Stage specs with windows, for observations spanning `[first, end)`.
 fn stage_specs(
@@ -427,6 +424,7 @@ fn stage_specs(
             spawn_rate: None,
             window_ms: Some((start, end)),
             basis: basis.to_string(),
+            users_measured: users_n.is_none() && peak.is_finite(),
         }
     };
     let mut specs = match plan {
@@ -444,7 +442,7 @@ fn stage_specs(
         StagePlan::Detect { fallback, .. } => {
             let found = plateaus(&users);
             if found.is_empty() {
-                vec![whole(fallback, None, NO_STAGES_BASIS)]
+                vec![whole(fallback, None, "whole run (no stages found)")]
             } else {
                 // A plateau's last sample starts its last sampling interval (measured,
                 // not assumed to be 1 s): the window ends after it.

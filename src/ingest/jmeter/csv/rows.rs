@@ -30,11 +30,6 @@ impl Replay for JmeterPart {
     }
 }
 
-/// True when a read failed because a compressed stream ends before its end mark.
-fn cut_short(e: &std::io::Error) -> bool {
-    e.kind() == std::io::ErrorKind::UnexpectedEof || e.to_string().contains("incomplete deflate")
-}
-
 /// True when a line may start a part: it is not a sub-result (`label-N`), which must
 /// follow its parent in the same reader.
 fn starts_part(layout: &Layout, line: &[u8]) -> bool {
@@ -81,13 +76,6 @@ fn read_rows(
         match reader.advance() {
             Ok(false) => break,
             Ok(true) => {}
-            // A gzip JTL cut short (copied while JMeter wrote it, a full disk): its
-            // stream ends mid-row, as a plain JTL killed mid-write does.
-            Err(e) if range.is_none() && cut_short(&e) => {
-                pending_error = None;
-                counts.truncated_last_line = Some(reader.line() + 1);
-                break;
-            }
             Err(e) => return Err(problem(path, None, format!("unreadable row: {e}"))),
         }
         let record = &reader;
