@@ -373,7 +373,7 @@ fn stage_report(stage: &Stage, run_start: Option<i64>, cut: bool) -> StageReport
                     .latency
                     .histogram()
                     .filter(|h| !h.is_empty())
-                    .and_then(encode_histogram),
+                    .and_then(|h| encode_histogram(&h)),
                 timeseries: time_points(&ep.series, origin, window),
             }
         })

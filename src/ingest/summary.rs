@@ -400,6 +400,7 @@ impl ToolSummary {
             tool_checks: self.tool_checks,
             script_checks: self.script_checks,
             ok_server_errors: 0,
+            grouping: crate::model::Grouping::Names,
         }
     }
 }

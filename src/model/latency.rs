@@ -13,8 +13,12 @@
 //! linear quantile functions and is always labelled as such. Percentiles are never
 //! averaged.
 
+use std::borrow::Cow;
+
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
+
+use super::ExactHistogram;
 
 /// Significant digits of every exact latency histogram in the model.
 pub const HIST_SIGFIG: u8 = 3;
@@ -28,7 +32,7 @@ const HIST_INITIAL_MAX_US: u64 = 2;
 #[derive(Clone, Debug)]
 pub enum LatencyDistribution {
     /// Every measured value, in µs (HdrHistogram, [`HIST_SIGFIG`] digits).
-    Exact(Histogram<u64>),
+    Exact(ExactHistogram),
     /// Figures a tool computed itself.
     Summary(PercentileSummary),
 }
@@ -85,7 +89,7 @@ pub struct PercentileSummary {
 impl LatencyDistribution {
     /// An empty exact distribution.
     pub fn new_exact() -> LatencyDistribution {
-        LatencyDistribution::Exact(new_histogram())
+        LatencyDistribution::Exact(ExactHistogram::default())
     }
 
     /// Number of values the distribution covers.
@@ -104,7 +108,7 @@ impl LatencyDistribution {
     /// Records one latency in ms (exact distributions only; summaries ignore it).
     pub fn record_ms(&mut self, latency_ms: f64) {
         if let LatencyDistribution::Exact(h) = self {
-            record_us(h, ms_to_us(latency_ms));
+            h.record(ms_to_us(latency_ms));
         }
     }
 
@@ -130,7 +134,7 @@ impl LatencyDistribution {
     pub fn max_ms(&self) -> Option<f64> {
         match self {
             LatencyDistribution::Exact(h) if !h.is_empty() => {
-                Some(h.highest_equivalent(h.max()) as f64 / 1000.0)
+                Some(h.max_equivalent() as f64 / 1000.0)
             }
             LatencyDistribution::Exact(_) => None,
             LatencyDistribution::Summary(s) => s.max_ms,
@@ -152,10 +156,7 @@ impl LatencyDistribution {
     /// merged with a summary becomes an approximate summary.
     pub fn merge(&mut self, other: &LatencyDistribution) {
         match (&mut *self, other) {
-            (LatencyDistribution::Exact(a), LatencyDistribution::Exact(b)) => {
-                // Both histograms auto-resize, so adding cannot fail on range.
-                let _ = a.add(b);
-            }
+            (LatencyDistribution::Exact(a), LatencyDistribution::Exact(b)) => a.add(b),
             (LatencyDistribution::Exact(a), LatencyDistribution::Summary(b)) => {
                 if a.is_empty() {
                     *self = LatencyDistribution::Summary(b.clone());
@@ -175,9 +176,9 @@ impl LatencyDistribution {
     }
 
     /// The histogram, for exact distributions.
-    pub fn histogram(&self) -> Option<&Histogram<u64>> {
+    pub fn histogram(&self) -> Option<Cow<'_, Histogram<u64>>> {
         match self {
-            LatencyDistribution::Exact(h) => Some(h),
+            LatencyDistribution::Exact(h) => Some(h.to_histogram()),
             LatencyDistribution::Summary(_) => None,
         }
     }
@@ -216,7 +217,7 @@ pub fn record_us(h: &mut Histogram<u64>, us: u64) {
 }
 
 /// Nearest-rank percentile over a histogram: the ⌈p·n⌉-th smallest value.
-fn nearest_rank_us(h: &Histogram<u64>, pct: f64) -> Option<u64> {
+fn nearest_rank_us(h: &ExactHistogram, pct: f64) -> Option<u64> {
     let n = h.len();
     if n == 0 || !(pct > 0.0 && pct <= 100.0) {
         return None;
@@ -226,13 +227,13 @@ fn nearest_rank_us(h: &Histogram<u64>, pct: f64) -> Option<u64> {
     let exact = pct * n as f64 / 100.0;
     let rank = ((exact - 1e-9).ceil() as u64).clamp(1, n);
     let mut seen = 0u64;
-    for v in h.iter_recorded() {
-        seen += v.count_at_value();
+    for (highest, count) in h.buckets() {
+        seen += count;
         if seen >= rank {
-            return Some(h.highest_equivalent(v.value_iterated_to()));
+            return Some(highest);
         }
     }
-    Some(h.highest_equivalent(h.max()))
+    Some(h.max_equivalent())
 }
 
 impl PercentileSummary {
@@ -255,7 +256,7 @@ impl PercentileSummary {
 
     /// A summary of an exact histogram at the usual percentiles, used only when an
     /// exact distribution must be merged with a summary.
-    pub fn from_histogram(h: &Histogram<u64>) -> PercentileSummary {
+    pub fn from_histogram(h: &ExactHistogram) -> PercentileSummary {
         let dist = LatencyDistribution::Exact(h.clone());
         let points = [
             1.0, 5.0, 10.0, 25.0, 50.0, 66.0, 75.0, 80.0, 90.0, 95.0, 98.0, 99.0, 99.9, 99.99,

@@ -37,6 +37,7 @@ mod kubernetes;
 mod latency_units;
 mod layering;
 mod locust;
+mod many_endpoints;
 mod messy_runs;
 mod messy_runs_b;
 mod messy_runs_c;

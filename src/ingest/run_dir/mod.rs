@@ -103,7 +103,13 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     }
     shards::load_shards(shard_dirs, opts, &mut run, &mut late);
     late.finish(&mut run);
+    let asked = if opts.normalize_labels {
+        crate::model::Grouping::Routes
+    } else {
+        crate::model::Grouping::Names
+    };
     for source in &mut run.sources {
+        source.group_endpoints(asked);
         stages_in_time_order(source);
         stage_dirs::named_after_added_users(source);
         unique_stage_names(source);
@@ -608,7 +614,10 @@ fn add_source(run: &mut Run, mut src: Source) {
 /// with the same name and users, at overlapping times where both are timed, are one
 /// stage measured by several generators; other stages (every stage without it) are
 /// added.
-fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
+fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
+    let grouping = existing.grouping.max(src.grouping);
+    existing.regroup(grouping);
+    src.regroup(grouping);
     existing.parts.extend(src.parts);
     existing.span_ms = match (existing.span_ms, src.span_ms) {
         (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
