@@ -297,6 +297,7 @@ fn source_summary(src: &Source) -> SourceSummary {
         requests: src.overall.requests(),
         stages: src.stages.iter().map(|s| s.name.clone()).collect(),
         notes: src.notes.clone(),
+        endpoint_grouping: src.grouping,
     }
 }
 

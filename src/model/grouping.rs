@@ -36,7 +36,19 @@ pub const MAX_ENDPOINTS: usize = 1000;
 pub const OTHERS: &str = "(other endpoints)";
 
 /// How coarsely a source's request names are grouped into endpoints, finest first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Grouping {
     /// Every distinct name is an endpoint.
     #[default]
@@ -75,16 +87,7 @@ impl Grouping {
 
     /// `name` (as given) grouped at this step: every step up to it applied in turn.
     pub fn apply(self, name: &str) -> Cow<'_, str> {
-        let mut out = Cow::Borrowed(name);
-        let mut at = Grouping::Names;
-        while at < self {
-            let Some(next) = at.coarser() else { break };
-            if let Cow::Owned(s) = next.step(&out) {
-                out = Cow::Owned(s);
-            }
-            at = next;
-        }
-        out
+        Grouping::regroup_name(name, Grouping::Names, self)
     }
 
     /// What the step does, for a note.
@@ -209,18 +212,27 @@ impl Stage {
 
 /// `key` (grouped at `from`) grouped at `to`.
 fn regrouped(key: &EndpointKey, from: Grouping, to: Grouping) -> EndpointKey {
-    let mut name = Cow::Borrowed(key.name.as_str());
-    let mut at = from;
-    while at < to {
-        let Some(next) = at.coarser() else { break };
-        if let Cow::Owned(s) = next.step(&name) {
-            name = Cow::Owned(s);
-        }
-        at = next;
-    }
     EndpointKey {
         method: key.method.clone(),
-        name: name.into_owned(),
+        name: Grouping::regroup_name(&key.name, from, to).into_owned(),
+    }
+}
+
+impl Grouping {
+    /// `name` (grouped at `from`) grouped at `to`: the steps after `from` up to `to`
+    /// (pooling, no function of a name, is not one). A key written with its method
+    /// (`GET /users/7`) regroups alike: only the path and query change.
+    pub fn regroup_name(name: &str, from: Grouping, to: Grouping) -> Cow<'_, str> {
+        let mut out = Cow::Borrowed(name);
+        let mut at = from;
+        while at < to {
+            let Some(next) = at.coarser() else { break };
+            if let Cow::Owned(s) = next.step(&out) {
+                out = Cow::Owned(s);
+            }
+            at = next;
+        }
+        out
     }
 }
 

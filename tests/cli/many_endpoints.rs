@@ -230,3 +230,43 @@ fn a_locust_summary_of_many_urls_is_grouped_with_its_percentiles_marked_approxim
     assert_eq!(users["latency_method"], "merged_approximate");
     assert_eq!(stage["endpoints"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn compare_meets_a_grouped_run_under_the_grouped_names() {
+    // The baseline's 900 ids stay names; the release's 1,500 are grouped by route. Its
+    // latencies are 1.3× the baseline's, request for request.
+    let dir = TestDir::new();
+    let run = |ids: u64, factor: f64| {
+        jtl((0..4000u64).map(move |i| {
+            let ms = ((20 + (i * 37) % 180) as f64 * factor).round() as u64;
+            (format!("/users/{}", i % ids), ms, true)
+        }))
+    };
+    dir.write("base/results.jtl", run(900, 1.0));
+    dir.write("rel/results.jtl", run(1500, 1.3));
+    let out = dir.path().join("cmp");
+    let o = headroom(&[
+        "compare",
+        dir.path().join("base").to_str().unwrap(),
+        dir.path().join("rel").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let report: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let p95 = (report["comparisons"].as_array().unwrap().iter())
+        .find(|c| c["endpoint"] == "/users/{id}" && c["metric"] == "p95")
+        .unwrap_or_else(|| panic!("{}", report["comparisons"]));
+    assert_eq!(p95["verdict"], "regressed", "{p95}");
+    let delta = p95["delta_pct"].as_f64().unwrap();
+    assert!((25.0..35.0).contains(&delta), "{p95}");
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("base: endpoints grouped as in the other runs"),
+        "{}",
+        report["notes"]
+    );
+}
