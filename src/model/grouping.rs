@@ -23,9 +23,10 @@
 //! latency stays in the figures; only the names are coarser, and a note says so.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use super::route::normalize_label;
-use super::{EndpointKey, EndpointStats, Source, Stage};
+use super::{EndpointKey, EndpointStats, LatencyDistribution, Source, Stage};
 
 /// Most distinct endpoints a source keeps under their own names (transactions and
 /// plain requests alike); past it, its names are grouped.
@@ -197,17 +198,48 @@ impl Stage {
             return;
         }
         let endpoints = std::mem::take(&mut self.endpoints);
-        for (key, mut ep) in endpoints {
-            let key = regrouped(&key, from, to);
-            ep.key = key.clone();
-            match self.endpoints.get_mut(&key) {
-                Some(mine) => mine.merge_from(ep),
-                None => {
-                    self.endpoints.insert(key, ep);
-                }
-            }
-        }
+        self.endpoints = grouped(endpoints, |key| regrouped(key, from, to));
     }
+}
+
+/// `endpoints` re-keyed by `key_of`, those under one key merged into one: counts and
+/// series added, latencies as [`LatencyDistribution::merge_all`] merges them (exact
+/// stays exact; summaries are estimated once from all of them).
+fn grouped(
+    endpoints: BTreeMap<EndpointKey, EndpointStats>,
+    key_of: impl Fn(&EndpointKey) -> EndpointKey,
+) -> BTreeMap<EndpointKey, EndpointStats> {
+    let mut groups: BTreeMap<EndpointKey, Vec<EndpointStats>> = BTreeMap::new();
+    for (key, ep) in endpoints {
+        groups.entry(key_of(&key)).or_default().push(ep);
+    }
+    groups
+        .into_iter()
+        .map(|(key, mut members)| {
+            // Summaries are merged at once, after the rest (one by one, they would be
+            // estimated again at every step).
+            let summaries = (members.len() > 1 && members.iter().any(|e| !e.latency.is_exact()))
+                .then(|| {
+                    let empty = LatencyDistribution::new_exact;
+                    let all: Vec<LatencyDistribution> = (members.iter_mut())
+                        .map(|e| std::mem::replace(&mut e.latency, empty()))
+                        .collect();
+                    let oks: Option<Vec<LatencyDistribution>> = (members.iter_mut())
+                        .map(|e| e.ok_latency.as_mut().map(|d| std::mem::replace(d, empty())))
+                        .collect();
+                    (all, oks)
+                });
+            let mut members = members.into_iter();
+            let mut merged = members.next().expect("a group has a member");
+            members.for_each(|e| merged.merge_from(e));
+            if let Some((all, oks)) = summaries {
+                merged.latency = LatencyDistribution::merge_all(all);
+                merged.ok_latency = oks.map(LatencyDistribution::merge_all);
+            }
+            merged.key = key.clone();
+            (key, merged)
+        })
+        .collect()
 }
 
 /// `key` (grouped at `from`) grouped at `to`.
@@ -272,6 +304,8 @@ impl Source {
             }
             keys.len()
         };
+        // Sources that group no names as they read (summaries) get what was asked.
+        self.regroup(asked);
         while distinct(self) > MAX_ENDPOINTS {
             match self.grouping.coarser() {
                 Some(next) => self.regroup(next),
@@ -282,13 +316,14 @@ impl Source {
             }
         }
         if self.grouping > asked {
+            let n = distinct(self);
             self.notes.push(format!(
-                "more than {} distinct request names: they are grouped into {} endpoints, \
+                "more than {} distinct request names: they are grouped into {n} endpoint{}, \
                  {}; every request stays in the figures. To choose the names, name requests \
                  in the script (a k6 `name` tag, a JMeter sampler label, Locust's `name=`) or \
                  pass --normalize-labels",
                 thousands(MAX_ENDPOINTS),
-                distinct(self),
+                if n == 1 { "" } else { "s" },
                 self.grouping.describe(),
             ));
         }
@@ -324,15 +359,13 @@ impl Source {
         let others = EndpointKey::new(None, OTHERS);
         for stage in std::iter::once(&mut self.overall).chain(&mut self.stages) {
             let endpoints = std::mem::take(&mut stage.endpoints);
-            for (key, mut ep) in endpoints {
-                let key = if kept.contains(&key) {
-                    key
+            stage.endpoints = grouped(endpoints, |key| {
+                if kept.contains(key) {
+                    key.clone()
                 } else {
                     others.clone()
-                };
-                ep.key = key.clone();
-                pool_into(stage, key, ep);
-            }
+                }
+            });
         }
         for part in &mut self.parts {
             let mut pooled = (0, 0);
@@ -363,15 +396,6 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-fn pool_into(stage: &mut Stage, key: EndpointKey, ep: EndpointStats) {
-    match stage.endpoints.get_mut(&key) {
-        Some(mine) => mine.merge_from(ep),
-        None => {
-            stage.endpoints.insert(key, ep);
-        }
-    }
 }
 
 #[cfg(test)]

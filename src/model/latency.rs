@@ -175,6 +175,28 @@ impl LatencyDistribution {
         }
     }
 
+    /// `dists` merged: exact when all are; else one summary of them all, each
+    /// percentile estimated once ([`PercentileSummary::merge_all`]).
+    pub fn merge_all(dists: Vec<LatencyDistribution>) -> LatencyDistribution {
+        if dists.iter().all(LatencyDistribution::is_exact) {
+            let mut out = LatencyDistribution::new_exact();
+            dists.iter().for_each(|d| out.merge(d));
+            return out;
+        }
+        let summaries: Vec<PercentileSummary> = (dists.into_iter())
+            .filter_map(|d| match d {
+                LatencyDistribution::Exact(h) if h.is_empty() => None,
+                LatencyDistribution::Exact(h) => Some(PercentileSummary::from_histogram(&h)),
+                LatencyDistribution::Summary(s) => Some(s),
+            })
+            .collect();
+        let refs: Vec<&PercentileSummary> = summaries.iter().collect();
+        let mut merged = PercentileSummary::merge_all(&refs);
+        // Even one part is now a merge: its percentiles stand for the group's.
+        merged.merged = summaries.len() > 1 || merged.merged;
+        LatencyDistribution::Summary(merged)
+    }
+
     /// The histogram, for exact distributions.
     pub fn histogram(&self) -> Option<Cow<'_, Histogram<u64>>> {
         match self {
@@ -339,6 +361,44 @@ impl PercentileSummary {
         self.merged = true;
     }
 
+    /// `parts` merged at once: as [`PercentileSummary::merge`] one by one, but each
+    /// percentile estimated once, from the mixture of them all, not again from
+    /// estimates at every step (a URL per id grouped into one endpoint is thousands of
+    /// parts), and in one pass over the grid rather than one per part.
+    pub fn merge_all(parts: &[&PercentileSummary]) -> PercentileSummary {
+        let parts: Vec<&PercentileSummary> =
+            parts.iter().copied().filter(|s| s.count > 0).collect();
+        match parts.as_slice() {
+            [] => return PercentileSummary::default(),
+            [one] => return (*one).clone(),
+            _ => {}
+        }
+        let n: u64 = parts.iter().map(|s| s.count).sum();
+        let mean = (parts.iter())
+            .map(|s| s.mean_ms.map(|m| m * s.count as f64))
+            .sum::<Option<f64>>()
+            .map(|sum| sum / n as f64);
+        let mut grid: Vec<f64> = parts
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0))
+            .collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        let weighted: Vec<(f64, &PercentileSummary)> =
+            parts.iter().map(|s| (s.count as f64, *s)).collect();
+        PercentileSummary {
+            count: n,
+            mean_ms: mean,
+            min_ms: parts.iter().map(|s| s.min_ms).reduce(min_opt).flatten(),
+            max_ms: parts.iter().map(|s| s.max_ms).reduce(max_opt).flatten(),
+            points: (grid.iter())
+                .filter_map(|&p| mixture_quantile(&weighted, p).map(|v| (p, v)))
+                .collect(),
+            merged: true,
+            co_corrected: parts.iter().any(|s| s.co_corrected),
+        }
+    }
+
     /// Fraction of values ≤ `x` ms under a piecewise-linear CDF through the points,
     /// anchored at (min, 0) and (max, 100) when known; without a min, linear from
     /// (0 ms, 0) to the lowest point. Taking nothing to lie below the lowest point (a
@@ -387,8 +447,16 @@ impl PercentileSummary {
 }
 
 /// The `pct` quantile of a count-weighted mixture of summaries, by bisection on the
-/// mixture CDF between the smallest and largest known values.
+/// mixture CDF between the smallest and largest known values. A summary with no
+/// percentile, min or max (a Locust history row of a few requests) says nothing of
+/// where its values lie: it is left out, not taken to lie above everything (its CDF
+/// would be 0 everywhere, and the mixture's p95 would come out at the max).
 fn mixture_quantile(parts: &[(f64, &PercentileSummary)], pct: f64) -> Option<f64> {
+    let informed =
+        |s: &PercentileSummary| !s.points.is_empty() || s.min_ms.is_some() || s.max_ms.is_some();
+    let parts: Vec<(f64, &PercentileSummary)> =
+        parts.iter().copied().filter(|(_, s)| informed(s)).collect();
+    let parts = parts.as_slice();
     let values = parts
         .iter()
         .flat_map(|(_, s)| s.points.iter().map(|p| p.1).chain(s.min_ms).chain(s.max_ms));
@@ -532,5 +600,28 @@ mod tests {
         let p = m.percentile(90.0).unwrap();
         assert_eq!(p.method, PercentileMethod::MergedApproximate);
         assert!((p.value_ms - 90.0).abs() < 0.01, "{p:?}");
+    }
+
+    #[test]
+    fn summaries_that_say_nothing_of_their_values_leave_the_mixture_alone() {
+        let known = PercentileSummary {
+            count: 100,
+            min_ms: Some(10.0),
+            max_ms: Some(20.0),
+            points: vec![(50.0, 15.0), (95.0, 19.5)],
+            ..Default::default()
+        };
+        let blank = PercentileSummary {
+            count: 100,
+            mean_ms: Some(40.0),
+            ..Default::default()
+        };
+        let merged = PercentileSummary::merge_all(&[&known, &blank]);
+        assert_eq!(merged.count, 200);
+        let p95 = merged.points.iter().find(|p| p.0 == 95.0).unwrap().1;
+        assert!((p95 - 19.5).abs() < 1e-6, "{p95}");
+        let mut pairwise = known.clone();
+        pairwise.merge(&blank);
+        assert_eq!(pairwise.points, merged.points);
     }
 }

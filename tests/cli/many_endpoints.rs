@@ -270,3 +270,34 @@ fn compare_meets_a_grouped_run_under_the_grouped_names() {
         report["notes"]
     );
 }
+
+#[test]
+fn one_request_urls_of_a_locust_summary_merge_to_the_percentiles_of_their_values() {
+    // 1,100 URLs of one request each, at 10..=109 ms (11 of each): every percentile of
+    // a URL is its one value, and the group's p95 is the values' own, about 105 ms.
+    let dir = TestDir::new();
+    let mut csv = String::from(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+         Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,\
+         50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n",
+    );
+    let mut values = Vec::new();
+    for i in 0..1100 {
+        let v = 10 + (i * 7) % 100;
+        values.push(v as f64);
+        let p = format!("{v},{v},{v},{v},{v},{v},{v},{v},{v},{v},{v}");
+        csv.push_str(&format!(
+            "GET,/items/{i},1,0,{v},{v}.0,{v},{v},100,0.01,0,{p}\n"
+        ));
+    }
+    csv.push_str(
+        ",Aggregated,1100,0,60,59.5,10,109,100,11,0,60,76,85,90,100,105,108,109,109,109,109\n",
+    );
+    dir.write("run/example_stats.csv", csv);
+    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    let eps = endpoints(&report);
+    let p95 = eps["GET /items/{id}"].2;
+    let exact = crate::common::nearest_rank(&values, 95.0);
+    assert!((p95 - exact).abs() <= 2.0, "p95 {p95}, values' own {exact}");
+}

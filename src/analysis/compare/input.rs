@@ -518,7 +518,7 @@ fn align_intervals(m: &mut EndpointInput, e: &EndpointInput) -> Option<usize> {
         m.start_s = e.start_s;
     }
     let w = m.width_s;
-    if !(w > 0.0) || (w - e.width_s).abs() > 1e-9 * w {
+    if w.is_nan() || w <= 0.0 || (w - e.width_s).abs() > 1e-9 * w {
         return None;
     }
     let offset = ((e.start_s - m.start_s) / w).round();
