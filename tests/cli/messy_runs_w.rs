@@ -101,3 +101,63 @@ fn a_five_minute_run_reads_its_timeline_in_seconds() {
     assert!(texts.iter().any(|t| t == "Time since the run started (s)"));
     assert!(texts.iter().any(|t| t == "300"), "{texts:?}");
 }
+
+/// hey's console summary of `n` requests over `total_s` seconds, all 200, 20–60 ms.
+fn hey_summary(total_s: f64, n: u64) -> String {
+    format!(
+        "\nSummary:\n  Total:\t{total_s:.4} secs\n  Slowest:\t0.0600 secs\n  Fastest:\t0.0200 secs\n  \
+         Average:\t0.0400 secs\n  Requests/sec:\t{:.4}\n  \n  Total data:\t{} bytes\n  \
+         Size/request:\t69 bytes\n\nResponse time histogram:\n  0.020 [1]\t|\n  0.040 [{}]\t|■■■■\n  \
+         0.060 [{}]\t|■■■■\n\n\nLatency distribution:\n  10% in 0.0250 secs\n  25% in 0.0300 secs\n  \
+         50% in 0.0400 secs\n  75% in 0.0500 secs\n  90% in 0.0550 secs\n  95% in 0.0580 secs\n  \
+         99% in 0.0600 secs\n\nDetails (average, fastest, slowest):\n  DNS+dialup:\t0.0000 secs, 0.0200 secs, 0.0600 secs\n  \
+         DNS-lookup:\t0.0000 secs, 0.0000 secs, 0.0000 secs\n  req write:\t0.0000 secs, 0.0000 secs, 0.0002 secs\n  \
+         resp wait:\t0.0400 secs, 0.0200 secs, 0.0600 secs\n  resp read:\t0.0000 secs, 0.0000 secs, 0.0012 secs\n\n\
+         Status code distribution:\n  [200]\t{n} responses\n\n\n",
+        n as f64 / total_s,
+        69 * n,
+        n / 2,
+        n - 1 - n / 2,
+    )
+}
+
+/// A peak stage run twice (`02_peak_30users.txt` and its re-run, hey saves no clock
+/// time) beside a notes file: the report lists the sources' notes (the two runs read
+/// one after another), then "Skipped files" as a list of its own. Before, no blank
+/// line ended the notes, so "**Skipped files:**" was read as the last note's
+/// continuation: in report.html it sat inside that note's bullet, and the skipped
+/// files joined the notes' list.
+#[test]
+fn skipped_files_are_a_list_of_their_own_after_the_sources_notes() {
+    let dir = TestDir::new();
+    dir.write("run/01_baseline_10users.txt", hey_summary(10.0458, 2429));
+    dir.write("run/02_peak_30users.txt", hey_summary(10.0895, 7303));
+    dir.write("run/02_peak_30users_rerun.txt", hey_summary(10.05, 7327));
+    dir.write(
+        "run/notes.txt",
+        "hey runs on the details endpoint\npeak re-run: the first had a GC pause\n",
+    );
+    let out = dir.path().join("out");
+    analyze(&dir.path().join("run"), &out, &["--charts", "none"]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    // The two peak runs are read one after another: a source note says so.
+    let note = md
+        .lines()
+        .position(|l| l.starts_with("- hey: ") && l.contains("one after another"))
+        .unwrap_or_else(|| panic!("no source note in:\n{md}"));
+    let lines: Vec<&str> = md.lines().collect();
+    let skipped = (lines.iter())
+        .position(|l| *l == "**Skipped files:**")
+        .unwrap_or_else(|| panic!("no Skipped files in:\n{md}"));
+    assert!(skipped > note, "{md}");
+    assert_eq!(lines[skipped - 1], "", "no blank line before it:\n{md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let at = html
+        .find("<strong>Skipped files:</strong>")
+        .unwrap_or_else(|| panic!("no Skipped files in report.html"));
+    assert!(
+        html[..at].ends_with("<p>"),
+        "Skipped files inside another block: {}",
+        &html[at.saturating_sub(200)..at + 40]
+    );
+}
