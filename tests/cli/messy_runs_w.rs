@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::common::{headroom, TestDir};
+use super::common::{analyze_json, check_rules, headroom, TestDir};
 
 /// Runs `analyze RUN --out OUT` with `extra` flags; returns stderr.
 fn analyze(run: &Path, out: &Path, extra: &[&str]) -> String {
@@ -159,5 +159,63 @@ fn skipped_files_are_a_list_of_their_own_after_the_sources_notes() {
         html[..at].ends_with("<p>"),
         "Skipped files inside another block: {}",
         &html[at.saturating_sub(200)..at + 40]
+    );
+}
+
+/// wrk's console of a `--latency` run at 48 connections with the lines wrk's own
+/// `scripts/report.lua` prints after it (`P%,N`, N in µs), followed by `done`.
+fn wrk_with_report_lua(done: &str) -> String {
+    format!(
+        "Running 10s test @ http://127.0.0.1:8000/api/v1/agents\n\
+         \x20 2 threads and 48 connections\n\
+         \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+         \x20   Latency    31.94ms   10.98ms 143.02ms   75.08%\n\
+         \x20   Req/Sec   757.62     39.38     0.86k    68.00%\n\
+         \x20 Latency Distribution\n\
+         \x20    50%   29.73ms\n\
+         \x20    75%   36.95ms\n\
+         \x20    90%   45.86ms\n\
+         \x20    99%   69.10ms\n\
+         \x20 15098 requests in 10.01s, 2.87MB read\n\
+         Requests/sec:   1507.56\n\
+         Transfer/sec:    292.97KB\n\
+         {done}"
+    )
+}
+
+/// `wrk -s scripts/report.lua --latency`: wrk's Latency Distribution has no p95, the
+/// script's `done()` prints it (`95%,52864`, µs). The p95 is read from there, so an SLA
+/// on p95 is judged (52.864 ms < 60 ms: GO). Before, the lines were ignored, p95 was
+/// "insufficient data" and the verdict CONDITIONAL on a run that measured it.
+#[test]
+fn the_p95_wrks_report_lua_printed_is_read_and_judged() {
+    let dir = TestDir::new();
+    let done = "------------------------------\n50%,29729\n90%,45863\n95%,52864\n99%,69099\n\
+                99.9%,92397\nrequests,15098\nerrors,0\n";
+    let run = dir.path().join("run");
+    dir.write("run/wrk.txt", wrk_with_report_lua(done));
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let latency = &report["stages"][0]["latency_ms"];
+    assert_eq!(latency["p95"].as_f64(), Some(52.864), "{latency}");
+    assert_eq!(latency["p999"].as_f64(), Some(92.397), "{latency}");
+    // wrk's own lines stay: p50 29.73 ms (the script's 29.729 agrees with it).
+    assert_eq!(latency["p50"].as_f64(), Some(29.73), "{latency}");
+    let (code, stdout, stderr) = check_rules(&dir, &run, "\"p(95) < 60ms\"");
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("verdict: GO"), "{stdout}{stderr}");
+
+    // A script that printed ms (`95%,52.86`) disagrees with wrk's lines: not read.
+    let other = TestDir::new();
+    let run = other.path().join("run");
+    other.write(
+        "run/wrk.txt",
+        wrk_with_report_lua("50%,29.73\n95%,52.86\n99%,69.10\n"),
+    );
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        report["stages"][0]["latency_ms"]["p95"].is_null(),
+        "{report:#}"
     );
 }
