@@ -219,3 +219,81 @@ fn the_p95_wrks_report_lua_printed_is_read_and_judged() {
         "{report:#}"
     );
 }
+
+/// An Artillery v2 `--output` report: phases `warm` (30 s at 10 arrivals/s) and `peak`
+/// (30 s at 50/s), each virtual user running a flow of 3 requests (GET, POST, GET), all
+/// answered 200 in 20–90 ms; six 10 s periods from t0 (a slot's start).
+fn artillery_three_request_flow(t0: i64) -> String {
+    let mut periods = Vec::new();
+    let (mut requests, mut created) = (0, 0);
+    for k in 0..6i64 {
+        let arrivals = if k < 3 { 10 * 10 } else { 50 * 10 };
+        let n = 3 * arrivals;
+        requests += n;
+        created += arrivals;
+        periods.push(format!(
+            "{{\"counters\":{{\"http.requests\":{n},\"http.codes.200\":{n},\"http.responses\":{n},\
+             \"vusers.created\":{arrivals},\"vusers.completed\":{arrivals}}},\
+             \"summaries\":{{\"http.response_time\":{{\"min\":20,\"max\":90,\"count\":{n},\"mean\":40,\
+             \"p50\":37,\"median\":37,\"p95\":80,\"p99\":85}}}},\"period\":\"{}\",\
+             \"firstCounterAt\":{},\"lastCounterAt\":{}}}",
+            t0 + 10_000 * k,
+            t0 + 10_000 * k,
+            t0 + 10_000 * k + 9_999
+        ));
+    }
+    format!(
+        "{{\"aggregate\":{{\"counters\":{{\"http.requests\":{requests},\"http.codes.200\":{requests},\
+         \"http.responses\":{requests},\"vusers.created\":{created},\"vusers.completed\":{created}}},\
+         \"summaries\":{{\"http.response_time\":{{\"min\":20,\"max\":90,\"count\":{requests},\
+         \"mean\":40,\"p50\":37,\"median\":37,\"p95\":80,\"p99\":85}}}},\
+         \"firstCounterAt\":{t0},\"lastCounterAt\":{}}},\"intermediate\":[{}],\
+         \"phases\":[{{\"duration\":30,\"arrivalRate\":10,\"name\":\"warm\"}},\
+         {{\"duration\":30,\"arrivalRate\":50,\"name\":\"peak\"}}]}}",
+        t0 + 59_999,
+        periods.join(",")
+    )
+}
+
+/// Artillery's `arrivalRate` counts virtual users, each running the scenario's flow:
+/// 50 arrivals/s of a 3-request flow plan 150 req/s, and 150 req/s measured is as
+/// planned. Before, the plan was read as 50 req/s: the audit called the peak stage's
+/// 150 req/s "more than planned: retries counted as requests, or a misstated rate"
+/// (suspect data), and a run inside its SLA was CONDITIONAL, not GO.
+#[test]
+fn artillery_arrivals_of_a_flow_of_several_requests_plan_that_many_requests() {
+    let dir = TestDir::new();
+    let run = dir.path().join("run");
+    dir.write(
+        "run/report.json",
+        artillery_three_request_flow(1_796_398_720_000),
+    );
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = |name: &str| {
+        (report["stages"].as_array().unwrap().iter())
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("no stage {name}: {report:#}"))
+            .clone()
+    };
+    // 3 requests per arrival: 10/s → 30 req/s, 50/s → 150 req/s.
+    assert_eq!(stage("warm")["arrival_rate_rps"].as_f64(), Some(30.0));
+    assert_eq!(stage("peak")["arrival_rate_rps"].as_f64(), Some(150.0));
+    let peak_rps = stage("peak")["throughput_rps"].as_f64().unwrap();
+    assert!((peak_rps - 150.0).abs() < 1.0, "{peak_rps}");
+    let audit = report["audit"].to_string();
+    assert!(!audit.contains("more than planned"), "{audit}");
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"error_rate < 1%\", \"p(95) < 200ms\"]\n",
+    );
+    let o = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("verdict: GO"), "{stdout}");
+}
