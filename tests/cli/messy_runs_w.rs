@@ -297,3 +297,61 @@ fn artillery_arrivals_of_a_flow_of_several_requests_plan_that_many_requests() {
     assert_eq!(o.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("verdict: GO"), "{stdout}");
 }
+
+/// httperf's console of a run at `--rate rate` for 8 s (one call per connection):
+/// `n` replies, `fail` of them 5xx, connection times around `ms`.
+fn httperf_console(rate: u32, n: u64, fail: u64, ms: f64) -> String {
+    format!(
+        "httperf: warning: open file limit > FD_SETSIZE; limiting max. # of open files to FD_SETSIZE\n\
+         httperf --timeout=2 --client=0/1 --server=127.0.0.1 --port=8000 --uri=/api/v1/agents/7 \
+         --rate={rate} --send-buffer=4096 --recv-buffer=16384 --num-conns={n} --num-calls=1\n\
+         Maximum connect burst length: 7\n\n\
+         Total: connections {n} requests {n} replies {n} test-duration 8.000 s\n\n\
+         Connection rate: {rate}.0 conn/s (2.5 ms/conn, <=26 concurrent connections)\n\
+         Connection time [ms]: min 7.4 avg {ms:.1} max 204.1 median {ms:.1} stddev 21.9\n\
+         Connection time [ms]: connect 0.3\n\
+         Connection length [replies/conn]: 1.000\n\n\
+         Request rate: {rate}.0 req/s (2.5 ms/req)\n\
+         Request size [B]: 77.0\n\n\
+         Reply rate [replies/s]: min {rate}.0 avg {rate}.0 max {rate}.0 stddev 0.0 (1 samples)\n\
+         Reply time [ms]: response {ms:.1} transfer 0.0\n\
+         Reply size [B]: header 108.0 content 69.0 footer 0.0 (total 177.0)\n\
+         Reply status: 1xx=0 2xx={} 3xx=0 4xx=0 5xx={fail}\n\n\
+         CPU time [s]: user 0.27 system 4.86 (user 3.3% system 60.2% total 63.5%)\n\
+         Net I/O: 98.4 KB/s (0.8*10^6 bps)\n\n\
+         Errors: total 0 client-timo 0 socket-timo 0 connrefused 0 connreset 0\n\
+         Errors: fd-unavail 0 addrunavail 0 ftab-full 0 other 0\n",
+        n - fail
+    )
+}
+
+/// httperf runs at `--rate` 100, 400 and 1,200 saved side by side in one dir
+/// (`httperf_rate100.txt` …): three open-model stages at those rates, the last one's
+/// 5xx its own. Before, the three had the same (no) users, so they were pooled as
+/// repeats of one stage `httperf` at a time-weighted 567 req/s, with 25 % errors that
+/// no run measured, and two "another run at the same load" problems (exit 2).
+#[test]
+fn httperf_runs_at_other_rates_in_one_dir_are_stages_not_repeats() {
+    let dir = TestDir::new();
+    let runs = [
+        (100u32, 800u64, 0u64, 42.0),
+        (400, 3200, 0, 42.7),
+        (1200, 9600, 3398, 53.8),
+    ];
+    for (rate, n, fail, ms) in runs {
+        dir.write(
+            &format!("run/httperf_rate{rate}.txt"),
+            httperf_console(rate, n, fail, ms),
+        );
+    }
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 3, "{stages:#?}");
+    for (stage, (rate, n, fail, _)) in stages.iter().zip(runs) {
+        assert_eq!(stage["arrival_rate_rps"].as_f64(), Some(f64::from(rate)));
+        assert_eq!(stage["requests"].as_u64(), Some(n), "{stage:#}");
+        assert_eq!(stage["failures"].as_u64(), Some(fail), "{stage:#}");
+        assert_eq!(stage["name"], format!("{rate}_rps"));
+    }
+}
