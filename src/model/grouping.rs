@@ -23,7 +23,7 @@
 //! latency stays in the figures; only the names are coarser, and a note says so.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::route::normalize_label;
 use super::{EndpointKey, EndpointStats, LatencyDistribution, Source, Stage};
@@ -281,8 +281,7 @@ impl Source {
             stage.regroup(from, to);
         }
         for part in &mut self.parts {
-            let mut merged: std::collections::BTreeMap<EndpointKey, (u64, u64)> =
-                Default::default();
+            let mut merged: BTreeMap<EndpointKey, (u64, u64)> = BTreeMap::new();
             for (key, n, f) in part.endpoints.drain(..) {
                 let e = merged.entry(regrouped(&key, from, to)).or_default();
                 e.0 += n;
@@ -298,7 +297,7 @@ impl Source {
     /// grouping it started at (`--normalize-labels`: routes) is the user's, unremarked.
     pub fn group_endpoints(&mut self, asked: Grouping) {
         let distinct = |s: &Source| {
-            let mut keys: std::collections::BTreeSet<&EndpointKey> = Default::default();
+            let mut keys: BTreeSet<&EndpointKey> = BTreeSet::new();
             for stage in std::iter::once(&s.overall).chain(&s.stages) {
                 keys.extend(stage.endpoints.keys());
             }
@@ -351,7 +350,7 @@ impl Source {
         // Most requests first; ties in key order, so the choice does not depend on
         // the order the data was read in.
         totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let kept: std::collections::BTreeSet<EndpointKey> = totals
+        let kept: BTreeSet<EndpointKey> = totals
             .into_iter()
             .take(MAX_ENDPOINTS - 1)
             .map(|(k, _)| k)

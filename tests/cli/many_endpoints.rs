@@ -301,3 +301,41 @@ fn one_request_urls_of_a_locust_summary_merge_to_the_percentiles_of_their_values
     let exact = crate::common::nearest_rank(&values, 95.0);
     assert!((p95 - exact).abs() <= 2.0, "p95 {p95}, values' own {exact}");
 }
+
+/// `n` in letters only (`a`, `b`, … `ba`): a name no grouping step changes.
+fn letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'a' + (n % 26) as u8);
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn names_no_step_groups_keep_the_busiest_and_pool_the_rest() {
+    // 1,100 plain labels without digits: 100 of 5 requests, 1,000 of one. 999 keep
+    // their names (the 100 busy ones first); the other 101 one-request labels are one.
+    let dir = TestDir::new();
+    let run = dir.path().join("run");
+    let mut rows = Vec::new();
+    for i in 0..1100 {
+        let repeats = if i < 100 { 5 } else { 1 };
+        for _ in 0..repeats {
+            rows.push((format!("Step {}", letters(i)), 30, true));
+        }
+    }
+    dir.write("run/results.jtl", jtl(rows));
+    let (code, report, err) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{err}");
+    let eps = endpoints(&report);
+    assert_eq!(eps.len(), 1000);
+    assert_eq!(eps["(other endpoints)"].0, 101);
+    assert!((0..100).all(|i| eps[&format!("Step {}", letters(i))].0 == 5));
+    assert_eq!(eps.values().map(|e| e.0).sum::<u64>(), 1500);
+    assert!(notes(&report).contains("least-requested endpoints pooled"));
+}
