@@ -228,6 +228,10 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
         warnings.push(Caveat::SeveralSources {
             count: run.sources.len(),
             shown: primary.map_or("?", |s| s.tool.as_str()).to_string(),
+            // Chosen for no reason of its own (see `ingest::arbitrate`): by its count.
+            most_requests: primary
+                .filter(|_| run.arbitration.is_empty())
+                .map(|s| s.overall.requests()),
         });
     }
     let from_summaries = |s: &StageReport| {

@@ -96,6 +96,8 @@ pub enum Caveat {
         count: usize,
         /// The tool the report shows.
         shown: String,
+        /// Its requests, when it was chosen for having the most (no other reason).
+        most_requests: Option<u64>,
     },
     /// The stages come from different tools, one per stage dir: which stages each
     /// measured (`baseline, stress from ab`).
@@ -236,11 +238,24 @@ impl fmt::Display for Caveat {
                  or more, and latency rules cannot decide the verdict"
             ),
             Caveat::SkippedResult { path, reason } => write!(f, "skipped {path}: {reason}"),
-            Caveat::SeveralSources { count, shown } => write!(
-                f,
-                "{count} sources (load tools) found: the report shows \"{shown}\"; the others \
-                 are listed under Sources and never summed with it"
-            ),
+            Caveat::SeveralSources {
+                count,
+                shown,
+                most_requests,
+            } => {
+                write!(
+                    f,
+                    "{count} sources (load tools) found: the report shows \"{shown}\""
+                )?;
+                if let Some(n) = most_requests {
+                    let n = super::quantity::format_count(*n as f64);
+                    write!(f, ", the one with the most requests ({n})")?;
+                }
+                write!(
+                    f,
+                    "; the others are listed under Sources and never summed with it"
+                )
+            }
             Caveat::StagesFromTools(tools) => write!(
                 f,
                 "the stages were measured by different load tools, one per stage dir: {}; \

@@ -506,3 +506,26 @@ fn a_result_set_read_twice_is_a_double_count_not_ok() {
     assert_eq!(found[0]["verdict"], "suspect");
     assert_ne!(report["verdict"], "GO");
 }
+
+#[test]
+fn the_shown_source_chosen_by_its_count_says_so() {
+    // Two tools' runs in one dir: a JTL of 300 requests and a generic CSV of 100.
+    let dir = TestDir::new();
+    let mut jtl = String::from("timeStamp,elapsed,label,responseCode,success,allThreads\n");
+    for i in 0..300u64 {
+        jtl.push_str(&format!("{},20,/a,200,true,5\n", T0 * 1000 + i * 100));
+    }
+    dir.write("run/results.jtl", jtl);
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,success\n");
+    for i in 0..100u64 {
+        csv.push_str(&format!("{},/a,GET,30,200,true\n", T0 * 1000 + i * 300));
+    }
+    dir.write("run/requests.csv", csv);
+    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("the report shows \\\"jmeter\\\", the one with the most requests (300)"),
+        "{warnings}"
+    );
+}
