@@ -627,7 +627,10 @@ fn manifest_stage_of(
 /// The name an endpoint gets when the file does not name what was tested (oha JSON,
 /// hey CSV, `.hgrm`): the file's stem.
 pub fn file_stem(path: &Path) -> String {
-    path.file_stem()
+    // A packed file (`hey.txt.gz`) names the endpoint as unpacked would.
+    let name = path.file_name().and_then(|s| s.to_str());
+    let unpacked = name.and_then(|n| n.strip_suffix(".gz")).map(Path::new);
+    (unpacked.unwrap_or(path).file_stem())
         .and_then(|s| s.to_str())
         .unwrap_or("requests")
         .to_string()

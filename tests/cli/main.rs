@@ -58,6 +58,7 @@ mod messy_runs_r;
 mod messy_runs_s;
 mod messy_runs_t;
 mod messy_runs_u;
+mod messy_runs_v;
 mod narrative;
 mod output_safety;
 mod parallel;

@@ -342,7 +342,19 @@ fn load_locust_set(
     set.failures = take(Format::LocustFailures);
     set.exceptions = take(Format::LocustExceptions);
     if set.stats.is_some() || set.history.is_some() {
-        let src = locust::build_source(&set, plan, opts, &mut run.problems)?;
+        let mut src = locust::build_source(&set, plan, opts, &mut run.problems)?;
+        let files = [
+            &set.stats,
+            &set.distribution,
+            &set.history,
+            &set.failures,
+            &set.exceptions,
+        ];
+        if let Some(why) =
+            (files.iter().filter_map(|f| f.as_deref())).find_map(super::adapters::gzip_cut_note)
+        {
+            src.stopped_early.get_or_insert(why);
+        }
         let csvs = locust_checks::LocustCsvs::of(&src.overall);
         // Time flags its whole-run stage cannot honour are said where the verdict is.
         let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.clone());
@@ -416,6 +428,13 @@ fn load_by_adapter(
                 let first = files.first().cloned();
                 for file in files {
                     for built in spec.reader.summary_sources(&file, plan, opts) {
+                        let built = built.map(|mut src| {
+                            // A packed summary cut short: its text may end where it should.
+                            if let Some(why) = super::adapters::gzip_cut_note(&file) {
+                                src.stopped_early.get_or_insert(why);
+                            }
+                            src
+                        });
                         if let Err(p) = built.and_then(|src| summaries.add(&file, src)) {
                             run.problems.push(p);
                         }
@@ -507,12 +526,8 @@ fn load_observations(
         src.stopped_early.get_or_insert(why);
     }
     // A gzip file cut at a row's end: no row is cut, but the stream is.
-    if let Some((path, _)) = (replays.iter()).find(|(p, _)| super::adapters::gzip_cut_short(p)) {
-        src.stopped_early.get_or_insert(format!(
-            "{}: the gzip stream ends before its end mark (the file was copied while the \
-             tool wrote it, or cut): the rows before the cut are read, the run's end is missing",
-            path.display()
-        ));
+    if let Some(why) = (replays.iter()).find_map(|(p, _)| super::adapters::gzip_cut_note(p)) {
+        src.stopped_early.get_or_insert(why);
     }
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
