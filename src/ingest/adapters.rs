@@ -80,6 +80,17 @@ pub fn gzip_cut_note(path: &Path) -> Option<String> {
     })
 }
 
+/// Marks `src` stopped early when one of `files` it was read from is a gzip stream
+/// found cut short ([`gzip_cut_note`]).
+pub fn mark_gzip_cut<'p>(
+    src: &mut crate::model::Source,
+    files: impl IntoIterator<Item = &'p Path>,
+) {
+    if let Some(why) = files.into_iter().find_map(gzip_cut_note) {
+        src.stopped_early.get_or_insert(why);
+    }
+}
+
 /// A gzip stream that ends before its end mark reads as a file that ends there, as a
 /// plain file does when the tool writing it is killed: the adapter sees the last line
 /// cut mid-write, and [`gzip_cut_short`] says the stream was cut. A stream corrupt

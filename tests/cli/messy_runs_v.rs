@@ -293,3 +293,167 @@ fn a_packed_summary_whose_stream_was_cut_is_a_run_that_did_not_end() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["run"]["complete"], false, "{report}");
 }
+
+/// JMeter 5's default CSV JTL header, with `Hostname` (`saveservice.hostname=true`).
+const JTL_HEADER: &str = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,\
+dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,Hostname,\
+IdleTime,Connect\n";
+
+/// One JTL row: thread `thread` of `group`, `threads` in its group and `all` in its
+/// engine on `host`; a 503 when `failed`.
+struct Sample<'a> {
+    start_ms: u64,
+    elapsed_ms: u64,
+    thread: String,
+    threads: u32,
+    all: u32,
+    host: &'a str,
+    failed: bool,
+}
+
+impl Sample<'_> {
+    fn row(&self) -> String {
+        let (code, msg, ok) = match self.failed {
+            true => ("503", "Service Unavailable", "false"),
+            false => ("200", "OK", "true"),
+        };
+        format!(
+            "{},{},GET agents,{code},{msg},{},text,{ok},,291,120,{},{},\
+             http://127.0.0.1/api/v1/agents,{},{},0,0\n",
+            self.start_ms,
+            self.elapsed_ms,
+            self.thread,
+            self.threads,
+            self.all,
+            self.elapsed_ms.saturating_sub(1),
+            self.host
+        )
+    }
+}
+
+/// An engine's samples: `users` threads of `group` (named as JMeter names them,
+/// `prefix` before a distributed engine's), each looping a `10 + (i·7 + u·3) % 30` ms
+/// sample and 100 ms think for 10 s from `offset_ms`, every `fail_every`-th sample a
+/// 503; sorted by start.
+fn engine<'h>(group: &str, users: u32, all: u32, offset_ms: u64, host: &'h str) -> Vec<Sample<'h>> {
+    let t0 = 1_796_464_800_000 + offset_ms;
+    let mut rows = Vec::new();
+    for u in 1..=users {
+        let mut t = t0 + u as u64 * 3;
+        let mut i = 0u64;
+        while t < t0 + 10_000 {
+            let elapsed = 10 + (i * 7 + u as u64 * 3) % 30;
+            rows.push(Sample {
+                start_ms: t,
+                elapsed_ms: elapsed,
+                thread: format!("{group} 1-{u}"),
+                threads: users,
+                all,
+                host,
+                failed: false,
+            });
+            t += elapsed + 100;
+            i += 1;
+        }
+    }
+    rows.sort_by_key(|s| s.start_ms);
+    rows
+}
+
+fn jtl(rows: &[Sample<'_>]) -> String {
+    let mut out = String::from(JTL_HEADER);
+    rows.iter().for_each(|s| out.push_str(&s.row()));
+    out
+}
+
+/// The first stage of a report: its users and requests, and its error rate.
+fn stage_figures(report: &Value) -> (Option<u64>, u64, f64) {
+    let s = &report["stages"][0];
+    let users = s["users"].as_f64().map(|u| u as u64);
+    let requests = s["requests"].as_u64().unwrap();
+    (
+        users,
+        requests,
+        s["error_rate"].as_f64().unwrap_or(f64::NAN),
+    )
+}
+
+#[test]
+fn two_jmeter_engines_jtls_in_one_dir_add_their_users() {
+    let dir = TestDir::new();
+    // Two JMeter instances on one machine run the same plan at once, 5 threads each:
+    // the same thread names run samples at overlapping times (13 ms apart).
+    let a = engine("Thread Group", 5, 5, 0, "lg1");
+    let b = engine("Thread Group", 5, 5, 13, "lg1");
+    dir.write("same-host/engine1.jtl", jtl(&a));
+    dir.write("same-host/engine2.jtl", jtl(&b));
+    // On two machines, and other thread names: the hosts tell them apart.
+    let c = engine("Browse", 4, 4, 0, "lg-a");
+    let d = engine("Checkout", 6, 6, 500, "lg-b");
+    dir.write("two-hosts/lg-a.jtl", jtl(&c));
+    dir.write("two-hosts/lg-b.jtl", jtl(&d));
+    for (run, users, requests) in [
+        ("same-host", 10, a.len() + b.len()),
+        ("two-hosts", 10, c.len() + d.len()),
+    ] {
+        let (code, report, stderr) = analyze_json(&[&dir.path().join(run)], &[]);
+        assert_eq!(code, 0, "{run}: {stderr}");
+        assert_eq!(report["skipped"], serde_json::json!([]), "{run}");
+        let (u, n, _) = stage_figures(&report);
+        assert_eq!((u, n), (Some(users), requests as u64), "{run}");
+        let notes = report["sources"][0]["notes"].to_string();
+        assert!(notes.contains("2 JMeter engines"), "{run}: {notes}");
+    }
+}
+
+#[test]
+fn one_jmeter_engines_listeners_in_one_dir_do_not_add() {
+    let dir = TestDir::new();
+    // One engine, 10 threads; every 50th sample a 503 (2 %); a second listener saves
+    // only the errors: `errors.jtl` repeats `all.jtl`'s failed samples.
+    let mut all = engine("Thread Group", 10, 10, 0, "lg1");
+    for (i, s) in all.iter_mut().enumerate() {
+        s.failed = i % 50 == 0;
+    }
+    let failed: Vec<Sample<'_>> = (all.iter().filter(|s| s.failed))
+        .map(|s| Sample {
+            thread: s.thread.clone(),
+            ..*s
+        })
+        .collect();
+    let failures = failed.len();
+    dir.write("errors/all.jtl", jtl(&all));
+    dir.write("errors/errors.jtl", jtl(&failed));
+    let run = dir.path().join("errors");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let (users, requests, rate) = stage_figures(&report);
+    assert_eq!((users, requests), (Some(10), all.len() as u64));
+    assert!(
+        (rate - failures as f64 / all.len() as f64).abs() < 1e-9,
+        "{rate}"
+    );
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("errors.jtl") && skipped.contains("two listeners"),
+        "{skipped}"
+    );
+    // Under a 4 % error limit the run passes; counted twice its errors were over 4 %.
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 4%\"]\n");
+    let (code, out, stderr) = check_json(&run, &sla);
+    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
+    // One engine's listener per thread group: other thread names, each sample's
+    // `allThreads` the engine's 8; read together, at 8 users.
+    let browse = engine("Browse", 5, 8, 0, "lg1");
+    let checkout = engine("Checkout", 3, 8, 7, "lg1");
+    dir.write("groups/browse.jtl", jtl(&browse));
+    dir.write("groups/checkout.jtl", jtl(&checkout));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("groups")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["skipped"], serde_json::json!([]));
+    let (users, requests, _) = stage_figures(&report);
+    assert_eq!(
+        (users, requests),
+        (Some(8), (browse.len() + checkout.len()) as u64)
+    );
+}

@@ -12,13 +12,16 @@
 //!   console with no end line (`Tidying up …`, `... end of run`) is of a run that was
 //!   interrupted or is still running, which makes the run incomplete whatever the
 //!   counts.
+//! * Several CSV JTLs are one engine's listeners or several engines
+//!   (`jmeter::listeners`): a listener's copy is skipped, each engine read as a source
+//!   of its own so that the engines' users add when the sources merge.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::{Format, IngestOptions};
 use crate::ingest::jmeter::csv::sub_result_label;
-use crate::ingest::jmeter::{dashboard, summariser};
+use crate::ingest::jmeter::{dashboard, listeners, summariser};
 use crate::model::{Run, SkipKind, Skipped};
 
 /// The dir's JMeter dashboards and consoles set aside, and how many parts the JMeter
@@ -39,6 +42,80 @@ struct Measured {
     transactions: std::collections::BTreeSet<String>,
     samples: u64,
     errors: u64,
+}
+
+/// A dir's CSV JTLs as engines to read one by one, and what the JMeter source held
+/// before them ([`engines`], [`engines_read`]).
+pub(super) struct Engines {
+    pub(super) groups: Vec<Vec<PathBuf>>,
+    note: Option<String>,
+    stages_before: usize,
+}
+
+/// The dir's per-request `files` of `format` as the sources to read: one, unless they
+/// are CSV JTLs of several engines (one each); listeners' copies skipped.
+pub(super) fn engines(format: Format, files: Vec<PathBuf>, run: &mut Run) -> Engines {
+    let jmeter = run.sources.iter().find(|s| s.tool == "jmeter");
+    let stages_before = jmeter.map_or(0, |s| s.stages.len());
+    if format != Format::JmeterCsv || files.len() < 2 {
+        return Engines {
+            groups: vec![files],
+            note: None,
+            stages_before,
+        };
+    }
+    let grouping = listeners::group(&files);
+    for (copy, of) in &grouping.copies {
+        let why = listeners::copy_reason(of);
+        run.skipped
+            .push(Skipped::new(copy.clone(), why, SkipKind::SameData));
+    }
+    Engines {
+        note: grouping.note(),
+        groups: grouping.engines,
+        stages_before,
+    }
+}
+
+/// After the engines of [`engines`] are read: their stages at the same time are one
+/// stage at their users added (engines at other thread counts make stages named after
+/// each one's users, which merging sources by name leaves apart), and the note says
+/// how the files were taken.
+pub(super) fn engines_read(e: Engines, run: &mut Run) {
+    let Some(source) = run.sources.iter_mut().find(|s| s.tool == "jmeter") else {
+        return;
+    };
+    if e.groups.len() < 2 {
+        return;
+    }
+    source.notes.extend(e.note);
+    let stages = &mut source.stages;
+    let mut i = e.stages_before;
+    while i < stages.len() {
+        let mut j = i + 1;
+        while j < stages.len() {
+            if alongside(&stages[i], &stages[j]) {
+                let other = stages.remove(j);
+                super::stage_dirs::add_generators_users(&mut stages[i], other.users);
+                stages[i].merge_from(other);
+            } else {
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// True when two engines' stages of measured users ran at the same time (they overlap
+/// for more than half of the shorter one).
+fn alongside(a: &crate::model::Stage, b: &crate::model::Stage) -> bool {
+    let own = super::stage_dirs::generators_own_users;
+    let (Some(x), Some(y)) = (a.window_ms, b.window_ms) else {
+        return false;
+    };
+    let overlap = x.1.min(y.1) - x.0.max(y.0);
+    let shorter = (x.1 - x.0).min(y.1 - y.0);
+    own(a) && own(b) && overlap > 0 && 2 * overlap > shorter
 }
 
 /// Takes the dashboards and consoles out of `by_format` when something else of the

@@ -343,18 +343,8 @@ fn load_locust_set(
     set.exceptions = take(Format::LocustExceptions);
     if set.stats.is_some() || set.history.is_some() {
         let mut src = locust::build_source(&set, plan, opts, &mut run.problems)?;
-        let files = [
-            &set.stats,
-            &set.distribution,
-            &set.history,
-            &set.failures,
-            &set.exceptions,
-        ];
-        if let Some(why) =
-            (files.iter().filter_map(|f| f.as_deref())).find_map(super::adapters::gzip_cut_note)
-        {
-            src.stopped_early.get_or_insert(why);
-        }
+        let files = [&set.stats, &set.distribution, &set.history, &set.failures];
+        super::adapters::mark_gzip_cut(&mut src, files.into_iter().flatten().map(|f| f.as_path()));
         let csvs = locust_checks::LocustCsvs::of(&src.overall);
         // Time flags its whole-run stage cannot honour are said where the verdict is.
         let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.clone());
@@ -428,11 +418,9 @@ fn load_by_adapter(
                 let first = files.first().cloned();
                 for file in files {
                     for built in spec.reader.summary_sources(&file, plan, opts) {
+                        // A packed summary cut short: its text may end where it should.
                         let built = built.map(|mut src| {
-                            // A packed summary cut short: its text may end where it should.
-                            if let Some(why) = super::adapters::gzip_cut_note(&file) {
-                                src.stopped_early.get_or_insert(why);
-                            }
+                            super::adapters::mark_gzip_cut(&mut src, [file.as_path()]);
                             src
                         });
                         if let Err(p) = built.and_then(|src| summaries.add(&file, src)) {
@@ -456,8 +444,12 @@ fn load_by_adapter(
                 } else {
                     spec.tool
                 };
-                let read = ReadHere(&mut read_here);
-                load_observations(*open, (tool, spec), files, plan, opts, run, read);
+                let engines = jmeter_outputs::engines(format, files, run);
+                for files in engines.groups.clone() {
+                    let read = ReadHere(&mut read_here);
+                    load_observations(*open, (tool, spec), files, plan, opts, run, read);
+                }
+                jmeter_outputs::engines_read(engines, run);
             }
         }
     }
@@ -526,9 +518,7 @@ fn load_observations(
         src.stopped_early.get_or_insert(why);
     }
     // A gzip file cut at a row's end: no row is cut, but the stream is.
-    if let Some(why) = (replays.iter()).find_map(|(p, _)| super::adapters::gzip_cut_note(p)) {
-        src.stopped_early.get_or_insert(why);
-    }
+    super::adapters::mark_gzip_cut(&mut src, replays.iter().map(|(p, _)| p.as_path()));
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))
