@@ -414,6 +414,15 @@ mod tests {
         gz.write_all(b"Type,Name,Request Count,Failure Count\n")
             .unwrap();
         let bytes = gz.finish().unwrap();
+        assert_eq!(
+            detect_format(Path::new("x_stats.csv.gz"), &bytes),
+            Detection::Supported(Format::LocustStats)
+        );
+        // A format read only plain (hey's CSV) says to unpack it.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"response-time,DNS+dialup,DNS,Request-write,Response-delay\n")
+            .unwrap();
+        let bytes = gz.finish().unwrap();
         assert!(matches!(
             detect_format(Path::new("x.csv.gz"), &bytes),
             Detection::Unsupported(_)

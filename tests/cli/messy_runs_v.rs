@@ -457,3 +457,61 @@ fn one_jmeter_engines_listeners_in_one_dir_do_not_add() {
         (Some(8), (browse.len() + checkout.len()) as u64)
     );
 }
+
+/// `rows` with `timeStamp` written as `jmeter.save.saveservice.timestamp_format=
+/// yyyy/MM/dd HH:mm:ss.SSS` on an engine `zone_h` hours east of UTC.
+fn dated_jtl(rows: &[Sample<'_>], zone_h: i64) -> String {
+    let epoch = jtl(rows);
+    let mut out = String::new();
+    for (i, line) in epoch.lines().enumerate() {
+        let Some((ts, rest)) = line.split_once(',').filter(|_| i > 0) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let local = ts.parse::<i64>().unwrap() + zone_h * 3_600_000;
+        let (days, ms) = (local.div_euclid(86_400_000), local.rem_euclid(86_400_000));
+        // 2026-12-05 is day 20_792 since 1970-01-01.
+        assert_eq!(days, 20_792, "the fixture stays within 2026-12-05");
+        let (h, m, s, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+        out.push_str(&format!(
+            "2026/12/05 {h:02}:{m:02}:{s:02}.{milli:03},{rest}\n"
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_jtl_dated_in_local_time_lines_up_with_an_epoch_one_by_its_console() {
+    let dir = TestDir::new();
+    // Two load generators of one stage, 5 threads each, at once: gen1's JMeter writes
+    // dates in its local time (UTC+1), gen2's epoch ms. gen1's console says when the
+    // test started, as local time and as epoch ms.
+    let a = engine("Thread Group", 5, 5, 0, "gen1");
+    let b = engine("Thread Group", 5, 5, 0, "gen2");
+    dir.write("run/gen1/results.jtl", dated_jtl(&a, 1));
+    dir.write(
+        "run/gen1/console.txt",
+        format!(
+            "Creating summariser <summary>\nCreated the tree successfully using plan.jmx\n\
+             Starting standalone test @ 2026 Dec 5 11:00:00 CET (1796464800000)\n\
+             Waiting for possible Shutdown/StopTestNow/HeapDump/ThreadDump message on port 4445\n\
+             summary = {:>6} in 00:00:10 =   40.0/s Avg:    25 Min:    10 Max:    39 Err:     0 \
+             (0.00%)\n\
+             Tidying up ...    @ 2026 Dec 5 11:00:10 CET (1796464810000)\n... end of run\n",
+            a.len()
+        ),
+    );
+    dir.write("run/gen2/results.jtl", jtl(&b));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // One stage, at both generators' users, from 2026-12-05T10:00:00Z.
+    let stages = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 1, "{:#}", report["stages"]);
+    let (users, requests, _) = stage_figures(&report);
+    assert_eq!((users, requests), (Some(10), (a.len() + b.len()) as u64));
+    let start = stages[0]["start"].as_str().unwrap_or("");
+    assert!(start.starts_with("2026-12-05T10:00:0"), "{start}");
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("UTC+01:00"), "{notes}");
+}

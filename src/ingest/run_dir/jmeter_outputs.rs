@@ -48,7 +48,7 @@ struct Measured {
 /// before them ([`engines`], [`engines_read`]).
 pub(super) struct Engines {
     pub(super) groups: Vec<Vec<PathBuf>>,
-    note: Option<String>,
+    notes: Vec<String>,
     stages_before: usize,
 }
 
@@ -57,21 +57,23 @@ pub(super) struct Engines {
 pub(super) fn engines(format: Format, files: Vec<PathBuf>, run: &mut Run) -> Engines {
     let jmeter = run.sources.iter().find(|s| s.tool == "jmeter");
     let stages_before = jmeter.map_or(0, |s| s.stages.len());
-    if format != Format::JmeterCsv || files.len() < 2 {
+    if format != Format::JmeterCsv {
         return Engines {
             groups: vec![files],
-            note: None,
+            notes: Vec::new(),
             stages_before,
         };
     }
+    let mut notes = super::jtl_zone::find(&files);
     let grouping = listeners::group(&files);
     for (copy, of) in &grouping.copies {
         let why = listeners::copy_reason(of);
         run.skipped
             .push(Skipped::new(copy.clone(), why, SkipKind::SameData));
     }
+    notes.extend(grouping.note());
     Engines {
-        note: grouping.note(),
+        notes,
         groups: grouping.engines,
         stages_before,
     }
@@ -85,10 +87,10 @@ pub(super) fn engines_read(e: Engines, run: &mut Run) {
     let Some(source) = run.sources.iter_mut().find(|s| s.tool == "jmeter") else {
         return;
     };
+    source.notes.extend(e.notes);
     if e.groups.len() < 2 {
         return;
     }
-    source.notes.extend(e.note);
     let stages = &mut source.stages;
     let mut i = e.stages_before;
     while i < stages.len() {

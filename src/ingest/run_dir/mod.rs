@@ -26,6 +26,7 @@ mod discover;
 mod gatling_runs;
 mod hashes;
 mod jmeter_outputs;
+mod jtl_zone;
 mod k6_outputs;
 mod locust_checks;
 
@@ -495,7 +496,7 @@ fn load_observations(
     let mut replays: Vec<(PathBuf, Box<dyn Replay>)> = Vec::new();
     for file in files {
         match open(&file, opts, &mut run.problems) {
-            Ok(r) => replays.push((file, r)),
+            Ok(r) => replays.push((file.clone(), jtl_zone::shifted(&file, r))),
             Err(p) => run.problems.push(p),
         }
     }
