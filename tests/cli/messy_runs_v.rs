@@ -515,3 +515,57 @@ fn a_jtl_dated_in_local_time_lines_up_with_an_epoch_one_by_its_console() {
     let notes = report["sources"][0]["notes"].to_string();
     assert!(notes.contains("UTC+01:00"), "{notes}");
 }
+
+/// siege 4.0.7's JSON console of a `-b` run at `c` users against `headroom target`
+/// (`transactions` answers in `elapsed` s, `concurrency` the mean in flight).
+fn siege_json(transactions: u64, elapsed: f64, concurrency: f64) -> String {
+    format!(
+        "{{\t\"transactions\":\t\t\t{transactions:>12},\n\
+         \t\"availability\":\t\t\t      100.00,\n\
+         \t\"elapsed_time\":\t\t\t{elapsed:>12.2},\n\
+         \t\"data_transferred\":\t\t        0.23,\n\
+         \t\"response_time\":\t\t        0.02,\n\
+         \t\"transaction_rate\":\t\t{:>12.2},\n\
+         \t\"throughput\":\t\t\t        0.06,\n\
+         \t\"concurrency\":\t\t\t{concurrency:>12.2},\n\
+         \t\"successful_transactions\":\t{transactions:>12},\n\
+         \t\"failed_transactions\":\t\t           0,\n\
+         \t\"longest_transaction\":\t\t        0.10,\n\
+         \t\"shortest_transaction\":\t\t        0.00\n}}\n",
+        transactions as f64 / elapsed
+    )
+}
+
+#[test]
+fn siege_json_runs_take_their_users_from_the_command_kept_beside_them() {
+    let dir = TestDir::new();
+    // Two steps of a siege loop, each dir with its capture and the command that wrote
+    // it; siege's JSON says `concurrency` (the mean in flight, 3.99 and 15.93), never -c.
+    let url = "http://127.0.0.1:18928/api/v1/agents";
+    for (c, n, s, conc) in [(4u32, 653u64, 3.67, 3.99), (16, 2665, 3.93, 15.93)] {
+        dir.write(
+            &format!("run/c{c}/cmd.txt"),
+            format!("siege -c {c} -t 4S -b {url} > siege.txt\n"),
+        );
+        dir.write(&format!("run/c{c}/siege.txt"), siege_json(n, s, conc));
+    }
+    // A capture with the command echoed above it, `--concurrent=` spelled out.
+    dir.write(
+        "echoed/siege.txt",
+        format!(
+            "$ siege --concurrent=8 --time=4S -b {url}\n{}",
+            siege_json(1300, 3.9, 7.96)
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let users: Vec<Option<u64>> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| s["users"].as_u64())
+        .collect();
+    assert_eq!(users, vec![Some(4), Some(16)], "{:#}", report["stages"]);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("echoed")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_figures(&report).0, Some(8));
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("8 users are read from"), "{notes}");
+}
