@@ -514,6 +514,17 @@ fn a_jtl_dated_in_local_time_lines_up_with_an_epoch_one_by_its_console() {
     assert!(start.starts_with("2026-12-05T10:00:0"), "{start}");
     let notes = report["sources"][0]["notes"].to_string();
     assert!(notes.contains("UTC+01:00"), "{notes}");
+    // Without the console the zone is unknown: the dates are read as UTC, and the
+    // warnings say that the two stages, as long and 60 min apart, may be one.
+    std::fs::remove_file(dir.path().join("run/gen1/console.txt")).unwrap();
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"].as_array().unwrap().len(), 2);
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("gen1/results.jtl") && warnings.contains("60 min apart"),
+        "{warnings}"
+    );
 }
 
 /// siege 4.0.7's JSON console of a `-b` run at `c` users against `headroom target`

@@ -88,11 +88,20 @@ pub(super) fn engines_read(e: Engines, run: &mut Run) {
         return;
     };
     source.notes.extend(e.notes);
-    if e.groups.len() < 2 {
-        return;
+    if e.groups.len() > 1 {
+        merge_alongside(&mut source.stages, e.stages_before);
     }
-    let stages = &mut source.stages;
-    let mut i = e.stages_before;
+    if let Some((jtl, why)) = super::jtl_zone::misaligned(&source.stages) {
+        let warning = crate::ingest::problem(&jtl, None, why);
+        if !run.warnings.contains(&warning) {
+            run.warnings.push(warning);
+        }
+    }
+}
+
+/// Merges the stages from `from` on that ran at the same time (see [`alongside`]).
+fn merge_alongside(stages: &mut Vec<crate::model::Stage>, from: usize) {
+    let mut i = from;
     while i < stages.len() {
         let mut j = i + 1;
         while j < stages.len() {

@@ -25,12 +25,20 @@ const MAX_OFFSET_MS: i64 = 14 * 3_600_000;
 /// The JTLs found in local time, with the zone offset (ms) their dates carry.
 static LOCAL: Mutex<Vec<(PathBuf, i64)>> = Mutex::new(Vec::new());
 
+/// The dated JTLs read so far whose zone no console gave (read as UTC).
+static ASSUMED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
 /// Looks for the zone of each dated JTL among `jtls` in the console beside it, notes
 /// the offset for [`shifted`], and returns what the report says of each one found.
 pub fn find(jtls: &[PathBuf]) -> Vec<String> {
     let mut notes = Vec::new();
     for jtl in jtls {
         let Some((offset, console)) = offset_of(jtl) else {
+            if first_date(jtl).is_some() {
+                if let Ok(mut assumed) = ASSUMED.lock() {
+                    assumed.push(jtl.clone());
+                }
+            }
             continue;
         };
         if let Ok(mut local) = LOCAL.lock() {
@@ -49,6 +57,38 @@ pub fn find(jtls: &[PathBuf]) -> Vec<String> {
         ));
     }
     notes
+}
+
+/// Where it matters that a dated JTL's zone was assumed: a JTL read so far dated
+/// without a zone (read as UTC), and two of `stages` of the same length (within two
+/// minutes) whose starts are a whole number of quarter-hours apart (within two
+/// minutes): one engine's local time beside another's UTC, taken for two runs. The
+/// JTL and what to say of it.
+pub fn misaligned(stages: &[crate::model::Stage]) -> Option<(PathBuf, String)> {
+    let jtl = ASSUMED.lock().ok()?.first()?.clone();
+    let windows: Vec<(i64, i64)> = stages.iter().filter_map(|s| s.window_ms).collect();
+    for (i, x) in windows.iter().enumerate() {
+        for y in &windows[i + 1..] {
+            let apart = y.0 - x.0;
+            let zone = (apart as f64 / QUARTER_MS as f64).round() as i64 * QUARTER_MS;
+            let alike = ((x.1 - x.0) - (y.1 - y.0)).abs() < SLACK_MS;
+            if zone != 0 && zone.abs() <= MAX_OFFSET_MS && (apart - zone).abs() < SLACK_MS && alike
+            {
+                let why = format!(
+                    "its timeStamp dates carry no time zone and were read as UTC, and two \
+                     stages as long start at {} and {}, {} min apart: a time zone's offset, so \
+                     they may be one stage of two engines, one in local time. Keep \
+                     JMeter's console (`jmeter -n … > console.txt`) beside the JTL, or save \
+                     timeStamp as ms (jmeter.save.saveservice.timestamp_format=ms)",
+                    crate::model::format_rfc3339_ms(x.0.min(y.0)),
+                    crate::model::format_rfc3339_ms(x.0.max(y.0)),
+                    zone.abs() / 60_000
+                );
+                return Some((jtl, why));
+            }
+        }
+    }
+    None
 }
 
 /// `replay`, with its times moved to UTC when [`find`] found `path` in local time.
