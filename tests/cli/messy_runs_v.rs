@@ -196,8 +196,11 @@ const K6_SUMMARY: &str = r#"{
 }
 "#;
 
+/// A tool, its files (name and text) and the requests they hold.
+type Written = (&'static str, Vec<(&'static str, String)>, u64);
+
 /// Each format's files, as a tool writes them, with the requests they hold.
-fn packed_formats() -> Vec<(&'static str, Vec<(&'static str, String)>, u64)> {
+fn packed_formats() -> Vec<Written> {
     let (stats, history) = locust_set();
     vec![
         ("siege", vec![("siege.txt", SIEGE_JSON.into())], 799),
@@ -441,7 +444,11 @@ fn one_jmeter_engines_listeners_in_one_dir_do_not_add() {
     // Under a 4 % error limit the run passes; counted twice its errors were over 4 %.
     let sla = dir.write("sla.toml", "[global]\nrules = [\"error_rate < 4%\"]\n");
     let (code, out, stderr) = check_json(&run, &sla);
-    assert_eq!((code, out["verdict"].as_str()), (0, Some("GO")), "{out}");
+    assert_eq!(
+        (code, out["verdict"].as_str()),
+        (0, Some("GO")),
+        "{out} {stderr}"
+    );
     // One engine's listener per thread group: other thread names, each sample's
     // `allThreads` the engine's 8; read together, at 8 users.
     let browse = engine("Browse", 5, 8, 0, "lg1");
