@@ -196,6 +196,26 @@ const K6_SUMMARY: &str = r#"{
 }
 "#;
 
+/// autocannon 7's `-j` output (`autocannon -c 4 -d 2 -j URL`).
+const AUTOCANNON_JSON: &str = r#"{"url":"http://127.0.0.1:18928/api/v1/agents","connections":4,"sampleInt":1000,"pipelining":1,"workers":0,"duration":2.01,"samples":2,"start":"2026-12-05T11:02:01.913Z","finish":"2026-12-05T11:02:03.922Z","errors":0,"timeouts":0,"mismatches":0,"non2xx":0,"resets":0,"1xx":0,"2xx":371,"3xx":0,"4xx":0,"5xx":0,"statusCodeStats":{"200":{"count":371}},"latency":{"average":20.9,"mean":20.9,"stddev":10.92,"min":4,"max":70,"p0_001":4,"p0_01":4,"p0_1":4,"p1":7,"p2_5":7,"p10":10,"p25":13,"p50":18,"p75":25,"p90":37,"p97_5":48,"p99":57,"p99_9":70,"p99_99":70,"p99_999":70,"totalCount":371},"requests":{"average":185.5,"mean":185.5,"stddev":14.5,"min":171,"max":200,"total":371,"p0_001":171,"p0_01":171,"p0_1":171,"p1":171,"p2_5":171,"p10":171,"p25":171,"p50":171,"p75":200,"p90":200,"p97_5":200,"p99":200,"p99_9":200,"p99_99":200,"p99_999":200,"sent":375},"throughput":{"average":36912,"mean":36912,"stddev":2880,"min":34029,"max":39800,"total":73829,"p0_001":34047,"p0_01":34047,"p0_1":34047,"p1":34047,"p2_5":34047,"p10":34047,"p25":34047,"p50":34047,"p75":39807,"p90":39807,"p97_5":39807,"p99":39807,"p99_9":39807,"p99_99":39807,"p99_999":39807}}
+"#;
+
+/// hey's `-o csv`: `n` answers 200 in `10 + i % 30` ms, 5 ms apart.
+fn hey_csv(n: u64) -> String {
+    let mut out = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..n {
+        let t = (10 + i % 30) as f64 / 1000.0;
+        let offset = i as f64 * 0.005;
+        out.push_str(&format!(
+            "{t:.4},0.0001,0.0000,0.0001,{:.4},0.0001,200,{offset:.4}\n",
+            t - 0.0003
+        ));
+    }
+    out
+}
+
 /// A tool, its files (name and text) and the requests they hold.
 type Written = (&'static str, Vec<(&'static str, String)>, u64);
 
@@ -216,6 +236,8 @@ fn packed_formats() -> Vec<Written> {
             100,
         ),
         ("k6", vec![("summary.json", K6_SUMMARY.into())], 4000),
+        ("autocannon", vec![("ac.json", AUTOCANNON_JSON.into())], 371),
+        ("hey-csv", vec![("hey.csv", hey_csv(300))], 300),
     ]
 }
 

@@ -135,7 +135,11 @@ fn locust_sets(files: &[PathBuf]) -> Vec<(String, usize)> {
     if stats.is_empty() {
         stats = (files.iter())
             .filter_map(|f| {
-                let stem = f.file_name()?.to_str()?.strip_suffix(".html")?;
+                let name = f.file_name()?.to_str()?;
+                let stem = name
+                    .strip_suffix(".gz")
+                    .unwrap_or(name)
+                    .strip_suffix(".html")?;
                 (!stem.is_empty() && is(f, Format::LocustHtml)).then(|| (stem.to_string(), f))
             })
             .collect();
