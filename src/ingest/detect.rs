@@ -418,13 +418,13 @@ mod tests {
             detect_format(Path::new("x_stats.csv.gz"), &bytes),
             Detection::Supported(Format::LocustStats)
         );
-        // A format read only plain (hey's CSV) says to unpack it.
+        // A format read only plain (an interval log) says to unpack it.
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(b"response-time,DNS+dialup,DNS,Request-write,Response-delay\n")
+        gz.write_all(b"#[Histogram log format version 1.3]\n#[StartTime: 1764835200.000]\n")
             .unwrap();
         let bytes = gz.finish().unwrap();
         assert!(matches!(
-            detect_format(Path::new("x.csv.gz"), &bytes),
+            detect_format(Path::new("x.hlog.gz"), &bytes),
             Detection::Unsupported(_)
         ));
     }

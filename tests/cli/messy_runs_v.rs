@@ -429,6 +429,31 @@ fn two_jmeter_engines_jtls_in_one_dir_add_their_users() {
         let notes = report["sources"][0]["notes"].to_string();
         assert!(notes.contains("2 JMeter engines"), "{run}: {notes}");
     }
+    // Each engine's console beside: each counts its engine's samples, together the
+    // run's: the same run, not another's (which would leave the data incomplete).
+    for (n, samples) in [(1, a.len()), (2, b.len())] {
+        dir.write(
+            &format!("same-host/console{n}.txt"),
+            format!(
+                "Created the tree successfully using plan.jmx\n\
+                 Starting standalone test @ 2026 Dec 5 10:00:00 UTC (1796464800000)\n\
+                 summary = {samples:>6} in 00:00:10 =   40.0/s Avg:    2{n} Min:    10 Max:    \
+                 39 Err:     0 (0.00%)\n\
+                 Tidying up ...    @ 2026 Dec 5 10:00:10 UTC (1796464810000)\n... end of run\n"
+            ),
+        );
+    }
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("same-host")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_ne!(
+        report["data_quality"], "incomplete",
+        "{:#}",
+        report["skipped"]
+    );
+    let kinds: Vec<&str> = (report["skipped"].as_array().unwrap().iter())
+        .map(|s| s["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["same_data", "same_data"], "{:#}", report["skipped"]);
 }
 
 #[test]

@@ -204,6 +204,7 @@ pub(super) fn check(pending: Pending, opts: &IngestOptions, run: &mut Run) {
         };
         run.skipped.push(Skipped::new(file, why, kind));
     }
+    let engines = engines_consoles(&pending.consoles, measured.as_ref());
     for file in pending.consoles {
         let scanned = summariser::scan(&file);
         if let Ok(s) = &scanned {
@@ -225,10 +226,34 @@ pub(super) fn check(pending: Pending, opts: &IngestOptions, run: &mut Run) {
                 SkipKind::OtherData,
                 "JMeter's output beside results that gave no samples".into(),
             ),
+            (Some(_), Ok(_)) if engines.is_some() => {
+                (SkipKind::SameData, engines.clone().unwrap_or_default())
+            }
             (Some(m), Ok(s)) => judge_console(m, &s, filtered),
         };
         run.skipped.push(Skipped::new(file, why, kind));
     }
+}
+
+/// Why each of several consoles is one engine's of the run read (`engine1.jtl` and
+/// `engine2.jtl` each with its JMeter's console): their last totals add up to the
+/// samples and errors read, where each alone holds only its engine's part; `None`
+/// otherwise.
+fn engines_consoles(consoles: &[PathBuf], m: Option<&Measured>) -> Option<String> {
+    let m = m?;
+    let totals: Vec<_> = (consoles.iter())
+        .map(|c| Some(summariser::scan(c).ok()?.total?.0))
+        .collect::<Option<_>>()?;
+    let samples: u64 = totals.iter().map(|t| t.samples).sum();
+    let errors: u64 = totals.iter().map(|t| t.errors).sum();
+    (totals.len() > 1 && (samples, errors) == (m.samples, m.errors)).then(|| {
+        format!(
+            "JMeter's console of one of {} engines of the same run as {}: their summarisers' \
+             last totals add up to its {samples} samples and {errors} errors",
+            totals.len(),
+            m.what
+        )
+    })
 }
 
 /// What the dir's JMeter source read (its parts added by this dir).
