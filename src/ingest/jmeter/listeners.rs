@@ -20,7 +20,7 @@
 //! side from their start, and a listener's copy is within the other file from its
 //! first row.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -29,7 +29,7 @@ use super::engines::engine_of;
 use crate::ingest::adapters::open_decompressed;
 
 /// Rows of each file looked at.
-const MAX_ROWS: usize = 200_000;
+const MAX_ROWS: usize = 100_000;
 
 /// Samples kept per thread name to look for overlaps.
 const PER_THREAD: usize = 64;
@@ -40,8 +40,9 @@ const OVERLAPS: usize = 2;
 /// What the first rows of a JTL show.
 struct Profile {
     path: PathBuf,
-    /// Hashes of `(timeStamp, elapsed, threadName, label)` of every row looked at.
-    samples: HashSet<u64>,
+    /// Hashes of `(timeStamp, elapsed, threadName, label)` of every row looked at, with
+    /// the sample's start.
+    samples: HashMap<u64, i64>,
     /// The first and last start looked at (epoch ms).
     span: (i64, i64),
     /// Each thread's first samples, `[start, end)` epoch ms.
@@ -115,7 +116,7 @@ pub fn group(files: &[PathBuf]) -> Grouping {
                     .iter()
                     .any(|(c, _): &(PathBuf, PathBuf)| *c == a.path)
                 && within(p, a)
-                && (p.samples.len() < a.samples.len() || *j < i)
+                && smaller((p, i), (a, *j))
         });
         match of {
             Some((_, a)) => copies.push((p.path.clone(), a.path.clone())),
@@ -139,11 +140,24 @@ pub fn group(files: &[PathBuf]) -> Grouping {
     }
 }
 
-/// True when every sample of `b` that `a`'s rows looked at could hold is in `a`.
+/// True when `p` holds fewer samples than `a`: fewer rows looked at, or as many over a
+/// longer time (both cut at [`MAX_ROWS`]: the sparser one), or the same (`p` comes later).
+fn smaller((p, i): (&Profile, usize), (a, j): (&Profile, usize)) -> bool {
+    let long = |x: &Profile| x.span.1 - x.span.0;
+    match p.samples.len().cmp(&a.samples.len()) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Equal => long(p) > long(a) || long(p) == long(a) && j < i,
+    }
+}
+
+/// True when every sample of `b` that `a`'s rows looked at could hold (all, or those
+/// that start before `a`'s last looked at) is in `a`, and there is one.
 fn within(b: &Profile, a: &Profile) -> bool {
-    !b.samples.is_empty()
-        && (a.whole || b.span.1 <= a.span.1)
-        && b.samples.iter().all(|h| a.samples.contains(h))
+    let mut held = (b.samples.iter()).filter(|(_, t)| a.whole || **t <= a.span.1);
+    let first = held.next();
+    first.is_some_and(|(h, _)| a.samples.contains_key(h))
+        && held.all(|(h, _)| a.samples.contains_key(h))
 }
 
 /// True when `a` and `b` are two engines' samples.
@@ -195,7 +209,7 @@ fn profile(path: &Path) -> Option<Profile> {
         .from_reader(open_decompressed(path).ok()?);
     let mut p = Profile {
         path: path.to_path_buf(),
-        samples: HashSet::new(),
+        samples: HashMap::new(),
         span: (i64::MAX, i64::MIN),
         threads: HashMap::new(),
         hosts: BTreeSet::new(),
@@ -218,7 +232,7 @@ fn profile(path: &Path) -> Option<Profile> {
         let name = cell(thread);
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (start, ms, name, label.map(cell)).hash(&mut h);
-        p.samples.insert(h.finish());
+        p.samples.insert(h.finish(), start);
         p.span = (p.span.0.min(start), p.span.1.max(start));
         let kept = p.threads.entry(name.to_string()).or_default();
         if kept.len() < PER_THREAD {
@@ -236,4 +250,47 @@ fn profile(path: &Path) -> Option<Profile> {
         }
     }
     Some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile_of(samples: &[(u64, i64)], whole: bool) -> Profile {
+        let first = samples.iter().map(|s| s.1).min().unwrap_or(0);
+        let last = samples.iter().map(|s| s.1).max().unwrap_or(0);
+        Profile {
+            path: PathBuf::new(),
+            samples: samples.iter().copied().collect(),
+            span: (first, last),
+            threads: HashMap::new(),
+            hosts: BTreeSet::new(),
+            engines: BTreeSet::new(),
+            whole,
+        }
+    }
+
+    #[test]
+    fn a_sample_holding_another_is_no_overlap() {
+        assert!(partly_overlap((0, 20), (10, 30)));
+        assert!(
+            !partly_overlap((0, 100), (10, 30)),
+            "a transaction holds its sampler"
+        );
+        assert!(!partly_overlap((0, 20), (0, 20)), "the same sample");
+        assert!(!partly_overlap((0, 20), (20, 30)), "one after the other");
+    }
+
+    #[test]
+    fn a_copy_cut_at_the_row_limit_is_told_by_its_longer_span() {
+        // Both files cut at the limit: the errors-only one spans longer.
+        let all = profile_of(&[(1, 0), (2, 10), (3, 20)], false);
+        let errors = profile_of(&[(1, 0), (7, 30), (9, 50)], false);
+        assert!(smaller((&errors, 0), (&all, 1)));
+        assert!(!smaller((&all, 1), (&errors, 0)));
+        // What `all` looked at holds `errors`' samples up to its last (20 ms): (1, 0).
+        assert!(within(&errors, &all));
+        let other = profile_of(&[(5, 0), (6, 10)], true);
+        assert!(!within(&other, &all));
+    }
 }

@@ -60,20 +60,23 @@ pub fn find(jtls: &[PathBuf]) -> Vec<String> {
 }
 
 /// Where it matters that a dated JTL's zone was assumed: a JTL read so far dated
-/// without a zone (read as UTC), and two of `stages` of the same length (within two
-/// minutes) whose starts are a whole number of quarter-hours apart (within two
-/// minutes): one engine's local time beside another's UTC, taken for two runs. The
-/// JTL and what to say of it.
+/// without a zone (read as UTC), and two of `stages` at the same users and of the same
+/// length (within two minutes), apart by more than that length, whose starts are a
+/// whole number of quarter-hours apart (within two minutes): one engine's local time
+/// beside another's UTC, taken for two runs (the steps of a stepped run are at other
+/// users, one after the other). The JTL and what to say of it.
 pub fn misaligned(stages: &[crate::model::Stage]) -> Option<(PathBuf, String)> {
     let jtl = ASSUMED.lock().ok()?.first()?.clone();
-    let windows: Vec<(i64, i64)> = stages.iter().filter_map(|s| s.window_ms).collect();
-    for (i, x) in windows.iter().enumerate() {
-        for y in &windows[i + 1..] {
-            let apart = y.0 - x.0;
+    let windows: Vec<(Option<u32>, (i64, i64))> = (stages.iter())
+        .filter_map(|s| Some((s.users, s.window_ms?)))
+        .collect();
+    for (i, (users, x)) in windows.iter().enumerate() {
+        for (_, y) in windows[i + 1..].iter().filter(|(u, _)| u == users) {
+            let apart = (y.0 - x.0).abs();
             let zone = (apart as f64 / QUARTER_MS as f64).round() as i64 * QUARTER_MS;
-            let alike = ((x.1 - x.0) - (y.1 - y.0)).abs() < SLACK_MS;
-            if zone != 0 && zone.abs() <= MAX_OFFSET_MS && (apart - zone).abs() < SLACK_MS && alike
-            {
+            let length = (x.1 - x.0).max(y.1 - y.0);
+            let alike = ((x.1 - x.0) - (y.1 - y.0)).abs() < SLACK_MS && apart > 2 * length;
+            if zone != 0 && zone <= MAX_OFFSET_MS && (apart - zone).abs() < SLACK_MS && alike {
                 let why = format!(
                     "its timeStamp dates carry no time zone and were read as UTC, and two \
                      stages as long start at {} and {}, {} min apart: a time zone's offset, so \
@@ -82,7 +85,7 @@ pub fn misaligned(stages: &[crate::model::Stage]) -> Option<(PathBuf, String)> {
                      timeStamp as ms (jmeter.save.saveservice.timestamp_format=ms)",
                     crate::model::format_rfc3339_ms(x.0.min(y.0)),
                     crate::model::format_rfc3339_ms(x.0.max(y.0)),
-                    zone.abs() / 60_000
+                    zone / 60_000
                 );
                 return Some((jtl, why));
             }
