@@ -297,6 +297,7 @@ fn source_summary(src: &Source) -> SourceSummary {
         requests: src.overall.requests(),
         stages: src.stages.iter().map(|s| s.name.clone()).collect(),
         notes: src.notes.clone(),
+        endpoint_grouping: src.grouping,
     }
 }
 
@@ -373,7 +374,7 @@ fn stage_report(stage: &Stage, run_start: Option<i64>, cut: bool) -> StageReport
                     .latency
                     .histogram()
                     .filter(|h| !h.is_empty())
-                    .and_then(encode_histogram),
+                    .and_then(|h| encode_histogram(&h)),
                 timeseries: time_points(&ep.series, origin, window),
             }
         })

@@ -122,6 +122,9 @@ pub struct SourceSummary {
     pub stages: Vec<String>,
     /// What it says about itself.
     pub notes: Vec<String>,
+    /// How its request names were grouped into endpoints (`names`: as given; past
+    /// 1,000 names, `routes`, `queries`, `words` or `pooled`).
+    pub endpoint_grouping: crate::model::Grouping,
 }
 
 /// Latency figures, ms; null where the data cannot say.

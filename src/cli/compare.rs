@@ -476,12 +476,14 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     if !enough {
         return bad("too few runs could be read to compare (see the errors above)");
     }
+    let regrouped = compare::input::align_groupings(base.iter_mut().chain(cands.iter_mut()));
     let mode = if mode == Mode::Trend && cands.len() == 1 {
         Mode::Diff
     } else {
         mode
     };
-    let (report, charts) = compare_and_draw(mode, base, cands, &thresholds, args.charts.any());
+    let (mut report, charts) = compare_and_draw(mode, base, cands, &thresholds, args.charts.any());
+    report.notes.extend(regrouped);
     write_compare_dir(&out, &report, &charts)?;
     if args.json || args.format == OutputFormat::Json {
         emitln(render::json(&report)?)?;

@@ -183,7 +183,7 @@ pub fn build_run(
             })?;
             exact = h.len() == complete;
             s.notes.push(if exact {
-                s.endpoints[0].latency = LatencyDistribution::Exact(h);
+                s.endpoints[0].latency = LatencyDistribution::Exact(h.into());
                 format!(
                     "{} and {} are one ab run: the console text gives the counts and failures, \
                      the -g file every request's latency (to the whole ms)",

@@ -477,8 +477,8 @@ fn v1(
             }
         }
         (
-            LatencyDistribution::Exact(all),
-            Some(LatencyDistribution::Exact(ok)),
+            LatencyDistribution::Exact(all.into()),
+            Some(LatencyDistribution::Exact(ok.into())),
         )
     } else {
         let s = latency_obj

@@ -416,7 +416,7 @@ fn with_log(
         )));
     }
     let ep = &mut s.endpoints[0];
-    ep.latency = LatencyDistribution::Exact(f.answered);
+    ep.latency = LatencyDistribution::Exact(f.answered.into());
     exact_codes(&mut ep.failures_by_kind, &f.statuses);
     let mut note = format!(
         "{} and {} are one h2load run: the console gives the counts and failures, the log \

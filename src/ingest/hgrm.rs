@@ -204,7 +204,7 @@ impl Spectrum {
             record_ms_n(&mut h, row.value * to_ms, row.cumulative - seen);
             seen = row.cumulative;
         }
-        LatencyDistribution::Exact(h)
+        LatencyDistribution::Exact(h.into())
     }
 
     /// The spectrum with the percentiles the writer printed beside it (`points`:

@@ -334,7 +334,7 @@ impl Tally {
                     *self.by_kind.entry(kind.to_string()).or_default() += n;
                 }
                 if let LatencyDistribution::Exact(h) = &mut self.latency {
-                    let _ = h.add(*histogram);
+                    h.add_histogram(histogram);
                 }
                 self.measured += histogram.len();
             }

@@ -400,6 +400,7 @@ impl ToolSummary {
             tool_checks: self.tool_checks,
             script_checks: self.script_checks,
             ok_server_errors: 0,
+            grouping: crate::model::Grouping::Names,
         }
     }
 }
@@ -430,7 +431,9 @@ impl DirSummaries {
     /// would add up past a u64 with the earlier files' (nothing is added then), or of
     /// a run at the same load as an earlier file's that disagrees with it
     /// (`pooled_runs.rs`: added, and the problem says what the pooling mixes).
-    pub fn add(&mut self, path: &Path, src: Source) -> Result<(), Problem> {
+    pub fn add(&mut self, path: &Path, mut src: Source) -> Result<(), Problem> {
+        // A packed summary cut short: its text may end where it should.
+        super::adapters::mark_gzip_cut(&mut src, [path]);
         let files = match self.files.iter_mut().find(|(t, _)| *t == src.tool) {
             Some((_, files)) => files,
             None => {
@@ -446,8 +449,7 @@ impl DirSummaries {
         };
         let before: Vec<&Path> = before.iter().map(|p| p.as_path()).collect();
         let disagrees = src.stages.iter().find_map(|stage| {
-            let earlier =
-                (mine.stages.iter()).find(|s| s.name == stage.name && s.users == stage.users)?;
+            let earlier = (mine.stages.iter()).find(|s| same_load(s, stage))?;
             super::pooled_runs::disagreement(earlier, &before, stage, path)
         });
         let fits = |a: &Stage, b: &Stage| {
@@ -461,7 +463,7 @@ impl DirSummaries {
         let stages_fit = src.stages.iter().all(|stage| {
             mine.stages
                 .iter()
-                .filter(|s| s.name == stage.name && s.users == stage.users)
+                .filter(|s| same_load(s, stage))
                 .all(|s| fits(s, stage))
         });
         if !stages_fit || !fits(&mine.overall, &src.overall) {
@@ -475,11 +477,7 @@ impl DirSummaries {
             ));
         }
         for stage in &src.stages {
-            match mine
-                .stages
-                .iter_mut()
-                .find(|s| s.name == stage.name && s.users == stage.users)
-            {
+            match mine.stages.iter_mut().find(|s| same_load(s, stage)) {
                 Some(earlier) => {
                     if let Some((before, after)) = append_stage(earlier, stage) {
                         let (name, parts) =
@@ -548,6 +546,10 @@ fn by_users(src: &mut Source, plan: &StagePlan) {
         return;
     }
     src.stages.sort_by_key(|s| s.users.unwrap_or(u32::MAX));
+    // Open-model runs (httperf `--rate`, wrk2 `-R`) by their planned rate (a stable sort:
+    // users first).
+    src.stages
+        .sort_by(|a, b| rate_key(a).total_cmp(&rate_key(b)));
     let StagePlan::Detect {
         fallback,
         stage_dir,
@@ -556,12 +558,36 @@ fn by_users(src: &mut Source, plan: &StagePlan) {
         return;
     };
     for stage in src.stages.iter_mut().filter(|s| s.name == *fallback) {
-        if let Some(users) = stage.users {
-            stage.name = match stage_dir {
-                true => format!("{fallback}/{users}_users"),
-                false => format!("{users}_users"),
-            };
-        }
+        let load = match (stage.users, stage.arrival_rate_rps) {
+            (Some(users), _) => format!("{users}_users"),
+            (None, Some(rate)) if rate.fract() == 0.0 => format!("{rate:.0}_rps"),
+            (None, Some(rate)) => format!("{rate:.1}_rps"),
+            (None, None) => continue,
+        };
+        stage.name = match stage_dir {
+            true => format!("{fallback}/{load}"),
+            false => load,
+        };
+    }
+}
+
+/// Two summaries' stages at the same load: the same name and users, and planned
+/// arrival rates within 1 % of each other when both have one. An open-model tool's
+/// runs at other rates in one dir (`httperf --rate 100`, `--rate 400`) are stages of
+/// their own, never pooled as repeats (their users are none alike).
+fn same_load(a: &Stage, b: &Stage) -> bool {
+    let rates = match (a.arrival_rate_rps, b.arrival_rate_rps) {
+        (Some(x), Some(y)) => (x - y).abs() <= 0.01 * x.abs().max(y.abs()),
+        _ => true,
+    };
+    a.name == b.name && a.users == b.users && rates
+}
+
+/// A stage's planned rate for ordering: none last.
+fn rate_key(stage: &Stage) -> f64 {
+    match stage.users {
+        Some(_) => 0.0,
+        None => stage.arrival_rate_rps.unwrap_or(f64::INFINITY),
     }
 }
 

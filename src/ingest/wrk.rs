@@ -111,6 +111,8 @@ struct WrkRun {
     non_2xx_line: Option<u64>,
     /// Whether the run's closing `Requests/sec:` and `Transfer/sec:` lines were seen.
     closed: [bool; 2],
+    /// `(percentile, ms)` a Lua script's `done()` printed after them (`wrk_script.rs`).
+    done_points: Vec<(f64, f64)>,
 }
 
 /// The file's runs as summaries: the first, with the later ones (a shell loop's
@@ -231,6 +233,8 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
         socket_total,
     )?;
     let recorded = run.recorded.as_ref();
+    let printed = recorded.map(|b| b.points.as_slice()).unwrap_or_default();
+    let (points, done_note) = super::wrk_script::with_done_points(path, printed, &run.done_points);
     let latency = match recorded.and_then(|b| Some((b.spectrum.as_ref()?, &b.points))) {
         Some((spectrum, points)) => spectrum.with_points(points).distribution(1.0),
         None => LatencyDistribution::Summary(PercentileSummary {
@@ -238,11 +242,7 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
             mean_ms: run.mean_ms,
             min_ms: None,
             max_ms: run.max_ms,
-            points: run
-                .recorded
-                .as_ref()
-                .map(|b| b.points.clone())
-                .unwrap_or_default(),
+            points,
             merged: false,
             // wrk.c corrects its latency statistics (`stats_correct`) before printing.
             co_corrected: true,
@@ -287,6 +287,9 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
         ));
     }
     latency_notes(path, run, completed, &mut summary.notes);
+    summary
+        .notes
+        .extend(done_note.filter(|_| recorded.is_none_or(|b| b.spectrum.is_none())));
     summary.stopped_early = stopped_early(path, run);
     Ok(summary)
 }
@@ -509,6 +512,8 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Problem> {
             r.wrk2 = true;
             i += 1 + used;
             continue;
+        } else if let Some(p) = super::wrk_script::done_percentile(line).filter(|_| r.closed[1]) {
+            r.done_points.push(p);
         } else if count_line(path, no, line, r)? {
             // The latency blocks end at `N requests in`.
             block = 0;

@@ -6,6 +6,13 @@
 //! the one `.lua` file beside the console (or one dir up, beside its stage dirs).
 //! Whether it chooses paths is read from its text: a `request` function, `wrk.path =`
 //! or a `wrk.format(` call.
+//!
+//! A script's `done()` may also print the run's percentiles after wrk's summary, as
+//! wrk's own `scripts/report.lua` does: `50%,29729` lines, the percentile and
+//! `latency:percentile(p)` in µs — the same (coordinated-omission corrected)
+//! statistics wrk's `Latency Distribution` prints, with the p95 and p99.9 it lacks.
+//! They are added to the run's percentiles when they agree with those printed at the
+//! same percentiles (a script that printed ms would not).
 
 use std::path::{Path, PathBuf};
 
@@ -93,6 +100,62 @@ fn chooses_paths(lua: &str) -> bool {
         || compact.contains("wrk.format(")
 }
 
+/// A `P%,N` line of a script's `done()` (wrk's `scripts/report.lua`): the percentile
+/// and its latency in ms (`N` is µs).
+pub fn done_percentile(line: &str) -> Option<(f64, f64)> {
+    let (p, us) = line.trim().split_once("%,")?;
+    let p: f64 = p.parse().ok()?;
+    let us: f64 = us.trim().parse().ok()?;
+    ((0.0..=100.0).contains(&p) && us.is_finite() && us >= 0.0).then_some((p, us / 1000.0))
+}
+
+/// A run's percentiles with those its script's `done()` printed (`done`) added, sorted,
+/// and a note saying so; unchanged, with a note, when the two disagree (over 2 %
+/// apart at a percentile both give: the script printed another unit or other data).
+pub fn with_done_points(
+    path: &Path,
+    printed: &[(f64, f64)],
+    done: &[(f64, f64)],
+) -> (Vec<(f64, f64)>, Option<String>) {
+    let same = |a: f64, b: f64| (a - b).abs() <= 0.02 * a.abs().max(b.abs()) + 0.002;
+    let agree = done.iter().all(|(p, v)| {
+        (printed.iter())
+            .filter(|(q, _)| q == p)
+            .all(|(_, w)| same(*v, *w))
+    });
+    let added: Vec<(f64, f64)> = (done.iter())
+        .filter(|(p, _)| !printed.iter().any(|(q, _)| q == p))
+        .copied()
+        .collect();
+    if done.is_empty() || (agree && added.is_empty()) {
+        return (printed.to_vec(), None);
+    }
+    let list = |pts: &[(f64, f64)]| {
+        (pts.iter().map(|(p, _)| format!("p{p}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !agree {
+        let note = format!(
+            "{}: the percentile lines after wrk's summary (`P%,N`, a Lua script's done()) \
+             disagree with its Latency Distribution where both give one (µs expected, as \
+             wrk's latency:percentile returns): not read",
+            path.display()
+        );
+        return (printed.to_vec(), Some(note));
+    }
+    let mut points: Vec<(f64, f64)> = printed.iter().chain(&added).copied().collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let note = format!(
+        "{}: {} read from the percentile lines a Lua script's done() printed after wrk's \
+         summary (`P%,N` in µs, wrk's scripts/report.lua): the same corrected latencies as \
+         wrk's Latency Distribution",
+        path.display(),
+        list(&added)
+    );
+    (points, Some(note))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +179,13 @@ mod tests {
             Some("a/b.lua")
         );
         assert_eq!(echoed(&["wrk -t2 -c10 http://x"]), None);
+    }
+
+    #[test]
+    fn done_lines_of_report_lua() {
+        assert_eq!(done_percentile("95%,52864"), Some((95.0, 52.864)));
+        assert_eq!(done_percentile("99.999%,1200"), Some((99.999, 1.2)));
+        assert_eq!(done_percentile("requests,15098"), None);
+        assert_eq!(done_percentile("  50%   29.73ms"), None);
     }
 }

@@ -13,8 +13,12 @@
 //! linear quantile functions and is always labelled as such. Percentiles are never
 //! averaged.
 
+use std::borrow::Cow;
+
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
+
+use super::ExactHistogram;
 
 /// Significant digits of every exact latency histogram in the model.
 pub const HIST_SIGFIG: u8 = 3;
@@ -28,7 +32,7 @@ const HIST_INITIAL_MAX_US: u64 = 2;
 #[derive(Clone, Debug)]
 pub enum LatencyDistribution {
     /// Every measured value, in µs (HdrHistogram, [`HIST_SIGFIG`] digits).
-    Exact(Histogram<u64>),
+    Exact(ExactHistogram),
     /// Figures a tool computed itself.
     Summary(PercentileSummary),
 }
@@ -85,7 +89,7 @@ pub struct PercentileSummary {
 impl LatencyDistribution {
     /// An empty exact distribution.
     pub fn new_exact() -> LatencyDistribution {
-        LatencyDistribution::Exact(new_histogram())
+        LatencyDistribution::Exact(ExactHistogram::default())
     }
 
     /// Number of values the distribution covers.
@@ -104,7 +108,7 @@ impl LatencyDistribution {
     /// Records one latency in ms (exact distributions only; summaries ignore it).
     pub fn record_ms(&mut self, latency_ms: f64) {
         if let LatencyDistribution::Exact(h) = self {
-            record_us(h, ms_to_us(latency_ms));
+            h.record(ms_to_us(latency_ms));
         }
     }
 
@@ -130,7 +134,7 @@ impl LatencyDistribution {
     pub fn max_ms(&self) -> Option<f64> {
         match self {
             LatencyDistribution::Exact(h) if !h.is_empty() => {
-                Some(h.highest_equivalent(h.max()) as f64 / 1000.0)
+                Some(h.max_equivalent() as f64 / 1000.0)
             }
             LatencyDistribution::Exact(_) => None,
             LatencyDistribution::Summary(s) => s.max_ms,
@@ -152,10 +156,7 @@ impl LatencyDistribution {
     /// merged with a summary becomes an approximate summary.
     pub fn merge(&mut self, other: &LatencyDistribution) {
         match (&mut *self, other) {
-            (LatencyDistribution::Exact(a), LatencyDistribution::Exact(b)) => {
-                // Both histograms auto-resize, so adding cannot fail on range.
-                let _ = a.add(b);
-            }
+            (LatencyDistribution::Exact(a), LatencyDistribution::Exact(b)) => a.add(b),
             (LatencyDistribution::Exact(a), LatencyDistribution::Summary(b)) => {
                 if a.is_empty() {
                     *self = LatencyDistribution::Summary(b.clone());
@@ -174,10 +175,32 @@ impl LatencyDistribution {
         }
     }
 
+    /// `dists` merged: exact when all are; else one summary of them all, each
+    /// percentile estimated once ([`PercentileSummary::merge_all`]).
+    pub fn merge_all(dists: Vec<LatencyDistribution>) -> LatencyDistribution {
+        if dists.iter().all(LatencyDistribution::is_exact) {
+            let mut out = LatencyDistribution::new_exact();
+            dists.iter().for_each(|d| out.merge(d));
+            return out;
+        }
+        let summaries: Vec<PercentileSummary> = (dists.into_iter())
+            .filter_map(|d| match d {
+                LatencyDistribution::Exact(h) if h.is_empty() => None,
+                LatencyDistribution::Exact(h) => Some(PercentileSummary::from_histogram(&h)),
+                LatencyDistribution::Summary(s) => Some(s),
+            })
+            .collect();
+        let refs: Vec<&PercentileSummary> = summaries.iter().collect();
+        let mut merged = PercentileSummary::merge_all(&refs);
+        // Even one part is now a merge: its percentiles stand for the group's.
+        merged.merged = summaries.len() > 1 || merged.merged;
+        LatencyDistribution::Summary(merged)
+    }
+
     /// The histogram, for exact distributions.
-    pub fn histogram(&self) -> Option<&Histogram<u64>> {
+    pub fn histogram(&self) -> Option<Cow<'_, Histogram<u64>>> {
         match self {
-            LatencyDistribution::Exact(h) => Some(h),
+            LatencyDistribution::Exact(h) => Some(h.to_histogram()),
             LatencyDistribution::Summary(_) => None,
         }
     }
@@ -216,7 +239,7 @@ pub fn record_us(h: &mut Histogram<u64>, us: u64) {
 }
 
 /// Nearest-rank percentile over a histogram: the ⌈p·n⌉-th smallest value.
-fn nearest_rank_us(h: &Histogram<u64>, pct: f64) -> Option<u64> {
+fn nearest_rank_us(h: &ExactHistogram, pct: f64) -> Option<u64> {
     let n = h.len();
     if n == 0 || !(pct > 0.0 && pct <= 100.0) {
         return None;
@@ -226,13 +249,13 @@ fn nearest_rank_us(h: &Histogram<u64>, pct: f64) -> Option<u64> {
     let exact = pct * n as f64 / 100.0;
     let rank = ((exact - 1e-9).ceil() as u64).clamp(1, n);
     let mut seen = 0u64;
-    for v in h.iter_recorded() {
-        seen += v.count_at_value();
+    for (highest, count) in h.buckets() {
+        seen += count;
         if seen >= rank {
-            return Some(h.highest_equivalent(v.value_iterated_to()));
+            return Some(highest);
         }
     }
-    Some(h.highest_equivalent(h.max()))
+    Some(h.max_equivalent())
 }
 
 impl PercentileSummary {
@@ -255,7 +278,7 @@ impl PercentileSummary {
 
     /// A summary of an exact histogram at the usual percentiles, used only when an
     /// exact distribution must be merged with a summary.
-    pub fn from_histogram(h: &Histogram<u64>) -> PercentileSummary {
+    pub fn from_histogram(h: &ExactHistogram) -> PercentileSummary {
         let dist = LatencyDistribution::Exact(h.clone());
         let points = [
             1.0, 5.0, 10.0, 25.0, 50.0, 66.0, 75.0, 80.0, 90.0, 95.0, 98.0, 99.0, 99.9, 99.99,
@@ -338,6 +361,44 @@ impl PercentileSummary {
         self.merged = true;
     }
 
+    /// `parts` merged at once: as [`PercentileSummary::merge`] one by one, but each
+    /// percentile estimated once, from the mixture of them all, not again from
+    /// estimates at every step (a URL per id grouped into one endpoint is thousands of
+    /// parts), and in one pass over the grid rather than one per part.
+    pub fn merge_all(parts: &[&PercentileSummary]) -> PercentileSummary {
+        let parts: Vec<&PercentileSummary> =
+            parts.iter().copied().filter(|s| s.count > 0).collect();
+        match parts.as_slice() {
+            [] => return PercentileSummary::default(),
+            [one] => return (*one).clone(),
+            _ => {}
+        }
+        let n: u64 = parts.iter().map(|s| s.count).sum();
+        let mean = (parts.iter())
+            .map(|s| s.mean_ms.map(|m| m * s.count as f64))
+            .sum::<Option<f64>>()
+            .map(|sum| sum / n as f64);
+        let mut grid: Vec<f64> = parts
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0))
+            .collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        let weighted: Vec<(f64, &PercentileSummary)> =
+            parts.iter().map(|s| (s.count as f64, *s)).collect();
+        PercentileSummary {
+            count: n,
+            mean_ms: mean,
+            min_ms: parts.iter().map(|s| s.min_ms).reduce(min_opt).flatten(),
+            max_ms: parts.iter().map(|s| s.max_ms).reduce(max_opt).flatten(),
+            points: (grid.iter())
+                .filter_map(|&p| mixture_quantile(&weighted, p).map(|v| (p, v)))
+                .collect(),
+            merged: true,
+            co_corrected: parts.iter().any(|s| s.co_corrected),
+        }
+    }
+
     /// Fraction of values ≤ `x` ms under a piecewise-linear CDF through the points,
     /// anchored at (min, 0) and (max, 100) when known; without a min, linear from
     /// (0 ms, 0) to the lowest point. Taking nothing to lie below the lowest point (a
@@ -386,8 +447,16 @@ impl PercentileSummary {
 }
 
 /// The `pct` quantile of a count-weighted mixture of summaries, by bisection on the
-/// mixture CDF between the smallest and largest known values.
+/// mixture CDF between the smallest and largest known values. A summary with no
+/// percentile, min or max (a Locust history row of a few requests) says nothing of
+/// where its values lie: it is left out, not taken to lie above everything (its CDF
+/// would be 0 everywhere, and the mixture's p95 would come out at the max).
 fn mixture_quantile(parts: &[(f64, &PercentileSummary)], pct: f64) -> Option<f64> {
+    let informed =
+        |s: &PercentileSummary| !s.points.is_empty() || s.min_ms.is_some() || s.max_ms.is_some();
+    let parts: Vec<(f64, &PercentileSummary)> =
+        parts.iter().copied().filter(|(_, s)| informed(s)).collect();
+    let parts = parts.as_slice();
     let values = parts
         .iter()
         .flat_map(|(_, s)| s.points.iter().map(|p| p.1).chain(s.min_ms).chain(s.max_ms));
@@ -531,5 +600,28 @@ mod tests {
         let p = m.percentile(90.0).unwrap();
         assert_eq!(p.method, PercentileMethod::MergedApproximate);
         assert!((p.value_ms - 90.0).abs() < 0.01, "{p:?}");
+    }
+
+    #[test]
+    fn summaries_that_say_nothing_of_their_values_leave_the_mixture_alone() {
+        let known = PercentileSummary {
+            count: 100,
+            min_ms: Some(10.0),
+            max_ms: Some(20.0),
+            points: vec![(50.0, 15.0), (95.0, 19.5)],
+            ..Default::default()
+        };
+        let blank = PercentileSummary {
+            count: 100,
+            mean_ms: Some(40.0),
+            ..Default::default()
+        };
+        let merged = PercentileSummary::merge_all(&[&known, &blank]);
+        assert_eq!(merged.count, 200);
+        let p95 = merged.points.iter().find(|p| p.0 == 95.0).unwrap().1;
+        assert!((p95 - 19.5).abs() < 1e-6, "{p95}");
+        let mut pairwise = known.clone();
+        pairwise.merge(&blank);
+        assert_eq!(pairwise.points, merged.points);
     }
 }

@@ -3,7 +3,9 @@
 //! measured data with its provenance, in units that are explicit in the names.
 
 mod endpoint_key;
+mod exact;
 mod failure;
+mod grouping;
 pub mod inspection;
 mod latency;
 mod manifest;
@@ -15,7 +17,9 @@ mod timeseries;
 pub mod untrusted;
 mod window;
 
+pub use exact::ExactHistogram;
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};
+pub use grouping::{Grouping, MAX_ENDPOINTS, OTHERS};
 pub use latency::{
     latency_possible, new_histogram, LatencyDistribution, Percentile, PercentileMethod,
     PercentileSummary, HIST_SIGFIG,

@@ -367,6 +367,8 @@ pub struct Source {
     pub tool_checks: Vec<ToolCheck>,
     /// The script's own checks of the answers (k6's `check()`), over the whole run.
     pub script_checks: ScriptChecks,
+    /// How its request names are grouped into endpoints (`model::grouping`).
+    pub grouping: super::Grouping,
 }
 
 /// One part of a source as it was read, before merging: its stages and own totals.

@@ -700,3 +700,44 @@ fn a_bad_count_in_an_old_locust_report_is_named_at_its_row() {
     );
     assert_eq!(report["overall"]["requests"], 32_000);
 }
+
+#[test]
+fn an_sla_naming_a_stage_that_was_run_again_asks_which_run_decides() {
+    // `03_peak_32users/` and, ten minutes later, `03_peak_32users_rerun/`: the stages
+    // `peak` and `peak_rerun`. Judging `peak` alone would let the first run decide on
+    // a stage the team re-did.
+    let dir = TestDir::new();
+    let at = |u: u32| [0, u, u, u, u, u, u];
+    dir.write(
+        "runs/03_peak_32users/locust_stats_history.csv",
+        history(T0, &at(32)),
+    );
+    dir.write(
+        "runs/03_peak_32users_rerun/locust_stats_history.csv",
+        history(T0 + 600, &[0, 32, 32, 32, 32]),
+    );
+    let runs = dir.path().join("runs");
+    let check = |sla: &str| {
+        let sla = dir.write("sla.toml", sla);
+        headroom(&[
+            "check",
+            runs.to_str().unwrap(),
+            "--sla",
+            sla.to_str().unwrap(),
+        ])
+    };
+    let o = check("[global]\nverdict_stages = [\"peak\"]\nrules = [\"p(95) < 1s\"]\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("\"peak\" or \"peak_rerun\"") && err.contains("a run and its rerun"),
+        "{err}"
+    );
+    let o = check("[stage.peak]\nrules = [\"p(95) < 1s\"]\n");
+    assert_eq!(o.status.code(), Some(2));
+    // Named as the data spells it, the re-run decides.
+    let o = check("[global]\nverdict_stages = [\"peak_rerun\"]\nrules = [\"p(95) < 1s\"]\n");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("GO on `peak_rerun`"), "{out}");
+}

@@ -25,6 +25,9 @@ pub struct CompareRun {
     pub stages: Vec<StageInput>,
     /// Capacity figures, when the run has them.
     pub capacity: CapacityFigures,
+    /// How its request names were grouped into endpoints (the coarsest of its
+    /// sources'; `names` for a report.json from before grouping existed).
+    pub grouping: crate::model::Grouping,
 }
 
 impl CompareRun {
@@ -71,6 +74,9 @@ pub struct EndpointInput {
     pub interval_histograms: Vec<Histogram<u64>>,
     /// Width of one interval, s (0 when there is no series).
     pub width_s: f64,
+    /// When its first interval starts, s from the report's origin: endpoints of one
+    /// stage start at different intervals, and merged ones line up by time.
+    pub start_s: f64,
     /// The figures the source reported.
     pub figures: Figures,
 }
@@ -130,6 +136,14 @@ struct Doc {
     /// The leading source's tool (`wrk`, or `hey + ab` for stage dirs of several).
     #[serde(default)]
     primary_source: Option<String>,
+    #[serde(default)]
+    sources: Vec<DocSource>,
+}
+
+#[derive(Deserialize)]
+struct DocSource {
+    #[serde(default)]
+    endpoint_grouping: crate::model::Grouping,
 }
 
 #[derive(Default, Deserialize)]
@@ -180,6 +194,8 @@ struct DocLatency {
 
 #[derive(Deserialize)]
 struct DocPoint {
+    #[serde(default)]
+    t: f64,
     #[serde(default)]
     width_s: f64,
     #[serde(default)]
@@ -301,11 +317,15 @@ fn from_value(
         .map(str::to_string)
         .or(doc.run.label)
         .unwrap_or_else(|| fallback_label.to_string());
+    let grouping = (doc.sources.iter().map(|s| s.endpoint_grouping))
+        .max()
+        .unwrap_or_default();
     Ok(CompareRun {
         label,
         origin: origin.to_string(),
         started: doc.run.started,
         stages,
+        grouping,
         capacity: CapacityFigures {
             saturation_rps: doc
                 .capacity
@@ -353,6 +373,7 @@ fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
         intervals,
         interval_histograms: Vec::new(),
         width_s,
+        start_s: e.timeseries.first().map_or(0.0, |p| p.t),
         figures: Figures {
             requests: e.requests,
             failures: e.failures,
@@ -413,6 +434,32 @@ pub fn decode_histogram(blob: &str) -> Result<Histogram<u64>, String> {
         .map_err(|e| format!("{e:?}"))
 }
 
+/// Groups every run's endpoint names as the most grouped run's are (one run past
+/// 1,000 names has `/users/{id}` where another has `/users/7`), so the same requests
+/// meet under one name; the note saying so, when a run was regrouped.
+pub fn align_groupings<'r>(runs: impl IntoIterator<Item = &'r mut CompareRun>) -> Option<String> {
+    use crate::model::Grouping;
+    let mut runs: Vec<&mut CompareRun> = runs.into_iter().collect();
+    let to = runs.iter().map(|r| r.grouping).max()?;
+    let mut regrouped = Vec::new();
+    for run in runs.iter_mut().filter(|r| r.grouping < to) {
+        let from = run.grouping;
+        for s in &mut run.stages {
+            merge_endpoints(s, |k| Grouping::regroup_name(k, from, to).into_owned());
+        }
+        run.grouping = to;
+        regrouped.push(run.label.clone());
+    }
+    (!regrouped.is_empty()).then(|| {
+        format!(
+            "{}: endpoints grouped as in the other runs, past 1,000 request names ({}), so \
+             the same requests are compared under one name",
+            regrouped.join(", "),
+            to.describe()
+        )
+    })
+}
+
 /// Merges endpoints whose keys become equal under `rename` (e.g. label
 /// normalisation): histograms added, series summed interval by interval, counts
 /// summed; rates summed; reported percentiles dropped unless a histogram gives them.
@@ -428,18 +475,24 @@ pub fn merge_endpoints(stage: &mut StageInput, rename: impl Fn(&str) -> String) 
     stage.endpoints = merged;
 }
 
-fn absorb(m: &mut EndpointInput, e: EndpointInput) {
+fn absorb(m: &mut EndpointInput, mut e: EndpointInput) {
     // The merged endpoints' intervals need not line up: no block cross-check.
     m.interval_histograms.clear();
-    m.histogram = match (m.histogram.take(), e.histogram) {
-        (Some(mut a), Some(b)) => a.add(&b).ok().map(|()| a),
+    m.histogram = match (m.histogram.take(), e.histogram.take()) {
+        (Some(mut a), Some(b)) => {
+            // A decoded histogram tracks only its own range.
+            a.auto(true);
+            a.add(&b).ok().map(|()| a)
+        }
         _ => None,
     };
-    if m.intervals.len() < e.intervals.len() {
-        m.intervals
-            .resize(e.intervals.len(), IntervalPoint::default());
-    }
-    for (a, b) in m.intervals.iter_mut().zip(&e.intervals) {
+    let Some(at) = align_intervals(m, &e) else {
+        // Series on different grids cannot be added interval by interval.
+        m.intervals.clear();
+        m.width_s = 0.0;
+        return absorb_figures(m, e);
+    };
+    for (a, b) in m.intervals[at..].iter_mut().zip(&e.intervals) {
         let n = a.count + b.count;
         a.mean_ms = match (a.mean_ms, b.mean_ms) {
             (Some(x), Some(y)) if n > 0 => {
@@ -451,6 +504,40 @@ fn absorb(m: &mut EndpointInput, e: EndpointInput) {
         a.failures += b.failures;
         a.width_s = a.width_s.max(b.width_s);
     }
+    absorb_figures(m, e);
+}
+
+/// Makes room in `m`'s series for `e`'s on one grid: the index of `e`'s first interval
+/// in `m`'s; `None` when their widths differ. A series with no interval takes the other's.
+fn align_intervals(m: &mut EndpointInput, e: &EndpointInput) -> Option<usize> {
+    if e.intervals.is_empty() {
+        return Some(0);
+    }
+    if m.intervals.is_empty() {
+        m.width_s = e.width_s;
+        m.start_s = e.start_s;
+    }
+    let w = m.width_s;
+    if w.is_nan() || w <= 0.0 || (w - e.width_s).abs() > 1e-9 * w {
+        return None;
+    }
+    let offset = ((e.start_s - m.start_s) / w).round();
+    if offset < 0.0 {
+        let before = (-offset) as usize;
+        m.intervals
+            .splice(0..0, std::iter::repeat_n(IntervalPoint::default(), before));
+        m.start_s = e.start_s;
+    }
+    let at = offset.max(0.0) as usize;
+    if m.intervals.len() < at + e.intervals.len() {
+        m.intervals
+            .resize(at + e.intervals.len(), IntervalPoint::default());
+    }
+    Some(at)
+}
+
+/// Adds `e`'s figures into `m`'s.
+fn absorb_figures(m: &mut EndpointInput, e: EndpointInput) {
     let sum = |a: Option<f64>, b: Option<f64>| Some(a? + b?);
     let f = &mut m.figures;
     let n = f.requests + e.figures.requests;

@@ -217,6 +217,7 @@ mod tests {
             started: started.map(str::to_string),
             stages: Vec::new(),
             capacity: Default::default(),
+            grouping: Default::default(),
         }
     }
 

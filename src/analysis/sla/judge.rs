@@ -184,7 +184,7 @@ fn interval_of(metric: Metric, m: &ScopeMetrics, measured: &Measured) -> Option<
         (Metric::Percentile(p), None) => m
             .latency
             .histogram()
-            .and_then(|h| percentile_interval_ms(h, p)),
+            .and_then(|h| percentile_interval_ms(&h, p)),
         (Metric::Apdex { .. }, None) => measured
             .apdex_range
             .filter(|r| r.high != r.low)

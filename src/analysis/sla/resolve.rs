@@ -75,6 +75,16 @@ pub(super) fn resolve<'a>(
     line: Option<usize>,
 ) -> Result<Option<&'a str>, SlaError> {
     if let Some(k) = known.iter().find(|k| *k == name) {
+        // `peak` when the data has `peak` and `peak_rerun` (a stage dir run again beside
+        // the first): which run decides is the user's to say; judging the first by
+        // default would let a GO pass on the run the team re-did.
+        let mut runs: Vec<&String> = vec![k];
+        if !matches!(kind, Kind::Endpoint) {
+            runs.extend(known.iter().filter(|o| rerun_of(o, k)));
+        }
+        if runs.len() > 1 {
+            return Err(several(name, &runs, known, kind, line));
+        }
         return Ok(Some(k));
     }
     let folded: Vec<&String> = known.iter().filter(|k| same_case_folded(k, name)).collect();
@@ -146,6 +156,22 @@ pub(super) fn resolve<'a>(
 
 /// The error for a name that, in another spelling, names several of the data's (a
 /// stage: `smoke` for a numbered stage dir `01_smoke` and its rerun's `05_smoke`).
+/// True when the stage `other` is `stage` run again, by its name: `stage` and a rerun
+/// word, maybe numbered (`peak_rerun`, `peak-retry2`, `peak again`).
+fn rerun_of(other: &str, stage: &str) -> bool {
+    const WORDS: [&str; 7] = [
+        "rerun", "re-run", "re_run", "retry", "again", "repeat", "redo",
+    ];
+    let Some(rest) = other.strip_prefix(stage) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix(['_', '-', ' ']) else {
+        return false;
+    };
+    let word = rest.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_' || c == '-');
+    WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
 fn several(
     name: &str,
     spelled: &[&String],
@@ -164,7 +190,7 @@ fn several(
             match kind {
                 Kind::Endpoint => "",
                 Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag =>
-                    " (numbered dirs of one stage: a run and its rerun?)",
+                    " (a run and its rerun, or numbered dirs of one stage?)",
             },
             quoted.join(" or "),
             known_list(known, plural)

@@ -222,7 +222,7 @@ pub fn scope_apdex(m: &ScopeMetrics, t_ms: f64, f_ms: f64) -> Result<ApdexRange,
         .and_then(LatencyDistribution::histogram)
     {
         // Every success with a time, and every failure (frustrated).
-        let [s, t, _] = apdex_zones(ok, t_ms, f_ms);
+        let [s, t, _] = apdex_zones(&ok, t_ms, f_ms);
         let samples = ok.len() + m.failures;
         if samples == 0 {
             return Err(nothing());
@@ -234,8 +234,10 @@ pub fn scope_apdex(m: &ScopeMetrics, t_ms: f64, f_ms: f64) -> Result<ApdexRange,
         });
     }
     match m.latency.histogram() {
-        Some(h) => apdex_with_unplaced_failures(apdex_zones(h, t_ms, f_ms), m.requests, m.failures)
-            .ok_or_else(nothing),
+        Some(h) => {
+            apdex_with_unplaced_failures(apdex_zones(&h, t_ms, f_ms), m.requests, m.failures)
+                .ok_or_else(nothing)
+        }
         None => Err(
             "apdex needs every latency (a histogram); the source has only the tool's summary"
                 .to_string(),

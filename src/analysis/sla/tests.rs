@@ -28,7 +28,7 @@ fn scope(
         failures,
         duration_s,
         instant: false,
-        latency: LatencyDistribution::Exact(h),
+        latency: LatencyDistribution::Exact(h.into()),
         ok_latency: None,
         failures_by_kind: BTreeMap::new(),
     }

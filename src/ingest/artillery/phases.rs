@@ -294,6 +294,8 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
             .name
             .clone()
             .unwrap_or_else(|| format!("phase{}_{}rps", i + 1, short(rate)));
+        let (rate, per_arrival) = requests_per_arrival(&name, rate, &periods);
+        src.notes.extend(per_arrival);
         stages.push(stage_of(&name, rate, &key, &held));
     }
     if stages.is_empty() {
@@ -360,6 +362,33 @@ fn outside_stages(periods: &[Period], in_a_stage: &[bool], unheld: &[String]) ->
         outside.len(),
         periods.len()
     ))
+}
+
+/// A phase's planned rate in requests/s and a note when it differs from its arrival
+/// rate: Artillery's `arrivalRate` counts virtual users, each running the scenario's
+/// flow, so a flow of two requests at 100 arrivals/s plans 200 req/s. Requests per
+/// arrival are the whole run's (`http.requests` ÷ `vusers.created` over every period:
+/// a phase's own periods would make the plan whatever the phase achieved); without a
+/// count, or within 5 % of one request each, the rate is the phase's.
+fn requests_per_arrival(name: &str, rate: f64, periods: &[Period]) -> (f64, Option<String>) {
+    // A period creating no one may leave the count out.
+    let created: u64 = periods.iter().filter_map(|p| p.created).sum();
+    let requests: u64 = periods.iter().map(|p| p.requests).sum();
+    if created == 0 {
+        return (rate, None);
+    }
+    let each = requests as f64 / created as f64;
+    if each < 1.05 {
+        return (rate, None);
+    }
+    let note = format!(
+        "phase `{name}`: {} virtual users/s, each running the scenario's flow of {each:.2} \
+         requests (the run's {requests} requests ÷ {created} vusers.created): its planned \
+         rate is {} req/s",
+        short(rate),
+        short(rate * each)
+    );
+    (rate * each, Some(note))
 }
 
 /// A stage from the periods inside one phase.

@@ -107,6 +107,19 @@ pub struct LocustSet {
     pub exceptions: Option<PathBuf>,
 }
 
+impl LocustSet {
+    /// The set's files whose figures it reads (not `_exceptions.csv`).
+    pub fn read_files(&self) -> impl Iterator<Item = &Path> {
+        let files = [
+            &self.stats,
+            &self.distribution,
+            &self.history,
+            &self.failures,
+        ];
+        files.into_iter().flatten().map(PathBuf::as_path)
+    }
+}
+
 /// One row of `_stats.csv` (or `_requests.csv`).
 #[derive(Clone, Debug)]
 pub(super) struct StatsRow {

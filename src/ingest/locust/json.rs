@@ -106,7 +106,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             )));
         }
         let key = EndpointKey::new(Some(text_of(e, "method")), text_of(e, "name"));
-        let mut ep = endpoint(key, requests, LatencyDistribution::Exact(h));
+        let mut ep = endpoint(key, requests, LatencyDistribution::Exact(h.into()));
         ep.failures = failures;
         if failures > 0 {
             ep.add_failure(FailureKind::Other, None, failures);

@@ -19,7 +19,7 @@ use record::{KeyCache, Recorded, Recorder};
 use survey::{kept, survey_file, Keep, Survey};
 use tape::TapeReplay;
 
-use crate::model::{HistogramForm, Problem, Source, Stage, TimeSeries};
+use crate::model::{Grouping, HistogramForm, Problem, Source, Stage, TimeSeries};
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
 /// windows, then record every observation into overall and its stage, replayed from
@@ -91,6 +91,7 @@ pub(super) fn assemble(
     }
     let mut merged = merged.unwrap_or_else(|| skeleton.empty());
     merged.fold_stages();
+    source.grouping = merged.keys.grouping;
     let Recorded {
         mut overall,
         mut stages,
@@ -256,6 +257,8 @@ struct Valid<'r> {
 /// The empty overall and stages every reader records into.
 struct Skeleton {
     stages: Vec<Stage>,
+    /// How names are grouped into endpoints to start with (`--normalize-labels`: routes).
+    grouping: Grouping,
     /// A new endpoint's series: overall's first, then each stage's.
     series: Vec<TimeSeries>,
 }
@@ -291,7 +294,16 @@ impl Skeleton {
                 }
             })
             .collect();
-        Skeleton { stages, series }
+        let grouping = if opts.normalize_labels {
+            Grouping::Routes
+        } else {
+            Grouping::Names
+        };
+        Skeleton {
+            stages,
+            series,
+            grouping,
+        }
     }
 
     fn empty(&self) -> Recorded {
@@ -302,7 +314,7 @@ impl Skeleton {
             stages: self.stages.clone(),
             spans: vec![None; self.stages.len()],
             request_spans: vec![None; self.stages.len()],
-            keys: KeyCache::default(),
+            keys: KeyCache::new(self.grouping),
             series: self.series.clone(),
             slots: vec![Vec::new(); self.stages.len() + 1],
         }

@@ -46,15 +46,15 @@ struct Measured {
 
 /// A dir's CSV JTLs as engines to read one by one, and what the JMeter source held
 /// before them ([`engines`], [`engines_read`]).
-pub(super) struct Engines {
-    pub(super) groups: Vec<Vec<PathBuf>>,
+struct Engines {
+    groups: Vec<Vec<PathBuf>>,
     notes: Vec<String>,
     stages_before: usize,
 }
 
 /// The dir's per-request `files` of `format` as the sources to read: one, unless they
 /// are CSV JTLs of several engines (one each); listeners' copies skipped.
-pub(super) fn engines(format: Format, files: Vec<PathBuf>, run: &mut Run) -> Engines {
+fn engines(format: Format, files: Vec<PathBuf>, run: &mut Run) -> Engines {
     let jmeter = run.sources.iter().find(|s| s.tool == "jmeter");
     let stages_before = jmeter.map_or(0, |s| s.stages.len());
     if format != Format::JmeterCsv {
@@ -79,11 +79,26 @@ pub(super) fn engines(format: Format, files: Vec<PathBuf>, run: &mut Run) -> Eng
     }
 }
 
+/// Reads the dir's per-request `files` of `format` with `read`, one engine at a time
+/// ([`engines`], then [`engines_read`]).
+pub(super) fn read_engines(
+    format: Format,
+    files: Vec<PathBuf>,
+    run: &mut Run,
+    mut read: impl FnMut(Vec<PathBuf>, &mut Run),
+) {
+    let e = engines(format, files, run);
+    for files in e.groups.clone() {
+        read(files, run);
+    }
+    engines_read(e, run);
+}
+
 /// After the engines of [`engines`] are read: their stages at the same time are one
 /// stage at their users added (engines at other thread counts make stages named after
 /// each one's users, which merging sources by name leaves apart), and the note says
 /// how the files were taken.
-pub(super) fn engines_read(e: Engines, run: &mut Run) {
+fn engines_read(e: Engines, run: &mut Run) {
     let Some(source) = run.sources.iter_mut().find(|s| s.tool == "jmeter") else {
         return;
     };

@@ -104,7 +104,13 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     }
     shards::load_shards(shard_dirs, opts, &mut run, &mut late);
     late.finish(&mut run);
+    let asked = if opts.normalize_labels {
+        crate::model::Grouping::Routes
+    } else {
+        crate::model::Grouping::Names
+    };
     for source in &mut run.sources {
+        source.group_endpoints(asked);
         stages_in_time_order(source);
         stage_dirs::named_after_added_users(source);
         unique_stage_names(source);
@@ -344,8 +350,7 @@ fn load_locust_set(
     set.exceptions = take(Format::LocustExceptions);
     if set.stats.is_some() || set.history.is_some() {
         let mut src = locust::build_source(&set, plan, opts, &mut run.problems)?;
-        let files = [&set.stats, &set.distribution, &set.history, &set.failures];
-        super::adapters::mark_gzip_cut(&mut src, files.into_iter().flatten().map(|f| f.as_path()));
+        super::adapters::mark_gzip_cut(&mut src, set.read_files());
         let csvs = locust_checks::LocustCsvs::of(&src.overall);
         // Time flags its whole-run stage cannot honour are said where the verdict is.
         let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.clone());
@@ -419,11 +424,6 @@ fn load_by_adapter(
                 let first = files.first().cloned();
                 for file in files {
                     for built in spec.reader.summary_sources(&file, plan, opts) {
-                        // A packed summary cut short: its text may end where it should.
-                        let built = built.map(|mut src| {
-                            super::adapters::mark_gzip_cut(&mut src, [file.as_path()]);
-                            src
-                        });
                         if let Err(p) = built.and_then(|src| summaries.add(&file, src)) {
                             run.problems.push(p);
                         }
@@ -445,12 +445,10 @@ fn load_by_adapter(
                 } else {
                     spec.tool
                 };
-                let engines = jmeter_outputs::engines(format, files, run);
-                for files in engines.groups.clone() {
+                jmeter_outputs::read_engines(format, files, run, |files, run| {
                     let read = ReadHere(&mut read_here);
                     load_observations(*open, (tool, spec), files, plan, opts, run, read);
-                }
-                jmeter_outputs::engines_read(engines, run);
+                });
             }
         }
     }
@@ -614,7 +612,10 @@ fn add_source(run: &mut Run, mut src: Source) {
 /// with the same name and users, at overlapping times where both are timed, are one
 /// stage measured by several generators; other stages (every stage without it) are
 /// added.
-fn merge_source(existing: &mut Source, src: Source, same_stages: bool) {
+fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
+    let grouping = existing.grouping.max(src.grouping);
+    existing.regroup(grouping);
+    src.regroup(grouping);
     existing.parts.extend(src.parts);
     existing.span_ms = match (existing.span_ms, src.span_ms) {
         (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),

@@ -210,8 +210,20 @@ fn min_some(a: Option<String>, b: Option<String>) -> Option<String> {
 /// measurements merged exactly, interval users summed.
 fn merge(sources: &[Source]) -> Option<Source> {
     let (first, rest) = sources.split_first()?;
+    // Shards past 1,000 request names group them; every shard's are grouped alike.
+    let grouping = sources.iter().map(|s| s.grouping).max()?;
     let mut out = first.clone();
+    out.regroup(grouping);
     for src in rest {
+        let regrouped;
+        let src = if src.grouping < grouping {
+            let mut s = src.clone();
+            s.regroup(grouping);
+            regrouped = s;
+            &regrouped
+        } else {
+            src
+        };
         for stage in &src.stages {
             match out.stages.iter_mut().find(|s| s.name == stage.name) {
                 Some(mine) => add_stage(mine, stage),

@@ -232,8 +232,9 @@ impl Plan {
         marker: &SeriesMarker,
     ) -> Result<(), DrawError> {
         let bands: Vec<Band> = self.spans.iter().map(|s| s.band.clone()).collect();
-        let x = timeline::time_axis(&bands);
-        let x_label = |v: &f64| x.label(*v);
+        let time = timeline::time_axis(&bands);
+        let x = time.axis.clone();
+        let x_label = |v: &f64| time.label(*v);
         let (_, h) = area.dim_in_pixel();
         let last = self.panels.len() - 1;
         let mut rest = area.clone();
@@ -274,7 +275,7 @@ impl Plan {
             frame::mesh(
                 &mut chart,
                 &Axes {
-                    x_desc: timeline::TIME_DESC,
+                    x_desc: time.desc(),
                     y_desc: desc,
                     x_label: &x_label,
                     y_label: &y_label,

@@ -26,6 +26,7 @@ mod load_axis;
 pub mod palette;
 mod svg;
 mod throughput;
+mod time_axis;
 mod timeline;
 
 use std::fmt;

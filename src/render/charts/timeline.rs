@@ -13,6 +13,7 @@ use plotters::prelude::{
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::{self, Axes, Coords};
+use super::time_axis::TimeAxis;
 use super::{palette, DrawError, SeriesMarker};
 use crate::analysis::report::TimePoint;
 use crate::analysis::Analysis;
@@ -198,8 +199,9 @@ impl Plan {
         marker: &SeriesMarker,
     ) -> Result<(), DrawError> {
         let spans: Vec<Band> = self.stages.iter().map(|s| s.band.clone()).collect();
-        let x = time_axis(&spans);
-        let x_label = |v: &f64| x.label(*v);
+        let time = time_axis(&spans);
+        let x = time.axis.clone();
+        let x_label = |v: &f64| time.label(*v);
         let (_, h) = area.dim_in_pixel();
         let last = self.panels.len().saturating_sub(1);
         let mut rest = area.clone();
@@ -228,7 +230,7 @@ impl Plan {
             frame::mesh(
                 &mut chart,
                 &Axes {
-                    x_desc: TIME_DESC,
+                    x_desc: time.desc(),
                     y_desc: panel.desc,
                     x_label: &x_label,
                     y_label: &y_label,
@@ -252,14 +254,11 @@ impl Plan {
     }
 }
 
-/// Every panel's x axis description.
-pub const TIME_DESC: &str = "Time since the run started (s)";
-
-/// The time axis over every band.
-pub fn time_axis(spans: &[Band]) -> frame::Axis {
+/// The time axis over every band, in the unit that reads at the run's length.
+pub fn time_axis(spans: &[Band]) -> TimeAxis {
     let from = spans.iter().map(|s| s.from).fold(f64::INFINITY, f64::min);
     let to = spans.iter().map(|s| s.to).fold(f64::NEG_INFINITY, f64::max);
-    frame::Axis::span(from, to)
+    TimeAxis::span(from, to)
 }
 
 /// Shades every other stage and, when `names`, names each stage whose band is wide

@@ -8,7 +8,7 @@ use rustc_hash::FxBuildHasher;
 
 use crate::ingest::{IngestOptions, Observation};
 use crate::model::{
-    normalize_label, plausible_time, EndpointKey, EndpointStats, Stage, TimeSeries,
+    plausible_time, EndpointKey, EndpointStats, Grouping, Stage, TimeSeries, MAX_ENDPOINTS,
 };
 
 use super::{interval_stage, union};
@@ -192,7 +192,7 @@ fn record_histogram(
         ep.add_failure(*kind, None, *n);
     }
     if let crate::model::LatencyDistribution::Exact(h) = &mut ep.latency {
-        let _ = h.add(histogram);
+        h.add_histogram(histogram);
     }
     // An interval log alone does not say which requests failed.
     ep.ok_latency = None;
@@ -205,7 +205,7 @@ fn record_histogram(
 fn add_successful_latencies(ep: &mut EndpointStats) {
     use crate::model::LatencyDistribution::Exact;
     if let (Exact(all), Some(Exact(ok))) = (&mut ep.latency, &ep.ok_latency) {
-        let _ = all.add(ok);
+        all.add(ok);
     }
 }
 
@@ -241,9 +241,15 @@ pub(super) struct Recorded {
 
 /// The endpoint key of each method and name seen, numbered (`None`: left out by
 /// `--include` / `--exclude`), so a row costs one lookup, not a key built and matched.
-/// Names without a method (most sources) are looked up as they are.
+/// Names without a method (most sources) are looked up as they are. Names are grouped
+/// as `grouping` says; past [`MAX_ENDPOINTS`] kept keys it asks for a coarser one
+/// ([`KeyCache::regroup_due`]), so a reader of URLs with ids never holds an endpoint per id.
 #[derive(Default)]
 pub(super) struct KeyCache {
+    /// How names are grouped into keys.
+    pub(super) grouping: Grouping,
+    /// Distinct keys kept.
+    kept_keys: usize,
     /// Each name's kept entry in `kept`.
     plain: HashMap<Box<str>, Option<u32>, FxBuildHasher>,
     /// Each method and name's (joined by a unit separator) kept entry in `kept`.
@@ -275,16 +281,13 @@ impl KeyCache {
         let entry = match found {
             Some(entry) => entry,
             None => {
-                let label = if opts.normalize_labels {
-                    normalize_label(name)
-                } else {
-                    std::borrow::Cow::Borrowed(name)
-                };
+                let label = self.grouping.apply(name);
                 let key = EndpointKey::new(method, &label);
                 // Names that normalise to one key share its number.
                 let count = self.numbers.len();
                 let number = *self.numbers.entry(key.clone()).or_insert(count);
                 let entry = opts.keeps(&key).then(|| {
+                    self.kept_keys += usize::from(number == count);
                     self.kept.push((number, key));
                     (self.kept.len() - 1) as u32
                 });
@@ -298,14 +301,30 @@ impl KeyCache {
         let (number, key) = &self.kept[entry? as usize];
         Some((*number, key))
     }
+
+    /// The coarser grouping due once more than [`MAX_ENDPOINTS`] keys are kept.
+    fn regroup_due(&self) -> Option<Grouping> {
+        (self.kept_keys > MAX_ENDPOINTS)
+            .then(|| self.grouping.coarser())
+            .flatten()
+    }
+
+    /// An empty cache grouping names as `grouping` does.
+    pub(super) fn new(grouping: Grouping) -> KeyCache {
+        KeyCache {
+            grouping,
+            ..KeyCache::default()
+        }
+    }
 }
 
 impl Recorded {
     /// Adds what a reader of a later part (or file) recorded: the figures one reader
     /// of both would have.
     pub(super) fn append(&mut self, mut other: Recorded) {
-        self.settle();
-        other.settle();
+        let grouping = self.keys.grouping.max(other.keys.grouping);
+        self.regroup(grouping);
+        other.regroup(grouping);
         merge_stage(&mut self.overall, other.overall);
         for (mine, theirs) in self.stages.iter_mut().zip(other.stages) {
             merge_stage(mine, theirs);
@@ -356,9 +375,25 @@ impl Recorded {
         }
     }
 
+    /// Settles the endpoints and re-keys them, and every name to come, at `to` when it
+    /// is coarser than the grouping so far.
+    pub(super) fn regroup(&mut self, to: Grouping) {
+        self.settle();
+        let from = self.keys.grouping;
+        if to > from {
+            for stage in std::iter::once(&mut self.overall).chain(self.stages.iter_mut()) {
+                stage.regroup(from, to);
+            }
+            self.keys = KeyCache::new(to);
+        }
+    }
+
     /// Records one observation (kept by the survey's rules).
     pub(super) fn record(&mut self, recorder: &Recorder<'_>, obs: &Observation<'_>) {
         let stage = recorder.record(self, obs);
+        if let Some(coarser) = self.keys.regroup_due() {
+            self.regroup(coarser);
+        }
         if let (Some(i), Observation::Request(ev) | Observation::Transaction(ev)) = (stage, obs) {
             let span = &mut self.request_spans[i];
             *span = union(*span, Some((ev.t_ms, ev.t_ms)));
