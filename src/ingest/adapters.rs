@@ -60,6 +60,37 @@ pub fn gzip_cut_short(path: &Path) -> bool {
     CUT_SHORT.lock().is_ok_and(|cut| cut.contains(path))
 }
 
+/// Records that the gzip stream of `path` was found cut short (see [`gzip_cut_short`]).
+pub fn record_cut_short(path: &Path) {
+    if let Ok(mut cut) = CUT_SHORT.lock() {
+        cut.insert(path.to_path_buf());
+    }
+}
+
+/// What a source read from `path` says when its gzip stream was found cut short (see
+/// [`gzip_cut_short`]): its run's end is missing, whatever the text before the cut
+/// holds; `None` for a file read whole.
+pub fn gzip_cut_note(path: &Path) -> Option<String> {
+    gzip_cut_short(path).then(|| {
+        format!(
+            "{}: the gzip stream ends before its end mark (the file was copied while the \
+             tool wrote it, or cut): what precedes the cut is read, the run's end is missing",
+            path.display()
+        )
+    })
+}
+
+/// Marks `src` stopped early when one of `files` it was read from is a gzip stream
+/// found cut short ([`gzip_cut_note`]).
+pub fn mark_gzip_cut<'p>(
+    src: &mut crate::model::Source,
+    files: impl IntoIterator<Item = &'p Path>,
+) {
+    if let Some(why) = files.into_iter().find_map(gzip_cut_note) {
+        src.stopped_early.get_or_insert(why);
+    }
+}
+
 /// A gzip stream that ends before its end mark reads as a file that ends there, as a
 /// plain file does when the tool writing it is killed: the adapter sees the last line
 /// cut mid-write, and [`gzip_cut_short`] says the stream was cut. A stream corrupt
@@ -73,9 +104,7 @@ impl<R: Read> Read for CutShort<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         match self.inner.read(out) {
             Err(e) if stream_cut_short(&e) => {
-                if let Ok(mut cut) = CUT_SHORT.lock() {
-                    cut.insert(self.path.clone());
-                }
+                record_cut_short(&self.path);
                 Ok(0)
             }
             other => other,

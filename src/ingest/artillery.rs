@@ -47,7 +47,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "artillery-json",
     tool: "artillery",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Source(build_source),
     splittable: false,
     notes: &[],

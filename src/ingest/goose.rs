@@ -34,7 +34,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "goose-request-log",
     tool: "goose",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(GooseRequestLog::open(p)?))),
     splittable: true,
     notes: &[

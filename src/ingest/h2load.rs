@@ -56,7 +56,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "h2load-text",
     tool: "h2load",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p).map(|(s, _)| s)),
     splittable: false,
     notes: &[],

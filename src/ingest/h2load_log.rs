@@ -33,7 +33,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "h2load-log",
     tool: "h2load",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(H2loadLog::open(p)))),
     splittable: true,
     notes: &[

@@ -29,7 +29,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "hey-csv",
     tool: "hey",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(HeyCsv::open(p)?))),
     splittable: true,
     notes: &[
@@ -86,7 +86,7 @@ impl HeyCsv {
 /// unreadable file: its rows' reader says why).
 fn repeated_headers(path: &Path) -> Option<(u64, u64)> {
     use std::io::BufRead;
-    let mut reader = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut reader = super::adapters::open_decompressed(path).ok()?;
     let mut line = Vec::new();
     let (mut header, mut no, mut first, mut runs) = (Vec::new(), 0u64, None, 1u64);
     while reader.read_until(b'\n', &mut line).ok()? > 0 {

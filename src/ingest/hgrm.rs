@@ -35,7 +35,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "hdr-percentiles",
     tool: "hdrhistogram",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(read),
     splittable: false,
     notes: &[],

@@ -38,7 +38,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "httperf-text",
     tool: "httperf",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[],

@@ -330,7 +330,8 @@ pub fn read_whole(path: &Path) -> io::Result<Vec<u8>> {
             .read_to_end(&mut bytes)
         {
             Err(e) if !super::adapters::stream_cut_short(&e) => return Err(e),
-            _ => {}
+            Err(_) => super::adapters::record_cut_short(path),
+            Ok(_) => {}
         }
     } else {
         file.take(MAX_WHOLE_FILE_BYTES + 1)

@@ -35,7 +35,7 @@ pub const JSON: FormatSpec = FormatSpec {
     name: "oha-json",
     tool: "oha",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[],
@@ -49,7 +49,7 @@ pub const CSV: FormatSpec = FormatSpec {
     name: "oha-csv",
     tool: "oha",
     sniff: Sniff::Content(|h| sniff_csv(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(OhaCsv::open(p)?))),
     splittable: true,
     notes: &[

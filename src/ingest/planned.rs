@@ -13,6 +13,7 @@
 //!   a finished run's elapsed time falls a few tenths of a second short of it, so only
 //!   less than 80 % of it is stopped early).
 //!   A run from a URL file (`-f`) is not judged (what a repetition sends depends on it).
+//!   Its `-c` is the run's users (siege prints none).
 
 use std::path::Path;
 
@@ -115,6 +116,19 @@ pub fn siege(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> O
             requests as f64 / n as f64,
         )
     })
+}
+
+/// siege's `-c`/`--concurrent` from the command line of the summary at `path` (whose
+/// text before the summary is `preface`), and where it comes from: siege prints no
+/// `-c` (its `concurrency` is the mean in flight), so this is the run's users. `None`
+/// without one, or when it takes siege's default from its siegerc.
+pub fn siege_users(path: &Path, preface: &str) -> Option<(u32, String)> {
+    let (line, from) = tool_command::find(&SIEGE, path, preface)?;
+    let args = tool_command::args(&SIEGE, &line)?;
+    let users: u32 = tool_command::flag(&args, "c", Some("concurrent"))?
+        .parse()
+        .ok()?;
+    (users > 0).then_some((users, from))
 }
 
 /// The sentence for a run of `tool` started for `asked` (by the command line `from`)

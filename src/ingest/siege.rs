@@ -11,7 +11,8 @@
 //! * Latency: `response_time` (mean), `longest`/`shortest` — in seconds to the
 //!   hundredth as siege prints them; no percentiles.
 //! * siege prints no `-c`: its `concurrency` is the measured mean of requests in
-//!   flight, not the users (a note gives it); users come from the dir or the manifest.
+//!   flight, not the users (a note gives it); users come from the dir, the manifest, or
+//!   the `-c` of a command line echoed above the output or kept beside it (`planned.rs`).
 //! * Recognised by its summary, or — when siege's default `verbose` per-request lines
 //!   or its socket error lines push the summary past the head detection reads — by
 //!   those lines (colour codes removed) and its banner.
@@ -54,7 +55,7 @@ pub const TEXT: FormatSpec = FormatSpec {
     name: "siege-text",
     tool: "siege",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read_text(p)),
     splittable: false,
     notes: &[],
@@ -68,7 +69,7 @@ pub const LOG: FormatSpec = FormatSpec {
     name: "siege-log",
     tool: "siege",
     sniff: Sniff::Content(|h| sniff_log(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(read_log),
     splittable: false,
     notes: &[],
@@ -144,6 +145,13 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
         .unwrap_or(text.len());
     let requests = s.endpoints.iter().map(|e| e.requests).sum();
     s.stopped_early = super::planned::siege(path, &text[..start], requests, s.duration_s);
+    if let Some((users, from)) = super::planned::siege_users(path, &text[..start]) {
+        s.users = Some(users);
+        s.notes.push(format!(
+            "{}: siege prints no -c; its {users} users are read from {from}",
+            path.display()
+        ));
+    }
     Ok(s)
 }
 
@@ -465,8 +473,9 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
         path.display(),
         fig.concurrency
             .map(|c| format!(
-                "; its concurrency {c:.2} is the mean number of requests in flight, not its -c \
-                 users (give them by the dir name or run.toml)"
+                "; its concurrency {c:.2} is the mean number of requests in flight, not its \
+                 -c users (give them by the dir name, run.toml, or its command line kept \
+                 beside it)"
             ))
             .unwrap_or_default()
     ));

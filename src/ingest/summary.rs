@@ -431,7 +431,9 @@ impl DirSummaries {
     /// would add up past a u64 with the earlier files' (nothing is added then), or of
     /// a run at the same load as an earlier file's that disagrees with it
     /// (`pooled_runs.rs`: added, and the problem says what the pooling mixes).
-    pub fn add(&mut self, path: &Path, src: Source) -> Result<(), Problem> {
+    pub fn add(&mut self, path: &Path, mut src: Source) -> Result<(), Problem> {
+        // A packed summary cut short: its text may end where it should.
+        super::adapters::mark_gzip_cut(&mut src, [path]);
         let files = match self.files.iter_mut().find(|(t, _)| *t == src.tool) {
             Some((_, files)) => files,
             None => {
@@ -651,7 +653,10 @@ fn manifest_stage_of(
 /// The name an endpoint gets when the file does not name what was tested (oha JSON,
 /// hey CSV, `.hgrm`): the file's stem.
 pub fn file_stem(path: &Path) -> String {
-    path.file_stem()
+    // A packed file (`hey.txt.gz`) names the endpoint as unpacked would.
+    let name = path.file_name().and_then(|s| s.to_str());
+    let unpacked = name.and_then(|n| n.strip_suffix(".gz")).map(Path::new);
+    (unpacked.unwrap_or(path).file_stem())
         .and_then(|s| s.to_str())
         .unwrap_or("requests")
         .to_string()

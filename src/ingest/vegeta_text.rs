@@ -33,7 +33,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "vegeta-text",
     tool: "vegeta",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[],

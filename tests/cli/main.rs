@@ -59,6 +59,7 @@ mod messy_runs_r;
 mod messy_runs_s;
 mod messy_runs_t;
 mod messy_runs_u;
+mod messy_runs_v;
 mod messy_runs_w;
 mod narrative;
 mod output_safety;

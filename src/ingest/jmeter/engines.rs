@@ -45,7 +45,7 @@ pub fn note(n: usize) -> String {
 
 /// The `host:port` a distributed engine's thread name opens with
 /// (`10.0.0.5:1099-Thread Group 1-1` → `10.0.0.5:1099`), if it does.
-fn engine_of(thread: &str) -> Option<&str> {
+pub fn engine_of(thread: &str) -> Option<&str> {
     let colon = thread.find(':')?;
     let dash = colon + thread[colon..].find('-')?;
     let port = &thread[colon + 1..dash];

@@ -37,7 +37,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "k6-summary",
     tool: "k6",
     sniff: Sniff::Content(|h| looks_like_k6_summary(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Source(build_source),
     splittable: false,
     notes: &[],

@@ -56,7 +56,7 @@ pub const STATS: FormatSpec = FormatSpec {
     name: "locust-stats",
     tool: "locust",
     sniff: Sniff::Content(|h| stats_header(h) && !old_requests(h)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Grouped,
     splittable: false,
     notes: &[],
@@ -70,7 +70,7 @@ pub const REQUESTS: FormatSpec = FormatSpec {
     name: "locust-requests",
     tool: "locust",
     sniff: Sniff::Content(|h| stats_header(h) && old_requests(h)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Grouped,
     splittable: false,
     notes: &[],
@@ -84,7 +84,7 @@ pub const DISTRIBUTION: FormatSpec = FormatSpec {
     name: "locust-distribution",
     tool: "locust",
     sniff: Sniff::Content(|h| h.first() == "Name" && h.has("# requests") && h.has("50%")),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Grouped,
     splittable: false,
     notes: &[],
@@ -105,6 +105,19 @@ pub struct LocustSet {
     pub failures: Option<PathBuf>,
     /// `_exceptions.csv`.
     pub exceptions: Option<PathBuf>,
+}
+
+impl LocustSet {
+    /// The set's files whose figures it reads (not `_exceptions.csv`).
+    pub fn read_files(&self) -> impl Iterator<Item = &Path> {
+        let files = [
+            &self.stats,
+            &self.distribution,
+            &self.history,
+            &self.failures,
+        ];
+        files.into_iter().flatten().map(PathBuf::as_path)
+    }
 }
 
 /// One row of `_stats.csv` (or `_requests.csv`).

@@ -41,7 +41,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     sniff: Sniff::Content(|h| {
         h.first() == "Timestamp" && h.has("User Count") || h.first() == "Type" && h.has("Timestamp")
     }),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Grouped,
     splittable: false,
     notes: &[],

@@ -35,7 +35,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "locust-html",
     tool: "locust",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[

@@ -28,7 +28,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "locust-json",
     tool: "locust",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[],

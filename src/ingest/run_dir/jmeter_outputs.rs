@@ -12,13 +12,16 @@
 //!   console with no end line (`Tidying up …`, `... end of run`) is of a run that was
 //!   interrupted or is still running, which makes the run incomplete whatever the
 //!   counts.
+//! * Several CSV JTLs are one engine's listeners or several engines
+//!   (`jmeter::listeners`): a listener's copy is skipped, each engine read as a source
+//!   of its own so that the engines' users add when the sources merge.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::{Format, IngestOptions};
 use crate::ingest::jmeter::csv::sub_result_label;
-use crate::ingest::jmeter::{dashboard, summariser};
+use crate::ingest::jmeter::{dashboard, listeners, summariser};
 use crate::model::{Run, SkipKind, Skipped};
 
 /// The dir's JMeter dashboards and consoles set aside, and how many parts the JMeter
@@ -39,6 +42,106 @@ struct Measured {
     transactions: std::collections::BTreeSet<String>,
     samples: u64,
     errors: u64,
+}
+
+/// A dir's CSV JTLs as engines to read one by one, and what the JMeter source held
+/// before them ([`engines`], [`engines_read`]).
+struct Engines {
+    groups: Vec<Vec<PathBuf>>,
+    notes: Vec<String>,
+    stages_before: usize,
+}
+
+/// The dir's per-request `files` of `format` as the sources to read: one, unless they
+/// are CSV JTLs of several engines (one each); listeners' copies skipped.
+fn engines(format: Format, files: Vec<PathBuf>, run: &mut Run) -> Engines {
+    let jmeter = run.sources.iter().find(|s| s.tool == "jmeter");
+    let stages_before = jmeter.map_or(0, |s| s.stages.len());
+    if format != Format::JmeterCsv {
+        return Engines {
+            groups: vec![files],
+            notes: Vec::new(),
+            stages_before,
+        };
+    }
+    let mut notes = super::jtl_zone::find(&files);
+    let grouping = listeners::group(&files);
+    for (copy, of) in &grouping.copies {
+        let why = listeners::copy_reason(of);
+        run.skipped
+            .push(Skipped::new(copy.clone(), why, SkipKind::SameData));
+    }
+    notes.extend(grouping.note());
+    Engines {
+        notes,
+        groups: grouping.engines,
+        stages_before,
+    }
+}
+
+/// Reads the dir's per-request `files` of `format` with `read`, one engine at a time
+/// ([`engines`], then [`engines_read`]).
+pub(super) fn read_engines(
+    format: Format,
+    files: Vec<PathBuf>,
+    run: &mut Run,
+    mut read: impl FnMut(Vec<PathBuf>, &mut Run),
+) {
+    let e = engines(format, files, run);
+    for files in e.groups.clone() {
+        read(files, run);
+    }
+    engines_read(e, run);
+}
+
+/// After the engines of [`engines`] are read: their stages at the same time are one
+/// stage at their users added (engines at other thread counts make stages named after
+/// each one's users, which merging sources by name leaves apart), and the note says
+/// how the files were taken.
+fn engines_read(e: Engines, run: &mut Run) {
+    let Some(source) = run.sources.iter_mut().find(|s| s.tool == "jmeter") else {
+        return;
+    };
+    source.notes.extend(e.notes);
+    if e.groups.len() > 1 {
+        merge_alongside(&mut source.stages, e.stages_before);
+    }
+    if let Some((jtl, why)) = super::jtl_zone::misaligned(&source.stages) {
+        let warning = crate::ingest::problem(&jtl, None, why);
+        if !run.warnings.contains(&warning) {
+            run.warnings.push(warning);
+        }
+    }
+}
+
+/// Merges the stages from `from` on that ran at the same time (see [`alongside`]).
+fn merge_alongside(stages: &mut Vec<crate::model::Stage>, from: usize) {
+    let mut i = from;
+    while i < stages.len() {
+        let mut j = i + 1;
+        while j < stages.len() {
+            if alongside(&stages[i], &stages[j]) {
+                let other = stages.remove(j);
+                super::stage_dirs::add_generators_users(&mut stages[i], other.users);
+                stages[i].merge_from(other);
+            } else {
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// True when two engines' stages of measured users ran at the same time (they overlap
+/// for more than half of the shorter one).
+fn alongside(a: &crate::model::Stage, b: &crate::model::Stage) -> bool {
+    let own = super::stage_dirs::generators_own_users;
+    let (Some(x), Some(y)) = (a.window_ms, b.window_ms) else {
+        return false;
+    };
+    let overlap = x.1.min(y.1) - x.0.max(y.0);
+    let shorter = (x.1 - x.0).min(y.1 - y.0);
+    own(a) && own(b) && overlap > 0 && 2 * overlap > shorter
 }
 
 /// Takes the dashboards and consoles out of `by_format` when something else of the
@@ -116,6 +219,7 @@ pub(super) fn check(pending: Pending, opts: &IngestOptions, run: &mut Run) {
         };
         run.skipped.push(Skipped::new(file, why, kind));
     }
+    let engines = engines_consoles(&pending.consoles, measured.as_ref());
     for file in pending.consoles {
         let scanned = summariser::scan(&file);
         if let Ok(s) = &scanned {
@@ -137,10 +241,34 @@ pub(super) fn check(pending: Pending, opts: &IngestOptions, run: &mut Run) {
                 SkipKind::OtherData,
                 "JMeter's output beside results that gave no samples".into(),
             ),
+            (Some(_), Ok(_)) if engines.is_some() => {
+                (SkipKind::SameData, engines.clone().unwrap_or_default())
+            }
             (Some(m), Ok(s)) => judge_console(m, &s, filtered),
         };
         run.skipped.push(Skipped::new(file, why, kind));
     }
+}
+
+/// Why each of several consoles is one engine's of the run read (`engine1.jtl` and
+/// `engine2.jtl` each with its JMeter's console): their last totals add up to the
+/// samples and errors read, where each alone holds only its engine's part; `None`
+/// otherwise.
+fn engines_consoles(consoles: &[PathBuf], m: Option<&Measured>) -> Option<String> {
+    let m = m?;
+    let totals: Vec<_> = (consoles.iter())
+        .map(|c| Some(summariser::scan(c).ok()?.total?.0))
+        .collect::<Option<_>>()?;
+    let samples: u64 = totals.iter().map(|t| t.samples).sum();
+    let errors: u64 = totals.iter().map(|t| t.errors).sum();
+    (totals.len() > 1 && (samples, errors) == (m.samples, m.errors)).then(|| {
+        format!(
+            "JMeter's console of one of {} engines of the same run as {}: their summarisers' \
+             last totals add up to its {samples} samples and {errors} errors",
+            totals.len(),
+            m.what
+        )
+    })
 }
 
 /// What the dir's JMeter source read (its parts added by this dir).

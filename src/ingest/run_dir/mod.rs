@@ -26,6 +26,7 @@ mod discover;
 mod gatling_runs;
 mod hashes;
 mod jmeter_outputs;
+mod jtl_zone;
 mod k6_outputs;
 mod locust_checks;
 
@@ -348,7 +349,8 @@ fn load_locust_set(
     set.failures = take(Format::LocustFailures);
     set.exceptions = take(Format::LocustExceptions);
     if set.stats.is_some() || set.history.is_some() {
-        let src = locust::build_source(&set, plan, opts, &mut run.problems)?;
+        let mut src = locust::build_source(&set, plan, opts, &mut run.problems)?;
+        super::adapters::mark_gzip_cut(&mut src, set.read_files());
         let csvs = locust_checks::LocustCsvs::of(&src.overall);
         // Time flags its whole-run stage cannot honour are said where the verdict is.
         let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.clone());
@@ -443,8 +445,10 @@ fn load_by_adapter(
                 } else {
                     spec.tool
                 };
-                let read = ReadHere(&mut read_here);
-                load_observations(*open, (tool, spec), files, plan, opts, run, read);
+                jmeter_outputs::read_engines(format, files, run, |files, run| {
+                    let read = ReadHere(&mut read_here);
+                    load_observations(*open, (tool, spec), files, plan, opts, run, read);
+                });
             }
         }
     }
@@ -490,7 +494,7 @@ fn load_observations(
     let mut replays: Vec<(PathBuf, Box<dyn Replay>)> = Vec::new();
     for file in files {
         match open(&file, opts, &mut run.problems) {
-            Ok(r) => replays.push((file, r)),
+            Ok(r) => replays.push((file.clone(), jtl_zone::shifted(&file, r))),
             Err(p) => run.problems.push(p),
         }
     }
@@ -513,13 +517,7 @@ fn load_observations(
         src.stopped_early.get_or_insert(why);
     }
     // A gzip file cut at a row's end: no row is cut, but the stream is.
-    if let Some((path, _)) = (replays.iter()).find(|(p, _)| super::adapters::gzip_cut_short(p)) {
-        src.stopped_early.get_or_insert(format!(
-            "{}: the gzip stream ends before its end mark (the file was copied while the \
-             tool wrote it, or cut): the rows before the cut are read, the run's end is missing",
-            path.display()
-        ));
-    }
+    super::adapters::mark_gzip_cut(&mut src, replays.iter().map(|(p, _)| p.as_path()));
     src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
         r.latency_unit_doubt()
             .map(|why| format!("{}: {why}", path.display()))

@@ -123,6 +123,8 @@ fn locust_sets(files: &[PathBuf]) -> Vec<(String, usize)> {
     let mut stats: Vec<(String, &PathBuf)> = (files.iter())
         .filter_map(|f| {
             let name = f.file_name()?.to_str()?;
+            // A packed set (`run_stats.csv.gz`) is named as unpacked.
+            let name = name.strip_suffix(".gz").unwrap_or(name);
             let (format, ending) = STATS_ENDINGS.iter().find(|(_, e)| name.ends_with(e))?;
             let prefix = &name[..name.len() - ending.len()];
             (!prefix.is_empty() && is(f, *format)).then(|| (prefix.to_string(), f))
@@ -133,7 +135,11 @@ fn locust_sets(files: &[PathBuf]) -> Vec<(String, usize)> {
     if stats.is_empty() {
         stats = (files.iter())
             .filter_map(|f| {
-                let stem = f.file_name()?.to_str()?.strip_suffix(".html")?;
+                let name = f.file_name()?.to_str()?;
+                let stem = name
+                    .strip_suffix(".gz")
+                    .unwrap_or(name)
+                    .strip_suffix(".html")?;
                 (!stem.is_empty() && is(f, Format::LocustHtml)).then(|| (stem.to_string(), f))
             })
             .collect();
