@@ -229,9 +229,11 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
             count: run.sources.len(),
             shown: primary.map_or("?", |s| s.tool.as_str()).to_string(),
             // Chosen for no reason of its own (see `ingest::arbitrate`): by its count.
-            most_requests: primary
-                .filter(|_| run.arbitration.is_empty())
-                .map(|s| s.overall.requests()),
+            most_requests: primary.filter(|_| run.arbitration.is_empty()).map(|p| {
+                let n = p.overall.requests();
+                let alike = run.sources.iter().filter(|s| s.overall.requests() == n);
+                (n, alike.count())
+            }),
         });
     }
     let from_summaries = |s: &StageReport| {

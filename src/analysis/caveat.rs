@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::analysis::quantity::format_count;
 use crate::analysis::words::ticked;
 use crate::model::ToolCheck;
 
@@ -96,8 +97,9 @@ pub enum Caveat {
         count: usize,
         /// The tool the report shows.
         shown: String,
-        /// Its requests, when it was chosen for having the most (no other reason).
-        most_requests: Option<u64>,
+        /// Its requests and how many sources have as many, when it was chosen for
+        /// having the most (no other reason).
+        most_requests: Option<(u64, usize)>,
     },
     /// The stages come from different tools, one per stage dir: which stages each
     /// measured (`baseline, stress from ab`).
@@ -151,6 +153,26 @@ fn samples_of(samples: u64, requests: u64) -> String {
     format!(
         "{samples} latencies: the other {} of its {requests} requests failed without one",
         requests - samples
+    )
+}
+
+/// The note on several sources: which one the report shows, and why when its count
+/// alone chose it.
+fn several_sources(count: usize, shown: &str, most_requests: Option<(u64, usize)>) -> String {
+    let why = match most_requests {
+        Some((n, 1)) => format!(
+            ", the one with the most requests ({})",
+            format_count(n as f64)
+        ),
+        Some((n, alike)) => format!(
+            ", one of {alike} with the most requests ({} each)",
+            format_count(n as f64)
+        ),
+        None => String::new(),
+    };
+    format!(
+        "{count} sources (load tools) found: the report shows \"{shown}\"{why}; the others \
+         are listed under Sources and never summed with it"
     )
 }
 
@@ -242,20 +264,7 @@ impl fmt::Display for Caveat {
                 count,
                 shown,
                 most_requests,
-            } => {
-                write!(
-                    f,
-                    "{count} sources (load tools) found: the report shows \"{shown}\""
-                )?;
-                if let Some(n) = most_requests {
-                    let n = super::quantity::format_count(*n as f64);
-                    write!(f, ", the one with the most requests ({n})")?;
-                }
-                write!(
-                    f,
-                    "; the others are listed under Sources and never summed with it"
-                )
-            }
+            } => f.write_str(&several_sources(*count, shown, *most_requests)),
             Caveat::StagesFromTools(tools) => write!(
                 f,
                 "the stages were measured by different load tools, one per stage dir: {}; \
