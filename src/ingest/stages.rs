@@ -153,6 +153,7 @@ impl StagePlan {
 pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     static USERS: OnceLock<Regex> = OnceLock::new();
     static CONCURRENCY: OnceLock<Regex> = OnceLock::new();
+    static CONNECTIONS: OnceLock<Regex> = OnceLock::new();
     let re = USERS
         .get_or_init(|| Regex::new(r"(?i)(\d+)\s*(users?|u|vus|threads)\b").expect("static regex"));
     let flag = CONCURRENCY.get_or_init(|| {
@@ -160,8 +161,13 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     });
     // `\b` after `u` needs a non-word next: treat `_` as a separator first.
     let spaced = dir.replace(['_', '-', '.'], " ");
-    let (users, rest) = match re.captures(&spaced) {
-        Some(c) => (c[1].parse::<u32>().ok(), re.replace(&spaced, " ")),
+    // A closed-model tool's connections (`02_peak_16c`, `base-4conns`) as the name's
+    // last word only: `4c_8g` is an instance size, no load.
+    let conns = CONNECTIONS.get_or_init(|| {
+        Regex::new(r"(?i)\b(\d+)\s*(c|conns?|connections|clients)\s*$").expect("static regex")
+    });
+    let (users, rest) = match re.captures(&spaced).or_else(|| conns.captures(&spaced)) {
+        Some(c) => (c[1].parse::<u32>().ok(), spaced.replace(&c[0], " ").into()),
         None => (
             flag.captures(&spaced)
                 .and_then(|c| c[1].parse::<u32>().ok()),
@@ -452,6 +458,15 @@ mod tests {
             Some(("peak".into(), Some(32)))
         );
         assert_eq!(stage_from_dir_name("abc=5"), Some(("abc=5".into(), None)));
+        assert_eq!(
+            stage_from_dir_name("02_peak_16c"),
+            Some(("peak".into(), Some(16)))
+        );
+        assert_eq!(
+            stage_from_dir_name("01-base-4conns"),
+            Some(("base".into(), Some(4)))
+        );
+        assert_eq!(stage_from_dir_name("4c_8g"), Some(("4c_8g".into(), None)));
     }
 
     #[test]

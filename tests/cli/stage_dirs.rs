@@ -741,3 +741,29 @@ fn an_sla_naming_a_stage_that_was_run_again_asks_which_run_decides() {
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("GO on `peak_rerun`"), "{out}");
 }
+
+#[test]
+fn stage_dirs_named_with_connections_give_users_and_the_stage_words() {
+    // wrk users name dirs after `-c`: `01_base_4c`, `02_peak_16c`; an SLA says `peak`.
+    let dir = TestDir::new();
+    let csv = |start: u64| {
+        let mut s = String::from("timestamp_ms,endpoint,method,latency_ms,status,success\n");
+        for i in 0..50 {
+            s.push_str(&format!("{},/a,GET,10,200,true\n", start + i * 100));
+        }
+        s
+    };
+    dir.write("runs/01_base_4c/requests.csv", csv(T0 * 1000));
+    dir.write("runs/02_peak_16c/requests.csv", csv(T0 * 1000 + 60_000));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let runs = dir.path().join("runs");
+    let (code, report, stderr) = analyze_json(&[&runs], &["--sla", sla.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stage_names(&report), ["base", "peak"]);
+    assert_eq!(stage(&report, "base")["users"], 4);
+    assert_eq!(stage(&report, "peak")["users"], 16);
+    assert_eq!(report["sla"]["verdict_stages"], serde_json::json!(["peak"]));
+}
