@@ -16,7 +16,7 @@
 //! * Anything else (per-thread-group files with other thread names, no hosts) is one
 //!   engine's, read together as before.
 //!
-//! Only the first [`MAX_ROWS`] rows of each file are looked at: engines run side by
+//! Only the first `MAX_ROWS` (100,000) rows of each file are looked at: engines run side by
 //! side from their start, and a listener's copy is within the other file from its
 //! first row.
 
