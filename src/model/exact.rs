@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use hdrhistogram::Histogram;
 
-use super::latency::{new_histogram, record_us};
+use super::latency::new_histogram;
 #[cfg(doc)]
 use super::HIST_SIGFIG;
 
@@ -59,6 +59,14 @@ impl From<Histogram<u64>> for ExactHistogram {
         ExactHistogram {
             repr: Repr::Dense(Box::new(h)),
         }
+    }
+}
+
+/// Records `n` values of `us`; a value past what an auto-resizing histogram can track
+/// (only an absurd one) counts as the largest it can.
+fn record_n_clamped(h: &mut Histogram<u64>, us: u64, n: u64) {
+    if h.record_n(us, n).is_err() {
+        let _ = h.record_n(h.high(), n);
     }
 }
 
@@ -104,13 +112,7 @@ impl ExactHistogram {
                 self.densify();
                 self.record_n(us, n);
             }
-            Repr::Dense(h) => {
-                if h.record_n(us, n).is_err() {
-                    for _ in 0..n {
-                        record_us(h, us);
-                    }
-                }
-            }
+            Repr::Dense(h) => record_n_clamped(h, us, n),
         }
     }
 
@@ -147,9 +149,7 @@ impl ExactHistogram {
         if let Repr::Sparse(buckets) = &self.repr {
             let mut h = new_histogram();
             for &(us, n) in buckets {
-                if h.record_n(us, n).is_err() {
-                    (0..n).for_each(|_| record_us(&mut h, us));
-                }
+                record_n_clamped(&mut h, us, n);
             }
             self.repr = Repr::Dense(Box::new(h));
         }
@@ -250,7 +250,7 @@ mod tests {
             let mut dense = new_histogram();
             for &v in &vals[..take] {
                 sparse.record(v);
-                record_us(&mut dense, v);
+                dense.record(v).unwrap();
             }
             assert_eq!(sparse.len(), dense.len(), "{take}");
             assert_eq!(sparse.mean().to_bits(), dense.mean().to_bits(), "{take}");
@@ -278,7 +278,7 @@ mod tests {
         let mut right = ExactHistogram::default();
         b.iter().for_each(|&v| right.record(v));
         let mut whole = new_histogram();
-        vals.iter().for_each(|&v| record_us(&mut whole, v));
+        vals.iter().for_each(|&v| whole.record(v).unwrap());
         let mut sum = left.clone();
         sum.add(&right);
         assert_eq!(*sum.to_histogram(), whole);

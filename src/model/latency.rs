@@ -230,14 +230,6 @@ pub fn ms_to_us(ms: f64) -> u64 {
         .max(1)
 }
 
-/// Records a µs value; auto-resize means this only fails on absurd values, which
-/// are clamped to the largest value an HdrHistogram can track.
-pub fn record_us(h: &mut Histogram<u64>, us: u64) {
-    if h.record(us).is_err() {
-        let _ = h.record(h.high());
-    }
-}
-
 /// Nearest-rank percentile over a histogram: the ⌈p·n⌉-th smallest value.
 fn nearest_rank_us(h: &ExactHistogram, pct: f64) -> Option<u64> {
     let n = h.len();
