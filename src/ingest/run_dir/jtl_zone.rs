@@ -33,11 +33,12 @@ static ASSUMED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 pub fn find(jtls: &[PathBuf]) -> Vec<String> {
     let mut notes = Vec::new();
     for jtl in jtls {
-        let Some((offset, console)) = offset_of(jtl) else {
-            if first_date(jtl).is_some() {
-                if let Ok(mut assumed) = ASSUMED.lock() {
-                    assumed.push(jtl.clone());
-                }
+        let Some(first) = first_date(jtl) else {
+            continue;
+        };
+        let Some((offset, console)) = offset_of(jtl, first) else {
+            if let Ok(mut assumed) = ASSUMED.lock() {
+                assumed.push(jtl.clone());
             }
             continue;
         };
@@ -94,6 +95,17 @@ pub fn misaligned(stages: &[crate::model::Stage]) -> Option<(PathBuf, String)> {
     None
 }
 
+/// Forgets the JTLs found so far: each load of run dirs (`compare` loads several in one
+/// process) judges its own.
+pub fn forget() {
+    if let Ok(mut local) = LOCAL.lock() {
+        local.clear();
+    }
+    if let Ok(mut assumed) = ASSUMED.lock() {
+        assumed.clear();
+    }
+}
+
 /// `replay`, with its times moved to UTC when [`find`] found `path` in local time.
 pub fn shifted(path: &Path, replay: Box<dyn Replay>) -> Box<dyn Replay> {
     let offset = LOCAL.lock().ok().and_then(|local| {
@@ -108,8 +120,7 @@ pub fn shifted(path: &Path, replay: Box<dyn Replay>) -> Box<dyn Replay> {
 }
 
 /// The zone offset of a dated JTL and the console it was read from.
-fn offset_of(jtl: &Path) -> Option<(i64, PathBuf)> {
-    let first = first_date(jtl)?;
+fn offset_of(jtl: &Path, first: i64) -> Option<(i64, PathBuf)> {
     let dir = jtl.parent()?;
     let consoles = std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path());
     for console in consoles.filter(|p| p.is_file() && p != jtl) {

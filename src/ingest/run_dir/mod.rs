@@ -58,6 +58,7 @@ use crate::model::{FailuresUnseen, Manifest, Run, RunMeta, SkipKind, Skipped, So
 /// `Run::problems`; the run holds whatever could be read.
 pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     super::limits::set(opts.limits);
+    jtl_zone::forget();
     let mut run = Run {
         meta: RunMeta {
             measured: true,
