@@ -390,6 +390,9 @@ impl Tally {
         let mut eps: Vec<(String, u64)> = self.endpoints.into_iter().collect();
         eps.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         report.endpoints = Some(eps.len());
+        if eps.len() > crate::model::MAX_ENDPOINTS {
+            report.notes.push(grouping_note(&eps, self.normalize));
+        }
         report.endpoint_names = eps
             .into_iter()
             .take(LISTED_ENDPOINTS)
@@ -415,4 +418,26 @@ impl Tally {
             report.latency_ms = LatencyFigures::of(&self.latency);
         }
     }
+}
+
+/// What `analyze` will do with more than [`crate::model::MAX_ENDPOINTS`] distinct
+/// request names: the grouping the file's names alone reach (a source of several files
+/// may need a coarser one), so that `inspect`'s raw count is not read as the report's.
+fn grouping_note(eps: &[(String, u64)], normalized: bool) -> String {
+    use crate::model::{fitting, thousands, Grouping, MAX_ENDPOINTS};
+    let from = if normalized {
+        Grouping::Routes
+    } else {
+        Grouping::Names
+    };
+    let (grouping, n) = fitting(eps.iter().map(|e| e.0.as_str()), from);
+    format!(
+        "{} distinct request names, more than {}: `analyze` groups them into {n} \
+         endpoint{} ({}); name requests in the script or pass --normalize-labels to choose \
+         the names",
+        thousands(eps.len()),
+        thousands(MAX_ENDPOINTS),
+        if n == 1 { "" } else { "s" },
+        grouping.describe(),
+    )
 }

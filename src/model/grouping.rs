@@ -268,6 +268,31 @@ impl Grouping {
     }
 }
 
+/// The grouping a source holding these distinct names (grouped at `from`) ends at, and
+/// the endpoints left: the first step with at most [`MAX_ENDPOINTS`] of them, or
+/// [`Grouping::Pooled`] at [`MAX_ENDPOINTS`] (`inspect` says what `analyze` will do).
+pub fn fitting<'a>(names: impl Iterator<Item = &'a str>, from: Grouping) -> (Grouping, usize) {
+    let mut at = from;
+    let mut names: BTreeSet<Cow<'a, str>> = names.map(Cow::Borrowed).collect();
+    while names.len() > MAX_ENDPOINTS {
+        let Some(next) = at.coarser() else {
+            return (Grouping::Pooled, MAX_ENDPOINTS);
+        };
+        names = names
+            .into_iter()
+            .map(|n| {
+                let grouped = match Grouping::regroup_name(&n, at, next) {
+                    Cow::Owned(s) => Some(s),
+                    Cow::Borrowed(_) => None,
+                };
+                grouped.map_or(n, Cow::Owned)
+            })
+            .collect();
+        at = next;
+    }
+    (at, names.len())
+}
+
 impl Source {
     /// Re-keys every stage's endpoints (and the parts' lists) at grouping `to`, when it
     /// is coarser than the source's.
@@ -385,7 +410,7 @@ impl Source {
 }
 
 /// `n` with thousands separated by commas (`1,000`).
-fn thousands(n: usize) -> String {
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -339,3 +339,38 @@ fn names_no_step_groups_keep_the_busiest_and_pool_the_rest() {
     assert_eq!(eps.values().map(|e| e.0).sum::<u64>(), 1500);
     assert!(notes(&report).contains("least-requested endpoints pooled"));
 }
+
+/// `inspect` of a JTL of 1,500 user URLs counts the 1,501 raw names, as before, and now
+/// says `analyze` groups them into the 2 endpoints `analyze` does show. Before, it only
+/// listed the raw count, which read as the report's.
+#[test]
+fn inspect_says_how_analyze_will_group_the_names() {
+    let dir = TestDir::new();
+    dir.write("run/results.jtl", jtl(users_and_health()));
+    let file = dir.path().join("run/results.jtl");
+    let o = headroom(&["inspect", file.to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json[0]["endpoints"], 1501);
+    let text = json[0]["notes"].to_string();
+    assert!(
+        text.contains("1,501 distinct request names, more than 1,000")
+            && text.contains("into 2 endpoints"),
+        "{text}"
+    );
+    let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(endpoints(&report).len(), 2);
+    // Under --normalize-labels the names are the routes already: nothing to say.
+    let o = headroom(&[
+        "inspect",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+        "--normalize-labels",
+    ]);
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json[0]["endpoints"], 2);
+    assert!(!json[0]["notes"]
+        .to_string()
+        .contains("distinct request names"));
+}
