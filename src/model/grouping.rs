@@ -268,6 +268,59 @@ impl Grouping {
     }
 }
 
+/// How a source's names will be grouped, decided before recording from the requests
+/// per key (a census of the survey's tape): the grouping its endpoints fit at and,
+/// past the last step, the keys kept under their names (the rest pool as [`OTHERS`]).
+/// The same rule as [`Source::group_endpoints`], so a reader that records straight
+/// into these keys ends where recording every name and grouping after would, without
+/// ever holding an endpoint per name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupingPlan {
+    /// The grouping the keys are recorded at.
+    pub grouping: Grouping,
+    /// With [`Grouping::Pooled`]: the keys (at [`Grouping::Words`]) kept by name.
+    pub kept: Option<BTreeSet<EndpointKey>>,
+}
+
+impl GroupingPlan {
+    /// The plan for `counts`, requests per key grouped at `from`; `None` when the keys
+    /// fit as they are.
+    pub fn of(counts: BTreeMap<EndpointKey, u64>, from: Grouping) -> Option<GroupingPlan> {
+        let mut at = from;
+        let mut counts = counts;
+        while counts.len() > MAX_ENDPOINTS {
+            let Some(next) = at.coarser() else {
+                let kept = busiest(counts.into_iter().collect());
+                return Some(GroupingPlan {
+                    grouping: Grouping::Pooled,
+                    kept: Some(kept),
+                });
+            };
+            let mut coarser: BTreeMap<EndpointKey, u64> = BTreeMap::new();
+            for (key, n) in counts {
+                *coarser.entry(regrouped(&key, at, next)).or_default() += n;
+            }
+            counts = coarser;
+            at = next;
+        }
+        (at > from).then_some(GroupingPlan {
+            grouping: at,
+            kept: None,
+        })
+    }
+}
+
+/// The [`MAX_ENDPOINTS`] − 1 keys with the most requests: most first, ties in key
+/// order, so the choice does not depend on the order the data was read in.
+fn busiest(mut totals: Vec<(EndpointKey, u64)>) -> BTreeSet<EndpointKey> {
+    totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    totals
+        .into_iter()
+        .take(MAX_ENDPOINTS - 1)
+        .map(|(k, _)| k)
+        .collect()
+}
+
 /// The grouping a source holding these distinct names (grouped at `from`) ends at, and
 /// the endpoints left: the first step with at most [`MAX_ENDPOINTS`] of them, or
 /// [`Grouping::Pooled`] at [`MAX_ENDPOINTS`] (`inspect` says what `analyze` will do).
@@ -354,32 +407,21 @@ impl Source {
     }
 
     /// Keeps the [`MAX_ENDPOINTS`] − 1 endpoints with the most requests over the whole
-    /// source under their names and pools the rest as [`OTHERS`], in every stage.
+    /// source ([`busiest`]) under their names and pools the rest as [`OTHERS`], in every stage.
     fn pool_least_requested(&mut self) {
-        let mut ranked: Vec<(&EndpointKey, u64)> = (self.overall.endpoints.iter())
-            .map(|(k, e)| (k, e.requests))
+        // Overall holds every request of the source (a stage's too); a key only a
+        // stage holds counts that stage's.
+        let mut totals: BTreeMap<EndpointKey, u64> = (self.overall.endpoints.iter())
+            .map(|(k, e)| (k.clone(), e.requests))
             .collect();
         for stage in &self.stages {
             for (k, e) in &stage.endpoints {
-                ranked.push((k, e.requests));
+                if !self.overall.endpoints.contains_key(k) {
+                    *totals.entry(k.clone()).or_default() += e.requests;
+                }
             }
         }
-        ranked.sort();
-        let mut totals: Vec<(EndpointKey, u64)> = Vec::new();
-        for (k, n) in ranked {
-            match totals.last_mut() {
-                Some((last, total)) if last == k => *total += n,
-                _ => totals.push((k.clone(), n)),
-            }
-        }
-        // Most requests first; ties in key order, so the choice does not depend on
-        // the order the data was read in.
-        totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let kept: BTreeSet<EndpointKey> = totals
-            .into_iter()
-            .take(MAX_ENDPOINTS - 1)
-            .map(|(k, _)| k)
-            .collect();
+        let kept = busiest(totals.into_iter().collect());
         let others = EndpointKey::new(None, OTHERS);
         for stage in std::iter::once(&mut self.overall).chain(&mut self.stages) {
             let endpoints = std::mem::take(&mut stage.endpoints);
@@ -452,5 +494,33 @@ mod tests {
             let once = g.apply(name).into_owned();
             assert_eq!(g.apply(&once), once, "{g:?}");
         }
+    }
+
+    #[test]
+    fn a_plan_takes_the_first_step_that_fits_or_keeps_the_busiest() {
+        let key = |name: String| EndpointKey::new(Some("GET"), &name);
+        // 1,200 user ids: routes fit (one endpoint); nothing to plan below the cap.
+        let ids: BTreeMap<EndpointKey, u64> =
+            (0..1200).map(|i| (key(format!("/users/{i}")), 2)).collect();
+        let plan = GroupingPlan::of(ids.clone(), Grouping::Names).unwrap();
+        assert_eq!((plan.grouping, plan.kept), (Grouping::Routes, None));
+        let few: BTreeMap<EndpointKey, u64> = ids.into_iter().take(MAX_ENDPOINTS).collect();
+        assert_eq!(GroupingPlan::of(few, Grouping::Names), None);
+        // 1,200 slugs, the one with the most requests last in key order: kept.
+        let slugs: BTreeMap<EndpointKey, u64> = (0..1200u64)
+            .map(|i| {
+                (
+                    key(format!("/p/{}", "x".repeat(i as usize + 1))),
+                    1 + i / 1199,
+                )
+            })
+            .collect();
+        let plan = GroupingPlan::of(slugs, Grouping::Names).unwrap();
+        let kept = plan.kept.unwrap();
+        assert_eq!(plan.grouping, Grouping::Pooled);
+        assert_eq!(kept.len(), MAX_ENDPOINTS - 1);
+        assert!(kept.contains(&key(format!("/p/{}", "x".repeat(1200)))));
+        // Ties in key order: the first 998 of the rest.
+        assert!(kept.contains(&key("/p/x".to_string())));
     }
 }

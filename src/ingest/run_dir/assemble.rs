@@ -3,13 +3,16 @@
 //! endpoints, which replays what the survey kept on its tape (`tape.rs`) rather than
 //! parsing the file again.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::ingest::chunks::in_parallel;
 use crate::ingest::plausible::Exclusions;
 use crate::ingest::progress::ReadProgress;
 use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
 use crate::ingest::{IngestOptions, Replay};
+mod census;
 mod record;
 mod reruns;
 mod survey;
@@ -19,7 +22,7 @@ use record::{KeyCache, Recorded, Recorder};
 use survey::{kept, survey_file, Keep, Survey};
 use tape::TapeReplay;
 
-use crate::model::{Grouping, HistogramForm, Problem, Source, Stage, TimeSeries};
+use crate::model::{EndpointKey, Grouping, HistogramForm, Problem, Source, Stage, TimeSeries};
 
 /// Two passes over replayable observations: survey (span, users), decide the stage
 /// windows, then record every observation into overall and its stage, replayed from
@@ -68,11 +71,18 @@ pub(super) fn assemble(
         span_ms: timed.then_some((first, end)),
         ..Default::default()
     };
-    let skeleton = Skeleton::new(&specs, Some((first, survey.last_ms?)), opts);
+    let mut skeleton = Skeleton::new(&specs, Some((first, survey.last_ms?)), opts);
     // What the survey recorded stands when it recorded every file with these stages.
     let one_pass = early.as_ref() == Some(&specs)
         && timed == timed_up_front
         && valid.iter().all(|v| v.recorded.is_some());
+    if !one_pass {
+        let tapes = valid.iter().map(|v| v.tapes.as_deref());
+        if let Some(plan) = census::plan(tapes, skeleton.grouping, timed, opts) {
+            skeleton.grouping = plan.grouping;
+            skeleton.by_name = plan.kept.map(Arc::new);
+        }
+    }
     let recorder = Recorder { opts, timed };
     let mut merged: Option<Recorded> = None;
     for v in &mut valid {
@@ -257,8 +267,11 @@ struct Valid<'r> {
 /// The empty overall and stages every reader records into.
 struct Skeleton {
     stages: Vec<Stage>,
-    /// How names are grouped into endpoints to start with (`--normalize-labels`: routes).
+    /// How names are grouped into endpoints to start with (`--normalize-labels`: routes,
+    /// or what a census of the tapes decided).
     grouping: Grouping,
+    /// The keys kept by name when the census decided to pool the rest.
+    by_name: Option<Arc<BTreeSet<EndpointKey>>>,
     /// A new endpoint's series: overall's first, then each stage's.
     series: Vec<TimeSeries>,
 }
@@ -303,6 +316,7 @@ impl Skeleton {
             stages,
             series,
             grouping,
+            by_name: None,
         }
     }
 
@@ -314,7 +328,7 @@ impl Skeleton {
             stages: self.stages.clone(),
             spans: vec![None; self.stages.len()],
             request_spans: vec![None; self.stages.len()],
-            keys: KeyCache::new(self.grouping),
+            keys: KeyCache::planned(self.grouping, self.by_name.clone()),
             series: self.series.clone(),
             slots: vec![Vec::new(); self.stages.len() + 1],
         }

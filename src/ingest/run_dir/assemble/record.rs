@@ -2,13 +2,14 @@
 //! holds it: requests into endpoints and series, interval histograms whole; and what
 //! one reader recorded ([`Recorded`]), added to what the reader of the next part did.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use rustc_hash::FxBuildHasher;
 
 use crate::ingest::{IngestOptions, Observation};
 use crate::model::{
-    plausible_time, EndpointKey, EndpointStats, Grouping, Stage, TimeSeries, MAX_ENDPOINTS,
+    plausible_time, EndpointKey, EndpointStats, Grouping, Stage, TimeSeries, MAX_ENDPOINTS, OTHERS,
 };
 
 use super::{interval_stage, union};
@@ -259,6 +260,9 @@ pub(super) struct KeyCache {
     kept: Vec<(usize, EndpointKey)>,
     /// The number of each key.
     numbers: HashMap<EndpointKey, usize, FxBuildHasher>,
+    /// With [`Grouping::Pooled`] decided up front (a census of the tape), the keys kept
+    /// by name; every other key is recorded as [`OTHERS`].
+    by_name: Option<Arc<BTreeSet<EndpointKey>>>,
 }
 
 impl KeyCache {
@@ -283,10 +287,15 @@ impl KeyCache {
             None => {
                 let label = self.grouping.apply(name);
                 let key = EndpointKey::new(method, &label);
+                let keeps = opts.keeps(&key);
+                let key = match &self.by_name {
+                    Some(kept) if !kept.contains(&key) => EndpointKey::new(None, OTHERS),
+                    _ => key,
+                };
                 // Names that normalise to one key share its number.
                 let count = self.numbers.len();
                 let number = *self.numbers.entry(key.clone()).or_insert(count);
-                let entry = opts.keeps(&key).then(|| {
+                let entry = keeps.then(|| {
                     self.kept_keys += usize::from(number == count);
                     self.kept.push((number, key));
                     (self.kept.len() - 1) as u32
@@ -313,6 +322,18 @@ impl KeyCache {
     pub(super) fn new(grouping: Grouping) -> KeyCache {
         KeyCache {
             grouping,
+            ..KeyCache::default()
+        }
+    }
+
+    /// An empty cache grouping names as `plan` decided.
+    pub(super) fn planned(
+        grouping: Grouping,
+        by_name: Option<Arc<BTreeSet<EndpointKey>>>,
+    ) -> KeyCache {
+        KeyCache {
+            grouping,
+            by_name,
             ..KeyCache::default()
         }
     }

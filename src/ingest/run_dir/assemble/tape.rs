@@ -276,6 +276,14 @@ pub(super) struct TapeReplay {
     texts: Vec<Box<str>>,
 }
 
+impl TapeReplay {
+    /// The distinct texts the tape holds (names, methods, messages): at least its
+    /// distinct request names.
+    pub(super) fn texts(&self) -> usize {
+        self.texts.len()
+    }
+}
+
 impl Replay for TapeReplay {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         // `finish` rewound it for the first replay; this rewinds it for any later one.
