@@ -22,8 +22,9 @@ use crate::ingest::{Observation, Replay, RequestEvent};
 use crate::model::{FailureKind, Problem};
 
 /// The distinct texts (names, methods, errors) a tape keeps in memory, in bytes; a
-/// file with more (an id in every error message) is read again instead.
-const MAX_TEXT_BYTES: usize = 8 << 20;
+/// file with more (an id in every error message) is read again instead. About 500,000
+/// distinct URLs: a census of the tape (`census.rs`) then bounds what recording holds.
+const MAX_TEXT_BYTES: usize = 32 << 20;
 
 /// The most a tape holds, bytes (about 30 million requests): past it, the file is read
 /// again instead, so a temp dir in memory (tmpfs) never holds more.
