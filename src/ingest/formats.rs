@@ -221,7 +221,7 @@ const GENERIC_CSV: FormatSpec = FormatSpec {
     reader: Reader::Replay(|p, _, _| Ok(Box::new(generic_csv::GenericCsv::open(p)?))),
     splittable: true,
     notes: &[],
-    detected_by: "CSV header with timestamp_*, endpoint/name and latency_* columns",
+    detected_by: "CSV header with a timestamp, an endpoint/name/url and a latency column",
     example: "your own script (README, \"Generic per-request CSV\")",
 };
 

@@ -14,6 +14,10 @@
 //! | `users` | concurrent users at that moment (for stage detection) |
 //! | `bytes` | response bytes |
 //!
+//! Units are written the usual ways (`latency (ms)`, `Latency [s]`, `latencyMs`, `rt in
+//! seconds`) and a script's own names are read too (`time`, `url`, `label`,
+//! `response_time`, `elapsed`, `duration`…): see `name_and_unit` and `LATENCY`.
+//!
 //! A text cell written `'` and then a formula's first character (`'=x`: headroom's
 //! CSV export guards such cells for spreadsheets) is read without that `'`.
 
@@ -36,6 +40,8 @@ struct Columns {
     method: Option<usize>,
     latency: usize,
     latency_to_ms: f64,
+    /// False when the latency column names no unit (read as ms).
+    latency_unit_named: bool,
     status: Option<usize>,
     success: Option<usize>,
     error: Option<usize>,
@@ -65,42 +71,102 @@ pub fn looks_like_generic_csv(cells: &[String]) -> bool {
 }
 
 fn locate(cells: &[String]) -> Result<Columns, String> {
+    let named: Vec<(String, Option<f64>)> = cells.iter().map(|c| name_and_unit(c)).collect();
+    // The first of `names`, in their order, that a cell is named.
     let find = |names: &[&str]| {
-        cells
+        names
             .iter()
-            .position(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
+            .find_map(|n| named.iter().position(|(stem, _)| stem == n))
     };
-    let unit_col = |stem: &str, default_ms: f64| -> Option<(usize, f64)> {
-        for (suffix, factor) in [
-            ("_ms", 1.0),
-            ("_s", 1000.0),
-            ("_us", 0.001),
-            ("_ns", 0.000_001),
-        ] {
-            if let Some(i) = find(&[&format!("{stem}{suffix}")]) {
-                return Some((i, factor));
-            }
-        }
-        find(&[stem]).map(|i| (i, default_ms))
-    };
-    let (timestamp, timestamp_to_ms) =
-        unit_col("timestamp", 1.0).ok_or("no `timestamp_ms` (or timestamp) column")?;
-    let (latency, latency_to_ms) =
-        unit_col("latency", 1.0).ok_or("no `latency_ms` (or latency) column")?;
-    let endpoint = find(&["endpoint", "name"]).ok_or("no `endpoint` column")?;
+    let (timestamp, timestamp_to_ms) = find(TIMESTAMP)
+        .map(|i| (i, named[i].1.unwrap_or(1.0)))
+        .ok_or("no `timestamp_ms` (or timestamp) column")?;
+    let latency = find(LATENCY).ok_or("no `latency_ms` (or latency) column")?;
+    let endpoint = find(ENDPOINT).ok_or("no `endpoint` column")?;
     Ok(Columns {
         timestamp,
         timestamp_to_ms,
         endpoint,
-        method: find(&["method"]),
+        method: find(&["method", "verb", "httpmethod"]),
         latency,
-        latency_to_ms,
-        status: find(&["status", "status_code"]),
-        success: find(&["success", "ok"]),
-        error: find(&["error", "failure"]),
-        users: find(&["users", "vus", "threads"]),
-        bytes: find(&["bytes", "bytes_received"]),
+        latency_to_ms: named[latency].1.unwrap_or(1.0),
+        latency_unit_named: named[latency].1.is_some(),
+        status: find(&["status", "statuscode", "code", "responsecode", "httpstatus"]),
+        success: find(&["success", "ok", "passed"]),
+        error: find(&["error", "failure", "errormessage", "failuremessage"]),
+        users: find(&["users", "vus", "threads", "concurrency", "activethreads"]),
+        bytes: find(&["bytes", "bytesreceived", "responsebytes"]),
     })
+}
+
+/// The names a timestamp column goes by (after [`name_and_unit`]), most telling first.
+const TIMESTAMP: &[&str] = &["timestamp", "time", "ts", "starttime", "start", "epoch"];
+/// The names a latency column goes by: what scripts and tools' exports call it.
+const LATENCY: &[&str] = &[
+    "latency",
+    "responsetime",
+    "elapsed",
+    "duration",
+    "rt",
+    "timetaken",
+];
+/// The names an endpoint column goes by.
+const ENDPOINT: &[&str] = &[
+    "endpoint", "name", "label", "url", "path", "uri", "request", "route",
+];
+
+/// A header cell as a name (letters and digits, lower case) and the unit it states,
+/// as a factor to ms: `latency_ms`, `latency (ms)`, `Latency [s]`, `elapsed-us`,
+/// `latencyMs`, `duration_sec` and `response time in seconds` all name theirs; `latency`
+/// names none.
+fn name_and_unit(cell: &str) -> (String, Option<f64>) {
+    let cell = cell.trim();
+    // A bracketed unit: `latency (ms)`, `latency [s]`.
+    if let Some(inner) = cell.strip_suffix(')').or_else(|| cell.strip_suffix(']')) {
+        if let Some(i) = inner.rfind(['(', '[']) {
+            if let Some(f) = unit_factor(inner[i + 1..].trim()) {
+                return (stem(&inner[..i]), Some(f));
+            }
+        }
+    }
+    // A unit after a separator: `latency_ms`, `latency-ms`, `time in ms`.
+    if let Some(i) = cell.rfind(['_', '-', ' ', '.']) {
+        if let Some(f) = unit_factor(&cell[i + 1..]) {
+            let head = cell[..i].trim_end();
+            let head = head.strip_suffix(" in").unwrap_or(head);
+            return (stem(head), Some(f));
+        }
+    }
+    // camelCase: `latencyMs`, `elapsedMillis`, `durationSec`.
+    for suffix in [
+        "Millis", "Ms", "Micros", "Us", "Nanos", "Ns", "Seconds", "Secs", "Sec",
+    ] {
+        if let Some(head) = cell.strip_suffix(suffix) {
+            if head.ends_with(|c: char| c.is_ascii_lowercase()) {
+                return (stem(head), unit_factor(suffix));
+            }
+        }
+    }
+    (stem(cell), None)
+}
+
+/// A unit's factor to ms.
+fn unit_factor(unit: &str) -> Option<f64> {
+    match unit.to_lowercase().as_str() {
+        "ms" | "msec" | "msecs" | "millis" | "milliseconds" => Some(1.0),
+        "s" | "sec" | "secs" | "seconds" => Some(1000.0),
+        "us" | "µs" | "μs" | "usec" | "micros" | "microseconds" => Some(0.001),
+        "ns" | "nanos" | "nanoseconds" => Some(0.000_001),
+        _ => None,
+    }
+}
+
+/// `Response Time` → `responsetime`: letters and digits, lower case.
+fn stem(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl GenericCsv {
@@ -164,22 +230,24 @@ fn seconds_in_ms_column(
 /// The first rows [`latency_doubt`] looks at.
 const DOUBT_SAMPLE: usize = 1000;
 
-/// Why a `latency` column that names no unit (read as ms) may hold seconds, or `None`:
-/// the file's unnamed `timestamp` holds seconds (`seconds_timestamps`; a script that
-/// writes `time.time()` writes its durations in seconds too), or the first rows'
-/// latencies are fractions under a second with a median below 1 (0.2 ms is fast for
-/// a request; 0.2 s is not). Latencies in seconds read as ms are 1,000× too small, so
-/// every latency rule would pass: the source says so, and no latency figure decides.
+/// Why a latency column that names no unit (read as ms) may hold another, or `None`:
+/// seconds when the file's unnamed `timestamp` holds seconds (`seconds_timestamps`; a
+/// script that writes `time.time()` writes its durations in seconds too), or the first
+/// rows' latencies are fractions under a second with a median below 1 (0.2 ms is fast
+/// for a request; 0.2 s is not); microseconds when their median is over a minute (no
+/// test's typical request waits that long, and 80,000 µs is a plain 80 ms). Either
+/// way every latency would be 1,000× off, and every latency rule would pass or fail
+/// on that: the source says so, and no latency figure decides.
 fn latency_doubt(
     head: &[csv::ByteRecord],
     columns: &Columns,
     cells: &[String],
     seconds_timestamps: bool,
 ) -> Option<String> {
-    let name = cells.get(columns.latency)?;
-    if !name.eq_ignore_ascii_case("latency") {
+    if columns.latency_unit_named {
         return None;
     }
+    let name = cells.get(columns.latency)?;
     let mut values: Vec<f64> = (head.iter())
         .filter_map(|r| std::str::from_utf8(r.get(columns.latency)?).ok())
         .filter_map(|c| c.trim().parse::<f64>().ok())
@@ -191,22 +259,36 @@ fn latency_doubt(
         .filter_map(|r| r.get(columns.latency))
         .filter(|c| c.contains(&b'.'))
         .count();
-    let why = if seconds_timestamps {
-        "the file's `timestamp` holds Unix times in seconds".to_string()
-    } else {
-        let median = median.filter(|m| *m < 1.0 && fractions * 2 > values.len())?;
-        if values.last().is_some_and(|max| *max >= 60.0) {
-            return None;
-        }
+    let rows = values.len();
+    let micros = |median: f64| {
         format!(
-            "the first {} rows' median latency is {median} (a request answered in {median} ms \
-             is fast; in {median} s it is not)",
-            values.len()
+            "the first {rows} rows' median latency is {median} (a typical request waiting \
+             over a minute; {median} µs is {} ms): if it holds microseconds, every latency \
+             is 1,000× too large",
+            median / 1000.0
         )
     };
+    let seconds =
+        |why: String| format!("{why}: if it holds seconds, every latency is 1,000× too small");
+    let why = match median {
+        Some(m) if m > 60_000.0 => micros(m),
+        _ if seconds_timestamps => {
+            seconds("the file's `timestamp` holds Unix times in seconds".to_string())
+        }
+        _ => {
+            let median = median.filter(|m| *m < 1.0 && fractions * 2 > rows)?;
+            if values.last().is_some_and(|max| *max >= 60.0) {
+                return None;
+            }
+            seconds(format!(
+                "the first {rows} rows' median latency is {median} (a request answered in \
+                 {median} ms is fast; in {median} s it is not)"
+            ))
+        }
+    };
     Some(format!(
-        "column `{name}` names no unit and is read as ms, but {why}: if it holds seconds, \
-         every latency is 1,000× too small; name the column `latency_ms` or `latency_s`"
+        "column `{name}` names no unit and is read as ms, but {why}; name the column \
+         `latency_ms`, `latency_s` or `latency_us`"
     ))
 }
 
@@ -362,5 +444,26 @@ mod tests {
         assert!(e.reason.contains("latency"), "{e}");
         let e = rows("timestamp_ms,endpoint,latency_ms\n").unwrap_err();
         assert!(e.reason.contains("header only"));
+    }
+
+    #[test]
+    fn header_cells_name_their_unit_every_usual_way() {
+        for (cell, stem, unit) in [
+            ("latency_ms", "latency", Some(1.0)),
+            ("latency", "latency", None),
+            ("Latency (ms)", "latency", Some(1.0)),
+            ("response time [sec]", "responsetime", Some(1000.0)),
+            ("elapsed-us", "elapsed", Some(0.001)),
+            ("latencyMs", "latency", Some(1.0)),
+            ("durationSeconds", "duration", Some(1000.0)),
+            ("rt in seconds", "rt", Some(1000.0)),
+            ("timestamp_ns", "timestamp", Some(0.000_001)),
+            // Not units: a word that ends in one, a camelCase word without one.
+            ("status", "status", None),
+            ("bytes", "bytes", None),
+            ("error_code", "errorcode", None),
+        ] {
+            assert_eq!(name_and_unit(cell), (stem.to_string(), unit), "{cell}");
+        }
     }
 }

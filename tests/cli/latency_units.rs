@@ -74,3 +74,62 @@ fn a_unitless_latency_column_of_milliseconds_is_read_without_doubt() {
         assert!(!check.to_string().contains("in doubt"), "{check}");
     }
 }
+
+/// A user's own script names its columns its own way: `time`/`start_time`, `url`/
+/// `label`, and a latency called `response_time`, `elapsed`, `duration` or `rt`, its
+/// unit in brackets, after a separator or in camelCase. Before, only `latency_*` and
+/// `timestamp_*` were read: each of these files was "not a recognised load-test
+/// result". Each is now read in its unit: 150–349 ms, so a 300 ms p95 limit fails
+/// (the 95th of 150…349 is 339 ms), whatever unit the values were written in.
+#[test]
+fn latency_columns_named_and_unitted_a_scripts_own_way_are_read_in_their_unit() {
+    let dir = TestDir::new();
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(95) < 300ms\"]\n");
+    let cases: [(&str, &str, fn(u32) -> String); 7] = [
+        ("time,url,response_time_ms,code", "a", |ms| ms.to_string()),
+        ("time,label,elapsed (ms),status", "b", |ms| ms.to_string()),
+        ("start_time,url,Response Time [s],status", "c", |ms| {
+            format!("{:.3}", f64::from(ms) / 1000.0)
+        }),
+        ("time,name,duration_us,status", "d", |ms| {
+            (ms * 1000).to_string()
+        }),
+        ("time,url,durationMs,status", "e", |ms| ms.to_string()),
+        ("ts,endpoint,rt in seconds,status", "f", |ms| {
+            format!("{:.3}", f64::from(ms) / 1000.0)
+        }),
+        ("timestamp,endpoint,latency-ns,status", "g", |ms| {
+            (u64::from(ms) * 1_000_000).to_string()
+        }),
+    ];
+    for (header, name, latency) in cases {
+        let body = csv(true, latency);
+        let body = body.replacen("timestamp,endpoint,latency,status", header, 1);
+        dir.write(&format!("{name}/results.csv"), body);
+        let (code, check, _) = check_json(&dir.path().join(name), &sla, &[]);
+        assert_eq!(
+            (code, &check["verdict"]),
+            (1, &"NO-GO".into()),
+            "{header}: {check}"
+        );
+        assert!(!check.to_string().contains("in doubt"), "{header}: {check}");
+    }
+}
+
+/// A unitless `latency` column holding microseconds (150,000–349,000) read as ms is
+/// 150–349 s a request: a NO-GO on latency that the data does not show. Before, only
+/// seconds were doubted; now a median over a minute puts the unit in doubt too.
+#[test]
+fn a_unitless_latency_column_of_microseconds_is_in_doubt() {
+    let dir = TestDir::new();
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(95) < 500ms\"]\n");
+    dir.write("run/results.csv", csv(true, |ms| (ms * 1000).to_string()));
+    let (code, check, _) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(code, 0, "{check}");
+    assert_eq!(check["verdict"], "CONDITIONAL", "{check}");
+    let text = check.to_string();
+    assert!(
+        text.contains("latency unit is in doubt") && text.contains("microseconds"),
+        "{text}"
+    );
+}
