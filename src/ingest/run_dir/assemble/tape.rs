@@ -559,7 +559,7 @@ mod tests {
         assert!(tape.finish().is_none());
         let mut tape = Tape::new().unwrap();
         let long = "x".repeat(1 << 16);
-        for i in 0..200 {
+        for i in 0..MAX_TEXT_BYTES / long.len() + 10 {
             let name = format!("{long}{i}");
             tape.push(&Observation::Request(RequestEvent {
                 t_ms: 0,
