@@ -1,0 +1,68 @@
+//! Messy runs, batch "y" (qa31): a release manager's judgements on run dirs made with
+//! the real tools (ab, h2load, wrk, JMeter's JTLs) against `headroom target`: which
+//! source answers a rule, a rerun saved as a file beside the first, a command in a
+//! skip reason, and the users of a stage two generators measured.
+
+use serde_json::Value;
+
+use super::common::{headroom, TestDir};
+
+/// wrk consoles saved one per stage in one dir, the peak run again beside the first
+/// (`02_peak_30users.txt`, `02_peak_30users_rerun.txt`). Before, the rerun's file
+/// was read as the first's (a stem that extends another was taken for its set's
+/// file), pooled into one stage `peak` whose p99 mixed both runs. Now it is the
+/// stage `peak_rerun`, as a stage dir so named is: an SLA naming `peak` asks which
+/// run decides (exit 2), and `peak_rerun` is judged on the rerun's own p99 (the
+/// 347.12 ms wrk printed).
+#[test]
+fn a_rerun_saved_as_a_file_beside_the_first_is_a_stage_of_its_own() {
+    let dir = TestDir::new();
+    let wrk = |c: u32, n: u32, p99: &str| {
+        format!(
+            "Running 5s test @ http://127.0.0.1:18431/api/v1/agents\n\
+  2 threads and {c} connections\n\
+  Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+    Latency    40.00ms   54.79ms 415.58ms   93.34%\n\
+    Req/Sec   356.53     60.37   464.00     90.43%\n\
+  Latency Distribution\n\
+     50%   30.00ms\n     75%   45.00ms\n     90%   80.00ms\n     99%  {p99}\n\
+  {n} requests in 5.00s, 586.14KB read\n\
+Requests/sec:    {:.2}\nTransfer/sec:    114.52KB\n",
+            f64::from(n) / 5.0
+        )
+    };
+    dir.write("run/01_base_8users.txt", wrk(8, 1000, "57.10ms"));
+    dir.write("run/02_peak_30users.txt", wrk(30, 3750, "272.00ms"));
+    dir.write("run/02_peak_30users_rerun.txt", wrk(30, 3750, "347.12ms"));
+    let run = dir.path().join("run");
+    let check = |verdict: &str| {
+        let sla = dir.write(
+            "sla.toml",
+            format!("[global]\nverdict_stages = [\"{verdict}\"]\nrules = [\"p(99) < 500ms\"]\n"),
+        );
+        headroom(&[
+            "check",
+            run.to_str().unwrap(),
+            "--sla",
+            sla.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+    };
+    let o = check("peak");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("\"peak\" or \"peak_rerun\""), "{err}");
+    let o = check("peak_rerun");
+    assert_eq!(o.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = report.to_string();
+    let evals = report["sla"]["rules"].as_array().expect(&text);
+    let on = |stage: &str| {
+        (evals.iter())
+            .find(|e| e["stage"] == stage)
+            .and_then(|e| e["value"].as_f64())
+    };
+    assert_eq!(on("peak_rerun"), Some(347.12), "{text}");
+    assert_eq!(on("peak"), Some(272.0), "{text}");
+}
