@@ -66,3 +66,49 @@ Requests/sec:    {:.2}\nTransfer/sec:    114.52KB\n",
     assert_eq!(on("peak_rerun"), Some(347.12), "{text}");
     assert_eq!(on("peak"), Some(272.0), "{text}");
 }
+
+/// A vegeta attack's binary results beside a wrk console: the skip reason says how
+/// to convert them, `vegeta encode --to csv results.bin > results.csv`. report.md
+/// showed that command as ``\`vegeta encode … &gt; results.csv\` ``: escaped for
+/// HTML inside text meant to be copied. Now the command is a code span, its `>` as
+/// written.
+#[test]
+fn a_command_in_a_skip_reason_reads_as_written_in_report_md() {
+    let dir = TestDir::new();
+    let mut gob = b"\x3f\xff\x81\x03\x01\x01\x06Result\x01\xff\x82\x00\x01\x09".to_vec();
+    gob.extend_from_slice(b"\x01\x06Attack\x01\x0c\x00\x01\x03Seq\x01\x06\x00\x01\x04Code");
+    gob.extend_from_slice(b"\x01\x06\x00\x01\x09Timestamp\x01\xff\x84\x00\x01\x07Latency\x01");
+    dir.write("run/results.bin", gob);
+    dir.write(
+        "run/wrk.txt",
+        "Running 5s test @ http://127.0.0.1:18431/api/v1/agents\n\
+  2 threads and 8 connections\n\
+  Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+    Latency    21.00ms   10.00ms 101.00ms   90.00%\n\
+    Req/Sec   190.00     20.00   230.00     80.00%\n\
+  Latency Distribution\n\
+     50%   20.00ms\n     75%   25.00ms\n     90%   35.00ms\n     99%   57.00ms\n\
+  1900 requests in 5.00s, 300.00KB read\n\
+Requests/sec:    380.00\nTransfer/sec:    60.00KB\n",
+    );
+    let run = dir.path().join("run");
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let line = (md.lines())
+        .find(|l| l.contains("results.bin") && l.contains("vegeta encode"))
+        .unwrap_or_else(|| panic!("no skip reason for results.bin:\n{md}"));
+    assert!(
+        line.contains("`vegeta encode --to csv results.bin > results.csv`"),
+        "{line}"
+    );
+    assert!(!line.contains("&gt;") && !line.contains("\\`"), "{line}");
+}
