@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::common::{headroom, TestDir};
+use super::common::{analyze_json, headroom, TestDir};
 
 /// wrk consoles saved one per stage in one dir, the peak run again beside the first
 /// (`02_peak_30users.txt`, `02_peak_30users_rerun.txt`). Before, the rerun's file
@@ -111,4 +111,47 @@ Requests/sec:    380.00\nTransfer/sec:    60.00KB\n",
         "{line}"
     );
     assert!(!line.contains("&gt;") && !line.contains("\\`"), "{line}");
+}
+
+/// Two JMeter engines' JTLs of one stage (`02_peak_20users/engine-{1,2}.jtl`), each
+/// sample counting its engine's 10 threads, as in one dir or in a generator dir each.
+/// The stage is at 20 users, and each interval of its timeline held 10: the larger
+/// engine's count, where the engines' users at a moment add. Now every interval
+/// holds 20, as the stage does.
+#[test]
+fn a_stage_two_engines_measured_has_their_users_added_in_each_interval() {
+    let t0 = 1_764_950_400_000i64;
+    let jtl = |engine: i64| {
+        let mut s = String::from(
+            "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
+             failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
+        );
+        for i in 0..600i64 {
+            s.push_str(&format!(
+                "{},{},GET /a,200,OK,Thread Group 1-{},text,true,,100,50,10,10,http://x/a,10,0,1\n",
+                t0 + i * 100 + engine * 7,
+                20 + (i * 7 + engine) % 40,
+                i % 10 + 1
+            ));
+        }
+        s
+    };
+    for layout in [
+        ["engine-1.jtl", "engine-2.jtl"],
+        ["agent-1/e.jtl", "agent-2/e.jtl"],
+    ] {
+        let dir = TestDir::new();
+        dir.write(&format!("run/02_peak_20users/{}", layout[0]), jtl(1));
+        dir.write(&format!("run/02_peak_20users/{}", layout[1]), jtl(2));
+        let run = dir.path().join("run");
+        let (code, report, err) = analyze_json(&[&run], &[]);
+        assert_eq!(code, 0, "{layout:?}: {err}");
+        let stage = &report["stages"][0];
+        assert_eq!(stage["users"], 20, "{layout:?}: {stage}");
+        let users: Vec<f64> = (stage["timeseries"].as_array().unwrap().iter())
+            .filter_map(|p| p["users"].as_f64())
+            .collect();
+        assert!(!users.is_empty(), "{layout:?}: {stage}");
+        assert!(users.iter().all(|u| *u == 20.0), "{layout:?}: {users:?}");
+    }
 }
