@@ -119,16 +119,7 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
     let think = run.meta.think_time;
     let mut out = Vec::new();
     for stage in &src.stages {
-        let m = ScopeMetrics::of_stage(stage);
-        let tool = stage.tool.as_deref().unwrap_or(&src.tool);
-        out.extend(crate::analysis::response_time_law::response_time_law(
-            stage, &m, think, tool,
-        ));
-        out.extend(arrival_rate(stage, &m));
-        out.extend(request_count(stage, &m));
-        out.extend(percentiles(stage, &m));
-        out.extend(endpoint_sum(stage));
-        out.extend(crate::analysis::stage_gap::stage_gap(stage));
+        out.extend(audit_stage(stage, src, think));
     }
     out.extend(stage_totals(&src.stages, &src.overall));
     out.extend(part_totals(
@@ -136,6 +127,27 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
         &src.overall,
         run.meta.shards.is_some(),
     ));
+    out
+}
+
+/// The checks of one stage of `src` on its own figures (Little's law, counts,
+/// percentiles, endpoint sums, gaps).
+pub(crate) fn audit_stage(
+    stage: &Stage,
+    src: &crate::model::Source,
+    think: Option<crate::model::ThinkTime>,
+) -> Vec<AuditFinding> {
+    let m = ScopeMetrics::of_stage(stage);
+    let tool = stage.tool.as_deref().unwrap_or(&src.tool);
+    let mut out = Vec::new();
+    out.extend(crate::analysis::response_time_law::response_time_law(
+        stage, &m, think, tool,
+    ));
+    out.extend(arrival_rate(stage, &m));
+    out.extend(request_count(stage, &m));
+    out.extend(percentiles(stage, &m));
+    out.extend(endpoint_sum(stage));
+    out.extend(crate::analysis::stage_gap::stage_gap(stage));
     out
 }
 

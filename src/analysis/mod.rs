@@ -19,6 +19,7 @@ pub mod report;
 mod response_time_law;
 pub mod rounding;
 pub mod sla;
+mod sla_beside;
 mod sla_report;
 mod slow_drift;
 mod stage_gap;

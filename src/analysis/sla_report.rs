@@ -12,6 +12,7 @@ use super::metrics::ScopeMetrics;
 use super::quality::{finding_summary, DataQuality};
 use super::report::{Analysis, MatrixCell, MatrixRow, SlaMatrix, SlaSummary};
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaError, SlaSpec};
+use super::sla_beside::judge_on_other_sources as answer_elsewhere;
 use crate::analysis::words::ticked;
 use crate::model::{Run, Source, Stage, TimeSeries};
 
@@ -126,6 +127,7 @@ pub(super) fn apply(
     )?;
     let mut evals = evaluated.evals;
     discount(&mut evals, src, run);
+    answer_elsewhere(&mut evals, (run, src), spec, verdict_override, discount);
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
@@ -265,7 +267,7 @@ fn failed_script_checks(src: &Source) -> Option<String> {
 }
 
 /// Every endpoint's name in the source's stages and overall, sorted, once each.
-fn endpoint_names(src: &Source) -> Vec<String> {
+pub(super) fn endpoint_names(src: &Source) -> Vec<String> {
     let mut names: Vec<String> = (src.stages.iter().chain(std::iter::once(&src.overall)))
         .flat_map(|s| s.endpoints.keys().map(|k| k.to_string()))
         .collect();

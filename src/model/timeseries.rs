@@ -424,6 +424,54 @@ impl TimeSeries {
         iv.users = Some(iv.users.map_or(users, |u| u.max(users)));
     }
 
+    /// The series' users samples alone (every other figure empty): what
+    /// [`TimeSeries::sum_users`] adds, kept before a merge that keeps the largest.
+    pub fn users_only(&self) -> TimeSeries {
+        let intervals = (self.intervals.iter())
+            .map(|iv| Interval {
+                users: iv.users,
+                ..Interval::default()
+            })
+            .collect();
+        TimeSeries {
+            start_ms: self.start_ms,
+            width_ms: self.width_ms,
+            intervals,
+            histograms: HistogramForm::Off,
+        }
+    }
+
+    /// Sets each interval's users to the sum over `parts` of each part's users in it
+    /// (a part's largest sample there): load generators run side by side each count
+    /// their own users, which add; merging series keeps the largest.
+    pub fn sum_users<'a>(&mut self, parts: impl IntoIterator<Item = &'a TimeSeries>) {
+        if self.intervals.is_empty() {
+            return;
+        }
+        let mut total: std::collections::BTreeMap<i64, f64> = Default::default();
+        for p in parts {
+            let mut mine: std::collections::BTreeMap<i64, f64> = Default::default();
+            for (i, iv) in p.intervals.iter().enumerate() {
+                if let Some(u) = iv.users {
+                    let slot = (p.interval_start_ms(i) - self.start_ms).div_euclid(self.width_ms);
+                    let m = mine.entry(slot).or_insert(u);
+                    *m = m.max(u);
+                }
+            }
+            for (slot, u) in mine {
+                *total.entry(slot).or_default() += u;
+            }
+        }
+        for (slot, u) in total {
+            if let Some(iv) = usize::try_from(slot)
+                .ok()
+                .and_then(|s| self.intervals.get_mut(s))
+            {
+                iv.users = Some(u);
+            }
+        }
+    }
+
     /// Start time (epoch ms) of interval `i`.
     pub fn interval_start_ms(&self, i: usize) -> i64 {
         self.start_ms + i as i64 * self.width_ms

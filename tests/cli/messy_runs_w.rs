@@ -121,9 +121,10 @@ fn hey_summary(total_s: f64, n: u64) -> String {
     )
 }
 
-/// A peak stage run twice (`02_peak_30users.txt` and its re-run, hey saves no clock
-/// time) beside a notes file: the report lists the sources' notes (the two runs read
-/// one after another), then "Skipped files" as a list of its own. Before, no blank
+/// A peak stage run in two parts (`02_peak_30users.txt` and `…_part2.txt`, hey saves
+/// no clock time; a `_rerun` file is a stage of its own, `messy_runs_y`) beside a
+/// notes file: the report lists the sources' notes (the two runs read one after
+/// another), then "Skipped files" as a list of its own. Before, no blank
 /// line ended the notes, so "**Skipped files:**" was read as the last note's
 /// continuation: in report.html it sat inside that note's bullet, and the skipped
 /// files joined the notes' list.
@@ -132,7 +133,7 @@ fn skipped_files_are_a_list_of_their_own_after_the_sources_notes() {
     let dir = TestDir::new();
     dir.write("run/01_baseline_10users.txt", hey_summary(10.0458, 2429));
     dir.write("run/02_peak_30users.txt", hey_summary(10.0895, 7303));
-    dir.write("run/02_peak_30users_rerun.txt", hey_summary(10.05, 7327));
+    dir.write("run/02_peak_30users_part2.txt", hey_summary(10.05, 7327));
     dir.write(
         "run/notes.txt",
         "hey runs on the details endpoint\npeak re-run: the first had a GC pause\n",

@@ -122,8 +122,7 @@ fn merge_alongside(stages: &mut Vec<crate::model::Stage>, from: usize) {
         while j < stages.len() {
             if alongside(&stages[i], &stages[j]) {
                 let other = stages.remove(j);
-                super::stage_dirs::add_generators_users(&mut stages[i], other.users);
-                stages[i].merge_from(other);
+                super::stage_dirs::merge_generator(&mut stages[i], other);
             } else {
                 j += 1;
             }

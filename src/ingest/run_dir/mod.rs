@@ -644,12 +644,7 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
         {
             Some(mine) => {
                 parallel = true;
-                if stage_dirs::generators_own_users(mine)
-                    && stage_dirs::generators_own_users(&stage)
-                {
-                    stage_dirs::add_generators_users(mine, stage.users);
-                }
-                mine.merge_from(stage);
+                stage_dirs::merge_generator(mine, stage);
             }
             None => existing.stages.push(stage),
         }
@@ -661,7 +656,7 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
         || existing.overall.window_ms.is_none() && existing.overall.duration_s.is_some())
         && timed_from_its_start(&src.overall);
     let lengths = (existing.overall.duration_s(), src.overall.duration_s());
-    existing.overall.merge_from(src.overall);
+    stage_dirs::merge_overall(&mut existing.overall, src.overall, parallel);
     if let (true, false, (Some(a), Some(b))) = (own_clocks, parallel, lengths) {
         existing.overall.window_ms = None;
         existing.overall.duration_s = Some(a + b);

@@ -177,9 +177,14 @@ fn stage_named_files(files: &[PathBuf]) -> Vec<(String, usize)> {
     stems.sort_by(|a, b| natural_order(&a.0, &b.0).then_with(|| a.cmp(b)));
     stems.dedup();
     // A stem that extends another (`01_smoke_summary` of `01_smoke`) is that set's
-    // file (k6's summary beside its results), not a set of its own.
+    // file (k6's summary beside its results), not a set of its own; unless it names a
+    // run again (`02_peak_30users_rerun` beside `02_peak_30users`): that is its own
+    // stage, as a stage dir so named is, never pooled with the first run's.
     let all: Vec<String> = stems.iter().map(|s| s.0.clone()).collect();
-    stems.retain(|s| !all.iter().any(|o| *o != s.0 && starts_with_prefix(&s.0, o)));
+    stems.retain(|s| {
+        !all.iter()
+            .any(|o| *o != s.0 && starts_with_prefix(&s.0, o) && !run_again(&s.0[o.len()..]))
+    });
     let names: std::collections::BTreeSet<&String> = stems.iter().map(|s| &s.1).collect();
     let numbered = stems.iter().filter(|s| s.2).count();
     if stems.len() < 2 || (names.len() < 2 && numbered < 2) {
@@ -188,6 +193,19 @@ fn stage_named_files(files: &[PathBuf]) -> Vec<(String, usize)> {
     (stems.into_iter().enumerate())
         .map(|(i, (stem, _, _))| (stem, i))
         .collect()
+}
+
+/// True when what a stem adds to another's (`_rerun`, `-retry2`, ` again`) says the
+/// run was made again: the words an SLA's stage names tell a run and its rerun by.
+fn run_again(rest: &str) -> bool {
+    const WORDS: [&str; 7] = [
+        "rerun", "re-run", "re_run", "retry", "again", "repeat", "redo",
+    ];
+    let Some(rest) = rest.strip_prefix(['_', '-', ' ']) else {
+        return false;
+    };
+    let word = rest.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_' || c == '-');
+    WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// True when both files hold the same bytes (an unreadable one holds none).

@@ -6,7 +6,6 @@
 //! health (sent and dropped requests, start offset, timer lateness, CPU) becomes a
 //! note, and a lagging generator is named.
 
-use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -292,31 +291,7 @@ fn sum_stage_users(into: &mut Stage, parts: &[&Stage]) {
 
 /// Sets each interval's users to the sum over `parts` of each part's users in it.
 fn sum_users<'a>(into: &mut TimeSeries, parts: impl Iterator<Item = &'a TimeSeries>) {
-    if into.intervals.is_empty() {
-        return;
-    }
-    let mut total: BTreeMap<i64, f64> = BTreeMap::new();
-    for p in parts {
-        let mut mine: BTreeMap<i64, f64> = BTreeMap::new();
-        for (i, iv) in p.intervals.iter().enumerate() {
-            if let Some(u) = iv.users {
-                let slot = (p.interval_start_ms(i) - into.start_ms).div_euclid(into.width_ms);
-                let m = mine.entry(slot).or_insert(u);
-                *m = m.max(u);
-            }
-        }
-        for (slot, u) in mine {
-            *total.entry(slot).or_default() += u;
-        }
-    }
-    for (slot, u) in total {
-        if let Some(iv) = usize::try_from(slot)
-            .ok()
-            .and_then(|s| into.intervals.get_mut(s))
-        {
-            iv.users = Some(u);
-        }
-    }
+    into.sum_users(parts);
 }
 
 /// One shard's driver health, from its `run.toml` and the `#[driver: …]` lines of

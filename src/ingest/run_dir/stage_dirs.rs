@@ -95,6 +95,33 @@ pub(super) fn add_generators_users(stage: &mut crate::model::Stage, other: Optio
     }
 }
 
+/// Merges another generator's measurement of a stage into `mine` (the same stage,
+/// run alongside): its users add, when each generator counted its own, and so do the
+/// users of each interval, whoever counted them (each generator's at a moment), where
+/// merging the series alone would keep the larger.
+pub(super) fn merge_generator(mine: &mut crate::model::Stage, other: crate::model::Stage) {
+    if generators_own_users(mine) && generators_own_users(&other) {
+        add_generators_users(mine, other.users);
+    }
+    let parts = [mine.timeline.users_only(), other.timeline.users_only()];
+    mine.merge_from(other);
+    mine.timeline.sum_users(&parts);
+}
+
+/// Merges another part's overall into `mine`; with `parallel` (a generator that ran
+/// alongside), the users of each interval add, as its stages' do.
+pub(super) fn merge_overall(
+    mine: &mut crate::model::Stage,
+    other: crate::model::Stage,
+    parallel: bool,
+) {
+    let parts = [mine.timeline.users_only(), other.timeline.users_only()];
+    mine.merge_from(other);
+    if parallel {
+        mine.timeline.sum_users(&parts);
+    }
+}
+
 /// Renames a stage named after one generator's users to its users added (`10_users`
 /// of two generators at 10 each is `20_users`).
 pub(super) fn named_after_added_users(source: &mut crate::model::Source) {

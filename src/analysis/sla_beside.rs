@@ -1,0 +1,108 @@
+//! SLA rules the report's source cannot answer at a stage, judged on another source's
+//! measurement of that same stage. A run dir whose stage dirs each hold two tools
+//! (`02_peak_16users/{ab.txt,h2load.txt}`) is shown by one of them, chosen for its
+//! requests (`ingest::arbitrate`); when that one has no figure for a rule (h2load and
+//! wrk print no p95, ab does), the rule would be "insufficient data" while the run
+//! holds the figure. Such a rule is judged on the other tool's stage of the same name
+//! and load (users, arrival rate), and its note says whose figure it is. The shown
+//! source stays the report's for everything else, and a stage the audit finds fault
+//! with (Little's law, counts, percentiles) never answers a rule.
+
+use super::metrics::ScopeMetrics;
+use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaSpec};
+use crate::analysis::quantity::format_count;
+use crate::model::{Run, Source, Stage};
+
+/// Replaces each of `evals` that has no value on a stage of `shown` (the report's
+/// source of `run`) by the same rule judged on another source of `run` that measured
+/// that stage at the same load, when that one has the value; `discount` turns its
+/// passes into what that source can show. The SLA is resolved against `shown`'s
+/// names, as the report's evaluations were, so the two lists match one for one.
+pub(super) fn judge_on_other_sources(
+    evals: &mut [RuleEvaluation],
+    (run, shown): (&Run, &Source),
+    spec: &SlaSpec,
+    verdict_override: &[String],
+    discount: impl Fn(&mut [RuleEvaluation], &Source, &Run),
+) {
+    if !evals.iter().any(unanswered) {
+        return;
+    }
+    let stages: Vec<String> = shown.stages.iter().map(|s| s.name.clone()).collect();
+    let endpoints = super::sla_report::endpoint_names(shown);
+    for other in run.sources.iter().filter(|s| !std::ptr::eq(*s, shown)) {
+        let matched: Vec<(&Stage, &Stage)> = (shown.stages.iter())
+            .filter_map(|mine| Some((mine, same_stage(mine, other, run)?)))
+            .collect();
+        if matched.is_empty() {
+            continue;
+        }
+        let metrics: Vec<(&str, ScopeMetrics)> = (matched.iter())
+            .map(|(mine, theirs)| (mine.name.as_str(), ScopeMetrics::of_stage(theirs)))
+            .collect();
+        let scopes: Vec<ScopeData> = (metrics.iter())
+            .map(|(name, m)| ScopeData::new(Some(name), None, m))
+            .collect();
+        let evaluated = sla::evaluate_with(spec, &stages, &endpoints, &scopes, verdict_override);
+        let Ok(theirs) = evaluated else {
+            continue;
+        };
+        let mut theirs = theirs.evals;
+        discount(&mut theirs, other, run);
+        for (mine, judged) in evals.iter_mut().zip(theirs) {
+            let same = judged.rule == mine.rule && judged.stage == mine.stage;
+            if !unanswered(mine) || !same || judged.value.is_none() {
+                continue;
+            }
+            let Some((shown_stage, their_stage)) = (matched.iter())
+                .find(|(m, _)| Some(&m.name) == mine.stage.as_ref())
+                .copied()
+            else {
+                continue;
+            };
+            let note = judged_elsewhere(shown, shown_stage, other, their_stage);
+            *mine = RuleEvaluation {
+                note: Some(match &judged.note {
+                    Some(n) => format!("{note}; {n}"),
+                    None => note,
+                }),
+                ..judged
+            };
+        }
+    }
+}
+
+/// True for an evaluation of a whole stage that has no value to judge.
+fn unanswered(e: &RuleEvaluation) -> bool {
+    e.status == RuleStatus::InsufficientData
+        && e.value.is_none()
+        && e.stage.is_some()
+        && e.endpoint.is_none()
+}
+
+/// `other`'s stage of `mine`'s name at the same load, when the audit finds no fault
+/// with it (nothing suspect or impossible).
+fn same_stage<'s>(mine: &Stage, other: &'s Source, run: &Run) -> Option<&'s Stage> {
+    let theirs = (other.stages.iter()).find(|t| {
+        t.name == mine.name
+            && t.users == mine.users
+            && t.arrival_rate_rps == mine.arrival_rate_rps
+            && t.requests() > 0
+    })?;
+    let findings = super::audit::audit_stage(theirs, other, run.meta.think_time);
+    let faulted = (findings.iter()).any(|f| f.verdict != super::audit::AuditVerdict::Ok);
+    (!faulted).then_some(theirs)
+}
+
+/// The note of a rule judged on another source's stage.
+fn judged_elsewhere(shown: &Source, mine: &Stage, other: &Source, theirs: &Stage) -> String {
+    let tool = |s: &Stage, src: &Source| s.tool.clone().unwrap_or_else(|| src.tool.clone());
+    format!(
+        "judged on {}'s measurement of this stage ({} requests at the same load): {}, \
+         which the report shows for it ({} requests), has no such figure",
+        tool(theirs, other),
+        format_count(theirs.requests() as f64),
+        tool(mine, shown),
+        format_count(mine.requests() as f64)
+    )
+}
