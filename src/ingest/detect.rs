@@ -101,6 +101,8 @@ pub enum Format {
     SiegeLog,
     /// vegeta's default text report (`vegeta report`).
     VegetaText,
+    /// vegeta's JSON report (`vegeta report -type=json`).
+    VegetaReportJson,
 }
 
 impl Format {

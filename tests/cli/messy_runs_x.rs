@@ -7,7 +7,68 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::common::{analyze_json, TestDir};
+use super::common::{analyze_json, check_rules, TestDir};
+
+/// The terminal's clear-screen codes vegeta writes before each `-every` report.
+const CLEAR: &str = "\u{1b}[2J\u{1b}[0;0H";
+
+/// vegeta's `Metrics` as `vegeta report -type=json` writes it (one line, Go's field
+/// order, latencies in ns): mean 25 ms, p50 20, p90 40, p95 55, p99 120, max 900,
+/// min 2. `codes` are the status counts; the attack ran `secs` seconds from
+/// 2026-12-05T10:00:00Z at `requests / secs` req/s.
+fn vegeta_json(requests: u64, secs: u64, codes: &[(&str, u64)], errors: &[&str]) -> String {
+    let ms = 1_000_000u64;
+    let ok: u64 = (codes.iter())
+        .filter(|(c, _)| c.starts_with('2') || c.starts_with('3'))
+        .map(|(_, n)| n)
+        .sum();
+    let status: Vec<String> = codes.iter().map(|(c, n)| format!("\"{c}\":{n}")).collect();
+    let errors: Vec<String> = errors.iter().map(|e| json!(e).to_string()).collect();
+    let rate = requests as f64 / secs as f64;
+    let at = format!("2026-12-05T10:{:02}:{:02}", secs / 60, secs % 60);
+    format!(
+        "{{\"latencies\":{{\"total\":{},\"mean\":{},\"50th\":{},\"90th\":{},\"95th\":{},\
+         \"99th\":{},\"max\":{},\"min\":{}}},\"bytes_in\":{{\"total\":{},\"mean\":512}},\
+         \"bytes_out\":{{\"total\":0,\"mean\":0}},\"earliest\":\"2026-12-05T10:00:00Z\",\
+         \"latest\":\"{at}Z\",\"end\":\"{at}.02Z\",\"duration\":{},\"wait\":{},\
+         \"requests\":{requests},\"rate\":{rate},\"throughput\":{},\"success\":{},\
+         \"status_codes\":{{{}}},\"errors\":[{}]}}\n",
+        25 * ms * requests,
+        25 * ms,
+        20 * ms,
+        40 * ms,
+        55 * ms,
+        120 * ms,
+        900 * ms,
+        2 * ms,
+        512 * requests,
+        secs * 1_000_000_000,
+        20 * ms,
+        ok as f64 / (secs as f64 + 0.02),
+        ok as f64 / requests as f64,
+        status.join(","),
+        errors.join(",")
+    )
+}
+
+const REFUSED: &str =
+    "Get \"http://127.0.0.1:8080/\": dial tcp 127.0.0.1:8080: connect: connection refused";
+
+/// A 60 s attack at 50 req/s: 2,970 answered 200, 20 answered 500, 10 got no answer.
+fn attack_report() -> String {
+    vegeta_json(
+        3000,
+        60,
+        &[("0", 10), ("200", 2970), ("500", 20)],
+        &["500 Internal Server Error", REFUSED],
+    )
+}
+
+fn stage<'a>(report: &'a Value, name: &str) -> &'a Value {
+    (report["stages"].as_array().unwrap().iter())
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no stage {name}: {report}"))
+}
 
 fn skipped_reason<'a>(report: &'a Value, file: &str) -> (&'a str, &'a str) {
     let s = (report["skipped"].as_array().unwrap().iter())
@@ -21,6 +82,208 @@ fn analyze_ok(run: &Path, extra: &[&str]) -> Value {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(code, 0, "{stderr}");
     report
+}
+
+/// A team's archive holds `vegeta report -type=json > report.json` per stage (the
+/// results.bin long gone). Before, the file was "not a load-test result" and the
+/// stages were empty; now it is read as vegeta's own summary: its requests, its status
+/// counts as failures (500 and the transport errors, by kind), its latencies (ns) as
+/// tool-computed percentiles, its `rate` as the stage's arrival rate and its
+/// `duration` as the attack's.
+#[test]
+fn a_vegeta_json_report_is_read_as_vegetas_own_summary() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/01_base/report.json",
+        vegeta_json(600, 60, &[("200", 600)], &[]),
+    );
+    dir.write("run/02_peak/report.json", attack_report());
+    let report = analyze_ok(&dir.path().join("run"), &[]);
+    assert_eq!(report["problems"], json!([]), "{report}");
+    let inputs = report["inputs"].as_array().unwrap();
+    assert!(
+        inputs.iter().all(|i| i["format"] == "vegeta-report-json"),
+        "{inputs:?}"
+    );
+    let base = stage(&report, "base");
+    assert_eq!(base["requests"], 600);
+    assert_eq!(base["failures"], 0);
+    assert_eq!(base["arrival_rate_rps"], 10.0);
+    let peak = stage(&report, "peak");
+    assert_eq!(peak["requests"], 3000);
+    assert_eq!(peak["failures"], 30);
+    assert_eq!(peak["arrival_rate_rps"], 50.0);
+    assert_eq!(peak["duration_s"], 60.0);
+    assert_eq!(peak["latency_exact"], false);
+    let lat = &peak["latency_ms"];
+    for (key, ms) in [
+        ("mean", 25.0),
+        ("min", 2.0),
+        ("p50", 20.0),
+        ("p90", 40.0),
+        ("p95", 55.0),
+        ("p99", 120.0),
+        ("max", 900.0),
+    ] {
+        assert_eq!(lat[key], ms, "{key}: {lat}");
+    }
+    let kinds = &peak["failures_by_kind"];
+    assert_eq!(kinds["status:500"], 20, "{kinds}");
+    let refused: u64 = (kinds.as_object().unwrap().iter())
+        .filter(|(k, _)| k.contains("refused") || k.contains("connect"))
+        .map(|(_, n)| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(refused, 10, "{kinds}");
+    // Labelled as vegeta's estimates, not headroom's.
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("vegeta's own estimates"), "{notes}");
+    // 1% failed: an SLA of 0.5% is not met.
+    let (code, stdout, stderr) =
+        check_rules(&dir, &dir.path().join("run"), "\"error_rate < 0.5%\"");
+    assert_ne!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("NO-GO"), "{stdout}{stderr}");
+}
+
+/// `vegeta report -type=json -every 10s > report.json`: the report is written again at
+/// each interval, after the terminal's clear-screen codes, each the attack so far. The
+/// last is the whole attack and is read (1,000, 2,000, then 3,000 requests: 3,000).
+/// Reports of two attacks appended with `>>` are not snapshots: the first is read and
+/// the other named.
+#[test]
+fn a_vegeta_json_report_written_every_interval_reads_its_last() {
+    let dir = TestDir::new();
+    let every = format!(
+        "{CLEAR}{}{CLEAR}{}{}",
+        vegeta_json(1000, 20, &[("200", 1000)], &[]),
+        vegeta_json(2000, 40, &[("200", 1995), ("500", 5)], &[]),
+        vegeta_json(3000, 60, &[("200", 2990), ("500", 10)], &[]),
+    );
+    dir.write("every/report.json", every);
+    let report = analyze_ok(&dir.path().join("every"), &[]);
+    assert_eq!(report["problems"], json!([]), "{report}");
+    assert_eq!(report["overall"]["requests"], 3000);
+    assert_eq!(report["overall"]["failures"], 10);
+    assert_eq!(report["overall"]["duration_s"], 60.0);
+    assert_ne!(report["run"]["complete"], false, "{report}");
+
+    let mut second = vegeta_json(500, 10, &[("200", 500)], &[]);
+    second = second.replace("2026-12-05T10:00:00Z", "2026-12-05T11:00:00Z");
+    dir.write("appended/report.json", attack_report() + &second);
+    let report = analyze_ok(&dir.path().join("appended"), &[]);
+    assert_eq!(report["overall"]["requests"], 3000, "{report}");
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(notes.contains("appended"), "{notes}");
+}
+
+/// vegeta's text report, `-every 10s`: the same, in text. Before, the reports after
+/// the clear-screen codes were not found (`Requests` did not start their line) and
+/// the first `Error Set:` ended the read: the file was refused; now the last report
+/// (3,000 requests) is read.
+#[test]
+fn a_vegeta_text_report_written_every_interval_reads_its_last() {
+    let report = |n: u64, ok: u64, bad: u64| {
+        format!(
+            "Requests      [total, rate, throughput]         {n}, 50.00, {:.2}\n\
+             Duration      [total, attack, wait]             {}s, {}s, 20ms\n\
+             Latencies     [min, mean, 50, 90, 95, 99, max]  2ms, 25ms, 20ms, 40ms, 55ms, 120ms, 900ms\n\
+             Bytes In      [total, mean]                     0, 0.00\n\
+             Bytes Out     [total, mean]                     0, 0.00\n\
+             Success       [ratio]                           {:.2}%\n\
+             Status Codes  [code:count]                      200:{ok}  500:{bad}  \n\
+             Error Set:\n{}",
+            ok as f64 / (n as f64 / 50.0),
+            n / 50,
+            n / 50,
+            100.0 * ok as f64 / n as f64,
+            if bad > 0 { "500 Internal Server Error\n" } else { "" }
+        )
+    };
+    let dir = TestDir::new();
+    dir.write(
+        "every/report.txt",
+        format!(
+            "{CLEAR}{}{CLEAR}{}{}",
+            report(1000, 1000, 0),
+            report(2000, 1995, 5),
+            report(3000, 2990, 10)
+        ),
+    );
+    let out = analyze_ok(&dir.path().join("every"), &[]);
+    assert_eq!(out["problems"], json!([]), "{out}");
+    assert_eq!(out["inputs"][0]["format"], "vegeta-text");
+    assert_eq!(out["overall"]["requests"], 3000);
+    assert_eq!(out["overall"]["failures"], 10);
+    assert_eq!(out["overall"]["duration_s"], 60.0);
+    assert_eq!(out["overall"]["latency_ms"]["p99"], 120.0);
+}
+
+/// vegeta's per-request CSV (`vegeta encode --to csv`) of 100 requests, 1 s apart
+/// from 2026-12-05T10:00:00Z, `bad` of them answered 500, 20 ms each.
+fn vegeta_csv(n: u64, bad: u64) -> String {
+    let start = 1_796_464_800_000_000_000u64;
+    (0..n)
+        .map(|i| {
+            let code = if i < bad { 500 } else { 200 };
+            let err = if code == 500 {
+                "500 Internal Server Error"
+            } else {
+                ""
+            };
+            format!(
+                "{},{code},20000000,0,512,\"{err}\"\n",
+                start + i * 1_000_000_000
+            )
+        })
+        .collect()
+}
+
+/// The JSON report beside the attack's per-request results: the encoded CSV is the
+/// measurement, the report is checked against it and skipped (same counts: the same
+/// attack; other counts: another attack's, the data incomplete). Beside results.bin
+/// alone (gob, which headroom cannot decode), the report is what is read.
+#[test]
+fn a_vegeta_json_report_beside_its_per_request_results_is_checked_and_skipped() {
+    let dir = TestDir::new();
+    dir.write("same/results.csv", vegeta_csv(100, 2));
+    dir.write(
+        "same/report.json",
+        vegeta_json(
+            100,
+            100,
+            &[("200", 98), ("500", 2)],
+            &["500 Internal Server Error"],
+        ),
+    );
+    let report = analyze_ok(&dir.path().join("same"), &[]);
+    assert_eq!(report["overall"]["requests"], 100, "{report}");
+    assert_eq!(report["overall"]["failures"], 2);
+    assert_eq!(report["overall"]["latency_exact"], true);
+    let (kind, why) = skipped_reason(&report, "report.json");
+    assert_eq!(kind, "same_data", "{why}");
+    assert!(
+        why.contains("JSON report") && why.contains("100 requests"),
+        "{why}"
+    );
+    assert_ne!(report["data_quality"], "incomplete", "{report}");
+
+    dir.write("other/results.csv", vegeta_csv(100, 2));
+    dir.write("other/report.json", attack_report());
+    let report = analyze_ok(&dir.path().join("other"), &[]);
+    assert_eq!(report["overall"]["requests"], 100, "{report}");
+    let (kind, why) = skipped_reason(&report, "report.json");
+    assert_eq!(kind, "other_data", "{why}");
+    assert!(why.contains("3000 requests"), "{why}");
+
+    // results.bin: a gob stream's first bytes, then the report.
+    let mut gob = vec![0xff, 0x96, 0x7f, 0x03, 0x01, 0x01, 0x06];
+    gob.extend_from_slice(b"Result\x01\xff\x80\x00\x01\x0c\x01\x06Attack\x01\x0c\x00\x01\x03Seq\x01\x06\x00\x01\x04Code\x01\x06\x00\x01\x09Timestamp\x01\xff\x82\x00\x01\x07Latency\x01\x04\x00");
+    gob.extend(std::iter::repeat_n(0x42u8, 200));
+    dir.write("bin/results.bin", &gob);
+    dir.write("bin/report.json", attack_report());
+    let report = analyze_ok(&dir.path().join("bin"), &[]);
+    assert_eq!(report["overall"]["requests"], 3000, "{report}");
+    let (_, why) = skipped_reason(&report, "results.bin");
+    assert!(why.contains("vegeta encode"), "{why}");
 }
 
 /// JMeter 2.13's headerless CSV JTL (Debian's jmeter package: `print_field_names`
