@@ -219,7 +219,7 @@ const GENERIC_CSV: FormatSpec = FormatSpec {
     name: "generic-csv",
     tool: "generic-csv",
     sniff: Sniff::Content(|h| generic_csv::looks_like_generic_csv(h.cells)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(generic_csv::GenericCsv::open(p)?))),
     splittable: true,
     notes: &[],

@@ -203,7 +203,7 @@ mod tests {
 
     #[test]
     fn sniffs_the_report_and_its_every_snapshots() {
-        let one = r#"{"latencies":{"total":1,"mean":1},"bytes_in":{"total":0,"mean":0},"requests":1,"status_codes":{"200":1}}"#;
+        let one = r#"{"latencies":{"total":1,"mean":1},"bytes_in":{"total":0,"mean":0},"bytes_out":{"total":0,"mean":0},"requests":1,"status_codes":{"200":1}}"#;
         assert!(sniff(one));
         assert!(sniff(&format!("\u{1b}[2J\u{1b}[0;0H{one}\n")));
         assert!(!sniff(r#"{"latency":1,"bytes_in":0,"timestamp":"x"}"#));

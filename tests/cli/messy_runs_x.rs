@@ -3,11 +3,18 @@
 //! 2.13 (its headerless 12-column JTL, its summariser's elapsed seconds), and the
 //! consoles and side files that arrive gzipped.
 
+use std::io::Write as _;
 use std::path::Path;
 
 use serde_json::{json, Value};
 
 use super::common::{analyze_json, check_rules, TestDir};
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
 
 /// The terminal's clear-screen codes vegeta writes before each `-every` report.
 const CLEAR: &str = "\u{1b}[2J\u{1b}[0;0H";
@@ -386,4 +393,273 @@ fn jmeter_213s_console_alone_is_read_as_its_summarisers_totals() {
     assert_eq!(all["latency_ms"]["mean"], 29.0);
     assert_eq!(all["latency_ms"]["min"], 10.0);
     assert_eq!(all["latency_ms"]["max"], 49.0);
+}
+
+/// A file of a run: its name, its text, and whether the packed copy gzips it.
+type TextFile = (&'static str, String, bool);
+/// [`TextFile`] as bytes.
+type PackedFile = (&'static str, Vec<u8>, bool);
+
+/// k6 0.3x's console summary: 1,200 requests, 30 failed, at 10 VUs.
+fn k6_console() -> String {
+    "\n     execution: local\n        script: script.js\n        output: -\n\n     \
+     scenarios: (100.00%) 1 scenario, 10 max VUs, 1m0s max duration (incl. graceful stop):\n              \
+     * default: 10 looping VUs for 30s (gracefulStop: 30s)\n\n\nrunning (0m30.0s), 00/10 VUs, 1200 \
+     complete and 0 interrupted iterations\ndefault ✓ [ 100% ] 10 VUs  30s\n\n     \
+     checks.........................: 97.50% ✓ 1170      ✗ 30   \n     \
+     http_req_duration..............: avg=52.3ms  min=1.2ms  med=48.2ms  max=900ms  p(90)=90.12ms p(95)=110ms\n     \
+     http_req_failed................: 2.50%  ✓ 30        ✗ 1170 \n     \
+     http_reqs......................: 1200   40.000000/s\n     \
+     iterations.....................: 1200   40.000000/s\n     \
+     vus............................: 10     min=10       max=10\n     \
+     vus_max........................: 10     min=10       max=10\n"
+        .into()
+}
+
+/// Locust's CSVs of a 10 s run (100 requests, 2 failed) and its console, whose last
+/// table counts `n` requests (more than the CSVs when Locust rewrote them last before
+/// its end).
+fn locust_files(n: u64) -> Vec<TextFile> {
+    let stats = "Type,Name,Request Count,Failure Count,Median Response Time,Average Response \
+Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,60%,\
+70%,80%,90%,95%,99%,99.9%,99.99%,100%\n\
+GET,/api,100,2,20,21.5,5,90,91.0,10.0,0.2,20,22,25,28,35,40,80,90,90,90\n\
+,Aggregated,100,2,20,21.5,5,90,91.0,10.0,0.2,20,22,25,28,35,40,80,90,90,90\n";
+    let console = format!(
+        "[2026-12-05 10:00:00,000] host/INFO/locust.main: Starting Locust 2.31.0\n\
+         Type     Name   # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s\n\
+         --------|------|-------|-------------|-------|-------|-------|-------|--------|-----------\n\
+         GET      /api      {n}     2(2.00%) |     21       5      90     20 |   10.00        0.20\n\
+         --------|------|-------|-------------|-------|-------|-------|-------|--------|-----------\n\
+         \x20        Aggregated      {n}     2(2.00%) |     21       5      90     20 |   10.00        0.20\n\
+         [2026-12-05 10:00:10,000] host/INFO/locust.main: Shutting down (exit code 1)\n"
+    );
+    vec![
+        ("run_stats.csv", stats.to_string(), false),
+        ("console.log", console, true),
+    ]
+}
+
+/// Artillery 2's report of 600 requests (p95 80, p99 85 ms) and its console, whose
+/// `ensure` check `p99 < 50` failed.
+fn artillery_files() -> Vec<TextFile> {
+    let n = 600;
+    let t0: i64 = 1_796_464_800_000;
+    let report = format!(
+        "{{\"aggregate\":{{\"counters\":{{\"http.requests\":{n},\"http.codes.200\":{n},\
+         \"http.responses\":{n},\"vusers.created\":{n},\"vusers.completed\":{n}}},\
+         \"summaries\":{{\"http.response_time\":{{\"min\":8,\"max\":90,\"count\":{n},\"mean\":40,\
+         \"p50\":37,\"median\":37,\"p95\":80,\"p99\":85}}}},\
+         \"firstCounterAt\":{t0},\"lastCounterAt\":{}}},\"intermediate\":[]}}",
+        t0 + 60_000
+    );
+    let dots = |k: &str, v: &str| format!("{k}: {} {v}\n", ".".repeat(70 - k.len()));
+    let console = format!(
+        "Test run id: tabcd_x\nPhase started: unnamed (index: 0, duration: 60s) 10:00:00(+0000)\n\n\
+         Phase completed: unnamed (index: 0, duration: 60s) 10:01:00(+0000)\n\n\
+         --------------------------------\nSummary report @ 10:01:02(+0000)\n\
+         --------------------------------\n\n{}{}{}http.response_time:\n{}{}{}{}\
+         Checks:\nok: maxErrorRate < 1\nfail: p99 < 50\n",
+        dots("http.codes.200", &n.to_string()),
+        dots("http.request_rate", "10/sec"),
+        dots("http.requests", &n.to_string()),
+        dots("  min", "8"),
+        dots("  max", "90"),
+        dots("  p95", "80"),
+        dots("  p99", "85"),
+    );
+    vec![
+        ("report.json", report, false),
+        ("console.txt", console, true),
+    ]
+}
+
+/// JMeter's dashboard (`report/` of `jmeter -g … -o report/`) packed with `gzip -r`:
+/// its statistics (3,000 samples, 510 errors) and dashboard.js, whose table titles
+/// the levels 75, 99.9 and 99.99 (so p95 is unknown, p99.9 600 ms).
+fn dashboard_files() -> Vec<TextFile> {
+    let stats = format!(
+        "{{{}, {}}}",
+        crate::messy_runs_n::dashboard_row("list", 3000, 510, 180.0, 400.0, 30.0),
+        crate::messy_runs_n::dashboard_row("Total", 3000, 510, 180.0, 400.0, 30.0)
+    );
+    let js = "    createTable($(\"#statisticsTable\"), {\"supportsControllersDiscrimination\": \
+true, \"overall\": {\"data\": [\"Total\", 3000, 510, 17.0, 180.0, 1, 900, 180.0, 320.0, 400.0, \
+600.0, 30.0, 1.0, 1.0], \"isController\": false}, \"titles\": [\"Label\", \"#Samples\", \
+\"FAIL\", \"Error %\", \"Average\", \"Min\", \"Max\", \"Median\", \"75th pct\", \"99.9th pct\", \
+\"99.99th pct\", \"Transactions/s\", \"Received\", \"Sent\"], \"items\": []}, \
+function(index, item){\n        return item;\n    }, [[0, 0]], 0);\n";
+    vec![
+        ("report/statistics.json", stats, true),
+        ("report/content/js/dashboard.js", js.to_string(), true),
+    ]
+}
+
+/// Gatling 3.13's binary `simulation.log`: 5 users, 200 requests of `home`, 10 ms apart, each
+/// 20 + i % 30 ms, every 25th failed.
+fn gatling_binary_log() -> Vec<u8> {
+    let t0 = 1_796_464_800_000i64;
+    let mut log = crate::gatling_binary::BinLog::new("3.13.1", t0, &["scn"]);
+    for _ in 0..5 {
+        log.user(0, true, t0);
+    }
+    for i in 0..200i64 {
+        let start = t0 + 10 * i;
+        let ok = i % 25 != 24;
+        let msg = if ok {
+            ""
+        } else {
+            "status.find.is(200), but actually found 500"
+        };
+        log.request(&[], "home", (start, start + 20 + i % 30), ok, msg);
+    }
+    for _ in 0..5 {
+        log.user(0, false, t0 + 2_100);
+    }
+    log.into_bytes()
+}
+
+/// headroom's generic per-request CSV: 300 requests, 100 ms apart, `20 + i % 50` ms,
+/// every 30th a 503.
+fn generic_csv() -> String {
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,users\n");
+    for i in 0..300u64 {
+        let status = if i % 30 == 29 { 503 } else { 200 };
+        csv.push_str(&format!(
+            "{},/api/items,GET,{},{status},5\n",
+            1_796_464_800_000u64 + i * 100,
+            20 + i % 50
+        ));
+    }
+    csv
+}
+
+/// A run's figures that must not change with how its files were packed: totals,
+/// stages, what was skipped (named as unpacked) and why, the tool's own checks.
+fn figures(report: &Value) -> Value {
+    let stages: Vec<Value> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            json!([
+                s["name"],
+                s["users"],
+                s["requests"],
+                s["failures"],
+                s["latency_ms"],
+                s["duration_s"],
+                s["failures_by_kind"]
+            ])
+        })
+        .collect();
+    let skipped: Vec<Value> = (report["skipped"].as_array().unwrap().iter())
+        .map(|s| {
+            let path = s["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().trim_end_matches(".gz");
+            json!([name, s["kind"]])
+        })
+        .collect();
+    json!({
+        "overall": [report["overall"]["requests"], report["overall"]["failures"],
+            report["overall"]["latency_ms"], report["overall"]["throughput_rps"]],
+        "stages": stages,
+        "skipped": skipped,
+        "checks": (report["tool_checks"].as_array().unwrap().iter())
+            .map(|c| json!([c["tool"], c["name"], c["passed"]]))
+            .collect::<Vec<_>>(),
+        "complete": report["run"]["complete"],
+        "quality": report["data_quality"],
+    })
+}
+
+/// Consoles (JMeter's console and jmeter.log, k6's, Locust's, Artillery's), JMeter's
+/// dashboard, Gatling's binary log, an interval log and the generic CSV, each packed
+/// with gzip (`console.txt.gz`, `jmeter.log.gz`, `requests.csv.gz`, a dashboard
+/// `gzip -r`'d), read to the same figures as unpacked: the same totals, stages and
+/// latencies, the same files checked and skipped for the same reasons, the same tool
+/// checks. Before, each was "gzip-compressed …: decompress it first" (a console
+/// beside its results went unchecked; alone, the run had no results).
+#[test]
+fn consoles_dashboards_and_logs_read_gzipped_as_unpacked() {
+    let (jtl, samples, errors) = jtl_213(4);
+    let jmeter_log: String = console_213(samples, errors)
+        .lines()
+        .map(|l| format!("2026/12/05 10:00:05 INFO  - jmeter.reporters.Summariser: {l} \n"))
+        .collect::<String>()
+        + "2026/12/05 10:00:05 INFO  - jmeter.JMeter: Notifying test listeners of end of test \n";
+    let text = |files: Vec<TextFile>| -> Vec<PackedFile> {
+        files
+            .into_iter()
+            .map(|(n, t, p)| (n, t.into_bytes(), p))
+            .collect()
+    };
+    let cases: Vec<(&str, Vec<PackedFile>, u64)> = vec![
+        (
+            "jmeter-console",
+            text(vec![("console.txt", console_213(samples, errors), true)]),
+            400,
+        ),
+        (
+            "jmeter-log",
+            text(vec![
+                ("results.jtl", jtl, false),
+                ("jmeter.log", jmeter_log, true),
+            ]),
+            400,
+        ),
+        (
+            "k6-console",
+            text(vec![("console.txt", k6_console(), true)]),
+            1200,
+        ),
+        ("locust-console", text(locust_files(110)), 100),
+        ("artillery-console", text(artillery_files()), 600),
+        ("dashboard", text(dashboard_files()), 3000),
+        (
+            "gatling-binary",
+            vec![("simulation.log", gatling_binary_log(), true)],
+            200,
+        ),
+        (
+            "hlog",
+            text(vec![(
+                "latency.hlog",
+                super::common::drive_hlog(10, 50, 20_000),
+                true,
+            )]),
+            500,
+        ),
+        (
+            "generic-csv",
+            text(vec![("requests.csv", generic_csv(), true)]),
+            300,
+        ),
+    ];
+    let dir = TestDir::new();
+    for (case, files, requests) in cases {
+        for (name, bytes, pack) in &files {
+            dir.write(&format!("plain/{case}/{name}"), bytes);
+            let packed = if *pack { gzip(bytes) } else { bytes.clone() };
+            let name = if *pack {
+                format!("{name}.gz")
+            } else {
+                name.to_string()
+            };
+            dir.write(&format!("gz/{case}/{name}"), packed);
+        }
+        let a = analyze_ok(&dir.path().join("plain").join(case), &[]);
+        let (code, b, stderr) = analyze_json(&[&dir.path().join("gz").join(case)], &[]);
+        assert_eq!(code, 0, "{case}.gz: {stderr}");
+        assert!(
+            !stderr.contains("decompress") && !stderr.contains("unpack"),
+            "{case}: {stderr}"
+        );
+        assert_eq!(b["problems"], json!([]), "{case}.gz: {b}");
+        assert_eq!(a["overall"]["requests"], requests, "{case}: {a}");
+        assert_eq!(figures(&a), figures(&b), "{case}");
+        let formats = |r: &Value| -> Vec<Value> {
+            (r["inputs"].as_array().unwrap().iter())
+                .map(|i| i["format"].clone())
+                .collect()
+        };
+        assert_eq!(formats(&a), formats(&b), "{case}");
+    }
 }

@@ -30,7 +30,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "jmeter-summariser",
     tool: "jmeter",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[],
