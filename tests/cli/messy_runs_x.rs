@@ -79,7 +79,10 @@ fn stage<'a>(report: &'a Value, name: &str) -> &'a Value {
 
 fn skipped_reason<'a>(report: &'a Value, file: &str) -> (&'a str, &'a str) {
     let s = (report["skipped"].as_array().unwrap().iter())
-        .find(|s| s["path"].as_str().unwrap().ends_with(file))
+        .find(|s| {
+            let path = s["path"].as_str().unwrap();
+            path.ends_with(file) || path.ends_with(&format!("{file}.gz"))
+        })
         .unwrap_or_else(|| panic!("{file} not skipped: {report}"));
     (s["kind"].as_str().unwrap(), s["reason"].as_str().unwrap())
 }
@@ -661,5 +664,47 @@ fn consoles_dashboards_and_logs_read_gzipped_as_unpacked() {
                 .collect()
         };
         assert_eq!(formats(&a), formats(&b), "{case}");
+    }
+}
+
+/// Debian's JMeter 2.13 on an engine in Paris (UTC+1) with
+/// `timestamp_format=yyyy/MM/dd HH:mm:ss.SSS`: its headerless JTL dates each sample
+/// in local time (11:00:00.005 for 10:00:00.005 UTC), and its console says when the
+/// test started in both forms. The JTL's times are moved back by the console's
+/// offset, with the console plain or gzipped. Before, a headerless JTL (2.13's
+/// default) was never looked at for its zone, nor a gzipped console read: the stage
+/// started at 11:00Z, an hour late.
+#[test]
+fn a_headerless_jtl_dated_in_local_time_lines_up_by_its_console_plain_or_gzipped() {
+    let mut jtl = String::new();
+    for i in 0..200u64 {
+        let (s, ms) = (i / 20, 5 + (i % 20) * 50);
+        jtl.push_str(&format!(
+            "2026/12/05 11:00:{s:02}.{ms:03},{},home,200,OK,users 1-{},text,true,199,2,2,20\n",
+            20 + i % 10,
+            1 + i % 2
+        ));
+    }
+    let console = "Creating summariser <summary>\n\
+         Created the tree successfully using plan.jmx\n\
+         Starting the test @ Sat Dec 05 11:00:00 CET 2026 (1796464800000)\n\
+         Waiting for possible shutdown message on port 4445\n\
+         summary =    200 in  10.1s =   19.8/s Avg:    24 Min:    20 Max:    29 Err:     0 (0.00%)\n\
+         Tidying up ...    @ Sat Dec 05 11:00:10 CET 2026 (1796464810100)\n\
+         ... end of run\n";
+    let dir = TestDir::new();
+    dir.write("plain/results.jtl", &jtl);
+    dir.write("plain/console.txt", console);
+    dir.write("gz/results.jtl", &jtl);
+    dir.write("gz/console.txt.gz", gzip(console.as_bytes()));
+    for run in ["plain", "gz"] {
+        let report = analyze_ok(&dir.path().join(run), &[]);
+        assert_eq!(report["overall"]["requests"], 200, "{run}: {report}");
+        let stages = report["stages"].as_array().unwrap();
+        assert_eq!(stages[0]["start"], "2026-12-05T10:00:00.005Z", "{run}");
+        let notes = report["sources"][0]["notes"].to_string();
+        assert!(notes.contains("UTC+01:00"), "{run}: {notes}");
+        let (kind, why) = skipped_reason(&report, "console.txt");
+        assert_eq!(kind, "same_data", "{run}: {why}");
     }
 }

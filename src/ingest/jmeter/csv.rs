@@ -126,6 +126,11 @@ impl Layout {
         self.positions[column]
     }
 
+    /// The field index of `timeStamp`, when the file has that column.
+    pub fn timestamp_field(&self) -> Option<usize> {
+        self.at(TIMESTAMP)
+    }
+
     /// Names of the columns found, in row order.
     pub fn column_names(&self) -> Vec<&'static str> {
         let mut found: Vec<(usize, &'static str)> = self
