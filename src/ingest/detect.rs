@@ -101,6 +101,8 @@ pub enum Format {
     SiegeLog,
     /// vegeta's default text report (`vegeta report`).
     VegetaText,
+    /// vegeta's JSON report (`vegeta report -type=json`).
+    VegetaReportJson,
 }
 
 impl Format {
@@ -418,13 +420,20 @@ mod tests {
             detect_format(Path::new("x_stats.csv.gz"), &bytes),
             Detection::Supported(Format::LocustStats)
         );
-        // A format read only plain (an interval log) says to unpack it.
+        // An interval log reads gzipped too; a gzip of a gzip says to unpack it.
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(b"#[Histogram log format version 1.3]\n#[StartTime: 1764835200.000]\n")
             .unwrap();
         let bytes = gz.finish().unwrap();
-        assert!(matches!(
+        assert_eq!(
             detect_format(Path::new("x.hlog.gz"), &bytes),
+            Detection::Supported(Format::HdrLog)
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&bytes).unwrap();
+        let twice = gz.finish().unwrap();
+        assert!(matches!(
+            detect_format(Path::new("x.hlog.gz.gz"), &twice),
             Detection::Unsupported(_)
         ));
     }

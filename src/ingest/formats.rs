@@ -16,10 +16,11 @@ use crate::model::{Problem, Source};
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 43] = {
+pub static FORMATS: [&FormatSpec; 44] = {
     use super::{
         ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
-        hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, vegeta_text, wrk,
+        hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, vegeta_report,
+        vegeta_text, wrk,
     };
     [
         &MANIFEST,
@@ -43,6 +44,7 @@ pub static FORMATS: [&FormatSpec; 43] = {
         &siege::TEXT,
         &siege::LOG,
         &vegeta_text::SPEC,
+        &vegeta_report::SPEC,
         // k6, Gatling and JMeter.
         &k6::csv::SPEC,
         &k6::json::SPEC,
@@ -217,7 +219,7 @@ const GENERIC_CSV: FormatSpec = FormatSpec {
     name: "generic-csv",
     tool: "generic-csv",
     sniff: Sniff::Content(|h| generic_csv::looks_like_generic_csv(h.cells)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(generic_csv::GenericCsv::open(p)?))),
     splittable: true,
     notes: &[],

@@ -17,10 +17,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::adapters::open_decompressed;
 use super::detect::{Detection, Format};
 use super::formats::{FormatSpec, Reader, Sniff};
 use super::gatling_assertions::{decode, unread_assertions, Assertion};
@@ -34,7 +34,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     tool: "gatling",
     // Recognised by its bytes (`detect`, before the text sniffers run), never as text.
     sniff: Sniff::Content(|_| false),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(GatlingBinaryLog::open(p)?))),
     splittable: false,
     notes: &[],
@@ -405,12 +405,12 @@ impl GatlingBinaryLog {
     /// Opens the file and reads its header; a header of another layout is refused,
     /// naming the version it holds.
     pub fn open(path: &Path) -> Result<GatlingBinaryLog, Problem> {
-        let file =
-            File::open(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))?;
-        let mut b = Bytes::new(BufReader::new(file));
+        let mut b = Bytes::new(open_decompressed(path)?);
         let header = read_header(&mut b).map_err(|stop| {
             let mut head = Vec::new();
-            let _ = File::open(path).and_then(|f| f.take(64).read_to_end(&mut head));
+            if let Ok(file) = open_decompressed(path) {
+                let _ = file.take(64).read_to_end(&mut head);
+            }
             let version = binary_log_version(&head).unwrap_or_else(|| "(none)".into());
             problem(path, Some(b.offset), refusal(&version, b.offset, &stop))
         })?;
@@ -425,10 +425,19 @@ impl GatlingBinaryLog {
 impl Replay for GatlingBinaryLog {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
         let cannot = |e: std::io::Error| problem(&self.path, None, format!("cannot read: {e}"));
-        let mut file = File::open(&self.path).map_err(cannot)?;
-        file.seek(SeekFrom::Start(self.header.records_at))
+        // Read past the header (a gzipped log cannot seek).
+        let mut file = open_decompressed(&self.path)?;
+        let header_len = self.header.records_at;
+        let skipped = std::io::copy(&mut (&mut file).take(header_len), &mut std::io::sink())
             .map_err(cannot)?;
-        let mut b = Bytes::new(BufReader::with_capacity(1 << 16, file));
+        if skipped < header_len {
+            return Err(problem(
+                &self.path,
+                None,
+                "cannot read: the log is shorter than its header",
+            ));
+        }
+        let mut b = Bytes::new(file);
         b.offset = self.header.records_at;
         let mut dict = Dictionary::default();
         let mut facts = Facts::default();

@@ -55,6 +55,7 @@ mod planned;
 pub mod summary;
 mod tool_command;
 pub mod vegeta;
+pub mod vegeta_report;
 pub mod vegeta_text;
 pub mod wrk;
 mod wrk_script;

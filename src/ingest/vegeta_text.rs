@@ -15,6 +15,12 @@
 //!   without counts: one kind when they all agree, else `other`).
 //! * vegeta prints neither the URL nor the attack's name: the endpoint is the file's
 //!   stem.
+//! * `vegeta report -every 10s > report.txt` writes the report again at each interval,
+//!   each after the terminal's clear-screen codes, the same attack's figures so far:
+//!   the last report is the whole attack's, and the one read.
+//!
+//! The report's figures become a summary in [`summarise`], which vegeta's JSON report
+//! (`vegeta_report.rs`) shares.
 
 use std::path::Path;
 
@@ -22,6 +28,7 @@ use super::problem;
 use super::summary::{
     add_counts, add_failures, endpoint, file_stem, number, read_file_text, ToolSummary,
 };
+use super::text::without_ansi;
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::k6::console::duration_ms;
 use crate::ingest::Format;
@@ -43,6 +50,7 @@ pub const SPEC: FormatSpec = FormatSpec {
 
 /// True for vegeta's text report.
 pub fn sniff(head: &str) -> bool {
+    let head = &without_ansi(head);
     let row = |name: &str| {
         head.lines()
             .any(|l| l.trim_start().starts_with(name) && l.contains('['))
@@ -75,26 +83,45 @@ fn go_ms(path: &Path, line: u64, what: &str, text: &str) -> Result<f64, Problem>
     })
 }
 
-/// The report's figures, line by line.
+/// A vegeta report's figures (latencies in ms), from its text or its JSON.
 #[derive(Default)]
-struct Parsed {
-    requests: Option<u64>,
-    rate: Option<f64>,
-    attack_ms: Option<f64>,
-    points: Vec<(f64, f64)>,
-    min: Option<f64>,
-    mean: Option<f64>,
-    max: Option<f64>,
-    success: Option<f64>,
-    codes: Option<Vec<(u16, u64)>>,
-    errors: Vec<String>,
+pub(super) struct Parsed {
+    pub requests: Option<u64>,
+    /// `rate`: the requests over the attack (the rate vegeta sent them at).
+    pub rate: Option<f64>,
+    pub attack_ms: Option<f64>,
+    /// Percentile and its latency, ms.
+    pub points: Vec<(f64, f64)>,
+    pub min: Option<f64>,
+    pub mean: Option<f64>,
+    pub max: Option<f64>,
+    /// `Success`: the 2xx–3xx share, 0–1.
+    pub success: Option<f64>,
+    pub codes: Option<Vec<(u16, u64)>>,
+    pub errors: Vec<String>,
+}
+
+/// The last report of a text that may hold several (`-every`): from the last
+/// `Requests [total…` row on, with the clear-screen codes before each taken out, and
+/// the number of lines before it.
+fn last_report(text: &str) -> (String, usize) {
+    let text = without_ansi(text);
+    let start = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| row(l, "Requests").is_some())
+        .last()
+        .map_or(0, |(i, _)| i);
+    let rest = text.lines().skip(start).collect::<Vec<_>>().join("\n");
+    (rest, start)
 }
 
 fn parse(path: &Path, text: &str) -> Result<Parsed, Problem> {
     let mut p = Parsed::default();
     let mut in_errors = false;
+    let (text, skipped) = last_report(text);
     for (i, line) in text.lines().enumerate() {
-        let no = i as u64 + 1;
+        let no = (skipped + i) as u64 + 1;
         if in_errors {
             if !line.trim().is_empty() {
                 p.errors.push(line.trim().to_string());
@@ -171,7 +198,7 @@ fn transport_kind(errors: &[String]) -> FailureKind {
 
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
-    let p = parse(path, &text)?;
+    let mut p = parse(path, &text)?;
     let missing = |what: &str| {
         problem(
             path,
@@ -180,7 +207,18 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         )
     };
     let requests = p.requests.ok_or_else(|| missing("Requests"))?;
-    let codes = p.codes.ok_or_else(|| missing("Status Codes"))?;
+    let codes = p.codes.take().ok_or_else(|| missing("Status Codes"))?;
+    summarise(path, p, requests, codes)
+}
+
+/// A vegeta report's figures as a summary: the status counts must add up to the
+/// requests, and `Success` be their 2xx–3xx share.
+pub(super) fn summarise(
+    path: &Path,
+    p: Parsed,
+    requests: u64,
+    codes: Vec<(u16, u64)>,
+) -> Result<ToolSummary, Problem> {
     let mut counted = 0u64;
     for (_, n) in &codes {
         counted = add_counts(path, None, "the status counts", counted, *n)?;

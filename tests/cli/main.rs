@@ -61,6 +61,7 @@ mod messy_runs_t;
 mod messy_runs_u;
 mod messy_runs_v;
 mod messy_runs_w;
+mod messy_runs_x;
 mod messy_runs_y;
 mod narrative;
 mod output_safety;

@@ -30,7 +30,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "artillery-console",
     tool: "artillery",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Grouped,
     splittable: false,
     notes: &[],

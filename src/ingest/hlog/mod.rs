@@ -31,7 +31,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "hdr-log",
     tool: "hdr-log",
     sniff: Sniff::Content(|h| looks_like_hlog(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Replay(|p, opts, problems| {
         let h = read_hlog(p, opts.hlog_unit)?;
         problems.extend(h.cut.clone());

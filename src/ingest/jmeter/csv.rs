@@ -4,7 +4,8 @@
 //! * **Columns** are found by header name, in any subset and order, with any of the
 //!   delimiters JMeter allows (`,`, tab, `;`, `|`, sniffed from the first line).
 //!   A headerless file (`print_field_names=false`) with JMeter's 17 default columns
-//!   is read in the default order; with another column count, each field is matched
+//!   (3.1 and later), or 2.x's 12 (2.13 writes no header by default), is read in
+//!   that default order; with another column count, each field is matched
 //!   to the fixed save-service order by what its values look like (a 13-digit epoch,
 //!   `true`/`false`, `text`/`bin`, a URL…), and a column is used only when every
 //!   consistent matching puts it in the same place.
@@ -79,9 +80,14 @@ const COLUMNS: [&str; 22] = [
     "Connect",
 ];
 
-/// JMeter 5.x's default columns (indexes into [`COLUMNS`]): what a headerless file
-/// holds unless the save-service properties were changed.
-const DEFAULT_COLUMNS: [usize; 17] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 20, 21];
+/// JMeter's default columns (indexes into [`COLUMNS`]): what a headerless file holds
+/// unless the save-service properties were changed. 3.1 and later (17); 2.x (12:
+/// JMeter 2.13, Debian's, writes no header by default, and no failureMessage,
+/// sentBytes, URL, IdleTime or Connect).
+const DEFAULT_COLUMNS: [&[usize]; 2] = [
+    &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 20, 21],
+    &[0, 1, 2, 3, 4, 5, 6, 7, 9, 11, 12, 15],
+];
 
 /// Column indexes in [`COLUMNS`] of the fields the adapter uses.
 const TIMESTAMP: usize = 0;
@@ -118,6 +124,11 @@ pub struct Layout {
 impl Layout {
     fn at(&self, column: usize) -> Option<usize> {
         self.positions[column]
+    }
+
+    /// The field index of `timeStamp`, when the file has that column.
+    pub fn timestamp_field(&self) -> Option<usize> {
+        self.at(TIMESTAMP)
     }
 
     /// Names of the columns found, in row order.
@@ -255,10 +266,11 @@ fn headerless_layout(lines: &[&str], delimiter: u8) -> Option<Layout> {
         return None;
     }
     let ok = |field: usize, column: usize| rows.iter().all(|r| fits(column, r[field].trim()));
-    if width == DEFAULT_COLUMNS.len() && DEFAULT_COLUMNS.iter().enumerate().all(|(f, c)| ok(f, *c))
-    {
+    let default = (DEFAULT_COLUMNS.iter())
+        .find(|d| width == d.len() && d.iter().enumerate().all(|(f, c)| ok(f, *c)));
+    if let Some(default) = default {
         let mut positions = [None; 22];
-        for (f, c) in DEFAULT_COLUMNS.iter().enumerate() {
+        for (f, c) in default.iter().enumerate() {
             positions[*c] = Some(f);
         }
         return Some(Layout {

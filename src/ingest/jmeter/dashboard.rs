@@ -34,7 +34,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "jmeter-dashboard",
     tool: "jmeter",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[],
@@ -305,12 +305,11 @@ fn add_error_kinds(ep: &mut crate::model::EndpointStats, top: Option<&Vec<(Strin
 /// The dashboard's table (see [`Table`]) and the note saying where the levels come
 /// from; JMeter's defaults when dashboard.js or its titles are missing.
 fn table_beside(path: &Path) -> (Table, String) {
-    let js: PathBuf = path
-        .with_file_name("content")
-        .join("js")
-        .join("dashboard.js");
-    let found = std::fs::read_to_string(&js)
-        .ok()
+    let js: PathBuf = path.with_file_name("content").join("js");
+    // The dashboard packed with `gzip -r` has dashboard.js.gz.
+    let found = ["dashboard.js", "dashboard.js.gz"]
+        .iter()
+        .find_map(|name| crate::ingest::text::read_text(&js.join(name)).ok())
         .and_then(|text| statistics_table(&text));
     match found {
         Some(table) => {

@@ -1,6 +1,7 @@
 //! JMeter's console output in non-GUI mode and its `jmeter.log`: the summariser's
 //! lines (`summary +  150 in 00:00:15 = 10.0/s Avg: 50 Min: 1 Max: 90 Err: 3 (2.00%)
-//! Active: 10 …` for each interval, `summary = …` for the run so far) and the lines
+//! Active: 10 …` for each interval, `summary = …` for the run so far; JMeter ≤ 2.13
+//! prints the elapsed time in seconds, `in   5.2s`) and the lines
 //! that say the run ended (`Tidying up ...`, `... end of run` on the console;
 //! `Notifying test listeners of end of test` in the log).
 //!
@@ -29,7 +30,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "jmeter-summariser",
     tool: "jmeter",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[],
@@ -51,7 +52,7 @@ fn line_re() -> &'static regex::Regex {
     &static_regexes(
         &RE,
         [
-            r"(\S+) ([+=])\s+(\d+) in\s+(?:(\d+)d )?(\d+):(\d\d):(\d\d) =\s+\S+/s Avg:\s+(-?\d+) Min:\s+(-?\d+) Max:\s+(-?\d+) Err:\s+(\d+) \(",
+            r"(\S+) ([+=])\s+(\d+) in\s+(?:(?:(\d+)d )?(\d+):(\d\d):(\d\d)|(?P<secs>\d+(?:\.\d+)?)s) =\s+\S+/s Avg:\s+(?P<avg>-?\d+) Min:\s+(?P<min>-?\d+) Max:\s+(?P<max>-?\d+) Err:\s+(?P<err>\d+) \(",
         ],
     )[0]
 }
@@ -77,8 +78,8 @@ pub struct Totals {
     pub errors: u64,
     /// Mean, min and max, ms.
     pub avg_min_max: [i64; 3],
-    /// Elapsed time, s.
-    pub elapsed_s: u64,
+    /// Elapsed time, s (whole seconds from 2.14 on, tenths before).
+    pub elapsed_s: f64,
 }
 
 /// Reads what the output at `path` says of its (first) run.
@@ -114,11 +115,20 @@ pub fn scan(path: &Path) -> Result<Summariser, Problem> {
             c.get(k)
                 .map_or(0, |m| m.as_str().parse::<i64>().unwrap_or(0))
         };
+        let named = |k: &str| {
+            c.name(k)
+                .map_or(0, |m| m.as_str().parse::<i64>().unwrap_or(0))
+        };
+        // JMeter ≤ 2.13 prints the elapsed time in seconds (`in   5.2s`, `in    14s`).
+        let elapsed_s = match c.name("secs") {
+            Some(s) => s.as_str().parse::<f64>().unwrap_or(0.0),
+            None => (num(4) * 86_400 + num(5) * 3600 + num(6) * 60 + num(7)).max(0) as f64,
+        };
         let totals = Totals {
             samples: num(3).max(0) as u64,
-            errors: num(11).max(0) as u64,
-            avg_min_max: [num(8), num(9), num(10)],
-            elapsed_s: (num(4) * 86_400 + num(5) * 3600 + num(6) * 60 + num(7)).max(0) as u64,
+            errors: named("err").max(0) as u64,
+            avg_min_max: [named("avg"), named("min"), named("max")],
+            elapsed_s,
         };
         // The `=` line is the run so far; a run with one interval prints only `+`.
         if &c[2] == "=" || out.total.is_none() {
@@ -171,7 +181,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     }
     let mut out = ToolSummary::new("jmeter");
     out.endpoints.push(ep);
-    out.duration_s = (t.elapsed_s > 0).then_some(t.elapsed_s as f64);
+    out.duration_s = (t.elapsed_s > 0.0).then_some(t.elapsed_s);
     out.notes.push(
         "JMeter's summariser totals (console or jmeter.log): all samplers together, mean, min \
          and max in whole ms, no percentiles; save a JTL (-l results.jtl) for per-request figures"
@@ -193,7 +203,11 @@ mod tests {
         let l = "summary =   5678 in 00:01:02 =   94.6/s Avg:    22 Min:     1 Max:   400 Err:     5 (0.09%)";
         let c = line_re().captures(l).unwrap();
         assert_eq!(&c[3], "5678");
-        assert_eq!(&c[11], "5");
+        assert_eq!(&c["err"], "5");
+        // JMeter 2.13: the elapsed time in seconds.
+        let old = "summary =    288 in   5.2s =   55.7/s Avg:    26 Min:     7 Max:   124 Err:     0 (0.00%)";
+        let c = line_re().captures(old).unwrap();
+        assert_eq!((&c[3], &c["secs"], &c["max"]), ("288", "5.2", "124"));
         let log = "2026-12-04 20:00:30,000 INFO o.a.j.r.Summariser: summary +    150 in 00:00:15 =   10.0/s Avg:    50 Min:    50 Max:    50 Err:     0 (0.00%) Active: 10 Started: 10 Finished: 0";
         assert!(line_re().is_match(log));
         assert!(sniff(log));

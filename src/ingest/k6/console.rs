@@ -43,7 +43,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "k6-console",
     tool: "k6",
     sniff: Sniff::Content(|h| looks_like_k6_console(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Summary(|p, _| read(p)),
     splittable: false,
     notes: &[

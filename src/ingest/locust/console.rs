@@ -23,7 +23,7 @@ pub const SPEC: FormatSpec = FormatSpec {
     name: "locust-console",
     tool: "locust",
     sniff: Sniff::Content(|h| sniff(h.text)),
-    reads_gzip: false,
+    reads_gzip: true,
     reader: Reader::Grouped,
     splittable: false,
     notes: &[],

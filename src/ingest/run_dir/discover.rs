@@ -161,12 +161,15 @@ fn expand_in(path: &Path, depth: u32, out: &mut Vec<DirInput>, run: &mut Run) {
     }
 }
 
-/// The `statistics.json` of a JMeter HTML dashboard dir (`report/` of `jmeter … -e -o
-/// report/`), when `dir` is one.
+/// The `statistics.json` (or `statistics.json.gz`, the dashboard packed with
+/// `gzip -r`) of a JMeter HTML dashboard dir (`report/` of `jmeter … -e -o report/`),
+/// when `dir` is one.
 fn jmeter_dashboard(dir: &Path) -> Option<PathBuf> {
-    let stats = dir.join("statistics.json");
     let format = Detection::Supported(crate::ingest::Format::JmeterDashboard);
-    (stats.is_file() && detect(&stats).is_ok_and(|d| d == format)).then_some(stats)
+    ["statistics.json", "statistics.json.gz"]
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|stats| stats.is_file() && detect(stats).is_ok_and(|d| d == format))
 }
 
 /// True when a dir (not its sub-dirs) holds a file in a format headroom reads.

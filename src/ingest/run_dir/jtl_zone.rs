@@ -7,12 +7,15 @@
 //! zone's offset, within two minutes), the JTL's times are moved back by it, so that
 //! its stages line up with files in epoch time (another generator's JTL, `--from`,
 //! `run.toml`'s stages), and a note says so. Without such a console the JTL's own note
-//! says the dates were read as UTC.
+//! says the dates were read as UTC. The JTL may be headerless (JMeter 2.13's default,
+//! its first column the date) and either file gzipped.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::ingest::jmeter::csv::parse_timestamp;
+use crate::ingest::jmeter::csv::{parse_timestamp, sniff as sniff_jtl};
+use crate::ingest::text::HEAD_BYTES;
 use crate::ingest::{Observation, Replay};
 
 /// How far the first sample may start after the console's start line.
@@ -137,22 +140,33 @@ fn offset_of(jtl: &Path, first: i64) -> Option<(i64, PathBuf)> {
     None
 }
 
-/// The first sample's `timeStamp` of a JTL with a header whose first cell is
-/// `timeStamp`, read as UTC, when it is a formatted date (not epoch ms).
+/// The first bytes of a file, inflated when it is gzipped (`console.txt.gz`).
+fn head_of(path: &Path) -> Option<String> {
+    let mut head = Vec::new();
+    let file = crate::ingest::adapters::open_decompressed(path).ok()?;
+    file.take(HEAD_BYTES as u64).read_to_end(&mut head).ok()?;
+    Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// The first sample's `timeStamp` of a JTL whose first column is `timeStamp` (named
+/// by its header, or, headerless — JMeter 2.13 writes no header by default —, placed
+/// there by its values), read as UTC, when it is a formatted date (not epoch ms).
 fn first_date(jtl: &Path) -> Option<i64> {
-    let head = crate::ingest::text::read_head(jtl).ok()?;
-    let text = String::from_utf8_lossy(&head);
+    let text = head_of(jtl)?;
     let mut lines = text.lines();
-    let header = lines.next()?.trim_start_matches('\u{feff}');
-    let delimiter = [',', '\t', ';', '|']
+    let first = lines.next()?.trim_start_matches('\u{feff}');
+    let header = [',', '\t', ';', '|']
         .into_iter()
-        .find(|d| header.split(*d).next() == Some("timeStamp"))?;
-    let cell = lines
-        .next()?
-        .split(delimiter)
-        .next()?
-        .trim()
-        .trim_matches('"');
+        .find(|d| first.split(*d).next() == Some("timeStamp"));
+    let (delimiter, row) = match header {
+        Some(d) => (d, lines.next()?),
+        None => {
+            let layout = sniff_jtl(&text)?;
+            let first_column = !layout.header && layout.timestamp_field() == Some(0);
+            (first_column.then_some(layout.delimiter as char)?, first)
+        }
+    };
+    let cell = row.split(delimiter).next()?.trim().trim_matches('"');
     let dated = !cell.bytes().all(|b| b.is_ascii_digit());
     dated.then(|| parse_timestamp(cell)).flatten()
 }
@@ -160,8 +174,7 @@ fn first_date(jtl: &Path) -> Option<i64> {
 /// The epoch ms of `Starting standalone test @ … (1796464800000)` (or `Starting the
 /// test @`, `Starting distributed test`) in the head of a JMeter console.
 fn console_start(path: &Path) -> Option<i64> {
-    let head = crate::ingest::text::read_head(path).ok()?;
-    let text = String::from_utf8_lossy(&head);
+    let text = head_of(path)?;
     let line = text.lines().find(|l| {
         l.contains("Starting standalone test @")
             || l.contains("Starting the test @")

@@ -186,7 +186,11 @@ impl Replay for JmeterCsv {
                 l.column_names().join(", ")
             )
         } else {
-            format!("JMeter CSV JTL without header, JMeter's 17 default columns{delimiter}")
+            let version = if l.width == 12 { "2.x" } else { "3.1+" };
+            format!(
+                "JMeter CSV JTL without header, JMeter {version}'s {} default columns{delimiter}",
+                l.width
+            )
         })
     }
 
