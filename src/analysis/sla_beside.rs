@@ -49,11 +49,20 @@ pub(super) fn judge_on_other_sources(
         };
         let mut theirs = theirs.evals;
         discount(&mut theirs, other, run);
-        for (mine, judged) in evals.iter_mut().zip(theirs) {
-            let same = judged.rule == mine.rule && judged.stage == mine.stage;
-            if !unanswered(mine) || !same || judged.value.is_none() {
+        for mine in evals.iter_mut().filter(|e| unanswered(e)) {
+            // The same rule (its line too: one rule may be written twice) at the
+            // same stage; their list holds only the stages they measured.
+            let Some(judged) = (theirs.iter()).find(|j| {
+                j.rule == mine.rule
+                    && j.line == mine.line
+                    && j.scope == mine.scope
+                    && j.stage == mine.stage
+                    && j.endpoint.is_none()
+                    && j.value.is_some()
+            }) else {
                 continue;
-            }
+            };
+            let judged = judged.clone();
             let Some((shown_stage, their_stage)) = (matched.iter())
                 .find(|(m, _)| Some(&m.name) == mine.stage.as_ref())
                 .copied()
