@@ -85,7 +85,9 @@ fn a_unitless_latency_column_of_milliseconds_is_read_without_doubt() {
 fn latency_columns_named_and_unitted_a_scripts_own_way_are_read_in_their_unit() {
     let dir = TestDir::new();
     let sla = dir.write("sla.toml", "[global]\nrules = [\"p(95) < 300ms\"]\n");
-    let cases: [(&str, &str, fn(u32) -> String); 7] = [
+    // (header, dir, the latency of `ms` as that header's unit writes it)
+    type Case = (&'static str, &'static str, fn(u32) -> String);
+    let cases: [Case; 7] = [
         ("time,url,response_time_ms,code", "a", |ms| ms.to_string()),
         ("time,label,elapsed (ms),status", "b", |ms| ms.to_string()),
         ("start_time,url,Response Time [s],status", "c", |ms| {
