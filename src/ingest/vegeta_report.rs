@@ -1,6 +1,6 @@
 //! vegeta's JSON report (`vegeta report -type=json > report.json`; its text report is
 //! `vegeta_text.rs`, the per-request encodings `vegeta.rs`): one object, Go's
-//! `Metrics` (`lib/metrics.go`), read as the text report is ([`vegeta_text::summarise`]):
+//! `Metrics` (`lib/metrics.go`), read as the text report is (`vegeta_text::summarise`):
 //!
 //! * `requests` and `status_codes` (`{"200": 4501, "0": 12}`): the requests by status;
 //!   failures are codes 0 (no answer) and ≥ 400; `success` (0–1, the 2xx–3xx share) is

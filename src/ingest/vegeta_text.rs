@@ -19,7 +19,7 @@
 //!   each after the terminal's clear-screen codes, the same attack's figures so far:
 //!   the last report is the whole attack's, and the one read.
 //!
-//! The report's figures become a summary in [`summarise`], which vegeta's JSON report
+//! The report's figures become a summary in `summarise`, which vegeta's JSON report
 //! (`vegeta_report.rs`) shares.
 
 use std::path::Path;
