@@ -8,7 +8,7 @@
 //! | `endpoint` (or `name`) | request name or path (required) |
 //! | `method` | HTTP method (optional) |
 //! | `latency_ms` (or `latency_us`, `latency_s`, `latency_ns`, `latency`: ms) | response time (required; empty = no measured time) |
-//! | `status` | HTTP status; empty or 0 = no answer (transport error) |
+//! | `status` | HTTP status, or an outcome word (`OK`, `fail`); empty or 0 = no answer (transport error) |
 //! | `success` | `true`/`false` (also `1`/`0`, `ok`/`ko`); default: a status below 400 and no error (no error, without a `status` column) |
 //! | `error` | error text, or a failure kind (`timeout`, `connect`, `reset`, `status:503`…) |
 //! | `users` | concurrent users at that moment (for stage detection) |
@@ -337,11 +337,19 @@ impl GenericCsv {
                     csv_rows::non_negative(v).map(|x| Some(x * c.latency_to_ms))
                 }
             })?;
-            let status = row
-                .opt_value(c.status, "status", "an HTTP status", |s| {
-                    s.parse::<u16>().ok()
-                })?
-                .filter(|&code| code != 0);
+            // A status column holds an HTTP code, or a script's outcome word (`OK`,
+            // `fail`): the outcome then stands for the code.
+            let cell = row.opt_value(c.status, "status", "an HTTP status, or ok/fail", |s| {
+                s.parse::<u16>()
+                    .map(Ok)
+                    .ok()
+                    .or_else(|| parse_bool(s).map(Err))
+            })?;
+            let (status, outcome) = match cell {
+                Some(Ok(code)) => (Some(code).filter(|&code| code != 0), None),
+                Some(Err(ok)) => (None, Some(ok)),
+                None => (None, None),
+            };
             // Text cells as headroom's CSV export guards them against spreadsheet
             // formulas (`'=…`): back as they were.
             let error = row.opt(c.error)?.map(formula_unguarded);
@@ -350,7 +358,7 @@ impl GenericCsv {
                 // An empty status is a request that got no answer; a file without
                 // the column says nothing about answers, only its errors count.
                 None if c.status.is_none() => error.is_none(),
-                None => status.is_some_and(|s| s < 400) && error.is_none(),
+                None => outcome.unwrap_or(status.is_some_and(|s| s < 400)) && error.is_none(),
             };
             let failure = (!ok).then(|| {
                 error
@@ -383,8 +391,8 @@ impl GenericCsv {
 
 fn parse_bool(s: &str) -> Option<bool> {
     match s.to_ascii_lowercase().as_str() {
-        "true" | "1" | "ok" | "yes" | "pass" => Some(true),
-        "false" | "0" | "ko" | "no" | "fail" => Some(false),
+        "true" | "1" | "ok" | "yes" | "pass" | "passed" | "success" => Some(true),
+        "false" | "0" | "ko" | "no" | "fail" | "failed" | "failure" | "error" => Some(false),
         _ => None,
     }
 }
@@ -465,5 +473,16 @@ mod tests {
         ] {
             assert_eq!(name_and_unit(cell), (stem.to_string(), unit), "{cell}");
         }
+    }
+
+    #[test]
+    fn a_status_column_of_outcome_words_reads_as_outcomes() {
+        // Before, `OK` was not an HTTP status: every row was malformed.
+        let r = rows("timestamp_ms,endpoint,latency_ms,status\n1,/a,5,OK\n2,/a,6,FAIL\n3,/a,7,\n")
+            .unwrap();
+        assert_eq!((r[0].3, r[0].4.as_deref()), (true, None));
+        assert_eq!((r[1].3, r[1].4.as_deref()), (false, Some("other")));
+        // An empty status stays a request that got no answer.
+        assert!(!r[2].3);
     }
 }
