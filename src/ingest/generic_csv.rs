@@ -81,7 +81,13 @@ fn locate(cells: &[String]) -> Result<Columns, String> {
     let (timestamp, timestamp_to_ms) = find(TIMESTAMP)
         .map(|i| (i, named[i].1.unwrap_or(1.0)))
         .ok_or("no `timestamp_ms` (or timestamp) column")?;
-    let latency = find(LATENCY).ok_or("no `latency_ms` (or latency) column")?;
+    // JMeter's `Latency` is its time to the first byte and `elapsed` the whole
+    // response: a header with both is JMeter's columns (a JTL re-saved with an index
+    // column first, or its names lower-cased), and `elapsed` is the response time.
+    let latency = match (find(&["elapsed"]), find(&["latency"])) {
+        (Some(elapsed), Some(_)) => elapsed,
+        _ => find(LATENCY).ok_or("no `latency_ms` (or latency) column")?,
+    };
     let endpoint = find(ENDPOINT).ok_or("no `endpoint` column")?;
     Ok(Columns {
         timestamp,
