@@ -42,6 +42,9 @@ struct Columns {
     latency_to_ms: f64,
     /// False when the latency column names no unit (read as ms).
     latency_unit_named: bool,
+    /// True when the timestamp, endpoint or latency column goes by another name than
+    /// headroom's own (`timestamp…`, `endpoint`/`name`, `latency…`).
+    other_names: bool,
     status: Option<usize>,
     success: Option<usize>,
     error: Option<usize>,
@@ -89,7 +92,11 @@ fn locate(cells: &[String]) -> Result<Columns, String> {
         _ => find(LATENCY).ok_or("no `latency_ms` (or latency) column")?,
     };
     let endpoint = find(ENDPOINT).ok_or("no `endpoint` column")?;
+    let other_names = named[timestamp].0 != "timestamp"
+        || !["endpoint", "name"].contains(&named[endpoint].0.as_str())
+        || named[latency].0 != "latency";
     Ok(Columns {
+        other_names,
         timestamp,
         timestamp_to_ms,
         endpoint,
@@ -317,6 +324,10 @@ impl chunks::ReadsRanges for GenericCsv {
 
     fn latency_unit_doubt(&self) -> Option<String> {
         self.latency_doubt.clone()
+    }
+
+    fn unknown_origin(&self) -> bool {
+        self.columns.other_names
     }
 }
 

@@ -82,9 +82,11 @@ fn access_log() -> String {
 /// access log read as a generic CSV with more requests and every request's latency,
 /// so it was the report's source: p(99) < 30ms passed on the server's 5 ms where wrk
 /// measured 59.37 ms, and p(95) (which wrk does not print) was judged on the access
-/// log too — a wrong GO both ways. Now a generic CSV, a file of unknown origin, gives
-/// way to the load tool's own results and never answers a rule for them: p(99) fails
-/// on wrk's 59.37 ms, and p(95) is not passed.
+/// log too — a wrong GO both ways. Now a generic CSV whose columns go by other names
+/// than headroom's (`path`, `duration_ms`), a file of unknown origin, gives way to the
+/// load tool's own results and never answers a rule for them: p(99) fails on wrk's
+/// 59.37 ms, and p(95) is not passed. (A CSV in headroom's own column names still
+/// leads over wrk: `sources::a_per_request_source_leads_over_a_tool_summary`.)
 #[test]
 fn a_server_access_log_csv_beside_wrk_never_decides_the_verdict() {
     for layout in ["staged/01_load_10users/", "flat/"] {
