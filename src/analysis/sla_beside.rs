@@ -6,7 +6,8 @@
 //! holds the figure. Such a rule is judged on the other tool's stage of the same name
 //! and load (users, arrival rate), and its note says whose figure it is. The shown
 //! source stays the report's for everything else, and a stage the audit finds fault
-//! with (Little's law, counts, percentiles) never answers a rule.
+//! with (Little's law, counts, percentiles) never answers a rule, nor does a file of
+//! unknown origin (`Source::unknown_origin`: a server's access log reads as a generic CSV).
 
 use super::metrics::ScopeMetrics;
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaSpec};
@@ -30,7 +31,10 @@ pub(super) fn judge_on_other_sources(
     }
     let stages: Vec<String> = shown.stages.iter().map(|s| s.name.clone()).collect();
     let endpoints = super::sla_report::endpoint_names(shown);
-    for other in run.sources.iter().filter(|s| !std::ptr::eq(*s, shown)) {
+    // A file of unknown origin (a server's access log reads as a generic CSV, timing
+    // the server's side) never answers for a load tool's stage.
+    let others = (run.sources.iter()).filter(|s| !std::ptr::eq(*s, shown) && !s.unknown_origin);
+    for other in others {
         let matched: Vec<(&Stage, &Stage)> = (shown.stages.iter())
             .filter_map(|mine| Some((mine, same_stage(mine, other, run)?)))
             .collect();

@@ -229,6 +229,10 @@ pub trait ReadsRanges: Clone + Send + 'static {
     fn sees_transport_errors(&self) -> bool {
         true
     }
+    /// [`Replay::unknown_origin`].
+    fn unknown_origin(&self) -> bool {
+        false
+    }
     /// Whether quotes can hold a newline (CSV, the default) or not (JSON lines).
     fn quoting(&self) -> Quoting {
         Quoting::Csv
@@ -259,6 +263,10 @@ impl<T: ReadsRanges> Replay for T {
 
     fn sees_transport_errors(&self) -> bool {
         ReadsRanges::sees_transport_errors(self)
+    }
+
+    fn unknown_origin(&self) -> bool {
+        ReadsRanges::unknown_origin(self)
     }
 
     fn notes(&self) -> Vec<String> {

@@ -42,6 +42,9 @@ struct Columns {
     latency_to_ms: f64,
     /// False when the latency column names no unit (read as ms).
     latency_unit_named: bool,
+    /// True when the timestamp, endpoint or latency column goes by another name than
+    /// headroom's own (`timestamp…`, `endpoint`/`name`, `latency…`).
+    other_names: bool,
     status: Option<usize>,
     success: Option<usize>,
     error: Option<usize>,
@@ -81,9 +84,19 @@ fn locate(cells: &[String]) -> Result<Columns, String> {
     let (timestamp, timestamp_to_ms) = find(TIMESTAMP)
         .map(|i| (i, named[i].1.unwrap_or(1.0)))
         .ok_or("no `timestamp_ms` (or timestamp) column")?;
-    let latency = find(LATENCY).ok_or("no `latency_ms` (or latency) column")?;
+    // JMeter's `Latency` is its time to the first byte and `elapsed` the whole
+    // response: a header with both is JMeter's columns (a JTL re-saved with an index
+    // column first, or its names lower-cased), and `elapsed` is the response time.
+    let latency = match (find(&["elapsed"]), find(&["latency"])) {
+        (Some(elapsed), Some(_)) => elapsed,
+        _ => find(LATENCY).ok_or("no `latency_ms` (or latency) column")?,
+    };
     let endpoint = find(ENDPOINT).ok_or("no `endpoint` column")?;
+    let other_names = named[timestamp].0 != "timestamp"
+        || !["endpoint", "name"].contains(&named[endpoint].0.as_str())
+        || named[latency].0 != "latency";
     Ok(Columns {
+        other_names,
         timestamp,
         timestamp_to_ms,
         endpoint,
@@ -311,6 +324,10 @@ impl chunks::ReadsRanges for GenericCsv {
 
     fn latency_unit_doubt(&self) -> Option<String> {
         self.latency_doubt.clone()
+    }
+
+    fn unknown_origin(&self) -> bool {
+        self.columns.other_names
     }
 }
 

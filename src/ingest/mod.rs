@@ -317,6 +317,13 @@ pub trait Replay {
         true
     }
 
+    /// True when the file is a CSV whose columns go by other names than its format's
+    /// own (a generic CSV of `time`, `path`, `duration`…): the source is marked
+    /// [`Source::unknown_origin`](crate::model::Source).
+    fn unknown_origin(&self) -> bool {
+        false
+    }
+
     /// The script's own checks of the answers the file records (k6's `checks`
     /// samples), as of the last completed replay: [`Source::script_checks`](crate::model::Source).
     fn script_checks(&self) -> crate::model::ScriptChecks {

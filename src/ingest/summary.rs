@@ -394,6 +394,7 @@ impl ToolSummary {
             runs_left_out: self.runs_left_out,
             stopped_early: self.stopped_early,
             outcomes_unseen: false,
+            unknown_origin: false,
             latency_unit_doubt: None,
             span_ms: self.window_ms,
             beside_stage: None,

@@ -342,6 +342,11 @@ pub struct Source {
     /// figures (error rate, availability, goodput, Apdex, status shares) measure
     /// nothing. A merged source has it when any of its parts has.
     pub outcomes_unseen: bool,
+    /// True when its files are generic CSVs whose columns go by other names than
+    /// headroom's own (`time`, `path`, `duration`…): a file of unknown origin, which a
+    /// server's access log or an APM export (timed on the server's side) reads as. It
+    /// never leads beside a load tool's own results, nor answers a rule for them.
+    pub unknown_origin: bool,
     /// Why its latencies are likely in another unit than they were read in (a `.hlog`
     /// whose `Interval_Max` column says so), one clause naming the file: no latency
     /// figure of it can carry a verdict. A merged source has the first part's.

@@ -63,6 +63,7 @@ mod messy_runs_v;
 mod messy_runs_w;
 mod messy_runs_x;
 mod messy_runs_y;
+mod messy_runs_z;
 mod narrative;
 mod output_safety;
 mod parallel;

@@ -504,6 +504,7 @@ fn load_observations(
     };
     src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
+    src.unknown_origin = replays.iter().any(|(_, r)| r.unknown_origin());
     src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
     src.ok_server_errors = answers::ok_server_errors(&replays, &src);
     for (_, r) in &replays {
@@ -668,6 +669,7 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
     }
     existing.notes.extend(src.notes);
     existing.transport_errors_unseen |= src.transport_errors_unseen;
+    existing.unknown_origin |= src.unknown_origin;
     if existing.stopped_early.is_none() {
         existing.stopped_early = src.stopped_early;
     }
