@@ -14,9 +14,10 @@
 //! percentiles and no p95 among them (wrk) gives way to one with every request's
 //! latency that also carries failures, else to a summary with a p95 of about as many
 //! requests (siege, which prints no percentiles, to ab beside it); a summary with a p95
-//! (Locust's stats) keeps its place. A generic CSV of other column names than headroom's,
-//! a file of unknown origin (a server's access log reads as one), never leads beside a load tool's own results that carry
-//! failures. The choice and its reason are a note of the chosen source and a warning.
+//! (Locust's stats) keeps its place. A generic CSV of other column names than
+//! headroom's, a file of unknown origin (a server's access log reads as one), never
+//! leads beside a load tool's own results that carry failures. The choice and its
+//! reason are a note of the chosen source and a warning.
 //!
 //! Sources of the same requests are cross-checked: totals, and medians. Medians about
 //! 1,000× apart (300× to 3,000×) are a unit error — an interval log written in µs and
@@ -125,8 +126,9 @@ fn beside_view(lead: &Source, other: &Source) -> Option<Source> {
 /// The source to lead with and why, as [`choose_among`] does, except that a generic
 /// CSV whose columns go by other names than headroom's ([`Source::unknown_origin`]: a
 /// script's results, but as well a server's access log or an APM export, which time
-/// the server's side and may hold other traffic) gives way to a load tool's own results of the run that can say which requests
-/// failed: it is listed under Sources and cross-checked against them.
+/// the server's side and may hold other traffic) gives way to a load tool's own
+/// results of the run that can say which requests failed: it is listed under Sources
+/// and cross-checked against them.
 fn choose(sources: &[&Source], by_count: usize) -> (usize, Option<String>) {
     let (chosen, why) = choose_among(sources, by_count);
     if !sources[chosen].unknown_origin {
