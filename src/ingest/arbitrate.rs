@@ -146,7 +146,7 @@ fn choose(sources: &[&Source], by_count: usize) -> (usize, Option<String>) {
         "it is a load tool's own results, and the generic CSV beside it ({} requests, its columns \
          not named as headroom's) is a file of unknown origin (a server's access log or an \
          APM export times the server's side); the generic CSV is listed under Sources",
-        sources[chosen].overall.requests()
+        crate::model::thousands(sources[chosen].overall.requests() as usize)
     );
     let reason = match their_why {
         Some(w) => format!("{reason}; {w}"),
