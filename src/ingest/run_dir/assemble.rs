@@ -1,7 +1,8 @@
 //! Reading replayable observations into one source: a survey pass (span, users,
 //! rows left out), the stage windows, then a recording pass into overall, stages and
 //! endpoints, which replays what the survey kept on its tape (`tape.rs`) rather than
-//! parsing the file again.
+//! parsing the file again. When the tapes hold more distinct texts than a source keeps
+//! endpoints, a census of them decides the endpoint grouping first (`census.rs`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
