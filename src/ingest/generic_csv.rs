@@ -85,10 +85,12 @@ fn locate(cells: &[String]) -> Result<Columns, String> {
         .map(|i| (i, named[i].1.unwrap_or(1.0)))
         .ok_or("no `timestamp_ms` (or timestamp) column")?;
     // JMeter's `Latency` is its time to the first byte and `elapsed` the whole
-    // response: a header with both is JMeter's columns (a JTL re-saved with an index
-    // column first, or its names lower-cased), and `elapsed` is the response time.
+    // response: a header with both and JMeter's other columns is a JTL's (re-saved
+    // with an index column first, or its names lower-cased), and `elapsed` is the
+    // response time. Elsewhere `elapsed` may be the time since the test began.
+    let jmeter = find(&["responsecode", "threadname"]).is_some();
     let latency = match (find(&["elapsed"]), find(&["latency"])) {
-        (Some(elapsed), Some(_)) => elapsed,
+        (Some(elapsed), Some(_)) if jmeter => elapsed,
         _ => find(LATENCY).ok_or("no `latency_ms` (or latency) column")?,
     };
     let endpoint = find(ENDPOINT).ok_or("no `endpoint` column")?;
@@ -501,5 +503,15 @@ mod tests {
         assert_eq!((r[1].3, r[1].4.as_deref()), (false, Some("other")));
         // An empty status stays a request that got no answer.
         assert!(!r[2].3);
+    }
+
+    #[test]
+    fn elapsed_beside_latency_is_the_response_time_only_in_jmeters_columns() {
+        let jtl =
+            "idx,timeStamp,elapsed,label,responseCode,threadName,Latency\n0,1,300,/a,200,t,20\n";
+        assert_eq!(rows(jtl).unwrap()[0].2, Some(300.0));
+        // A script's `elapsed_s` (since the test began) beside its `latency_ms`.
+        let own = "timestamp_ms,endpoint,latency_ms,elapsed_s\n1,/a,25,4\n";
+        assert_eq!(rows(own).unwrap()[0].2, Some(25.0));
     }
 }
