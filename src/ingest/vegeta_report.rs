@@ -112,7 +112,8 @@ fn pick(path: &Path, mut objects: Vec<Value>) -> (Value, Option<String>) {
     (objects.swap_remove(0), Some(note))
 }
 
-fn read(path: &Path) -> Result<ToolSummary, Problem> {
+/// The report as a tool summary (its checks against per-request results read it too).
+pub fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let (json, left_out) = pick(path, objects(path)?);
     let bad = |why: String| problem(path, None, why);
     let requests = (json.get("requests").and_then(Value::as_u64)).ok_or_else(|| {
@@ -186,15 +187,6 @@ fn status_codes(json: &Value) -> Result<Vec<(u16, u64)>, String> {
             )),
         })
         .collect()
-}
-
-/// Requests and failures vegeta's JSON report counts, to check it against the
-/// per-request results of the same attack.
-pub fn counts(path: &Path) -> Result<(u64, u64), Problem> {
-    let s = read(path)?;
-    Ok(s.endpoints
-        .first()
-        .map_or((0, 0), |e| (e.requests, e.failures)))
 }
 
 #[cfg(test)]

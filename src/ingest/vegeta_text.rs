@@ -196,7 +196,8 @@ fn transport_kind(errors: &[String]) -> FailureKind {
     }
 }
 
-fn read(path: &Path) -> Result<ToolSummary, Problem> {
+/// The report as a tool summary.
+pub fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let text = read_file_text(path)?;
     let mut p = parse(path, &text)?;
     let missing = |what: &str| {
@@ -279,11 +280,11 @@ pub(super) fn summarise(
     Ok(s)
 }
 
-/// Requests and failures vegeta's text report counts, to check it against the
-/// per-request results of the same attack.
-pub fn counts(path: &Path) -> Result<(u64, u64), Problem> {
-    let s = read(path)?;
-    Ok(s.endpoints
+/// Requests and failures a vegeta report (text or JSON) counts, to check it against
+/// the per-request results of the same attack.
+pub fn counts(report: Result<ToolSummary, Problem>) -> Result<(u64, u64), Problem> {
+    Ok(report?
+        .endpoints
         .first()
         .map_or((0, 0), |e| (e.requests, e.failures)))
 }

@@ -10,7 +10,6 @@ use std::path::PathBuf;
 
 use super::Format;
 use crate::ingest::{vegeta_report, vegeta_text};
-use crate::model::Problem;
 use crate::model::{Run, SkipKind, Skipped, SourcePart};
 
 /// The dir's vegeta reports set aside (with their format), and the vegeta source's
@@ -67,10 +66,10 @@ pub(super) fn check_reports(pending: Option<PendingReports>, run: &mut Run) {
         added.iter().map(|p| p.failures).sum::<u64>(),
     );
     for (format, file) in pending.reports {
-        let counts: Result<(u64, u64), Problem> = match format {
-            Format::VegetaReportJson => vegeta_report::counts(&file),
-            _ => vegeta_text::counts(&file),
-        };
+        let counts = vegeta_text::counts(match format {
+            Format::VegetaReportJson => vegeta_report::read(&file),
+            _ => vegeta_text::read(&file),
+        });
         let what = match format {
             Format::VegetaReportJson => "JSON report",
             _ => "text report",
