@@ -19,6 +19,9 @@ use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity, Verdict}
 /// GitHub comment should stay readable (and far below its 65,536-character cap).
 const COMMENT_ROWS: usize = 25;
 
+/// Places a note names before "and N more".
+const NOTE_PLACES: usize = 3;
+
 /// Longest rule, section or target text in the terminal table.
 const CELL_CHARS: usize = 40;
 
@@ -196,6 +199,14 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
         });
         let _ = writeln!(out, "{}", line(r, colour));
     }
+    for g in grouped_notes(&sla.rules) {
+        let _ = writeln!(
+            out,
+            "note ({}): {}",
+            printable(&g.places_text()),
+            printable(&g.note)
+        );
+    }
     // The verdict sentence, its first word coloured on a terminal.
     let headline = printable(&sla.headline);
     let sentence = match (color, headline.split_once(' ')) {
@@ -238,6 +249,50 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
     out
 }
 
+/// The notes of `evals` (why a status is what it is, whose figure a rule was judged
+/// on), each once, with where it applies: `p(95) < 40ms @ peak`. At most three places
+/// are named per note, then how many more.
+fn grouped_notes<'e>(evals: impl IntoIterator<Item = &'e RuleEvaluation>) -> Vec<NoteGroup> {
+    let mut groups: Vec<NoteGroup> = Vec::new();
+    for e in evals {
+        let Some(note) = &e.note else { continue };
+        let place = format!("{} @ {}", e.rule, e.target());
+        match groups.iter_mut().find(|g| &g.note == note) {
+            Some(g) => g.places.push(place),
+            None => groups.push(NoteGroup {
+                note: note.clone(),
+                places: vec![place],
+                more: 0,
+            }),
+        }
+    }
+    for g in &mut groups {
+        g.more = g.places.len().saturating_sub(NOTE_PLACES);
+        g.places.truncate(NOTE_PLACES);
+    }
+    groups
+}
+
+/// One note of the evaluations and where it applies.
+#[derive(Serialize)]
+struct NoteGroup {
+    note: String,
+    places: Vec<String>,
+    /// Places beyond the first [`NOTE_PLACES`].
+    more: usize,
+}
+
+impl NoteGroup {
+    /// `rule @ where, …, and N more` as plain text.
+    fn places_text(&self) -> String {
+        let mut text = self.places.join(", ");
+        if self.more > 0 {
+            let _ = write!(text, " and {} more", self.more);
+        }
+        text
+    }
+}
+
 fn clip(s: &str) -> String {
     if s.chars().count() <= CELL_CHARS {
         s.to_string()
@@ -274,6 +329,9 @@ struct Comment<'a> {
     rest: Vec<CommentRow>,
     rest_total: usize,
     rest_more: usize,
+    /// The notes of the evaluations in `attention`, and in `rest`.
+    attention_notes: Vec<NoteGroup>,
+    rest_notes: Vec<NoteGroup>,
     /// Input problems that fail the check (exit 2), `file:line: reason`.
     problems: Vec<String>,
 }
@@ -336,6 +394,8 @@ pub fn comment(
         rest: passing.iter().take(COMMENT_ROWS).map(|e| row(e)).collect(),
         rest_total: passing.len(),
         rest_more: passing.len().saturating_sub(COMMENT_ROWS),
+        attention_notes: grouped_notes(attention.iter().copied()),
+        rest_notes: grouped_notes(passing.iter().copied()),
         problems: (problems.iter())
             .take(COMMENT_ROWS)
             .map(ToString::to_string)

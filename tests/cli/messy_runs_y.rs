@@ -85,7 +85,8 @@ fn evaluation<'a>(report: &'a Value, rule: &str, stage: &str) -> &'a Value {
 /// "insufficient data" before — the run had the figure, ab's — so a p95 that missed
 /// the limit passed `check` with exit 0. Now the rule is judged on ab's measurement
 /// of the same stage (its printed p95), and the evaluation's note says so: a p95 of
-/// 44 ms passes `< 200ms` and fails `< 40ms` (exit 1, NO-GO).
+/// 44 ms passes `< 200ms` and fails `< 40ms` (exit 1, NO-GO), and `check`'s table
+/// and PR comment say whose figure it is.
 #[test]
 fn a_p95_the_shown_tool_lacks_is_judged_on_the_other_tool_of_the_stage() {
     let dir = TestDir::new();
@@ -115,15 +116,27 @@ fn a_p95_the_shown_tool_lacks_is_judged_on_the_other_tool_of_the_stage() {
         );
     }
     let sla_path = sla("40ms");
+    let comment = dir.path().join("comments/check.md");
     let o = headroom(&[
         "check",
         run.to_str().unwrap(),
         "--sla",
         sla_path.to_str().unwrap(),
+        "--markdown",
+        comment.to_str().unwrap(),
     ]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("NO-GO"), "{out}");
+    // The table and the PR comment say whose figure failed: ab's, not the report's
+    // h2load (the note was in report.json and report.md only).
+    let said = |text: &str| {
+        text.lines()
+            .any(|l| l.contains("p(95)") && l.contains("peak") && l.contains("judged on ab's"))
+    };
+    assert!(said(&out), "{out}");
+    let md = std::fs::read_to_string(&comment).unwrap();
+    assert!(said(&md), "{md}");
 }
 
 /// wrk consoles saved one per stage in one dir, the peak run again beside the first
