@@ -8,10 +8,14 @@
 //! source stays the report's for everything else, and a stage the audit finds fault
 //! with (Little's law, counts, percentiles) never answers a rule, nor does a file of
 //! unknown origin (`Source::unknown_origin`: a server's access log reads as a generic CSV).
+//!
+//! A latency rule the shown source passes is judged on the other tool's stage too:
+//! when that measurement fails it, the verdict takes the worse (both tools measured
+//! the system at that load; the friendlier one does not decide alone).
 
 use super::metrics::ScopeMetrics;
 use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaSpec};
-use crate::analysis::quantity::format_count;
+use crate::analysis::quantity::{format_count, UnitKind};
 use crate::model::{Run, Source, Stage};
 
 /// Replaces each of `evals` that has no value on a stage of `shown` (the report's
@@ -26,7 +30,7 @@ pub(super) fn judge_on_other_sources(
     verdict_override: &[String],
     discount: impl Fn(&mut [RuleEvaluation], &Source, &Run),
 ) {
-    if !evals.iter().any(unanswered) {
+    if !evals.iter().any(|e| unanswered(e) || contestable(e)) {
         return;
     }
     let stages: Vec<String> = shown.stages.iter().map(|s| s.name.clone()).collect();
@@ -53,7 +57,8 @@ pub(super) fn judge_on_other_sources(
         };
         let mut theirs = theirs.evals;
         discount(&mut theirs, other, run);
-        for mine in evals.iter_mut().filter(|e| unanswered(e)) {
+        for mine in evals.iter_mut().filter(|e| unanswered(e) || contestable(e)) {
+            let worse_only = !unanswered(mine);
             // The same rule (its line too: one rule may be written twice) at the
             // same stage; their list holds only the stages they measured.
             let Some(judged) = (theirs.iter()).find(|j| {
@@ -63,6 +68,7 @@ pub(super) fn judge_on_other_sources(
                     && j.stage == mine.stage
                     && j.endpoint.is_none()
                     && j.value.is_some()
+                    && (!worse_only || j.status == RuleStatus::Fail)
             }) else {
                 continue;
             };
@@ -73,7 +79,11 @@ pub(super) fn judge_on_other_sources(
             else {
                 continue;
             };
-            let note = judged_elsewhere(shown, shown_stage, other, their_stage);
+            let note = if worse_only {
+                fails_elsewhere(mine, (shown, shown_stage), (other, their_stage))
+            } else {
+                judged_elsewhere(shown, shown_stage, other, their_stage)
+            };
             *mine = RuleEvaluation {
                 note: Some(match &judged.note {
                     Some(n) => format!("{note}; {n}"),
@@ -93,6 +103,17 @@ fn unanswered(e: &RuleEvaluation) -> bool {
         && e.endpoint.is_none()
 }
 
+/// True for an evaluation of a whole stage's latency that passes (or is not proven)
+/// on the shown source: another tool's measurement of the stage may fail it.
+fn contestable(e: &RuleEvaluation) -> bool {
+    matches!(e.status, RuleStatus::Pass | RuleStatus::NotProven)
+        && e.unit == UnitKind::LatencyMs
+        && e.value.is_some()
+        && e.window.is_none()
+        && e.stage.is_some()
+        && e.endpoint.is_none()
+}
+
 /// `other`'s stage of `mine`'s name at the same load, when the audit finds no fault
 /// with it (nothing suspect or impossible).
 fn same_stage<'s>(mine: &Stage, other: &'s Source, run: &Run) -> Option<&'s Stage> {
@@ -105,6 +126,26 @@ fn same_stage<'s>(mine: &Stage, other: &'s Source, run: &Run) -> Option<&'s Stag
     let findings = super::audit::audit_stage(theirs, other, run.meta.think_time);
     let faulted = (findings.iter()).any(|f| f.verdict != super::audit::AuditVerdict::Ok);
     (!faulted).then_some(theirs)
+}
+
+/// The note of a latency rule the shown source passes and another tool's measurement
+/// of the same stage fails.
+fn fails_elsewhere(
+    mine: &RuleEvaluation,
+    (shown, shown_stage): (&Source, &Stage),
+    (other, their_stage): (&Source, &Stage),
+) -> String {
+    let tool = |s: &Stage, src: &Source| s.tool.clone().unwrap_or_else(|| src.tool.clone());
+    format!(
+        "judged on {}'s measurement of this stage ({} requests at the same load), which \
+         fails it: {}, which the report shows for it ({} requests), measured {}; two \
+         tools measured this stage, and the worse decides",
+        tool(their_stage, other),
+        format_count(their_stage.requests() as f64),
+        tool(shown_stage, shown),
+        format_count(shown_stage.requests() as f64),
+        mine.value_display.as_deref().unwrap_or("—")
+    )
 }
 
 /// The note of a rule judged on another source's stage.

@@ -287,3 +287,60 @@ fn a_stage_two_engines_measured_has_their_users_added_in_each_interval() {
         assert!(users.iter().all(|u| *u == 20.0), "{layout:?}: {users:?}");
     }
 }
+
+/// The same stage dirs of ab beside h2load, where ab's run of the peak was slower
+/// (mean 40 ms, by Little's law at 16 users and 400 req/s) than h2load's (23.2 ms),
+/// which the report shows. Before, `mean < 30ms` on `peak` was judged on h2load's
+/// figure alone and passed. Now a latency rule the shown tool passes is judged on
+/// the other tool's measurement of the stage too, and the worse decides: NO-GO
+/// (exit 1), the value ab's, and the note says so; under `mean < 50ms` both pass and
+/// the evaluation is h2load's, without that note.
+#[test]
+fn a_latency_rule_the_shown_tool_passes_and_the_other_tool_fails_is_a_miss() {
+    let dir = TestDir::new();
+    dir.write("run/01_base_4users/ab.txt", ab(4, 800, 1.0, 12));
+    dir.write("run/01_base_4users/h2load.txt", h2load(4, 4000, 5.0));
+    dir.write("run/02_peak_16users/ab.txt", ab(16, 800, 2.0, 60));
+    dir.write("run/02_peak_16users/h2load.txt", h2load(16, 4000, 5.8));
+    let run = dir.path().join("run");
+    let judge = |limit: &str| {
+        let sla = dir.write(
+            "sla.toml",
+            format!("[global]\nverdict_stages = [\"peak\"]\nrules = [\"mean < {limit}\"]\n"),
+        );
+        let (_, report, err) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+        assert_eq!(report["primary_source"], "h2load", "{err}");
+        let o = headroom(&[
+            "check",
+            run.to_str().unwrap(),
+            "--sla",
+            sla.to_str().unwrap(),
+        ]);
+        let e = evaluation(&report, &format!("mean < {limit}"), "peak").clone();
+        (
+            o.status.code(),
+            e,
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let h2load_mean = 16.0 * 1000.0 / (4000.0 / 5.8);
+    let ab_mean = 16.0 * 1000.0 / (800.0 / 2.0);
+    let (code, e, out) = judge("30ms");
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(e["status"], "fail", "{e}");
+    let value = e["value"].as_f64().unwrap();
+    assert!((value - ab_mean).abs() < 0.6, "{e}");
+    let note = e["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("judged on ab's") && note.contains("the worse decides"),
+        "{e}"
+    );
+    let (code, e, out) = judge("50ms");
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(e["status"], "pass", "{e}");
+    assert!(
+        (e["value"].as_f64().unwrap() - h2load_mean).abs() < 0.01,
+        "{e}"
+    );
+    assert!(e["note"].is_null(), "{e}");
+}
