@@ -11,7 +11,7 @@ use regex::Regex;
 use super::parse::{regex_name, ScopeRules};
 use super::route_scope::route_members;
 use super::spelling::{
-    part_of_stage, same_case_folded, same_label, same_route, same_stage, same_words,
+    part_of_stage, same_case_folded, same_label, same_path, same_route, same_stage, same_words,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -95,10 +95,11 @@ pub(super) fn resolve<'a>(
     // `Peak Load`, `02_peak_load` and `peak_load` are one stage when that singles
     // out one, and so is the name of the dir it came from (`02_peak_load_50users`).
     // Endpoint keys come from each tool's spelling: `GET /item`, `/item` and
-    // `GET http://host:8080/item` are one endpoint when that singles out one.
+    // `GET http://host:8080/item` are one endpoint when that singles out one, and so
+    // is `http://host:8080/item?limit=10` (the URL a tool was given, query and all).
     let spellings: &[fn(&str, &str) -> bool] = match kind {
         Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => &[same_words, same_stage],
-        Kind::Endpoint => &[same_label, same_route],
+        Kind::Endpoint => &[same_label, same_route, same_path],
     };
     for same in spellings {
         let spelled: Vec<&String> = known.iter().filter(|k| same(k, name)).collect();
