@@ -28,6 +28,102 @@ fn check(run: &Path, sla: &Path, extra: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The evaluations of `check --json`'s `sla.rules` whose endpoint is `endpoint`.
+fn rules_on<'a>(json: &'a serde_json::Value, endpoint: &str) -> Vec<&'a serde_json::Value> {
+    json["sla"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["endpoint"] == endpoint)
+        .collect()
+}
+
+/// h2load's console (h2load 1.x, `-n 1500 -c 8 --h1`), 80 of its 1,500 requests
+/// answered 503, with the command echoed above it as a terminal copy shows it.
+const H2LOAD_503: &str = "\
+$ h2load -n 1500 -c 8 --h1 http://127.0.0.1:18736/api/v1/agents
+starting benchmark...
+spawning thread #0: 8 total client(s). 1500 total requests
+Application protocol: http/1.1
+progress: 10% done
+progress: 100% done
+
+finished in 4.56s, 328.94 req/s, 63.92KB/s
+requests: 1500 total, 1500 started, 1500 done, 1420 succeeded, 80 failed, 0 errored, 0 timeout
+status codes: 1420 2xx, 0 3xx, 0 4xx, 80 5xx
+traffic: 291.50KB (298500) total, 112.79KB (115500) headers (space savings 0.00%), 133.30KB (136500) data
+                     min         max         mean         sd        +/- sd
+time for request:     5.36ms    121.57ms     23.47ms     12.56ms    79.07%
+time for connect:       57us       335us       165us        87us    75.00%
+time to 1st byte:     6.69ms     48.18ms     19.37ms     13.58ms    87.50%
+req/s           :      41.05       45.26       42.63        1.20    75.00%
+";
+
+/// A user had h2load's console (80 of 1,500 requests answered 503, 5.3 %) and an SLA
+/// with a throughput floor for the run and `error_rate < 1%` on `GET /api/v1/agents`,
+/// the one URL h2load requested. h2load's output names no URL, so headroom calls its
+/// requests `h2load` (after the file); the endpoint section named "no endpoint in the
+/// data", its rule was `not_run` and `check` said GO on the throughput alone (exit 0).
+/// Now the rule lacks the data (the requests may be that endpoint's), the verdict is
+/// CONDITIONAL and names the 5.33 % that failed, the note says why, `--strict` fails
+/// the gate, and JUnit does not show the rule as passing.
+#[test]
+fn an_endpoint_rule_on_a_tool_that_names_no_url_is_not_skipped_into_a_go() {
+    let dir = TestDir::new();
+    dir.write("run/h2load.txt", H2LOAD_503);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"throughput >= 300/s\"]\n\
+         [endpoint.\"GET /api/v1/agents\"]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let run = dir.path().join("run");
+    let (code, stdout, stderr) = check(&run, &sla, &["--json"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["verdict"], "CONDITIONAL", "{stdout}");
+    // No rule judged the failures: the sentence still names them (80 / 1,500).
+    let headline = json["sla"]["headline"].as_str().unwrap();
+    assert!(headline.contains("5.33% in `run`"), "{headline}");
+    let rules = rules_on(&json, "GET /api/v1/agents");
+    assert!(!rules.is_empty(), "{stdout}");
+    for r in &rules {
+        assert_eq!(r["status"], "insufficient_data", "{r}");
+        let note = r["note"].as_str().unwrap_or_default();
+        assert!(note.contains("`h2load`") && note.contains("URL"), "{note}");
+    }
+    // The stage's evaluation decides (the run's one stage is the verdict stage).
+    assert!(
+        rules.iter().any(|r| r["decides_verdict"] == true),
+        "{stdout}"
+    );
+    // The warning says what to write instead of "its rules are not run".
+    assert!(!stderr.contains("its rules are not run"), "{stderr}");
+    assert!(stderr.contains("[endpoint.\"h2load\"]"), "{stderr}");
+
+    let junit = dir.path().join("junit.xml");
+    let (strict, _, _) = check(
+        &run,
+        &sla,
+        &["--strict", "--junit", junit.to_str().unwrap()],
+    );
+    assert_eq!(strict, 1, "--strict fails a rule that lacks data");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let case = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("testcase")
+                && n.attribute("name")
+                    .is_some_and(|a| a.starts_with("error_rate < 1% @ run"))
+        })
+        .unwrap_or_else(|| panic!("{xml}"));
+    assert!(
+        case.children()
+            .any(|c| c.has_tag_name("failure") || c.has_tag_name("skipped")),
+        "{xml}"
+    );
+}
+
 /// wrk's console of a run on `/api/v1/agents?limit=10`, with the percentiles a Lua
 /// `done()` script prints after it (µs): p95 48,034 µs.
 const WRK_QUERY: &str = "\

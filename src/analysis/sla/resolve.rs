@@ -52,13 +52,17 @@ pub(super) enum EndpointTarget<'a> {
     /// Every endpoint matching a `/regex/`, or of a route written with placeholders
     /// (`GET /users/{id}`), pooled; `.0` is the name as written.
     Pattern(String, Vec<&'a str>),
+    /// A name that matches none of the data's endpoints while some of those are named
+    /// after their file, not after what they requested (`sections.rs`): they may be it,
+    /// so its rules lack the data. `.0` is the name as written, `.1` why.
+    Unknown(String, String),
 }
 
 impl EndpointTarget<'_> {
     pub(super) fn label(&self) -> &str {
         match self {
             EndpointTarget::Exact(name) => name,
-            EndpointTarget::Pattern(written, _) => written,
+            EndpointTarget::Pattern(written, _) | EndpointTarget::Unknown(written, _) => written,
         }
     }
 }
