@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::common::{headroom, TestDir};
+use super::common::{analyze_json, headroom, TestDir};
 
 /// Runs `check RUN --sla SLA` with `extra` flags; returns the exit code, stdout and
 /// stderr.
@@ -182,4 +182,65 @@ fn an_endpoint_rule_names_the_url_wrk_was_given_with_its_query_string() {
         let value = p95["value"].as_f64().unwrap();
         assert!((value - 48.034).abs() < 0.05, "{name}: {value}");
     }
+}
+
+/// A user copied a run dir from a laptop: wrk's console with its Lua percentiles
+/// (`out.txt`, 2,652 requests in 8.03 s, p95 48.034 ms), the script, a screenshot, a
+/// `.jmx` of a plan not run, and a `README.md` that pastes that console in a code block
+/// under a line of prose. The README read as a second wrk run: 5,304 requests over
+/// 16 s, and an SLA `requests >= 5000` passed on a run of 2,652. Now a document
+/// quoting a tool's output beside the dir's own results is skipped as such, and the
+/// figures are the run's once; alone in its dir the README is still read.
+#[test]
+fn a_readme_quoting_the_console_beside_it_is_not_a_second_run() {
+    let dir = TestDir::new();
+    let console = WRK_QUERY.replace("?limit=10", "");
+    dir.write("laptop/out.txt", &console);
+    dir.write(
+        "laptop/README.md",
+        format!(
+            "# Load test 2026-12-05\n\nRan on my laptop:\n\n```\n$ wrk -t2 -c8 -d8s -s \
+             report.lua http://127.0.0.1:18736/api/v1/agents\n{console}```\n\np95 looked fine.\n"
+        ),
+    );
+    dir.write(
+        "laptop/report.lua",
+        "done = function(summary, latency, requests)\nend\n",
+    );
+    dir.write(
+        "laptop/plan.jmx",
+        "<?xml version=\"1.0\"?>\n<jmeterTestPlan/>\n",
+    );
+    dir.write(
+        "laptop/screenshot.png",
+        [0x89u8, b'P', b'N', b'G', 0, 1, 2, 3],
+    );
+    let run = dir.path().join("laptop");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 2652, "{stage}");
+    assert!(
+        (stage["duration_s"].as_f64().unwrap() - 8.03).abs() < 0.01,
+        "{stage}"
+    );
+    assert_eq!(stage["latency_ms"]["p95"], 48.034, "{stage}");
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("README.md") && skipped.contains("quoting"),
+        "{skipped}"
+    );
+
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"requests >= 5000\"]\n");
+    let (code, stdout, stderr) = check(&run, &sla, &[]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+
+    // The README alone is the only copy of the output: read.
+    dir.write(
+        "alone/README.md",
+        std::fs::read(run.join("README.md")).unwrap(),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("alone")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"][0]["requests"], 2652, "{report}");
 }
