@@ -35,6 +35,7 @@ pub(super) fn judge_on_other_sources(
     }
     let stages: Vec<String> = shown.stages.iter().map(|s| s.name.clone()).collect();
     let endpoints = super::sla_report::endpoint_names(shown);
+    let unnamed = super::sla_report::unnamed_endpoints(run, shown);
     // A file of unknown origin (a server's access log reads as a generic CSV, timing
     // the server's side) never answers for a load tool's stage.
     let others = (run.sources.iter()).filter(|s| !std::ptr::eq(*s, shown) && !s.unknown_origin);
@@ -51,7 +52,13 @@ pub(super) fn judge_on_other_sources(
         let scopes: Vec<ScopeData> = (metrics.iter())
             .map(|(name, m)| ScopeData::new(Some(name), None, m))
             .collect();
-        let evaluated = sla::evaluate_with(spec, &stages, &endpoints, &scopes, verdict_override);
+        let evaluated = sla::evaluate_with(
+            spec,
+            &stages,
+            (&endpoints, &unnamed),
+            &scopes,
+            verdict_override,
+        );
         let Ok(theirs) = evaluated else {
             continue;
         };

@@ -118,10 +118,11 @@ pub(super) fn apply(
                 .with_series(*series, *window)
         })
         .collect();
+    let unnamed = unnamed_endpoints(run, src);
     let evaluated = sla::evaluate_with(
         spec,
         &stage_names,
-        &endpoint_names,
+        (&endpoint_names, &unnamed),
         &scopes,
         verdict_override,
     )?;
@@ -266,6 +267,21 @@ fn failed_script_checks(src: &Source) -> Option<String> {
     })
 }
 
+/// The endpoints of `src` named after a file of `run`, not after what they requested
+/// (`EndpointKey::named_after_file`): an SLA endpoint section the data lacks may be
+/// them.
+pub(super) fn unnamed_endpoints(run: &Run, src: &Source) -> Vec<String> {
+    let files = || run.inputs.iter().map(|i| i.path.as_path());
+    let mut names: Vec<String> = (src.stages.iter().chain(std::iter::once(&src.overall)))
+        .flat_map(|s| s.endpoints.keys())
+        .filter(|k| k.named_after_file(files()))
+        .map(|k| k.to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Every endpoint's name in the source's stages and overall, sorted, once each.
 pub(super) fn endpoint_names(src: &Source) -> Vec<String> {
     let mut names: Vec<String> = (src.stages.iter().chain(std::iter::once(&src.overall)))
@@ -317,7 +333,10 @@ fn unjudged_failures<'m>(
                 | Metric::StatusShare(_)
         )
     };
-    if gating.is_empty() || gating.iter().any(|e| judges_failures(&e.metric)) {
+    // A failure rule without a value (an endpoint the data may hold under its file's
+    // name) judges nothing.
+    let judged_failures = |e: &&RuleEvaluation| judges_failures(&e.metric) && e.value.is_some();
+    if gating.is_empty() || gating.iter().any(judged_failures) {
         return None;
     }
     let judged = |stage: Option<&str>| gating.iter().any(|e| e.stage.as_deref() == stage);

@@ -17,6 +17,7 @@ mod timeseries;
 pub mod untrusted;
 mod window;
 
+pub use endpoint_key::{ALL_REQUESTS, ALL_SAMPLERS};
 pub use exact::ExactHistogram;
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};
 pub use grouping::{fitting, thousands, Grouping, GroupingPlan, MAX_ENDPOINTS, OTHERS};

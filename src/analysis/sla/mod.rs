@@ -73,6 +73,7 @@ mod parse;
 mod resolve;
 mod route_scope;
 mod rule;
+mod sections;
 mod spelling;
 mod stats;
 mod suggest;
@@ -102,7 +103,8 @@ use crate::analysis::caveat::Caveat;
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::quantity::format_quantity;
 use crate::model::{FailureKind, TimeSeries};
-use resolve::{absent, known_list, resolve, resolve_endpoint, EndpointTarget, Kind};
+use resolve::{absent, known_list, resolve, EndpointTarget, Kind};
+use sections::Sections;
 
 /// A problem with an SLA file, or between an SLA file and the data (exit 2).
 #[derive(Clone, Debug, PartialEq)]
@@ -198,12 +200,13 @@ pub fn evaluate(
     endpoints: &[String],
     scopes: &[ScopeData],
 ) -> Result<Vec<RuleEvaluation>, SlaError> {
-    evaluate_with(spec, stages, endpoints, scopes, &[]).map(|e| e.evals)
+    evaluate_with(spec, stages, (endpoints, &[]), scopes, &[]).map(|e| e.evals)
 }
 
 /// Evaluates every rule of `spec` on the scopes it covers.
 ///
-/// `stages` are the data's stage names in order, `endpoints` every endpoint key seen,
+/// `stages` are the data's stage names in order, `endpoints` every endpoint key seen
+/// and those of them named after a file, not after what was requested (`sections.rs`),
 /// `scopes` the measured figures (overall and every stage, and every stage ×
 /// endpoint and overall × endpoint). A covered scope missing from `scopes` is
 /// evaluated as `insufficient_data`. The result lists `[global]` rules (each over
@@ -219,7 +222,7 @@ pub fn evaluate(
 pub fn evaluate_with(
     spec: &SlaSpec,
     stages: &[String],
-    endpoints: &[String],
+    (endpoints, unnamed): (&[String], &[String]),
     scopes: &[ScopeData],
     verdict_override: &[String],
 ) -> Result<Evaluated, SlaError> {
@@ -232,7 +235,7 @@ pub fn evaluate_with(
         named.clone()
     };
     // Check every name before evaluating anything, so that a bad file fails whole.
-    let sections = Sections::resolve(spec, stages, endpoints, &mut warnings)?;
+    let sections = Sections::resolve(spec, stages, (endpoints, unnamed), &mut warnings)?;
 
     let index: BTreeMap<(Option<&str>, Option<&str>), &ScopeData> = scopes
         .iter()
@@ -264,6 +267,10 @@ pub fn evaluate_with(
         match target {
             None => judged(index.get(&(stage, None)).copied()),
             Some(EndpointTarget::Exact(name)) => judged(index.get(&(stage, Some(*name))).copied()),
+            Some(EndpointTarget::Unknown(_, why)) => RuleEvaluation {
+                note: Some(why.clone()),
+                ..judged(None)
+            },
             Some(EndpointTarget::Pattern(written, _)) => {
                 let pooled = pools.get(&(written.clone(), stage)).map(|p| ScopeData {
                     // Judging reads the figures only; the names are the caller's.
@@ -387,111 +394,6 @@ fn named_verdict_stages<'a>(
     Ok((named, verdict_fallback, missing))
 }
 
-/// The SLA's sections resolved against the data, and the `not_run` evaluations of
-/// those that name nothing in it.
-struct Sections<'s, 'd> {
-    stage: Vec<(&'d str, &'s ScopeRules)>,
-    endpoint: Vec<(EndpointTarget<'d>, &'s ScopeRules)>,
-    stage_endpoint: Vec<(&'d str, EndpointTarget<'d>, &'s ScopeRules)>,
-    not_run: Vec<RuleEvaluation>,
-}
-
-impl<'s, 'd> Sections<'s, 'd> {
-    /// Resolves every section name (a name the data lacks is a caveat, a typo an
-    /// error).
-    fn resolve(
-        spec: &'s SlaSpec,
-        stages: &'d [String],
-        endpoints: &'d [String],
-        warnings: &mut Vec<Caveat>,
-    ) -> Result<Sections<'s, 'd>, SlaError> {
-        let mut not_run: Vec<RuleEvaluation> = Vec::new();
-        let mut stage_sections = Vec::new();
-        for s in &spec.stages {
-            match resolve(&s.name, stages, Kind::Stage, Some(s.line))? {
-                Some(found) => stage_sections.push((found, s)),
-                None => {
-                    let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
-                    not_run.extend(
-                        s.rules
-                            .iter()
-                            .map(|r| unrun(r, Scope::Stage, Some(&s.name), None, &why)),
-                    );
-                    warnings.push(Caveat::SlaNameAbsent(why));
-                }
-            }
-        }
-        let mut endpoint_sections = Vec::new();
-        for s in &spec.endpoints {
-            match resolve_endpoint(s, endpoints)? {
-                Some(target) => {
-                    route_note(&target, s, warnings);
-                    endpoint_sections.push((target, s))
-                }
-                None => {
-                    let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
-                    not_run.extend(
-                        s.rules
-                            .iter()
-                            .map(|r| unrun(r, Scope::Endpoint, None, Some(&s.name), &why)),
-                    );
-                    warnings.push(Caveat::SlaNameAbsent(why));
-                }
-            }
-        }
-        let mut stage_endpoint_sections = Vec::new();
-        for s in &spec.stage_endpoints {
-            let stage = resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?;
-            let target = resolve_endpoint(&s.endpoint, endpoints)?;
-            match (stage, target) {
-                (Some(stage), Some(target)) => {
-                    route_note(&target, &s.endpoint, warnings);
-                    stage_endpoint_sections.push((stage, target, &s.endpoint))
-                }
-                (stage, _) => {
-                    let why = match stage {
-                        None => absent(Kind::Stage, &s.stage, stages, Some(s.stage_line)),
-                        Some(_) => absent(
-                            Kind::Endpoint,
-                            &s.endpoint.name,
-                            endpoints,
-                            Some(s.endpoint.line),
-                        ),
-                    };
-                    not_run.extend(s.endpoint.rules.iter().map(|r| {
-                        unrun(
-                            r,
-                            Scope::StageEndpoint,
-                            Some(&s.stage),
-                            Some(&s.endpoint.name),
-                            &why,
-                        )
-                    }));
-                    warnings.push(Caveat::SlaNameAbsent(why));
-                }
-            }
-        }
-        Ok(Sections {
-            stage: stage_sections,
-            endpoint: endpoint_sections,
-            stage_endpoint: stage_endpoint_sections,
-            not_run,
-        })
-    }
-}
-
-/// The note for a section written as a route that pools the endpoints of that route.
-fn route_note(target: &EndpointTarget<'_>, section: &ScopeRules, warnings: &mut Vec<Caveat>) {
-    if let EndpointTarget::Pattern(written, names) = target {
-        if regex_name(written).is_none() {
-            warnings.push(Caveat::SlaRoute {
-                section: format!("line {}: [endpoint.\"{written}\"]", section.line),
-                endpoints: names.len(),
-            });
-        }
-    }
-}
-
 /// Every regex section pooled once per column it is evaluated in.
 fn pools<'d>(
     sections: &Sections<'_, 'd>,
@@ -528,7 +430,7 @@ fn pools<'d>(
 }
 
 /// A rule whose scope the data lacks: shown as `not_run`, never counted.
-fn unrun(
+pub(super) fn unrun(
     rule: &Rule,
     scope: Scope,
     stage: Option<&str>,

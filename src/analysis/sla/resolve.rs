@@ -11,7 +11,7 @@ use regex::Regex;
 use super::parse::{regex_name, ScopeRules};
 use super::route_scope::route_members;
 use super::spelling::{
-    part_of_stage, same_case_folded, same_label, same_route, same_stage, same_words,
+    part_of_stage, same_case_folded, same_label, same_path, same_route, same_stage, same_words,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -52,13 +52,17 @@ pub(super) enum EndpointTarget<'a> {
     /// Every endpoint matching a `/regex/`, or of a route written with placeholders
     /// (`GET /users/{id}`), pooled; `.0` is the name as written.
     Pattern(String, Vec<&'a str>),
+    /// A name that matches none of the data's endpoints while some of those are named
+    /// after their file, not after what they requested (`sections.rs`): they may be it,
+    /// so its rules lack the data. `.0` is the name as written, `.1` why.
+    Unknown(String, String),
 }
 
 impl EndpointTarget<'_> {
     pub(super) fn label(&self) -> &str {
         match self {
             EndpointTarget::Exact(name) => name,
-            EndpointTarget::Pattern(written, _) => written,
+            EndpointTarget::Pattern(written, _) | EndpointTarget::Unknown(written, _) => written,
         }
     }
 }
@@ -95,10 +99,11 @@ pub(super) fn resolve<'a>(
     // `Peak Load`, `02_peak_load` and `peak_load` are one stage when that singles
     // out one, and so is the name of the dir it came from (`02_peak_load_50users`).
     // Endpoint keys come from each tool's spelling: `GET /item`, `/item` and
-    // `GET http://host:8080/item` are one endpoint when that singles out one.
+    // `GET http://host:8080/item` are one endpoint when that singles out one, and so
+    // is `http://host:8080/item?limit=10` (the URL a tool was given, query and all).
     let spellings: &[fn(&str, &str) -> bool] = match kind {
         Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => &[same_words, same_stage],
-        Kind::Endpoint => &[same_label, same_route],
+        Kind::Endpoint => &[same_label, same_route, same_path],
     };
     for same in spellings {
         let spelled: Vec<&String> = known.iter().filter(|k| same(k, name)).collect();

@@ -118,6 +118,20 @@ pub(super) fn same_route(known: &str, name: &str) -> bool {
     }
 }
 
+/// True when the data's endpoint `known` and the SLA's `name` are one route once their
+/// query strings (`?limit=10`) and fragments are left out: wrk, ab and httperf name an
+/// endpoint by the URL they were given, query and all (`http://host/api/items?limit=10`),
+/// while an SLA names the route (`GET /api/items`). Tried after [`same_route`], so a
+/// name with its query still singles out that query's endpoint among others.
+pub(super) fn same_path(known: &str, name: &str) -> bool {
+    let bare = |key: &str| -> String {
+        let cut = key.find(['?', '#']).unwrap_or(key.len());
+        key[..cut].to_string()
+    };
+    let (k, n) = (bare(known), bare(name));
+    (k != known || n != name) && same_route(&k, &n)
+}
+
 /// An endpoint key's method (upper-cased) when it opens with one, and the rest: `GET
 /// List agents` → (GET, `List agents`); `List agents` → (none, `List agents`).
 fn method_and_name(key: &str) -> (Option<String>, &str) {
@@ -169,6 +183,19 @@ mod tests {
         assert!(same_route("http://example.com", "GET /"));
         assert!(!same_route("T01_HomePageLoad", "/T01_HomePageLoad"));
         assert!(!same_route("GET /item", "/items"));
+    }
+
+    #[test]
+    fn a_query_string_is_no_other_route() {
+        assert!(same_path(
+            "http://127.0.0.1:8080/item?limit=10",
+            "GET /item"
+        ));
+        assert!(same_path("GET /item?a=1#top", "/item/"));
+        assert!(same_path("/item", "/item?limit=10"));
+        assert!(!same_path("http://h/item?limit=10", "/items"));
+        assert!(!same_path("POST /item?x=1", "GET /item"));
+        assert!(!same_path("GET /item", "/item"));
     }
 
     #[test]

@@ -254,7 +254,7 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
         .next()
         .cloned()
         .filter(|_| src.overall.endpoints.len() == 1)
-        .unwrap_or_else(|| EndpointKey::new(None, "all requests"));
+        .unwrap_or_else(|| EndpointKey::new(None, crate::model::ALL_REQUESTS));
     // Phases run from the first request, not from the clock's 10 s slot it fell in.
     let mut t = first.counted_ms.0;
     let mut stages = Vec::new();

@@ -174,7 +174,11 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         merged: false,
         co_corrected: false,
     });
-    let mut ep = endpoint(EndpointKey::new(None, "all samplers"), t.samples, latency);
+    let mut ep = endpoint(
+        EndpointKey::new(None, crate::model::ALL_SAMPLERS),
+        t.samples,
+        latency,
+    );
     ep.failures = t.errors;
     if t.errors > 0 {
         ep.add_failure(FailureKind::Other, None, t.errors);

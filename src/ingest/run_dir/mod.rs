@@ -32,6 +32,7 @@ mod locust_checks;
 
 pub(crate) use discover::claimed_format;
 mod pairs;
+mod quoted;
 mod repeated_runs;
 mod result_sets;
 mod shards;
@@ -219,6 +220,7 @@ fn load_dir(
     let first_input = run.inputs.len();
     let mut by_format = detect_files(&input.files, run, late);
     skip_hiccup_logs(&mut by_format, run);
+    quoted::skip_quoting_documents(&mut by_format, run);
     if stage_dir {
         skip_stage_dir_copies(&mut by_format, first_input, &input.shown(), run);
     }

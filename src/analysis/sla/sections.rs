@@ -1,0 +1,153 @@
+//! An SLA file's sections resolved against the data's stages and endpoints: the ones
+//! found, and the `not_run` evaluations of those that name nothing in it (an SLA file
+//! travels between runs). An endpoint section is never `not_run` while the data has
+//! endpoints a tool named after its file rather than after what it requested (siege's,
+//! h2load's and hey's summaries, hey's CSV, oha's JSON: their output names no URL):
+//! those requests may be the ones the section names, so its rules lack the data
+//! (`insufficient_data`, which holds a GO back) instead of being skipped unseen.
+
+use super::resolve::{absent, resolve, resolve_endpoint, EndpointTarget, Kind};
+use super::{regex_name, unrun, RuleEvaluation, Scope, ScopeRules, SlaError, SlaSpec};
+use crate::analysis::caveat::Caveat;
+
+/// The SLA's sections resolved against the data, and the `not_run` evaluations of
+/// those that name nothing in it.
+pub(super) struct Sections<'s, 'd> {
+    pub(super) stage: Vec<(&'d str, &'s ScopeRules)>,
+    pub(super) endpoint: Vec<(EndpointTarget<'d>, &'s ScopeRules)>,
+    pub(super) stage_endpoint: Vec<(&'d str, EndpointTarget<'d>, &'s ScopeRules)>,
+    pub(super) not_run: Vec<RuleEvaluation>,
+}
+
+impl<'s, 'd> Sections<'s, 'd> {
+    /// Resolves every section name (a name the data lacks is a caveat, a typo an
+    /// error). `unnamed` are the data's endpoints named after a file, not a request.
+    pub(super) fn resolve(
+        spec: &'s SlaSpec,
+        stages: &'d [String],
+        (endpoints, unnamed): (&'d [String], &[String]),
+        warnings: &mut Vec<Caveat>,
+    ) -> Result<Sections<'s, 'd>, SlaError> {
+        let mut not_run: Vec<RuleEvaluation> = Vec::new();
+        let mut stage_sections = Vec::new();
+        for s in &spec.stages {
+            match resolve(&s.name, stages, Kind::Stage, Some(s.line))? {
+                Some(found) => stage_sections.push((found, s)),
+                None => {
+                    let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
+                    not_run.extend(
+                        s.rules
+                            .iter()
+                            .map(|r| unrun(r, Scope::Stage, Some(&s.name), None, &why)),
+                    );
+                    warnings.push(Caveat::SlaNameAbsent(why));
+                }
+            }
+        }
+        let mut endpoint_sections = Vec::new();
+        for s in &spec.endpoints {
+            match resolve_endpoint(s, endpoints)? {
+                Some(target) => {
+                    route_note(&target, s, warnings);
+                    endpoint_sections.push((target, s))
+                }
+                None if !unnamed.is_empty() => {
+                    endpoint_sections.push((unknown(s, unnamed, warnings), s));
+                }
+                None => {
+                    let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
+                    not_run.extend(
+                        s.rules
+                            .iter()
+                            .map(|r| unrun(r, Scope::Endpoint, None, Some(&s.name), &why)),
+                    );
+                    warnings.push(Caveat::SlaNameAbsent(why));
+                }
+            }
+        }
+        let mut stage_endpoint_sections = Vec::new();
+        for s in &spec.stage_endpoints {
+            let stage = resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?;
+            let target = resolve_endpoint(&s.endpoint, endpoints)?;
+            match (stage, target) {
+                (Some(stage), Some(target)) => {
+                    route_note(&target, &s.endpoint, warnings);
+                    stage_endpoint_sections.push((stage, target, &s.endpoint))
+                }
+                (Some(stage), None) if !unnamed.is_empty() => {
+                    let target = unknown(&s.endpoint, unnamed, warnings);
+                    stage_endpoint_sections.push((stage, target, &s.endpoint));
+                }
+                (stage, _) => {
+                    let why = match stage {
+                        None => absent(Kind::Stage, &s.stage, stages, Some(s.stage_line)),
+                        Some(_) => absent(
+                            Kind::Endpoint,
+                            &s.endpoint.name,
+                            endpoints,
+                            Some(s.endpoint.line),
+                        ),
+                    };
+                    not_run.extend(s.endpoint.rules.iter().map(|r| {
+                        unrun(
+                            r,
+                            Scope::StageEndpoint,
+                            Some(&s.stage),
+                            Some(&s.endpoint.name),
+                            &why,
+                        )
+                    }));
+                    warnings.push(Caveat::SlaNameAbsent(why));
+                }
+            }
+        }
+        Ok(Sections {
+            stage: stage_sections,
+            endpoint: endpoint_sections,
+            stage_endpoint: stage_endpoint_sections,
+            not_run,
+        })
+    }
+}
+
+/// The target of an endpoint section that names none of the data's endpoints while
+/// some of them (`unnamed`) are named after their file: which URLs those requested is
+/// unknown, so the section's rules are judged as lacking the data, and a warning says
+/// why and what to write instead.
+fn unknown<'d>(
+    section: &ScopeRules,
+    unnamed: &[String],
+    warnings: &mut Vec<Caveat>,
+) -> EndpointTarget<'d> {
+    let quoted: Vec<String> = unnamed.iter().map(|n| format!("`{n}`")).collect();
+    let (those, are) = match unnamed {
+        [_] => ("its requests", "is"),
+        _ => ("their requests", "are"),
+    };
+    let why = format!(
+        "the data's endpoint {} {are} named after {} file: the load tool's output does not \
+         say which URL it requested, so whether {those} are {} is unknown",
+        quoted.join(", "),
+        if unnamed.len() == 1 { "its" } else { "their" },
+        section.name
+    );
+    warnings.push(Caveat::SlaNameAbsent(format!(
+        "line {}: [endpoint.\"{}\"] names no endpoint in the data, but {why}: its rules lack \
+         the data to judge (for a run of one URL, write its rules under [global], or name \
+         the endpoint as the data does: [endpoint.\"{}\"])",
+        section.line, section.name, unnamed[0]
+    )));
+    EndpointTarget::Unknown(section.name.clone(), why)
+}
+
+/// The note for a section written as a route that pools the endpoints of that route.
+fn route_note(target: &EndpointTarget<'_>, section: &ScopeRules, warnings: &mut Vec<Caveat>) {
+    if let EndpointTarget::Pattern(written, names) = target {
+        if regex_name(written).is_none() {
+            warnings.push(Caveat::SlaRoute {
+                section: format!("line {}: [endpoint.\"{written}\"]", section.line),
+                endpoints: names.len(),
+            });
+        }
+    }
+}
