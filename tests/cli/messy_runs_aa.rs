@@ -1,0 +1,192 @@
+//! Messy runs, batch "aa" (qa33): Locust and autocannon run dirs as a user keeps
+//! them after real runs against `headroom target` — the console log beside the CSVs
+//! (`> locust.log 2>&1`), `--json-file`, a `LoadTestShape` of several steps in one
+//! run, stage dirs named by their users — and the verdicts on them.
+
+use serde_json::Value;
+
+use super::common::{analyze_json, check_rules, TestDir};
+
+/// A Locust stats history's header (aggregate rows only, as without
+/// `--csv-full-history`).
+const HISTORY_HEADER: &str = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,\
+     Total Request Count,Total Failure Count,Total Median Response Time,\
+     Total Average Response Time,Total Min Response Time,Total Max Response Time,\
+     Total Average Content Size\n";
+
+/// The runs' first second (2026-12-05T16:00:00Z).
+const T0: u64 = 1_796_486_400;
+
+/// A stats history of `steps` run one after another, each `(users, seconds,
+/// requests a second, failures a second)`, one Aggregated row a second from t = 0 (no
+/// requests yet) on; and its whole-run `(requests, failures)`.
+fn history(steps: &[(u32, u64, u64, u64)]) -> (String, u64, u64) {
+    let mut csv = String::from(HISTORY_HEADER);
+    csv.push_str(&format!(
+        "{T0},0,,Aggregated,0.000000,0.000000,N/A,N/A,0,0,0,0.0,0,0,0\n"
+    ));
+    let (mut t, mut n, mut f) = (0, 0, 0);
+    for &(users, secs, rps, fps) in steps {
+        for _ in 0..secs {
+            t += 1;
+            n += rps;
+            f += fps;
+            csv.push_str(&format!(
+                "{},{users},,Aggregated,{rps}.000000,{fps}.000000,20,40,{n},{f},20,21.0,2,90,70\n",
+                T0 + t
+            ));
+        }
+    }
+    (csv, n, f)
+}
+
+/// A `_stats.csv` of one endpoint, `GET /api/v1/agents`, holding the whole run.
+fn stats(n: u64, f: u64) -> String {
+    format!(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+         Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,\
+         50%,95%,100%\n\
+         GET,/api/v1/agents,{n},{f},20,21.0,2,90,70,100.0,0.0,20,40,90\n\
+         ,Aggregated,{n},{f},20,21.0,2,90,70,100.0,0.0,20,40,90\n"
+    )
+}
+
+/// One statistics table of Locust's console, its rows counting `n` requests, `f` of
+/// them failed.
+fn table(n: u64, f: u64) -> String {
+    let pct = 100.0 * f as f64 / n as f64;
+    format!(
+        "Type     Name                # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s\n\
+         --------|------------------|-------|-------------|-------|-------|-------|-------|--------|-----------\n\
+         GET      /api/v1/agents      {n}  {f}({pct:.2}%) |     21       2      90     20 |  100.00        0.00\n\
+         --------|------------------|-------|-------------|-------|-------|-------|-------|--------|-----------\n\
+         \x20        Aggregated          {n}  {f}({pct:.2}%) |     21       2      90     20 |  100.00        0.00\n\n"
+    )
+}
+
+/// The skipped entry of the dir's `locust.log`.
+fn console_skip(report: &Value) -> &Value {
+    (report["skipped"].as_array().unwrap().iter())
+        .find(|s| s["path"].as_str().unwrap().ends_with("locust.log"))
+        .unwrap_or_else(|| panic!("{}", report["skipped"]))
+}
+
+/// `locust --headless -u 10 -t 60s --csv run --json-file stats > locust.log 2>&1`
+/// (qa33's run r1): with `--json-file` (or `--json`) Locust saves its final figures
+/// as JSON and prints no final table, so the console's last table is the one it
+/// printed every two seconds while running, here at 58 s: 5,800 requests where the
+/// CSVs, written later, hold 6,000. Before, headroom took that table for the final
+/// one, called the CSVs another run's (`not the same requests`) and the data
+/// incomplete: every such run was at most CONDITIONAL, with "Re-run the test to
+/// completion" as its first recommendation. Now a table printed while the run went on
+/// and counting no more than the CSVs is the same run: clean, GO. The same table
+/// printed after Locust's `Shutting down` line is a final table and still shows
+/// other data.
+#[test]
+fn a_locust_console_without_a_final_table_is_not_another_run() {
+    let (hist, n, f) = history(&[(10, 60, 100, 0)]);
+    assert_eq!((n, f), (6000, 0));
+    let console = |last: &str| {
+        format!(
+            "[2026-12-05 16:00:00,100] vm/INFO/locust.main: Starting Locust 2.47.0\n\
+             [2026-12-05 16:00:00,101] vm/INFO/locust.main: Run time limit set to 60 seconds\n\
+             [2026-12-05 16:00:00,120] vm/INFO/locust.runners: All users spawned: {{\"Agent\": 10}} (10 total users)\n\
+             {}{last}",
+            table(5600, 0)
+        )
+    };
+    let end =
+        "[2026-12-05 16:01:00,100] vm/INFO/locust.main: --run-time limit reached, shutting down\n\
+               [2026-12-05 16:01:00,300] vm/INFO/locust.main: Shutting down (exit code 0)\n";
+    let while_running = console(&format!("{}{end}", table(5800, 0)));
+    let after_shutdown = console(&format!("{end}{}", table(5800, 0)));
+    for (text, quality, kind, says) in [
+        (
+            while_running,
+            "clean",
+            "same_data",
+            "its last table was printed while the run went on",
+        ),
+        (
+            after_shutdown,
+            "incomplete",
+            "other_data",
+            "not the same requests",
+        ),
+    ] {
+        let dir = TestDir::new();
+        dir.write("r1/run_stats_history.csv", &hist);
+        dir.write("r1/run_stats.csv", stats(n, f));
+        dir.write("r1/locust.log", &text);
+        let run = dir.path().join("r1");
+        let (_, report, stderr) = analyze_json(&[&run], &[]);
+        assert_eq!(report["overall"]["requests"], 6000, "{stderr}");
+        assert_eq!(
+            report["data_quality"], quality,
+            "{}",
+            report["data_quality_reason"]
+        );
+        let skip = console_skip(&report);
+        assert_eq!(skip["kind"], kind, "{skip}");
+        assert!(skip["reason"].as_str().unwrap().contains(says), "{skip}");
+        // 6,000 requests, none failed, p95 40 ms: inside the SLA by far.
+        let (code, stdout, stderr) =
+            check_rules(&dir, &run, "\"p(95) < 500ms\", \"error_rate < 1%\"");
+        let verdict = if quality == "clean" {
+            "GO"
+        } else {
+            "CONDITIONAL"
+        };
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        let said = format!("{stdout}{stderr}");
+        assert!(said.contains(&format!("verdict: {verdict} ")), "{said}");
+    }
+}
+
+/// A `LoadTestShape` run of two steps in one Locust run (qa33's r2): 10 users for
+/// 60 s at 50 req/s without a failure, then 20 users for 60 s at 100 req/s with 10 %
+/// of them failing (503s past the target's capacity). The CSVs hold 9,000 requests,
+/// 600 failed (6.7 %); the console's final table 100 more, 10 of them failed — the
+/// last second of the 20-user step, failing as that step does. Before, those 10 % were
+/// "more often than in the CSVs" (their whole-run 6.7 %), so the data was incomplete:
+/// any stepped run whose last step fails more than its first could never be GO. Now
+/// the missed requests are judged against the last stage, where they belong, and
+/// within the 95 % interval of the error rates: the same run. 80 of the 100 failing
+/// would move the last stage's error rate past that interval: still incomplete.
+#[test]
+fn a_stepped_locust_runs_last_moments_are_judged_against_its_last_step() {
+    let (hist, n, f) = history(&[(10, 60, 50, 0), (20, 60, 100, 10)]);
+    assert_eq!((n, f), (9000, 600));
+    for (failed, quality, kind) in [(10, "clean", "same_data"), (80, "incomplete", "other_data")] {
+        let dir = TestDir::new();
+        dir.write("r2/steps_stats_history.csv", &hist);
+        dir.write("r2/steps_stats.csv", stats(n, f));
+        dir.write(
+            "r2/locust.log",
+            format!(
+                "[2026-12-05 16:00:00,100] vm/INFO/locust.main: Starting Locust 2.47.0\n\
+                 [2026-12-05 16:02:00,300] vm/INFO/locust.main: Shape test completed, shutting down\n\
+                 [2026-12-05 16:02:00,400] vm/INFO/locust.main: Shutting down (exit code 1)\n{}\
+                 Response time percentiles (approximated)\n",
+                table(n + 100, f + failed)
+            ),
+        );
+        let (_, report, stderr) = analyze_json(&[&dir.path().join("r2")], &[]);
+        let stages = report["stages"].as_array().unwrap();
+        let users: Vec<&Value> = stages.iter().map(|s| &s["users"]).collect();
+        assert_eq!(users, [10, 20], "{stderr}");
+        assert_eq!(report["overall"]["requests"], 9000);
+        assert_eq!(report["overall"]["failures"], 600);
+        assert_eq!(
+            report["data_quality"], quality,
+            "{failed}: {}",
+            report["data_quality_reason"]
+        );
+        let skip = console_skip(&report);
+        assert_eq!(skip["kind"], kind, "{skip}");
+        assert!(
+            skip["reason"].as_str().unwrap().contains("95 % interval"),
+            "{skip}"
+        );
+    }
+}
