@@ -190,3 +190,66 @@ fn a_stepped_locust_runs_last_moments_are_judged_against_its_last_step() {
         );
     }
 }
+
+/// A stage dir per users count, named as a user names them (qa33's `sd/`): `10users/`,
+/// `users-50/` and `step3_100u/`, each a Locust run of 30 s (100 users overloads the
+/// target: 28 % 503s). The SLA names its stages as headroom names a plateau,
+/// `verdict_stages = ["50_users"]` and `[stage.10_users]`. Before, `check` stopped
+/// with exit 2, "verdict_stages entry "50_users" matches no stage in the data — did
+/// you mean "10users"?" (a different load level taken for a typo, since the names
+/// differ in a digit and a `_`), and `10_users` for the dir `10users/` was the same
+/// error. Now a name of users alone names the stage whose name is those users alone
+/// (`50_users` is `users-50/`, `10_users` is `10users/`): GO on `users-50`, the
+/// 10-user stage's throughput rule judged there. `100_users` names no stage
+/// (`step3` has words of its own): a warning, and at most CONDITIONAL.
+#[test]
+fn an_sla_names_stage_dirs_by_their_users_as_headroom_names_plateaus() {
+    let dir = TestDir::new();
+    for (stage, users, rps, fps) in [
+        ("sd/10users", 10, 40, 0),
+        ("sd/users-50", 50, 170, 0),
+        ("sd/step3_100u", 100, 270, 76),
+    ] {
+        let (hist, n, f) = history(&[(users, 30, rps, fps)]);
+        dir.write(&format!("{stage}/run_stats_history.csv"), &hist);
+        dir.write(&format!("{stage}/run_stats.csv"), stats(n, f));
+    }
+    let run = dir.path().join("sd");
+    let check = |sla: &str| {
+        let file = dir.write("sla.toml", sla);
+        let o = super::common::headroom(&[
+            "check",
+            run.to_str().unwrap(),
+            "--sla",
+            file.to_str().unwrap(),
+        ]);
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (o.status.code().unwrap_or(-1), said)
+    };
+    let (code, said) = check(
+        "[global]\nverdict_stages = [\"50_users\"]\n\
+         rules = [\"p(95) < 1500ms\", \"error_rate < 1%\"]\n\
+         [stage.10_users]\nrules = [\"throughput >= 30/s\"]\n",
+    );
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("verdict: GO on `users-50`"), "{said}");
+    assert!(!said.contains("did you mean"), "{said}");
+    // 1,200 requests in 30 s: 40 req/s against the 10-user stage's floor of 30.
+    let line = (said.lines())
+        .find(|l| l.contains("throughput >= 30/s"))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(line.contains("10users") && line.contains("pass"), "{line}");
+
+    let (code, said) = check(
+        "[global]\nverdict_stages = [\"100_users\"]\n\
+         rules = [\"p(95) < 1500ms\", \"error_rate < 1%\"]\n",
+    );
+    // Over every stage: step3's 28 % errors fail, NO-GO (exit 1), never GO.
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("\"100_users\" names no stage"), "{said}");
+    assert!(said.contains("verdict: NO-GO over all stages"), "{said}");
+}
