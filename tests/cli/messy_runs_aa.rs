@@ -72,8 +72,8 @@ fn console_skip(report: &Value) -> &Value {
 }
 
 /// `locust --headless -u 10 -t 60s --csv run --json-file stats > locust.log 2>&1`
-/// (qa33's run r1): with `--json-file` (or `--json`) Locust saves its final figures
-/// as JSON and prints no final table, so the console's last table is the one it
+/// (qa33's run r1): with `--json-file` Locust saves its final figures as JSON and
+/// prints no final table, so the console's last table is the one it
 /// printed every two seconds while running, here at 58 s: 5,800 requests where the
 /// CSVs, written later, hold 6,000. Before, headroom took that table for the final
 /// one, called the CSVs another run's (`not the same requests`) and the data
@@ -252,4 +252,89 @@ fn an_sla_names_stage_dirs_by_their_users_as_headroom_names_plateaus() {
     assert_eq!(code, 1, "{said}");
     assert!(said.contains("\"100_users\" names no stage"), "{said}");
     assert!(said.contains("verdict: NO-GO over all stages"), "{said}");
+}
+
+/// One entry of Locust's `--json` output: `buckets` its response-time histogram
+/// (`ms → count`, as Locust rounds them), `min` and `max` its unrounded extremes.
+fn json_entry(method: &str, name: &str, buckets: &[(u32, u64)], min: f64, max: f64) -> String {
+    let n: u64 = buckets.iter().map(|b| b.1).sum();
+    let times: Vec<String> = buckets
+        .iter()
+        .map(|(ms, c)| format!("\"{ms}\": {c}"))
+        .collect();
+    let per_sec: Vec<String> = (0..10).map(|s| format!("\"{}\": 1", T0 + s)).collect();
+    format!(
+        "{{\"name\": \"{name}\", \"method\": \"{method}\", \"last_request_timestamp\": {}.5, \
+         \"start_time\": {T0}.0, \"num_requests\": {n}, \"num_none_requests\": 0, \
+         \"num_failures\": 0, \"total_response_time\": 1000.0, \"max_response_time\": {max}, \
+         \"min_response_time\": {min}, \"total_content_length\": 100, \
+         \"response_times\": {{{}}}, \"num_reqs_per_sec\": {{{}}}, \"num_fail_per_sec\": {{}}}}",
+        T0 + 9,
+        times.join(", "),
+        per_sec.join(", ")
+    )
+}
+
+/// `locust --headless … --json-file stats` kept alone (qa33's r1/stats.json): each
+/// entry's `response_times` is Locust's histogram of times rounded to two significant
+/// digits, and `min_response_time` / `max_response_time` its unrounded extremes. The
+/// slowest `POST /api/v1/agents/run` took 2,344.9 ms, in the bucket 2,300; the
+/// fastest `GET /health` 0.61 ms, in the bucket 1. Before, the maximum and minimum
+/// were the buckets' (2,302 ms and 1 ms, where Locust's CSVs and HTML report say
+/// 2,345 and 0.61), so `max < 2310ms` on that endpoint passed — a GO on a request
+/// that took longer. Now they are Locust's own: the rule fails, NO-GO, and the
+/// percentiles stay the buckets' (p50 280 ms).
+#[test]
+fn locusts_json_keeps_its_unrounded_slowest_and_fastest_times() {
+    let dir = TestDir::new();
+    let entries = [
+        json_entry(
+            "POST",
+            "/api/v1/agents/run",
+            &[(41, 1), (280, 50), (2300, 1)],
+            41.478,
+            2344.92,
+        ),
+        json_entry("GET", "/health", &[(1, 5), (4, 10)], 0.608, 4.4),
+    ];
+    dir.write("json/stats.json", format!("[{}]", entries.join(", ")));
+    let run = dir.path().join("json");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let endpoint = |key: &str| -> Value {
+        (report["stages"][0]["endpoints"].as_array().unwrap().iter())
+            .find(|e| e["key"] == key)
+            .unwrap_or_else(|| panic!("{report:#}"))
+            .clone()
+    };
+    let close = |v: &Value, want: f64| {
+        let v = v.as_f64().unwrap();
+        // HdrHistogram's 3 significant digits: within 0.1 %.
+        assert!((v - want).abs() <= want * 1e-3, "{v} vs {want}");
+    };
+    let run_agent = endpoint("POST /api/v1/agents/run");
+    close(&run_agent["latency_ms"]["max"], 2344.92);
+    close(&run_agent["latency_ms"]["min"], 41.478);
+    close(&run_agent["latency_ms"]["p50"], 280.0);
+    close(&endpoint("GET /health")["latency_ms"]["min"], 0.608);
+    close(&report["overall"]["latency_ms"]["max"], 2344.92);
+    close(&report["overall"]["latency_ms"]["min"], 0.608);
+
+    let sla = dir.write(
+        "sla.toml",
+        "[endpoint.\"POST /api/v1/agents/run\"]\nrules = [\"max < 2310ms\"]\n",
+    );
+    let o = super::common::headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(1), "{said}");
+    assert!(said.contains("verdict: NO-GO"), "{said}");
 }

@@ -1,7 +1,7 @@
 //! Locust's console output (`locust --headless … > console.log 2>&1`): its log lines
 //! (`…/INFO/locust.main: Starting Locust 2.47.0`) and the statistics tables it prints
-//! every few seconds and once more at the end (not with `--json` or `--json-file`,
-//! which print or save the final figures instead). It is not read for figures: the
+//! every few seconds and once more at the end (not with `--json-file`, which saves
+//! the final figures instead). It is not read for figures: the
 //! CSVs of the same run are. Beside them, its last `Aggregated` row (the final table,
 //! printed as Locust ends) checks that they hold the whole run: Locust rewrites its
 //! CSVs every second and not as it stops, so they miss the run's last moments
@@ -51,13 +51,13 @@ pub struct TableCounts {
     pub failures: u64,
     /// Printed as Locust ended: after its `Shutting down` line, or followed by the
     /// percentile table that only the final statistics carry. Otherwise a table Locust
-    /// printed while the run went on (with `--json` or `--json-file` it prints no
-    /// final table), which counts the requests up to then.
+    /// printed while the run went on (with `--json-file` it prints no final
+    /// table), which counts the requests up to then.
     pub is_final: bool,
 }
 
 /// The last `Aggregated` row of a statistics table (the final one when Locust ended
-/// normally without `--json`/`--json-file`); `None` when the output has none.
+/// normally without `--json-file`); `None` when the output has none.
 pub fn final_counts(path: &Path) -> Result<Option<TableCounts>, Problem> {
     static RES: OnceLock<[Regex; 1]> = OnceLock::new();
     // `# fails` is written `151(34.87%)`: the percentile table's row has no `(`.

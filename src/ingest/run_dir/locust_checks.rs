@@ -6,7 +6,7 @@
 //! so a normal end leaves up to a second of requests out of them — and those missed
 //! requests leave the error rate within its 95 % interval in the CSVs (the whole
 //! run's and the last stage's); as the same run too when the console's last table was
-//! printed while the run went on (no final table: `--json`, `--json-file`) and counts
+//! printed while the run went on (no final table: `--json-file`) and counts
 //! no more than the CSVs; otherwise as other data (the CSVs stop well before the end,
 //! or the file is another run's), which makes the figures incomplete. The console also says whether the run was stopped before its
 //! `--run-time`, which makes the run incomplete.
@@ -98,8 +98,8 @@ impl LocustCsvs {
                 format!(
                     "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
                      beside it {n} ({f} failed): its last table was printed while the run \
-                     went on (Locust prints no final table when run with --json or \
-                     --json-file), and counts no more than the CSVs, written later"
+                     went on (Locust prints no final table when run with --json-file), \
+                     and counts no more than the CSVs, written later"
                 ),
             );
         }
