@@ -282,8 +282,10 @@ fn json_entry(method: &str, name: &str, buckets: &[(u32, u64)], min: f64, max: f
 /// fastest `GET /health` 0.61 ms, in the bucket 1. Before, the maximum and minimum
 /// were the buckets' (2,302 ms and 1 ms, where Locust's CSVs and HTML report say
 /// 2,345 and 0.61), so `max < 2310ms` on that endpoint passed — a GO on a request
-/// that took longer. Now they are Locust's own: the rule fails, NO-GO, and the
-/// percentiles stay the buckets' (p50 280 ms).
+/// that took longer. Now they are Locust's own, and times of a bucket rounded past
+/// them are taken at them (`GET /health`'s slowest 3.8 ms is in the bucket 4, so its
+/// p99 is 3.8, not 4): the rule fails, NO-GO; other percentiles stay the buckets'
+/// (p50 280 ms).
 #[test]
 fn locusts_json_keeps_its_unrounded_slowest_and_fastest_times() {
     let dir = TestDir::new();
@@ -295,7 +297,9 @@ fn locusts_json_keeps_its_unrounded_slowest_and_fastest_times() {
             41.478,
             2344.92,
         ),
-        json_entry("GET", "/health", &[(1, 5), (4, 10)], 0.608, 4.4),
+        // The fastest took 0.61 ms, so the 4 other times of the bucket 1 took at
+        // least that; the slowest 3.8 ms, so none of the bucket 4's took more.
+        json_entry("GET", "/health", &[(1, 5), (4, 10)], 0.608, 3.8),
     ];
     dir.write("json/stats.json", format!("[{}]", entries.join(", ")));
     let run = dir.path().join("json");
@@ -316,7 +320,11 @@ fn locusts_json_keeps_its_unrounded_slowest_and_fastest_times() {
     close(&run_agent["latency_ms"]["max"], 2344.92);
     close(&run_agent["latency_ms"]["min"], 41.478);
     close(&run_agent["latency_ms"]["p50"], 280.0);
-    close(&endpoint("GET /health")["latency_ms"]["min"], 0.608);
+    let health = endpoint("GET /health");
+    close(&health["latency_ms"]["min"], 0.608);
+    close(&health["latency_ms"]["max"], 3.8);
+    // Nearest rank 99 of 15: the 15th, the slowest (3.8 ms, not the bucket's 4).
+    close(&health["latency_ms"]["p99"], 3.8);
     close(&report["overall"]["latency_ms"]["max"], 2344.92);
     close(&report["overall"]["latency_ms"]["min"], 0.608);
 

@@ -185,9 +185,11 @@ fn rounds_to(ms: f64, bucket: f64) -> bool {
 /// times (`min_response_time`, `max_response_time`, which Locust keeps unrounded) in
 /// place of one count of the lowest and the highest bucket they were rounded into:
 /// the minimum and maximum are Locust's own (its CSVs' and HTML report's), not the
-/// rounding's (2,344.9 ms is in the bucket 2,300, 0.6 ms in 1), and the percentiles
-/// move within a bucket at most. A time that does not round to its bucket (another
-/// version's rounding) leaves the buckets as they are.
+/// rounding's (2,344.9 ms is in the bucket 2,300, 0.6 ms in 1), and a bucket rounded
+/// past either (the other times of the bucket 6 when the fastest took 6.2 ms) is
+/// taken as that extreme; the percentiles move within a bucket at most. A time that
+/// does not round to its bucket (another version's rounding) leaves the buckets as
+/// they are.
 fn with_exact_extremes(
     mut buckets: Vec<(f64, u64)>,
     min: Option<f64>,
@@ -196,14 +198,23 @@ fn with_exact_extremes(
     buckets.retain(|b| b.1 > 0);
     buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut exact = Vec::new();
+    let (mut low, mut high) = (f64::NEG_INFINITY, f64::INFINITY);
     let last = buckets.len().wrapping_sub(1);
-    for (i, time) in [(last, max), (0, min)] {
+    for (i, time, bound) in [(last, max, &mut high), (0, min, &mut low)] {
         let (Some(t), Some(b)) = (time.filter(|t| t.is_finite()), buckets.get_mut(i)) else {
             continue;
         };
         if b.1 > 0 && rounds_to(t, b.0) {
             b.1 -= 1;
             exact.push((t, 1));
+            *bound = t;
+        }
+    }
+    // Every time lies between the two: a bucket rounded past either holds times
+    // nearer to it than to the bucket's value.
+    if low <= high {
+        for b in &mut buckets {
+            b.0 = b.0.clamp(low, high);
         }
     }
     buckets.extend(exact);
