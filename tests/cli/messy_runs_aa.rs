@@ -79,27 +79,33 @@ fn console_skip(report: &Value) -> &Value {
 /// one, called the CSVs another run's (`not the same requests`) and the data
 /// incomplete: every such run was at most CONDITIONAL, with "Re-run the test to
 /// completion" as its first recommendation. Now a table printed while the run went on
-/// and counting no more than the CSVs is the same run: clean, GO. The same table
-/// printed after Locust's `Shutting down` line is a final table and still shows
-/// other data.
+/// and counting no more than the CSVs, once Locust logged its shutdown, is the same
+/// run: clean, GO. The same table printed after Locust's `Shutting down` line is a
+/// final table and still shows other data, and so is the last table of a run killed
+/// outright (no shutdown logged).
 #[test]
 fn a_locust_console_without_a_final_table_is_not_another_run() {
     let (hist, n, f) = history(&[(10, 60, 100, 0)]);
     assert_eq!((n, f), (6000, 0));
-    let console = |last: &str| {
+    let console = |limit: &str, last: &str| {
         format!(
             "[2026-12-05 16:00:00,100] vm/INFO/locust.main: Starting Locust 2.47.0\n\
-             [2026-12-05 16:00:00,101] vm/INFO/locust.main: Run time limit set to 60 seconds\n\
+             {limit}\
              [2026-12-05 16:00:00,120] vm/INFO/locust.runners: All users spawned: {{\"Agent\": 10}} (10 total users)\n\
              {}{last}",
             table(5600, 0)
         )
     };
+    let limit = "[2026-12-05 16:00:00,101] vm/INFO/locust.main: Run time limit set to 60 seconds\n";
     let end =
         "[2026-12-05 16:01:00,100] vm/INFO/locust.main: --run-time limit reached, shutting down\n\
                [2026-12-05 16:01:00,300] vm/INFO/locust.main: Shutting down (exit code 0)\n";
-    let while_running = console(&format!("{}{end}", table(5800, 0)));
-    let after_shutdown = console(&format!("{end}{}", table(5800, 0)));
+    let while_running = console(limit, &format!("{}{end}", table(5800, 0)));
+    let after_shutdown = console(limit, &format!("{end}{}", table(5800, 0)));
+    // Started without --run-time and killed outright (`kill -9`, an OOM kill): no
+    // shutdown logged, and the stats history may have lost its end, unflushed; its
+    // last table shows nothing then.
+    let killed = console("", &table(5800, 0));
     for (text, quality, kind, says) in [
         (
             while_running,
@@ -113,6 +119,7 @@ fn a_locust_console_without_a_final_table_is_not_another_run() {
             "other_data",
             "not the same requests",
         ),
+        (killed, "incomplete", "other_data", "not the same requests"),
     ] {
         let dir = TestDir::new();
         dir.write("r1/run_stats_history.csv", &hist);

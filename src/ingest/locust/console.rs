@@ -54,6 +54,9 @@ pub struct TableCounts {
     /// printed while the run went on (with `--json-file` it prints no final
     /// table), which counts the requests up to then.
     pub is_final: bool,
+    /// Locust logged its `Shutting down` line: the run ended as Locust ends it (its
+    /// `--run-time`, a shape's end, Ctrl-C, SIGTERM), not killed outright.
+    pub shut_down: bool,
 }
 
 /// The last `Aggregated` row of a statistics table (the final one when Locust ended
@@ -73,6 +76,7 @@ pub fn final_counts(path: &Path) -> Result<Option<TableCounts>, Problem> {
                 requests: number(path, no, "# reqs", &c[1])?,
                 failures: number(path, no, "# fails", &c[2])?,
                 is_final: shut_down,
+                shut_down,
             });
             percentiles_after = false;
         } else if line.contains("/locust.main: Shutting down") {
@@ -85,6 +89,7 @@ pub fn final_counts(path: &Path) -> Result<Option<TableCounts>, Problem> {
     }
     Ok(last.map(|t| TableCounts {
         is_final: t.is_final || percentiles_after,
+        shut_down,
         ..t
     }))
 }

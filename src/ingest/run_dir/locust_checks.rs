@@ -6,8 +6,8 @@
 //! so a normal end leaves up to a second of requests out of them — and those missed
 //! requests leave the error rate within its 95 % interval in the CSVs (the whole
 //! run's and the last stage's); as the same run too when the console's last table was
-//! printed while the run went on (no final table: `--json-file`) and counts
-//! no more than the CSVs; otherwise as other data (the CSVs stop well before the end,
+//! printed while the run went on (no final table: `--json-file`), Locust logged its
+//! shutdown, and the table counts no more than the CSVs; otherwise as other data (the CSVs stop well before the end,
 //! or the file is another run's), which makes the figures incomplete. The console also says whether the run was stopped before its
 //! `--run-time`, which makes the run incomplete.
 
@@ -34,11 +34,13 @@ pub(super) struct LocustCsvs {
 
 /// A whole-run count checked against the CSVs: `requests` and `failures` of them, and
 /// whether it was counted as the run ended (`false`: a console table printed while the
-/// run went on).
+/// run went on) and whether Locust logged its shutdown (a run killed outright may have
+/// lost the end of its stats history, unflushed: its last table says nothing then).
 pub(super) struct Count {
     requests: u64,
     failures: u64,
     at_end: bool,
+    shut_down: bool,
 }
 
 impl LocustCsvs {
@@ -82,6 +84,7 @@ impl LocustCsvs {
             requests,
             failures,
             at_end,
+            shut_down,
         } = count;
         let (n, f) = (self.requests, self.failures);
         if requests == n {
@@ -91,8 +94,8 @@ impl LocustCsvs {
             );
         }
         // A table printed while the run went on counts the requests up to then: no
-        // more than the CSVs, written later, hold.
-        if !at_end && requests < n && failures <= f {
+        // more than the CSVs, written later, hold — once Locust logged its shutdown.
+        if !at_end && shut_down && requests < n && failures <= f {
             return (
                 SkipKind::SameData,
                 format!(
@@ -195,6 +198,7 @@ pub(super) fn pair_summaries(
                         requests: n,
                         failures: f,
                         at_end: true,
+                        shut_down: true,
                     };
                     csvs.against(what, count)
                 }
@@ -259,6 +263,7 @@ pub(super) fn pair_console(
                     requests: t.requests,
                     failures: t.failures,
                     at_end: t.is_final,
+                    shut_down: t.shut_down,
                 };
                 let what = if t.is_final {
                     "Locust's console output (its final table)"
