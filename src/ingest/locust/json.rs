@@ -86,22 +86,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
                 "more failures (or requests without a time) than requests".into(),
             ));
         }
-        let mut buckets = Vec::new();
-        let mut timed = 0u64;
-        for (bucket, n) in object(e, "response_times", &bad)? {
-            let ms: f64 = bucket
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| bad(format!("response time bucket `{bucket}` is not ms")))?;
-            let n = n
-                .as_u64()
-                .ok_or_else(|| bad(format!("bucket `{bucket}` has no count")))?;
-            buckets.push((ms, n));
-            timed = timed
-                .checked_add(n)
-                .ok_or_else(|| bad(format!("`response_times` counts add up past {}", u64::MAX)))?;
-        }
+        let (buckets, timed) = response_times(e, &bad)?;
         let exact = |key: &str| e.get(key).and_then(Value::as_f64);
         let mut h = new_histogram();
         for (ms, n) in with_exact_extremes(
@@ -167,6 +152,31 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         path.display()
     ));
     Ok(out)
+}
+
+/// An entry's `response_times` as `(ms, count)` buckets, and how many requests they
+/// hold.
+fn response_times(
+    e: &Map<String, Value>,
+    bad: &dyn Fn(String) -> Problem,
+) -> Result<(Vec<(f64, u64)>, u64), Problem> {
+    let mut buckets = Vec::new();
+    let mut timed = 0u64;
+    for (bucket, n) in object(e, "response_times", bad)? {
+        let ms: f64 = bucket
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| bad(format!("response time bucket `{bucket}` is not ms")))?;
+        let n = n
+            .as_u64()
+            .ok_or_else(|| bad(format!("bucket `{bucket}` has no count")))?;
+        buckets.push((ms, n));
+        timed = timed
+            .checked_add(n)
+            .ok_or_else(|| bad(format!("`response_times` counts add up past {}", u64::MAX)))?;
+    }
+    Ok((buckets, timed))
 }
 
 /// Locust's rounding of a response time to its histogram bucket: to the ms under
