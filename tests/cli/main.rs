@@ -40,6 +40,7 @@ mod locust;
 mod many_endpoints;
 mod messy_runs;
 mod messy_runs_ac;
+mod messy_runs_aa;
 mod messy_runs_b;
 mod messy_runs_c;
 mod messy_runs_d;

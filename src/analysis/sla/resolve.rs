@@ -2,9 +2,11 @@
 //! against the data: exactly, case-insensitively, or in another spelling of the same
 //! stage or endpoint (`spelling.rs`) when that singles out one. An SLA file is meant
 //! to travel between runs, so a name the data lacks is not an error: the caller warns
-//! and reports its rules as `not_run`. Only a name that looks like a typo of one the data has — letters differ, not only digits,
-//! within edit distance 2 — is an error (exit 2) that says "did you mean", and so is a
-//! stage named by a part of its words (`peak` for `peak_load`).
+//! and reports its rules as `not_run`. Only a name that looks like a typo of one the
+//! data has — letters differ, not only digits (for stages, nor only separators:
+//! `50_users` is no typo of `10users`), within edit distance 2 — is an error (exit 2)
+//! that says "did you mean", and so is a stage named by a part of its words (`peak`
+//! for `peak_load`).
 
 use regex::Regex;
 
@@ -135,6 +137,17 @@ pub(super) fn resolve<'a>(
         });
     }
     let mut near = typos_of(name, known);
+    if !matches!(kind, Kind::Endpoint) {
+        // Stage names differing only in digits and separators are other load levels
+        // (`50_users` for the stage dir `10users/`), not typos.
+        let letters = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_alphabetic())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        near.retain(|k| letters(k) != letters(name));
+    }
     if near.is_empty() && !matches!(kind, Kind::Endpoint) {
         // `peak` for the data's `peak_load`: rules the user meant for that stage.
         near = (known.iter())
@@ -331,6 +344,18 @@ mod tests {
             resolve("peak", &twice, Kind::Stage, None).ok().flatten(),
             None
         );
+        // Stage dirs named by their users: `50_users` (headroom's plateau name) names
+        // `users-50/`; for `10users/` it is another load level, no typo of it.
+        let by_users: Vec<String> = ["10users", "users-50", "step3"].map(String::from).to_vec();
+        let users = |name: &str| resolve(name, &by_users, Kind::VerdictStage, None);
+        assert_eq!(users("50_users").ok().flatten(), Some("users-50"));
+        assert_eq!(users("10 users").ok().flatten(), Some("10users"));
+        assert!(matches!(users("100_users"), Ok(None)));
+        let one: Vec<String> = vec!["10users".into()];
+        assert!(matches!(
+            resolve("50_users", &one, Kind::Stage, None),
+            Ok(None)
+        ));
         let numbered: Vec<String> = ["2_users", "users"].map(String::from).to_vec();
         assert_eq!(
             resolve("USERS", &numbered, Kind::Stage, None)

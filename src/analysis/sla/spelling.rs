@@ -53,6 +53,10 @@ fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
     } else if let Some(i) = (1..w.len()).find(|&i| users_word(&w[i]) && is_number(&w[i - 1])) {
         users = w[i - 1].parse().ok();
         w.drain(i - 1..=i);
+    } else if w.len() == 2 && users_word(&w[0]) && is_number(&w[1]) {
+        // A dir named by its users alone, the word first: `users-50`.
+        users = w[1].parse().ok();
+        w.clear();
     }
     if w.len() > 1 && is_number(&w[0]) {
         w.remove(0);
@@ -74,9 +78,14 @@ pub(super) fn part_of_stage(known: &str, name: &str) -> bool {
 /// True when the data's stage `known` and the SLA's `name` are one stage named with
 /// or without its dir's ordering number and users (`02_peak_load_50users` names the
 /// stage `peak_load` that dir became): the same words, and the same users where both
-/// give them.
+/// give them; or, named by their users alone, the same users in another spelling
+/// (`50_users`, headroom's name for a plateau of 50 users, names the stage dir
+/// `50users/` or `users-50/`).
 pub(super) fn same_stage(known: &str, name: &str) -> bool {
     let ((k, ku), (n, nu)) = (stage_core(known), stage_core(name));
+    if k.is_empty() && n.is_empty() {
+        return ku.is_some() && ku == nu;
+    }
     !k.is_empty() && k == n && (ku.is_none() || nu.is_none() || ku == nu)
 }
 
@@ -216,5 +225,11 @@ mod tests {
         assert!(!same_stage("peak_load_2users", "03_peak_load_1000users"));
         assert!(!same_stage("peak_load", "peak"));
         assert!(same_words("02 Peak Load", "peak load"));
+        assert!(same_stage("10users", "10_users"));
+        assert!(same_stage("users-50", "50_users"));
+        assert!(same_stage("users-50", "50 Users"));
+        assert!(!same_stage("10users", "50_users"));
+        assert!(!same_stage("step3", "100_users"));
+        assert!(!same_stage("10_users_2", "10_users"));
     }
 }

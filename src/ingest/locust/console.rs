@@ -1,7 +1,8 @@
 //! Locust's console output (`locust --headless … > console.log 2>&1`): its log lines
 //! (`…/INFO/locust.main: Starting Locust 2.47.0`) and the statistics tables it prints
-//! every few seconds and once more at the end. It is not read for figures: the CSVs
-//! of the same run are. Beside them, its last `Aggregated` row (the final table,
+//! every few seconds and once more at the end (not with `--json-file`, which saves
+//! the final figures instead). It is not read for figures: the
+//! CSVs of the same run are. Beside them, its last `Aggregated` row (the final table,
 //! printed as Locust ends) checks that they hold the whole run: Locust rewrites its
 //! CSVs every second and not as it stops, so they miss the run's last moments
 //! (`run_dir/locust_checks.rs`).
@@ -41,24 +42,56 @@ pub fn sniff(head: &str) -> bool {
     })
 }
 
-/// The requests and failures of the last `Aggregated` row of a statistics table (the
-/// final one when Locust ended normally); `None` when the output has none.
-pub fn final_counts(path: &Path) -> Result<Option<(u64, u64)>, Problem> {
+/// The counts of a console's last statistics table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableCounts {
+    /// Its `Aggregated` row's `# reqs`.
+    pub requests: u64,
+    /// Its `Aggregated` row's `# fails`.
+    pub failures: u64,
+    /// Printed as Locust ended: after its `Shutting down` line, or followed by the
+    /// percentile table that only the final statistics carry. Otherwise a table Locust
+    /// printed while the run went on (with `--json-file` it prints no final
+    /// table), which counts the requests up to then.
+    pub is_final: bool,
+    /// Locust logged its `Shutting down` line: the run ended as Locust ends it (its
+    /// `--run-time`, a shape's end, Ctrl-C, SIGTERM), not killed outright.
+    pub shut_down: bool,
+}
+
+/// The last `Aggregated` row of a statistics table (the final one when Locust ended
+/// normally without `--json-file`); `None` when the output has none.
+pub fn final_counts(path: &Path) -> Result<Option<TableCounts>, Problem> {
     static RES: OnceLock<[Regex; 1]> = OnceLock::new();
     // `# fails` is written `151(34.87%)`: the percentile table's row has no `(`.
     let [row] = static_regexes(&RES, [r"^\s+Aggregated\s+(\d+)\s+(\d+)\("]);
     let text = read_file_text(path)?;
     let mut last = None;
+    let mut shut_down = false;
+    let mut percentiles_after = false;
     for (i, line) in text.lines().enumerate() {
         if let Some(c) = row.captures(line) {
             let no = i as u64 + 1;
-            last = Some((
-                number(path, no, "# reqs", &c[1])?,
-                number(path, no, "# fails", &c[2])?,
-            ));
+            last = Some(TableCounts {
+                requests: number(path, no, "# reqs", &c[1])?,
+                failures: number(path, no, "# fails", &c[2])?,
+                is_final: shut_down,
+                shut_down,
+            });
+            percentiles_after = false;
+        } else if line.contains("/locust.main: Shutting down") {
+            shut_down = true;
+        } else if line.starts_with("Response time percentiles")
+            || line.starts_with("Percentage of the requests completed")
+        {
+            percentiles_after = true;
         }
     }
-    Ok(last)
+    Ok(last.map(|t| TableCounts {
+        is_final: t.is_final || percentiles_after,
+        shut_down,
+        ..t
+    }))
 }
 
 /// Why the run stopped before the `--run-time` it was started with, in one clause, or

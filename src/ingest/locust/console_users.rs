@@ -48,7 +48,7 @@ pub(super) fn fill(
     };
     let requests = source.overall.requests();
     match console::final_counts(&file) {
-        Ok(Some((n, _))) if n >= requests => {}
+        Ok(Some(t)) if t.requests >= requests => {}
         _ => return,
     }
     let Ok(text) = crate::ingest::summary::read_file_text(&file) else {

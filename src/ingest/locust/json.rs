@@ -6,7 +6,9 @@
 //! response time is in it, rounded by Locust to about two significant digits (< 100 ms
 //! exact to the ms, < 1000 ms to 10 ms, < 10 s to 100 ms, above to 1 s). It is rebuilt
 //! as an exact HdrHistogram: percentiles are exact *to Locust's rounding* (the same
-//! buckets Locust's own percentiles come from), and the source's note says so.
+//! buckets Locust's own percentiles come from), and the source's note says so; the
+//! fastest and slowest requests are the entry's unrounded `min_response_time` and
+//! `max_response_time`, each in place of one count of the bucket it was rounded into.
 //! Requests without a response time (`num_none_requests`) count as requests but not in
 //! the latency. `num_reqs_per_sec` / `num_fail_per_sec` give the per-second series; the
 //! entries' `start_time` and `last_request_timestamp` give the measured window.
@@ -84,21 +86,15 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
                 "more failures (or requests without a time) than requests".into(),
             ));
         }
+        let (buckets, timed) = response_times(e, &bad)?;
+        let exact = |key: &str| e.get(key).and_then(Value::as_f64);
         let mut h = new_histogram();
-        let mut timed = 0u64;
-        for (bucket, n) in object(e, "response_times", &bad)? {
-            let ms: f64 = bucket
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| bad(format!("response time bucket `{bucket}` is not ms")))?;
-            let n = n
-                .as_u64()
-                .ok_or_else(|| bad(format!("bucket `{bucket}` has no count")))?;
+        for (ms, n) in with_exact_extremes(
+            buckets,
+            exact("min_response_time"),
+            exact("max_response_time"),
+        ) {
             record_ms_n(&mut h, ms, n);
-            timed = timed
-                .checked_add(n)
-                .ok_or_else(|| bad(format!("`response_times` counts add up past {}", u64::MAX)))?;
         }
         if timed > requests {
             return Err(bad(format!(
@@ -156,6 +152,83 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         path.display()
     ));
     Ok(out)
+}
+
+/// An entry's `response_times` as `(ms, count)` buckets, and how many requests they
+/// hold.
+fn response_times(
+    e: &Map<String, Value>,
+    bad: &dyn Fn(String) -> Problem,
+) -> Result<(Vec<(f64, u64)>, u64), Problem> {
+    let mut buckets = Vec::new();
+    let mut timed = 0u64;
+    for (bucket, n) in object(e, "response_times", bad)? {
+        let ms: f64 = bucket
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| bad(format!("response time bucket `{bucket}` is not ms")))?;
+        let n = n
+            .as_u64()
+            .ok_or_else(|| bad(format!("bucket `{bucket}` has no count")))?;
+        buckets.push((ms, n));
+        timed = timed
+            .checked_add(n)
+            .ok_or_else(|| bad(format!("`response_times` counts add up past {}", u64::MAX)))?;
+    }
+    Ok((buckets, timed))
+}
+
+/// Locust's rounding of a response time to its histogram bucket: to the ms under
+/// 100 ms, to 10 ms under a second, to 100 ms under 10 s, to a second above.
+fn rounds_to(ms: f64, bucket: f64) -> bool {
+    let step = match ms {
+        m if m < 100.0 => 1.0,
+        m if m < 1000.0 => 10.0,
+        m if m < 10_000.0 => 100.0,
+        _ => 1000.0,
+    };
+    (ms - bucket).abs() <= step / 2.0 + 1e-9
+}
+
+/// The histogram's `(ms, count)` buckets with the entry's exact fastest and slowest
+/// times (`min_response_time`, `max_response_time`, which Locust keeps unrounded) in
+/// place of one count of the lowest and the highest bucket they were rounded into:
+/// the minimum and maximum are Locust's own (its CSVs' and HTML report's), not the
+/// rounding's (2,344.9 ms is in the bucket 2,300, 0.6 ms in 1), and a bucket rounded
+/// past either (the other times of the bucket 6 when the fastest took 6.2 ms) is
+/// taken as that extreme; the percentiles move within a bucket at most. A time that
+/// does not round to its bucket (another version's rounding) leaves the buckets as
+/// they are.
+fn with_exact_extremes(
+    mut buckets: Vec<(f64, u64)>,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Vec<(f64, u64)> {
+    buckets.retain(|b| b.1 > 0);
+    buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut exact = Vec::new();
+    let (mut low, mut high) = (f64::NEG_INFINITY, f64::INFINITY);
+    let last = buckets.len().wrapping_sub(1);
+    for (i, time, bound) in [(last, max, &mut high), (0, min, &mut low)] {
+        let (Some(t), Some(b)) = (time.filter(|t| t.is_finite()), buckets.get_mut(i)) else {
+            continue;
+        };
+        if b.1 > 0 && rounds_to(t, b.0) {
+            b.1 -= 1;
+            exact.push((t, 1));
+            *bound = t;
+        }
+    }
+    // Every time lies between the two: a bucket rounded past either holds times
+    // nearer to it than to the bucket's value.
+    if low <= high {
+        for b in &mut buckets {
+            b.0 = b.0.clamp(low, high);
+        }
+    }
+    buckets.extend(exact);
+    buckets
 }
 
 fn text_of<'a>(e: &'a Map<String, Value>, key: &str) -> &'a str {

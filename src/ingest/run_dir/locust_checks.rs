@@ -4,9 +4,11 @@
 //! as the same run when the counts agree; as the same run too when the CSVs miss only
 //! the run's last moments — Locust rewrites its CSVs every second and not as it stops,
 //! so a normal end leaves up to a second of requests out of them — and those missed
-//! requests fail no more often than the CSVs' own; otherwise as other data (the CSVs
-//! stop well before the end, or the file is another run's), which makes the figures
-//! incomplete. The console also says whether the run was stopped before its
+//! requests leave the error rate within its 95 % interval in the CSVs (the whole
+//! run's and the last stage's); as the same run too when the console's last table was
+//! printed while the run went on (no final table: `--json-file`), Locust logged its
+//! shutdown, and the table counts no more than the CSVs; otherwise as other data (the CSVs stop well before the end,
+//! or the file is another run's), which makes the figures incomplete. The console also says whether the run was stopped before its
 //! `--run-time`, which makes the run incomplete.
 
 use std::collections::BTreeMap;
@@ -25,12 +27,31 @@ pub(super) struct LocustCsvs {
     failures: u64,
     /// Their requests per second over their window, when they have one.
     rate: Option<f64>,
+    /// The requests and failures of their last stage (the one the run's last moments
+    /// belong to), when a stage has a window.
+    last_stage: Option<(u64, u64)>,
+}
+
+/// A whole-run count checked against the CSVs: `requests` and `failures` of them, and
+/// whether it was counted as the run ended (`false`: a console table printed while the
+/// run went on) and whether Locust logged its shutdown (a run killed outright may have
+/// lost the end of its stats history, unflushed: its last table says nothing then).
+pub(super) struct Count {
+    requests: u64,
+    failures: u64,
+    at_end: bool,
+    shut_down: bool,
 }
 
 impl LocustCsvs {
-    /// The figures of the CSVs' whole-run stage.
-    pub(super) fn of(overall: &Stage) -> LocustCsvs {
+    /// The figures of the CSVs' whole-run stage and of their stages.
+    pub(super) fn of(overall: &Stage, stages: &[Stage]) -> LocustCsvs {
         let requests = overall.requests();
+        let last_stage = stages
+            .iter()
+            .filter(|s| s.window_ms.is_some())
+            .max_by_key(|s| s.window_ms.map(|w| w.1))
+            .map(|s| (s.requests(), s.failures()));
         LocustCsvs {
             requests,
             failures: overall.failures(),
@@ -38,17 +59,51 @@ impl LocustCsvs {
                 .duration_s()
                 .map(|s| requests as f64 / s)
                 .filter(|r| r.is_finite() && *r > 0.0),
+            last_stage,
         }
     }
 
-    /// How a whole-run count of `what` (`requests`, `failures` of them) stands against
-    /// the CSVs: the skip's kind and why.
-    fn against(&self, what: &str, requests: u64, failures: u64) -> (SkipKind, String) {
+    /// Whether `gap` more requests, `gap_failed` of them failed, leave every error rate
+    /// the report judges where it stands: the rate with them added lies within the 95 %
+    /// Wilson interval of the CSVs' own (the whole run's, and the last stage's, to which
+    /// the run's last moments belong), so an error-rate rule the CSVs pass with that
+    /// interval clear of its limit holds with them too, and one within it is not proven
+    /// either way. Fewer failures than the CSVs' rate always leave it.
+    fn missed_fail_alike(&self, gap: u64, gap_failed: u64) -> bool {
+        let alike = |n: u64, f: u64| {
+            let fewer = u128::from(gap_failed) * u128::from(n) <= u128::from(f) * u128::from(gap);
+            let with = (f + gap_failed) as f64 / (n + gap) as f64;
+            fewer || wilson_high(f, n).is_some_and(|high| with <= high)
+        };
+        alike(self.requests, self.failures) && self.last_stage.is_none_or(|(n, f)| alike(n, f))
+    }
+
+    /// How a whole-run count of `what` stands against the CSVs: the skip's kind and why.
+    fn against(&self, what: &str, count: Count) -> (SkipKind, String) {
+        let Count {
+            requests,
+            failures,
+            at_end,
+            shut_down,
+        } = count;
         let (n, f) = (self.requests, self.failures);
         if requests == n {
             return (
                 SkipKind::SameData,
                 format!("{what} counts {n} requests, as the Locust CSVs beside it do (checked)"),
+            );
+        }
+        // A table printed while the run went on counts the requests up to then: no
+        // more than the CSVs, written later, hold — once Locust logged its shutdown.
+        if !at_end && shut_down && requests < n && failures <= f {
+            return (
+                SkipKind::SameData,
+                format!(
+                    "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
+                     beside it {n} ({f} failed): its last table was printed while the run \
+                     went on (Locust prints no final table when run with --json-file), \
+                     and counts no more than the CSVs, written later"
+                ),
             );
         }
         // Locust's counts only grow: fewer requests or failures are another run's.
@@ -65,18 +120,15 @@ impl LocustCsvs {
         }
         let (gap, gap_failed) = (requests - n, failures - f);
         let secs = self.rate.map(|r| gap as f64 / r);
-        // The missed requests fail no more often than the CSVs' own (exact in integers):
-        // the CSVs' error rate is then no lower than the whole run's.
-        let no_worse = u128::from(gap_failed) * u128::from(n) <= u128::from(f) * u128::from(gap);
         match secs {
-            Some(s) if s <= LAST_WRITE_S && no_worse => (
+            Some(s) if s <= LAST_WRITE_S && self.missed_fail_alike(gap, gap_failed) => (
                 SkipKind::SameData,
                 format!(
                     "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
                      beside it {n} ({f} failed): the CSVs miss the run's last {gap} requests, \
                      ≈ {s:.1} s at its {rate:.1} req/s (Locust rewrites its CSVs every second, \
-                     not as it stops), {gap_failed} of them failed, no more often than in the \
-                     CSVs",
+                     not as it stops), {gap_failed} of them failed, which leaves the error \
+                     rate within its 95 % interval in the CSVs",
                     rate = self.rate.unwrap_or(0.0)
                 ),
             ),
@@ -86,8 +138,9 @@ impl LocustCsvs {
                     "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
                      beside it {n} ({f} failed): the CSVs miss the run's last {gap} requests, \
                      ≈ {s:.1} s (Locust rewrites its CSVs every second, not as it stops), and \
-                     {gap_failed} of them failed, more often than in the CSVs: the report's \
-                     figures miss them"
+                     {gap_failed} of them failed, so many more often than in the CSVs that \
+                     the error rate with them lies outside its 95 % interval there: the \
+                     report's figures miss them"
                 ),
             ),
             _ => (
@@ -102,6 +155,25 @@ impl LocustCsvs {
             ),
         }
     }
+}
+
+/// The high end of the 95 % Wilson score interval of `k` failures in `n` requests (the
+/// interval the SLA's error-rate rules are proven with); `None` without requests.
+fn wilson_high(k: u64, n: u64) -> Option<f64> {
+    const Z: f64 = 1.959_963_984_540_054;
+    if n == 0 || k > n {
+        return None;
+    }
+    if k == n {
+        return Some(1.0);
+    }
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let z2 = Z * Z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = Z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    Some((centre + half).min(1.0))
 }
 
 /// Locust's `--json` output and HTML report beside the Locust CSVs that were read,
@@ -122,7 +194,13 @@ pub(super) fn pair_summaries(
             let (kind, why) = match spec.reader.summary_source(&file, plan, opts) {
                 Some(Ok(src)) => {
                     let (n, f) = (src.overall.requests(), src.overall.failures());
-                    csvs.against(what, n, f)
+                    let count = Count {
+                        requests: n,
+                        failures: f,
+                        at_end: true,
+                        shut_down: true,
+                    };
+                    csvs.against(what, count)
                 }
                 Some(Err(p)) => {
                     let why = format!(
@@ -180,7 +258,20 @@ pub(super) fn pair_console(
             }
         }
         let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
-            Ok(Some((n, f))) => csvs.against("Locust's console output (its final table)", n, f),
+            Ok(Some(t)) => {
+                let count = Count {
+                    requests: t.requests,
+                    failures: t.failures,
+                    at_end: t.is_final,
+                    shut_down: t.shut_down,
+                };
+                let what = if t.is_final {
+                    "Locust's console output (its final table)"
+                } else {
+                    "Locust's console output (its last table)"
+                };
+                csvs.against(what, count)
+            }
             Ok(None) => {
                 skip_unread(
                     run,

@@ -354,7 +354,7 @@ fn load_locust_set(
     if set.stats.is_some() || set.history.is_some() {
         let mut src = locust::build_source(&set, plan, opts, &mut run.problems)?;
         super::adapters::mark_gzip_cut(&mut src, set.read_files());
-        let csvs = locust_checks::LocustCsvs::of(&src.overall);
+        let csvs = locust_checks::LocustCsvs::of(&src.overall, &src.stages);
         // Time flags its whole-run stage cannot honour are said where the verdict is.
         let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.clone());
         // So is an endpoint filter its stats history cannot honour.
