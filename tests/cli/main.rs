@@ -39,6 +39,7 @@ mod layering;
 mod locust;
 mod many_endpoints;
 mod messy_runs;
+mod messy_runs_ab;
 mod messy_runs_b;
 mod messy_runs_c;
 mod messy_runs_d;

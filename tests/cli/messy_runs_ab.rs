@@ -1,0 +1,305 @@
+//! Messy runs, batch "ab" (qa34): `compare` of releases and `export` of run dirs a
+//! user kept from the real tools (wrk, hey) driven against `headroom target` with a
+//! known service time — one build run twice, a build truly slower — and the CSV
+//! export of stage dirs whose tool times each run from its own start.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::common::{headroom, TestDir};
+
+/// wrk's `--latency` output as wrk 4.2 prints it: `p` = p50, p75, p90, p99 (ms).
+fn wrk(conns: u32, p: [f64; 4], (avg, max): (f64, f64), requests: u64, secs: f64) -> String {
+    format!(
+        "Running {secs:.0}s test @ http://127.0.0.1:18341/api/v1/agents\n  2 threads and \
+         {conns} connections\n  Thread Stats   Avg      Stdev     Max   +/- Stdev\n    \
+         Latency    {avg:.2}ms    4.90ms {max:.2}ms   85.85%\n    Req/Sec   555.51    116.65   \
+         696.00     78.48%\n  Latency Distribution\n     50%   {:.2}ms\n     75%   {:.2}ms\n     \
+         90%   {:.2}ms\n     99%   {:.2}ms\n  {requests} requests in {secs:.2}s, 1.02MB read\n\
+         Requests/sec: {:>10.2}\nTransfer/sec:    129.43KB\n",
+        p[0],
+        p[1],
+        p[2],
+        p[3],
+        requests as f64 / secs
+    )
+}
+
+/// Writes a release: `01_baseline_4users/wrk.txt` and `02_peak_16users/wrk.txt`, each
+/// with the console log a user keeps beside it.
+fn wrk_release(dir: &TestDir, name: &str, baseline: String, peak: String) -> String {
+    dir.write(&format!("{name}/01_baseline_4users/wrk.txt"), baseline);
+    dir.write(
+        &format!("{name}/01_baseline_4users/console.log"),
+        "started run at Sat Dec  5 16:03:11 UTC 2026\n",
+    );
+    dir.write(&format!("{name}/02_peak_16users/wrk.txt"), peak);
+    dir.write(
+        &format!("{name}/02_peak_16users/console.log"),
+        "done Sat Dec  5 16:03:29 UTC 2026\n",
+    );
+    dir.path().join(name).to_str().unwrap().to_string()
+}
+
+/// `compare BASE CAND --format json`: (exit code, compare.json, stderr).
+fn compare(dir: &TestDir, base: &str, cand: &str, extra: &[&str]) -> (i32, Value, String) {
+    let out = dir.path().join(format!("cmp-{}", dir_name(cand)));
+    let mut args = vec![
+        "compare",
+        base,
+        cand,
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let o = headroom(&args);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{stderr}", String::from_utf8_lossy(&o.stdout)));
+    (o.status.code().unwrap_or(-1), json, stderr)
+}
+
+fn dir_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The comparisons of `metric` whose verdict is `verdict`, as `stage metric`.
+fn with_verdict(json: &Value, verdict: &str) -> Vec<String> {
+    json["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["verdict"] == verdict)
+        .map(|c| format!("{} {}", c["stage"], c["metric"]))
+        .collect()
+}
+
+/// The real wrk outputs of two runs of one build of `headroom target` (service time
+/// uniform 10–12 ms, no worker limit), 8 s each at 4 and 16 connections, taken one
+/// after the other on a loaded two-core machine: p50 13.53 against 12.64 ms, p90
+/// 23.89 against 19.97, p99 39.84 against 24.00 at 16 connections.
+fn same_build(dir: &TestDir) -> (String, String) {
+    let a = wrk_release(
+        dir,
+        "v1.0",
+        wrk(4, [13.53, 16.09, 23.89, 43.99], (15.96, 100.07), 2084, 8.09),
+        wrk(16, [12.62, 15.95, 20.01, 39.84], (14.66, 51.99), 8881, 8.11),
+    );
+    let b = wrk_release(
+        dir,
+        "v1.0-rerun",
+        wrk(4, [12.64, 15.95, 19.97, 36.12], (14.57, 51.99), 2247, 8.10),
+        wrk(16, [12.42, 12.83, 15.94, 24.00], (13.06, 38.71), 9825, 8.03),
+    );
+    (a, b)
+}
+
+/// A user ran one build twice with wrk (stage dirs, console logs beside) and compared
+/// the runs. Before, compare said `IMPROVED`: p50 −6.6 %, p90 −16 % and −20 %, p99
+/// −40 % "improved", as its bound on a summary's percentile counted every one of the
+/// ~2,000–9,000 requests as independent, while latencies within a run move together
+/// (hey's per-request rows of such runs held 2–9 independent requests a second). Now
+/// a summary's requests count as 2 a second of its run: nothing of the rerun is a
+/// change, and `--fail-on-regression` passes.
+#[test]
+fn two_wrk_runs_of_one_build_are_no_change() {
+    let dir = TestDir::new();
+    let (a, b) = same_build(&dir);
+    let (code, json, stderr) = compare(&dir, &a, &b, &["--fail-on-regression"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(with_verdict(&json, "improved").is_empty(), "{json:#}");
+    assert!(with_verdict(&json, "regressed").is_empty(), "{json:#}");
+    let line = json["verdict_line"].as_str().unwrap();
+    assert!(
+        !line.starts_with("IMPROVED") && !line.starts_with("REGRESSED"),
+        "{line}"
+    );
+    // Each percentile says what its sides' requests were worth: 2 a second of the
+    // 8.11 s and 8.03 s runs at 16 connections.
+    let p50 = (json["comparisons"].as_array().unwrap().iter())
+        .find(|c| c["stage"] == "peak" && c["metric"] == "p50")
+        .unwrap();
+    let ess: Vec<f64> = (p50["ess"].as_array().unwrap().iter())
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(
+        (ess[0] - 16.22).abs() < 0.01 && (ess[1] - 16.06).abs() < 0.01,
+        "{ess:?}"
+    );
+    // The note says what a summary's requests are worth.
+    let notes = json["notes"].to_string();
+    assert!(notes.contains("2 independent ones a second"), "{notes}");
+}
+
+/// The same user's next release was truly slower (service time 14–16.8 ms, +40 %):
+/// wrk's real output, 8 s at 4 and 16 connections. Before, compare called its p99 at
+/// 16 connections (39.84 → 32.01 ms, the baseline's tail inflated by the loaded
+/// machine) `improved`, on a release 40 % slower. Now no metric of it improves; and an
+/// 8 s summary cannot show a change either way, so nothing reads as a verdict it
+/// cannot carry.
+#[test]
+fn a_slower_release_measured_by_wrk_never_reads_improved() {
+    let dir = TestDir::new();
+    let (a, _) = same_build(&dir);
+    let slow = wrk_release(
+        &dir,
+        "v1.1",
+        wrk(4, [17.32, 19.48, 22.76, 32.09], (18.41, 48.11), 1758, 8.10),
+        wrk(16, [17.54, 20.08, 24.12, 32.01], (19.09, 51.60), 6731, 8.05),
+    );
+    let (code, json, stderr) = compare(&dir, &a, &slow, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(with_verdict(&json, "improved").is_empty(), "{json:#}");
+}
+
+/// The same two releases run for 5 minutes each (wrk `-d300s`, 16 connections, about
+/// 1,000 req/s): 600 independent requests a side by the summary's rule. The +40 % p50
+/// (12.62 → 17.67 ms; slopes to p90 of 18.5 and 25 ms a unit of quantile give a bound
+/// of ≈ 1.3 ms) is `regressed`, and `--fail-on-regression` exits 1: the honest bound
+/// still shows a real change once the runs are long enough.
+#[test]
+fn a_long_wrk_run_still_shows_a_real_regression() {
+    let dir = TestDir::new();
+    let a = wrk_release(
+        &dir,
+        "v1.0",
+        wrk(
+            4,
+            [13.53, 16.09, 23.89, 43.99],
+            (15.96, 100.07),
+            77_000,
+            300.0,
+        ),
+        wrk(
+            16,
+            [12.62, 15.95, 20.01, 39.84],
+            (14.66, 51.99),
+            330_000,
+            300.0,
+        ),
+    );
+    let b = wrk_release(
+        &dir,
+        "v1.1",
+        wrk(4, [18.94, 22.5, 33.4, 61.6], (22.3, 120.0), 56_000, 300.0),
+        wrk(16, [17.67, 22.3, 28.0, 55.8], (20.5, 70.0), 236_000, 300.0),
+    );
+    let (code, json, stderr) = compare(&dir, &a, &b, &["--fail-on-regression"]);
+    assert_eq!(code, 1, "{stderr}");
+    let regressed = with_verdict(&json, "regressed");
+    assert!(
+        regressed.contains(&"\"peak\" \"p50\"".to_string()),
+        "{regressed:?}"
+    );
+    assert!(with_verdict(&json, "improved").is_empty(), "{json:#}");
+}
+
+/// hey's per-request CSV (`-o csv`): `n` requests over `secs` s from the run's own
+/// start, latencies cycling through `ms` (a closed loop: each row's offset is the
+/// previous one's end on its worker).
+fn hey_csv(n: usize, secs: f64, ms: &[f64]) -> String {
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..n {
+        let l = ms[i % ms.len()] / 1000.0;
+        let t = 0.05 + secs * i as f64 / n as f64;
+        csv.push_str(&format!(
+            "{l:.4},0.0000,0.0000,0.0000,{l:.4},0.0000,200,{t:.4}\n"
+        ));
+    }
+    csv
+}
+
+/// A user measured the baseline with hey's per-request CSV and the candidate, the same
+/// build, with hey's text summary (the real capture below, 8 s at 16 workers: p99
+/// 62.9 ms on a loaded machine). Before, compare said `REGRESSED` on p90, p95 and p99
+/// (+42 %, +77 %, +213 %), counting the summary's 8,319 requests as independent, and said
+/// nothing of comparing exact percentiles with a tool's own. Now nothing regresses and
+/// a note names the stage whose percentiles are exact on one side and a summary on the
+/// other.
+#[test]
+fn exact_percentiles_against_a_summary_are_said_to_be_so() {
+    let dir = TestDir::new();
+    // The exact run: 9,395 requests in 7.97 s; p50 12.6, p90 14.0, p95 16.3, p99
+    // 20.1 ms (a quarter at 11.5 ms, half at 12.6, then 15 %, 5 %, 4 % and 1 % at
+    // 14.0, 16.3, 20.1 and 27.5).
+    let mut ms = vec![12.6; 50];
+    ms.extend([11.5; 25]);
+    ms.extend([14.0; 15]);
+    ms.extend([16.3, 16.3, 16.3, 16.3, 16.3, 20.1, 20.1, 20.1, 20.1, 27.5]);
+    dir.write("v1.0/02_peak_16users/hey.csv", hey_csv(9_395, 7.97, &ms));
+    dir.write("v1.0-text/02_peak_16users/hey.txt", HEY_TEXT);
+    let base = dir.path().join("v1.0");
+    let cand = dir.path().join("v1.0-text");
+    let (code, json, stderr) = compare(
+        &dir,
+        base.to_str().unwrap(),
+        cand.to_str().unwrap(),
+        &["--fail-on-regression"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(with_verdict(&json, "regressed").is_empty(), "{json:#}");
+    let notes = json["notes"].to_string();
+    assert!(
+        notes.contains("the baseline's percentiles are exact")
+            && notes.contains("the candidate's are its tool's own summary"),
+        "{notes}"
+    );
+}
+
+/// hey 0.1.4's text summary of the run named in
+/// [`exact_percentiles_against_a_summary_are_said_to_be_so`].
+const HEY_TEXT: &str = "
+Summary:
+  Total:\t8.0118 secs
+  Slowest:\t0.1163 secs
+  Fastest:\t0.0103 secs
+  Average:\t0.0153 secs
+  Requests/sec:\t1038.3424
+  
+  Total data:\t108147 bytes
+  Size/request:\t13 bytes
+
+Response time histogram:
+  0.010 [1]\t|
+  0.021 [7623]\t|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
+  0.032 [357]\t|■■
+  0.042 [139]\t|■
+  0.053 [103]\t|■
+  0.063 [25]\t|
+  0.074 [7]\t|
+  0.085 [16]\t|
+  0.095 [16]\t|
+  0.106 [0]\t|
+  0.116 [32]\t|
+
+
+Latency distribution:
+  10% in 0.0115 secs
+  25% in 0.0120 secs
+  50% in 0.0128 secs
+  75% in 0.0141 secs
+  90% in 0.0199 secs
+  95% in 0.0288 secs
+  99% in 0.0629 secs
+
+Details (average, fastest, slowest):
+  DNS+dialup:\t0.0000 secs, 0.0103 secs, 0.1163 secs
+  DNS-lookup:\t0.0000 secs, 0.0000 secs, 0.0000 secs
+  req write:\t0.0000 secs, 0.0000 secs, 0.0013 secs
+  resp wait:\t0.0153 secs, 0.0103 secs, 0.1163 secs
+  resp read:\t0.0000 secs, 0.0000 secs, 0.0038 secs
+
+Status code distribution:
+  [200]\t8319 responses
+
+";
