@@ -303,3 +303,104 @@ Status code distribution:
   [200]\t8319 responses
 
 ";
+
+/// The rows of a CSV file as maps of its header.
+fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// A user kept hey's per-request CSV in two stage dirs (`01_baseline_4users/hey.csv`,
+/// 400 requests; `02_peak_16users/hey.csv`, 1,600), each timed from its own start as
+/// hey does, and exported the run to CSV. Before, both stages' windows were 0–8 s in
+/// the export: 1,997 rows of `requests.csv` were staged `baseline` (the first window
+/// holding their time), and `headroom analyze` of the export read back 1,997 requests
+/// in `baseline` (p50 22 ms, the peak's) and 3 in `peak`. Now each stage dir's rows are its stage's, the
+/// stages follow one another in the export (peak after baseline, as they ran), and
+/// the export reads back to 400 and 1,600 requests with the stages' own p50s.
+#[test]
+fn hey_csv_stage_dirs_export_and_read_back_stage_by_stage() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/01_baseline_4users/hey.csv",
+        hey_csv(400, 8.0, &[11.0, 12.0, 13.0]),
+    );
+    dir.write(
+        "run/02_peak_16users/hey.csv",
+        hey_csv(1_600, 8.0, &[21.0, 22.0, 23.0, 24.0]),
+    );
+    let out = dir.path().join("export");
+    let run = dir.path().join("run");
+    let o = headroom(&[
+        "export",
+        run.to_str().unwrap(),
+        "--to",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let rows = csv_rows(&out.join("requests.csv"));
+    let staged = |stage: &str| rows.iter().filter(|r| r["stage"] == stage).count();
+    assert_eq!((staged("baseline"), staged("peak")), (400, 1_600));
+    // Every peak row after every baseline row.
+    let last_baseline = (rows.iter())
+        .filter(|r| r["stage"] == "baseline")
+        .map(|r| r["timestamp_ms"].parse::<i64>().unwrap())
+        .max()
+        .unwrap();
+    let first_peak = (rows.iter())
+        .filter(|r| r["stage"] == "peak")
+        .map(|r| r["timestamp_ms"].parse::<i64>().unwrap())
+        .min()
+        .unwrap();
+    assert!(last_baseline < first_peak, "{last_baseline} {first_peak}");
+    // The stages table says the same windows.
+    let stages = csv_rows(&out.join("stages.csv"));
+    let end_ms: i64 = stages[0]["end_ms"].parse().unwrap();
+    let start_ms: i64 = stages[1]["start_ms"].parse().unwrap();
+    assert!(end_ms <= start_ms, "{stages:?}");
+    // Read back: each stage's requests and p50 (12 ms: 11, 12, 13 in turn; 22.5 ms,
+    // the nearest rank of 21–24 in turn is 22 or 23).
+    let back = dir.path().join("back");
+    let o = headroom(&[
+        "analyze",
+        out.to_str().unwrap(),
+        "--out",
+        back.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let stage = |name: &str| {
+        report["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("no stage {name}: {report:#}"))
+            .clone()
+    };
+    assert_eq!(stage("baseline")["requests"], 400);
+    assert_eq!(stage("peak")["requests"], 1_600);
+    let p50 = |name: &str| stage(name)["latency_ms"]["p50"].as_f64().unwrap();
+    assert!((p50("baseline") - 12.0).abs() < 0.2, "{}", p50("baseline"));
+    assert!((21.8..=23.2).contains(&p50("peak")), "{}", p50("peak"));
+}
