@@ -404,3 +404,85 @@ fn hey_csv_stage_dirs_export_and_read_back_stage_by_stage() {
     assert!((p50("baseline") - 12.0).abs() < 0.2, "{}", p50("baseline"));
     assert!((21.8..=23.2).contains(&p50("peak")), "{}", p50("peak"));
 }
+
+/// A Locust run as `locust --headless --csv run` writes it by default (no
+/// `--csv-full-history`: the history holds the Aggregated row only): 10 users for
+/// 60 s, 80 requests a second (60 % `/api/v1/agents`, 40 % `/health`), `failed` of
+/// every 80 failing (`/health`'s 503s), and the console log beside it.
+fn locust_run(dir: &TestDir, name: &str, failed: u64) -> String {
+    let t0 = 1_796_489_085_u64;
+    let mut history = String::from(
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,\
+         99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response \
+         Time,Total Average Response Time,Total Min Response Time,Total Max Response \
+         Time,Total Average Content Size\n",
+    );
+    history.push_str(&format!(
+        "{t0},0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,\
+         0,0,0,0.0,0,0,0\n"
+    ));
+    for i in 1..=60u64 {
+        history.push_str(&format!(
+            "{},10,,Aggregated,80.000000,{failed}.000000,43,52,55,60,80,99,180,190,620,620,\
+             620,{},{},43,51.5,6.7,616.8,10.0\n",
+            t0 + i,
+            80 * i,
+            failed * i
+        ));
+    }
+    let total = 80 * 60;
+    let (agents, health) = (total * 6 / 10, total * 4 / 10);
+    let fails = failed * 60;
+    let stats = format!(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response \
+         Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,\
+         Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n\
+         GET,/api/v1/agents,{agents},0,45,57.2,12.9,556.5,13.0,48.0,0.0,45,53,60,70,94,120,\
+         190,250,560,560,560\n\
+         GET,/health,{health},{fails},42,47.2,6.7,616.8,2.0,32.0,{failed}.0,42,51,53,55,69,73,\
+         96,190,620,620,620\n\
+         ,Aggregated,{total},{fails},44,54.5,6.7,616.8,10.0,80.0,{failed}.0,44,52,57,64,82,110,\
+         180,230,620,620,620\n"
+    );
+    let failures = if failed > 0 {
+        format!(
+            "Method,Name,Error,Occurrences\nGET,/health,\"HTTPError('503 Server Error: \
+             Service Unavailable for url: /health')\",{fails}\n"
+        )
+    } else {
+        "Method,Name,Error,Occurrences\n".to_string()
+    };
+    dir.write(&format!("{name}/run_stats_history.csv"), history);
+    dir.write(&format!("{name}/run_stats.csv"), stats);
+    dir.write(&format!("{name}/run_failures.csv"), failures);
+    dir.write(
+        &format!("{name}/console.log"),
+        "[2026-12-05 16:44:45,123] qa/INFO/locust.main: Run time limit set to 60 seconds\n",
+    );
+    dir.path().join(name).to_str().unwrap().to_string()
+}
+
+/// A user compared two releases measured by Locust's default CSVs, the candidate
+/// failing 16 of every 80 requests a second (20 %). Locust's history gives the stage
+/// as a whole (no endpoint of it), so before compare paired the stage and compared
+/// nothing: `INCONCLUSIVE — 0 regressed, 0 improved, 0 unchanged, 0 inconclusive`,
+/// with no word of why, and `--fail-on-regression` passed a release failing a fifth
+/// of its requests. Now such a stage is compared as a whole, under `(all requests)`:
+/// its error rate 0 → 20 % is `regressed` and `--fail-on-regression` exits 1.
+#[test]
+fn locust_runs_without_endpoint_history_compare_their_stage_as_a_whole() {
+    let dir = TestDir::new();
+    let base = locust_run(&dir, "v1.0", 0);
+    let cand = locust_run(&dir, "v1.1", 16);
+    let (code, json, stderr) = compare(&dir, &base, &cand, &["--fail-on-regression"]);
+    assert_eq!(code, 1, "{stderr}\n{json:#}");
+    let error_rate = json["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["metric"] == "error_rate" && c["endpoint"] == "(all requests)")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(error_rate["verdict"], "regressed", "{error_rate:#}");
+    let candidate = error_rate["candidate"].as_f64().unwrap();
+    assert!((candidate - 0.2).abs() < 0.01, "{candidate}");
+}
