@@ -211,7 +211,7 @@ impl Job<'_> {
             let batch = match table {
                 Table::Stages => stages_table(self.analysis, Some(&rows)),
                 Table::Endpoints => endpoints_table(self.analysis),
-                Table::Intervals => intervals_table(self.analysis, origin),
+                Table::Intervals => intervals_table(self.analysis, origin, &rows.shift_ms),
                 Table::Requests => {
                     counts.extend(requests.map(|n| (table, n)));
                     continue;

@@ -376,6 +376,16 @@ fn hey_csv_stage_dirs_export_and_read_back_stage_by_stage() {
     let end_ms: i64 = stages[0]["end_ms"].parse().unwrap();
     let start_ms: i64 = stages[1]["start_ms"].parse().unwrap();
     assert!(end_ms <= start_ms, "{stages:?}");
+    // So do the intervals: every peak interval starts after the baseline ends.
+    let intervals = csv_rows(&out.join("intervals.csv"));
+    let first_peak_t = (intervals.iter())
+        .filter(|r| r["stage"] == "peak")
+        .map(|r| r["t_s"].parse::<f64>().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        first_peak_t * 1000.0 >= end_ms as f64 - 1.0,
+        "{first_peak_t} {end_ms}"
+    );
     // Read back: each stage's requests and p50 (12 ms: 11, 12, 13 in turn; 22.5 ms,
     // the nearest rank of 21–24 in turn is 22 or 23).
     let back = dir.path().join("back");

@@ -74,8 +74,13 @@ pub fn endpoints_table(analysis: &Analysis) -> Batch {
 
 /// One row per interval: each stage's own series (scope `stage`), then each of its
 /// endpoints' series (scope `endpoint`). `origin_ms` is the run's start (the
-/// series' `t` counts from it), for the epoch column.
-pub fn intervals_table(analysis: &Analysis, origin_ms: Option<i64>) -> Batch {
+/// series' `t` counts from it), for the epoch column; `shift_ms` moves a stage's
+/// intervals as [`ExportedRows::shift_ms`] moves its window.
+pub fn intervals_table(
+    analysis: &Analysis,
+    origin_ms: Option<i64>,
+    shift_ms: &BTreeMap<String, i64>,
+) -> Batch {
     let n = analysis
         .stages
         .iter()
@@ -95,6 +100,7 @@ pub fn intervals_table(analysis: &Analysis, origin_ms: Option<i64>) -> Batch {
                     endpoint: Option<(&Option<String>, &str, &str)>,
                     p: &TimePoint| {
         let (stage, stage_users) = stage;
+        let t = p.t + shift_ms.get(stage).map_or(0.0, |ms| *ms as f64 / 1000.0);
         let (scope, method, name, key) = match endpoint {
             Some((m, n, k)) => (
                 "endpoint",
@@ -104,14 +110,14 @@ pub fn intervals_table(analysis: &Analysis, origin_ms: Option<i64>) -> Batch {
             ),
             None => ("stage", None, None, None),
         };
-        let start_ms = origin_ms.map(|o| o + (p.t * 1000.0).round() as i64);
+        let start_ms = origin_ms.map(|o| o + (t * 1000.0).round() as i64);
         batch.push(vec![
             stage.into(),
             scope.into(),
             method.into(),
             name.into(),
             key.into(),
-            p.t.into(),
+            t.into(),
             start_ms.into(),
             p.width_s.into(),
             p.requests.into(),
