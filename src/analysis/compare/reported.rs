@@ -84,7 +84,7 @@ fn standard_error(f: &Figures, q: f64, n: f64) -> Option<f64> {
     if i + 1 < pts.len() {
         slopes.push(slope(pts[i], pts[i + 1]));
     }
-    if slopes.is_empty() || f.requests == 0 || !(n > 0.0) {
+    if slopes.is_empty() || f.requests == 0 || n.is_nan() || n <= 0.0 {
         return None;
     }
     let s = slopes.iter().sum::<f64>() / slopes.len() as f64;
