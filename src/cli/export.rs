@@ -17,8 +17,8 @@ use crate::ingest::{IngestOptions, TimeUnit};
 use crate::model::untrusted::printable;
 use crate::model::Run;
 use crate::render::export::{
-    endpoints_table, intervals_table, manifest_of, stages_table, write_table, ExportFormat,
-    ExportedRows, RequestRow, RequestWriter, Table, TableExporter,
+    clockless_shifts, endpoints_table, intervals_table, manifest_of, stages_table, write_table,
+    ExportFormat, ExportedRows, RequestRow, RequestWriter, Table, TableExporter,
 };
 use crate::render::output::{
     check_out_dir, default_out_dir, write_dir, write_file, OutputDir, OutputError, OutputKind,
@@ -189,7 +189,12 @@ impl Job<'_> {
         let log = (self.format == ExportFormat::Csv)
             .then(|| self.driver_log_carried())
             .flatten();
+        let windows: Vec<(String, (i64, i64))> = (self.run.primary().into_iter())
+            .flat_map(|src| src.stages.iter())
+            .filter_map(|s| s.window_ms.map(|w| (s.name.clone(), w)))
+            .collect();
         let mut rows = ExportedRows {
+            shift_ms: clockless_shifts(&windows),
             written: wanted.contains(&Table::Requests),
             // The log stands for every stage only when the driver is the one source.
             interval_log: log.is_some() && self.run.sources.len() == 1,
@@ -206,7 +211,7 @@ impl Job<'_> {
             let batch = match table {
                 Table::Stages => stages_table(self.analysis, Some(&rows)),
                 Table::Endpoints => endpoints_table(self.analysis),
-                Table::Intervals => intervals_table(self.analysis, origin),
+                Table::Intervals => intervals_table(self.analysis, origin, &rows.shift_ms),
                 Table::Requests => {
                     counts.extend(requests.map(|n| (table, n)));
                     continue;
@@ -315,13 +320,25 @@ impl Job<'_> {
         writer: &mut RequestWriter,
         rows: &mut ExportedRows,
     ) -> anyhow::Result<()> {
-        let spans = &mut rows.spans;
         // The tool's stages: its source's, or its own among stages of several tools.
         let stages: Vec<&crate::model::Stage> = (self.run.sources.iter())
             .flat_map(|s| s.stages.iter().map(move |st| (s, st)))
             .filter(|(s, st)| st.tool.as_deref().unwrap_or(&s.tool) == file.tool)
             .map(|(_, st)| st)
             .collect();
+        // A stage dir's file holds that stage's requests: only its window is looked
+        // in (stage dirs each timed from their own start overlap in time), and its
+        // rows move as the stage does (`ExportedRows::shift_ms`).
+        let own: Option<&crate::model::Stage> = dir_stage(&file.path).and_then(|name| {
+            (stages.iter().copied()).find(|s| s.window_ms.is_some() && s.name == name)
+        });
+        let shift = own
+            .and_then(|s| rows.shift_ms.get(&s.name))
+            .map_or(0, |v| *v);
+        let stages = match own {
+            Some(s) => vec![s],
+            None => stages,
+        };
         let untimed = match stages.as_slice() {
             [one] if one.window_ms.is_none() => Some(one.name.as_str()),
             // Stages without windows (a summary's whole-run stage), one per stage dir:
@@ -335,6 +352,7 @@ impl Job<'_> {
         // The driver counts a request in the interval it completed in (see
         // `carry_driver_log`): its rows are staged by their end, as the run is.
         let by_end = file.tool == "headroom";
+        let spans = &mut rows.spans;
         let mut failed = None;
         let replayed = replay_requests(file, self.opts, &mut |ev| {
             if failed.is_some() {
@@ -349,12 +367,13 @@ impl Job<'_> {
                 .find(|s| s.contains(at))
                 .map(|s| s.name.as_str())
                 .or(untimed);
+            let t_ms = ev.t_ms + shift;
             if let Some(name) = stage {
-                let span = spans.entry(name.to_string()).or_insert((ev.t_ms, ev.t_ms));
-                *span = (span.0.min(ev.t_ms), span.1.max(ev.t_ms));
+                let span = spans.entry(name.to_string()).or_insert((t_ms, t_ms));
+                *span = (span.0.min(t_ms), span.1.max(t_ms));
             }
             let row = RequestRow {
-                t_ms: ev.t_ms,
+                t_ms,
                 stage,
                 source: &file.tool,
                 method: ev.method,

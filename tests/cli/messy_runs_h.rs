@@ -472,7 +472,7 @@ fn a_drive_run_exports_and_reads_back_with_its_own_stage_counts() {
 /// wrk's `--latency` console of a 5 s run at 10 connections with these figures (ms).
 fn wrk_run(mean: f64, max: f64, p: [f64; 4], requests: u64) -> String {
     format!(
-        "Running 5s test @ http://127.0.0.1:8000/api/v1/agents/1\n\
+        "Running 1m test @ http://127.0.0.1:8000/api/v1/agents/1\n\
          \x20 2 threads and 10 connections\n\
          \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
          \x20   Latency    {mean:.2}ms   21.49ms {max:.2}ms   76.19%\n\
@@ -482,21 +482,23 @@ fn wrk_run(mean: f64, max: f64, p: [f64; 4], requests: u64) -> String {
          \x20    75%   {:.2}ms\n\
          \x20    90%   {:.2}ms\n\
          \x20    99%  {:.2}ms\n\
-         \x20 {requests} requests in 5.01s, 212.78KB read\n\
+         \x20 {requests} requests in 60.01s, 212.78KB read\n\
          Requests/sec:    {:.2}\n\
          Transfer/sec:     42.51KB\n",
         p[0],
         p[1],
         p[2],
         p[3],
-        requests as f64 / 5.01
+        requests as f64 / 60.01
     )
 }
 
 #[test]
 fn two_wrk_runs_of_one_service_do_not_regress_on_their_p99() {
     // Two `wrk -c10 -d5s --latency` runs of the same `headroom target`, one after the
-    // other (figures as wrk printed them): p99 111.03 → 119.77 ms on 1,211 and 1,219
+    // other (figures as wrk printed them, run 12 times as long: a summary's requests
+    // count as 2 independent ones a second of its run, so the slower release below
+    // shows only over a minute): p99 111.03 → 119.77 ms on 14,532 and 14,628
     // requests. Judged from the slope p90 → p99 alone its standard error is ~1.3 ms
     // and +8.7 ms looks significant; the tail's slope up to the maximum (176 ms at
     // the 1 − 0.5/n point) is ~14× steeper, so the same shift is well within the
@@ -504,11 +506,11 @@ fn two_wrk_runs_of_one_service_do_not_regress_on_their_p99() {
     let dir = TestDir::new();
     dir.write(
         "a/01_baseline_10users/wrk.txt",
-        wrk_run(42.05, 176.55, [37.04, 51.0, 69.10, 111.03], 1211),
+        wrk_run(42.05, 176.55, [37.04, 51.0, 69.10, 111.03], 14_532),
     );
     dir.write(
         "b/01_baseline_10users/wrk.txt",
-        wrk_run(42.02, 175.96, [37.79, 51.2, 68.58, 119.77], 1219),
+        wrk_run(42.02, 175.96, [37.79, 51.2, 68.58, 119.77], 14_628),
     );
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     let (code, report, stderr) = compare_json(&dir, &[&a, &b], &["--fail-on-regression"]);
@@ -519,11 +521,12 @@ fn two_wrk_runs_of_one_service_do_not_regress_on_their_p99() {
         .as_str()
         .unwrap()
         .starts_with("REGRESSED"));
-    // A real +54 % (the same endpoint at 60 ms instead of 40 ms of service, 786
-    // requests) still regresses its p50 and p90; its p99 has too few requests.
+    // A real +54 % (the same endpoint at 60 ms instead of 40 ms of service, 9,432
+    // requests) still regresses its p50 and p90; its p99, whose tail climbs to 279 ms,
+    // is not shown either way.
     dir.write(
         "c/01_baseline_10users/wrk.txt",
-        wrk_run(64.49, 279.45, [57.06, 79.94, 108.89, 178.60], 786),
+        wrk_run(64.49, 279.45, [57.06, 79.94, 108.89, 178.60], 9_432),
     );
     let c = dir.path().join("c");
     let (code, report, _) = compare_json(&dir, &[&a, &c], &["--fail-on-regression"]);
@@ -531,7 +534,7 @@ fn two_wrk_runs_of_one_service_do_not_regress_on_their_p99() {
     for metric in ["p50", "p90"] {
         assert_eq!(cmp(&report, "agents/1", metric)["verdict"], "regressed");
     }
-    assert!(cmp(&report, "agents/1", "p99")["reason"].is_string());
+    assert_ne!(cmp(&report, "agents/1", "p99")["verdict"], "improved");
 }
 
 /// hey's console (`hey -c 40 -z 5s URL`) with these figures: seconds, percentiles

@@ -161,7 +161,30 @@ struct DocStage {
     tool: Option<String>,
     #[serde(default)]
     endpoints: Vec<DocEndpoint>,
+    /// The stage as a whole, for a stage without endpoints ([`WHOLE_STAGE`]).
+    #[serde(flatten)]
+    whole: DocWhole,
 }
+
+/// A stage's own figures, as its endpoints' are written.
+#[derive(Default, Deserialize)]
+struct DocWhole {
+    #[serde(default)]
+    requests: u64,
+    #[serde(default)]
+    failures: u64,
+    throughput_rps: Option<f64>,
+    goodput_rps: Option<f64>,
+    error_rate: Option<f64>,
+    #[serde(default)]
+    latency_ms: DocLatency,
+    #[serde(default)]
+    timeseries: Vec<DocPoint>,
+}
+
+/// The endpoint key under which a stage measured only as a whole (a Locust history
+/// without `--csv-full-history`: the stage's requests, no endpoint's) is compared.
+pub const WHOLE_STAGE: &str = "(all requests)";
 
 #[derive(Deserialize)]
 struct DocEndpoint {
@@ -303,6 +326,24 @@ fn from_value(
     for s in doc.stages {
         let mut endpoints = Vec::new();
         for e in s.endpoints.into_iter().filter(|e| !e.transaction) {
+            endpoints.push(endpoint(e, &s.name)?);
+        }
+        // A stage with requests but no endpoint (its source gives the whole stage's
+        // figures only) is compared as a whole, not on nothing.
+        let w = s.whole;
+        if endpoints.is_empty() && w.requests > 0 {
+            let e = DocEndpoint {
+                key: WHOLE_STAGE.to_string(),
+                transaction: false,
+                requests: w.requests,
+                failures: w.failures,
+                throughput_rps: w.throughput_rps,
+                goodput_rps: w.goodput_rps,
+                error_rate: w.error_rate,
+                latency_ms: w.latency_ms,
+                histogram: None,
+                timeseries: w.timeseries,
+            };
             endpoints.push(endpoint(e, &s.name)?);
         }
         stages.push(StageInput {

@@ -259,14 +259,15 @@ fn report_notes(
                 .into(),
         );
     }
-    if comparisons
-        .iter()
-        .any(|c| c.method == stats::Method::Reported)
-    {
+    // A run's capacity rows are reported figures of their own (their note is
+    // `SATURATION_RANGE`).
+    if (comparisons.iter()).any(|c| c.method == stats::Method::Reported && c.endpoint != "(run)") {
         notes.push(
             "some metrics come from reported summaries only (no histogram): a \
              percentile is `regressed` or `improved` only when the change is beyond the \
-             noise floor and beyond what both sides' request counts and the tool's \
+             noise floor and beyond what both sides' effective sample sizes (a summary's \
+             requests count as 2 independent ones a second of its run: latencies within \
+             a run depend on one another) and the tool's \
              rounding of its figures leave open (its interval), with at most a tenth of \
              the requests failed (a summary mixes the failures' latencies in), \
              `unchanged` when both are within the floor, else `inconclusive`; throughput, \

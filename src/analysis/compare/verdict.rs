@@ -18,6 +18,7 @@ use super::matching::{
 use super::matching::{runs_load_mismatch, runs_missing_stage};
 use super::matching::{unmatched, Unmatched};
 use super::reported::{capacity_estimates, reported, summary_bound, whole_run, SATURATION_RANGE};
+use super::reported::{exactness_note, summary_effective_size};
 use super::stats::{self, Estimate, Method, RunSample};
 use super::thin;
 use crate::analysis::rounding::step_ms;
@@ -296,6 +297,8 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         let resamples = (20 * endpoints.len() * pairs.len()).max(1000);
         for (eb, ec) in endpoints {
             let (b, c) = (&sb.endpoints[eb], &sc.endpoints[ec]);
+            let exact = |e: &EndpointInput| e.histogram.as_ref().is_some_and(|h| !h.is_empty());
+            notes.extend(exactness_note(&sb.name, &b.key, (exact(b), exact(c))));
             let block =
                 (!repeats).then(|| block_cross_check(b, c, seed(&sb.name, &b.key, Metric::P50)));
             for &metric in ENDPOINT_METRICS {
@@ -480,11 +483,26 @@ fn reported_bound(
         step_ms(sb.tool.as_deref(), est.baseline),
         step_ms(sc.tool.as_deref(), est.candidate),
     );
-    let Some(bound) = summary_bound(metric, &b.figures, &c.figures, steps) else {
+    let sizes = (effective_size(b), effective_size(c));
+    // compare.json's `ess` says what each side's requests were taken to be worth.
+    est.ess = (sizes.0.unwrap_or(f64::NAN), sizes.1.unwrap_or(f64::NAN));
+    let Some(bound) = summary_bound(metric, (&b.figures, &c.figures), sizes, steps) else {
         return (est, false);
     };
     est.ci = (est.delta - bound, est.delta + bound);
     (est, est.delta.abs() > bound)
+}
+
+/// The effective sample size of an endpoint's latencies: batch means over its series
+/// against its exact histogram, else its summary's ([`summary_effective_size`]).
+fn effective_size(e: &EndpointInput) -> Option<f64> {
+    match e.histogram.as_ref().filter(|h| !h.is_empty()) {
+        Some(h) => Some(stats::latency_effective_sample_size(RunSample {
+            histogram: h,
+            intervals: &e.intervals,
+        })),
+        None => summary_effective_size(&e.figures),
+    }
 }
 
 /// A run's capacity figures side by side, each deciding only beyond its own noise

@@ -16,14 +16,16 @@ pub fn stages_table(analysis: &Analysis, rows: Option<&ExportedRows>) -> Batch {
     let mut batch = Batch::new(Table::Stages, analysis.stages.len());
     for s in &analysis.stages {
         let f = &s.figures;
+        let shift = (rows.and_then(|r| r.shift_ms.get(&s.name))).map_or(0, |v| *v);
+        let (start, end) = (shifted(&s.start, shift), shifted(&s.end, shift));
         let mut row: Vec<Cell> = vec![
             s.name.as_str().into(),
             s.users.into(),
             s.arrival_rate_rps.into(),
-            s.start.clone().into(),
-            s.end.clone().into(),
-            epoch_ms(s.start.as_deref()).into(),
-            epoch_ms(s.end.as_deref()).into(),
+            start.clone().into(),
+            end.clone().into(),
+            epoch_ms(start.as_deref()).into(),
+            epoch_ms(end.as_deref()).into(),
             f.duration_s.into(),
             s.window_basis.as_str().into(),
             f.requests.into(),
@@ -72,8 +74,13 @@ pub fn endpoints_table(analysis: &Analysis) -> Batch {
 
 /// One row per interval: each stage's own series (scope `stage`), then each of its
 /// endpoints' series (scope `endpoint`). `origin_ms` is the run's start (the
-/// series' `t` counts from it), for the epoch column.
-pub fn intervals_table(analysis: &Analysis, origin_ms: Option<i64>) -> Batch {
+/// series' `t` counts from it), for the epoch column; `shift_ms` moves a stage's
+/// intervals as [`ExportedRows::shift_ms`] moves its window.
+pub fn intervals_table(
+    analysis: &Analysis,
+    origin_ms: Option<i64>,
+    shift_ms: &BTreeMap<String, i64>,
+) -> Batch {
     let n = analysis
         .stages
         .iter()
@@ -93,6 +100,7 @@ pub fn intervals_table(analysis: &Analysis, origin_ms: Option<i64>) -> Batch {
                     endpoint: Option<(&Option<String>, &str, &str)>,
                     p: &TimePoint| {
         let (stage, stage_users) = stage;
+        let t = p.t + shift_ms.get(stage).map_or(0.0, |ms| *ms as f64 / 1000.0);
         let (scope, method, name, key) = match endpoint {
             Some((m, n, k)) => (
                 "endpoint",
@@ -102,14 +110,14 @@ pub fn intervals_table(analysis: &Analysis, origin_ms: Option<i64>) -> Batch {
             ),
             None => ("stage", None, None, None),
         };
-        let start_ms = origin_ms.map(|o| o + (p.t * 1000.0).round() as i64);
+        let start_ms = origin_ms.map(|o| o + (t * 1000.0).round() as i64);
         batch.push(vec![
             stage.into(),
             scope.into(),
             method.into(),
             name.into(),
             key.into(),
-            p.t.into(),
+            t.into(),
             start_ms.into(),
             p.width_s.into(),
             p.requests.into(),
@@ -210,6 +218,46 @@ pub struct ExportedRows {
     /// The export carries the run's interval log (a `drive` run's `latency.hlog`):
     /// every stage reads back from it, rows or not, so none is a summary only.
     pub interval_log: bool,
+    /// Per stage, ms added to its times (rows, window) so that stages each timed from
+    /// their own start (hey's CSV per stage dir: every stage from 0) follow one another
+    /// as they ran, instead of overlapping: read back by time, each row finds its own
+    /// stage ([`clockless_shifts`]). Absent: 0.
+    pub shift_ms: BTreeMap<String, i64>,
+}
+
+/// Times before this (1 January 2000, ms) are offsets from a test's own start, not
+/// clock times (as `ingest::run_dir` tells them).
+const CLOCK_TIMES_FROM_MS: i64 = 946_684_800_000;
+
+/// The shifts ([`ExportedRows::shift_ms`]) that lay `stages` (name, window, in the
+/// run's order) end to end when their windows are offsets from each one's own start
+/// and overlap: stage k moves by the end of stage k − 1 (as moved). Stages on a real
+/// clock, or that do not overlap, keep their times (no entry).
+pub fn clockless_shifts(stages: &[(String, (i64, i64))]) -> BTreeMap<String, i64> {
+    let clockless = stages.iter().all(|(_, w)| w.0 < CLOCK_TIMES_FROM_MS);
+    let overlap = stages
+        .iter()
+        .enumerate()
+        .any(|(i, (_, a))| (stages[i + 1..].iter()).any(|(_, b)| a.0 < b.1 && b.0 < a.1));
+    let mut shifts = BTreeMap::new();
+    if !(clockless && overlap) {
+        return shifts;
+    }
+    let mut cursor = 0_i64;
+    for (name, (start, end)) in stages {
+        let shift = (cursor - start).max(0);
+        shifts.insert(name.clone(), shift);
+        cursor = end + shift;
+    }
+    shifts
+}
+
+/// An RFC 3339 time moved by `shift_ms` (unchanged when 0 or unreadable).
+fn shifted(rfc3339: &Option<String>, shift_ms: i64) -> Option<String> {
+    match epoch_ms(rfc3339.as_deref()) {
+        Some(t) if shift_ms != 0 => Some(crate::model::format_rfc3339_ms(t + shift_ms)),
+        _ => rfc3339.clone(),
+    }
 }
 
 /// The run's manifest as the CSV export writes it beside `requests.csv`: the run's
@@ -273,6 +321,7 @@ fn summary_only_text(s: &crate::model::Stage) -> String {
 /// The manifest with its stages, before the notes on them.
 fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
     let row_spans = &rows.spans;
+    let rows_shift = |s: &crate::model::Stage| rows.shift_ms.get(&s.name).copied().unwrap_or(0);
     let written = rows.written;
     let interval_log = rows.interval_log;
     let meta = &run.meta;
@@ -292,7 +341,9 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
                     };
                     let rows =
                         (row_spans.get(&s.name)).map(|&(a, b)| (a, (b + 1).max(measured(a))));
-                    let window = s.window_ms.or(rows).map(|(a, b)| {
+                    let shift = rows_shift(s);
+                    let own = s.window_ms.map(|(a, b)| (a + shift, b + shift));
+                    let window = own.or(rows).map(|(a, b)| {
                         (
                             crate::model::format_rfc3339_ms(a),
                             crate::model::format_rfc3339_ms(b),
