@@ -7,7 +7,8 @@
 //! - an evaluation that fails the gate (`analysis::sla::gates`) has a `<failure>`
 //!   whose message carries the value, the limit and the factor;
 //! - one that fails without gating (a warn rule, a stage outside `verdict_stages`),
-//!   is not proven or lacks data (without `--strict`) is `<skipped>` with the reason;
+//!   is not proven or lacks data (without `--strict`) is `<skipped>` with the reason
+//!   (its note, when it has one, as the element's text);
 //! - a pass is a plain testcase; a rule not run (its stage or endpoint is not in the
 //!   data) is `<skipped>` too, and a `<failure>` with `--strict`, as the gate says;
 //! - an input problem that makes `check` exit 2 (a malformed file or row; not with
@@ -175,11 +176,21 @@ pub fn render(
                     escape(e.note.as_deref().unwrap_or(""))
                 );
             } else if e.status != RuleStatus::Pass {
-                let _ = writeln!(
-                    out,
-                    "{case}>\n      <skipped message=\"{}\"/>\n    </testcase>",
-                    escape(&skip_reason(e))
-                );
+                // The note (why it lacks data, whose figure it is) as the element's
+                // text, as a failure carries it.
+                let _ = match &e.note {
+                    Some(note) => writeln!(
+                        out,
+                        "{case}>\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>",
+                        escape(&skip_reason(e)),
+                        escape(note)
+                    ),
+                    None => writeln!(
+                        out,
+                        "{case}>\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        escape(&skip_reason(e))
+                    ),
+                };
             } else {
                 let _ = writeln!(out, "{case}/>");
             }

@@ -122,6 +122,23 @@ fn an_endpoint_rule_on_a_tool_that_names_no_url_is_not_skipped_into_a_go() {
             .any(|c| c.has_tag_name("failure") || c.has_tag_name("skipped")),
         "{xml}"
     );
+    // Without --strict the case is skipped, and says why as a failure would: its
+    // note names the endpoint called after the file.
+    let (lenient, _, _) = check(&run, &sla, &["--junit", junit.to_str().unwrap()]);
+    assert_eq!(lenient, 0);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let skipped = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("skipped")
+                && n.parent()
+                    .and_then(|p| p.attribute("name"))
+                    .is_some_and(|a| a.starts_with("error_rate < 1% @ run"))
+        })
+        .unwrap_or_else(|| panic!("{xml}"));
+    let text = skipped.text().unwrap_or_default();
+    assert!(text.contains("`h2load`") && text.contains("URL"), "{xml}");
 }
 
 /// wrk's console of a run on `/api/v1/agents?limit=10`, with the percentiles a Lua
