@@ -3,17 +3,10 @@
 //! machine; only a record holding a double quote (rare in result files) is handed to
 //! `csv` itself, so every record reads exactly as `csv::Reader` (flexible, CRLF or LF
 //! terminated, blank lines skipped) would read it, with the line it starts on.
-//!
-//! The input is read in blocks of whole lines, checked as UTF-8 once a block: a record
-//! is a range of its block, and its fields are slices of it, neither copied nor checked
-//! again.
 
 use std::io::{self, BufRead};
 
 use wide::u8x16;
-
-/// Bytes read into a block before it is cut after its last newline.
-const BLOCK_BYTES: usize = 1 << 17;
 
 /// Reads the records of a CSV stream; the current record's fields are borrowed from it.
 pub struct LineRecords<R> {
@@ -23,41 +16,18 @@ pub struct LineRecords<R> {
     consumed: u64,
     /// The line the current record starts on.
     start_line: u64,
-    /// Whole lines read from `input`, the current record's among them.
-    block: Block,
-    /// Where the block's next line starts.
-    next: usize,
-    /// The current plain record: `block[record.0..record.1]`, without its terminator.
-    record: (usize, usize),
-    /// Bytes read after the block's last newline: the next block starts with them.
-    carry: Vec<u8>,
-    /// True once `input` is at its end, or failed.
-    eof: bool,
-    /// The input's error, returned once the whole lines read before it are handed out.
-    failed: Option<io::Error>,
-    /// Field `i` of a plain record is `block[record.0 + starts[i]..record.0 +
-    /// starts[i + 1] - 1]`.
+    /// The current record's bytes (one line, or several when a quoted field spans them).
+    buf: Vec<u8>,
+    /// The current plain record when it is UTF-8 (else empty: a record never is):
+    /// `buf`'s bytes, moved (not copied), so each field's text is a slice of it and a
+    /// row is checked once, not field by field.
+    text: String,
+    /// Field `i` of a plain record is `buf[starts[i]..starts[i + 1] - 1]`.
     starts: Vec<usize>,
     /// The current record when it holds quotes (then `starts` is unused).
     quoted: Option<csv::ByteRecord>,
     /// Records still to skip (a header).
     skip: u8,
-}
-
-/// A block of whole lines: text when it is all UTF-8 (the usual case), else bytes,
-/// whose fields are then checked one by one.
-enum Block {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
-impl Block {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Block::Text(t) => t.as_bytes(),
-            Block::Bytes(b) => b,
-        }
-    }
 }
 
 impl<R: BufRead> LineRecords<R> {
@@ -68,12 +38,8 @@ impl<R: BufRead> LineRecords<R> {
             delimiter,
             consumed: 0,
             start_line: 0,
-            block: Block::Bytes(Vec::new()),
-            next: 0,
-            record: (0, 0),
-            carry: Vec::new(),
-            eof: false,
-            failed: None,
+            buf: Vec::with_capacity(512),
+            text: String::new(),
             starts: Vec::with_capacity(32),
             quoted: None,
             skip: u8::from(has_headers),
@@ -83,136 +49,85 @@ impl<R: BufRead> LineRecords<R> {
     /// Moves to the next record; false at the end.
     pub fn advance(&mut self) -> io::Result<bool> {
         loop {
-            let Some((start, end)) = self.next_line()? else {
+            if !self.text.is_empty() {
+                self.buf = std::mem::take(&mut self.text).into_bytes();
+            }
+            self.buf.clear();
+            if self.read_line()? == 0 {
                 return Ok(false);
-            };
+            }
             self.consumed += 1;
             self.start_line = self.consumed;
-            let bytes = self.block.bytes();
-            let body = trim_terminator(&bytes[start..end]).len();
+            let body = trim_terminator(&self.buf).len();
             if body == 0 {
                 continue;
             }
             self.starts.clear();
             self.starts.push(0);
-            let special = split_fields(
-                &bytes[start..start + body],
-                self.delimiter,
-                &mut self.starts,
-            );
+            let special = split_fields(&self.buf[..body], self.delimiter, &mut self.starts);
             self.starts.push(body + 1);
-            self.record = (start, start + body);
             self.quoted = None;
-            if special && !self.read_quoted(start, end)? {
+            if special && !self.read_quoted()? {
                 continue;
             }
             if self.skip > 0 {
                 self.skip -= 1;
                 continue;
             }
+            if self.quoted.is_none() {
+                match String::from_utf8(std::mem::take(&mut self.buf)) {
+                    Ok(text) => self.text = text,
+                    Err(e) => self.buf = e.into_bytes(),
+                }
+            }
             return Ok(true);
         }
     }
 
-    /// The block range of the input's next line, `\n` included; `None` at the end.
-    fn next_line(&mut self) -> io::Result<Option<(usize, usize)>> {
+    /// Appends the input's next line, `\n` included, to `buf`; its length (0 at the
+    /// end). `BufRead::read_until` does this with a slower, generic byte search.
+    fn read_line(&mut self) -> io::Result<usize> {
+        let mut total = 0;
         loop {
-            let bytes = self.block.bytes();
-            if self.next < bytes.len() {
-                let start = self.next;
-                // A block holds whole lines: only the input's last may lack its `\n`.
-                self.next =
-                    memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
-                return Ok(Some((start, self.next)));
-            }
-            if let Some(e) = self.failed.take() {
-                return Err(e);
-            }
-            if !self.refill()? {
-                return Ok(None);
-            }
-        }
-    }
-
-    /// Reads the next block: the bytes carried over, then the input's up to a
-    /// newline past [`BLOCK_BYTES`] (or its end); false when nothing is left. When the
-    /// input fails, the whole lines before are kept and the error waits for them to be
-    /// read (a line cut by the error is dropped).
-    fn refill(&mut self) -> io::Result<bool> {
-        let mut buf = match std::mem::replace(&mut self.block, Block::Bytes(Vec::new())) {
-            Block::Text(t) => t.into_bytes(),
-            Block::Bytes(b) => b,
-        };
-        buf.clear();
-        buf.append(&mut self.carry);
-        self.next = 0;
-        // Bytes of `buf` known to hold no newline.
-        let mut searched = buf.len();
-        let mut newline = None;
-        while !self.eof && (buf.len() < BLOCK_BYTES || newline.is_none()) {
-            let avail = match self.input.fill_buf() {
+            let buf = match self.input.fill_buf() {
                 Ok(b) => b,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    buf.truncate(newline.map_or(0, |last| last + 1));
-                    self.failed = Some(e);
-                    self.eof = true;
-                    break;
-                }
+                Err(e) => return Err(e),
             };
-            if avail.is_empty() {
-                self.eof = true;
-                break;
+            if buf.is_empty() {
+                return Ok(total);
             }
-            let n = avail.len();
-            buf.extend_from_slice(avail);
-            self.input.consume(n);
-            if let Some(i) = memchr::memrchr(b'\n', &buf[searched..]) {
-                newline = Some(searched + i);
-            }
-            searched = buf.len();
-        }
-        if !self.eof {
-            if let Some(last) = newline {
-                self.carry.extend_from_slice(&buf[last + 1..]);
-                buf.truncate(last + 1);
-            }
-        }
-        if buf.is_empty() {
-            self.block = Block::Bytes(buf);
-            return match self.failed.take() {
-                Some(e) => Err(e),
-                None => Ok(false),
+            let (take, done) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
             };
+            self.buf.extend_from_slice(&buf[..take]);
+            self.input.consume(take);
+            total += take;
+            if done {
+                return Ok(total);
+            }
         }
-        self.block = match String::from_utf8(buf) {
-            Ok(text) => Block::Text(text),
-            Err(e) => Block::Bytes(e.into_bytes()),
-        };
-        Ok(true)
     }
 
-    /// Reads the current record (block range `start..end`), which holds a quote or a
-    /// stray carriage return, with the `csv` crate (a quoted field may hold newlines:
-    /// the record then runs on until its quotes balance); false when it holds no
-    /// record.
-    fn read_quoted(&mut self, start: usize, end: usize) -> io::Result<bool> {
-        let mut text = self.block.bytes()[start..end].to_vec();
-        let mut quotes = memchr::memchr_iter(b'"', &text).count();
+    /// Reads the current record, which holds a quote or a stray carriage return, with
+    /// the `csv` crate (a quoted field may hold newlines: the record then runs on
+    /// until its quotes balance); false when it holds no record.
+    fn read_quoted(&mut self) -> io::Result<bool> {
+        let mut quotes = memchr::memchr_iter(b'"', &self.buf).count();
         while quotes % 2 == 1 {
-            let Some((from, to)) = self.next_line()? else {
+            let from = self.buf.len();
+            if self.read_line()? == 0 {
                 break;
-            };
+            }
             self.consumed += 1;
-            let line = &self.block.bytes()[from..to];
-            quotes += memchr::memchr_iter(b'"', line).count();
-            text.extend_from_slice(line);
+            quotes += memchr::memchr_iter(b'"', &self.buf[from..]).count();
         }
         // An unclosed quote runs to the end, newline and all (as `csv` reads it).
         let body = if quotes % 2 == 1 {
-            &text[..]
+            &self.buf[..]
         } else {
-            trim_terminator(&text)
+            trim_terminator(&self.buf)
         };
         let mut record = csv::ByteRecord::new();
         let any = slow_record(body, self.delimiter, &mut record);
@@ -233,30 +148,28 @@ impl<R: BufRead> LineRecords<R> {
         }
     }
 
-    /// The block range of field `i` of the current plain record.
-    fn span(&self, i: usize) -> Option<(usize, usize)> {
-        let (start, next) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
-        Some((self.record.0 + start, self.record.0 + next - 1))
-    }
-
     /// Field `i` of the current record.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         match &self.quoted {
             Some(r) => r.get(i),
             None => {
-                let (start, end) = self.span(i)?;
-                Some(&self.block.bytes()[start..end])
+                let (start, next) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+                let bytes = if self.text.is_empty() {
+                    &self.buf
+                } else {
+                    self.text.as_bytes()
+                };
+                Some(&bytes[start..next - 1])
             }
         }
     }
 
     /// Field `i` of the current record as text, or why it is not UTF-8.
     pub fn get_str(&self, i: usize) -> Option<Result<&str, std::str::Utf8Error>> {
-        if let (Block::Text(text), None) = (&self.block, &self.quoted) {
-            let (start, end) = self.span(i)?;
-            // Fields start and end at the delimiter or a line's end, ASCII bytes: char
-            // boundaries.
-            return text.get(start..end).map(Ok);
+        if !self.text.is_empty() && self.quoted.is_none() {
+            let (start, next) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+            // Fields start and end at the delimiter, an ASCII byte: a char boundary.
+            return self.text.get(start..next - 1).map(Ok);
         }
         self.get(i).map(std::str::from_utf8)
     }
@@ -333,11 +246,6 @@ mod tests {
     type Records = Vec<(u64, Vec<String>)>;
 
     fn both(text: &str, headers: bool) -> (Records, Records) {
-        both_bytes(text.as_bytes(), headers, 1 << 16)
-    }
-
-    /// [`both`] of any bytes, this reader's input buffered `capacity` bytes at a time.
-    fn both_bytes(text: &[u8], headers: bool, capacity: usize) -> (Records, Records) {
         let show = |r: &csv::ByteRecord| {
             (
                 r.position().map_or(0, csv::Position::line),
@@ -350,14 +258,13 @@ mod tests {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(headers)
             .flexible(true)
-            .from_reader(text);
+            .from_reader(text.as_bytes());
         let mut r = csv::ByteRecord::new();
         while reader.read_byte_record(&mut r).unwrap() {
             want.push(show(&r));
         }
         let mut got = Vec::new();
-        let input = io::BufReader::with_capacity(capacity, text);
-        let mut fast = LineRecords::new(input, b',', headers);
+        let mut fast = LineRecords::new(text.as_bytes(), b',', headers);
         while fast.advance().unwrap() {
             let fields = (0..fast.len()).map(|i| fast.get(i).unwrap());
             got.push((
@@ -395,41 +302,6 @@ mod tests {
                 assert_eq!(lines, expected, "{text:?} headers {headers}");
                 assert_eq!(got, want, "{text:?} headers {headers}");
             }
-        }
-    }
-
-    /// Records that cross the blocks the input is read in (a quoted field's newlines
-    /// among them), a block that is not all UTF-8 and a last line without its newline
-    /// read as `csv` reads them, whatever the input's buffer size.
-    #[test]
-    fn reads_across_blocks_as_the_csv_crate_does() {
-        let mut text = b"t,label,elapsed\n".to_vec();
-        let mut n = 0u64;
-        while text.len() < 3 * BLOCK_BYTES {
-            n += 1;
-            match n % 997 {
-                0 => text.extend_from_slice(format!("{n},\"two\nlines, {n}\",5\n").as_bytes()),
-                1 => {
-                    text.extend_from_slice(format!("{n},café ").as_bytes());
-                    text.extend_from_slice(b"\xff,7\r\n");
-                }
-                _ => text.extend_from_slice(format!("{n},/a/{},{}\n", n % 13, n % 101).as_bytes()),
-            }
-        }
-        text.extend_from_slice(b"9,last,1");
-        for capacity in [7, 4096, BLOCK_BYTES + 3] {
-            let (mut want, mut got) = both_bytes(&text, true, capacity);
-            assert_eq!(got.len(), want.len(), "capacity {capacity}");
-            // Lines as counted from the start (`csv` counts a CRLF record's from where
-            // the last one ended).
-            want.iter_mut().for_each(|r| r.0 = 0);
-            let lines: Vec<u64> = got.iter_mut().map(|r| std::mem::take(&mut r.0)).collect();
-            assert_eq!(got, want, "capacity {capacity}");
-            assert_eq!(
-                lines.last(),
-                Some(&(n + n / 997 + 2)),
-                "capacity {capacity}"
-            );
         }
     }
 
