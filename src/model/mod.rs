@@ -10,6 +10,7 @@ pub mod inspection;
 mod latency;
 mod manifest;
 mod own_output;
+pub mod proportion;
 mod route;
 mod run;
 mod time;

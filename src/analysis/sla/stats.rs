@@ -4,7 +4,8 @@
 //! Each is written down with its method here, where the choice is made:
 //! - **Wilson score interval** (Wilson 1927) for error rates, availabilities and
 //!   status shares: it stays inside [0, 1] and is useful at 0 events, where the
-//!   high end is z² ÷ (n + z²) ≈ 3.84 ÷ n.
+//!   high end is z² ÷ (n + z²) ≈ 3.84 ÷ n. Its code is `model::proportion`, which
+//!   the ingest's checks of a tool's side files share.
 //! - **Order-statistic interval** for a percentile (distribution-free; Conover,
 //!   *Practical Nonparametric Statistics*, §3.2): the ranks n·p ∓ z·√(n·p·(1 − p))
 //!   (rounded outwards, clamped to 1..n) bracket the true p-quantile with ≈ 95 %
@@ -26,35 +27,7 @@ use hdrhistogram::{Counter, Histogram};
 use crate::analysis::metrics::ScopeMetrics;
 use crate::model::LatencyDistribution;
 
-/// z for a two-sided 95 % interval.
-pub const Z_95: f64 = 1.959_963_984_540_054;
-
-/// Wilson score interval for `k` events in `n` trials at `z` (use [`Z_95`]), as
-/// fractions `[low, high]`; `None` without trials.
-pub fn wilson_interval(k: u64, n: u64, z: f64) -> Option<[f64; 2]> {
-    if n == 0 || k > n {
-        return None;
-    }
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let z2 = z * z;
-    let denom = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    // At k = 0 (k = n) the low (high) end is exactly 0 (1); say so rather than
-    // report rounding noise.
-    let low = if k == 0.0 {
-        0.0
-    } else {
-        (centre - half).max(0.0)
-    };
-    let high = if k == n {
-        1.0
-    } else {
-        (centre + half).min(1.0)
-    };
-    Some([low, high])
-}
+pub use crate::model::proportion::{wilson_interval, Z_95};
 
 /// The 1-based ranks `[low, high]` of the ≈ 95 % order-statistic interval of the
 /// `pct` percentile among `n` values (see the module documentation).

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::{formats, skip_unread, Format, IngestOptions, StagePlan};
-use crate::model::{Run, SkipKind, Skipped, Stage};
+use crate::model::{proportion, Run, SkipKind, Skipped, Stage};
 
 /// How long before the run's end Locust's last CSV write may come: its write interval
 /// (1 s) with as much again for the users' stop and the write itself.
@@ -160,20 +160,7 @@ impl LocustCsvs {
 /// The high end of the 95 % Wilson score interval of `k` failures in `n` requests (the
 /// interval the SLA's error-rate rules are proven with); `None` without requests.
 fn wilson_high(k: u64, n: u64) -> Option<f64> {
-    const Z: f64 = 1.959_963_984_540_054;
-    if n == 0 || k > n {
-        return None;
-    }
-    if k == n {
-        return Some(1.0);
-    }
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let z2 = Z * Z;
-    let denom = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denom;
-    let half = Z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    Some((centre + half).min(1.0))
+    proportion::wilson_interval(k, n, proportion::Z_95).map(|[_, high]| high)
 }
 
 /// Locust's `--json` output and HTML report beside the Locust CSVs that were read,
