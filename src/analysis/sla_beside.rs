@@ -20,7 +20,8 @@ use crate::model::{Run, Source, Stage};
 
 /// Replaces each of `evals` that has no value on a stage of `shown` (the report's
 /// source of `run`) by the same rule judged on another source of `run` that measured
-/// that stage at the same load, when that one has the value; `discount` turns its
+/// that stage at the same load, when that one has the value, and each latency rule
+/// `shown` passes on a stage by that judgement when it fails; `discount` turns its
 /// passes into what that source can show. The SLA is resolved against `shown`'s
 /// names, as the report's evaluations were, so the two lists match one for one.
 pub(super) fn judge_on_other_sources(

@@ -19,6 +19,9 @@ use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity, Verdict}
 /// GitHub comment should stay readable (and far below its 65,536-character cap).
 const COMMENT_ROWS: usize = 25;
 
+/// Notes the terminal table prints below its rows before "…and N more notes".
+const TABLE_NOTES: usize = 12;
+
 /// Places a note names before "and N more".
 const NOTE_PLACES: usize = 3;
 
@@ -199,12 +202,20 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
         });
         let _ = writeln!(out, "{}", line(r, colour));
     }
-    for g in grouped_notes(&sla.rules) {
+    let notes = grouped_notes(&sla.rules);
+    for g in notes.iter().take(TABLE_NOTES) {
         let _ = writeln!(
             out,
             "note ({}): {}",
             printable(&g.places_text()),
             printable(&g.note)
+        );
+    }
+    if notes.len() > TABLE_NOTES {
+        let _ = writeln!(
+            out,
+            "…and {} more notes: `--format json` gives every evaluation's",
+            notes.len() - TABLE_NOTES
         );
     }
     // The verdict sentence, its first word coloured on a terminal.
@@ -394,8 +405,8 @@ pub fn comment(
         rest: passing.iter().take(COMMENT_ROWS).map(|e| row(e)).collect(),
         rest_total: passing.len(),
         rest_more: passing.len().saturating_sub(COMMENT_ROWS),
-        attention_notes: grouped_notes(attention.iter().copied()),
-        rest_notes: grouped_notes(passing.iter().copied()),
+        attention_notes: grouped_notes(attention.iter().take(COMMENT_ROWS).copied()),
+        rest_notes: grouped_notes(passing.iter().take(COMMENT_ROWS).copied()),
         problems: (problems.iter())
             .take(COMMENT_ROWS)
             .map(ToString::to_string)
@@ -432,4 +443,41 @@ pub fn comment(
         out.push('\n');
     }
     Ok(out.trim_start().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An evaluation of `p(95) < 500ms` on `stage` with `note`.
+    fn eval(stage: &str, note: Option<&str>) -> RuleEvaluation {
+        serde_json::from_value(serde_json::json!({
+            "rule": "p(95) < 500ms", "line": 3, "scope": "global", "stage": stage,
+            "endpoint": null, "metric": "p(95)", "op": "<", "value": 48.0, "limit": 500.0,
+            "unit": "ms", "value_display": "48 ms", "limit_display": "500 ms",
+            "status": "pass", "pass": true, "factor": 0.096, "factor_text": null,
+            "severity": "fail", "decides_verdict": true, "interval": null, "note": note,
+            "window": null
+        }))
+        .expect("an evaluation")
+    }
+
+    /// One note said of five stages is listed once, naming three of them and how
+    /// many more; evaluations without a note add nothing.
+    #[test]
+    fn a_note_is_listed_once_with_where_it_applies() {
+        let mut evals: Vec<RuleEvaluation> = (1..=5)
+            .map(|i| eval(&format!("s{i}"), Some("judged on ab's figure")))
+            .collect();
+        evals.push(eval("peak", None));
+        evals.push(eval("soak", Some("not in the data")));
+        let groups = grouped_notes(&evals);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(
+            groups[0].places_text(),
+            "p(95) < 500ms @ s1, p(95) < 500ms @ s2, p(95) < 500ms @ s3 and 2 more"
+        );
+        assert_eq!(groups[1].places_text(), "p(95) < 500ms @ soak");
+        assert_eq!(groups[1].note, "not in the data");
+    }
 }
