@@ -31,7 +31,7 @@ pub(super) fn judge_on_other_sources(
     verdict_override: &[String],
     discount: impl Fn(&mut [RuleEvaluation], &Source, &Run),
 ) {
-    if !evals.iter().any(|e| unanswered(e) || contestable(e)) {
+    if !evals.iter().any(open) {
         return;
     }
     let stages: Vec<String> = shown.stages.iter().map(|s| s.name.clone()).collect();
@@ -65,7 +65,7 @@ pub(super) fn judge_on_other_sources(
         };
         let mut theirs = theirs.evals;
         discount(&mut theirs, other, run);
-        for mine in evals.iter_mut().filter(|e| unanswered(e) || contestable(e)) {
+        for mine in evals.iter_mut().filter(|e| open(e)) {
             let worse_only = !unanswered(mine);
             // The same rule (its line too: one rule may be written twice) at the
             // same stage; their list holds only the stages they measured.
@@ -103,6 +103,12 @@ pub(super) fn judge_on_other_sources(
     }
 }
 
+/// True for an evaluation another source's stage may decide: one without a value, or
+/// a latency pass the other measurement may fail.
+fn open(e: &RuleEvaluation) -> bool {
+    unanswered(e) || contestable(e)
+}
+
 /// True for an evaluation of a whole stage that has no value to judge.
 fn unanswered(e: &RuleEvaluation) -> bool {
     e.status == RuleStatus::InsufficientData
@@ -136,6 +142,11 @@ fn same_stage<'s>(mine: &Stage, other: &'s Source, run: &Run) -> Option<&'s Stag
     (!faulted).then_some(theirs)
 }
 
+/// The tool that measured `stage` of `src` (a stage dir's own, else the source's).
+fn tool_of(stage: &Stage, src: &Source) -> String {
+    stage.tool.clone().unwrap_or_else(|| src.tool.clone())
+}
+
 /// The note of a latency rule the shown source passes and another tool's measurement
 /// of the same stage fails.
 fn fails_elsewhere(
@@ -143,14 +154,13 @@ fn fails_elsewhere(
     (shown, shown_stage): (&Source, &Stage),
     (other, their_stage): (&Source, &Stage),
 ) -> String {
-    let tool = |s: &Stage, src: &Source| s.tool.clone().unwrap_or_else(|| src.tool.clone());
     format!(
         "judged on {}'s measurement of this stage ({} requests at the same load), which \
          fails it: {}, which the report shows for it ({} requests), measured {}; two \
          tools measured this stage, and the worse decides",
-        tool(their_stage, other),
+        tool_of(their_stage, other),
         format_count(their_stage.requests() as f64),
-        tool(shown_stage, shown),
+        tool_of(shown_stage, shown),
         format_count(shown_stage.requests() as f64),
         mine.value_display.as_deref().unwrap_or("—")
     )
@@ -158,13 +168,12 @@ fn fails_elsewhere(
 
 /// The note of a rule judged on another source's stage.
 fn judged_elsewhere(shown: &Source, mine: &Stage, other: &Source, theirs: &Stage) -> String {
-    let tool = |s: &Stage, src: &Source| s.tool.clone().unwrap_or_else(|| src.tool.clone());
     format!(
         "judged on {}'s measurement of this stage ({} requests at the same load): {}, \
          which the report shows for it ({} requests), has no such figure",
-        tool(theirs, other),
+        tool_of(theirs, other),
         format_count(theirs.requests() as f64),
-        tool(mine, shown),
+        tool_of(mine, shown),
         format_count(mine.requests() as f64)
     )
 }

@@ -178,19 +178,14 @@ pub fn render(
             } else if e.status != RuleStatus::Pass {
                 // The note (why it lacks data, whose figure it is) as the element's
                 // text, as a failure carries it.
-                let _ = match &e.note {
-                    Some(note) => writeln!(
-                        out,
-                        "{case}>\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>",
-                        escape(&skip_reason(e)),
-                        escape(note)
-                    ),
-                    None => writeln!(
-                        out,
-                        "{case}>\n      <skipped message=\"{}\"/>\n    </testcase>",
-                        escape(&skip_reason(e))
-                    ),
+                let reason = escape(&skip_reason(e));
+                let skipped = match &e.note {
+                    Some(note) => {
+                        format!("<skipped message=\"{reason}\">{}</skipped>", escape(note))
+                    }
+                    None => format!("<skipped message=\"{reason}\"/>"),
                 };
+                let _ = writeln!(out, "{case}>\n      {skipped}\n    </testcase>");
             } else {
                 let _ = writeln!(out, "{case}/>");
             }
