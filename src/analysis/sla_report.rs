@@ -132,16 +132,17 @@ pub(super) fn apply(
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
-    let gate = tool_gate(run).or_else(|| answers_wrong.clone());
+    let stage_metrics = owned.iter().filter(|o| o.1.is_none());
+    let unjudged = unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2)));
+    let gate = (tool_gate(run).or_else(|| answers_wrong.clone()))
+        .or_else(|| unjudged.as_ref().and_then(Unjudged::hold));
     // With none of the stages verdict_stages names in the data, the stages that
     // decided are not the ones the SLA chose: their passes are no GO.
     let verdict = match sla::verdict(&evals, data_reason.is_none() && gate.is_none()) {
         sla::Verdict::Go if evaluated.verdict_fallback => sla::Verdict::Conditional,
         v => v,
     };
-    let stage_metrics = owned.iter().filter(|o| o.1.is_none());
-    let stage_metrics = stage_metrics.map(|o| (o.0.as_deref(), &o.2));
-    let unjudged = unjudged_clause(analysis, verdict, &evals, stage_metrics);
+    let unjudged = unjudged_clause(analysis, verdict, unjudged);
     let absent = &evaluated.verdict_stages_absent;
     let lacking = lacking_verdict_stages(evaluated.verdict_fallback, absent);
     let asides: Vec<String> = [gate, aside, unjudged, lacking]
@@ -184,24 +185,24 @@ pub(super) fn apply(
     Ok(())
 }
 
-/// The clause on failures no gating rule judges (and its warning), unless NO-GO.
-fn unjudged_clause<'m>(
+/// The clause on failures no gating rule judges (and its warning), unless NO-GO or
+/// already the reason the verdict is no GO.
+fn unjudged_clause(
     analysis: &mut Analysis,
     verdict: sla::Verdict,
-    evals: &[RuleEvaluation],
-    stages: impl Iterator<Item = (Option<&'m str>, &'m ScopeMetrics)>,
+    unjudged: Option<Unjudged>,
 ) -> Option<String> {
-    if verdict == sla::Verdict::NoGo {
-        return None;
-    }
-    let shares = unjudged_failures(evals, stages)?;
+    let unjudged = unjudged.filter(|_| verdict != sla::Verdict::NoGo)?;
     analysis.warnings.push(Caveat::UnjudgedFailures {
         verdict: verdict.to_string(),
-        shares: shares.clone(),
+        shares: unjudged.shares.clone(),
     });
-    Some(format!(
-        "no gating rule judges failures, yet requests failed: {shares}"
-    ))
+    (!unjudged.most).then(|| {
+        format!(
+            "no gating rule judges failures, yet requests failed: {}",
+            unjudged.shares
+        )
+    })
 }
 
 /// The clause naming the verdict stages the data lacks beside ones it has (with none
@@ -310,15 +311,39 @@ fn tool_gate(run: &Run) -> Option<String> {
     (!clauses.is_empty()).then(|| format!("{}: not a GO while they fail", clauses.join("; ")))
 }
 
+/// Failure shares a verdict rests on no rule about (`99.3% in \`peak\``), and
+/// whether most requests failed on one of those scopes.
+struct Unjudged {
+    shares: String,
+    most: bool,
+}
+
+impl Unjudged {
+    /// Why the failures hold a GO back: on a scope the verdict rests on, most requests
+    /// failed, so the latencies its rules judged are mostly those of failures (a closed
+    /// port refuses in microseconds, a 503 is fast), and no rule said how many may fail.
+    fn hold(&self) -> Option<String> {
+        self.most.then(|| {
+            format!(
+                "no gating rule judges failures, yet most requests failed: {}, so the \
+                 latencies judged are mostly of failures: not a GO until a rule on failures \
+                 (error_rate) judges them",
+                self.shares
+            )
+        })
+    }
+}
+
 /// Failure shares a verdict rests on no rule about: when no gating rule judges
 /// failures (error rate, availability, goodput, Apdex, a status share), the scopes
 /// the gating rules judge (`stages`: each stage's name, `None` for overall, and its
-/// figures) where more than 1 % of the requests failed (`99.3% in \`peak\``). Fast failures make fast
-/// percentiles: a GO on latency rules alone must not hide that most requests failed.
+/// figures) where more than 1 % of the requests failed. Fast failures make fast
+/// percentiles: a GO on latency rules alone must not hide that requests failed, nor
+/// be given when most did.
 fn unjudged_failures<'m>(
     evals: &[RuleEvaluation],
     stages: impl Iterator<Item = (Option<&'m str>, &'m ScopeMetrics)>,
-) -> Option<String> {
+) -> Option<Unjudged> {
     use sla::Metric;
     let gating: Vec<&RuleEvaluation> = (evals.iter())
         .filter(|e| e.decides_verdict && e.status != RuleStatus::NotRun)
@@ -340,18 +365,24 @@ fn unjudged_failures<'m>(
         return None;
     }
     let judged = |stage: Option<&str>| gating.iter().any(|e| e.stage.as_deref() == stage);
-    let failed: Vec<String> = stages
+    let failed: Vec<(String, bool)> = stages
         .filter(|(stage, m)| judged(*stage) && m.requests > 0)
         .filter(|(_, m)| m.failures as f64 > 0.01 * m.requests as f64)
         .map(|(stage, m)| {
-            format!(
+            let share = format!(
                 "{} in {}",
                 super::quantity::format_percent(m.failures as f64 / m.requests as f64),
                 ticked(stage.unwrap_or(OVERALL))
-            )
+            );
+            (share, 2 * m.failures > m.requests)
         })
         .collect();
-    (!failed.is_empty()).then(|| failed.join(", "))
+    (!failed.is_empty()).then(|| Unjudged {
+        most: failed.iter().any(|(_, most)| *most),
+        shares: (failed.into_iter().map(|(share, _)| share))
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 /// The headroom sentence says whether the SLA's latency and error limits hold; when
