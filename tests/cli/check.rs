@@ -411,12 +411,12 @@ fn exit_codes() {
     assert_eq!(code_of(thin, &["--strict"]).0, 1);
     // 2: a bad SLA file, named with its line and a hint.
     let (code, stderr) = code_of(
-        "[global]\nrules = [\n  \"p(95) < 1s\",\n  \"p95 < 1s\",\n]\n",
+        "[global]\nrules = [\n  \"p(95) < 1s\",\n  \"95th < 1s\",\n]\n",
         &[],
     );
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("sla.toml:4: unknown metric \"p95\" — did you mean \"p(95)\"?"),
+        stderr.contains("sla.toml:4: unknown metric \"95th\" — did you mean \"p(95)\"?"),
         "{stderr}"
     );
     let (code, stderr) = code_of("[global]\nrules = [\"p(95) < 1 sec\"]\n", &[]);

@@ -200,6 +200,18 @@ fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
         None
     };
     let lower = name.to_ascii_lowercase();
+    // `p95`, `P99.9`, `median`: Gatling's, Locust's and everyone's spelling of a
+    // percentile, with one meaning only, read as `p(95)`, `p(99.9)`, `p(50)`.
+    let number = name
+        .get(1..)
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_digit()));
+    let (lower, args) = match (lower.as_str(), args) {
+        (l, None) if l.starts_with('p') && number.is_some_and(|n| n.parse::<f64>().is_ok()) => {
+            ("p".to_string(), number)
+        }
+        ("median", None) => ("p".to_string(), Some("50")),
+        _ => (lower, args),
+    };
     match (lower.as_str(), args) {
         ("p", Some(arg)) => {
             let p: f64 = arg
@@ -231,7 +243,7 @@ fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
         ("apdex", args) => parse_apdex(args.unwrap_or("")),
         ("throughput", None) => Ok(Metric::Throughput),
         ("goodput", None) => Ok(Metric::Goodput),
-        ("mean" | "avg", None) => Ok(Metric::Mean),
+        ("mean" | "avg" | "average", None) => Ok(Metric::Mean),
         ("min", None) => Ok(Metric::Min),
         ("max", None) => Ok(Metric::Max),
         ("error_rate", None) => Ok(Metric::ErrorRate),

@@ -628,12 +628,12 @@ expr = "error_rate < 1%"
 
     #[test]
     fn file_errors_name_the_line() {
-        let e = SlaSpec::parse("[global]\nrules = [\n  \"p(95) < 1s\",\n  \"p95 < 500ms\",\n]\n")
+        let e = SlaSpec::parse("[global]\nrules = [\n  \"p(95) < 1s\",\n  \"95th < 500ms\",\n]\n")
             .unwrap_err();
         assert_eq!(e.line, Some(4));
         assert_eq!(
             e.to_string(),
-            "line 4: unknown metric \"p95\" — did you mean \"p(95)\"?"
+            "line 4: unknown metric \"95th\" — did you mean \"p(95)\"?"
         );
 
         // The same text twice: the span, not a text search, finds the right one.

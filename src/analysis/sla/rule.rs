@@ -468,6 +468,11 @@ mod tests {
         assert_eq!(rule("P(99.9) < 1s").metric.to_string(), "p(99.9)");
         assert_eq!(rule("p( 95 ) < 1s").metric.to_string(), "p(95)");
         assert_eq!(rule("avg < 1s").metric.to_string(), "mean");
+        assert_eq!(rule("average < 1s").metric.to_string(), "mean");
+        // Everyone's spellings of a percentile, one meaning each.
+        assert_eq!(rule("p95 < 500ms").metric.to_string(), "p(95)");
+        assert_eq!(rule("P99.9 < 1s").metric.to_string(), "p(99.9)");
+        assert_eq!(rule("median < 1s").metric.to_string(), "p(50)");
         assert_eq!(rule("RC(5XX) < 1%").metric.to_string(), "rc(5xx)");
         assert_eq!(rule("apdex > 0.9").metric.to_string(), "apdex(500ms)");
         assert_eq!(rule("apdex(1s) > 0.9").metric.to_string(), "apdex(1s)");
@@ -483,14 +488,14 @@ mod tests {
     #[test]
     fn rule_errors_explain() {
         assert_eq!(
-            err("p95 < 500ms"),
-            "unknown metric \"p95\" — did you mean \"p(95)\"?"
+            err("95th < 500ms"),
+            "unknown metric \"95th\" — did you mean \"p(95)\"?"
         );
-        assert!(err("P99.9 < 1s").contains("did you mean \"p(99.9)\""));
+        assert!(err("p95th < 1s").contains("did you mean \"p(95)\""));
+        assert!(err("p0.95 < 1s").contains("for 95 % write p(95)"));
         assert!(err("throughpt >= 1000/s").contains("did you mean \"throughput\""));
         assert!(err("error-rate < 1%").contains("did you mean \"error_rate\""));
         assert!(err("errors < 1%").contains("did you mean \"error_rate\""));
-        assert!(err("median < 1s").contains("did you mean \"p(50)\""));
         assert!(err("rps > 10").contains("did you mean \"throughput\""));
         assert!(err("latency < 1s").contains("metrics: throughput"));
         assert!(err("rc5?? < 1%").contains("did you mean \"rc(5xx)\""));

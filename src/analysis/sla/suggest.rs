@@ -92,7 +92,7 @@ fn as_percent(value: &str) -> Option<String> {
 
 /// Other tools' words for a metric, offered as "did you mean" (never accepted, so
 /// that every SLA file reads the same).
-const ALIASES: [(&str, &str); 16] = [
+const ALIASES: [(&str, &str); 14] = [
     ("errors", "error_rate"),
     ("error", "error_rate"),
     ("err_rate", "error_rate"),
@@ -105,9 +105,7 @@ const ALIASES: [(&str, &str); 16] = [
     ("hits", "throughput"),
     ("uptime", "availability"),
     ("success_rate", "availability"),
-    ("average", "mean"),
     ("avg-rt", "mean"),
-    ("median", "p(50)"),
     ("count", "requests"),
 ];
 
