@@ -325,9 +325,8 @@ impl Unjudged {
     fn hold(&self) -> Option<String> {
         self.most.then(|| {
             format!(
-                "no gating rule judges failures, yet most requests failed: {}, so the \
-                 latencies judged are mostly of failures: not a GO until a rule on failures \
-                 (error_rate) judges them",
+                "no gating rule judges failures, yet most requests failed: {}: not a GO \
+                 until a rule on failures (error_rate) judges them",
                 self.shares
             )
         })
