@@ -101,3 +101,65 @@ fn a_locust_run_killed_outright_without_its_console_is_not_go() {
         }
     }
 }
+
+/// hey's CSV of `rows` answered requests, 20 ms each, 2 ms apart from offset 0: a 200
+/// each.
+fn hey_csv(rows: u64) -> String {
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..rows {
+        let offset = i as f64 * 0.002;
+        csv.push_str(&format!(
+            "0.0200,0.0000,0.0000,0.0000,0.0199,0.0001,200,{offset:.4}\n"
+        ));
+    }
+    csv
+}
+
+/// `hey -n 2000 -c 10 -o csv URL > hey.csv`, saved in `run.sh`, stopped with Ctrl-C
+/// after 600 answers: hey writes the CSV of what ran, as it prints its summary. Before,
+/// the command was read beside hey's text summary only, so the CSV read as a whole
+/// run: its verdict named only the CSV's missing transport errors, never that 70 % of
+/// the planned run is not there. Now the run is incomplete and says hey was started
+/// for 2,000 requests and the CSV holds 600; the same for `-z 10s` when its answers
+/// end at 1.2 s. The whole 2,000 (or a `-z 1s` run ending after 1.2 s) stays complete.
+#[test]
+fn a_hey_csv_run_stopped_short_of_its_saved_command_is_incomplete() {
+    let url = "http://127.0.0.1:18380/api/v1/agents";
+    for (command, rows, says) in [
+        ("-n 2000", 600, Some("hey was started for 2000 requests")),
+        ("-n 2000", 2000, None),
+        ("-z 10s", 600, Some("hey was started for 10 s")),
+        ("-z 1s", 600, None),
+    ] {
+        let dir = TestDir::new();
+        dir.write("r1/hey.csv", hey_csv(rows));
+        dir.write(
+            "r1/run.sh",
+            format!("hey {command} -c 10 -o csv {url} > hey.csv\n"),
+        );
+        let run = dir.path().join("r1");
+        let (code, report, stderr) = analyze_json(&[&run], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(report["overall"]["requests"], rows, "{stderr}");
+        let reason = report["run"]["incomplete_reason"].as_str().unwrap_or("");
+        match says {
+            Some(says) => {
+                assert_eq!(report["run"]["complete"], Value::Bool(false), "{command}");
+                assert_eq!(report["data_quality"], "incomplete", "{command}");
+                for said in [says, "run.sh", "its CSV", "leaves out the requests"] {
+                    assert!(reason.contains(said), "{command}: {said}: {reason}");
+                }
+                if command.starts_with("-n") {
+                    assert!(reason.contains("its CSV holds 600"), "{reason}");
+                }
+                let (code, stdout, stderr) = check_rules(&dir, &run, "\"p(95) < 500ms\"");
+                assert_eq!(code, 0, "{stdout}{stderr}");
+                assert!(stdout.contains("verdict: CONDITIONAL "), "{stdout}");
+                assert!(stdout.contains("the run stopped early"), "{stdout}");
+            }
+            None => assert!(reason.is_empty(), "{command}: {reason}"),
+        }
+    }
+}
