@@ -249,6 +249,10 @@ pub trait ReadsRanges: Clone + Send + 'static {
     fn runs_left_out(&self) -> Option<String> {
         None
     }
+    /// [`Replay::stopped_early`].
+    fn stopped_early(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A `ReadsRanges` reader replays its whole file, and splits at any body line.
@@ -279,6 +283,10 @@ impl<T: ReadsRanges> Replay for T {
 
     fn runs_left_out(&self) -> Option<String> {
         ReadsRanges::runs_left_out(self)
+    }
+
+    fn stopped_early(&self) -> Option<String> {
+        ReadsRanges::stopped_early(self)
     }
 }
 

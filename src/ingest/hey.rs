@@ -11,6 +11,10 @@
 //! and starts its offsets at 0 again: only the first run is read (its rows end at the
 //! repeated header), and the source says the file holds runs it leaves out, so two
 //! runs are never overlaid on one clock as one run at twice the rate.
+//!
+//! hey writes its CSV also when stopped with Ctrl-C: a command saved beside the file
+//! (`hey_command.rs`) that started it for far more requests, or a longer `-z`, than
+//! the file holds makes the run incomplete.
 
 use std::path::{Path, PathBuf};
 
@@ -62,6 +66,8 @@ pub struct HeyCsv {
     /// The line of the first repeated header (a re-run appended), where the first
     /// run's rows end, and how many runs the file holds.
     rerun: Option<(u64, u64)>,
+    /// Why the run stopped short of what the command saved beside it asked for.
+    stopped: Option<String>,
 }
 
 impl HeyCsv {
@@ -70,37 +76,66 @@ impl HeyCsv {
         let mut reader = csv_rows::open(path, true)?;
         let header = Header::read(path, &mut reader)?;
         let need = |n: &str| header.need(n, "hey's");
+        let (response_time, offset) = (need("response-time")?, need("offset")?);
+        let scan = scan(path, [response_time, offset]);
         Ok(HeyCsv {
             path: path.to_path_buf(),
             name: file_stem(path),
-            response_time: need("response-time")?,
+            response_time,
             status: need("status-code")?,
-            offset: need("offset")?,
-            rerun: repeated_headers(path),
+            offset,
+            rerun: scan.rerun,
+            stopped: super::hey_command::csv_stopped_early(path, scan.rows, scan.ran_s),
         })
     }
 }
 
-/// The 1-based line of the first line after the first that repeats the header line
-/// (a re-run appended with `>>`), and the number of runs, or `None` (one run, or an
-/// unreadable file: its rows' reader says why).
-fn repeated_headers(path: &Path) -> Option<(u64, u64)> {
+/// What one pass over a hey CSV finds before its rows are read.
+#[derive(Default)]
+struct Scan {
+    /// The 1-based line of the first line after the first that repeats the header
+    /// line (a re-run appended with `>>`), and the number of runs.
+    rerun: Option<(u64, u64)>,
+    /// The first run's rows.
+    rows: u64,
+    /// When the first run's last answer came, in seconds from its start (the latest
+    /// `offset` + `response-time` of its readable rows).
+    ran_s: Option<f64>,
+}
+
+/// Scans the file at `path` whose `[response-time, offset]` columns are `cols`; an
+/// unreadable file scans as empty (its rows' reader says why).
+fn scan(path: &Path, cols: [usize; 2]) -> Scan {
     use std::io::BufRead;
-    let mut reader = super::adapters::open_decompressed(path).ok()?;
+    let mut out = Scan::default();
+    let Ok(mut reader) = super::adapters::open_decompressed(path) else {
+        return out;
+    };
     let mut line = Vec::new();
-    let (mut header, mut no, mut first, mut runs) = (Vec::new(), 0u64, None, 1u64);
-    while reader.read_until(b'\n', &mut line).ok()? > 0 {
+    let (mut header, mut no, mut runs) = (Vec::new(), 0u64, 1u64);
+    while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
         no += 1;
         let text = line.trim_ascii();
         if no == 1 {
             header = text.to_vec();
         } else if text == header.as_slice() {
-            first.get_or_insert(no);
+            out.rerun.get_or_insert((no, 0));
             runs += 1;
+        } else if out.rerun.is_none() && !text.is_empty() {
+            out.rows += 1;
+            let cells: Vec<&[u8]> = text.split(|b| *b == b',').collect();
+            let secs = |i: usize| {
+                let cell = std::str::from_utf8(cells.get(i)?).ok()?;
+                cell.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+            };
+            if let (Some(took), Some(at)) = (secs(cols[0]), secs(cols[1])) {
+                out.ran_s = Some(out.ran_s.map_or(at + took, |r: f64| r.max(at + took)));
+            }
         }
         line.clear();
     }
-    first.map(|line| (line, runs))
+    out.rerun = out.rerun.map(|(line, _)| (line, runs));
+    out
 }
 
 impl ReadsRanges for HeyCsv {
@@ -111,6 +146,10 @@ impl ReadsRanges for HeyCsv {
     /// The tool writes only answered requests to this file.
     fn sees_transport_errors(&self) -> bool {
         false
+    }
+
+    fn stopped_early(&self) -> Option<String> {
+        self.stopped.clone()
     }
 
     fn runs_left_out(&self) -> Option<String> {

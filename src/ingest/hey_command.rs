@@ -78,6 +78,41 @@ pub fn stopped_early(
     ))
 }
 
+/// How hey's CSV (`-o csv`) is recognised, for a command saved beside one.
+const HEY_CSV: Tool = Tool {
+    programs: &["hey"],
+    sniff: super::hey::sniff,
+};
+
+/// Why the hey CSV at `path`, holding `rows` answered requests of which the last ended
+/// `ran_s` after the start, holds far less than the command saved beside it started
+/// hey for (as [`stopped_early`] judges), or `None` (no such command, or no shortfall).
+/// hey writes its CSV also when stopped with Ctrl-C, and leaves out every request that
+/// got no answer: the missing ones were never sent, or never answered.
+pub fn csv_stopped_early(path: &Path, rows: u64, ran_s: Option<f64>) -> Option<String> {
+    let (line, from) = tool_command::find(&HEY_CSV, path, "")?;
+    let args = tool_command::args(&HEY_CSV, &line)?;
+    let users = workers(&args)?;
+    let cmd = Command {
+        users,
+        planned: planned(&args, users),
+        from,
+    };
+    let why = stopped_early(path, &cmd, rows, ran_s)?
+        .replace(
+            &format!("and sent {rows}:"),
+            &format!("and its CSV holds {rows}:"),
+        )
+        .replace(
+            "prints its summary all the same",
+            "writes its CSV all the same",
+        );
+    Some(format!(
+        "{why} (or the target stopped answering: hey's CSV leaves out the requests that got \
+         no answer)"
+    ))
+}
+
 /// `-c N` of a hey command line; hey's default when it has none.
 fn workers(args: &[&str]) -> Option<u32> {
     match tool_command::flag(args, "c", None) {

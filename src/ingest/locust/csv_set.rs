@@ -594,21 +594,24 @@ pub fn build_source(
     };
     flags::untrimmed_summary(&mut source, &mut overall, opts, from_summary);
     source.overall = overall;
+    let total = stats.as_ref().and_then(|(_, agg)| agg.as_ref());
+    source.stopped_early =
+        super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
     if let Some(dir) = (set.stats.as_deref().or(set.history.as_deref())).and_then(Path::parent) {
         super::console_users::fill(&mut source, dir, history.as_deref(), plan);
     }
-    // Impossible numbers (counts past a u64, more failures than requests) are the
-    // stats file's problem (the history's when there is no stats file).
-    let file = set
-        .stats
-        .as_deref()
-        .filter(|_| stats.is_some())
-        .or(set.history.as_deref());
-    if let Some(p) = file.and_then(|f| crate::ingest::summary::check_source(f, &source).err()) {
+    if let Some(p) = impossible(set, stats.is_some(), &source) {
         problems.push(p);
         return None;
     }
     Some(source)
+}
+
+/// Impossible numbers (counts past a u64, more failures than requests) in `source`:
+/// the stats file's problem (`has_stats`: it was read), else the history's.
+fn impossible(set: &LocustSet, has_stats: bool, source: &Source) -> Option<Problem> {
+    let file = (set.stats.as_deref().filter(|_| has_stats)).or(set.history.as_deref())?;
+    crate::ingest::summary::check_source(file, source).err()
 }
 
 /// Why the whole run has no series when the stats history was cut.

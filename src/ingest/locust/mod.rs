@@ -3,7 +3,8 @@
 //! failures and exceptions (`failures`), the `--json` stats (`json`), its HTML report
 //! (`html`; before Locust 2.22, `html_legacy`) and its console output (`console`);
 //! its series over time (`series`), counts that arrive in workers' batched reports spread
-//! over the seconds they cover (`reports`). The CSV set is read as one source; the
+//! over the seconds they cover (`reports`); a run killed before it could flush its
+//! history, told by the CSVs alone (`unflushed`). The CSV set is read as one source; the
 //! JSON and the HTML report alone, or beside the CSVs to check they hold the whole run;
 //! the console only beside the CSVs, for that check.
 
@@ -18,5 +19,6 @@ mod html_legacy;
 pub mod json;
 mod reports;
 mod series;
+mod unflushed;
 
 pub use csv_set::{build_source, LocustSet};

@@ -1,0 +1,52 @@
+//! A Locust run that did not shut down, told by its CSVs alone: Locust rewrites
+//! `_stats.csv` in place every second (each rewrite reaches the file), but appends
+//! `_stats_history.csv` through a buffer it flushes only every few seconds and as it
+//! shuts down. Both are written from the same figures in one pass, so after a normal
+//! end (Ctrl-C, SIGTERM, `--run-time` reached) the history's last Aggregated row
+//! counts exactly the requests the stats file's Aggregated row does. A history that
+//! counts fewer lost its last rows unflushed: Locust was killed outright (`kill -9`,
+//! out of memory, a crash, a CI job's hard timeout) or the files were copied while it
+//! still ran. Either way the run did not end as started, and the stages taken from the
+//! history miss its last seconds: the run is incomplete, whatever its figures.
+
+use super::csv_set::{LocustSet, StatsRow};
+use super::history::HistoryRow;
+
+/// Why the run of `set` is incomplete when its history (`rows`) counts fewer requests
+/// at its last Aggregated row than its stats file's Aggregated row (`total`) does;
+/// `None` when they agree, or without both to compare. A history whose last line was
+/// cut is a problem of its own: the caller leaves it out.
+pub(super) fn history_behind(
+    set: &LocustSet,
+    total: Option<&StatsRow>,
+    rows: Option<&[HistoryRow]>,
+) -> Option<String> {
+    let (total, rows) = (total?, rows?);
+    let (stats, history) = (set.stats.as_deref()?, set.history.as_deref()?);
+    let first = rows.iter().map(|r| r.t_ms).min()?;
+    let last = rows
+        .iter()
+        .filter(|r| r.key.is_none())
+        .max_by_key(|r| r.t_ms)?;
+    if last.total_requests >= total.requests {
+        return None;
+    }
+    let gap = total.requests - last.total_requests;
+    let gap_failed = total.failures.saturating_sub(last.total_failures);
+    Some(format!(
+        "Locust did not shut down: {} counts {} requests ({} failed), but the last row of \
+         {} ({:.0} s into the run) counts only {} ({} failed). Locust writes that history \
+         out to its end as it stops, so it was killed outright (kill -9, out of memory, a \
+         crash, a job's hard timeout) or the files were copied while it ran: the stages \
+         miss the run's last {gap} requests ({gap_failed} failed) and whatever came after \
+         its last write; re-run the test and let Locust stop (Ctrl-C, SIGTERM or \
+         --run-time)",
+        stats.display(),
+        total.requests,
+        total.failures,
+        history.display(),
+        (last.t_ms - first) as f64 / 1000.0,
+        last.total_requests,
+        last.total_failures,
+    ))
+}
