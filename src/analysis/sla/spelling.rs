@@ -64,6 +64,17 @@ fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
     (w, users)
 }
 
+/// The users a stage name gives when it names a load level alone (`50 users`,
+/// `50u`, `users-50`, `02 (50 users)`): no words but its users. `None` otherwise.
+pub(super) fn users_only(name: &str) -> Option<u64> {
+    let (w, users) = stage_core(name);
+    if w.iter().all(|x| is_number(x)) && w.len() <= 1 {
+        users
+    } else {
+        None
+    }
+}
+
 /// True when the SLA's stage `name` is a part of the data's stage `known` — its words
 /// (ordering number and users aside) are some of the stage's, fewer than all: `peak`
 /// for the `peak_load` that `02_Peak-Load_32users` became. Never taken as a match
