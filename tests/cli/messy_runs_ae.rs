@@ -194,3 +194,45 @@ fn a_stage_named_by_its_users_in_the_sla_judges_the_stage_at_that_load() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("\"peak\" or \"soak\""), "{stderr}");
 }
+
+/// Stage dirs stamped with the time each step started (`2026-12-05T10-00_baseline/`,
+/// `2026-12-05T10-05_peak/`, `20261205-1010_stress/`), each a wrk run, under an SLA
+/// that names `peak` (`verdict_stages`, `[stage.peak]` `p(99) < 100ms`). Before,
+/// `check` stopped with exit 2, "verdict_stages entry "peak" matches no stage — did
+/// you mean "2026-12-05T10-05_peak"?", though the stamp is no part of the stage's
+/// name. Now a date stamp before (or after) the words is left out as an ordering
+/// number is: NO-GO on the peak dir, wrk's p99 124.0 ms.
+#[test]
+fn date_stamped_stage_dirs_are_named_by_their_words_in_the_sla() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/2026-12-05T10-00_baseline/wrk.txt",
+        wrk_text(4, 608, 51.6, 51.4, 55.0),
+    );
+    dir.write(
+        "run/2026-12-05T10-05_peak/wrk.txt",
+        wrk_text(16, 1240, 103.2, 103.1, 124.0),
+    );
+    dir.write(
+        "run/20261205-1010_stress/wrk.txt",
+        wrk_text(32, 1240, 205.46, 206.08, 224.03),
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"error_rate < 1%\"]\n\
+         [stage.peak]\nrules = [\"p(99) < 100ms\"]\n[stage.stress]\nrules = [\"p(99) < 1s\"]\n",
+    );
+    let (code, out, stderr) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(out["verdict"], "NO-GO", "{out}");
+    let rules = out["sla"]["rules"].as_array().unwrap();
+    let p99 = rules.iter().find(|r| r["rule"] == "p(99) < 100ms").unwrap();
+    assert_eq!(p99["stage"], "2026-12-05T10-05_peak", "{p99}");
+    assert!(
+        (p99["value"].as_f64().unwrap() - 124.0).abs() < 0.01,
+        "{p99}"
+    );
+    // The stress rule is judged on the other stamp's spelling too.
+    let stress = rules.iter().find(|r| r["rule"] == "p(99) < 1s").unwrap();
+    assert_eq!(stress["status"], "pass", "{stress}");
+}
