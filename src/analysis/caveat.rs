@@ -120,6 +120,15 @@ pub enum Caveat {
     /// None of the SLA's verdict stages is in the data: every stage decides, and the
     /// verdict is at most CONDITIONAL.
     NoVerdictStage,
+    /// None of the stages the SLA's `[stage.X]` sections name is in the data (and no
+    /// verdict stage is named): their rules judged nothing, and the verdict is at most
+    /// CONDITIONAL. The names as written, and the data's stages.
+    NoSlaStage {
+        /// The SLA's stage names.
+        names: Vec<String>,
+        /// The data's stages.
+        stages: Vec<String>,
+    },
     /// A doubt about an input that left nothing unread (`FILE: why`).
     InputWarning(String),
     /// The source's latencies are likely in another unit than they were read in (why,
@@ -291,10 +300,8 @@ impl fmt::Display for Caveat {
                 "{}; the run failed the team's own gate, whatever the SLA given here says",
                 tool_checks_failed(tool, failed, *total)
             ),
-            Caveat::NoVerdictStage => f.write_str(
-                "no stage named in verdict_stages is in the data: the verdict is over every \
-                 stage and at most CONDITIONAL (give --verdict-stage NAME to choose one)",
-            ),
+            Caveat::NoVerdictStage => f.write_str(NO_VERDICT_STAGE),
+            Caveat::NoSlaStage { names, stages } => no_sla_stage(f, names, stages),
         }
     }
 }
@@ -302,7 +309,10 @@ impl fmt::Display for Caveat {
 impl Caveat {
     /// True for the caveats the SLA file gives (names the data lacks).
     pub fn from_sla(&self) -> bool {
-        matches!(self, Caveat::SlaNameAbsent(_) | Caveat::NoVerdictStage)
+        matches!(
+            self,
+            Caveat::SlaNameAbsent(_) | Caveat::NoVerdictStage | Caveat::NoSlaStage { .. }
+        )
     }
 }
 
@@ -311,6 +321,24 @@ impl Serialize for Caveat {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// The sentence of [`Caveat::NoVerdictStage`].
+const NO_VERDICT_STAGE: &str = "no stage named in verdict_stages is in the data: the verdict is \
+                                over every stage and at most CONDITIONAL (give --verdict-stage \
+                                NAME to choose one)";
+
+/// The sentence of [`Caveat::NoSlaStage`].
+fn no_sla_stage(f: &mut fmt::Formatter<'_>, names: &[String], stages: &[String]) -> fmt::Result {
+    write!(
+        f,
+        "none of the stages the SLA's sections name ({}) is in the data (stages: {}): their \
+         rules judged nothing, so the verdict is at most CONDITIONAL — name the stage as the \
+         SLA does (its dir's name, or `[[stage]] name` in run.toml), or give --verdict-stage \
+         NAME to decide on the data's stages without them",
+        names.join(", "),
+        stages.join(", ")
+    )
 }
 
 /// The sentence of [`Caveat::SlaRoute`].

@@ -35,6 +35,7 @@ pub(super) fn judge_on_other_sources(
         return;
     }
     let stages: Vec<String> = shown.stages.iter().map(|s| s.name.clone()).collect();
+    let users: Vec<Option<u32>> = shown.stages.iter().map(|s| s.users).collect();
     let endpoints = super::sla_report::endpoint_names(shown);
     let unnamed = super::sla_report::unnamed_endpoints(run, shown);
     // A file of unknown origin (a server's access log reads as a generic CSV, timing
@@ -55,7 +56,7 @@ pub(super) fn judge_on_other_sources(
             .collect();
         let evaluated = sla::evaluate_with(
             spec,
-            &stages,
+            (&stages, &users),
             (&endpoints, &unnamed),
             &scopes,
             verdict_override,

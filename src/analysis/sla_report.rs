@@ -119,9 +119,10 @@ pub(super) fn apply(
         })
         .collect();
     let unnamed = unnamed_endpoints(run, src);
+    let stage_users: Vec<Option<u32>> = src.stages.iter().map(|s| s.users).collect();
     let evaluated = sla::evaluate_with(
         spec,
-        &stage_names,
+        (&stage_names, &stage_users),
         (&endpoint_names, &unnamed),
         &scopes,
         verdict_override,
@@ -136,16 +137,13 @@ pub(super) fn apply(
     let unjudged = unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2)));
     let gate = (tool_gate(run).or_else(|| answers_wrong.clone()))
         .or_else(|| unjudged.as_ref().and_then(Unjudged::hold));
-    // With none of the stages verdict_stages names in the data, the stages that
-    // decided are not the ones the SLA chose: their passes are no GO.
-    let verdict = match sla::verdict(&evals, data_reason.is_none() && gate.is_none()) {
-        sla::Verdict::Go if evaluated.verdict_fallback => sla::Verdict::Conditional,
-        v => v,
-    };
+    let chose_other = evaluated.verdict_fallback || !evaluated.stages_unmatched.is_empty();
+    let verdict = held(&evals, data_reason.is_none() && gate.is_none(), chose_other);
+    let no_sla_stage = no_sla_stage(analysis, &evaluated.stages_unmatched, &stage_names);
     let unjudged = unjudged_clause(analysis, verdict, unjudged);
     let absent = &evaluated.verdict_stages_absent;
     let lacking = lacking_verdict_stages(evaluated.verdict_fallback, absent);
-    let asides: Vec<String> = [gate, aside, unjudged, lacking]
+    let asides: Vec<String> = [gate, aside, unjudged, lacking, no_sla_stage]
         .into_iter()
         .flatten()
         .collect();
@@ -203,6 +201,42 @@ fn unjudged_clause(
             unjudged.shares
         )
     })
+}
+
+/// The verdict of `evals` (`clean`: nothing else holds a GO back), no GO when
+/// `chose_other`: the stages that decided are not the ones the SLA chose (none of those
+/// verdict_stages names is in the data) or the rules it wrote for its stages judged
+/// nothing (none of the stages its sections name is).
+fn held(evals: &[RuleEvaluation], clean: bool, chose_other: bool) -> sla::Verdict {
+    match sla::verdict(evals, clean) {
+        sla::Verdict::Go if chose_other => sla::Verdict::Conditional,
+        v => v,
+    }
+}
+
+/// The clause (and warning) saying that none of the stages the SLA's sections name
+/// (`unmatched`, as written) is in the data, whose stages are `stages`: their rules
+/// judged nothing, so the verdict is no GO. `None` when one is.
+fn no_sla_stage(
+    analysis: &mut Analysis,
+    unmatched: &[String],
+    stages: &[String],
+) -> Option<String> {
+    if unmatched.is_empty() {
+        return None;
+    }
+    analysis.warnings.push(Caveat::NoSlaStage {
+        names: unmatched.to_vec(),
+        stages: stages.to_vec(),
+    });
+    let names: Vec<String> = unmatched.iter().map(|n| ticked(n)).collect();
+    let theirs: Vec<String> = stages.iter().map(|n| ticked(n)).collect();
+    Some(format!(
+        "not a GO: the SLA's stage rules judged nothing, as none of the stages it names ({}) \
+         is in the data (stages: {}); name the stage as the SLA does",
+        names.join(", "),
+        theirs.join(", ")
+    ))
 }
 
 /// The clause naming the verdict stages the data lacks beside ones it has (with none

@@ -103,7 +103,7 @@ use crate::analysis::caveat::Caveat;
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::quantity::format_quantity;
 use crate::model::{FailureKind, TimeSeries};
-use resolve::{absent, known_list, resolve, EndpointTarget, Kind};
+use resolve::{absent, known_list, resolve_stage, EndpointTarget, Kind};
 use sections::Sections;
 
 /// A problem with an SLA file, or between an SLA file and the data (exit 2).
@@ -191,6 +191,12 @@ pub struct Evaluated {
     pub verdict_fallback: bool,
     /// The `verdict_stages` entries that name no stage in the data, as written.
     pub verdict_stages_absent: Vec<String>,
+    /// The stages the SLA's `[stage.X]` sections name, as written, when none of them
+    /// is in the data, the file names no verdict stage and `--verdict-stage` chose
+    /// none: the rules the file wrote for its stages judged nothing, and which of the
+    /// data's stages they meant is unknown (a one-stage run named after its dir,
+    /// `checkout-test/`, under `[stage.peak]`), so the verdict is no GO.
+    pub stages_unmatched: Vec<String>,
 }
 
 /// [`evaluate_with`] without a `--verdict-stage` override, evaluations only.
@@ -200,12 +206,13 @@ pub fn evaluate(
     endpoints: &[String],
     scopes: &[ScopeData],
 ) -> Result<Vec<RuleEvaluation>, SlaError> {
-    evaluate_with(spec, stages, (endpoints, &[]), scopes, &[]).map(|e| e.evals)
+    evaluate_with(spec, (stages, &[]), (endpoints, &[]), scopes, &[]).map(|e| e.evals)
 }
 
 /// Evaluates every rule of `spec` on the scopes it covers.
 ///
-/// `stages` are the data's stage names in order, `endpoints` every endpoint key seen
+/// `stages` are the data's stage names in order, with their users (one each, or none
+/// at all), `endpoints` every endpoint key seen
 /// and those of them named after a file, not after what was requested (`sections.rs`),
 /// `scopes` the measured figures (overall and every stage, and every stage ×
 /// endpoint and overall × endpoint). A covered scope missing from `scopes` is
@@ -221,21 +228,21 @@ pub fn evaluate(
 /// has, or a `verdict_override` name the data lacks.
 pub fn evaluate_with(
     spec: &SlaSpec,
-    stages: &[String],
+    (stages, users): (&[String], &[Option<u32>]),
     (endpoints, unnamed): (&[String], &[String]),
     scopes: &[ScopeData],
     verdict_override: &[String],
 ) -> Result<Evaluated, SlaError> {
     let mut warnings = Vec::new();
     let (named, verdict_fallback, verdict_stages_absent) =
-        named_verdict_stages(spec, stages, verdict_override, &mut warnings)?;
+        named_verdict_stages(spec, (stages, users), verdict_override, &mut warnings)?;
     let verdict_stages: Vec<&str> = if named.is_empty() {
         stages.iter().map(String::as_str).collect()
     } else {
         named.clone()
     };
     // Check every name before evaluating anything, so that a bad file fails whole.
-    let sections = Sections::resolve(spec, stages, (endpoints, unnamed), &mut warnings)?;
+    let sections = Sections::resolve(spec, (stages, users), (endpoints, unnamed), &mut warnings)?;
 
     let index: BTreeMap<(Option<&str>, Option<&str>), &ScopeData> = scopes
         .iter()
@@ -330,6 +337,7 @@ pub fn evaluate_with(
     }
     out.extend(sections.not_run);
     Ok(Evaluated {
+        stages_unmatched: unchosen(spec, verdict_override, sections.stages_unmatched),
         evals: out,
         warnings,
         verdict_stages: named.iter().map(|s| s.to_string()).collect(),
@@ -344,7 +352,7 @@ pub fn evaluate_with(
 /// `--verdict-stage` the data lacks, or an SLA name that looks like a typo, is an error.
 fn named_verdict_stages<'a>(
     spec: &SlaSpec,
-    stages: &'a [String],
+    (stages, users): (&'a [String], &[Option<u32>]),
     verdict_override: &[String],
     warnings: &mut Vec<Caveat>,
 ) -> Result<(Vec<&'a str>, bool, Vec<String>), SlaError> {
@@ -353,7 +361,12 @@ fn named_verdict_stages<'a>(
     let named: Vec<&str> = if verdict_override.is_empty() {
         let mut found = Vec::new();
         for n in spec.verdict_stages().unwrap_or_default() {
-            match resolve(n, stages, Kind::VerdictStage, spec.verdict_stages_line)? {
+            match resolve_stage(
+                n,
+                (stages, users),
+                Kind::VerdictStage,
+                spec.verdict_stages_line,
+            )? {
                 Some(s) => found.push(s),
                 None => {
                     missing.push(n.clone());
@@ -376,7 +389,7 @@ fn named_verdict_stages<'a>(
         for n in verdict_override {
             // Spelled as a verdict_stages entry may be (`peak-load`, `Peak Load`, the
             // dir's `02_peak-load`), but a name the data lacks is an error here.
-            match resolve(n, stages, Kind::VerdictFlag, None)? {
+            match resolve_stage(n, (stages, users), Kind::VerdictFlag, None)? {
                 Some(s) => found.push(s),
                 None => {
                     return Err(SlaError {
@@ -392,6 +405,19 @@ fn named_verdict_stages<'a>(
         found
     };
     Ok((named, verdict_fallback, missing))
+}
+
+/// `unmatched` (the SLA's stage names when none is in the data) unless verdict stages
+/// were chosen: by `--verdict-stage`, or by `verdict_stages`, which naming none of the
+/// data's stages is `verdict_fallback` already.
+fn unchosen(spec: &SlaSpec, verdict_override: &[String], unmatched: Vec<String>) -> Vec<String> {
+    let chosen =
+        !verdict_override.is_empty() || spec.verdict_stages().is_some_and(|v| !v.is_empty());
+    if chosen {
+        Vec::new()
+    } else {
+        unmatched
+    }
 }
 
 /// Every regex section pooled once per column it is evaluated in.

@@ -14,6 +14,7 @@ use super::parse::{regex_name, ScopeRules};
 use super::route_scope::route_members;
 use super::spelling::{
     part_of_stage, same_case_folded, same_label, same_path, same_route, same_stage, same_words,
+    users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -170,6 +171,34 @@ pub(super) fn resolve<'a>(
             known_list(known, plural)
         ),
     })
+}
+
+/// [`resolve`] for a stage name, and then, when nothing is spelled so, by the users a
+/// name of a load level alone gives (`[stage."50 users"]`, `50u`): the one stage of
+/// the data at that load (`users`, one per stage of `known`), whatever its name
+/// (`peak`, from `02 Peak (50 users)/`). Several stages at that load are an error
+/// naming them, as another spelling naming several is.
+pub(super) fn resolve_stage<'a>(
+    name: &str,
+    (known, users): (&'a [String], &[Option<u32>]),
+    kind: Kind,
+    line: Option<usize>,
+) -> Result<Option<&'a str>, SlaError> {
+    if let Some(found) = resolve(name, known, kind, line)? {
+        return Ok(Some(found));
+    }
+    let Some(n) = users_only(name) else {
+        return Ok(None);
+    };
+    let at: Vec<&String> = (known.iter().zip(users))
+        .filter(|(_, u)| u.is_some_and(|u| u64::from(u) == n))
+        .map(|(k, _)| k)
+        .collect();
+    match at[..] {
+        [] => Ok(None),
+        [only] => Ok(Some(only)),
+        _ => Err(several(name, &at, known, kind, line)),
+    }
 }
 
 /// The error for a name that, in another spelling, names several of the data's (a

@@ -6,7 +6,7 @@
 //! those requests may be the ones the section names, so its rules lack the data
 //! (`insufficient_data`, which holds a GO back) instead of being skipped unseen.
 
-use super::resolve::{absent, resolve, resolve_endpoint, EndpointTarget, Kind};
+use super::resolve::{absent, resolve_endpoint, resolve_stage, EndpointTarget, Kind};
 use super::{regex_name, unrun, RuleEvaluation, Scope, ScopeRules, SlaError, SlaSpec};
 use crate::analysis::caveat::Caveat;
 
@@ -17,22 +17,33 @@ pub(super) struct Sections<'s, 'd> {
     pub(super) endpoint: Vec<(EndpointTarget<'d>, &'s ScopeRules)>,
     pub(super) stage_endpoint: Vec<(&'d str, EndpointTarget<'d>, &'s ScopeRules)>,
     pub(super) not_run: Vec<RuleEvaluation>,
+    /// The stage names the stage-scoped sections (`[stage.X]`, `[stage.X.endpoint."K"]`)
+    /// write, when none of them is in the data (empty when one is, or none is written).
+    pub(super) stages_unmatched: Vec<String>,
 }
 
 impl<'s, 'd> Sections<'s, 'd> {
     /// Resolves every section name (a name the data lacks is a caveat, a typo an
-    /// error). `unnamed` are the data's endpoints named after a file, not a request.
+    /// error). `users` are the stages' users, one per stage; `unnamed` the data's
+    /// endpoints named after a file, not a request.
     pub(super) fn resolve(
         spec: &'s SlaSpec,
-        stages: &'d [String],
+        (stages, users): (&'d [String], &[Option<u32>]),
         (endpoints, unnamed): (&'d [String], &[String]),
         warnings: &mut Vec<Caveat>,
     ) -> Result<Sections<'s, 'd>, SlaError> {
         let mut not_run: Vec<RuleEvaluation> = Vec::new();
         let mut stage_sections = Vec::new();
+        let (mut written, mut any_found) = (Vec::<String>::new(), false);
         for s in &spec.stages {
-            match resolve(&s.name, stages, Kind::Stage, Some(s.line))? {
-                Some(found) => stage_sections.push((found, s)),
+            if !written.contains(&s.name) {
+                written.push(s.name.clone());
+            }
+            match resolve_stage(&s.name, (stages, users), Kind::Stage, Some(s.line))? {
+                Some(found) => {
+                    any_found = true;
+                    stage_sections.push((found, s))
+                }
                 None => {
                     let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
                     not_run.extend(
@@ -67,7 +78,11 @@ impl<'s, 'd> Sections<'s, 'd> {
         }
         let mut stage_endpoint_sections = Vec::new();
         for s in &spec.stage_endpoints {
-            let stage = resolve(&s.stage, stages, Kind::Stage, Some(s.stage_line))?;
+            let stage = resolve_stage(&s.stage, (stages, users), Kind::Stage, Some(s.stage_line))?;
+            any_found |= stage.is_some();
+            if !written.contains(&s.stage) {
+                written.push(s.stage.clone());
+            }
             let target = resolve_endpoint(&s.endpoint, endpoints)?;
             match (stage, target) {
                 (Some(stage), Some(target)) => {
@@ -106,6 +121,7 @@ impl<'s, 'd> Sections<'s, 'd> {
             endpoint: endpoint_sections,
             stage_endpoint: stage_endpoint_sections,
             not_run,
+            stages_unmatched: if any_found { Vec::new() } else { written },
         })
     }
 }

@@ -4,6 +4,10 @@
 //! `/item`, or the full URL `http://host:8080/item` of wrk and k6). A name written in
 //! another spelling still names the one stage or endpoint it singles out.
 
+use std::sync::OnceLock;
+
+use regex::Regex;
+
 /// HTTP methods, as they open an endpoint key (`GET /item`).
 const METHODS: &[&str] = &[
     "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT",
@@ -18,11 +22,33 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// A stage name without the date and time stamp a dir's name may open or end with
+/// (`2026-12-05T10-00_peak`, `20261205-1000 peak`, `peak_2026-12-05`): what is left
+/// when it holds a letter, else the name as it is.
+fn undated(s: &str) -> &str {
+    static STAMP: OnceLock<[Regex; 2]> = OnceLock::new();
+    const DATE: &str = r"(?:\d{4}-\d{2}-\d{2}|\d{8})(?:[T_ -]?\d{2}[-:.]?\d{2}(?:[-:.]?\d{2})?Z?)?";
+    let [lead, tail] = STAMP.get_or_init(|| {
+        [
+            Regex::new(&format!(r"(?i)^{DATE}[_ .-]+")).expect("static regex"),
+            Regex::new(&format!(r"(?i)[_ .-]+{DATE}$")).expect("static regex"),
+        ]
+    });
+    let rest = lead.find(s).map_or(s, |m| &s[m.end()..]);
+    let rest = tail.find(rest).map_or(rest, |m| &rest[..m.start()]);
+    if rest.chars().any(char::is_alphabetic) {
+        rest
+    } else {
+        s
+    }
+}
+
 /// True when the data's stage `known` is the SLA's `name` in other spelling: the
-/// same words whatever their case and separators, an ordering number before them left
-/// out (`02_Peak-Load` is `peak_load`).
+/// same words whatever their case and separators, an ordering number or a date stamp
+/// before them left out (`02_Peak-Load` is `peak_load`, so is
+/// `2026-12-05T10-00_peak-load`).
 pub(super) fn same_words(known: &str, name: &str) -> bool {
-    let (mut k, n) = (words(known), words(name));
+    let (mut k, n) = (words(undated(known)), words(name));
     let numbered = k.len() > 1 && is_number(&k[0]);
     if numbered && !n.first().is_some_and(|w| is_number(w)) {
         k.remove(0);
@@ -38,7 +64,7 @@ fn is_number(w: &str) -> bool {
 /// `50 users`, `200 vus`), and those users: the part of a dir's name that names the
 /// stage, and the part that gives its load.
 fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
-    let mut w = words(s);
+    let mut w = words(undated(s));
     let users_word = |x: &str| matches!(x, "user" | "users" | "u" | "vus" | "threads");
     let mut users = None;
     if let Some(i) = w.iter().position(|x| {
@@ -62,6 +88,17 @@ fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
         w.remove(0);
     }
     (w, users)
+}
+
+/// The users a stage name gives when it names a load level alone (`50 users`,
+/// `50u`, `users-50`, `02 (50 users)`): no words but its users. `None` otherwise.
+pub(super) fn users_only(name: &str) -> Option<u64> {
+    let (w, users) = stage_core(name);
+    if w.iter().all(|x| is_number(x)) && w.len() <= 1 {
+        users
+    } else {
+        None
+    }
 }
 
 /// True when the SLA's stage `name` is a part of the data's stage `known` — its words
