@@ -135,10 +135,10 @@ pub(super) fn apply(
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
     let unjudged = unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2)));
-    let gate = (tool_gate(run).or_else(|| answers_wrong.clone()))
-        .or_else(|| unjudged.as_ref().and_then(Unjudged::hold));
+    let gate = tool_gate(run).or_else(|| answers_wrong.clone());
     let chose_other = evaluated.verdict_fallback || !evaluated.stages_unmatched.is_empty();
-    let verdict = held(&evals, data_reason.is_none() && gate.is_none(), chose_other);
+    let clean = data_reason.is_none() && gate.is_none() && unjudged.is_none();
+    let verdict = held(&evals, clean, chose_other);
     let no_sla_stage = no_sla_stage(analysis, &evaluated.stages_unmatched, &stage_names);
     let unjudged = unjudged_clause(analysis, verdict, unjudged);
     let absent = &evaluated.verdict_stages_absent;
@@ -183,24 +183,22 @@ pub(super) fn apply(
     Ok(())
 }
 
-/// The clause on failures no gating rule judges (and its warning), unless NO-GO or
-/// already the reason the verdict is no GO.
+/// The clause on failures no gating rule judges (and its warning), unless NO-GO:
+/// they hold a GO back, as answers a tool misjudged do.
 fn unjudged_clause(
     analysis: &mut Analysis,
     verdict: sla::Verdict,
-    unjudged: Option<Unjudged>,
+    shares: Option<String>,
 ) -> Option<String> {
-    let unjudged = unjudged.filter(|_| verdict != sla::Verdict::NoGo)?;
+    let shares = shares.filter(|_| verdict != sla::Verdict::NoGo)?;
     analysis.warnings.push(Caveat::UnjudgedFailures {
         verdict: verdict.to_string(),
-        shares: unjudged.shares.clone(),
+        shares: shares.clone(),
     });
-    (!unjudged.most).then(|| {
-        format!(
-            "no gating rule judges failures, yet requests failed: {}",
-            unjudged.shares
-        )
-    })
+    Some(format!(
+        "no gating rule judges failures, yet requests failed: {shares}: not a GO until a \
+         rule on failures (error_rate) judges them"
+    ))
 }
 
 /// The verdict of `evals` (`clean`: nothing else holds a GO back), no GO when
@@ -345,38 +343,17 @@ fn tool_gate(run: &Run) -> Option<String> {
     (!clauses.is_empty()).then(|| format!("{}: not a GO while they fail", clauses.join("; ")))
 }
 
-/// Failure shares a verdict rests on no rule about (`99.3% in \`peak\``), and
-/// whether most requests failed on one of those scopes.
-struct Unjudged {
-    shares: String,
-    most: bool,
-}
-
-impl Unjudged {
-    /// Why the failures hold a GO back: on a scope the verdict rests on, most requests
-    /// failed, so the latencies its rules judged are mostly those of failures (a closed
-    /// port refuses in microseconds, a 503 is fast), and no rule said how many may fail.
-    fn hold(&self) -> Option<String> {
-        self.most.then(|| {
-            format!(
-                "no gating rule judges failures, yet most requests failed: {}: not a GO \
-                 until a rule on failures (error_rate) judges them",
-                self.shares
-            )
-        })
-    }
-}
-
 /// Failure shares a verdict rests on no rule about: when no gating rule judges
 /// failures (error rate, availability, goodput, Apdex, a status share), the scopes
 /// the gating rules judge (`stages`: each stage's name, `None` for overall, and its
-/// figures) where more than 1 % of the requests failed. Fast failures make fast
-/// percentiles: a GO on latency rules alone must not hide that requests failed, nor
-/// be given when most did.
+/// figures) where more than 1 % of the requests failed (`21.8% in \`peak\``). Fast
+/// failures make fast percentiles (a closed port refuses in microseconds, a 503 is
+/// quick): a GO on latency rules alone would rest on them, as on 5xx answers a tool
+/// marked successful (the same 1 %).
 fn unjudged_failures<'m>(
     evals: &[RuleEvaluation],
     stages: impl Iterator<Item = (Option<&'m str>, &'m ScopeMetrics)>,
-) -> Option<Unjudged> {
+) -> Option<String> {
     use sla::Metric;
     let gating: Vec<&RuleEvaluation> = (evals.iter())
         .filter(|e| e.decides_verdict && e.status != RuleStatus::NotRun)
@@ -398,24 +375,18 @@ fn unjudged_failures<'m>(
         return None;
     }
     let judged = |stage: Option<&str>| gating.iter().any(|e| e.stage.as_deref() == stage);
-    let failed: Vec<(String, bool)> = stages
+    let failed: Vec<String> = stages
         .filter(|(stage, m)| judged(*stage) && m.requests > 0)
         .filter(|(_, m)| m.failures as f64 > 0.01 * m.requests as f64)
         .map(|(stage, m)| {
-            let share = format!(
+            format!(
                 "{} in {}",
                 super::quantity::format_percent(m.failures as f64 / m.requests as f64),
                 ticked(stage.unwrap_or(OVERALL))
-            );
-            (share, 2 * m.failures > m.requests)
+            )
         })
         .collect();
-    (!failed.is_empty()).then(|| Unjudged {
-        most: failed.iter().any(|(_, most)| *most),
-        shares: (failed.into_iter().map(|(share, _)| share))
-            .collect::<Vec<_>>()
-            .join(", "),
-    })
+    (!failed.is_empty()).then(|| failed.join(", "))
 }
 
 /// The headroom sentence says whether the SLA's latency and error limits hold; when
