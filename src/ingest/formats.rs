@@ -218,7 +218,7 @@ const GENERIC_CSV: FormatSpec = FormatSpec {
     format: Format::GenericCsv,
     name: "generic-csv",
     tool: "generic-csv",
-    sniff: Sniff::Content(|h| generic_csv::looks_like_generic_csv(h.cells)),
+    sniff: Sniff::Content(|h| generic_csv::looks_like_generic_csv(h.line, h.cells)),
     reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(generic_csv::GenericCsv::open(p)?))),
     splittable: true,
