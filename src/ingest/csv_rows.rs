@@ -100,6 +100,12 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// The row `record` of `path`, starting on `line` (a record built from another
+    /// layout, such as a JSON line's values, read as a CSV row).
+    pub fn new(path: &'a Path, line: u64, record: &'a csv::ByteRecord) -> Row<'a> {
+        Row { path, line, record }
+    }
+
     /// The problem `why` at this row's line.
     pub fn bad(&self, why: impl Into<String>) -> Problem {
         problem(self.path, Some(self.line), why)

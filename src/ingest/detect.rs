@@ -48,6 +48,8 @@ pub enum Format {
     JmeterSummariser,
     /// headroom's generic per-request CSV (README, "Generic per-request CSV").
     GenericCsv,
+    /// A script's per-request JSON lines, keys named as the generic CSV's columns.
+    GenericJsonl,
     /// HdrHistogram interval log (`.hlog`).
     HdrLog,
     /// JMeter JTL, CSV form (any columns, any delimiter, with or without header).

@@ -25,7 +25,7 @@
 use std::path::{Path, PathBuf};
 
 use super::chunks::{self, Range};
-use super::csv_rows;
+use super::csv_rows::{self, Row, Visit};
 use super::generic_clock::{self, Clock};
 use super::{problem, Observation, RequestEvent};
 use crate::model::untrusted::formula_unguarded;
@@ -70,6 +70,11 @@ pub struct GenericCsv {
     latency_doubt: Option<String>,
     /// Why the timestamps' unit, and so every rate, is in doubt.
     clock_doubt: Option<String>,
+}
+
+/// True when `keys` (a JSON object's) name a timestamp, an endpoint and a latency.
+pub(super) fn names_columns(keys: &[String]) -> bool {
+    locate(keys).is_ok()
 }
 
 /// True when the header line (`line`, or its comma-separated `cells`) names a
@@ -248,13 +253,26 @@ impl GenericCsv {
             }
             break (cells, reader);
         };
-        let mut columns = locate(&cells).map_err(|why| problem(path, Some(1), why))?;
+        locate(&cells).map_err(|why| problem(path, Some(1), why))?;
         let mut head = Vec::new();
         let mut record = csv::ByteRecord::new();
         while head.len() < DOUBT_SAMPLE && matches!(reader.read_byte_record(&mut record), Ok(true))
         {
             head.push(record.clone());
         }
+        GenericCsv::configure(path, &cells, &head, delimiter)
+    }
+
+    /// The reading of a file whose header is `cells` and first rows `head` (a JSON
+    /// lines file's first keys and values, too): the columns, and the units and clock
+    /// the header names or the rows show.
+    pub(super) fn configure(
+        path: &Path,
+        cells: &[String],
+        head: &[csv::ByteRecord],
+        delimiter: u8,
+    ) -> Result<GenericCsv, Problem> {
+        let mut columns = locate(cells).map_err(|why| problem(path, Some(1), why))?;
         // A `result` column of other words (a body, a message) is no outcome.
         let outcome_named = |i: usize| OUTCOME.contains(&name_and_unit(&cells[i]).0.as_str());
         if columns.success.is_some_and(|i| {
@@ -285,7 +303,7 @@ impl GenericCsv {
             .collect();
         let pairs: Vec<(&str, Option<f64>)> = times.iter().map(|(t, l)| (t.as_str(), *l)).collect();
         let decided = generic_clock::decide(name, columns.timestamp_unit, &pairs);
-        let latency_doubt = latency_doubt(&head, &columns, &cells, decided.seconds);
+        let latency_doubt = latency_doubt(head, &columns, cells, decided.seconds);
         let mut notes = decided.notes;
         if columns.curl_seconds {
             let name = cells
@@ -330,7 +348,7 @@ impl GenericCsv {
 }
 
 /// The first rows [`latency_doubt`] looks at.
-const DOUBT_SAMPLE: usize = 1000;
+pub(super) const DOUBT_SAMPLE: usize = 1000;
 
 /// Why a latency column that names no unit (read as ms) may hold another, or `None`:
 /// seconds when the file's unnamed `timestamp` holds seconds (`seconds_timestamps`; a
@@ -431,14 +449,25 @@ impl GenericCsv {
         range: Option<&Range>,
         visit: &mut dyn FnMut(Observation<'_>),
     ) -> Result<(), Problem> {
-        let c = &self.columns;
         let reader = csv_rows::open_part_with(&self.path, range, true, self.delimiter)?;
+        let rows = csv_rows::for_each_row_in(&self.path, reader, range, visit, |row, visit| {
+            self.request(&row, visit)
+        })?;
+        if rows == 0 && range.is_none() {
+            return Err(csv_rows::header_only(&self.path));
+        }
+        Ok(())
+    }
+
+    /// Feeds `row`'s request to `visit`; a cell it cannot read is the problem returned.
+    pub(super) fn request(&self, row: &Row<'_>, visit: Visit<'_>) -> Result<(), Problem> {
+        let c = &self.columns;
         let clock = self.clock;
         let want = match clock {
             Clock::Number(_) => "epoch or RFC 3339",
             Clock::TimeOfDay(_) => "a time of day, HH:MM:SS as the first row's",
         };
-        let rows = csv_rows::for_each_row_in(&self.path, reader, range, visit, |row, visit| {
+        {
             let t_ms = row.value(c.timestamp, "timestamp", want, |ts| clock.read(ts))?;
             let latency_ms = row.value(c.latency, "latency", "a number ≥ 0", |v| {
                 if v.is_empty() {
@@ -492,11 +521,7 @@ impl GenericCsv {
                 line: Some(row.line()),
             }));
             Ok(())
-        })?;
-        if rows == 0 && range.is_none() {
-            return Err(csv_rows::header_only(&self.path));
         }
-        Ok(())
     }
 }
 

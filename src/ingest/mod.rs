@@ -25,6 +25,7 @@ pub mod gatling_assertions;
 pub mod gatling_binary;
 pub mod generic_clock;
 pub mod generic_csv;
+pub mod generic_jsonl;
 pub mod hlog;
 pub mod inspect;
 pub mod jmeter;

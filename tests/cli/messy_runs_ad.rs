@@ -384,3 +384,51 @@ fn a_result_column_and_an_error_flag_count_the_true_failures() {
         assert_eq!(code, 0, "{run}: {check}");
     }
 }
+
+/// A Python script's JSON lines (`f.write(json.dumps(r) + "\n")`): `ts` epoch seconds,
+/// `latency_ms`, `status`, `ok` a JSON boolean, `error` `null` or the exception's text;
+/// one line in the middle is a traceback the script printed into the same file.
+///
+/// Before, the file was "not a recognised load-test result": nothing read, exit 2. Now
+/// each line reads as a generic CSV row of its keys: 199 requests, 8 failed, p95 as
+/// the fixture's; the traceback line is a problem named by its line (exit 2), and the
+/// lines after it are read.
+#[test]
+fn a_scripts_json_lines_read_as_its_csv_would_and_a_bad_line_is_named() {
+    let dir = TestDir::new();
+    let mut jsonl = String::new();
+    let mut kept = Vec::new();
+    for i in 0..200 {
+        if i == 100 {
+            jsonl.push_str("Traceback (most recent call last):\n");
+            continue;
+        }
+        let (ok, error) = if fails(i) {
+            ("false", "\"ReadTimeout\"")
+        } else {
+            ("true", "null")
+        };
+        let lat = latency_ms(i);
+        kept.push(lat);
+        jsonl.push_str(&format!(
+            "{{\"ts\": {:.3}, \"endpoint\": \"/api/x\", \"latency_ms\": {lat}, \"status\": 200, \"ok\": {ok}, \"error\": {error}}}\n",
+            1_796_497_800.0 + i as f64 * 0.1
+        ));
+    }
+    dir.write("run/results.jsonl", jsonl);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("results.jsonl:101: not a JSON object"),
+        "{stderr}"
+    );
+    let stage = &report["stages"][0];
+    assert_eq!(
+        (stage["requests"].as_u64(), stage["failures"].as_u64()),
+        (Some(199), Some(8))
+    );
+    assert_eq!(
+        stage["latency_ms"]["p95"].as_f64().map(f64::round),
+        Some(nearest_rank(&kept, 95.0))
+    );
+}
