@@ -470,7 +470,7 @@ impl GenericCsv {
         {
             let t_ms = row.value(c.timestamp, "timestamp", want, |ts| clock.read(ts))?;
             let latency_ms = row.value(c.latency, "latency", "a number ≥ 0", |v| {
-                if v.is_empty() {
+                if v.is_empty() || no_value(v) {
                     Some(None)
                 } else {
                     csv_rows::non_negative(v).map(|x| Some(x * c.latency_to_ms))
@@ -479,6 +479,8 @@ impl GenericCsv {
             // A status column holds an HTTP code, or a script's outcome word (`OK`,
             // `fail`): the outcome then stands for the code.
             let cell = row.opt_value(c.status, "status", "an HTTP status, or ok/fail", |s| {
+                // Python's `None` where no response came: no answer, as 0 is.
+                let s = if no_value(s) { "0" } else { s };
                 s.parse::<u16>()
                     .map(Ok)
                     .ok()
@@ -523,6 +525,14 @@ impl GenericCsv {
             Ok(())
         }
     }
+}
+
+/// A cell a script writes for a value it does not have: Python's `None` or `nan`,
+/// `null`, `-`, `N/A`: read as an empty cell (a latency not measured, no status).
+fn no_value(cell: &str) -> bool {
+    ["none", "nan", "null", "-", "n/a"]
+        .iter()
+        .any(|w| cell.eq_ignore_ascii_case(w))
 }
 
 /// An error cell that says there was none: a flag's `false`/`0`/`no`, Python's `None`.

@@ -432,3 +432,44 @@ fn a_scripts_json_lines_read_as_its_csv_would_and_a_bad_line_is_named() {
         Some(nearest_rank(&kept, 95.0))
     );
 }
+
+/// A script that writes what it lacks as Python does: a timed-out request's row is
+/// `…,None,None,ReadTimeout` (f-string of `None` latency and status), or `nan`.
+///
+/// Before, each such row was malformed: exit 2, and its failure left out of the error
+/// rate (4 % read as 0 %). Now `None`, `nan`, `null`, `-` and `N/A` are empty cells: a
+/// request with no measured time and no answer, a failure. 200 requests, 8 failed,
+/// exit 0, p95 over the 192 measured.
+#[test]
+fn pythons_none_and_nan_cells_are_requests_without_an_answer() {
+    let dir = TestDir::new();
+    let mut csv = String::from("ts,endpoint,latency_ms,status,error\n");
+    let mut measured = Vec::new();
+    for i in 0..200 {
+        let t = 1_796_497_800.0 + i as f64 * 0.1;
+        let row = if fails(i) {
+            let missing = if i % 2 == 0 { "None" } else { "nan" };
+            format!("{t:.3},/api/x,{missing},None,ReadTimeout\n")
+        } else {
+            measured.push(latency_ms(i));
+            format!("{t:.3},/api/x,{},200,\n", latency_ms(i))
+        };
+        csv.push_str(&row);
+    }
+    dir.write("run/results.csv", csv);
+    let report = analyze_ok(&dir.path().join("run"));
+    let stage = &report["stages"][0];
+    assert_eq!(
+        (stage["requests"].as_u64(), stage["failures"].as_u64()),
+        (Some(200), Some(8))
+    );
+    assert_eq!(
+        stage["failures_by_kind"]["timeout"].as_u64(),
+        Some(8),
+        "{stage}"
+    );
+    assert_eq!(
+        stage["latency_ms"]["p95"].as_f64().map(f64::round),
+        Some(nearest_rank(&measured, 95.0))
+    );
+}
