@@ -203,6 +203,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     if let Some(other) = recognise_unsupported(line, &text) {
         return Detection::Unsupported(other);
     }
+    if let Some(why) = super::generic_csv::near_miss(line, &cells) {
+        return Detection::Unsupported(why);
+    }
     Detection::Unknown
 }
 

@@ -83,6 +83,37 @@ pub fn looks_like_generic_csv(line: &str, cells: &[String]) -> bool {
     locate(cells).is_ok() || locate(&tab_cells(line)).is_ok()
 }
 
+/// Why a file that looks like a script's own results is not read, or `None`: a first
+/// line of numbers only (a `curl -w` loop's output, no header), or a header naming two
+/// of a timestamp, an endpoint and a latency but not the third.
+pub fn near_miss(line: &str, cells: &[String]) -> Option<String> {
+    let numbers = cells.len() >= 2 && cells.iter().all(|c| c.parse::<f64>().is_ok());
+    if numbers {
+        return Some(
+            "a CSV of numbers without a header (a `curl -w` loop's `%{time_total},%{http_code}`?): \
+             a script's columns are found by name; add a header line and each request's \
+             start time, e.g. `ts,endpoint,time_total,http_code` with `date +%s.%N`"
+                .into(),
+        );
+    }
+    let cells = if locate(cells).is_err() && line.contains('\t') {
+        tab_cells(line)
+    } else {
+        cells.to_vec()
+    };
+    let named: Vec<String> = cells.iter().map(|c| name_and_unit(c).0).collect();
+    let has = |names: &[&str]| names.iter().any(|n| named.iter().any(|c| c == n));
+    let roles = [has(TIMESTAMP), has(ENDPOINT), has(LATENCY)];
+    let why = locate(&cells).err()?;
+    (roles.iter().filter(|r| **r).count() == 2).then(|| {
+        format!(
+            "a script's per-request CSV, but {why}: name the columns `timestamp` (each \
+             request's start: `ts`, `time`, `start` also read), `endpoint` (or `url`, \
+             `name`) and `latency_ms` (or `response_time`, `duration`, with its unit)"
+        )
+    })
+}
+
 /// A header line's tab-separated cells (none when it has no tab).
 fn tab_cells(line: &str) -> Vec<String> {
     if !line.contains('\t') {

@@ -473,3 +473,31 @@ fn pythons_none_and_nan_cells_are_requests_without_an_answer() {
         Some(nearest_rank(&measured, 95.0))
     );
 }
+
+/// A `curl -w '%{time_total},%{http_code},%{time_starttransfer}\n'` loop's file (no
+/// header, no time of each request), and a script's `elapsed_time,endpoint,
+/// response_time,success` (no column headroom takes for the start time).
+///
+/// Before, both were "not a recognised load-test result" and nothing more. Now
+/// each is still refused (no start times: no duration, no rate), with what it lacks
+/// and how to write it: a header and `date +%s.%N`, or a `timestamp` column's names.
+#[test]
+fn a_script_output_without_times_is_refused_saying_what_to_add() {
+    let dir = TestDir::new();
+    dir.write(
+        "curl/results.csv",
+        "0.024393,200,0.024340\n0.018096,200,0.018032\n",
+    );
+    dir.write(
+        "script/results.csv",
+        "elapsed_time,endpoint,response_time,success\n0.012,/a,0.020,True\n",
+    );
+    for (run, says) in [
+        ("curl", "without a header"),
+        ("script", "no `timestamp_ms` (or timestamp) column"),
+    ] {
+        let (code, _, stderr) = analyze_json(&[&dir.path().join(run)], &[]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(says), "{run}: {stderr}");
+    }
+}
