@@ -215,6 +215,9 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
         if let Some(why) = &src.latency_unit_doubt {
             warnings.push(Caveat::LatencyUnitDoubt(why.clone()));
         }
+        if let Some(why) = &src.clock_unit_doubt {
+            warnings.push(Caveat::ClockUnitDoubt(why.clone()));
+        }
     }
     let input_warnings = run.warnings.iter().map(|w| w.to_string());
     warnings.extend(input_warnings.map(Caveat::InputWarning));

@@ -134,6 +134,9 @@ pub enum Caveat {
     /// The source's latencies are likely in another unit than they were read in (why,
     /// naming the file): no latency figure can carry the verdict.
     LatencyUnitDoubt(String),
+    /// The source's times are likely in another unit than they were read in (why,
+    /// naming the file): no rate figure can carry the verdict.
+    ClockUnitDoubt(String),
     /// The load tool's own checks failed on the run (k6's thresholds).
     ToolChecksFailed {
         /// The tool.
@@ -263,11 +266,8 @@ impl fmt::Display for Caveat {
             Caveat::Arbitration(text)
             | Caveat::SlaNameAbsent(text)
             | Caveat::InputWarning(text) => f.write_str(text),
-            Caveat::LatencyUnitDoubt(why) => write!(
-                f,
-                "the latency unit is in doubt ({why}): latency figures may be off by 1,000× \
-                 or more, and latency rules cannot decide the verdict"
-            ),
+            Caveat::LatencyUnitDoubt(why) => f.write_str(&unit_doubt(why, false)),
+            Caveat::ClockUnitDoubt(why) => f.write_str(&unit_doubt(why, true)),
             Caveat::SkippedResult { path, reason } => write!(f, "skipped {path}: {reason}"),
             Caveat::SeveralSources {
                 count,
@@ -413,5 +413,20 @@ fn human_span(s: i64) -> String {
         s if s >= 730 * DAY => format!("{} years", s / (365 * DAY)),
         s if s >= 2 * DAY => format!("{} days", s / DAY),
         s => format!("{} h", (s + 1800) / 3600),
+    }
+}
+
+/// A unit doubt's sentence: the latency's (`clock` false) or the times' (`clock`).
+fn unit_doubt(why: &str, clock: bool) -> String {
+    if clock {
+        format!(
+            "the time unit is in doubt ({why}): durations and rates may be off by 1,000×, \
+             and throughput, goodput and window rules cannot decide the verdict"
+        )
+    } else {
+        format!(
+            "the latency unit is in doubt ({why}): latency figures may be off by 1,000× or \
+             more, and latency rules cannot decide the verdict"
+        )
     }
 }

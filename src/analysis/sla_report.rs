@@ -24,13 +24,16 @@ fn planned_tasks(run: &Run) -> Vec<(String, String)> {
 }
 
 /// Turns the passes (and misses) that `src` cannot show into what it can: unseen
-/// failures, a doubtful latency unit, untrimmed summaries, a tool's rounding.
+/// failures, a doubtful latency or time unit, untrimmed summaries, a tool's rounding.
 fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
     if let Some(why) = super::quality::unseen_failures(src) {
         sla::discount_unseen_failures(evals, &why, src.outcomes_unseen);
     }
     if let Some(why) = &src.latency_unit_doubt {
         sla::discount_doubtful_latency(evals, why);
+    }
+    if let Some(why) = &src.clock_unit_doubt {
+        sla::discount_doubtful_clock(evals, why);
     }
     sla::discount_untrimmed(evals, &untrimmed_scopes(src));
     // k6's console summary prints its figures coarser than its JSON outputs do.

@@ -245,6 +245,10 @@ pub trait ReadsRanges: Clone + Send + 'static {
     fn latency_unit_doubt(&self) -> Option<String> {
         None
     }
+    /// [`Replay::clock_unit_doubt`].
+    fn clock_unit_doubt(&self) -> Option<String> {
+        None
+    }
     /// [`Replay::runs_left_out`].
     fn runs_left_out(&self) -> Option<String> {
         None
@@ -279,6 +283,10 @@ impl<T: ReadsRanges> Replay for T {
 
     fn latency_unit_doubt(&self) -> Option<String> {
         ReadsRanges::latency_unit_doubt(self)
+    }
+
+    fn clock_unit_doubt(&self) -> Option<String> {
+        ReadsRanges::clock_unit_doubt(self)
     }
 
     fn runs_left_out(&self) -> Option<String> {

@@ -15,8 +15,14 @@ pub type CsvReader = csv::Reader<Box<dyn BufRead>>;
 
 /// Opens `path` as a flexible CSV (rows may have more or fewer fields than the header).
 pub fn open(path: &Path, has_headers: bool) -> Result<CsvReader, Problem> {
+    open_with(path, has_headers, b',')
+}
+
+/// [`open`] with another field separator (a tab).
+pub fn open_with(path: &Path, has_headers: bool, delimiter: u8) -> Result<CsvReader, Problem> {
     Ok(csv::ReaderBuilder::new()
         .has_headers(has_headers)
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(super::adapters::open_decompressed(path)?))
 }
@@ -28,11 +34,22 @@ pub fn open_part(
     range: Option<&Range>,
     has_headers: bool,
 ) -> Result<CsvReader, Problem> {
+    open_part_with(path, range, has_headers, b',')
+}
+
+/// [`open_part`] with another field separator (a tab).
+pub fn open_part_with(
+    path: &Path,
+    range: Option<&Range>,
+    has_headers: bool,
+    delimiter: u8,
+) -> Result<CsvReader, Problem> {
     let Some(range) = range else {
-        return open(path, has_headers);
+        return open_with(path, has_headers, delimiter);
     };
     Ok(csv::ReaderBuilder::new()
         .has_headers(has_headers && range.first())
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(chunks::open(path, range)?))
 }
@@ -83,6 +100,12 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// The row `record` of `path`, starting on `line` (a record built from another
+    /// layout, such as a JSON line's values, read as a CSV row).
+    pub fn new(path: &'a Path, line: u64, record: &'a csv::ByteRecord) -> Row<'a> {
+        Row { path, line, record }
+    }
+
     /// The problem `why` at this row's line.
     pub fn bad(&self, why: impl Into<String>) -> Problem {
         problem(self.path, Some(self.line), why)

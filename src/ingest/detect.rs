@@ -48,6 +48,8 @@ pub enum Format {
     JmeterSummariser,
     /// headroom's generic per-request CSV (README, "Generic per-request CSV").
     GenericCsv,
+    /// A script's per-request JSON lines, keys named as the generic CSV's columns.
+    GenericJsonl,
     /// HdrHistogram interval log (`.hlog`).
     HdrLog,
     /// JMeter JTL, CSV form (any columns, any delimiter, with or without header).
@@ -200,6 +202,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     }
     if let Some(other) = recognise_unsupported(line, &text) {
         return Detection::Unsupported(other);
+    }
+    if let Some(why) = super::generic_csv::near_miss(line, &cells) {
+        return Detection::Unsupported(why);
     }
     Detection::Unknown
 }

@@ -10,13 +10,13 @@ use std::path::Path;
 
 use super::stages::StagePlan;
 use super::summary::ToolSummary;
-use super::{generic_csv, Format, IngestOptions, Replay};
+use super::{generic_csv, generic_jsonl, Format, IngestOptions, Replay};
 use crate::model::{Problem, Source};
 
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 44] = {
+pub static FORMATS: [&FormatSpec; 45] = {
     use super::{
         ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
         hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, vegeta_report,
@@ -68,8 +68,10 @@ pub static FORMATS: [&FormatSpec; 44] = {
         &goose::SPEC,
         &locust::json::SPEC,
         &locust::html::SPEC,
-        // Last: its header rule is the loosest.
+        // Last: their header rule is the loosest (vegeta's JSON lines name a
+        // timestamp, a latency and a url too).
         &GENERIC_CSV,
+        &GENERIC_JSONL,
     ]
 };
 
@@ -218,13 +220,28 @@ const GENERIC_CSV: FormatSpec = FormatSpec {
     format: Format::GenericCsv,
     name: "generic-csv",
     tool: "generic-csv",
-    sniff: Sniff::Content(|h| generic_csv::looks_like_generic_csv(h.cells)),
+    sniff: Sniff::Content(|h| generic_csv::looks_like_generic_csv(h.line, h.cells)),
     reads_gzip: true,
     reader: Reader::Replay(|p, _, _| Ok(Box::new(generic_csv::GenericCsv::open(p)?))),
     splittable: true,
     notes: &[],
     detected_by: "CSV header with a timestamp, an endpoint/name/url and a latency column",
     example: "your own script (README, \"Generic per-request CSV\")",
+};
+
+/// A script's per-request JSON lines.
+const GENERIC_JSONL: FormatSpec = FormatSpec {
+    format: Format::GenericJsonl,
+    name: "generic-jsonl",
+    tool: "generic-csv",
+    sniff: Sniff::Content(|h| generic_jsonl::looks_like_generic_jsonl(h.line)),
+    reads_gzip: true,
+    reader: Reader::Replay(|p, _, _| Ok(Box::new(generic_jsonl::GenericJsonl::open(p)?))),
+    splittable: true,
+    notes: &[],
+    detected_by:
+        "JSON object lines whose keys name a timestamp, an endpoint/name/url and a latency",
+    example: "your own script, `json.dumps(record)` a line (README, \"Generic per-request CSV\")",
 };
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //!
 //! | column | meaning |
 //! |---|---|
-//! | `timestamp_ms` (or `timestamp_s`, `timestamp_us`, `timestamp_ns`, `timestamp`) | request start: a Unix epoch number in the named unit (`timestamp`: ms), or RFC 3339 text |
+//! | `timestamp_ms` (or `timestamp_s`, `timestamp_us`, `timestamp_ns`, `timestamp`) | request start: a number in the named unit, else the unit its values show, RFC 3339 text, or a time of day (`generic_clock`) |
 //! | `endpoint` (or `name`) | request name or path (required) |
 //! | `method` | HTTP method (optional) |
 //! | `latency_ms` (or `latency_us`, `latency_s`, `latency_ns`, `latency`: ms) | response time (required; empty = no measured time) |
@@ -14,7 +14,8 @@
 //! | `users` | concurrent users at that moment (for stage detection) |
 //! | `bytes` | response bytes |
 //!
-//! Units are written the usual ways (`latency (ms)`, `Latency [s]`, `latencyMs`, `rt in
+//! Fields are separated by commas, or by tabs when the header is. Units are written
+//! the usual ways (`latency (ms)`, `Latency [s]`, `latencyMs`, `rt in
 //! seconds`) and a script's own names are read too (`time`, `url`, `label`,
 //! `response_time`, `elapsed`, `duration`…): see `name_and_unit` and `LATENCY`.
 //!
@@ -24,8 +25,8 @@
 use std::path::{Path, PathBuf};
 
 use super::chunks::{self, Range};
-use super::csv_rows;
-use super::text::parse_rfc3339_ms;
+use super::csv_rows::{self, Row, Visit};
+use super::generic_clock::{self, Clock};
 use super::{problem, Observation, RequestEvent};
 use crate::model::untrusted::formula_unguarded;
 use crate::model::{FailureKind, Problem};
@@ -34,14 +35,16 @@ use crate::model::{FailureKind, Problem};
 #[derive(Clone, Debug)]
 struct Columns {
     timestamp: usize,
-    /// Factor from the timestamp's numeric unit to ms.
-    timestamp_to_ms: f64,
+    /// Factor from the timestamp's numeric unit to ms, when the header names one.
+    timestamp_unit: Option<f64>,
     endpoint: usize,
     method: Option<usize>,
     latency: usize,
     latency_to_ms: f64,
     /// False when the latency column names no unit (read as ms).
     latency_unit_named: bool,
+    /// True when the latency is curl's `time_total` without a unit: seconds.
+    curl_seconds: bool,
     /// True when the timestamp, endpoint or latency column goes by another name than
     /// headroom's own (`timestamp…`, `endpoint`/`name`, `latency…`).
     other_names: bool,
@@ -57,20 +60,68 @@ struct Columns {
 pub struct GenericCsv {
     path: PathBuf,
     columns: Columns,
-    /// Why the timestamps are read in another unit than the header's, if they are.
-    unit_note: Option<String>,
+    /// The field separator: `,`, or a tab when the header is tab-separated.
+    delimiter: u8,
+    /// How the timestamps are read ([`generic_clock`]).
+    clock: Clock,
+    /// How the timestamps and latencies are read, when the header does not say.
+    notes: Vec<String>,
     /// Why a `latency` column without a unit may not hold ms: [`latency_doubt`].
     latency_doubt: Option<String>,
+    /// Why the timestamps' unit, and so every rate, is in doubt.
+    clock_doubt: Option<String>,
 }
 
-/// Epoch seconds of 2001-09-09 and of the year 5138: a millisecond timestamp in this
-/// range is a time in the first weeks of 1970, or 11 days or more after a test's
-/// start — no clock's and no test's. It is a Unix time in seconds (`time.time()`).
-const SECONDS_IN_MS_COLUMN: std::ops::Range<f64> = 1e9..1e11;
+/// True when `keys` (a JSON object's) name a timestamp, an endpoint and a latency.
+pub(super) fn names_columns(keys: &[String]) -> bool {
+    locate(keys).is_ok()
+}
 
-/// True when header cells name a timestamp, an endpoint and a latency column.
-pub fn looks_like_generic_csv(cells: &[String]) -> bool {
-    locate(cells).is_ok()
+/// True when the header line (`line`, or its comma-separated `cells`) names a
+/// timestamp, an endpoint and a latency column.
+pub fn looks_like_generic_csv(line: &str, cells: &[String]) -> bool {
+    locate(cells).is_ok() || locate(&tab_cells(line)).is_ok()
+}
+
+/// Why a file that looks like a script's own results is not read, or `None`: a first
+/// line of numbers only (a `curl -w` loop's output, no header), or a header naming two
+/// of a timestamp, an endpoint and a latency but not the third.
+pub fn near_miss(line: &str, cells: &[String]) -> Option<String> {
+    let numbers = cells.len() >= 2 && cells.iter().all(|c| c.parse::<f64>().is_ok());
+    if numbers {
+        return Some(
+            "a CSV of numbers without a header (a `curl -w` loop's `%{time_total},%{http_code}`?): \
+             a script's columns are found by name; add a header line and each request's \
+             start time, e.g. `ts,endpoint,time_total,http_code` with `date +%s.%N`"
+                .into(),
+        );
+    }
+    let cells = if locate(cells).is_err() && line.contains('\t') {
+        tab_cells(line)
+    } else {
+        cells.to_vec()
+    };
+    let named: Vec<String> = cells.iter().map(|c| name_and_unit(c).0).collect();
+    let has = |names: &[&str]| names.iter().any(|n| named.iter().any(|c| c == n));
+    let roles = [has(TIMESTAMP), has(ENDPOINT), has(LATENCY)];
+    let why = locate(&cells).err()?;
+    (roles.iter().filter(|r| **r).count() == 2).then(|| {
+        format!(
+            "a script's per-request CSV, but {why}: name the columns `timestamp` (each \
+             request's start: `ts`, `time`, `start` also read), `endpoint` (or `url`, \
+             `name`) and `latency_ms` (or `response_time`, `duration`, with its unit)"
+        )
+    })
+}
+
+/// A header line's tab-separated cells (none when it has no tab).
+fn tab_cells(line: &str) -> Vec<String> {
+    if !line.contains('\t') {
+        return Vec::new();
+    }
+    line.split('\t')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .collect()
 }
 
 fn locate(cells: &[String]) -> Result<Columns, String> {
@@ -81,8 +132,8 @@ fn locate(cells: &[String]) -> Result<Columns, String> {
             .iter()
             .find_map(|n| named.iter().position(|(stem, _)| stem == n))
     };
-    let (timestamp, timestamp_to_ms) = find(TIMESTAMP)
-        .map(|i| (i, named[i].1.unwrap_or(1.0)))
+    let (timestamp, timestamp_unit) = find(TIMESTAMP)
+        .map(|i| (i, named[i].1))
         .ok_or("no `timestamp_ms` (or timestamp) column")?;
     // JMeter's `Latency` is its time to the first byte and `elapsed` the whole
     // response: a header with both and JMeter's other columns is a JTL's (re-saved
@@ -94,20 +145,31 @@ fn locate(cells: &[String]) -> Result<Columns, String> {
         _ => find(LATENCY).ok_or("no `latency_ms` (or latency) column")?,
     };
     let endpoint = find(ENDPOINT).ok_or("no `endpoint` column")?;
+    // curl's `-w '%{time_total}'` writes seconds, whatever the header calls them.
+    let curl = CURL_SECONDS.contains(&named[latency].0.as_str());
+    let latency_unit = named[latency].1.or(curl.then_some(1000.0));
     let other_names = named[timestamp].0 != "timestamp"
         || !["endpoint", "name"].contains(&named[endpoint].0.as_str())
         || named[latency].0 != "latency";
     Ok(Columns {
         other_names,
         timestamp,
-        timestamp_to_ms,
+        timestamp_unit,
         endpoint,
         method: find(&["method", "verb", "httpmethod"]),
         latency,
-        latency_to_ms: named[latency].1.unwrap_or(1.0),
-        latency_unit_named: named[latency].1.is_some(),
-        status: find(&["status", "statuscode", "code", "responsecode", "httpstatus"]),
-        success: find(&["success", "ok", "passed"]),
+        latency_to_ms: latency_unit.unwrap_or(1.0),
+        latency_unit_named: latency_unit.is_some(),
+        curl_seconds: curl && named[latency].1.is_none(),
+        status: find(&[
+            "status",
+            "statuscode",
+            "code",
+            "responsecode",
+            "httpstatus",
+            "httpcode",
+        ]),
+        success: find(&["success", "ok", "passed"]).or(find(OUTCOME)),
         error: find(&["error", "failure", "errormessage", "failuremessage"]),
         users: find(&["users", "vus", "threads", "concurrency", "activethreads"]),
         bytes: find(&["bytes", "bytesreceived", "responsebytes"]),
@@ -117,17 +179,35 @@ fn locate(cells: &[String]) -> Result<Columns, String> {
 /// The names a timestamp column goes by (after [`name_and_unit`]), most telling first.
 const TIMESTAMP: &[&str] = &["timestamp", "time", "ts", "starttime", "start", "epoch"];
 /// The names a latency column goes by: what scripts and tools' exports call it.
+/// `elapsed` comes last: beside a `duration` or `rt` it is the time since the test
+/// began (`elapsed,endpoint,duration_ms`), and read as the latency it passed any
+/// latency rule with the run's first seconds.
 const LATENCY: &[&str] = &[
     "latency",
     "responsetime",
-    "elapsed",
     "duration",
     "rt",
     "timetaken",
+    "timetotal",
+    "elapsed",
 ];
+/// curl's `-w` names for a response's times, which curl writes in seconds.
+const CURL_SECONDS: &[&str] = &["timetotal"];
+/// Other names a script gives its outcome column (`OK`/`ERR`, `pass`/`fail`): read as
+/// `success` when the first rows hold only such words.
+const OUTCOME: &[&str] = &["result", "outcome"];
+
 /// The names an endpoint column goes by.
 const ENDPOINT: &[&str] = &[
-    "endpoint", "name", "label", "url", "path", "uri", "request", "route",
+    "endpoint",
+    "name",
+    "label",
+    "url",
+    "path",
+    "uri",
+    "request",
+    "route",
+    "urleffective",
 ];
 
 /// A header cell as a name (letters and digits, lower case) and the unit it states,
@@ -187,63 +267,119 @@ fn stem(s: &str) -> String {
 impl GenericCsv {
     /// Opens the file and reads its header.
     pub fn open(path: &Path) -> Result<GenericCsv, Problem> {
-        let mut reader = csv_rows::open(path, true)?;
-        let headers = reader
-            .byte_headers()
-            .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?;
-        let cells: Vec<String> = headers
-            .iter()
-            .map(|c| String::from_utf8_lossy(c).trim().to_string())
-            .collect();
-        let mut columns = locate(&cells).map_err(|why| problem(path, Some(1), why))?;
+        let mut delimiter = b',';
+        let (cells, mut reader) = loop {
+            let mut reader = csv_rows::open_with(path, true, delimiter)?;
+            let headers = reader
+                .byte_headers()
+                .map_err(|e| problem(path, Some(1), format!("unreadable header: {e}")))?;
+            let cells: Vec<String> = headers
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).trim().to_string())
+                .collect();
+            let tabbed = cells.iter().any(|c| c.contains('\t'));
+            if delimiter == b',' && tabbed && locate(&cells).is_err() {
+                delimiter = b'\t';
+                continue;
+            }
+            break (cells, reader);
+        };
+        locate(&cells).map_err(|why| problem(path, Some(1), why))?;
         let mut head = Vec::new();
         let mut record = csv::ByteRecord::new();
         while head.len() < DOUBT_SAMPLE && matches!(reader.read_byte_record(&mut record), Ok(true))
         {
             head.push(record.clone());
         }
-        let unit_note = seconds_in_ms_column(head.first(), &mut columns, &cells);
-        let latency_doubt = latency_doubt(&head, &columns, &cells, unit_note.is_some());
+        GenericCsv::configure(path, &cells, &head, delimiter)
+    }
+
+    /// The reading of a file whose header is `cells` and first rows `head` (a JSON
+    /// lines file's first keys and values, too): the columns, and the units and clock
+    /// the header names or the rows show.
+    pub(super) fn configure(
+        path: &Path,
+        cells: &[String],
+        head: &[csv::ByteRecord],
+        delimiter: u8,
+    ) -> Result<GenericCsv, Problem> {
+        let mut columns = locate(cells).map_err(|why| problem(path, Some(1), why))?;
+        // A `result` column of other words (a body, a message) is no outcome.
+        let outcome_named = |i: usize| OUTCOME.contains(&name_and_unit(&cells[i]).0.as_str());
+        if columns.success.is_some_and(|i| {
+            outcome_named(i)
+                && head.iter().any(|r| {
+                    let cell = String::from_utf8_lossy(r.get(i).unwrap_or_default());
+                    !cell.trim().is_empty() && parse_bool(cell.trim()).is_none()
+                })
+        }) {
+            columns.success = None;
+        }
+        let name = cells
+            .get(columns.timestamp)
+            .map_or("timestamp", String::as_str);
+        let cell = |r: &csv::ByteRecord, i: usize| -> String {
+            String::from_utf8_lossy(r.get(i).unwrap_or_default())
+                .trim()
+                .to_string()
+        };
+        let times: Vec<(String, Option<f64>)> = (head.iter())
+            .map(|r| {
+                let latency = cell(r, columns.latency).parse::<f64>().ok();
+                (
+                    cell(r, columns.timestamp),
+                    latency.map(|l| l * columns.latency_to_ms),
+                )
+            })
+            .collect();
+        let pairs: Vec<(&str, Option<f64>)> = times.iter().map(|(t, l)| (t.as_str(), *l)).collect();
+        let decided = generic_clock::decide(name, columns.timestamp_unit, &pairs);
+        let latency_doubt = latency_doubt(head, &columns, cells, decided.seconds);
+        let mut notes = decided.notes;
+        if columns.curl_seconds {
+            let name = cells
+                .get(columns.latency)
+                .map_or("time_total", String::as_str);
+            notes.push(format!(
+                "column `{name}` names no unit: read as seconds, the unit of curl's \
+                 `%{{time_total}}` (name the column `{name}_ms` if it holds ms)"
+            ));
+        }
+        // A latency in doubt leaves Little's law nothing to tell a time since the
+        // start by: a rate read from it is in doubt too.
+        let clock_doubt = decided.doubt.or_else(|| {
+            let relative = matches!(decided.clock, Clock::Number(_))
+                && columns.timestamp_unit.is_none()
+                && pairs
+                    .first()
+                    .and_then(|(t, _)| t.parse::<f64>().ok())
+                    .is_some_and(|v| v < 1e9);
+            let own = name.eq_ignore_ascii_case("timestamp");
+            (relative && !own && !decided.seconds && latency_doubt.is_some()).then(|| {
+                format!(
+                    "column `{name}` names no unit and holds times since the test began, \
+                     and the latency's unit is in doubt too, so neither tells the other's; \
+                     name the column `{name}_s` or `{name}_ms`"
+                )
+            })
+        });
+        if clock_doubt.is_some() {
+            notes.retain(|n| !n.contains("times since the test began"));
+        }
         Ok(GenericCsv {
             path: path.to_path_buf(),
             columns,
-            unit_note,
+            delimiter,
+            clock: decided.clock,
+            notes,
             latency_doubt,
+            clock_doubt,
         })
     }
 }
 
-/// Reads the timestamps of a millisecond column as seconds when its first time is an
-/// epoch in seconds ([`SECONDS_IN_MS_COLUMN`]): `timestamp` = `1764835200.010` is
-/// 2025-12-04 in seconds and 1970-01-21 in ms. The note that says so, if it did.
-fn seconds_in_ms_column(
-    first: Option<&csv::ByteRecord>,
-    columns: &mut Columns,
-    cells: &[String],
-) -> Option<String> {
-    if columns.timestamp_to_ms != 1.0 {
-        return None;
-    }
-    let cell = String::from_utf8_lossy(first?.get(columns.timestamp)?)
-        .trim()
-        .to_string();
-    let value = cell.parse::<f64>().ok()?;
-    if !SECONDS_IN_MS_COLUMN.contains(&value) {
-        return None;
-    }
-    columns.timestamp_to_ms = 1000.0;
-    let name = cells
-        .get(columns.timestamp)
-        .map_or("timestamp", String::as_str);
-    Some(format!(
-        "column `{name}` holds Unix times in seconds ({cell} is {} in seconds, and in ms \
-         a time in January 1970): read as seconds (name the column `timestamp_s` to say so)",
-        crate::model::format_rfc3339_ms((value * 1000.0).round() as i64)
-    ))
-}
-
 /// The first rows [`latency_doubt`] looks at.
-const DOUBT_SAMPLE: usize = 1000;
+pub(super) const DOUBT_SAMPLE: usize = 1000;
 
 /// Why a latency column that names no unit (read as ms) may hold another, or `None`:
 /// seconds when the file's unnamed `timestamp` holds seconds (`seconds_timestamps`; a
@@ -321,11 +457,15 @@ impl chunks::ReadsRanges for GenericCsv {
     }
 
     fn notes(&self) -> Vec<String> {
-        self.unit_note.iter().cloned().collect()
+        self.notes.clone()
     }
 
     fn latency_unit_doubt(&self) -> Option<String> {
         self.latency_doubt.clone()
+    }
+
+    fn clock_unit_doubt(&self) -> Option<String> {
+        self.clock_doubt.clone()
     }
 
     fn unknown_origin(&self) -> bool {
@@ -340,17 +480,28 @@ impl GenericCsv {
         range: Option<&Range>,
         visit: &mut dyn FnMut(Observation<'_>),
     ) -> Result<(), Problem> {
-        let c = &self.columns;
-        let reader = csv_rows::open_part(&self.path, range, true)?;
+        let reader = csv_rows::open_part_with(&self.path, range, true, self.delimiter)?;
         let rows = csv_rows::for_each_row_in(&self.path, reader, range, visit, |row, visit| {
-            let t_ms = row.value(c.timestamp, "timestamp", "epoch or RFC 3339", |ts| match ts
-                .parse::<f64>()
-            {
-                Ok(v) if v.is_finite() => Some((v * c.timestamp_to_ms).round() as i64),
-                _ => parse_rfc3339_ms(ts),
-            })?;
+            self.request(&row, visit)
+        })?;
+        if rows == 0 && range.is_none() {
+            return Err(csv_rows::header_only(&self.path));
+        }
+        Ok(())
+    }
+
+    /// Feeds `row`'s request to `visit`; a cell it cannot read is the problem returned.
+    pub(super) fn request(&self, row: &Row<'_>, visit: Visit<'_>) -> Result<(), Problem> {
+        let c = &self.columns;
+        let clock = self.clock;
+        let want = match clock {
+            Clock::Number(_) => "epoch or RFC 3339",
+            Clock::TimeOfDay(_) => "a time of day, HH:MM:SS as the first row's",
+        };
+        {
+            let t_ms = row.value(c.timestamp, "timestamp", want, |ts| clock.read(ts))?;
             let latency_ms = row.value(c.latency, "latency", "a number ≥ 0", |v| {
-                if v.is_empty() {
+                if v.is_empty() || no_value(v) {
                     Some(None)
                 } else {
                     csv_rows::non_negative(v).map(|x| Some(x * c.latency_to_ms))
@@ -359,6 +510,8 @@ impl GenericCsv {
             // A status column holds an HTTP code, or a script's outcome word (`OK`,
             // `fail`): the outcome then stands for the code.
             let cell = row.opt_value(c.status, "status", "an HTTP status, or ok/fail", |s| {
+                // Python's `None` where no response came: no answer, as 0 is.
+                let s = if no_value(s) { "0" } else { s };
                 s.parse::<u16>()
                     .map(Ok)
                     .ok()
@@ -371,7 +524,8 @@ impl GenericCsv {
             };
             // Text cells as headroom's CSV export guards them against spreadsheet
             // formulas (`'=…`): back as they were.
-            let error = row.opt(c.error)?.map(formula_unguarded);
+            // A script's error flag (`False`, `0`) or Python's `None` is no error.
+            let error = (row.opt(c.error)?.map(formula_unguarded)).filter(|e| !no_error(e));
             let ok = match row.opt_value(c.success, "success", "", parse_bool)? {
                 Some(ok) => ok,
                 // An empty status is a request that got no answer; a file without
@@ -400,18 +554,31 @@ impl GenericCsv {
                 line: Some(row.line()),
             }));
             Ok(())
-        })?;
-        if rows == 0 && range.is_none() {
-            return Err(csv_rows::header_only(&self.path));
         }
-        Ok(())
     }
+}
+
+/// A cell a script writes for a value it does not have: Python's `None` or `nan`,
+/// `null`, `-`, `N/A`: read as an empty cell (a latency not measured, no status).
+fn no_value(cell: &str) -> bool {
+    ["none", "nan", "null", "-", "n/a"]
+        .iter()
+        .any(|w| cell.eq_ignore_ascii_case(w))
+}
+
+/// An error cell that says there was none: a flag's `false`/`0`/`no`, Python's `None`.
+fn no_error(cell: &str) -> bool {
+    ["false", "0", "no", "none", "null"]
+        .iter()
+        .any(|w| cell.eq_ignore_ascii_case(w))
 }
 
 fn parse_bool(s: &str) -> Option<bool> {
     match s.to_ascii_lowercase().as_str() {
         "true" | "1" | "ok" | "yes" | "pass" | "passed" | "success" => Some(true),
-        "false" | "0" | "ko" | "no" | "fail" | "failed" | "failure" | "error" => Some(false),
+        "false" | "0" | "ko" | "no" | "fail" | "failed" | "failure" | "error" | "err" => {
+            Some(false)
+        }
         _ => None,
     }
 }

@@ -23,7 +23,9 @@ pub mod formats;
 pub mod gatling;
 pub mod gatling_assertions;
 pub mod gatling_binary;
+pub mod generic_clock;
 pub mod generic_csv;
+pub mod generic_jsonl;
 pub mod hlog;
 pub mod inspect;
 pub mod jmeter;
@@ -245,6 +247,21 @@ pub enum Observation<'a> {
     Malformed(Problem),
 }
 
+/// The first of `replays`' latency and time unit doubts ([`Replay::latency_unit_doubt`],
+/// [`Replay::clock_unit_doubt`]), each naming its file.
+pub(crate) fn unit_doubts(
+    replays: &[(std::path::PathBuf, Box<dyn Replay>)],
+) -> (Option<String>, Option<String>) {
+    let named = |doubt: &dyn Fn(&dyn Replay) -> Option<String>| {
+        (replays.iter())
+            .find_map(|(path, r)| doubt(r.as_ref()).map(|why| format!("{}: {why}", path.display())))
+    };
+    (
+        named(&|r| r.latency_unit_doubt()),
+        named(&|r| r.clock_unit_doubt()),
+    )
+}
+
 /// A source of observations that can be fed to a visitor more than once.
 pub trait Replay {
     /// Feeds every observation, in file order, to `visit`.
@@ -300,6 +317,13 @@ pub trait Replay {
     /// clause), or `None`: the source is marked
     /// [`Source::latency_unit_doubt`](crate::model::Source).
     fn latency_unit_doubt(&self) -> Option<String> {
+        None
+    }
+
+    /// Why the file's times are likely in another unit than they were read in (one
+    /// clause), or `None`: the source is marked
+    /// [`Source::clock_unit_doubt`](crate::model::Source).
+    fn clock_unit_doubt(&self) -> Option<String> {
         None
     }
 

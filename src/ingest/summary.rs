@@ -396,6 +396,7 @@ impl ToolSummary {
             outcomes_unseen: false,
             unknown_origin: false,
             latency_unit_doubt: None,
+            clock_unit_doubt: None,
             span_ms: self.window_ms,
             beside_stage: None,
             tool_checks: self.tool_checks,

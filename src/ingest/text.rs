@@ -138,7 +138,7 @@ pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
     };
     let mut c = clock.split(':');
     let (hh, mm): (i64, i64) = (c.next()?.parse().ok()?, c.next()?.parse().ok()?);
-    let secs: f64 = c.next().unwrap_or("0").parse().ok()?;
+    let secs: f64 = c.next().unwrap_or("0").replace(',', ".").parse().ok()?;
     let offset_min = match zone {
         "" | "Z" | "z" => 0,
         z => {

@@ -351,6 +351,11 @@ pub struct Source {
     /// whose `Interval_Max` column says so), one clause naming the file: no latency
     /// figure of it can carry a verdict. A merged source has the first part's.
     pub latency_unit_doubt: Option<String>,
+    /// Why its times are likely in another unit than they were read in (a generic
+    /// CSV's time since the test began that names no unit, seconds or ms), one clause
+    /// naming the file: its durations, and so every rate, may be off by 1,000×, and no
+    /// rate figure of it can carry a verdict. A merged source has the first part's.
+    pub clock_unit_doubt: Option<String>,
     /// Each part merged into this source (one per result set or dir of the tool), with
     /// its own totals: the audit tells a second generator from the same requests read
     /// twice. Filled when the run dir adds the source.

@@ -42,6 +42,7 @@ mod messy_runs;
 mod messy_runs_aa;
 mod messy_runs_ab;
 mod messy_runs_ac;
+mod messy_runs_ad;
 mod messy_runs_ae;
 mod messy_runs_af;
 mod messy_runs_b;

@@ -20,6 +20,10 @@
 //! so the true value lies anywhere in 145–155 ms) is `not_proven`: the figure cannot
 //! say which side of the limit the requests were.
 //!
+//! So do rate rules (throughput, goodput) and window rules when the source's time unit
+//! is in doubt (a generic CSV's time since the test began that names no unit): its
+//! durations may be 1,000× off.
+//!
 //! And every rule on a stage whose figures hold requests outside the window
 //! `--warmup`/`--from`/`--to` asked for (a whole-run summary cannot be trimmed): its
 //! pass and miss alike rest on other data than the one asked about.
@@ -92,6 +96,29 @@ pub fn discount_doubtful_latency(evals: &mut [RuleEvaluation], why: &str) {
         let note = format!(
             "not shown: the latency unit is in doubt ({why}), so the {} may be off by \
              1,000× or more",
+            e.metric
+        );
+        e.status = RuleStatus::InsufficientData;
+        e.note = Some(match e.note.take() {
+            Some(old) => format!("{note}; {old}"),
+            None => note,
+        });
+    }
+}
+
+/// Turns every judged rate rule in `evals` (throughput, goodput) and every window rule
+/// into `insufficient_data`: `why` says why the source's time unit is in doubt (one
+/// clause), so its durations and windows may be 1,000× off.
+pub fn discount_doubtful_clock(evals: &mut [RuleEvaluation], why: &str) {
+    for e in evals.iter_mut() {
+        let rate = matches!(e.metric, Metric::Throughput | Metric::Goodput);
+        if !(rate || e.window.is_some()) || !matches!(e.status, RuleStatus::Pass | RuleStatus::Fail)
+        {
+            continue;
+        }
+        let note = format!(
+            "not shown: the time unit is in doubt ({why}), so the run's duration, and the {} \
+             over it, may be off by 1,000×",
             e.metric
         );
         e.status = RuleStatus::InsufficientData;

@@ -522,10 +522,7 @@ fn load_observations(
     }
     // A gzip file cut at a row's end: no row is cut, but the stream is.
     super::adapters::mark_gzip_cut(&mut src, replays.iter().map(|(p, _)| p.as_path()));
-    src.latency_unit_doubt = replays.iter().find_map(|(path, r)| {
-        r.latency_unit_doubt()
-            .map(|why| format!("{}: {why}", path.display()))
-    });
+    (src.latency_unit_doubt, src.clock_unit_doubt) = super::unit_doubts(&replays);
     // Times from the test's own start (hey's and oha's CSV) cannot be placed on the
     // clock that --from/--to name: the rows kept are not those of the window asked for.
     let clockless = src.span_ms.is_some_and(|(a, _)| a < CLOCK_TIMES_FROM_MS);
@@ -681,9 +678,11 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
     existing.outcomes_unseen |= src.outcomes_unseen;
     existing.ok_server_errors += src.ok_server_errors;
     existing.script_checks.merge(&src.script_checks);
-    if existing.latency_unit_doubt.is_none() {
-        existing.latency_unit_doubt = src.latency_unit_doubt;
-    }
+    existing.latency_unit_doubt = existing
+        .latency_unit_doubt
+        .take()
+        .or(src.latency_unit_doubt);
+    existing.clock_unit_doubt = existing.clock_unit_doubt.take().or(src.clock_unit_doubt);
 }
 
 /// The name of `dir` as its user knows it: its last component, or for `.`, `..` or a

@@ -233,6 +233,9 @@ fn merge(sources: &[Source]) -> Option<Source> {
         if out.latency_unit_doubt.is_none() {
             out.latency_unit_doubt.clone_from(&src.latency_unit_doubt);
         }
+        if out.clock_unit_doubt.is_none() {
+            out.clock_unit_doubt.clone_from(&src.clock_unit_doubt);
+        }
         for note in &src.notes {
             if !out.notes.contains(note) {
                 out.notes.push(note.clone());
