@@ -137,7 +137,9 @@ pub(super) fn apply(
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
-    let unjudged = unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2)));
+    let unjudged = (!tool_judges_failures(run))
+        .then(|| unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2))))
+        .flatten();
     let gate = tool_gate(run).or_else(|| answers_wrong.clone());
     let chose_other = evaluated.verdict_fallback || !evaluated.stages_unmatched.is_empty();
     let clean = data_reason.is_none() && gate.is_none() && unjudged.is_none();
@@ -344,6 +346,18 @@ fn tool_gate(run: &Run) -> Option<String> {
         })
         .collect();
     (!clauses.is_empty()).then(|| format!("{}: not a GO while they fail", clauses.join("; ")))
+}
+
+/// True when the team's own gate in the tool judges failures (k6's `http_req_failed`
+/// threshold, Gatling's "percentage of successful events", Artillery's
+/// `maxErrorRate`): failures no SLA rule judges are then judged there.
+fn tool_judges_failures(run: &Run) -> bool {
+    (run.tool_checks.iter()).any(|c| {
+        let name = c.name.to_ascii_lowercase();
+        ["fail", "success", "error"]
+            .iter()
+            .any(|w| name.contains(w))
+    })
 }
 
 /// Failure shares a verdict rests on no rule about: when no gating rule judges
