@@ -276,3 +276,32 @@ fn a_dir_named_for_fewer_users_than_wrk_ran_is_reported_at_wrks_connections() {
     let points = report["capacity"]["load_points"].to_string();
     assert!(!points.contains("\"users\":10.0"), "{points}");
 }
+
+/// Steps saved as `step_4c/` and `step_16c/` (wrk's connections; headroom names the
+/// stages `step_4users`, `step_16users`), gated with `[stage.step_16c]`, the dir's own
+/// name. Before, it named no stage: the rule was `not_run` and the verdict GO on the
+/// global rule. Now the dir's name names its stage as `02_peak_50users` does: NO-GO,
+/// wrk's p99 124.0 ms against 100 ms.
+#[test]
+fn a_step_dir_named_by_its_connections_is_named_so_in_the_sla() {
+    let dir = TestDir::new();
+    dir.write("run/step_4c/wrk.txt", wrk_text(4, 608, 51.6, 51.4, 55.0));
+    dir.write(
+        "run/step_16c/wrk.txt",
+        wrk_text(16, 1240, 103.2, 103.1, 124.0),
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\"]\n[stage.step_16c]\nrules = [\"p(99) < 100ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(out["verdict"], "NO-GO", "{out}");
+    let p99 = (out["sla"]["rules"].as_array().unwrap().iter())
+        .find(|r| r["rule"] == "p(99) < 100ms")
+        .unwrap();
+    assert!(
+        (p99["value"].as_f64().unwrap() - 124.0).abs() < 0.01,
+        "{p99}"
+    );
+}
