@@ -338,14 +338,18 @@ impl ToolSummary {
             overall.aggregate = self.aggregate;
         }
 
-        // The plan's load (dir name, manifest) wins over what the tool printed.
+        // The plan's load (dir name, manifest) wins over what the tool printed, unless
+        // the tool ran more (wrk's 16 connections in `10-users/`): one generator never
+        // runs more than its stage, so the name is wrong there, and the tool's count
+        // is kept as measured (the run's warnings name both: `users_from_data`).
         let whole = |name: &str, users: Option<u32>, rate: Option<f64>| {
             let mut s = overall.clone();
             s.name = name.to_string();
-            s.users = users.or(self.users);
+            let more = self.users.filter(|t| users.is_some_and(|u| *t > u));
+            s.users = more.or(users).or(self.users);
             s.arrival_rate_rps = rate.or(self.arrival_rate_rps);
             s.window_basis = format!("whole run: {}'s summary covers the ramp too", self.tool);
-            s.users_measured = users.is_none() && self.users.is_some();
+            s.users_measured = (users.is_none() || more.is_some()) && self.users.is_some();
             s
         };
         let stage = match plan {

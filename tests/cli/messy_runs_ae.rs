@@ -236,3 +236,72 @@ fn date_stamped_stage_dirs_are_named_by_their_words_in_the_sla() {
     let stress = rules.iter().find(|r| r["rule"] == "p(99) < 1s").unwrap();
     assert_eq!(stress["status"], "pass", "{stress}");
 }
+
+/// A stepped wrk run whose dirs a user named by the users they meant (`4-users/`,
+/// `10-users/`, `20-users/`) while wrk ran `-c4`, `-c16` and `-c32` (its console says
+/// "16 connections"). Before, the dirs' 10 and 20 users were taken silently: the
+/// capacity table and knee sat at loads the target never saw. Now a tool that ran
+/// more than its dir's name says is believed (one generator never runs more than its
+/// stage): the stages are at 4, 16 and 32 users and a warning names both counts.
+#[test]
+fn a_dir_named_for_fewer_users_than_wrk_ran_is_reported_at_wrks_connections() {
+    let dir = TestDir::new();
+    dir.write("run/4-users/wrk.txt", wrk_text(4, 608, 51.6, 51.4, 55.0));
+    dir.write(
+        "run/10-users/wrk.txt",
+        wrk_text(16, 1240, 103.2, 103.1, 124.0),
+    );
+    dir.write(
+        "run/20-users/wrk.txt",
+        wrk_text(32, 1240, 205.46, 206.08, 224.03),
+    );
+    let (code, report, stderr) = super::common::analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let users: Vec<(String, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["users"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(users.contains(&("4-users".into(), 4)), "{users:?}");
+    assert!(users.contains(&("10-users".into(), 16)), "{users:?}");
+    assert!(users.contains(&("20-users".into(), 32)), "{users:?}");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("says 10 users, but wrk ran 16 at once"),
+        "{warnings}"
+    );
+    let points = report["capacity"]["load_points"].to_string();
+    assert!(!points.contains("\"users\":10.0"), "{points}");
+}
+
+/// Steps saved as `step_4c/` and `step_16c/` (wrk's connections; headroom names the
+/// stages `step_4users`, `step_16users`), gated with `[stage.step_16c]`, the dir's own
+/// name. Before, it named no stage: the rule was `not_run` and the verdict GO on the
+/// global rule. Now the dir's name names its stage as `02_peak_50users` does: NO-GO,
+/// wrk's p99 124.0 ms against 100 ms.
+#[test]
+fn a_step_dir_named_by_its_connections_is_named_so_in_the_sla() {
+    let dir = TestDir::new();
+    dir.write("run/step_4c/wrk.txt", wrk_text(4, 608, 51.6, 51.4, 55.0));
+    dir.write(
+        "run/step_16c/wrk.txt",
+        wrk_text(16, 1240, 103.2, 103.1, 124.0),
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"error_rate < 1%\"]\n[stage.step_16c]\nrules = [\"p(99) < 100ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(out["verdict"], "NO-GO", "{out}");
+    let p99 = (out["sla"]["rules"].as_array().unwrap().iter())
+        .find(|r| r["rule"] == "p(99) < 100ms")
+        .unwrap();
+    assert!(
+        (p99["value"].as_f64().unwrap() - 124.0).abs() < 0.01,
+        "{p99}"
+    );
+}

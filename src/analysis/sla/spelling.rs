@@ -65,7 +65,13 @@ fn is_number(w: &str) -> bool {
 /// stage, and the part that gives its load.
 fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
     let mut w = words(undated(s));
-    let users_word = |x: &str| matches!(x, "user" | "users" | "u" | "vus" | "threads");
+    // A closed-model tool's connections name its users too (`step_16c`, `base-4conns`).
+    let users_word = |x: &str| {
+        matches!(
+            x,
+            "user" | "users" | "u" | "vus" | "threads" | "c" | "conns" | "connections" | "clients"
+        )
+    };
     let mut users = None;
     if let Some(i) = w.iter().position(|x| {
         let digits = x.trim_end_matches(|c: char| c.is_ascii_alphabetic());

@@ -163,6 +163,16 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
             };
             let data = stage.timeline.intervals.iter().filter_map(|iv| iv.users);
             let Some(seen) = data.reduce(f64::max) else {
+                // A summary's own count over the name's (`ToolSummary::into_source`).
+                if let Some(seen) = stage.users.filter(|u| stage.users_measured && u != users) {
+                    run.arbitration.push(format!(
+                        "{}: {} says {users} users, but {tool} ran {seen} at once: stage \
+                         \"{name}\" is reported at {seen} users (rename the dir if the tool's \
+                         count is right, or check it is this stage's)",
+                        r.dir.display(),
+                        r.named_by
+                    ));
+                }
                 continue;
             };
             let seen = seen.round() as u32;
