@@ -137,9 +137,7 @@ pub(super) fn apply(
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
-    let unjudged = (!tool_judges_failures(run))
-        .then(|| unjudged_failures(&evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2))))
-        .flatten();
+    let unjudged = unjudged_failures(run, &evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2)));
     let gate = tool_gate(run).or_else(|| answers_wrong.clone());
     let chose_other = evaluated.verdict_fallback || !evaluated.stages_unmatched.is_empty();
     let clean = data_reason.is_none() && gate.is_none() && unjudged.is_none();
@@ -366,8 +364,9 @@ fn tool_judges_failures(run: &Run) -> bool {
 /// figures) where more than 1 % of the requests failed (`21.8% in \`peak\``). Fast
 /// failures make fast percentiles (a closed port refuses in microseconds, a 503 is
 /// quick): a GO on latency rules alone would rest on them, as on 5xx answers a tool
-/// marked successful (the same 1 %).
+/// marked successful (the same 1 %). None when the tool's own gate judges failures.
 fn unjudged_failures<'m>(
+    run: &Run,
     evals: &[RuleEvaluation],
     stages: impl Iterator<Item = (Option<&'m str>, &'m ScopeMetrics)>,
 ) -> Option<String> {
@@ -388,7 +387,7 @@ fn unjudged_failures<'m>(
     // A failure rule without a value (an endpoint the data may hold under its file's
     // name) judges nothing.
     let judged_failures = |e: &&RuleEvaluation| judges_failures(&e.metric) && e.value.is_some();
-    if gating.is_empty() || gating.iter().any(judged_failures) {
+    if gating.is_empty() || gating.iter().any(judged_failures) || tool_judges_failures(run) {
         return None;
     }
     let judged = |stage: Option<&str>| gating.iter().any(|e| e.stage.as_deref() == stage);
