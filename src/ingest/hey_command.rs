@@ -39,10 +39,23 @@ pub struct Command {
     pub from: String,
 }
 
+/// What a hey run left: its text summary, or its CSV (`-o csv`). Both are written
+/// also when hey is stopped with Ctrl-C.
+#[derive(Clone, Copy)]
+pub enum Output {
+    Summary,
+    Csv,
+}
+
 /// The command line of the summary at `path` whose text before `Summary:` is `preface`.
 pub fn command(path: &Path, preface: &str) -> Option<Command> {
-    let (line, from) = tool_command::find(&HEY, path, preface)?;
-    let args = tool_command::args(&HEY, &line)?;
+    command_of(&HEY, path, preface)
+}
+
+/// The command line of `tool`'s output at `path` (see [`command`]).
+fn command_of(tool: &Tool, path: &Path, preface: &str) -> Option<Command> {
+    let (line, from) = tool_command::find(tool, path, preface)?;
+    let args = tool_command::args(tool, &line)?;
     let users = workers(&args)?;
     Some(Command {
         users,
@@ -51,20 +64,25 @@ pub fn command(path: &Path, preface: &str) -> Option<Command> {
     })
 }
 
-/// Why a hey run that sent `requests` in `ran_s` seconds did far less than its command
-/// line started it for (below [`STOPPED_EARLY`] of its `-n`, or of its `-z` length), or
-/// `None`. hey prints its normal summary also when stopped with Ctrl-C, so only the
-/// command line tells an interrupted run from a finished one.
+/// Why a hey run whose `output` holds `requests` in `ran_s` seconds did far less than
+/// its command line started it for (below [`STOPPED_EARLY`] of its `-n`, or of its
+/// `-z` length), or `None`. hey writes its normal output also when stopped with
+/// Ctrl-C, so only the command line tells an interrupted run from a finished one.
 pub fn stopped_early(
     path: &Path,
     cmd: &Command,
+    output: Output,
     requests: u64,
     ran_s: Option<f64>,
 ) -> Option<String> {
+    let (holds, wrote) = match output {
+        Output::Summary => ("sent", "prints its summary"),
+        Output::Csv => ("its CSV holds", "writes its CSV"),
+    };
     let (asked, did, share) = match cmd.planned.as_ref()? {
         Planned::Requests(n) if (requests as f64) < STOPPED_EARLY * *n as f64 => (
             format!("{n} requests"),
-            format!("sent {requests}"),
+            format!("{holds} {requests}"),
             requests as f64 / *n as f64,
         ),
         Planned::Seconds(z) => {
@@ -73,8 +91,13 @@ pub fn stopped_early(
         }
         Planned::Requests(_) => return None,
     };
-    Some(super::planned::stopped(
-        "hey", path, &asked, &cmd.from, &did, share,
+    Some(super::planned::stopped_writing(
+        ("hey", wrote),
+        path,
+        &asked,
+        &cmd.from,
+        &did,
+        share,
     ))
 }
 
@@ -90,23 +113,8 @@ const HEY_CSV: Tool = Tool {
 /// hey writes its CSV also when stopped with Ctrl-C, and leaves out every request that
 /// got no answer: the missing ones were never sent, or never answered.
 pub fn csv_stopped_early(path: &Path, rows: u64, ran_s: Option<f64>) -> Option<String> {
-    let (line, from) = tool_command::find(&HEY_CSV, path, "")?;
-    let args = tool_command::args(&HEY_CSV, &line)?;
-    let users = workers(&args)?;
-    let cmd = Command {
-        users,
-        planned: planned(&args, users),
-        from,
-    };
-    let why = stopped_early(path, &cmd, rows, ran_s)?
-        .replace(
-            &format!("and sent {rows}:"),
-            &format!("and its CSV holds {rows}:"),
-        )
-        .replace(
-            "prints its summary all the same",
-            "writes its CSV all the same",
-        );
+    let cmd = command_of(&HEY_CSV, path, "")?;
+    let why = stopped_early(path, &cmd, Output::Csv, rows, ran_s)?;
     Some(format!(
         "{why} (or the target stopped answering: hey's CSV leaves out the requests that got \
          no answer)"

@@ -226,5 +226,11 @@ fn users_from_command(path: &Path, text: &str, s: &mut ToolSummary) {
         cmd.from
     ));
     let requests = s.endpoints.iter().map(|e| e.requests).sum();
-    s.stopped_early = super::hey_command::stopped_early(path, &cmd, requests, s.duration_s);
+    s.stopped_early = super::hey_command::stopped_early(
+        path,
+        &cmd,
+        super::hey_command::Output::Summary,
+        requests,
+        s.duration_s,
+    );
 }

@@ -134,9 +134,21 @@ pub fn siege_users(path: &Path, preface: &str) -> Option<(u32, String)> {
 /// The sentence for a run of `tool` started for `asked` (by the command line `from`)
 /// that `did` (`sent 2774`, `ran 1.50 s`): the share `done` of its plan.
 pub fn stopped(tool: &str, path: &Path, asked: &str, from: &str, did: &str, done: f64) -> String {
+    stopped_writing((tool, "prints its summary"), path, asked, from, did, done)
+}
+
+/// [`stopped`] for a tool that `wrote` its output all the same (`writes its CSV`).
+pub fn stopped_writing(
+    (tool, wrote): (&str, &str),
+    path: &Path,
+    asked: &str,
+    from: &str,
+    did: &str,
+    done: f64,
+) -> String {
     format!(
         "{}: {tool} was started for {asked} by {from} and {did}: it stopped early \
-         (interrupted with Ctrl-C; {tool} prints its summary all the same), so its figures \
+         (interrupted with Ctrl-C; {tool} {wrote} all the same), so its figures \
          cover {} of the planned run; re-run it to the end",
         path.display(),
         share(done)
