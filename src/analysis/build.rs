@@ -115,6 +115,8 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
         narrative: Default::default(),
         baseline: None,
     };
+    analysis.capacity.audit_rejects =
+        super::capacity::audit_rejection(&analysis.capacity, &analysis.audit);
     analysis.setup = super::narrative::setup::build(run, &analysis.task_mix);
     (analysis.data_quality, analysis.data_quality_reason) =
         super::quality::assess(&super::quality::QualityInputs {

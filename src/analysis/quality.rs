@@ -21,7 +21,7 @@ use super::quantity::{format_count, format_ms, format_rate};
 use crate::model::{Problem, Run, SkipKind, Skipped, Source};
 
 /// How far the data can be trusted.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataQuality {
     /// Measured, complete, and consistent with itself.
@@ -40,6 +40,16 @@ pub enum DataQuality {
 }
 
 impl DataQuality {
+    /// True when no release decision may rest on the data: it is inconsistent,
+    /// simulated or incomplete (partial data's failure figures are bounds, its
+    /// latencies measured).
+    pub fn withholds_decision(self) -> bool {
+        matches!(
+            self,
+            DataQuality::Inconsistent | DataQuality::Simulated | DataQuality::Incomplete
+        )
+    }
+
     /// `clean`, `inconsistent`, `simulated`, `incomplete`, `partial`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -358,9 +358,12 @@ fn capacity_readiness(a: &Analysis) -> (ReadinessStatus, String) {
         evidence.push(r.evidence.clone());
     }
     let Some(sla) = &a.sla else {
-        return (
-            ReadinessStatus::NotAssessed,
-            format!("{} (no SLA given)", evidence.join("; ")),
+        return audited(
+            (
+                ReadinessStatus::NotAssessed,
+                format!("{} (no SLA given)", evidence.join("; ")),
+            ),
+            cap,
         );
     };
     // The load the release is judged at: the largest verdict stage's.
@@ -384,5 +387,26 @@ fn capacity_readiness(a: &Analysis) -> (ReadinessStatus, String) {
     if let Some(t) = target {
         evidence.push(format!("verdict load {} users", fmt_users(t)));
     }
-    (status, evidence.join("; "))
+    audited((status, evidence.join("; ")), cap)
+}
+
+/// The capacity row when the audit rejects load points: every one rejected leaves no
+/// capacity to assess; some rejected make READY at most AT RISK. The rejection leads
+/// the evidence.
+fn audited(
+    (status, evidence): (ReadinessStatus, String),
+    cap: &super::capacity::CapacityReport,
+) -> (ReadinessStatus, String) {
+    let Some(r) = &cap.audit_rejects else {
+        return (status, evidence);
+    };
+    let status = match status {
+        _ if r.all => ReadinessStatus::NotAssessed,
+        ReadinessStatus::Ready => ReadinessStatus::AtRisk,
+        s => s,
+    };
+    (
+        status,
+        format!("{}; as the data states: {evidence}", r.statement),
+    )
 }

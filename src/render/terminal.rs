@@ -86,6 +86,9 @@ pub fn summary(a: &Analysis) -> String {
     if let Some(note) = &a.capacity.load_note {
         let _ = writeln!(out, "  capacity: {}", printable(note));
     }
+    if let Some(r) = &a.capacity.audit_rejects {
+        let _ = writeln!(out, "  capacity: ⚠ {}", printable(&r.statement));
+    }
     if let Some(h) = &a.capacity.sla_headroom {
         let _ = writeln!(out, "  capacity: {}", printable(&h.statement));
     }

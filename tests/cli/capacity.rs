@@ -629,3 +629,69 @@ fn the_default_limits_name_the_latency_they_watch() {
         "{statement}"
     );
 }
+
+/// A team's stepped run, analysed with a think time its users never had (`--think-time
+/// 2s` from a shared headroom.toml). Before, the consistency audit rejected every stage
+/// (the law allows 10 users ≤ 10 ÷ 2.1 s ≈ 4.8 req/s; they made 100), yet the capacity
+/// row said READY and the capacity section stated its figures as measured. Now the
+/// row is NOT ASSESSED, report.json's `capacity.audit_rejects` names the stages and
+/// the section says so first. With a think time that breaks the law only on some
+/// stages (20 ms: off by ≥ 15 % up to 60 users), READY is at most AT RISK.
+#[test]
+fn capacity_resting_on_stages_the_audit_rejects_is_not_stated_as_measured() {
+    let dir = TestDir::new();
+    known_capacity_run(&dir);
+    // Loose limits the whole range meets: p95 is at most 2 × 240 ms, errors 10 %.
+    dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 5000ms\", \"error_rate < 20%\"]\n",
+    );
+    let sla = dir.path().join("sla.toml");
+    let run = |think: &str, out: &str| {
+        let out = dir.path().join(out);
+        let (code, report, stderr) = analyze_into(
+            &dir.path().join("run"),
+            &out,
+            &["--sla", sla.to_str().unwrap(), "--think-time", think],
+        );
+        assert_eq!(code, 0, "{stderr}");
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        (report, md)
+    };
+    let row = |report: &serde_json::Value| {
+        crate::common::readiness(report, "Capacity / scalability").clone()
+    };
+
+    let (clean, md) = run("0s", "clean");
+    assert_eq!(row(&clean)["status"], "READY", "{}", row(&clean));
+    assert!(clean["capacity"].get("audit_rejects").is_none());
+    assert!(!md.contains("The audit rejects what this rests on"));
+
+    let (wrong, md) = run("2s", "wrong");
+    let rejects = &wrong["capacity"]["audit_rejects"];
+    assert_eq!(rejects["all"], true, "{rejects}");
+    assert_eq!(rejects["load_points"], 7);
+    assert_eq!(rejects["checks"], serde_json::json!(["response_time_law"]));
+    let r = row(&wrong);
+    assert_eq!(r["status"], "NOT ASSESSED", "{r}");
+    assert!(
+        r["evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with("the consistency audit rejects all 7 load stages"),
+        "{r}"
+    );
+    assert!(md.contains("The audit rejects what this rests on"), "{md}");
+
+    // Z = 20 ms: up to 60 users X·(R + Z) ÷ N is 1 + Z ÷ R ≥ 1.17 (R = 100 ms at 10–50
+    // users, N ÷ 500 at 60), past 15 %; at 80 users and more it is 1.125 or less.
+    let (some, _) = run("20ms", "some");
+    let rejects = &some["capacity"]["audit_rejects"];
+    assert_eq!(rejects["all"], false, "{rejects}");
+    assert_eq!(
+        rejects["stages"],
+        serde_json::json!(["n10", "n20", "n40", "n60"])
+    );
+    let r = row(&some);
+    assert_eq!(r["status"], "AT RISK", "{r}");
+}

@@ -1356,3 +1356,73 @@ fn a_baseline_report_elsewhere_is_named_after_its_runs_dir() {
         report["baseline"]
     );
 }
+
+/// A release manager compared two runs of one build, the candidate stopped early
+/// (its run.toml says `complete = false`) or simulated. Before, compare called it NO
+/// REGRESSION on figures the candidate's own report withholds a verdict from; now the
+/// headline is INCONCLUSIVE and names the run and why, compare.json lists it under
+/// `untrusted`. A clean pair of the same data is still NO REGRESSION.
+#[test]
+fn no_release_decision_rests_on_a_run_its_own_report_withholds_a_verdict_from() {
+    let dir = TestDir::new();
+    let fx = |seed, label| Fixture {
+        seed,
+        label: Some(label),
+        ..Fixture::default()
+    };
+    let base = write_run(&dir, "base", &fx(21, "1.0.0"));
+    let cand = write_run(&dir, "cand", &fx(22, "1.1.0"));
+    let (code, clean, stderr) = compare_json(&dir, &[&base, &cand], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let line = clean["verdict_line"].as_str().unwrap();
+    assert!(line.starts_with("NO REGRESSION"), "{line}");
+    assert_eq!(clean["untrusted"], serde_json::json!([]));
+
+    for (manifest, quality, why) in [
+        (
+            "complete = false\nincomplete_reason = \"interrupted (Ctrl-C)\"\n",
+            "incomplete",
+            "interrupted (Ctrl-C)",
+        ),
+        ("simulated = true\n", "simulated", "simulated"),
+    ] {
+        dir.write("cand/run.toml", format!("label = \"1.1.0\"\n{manifest}"));
+        let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        let line = report["verdict_line"].as_str().unwrap();
+        assert!(line.starts_with("INCONCLUSIVE: 1.1.0 vs 1.0.0"), "{line}");
+        assert!(
+            line.contains(&format!(
+                "no release decision rests on it: 1.1.0's data is {quality}"
+            )) && line.contains(why),
+            "{line}"
+        );
+        let untrusted = &report["untrusted"];
+        assert_eq!(untrusted.as_array().unwrap().len(), 1, "{untrusted}");
+        assert_eq!(untrusted[0]["label"], "1.1.0");
+        assert_eq!(untrusted[0]["data_quality"], quality);
+        // The figures are still compared as stated: the same verdict counts.
+        assert_eq!(report["counts"], clean["counts"]);
+    }
+}
+
+/// The same, with the candidate's /a 15 % slower: a regression found on a run that
+/// stopped early still holds the release back (REGRESSED, exit 1 with
+/// `--fail-on-regression`), and the headline says the run is incomplete.
+#[test]
+fn a_regression_on_an_incomplete_run_still_regresses_and_says_so() {
+    let dir = TestDir::new();
+    let (base, cand) = fifteen_percent_runs(&dir);
+    dir.write(
+        "cand/run.toml",
+        "label = \"1.1.0\"\ncomplete = false\nincomplete_reason = \"target restarted\"\n",
+    );
+    let (code, report, stderr) = compare_json(&dir, &[&base, &cand], &["--fail-on-regression"]);
+    assert_eq!(code, 1, "{stderr}");
+    let line = report["verdict_line"].as_str().unwrap();
+    assert!(line.starts_with("REGRESSED: 1.1.0 vs 1.0.0"), "{line}");
+    assert!(
+        line.contains("; 1.1.0's data is incomplete (") && line.contains("target restarted"),
+        "{line}"
+    );
+}

@@ -16,10 +16,12 @@
 //!   retrograde), each an estimate with the measured bracket around it;
 //! - `knee`: Kneedle, the saturation cross-check;
 //! - `headroom`: "the SLA holds up to ≈ X req/s at ≈ N users", and sizing for a
-//!   target rate.
+//!   target rate;
+//! - `audited`: whether the consistency audit rejects the stages all this rests on.
 //!
 //! The consistency audit (Little's law and friends) lives in `analysis::audit`.
 
+mod audited;
 mod breaking_points;
 mod headroom;
 pub mod knee;
@@ -33,6 +35,7 @@ use serde::Serialize;
 use crate::analysis::sla::{Metric, Op, SlaSpec};
 use crate::model::{Source, Stage, ThinkTime};
 
+pub use audited::{rejection as audit_rejection, AuditRejection};
 pub use breaking_points::{fmt_users, BreakingPoint, Criterion};
 pub use headroom::{Sizing, SlaHeadroom};
 pub use load_points::LoadPoint;
@@ -175,6 +178,10 @@ pub struct CapacityReport {
     /// users is unknown: X·R about 0); absent when every loaded stage is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_note: Option<String>,
+    /// When the consistency audit finds load points' stages (or the run) impossible or
+    /// suspect: which, and what that leaves of the figures above; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_rejects: Option<AuditRejection>,
 }
 
 /// The capacity analysis of `stages` (the primary source's, in any order).
@@ -248,6 +255,7 @@ fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> Ca
         sizing,
         criteria: criteria.clone(),
         load_note: None,
+        audit_rejects: None,
     }
 }
 

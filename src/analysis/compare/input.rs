@@ -10,6 +10,7 @@ use hdrhistogram::Histogram;
 use serde::Deserialize;
 
 use super::stats::IntervalPoint;
+use crate::analysis::quality::DataQuality;
 use crate::analysis::Analysis;
 
 /// One run as `compare` sees it.
@@ -28,6 +29,8 @@ pub struct CompareRun {
     /// How its request names were grouped into endpoints (the coarsest of its
     /// sources'; `names` for a report.json from before grouping existed).
     pub grouping: crate::model::Grouping,
+    /// Its report's data quality, and why when not clean.
+    pub quality: (DataQuality, Option<String>),
 }
 
 impl CompareRun {
@@ -138,6 +141,10 @@ struct Doc {
     primary_source: Option<String>,
     #[serde(default)]
     sources: Vec<DocSource>,
+    #[serde(default)]
+    data_quality: DataQuality,
+    #[serde(default)]
+    data_quality_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -367,6 +374,7 @@ fn from_value(
         started: doc.run.started,
         stages,
         grouping,
+        quality: (doc.data_quality, doc.data_quality_reason),
         capacity: CapacityFigures {
             saturation_rps: doc
                 .capacity

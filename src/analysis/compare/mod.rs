@@ -4,7 +4,8 @@
 //! without an interval, `analysis::rounding` for how finely each tool writes them)
 //! and decides
 //! regressed/improved/unchanged/inconclusive; `trend` orders many releases and finds
-//! level shifts; `uncompared` names in the headline what was not compared or decided.
+//! level shifts; `uncompared` names in the headline what was not compared or decided,
+//! `untrusted` the runs whose own report withholds a decision from their data.
 //! This module assembles them into the [`CompareReport`] that
 //! compare.json serialises and every compare renderer reads.
 
@@ -17,6 +18,7 @@ pub mod stats;
 pub mod thin;
 pub mod trend;
 mod uncompared;
+pub mod untrusted;
 pub mod verdict;
 
 use serde::Serialize;
@@ -132,6 +134,9 @@ pub struct CompareReport {
     pub unmatched: Vec<Unmatched>,
     /// Series over releases (trend mode).
     pub trend: Vec<TrendSeries>,
+    /// Runs whose report withholds a decision from their data (inconsistent, simulated,
+    /// incomplete): no NO REGRESSION or IMPROVED headline rests on them.
+    pub untrusted: Vec<untrusted::UntrustedRun>,
     /// What the reader must know.
     pub notes: Vec<String>,
 }
@@ -214,7 +219,15 @@ pub fn compare(
     });
     let counts = Counts::of(&comparisons);
     let base_ref = RunRef::of(&baseline);
-    let verdict_line = verdict_line(&base_ref, &candidate_refs, &comparisons, counts)
+    let untrusted = untrusted::untrusted(&baseline, &candidates);
+    notes.extend(untrusted::note(&untrusted));
+    let verdict_line = verdict_line(
+        &base_ref,
+        &candidate_refs,
+        &comparisons,
+        counts,
+        !untrusted.is_empty(),
+    ) + &untrusted::clause(&untrusted, counts.regressed > 0)
         + &uncompared::clause(&unmatched, &comparisons);
     let mut floors = std::collections::BTreeMap::new();
     floors.insert(
@@ -238,6 +251,7 @@ pub fn compare(
         stage_pairs,
         unmatched,
         trend,
+        untrusted,
         notes,
     }
 }
@@ -412,11 +426,14 @@ fn anything_shown_unchanged(comparisons: &[Comparison]) -> bool {
 /// left open with a change the wrong way beyond its floor makes it INCONCLUSIVE,
 /// possibly worse (naming those); NO REGRESSION needs a metric shown unchanged beyond
 /// error rates at 0 on both sides; else nothing was shown either way: INCONCLUSIVE.
+/// A run whose data is `withheld` (see `untrusted`) turns NO REGRESSION and IMPROVED
+/// into INCONCLUSIVE.
 fn verdict_line(
     base: &RunRef,
     cands: &[RunRef],
     comparisons: &[Comparison],
     counts: Counts,
+    withheld: bool,
 ) -> String {
     let labels: Vec<&str> = cands.iter().map(|c| c.label.as_str()).collect();
     let maybe: Vec<&Comparison> = comparisons.iter().filter(|c| maybe_worse(c)).collect();
@@ -424,6 +441,8 @@ fn verdict_line(
         "REGRESSED"
     } else if !maybe.is_empty() {
         "INCONCLUSIVE, possibly worse"
+    } else if withheld {
+        "INCONCLUSIVE"
     } else if counts.improved > 0 {
         "IMPROVED, no regression"
     } else if anything_shown_unchanged(comparisons) {

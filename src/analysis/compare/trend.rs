@@ -218,6 +218,7 @@ mod tests {
             stages: Vec::new(),
             capacity: Default::default(),
             grouping: Default::default(),
+            quality: Default::default(),
         }
     }
 
