@@ -305,3 +305,28 @@ fn a_step_dir_named_by_its_connections_is_named_so_in_the_sla() {
         "{p99}"
     );
 }
+
+/// The other way round: `32-users/` holding a wrk run at `-c8` (one of four
+/// generators, or a dir misnamed). Before, the stage was taken at 32 users silently,
+/// wrk's 8 nowhere. Now the name's 32 still stands (only a count the tool keeps for
+/// the whole run could override it), and the source's notes say wrk ran 8 at once,
+/// that its requests are wrk's alone, and how to fix the name if wrk was the only
+/// generator.
+#[test]
+fn a_dir_named_for_more_users_than_wrk_ran_says_whose_count_is_whose() {
+    let dir = TestDir::new();
+    dir.write("run/8-users/wrk.txt", wrk_text(8, 1240, 51.6, 51.4, 55.0));
+    dir.write("run/32-users/wrk.txt", wrk_text(8, 1248, 51.7, 51.5, 56.0));
+    let (code, report, stderr) = super::common::analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = (report["stages"].as_array().unwrap().iter())
+        .find(|s| s["name"] == "32-users")
+        .unwrap();
+    assert_eq!(stage["users"], 32, "{stage}");
+    let notes = report["sources"].to_string();
+    assert!(
+        notes.contains("wrk ran 8 at once where the stage's name or run.toml says 32 users"),
+        "{notes}"
+    );
+    assert!(!notes.contains("says 8 users"), "{notes}");
+}
