@@ -20,10 +20,13 @@
 //!   ab prints its progress (`Completed N requests`, each tenth of `-n`) and, when it
 //!   ends, `Finished N requests` on its error stream: a capture of that stream with
 //!   progress lines and no `Finished` line is a run interrupted (Ctrl-C) part-way,
-//!   so the data is incomplete (`interrupted`). A capture of the output alone holds
-//!   neither line, finished or not; nor does a run interrupted before its first progress
-//!   line: a command line kept with the output (`planned.rs`) whose `-n` the run fell far
-//!   short of makes it incomplete too.
+//!   so the data is incomplete (`interrupted`). A run of 150 requests or fewer (or
+//!   `-q`) prints no progress but `Benchmarking … (be patient)...` on its output stream,
+//!   and `..done` after it when it ends: without it, the run was interrupted too. A
+//!   capture of the output alone of a run with progress holds neither line, finished or
+//!   not; nor does a run interrupted before its first progress line: a command line kept
+//!   with the output (`planned.rs`) whose `-n` the run fell far short of makes it
+//!   incomplete too.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
 //!   per row (and no row for a failed connect), so alone every row counts as answered
@@ -99,25 +102,39 @@ pub const CSV: FormatSpec = FormatSpec {
     example: "ab -n 1000 -c 10 -e ab.csv URL > ab.txt",
 };
 
-/// Why a run whose capture holds ab's progress lines but not the `Finished N
-/// requests` line it prints when it ends stopped early (see the module docs), or `None`.
+/// Why a run whose capture shows ab did not reach the end of its run stopped early
+/// (see the module docs), or `None`: progress lines but not the `Finished N requests`
+/// line ab prints when it ends, or (a run of 150 requests or fewer, or `-q`, which
+/// prints no progress) `Benchmarking … (be patient)...` on its output stream without
+/// the `..done` ab writes after it when the run ends.
 fn interrupted(path: &Path, text: &str, complete: u64) -> Option<String> {
-    let mut progress = None;
+    let (mut progress, mut patient) = (None, None);
     for (i, line) in text.lines().enumerate() {
         let l = line.trim();
-        if l.starts_with("Finished ") && l.ends_with(" requests") {
+        if l.starts_with("Finished ") && l.ends_with(" requests") || l.contains("..done") {
             return None;
         }
         if l.starts_with("Completed ") && l.ends_with(" requests") {
             progress = Some((i + 1, l));
         }
+        if l.starts_with("Benchmarking ") && l.ends_with("(be patient)...") {
+            patient = Some((i + 1, l));
+        }
     }
-    let (no, last) = progress?;
+    let what = match (progress, patient) {
+        (Some((no, last)), _) => format!(
+            "ab printed its progress (`{last}`, line {no}) but not the `Finished … requests` \
+             line it prints when a run ends"
+        ),
+        (None, Some((no, _))) => format!(
+            "ab printed `Benchmarking … (be patient)...` (line {no}) but not the `..done` it \
+             writes after it when a run ends"
+        ),
+        (None, None) => return None,
+    };
     Some(format!(
-        "{}: ab printed its progress (`{last}`, line {no}) but not the `Finished … requests` \
-         line it prints when a run ends: it was interrupted (Ctrl-C) after {complete} \
-         complete requests, so its figures cover a part of the planned run; re-run it to \
-         the end",
+        "{}: {what}: it was interrupted (Ctrl-C) after {complete} complete requests, so its \
+         figures cover a part of the planned run; re-run it to the end",
         path.display()
     ))
 }
