@@ -335,6 +335,11 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
 /// One run of ab's console (`text`: the file's lines up to its end, those before it
 /// empty).
 fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
+    if !text.contains("Complete requests:") {
+        if let Some(s) = super::ab_stopped::read(path, text)? {
+            return Ok(s);
+        }
+    }
     require_lines(path, text, "ab", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("ab");
     let Console {

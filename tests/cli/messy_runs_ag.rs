@@ -221,3 +221,73 @@ fn a_locust_run_killed_just_after_its_history_write_is_told_by_its_logfile() {
         }
     }
 }
+
+/// ab stopped by an error before its summary, `> ab.txt 2>&1`, no command kept: the
+/// target killed under `ab -n 5000 -c 10` (`apr_socket_recv: Connection reset by peer
+/// (104)` after 1,329 requests), the target stalled past `-s 2` (`apr_pollset_poll: The
+/// timeout specified has expired (70007)` after 688), and a run of 100 requests whose
+/// error follows `(be patient)...` on the same line (after 32) — each as a real ab 2.3
+/// printed it against `headroom target`, then `Total of N requests completed` and no
+/// summary. Before, each was refused (exit 2) as "interrupted, or the output cut". Now
+/// each is read as an incomplete run: the N completed requests and the one that met the
+/// error (a failure of its kind), no latency; `check` is CONDITIONAL (never GO) under a
+/// latency-only SLA and one with an error rate, saying ab stopped itself on that error.
+#[test]
+fn an_ab_run_stopped_by_its_own_socket_error_is_read_as_incomplete() {
+    for (progress, error, completed, kind) in [
+        (
+            "\nCompleted 500 requests\nCompleted 1000 requests\n",
+            "apr_socket_recv: Connection reset by peer (104)",
+            1329,
+            "reset",
+        ),
+        (
+            "\nCompleted 500 requests\n",
+            "apr_pollset_poll: The timeout specified has expired (70007)",
+            688,
+            "timeout",
+        ),
+        (
+            "...",
+            "apr_socket_recv: Connection reset by peer (104)",
+            32,
+            "reset",
+        ),
+    ] {
+        let dir = TestDir::new();
+        dir.write(
+            "r1/ab.txt",
+            format!(
+                "{AB_BANNER}Benchmarking 127.0.0.1 (be patient){progress}{error}\n\
+                 Total of {completed} requests completed\n"
+            ),
+        );
+        let run = dir.path().join("r1");
+        let (code, report, stderr) = analyze_json(&[&run], &[]);
+        assert_eq!(code, 0, "{error}: {stderr}");
+        assert_eq!(report["overall"]["requests"], completed + 1, "{stderr}");
+        assert_eq!(report["overall"]["failures"], 1, "{stderr}");
+        assert_eq!(
+            report["overall"]["failures_by_kind"][kind], 1,
+            "{}",
+            report["overall"]
+        );
+        assert_eq!(report["data_quality"], "incomplete");
+        assert_eq!(report["run"]["complete"], Value::Bool(false));
+        let reason = report["run"]["incomplete_reason"].as_str().unwrap_or("");
+        let after = format!("after {completed} requests completed");
+        for says in [error, after.as_str(), "printed no summary"] {
+            assert!(reason.contains(says), "{says}: {reason}");
+        }
+        for rules in [
+            "\"p(95) < 500ms\"",
+            "\"p(95) < 500ms\", \"error_rate < 5%\"",
+        ] {
+            let (code, stdout, stderr) = check_rules(&dir, &run, rules);
+            assert_eq!(code, 0, "{stdout}{stderr}");
+            let said = format!("{stdout}{stderr}");
+            assert!(said.contains("verdict: CONDITIONAL "), "{said}");
+            assert!(said.contains("ab stopped itself on"), "{said}");
+        }
+    }
+}
