@@ -13,7 +13,10 @@
 //!   length differs from the first one's: with dynamic content that is a false alarm,
 //!   and an error page of another length is both a Length failure and a non-2xx
 //!   response. Length failures are counted as ab says, less as many as there are
-//!   non-2xx responses (those are counted once); a note says so. A text without the
+//!   non-2xx responses (those are counted once); a note says so. Kinds that add up to
+//!   more failures than requests overlap (`ab -r` on a target that went away: a request
+//!   failing on receive is a Length failure too): each failed request counts once
+//!   (`counted_once`). A text without the
 //!   lines ab always prints (`Complete requests`, `Failed requests`, and `Total
 //!   transferred`, which follows the failure lines) was cut short: it is refused, with
 //!   the files read beside it, since what was cut may be the failures.
@@ -266,6 +269,43 @@ pub fn build_run(
     Ok((build(text, read, plan, opts)?, aside))
 }
 
+/// ab's failure kinds (`[connect, receive, length, exceptions]`) when, with its
+/// `non_2xx` responses, they add up to more failures than its `requests`: ab counts one
+/// request under several kinds when the target fails it at the socket (`ab -r` on a
+/// target that went away): a request that fails on receive is closed short, a Length
+/// failure too, and a refused connect is an Exceptions failure and, read, a Receive
+/// one. Each failed request then counts once: the Receive failures, and those of the
+/// Length or Exceptions ones (the larger) beyond them, within the requests, and a note
+/// says so. The `[receive, exceptions, length]` failures to count (Length less the
+/// non-2xx responses, counted once: see the module docs) and that note.
+fn counted_once(
+    path: &Path,
+    requests: u64,
+    [connect, receive, length, exceptions]: [u64; 4],
+    non_2xx: u64,
+) -> ([u64; 3], Option<String>) {
+    let length_once = length.saturating_sub(non_2xx);
+    let sum = [connect, receive, exceptions, length_once, non_2xx]
+        .iter()
+        .fold(0u64, |a, n| a.saturating_add(*n));
+    if sum <= requests {
+        return ([receive, exceptions, length_once], None);
+    }
+    let room = requests.saturating_sub(connect.saturating_add(non_2xx));
+    let reset = receive.min(room);
+    let other = (length_once.max(exceptions).saturating_sub(receive)).min(room - reset);
+    let note = format!(
+        "{}: ab's failure kinds add up to {sum}, more than its {requests} requests: ab counts \
+         a request the target fails at the socket under several kinds (one failing on \
+         receive is closed short, a Length failure too; a refused connect is an Exceptions \
+         failure and a Receive one), as `ab -r` does on a target that went away; each \
+         failed request is counted once: {reset} failed on receive (reset), {other} more \
+         on Length or Exceptions, {connect} on connect",
+        path.display()
+    );
+    ([reset, 0, other], Some(note))
+}
+
 /// The `(percentile, ms)` rows of an ab `-e` CSV.
 fn read_csv(path: &Path) -> Result<Vec<(f64, f64)>, Problem> {
     let text = read_file_text(path)?;
@@ -365,7 +405,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         ));
     };
     s.stopped_early = interrupted(path, text, complete);
-    let [connect, receive, length, exceptions] = breakdown;
+    let [connect, _, length, _] = breakdown;
     let kinds_total = breakdown.iter().try_fold(0u64, |a, n| {
         add_counts(path, failed_line, "ab's failed requests", a, *n)
     })?;
@@ -377,7 +417,9 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         ));
     }
     let requests = add_counts(path, Some(complete_line), "the requests", complete, connect)?;
-    let length_once = length.saturating_sub(non_2xx);
+    let ([receive, exceptions, length_once], overlap) =
+        counted_once(path, requests, breakdown, non_2xx);
+    s.notes.extend(overlap);
     let name = match (&host, &doc) {
         (Some(h), Some(d)) => format!(
             "http://{h}{}{d}",

@@ -291,3 +291,79 @@ fn an_ab_run_stopped_by_its_own_socket_error_is_read_as_incomplete() {
         }
     }
 }
+
+/// `ab -r -n 5000 -c 10 URL > ab.txt 2>&1` (-r: go on past receive errors) with the
+/// target killed 2 s in, as a real ab 2.3 printed it: 5,000 complete requests, `Failed
+/// requests: 10337 (Connect: 1, Receive: 4108, Length: 4117, Exceptions: 2111)`. ab
+/// counts one request under several kinds when the target fails it at the socket: one
+/// failing on receive is closed short (a Length failure too), a refused connect is an
+/// Exceptions failure and a Receive one; each failed complete request counts one Length
+/// failure. Before, the run was refused (exit 2: "10337 failures but only 5001
+/// requests"). Now each failed request counts once: 4,118 of 5,001 (the 4,117 Length
+/// failures and the 1 Connect one), 4,108 of them on receive (`reset`); `check` is
+/// NO-GO under an error-rate SLA, and not GO under a latency-only one.
+#[test]
+fn an_ab_r_run_whose_target_went_away_counts_each_failed_request_once() {
+    let dir = TestDir::new();
+    let progress: String = (1..=10)
+        .map(|i| format!("Completed {} requests\n", i * 500))
+        .collect();
+    dir.write(
+        "r1/ab.txt",
+        format!(
+            "{AB_BANNER}Benchmarking 127.0.0.1 (be patient)\n{progress}Finished 5000 requests\n\n\n\
+Server Software:        \n\
+Server Hostname:        127.0.0.1\n\
+Server Port:            18392\n\
+\n\
+Document Path:          /api/v1/agents\n\
+Document Length:        91 bytes\n\
+\n\
+Concurrency Level:      10\n\
+Time taken for tests:   2.371 seconds\n\
+Complete requests:      5000\n\
+Failed requests:        10337\n\
+   (Connect: 1, Receive: 4108, Length: 4117, Exceptions: 2111)\n\
+Total transferred:      176712 bytes\n\
+HTML transferred:       80808 bytes\n\
+Requests per second:    2108.53 [#/sec] (mean)\n\
+Time per request:       4.743 [ms] (mean)\n\
+Time per request:       0.474 [ms] (mean, across all concurrent requests)\n\
+Transfer rate:          72.77 [Kbytes/sec] received\n\
+\n\
+Connection Times (ms)\n\
+              min  mean[+/-sd] median   max\n\
+Connect:        0    0   0.0      0       0\n\
+Processing:     0    5   9.6      0     101\n\
+Waiting:        0    5   9.7      0     101\n\
+Total:          0    5   9.6      0     101\n\
+\n\
+Percentage of the requests served within a certain time (ms)\n\
+  50%      0\n\
+  66%      0\n\
+  75%      0\n\
+  80%     11\n\
+  90%     18\n\
+  95%     26\n\
+  98%     34\n\
+  99%     42\n\
+ 100%    101 (longest request)\n"
+        ),
+    );
+    let run = dir.path().join("r1");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let overall = &report["overall"];
+    assert_eq!(overall["requests"], 5001, "{stderr}");
+    assert_eq!(overall["failures"], 4117 + 1, "{overall}");
+    assert_eq!(overall["failures_by_kind"]["reset"], 4108, "{overall}");
+    assert_eq!(overall["failures_by_kind"]["connect"], 1, "{overall}");
+    let notes = report.to_string();
+    assert!(notes.contains("counts a request the target fails at the socket under several kinds"));
+    let (code, stdout, stderr) = check_rules(&dir, &run, "\"p(95) < 500ms\"");
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("verdict: CONDITIONAL "), "{stdout}");
+    let (code, stdout, stderr) = check_rules(&dir, &run, "\"p(95) < 500ms\", \"error_rate < 5%\"");
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("verdict: NO-GO "), "{stdout}");
+}
