@@ -13,17 +13,23 @@
 //!   length differs from the first one's: with dynamic content that is a false alarm,
 //!   and an error page of another length is both a Length failure and a non-2xx
 //!   response. Length failures are counted as ab says, less as many as there are
-//!   non-2xx responses (those are counted once); a note says so. A text without the
+//!   non-2xx responses (those are counted once); a note says so. Kinds that add up to
+//!   more failures than requests overlap (`ab -r` on a target that went away: a request
+//!   failing on receive is a Length failure too): each failed request counts once
+//!   (`counted_once`). A text without the
 //!   lines ab always prints (`Complete requests`, `Failed requests`, and `Total
 //!   transferred`, which follows the failure lines) was cut short: it is refused, with
 //!   the files read beside it, since what was cut may be the failures.
 //!   ab prints its progress (`Completed N requests`, each tenth of `-n`) and, when it
 //!   ends, `Finished N requests` on its error stream: a capture of that stream with
 //!   progress lines and no `Finished` line is a run interrupted (Ctrl-C) part-way,
-//!   so the data is incomplete (`interrupted`). A capture of the output alone holds
-//!   neither line, finished or not; nor does a run interrupted before its first progress
-//!   line: a command line kept with the output (`planned.rs`) whose `-n` the run fell far
-//!   short of makes it incomplete too.
+//!   so the data is incomplete (`interrupted`). A run of 150 requests or fewer (or
+//!   `-q`) prints no progress but `Benchmarking … (be patient)...` on its output stream,
+//!   and `..done` after it when it ends: without it, the run was interrupted too. A
+//!   capture of the output alone of a run with progress holds neither line, finished or
+//!   not; nor does a run interrupted before its first progress line: a command line kept
+//!   with the output (`planned.rs`) whose `-n` the run fell far short of makes it
+//!   incomplete too.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
 //!   per row (and no row for a failed connect), so alone every row counts as answered
@@ -99,25 +105,39 @@ pub const CSV: FormatSpec = FormatSpec {
     example: "ab -n 1000 -c 10 -e ab.csv URL > ab.txt",
 };
 
-/// Why a run whose capture holds ab's progress lines but not the `Finished N
-/// requests` line it prints when it ends stopped early (see the module docs), or `None`.
+/// Why a run whose capture shows ab did not reach the end of its run stopped early
+/// (see the module docs), or `None`: progress lines but not the `Finished N requests`
+/// line ab prints when it ends, or (a run of 150 requests or fewer, or `-q`, which
+/// prints no progress) `Benchmarking … (be patient)...` on its output stream without
+/// the `..done` ab writes after it when the run ends.
 fn interrupted(path: &Path, text: &str, complete: u64) -> Option<String> {
-    let mut progress = None;
+    let (mut progress, mut patient) = (None, None);
     for (i, line) in text.lines().enumerate() {
         let l = line.trim();
-        if l.starts_with("Finished ") && l.ends_with(" requests") {
+        if l.starts_with("Finished ") && l.ends_with(" requests") || l.contains("..done") {
             return None;
         }
         if l.starts_with("Completed ") && l.ends_with(" requests") {
             progress = Some((i + 1, l));
         }
+        if l.starts_with("Benchmarking ") && l.ends_with("(be patient)...") {
+            patient = Some((i + 1, l));
+        }
     }
-    let (no, last) = progress?;
+    let what = match (progress, patient) {
+        (Some((no, last)), _) => format!(
+            "ab printed its progress (`{last}`, line {no}) but not the `Finished … requests` \
+             line it prints when a run ends"
+        ),
+        (None, Some((no, _))) => format!(
+            "ab printed `Benchmarking … (be patient)...` (line {no}) but not the `..done` it \
+             writes after it when a run ends"
+        ),
+        (None, None) => return None,
+    };
     Some(format!(
-        "{}: ab printed its progress (`{last}`, line {no}) but not the `Finished … requests` \
-         line it prints when a run ends: it was interrupted (Ctrl-C) after {complete} \
-         complete requests, so its figures cover a part of the planned run; re-run it to \
-         the end",
+        "{}: {what}: it was interrupted (Ctrl-C) after {complete} complete requests, so its \
+         figures cover a part of the planned run; re-run it to the end",
         path.display()
     ))
 }
@@ -249,6 +269,43 @@ pub fn build_run(
     Ok((build(text, read, plan, opts)?, aside))
 }
 
+/// ab's failure kinds (`[connect, receive, length, exceptions]`) when, with its
+/// `non_2xx` responses, they add up to more failures than its `requests`: ab counts one
+/// request under several kinds when the target fails it at the socket (`ab -r` on a
+/// target that went away): a request that fails on receive is closed short, a Length
+/// failure too, and a refused connect is an Exceptions failure and, read, a Receive
+/// one. Each failed request then counts once: the Receive failures, and those of the
+/// Length or Exceptions ones (the larger) beyond them, within the requests, and a note
+/// says so. The `[receive, exceptions, length]` failures to count (Length less the
+/// non-2xx responses, counted once: see the module docs) and that note.
+fn counted_once(
+    path: &Path,
+    requests: u64,
+    [connect, receive, length, exceptions]: [u64; 4],
+    non_2xx: u64,
+) -> ([u64; 3], Option<String>) {
+    let length_once = length.saturating_sub(non_2xx);
+    let sum = [connect, receive, exceptions, length_once, non_2xx]
+        .iter()
+        .fold(0u64, |a, n| a.saturating_add(*n));
+    if sum <= requests {
+        return ([receive, exceptions, length_once], None);
+    }
+    let room = requests.saturating_sub(connect.saturating_add(non_2xx));
+    let reset = receive.min(room);
+    let other = (length_once.max(exceptions).saturating_sub(receive)).min(room - reset);
+    let note = format!(
+        "{}: ab's failure kinds add up to {sum}, more than its {requests} requests: ab counts \
+         a request the target fails at the socket under several kinds (one failing on \
+         receive is closed short, a Length failure too; a refused connect is an Exceptions \
+         failure and a Receive one), as `ab -r` does on a target that went away; each \
+         failed request is counted once: {reset} failed on receive (reset), {other} more \
+         on Length or Exceptions, {connect} on connect",
+        path.display()
+    );
+    ([reset, 0, other], Some(note))
+}
+
 /// The `(percentile, ms)` rows of an ab `-e` CSV.
 fn read_csv(path: &Path) -> Result<Vec<(f64, f64)>, Problem> {
     let text = read_file_text(path)?;
@@ -318,6 +375,11 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
 /// One run of ab's console (`text`: the file's lines up to its end, those before it
 /// empty).
 fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
+    if !text.contains("Complete requests:") {
+        if let Some(s) = super::ab_stopped::read(path, text)? {
+            return Ok(s);
+        }
+    }
     require_lines(path, text, "ab", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("ab");
     let Console {
@@ -343,7 +405,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         ));
     };
     s.stopped_early = interrupted(path, text, complete);
-    let [connect, receive, length, exceptions] = breakdown;
+    let [connect, _, length, _] = breakdown;
     let kinds_total = breakdown.iter().try_fold(0u64, |a, n| {
         add_counts(path, failed_line, "ab's failed requests", a, *n)
     })?;
@@ -355,7 +417,9 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         ));
     }
     let requests = add_counts(path, Some(complete_line), "the requests", complete, connect)?;
-    let length_once = length.saturating_sub(non_2xx);
+    let ([receive, exceptions, length_once], overlap) =
+        counted_once(path, requests, breakdown, non_2xx);
+    s.notes.extend(overlap);
     let name = match (&host, &doc) {
         (Some(h), Some(d)) => format!(
             "http://{h}{}{d}",

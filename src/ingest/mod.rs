@@ -63,6 +63,7 @@ pub mod wrk;
 mod wrk_script;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;
+mod ab_stopped;
 mod appended;
 pub mod autocannon;
 pub mod h2load;

@@ -281,6 +281,9 @@ pub struct ToolSummary {
     /// Why the run stopped before what its output says it was started for:
     /// [`Source::stopped_early`].
     pub stopped_early: Option<String>,
+    /// The summary holds no outcome of its requests (ab stopped on an error before its
+    /// summary): [`Source::outcomes_unseen`].
+    pub outcomes_unseen: bool,
     /// The file's later runs, each read as a file of its own would be (a shell loop's
     /// `for c in 8 32 128; do wrk -c$c …; done > wrk.log`: a stage each) where the
     /// run dir finds its stages in the data ([`build_each`]).
@@ -398,7 +401,7 @@ impl ToolSummary {
             transport_errors_unseen: self.transport_errors_unseen,
             runs_left_out: self.runs_left_out,
             stopped_early: self.stopped_early,
-            outcomes_unseen: false,
+            outcomes_unseen: self.outcomes_unseen,
             unknown_origin: false,
             latency_unit_doubt: None,
             clock_unit_doubt: None,

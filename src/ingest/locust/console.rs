@@ -94,26 +94,43 @@ pub fn final_counts(path: &Path) -> Result<Option<TableCounts>, Problem> {
     }))
 }
 
-/// Why the run stopped before the `--run-time` it was started with, in one clause, or
-/// `None`: Locust logs `Run time limit set to N seconds` at the start and
-/// `--run-time limit reached, shutting down` when the limit ends the run; a run stopped
-/// before (Ctrl-C, SIGTERM, a killed process) never logs the second. A run without
-/// `--run-time` is stopped by hand as a matter of course, so says nothing here.
+/// Why the run stopped before the `--run-time` it was started with, or without Locust
+/// shutting down, in one clause, or `None`: Locust logs `Run time limit set to N
+/// seconds` at the start and `--run-time limit reached, shutting down` when the limit
+/// ends the run; a run stopped before (Ctrl-C, SIGTERM, a killed process) never logs
+/// the second. A run without `--run-time` is stopped by hand as a matter of course, but
+/// every end Locust itself makes (Ctrl-C, SIGTERM, its `--run-time`) logs `Shutting
+/// down` from the same logger, at the same level, as `Starting Locust`: a log of
+/// `locust.main`'s lines without it is of a Locust killed outright, or copied while it ran
+/// (its CSVs then hold the run up to its last write, which may count as much as its
+/// stats history: nothing else tells that run from a finished one).
 pub fn stopped_early(path: &Path) -> Result<Option<String>, Problem> {
     let text = read_file_text(path)?;
     let limit = text.lines().find_map(|l| {
         let at = l.find("Run time limit set to ")?;
         Some(l[at + "Run time limit set to ".len()..].trim().to_string())
     });
+    let shut_down = text.contains("Shutting down");
     let Some(limit) = limit else {
-        return Ok(None);
+        let logged = text.lines().find(|l| l.contains("/INFO/locust.main: "));
+        return Ok(logged.filter(|_| !shut_down).map(|_| {
+            format!(
+                "Locust did not shut down: {} holds Locust's log (`…/INFO/locust.main: …`) but \
+                 not the `Shutting down` line Locust logs whenever it ends a run itself \
+                 (Ctrl-C, SIGTERM, --run-time), so it was killed outright (kill -9, out of \
+                 memory, a crash, a job's hard timeout) or the log was copied while it ran: \
+                 the figures stop at Locust's last write of its CSVs, not at the run's end; \
+                 re-run the test and let Locust stop",
+                path.display()
+            )
+        }));
     };
     if text.contains("--run-time limit reached") {
         return Ok(None);
     }
     let how = if text.contains("Got SIGTERM signal") {
         "by SIGTERM"
-    } else if text.contains("Shutting down") {
+    } else if shut_down {
         "by hand (Ctrl-C)"
     } else {
         "without shutting down (killed, or its output cut)"
