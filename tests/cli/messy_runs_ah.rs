@@ -7,15 +7,15 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use headroom::model::Manifest;
 use serde_json::Value;
 
 use super::common::{analyze_json, TestDir};
-use super::drive::{serial, start_target};
+use super::drive::{drive, serial, start_target};
 
 const BIN: &str = env!("CARGO_BIN_EXE_headroom");
 
@@ -34,6 +34,14 @@ fn served(port: u16) -> u64 {
     serde_json::from_str::<Value>(body).unwrap()["requests"]
         .as_u64()
         .unwrap()
+}
+
+fn secs(t: &str) -> f64 {
+    humantime::parse_rfc3339_weak(t)
+        .unwrap()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
 }
 
 /// A CI job's `timeout 60s headroom drive …`, `docker stop` and a deleted or timed-out
@@ -110,4 +118,115 @@ fn sigterm_stops_the_run_like_ctrl_c_and_keeps_what_was_measured() {
     assert!(got <= n && got + 2 >= n, "report {got}, target served {n}");
     assert!(got > 0);
     assert_eq!(report["data_quality"], "incomplete");
+}
+
+/// A stage of `users` at `spawn_rate` ramps until the plan's last user starts:
+/// (users − from − 1) ÷ spawn_rate after the stage start.
+fn ramp_s(from: u32, users: u32, spawn_rate: f64) -> f64 {
+    f64::from(users - from - 1) / spawn_rate
+}
+
+/// Three shards of a plan with ramps, started together (`--start-at`). Each shard
+/// owns users k with k mod 3 = i, so its own last user starts before the plan's
+/// (shard 0 of 6 users at 3/s: user 3 at 1.0 s; the plan's user 5 at 1.67 s). Before,
+/// each shard began its steady window at its own last user: the windows were
+/// staggered by up to (N−1) ÷ spawn rate, shard 0 counted requests of the plan's
+/// ramp, and the merged stage (the union of the windows) divided the sum of the
+/// shards' counts by a longer window than any shard's, so its throughput was below
+/// the sum of the shards' (42.2 against 44.4 req/s in a 4 s stage). Now every shard's
+/// steady window starts when the plan's ramp ends, as a single run's does, and the
+/// merged throughput is the shards' sum.
+#[test]
+fn sharded_stages_share_the_plans_steady_window() {
+    let _g = serial();
+    let target = start_target("fast", &[]);
+    let t = TestDir::new();
+    let plan = t.write(
+        "plan.toml",
+        format!(
+            "base_url = \"http://127.0.0.1:{}\"\nthink_time = \"constant(0.05)\"\n\
+             [[task]]\npath = \"/health\"\n\
+             [[stage]]\nname = \"ramp\"\nusers = 6\nspawn_rate = 3\nduration = \"3s\"\n\
+             [[stage]]\nname = \"more\"\nusers = 12\nspawn_rate = 6\nduration = \"2s\"\n",
+            target.port
+        ),
+    );
+    let plan = plan.display().to_string();
+    let start =
+        humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(3)).to_string();
+    let dirs: Vec<PathBuf> = (0..3)
+        .map(|i| t.path().join(format!("shard-{i}")))
+        .collect();
+    let runs: Vec<_> = dirs
+        .iter()
+        .enumerate()
+        .map(|(i, dir)| {
+            let (plan, start, dir) = (plan.clone(), start.clone(), dir.display().to_string());
+            std::thread::spawn(move || {
+                let shard = format!("{i}/3");
+                let args = ["--shard", &shard, "--start-at", &start, "-q", "--out", &dir];
+                drive(
+                    &[&[plan.as_str()][..], &args].concat(),
+                    Duration::from_secs(30),
+                )
+            })
+        })
+        .collect();
+    for r in runs {
+        let (status, _, err) = r.join().unwrap();
+        assert!(status.success(), "{err}");
+    }
+
+    // The plan's ramps: 6 users at 3/s, then users 6..12 at 6/s.
+    let ramps = [ramp_s(0, 6, 3.0), ramp_s(6, 12, 6.0)];
+    for dir in &dirs {
+        let m = manifest(dir);
+        for (stage, ramp) in m.stages.iter().zip(ramps) {
+            let from_start = secs(stage.steady_start.as_deref().unwrap())
+                - secs(stage.start.as_deref().unwrap());
+            assert!(
+                (from_start - ramp).abs() < 0.1,
+                "{}: stage {} steady {from_start:.3} s after its start, the plan's ramp is {ramp:.3} s",
+                dir.display(),
+                stage.name
+            );
+        }
+    }
+
+    // Merged: the shards' requests over the one window, so the shards' rates add.
+    let paths: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    let (code, merged, err) = analyze_json(&paths, &[]);
+    assert_eq!(code, 0, "{err}");
+    let alone: Vec<Value> = paths
+        .iter()
+        .map(|p| {
+            let (code, r, err) = analyze_json(&[p], &[]);
+            assert_eq!(code, 0, "{err}");
+            r
+        })
+        .collect();
+    for (i, name) in ["ramp", "more"].iter().enumerate() {
+        let m = &merged["stages"][i];
+        assert_eq!(m["name"], *name);
+        let parts: Vec<&Value> = alone.iter().map(|r| &r["stages"][i]).collect();
+        let requests: u64 = parts.iter().map(|s| s["requests"].as_u64().unwrap()).sum();
+        assert_eq!(m["requests"].as_u64(), Some(requests));
+        let window = m["duration_s"].as_f64().unwrap();
+        for s in &parts {
+            let d = s["duration_s"].as_f64().unwrap();
+            assert!(
+                (d - window).abs() < 0.05,
+                "{name}: shard {d} s, merged {window} s"
+            );
+        }
+        let sum: f64 = parts
+            .iter()
+            .map(|s| s["throughput_rps"].as_f64().unwrap())
+            .sum();
+        let x = m["throughput_rps"].as_f64().unwrap();
+        assert!(
+            (x - sum).abs() <= 0.02 * sum,
+            "{name}: merged {x} req/s, the shards' sum {sum} req/s"
+        );
+    }
 }
