@@ -14,7 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 use headroom::model::Manifest;
 use serde_json::Value;
 
-use super::common::{analyze_json, TestDir};
+use super::common::{analyze_json, drive_hlog, TestDir};
 use super::drive::{drive, serial, start_target};
 
 const BIN: &str = env!("CARGO_BIN_EXE_headroom");
@@ -229,4 +229,99 @@ fn sharded_stages_share_the_plans_steady_window() {
             "{name}: merged {x} req/s, the shards' sum {sum} req/s"
         );
     }
+}
+
+/// Shard `index` of 3 as `drive --shard` writes it: an open stage of 20 req/s for
+/// 30 s (600 arrivals, all sent), its interval log at `latency_us` (each shard's
+/// differs, so no log is a copy of another).
+fn shard_fixture(t: &TestDir, index: u32, latency_us: u64) -> PathBuf {
+    let name = format!("shard-{index}");
+    t.write(
+        &format!("{name}/run.toml"),
+        format!(
+            "started = \"2026-12-04T09:27:27.000Z\"\nended = \"2026-12-04T09:27:57.000Z\"\n\
+             tool = \"headroom 0.1.0\"\ntarget_url = \"http://127.0.0.1:9\"\ncomplete = true\n\
+             think_time = \"constant(0)\"\n\
+             [shard]\nindex = {index}\ncount = 3\nplan_hash = \"5ca1ab1e5ca1ab1e\"\n\
+             planned_arrivals = 600\nsent = 600\ndropped = 0\n\
+             start_at = \"2026-12-04T09:27:27Z\"\nstart_offset_ms = 0.5\n\
+             [[stage]]\nname = \"main\"\narrival_rate_rps = 20.0\n\
+             start = \"2026-12-04T09:27:27.000Z\"\nsteady_start = \"2026-12-04T09:27:27.000Z\"\n\
+             end = \"2026-12-04T09:27:57.000Z\"\nplanned_arrivals = 600\n\
+             [[task]]\nname = \"GET /item\"\nendpoint = \"GET /item\"\nweight = 1\n"
+        ),
+    );
+    t.write(
+        &format!("{name}/latency.hlog"),
+        drive_hlog(30, 20, latency_us),
+    );
+    t.path().join(name)
+}
+
+/// The verdict word `check` printed.
+fn verdict(stdout: &str) -> &str {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("verdict: "))
+        .unwrap_or_else(|| panic!("no verdict in {stdout}"));
+    line["verdict: ".len()..].split_whitespace().next().unwrap()
+}
+
+/// Three shards copied off a Kubernetes results volume, one of them without its
+/// `latency.hlog` (its pod's write failed, or the copy missed it) or with it cut
+/// short: its `run.toml` says it sent 600 requests. Before, the merge silently left
+/// the shard's requests out — a third of the plan's load unmeasured — and the SLA
+/// gave GO on the other two as if they were the run. Now the run is incomplete,
+/// naming the shard and how many of its requests are missing, so it is never a GO;
+/// the whole set still is.
+#[test]
+fn a_shard_whose_results_are_missing_is_never_a_go() {
+    let t = TestDir::new();
+    let dirs: Vec<PathBuf> = (0..3)
+        .map(|i| shard_fixture(&t, i, 2000 + 100 * u64::from(i)))
+        .collect();
+    let sla = t.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 1%\"]\n",
+    );
+    let check = || {
+        let mut args = vec!["check".to_string()];
+        args.extend(dirs.iter().map(|d| d.display().to_string()));
+        args.extend(["--sla".into(), sla.display().to_string()]);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = super::common::headroom(&refs);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    // The whole set: 1,800 requests at 2.0–2.2 ms, 60 req/s.
+    let (code, out) = check();
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(verdict(&out), "GO", "{out}");
+
+    let hlog = dirs[1].join("latency.hlog");
+    let whole = std::fs::read_to_string(&hlog).unwrap();
+    std::fs::remove_file(&hlog).unwrap();
+    let (_, out) = check();
+    assert_eq!(verdict(&out), "CONDITIONAL", "{out}");
+    assert!(
+        out.contains("shard 1/3")
+            && out.contains("sent 600 requests but its results (latency.hlog) are missing"),
+        "{out}"
+    );
+
+    // Cut after its first 10 intervals, at a line's end: 200 of its 600 requests.
+    let cut: String = whole
+        .lines()
+        .take(6 + 10)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&hlog, cut).unwrap();
+    let (_, out) = check();
+    assert_eq!(verdict(&out), "CONDITIONAL", "{out}");
+    assert!(
+        out.contains("sent 600 requests but its files hold 200"),
+        "{out}"
+    );
 }
