@@ -1,5 +1,5 @@
 //! `headroom drive`: run a scenario file, or the quick form (`--url`), and write a
-//! run dir. Exit 0 complete, 1 incomplete (Ctrl-C, dead target, bound reached, write
+//! run dir. Exit 0 complete, 1 incomplete (Ctrl-C or SIGTERM, dead target, bound reached, write
 //! error, or no request got a response), 2 bad scenario or arguments.
 
 use std::path::{Path, PathBuf};
@@ -13,6 +13,7 @@ use super::exit::Outcome;
 use super::pipeline::SlaFile;
 use crate::driver::live::LiveJudge;
 use crate::driver::scenario::{cli_duration, Load, DEFAULT_TIMEOUT};
+use crate::driver::signals::stop_requested;
 use crate::driver::tls::TlsOptions;
 use crate::driver::{DriveSummary, DriverError, RunOptions, Scenario};
 use crate::model::untrusted::printable;
@@ -221,7 +222,7 @@ pub fn run(args: DriveArgs) -> anyhow::Result<Outcome> {
     // What was measured is kept whatever happens: a run dir is data.
     InPlace::prepare(&out)?.succeeded();
     let rt = super::runtime()?;
-    let result = rt.block_on(crate::driver::run(scenario, &opts, interrupted()));
+    let result = rt.block_on(crate::driver::run(scenario, &opts, stop_requested()));
     // In-flight tasks of an aborted run must not hold the process.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     finish(result, &args)
@@ -307,14 +308,6 @@ fn shell_word(word: &str) -> String {
         word.to_string()
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-/// Resolves on Ctrl-C (SIGINT) with the reason to record.
-async fn interrupted() -> String {
-    match tokio::signal::ctrl_c().await {
-        Ok(()) => "interrupted (Ctrl-C)".to_string(),
-        Err(_) => std::future::pending().await,
     }
 }
 

@@ -43,14 +43,7 @@ pub async fn run_demo_traffic(out_dir: &Path, seed: u64) -> anyhow::Result<PathB
         tls: Default::default(),
         judge: None,
     };
-    let result = run(scenario, &opts, async {
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => "interrupted (Ctrl-C)".to_string(),
-            // No signal handling available: never interrupt.
-            Err(_) => std::future::pending().await,
-        }
-    })
-    .await;
+    let result = run(scenario, &opts, super::signals::stop_requested()).await;
     let _ = stop_tx.send(());
     let _ = server.await;
     let summary = result.map_err(|e: DriverError| anyhow::anyhow!(e))?;

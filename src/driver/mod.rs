@@ -12,6 +12,7 @@
 //!   `crate::hlog`'s writer).
 //! * `live` — the hook that judges closed intervals while the run goes (SLA abort).
 //! * `progress`, `summary`, `selfwatch` — what the user sees, and the driver's own health.
+//! * `signals` — Ctrl-C and SIGTERM: the early stops that still write the run dir.
 //! * `tls` — rustls client and server setup (`https://` targets, `target --tls-self-signed`).
 //! * `target` — the demo service with a known capacity.
 //! * `demo` — the one-call demo traffic run (target + driver, in-process).
@@ -33,6 +34,7 @@ pub mod run;
 pub mod scenario;
 pub mod selfwatch;
 pub mod shard;
+pub mod signals;
 pub mod summary;
 pub mod target;
 pub mod template;

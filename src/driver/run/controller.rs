@@ -247,6 +247,25 @@ impl<'a, S: Future<Output = String>> Controller<'a, S> {
             let h = tokio::spawn(user(self.ctx.clone(), flag.clone(), user_seed, index));
             self.users.push((h, flag));
         }
+        // The plan's ramp ends with its last user, whichever shard owns it: every
+        // shard's steady window is the plan's, so the merged stage is the single run's.
+        if n > from {
+            let last = pacing::spawn_due(start, n - 1 - from, spawn_rate);
+            if last > Instant::now() {
+                if let Err(stop) = self.wait_until(last).await {
+                    let due = (from..n)
+                        .take_while(|k| {
+                            pacing::spawn_due(start, k - from, spawn_rate) <= Instant::now()
+                        })
+                        .count() as u32;
+                    self.global_users = from + due;
+                    if let Some(t) = self.times.last_mut() {
+                        t.users_reached = Some(from + due);
+                    }
+                    return Err(stop);
+                }
+            }
+        }
         Ok(())
     }
 

@@ -139,6 +139,7 @@ pub(super) fn load_shards(
     let (n, hash) = (first.shard.count, first.shard.plan_hash.clone());
     let mut sources = Vec::new();
     let mut health = Vec::new();
+    let mut cut_short = Vec::new();
     let (mut started, mut ended) = (None::<String>, None::<String>);
     for s in &shards {
         let mut part = Run {
@@ -158,14 +159,24 @@ pub(super) fn load_shards(
         // The same for every shard (label, target…); complete only if every shard is.
         run.meta.absorb_manifest(&s.manifest);
         health.push(Health::of(s));
+        let before = sources.len();
         sources.extend(
             part.sources
                 .into_iter()
                 .filter(|src| src.tool == "headroom"),
         );
+        cut_short.extend(results_cut_short(s, &sources[before..], opts));
     }
     run.meta.started = started;
     run.meta.ended = ended;
+    if !cut_short.is_empty() {
+        run.meta.complete = Some(false);
+        let why = cut_short.join("; ");
+        run.meta.incomplete_reason = Some(match run.meta.incomplete_reason.take() {
+            Some(r) => format!("{r}; {why}"),
+            None => why,
+        });
+    }
     if shards.len() < n as usize {
         let s = &first.shard;
         run.meta.complete = Some(false);
@@ -196,6 +207,31 @@ pub(super) fn load_shards(
         src.parts.pop();
         src.parts.extend(parts);
     }
+}
+
+/// Why a shard's files hold fewer requests than its `run.toml` says it sent (its
+/// `sent` and `dropped`, both recorded), if they do: its `latency.hlog` missing, or
+/// cut short by a copy, so part of the plan's load is not in the merge. Only checked
+/// on the whole data (no `--from`/`--to` or endpoint filter).
+fn results_cut_short(s: &ShardDir, read: &[Source], opts: &IngestOptions) -> Option<String> {
+    let sent = s.shard.sent? + s.shard.dropped.unwrap_or(0);
+    let held: u64 = read.iter().map(|src| src.overall.requests()).sum();
+    let filtered = opts.from_ms.is_some() || opts.to_ms.is_some() || opts.filters_endpoints();
+    if held >= sent || (filtered && !read.is_empty()) {
+        return None;
+    }
+    let (i, n, dir) = (s.shard.index, s.shard.count, s.input.dir.display());
+    Some(if read.is_empty() {
+        format!(
+            "shard {i}/{n} ({dir}) sent {sent} requests but its results (latency.hlog) are \
+             missing: copy the whole shard dir"
+        )
+    } else {
+        format!(
+            "shard {i}/{n} ({dir}) sent {sent} requests but its files hold {held}: its \
+             results are cut short; copy the whole shard dir"
+        )
+    })
 }
 
 fn min_some(a: Option<String>, b: Option<String>) -> Option<String> {
