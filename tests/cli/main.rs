@@ -45,6 +45,7 @@ mod messy_runs_ac;
 mod messy_runs_ad;
 mod messy_runs_ae;
 mod messy_runs_af;
+mod messy_runs_ai;
 mod messy_runs_b;
 mod messy_runs_c;
 mod messy_runs_d;

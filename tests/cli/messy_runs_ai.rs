@@ -1,0 +1,193 @@
+//! Messy runs, batch "ai" (qa41): real run dirs (Locust with a few tasks and a rare
+//! failing one, wrk stage dirs up to a saturated stage shedding load) read by a
+//! sceptical release manager, who checks every sentence and figure of report.md,
+//! report.html and report.json against the raw files.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::common::{headroom, TestDir};
+
+/// Runs `analyze RUN --out OUT` with `extra` flags; returns stderr.
+fn analyze(run: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ];
+    args.extend(extra);
+    let o = headroom(&args);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(o.status.success(), "{stderr}");
+    stderr
+}
+
+/// The report files written into `out`: markdown, HTML and the parsed JSON.
+fn reports(out: &Path) -> (String, String, Value) {
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let json = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
+        .unwrap();
+    (md, html, json)
+}
+
+/// One Locust history row per second: `(t, users, [(name, reqs/s, fails/s)])`.
+type Second = (i64, u32, Vec<(&'static str, u64, u64)>);
+
+/// A Locust CSV set (`run_stats.csv`, `run_stats_history.csv`, `run_failures.csv`)
+/// of `seconds`, with windowed percentiles per endpoint (`/ok` 20–100 ms, `/nope`
+/// 2–5 ms). `/ok` fails only with 503, `/nope` only with 404 (a rare task requesting
+/// a path the service lacks).
+fn locust_set(dir: &TestDir, run: &str, seconds: &[Second]) {
+    const PCTS_OK: &str = "20,25,30,35,40,50,60,70,90,100,100";
+    const PCTS_NOPE: &str = "2,2,3,3,3,4,4,5,5,5,5";
+    let mut history = String::from(
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,\
+         99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response \
+         Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,\
+         Total Average Content Size\n",
+    );
+    let start = 1_796_507_511i64;
+    let mut totals = std::collections::BTreeMap::<&str, (u64, u64)>::new();
+    for (t, users, rows) in seconds {
+        let (mut agg_r, mut agg_f) = (0, 0);
+        for (name, r, f) in rows {
+            let tot = totals.entry(name).or_default();
+            tot.0 += r;
+            tot.1 += f;
+            agg_r += r;
+            agg_f += f;
+            let (pcts, mean) = if *name == "/ok" {
+                (PCTS_OK, "35.0")
+            } else {
+                (PCTS_NOPE, "3.0")
+            };
+            history.push_str(&format!(
+                "{},{users},GET,{name},{r}.0,{f}.0,{pcts},{},{},30,{mean},1,100,10\n",
+                start + t,
+                tot.0,
+                tot.1
+            ));
+        }
+        let all: (u64, u64) = totals.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        history.push_str(&format!(
+            "{},{users},,Aggregated,{agg_r}.0,{agg_f}.0,{PCTS_OK},{},{},30,33.0,1,100,10\n",
+            start + t,
+            all.0,
+            all.1
+        ));
+    }
+    let mut stats = String::from(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+         Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,\
+         66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n",
+    );
+    let mut failures = String::from("Method,Name,Error,Occurrences,First Seen,Last Seen\n");
+    let (mut all_r, mut all_f) = (0, 0);
+    for (name, (r, f)) in &totals {
+        all_r += r;
+        all_f += f;
+        let pcts = if *name == "/ok" { PCTS_OK } else { PCTS_NOPE };
+        stats.push_str(&format!("GET,{name},{r},{f},30,33.0,1,100,10,1.0,0.1,{pcts}\n"));
+        let error = if *name == "/ok" {
+            "HTTPError('503 Server Error: Service Unavailable for url: /ok')"
+        } else {
+            "HTTPError('404 Client Error: Not Found for url: /nope')"
+        };
+        if *f > 0 {
+            failures.push_str(&format!(
+                "GET,{name},\"{error}\",{f},2026-12-05T21:51:55Z,2026-12-05T21:53:21Z\n"
+            ));
+        }
+    }
+    stats.push_str(&format!(
+        ",Aggregated,{all_r},{all_f},30,33.0,1,100,10,1.0,0.1,{PCTS_OK}\n"
+    ));
+    dir.write(&format!("{run}/run_stats_history.csv"), history);
+    dir.write(&format!("{run}/run_stats.csv"), stats);
+    dir.write(&format!("{run}/run_failures.csv"), failures);
+}
+
+/// Two plateaus (10 users, then 50) with a ramp between in which `/ok` already
+/// fails: at 10 users `/ok` 10 req/s clean and `/nope` 1 req/s failing; on the ramp
+/// `/ok` 20 req/s, 5 of them 503; at 50 users `/ok` 30 req/s, 10 of them 503, and
+/// `/nope` 1 req/s failing.
+fn two_plateaus() -> Vec<Second> {
+    let mut s: Vec<Second> = Vec::new();
+    for t in 0..20 {
+        s.push((t, 10, vec![("/nope", 1, 1), ("/ok", 10, 0)]));
+    }
+    for (t, users) in [(20, 25), (21, 35), (22, 45)] {
+        s.push((t, users, vec![("/nope", 0, 0), ("/ok", 20, 5)]));
+    }
+    for t in 23..43 {
+        s.push((t, 50, vec![("/nope", 1, 1), ("/ok", 30, 10)]));
+    }
+    s
+}
+
+/// The stage of `json` named `name`.
+fn stage<'a>(json: &'a Value, name: &str) -> &'a Value {
+    json["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no stage {name}: {}", json["stages"]))
+}
+
+/// The failures of `endpoint` in stage `s`.
+fn endpoint_failures(s: &Value, endpoint: &str) -> u64 {
+    s["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == endpoint)
+        .unwrap_or_else(|| panic!("no {endpoint}: {s}"))["failures"]
+        .as_u64()
+        .unwrap()
+}
+
+/// A Locust run of two plateaus whose endpoints each fail one way (`/ok` with 503s
+/// from the ramp on, a rare `/nope` with 404s throughout). `_failures.csv` counts
+/// the whole run only. Before, the 50-users stage said "Failures by kind: `other` 38,
+/// `status:503` 177, `status:404` 5" (the whole run's kinds less everything outside
+/// the stage): no request failed any other way, and its 503s were 200, its 404s 20,
+/// as its own endpoint rows said; its error list named no 503 at all. Now the stage's
+/// kinds are its endpoints' (each known in full), and its errors list `/ok`'s 503s.
+#[test]
+fn a_locust_stage_counts_the_failure_kinds_its_endpoints_know() {
+    let dir = TestDir::new();
+    locust_set(&dir, "run", &two_plateaus());
+    let out = dir.path().join("out");
+    analyze(&dir.path().join("run"), &out, &["--charts", "none"]);
+    let (md, _, json) = reports(&out);
+    let peak = stage(&json, "50_users");
+    let (ok_503, nope_404) = (
+        endpoint_failures(peak, "GET /ok"),
+        endpoint_failures(peak, "GET /nope"),
+    );
+    // The fixture: at 50 users `/ok` fails 10 a second and `/nope` 1.
+    assert_eq!(ok_503, 10 * nope_404, "{peak}");
+    assert!(nope_404 >= 15, "{peak}");
+    let kinds = &peak["failures_by_kind"];
+    assert_eq!(kinds["status:503"].as_u64(), Some(ok_503), "{kinds}");
+    assert_eq!(kinds["status:404"].as_u64(), Some(nope_404), "{kinds}");
+    assert!(kinds.get("other").is_none(), "{kinds}");
+    assert!(
+        md.contains(&format!(
+            "Failures by kind: `status:404` {nope_404}, `status:503` {ok_503}."
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "- GET /ok: {ok_503} × HTTPError('503 Server Error: Service Unavailable"
+        )),
+        "{md}"
+    );
+}
