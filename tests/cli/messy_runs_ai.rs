@@ -35,6 +35,64 @@ fn reports(out: &Path) -> (String, String, Value) {
     (md, html, json)
 }
 
+/// wrk 4.x `--latency` output of one run: `requests` in `secs` seconds over
+/// `connections` connections, `non_2xx` of them answered with an error status.
+fn wrk_text(connections: u32, requests: u64, secs: f64, non_2xx: u64) -> String {
+    let non = if non_2xx > 0 {
+        format!("  Non-2xx or 3xx responses: {non_2xx}\n")
+    } else {
+        String::new()
+    };
+    format!(
+        "Running 12s test @ http://127.0.0.1:18411/api/v1/agents\n  \
+         2 threads and {connections} connections\n  \
+         Thread Stats   Avg      Stdev     Max   +/- Stdev\n    \
+         Latency    21.89ms   10.96ms 146.87ms   75.73%\n    \
+         Req/Sec   750.36     49.87     0.88k    70.00%\n  \
+         Latency Distribution\n     50%   19.71ms\n     75%   26.98ms\n     \
+         90%   35.48ms\n     99%   58.67ms\n  \
+         {requests} requests in {secs:.2}s, 3.41MB read\n{non}\
+         Requests/sec: {:.2}\nTransfer/sec:    289.73KB\n",
+        requests as f64 / secs
+    )
+}
+
+/// A wrk stage run against `headroom target` (32 workers): 4, 32 and 200 connections;
+/// the 200-connection stage is answered mostly with 503s. Goodput 175 → 1,491 →
+/// 1,384 req/s: it rises steeply, then falls 7 %. The parabola through the three
+/// points peaks at ≈ 115 users and ≈ 3,150 req/s, twice any stage: no measured figure
+/// says where between 4 and 200 users goodput peaked. Before, the report said "peak ≈
+/// 115 users" with "goodput there 1,491 req/s" and drew "retrograde at 115" on the
+/// throughput chart; now it names the bracket and the best measured stage, no point.
+#[test]
+fn a_saturated_stage_shedding_load_gets_no_made_up_retrograde_peak() {
+    let dir = TestDir::new();
+    dir.write("run/01_baseline_4users/wrk.txt", wrk_text(4, 2103, 12.05, 0));
+    dir.write("run/02_peak_32users/wrk.txt", wrk_text(32, 17_986, 12.06, 0));
+    dir.write(
+        "run/03_stress_200users/wrk.txt",
+        wrk_text(200, 465_003, 12.06, 448_313),
+    );
+    let out = dir.path().join("out");
+    analyze(&dir.path().join("run"), &out, &["--charts", "svg"]);
+    let (md, _, json) = reports(&out);
+    let retro = json["capacity"]["breaking_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["criterion"] == "retrograde")
+        .expect("goodput falls 7 % from 32 to 200 users: a retrograde breaking point");
+    assert!(retro["users"].is_null(), "{retro}");
+    assert_eq!(retro["bracket"], serde_json::json!([4.0, 200.0]), "{retro}");
+    let evidence = retro["evidence"].as_str().unwrap();
+    assert!(evidence.contains("between 4 and 200 users"), "{evidence}");
+    assert!(evidence.contains("at 32 users"), "{evidence}");
+    assert!(!md.contains("115"), "a parabola's peak in the report:\n{md}");
+    assert!(md.contains("between 4 and 200 users (no point estimate)"), "{md}");
+    let svg = std::fs::read_to_string(out.join("charts/throughput.svg")).unwrap();
+    assert!(!svg.contains("retrograde at"), "a retrograde mark on the chart");
+}
+
 /// One Locust history row per second: `(t, users, [(name, reqs/s, fails/s)])`.
 type Second = (i64, u32, Vec<(&'static str, u64, u64)>);
 
