@@ -249,3 +249,42 @@ fn a_locust_stage_counts_the_failure_kinds_its_endpoints_know() {
         "{md}"
     );
 }
+
+/// The same Locust run: each stage's percentiles are a mixture of the history's
+/// windowed percentiles, estimates marked `≈` in the stage tables. Before, the same
+/// figures lost their `≈` in the stage's first sentence ("p95 50 ms"), in the
+/// comparisons with the stage before, in the capacity table and in the tail hint,
+/// and report.json's load points carried no method; the latency chart's title did
+/// not say its points were estimates. Now every one of them is marked.
+#[test]
+fn merged_locust_percentiles_stay_marked_as_estimates_everywhere() {
+    let dir = TestDir::new();
+    locust_set(&dir, "run", &two_plateaus());
+    let out = dir.path().join("out");
+    analyze(&dir.path().join("run"), &out, &["--charts", "svg"]);
+    let (md, _, json) = reports(&out);
+    for s in json["stages"].as_array().unwrap() {
+        assert_eq!(s["latency_method"], "merged_approximate", "{s}");
+    }
+    for p in json["capacity"]["load_points"].as_array().unwrap() {
+        assert_eq!(p["latency_method"], "merged_approximate", "{p}");
+    }
+    let first = md
+        .lines()
+        .find(|l| l.starts_with("- First stage, at 10 users:"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(first.contains("p95 ≈ "), "{first}");
+    let against = md
+        .lines()
+        .find(|l| l.starts_with("- Against `10_users`"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(against.contains("p95 1× (≈ "), "{against}");
+    let capacity = md.split("## Capacity and breaking point").nth(1).unwrap();
+    let row = capacity
+        .lines()
+        .find(|l| l.starts_with("| 10\\_users | 10 |"))
+        .unwrap_or_else(|| panic!("{capacity}"));
+    assert!(row.contains("| ≈ "), "{row}");
+    let svg = std::fs::read_to_string(out.join("charts/latency.svg")).unwrap();
+    assert!(svg.contains("estimated from merged summaries"), "chart title");
+}

@@ -19,6 +19,7 @@
 use serde::Serialize;
 
 use super::load_points::{goodput_at, LoadPoint};
+use crate::model::PercentileMethod;
 use super::{Criteria, Z_95};
 use crate::analysis::quantity::{format_ms, format_percent, format_rate};
 use crate::analysis::sla::wilson_interval;
@@ -111,6 +112,20 @@ pub struct LatencyBasis {
     pub what: String,
     /// True when its limit is an SLA rule's; else 2× its value at the lowest load.
     pub sla_limit: bool,
+    /// True when a point's percentile was estimated from merged summaries: its
+    /// values are written `≈`.
+    pub approximate: bool,
+}
+
+impl LatencyBasis {
+    /// A watched value as the evidence writes it (`≈ 835 ms` when estimated).
+    fn show(&self, ms: f64) -> String {
+        if self.approximate {
+            format!("≈ {}", format_ms(ms))
+        } else {
+            format_ms(ms)
+        }
+    }
 }
 
 impl LatencyBasis {
@@ -133,6 +148,10 @@ impl LatencyBasis {
                 points: pct_pts,
                 what: format!("p{}", c.latency_percentile),
                 sla_limit: c.latency_limit_ms.is_some() && c.latency_rule.is_some(),
+                approximate: points.iter().any(|p| {
+                    p.watched_ms.is_some()
+                        && p.latency_method == Some(PercentileMethod::MergedApproximate)
+                }),
             };
         }
         LatencyBasis {
@@ -142,6 +161,7 @@ impl LatencyBasis {
                 .collect(),
             what: "mean latency".to_string(),
             sla_limit: false,
+            approximate: false,
         }
     }
 }
@@ -177,11 +197,8 @@ fn failed_mostly(points: &[LoadPoint]) -> String {
 /// The latency breaking point; `None` when no stage has the watched latency.
 pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     // The watched percentile; summary stages without it fall back to the mean.
-    let LatencyBasis {
-        points: pts,
-        what,
-        sla_limit,
-    } = LatencyBasis::of(points, c);
+    let basis = LatencyBasis::of(points, c);
+    let (pts, what, sla_limit) = (&basis.points, &basis.what, basis.sla_limit);
     let first = *pts.first()?;
     let (limit, limit_text) = match (c.latency_limit_ms, &c.latency_rule) {
         (Some(l), Some(rule)) if sla_limit => (l, format!("the SLA's {rule}")),
@@ -190,7 +207,7 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
             format!(
                 "{}× its value at the lowest load, {} at {} users",
                 super::DEFAULT_LATENCY_FACTOR,
-                format_ms(first.1),
+                basis.show(first.1),
                 fmt_users(first.0)
             ),
         ),
@@ -209,29 +226,29 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
                  load ({}){}",
                 format_ms(limit),
                 fmt_users(last.0),
-                format_ms(last.1),
+                basis.show(last.1),
                 failed_mostly(points)
             ),
         });
     };
-    let (users, bracket) = interpolate_crossing(&pts, limit, over);
+    let (users, bracket) = interpolate_crossing(pts, limit, over);
     let evidence = match users {
         None => format!(
             "{what} already exceeds {} ({limit_text}) at the lowest measured load ({} users: {})",
             format_ms(limit),
             fmt_users(first.0),
-            format_ms(first.1)
+            basis.show(first.1)
         ),
         Some(n) => {
-            let (lo, hi) = bracket_points(&pts, bracket);
+            let (lo, hi) = bracket_points(pts, bracket);
             format!(
                 "{what} crosses {} ({limit_text}) between {} users ({}) and {} users ({}); \
                  interpolated ≈ {} users",
                 format_ms(limit),
                 fmt_users(lo.0),
-                format_ms(lo.1),
+                basis.show(lo.1),
                 fmt_users(hi.0),
-                format_ms(hi.1),
+                basis.show(hi.1),
                 fmt_users(n)
             )
         }
@@ -521,6 +538,7 @@ mod tests {
             mean_ms: Some(p95 / 2.0),
             p95_ms: Some(p95),
             error_rate: failures as f64 / requests as f64,
+            latency_method: None,
             requests,
             failures,
             watched_ms: Some(p95),
