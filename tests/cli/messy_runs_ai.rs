@@ -288,3 +288,44 @@ fn merged_locust_percentiles_stay_marked_as_estimates_everywhere() {
     let svg = std::fs::read_to_string(out.join("charts/latency.svg")).unwrap();
     assert!(svg.contains("estimated from merged summaries"), "chart title");
 }
+
+/// The same Locust run: the rare `/nope` made 20 requests a stage, `/ok` 200 and
+/// 600. A p95 needs 200 requests and a p99 1,000 (10 ÷ (1 − p), the rule the SLA
+/// judges by and the stage caveats use): `/nope`'s p95 and p99 are about its slowest
+/// request, not a tail. Before, they read like any other figure; now such cells are
+/// italic, in report.md and in report.html's drill-down, with a note saying why.
+#[test]
+fn percentiles_of_a_rare_endpoint_are_marked_rough() {
+    let dir = TestDir::new();
+    locust_set(&dir, "run", &two_plateaus());
+    let out = dir.path().join("out");
+    analyze(&dir.path().join("run"), &out, &["--charts", "none"]);
+    let (md, html, json) = reports(&out);
+    let peak = stage(&json, "50_users");
+    let nope = peak["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == "GET /nope")
+        .unwrap();
+    let n = nope["requests"].as_u64().unwrap();
+    assert!((15..200).contains(&n), "{nope}");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| GET /nope |") && l.contains(&format!("| {n} |")))
+        .unwrap_or_else(|| panic!("{md}"));
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    // | key | requests | share | failures | mean | p50 | p95 | p99 | max |
+    assert!(cells[7].starts_with("*≈ ") && cells[7].ends_with('*'), "{row}");
+    assert!(cells[8].starts_with("*≈ ") && cells[8].ends_with('*'), "{row}");
+    // The distribution table's row (the task mix's has fewer columns).
+    let ok_row = md
+        .lines()
+        .find(|l| l.starts_with("| GET /ok |") && l.split('|').count() == 11)
+        .unwrap_or_else(|| panic!("{md}"));
+    let ok_cells: Vec<&str> = ok_row.split('|').map(str::trim).collect();
+    assert!(!ok_cells[6].starts_with('*'), "p50 of 200 requests: {ok_row}");
+    assert!(md.contains("*Italic:* a percentile of fewer requests than 10 ÷ (1 − p)"));
+    assert!(html.contains("<em>≈ "), "no rough cell in the HTML drill-down");
+    assert!(html.contains("<em>Italic:</em> a percentile of fewer requests"));
+}
