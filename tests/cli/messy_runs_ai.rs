@@ -30,8 +30,8 @@ fn analyze(run: &Path, out: &Path, extra: &[&str]) -> String {
 fn reports(out: &Path) -> (String, String, Value) {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    let json = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
-        .unwrap();
+    let json =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     (md, html, json)
 }
 
@@ -67,8 +67,14 @@ fn wrk_text(connections: u32, requests: u64, secs: f64, non_2xx: u64) -> String 
 #[test]
 fn a_saturated_stage_shedding_load_gets_no_made_up_retrograde_peak() {
     let dir = TestDir::new();
-    dir.write("run/01_baseline_4users/wrk.txt", wrk_text(4, 2103, 12.05, 0));
-    dir.write("run/02_peak_32users/wrk.txt", wrk_text(32, 17_986, 12.06, 0));
+    dir.write(
+        "run/01_baseline_4users/wrk.txt",
+        wrk_text(4, 2103, 12.05, 0),
+    );
+    dir.write(
+        "run/02_peak_32users/wrk.txt",
+        wrk_text(32, 17_986, 12.06, 0),
+    );
     dir.write(
         "run/03_stress_200users/wrk.txt",
         wrk_text(200, 465_003, 12.06, 448_313),
@@ -87,10 +93,19 @@ fn a_saturated_stage_shedding_load_gets_no_made_up_retrograde_peak() {
     let evidence = retro["evidence"].as_str().unwrap();
     assert!(evidence.contains("between 4 and 200 users"), "{evidence}");
     assert!(evidence.contains("at 32 users"), "{evidence}");
-    assert!(!md.contains("115"), "a parabola's peak in the report:\n{md}");
-    assert!(md.contains("between 4 and 200 users (no point estimate)"), "{md}");
+    assert!(
+        !md.contains("115"),
+        "a parabola's peak in the report:\n{md}"
+    );
+    assert!(
+        md.contains("between 4 and 200 users (no point estimate)"),
+        "{md}"
+    );
     let svg = std::fs::read_to_string(out.join("charts/throughput.svg")).unwrap();
-    assert!(!svg.contains("retrograde at"), "a retrograde mark on the chart");
+    assert!(
+        !svg.contains("retrograde at"),
+        "a retrograde mark on the chart"
+    );
 }
 
 /// One Locust history row per second: `(t, users, [(name, reqs/s, fails/s)])`.
@@ -150,7 +165,9 @@ fn locust_set(dir: &TestDir, run: &str, seconds: &[Second]) {
         all_r += r;
         all_f += f;
         let pcts = if *name == "/ok" { PCTS_OK } else { PCTS_NOPE };
-        stats.push_str(&format!("GET,{name},{r},{f},30,33.0,1,100,10,1.0,0.1,{pcts}\n"));
+        stats.push_str(&format!(
+            "GET,{name},{r},{f},30,33.0,1,100,10,1.0,0.1,{pcts}\n"
+        ));
         let error = if *name == "/ok" {
             "HTTPError('503 Server Error: Service Unavailable for url: /ok')"
         } else {
@@ -286,7 +303,10 @@ fn merged_locust_percentiles_stay_marked_as_estimates_everywhere() {
         .unwrap_or_else(|| panic!("{capacity}"));
     assert!(row.contains("| ≈ "), "{row}");
     let svg = std::fs::read_to_string(out.join("charts/latency.svg")).unwrap();
-    assert!(svg.contains("estimated from merged summaries"), "chart title");
+    assert!(
+        svg.contains("estimated from merged summaries"),
+        "chart title"
+    );
 }
 
 /// The same Locust run: the rare `/nope` made 20 requests a stage, `/ok` 200 and
@@ -316,16 +336,28 @@ fn percentiles_of_a_rare_endpoint_are_marked_rough() {
         .unwrap_or_else(|| panic!("{md}"));
     let cells: Vec<&str> = row.split('|').map(str::trim).collect();
     // | key | requests | share | failures | mean | p50 | p95 | p99 | max |
-    assert!(cells[7].starts_with("*≈ ") && cells[7].ends_with('*'), "{row}");
-    assert!(cells[8].starts_with("*≈ ") && cells[8].ends_with('*'), "{row}");
+    assert!(
+        cells[7].starts_with("*≈ ") && cells[7].ends_with('*'),
+        "{row}"
+    );
+    assert!(
+        cells[8].starts_with("*≈ ") && cells[8].ends_with('*'),
+        "{row}"
+    );
     // The distribution table's row (the task mix's has fewer columns).
     let ok_row = md
         .lines()
         .find(|l| l.starts_with("| GET /ok |") && l.split('|').count() == 11)
         .unwrap_or_else(|| panic!("{md}"));
     let ok_cells: Vec<&str> = ok_row.split('|').map(str::trim).collect();
-    assert!(!ok_cells[6].starts_with('*'), "p50 of 200 requests: {ok_row}");
+    assert!(
+        !ok_cells[6].starts_with('*'),
+        "p50 of 200 requests: {ok_row}"
+    );
     assert!(md.contains("*Italic:* a percentile of fewer requests than 10 ÷ (1 − p)"));
-    assert!(html.contains("<em>≈ "), "no rough cell in the HTML drill-down");
+    assert!(
+        html.contains("<em>≈ "),
+        "no rough cell in the HTML drill-down"
+    );
     assert!(html.contains("<em>Italic:</em> a percentile of fewer requests"));
 }

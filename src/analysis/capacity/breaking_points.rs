@@ -19,10 +19,10 @@
 use serde::Serialize;
 
 use super::load_points::{goodput_at, LoadPoint};
-use crate::model::PercentileMethod;
 use super::{Criteria, Z_95};
 use crate::analysis::quantity::{format_ms, format_percent, format_rate};
 use crate::analysis::sla::wilson_interval;
+use crate::model::PercentileMethod;
 
 /// An upper level whose error rate's Wilson lower bound is at least this multiple of
 /// the limit is "far beyond" it: above a clean level, no line is drawn to it.
@@ -666,7 +666,11 @@ mod tests {
         let b = retrograde(&pts).unwrap();
         assert_eq!(b.users, None, "{b:?}");
         assert_eq!(b.bracket, [Some(4.0), Some(200.0)]);
-        assert!(b.evidence.contains("between 4 and 200 users"), "{}", b.evidence);
+        assert!(
+            b.evidence.contains("between 4 and 200 users"),
+            "{}",
+            b.evidence
+        );
         assert!(!b.evidence.contains("115"), "{}", b.evidence);
     }
 }

@@ -86,7 +86,8 @@ impl LoadPoint {
             mean_ms,
             p95_ms: m.percentile(95.0).map(|p| p.value_ms),
             error_rate,
-            latency_method: (m.percentile(95.0).or_else(|| m.percentile(watch_pct))).map(|p| p.method),
+            latency_method: (m.percentile(95.0).or_else(|| m.percentile(watch_pct)))
+                .map(|p| p.method),
             requests: m.requests,
             failures: m.failures,
             watched_ms: m.percentile(watch_pct).map(|p| p.value_ms),

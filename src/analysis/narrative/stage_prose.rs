@@ -113,9 +113,10 @@ fn movement(a: &Analysis, i: usize, rejected: &Rejected) -> String {
                 "{lead} {at}: {} requests at {}, p95 {}, error rate {}.",
                 format_count(f.requests as f64),
                 opt(f.throughput_rps, format_rate),
-                f.latency_ms
-                    .p95
-                    .map_or_else(|| "unknown".into(), |v| format_percentile_ms(v, f.latency_method)),
+                f.latency_ms.p95.map_or_else(
+                    || "unknown".into(),
+                    |v| format_percentile_ms(v, f.latency_method)
+                ),
                 opt(f.error_rate, format_percent),
             )
         }

@@ -142,7 +142,9 @@ pub(super) fn kinds_from_whole_run(stage: &mut Stage, overall: &Stage) {
         let mut known: u64 = agg.failures_by_kind.values().sum();
         for (kind, sum) in of_endpoints {
             let have = agg.failures_by_kind.entry(kind).or_default();
-            let more = sum.saturating_sub(*have).min(agg.failures.saturating_sub(known));
+            let more = sum
+                .saturating_sub(*have)
+                .min(agg.failures.saturating_sub(known));
             *have += more;
             known += more;
         }
@@ -172,8 +174,8 @@ pub(super) fn kinds_of_part(part: &mut EndpointStats, whole: &EndpointStats) {
     // message, as many times (else the stage's error list would leave them out).
     if part.failures_by_kind.values().sum::<u64>() == part.failures {
         for (kind, n) in &part.failures_by_kind {
-            let mut of_kind = (whole.errors.iter())
-                .filter(|(m, _)| FailureKind::classify(None, m) == *kind);
+            let mut of_kind =
+                (whole.errors.iter()).filter(|(m, _)| FailureKind::classify(None, m) == *kind);
             if let (Some((message, total)), None) = (of_kind.next(), of_kind.next()) {
                 if whole.failures_by_kind.get(kind) == Some(total) {
                     part.errors.insert(message.clone(), *n);
