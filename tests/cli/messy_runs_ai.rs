@@ -361,3 +361,57 @@ fn percentiles_of_a_rare_endpoint_are_marked_rough() {
     );
     assert!(html.contains("<em>Italic:</em> a percentile of fewer requests"));
 }
+
+/// A per-request CSV whose endpoint's name holds a `|` and markup (`/a|<b>x</b>`),
+/// with an SLA rule on it that fails. Before, report.html's verdict banner and both
+/// reports' readiness rows showed the rule and stage names between literal backticks
+/// (`` `p(95) < 1ms` on `…` ``), where the summary below the banner shows them as
+/// code. Now they are code there too; the name's `|` stays inside its span (the
+/// readiness row keeps its three cells) and its markup stays text.
+#[test]
+fn the_verdict_banner_and_readiness_rows_show_names_as_code() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,users\n");
+    for i in 0..400 {
+        csv.push_str(&format!(
+            "{},/a|<b>x</b>,GET,20,200,4\n",
+            1_764_950_400_000i64 + i * 100
+        ));
+    }
+    dir.write("run/requests.csv", csv);
+    let sla = dir.write(
+        "sla.toml",
+        "[endpoint.\"GET /a|<b>x</b>\"]\nrules = [\"p(95) < 1ms\"]\n",
+    );
+    let out = dir.path().join("out");
+    analyze(
+        &dir.path().join("run"),
+        &out,
+        &["--sla", sla.to_str().unwrap(), "--charts", "none"],
+    );
+    let (md, html, _) = reports(&out);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| Latency |"))
+        .unwrap_or_else(|| panic!("{md}"));
+    // Cells end at a `|` no backslash escapes: area, status, evidence.
+    let cells = row.replace("\\|", "").matches('|').count() - 1;
+    assert_eq!(cells, 3, "{row}");
+    assert!(row.contains("`p(95) < 1ms` on `"), "{row}");
+    assert!(row.contains("GET /a\\|<b>x</b>`"), "{row}");
+    let banner = html
+        .split("role=\"status\">")
+        .nth(1)
+        .and_then(|b| b.split("</div>").next())
+        .unwrap_or_else(|| panic!("no verdict banner"));
+    assert!(banner.contains("<code>p(95) &lt; 1ms</code>"), "{banner}");
+    assert!(!banner.contains('`'), "{banner}");
+    let td = html
+        .split("<td>Latency</td>")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap_or_else(|| panic!("no readiness row"));
+    assert!(td.contains("<code>p(95) &lt; 1ms</code>"), "{td}");
+    assert!(td.contains("GET /a|&lt;b&gt;x&lt;/b&gt;</code>"), "{td}");
+    assert!(!td.contains("<b>x"), "{td}");
+}
