@@ -415,3 +415,35 @@ fn the_verdict_banner_and_readiness_rows_show_names_as_code() {
     assert!(td.contains("GET /a|&lt;b&gt;x&lt;/b&gt;</code>"), "{td}");
     assert!(!td.contains("<b>x"), "{td}");
 }
+
+/// `hey -q 1 -c 1 -z 20s -o csv`: one request a second, so every second of the
+/// timeline holds one request. Before, its latency panel read "Latency p95 (ms)",
+/// a tail figure of one request; now it says "Latency p95 = max (ms)": under 20
+/// requests an interval's nearest-rank p95 is its slowest request.
+#[test]
+fn a_run_of_one_request_a_second_says_its_timeline_p95_is_the_max() {
+    let dir = TestDir::new();
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,\
+         status-code,offset\n",
+    );
+    for i in 0..20 {
+        let latency = 0.020 + 0.003 * f64::from(i % 5);
+        csv.push_str(&format!(
+            "{latency:.4},0.0003,0.0000,0.0001,{latency:.4},0.0001,200,{}.0070\n",
+            i + 1
+        ));
+    }
+    dir.write("run/hey.csv", csv);
+    let out = dir.path().join("out");
+    analyze(&dir.path().join("run"), &out, &["--charts", "svg"]);
+    let svg = std::fs::read_to_string(out.join("charts/timeline.svg")).unwrap();
+    assert!(
+        svg.contains("Latency p95 = max (ms)"),
+        "timeline's latency panel"
+    );
+    assert!(
+        !svg.contains("Latency p95 (ms)"),
+        "timeline's latency panel"
+    );
+}
