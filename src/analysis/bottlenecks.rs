@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::capacity::Criterion;
-use super::quantity::{format_ms, format_percent, format_rate};
+use super::quantity::{format_ms, format_percent, format_percentile_ms, format_rate};
 use super::report::{Analysis, StageReport};
 use super::slow_drift::slow_drift;
 use crate::model::FailureKind;
@@ -251,9 +251,9 @@ fn tail_amplification(s: &StageReport, out: &mut Vec<Hint>) {
         stage: Some(s.name.clone()),
         symptom: format!(
             "p99 {} is {:.0}× the median {} ({n} {whose})",
-            format_ms(p99),
+            format_percentile_ms(p99, f.latency_method),
             p99 / p50,
-            format_ms(p50),
+            format_percentile_ms(p50, f.latency_method),
         ),
         hypothesis: "a minority of requests waits for something the others do not: a slow \
                      endpoint in the mix, lock or pool contention, GC pauses, retries"

@@ -100,6 +100,15 @@ pub fn format_ms(ms: f64) -> String {
     }
 }
 
+/// A latency percentile as [`format_ms`] writes it, `≈ ` before it when the method says
+/// it was estimated from merged summaries (DESIGN: never presented as exact).
+pub fn format_percentile_ms(ms: f64, method: Option<crate::model::PercentileMethod>) -> String {
+    match method {
+        Some(crate::model::PercentileMethod::MergedApproximate) => format!("≈ {}", format_ms(ms)),
+        _ => format_ms(ms),
+    }
+}
+
 /// A rate: whole req/s with thousands separators from 100 up, three significant
 /// digits below (`1,000 req/s`, `12.5 req/s`).
 pub fn format_rate(rps: f64) -> String {

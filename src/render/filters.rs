@@ -9,6 +9,7 @@ use crate::analysis::quantity;
 pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("md", md);
     env.add_filter("md_code", md_code);
+    env.add_filter("md_code_cell", md_code_cell);
     env.add_filter("code", code);
     env.add_filter("ms", ms);
     env.add_filter("pct", pct);
@@ -63,6 +64,17 @@ pub fn md_code(value: Value) -> String {
     code_spans(&text)
 }
 
+/// `md_code` for a table cell: a `|` inside a code span is escaped (`\|`, which GFM
+/// tables read as a `|` of the span), so a name holding one cannot end the cell.
+pub fn md_code_cell(value: Value) -> String {
+    let text = if value.is_none() || value.is_undefined() {
+        String::new()
+    } else {
+        value.to_string()
+    };
+    spans(&text, true)
+}
+
 /// One name as a code span, whatever backticks it holds (see `analysis::words::ticked`).
 pub fn code(value: Value) -> String {
     let text = if value.is_none() || value.is_undefined() {
@@ -78,8 +90,13 @@ pub fn code(value: Value) -> String {
 /// escaped; inside, text is literal (newlines folded). A span opens at a run of
 /// backticks and closes at the next run of the same length, as in CommonMark; a run
 /// that closes nothing is escaped as text. For paragraphs and list items: in a table
-/// cell a `|` inside a span would end the cell.
+/// cell a `|` inside a span would end the cell ([`md_code_cell`]).
 pub fn code_spans(text: &str) -> String {
+    spans(text, false)
+}
+
+/// [`code_spans`]; in a table `cell`, a `|` inside a span is escaped.
+fn spans(text: &str, cell: bool) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
     while let Some(at) = rest.find('`') {
@@ -92,6 +109,11 @@ pub fn code_spans(text: &str) -> String {
                 // Backslashes are literal in a code span: control characters and
                 // bidirectional overrides show as their escapes (`\u{1b}`).
                 let inner = super::terminal::printable(&inner).into_owned();
+                let inner = if cell {
+                    inner.replace('|', "\\|")
+                } else {
+                    inner
+                };
                 // A one-backtick span keeps its spaces (CommonMark strips one each side
                 // when both are there); a longer fence's padding is meant to go.
                 let pad = if run == 1 && (inner.starts_with(' ') || inner.ends_with(' ')) {
@@ -289,6 +311,14 @@ mod tests {
         );
         // In a code span a backslash is literal: the escape is written as it is.
         assert_eq!(code_spans("on `\u{1b}[2J`"), "on `\\u{1b}[2J`");
+    }
+
+    #[test]
+    fn a_table_cell_keeps_its_code_spans_and_their_pipes() {
+        assert_eq!(
+            md_code_cell(Value::from("`p(95) < 500ms` on `a|b` (|)")),
+            "`p(95) < 500ms` on `a\\|b` (\\|)"
+        );
     }
 
     #[test]

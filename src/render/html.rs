@@ -55,6 +55,16 @@ pub fn markdown_to_html(markdown: &str) -> String {
     comrak::markdown_to_html(markdown, &options)
 }
 
+/// One line of markdown as inline HTML (comrak's paragraph around it dropped).
+fn inline_html(markdown: &str) -> String {
+    let html = markdown_to_html(markdown);
+    let html = html.trim_end();
+    html.strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .unwrap_or(html)
+        .to_string()
+}
+
 /// The status words report.md writes at the start of a table cell (after the emoji
 /// that decorates them), and the CSS class each gets.
 const STATUS_CELLS: &[(&str, &str)] = &[
@@ -520,12 +530,14 @@ impl Exporter for HtmlExporter {
             .label
             .clone()
             .unwrap_or_else(|| "load test".into());
-        // The verdict sentence without its first word (the banner shows the verdict).
+        // The verdict sentence without its first word (the banner shows the verdict),
+        // its `rule` and `stage` spans as code, as in the summary below it.
         let headline = analysis.sla.as_ref().map(|s| {
-            s.headline
+            let rest = s
+                .headline
                 .split_once(' ')
-                .map_or(s.headline.as_str(), |(_, rest)| rest)
-                .to_string()
+                .map_or(s.headline.as_str(), |(_, rest)| rest);
+            inline_html(&super::filters::code_spans(rest))
         });
         tpl.render(minijinja::context! {
             title => title,

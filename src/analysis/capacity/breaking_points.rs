@@ -22,6 +22,7 @@ use super::load_points::{goodput_at, LoadPoint};
 use super::{Criteria, Z_95};
 use crate::analysis::quantity::{format_ms, format_percent, format_rate};
 use crate::analysis::sla::wilson_interval;
+use crate::model::PercentileMethod;
 
 /// An upper level whose error rate's Wilson lower bound is at least this multiple of
 /// the limit is "far beyond" it: above a clean level, no line is drawn to it.
@@ -111,6 +112,20 @@ pub struct LatencyBasis {
     pub what: String,
     /// True when its limit is an SLA rule's; else 2× its value at the lowest load.
     pub sla_limit: bool,
+    /// True when a point's percentile was estimated from merged summaries: its
+    /// values are written `≈`.
+    pub approximate: bool,
+}
+
+impl LatencyBasis {
+    /// A watched value as the evidence writes it (`≈ 835 ms` when estimated).
+    fn show(&self, ms: f64) -> String {
+        if self.approximate {
+            format!("≈ {}", format_ms(ms))
+        } else {
+            format_ms(ms)
+        }
+    }
 }
 
 impl LatencyBasis {
@@ -133,6 +148,10 @@ impl LatencyBasis {
                 points: pct_pts,
                 what: format!("p{}", c.latency_percentile),
                 sla_limit: c.latency_limit_ms.is_some() && c.latency_rule.is_some(),
+                approximate: points.iter().any(|p| {
+                    p.watched_ms.is_some()
+                        && p.latency_method == Some(PercentileMethod::MergedApproximate)
+                }),
             };
         }
         LatencyBasis {
@@ -142,6 +161,7 @@ impl LatencyBasis {
                 .collect(),
             what: "mean latency".to_string(),
             sla_limit: false,
+            approximate: false,
         }
     }
 }
@@ -177,11 +197,8 @@ fn failed_mostly(points: &[LoadPoint]) -> String {
 /// The latency breaking point; `None` when no stage has the watched latency.
 pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     // The watched percentile; summary stages without it fall back to the mean.
-    let LatencyBasis {
-        points: pts,
-        what,
-        sla_limit,
-    } = LatencyBasis::of(points, c);
+    let basis = LatencyBasis::of(points, c);
+    let (pts, what, sla_limit) = (&basis.points, &basis.what, basis.sla_limit);
     let first = *pts.first()?;
     let (limit, limit_text) = match (c.latency_limit_ms, &c.latency_rule) {
         (Some(l), Some(rule)) if sla_limit => (l, format!("the SLA's {rule}")),
@@ -190,7 +207,7 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
             format!(
                 "{}× its value at the lowest load, {} at {} users",
                 super::DEFAULT_LATENCY_FACTOR,
-                format_ms(first.1),
+                basis.show(first.1),
                 fmt_users(first.0)
             ),
         ),
@@ -209,29 +226,29 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
                  load ({}){}",
                 format_ms(limit),
                 fmt_users(last.0),
-                format_ms(last.1),
+                basis.show(last.1),
                 failed_mostly(points)
             ),
         });
     };
-    let (users, bracket) = interpolate_crossing(&pts, limit, over);
+    let (users, bracket) = interpolate_crossing(pts, limit, over);
     let evidence = match users {
         None => format!(
             "{what} already exceeds {} ({limit_text}) at the lowest measured load ({} users: {})",
             format_ms(limit),
             fmt_users(first.0),
-            format_ms(first.1)
+            basis.show(first.1)
         ),
         Some(n) => {
-            let (lo, hi) = bracket_points(&pts, bracket);
+            let (lo, hi) = bracket_points(pts, bracket);
             format!(
                 "{what} crosses {} ({limit_text}) between {} users ({}) and {} users ({}); \
                  interpolated ≈ {} users",
                 format_ms(limit),
                 fmt_users(lo.0),
-                format_ms(lo.1),
+                basis.show(lo.1),
                 fmt_users(hi.0),
-                format_ms(hi.1),
+                basis.show(hi.1),
                 fmt_users(n)
             )
         }
@@ -423,12 +440,29 @@ pub fn retrograde(points: &[LoadPoint]) -> Option<BreakingPoint> {
             let p = best;
             let lo = p.checked_sub(1).unwrap_or(p);
             let (n_lo, n_hi) = (points[lo].users, points[p + 1].users);
-            let estimate = if p >= 1 {
-                parabola_vertex(&points[p - 1], &points[p], &points[p + 1])
-                    .map(|v| v.clamp(n_lo, n_hi))
-                    .unwrap_or(points[p].users)
-            } else {
-                points[p].users
+            // The parabola's peak is believed only where its goodput stays near the best
+            // measured: a steep rise then a gentle fall (a saturated service shedding
+            // load) puts its vertex far out, at a goodput no stage came near.
+            let vertex = (p >= 1)
+                .then(|| parabola_vertex(&points[p - 1], &points[p], &points[p + 1]))
+                .flatten();
+            let estimate = match vertex {
+                Some((v, top)) if top <= (1.0 + RETROGRADE_DROP) * points[p].goodput_rps => {
+                    Some(v.clamp(n_lo, n_hi))
+                }
+                Some(_) => None,
+                None => Some(points[p].users),
+            };
+            let peak = match estimate {
+                Some(n) => format!("peak ≈ {} users", fmt_users(n)),
+                None => format!(
+                    "the peak lies between {} and {} users, the highest goodput measured \
+                     at {} users (no point estimate: a parabola through the stages around \
+                     it peaks at a goodput no stage came near)",
+                    fmt_users(n_lo),
+                    fmt_users(n_hi),
+                    fmt_users(points[p].users)
+                ),
             };
             let drop = 1.0 - points[i].goodput_rps / points[p].goodput_rps;
             let failing = (points[i].error_rate >= STOPPED_SERVER_ERRORS).then(|| {
@@ -441,20 +475,19 @@ pub fn retrograde(points: &[LoadPoint]) -> Option<BreakingPoint> {
             });
             return Some(BreakingPoint {
                 criterion: Criterion::Retrograde,
-                users: Some(estimate),
+                users: estimate,
                 model_users: None,
                 bracket: [Some(n_lo), Some(n_hi)],
                 reached: true,
                 throughput_rps: Some(points[p].goodput_rps),
                 evidence: format!(
                     "goodput falls from {} at {} users to {} at {} users (−{:.0}%) while load \
-                     grows: past the peak, more users lose capacity; peak ≈ {} users{}",
+                     grows: past the peak, more users lose capacity; {peak}{}",
                     format_rate(points[p].goodput_rps),
                     fmt_users(points[p].users),
                     format_rate(points[i].goodput_rps),
                     fmt_users(points[i].users),
                     drop * 100.0,
-                    fmt_users(estimate),
                     failing.unwrap_or_default()
                 ),
             });
@@ -466,9 +499,9 @@ pub fn retrograde(points: &[LoadPoint]) -> Option<BreakingPoint> {
     None
 }
 
-/// Load at the vertex of the parabola through three (load, goodput) points, when it
-/// opens downwards.
-fn parabola_vertex(a: &LoadPoint, b: &LoadPoint, c: &LoadPoint) -> Option<f64> {
+/// Load and goodput at the vertex of the parabola through three (load, goodput)
+/// points, when it opens downwards.
+fn parabola_vertex(a: &LoadPoint, b: &LoadPoint, c: &LoadPoint) -> Option<(f64, f64)> {
     let (x0, y0, x1, y1, x2, y2) = (
         a.users,
         a.goodput_rps,
@@ -481,7 +514,14 @@ fn parabola_vertex(a: &LoadPoint, b: &LoadPoint, c: &LoadPoint) -> Option<f64> {
     let den = (x1 - x0) * (y1 - y2) - (x1 - x2) * (y1 - y0);
     // Downward opening: the middle point lies above the chord of the outer two.
     let chord = y0 + (y2 - y0) * (x1 - x0) / (x2 - x0);
-    (den != 0.0 && y1 > chord && x2 > x0).then(|| x1 - 0.5 * num / den)
+    (den != 0.0 && y1 > chord && x2 > x0).then(|| {
+        let x = x1 - 0.5 * num / den;
+        // Lagrange form of the same parabola, at its vertex.
+        let y = y0 * (x - x1) * (x - x2) / ((x0 - x1) * (x0 - x2))
+            + y1 * (x - x0) * (x - x2) / ((x1 - x0) * (x1 - x2))
+            + y2 * (x - x0) * (x - x1) / ((x2 - x0) * (x2 - x1));
+        (x, y)
+    })
 }
 
 #[cfg(test)]
@@ -498,6 +538,7 @@ mod tests {
             mean_ms: Some(p95 / 2.0),
             p95_ms: Some(p95),
             error_rate: failures as f64 / requests as f64,
+            latency_method: None,
             requests,
             failures,
             watched_ms: Some(p95),
@@ -610,5 +651,26 @@ mod tests {
         let n = b.users.unwrap();
         assert!((20.0..=40.0).contains(&n));
         assert!(retrograde(&stepped()).is_none());
+    }
+
+    /// A saturated service shedding load: goodput 175 → 1,491 → 1,384 req/s at 4, 32
+    /// and 200 users. The parabola through them peaks at ≈ 115 users and ≈ 3,150
+    /// req/s, twice any stage: no point estimate, the bracket and the best stage only.
+    #[test]
+    fn retrograde_after_a_steep_rise_names_no_parabola_peak() {
+        let pts = vec![
+            point(4.0, 175.0, 10.0, 2000, 0),
+            point(32.0, 1491.0, 10.0, 18000, 0),
+            point(200.0, 1384.0, 10.0, 465_000, 0),
+        ];
+        let b = retrograde(&pts).unwrap();
+        assert_eq!(b.users, None, "{b:?}");
+        assert_eq!(b.bracket, [Some(4.0), Some(200.0)]);
+        assert!(
+            b.evidence.contains("between 4 and 200 users"),
+            "{}",
+            b.evidence
+        );
+        assert!(!b.evidence.contains("115"), "{}", b.evidence);
     }
 }

@@ -14,7 +14,9 @@ use serde::Serialize;
 use super::breaking_points::{fmt_users, BreakingPoint, Criterion, LatencyBasis};
 use super::load_points::{goodput_at, mean_ms_at, several_levels, LoadPoint};
 use super::{Criteria, Z_95};
-use crate::analysis::quantity::{format_count, format_ms, format_percent, format_rate};
+use crate::analysis::quantity::{
+    format_count, format_ms, format_percent, format_percentile_ms, format_rate,
+};
 use crate::analysis::sla::wilson_interval;
 
 /// Where the SLA (or the default limits) stops holding.
@@ -502,7 +504,10 @@ fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
     };
     let latency = p
         .watched_ms
-        .map(|v| format!(", p{} {}", c.latency_percentile, format_ms(v)))
+        .map(|v| {
+            let v = format_percentile_ms(v, p.latency_method);
+            format!(", p{} {v}", c.latency_percentile)
+        })
         .unwrap_or_default();
     let (stages, worst) = if points.len() > 1 {
         let names: Vec<String> = points.iter().map(|p| ticked(&p.stage)).collect();

@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use crate::analysis::metrics::ScopeMetrics;
-use crate::model::{FailureKind, Stage};
+use crate::model::{FailureKind, PercentileMethod, Stage};
 
 /// One stage as a point on the load curve.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -33,6 +33,9 @@ pub struct LoadPoint {
     pub p95_ms: Option<f64>,
     /// Failures ÷ requests.
     pub error_rate: f64,
+    /// How `p95_ms` (and the watched percentile) was obtained: `merged_approximate`
+    /// marks an estimate from merged summaries; null without percentiles.
+    pub latency_method: Option<PercentileMethod>,
     /// Requests in the steady window.
     #[serde(skip)]
     pub requests: u64,
@@ -83,6 +86,8 @@ impl LoadPoint {
             mean_ms,
             p95_ms: m.percentile(95.0).map(|p| p.value_ms),
             error_rate,
+            latency_method: (m.percentile(95.0).or_else(|| m.percentile(watch_pct)))
+                .map(|p| p.method),
             requests: m.requests,
             failures: m.failures,
             watched_ms: m.percentile(watch_pct).map(|p| p.value_ms),

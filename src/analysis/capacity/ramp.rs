@@ -132,6 +132,10 @@ fn bin_point(bin: &[Sample], watch_pct: f64) -> Option<LoadPoint> {
         mean_ms: (latency_sum > 0.0).then(|| latency_sum / requests as f64),
         p95_ms: q(95.0),
         error_rate: failures as f64 / requests as f64,
+        latency_method: hist
+            .as_ref()
+            .filter(|h| !h.is_empty())
+            .map(|_| crate::model::PercentileMethod::NearestRank),
         requests,
         failures,
         watched_ms: q(watch_pct),

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{ratio_text, rejection, Rejected};
-use crate::analysis::quantity::{format_ms, format_percent, format_rate};
+use crate::analysis::quantity::{format_ms, format_percent, format_percentile_ms, format_rate};
 use crate::analysis::report::StageReport;
 
 /// A compared figure.
@@ -62,6 +62,17 @@ impl DeltaMetric {
             DeltaMetric::Throughput => format_rate(v),
             DeltaMetric::ErrorRate => format_percent(v),
             _ => format_ms(v),
+        }
+    }
+
+    /// `s`'s value as the report writes it: a latency percentile estimated from
+    /// merged summaries with `≈` before it.
+    fn format_of(self, v: f64, s: &StageReport) -> String {
+        match self {
+            DeltaMetric::P50 | DeltaMetric::P95 | DeltaMetric::P99 => {
+                format_percentile_ms(v, s.figures.latency_method)
+            }
+            _ => self.format(v),
         }
     }
 
@@ -152,14 +163,14 @@ pub(super) fn delta(m: DeltaMetric, s: &StageReport, b: &StageReport) -> MetricD
             "{} {}× the baseline stage's ({} → {})",
             m.label(),
             ratio_text(r),
-            m.format(bv),
-            m.format(v)
+            m.format_of(bv, b),
+            m.format_of(v, s)
         ),
         (Some(v), Some(bv), None, Some(d)) => format!(
             "{} {} → {} ({})",
             m.label(),
-            m.format(bv),
-            m.format(v),
+            m.format_of(bv, b),
+            m.format_of(v, s),
             m.format_delta(d)
         ),
         _ => format!("{} unknown in one of the two stages", m.label()),
@@ -190,11 +201,16 @@ pub(super) fn phrase(m: DeltaMetric, s: &StageReport, earlier: &StageReport) -> 
             "{} {}× ({} → {})",
             m.label(),
             ratio_text(v / b),
-            m.format(b),
-            m.format(v)
+            m.format_of(b, earlier),
+            m.format_of(v, s)
         )
     } else {
-        format!("{} {} → {}", m.label(), m.format(b), m.format(v))
+        format!(
+            "{} {} → {}",
+            m.label(),
+            m.format_of(b, earlier),
+            m.format_of(v, s)
+        )
     })
 }
 

@@ -12,7 +12,9 @@ use crate::analysis::audit::AuditVerdict;
 use crate::analysis::bottlenecks::Severity as HintSeverity;
 use crate::analysis::headline::{miss, noun, verb};
 use crate::analysis::quality::finding_summary;
-use crate::analysis::quantity::{format_count, format_ms, format_percent, format_rate};
+use crate::analysis::quantity::{
+    format_count, format_ms, format_percent, format_percentile_ms, format_rate,
+};
 use crate::analysis::report::{Analysis, EndpointReport, StageReport};
 use crate::analysis::sla::RuleStatus;
 
@@ -111,7 +113,10 @@ fn movement(a: &Analysis, i: usize, rejected: &Rejected) -> String {
                 "{lead} {at}: {} requests at {}, p95 {}, error rate {}.",
                 format_count(f.requests as f64),
                 opt(f.throughput_rps, format_rate),
-                opt(f.latency_ms.p95, format_ms),
+                f.latency_ms.p95.map_or_else(
+                    || "unknown".into(),
+                    |v| format_percentile_ms(v, f.latency_method)
+                ),
                 opt(f.error_rate, format_percent),
             )
         }

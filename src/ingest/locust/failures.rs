@@ -133,6 +133,22 @@ pub(super) fn kinds_from_whole_run(stage: &mut Stage, overall: &Stage) {
     }
     if let (Some(agg), Some(whole)) = (stage.aggregate.as_mut(), overall.aggregate.as_ref()) {
         kinds_of_part(agg, whole);
+        // The endpoints' kinds are bounds too, often sharper (each endpoint failing one
+        // way): of each kind the stage holds at least what its endpoints hold.
+        let mut of_endpoints = std::collections::BTreeMap::<FailureKind, u64>::new();
+        for (kind, n) in stage.endpoints.values().flat_map(|e| &e.failures_by_kind) {
+            *of_endpoints.entry(*kind).or_default() += n;
+        }
+        let mut known: u64 = agg.failures_by_kind.values().sum();
+        for (kind, sum) in of_endpoints {
+            let have = agg.failures_by_kind.entry(kind).or_default();
+            let more = sum
+                .saturating_sub(*have)
+                .min(agg.failures.saturating_sub(known));
+            *have += more;
+            known += more;
+        }
+        agg.failures_by_kind.retain(|_, n| *n > 0);
     }
 }
 
@@ -154,4 +170,17 @@ pub(super) fn kinds_of_part(part: &mut EndpointStats, whole: &EndpointStats) {
     part.failures_by_kind = (whole.failures_by_kind.iter())
         .filter_map(|(kind, n)| Some((*kind, n.checked_sub(outside).filter(|m| *m > 0)?)))
         .collect();
+    // A kind known in full whose failures the whole run gives one message: that
+    // message, as many times (else the stage's error list would leave them out).
+    if part.failures_by_kind.values().sum::<u64>() == part.failures {
+        for (kind, n) in &part.failures_by_kind {
+            let mut of_kind =
+                (whole.errors.iter()).filter(|(m, _)| FailureKind::classify(None, m) == *kind);
+            if let (Some((message, total)), None) = (of_kind.next(), of_kind.next()) {
+                if whole.failures_by_kind.get(kind) == Some(total) {
+                    part.errors.insert(message.clone(), *n);
+                }
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@ use super::frame::{self, Axes, LoadAxis};
 use super::{palette, DrawError, LatencyScale, SeriesMarker};
 use crate::analysis::report::LatencyReport;
 use crate::analysis::Analysis;
+use crate::model::PercentileMethod;
 
 /// A percentile drawn: series id, the SLA metric that limits it, legend label,
 /// colour, and where the report has it.
@@ -53,6 +54,8 @@ pub struct Plan {
     scale: LatencyScale,
     /// The largest p99 ÷ p50 of a stage (decides `auto`).
     spread: Option<f64>,
+    /// A stage's percentiles were estimated from merged summaries: the title says so.
+    approximate: bool,
 }
 
 /// The plan, when some stage has a latency percentile.
@@ -81,19 +84,32 @@ pub fn plan(analysis: &Analysis, scale: LatencyScale) -> Option<Plan> {
             .iter()
             .map(|s| (s.figures.latency_ms.p50, s.figures.latency_ms.p99)),
     );
+    let approximate = analysis
+        .stages
+        .iter()
+        .any(|s| s.figures.latency_method == Some(PercentileMethod::MergedApproximate));
     Some(Plan {
         load,
         lines,
         limits,
         scale,
         spread,
+        approximate,
     })
 }
 
 impl Plan {
     /// The chart title.
     pub fn title(&self) -> String {
-        format!("Latency percentiles vs {}", self.load.desc().to_lowercase())
+        let estimated = if self.approximate {
+            " (≈: estimated from merged summaries)"
+        } else {
+            ""
+        };
+        format!(
+            "Latency percentiles vs {}{estimated}",
+            self.load.desc().to_lowercase()
+        )
     }
 
     /// Draws the chart on `area`.

@@ -132,7 +132,14 @@ struct StageSpan {
 pub struct Plan {
     panels: Vec<usize>,
     stages: Vec<StageSpan>,
+    /// Every interval with a latency holds fewer than 20 requests: its p95 is its
+    /// slowest request's time (nearest rank), and the panel says so.
+    sparse: bool,
 }
+
+/// Fewest requests in an interval for its p95 to be another request than its slowest
+/// (nearest rank: ⌈0.95 n⌉ < n from n = 20 on).
+const P95_BELOW_MAX: u64 = 20;
 
 /// The plan, when some stage has a time series.
 pub fn plan(analysis: &Analysis) -> Option<Plan> {
@@ -160,7 +167,17 @@ pub fn plan(analysis: &Analysis) -> Option<Plan> {
     let panels: Vec<usize> = (0..PANELS.len())
         .filter(|i| stages.iter().any(|s| !s.lines[*i].is_empty()))
         .collect();
-    (!panels.is_empty()).then_some(Plan { panels, stages })
+    let sparse = (analysis.stages.iter())
+        .flat_map(|s| &s.timeseries)
+        .filter(|p| p.p95.is_some())
+        .map(|p| p.requests)
+        .max()
+        .is_some_and(|n| n < P95_BELOW_MAX);
+    (!panels.is_empty()).then_some(Plan {
+        panels,
+        stages,
+        sparse,
+    })
 }
 
 impl Plan {
@@ -231,7 +248,11 @@ impl Plan {
                 &mut chart,
                 &Axes {
                     x_desc: time.desc(),
-                    y_desc: panel.desc,
+                    y_desc: if self.sparse && panel.id == "p95" {
+                        "Latency p95 = max (ms)"
+                    } else {
+                        panel.desc
+                    },
                     x_label: &x_label,
                     y_label: &y_label,
                 },
