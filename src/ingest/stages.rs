@@ -1,5 +1,6 @@
 //! Deciding the stages of a source: from the manifest, from the run dir's name, or as
-//! plateaus of the users series (ramps excluded), else the whole run as one stage.
+//! plateaus of the users series (ramps excluded), else the whole run as one stage;
+//! and what to say when a tool ran fewer users than the plan gives its stage.
 
 use std::sync::OnceLock;
 
@@ -395,6 +396,27 @@ pub fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
         }
     }
     x.len().cmp(&y.len()).then_with(|| a.cmp(b))
+}
+
+/// The note when `tool` ran fewer at once (`ran`) than the plan (dir name, run.toml)
+/// gives `stage`: one of several generators, or a misnamed dir. The plan's count
+/// stands; the note says which figure is whose.
+pub(super) fn fewer_than_planned(
+    tool: &str,
+    ran: Option<u32>,
+    stage: &crate::model::Stage,
+) -> Option<String> {
+    let (ran, planned) = (ran?, stage.users?);
+    (ran < planned).then(|| {
+        format!(
+            "{tool} ran {ran} at once where the stage's name or run.toml says {planned} \
+             users: stage \"{}\" is reported at {planned} users, as if {tool} were one of \
+             several generators, with {tool}'s requests and throughput alone; if it was the \
+             only one, the load was {ran}: rename the dir or set the stage's users in \
+             run.toml",
+            stage.name
+        )
+    })
 }
 
 #[cfg(test)]

@@ -386,7 +386,9 @@ impl ToolSummary {
                 }
             }
         };
-        notes.extend(fewer_than_planned(&self.tool, self.users, &stage));
+        notes.extend(super::stages::fewer_than_planned(
+            &self.tool, self.users, &stage,
+        ));
         overall.users = stage.users;
         overall.arrival_rate_rps = stage.arrival_rate_rps;
         let mut stage = stage;
@@ -413,23 +415,6 @@ impl ToolSummary {
             grouping: crate::model::Grouping::Names,
         }
     }
-}
-
-/// The note when `tool` ran fewer at once (`ran`) than the plan (dir name, run.toml)
-/// gives `stage`: one of several generators, or a misnamed dir. The plan's count
-/// stands; the note says which figure is whose.
-fn fewer_than_planned(tool: &str, ran: Option<u32>, stage: &Stage) -> Option<String> {
-    let (ran, planned) = (ran?, stage.users?);
-    (ran < planned).then(|| {
-        format!(
-            "{tool} ran {ran} at once where the stage's name or run.toml says {planned} \
-             users: stage \"{}\" is reported at {planned} users, as if {tool} were one of \
-             several generators, with {tool}'s requests and throughput alone; if it was the \
-             only one, the load was {ran}: rename the dir or set the stage's users in \
-             run.toml",
-            stage.name
-        )
-    })
 }
 
 /// The summary sources read in one dir, combined per tool as runs **one after
