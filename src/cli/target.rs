@@ -140,7 +140,9 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
                     };
                     tokio::select! {
                         _ = tokio::signal::ctrl_c() => {}
-                        _ = terminated() => {}
+                        // SIGTERM (kill, systemd, containers) stops it as Ctrl-C does,
+                        // so `--stats-out` is written.
+                        _ = crate::driver::signals::terminated() => {}
                         _ = limit => {}
                     }
                 })
@@ -160,20 +162,6 @@ pub fn run(args: TargetArgs) -> anyhow::Result<Outcome> {
             Ok(Outcome::BadInput)
         }
     }
-}
-
-/// Resolves on SIGTERM (what `kill`, systemd and container runtimes send), so the
-/// target stops as on Ctrl-C and `--stats-out` is written; never off Unix.
-async fn terminated() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            term.recv().await;
-            return;
-        }
-    }
-    std::future::pending::<()>().await
 }
 
 type Prepared = (Profile, Vec<(ThinkTime, &'static str)>, Option<Duration>);

@@ -23,7 +23,7 @@ fn terminated_reason() -> String {
 }
 
 /// Resolves on SIGTERM; never off Unix, or when the handler cannot be installed.
-async fn terminated() {
+pub async fn terminated() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
