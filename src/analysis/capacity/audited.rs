@@ -49,15 +49,14 @@ pub fn rejection(cap: &CapacityReport, audit: &[AuditFinding]) -> Option<AuditRe
     if stages.is_empty() && !run_wide {
         return None;
     }
-    let relevant =
-        |f: &&&AuditFinding| run_wide || f.stage.as_ref().is_some_and(|s| stages.contains(s));
-    let mut checks: Vec<String> = flagged
+    // Sorted and once each.
+    let checks: Vec<String> = flagged
         .iter()
-        .filter(relevant)
+        .filter(|f| run_wide || f.stage.as_ref().is_some_and(|s| stages.contains(s)))
         .map(|f| f.check.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
-    checks.sort();
-    checks.dedup();
     let all = run_wide || stages.len() == n;
     let checks_words = checks.join(", ").replace('_', " ");
     let which = if stages.len() == n {
