@@ -413,6 +413,7 @@ pub async fn run(
     let dropped = shared.dropped.load(Ordering::Relaxed);
     let sent = (rec.requests.saturating_sub(dropped), dropped);
     shard_info.annotate(&mut manifest, &ctx.scenario, Some(sent));
+    manifest.recorded_requests = Some(rec.requests);
     manifest.notes = run_notes(&ctx);
     manifest_out::write(&dir, &manifest)?;
     if let Some(e) = rec.write_error {

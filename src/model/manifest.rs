@@ -58,6 +58,10 @@ pub struct Manifest {
     /// True when the data was simulated rather than measured (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulated: Option<bool>,
+    /// Requests `drive` recorded into its `latency.hlog` (open-model arrivals dropped at
+    /// its in-flight cap included): a copy of the dir whose log holds fewer is cut short.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_requests: Option<u64>,
     /// This run's part of a plan sharded over several drivers (`drive --shard i/N`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<ManifestShard>,

@@ -325,3 +325,58 @@ fn a_shard_whose_results_are_missing_is_never_a_go() {
         "{out}"
     );
 }
+
+/// One unsharded `drive` run copied off the machine that ran it, its `latency.hlog`
+/// cut at a line's end (a copy stopped early, a disk full), or lost. Before, nothing
+/// told: every line read, the SLA gave GO on the third of the run kept. `drive` now
+/// writes the requests it recorded into run.toml (`recorded_requests`, as a shard's
+/// `sent`), so a log holding fewer makes the run incomplete, naming both counts.
+#[test]
+fn an_unsharded_drive_run_whose_log_was_cut_short_is_never_a_go() {
+    let t = TestDir::new();
+    // 30 s at 20 req/s, as drive writes it: 600 requests recorded.
+    t.write(
+        "run/run.toml",
+        "started = \"2026-12-04T09:27:27.000Z\"\nended = \"2026-12-04T09:27:57.000Z\"\n\
+         tool = \"headroom 0.1.0\"\ntarget_url = \"http://127.0.0.1:9\"\ncomplete = true\n\
+         think_time = \"constant(0)\"\nrecorded_requests = 600\n\
+         [[stage]]\nname = \"main\"\narrival_rate_rps = 20.0\n\
+         start = \"2026-12-04T09:27:27.000Z\"\nsteady_start = \"2026-12-04T09:27:27.000Z\"\n\
+         end = \"2026-12-04T09:27:57.000Z\"\nplanned_arrivals = 600\n",
+    );
+    let whole = drive_hlog(30, 20, 2000);
+    let hlog = t.write("run/latency.hlog", &whole);
+    let sla = t.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 500ms\", \"error_rate < 1%\"]\n",
+    );
+    let check = || {
+        let o = super::common::headroom(&[
+            "check",
+            t.path().join("run").to_str().unwrap(),
+            "--sla",
+            sla.to_str().unwrap(),
+        ]);
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let out = check();
+    assert_eq!(verdict(&out), "GO", "{out}");
+
+    // Its 6 header lines and first 10 of 30 one-second intervals: 200 of 600.
+    let cut: String = (whole.lines().take(6 + 10))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&hlog, cut).unwrap();
+    let out = check();
+    assert_eq!(verdict(&out), "CONDITIONAL", "{out}");
+    assert!(
+        out.contains("drive recorded 600 requests (run.toml) but latency.hlog holds 200"),
+        "{out}"
+    );
+    // A window asked for (`--to`) reads part of the log on purpose: nothing said.
+    let (_, report, _) = analyze_json(
+        &[&t.path().join("run")],
+        &["--to", "2026-12-04T09:27:32Z"],
+    );
+    assert_eq!(report["run"]["complete"], Value::Bool(true), "{report}");
+}

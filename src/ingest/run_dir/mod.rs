@@ -23,6 +23,7 @@ mod answers;
 mod artillery_console;
 mod assemble;
 mod discover;
+mod driver_dir;
 mod gatling_runs;
 mod hashes;
 mod jmeter_outputs;
@@ -31,6 +32,7 @@ mod k6_outputs;
 mod locust_checks;
 
 pub(crate) use discover::claimed_format;
+pub(crate) use driver_dir::DRIVER_DETAIL;
 mod pairs;
 mod quoted;
 mod repeated_runs;
@@ -236,7 +238,7 @@ fn load_dir(
         locust_checks::pair_summaries(&mut by_format, csvs, &plan, opts, run);
     }
     locust_checks::pair_console(&mut by_format, locust_csvs.as_ref(), opts, run);
-    let driver_dir = skip_driver_rows(&mut by_format, manifest.as_ref(), run);
+    let driver_dir = driver_dir::skip_driver_rows(&mut by_format, manifest.as_ref(), run);
     // One k6 run writes every output it was asked for: the per-request output is
     // the measurement; its other form repeats it, and its end-of-test summaries are
     // checked against it once it is read.
@@ -265,6 +267,7 @@ fn load_dir(
     }
     if let Some(m) = &manifest {
         mark_failures_unseen(m, &before, run);
+        driver_dir::check_recorded(m, &before, opts, run);
     }
     (
         stage_dirs::DirRead::new(&before, run, input, &plan),
@@ -377,34 +380,6 @@ fn load_locust_set(
         }
     }
     None
-}
-
-/// Why a driver run dir's per-request rows are not read (`export` still exports them).
-pub(crate) const DRIVER_DETAIL: &str = "per-request detail of the driver's interval log";
-
-/// In a driver run dir (manifest by headroom, with an interval log), skips the
-/// per-request rows. True for a driver run dir.
-fn skip_driver_rows(
-    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
-    manifest: Option<&Manifest>,
-    run: &mut Run,
-) -> bool {
-    // A driver run dir holds the same requests twice (interval log and --raw rows):
-    // the interval log is the measurement, the rows are detail for export.
-    let driver_dir = manifest
-        .and_then(|m| m.tool.as_deref())
-        .is_some_and(|t| t.starts_with("headroom"))
-        && by_format.contains_key(&Format::HdrLog);
-    if driver_dir {
-        if let Some(rows) = by_format.remove(&Format::GenericCsv) {
-            for p in rows {
-                run.skipped
-                    .push(Skipped::new(p, DRIVER_DETAIL, SkipKind::Detail));
-            }
-        }
-    }
-
-    driver_dir
 }
 
 /// Every other format by its reader: summaries one by one (one tool's summaries in a
