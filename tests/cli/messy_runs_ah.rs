@@ -374,9 +374,6 @@ fn an_unsharded_drive_run_whose_log_was_cut_short_is_never_a_go() {
         "{out}"
     );
     // A window asked for (`--to`) reads part of the log on purpose: nothing said.
-    let (_, report, _) = analyze_json(
-        &[&t.path().join("run")],
-        &["--to", "2026-12-04T09:27:32Z"],
-    );
+    let (_, report, _) = analyze_json(&[&t.path().join("run")], &["--to", "2026-12-04T09:27:32Z"]);
     assert_eq!(report["run"]["complete"], Value::Bool(true), "{report}");
 }

@@ -96,8 +96,9 @@ pub struct RuleEvaluation {
     pub metric: Metric,
     /// The comparison: `<`, `<=`, `>`, `>=`.
     pub op: Op,
-    /// Measured value in `unit`; `None` when the data cannot say. For a window rule,
-    /// the worst window's.
+    /// Measured value in `unit`; `None` when the data cannot say (or only bounds it:
+    /// `value_display` then gives the bound, `≤ 61 ms`). For a window rule, the worst
+    /// window's.
     pub value: Option<f64>,
     /// The limit in `unit`.
     pub limit: f64,
@@ -127,7 +128,8 @@ pub struct RuleEvaluation {
     /// Whether this evaluation counts towards the verdict.
     pub decides_verdict: bool,
     /// 95 % interval in `unit`: Wilson for proportions, order statistics for
-    /// percentiles, the range an Apdex can lie in when failures are not placed.
+    /// percentiles, the range an Apdex can lie in when failures are not placed, and
+    /// for a percentile a summary does not print the printed ones around it.
     pub interval: Option<[f64; 2]>,
     /// Why the status is what it is, when that is not obvious.
     pub note: Option<String>,

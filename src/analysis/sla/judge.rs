@@ -30,7 +30,12 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
         Err(why) => return Judgement::unknown(why),
     };
     let Some(v) = measured.value else {
-        return Judgement::unknown(why_unknown(rule.metric, m));
+        // A percentile the summary does not print may be settled by those it does.
+        let bounded = match rule.metric {
+            Metric::Percentile(p) => super::bounded::judge(rule, p, m),
+            _ => None,
+        };
+        return bounded.unwrap_or_else(|| Judgement::unknown(why_unknown(rule.metric, m)));
     };
     // Latency figures cover the requests with a measured time (and Apdex the failures
     // too): say when some requests that did not fail have none.
@@ -52,6 +57,7 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
 
     Judgement {
         value: Some(v),
+        bound: None,
         status,
         interval,
         note: (!notes.is_empty()).then(|| notes.join("; ")),

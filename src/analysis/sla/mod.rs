@@ -65,6 +65,7 @@
 //! every stage decides but the verdict is at most CONDITIONAL (`sla_report`): those
 //! are not the stages the SLA chose. See [`verdict`] for the rule itself.
 
+mod bounded;
 mod drifting;
 mod evaluation;
 mod grammar;
@@ -569,12 +570,14 @@ fn evaluation(
         value: j.value,
         limit: rule.limit,
         unit: kind,
-        value_display: j
-            .value
-            .map(|v| approximate_if(&j, format_quantity(kind, v))),
+        value_display: (j.value)
+            .map(|v| approximate_if(&j, format_quantity(kind, v)))
+            .or_else(|| j.bound.as_ref().map(|b| b.0.clone())),
         limit_display: rule.limit_display(),
         status: j.status,
-        pass: j.value.is_some_and(|v| rule.op.holds(v, rule.limit)),
+        pass: (j.value.map(|v| rule.op.holds(v, rule.limit)))
+            .or(j.bound.as_ref().map(|b| b.1))
+            .unwrap_or(false),
         factor: j
             .value
             .and_then(|v| factor(rule.metric, rule.op, v, rule.limit)),
@@ -592,6 +595,9 @@ fn evaluation(
 /// The parts of an evaluation that depend on the data.
 pub(crate) struct Judgement {
     value: Option<f64>,
+    /// For a value known only by a bound (`bounded.rs`): how it is shown (`≤ 61 ms`)
+    /// and whether the rule holds at it.
+    bound: Option<(String, bool)>,
     status: RuleStatus,
     interval: Option<[f64; 2]>,
     note: Option<String>,
@@ -602,6 +608,7 @@ impl Judgement {
     fn unknown(note: String) -> Judgement {
         Judgement {
             value: None,
+            bound: None,
             status: RuleStatus::InsufficientData,
             interval: None,
             note: Some(note),

@@ -530,8 +530,21 @@ fn unknown_values_are_insufficient_data() {
         ..scope(2000, 0, Some(10.0), &[])
     };
     let e = one_stage(&["p(99.9) < 1s", "p(99) < 1s", "mean < 10"], &m);
+    // Its max bounds p(99.9), but 2,000 samples are too few for a p(99.9).
     assert_eq!(e[0].status, RuleStatus::InsufficientData);
-    assert!(e[0]
+    let note = e[0].note.as_deref().unwrap();
+    assert!(
+        note.contains("prints no p(99.9); its max (90 ms) bounds it") && note.contains("10001"),
+        "{note}"
+    );
+    // Without a max nothing bounds it from above.
+    let mut no_max = m.clone();
+    if let LatencyDistribution::Summary(s) = &mut no_max.latency {
+        s.max_ms = None;
+    }
+    let e0 = &one_stage(&["p(99.9) < 1s"], &no_max)[0];
+    assert_eq!(e0.status, RuleStatus::InsufficientData);
+    assert!(e0
         .note
         .as_deref()
         .unwrap()
@@ -546,6 +559,66 @@ fn unknown_values_are_insufficient_data() {
         .iter()
         .all(|e| e.status == RuleStatus::InsufficientData && e.value.is_none()));
     assert_eq!(e[0].interval, None);
+}
+
+/// wrk prints p(50), p(75), p(90) and p(99): percentiles never decrease with p, so
+/// p(90) ≤ p(95) ≤ p(99) settles a p(95) rule whenever the limit is outside that
+/// bracket, and only then.
+#[test]
+fn a_percentile_the_summary_does_not_print_is_judged_by_those_around_it() {
+    let m = ScopeMetrics {
+        latency: LatencyDistribution::Summary(PercentileSummary {
+            count: 5000,
+            mean_ms: Some(21.0),
+            min_ms: Some(2.0),
+            max_ms: Some(88.0),
+            points: vec![(50.0, 19.9), (75.0, 26.7), (90.0, 35.4), (99.0, 55.3)],
+            merged: false,
+            co_corrected: true,
+        }),
+        ..scope(5000, 0, Some(10.0), &[])
+    };
+    let rules = [
+        "p(95) < 500ms",
+        "p(95) < 30ms",
+        "p(95) < 40ms",
+        "p(95) <= 35.4ms",
+        "p(95) > 30ms",
+        "p(95) > 60ms",
+    ];
+    let e = one_stage(&rules, &m);
+    let got: Vec<_> = (e.iter())
+        .map(|e| (e.status, e.value, e.value_display.as_deref(), e.pass))
+        .collect();
+    use RuleStatus::{Fail, InsufficientData, Pass};
+    assert_eq!(
+        got,
+        vec![
+            (Pass, None, Some("≤ 55.3 ms"), true),
+            (Fail, None, Some("≥ 35.4 ms"), false),
+            // 35.4 < 40 < 55.3: either side.
+            (InsufficientData, None, None, false),
+            // p(90) = 35.4 may be p(95) too: `<=` is not failed.
+            (InsufficientData, None, None, false),
+            (Pass, None, Some("≥ 35.4 ms"), true),
+            (Fail, None, Some("≤ 55.3 ms"), false),
+        ]
+    );
+    assert_eq!(e[0].interval, Some([35.4, 55.3]));
+    assert!(e[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("p(95) ≤ p(99), so the rule holds"));
+    // A merged summary's percentiles are estimates: no bound rests on them.
+    let mut merged = m.clone();
+    if let LatencyDistribution::Summary(s) = &mut merged.latency {
+        s.merged = true;
+    }
+    assert_eq!(
+        one_stage(&["p(95) < 500ms"], &merged)[0].status,
+        InsufficientData
+    );
 }
 
 #[test]

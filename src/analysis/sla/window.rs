@@ -256,6 +256,7 @@ fn every(
         }
     }
     Judgement {
+        bound: None,
         value: worst,
         status,
         interval: None,
@@ -373,6 +374,7 @@ fn sustained(
         ),
     );
     Judgement {
+        bound: None,
         value: worst,
         status,
         interval: None,

@@ -50,7 +50,10 @@ pub(super) fn check_recorded(
     opts: &IngestOptions,
     run: &mut Run,
 ) {
-    let Some(recorded) = m.recorded_requests.filter(|_| by_driver(m) && m.shard.is_none()) else {
+    let Some(recorded) = m
+        .recorded_requests
+        .filter(|_| by_driver(m) && m.shard.is_none())
+    else {
         return;
     };
     if opts.from_ms.is_some() || opts.to_ms.is_some() || opts.filters_endpoints() {

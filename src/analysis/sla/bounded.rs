@@ -1,0 +1,87 @@
+//! A percentile rule on a summary that does not print that percentile, judged by the
+//! ones it does: percentiles never decrease with p, so wrk's p(90) and p(99) bracket
+//! its p(95), and its max bounds every percentile. `p(95) < 500ms` passes when the
+//! bracket's top (p(99) = 61 ms) is under the limit and fails when its bottom is
+//! already past it; in between the data cannot say. The value stays unknown: the
+//! evaluation shows the bound it rests on (`≤ 61 ms`), never a made-up point.
+
+use super::rule::Rule;
+use super::{Judgement, RuleStatus};
+use crate::analysis::metrics::ScopeMetrics;
+use crate::analysis::quantity::format_ms;
+use crate::model::LatencyDistribution;
+
+/// The judgement of `rule` on `p`, which `m`'s summary does not print, from the
+/// percentiles it does (and its min and max), if they bracket `p` on the side that
+/// decides. `None` when they cannot (no summary, a merged one, whose percentiles are
+/// estimates, or no figure on that side).
+pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> {
+    let LatencyDistribution::Summary(s) = &m.latency else {
+        return None;
+    };
+    if s.merged {
+        return None;
+    }
+    // (name, value, the percentile whose sample rule it answers to): a printed
+    // percentile its own; the min or max, which bound the sample, the rule's.
+    let below = (s.points.iter().rev().find(|(q, _)| *q < p))
+        .map(|&(q, v)| (format!("p({})", trim(q)), v, q))
+        .or_else(|| s.min_ms.map(|v| ("min".to_string(), v, p)));
+    let above = (s.points.iter().find(|(q, _)| *q > p))
+        .map(|&(q, v)| (format!("p({})", trim(q)), v, q))
+        .or_else(|| s.max_ms.map(|v| ("max".to_string(), v, p)));
+    let upper = rule.op.is_upper_bound();
+    // The side whose figure can settle the rule: for `<` the one above passes it and
+    // the one below fails it; for `>` the other way round.
+    let (passes_on, fails_on) = if upper {
+        (above.clone(), below.clone())
+    } else {
+        (below.clone(), above.clone())
+    };
+    let holds = |v: f64| rule.op.holds(v, rule.limit);
+    let sign = |pass: bool| if upper == pass { "≤" } else { "≥" };
+    let (status, (name, v, q)) = match (passes_on, fails_on) {
+        (Some(b), _) if holds(b.1) => (RuleStatus::Pass, b),
+        (_, Some(b)) if !holds(b.1) => (RuleStatus::Fail, b),
+        _ => return None,
+    };
+    let pass = status == RuleStatus::Pass;
+    let mut notes = vec![format!(
+        "the source prints no {metric}; its {name} ({}) bounds it: {metric} {} {name}, \
+         so the rule {}",
+        format_ms(v),
+        sign(pass),
+        if pass { "holds" } else { "fails" },
+        metric = rule.metric,
+    )];
+    // A pass rests on the bounding figure: it needs that figure's samples.
+    let needed = ScopeMetrics::min_samples_for(q);
+    let status = if pass && m.latency.count() < needed {
+        notes.push(format!(
+            "{name} rests on {} samples; at least {needed} are needed to trust it \
+             (10 ÷ (1 − p))",
+            m.latency.count(),
+        ));
+        RuleStatus::InsufficientData
+    } else {
+        status
+    };
+    let interval = match (below, above) {
+        (Some(lo), Some(hi)) => Some([lo.1, hi.1]),
+        _ => None,
+    };
+    Some(Judgement {
+        value: None,
+        bound: Some((format!("{} {}", sign(pass), format_ms(v)), pass)),
+        status,
+        interval,
+        note: Some(notes.join("; ")),
+        window: None,
+    })
+}
+
+/// `95`, `99.9`: a percentile's number as written in a rule.
+fn trim(q: f64) -> String {
+    let s = format!("{q:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
