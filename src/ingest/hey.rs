@@ -68,6 +68,8 @@ pub struct HeyCsv {
     rerun: Option<(u64, u64)>,
     /// Why the run stopped short of what the command saved beside it asked for.
     stopped: Option<String>,
+    /// `-c` of the command saved beside it (hey's CSV has no users), and where from.
+    users: Option<(u32, String)>,
 }
 
 impl HeyCsv {
@@ -78,6 +80,9 @@ impl HeyCsv {
         let need = |n: &str| header.need(n, "hey's");
         let (response_time, offset) = (need("response-time")?, need("offset")?);
         let scan = scan(path, [response_time, offset]);
+        let cmd = super::hey_command::csv_command(path);
+        let stopped = (cmd.as_ref())
+            .and_then(|c| super::hey_command::csv_stopped_early(c, path, scan.rows, scan.ran_s));
         Ok(HeyCsv {
             path: path.to_path_buf(),
             name: file_stem(path),
@@ -85,7 +90,8 @@ impl HeyCsv {
             status: need("status-code")?,
             offset,
             rerun: scan.rerun,
-            stopped: super::hey_command::csv_stopped_early(path, scan.rows, scan.ran_s),
+            stopped,
+            users: cmd.map(|c| (c.users, c.from)),
         })
     }
 }
@@ -152,6 +158,14 @@ impl ReadsRanges for HeyCsv {
         self.stopped.clone()
     }
 
+    fn notes(&self) -> Vec<String> {
+        (self.users.iter())
+            .map(|(users, from)| {
+                format!("hey's CSV has no -c; its {users} users are read from {from}")
+            })
+            .collect()
+    }
+
     fn runs_left_out(&self) -> Option<String> {
         let (line, runs) = self.rerun?;
         Some(format!(
@@ -192,7 +206,7 @@ impl ReadsRanges for HeyCsv {
                     failure: (!ok).then(|| FailureKind::classify(Some(code), "")),
                     error: None,
                     bytes: None,
-                    users: None,
+                    users: self.users.as_ref().map(|u| f64::from(u.0)),
                     line: Some(row.line()),
                 }));
                 Ok(())

@@ -101,6 +101,11 @@ pub fn stopped_early(
     ))
 }
 
+/// The command line saved beside the hey CSV at `path` (see [`command`]).
+pub fn csv_command(path: &Path) -> Option<Command> {
+    command_of(&HEY_CSV, path, "")
+}
+
 /// How hey's CSV (`-o csv`) is recognised, for a command saved beside one.
 const HEY_CSV: Tool = Tool {
     programs: &["hey"],
@@ -112,9 +117,13 @@ const HEY_CSV: Tool = Tool {
 /// hey for (as [`stopped_early`] judges), or `None` (no such command, or no shortfall).
 /// hey writes its CSV also when stopped with Ctrl-C, and leaves out every request that
 /// got no answer: the missing ones were never sent, or never answered.
-pub fn csv_stopped_early(path: &Path, rows: u64, ran_s: Option<f64>) -> Option<String> {
-    let cmd = command_of(&HEY_CSV, path, "")?;
-    let why = stopped_early(path, &cmd, Output::Csv, rows, ran_s)?;
+pub fn csv_stopped_early(
+    cmd: &Command,
+    path: &Path,
+    rows: u64,
+    ran_s: Option<f64>,
+) -> Option<String> {
+    let why = stopped_early(path, cmd, Output::Csv, rows, ran_s)?;
     Some(format!(
         "{why} (or the target stopped answering: hey's CSV leaves out the requests that got \
          no answer)"

@@ -49,3 +49,50 @@ fn a_p95_rule_on_wrk_is_settled_by_the_percentiles_wrk_prints() {
     assert!(out.contains("verdict: CONDITIONAL"), "{out}");
     assert!(out.contains("insufficient data"), "{out}");
 }
+
+/// hey's CSV (`-o csv`) as hey writes it: 400 requests of 20 ms by 10 workers, so
+/// 10 start every 20 ms over 0.8 s.
+fn hey_csv() -> String {
+    let mut s = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..400u32 {
+        let offset = f64::from(i / 10) * 0.02;
+        s.push_str(&format!(
+            "0.0200,0.0001,0.0000,0.0000,0.0198,0.0001,200,{offset:.4}\n"
+        ));
+    }
+    s
+}
+
+/// A hey run kept as users keep it: `hey -n 400 -c 10 -o csv URL > hey.csv` with the
+/// command saved beside it in `command.txt`. hey's CSV has no workers column, and the
+/// saved command already told an interrupted run (its `-n`), but its `-c` was not
+/// read: the stage had no users, so no capacity or consistency check. Now the users
+/// are the command's `-c`, noted with where they come from; without a saved command
+/// there are still none.
+#[test]
+fn a_hey_csv_takes_its_users_from_the_command_saved_beside_it() {
+    let t = TestDir::new();
+    t.write("run/hey.csv", hey_csv());
+    let run = t.path().join("run");
+    let users = |report: &serde_json::Value| report["stages"][0]["users"].as_u64();
+    let (code, report, err) = super::common::analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(users(&report), None);
+
+    t.write(
+        "run/command.txt",
+        "hey -n 400 -c 10 -o csv http://127.0.0.1:8080/api > hey.csv\n",
+    );
+    let (code, report, err) = super::common::analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(users(&report), Some(10), "{report}");
+    let notes = report["sources"][0]["notes"].to_string();
+    assert!(
+        notes.contains("its 10 users are read from the command saved beside it in command.txt"),
+        "{notes}"
+    );
+    // All 400 of its -n are there: not stopped early.
+    assert!(report["run"]["incomplete_reason"].is_null(), "{report}");
+}
