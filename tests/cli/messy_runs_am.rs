@@ -96,3 +96,36 @@ fn a_hey_csv_takes_its_users_from_the_command_saved_beside_it() {
     // All 400 of its -n are there: not stopped early.
     assert!(report["run"]["incomplete_reason"].is_null(), "{report}");
 }
+
+/// An open-model `drive --rate 20` run of one stage (20 arrivals a second for 30 s,
+/// 2 ms each). The capacity statement said "One load level (0.04 users)" and the
+/// next step "run at 0.06, 0.08 users": no users were set, the figure was the
+/// concurrency X·R the arrivals made. Now the level is its arrival rate, with the
+/// concurrency marked as such, and the next levels are arrival rates (1.5× and 2×).
+#[test]
+fn a_one_stage_open_model_run_is_described_by_its_arrival_rate() {
+    let t = TestDir::new();
+    t.write(
+        "run/run.toml",
+        "started = \"2026-12-04T09:27:27.000Z\"\nended = \"2026-12-04T09:27:57.000Z\"\n\
+         tool = \"headroom 0.1.0\"\ncomplete = true\nrecorded_requests = 600\n\
+         [[stage]]\nname = \"main\"\narrival_rate_rps = 20.0\n\
+         start = \"2026-12-04T09:27:27.000Z\"\nsteady_start = \"2026-12-04T09:27:27.000Z\"\n\
+         end = \"2026-12-04T09:27:57.000Z\"\nplanned_arrivals = 600\n",
+    );
+    t.write("run/latency.hlog", super::common::drive_hlog(30, 20, 2000));
+    let (code, report, err) = super::common::analyze_json(&[&t.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    let statement = report["capacity"]["sla_headroom"]["statement"]
+        .as_str()
+        .unwrap();
+    assert!(
+        statement.starts_with("One load level (20 req/s arriving; ≈ 0.040 in flight)"),
+        "{statement}"
+    );
+    let steps = report["narrative"]["next_steps"].to_string();
+    assert!(
+        steps.contains("e.g. at 30 req/s, 40 req/s arriving") && !steps.contains("users"),
+        "{steps}"
+    );
+}

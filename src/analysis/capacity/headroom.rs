@@ -529,12 +529,28 @@ fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
         next_levels: Vec::new(),
         from_sla: c.from_an_sla(),
         statement: format!(
-            "One load level ({} user{}{stages}): no capacity estimate (capacity needs several \
+            "One load level ({}{stages}): no capacity estimate (capacity needs several \
              load levels). At that level{worst}: goodput {}{latency}, errors {}; {verdict}",
-            fmt_users(p.users),
-            if p.users == 1.0 { "" } else { "s" },
+            level_load(p),
             format_rate(p.goodput_rps),
             format_percent(p.error_rate)
+        ),
+    }
+}
+
+/// A load level in words: its users (closed model), or its arrival rate with the
+/// concurrency X·R it made (open model: no users were set, so none are claimed).
+fn level_load(p: &LoadPoint) -> String {
+    match p.arrival_rate_rps {
+        Some(rate) => format!(
+            "{} arriving; ≈ {} in flight",
+            format_rate(rate),
+            fmt_users(p.users)
+        ),
+        None => format!(
+            "{} user{}",
+            fmt_users(p.users),
+            if p.users == 1.0 { "" } else { "s" }
         ),
     }
 }

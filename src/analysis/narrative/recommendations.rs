@@ -12,6 +12,7 @@ use crate::analysis::bottlenecks::Severity as HintSeverity;
 use crate::analysis::capacity::fmt_users;
 use crate::analysis::headline::{miss, noun};
 use crate::analysis::quality::{finding_summary, DataQuality};
+use crate::analysis::quantity::format_rate;
 use crate::analysis::report::Analysis;
 use crate::analysis::sla::{RuleEvaluation, RuleStatus, Severity};
 
@@ -305,7 +306,30 @@ fn load_levels(a: &Analysis, out: &mut Vec<NextStep>) {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // An open-model run sets arrival rates, not users: the levels to run are rates.
+    let rates: Vec<f64> = (a.capacity.load_points.iter())
+        .map(|p| p.arrival_rate_rps)
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    let rates_at = |v: &[f64]| {
+        let shown: Vec<String> = v.iter().map(|r| format_rate(*r)).collect();
+        shown.join(", ")
+    };
+    let (lowest, highest) = (
+        rates.iter().copied().reduce(f64::min),
+        rates.iter().copied().reduce(f64::max),
+    );
     let action = match (h.bracket, h.next_levels.is_empty(), h.users) {
+        ([Some(_), None], true, _) if highest.is_some() => format!(
+            "Run above the largest measured arrival rate, e.g. at {} arriving, to find where \
+             the limits stop holding",
+            rates_at(&highest.map(|r| [r * 1.5, r * 2.0]).unwrap_or_default())
+        ),
+        ([None, Some(_)], true, _) if lowest.is_some() => format!(
+            "Run below the lowest measured arrival rate, e.g. at {} arriving, to find a load \
+             the limits hold at",
+            rates_at(&lowest.map(|r| [r / 2.0, r / 4.0]).unwrap_or_default())
+        ),
         (_, false, _) => format!(
             "Run load levels at {} users to narrow where the limits stop holding",
             users(&h.next_levels)
