@@ -499,6 +499,7 @@ pub(super) fn detect_files(
                 .push(problem(file, None, format!("cannot read: {e}"))),
         }
     }
+    super::continuation::mark_continuations(files, &by_format, run);
     by_format
 }
 

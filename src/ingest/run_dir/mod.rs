@@ -22,6 +22,7 @@
 mod answers;
 mod artillery_console;
 mod assemble;
+mod continuation;
 mod discover;
 mod gatling_runs;
 mod hashes;

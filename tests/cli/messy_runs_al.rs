@@ -1,0 +1,135 @@
+//! Messy runs, batch "al" (qa44): result files that went through other hands before
+//! headroom saw them — cut into pieces to mail them, packed with gzip and the copy cut
+//! short, re-packed beside the original, copied off a machine that crashed. Each is
+//! read, or refused saying what to do, and a piece of a run never reads as the whole
+//! run with a GO.
+
+use std::io::Write;
+
+use serde_json::Value;
+
+use super::common::{analyze_json, check_rules, TestDir};
+
+/// The first request's start (2026-12-05T16:00:00Z), ms.
+const T0_MS: u64 = 1_796_486_400_000;
+
+/// headroom's generic per-request CSV of `n` answers of `GET /api/v1/agents`, 10 a
+/// second, every one 200 in 20 ms: the header line and the rows, apart.
+fn requests(n: u64) -> (String, Vec<String>) {
+    let header = "timestamp_ms,endpoint,method,latency_ms,status,success,error,users\n".to_string();
+    let rows = (0..n)
+        .map(|i| format!("{},/api/v1/agents,GET,20,200,true,,5\n", T0_MS + i * 100))
+        .collect();
+    (header, rows)
+}
+
+/// `bytes` gzip-compressed, and the length of the stream up to a sync flush after
+/// the first `keep` bytes: a copy cut there reads as those bytes and then ends before
+/// the stream's end mark (as `cp` of a `.gz` still being written, or cut by a full
+/// disk, leaves it).
+fn gzip_cut_after(bytes: &[u8], keep: usize) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&bytes[..keep]).unwrap();
+    gz.flush().unwrap();
+    let cut = gz.get_ref().len();
+    gz.write_all(&bytes[keep..]).unwrap();
+    let whole = gz.finish().unwrap();
+    whole[..cut].to_vec()
+}
+
+/// `bytes` gzip-compressed whole.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// The skipped files of a report, as (path, kind, reason).
+fn skipped(report: &Value) -> Vec<(String, String, String)> {
+    report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["kind"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A 1,000-request run's `requests.csv`, cut to mail it with `split -l 501
+/// requests.csv requests.csv.` (the header and 500 rows in `requests.csv.aa`, the
+/// other 500 rows, no header, in `requests.csv.ab`). Before, the second piece was
+/// "not a recognised load-test result", never blocking a verdict: the report read 500
+/// requests over 50 s as the run, GO. Now the piece is named as the rest of
+/// `requests.csv.aa` (other data, so the data is incomplete and no GO), with the
+/// `cat` that joins them; joined, the file reads as the 1,000 requests it holds.
+#[test]
+fn a_result_csv_cut_with_split_is_not_a_go_on_its_first_piece() {
+    let dir = TestDir::new();
+    let (header, rows) = requests(1000);
+    let first = header.clone() + &rows[..500].concat();
+    dir.write("run/requests.csv.aa", &first);
+    dir.write("run/requests.csv.ab", rows[500..].concat());
+    let run = dir.path().join("run");
+    let rules = "\"error_rate < 1%\", \"throughput >= 5/s\"";
+    let (_, stdout, stderr) = check_rules(&dir, &run, rules);
+    assert!(!stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(report["data_quality"], "incomplete", "{stderr}");
+    let skips = skipped(&report);
+    let piece = (skips.iter())
+        .find(|(p, _, _)| p.ends_with("requests.csv.ab"))
+        .unwrap_or_else(|| panic!("{skips:?}"));
+    assert_eq!(piece.1, "other_data", "{piece:?}");
+    assert!(
+        piece.2.contains("requests.csv.aa") && piece.2.contains("cat "),
+        "{piece:?}"
+    );
+    // Joined as the reason says, the whole run is read: 1,000 requests, GO.
+    let joined = dir.path().join("joined");
+    dir.write("joined/requests.csv", header + &rows.concat());
+    let (_, stdout, stderr) = check_rules(&dir, &joined, rules);
+    assert!(stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
+    let (_, report, _) = analyze_json(&[&joined], &[]);
+    assert_eq!(report["overall"]["requests"], 1000);
+}
+
+/// hey's `-o csv` of a run, split in two pieces the same way (hey's rows are numbers
+/// only, so the second piece looked like a `curl -w` loop's output to headroom, not a
+/// result): before, half the run was left out without a word on the data; now the
+/// piece is the rest of `hey.csv`, other data, and the data incomplete.
+#[test]
+fn a_hey_csv_cut_with_split_says_its_second_piece_is_the_rest() {
+    let dir = TestDir::new();
+    let mut first = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    let mut rest = String::new();
+    for i in 0..400u32 {
+        let row = format!(
+            "0.0200,0.0001,0.0000,0.0001,0.0190,0.0001,200,{:.4}\n",
+            f64::from(i) * 0.025
+        );
+        if i < 200 {
+            first.push_str(&row)
+        } else {
+            rest.push_str(&row)
+        }
+    }
+    dir.write("run/hey.csv", first);
+    dir.write("run/hey.csv.1", rest);
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(report["data_quality"], "incomplete", "{stderr}");
+    let skips = skipped(&report);
+    assert!(
+        skips.iter().any(|(p, k, why)| p.ends_with("hey.csv.1")
+            && k == "other_data"
+            && why.contains("hey.csv")),
+        "{skips:?}"
+    );
+}
+
