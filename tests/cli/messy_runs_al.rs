@@ -133,3 +133,66 @@ fn a_hey_csv_cut_with_split_says_its_second_piece_is_the_rest() {
     );
 }
 
+/// ab's console output and its `-g` TSV of one run, packed with gzip and copied while
+/// the copy was cut (both streams end before their end marks): the console keeps its
+/// counts, the TSV 600 of its 1,500 rows. Before, the TSV was "not the same run" and
+/// the console was read as whole: clean data, GO on error and throughput rules, while
+/// the README says a packed summary whose stream was cut is a run that did not end.
+/// Now the pair is marked like a cut console alone is: incomplete, CONDITIONAL, the
+/// reason naming the cut gzip stream.
+#[test]
+fn an_ab_console_and_its_tsv_in_cut_gzip_copies_are_not_go() {
+    let dir = TestDir::new();
+    let console = "This is ApacheBench, Version 2.3 <$Revision: 1913912 $>\n\
+        Benchmarking 127.0.0.1 (be patient)\n\
+        Completed 1500 requests\nFinished 1500 requests\n\n\n\
+        Server Software:        \nServer Hostname:        127.0.0.1\nServer Port:            18451\n\n\
+        Document Path:          /api/v1/agents\nDocument Length:        91 bytes\n\n\
+        Concurrency Level:      8\nTime taken for tests:   4.239 seconds\n\
+        Complete requests:      1500\nFailed requests:        0\n\
+        Total transferred:      298500 bytes\nHTML transferred:       136500 bytes\n\
+        Requests per second:    353.86 [#/sec] (mean)\n\
+        Time per request:       22.608 [ms] (mean)\n\
+        Time per request:       2.826 [ms] (mean, across all concurrent requests)\n\
+        Transfer rate:          68.77 [Kbytes/sec] received\n\n\
+        Connection Times (ms)\n              min  mean[+/-sd] median   max\n\
+        Connect:        0    0   0.2      0       5\nProcessing:     4   22  10.8     20      80\n\
+        Waiting:        4   22  10.8     20      80\nTotal:          4   22  10.8     20      80\n\n\
+        Percentage of the requests served within a certain time (ms)\n\
+          50%     20\n  66%     24\n  75%     28\n  80%     29\n  90%     36\n  95%     44\n\
+          98%     52\n  99%     59\n 100%     80 (longest request)\n";
+    let mut tsv = String::from("starttime\tseconds\tctime\tdtime\tttime\twait\n");
+    for i in 0..1500u64 {
+        let s = 1_796_517_040 + i * 4 / 1500;
+        tsv.push_str(&format!(
+            "Sun Dec 06 00:30:4{} 2026\t{s}\t0\t20\t20\t20\n",
+            s % 10
+        ));
+    }
+    let keep_console = console.find("Transfer rate").unwrap();
+    let keep_tsv = tsv.lines().take(601).map(|l| l.len() + 1).sum::<usize>();
+    dir.write(
+        "run/console.txt.gz",
+        gzip_cut_after(console.as_bytes(), keep_console),
+    );
+    dir.write("run/ab.tsv.gz", gzip_cut_after(tsv.as_bytes(), keep_tsv));
+    let run = dir.path().join("run");
+    let (_, stdout, stderr) =
+        check_rules(&dir, &run, "\"error_rate < 1%\", \"throughput >= 50/s\"");
+    assert!(!stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(report["data_quality"], "incomplete", "{stderr}");
+    let why = report["data_quality_reason"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("gzip stream ends before its end mark"),
+        "{why}"
+    );
+    // Whole copies of the same files are one complete run: GO.
+    let whole = dir.path().join("whole");
+    dir.write("whole/console.txt.gz", gzip(console.as_bytes()));
+    dir.write("whole/ab.tsv.gz", gzip(tsv.as_bytes()));
+    let (_, stdout, stderr) =
+        check_rules(&dir, &whole, "\"error_rate < 1%\", \"throughput >= 50/s\"");
+    assert!(stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
+}
+
