@@ -196,3 +196,56 @@ fn an_ab_console_and_its_tsv_in_cut_gzip_copies_are_not_go() {
     assert!(stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
 }
 
+/// A Locust `--csv run` set with each file also packed beside it (`gzip -k run_*.csv`
+/// before mailing the dir). The plain JTL, hey CSV or wrk capture beside its `.gz` was
+/// already read once; Locust's set was "a second Locust result set in the same dir,
+/// another run's": other data, the run incomplete and CONDITIONAL. Now each packed
+/// file is named as the gzip copy it is (the same data), the set is read once, GO.
+#[test]
+fn a_locust_set_beside_its_gzip_copies_is_read_once() {
+    let dir = TestDir::new();
+    let mut history = String::from(
+        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,Total Request Count,\
+         Total Failure Count,Total Median Response Time,Total Average Response Time,\
+         Total Min Response Time,Total Max Response Time,Total Average Content Size\n",
+    );
+    let t0 = T0_MS / 1000;
+    history.push_str(&format!(
+        "{t0},10,,Aggregated,0.000000,0.000000,N/A,N/A,0,0,0,0.0,0,0,0\n"
+    ));
+    for t in 1..=20u64 {
+        history.push_str(&format!(
+            "{},10,,Aggregated,50.000000,0.000000,20,40,{},0,20,21.0,2,90,70\n",
+            t0 + t,
+            t * 50
+        ));
+    }
+    let stats = "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+         Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,\
+         50%,95%,100%\n\
+         GET,/api/v1/agents,1000,0,20,21.0,2,90,70,50.0,0.0,20,40,90\n\
+         ,Aggregated,1000,0,20,21.0,2,90,70,50.0,0.0,20,40,90\n";
+    for (name, text) in [
+        ("run_stats.csv", stats),
+        ("run_stats_history.csv", history.as_str()),
+    ] {
+        dir.write(&format!("run/{name}"), text);
+        dir.write(&format!("run/{name}.gz"), gzip(text.as_bytes()));
+    }
+    let run = dir.path().join("run");
+    let (_, stdout, stderr) = check_rules(&dir, &run, "\"error_rate < 1%\", \"p(95) < 500ms\"");
+    assert!(stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(report["data_quality"], "clean", "{stderr}");
+    assert_eq!(report["overall"]["requests"], 1000);
+    let skips = skipped(&report);
+    for name in ["run_stats.csv.gz", "run_stats_history.csv.gz"] {
+        assert!(
+            skips.iter().any(|(p, k, why)| p.ends_with(name)
+                && k == "same_data"
+                && why.contains("gzip-compressed copy")),
+            "{name}: {skips:?}"
+        );
+    }
+}
+

@@ -333,7 +333,8 @@ fn load_locust_set(
         };
         for extra in files {
             let kept = first.clone().unwrap_or_default();
-            if sha(run, &extra).is_some_and(|h| sha(run, &kept) == Some(h)) {
+            let same = sha(run, &extra).is_some_and(|h| sha(run, &kept) == Some(h));
+            if same || hashes::gzip_copy(&extra, &kept) {
                 run.skipped.push(discover::copy_skipped(extra, &kept));
                 continue;
             }
