@@ -249,3 +249,27 @@ fn a_locust_set_beside_its_gzip_copies_is_read_once() {
     }
 }
 
+/// A generic CSV copied off a VM that crashed: its length kept, its last 4 KiB zeros
+/// (NUL bytes) where the last writes never reached the disk. Before, the problem
+/// quoted the "line" as 4,096 `\u{0}` escapes (some 24 KB of one console line) and
+/// said nothing of why. Now it says `<4096 NUL bytes>` and what they mean; the rows
+/// before are read and the run is not GO.
+#[test]
+fn nul_padding_from_a_crashed_machine_is_said_in_words() {
+    let dir = TestDir::new();
+    let (header, rows) = requests(300);
+    let mut bytes = (header + &rows.concat()).into_bytes();
+    bytes.extend(std::iter::repeat_n(0u8, 4096));
+    dir.write("run/requests.csv", bytes);
+    let run = dir.path().join("run");
+    let (code, stdout, stderr) = check_rules(&dir, &run, "\"error_rate < 1%\"");
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(!stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
+    assert!(stderr.contains("<4096 NUL bytes>"), "{stderr}");
+    assert!(!stderr.contains("\\u{0}\\u{0}"), "{stderr}");
+    assert!(stderr.contains("crashed"), "{stderr}");
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    assert_eq!(report["overall"]["requests"], 300);
+    let problem = report["problems"][0]["reason"].as_str().unwrap();
+    assert!(problem.len() < 1000 && !problem.contains('\0'), "{problem}");
+}
