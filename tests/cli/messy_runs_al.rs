@@ -273,3 +273,48 @@ fn nul_padding_from_a_crashed_machine_is_said_in_words() {
     let problem = report["problems"][0]["reason"].as_str().unwrap();
     assert!(problem.len() < 1000 && !problem.contains('\0'), "{problem}");
 }
+
+/// A JMeter JTL opened in Excel on a German desktop and saved again as CSV: a UTF-8
+/// byte-order mark, CRLF endings, `;` between fields, a label with a `;` in quotes,
+/// and every `timeStamp` a dotted date to the second (`06.12.2026 00:32:04`). Before,
+/// each of its 600 rows was "bad timeStamp" and nothing was read. Now the dotted dates
+/// (always day first) are read: the 600 requests, 10 a second for 60 s, GO under
+/// rules they meet.
+#[test]
+fn a_jtl_saved_again_by_a_german_spreadsheet_reads_its_dotted_dates() {
+    let dir = TestDir::new();
+    let mut jtl = String::from(
+        "\u{feff}timeStamp;elapsed;label;responseCode;responseMessage;threadName;dataType;\
+         success;failureMessage;bytes;sentBytes;grpThreads;allThreads;URL;Latency;IdleTime;Connect\r\n",
+    );
+    for i in 0..600u32 {
+        let (min, sec) = (32 + i / 10 / 60, i / 10 % 60);
+        let label = if i % 2 == 0 {
+            "list agents"
+        } else {
+            "\"get agent; café\""
+        };
+        jtl.push_str(&format!(
+            "06.12.2026 00:{min:02}:{sec:02};20;{label};200;OK;TG 1-{};text;true;;120;110;5;5;\
+             http://127.0.0.1:18450/api/v1/agents;20;0;1\r\n",
+            i % 5 + 1
+        ));
+    }
+    dir.write("run/results.jtl", jtl);
+    let run = dir.path().join("run");
+    let (code, stdout, stderr) = check_rules(&dir, &run, "\"error_rate < 1%\", \"p(95) < 500ms\"");
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(report["overall"]["requests"], 600, "{stderr}");
+    let endpoints = report["stages"][0]["endpoints"].as_array().unwrap();
+    let names: Vec<&str> = endpoints
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert!(names.contains(&"get agent; café"), "{names:?}");
+    // 60 whole seconds of 10 requests: a rate of 10 a second, give or take a second's
+    // rounding of the span.
+    let rps = report["overall"]["throughput_rps"].as_f64().unwrap();
+    assert!((9.8..=10.2).contains(&rps), "{rps}");
+}
