@@ -318,3 +318,34 @@ fn a_jtl_saved_again_by_a_german_spreadsheet_reads_its_dotted_dates() {
     let rps = report["overall"]["throughput_rps"].as_f64().unwrap();
     assert!((9.8..=10.2).contains(&rps), "{rps}");
 }
+
+/// headroom's generic CSV and hey's `-o csv` saved again by a German Excel (`;`
+/// between fields, `12,747` for 12.747). Before: "not a recognised load-test result",
+/// skipped like a console log, and "no load-test results found". Now each is a
+/// problem at its line 1 naming the spreadsheet's `;` and what to do (exit 2).
+#[test]
+fn result_csvs_saved_by_a_german_spreadsheet_are_refused_saying_why() {
+    let dir = TestDir::new();
+    dir.write(
+        "gen/requests.csv",
+        "timestamp_ms;endpoint;method;latency_ms;status\r\n\
+         1796517124943;/api/v1/agents;GET;12,747;200\r\n\
+         1796517124953;/api/v1/agents;GET;28,582;200\r\n",
+    );
+    dir.write(
+        "hey/hey.csv",
+        "response-time;DNS+dialup;DNS;Request-write;Response-delay;Response-read;status-code;offset\r\n\
+         0,0126;0,0005;0,0000;0,0003;0,0104;0,0002;200;0,0304\r\n",
+    );
+    for (run, file) in [("gen", "requests.csv"), ("hey", "hey.csv")] {
+        let (code, _, stderr) = check_rules(&dir, &dir.path().join(run), "\"error_rate < 1%\"");
+        assert_eq!(code, 2, "{stderr}");
+        let line = (stderr.lines())
+            .find(|l| l.contains(&format!("{file}:1:")))
+            .unwrap_or_else(|| panic!("{stderr}"));
+        assert!(
+            line.contains("`;`") && line.contains("spreadsheet"),
+            "{line}"
+        );
+    }
+}

@@ -35,6 +35,7 @@ pub(crate) use discover::claimed_format;
 mod pairs;
 mod quoted;
 mod repeated_runs;
+mod resaved;
 mod result_sets;
 mod shards;
 mod stage_dirs;
