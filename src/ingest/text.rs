@@ -106,6 +106,13 @@ pub fn header_cells(line: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `bytes` that are not UTF-8 read as Latin-1 (ISO 8859-1): each byte the character
+/// of its value. A result written in a legacy code page (a Windows JMeter's cp1252
+/// labels, `caf\xe9`) keeps its names, and names that differ stay apart.
+pub fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| char::from(*b)).collect()
+}
+
 /// NUL bytes in a row at which a problem's quoted text is said as padding.
 const NUL_RUN: usize = 8;
 

@@ -349,3 +349,71 @@ fn result_csvs_saved_by_a_german_spreadsheet_are_refused_saying_why() {
         );
     }
 }
+
+/// A JTL from JMeter on a Windows desktop, whose labels are in its code page (cp1252:
+/// `café`, `thé`, `crème` as single bytes, one quoted with a comma): 300 requests, 100
+/// a label. Before, every label that was not UTF-8 became "(non-UTF-8 text)", so the
+/// three endpoints were one of 300 requests. Now the bytes read as Latin-1: three
+/// endpoints of 100, named as JMeter showed them.
+#[test]
+fn a_jtl_with_labels_in_a_windows_code_page_keeps_its_endpoints_apart() {
+    let dir = TestDir::new();
+    let mut jtl =
+        b"timeStamp,elapsed,label,responseCode,responseMessage,threadName,success\n".to_vec();
+    let labels: [&[u8]; 3] = [b"caf\xe9", b"th\xe9", b"\"cr\xe8me, br\xfbl\xe9e\""];
+    for i in 0..300u64 {
+        jtl.extend_from_slice(format!("{},20,", T0_MS + i * 100).as_bytes());
+        jtl.extend_from_slice(labels[(i % 3) as usize]);
+        jtl.extend_from_slice(format!(",200,OK,TG 1-{},true\n", i % 4 + 1).as_bytes());
+    }
+    dir.write("run/results.jtl", jtl);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let endpoints = report["stages"][0]["endpoints"].as_array().unwrap();
+    let mut got: Vec<(String, u64)> = endpoints
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                e["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [("café", 100), ("crème, brûlée", 100), ("thé", 100)];
+    let want: Vec<(String, u64)> = want.iter().map(|(n, c)| (n.to_string(), *c)).collect();
+    assert_eq!(got, want);
+}
+
+/// A script's per-request CSV written on a Windows box in its code page (endpoints
+/// `/café`, `/thé`, `/crème` as cp1252 bytes), 100 requests each. Before, every row
+/// was "field is not UTF-8": nothing read, exit 2. Now the rows are read, the names
+/// as Latin-1, three endpoints of 100.
+#[test]
+fn a_generic_csv_with_endpoints_in_a_windows_code_page_is_read() {
+    let dir = TestDir::new();
+    let mut csv = b"timestamp_ms,endpoint,method,latency_ms,status\n".to_vec();
+    let paths: [&[u8]; 3] = [b"/caf\xe9", b"/th\xe9", b"/cr\xe8me"];
+    for i in 0..300u64 {
+        csv.extend_from_slice(format!("{},", T0_MS + i * 100).as_bytes());
+        csv.extend_from_slice(paths[(i % 3) as usize]);
+        csv.extend_from_slice(b",GET,20,200\n");
+    }
+    dir.write("run/requests.csv", csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let endpoints = report["stages"][0]["endpoints"].as_array().unwrap();
+    let mut got: Vec<(String, u64)> = endpoints
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                e["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [("/café", 100), ("/crème", 100), ("/thé", 100)];
+    let want: Vec<(String, u64)> = want.iter().map(|(n, c)| (n.to_string(), *c)).collect();
+    assert_eq!(got, want);
+}
