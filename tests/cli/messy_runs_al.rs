@@ -417,3 +417,54 @@ fn a_generic_csv_with_endpoints_in_a_windows_code_page_is_read() {
     let want: Vec<(String, u64)> = want.iter().map(|(n, c)| (n.to_string(), *c)).collect();
     assert_eq!(got, want);
 }
+
+/// One entry of a tar archive (POSIX ustar): its 512-byte header and its data padded
+/// to 512 bytes, as `tar cf` writes it.
+fn tar_entry(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut header = [0u8; 512];
+    header[..name.len()].copy_from_slice(name.as_bytes());
+    header[100..108].copy_from_slice(b"0000644\0");
+    header[108..116].copy_from_slice(b"0000000\0");
+    header[116..124].copy_from_slice(b"0000000\0");
+    header[124..136].copy_from_slice(format!("{:011o}\0", data.len()).as_bytes());
+    header[136..148].copy_from_slice(b"15140000000\0");
+    header[156] = b'0';
+    header[257..263].copy_from_slice(b"ustar\0");
+    header[263..265].copy_from_slice(b"00");
+    header[148..156].copy_from_slice(b"        ");
+    let sum: u32 = header.iter().map(|b| u32::from(*b)).sum();
+    header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    let mut entry = header.to_vec();
+    entry.extend_from_slice(data);
+    entry.resize(entry.len().div_ceil(512) * 512, 0);
+    entry
+}
+
+/// A run dir packed as a CI artifact (`tar czf run.tar.gz run/`) and given as it was
+/// downloaded. Before: "not a recognised load-test result" (and for a wrk capture
+/// inside, "looks like wrk text, but not in a layout headroom reads"), then "no
+/// load-test results found". Now the archive is named as a tar archive with the files
+/// it holds and the `tar xf` that extracts them, as a zip archive already was.
+#[test]
+fn a_run_dir_packed_as_a_tar_gz_is_named_as_an_archive() {
+    let dir = TestDir::new();
+    let (header, rows) = requests(50);
+    let mut tar = tar_entry("run/requests.csv", (header + &rows.concat()).as_bytes());
+    tar.extend(tar_entry("run/console.txt", b"done\n"));
+    tar.extend([0u8; 1024]);
+    dir.write("artifact/run.tar.gz", gzip(&tar));
+    dir.write("plain/run.tar", &tar);
+    for (run, file) in [("artifact", "run.tar.gz"), ("plain", "run.tar")] {
+        let (code, _, stderr) = check_rules(&dir, &dir.path().join(run), "\"error_rate < 1%\"");
+        assert_eq!(code, 2, "{stderr}");
+        let line = (stderr.lines())
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("{stderr}"));
+        assert!(
+            line.contains("a tar archive holding run/requests.csv, run/console.txt")
+                && line.contains("tar xf"),
+            "{line}"
+        );
+    }
+}
+
