@@ -468,3 +468,35 @@ fn a_run_dir_packed_as_a_tar_gz_is_named_as_an_archive() {
     }
 }
 
+/// A run's CSV opened in Excel (US locale) and saved again: its epoch-ms timestamps
+/// became `1.79652E+12`, Excel's General format for a long number, rounded to six
+/// digits (10⁷ ms, so the whole minute-long run at one instant). Before, the generic
+/// CSV was read with every request at that instant: no rate, and "6 rows have a
+/// latency longer than the whole run", which sent the user looking at latencies; a
+/// JTL's rows were each "bad timeStamp". Now each says the timestamp was rounded by a
+/// spreadsheet's scientific notation and what to do, and nothing is GO.
+#[test]
+fn timestamps_rounded_by_a_spreadsheet_are_refused_saying_why() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    let mut jtl = String::from("timeStamp,elapsed,label,responseCode,success\n");
+    for i in 0..600u64 {
+        // One request every 100 ms from T0, as Excel shows each epoch.
+        let shown = format!("{:.5E}", (T0_MS + i * 100) as f64).replace("E", "E+");
+        csv.push_str(&format!("{shown},/api/v1/agents,GET,{},200\n", 20 + i % 7));
+        jtl.push_str(&format!("{shown},{},list agents,200,true\n", 20 + i % 7));
+    }
+    dir.write("gen/requests.csv", csv);
+    dir.write("jtl/results.jtl", jtl);
+    for run in ["gen", "jtl"] {
+        let (code, stdout, stderr) =
+            check_rules(&dir, &dir.path().join(run), "\"error_rate < 1%\"");
+        assert_eq!(code, 2, "{stdout}\n{stderr}");
+        assert!(!stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
+        assert!(stderr.contains("`1.79649E+12` was rounded"), "{stderr}");
+        assert!(
+            stderr.contains("scientific notation") && stderr.contains("whole number"),
+            "{stderr}"
+        );
+    }
+}

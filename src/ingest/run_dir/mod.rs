@@ -327,15 +327,9 @@ fn load_locust_set(
         let mut files = by_format.remove(&f).unwrap_or_default().into_iter();
         let first = files.next();
         // One Locust result set per dir: a second prefix is a copy or another run.
-        let sha = |run: &Run, p: &PathBuf| {
-            (run.inputs.iter().find(|i| &i.path == p))
-                .map(|i| i.sha256.clone())
-                .filter(|h| !h.is_empty())
-        };
         for extra in files {
             let kept = first.clone().unwrap_or_default();
-            let same = sha(run, &extra).is_some_and(|h| sha(run, &kept) == Some(h));
-            if same || hashes::gzip_copy(&extra, &kept) {
+            if hashes::same_content(run, &extra, &kept) {
                 run.skipped.push(discover::copy_skipped(extra, &kept));
                 continue;
             }
