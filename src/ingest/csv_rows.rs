@@ -300,9 +300,39 @@ fn walk<R: Record>(
             .position()
             .map(|p| chunks::line_in_file(range, p.line()))
             .unwrap_or(line);
-        if let Err(p) = each(Row { path, line, record }, visit) {
+        let Err(p) = each(Row { path, line, record }, visit) else {
+            continue;
+        };
+        // A row in a legacy code page (`/caf\xe9`): read again with the fields that
+        // are not UTF-8 read as Latin-1, rather than lost.
+        let again = (std::str::from_utf8(record.as_slice()).is_err())
+            .then(|| latin1_record(record))
+            .map(|record| {
+                each(
+                    Row {
+                        path,
+                        line,
+                        record: &record,
+                    },
+                    visit,
+                )
+            });
+        if let Err(p) = again.unwrap_or(Err(p)) {
             visit(Observation::Malformed(p));
         }
     }
     Ok(rows)
+}
+
+/// `record` with each field that is not UTF-8 read as Latin-1 ([`super::text::latin1`]).
+fn latin1_record(record: &csv::ByteRecord) -> csv::ByteRecord {
+    let mut out = csv::ByteRecord::new();
+    for field in record.iter() {
+        match std::str::from_utf8(field) {
+            Ok(_) => out.push_field(field),
+            Err(_) => out.push_field(super::text::latin1(field).as_bytes()),
+        }
+    }
+    out.set_position(record.position().cloned());
+    out
 }

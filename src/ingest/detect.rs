@@ -152,6 +152,9 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     }
     if head.starts_with(&[0x1f, 0x8b]) {
         let inner = gunzip_head(head);
+        if let Some(why) = tar_archive(&inner) {
+            return Detection::Unsupported(why);
+        }
         if inner.starts_with(&[0x1f, 0x8b]) || inner.is_empty() {
             return Detection::Unsupported("gzip-compressed file: decompress it first".into());
         }
@@ -163,7 +166,7 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
             other => other,
         };
     }
-    if let Some(why) = zip_archive(head) {
+    if let Some(why) = zip_archive(head).or_else(|| tar_archive(head)) {
         return Detection::Unsupported(why);
     }
     // Windows PowerShell's `>` saves a console capture as UTF-16.
@@ -268,6 +271,41 @@ fn zip_archive(head: &[u8]) -> Option<String> {
         "a zip archive{holding}: headroom does not read inside archives, so its results are \
          missing from this run; unzip it into the run dir (`unzip FILE -d DIR`) and analyse \
          the files"
+    ))
+}
+
+/// The reason a tar archive (`tar czf run.tar.gz run/`, a CI job's artifact; `ustar`
+/// at byte 257 of its first header, inside the gzip stream or not) is not read, naming
+/// the files its head lists, as for a zip archive.
+fn tar_archive(head: &[u8]) -> Option<String> {
+    if head.get(257..262) != Some(b"ustar".as_slice()) {
+        return None;
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut at = 0usize;
+    // Each entry: a 512-byte header (name at 0, octal size at 124, type at 156), then
+    // its data in 512-byte blocks; dirs (type `5`) are not listed.
+    while names.len() < 4 && head.get(at + 257..at + 262) == Some(b"ustar".as_slice()) {
+        let field = |from: usize, len: usize| {
+            let raw = &head[at + from..at + from + len];
+            let end = raw.iter().position(|b| *b == 0).unwrap_or(len);
+            String::from_utf8_lossy(&raw[..end]).trim().to_string()
+        };
+        let size = usize::from_str_radix(&field(124, 12), 8).unwrap_or(0);
+        if head.get(at + 156) != Some(&b'5') {
+            names.push(field(0, 100));
+        }
+        at += 512 + size.div_ceil(512) * 512;
+    }
+    let holding = if names.is_empty() {
+        String::new()
+    } else {
+        format!(" holding {}", names.join(", "))
+    };
+    Some(format!(
+        "a tar archive{holding}: headroom does not read inside archives, so its results are \
+         missing from this run; extract it into the run dir (`tar xf FILE -C DIR`) and \
+         analyse the files"
     ))
 }
 

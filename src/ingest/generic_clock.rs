@@ -30,6 +30,7 @@ impl Clock {
     pub fn read(self, cell: &str) -> Option<i64> {
         match self {
             Clock::Number(to_ms) => match cell.parse::<f64>() {
+                Ok(_) if rounded_by_a_spreadsheet(cell) => None,
                 Ok(v) if v.is_finite() => Some((v * to_ms).round() as i64),
                 _ => parse_rfc3339_ms(cell),
             },
@@ -43,6 +44,28 @@ impl Clock {
             }
         }
     }
+}
+
+/// True for a number a spreadsheet saved in its short scientific form (`1.79652E+12`:
+/// Excel's General format for a cell of more than 11 digits): its clock time is
+/// rounded to 6 significant digits — 10⁷ ms, hours of a run at one instant.
+pub fn rounded_by_a_spreadsheet(cell: &str) -> bool {
+    let Some((mantissa, exponent)) = cell.split_once(['E', 'e']) else {
+        return false;
+    };
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    cell.len() <= 16 && digits <= 8 && exponent > digits as i32
+}
+
+/// Why a timestamp cell a spreadsheet rounded ([`rounded_by_a_spreadsheet`]) is not read.
+pub fn rounded_reason(cell: &str) -> String {
+    format!(
+        "timestamp `{cell}` was rounded to a few digits, as a spreadsheet saves a long \
+         number in scientific notation: every request of minutes or hours would sit at \
+         one instant, so the rows are not read; analyse the file the tool wrote, or \
+         format the column as a whole number (no decimals) before saving it again"
+    )
 }
 
 /// `HH:MM:SS`, `HH:MM:SS.mmm` (or `,mmm`) as ms since midnight.
@@ -235,6 +258,15 @@ fn round_sig(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spreadsheets_rounded_epoch_is_not_a_time() {
+        assert!(rounded_by_a_spreadsheet("1.79652E+12"));
+        assert!(rounded_by_a_spreadsheet("1,79652E+12"));
+        assert!(!rounded_by_a_spreadsheet("1.796517124943e12"));
+        assert!(!rounded_by_a_spreadsheet("1796517124943"));
+        assert_eq!(Clock::Number(1.0).read("1.79652E+12"), None);
+    }
 
     #[test]
     fn times_of_day_read_across_midnight() {

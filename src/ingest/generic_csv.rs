@@ -499,7 +499,15 @@ impl GenericCsv {
             Clock::TimeOfDay(_) => "a time of day, HH:MM:SS as the first row's",
         };
         {
-            let t_ms = row.value(c.timestamp, "timestamp", want, |ts| clock.read(ts))?;
+            let t_ms =
+                (row.value(c.timestamp, "timestamp", want, |ts| clock.read(ts))).map_err(|p| {
+                    match row.get(c.timestamp) {
+                        Some(ts) if super::generic_clock::rounded_by_a_spreadsheet(ts) => {
+                            row.bad(super::generic_clock::rounded_reason(ts))
+                        }
+                        _ => p,
+                    }
+                })?;
             let latency_ms = row.value(c.latency, "latency", "a number ≥ 0", |v| {
                 if v.is_empty() || no_value(v) {
                     Some(None)

@@ -2,11 +2,15 @@
 //! `memchr` and split at the delimiter without the `csv` crate's byte-by-byte state
 //! machine; only a record holding a double quote (rare in result files) is handed to
 //! `csv` itself, so every record reads exactly as `csv::Reader` (flexible, CRLF or LF
-//! terminated, blank lines skipped) would read it, with the line it starts on.
+//! terminated, blank lines skipped) would read it, with the line it starts on. A
+//! record that is not UTF-8 is read as Latin-1 (a legacy code page's names kept
+//! apart, not lost).
 
 use std::io::{self, BufRead};
 
 use wide::u8x16;
+
+use super::text::latin1;
 
 /// Reads the records of a CSV stream; the current record's fields are borrowed from it.
 pub struct LineRecords<R> {
@@ -77,7 +81,7 @@ impl<R: BufRead> LineRecords<R> {
             if self.quoted.is_none() {
                 match String::from_utf8(std::mem::take(&mut self.buf)) {
                     Ok(text) => self.text = text,
-                    Err(e) => self.buf = e.into_bytes(),
+                    Err(e) => self.legacy_text(&e.into_bytes()),
                 }
             }
             return Ok(true);
@@ -110,6 +114,20 @@ impl<R: BufRead> LineRecords<R> {
         }
     }
 
+    /// The current plain record from `bytes` that are not UTF-8: a legacy code page
+    /// (a Windows JMeter writes its labels in cp1252: `caf\xe9`), each byte read as its
+    /// Latin-1 character, so that names stay apart and the row is read; its fields
+    /// split again (the text's offsets are not the bytes').
+    fn legacy_text(&mut self, bytes: &[u8]) {
+        let text = latin1(bytes);
+        let body = trim_terminator(text.as_bytes()).len();
+        self.starts.clear();
+        self.starts.push(0);
+        split_fields(&text.as_bytes()[..body], self.delimiter, &mut self.starts);
+        self.starts.push(body + 1);
+        self.text = text;
+    }
+
     /// Reads the current record, which holds a quote or a stray carriage return, with
     /// the `csv` crate (a quoted field may hold newlines: the record then runs on
     /// until its quotes balance); false when it holds no record.
@@ -128,6 +146,15 @@ impl<R: BufRead> LineRecords<R> {
             &self.buf[..]
         } else {
             trim_terminator(&self.buf)
+        };
+        // Quoted text in a legacy code page: read as Latin-1, as a plain record is.
+        let legacy;
+        let body = match std::str::from_utf8(body) {
+            Ok(_) => body,
+            Err(_) => {
+                legacy = latin1(body);
+                legacy.as_bytes()
+            }
         };
         let mut record = csv::ByteRecord::new();
         let any = slow_record(body, self.delimiter, &mut record);
@@ -348,7 +375,7 @@ mod tests {
     /// the fields that are not.
     #[test]
     fn fields_as_text() {
-        let text = b"a,\xc3\xa9t\xc3\xa9,c\nx,\xff,z\n\"q,1\",\xe2\x82\xac\n";
+        let text = b"a,\xc3\xa9t\xc3\xa9,c\nx,caf\xe9,z\n\"q,1\",\xe2\x82\xac\n\"th\xe9, 1\",2\n";
         let mut r = LineRecords::new(&text[..], b',', false);
         let mut rows = Vec::new();
         while r.advance().unwrap() {
@@ -363,8 +390,10 @@ mod tests {
             rows,
             vec![
                 vec![s("a"), s("été"), s("c")],
-                vec![s("x"), None, s("z")],
+                // Not UTF-8: a legacy code page's bytes, read as Latin-1.
+                vec![s("x"), s("café"), s("z")],
                 vec![s("q,1"), s("€")],
+                vec![s("thé, 1"), s("2")],
             ]
         );
     }

@@ -397,7 +397,7 @@ pub fn problem(path: &Path, line: Option<u64>, reason: impl Into<String>) -> Pro
     Problem {
         path: path.to_path_buf(),
         line,
-        reason: reason.into(),
+        reason: text::tame_nul_padding(reason.into()),
     }
 }
 

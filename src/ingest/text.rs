@@ -106,8 +106,77 @@ pub fn header_cells(line: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `bytes` that are not UTF-8 read as Latin-1 (ISO 8859-1): each byte the character
+/// of its value. A result written in a legacy code page (a Windows JMeter's cp1252
+/// labels, `caf\xe9`) keeps its names, and names that differ stay apart.
+pub fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| char::from(*b)).collect()
+}
+
+/// NUL bytes in a row at which a problem's quoted text is said as padding.
+const NUL_RUN: usize = 8;
+
+/// `reason` (a problem's, quoting a line) with each run of NUL bytes in it — raw, or
+/// as `\u{0}` escapes — said in a few words, and why a file holds them: a copy taken
+/// off a machine that crashed or lost power keeps the file's length but zeros where
+/// its last writes never reached the disk. Four thousand escapes said nothing.
+pub fn tame_nul_padding(reason: String) -> String {
+    let escaped = "\\u{0}";
+    let mut out = String::with_capacity(reason.len().min(4096));
+    let mut rest = reason.as_str();
+    let mut longest = 0usize;
+    while !rest.is_empty() {
+        let mut run = 0usize;
+        let mut at = rest;
+        loop {
+            if let Some(r) = at.strip_prefix('\0') {
+                at = r;
+            } else if let Some(r) = at.strip_prefix(escaped) {
+                at = r;
+            } else {
+                break;
+            }
+            run += 1;
+        }
+        if run >= NUL_RUN {
+            out.push_str(&format!("<{run} NUL bytes>"));
+            longest = longest.max(run);
+            rest = at;
+            continue;
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    if longest == 0 {
+        return reason;
+    }
+    out.push_str(
+        " — the file holds NUL bytes where text should be, as a copy taken off a machine \
+         that crashed or lost power does (its length kept, its last writes zeros): the \
+         rows before them are read, the ones the zeros replaced are lost; use the tool's \
+         own copy of the file if one survives",
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nul_padding_is_said_in_words() {
+        let raw = format!("bad timestamp `{}`", "\0".repeat(4096));
+        let said = super::tame_nul_padding(raw);
+        assert!(
+            said.starts_with("bad timestamp `<4096 NUL bytes>`"),
+            "{said}"
+        );
+        let escaped = format!("ends here (`{}`)", "\\u{0}".repeat(40));
+        assert!(super::tame_nul_padding(escaped).starts_with("ends here (`<40 NUL bytes>`)"));
+        assert_eq!(super::tame_nul_padding("a\0b".into()), "a\0b");
+    }
+
     use super::*;
 
     #[test]

@@ -18,6 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::hashes::{gzip_size, is_utf16, sha256_file, sha256_file_and_text, sha256_unzipped};
+use super::resaved::semicolon_copy;
 use crate::ingest::detect::Detection;
 use crate::ingest::text::read_head;
 use crate::ingest::{detect_format, problem, Format};
@@ -484,11 +485,13 @@ pub(super) fn detect_files(
                     None => files.push(file.clone()),
                 }
             }
-            Ok(Detection::Unsupported(why)) => match claimed_format(file) {
-                Some(claim) => run.problems.push(problem(file, Some(1), claim)),
-                None => run.skipped.push(Skipped::not_result(file.clone(), why)),
-            },
-            Ok(Detection::Unknown) => match claimed_format(file) {
+            Ok(Detection::Unsupported(why)) => {
+                match claimed_format(file).or_else(|| semicolon_copy(file)) {
+                    Some(claim) => run.problems.push(problem(file, Some(1), claim)),
+                    None => run.skipped.push(Skipped::not_result(file.clone(), why)),
+                }
+            }
+            Ok(Detection::Unknown) => match claimed_format(file).or_else(|| semicolon_copy(file)) {
                 Some(claim) => run.problems.push(problem(file, Some(1), claim)),
                 None => run
                     .skipped
@@ -499,6 +502,7 @@ pub(super) fn detect_files(
                 .push(problem(file, None, format!("cannot read: {e}"))),
         }
     }
+    super::continuation::mark_continuations(files, &by_format, run);
     by_format
 }
 

@@ -105,6 +105,31 @@ pub(super) fn gzip_size(path: &Path) -> Option<u64> {
     Some(u64::from(u32::from_le_bytes(trailer)))
 }
 
+/// True when the inputs `a` and `b` of `run` hold the same bytes: the same SHA-256
+/// (in `run.inputs`), or one is the other packed with gzip ([`gzip_copy`]).
+pub(super) fn same_content(run: &crate::model::Run, a: &Path, b: &Path) -> bool {
+    let sha = |p: &Path| {
+        (run.inputs.iter().find(|i| i.path == p))
+            .map(|i| i.sha256.as_str())
+            .filter(|h| !h.is_empty())
+    };
+    sha(a).is_some_and(|h| sha(b) == Some(h)) || gzip_copy(a, b)
+}
+
+/// True when one of `a` and `b` is gzip and decompresses to exactly the other's bytes
+/// (`run_stats.csv` and the `run_stats.csv.gz` packed beside it).
+fn gzip_copy(a: &Path, b: &Path) -> bool {
+    let (packed, plain) = match (gzip_size(a), gzip_size(b)) {
+        (Some(size), None) => ((a, size), b),
+        (None, Some(size)) => ((b, size), a),
+        _ => return false,
+    };
+    let same_size = std::fs::metadata(plain).is_ok_and(|m| m.len() == packed.1);
+    same_size
+        && sha256_unzipped(packed.0, packed.1)
+            .is_some_and(|h| sha256_file(plain).is_ok_and(|p| p == h))
+}
+
 /// Hex SHA-256 of a gzip file's decompressed content when it is `size` bytes long
 /// (read no further): the fingerprint of the file it is a compressed copy of.
 pub(super) fn sha256_unzipped(path: &Path, size: u64) -> Option<String> {

@@ -22,6 +22,7 @@
 mod answers;
 mod artillery_console;
 mod assemble;
+mod continuation;
 mod discover;
 mod driver_dir;
 mod gatling_runs;
@@ -36,6 +37,7 @@ pub(crate) use driver_dir::DRIVER_DETAIL;
 mod pairs;
 mod quoted;
 mod repeated_runs;
+mod resaved;
 mod result_sets;
 mod shards;
 mod stage_dirs;
@@ -328,14 +330,9 @@ fn load_locust_set(
         let mut files = by_format.remove(&f).unwrap_or_default().into_iter();
         let first = files.next();
         // One Locust result set per dir: a second prefix is a copy or another run.
-        let sha = |run: &Run, p: &PathBuf| {
-            (run.inputs.iter().find(|i| &i.path == p))
-                .map(|i| i.sha256.clone())
-                .filter(|h| !h.is_empty())
-        };
         for extra in files {
             let kept = first.clone().unwrap_or_default();
-            if sha(run, &extra).is_some_and(|h| sha(run, &kept) == Some(h)) {
+            if hashes::same_content(run, &extra, &kept) {
                 run.skipped.push(discover::copy_skipped(extra, &kept));
                 continue;
             }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::discover::skip_duplicates;
 use super::{add_source, formats, Format, IngestOptions, Reader, StagePlan};
+use crate::ingest::adapters::mark_gzip_cut;
 use crate::ingest::h2load::{build_run, LogUse};
 use crate::ingest::Observation;
 use crate::model::{Run, SkipKind, Skipped};
@@ -44,7 +45,10 @@ pub(super) fn pair_console_outputs(
         );
         if tsv.is_some() || csv.is_some() {
             match crate::ingest::ab::build_run(&text, tsv.as_deref(), csv.as_deref(), plan, opts) {
-                Ok((src, problems)) => {
+                Ok((mut src, problems)) => {
+                    // A packed output cut short: the text may end where it should.
+                    let files = [Some(text.as_path()), tsv.as_deref(), csv.as_deref()];
+                    mark_gzip_cut(&mut src, files.into_iter().flatten());
                     run.problems.extend(problems);
                     add_source(run, src);
                 }
@@ -88,7 +92,8 @@ fn pair_h2load(
     };
     by_format.remove(&Format::H2loadText);
     match build_run(&text, &log, plan, opts) {
-        Ok((src, used)) => {
+        Ok((mut src, used)) => {
+            mark_gzip_cut(&mut src, [text.as_path(), log.as_path()]);
             add_source(run, src);
             match used {
                 LogUse::Read => {}

@@ -5,7 +5,8 @@
 //! run over midnight lasts a month. So one order is chosen per file from its values:
 //! a first field over 12 is a day, a second over 12 is one; else the order in which
 //! the file's first and last dates are closest (a run lasts hours, not months), and a
-//! note says which was taken and why.
+//! note says which was taken and why. A dotted date (`dd.MM.yyyy HH:mm:ss`, as a
+//! spreadsheet in a German locale saves the JTL again) is always day first.
 
 use std::path::Path;
 
@@ -51,7 +52,25 @@ pub fn parse_timestamp_in(v: &str, order: DayOrder) -> Option<i64> {
     if b.len() >= 19 && b[4] == b'-' && b[7] == b'-' {
         return parse_rfc3339_ms(v);
     }
-    None
+    dotted(v).and_then(|iso| parse_rfc3339_ms(&iso))
+}
+
+/// A dotted date (`06.12.2026 01:02:03`, `06.12.26 01:02:03.456`) as ISO text: the
+/// form a spreadsheet in a German, Russian or Polish locale saves a date cell in, or
+/// `timestamp_format=dd.MM.yyyy HH:mm:ss` writes; always day first.
+fn dotted(v: &str) -> Option<String> {
+    let b = v.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() < 17 || b[2] != b'.' || b[5] != b'.' || !digits(0..2) || !digits(3..5) {
+        return None;
+    }
+    let (year, rest) = match (b.get(8), b.get(10)) {
+        (_, Some(b' ')) if digits(6..10) => (v[6..10].to_string(), &v[11..]),
+        (Some(b' '), _) if digits(6..8) => (format!("20{}", &v[6..8]), &v[9..]),
+        _ => return None,
+    };
+    Some(format!("{year}-{}-{} {rest}", &v[3..5], &v[0..2]))
 }
 
 /// The first two fields of a short date (`05/12/25 23:59:58`: 5 and 12).
@@ -149,6 +168,21 @@ mod tests {
             parse_timestamp_in("05/12/25 23:59:58", DayOrder::MonthFirst),
             Some(may12)
         );
+    }
+
+    #[test]
+    fn dotted_dates_are_day_first() {
+        // 2026-12-06T00:32:04Z, as a German spreadsheet saves it.
+        let ms = 1_796_517_124_000;
+        for order in [DayOrder::DayFirst, DayOrder::MonthFirst] {
+            assert_eq!(parse_timestamp_in("06.12.2026 00:32:04", order), Some(ms));
+            assert_eq!(
+                parse_timestamp_in("06.12.26 00:32:04.250", order),
+                Some(ms + 250)
+            );
+        }
+        assert_eq!(parse_timestamp("06.12.2026 00:32"), None, "no seconds");
+        assert_eq!(parse_timestamp("6.12.2026 00:32:04"), None);
     }
 
     #[test]

@@ -352,6 +352,9 @@ fn parse_row<'r, R: std::io::BufRead>(
             None => (None, false),
             Some(v) => {
                 let t = dates::parse_timestamp_in(v, l.day_order).ok_or_else(|| {
+                    if crate::ingest::generic_clock::rounded_by_a_spreadsheet(v) {
+                        return bad(crate::ingest::generic_clock::rounded_reason(v));
+                    }
                     bad(format!(
                         "bad timeStamp `{v}`: want epoch ms or a date like 2024/05/01 12:00:00.000"
                     ))
