@@ -40,6 +40,9 @@ struct Measured {
     labels: BTreeMap<String, (u64, u64)>,
     /// Labels the source holds as Transaction Controllers (outside its totals).
     transactions: std::collections::BTreeSet<String>,
+    /// The Transaction Controllers' own samples and errors, when the source is this
+    /// dir's alone (a summariser that does not ignore them counts them too).
+    transaction_totals: Option<(u64, u64)>,
     samples: u64,
     errors: u64,
 }
@@ -288,6 +291,11 @@ fn measured(pending: &Pending, run: &Run) -> Option<Measured> {
             .filter(|e| e.transaction)
             .map(|e| e.key.name.clone())
             .collect(),
+        transaction_totals: (pending.parts_before == 0).then(|| {
+            (src.overall.endpoints.values())
+                .filter(|e| e.transaction)
+                .fold((0, 0), |(n, f), e| (n + e.requests, f + e.failures))
+        }),
         samples: 0,
         errors: 0,
     };
@@ -387,6 +395,20 @@ fn judge_console(m: &Measured, s: &summariser::Summariser, filtered: bool) -> (S
         );
     }
     let same = (n, e) == (m.samples, m.errors) || (!s.ended && n <= m.samples && e <= m.errors);
+    if let Some((tn, te)) = m.transaction_totals.filter(|&(tn, _)| tn > 0) {
+        if !same && (n, e) == (m.samples + tn, m.errors + te) {
+            return (
+                SkipKind::SameData,
+                format!(
+                    "JMeter's console or log of the same run as {} (its summariser's last \
+                     total, line {line}: {n} samples, {e} errors, counts the Transaction \
+                     Controllers' {tn} samples and {te} errors too, as a summariser that does \
+                     not ignore them does; {} has {} requests and {} errors besides; {ended})",
+                    m.what, m.what, m.samples, m.errors
+                ),
+            );
+        }
+    }
     if same {
         return (
             SkipKind::SameData,

@@ -1,0 +1,86 @@
+//! Messy runs, batch "aj" (qa42): JMeter as a team runs it — non-GUI, a plan of
+//! thread groups with Transaction Controllers, assertions and a 404 endpoint, its JTL
+//! beside its `jmeter.log` and a console capture, written by JMeter 2.13 (Debian's)
+//! with the save-service settings teams change.
+
+use super::common::{analyze_json, TestDir};
+
+const T0: u64 = 1_796_517_729_000;
+
+/// A default-mode Transaction Controller's row (JMeter 2.13's 12 default columns).
+fn transaction(t: u64, elapsed: u64, label: &str, thread: &str, n: u32, failing: u32) -> String {
+    let ok = if failing == 0 { "true" } else { "false" };
+    format!(
+        "{t},{elapsed},{label},200,\"Number of samples in transaction : {n}, number of \
+         failing samples : {failing}\",{thread},,{ok},376,3,3,{elapsed}\n"
+    )
+}
+
+/// A request row (2.13's default columns: no header, no failureMessage).
+fn request(t: u64, elapsed: u64, label: &str, code: u16, ok: bool, thread: &str) -> String {
+    let msg = if code == 200 { "OK" } else { "Not Found" };
+    format!("{t},{elapsed},{label},{code},{msg},{thread},text,{ok},199,3,3,{elapsed}\n")
+}
+
+/// JMeter's console (2.13) of a run whose summariser saw `samples` and `errors`.
+fn console(samples: u64, errors: u64) -> String {
+    format!(
+        "Creating summariser <summary>\nCreated the tree successfully using plan.jmx\n\
+         Starting the test @ Sun Dec 06 00:42:09 UTC 2026 (1796517729719)\n\
+         Waiting for possible shutdown message on port 4445\n\
+         summary =    {samples} in    11s =   33.5/s Avg:    87 Min:     0 Max:  1210 Err:   \
+         {errors} (40.00%)\nTidying up ...    @ Sun Dec 06 00:42:20 UTC 2026 (1796517740804)\n\
+         ... end of run\n"
+    )
+}
+
+/// A plan with a default-mode "Browse" Transaction Controller (two requests) and a
+/// 404 endpoint outside it, 3 threads × 20 iterations, run non-GUI with JMeter 2.13:
+/// its summariser counts the controller's rows too (60 of them: 240 samples, 60
+/// errors), where the JTL's requests are 180 with 60 errors. Before, headroom said the
+/// console and jmeter.log were of other data ("the results read are not the whole
+/// run"), marked the data incomplete and put "Re-run the test to completion" first.
+/// Now both are the same run, checked: the requests and errors read are the JTL's.
+#[test]
+fn a_summariser_that_counts_transaction_rows_is_the_same_run() {
+    let dir = TestDir::new();
+    let mut jtl = String::new();
+    for i in 0..20u64 {
+        for th in 1..=3u64 {
+            let thread = format!("baseline 1-{th}");
+            let t = T0 + i * 1_000 + th * 10;
+            jtl += &request(t, 20, "GET agents", 200, true, &thread);
+            jtl += &request(t + 25, 40, "GET agent", 200, true, &thread);
+            jtl += &transaction(t, 60, "Browse", &thread, 2, 0);
+            jtl += &request(t + 70, 2, "Missing", 404, false, &thread);
+        }
+    }
+    dir.write("run/results.jtl", jtl);
+    dir.write("run/console.txt", console(240, 60));
+    dir.write(
+        "run/jmeter.log",
+        format!(
+            "2026/12/06 00:42:09 INFO  - jmeter.JMeter: Version 2.13 r1665067\n{}",
+            console(240, 60)
+        ),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 180, "{stderr}");
+    assert_eq!(report["overall"]["failures"], 60);
+    assert_ne!(
+        report["data_quality"], "incomplete",
+        "{}",
+        report["data_quality_reason"]
+    );
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    for s in skipped {
+        let reason = s["reason"].as_str().unwrap();
+        assert!(reason.contains("same run"), "{reason}");
+        assert!(
+            reason.contains("Transaction Controllers' 60 samples"),
+            "{reason}"
+        );
+    }
+}
