@@ -3,7 +3,7 @@
 //! beside its `jmeter.log` and a console capture, written by JMeter 2.13 (Debian's)
 //! with the save-service settings teams change.
 
-use super::common::{analyze_json, TestDir};
+use super::common::{analyze_json, check_rules, TestDir};
 
 const T0: u64 = 1_796_517_729_000;
 
@@ -83,4 +83,70 @@ fn a_summariser_that_counts_transaction_rows_is_the_same_run() {
             "{reason}"
         );
     }
+}
+
+/// "Generate parent sample" Transaction Controllers in a CSV JTL written by JMeter
+/// 2.13 (which saves no sub-results to CSV; 5.x does the same with
+/// `jmeter.save.saveservice.subresults=false`): each "Checkout" row stands for two
+/// requests the file does not hold, and one in five failed (a child answered 500).
+/// A health check outside never fails. Before, the controller rows were left out of
+/// the totals as transactions: the run read 0 % errors and `error_rate < 5%` gave GO.
+/// Now each such row is one sample, as JMeter's reports count it: 60 of 600 samples
+/// failed (10 %), and the check fails.
+#[test]
+fn parent_sample_transactions_without_children_are_the_samples() {
+    let dir = TestDir::new();
+    let mut jtl = String::new();
+    for th in 1..=3u64 {
+        let thread = format!("Shop 1-{th}");
+        let mut t = T0 + th;
+        for i in 0..100u64 {
+            let failing = u32::from(i % 5 == 0);
+            let row = transaction(t, 120, "Checkout", &thread, 2, failing);
+            // A parent mode row: no latency of its own, 500 when a child failed.
+            let row = row.replace(",120\n", ",0\n");
+            jtl += &if failing == 1 {
+                row.replacen(",200,", ",500,", 1)
+            } else {
+                row
+            };
+            t += 150;
+            jtl += &request(t, 5, "Health", 200, true, &thread);
+            t += 50;
+        }
+    }
+    dir.write("run/results.jtl", jtl);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 600);
+    assert_eq!(report["overall"]["failures"], 60);
+    let (code, stdout, stderr) = check_rules(&dir, &dir.path().join("run"), "\"error_rate < 5%\"");
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(!stdout.contains("verdict: GO"), "{stdout}");
+}
+
+/// The same default-mode plan as above (children written before each controller row)
+/// keeps its controller rows as transactions: 180 requests, not 240, and the failed
+/// child's 15 failures once each.
+#[test]
+fn default_mode_transactions_stay_out_of_the_requests() {
+    let dir = TestDir::new();
+    let mut jtl = String::new();
+    for i in 0..20u64 {
+        for th in 1..=3u64 {
+            let thread = format!("peak 1-{th}");
+            let t = T0 + i * 1_000 + th * 10;
+            let failed = i % 4 == 0;
+            let code = if failed { 500 } else { 200 };
+            jtl += &request(t, 20, "GET agents", code, !failed, &thread);
+            jtl += &request(t + 25, 40, "GET agent", 200, true, &thread);
+            jtl += &transaction(t, 60, "Browse", &thread, 2, u32::from(failed));
+            jtl += &request(t + 70, 2, "Health", 200, true, &thread);
+        }
+    }
+    dir.write("run/results.jtl", jtl);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 180);
+    assert_eq!(report["overall"]["failures"], 15);
 }

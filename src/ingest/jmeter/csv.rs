@@ -49,6 +49,7 @@ pub const SPEC: FormatSpec = FormatSpec {
 };
 
 mod dates;
+mod parents;
 mod rows;
 
 pub use self::dates::parse_timestamp;
@@ -580,6 +581,8 @@ struct Counts {
     ok_server_errors: BTreeMap<String, u64>,
     subresults: u64,
     transactions: u64,
+    /// Controller rows read as requests (parents without children, `parents.rs`).
+    parents: u64,
     /// Samples kept whose `elapsed` is empty (a JTL with an elapsed column).
     no_elapsed: u64,
     dated: bool,
@@ -595,6 +598,9 @@ pub struct JmeterCsv {
     layout: Layout,
     /// How its short dates were read, when that needs saying (see `dates.rs`).
     dates_note: Option<String>,
+    /// Controller rows that did not follow their children, when the file's controller
+    /// rows are parents whose requests it lacks (`parents.rs`).
+    childless: Option<u64>,
     counts: RefCell<Counts>,
     /// The counts of the parts of the last replay in parts (see [`Replay::split`]).
     parts: RefCell<Option<chunks::PartCounts<Counts>>>,
@@ -628,10 +634,15 @@ impl JmeterCsv {
         let last = dates::last_line(path);
         let (order, dates_note) = dates::day_order(&layout, rows.chain(last.as_deref()));
         layout.day_order = order;
+        let childless = text
+            .contains("Number of samples in transaction")
+            .then(|| parents::childless(path, &layout))
+            .flatten();
         Ok(JmeterCsv {
             path: path.to_path_buf(),
             layout,
             dates_note,
+            childless,
             counts: RefCell::new(Counts::default()),
             parts: RefCell::new(None),
         })
@@ -653,6 +664,7 @@ impl JmeterCsv {
             }
             all.subresults += c.subresults;
             all.transactions += c.transactions;
+            all.parents += c.parents;
             all.no_elapsed += c.no_elapsed;
             all.dated |= c.dated;
             all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);
