@@ -150,3 +150,71 @@ fn default_mode_transactions_stay_out_of_the_requests() {
     assert_eq!(report["overall"]["requests"], 180);
     assert_eq!(report["overall"]["failures"], 15);
 }
+
+/// The same plan run twice with the same `-l results.jtl` (JMeter appends its rows,
+/// the header written once, as JMeter 2.13 did here), the console captured with `>> console.txt` and `-j jmeter.log` (which
+/// JMeter writes anew each run): the JTL holds both runs (run 1: 90 requests, 30
+/// errors, 30 controller rows; run 2: 60 requests, 20 errors, 20 controller rows),
+/// the console both summaries (120 and 80 samples), the log the second only. Before,
+/// both were "not the whole run the summariser saw": data incomplete, "Re-run the
+/// test to completion" first. Now the console's runs add up to the JTL's, and the log
+/// is the last of them: both the same data, the run complete.
+#[test]
+fn a_jtl_appended_over_two_runs_with_their_console_and_last_log() {
+    let dir = TestDir::new();
+    let header = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,\
+                  success,bytes,grpThreads,allThreads,Latency\n";
+    let mut jtl = String::from(header);
+    let mut console_txt = String::new();
+    for (run, iterations) in [(0u64, 10u64), (1, 6)] {
+        let start = T0 + run * 60_000;
+        let mut rows = 0;
+        for i in 0..iterations {
+            for th in 1..=3u64 {
+                let thread = format!("baseline 1-{th}");
+                let t = start + i * 1_000 + th * 10;
+                jtl += &request(t, 20, "GET agents", 200, true, &thread);
+                jtl += &request(t + 25, 40, "GET agent", 200, true, &thread);
+                jtl += &transaction(t, 60, "Browse", &thread, 2, 0);
+                jtl += &request(t + 70, 2, "Missing", 404, false, &thread);
+                rows += 4;
+            }
+        }
+        console_txt += &console(rows, rows / 4);
+    }
+    // Run 2: 6 iterations × 3 threads = 18 controller rows, 54 requests, 18 errors.
+    dir.write("run/results.jtl", jtl);
+    dir.write("run/console.txt", &console_txt);
+    dir.write("run/jmeter.log", console(72, 18));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 90 + 54, "{stderr}");
+    assert_eq!(report["overall"]["failures"], 30 + 18);
+    assert_ne!(
+        report["data_quality"], "incomplete",
+        "{}",
+        report["data_quality_reason"]
+    );
+    let skipped = report["skipped"].as_array().unwrap();
+    let reason = |name: &str| {
+        let s = skipped
+            .iter()
+            .find(|s| s["path"].as_str().unwrap().ends_with(name));
+        s.unwrap_or_else(|| panic!("{skipped:?}"))["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        reason("console.txt").contains("2 runs appended"),
+        "{skipped:?}"
+    );
+    assert!(
+        reason("console.txt").contains("192 samples, 48 errors"),
+        "{skipped:?}"
+    );
+    assert!(
+        reason("jmeter.log").contains("last of the 2 runs"),
+        "{skipped:?}"
+    );
+}

@@ -14,7 +14,9 @@
 //!   bytes already include them. The children of a Transaction Controller in
 //!   "generate parent sample" mode are the real samples, so those are kept.
 //! * **Transaction Controller rows** (`Number of samples in transaction …`, or URL
-//!   `null` with an empty data type) become transaction endpoints, left out of totals.
+//!   `null` with an empty data type) become transaction endpoints, left out of totals;
+//!   but a "generate parent sample" controller's rows whose children the file lacks
+//!   (a CSV JTL of JMeter before 5.0) are the samples, read as requests (`parents.rs`).
 //! * `timeStamp` is epoch ms or a formatted date (read as UTC: JMeter writes local
 //!   time without a zone); rows out of time order are fine. `allThreads` (else
 //!   `grpThreads`) is the users series that stages are detected from.
