@@ -218,3 +218,36 @@ fn a_jtl_appended_over_two_runs_with_their_console_and_last_log() {
         "{skipped:?}"
     );
 }
+
+/// One plan using both modes, as JMeter's own test file for Bug 56811 does: thread
+/// group "Parent" wraps its checkout in a "Generate parent sample" controller (2.13's
+/// CSV holds only the parent rows), thread group "Default" runs a default-mode
+/// controller after its two requests. Each group: 2 threads × 20
+/// iterations, one checkout in four failing. The parent rows are the Parent group's
+/// samples (40, 10 failed); the Default group's controller rows stay transactions
+/// beside its 80 requests (10 failed): 200 requests, 20 failures, with the health
+/// checks — not 160 (the parents hidden) nor 240 (the default-mode rows counted too).
+#[test]
+fn parent_and_default_mode_controllers_in_two_thread_groups() {
+    let dir = TestDir::new();
+    let mut jtl = String::new();
+    for i in 0..20u64 {
+        let failing = u32::from(i % 4 == 0);
+        for th in 1..=2u64 {
+            let t = T0 + i * 1_000 + th * 10;
+            let thread = format!("Parent 1-{th}");
+            jtl += &transaction(t, 90, "Checkout", &thread, 2, failing).replace(",90\n", ",0\n");
+            jtl += &request(t + 100, 3, "Health", 200, true, &thread);
+            let thread = format!("Default 2-{th}");
+            jtl += &request(t, 30, "GET cart", 200, true, &thread);
+            jtl += &request(t + 35, 50, "POST order", 200, failing == 0, &thread);
+            jtl += &transaction(t, 85, "Order", &thread, 2, failing);
+            jtl += &request(t + 100, 3, "Health", 200, true, &thread);
+        }
+    }
+    dir.write("run/results.jtl", jtl);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 200, "{stderr}");
+    assert_eq!(report["overall"]["failures"], 20);
+}

@@ -600,9 +600,9 @@ pub struct JmeterCsv {
     layout: Layout,
     /// How its short dates were read, when that needs saying (see `dates.rs`).
     dates_note: Option<String>,
-    /// Controller rows that did not follow their children, when the file's controller
-    /// rows are parents whose requests it lacks (`parents.rs`).
-    childless: Option<u64>,
+    /// The controllers whose rows are parents whose requests the file lacks
+    /// (`parents.rs`).
+    childless: Option<std::sync::Arc<std::collections::BTreeSet<String>>>,
     counts: RefCell<Counts>,
     /// The counts of the parts of the last replay in parts (see [`Replay::split`]).
     parts: RefCell<Option<chunks::PartCounts<Counts>>>,
@@ -639,7 +639,8 @@ impl JmeterCsv {
         let childless = text
             .contains("Number of samples in transaction")
             .then(|| parents::childless(path, &layout))
-            .flatten();
+            .flatten()
+            .map(std::sync::Arc::new);
         Ok(JmeterCsv {
             path: path.to_path_buf(),
             layout,

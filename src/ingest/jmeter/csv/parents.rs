@@ -8,14 +8,16 @@
 //!
 //! A default-mode controller's row comes right after its children, written by the
 //! same thread: the thread's last `N` request rows before it include them, so there
-//! are `N` of them and at least its `M` failing ones (`Number of samples in
-//! transaction : N, number of failing samples : M`). A row with fewer before it, or
-//! fewer failures among them, did not follow its children: the file's controller rows
-//! are then parents without children, each read as one sample, as JMeter's own
-//! reports count it. The first rows of the file (up to [`ROWS`]) decide, since a plan
-//! saves every controller the same way.
+//! is at least one and at least its `M` failing ones (`Number of samples in
+//! transaction : N, number of failing samples : M`; `N` may count samplers that save
+//! no row, a Flow Control Action). A row with no request row of its thread before it,
+//! or fewer failures among its last `N`, did not follow its children: that
+//! controller's rows, in that thread group (a plan may use both modes, and the same
+//! name in two groups), are parents without children, each read as one sample, as
+//! JMeter's own reports count it. The first rows of the file (up to [`ROWS`]) decide,
+//! since a controller saves its rows the same way all run.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 
 use super::rows::{field, parse_row};
@@ -28,15 +30,15 @@ const ROWS: u64 = 200_000;
 /// Request rows remembered per thread (a controller of more children is not checked).
 const DEPTH: usize = 256;
 
-/// The number of controller rows that did not follow their children, when the file's
-/// controller rows are parents whose requests it does not hold; `None` otherwise
-/// (default-mode controllers, children saved as `label-N` sub-results, or none).
-pub(super) fn childless(path: &Path, l: &Layout) -> Option<u64> {
+/// The controllers whose rows are parents whose requests the file does not hold, as
+/// [`key`]s; `None` when there are none (default-mode controllers, children saved as
+/// `label-N` sub-results, or no controllers).
+pub(super) fn childless(path: &Path, l: &Layout) -> Option<BTreeSet<String>> {
     let input = open_decompressed(path).ok()?;
     let mut reader = LineRecords::new(input, l.delimiter, l.header);
     let mut subs = SubResults::default();
     let mut before: HashMap<String, VecDeque<bool>> = HashMap::new();
-    let mut unlike = 0u64;
+    let mut unlike = BTreeSet::new();
     let mut rows = 0u64;
     while rows < ROWS && matches!(reader.advance(), Ok(true)) {
         rows += 1;
@@ -54,10 +56,9 @@ pub(super) fn childless(path: &Path, l: &Layout) -> Option<u64> {
         let history = before.entry(thread.to_string()).or_default();
         match (transaction, counts(s.response_message)) {
             (true, Some((n, m))) if n > 0 && n <= DEPTH => {
-                let last = history.iter().rev().take(n);
-                let failed = last.clone().filter(|ok| !**ok).count();
-                if last.count() < n || failed < m {
-                    unlike += 1;
+                let failed = history.iter().rev().take(n).filter(|ok| !**ok).count();
+                if history.is_empty() || failed < m {
+                    unlike.insert(key(thread, s.label));
                 }
             }
             (true, _) => {}
@@ -70,7 +71,17 @@ pub(super) fn childless(path: &Path, l: &Layout) -> Option<u64> {
             }
         }
     }
-    (unlike > 0).then_some(unlike)
+    (!unlike.is_empty()).then_some(unlike)
+}
+
+/// A controller as the thread group that runs it (`threadName` without its ` N-M`
+/// thread numbers) and its label.
+pub(super) fn key(thread: &str, label: &str) -> String {
+    let group = match thread.rsplit_once(' ') {
+        Some((group, n)) if n.bytes().all(|b| b.is_ascii_digit() || b == b'-') => group,
+        _ => thread,
+    };
+    format!("{group}\u{0}{label}")
 }
 
 /// `N` and `M` of a controller row's `Number of samples in transaction : N, number of
@@ -84,7 +95,7 @@ fn counts(message: &str) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::counts;
+    use super::{counts, key};
 
     #[test]
     fn reads_the_controllers_message() {
@@ -93,5 +104,11 @@ mod tests {
             Some((2, 1))
         );
         assert_eq!(counts("OK"), None);
+    }
+
+    #[test]
+    fn a_controller_is_its_thread_group_and_label() {
+        assert_eq!(key("Shop 1-3", "Checkout"), key("Shop 1-1", "Checkout"));
+        assert_ne!(key("Shop 1-3", "Checkout"), key("Browse 2-1", "Checkout"));
     }
 }

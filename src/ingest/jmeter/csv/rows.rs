@@ -2,8 +2,9 @@
 //! on its own thread, parsed into samples (fields borrowed from one reused record
 //! checked as UTF-8 once a row, numbers read as bytes) and handed on as observations.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::*;
 use crate::ingest::chunks::{self, CountSlot, Range};
@@ -14,8 +15,8 @@ struct JmeterPart {
     path: PathBuf,
     layout: Layout,
     range: Range,
-    /// True when its controller rows are parents without children (`parents.rs`).
-    childless: bool,
+    /// The controllers whose rows are parents without children (`parents.rs`).
+    childless: Option<Arc<BTreeSet<String>>>,
     /// Where this part's counts go.
     counts: CountSlot<Counts>,
 }
@@ -26,7 +27,7 @@ impl Replay for JmeterPart {
             &self.path,
             &self.layout,
             Some(&self.range),
-            self.childless,
+            self.childless.as_deref(),
             visit,
         )?);
         Ok(())
@@ -59,7 +60,7 @@ fn read_rows(
     path: &Path,
     l: &Layout,
     range: Option<&Range>,
-    childless: bool,
+    childless: Option<&BTreeSet<String>>,
     visit: &mut dyn FnMut(Observation<'_>),
 ) -> Result<Counts, Problem> {
     let input = match range {
@@ -108,7 +109,8 @@ fn read_rows(
                     ev.users = engines.users(thread, ev.users);
                 }
                 if let Observation::Transaction(ev) = obs {
-                    if childless {
+                    let key = || super::parents::key(thread, s.label);
+                    if childless.is_some_and(|c| c.contains(&key())) {
                         // A parent whose requests the file lacks: one sample.
                         counts.parents += 1;
                         obs = Observation::Request(ev);
@@ -142,7 +144,7 @@ fn read_rows(
 
 impl Replay for JmeterCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let childless = self.childless.is_some();
+        let childless = self.childless.as_deref();
         let counts = read_rows(&self.path, &self.layout, None, childless, visit)?;
         *self.counts.borrow_mut() = counts;
         *self.parts.borrow_mut() = None;
@@ -171,7 +173,7 @@ impl Replay for JmeterCsv {
                     path: self.path.clone(),
                     layout: self.layout.clone(),
                     range,
-                    childless: self.childless.is_some(),
+                    childless: self.childless.clone(),
                     counts,
                 })
             },
@@ -236,12 +238,13 @@ impl Replay for JmeterCsv {
         }
         if c.parents > 0 {
             notes.push(format!(
-                "{} Transaction Controller row(s) are \"Generate parent sample\" parents whose \
-                 requests the JTL does not hold ({} of them not after their children, as a \
-                 default-mode controller's row is): each read as one request, as JMeter's \
-                 own reports count it (save sub-results, JMeter 5+, to see the requests)",
+                "{} Transaction Controller row(s) of {} controller(s) are \"Generate parent \
+                 sample\" parents whose requests the JTL does not hold (not after their \
+                 children, as a default-mode controller's row is): each read as one request, \
+                 as JMeter's own reports count it (save sub-results, JMeter 5+, to see the \
+                 requests)",
                 c.parents,
-                self.childless.unwrap_or(0)
+                self.childless.as_ref().map_or(0, |c| c.len())
             ));
         }
         if c.transactions > 0 {
