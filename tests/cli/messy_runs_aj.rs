@@ -251,3 +251,35 @@ fn parent_and_default_mode_controllers_in_two_thread_groups() {
     assert_eq!(report["overall"]["requests"], 200, "{stderr}");
     assert_eq!(report["overall"]["failures"], 20);
 }
+
+/// JMeter 5's CSV of a "Generate parent sample" controller with sub-results saved
+/// (the default): the "Checkout" parent row, then its two children under their own
+/// names (a controller's sub-results are not renamed `label-N`), written right after
+/// it by the same thread and starting within it; 2 threads × 10 iterations, one in
+/// four orders failing. The children are the requests (40, 6 failed, with 20 health
+/// checks: 60), the parent rows stay transactions — not 80, the parents counted
+/// beside their children.
+#[test]
+fn parent_sample_rows_followed_by_their_children_stay_transactions() {
+    let dir = TestDir::new();
+    let mut jtl = String::from(
+        "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
+         bytes,grpThreads,allThreads,Latency\n",
+    );
+    for i in 0..10u64 {
+        let failing = u32::from(i % 4 == 0);
+        for th in 1..=2u64 {
+            let t = T0 + i * 1_000 + th * 10;
+            let thread = format!("Shop 1-{th}");
+            jtl += &transaction(t, 90, "Checkout", &thread, 2, failing).replace(",90\n", ",0\n");
+            jtl += &request(t, 30, "GET cart", 200, true, &thread);
+            jtl += &request(t + 35, 50, "POST order", 200, failing == 0, &thread);
+            jtl += &request(t + 200, 3, "Health", 200, true, &thread);
+        }
+    }
+    dir.write("run/results.jtl", jtl);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 60, "{stderr}");
+    assert_eq!(report["overall"]["failures"], 6);
+}

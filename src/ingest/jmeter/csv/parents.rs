@@ -14,8 +14,10 @@
 //! or fewer failures among its last `N`, did not follow its children: that
 //! controller's rows, in that thread group (a plan may use both modes, and the same
 //! name in two groups), are parents without children, each read as one sample, as
-//! JMeter's own reports count it. The first rows of the file (up to [`ROWS`]) decide,
-//! since a controller saves its rows the same way all run.
+//! JMeter's own reports count it — unless a row of its thread that starts before the
+//! controller row's end follows it: JMeter 5 writes a parent's children (unrenamed)
+//! right after it, and those are the requests. The first rows of the file (up to
+//! [`ROWS`]) decide, since a controller saves its rows the same way all run.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::Path;
@@ -38,7 +40,9 @@ pub(super) fn childless(path: &Path, l: &Layout) -> Option<BTreeSet<String>> {
     let mut reader = LineRecords::new(input, l.delimiter, l.header);
     let mut subs = SubResults::default();
     let mut before: HashMap<String, VecDeque<bool>> = HashMap::new();
-    let mut unlike = BTreeSet::new();
+    // Per thread, its last controller row's key and end (ms), until its next row.
+    let mut open: HashMap<String, (String, i64)> = HashMap::new();
+    let (mut unlike, mut parents_of_rows) = (BTreeSet::new(), BTreeSet::new());
     let mut rows = 0u64;
     while rows < ROWS && matches!(reader.advance(), Ok(true)) {
         rows += 1;
@@ -52,6 +56,16 @@ pub(super) fn childless(path: &Path, l: &Layout) -> Option<BTreeSet<String>> {
             Role::TransactionChild => return None,
             Role::Included => continue,
             Role::Sample => {}
+        }
+        // A row of its thread that starts before the controller row ended is its
+        // child: JMeter 5 writes a parent's sub-results, unrenamed, right after it.
+        if let Some((k, end)) = open.remove(thread) {
+            if s.t_ms.is_some_and(|t| t < end) {
+                parents_of_rows.insert(k);
+            }
+        }
+        if let (true, Some(t), Some(e)) = (transaction, s.t_ms, s.elapsed_ms) {
+            open.insert(thread.to_string(), (key(thread, s.label), t + e as i64));
         }
         let history = before.entry(thread.to_string()).or_default();
         match (transaction, counts(s.response_message)) {
@@ -71,6 +85,7 @@ pub(super) fn childless(path: &Path, l: &Layout) -> Option<BTreeSet<String>> {
             }
         }
     }
+    unlike.retain(|k| !parents_of_rows.contains(k));
     (!unlike.is_empty()).then_some(unlike)
 }
 
