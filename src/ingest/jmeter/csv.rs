@@ -14,7 +14,9 @@
 //!   bytes already include them. The children of a Transaction Controller in
 //!   "generate parent sample" mode are the real samples, so those are kept.
 //! * **Transaction Controller rows** (`Number of samples in transaction …`, or URL
-//!   `null` with an empty data type) become transaction endpoints, left out of totals.
+//!   `null` with an empty data type) become transaction endpoints, left out of totals;
+//!   but a "generate parent sample" controller's rows whose children the file lacks
+//!   (a CSV JTL of JMeter before 5.0) are the samples, read as requests (`parents.rs`).
 //! * `timeStamp` is epoch ms or a formatted date (read as UTC: JMeter writes local
 //!   time without a zone); rows out of time order are fine. `allThreads` (else
 //!   `grpThreads`) is the users series that stages are detected from.
@@ -49,6 +51,7 @@ pub const SPEC: FormatSpec = FormatSpec {
 };
 
 mod dates;
+mod parents;
 mod rows;
 
 pub use self::dates::parse_timestamp;
@@ -580,6 +583,8 @@ struct Counts {
     ok_server_errors: BTreeMap<String, u64>,
     subresults: u64,
     transactions: u64,
+    /// Controller rows read as requests (parents without children, `parents.rs`).
+    parents: u64,
     /// Samples kept whose `elapsed` is empty (a JTL with an elapsed column).
     no_elapsed: u64,
     dated: bool,
@@ -595,6 +600,9 @@ pub struct JmeterCsv {
     layout: Layout,
     /// How its short dates were read, when that needs saying (see `dates.rs`).
     dates_note: Option<String>,
+    /// The controllers whose rows are parents whose requests the file lacks
+    /// (`parents.rs`).
+    childless: Option<std::sync::Arc<std::collections::BTreeSet<String>>>,
     counts: RefCell<Counts>,
     /// The counts of the parts of the last replay in parts (see [`Replay::split`]).
     parts: RefCell<Option<chunks::PartCounts<Counts>>>,
@@ -628,10 +636,16 @@ impl JmeterCsv {
         let last = dates::last_line(path);
         let (order, dates_note) = dates::day_order(&layout, rows.chain(last.as_deref()));
         layout.day_order = order;
+        let childless = text
+            .contains("Number of samples in transaction")
+            .then(|| parents::childless(path, &layout))
+            .flatten()
+            .map(std::sync::Arc::new);
         Ok(JmeterCsv {
             path: path.to_path_buf(),
             layout,
             dates_note,
+            childless,
             counts: RefCell::new(Counts::default()),
             parts: RefCell::new(None),
         })
@@ -653,6 +667,7 @@ impl JmeterCsv {
             }
             all.subresults += c.subresults;
             all.transactions += c.transactions;
+            all.parents += c.parents;
             all.no_elapsed += c.no_elapsed;
             all.dated |= c.dated;
             all.truncated_last_line = all.truncated_last_line.or(c.truncated_last_line);

@@ -17,7 +17,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::ingest::appended::{first_run, RunMarks};
+use crate::ingest::appended::{first_run, runs, RunMarks};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::problem;
 use crate::ingest::summary::{endpoint, read_file_text, static_regexes, ToolSummary};
@@ -67,6 +67,9 @@ pub struct Summariser {
     pub ended: bool,
     /// Why the output is not of a run that ended, when it is not.
     pub note_left_out: Option<String>,
+    /// Each run's last total (samples, errors) when the output holds several runs
+    /// appended one after another (`>> console.log`), in order; empty otherwise.
+    pub runs: Vec<(u64, u64)>,
 }
 
 /// A summariser line's figures.
@@ -90,10 +93,27 @@ pub fn scan(path: &Path) -> Result<Summariser, Problem> {
         results: |l| line_re().is_match(l),
     };
     let (run, left_out) = first_run(path, &text, &marks);
-    let mut out = Summariser {
-        note_left_out: left_out,
-        ..Default::default()
+    let (total, ended) = scan_run(run);
+    let all = runs(&text, &marks);
+    let runs = if all.len() > 1 {
+        (all.iter())
+            .map(|(text, _)| scan_run(text).0.map(|(t, _)| (t.samples, t.errors)))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default()
+    } else {
+        Vec::new()
     };
+    Ok(Summariser {
+        total,
+        ended,
+        note_left_out: left_out,
+        runs,
+    })
+}
+
+/// The last whole-run total of one run's output and its line, and whether it ended.
+fn scan_run(run: &str) -> (Option<(Totals, u64)>, bool) {
+    let (mut total, mut ended) = (None, false);
     let re = line_re();
     let mut name: Option<String> = None;
     for (i, line) in run.lines().enumerate() {
@@ -103,7 +123,7 @@ pub fn scan(path: &Path) -> Result<Summariser, Problem> {
             || l.trim_start().starts_with("... end of run")
             || l.contains("Notifying test listeners of end of test")
         {
-            out.ended = true;
+            ended = true;
         }
         let Some(c) = re.captures(l) else { continue };
         // Several named summarisers: the first one's lines are read.
@@ -131,11 +151,11 @@ pub fn scan(path: &Path) -> Result<Summariser, Problem> {
             elapsed_s,
         };
         // The `=` line is the run so far; a run with one interval prints only `+`.
-        if &c[2] == "=" || out.total.is_none() {
-            out.total = Some((totals, i as u64 + 1));
+        if &c[2] == "=" || total.is_none() {
+            total = Some((totals, i as u64 + 1));
         }
     }
-    Ok(out)
+    (total, ended)
 }
 
 /// Why the run of this output did not end, for the report.

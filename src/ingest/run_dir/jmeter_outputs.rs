@@ -8,7 +8,10 @@
 //! * The dashboard is the same run when every label's samples and errors are the
 //!   JTL's (sub-result rows, `label-N`, which the JTL leaves out, aside); otherwise it
 //!   was made from another run (or another JTL), which the skip says, as other data.
-//! * The console's last `summary =` line must count the JTL's samples and errors; a
+//! * The console's last `summary =` line must count the JTL's samples and errors (with
+//!   its Transaction Controllers' rows, which JMeter 2.13's summariser counts too; the
+//!   runs of a console appended over several runs added, their rows appended to the
+//!   same JTL, and a `jmeter.log` of the last of them is that run's); a
 //!   console with no end line (`Tidying up …`, `... end of run`) is of a run that was
 //!   interrupted or is still running, which makes the run incomplete whatever the
 //!   counts.
@@ -40,6 +43,9 @@ struct Measured {
     labels: BTreeMap<String, (u64, u64)>,
     /// Labels the source holds as Transaction Controllers (outside its totals).
     transactions: std::collections::BTreeSet<String>,
+    /// The Transaction Controllers' own samples and errors, when the source is this
+    /// dir's alone (a summariser that does not ignore them counts them too).
+    transaction_totals: Option<(u64, u64)>,
     samples: u64,
     errors: u64,
 }
@@ -219,6 +225,7 @@ pub(super) fn check(pending: Pending, opts: &IngestOptions, run: &mut Run) {
         run.skipped.push(Skipped::new(file, why, kind));
     }
     let engines = engines_consoles(&pending.consoles, measured.as_ref());
+    let appended = appended_runs(&pending.consoles, measured.as_ref());
     for file in pending.consoles {
         let scanned = summariser::scan(&file);
         if let Ok(s) = &scanned {
@@ -243,7 +250,7 @@ pub(super) fn check(pending: Pending, opts: &IngestOptions, run: &mut Run) {
             (Some(_), Ok(_)) if engines.is_some() => {
                 (SkipKind::SameData, engines.clone().unwrap_or_default())
             }
-            (Some(m), Ok(s)) => judge_console(m, &s, filtered),
+            (Some(m), Ok(s)) => judge_console(m, &s, filtered, &appended),
         };
         run.skipped.push(Skipped::new(file, why, kind));
     }
@@ -288,6 +295,11 @@ fn measured(pending: &Pending, run: &Run) -> Option<Measured> {
             .filter(|e| e.transaction)
             .map(|e| e.key.name.clone())
             .collect(),
+        transaction_totals: (pending.parts_before == 0).then(|| {
+            (src.overall.endpoints.values())
+                .filter(|e| e.transaction)
+                .fold((0, 0), |(n, f), e| (n + e.requests, f + e.failures))
+        }),
         samples: 0,
         errors: 0,
     };
@@ -365,7 +377,42 @@ fn judge_dashboard(m: &Measured, rows: &[dashboard::Row], filtered: bool) -> (Sk
     )
 }
 
-fn judge_console(m: &Measured, s: &summariser::Summariser, filtered: bool) -> (SkipKind, String) {
+/// The consoles holding several runs appended one after another whose last totals
+/// add up to what the JTL holds (its rows appended by the same runs): each with its
+/// runs' totals.
+fn appended_runs(consoles: &[PathBuf], m: Option<&Measured>) -> Vec<(PathBuf, Vec<(u64, u64)>)> {
+    let Some(m) = m else {
+        return Vec::new();
+    };
+    (consoles.iter())
+        .filter_map(|c| Some((c.clone(), summariser::scan(c).ok()?.runs)))
+        .filter(|(_, runs)| {
+            let sum = runs.iter().fold((0, 0), |a, r| (a.0 + r.0, a.1 + r.1));
+            runs.len() > 1 && m.whole().contains(&sum)
+        })
+        .collect()
+}
+
+impl Measured {
+    /// The totals a summariser of the same samples may print: the requests and errors
+    /// read, and those with the Transaction Controllers' rows added.
+    fn whole(&self) -> Vec<(u64, u64)> {
+        let mut out = vec![(self.samples, self.errors)];
+        if let Some((tn, te)) = self.transaction_totals.filter(|&(tn, _)| tn > 0) {
+            out.push((self.samples + tn, self.errors + te));
+        }
+        out
+    }
+}
+
+/// Whether a console `s` is of the same samples as the JTL read (`m`); `appended`:
+/// the dir's consoles of several runs appended, as [`appended_runs`] found them.
+fn judge_console(
+    m: &Measured,
+    s: &summariser::Summariser,
+    filtered: bool,
+    appended: &[(PathBuf, Vec<(u64, u64)>)],
+) -> (SkipKind, String) {
     let Some((t, line)) = s.total else {
         return (SkipKind::NotResult, "no summariser lines".into());
     };
@@ -387,6 +434,56 @@ fn judge_console(m: &Measured, s: &summariser::Summariser, filtered: bool) -> (S
         );
     }
     let same = (n, e) == (m.samples, m.errors) || (!s.ended && n <= m.samples && e <= m.errors);
+    if let Some((_, runs)) = appended.iter().find(|(_, runs)| runs == &s.runs) {
+        let sum = runs.iter().fold((0, 0), |a, r| (a.0 + r.0, a.1 + r.1));
+        return (
+            SkipKind::SameData,
+            format!(
+                "JMeter's console or log of {} runs appended one after another, as {}'s rows \
+                 are (one -l file given to each run): their summarisers' last totals add up \
+                 to {} samples, {} errors: {}'s requests and errors{}; {ended}",
+                runs.len(),
+                m.what,
+                sum.0,
+                sum.1,
+                m.what,
+                if sum == (m.samples, m.errors) {
+                    ""
+                } else {
+                    " with its Transaction Controllers' rows"
+                }
+            ),
+        );
+    }
+    if let Some((file, runs)) =
+        (appended.iter()).find(|(_, runs)| s.runs.is_empty() && runs.last() == Some(&(n, e)))
+    {
+        return (
+            SkipKind::SameData,
+            format!(
+                "JMeter's console or log of the last of the {} runs whose rows {} holds \
+                 appended ({n} samples, {e} errors; `jmeter -j` writes its log anew each \
+                 run), as {} says: every run's total checked there; {ended}",
+                runs.len(),
+                m.what,
+                file.display()
+            ),
+        );
+    }
+    if let Some((tn, te)) = m.transaction_totals.filter(|&(tn, _)| tn > 0) {
+        if !same && (n, e) == (m.samples + tn, m.errors + te) {
+            return (
+                SkipKind::SameData,
+                format!(
+                    "JMeter's console or log of the same run as {} (its summariser's last \
+                     total, line {line}: {n} samples, {e} errors, counts the Transaction \
+                     Controllers' {tn} samples and {te} errors too, as a summariser that does \
+                     not ignore them does; {} has {} requests and {} errors besides; {ended})",
+                    m.what, m.what, m.samples, m.errors
+                ),
+            );
+        }
+    }
     if same {
         return (
             SkipKind::SameData,

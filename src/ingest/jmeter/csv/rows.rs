@@ -2,8 +2,9 @@
 //! on its own thread, parsed into samples (fields borrowed from one reused record
 //! checked as UTF-8 once a row, numbers read as bytes) and handed on as observations.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::*;
 use crate::ingest::chunks::{self, CountSlot, Range};
@@ -14,6 +15,8 @@ struct JmeterPart {
     path: PathBuf,
     layout: Layout,
     range: Range,
+    /// The controllers whose rows are parents without children (`parents.rs`).
+    childless: Option<Arc<BTreeSet<String>>>,
     /// Where this part's counts go.
     counts: CountSlot<Counts>,
 }
@@ -24,6 +27,7 @@ impl Replay for JmeterPart {
             &self.path,
             &self.layout,
             Some(&self.range),
+            self.childless.as_deref(),
             visit,
         )?);
         Ok(())
@@ -56,6 +60,7 @@ fn read_rows(
     path: &Path,
     l: &Layout,
     range: Option<&Range>,
+    childless: Option<&BTreeSet<String>>,
     visit: &mut dyn FnMut(Observation<'_>),
 ) -> Result<Counts, Problem> {
     let input = match range {
@@ -103,8 +108,16 @@ fn read_rows(
                     ev.line = Some(line);
                     ev.users = engines.users(thread, ev.users);
                 }
-                if matches!(obs, Observation::Transaction(_)) {
-                    counts.transactions += 1;
+                if let Observation::Transaction(ev) = obs {
+                    let key = || super::parents::key(thread, s.label);
+                    if childless.is_some_and(|c| c.contains(&key())) {
+                        // A parent whose requests the file lacks: one sample.
+                        counts.parents += 1;
+                        obs = Observation::Request(ev);
+                    } else {
+                        counts.transactions += 1;
+                        obs = Observation::Transaction(ev);
+                    }
                 }
                 if s.elapsed_ms.is_none() && l.at(ELAPSED).is_some() {
                     counts.no_elapsed += 1;
@@ -131,7 +144,8 @@ fn read_rows(
 
 impl Replay for JmeterCsv {
     fn replay(&self, visit: &mut dyn FnMut(Observation<'_>)) -> Result<(), Problem> {
-        let counts = read_rows(&self.path, &self.layout, None, visit)?;
+        let childless = self.childless.as_deref();
+        let counts = read_rows(&self.path, &self.layout, None, childless, visit)?;
         *self.counts.borrow_mut() = counts;
         *self.parts.borrow_mut() = None;
         Ok(())
@@ -159,6 +173,7 @@ impl Replay for JmeterCsv {
                     path: self.path.clone(),
                     layout: self.layout.clone(),
                     range,
+                    childless: self.childless.clone(),
                     counts,
                 })
             },
@@ -221,6 +236,17 @@ impl Replay for JmeterCsv {
                 c.subresults
             ));
         }
+        if c.parents > 0 {
+            notes.push(format!(
+                "{} Transaction Controller row(s) of {} controller(s) are \"Generate parent \
+                 sample\" parents whose requests the JTL does not hold (not after their \
+                 children, as a default-mode controller's row is): each read as one request, \
+                 as JMeter's own reports count it (save sub-results, JMeter 5+, to see the \
+                 requests)",
+                c.parents,
+                self.childless.as_ref().map_or(0, |c| c.len())
+            ));
+        }
         if c.transactions > 0 {
             notes.push(format!(
                 "{} Transaction Controller row(s) kept as transaction endpoints, not counted \
@@ -272,7 +298,10 @@ fn repeated_header<R: std::io::BufRead>(
     p
 }
 
-fn field<R: std::io::BufRead>(record: &LineRecords<R>, at: Option<usize>) -> Option<&str> {
+pub(super) fn field<R: std::io::BufRead>(
+    record: &LineRecords<R>,
+    at: Option<usize>,
+) -> Option<&str> {
     let text = record.get_str(at?)?.ok()?;
     Some(trimmed(trim_plain(text, 1)))
 }
@@ -289,7 +318,7 @@ fn trimmed(s: &str) -> &str {
 }
 
 /// A row as a sample; the flag says the timestamp was a formatted date.
-fn parse_row<'r, R: std::io::BufRead>(
+pub(super) fn parse_row<'r, R: std::io::BufRead>(
     record: &'r LineRecords<R>,
     l: &Layout,
     path: &Path,
