@@ -48,6 +48,7 @@ mod messy_runs_af;
 mod messy_runs_ag;
 mod messy_runs_ah;
 mod messy_runs_ai;
+mod messy_runs_ak;
 mod messy_runs_b;
 mod messy_runs_c;
 mod messy_runs_d;

@@ -4,17 +4,18 @@
 //! to travel between runs, so a name the data lacks is not an error: the caller warns
 //! and reports its rules as `not_run`. Only a name that looks like a typo of one the
 //! data has — letters differ, not only digits (for stages, nor only separators:
-//! `50_users` is no typo of `10users`), within edit distance 2 — is an error (exit 2)
-//! that says "did you mean", and so is a stage named by a part of its words (`peak`
-//! for `peak_load`).
+//! `50_users` is no typo of `10users`), within edit distance 2, an endpoint's also by
+//! its route (`GET /api/item` for `http://host/api/items?limit=10`) — is an error
+//! (exit 2) that says "did you mean", and so is a stage named by a part of its words
+//! (`peak` for `peak_load`).
 
 use regex::Regex;
 
 use super::parse::{regex_name, ScopeRules};
 use super::route_scope::route_members;
 use super::spelling::{
-    part_of_stage, same_case_folded, same_label, same_path, same_route, same_stage, same_words,
-    users_only,
+    part_of_stage, routes_to_compare, same_case_folded, same_joined, same_label, same_path,
+    same_route, same_stage, same_words, users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -105,7 +106,9 @@ pub(super) fn resolve<'a>(
     // `GET http://host:8080/item` are one endpoint when that singles out one, and so
     // is `http://host:8080/item?limit=10` (the URL a tool was given, query and all).
     let spellings: &[fn(&str, &str) -> bool] = match kind {
-        Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => &[same_words, same_stage],
+        Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => {
+            &[same_words, same_stage, same_joined]
+        }
         Kind::Endpoint => &[same_label, same_route, same_path],
     };
     for same in spellings {
@@ -148,6 +151,19 @@ pub(super) fn resolve<'a>(
                 .collect()
         };
         near.retain(|k| letters(k) != letters(name));
+    }
+    if near.is_empty() && matches!(kind, Kind::Endpoint) {
+        // `GET /api/item` for the data's `http://host/api/items?limit=10` (wrk's and
+        // k6's full URLs): a typo of the route, not an endpoint the run did not call.
+        near = (known.iter())
+            .filter(|k| {
+                routes_to_compare(k, name).is_some_and(|(k, n)| {
+                    k != n && !typos_of(&n, std::slice::from_ref(&k)).is_empty()
+                })
+            })
+            .take(3)
+            .map(String::as_str)
+            .collect();
     }
     if near.is_empty() && !matches!(kind, Kind::Endpoint) {
         // `peak` for the data's `peak_load`: rules the user meant for that stage.
