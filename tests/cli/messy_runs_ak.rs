@@ -161,3 +161,187 @@ fn an_endpoint_one_letter_off_a_urls_route_is_a_typo_not_a_skip() {
     assert_eq!(code, 0, "{stderr}\n{out:#}");
     assert_eq!(out["counts"]["not_run"], 1, "{out:#}");
 }
+
+/// One endpoint's figures in one Artillery period: its name, its status code, how
+/// many answers, and its response-time summary (min, p50, p95, p99, max, ms).
+struct EpPeriod {
+    name: &'static str,
+    code: u16,
+    count: u64,
+    rt: [f64; 5],
+}
+
+/// One Artillery 2 intermediate period (or the aggregate, `period` its first), as
+/// `artillery run --output` writes it with the metrics-by-endpoint plugin: several
+/// endpoints may share a name with different codes (200s and 503s of one URL).
+fn artillery_period(period: i64, counted: (i64, i64), created: u64, eps: &[EpPeriod]) -> Value {
+    let mut counters = serde_json::Map::new();
+    let mut summaries = serde_json::Map::new();
+    let add = |m: &mut serde_json::Map<String, Value>, k: String, n: u64| {
+        let old = m.get(&k).and_then(Value::as_u64).unwrap_or(0);
+        m.insert(k, Value::from(old + n));
+    };
+    let requests: u64 = eps.iter().map(|e| e.count).sum();
+    add(&mut counters, "vusers.created_by_name.browse".into(), created);
+    add(&mut counters, "vusers.created".into(), created);
+    add(&mut counters, "http.requests".into(), requests);
+    add(&mut counters, "http.responses".into(), requests);
+    for e in eps {
+        add(&mut counters, format!("http.codes.{}", e.code), e.count);
+        add(
+            &mut counters,
+            format!("plugins.metrics-by-endpoint.{}.codes.{}", e.name, e.code),
+            e.count,
+        );
+    }
+    add(&mut counters, "vusers.failed".into(), 0);
+    add(&mut counters, "vusers.completed".into(), created);
+    let summary = |rt: [f64; 5], count: u64| {
+        serde_json::json!({"min": rt[0], "max": rt[4], "count": count, "mean": rt[1],
+            "p50": rt[1], "median": rt[1], "p75": rt[1], "p90": rt[2], "p95": rt[2],
+            "p99": rt[3], "p999": rt[4]})
+    };
+    // Each endpoint's summary over its answers (one entry per name in these fixtures).
+    for e in eps {
+        let key = format!("plugins.metrics-by-endpoint.response_time.{}", e.name);
+        let n: u64 = eps.iter().filter(|o| o.name == e.name).map(|o| o.count).sum();
+        summaries.insert(key, summary(e.rt, n));
+    }
+    // The whole period's: the slowest endpoint's figures bound it (the fixtures'
+    // endpoints are apart), Artillery's own summary of every answer.
+    let slowest = eps
+        .iter()
+        .max_by(|a, b| a.rt[2].total_cmp(&b.rt[2]))
+        .unwrap();
+    summaries.insert("http.response_time".into(), summary(slowest.rt, requests));
+    serde_json::json!({
+        "counters": counters,
+        "rates": {"http.request_rate": (requests as f64 / 10.0).round()},
+        "firstCounterAt": counted.0,
+        "firstHistogramAt": counted.0 + 120,
+        "lastCounterAt": counted.1,
+        "lastHistogramAt": counted.1,
+        "firstMetricAt": counted.0,
+        "lastMetricAt": counted.1,
+        "period": period.to_string(),
+        "summaries": summaries.clone(),
+        "histograms": summaries,
+    })
+}
+
+/// An Artillery 2 run of two constant phases (`Warm up`, 3 arrivals/s for 10 s, and
+/// `Peak load`, 10/s for 10 s; script.yml beside the report), each arrival running
+/// `GET /api/v1/agents` then `POST /api/v1/agents/run`, the metrics-by-endpoint plugin
+/// on. In the peak, 40 of the 100 `/api/v1/agents/run` requests answered 503 and its
+/// p95 was 480 ms (Artillery's own figure); the warm-up was clean. An SLA gates that
+/// endpoint on the peak. Before, the phase stages held only the whole phase's figures,
+/// so the endpoint's rules had "no data for this scope" on every stage — 2 of 2 gating
+/// evaluations lacked data, CONDITIONAL, exit 0: the gate let a 40 % failing endpoint
+/// through. Now each phase holds each endpoint's own counts and summary: 40 % and
+/// 480 ms on `Peak load`, NO-GO, exit 1, and the JUnit failure carries the 40 %.
+#[test]
+fn an_artillery_phase_holds_each_endpoints_figures_for_endpoint_rules() {
+    let dir = TestDir::new();
+    let t0 = 1_796_518_080_000i64;
+    let ok = |name, count, rt| EpPeriod {
+        name,
+        code: 200,
+        count,
+        rt,
+    };
+    let warm = artillery_period(
+        t0,
+        (t0 + 5, t0 + 9_998),
+        30,
+        &[
+            ok("/api/v1/agents", 30, [3.0, 21.1, 40.0, 45.2, 47.0]),
+            ok("/api/v1/agents/run", 30, [150.0, 290.1, 340.4, 360.5, 371.0]),
+        ],
+    );
+    let peak = artillery_period(
+        t0 + 10_000,
+        (t0 + 10_002, t0 + 19_997),
+        100,
+        &[
+            ok("/api/v1/agents", 100, [3.0, 23.8, 44.3, 51.9, 60.0]),
+            ok("/api/v1/agents/run", 60, [160.0, 310.2, 480.0, 520.0, 530.0]),
+            EpPeriod {
+                name: "/api/v1/agents/run",
+                code: 503,
+                count: 40,
+                rt: [160.0, 310.2, 480.0, 520.0, 530.0],
+            },
+        ],
+    );
+    let aggregate = artillery_period(
+        t0,
+        (t0 + 5, t0 + 19_997),
+        130,
+        &[
+            ok("/api/v1/agents", 130, [3.0, 23.0, 43.9, 51.0, 60.0]),
+            ok("/api/v1/agents/run", 90, [150.0, 300.9, 478.3, 518.1, 530.0]),
+            EpPeriod {
+                name: "/api/v1/agents/run",
+                code: 503,
+                count: 40,
+                rt: [150.0, 300.9, 478.3, 518.1, 530.0],
+            },
+        ],
+    );
+    let report = serde_json::json!({"aggregate": aggregate, "intermediate": [warm, peak]});
+    dir.write(
+        "art/report.json",
+        serde_json::to_string_pretty(&report).unwrap(),
+    );
+    dir.write(
+        "art/script.yml",
+        "config:\n  target: \"http://127.0.0.1:18441\"\n  phases:\n    - duration: 10\n      \
+         arrivalRate: 3\n      name: \"Warm up\"\n    - duration: 10\n      arrivalRate: 10\n      \
+         name: \"Peak load\"\n  plugins:\n    metrics-by-endpoint: {}\nscenarios:\n  - name: \
+         browse\n    flow:\n      - get:\n          url: \"/api/v1/agents\"\n      - post:\n          \
+         url: \"/api/v1/agents/run\"\n",
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak-load\"]\n\n\
+         [endpoint.\"POST /api/v1/agents/run\"]\nrules = [\"error_rate < 1%\", \"p(95) < 400ms\"]\n",
+    );
+    let junit = dir.path().join("junit.xml");
+    let (code, out, stderr) = check_json(
+        &dir.path().join("art"),
+        &sla,
+        &["--junit", junit.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{stderr}\n{out:#}");
+    assert_eq!(out["verdict"], "NO-GO", "{out:#}");
+
+    let errors = evals(&out, "error_rate < 1%", Some("Peak load"));
+    assert_eq!(errors.len(), 1, "{out:#}");
+    assert_eq!(errors[0]["status"], "fail", "{:#}", errors[0]);
+    assert!(errors[0]["decides_verdict"].as_bool().unwrap());
+    let v = errors[0]["value"].as_f64().unwrap();
+    // 40 of 100 (value as a fraction or a percentage).
+    assert!((v - 0.4).abs() < 1e-9 || (v - 40.0).abs() < 1e-9, "{v}");
+    let p95 = evals(&out, "p(95) < 400ms", Some("Peak load"));
+    assert_eq!(p95.len(), 1, "{out:#}");
+    assert_eq!(p95[0]["status"], "fail", "{:#}", p95[0]);
+    assert!((p95[0]["value"].as_f64().unwrap() - 480.0).abs() < 1e-6, "{:#}", p95[0]);
+    // The warm-up's 30 clean requests are judged too, not "no data".
+    let warm = evals(&out, "error_rate < 1%", Some("Warm up"));
+    assert_eq!(warm.len(), 1, "{out:#}");
+    assert_ne!(warm[0]["status"], "insufficient_data", "{:#}", warm[0]);
+    assert_eq!(warm[0]["value"].as_f64().unwrap(), 0.0, "{:#}", warm[0]);
+
+    // The JUnit report fails that testcase with the measured 40%.
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let failed: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .map(|n| n.attribute("message").unwrap_or("").to_string())
+        .collect();
+    assert!(
+        failed.iter().any(|m| m.starts_with("error_rate = 40%")),
+        "{failed:?}\n{xml}"
+    );
+}
