@@ -182,7 +182,11 @@ fn artillery_period(period: i64, counted: (i64, i64), created: u64, eps: &[EpPer
         m.insert(k, Value::from(old + n));
     };
     let requests: u64 = eps.iter().map(|e| e.count).sum();
-    add(&mut counters, "vusers.created_by_name.browse".into(), created);
+    add(
+        &mut counters,
+        "vusers.created_by_name.browse".into(),
+        created,
+    );
     add(&mut counters, "vusers.created".into(), created);
     add(&mut counters, "http.requests".into(), requests);
     add(&mut counters, "http.responses".into(), requests);
@@ -204,7 +208,11 @@ fn artillery_period(period: i64, counted: (i64, i64), created: u64, eps: &[EpPer
     // Each endpoint's summary over its answers (one entry per name in these fixtures).
     for e in eps {
         let key = format!("plugins.metrics-by-endpoint.response_time.{}", e.name);
-        let n: u64 = eps.iter().filter(|o| o.name == e.name).map(|o| o.count).sum();
+        let n: u64 = eps
+            .iter()
+            .filter(|o| o.name == e.name)
+            .map(|o| o.count)
+            .sum();
         summaries.insert(key, summary(e.rt, n));
     }
     // The whole period's: the slowest endpoint's figures bound it (the fixtures'
@@ -255,7 +263,11 @@ fn an_artillery_phase_holds_each_endpoints_figures_for_endpoint_rules() {
         30,
         &[
             ok("/api/v1/agents", 30, [3.0, 21.1, 40.0, 45.2, 47.0]),
-            ok("/api/v1/agents/run", 30, [150.0, 290.1, 340.4, 360.5, 371.0]),
+            ok(
+                "/api/v1/agents/run",
+                30,
+                [150.0, 290.1, 340.4, 360.5, 371.0],
+            ),
         ],
     );
     let peak = artillery_period(
@@ -264,7 +276,11 @@ fn an_artillery_phase_holds_each_endpoints_figures_for_endpoint_rules() {
         100,
         &[
             ok("/api/v1/agents", 100, [3.0, 23.8, 44.3, 51.9, 60.0]),
-            ok("/api/v1/agents/run", 60, [160.0, 310.2, 480.0, 520.0, 530.0]),
+            ok(
+                "/api/v1/agents/run",
+                60,
+                [160.0, 310.2, 480.0, 520.0, 530.0],
+            ),
             EpPeriod {
                 name: "/api/v1/agents/run",
                 code: 503,
@@ -279,7 +295,11 @@ fn an_artillery_phase_holds_each_endpoints_figures_for_endpoint_rules() {
         130,
         &[
             ok("/api/v1/agents", 130, [3.0, 23.0, 43.9, 51.0, 60.0]),
-            ok("/api/v1/agents/run", 90, [150.0, 300.9, 478.3, 518.1, 530.0]),
+            ok(
+                "/api/v1/agents/run",
+                90,
+                [150.0, 300.9, 478.3, 518.1, 530.0],
+            ),
             EpPeriod {
                 name: "/api/v1/agents/run",
                 code: 503,
@@ -325,7 +345,11 @@ fn an_artillery_phase_holds_each_endpoints_figures_for_endpoint_rules() {
     let p95 = evals(&out, "p(95) < 400ms", Some("Peak load"));
     assert_eq!(p95.len(), 1, "{out:#}");
     assert_eq!(p95[0]["status"], "fail", "{:#}", p95[0]);
-    assert!((p95[0]["value"].as_f64().unwrap() - 480.0).abs() < 1e-6, "{:#}", p95[0]);
+    assert!(
+        (p95[0]["value"].as_f64().unwrap() - 480.0).abs() < 1e-6,
+        "{:#}",
+        p95[0]
+    );
     // The warm-up's 30 clean requests are judged too, not "no data".
     let warm = evals(&out, "error_rate < 1%", Some("Warm up"));
     assert_eq!(warm.len(), 1, "{out:#}");
@@ -344,4 +368,32 @@ fn an_artillery_phase_holds_each_endpoints_figures_for_endpoint_rules() {
         failed.iter().any(|m| m.starts_with("error_rate = 40%")),
         "{failed:?}\n{xml}"
     );
+}
+
+/// A team moving a Gatling simulation's assertion (`responseTime.percentile3.lt(500)`)
+/// into an SLA file wrote `percentile3 < 500`. Gatling's `percentile3` is its third
+/// configured percentile, the 95th by default; headroom answered "did you mean
+/// p(3)?", and a `p(3) < 500` rule passes on nearly any run. Now the hint is `p(95)`
+/// (`percentile4`: `p(99)`), saying it is Gatling's default.
+#[test]
+fn gatlings_percentile3_is_offered_as_p95_not_p3() {
+    let dir = TestDir::new();
+    dir.write("wrk-run/wrk.txt", WRK);
+    for (written, meant) in [
+        ("percentile3", "p(95)"),
+        ("responseTime.percentile4", "p(99)"),
+    ] {
+        let sla = dir.write(
+            "sla.toml",
+            format!("[global]\nrules = [\"{written} < 500\"]\n"),
+        );
+        let (code, _, stderr) = check_json(&dir.path().join("wrk-run"), &sla, &[]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("sla.toml:2"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("did you mean \"{meant}\"")),
+            "{written}: {stderr}"
+        );
+        assert!(!stderr.contains("\"p(3)\""), "{stderr}");
+    }
 }
