@@ -397,3 +397,25 @@ fn gatlings_percentile3_is_offered_as_p95_not_p3() {
         assert!(!stderr.contains("\"p(3)\""), "{stderr}");
     }
 }
+
+/// A CI job pointed `--sla` at the Artillery script that holds the team's `ensure`
+/// thresholds. headroom answered `script.yml:1: expected `.`, `=``, a TOML error that
+/// says nothing of what to do. Now it says the file is an Artillery script, not an SLA
+/// file, and shows how a rule is written (exit 2 still: nothing was judged).
+#[test]
+fn an_artillery_script_given_as_the_sla_is_named_as_such() {
+    let dir = TestDir::new();
+    dir.write("wrk-run/wrk.txt", WRK);
+    let script = dir.write(
+        "script.yml",
+        "config:\n  target: \"http://127.0.0.1:18441\"\n  phases:\n    - duration: 10\n      \
+         arrivalRate: 3\n  ensure:\n    thresholds:\n      - http.response_time.p95: 50\n    \
+         maxErrorRate: 1\nscenarios:\n  - flow:\n      - get:\n          url: \"/api/v1/agents\"\n",
+    );
+    let (code, out, stderr) = check_json(&dir.path().join("wrk-run"), &script, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(out["exit_code"], 2, "{out:#}");
+    assert!(stderr.contains("an Artillery script"), "{stderr}");
+    assert!(stderr.contains("rules = ["), "{stderr}");
+    assert!(!stderr.contains("expected `.`"), "{stderr}");
+}
