@@ -52,9 +52,35 @@ impl SlaFile {
                 spec,
                 verdict_override: Vec::new(),
             }),
-            Err(e) => Err(report_sla_error(&origin, &e)),
+            Err(e) => match load_tool_script(text) {
+                Some(what) => Err(NothingToReport::said(format!(
+                    "{origin}: this is {what}, not an SLA file (TOML): write the limits as \
+                     rules, e.g. `[global]` `rules = [\"p(95) < 500ms\", \"error_rate < 1%\"]` \
+                     (README \"SLA files\"); the tool's own checks of the run are read from \
+                     its output in the run dir"
+                ))),
+                None => Err(report_sla_error(&origin, &e)),
+            },
         }
     }
+}
+
+/// What a load tool's own script given as `--sla` is (an Artillery YAML script with
+/// its `ensure` checks, a k6 script with its `thresholds`, a Gatling simulation with
+/// its `assertions`), so that the error says so instead of TOML's "expected `=`" at
+/// line 1. `None` for anything else.
+fn load_tool_script(text: &str) -> Option<&'static str> {
+    let has_line = |start: &str| text.lines().any(|l| l.trim_end().starts_with(start));
+    if has_line("config:") && (has_line("scenarios:") || text.contains("phases:")) {
+        return Some("an Artillery script (YAML; its `ensure` checks are Artillery's)");
+    }
+    if text.contains("export const options") || text.contains("export let options") {
+        return Some("a k6 script (its `thresholds` are k6's)");
+    }
+    if text.contains("setUp(") && (text.contains("Simulation") || text.contains(".assertions(")) {
+        return Some("a Gatling simulation (its `assertions` are Gatling's)");
+    }
+    None
 }
 
 /// Prints an SLA error as `error: FILE:LINE: message`.

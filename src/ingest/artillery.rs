@@ -103,7 +103,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
 }
 
 /// Outcome counts of one scope (an endpoint, or everything).
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Outcomes {
     /// Answered requests.
     answered: u64,
@@ -306,19 +306,7 @@ fn v2(
         None => LatencyDistribution::Summary(PercentileSummary::default()),
     };
 
-    // metrics-by-endpoint: `plugins.metrics-by-endpoint.<name>.codes.200` etc.
-    const BY: &str = "plugins.metrics-by-endpoint.";
-    let mut names: Vec<String> = counters
-        .keys()
-        .filter_map(|k| k.strip_prefix(BY))
-        .filter_map(|rest| {
-            rest.rsplit_once(".codes.")
-                .or_else(|| rest.rsplit_once(".errors."))
-                .map(|(name, _)| name.to_string())
-        })
-        .collect();
-    names.sort();
-    names.dedup();
+    let names = endpoint_names(counters);
     let whole = || {
         let mut ep = endpoint(
             EndpointKey::new(None, &file_stem(path)),
@@ -362,6 +350,45 @@ fn v2(
     }
     out.timeline = timeline_v2(path, intermediate)?;
     Ok(out)
+}
+
+/// metrics-by-endpoint's counters' prefix: `plugins.metrics-by-endpoint.<name>.codes.200`,
+/// `….<name>.errors.ETIMEDOUT`, and its summaries' `….response_time.<name>`.
+const BY: &str = "plugins.metrics-by-endpoint.";
+
+/// The endpoints metrics-by-endpoint counted, sorted, each once.
+fn endpoint_names(counters: &Map<String, Value>) -> Vec<String> {
+    let mut names: Vec<String> = counters
+        .keys()
+        .filter_map(|k| k.strip_prefix(BY))
+        .filter_map(|rest| {
+            rest.rsplit_once(".codes.")
+                .or_else(|| rest.rsplit_once(".errors."))
+                .map(|(name, _)| name.to_string())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Each endpoint's outcomes and latency summary in one set of `counters` and
+/// `summaries` (the aggregate's, or one intermediate period's).
+fn by_endpoint(
+    counters: &Map<String, Value>,
+    summaries: Option<&Map<String, Value>>,
+) -> Vec<(String, Outcomes, Option<PercentileSummary>)> {
+    let names = endpoint_names(counters);
+    (names.into_iter())
+        .map(|name| {
+            let o = outcomes_v2(counters, &format!("{BY}{name}."));
+            let rt = summaries
+                .and_then(|s| s.get(&format!("{BY}response_time.{name}")))
+                .and_then(Value::as_object)
+                .map(|r| summary_of(r, o.answered));
+            (name, o, rt)
+        })
+        .collect()
 }
 
 /// Outcomes from counters under `prefix` (`""` for the whole run: `http.codes.NNN`,

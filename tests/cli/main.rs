@@ -49,6 +49,7 @@ mod messy_runs_ag;
 mod messy_runs_ah;
 mod messy_runs_ai;
 mod messy_runs_aj;
+mod messy_runs_ak;
 mod messy_runs_al;
 mod messy_runs_am;
 mod messy_runs_b;

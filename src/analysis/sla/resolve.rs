@@ -4,17 +4,18 @@
 //! to travel between runs, so a name the data lacks is not an error: the caller warns
 //! and reports its rules as `not_run`. Only a name that looks like a typo of one the
 //! data has — letters differ, not only digits (for stages, nor only separators:
-//! `50_users` is no typo of `10users`), within edit distance 2 — is an error (exit 2)
-//! that says "did you mean", and so is a stage named by a part of its words (`peak`
-//! for `peak_load`).
+//! `50_users` is no typo of `10users`), within edit distance 2, an endpoint's also by
+//! its route (`GET /api/item` for `http://host/api/items?limit=10`) — is an error
+//! (exit 2) that says "did you mean", and so is a stage named by a part of its words
+//! (`peak` for `peak_load`).
 
 use regex::Regex;
 
 use super::parse::{regex_name, ScopeRules};
 use super::route_scope::route_members;
 use super::spelling::{
-    part_of_stage, same_case_folded, same_label, same_path, same_route, same_stage, same_words,
-    users_only,
+    part_of_stage, routes_to_compare, same_case_folded, same_joined, same_label, same_path,
+    same_route, same_stage, same_words, users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -81,22 +82,28 @@ pub(super) fn resolve<'a>(
     kind: Kind,
     line: Option<usize>,
 ) -> Result<Option<&'a str>, SlaError> {
-    if let Some(k) = known.iter().find(|k| *k == name) {
-        // `peak` when the data has `peak` and `peak_rerun` (a stage dir run again beside
-        // the first): which run decides is the user's to say; judging the first by
-        // default would let a GO pass on the run the team re-did.
+    // `peak` when the data has `peak` and `peak_rerun` (a stage dir run again beside
+    // the first), or — `peak` in another spelling — headroom's `peak_10users_2` beside
+    // `peak_10users` (a second run dir's `peak/`): which run decides is the user's to
+    // say; judging the first by default would let a GO pass on the run the team re-did,
+    // or on one of the two. (A name written exactly as the data's first, `peak_10users`,
+    // is that one: else no name could single it out.)
+    let one = |k: &'a String, numbered: bool| -> Result<Option<&'a str>, SlaError> {
         let mut runs: Vec<&String> = vec![k];
         if !matches!(kind, Kind::Endpoint) {
-            runs.extend(known.iter().filter(|o| rerun_of(o, k)));
+            runs.extend(known.iter().filter(|o| rerun_of(o, k, numbered)));
         }
         if runs.len() > 1 {
             return Err(several(name, &runs, known, kind, line));
         }
-        return Ok(Some(k));
+        Ok(Some(k))
+    };
+    if let Some(k) = known.iter().find(|k| *k == name) {
+        return one(k, false);
     }
     let folded: Vec<&String> = known.iter().filter(|k| same_case_folded(k, name)).collect();
     if let [only] = folded[..] {
-        return Ok(Some(only));
+        return one(only, true);
     }
     // Stage names come from dir names and tools' own spellings: `peak-load`,
     // `Peak Load`, `02_peak_load` and `peak_load` are one stage when that singles
@@ -105,14 +112,17 @@ pub(super) fn resolve<'a>(
     // `GET http://host:8080/item` are one endpoint when that singles out one, and so
     // is `http://host:8080/item?limit=10` (the URL a tool was given, query and all).
     let spellings: &[fn(&str, &str) -> bool] = match kind {
-        Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => &[same_words, same_stage],
+        Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => {
+            &[same_words, same_stage, same_joined]
+        }
         Kind::Endpoint => &[same_label, same_route, same_path],
     };
     for same in spellings {
         let spelled: Vec<&String> = known.iter().filter(|k| same(k, name)).collect();
         match spelled[..] {
             [] => {}
-            [only] => return Ok(Some(only)),
+            // `peak` for `peak_10users` and headroom's `peak_10users_2` beside it.
+            [only] => return one(only, true),
             // `/item` for `GET /item` and `POST /item`, `peak` for `01_peak` and
             // `02_peak`: skipping the rules as "not in the data" would let a GO pass
             // on rules that named something the data has.
@@ -148,6 +158,19 @@ pub(super) fn resolve<'a>(
                 .collect()
         };
         near.retain(|k| letters(k) != letters(name));
+    }
+    if near.is_empty() && matches!(kind, Kind::Endpoint) {
+        // `GET /api/item` for the data's `http://host/api/items?limit=10` (wrk's and
+        // k6's full URLs): a typo of the route, not an endpoint the run did not call.
+        near = (known.iter())
+            .filter(|k| {
+                routes_to_compare(k, name).is_some_and(|(k, n)| {
+                    k != n && !typos_of(&n, std::slice::from_ref(&k)).is_empty()
+                })
+            })
+            .take(3)
+            .map(String::as_str)
+            .collect();
     }
     if near.is_empty() && !matches!(kind, Kind::Endpoint) {
         // `peak` for the data's `peak_load`: rules the user meant for that stage.
@@ -204,14 +227,24 @@ pub(super) fn resolve_stage<'a>(
 /// The error for a name that, in another spelling, names several of the data's (a
 /// stage: `smoke` for a numbered stage dir `01_smoke` and its rerun's `05_smoke`).
 /// True when the stage `other` is `stage` run again, by its name: `stage` and a rerun
-/// word, maybe numbered (`peak_rerun`, `peak-retry2`, `peak again`).
-fn rerun_of(other: &str, stage: &str) -> bool {
+/// word, maybe numbered (`peak_rerun`, `peak-retry2`, `peak again`), or, when
+/// `numbered`, headroom's number for a second stage of one name (`peak_10users_2`,
+/// from a second run dir's `peak/`).
+fn rerun_of(other: &str, stage: &str, numbered: bool) -> bool {
     const WORDS: [&str; 7] = [
         "rerun", "re-run", "re_run", "retry", "again", "repeat", "redo",
     ];
     let Some(rest) = other.strip_prefix(stage) else {
         return false;
     };
+    // headroom's own number for a second stage of that name (`peak_2`: the `peak/` of
+    // a second run dir given to one check), which judged alone would let the first
+    // decide for both.
+    if let Some(n) = rest.strip_prefix('_').filter(|_| numbered) {
+        if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+            return true;
+        }
+    }
     let Some(rest) = rest.strip_prefix(['_', '-', ' ']) else {
         return false;
     };

@@ -132,6 +132,17 @@ pub(super) fn same_stage(known: &str, name: &str) -> bool {
     !k.is_empty() && k == n && (ku.is_none() || nu.is_none() || ku == nu)
 }
 
+/// True when the data's stage `known` and the SLA's `name` are one stage whose words
+/// one of them writes run together (`warm-up` or `Warm Up` for the dir `01-warmup`,
+/// `peakload` for `peak_load`): the same letters and digits in the same order once
+/// the separators, the ordering number and the users are left out, and the same users
+/// where both give them. Only separators differ, so it is no other stage — read as
+/// "not in the data", its rules would be skipped and a GO pass on them.
+pub(super) fn same_joined(known: &str, name: &str) -> bool {
+    let ((k, ku), (n, nu)) = (stage_core(known), stage_core(name));
+    !k.is_empty() && k.concat() == n.concat() && (ku.is_none() || nu.is_none() || ku == nu)
+}
+
 /// An endpoint key's method (upper-cased) and route path: `GET /item` → (GET,
 /// `/item`); `http://host:8080/item/` → (none, `/item`). `None` for a label that is
 /// no route (`T01_HomePageLoad`).
@@ -182,6 +193,22 @@ pub(super) fn same_path(known: &str, name: &str) -> bool {
     };
     let (k, n) = (bare(known), bare(name));
     (k != known || n != name) && same_route(&k, &n)
+}
+
+/// The data's endpoint `known` and the SLA's `name` as routes to compare for a typo,
+/// their query strings and hosts left out, with their methods when both say one:
+/// (`GET /api/items`, `GET /api/item`) for `http://h/api/items/?limit=10` read as `GET`
+/// and `GET /api/item`. `None` when either is no route.
+pub(super) fn routes_to_compare(known: &str, name: &str) -> Option<(String, String)> {
+    let bare = |key: &str| {
+        let cut = key.find(['?', '#']).unwrap_or(key.len());
+        route(&key[..cut])
+    };
+    let ((km, kp), (nm, np)) = (bare(known)?, bare(name)?);
+    Some(match (km, nm) {
+        (Some(km), Some(nm)) => (format!("{km} {kp}"), format!("{nm} {np}")),
+        _ => (kp, np),
+    })
 }
 
 /// An endpoint key's method (upper-cased) when it opens with one, and the rest: `GET
@@ -248,6 +275,15 @@ mod tests {
         assert!(!same_path("http://h/item?limit=10", "/items"));
         assert!(!same_path("POST /item?x=1", "GET /item"));
         assert!(!same_path("GET /item", "/item"));
+        assert_eq!(
+            routes_to_compare("GET http://h:1/api/items/?limit=10", "GET /api/item"),
+            Some(("GET /api/items".into(), "GET /api/item".into()))
+        );
+        assert_eq!(
+            routes_to_compare("POST /api/items", "/api/item/"),
+            Some(("/api/items".into(), "/api/item".into()))
+        );
+        assert_eq!(routes_to_compare("List agents", "/api/item"), None);
     }
 
     #[test]
@@ -274,5 +310,12 @@ mod tests {
         assert!(!same_stage("10users", "50_users"));
         assert!(!same_stage("step3", "100_users"));
         assert!(!same_stage("10_users_2", "10_users"));
+        assert!(same_joined("warmup", "warm-up"));
+        assert!(same_joined("01-warmup", "Warm Up"));
+        assert!(same_joined("peak_load", "peakload"));
+        assert!(same_joined("peak_load_50users", "peakload (50 users)"));
+        assert!(!same_joined("peak_load_50users", "peakload (10 users)"));
+        assert!(!same_joined("peak_load", "peak"));
+        assert!(!same_joined("10users", "10_users_2"));
     }
 }

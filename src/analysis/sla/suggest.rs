@@ -130,6 +130,20 @@ pub(super) fn unknown_metric(written: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '.')
         .collect();
+    // Gatling's `percentile3` (`responseTime.percentile3`) is its third configured
+    // percentile, 95 by default, not p(3): offering `p(3)` would make a rule that
+    // passes on any run. Gatling's defaults: 50, 75, 95, 99.
+    let last = lower.rsplit('.').next().unwrap_or(&lower);
+    if let Some(n) = last.strip_prefix("percentile") {
+        if let Some(p) =
+            ["50", "75", "95", "99"].get(n.parse::<usize>().unwrap_or(0).wrapping_sub(1))
+        {
+            return format!(
+                "unknown metric \"{written}\" — did you mean \"p({p})\"? (Gatling's {last} \
+                 is its {p}th percentile by default; write the one your gatling.conf sets)"
+            );
+        }
+    }
     // `95th`, `p95th`, `pct95`, `95percentile`: a percentile by its number.
     let percentile_word = !digits.is_empty()
         && ["th", "pct", "percentile", "%ile"]
@@ -226,5 +240,16 @@ mod tests {
         assert_eq!(edit_distance("peek", "peak"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn gatlings_numbered_percentiles_are_its_configured_ones() {
+        let m = unknown_metric("percentile3");
+        assert!(m.contains("did you mean \"p(95)\""), "{m}");
+        let m = unknown_metric("responseTime.percentile4");
+        assert!(m.contains("did you mean \"p(99)\""), "{m}");
+        assert!(unknown_metric("percentile1").contains("\"p(50)\""));
+        assert!(unknown_metric("percentile(90)").contains("\"p(90)\""));
+        assert!(!unknown_metric("percentile7").contains("p(75)"));
     }
 }

@@ -14,11 +14,12 @@
 //! start and `--from`/`--to` keep the periods inside them, so phase stages honour the
 //! time flags the whole-run summary cannot.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::{count, num, outcomes_v1, outcomes_v2, summary_of};
+use super::{by_endpoint, count, num, outcomes_v1, outcomes_v2, summary_of, Outcomes};
 use crate::ingest::stages::{sample_spacing_ms, StagePlan};
 use crate::ingest::text::parse_rfc3339_ms;
 use crate::ingest::IngestOptions;
@@ -51,6 +52,8 @@ struct Period {
     latency: Option<PercentileSummary>,
     /// Virtual users created (arrivals) in the period, when the report counts them.
     created: Option<u64>,
+    /// Each endpoint's outcomes and latency in the period (v2's metrics-by-endpoint).
+    endpoints: Vec<(String, Outcomes, Option<PercentileSummary>)>,
 }
 
 /// The phases of the one script beside the report whose plan the report's periods
@@ -296,7 +299,7 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
             .unwrap_or_else(|| format!("phase{}_{}rps", i + 1, short(rate)));
         let (rate, per_arrival) = requests_per_arrival(&name, rate, &periods);
         src.notes.extend(per_arrival);
-        stages.push(stage_of(&name, rate, &key, &held));
+        stages.push(stage_of(&name, rate, (&key, opts), &held));
     }
     if stages.is_empty() {
         return;
@@ -392,7 +395,12 @@ fn requests_per_arrival(name: &str, rate: f64, periods: &[Period]) -> (f64, Opti
 }
 
 /// A stage from the periods inside one phase.
-fn stage_of(name: &str, rate: f64, key: &EndpointKey, held: &[&Period]) -> Stage {
+fn stage_of(
+    name: &str,
+    rate: f64,
+    (key, opts): (&EndpointKey, &IngestOptions),
+    held: &[&Period],
+) -> Stage {
     let mut stage = Stage::named(name);
     stage.arrival_rate_rps = Some(rate);
     stage.window_basis = "Artillery phase (the intermediate periods inside it)".into();
@@ -427,8 +435,59 @@ fn stage_of(name: &str, rate: f64, key: &EndpointKey, held: &[&Period]) -> Stage
     // Merged even from one period: a summary of summaries is approximate.
     latency.merged = true;
     ep.latency = LatencyDistribution::Summary(latency);
-    stage.endpoints.insert(key.clone(), ep);
+    let (endpoints, filtered) = phase_endpoints(held, opts);
+    if endpoints.is_empty() && !filtered {
+        stage.endpoints.insert(key.clone(), ep);
+        return stage;
+    }
+    // The whole phase's figures stand for every endpoint: a filter that drops one
+    // makes them stale.
+    if !filtered {
+        stage.aggregate = Some(ep);
+    }
+    stage.endpoints = endpoints;
     stage
+}
+
+/// A phase's endpoints from its periods' metrics-by-endpoint counts (each endpoint's
+/// requests, failures by kind and merged latency summary), those `opts` keeps, and
+/// whether its filters left one out. Without them (no metrics-by-endpoint) none: the
+/// phase is one endpoint. Before, a phase stage held only the whole phase's figures,
+/// so an `[endpoint."GET /x"]` rule had no data on it and lacked the data on every
+/// stage, however badly the endpoint failed there: no NO-GO, and exit 0.
+fn phase_endpoints(
+    held: &[&Period],
+    opts: &IngestOptions,
+) -> (BTreeMap<EndpointKey, EndpointStats>, bool) {
+    let mut out: BTreeMap<EndpointKey, EndpointStats> = BTreeMap::new();
+    let mut summaries: BTreeMap<EndpointKey, PercentileSummary> = BTreeMap::new();
+    let mut filtered = false;
+    for (name, o, latency) in held.iter().flat_map(|p| &p.endpoints) {
+        let key = EndpointKey::new(None, name);
+        if !opts.keeps(&key) {
+            filtered = true;
+            continue;
+        }
+        let ep = out.entry(key.clone()).or_insert_with(|| {
+            let mut ep = EndpointStats::new(key.clone());
+            ep.ok_latency = None;
+            ep
+        });
+        ep.requests = ep.requests.saturating_add(o.requests());
+        for (kind, n, message) in &o.failures {
+            ep.add_failure(*kind, Some(message.as_str()).filter(|m| !m.is_empty()), *n);
+        }
+        ep.failures = (ep.failures.saturating_add(o.failed())).min(ep.requests);
+        if let Some(s) = latency {
+            summaries.entry(key).or_default().merge(s);
+        }
+    }
+    for (key, ep) in &mut out {
+        let mut latency = summaries.remove(key).unwrap_or_default();
+        latency.merged = true;
+        ep.latency = LatencyDistribution::Summary(latency);
+    }
+    (out, filtered)
 }
 
 /// The report's phases (top-level `phases`, or `config.phases`).
@@ -496,6 +555,7 @@ fn periods(json: &Value) -> Vec<Period> {
         Option<PercentileSummary>,
         Option<(i64, i64)>,
         Option<u64>,
+        Vec<(String, Outcomes, Option<PercentileSummary>)>,
     );
     let mut rows: Vec<Row> = Vec::new();
     for p in list.iter().filter_map(Value::as_object) {
@@ -518,9 +578,22 @@ fn periods(json: &Value) -> Vec<Period> {
                 .map(|(a, b)| (a as i64, b as i64))
                 .filter(|(a, b)| a < b);
             let created = counters.get("vusers.created").and_then(count);
+            let summaries = p
+                .get("summaries")
+                .or_else(|| p.get("histograms"))
+                .and_then(Value::as_object);
+            let endpoints = by_endpoint(counters, summaries);
             t.map(|t| {
                 let s = rt.map(|r| summary_of(r, o.answered));
-                (t as i64, o.requests(), o.failed(), s, counted, created)
+                (
+                    t as i64,
+                    o.requests(),
+                    o.failed(),
+                    s,
+                    counted,
+                    created,
+                    endpoints,
+                )
             })
         } else {
             let t = p
@@ -538,26 +611,29 @@ fn periods(json: &Value) -> Vec<Period> {
                 .map(|l| summary_of(l, answered));
             let created = p.get("scenariosCreated").and_then(count);
             let requests = answered.saturating_add(o.transport);
-            t.map(|t| (t, requests, o.failed(), s, None, created))
+            t.map(|t| (t, requests, o.failed(), s, None, created, Vec::new()))
         };
         rows.extend(row);
     }
     rows.sort_by_key(|r| r.0);
     let width = sample_spacing_ms(rows.iter().map(|r| r.0));
     rows.into_iter()
-        .map(|(t, requests, failures, latency, counted, created)| {
-            // v1 stamps a period when it ends; v2 names it by its start.
-            let start_ms = if v2 { t } else { t - width };
-            Period {
-                start_ms,
-                end_ms: start_ms + width,
-                counted_ms: counted.unwrap_or((start_ms, start_ms + width)),
-                requests,
-                failures,
-                latency: latency.filter(|s| s.count > 0),
-                created,
-            }
-        })
+        .map(
+            |(t, requests, failures, latency, counted, created, endpoints)| {
+                // v1 stamps a period when it ends; v2 names it by its start.
+                let start_ms = if v2 { t } else { t - width };
+                Period {
+                    start_ms,
+                    end_ms: start_ms + width,
+                    counted_ms: counted.unwrap_or((start_ms, start_ms + width)),
+                    requests,
+                    failures,
+                    latency: latency.filter(|s| s.count > 0),
+                    created,
+                    endpoints,
+                }
+            },
+        )
         .collect()
 }
 
