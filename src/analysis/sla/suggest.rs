@@ -92,7 +92,7 @@ fn as_percent(value: &str) -> Option<String> {
 
 /// Other tools' words for a metric, offered as "did you mean" (never accepted, so
 /// that every SLA file reads the same).
-const ALIASES: [(&str, &str); 14] = [
+const ALIASES: [(&str, &str); 13] = [
     ("errors", "error_rate"),
     ("error", "error_rate"),
     ("err_rate", "error_rate"),
@@ -101,7 +101,6 @@ const ALIASES: [(&str, &str); 14] = [
     ("http_req_failed", "error_rate"),
     ("rps", "throughput"),
     ("tps", "throughput"),
-    ("rate", "throughput"),
     ("hits", "throughput"),
     ("uptime", "availability"),
     ("success_rate", "availability"),
@@ -113,6 +112,13 @@ const ALIASES: [(&str, &str); 14] = [
 /// nothing is close.
 pub(super) fn unknown_metric(written: &str) -> String {
     let lower = written.to_ascii_lowercase();
+    // k6 writes `rate<0.01` under `http_req_failed`: a share of failures, not a rate.
+    if lower == "rate" {
+        return format!(
+            "unknown metric \"{written}\" — did you mean \"throughput\" (requests a second) \
+             or, for k6's `rate<0.01` under http_req_failed, \"error_rate\" (error_rate < 1%)?"
+        );
+    }
     if let Some((_, m)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
         return format!("unknown metric \"{written}\" — did you mean \"{m}\"?");
     }
@@ -251,5 +257,15 @@ mod tests {
         assert!(unknown_metric("percentile1").contains("\"p(50)\""));
         assert!(unknown_metric("percentile(90)").contains("\"p(90)\""));
         assert!(!unknown_metric("percentile7").contains("p(75)"));
+    }
+
+    /// k6's `http_req_failed: ['rate<0.01']` copied as a rule is a failure share.
+    #[test]
+    fn k6s_rate_is_offered_as_an_error_rate_too() {
+        let m = unknown_metric("rate");
+        assert!(
+            m.contains("\"throughput\"") && m.contains("\"error_rate\" (error_rate < 1%)"),
+            "{m}"
+        );
     }
 }
