@@ -591,7 +591,7 @@ fn a_latency_limit_no_sla_rule_sets_does_not_bound_the_slas_headroom() {
     assert!(!statement.contains("latency is the limit"), "{statement}");
     assert!(
         statement
-            .contains("the SLA's `p(95) < 500ms` is not judged here: no stage measures the p95"),
+            .contains("the SLA's `p(95) < 500ms` is not weighed here: no stage measures the p95"),
         "{statement}"
     );
     let latency = report["capacity"]["breaking_points"]

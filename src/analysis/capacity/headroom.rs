@@ -93,7 +93,8 @@ impl Wording {
         };
         let latency_note = match &c.latency_rule {
             Some(rule) if from_sla && !latency_on_sla => Some(format!(
-                "; the SLA's {} is not judged here: no stage measures the p{}",
+                "; the SLA's {} is not weighed here: no stage measures the p{} (the SLA \
+                 table judges it where the percentiles printed around it settle it)",
                 ticked(rule),
                 c.latency_percentile
             )),

@@ -22,14 +22,12 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
     if s.merged {
         return None;
     }
-    // (name, value, the percentile whose sample rule it answers to): a printed
-    // percentile its own; the min or max, which bound the sample, the rule's.
     let below = (s.points.iter().rev().find(|(q, _)| *q < p))
-        .map(|&(q, v)| (format!("p({})", trim(q)), v, q))
-        .or_else(|| s.min_ms.map(|v| ("min".to_string(), v, p)));
+        .map(|&(q, v)| (format!("p({})", trim(q)), v))
+        .or_else(|| s.min_ms.map(|v| ("min".to_string(), v)));
     let above = (s.points.iter().find(|(q, _)| *q > p))
-        .map(|&(q, v)| (format!("p({})", trim(q)), v, q))
-        .or_else(|| s.max_ms.map(|v| ("max".to_string(), v, p)));
+        .map(|&(q, v)| (format!("p({})", trim(q)), v))
+        .or_else(|| s.max_ms.map(|v| ("max".to_string(), v)));
     let upper = rule.op.is_upper_bound();
     // The side whose figure can settle the rule: for `<` the one above passes it and
     // the one below fails it; for `>` the other way round.
@@ -40,7 +38,7 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
     };
     let holds = |v: f64| rule.op.holds(v, rule.limit);
     let sign = |pass: bool| if upper == pass { "≤" } else { "≥" };
-    let (status, (name, v, q)) = match (passes_on, fails_on) {
+    let (status, (name, v)) = match (passes_on, fails_on) {
         (Some(b), _) if holds(b.1) => (RuleStatus::Pass, b),
         (_, Some(b)) if !holds(b.1) => (RuleStatus::Fail, b),
         _ => return None,
@@ -54,12 +52,14 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
         if pass { "holds" } else { "fails" },
         metric = rule.metric,
     )];
-    // A pass rests on the bounding figure: it needs that figure's samples.
-    let needed = ScopeMetrics::min_samples_for(q);
+    // The bound settles the sample's own p(95) exactly; whether that speaks for the
+    // load's takes the samples a measured p(95) would (as `judge.rs` asks).
+    let needed = ScopeMetrics::min_samples_for(p);
     let status = if pass && m.latency.count() < needed {
         notes.push(format!(
-            "{name} rests on {} samples; at least {needed} are needed to trust it \
+            "{} rests on {} samples; at least {needed} are needed to trust it \
              (10 ÷ (1 − p))",
+            rule.metric,
             m.latency.count(),
         ));
         RuleStatus::InsufficientData
