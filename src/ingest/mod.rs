@@ -17,6 +17,7 @@
 pub mod adapters;
 mod arbitrate;
 mod chunks;
+mod crlf;
 mod csv_rows;
 mod detect;
 pub mod formats;

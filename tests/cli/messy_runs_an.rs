@@ -1,0 +1,122 @@
+//! Messy runs, batch "an" (qa45): files saved on Windows (CRLF line endings) whose bad
+//! rows must be named at their own lines, read whole or in parallel parts; an ab
+//! console capture cut before ab's summary ends (and NUL-padded, as a copy off a
+//! machine that lost power is); a complete wrk capture followed by NUL padding.
+
+use serde_json::Value;
+
+use super::common::{analyze_json, TestDir};
+
+/// The first request's start (2026-12-05T16:00:00Z), ms.
+const T0_MS: u64 = 1_796_486_400_000;
+
+/// The (line, reason) of each problem the report lists for `file`.
+fn problem_lines(report: &Value, file: &str) -> Vec<u64> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["path"].as_str().unwrap_or("").ends_with(file))
+        .map(|p| p["line"].as_u64().unwrap_or(0))
+        .collect()
+}
+
+/// A file of `rows` rows after `header`, each line ended by `eol`; the rows on the
+/// 1-based file lines in `bad` are `bad_row(i)`, the others `row(i)`.
+fn lines_with_bad(
+    header: &str,
+    rows: usize,
+    eol: &str,
+    bad: &[u64],
+    row: impl Fn(u64) -> String,
+    bad_row: impl Fn(u64) -> String,
+) -> String {
+    let mut text = format!("{header}{eol}");
+    for i in 0..rows as u64 {
+        let line = i + 2;
+        let r = if bad.contains(&line) {
+            bad_row(i)
+        } else {
+            row(i)
+        };
+        text.push_str(&r);
+        text.push_str(eol);
+    }
+    text
+}
+
+/// Reads `file` (in `dir`) with `threads` threads and returns the lines of its problems.
+fn bad_lines_read(dir: &TestDir, file: &str, threads: &str) -> Vec<u64> {
+    let run = dir.path().join("run");
+    let (_, report, stderr) = analyze_json(&[&run], &["--threads", threads]);
+    assert!(report.is_object(), "{stderr}");
+    problem_lines(&report, file)
+}
+
+/// A generic per-request CSV saved on Windows (CRLF endings) whose rows on lines 3, 7
+/// and 11 have a latency of `xx`. Before, the problems named lines 2, 6 and 10 (the
+/// `csv` crate numbers a record after a CRLF from the line before it), so a user who
+/// opened the file at the named line found a good row. Now each bad row is named at
+/// its own line, with LF and CRLF endings alike, in a small file read whole and in a
+/// large one read in parallel parts (bad rows in every part).
+#[test]
+fn a_crlf_generic_csv_names_each_bad_row_at_its_own_line() {
+    let header = "timestamp_ms,endpoint,method,latency_ms,status";
+    let row = |i: u64| format!("{},/a,GET,20,200", T0_MS + i * 100);
+    let bad_row = |i: u64| format!("{},/a,GET,xx,200", T0_MS + i * 100);
+    for eol in ["\r\n", "\n"] {
+        let dir = TestDir::new();
+        let bad = [3, 7, 11];
+        dir.write(
+            "run/requests.csv",
+            lines_with_bad(header, 12, eol, &bad, row, bad_row),
+        );
+        assert_eq!(bad_lines_read(&dir, "requests.csv", "1"), bad, "{eol:?}");
+        // ~4.6 MB: read in parts on four threads, and whole on one.
+        let bad = [3, 7, 11, 40_001, 80_000, 120_000, 149_999];
+        dir.write(
+            "run/requests.csv",
+            lines_with_bad(header, 150_000, eol, &bad, row, bad_row),
+        );
+        for threads in ["4", "1"] {
+            assert_eq!(
+                bad_lines_read(&dir, "requests.csv", threads),
+                bad,
+                "{eol:?}, {threads} thread(s)"
+            );
+        }
+    }
+}
+
+/// A JMeter CSV JTL saved on Windows (CRLF endings) whose rows on a few known lines
+/// have an elapsed time of `xx`: each is named at its own line, with LF and CRLF
+/// endings alike, read whole and in parallel parts. (JMeter's reader finds its own
+/// lines; this holds it to the same standard as the generic CSV's.)
+#[test]
+fn a_crlf_jtl_names_each_bad_row_at_its_own_line() {
+    let header = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,success,bytes";
+    let row = |i: u64| format!("{},20,home,200,OK,Users 1-1,true,100", T0_MS + i * 100);
+    let bad_row = |i: u64| format!("{},xx,home,200,OK,Users 1-1,true,100", T0_MS + i * 100);
+    for eol in ["\r\n", "\n"] {
+        let dir = TestDir::new();
+        let bad = [3, 7, 11];
+        dir.write(
+            "run/results.jtl",
+            lines_with_bad(header, 12, eol, &bad, row, bad_row),
+        );
+        assert_eq!(bad_lines_read(&dir, "results.jtl", "1"), bad, "{eol:?}");
+        let bad = [3, 7, 11, 30_001, 60_000, 90_000, 99_999];
+        dir.write(
+            "run/results.jtl",
+            lines_with_bad(header, 100_000, eol, &bad, row, bad_row),
+        );
+        for threads in ["4", "1"] {
+            assert_eq!(
+                bad_lines_read(&dir, "results.jtl", threads),
+                bad,
+                "{eol:?}, {threads} thread(s)"
+            );
+        }
+    }
+}
+
