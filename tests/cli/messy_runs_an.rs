@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::common::{analyze_json, TestDir};
+use super::common::{analyze_json, check_rules, TestDir};
 
 /// The first request's start (2026-12-05T16:00:00Z), ms.
 const T0_MS: u64 = 1_796_486_400_000;
@@ -118,5 +118,85 @@ fn a_crlf_jtl_names_each_bad_row_at_its_own_line() {
             );
         }
     }
+}
+
+/// ab's console output of a 1,500-request run (8 users, 4.239 s, no failure), whole:
+/// every line ab prints, to the `100%` row of its percentile table.
+fn ab_console() -> String {
+    let mut text = String::from(
+        "This is ApacheBench, Version 2.3 <$Revision: 1903618 $>\n\
+         Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/\n\
+         Licensed to The Apache Software Foundation, http://www.apache.org/\n\n\
+         Benchmarking 127.0.0.1 (be patient)\n",
+    );
+    for n in (150..=1500).step_by(150) {
+        text.push_str(&format!("Completed {n} requests\n"));
+    }
+    text.push_str(
+        "Finished 1500 requests\n\n\n\
+         Server Software:        \n\
+         Server Hostname:        127.0.0.1\n\
+         Server Port:            18451\n\n\
+         Document Path:          /api/v1/agents\n\
+         Document Length:        91 bytes\n\n\
+         Concurrency Level:      8\n\
+         Time taken for tests:   4.239 seconds\n\
+         Complete requests:      1500\n\
+         Failed requests:        0\n\
+         Total transferred:      298500 bytes\n\
+         HTML transferred:       136500 bytes\n\
+         Requests per second:    353.86 [#/sec] (mean)\n\
+         Time per request:       22.608 [ms] (mean)\n\
+         Time per request:       2.826 [ms] (mean, across all concurrent requests)\n\
+         Transfer rate:          68.77 [Kbytes/sec] received\n\n\
+         Connection Times (ms)\n\
+         \x20             min  mean[+/-sd] median   max\n\
+         Connect:        0    0   0.1      0       1\n\
+         Processing:     2   22  10.9     20     106\n\
+         Waiting:        1   22  10.9     20     106\n\
+         Total:          2   22  10.9     20     106\n\n\
+         Percentage of the requests served within a certain time (ms)\n\
+         \x20 50%     20\n  66%     25\n  75%     28\n  80%     30\n  90%     36\n\
+         \x20 95%     42\n  98%     50\n  99%     60\n 100%    106 (longest request)\n",
+    );
+    text
+}
+
+/// An ab console capture cut in the middle of its `Transfer rate:` line, then 4,096
+/// NUL bytes (a copy taken off a machine that lost power: its length kept, its last
+/// writes zeros) — no `Connection Times`, no percentile table, which ab prints after
+/// every run of more than one request. Before, it read as a whole run: GO on an error
+/// and a throughput rule, without a word that the capture was cut. Now the run is
+/// incomplete (no GO), and the report says the capture is cut, at which line and
+/// after what; the same capture whole reads GO.
+#[test]
+fn an_ab_capture_cut_before_its_summary_ends_is_never_a_go() {
+    let whole = ab_console();
+    let at = whole.find("Transfer rate:").unwrap()
+        + "Transfer rate:          68.77 [Kbytes/sec] r".len();
+    let line = whole[..at].matches('\n').count() + 1;
+    let mut cut = whole[..at].as_bytes().to_vec();
+    cut.extend(std::iter::repeat_n(0u8, 4096));
+    let rules = "\"error_rate < 1%\", \"throughput >= 5/s\"";
+    let dir = TestDir::new();
+    dir.write("run/console.txt", &cut);
+    let run = dir.path().join("run");
+    let (_, stdout, stderr) = check_rules(&dir, &run, rules);
+    assert!(!stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    let said = report.to_string();
+    assert_eq!(report["data_quality"], "incomplete", "{stderr}");
+    assert!(
+        said.contains(&format!(
+            "console.txt: the capture of ab's output is cut: it ends at line {line}"
+        )) && said.contains("<4096 NUL bytes>"),
+        "{said}"
+    );
+    // The same capture whole: a GO on the same rules.
+    let dir = TestDir::new();
+    dir.write("run/console.txt", &whole);
+    let run = dir.path().join("run");
+    let (_, stdout, stderr) = check_rules(&dir, &run, rules);
+    assert!(stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
 }
 
