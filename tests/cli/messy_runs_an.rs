@@ -200,3 +200,31 @@ fn an_ab_capture_cut_before_its_summary_ends_is_never_a_go() {
     assert!(stdout.contains("verdict: GO"), "{stdout}\n{stderr}");
 }
 
+/// A whole wrk capture (3,719 requests in 10.09 s) followed by 4,096 NUL bytes.
+/// Before, it read clean: the figures, and not a word of the zeros after them. Now the
+/// figures stand (3,719 requests) and a note names the file and the NUL bytes.
+#[test]
+fn a_whole_wrk_capture_followed_by_nul_padding_is_read_and_said() {
+    let text = "Running 10s test @ http://127.0.0.1:18451/api/v1/agents\n\
+        \x20 2 threads and 8 connections\n\
+        \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+        \x20   Latency    22.20ms   11.00ms 106.61ms   76.92%\n\
+        \x20   Req/Sec   185.04     23.76   270.00     64.00%\n\
+        \x20 Latency Distribution\n\
+        \x20    50%   20.00ms\n     75%   27.18ms\n     90%   35.86ms\n     99%   59.80ms\n\
+        \x20 3719 requests in 10.09s, 722.74KB read\n\
+        Requests/sec:    368.46\n\
+        Transfer/sec:     71.61KB\n";
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.extend(std::iter::repeat_n(0u8, 4096));
+    let dir = TestDir::new();
+    dir.write("run/wrk.txt", &bytes);
+    let run = dir.path().join("run");
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(report["overall"]["requests"], 3719, "{stderr}");
+    let said = report.to_string();
+    assert!(
+        said.contains("wrk.txt: the text is followed by <4096 NUL bytes> from line 14 on"),
+        "{said}"
+    );
+}
