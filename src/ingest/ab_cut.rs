@@ -10,9 +10,11 @@
 use std::path::Path;
 
 /// Why the capture `text` of one ab run of `complete` requests is cut before its
-/// summary ends, or `None` when its summary is whole.
+/// summary ends, or `None` when its summary is whole (or its file is a gzip stream
+/// found cut, which says why).
 pub fn cut(path: &Path, text: &str, complete: u64) -> Option<String> {
-    if complete <= 1 {
+    // A cut gzip stream is said as such, the cause ([`super::adapters::gzip_cut_note`]).
+    if complete <= 1 || super::adapters::gzip_cut_short(path) {
         return None;
     }
     let lines: Vec<&str> = text.lines().collect();
