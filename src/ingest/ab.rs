@@ -404,7 +404,8 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
             "no `Complete requests:` line: ab was interrupted, or the output was cut",
         ));
     };
-    s.stopped_early = interrupted(path, text, complete);
+    s.stopped_early =
+        super::ab_cut::cut(path, text, complete).or_else(|| interrupted(path, text, complete));
     let [connect, _, length, _] = breakdown;
     let kinds_total = breakdown.iter().try_fold(0u64, |a, n| {
         add_counts(path, failed_line, "ab's failed requests", a, *n)

@@ -24,7 +24,7 @@ pub fn open_with(path: &Path, has_headers: bool, delimiter: u8) -> Result<CsvRea
         .has_headers(has_headers)
         .delimiter(delimiter)
         .flexible(true)
-        .from_reader(super::adapters::open_decompressed(path)?))
+        .from_reader(lf_endings(super::adapters::open_decompressed(path)?)))
 }
 
 /// Opens `range` of `path` (a part a parallel reader parses; see [`super::chunks`]),
@@ -51,7 +51,13 @@ pub fn open_part_with(
         .has_headers(has_headers && range.first())
         .delimiter(delimiter)
         .flexible(true)
-        .from_reader(chunks::open(path, range)?))
+        .from_reader(lf_endings(chunks::open(path, range)?)))
+}
+
+/// `input` with CRLF endings read as LF, so that a row's line is its own
+/// ([`super::crlf`]).
+pub fn lf_endings(input: Box<dyn BufRead>) -> Box<dyn BufRead> {
+    Box::new(super::crlf::LfEndings::new(input))
 }
 
 /// The problem of a file with a header and no request rows.

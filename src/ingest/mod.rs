@@ -17,6 +17,7 @@
 pub mod adapters;
 mod arbitrate;
 mod chunks;
+mod crlf;
 mod csv_rows;
 mod detect;
 pub mod formats;
@@ -63,6 +64,7 @@ pub mod wrk;
 mod wrk_script;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;
+mod ab_cut;
 mod ab_stopped;
 mod appended;
 pub mod autocannon;

@@ -162,6 +162,28 @@ pub fn tame_nul_padding(reason: String) -> String {
     out
 }
 
+/// Where a text's NUL padding begins: the line a run of NUL bytes starts on, and how
+/// many NUL bytes the text holds from there; `None` without such a run.
+pub fn nul_padding(text: &str) -> Option<(u64, usize)> {
+    let at = text.find(&"\0".repeat(NUL_RUN))?;
+    let line = text[..at].matches('\n').count() as u64 + 1;
+    Some((line, text[at..].matches('\0').count()))
+}
+
+/// A note for a capture whose text, read in full, is followed by NUL padding (a copy
+/// taken off a machine that crashed or lost power keeps its length, zeros at its end):
+/// the figures before it stand; `None` without padding.
+pub fn nul_padding_note(path: &std::path::Path, text: &str) -> Option<String> {
+    let (line, bytes) = nul_padding(text)?;
+    Some(format!(
+        "{}: the text is followed by <{bytes} NUL bytes> from line {line} on, as a copy taken \
+         off a machine that crashed or lost power is (its length kept, its last writes \
+         zeros): the summary before them is whole and is read; anything written after it \
+         is lost",
+        path.display()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

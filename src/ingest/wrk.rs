@@ -149,6 +149,8 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             path.display(),
             lines.join(", ")
         ));
+    } else if let Some(note) = super::text::nul_padding_note(path, &text) {
+        summary.notes.push(note);
     }
     Ok(summary)
 }

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ingest::adapters::open_decompressed;
 use crate::ingest::chunks::{self, CountSlot, PartCounts, Range};
+use crate::ingest::csv_rows::lf_endings;
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::text::parse_rfc3339_ms;
 use crate::ingest::{problem, Format, Observation, Replay, RequestEvent};
@@ -310,7 +311,7 @@ fn reader(path: &Path) -> Result<csv::Reader<Box<dyn std::io::BufRead>>, Problem
     Ok(csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
-        .from_reader(open_decompressed(path)?))
+        .from_reader(lf_endings(open_decompressed(path)?)))
 }
 
 impl K6Csv {
@@ -379,7 +380,7 @@ impl K6Csv {
             Some(range) => csv::ReaderBuilder::new()
                 .flexible(true)
                 .has_headers(range.first())
-                .from_reader(chunks::open(&self.path, range)?),
+                .from_reader(lf_endings(chunks::open(&self.path, range)?)),
             None => reader(&self.path)?,
         };
         let mut record = csv::StringRecord::new();
