@@ -1084,7 +1084,14 @@ fn count_jmeter_csv(text: &str) -> (u64, u64) {
             continue;
         }
         parent = (f[label].clone(), f[thread].clone());
-        if line.contains("Number of samples in transaction") {
+        // A Transaction Controller's row is an aggregate of rows of its own, except
+        // with "Generate parent sample", where it is the only row of its samples.
+        // JMeter's test plans for these files name that mode: `TC-PARENT*` controllers
+        // (Bug52968; `TC-NOPARENT*` are the others) and `…GenerateParentSample…`
+        // thread groups (Bug56811).
+        let parent_mode =
+            f[label].starts_with("TC-PARENT") || f[thread].contains("GenerateParentSample");
+        if line.contains("Number of samples in transaction") && !parent_mode {
             continue;
         }
         requests += 1;
