@@ -499,7 +499,7 @@ fn judge_console(
         }
     }
     if let Some(why) = (!same)
-        .then(|| parent_samples(m, (n, e), line, &ended))
+        .then(|| parent_samples(m, (n, e), line, ended))
         .flatten()
     {
         return (SkipKind::SameData, why);
