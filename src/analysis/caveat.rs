@@ -109,6 +109,9 @@ pub enum Caveat {
     /// An SLA section or verdict stage names nothing in the data (the sentence says
     /// which, and what became of its rules).
     SlaNameAbsent(String),
+    /// An SLA section or verdict stage names several stages the data gave one name
+    /// (the sentence says which): each is judged.
+    SlaNameShared(String),
     /// An SLA endpoint section written as a route (`GET /users/{id}`) judges the
     /// data's endpoints of that route (`GET /users/123`, …) pooled.
     SlaRoute {
@@ -265,6 +268,7 @@ impl fmt::Display for Caveat {
             Caveat::SlaRoute { section, endpoints } => f.write_str(&sla_route(section, *endpoints)),
             Caveat::Arbitration(text)
             | Caveat::SlaNameAbsent(text)
+            | Caveat::SlaNameShared(text)
             | Caveat::InputWarning(text) => f.write_str(text),
             Caveat::LatencyUnitDoubt(why) => f.write_str(&unit_doubt(why, false)),
             Caveat::ClockUnitDoubt(why) => f.write_str(&unit_doubt(why, true)),

@@ -105,7 +105,7 @@ use crate::analysis::caveat::Caveat;
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::quantity::format_quantity;
 use crate::model::{FailureKind, TimeSeries};
-use resolve::{absent, known_list, resolve_stage, EndpointTarget, Kind};
+use resolve::{absent, known_list, resolve_stages, EndpointTarget, Kind};
 use sections::Sections;
 
 /// A problem with an SLA file, or between an SLA file and the data (exit 2).
@@ -363,14 +363,10 @@ fn named_verdict_stages<'a>(
     let named: Vec<&str> = if verdict_override.is_empty() {
         let mut found = Vec::new();
         for n in spec.verdict_stages().unwrap_or_default() {
-            match resolve_stage(
-                n,
-                (stages, users),
-                Kind::VerdictStage,
-                spec.verdict_stages_line,
-            )? {
-                Some(s) => found.push(s),
-                None => {
+            let line = spec.verdict_stages_line;
+            match resolve_stages(n, (stages, users), (Kind::VerdictStage, line), warnings)?[..] {
+                ref all @ [_, ..] => found.extend_from_slice(all),
+                [] => {
                     missing.push(n.clone());
                     warnings.push(Caveat::SlaNameAbsent(absent(
                         Kind::VerdictStage,
@@ -391,9 +387,9 @@ fn named_verdict_stages<'a>(
         for n in verdict_override {
             // Spelled as a verdict_stages entry may be (`peak-load`, `Peak Load`, the
             // dir's `02_peak-load`), but a name the data lacks is an error here.
-            match resolve_stage(n, (stages, users), Kind::VerdictFlag, None)? {
-                Some(s) => found.push(s),
-                None => {
+            match resolve_stages(n, (stages, users), (Kind::VerdictFlag, None), warnings)?[..] {
+                ref all @ [_, ..] => found.extend_from_slice(all),
+                [] => {
                     return Err(SlaError {
                         line: None,
                         message: format!(

@@ -19,6 +19,7 @@ use super::spelling::{
 };
 use super::suggest::typos_of;
 use super::SlaError;
+use crate::analysis::caveat::Caveat;
 
 /// What a name is matched against, for messages.
 #[derive(Clone, Copy)]
@@ -50,6 +51,7 @@ impl Kind {
 }
 
 /// An endpoint section resolved against the data.
+#[derive(Clone)]
 pub(super) enum EndpointTarget<'a> {
     /// One endpoint.
     Exact(&'a str),
@@ -222,6 +224,60 @@ pub(super) fn resolve_stage<'a>(
         [only] => Ok(Some(only)),
         _ => Err(several(name, &at, known, kind, line)),
     }
+}
+
+/// [`resolve_stage`], and with the stage found every other the data gave its name:
+/// headroom numbers stages that share a name apart (`peak` and `peak_2`, the `peak/`
+/// of two run dirs given to one `check`) only to keep them distinct, so `peak` names
+/// them all and each is judged (a verdict stage: each decides), with a note in
+/// `warnings` saying so. Empty: the data has no such stage.
+pub(super) fn resolve_stages<'a>(
+    name: &str,
+    data: (&'a [String], &[Option<u32>]),
+    (kind, line): (Kind, Option<usize>),
+    warnings: &mut Vec<Caveat>,
+) -> Result<Vec<&'a str>, SlaError> {
+    let Some(found) = resolve_stage(name, data, kind, line)? else {
+        return Ok(Vec::new());
+    };
+    let mut all = vec![found];
+    if found.eq_ignore_ascii_case(name) {
+        all.extend(
+            data.0
+                .iter()
+                .filter(|k| numbered_apart(k, found))
+                .map(String::as_str),
+        );
+    }
+    if all.len() > 1 {
+        let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        let quoted: Vec<String> = all.iter().map(|n| format!("\"{n}\"")).collect();
+        warnings.push(Caveat::SlaNameShared(format!(
+            "{at}{} names {} stages, which the data gave that one name (headroom numbered \
+             them apart to keep them distinct): {}; each is judged{}",
+            kind.section(name),
+            all.len(),
+            quoted.join(", "),
+            match kind {
+                Kind::Stage => "",
+                Kind::VerdictStage | Kind::VerdictFlag | Kind::Endpoint => " and decides",
+            }
+        )));
+    }
+    Ok(all)
+}
+
+/// True when `other` is `stage` with headroom's number for a further stage of that
+/// name (`peak_2`, `peak_3`).
+fn numbered_apart(other: &str, stage: &str) -> bool {
+    let n = other
+        .strip_prefix(stage)
+        .and_then(|rest| rest.strip_prefix('_'));
+    n.is_some_and(|n| {
+        n.bytes().all(|b| b.is_ascii_digit())
+            && !n.starts_with('0')
+            && n.parse::<u32>().is_ok_and(|n| n >= 2)
+    })
 }
 
 /// The error for a name that, in another spelling, names several of the data's (a

@@ -6,7 +6,7 @@
 //! those requests may be the ones the section names, so its rules lack the data
 //! (`insufficient_data`, which holds a GO back) instead of being skipped unseen.
 
-use super::resolve::{absent, resolve_endpoint, resolve_stage, EndpointTarget, Kind};
+use super::resolve::{absent, resolve_endpoint, resolve_stages, EndpointTarget, Kind};
 use super::{regex_name, unrun, RuleEvaluation, Scope, ScopeRules, SlaError, SlaSpec};
 use crate::analysis::caveat::Caveat;
 
@@ -39,12 +39,18 @@ impl<'s, 'd> Sections<'s, 'd> {
             if !written.contains(&s.name) {
                 written.push(s.name.clone());
             }
-            match resolve_stage(&s.name, (stages, users), Kind::Stage, Some(s.line))? {
-                Some(found) => {
+            let found = resolve_stages(
+                &s.name,
+                (stages, users),
+                (Kind::Stage, Some(s.line)),
+                warnings,
+            )?;
+            match found[..] {
+                [_, ..] => {
                     any_found = true;
-                    stage_sections.push((found, s))
+                    stage_sections.extend(found.into_iter().map(|f| (f, s)))
                 }
-                None => {
+                [] => {
                     let why = absent(Kind::Stage, &s.name, stages, Some(s.line));
                     not_run.extend(
                         s.rules
@@ -78,20 +84,24 @@ impl<'s, 'd> Sections<'s, 'd> {
         }
         let mut stage_endpoint_sections = Vec::new();
         for s in &spec.stage_endpoints {
-            let stage = resolve_stage(&s.stage, (stages, users), Kind::Stage, Some(s.stage_line))?;
+            let line = Some(s.stage_line);
+            let found = resolve_stages(&s.stage, (stages, users), (Kind::Stage, line), warnings)?;
+            let stage = found.first().copied();
             any_found |= stage.is_some();
             if !written.contains(&s.stage) {
                 written.push(s.stage.clone());
             }
             let target = resolve_endpoint(&s.endpoint, endpoints)?;
             match (stage, target) {
-                (Some(stage), Some(target)) => {
+                (Some(_), Some(target)) => {
                     route_note(&target, &s.endpoint, warnings);
-                    stage_endpoint_sections.push((stage, target, &s.endpoint))
+                    let each = found.iter().map(|f| (*f, target.clone(), &s.endpoint));
+                    stage_endpoint_sections.extend(each)
                 }
-                (Some(stage), None) if !unnamed.is_empty() => {
+                (Some(_), None) if !unnamed.is_empty() => {
                     let target = unknown(&s.endpoint, unnamed, warnings);
-                    stage_endpoint_sections.push((stage, target, &s.endpoint));
+                    let each = found.iter().map(|f| (*f, target.clone(), &s.endpoint));
+                    stage_endpoint_sections.extend(each);
                 }
                 (stage, _) => {
                     let why = match stage {

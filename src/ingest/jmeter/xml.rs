@@ -28,6 +28,9 @@ use crate::ingest::Format;
 use crate::ingest::{problem, Observation, Replay};
 use crate::model::Problem;
 
+mod top_level;
+pub use top_level::top_level_totals;
+
 /// The `jmeter-xml` format: how it is recognised and read.
 pub const SPEC: FormatSpec = FormatSpec {
     format: Format::JmeterXml,

@@ -35,6 +35,8 @@ pub(super) struct Pending {
     parts_before: usize,
     /// True when a JTL is the source (else the dashboard is).
     jtl: bool,
+    /// The dir's XML JTLs.
+    xml: Vec<PathBuf>,
 }
 
 /// What the files checked against hold: samples and errors per label, and in all.
@@ -46,6 +48,9 @@ struct Measured {
     /// The Transaction Controllers' own samples and errors, when the source is this
     /// dir's alone (a summariser that does not ignore them counts them too).
     transaction_totals: Option<(u64, u64)>,
+    /// The one XML JTL's top-level samples and errors, when it has parent samples (a
+    /// summariser counts a parent as one sample, its children as none).
+    top_level: Option<(u64, u64)>,
     samples: u64,
     errors: u64,
 }
@@ -181,6 +186,10 @@ pub(super) fn set_aside(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &Ru
         consoles,
         parts_before: jmeter_parts(run),
         jtl,
+        xml: by_format
+            .get(&Format::JmeterXml)
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 
@@ -300,6 +309,7 @@ fn measured(pending: &Pending, run: &Run) -> Option<Measured> {
                 .filter(|e| e.transaction)
                 .fold((0, 0), |(n, f), e| (n + e.requests, f + e.failures))
         }),
+        top_level: None,
         samples: 0,
         errors: 0,
     };
@@ -311,6 +321,10 @@ fn measured(pending: &Pending, run: &Run) -> Option<Measured> {
             e.0 += n;
             e.1 += f;
         }
+    }
+    let parents = m.transaction_totals.is_some_and(|(tn, _)| tn > 0);
+    if let ([xml], true) = (&pending.xml[..], parents) {
+        m.top_level = crate::ingest::jmeter::xml::top_level_totals(xml);
     }
     Some(m)
 }
@@ -484,6 +498,12 @@ fn judge_console(
             );
         }
     }
+    if let Some(why) = (!same)
+        .then(|| parent_samples(m, (n, e), line, ended))
+        .flatten()
+    {
+        return (SkipKind::SameData, why);
+    }
     if same {
         return (
             SkipKind::SameData,
@@ -504,4 +524,21 @@ fn judge_console(
             m.what, m.samples, m.errors
         ),
     )
+}
+
+/// Why a console whose total `(n, e)` is the XML JTL's top-level samples is of the same
+/// run: JMeter's summariser counts a "Generate parent sample" controller's parent as
+/// one sample and its nested children as none, where the JTL's requests are the
+/// children.
+fn parent_samples(m: &Measured, (n, e): (u64, u64), line: u64, ended: &str) -> Option<String> {
+    (m.top_level? == (n, e)).then(|| {
+        format!(
+            "JMeter's console or log of the same run as {} (its summariser's last total, line \
+             {line}: {n} samples, {e} errors, counts each \"Generate parent sample\" \
+             Transaction Controller's parent as one sample, as the JTL's top-level samples \
+             are, and its nested children as none; {} has {} requests and {} errors, the \
+             children read as the requests; {ended})",
+            m.what, m.what, m.samples, m.errors
+        )
+    })
 }
