@@ -175,7 +175,7 @@ fn an_ab_capture_cut_before_its_summary_ends_is_never_a_go() {
     let at = whole.find("Transfer rate:").unwrap()
         + "Transfer rate:          68.77 [Kbytes/sec] r".len();
     let line = whole[..at].matches('\n').count() + 1;
-    let mut cut = whole[..at].as_bytes().to_vec();
+    let mut cut = whole.as_bytes()[..at].to_vec();
     cut.extend(std::iter::repeat_n(0u8, 4096));
     let rules = "\"error_rate < 1%\", \"throughput >= 5/s\"";
     let dir = TestDir::new();
