@@ -262,15 +262,10 @@ fn zip_archive(head: &[u8]) -> Option<String> {
         }
         at += 30 + len + extra + size;
     }
-    let holding = if names.is_empty() {
-        String::new()
-    } else {
-        format!(" holding {}", names.join(", "))
-    };
-    Some(format!(
-        "a zip archive{holding}: headroom does not read inside archives, so its results are \
-         missing from this run; unzip it into the run dir (`unzip FILE -d DIR`) and analyse \
-         the files"
+    Some(archive_reason(
+        "zip",
+        &names,
+        "unzip it into the run dir (`unzip FILE -d DIR`)",
     ))
 }
 
@@ -297,16 +292,24 @@ fn tar_archive(head: &[u8]) -> Option<String> {
         }
         at += 512 + size.div_ceil(512) * 512;
     }
+    Some(archive_reason(
+        "tar",
+        &names,
+        "extract it into the run dir (`tar xf FILE -C DIR`)",
+    ))
+}
+
+/// Why an archive of `kind` whose head lists `names` is not read, and `how` to unpack it.
+fn archive_reason(kind: &str, names: &[String], how: &str) -> String {
     let holding = if names.is_empty() {
         String::new()
     } else {
         format!(" holding {}", names.join(", "))
     };
-    Some(format!(
-        "a tar archive{holding}: headroom does not read inside archives, so its results are \
-         missing from this run; extract it into the run dir (`tar xf FILE -C DIR`) and \
-         analyse the files"
-    ))
+    format!(
+        "a {kind} archive{holding}: headroom does not read inside archives, so its results \
+         are missing from this run; {how} and analyse the files"
+    )
 }
 
 /// A file that resembles a format headroom reads, but whose layout its reader did not
