@@ -14,7 +14,7 @@ use super::exit::Outcome;
 use super::pipeline::{run_pipeline, NothingToReport, SlaFile};
 use crate::analysis::sla::gates;
 use crate::render::check::{
-    comment, no_verdict_comment, table, CheckOutcome, NoVerdict, StatusCounts,
+    comment, no_verdict_comment, table, CheckOutcome, CommentSubject, NoVerdict, StatusCounts,
 };
 use crate::render::junit;
 use crate::render::output::{refuse_foreign, write_named_file, Recognise};
@@ -136,7 +136,14 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         )?;
     }
     if let Some(path) = &args.markdown {
-        let text = comment(sla, args.strict, failing)?;
+        let subject = CommentSubject::new(
+            (args.input.paths.iter())
+                .map(|p| p.display().to_string())
+                .collect(),
+            args.sla.display().to_string(),
+            run.inputs.iter().map(|i| i.format.as_str()),
+        );
+        let text = comment(sla, args.strict, failing, &subject)?;
         write_named_file(
             path,
             text.as_bytes(),

@@ -345,6 +345,49 @@ struct Comment<'a> {
     rest_notes: Vec<NoteGroup>,
     /// Input problems that fail the check (exit 2), `file:line: reason`.
     problems: Vec<String>,
+    /// What was judged against what: the inputs as given, the SLA file, the sources.
+    subject: &'a CommentSubject,
+}
+
+/// What a PR comment says was judged: a reviewer reading it in a pull request sees
+/// which run dirs and which SLA file the verdict is about, and the kinds of file read.
+#[derive(Debug, Default, Serialize)]
+pub struct CommentSubject {
+    /// The inputs as given on the command line (run dirs or files).
+    pub inputs: Vec<String>,
+    /// The SLA file as given.
+    pub sla_file: String,
+    /// Each detected format with how many files of it were read (`jmeter-csv ×2`).
+    pub sources: Vec<String>,
+}
+
+impl CommentSubject {
+    /// The subject of a check of `inputs` against `sla_file` that read `formats` (one
+    /// entry per file read, in reading order).
+    pub fn new<'f>(
+        inputs: Vec<String>,
+        sla_file: String,
+        formats: impl IntoIterator<Item = &'f str>,
+    ) -> CommentSubject {
+        let mut counted: Vec<(&str, usize)> = Vec::new();
+        for f in formats {
+            match counted.iter_mut().find(|(name, _)| *name == f) {
+                Some((_, n)) => *n += 1,
+                None => counted.push((f, 1)),
+            }
+        }
+        let sources = (counted.into_iter())
+            .map(|(name, n)| match n {
+                1 => name.to_string(),
+                n => format!("{name} ×{n}"),
+            })
+            .collect();
+        CommentSubject {
+            inputs,
+            sla_file,
+            sources,
+        }
+    }
 }
 
 /// The markdown of a pull-request comment: the verdict, a table of the evaluations
@@ -356,6 +399,7 @@ pub fn comment(
     sla: &SlaSummary,
     strict: bool,
     problems: &[crate::model::Problem],
+    subject: &CommentSubject,
 ) -> Result<String, RenderError> {
     let row = |e: &RuleEvaluation| CommentRow {
         icon: match e.status {
@@ -411,6 +455,7 @@ pub fn comment(
             .take(COMMENT_ROWS)
             .map(ToString::to_string)
             .collect(),
+        subject,
     };
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
