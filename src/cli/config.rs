@@ -44,7 +44,10 @@ pub fn apply(argv: Vec<OsString>) -> Result<Vec<OsString>, ConfigError> {
     let text = std::fs::read_to_string(&path)
         .map_err(|e| ConfigError(format!("config file {shown}: {e}")))?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        ConfigError(format!("config file {shown}: {}", e.to_string().trim_end()))
+        ConfigError(format!(
+            "config file {shown}: {}",
+            crate::model::toml_error(&text, &e)
+        ))
     })?;
     let mut cli = Cli::command();
     cli.build();

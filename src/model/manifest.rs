@@ -155,7 +155,7 @@ pub struct ManifestStage {
 impl Manifest {
     /// Parses a manifest, naming the line of a mistake.
     pub fn parse(text: &str) -> Result<Manifest, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+        toml::from_str(text).map_err(|e| super::toml_error(text, &e))
     }
 
     /// The manifest as TOML text.

@@ -15,6 +15,7 @@ mod route;
 mod run;
 mod time;
 mod timeseries;
+mod toml_text;
 pub mod untrusted;
 mod window;
 
@@ -43,4 +44,5 @@ pub use timeseries::{
     new_interval_histogram, plausible_time, HistogramForm, Interval, IntervalHistogram, TimeSeries,
     LATEST_MS, MAX_INTERVALS,
 };
+pub use toml_text::toml_error;
 pub use window::{interval_window, INTERVAL_SLACK_MS};

@@ -142,7 +142,7 @@ impl Scenario {
     ) -> Result<Scenario, DriverError> {
         let raw: RawScenario = toml::from_str(text).map_err(|e| DriverError::ScenarioSyntax {
             path: path.to_path_buf(),
-            message: e.to_string().trim_end().to_string(),
+            message: crate::model::toml_error(text, &e),
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut tasks = Vec::with_capacity(raw.tasks.len());

@@ -206,7 +206,7 @@ impl Profile {
     /// Parses and checks profile TOML.
     pub fn parse(text: &str) -> Result<Profile, DriverError> {
         let p: Profile = toml::from_str(text)
-            .map_err(|e| DriverError::Profile(e.to_string().trim_end().into()))?;
+            .map_err(|e| DriverError::Profile(crate::model::toml_error(text, &e)))?;
         if p.endpoints.is_empty() {
             return Err(DriverError::Profile("no [[endpoint]]".into()));
         }
