@@ -39,8 +39,8 @@ use crate::model::FailureKind;
 
 mod controller;
 
-use controller::Controller;
 pub use controller::StopReason;
+use controller::{Checkpoint, Controller};
 
 /// Open-model requests in flight beyond which a due request is not sent but
 /// recorded as failed (`other`, "driver overloaded").
@@ -385,7 +385,25 @@ pub async fn run(
         Some(seed) => SmallRng::seed_from_u64(seed),
         None => SmallRng::from_rng(&mut rand::rng()),
     };
-    let mut controller = Controller::new(ctx.clone(), stop, abort_rx, (t0, wall0), times, seeder);
+    // Best effort: a checkpoint that cannot be written leaves the last one (the run's
+    // end writes run.toml again and reports a failure there).
+    let checkpoint: Checkpoint<'_> = {
+        let (ctx, dir, shard_info) = (ctx.clone(), dir.clone(), shard_info.clone());
+        Box::new(move |times: &[StageTimes]| {
+            let mut m =
+                manifest_out::build(&ctx.scenario, wall0, None, false, Some(IN_PROGRESS), times);
+            shard_info.annotate(&mut m, &ctx.scenario, None);
+            let _ = manifest_out::write(&dir, &m);
+        })
+    };
+    let mut controller = Controller::new(
+        ctx.clone(),
+        stop,
+        abort_rx,
+        (t0, wall0),
+        (times, checkpoint),
+        seeder,
+    );
     let reason = controller.run().await.text();
     let mut times = std::mem::take(&mut controller.times);
     drop(controller);

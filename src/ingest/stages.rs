@@ -30,6 +30,10 @@ pub struct StageSpec {
     pub users_measured: bool,
 }
 
+/// The end of a manifest stage's window that `run.toml` leaves open: the stage
+/// started and never ended (a driver killed outright). It is cut at the data's end.
+pub const OPEN_END: i64 = i64::MAX;
+
 /// Where a dir's stages come from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StagePlan {
@@ -65,12 +69,19 @@ impl StagePlan {
     ) -> StagePlan {
         if let Some(m) = manifest.filter(|m| !m.stages.is_empty()) {
             return StagePlan::Manifest(
-                m.stages
-                    .iter()
-                    .map(|s| {
+                (m.stages.iter().enumerate())
+                    .map(|(i, s)| {
                         let start = s.steady_start.as_deref().or(s.start.as_deref());
                         let start = start.and_then(parse_rfc3339_ms);
-                        let end = s.end.as_deref().and_then(parse_rfc3339_ms);
+                        // A stage that started and has no end (the last of a driver
+                        // killed outright) runs to the next stage's start, else to the
+                        // end of the data.
+                        let next = (m.stages.get(i + 1))
+                            .and_then(|n| n.start.as_deref())
+                            .and_then(parse_rfc3339_ms);
+                        let end = (s.end.as_deref().and_then(parse_rfc3339_ms))
+                            .or(next)
+                            .or(start.map(|_| OPEN_END));
                         StageSpec {
                             name: s.name.clone(),
                             users: s.users,

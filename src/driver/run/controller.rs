@@ -64,6 +64,10 @@ pub(super) struct Controller<'a, S: Future<Output = String>> {
     pub(super) times: Vec<StageTimes>,
     /// Draws every user's and arrival schedule's seed, in plan order.
     pub(super) seeder: SmallRng,
+    /// Called with the stage times each time one starts, ramps up or ends, to keep
+    /// the in-progress `run.toml` current: a driver killed outright (SIGKILL, the
+    /// machine lost) still leaves the stages it ran.
+    checkpoint: Checkpoint<'a>,
     /// Closed-model users alive, with their retire flags.
     users: Vec<(JoinHandle<()>, Arc<AtomicBool>)>,
     /// Users told to retire after their current request.
@@ -76,6 +80,9 @@ pub(super) struct Controller<'a, S: Future<Output = String>> {
     spawned: usize,
 }
 
+/// What the controller calls with the stage times so far (see `Controller::checkpoint`).
+pub(in crate::driver) type Checkpoint<'a> = Box<dyn FnMut(&[StageTimes]) + Send + 'a>;
+
 impl<'a, S: Future<Output = String>> Controller<'a, S> {
     /// A controller with no stage begun.
     pub(super) fn new(
@@ -83,7 +90,7 @@ impl<'a, S: Future<Output = String>> Controller<'a, S> {
         stop: Pin<&'a mut S>,
         abort: watch::Receiver<Option<String>>,
         (t0, wall0): (Instant, SystemTime),
-        times: Vec<StageTimes>,
+        (times, checkpoint): (Vec<StageTimes>, Checkpoint<'a>),
         seeder: SmallRng,
     ) -> Self {
         Controller {
@@ -94,6 +101,7 @@ impl<'a, S: Future<Output = String>> Controller<'a, S> {
             wall0,
             times,
             seeder,
+            checkpoint,
             users: Vec::new(),
             retired: Vec::new(),
             open_sets: Vec::new(),
@@ -154,6 +162,7 @@ impl<'a, S: Future<Output = String>> Controller<'a, S> {
             end: None,
             users_reached: None,
         });
+        (self.checkpoint)(&self.times);
         let mut open: Option<JoinHandle<TaskSet>> = None;
         let global_target = match stage.load {
             Load::Closed { users, .. } => users,
@@ -182,6 +191,7 @@ impl<'a, S: Future<Output = String>> Controller<'a, S> {
         if let Some(t) = self.times.last_mut() {
             t.steady = Some(steady_wall);
         }
+        (self.checkpoint)(&self.times);
         let woke = self.wait_until(end).await;
         if let Some(h) = open.take() {
             if woke.is_err() {
@@ -198,6 +208,7 @@ impl<'a, S: Future<Output = String>> Controller<'a, S> {
         if let Some(t) = self.times.last_mut() {
             t.end = Some(end_wall);
         }
+        (self.checkpoint)(&self.times);
         Ok(())
     }
 

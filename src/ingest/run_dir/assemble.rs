@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::ingest::chunks::in_parallel;
 use crate::ingest::plausible::Exclusions;
 use crate::ingest::progress::ReadProgress;
-use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec};
+use crate::ingest::stages::{plateaus, specs_from_plateaus, StagePlan, StageSpec, OPEN_END};
 use crate::ingest::{IngestOptions, Replay};
 mod census;
 mod record;
@@ -347,7 +347,9 @@ fn timeline_on(series: Option<&TimeSeries>) -> TimeSeries {
 /// The stage specs when the manifest gives every stage's window (no survey needed).
 fn known_specs(plan: &StagePlan, opts: &IngestOptions) -> Option<Vec<StageSpec>> {
     match plan {
-        StagePlan::Manifest(specs) if specs.iter().all(|s| s.window_ms.is_some()) => {
+        StagePlan::Manifest(specs)
+            if (specs.iter()).all(|s| s.window_ms.is_some_and(|(_, b)| b != OPEN_END)) =>
+        {
             Some(stage_specs(plan, &Survey::default(), 0, 0, opts))
         }
         _ => None,
@@ -461,6 +463,9 @@ fn stage_specs(
                 let mut s = s.clone();
                 if s.window_ms.is_none() && specs.len() == 1 {
                     s.window_ms = Some((first, end));
+                }
+                if let Some((a, OPEN_END)) = s.window_ms {
+                    s.window_ms = Some((a, end.max(a)));
                 }
                 s
             })
