@@ -1,6 +1,6 @@
 //! Sharded driver runs (`drive --shard i/N`): recognising shard run dirs by the
 //! `[shard]` table of their `run.toml`, refusing an incomplete or mixed set (every
-//! shard 0..N−1 once, one plan hash), and merging the shards into one source: stage
+//! shard 0..N−1 once, one plan hash, run at the same time), and merging the shards into one source: stage
 //! by stage, users and arrival rates add, intervals align on absolute time and
 //! histograms add exactly (percentiles are never averaged). Each shard's driver
 //! health (sent and dropped requests, start offset, timer lateness, CPU) becomes a
@@ -10,7 +10,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use super::discover::DirInput;
-use crate::ingest::text::read_text;
+use crate::ingest::text::{parse_rfc3339_ms, read_text};
 use crate::ingest::{problem, IngestOptions};
 use crate::model::{Manifest, ManifestShard, Run, RunMeta, Source, SourcePart, Stage, TimeSeries};
 
@@ -67,8 +67,8 @@ fn shard_manifest(d: &DirInput) -> Option<(Manifest, ManifestShard)> {
     Some((m, shard))
 }
 
-/// Every shard 0..N−1 exactly once, one N and one plan hash. A single shard alone is
-/// accepted (it is read as what it is: part of a plan).
+/// Every shard 0..N−1 exactly once, one N and one plan hash, run together. A single
+/// shard alone is accepted (it is read as what it is: part of a plan).
 fn check_set(shards: &[ShardDir]) -> Result<(), String> {
     let Some(first) = shards.first() else {
         return Ok(());
@@ -93,6 +93,9 @@ fn check_set(shards: &[ShardDir]) -> Result<(), String> {
             other.shard.count,
             other.shard.plan_hash
         ));
+    }
+    if let Some(why) = apart(shards) {
+        return Err(why);
     }
     let n = first.shard.count;
     for pair in shards.windows(2) {
@@ -207,6 +210,47 @@ pub(super) fn load_shards(
         src.parts.pop();
         src.parts.extend(parts);
     }
+}
+
+/// Why the shards' loads never ran together, if they did not: their starts lie
+/// further apart than the shortest stage lasted (started by hand, or with different
+/// `--start-at`), so in that stage no moment held every shard's load and their sum is
+/// a load that never hit the target. A smaller spread is the health notes' business.
+fn apart(shards: &[ShardDir]) -> Option<String> {
+    let started = |s: &ShardDir| s.manifest.started.as_deref().and_then(parse_rfc3339_ms);
+    let earliest = shards.iter().min_by_key(|s| started(s))?;
+    let latest = shards.iter().max_by_key(|s| started(s))?;
+    let spread = started(latest)? - started(earliest)?;
+    let shortest = (shards.iter())
+        .flat_map(|s| &s.manifest.stages)
+        .filter_map(|st| {
+            let start = st.start.as_deref().and_then(parse_rfc3339_ms)?;
+            Some(st.end.as_deref().and_then(parse_rfc3339_ms)? - start)
+        })
+        .min()?;
+    if spread < shortest.max(1) {
+        return None;
+    }
+    let at = |s: &ShardDir| match &s.shard.start_at {
+        Some(t) => format!("--start-at {t}"),
+        None => "no --start-at".to_string(),
+    };
+    Some(format!(
+        "these shards did not run together: {} (shard {}/{}, {}) started {:.1} s after {} \
+         (shard {}/{}, {}), longer than the shortest stage lasted ({:.1} s), so their loads \
+         never hit the target at once and their sum is no load that ran. Start every shard \
+         with the same --start-at, or analyse each shard's dir alone",
+        latest.input.dir.display(),
+        latest.shard.index,
+        latest.shard.count,
+        at(latest),
+        spread as f64 / 1000.0,
+        earliest.input.dir.display(),
+        earliest.shard.index,
+        earliest.shard.count,
+        at(earliest),
+        shortest as f64 / 1000.0
+    ))
 }
 
 /// Why a shard's files hold fewer requests than its `run.toml` says it sent (its
