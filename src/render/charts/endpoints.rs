@@ -1,14 +1,19 @@
 //! The endpoint breakdown of one stage: requests and p95 latency per endpoint as
-//! horizontal bars side by side, busiest endpoint on top, with the global p95 SLA
-//! limit. The stage is the first verdict stage, else the one under the most load.
+//! horizontal bars side by side, busiest endpoint on top. A p95 limit the SLA sets on
+//! an endpoint is a mark across that endpoint's bar; the global p95 limit, which
+//! judges the whole stage and not each endpoint, is a line labelled as the stage's.
+//! The stage is the first verdict stage, else the one under the most load.
 
 use plotters::coord::Shift;
-use plotters::prelude::{ChartContext, DrawingArea, DrawingBackend, RGBColor, Rectangle};
+use plotters::prelude::{
+    ChartContext, DrawingArea, DrawingBackend, PathElement, RGBColor, Rectangle,
+};
 use plotters::style::Color;
 
 use super::frame::{self, Axes, Coords};
 use super::{palette, DrawError, SeriesMarker};
 use crate::analysis::report::StageReport;
+use crate::analysis::sla::Scope;
 use crate::analysis::Analysis;
 
 /// Height of the empty slot under the bars that holds the legend, px.
@@ -19,6 +24,8 @@ struct Row {
     name: String,
     requests: f64,
     p95: Option<f64>,
+    /// The p95 limit an endpoint-scoped SLA rule sets on this endpoint in this stage.
+    limit: Option<f64>,
 }
 
 /// The data of the endpoint chart.
@@ -54,6 +61,17 @@ fn pick_stage(analysis: &Analysis) -> Option<&StageReport> {
     })
 }
 
+/// The tightest p95 limit an endpoint-scoped rule sets on endpoint `key` in `stage`.
+fn endpoint_limit(analysis: &Analysis, stage: &str, key: &str) -> Option<f64> {
+    let sla = analysis.sla.as_ref()?;
+    (sla.rules.iter())
+        .filter(|r| r.scope != Scope::Global && r.scope != Scope::Stage)
+        .filter(|r| r.metric.to_string() == "p(95)" && r.limit.is_finite())
+        .filter(|r| r.stage.as_deref() == Some(stage) && r.endpoint.as_deref() == Some(key))
+        .map(|r| r.limit)
+        .reduce(f64::min)
+}
+
 /// The plan, when a stage has endpoints.
 pub fn plan(analysis: &Analysis) -> Option<Plan> {
     let stage = pick_stage(analysis)?;
@@ -75,6 +93,7 @@ pub fn plan(analysis: &Analysis) -> Option<Plan> {
             name: frame::shorten_middle(&e.key, palette::MAX_LABEL_CHARS),
             requests: e.figures.requests as f64,
             p95: e.figures.latency_ms.p95,
+            limit: endpoint_limit(analysis, &stage.name, &e.key),
         })
         .collect();
     let p95_limit = frame::global_limits(analysis, |m, _| m == "p(95)")
@@ -172,6 +191,7 @@ impl Plan {
             self.rows
                 .iter()
                 .filter_map(|r| r.p95)
+                .chain(self.rows.iter().filter_map(|r| r.limit))
                 .chain(self.p95_limit.iter().map(|l| l.1)),
         ));
         let lat_label = |v: &f64| lat.label(*v);
@@ -193,6 +213,7 @@ impl Plan {
             palette::P95,
             self.rows.iter().map(|r| r.p95),
         )?;
+        self.endpoint_limits(&mut chart, marker)?;
         if let Some((rule, limit)) = &self.p95_limit {
             // Named at its end, left of the line: no legend box for the line to cross.
             frame::dashed(
@@ -200,19 +221,46 @@ impl Plan {
                 marker,
                 &frame::Legend::default(),
                 "sla-0",
-                &format!("SLA {rule}"),
+                &format!("stage SLA {rule}"),
                 palette::INK,
                 &[(*limit, floor), (*limit, n as f64)],
             )?;
             frame::end_label(
                 &mut chart,
-                &format!("SLA {rule}"),
+                &format!("stage SLA {rule}"),
                 (*limit, floor),
                 0,
                 palette::INK,
             )?;
         }
         Ok(())
+    }
+}
+
+impl Plan {
+    /// Each endpoint's own p95 limit, a solid mark across its bar (series
+    /// `sla-endpoint`), the top one named.
+    fn endpoint_limits<DB: DrawingBackend>(
+        &self,
+        chart: &mut ChartContext<'_, DB, Coords>,
+        marker: &SeriesMarker,
+    ) -> Result<(), DrawError> {
+        let n = self.rows.len();
+        let marks: Vec<(f64, f64)> = (self.rows.iter().enumerate())
+            .filter_map(|(j, r)| Some(((n - 1 - j) as f64, r.limit?)))
+            .collect();
+        let Some(&(top, at)) = marks.first() else {
+            return Ok(());
+        };
+        marker.begin("sla-endpoint");
+        chart.draw_series(marks.iter().map(|&(row, limit)| {
+            PathElement::new(
+                vec![(limit, row + 0.05), (limit, row + 0.95)],
+                frame::stroke(palette::INK),
+            )
+        }))?;
+        marker.end();
+        frame::end_label(chart, "endpoint SLA p95", (at, top + 0.95), 0, palette::INK)
     }
 }
 
