@@ -373,10 +373,15 @@ impl GenericCsv {
             decided.notes.push(note.clone());
         }
         let mut latency_doubt = latency_doubt(head, &columns, cells, decided.seconds);
-        if let (None, Some(Witness::Doubt(why))) = (&latency_doubt, witness) {
-            latency_doubt = Some(why);
-        }
         let mut notes = decided.notes;
+        match (&latency_doubt, witness) {
+            (None, Some(Witness::Doubt(why))) => latency_doubt = Some(why),
+            (Some(_), Some(Witness::Millis(note))) => {
+                latency_doubt = None;
+                notes.push(note);
+            }
+            _ => {}
+        }
         if columns.curl_seconds {
             let name = cells
                 .get(columns.latency)
@@ -438,6 +443,9 @@ fn witness_of(
             thread: (columns.thread)
                 .and_then(|i| cell(r, i))
                 .map(str::to_string),
+            users: (columns.users)
+                .and_then(|i| cell(r, i))
+                .and_then(|c| c.parse().ok()),
             latency: cell(r, columns.latency).and_then(|c| c.parse().ok()),
         })
         .collect();

@@ -10,7 +10,12 @@
 //!   next start comes just after its last request's latency read as seconds (and the
 //!   latencies vary, so no fixed pacing explains it), the seconds reading is in
 //!   doubt; the file says so and no latency figure decides. A gap shorter than the
-//!   latency read as seconds rules seconds out, and nothing changes.
+//!   latency read as seconds rules seconds out, and nothing changes;
+//! - a users column (`users`, `vus`, `threads`): the requests in flight on average
+//!   (Little's law: Σ latency ÷ the span they lie in) cannot be more than ten per user (even a user
+//!   sending ten at once). When the values read as seconds would need more, seconds
+//!   are ruled out: a doubt the values raised (fractions under 1, seconds
+//!   timestamps) is lifted, with a note.
 //!
 //! Neither guesses: without such a column, or when the rows do not agree, there is
 //! no witness and the column stays ms as the README says.
@@ -25,6 +30,8 @@ pub(super) struct Sample {
     pub end_ms: Option<i64>,
     /// Which user or thread sent it, when the file says.
     pub thread: Option<String>,
+    /// The users (threads, VUs) running at that moment, when the file says.
+    pub users: Option<f64>,
     /// The latency cell's number, in the column's own (unnamed) unit.
     pub latency: Option<f64>,
 }
@@ -36,7 +43,12 @@ pub(super) enum Witness {
     Seconds(String),
     /// A thread's successive starts show seconds: the unit is in doubt (why).
     Doubt(String),
+    /// The users column rules seconds out: ms, as read (the note says why).
+    Millis(String),
 }
+
+/// Most requests in flight per user Little's law allows before seconds are ruled out.
+const IN_FLIGHT_PER_USER: f64 = 10.0;
 
 /// Fewest rows (or successive pairs) a witness speaks from.
 const MIN_PAIRS: usize = 5;
@@ -55,7 +67,8 @@ pub(super) fn witness(
             return Some(w);
         }
     }
-    thread_witness(samples, latency, thread?)
+    (thread.and_then(|thread| thread_witness(samples, latency, thread)))
+        .or_else(|| users_rule_out_seconds(samples, latency))
 }
 
 /// True when `measured` ms is `value` in the unit whose factor to ms is `factor`,
@@ -123,6 +136,32 @@ fn thread_witness(samples: &[Sample], latency: &str, thread: &str) -> Option<Wit
     })
 }
 
+/// [`Witness::Millis`] when the first rows, their latency values read as seconds,
+/// would have more requests in flight on average than [`IN_FLIGHT_PER_USER`] times
+/// the most users they name.
+fn users_rule_out_seconds(samples: &[Sample], latency: &str) -> Option<Witness> {
+    let users = (samples.iter().filter_map(|s| s.users)).fold(0.0f64, f64::max);
+    let starts = samples.iter().filter_map(|s| s.start_ms);
+    let (lo, hi) = starts.fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+    // Every request read as seconds lies between the first start and the last start
+    // plus the longest latency: its average in flight there is the least peak.
+    let latencies = samples.iter().filter_map(|s| s.latency);
+    let longest = latencies.clone().fold(0.0f64, f64::max);
+    let span_s = (hi - lo) as f64 / 1000.0 + longest;
+    let busy_s: f64 = latencies.clone().sum();
+    let n = latencies.count();
+    let in_flight = busy_s / span_s;
+    let out = n >= MIN_PAIRS && users >= 1.0 && span_s > 0.0 && hi >= lo;
+    (out && in_flight > users * IN_FLIGHT_PER_USER).then(|| {
+        Witness::Millis(format!(
+            "column `{latency}` names no unit: read as ms, as seconds ruled out: the first \
+             {n} rows' latencies read as seconds would keep {in_flight:.0} requests in flight \
+             on average over {span_s:.1} s (Little's law) with at most {users} users (name \
+             the column `{latency}_ms` to say so)"
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +171,7 @@ mod tests {
             start_ms: Some(start),
             end_ms: end,
             thread: Some(thread.to_string()),
+            users: None,
             latency: Some(latency),
         }
     }
@@ -178,5 +218,28 @@ mod tests {
             .map(|(i, l)| sample(i as i64 * 10_000, None, "u1", *l))
             .collect();
         assert_eq!(witness(&paced, "rt", None, Some("user")), None);
+    }
+
+    #[test]
+    fn more_in_flight_than_users_as_seconds_rules_seconds_out() {
+        // 0.2 every 1 ms with 5 users: as seconds, 200 in flight (40 a user).
+        let rows: Vec<Sample> = (0..100)
+            .map(|i| Sample {
+                users: Some(5.0),
+                ..sample(i, None, "1", 0.2)
+            })
+            .collect();
+        assert!(matches!(
+            users_rule_out_seconds(&rows, "rt"),
+            Some(Witness::Millis(_))
+        ));
+        // Every 100 ms: 2 in flight as seconds, for 5 users: seconds stay possible.
+        let slow: Vec<Sample> = (0..100)
+            .map(|i| Sample {
+                users: Some(5.0),
+                ..sample(i * 100, None, "1", 0.2)
+            })
+            .collect();
+        assert_eq!(users_rule_out_seconds(&slow, "rt"), None);
     }
 }

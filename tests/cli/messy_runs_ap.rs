@@ -176,3 +176,37 @@ fn took_and_resp_time_seconds_name_a_latency_column() {
         assert!(close(p50, 120.0, 0.01), "{name}: {p50}");
     }
 }
+
+/// A cache's script wrote `timestamp,endpoint,latency,status,users`: 5 users, a
+/// request every 0.5 ms, latencies 0.2–0.9 with no unit (ms). Before: fractions under
+/// 1 put the unit in doubt, CONDITIONAL. Now the users column rules seconds out (read
+/// as seconds, hundreds of requests would be in flight for 5 users, Little's law):
+/// read as ms, judged GO (p95 < 1 ms < 500 ms), a note says why. The same values a
+/// request every 100 ms (2 in flight as seconds: possible) stay in doubt.
+#[test]
+fn a_users_column_rules_seconds_out_of_a_fractional_unitless_latency() {
+    let dir = TestDir::new();
+    let mut rng = Lcg(474);
+    for (name, step_us, verdict) in [("cache", 500, "GO"), ("slow", 100_000, "CONDITIONAL")] {
+        let mut csv = String::from("timestamp,endpoint,latency,status,users\n");
+        for i in 0..3000i64 {
+            let l = 0.2 + (rng.next_f64() * 700.0).floor() / 1000.0;
+            let t = BASE_MS + i * step_us / 1000;
+            csv.push_str(&format!("{t},/api/cache,{l:.3},200,5\n"));
+        }
+        let run = dir.write(&format!("{name}/results.csv"), csv);
+        let (code, check, _) = check_json(run.parent().unwrap(), &sla(&dir), &[]);
+        assert_eq!(
+            (code, &check["verdict"]),
+            (0, &verdict.into()),
+            "{name}: {check}"
+        );
+        let doubt = check.to_string().contains("latency unit is in doubt");
+        assert_eq!(doubt, verdict == "CONDITIONAL", "{name}: {check}");
+    }
+    let (_, report, _) = analyze_json(&[&dir.path().join("cache")], &[]);
+    assert!(
+        report.to_string().contains("as seconds ruled out"),
+        "{report}"
+    );
+}
