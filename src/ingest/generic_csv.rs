@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use super::chunks::{self, Range};
 use super::csv_rows::{self, Row, Visit};
 use super::generic_clock::{self, Clock};
+use super::latency_witness::{self, Sample, Witness};
 use super::{problem, Observation, RequestEvent};
 use crate::model::untrusted::formula_unguarded;
 use crate::model::{FailureKind, Problem};
@@ -53,6 +54,9 @@ struct Columns {
     error: Option<usize>,
     users: Option<usize>,
     bytes: Option<usize>,
+    /// Each request's end time and its user or thread: [`latency_witness`].
+    end: Option<usize>,
+    thread: Option<usize>,
 }
 
 /// An opened generic per-request CSV (the header is parsed; rows stream on replay).
@@ -173,6 +177,28 @@ fn locate(cells: &[String]) -> Result<Columns, String> {
         error: find(&["error", "failure", "errormessage", "failuremessage"]),
         users: find(&["users", "vus", "threads", "concurrency", "activethreads"]),
         bytes: find(&["bytes", "bytesreceived", "responsebytes"]),
+        end: find(&[
+            "end",
+            "endtime",
+            "endts",
+            "finish",
+            "finished",
+            "finishtime",
+            "stop",
+        ]),
+        thread: find(&[
+            "thread",
+            "threadname",
+            "threadid",
+            "user",
+            "userid",
+            "vu",
+            "vuid",
+            "worker",
+            "workerid",
+            "client",
+            "clientid",
+        ]),
     })
 }
 
@@ -189,6 +215,8 @@ const LATENCY: &[&str] = &[
     "rt",
     "timetaken",
     "timetotal",
+    "resptime",
+    "took",
     "elapsed",
 ];
 /// curl's `-w` names for a response's times, which curl writes in seconds.
@@ -323,19 +351,37 @@ impl GenericCsv {
                 .trim()
                 .to_string()
         };
-        let times: Vec<(String, Option<f64>)> = (head.iter())
-            .map(|r| {
-                let latency = cell(r, columns.latency).parse::<f64>().ok();
-                (
-                    cell(r, columns.timestamp),
-                    latency.map(|l| l * columns.latency_to_ms),
-                )
-            })
-            .collect();
-        let pairs: Vec<(&str, Option<f64>)> = times.iter().map(|(t, l)| (t.as_str(), *l)).collect();
-        let decided = generic_clock::decide(name, columns.timestamp_unit, &pairs);
-        let latency_doubt = latency_doubt(head, &columns, cells, decided.seconds);
+        let (ts, lat, ts_unit) = (columns.timestamp, columns.latency, columns.timestamp_unit);
+        let decide = |latency_to_ms: f64| {
+            let times: Vec<(String, Option<f64>)> = (head.iter())
+                .map(|r| {
+                    let latency = cell(r, lat).parse::<f64>().ok();
+                    (cell(r, ts), latency.map(|l| l * latency_to_ms))
+                })
+                .collect();
+            let pairs: Vec<(&str, Option<f64>)> =
+                times.iter().map(|(t, l)| (t.as_str(), *l)).collect();
+            generic_clock::decide(name, ts_unit, &pairs)
+        };
+        let mut decided = decide(columns.latency_to_ms);
+        let witness = (!columns.latency_unit_named)
+            .then(|| witness_of(head, &columns, cells, decided.clock))
+            .flatten();
+        if let Some(Witness::Seconds(note)) = &witness {
+            (columns.latency_to_ms, columns.latency_unit_named) = (1000.0, true);
+            decided = decide(1000.0);
+            decided.notes.push(note.clone());
+        }
+        let mut latency_doubt = latency_doubt(head, &columns, cells, decided.seconds);
         let mut notes = decided.notes;
+        match (&latency_doubt, witness) {
+            (None, Some(Witness::Doubt(why))) => latency_doubt = Some(why),
+            (Some(_), Some(Witness::Millis(note))) => {
+                latency_doubt = None;
+                notes.push(note);
+            }
+            _ => {}
+        }
         if columns.curl_seconds {
             let name = cells
                 .get(columns.latency)
@@ -350,9 +396,8 @@ impl GenericCsv {
         let clock_doubt = decided.doubt.or_else(|| {
             let relative = matches!(decided.clock, Clock::Number(_))
                 && columns.timestamp_unit.is_none()
-                && pairs
-                    .first()
-                    .and_then(|(t, _)| t.parse::<f64>().ok())
+                && (head.first())
+                    .and_then(|r| cell(r, ts).parse::<f64>().ok())
                     .is_some_and(|v| v < 1e9);
             let own = name.eq_ignore_ascii_case("timestamp");
             (relative && !own && !decided.seconds && latency_doubt.is_some()).then(|| {
@@ -376,6 +421,41 @@ impl GenericCsv {
             clock_doubt,
         })
     }
+}
+
+/// What the first rows' end times or users' successive starts say of a latency column
+/// that names no unit ([`latency_witness`]).
+fn witness_of(
+    head: &[csv::ByteRecord],
+    columns: &Columns,
+    cells: &[String],
+    clock: Clock,
+) -> Option<Witness> {
+    fn cell(r: &csv::ByteRecord, i: usize) -> Option<&str> {
+        std::str::from_utf8(r.get(i)?).ok().map(str::trim)
+    }
+    let samples: Vec<Sample> = (head.iter())
+        .map(|r| Sample {
+            start_ms: cell(r, columns.timestamp).and_then(|c| clock.read(c)),
+            end_ms: (columns.end)
+                .and_then(|i| cell(r, i))
+                .and_then(|c| clock.read(c)),
+            thread: (columns.thread)
+                .and_then(|i| cell(r, i))
+                .map(str::to_string),
+            users: (columns.users)
+                .and_then(|i| cell(r, i))
+                .and_then(|c| c.parse().ok()),
+            latency: cell(r, columns.latency).and_then(|c| c.parse().ok()),
+        })
+        .collect();
+    let name = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(String::as_str);
+    latency_witness::witness(
+        &samples,
+        name(Some(columns.latency))?,
+        name(columns.end),
+        name(columns.thread),
+    )
 }
 
 /// The first rows [`latency_doubt`] looks at.

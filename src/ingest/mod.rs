@@ -31,6 +31,7 @@ pub mod hlog;
 pub mod inspect;
 pub mod jmeter;
 pub mod k6;
+mod latency_witness;
 mod line_records;
 pub mod locust;
 mod loose_files;
