@@ -37,6 +37,7 @@ mod loose_files;
 mod progress;
 pub mod request_rows;
 mod run_dir;
+mod smoke_runs;
 mod stages;
 pub mod text;
 mod untrimmed;
