@@ -40,6 +40,7 @@ mod run_dir;
 mod smoke_runs;
 mod stages;
 pub mod text;
+mod unread_runs;
 mod untrimmed;
 mod utf16;
 

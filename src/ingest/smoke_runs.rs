@@ -15,7 +15,7 @@
 use crate::model::Source;
 
 /// A short run lasts at most this share of the longest source's duration.
-const SHORT: f64 = 1.0 / 3.0;
+pub(super) const SHORT: f64 = 1.0 / 3.0;
 
 /// Totals within this share of each other are the same requests (as arbitration takes
 /// them).
@@ -80,7 +80,7 @@ fn why_short(src: &Source, lead: &Source) -> Option<String> {
 
 /// How long a source ran, seconds: its whole run's window or printed duration, else
 /// the span of its observations, else its stages' durations summed.
-fn duration_s(src: &Source) -> Option<f64> {
+pub(super) fn duration_s(src: &Source) -> Option<f64> {
     let span = src
         .span_ms
         .map(|(a, b)| (b - a) as f64 / 1000.0)
@@ -93,7 +93,7 @@ fn duration_s(src: &Source) -> Option<f64> {
 }
 
 /// The most users any stage of the source (or its whole run) had, when it says.
-fn max_users(src: &Source) -> Option<u32> {
+pub(super) fn max_users(src: &Source) -> Option<u32> {
     src.stages
         .iter()
         .chain(std::iter::once(&src.overall))

@@ -127,3 +127,148 @@ fn a_short_run_at_more_users_than_the_run_is_still_other_data() {
         "{reason}"
     );
 }
+
+/// `autocannon -c 20 -d 20 …`'s console, as autocannon printed it (`2>&1 | tee`).
+const AUTOCANNON_RUN: &str = r#"Running 20s test @ http://127.0.0.1:18480/api/v1/agents
+20 connections
+
+
+┌─────────┬──────┬───────┬───────┬───────┬──────────┬──────────┬────────┐
+│ Stat    │ 2.5% │ 50%   │ 97.5% │ 99%   │ Avg      │ Stdev    │ Max    │
+├─────────┼──────┼───────┼───────┼───────┼──────────┼──────────┼────────┤
+│ Latency │ 8 ms │ 19 ms │ 48 ms │ 57 ms │ 21.12 ms │ 10.77 ms │ 113 ms │
+└─────────┴──────┴───────┴───────┴───────┴──────────┴──────────┴────────┘
+┌───────────┬────────┬────────┬────────┬────────┬────────┬─────────┬────────┐
+│ Stat      │ 1%     │ 2.5%   │ 50%    │ 97.5%  │ Avg    │ Stdev   │ Min    │
+├───────────┼────────┼────────┼────────┼────────┼────────┼─────────┼────────┤
+│ Req/Sec   │ 870    │ 870    │ 925    │ 995    │ 925.3  │ 30.06   │ 870    │
+├───────────┼────────┼────────┼────────┼────────┼────────┼─────────┼────────┤
+│ Bytes/Sec │ 173 kB │ 173 kB │ 184 kB │ 198 kB │ 184 kB │ 5.97 kB │ 173 kB │
+└───────────┴────────┴────────┴────────┴────────┴────────┴─────────┴────────┘
+
+Req/Bytes counts sampled once per second.
+# of samples: 20
+
+19k requests in 20.06s, 3.68 MB read
+"#;
+
+/// `autocannon -c 4 -d 3 …`'s console: a smoke test.
+const AUTOCANNON_SMOKE: &str = r#"Running 3s test @ http://127.0.0.1:18480/api/v1/agents
+4 connections
+
+
+┌─────────┬──────┬───────┬───────┬───────┬──────────┬─────────┬───────┐
+│ Stat    │ 2.5% │ 50%   │ 97.5% │ 99%   │ Avg      │ Stdev   │ Max   │
+├─────────┼──────┼───────┼───────┼───────┼──────────┼─────────┼───────┤
+│ Latency │ 8 ms │ 19 ms │ 44 ms │ 52 ms │ 20.81 ms │ 9.41 ms │ 64 ms │
+└─────────┴──────┴───────┴───────┴───────┴──────────┴─────────┴───────┘
+┌───────────┬─────────┬─────────┬─────────┬───────┬───────┬───────┬─────────┐
+│ Stat      │ 1%      │ 2.5%    │ 50%     │ 97.5% │ Avg   │ Stdev │ Min     │
+├───────────┼─────────┼─────────┼─────────┼───────┼───────┼───────┼─────────┤
+│ Req/Sec   │ 183     │ 183     │ 184     │ 191   │ 186   │ 3.56  │ 183     │
+├───────────┼─────────┼─────────┼─────────┼───────┼───────┼───────┼─────────┤
+│ Bytes/Sec │ 36.4 kB │ 36.4 kB │ 36.6 kB │ 38 kB │ 37 kB │ 698 B │ 36.4 kB │
+└───────────┴─────────┴─────────┴─────────┴───────┴───────┴───────┴─────────┘
+
+Req/Bytes counts sampled once per second.
+# of samples: 3
+
+562 requests in 3.02s, 111 kB read
+"#;
+
+/// `ab -n 200 -c 2 …`'s console, as ab printed it: a smoke test.
+const AB_SMOKE: &str = r#"This is ApacheBench, Version 2.3 <$Revision$>
+Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/
+Licensed to The Apache Software Foundation, http://www.apache.org/
+
+Benchmarking 127.0.0.1 (be patient)
+Completed 100 requests
+Completed 200 requests
+Finished 200 requests
+
+
+Server Software:        
+Server Hostname:        127.0.0.1
+Server Port:            18480
+
+Document Path:          /api/v1/agents
+Document Length:        91 bytes
+
+Concurrency Level:      2
+Time taken for tests:   2.608 seconds
+Complete requests:      200
+Failed requests:        0
+Total transferred:      39800 bytes
+HTML transferred:       18200 bytes
+Requests per second:    76.70 [#/sec] (mean)
+Time per request:       26.077 [ms] (mean)
+Time per request:       13.038 [ms] (mean, across all concurrent requests)
+Transfer rate:          14.90 [Kbytes/sec] received
+
+Connection Times (ms)
+              min  mean[+/-sd] median   max
+Connect:        0    0   1.2      0      10
+Processing:     6   26  11.7     24      79
+Waiting:        2   25  11.8     24      79
+Total:          8   26  11.7     24      79
+
+Percentage of the requests served within a certain time (ms)
+  50%     24
+  66%     28
+  75%     32
+  80%     33
+  90%     40
+  95%     47
+  98%     65
+  99%     66
+ 100%     79 (longest request)
+"#;
+
+/// An `ab` smoke test (200 requests, 2.6 s) beside the real run, autocannon at 20
+/// connections for 20 s with its console captured: headroom does not read
+/// autocannon's table (it rounds its counts: "19k requests"). Before, the report was
+/// ab's smoke test alone — 200 requests, data clean — and `p95 < 100ms` passed on it
+/// with nothing said of the 19k requests left out. Now the console is other data than
+/// the report's, named with its run's figures, and the data is incomplete: no GO.
+#[test]
+fn an_unread_autocannon_run_beside_an_ab_smoke_test_is_other_data() {
+    let dir = TestDir::new();
+    dir.write("run/ab-smoke.txt", AB_SMOKE);
+    dir.write("run/autocannon-console.txt", AUTOCANNON_RUN);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 200);
+    assert_eq!(report["data_quality"], "incomplete");
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0]["kind"], "other_data");
+    let reason = skipped[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("its run (≈ 19k requests in 20.1 s at 20 connections)"),
+        "{reason}"
+    );
+    let (_, stdout, stderr) = check_rules(&dir, &dir.path().join("run"), "\"p95 < 100ms\"");
+    assert!(!stdout.contains("verdict: GO"), "{stdout}{stderr}");
+}
+
+/// autocannon's 3 s smoke test at 4 connections, its console beside the minute of
+/// JMeter at 5 threads: a short run apart, skipped as before, the data complete.
+#[test]
+fn an_unread_autocannon_smoke_test_beside_a_jtl_leaves_the_run_complete() {
+    let dir = TestDir::new();
+    write_jmeter_run(&dir);
+    dir.write("run/autocannon-smoke.txt", AUTOCANNON_SMOKE);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 300);
+    assert_eq!(
+        report["data_quality"], "clean",
+        "{}",
+        report["data_quality_reason"]
+    );
+    let text = report["skipped"].to_string();
+    assert!(
+        text.contains("its run (562 requests in 3.0 s at 4 connections) is a short run apart"),
+        "{text}"
+    );
+}
