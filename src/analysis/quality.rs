@@ -209,7 +209,9 @@ const SAME_REQUESTS: f64 = 0.10;
 /// 10 % apart), in one clause naming both, or `None`. The report's figures are the
 /// primary's alone, so such a source's requests and failures are in none of them. A
 /// source measured beside another tool in a stage dir is held to that stage's figures
-/// ([`Source::beside_stage`]). Before that: runs a source's file holds and the report
+/// ([`Source::beside_stage`]). A short run apart from the run (a smoke test,
+/// [`Source::short_run`]) measured other requests and leaves the run complete. Before
+/// that: runs a source's file holds and the report
 /// leaves out ([`Source::runs_left_out`]).
 pub fn uncovered_source(run: &Run) -> Option<String> {
     if let Some(why) = run.sources.iter().find_map(|s| s.runs_left_out.as_ref()) {
@@ -232,7 +234,7 @@ pub fn uncovered_source(run: &Run) -> Option<String> {
         ),
     };
     let (other, ((n, f), what)) = (run.sources.iter())
-        .filter(|s| !std::ptr::eq(*s, lead))
+        .filter(|s| !std::ptr::eq(*s, lead) && s.short_run.is_none())
         .map(|s| (s, theirs(s)))
         .find(|(s, ((n, f), _))| {
             let m = s.overall.requests();

@@ -19,6 +19,9 @@
 //! leads beside a load tool's own results that carry failures. The choice and its
 //! reason are a note of the chosen source and a warning.
 //!
+//! A short run apart from the run (a smoke test or warm-up by another tool,
+//! `smoke_runs`) never leads, nor is cross-checked as a rival: it is named as such.
+//!
 //! Sources of the same requests are cross-checked: totals, and medians. Medians about
 //! 1,000× apart (300× to 3,000×) are a unit error — an interval log written in µs and
 //! read as ns — named as such, with the flag that fixes it.
@@ -51,9 +54,23 @@ pub fn arbitrate(run: &mut Run, opts: &IngestOptions) {
     if run.sources.iter().any(|s| s.beside_stage.is_some()) {
         return check_beside(run, opts);
     }
-    let all: Vec<&Source> = run.sources.iter().collect();
-    let (chosen, reason) = choose(&all, most_requests(&all));
+    let short = super::smoke_runs::short_runs(&run.sources);
+    let runs: Vec<usize> = (0..run.sources.len())
+        .filter(|&i| short[i].is_none())
+        .collect();
+    let all: Vec<&Source> = runs.iter().map(|&i| &run.sources[i]).collect();
+    let (at, reason) = choose(&all, most_requests(&all));
+    let chosen = runs[at];
+    let leads_by_count = (run.sources.iter().map(|s| s.overall.requests()).max())
+        == Some(run.sources[chosen].overall.requests());
     let mut warnings = Vec::new();
+    for (i, why) in short.into_iter().enumerate() {
+        if let Some(why) = why {
+            warnings.push(why.clone());
+            run.sources[i].notes.push(why.clone());
+            run.sources[i].short_run = Some(why);
+        }
+    }
     if let Some(reason) = &reason {
         warnings.push(format!(
             "the report is judged on the {} source: {reason}",
@@ -63,7 +80,7 @@ pub fn arbitrate(run: &mut Run, opts: &IngestOptions) {
             .notes
             .push(format!("chosen as the report's source: {reason}"));
     }
-    for i in (0..run.sources.len()).filter(|i| *i != chosen) {
+    for &i in runs.iter().filter(|i| **i != chosen) {
         let (lead, other) = (&run.sources[chosen], &run.sources[i]);
         if let Some(w) = unit_mismatch(lead, other, opts) {
             warnings.push(w.clone());
@@ -72,7 +89,7 @@ pub fn arbitrate(run: &mut Run, opts: &IngestOptions) {
             warnings.push(w);
         }
     }
-    run.preferred = reason.is_some().then_some(chosen);
+    run.preferred = (reason.is_some() || !leads_by_count).then_some(chosen);
     run.arbitration.extend(warnings);
 }
 

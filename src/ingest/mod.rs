@@ -38,8 +38,10 @@ mod loose_files;
 mod progress;
 pub mod request_rows;
 mod run_dir;
+mod smoke_runs;
 mod stages;
 pub mod text;
+mod unread_runs;
 mod untrimmed;
 mod utf16;
 

@@ -409,6 +409,7 @@ impl ToolSummary {
             clock_unit_doubt: None,
             span_ms: self.window_ms,
             beside_stage: None,
+            short_run: None,
             tool_checks: self.tool_checks,
             script_checks: self.script_checks,
             ok_server_errors: 0,

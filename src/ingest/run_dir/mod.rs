@@ -127,6 +127,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
         run.meta.think_time = Some(tt);
     }
     super::arbitrate::arbitrate(&mut run, opts);
+    super::unread_runs::judge(&mut run);
     run
 }
 

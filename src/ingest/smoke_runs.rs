@@ -1,0 +1,122 @@
+//! Short runs apart from the real one in one run dir: a smoke test or warm-up that a
+//! team ran with another tool before (or after) the run it reports on — `wrk -d 3s`
+//! or `hey -z 5s` with its console captured beside a JMeter JTL of minutes. Such a
+//! source measured other requests than the run's, so it never leads (its few seconds
+//! at a handful of connections would be taken for the run) and its requests, in none
+//! of the report's figures, do not make the run's data incomplete.
+//!
+//! A source is such a short run beside the longest source of the run dir when it
+//! lasted at most a third as long, did not run at the same time (when both spans are
+//! known), had no more users than the longest one (when it says how many), failed no
+//! more often (its failures, above the run's, are not left out unremarked: the run
+//! dir is judged incomplete as before) and holds other requests (totals more than
+//! 10 % apart: about the same totals are the same requests read twice).
+
+use crate::model::Source;
+
+/// A short run lasts at most this share of the longest source's duration.
+pub(super) const SHORT: f64 = 1.0 / 3.0;
+
+/// Totals within this share of each other are the same requests (as arbitration takes
+/// them).
+const SAME_REQUESTS: f64 = 0.10;
+
+/// Spans overlapping by no more than this (clock rounding) are one after the other.
+const OVERLAP_SLACK_MS: i64 = 1_000;
+
+/// For each of `sources`, why it is a short run apart from the run (one clause naming
+/// both tools), or `None`.
+pub(super) fn short_runs(sources: &[Source]) -> Vec<Option<String>> {
+    let dur = |i: usize| duration_s(&sources[i]).unwrap_or(0.0);
+    let Some(long) = (0..sources.len())
+        .filter(|&i| duration_s(&sources[i]).is_some() && sources[i].beside_stage.is_none())
+        .filter(|&i| sources[i].overall.requests() > 0 && !sources[i].unknown_origin)
+        .max_by(|&a, &b| dur(a).total_cmp(&dur(b)))
+    else {
+        return vec![None; sources.len()];
+    };
+    let lead = &sources[long];
+    (0..sources.len())
+        .map(|i| (i != long).then(|| why_short(&sources[i], lead)).flatten())
+        .collect()
+}
+
+/// Why `src` is a short run apart from `lead` (the run dir's longest source), or `None`.
+fn why_short(src: &Source, lead: &Source) -> Option<String> {
+    let (d, long) = (duration_s(src)?, duration_s(lead)?);
+    let (n, m) = (src.overall.requests(), lead.overall.requests());
+    if src.beside_stage.is_some() || n == 0 || d > SHORT * long {
+        return None;
+    }
+    if n.abs_diff(m) as f64 <= SAME_REQUESTS * n.max(m) as f64 {
+        return None;
+    }
+    if let (Some(a), Some(b)) = (src.span_ms, lead.span_ms) {
+        if a.0 < b.1 - OVERLAP_SLACK_MS && b.0 < a.1 - OVERLAP_SLACK_MS {
+            return None;
+        }
+    }
+    let users = max_users(src);
+    if let (Some(u), Some(v)) = (users, max_users(lead)) {
+        if u > v {
+            return None;
+        }
+    }
+    if error_rate(src) > error_rate(lead) + 0.01 {
+        return None;
+    }
+    let at = users.map_or(String::new(), |u| format!(" at {u} users"));
+    Some(format!(
+        "{}'s run ({} requests in {}{at}) is a short run apart from {}'s ({} requests in {}): \
+         a smoke test or warm-up, listed under Sources and in none of the report's figures",
+        src.tool,
+        crate::model::thousands(n as usize),
+        seconds(d),
+        lead.tool,
+        crate::model::thousands(m as usize),
+        seconds(long)
+    ))
+}
+
+/// How long a source ran, seconds: its whole run's window or printed duration, else
+/// the span of its observations, else its stages' durations summed.
+pub(super) fn duration_s(src: &Source) -> Option<f64> {
+    let span = src
+        .span_ms
+        .map(|(a, b)| (b - a) as f64 / 1000.0)
+        .filter(|d| *d > 0.0);
+    let stages: f64 = src.stages.iter().filter_map(|s| s.duration_s()).sum();
+    src.overall
+        .duration_s()
+        .or(span)
+        .or((stages > 0.0).then_some(stages))
+}
+
+/// The most users any stage of the source (or its whole run) had, when it says.
+pub(super) fn max_users(src: &Source) -> Option<u32> {
+    src.stages
+        .iter()
+        .chain(std::iter::once(&src.overall))
+        .filter_map(|s| s.users)
+        .max()
+}
+
+/// The source's failed share of its requests.
+fn error_rate(src: &Source) -> f64 {
+    let failures = match &src.overall.aggregate {
+        Some(a) => a.failures,
+        None => (src.overall.endpoints.values())
+            .filter(|e| !e.transaction)
+            .map(|e| e.failures)
+            .sum(),
+    };
+    failures as f64 / src.overall.requests().max(1) as f64
+}
+
+fn seconds(s: f64) -> String {
+    if s >= 10.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
