@@ -1,0 +1,90 @@
+//! Messy runs, batch "as" (qa50): stepped load tests against `headroom target` (a demo
+//! service whose capacity is known from its settings), one stage dir per step with each
+//! tool's console captured, read for the capacity judgements: saturation, knee,
+//! breaking point, headroom and the next load levels.
+
+use std::path::Path;
+
+use super::common::{headroom, TestDir};
+
+/// wrk's console for one step (`wrk -t2 -cN -d8s --latency`), as wrk prints it:
+/// `requests` in `seconds`, mean latency `mean_ms`, `non2xx` failed responses.
+fn wrk_console(users: u32, requests: u64, seconds: f64, mean_ms: f64, non2xx: u64) -> String {
+    let rps = requests as f64 / seconds;
+    let errors = if non2xx > 0 {
+        format!("  Non-2xx or 3xx responses: {non2xx}\n")
+    } else {
+        String::new()
+    };
+    format!(
+        "Running 8s test @ http://127.0.0.1:18450/api/v1/agents/7\n\
+         \x20 2 threads and {users} connections\n\
+         \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+         \x20   Latency    {mean_ms:.2}ms   21.70ms 147.54ms   74.08%\n\
+         \x20   Req/Sec    {:.2}     10.71    70.00     71.25%\n\
+         \x20 Latency Distribution\n\
+         \x20    50%   {:.2}ms\n\
+         \x20    75%   {:.2}ms\n\
+         \x20    90%   {:.2}ms\n\
+         \x20    99%   {:.2}ms\n\
+         \x20 {requests} requests in {seconds:.2}s, 128.79KB read\n\
+         {errors}Requests/sec:    {rps:.2}\n\
+         Transfer/sec:     16.08KB\n",
+        rps / 2.0,
+        mean_ms * 0.9,
+        mean_ms * 1.2,
+        mean_ms * 1.6,
+        mean_ms * 2.5,
+    )
+}
+
+/// A user ran two wrk steps, 4 and 128 connections, 8 s each, against a service that
+/// serves 800 req/s at most: 800 requests at 4 users (γ = 100/4 = 25 req/s per user),
+/// 6,400 at 128 users (800 req/s, all 2xx). Across the one step goodput gained
+/// (800 − 100)/124 = 5.65 req/s per user, 22.6% of γ, and reached 800/3,200 = 25% of the
+/// low-load line γN: the curve bent somewhere between 4 and 128 users. Before, the
+/// report said saturation was "Not reached within the measured range" (every step
+/// still grew by 10% of γ). Now it says "Not placed", names the step 4 → 128 users
+/// and asks for steps between them; saturation stays not reached in the JSON.
+#[test]
+fn two_wide_wrk_steps_do_not_say_saturation_is_not_reached() {
+    let dir = TestDir::new();
+    dir.write("run/01-c4/wrk.txt", wrk_console(4, 800, 8.0, 40.0, 0));
+    dir.write("run/02-c128/wrk.txt", wrk_console(128, 6400, 8.0, 160.0, 0));
+    let (report, md) = analyze(&dir.path().join("run"));
+    let sat = &report["capacity"]["saturation"];
+    assert_eq!(sat["reached"], false, "{sat}");
+    assert_eq!(sat["unplaced_in"], serde_json::json!([4.0, 128.0]), "{sat}");
+    let method = sat["method"].as_str().unwrap();
+    assert!(method.contains("23% of γ"), "{method}");
+    assert!(method.contains("25% of the low-load line γN"), "{method}");
+    assert!(md.contains("Not placed"), "{md}");
+    assert!(
+        !md.contains("Not reached within the measured range"),
+        "{md}"
+    );
+}
+
+/// Runs `analyze RUN --out RUN/report`; returns report.json (parsed) and report.md.
+fn analyze(run: &Path) -> (serde_json::Value, String) {
+    let out = run.join("report");
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !stderr.contains("panicked") && o.status.success(),
+        "{stderr}"
+    );
+    let read = |name: &str| {
+        let path = out.join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"))
+    };
+    (
+        serde_json::from_str(&read("report.json")).unwrap(),
+        read("report.md"),
+    )
+}
