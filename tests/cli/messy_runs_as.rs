@@ -88,3 +88,30 @@ fn analyze(run: &Path) -> (serde_json::Value, String) {
         read("report.md"),
     )
 }
+
+/// A user stepped wrk at 16, 32, 64 and 128 connections against a service that queues
+/// 64 requests at most: 64 users lose 32 of 6,400 requests (0.5%), 128 users 73,600 of
+/// 80,000 (92%, fast 503s). The 1% error limit is crossed by linear interpolation at
+/// 64 + (1 − 0.5)/(92 − 0.5) × 64 ≈ 64.3 users: on the 64-user stage already measured.
+/// Before, the next step said "Run a stage at ≈ 64 users to confirm the interpolated
+/// limit" (a level the run had); now it names levels inside the bracket 64 – 128, its
+/// quarter points 80, 96, 112 rounded to 5: 80, 95 and 110 users.
+#[test]
+fn an_interpolated_limit_on_a_measured_level_asks_for_levels_inside_the_bracket() {
+    let dir = TestDir::new();
+    dir.write("run/c16/wrk.txt", wrk_console(16, 3200, 8.0, 40.0, 0));
+    dir.write("run/c32/wrk.txt", wrk_console(32, 6400, 8.0, 40.0, 0));
+    dir.write("run/c64/wrk.txt", wrk_console(64, 6400, 8.0, 80.0, 32));
+    dir.write("run/c128/wrk.txt", wrk_console(128, 80000, 8.0, 5.0, 73600));
+    let (report, md) = analyze(&dir.path().join("run"));
+    let h = &report["capacity"]["sla_headroom"];
+    assert_eq!(h["bracket"], serde_json::json!([64.0, 128.0]), "{h}");
+    assert_eq!(h["users"].as_f64().map(f64::round), Some(64.0), "{h}");
+    let steps = report["narrative"]["next_steps"].to_string();
+    assert!(
+        steps.contains("Run load levels at 80, 95, 110 users"),
+        "{steps}"
+    );
+    assert!(!steps.contains("Run a stage at ≈ 64 users"), "{steps}");
+    assert!(md.contains("Run load levels at 80, 95, 110 users"), "{md}");
+}
