@@ -115,3 +115,48 @@ fn an_interpolated_limit_on_a_measured_level_asks_for_levels_inside_the_bracket(
     assert!(!steps.contains("Run a stage at ≈ 64 users"), "{steps}");
     assert!(md.contains("Run load levels at 80, 95, 110 users"), "{md}");
 }
+
+/// hey's `-o csv` for a closed loop of `users` connections, each request 50 ms, for
+/// 5 s: every connection sends 100 requests back to back (offsets k × 50 ms).
+fn hey_csv(users: u32) -> String {
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for k in 0..100 {
+        for _ in 0..users {
+            let offset = f64::from(k) * 0.05;
+            csv.push_str(&format!(
+                "0.0500,0.0001,0.0000,0.0002,0.0496,0.0002,200,{offset:.4}\n"
+            ));
+        }
+    }
+    csv
+}
+
+/// A user stepped hey at 10, 20 and 40 connections (`hey -z 5s -c N -o csv`), one dir
+/// per step named after hey's `-c` flag: `step1-c10`, `step2-c20`, `step3-c40`. hey's
+/// CSV has no users column, so the dir name is the only load. Before, `c10` gave no
+/// users: every stage showed "—" and capacity was "NOT ASSESSED: no stage has both a
+/// load … and a duration". Now the stages run at 10, 20 and 40 users, at
+/// N / 50 ms = 200, 400 and 800 req/s, three load levels.
+#[test]
+fn stage_dirs_named_after_the_c_flag_give_the_load() {
+    let dir = TestDir::new();
+    for (i, users) in [10, 20, 40].into_iter().enumerate() {
+        dir.write(
+            &format!("run/step{}-c{users}/hey.csv", i + 1),
+            hey_csv(users),
+        );
+    }
+    let (report, _) = analyze(&dir.path().join("run"));
+    let points = report["capacity"]["load_points"].as_array().unwrap();
+    let levels: Vec<f64> = points
+        .iter()
+        .map(|p| p["users"].as_f64().unwrap())
+        .collect();
+    assert_eq!(levels, [10.0, 20.0, 40.0], "{points:?}");
+    for (p, users) in points.iter().zip([10.0, 20.0, 40.0]) {
+        let x = p["throughput_rps"].as_f64().unwrap();
+        assert!((x / (users / 0.05) - 1.0).abs() < 0.02, "{p}");
+    }
+}
