@@ -145,30 +145,7 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
     });
     let Some(step) = flat_step else {
         let last = points.last()?;
-        let mut method = format!(
-            "goodput still grows by at least {}% of the low-load per-user gain \
-             ({gamma_text}) at every step, up to {} at {} users",
-            SATURATION_GAIN * 100.0,
-            format_rate(last.goodput_rps),
-            fmt_users(last.users)
-        );
-        let unplaced_in = bent_last_step(&loads, &goodputs, gamma);
-        if let Some([lo, hi]) = unplaced_in {
-            method.push_str(&format!(
-                "; but across the last step ({} → {} users) it gained only {} per user, \
-                 {:.0}% of γ, and reached {:.0}% of the low-load line γN ({}): the curve \
-                 bent inside the measured range and the plateau may start inside that step; \
-                 run steps between {} and {} users to place it",
-                fmt_users(lo),
-                fmt_users(hi),
-                format_rate(last_gain(&loads, &goodputs)),
-                100.0 * last_gain(&loads, &goodputs) / gamma,
-                100.0 * last.goodput_rps / (gamma * last.users),
-                format_rate(gamma * last.users),
-                fmt_users(lo),
-                fmt_users(hi)
-            ));
-        }
+        let (method, unplaced_in) = still_growing(last, &loads, &goodputs, gamma, &gamma_text);
         let mut s = not_reached([Some(last.users), None], method);
         s.unplaced_in = unplaced_in;
         return Some(s);
@@ -230,6 +207,44 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
         little_users,
         unplaced_in: None,
     })
+}
+
+/// Why saturation is not reached (goodput grew at every step up to `last`), and the last
+/// step when it gained too little to say the plateau lies beyond it
+/// ([`bent_last_step`]).
+fn still_growing(
+    last: &LoadPoint,
+    loads: &[f64],
+    goodputs: &[f64],
+    gamma: f64,
+    gamma_text: &str,
+) -> (String, Option<[f64; 2]>) {
+    let mut method = format!(
+        "goodput still grows by at least {}% of the low-load per-user gain \
+         ({gamma_text}) at every step, up to {} at {} users",
+        SATURATION_GAIN * 100.0,
+        format_rate(last.goodput_rps),
+        fmt_users(last.users)
+    );
+    let unplaced_in = bent_last_step(loads, goodputs, gamma);
+    if let Some([lo, hi]) = unplaced_in {
+        let gain = last_gain(loads, goodputs);
+        method.push_str(&format!(
+            "; but across the last step ({} → {} users) it gained only {} per user, \
+             {:.0}% of γ, and reached {:.0}% of the low-load line γN ({}): the curve \
+             bent inside the measured range and the plateau may start inside that step; \
+             run steps between {} and {} users to place it",
+            fmt_users(lo),
+            fmt_users(hi),
+            format_rate(gain),
+            100.0 * gain / gamma,
+            100.0 * last.goodput_rps / (gamma * last.users),
+            format_rate(gamma * last.users),
+            fmt_users(lo),
+            fmt_users(hi)
+        ));
+    }
+    (method, unplaced_in)
 }
 
 /// Goodput per user gained across the last step (at least 2 points).
