@@ -173,13 +173,20 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     });
     // `\b` after `u` needs a non-word next: treat `_` as a separator first.
     let spaced = dir.replace(['_', '-', '.'], " ");
-    // A closed-model tool's connections (`02_peak_16c`, `base-4conns`) as the name's
-    // last word only: `4c_8g` is an instance size, no load.
+    // A closed-model tool's connections (`02_peak_16c`, `base-4conns`, `step2-c50`: the
+    // `-c` flag's value) as the name's last word only: `4c_8g` is an instance size, no
+    // load.
     let conns = CONNECTIONS.get_or_init(|| {
-        Regex::new(r"(?i)\b(\d+)\s*(c|conns?|connections|clients)\s*$").expect("static regex")
+        Regex::new(r"(?i)\b(?:(\d+)\s*(?:c|conns?|connections|clients)|c(\d+))\s*$")
+            .expect("static regex")
     });
     let (users, rest) = match re.captures(&spaced).or_else(|| conns.captures(&spaced)) {
-        Some(c) => (c[1].parse::<u32>().ok(), spaced.replace(&c[0], " ").into()),
+        Some(c) => (
+            c.get(1)
+                .or_else(|| c.get(2))
+                .and_then(|m| m.as_str().parse::<u32>().ok()),
+            spaced.replace(&c[0], " ").into(),
+        ),
         None => (
             flag.captures(&spaced)
                 .and_then(|c| c[1].parse::<u32>().ok()),
@@ -486,6 +493,12 @@ mod tests {
             Some(("spike".into(), Some(200)))
         );
         assert_eq!(stage_from_dir_name("c=64"), Some(("c=64".into(), Some(64))));
+        assert_eq!(stage_from_dir_name("c50"), Some(("c50".into(), Some(50))));
+        assert_eq!(
+            stage_from_dir_name("step2-c50"),
+            Some(("step2".into(), Some(50)))
+        );
+        assert_eq!(stage_from_dir_name("c5_xlarge").map(|s| s.1), Some(None));
         assert_eq!(
             stage_from_dir_name("02_peak_c=32"),
             Some(("peak".into(), Some(32)))

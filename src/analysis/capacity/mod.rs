@@ -37,7 +37,7 @@ use crate::model::{Source, Stage, ThinkTime};
 
 pub use audited::{rejection as audit_rejection, AuditRejection};
 pub use breaking_points::{fmt_users, BreakingPoint, Criterion};
-pub use headroom::{Sizing, SlaHeadroom};
+pub use headroom::{levels_between, Sizing, SlaHeadroom};
 pub use load_points::LoadPoint;
 pub use saturation::Saturation;
 pub use usl::UslFit;

@@ -31,6 +31,11 @@ use crate::analysis::quantity::format_rate;
 /// Saturation: the marginal gain fell below this fraction of the low-load per-user gain.
 pub const SATURATION_GAIN: f64 = 0.1;
 
+/// Goodput still grew at every step, but the last step gained less than this fraction
+/// of the low-load per-user gain per user: the curve bent inside the measured range,
+/// and a step that wide can hide the start of the plateau.
+pub const WIDE_STEP_GAIN: f64 = 0.5;
+
 /// Where goodput stops growing with load.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Saturation {
@@ -59,6 +64,11 @@ pub struct Saturation {
     /// The operational-law knee of a closed system, C·(R₀ + Z) (R₀: low-load mean
     /// latency, Z: think time); null when Z is unknown or the stages are open-model.
     pub little_users: Option<f64>,
+    /// Not reached, but the last step's gain fell below [`WIDE_STEP_GAIN`] of the
+    /// low-load per-user gain: the plateau may start inside that step, so "not reached"
+    /// is not measured; the step's `[lower, upper]` load (only when set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unplaced_in: Option<[f64; 2]>,
 }
 
 impl Saturation {
@@ -116,6 +126,7 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
         kneedle_users,
         kneedle_agrees: None,
         little_users: little(best),
+        unplaced_in: None,
     };
     if !(gamma > 0.0 && gamma.is_finite()) {
         return Some(not_reached(
@@ -134,16 +145,10 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
     });
     let Some(step) = flat_step else {
         let last = points.last()?;
-        return Some(not_reached(
-            [Some(last.users), None],
-            format!(
-                "goodput still grows by at least {}% of the low-load per-user gain \
-                 ({gamma_text}) at every step, up to {} at {} users",
-                SATURATION_GAIN * 100.0,
-                format_rate(last.goodput_rps),
-                fmt_users(last.users)
-            ),
-        ));
+        let (method, unplaced_in) = still_growing(last, &loads, &goodputs, gamma, &gamma_text);
+        let mut s = not_reached([Some(last.users), None], method);
+        s.unplaced_in = unplaced_in;
+        return Some(s);
     };
     let (start, inside_step) = plateau_start(&loads, &goodputs, step, gamma);
     let end = plateau_end(&goodputs, start);
@@ -200,7 +205,60 @@ pub fn saturation(points: &[LoadPoint], c: &Criteria) -> Option<Saturation> {
         kneedle_users,
         kneedle_agrees,
         little_users,
+        unplaced_in: None,
     })
+}
+
+/// Why saturation is not reached (goodput grew at every step up to `last`), and the last
+/// step when it gained too little to say the plateau lies beyond it
+/// ([`bent_last_step`]).
+fn still_growing(
+    last: &LoadPoint,
+    loads: &[f64],
+    goodputs: &[f64],
+    gamma: f64,
+    gamma_text: &str,
+) -> (String, Option<[f64; 2]>) {
+    let mut method = format!(
+        "goodput still grows by at least {}% of the low-load per-user gain \
+         ({gamma_text}) at every step, up to {} at {} users",
+        SATURATION_GAIN * 100.0,
+        format_rate(last.goodput_rps),
+        fmt_users(last.users)
+    );
+    let unplaced_in = bent_last_step(loads, goodputs, gamma);
+    if let Some([lo, hi]) = unplaced_in {
+        let gain = last_gain(loads, goodputs);
+        method.push_str(&format!(
+            "; but across the last step ({} → {} users) it gained only {} per user, \
+             {:.0}% of γ, and reached {:.0}% of the low-load line γN ({}): the curve \
+             bent inside the measured range and the plateau may start inside that step; \
+             run steps between {} and {} users to place it",
+            fmt_users(lo),
+            fmt_users(hi),
+            format_rate(gain),
+            100.0 * gain / gamma,
+            100.0 * last.goodput_rps / (gamma * last.users),
+            format_rate(gamma * last.users),
+            fmt_users(lo),
+            fmt_users(hi)
+        ));
+    }
+    (method, unplaced_in)
+}
+
+/// Goodput per user gained across the last step (at least 2 points).
+fn last_gain(loads: &[f64], goodputs: &[f64]) -> f64 {
+    let n = loads.len();
+    (goodputs[n - 1] - goodputs[n - 2]) / (loads[n - 1] - loads[n - 2])
+}
+
+/// The last step `[lower, upper]` when its gain per user is below [`WIDE_STEP_GAIN`] of
+/// γ: the curve bent there, and the plateau may start inside it.
+fn bent_last_step(loads: &[f64], goodputs: &[f64], gamma: f64) -> Option<[f64; 2]> {
+    let n = loads.len();
+    (n >= 2 && loads[n - 1] > loads[n - 2] && last_gain(loads, goodputs) < WIDE_STEP_GAIN * gamma)
+        .then(|| [loads[n - 2], loads[n - 1]])
 }
 
 /// What the method says about the knee: where the plateau starts when it lies inside

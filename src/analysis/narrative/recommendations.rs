@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::analysis::audit::AuditVerdict;
 use crate::analysis::bottlenecks::Severity as HintSeverity;
-use crate::analysis::capacity::fmt_users;
+use crate::analysis::capacity::{fmt_users, levels_between};
 use crate::analysis::headline::{miss, noun};
 use crate::analysis::quality::{finding_summary, DataQuality};
 use crate::analysis::quantity::format_rate;
@@ -295,6 +295,13 @@ pub(super) fn next_steps(a: &Analysis) -> Vec<NextStep> {
     out
 }
 
+/// Whether the interpolated limit `n` rounds to a bracket end `lo` or `hi` (a measured
+/// load level), with levels left to run between them.
+fn on_a_level(n: f64, lo: f64, hi: f64) -> bool {
+    let r = n.round();
+    (r == lo.round() || r == hi.round()) && !levels_between(lo, hi).is_empty()
+}
+
 /// The next load levels, from where the SLA (or the default limits) stops holding.
 fn load_levels(a: &Analysis, out: &mut Vec<NextStep>) {
     let Some(h) = &a.capacity.sla_headroom else {
@@ -343,6 +350,14 @@ fn load_levels(a: &Analysis, out: &mut Vec<NextStep>) {
             "Run below the lowest measured load, e.g. at {} users, to find a load the limits \
              hold at",
             users(&[(low / 2.0).max(1.0).round(), (low / 4.0).max(1.0).round()])
+        ),
+        // The interpolated limit on a measured level (the first crossing lies just past
+        // a stage that holds): that stage is no new load level, the bracket's inside is.
+        ([Some(lo), Some(hi)], true, Some(n)) if on_a_level(n, lo, hi) => format!(
+            "Run load levels at {} users to narrow where the limits stop holding (the \
+             interpolated ≈ {} users is a load level already measured)",
+            users(&levels_between(lo, hi)),
+            fmt_users(n.round())
         ),
         ([Some(_), Some(_)], true, Some(n)) => format!(
             "Run a stage at ≈ {} users to confirm the interpolated limit",
