@@ -83,7 +83,9 @@ pub(crate) const ERR_P90: &str = "[global]\nrules = [\"error_rate < 1%\", \"p(90
 #[test]
 fn another_tools_run_of_other_requests_in_the_dir_makes_the_data_incomplete_not_a_go() {
     let dir = TestDir::new();
-    dir.write("run/wrk_c4.txt", WRK_C4);
+    // `wrk.txt`, not `wrk_c4.txt`: two files whose names both give a load
+    // (`c4`, `40users`) are two load levels, each its own stage.
+    dir.write("run/wrk.txt", WRK_C4);
     let sla = dir.write("err.toml", ERR_P90);
     // wrk alone: 620 requests, no error, p90 51.74 ms — every rule passes: GO.
     let alone = dir.path().join("run");
