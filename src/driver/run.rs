@@ -302,6 +302,43 @@ fn futures_poll_once<F: Future>(f: std::pin::Pin<&mut F>) -> Option<F::Output> {
     }
 }
 
+/// The in-progress `run.toml` writer the controller calls as stages start, ramp and
+/// end. Best effort: a checkpoint that cannot be written leaves the last one (the
+/// run's end writes run.toml again and reports a failure there).
+fn checkpoint(
+    ctx: Arc<Ctx>,
+    dir: PathBuf,
+    shard_info: shard::ShardInfo,
+    wall0: SystemTime,
+) -> Checkpoint<'static> {
+    Box::new(move |times: &[StageTimes]| {
+        let _ = manifest_out::write(&dir, &in_progress(&ctx.scenario, wall0, &shard_info, times));
+    })
+}
+
+/// The manifest of a run in progress, with the stage times so far.
+fn in_progress(
+    scenario: &Scenario,
+    wall0: SystemTime,
+    shard_info: &shard::ShardInfo,
+    times: &[StageTimes],
+) -> crate::model::Manifest {
+    let mut m = manifest_out::build(scenario, wall0, None, false, Some(IN_PROGRESS), times);
+    shard_info.annotate(&mut m, scenario, None);
+    m
+}
+
+/// Why the run is incomplete, if it is: the controller's stop reason, a failed write
+/// of the log, and a run nothing answered (it measured nothing about the target,
+/// however short).
+fn run_reason(reason: Option<String>, rec: &RecorderResult, target: &Target) -> Option<String> {
+    let reason = reason.or_else(|| rec.write_error.as_ref().map(|e| e.to_string()));
+    match (no_response_reason(rec, target), reason) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
 /// Runs a scenario and writes the run dir. `stop` resolving (e.g. Ctrl-C) ends the
 /// run early with its output as the reason. Returns the summary; an early stop is
 /// `complete == false` in it, not an error.
@@ -342,10 +379,7 @@ pub async fn run(
             .start_at
             .map(|at| shard::offset_ms(at, wall0, began.saturating_duration_since(t0))),
     };
-    let times: Vec<StageTimes> = Vec::new();
-    let mut first = manifest_out::build(&scenario, wall0, None, false, Some(IN_PROGRESS), &times);
-    shard_info.annotate(&mut first, &scenario, None);
-    manifest_out::write(&dir, &first)?;
+    manifest_out::write(&dir, &in_progress(&scenario, wall0, &shard_info, &[]))?;
 
     let hlog_path = dir.join("latency.hlog");
     let (hlog, csv) = open_writers(&dir, &scenario, wall0, opts.raw)?;
@@ -385,23 +419,13 @@ pub async fn run(
         Some(seed) => SmallRng::seed_from_u64(seed),
         None => SmallRng::from_rng(&mut rand::rng()),
     };
-    // Best effort: a checkpoint that cannot be written leaves the last one (the run's
-    // end writes run.toml again and reports a failure there).
-    let checkpoint: Checkpoint<'_> = {
-        let (ctx, dir, shard_info) = (ctx.clone(), dir.clone(), shard_info.clone());
-        Box::new(move |times: &[StageTimes]| {
-            let mut m =
-                manifest_out::build(&ctx.scenario, wall0, None, false, Some(IN_PROGRESS), times);
-            shard_info.annotate(&mut m, &ctx.scenario, None);
-            let _ = manifest_out::write(&dir, &m);
-        })
-    };
+    let checkpoint = checkpoint(ctx.clone(), dir.clone(), shard_info.clone(), wall0);
     let mut controller = Controller::new(
         ctx.clone(),
         stop,
         abort_rx,
         (t0, wall0),
-        (times, checkpoint),
+        (Vec::new(), checkpoint),
         seeder,
     );
     let reason = controller.run().await.text();
@@ -412,12 +436,7 @@ pub async fn run(
         .await
         .map_err(|e| DriverError::io(&hlog_path, std::io::Error::other(e.to_string())))?;
     let finished = SystemTime::now();
-    let reason = reason.or_else(|| rec.write_error.as_ref().map(|e| e.to_string()));
-    // A run nothing answered measured nothing about the target, however short.
-    let reason = match (no_response_reason(&rec, &ctx.target), reason) {
-        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
-        (a, b) => a.or(b),
-    };
+    let reason = run_reason(reason, &rec, &ctx.target);
     let complete = reason.is_none();
     align_times(&mut times, &rec.marks, t0_epoch_ms);
     let mut manifest = manifest_out::build(
