@@ -54,6 +54,7 @@ mod messy_runs_al;
 mod messy_runs_am;
 mod messy_runs_an;
 mod messy_runs_ao;
+mod messy_runs_ar;
 mod messy_runs_b;
 mod messy_runs_c;
 mod messy_runs_d;

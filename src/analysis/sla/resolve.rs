@@ -14,8 +14,8 @@ use regex::Regex;
 use super::parse::{regex_name, ScopeRules};
 use super::route_scope::route_members;
 use super::spelling::{
-    part_of_stage, routes_to_compare, same_case_folded, same_joined, same_label, same_path,
-    same_route, same_stage, same_words, users_only,
+    other_method, part_of_stage, routes_to_compare, same_case_folded, same_joined, same_label,
+    same_path, same_route, same_stage, same_words, users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -85,15 +85,13 @@ pub(super) fn resolve<'a>(
     line: Option<usize>,
 ) -> Result<Option<&'a str>, SlaError> {
     // `peak` when the data has `peak` and `peak_rerun` (a stage dir run again beside
-    // the first), or — `peak` in another spelling — headroom's `peak_10users_2` beside
-    // `peak_10users` (a second run dir's `peak/`): which run decides is the user's to
-    // say; judging the first by default would let a GO pass on the run the team re-did,
-    // or on one of the two. (A name written exactly as the data's first, `peak_10users`,
-    // is that one: else no name could single it out.)
-    let one = |k: &'a String, numbered: bool| -> Result<Option<&'a str>, SlaError> {
+    // the first): which run decides is the user's to say; judging the first by default
+    // would let a GO pass on the run the team re-did. (headroom's own `peak_2` beside
+    // `peak`, a second run dir's `peak/`, is judged with it: `resolve_stages`.)
+    let one = |k: &'a String| -> Result<Option<&'a str>, SlaError> {
         let mut runs: Vec<&String> = vec![k];
         if !matches!(kind, Kind::Endpoint) {
-            runs.extend(known.iter().filter(|o| rerun_of(o, k, numbered)));
+            runs.extend(known.iter().filter(|o| rerun_of(o, k)));
         }
         if runs.len() > 1 {
             return Err(several(name, &runs, known, kind, line));
@@ -101,11 +99,11 @@ pub(super) fn resolve<'a>(
         Ok(Some(k))
     };
     if let Some(k) = known.iter().find(|k| *k == name) {
-        return one(k, false);
+        return one(k);
     }
     let folded: Vec<&String> = known.iter().filter(|k| same_case_folded(k, name)).collect();
     if let [only] = folded[..] {
-        return one(only, true);
+        return one(only);
     }
     // Stage names come from dir names and tools' own spellings: `peak-load`,
     // `Peak Load`, `02_peak_load` and `peak_load` are one stage when that singles
@@ -124,7 +122,7 @@ pub(super) fn resolve<'a>(
         match spelled[..] {
             [] => {}
             // `peak` for `peak_10users` and headroom's `peak_10users_2` beside it.
-            [only] => return one(only, true),
+            [only] => return one(only),
             // `/item` for `GET /item` and `POST /item`, `peak` for `01_peak` and
             // `02_peak`: skipping the rules as "not in the data" would let a GO pass
             // on rules that named something the data has.
@@ -174,6 +172,16 @@ pub(super) fn resolve<'a>(
             .map(String::as_str)
             .collect();
     }
+    if near.is_empty() && matches!(kind, Kind::Endpoint) {
+        // `GET /api/orders` for the data's `POST /api/orders`: the route the rule
+        // meant, under another method; skipped as "not in the data", a GO would pass
+        // it by.
+        near = (known.iter())
+            .filter(|k| other_method(k, name))
+            .take(3)
+            .map(String::as_str)
+            .collect();
+    }
     if near.is_empty() && !matches!(kind, Kind::Endpoint) {
         // `peak` for the data's `peak_load`: rules the user meant for that stage.
         near = (known.iter())
@@ -219,9 +227,12 @@ pub(super) fn resolve_stage<'a>(
         .filter(|(_, u)| u.is_some_and(|u| u64::from(u) == n))
         .map(|(k, _)| k)
         .collect();
+    // One stage and headroom's numbered `_2` of it (two run dirs' `peak/`): the first,
+    // which `resolve_stages` judges with the others.
+    let first_of_shared = at.iter().skip(1).all(|o| numbered_apart(o, at[0]));
     match at[..] {
         [] => Ok(None),
-        [only] => Ok(Some(only)),
+        [only, ..] if first_of_shared => Ok(Some(only)),
         _ => Err(several(name, &at, known, kind, line)),
     }
 }
@@ -237,31 +248,41 @@ pub(super) fn resolve_stages<'a>(
     (kind, line): (Kind, Option<usize>),
     warnings: &mut Vec<Caveat>,
 ) -> Result<Vec<&'a str>, SlaError> {
+    // `peak_1`: the first of the stages named `peak`, `peak_2`, … alone (the data has
+    // no stage spelled so, or `resolve` finds that one).
+    let first = (name.strip_suffix("_1"))
+        .filter(|_| !data.0.iter().any(|k| same_case_folded(k, name)))
+        .and_then(|base| data.0.iter().find(|k| same_case_folded(k, base)))
+        .filter(|k| data.0.iter().any(|o| numbered_apart(o, k)));
+    if let Some(first) = first {
+        return Ok(vec![first.as_str()]);
+    }
     let Some(found) = resolve_stage(name, data, kind, line)? else {
         return Ok(Vec::new());
     };
     let mut all = vec![found];
-    if found.eq_ignore_ascii_case(name) {
-        all.extend(
-            data.0
-                .iter()
-                .filter(|k| numbered_apart(k, found))
-                .map(String::as_str),
-        );
-    }
+    all.extend(
+        data.0
+            .iter()
+            .filter(|k| numbered_apart(k, found))
+            .map(String::as_str),
+    );
     if all.len() > 1 {
         let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
         let quoted: Vec<String> = all.iter().map(|n| format!("\"{n}\"")).collect();
         warnings.push(Caveat::SlaNameShared(format!(
             "{at}{} names {} stages, which the data gave that one name (headroom numbered \
-             them apart to keep them distinct): {}; each is judged{}",
+             them apart to keep them distinct): {}; each is judged{} (write \"{}_1\" or \
+             \"{}\" for one alone)",
             kind.section(name),
             all.len(),
             quoted.join(", "),
             match kind {
                 Kind::Stage => "",
                 Kind::VerdictStage | Kind::VerdictFlag | Kind::Endpoint => " and decides",
-            }
+            },
+            all[0],
+            all[1],
         )));
     }
     Ok(all)
@@ -283,24 +304,14 @@ fn numbered_apart(other: &str, stage: &str) -> bool {
 /// The error for a name that, in another spelling, names several of the data's (a
 /// stage: `smoke` for a numbered stage dir `01_smoke` and its rerun's `05_smoke`).
 /// True when the stage `other` is `stage` run again, by its name: `stage` and a rerun
-/// word, maybe numbered (`peak_rerun`, `peak-retry2`, `peak again`), or, when
-/// `numbered`, headroom's number for a second stage of one name (`peak_10users_2`,
-/// from a second run dir's `peak/`).
-fn rerun_of(other: &str, stage: &str, numbered: bool) -> bool {
+/// word, maybe numbered (`peak_rerun`, `peak-retry2`, `peak again`).
+fn rerun_of(other: &str, stage: &str) -> bool {
     const WORDS: [&str; 7] = [
         "rerun", "re-run", "re_run", "retry", "again", "repeat", "redo",
     ];
     let Some(rest) = other.strip_prefix(stage) else {
         return false;
     };
-    // headroom's own number for a second stage of that name (`peak_2`: the `peak/` of
-    // a second run dir given to one check), which judged alone would let the first
-    // decide for both.
-    if let Some(n) = rest.strip_prefix('_').filter(|_| numbered) {
-        if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
-            return true;
-        }
-    }
     let Some(rest) = rest.strip_prefix(['_', '-', ' ']) else {
         return false;
     };

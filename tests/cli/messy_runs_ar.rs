@@ -1,0 +1,229 @@
+//! Messy runs, batch "ar" (qa49): SLA names and values that do not match the data the
+//! way it is written — a route under another method, a Locust name that opens with a
+//! method word of its own, the same stage in two run dirs, a ramp phase named as a
+//! stage, a percentile written `95%`. A rule that matches nothing must never pass
+//! silently.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::common::{headroom, TestDir};
+
+/// Runs `check RUNS… --sla SLA --json`; returns the exit code, the parsed outcome
+/// (Null when stdout is no JSON) and stderr.
+fn check_json(runs: &[&Path], sla: &Path) -> (i32, Value, String) {
+    let mut args = vec!["check"];
+    args.extend(runs.iter().map(|r| r.to_str().unwrap()));
+    args.extend(["--sla", sla.to_str().unwrap(), "--json"]);
+    let o = headroom(&args);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (o.status.code().unwrap_or(-1), json, stderr)
+}
+
+/// The evaluations of `rule` on `stage`.
+fn evals<'a>(outcome: &'a Value, rule: &str, stage: &str) -> Vec<&'a Value> {
+    outcome["sla"]["rules"]
+        .as_array()
+        .expect("sla.rules")
+        .iter()
+        .filter(|e| e["rule"] == rule && e["stage"] == stage)
+        .collect()
+}
+
+/// A generic request CSV of `n` requests `method path`, one every 60 ms from
+/// `start_ms`, the i-th taking `latency(i)` ms, all 200s (no users column).
+fn requests(method: &str, path: &str, start_ms: i64, n: i64, latency: fn(i64) -> i64) -> String {
+    let mut out = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for i in 0..n {
+        out += &format!("{},{path},{method},{},200\n", start_ms + i * 60, latency(i));
+    }
+    out
+}
+
+/// A JMeter 5 JTL (its default 17 columns) of `n` samples of `label`, one every
+/// 100 ms from `start_ms`, the i-th taking `elapsed(i)` ms, all 200s, `users` threads.
+fn jtl(start_ms: i64, n: i64, label: &str, users: u32, elapsed: fn(i64) -> i64) -> String {
+    let mut out = String::from(
+        "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,\
+         failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n",
+    );
+    for i in 0..n {
+        let e = elapsed(i);
+        out.push_str(&format!(
+            "{},{e},{label},200,OK,Thread Group 1-{},text,true,,512,128,{users},{users},\
+             http://127.0.0.1:8080/api/items,{},0,1\n",
+            start_ms + i * 100,
+            i % i64::from(users) + 1,
+            e.saturating_sub(1)
+        ));
+    }
+    out
+}
+
+const START: i64 = 1_764_950_400_000;
+
+/// A team's SLA gates `[endpoint."GET /api/orders"]` (p95 < 100 ms) beside a global
+/// rule that passes; the run only ever sent `POST /api/orders`, 300–309 ms each. The
+/// typo check compared letters and took no method change for a typo, so the section
+/// was "not in the data", its rules `not_run`, and the global pass made it GO, exit
+/// 0. Now the route under another method is a "did you mean" error, exit 2, as for
+/// other typos.
+#[test]
+fn an_endpoint_rule_naming_the_route_under_another_method_is_an_error() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/requests.csv",
+        requests("POST", "/api/orders", START, 1000, |i| 300 + i % 10),
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 1000ms\"]\n\n\
+         [endpoint.\"GET /api/orders\"]\nrules = [\"p(95) < 100ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&[&dir.path().join("run")], &sla);
+    assert_eq!(code, 2, "{stderr}\n{out:#}");
+    assert!(stderr.contains("sla.toml:4"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean \"POST /api/orders\""),
+        "{stderr}"
+    );
+}
+
+/// A Locust file `self.client.get("/x", name="post /x")` (a label copied from an old
+/// plan): Locust's stats CSV has type `GET`, name `post /x`, and headroom keys it
+/// `GET post /x`. The SLA's `[endpoint."/x"]` and `[endpoint."GET /x"]` (p95 < 100 ms,
+/// Locust's own p95 350 ms) matched nothing: their rules were skipped, and the global
+/// rule's pass made it GO, exit 0. Now the route is read past the name's own method
+/// word: `/x` and `GET /x` name it (NO-GO, exit 1, p95 350 ms), and `POST /x` (the
+/// label's word, not the method sent) is a "did you mean" error, exit 2.
+#[test]
+fn a_locust_name_opening_with_its_own_method_word_is_found_by_its_route() {
+    let dir = TestDir::new();
+    let row = |ty: &str, name: &str, p95: u32| {
+        format!(
+            "{ty},{name},1000,0,300,300,250,400,100,10,0,300,310,320,330,340,{p95},360,370,\
+             390,400,400\n"
+        )
+    };
+    dir.write(
+        "locust/run_stats.csv",
+        String::from(
+            "Type,Name,Request Count,Failure Count,Median Response Time,Average Response \
+             Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,\
+             Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n",
+        ) + &row("GET", "post /x", 350)
+            + &row("GET", "/ok", 350).replace(",300,", ",30,")
+            + &row("", "Aggregated", 350),
+    );
+    let run = dir.path().join("locust");
+    for name in ["/x", "GET /x"] {
+        let sla = dir.write(
+            "sla.toml",
+            format!(
+                "[global]\nrules = [\"p(95) < 1000ms\"]\n\n\
+                 [endpoint.\"{name}\"]\nrules = [\"p(95) < 100ms\"]\n"
+            ),
+        );
+        let (code, out, stderr) = check_json(&[&run], &sla);
+        assert_eq!(code, 1, "{name}: {stderr}\n{out:#}");
+        assert_eq!(out["verdict"], "NO-GO", "{out:#}");
+        let judged: Vec<&Value> = (out["sla"]["rules"].as_array().unwrap().iter())
+            .filter(|e| e["rule"] == "p(95) < 100ms" && e["status"] == "fail")
+            .collect();
+        assert!(!judged.is_empty(), "{name}: {out:#}");
+        assert_eq!(judged[0]["value"].as_f64(), Some(350.0), "{:#}", judged[0]);
+    }
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 1000ms\"]\n\n\
+         [endpoint.\"POST /x\"]\nrules = [\"p(95) < 100ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&[&run], &sla);
+    assert_eq!(code, 2, "{stderr}\n{out:#}");
+    assert!(stderr.contains("did you mean \"GET post /x\""), "{stderr}");
+}
+
+/// Two run dirs checked together, each with a `peak/` stage dir of 10 JMeter threads:
+/// run-a's 20–29 ms, run-b's 300–309 ms; headroom names them `peak_10users` and
+/// `peak_10users_2`. With `verdict_stages = ["peak"]` this was an error listing both
+/// (exit 2), while the same dirs without users (`peak`, `peak_2`) were both judged:
+/// two rules for one case. Now both ways judge both, with a note: run-b's miss is a
+/// NO-GO, exit 1. `peak_10users_1` names the first alone (GO, exit 0), `_2` the second.
+#[test]
+fn the_same_stage_with_users_in_two_run_dirs_is_judged_on_both() {
+    let dir = TestDir::new();
+    dir.write(
+        "run-a/peak/results.jtl",
+        jtl(START, 1000, "GET /api/x", 10, |i| 20 + i % 10),
+    );
+    dir.write(
+        "run-b/peak/results.jtl",
+        jtl(START + 600_000, 1000, "GET /api/x", 10, |i| 300 + i % 10),
+    );
+    let runs = [&*dir.path().join("run-a"), &*dir.path().join("run-b")];
+    let verdict_on = |stage: &str| {
+        let sla = dir.write(
+            "sla.toml",
+            format!("[global]\nverdict_stages = [\"{stage}\"]\nrules = [\"p(95) < 100ms\"]\n"),
+        );
+        check_json(&runs, &sla)
+    };
+    for name in ["peak", "Peak", "peak_10users", "10 users"] {
+        let (code, out, stderr) = verdict_on(name);
+        assert_eq!(code, 1, "{name}: {stderr}\n{out:#}");
+        assert_eq!(out["verdict"], "NO-GO", "{name}: {out:#}");
+        let second = evals(&out, "p(95) < 100ms", "peak_10users_2");
+        assert_eq!(second[0]["status"], "fail", "{out:#}");
+        assert_eq!(second[0]["decides_verdict"], true, "{:#}", second[0]);
+        let v = second[0]["value"].as_f64().unwrap();
+        // 300..309 ms, within the latency histogram's 3 significant digits.
+        assert!((300.0..=310.0).contains(&v), "{:#}", second[0]);
+        let first = evals(&out, "p(95) < 100ms", "peak_10users");
+        assert_eq!(first[0]["decides_verdict"], true, "{:#}", first[0]);
+        assert!(out.to_string().contains("each is judged"), "{out:#}");
+    }
+    let (code, out, stderr) = verdict_on("peak_10users_1");
+    assert_eq!(code, 0, "{stderr}\n{out:#}");
+    assert_eq!(out["verdict"], "GO", "{out:#}");
+    let second = evals(&out, "p(95) < 100ms", "peak_10users_2");
+    assert_eq!(second[0]["decides_verdict"], false, "{:#}", second[0]);
+    let (code, out, _) = verdict_on("peak_10users_2");
+    assert_eq!(code, 1, "{out:#}");
+    let first = evals(&out, "p(95) < 100ms", "peak_10users");
+    assert_eq!(first[0]["decides_verdict"], false, "{:#}", first[0]);
+}
+
+/// The same two run dirs without users (`peak`, `peak_2`): `peak_1` names the first
+/// alone, as `peak_2` the second; before, `peak_1` named no stage (a warning, and the
+/// verdict fell to every stage).
+#[test]
+fn the_first_of_a_stage_two_run_dirs_share_is_named_with_1() {
+    let dir = TestDir::new();
+    dir.write(
+        "run-a/peak/requests.csv",
+        requests("GET", "/api/x", START, 1000, |i| 20 + i % 10),
+    );
+    dir.write(
+        "run-b/peak/requests.csv",
+        requests("GET", "/api/x", START + 600_000, 1000, |i| 300 + i % 10),
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak_1\"]\nrules = [\"p(95) < 100ms\"]\n",
+    );
+    let runs = [&*dir.path().join("run-a"), &*dir.path().join("run-b")];
+    let (code, out, stderr) = check_json(&runs, &sla);
+    assert_eq!(code, 0, "{stderr}\n{out:#}");
+    assert_eq!(out["verdict"], "GO", "{out:#}");
+    assert_eq!(
+        evals(&out, "p(95) < 100ms", "peak")[0]["decides_verdict"],
+        true
+    );
+    assert_eq!(
+        evals(&out, "p(95) < 100ms", "peak_2")[0]["decides_verdict"],
+        false
+    );
+}
