@@ -131,9 +131,15 @@ pub(super) fn apply(
         verdict_override,
     )?;
     let mut evals = evaluated.evals;
+    let mut warnings = evaluated.warnings;
+    let every_stage_decides = evaluated.verdict_stages.is_empty();
+    for name in sla::phases_not_stages(&mut evals, &src.phases_not_stages, every_stage_decides) {
+        let section = format!("[stage.{name}]");
+        warnings.retain(|w| !matches!(w, Caveat::SlaNameAbsent(t) if t.contains(&section)));
+    }
     discount(&mut evals, src, run);
     answer_elsewhere(&mut evals, (run, src), spec, verdict_override, discount);
-    analysis.warnings.extend(evaluated.warnings);
+    analysis.warnings.extend(warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());

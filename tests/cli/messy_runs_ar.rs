@@ -227,3 +227,105 @@ fn the_first_of_a_stage_two_run_dirs_share_is_named_with_1() {
         false
     );
 }
+
+/// One Artillery 2 intermediate period of `n` answers (all 200s) of `created`
+/// arrivals, counted from `c0` to `c1`, its response-time summary `rt` (min, p50, p95,
+/// p99, max, ms), as `artillery run --output` writes it.
+fn artillery_period(period: i64, (c0, c1): (i64, i64), n: u64, rt: [f64; 5]) -> Value {
+    let summary = serde_json::json!({"min": rt[0], "max": rt[4], "count": n, "mean": rt[1],
+        "p50": rt[1], "median": rt[1], "p75": rt[1], "p90": rt[2], "p95": rt[2], "p99": rt[3],
+        "p999": rt[4]});
+    serde_json::json!({
+        "counters": {"vusers.created_by_name.browse": n, "vusers.created": n,
+            "http.requests": n, "http.responses": n, "http.codes.200": n,
+            "vusers.failed": 0, "vusers.completed": n},
+        "rates": {"http.request_rate": n / 10},
+        "firstCounterAt": c0, "firstHistogramAt": c0 + 120, "lastCounterAt": c1,
+        "lastHistogramAt": c1, "firstMetricAt": c0, "lastMetricAt": c1,
+        "period": period.to_string(),
+        "summaries": {"http.response_time": summary.clone()},
+        "histograms": {"http.response_time": summary},
+    })
+}
+
+/// An Artillery 2 run of three 10 s phases from its script beside the report: `Warm
+/// up` (3 arrivals/s), `Ramp to peak` (3 → 10/s) and `Peak load` (10/s), one request
+/// each; the ramp's period answered with a p50 of 200 ms (Artillery's own figure).
+/// An SLA gates `[stage."ramp-to-peak"]` on p50 < 100 ms. Ramps are no stages, so
+/// the section named "no stage in the data": `not_run`, shown but not counted,
+/// non-gating — as if the run had no such phase. Now the phase is known to have run:
+/// its rule is `insufficient_data` and decides (no verdict stage is named), with a
+/// note saying it is a ramp, and the "names no stage" warning is gone.
+#[test]
+fn an_artillery_ramp_phase_named_as_a_stage_lacks_data_rather_than_not_running() {
+    let dir = TestDir::new();
+    let t0 = 1_796_518_080_000i64;
+    let warm = artillery_period(t0, (t0 + 5, t0 + 9_998), 30, [3.0, 20.0, 40.0, 45.0, 47.0]);
+    let ramp = artillery_period(
+        t0 + 10_000,
+        (t0 + 10_002, t0 + 19_998),
+        65,
+        [3.0, 200.0, 900.0, 950.0, 990.0],
+    );
+    let peak = artillery_period(
+        t0 + 20_000,
+        (t0 + 20_002, t0 + 29_997),
+        100,
+        [3.0, 22.0, 44.0, 51.0, 60.0],
+    );
+    let all = artillery_period(
+        t0,
+        (t0 + 5, t0 + 29_997),
+        195,
+        [3.0, 22.0, 880.0, 950.0, 990.0],
+    );
+    let report = serde_json::json!({"aggregate": all, "intermediate": [warm, ramp, peak]});
+    dir.write("art/report.json", report.to_string());
+    dir.write(
+        "art/script.yml",
+        "config:\n  target: \"http://127.0.0.1:18490\"\n  phases:\n    - duration: 10\n      \
+         arrivalRate: 3\n      name: \"Warm up\"\n    - duration: 10\n      arrivalRate: 3\n      \
+         rampTo: 10\n      name: \"Ramp to peak\"\n    - duration: 10\n      arrivalRate: 10\n      \
+         name: \"Peak load\"\nscenarios:\n  - name: browse\n    flow:\n      - get:\n          \
+         url: \"/api/v1/agents\"\n",
+    );
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(50) < 100ms\"]\n\n[stage.\"ramp-to-peak\"]\nrules = [\"p(50) < 100ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&[&dir.path().join("art")], &sla);
+    assert_eq!(code, 0, "{stderr}\n{out:#}");
+    let ramp = evals(&out, "p(50) < 100ms", "ramp-to-peak");
+    assert_eq!(ramp.len(), 1, "{out:#}");
+    assert_eq!(ramp[0]["status"], "insufficient_data", "{:#}", ramp[0]);
+    assert_eq!(ramp[0]["decides_verdict"], true, "{:#}", ramp[0]);
+    assert!(
+        ramp[0]["note"].as_str().unwrap().contains("a ramp"),
+        "{:#}",
+        ramp[0]
+    );
+    assert_ne!(out["verdict"], "GO", "{out:#}");
+    assert!(!stderr.contains("names no stage"), "{stderr}");
+    // The constant phases are stages, judged on their own periods: 20 and 22 ms.
+    assert_eq!(
+        evals(&out, "p(50) < 100ms", "Peak load")[0]["status"],
+        "pass"
+    );
+}
+
+/// A team wrote `95% < 500ms` for the 95th percentile. headroom answered `unknown
+/// metric "95" — did you mean "rc(5xx)"?`, a status-class rule that would gate
+/// something else entirely. Now it offers `p(95)` (exit 2 still: nothing is judged).
+#[test]
+fn a_percentile_written_as_a_bare_number_is_offered_as_p_n() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/requests.csv",
+        requests("GET", "/api/x", START, 100, |i| 20 + i % 10),
+    );
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"95% < 500ms\"]\n");
+    let (code, _, stderr) = check_json(&[&dir.path().join("run")], &sla);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("did you mean \"p(95)\""), "{stderr}");
+    assert!(!stderr.contains("rc(5xx)"), "{stderr}");
+}

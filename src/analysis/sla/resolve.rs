@@ -160,27 +160,7 @@ pub(super) fn resolve<'a>(
         near.retain(|k| letters(k) != letters(name));
     }
     if near.is_empty() && matches!(kind, Kind::Endpoint) {
-        // `GET /api/item` for the data's `http://host/api/items?limit=10` (wrk's and
-        // k6's full URLs): a typo of the route, not an endpoint the run did not call.
-        near = (known.iter())
-            .filter(|k| {
-                routes_to_compare(k, name).is_some_and(|(k, n)| {
-                    k != n && !typos_of(&n, std::slice::from_ref(&k)).is_empty()
-                })
-            })
-            .take(3)
-            .map(String::as_str)
-            .collect();
-    }
-    if near.is_empty() && matches!(kind, Kind::Endpoint) {
-        // `GET /api/orders` for the data's `POST /api/orders`: the route the rule
-        // meant, under another method; skipped as "not in the data", a GO would pass
-        // it by.
-        near = (known.iter())
-            .filter(|k| other_method(k, name))
-            .take(3)
-            .map(String::as_str)
-            .collect();
+        near = route_typos(name, known);
     }
     if near.is_empty() && !matches!(kind, Kind::Endpoint) {
         // `peak` for the data's `peak_load`: rules the user meant for that stage.
@@ -204,6 +184,30 @@ pub(super) fn resolve<'a>(
             known_list(known, plural)
         ),
     })
+}
+
+/// The data's endpoints that an endpoint `name` nothing else matched looks like a typo
+/// of by its route: `GET /api/item` for the data's `http://host/api/items?limit=10`
+/// (wrk's and k6's full URLs), a typo of the route, not an endpoint the run did not
+/// call; else `GET /api/orders` for the data's `POST /api/orders`, the route the rule
+/// meant under another method — skipped as "not in the data", a GO would pass it by.
+fn route_typos<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
+    let near: Vec<&str> = (known.iter())
+        .filter(|k| {
+            routes_to_compare(k, name)
+                .is_some_and(|(k, n)| k != n && !typos_of(&n, std::slice::from_ref(&k)).is_empty())
+        })
+        .take(3)
+        .map(String::as_str)
+        .collect();
+    if !near.is_empty() {
+        return near;
+    }
+    (known.iter())
+        .filter(|k| other_method(k, name))
+        .take(3)
+        .map(String::as_str)
+        .collect()
 }
 
 /// [`resolve`] for a stage name, and then, when nothing is spelled so, by the users a
