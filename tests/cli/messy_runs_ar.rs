@@ -329,3 +329,44 @@ fn a_percentile_written_as_a_bare_number_is_offered_as_p_n() {
     assert!(stderr.contains("did you mean \"p(95)\""), "{stderr}");
     assert!(!stderr.contains("rc(5xx)"), "{stderr}");
 }
+
+/// Stage dirs `01_baseline_10users/`, `02_peak_50users/`, `03_stress_100users/` (p95
+/// ≈ 29, 49 and 309 ms by construction) under an SLA with `[stage.peak]` (p95 < 1 s)
+/// and `[stage."stage 3"]` (p95 < 100 ms), the third stage by its number (`step-3`
+/// alike). Stage names leave the ordering number out, so `stage 3` named "no stage":
+/// its rule was `not_run` and `[stage.peak]`'s pass made it GO, exit 0, over a stress
+/// stage 3× the limit. Now a stage named by a number alone is an error naming the
+/// stages, as `03` already was (exit 2).
+#[test]
+fn a_stage_named_by_its_number_is_an_error_not_a_skip() {
+    let dir = TestDir::new();
+    let stages = [
+        ("01_baseline_10users", 10, 20),
+        ("02_peak_50users", 50, 40),
+        ("03_stress_100users", 100, 300),
+    ];
+    for (k, (name, users, latency)) in stages.into_iter().enumerate() {
+        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,users\n");
+        for i in 0..1000i64 {
+            let t = START + k as i64 * 100_000 + i * 60;
+            csv += &format!("{t},/api/x,GET,{},200,{users}\n", latency + i % 10);
+        }
+        dir.write(&format!("run/{name}/requests.csv"), csv);
+    }
+    for written in ["stage 3", "step-3", "Stage3"] {
+        let sla = dir.write(
+            "sla.toml",
+            format!(
+                "[stage.peak]\nrules = [\"p(95) < 1000ms\"]\n\n\
+                 [stage.\"{written}\"]\nrules = [\"p(95) < 100ms\"]\n"
+            ),
+        );
+        let (code, out, stderr) = check_json(&[&dir.path().join("run")], &sla);
+        assert_eq!(code, 2, "{written}: {stderr}\n{out:#}");
+        assert!(stderr.contains("sla.toml:4"), "{stderr}");
+        assert!(
+            stderr.contains("stages: baseline, peak, stress"),
+            "{stderr}"
+        );
+    }
+}

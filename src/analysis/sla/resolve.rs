@@ -129,10 +129,7 @@ pub(super) fn resolve<'a>(
             _ => return Err(several(name, &spelled, known, kind, line)),
         }
     }
-    if !matches!(kind, Kind::Endpoint)
-        && !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !matches!(kind, Kind::Endpoint) && by_number(name) {
         // `02` for the dir `02_peak-load`: stage names drop the dir's ordering number,
         // so the entry names nothing; skipping it would judge the verdict on the other
         // stages (or all of them) as if the user had chosen.
@@ -208,6 +205,20 @@ fn route_typos<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
         .take(3)
         .map(String::as_str)
         .collect()
+}
+
+/// True when a stage `name` is an ordering number alone (`02`), or one with a word
+/// that only numbers it (`stage 3`, `step-3`, `Stage3`): stage names leave a dir's
+/// ordering number out, so the name singles out nothing.
+fn by_number(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let rest = ["stage", "step", "phase", "level"]
+        .iter()
+        .find_map(|w| lower.strip_prefix(w))
+        .map_or(lower.as_str(), |r| {
+            r.trim_start_matches([' ', '_', '-', '#'])
+        });
+    !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// [`resolve`] for a stage name, and then, when nothing is spelled so, by the users a
