@@ -23,6 +23,18 @@ fn planned_tasks(run: &Run) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Stage sections naming a part of the run that ran but is no stage (an Artillery
+/// ramp): their rules lack the data (`sla::phases_not_stages`), and the warning that
+/// they name nothing in the data is dropped.
+fn phases_named(evaluated: &mut sla::Evaluated, src: &Source) {
+    let every_stage_decides = evaluated.verdict_stages.is_empty();
+    let (evals, warnings) = (&mut evaluated.evals, &mut evaluated.warnings);
+    for name in sla::phases_not_stages(evals, &src.phases_not_stages, every_stage_decides) {
+        let section = format!("[stage.{name}]");
+        warnings.retain(|w| !matches!(w, Caveat::SlaNameAbsent(t) if t.contains(&section)));
+    }
+}
+
 /// Turns the passes (and misses) that `src` cannot show into what it can: unseen
 /// failures, a doubtful latency or time unit, untrimmed summaries, a tool's rounding.
 fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
@@ -123,13 +135,14 @@ pub(super) fn apply(
         .collect();
     let unnamed = unnamed_endpoints(run, src);
     let stage_users: Vec<Option<u32>> = src.stages.iter().map(|s| s.users).collect();
-    let evaluated = sla::evaluate_with(
+    let mut evaluated = sla::evaluate_with(
         spec,
         (&stage_names, &stage_users),
         (&endpoint_names, &unnamed),
         &scopes,
         verdict_override,
     )?;
+    phases_named(&mut evaluated, src);
     let mut evals = evaluated.evals;
     discount(&mut evals, src, run);
     answer_elsewhere(&mut evals, (run, src), spec, verdict_override, discount);

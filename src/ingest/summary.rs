@@ -413,6 +413,7 @@ impl ToolSummary {
             tool_checks: self.tool_checks,
             script_checks: self.script_checks,
             ok_server_errors: 0,
+            phases_not_stages: Vec::new(),
             grouping: crate::model::Grouping::Names,
         }
     }

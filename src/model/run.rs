@@ -376,6 +376,10 @@ pub struct Source {
     /// Response Assertion that ignores the status), of the endpoints the source keeps:
     /// successes, as the tool says, which the verdict does not let pass unremarked.
     pub ok_server_errors: u64,
+    /// Named parts of the run that ran but are no stage, each with why (Artillery's
+    /// ramp and pause phases, a phase no report period lies inside): an SLA naming one
+    /// as a stage lacks its data, rather than naming nothing the run did.
+    pub phases_not_stages: Vec<(String, String)>,
     /// The checks the tool judged itself in these files (moved to the run's when the
     /// run dir adds the source).
     pub tool_checks: Vec<ToolCheck>,

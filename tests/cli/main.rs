@@ -56,6 +56,7 @@ mod messy_runs_an;
 mod messy_runs_ao;
 mod messy_runs_ap;
 mod messy_runs_aq;
+mod messy_runs_ar;
 mod messy_runs_as;
 mod messy_runs_at;
 mod messy_runs_b;

@@ -14,8 +14,8 @@ use regex::Regex;
 use super::parse::{regex_name, ScopeRules};
 use super::route_scope::route_members;
 use super::spelling::{
-    part_of_stage, routes_to_compare, same_case_folded, same_joined, same_label, same_path,
-    same_route, same_stage, same_words, users_only,
+    other_method, part_of_stage, routes_to_compare, same_case_folded, same_joined, same_label,
+    same_path, same_route, same_stage, same_words, users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -85,15 +85,13 @@ pub(super) fn resolve<'a>(
     line: Option<usize>,
 ) -> Result<Option<&'a str>, SlaError> {
     // `peak` when the data has `peak` and `peak_rerun` (a stage dir run again beside
-    // the first), or — `peak` in another spelling — headroom's `peak_10users_2` beside
-    // `peak_10users` (a second run dir's `peak/`): which run decides is the user's to
-    // say; judging the first by default would let a GO pass on the run the team re-did,
-    // or on one of the two. (A name written exactly as the data's first, `peak_10users`,
-    // is that one: else no name could single it out.)
-    let one = |k: &'a String, numbered: bool| -> Result<Option<&'a str>, SlaError> {
+    // the first): which run decides is the user's to say; judging the first by default
+    // would let a GO pass on the run the team re-did. (headroom's own `peak_2` beside
+    // `peak`, a second run dir's `peak/`, is judged with it: `resolve_stages`.)
+    let one = |k: &'a String| -> Result<Option<&'a str>, SlaError> {
         let mut runs: Vec<&String> = vec![k];
         if !matches!(kind, Kind::Endpoint) {
-            runs.extend(known.iter().filter(|o| rerun_of(o, k, numbered)));
+            runs.extend(known.iter().filter(|o| rerun_of(o, k)));
         }
         if runs.len() > 1 {
             return Err(several(name, &runs, known, kind, line));
@@ -101,11 +99,11 @@ pub(super) fn resolve<'a>(
         Ok(Some(k))
     };
     if let Some(k) = known.iter().find(|k| *k == name) {
-        return one(k, false);
+        return one(k);
     }
     let folded: Vec<&String> = known.iter().filter(|k| same_case_folded(k, name)).collect();
     if let [only] = folded[..] {
-        return one(only, true);
+        return one(only);
     }
     // Stage names come from dir names and tools' own spellings: `peak-load`,
     // `Peak Load`, `02_peak_load` and `peak_load` are one stage when that singles
@@ -124,17 +122,14 @@ pub(super) fn resolve<'a>(
         match spelled[..] {
             [] => {}
             // `peak` for `peak_10users` and headroom's `peak_10users_2` beside it.
-            [only] => return one(only, true),
+            [only] => return one(only),
             // `/item` for `GET /item` and `POST /item`, `peak` for `01_peak` and
             // `02_peak`: skipping the rules as "not in the data" would let a GO pass
             // on rules that named something the data has.
             _ => return Err(several(name, &spelled, known, kind, line)),
         }
     }
-    if !matches!(kind, Kind::Endpoint)
-        && !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !matches!(kind, Kind::Endpoint) && by_number(name) {
         // `02` for the dir `02_peak-load`: stage names drop the dir's ordering number,
         // so the entry names nothing; skipping it would judge the verdict on the other
         // stages (or all of them) as if the user had chosen.
@@ -162,17 +157,7 @@ pub(super) fn resolve<'a>(
         near.retain(|k| letters(k) != letters(name));
     }
     if near.is_empty() && matches!(kind, Kind::Endpoint) {
-        // `GET /api/item` for the data's `http://host/api/items?limit=10` (wrk's and
-        // k6's full URLs): a typo of the route, not an endpoint the run did not call.
-        near = (known.iter())
-            .filter(|k| {
-                routes_to_compare(k, name).is_some_and(|(k, n)| {
-                    k != n && !typos_of(&n, std::slice::from_ref(&k)).is_empty()
-                })
-            })
-            .take(3)
-            .map(String::as_str)
-            .collect();
+        near = route_typos(name, known);
     }
     if near.is_empty() && !matches!(kind, Kind::Endpoint) {
         // `peak` for the data's `peak_load`: rules the user meant for that stage.
@@ -198,6 +183,44 @@ pub(super) fn resolve<'a>(
     })
 }
 
+/// The data's endpoints that an endpoint `name` nothing else matched looks like a typo
+/// of by its route: `GET /api/item` for the data's `http://host/api/items?limit=10`
+/// (wrk's and k6's full URLs), a typo of the route, not an endpoint the run did not
+/// call; else `GET /api/orders` for the data's `POST /api/orders`, the route the rule
+/// meant under another method — skipped as "not in the data", a GO would pass it by.
+fn route_typos<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
+    let near: Vec<&str> = (known.iter())
+        .filter(|k| {
+            routes_to_compare(k, name)
+                .is_some_and(|(k, n)| k != n && !typos_of(&n, std::slice::from_ref(&k)).is_empty())
+        })
+        .take(3)
+        .map(String::as_str)
+        .collect();
+    if !near.is_empty() {
+        return near;
+    }
+    (known.iter())
+        .filter(|k| other_method(k, name))
+        .take(3)
+        .map(String::as_str)
+        .collect()
+}
+
+/// True when a stage `name` is an ordering number alone (`02`), or one with a word
+/// that only numbers it (`stage 3`, `step-3`, `Stage3`): stage names leave a dir's
+/// ordering number out, so the name singles out nothing.
+fn by_number(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let rest = ["stage", "step", "phase", "level"]
+        .iter()
+        .find_map(|w| lower.strip_prefix(w))
+        .map_or(lower.as_str(), |r| {
+            r.trim_start_matches([' ', '_', '-', '#'])
+        });
+    !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// [`resolve`] for a stage name, and then, when nothing is spelled so, by the users a
 /// name of a load level alone gives (`[stage."50 users"]`, `50u`): the one stage of
 /// the data at that load (`users`, one per stage of `known`), whatever its name
@@ -219,9 +242,12 @@ pub(super) fn resolve_stage<'a>(
         .filter(|(_, u)| u.is_some_and(|u| u64::from(u) == n))
         .map(|(k, _)| k)
         .collect();
+    // One stage and headroom's numbered `_2` of it (two run dirs' `peak/`): the first,
+    // which `resolve_stages` judges with the others.
+    let first_of_shared = at.iter().skip(1).all(|o| numbered_apart(o, at[0]));
     match at[..] {
         [] => Ok(None),
-        [only] => Ok(Some(only)),
+        [only, ..] if first_of_shared => Ok(Some(only)),
         _ => Err(several(name, &at, known, kind, line)),
     }
 }
@@ -237,31 +263,41 @@ pub(super) fn resolve_stages<'a>(
     (kind, line): (Kind, Option<usize>),
     warnings: &mut Vec<Caveat>,
 ) -> Result<Vec<&'a str>, SlaError> {
+    // `peak_1`: the first of the stages named `peak`, `peak_2`, … alone (the data has
+    // no stage spelled so, or `resolve` finds that one).
+    let first = (name.strip_suffix("_1"))
+        .filter(|_| !data.0.iter().any(|k| same_case_folded(k, name)))
+        .and_then(|base| data.0.iter().find(|k| same_case_folded(k, base)))
+        .filter(|k| data.0.iter().any(|o| numbered_apart(o, k)));
+    if let Some(first) = first {
+        return Ok(vec![first.as_str()]);
+    }
     let Some(found) = resolve_stage(name, data, kind, line)? else {
         return Ok(Vec::new());
     };
     let mut all = vec![found];
-    if found.eq_ignore_ascii_case(name) {
-        all.extend(
-            data.0
-                .iter()
-                .filter(|k| numbered_apart(k, found))
-                .map(String::as_str),
-        );
-    }
+    all.extend(
+        data.0
+            .iter()
+            .filter(|k| numbered_apart(k, found))
+            .map(String::as_str),
+    );
     if all.len() > 1 {
         let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
         let quoted: Vec<String> = all.iter().map(|n| format!("\"{n}\"")).collect();
         warnings.push(Caveat::SlaNameShared(format!(
             "{at}{} names {} stages, which the data gave that one name (headroom numbered \
-             them apart to keep them distinct): {}; each is judged{}",
+             them apart to keep them distinct): {}; each is judged{} (write \"{}_1\" or \
+             \"{}\" for one alone)",
             kind.section(name),
             all.len(),
             quoted.join(", "),
             match kind {
                 Kind::Stage => "",
                 Kind::VerdictStage | Kind::VerdictFlag | Kind::Endpoint => " and decides",
-            }
+            },
+            all[0],
+            all[1],
         )));
     }
     Ok(all)
@@ -283,24 +319,14 @@ fn numbered_apart(other: &str, stage: &str) -> bool {
 /// The error for a name that, in another spelling, names several of the data's (a
 /// stage: `smoke` for a numbered stage dir `01_smoke` and its rerun's `05_smoke`).
 /// True when the stage `other` is `stage` run again, by its name: `stage` and a rerun
-/// word, maybe numbered (`peak_rerun`, `peak-retry2`, `peak again`), or, when
-/// `numbered`, headroom's number for a second stage of one name (`peak_10users_2`,
-/// from a second run dir's `peak/`).
-fn rerun_of(other: &str, stage: &str, numbered: bool) -> bool {
+/// word, maybe numbered (`peak_rerun`, `peak-retry2`, `peak again`).
+fn rerun_of(other: &str, stage: &str) -> bool {
     const WORDS: [&str; 7] = [
         "rerun", "re-run", "re_run", "retry", "again", "repeat", "redo",
     ];
     let Some(rest) = other.strip_prefix(stage) else {
         return false;
     };
-    // headroom's own number for a second stage of that name (`peak_2`: the `peak/` of
-    // a second run dir given to one check), which judged alone would let the first
-    // decide for both.
-    if let Some(n) = rest.strip_prefix('_').filter(|_| numbered) {
-        if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
-            return true;
-        }
-    }
     let Some(rest) = rest.strip_prefix(['_', '-', ' ']) else {
         return false;
     };

@@ -147,12 +147,12 @@ pub(super) fn same_joined(known: &str, name: &str) -> bool {
 /// `/item`); `http://host:8080/item/` → (none, `/item`). `None` for a label that is
 /// no route (`T01_HomePageLoad`).
 fn route(key: &str) -> Option<(Option<String>, String)> {
-    let key = key.trim();
-    let (method, target) = match key.split_once(char::is_whitespace) {
-        Some((m, rest)) if METHODS.contains(&m.to_ascii_uppercase().as_str()) => {
-            (Some(m.to_ascii_uppercase()), rest.trim())
-        }
-        _ => (None, key),
+    let (method, target) = method_and_name(key);
+    // Locust's `name="post /x"` on a request of type `GET` is keyed `GET post /x`: the
+    // type is the method sent, the name's own method word only a label's.
+    let target = match method_and_name(target) {
+        (Some(_), rest) if method.is_some() && rest.starts_with('/') => rest,
+        _ => target,
     };
     let lower = target.to_ascii_lowercase();
     let path = if lower.starts_with("http://") || lower.starts_with("https://") {
@@ -211,6 +211,20 @@ pub(super) fn routes_to_compare(known: &str, name: &str) -> Option<(String, Stri
     })
 }
 
+/// True when the data's endpoint `known` has the route of the SLA's `name` under
+/// another method (`POST /api/orders` for `GET /api/orders`, query strings aside):
+/// no other spelling of it, yet the rule meant that route, so "did you mean".
+pub(super) fn other_method(known: &str, name: &str) -> bool {
+    let bare = |key: &str| {
+        let cut = key.find(['?', '#']).unwrap_or(key.len());
+        route(&key[..cut])
+    };
+    match (bare(known), bare(name)) {
+        (Some((Some(km), kp)), Some((Some(nm), np))) => kp == np && km != nm,
+        _ => false,
+    }
+}
+
 /// An endpoint key's method (upper-cased) when it opens with one, and the rest: `GET
 /// List agents` → (GET, `List agents`); `List agents` → (none, `List agents`).
 fn method_and_name(key: &str) -> (Option<String>, &str) {
@@ -262,6 +276,18 @@ mod tests {
         assert!(same_route("http://example.com", "GET /"));
         assert!(!same_route("T01_HomePageLoad", "/T01_HomePageLoad"));
         assert!(!same_route("GET /item", "/items"));
+        // Locust's type `GET` with `name="post /x"`.
+        assert!(same_route("GET post /x", "/x"));
+        assert!(same_route("GET post /x", "GET /x"));
+        assert!(!same_route("GET post /x", "POST /x"));
+        assert!(other_method("GET post /x", "POST /x"));
+        assert!(other_method("POST /api/orders", "GET /api/orders/"));
+        assert!(other_method(
+            "post http://h/api/orders?a=1",
+            "GET /api/orders"
+        ));
+        assert!(!other_method("/api/orders", "GET /api/orders"));
+        assert!(!other_method("POST /api/order", "GET /api/orders"));
     }
 
     #[test]

@@ -119,6 +119,14 @@ pub(super) fn unknown_metric(written: &str) -> String {
              or, for k6's `rate<0.01` under http_req_failed, \"error_rate\" (error_rate < 1%)?"
         );
     }
+    // `95% < 500ms`, `99 < 1s`: a percentile by its bare number (not `rc(5xx)`, the
+    // nearest name to `95`).
+    if written.parse::<f64>().is_ok_and(|x| x > 0.0 && x < 100.0) {
+        return format!(
+            "unknown metric \"{written}\" — did you mean \"p({written})\"? (a percentile is \
+             written p(N))"
+        );
+    }
     if let Some((_, m)) = ALIASES.iter().find(|(alias, _)| *alias == lower) {
         return format!("unknown metric \"{written}\" — did you mean \"{m}\"?");
     }
@@ -257,6 +265,14 @@ mod tests {
         assert!(unknown_metric("percentile1").contains("\"p(50)\""));
         assert!(unknown_metric("percentile(90)").contains("\"p(90)\""));
         assert!(!unknown_metric("percentile7").contains("p(75)"));
+    }
+
+    #[test]
+    fn a_bare_number_is_offered_as_that_percentile() {
+        let m = unknown_metric("95");
+        assert!(m.contains("did you mean \"p(95)\""), "{m}");
+        assert!(unknown_metric("99.9").contains("\"p(99.9)\""));
+        assert!(!unknown_metric("100").contains("p(100)"));
     }
 
     /// k6's `http_req_failed: ['rate<0.01']` copied as a rule is a failure share.

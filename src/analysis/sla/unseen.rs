@@ -27,8 +27,13 @@
 //! And every rule on a stage whose figures hold requests outside the window
 //! `--warmup`/`--from`/`--to` asked for (a whole-run summary cannot be trimmed): its
 //! pass and miss alike rest on other data than the one asked about.
+//!
+//! A stage section naming a part of the run that ran but is no stage (Artillery's
+//! `Ramp to peak` phase) lacks its data: `insufficient_data`, not `not_run` (which
+//! would name something the run never did, and not hold a GO back).
 
 use super::rule::Metric;
+use super::spelling::{same_case_folded, same_joined, same_stage, same_words};
 use super::{RuleEvaluation, RuleStatus};
 
 /// Which way the measured value of `metric` can be off when failures go unseen:
@@ -147,6 +152,42 @@ pub fn discount_untrimmed(evals: &mut [RuleEvaluation], untrimmed: &[(Option<&st
             None => note,
         });
     }
+}
+
+/// Turns every `not_run` stage-scoped evaluation in `evals` whose stage, in any
+/// spelling, is one of `phases` (a part of the run that ran but is no stage, with why)
+/// into `insufficient_data`, deciding the verdict when `every_stage_decides` (no
+/// verdict stage is named); returns the names as the SLA wrote them.
+pub fn phases_not_stages(
+    evals: &mut [RuleEvaluation],
+    phases: &[(String, String)],
+    every_stage_decides: bool,
+) -> Vec<String> {
+    let mut named = Vec::new();
+    for e in evals.iter_mut() {
+        let (RuleStatus::NotRun, Some(stage)) = (e.status, e.stage.as_deref()) else {
+            continue;
+        };
+        let same = |p: &str| {
+            same_case_folded(p, stage)
+                || same_words(p, stage)
+                || same_stage(p, stage)
+                || same_joined(p, stage)
+        };
+        let Some((phase, why)) = phases.iter().find(|(p, _)| same(p)) else {
+            continue;
+        };
+        if !named.iter().any(|n| n == stage) {
+            named.push(stage.to_string());
+        }
+        e.status = RuleStatus::InsufficientData;
+        e.decides_verdict = every_stage_decides;
+        e.note = Some(format!(
+            "no data: `{phase}` ran, but {why}, so it is no stage: its requests count in \
+             the overall figures only"
+        ));
+    }
+    named
 }
 
 /// Turns every latency pass in `evals` (a percentile, the mean, min or max) whose

@@ -241,6 +241,10 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
             }
         }
     }
+    src.phases_not_stages = (phases.iter())
+        .filter(|p| p.rate.is_none())
+        .filter_map(|p| Some((p.name.clone()?, not_a_stage(p.arrivals))))
+        .collect();
     // One constant phase is the whole run, which the report's own summary covers
     // better (exactly, when it lists every latency); a period's span needs two
     // periods to be measured.
@@ -272,12 +276,10 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
             in_a_stage[j] |= inside(p);
         }
         if !periods.iter().any(inside) {
-            unheld.push(
-                phase
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| format!("phase {}", i + 1)),
-            );
+            let name = (phase.name.clone()).unwrap_or_else(|| format!("phase {}", i + 1));
+            let why = "no report period lies inside it (Artillery counts per 10 s period)";
+            src.phases_not_stages.push((name.clone(), why.into()));
+            unheld.push(name);
         }
         // `--warmup` trims the phase's start, `--from`/`--to` keep the periods inside.
         let kept = |p: &Period| {
@@ -330,6 +332,16 @@ pub fn apply(path: &Path, src: &mut Source, plan: &StagePlan, opts: &IngestOptio
         src.notes.retain(|n| n != why);
     }
     src.stages = stages;
+}
+
+/// Why a ramp (`arrivals` planned) or a pause (none) is no stage.
+fn not_a_stage(arrivals: f64) -> String {
+    let what = if arrivals > 0.0 {
+        "a ramp (its load changes)"
+    } else {
+        "a pause"
+    };
+    format!("it is {what}")
 }
 
 /// What the report says of the requests in report periods no constant phase holds

@@ -650,6 +650,7 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
     }
     existing.outcomes_unseen |= src.outcomes_unseen;
     existing.ok_server_errors += src.ok_server_errors;
+    (existing.phases_not_stages).extend(src.phases_not_stages);
     existing.script_checks.merge(&src.script_checks);
     existing.latency_unit_doubt = existing
         .latency_unit_doubt
