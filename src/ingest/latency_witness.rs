@@ -9,8 +9,13 @@
 //!   user cannot start its next request before its last one ended. When each user's
 //!   next start comes just after its last request's latency read as seconds (and the
 //!   latencies vary, so no fixed pacing explains it), the seconds reading is in
-//!   doubt; the file says so and no latency figure decides. A gap shorter than the
-//!   latency read as seconds rules seconds out, and nothing changes;
+//!   doubt; the file says so and no latency figure decides. A user who thinks
+//!   between requests starts later, but still never before its last one ended: when
+//!   over many pairs no next start comes before the latency read as seconds, the
+//!   gaps are often within a few times it, and the longer latencies' gaps are longer
+//!   by about as much (the gap follows the latency, as no pacing or think time
+//!   alone does), seconds are in doubt too. A gap shorter than the latency read as
+//!   seconds rules seconds out, and nothing changes;
 //! - a users column (`users`, `vus`, `threads`): the requests in flight on average
 //!   (Little's law: Σ latency ÷ the span they lie in) cannot be more than ten per user (even a user
 //!   sending ten at once). When the values read as seconds would need more, seconds
@@ -124,16 +129,67 @@ fn thread_witness(samples: &[Sample], latency: &str, thread: &str) -> Option<Wit
         .filter(|(gap, l)| *gap >= l * 1000.0 * 0.95 - 2.0 && *gap <= l * 1000.0 * 1.1 + 100.0)
         .count();
     let varied = lo > 0.0 && hi >= lo * 1.2;
-    let said = n >= MIN_PAIRS && varied && after * 20 >= n * 19 && right_after * 5 >= n * 4;
-    said.then(|| {
+    if !(n >= MIN_PAIRS && varied && after * 20 >= n * 19) {
+        return None;
+    }
+    let doubt = |why: String| {
         Witness::Doubt(format!(
-            "column `{latency}` names no unit and is read as ms, but in {right_after} of the \
-             first {n} pairs of one `{thread}`'s successive requests the next starts just \
-             after the last one's latency read as seconds (a closed loop's user waits for \
-             its answer): if it holds seconds, every latency is 1,000× too small; name the \
-             column `{latency}_ms` or `{latency}_s`"
+            "column `{latency}` names no unit and is read as ms, but {why}: if it holds \
+             seconds, every latency is 1,000× too small; name the column `{latency}_ms` or \
+             `{latency}_s`"
+        ))
+    };
+    if right_after * 5 >= n * 4 {
+        return Some(doubt(format!(
+            "in {right_after} of the first {n} pairs of one `{thread}`'s successive requests \
+             the next starts just after the last one's latency read as seconds (a closed \
+             loop's user waits for its answer)"
+        )));
+    }
+    let near = (pairs.iter())
+        .filter(|(gap, l)| *gap <= l * 1000.0 * THINK_WITHIN)
+        .count();
+    let said = n >= MIN_THINK_PAIRS && near * 2 >= n && gap_follows_latency(&pairs);
+    said.then(|| {
+        doubt(format!(
+            "in {after} of the first {n} pairs of one `{thread}`'s successive requests the \
+             next starts after the last one's latency read as seconds, in {near} within \
+             {THINK_WITHIN}× it, and the longer latencies' gaps are longer by about as much \
+             (a closed loop's user waits for its answer, then thinks)"
         ))
     })
+}
+
+/// Fewest successive pairs the think-time reading speaks from.
+const MIN_THINK_PAIRS: usize = 20;
+
+/// How many times the latency read as seconds a gap with think time may span.
+const THINK_WITHIN: f64 = 3.0;
+
+/// True when, of `pairs` (gap to the user's next start in ms, latency value), those
+/// whose latency is above the median have gaps longer on average than the rest by at
+/// least half the difference of their latencies read as seconds: the next start
+/// follows the answer. Fixed pacing, or think time alone, leaves the gap unmoved.
+fn gap_follows_latency(pairs: &[(f64, f64)]) -> bool {
+    let mut latencies: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    latencies.sort_by(f64::total_cmp);
+    let Some(median) = latencies.get(latencies.len() / 2).copied() else {
+        return false;
+    };
+    let mean = |long: bool| {
+        let part: Vec<&(f64, f64)> = (pairs.iter()).filter(|p| (p.1 > median) == long).collect();
+        let n = part.len() as f64;
+        (n > 0.0).then(|| {
+            let gap = part.iter().map(|p| p.0).sum::<f64>() / n;
+            (gap, part.iter().map(|p| p.1).sum::<f64>() / n)
+        })
+    };
+    match (mean(true), mean(false)) {
+        (Some((long_gap, long)), Some((short_gap, short))) => {
+            long_gap - short_gap >= (long - short) * 1000.0 * 0.5
+        }
+        _ => false,
+    }
 }
 
 /// [`Witness::Millis`] when the first rows, their latency values read as seconds,
@@ -218,6 +274,42 @@ mod tests {
             .map(|(i, l)| sample(i as i64 * 10_000, None, "u1", *l))
             .collect();
         assert_eq!(witness(&paced, "rt", None, Some("user")), None);
+    }
+
+    /// Latencies 1.0–3.4 and a think time of 1–5 s (in a fixed cycle) after each.
+    fn thinking(latency_as_s: bool, think_ms: impl Fn(usize) -> i64) -> Vec<Sample> {
+        let mut t = 0;
+        let mut rows = Vec::new();
+        for i in 0..40 {
+            let l = 1.0 + (i * 7 % 25) as f64 / 10.0;
+            rows.push(sample(t, None, "u1", l));
+            t += if latency_as_s { (l * 1000.0) as i64 } else { 2 } + think_ms(i);
+        }
+        rows
+    }
+
+    #[test]
+    fn a_thinking_users_next_start_following_the_latency_in_seconds_is_a_doubt() {
+        let think = |i: usize| 1000 + (i * 13 % 41) as i64 * 100;
+        assert!(matches!(
+            witness(&thinking(true, think), "rt", None, Some("user")),
+            Some(Witness::Doubt(_))
+        ));
+        // ms with the same think time: some next starts come before the last ended.
+        assert_eq!(
+            witness(&thinking(false, think), "rt", None, Some("user")),
+            None
+        );
+        // ms with a long think time (never overlapping as seconds): the gap does not
+        // follow the latency, so nothing witnesses seconds.
+        let long = |i: usize| 4000 + (i * 13 % 41) as i64 * 100;
+        assert_eq!(
+            witness(&thinking(false, long), "rt", None, Some("user")),
+            None
+        );
+        // Fewer than 20 pairs: too few to speak from.
+        let few: Vec<Sample> = thinking(true, think).into_iter().take(15).collect();
+        assert_eq!(witness(&few, "rt", None, Some("user")), None);
     }
 
     #[test]
