@@ -300,3 +300,42 @@ fn shards_that_never_ran_together_are_not_added_up() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["stages"][0]["requests"], 800, "{stderr}");
 }
+
+/// Stage dirs `01_baseline_10users`, `02_peak_50users`, `03_stress_100users` (stages
+/// `baseline`, `peak`, `stress`; stress at 300–309 ms) and an SLA naming the third
+/// `[stage."Stress Test"]` with `p(95) < 100ms` beside `[stage.peak]`. The extra word
+/// kept it from every spelling and from the typo check: its rule was `not_run` and
+/// the verdict GO (exit 0) on peak alone. A name holding all of a stage's words and
+/// more is now a "did you mean" error (exit 2), as one holding part of them is.
+#[test]
+fn a_stage_named_with_a_word_added_is_a_did_you_mean_not_a_skip() {
+    let dir = TestDir::new();
+    let stages = [
+        ("01_baseline_10users", 10, 20),
+        ("02_peak_50users", 50, 40),
+        ("03_stress_100users", 100, 300),
+    ];
+    for (k, (name, users, latency)) in stages.into_iter().enumerate() {
+        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,users\n");
+        for i in 0..1000i64 {
+            let t = 1_764_950_400_000 + k as i64 * 100_000 + i * 60;
+            csv += &format!("{t},/api/x,GET,{},200,{users}\n", latency + i % 10);
+        }
+        dir.write(&format!("run/{name}/requests.csv"), csv);
+    }
+    for (written, code) in [("Stress Test", 2), ("stress", 1)] {
+        dir.write(
+            "sla.toml",
+            format!(
+                "[stage.peak]\nrules = [\"p(95) < 1000ms\"]\n\n\
+                 [stage.\"{written}\"]\nrules = [\"p(95) < 100ms\"]\n"
+            ),
+        );
+        let o = headroom_in(dir.path(), &["check", "run", "--sla", "sla.toml"]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(code), "{written}: {stderr}");
+        if code == 2 {
+            assert!(stderr.contains("did you mean \"stress\""), "{stderr}");
+        }
+    }
+}

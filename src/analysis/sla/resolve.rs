@@ -7,7 +7,7 @@
 //! `50_users` is no typo of `10users`), within edit distance 2, an endpoint's also by
 //! its route (`GET /api/item` for `http://host/api/items?limit=10`) — is an error
 //! (exit 2) that says "did you mean", and so is a stage named by a part of its words
-//! (`peak` for `peak_load`).
+//! (`peak` for `peak_load`) or with words added (`Stress Test` for `stress`).
 
 use regex::Regex;
 
@@ -160,9 +160,10 @@ pub(super) fn resolve<'a>(
         near = route_typos(name, known);
     }
     if near.is_empty() && !matches!(kind, Kind::Endpoint) {
-        // `peak` for the data's `peak_load`: rules the user meant for that stage.
+        // `peak` for the data's `peak_load`, and `Stress Test` for the data's `stress`
+        // (from `03_stress_100users/`): rules the user meant for that stage.
         near = (known.iter())
-            .filter(|k| part_of_stage(k, name))
+            .filter(|k| part_of_stage(k, name) || part_of_stage(name, k))
             .take(3)
             .map(String::as_str)
             .collect();
