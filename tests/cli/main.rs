@@ -57,6 +57,7 @@ mod messy_runs_ao;
 mod messy_runs_ap;
 mod messy_runs_aq;
 mod messy_runs_at;
+mod messy_runs_au;
 mod messy_runs_b;
 mod messy_runs_c;
 mod messy_runs_d;
