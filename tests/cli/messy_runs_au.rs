@@ -123,3 +123,54 @@ fn separate_jmeter_runs_not_named_smoke_stay_stages() {
     assert_eq!(users, [1, 10]);
     assert!(!report.to_string().contains("smoke test"));
 }
+
+/// The smoke test ran after the real run (a check that the fix deployed meanwhile
+/// answers), so `jmeter.log`, which JMeter rewrites at each run, holds the smoke test's
+/// summariser lines. Before this, that log was checked against the run's JTL and made
+/// it "incomplete"; now it is the smoke test's log, set apart with it.
+#[test]
+fn a_jmeter_log_of_a_smoke_test_run_last_is_the_smoke_tests() {
+    let dir = TestDir::new();
+    write_run(&dir, "results.jtl", "console.txt");
+    // The smoke test three minutes after the run began (two after it ended).
+    let shift = 180_000;
+    let smoke: String = (0..20u64)
+        .map(|i| {
+            row(
+                T0 + shift + 400 + i * 1_000,
+                "GET agents",
+                true,
+                "smoke 1-1",
+                1,
+            )
+        })
+        .collect();
+    dir.write("run/smoke.jtl", smoke);
+    let (start, end) = (T0 + shift, T0 + shift + 20_600);
+    dir.write(
+        "run/smoke-console.txt",
+        console("smoke.jmx", start, end, 20, 0, 20),
+    );
+    dir.write(
+        "run/jmeter.log",
+        "2026/12/06 04:27:02 INFO  - jmeter.JMeter: Loading file: smoke.jmx \n\
+         2026/12/06 04:27:02 INFO  - jmeter.reporters.Summariser: Summariser: summary \n\
+         2026/12/06 04:27:22 INFO  - jmeter.reporters.Summariser: summary =     20 in    \
+         20s =    1.0/s Avg:    21 Min:    21 Max:    21 Err:     0 (0.00%) \n\
+         2026/12/06 04:27:22 INFO  - jmeter.engine.StandardJMeterEngine: Notifying test \
+         listeners of end of test \n",
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 600);
+    assert_eq!(
+        report["data_quality"], "clean",
+        "{}",
+        report["data_quality_reason"]
+    );
+    let skipped = report["skipped"].as_array().unwrap();
+    let log = (skipped.iter())
+        .find(|s| s["path"].as_str().unwrap_or("").ends_with("jmeter.log"))
+        .expect("jmeter.log is listed");
+    assert_eq!(log["kind"], "earlier_run", "{log}");
+}

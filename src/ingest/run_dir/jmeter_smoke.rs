@@ -103,7 +103,30 @@ pub(super) fn set_apart(
             SkipKind::EarlierRun,
         ));
     }
-    let (jtl_out, console_out): (Vec<usize>, Vec<usize>) = apart.into_iter().unzip();
+    let counts = |i: usize| {
+        rows[i]
+            .as_ref()
+            .map_or((0, 0), |r| (r.count, r.transactions))
+    };
+    let logs = smoke_logs(
+        consoles,
+        &windows,
+        &apart,
+        &(0..jtls.len()).map(counts).collect::<Vec<_>>(),
+    );
+    for &(c, i) in &logs {
+        skipped.push(Skipped::new(
+            consoles[c].clone(),
+            format!(
+                "JMeter's log of the smoke test {} (its summariser's last total counts that \
+                 JTL's samples: the smoke test ran last): not checked against the run",
+                jtls[i].display()
+            ),
+            SkipKind::EarlierRun,
+        ));
+    }
+    let (jtl_out, mut console_out): (Vec<usize>, Vec<usize>) = apart.into_iter().unzip();
+    console_out.extend(logs.iter().map(|l| l.0));
     let keep = |files: &mut Vec<PathBuf>, out: &[usize]| {
         let mut k = 0;
         files.retain(|_| {
@@ -116,6 +139,28 @@ pub(super) fn set_apart(
     skipped.reverse();
     notes.reverse();
     (skipped, notes)
+}
+
+/// The consoles without a window (`jmeter.log`, which JMeter rewrites at each run) of
+/// a smoke test that ran last: their last total counts one smoke JTL's samples and no
+/// other JTL's. `(console, JTL)` indices.
+fn smoke_logs(
+    consoles: &[PathBuf],
+    windows: &[Option<(u64, (i64, i64))>],
+    apart: &[(usize, usize)],
+    counts: &[(u64, u64)],
+) -> Vec<(usize, usize)> {
+    let counts_of = |n: u64, i: usize| n == counts[i].0 || n == counts[i].0 - counts[i].1;
+    let smoke = |i: usize| apart.iter().any(|a| a.0 == i);
+    (0..consoles.len())
+        .filter(|&c| windows[c].is_none() && !apart.iter().any(|a| a.1 == c))
+        .filter_map(|c| {
+            let n = summariser::scan(&consoles[c]).ok()?.total?.0.samples;
+            let mut of = (0..counts.len()).filter(|&i| counts_of(n, i));
+            let i = of.next()?;
+            (smoke(i) && of.all(smoke)).then_some((c, i))
+        })
+        .collect()
 }
 
 /// True when the file's name says it is a smoke test or warm-up.
