@@ -59,6 +59,7 @@ mod messy_runs_aq;
 mod messy_runs_ar;
 mod messy_runs_as;
 mod messy_runs_at;
+mod messy_runs_au;
 mod messy_runs_av;
 mod messy_runs_b;
 mod messy_runs_c;

@@ -37,6 +37,8 @@ pub(super) struct Pending {
     jtl: bool,
     /// The dir's XML JTLs.
     xml: Vec<PathBuf>,
+    /// Smoke tests set apart, JTL and console (`jmeter_smoke`), and a note on each.
+    smoke: (Vec<Skipped>, Vec<String>),
 }
 
 /// What the files checked against hold: samples and errors per label, and in all.
@@ -170,6 +172,10 @@ pub(super) fn set_aside(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &Ru
     let mut consoles = by_format
         .remove(&Format::JmeterSummariser)
         .unwrap_or_default();
+    let smoke = match by_format.get_mut(&Format::JmeterCsv) {
+        Some(jtls) => super::jmeter_smoke::set_apart(jtls, &mut consoles),
+        None => (Vec::new(), Vec::new()),
+    };
     if !jtl && !has_dashboard {
         // Read as summaries, those with summariser lines (a GUI session's jmeter.log has
         // none: it is skipped, as no result).
@@ -190,6 +196,7 @@ pub(super) fn set_aside(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &Ru
             .get(&Format::JmeterXml)
             .cloned()
             .unwrap_or_default(),
+        smoke,
     }
 }
 
@@ -202,7 +209,9 @@ fn jmeter_parts(run: &Run) -> usize {
 
 /// Checks each set-aside file against what the dir's JMeter source holds, and lists
 /// it as skipped.
-pub(super) fn check(pending: Pending, opts: &IngestOptions, run: &mut Run) {
+pub(super) fn check(mut pending: Pending, opts: &IngestOptions, run: &mut Run) {
+    run.skipped.append(&mut pending.smoke.0);
+    run.arbitration.append(&mut pending.smoke.1);
     if pending.dashboards.is_empty() && pending.consoles.is_empty() {
         return;
     }

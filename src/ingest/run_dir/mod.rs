@@ -28,6 +28,7 @@ mod driver_dir;
 mod gatling_runs;
 mod hashes;
 mod jmeter_outputs;
+mod jmeter_smoke;
 mod jtl_zone;
 mod k6_outputs;
 mod locust_checks;
