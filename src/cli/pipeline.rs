@@ -59,7 +59,14 @@ impl SlaFile {
                      (README \"SLA files\"); the tool's own checks of the run are read from \
                      its output in the run dir"
                 ))),
-                None => Err(report_sla_error(&origin, &e)),
+                None => match other_language(&origin, text) {
+                    Some(what) => Err(NothingToReport::said(format!(
+                        "{origin}: this SLA file is written in {what}, but SLA files are TOML: \
+                         e.g. `[global]` `rules = [\"p(95) < 500ms\", \"error_rate < 1%\"]` \
+                         (README \"SLA files\")"
+                    ))),
+                    None => Err(report_sla_error(&origin, &e)),
+                },
             },
         }
     }
@@ -81,6 +88,33 @@ fn load_tool_script(text: &str) -> Option<&'static str> {
         return Some("a Gatling simulation (its `assertions` are Gatling's)");
     }
     None
+}
+
+/// The language an SLA file that is not TOML is written in, when it shows (JSON: its
+/// first character is `{`; YAML: its name says so, or its first lines are `key:`
+/// lines with no `=`), so that the error says SLA files are TOML instead of TOML's
+/// "expected `=`" at line 1. `None` for anything else.
+fn other_language(origin: &str, text: &str) -> Option<&'static str> {
+    if text.trim_start().starts_with('{') {
+        return Some("JSON");
+    }
+    let lower = origin.to_ascii_lowercase();
+    let lines: Vec<&str> = (text.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .take(5)
+        .collect();
+    let yaml_line = |l: &&str| {
+        !l.contains('=')
+            && (l.starts_with("- ")
+                || l.split_once(':').is_some_and(|(k, _)| {
+                    !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_alphanumeric() || "_-. \"'".contains(c))
+                }))
+    };
+    let named = lower.ends_with(".yaml") || lower.ends_with(".yml");
+    (named || (!lines.is_empty() && lines.iter().all(yaml_line))).then_some("YAML")
 }
 
 /// Prints an SLA error as `error: FILE:LINE: message`.

@@ -339,3 +339,30 @@ fn a_stage_named_with_a_word_added_is_a_did_you_mean_not_a_skip() {
         }
     }
 }
+
+/// An SLA written in YAML (`sla.yaml`, `global:` / `rules:` / `- "p(95) < 100ms"`) or
+/// JSON, as other tools' thresholds are: headroom answered TOML's "expected `.`, `=`"
+/// at line 1, which does not say that SLA files are TOML. It now says so, with an
+/// example, exit 2; a TOML file with a mistake still gets its line.
+#[test]
+fn an_sla_in_yaml_or_json_is_told_to_be_toml() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for i in 0..100i64 {
+        csv += &format!("{},/api/x,GET,20,200\n", 1_764_950_400_000 + i * 50);
+    }
+    dir.write("run/requests.csv", csv);
+    dir.write("sla.yaml", "global:\n  rules:\n    - \"p(95) < 100ms\"\n");
+    dir.write("sla.json", "{\"global\":{\"rules\":[\"p(95) < 100ms\"]}}\n");
+    dir.write("sla.toml", "[global]\nrules = [\"p(95) < 100ms\"\n");
+    for (file, says) in [
+        ("sla.yaml", "written in YAML, but SLA files are TOML"),
+        ("sla.json", "written in JSON, but SLA files are TOML"),
+        ("sla.toml", "sla.toml:3: invalid array"),
+    ] {
+        let o = headroom_in(dir.path(), &["check", "run", "--sla", file]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{file}: {stderr}");
+        assert!(stderr.contains(says), "{file}: {stderr}");
+    }
+}
