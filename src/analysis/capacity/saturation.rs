@@ -64,7 +64,7 @@ pub struct Saturation {
     /// The operational-law knee of a closed system, C·(R₀ + Z) (R₀: low-load mean
     /// latency, Z: think time); null when Z is unknown or the stages are open-model.
     pub little_users: Option<f64>,
-    /// Not reached, but the last step's gain fell below [`WIDE_STEP_GAIN`] of the
+    /// Not reached, but the last step's gain fell below half (`WIDE_STEP_GAIN`) of the
     /// low-load per-user gain: the plateau may start inside that step, so "not reached"
     /// is not measured; the step's `[lower, upper]` load (only when set).
     #[serde(skip_serializing_if = "Option::is_none")]

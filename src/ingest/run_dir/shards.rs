@@ -227,8 +227,11 @@ fn apart(shards: &[ShardDir]) -> Option<String> {
             let start = st.start.as_deref().and_then(parse_rfc3339_ms)?;
             Some(st.end.as_deref().and_then(parse_rfc3339_ms)? - start)
         })
+        // A stage cut to a sliver (a shard stopped as it began) says nothing of when
+        // the loads met.
+        .filter(|d| *d as f64 >= LATE_START_MS)
         .min()?;
-    if spread < shortest.max(1) {
+    if spread < shortest {
         return None;
     }
     let at = |s: &ShardDir| match &s.shard.start_at {
