@@ -368,9 +368,8 @@ pub struct Source {
     /// tool's (`ingest::run_dir`): the source never leads, and is checked against that
     /// stage alone. `None`: a source of the whole run.
     pub beside_stage: Option<String>,
-    /// Why this source is a short run apart from the run it sits beside (a smoke test
-    /// or warm-up by another tool, `ingest::arbitrate`): it never leads, and its
-    /// requests, in none of the report's figures, leave the run's data complete.
+    /// Why this source is a short run apart from the run beside it (another tool's
+    /// smoke test or warm-up): it never leads, and leaves the run's data complete.
     pub short_run: Option<String>,
     /// Requests its files mark successful although they answered 5xx (JMeter with a
     /// Response Assertion that ignores the status), of the endpoints the source keeps:
