@@ -1,10 +1,10 @@
 //! Sharded driver runs (`drive --shard i/N`): recognising shard run dirs by the
 //! `[shard]` table of their `run.toml`, refusing an incomplete or mixed set (every
-//! shard 0..N−1 once, one plan hash, run at the same time), and merging the shards into one source: stage
-//! by stage, users and arrival rates add, intervals align on absolute time and
-//! histograms add exactly (percentiles are never averaged). Each shard's driver
-//! health (sent and dropped requests, start offset, timer lateness, CPU) becomes a
-//! note, and a lagging generator is named.
+//! shard 0..N−1 once, one plan hash, run at the same time), and merging the shards
+//! into one source: stage by stage, users and arrival rates add, intervals align on
+//! absolute time and histograms add exactly (percentiles are never averaged). Each
+//! shard's driver health (sent and dropped requests, start offset, timer lateness,
+//! CPU) becomes a note, and a lagging generator is named.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};

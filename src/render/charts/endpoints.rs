@@ -13,7 +13,7 @@ use plotters::style::Color;
 use super::frame::{self, Axes, Coords};
 use super::{palette, DrawError, SeriesMarker};
 use crate::analysis::report::StageReport;
-use crate::analysis::sla::Scope;
+use crate::analysis::sla::{Op, Scope};
 use crate::analysis::Analysis;
 
 /// Height of the empty slot under the bars that holds the legend, px.
@@ -61,11 +61,13 @@ fn pick_stage(analysis: &Analysis) -> Option<&StageReport> {
     })
 }
 
-/// The tightest p95 limit an endpoint-scoped rule sets on endpoint `key` in `stage`.
+/// The tightest p95 ceiling (`<`, `<=`) an endpoint-scoped rule sets on endpoint `key`
+/// in `stage`.
 fn endpoint_limit(analysis: &Analysis, stage: &str, key: &str) -> Option<f64> {
     let sla = analysis.sla.as_ref()?;
     (sla.rules.iter())
         .filter(|r| r.scope != Scope::Global && r.scope != Scope::Stage)
+        .filter(|r| matches!(r.op, Op::Lt | Op::Le))
         .filter(|r| r.metric.to_string() == "p(95)" && r.limit.is_finite())
         .filter(|r| r.stage.as_deref() == Some(stage) && r.endpoint.as_deref() == Some(key))
         .map(|r| r.limit)
