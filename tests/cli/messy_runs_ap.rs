@@ -8,10 +8,10 @@ use super::check::check_json;
 use super::common::{analyze_json, close, nearest_rank, Lcg, TestDir};
 
 /// 2025-12-05T16:00:00Z in ms.
-const BASE_MS: i64 = 1_764_950_400_000;
+pub(crate) const BASE_MS: i64 = 1_764_950_400_000;
 
 /// `ms` since the epoch as RFC 3339 UTC text with ms, as Python's `isoformat` + `Z`.
-fn iso(ms: i64) -> String {
+pub(crate) fn iso(ms: i64) -> String {
     let day_ms = ms.rem_euclid(86_400_000);
     format!(
         "2025-12-05T{:02}:{:02}:{:02}.{:03}Z",

@@ -330,16 +330,9 @@ fn a_percentile_written_as_a_bare_number_is_offered_as_p_n() {
     assert!(!stderr.contains("rc(5xx)"), "{stderr}");
 }
 
-/// Stage dirs `01_baseline_10users/`, `02_peak_50users/`, `03_stress_100users/` (p95
-/// ≈ 29, 49 and 309 ms by construction) under an SLA with `[stage.peak]` (p95 < 1 s)
-/// and `[stage."stage 3"]` (p95 < 100 ms), the third stage by its number (`step-3`
-/// alike). Stage names leave the ordering number out, so `stage 3` named "no stage":
-/// its rule was `not_run` and `[stage.peak]`'s pass made it GO, exit 0, over a stress
-/// stage 3× the limit. Now a stage named by a number alone is an error naming the
-/// stages, as `03` already was (exit 2).
-#[test]
-fn a_stage_named_by_its_number_is_an_error_not_a_skip() {
-    let dir = TestDir::new();
+/// Stage dirs `01_baseline_10users`, `02_peak_50users` and `03_stress_100users` under
+/// `run/`: 1,000 requests each, at 20–29, 40–49 and 300–309 ms.
+pub(crate) fn three_stage_dirs(dir: &TestDir) {
     let stages = [
         ("01_baseline_10users", 10, 20),
         ("02_peak_50users", 50, 40),
@@ -353,6 +346,19 @@ fn a_stage_named_by_its_number_is_an_error_not_a_skip() {
         }
         dir.write(&format!("run/{name}/requests.csv"), csv);
     }
+}
+
+/// Stage dirs `01_baseline_10users/`, `02_peak_50users/`, `03_stress_100users/` (p95
+/// ≈ 29, 49 and 309 ms by construction) under an SLA with `[stage.peak]` (p95 < 1 s)
+/// and `[stage."stage 3"]` (p95 < 100 ms), the third stage by its number (`step-3`
+/// alike). Stage names leave the ordering number out, so `stage 3` named "no stage":
+/// its rule was `not_run` and `[stage.peak]`'s pass made it GO, exit 0, over a stress
+/// stage 3× the limit. Now a stage named by a number alone is an error naming the
+/// stages, as `03` already was (exit 2).
+#[test]
+fn a_stage_named_by_its_number_is_an_error_not_a_skip() {
+    let dir = TestDir::new();
+    three_stage_dirs(&dir);
     for written in ["stage 3", "step-3", "Stage3"] {
         let sla = dir.write(
             "sla.toml",

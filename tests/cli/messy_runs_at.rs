@@ -310,19 +310,7 @@ fn shards_that_never_ran_together_are_not_added_up() {
 #[test]
 fn a_stage_named_with_a_word_added_is_a_did_you_mean_not_a_skip() {
     let dir = TestDir::new();
-    let stages = [
-        ("01_baseline_10users", 10, 20),
-        ("02_peak_50users", 50, 40),
-        ("03_stress_100users", 100, 300),
-    ];
-    for (k, (name, users, latency)) in stages.into_iter().enumerate() {
-        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,users\n");
-        for i in 0..1000i64 {
-            let t = 1_764_950_400_000 + k as i64 * 100_000 + i * 60;
-            csv += &format!("{t},/api/x,GET,{},200,{users}\n", latency + i % 10);
-        }
-        dir.write(&format!("run/{name}/requests.csv"), csv);
-    }
+    super::messy_runs_ar::three_stage_dirs(&dir);
     for (written, code) in [("Stress Test", 2), ("stress", 1)] {
         dir.write(
             "sla.toml",

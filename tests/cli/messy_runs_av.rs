@@ -7,21 +7,7 @@
 
 use super::check::check_json;
 use super::common::{Lcg, TestDir};
-
-/// 2025-12-05T16:00:00Z in ms.
-const BASE_MS: i64 = 1_764_950_400_000;
-
-/// `ms` since the epoch as RFC 3339 UTC text with ms, as Python's `isoformat` + `Z`.
-fn iso(ms: i64) -> String {
-    let day_ms = ms.rem_euclid(86_400_000);
-    format!(
-        "2025-12-05T{:02}:{:02}:{:02}.{:03}Z",
-        day_ms / 3_600_000,
-        day_ms / 60_000 % 60,
-        day_ms / 1000 % 60,
-        day_ms % 1000
-    )
-}
+use super::messy_runs_ap::{iso, BASE_MS};
 
 /// `timestamp,user,endpoint,latency,status` of 10 closed-loop users over 3 minutes,
 /// each writing a latency of 1.000–3.500 without a unit, waiting for the answer
