@@ -62,6 +62,7 @@ mod messy_runs_at;
 mod messy_runs_au;
 mod messy_runs_av;
 mod messy_runs_b;
+mod messy_runs_ba;
 mod messy_runs_c;
 mod messy_runs_d;
 mod messy_runs_e;

@@ -360,11 +360,13 @@ fn named_verdict_stages<'a>(
 ) -> Result<(Vec<&'a str>, bool, Vec<String>), SlaError> {
     let mut verdict_fallback = false;
     let mut missing = Vec::new();
+    let written = sections::written_names(spec).0;
+    let data = (stages, users, written.as_slice());
     let named: Vec<&str> = if verdict_override.is_empty() {
         let mut found = Vec::new();
         for n in spec.verdict_stages().unwrap_or_default() {
             let line = spec.verdict_stages_line;
-            match resolve_stages(n, (stages, users), (Kind::VerdictStage, line), warnings)?[..] {
+            match resolve_stages(n, data, (Kind::VerdictStage, line), warnings)?[..] {
                 ref all @ [_, ..] => found.extend_from_slice(all),
                 [] => {
                     missing.push(n.clone());
@@ -387,7 +389,7 @@ fn named_verdict_stages<'a>(
         for n in verdict_override {
             // Spelled as a verdict_stages entry may be (`peak-load`, `Peak Load`, the
             // dir's `02_peak-load`), but a name the data lacks is an error here.
-            match resolve_stages(n, (stages, users), (Kind::VerdictFlag, None), warnings)?[..] {
+            match resolve_stages(n, data, (Kind::VerdictFlag, None), warnings)?[..] {
                 ref all @ [_, ..] => found.extend_from_slice(all),
                 [] => {
                     return Err(SlaError {

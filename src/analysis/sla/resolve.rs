@@ -35,7 +35,9 @@ impl Kind {
     /// How the file wrote it: `[stage.peak]`, `verdict_stages entry "peak"`.
     pub(super) fn section(self, name: &str) -> String {
         match self {
-            Kind::Stage => format!("[stage.{name}]"),
+            // A TOML bare key, or quoted as the file must have written it.
+            Kind::Stage if bare_key(name) => format!("[stage.{name}]"),
+            Kind::Stage => format!("[stage.\"{name}\"]"),
             Kind::VerdictStage => format!("verdict_stages entry \"{name}\""),
             Kind::VerdictFlag => format!("--verdict-stage {name}"),
             Kind::Endpoint => format!("[endpoint.\"{name}\"]"),
@@ -48,6 +50,11 @@ impl Kind {
             Kind::Endpoint => ("endpoint", "endpoints"),
         }
     }
+}
+
+/// True when TOML reads `name` unquoted as a key (`peak_load`, `step-3`).
+fn bare_key(name: &str) -> bool {
+    !name.is_empty() && (name.bytes()).all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// An endpoint section resolved against the data.
@@ -80,7 +87,7 @@ impl EndpointTarget<'_> {
 /// looks like a typo of one it has, or names several in another spelling.
 pub(super) fn resolve<'a>(
     name: &str,
-    known: &'a [String],
+    (known, written): (&'a [String], &[String]),
     kind: Kind,
     line: Option<usize>,
 ) -> Result<Option<&'a str>, SlaError> {
@@ -168,6 +175,14 @@ pub(super) fn resolve<'a>(
             .map(String::as_str)
             .collect();
     }
+    // `off_peak` beside the file's `[stage.peak]`, `GET /x` beside its
+    // `[endpoint."POST /x"]`: the file names both, so the one the data lacks is no
+    // typo of the one it has; it did not run.
+    near.retain(|k| {
+        !(written.iter()).any(|w| {
+            w != name && (same_case_folded(k, w) || spellings.iter().any(|same| same(k, w)))
+        })
+    });
     if near.is_empty() {
         return Ok(None);
     }
@@ -229,11 +244,11 @@ fn by_number(name: &str) -> bool {
 /// naming them, as another spelling naming several is.
 pub(super) fn resolve_stage<'a>(
     name: &str,
-    (known, users): (&'a [String], &[Option<u32>]),
+    (known, users, written): (&'a [String], &[Option<u32>], &[String]),
     kind: Kind,
     line: Option<usize>,
 ) -> Result<Option<&'a str>, SlaError> {
-    if let Some(found) = resolve(name, known, kind, line)? {
+    if let Some(found) = resolve(name, (known, written), kind, line)? {
         return Ok(Some(found));
     }
     let Some(n) = users_only(name) else {
@@ -260,7 +275,7 @@ pub(super) fn resolve_stage<'a>(
 /// `warnings` saying so. Empty: the data has no such stage.
 pub(super) fn resolve_stages<'a>(
     name: &str,
-    data: (&'a [String], &[Option<u32>]),
+    data: (&'a [String], &[Option<u32>], &[String]),
     (kind, line): (Kind, Option<usize>),
     warnings: &mut Vec<Caveat>,
 ) -> Result<Vec<&'a str>, SlaError> {
@@ -365,7 +380,7 @@ fn several(
 /// endpoint the regex matches; `Ok(None)` when nothing matches.
 pub(super) fn resolve_endpoint<'a>(
     section: &ScopeRules,
-    endpoints: &'a [String],
+    (endpoints, written): (&'a [String], &[String]),
 ) -> Result<Option<EndpointTarget<'a>>, SlaError> {
     let Some(re) = regex_name(&section.name) else {
         if !endpoints.contains(&section.name) {
@@ -375,10 +390,13 @@ pub(super) fn resolve_endpoint<'a>(
                 return Ok(Some(EndpointTarget::Pattern(section.name.clone(), members)));
             }
         }
-        return Ok(
-            resolve(&section.name, endpoints, Kind::Endpoint, Some(section.line))?
-                .map(EndpointTarget::Exact),
-        );
+        return Ok(resolve(
+            &section.name,
+            (endpoints, written),
+            Kind::Endpoint,
+            Some(section.line),
+        )?
+        .map(EndpointTarget::Exact));
     };
     if let Some(exact) = endpoints.iter().find(|e| **e == section.name) {
         return Ok(Some(EndpointTarget::Exact(exact)));
@@ -478,7 +496,7 @@ mod tests {
         let known: Vec<String> = ["01_Baseline", "02_Peak-Load", "03_stress"]
             .map(String::from)
             .to_vec();
-        let found = |name: &str, kind| resolve(name, &known, kind, None).ok().flatten();
+        let found = |name: &str, kind| resolve(name, (&known, &[]), kind, None).ok().flatten();
         assert_eq!(found("baseline", Kind::Stage), Some("01_Baseline"));
         assert_eq!(found("peak_load", Kind::VerdictStage), Some("02_Peak-Load"));
         assert_eq!(found("Peak Load", Kind::Stage), Some("02_Peak-Load"));
@@ -486,24 +504,26 @@ mod tests {
         assert_eq!(found("baseline", Kind::Endpoint), None);
         let twice: Vec<String> = ["01_peak", "02_peak"].map(String::from).to_vec();
         assert_eq!(
-            resolve("peak", &twice, Kind::Stage, None).ok().flatten(),
+            resolve("peak", (&twice, &[]), Kind::Stage, None)
+                .ok()
+                .flatten(),
             None
         );
         // Stage dirs named by their users: `50_users` (headroom's plateau name) names
         // `users-50/`; for `10users/` it is another load level, no typo of it.
         let by_users: Vec<String> = ["10users", "users-50", "step3"].map(String::from).to_vec();
-        let users = |name: &str| resolve(name, &by_users, Kind::VerdictStage, None);
+        let users = |name: &str| resolve(name, (&by_users, &[]), Kind::VerdictStage, None);
         assert_eq!(users("50_users").ok().flatten(), Some("users-50"));
         assert_eq!(users("10 users").ok().flatten(), Some("10users"));
         assert!(matches!(users("100_users"), Ok(None)));
         let one: Vec<String> = vec!["10users".into()];
         assert!(matches!(
-            resolve("50_users", &one, Kind::Stage, None),
+            resolve("50_users", (&one, &[]), Kind::Stage, None),
             Ok(None)
         ));
         let numbered: Vec<String> = ["2_users", "users"].map(String::from).to_vec();
         assert_eq!(
-            resolve("USERS", &numbered, Kind::Stage, None)
+            resolve("USERS", (&numbered, &[]), Kind::Stage, None)
                 .ok()
                 .flatten(),
             Some("users")

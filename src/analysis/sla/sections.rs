@@ -32,6 +32,9 @@ impl<'s, 'd> Sections<'s, 'd> {
         (endpoints, unnamed): (&'d [String], &[String]),
         warnings: &mut Vec<Caveat>,
     ) -> Result<Sections<'s, 'd>, SlaError> {
+        let (written_stages, written_endpoints) = written_names(spec);
+        let data = (stages, users, written_stages.as_slice());
+        let endpoints_written = (endpoints, written_endpoints.as_slice());
         let mut not_run: Vec<RuleEvaluation> = Vec::new();
         let mut stage_sections = Vec::new();
         let (mut written, mut any_found) = (Vec::<String>::new(), false);
@@ -39,12 +42,7 @@ impl<'s, 'd> Sections<'s, 'd> {
             if !written.contains(&s.name) {
                 written.push(s.name.clone());
             }
-            let found = resolve_stages(
-                &s.name,
-                (stages, users),
-                (Kind::Stage, Some(s.line)),
-                warnings,
-            )?;
+            let found = resolve_stages(&s.name, data, (Kind::Stage, Some(s.line)), warnings)?;
             match found[..] {
                 [_, ..] => {
                     any_found = true;
@@ -63,7 +61,7 @@ impl<'s, 'd> Sections<'s, 'd> {
         }
         let mut endpoint_sections = Vec::new();
         for s in &spec.endpoints {
-            match resolve_endpoint(s, endpoints)? {
+            match resolve_endpoint(s, endpoints_written)? {
                 Some(target) => {
                     route_note(&target, s, warnings);
                     endpoint_sections.push((target, s))
@@ -85,13 +83,13 @@ impl<'s, 'd> Sections<'s, 'd> {
         let mut stage_endpoint_sections = Vec::new();
         for s in &spec.stage_endpoints {
             let line = Some(s.stage_line);
-            let found = resolve_stages(&s.stage, (stages, users), (Kind::Stage, line), warnings)?;
+            let found = resolve_stages(&s.stage, data, (Kind::Stage, line), warnings)?;
             let stage = found.first().copied();
             any_found |= stage.is_some();
             if !written.contains(&s.stage) {
                 written.push(s.stage.clone());
             }
-            let target = resolve_endpoint(&s.endpoint, endpoints)?;
+            let target = resolve_endpoint(&s.endpoint, endpoints_written)?;
             match (stage, target) {
                 (Some(_), Some(target)) => {
                     route_note(&target, &s.endpoint, warnings);
@@ -176,4 +174,20 @@ fn route_note(target: &EndpointTarget<'_>, section: &ScopeRules, warnings: &mut 
             });
         }
     }
+}
+
+/// Every stage name and every endpoint name the SLA file's sections write: a data stage
+/// or endpoint one of them names is never offered as "did you mean" for another
+/// (`off_peak` beside `[stage.peak]`). `verdict_stages` claims none: it holds no rules
+/// of its own, so `["stress"]` beside `[stage."Stress Test"]` still asks which was meant.
+pub(super) fn written_names(spec: &SlaSpec) -> (Vec<String>, Vec<String>) {
+    let stages = (spec.stages.iter().map(|s| &s.name))
+        .chain(spec.stage_endpoints.iter().map(|s| &s.stage))
+        .cloned()
+        .collect();
+    let endpoints = (spec.endpoints.iter())
+        .chain(spec.stage_endpoints.iter().map(|s| &s.endpoint))
+        .map(|s| s.name.clone())
+        .collect();
+    (stages, endpoints)
 }
