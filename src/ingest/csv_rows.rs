@@ -302,9 +302,8 @@ fn walk<R: Record>(
         }
         rows += 1;
         let record = record.bytes();
-        let line = record
-            .position()
-            .map(|p| chunks::line_in_file(range, p.line()))
+        let line = start_line(record.position(), record.as_slice(), reader.position())
+            .map(|l| chunks::line_in_file(range, l))
             .unwrap_or(line);
         let Err(p) = each(Row { path, line, record }, visit) else {
             continue;
@@ -328,6 +327,26 @@ fn walk<R: Record>(
         }
     }
     Ok(rows)
+}
+
+/// The line a record starts on, from where the csv crate says its read began
+/// (`start`), its bytes and the reader's position after it (`next`). The crate skips
+/// blank lines but dates a record from before them, so a bad row right after a blank
+/// line would be named by the blank one; counted back from the next record's line,
+/// less the record's own line breaks (a quoted field's), it is named by its own. A
+/// last record with no line break after it and blank lines before it is named by the
+/// line before its own.
+pub fn start_line(
+    start: Option<&csv::Position>,
+    record: &[u8],
+    next: &csv::Position,
+) -> Option<u64> {
+    let start = start?.line();
+    if next.line() <= start + 1 {
+        return Some(start);
+    }
+    let inside = memchr::memchr_iter(b'\n', record).count() as u64;
+    Some(start.max(next.line().saturating_sub(1 + inside)))
 }
 
 /// `record` with each field that is not UTF-8 read as Latin-1 ([`super::text::latin1`]).

@@ -63,3 +63,54 @@ fn an_sla_naming_a_stage_and_a_longer_one_judges_the_one_that_ran() {
         }
     }
 }
+
+/// A CSV edited by hand or joined from two files, with blank lines between rows (the
+/// csv crate skips them): a bad row right after blank lines was named by the first
+/// blank line (`r.csv:3` for the row on line 5, `k6.csv:3` for line 4), so the user
+/// looked at an empty line. Each is now named by its own line, counted in the fixture:
+/// generic CSV rows on lines 5 (after two blank lines), 7 (a quoted field spanning two
+/// lines) and 10 (the last, no line break, after a blank line); a k6 CSV row on line 4.
+#[test]
+fn a_bad_row_after_blank_lines_is_named_by_its_own_line() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/r.csv",
+        "timestamp_ms,endpoint,method,latency_ms,status\n\
+         1764950400000,/x,GET,20,200\n\n\n\
+         1764950400100,/x,GET,abc,200\n\
+         1764950400200,/x,GET,21,200\n\
+         \"1764950400300\",\"/x\ny\",GET,zz,200\n\
+         1764950400400,/x,GET,22,200\n\n\
+         1764950400500,/x,GET,qq,200",
+    );
+    dir.write(
+        "k6/k6.csv",
+        "metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,\
+         method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata\n\
+         http_req_duration,1764950400,20.5,,,,true,,GET,http://x/,HTTP/1.1,default,,200,,,\
+         http://x/,,\n\n\
+         http_req_duration,1764950401,x,,,,true,,GET,http://x/,HTTP/1.1,default,,200,,,\
+         http://x/,,\n",
+    );
+    for (run, want) in [
+        (
+            "run",
+            &[
+                "r.csv:5: bad latency `abc`",
+                "r.csv:7: bad latency `zz`",
+                "r.csv:10: bad latency `qq`",
+            ][..],
+        ),
+        ("k6", &["k6.csv:4: bad metric_value `x`"][..]),
+    ] {
+        let o = headroom_in(
+            dir.path(),
+            &["analyze", run, "--out", &format!("out-{run}")],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        for w in want {
+            assert!(stderr.contains(w), "{w}: {stderr}");
+        }
+    }
+}

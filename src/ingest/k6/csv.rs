@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ingest::adapters::open_decompressed;
 use crate::ingest::chunks::{self, CountSlot, PartCounts, Range};
-use crate::ingest::csv_rows::lf_endings;
+use crate::ingest::csv_rows::{self, lf_endings};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::text::parse_rfc3339_ms;
 use crate::ingest::{problem, Format, Observation, Replay, RequestEvent};
@@ -404,6 +404,15 @@ impl K6Csv {
                     visit(Observation::Malformed(p));
                     continue;
                 }
+            }
+            let line = csv_rows::start_line(
+                record.position(),
+                record.as_byte_record().as_slice(),
+                r.position(),
+            );
+            if let Some(mut p) = record.position().cloned() {
+                p.set_line(line.unwrap_or(p.line()));
+                record.set_position(Some(p));
             }
             if let Some(h) = held.take() {
                 width = h.len();
