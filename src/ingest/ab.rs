@@ -195,14 +195,28 @@ pub fn build_run(
         let text_latency = s.endpoints[0].latency.clone();
         let mut exact = false;
         if let Some(tsv) = tsv {
-            let mut h = crate::model::new_histogram();
-            AbGnuplot::open(tsv)?.replay(&mut |o| {
-                if let Observation::Request(r) = o {
-                    super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1);
+            let (mut h, mut bad) = (crate::model::new_histogram(), Vec::new());
+            AbGnuplot::open(tsv)?.replay(&mut |o| match o {
+                Observation::Request(r) => {
+                    super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1)
                 }
+                Observation::Malformed(p) => bad.push(p),
+                _ => {}
             })?;
             exact = h.len() == complete;
-            s.notes.push(if exact {
+            // A row cut as the file was copied (or ab was killed writing it): the same
+            // run, its rows and the unreadable ones adding up to the console's count.
+            let damaged = !exact && !bad.is_empty() && h.len() + bad.len() as u64 == complete;
+            s.notes.push(if damaged {
+                let first = bad[0].to_string();
+                aside.append(&mut bad);
+                format!(
+                    "{} is {}'s -g file, but it has unreadable rows ({first}): the \
+                     percentiles are the console's",
+                    tsv.display(),
+                    text.display()
+                )
+            } else if exact {
                 s.endpoints[0].latency = LatencyDistribution::Exact(h.into());
                 format!(
                     "{} and {} are one ab run: the console text gives the counts and failures, \

@@ -1,7 +1,7 @@
 //! Messy runs, batch "ba" (the lead's, session 26): SLA files meant to travel between
 //! runs that do not all hold the same stages and endpoints.
 
-use super::common::{headroom_in, TestDir};
+use super::common::{analyze_json, headroom_in, TestDir};
 
 /// One SLA file for every run of a team: `[stage.peak]` and `[stage.off_peak]`, over a
 /// run with `peak` only (stage dirs `01_baseline_10users/`, `02_peak_50users/`,
@@ -113,4 +113,77 @@ fn a_bad_row_after_blank_lines_is_named_by_its_own_line() {
             assert!(stderr.contains(w), "{w}: {stderr}");
         }
     }
+}
+
+/// ab's console of a 20-request run (as ab 2.3 printed it against `headroom target`)
+/// beside its `-g ab.tsv`, whose last row was cut when the dir was copied (the row's
+/// first cell only). The TSV's 19 readable rows against the console's 20 complete
+/// requests made it "not the same run", read without it, and its cut row was not
+/// named. It is now this run's -g file with an unreadable row: the row is named with
+/// its line (21 = header + 20 rows) as a problem (exit 2), the counts and percentiles
+/// are the console's, and nothing is counted twice (20 requests). The whole TSV, the
+/// control, still gives every request's latency.
+#[test]
+fn an_ab_g_file_with_a_cut_last_row_is_still_that_runs_file() {
+    let dir = TestDir::new();
+    let console = "This is ApacheBench, Version 2.3 <$Revision$>\n\
+        Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/\n\
+        Licensed to The Apache Software Foundation, http://www.apache.org/\n\n\
+        Benchmarking 127.0.0.1 (be patient).....done\n\n\n\
+        Server Software:        \nServer Hostname:        127.0.0.1\nServer Port:            18420\n\n\
+        Document Path:          /api/v1/agents\nDocument Length:        91 bytes\n\n\
+        Concurrency Level:      2\nTime taken for tests:   0.209 seconds\n\
+        Complete requests:      20\nFailed requests:        0\n\
+        Total transferred:      3980 bytes\nHTML transferred:       1820 bytes\n\
+        Requests per second:    95.82 [#/sec] (mean)\n\
+        Time per request:       20.873 [ms] (mean)\n\
+        Time per request:       10.437 [ms] (mean, across all concurrent requests)\n\
+        Transfer rate:          18.62 [Kbytes/sec] received\n\n\
+        Connection Times (ms)\n              min  mean[+/-sd] median   max\n\
+        Connect:        0    0   0.0      0       0\n\
+        Processing:    10   19   7.3     17      42\n\
+        Waiting:       10   18   7.3     17      42\n\
+        Total:         10   19   7.3     17      42\n\n\
+        Percentage of the requests served within a certain time (ms)\n\
+        \x20 50%     17\n  66%     18\n  75%     21\n  80%     21\n  90%     32\n\
+        \x20 95%     42\n  98%     42\n  99%     42\n 100%     42 (longest request)\n";
+    let mut tsv = String::from("starttime\tseconds\tctime\tdtime\tttime\twait\n");
+    let times = [
+        10, 12, 13, 14, 15, 16, 16, 17, 17, 17, 18, 18, 18, 21, 21, 24, 32, 33, 42, 42,
+    ];
+    for (i, t) in times.iter().enumerate() {
+        tsv += &format!(
+            "Sun Dec 06 07:36:53 2026\t{}\t0\t{t}\t{t}\t{t}\n",
+            1_796_542_613 + i / 10
+        );
+    }
+    let cut = tsv.rfind("Sun Dec").unwrap() + "Sun Dec 06 07:36:53 2026".len();
+    dir.write("whole/ab.txt", console);
+    dir.write("whole/ab.tsv", &tsv);
+    dir.write("cut/ab.txt", console);
+    dir.write("cut/ab.tsv", &tsv[..cut]);
+    let (code, whole, stderr) = analyze_json(&[&dir.path().join("whole")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        whole["sources"].to_string().contains("are one ab run"),
+        "{}",
+        whole["sources"]
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("cut")], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("ab.tsv:21: 1 tab-separated cells"),
+        "{stderr}"
+    );
+    let notes = report["sources"].to_string();
+    assert!(
+        notes.contains("ab.tsv is") && notes.contains("but it has unreadable rows"),
+        "{notes}"
+    );
+    assert!(!notes.contains("not the same run"), "{notes}");
+    assert_eq!(
+        report["stages"][0]["requests"], 20,
+        "{:#}",
+        report["stages"][0]
+    );
 }
