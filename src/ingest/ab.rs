@@ -206,34 +206,29 @@ pub fn build_run(
             exact = h.len() == complete;
             // A row cut as the file was copied (or ab was killed writing it): the same
             // run, its rows and the unreadable ones adding up to the console's count.
-            let damaged = !exact && !bad.is_empty() && h.len() + bad.len() as u64 == complete;
-            s.notes.push(if damaged {
+            let (t, g) = (text.display(), tsv.display());
+            let note = if !bad.is_empty() && h.len() + bad.len() as u64 == complete {
                 let first = bad[0].to_string();
                 aside.append(&mut bad);
                 format!(
-                    "{} is {}'s -g file, but it has unreadable rows ({first}): the \
-                     percentiles are the console's",
-                    tsv.display(),
-                    text.display()
+                    "{g} is {t}'s -g file, but has unreadable rows ({first}): the \
+                     percentiles are the console's"
                 )
             } else if exact {
                 s.endpoints[0].latency = LatencyDistribution::Exact(h.into());
                 format!(
-                    "{} and {} are one ab run: the console text gives the counts and failures, \
-                     the -g file every request's latency (to the whole ms)",
-                    text.display(),
-                    tsv.display()
+                    "{t} and {g} are one ab run: the console text gives the counts and \
+                     failures, the -g file every request's latency (to the whole ms)"
                 )
             } else {
                 format!(
-                    "{} has {} rows but {} says {complete} complete requests: not the same run, \
-                     so the console text is read without it (analyse the -g file in a dir of \
-                     its own)",
-                    tsv.display(),
-                    h.len(),
-                    text.display()
+                    "{g} has {} rows but {t} says {complete} complete requests: not the same \
+                     run, so the console text is read without it (analyse the -g file in a \
+                     dir of its own)",
+                    h.len()
                 )
-            });
+            };
+            s.notes.push(note);
         }
         // A damaged -e file is a problem of its own; the console text is still read.
         let (csv, e_points) = match csv.map(read_csv).transpose() {

@@ -177,7 +177,7 @@ fn an_ab_g_file_with_a_cut_last_row_is_still_that_runs_file() {
     );
     let notes = report["sources"].to_string();
     assert!(
-        notes.contains("ab.tsv is") && notes.contains("but it has unreadable rows"),
+        notes.contains("ab.tsv is") && notes.contains("but has unreadable rows"),
         "{notes}"
     );
     assert!(!notes.contains("not the same run"), "{notes}");
