@@ -371,12 +371,18 @@ pub fn complete_requests(path: &Path) -> Result<u64, Problem> {
 fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
     let whole = read_file_text(path)?;
     let all = runs(&whole, &RUNS);
+    let ended = |l: &str| l.ends_with("(longest request)");
+    let banner = |from| super::banners::above_run(&whole, from, RUNS.starts, ended);
     let mut first = read_run(path, all[0].0)?;
+    first.banner = banner(0);
     if all.len() > 1 {
         first.later_runs_unread = Some(later_runs_note(path, &all, 0));
     }
-    let later = (all[1..].iter())
-        .map(|&(text, before)| (before + 1, read_run(path, &at_its_lines(text, before))));
+    let later = (all[1..].iter()).map(|&(text, before)| {
+        let mut run = read_run(path, &at_its_lines(text, before));
+        run.iter_mut().for_each(|r| r.banner = banner(before));
+        (before + 1, run)
+    });
     first.add_later_runs(path, all.len(), later);
     Ok(first)
 }

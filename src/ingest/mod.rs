@@ -65,12 +65,14 @@ pub mod vegeta_report;
 pub mod vegeta_text;
 pub mod wrk;
 mod wrk_script;
+mod wrk_unrun;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;
 mod ab_cut;
 mod ab_stopped;
 mod appended;
 pub mod autocannon;
+mod banners;
 pub mod h2load;
 pub mod h2load_log;
 pub mod hey_text;

@@ -288,22 +288,17 @@ pub struct ToolSummary {
     /// `for c in 8 32 128; do wrk -c$c …; done > wrk.log`: a stage each) where the
     /// run dir finds its stages in the data ([`build_each`]).
     pub later_runs: Vec<ToolSummary>,
+    /// A later run's first line in its file (set by `add_later_runs`).
+    pub run_line: Option<u64>,
+    /// The stage the banner above this run in its file names (`banners.rs`).
+    pub banner: Option<String>,
     /// What [`ToolSummary::runs_left_out`] says when the later runs are not read (the
-    /// dir, or `run.toml`, names the one stage the file is, or two runs share a load:
-    /// see [`build_each`]).
+    /// dir, or `run.toml`, names the one stage the file is, or a run's load is
+    /// unknown: see [`build_each`]).
     pub later_runs_unread: Option<String>,
 }
 
 impl ToolSummary {
-    /// Says that the file holds runs after the one read (`note` names them): a note,
-    /// and the source holds data the report does not cover.
-    pub fn left_out_runs(&mut self, note: Option<String>) {
-        if let Some(note) = note {
-            self.runs_left_out.get_or_insert_with(|| note.clone());
-            self.notes.push(note);
-        }
-    }
-
     /// A summary of `tool` with nothing in it yet.
     pub fn new(tool: &str) -> ToolSummary {
         ToolSummary {

@@ -141,16 +141,13 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
                 .join("; ")
         ));
     }
-    if !cut.is_empty() {
-        let lines: Vec<String> = cut.iter().map(u64::to_string).collect();
-        summary.notes.push(format!(
-            "{}: the run(s) at line {} end before wrk's closing `Requests/sec:`/`Transfer/sec:` \
-             lines (cut short or interrupted): not read",
-            path.display(),
-            lines.join(", ")
-        ));
-    } else if let Some(note) = super::text::nul_padding_note(path, &text) {
-        summary.notes.push(note);
+    if let Some(note) = super::wrk_unrun::left_out(path, &text, &cut) {
+        summary.left_out_runs(Some(note));
+    }
+    if cut.is_empty() {
+        summary
+            .notes
+            .extend(super::text::nul_padding_note(path, &text));
     }
     Ok(summary)
 }
@@ -172,6 +169,7 @@ fn describe(run: &WrkRun) -> String {
 fn run_summary(path: &Path, lines: &[&str], run: &WrkRun) -> Result<ToolSummary, Problem> {
     let mut summary = summarise(path, run)?;
     let before = &lines[..(run.line as usize - 1).min(lines.len())];
+    summary.banner = super::banners::stage_name(before, |l| l.starts_with("Transfer/sec"));
     if let Some(script) = super::wrk_script::choosing_paths(path, before) {
         name_script_requests(path, &mut summary, &run.url, &script);
     }
