@@ -142,3 +142,89 @@ fn a_distributed_runs_windowed_percentiles_are_not_a_stages() {
         }
     }
 }
+
+/// The levels of Locust's percentile columns.
+const LEVELS: [f64; 11] = [
+    50.0, 66.0, 75.0, 80.0, 90.0, 95.0, 98.0, 99.0, 99.9, 99.99, 100.0,
+];
+
+/// Locust's percentile (`calculate_response_time_percentile`) of `slow` requests at
+/// 40 ms and `fast` at 30 ms: counting down from the slowest, the first time at which
+/// the requests left are no more than `int(n × p)`.
+fn locust_percentile(slow: u64, fast: u64, level: f64) -> u64 {
+    let n = slow + fast;
+    let within = (n as f64 * level / 100.0) as u64;
+    if fast <= within {
+        40
+    } else {
+        30
+    }
+}
+
+/// A history as Locust 2.47 writes it without `--csv-full-history` (Aggregated rows,
+/// cumulative percentiles) of a shape run: 10 users for t = 1–10 making 50 requests a
+/// second at 40 ms, then 20 users for t = 11–30 making 150 a second at 30 ms.
+fn cumulative_history() -> String {
+    let mut csv = String::from(HISTORY_HEADER);
+    for t in 0..=30u64 {
+        let users = match t {
+            0 => 0,
+            1..=10 => 10,
+            _ => 20,
+        };
+        let (slow, fast) = (50 * t.min(10), 150 * t.saturating_sub(10));
+        let n = slow + fast;
+        if n == 0 {
+            csv.push_str(&format!(
+                "{},0,,Aggregated,0.000000,0.000000,{},0,0,0,0.0,0,0,0\r\n",
+                T0 + t,
+                ["N/A"; 11].join(",")
+            ));
+            continue;
+        }
+        let pct: Vec<String> = (LEVELS.iter())
+            .map(|&l| locust_percentile(slow, fast, l).to_string())
+            .collect();
+        let mean = (40 * slow + 30 * fast) as f64 / n as f64;
+        let min = if fast > 0 { 30 } else { 40 };
+        csv.push_str(&format!(
+            "{},{users},,Aggregated,0.000000,0.000000,{},{n},0,{},{mean},{min},40,91.0\r\n",
+            T0 + t,
+            pct.join(","),
+            locust_percentile(slow, fast, 50.0)
+        ));
+    }
+    csv
+}
+
+/// A Locust run with a `LoadTestShape` stepping 10 → 20 users and the default `--csv`
+/// (its history's percentiles cumulative): the 20-user stage ran faster (every request
+/// 30 ms) than the 10-user one (40 ms). Its median then lies below every value the two
+/// rows at its ends report but one (30 ms, which ≈ 90 % of the stage's requests reach
+/// under the estimate), and the median, the lowest level Locust writes, was left out:
+/// the stage showed p50 "—" and `p(50) < 35ms` lacked the data (on a real 40-user run
+/// the same: the requests' median 29.1 ms, Locust's cumulative 29 ms, the stage none).
+/// Now a level below the first value the estimate reaches is that value, an upper bound:
+/// p50 = 30 ms, the stage's own, and the rule passes.
+#[test]
+fn a_cumulative_history_stage_faster_than_before_keeps_its_median() {
+    let dir = TestDir::new();
+    dir.write("run/run_stats_history.csv", cumulative_history());
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"20_users\"]\nrules = [\"p(50) < 35ms\"]\n",
+    );
+    let run = dir.path().join("run");
+    let (_, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+    let peak = stage(&report, "20_users");
+    assert_eq!(peak["users"], 20, "{stderr}");
+    let basis = peak["window_basis"].as_str().unwrap();
+    assert!(basis.contains("cumulative"), "{basis}");
+    // Every request of the stage took 30 ms.
+    for level in ["p50", "p90"] {
+        let v = peak["latency_ms"][level].as_f64();
+        assert!(v.is_some(), "{level} missing: {}", peak["latency_ms"]);
+    }
+    assert_eq!(peak["latency_ms"]["p50"], 30.0, "{}", peak["latency_ms"]);
+    assert_eq!(report["verdict"], "GO", "{}", report["sla"]);
+}

@@ -20,7 +20,8 @@
 //!   wrote from its workers' batched reports give none: its window weighs the workers
 //!   unevenly (see [`WORKERS_WINDOW`]).
 //!   Both are approximate and marked merged (`merged_approximate`); a percentile the
-//!   estimate cannot reach is left out, never guessed.
+//!   estimate cannot reach is left out, never guessed, and one below the lowest value
+//!   the rows report is that value, an upper bound.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -234,8 +235,12 @@ pub fn between_cumulative(
 
 /// The values at `levels` (percent) of a non-decreasing CDF sampled at `curve`
 /// (`(ms, fraction)`), by linear interpolation; a level the first sample reaches
-/// exactly is its value (two rows with one median place it there), lower levels are
-/// left out (the curve does not say where they lie).
+/// exactly is its value (two rows with one median place it there), and so is a lower
+/// level: that many of the requests lie at or below it, so it bounds the level from
+/// above (the curve does not say how far below it lies). The lowest level Locust
+/// writes, the median, lands here whenever the stage ran a little faster than the
+/// requests before it, and the bound keeps a rule on it judged, never passed too
+/// easily.
 pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     for &level in levels {
@@ -244,8 +249,7 @@ pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
             continue;
         };
         let v = match i {
-            0 if (curve[0].1 - q).abs() <= 1e-12 => curve[0].0,
-            0 => continue,
+            0 => curve[0].0,
             _ => match (curve[i - 1], curve[i]) {
                 ((x0, f0), (x1, f1)) if f1 > f0 => x0 + (x1 - x0) * (q - f0) / (f1 - f0),
                 (_, (x1, _)) => x1,
