@@ -228,3 +228,90 @@ fn a_cumulative_history_stage_faster_than_before_keeps_its_median() {
     assert_eq!(peak["latency_ms"]["p50"], 30.0, "{}", peak["latency_ms"]);
     assert_eq!(report["verdict"], "GO", "{}", report["sla"]);
 }
+
+/// Locust's console output, captured with `| tee console.log`, up to a table counting
+/// `requests` (`failed` of them failed): its log lines as Locust 2.47 writes them, and
+/// no `Shutting down` line (the capture stopped there).
+fn cut_console(requests: u64, failed: u64) -> String {
+    let rule = "--------|----------------------------------------------------------------------------|-------|-------------|-------|-------|-------|-------|--------|-----------";
+    let header = "Type     Name                                                                          # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s";
+    let pct = failed as f64 * 100.0 / requests as f64;
+    let fails = format!("{failed}({pct:.2}%)");
+    format!(
+        "[2026-12-06 07:17:37,839] vm/INFO/locust.main: Starting Locust 2.47.0\n\
+         [2026-12-06 07:17:37,839] vm/INFO/locust.runners: Shape test starting.\n\
+         [2026-12-06 07:17:37,841] vm/INFO/locust.runners: Ramping to 10 users at a rate of 10.00 per second\n\
+         [2026-12-06 07:17:37,842] vm/INFO/locust.runners: All users spawned: {{\"Browser\": 7, \"Runner\": 3}} (10 total users)\n\
+         {header}\n{rule}\n\
+         GET      /api/v1/agents                                                                {requests:>5} {fails:>12} |     23       7      52     22 |    0.00        0.00\n\
+         {rule}\n\
+         {:9}Aggregated                                                                    {requests:>5} {fails:>12} |     23       7      52     22 |    0.00        0.00\n\n",
+        ""
+    )
+}
+
+/// Locust's `--json-file` output (written as Locust ends): `GET /api/v1/agents`, `n`
+/// requests of 25 ms, `failed` of them failed.
+fn json_file(n: u64, failed: u64) -> String {
+    serde_json::json!([{
+        "name": "/api/v1/agents", "method": "GET",
+        "last_request_timestamp": 1_796_541_518.1, "start_time": 1_796_541_457.2,
+        "num_requests": n, "num_none_requests": 0, "num_failures": failed,
+        "total_response_time": 25.0 * n as f64, "max_response_time": 25.0,
+        "min_response_time": 25.0, "total_content_length": 91 * n,
+        "response_times": {"25": n}, "num_reqs_per_sec": {}, "num_fail_per_sec": {}
+    }])
+    .to_string()
+}
+
+/// `_stats.csv` of a run of `n` requests of 25 ms over 61 s, `failed` failed.
+fn one_endpoint_stats(n: u64, failed: u64) -> String {
+    let rps = n as f64 / 61.0;
+    let fps = failed as f64 / 61.0;
+    let row =
+        format!("{n},{failed},25,25.0,25.0,25.0,91.0,{rps},{fps},25,25,25,25,25,25,25,25,25,25,25");
+    format!(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+         Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,\
+         50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\r\n\
+         GET,/api/v1/agents,{row}\r\n,Aggregated,{row}\r\n"
+    )
+}
+
+/// `locust --headless … --csv run --json-file stats 2>&1 | tee console.log`, Ctrl-C
+/// pressed at 20 s: the terminal sends it to the whole pipeline, `tee` dies and the
+/// capture stops at a table counting 1,008 requests, while Locust (a shape run) went on
+/// to its end and wrote its CSVs (11,607 requests) and, as it ended, its report.
+/// Before, headroom read the capture's missing `Shutting down` line as Locust killed
+/// outright and its table as another run's: incomplete, "re-run the test". Now
+/// Locust's `--json-file`, which it writes only as it ends, counting what the CSVs do,
+/// shows it shut down: the capture was cut, and the data is complete. Without that
+/// report, the capture alone still says Locust did not shut down.
+#[test]
+fn a_console_capture_cut_by_ctrl_c_is_not_a_killed_locust() {
+    for with_report in [true, false] {
+        let dir = TestDir::new();
+        dir.write("run/run_stats.csv", one_endpoint_stats(11_607, 72));
+        dir.write("run/console.log", cut_console(1_008, 4));
+        if with_report {
+            dir.write("run/stats.json", json_file(11_607, 72));
+        }
+        let run = dir.path().join("run");
+        let (_, report, stderr) = analyze_json(&[&run], &[]);
+        assert_eq!(report["overall"]["requests"], 11_607, "{stderr}");
+        let console = (report["skipped"].as_array().unwrap().iter())
+            .find(|s| s["path"].as_str().unwrap().ends_with("console.log"))
+            .unwrap_or_else(|| panic!("console not skipped: {}", report["skipped"]));
+        if with_report {
+            assert_ne!(report["data_quality"], "incomplete", "{report:#}");
+            assert_eq!(report["run"]["complete"], Value::Null, "{}", report["run"]);
+            assert_eq!(console["kind"], "same_data", "{console}");
+            let reason = console["reason"].as_str().unwrap();
+            assert!(reason.contains("capture was cut"), "{reason}");
+        } else {
+            assert_eq!(report["data_quality"], "incomplete", "{}", report["run"]);
+            let why = report["run"]["incomplete_reason"].as_str().unwrap_or("");
+            assert!(why.contains("did not shut down"), "{why}");
+        }
+    }
+}
