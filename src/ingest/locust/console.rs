@@ -103,8 +103,11 @@ pub fn final_counts(path: &Path) -> Result<Option<TableCounts>, Problem> {
 /// down` from the same logger, at the same level, as `Starting Locust`: a log of
 /// `locust.main`'s lines without it is of a Locust killed outright, or copied while it ran
 /// (its CSVs then hold the run up to its last write, which may count as much as its
-/// stats history: nothing else tells that run from a finished one).
-pub fn stopped_early(path: &Path) -> Result<Option<String>, Problem> {
+/// stats history: nothing else tells that run from a finished one) — unless Locust's
+/// own outputs written as it ends agree with its CSVs (`shut_down_elsewhere`): then the
+/// log is a capture cut while Locust ran on, and only a `--run-time` it never logged
+/// reaching says the run was stopped before it.
+pub fn stopped_early(path: &Path, shut_down_elsewhere: bool) -> Result<Option<String>, Problem> {
     let text = read_file_text(path)?;
     let limit = text.lines().find_map(|l| {
         let at = l.find("Run time limit set to ")?;
@@ -113,8 +116,10 @@ pub fn stopped_early(path: &Path) -> Result<Option<String>, Problem> {
     let shut_down = text.contains("Shutting down");
     let Some(limit) = limit else {
         let logged = text.lines().find(|l| l.contains("/INFO/locust.main: "));
-        return Ok(logged.filter(|_| !shut_down).map(|_| {
-            format!(
+        return Ok(logged
+            .filter(|_| !shut_down && !shut_down_elsewhere)
+            .map(|_| {
+                format!(
                 "Locust did not shut down: {} holds Locust's log (`…/INFO/locust.main: …`) but \
                  not the `Shutting down` line Locust logs whenever it ends a run itself \
                  (Ctrl-C, SIGTERM, --run-time), so it was killed outright (kill -9, out of \
@@ -123,7 +128,7 @@ pub fn stopped_early(path: &Path) -> Result<Option<String>, Problem> {
                  re-run the test and let Locust stop",
                 path.display()
             )
-        }));
+            }));
     };
     if text.contains("--run-time limit reached") {
         return Ok(None);
@@ -132,6 +137,9 @@ pub fn stopped_early(path: &Path) -> Result<Option<String>, Problem> {
         "by SIGTERM"
     } else if shut_down {
         "by hand (Ctrl-C)"
+    } else if shut_down_elsewhere {
+        "by hand or a signal (its console capture stops before Locust's end, which its \
+         report beside it was written at)"
     } else {
         "without shutting down (killed, or its output cut)"
     };

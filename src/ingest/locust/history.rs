@@ -16,9 +16,12 @@
 //!   and F₂ the piecewise-linear CDFs through the rows' reported percentile points;
 //!   from windowed rows, the count-weighted mixture of the rows inside the stage whose
 //!   window lies in it (after an earlier stage's rows, from 10 s past the stage's
-//!   start: a stage shorter than that has none, and says why).
+//!   start: a stage shorter than that has none, and says why). Windowed rows a master
+//!   wrote from its workers' batched reports give none: its window weighs the workers
+//!   unevenly (see [`WORKERS_WINDOW`]).
 //!   Both are approximate and marked merged (`merged_approximate`); a percentile the
-//!   estimate cannot reach is left out, never guessed.
+//!   estimate cannot reach is left out, never guessed, and one below the lowest value
+//!   the rows report is that value, an upper bound.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -59,7 +62,25 @@ pub enum PercentileKind {
     /// Windowed, and the stage is shorter than the window after requests before it:
     /// every row of the stage still holds earlier requests, so it has no percentiles.
     ShorterThanWindow,
+    /// Windowed, written by a master from its workers' batched reports: Locust's window
+    /// then weighs the workers unevenly, so the stage has no percentiles (see
+    /// [`WORKERS_WINDOW`]).
+    WorkersWindowed,
 }
+
+/// Why windowed percentiles of a master's history are not used. Locust's master
+/// snapshots its merged histogram for the window only at the first report of each
+/// second (`StatsEntry.extend`); workers started together report in the same second,
+/// so a snapshot holds one worker's latest report and not the others', and each
+/// window counts one report too many or too few of some workers. When the workers run
+/// different users (Locust gives each a share of the classes), the window's mix is not
+/// the run's: its p95 came out 0.5 – 0.96 × the requests' own (median 0.73) on a
+/// two-worker run whose slow user class ran on one worker.
+pub const WORKERS_WINDOW: &str =
+    "no percentiles: the history holds windowed percentiles (--csv-full-history) written by \
+     Locust's master from its workers' batched reports, and the master's window counts \
+     some workers' reports once too often or too rarely, so its percentiles are not the \
+     stage's (run without --csv-full-history for cumulative ones)";
 
 /// Locust's window for its "current" percentiles (`CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW`,
 /// 10 s).
@@ -81,6 +102,7 @@ impl PercentileKind {
                 "no percentiles: the stage is shorter than Locust's 10 s percentile window, \
                  so each of its rows still holds the previous stage's requests"
             }
+            PercentileKind::WorkersWindowed => WORKERS_WINDOW,
         }
     }
 }
@@ -213,8 +235,12 @@ pub fn between_cumulative(
 
 /// The values at `levels` (percent) of a non-decreasing CDF sampled at `curve`
 /// (`(ms, fraction)`), by linear interpolation; a level the first sample reaches
-/// exactly is its value (two rows with one median place it there), lower levels are
-/// left out (the curve does not say where they lie).
+/// exactly is its value (two rows with one median place it there), and so is a lower
+/// level: that many of the requests lie at or below it, so it bounds the level from
+/// above (the curve does not say how far below it lies). The lowest level Locust
+/// writes, the median, lands here whenever the stage ran a little faster than the
+/// requests before it, and the bound keeps a rule on it judged, never passed too
+/// easily.
 pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     for &level in levels {
@@ -223,8 +249,7 @@ pub(super) fn invert(curve: &[(f64, f64)], levels: &[f64]) -> Vec<(f64, f64)> {
             continue;
         };
         let v = match i {
-            0 if (curve[0].1 - q).abs() <= 1e-12 => curve[0].0,
-            0 => continue,
+            0 => curve[0].0,
             _ => match (curve[i - 1], curve[i]) {
                 ((x0, f0), (x1, f1)) if f1 > f0 => x0 + (x1 - x0) * (q - f0) / (f1 - f0),
                 (_, (x1, _)) => x1,
@@ -386,10 +411,11 @@ pub(super) fn stages_from_history(
         }
         _ => Vec::new(),
     };
+    let batched = super::reports::batched(hist);
     (!specs.is_empty()).then(|| {
         specs
             .iter()
-            .map(|s| stage_from_history(s, hist, opts, history_spacing(hist)))
+            .map(|s| stage_from_history(s, hist, opts, (history_spacing(hist), batched)))
             .collect()
     })
 }
@@ -469,12 +495,14 @@ pub(super) fn last_rows_until(
 }
 
 /// A stage's figures as differences of the cumulative totals at the window's ends:
-/// exact counts and mean, no percentiles (see the module docs).
+/// exact counts and mean, and the percentiles `stage_percentiles` estimates, with the
+/// history's row spacing and whether its counts come in workers' reports
+/// (`reports::batched`).
 pub(super) fn stage_from_history(
     spec: &StageSpec,
     hist: &[HistoryRow],
     opts: &IngestOptions,
-    spacing_ms: i64,
+    (spacing_ms, batched): (i64, bool),
 ) -> Stage {
     let mut stage = Stage::named(&spec.name);
     stage.users = spec.users;
@@ -511,7 +539,7 @@ pub(super) fn stage_from_history(
             _ => None,
         };
         let mut ep = cumulative_endpoint(key.clone(), n, f, mean.filter(|m| *m >= 0.0));
-        if let Some(kind) = stage_percentiles(&mut ep, &key, hist, (start, end)) {
+        if let Some(kind) = stage_percentiles(&mut ep, &key, hist, (start, end), batched) {
             estimated = Some(kind);
         }
         // Without --csv-full-history the history has only the Aggregated rows: the
@@ -563,12 +591,14 @@ pub(super) fn history_spacing(hist: &[HistoryRow]) -> i64 {
 
 /// Gives a stage's endpoint (or aggregate, `key` `None`) the percentiles its history
 /// rows support in `[start, end]` (see `history`); returns how they were
-/// estimated, `None` when the rows support none.
+/// estimated (or why there are none), `None` when the rows have none. Windowed rows
+/// of a history whose counts come in workers' reports (`batched`) give none.
 pub(super) fn stage_percentiles(
     ep: &mut EndpointStats,
     key: &Option<EndpointKey>,
     hist: &[HistoryRow],
     (start, end): (i64, i64),
+    batched: bool,
 ) -> Option<PercentileKind> {
     let rows: Vec<&HistoryRow> = hist.iter().filter(|r| &r.key == key).collect();
     let pct: Vec<&RowPercentiles> = rows.iter().map(|r| &r.pct).collect();
@@ -582,6 +612,7 @@ pub(super) fn stage_percentiles(
             });
             between_cumulative(n1, p1, e.pct.total_requests, &e.pct.points)?
         }
+        PercentileKind::Windowed if batched => return Some(PercentileKind::WorkersWindowed),
         PercentileKind::Windowed => {
             // Locust's first rows, before its window holds a whole second, report every
             // percentile as 0: an empty window, not requests of 0 ms.
@@ -616,7 +647,7 @@ pub(super) fn stage_percentiles(
             of_windows(&parts)?
         }
         // Never a file's kind (`percentile_kind`): a stage's.
-        PercentileKind::ShorterThanWindow => return None,
+        PercentileKind::ShorterThanWindow | PercentileKind::WorkersWindowed => return None,
     };
     if let LatencyDistribution::Summary(s) = &mut ep.latency {
         s.points = points;

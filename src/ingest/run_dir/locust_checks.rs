@@ -9,8 +9,13 @@
 //! printed while the run went on (no final table: `--json-file`), Locust logged its
 //! shutdown, and the table counts no more than the CSVs; otherwise as other data (the CSVs stop well before the end,
 //! or the file is another run's), which makes the figures incomplete. The console also says whether the run was stopped before its
-//! `--run-time`, which makes the run incomplete.
+//! `--run-time`, which makes the run incomplete. A console without Locust's `Shutting
+//! down` line beside a report Locust writes as it ends (`--html`, `--json-file`) that
+//! agrees with the CSVs is a capture cut while Locust ran on (a `| tee` stopped by
+//! Ctrl-C): Locust did shut down, and the console's last table counting no more than
+//! the CSVs is the same run.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -30,6 +35,9 @@ pub(super) struct LocustCsvs {
     /// The requests and failures of their last stage (the one the run's last moments
     /// belong to), when a stage has a window.
     last_stage: Option<(u64, u64)>,
+    /// What written as Locust ended (its HTML report, its `--json` output) was found
+    /// the same run as the CSVs: Locust shut down ([`pair_summaries`] sets it).
+    ended_with: Cell<Option<&'static str>>,
 }
 
 /// A whole-run count checked against the CSVs: `requests` and `failures` of them, and
@@ -60,6 +68,7 @@ impl LocustCsvs {
                 .map(|s| requests as f64 / s)
                 .filter(|r| r.is_finite() && *r > 0.0),
             last_stage,
+            ended_with: Cell::new(None),
         }
     }
 
@@ -76,6 +85,11 @@ impl LocustCsvs {
             fewer || wilson_high(f, n).is_some_and(|high| with <= high)
         };
         alike(self.requests, self.failures) && self.last_stage.is_none_or(|(n, f)| alike(n, f))
+    }
+
+    /// Whether a console table counts no more requests and failures than the CSVs.
+    fn holds(&self, t: &crate::ingest::locust::console::TableCounts) -> bool {
+        t.requests <= self.requests && t.failures <= self.failures
     }
 
     /// How a whole-run count of `what` stands against the CSVs: the skip's kind and why.
@@ -200,6 +214,9 @@ pub(super) fn pair_summaries(
                 }
                 None => continue,
             };
+            if kind == SkipKind::SameData {
+                csvs.ended_with.set(Some(what));
+            }
             run.skipped
                 .push(Skipped::new(file, why + "; the CSVs are read", kind));
         }
@@ -238,13 +255,30 @@ pub(super) fn pair_console(
             continue;
         }
         // A run stopped before its --run-time holds less than it was started for.
-        if let Ok(Some(why)) = crate::ingest::locust::console::stopped_early(&file) {
+        let ended_with = csvs.ended_with.get();
+        let console = crate::ingest::locust::console::stopped_early(&file, ended_with.is_some());
+        if let Ok(Some(why)) = console {
             if run.meta.complete != Some(false) {
                 run.meta.complete = Some(false);
                 run.meta.incomplete_reason = Some(why);
             }
         }
         let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
+            Ok(Some(t)) if !t.shut_down && ended_with.is_some() && csvs.holds(&t) => (
+                SkipKind::SameData,
+                format!(
+                    "Locust's console output stops at a table counting {} requests ({} \
+                     failed), the Locust CSVs beside it {} ({} failed): it has no `Shutting \
+                     down` line, yet {}, which Locust writes as it ends, counts what the CSVs \
+                     do, so the capture was cut while Locust ran on (a `| tee` stopped by \
+                     Ctrl-C?)",
+                    t.requests,
+                    t.failures,
+                    csvs.requests,
+                    csvs.failures,
+                    ended_with.unwrap_or_default()
+                ),
+            ),
             Ok(Some(t)) => {
                 let count = Count {
                     requests: t.requests,
