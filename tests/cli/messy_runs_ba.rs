@@ -187,3 +187,42 @@ fn an_ab_g_file_with_a_cut_last_row_is_still_that_runs_file() {
         report["stages"][0]
     );
 }
+
+/// Stage dirs named alike but for their users, `stage_10u/`, `stage_30u/`,
+/// `stage_60u/` (as qa55 named a Locust step run's), each with a request CSV whose
+/// users column records its dir's users. All three give the stage name "stage", and
+/// the check of a dir's users against its data looked up the first "stage" for each:
+/// "`stage_30u`: the dir's name says 30 users, but its data records 10" (and 60),
+/// false notes on a right table. Each dir's users are now checked against its own
+/// stage: no note, users 10, 30 and 60. The control: `stage_30u`'s data recording 40
+/// users is still said, and that stage is reported at 40.
+#[test]
+fn stage_dirs_named_alike_but_for_their_users_are_each_checked_against_their_own() {
+    for (recorded, note) in [(30, false), (40, true)] {
+        let dir = TestDir::new();
+        for (k, (name, users)) in [
+            ("stage_10u", 10),
+            ("stage_30u", recorded),
+            ("stage_60u", 60),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status,users\n");
+            for i in 0..300i64 {
+                let t = 1_764_950_400_000 + k as i64 * 60_000 + i * 100;
+                csv += &format!("{t},/api/x,GET,{},200,{users}\n", 20 + i % 10);
+            }
+            dir.write(&format!("run/{name}/requests.csv"), csv);
+        }
+        let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        let users: Vec<u64> = (report["stages"].as_array().unwrap().iter())
+            .map(|s| s["users"].as_u64().unwrap_or(0))
+            .collect();
+        assert_eq!(users, [10, recorded, 60], "{:#}", report["stages"]);
+        let said = report.to_string();
+        assert_eq!(said.contains("says 30 users, but"), note, "{said}");
+        assert!(!said.contains("says 60 users, but"), "{said}");
+    }
+}

@@ -28,6 +28,9 @@ pub(super) struct DirRead {
     /// Each tool (source name) that got a part from it, with the names of the stages
     /// that part added.
     tools: Vec<(String, Vec<String>)>,
+    /// Where in each of `tools`' sources its stages start: dirs named alike
+    /// (`stage_10u/`, `stage_30u/`) each add a stage of the same name.
+    starts: Vec<usize>,
     /// The stage and users its name gives, when its name gives users.
     named: Option<(String, u32)>,
 }
@@ -41,7 +44,7 @@ impl DirRead {
         input: &DirInput,
         plan: &StagePlan,
     ) -> DirRead {
-        let mut tools = Vec::new();
+        let (mut tools, mut starts) = (Vec::new(), Vec::new());
         for s in &run.sources {
             let (parts, stages) = (before.iter())
                 .find(|(t, _, _)| *t == s.tool)
@@ -49,6 +52,7 @@ impl DirRead {
             if s.parts.len() > parts {
                 let names = s.stages.iter().skip(stages).map(|st| st.name.clone());
                 tools.push((s.tool.clone(), names.collect()));
+                starts.push(stages);
             }
         }
         let named = match plan {
@@ -65,6 +69,7 @@ impl DirRead {
                 None => "the dir's name",
             },
             tools,
+            starts,
             named,
         }
     }
@@ -154,11 +159,12 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
         if read.iter().filter(|o| o.named == r.named).count() > 1 {
             continue;
         }
-        for (tool, _) in r.tools.iter().filter(|(_, s)| s.contains(name)) {
+        let theirs = (r.tools.iter().zip(&r.starts)).filter(|((_, s), _)| s.contains(name));
+        for ((tool, _), start) in theirs {
             let Some(src) = run.sources.iter_mut().find(|s| s.tool == *tool) else {
                 continue;
             };
-            let Some(stage) = src.stages.iter_mut().find(|s| s.name == *name) else {
+            let Some(stage) = src.stages.iter_mut().skip(*start).find(|s| s.name == *name) else {
                 continue;
             };
             let data = stage.timeline.intervals.iter().filter_map(|iv| iv.users);
