@@ -120,3 +120,74 @@ fn identical_siege_reps_runs_and_their_log_are_three_runs() {
         report["sources"]
     );
 }
+
+/// siege 4.0.7's text summary (`json_output = false` in the `.siegerc` given by
+/// `-R`), after the run's last verbose line, as `siege … > siege.txt` keeps it.
+fn siege_text(transactions: u64, failed: u64, elapsed: f64, concurrency: f64) -> String {
+    let availability = 100.0 * transactions as f64 / (transactions + failed) as f64;
+    format!(
+        "\x1b[0;34mHTTP/1.1 200     0.62 secs:      69 bytes ==> GET  /api/v1/agents/1\x1b[0m\n\
+         \n\
+         Lifting the server siege...\n\
+         Transactions:\t\t{transactions:>12} hits\n\
+         Availability:\t\t{availability:>12.2} %\n\
+         Elapsed time:\t\t{elapsed:>12.2} secs\n\
+         Data transferred:\t{:>12.2} MB\n\
+         Response time:\t\t{:>12.2} secs\n\
+         Transaction rate:\t{:>12.2} trans/sec\n\
+         Throughput:\t\t{:>12.2} MB/sec\n\
+         Concurrency:\t\t{concurrency:>12.2}\n\
+         Successful transactions:{transactions:>12}\n\
+         Failed transactions:\t{failed:>12}\n\
+         Longest transaction:\t{:>12.2}\n\
+         Shortest transaction:\t{:>12.2}\n \n\
+         LOG FILE: ../siege.log\n\
+         You can disable this log file notification by editing\n\
+         /root/.siege/siege.conf and changing 'show-logfile' to false.\n",
+        0.01,
+        0.86,
+        transactions as f64 / elapsed,
+        0.0,
+        2.49,
+        0.0
+    )
+}
+
+/// Stage dirs, each with its console (`cd 02_peak_c64 && siege -c 64 -t 4S -i -f
+/// ../urls.txt --log=../siege.log > siege.txt`), and the siege.log both runs appended
+/// to in the run's root. Before, the root's siege.log made the root one run: its last
+/// row (the peak again) was the whole report, both stage dirs were skipped as "other
+/// data" and the run called incomplete. Now the log is skipped as the stage dirs' runs
+/// (each row checked by its counts) and the two stages are read from their consoles.
+#[test]
+fn a_siege_log_above_the_stage_dirs_is_their_runs_not_the_roots() {
+    let dir = TestDir::new();
+    dir.write("run/01_warm/siege.txt", siege_text(419, 0, 10.02, 3.95));
+    dir.write(
+        "run/02_peak_c64/siege.txt",
+        siege_text(1227, 85, 10.31, 61.4),
+    );
+    let mut log = String::from(SIEGE_LOG_HEADER);
+    log.push_str(&siege_log_row("2026-12-06 07:03:13", 419, 0, 10.02));
+    log.push_str(&siege_log_row("2026-12-06 07:03:27", 1227, 85, 10.31));
+    dir.write("run/siege.log", log);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 2, "{:#}", report["skipped"]);
+    assert_eq!(stages[0]["requests"], 419);
+    assert_eq!(stages[1]["requests"], 1227 + 85);
+    assert_eq!(stages[1]["failures"], 85);
+    assert_eq!(report["overall"]["requests"], 419 + 1227 + 85);
+    assert_ne!(
+        report["data_quality"], "incomplete",
+        "{:#}",
+        report["skipped"]
+    );
+    let skipped = report["skipped"].as_array().unwrap();
+    let log = skipped
+        .iter()
+        .find(|s| s["path"].as_str().unwrap().ends_with("siege.log"))
+        .unwrap_or_else(|| panic!("{skipped:#?}"));
+    assert_eq!(log["kind"], "same_data", "{log:#}");
+}
