@@ -191,3 +191,74 @@ fn a_siege_log_above_the_stage_dirs_is_their_runs_not_the_roots() {
         .unwrap_or_else(|| panic!("{skipped:#?}"));
     assert_eq!(log["kind"], "same_data", "{log:#}");
 }
+
+/// `httperf --wsess=300,5,0.1 --rate 50 … > httperf.txt` against `headroom target`, as
+/// httperf 0.9.0 printed it.
+const HTTPERF_WSESS: &str = "\
+httperf: warning: open file limit > FD_SETSIZE; limiting max. # of open files to FD_SETSIZE
+httperf --timeout=2 --client=0/1 --server=127.0.0.1 --port=18481 --uri=/api/v1/agents --rate=50 --send-buffer=4096 --recv-buffer=16384 --wsess=300,5,0.100
+Maximum connect burst length: 2
+
+Total: connections 300 requests 1500 replies 1500 test-duration 6.675 s
+
+Connection rate: 44.9 conn/s (22.3 ms/conn, <=35 concurrent connections)
+Connection time [ms]: min 481.9 avg 597.8 max 785.5 median 598.5 stddev 45.4
+Connection time [ms]: connect 0.6
+Connection length [replies/conn]: 5.000
+
+Request rate: 224.7 req/s (4.5 ms/req)
+Request size [B]: 75.0
+
+Reply rate [replies/s]: min 233.6 avg 233.6 max 233.6 stddev 0.0 (1 samples)
+Reply time [ms]: response 33.8 transfer 0.0
+Reply size [B]: header 108.0 content 91.0 footer 0.0 (total 199.0)
+Reply status: 1xx=0 2xx=1500 3xx=0 4xx=0 5xx=0
+
+CPU time [s]: user 0.12 system 1.56 (user 1.8% system 23.3% total 25.1%)
+Net I/O: 60.1 KB/s (0.5*10^6 bps)
+
+Errors: total 0 client-timo 0 socket-timo 0 connrefused 0 connreset 0
+Errors: fd-unavail 0 addrunavail 0 ftab-full 0 other 0
+
+Session rate [sess/s]: min 43.97 avg 44.94 max 43.97 stddev 0.00 (300/300)
+Session: avg 1.00 connections/session
+Session lifetime [s]: 0.6
+Session failtime [s]: 0.0
+Session length histogram: 0 0 0 0 0 300
+";
+
+/// httperf with sessions (`--wsess=300,5,0.1 --rate 50`): `--rate` starts 50 sessions
+/// a second, each sending 5 requests, so 250 req/s arrive (httperf measured 224.7 req/s
+/// over its 6.675 s, ramp-out included). Before, the planned arrival rate was 50 req/s
+/// (the session rate) and the audit called the measured 224.7 req/s 349% "more than
+/// planned: retries counted as requests", the report's first thing to do. Now the
+/// plan is 50 × 5 = 250 req/s, and the measured rate within the audit's tolerance.
+#[test]
+fn httperf_sessions_arrive_at_rate_times_calls() {
+    let dir = TestDir::new();
+    dir.write("wsess/httperf.txt", HTTPERF_WSESS);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("wsess")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 1500);
+    assert_eq!(stage["arrival_rate_rps"], 250.0, "{stage:#}");
+    let rps = stage["throughput_rps"].as_f64().unwrap();
+    assert!((rps - 1500.0 / 6.675).abs() < 0.01, "{rps}");
+    let audit = report["audit"].as_array().unwrap();
+    let rate = audit.iter().find(|f| f["check"] == "arrival_rate");
+    assert!(rate.is_none_or(|f| f["verdict"] == "ok"), "{audit:#?}");
+}
+
+/// The same run with a session log (`--wsesslog=300,0.1,sessions.txt`): the calls
+/// per session are the requests made ÷ the sessions, 1500 ÷ 300 = 5, so again 250 req/s.
+#[test]
+fn httperf_session_log_arrives_at_rate_times_its_mean_calls() {
+    let dir = TestDir::new();
+    let text = HTTPERF_WSESS
+        .replace("--wsess=300,5,0.100", "--wsesslog=300,0.100,sessions.txt")
+        .replace("--uri=/api/v1/agents ", "--uri=/ ");
+    dir.write("wsesslog/httperf.txt", text);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("wsesslog")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["stages"][0]["arrival_rate_rps"], 250.0);
+}
