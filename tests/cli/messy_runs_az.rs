@@ -262,3 +262,92 @@ fn httperf_session_log_arrives_at_rate_times_its_mean_calls() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["stages"][0]["arrival_rate_rps"], 250.0);
 }
+
+/// ab 2.3's console output of `ab -n N -c C -g ab_cC.tsv URL` (no failures), every
+/// request `ms` long.
+fn ab_text(n: u64, c: u64, ms: u64) -> String {
+    let secs = (n * ms) as f64 / 1000.0 / c as f64;
+    let rps = n as f64 / secs;
+    let p = |w: &str| format!("{w:>4}% {ms:>6}\n");
+    let mut text = format!(
+        "This is ApacheBench, Version 2.3 <$Revision: 1903618 $>\n\
+         Copyright 1996 Adam Twiss, Zeus Technology Ltd, http://www.zeustech.net/\n\
+         Licensed to The Apache Software Foundation, http://www.apache.org/\n\n\
+         Benchmarking 127.0.0.1 (be patient).....done\n\n\n\
+         Server Software:        \n\
+         Server Hostname:        127.0.0.1\n\
+         Server Port:            18481\n\n\
+         Document Path:          /api/v1/agents/1\n\
+         Document Length:        69 bytes\n\n\
+         Concurrency Level:      {c}\n\
+         Time taken for tests:   {secs:.3} seconds\n\
+         Complete requests:      {n}\n\
+         Failed requests:        0\n\
+         Total transferred:      {} bytes\n\
+         HTML transferred:       {} bytes\n\
+         Requests per second:    {rps:.2} [#/sec] (mean)\n\
+         Time per request:       {:.3} [ms] (mean)\n\
+         Time per request:       {:.3} [ms] (mean, across all concurrent requests)\n\
+         Transfer rate:          13.85 [Kbytes/sec] received\n\n\
+         Connection Times (ms)\n\
+         \x20             min  mean[+/-sd] median   max\n\
+         Connect:        0    0   0.0      0       0\n\
+         Processing:  {ms:>4} {ms:>4}   0.0   {ms:>4}    {ms:>4}\n\
+         Waiting:     {ms:>4} {ms:>4}   0.0   {ms:>4}    {ms:>4}\n\
+         Total:       {ms:>4} {ms:>4}   0.0   {ms:>4}    {ms:>4}\n\n\
+         Percentage of the requests served within a certain time (ms)\n",
+        n * 177,
+        n * 69,
+        c as f64 * 1000.0 / rps,
+        1000.0 / rps,
+    );
+    for w in ["50", "66", "75", "80", "90", "95", "98", "99"] {
+        text.push_str(&p(w));
+    }
+    text.push_str(&format!(" 100% {ms:>6} (longest request)\n"));
+    text
+}
+
+/// ab's `-g` file of `n` requests, each `ms` long, one a second from `epoch`.
+fn ab_tsv(n: u64, ms: u64, epoch: u64) -> String {
+    let mut tsv = String::from("starttime\tseconds\tctime\tdtime\tttime\twait\n");
+    for i in 0..n {
+        // ab's date is the machine's local time (UTC here) of the same second.
+        let day = (epoch + i) % 86_400;
+        tsv.push_str(&format!(
+            "Sun Dec 06 {:02}:{:02}:{:02} 2026\t{}\t0\t{ms}\t{ms}\t{ms}\n",
+            day / 3600,
+            day / 60 % 60,
+            day % 60,
+            epoch + i
+        ));
+    }
+    tsv
+}
+
+/// `for c in 4 16; do ab -n 20 -c $c -g ab_c$c.tsv URL > ab_c$c.txt; done` in one
+/// dir: the texts are read (one stage each) and the `-g` files skipped as their runs'.
+/// Both runs count 20 requests; before, both `-g` files were named the run of the
+/// first text of that count (`ab_c16.tsv` and `ab_c4.tsv` both "of ab_c16.txt"). Now
+/// each is named with the text of its own name.
+#[test]
+fn ab_g_files_of_several_runs_are_named_with_the_text_of_their_own_name() {
+    let dir = TestDir::new();
+    dir.write("steps/ab_c4.txt", ab_text(20, 4, 40));
+    dir.write("steps/ab_c4.tsv", ab_tsv(20, 40, 1_796_542_100));
+    dir.write("steps/ab_c16.txt", ab_text(20, 16, 60));
+    dir.write("steps/ab_c16.tsv", ab_tsv(20, 60, 1_796_542_200));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("steps")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 40, "{:#}", report["sources"]);
+    let skipped = report["skipped"].as_array().unwrap();
+    for c in [4, 16] {
+        let tsv = format!("ab_c{c}.tsv");
+        let s = skipped
+            .iter()
+            .find(|s| s["path"].as_str().unwrap().ends_with(&tsv))
+            .unwrap_or_else(|| panic!("{skipped:#?}"));
+        let why = s["reason"].as_str().unwrap();
+        assert!(why.contains(&format!("ab_c{c}.txt")), "{tsv}: {why}");
+    }
+}

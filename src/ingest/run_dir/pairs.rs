@@ -170,7 +170,10 @@ fn set_ab_side_files_aside(
     let own_dir = "give each ab run a dir of its own to read its -g file's exact latencies";
     for tsv in by_format.remove(&Format::AbGnuplot).unwrap_or_default() {
         let rows = request_rows(&tsv, Format::AbGnuplot, opts);
-        let (kind, why) = match counts.iter().find(|(_, n)| *n == rows) {
+        // Runs of one count: the text of the same name (`ab_c4.txt`, `ab_c4.tsv`) first.
+        let same = (counts.iter().filter(|(_, n)| *n == rows))
+            .min_by_key(|(t, _)| t.file_stem() != tsv.file_stem());
+        let (kind, why) = match same {
             Some((text, n)) => (
                 SkipKind::SameData,
                 format!(
