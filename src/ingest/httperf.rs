@@ -8,7 +8,10 @@
 //!   `connect`, `connreset` → `reset`, `other` → `other`.
 //! * httperf is an **open model**: `--rate` (from the command line httperf echoes)
 //!   opens connections, each sending `--num-calls` requests, so `--rate × --num-calls`
-//!   is the stage's arrival rate of requests, and there are no users.
+//!   is the stage's arrival rate of requests, and there are no users. With sessions
+//!   (`--wsess=N,CALLS,THINK`, `--wsesslog=N,THINK,FILE`) `--rate` starts sessions,
+//!   each sending CALLS requests (a session log's: the requests made ÷ N), so the
+//!   arrival rate is `--rate × CALLS`.
 //! * Latency: with one call per connection (`Connection length [replies/conn]: 1.000`)
 //!   the `Connection time [ms]` min/avg/max/median describe each request (connect
 //!   included); otherwise only the mean `Reply time` (response + transfer) is known.
@@ -81,7 +84,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         [
             r"^Total: connections (\d+) requests (\d+) replies (\d+) test-duration ([0-9.]+) s",
             r"^Reply status: 1xx=(\d+) 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)",
-            r"--(rate|uri|server|port|num-conns|num-calls)=(\S+)",
+            r"--(rate|uri|server|port|num-conns|num-calls|wsess|wsesslog)=(\S+)",
         ],
     );
     let whole = read_file_text(path)?;
@@ -97,6 +100,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let (mut uri, mut server, mut port) = (None, None, None);
     let (mut planned, mut opened) = (None::<(u64, u64)>, 0u64);
     let mut calls = 1.0f64;
+    let mut sessions = None::<Sessions>;
     for (i, line) in text.lines().enumerate() {
         let no = i as u64 + 1;
         if line.starts_with("httperf --") {
@@ -107,11 +111,15 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
                     "server" => server = Some(c[2].to_string()),
                     "num-conns" => planned = c[2].parse().ok().map(|n| (n, no)),
                     "num-calls" => calls = number::<f64>(path, no, "--num-calls", &c[2])?.max(1.0),
+                    "wsess" | "wsesslog" => sessions = Sessions::parse(&c[1], &c[2]),
                     _ => port = Some(c[2].to_string()),
                 }
             }
         } else if let Some(c) = total_re.captures(line) {
             opened = number(path, no, "connections", &c[1])?;
+            if let Some(ss) = sessions.as_mut() {
+                ss.requests = number(path, no, "requests", &c[2])?;
+            }
             let replies: u64 = number(path, no, "replies", &c[3])?;
             s.duration_s = Some(number(path, no, "test-duration", &c[4])?);
             totals = Some((replies, no));
@@ -154,9 +162,37 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     for (_, n, no) in &errors {
         requests = add_counts(path, Some(*no), "the replies and errors", requests, *n)?;
     }
+    let latency = latency(one_call, &conn_time, reply_time, replies);
+    let name = match (&server, &uri) {
+        (Some(h), Some(u)) => format!(
+            "http://{h}{}{u}",
+            port.as_ref().map(|p| format!(":{p}")).unwrap_or_default()
+        ),
+        _ => super::summary::file_stem(path),
+    };
+    let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    let failed = failed_kinds(classes, &errors);
+    add_failures(path, Some(line), &mut ep, &failed)?;
+    match &sessions {
+        Some(ss) => session_notes(path, &mut s, ss, one_call),
+        None => model_notes(path, &mut s, one_call, calls),
+    }
+    s.endpoints.push(ep);
+    s.stopped_early = stopped_early(path, planned, opened);
+    Ok(s)
+}
+
+/// The latency httperf prints: with one call per connection, the `Connection time`
+/// min/avg/max/median of each request (connect included); else the mean reply time.
+fn latency(
+    one_call: bool,
+    conn_time: &[(String, f64)],
+    reply_time: Option<f64>,
+    replies: u64,
+) -> LatencyDistribution {
     let stat = |k: &str| conn_time.iter().find(|(a, _)| a == k).map(|(_, v)| *v);
     let has = replies > 0;
-    let latency = LatencyDistribution::Summary(if one_call {
+    LatencyDistribution::Summary(if one_call {
         PercentileSummary {
             count: replies,
             mean_ms: stat("avg").filter(|_| has),
@@ -175,21 +211,77 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             mean_ms: reply_time.filter(|_| has),
             ..PercentileSummary::default()
         }
-    });
-    let name = match (&server, &uri) {
-        (Some(h), Some(u)) => format!(
-            "http://{h}{}{u}",
-            port.as_ref().map(|p| format!(":{p}")).unwrap_or_default()
-        ),
-        _ => super::summary::file_stem(path),
+    })
+}
+
+/// httperf's sessions (`--wsess=N,CALLS,THINK` or `--wsesslog=N,THINK,FILE`): its
+/// `--rate` then starts sessions, not connections, each sending CALLS requests (a
+/// session log's calls: the requests made ÷ N sessions, their mean).
+struct Sessions {
+    /// The echoed flag, `--wsess=40,5,0.100`.
+    flag: String,
+    /// N, the sessions to run.
+    count: f64,
+    /// CALLS of `--wsess` (none for a session log).
+    calls: Option<f64>,
+    /// The requests the run made (its `Total:` line).
+    requests: u64,
+}
+
+impl Sessions {
+    fn parse(name: &str, value: &str) -> Option<Sessions> {
+        let mut parts = value.split(',');
+        let count = parts.next()?.parse::<f64>().ok().filter(|n| *n > 0.0)?;
+        let calls = match name {
+            "wsess" => Some(parts.next()?.parse::<f64>().ok().filter(|c| *c >= 1.0)?),
+            _ => None,
+        };
+        Some(Sessions {
+            flag: format!("--{name}={value}"),
+            count,
+            calls,
+            requests: 0,
+        })
+    }
+}
+
+/// What a session run's `--rate` means: sessions per second, each sending its calls,
+/// so `--rate × calls` is the arrival rate of requests.
+fn session_notes(path: &Path, s: &mut ToolSummary, ss: &Sessions, one_call: bool) {
+    let calls = (ss.calls).unwrap_or(ss.requests as f64 / ss.count);
+    let Some(sessions) = s.arrival_rate_rps.filter(|_| calls > 0.0) else {
+        s.arrival_rate_rps = None;
+        s.notes.push(format!(
+            "{}: httperf ran sessions ({}) at an unknown --rate or with no request made: the \
+             arrival rate is unknown; give the stage's arrival_rate_rps in run.toml",
+            path.display(),
+            ss.flag
+        ));
+        return;
     };
-    let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
-    let failed = failed_kinds(classes, &errors);
-    add_failures(path, Some(line), &mut ep, &failed)?;
-    model_notes(path, &mut s, one_call, calls);
-    s.endpoints.push(ep);
-    s.stopped_early = stopped_early(path, planned, opened);
-    Ok(s)
+    let rate = sessions * calls;
+    s.arrival_rate_rps = Some(rate);
+    let each = match ss.calls {
+        Some(c) => format!("each sends {c} requests"),
+        None => format!(
+            "each sends the calls of its session log: {} requests ÷ {} sessions = {calls:.2} \
+             on average",
+            ss.requests, ss.count
+        ),
+    };
+    s.notes.push(format!(
+        "{}: httperf runs an open model of sessions ({}): --rate starts {sessions} sessions a \
+         second whatever the answers do and {each}, so the arrival rate is {rate:.1} req/s; \
+         the stage has an arrival rate and no users{}",
+        path.display(),
+        ss.flag,
+        if one_call {
+            ""
+        } else {
+            "; several calls per connection: only httperf's mean reply time is known, no \
+             percentiles"
+        }
+    ));
 }
 
 /// Why a run that opened fewer connections than its echoed `--num-conns` (`planned`:

@@ -63,6 +63,7 @@ mod messy_runs_au;
 mod messy_runs_av;
 mod messy_runs_aw;
 mod messy_runs_ay;
+mod messy_runs_az;
 mod messy_runs_b;
 mod messy_runs_ba;
 mod messy_runs_c;

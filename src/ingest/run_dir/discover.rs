@@ -111,6 +111,10 @@ fn expand_in(path: &Path, depth: u32, out: &mut Vec<DirInput>, run: &mut Run) {
     // per stage, `01_baseline_100users/` …). A `run.toml` alone (a label written by
     // hand beside stage dirs, as the README invites) is the run's manifest, not a
     // result: its stage dirs are still read.
+    // A siege.log the stage dirs' runs appended to is theirs, not the root's run.
+    if !subdirs.is_empty() {
+        super::siege_root_log::set_aside(&mut files, &subdirs, run);
+    }
     let is_run_dir = files.iter().any(|f| {
         matches!(detect(f), Ok(Detection::Supported(d)) if d != crate::ingest::Format::Manifest)
     });

@@ -41,6 +41,7 @@ mod repeated_runs;
 mod resaved;
 mod result_sets;
 mod shards;
+mod siege_root_log;
 mod stage_dirs;
 mod stage_names;
 mod vegeta_outputs;

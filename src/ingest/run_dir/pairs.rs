@@ -170,7 +170,10 @@ fn set_ab_side_files_aside(
     let own_dir = "give each ab run a dir of its own to read its -g file's exact latencies";
     for tsv in by_format.remove(&Format::AbGnuplot).unwrap_or_default() {
         let rows = request_rows(&tsv, Format::AbGnuplot, opts);
-        let (kind, why) = match counts.iter().find(|(_, n)| *n == rows) {
+        // Runs of one count: the text of the same name (`ab_c4.txt`, `ab_c4.tsv`) first.
+        let same = (counts.iter().filter(|(_, n)| *n == rows))
+            .min_by_key(|(t, _)| t.file_stem() != tsv.file_stem());
+        let (kind, why) = match same {
             Some((text, n)) => (
                 SkipKind::SameData,
                 format!(
@@ -265,38 +268,53 @@ fn pair_hey(
     notes
 }
 
-/// siege's console summary beside a `siege.log`: the log row with the console's counts
-/// is the same run (the console text is read: it has the longest and shortest
+/// siege's console summaries beside a `siege.log`: a log row with a console's counts
+/// is that console's run (the console text is read: it has the longest and shortest
 /// transaction too), and siege's `**** siege aborted … ****` banner right after that
-/// row (which the console does not print) makes the run incomplete; a log without such
-/// a row holds other runs only. Pairs only one
-/// console summary with one log; several summaries are runs one after another.
+/// row (which the console does not print) makes the run incomplete; a log with no such
+/// row holds other runs only. Several summaries (runs one after another, each console
+/// kept, all appended to one `--log`) are each matched to a row of their own: the log
+/// is skipped as soon as one of them is in it — read as well, its last row would be a
+/// run counted twice.
 fn pair_siege(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
-    let (Some(text), Some(log)) = (
-        single(by_format, Format::SiegeText),
+    let (Some(texts), Some(log)) = (
+        by_format.get(&Format::SiegeText).cloned(),
         single(by_format, Format::SiegeLog),
     ) else {
         return;
     };
-    let (Ok((trans, failed)), Ok(rows)) = (
-        crate::ingest::siege::console_counts(&text),
-        crate::ingest::siege::log_rows(&log),
-    ) else {
-        // Unreadable: the readers name the problem.
+    let Ok(rows) = crate::ingest::siege::log_rows(&log) else {
+        // Unreadable: the reader names the problem.
         return;
     };
-    let matching = rows
-        .iter()
-        .rev()
-        .find(|(_, _, t, f)| *t == trans && *f == failed);
+    let mut used = Vec::new();
+    let mut matched = Vec::new();
+    let mut unmatched = Vec::new();
+    // The last summary (by name) goes with the last matching row, and so on back.
+    for text in texts.iter().rev() {
+        let Ok((trans, failed)) = crate::ingest::siege::console_counts(text) else {
+            // Unreadable: the reader names the problem.
+            return;
+        };
+        let row = (rows.iter().rev())
+            .find(|(l, _, t, f)| *t == trans && *f == failed && !used.contains(l));
+        match row {
+            Some((line, date, ..)) => {
+                used.push(*line);
+                matched.push((text, *line, date.clone(), trans, failed));
+            }
+            None => unmatched.push((text, trans, failed)),
+        }
+    }
     // The console does not say that siege gave up on the run; the log's banner does.
-    let aborted = matching.and_then(|(line, ..)| crate::ingest::siege::aborted_after(&log, *line));
+    let aborted =
+        (matched.iter()).find_map(|(_, line, ..)| crate::ingest::siege::aborted_after(&log, *line));
     if let Some(why) = aborted.filter(|_| run.meta.complete != Some(false)) {
         run.meta.complete = Some(false);
         run.meta.incomplete_reason = Some(why);
     }
-    let (kind, why) = match matching {
-        Some((line, date, _, _)) => (
+    let (kind, why) = match (matched.as_slice(), unmatched.as_slice()) {
+        ([(text, line, date, trans, failed)], []) => (
             SkipKind::SameData,
             format!(
                 "siege's log row of the run whose console summary ({}) is read: line {line} \
@@ -305,7 +323,7 @@ fn pair_siege(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
                 text.display()
             ),
         ),
-        None => (
+        ([], [(text, trans, failed)]) => (
             SkipKind::OtherData,
             format!(
                 "no row of this siege.log has the counts of the console summary beside it \
@@ -315,9 +333,50 @@ fn pair_siege(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
                 rows.len()
             ),
         ),
+        ([], _) => (
+            SkipKind::OtherData,
+            format!(
+                "no row of this siege.log has the counts of any of the {} console summaries \
+                 beside it (the log holds {} row(s)): other runs; the console summaries are \
+                 read: analyse the log in a dir of its own",
+                texts.len(),
+                rows.len()
+            ),
+        ),
+        _ => (SkipKind::SameData, several_in_log(&matched, &unmatched)),
     };
     by_format.remove(&Format::SiegeLog);
     run.skipped.push(Skipped::new(log, why, kind));
+}
+
+/// Why a `siege.log` holding the runs of several console summaries beside it is
+/// skipped: which summary is which row (checked by counts), and which are in no row.
+fn several_in_log(
+    matched: &[(&PathBuf, u64, String, u64, u64)],
+    unmatched: &[(&PathBuf, u64, u64)],
+) -> String {
+    let rows = (matched.iter())
+        .map(|(t, line, date, trans, failed)| {
+            format!(
+                "{} = line {line} ({date}: {trans} transactions, {failed} failed)",
+                t.display()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let missing = if unmatched.is_empty() {
+        String::new()
+    } else {
+        let names = (unmatched.iter())
+            .map(|(t, ..)| t.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(" ({names}: in no row, read from the console)")
+    };
+    format!(
+        "siege's log rows of the runs whose console summaries are read, each checked by its \
+         counts: {rows}{missing}; the console summaries are read, each run once"
+    )
 }
 
 /// The request rows of a per-request file (0 when it cannot be opened: its reader says
