@@ -61,6 +61,7 @@ mod messy_runs_as;
 mod messy_runs_at;
 mod messy_runs_au;
 mod messy_runs_av;
+mod messy_runs_ax;
 mod messy_runs_b;
 mod messy_runs_c;
 mod messy_runs_d;
