@@ -1,6 +1,7 @@
 //! Messy runs, batch "ax" (qa54): `headroom compare` as a release manager uses it on
 //! run dirs the real tools wrote against `headroom target`: two releases measured by
-//! Locust's default CSVs, one endpoint of four slower in the candidate.
+//! Locust's default CSVs, one endpoint of four slower in the candidate; a CI gate
+//! whose candidate ran at another load, so nothing was compared.
 
 use std::path::{Path, PathBuf};
 
@@ -140,3 +141,48 @@ fn one_slower_endpoint_hidden_in_locusts_aggregate_history_is_not_no_regression(
     assert_eq!(json["whole_only"][0]["rose"], serde_json::json!([]));
 }
 
+/// wrk's console output of `wrk -t2 -c{connections} -d10s --latency URL` against
+/// `headroom target` (the figures of qa54's runs; wrk's own layout).
+fn wrk_output(connections: u32, p50: &str, requests: u64, rps: &str) -> String {
+    format!(
+        "Running 10s test @ http://127.0.0.1:18462/api/v1/agents\n  \
+         2 threads and {connections} connections\n  \
+         Thread Stats   Avg      Stdev     Max   +/- Stdev\n    \
+         Latency    11.55ms    3.20ms  35.54ms   72.11%\n    \
+         Req/Sec   347.41     30.02   400.00     69.00%\n  \
+         Latency Distribution\n     \
+         50%   {p50}\n     75%   13.51ms\n     90%   16.00ms\n     99%   22.94ms\n  \
+         {requests} requests in 10.01s, 816.56KB read\n\
+         Requests/sec:    {rps}\nTransfer/sec:     81.57KB\n"
+    )
+}
+
+/// A release manager's CI gate compared last release's wrk run (`-c8`) with a
+/// candidate someone ran at `-c64`. The two runs' only stages ran at different loads,
+/// so none was paired: compare wrote "INCONCLUSIVE … 0 regressed, 0 improved, 0
+/// unchanged, 0 inconclusive" and `--fail-on-regression` exited 0, a gate passing a
+/// release it never compared. Now nothing compared is exit 2 (the report is still
+/// written), stderr says so, and a note names both loads.
+#[test]
+fn a_gate_that_compared_nothing_exits_2_and_names_the_loads() {
+    let dir = TestDir::new();
+    dir.write("1.4.0/wrk.txt", wrk_output(8, "11.00ms", 6920, "691.15"));
+    dir.write("1.5.0/wrk.txt", wrk_output(64, "10.92ms", 56355, "5621.46"));
+    let (base, cand) = (dir.path().join("1.4.0"), dir.path().join("1.5.0"));
+    let (code, json, stderr) = compare(&dir, &base, &cand, &["--fail-on-regression"]);
+    assert_eq!(code, 2, "{stderr}\n{json:#}");
+    assert!(stderr.contains("nothing was compared"), "{stderr}");
+    assert_eq!(json["comparisons"], serde_json::json!([]), "{json:#}");
+    let notes = json["notes"].to_string();
+    assert!(
+        notes.contains("8 users in the baseline and 64 in the candidate"),
+        "{notes}"
+    );
+    assert!(dir.path().join("cmp/compare.md").is_file());
+    // The same candidate at the baseline's load compares, and exits 0.
+    dir.write("1.5.0-c8/wrk.txt", wrk_output(8, "11.12ms", 6810, "680.54"));
+    let same = dir.path().join("1.5.0-c8");
+    let (code, json, stderr) = compare(&dir, &base, &same, &["--fail-on-regression"]);
+    assert_eq!(code, 0, "{stderr}\n{json:#}");
+    assert_eq!(json["stage_pairs"][0]["basis"], "users", "{json:#}");
+}
