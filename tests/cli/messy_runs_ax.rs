@@ -186,3 +186,26 @@ fn a_gate_that_compared_nothing_exits_2_and_names_the_loads() {
     assert_eq!(code, 0, "{stderr}\n{json:#}");
     assert_eq!(json["stage_pairs"][0]["basis"], "users", "{json:#}");
 }
+
+/// Two wrk runs at `-c8`, each dir named after its release: compare paired the
+/// baseline's stage `1.4.0` with the candidate's `v1.5.0` by their 8 connections,
+/// but compare.md (the PR comment) never said what was compared with what: only the
+/// labels. Now it lists both sides' runs as given and each stage pair with how it
+/// was paired.
+#[test]
+fn compare_md_says_which_runs_and_stages_were_compared() {
+    let dir = TestDir::new();
+    dir.write("1.4.0/wrk.txt", wrk_output(8, "11.00ms", 6920, "691.15"));
+    dir.write("v1.5.0/wrk.txt", wrk_output(8, "11.12ms", 6810, "680.54"));
+    let (base, cand) = (dir.path().join("1.4.0"), dir.path().join("v1.5.0"));
+    let (code, json, stderr) = compare(&dir, &base, &cand, &[]);
+    assert_eq!(code, 0, "{stderr}\n{json:#}");
+    let md = std::fs::read_to_string(dir.path().join("cmp/compare.md")).unwrap();
+    assert!(md.contains("### What was compared"), "{md}");
+    let baseline = md.lines().find(|l| l.starts_with("- baseline: 1.4.0 ("));
+    assert!(baseline.is_some_and(|l| l.ends_with("1.4.0)")), "{md}");
+    assert!(
+        md.contains("- stage 1.4.0 of the baseline with stage v1.5.0 of v1.5.0 (by users)"),
+        "{md}"
+    );
+}
