@@ -31,7 +31,8 @@ use crate::render::output::{check_out_dir, write_dir, OutputDir, OutputError, Ou
   headroom compare runs/1.4.0 runs/1.5.0 --charts none --json   (for a script: no charts)
   headroom compare --baseline a1 a2 a3 a4 --candidate b1 b2 b3 b4   (repeats: Mann-Whitney; 3 a side cannot show a change)
 
-Exit codes: 0 compared; 1 --fail-on-regression and a metric regressed; 2 bad input.")]
+Exit codes: 0 compared; 1 --fail-on-regression and a metric regressed; 2 bad input, or
+nothing compared (no stage of the candidate matches one of the baseline's).")]
 pub struct CompareArgs {
     /// Runs (run dirs or report.json files headroom wrote). Two: the second is
     /// compared with the first. More: a trend over releases, the earliest (by
@@ -496,6 +497,24 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
             "  compare: {}",
             out.path.join("compare.md").display()
         ))?;
+    }
+    if report.stage_pairs.is_empty() {
+        // A gate that compared nothing has passed nothing: the report says why.
+        eprintln!(
+            "error: nothing was compared: no stage of {} matches one of the baseline \
+             (by name, or by users or arrival rate within 10%; see the notes and \
+             `unmatched` in {}): run both releases with one stage layout, at one load",
+            printable(
+                &report
+                    .candidates
+                    .iter()
+                    .map(|c| c.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            printable(&out.path.join("compare.json").display().to_string())
+        );
+        return Ok(Outcome::BadInput);
     }
     Ok(if failed {
         Outcome::BadInput

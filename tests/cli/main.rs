@@ -62,6 +62,7 @@ mod messy_runs_at;
 mod messy_runs_au;
 mod messy_runs_av;
 mod messy_runs_aw;
+mod messy_runs_ax;
 mod messy_runs_ay;
 mod messy_runs_az;
 mod messy_runs_b;

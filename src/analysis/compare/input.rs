@@ -31,6 +31,9 @@ pub struct CompareRun {
     pub grouping: crate::model::Grouping,
     /// Its report's data quality, and why when not clean.
     pub quality: (DataQuality, Option<String>),
+    /// Its task mix: each endpoint (`METHOD name`) with its run-wide mean latency, ms
+    /// (the primary source's whole run, ramps included).
+    pub task_mix: Vec<(String, Option<f64>)>,
 }
 
 impl CompareRun {
@@ -145,6 +148,15 @@ struct Doc {
     data_quality: DataQuality,
     #[serde(default)]
     data_quality_reason: Option<String>,
+    #[serde(default)]
+    task_mix: Vec<DocShare>,
+}
+
+/// One row of the task mix.
+#[derive(Deserialize)]
+struct DocShare {
+    endpoint: String,
+    mean_ms: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -375,6 +387,9 @@ fn from_value(
         stages,
         grouping,
         quality: (doc.data_quality, doc.data_quality_reason),
+        task_mix: (doc.task_mix.into_iter())
+            .map(|t| (t.endpoint, t.mean_ms))
+            .collect(),
         capacity: CapacityFigures {
             saturation_rps: doc
                 .capacity

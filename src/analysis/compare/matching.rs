@@ -153,6 +153,24 @@ pub fn loads_differ(base: &StageInput, cand: &StageInput) -> Option<String> {
     loads_differ_as(base, cand, ("the baseline", "the candidate"))
 }
 
+/// The note on two runs of one stage each that were not paired because their loads
+/// differ (`wrk -c8` against `-c64`): nothing of theirs was compared, and the note
+/// says why in the loads' own words; `None` otherwise.
+pub fn sole_stages_apart(base: &[StageInput], cand: &[StageInput]) -> Option<String> {
+    let ([b], [c]) = (base, cand) else {
+        return None;
+    };
+    loads_differ(b, c).map(|how| {
+        format!(
+            "the runs' only stages, {} and {}, ran at {how}: a load's latency and \
+             throughput are not another's, so nothing was compared; run both releases \
+             at one load to compare them",
+            ticked(&b.name),
+            ticked(&c.name)
+        )
+    })
+}
+
 /// The note on two stages paired by name that ran at different loads, whose metrics
 /// therefore decide nothing; `None` when their loads agree or are unknown.
 pub fn load_mismatch(base: &StageInput, cand: &StageInput) -> Option<String> {

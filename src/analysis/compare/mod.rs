@@ -20,6 +20,7 @@ pub mod trend;
 mod uncompared;
 pub mod untrusted;
 pub mod verdict;
+pub mod whole;
 
 use serde::Serialize;
 
@@ -137,6 +138,10 @@ pub struct CompareReport {
     /// Runs whose report withholds a decision from their data (inconsistent, simulated,
     /// incomplete): no NO REGRESSION or IMPROVED headline rests on them.
     pub untrusted: Vec<untrusted::UntrustedRun>,
+    /// Stages compared only as a whole while the runs have several endpoints: a
+    /// change in one endpoint can hide in them, so no NO REGRESSION or IMPROVED
+    /// headline rests on them.
+    pub whole_only: Vec<whole::WholeOnly>,
     /// What the reader must know.
     pub notes: Vec<String>,
 }
@@ -221,22 +226,26 @@ pub fn compare(
     let base_ref = RunRef::of(&baseline);
     let untrusted = untrusted::untrusted(&baseline, &candidates);
     notes.extend(untrusted::note(&untrusted));
+    let whole_only = whole::found(
+        &baseline,
+        &candidates,
+        mode == Mode::Repeats,
+        &comparisons,
+        thresholds,
+    );
+    notes.extend(whole::note(&whole_only));
     let verdict_line = verdict_line(
         &base_ref,
         &candidate_refs,
         &comparisons,
         counts,
-        !untrusted.is_empty(),
+        (
+            !untrusted.is_empty() || !whole_only.is_empty(),
+            whole_only.iter().any(|w| !w.rose.is_empty()),
+        ),
     ) + &untrusted::clause(&untrusted, counts.regressed > 0)
+        + &whole::clause(&whole_only)
         + &uncompared::clause(&unmatched, &comparisons);
-    let mut floors = std::collections::BTreeMap::new();
-    floors.insert(
-        "default".to_string(),
-        thresholds.default.unwrap_or(verdict::DEFAULT_FLOOR) * 100.0,
-    );
-    for (m, f) in &thresholds.per_metric {
-        floors.insert(m.name().to_string(), f * 100.0);
-    }
     CompareReport {
         schema_version: COMPARE_SCHEMA_VERSION,
         headroom: env!("CARGO_PKG_VERSION").to_string(),
@@ -246,14 +255,29 @@ pub fn compare(
         order,
         verdict_line,
         counts,
-        thresholds: floors,
+        thresholds: floors(thresholds),
         comparisons,
         stage_pairs,
         unmatched,
         trend,
         untrusted,
+        whole_only,
         notes,
     }
+}
+
+/// The noise floors, percent, as compare.json lists them: `default` and any set per
+/// metric.
+fn floors(thresholds: &Thresholds) -> std::collections::BTreeMap<String, f64> {
+    let mut floors = std::collections::BTreeMap::new();
+    floors.insert(
+        "default".to_string(),
+        thresholds.default.unwrap_or(verdict::DEFAULT_FLOOR) * 100.0,
+    );
+    for (m, f) in &thresholds.per_metric {
+        floors.insert(m.name().to_string(), f * 100.0);
+    }
+    floors
 }
 
 /// The notes on what the comparisons rest on: no stage paired, summaries only, thin
@@ -426,20 +450,22 @@ fn anything_shown_unchanged(comparisons: &[Comparison]) -> bool {
 /// left open with a change the wrong way beyond its floor makes it INCONCLUSIVE,
 /// possibly worse (naming those); NO REGRESSION needs a metric shown unchanged beyond
 /// error rates at 0 on both sides; else nothing was shown either way: INCONCLUSIVE.
-/// A run whose data is `withheld` (see `untrusted`) turns NO REGRESSION and IMPROVED
-/// into INCONCLUSIVE.
+/// A run whose data is `withheld` (see `untrusted`), or a stage compared only as a
+/// whole (see `whole`), turns NO REGRESSION and IMPROVED into INCONCLUSIVE; an
+/// endpoint whose run-wide mean rose beyond its floor there (`hidden_worse`) makes it
+/// possibly worse.
 fn verdict_line(
     base: &RunRef,
     cands: &[RunRef],
     comparisons: &[Comparison],
     counts: Counts,
-    withheld: bool,
+    (withheld, hidden_worse): (bool, bool),
 ) -> String {
     let labels: Vec<&str> = cands.iter().map(|c| c.label.as_str()).collect();
     let maybe: Vec<&Comparison> = comparisons.iter().filter(|c| maybe_worse(c)).collect();
     let head = if counts.regressed > 0 {
         "REGRESSED"
-    } else if !maybe.is_empty() {
+    } else if !maybe.is_empty() || hidden_worse {
         "INCONCLUSIVE, possibly worse"
     } else if withheld {
         "INCONCLUSIVE"

@@ -219,6 +219,7 @@ mod tests {
             capacity: Default::default(),
             grouping: Default::default(),
             quality: Default::default(),
+            task_mix: Vec::new(),
         }
     }
 

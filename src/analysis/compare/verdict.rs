@@ -277,7 +277,11 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     let pairs = match_stages(&b0.stages, &c0.stages);
     let repeats = base.len() > 1 || cand.len() > 1;
     let mut rows = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = (pairs.is_empty())
+        .then(|| super::matching::sole_stages_apart(&b0.stages, &c0.stages))
+        .flatten()
+        .into_iter()
+        .collect();
     let mut all_alike = true;
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);

@@ -1,7 +1,8 @@
 //! compare.md: ready to paste as a pull-request comment. The verdict line first,
 //! then regressions (endpoint, metric, Δ%, interval), improvements and inconclusive
 //! metrics; unchanged ones folded in `<details>`; then what did not match, the
-//! trend's level shifts and the notes. Every name is escaped (names are untrusted).
+//! trend's level shifts, what was compared with what (runs, stage pairs) and the
+//! notes. Every name is escaped (names are untrusted).
 
 use std::fmt::Write;
 
@@ -92,11 +93,48 @@ pub fn markdown(report: &CompareReport) -> String {
         }
         out.push('\n');
     }
+    compared(&mut out, report);
     for n in &report.notes {
         // A note's `…` spans are names: code, escaped as the rest is.
         let _ = writeln!(out, "> {}", crate::render::filters::code_spans(n));
     }
     out
+}
+
+/// What was compared with what: each side's runs as given, and each pair of stages
+/// with how it was paired (a stage paired by its users under another name is no
+/// surprise to the reader).
+fn compared(out: &mut String, report: &CompareReport) {
+    use crate::analysis::compare::matching::StageBasis;
+    out.push_str(
+        "### What was compared
+
+",
+    );
+    let runs = |r: &crate::analysis::compare::RunRef| {
+        let each: Vec<String> = r.runs.iter().map(|p| md(p)).collect();
+        format!("{} ({})", md(&r.label), each.join(", "))
+    };
+    let _ = writeln!(out, "- baseline: {}", runs(&report.baseline));
+    for c in &report.candidates {
+        let _ = writeln!(out, "- candidate: {}", runs(c));
+    }
+    for p in &report.stage_pairs {
+        let how = match p.basis {
+            StageBasis::Name => "by name",
+            StageBasis::Users => "by users",
+            StageBasis::ArrivalRate => "by arrival rate",
+            StageBasis::SoleStage => "each run's only stage",
+        };
+        let _ = writeln!(
+            out,
+            "- stage {} of the baseline with stage {} of {} ({how})",
+            md(&p.baseline_stage),
+            md(&p.candidate_stage),
+            md(&p.candidate_label)
+        );
+    }
+    out.push('\n');
 }
 
 fn table(
