@@ -171,8 +171,11 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     let flag = CONCURRENCY.get_or_init(|| {
         Regex::new(r"(?i)(?:^|[\s(\[])(?:c|conc|concurrency)\s*=\s*(\d+)\b").expect("static regex")
     });
+    // A release's version (`1.5.0-c8`, `v2.1_peak`) is no part of a stage's name, nor
+    // its `1` an ordering number.
+    let unversioned = version_re().replace_all(dir, " ");
     // `\b` after `u` needs a non-word next: treat `_` as a separator first.
-    let spaced = dir.replace(['_', '-', '.'], " ");
+    let spaced = unversioned.replace(['_', '-', '.'], " ");
     // A closed-model tool's connections (`02_peak_16c`, `base-4conns`, `step2-c50`: the
     // `-c` flag's value) as the name's last word only: `4c_8g` is an instance size, no
     // load.
@@ -236,6 +239,9 @@ fn numbered(dir_name: &str, name: &str) -> String {
 /// words that hold a letter (`01-smoke`, `02 Ramp`, `3_soak`), not a date
 /// (`2026-12-04`) nor a number alone.
 fn ordering_number(dir: &str) -> bool {
+    if version_re().find(dir).is_some_and(|m| m.start() == 0) {
+        return false;
+    }
     let mut words = dir
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty());
@@ -243,6 +249,14 @@ fn ordering_number(dir: &str) -> bool {
     (1..=3).contains(&first.len())
         && first.chars().all(|c| c.is_ascii_digit())
         && words.any(|w| w.chars().any(char::is_alphabetic))
+}
+
+/// A release's version in a dir's name, as a word of its own: `1.5.0`, `v2.1`.
+fn version_re() -> &'static Regex {
+    static VERSION: OnceLock<Regex> = OnceLock::new();
+    VERSION.get_or_init(|| {
+        Regex::new(r"(?i)(?:^|[\s_\-(\[])(v?\d+(?:\.\d+)+)(?:$|[\s_\-)\]])").expect("static regex")
+    })
 }
 
 /// A plateau of the users series.
@@ -504,6 +518,22 @@ mod tests {
             Some(("peak".into(), Some(32)))
         );
         assert_eq!(stage_from_dir_name("abc=5"), Some(("abc=5".into(), None)));
+        // A release's version is neither a word of the name nor an ordering number.
+        for (dir, name, users) in [
+            ("1.5.0-c8", "1.5.0-c8", Some(8)),
+            ("1.5.0-again", "again", None),
+            ("v2.1_peak_50users", "peak", Some(50)),
+            ("release-1.5.0 (16 users)", "release", Some(16)),
+            ("think-1.5s", "think_1_5s", None),
+        ] {
+            assert_eq!(
+                stage_from_dir_name(dir),
+                Some((name.into(), users)),
+                "{dir}"
+            );
+        }
+        assert!(!stage_named("1.5.0-again") && stage_named("1.5.0-c8"));
+        assert!(stage_named("01.peak"));
         assert_eq!(
             stage_from_dir_name("02_peak_16c"),
             Some(("peak".into(), Some(16)))

@@ -226,3 +226,31 @@ fn stage_dirs_named_alike_but_for_their_users_are_each_checked_against_their_own
         assert!(!said.contains("says 60 users, but"), "{said}");
     }
 }
+
+/// Run dirs named by the release they measured, as teams keep them for `compare`:
+/// `1.5.0-c8/` (wrk's `-c8`), `v2.1_peak_50users/`. The version's dots split it into
+/// words and its `1` read as an ordering number: the stage was `5_0` (and `v2_1_peak`
+/// for `v2.1_peak_50users/`). The version is now no part of the stage's name: `1.5.0-c8`
+/// (nothing but the version and the load in it, so the dir's name whole) at 8 users,
+/// and `peak` at 50.
+#[test]
+fn a_release_version_in_a_dir_name_is_no_stage_name() {
+    let dir = TestDir::new();
+    for (name, users) in [("1.5.0-c8", 8), ("v2.1_peak_50users", 50)] {
+        let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+        for i in 0..200i64 {
+            csv += &format!(
+                "{},/api/x,GET,{},200\n",
+                1_764_950_400_000 + i * 50,
+                20 + i % 10
+            );
+        }
+        dir.write(&format!("{name}/requests.csv"), csv);
+        let (code, report, stderr) = analyze_json(&[&dir.path().join(name)], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        let stage = &report["stages"][0];
+        let want = if users == 8 { "1.5.0-c8" } else { "peak" };
+        assert_eq!(stage["name"], want, "{stage:#}");
+        assert_eq!(stage["users"], users, "{stage:#}");
+    }
+}
