@@ -64,6 +64,7 @@ mod messy_runs_av;
 mod messy_runs_aw;
 mod messy_runs_b;
 mod messy_runs_ba;
+mod messy_runs_bb;
 mod messy_runs_c;
 mod messy_runs_d;
 mod messy_runs_e;
