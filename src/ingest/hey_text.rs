@@ -105,6 +105,15 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         let above = &lines[..at.unwrap_or(from).min(lines.len())];
         run.map(|mut s| {
             s.banner = super::banners::stage_name(above, ended);
+            if s.users.is_none() {
+                // hey's command echoed since the previous run's end (`set -x`).
+                let since = above
+                    .iter()
+                    .rposition(|l| ended(l.trim()))
+                    .map_or(0, |i| i + 1);
+                let preface = above[since..].join("\n");
+                users_from_command(path, &format!("{preface}\nSummary:\n"), &mut s);
+            }
             let users = super::banners::users(above, ended).filter(|_| s.users.is_none());
             if let Some(users) = users {
                 s.users = Some(users);

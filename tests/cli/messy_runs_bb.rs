@@ -305,3 +305,27 @@ fn two_urls_at_one_load_are_not_called_a_rerun() {
     assert!(why.contains("of another endpoint"), "{why}");
     assert!(why.contains("/health after "), "{why}");
 }
+
+/// The same loop run under `set -x`: the shell echoed `+ hey -c N -z 3s URL` above each
+/// run instead of a banner. Before, only the first run's command was read (its 8
+/// users), the later runs `run_2` and `run_3` with users unknown. Now each run's users
+/// come from the command echoed above it: 8, 32 and 64.
+#[test]
+fn a_hey_loop_under_set_x_reads_each_runs_users_from_its_echoed_command() {
+    let mut text = HEY_LOOP.to_string();
+    for c in [8, 32, 64] {
+        text = text.replace(
+            &format!("== c={c}\n"),
+            &format!("+ hey -c {c} -z 3s http://127.0.0.1:18450/api/v1/agents\n"),
+        );
+    }
+    let report = analyze_steps(&text);
+    let got = stages(&report);
+    let want: Vec<(String, Option<u64>, u64, u64)> = [8, 32, 64]
+        .iter()
+        .zip(HEY_COUNTS)
+        .map(|(u, (r, f))| (format!("{u}_users"), Some(*u), r, f))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(report["sla"]["verdict"], "NO-GO", "{:#}", report["sla"]);
+}
