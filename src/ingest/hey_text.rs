@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::appended::{first_run, RunMarks};
+use super::appended::{at_its_lines, later_runs_note, runs, RunMarks};
 use super::problem;
 use super::summary::{
     add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
@@ -88,7 +88,65 @@ pub fn answered(path: &Path) -> Result<u64, Problem> {
     Ok(s.endpoints.first().map_or(0, |ep| ep.latency.count()))
 }
 
+/// The file's runs: the first, with the later ones (a shell loop's `for c in 8 32; do
+/// echo "== c=$c"; hey -c $c URL; done > steps.txt`) as its
+/// [`ToolSummary::later_runs`], each run's users from its command line or else from
+/// the banner above it, and its stage name from that banner; a later run that cannot
+/// be read is left out, and a note says so.
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
+    let whole = read_file_text(path)?;
+    let all = runs(&whole, &RUNS);
+    let lines: Vec<&str> = whole.lines().collect();
+    // A run's status and error counts (`[200]\t5 responses`) end it.
+    let ended = |l: &str| l.starts_with('[');
+    let banner = |run: Result<ToolSummary, Problem>, before: u64| {
+        let from = before as usize;
+        let at = (from..lines.len()).find(|&i| (RUNS.starts)(lines[i].trim()));
+        let above = &lines[..at.unwrap_or(from).min(lines.len())];
+        run.map(|mut s| {
+            s.banner = super::banners::stage_name(above, ended);
+            if s.users.is_none() {
+                // hey's command echoed since the previous run's end (`set -x`).
+                let since = above
+                    .iter()
+                    .rposition(|l| ended(l.trim()))
+                    .map_or(0, |i| i + 1);
+                let preface = above[since..].join("\n");
+                users_from_command(path, &format!("{preface}\nSummary:\n"), &mut s);
+            }
+            let users = super::banners::users(above, ended).filter(|_| s.users.is_none());
+            if let Some(users) = users {
+                s.users = Some(users);
+                s.notes.push(format!(
+                    "{}: hey prints no -c; the run's {users} users are read from the banner \
+                     above it in the file (`{}`)",
+                    path.display(),
+                    above
+                        .iter()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or(&"")
+                        .trim()
+                ));
+            }
+            s
+        })
+    };
+    let mut first = banner(read_run(path, all[0].0), 0)?;
+    if all.len() > 1 {
+        first.later_runs_unread = Some(later_runs_note(path, &all, 0));
+    }
+    let later = (all[1..].iter()).map(|&(text, before)| {
+        let run = read_run(path, &at_its_lines(text, before));
+        (before + 1, banner(run, before))
+    });
+    first.add_later_runs(path, all.len(), later);
+    Ok(first)
+}
+
+/// One run of hey's summary (`text`: the file's lines up to its end, those before it
+/// empty).
+fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 4]> = OnceLock::new();
     let [field_re, pct_re, status_re, error_re] = static_regexes(
         &RES,
@@ -99,11 +157,8 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             r"^\s*\[(\d+)\]\s+(.*)$",
         ],
     );
-    let whole = read_file_text(path)?;
-    let (text, appended) = first_run(path, &whole, &RUNS);
     require_lines(path, text, "hey", &["Status code distribution:"])?;
     let mut s = ToolSummary::new("hey");
-    s.left_out_runs(appended);
     let (mut mean, mut min, mut max) = (None, None, None);
     let mut points = Vec::new();
     let mut answered = 0u64;

@@ -1,8 +1,11 @@
 //! A console a shell loop wrote several runs into (`for c in 8 32 128; do wrk -c$c …;
 //! done > wrk.log`): its later runs beside the first ([`ToolSummary::later_runs`]),
-//! read as a stage each where the data finds the stages and every run gives its load,
-//! else left out with a note, the first run alone read. A run at the load of an earlier
-//! one (a rerun appended) is left out, said, never pooled with it.
+//! read as a stage each where the data finds the stages, else left out with a note,
+//! the first run alone read. A run whose users are unknown (hey prints none, and no
+//! banner above it gives them) is a stage of its own, named by its banner or else by
+//! its order (`run_2`), never pooled. A run at the load of an earlier one is left out,
+//! said, never pooled with it: a rerun appended, or another endpoint's run at that
+//! load (two URLs one after the other), said as such.
 
 use std::path::Path;
 
@@ -10,11 +13,9 @@ use super::{build, IngestOptions, StagePlan, ToolSummary};
 use crate::model::{Problem, Source};
 
 /// [`build`] for the file's first run and each of its later ones
-/// ([`ToolSummary::later_runs`]), in file order, when the stages come from the data
-/// and each run gives its users (a loop over load levels), a run at the users of an
-/// earlier one (a rerun appended) left out and said; otherwise (the dir or its
-/// `run.toml` names the stage, or a run's users are unknown) only the first, and the
-/// others are said to be left out.
+/// ([`ToolSummary::later_runs`]), in file order, when the stages come from the data,
+/// a run at the users of an earlier one left out and said; otherwise (the dir or its
+/// `run.toml` names the stage) only the first, and the others are said to be left out.
 pub fn build_each(
     path: &Path,
     read: Result<ToolSummary, Problem>,
@@ -32,9 +33,7 @@ pub fn build_each(
             ..
         }
     );
-    // A loop over load levels: every run at users it gives.
-    let levels = (std::iter::once(&first).chain(&first.later_runs)).all(|r| r.users.is_some());
-    if !(own_stages && levels) {
+    if !own_stages || first.later_runs.is_empty() {
         return vec![build(path, Ok(first), plan, opts)];
     }
     let later = std::mem::take(&mut first.later_runs);
@@ -42,49 +41,125 @@ pub fn build_each(
     first.later_runs_unread = None;
     // A run at the users of an earlier one (a rerun appended to the log) is not pooled
     // with it nor read as another level: each level is its first run's, and the rest
-    // are left out, said.
+    // are left out, said. A run whose users are unknown (hey prints none) is a level of
+    // its own, named below.
     let mut seen = vec![first.users];
     let (mut kept, mut repeats) = (Vec::new(), Vec::new());
     for run in later {
-        if seen.contains(&run.users) {
-            let line = run
-                .run_line
-                .map_or(String::new(), |l| format!("line {l}: "));
-            repeats.push(format!("{line}{} users", run.users.unwrap_or_default()));
-        } else {
-            seen.push(run.users);
-            kept.push(run);
+        let earlier = (seen.iter().zip(std::iter::once(&first).chain(&kept)))
+            .find(|(u, _)| u.is_some() && **u == run.users)
+            .map(|(_, r)| r);
+        match earlier {
+            Some(earlier) => repeats.push(repeat(&run, earlier)),
+            None => {
+                seen.push(run.users);
+                kept.push(run);
+            }
         }
     }
     if !repeats.is_empty() {
-        first.left_out_runs(Some(format!(
-            "{} holds {total} runs, {} of them at the load of an earlier one ({}): a rerun \
-             appended, not another load level nor more of that one, so each level is read \
-             from its first run and the rerun is left out of the report's figures; to judge \
-             a rerun instead, give it a file of its own",
-            path.display(),
-            repeats.len(),
-            repeats.join("; ")
-        )));
+        first.left_out_runs(Some(repeats_note(path, total, &repeats)));
     }
     let runs: Vec<ToolSummary> = std::iter::once(first).chain(kept).collect();
     let names = banner_names(&runs);
-    (runs.into_iter().zip(names))
-        .map(|(run, name)| {
-            let users = run.users;
+    (runs.into_iter().zip(names).enumerate())
+        .map(|(i, (run, name))| {
+            let (users, line) = (run.users, run.run_line.unwrap_or(1));
             let mut src = build(path, Ok(run), plan, opts)?;
-            if let (Some(name), [stage]) = (name, src.stages.as_mut_slice()) {
-                src.notes.push(format!(
-                    "{}: the run at {} users is stage `{name}`, as the banner printed above it \
-                     in the file names it",
-                    path.display(),
-                    users.unwrap_or_default()
-                ));
+            let [stage] = src.stages.as_mut_slice() else {
+                return Ok(src);
+            };
+            let said = match (name, users) {
+                (Some(name), Some(users)) => Some((name, format!("run at {users} users"))),
+                (Some(name), None) => Some((name, format!("run at line {line}"))),
+                // hey prints no load, and no banner names this run: a level by its order.
+                (None, None) => Some((format!("run_{}", i + 1), format!("run at line {line}"))),
+                (None, Some(_)) => None,
+            };
+            if let Some((name, run)) = said {
+                src.notes.push(match users {
+                    Some(_) => format!(
+                        "{}: the {run} is stage `{name}`, as the banner printed above it in \
+                         the file names it",
+                        path.display()
+                    ),
+                    None => format!(
+                        "{}: the {run} is stage `{name}` ({}), its users unknown: the tool \
+                         prints none and no banner above it gives them (`== c=8` would); it \
+                         is judged as a level of its own, never pooled with the others",
+                        path.display(),
+                        if name.starts_with("run_") {
+                            "by its order in the file"
+                        } else {
+                            "as the banner above it names it"
+                        }
+                    ),
+                });
                 stage.name = name;
             }
             Ok(src)
         })
         .collect()
+}
+
+/// A later run at the users of an earlier one (`earlier`), as the note names it: its
+/// line and users, and whether it measured another endpoint (two URLs at one load, one
+/// after the other: not a rerun).
+fn repeat(run: &ToolSummary, earlier: &ToolSummary) -> (String, bool) {
+    let line = run
+        .run_line
+        .map_or(String::new(), |l| format!("line {l}: "));
+    let names = |r: &ToolSummary| -> Vec<String> {
+        r.endpoints.iter().map(|e| e.key.to_string()).collect()
+    };
+    let (mine, theirs) = (names(run), names(earlier));
+    let users = run.users.unwrap_or_default();
+    if mine != theirs && !mine.is_empty() {
+        let said = format!(
+            "{line}{users} users, {} after {}",
+            mine.join(", "),
+            theirs.join(", ")
+        );
+        return (said, true);
+    }
+    (format!("{line}{users} users"), false)
+}
+
+/// The note of a file's runs at the load of an earlier one (`repeats`: from [`repeat`]),
+/// left out: reruns appended, or runs of other endpoints at that load.
+fn repeats_note(path: &Path, total: usize, repeats: &[(String, bool)]) -> String {
+    let group = |other: bool| -> Vec<&str> {
+        (repeats.iter().filter(|r| r.1 == other))
+            .map(|r| r.0.as_str())
+            .collect()
+    };
+    let (reruns, others) = (group(false), group(true));
+    let mut said = Vec::new();
+    if !reruns.is_empty() {
+        said.push(format!(
+            "{} of them at the load of an earlier one ({}): a rerun appended, not another load \
+             level nor more of that one, so each level is read from its first run and the \
+             rerun is left out of the report's figures; to judge a rerun instead, give it a \
+             file of its own",
+            reruns.len(),
+            reruns.join("; ")
+        ));
+    }
+    if !others.is_empty() {
+        said.push(format!(
+            "{} of them at the load of an earlier one but of another endpoint ({}): runs of \
+             other endpoints one after another, not a rerun nor another load level, so each \
+             level is read from its first run's endpoint and these runs are left out of the \
+             report's figures; to judge each endpoint, give each its own file",
+            others.len(),
+            others.join("; ")
+        ));
+    }
+    format!(
+        "{} holds {total} runs, {}",
+        path.display(),
+        said.join("; and ")
+    )
 }
 
 /// The stage names the banners above the runs give (`=== PEAK ===`: `banners.rs`),
