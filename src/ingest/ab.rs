@@ -16,10 +16,9 @@
 //!   non-2xx responses (those are counted once); a note says so. Kinds that add up to
 //!   more failures than requests overlap (`ab -r` on a target that went away: a request
 //!   failing on receive is a Length failure too): each failed request counts once
-//!   (`counted_once`). A text without the
-//!   lines ab always prints (`Complete requests`, `Failed requests`, and `Total
-//!   transferred`, which follows the failure lines) was cut short: it is refused, with
-//!   the files read beside it, since what was cut may be the failures.
+//!   (`counted_once`). A text without the lines ab always prints (`Complete requests`,
+//!   `Failed requests`, and `Total transferred`, which follows the failure lines) was
+//!   cut short: it is refused, with the files read beside it (the cut may be failures).
 //!   ab prints its progress (`Completed N requests`, each tenth of `-n`) and, when it
 //!   ends, `Finished N requests` on its error stream: a capture of that stream with
 //!   progress lines and no `Finished` line is a run interrupted (Ctrl-C) part-way,
@@ -27,22 +26,22 @@
 //!   `-q`) prints no progress but `Benchmarking … (be patient)...` on its output stream,
 //!   and `..done` after it when it ends: without it, the run was interrupted too. A
 //!   capture of the output alone of a run with progress holds neither line, finished or
-//!   not; nor does a run interrupted before its first progress line: a command line kept
-//!   with the output (`planned.rs`) whose `-n` the run fell far short of makes it
-//!   incomplete too.
+//!   not, nor does a run interrupted before its first progress line: a kept command
+//!   line (`planned.rs`) whose `-n` the run fell far short of makes it incomplete too.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
 //!   per row (and no row for a failed connect), so alone every row counts as answered
-//!   (a note says where ab's failures are) and the source's failures are unseen
-//!   ([`Source::outcomes_unseen`]): data `partial`, and no failure rule is judged on
-//!   it. Beside the console text of the same run the two are one source
-//!   ([`build_run`]): the text's counts and failures, the TSV's exact latencies.
+//!   (a note says where ab's failures are) and its failures are unseen
+//!   ([`Source::outcomes_unseen`]): data `partial`, no failure rule judged on it. Beside
+//!   the same run's console text the two are one source ([`build_run`]): the text's
+//!   counts and failures, the TSV's exact latencies (a TSV with unreadable rows adding
+//!   up to the text's count is the run's still: its rows are problems, the text's
+//!   percentiles used).
 //! * **`-e` CSV** (`Percentage served,Time in ms`): percentiles only, no request count,
-//!   so it is read only with the console text of the same run, whose whole-ms table its
-//!   101 percentiles (to the µs) replace; alone it is refused with what to keep instead.
-//!   Beside a `-g` file of the same run it gives the percentiles when its median is
-//!   under 5 ms, where the `-g` file's whole-ms rounding is 10 % or more off (sub-ms
-//!   answers are all 0 there); otherwise the `-g` file's exact histogram does.
+//!   so read only with the same run's console text, whose whole-ms table its 101
+//!   percentiles (to the µs) replace; alone it is refused, saying what to keep. Beside
+//!   the run's `-g` file it gives the percentiles when its median is under 5 ms (the
+//!   `-g` file's whole-ms rounding is 10 % or more off there); else the `-g` file does.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -158,12 +157,10 @@ pub fn sniff_csv(head: &str) -> bool {
     super::text::first_line(head).starts_with("Percentage served,Time in ms")
 }
 
-/// The source of ab's console text read with the other outputs of the same run: the
-/// text's counts and failures (the other files have no outcome), and the latencies of
-/// the `-g` TSV (exact, one row per complete request) or else of the `-e` CSV (101
-/// percentiles to the µs instead of the text's whole-ms table). A TSV whose rows are not
-/// the text's complete requests is another run's: the text is read without it, and a
-/// note says so.
+/// The source of ab's console text read with the same run's other outputs: the text's
+/// counts and failures, and the latencies of the `-g` TSV or else of the `-e` CSV (see
+/// the module docs). A TSV whose rows are not the text's complete requests is another
+/// run's: the text is read without it, and a note says so.
 pub fn build_run(
     text: &Path,
     tsv: Option<&Path>,
@@ -458,28 +455,21 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     }
     let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
     ep.bytes_received = bytes;
-    let line = failed_line;
+    let failed_as = |why: &str| format!("ab: failed requests ({why})");
+    let (connect_as, receive_as) = (failed_as("Connect"), failed_as("Receive"));
+    let (exceptions_as, length_as) = (
+        failed_as("Exceptions"),
+        failed_as("Length: response length differs from the first response's"),
+    );
     add_failures(
         path,
-        line,
+        failed_line,
         &mut ep,
         &[
-            (
-                FailureKind::Connect,
-                connect,
-                "ab: failed requests (Connect)",
-            ),
-            (FailureKind::Reset, receive, "ab: failed requests (Receive)"),
-            (
-                FailureKind::Other,
-                exceptions,
-                "ab: failed requests (Exceptions)",
-            ),
-            (
-                FailureKind::Other,
-                length_once,
-                "ab: failed requests (Length: response length differs from the first response's)",
-            ),
+            (FailureKind::Connect, connect, connect_as.as_str()),
+            (FailureKind::Reset, receive, &receive_as),
+            (FailureKind::Other, exceptions, &exceptions_as),
+            (FailureKind::Other, length_once, &length_as),
             (FailureKind::Other, non_2xx, "ab: Non-2xx responses"),
         ],
     )?;
