@@ -1051,16 +1051,35 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 /// wrk/wrk2: the first run's `N requests in`, socket errors and non-2xx/3xx lines, read
 /// here with plain string handling.
 fn wrk_counts(text: &str) -> (u64, u64) {
-    let runs: Vec<&str> = text.split("Running ").collect();
-    let first = runs.get(1).expect("a `Running` line");
     let number_before = |s: &str, marker: &str| -> Option<u64> {
         let at = s.find(marker)?;
         s[..at].split_whitespace().last()?.parse().ok()
     };
-    let completed = number_before(first, " requests in").expect("N requests in");
+    // A file of several runs (a shell loop's) is a load level per connection count,
+    // each read from its first run: later runs at a count already seen (a rerun, or
+    // another endpoint's run at that load) are left out.
+    let mut seen = Vec::new();
+    let (mut requests, mut failures) = (0, 0);
+    for run in text.split("Running ").skip(1) {
+        let connections = number_before(run, " connections");
+        if seen.contains(&connections) {
+            continue;
+        }
+        seen.push(connections);
+        let (r, f) = wrk_run_counts(run, number_before(run, " requests in"));
+        requests += r;
+        failures += f;
+    }
+    assert!(!seen.is_empty(), "a `Running` line");
+    (requests, failures)
+}
+
+/// The requests and failures of one wrk run's text (`completed`: its `N requests in`).
+fn wrk_run_counts(run: &str, completed: Option<u64>) -> (u64, u64) {
+    let completed = completed.expect("N requests in");
     let mut socket = 0;
-    if let Some(at) = first.find("Socket errors:") {
-        let line = first[at..].lines().next().unwrap();
+    if let Some(at) = run.find("Socket errors:") {
+        let line = run[at..].lines().next().unwrap();
         for part in line["Socket errors:".len()..].split(',') {
             socket += part
                 .split_whitespace()
@@ -1070,10 +1089,10 @@ fn wrk_counts(text: &str) -> (u64, u64) {
                 .unwrap();
         }
     }
-    let non2xx = first
+    let non2xx = run
         .find("Non-2xx or 3xx responses:")
         .map(|at| {
-            first[at..]
+            run[at..]
                 .lines()
                 .next()
                 .unwrap()
