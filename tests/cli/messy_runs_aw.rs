@@ -59,7 +59,7 @@ Transfer/sec:    266.41KB
 const RULES: &str = "[global]\nrules = [\"p(50) < 200ms\", \"error_rate < 5%\"]\n";
 
 /// Analyses `run/steps.txt` holding `text` against [`RULES`]: the report.
-fn analyze_steps(text: &str) -> Value {
+pub(crate) fn analyze_steps(text: &str) -> Value {
     let dir = TestDir::new();
     dir.write("run/steps.txt", text);
     let sla = dir.write("sla.toml", RULES);

@@ -4,7 +4,7 @@
 //! runs of two URLs at one load in one log. hey prints no concurrency: each of its runs
 //! is a level of its own all the same, never pooled, never dropped unsaid.
 
-use super::common::{analyze_json, TestDir};
+use super::messy_runs_aw::analyze_steps;
 use serde_json::Value;
 
 /// hey's real output for the loop over 8, 32 and 64 workers, each after the loop's
@@ -188,20 +188,9 @@ Requests/sec:  50206.18
 Transfer/sec:      5.89MB
 "#;
 
-/// The SLA the tests judge by: the 8 and 32 levels pass it, the 64 level's 1,120 of
-/// 5,658 answers `503` (19.8%) fail its error rule.
-const RULES: &str = "[global]\nrules = [\"p(50) < 200ms\", \"error_rate < 5%\"]\n";
-
-/// Analyses `run/steps.txt` holding `text` against [`RULES`]: the report.
-fn analyze_steps(text: &str) -> Value {
-    let dir = TestDir::new();
-    dir.write("run/steps.txt", text);
-    let sla = dir.write("sla.toml", RULES);
-    let run = dir.path().join("run");
-    let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
-    assert_eq!(code, 0, "{stderr}");
-    report
-}
+// The SLA the tests judge by is messy_runs_aw's (`p(50) < 200ms`, `error_rate < 5%`):
+// the 8 and 32 levels pass it, the 64 level's 1,120 of 5,658 answers `503` (19.8%)
+// fail its error rule.
 
 /// The stages' (name, users, requests, failures), in order.
 fn stages(report: &Value) -> Vec<(String, Option<u64>, u64, u64)> {
