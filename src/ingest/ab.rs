@@ -49,7 +49,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::adapters::Lines;
-use super::appended::{at_its_lines, later_runs_note, runs, RunMarks};
+use super::appended::RunMarks;
 use super::stages::StagePlan;
 use super::summary::{
     add_counts, add_failures, build, captured_counts, endpoint, file_stem, number, read_file_text,
@@ -367,21 +367,12 @@ pub fn complete_requests(path: &Path) -> Result<u64, Problem> {
 /// that cannot be read is left out, and a note says so.
 fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
     let whole = read_file_text(path)?;
-    let all = runs(&whole, &RUNS);
     let ended = |l: &str| l.ends_with("(longest request)");
-    let banner = |from| super::banners::above_run(&whole, from, RUNS.starts, ended);
-    let mut first = read_run(path, all[0].0)?;
-    first.banner = banner(0);
-    if all.len() > 1 {
-        first.later_runs_unread = Some(later_runs_note(path, &all, 0));
-    }
-    let later = (all[1..].iter()).map(|&(text, before)| {
-        let mut run = read_run(path, &at_its_lines(text, before));
-        run.iter_mut().for_each(|r| r.banner = banner(before));
-        (before + 1, run)
-    });
-    first.add_later_runs(path, all.len(), later);
-    Ok(first)
+    ToolSummary::read_runs(path, &whole, &RUNS, |text, before| {
+        let mut run = read_run(path, text)?;
+        run.banner = super::banners::above_run(&whole, before, RUNS.starts, ended);
+        Ok(run)
+    })
 }
 
 /// One run of ab's console (`text`: the file's lines up to its end, those before it

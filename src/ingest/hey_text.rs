@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::appended::{at_its_lines, later_runs_note, runs, RunMarks};
+use super::appended::RunMarks;
 use super::problem;
 use super::summary::{
     add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
@@ -95,53 +95,43 @@ pub fn answered(path: &Path) -> Result<u64, Problem> {
 /// be read is left out, and a note says so.
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let whole = read_file_text(path)?;
-    let all = runs(&whole, &RUNS);
     let lines: Vec<&str> = whole.lines().collect();
-    // A run's status and error counts (`[200]\t5 responses`) end it.
-    let ended = |l: &str| l.starts_with('[');
-    let banner = |run: Result<ToolSummary, Problem>, before: u64| {
+    ToolSummary::read_runs(path, &whole, &RUNS, |text, before| {
+        let mut run = read_run(path, text)?;
         let from = before as usize;
         let at = (from..lines.len()).find(|&i| (RUNS.starts)(lines[i].trim()));
         let above = &lines[..at.unwrap_or(from).min(lines.len())];
-        run.map(|mut s| {
-            s.banner = super::banners::stage_name(above, ended);
-            if s.users.is_none() {
-                // hey's command echoed since the previous run's end (`set -x`).
-                let since = above
-                    .iter()
-                    .rposition(|l| ended(l.trim()))
-                    .map_or(0, |i| i + 1);
-                let preface = above[since..].join("\n");
-                users_from_command(path, &format!("{preface}\nSummary:\n"), &mut s);
-            }
-            let users = super::banners::users(above, ended).filter(|_| s.users.is_none());
-            if let Some(users) = users {
-                s.users = Some(users);
-                s.notes.push(format!(
-                    "{}: hey prints no -c; the run's {users} users are read from the banner \
-                     above it in the file (`{}`)",
-                    path.display(),
-                    above
-                        .iter()
-                        .rev()
-                        .find(|l| !l.trim().is_empty())
-                        .unwrap_or(&"")
-                        .trim()
-                ));
-            }
-            s
-        })
-    };
-    let mut first = banner(read_run(path, all[0].0), 0)?;
-    if all.len() > 1 {
-        first.later_runs_unread = Some(later_runs_note(path, &all, 0));
+        above_run(path, above, &mut run);
+        Ok(run)
+    })
+}
+
+/// A run's stage name from the banner above it (`above`: the file's lines before its
+/// `Summary:`), and its users, when hey's summary gave none, from the command echoed
+/// since the previous run's end (`set -x`) or else from that banner.
+fn above_run(path: &Path, above: &[&str], s: &mut ToolSummary) {
+    // A run's status and error counts (`[200]\t5 responses`) end it.
+    let ended = |l: &str| l.starts_with('[');
+    s.banner = super::banners::stage_name(above, ended);
+    if s.users.is_none() {
+        let since = (above.iter())
+            .rposition(|l| ended(l.trim()))
+            .map_or(0, |i| i + 1);
+        let preface = above[since..].join("\n");
+        users_from_command(path, &format!("{preface}\nSummary:\n"), s);
     }
-    let later = (all[1..].iter()).map(|&(text, before)| {
-        let run = read_run(path, &at_its_lines(text, before));
-        (before + 1, banner(run, before))
-    });
-    first.add_later_runs(path, all.len(), later);
-    Ok(first)
+    let Some(users) = super::banners::users(above, ended).filter(|_| s.users.is_none()) else {
+        return;
+    };
+    s.users = Some(users);
+    let banner = (above.iter().rev())
+        .find(|l| !l.trim().is_empty())
+        .map_or("", |l| l.trim());
+    s.notes.push(format!(
+        "{}: hey prints no -c; the run's {users} users are read from the banner above it in \
+         the file (`{banner}`)",
+        path.display()
+    ));
 }
 
 /// One run of hey's summary (`text`: the file's lines up to its end, those before it

@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use super::{build, IngestOptions, StagePlan, ToolSummary};
+use crate::ingest::appended::{at_its_lines, later_runs_note, runs, RunMarks};
 use crate::model::{Problem, Source};
 
 /// [`build`] for the file's first run and each of its later ones
@@ -177,6 +178,29 @@ fn banner_names(runs: &[ToolSummary]) -> Vec<Option<String>> {
 }
 
 impl ToolSummary {
+    /// Every run of a console capture (`whole`, the file's text; `marks` where a run
+    /// begins): the first, with the later ones as its [`ToolSummary::later_runs`].
+    /// `read` reads one run from its text (the file's lines up to the run's end, those
+    /// before it empty, so what it names is at the file's line) and the number of lines
+    /// before it. A first run that cannot be read is the file's problem; a later one is
+    /// left out, and a note says why.
+    pub fn read_runs(
+        path: &Path,
+        whole: &str,
+        marks: &RunMarks,
+        read: impl Fn(&str, u64) -> Result<ToolSummary, Problem>,
+    ) -> Result<ToolSummary, Problem> {
+        let all = runs(whole, marks);
+        let mut first = read(all[0].0, 0)?;
+        if all.len() > 1 {
+            first.later_runs_unread = Some(later_runs_note(path, &all, 0));
+        }
+        let later = (all[1..].iter())
+            .map(|&(text, before)| (before + 1, read(&at_its_lines(text, before), before)));
+        first.add_later_runs(path, all.len(), later);
+        Ok(first)
+    }
+
     /// Adds the file's later runs (`later`: each one's first line and what reading it
     /// gave; `total` runs in the file) as [`ToolSummary::later_runs`]; a run that could
     /// not be read is left out, and a note names it with why.
