@@ -302,7 +302,7 @@ fn whole_range(w: &Wording, last: &LoadPoint, from_sla: bool) -> SlaHeadroom {
         statement: format!(
             "{what} {holds} over the whole measured range: up to {} at {} users (the largest \
          measured load; beyond it is unmeasured)",
-            format_rate(last.goodput_rps),
+            goodput_words(last.goodput_rps, last.failures),
             fmt_users(last.users)
         ),
     }
@@ -436,10 +436,26 @@ fn holds_at(h: &mut SlaHeadroom, points: &[LoadPoint], lo: f64, hi: f64) -> Stri
         "at {} users ({}, measured) and not at {} users",
         fmt_users(lo),
         h.throughput_rps
-            .map(format_rate)
+            .map(|rps| {
+                let failures = points
+                    .iter()
+                    .find(|p| p.users == lo)
+                    .map_or(0, |p| p.failures);
+                goodput_words(rps, failures)
+            })
             .unwrap_or_else(|| "an unknown rate".into()),
         fmt_users(hi)
     )
+}
+
+/// A load level's goodput in words: "1,506 req/s goodput" where some of its requests
+/// failed (so it is not the throughput its stage's table shows), else the rate alone.
+fn goodput_words(rps: f64, failures: u64) -> String {
+    if failures > 0 {
+        format!("{} goodput", format_rate(rps))
+    } else {
+        format_rate(rps)
+    }
 }
 
 /// The limits a stage at one load level is over (latency with an SLA's latency rule,
