@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 pub use crate::model::untrusted::{printable, unsafe_char};
 
-use crate::analysis::quantity::{format_ms, format_percent as format_pct};
+use crate::analysis::quantity::{format_ms, format_percent as format_pct, format_rate};
 use crate::analysis::Analysis;
 use crate::model::PercentileMethod;
 
@@ -96,7 +96,8 @@ pub fn summary(a: &Analysis) -> String {
         if let (Some(x), Some(n)) = (sat.throughput_rps, sat.users) {
             let _ = writeln!(
                 out,
-                "  saturation: goodput levels off at ≈ {x:.0} req/s near {n:.0} users (estimate)"
+                "  saturation: goodput levels off at ≈ {} near {n:.0} users (estimate)",
+                format_rate(x)
             );
         }
     }
