@@ -4,7 +4,7 @@
 //! stages), 1 (one does; with `--strict` also one not proven or without data) or 2
 //! (bad input or a bad SLA file, named with its line and a hint).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -23,7 +23,7 @@ use crate::render::terminal::printable;
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  headroom check results/ --sla data/sla/example-full.toml\n  headroom check results/ --sla sla.toml --junit junit.xml --markdown comment.md\n  headroom check results/ --sla sla.toml --json --strict\n\nExit codes: 0 no fail-severity rule fails on the verdict stages; 1 one does (--strict:\nalso one not proven or without enough data); 2 bad input or a bad SLA file."
+    after_help = "Examples:\n  headroom check results/ --sla data/sla/example-full.toml\n  headroom check results/ --sla sla.toml --junit junit.xml --markdown comment.md\n  headroom check results/ --sla sla.toml --markdown - | gh pr comment 12 --body-file -\n  headroom check results/ --sla sla.toml --json --strict\n\nExit codes: 0 no fail-severity rule fails on the verdict stages; 1 one does (--strict:\nalso one not proven or without enough data); 2 bad input or a bad SLA file."
 )]
 pub struct CheckArgs {
     /// Inputs and filters.
@@ -37,10 +37,11 @@ pub struct CheckArgs {
     #[arg(long = "verdict-stage", value_name = "NAME")]
     pub verdict_stage: Vec<String>,
     /// Write JUnit XML here: one testsuite per SLA section, one testcase per rule
-    /// evaluation.
+    /// evaluation (`-`: on stdout, the table then on stderr).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Write a short markdown summary for a pull-request comment here.
+    /// Write a short markdown summary for a pull-request comment here (`-`: on
+    /// stdout, the table then on stderr).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
     /// What to print on stdout: the table of rules, or the outcome as JSON.
@@ -70,9 +71,38 @@ fn comment_of_ours(head: &[u8]) -> bool {
     first.starts_with(b"### ") && memchr::memmem::find(first, b"headroom check:").is_some()
 }
 
+/// True for `-`: the document goes to stdout, not to a file.
+fn on_stdout(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// Refuses two documents on stdout: `--junit -` and `--markdown -`, or either with
+/// `--format json`.
+fn one_on_stdout(args: &CheckArgs) -> anyhow::Result<()> {
+    let dash = |p: &Option<PathBuf>| p.as_deref().is_some_and(on_stdout);
+    let flags: Vec<&'static str> = [(&args.junit, "--junit"), (&args.markdown, "--markdown")]
+        .into_iter()
+        .filter(|(p, _)| dash(p))
+        .map(|(_, flag)| flag)
+        .collect();
+    let json = args.json || args.format == OutputFormat::Json;
+    match flags.as_slice() {
+        [] => Ok(()),
+        [_] if !json => Ok(()),
+        [flag] => anyhow::bail!(
+            "{flag} - and --format json would both write stdout: write the {flag} document \
+             to a file, or drop --json"
+        ),
+        _ => anyhow::bail!(
+            "--junit - and --markdown - would both write stdout: write one of them to a file"
+        ),
+    }
+}
+
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let opts = args.input.ingest_options()?;
+    one_on_stdout(args)?;
     // A file to write that headroom did not write: refused before a large ingest (one
     // among the inputs is refused as an input after it).
     let named: [(&Option<PathBuf>, &str, Recognise<'_>); 2] = [
@@ -80,7 +110,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         (&args.markdown, "--markdown", &comment_of_ours),
     ];
     for (path, flag, ours) in named {
-        let Some(path) = path else { continue };
+        let Some(path) = path.as_deref().filter(|p| !on_stdout(p)) else {
+            continue;
+        };
         let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.into());
         if (args.input.paths.iter()).any(|i| abs(path).starts_with(abs(i))) {
             continue;
@@ -125,15 +157,21 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         .collect();
     // Input problems that fail the check, for the JUnit and markdown outputs.
     let failing: &[crate::model::Problem] = if bad_input { &run.problems } else { &[] };
+    // The document `-` names, for stdout.
+    let mut document = None;
     if let Some(path) = &args.junit {
         let xml = junit::render(sla, args.strict, failing, &analysis.tool_checks);
-        write_named_file(
-            path,
-            xml.as_bytes(),
-            &inputs,
-            &junit_of_ours,
-            Some(args.force),
-        )?;
+        if on_stdout(path) {
+            document = Some(xml);
+        } else {
+            write_named_file(
+                path,
+                xml.as_bytes(),
+                &inputs,
+                &junit_of_ours,
+                Some(args.force),
+            )?;
+        }
     }
     if let Some(path) = &args.markdown {
         let subject = CommentSubject::new(
@@ -144,13 +182,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
             run.inputs.iter().map(|i| i.format.as_str()),
         );
         let text = comment(sla, args.strict, failing, &subject)?;
-        write_named_file(
-            path,
-            text.as_bytes(),
-            &inputs,
-            &comment_of_ours,
-            Some(args.force),
-        )?;
+        if on_stdout(path) {
+            document = Some(text);
+        } else {
+            write_named_file(
+                path,
+                text.as_bytes(),
+                &inputs,
+                &comment_of_ours,
+                Some(args.force),
+            )?;
+        }
     }
     if args.json || args.format == OutputFormat::Json {
         let outcome = CheckOutcome {
@@ -163,6 +205,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
             sla,
         };
         emitln(serde_json::to_string_pretty(&outcome)?)?;
+    } else if let Some(document) = document {
+        // stdout carries the document alone; the table goes to stderr.
+        eprint!(
+            "{}",
+            table(sla, args.strict, exit_code, super::color::stderr())
+        );
+        for w in &analysis.warnings {
+            eprintln!("note: {}", printable(&w.to_string()));
+        }
+        emit(document)?;
     } else {
         let color = super::color::stdout();
         emit(table(sla, args.strict, exit_code, color))?;
@@ -184,6 +236,10 @@ fn no_verdict(args: &CheckArgs, why: &str) -> anyhow::Result<Outcome> {
     ];
     for (path, text, ours) in outputs {
         let Some(path) = path else { continue };
+        if on_stdout(path) {
+            emit(&text)?;
+            continue;
+        }
         let written = write_named_file(
             path,
             text.as_bytes(),

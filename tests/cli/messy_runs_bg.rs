@@ -1,7 +1,8 @@
 //! The lead's finds on messy run dirs, session 27: the capacity line names goodput
-//! when it is not the throughput the stage table shows.
+//! when it is not the throughput the stage table shows; `check --markdown -` and
+//! `--junit -` write stdout, never a file named `-`.
 
-use crate::common::{analyze_json, TestDir};
+use crate::common::{analyze_json, headroom_in, TestDir};
 
 /// wrk 4.x `--latency` output of one run: `requests` in `secs` seconds over
 /// `connections` connections, `non_2xx` of them answered with an error status.
@@ -67,4 +68,79 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// Three wrk stage dirs whose SLA (`p90 < 100ms`, `error_rate < 5%`) holds at every
+/// stage (worst: 42 of 4,589 failed, 0.92 %; wrk's p90 56.15 ms): GO.
+fn passing_run(dir: &TestDir) {
+    dir.write("run/c=4/wrk.txt", wrk_text(4, 545, 3.02, 0));
+    dir.write("run/c=16/wrk.txt", wrk_text(16, 2245, 3.02, 0));
+    dir.write("run/c=64/wrk.txt", wrk_text(64, 4589, 3.02, 42));
+    dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p90 < 100ms\", \"error_rate < 5%\"]\n",
+    );
+}
+
+/// `check --markdown -` (to pipe the comment into `gh pr comment --body-file -`)
+/// wrote a file named `-` in the working dir and printed the table. Now stdout is the
+/// comment alone, the table is on stderr, and no file is written.
+#[test]
+fn check_markdown_dash_writes_the_comment_on_stdout_and_no_file() {
+    let dir = TestDir::new();
+    passing_run(&dir);
+    let o = headroom_in(
+        dir.path(),
+        &["check", "run", "--sla", "sla.toml", "--markdown", "-"],
+    );
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(
+        !dir.path().join("-").exists(),
+        "a file named `-` was written"
+    );
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("### ") && first.contains("headroom check: GO"),
+        "stdout is not the comment: {stdout}"
+    );
+    assert!(
+        !stdout.contains("rule ") && stderr.contains("error_rate < 5%"),
+        "the table belongs on stderr: stdout {stdout}\nstderr {stderr}"
+    );
+
+    let o = headroom_in(
+        dir.path(),
+        &["check", "run", "--sla", "sla.toml", "--junit", "-"],
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout.starts_with("<?xml") && stdout.contains("<testsuites name=\"headroom check"),
+        "stdout is not the JUnit XML: {stdout}"
+    );
+    assert!(!dir.path().join("-").exists());
+}
+
+/// Two documents cannot share stdout: `--junit - --markdown -`, or `-` with `--json`,
+/// is refused (exit 2) with what to do, and nothing is written.
+#[test]
+fn two_documents_on_stdout_are_refused() {
+    let dir = TestDir::new();
+    passing_run(&dir);
+    for extra in [
+        &["--junit", "-", "--markdown", "-"][..],
+        &["--markdown", "-", "--json"],
+    ] {
+        let mut args = vec!["check", "run", "--sla", "sla.toml"];
+        args.extend(extra);
+        let o = headroom_in(dir.path(), &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains("would both write stdout"), "{stderr}");
+        assert!(o.stdout.is_empty() && !dir.path().join("-").exists());
+    }
 }
