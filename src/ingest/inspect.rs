@@ -60,9 +60,48 @@ pub fn inspect(path: &Path, opts: &IngestOptions) -> Inspection {
             }
             None
         }
+        Reader::Summary(_)
+            if format == super::Format::AbCsv && ab_text_beside(path, &mut report) =>
+        {
+            None
+        }
         Reader::Summary(_) | Reader::Source(_) | Reader::Grouped => load(path, opts, &mut report),
     };
     Inspection { report, source }
+}
+
+/// For ab's `-e` CSV (percentiles only, no counts: a problem alone): true, with a note,
+/// when ab's console text is in the same dir, as `analyze` reads them — its counts
+/// from the console, the CSV set aside as detail of that run.
+fn ab_text_beside(path: &Path, report: &mut FileReport) -> bool {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let Ok(entries) = std::fs::read_dir(dir.unwrap_or(Path::new("."))) else {
+        return false;
+    };
+    let mut texts: Vec<String> = (entries.flatten().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.as_path() != path)
+        .filter(|p| {
+            read_head(p).is_ok_and(|head| {
+                matches!(
+                    detect_format(p, &head),
+                    Detection::Supported(super::Format::AbText)
+                )
+            })
+        })
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    if texts.is_empty() {
+        return false;
+    }
+    texts.sort();
+    report.notes.push(format!(
+        "ab's -e percentiles, without counts: read beside ab's console text in this dir ({}), \
+         which gives the run's counts and percentiles; analyze sets this file aside as its \
+         detail",
+        texts.join(", ")
+    ));
+    report.ok = true;
+    true
 }
 
 /// The file's format; `None` (and the problem in the report) when it is missing,

@@ -1,6 +1,7 @@
 //! The lead's finds on messy run dirs, session 27: the capacity line names goodput
 //! when it is not the throughput the stage table shows; `check --markdown -` and
-//! `--junit -` write stdout, never a file named `-`.
+//! `--junit -` write stdout, never a file named `-`; `inspect` reads ab's `-e` CSV
+//! beside its console as `analyze` does.
 
 use crate::common::{analyze_json, headroom_in, TestDir};
 
@@ -143,4 +144,41 @@ fn two_documents_on_stdout_are_refused() {
         assert!(stderr.contains("would both write stdout"), "{stderr}");
         assert!(o.stdout.is_empty() && !dir.path().join("-").exists());
     }
+}
+
+/// `inspect` on an ab stage dir (`ab -g gnuplot.tsv -e percentiles.csv URL >
+/// ab_console.log`): the `-e` CSV alone has no counts, and inspect called it a problem
+/// ("keep ab's console output in the same dir", which it was) and exited 2, while
+/// `analyze` reads the dir cleanly. Now the CSV is a note naming the console beside it,
+/// exit 0; alone, it is still the problem.
+#[test]
+fn inspect_reads_abs_percentile_csv_beside_its_console_as_analyze_does() {
+    let dir = TestDir::new();
+    let console = "This is ApacheBench, Version 2.3 <$Revision: 1903618 $>\n\
+        Benchmarking 127.0.0.1 (be patient)\n\
+        Server Software:        \nServer Hostname:        127.0.0.1\nServer Port:            18421\n\n\
+        Document Path:          /api/v1/agents\nDocument Length:        44 bytes\n\n\
+        Concurrency Level:      10\nTime taken for tests:   2.000 seconds\n\
+        Complete requests:      200\nFailed requests:        0\n\
+        Total transferred:      30000 bytes\nHTML transferred:       8800 bytes\n\
+        Requests per second:    100.00 [#/sec] (mean)\n\
+        Time per request:       100.000 [ms] (mean)\n\
+        Time per request:       10.000 [ms] (mean, across all concurrent requests)\n\
+        Transfer rate:          14.65 [Kbytes/sec] received\n\n\
+        Percentage of the requests served within a certain time (ms)\n\
+          50%     19\n  90%     40\n  95%     42\n  99%     58\n 100%    121 (longest request)\n";
+    let csv = "Percentage served,Time in ms\n0,7.031\n50,19.000\n100,121.000\n";
+    dir.write("ab_c10/ab_console.log", console);
+    dir.write("ab_c10/percentiles.csv", csv);
+    dir.write("alone/percentiles.csv", csv);
+    let o = headroom_in(dir.path(), &["inspect", "ab_c10"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("beside ab's console text in this dir (ab_console.log)"),
+        "{stdout}"
+    );
+    let o = headroom_in(dir.path(), &["inspect", "alone"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("holds percentiles only"));
 }
