@@ -580,8 +580,6 @@ fn label_hint(overall: &Stage) -> Option<Caveat> {
     })
 }
 
-/// A warning when most of the run's span holds no request: files of unrelated runs
-/// (or a clock off by years) read as one, whose overall throughput divides by the
 /// The load levels' tools, when stages at a load come from more than one.
 fn mixed_tools(src: &Source) -> Option<Caveat> {
     let mut tools: Vec<(String, Vec<String>)> = Vec::new();
@@ -599,6 +597,8 @@ fn mixed_tools(src: &Source) -> Option<Caveat> {
     (tools.len() > 1).then_some(Caveat::MixedTools { tools })
 }
 
+/// A warning when most of the run's span holds no request: files of unrelated runs
+/// (or a clock off by years) read as one, whose overall throughput divides by the
 /// whole span.
 fn gap_warning(overall: &Stage) -> Option<Caveat> {
     let series = &overall.timeline;

@@ -349,7 +349,8 @@ fn no_sla_stage(f: &mut fmt::Formatter<'_>, names: &[String], stages: &[String])
 fn sla_route(section: &str, endpoints: usize) -> String {
     format!(
         "{section} is a route: its rules judge the {endpoints} {} of that route (IDs in their \
-         URLs) pooled, as a /regex/ section pools what it matches",
+         URLs, or one URL as each tool names it) pooled, as a /regex/ section pools what it \
+         matches",
         if endpoints == 1 {
             "endpoint"
         } else {

@@ -7,6 +7,14 @@
 //! differ by at least a percentage point and beyond chance (a two-proportion z of 3 or
 //! more), or their mean latencies by a factor of 2 or more; the problem names both
 //! files.
+//!
+//! It also owns the test that two runs at one concurrency are no repeats at all: runs
+//! paced at steps of a rate (`for r in 50 100 200; do autocannon -c 20 -R $r …`, wrk2's
+//! or hey's `-q` in a loop) keep their connections but not their load. Their
+//! throughputs differ by 1.5× or more while, by Little's law (throughput × mean
+//! latency), the slower one kept under half its connections busy: a closed loop at that
+//! concurrency would have gone faster, so something paced it. Each such run is a load
+//! level of its own (`paced_apart`), never pooled into a rate no run went at.
 
 use std::path::Path;
 
@@ -72,4 +80,78 @@ fn mean_ms(stage: &Stage) -> Option<f64> {
         (Some(e), None) => e.latency.mean_ms(),
         _ => None,
     }
+}
+
+/// Two summaries' stages at the same load: the same name and users, planned arrival
+/// rates within 1 % of each other when both have one, and not paced at rates apart
+/// (`pooled_runs::paced_apart`: `autocannon -R` steps at one `-c`). An open-model tool's
+/// runs at other rates in one dir (`httperf --rate 100`, `--rate 400`) are stages of
+/// their own, never pooled as repeats (their users are none alike).
+pub fn same_load(a: &Stage, b: &Stage) -> bool {
+    let rates = match (a.arrival_rate_rps, b.arrival_rate_rps) {
+        (Some(x), Some(y)) => (x - y).abs() <= 0.01 * x.abs().max(y.abs()),
+        _ => true,
+    };
+    same_users(a, b) && rates && !paced_apart(a, b)
+}
+
+/// The same name and users (the load, unless an arrival rate or pacing tells apart).
+fn same_users(a: &Stage, b: &Stage) -> bool {
+    a.name == b.name && a.users == b.users
+}
+
+/// True when `earlier` and `later` (one tool's runs at the same users) went at rates
+/// 1.5× or more apart and the slower one kept under half its users busy (Little's law:
+/// its throughput × mean latency): paced at different rates. Runs without a duration, a
+/// mean or users are never told apart so.
+pub fn paced_apart(earlier: &Stage, later: &Stage) -> bool {
+    let Some(users) = earlier.users.filter(|u| *u > 0 && later.users == Some(*u)) else {
+        return false;
+    };
+    let (Some(r1), Some(r2)) = (rate(earlier), rate(later)) else {
+        return false;
+    };
+    let slower = if r1 <= r2 { earlier } else { later };
+    let busy = mean_ms(slower).map(|m| r1.min(r2) * m / 1000.0);
+    r1.max(r2) / r1.min(r2) >= 1.5 && busy.is_some_and(|b| b < f64::from(users) / 2.0)
+}
+
+/// A stage's throughput (requests ÷ its duration), when positive.
+fn rate(s: &Stage) -> Option<f64> {
+    let d = s.duration_s().filter(|d| *d > 0.0)?;
+    Some(s.requests() as f64 / d).filter(|r| *r > 0.0)
+}
+
+/// Runs of `tool` paced apart (`paced_apart`) are the stages left sharing a name and
+/// users: their connections are no users then (as with a rate the file names), and a
+/// note per stage name gives the rates they went at.
+pub fn unpool_paced(tool: &str, stages: &mut [Stage], notes: &mut Vec<String>) {
+    let keys: Vec<(String, Option<u32>)> =
+        stages.iter().map(|s| (s.name.clone(), s.users)).collect();
+    let mut said: Vec<String> = Vec::new();
+    for (name, users) in &keys {
+        let alike = |s: &&mut Stage| s.name == *name && s.users == *users;
+        let group: Vec<&mut Stage> = stages.iter_mut().filter(alike).collect();
+        let (Some(u), true) = (users, group.len() > 1) else {
+            continue;
+        };
+        let rates: Vec<String> = group
+            .iter()
+            .map(|s| rate(s).map_or("?".into(), |r| format!("{r:.1}")))
+            .collect();
+        for s in group {
+            s.users = None;
+        }
+        said.push(format!(
+            "{} {tool} runs of stage {name} at the same {u} connections went at {} req/s, \
+             most of their connections idle (throughput × mean latency under half of them): \
+             paced at different rates (`autocannon -R`, `wrk2 -R`, `hey -q` in a loop), so \
+             each is a load level of its own, not a repeat to pool; their connections only \
+             cap what is in flight (no users), and the rate each was paced at is not in the \
+             files",
+            rates.len(),
+            rates.join(", ")
+        ));
+    }
+    notes.extend(said);
 }

@@ -12,6 +12,7 @@ use hdrhistogram::Histogram;
 
 use serde_json::Value;
 
+use super::pooled_runs::same_load;
 use super::stages::{StagePlan, StageSpec};
 use super::text::read_text;
 use super::{problem, IngestOptions};
@@ -517,6 +518,11 @@ impl DirSummaries {
         self.tools
             .into_iter()
             .map(|(mut src, added)| {
+                // On the clock, in the order they ran (a loop's files sort by name).
+                if src.stages.iter().all(|s| s.window_ms.is_some()) {
+                    src.stages.sort_by_key(|s| s.window_ms);
+                }
+                super::pooled_runs::unpool_paced(&src.tool, &mut src.stages, &mut src.notes);
                 by_users(&mut src, plan);
                 let stage = added.as_ref().and_then(|(name, parts)| {
                     Some((src.stages.iter().find(|s| &s.name == name)?, parts))
@@ -578,18 +584,6 @@ fn by_users(src: &mut Source, plan: &StagePlan) {
             false => load,
         };
     }
-}
-
-/// Two summaries' stages at the same load: the same name and users, and planned
-/// arrival rates within 1 % of each other when both have one. An open-model tool's
-/// runs at other rates in one dir (`httperf --rate 100`, `--rate 400`) are stages of
-/// their own, never pooled as repeats (their users are none alike).
-fn same_load(a: &Stage, b: &Stage) -> bool {
-    let rates = match (a.arrival_rate_rps, b.arrival_rate_rps) {
-        (Some(x), Some(y)) => (x - y).abs() <= 0.01 * x.abs().max(y.abs()),
-        _ => true,
-    };
-    a.name == b.name && a.users == b.users && rates
 }
 
 /// A stage's planned rate for ordering: none last.

@@ -12,7 +12,7 @@
 use regex::Regex;
 
 use super::parse::{regex_name, ScopeRules};
-use super::route_scope::route_members;
+use super::route_scope::{one_route, route_members};
 use super::spelling::{
     other_method, part_of_stage, routes_to_compare, same_case_folded, same_joined, same_label,
     same_path, same_route, same_stage, same_words, users_only,
@@ -386,6 +386,11 @@ pub(super) fn resolve_endpoint<'a>(
         if !endpoints.contains(&section.name) {
             // `GET /users/{id}` when the data has `GET /users/123`, `GET /users/456`.
             let members = route_members(&section.name, endpoints);
+            if !members.is_empty() {
+                return Ok(Some(EndpointTarget::Pattern(section.name.clone(), members)));
+            }
+            // `/api/v1/agents` for Locust's `GET /api/v1/agents` and wrk's URL of it.
+            let members = one_route(&section.name, endpoints);
             if !members.is_empty() {
                 return Ok(Some(EndpointTarget::Pattern(section.name.clone(), members)));
             }

@@ -11,7 +11,37 @@
 //! exactly; the method, when both say one, too; a full URL's scheme and host are
 //! left out on either side.
 
+//!
+//! It also owns one route named by several tools: stage dirs measured by different
+//! tools name one URL their own ways (Locust's `GET /api/v1/agents`, wrk's and
+//! autocannon's `http://127.0.0.1:8080/api/v1/agents`), so a route-named section
+//! (`[endpoint."/api/v1/agents"]`) is every such endpoint, pooled ([`one_route`]);
+//! singling out the first spelling left the others' stages "no data for this scope",
+//! and a verdict stage's rule without data holds a GO back for nothing.
+
+use super::spelling::{route, same_route};
 use crate::model::normalize_label;
+
+/// The data's endpoints whose route is `name`'s (full URLs, with or without a method),
+/// when there are several and they name no two methods: one URL as several tools spell
+/// it. Empty otherwise (one endpoint, or `GET /x` beside `POST /x`: which is meant is
+/// the file's to say).
+pub(super) fn one_route<'a>(name: &str, endpoints: &'a [String]) -> Vec<&'a str> {
+    let members: Vec<&str> = (endpoints.iter())
+        .filter(|e| same_route(e, name))
+        .map(String::as_str)
+        .collect();
+    let mut methods: Vec<String> = (members.iter())
+        .filter_map(|e| route(e)?.0)
+        .map(|m| m.to_ascii_uppercase())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    match (members.len(), methods.len()) {
+        (2.., 0..=1) => members,
+        _ => Vec::new(),
+    }
+}
 
 /// The data's endpoints whose route is `name`, when `name` is written as a route
 /// (it has a placeholder); empty otherwise.

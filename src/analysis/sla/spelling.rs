@@ -146,7 +146,7 @@ pub(super) fn same_joined(known: &str, name: &str) -> bool {
 /// An endpoint key's method (upper-cased) and route path: `GET /item` → (GET,
 /// `/item`); `http://host:8080/item/` → (none, `/item`). `None` for a label that is
 /// no route (`T01_HomePageLoad`).
-fn route(key: &str) -> Option<(Option<String>, String)> {
+pub(super) fn route(key: &str) -> Option<(Option<String>, String)> {
     let (method, target) = method_and_name(key);
     // Locust's `name="post /x"` on a request of type `GET` is keyed `GET post /x`: the
     // type is the method sent, the name's own method word only a label's.

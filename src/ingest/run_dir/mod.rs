@@ -593,7 +593,13 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
     existing.regroup(grouping);
     src.regroup(grouping);
     existing.parts.extend(src.parts);
+    // A span on a tool's own clock (from 1970) beside one on the wall clock says
+    // nothing of when the run was: the wall clock's stands.
+    let own = |span: Option<(i64, i64)>| span.is_some_and(|(a, _)| a < CLOCK_TIMES_FROM_MS);
     existing.span_ms = match (existing.span_ms, src.span_ms) {
+        (Some(x), Some(y)) if own(Some(x)) != own(Some(y)) => {
+            Some(if own(Some(x)) { y } else { x })
+        }
         (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
         (a, b) => a.or(b),
     };
@@ -625,12 +631,22 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
         }
     }
     let durations = (existing.overall.duration_s, src.overall.duration_s);
-    // Runs each timed from its own start (hey's CSV per stage dir) share no clock: they
-    // ran one after another, so the overall window is their lengths added.
-    let own_clocks = (timed_from_its_start(&existing.overall)
-        || existing.overall.window_ms.is_none() && existing.overall.duration_s.is_some())
-        && timed_from_its_start(&src.overall);
+    // Runs of which one is timed from its own start (hey's CSV per stage dir) or not at
+    // all (wrk's console) share no clock with the others: they ran one after another,
+    // so the overall window is their lengths added, and the series keeps only what the
+    // wall clock placed (hey's times from 1970 beside a 2026 run are no 56-year gap).
+    let clockless = |s: &crate::model::Stage| {
+        timed_from_its_start(s) || s.window_ms.is_none() && s.duration_s.is_some()
+    };
+    let own_clocks = !parallel && (clockless(&existing.overall) || clockless(&src.overall));
     let lengths = (existing.overall.duration_s(), src.overall.duration_s());
+    if own_clocks {
+        for s in [&mut existing.overall, &mut src.overall] {
+            if timed_from_its_start(s) {
+                s.timeline = crate::model::TimeSeries::with_histograms(s.timeline.histograms);
+            }
+        }
+    }
     stage_dirs::merge_overall(&mut existing.overall, src.overall, parallel);
     if let (true, false, (Some(a), Some(b))) = (own_clocks, parallel, lengths) {
         existing.overall.window_ms = None;
