@@ -215,3 +215,75 @@ fn each_stage_pair_names_its_tools_and_the_html_says_what_was_compared() {
     assert!(section.contains("(wrk) of 1.1 (by name)"), "{section}");
     assert!(!html.contains("<i>peak"), "{section}");
 }
+
+/// Repeats (`--baseline b0..b3 --candidate c0..c3`, hey `-q` runs of 500 requests):
+/// the candidate's p95 rose beyond the floor in the runs' medians while Mann–Whitney
+/// could not show it, and only the fixed rates and 0/0 error rates were unchanged.
+/// compare said NO REGRESSION; now INCONCLUSIVE with `outcome: inconclusive`.
+#[test]
+fn repeats_whose_tail_rose_unshown_are_not_no_regression() {
+    let dir = TestDir::new();
+    let mut args: Vec<String> = Vec::new();
+    let mut p95 = (Vec::new(), Vec::new());
+    for i in 0..4u64 {
+        for (side, median, sigma, seed) in [
+            ("b", 0.0122, 1.0, 100 + 7 * i),
+            ("c", 0.0115, 1.15, 101 + 7 * i),
+        ] {
+            let lat = lognormal(500, median, sigma, seed);
+            let v = nearest_rank(&lat, 95.0) * 1e3;
+            if side == "b" {
+                p95.0.push(v)
+            } else {
+                p95.1.push(v)
+            }
+            dir.write(&format!("{side}{i}/peak/hey.csv"), hey_csv(&lat, 100.0));
+        }
+    }
+    let run = |s: &str| dir.path().join(s).display().to_string();
+    args.push("--baseline".into());
+    args.extend((0..4).map(|i| run(&format!("b{i}"))));
+    args.push("--candidate".into());
+    args.extend((0..4).map(|i| run(&format!("c{i}"))));
+    let (code, stdout, stderr, json) = {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = dir.path().join("cmp");
+        let mut all = vec!["compare"];
+        all.extend(refs);
+        all.extend([
+            "--out",
+            out.to_str().unwrap(),
+            "--charts",
+            "none",
+            "--color",
+            "never",
+        ]);
+        let o = headroom(&all);
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap())
+                .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+            json,
+        )
+    };
+    assert_eq!(code, 0, "{stderr}\n{stdout}");
+    // The runs' p95 medians (mean of the middle two of four) rose beyond 5%.
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[1] + v[2]) / 2.0
+    };
+    let (b, c) = (median(&mut p95.0), median(&mut p95.1));
+    assert!(c > 1.05 * b, "fixture: p95 medians {b} → {c}");
+    let row = metric(&json, "p95");
+    assert_eq!(row["verdict"], "inconclusive", "{row:#}");
+    assert_eq!(json["outcome"], "inconclusive", "{json:#}");
+    let line = json["verdict_line"].as_str().unwrap();
+    assert!(
+        line.starts_with("INCONCLUSIVE: ") && line.contains("p95 of hey +"),
+        "{line}"
+    );
+    assert!(stdout.contains("NOT A PASS"), "{stdout}");
+}
