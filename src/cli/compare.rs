@@ -71,7 +71,8 @@ pub struct CompareArgs {
     /// Move an existing --out that headroom did not write aside (nothing is deleted).
     #[arg(long)]
     pub force: bool,
-    /// Exit 1 when any metric regressed.
+    /// Exit 1 when any metric regressed. An INCONCLUSIVE headline exits 0 and is no
+    /// pass (the output says NOT A PASS; compare.json's `outcome` says which it was)
     #[arg(long)]
     pub fail_on_regression: bool,
     /// IDs, UUIDs and numbers in URL paths become placeholders, so `/agents/123`

@@ -205,7 +205,9 @@ fn compare_md_says_which_runs_and_stages_were_compared() {
     let baseline = md.lines().find(|l| l.starts_with("- baseline: 1.4.0 ("));
     assert!(baseline.is_some_and(|l| l.ends_with("1.4.0)")), "{md}");
     assert!(
-        md.contains("- stage 1.4.0 of the baseline with stage v1.5.0 of v1.5.0 (by users)"),
+        md.contains(
+            "- stage 1.4.0 (wrk) of the baseline with stage v1.5.0 (wrk) of v1.5.0 (by users)"
+        ),
         "{md}"
     );
 }

@@ -380,6 +380,19 @@ pub fn unmatched(
     out
 }
 
+/// Two stages paired: their names, how, and each side's tool (when known).
+#[derive(Clone, Debug)]
+pub struct PairedStages {
+    /// The baseline's stage.
+    pub baseline: String,
+    /// The candidate's stage.
+    pub candidate: String,
+    /// How they were paired.
+    pub basis: StageBasis,
+    /// The tools that measured them (baseline, candidate).
+    pub tools: (Option<String>, Option<String>),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,8 @@
 //! without an interval, `analysis::rounding` for how finely each tool writes them)
 //! and decides
 //! regressed/improved/unchanged/inconclusive; `trend` orders many releases and finds
-//! level shifts; `uncompared` names in the headline what was not compared or decided,
+//! level shifts; `outcome` decides the headline (what a release manager acts
+//! on); `uncompared` names in the headline what was not compared or decided,
 //! `untrusted` the runs whose own report withholds a decision from their data.
 //! This module assembles them into the [`CompareReport`] that
 //! compare.json serialises and every compare renderer reads.
@@ -13,6 +14,7 @@ pub mod baseline;
 pub mod input;
 pub mod matching;
 pub mod metric;
+pub mod outcome;
 pub mod reported;
 pub mod stats;
 pub mod thin;
@@ -76,6 +78,23 @@ pub struct StagePairRef {
     pub candidate_stage: String,
     /// How they were paired.
     pub basis: StageBasis,
+    /// The load tool that measured the baseline stage (`wrk`, `hey`), when known.
+    pub baseline_tool: Option<String>,
+    /// The load tool that measured the candidate stage, when known.
+    pub candidate_tool: Option<String>,
+}
+
+impl StagePairRef {
+    fn of(candidate_label: &str, p: matching::PairedStages) -> StagePairRef {
+        StagePairRef {
+            candidate_label: candidate_label.to_string(),
+            baseline_stage: p.baseline,
+            candidate_stage: p.candidate,
+            basis: p.basis,
+            baseline_tool: p.tools.0,
+            candidate_tool: p.tools.1,
+        }
+    }
 }
 
 /// Counts of verdicts.
@@ -121,6 +140,10 @@ pub struct CompareReport {
     pub candidates: Vec<RunRef>,
     /// How the releases were ordered.
     pub order: Order,
+    /// The headline's outcome: `regressed`, `possibly_worse`, `inconclusive`,
+    /// `improved` or `no_regression`; only the last two show the candidate no worse
+    /// (a gate's pass), whatever `--fail-on-regression` exits.
+    pub outcome: outcome::Outcome,
     /// The verdict in one line.
     pub verdict_line: String,
     /// Verdict counts over every comparison.
@@ -193,12 +216,11 @@ pub fn compare(
         comparisons.extend(r.comparisons);
         unmatched.extend(r.unmatched);
         notes.extend(r.notes);
-        stage_pairs.extend(r.stage_pairs.into_iter().map(|(b, s, basis)| StagePairRef {
-            candidate_label: c.label.clone(),
-            baseline_stage: b,
-            candidate_stage: s,
-            basis,
-        }));
+        stage_pairs.extend(
+            r.stage_pairs
+                .into_iter()
+                .map(|p| StagePairRef::of(&c.label, p)),
+        );
     }
     notes.extend(report_notes(
         mode,
@@ -234,7 +256,7 @@ pub fn compare(
         thresholds,
     );
     notes.extend(whole::note(&whole_only));
-    let verdict_line = verdict_line(
+    let (outcome, verdict_line) = outcome::headline(
         &base_ref,
         &candidate_refs,
         &comparisons,
@@ -243,7 +265,9 @@ pub fn compare(
             !untrusted.is_empty() || !whole_only.is_empty(),
             whole_only.iter().any(|w| !w.rose.is_empty()),
         ),
-    ) + &untrusted::clause(&untrusted, counts.regressed > 0)
+    );
+    let verdict_line = verdict_line
+        + &untrusted::clause(&untrusted, counts.regressed > 0)
         + &whole::clause(&whole_only)
         + &uncompared::clause(&unmatched, &comparisons);
     CompareReport {
@@ -253,6 +277,7 @@ pub fn compare(
         baseline: base_ref,
         candidates: candidate_refs,
         order,
+        outcome,
         verdict_line,
         counts,
         thresholds: floors(thresholds),
@@ -408,114 +433,6 @@ fn one_change_unshowable(
     })
 }
 
-/// True when `c` was left `inconclusive` (not for too few samples: those say
-/// nothing) with a change the wrong way beyond its noise floor and an interval clear
-/// of 0: a regression not shown significant, which a headline of NO REGRESSION or
-/// IMPROVED would hide.
-fn maybe_worse(c: &Comparison) -> bool {
-    let (Some(d), Some(b)) = (c.delta, c.baseline) else {
-        return false;
-    };
-    let worse = d != 0.0 && (d > 0.0) == c.metric.higher_is_worse();
-    // Measured as `verdict::decide` measures it: error rates against at least 1%.
-    let scale = match c.metric {
-        verdict::Metric::ErrorRate => b.abs().max(0.01),
-        _ => b.abs(),
-    };
-    let beyond = d.abs() > c.floor_pct / 100.0 * scale;
-    // And its interval clear of 0 on the worse side: a change the data shows but the
-    // test across endpoints (Benjamini–Hochberg) or too few repeats cannot call
-    // significant. An interval reaching 0, or none (a summary's), is noise as likely.
-    let shown = match c.metric.higher_is_worse() {
-        true => c.ci[0].is_some_and(|lo| lo > 0.0),
-        false => c.ci[1].is_some_and(|hi| hi < 0.0),
-    };
-    // Nor one left open before the statistics (too few samples, another load: a
-    // stage at 80 users is slower than at 40 whatever the release).
-    c.verdict == Verdict::Inconclusive && c.reason.is_none() && worse && beyond && shown
-}
-
-/// True when some metric was shown unchanged, not only error rates at 0 on both
-/// sides (those show nothing about latency or throughput).
-fn anything_shown_unchanged(comparisons: &[Comparison]) -> bool {
-    comparisons.iter().any(|c| {
-        let no_failures = c.metric == verdict::Metric::ErrorRate
-            && c.baseline == Some(0.0)
-            && c.candidate == Some(0.0);
-        c.verdict == Verdict::Unchanged && !no_failures
-    })
-}
-
-/// `REGRESSED: 1.1.0 vs 1.0.0 — p95 of GET /a +15.2% …; 2 regressed, …`. A metric
-/// left open with a change the wrong way beyond its floor makes it INCONCLUSIVE,
-/// possibly worse (naming those); NO REGRESSION needs a metric shown unchanged beyond
-/// error rates at 0 on both sides; else nothing was shown either way: INCONCLUSIVE.
-/// A run whose data is `withheld` (see `untrusted`), or a stage compared only as a
-/// whole (see `whole`), turns NO REGRESSION and IMPROVED into INCONCLUSIVE; an
-/// endpoint whose run-wide mean rose beyond its floor there (`hidden_worse`) makes it
-/// possibly worse.
-fn verdict_line(
-    base: &RunRef,
-    cands: &[RunRef],
-    comparisons: &[Comparison],
-    counts: Counts,
-    (withheld, hidden_worse): (bool, bool),
-) -> String {
-    let labels: Vec<&str> = cands.iter().map(|c| c.label.as_str()).collect();
-    let maybe: Vec<&Comparison> = comparisons.iter().filter(|c| maybe_worse(c)).collect();
-    let head = if counts.regressed > 0 {
-        "REGRESSED"
-    } else if !maybe.is_empty() || hidden_worse {
-        "INCONCLUSIVE, possibly worse"
-    } else if withheld {
-        "INCONCLUSIVE"
-    } else if counts.improved > 0 {
-        "IMPROVED, no regression"
-    } else if anything_shown_unchanged(comparisons) {
-        "NO REGRESSION"
-    } else {
-        "INCONCLUSIVE"
-    };
-    let named: Vec<&Comparison> = if counts.regressed > 0 {
-        (comparisons.iter())
-            .filter(|c| c.verdict == Verdict::Regressed)
-            .collect()
-    } else {
-        maybe
-    };
-    let shown = named.len();
-    let worst: Vec<String> = named
-        .into_iter()
-        .take(3)
-        .map(|c| {
-            let pct = c
-                .delta_pct
-                .map_or("new".to_string(), |p| format!("{p:+.1}%"));
-            format!("{} of {} {pct}", c.metric.name(), c.endpoint)
-        })
-        .collect();
-    let detail = if worst.is_empty() {
-        String::new()
-    } else {
-        let more = shown.saturating_sub(worst.len());
-        let tail = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
-        format!(" ({}{tail})", worst.join(", "))
-    };
-    format!(
-        "{head}: {} vs {}{detail} — {} regressed, {} improved, {} unchanged, {} inconclusive",
-        labels.join(", "),
-        base.label,
-        counts.regressed,
-        counts.improved,
-        counts.unchanged,
-        counts.inconclusive
-    )
-}
-
 /// True when any comparison regressed (every metric gates `--fail-on-regression`).
 pub fn has_regression(report: &CompareReport) -> bool {
     report
@@ -552,28 +469,6 @@ mod tests {
             cross_check,
             reason: None,
         }
-    }
-
-    #[test]
-    fn only_a_shown_change_the_wrong_way_is_possibly_worse() {
-        let mut c = comparison(Metric::P95, None);
-        c.verdict = Verdict::Inconclusive;
-        // +10 % (floor 5 %), interval [+0.5, +1.5]: clear of 0, not significant.
-        c.delta = Some(2.0);
-        c.delta_pct = Some(10.0);
-        assert!(maybe_worse(&c));
-        // The same with an interval reaching 0, or none (a summary): noise as likely.
-        c.ci = [Some(-0.5), Some(4.0)];
-        assert!(!maybe_worse(&c));
-        c.ci = [None, None];
-        assert!(!maybe_worse(&c));
-        // Faster is not worse; within the floor is not a change.
-        c.ci = [Some(-1.5), Some(-0.5)];
-        c.delta = Some(-2.0);
-        assert!(!maybe_worse(&c));
-        c.ci = [Some(0.1), Some(1.5)];
-        c.delta = Some(0.8);
-        assert!(!maybe_worse(&c));
     }
 
     #[test]

@@ -244,7 +244,7 @@ pub struct PairResult {
     /// What one side has and the other lacks.
     pub unmatched: Vec<Unmatched>,
     /// Which stages were paired, and how.
-    pub stage_pairs: Vec<(String, String, super::matching::StageBasis)>,
+    pub stage_pairs: Vec<super::matching::PairedStages>,
     /// Endpoints paired as their stages' only ones, under different keys.
     pub notes: Vec<String>,
 }
@@ -361,11 +361,13 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     let stage_pairs = pairs
         .iter()
         .map(|p| {
-            (
-                b0.stages[p.base].name.clone(),
-                c0.stages[p.cand].name.clone(),
-                p.basis,
-            )
+            let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
+            super::matching::PairedStages {
+                baseline: sb.name.clone(),
+                candidate: sc.name.clone(),
+                basis: p.basis,
+                tools: (sb.tool.clone(), sc.tool.clone()),
+            }
         })
         .collect();
     // Two releases under one label (run.toml's `label` left as it was): "only in s1"

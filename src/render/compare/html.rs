@@ -1,11 +1,11 @@
 //! compare.html: one self-contained file (inline style, no scripts, nothing fetched)
 //! with the verdict line, every comparison grouped by verdict, what did not match,
-//! and the trend tables with their level shifts. Every text is HTML-escaped: stage
-//! and endpoint names are untrusted.
+//! the trend tables with their level shifts, and what was compared with what.
+//! Every text is HTML-escaped: stage and endpoint names are untrusted.
 
 use std::fmt::Write;
 
-use super::{ci, delta, delta_pct, method, place, prob, value, with};
+use super::{ci, compared_lines, delta, delta_pct, method, not_a_pass, place, prob, value, with};
 use crate::analysis::compare::verdict::{Comparison, Verdict};
 use crate::analysis::compare::CompareReport;
 use crate::render::junit::escape as esc;
@@ -35,6 +35,13 @@ pub fn html(report: &CompareReport, charts: &[String]) -> String {
         t = esc(&title),
         v = esc(&report.verdict_line)
     );
+    if let Some(why) = not_a_pass(report) {
+        let _ = writeln!(
+            out,
+            "<p class=\"inconclusive\"><strong>{}</strong></p>",
+            esc(why)
+        );
+    }
     for chart in charts {
         out.push_str("<figure>\n");
         out.push_str(chart);
@@ -67,6 +74,11 @@ pub fn html(report: &CompareReport, charts: &[String]) -> String {
         out.push_str("</ul>\n");
     }
     trend(&mut out, report);
+    out.push_str("<h2>What was compared</h2><ul>\n");
+    for line in compared_lines(report, &|t| esc(t)) {
+        let _ = writeln!(out, "<li>{line}</li>");
+    }
+    out.push_str("</ul>\n");
     for n in &report.notes {
         let _ = writeln!(out, "<p><em>{}</em></p>", esc(n));
     }

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::{ci, delta, delta_pct, method, place, prob, value, with};
+use super::{ci, compared_lines, delta, delta_pct, method, not_a_pass, place, prob, value, with};
 use crate::analysis::compare::verdict::Verdict;
 use crate::analysis::compare::CompareReport;
 use crate::render::filters::escape_markdown as md;
@@ -22,6 +22,9 @@ pub fn markdown(report: &CompareReport) -> String {
         md(&report.baseline.label),
         md(&report.verdict_line)
     );
+    if let Some(why) = not_a_pass(report) {
+        let _ = writeln!(out, "> **{}**\n", md(why));
+    }
     for (verdict, title) in [
         (Verdict::Regressed, "Regressions"),
         (Verdict::Improved, "Improvements"),
@@ -101,38 +104,11 @@ pub fn markdown(report: &CompareReport) -> String {
     out
 }
 
-/// What was compared with what: each side's runs as given, and each pair of stages
-/// with how it was paired (a stage paired by its users under another name is no
-/// surprise to the reader).
+/// What was compared with what ([`compared_lines`]), as a list.
 fn compared(out: &mut String, report: &CompareReport) {
-    use crate::analysis::compare::matching::StageBasis;
-    out.push_str(
-        "### What was compared
-
-",
-    );
-    let runs = |r: &crate::analysis::compare::RunRef| {
-        let each: Vec<String> = r.runs.iter().map(|p| md(p)).collect();
-        format!("{} ({})", md(&r.label), each.join(", "))
-    };
-    let _ = writeln!(out, "- baseline: {}", runs(&report.baseline));
-    for c in &report.candidates {
-        let _ = writeln!(out, "- candidate: {}", runs(c));
-    }
-    for p in &report.stage_pairs {
-        let how = match p.basis {
-            StageBasis::Name => "by name",
-            StageBasis::Users => "by users",
-            StageBasis::ArrivalRate => "by arrival rate",
-            StageBasis::SoleStage => "each run's only stage",
-        };
-        let _ = writeln!(
-            out,
-            "- stage {} of the baseline with stage {} of {} ({how})",
-            md(&p.baseline_stage),
-            md(&p.candidate_stage),
-            md(&p.candidate_label)
-        );
+    out.push_str("### What was compared\n\n");
+    for line in compared_lines(report, &|t| md(t)) {
+        let _ = writeln!(out, "- {line}");
     }
     out.push('\n');
 }

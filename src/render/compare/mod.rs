@@ -97,6 +97,61 @@ pub(super) fn place(report: &CompareReport, c: &Comparison) -> String {
     s
 }
 
+/// For a headline that is neither a regression nor a pass (INCONCLUSIVE, possibly
+/// worse or not): the sentence that keeps a reader, or a CI log, from taking it for a
+/// pass. `--fail-on-regression` fails only on a shown regression (DESIGN's exit 1),
+/// so such a gate exits 0.
+fn not_a_pass(report: &CompareReport) -> Option<&'static str> {
+    use crate::analysis::compare::outcome::Outcome;
+    match report.outcome {
+        Outcome::PossiblyWorse | Outcome::Inconclusive => Some(
+            "NOT A PASS: nothing here shows the candidate is no worse. \
+             --fail-on-regression fails only on a shown regression, so a gate exits 0 \
+             on this; run longer, or 4+ runs a side (--baseline A... --candidate B...), \
+             before shipping (gate on compare.json's outcome: \
+             no_regression or improved is a pass)",
+        ),
+        _ => None,
+    }
+}
+
+/// What was compared with what, one line each: each side's runs as given, and each
+/// pair of stages with each side's tool and how it was paired (a stage paired by its
+/// users under another name, or measured by another tool, is no surprise to the
+/// reader). `esc` escapes every name for the output at hand.
+fn compared_lines(report: &CompareReport, esc: &dyn Fn(&str) -> String) -> Vec<String> {
+    use crate::analysis::compare::matching::StageBasis;
+    let runs = |r: &crate::analysis::compare::RunRef| {
+        let each: Vec<String> = r.runs.iter().map(|p| esc(p)).collect();
+        format!("{} ({})", esc(&r.label), each.join(", "))
+    };
+    let mut lines = vec![format!("baseline: {}", runs(&report.baseline))];
+    for c in &report.candidates {
+        lines.push(format!("candidate: {}", runs(c)));
+    }
+    let tool = |t: &Option<String>| {
+        t.as_deref()
+            .map_or(String::new(), |t| format!(" ({})", esc(t)))
+    };
+    for p in &report.stage_pairs {
+        let how = match p.basis {
+            StageBasis::Name => "by name",
+            StageBasis::Users => "by users",
+            StageBasis::ArrivalRate => "by arrival rate",
+            StageBasis::SoleStage => "each run's only stage",
+        };
+        lines.push(format!(
+            "stage {}{} of the baseline with stage {}{} of {} ({how})",
+            esc(&p.baseline_stage),
+            tool(&p.baseline_tool),
+            esc(&p.candidate_stage),
+            tool(&p.candidate_tool),
+            esc(&p.candidate_label)
+        ));
+    }
+    lines
+}
+
 /// The comparisons with `verdict`.
 fn with(report: &CompareReport, verdict: Verdict) -> Vec<&Comparison> {
     report

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{ci, delta_pct, place, value};
+use super::{ci, delta_pct, not_a_pass, place, value};
 use crate::analysis::compare::verdict::Verdict;
 use crate::analysis::compare::CompareReport;
 use crate::render::terminal::printable;
@@ -24,6 +24,9 @@ pub fn table(report: &CompareReport, paint: &dyn Fn(&str, &str) -> String) -> St
         "{}\n",
         paint(head_code, &printable(&report.verdict_line))
     );
+    if let Some(why) = not_a_pass(report) {
+        let _ = writeln!(out, "  {}\n", paint("1;33", why));
+    }
     let rows: Vec<_> = report
         .comparisons
         .iter()
