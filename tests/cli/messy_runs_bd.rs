@@ -269,3 +269,46 @@ fn a_shape_with_reset_stats_is_read_segment_by_segment() {
         "{skipped}"
     );
 }
+
+/// An SLA naming Locust's `name=` group without its method (`/api/y/[id]`, the data's
+/// `GET /api/y/[id]`) names that one endpoint: it was read as a route pooling "the
+/// endpoints of that route (IDs in their URLs)", a note about URLs the data never had.
+/// Its rule judges the endpoint, with no such note.
+#[test]
+fn a_name_group_without_its_method_is_the_endpoint_not_a_route() {
+    let dir = TestDir::new();
+    let mut history = HISTORY_HEAD.to_string();
+    history.push_str(&history_row(0, 0, 0, (0, 0, 0)));
+    for t in 1..=10 {
+        history.push_str(&history_row(t, 10, 300 * t, (20, 250, 500)));
+    }
+    dir.write("run/smoke_stats_history.csv", history);
+    let mut stats = STATS_HEAD.to_string();
+    stats.push_str(&stats_row("GET,/api/x", 2000, 0, (20, 40, 90), 200.0));
+    stats.push_str(&stats_row("GET,/api/y/[id]", 1000, 0, (30, 70, 500), 100.0));
+    stats.push_str(&stats_row(",Aggregated", 3000, 0, (20, 250, 500), 300.0));
+    dir.write("run/smoke_stats.csv", stats);
+    dir.write(
+        "sla.toml",
+        "[endpoint.\"/api/y/[id]\"]\nrules = [\"p(95) < 100ms\"]\n",
+    );
+    let o = headroom_in(dir.path(), &["check", "run", "--sla", "sla.toml"]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(0), "{all}");
+    assert!(!all.contains("is a route"), "{all}");
+    assert!(all.contains("overall · GET /api/y/[id]"), "{all}");
+    let (_, report) = check_json(
+        &dir,
+        "run",
+        "[endpoint.\"/api/y/[id]\"]\nrules = [\"p(95) < 100ms\"]\n",
+    );
+    let y = eval(&report, "p(95) < 100ms", "10_users", "GET /api/y/[id]");
+    assert_eq!(
+        (y["value"].as_f64(), y["status"].as_str()),
+        (Some(70.0), Some("pass"))
+    );
+}
