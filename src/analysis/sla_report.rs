@@ -48,6 +48,11 @@ fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
         sla::discount_doubtful_clock(evals, why);
     }
     sla::discount_untrimmed(evals, &untrimmed_scopes(src));
+    for stage in &src.stages {
+        if let Some(why) = &stage.endpoints_whole_run {
+            sla::judged_on_whole_run(evals, &stage.name, why);
+        }
+    }
     // k6's console summary prints its figures coarser than its JSON outputs do.
     let k6: Vec<&str> = (run.inputs.iter())
         .map(|i| i.format.as_str())
@@ -90,7 +95,6 @@ pub(super) fn apply(
     let stage_names: Vec<String> = src.stages.iter().map(|s| s.name.clone()).collect();
     let endpoint_names = endpoint_names(src);
     let spec = &*sla::with_task_names(spec, &planned_tasks(run), &endpoint_names);
-
     // Owned figures first; the scopes borrow them. Each scope keeps its time series
     // (window rules) and its time window (rates per window).
     let windows = spec.has_window_rules();
@@ -116,13 +120,14 @@ pub(super) fn apply(
                 .flatten(),
             s.window_ms,
         ));
-        for ep in s.endpoints.values() {
+        let of = endpoints_of(s, stage.is_some(), src);
+        for ep in of.endpoints.values() {
             owned.push((
                 name.clone(),
                 Some(ep.key.to_string()),
-                ScopeMetrics::of_endpoint_in(ep, s),
+                ScopeMetrics::of_endpoint_in(ep, of),
                 (windows && !ep.series.is_empty()).then_some(&ep.series),
-                s.window_ms,
+                of.window_ms,
             ));
         }
     }
@@ -502,6 +507,16 @@ fn data_reason(a: &Analysis, run: &Run, deciding: &[String]) -> (Option<String>,
         finding_summary(first)
     );
     (Some(why), aside)
+}
+
+/// Whose endpoint figures judge the endpoint rules of `s` (a stage of `src` when
+/// `is_stage`, else its whole run): its own, or the whole run's when the run's one
+/// stage has none of its own but the whole run's are its (`endpoints_whole_run`).
+fn endpoints_of<'s>(s: &'s Stage, is_stage: bool, src: &'s Source) -> &'s Stage {
+    match s.endpoints_whole_run {
+        Some(_) if is_stage => &src.overall,
+        _ => s,
+    }
 }
 
 /// The scopes of `src` (a stage's name, `None` for overall) whose figures hold requests

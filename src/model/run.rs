@@ -17,8 +17,8 @@ pub struct Run {
     pub inputs: Vec<InputFile>,
     /// Files (or lines) that could not be read, and why.
     pub problems: Vec<Problem>,
-    /// Doubts about inputs that left nothing unread (a `.hlog` unit that looks wrong,
-    /// an option that overrides a file's own unit): warnings, not problems.
+    /// Doubts about inputs that left nothing unread (a `.hlog` unit that looks wrong, an
+    /// option overriding a file's unit): warnings, not problems.
     pub warnings: Vec<Problem>,
     /// Files that were not read, and why (unrecognised, a format not read yet, the
     /// same data again, or other data the report does not cover).
@@ -80,9 +80,8 @@ impl ScriptChecks {
         (self.by_name.values()).fold((0, 0), |(p, f), (a, b)| (p + a, f + b))
     }
 
-    /// The failed checks beyond `failed_requests`: those no failure figure can have
-    /// counted (a check of the status fails with its request; one of the body of a
-    /// 200 does not).
+    /// The failed checks beyond `failed_requests`, which no failure figure counted (a
+    /// status check fails with its request; a check of a 200's body does not).
     pub fn unseen_fails(&self, failed_requests: u64) -> u64 {
         self.totals().1.saturating_sub(failed_requests)
     }
@@ -256,8 +255,7 @@ impl Skipped {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipKind {
-    /// Not a load-test result headroom reads (a console log, HTML, an empty file, a
-    /// format not read yet).
+    /// Not a load-test result headroom reads (a console log, HTML, an empty file…).
     NotResult,
     /// Per-request detail of data read in another form: the driver's rows beside its
     /// interval log (exported, not analysed twice).
@@ -379,8 +377,7 @@ pub struct Source {
     /// ramp and pause phases, a phase no report period lies inside): an SLA naming one
     /// as a stage lacks its data, rather than naming nothing the run did.
     pub phases_not_stages: Vec<(String, String)>,
-    /// The checks the tool judged itself in these files (moved to the run's when the
-    /// run dir adds the source).
+    /// The checks the tool judged itself in these files (the run's, in a run dir).
     pub tool_checks: Vec<ToolCheck>,
     /// The script's own checks of the answers (k6's `check()`), over the whole run.
     pub script_checks: ScriptChecks,
@@ -479,6 +476,9 @@ pub struct Stage {
     /// connections), not what a dir name or manifest gives: with several load
     /// generators measuring the stage, one generator's count, so theirs add up.
     pub users_measured: bool,
+    /// The run's one stage has no endpoints of its own, but the whole run's endpoint
+    /// figures are its endpoints' (why, one clause): its endpoint rules judge those.
+    pub endpoints_whole_run: Option<String>,
 }
 
 impl Stage {

@@ -97,7 +97,7 @@ pub use suggest::edit_distance;
 pub use task_names::with_task_names;
 pub use unseen::{
     discount_doubtful_clock, discount_doubtful_latency, discount_rounded, discount_unseen_failures,
-    discount_untrimmed, phases_not_stages,
+    discount_untrimmed, judged_on_whole_run, phases_not_stages,
 };
 pub use window::WindowReport;
 

@@ -386,7 +386,11 @@ pub(super) fn resolve_endpoint<'a>(
         if !endpoints.contains(&section.name) {
             // `GET /users/{id}` when the data has `GET /users/123`, `GET /users/456`.
             let members = route_members(&section.name, endpoints);
-            if !members.is_empty() {
+            // Locust's `name="/users/[id]"` is one endpoint spelled with its
+            // placeholder: the section names it (without its method), no route.
+            let name = section.name.as_str();
+            let itself = |m: &&str| m.split_once(' ').map(|(_, r)| r.trim()) == Some(name);
+            if !members.is_empty() && !members.iter().all(itself) {
                 return Ok(Some(EndpointTarget::Pattern(section.name.clone(), members)));
             }
             // `/api/v1/agents` for Locust's `GET /api/v1/agents` and wrk's URL of it.

@@ -154,6 +154,21 @@ pub fn discount_untrimmed(evals: &mut [RuleEvaluation], untrimmed: &[(Option<&st
     }
 }
 
+/// Says on every endpoint evaluation of `stage` that it judged the whole run's figures
+/// of the endpoint (`why`: whose, and why they stand for the stage's).
+pub fn judged_on_whole_run(evals: &mut [RuleEvaluation], stage: &str, why: &str) {
+    for e in evals.iter_mut() {
+        if e.stage.as_deref() != Some(stage) || e.endpoint.is_none() || e.value.is_none() {
+            continue;
+        }
+        let note = why.to_string();
+        e.note = Some(match e.note.take() {
+            Some(old) => format!("{note}; {old}"),
+            None => note,
+        });
+    }
+}
+
 /// Turns every `not_run` stage-scoped evaluation in `evals` whose stage, in any
 /// spelling, is one of `phases` (a part of the run that ran but is no stage, with why)
 /// into `insufficient_data`, deciding the verdict when `every_stage_decides` (no

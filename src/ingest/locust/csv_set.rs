@@ -488,23 +488,23 @@ fn stats_and_history(set: &LocustSet, problems: &mut Vec<Problem>) -> StatsAndHi
     (stats, history, history_cut, notes)
 }
 
-/// Builds the Locust source of one dir. Problems with single files are pushed to
+/// Builds the Locust source of one dir, and what Locust's own whole-run outputs count
+/// (requests, failures) when that is not the source's whole run: the requests since
+/// its last stats reset (`resets`). Problems with single files are pushed to
 /// `problems`; the source is built from whatever files remain.
 pub fn build_source(
     set: &LocustSet,
     plan: &StagePlan,
     opts: &IngestOptions,
     problems: &mut Vec<Problem>,
-) -> Option<Source> {
-    let (stats, history, history_cut, notes) = stats_and_history(set, problems);
-    let failures = set
-        .failures
-        .as_deref()
-        .and_then(|p| keep(problems, read_failures(p)));
-    let exceptions = set
-        .exceptions
-        .as_deref()
-        .and_then(|p| keep(problems, read_exceptions(p)));
+) -> Option<(Source, Option<(u64, u64)>)> {
+    let (stats, mut history, history_cut, mut notes) = stats_and_history(set, problems);
+    let total = stats.as_ref().and_then(|(_, agg)| agg.as_ref());
+    let since_reset = super::resets::read(history.as_deref_mut(), total, &mut notes);
+    // After a stats reset the stats file holds the last step alone.
+    let whole = stats.as_ref().filter(|_| since_reset.is_none());
+    let failures = (set.failures.as_deref()).and_then(|p| keep(problems, read_failures(p)));
+    let exceptions = (set.exceptions.as_deref()).and_then(|p| keep(problems, read_exceptions(p)));
     if stats.is_none() && history.as_ref().is_none_or(Vec::is_empty) {
         return None;
     }
@@ -523,7 +523,7 @@ pub fn build_source(
     // Overall: the summary when there is one, else the last cumulative history row.
     let mut overall = Stage::named("overall");
     overall.window_basis = "whole run (Locust's cumulative summary, ramps included)".into();
-    if let Some((rows, agg)) = &stats {
+    if let Some((rows, agg)) = whole {
         let kept: Vec<&StatsRow> = rows.iter().filter(|r| opts.keeps(&r.key)).collect();
         for row in &kept {
             overall
@@ -554,7 +554,7 @@ pub fn build_source(
         if super::reports::batched(hist) {
             source.notes.push(super::reports::NOTE.into());
         }
-        if stats.is_none() {
+        if whole.is_none() {
             overall_from_history(&mut overall, hist, opts);
             fill_timeline(&mut overall, hist, spacing, &|_| false, filtered);
         } else if history_cut {
@@ -593,8 +593,10 @@ pub fn build_source(
         None => summary_stages(plan, &overall, &mut source.notes),
     };
     flags::untrimmed_summary(&mut source, &mut overall, opts, from_summary);
+    if let (Some(hist), false) = (&history, from_summary || stats.is_none()) {
+        flags::endpoints_whole_run(&mut source, &overall, hist);
+    }
     source.overall = overall;
-    let total = stats.as_ref().and_then(|(_, agg)| agg.as_ref());
     source.stopped_early =
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
     if let Some(dir) = (set.stats.as_deref().or(set.history.as_deref())).and_then(Path::parent) {
@@ -604,7 +606,7 @@ pub fn build_source(
         problems.push(p);
         return None;
     }
-    Some(source)
+    Some((source, since_reset))
 }
 
 /// Impossible numbers (counts past a u64, more failures than requests) in `source`:

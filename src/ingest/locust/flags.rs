@@ -77,3 +77,29 @@ pub(super) fn untrimmed_summary(
         overall.untrimmed = Some(why);
     }
 }
+
+/// Why the one stage of a run whose history has only Aggregated rows judges its
+/// endpoints on the stats file's whole-run rows.
+pub(super) const ENDPOINTS_WHOLE_RUN: &str =
+    "Locust's own whole-run figures for the endpoint (the stats file: the ramp included), \
+     the run's one stage having no per-endpoint history rows (no --csv-full-history)";
+
+/// Lets the run's one stage, taken from a history of Aggregated rows alone, judge its
+/// endpoints on the whole run's (the stats file's rows): with one stage, those are its
+/// requests and the ramp's. Never with several stages (nothing splits the rows among
+/// them), nor when `--warmup`/`--from`/`--to` asked for a window the rows cannot keep.
+pub(super) fn endpoints_whole_run(source: &mut Source, overall: &Stage, hist: &[HistoryRow]) {
+    let [stage] = source.stages.as_mut_slice() else {
+        return;
+    };
+    let aggregate_only = !hist.iter().any(|r| r.key.is_some());
+    if aggregate_only
+        && stage.endpoints.is_empty()
+        && stage.aggregate.is_some()
+        && !overall.endpoints.is_empty()
+        && overall.untrimmed.is_none()
+        && stage.untrimmed.is_none()
+    {
+        stage.endpoints_whole_run = Some(ENDPOINTS_WHOLE_RUN.into());
+    }
+}

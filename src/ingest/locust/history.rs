@@ -287,6 +287,9 @@ pub(super) struct HistoryRow {
     pub(super) p95: Option<f64>,
     /// Every percentile column, and the total median (see `history`).
     pub(super) pct: RowPercentiles,
+    /// How many times Locust reset its stats before the row (`resets`): its
+    /// percentiles are of the requests since the last reset.
+    pub(super) segment: usize,
 }
 
 /// `_stats_history.csv` rows, sorted by time (aggregate rows and, with
@@ -386,6 +389,7 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
                 total_median: opt(c_med, "Total Median Response Time")?,
                 total_max: opt(c_max, "Total Max Response Time")?,
             },
+            segment: 0,
         });
     }
     out.sort_by_key(|r| r.t_ms);
@@ -439,15 +443,20 @@ pub(super) fn overall_from_history(overall: &mut Stage, hist: &[HistoryRow], opt
             row.total_failures,
             row.total_avg_ms,
         );
-        // Cumulative percentiles at the last row are Locust's own for the whole run.
+        // Cumulative percentiles at the last row are Locust's own for the whole run
+        // (since its last stats reset: the segments' are mixed, see `resets`).
         let rows: Vec<&RowPercentiles> = hist
             .iter()
-            .filter(|r| r.key == key)
+            .filter(|r| r.key == key && r.segment == row.segment)
             .map(|r| &r.pct)
             .collect();
         if percentile_kind(&rows) == Some(PercentileKind::Cumulative) {
             if let LatencyDistribution::Summary(s) = &mut ep.latency {
                 s.points.clone_from(&row.pct.points);
+                if row.segment > 0 {
+                    s.points = super::resets::mixed_points(hist, &key).unwrap_or_default();
+                    s.merged = true;
+                }
             }
         }
         match key {
@@ -600,7 +609,10 @@ pub(super) fn stage_percentiles(
     (start, end): (i64, i64),
     batched: bool,
 ) -> Option<PercentileKind> {
-    let rows: Vec<&HistoryRow> = hist.iter().filter(|r| &r.key == key).collect();
+    let mut rows: Vec<&HistoryRow> = hist.iter().filter(|r| &r.key == key).collect();
+    // After a stats reset (`resets`) the percentiles are of the requests since.
+    let segment = rows.iter().take_while(|r| r.t_ms <= end).last()?.segment;
+    rows.retain(|r| r.segment == segment);
     let pct: Vec<&RowPercentiles> = rows.iter().map(|r| &r.pct).collect();
     let kind = percentile_kind(&pct)?;
     let points = match kind {

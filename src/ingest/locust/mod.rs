@@ -18,6 +18,7 @@ pub mod html;
 mod html_legacy;
 pub mod json;
 mod reports;
+mod resets;
 mod series;
 mod unflushed;
 

@@ -71,6 +71,7 @@ mod tests {
                 p50: None,
                 p95: None,
                 pct: Default::default(),
+                segment: 0,
             })
             .collect()
     }

@@ -30,8 +30,9 @@ const LAST_WRITE_S: f64 = 2.0;
 pub(super) struct LocustCsvs {
     requests: u64,
     failures: u64,
-    /// Their requests per second over their window, when they have one.
-    rate: Option<f64>,
+    /// Their requests per second at the run's end (the last seconds of their series),
+    /// else over their window, when they have one; and which of the two, for the note.
+    rate: Option<(f64, String)>,
     /// The requests and failures of their last stage (the one the run's last moments
     /// belong to), when a stage has a window.
     last_stage: Option<(u64, u64)>,
@@ -52,21 +53,30 @@ pub(super) struct Count {
 }
 
 impl LocustCsvs {
-    /// The figures of the CSVs' whole-run stage and of their stages.
-    pub(super) fn of(overall: &Stage, stages: &[Stage]) -> LocustCsvs {
-        let requests = overall.requests();
+    /// The figures of the CSVs' whole-run stage and of their stages; `since_reset`:
+    /// what their stats file counts when Locust reset its stats (`--reset-stats`), as
+    /// its whole-run outputs do, which the whole run read from the history is not.
+    pub(super) fn of(
+        overall: &Stage,
+        stages: &[Stage],
+        since_reset: Option<(u64, u64)>,
+    ) -> LocustCsvs {
+        let (requests, failures) =
+            since_reset.unwrap_or_else(|| (overall.requests(), overall.failures()));
         let last_stage = stages
             .iter()
             .filter(|s| s.window_ms.is_some())
             .max_by_key(|s| s.window_ms.map(|w| w.1))
             .map(|s| (s.requests(), s.failures()));
+        let average = overall
+            .duration_s()
+            .map(|s| overall.requests() as f64 / s)
+            .filter(|r| r.is_finite() && *r > 0.0)
+            .map(|r| (r, format!("its {r:.1} req/s")));
         LocustCsvs {
             requests,
-            failures: overall.failures(),
-            rate: overall
-                .duration_s()
-                .map(|s| requests as f64 / s)
-                .filter(|r| r.is_finite() && *r > 0.0),
+            failures,
+            rate: end_rate(&overall.timeline).or(average),
             last_stage,
             ended_with: Cell::new(None),
         }
@@ -133,17 +143,17 @@ impl LocustCsvs {
             );
         }
         let (gap, gap_failed) = (requests - n, failures - f);
-        let secs = self.rate.map(|r| gap as f64 / r);
+        let secs = self.rate.as_ref().map(|(r, _)| gap as f64 / r);
         match secs {
             Some(s) if s <= LAST_WRITE_S && self.missed_fail_alike(gap, gap_failed) => (
                 SkipKind::SameData,
                 format!(
                     "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
                      beside it {n} ({f} failed): the CSVs miss the run's last {gap} requests, \
-                     ≈ {s:.1} s at its {rate:.1} req/s (Locust rewrites its CSVs every second, \
-                     not as it stops), {gap_failed} of them failed, which leaves the error \
-                     rate within its 95 % interval in the CSVs",
-                    rate = self.rate.unwrap_or(0.0)
+                     ≈ {s:.1} s at {rate} (Locust rewrites its CSVs every second, not as \
+                     it stops), {gap_failed} of them failed, which leaves the error rate \
+                     within its 95 % interval in the CSVs",
+                    rate = self.rate.as_ref().map_or("", |(_, said)| said)
                 ),
             ),
             Some(s) if s <= LAST_WRITE_S => (
@@ -169,6 +179,29 @@ impl LocustCsvs {
             ),
         }
     }
+}
+
+/// Seconds of a series' end [`end_rate`] measures the rate over.
+const END_S: i64 = 3;
+
+/// The requests per second of the last [`END_S`] seconds of `series` (Locust's stats
+/// history, one row a second or more), its first interval left out (the run's start):
+/// what the requests the CSVs miss at the end came at, which a run's average is not
+/// when its load changed (a ramp, a shape's steps). `None` when the series holds no
+/// such interval or none with requests.
+fn end_rate(series: &crate::model::TimeSeries) -> Option<(f64, String)> {
+    let width = series.width_ms.max(1);
+    let n = (END_S * 1000 / width).max(1) as usize;
+    // The series ends at the last row's interval, which holds no requests yet.
+    let filled = series.intervals.iter().rposition(|iv| iv.requests > 0)?;
+    let tail = series.intervals.get(1..=filled)?;
+    let tail = &tail[tail.len().saturating_sub(n)..];
+    let requests: u64 = tail.iter().map(|iv| iv.requests).sum();
+    let secs = (tail.len() as i64 * width) as f64 / 1000.0;
+    (requests > 0 && secs > 0.0).then(|| {
+        let r = requests as f64 / secs;
+        (r, format!("the {r:.1} req/s of the CSVs' last {secs:.0} s"))
+    })
 }
 
 /// The high end of the 95 % Wilson score interval of `k` failures in `n` requests (the

@@ -355,9 +355,9 @@ fn load_locust_set(
     set.failures = take(Format::LocustFailures);
     set.exceptions = take(Format::LocustExceptions);
     if set.stats.is_some() || set.history.is_some() {
-        let mut src = locust::build_source(&set, plan, opts, &mut run.problems)?;
+        let (mut src, since_reset) = locust::build_source(&set, plan, opts, &mut run.problems)?;
         super::adapters::mark_gzip_cut(&mut src, set.read_files());
-        let csvs = locust_checks::LocustCsvs::of(&src.overall, &src.stages);
+        let csvs = locust_checks::LocustCsvs::of(&src.overall, &src.stages, since_reset);
         // Time flags its whole-run stage cannot honour are said where the verdict is.
         let untrimmed = src.stages.iter().find_map(|s| s.untrimmed.clone());
         // So is an endpoint filter its stats history cannot honour.

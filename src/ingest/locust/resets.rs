@@ -1,0 +1,127 @@
+//! Locust's `--reset-stats`: Locust zeroes its statistics each time a ramp to a new
+//! user count completes (every step of a `LoadTestShape`), so its stats history's
+//! totals restart at each user change, and its stats file, console table, HTML report
+//! and `--json` output hold only the requests since the last reset. Told by the
+//! history itself: at a user change a cumulative figure goes back — the request or
+//! failure count, or the maximum — which none can without a reset. Each row is then
+//! given the totals of the run so far (the segments before it added: exact counts and
+//! mean), so stages and the series count every request the rows hold; its percentile
+//! columns stay its own segment's (`HistoryRow::segment`), and the whole run's are a
+//! count-weighted mixture of each segment's last (approximate). Requests made between
+//! a segment's last row and the reset are in no row: the run's counts are a floor.
+
+use std::collections::BTreeMap;
+
+use super::csv_set::StatsRow;
+use super::history::{of_windows, HistoryRow};
+use crate::model::EndpointKey;
+
+/// The times of the Aggregated rows at which Locust had reset its stats: the users
+/// changed since the row before, and its request or failure count or its maximum
+/// went back.
+fn reset_times(hist: &[HistoryRow]) -> Vec<i64> {
+    let agg: Vec<&HistoryRow> = hist.iter().filter(|r| r.key.is_none()).collect();
+    agg.windows(2)
+        .filter(|w| {
+            let (a, b) = (w[0], w[1]);
+            let max_fell = match (a.pct.total_max, b.pct.total_max) {
+                (Some(x), Some(y)) => y < x,
+                _ => false,
+            };
+            a.users != b.users
+                && (b.total_requests < a.total_requests
+                    || b.total_failures < a.total_failures
+                    || max_fell)
+        })
+        .map(|w| w[1].t_ms)
+        .collect()
+}
+
+/// Undoes Locust's stats resets in `hist` ([`undo`]), if it has any, and says so in
+/// `notes`; returns what Locust's whole-run outputs count (requests, failures) when
+/// they hold the last step alone: the stats file's `total`, else the history's last
+/// row before the undoing.
+pub(super) fn read(
+    hist: Option<&mut [HistoryRow]>,
+    total: Option<&StatsRow>,
+    notes: &mut Vec<String>,
+) -> Option<(u64, u64)> {
+    let hist = hist?;
+    // Without a stats file, the history's last Aggregated row counts what it would.
+    let last = (hist.iter().rev().find(|r| r.key.is_none()))
+        .map_or((0, 0), |r| (r.total_requests, r.total_failures));
+    let n = undo(hist);
+    if n == 0 {
+        return None;
+    }
+    notes.push(note(n, total.map(|t| t.requests)));
+    Some(total.map_or(last, |t| (t.requests, t.failures)))
+}
+
+/// Gives every row of `hist` (sorted by time) the run's totals so far and its
+/// segment when Locust reset its stats during the run; returns how many times it did.
+fn undo(hist: &mut [HistoryRow]) -> usize {
+    let resets = reset_times(hist);
+    if resets.is_empty() {
+        return 0;
+    }
+    // Per key: its last raw row (requests, failures, latency sum) and what the
+    // segments before add (the same three).
+    type Sums = (u64, u64, f64);
+    let mut last: BTreeMap<Option<EndpointKey>, (usize, Sums)> = BTreeMap::new();
+    let mut added: BTreeMap<Option<EndpointKey>, Sums> = BTreeMap::new();
+    for row in hist.iter_mut() {
+        let segment = resets.iter().filter(|t| **t <= row.t_ms).count();
+        let raw = (
+            row.total_requests,
+            row.total_failures,
+            row.total_avg_ms.unwrap_or(0.0) * row.total_requests as f64,
+        );
+        let add = added.entry(row.key.clone()).or_insert((0, 0, 0.0));
+        if let Some((seg, before)) = last.get(&row.key) {
+            if *seg < segment {
+                *add = (add.0 + before.0, add.1 + before.1, add.2 + before.2);
+            }
+        }
+        last.insert(row.key.clone(), (segment, raw));
+        row.segment = segment;
+        row.total_requests = raw.0 + add.0;
+        row.total_failures = raw.1 + add.1;
+        row.total_avg_ms = (row.total_avg_ms.is_some() && row.total_requests > 0)
+            .then(|| (raw.2 + add.2) / row.total_requests as f64);
+    }
+    resets.len()
+}
+
+/// The whole run's percentiles of `key` (`None`: the aggregate) when Locust reset its
+/// stats: each segment's last row's (its cumulative ones), mixed by their counts.
+pub(super) fn mixed_points(
+    hist: &[HistoryRow],
+    key: &Option<EndpointKey>,
+) -> Option<Vec<(f64, f64)>> {
+    let mut ends: BTreeMap<usize, &HistoryRow> = BTreeMap::new();
+    for r in hist.iter().filter(|r| &r.key == key) {
+        ends.insert(r.segment, r);
+    }
+    let parts: Vec<(u64, Vec<(f64, f64)>)> = ends
+        .values()
+        .filter(|r| r.pct.total_requests > 0 && !r.pct.points.is_empty())
+        .map(|r| (r.pct.total_requests, r.pct.points.clone()))
+        .collect();
+    of_windows(&parts)
+}
+
+/// What a run whose stats Locust reset `n` times is read as; `last` is what its stats
+/// file counts (the requests since the last reset), when it has one.
+fn note(n: usize, last: Option<u64>) -> String {
+    let file = last.map_or(String::new(), |n| format!(" ({n} requests)"));
+    format!(
+        "Locust reset its stats at {n} user change(s) (--reset-stats): its stats file{file}, \
+         console table, HTML report and --json output hold only the requests since the last \
+         reset. The whole run and its stages are read from the stats history instead, its \
+         segments added up (requests made between a segment's last row and its reset are in \
+         no file, so the counts are a floor); the whole run's percentiles are its segments' \
+         mixed (approximate), and it has no per-endpoint figures unless the history has \
+         (--csv-full-history)"
+    )
+}
