@@ -193,9 +193,11 @@ pub fn build_run(
         let mut exact = false;
         if let Some(tsv) = tsv {
             let (mut h, mut bad) = (crate::model::new_histogram(), Vec::new());
+            let mut series = crate::model::TimeSeries::default();
             AbGnuplot::open(tsv)?.replay(&mut |o| match o {
                 Observation::Request(r) => {
-                    super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1)
+                    super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1);
+                    series.record(r.t_ms, r.latency_ms, false);
                 }
                 Observation::Malformed(p) => bad.push(p),
                 _ => {}
@@ -212,10 +214,22 @@ pub fn build_run(
                      percentiles are the console's"
                 )
             } else if exact {
+                // ab rounds the -g file's times to the whole ms: 0 ms is under 0.5 ms.
+                let zero = h.count_at(0);
                 s.endpoints[0].latency = LatencyDistribution::Exact(h.into());
+                s.endpoints[0].series = series;
                 format!(
                     "{t} and {g} are one ab run: the console text gives the counts and \
-                     failures, the -g file every request's latency (to the whole ms)"
+                     failures, the -g file every request's latency (to the whole ms) and \
+                     start (to the second: the run over time){}",
+                    if zero > 0 {
+                        format!(
+                            "; {zero} of its times are 0 ms — ab rounds them to the whole ms, \
+                             so those answers took under 0.5 ms"
+                        )
+                    } else {
+                        String::new()
+                    }
                 )
             } else {
                 format!(
