@@ -321,7 +321,8 @@ fn latency_drift(s: &StageReport, out: &mut Vec<Hint>) {
     });
 }
 
-/// One endpoint holds most of the time users spend waiting.
+/// One endpoint holds most of the time users spend waiting, among endpoints that ran
+/// side by side in a stage.
 fn dominant_endpoint(a: &Analysis, out: &mut Vec<Hint>) {
     let time = |t: &super::report::TaskShare| t.mean_ms.map(|m| m * t.requests as f64);
     let total: f64 = a.task_mix.iter().filter_map(time).sum();
@@ -335,6 +336,16 @@ fn dominant_endpoint(a: &Analysis, out: &mut Vec<Hint>) {
     };
     let share = time(top).unwrap_or(0.0) / total;
     if a.task_mix.len() < 2 || total <= 0.0 || total.is_nan() || share < 0.4 {
+        return;
+    }
+    // Endpoints that never ran side by side are no mix users wait on: each stage a run
+    // of its own (one h2load or hey console per load level, each named after its file),
+    // their shares are how long each run was, not where the waiting goes.
+    let beside_others = a
+        .stages
+        .iter()
+        .any(|s| s.endpoints.len() > 1 && s.endpoints.iter().any(|e| e.key == top.endpoint));
+    if !beside_others {
         return;
     }
     out.push(Hint {

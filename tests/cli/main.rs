@@ -68,6 +68,7 @@ mod messy_runs_az;
 mod messy_runs_b;
 mod messy_runs_ba;
 mod messy_runs_bb;
+mod messy_runs_be;
 mod messy_runs_c;
 mod messy_runs_d;
 mod messy_runs_e;
