@@ -288,3 +288,56 @@ fn a_finished_siege_t_2s_run_that_ended_a_second_early_is_not_called_interrupted
     // Ctrl-C after half a second.
     assert!(incomplete(0.5));
 }
+
+/// ab's `-g` file of `per_second` requests in each of 15 seconds: each second's rows
+/// take 250 + 5·j ms (j its row) but its `slow` last rows, which take 500 ms in the
+/// first five seconds, 600 ms in the next five and 900 ms in the last five.
+fn ab_tsv_slow_tail(per_second: u64, slow: u64) -> String {
+    let mut tsv = String::from("starttime\tseconds\tctime\tdtime\tttime\twait\n");
+    for s in 0..15u64 {
+        for j in 0..per_second {
+            let t = match (j + slow >= per_second, s / 5) {
+                (true, 0) => 500,
+                (true, 1) => 600,
+                (true, _) => 900,
+                (false, _) => 250 + 5 * j,
+            };
+            let at = 1_796_550_100 + s;
+            tsv.push_str(&format!(
+                "Sun Dec 06 10:28:{s:02} 2026\t{at}\t0\t{t}\t{t}\t{t}\n"
+            ));
+        }
+    }
+    tsv
+}
+
+#[test]
+fn a_drift_of_per_second_maxima_is_not_called_a_drift_of_the_p95() {
+    let dir = TestDir::new();
+    let drift = |per_second: u64, slow: u64| {
+        let run = dir.path().join(format!("post-{per_second}"));
+        let name = run.file_name().unwrap().to_str().unwrap().to_string();
+        dir.write(
+            &format!("{name}/ab.tsv"),
+            ab_tsv_slow_tail(per_second, slow),
+        );
+        dir.write(
+            &format!("{name}/ab.txt"),
+            ab_text(15 * per_second, [0; 4], 0),
+        );
+        let (code, report, stderr) = analyze_json(&[&run], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            report["stages"][0]["timeseries"].as_array().unwrap().len(),
+            15
+        );
+        (report["bottlenecks"].as_array().unwrap().iter()).any(|h| h["rule"] == "latency_drift")
+    };
+    // `ab -k -p body.json -c 4` of a 300 ms POST: 12 a second. A second's p95 is its
+    // slowest request (⌈0.95·12⌉ = 12th of 12): its rise from 500 to 900 ms is one slow
+    // answer a second, not the p95 drifting.
+    assert!(!drift(12, 1));
+    // 40 a second, 3 of them slow: each second's p95 (the 38th of 40) is a slow one,
+    // and rises 1.8× at constant load: a drift.
+    assert!(drift(40, 3));
+}
