@@ -266,20 +266,29 @@ fn tail_amplification(s: &StageReport, out: &mut Vec<Hint>) {
     });
 }
 
+/// Requests an interval needs for its p95 to be more than its slowest request.
+const MIN_INTERVAL_P95_REQUESTS: u64 = 20;
+
 /// Latency growing within a constant stage (first third vs last third of its series).
 fn latency_drift(s: &StageReport, out: &mut Vec<Hint>) {
-    let p95s: Vec<f64> = s.timeseries.iter().filter_map(|p| p.p95).collect();
-    if p95s.len() < 9 {
+    // An interval of fewer than 20 requests has no p95 of its own but its slowest one
+    // (ab's 12 POSTs a second at 4 users): a rise of those is noise, not drift.
+    // (The slow drift fits a line through every interval's p95 instead.)
+    if s.timeseries.iter().filter(|p| p.p95.is_some()).count() < 9 {
         return;
     }
+    let p95s: Vec<f64> = (s.timeseries.iter())
+        .filter(|p| p.requests >= MIN_INTERVAL_P95_REQUESTS)
+        .filter_map(|p| p.p95)
+        .collect();
     let third = p95s.len() / 3;
     let median = |v: &[f64]| {
         let mut v = v.to_vec();
         v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
     };
     let (early, late) = (median(&p95s[..third]), median(&p95s[p95s.len() - third..]));
-    if early <= 0.0 || late / early < 1.5 {
+    if p95s.len() < 9 || early <= 0.0 || late / early < 1.5 {
         if let Some(drift) = slow_drift(s) {
             out.push(Hint {
                 rule: "slow_latency_drift".into(),
@@ -321,7 +330,8 @@ fn latency_drift(s: &StageReport, out: &mut Vec<Hint>) {
     });
 }
 
-/// One endpoint holds most of the time users spend waiting.
+/// One endpoint holds most of the time users spend waiting, among endpoints that ran
+/// side by side in a stage.
 fn dominant_endpoint(a: &Analysis, out: &mut Vec<Hint>) {
     let time = |t: &super::report::TaskShare| t.mean_ms.map(|m| m * t.requests as f64);
     let total: f64 = a.task_mix.iter().filter_map(time).sum();
@@ -335,6 +345,16 @@ fn dominant_endpoint(a: &Analysis, out: &mut Vec<Hint>) {
     };
     let share = time(top).unwrap_or(0.0) / total;
     if a.task_mix.len() < 2 || total <= 0.0 || total.is_nan() || share < 0.4 {
+        return;
+    }
+    // Endpoints that never ran side by side are no mix users wait on: each stage a run
+    // of its own (one h2load or hey console per load level, each named after its file),
+    // their shares are how long each run was, not where the waiting goes.
+    let beside_others = a
+        .stages
+        .iter()
+        .any(|s| s.endpoints.len() > 1 && s.endpoints.iter().any(|e| e.key == top.endpoint));
+    if !beside_others {
         return;
     }
     out.push(Hint {

@@ -192,40 +192,7 @@ pub fn build_run(
         let text_latency = s.endpoints[0].latency.clone();
         let mut exact = false;
         if let Some(tsv) = tsv {
-            let (mut h, mut bad) = (crate::model::new_histogram(), Vec::new());
-            AbGnuplot::open(tsv)?.replay(&mut |o| match o {
-                Observation::Request(r) => {
-                    super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1)
-                }
-                Observation::Malformed(p) => bad.push(p),
-                _ => {}
-            })?;
-            exact = h.len() == complete;
-            // A row cut as the file was copied (or ab was killed writing it): the same
-            // run, its rows and the unreadable ones adding up to the console's count.
-            let (t, g) = (text.display(), tsv.display());
-            let note = if !bad.is_empty() && h.len() + bad.len() as u64 == complete {
-                let first = bad[0].to_string();
-                aside.append(&mut bad);
-                format!(
-                    "{g} is {t}'s -g file, but has unreadable rows ({first}): the \
-                     percentiles are the console's"
-                )
-            } else if exact {
-                s.endpoints[0].latency = LatencyDistribution::Exact(h.into());
-                format!(
-                    "{t} and {g} are one ab run: the console text gives the counts and \
-                     failures, the -g file every request's latency (to the whole ms)"
-                )
-            } else {
-                format!(
-                    "{g} has {} rows but {t} says {complete} complete requests: not the same \
-                     run, so the console text is read without it (analyse the -g file in a \
-                     dir of its own)",
-                    h.len()
-                )
-            };
-            s.notes.push(note);
+            exact = super::ab_beside::with_tsv(&mut s, text, tsv, complete, &mut aside)?;
         }
         // A damaged -e file is a problem of its own; the console text is still read.
         let (csv, e_points) = match csv.map(read_csv).transpose() {

@@ -418,9 +418,12 @@ fn with_log(
     let ep = &mut s.endpoints[0];
     ep.latency = LatencyDistribution::Exact(f.answered.into());
     exact_codes(&mut ep.failures_by_kind, &f.statuses);
+    // The rows' start times are the run's course: its throughput and latency over time.
+    ep.series = f.series;
     let mut note = format!(
         "{} and {} are one h2load run: the console gives the counts and failures, the log \
-         every answer's latency (to the µs) and status code",
+         every answer's latency (to the µs) and status code, and each request's start \
+         (the run over time)",
         text.display(),
         log.display()
     );

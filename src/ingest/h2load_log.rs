@@ -25,7 +25,7 @@ use super::summary::{file_stem, number};
 use super::{problem, Observation, RequestEvent};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
-use crate::model::{FailureKind, Problem};
+use crate::model::{FailureKind, Problem, TimeSeries};
 
 /// The `h2load-log` format: how it is recognised and read.
 pub const SPEC: FormatSpec = FormatSpec {
@@ -190,10 +190,13 @@ pub fn rows(path: &Path) -> Result<u64, Problem> {
 /// each run's rows to the log): the latencies (µs) of those that got an answer
 /// (status other than `-1`: what h2load's `time for request` summarises), the answers
 /// by status, and whether the run's rows all start after the rows before them and
-/// before the rows after them (runs one after another).
+/// before the rows after them (runs one after another), and the run's rows over time
+/// (each row at its start: requests, failures by kind, answered latencies).
 pub struct LogFigures {
     /// Latencies of the answered rows, µs.
     pub answered: Histogram<u64>,
+    /// The run's rows by start time, as the log alone would give them.
+    pub series: TimeSeries,
     /// Answered rows by status.
     pub statuses: BTreeMap<u16, u64>,
     /// True when the run's rows and the other rows do not overlap in start time.
@@ -207,6 +210,7 @@ pub fn figures(path: &Path, skip: u64, take: u64) -> Result<LogFigures, Problem>
     let mut lines = Lines::open(path)?;
     let mut f = LogFigures {
         answered: crate::model::new_histogram(),
+        series: TimeSeries::default(),
         statuses: BTreeMap::new(),
         apart: true,
     };
@@ -230,6 +234,9 @@ pub fn figures(path: &Path, skip: u64, take: u64) -> Result<LogFigures, Problem>
             continue;
         }
         span = (span.0.min(start), span.1.max(start));
+        let t_ms = i64::try_from(start / 1000).unwrap_or(i64::MAX);
+        let latency_ms = (status != -1).then(|| took_us as f64 / 1000.0);
+        f.series.record_kind(t_ms, latency_ms, failure(status));
         if let Ok(code) = u16::try_from(status) {
             *f.statuses.entry(code).or_default() += 1;
             if f.answered.record(took_us.max(1)).is_err() {

@@ -68,6 +68,7 @@ mod wrk_script;
 mod wrk_unrun;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;
+mod ab_beside;
 mod ab_cut;
 mod ab_stopped;
 mod appended;

@@ -122,6 +122,27 @@ struct Figures {
     concurrency: Option<f64>,
     /// siege's socket error messages printed with the run (`[error] socket: …`).
     socket_errors: Vec<String>,
+    /// The status and time (s) of each of siege's per-request lines (`verbose`).
+    answers: Vec<(u16, f64)>,
+}
+
+/// The status and time (s) of siege's per-request lines in a capture (`HTTP/1.1 200
+/// 0.02 secs: 91 bytes ==> GET /x`, colour codes removed). A line cut by the summary
+/// siege writes to the other stream (`HTTP/1.1 200     0.02 secs:      91 byte`, its
+/// rest after the summary) still has both.
+fn answers(text: &str) -> Vec<(u16, f64)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^HTTP/\d(?:\.\d)? +(\d{3}) +([0-9]+\.[0-9]+) secs:").expect("static regex")
+    });
+    (text.lines())
+        .filter(|l| l.contains(" secs:"))
+        .filter_map(|l| {
+            let l = without_ansi(l);
+            let c = re.captures(&l)?;
+            Some((c[1].parse().ok()?, c[2].parse().ok()?))
+        })
+        .collect()
 }
 
 /// siege's socket error and timeout messages in a console capture (stderr included),
@@ -192,6 +213,7 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
                 shortest_s: f("shortest_transaction"),
                 concurrency: f("concurrency"),
                 socket_errors: socket_errors(&text),
+                answers: answers(&text),
             });
         }
     }
@@ -211,6 +233,7 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
     )?;
     let mut fig = Figures {
         socket_errors: socket_errors(&text),
+        answers: answers(&text),
         ..Default::default()
     };
     let mut seen = false;
@@ -289,6 +312,7 @@ fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
         shortest_s: None,
         concurrency: Some(f(7, "Concurrent")?),
         socket_errors: Vec::new(),
+        answers: Vec::new(),
     };
     let mut s = summarise(path, fig)?;
     s.selected_by_time = window;
@@ -427,17 +451,10 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
             ),
         ));
     }
-    let has = fig.transactions > 0;
-    let ms = |v: Option<f64>| v.filter(|_| has).map(|s| s * 1000.0);
-    let latency = LatencyDistribution::Summary(PercentileSummary {
-        count: fig.transactions,
-        mean_ms: ms(fig.response_s),
-        min_ms: ms(fig.shortest_s),
-        max_ms: ms(fig.longest_s),
-        points: Vec::new(),
-        merged: false,
-        co_corrected: false,
-    });
+    let (latency, per_request) = match per_request_latency(&fig) {
+        Some(exact) => (exact, true),
+        None => (summary_latency(&fig), false),
+    };
     let requests = add_counts(
         path,
         None,
@@ -468,8 +485,18 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
     }
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
+    let latency_note = if per_request {
+        format!(
+            "its per-request lines ({} with a status under 500, one per transaction it \
+             counts) give the percentiles, each time to the hundredth of a second as siege \
+             prints it (0.00 s is under 5 ms)",
+            fig.transactions
+        )
+    } else {
+        "siege prints times to the hundredth of a second and no percentiles".to_string()
+    };
     s.notes.push(format!(
-        "{}: siege prints times to the hundredth of a second and no percentiles{}",
+        "{}: {latency_note}{}",
         path.display(),
         fig.concurrency
             .map(|c| format!(
@@ -480,4 +507,34 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
             .unwrap_or_default()
     ));
     Ok(s)
+}
+
+/// siege's own figures: mean, shortest and longest of its transactions.
+fn summary_latency(fig: &Figures) -> LatencyDistribution {
+    let ms = |v: Option<f64>| v.filter(|_| fig.transactions > 0).map(|s| s * 1000.0);
+    LatencyDistribution::Summary(PercentileSummary {
+        count: fig.transactions,
+        mean_ms: ms(fig.response_s),
+        min_ms: ms(fig.shortest_s),
+        max_ms: ms(fig.longest_s),
+        points: Vec::new(),
+        merged: false,
+        co_corrected: false,
+    })
+}
+
+/// Every transaction's time from siege's per-request lines, when they are complete:
+/// as many lines with a status under 500 (what siege counts a transaction) as the
+/// summary's transactions. Fewer (a capture of stdout alone, `verbose = false`, a line
+/// cut) or more (runs appended to one file) leave siege's own figures.
+fn per_request_latency(fig: &Figures) -> Option<LatencyDistribution> {
+    let times = (fig.answers.iter()).filter(|(status, _)| *status < 500);
+    if fig.transactions == 0 || times.clone().count() as u64 != fig.transactions {
+        return None;
+    }
+    let mut h = crate::model::new_histogram();
+    for (_, secs) in times {
+        super::summary::record_ms_n(&mut h, secs * 1000.0, 1);
+    }
+    Some(LatencyDistribution::Exact(h.into()))
 }

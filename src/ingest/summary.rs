@@ -665,13 +665,15 @@ pub fn file_stem(path: &Path) -> String {
         .to_string()
 }
 
-/// Records `count` values of `value_ms` into a µs histogram. Sub-µs values count as
-/// 1 µs, like every other latency in the model.
+/// Records `count` values of `value_ms` into a µs histogram, as every other latency
+/// in the model is ([`crate::model::ms_to_us`]): a 0 (a tool's whole-ms time of an
+/// answer under its resolution) stays 0, never a made-up 1 µs; other sub-µs values
+/// count as 1 µs.
 pub fn record_ms_n(h: &mut Histogram<u64>, value_ms: f64, count: u64) {
     if count == 0 || !value_ms.is_finite() || value_ms < 0.0 {
         return;
     }
-    let us = ((value_ms * 1000.0).round() as u64).max(1);
+    let us = crate::model::ms_to_us(value_ms);
     if h.record_n(us, count).is_err() {
         let _ = h.record_n(h.high(), count);
     }

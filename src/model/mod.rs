@@ -24,7 +24,7 @@ pub use exact::ExactHistogram;
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};
 pub use grouping::{fitting, thousands, Grouping, GroupingPlan, MAX_ENDPOINTS, OTHERS};
 pub use latency::{
-    latency_possible, new_histogram, LatencyDistribution, Percentile, PercentileMethod,
+    latency_possible, ms_to_us, new_histogram, LatencyDistribution, Percentile, PercentileMethod,
     PercentileSummary, HIST_SIGFIG,
 };
 pub use manifest::{

@@ -70,6 +70,7 @@ mod messy_runs_ba;
 mod messy_runs_bb;
 mod messy_runs_bc;
 mod messy_runs_bd;
+mod messy_runs_be;
 mod messy_runs_bf;
 mod messy_runs_bg;
 mod messy_runs_c;

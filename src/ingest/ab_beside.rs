@@ -1,0 +1,70 @@
+//! ab's `-g` file read beside the same run's console text ([`super::ab::build_run`]):
+//! when its rows are as many as the text's complete requests, every request's latency
+//! (whole ms, as ab rounds them: a 0 is an answer under 0.5 ms, kept as 0, never a
+//! made-up 1 µs) and start (whole seconds: the run over time) are the source's; else
+//! the text is read without it, and a note says which.
+
+use std::path::Path;
+
+use super::ab::AbGnuplot;
+use super::summary::ToolSummary;
+use super::{Observation, Replay};
+use crate::model::{LatencyDistribution, Problem};
+
+/// Gives the console's summary `s` (of `complete` requests) the latencies and starts of
+/// its `-g` file's rows when they are its run's (as many): the note says which, and
+/// unreadable rows of the same run go to `aside`. True when the latencies are the file's.
+pub fn with_tsv(
+    s: &mut ToolSummary,
+    text: &Path,
+    tsv: &Path,
+    complete: u64,
+    aside: &mut Vec<Problem>,
+) -> Result<bool, Problem> {
+    let (mut h, mut bad) = (crate::model::new_histogram(), Vec::new());
+    let mut series = crate::model::TimeSeries::default();
+    AbGnuplot::open(tsv)?.replay(&mut |o| match o {
+        Observation::Request(r) => {
+            super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1);
+            series.record(r.t_ms, r.latency_ms, false);
+        }
+        Observation::Malformed(p) => bad.push(p),
+        _ => {}
+    })?;
+    let exact = h.len() == complete;
+    // A row cut as the file was copied (or ab was killed writing it): the same run, its
+    // rows and the unreadable ones adding up to the console's count.
+    let (t, g) = (text.display(), tsv.display());
+    let note = if !bad.is_empty() && h.len() + bad.len() as u64 == complete {
+        let first = bad[0].to_string();
+        aside.append(&mut bad);
+        format!(
+            "{g} is {t}'s -g file, but has unreadable rows ({first}): the percentiles are \
+             the console's"
+        )
+    } else if exact {
+        // ab rounds the -g file's times to the whole ms: 0 ms is under 0.5 ms.
+        let zero = match h.count_at(0) {
+            0 => String::new(),
+            n => format!(
+                "; {n} of its times are 0 ms — ab rounds them to the whole ms, so those \
+                 answers took under 0.5 ms"
+            ),
+        };
+        s.endpoints[0].latency = LatencyDistribution::Exact(h.into());
+        s.endpoints[0].series = series;
+        format!(
+            "{t} and {g} are one ab run: the console text gives the counts and failures, the \
+             -g file every request's latency (to the whole ms) and start (to the second: the \
+             run over time){zero}"
+        )
+    } else {
+        format!(
+            "{g} has {} rows but {t} says {complete} complete requests: not the same run, so \
+             the console text is read without it (analyse the -g file in a dir of its own)",
+            h.len()
+        )
+    };
+    s.notes.push(note);
+    Ok(exact)
+}
