@@ -99,12 +99,10 @@ fn one_on_stdout(args: &CheckArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Runs `check`.
-pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
-    let opts = args.input.ingest_options()?;
-    one_on_stdout(args)?;
-    // A file to write that headroom did not write: refused before a large ingest (one
-    // among the inputs is refused as an input after it).
+/// False (the error said) when `--junit` or `--markdown` names a file headroom did
+/// not write: refused before a large ingest (one among the inputs is refused as an
+/// input after it).
+fn outputs_are_ours(args: &CheckArgs) -> bool {
     let named: [(&Option<PathBuf>, &str, Recognise<'_>); 2] = [
         (&args.junit, "--junit", &junit_of_ours),
         (&args.markdown, "--markdown", &comment_of_ours),
@@ -113,14 +111,24 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let Some(path) = path.as_deref().filter(|p| !on_stdout(p)) else {
             continue;
         };
-        let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.into());
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.into());
         if (args.input.paths.iter()).any(|i| abs(path).starts_with(abs(i))) {
             continue;
         }
         if let Err(e) = refuse_foreign(path, ours, Some(args.force)) {
             eprintln!("error: {flag} {e}");
-            return Ok(Outcome::BadInput);
+            return false;
         }
+    }
+    true
+}
+
+/// Runs `check`.
+pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
+    let opts = args.input.ingest_options()?;
+    one_on_stdout(args)?;
+    if !outputs_are_ours(args) {
+        return Ok(Outcome::BadInput);
     }
     // The SLA file first: a typo in it should not wait for a large ingest.
     let mut sla_file = match SlaFile::read(&args.sla) {
@@ -179,7 +187,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
                 .map(|p| p.display().to_string())
                 .collect(),
             args.sla.display().to_string(),
-            run.inputs.iter().map(|i| i.format.as_str()),
+            // The kinds of file whose data the figures hold: a file read and then set
+            // aside (another file's copy, a console beside its CSV) is none of them.
+            (run.inputs.iter())
+                .filter(|i| !run.skipped.iter().any(|s| s.path == i.path))
+                .map(|i| i.format.as_str()),
         );
         let text = comment(sla, args.strict, failing, &subject)?;
         if on_stdout(path) {

@@ -262,11 +262,37 @@ fn zip_archive(head: &[u8]) -> Option<String> {
         }
         at += 30 + len + extra + size;
     }
+    if let Some(kind) = office_document(&names) {
+        return Some(format!(
+            "{kind} (a zip of XML parts: {}): headroom reads no office documents; if it \
+             holds results, save the sheet as CSV (one row per request, or per interval) \
+             into the run dir",
+            names.join(", ")
+        ));
+    }
     Some(archive_reason(
         "zip",
         &names,
         "unzip it into the run dir (`unzip FILE -d DIR`)",
     ))
+}
+
+/// What an Office Open XML or OpenDocument file is, from the parts its zip head
+/// lists (`xl/` a spreadsheet, `word/` a document, `ppt/` slides; an OpenDocument's
+/// first part is `mimetype`); `None` for another zip.
+fn office_document(names: &[String]) -> Option<&'static str> {
+    let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
+    if has("xl/") {
+        Some("a spreadsheet (xlsx)")
+    } else if has("word/") {
+        Some("a text document (docx)")
+    } else if has("ppt/") {
+        Some("a slide deck (pptx)")
+    } else if names.first().is_some_and(|n| n == "mimetype") || has("[Content_Types].xml") {
+        Some("an office document")
+    } else {
+        None
+    }
 }
 
 /// The reason a tar archive (`tar czf run.tar.gz run/`, a CI job's artifact; `ustar`
@@ -504,6 +530,27 @@ mod tests {
         }
         match detect("Label;# Samples;Average;Median;90% Line\n") {
             Detection::Unsupported(why) => assert!(why.contains("Aggregate"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // A team's spreadsheet beside the results: a zip too, but no archive of results.
+        let mut xlsx = Vec::new();
+        for name in ["[Content_Types].xml", "xl/workbook.xml"] {
+            xlsx.extend_from_slice(b"PK\x03\x04");
+            xlsx.extend_from_slice(&[20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            xlsx.extend_from_slice(&3u32.to_le_bytes());
+            xlsx.extend_from_slice(&3u32.to_le_bytes());
+            xlsx.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            xlsx.extend_from_slice(&0u16.to_le_bytes());
+            xlsx.extend_from_slice(name.as_bytes());
+            xlsx.extend_from_slice(b"abc");
+        }
+        match detect_format(Path::new("results.xlsx"), &xlsx) {
+            Detection::Unsupported(why) => assert!(
+                why.starts_with("a spreadsheet (xlsx)")
+                    && why.contains("save the sheet as CSV")
+                    && !why.contains("unzip"),
+                "{why}"
+            ),
             other => panic!("{other:?}"),
         }
     }

@@ -1,7 +1,8 @@
 //! The lead's finds on messy run dirs, session 27: the capacity line names goodput
 //! when it is not the throughput the stage table shows; `check --markdown -` and
-//! `--junit -` write stdout, never a file named `-`; `inspect` reads ab's `-e` CSV
-//! beside its console as `analyze` does.
+//! `--junit -` write stdout, never a file named `-`, and the comment names only the
+//! kinds of file judged; `inspect` reads ab's `-e` CSV beside its console as
+//! `analyze` does.
 
 use crate::common::{analyze_json, headroom_in, TestDir};
 
@@ -154,19 +155,7 @@ fn two_documents_on_stdout_are_refused() {
 #[test]
 fn inspect_reads_abs_percentile_csv_beside_its_console_as_analyze_does() {
     let dir = TestDir::new();
-    let console = "This is ApacheBench, Version 2.3 <$Revision: 1903618 $>\n\
-        Benchmarking 127.0.0.1 (be patient)\n\
-        Server Software:        \nServer Hostname:        127.0.0.1\nServer Port:            18421\n\n\
-        Document Path:          /api/v1/agents\nDocument Length:        44 bytes\n\n\
-        Concurrency Level:      10\nTime taken for tests:   2.000 seconds\n\
-        Complete requests:      200\nFailed requests:        0\n\
-        Total transferred:      30000 bytes\nHTML transferred:       8800 bytes\n\
-        Requests per second:    100.00 [#/sec] (mean)\n\
-        Time per request:       100.000 [ms] (mean)\n\
-        Time per request:       10.000 [ms] (mean, across all concurrent requests)\n\
-        Transfer rate:          14.65 [Kbytes/sec] received\n\n\
-        Percentage of the requests served within a certain time (ms)\n\
-          50%     19\n  90%     40\n  95%     42\n  99%     58\n 100%    121 (longest request)\n";
+    let console = ab_console(10, 200);
     let csv = "Percentage served,Time in ms\n0,7.031\n50,19.000\n100,121.000\n";
     dir.write("ab_c10/ab_console.log", console);
     dir.write("ab_c10/percentiles.csv", csv);
@@ -181,4 +170,61 @@ fn inspect_reads_abs_percentile_csv_beside_its_console_as_analyze_does() {
     let o = headroom_in(dir.path(), &["inspect", "alone"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stdout).contains("holds percentiles only"));
+}
+
+/// `check --markdown`'s "Judged" line named the kinds of every file read, also those
+/// set aside: a hey CSV (`hey -o csv`, the measurement) beside a hey text summary
+/// (set aside: hey writes one or the other per run) said "hey-csv, hey-text". Now it
+/// names the kinds whose data the figures hold.
+#[test]
+fn the_pr_comment_names_only_the_kinds_of_file_whose_data_it_judged() {
+    let dir = TestDir::new();
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..200 {
+        let offset = f64::from(i) * 0.01;
+        csv.push_str(&format!(
+            "0.0200,0.0000,0.0000,0.0000,0.0199,0.0001,200,{offset:.4}\n"
+        ));
+    }
+    dir.write("run/hey.csv", csv);
+    dir.write("run/hey.txt", crate::messy_runs::hey_text(40, 0));
+    dir.write("sla.toml", "[global]\nrules = [\"p95 < 100ms\"]\n");
+    let o = headroom_in(
+        dir.path(),
+        &["check", "run", "--sla", "sla.toml", "--markdown", "-"],
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    let judged = stdout
+        .lines()
+        .find(|l| l.starts_with("Judged:"))
+        .unwrap_or_else(|| panic!("no Judged line: {stdout}"));
+    assert!(
+        judged.contains("hey-csv") && !judged.contains("hey-text"),
+        "{judged}"
+    );
+}
+
+/// ab's console output of a clean run: `complete` requests over `concurrency`
+/// connections in 2 s, its percentile table.
+fn ab_console(concurrency: u32, complete: u64) -> String {
+    format!(
+        "This is ApacheBench, Version 2.3 <$Revision: 1903618 $>\n\
+         Benchmarking 127.0.0.1 (be patient)\n\
+         Server Software:        \nServer Hostname:        127.0.0.1\n\
+         Server Port:            18421\n\n\
+         Document Path:          /api/v1/agents\nDocument Length:        44 bytes\n\n\
+         Concurrency Level:      {concurrency}\nTime taken for tests:   2.000 seconds\n\
+         Complete requests:      {complete}\nFailed requests:        0\n\
+         Total transferred:      30000 bytes\nHTML transferred:       8800 bytes\n\
+         Requests per second:    {:.2} [#/sec] (mean)\n\
+         Time per request:       100.000 [ms] (mean)\n\
+         Time per request:       10.000 [ms] (mean, across all concurrent requests)\n\
+         Transfer rate:          14.65 [Kbytes/sec] received\n\n\
+         Percentage of the requests served within a certain time (ms)\n\
+           50%     19\n  90%     40\n  95%     42\n  99%     58\n 100%    121 (longest request)\n",
+        complete as f64 / 2.0
+    )
 }
