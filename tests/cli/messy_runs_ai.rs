@@ -37,7 +37,7 @@ fn reports(out: &Path) -> (String, String, Value) {
 
 /// wrk 4.x `--latency` output of one run: `requests` in `secs` seconds over
 /// `connections` connections, `non_2xx` of them answered with an error status.
-fn wrk_text(connections: u32, requests: u64, secs: f64, non_2xx: u64) -> String {
+pub(crate) fn wrk_text(connections: u32, requests: u64, secs: f64, non_2xx: u64) -> String {
     let non = if non_2xx > 0 {
         format!("  Non-2xx or 3xx responses: {non_2xx}\n")
     } else {

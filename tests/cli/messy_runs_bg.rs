@@ -5,39 +5,19 @@
 //! `analyze` does.
 
 use crate::common::{analyze_json, headroom_in, TestDir};
-
-/// wrk 4.x `--latency` output of one run: `requests` in `secs` seconds over
-/// `connections` connections, `non_2xx` of them answered with an error status.
-fn wrk_text(connections: u32, requests: u64, secs: f64, non_2xx: u64) -> String {
-    let non = if non_2xx > 0 {
-        format!("  Non-2xx or 3xx responses: {non_2xx}\n")
-    } else {
-        String::new()
-    };
-    format!(
-        "Running 3s test @ http://127.0.0.1:18421/api/v1/agents\n  \
-         2 threads and {connections} connections\n  \
-         Thread Stats   Avg      Stdev     Max   +/- Stdev\n    \
-         Latency    41.72ms   11.70ms 128.07ms   77.70%\n    \
-         Req/Sec   765.67     54.67     0.90k    71.67%\n  \
-         Latency Distribution\n     50%   39.88ms\n     75%   47.40ms\n     \
-         90%   56.15ms\n     99%   78.54ms\n  \
-         {requests} requests in {secs:.2}s, 0.87MB read\n{non}\
-         Requests/sec: {:.2}\nTransfer/sec:    294.33KB\n",
-        requests as f64 / secs
-    )
-}
+use crate::messy_runs_ai::wrk_text;
 
 /// Stage dirs `c=4`, `c=16`, `c=64` (wrk against `headroom target`; the top level had
-/// 42 `503`s in 4,589 requests). The stage table shows 4,589 / 3.02 s = 1,520 req/s at
-/// 64 users; the capacity line said "up to 1,506 req/s at 64 users", a figure found in
-/// no table row beside it. It is the goodput, (4,589 − 42) / 3.02 s, and now says so.
+/// 168 `503`s in 18,356 requests). The stage table shows 18,356 / 12.05 s = 1,523 req/s
+/// at 64 users; the capacity line said "up to 1,509 req/s at 64 users", a figure found
+/// in no table row beside it. It is the goodput, (18,356 − 168) / 12.05 s, and now
+/// says so.
 #[test]
 fn the_capacity_line_names_goodput_where_failures_make_it_differ_from_throughput() {
     let dir = TestDir::new();
-    dir.write("run/c=4/wrk.txt", wrk_text(4, 545, 3.02, 0));
-    dir.write("run/c=16/wrk.txt", wrk_text(16, 2245, 3.02, 0));
-    dir.write("run/c=64/wrk.txt", wrk_text(64, 4589, 3.02, 42));
+    dir.write("run/c=4/wrk.txt", wrk_text(4, 2180, 12.05, 0));
+    dir.write("run/c=16/wrk.txt", wrk_text(16, 8980, 12.05, 0));
+    dir.write("run/c=64/wrk.txt", wrk_text(64, 18356, 12.05, 168));
     let sla = dir.write(
         "sla.toml",
         "[global]\nrules = [\"p99 < 100ms\", \"error_rate < 5%\"]\n",
@@ -45,7 +25,7 @@ fn the_capacity_line_names_goodput_where_failures_make_it_differ_from_throughput
     let run = dir.path().join("run");
     let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
-    let goodput: f64 = (4589.0 - 42.0) / 3.02;
+    let goodput: f64 = (18356.0 - 168.0) / 12.05;
     let shown = format!(
         "up to {} req/s goodput at 64 users",
         thousands(goodput.round() as u64)
@@ -73,11 +53,11 @@ fn thousands(n: u64) -> String {
 }
 
 /// Three wrk stage dirs whose SLA (`p90 < 100ms`, `error_rate < 5%`) holds at every
-/// stage (worst: 42 of 4,589 failed, 0.92 %; wrk's p90 56.15 ms): GO.
+/// stage (worst: 168 of 18,356 failed, 0.92 %; wrk's p90 35.48 ms): GO.
 fn passing_run(dir: &TestDir) {
-    dir.write("run/c=4/wrk.txt", wrk_text(4, 545, 3.02, 0));
-    dir.write("run/c=16/wrk.txt", wrk_text(16, 2245, 3.02, 0));
-    dir.write("run/c=64/wrk.txt", wrk_text(64, 4589, 3.02, 42));
+    dir.write("run/c=4/wrk.txt", wrk_text(4, 2180, 12.05, 0));
+    dir.write("run/c=16/wrk.txt", wrk_text(16, 8980, 12.05, 0));
+    dir.write("run/c=64/wrk.txt", wrk_text(64, 18356, 12.05, 168));
     dir.write(
         "sla.toml",
         "[global]\nrules = [\"p90 < 100ms\", \"error_rate < 5%\"]\n",

@@ -446,7 +446,9 @@ mod tests {
     use super::*;
     use verdict::{CrossCheck, Metric};
 
-    fn comparison(metric: Metric, cross_check: Option<CrossCheck>) -> Comparison {
+    /// A comparison of `metric` in stage `peak` of `GET /a`: 20 → 21 (+5 %), shown
+    /// (interval [0.5, 1.5], q 0.01), judged unchanged; the outcome's tests share it.
+    pub(super) fn comparison(metric: Metric, cross_check: Option<CrossCheck>) -> Comparison {
         Comparison {
             candidate_label: "1.1.0".into(),
             stage: "peak".into(),

@@ -177,30 +177,12 @@ pub fn headline(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::compare::stats;
 
+    /// `compare`'s test comparison of `metric` (p95 20 → 21 ms, +5 %), with `verdict`.
     fn comparison(metric: Metric, verdict: Verdict) -> Comparison {
         Comparison {
-            candidate_label: "1.1.0".into(),
-            stage: "peak".into(),
-            candidate_stage: "peak".into(),
-            endpoint: "GET /a".into(),
-            metric,
-            unit: "ms",
-            baseline: Some(20.0),
-            candidate: Some(21.0),
-            delta: Some(1.0),
-            delta_pct: Some(5.0),
-            ci: [Some(0.5), Some(1.5)],
-            p_value: Some(0.01),
-            q_value: Some(0.01),
-            effect: Some(3.0),
-            floor_pct: 5.0,
             verdict,
-            method: stats::Method::Bootstrap,
-            ess: [Some(100.0), Some(100.0)],
-            cross_check: None,
-            reason: None,
+            ..crate::analysis::compare::tests::comparison(metric, None)
         }
     }
 
