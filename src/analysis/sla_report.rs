@@ -38,9 +38,9 @@ fn phases_named(evaluated: &mut sla::Evaluated, src: &Source) {
 /// Turns the passes (and misses) that `src` cannot show into what it can: unseen
 /// failures, a doubtful latency or time unit, untrimmed summaries, a tool's rounding.
 fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
-    if let Some(why) = super::quality::unseen_failures(src) {
-        sla::discount_unseen_failures(evals, &why, src.outcomes_unseen);
-    }
+    sla::discount_unseen_failures(evals, |stage| {
+        super::quality::unseen_failures_in(src, stage)
+    });
     if let Some(why) = &src.latency_unit_doubt {
         sla::discount_doubtful_latency(evals, why);
     }
