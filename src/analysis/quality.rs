@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::audit::{AuditFinding, AuditVerdict};
 use super::quantity::{format_count, format_ms, format_rate};
-use crate::model::{FailuresUnseen, Problem, Run, SkipKind, Skipped, Source};
+use crate::model::{FailuresUnseen, Problem, Run, SkipKind, Skipped, Source, Stage};
 
 /// How far the data can be trusted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -188,9 +188,18 @@ pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
 /// dirs measured by different tools names only the tools that leave failures out, and
 /// their stages.
 pub fn unseen_failures(src: &Source) -> Option<String> {
+    unseen_failures_among(src, &[])
+}
+
+/// [`unseen_failures`] of the stages named in `deciding` (empty: every stage) of a
+/// source of stage dirs measured by different tools: a verdict on autocannon's stage
+/// alone rests on no figure hey's CSV leaves failures out of. A source of one tool
+/// answers for all its stages.
+pub fn unseen_failures_among(src: &Source, deciding: &[String]) -> Option<String> {
     let by_stage = src.stages.iter().filter(|s| s.tool.is_some());
+    let decides = |s: &&Stage| deciding.is_empty() || deciding.contains(&s.name);
     let mut clauses: Vec<(String, FailuresUnseen, Vec<&str>)> = Vec::new();
-    for stage in by_stage.clone() {
+    for stage in by_stage.clone().filter(decides) {
         let (Some(tool), Some(what)) = (&stage.tool, stage.failures_unseen) else {
             continue;
         };
@@ -199,7 +208,11 @@ pub fn unseen_failures(src: &Source) -> Option<String> {
             None => clauses.push((tool.clone(), what, vec![&stage.name])),
         }
     }
-    if by_stage.count() == 0 || clauses.is_empty() {
+    let combined = by_stage.count() > 0;
+    if combined && clauses.is_empty() && !deciding.is_empty() {
+        return None;
+    }
+    if !combined || clauses.is_empty() {
         let what = if src.outcomes_unseen {
             FailuresUnseen::Outcomes
         } else if src.transport_errors_unseen {

@@ -134,3 +134,44 @@ fn heys_stage_dirs_alone_still_discount_every_stage() {
     }
     assert_eq!(report["sla"]["verdict"], "CONDITIONAL");
 }
+
+/// `verdict_stages = ["ramp"]`: the verdict rests on autocannon's stage alone, which
+/// sees every failure, so its passes give GO; hey's stage is still judged (info) and
+/// discounted. Before, hey's blind spot made the whole run's data partial, and the
+/// verdict on `ramp` CONDITIONAL. With hey's stage deciding, it stays CONDITIONAL.
+#[test]
+fn a_verdict_on_another_tools_stage_alone_is_not_held_back_by_heys_csv() {
+    let dir = TestDir::new();
+    let run = release_dir(&dir);
+    let sla_for = |stage: &str| {
+        dir.write(
+            &format!("sla-{stage}.toml"),
+            format!(
+                "[global]\nverdict_stages = [\"{stage}\"]\n\
+                 [stage.ramp]\nrules = [\"error_rate < 1%\"]\n\
+                 [stage.smoke]\nrules = [\"error_rate < 1%\"]\n"
+            ),
+        )
+    };
+    let sla = sla_for("ramp");
+    let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["sla"]["verdict"], "GO", "{}", report["sla"]);
+    let smoke = rules(&report)
+        .into_iter()
+        .find(|r| r["stage"] == "smoke")
+        .unwrap_or_else(|| panic!("{}", report["sla"]));
+    assert_eq!(smoke["status"], "insufficient_data", "{smoke}");
+    // The report still says the run's data is partial, and why.
+    assert_eq!(report["data_quality"], "partial");
+
+    let sla = sla_for("smoke");
+    let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["sla"]["verdict"], "CONDITIONAL", "{}", report["sla"]);
+    let headline = report["sla"]["headline"].as_str().unwrap_or_default();
+    assert!(
+        headline.contains("hey's output (stage `smoke`)"),
+        "{headline}"
+    );
+}
