@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::audit::{AuditFinding, AuditVerdict};
 use super::quantity::{format_count, format_ms, format_rate};
-use crate::model::{Problem, Run, SkipKind, Skipped, Source};
+use crate::model::{FailuresUnseen, Problem, Run, SkipKind, Skipped, Source, Stage};
 
 /// How far the data can be trusted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -182,23 +182,85 @@ pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
     (DataQuality::Clean, None)
 }
 
-/// Why `src` does not see every failure, in one clause ("hey's per-request file lists
-/// only answered requests (transport errors are left out)"), or `None` when it does.
-/// Transport errors are timeouts and refused or reset connections.
+/// Why `src` does not see every failure, in one clause ("hey's output lists only
+/// answered requests (transport errors are left out)"), or `None` when it does.
+/// Transport errors are timeouts and refused or reset connections. A source of stage
+/// dirs measured by different tools names only the tools that leave failures out, and
+/// their stages.
 pub fn unseen_failures(src: &Source) -> Option<String> {
-    if src.outcomes_unseen {
-        return Some(format!(
-            "{}'s per-request file records no outcome (every row counts as answered: failed \
-             and non-2xx responses look like successes, and failed connects have no row)",
-            src.tool
-        ));
+    unseen_failures_among(src, &[])
+}
+
+/// [`unseen_failures`] of the stages named in `deciding` (empty: every stage) of a
+/// source of stage dirs measured by different tools: a verdict on autocannon's stage
+/// alone rests on no figure hey's CSV leaves failures out of. A source of one tool
+/// answers for all its stages.
+pub fn unseen_failures_among(src: &Source, deciding: &[String]) -> Option<String> {
+    let by_stage = src.stages.iter().filter(|s| s.tool.is_some());
+    let decides = |s: &&Stage| deciding.is_empty() || deciding.contains(&s.name);
+    let mut clauses: Vec<(String, FailuresUnseen, Vec<&str>)> = Vec::new();
+    for stage in by_stage.clone().filter(decides) {
+        let (Some(tool), Some(what)) = (&stage.tool, stage.failures_unseen) else {
+            continue;
+        };
+        match clauses.iter_mut().find(|c| c.0 == *tool && c.1 == what) {
+            Some(c) => c.2.push(&stage.name),
+            None => clauses.push((tool.clone(), what, vec![&stage.name])),
+        }
     }
-    src.transport_errors_unseen.then(|| {
-        format!(
-            "{}'s output lists only answered requests (transport errors are left out)",
-            src.tool
-        )
-    })
+    let combined = by_stage.count() > 0;
+    if combined && clauses.is_empty() && !deciding.is_empty() {
+        return None;
+    }
+    if !combined || clauses.is_empty() {
+        let what = if src.outcomes_unseen {
+            FailuresUnseen::Outcomes
+        } else if src.transport_errors_unseen {
+            FailuresUnseen::TransportErrors
+        } else {
+            return None;
+        };
+        return Some(unseen_clause(&src.tool, what, &[]));
+    }
+    let clauses: Vec<String> = (clauses.iter())
+        .map(|(t, w, s)| unseen_clause(t, *w, s))
+        .collect();
+    Some(clauses.join("; "))
+}
+
+/// Why the figures of `stage` of `src` (`None`: the overall ones) do not see every
+/// failure, in one clause, and whether they record no outcome at all; `None` when they
+/// see every failure. A stage measured by its own tool (a stage dir's) answers for its
+/// tool alone.
+pub fn unseen_failures_in(src: &Source, stage: Option<&str>) -> Option<(String, bool)> {
+    let own = stage.and_then(|n| src.stages.iter().find(|s| s.name == n && s.tool.is_some()));
+    match own {
+        Some(s) => {
+            let what = s.failures_unseen?;
+            let tool = s.tool.as_deref().unwrap_or(&src.tool);
+            let why = unseen_clause(tool, what, &[s.name.as_str()]);
+            Some((why, what == FailuresUnseen::Outcomes))
+        }
+        None => unseen_failures(src).map(|why| (why, src.outcomes_unseen)),
+    }
+}
+
+/// `tool`'s files leave `what` out (of `stages`, when named), in one clause.
+fn unseen_clause(tool: &str, what: FailuresUnseen, stages: &[&str]) -> String {
+    let of = match stages {
+        [] => String::new(),
+        [one] => format!(" (stage `{one}`)"),
+        many => format!(" (stages `{}`)", many.join("`, `")),
+    };
+    match what {
+        FailuresUnseen::Outcomes => format!(
+            "{tool}'s per-request file{of} records no outcome (every row counts as answered: \
+             failed and non-2xx responses look like successes, and failed connects have no row)"
+        ),
+        FailuresUnseen::TransportErrors => format!(
+            "{tool}'s output{of} lists only answered requests (transport errors are left out)"
+        ),
+    }
 }
 
 /// Totals of two sources within this share of each other are the same requests (as

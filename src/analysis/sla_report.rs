@@ -38,9 +38,9 @@ fn phases_named(evaluated: &mut sla::Evaluated, src: &Source) {
 /// Turns the passes (and misses) that `src` cannot show into what it can: unseen
 /// failures, a doubtful latency or time unit, untrimmed summaries, a tool's rounding.
 fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
-    if let Some(why) = super::quality::unseen_failures(src) {
-        sla::discount_unseen_failures(evals, &why, src.outcomes_unseen);
-    }
+    sla::discount_unseen_failures(evals, |stage| {
+        super::quality::unseen_failures_in(src, stage)
+    });
     if let Some(why) = &src.latency_unit_doubt {
         sla::discount_doubtful_latency(evals, why);
     }
@@ -453,8 +453,9 @@ fn agree_with_verdict(analysis: &mut Analysis, verdict: sla::Verdict) {
 /// suspect audit finding; and, when the audit questions only stages that do not
 /// decide the verdict, a clause naming them. The verdict rests on the verdict stages'
 /// figures (`deciding`, empty: every stage) and the run-wide checks: a stage that
-/// decides nothing holds no GO back by its own audit findings, which the report
-/// still shows (its data quality is the whole run's).
+/// decides nothing holds no GO back by its own audit findings, nor by failures its tool
+/// leaves out (hey's CSV in a stage dir of its own), which the report still shows (its
+/// data quality is the whole run's).
 fn data_reason(a: &Analysis, run: &Run, deciding: &[String]) -> (Option<String>, Option<String>) {
     let decides = |f: &&AuditFinding| {
         deciding.is_empty() || f.stage.as_ref().is_none_or(|s| deciding.contains(s))
@@ -466,10 +467,12 @@ fn data_reason(a: &Analysis, run: &Run, deciding: &[String]) -> (Option<String>,
         .filter_map(|f| f.stage.as_deref())
         .collect();
     aside.dedup();
-    let (quality, why) = if aside.is_empty() {
+    let primary = run.primary();
+    let unseen = primary.and_then(|p| super::quality::unseen_failures_among(p, deciding));
+    let unseen_all = primary.and_then(super::quality::unseen_failures);
+    let (quality, why) = if aside.is_empty() && unseen == unseen_all {
         (a.data_quality, a.data_quality_reason.clone())
     } else {
-        let primary = run.primary();
         super::quality::assess(&super::quality::QualityInputs {
             measured: a.measured,
             complete: a.run.complete,
@@ -477,7 +480,7 @@ fn data_reason(a: &Analysis, run: &Run, deciding: &[String]) -> (Option<String>,
             problems: &a.problems,
             skipped: &a.skipped,
             audit: &audit,
-            unseen_failures: primary.and_then(super::quality::unseen_failures),
+            unseen_failures: unseen,
             uncovered: super::quality::uncovered_source(run),
         })
     };

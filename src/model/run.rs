@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{FailureKind, LatencyDistribution, Manifest, ThinkTime, TimeSeries};
+use super::{FailureKind, FailuresUnseen, LatencyDistribution, Manifest, ThinkTime, TimeSeries};
 
 /// Everything headroom knows about one load test.
 #[derive(Clone, Debug, Default)]
@@ -442,6 +442,9 @@ pub struct Stage {
     /// The load tool that measured it, when the source's stages come from different
     /// tools (one per stage dir, see `ingest::run_dir`); `None`: the source's tool.
     pub tool: Option<String>,
+    /// What `tool`'s files leave out (set with `tool`): only its stages' failure figures
+    /// are bounds. With `tool` unset, the source's flags hold for every stage.
+    pub failures_unseen: Option<FailuresUnseen>,
     /// Concurrent users of a closed model.
     pub users: Option<u32>,
     /// Target arrival rate of an open model, req/s.
@@ -594,10 +597,7 @@ impl EndpointKey {
     /// A key; an empty method counts as unknown.
     pub fn new(method: Option<&str>, name: &str) -> EndpointKey {
         EndpointKey {
-            method: method
-                .map(str::trim)
-                .filter(|m| !m.is_empty())
-                .map(str::to_string),
+            method: (method.map(str::trim).filter(|m| !m.is_empty())).map(str::to_string),
             name: super::endpoint_key::cut_label(name).unwrap_or_else(|| name.to_string()),
         }
     }

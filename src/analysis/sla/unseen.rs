@@ -50,12 +50,19 @@ fn bias_low(metric: Metric) -> Option<bool> {
 }
 
 /// Turns every pass in `evals` that unseen failures could overturn into
-/// `insufficient_data`; `why` says which source leaves them out (one clause). With
-/// `no_outcomes` (the source records no outcome at all) every judged failure rule,
-/// pass or miss, measures nothing and becomes `insufficient_data`.
-pub fn discount_unseen_failures(evals: &mut [RuleEvaluation], why: &str, no_outcomes: bool) {
+/// `insufficient_data`; `unseen` says, for an evaluation's stage (`None`: overall),
+/// which source leaves them out (one clause) and whether it records no outcome at all,
+/// or `None` when its figures see every failure. With no outcomes every judged failure
+/// rule, pass or miss, measures nothing and becomes `insufficient_data`.
+pub fn discount_unseen_failures(
+    evals: &mut [RuleEvaluation],
+    unseen: impl Fn(Option<&str>) -> Option<(String, bool)>,
+) {
     for e in evals.iter_mut() {
         let Some(low) = bias_low(e.metric) else {
+            continue;
+        };
+        let Some((why, no_outcomes)) = unseen(e.stage.as_deref()) else {
             continue;
         };
         let note = if no_outcomes {

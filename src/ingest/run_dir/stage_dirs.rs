@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use super::discover::DirInput;
 use crate::ingest::stages::StagePlan;
-use crate::model::{Run, Source};
+use crate::model::{FailuresUnseen, Run, Source};
 
 /// What one dir added to the run.
 pub(super) struct DirRead {
@@ -406,10 +406,21 @@ pub(super) fn follow_renames(run: &mut Run) {
     }
 }
 
-/// The source with its tool written on each stage and before each note.
+/// The source with its tool, and what the tool's files leave out, written on each stage
+/// (a stage keeps its own when the source was combined before), and its tool before
+/// each note.
 fn tag_stages(mut src: Source) -> Source {
+    let unseen = if src.outcomes_unseen {
+        Some(FailuresUnseen::Outcomes)
+    } else {
+        src.transport_errors_unseen
+            .then_some(FailuresUnseen::TransportErrors)
+    };
     for stage in &mut src.stages {
-        stage.tool.get_or_insert_with(|| src.tool.clone());
+        if stage.tool.is_none() {
+            stage.tool = Some(src.tool.clone());
+            stage.failures_unseen = unseen;
+        }
     }
     let tool = src.tool.clone();
     for note in &mut src.notes {
