@@ -6,6 +6,8 @@
 //! (and which the audit then rejected); and hey's CSV, timed from its own start (1970),
 //! beside wall-clock stages made the run span 56 years.
 
+use std::process::Output;
+
 use super::common::{analyze_json, headroom, TestDir};
 use serde_json::Value;
 
@@ -82,18 +84,7 @@ fn autocannon_rate_steps_at_one_concurrency_are_levels_of_their_own() {
 fn an_sla_floor_on_the_ramp_judges_each_step() {
     let dir = TestDir::new();
     ramp_steps(&dir);
-    let sla = dir.write(
-        "sla.toml",
-        "[stage.Ramp50]\nrules = [\"throughput > 100\"]\n",
-    );
-    let o = headroom(&[
-        "check",
-        dir.path().join("rel").to_str().unwrap(),
-        "--sla",
-        sla.to_str().unwrap(),
-        "--color",
-        "never",
-    ]);
+    let o = check_rel(&dir, "[stage.Ramp50]\nrules = [\"throughput > 100\"]\n");
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
     let miss = out
@@ -209,18 +200,10 @@ fn a_route_named_rule_judges_each_tools_spelling_of_the_url() {
     let dir = TestDir::new();
     dir.write("rel/PEAK_200vu/wrk-peak.txt", WRK_PEAK);
     dir.write("rel/soak/soak_stats.csv", LOCUST_SOAK);
-    let sla = dir.write(
-        "sla.toml",
+    let o = check_rel(
+        &dir,
         "[global]\nverdict_stages = [\"Peak 200VU\"]\n[endpoint.\"/api/v1/agents\"]\nrules = [\"p(99) < 250ms\"]\n",
     );
-    let o = headroom(&[
-        "check",
-        dir.path().join("rel").to_str().unwrap(),
-        "--sla",
-        sla.to_str().unwrap(),
-        "--color",
-        "never",
-    ]);
     let out = String::from_utf8_lossy(&o.stdout);
     let err = String::from_utf8_lossy(&o.stderr);
     let peak = (out.lines())
@@ -240,4 +223,18 @@ fn a_route_named_rule_judges_each_tools_spelling_of_the_url() {
         err.contains("verdict: GO") || out.contains("verdict: GO"),
         "{out}\n{err}"
     );
+}
+
+/// `check` of the dir's `rel/` run against the SLA file `sla` (written into the dir),
+/// colour off.
+fn check_rel(dir: &TestDir, sla: &str) -> Output {
+    let sla = dir.write("sla.toml", sla);
+    headroom(&[
+        "check",
+        dir.path().join("rel").to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--color",
+        "never",
+    ])
 }
