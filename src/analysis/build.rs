@@ -283,11 +283,22 @@ fn task_mix(src: &Source) -> Vec<TaskShare> {
     let mut mix: Vec<TaskShare> = eps
         .iter()
         .filter(|_| total > 0)
-        .map(|e| TaskShare {
-            endpoint: e.key.to_string(),
-            requests: e.requests,
-            share: e.requests as f64 / total as f64,
-            mean_ms: e.latency.mean_ms(),
+        .map(|e| {
+            let at = |p: f64| e.latency.percentile(p);
+            TaskShare {
+                endpoint: e.key.to_string(),
+                requests: e.requests,
+                share: e.requests as f64 / total as f64,
+                mean_ms: e.latency.mean_ms(),
+                failures: e.failures,
+                p50_ms: at(50.0).map(|p| p.value_ms),
+                p95_ms: at(95.0).map(|p| p.value_ms),
+                p99_ms: at(99.0).map(|p| p.value_ms),
+                latency_method: REPORT_PERCENTILES
+                    .iter()
+                    .find_map(|p| at(*p))
+                    .map(|p| p.method),
+            }
         })
         .collect();
     mix.sort_by(|a, b| {

@@ -360,6 +360,17 @@ pub struct TaskShare {
     pub share: f64,
     /// Mean latency, ms.
     pub mean_ms: Option<f64>,
+    /// Failed requests.
+    pub failures: u64,
+    /// Median latency, ms.
+    pub p50_ms: Option<f64>,
+    /// 95th percentile latency, ms.
+    pub p95_ms: Option<f64>,
+    /// 99th percentile latency, ms.
+    pub p99_ms: Option<f64>,
+    /// How the percentiles were computed (`nearest_rank`, `tool_summary`,
+    /// `merged_approximate`), null without any.
+    pub latency_method: Option<PercentileMethod>,
 }
 
 /// The areas of the readiness table, serialised as their row titles.

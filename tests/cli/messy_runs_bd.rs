@@ -80,7 +80,7 @@ fn check_json(dir: &TestDir, run: &str, sla: &str) -> (i32, Value) {
 /// Aggregated rows (300 req/s, 10 users from the first second), the stats file's
 /// endpoints: `GET /api/x` 2,000 requests, p95 40 ms; `POST /api/y` 1,000, p95
 /// `post_p95`. Users per row from `users` (one per second after the first).
-fn smoke_run(dir: &TestDir, at: &str, users: &[u32], post_p95: u64) {
+pub(crate) fn smoke_run(dir: &TestDir, at: &str, users: &[u32], post_p95: u64) {
     let mut history = HISTORY_HEAD.to_string();
     history.push_str(&history_row(0, 0, 0, (0, 0, 0)));
     for (i, u) in users.iter().enumerate() {

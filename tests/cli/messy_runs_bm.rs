@@ -1,0 +1,86 @@
+//! Messy runs, batch "bm" (lead): each endpoint's whole-run figures in the task mix.
+//! A one-stage Locust run without `--csv-full-history` has per-endpoint percentiles
+//! only in its stats file; the report's stage table has none per endpoint, so the task
+//! mix carries each endpoint's failures and p50/p95/p99 over the whole run, for every
+//! source. Answers follow from the fixtures by hand.
+
+use super::common::{analyze_json, nearest_rank, TestDir};
+use super::messy_runs_bd::smoke_run;
+
+/// The task-mix row of `endpoint`.
+fn mix_row<'a>(report: &'a serde_json::Value, endpoint: &str) -> &'a serde_json::Value {
+    (report["task_mix"].as_array().unwrap().iter())
+        .find(|t| t["endpoint"] == endpoint)
+        .unwrap_or_else(|| panic!("no {endpoint} in {}", report["task_mix"]))
+}
+
+/// `locust --csv` without `--csv-full-history`: the stats file's own percentiles
+/// (`GET /api/x` p50 20 / p95 40 ms, `POST /api/y` 100 / 300 ms; p99 at the max) reach
+/// report.json's task mix and report.md, where the stage says none per endpoint and
+/// points at them.
+#[test]
+fn a_locust_stats_file_gives_each_endpoints_percentiles_in_the_task_mix() {
+    let dir = TestDir::new();
+    smoke_run(&dir, "run", &[10; 10], 300);
+    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    let x = mix_row(&report, "GET /api/x");
+    let got = |t: &serde_json::Value| {
+        let f = |k: &str| t[k].as_f64();
+        (
+            t["requests"].as_u64(),
+            f("p50_ms"),
+            f("p95_ms"),
+            f("p99_ms"),
+        )
+    };
+    assert_eq!(got(x), (Some(2000), Some(20.0), Some(40.0), Some(90.0)));
+    assert_eq!(x["latency_method"], "tool_summary", "{x}");
+    let y = mix_row(&report, "POST /api/y");
+    assert_eq!(got(y), (Some(1000), Some(100.0), Some(300.0), Some(500.0)));
+
+    let out = dir.path().join("out");
+    let o = super::common::headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("| GET /api/x | 2,000 | 66.7% | 0 | 20 ms | 20 ms | 40 ms | 90 ms |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("whole-run figures are under Observed task mix"),
+        "{md}"
+    );
+}
+
+/// Per-request rows: `/a` takes 1…200 ms (one request each, every tenth failing with a
+/// 500), `/b` 5 ms each. The task mix's `/a` is the nearest rank of those 200 values and
+/// counts its 20 failures.
+#[test]
+fn per_request_rows_give_exact_whole_run_percentiles_and_failures() {
+    let dir = TestDir::new();
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    let a: Vec<f64> = (1..=200).map(f64::from).collect();
+    for (i, ms) in a.iter().enumerate() {
+        let status = if i % 10 == 9 { 500 } else { 200 };
+        let t = 1_700_000_000_000u64 + i as u64 * 50;
+        csv.push_str(&format!("{t},/a,GET,{ms},{status}\n{t},/b,GET,5,200\n"));
+    }
+    dir.write("run/results.csv", csv);
+    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    let t = mix_row(&report, "GET /a");
+    assert_eq!(t["failures"], 20, "{t}");
+    assert_eq!(t["latency_method"], "nearest_rank", "{t}");
+    for (key, p) in [("p50_ms", 50.0), ("p95_ms", 95.0), ("p99_ms", 99.0)] {
+        let want = nearest_rank(&a, p);
+        let v = t[key].as_f64().unwrap();
+        assert!((v - want).abs() <= want * 1e-3, "{key}: {v} vs {want}");
+    }
+    assert_eq!(mix_row(&report, "GET /b")["failures"], 0);
+}
