@@ -504,7 +504,10 @@ fn latency_doubt(
     let why = match median {
         Some(m) if m > 60_000.0 => micros(m),
         _ if seconds_timestamps => {
-            seconds("the file's `timestamp` holds Unix times in seconds".to_string())
+            let time = cells
+                .get(columns.timestamp)
+                .map_or("timestamp", |c| c.as_str());
+            seconds(format!("the file's `{time}` holds Unix times in seconds"))
         }
         _ => {
             let median = median.filter(|m| *m < 1.0 && fractions * 2 > rows)?;

@@ -179,6 +179,10 @@ fn tally_replay(
             report.version = replay.version_hint();
             report.notes.extend(replay.notes());
             report.notes.extend(replay.warnings());
+            // As `analyze` says it: the figures above may be off by 1,000×.
+            let doubts = [replay.latency_unit_doubt(), replay.clock_unit_doubt()];
+            let doubt = |why: String| format!("the unit is in doubt: {why}");
+            report.notes.extend(doubts.into_iter().flatten().map(doubt));
             report
                 .notes
                 .extend(warnings.iter().map(|w| w.reason.clone()));

@@ -84,3 +84,29 @@ fn per_request_rows_give_exact_whole_run_percentiles_and_failures() {
     }
     assert_eq!(mix_row(&report, "GET /b")["failures"], 0);
 }
+
+/// A script's `time,url,duration,code` with `time.time()` stamps and durations in
+/// seconds (0.02–0.05): `analyze` calls the latency unit in doubt; `inspect`, the
+/// command a user runs first on a file, said nothing and showed "p50 35 µs". It now
+/// says the same, naming the file's own time column.
+#[test]
+fn inspect_says_when_the_latency_unit_is_in_doubt() {
+    let dir = TestDir::new();
+    let mut csv = String::from("time,url,duration,code\n");
+    for i in 0..300u32 {
+        let secs = 0.02 + f64::from(i % 31) / 1000.0;
+        csv.push_str(&format!(
+            "{:.3},/api/x,{secs},200\n",
+            1_796_550_000.0 + f64::from(i) * 0.02
+        ));
+    }
+    let file = dir.write("run/results.csv", csv);
+    let o = super::common::headroom(&["inspect", file.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("the unit is in doubt: column `duration` names no unit")
+            && out.contains("the file's `time` holds Unix times in seconds"),
+        "{out}"
+    );
+}
