@@ -150,6 +150,14 @@ pub(super) fn apply(
     phases_named(&mut evaluated, src);
     let mut evals = evaluated.evals;
     discount(&mut evals, src, run);
+    // A stage holding two runs: none of its figures is one run's.
+    let gaps =
+        (analysis.audit.iter()).filter(|f| f.check == "stage_gap" && f.verdict != AuditVerdict::Ok);
+    for f in gaps {
+        if let Some(stage) = &f.stage {
+            sla::discount_two_runs(&mut evals, stage, &f.explanation);
+        }
+    }
     answer_elsewhere(&mut evals, (run, src), spec, verdict_override, discount);
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);

@@ -110,3 +110,68 @@ fn inspect_says_when_the_latency_unit_is_in_doubt() {
         "{out}"
     );
 }
+
+/// `n` generic rows every 20 ms from `t0_ms` on `/api/x`, each `ms` long.
+fn rows_at(t0_ms: u64, n: u64, ms: f64) -> String {
+    let mut csv = String::from("timestamp_ms,endpoint,latency_ms,status\n");
+    for i in 0..n {
+        csv.push_str(&format!("{},/api/x,{ms},200\n", t0_ms + i * 20));
+    }
+    csv
+}
+
+/// Last week's `results-old.csv` kept beside today's `results.csv` (500 requests each,
+/// 10 s at 50 req/s; 150 ms then, 50 ms now): one stage 7 days long. Its throughput
+/// (1,000 ÷ 7 days) failed `throughput > 10` and gave NO-GO, exit 1, and its p95
+/// (150 ms, last week's) failed `p(95) < 100ms` that today's 50 ms meets. The audit's
+/// stage_gap says the stage is two runs; no rule on it decides now (CONDITIONAL,
+/// exit 0), each saying why. Today's file alone passes both (GO).
+#[test]
+fn a_stage_holding_two_runs_a_week_apart_decides_no_rule() {
+    let dir = TestDir::new();
+    let now = 1_796_550_000_000u64;
+    dir.write("run/results.csv", rows_at(now, 500, 50.0));
+    dir.write(
+        "run/results-old.csv",
+        rows_at(now - 7 * 86_400_000, 500, 150.0),
+    );
+    dir.write("today/results.csv", rows_at(now, 500, 50.0));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"throughput > 10\", \"p(95) < 100ms\"]\n",
+    );
+    let check = |run: &str| {
+        let run = dir.path().join(run);
+        let args = [
+            "check",
+            run.to_str().unwrap(),
+            "--sla",
+            sla.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        let o = super::common::headroom(&args);
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (o.status.code(), report)
+    };
+    let (code, report) = check("run");
+    assert_eq!(
+        (code, report["verdict"].as_str()),
+        (Some(0), Some("CONDITIONAL")),
+        "{report}"
+    );
+    let on_stage: Vec<_> = (report["sla"]["rules"].as_array().unwrap().iter())
+        .filter(|e| e["stage"] == "run")
+        .collect();
+    assert_eq!(on_stage.len(), 2, "{report}");
+    for e in on_stage {
+        assert_eq!(e["status"], "insufficient_data", "{e}");
+        assert!(e["note"].as_str().unwrap().contains("stage_gap"), "{e}");
+    }
+    let (code, report) = check("today");
+    assert_eq!(
+        (code, report["verdict"].as_str()),
+        (Some(0), Some("GO")),
+        "{report}"
+    );
+}

@@ -141,6 +141,24 @@ pub fn discount_doubtful_clock(evals: &mut [RuleEvaluation], why: &str) {
     }
 }
 
+/// Turns every judged rule on `stage` into `insufficient_data`: `why` (the audit's
+/// `stage_gap`) says it holds two runs read as one, so its rates divide by time nothing
+/// ran and its percentiles and counts mix both runs; no figure of it is this run's.
+pub fn discount_two_runs(evals: &mut [RuleEvaluation], stage: &str, why: &str) {
+    for e in evals.iter_mut() {
+        let judged = matches!(e.status, RuleStatus::Pass | RuleStatus::Fail);
+        if !judged || e.stage.as_deref() != Some(stage) {
+            continue;
+        }
+        let note = format!("not shown: the consistency audit's stage_gap: {why}");
+        e.status = RuleStatus::InsufficientData;
+        e.note = Some(match e.note.take() {
+            Some(old) => format!("{note}; {old}"),
+            None => note,
+        });
+    }
+}
+
 /// Turns every judged rule on the scopes `untrimmed` names (a stage's name, or `None`
 /// for overall, each with why its figures hold requests outside the window asked for)
 /// into `insufficient_data`.
