@@ -241,7 +241,9 @@ fn parse_metric(c: &mut Cursor<'_>) -> Result<Metric, String> {
             "\"rc\" needs a status or a class in parentheses, e.g. rc(5xx) or rc(429)".to_string(),
         ),
         ("apdex", args) => parse_apdex(args.unwrap_or("")),
-        ("throughput", None) => Ok(Metric::Throughput),
+        // `rps`: DESIGN's `throughput_rps` by its unit, requests ÷ the steady window —
+        // one meaning only, as `p95` and `avg` are read.
+        ("throughput" | "rps", None) => Ok(Metric::Throughput),
         ("goodput", None) => Ok(Metric::Goodput),
         ("mean" | "avg" | "average", None) => Ok(Metric::Mean),
         ("min", None) => Ok(Metric::Min),

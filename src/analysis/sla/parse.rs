@@ -23,6 +23,7 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::route_scope::named_placeholder;
 use super::rule::{Rule, Severity};
 use super::suggest::nearest;
 use super::SlaError;
@@ -78,10 +79,12 @@ pub struct StageEndpointRules {
 }
 
 /// The inside of `/…/`, when a name is written as a regex.
+/// A route template with its trailing slash (`/api/agents/{id}/`) is a route, not a
+/// regex: `{id}` is no repetition a regex could mean.
 pub fn regex_name(name: &str) -> Option<&str> {
     name.strip_prefix('/')
         .and_then(|n| n.strip_suffix('/'))
-        .filter(|inner| !inner.is_empty())
+        .filter(|inner| !inner.is_empty() && !inner.split('/').any(named_placeholder))
 }
 
 // The file as TOML sees it. `deny_unknown_fields` turns a misspelt key or section into

@@ -15,7 +15,7 @@ use super::parse::{regex_name, ScopeRules};
 use super::route_scope::{one_route, route_members};
 use super::spelling::{
     other_method, part_of_stage, routes_to_compare, same_case_folded, same_joined, same_label,
-    same_path, same_route, same_stage, same_words, users_only,
+    same_path, same_route, same_route_any_case, same_stage, same_words, users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -122,7 +122,7 @@ pub(super) fn resolve<'a>(
         Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => {
             &[same_words, same_stage, same_joined]
         }
-        Kind::Endpoint => &[same_label, same_route, same_path],
+        Kind::Endpoint => &[same_label, same_route, same_path, same_route_any_case],
     };
     for same in spellings {
         let spelled: Vec<&String> = known.iter().filter(|k| same(k, name)).collect();
@@ -359,6 +359,27 @@ fn several(
 ) -> SlaError {
     let (_, plural) = kind.nouns();
     let quoted: Vec<String> = spelled.iter().map(|n| format!("\"{n}\"")).collect();
+    // `peak` beside `peak_rerun`: "write one of `peak` or …" alone would send the user
+    // back to the very name refused; say how to choose each run.
+    let others: Vec<String> = (spelled.iter())
+        .filter(|n| !same_case_folded(n, name))
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    if others.len() < spelled.len() && !matches!(kind, Kind::Endpoint) {
+        return SlaError {
+            line,
+            message: format!(
+                "{} names {} {plural} in the data (a run and its rerun): {} — \"{name}\" \
+                 cannot single out the first run beside its rerun: write {} to judge the \
+                 rerun; to judge the first, give its dir alone or rename the rerun's dir{}",
+                kind.section(name),
+                spelled.len(),
+                quoted.join(" or "),
+                others.join(" or "),
+                known_list(known, plural)
+            ),
+        };
+    }
     SlaError {
         line,
         message: format!(
@@ -420,17 +441,22 @@ pub(super) fn resolve_endpoint<'a>(
         .filter(|e| regex.is_match(e))
         .map(String::as_str)
         .collect();
-    // `/api/x/` is also a route with its trailing slash: when it is the route of
-    // endpoints the regex does not match alone, which one was meant is unknown, and
+    // `/api/x/` is also a route with its trailing slash (query strings aside: wrk's
+    // `http://host/api/x?limit=10` is that route): when it is the route of endpoints
+    // the regex does not match alone, which one was meant is unknown, and
     // pooling the others in would judge figures the file never named.
     let routed: Vec<&str> = (endpoints.iter())
-        .filter(|e| same_route(e, &section.name))
+        .filter(|e| same_route(e, &section.name) || same_path(e, &section.name))
         .map(String::as_str)
         .collect();
     if !routed.is_empty() && routed != matching {
+        // A Locust run with IDs in its URLs has hundreds: name a few.
         let quoted = |names: &[&str]| -> String {
-            let q: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-            q.join(", ")
+            let q: Vec<String> = names.iter().take(5).map(|n| format!("\"{n}\"")).collect();
+            match names.len().saturating_sub(5) {
+                0 => q.join(", "),
+                more => format!("{} and {more} more", q.join(", ")),
+            }
         };
         return Err(SlaError {
             line: Some(section.line),

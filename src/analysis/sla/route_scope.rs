@@ -119,6 +119,24 @@ fn is_placeholder(t: &str) -> bool {
         || (t.len() > 1 && t.starts_with(':'))
 }
 
+/// A path segment that only a route template writes: `{id}`, `${id}`, `<id>`, `:id`
+/// with a name inside (a regex's `{2}` or `[0-9]` is no name).
+pub(super) fn named_placeholder(segment: &str) -> bool {
+    let inner = ["${", "{", "<", ":"].iter().find_map(|open| {
+        let rest = segment.strip_prefix(open)?;
+        match *open {
+            ":" => Some(rest),
+            "<" => rest.strip_suffix('>'),
+            _ => rest.strip_suffix('}'),
+        }
+    });
+    inner.is_some_and(|n| {
+        n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    })
+}
+
 /// True when the endpoint's route tokens are the wanted ones, a placeholder standing
 /// for any of headroom's ID placeholders.
 fn fits(wanted: &[&str], route: &[&str]) -> bool {

@@ -496,7 +496,7 @@ mod tests {
         assert!(err("throughpt >= 1000/s").contains("did you mean \"throughput\""));
         assert!(err("error-rate < 1%").contains("did you mean \"error_rate\""));
         assert!(err("errors < 1%").contains("did you mean \"error_rate\""));
-        assert!(err("rps > 10").contains("did you mean \"throughput\""));
+        assert!(err("tps > 10").contains("did you mean \"throughput\""));
         assert!(err("latency < 1s").contains("metrics: throughput"));
         assert!(err("rc5?? < 1%").contains("did you mean \"rc(5xx)\""));
         assert!(err("rc500 < 1%").contains("did you mean \"rc(500)\""));

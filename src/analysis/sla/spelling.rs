@@ -247,6 +247,24 @@ pub(super) fn same_label(known: &str, name: &str) -> bool {
     !kn.is_empty() && same_case_folded(kn, nn) && (km.is_none() || nm.is_none() || km == nm)
 }
 
+/// True when the data's endpoint `known` is the SLA's `name` as [`same_path`] has it
+/// once the case of the path is left aside too: a team's SLA in capitals, `GET
+/// /API/V1/Agents`, names wrk's `http://host/api/v1/agents?limit=10`. Tried last, so
+/// an endpoint of the written case wins; two that differ only in case both match and
+/// the caller refuses the name as naming several.
+pub(super) fn same_route_any_case(known: &str, name: &str) -> bool {
+    let bare = |key: &str| {
+        let cut = key.find(['?', '#']).unwrap_or(key.len());
+        route(&key[..cut])
+    };
+    match (bare(known), bare(name)) {
+        (Some((km, kp)), Some((nm, np))) => {
+            same_case_folded(&kp, &np) && (km.is_none() || nm.is_none() || km == nm)
+        }
+        _ => false,
+    }
+}
+
 /// True when `a` and `b` are one name whatever the case of any letter, not only
 /// ASCII ones: a JMeter label `Überprüfung` is `überprüfung`.
 pub(super) fn same_case_folded(a: &str, b: &str) -> bool {

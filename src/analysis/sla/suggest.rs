@@ -92,14 +92,13 @@ fn as_percent(value: &str) -> Option<String> {
 
 /// Other tools' words for a metric, offered as "did you mean" (never accepted, so
 /// that every SLA file reads the same).
-const ALIASES: [(&str, &str); 13] = [
+const ALIASES: [(&str, &str); 12] = [
     ("errors", "error_rate"),
     ("error", "error_rate"),
     ("err_rate", "error_rate"),
     ("failure_rate", "error_rate"),
     ("failures", "error_rate"),
     ("http_req_failed", "error_rate"),
-    ("rps", "throughput"),
     ("tps", "throughput"),
     ("hits", "throughput"),
     ("uptime", "availability"),
