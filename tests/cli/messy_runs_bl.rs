@@ -2,7 +2,7 @@
 //! with the real tools against two `headroom target`s, one of them rate-limited, the
 //! consoles kept beside the tools' side files (`ab -g ab.tsv URL > ab.txt`).
 
-use super::common::{headroom, TestDir};
+use super::common::{analyze_json, close, headroom, TestDir};
 use serde_json::Value;
 
 /// ab 2.3's console output of `ab -n N -c 4 -g ab.tsv URL` over `secs` seconds,
@@ -167,4 +167,25 @@ fn a_few_unmarked_failures_count_in_the_error_rate_and_leave_latencies_exact() {
     assert_eq!(er["verdict"], "regressed", "{er}");
     assert_eq!(code, 1);
     assert_eq!(metric(&cmp, "p50")["method"], "bootstrap");
+}
+
+/// `ab -n 600 -c 4 -g ab.tsv URL` against a fast target: the run took 0.2 s, so ab
+/// stamps all 600 starts with one second; the requests took 0–31 ms, one 37 ms.
+/// Before, that row was "a latency longer than the whole run (up to 37 ms; the other
+/// requests span 31 ms)": left out, exit 2 and data `incomplete`, so `compare` of such
+/// a release held no decision. README: only a latency longer than the run *and* than a
+/// minute is left out. Now all 600 are read, exit 0.
+#[test]
+fn a_sub_second_ab_g_run_keeps_its_longest_request() {
+    let dir = TestDir::new();
+    let mut ms: Vec<u64> = (0..600).map(|i| i % 32).collect();
+    ms[599] = 37;
+    dir.write("1.5.0/load/ab.tsv", ab_tsv(&ms, 600, 1_796_560_241));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("1.5.0")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("longer than the whole run"), "{stderr}");
+    assert_eq!(report["stages"][0]["requests"], 600, "{stderr}");
+    // The histogram keeps 3 significant digits: 37 ms reads 37.02.
+    let max = report["stages"][0]["latency_ms"]["max"].as_f64().unwrap();
+    assert!(close(max, 37.0, 0.001), "{max}");
 }
