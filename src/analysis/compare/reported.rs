@@ -28,7 +28,7 @@ const Z_95: f64 = 1.96;
 
 /// The largest share of failed requests a summary's percentiles may hold and still
 /// show a change.
-const MOSTLY_SERVED: f64 = 0.10;
+pub(super) const MOSTLY_SERVED: f64 = 0.10;
 
 /// Independent requests a summary's run is taken to hold per second of it. Two runs of
 /// one build of a service (wrk, hey, 8 s each, on a loaded two-core machine) differed

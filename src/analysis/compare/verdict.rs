@@ -303,6 +303,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
             let (b, c) = (&sb.endpoints[eb], &sc.endpoints[ec]);
             let exact = |e: &EndpointInput| e.histogram.as_ref().is_some_and(|h| !h.is_empty());
             notes.extend(exactness_note(&sb.name, &b.key, (exact(b), exact(c))));
+            notes.extend(super::unmarked::note(&sb.name, &b.key, b, c));
             let block =
                 (!repeats).then(|| block_cross_check(b, c, seed(&sb.name, &b.key, Metric::P50)));
             for &metric in ENDPOINT_METRICS {
@@ -423,16 +424,20 @@ fn single(
     resamples: usize,
     seed: u64,
 ) -> Option<Estimate> {
+    // A histogram holding unmarked failures' latencies is compared as a summary.
     fn sample(e: &EndpointInput) -> Option<RunSample<'_>> {
         e.histogram
             .as_ref()
-            .filter(|h| !h.is_empty())
+            .filter(|h| !h.is_empty() && !super::unmarked::mixes_failures_in(e))
             .map(|h| RunSample {
                 histogram: h,
                 intervals: &e.intervals,
             })
     }
     let series = !b.intervals.is_empty() && !c.intervals.is_empty();
+    // A series that does not mark the failures its figures count is no count of them.
+    let marked = series && super::unmarked::both_mark_failures(b, c);
+    let rated = (marked || metric == Metric::Throughput && series) && b.width_s * c.width_s > 0.0;
     let est = match metric {
         Metric::P50 | Metric::P90 | Metric::P95 | Metric::P99 | Metric::Mean => {
             match (sample(b), sample(c)) {
@@ -443,13 +448,13 @@ fn single(
                 _ => reported(metric.figure(&b.figures)?, metric.figure(&c.figures)?),
             }
         }
-        Metric::ErrorRate if series => stats::error_rate_shift(&b.intervals, &c.intervals),
+        Metric::ErrorRate if marked => stats::error_rate_shift(&b.intervals, &c.intervals),
         // A summary's failures and requests are counts: tested as a one-interval series
         // (every request independent, as any series too short to show clustering).
         Metric::ErrorRate if b.figures.requests > 0 && c.figures.requests > 0 => {
             stats::error_rate_shift(&[whole_run(&b.figures)], &[whole_run(&c.figures)])
         }
-        Metric::Throughput | Metric::Goodput if series && b.width_s > 0.0 && c.width_s > 0.0 => {
+        Metric::Throughput | Metric::Goodput if rated => {
             let rate = stats::rate_shift(
                 &b.intervals,
                 b.width_s,
