@@ -175,3 +175,75 @@ fn a_stage_holding_two_runs_a_week_apart_decides_no_rule() {
         "{report}"
     );
 }
+
+/// `wrk -t2 -c4 -d3s --latency URL` against the release before (qa66's run).
+const WRK_BASE: &str = "Running 3s test @ http://127.0.0.1:18480/api/v1/agents
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    21.06ms    6.16ms  52.08ms   71.90%
+    Req/Sec    95.17     10.29   120.00     68.33%
+  Latency Distribution
+     50%   20.13ms
+     75%   24.24ms
+     90%   28.95ms
+     99%   40.88ms
+  570 requests in 3.01s, 67.35KB read
+Requests/sec:    189.45
+Transfer/sec:     22.39KB
+";
+
+/// `hey -c 4 -z 3s URL` against the candidate, which rate-limits: 13,495 of 13,978
+/// answers are 429s (qa66's run; hey's layout, tabs as hey writes them).
+const HEY_LIMITED: &str = "\nSummary:\n  Total:\t3.0383 secs\n  Slowest:\t0.0628 secs\n  \
+Fastest:\t0.0000 secs\n  Average:\t0.0009 secs\n  Requests/sec:\t4600.5993\n  \n  \
+Total data:\t330159 bytes\n  Size/request:\t23 bytes\n\nResponse time histogram:\n  \
+0.000 [1]\t|\n  0.006 [13494]\t|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■\n  \
+0.013 [18]\t|\n  0.019 [178]\t|■\n  0.025 [170]\t|■\n  0.031 [85]\t|\n  0.038 [24]\t|\n  \
+0.044 [6]\t|\n  0.050 [1]\t|\n  0.057 [0]\t|\n  0.063 [1]\t|\n\n\nLatency distribution:\n  \
+10% in 0.0001 secs\n  25% in 0.0001 secs\n  50% in 0.0001 secs\n  75% in 0.0002 secs\n  \
+90% in 0.0002 secs\n  95% in 0.0003 secs\n  99% in 0.0238 secs\n\n\
+Details (average, fastest, slowest):\n  DNS+dialup:\t0.0000 secs, 0.0000 secs, 0.0628 secs\n  \
+DNS-lookup:\t0.0000 secs, 0.0000 secs, 0.0000 secs\n  req write:\t0.0000 secs, 0.0000 secs, 0.0007 secs\n  \
+resp wait:\t0.0008 secs, 0.0000 secs, 0.0627 secs\n  resp read:\t0.0000 secs, 0.0000 secs, 0.0046 secs\n\n\
+Status code distribution:\n  [200]\t483 responses\n  [429]\t13495 responses\n\n\n\n";
+
+/// wrk measured the release before, hey the candidate, both at 4 connections. The
+/// candidate answers 96.5 % of its requests with 429 (13,495 of 13,978; the baseline
+/// none of 570). Another tool decides nothing, so the metrics stay inconclusive, but
+/// the headline was a plain INCONCLUSIVE, as if nothing had moved the wrong way; it is
+/// now "possibly worse", naming the error rate and why it is not decided. The note
+/// about per-request data marking no failure (ab's `-g`) is not given for hey's
+/// summary, which has no per-request data.
+#[test]
+fn another_tool_does_not_hide_an_error_rate_gone_from_0_to_96_percent() {
+    let dir = TestDir::new();
+    dir.write("1.0/load/wrk.txt", WRK_BASE);
+    dir.write("1.1/load/hey.txt", HEY_LIMITED);
+    let out = dir.path().join("cmp");
+    let p = |r: &str| dir.path().join(r).display().to_string();
+    let o = super::common::headroom(&[
+        "compare",
+        &p("1.0"),
+        &p("1.1"),
+        "--out",
+        &p("cmp"),
+        "--fail-on-regression",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(json["outcome"], "possibly_worse", "{json}");
+    let rate = (json["comparisons"].as_array().unwrap().iter())
+        .find(|c| c["metric"] == "error_rate")
+        .unwrap();
+    let want = 13_495.0 / 13_978.0;
+    assert!(
+        (rate["candidate"].as_f64().unwrap() - want).abs() < 1e-9,
+        "{rate}"
+    );
+    assert_eq!(rate["verdict"], "inconclusive", "{rate}");
+    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    assert!(md.contains("with other tools"), "{md}");
+    assert!(!md.contains("records no outcome"), "{md}");
+}

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::verdict::{Comparison, Metric, Verdict};
+use super::verdict::{Comparison, Metric, Undecided, Verdict};
 use super::{Counts, RunRef};
 
 /// The headline's outcome, as compare.json's `outcome` names it.
@@ -48,9 +48,10 @@ impl Outcome {
     }
 }
 
-/// True when `c` was left `inconclusive` by its statistics (not for too few samples
-/// or another load: those are named apart) with a change the wrong way beyond its
-/// noise floor.
+/// True when `c` was left `inconclusive` by its statistics, or because the sides ran
+/// at other loads or with other tools (not for too few samples: that is named apart),
+/// with a change the wrong way beyond its noise floor. Another tool or load decides
+/// nothing, but an error rate going from 0 to 96 % is still no pass to hide.
 fn open_worse(c: &Comparison) -> bool {
     let (Some(d), Some(b)) = (c.delta, c.baseline) else {
         return false;
@@ -62,7 +63,8 @@ fn open_worse(c: &Comparison) -> bool {
         _ => b.abs(),
     };
     let beyond = d.abs() > c.floor_pct / 100.0 * scale;
-    c.verdict == Verdict::Inconclusive && c.reason.is_none() && worse && beyond
+    let statistics = matches!(c.reason, None | Some(Undecided::OtherLoad));
+    c.verdict == Verdict::Inconclusive && statistics && worse && beyond
 }
 
 /// True when `c` is [`open_worse`] with its interval clear of 0 on the worse side: a
@@ -154,7 +156,11 @@ pub fn headline(
             String::new()
         };
         // An open change is named with why it decides nothing either way.
-        let why = if outcome == Outcome::Inconclusive {
+        let apart = named.iter().any(|c| c.reason == Some(Undecided::OtherLoad));
+        let why = if apart {
+            ": worse beyond the noise floor, but the sides ran at other loads or with other \
+             tools (see the notes) — not the release's change alone"
+        } else if outcome == Outcome::Inconclusive {
             ": worse beyond the noise floor, but the interval reaches 0 — not shown either way"
         } else {
             ""

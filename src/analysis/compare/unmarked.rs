@@ -12,9 +12,11 @@ use super::input::EndpointInput;
 use super::reported::MOSTLY_SERVED;
 use crate::analysis::words::ticked;
 
-/// True when `e`'s per-interval series marks every failure its figures count.
+/// True when `e`'s per-interval series marks every failure its figures count, or it
+/// has none (a summary's figures are compared on its counts anyway).
 pub fn series_marks_failures(e: &EndpointInput) -> bool {
-    e.intervals.iter().map(|p| p.failures).sum::<u64>() >= e.figures.failures
+    e.intervals.is_empty()
+        || e.intervals.iter().map(|p| p.failures).sum::<u64>() >= e.figures.failures
 }
 
 /// True when both sides' series mark every failure their figures count.
@@ -45,7 +47,7 @@ pub fn note(stage: &str, endpoint: &str, b: &EndpointInput, c: &EndpointInput) -
     (!sides.is_empty()).then(|| {
         format!(
             "stage {}, endpoint {}: {}, but its per-request data marks no failure (ab's \
-             `-g` file records no outcome): the error rate and goodput are compared on \
+             `-g` file, for one, records no outcome): the error rate and goodput are compared on \
              the counts, and the latencies, which hold the failed requests' too, as a \
              tool's summary (no change shown where more than a tenth failed)",
             ticked(stage),
