@@ -4,14 +4,15 @@
 //!   endpoint `URL (paths chosen by paths.lua)`: every request the script sent.
 //! * Times carry their unit (`us`, `ms`, `s`, `m`, `h`); byte counts binary suffixes.
 //!   `-nan` (wrk2's `Req/Sec` with one thread) reads as unknown.
-//! * **Requests** are the `N requests in` completed responses plus every socket error
-//!   (a socket error is a request that was sent and got no answer); **failures** are the socket errors
-//!   (connect → `connect`, read/write → `reset`, timeout → `timeout`) and the
-//!   `Non-2xx or 3xx responses` (status ≥ 400 in wrk's code; the code itself is not
-//!   printed, so their kind is `other`). wrk also counts a *timeout* for a response that
-//!   arrived later than `--timeout` (that response is among the N) and, every 2 s, for a
-//!   request still waiting — so timeouts may overlap the completed count; a note says so
-//!   when there are any.
+//! * **Requests** are the `N requests in` completed responses plus the connect, read and
+//!   write socket errors (a request that was sent and got no answer); **failures** are
+//!   the socket errors (connect → `connect`, read/write → `reset`, timeout → `timeout`)
+//!   and the `Non-2xx or 3xx responses` (status ≥ 400 in wrk's code; the code itself is
+//!   not printed, so their kind is `other`). Since wrk 4.0 a *timeout* is an answer that
+//!   came later than `--timeout`, among the N and left out of wrk's latency figures: a
+//!   failure within the completed requests, never added to them (a note says so). wrk2
+//!   and wrk 3 count one every 2 s per request still waiting: there, and whenever they
+//!   outnumber the completed requests, they are added, with a note that they may overlap.
 //! * Latency: wrk's `Latency Distribution` (50/75/90/99 %) is a tool summary with the
 //!   Thread Stats mean and max. wrk corrects them for coordinated omission before it
 //!   prints them (`stats_correct` in wrk.c: for every answer slower than twice a
@@ -218,19 +219,34 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
             ),
         ));
     }
+    // wrk ≥ 4 counts a timeout only for an answer it received (among the completed);
+    // a slow ≥ 400 answer is in both counts, so at most every answer failed.
+    let timeouts_answered = !run.wrk2 && timeout <= completed;
+    let (unanswered, failed_answers, timed, timed_out) = if timeouts_answered {
+        let failed = run.non_2xx_3xx.saturating_add(timeout).min(completed);
+        let timed_out = failed - run.non_2xx_3xx;
+        (
+            socket_total - timeout,
+            failed,
+            completed - timeout,
+            timed_out,
+        )
+    } else {
+        (socket_total, run.non_2xx_3xx, completed, timeout)
+    };
     let requests = add_counts(
         path,
         socket_line,
         "the completed requests and socket errors",
         completed,
-        socket_total,
+        unanswered,
     )?;
     let failures = add_counts(
         path,
         socket_line,
         "the non-2xx/3xx responses and socket errors",
-        run.non_2xx_3xx,
-        socket_total,
+        failed_answers,
+        unanswered,
     )?;
     let recorded = run.recorded.as_ref();
     let printed = recorded.map(|b| b.points.as_slice()).unwrap_or_default();
@@ -238,7 +254,7 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
     let latency = match recorded.and_then(|b| Some((b.spectrum.as_ref()?, &b.points))) {
         Some((spectrum, points)) => spectrum.with_points(points).distribution(1.0),
         None => LatencyDistribution::Summary(PercentileSummary {
-            count: completed,
+            count: timed,
             mean_ms: run.mean_ms,
             min_ms: None,
             max_ms: run.max_ms,
@@ -260,7 +276,7 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
         (FailureKind::Connect, connect, "socket errors: connect"),
         (FailureKind::Reset, read, "socket errors: read"),
         (FailureKind::Reset, write, "socket errors: write"),
-        (FailureKind::Timeout, timeout, "socket errors: timeout"),
+        (FailureKind::Timeout, timed_out, "socket errors: timeout"),
     ];
     for (kind, n, message) in kinds {
         if n > 0 {
@@ -279,11 +295,12 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
         summary.users = run.connections;
     }
     if timeout > 0 {
-        summary.notes.push(format!(
-            "{}: wrk counts a timeout for a response slower than --timeout (also among the \
-             {completed} completed) and again every 2 s for a request still waiting, so the \
-             {timeout} timeouts may overlap the completed requests",
-            path.display()
+        summary.notes.push(timeout_note(
+            path,
+            run.wrk2,
+            timeouts_answered,
+            completed,
+            timeout,
         ));
     }
     latency_notes(path, run, completed, &mut summary.notes);
@@ -329,6 +346,31 @@ fn format_secs(s: f64) -> String {
 /// What the summary says of wrk's latency: that wrk corrected it; and of wrk2's: its
 /// uncorrected figures, values its spectrum leaves out, and how the latency is rebuilt
 /// from the spectrum.
+/// What the `timeout` socket errors are, and how they were counted.
+fn timeout_note(path: &Path, wrk2: bool, answered: bool, completed: u64, timeout: u64) -> String {
+    if answered {
+        return format!(
+            "{}: wrk counts a timeout for an answer that came later than --timeout: the \
+             {timeout} timeouts are among the {completed} completed requests (failures, not \
+             extra requests), and wrk's latency figures leave them out, so they describe the \
+             {} faster answers",
+            path.display(),
+            completed - timeout
+        );
+    }
+    let why = if wrk2 {
+        "wrk2 counts a timeout every 2 s for each request still waiting"
+    } else {
+        "more timeouts than completed requests is how wrk 3 counted them (every 2 s for \
+         each request still waiting)"
+    };
+    format!(
+        "{}: {why}, so the {timeout} timeouts, counted as requests beside the {completed} \
+         completed, may overlap them",
+        path.display()
+    )
+}
+
 fn latency_notes(path: &Path, run: &WrkRun, completed: u64, notes: &mut Vec<String>) {
     if !run.wrk2 && (run.mean_ms.is_some() || run.recorded.is_some()) {
         notes.push(format!(

@@ -75,6 +75,7 @@ mod messy_runs_bf;
 mod messy_runs_bg;
 mod messy_runs_bh;
 mod messy_runs_bj;
+mod messy_runs_bk;
 mod messy_runs_bl;
 mod messy_runs_bm;
 mod messy_runs_c;
