@@ -74,6 +74,7 @@ mod messy_runs_be;
 mod messy_runs_bf;
 mod messy_runs_bg;
 mod messy_runs_bh;
+mod messy_runs_bi;
 mod messy_runs_c;
 mod messy_runs_d;
 mod messy_runs_e;
