@@ -107,3 +107,113 @@ fn an_httperf_loop_log_beside_each_rates_tee_counts_each_run_once() {
         "{report}"
     );
 }
+
+/// One of siege's coloured per-request lines.
+fn siege_line(status: u16, secs: f64, method: &str, url: &str) -> String {
+    format!(
+        "\x1b[0;34mHTTP/1.1 {status}     {secs:.2} secs:      91 bytes ==> {method} {url}\x1b[0m\n"
+    )
+}
+
+/// `siege -f urls.txt -c 4 -t 3S -v 2>&1 | tee siege.txt` (siege 4.0.7, text summary):
+/// 100 lines of `GET /api/v1/agents` at 0.02 s, `GET /api/v1/agents/42` 3 × 200 at 0.03
+/// s and a 404, `POST http://…/api/v1/agents/run` (siege prints a POST's whole URL) 4
+/// × 200 at 0.30 s and a 503 (a failed transaction), `GET /health` twice, the second
+/// line cut by the summary and its tail printed after it, and one transaction siege
+/// counted as its timer fired without a line: 111 transactions, 1 failed.
+fn siege_f_capture() -> String {
+    let post = "http://127.0.0.1:18450/api/v1/agents/run";
+    let mut out = "** SIEGE 4.0.7\n** Preparing 4 concurrent users for battle.\n\
+                   The server is now under siege...\n"
+        .to_string();
+    for i in 0..100 {
+        out += &siege_line(200, 0.02, "GET ", "/api/v1/agents");
+        if i % 20 == 0 && i < 80 {
+            let status = if i == 60 { 404 } else { 200 };
+            out += &siege_line(
+                status,
+                if status == 200 { 0.03 } else { 0.01 },
+                "GET ",
+                "/api/v1/agents/42",
+            );
+            out += &siege_line(200, 0.30, "POST", post);
+        }
+    }
+    out += &siege_line(503, 1.00, "POST", post);
+    out += &siege_line(200, 0.00, "GET ", "/health");
+    out += "\x1b[0;34mHTTP/1.1 200     0.00 secs: \nLifting the server siege...\n\
+            Transactions:\t\t         111 hits\nAvailability:\t\t       99.11 %\n\
+            Elapsed time:\t\t        2.43 secs\nData transferred:\t        0.01 MB\n\
+            Response time:\t\t        0.04 secs\nTransaction rate:\t       45.68 trans/sec\n\
+            Throughput:\t\t        0.00 MB/sec\nConcurrency:\t\t        1.95\n\
+            Successful transactions:         110\nFailed transactions:\t           1\n\
+            Longest transaction:\t        1.00\nShortest transaction:\t        0.00\n \n\
+            \x20    15 bytes ==> GET  /health\x1b[0m\n";
+    out
+}
+
+/// siege `-f urls.txt`: each URL its lines name is an endpoint of its own (a POST's
+/// whole URL and a path are one route), its requests and failures from its lines; the
+/// transaction without a line is its own endpoint, so the run's total stays siege's
+/// 112; the users are the banner's 4. An SLA naming routes judges them.
+#[test]
+fn siege_f_urls_are_endpoints_by_route_from_the_verbose_lines() {
+    let dir = TestDir::new();
+    dir.write("siege-f/siege.txt", siege_f_capture());
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("siege-f")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 112, "{report}");
+    assert_eq!(report["overall"]["failures"], 2, "{report}");
+    assert_eq!(report["stages"][0]["users"], 4, "{report}");
+    let mut eps: Vec<(String, u64, u64)> =
+        (report["stages"][0]["endpoints"].as_array().unwrap().iter())
+            .map(|e| {
+                let n = |k: &str| e[k].as_u64().unwrap();
+                (
+                    e["key"].as_str().unwrap().to_string(),
+                    n("requests"),
+                    n("failures"),
+                )
+            })
+            .collect();
+    eps.sort();
+    let want = [
+        ("GET /api/v1/agents", 100, 0),
+        ("GET /api/v1/agents/42", 4, 1),
+        ("GET /health", 2, 0),
+        ("POST /api/v1/agents/run", 5, 1),
+        ("siege (no per-request line)", 1, 0),
+    ];
+    let want: Vec<(String, u64, u64)> = want.iter().map(|w| (w.0.to_string(), w.1, w.2)).collect();
+    assert_eq!(eps, want, "{stderr}");
+
+    let sla = dir.write(
+        "sla.toml",
+        "[endpoint.\"/api/v1/agents\"]\nrules = [\"mean < 50ms\"]\n\
+         [endpoint.\"POST /api/v1/agents/run\"]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let o = super::common::headroom(&[
+        "check",
+        dir.path().join("siege-f").to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--color",
+        "never",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    // GET /api/v1/agents: 100 lines at 0.02 s, mean 20 ms; the POST: 1 of 5 failed.
+    let row = |ep: &str, m: &str| {
+        (out.lines())
+            .find(|l| l.contains(m) && l.contains(ep) && !l.contains("overall"))
+            .unwrap_or_else(|| panic!("{ep} {m}: {out}"))
+            .to_string()
+    };
+    let mean = row("GET /api/v1/agents ", "mean");
+    assert!(mean.contains("20 ms") && mean.contains("pass"), "{mean}");
+    let errors = row("POST /api/v1/agents/run", "error_rate");
+    assert!(
+        errors.contains("20%") && errors.contains("FAIL"),
+        "{errors}"
+    );
+}
