@@ -217,3 +217,35 @@ fn siege_f_urls_are_endpoints_by_route_from_the_verbose_lines() {
         "{errors}"
     );
 }
+
+/// `h2load --h1 -n 400 -c 4 -m 8 URL > m8.txt`: 400 requests in 2.83 s (141.45
+/// req/s) with a mean of 199.03 ms: X·R ≈ 28.2 requests in flight, 7 per client, far
+/// over what 4 clients waiting for each answer make (N/R ≈ 20 req/s). The audit's
+/// finding is kept, and now says what -m does: the clients are not the concurrency.
+#[test]
+fn h2load_m_audit_finding_names_what_m_does_to_the_users() {
+    let dir = TestDir::new();
+    dir.write(
+        "h2m8/m8.txt",
+        "starting benchmark...\nspawning thread #0: 4 total client(s). 400 total requests\n\
+         Application protocol: http/1.1\nprogress: 100% done\n\n\
+         finished in 2.83s, 141.45 req/s, 27.49KB/s\n\
+         requests: 400 total, 400 started, 400 done, 400 succeeded, 0 failed, 0 errored, 0 timeout\n\
+         status codes: 400 2xx, 0 3xx, 0 4xx, 0 5xx\n\
+         traffic: 77.73KB (79600) total, 30.08KB (30800) headers (space savings 0.00%), 35.55KB (36400) data\n\
+         \x20                    min         max         mean         sd        +/- sd\n\
+         time for request:     9.58ms    342.73ms    199.03ms     53.98ms    73.75%\n\
+         time for connect:      148us       542us       309us       168us    75.00%\n\
+         time to 1st byte:    20.10ms    350.00ms    210.00ms     50.00ms    70.00%\n\
+         req/s           :      35.30       35.40       35.36        0.05    75.00%\n",
+    );
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("h2m8")], &[]);
+    let audit = report["audit"].to_string();
+    assert!(audit.contains("response_time_law"), "{audit}\n{stderr}");
+    // 400 requests ÷ 2.83 s = 141.3 req/s × 0.19903 s = 28.1 in flight; ÷ 4 clients = 7.0.
+    assert!(audit.contains("-c × -m"), "{audit}");
+    assert!(
+        audit.contains("≈ 28.1 requests were in flight, ≈ 7.0 per client"),
+        "{audit}"
+    );
+}
