@@ -28,7 +28,9 @@ const MAX_CONSOLE_BYTES: u64 = 4 << 20;
 /// for word (see the module doc).
 pub(super) fn skip_tee_logs(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
     for (format, files) in by_format.iter_mut() {
-        if files.len() < 2 || !matches!(formats::spec(*format).reader, Reader::Summary(_)) {
+        let spec = formats::spec(*format);
+        // JMeter's log repeats its console's summariser lines by design: `jmeter_outputs.rs`.
+        if files.len() < 2 || spec.tool == "jmeter" || !matches!(spec.reader, Reader::Summary(_)) {
             continue;
         }
         let texts: Vec<Option<String>> = files.iter().map(|f| capture(f)).collect();
