@@ -82,7 +82,13 @@ impl Mean {
 }
 
 /// The law's finding when think time is unknown: only the Z = 0 bound N/R is checked.
-fn without_think_time(stage: &Stage, m: &ScopeMetrics, x: f64, r: &Mean) -> Option<AuditFinding> {
+fn without_think_time(
+    stage: &Stage,
+    m: &ScopeMetrics,
+    x: f64,
+    r: &Mean,
+    tool: &str,
+) -> Option<AuditFinding> {
     let n = f64::from(stage.users.filter(|u| *u > 0)?);
     let (name, users) = (Some(stage.name.as_str()), format_count(n));
     if r.low_ms <= 0.0 {
@@ -105,10 +111,11 @@ fn without_think_time(stage: &Stage, m: &ScopeMetrics, x: f64, r: &Mean) -> Opti
         format!(
             "{users} users with mean response time {} can make at most N/R = {} even with no \
              think time; the stage has {}: impossible for users that wait for each answer \
-             (mislabelled users, or simulated data)",
+             ({})",
             r.shown(),
             format_rate(bound),
-            format_rate(x)
+            format_rate(x),
+            several_in_flight(tool, n, x, r.ms)
         )
     } else if x > bound {
         // Above the bound by less than the tolerance: said so, not "within it".
@@ -137,6 +144,27 @@ fn without_think_time(stage: &Stage, m: &ScopeMetrics, x: f64, r: &Mean) -> Opti
     Some(AuditFinding::new(CHECK, name, verdict, explanation).values(bound, x))
 }
 
+/// Why a closed stage makes more than N/R: for h2load, whose `-m N` keeps up to N
+/// requests in flight on each of its `-c` clients (HTTP/2 streams, or pipelined with
+/// `--h1`) and whose console prints the clients only, the `-m` it likely ran with
+/// (about X·R / N or more: a client never has more than -m in flight); else the usual
+/// causes.
+fn several_in_flight(tool: &str, n: f64, x: f64, r_ms: f64) -> String {
+    if tool != "h2load" {
+        return "mislabelled users, or simulated data".to_string();
+    }
+    let in_flight = x * r_ms / 1000.0;
+    format!(
+        "h2load's users are its -c clients, and its console does not print -m: with -m N each \
+         client keeps up to N requests in flight (HTTP/2 streams, or pipelined with --h1), so \
+         the concurrency is -c × -m; X·R ≈ {in_flight:.1} requests were in flight, ≈ {:.1} per \
+         client, so its -m was about {:.0} or more. Give the concurrency -c × -m as the \
+         stage's users (dir name or run.toml) to have the stage judged at its real load",
+        in_flight / n,
+        (in_flight / n).round().max(2.0)
+    )
+}
+
 /// N = X·(R + Z) for a closed stage.
 pub(crate) fn response_time_law(
     stage: &Stage,
@@ -154,7 +182,7 @@ pub(crate) fn response_time_law(
     let name = Some(stage.name.as_str());
     let users = format_count(n);
     let Some(tt) = think else {
-        return without_think_time(stage, m, x, &mean);
+        return without_think_time(stage, m, x, &mean, tool);
     };
     let z = tt.mean_s();
     let expected = n / (r + z);

@@ -79,6 +79,7 @@ pub mod h2load_log;
 pub mod hey_text;
 pub mod httperf;
 pub mod siege;
+pub mod siege_routes;
 
 use std::path::Path;
 

@@ -12,7 +12,10 @@
 //!   hundredth as siege prints them; no percentiles.
 //! * siege prints no `-c`: its `concurrency` is the measured mean of requests in
 //!   flight, not the users (a note gives it); users come from the dir, the manifest, or
-//!   the `-c` of a command line echoed above the output or kept beside it (`planned.rs`).
+//!   the `-c` of a command line echoed above the output or kept beside it (`planned.rs`),
+//!   or siege's banner (`** Preparing 4 concurrent users for battle.`).
+//! * `siege -f urls.txt`: the per-request lines name each URL; each route is an
+//!   endpoint of its own (`siege_routes.rs`).
 //! * Recognised by its summary, or — when siege's default `verbose` per-request lines
 //!   or its socket error lines push the summary past the head detection reads — by
 //!   those lines (colour codes removed) and its banner.
@@ -39,6 +42,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::problem;
+use super::siege_routes::{self, Answer};
 use super::summary::{
     add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
     require_lines, ToolSummary,
@@ -122,27 +126,8 @@ struct Figures {
     concurrency: Option<f64>,
     /// siege's socket error messages printed with the run (`[error] socket: …`).
     socket_errors: Vec<String>,
-    /// The status and time (s) of each of siege's per-request lines (`verbose`).
-    answers: Vec<(u16, f64)>,
-}
-
-/// The status and time (s) of siege's per-request lines in a capture (`HTTP/1.1 200
-/// 0.02 secs: 91 bytes ==> GET /x`, colour codes removed). A line cut by the summary
-/// siege writes to the other stream (`HTTP/1.1 200     0.02 secs:      91 byte`, its
-/// rest after the summary) still has both.
-fn answers(text: &str) -> Vec<(u16, f64)> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"^HTTP/\d(?:\.\d)? +(\d{3}) +([0-9]+\.[0-9]+) secs:").expect("static regex")
-    });
-    (text.lines())
-        .filter(|l| l.contains(" secs:"))
-        .filter_map(|l| {
-            let l = without_ansi(l);
-            let c = re.captures(&l)?;
-            Some((c[1].parse().ok()?, c[2].parse().ok()?))
-        })
-        .collect()
+    /// siege's per-request lines (`verbose`).
+    answers: Vec<Answer>,
 }
 
 /// siege's socket error and timeout messages in a console capture (stderr included),
@@ -166,14 +151,31 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
         .unwrap_or(text.len());
     let requests = s.endpoints.iter().map(|e| e.requests).sum();
     s.stopped_early = super::planned::siege(path, &text[..start], requests, s.duration_s);
-    if let Some((users, from)) = super::planned::siege_users(path, &text[..start]) {
+    let users = super::planned::siege_users(path, &text[..start]).or_else(|| banner_users(&text));
+    if let Some((users, from)) = users {
         s.users = Some(users);
         s.notes.push(format!(
-            "{}: siege prints no -c; its {users} users are read from {from}",
+            "{}: siege's summary prints no -c; its {users} users are read from {from}",
             path.display()
         ));
     }
     Ok(s)
+}
+
+/// The users siege's banner names (`** Preparing 4 concurrent users for battle.`), and
+/// where they come from, as [`super::planned::siege_users`] says it.
+fn banner_users(text: &str) -> Option<(u32, String)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?m)^\*\* Preparing (\d+) concurrent users for battle").expect("static regex")
+    });
+    let users: u32 = re.captures(text)?[1].parse().ok()?;
+    (users > 0).then(|| {
+        (
+            users,
+            "its banner (`Preparing N concurrent users`)".to_string(),
+        )
+    })
 }
 
 fn read_console(path: &Path) -> Result<Figures, Problem> {
@@ -213,7 +215,7 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
                 shortest_s: f("shortest_transaction"),
                 concurrency: f("concurrency"),
                 socket_errors: socket_errors(&text),
-                answers: answers(&text),
+                answers: siege_routes::answers(&text),
             });
         }
     }
@@ -233,7 +235,7 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
     )?;
     let mut fig = Figures {
         socket_errors: socket_errors(&text),
-        answers: answers(&text),
+        answers: siege_routes::answers(&text),
         ..Default::default()
     };
     let mut seen = false;
@@ -484,7 +486,19 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
         ));
     }
     add_failures(path, None, &mut ep, &failed)?;
-    s.endpoints.push(ep);
+    let counts = siege_routes::Counts {
+        transactions: fig.transactions,
+        successful,
+        failed: fig.failed,
+    };
+    match siege_routes::split(path, &fig.answers, &counts)? {
+        Some((routes, note)) => {
+            s.aggregate = Some(ep);
+            s.endpoints = routes;
+            s.notes.push(note);
+        }
+        None => s.endpoints.push(ep),
+    }
     let latency_note = if per_request {
         format!(
             "its per-request lines ({} with a status under 500, one per transaction it \
@@ -528,13 +542,13 @@ fn summary_latency(fig: &Figures) -> LatencyDistribution {
 /// summary's transactions. Fewer (a capture of stdout alone, `verbose = false`, a line
 /// cut) or more (runs appended to one file) leave siege's own figures.
 fn per_request_latency(fig: &Figures) -> Option<LatencyDistribution> {
-    let times = (fig.answers.iter()).filter(|(status, _)| *status < 500);
+    let times = (fig.answers.iter()).filter(|a| a.status < 500);
     if fig.transactions == 0 || times.clone().count() as u64 != fig.transactions {
         return None;
     }
     let mut h = crate::model::new_histogram();
-    for (_, secs) in times {
-        super::summary::record_ms_n(&mut h, secs * 1000.0, 1);
+    for a in times {
+        super::summary::record_ms_n(&mut h, a.secs * 1000.0, 1);
     }
     Some(LatencyDistribution::Exact(h.into()))
 }

@@ -74,6 +74,7 @@ mod messy_runs_be;
 mod messy_runs_bf;
 mod messy_runs_bg;
 mod messy_runs_bh;
+mod messy_runs_bi;
 mod messy_runs_bj;
 mod messy_runs_bk;
 mod messy_runs_bl;

@@ -44,6 +44,7 @@ mod shards;
 mod siege_root_log;
 mod stage_dirs;
 mod stage_names;
+mod tee_copies;
 mod vegeta_outputs;
 
 use std::collections::BTreeMap;
@@ -228,6 +229,7 @@ fn load_dir(
     let mut by_format = detect_files(&input.files, run, late);
     skip_hiccup_logs(&mut by_format, run);
     quoted::skip_quoting_documents(&mut by_format, run);
+    tee_copies::skip_tee_logs(&mut by_format, run);
     if stage_dir {
         skip_stage_dir_copies(&mut by_format, first_input, &input.shown(), run);
     }
