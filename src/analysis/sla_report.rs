@@ -74,6 +74,19 @@ fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
     });
 }
 
+/// A stage the audit's `stage_gap` calls two runs read as one decides no rule: none
+/// of its figures is one run's.
+fn two_runs(evals: &mut [RuleEvaluation], audit: &[AuditFinding]) {
+    let gaps = audit
+        .iter()
+        .filter(|f| f.check == "stage_gap" && f.verdict != AuditVerdict::Ok);
+    for f in gaps {
+        if let Some(stage) = &f.stage {
+            sla::discount_two_runs(evals, stage, &f.explanation);
+        }
+    }
+}
+
 /// Column name of the overall scope in the matrix.
 const OVERALL: &str = "overall";
 
@@ -150,14 +163,7 @@ pub(super) fn apply(
     phases_named(&mut evaluated, src);
     let mut evals = evaluated.evals;
     discount(&mut evals, src, run);
-    // A stage holding two runs: none of its figures is one run's.
-    let gaps =
-        (analysis.audit.iter()).filter(|f| f.check == "stage_gap" && f.verdict != AuditVerdict::Ok);
-    for f in gaps {
-        if let Some(stage) = &f.stage {
-            sla::discount_two_runs(&mut evals, stage, &f.explanation);
-        }
-    }
+    two_runs(&mut evals, &analysis.audit);
     answer_elsewhere(&mut evals, (run, src), spec, verdict_override, discount);
     analysis.warnings.extend(evaluated.warnings);
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
@@ -187,21 +193,17 @@ pub(super) fn apply(
         data_reason: data_reason.as_deref(),
         asides: &asides,
     });
+    let count = |status| evals.iter().filter(|e| e.status == status).count();
+    let (passed, not_run) = (count(RuleStatus::Pass), count(RuleStatus::NotRun));
     analysis.sla = Some(SlaSummary {
-        passed: evals
-            .iter()
-            .filter(|e| e.status == RuleStatus::Pass)
-            .count(),
+        passed,
         total: evals.len(),
         verdict,
         headline,
         verdict_stages: evaluated.verdict_stages,
         verdict_fallback: evaluated.verdict_fallback,
         verdict_stages_absent: evaluated.verdict_stages_absent.clone(),
-        not_run: evals
-            .iter()
-            .filter(|e| e.status == RuleStatus::NotRun)
-            .count(),
+        not_run,
         data_reason,
         answers_wrong,
         matrix: matrix(&evals, &columns),

@@ -244,6 +244,6 @@ fn another_tool_does_not_hide_an_error_rate_gone_from_0_to_96_percent() {
     );
     assert_eq!(rate["verdict"], "inconclusive", "{rate}");
     let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
-    assert!(md.contains("with other tools"), "{md}");
+    assert!(md.contains("measured by other tools"), "{md}");
     assert!(!md.contains("records no outcome"), "{md}");
 }

@@ -204,6 +204,24 @@ pub fn tool_mismatch(base: &StageInput, cand: &StageInput) -> Option<String> {
     })
 }
 
+/// The note on a stage pair whose differences are not the release's alone (another
+/// load, another tool, or for repeats a run at another load), and whether the tool is
+/// all that differs; `(None, false)` when the pair may decide.
+pub fn stages_apart(
+    (base, sb): (&[CompareRun], &StageInput),
+    (cand, sc): (&[CompareRun], &StageInput),
+    repeats: bool,
+) -> (Option<String>, bool) {
+    let other_load = load_mismatch(sb, sc).or_else(|| {
+        repeats
+            .then(|| runs_load_mismatch(base, cand, sb))
+            .flatten()
+    });
+    let tool = tool_mismatch(sb, sc);
+    let by_tool = other_load.is_none() && tool.is_some();
+    (load_mismatch(sb, sc).or(tool).or(other_load), by_tool)
+}
+
 /// For repeats: the note on a stage whose runs (each side's, by the stage's name, else
 /// a run's sole stage) did not all run at the load of the first baseline run's.
 pub fn runs_load_mismatch(

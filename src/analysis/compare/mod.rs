@@ -20,6 +20,7 @@ pub mod stats;
 pub mod thin;
 pub mod trend;
 mod uncompared;
+mod undecided;
 mod unmarked;
 pub mod untrusted;
 pub mod verdict;

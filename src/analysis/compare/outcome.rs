@@ -48,10 +48,11 @@ impl Outcome {
     }
 }
 
-/// True when `c` was left `inconclusive` by its statistics, or because the sides ran
-/// at other loads or with other tools (not for too few samples: that is named apart),
-/// with a change the wrong way beyond its noise floor. Another tool or load decides
-/// nothing, but an error rate going from 0 to 96 % is still no pass to hide.
+/// True when `c` was left `inconclusive` by its statistics, or because the sides were
+/// measured by other tools at one load (not for too few samples or another load: those
+/// are named apart, and a load's doing is no release's), with a change the wrong way
+/// beyond its noise floor. Another tool decides nothing, but an error rate going from
+/// 0 to 96 % is still no pass to hide.
 fn open_worse(c: &Comparison) -> bool {
     let (Some(d), Some(b)) = (c.delta, c.baseline) else {
         return false;
@@ -63,7 +64,7 @@ fn open_worse(c: &Comparison) -> bool {
         _ => b.abs(),
     };
     let beyond = d.abs() > c.floor_pct / 100.0 * scale;
-    let statistics = matches!(c.reason, None | Some(Undecided::OtherLoad));
+    let statistics = matches!(c.reason, None | Some(Undecided::OtherTool));
     c.verdict == Verdict::Inconclusive && statistics && worse && beyond
 }
 
@@ -156,10 +157,10 @@ pub fn headline(
             String::new()
         };
         // An open change is named with why it decides nothing either way.
-        let apart = named.iter().any(|c| c.reason == Some(Undecided::OtherLoad));
+        let apart = named.iter().any(|c| c.reason == Some(Undecided::OtherTool));
         let why = if apart {
-            ": worse beyond the noise floor, but the sides ran at other loads or with other \
-             tools (see the notes) — not the release's change alone"
+            ": worse beyond the noise floor, but the sides were measured by other tools (see \
+             the notes) — not the release's change alone"
         } else if outcome == Outcome::Inconclusive {
             ": worse beyond the noise floor, but the interval reaches 0 — not shown either way"
         } else {

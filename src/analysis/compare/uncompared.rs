@@ -44,7 +44,7 @@ pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
     // 2 the statistics left it open.
     let kind = |c: &Comparison| match c.reason {
         Some(Undecided::TooFewSamples(_)) => 0,
-        Some(Undecided::OtherLoad) => 1,
+        Some(Undecided::OtherLoad | Undecided::OtherTool) => 1,
         None => 2,
     };
     let open = |which: u8| {

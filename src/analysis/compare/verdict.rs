@@ -7,15 +7,14 @@
 //! `inconclusive`. Reported
 //! summaries without an interval decide only as `reported.rs` allows.
 
+pub use super::undecided::Undecided;
 use std::collections::BTreeMap;
 
 use serde::{Serialize, Serializer};
 
 use super::input::{CompareRun, EndpointInput, StageInput};
-use super::matching::{
-    load_mismatch, match_endpoints, match_stages, renamed_endpoint, tool_mismatch,
-};
-use super::matching::{runs_load_mismatch, runs_missing_stage};
+use super::matching::runs_missing_stage;
+use super::matching::{match_endpoints, match_stages, renamed_endpoint, stages_apart};
 use super::matching::{unmatched, Unmatched};
 use super::reported::{capacity_estimates, reported, summary_bound, whole_run, SATURATION_RANGE};
 use super::reported::{exactness_note, summary_effective_size};
@@ -150,30 +149,6 @@ pub struct Comparison {
     pub reason: Option<Undecided>,
 }
 
-/// Why a comparison was left `inconclusive` before the statistics: serialised as its
-/// sentence.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Undecided {
-    /// A percentile of too few latencies on a side ([`thin::reason`]'s sentence).
-    TooFewSamples(String),
-    /// The paired stages ran at other loads, or were measured by other tools (or, for
-    /// a run's capacity figures, some stage was): their differences are not the
-    /// release's alone (the notes name the loads).
-    OtherLoad,
-}
-
-impl Serialize for Undecided {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Undecided::TooFewSamples(why) => s.serialize_str(why),
-            Undecided::OtherLoad => s.serialize_str(
-                "other load: the two sides ran at different loads or were measured by \
-                 different tools (see the notes), so the difference is not the release's alone",
-            ),
-        }
-    }
-}
-
 /// A second interval for a percentile shift, by a method with other assumptions.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CrossCheck {
@@ -262,6 +237,8 @@ struct Row {
     samples_ok: bool,
     /// False when the paired stages ran at different loads: nothing of theirs decides.
     same_load: bool,
+    /// True when they ran at one load but were measured by different tools.
+    by_tool: bool,
     cross_check: Option<CrossCheck>,
     /// Why the metric cannot be compared at all ([`thin::reason`]).
     thin: Option<String>,
@@ -286,11 +263,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
         let endpoints = match_endpoints(sb, sc);
-        let load = (load_mismatch(sb, sc).or_else(|| tool_mismatch(sb, sc))).or_else(|| {
-            repeats
-                .then(|| runs_load_mismatch(base, cand, sb))
-                .flatten()
-        });
+        let (load, by_tool) = stages_apart((base, sb), (cand, sc), repeats);
         all_alike &= load.is_none();
         notes.extend(load.clone().into_iter().chain(renamed_endpoint(sb, sc)));
         if repeats {
@@ -341,6 +314,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     est,
                     samples_ok,
                     same_load: load.is_none(),
+                    by_tool,
                     cross_check,
                     thin: if repeats {
                         thin::reason(
@@ -530,6 +504,7 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row
             est,
             samples_ok,
             same_load: alike,
+            by_tool: false,
             cross_check: None,
             thin: None,
         });
@@ -595,8 +570,12 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
                 cross_check: r.cross_check,
-                reason: (r.thin.map(Undecided::TooFewSamples))
-                    .or((!r.same_load).then_some(Undecided::OtherLoad)),
+                reason: (r.thin.map(Undecided::TooFewSamples)).or((!r.same_load).then_some(
+                    match r.by_tool {
+                        true => Undecided::OtherTool,
+                        false => Undecided::OtherLoad,
+                    },
+                )),
             }
         })
         .collect()
