@@ -4,6 +4,7 @@
 //! mix carries each endpoint's failures and p50/p95/p99 over the whole run, for every
 //! source. Answers follow from the fixtures by hand.
 
+use super::check::check_json;
 use super::common::{analyze_json, nearest_rank, TestDir};
 use super::messy_runs_bd::smoke_run;
 
@@ -141,18 +142,9 @@ fn a_stage_holding_two_runs_a_week_apart_decides_no_rule() {
         "[global]\nrules = [\"throughput > 10\", \"p(95) < 100ms\"]\n",
     );
     let check = |run: &str| {
-        let run = dir.path().join(run);
-        let args = [
-            "check",
-            run.to_str().unwrap(),
-            "--sla",
-            sla.to_str().unwrap(),
-            "--format",
-            "json",
-        ];
-        let o = super::common::headroom(&args);
-        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        (o.status.code(), report)
+        let (code, report, err) = check_json(&dir.path().join(run), &sla, &[]);
+        assert!(report.is_object(), "{err}");
+        (Some(code), report)
     };
     let (code, report) = check("run");
     assert_eq!(
