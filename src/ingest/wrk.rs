@@ -343,9 +343,6 @@ fn format_secs(s: f64) -> String {
     }
 }
 
-/// What the summary says of wrk's latency: that wrk corrected it; and of wrk2's: its
-/// uncorrected figures, values its spectrum leaves out, and how the latency is rebuilt
-/// from the spectrum.
 /// What the `timeout` socket errors are, and how they were counted.
 fn timeout_note(path: &Path, wrk2: bool, answered: bool, completed: u64, timeout: u64) -> String {
     if answered {
@@ -371,6 +368,9 @@ fn timeout_note(path: &Path, wrk2: bool, answered: bool, completed: u64, timeout
     )
 }
 
+/// What the summary says of wrk's latency: that wrk corrected it; and of wrk2's: its
+/// uncorrected figures, values its spectrum leaves out, and how the latency is rebuilt
+/// from the spectrum.
 fn latency_notes(path: &Path, run: &WrkRun, completed: u64, notes: &mut Vec<String>) {
     if !run.wrk2 && (run.mean_ms.is_some() || run.recorded.is_some()) {
         notes.push(format!(

@@ -143,7 +143,7 @@ fn one_slower_endpoint_hidden_in_locusts_aggregate_history_is_not_no_regression(
 
 /// wrk's console output of `wrk -t2 -c{connections} -d10s --latency URL` against
 /// `headroom target` (the figures of qa54's runs; wrk's own layout).
-fn wrk_output(connections: u32, p50: &str, requests: u64, rps: &str) -> String {
+pub(crate) fn wrk_output(connections: u32, p50: &str, requests: u64, rps: &str) -> String {
     format!(
         "Running 10s test @ http://127.0.0.1:18462/api/v1/agents\n  \
          2 threads and {connections} connections\n  \

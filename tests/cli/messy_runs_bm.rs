@@ -239,3 +239,75 @@ fn another_tool_does_not_hide_an_error_rate_gone_from_0_to_96_percent() {
     assert!(md.contains("measured by other tools"), "{md}");
     assert!(!md.contains("records no outcome"), "{md}");
 }
+
+/// `02_Load/` holding `wrk -c8` and `wrk -c16` runs (a loop `tee`ing each run), which
+/// become the load levels `load/8_users` and `load/16_users`; `03_peak/` one run at 32.
+fn load_dir_of_two_levels(dir: &TestDir) -> std::path::PathBuf {
+    use super::messy_runs_ax::wrk_output;
+    dir.write(
+        "rel/02_Load/wrk-c8.txt",
+        wrk_output(8, "11.00ms", 6920, "691.15"),
+    );
+    dir.write(
+        "rel/02_Load/wrk-c16.txt",
+        wrk_output(16, "14.00ms", 9900, "989.01"),
+    );
+    dir.write(
+        "rel/03_peak/wrk.txt",
+        wrk_output(32, "11.50ms", 9800, "979.02"),
+    );
+    dir.path().join("rel")
+}
+
+/// `[stage.load]`, as the team named the dir, was refused (exit 2: "names 2 stages …
+/// write one of load/8_users or load/16_users"): the dir's stage is both its levels.
+/// Each is now judged, with a warning saying so: p50 11 ms passes `p(50) < 12ms`,
+/// 14 ms fails it. Not a verdict stage there: GO on `peak`; as the verdict stage
+/// (`verdict_stages = ["load"]`), both levels decide: NO-GO, exit 1.
+#[test]
+fn a_stage_section_naming_a_dir_of_two_load_levels_judges_each() {
+    let dir = TestDir::new();
+    let run = load_dir_of_two_levels(&dir);
+    let sla = |verdict: &str| {
+        dir.write(
+            "sla.toml",
+            format!(
+                "[global]\nverdict_stages = [\"{verdict}\"]\nrules = [\"error_rate < 1%\"]\n\n\
+                 [stage.load]\nrules = [\"p(50) < 12ms\"]\n"
+            ),
+        )
+    };
+    let (code, report, err) = check_json(&run, &sla("peak"), &[]);
+    assert_eq!(
+        (code, report["verdict"].as_str()),
+        (0, Some("GO")),
+        "{err} {report}"
+    );
+    let p50: Vec<(String, String)> = (report["sla"]["rules"].as_array().unwrap().iter())
+        .filter(|e| e["rule"] == "p(50) < 12ms")
+        .map(|e| {
+            (
+                e["stage"].as_str().unwrap().to_string(),
+                e["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [("load/8_users", "pass"), ("load/16_users", "fail")];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(s, v)| (s.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(p50, want, "{report}");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("names a stage dir whose runs are 2 load levels"),
+        "{warnings}"
+    );
+
+    let (code, report, err) = check_json(&run, &sla("load"), &[]);
+    assert_eq!(
+        (code, report["verdict"].as_str()),
+        (1, Some("NO-GO")),
+        "{err} {report}"
+    );
+}

@@ -288,6 +288,22 @@ pub(super) fn resolve_stages<'a>(
     if let Some(first) = first {
         return Ok(vec![first.as_str()]);
     }
+    if let Some(levels) = dir_levels(name, data, kind) {
+        let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        let quoted: Vec<String> = levels.iter().map(|n| format!("\"{n}\"")).collect();
+        warnings.push(Caveat::SlaNameShared(format!(
+            "{at}{} names a stage dir whose runs are {} load levels of their own: {}; each \
+             is judged{} (write one of them for it alone)",
+            kind.section(name),
+            levels.len(),
+            quoted.join(", "),
+            match kind {
+                Kind::Stage => "",
+                Kind::VerdictStage | Kind::VerdictFlag | Kind::Endpoint => " and decides",
+            },
+        )));
+        return Ok(levels);
+    }
     let Some(found) = resolve_stage(name, data, kind, line)? else {
         return Ok(Vec::new());
     };
@@ -317,6 +333,34 @@ pub(super) fn resolve_stages<'a>(
         )));
     }
     Ok(all)
+}
+
+/// The stages of the dir `name` spells when its runs became load levels of their own
+/// (`load/8_users` and `load/16_users` from `02_Load/` holding `wrk -c8` and `-c16`):
+/// `[stage.load]` means the dir's stage, which is all of them. `None` when the data has
+/// a stage of that name itself, or no such dir.
+fn dir_levels<'a>(
+    name: &str,
+    (known, _, written): (&'a [String], &[Option<u32>], &[String]),
+    kind: Kind,
+) -> Option<Vec<&'a str>> {
+    let dir_of = |k: &'a String| k.split_once('/').map(|(dir, _)| dir);
+    if known.iter().any(|k| same_case_folded(k, name)) {
+        return None;
+    }
+    let mut dirs: Vec<String> = known
+        .iter()
+        .filter_map(dir_of)
+        .map(str::to_string)
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let dir = resolve(name, (&dirs, written), kind, None).ok().flatten()?;
+    let levels: Vec<&str> = (known.iter())
+        .filter(|k| dir_of(k) == Some(dir))
+        .map(String::as_str)
+        .collect();
+    (levels.len() > 1).then_some(levels)
 }
 
 /// True when `other` is `stage` with headroom's number for a further stage of that
