@@ -284,20 +284,17 @@ fn task_mix(src: &Source) -> Vec<TaskShare> {
         .iter()
         .filter(|_| total > 0)
         .map(|e| {
-            let at = |p: f64| e.latency.percentile(p);
+            let latency = latency_report(&e.latency);
             TaskShare {
                 endpoint: e.key.to_string(),
                 requests: e.requests,
                 share: e.requests as f64 / total as f64,
-                mean_ms: e.latency.mean_ms(),
+                mean_ms: latency.mean,
                 failures: e.failures,
-                p50_ms: at(50.0).map(|p| p.value_ms),
-                p95_ms: at(95.0).map(|p| p.value_ms),
-                p99_ms: at(99.0).map(|p| p.value_ms),
-                latency_method: REPORT_PERCENTILES
-                    .iter()
-                    .find_map(|p| at(*p))
-                    .map(|p| p.method),
+                p50_ms: latency.p50,
+                p95_ms: latency.p95,
+                p99_ms: latency.p99,
+                latency_method: percentile_method(&e.latency),
             }
         })
         .collect();
@@ -340,12 +337,17 @@ pub fn scope_report(m: &ScopeMetrics) -> ScopeReport {
             .filter(|d| d.count() > 0)
             .map(latency_report),
         latency_exact: m.latency.is_exact() && m.latency.count() > 0,
-        latency_method: REPORT_PERCENTILES
-            .iter()
-            .find_map(|p| m.latency.percentile(*p))
-            .map(|p| p.method),
+        latency_method: percentile_method(&m.latency),
         failures_by_kind: m.failures_by_kind.clone(),
     }
+}
+
+/// How a distribution's report percentiles were computed; `None` without any.
+fn percentile_method(d: &LatencyDistribution) -> Option<PercentileMethod> {
+    REPORT_PERCENTILES
+        .iter()
+        .find_map(|p| d.percentile(*p))
+        .map(|p| p.method)
 }
 
 /// Mean, min, max and the report percentiles of a distribution.

@@ -40,13 +40,25 @@ fn hey_csv(latencies_s: &[f64], rate: f64) -> String {
 
 /// Runs `compare BASE CAND --out DIR/cmp extra…`; returns exit code, stdout, stderr
 /// and compare.json.
-fn compare(dir: &TestDir, base: &str, cand: &str, extra: &[&str]) -> (i32, String, String, Value) {
-    let out = dir.path().join("cmp");
+pub(crate) fn compare(
+    dir: &TestDir,
+    base: &str,
+    cand: &str,
+    extra: &[&str],
+) -> (i32, String, String, Value) {
     let (b, c) = (dir.path().join(base), dir.path().join(cand));
-    let mut args = vec![
-        "compare",
-        b.to_str().unwrap(),
-        c.to_str().unwrap(),
+    let mut args = vec![b.to_str().unwrap(), c.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    compare_with(dir, &args)
+}
+
+/// Runs `compare ARGS… --out DIR/cmp` without charts or colour; returns exit code,
+/// stdout, stderr and compare.json (null when it wrote none).
+fn compare_with(dir: &TestDir, args: &[&str]) -> (i32, String, String, Value) {
+    let out = dir.path().join("cmp");
+    let mut all = vec!["compare"];
+    all.extend_from_slice(args);
+    let tail = [
         "--out",
         out.to_str().unwrap(),
         "--charts",
@@ -54,8 +66,8 @@ fn compare(dir: &TestDir, base: &str, cand: &str, extra: &[&str]) -> (i32, Strin
         "--color",
         "never",
     ];
-    args.extend_from_slice(extra);
-    let o = headroom(&args);
+    all.extend_from_slice(&tail);
+    let o = headroom(&all);
     let json = std::fs::read_to_string(out.join("compare.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
@@ -245,30 +257,8 @@ fn repeats_whose_tail_rose_unshown_are_not_no_regression() {
     args.extend((0..4).map(|i| run(&format!("b{i}"))));
     args.push("--candidate".into());
     args.extend((0..4).map(|i| run(&format!("c{i}"))));
-    let (code, stdout, stderr, json) = {
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = dir.path().join("cmp");
-        let mut all = vec!["compare"];
-        all.extend(refs);
-        all.extend([
-            "--out",
-            out.to_str().unwrap(),
-            "--charts",
-            "none",
-            "--color",
-            "never",
-        ]);
-        let o = headroom(&all);
-        let json: Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap())
-                .unwrap();
-        (
-            o.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&o.stdout).into_owned(),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-            json,
-        )
-    };
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, stdout, stderr, json) = compare_with(&dir, &refs);
     assert_eq!(code, 0, "{stderr}\n{stdout}");
     // The runs' p95 medians (mean of the middle two of four) rose beyond 5%.
     let median = |v: &mut Vec<f64>| {

@@ -6,6 +6,7 @@
 
 use super::check::check_json;
 use super::common::{analyze_json, nearest_rank, TestDir};
+use super::messy_runs_bc::compare;
 use super::messy_runs_bd::smoke_run;
 
 /// The task-mix row of `endpoint`.
@@ -211,20 +212,8 @@ fn another_tool_does_not_hide_an_error_rate_gone_from_0_to_96_percent() {
     let dir = TestDir::new();
     dir.write("1.0/load/wrk.txt", WRK_BASE);
     dir.write("1.1/load/hey.txt", HEY_LIMITED);
-    let out = dir.path().join("cmp");
-    let p = |r: &str| dir.path().join(r).display().to_string();
-    let o = super::common::headroom(&[
-        "compare",
-        &p("1.0"),
-        &p("1.1"),
-        "--out",
-        &p("cmp"),
-        "--fail-on-regression",
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{err}");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+    let (code, _, err, json) = compare(&dir, "1.0", "1.1", &["--fail-on-regression"]);
+    assert_eq!(code, 0, "{err}");
     assert_eq!(json["outcome"], "possibly_worse", "{json}");
     let rate = (json["comparisons"].as_array().unwrap().iter())
         .find(|c| c["metric"] == "error_rate")
@@ -235,7 +224,7 @@ fn another_tool_does_not_hide_an_error_rate_gone_from_0_to_96_percent() {
         "{rate}"
     );
     assert_eq!(rate["verdict"], "inconclusive", "{rate}");
-    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    let md = std::fs::read_to_string(dir.path().join("cmp/compare.md")).unwrap();
     assert!(md.contains("measured by other tools"), "{md}");
     assert!(!md.contains("records no outcome"), "{md}");
 }

@@ -83,11 +83,16 @@ pub fn discount_unseen_failures(
             )
         };
         e.status = RuleStatus::InsufficientData;
-        e.note = Some(match e.note.take() {
-            Some(old) => format!("{note}; {old}"),
-            None => note,
-        });
+        prepend_note(e, note);
     }
+}
+
+/// Puts `note` before any note `e` already has.
+fn prepend_note(e: &mut RuleEvaluation, note: String) {
+    e.note = Some(match e.note.take() {
+        Some(old) => format!("{note}; {old}"),
+        None => note,
+    });
 }
 
 /// True for the metrics whose values are latencies (a wrong unit scales them).
@@ -111,10 +116,7 @@ pub fn discount_doubtful_latency(evals: &mut [RuleEvaluation], why: &str) {
             e.metric
         );
         e.status = RuleStatus::InsufficientData;
-        e.note = Some(match e.note.take() {
-            Some(old) => format!("{note}; {old}"),
-            None => note,
-        });
+        prepend_note(e, note);
     }
 }
 
@@ -134,10 +136,7 @@ pub fn discount_doubtful_clock(evals: &mut [RuleEvaluation], why: &str) {
             e.metric
         );
         e.status = RuleStatus::InsufficientData;
-        e.note = Some(match e.note.take() {
-            Some(old) => format!("{note}; {old}"),
-            None => note,
-        });
+        prepend_note(e, note);
     }
 }
 
@@ -152,10 +151,7 @@ pub fn discount_two_runs(evals: &mut [RuleEvaluation], stage: &str, why: &str) {
         }
         let note = format!("not shown: the consistency audit's stage_gap: {why}");
         e.status = RuleStatus::InsufficientData;
-        e.note = Some(match e.note.take() {
-            Some(old) => format!("{note}; {old}"),
-            None => note,
-        });
+        prepend_note(e, note);
     }
 }
 
@@ -172,10 +168,7 @@ pub fn discount_untrimmed(evals: &mut [RuleEvaluation], untrimmed: &[(Option<&st
         };
         let note = format!("not shown: {why}");
         e.status = RuleStatus::InsufficientData;
-        e.note = Some(match e.note.take() {
-            Some(old) => format!("{note}; {old}"),
-            None => note,
-        });
+        prepend_note(e, note);
     }
 }
 
@@ -186,11 +179,7 @@ pub fn judged_on_whole_run(evals: &mut [RuleEvaluation], stage: &str, why: &str)
         if e.stage.as_deref() != Some(stage) || e.endpoint.is_none() || e.value.is_none() {
             continue;
         }
-        let note = why.to_string();
-        e.note = Some(match e.note.take() {
-            Some(old) => format!("{note}; {old}"),
-            None => note,
-        });
+        prepend_note(e, why.to_string());
     }
 }
 
@@ -259,9 +248,6 @@ pub fn discount_rounded(
              within half a step of the limit may lie on either side of it"
         );
         e.status = RuleStatus::NotProven;
-        e.note = Some(match e.note.take() {
-            Some(old) => format!("{note}; {old}"),
-            None => note,
-        });
+        prepend_note(e, note);
     }
 }
