@@ -59,7 +59,7 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
             let cut = src.tool != "hdr-log";
             src.stages
                 .iter()
-                .map(|s| stage_report(s, run_start, cut))
+                .map(|s| stage_report(src, s, run_start, cut))
                 .collect()
         })
         .unwrap_or_default();
@@ -365,7 +365,7 @@ pub fn latency_report(d: &LatencyDistribution) -> LatencyReport {
     }
 }
 
-fn stage_report(stage: &Stage, run_start: Option<i64>, cut: bool) -> StageReport {
+fn stage_report(src: &Source, stage: &Stage, run_start: Option<i64>, cut: bool) -> StageReport {
     let window = stage.window_ms.filter(|_| cut);
     let origin = run_start.unwrap_or(stage.timeline.start_ms);
     let metrics = ScopeMetrics::of_stage(stage);
@@ -417,6 +417,7 @@ fn stage_report(stage: &Stage, run_start: Option<i64>, cut: bool) -> StageReport
         start: stage.window_ms.map(|w| format_rfc3339_ms(w.0)),
         end: stage.window_ms.map(|w| format_rfc3339_ms(w.1)),
         window_basis: stage.window_basis.clone(),
+        failures_unseen: super::quality::stage_failures_unseen(src, stage),
         figures: scope_report(&metrics),
         timeseries: time_points(&stage.timeline, origin, window),
         endpoints,

@@ -245,6 +245,18 @@ pub fn unseen_failures_in(src: &Source, stage: Option<&str>) -> Option<(String, 
     }
 }
 
+/// What the figures of `stage` of `src` leave out: a stage measured by its own tool (a
+/// stage dir's) answers for that tool alone, any other for the source's flags; `None`
+/// when they see every failure (report.json's per-stage `failures_unseen`).
+pub fn stage_failures_unseen(src: &Source, stage: &Stage) -> Option<FailuresUnseen> {
+    match stage.tool {
+        Some(_) => stage.failures_unseen,
+        None if src.outcomes_unseen => Some(FailuresUnseen::Outcomes),
+        None if src.transport_errors_unseen => Some(FailuresUnseen::TransportErrors),
+        None => None,
+    }
+}
+
 /// `tool`'s files leave `what` out (of `stages`, when named), in one clause.
 fn unseen_clause(tool: &str, what: FailuresUnseen, stages: &[&str]) -> String {
     let of = match stages {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::sla::{RuleStatus, Verdict};
-use crate::model::{FailureKind, InputFile, PercentileMethod, Problem, ToolCheck};
+use crate::model::{FailureKind, FailuresUnseen, InputFile, PercentileMethod, Problem, ToolCheck};
 
 /// Version of the report.json layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -196,6 +196,11 @@ pub struct StageReport {
     pub end: Option<String>,
     /// How the window was chosen.
     pub window_basis: String,
+    /// What its tool's data leaves out, so its failure figures are bounds:
+    /// `outcomes` (no row says whether it failed: ab's `-g` file) or
+    /// `transport_errors` (only answered requests have rows: hey's CSV); null when
+    /// every failure is seen.
+    pub failures_unseen: Option<FailuresUnseen>,
     /// The stage's figures.
     #[serde(flatten)]
     pub figures: ScopeReport,

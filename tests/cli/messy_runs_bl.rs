@@ -8,7 +8,7 @@ use serde_json::Value;
 /// ab 2.3's console output of `ab -n N -c 4 -g ab.tsv URL` over `secs` seconds,
 /// `failed` of its requests non-2xx (a rate limit's 429s), with the percentile table
 /// of `ms` (every request's whole-ms latency).
-fn ab_text(ms: &[u64], failed: u64, secs: f64) -> String {
+pub(crate) fn ab_text(ms: &[u64], failed: u64, secs: f64) -> String {
     let n = ms.len() as u64;
     let mut sorted = ms.to_vec();
     sorted.sort_unstable();
@@ -68,7 +68,7 @@ fn ab_text(ms: &[u64], failed: u64, secs: f64) -> String {
 
 /// ab's `-g` file of the requests `ms`, `per_second` of them started in each second
 /// from `epoch` (ab writes every completed request, answered or not, with no status).
-fn ab_tsv(ms: &[u64], per_second: usize, epoch: u64) -> String {
+pub(crate) fn ab_tsv(ms: &[u64], per_second: usize, epoch: u64) -> String {
     let mut tsv = String::from("starttime\tseconds\tctime\tdtime\tttime\twait\n");
     for (i, t) in ms.iter().enumerate() {
         let at = epoch + (i / per_second) as u64;
@@ -91,7 +91,7 @@ fn ab_release(dir: &TestDir, rel: &str, ms: &[u64], failed: u64, epoch: u64) {
 }
 
 /// `headroom compare BASE CAND --fail-on-regression`: exit code and compare.json.
-fn compare(dir: &TestDir, base: &str, cand: &str) -> (i32, Value) {
+pub(crate) fn compare(dir: &TestDir, base: &str, cand: &str) -> (i32, Value) {
     let out = dir.path().join(format!("cmp-{cand}"));
     let o = headroom(&[
         "compare",
@@ -109,7 +109,7 @@ fn compare(dir: &TestDir, base: &str, cand: &str) -> (i32, Value) {
 }
 
 /// The comparison of `metric` in compare.json.
-fn metric<'a>(cmp: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn metric<'a>(cmp: &'a Value, name: &str) -> &'a Value {
     (cmp["comparisons"].as_array().unwrap().iter())
         .find(|c| c["metric"] == name)
         .unwrap_or_else(|| panic!("no {name} in {cmp}"))

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::stats::IntervalPoint;
 use crate::analysis::quality::DataQuality;
 use crate::analysis::Analysis;
+use crate::model::FailuresUnseen;
 
 /// One run as `compare` sees it.
 #[derive(Clone, Debug)]
@@ -61,6 +62,9 @@ pub struct StageInput {
     pub arrival_rate_rps: Option<f64>,
     /// The load tool that measured it, when known (`wrk`, `hey`).
     pub tool: Option<String>,
+    /// What that tool's data leaves out (report.json's `failures_unseen`): its
+    /// failure figures are bounds ([`super::unseen`]).
+    pub failures_unseen: Option<FailuresUnseen>,
     /// Its endpoints.
     pub endpoints: Vec<EndpointInput>,
 }
@@ -178,6 +182,8 @@ struct DocStage {
     arrival_rate_rps: Option<f64>,
     #[serde(default)]
     tool: Option<String>,
+    #[serde(default)]
+    failures_unseen: Option<FailuresUnseen>,
     #[serde(default)]
     endpoints: Vec<DocEndpoint>,
     /// The stage as a whole, for a stage without endpoints ([`WHOLE_STAGE`]).
@@ -370,6 +376,7 @@ fn from_value(
             users: s.users,
             arrival_rate_rps: s.arrival_rate_rps,
             tool: (s.tool.filter(|t| is_load_tool(t))).or(run_tool.map(str::to_string)),
+            failures_unseen: s.failures_unseen,
             endpoints,
         });
     }

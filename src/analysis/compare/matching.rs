@@ -421,6 +421,7 @@ mod tests {
             users,
             arrival_rate_rps: rate,
             tool: None,
+            failures_unseen: None,
             endpoints: Vec::new(),
         }
     }

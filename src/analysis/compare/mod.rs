@@ -22,6 +22,7 @@ pub mod trend;
 mod uncompared;
 mod undecided;
 mod unmarked;
+mod unseen;
 pub mod untrusted;
 pub mod verdict;
 pub mod whole;

@@ -64,7 +64,10 @@ fn open_worse(c: &Comparison) -> bool {
         _ => b.abs(),
     };
     let beyond = d.abs() > c.floor_pct / 100.0 * scale;
-    let statistics = matches!(c.reason, None | Some(Undecided::OtherTool));
+    let statistics = matches!(
+        c.reason,
+        None | Some(Undecided::OtherTool | Undecided::FailuresUnseen(_))
+    );
     c.verdict == Verdict::Inconclusive && statistics && worse && beyond
 }
 
@@ -158,9 +161,13 @@ pub fn headline(
         };
         // An open change is named with why it decides nothing either way.
         let apart = named.iter().any(|c| c.reason == Some(Undecided::OtherTool));
+        let blind = (named.iter()).any(|c| matches!(c.reason, Some(Undecided::FailuresUnseen(_))));
         let why = if apart {
             ": worse beyond the noise floor, but the sides were measured by other tools (see \
              the notes) — not the release's change alone"
+        } else if blind {
+            ": worse than the baseline shows, but the baseline's tool leaves failures out (see \
+             each metric's reason) — not shown against what it left out"
         } else if outcome == Outcome::Inconclusive {
             ": worse beyond the noise floor, but the interval reaches 0 — not shown either way"
         } else {

@@ -41,11 +41,12 @@ pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
         out.push_str(&format!("; not compared: {}", listed(&missing)));
     }
     // Which list an open comparison belongs to: 0 too few samples, 1 another load,
-    // 2 the statistics left it open.
+    // 2 the statistics left it open, 3 a side's tool leaves failures out.
     let kind = |c: &Comparison| match c.reason {
         Some(Undecided::TooFewSamples(_)) => 0,
         Some(Undecided::OtherLoad | Undecided::OtherTool) => 1,
         None => 2,
+        Some(Undecided::FailuresUnseen(_)) => 3,
     };
     let open = |which: u8| {
         let mut by_scope: BTreeMap<String, Vec<&str>> = BTreeMap::new();
@@ -77,6 +78,13 @@ pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
     let undecided = open(2);
     if !undecided.is_empty() {
         out.push_str(&format!("; inconclusive: {}", listed(&undecided)));
+    }
+    let unseen = open(3);
+    if !unseen.is_empty() {
+        out.push_str(&format!(
+            "; failures unseen by a side's tool: {}",
+            listed(&unseen)
+        ));
     }
     out
 }

@@ -1,5 +1,6 @@
-//! Why a comparison was left `inconclusive` before its statistics could decide: too
-//! few samples for the percentile, another load, or another load tool on each side.
+//! Why a comparison was left `inconclusive` before its statistics could decide (too
+//! few samples for the percentile, another load, or another load tool on each side)
+//! or despite them (a side's tool leaves failures out).
 //! Serialised as the sentence compare.json's `reason` carries.
 
 use serde::{Serialize, Serializer};
@@ -17,12 +18,15 @@ pub enum Undecided {
     /// The paired stages ran at one load but were measured by different load tools:
     /// each times and counts in its own way.
     OtherTool,
+    /// A side's tool leaves failures out, and the change is one that data cannot show
+    /// ([`super::unseen::withholds`]'s sentence).
+    FailuresUnseen(String),
 }
 
 impl Serialize for Undecided {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Undecided::TooFewSamples(why) => s.serialize_str(why),
+            Undecided::TooFewSamples(why) | Undecided::FailuresUnseen(why) => s.serialize_str(why),
             Undecided::OtherTool => s.serialize_str(
                 "other tool: the two sides were measured by different load tools (see the \
                  notes), so the difference is not the release's alone",

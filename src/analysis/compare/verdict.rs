@@ -242,6 +242,8 @@ struct Row {
     cross_check: Option<CrossCheck>,
     /// Why the metric cannot be compared at all ([`thin::reason`]).
     thin: Option<String>,
+    /// What each side's data of the stage leaves out.
+    unseen: super::unseen::Sides,
 }
 
 /// Compares one baseline side with one candidate side: one run each, or ≥ 3 each.
@@ -262,6 +264,8 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     let mut all_alike = true;
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
+        let unseen = (side_unseen(base, sb), side_unseen(cand, sc));
+        notes.extend(super::unseen::note(&sb.name, unseen));
         let endpoints = match_endpoints(sb, sc);
         let (load, by_tool) = stages_apart((base, sb), (cand, sc), repeats);
         all_alike &= load.is_none();
@@ -325,6 +329,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     } else {
                         thin::reason(metric, &[b], &[c])
                     },
+                    unseen,
                 });
             }
         }
@@ -361,6 +366,13 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         stage_pairs,
         notes,
     }
+}
+
+/// What any run of a side leaves out of its stage of that name (else its sole stage).
+fn side_unseen(runs: &[CompareRun], stage: &StageInput) -> Option<crate::model::FailuresUnseen> {
+    (runs.iter())
+        .filter_map(|r| r.stage_named(&stage.name))
+        .find_map(|s| s.failures_unseen)
 }
 
 /// Each run's endpoint `key` (else its stage's sole endpoint) at the stage of that
@@ -507,6 +519,7 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row
             by_tool: false,
             cross_check: None,
             thin: None,
+            unseen: (None, None),
         });
     }
     ranged
@@ -545,6 +558,11 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
         .map(|(r, q)| {
             let floor = thresholds.floor(r.metric);
             let e = &r.est;
+            let decided = match r.same_load && r.thin.is_none() {
+                true => decide(e, q, floor, r.metric, r.samples_ok),
+                false => Verdict::Inconclusive,
+            };
+            let blind = super::unseen::withholds(r.metric, decided, r.unseen);
             let delta_pct = relative(e.delta, e.baseline).map(|d| d * 100.0);
             Comparison {
                 candidate_label: candidate_label.to_string(),
@@ -562,20 +580,19 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 q_value: q,
                 effect: finite(e.effect),
                 floor_pct: floor * 100.0,
-                verdict: if r.same_load && r.thin.is_none() {
-                    decide(e, q, floor, r.metric, r.samples_ok)
-                } else {
-                    Verdict::Inconclusive
+                verdict: match blind {
+                    Some(_) => Verdict::Inconclusive,
+                    None => decided,
                 },
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
                 cross_check: r.cross_check,
-                reason: (r.thin.map(Undecided::TooFewSamples)).or((!r.same_load).then_some(
-                    match r.by_tool {
+                reason: (r.thin.map(Undecided::TooFewSamples))
+                    .or((!r.same_load).then_some(match r.by_tool {
                         true => Undecided::OtherTool,
                         false => Undecided::OtherLoad,
-                    },
-                )),
+                    }))
+                    .or(blind.map(Undecided::FailuresUnseen)),
             }
         })
         .collect()
