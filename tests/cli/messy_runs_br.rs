@@ -24,7 +24,10 @@ fn steady() -> Vec<u64> {
 
 /// The reason compare.json gives `name`.
 fn reason(cmp: &serde_json::Value, name: &str) -> String {
-    metric(cmp, name)["reason"].as_str().unwrap_or("").to_string()
+    metric(cmp, name)["reason"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// The candidate kept only `ab.tsv`: three quarters of its requests are 0 ms (429s
@@ -44,7 +47,10 @@ fn a_candidate_whose_g_file_hides_its_429s_reads_neither_faster_nor_unchanged() 
     release(&dir, "1.5.0", &cand, None, 1_796_560_200);
     let (_, base, _) = analyze_json(&[&dir.path().join("1.4.0")], &[]);
     let (_, blind, _) = analyze_json(&[&dir.path().join("1.5.0")], &[]);
-    assert_eq!(base["stages"][0]["failures_unseen"], serde_json::Value::Null);
+    assert_eq!(
+        base["stages"][0]["failures_unseen"],
+        serde_json::Value::Null
+    );
     assert_eq!(blind["stages"][0]["failures_unseen"], "outcomes");
     let (code, cmp) = compare(&dir, "1.4.0", "1.5.0");
     for m in ["p50", "p95", "mean", "error_rate"] {
@@ -56,7 +62,10 @@ fn a_candidate_whose_g_file_hides_its_429s_reads_neither_faster_nor_unchanged() 
         );
     }
     let outcome = cmp["outcome"].as_str().unwrap();
-    assert!(!["improved", "no_regression"].contains(&outcome), "{outcome}");
+    assert!(
+        !["improved", "no_regression"].contains(&outcome),
+        "{outcome}"
+    );
     assert_eq!(code, 0, "nothing regressed is shown");
     assert!(cmp["notes"].to_string().contains("keep the tool's console"));
 }
@@ -92,4 +101,97 @@ fn a_blind_baseline_makes_a_rise_in_errors_possibly_worse_not_shown() {
     assert!(reason(&cmp, "error_rate").starts_with("failures unseen: the baseline's"));
     assert_eq!(cmp["outcome"], "possibly_worse");
     assert_eq!(code, 0);
+}
+
+/// A script's per-request CSV of `GET /api/v1/agents` (every third request) and
+/// `GET /api/v1/agents/N` for 40 agent IDs, 1 to 40, 10 ms each, with wrk's URL of a
+/// list call with `?limit=10` besides.
+fn agents_csv(dir: &TestDir) {
+    let mut csv = String::from("timestamp,method,url,status,latency_ms\n");
+    for i in 0..1200u64 {
+        let url = match i % 3 {
+            0 => "/api/v1/agents?limit=10".to_string(),
+            _ => format!("/api/v1/agents/{}", 1 + i % 40),
+        };
+        csv.push_str(&format!(
+            "{}.{:03},GET,{url},200,10\n",
+            1_796_560_000 + i / 100,
+            i % 100 * 10
+        ));
+    }
+    dir.write("run/results.csv", csv);
+}
+
+/// `headroom analyze run --sla sla.toml`: exit code and stderr.
+fn judged(dir: &TestDir, section: &str) -> (i32, String) {
+    dir.write(
+        "sla.toml",
+        format!("[endpoint.\"{section}\"]\nrules = [\"p95 < 100ms\"]\n"),
+    );
+    let o = super::common::headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--sla",
+        dir.path().join("sla.toml").to_str().unwrap(),
+        "--out",
+        dir.path()
+            .join(format!("out-{}", section.len()))
+            .to_str()
+            .unwrap(),
+    ]);
+    (
+        o.status.code().unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// An SLA's `?limit=50` names another request than the data's `?limit=10` (a page
+/// five times larger). Before, both query strings were left aside and the rule judged
+/// the page of 10 as the page of 50, silently. Now the rule is not run, and the note
+/// names the data's endpoint as that route with another query string.
+#[test]
+fn another_query_string_is_another_request_and_the_note_says_which_was_run() {
+    let dir = TestDir::new();
+    agents_csv(&dir);
+    let (code, stderr) = judged(&dir, "GET /api/v1/agents?limit=50");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("names no endpoint in the data"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the data has its route with another query string: GET /api/v1/agents?limit=10"
+        ),
+        "{stderr}"
+    );
+    // The same query string, as the data has it, is judged.
+    let (code, stderr) = judged(&dir, "GET /api/v1/agents/?limit=10");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("names no endpoint"), "{stderr}");
+}
+
+/// A typo in a route template (`agent` for `agents`) is suggested as the route the
+/// data's 40 agent URLs form, and the list of endpoints names that route once with
+/// how many endpoints it stands for, not ten agents' URLs "and 31 more".
+#[test]
+fn a_route_templates_typo_is_answered_with_the_datas_route_not_one_agents_url() {
+    let dir = TestDir::new();
+    agents_csv(&dir);
+    let (code, stderr) = judged(&dir, "GET /api/v1/agent/{id}");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("did you mean \"GET /api/v1/agents/{id}\"?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("GET /api/v1/agents/{id} (40 endpoints)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("GET /api/v1/agents/17"), "{stderr}");
+    // A route's typo is the list call's, not an agent's URL (`…/agents/1` is two
+    // edits from `…/agent`, but an ID's route).
+    let (code, stderr) = judged(&dir, "GET /api/v1/agent");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("did you mean \"GET /api/v1/agents?limit=10\"?"),
+        "{stderr}"
+    );
 }

@@ -14,8 +14,8 @@ use regex::Regex;
 use super::parse::{regex_name, ScopeRules};
 use super::route_scope::{one_route, route_members};
 use super::spelling::{
-    other_method, part_of_stage, routes_to_compare, same_case_folded, same_joined, same_label,
-    same_path, same_route, same_route_any_case, same_stage, same_words, users_only,
+    other_method, other_query, part_of_stage, routes_to_compare, same_case_folded, same_joined,
+    same_label, same_path, same_route, same_route_any_case, same_stage, same_words, users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -163,6 +163,19 @@ pub(super) fn resolve<'a>(
         };
         near.retain(|k| letters(k) != letters(name));
     }
+    // `?limit=50` for the data's `?limit=10`: no typo but another request, which
+    // `absent` names.
+    if matches!(kind, Kind::Endpoint) && known.iter().any(|k| other_query(k, name)) {
+        return Ok(None);
+    }
+    // A route template's typo is suggested as the data's route, not one ID's URL.
+    let templates = match kind {
+        Kind::Endpoint => super::route_scope::route_typos_of(name, known),
+        _ => Vec::new(),
+    };
+    if !templates.is_empty() {
+        near = templates.iter().map(String::as_str).collect();
+    }
     if near.is_empty() && matches!(kind, Kind::Endpoint) {
         near = route_typos(name, known);
     }
@@ -205,9 +218,12 @@ pub(super) fn resolve<'a>(
 /// call; else `GET /api/orders` for the data's `POST /api/orders`, the route the rule
 /// meant under another method — skipped as "not in the data", a GO would pass it by.
 fn route_typos<'a>(name: &str, known: &'a [String]) -> Vec<&'a str> {
+    // An agent's URL (`GET /api/v1/agents/17`) is compared as its route
+    // (`…/agents/{id}`): `GET /api/v1/agents` is no typo of it.
     let near: Vec<&str> = (known.iter())
         .filter(|k| {
-            routes_to_compare(k, name)
+            let k = crate::model::normalize_label(k);
+            routes_to_compare(&k, name)
                 .is_some_and(|(k, n)| k != n && !typos_of(&n, std::slice::from_ref(&k)).is_empty())
         })
         .take(3)
@@ -528,8 +544,23 @@ pub(super) fn absent(kind: Kind, name: &str, known: &[String], line: Option<usiz
         Kind::VerdictStage | Kind::VerdictFlag => "it decides nothing",
         Kind::Stage | Kind::Endpoint => "its rules are not run",
     };
+    // `?limit=50` for the data's `?limit=10`: the route was run, with another query.
+    let requeried: Vec<&str> = (known.iter())
+        .filter(|k| matches!(kind, Kind::Endpoint) && other_query(k, name))
+        .take(3)
+        .map(String::as_str)
+        .collect();
+    let hint = match requeried[..] {
+        [] => String::new(),
+        _ => format!(
+            " (the data has its route with another query string: {}; name the endpoint as \
+             the data does, or write the route without a query to judge whichever one the run \
+             requested)",
+            requeried.join(", ")
+        ),
+    };
     format!(
-        "{at}{} {} no {what} in the data{}: {outcome}",
+        "{at}{} {} no {what} in the data{}: {outcome}{hint}",
         kind.section(name),
         if regex { "matches" } else { "names" },
         known_list(known, plural)
@@ -542,9 +573,23 @@ pub(super) fn known_list(known: &[String], plural: &str) -> String {
         return format!(" (the data has no {plural})");
     }
     const SHOWN: usize = 10;
+    // Endpoints with IDs in them (`GET /agents/17`, hundreds of them from Locust
+    // without `name=`) are listed as their route: `GET /agents/{id} (40 endpoints)`.
+    let routes = super::route_scope::id_routes(known);
+    let mut listed: Vec<String> = Vec::new();
+    for k in known {
+        let label = crate::model::normalize_label(k);
+        let item = match routes.iter().find(|(r, n)| *n > 1 && *r == label) {
+            Some((r, n)) => format!("{r} ({n} {plural})"),
+            None => k.clone(),
+        };
+        if !listed.contains(&item) {
+            listed.push(item);
+        }
+    }
     // Data order: stages read best in the order they ran.
-    let list: Vec<&str> = known.iter().take(SHOWN).map(String::as_str).collect();
-    let more = known.len().saturating_sub(SHOWN);
+    let list: Vec<&str> = listed.iter().take(SHOWN).map(String::as_str).collect();
+    let more = listed.len().saturating_sub(SHOWN);
     let extra = if more > 0 {
         format!(" and {more} more")
     } else {

@@ -137,6 +137,57 @@ pub(super) fn named_placeholder(segment: &str) -> bool {
     })
 }
 
+/// The routes the data's endpoints with IDs in them form (`GET /users/{id}` for
+/// `GET /users/12` and `GET /users/13`), each with how many endpoints it stands for,
+/// in the order first seen.
+pub(super) fn id_routes(endpoints: &[String]) -> Vec<(String, usize)> {
+    let mut routes: Vec<(String, usize)> = Vec::new();
+    for e in endpoints {
+        let label = normalize_label(e);
+        if label == e.as_str() {
+            continue;
+        }
+        match routes.iter_mut().find(|(r, _)| *r == label) {
+            Some((_, n)) => *n += 1,
+            None => routes.push((label.into_owned(), 1)),
+        }
+    }
+    routes
+}
+
+/// The routes of the data's ID endpoints ([`id_routes`]) a route `name` with a
+/// placeholder nothing matched looks like a typo of (`GET /api/v1/agent/{id}` for the
+/// data's `GET /api/v1/agents/17`…): "did you mean `GET /api/v1/agents/{id}`", not one
+/// agent's URL.
+pub(super) fn route_typos_of(name: &str, endpoints: &[String]) -> Vec<String> {
+    let Some((method, target)) = split(name) else {
+        return Vec::new();
+    };
+    if !tokens(target).into_iter().any(is_placeholder) {
+        return Vec::new();
+    }
+    let wanted: String = (tokens(target).into_iter())
+        .map(|t| if is_placeholder(t) { "{id}" } else { t })
+        .collect();
+    let wanted = match method {
+        Some(m) => format!("{} {wanted}", m.to_ascii_uppercase()),
+        None => wanted,
+    };
+    let routes: Vec<String> = (id_routes(endpoints).into_iter())
+        .map(|(r, _)| r.replace("{uuid}", "{id}").replace("{hex}", "{id}"))
+        .collect();
+    let bare = |r: &str| split(r).map(|(_, t)| t.to_string()).unwrap_or_default();
+    let near: Vec<&str> = match method {
+        Some(_) => super::suggest::typos_of(&wanted, &routes),
+        // `/api/v1/agent/{id}` against `GET /api/v1/agents/{id}`: the paths alone.
+        None => (routes.iter())
+            .filter(|r| !super::suggest::typos_of(&wanted, &[bare(r)]).is_empty())
+            .map(String::as_str)
+            .collect(),
+    };
+    near.into_iter().take(3).map(str::to_string).collect()
+}
+
 /// True when the endpoint's route tokens are the wanted ones, a placeholder standing
 /// for any of headroom's ID placeholders.
 fn fits(wanted: &[&str], route: &[&str]) -> bool {

@@ -192,7 +192,29 @@ pub(super) fn same_path(known: &str, name: &str) -> bool {
         key[..cut].to_string()
     };
     let (k, n) = (bare(known), bare(name));
-    (k != known || n != name) && same_route(&k, &n)
+    (k != known || n != name) && same_route(&k, &n) && queries_agree(known, name)
+}
+
+/// True when the data's endpoint `known` is the SLA's `name` with another query
+/// string (`?limit=10` for the SLA's `?limit=50`): the route the rule meant, but
+/// another request than it named.
+pub(super) fn other_query(known: &str, name: &str) -> bool {
+    let bare = |key: &str| key[..key.find(['?', '#']).unwrap_or(key.len())].to_string();
+    !queries_agree(known, name) && same_route(&bare(known), &bare(name))
+}
+
+/// False when both `known` and `name` carry a query string and they differ: an SLA's
+/// `GET /api/items?limit=50` names another request than the data's `?limit=10` (a
+/// larger page), while its bare route names whichever query the tool was given.
+fn queries_agree(known: &str, name: &str) -> bool {
+    let query = |key: &str| {
+        key.split_once('?')
+            .map(|(_, q)| q.split('#').next().unwrap_or_default().to_string())
+    };
+    match (query(known), query(name)) {
+        (Some(k), Some(n)) => k == n,
+        _ => true,
+    }
 }
 
 /// The data's endpoint `known` and the SLA's `name` as routes to compare for a typo,
@@ -259,7 +281,9 @@ pub(super) fn same_route_any_case(known: &str, name: &str) -> bool {
     };
     match (bare(known), bare(name)) {
         (Some((km, kp)), Some((nm, np))) => {
-            same_case_folded(&kp, &np) && (km.is_none() || nm.is_none() || km == nm)
+            same_case_folded(&kp, &np)
+                && (km.is_none() || nm.is_none() || km == nm)
+                && queries_agree(known, name)
         }
         _ => false,
     }
@@ -319,6 +343,15 @@ mod tests {
         assert!(!same_path("http://h/item?limit=10", "/items"));
         assert!(!same_path("POST /item?x=1", "GET /item"));
         assert!(!same_path("GET /item", "/item"));
+        // Another query is another request: a page of 50 is not the data's page of 10.
+        assert!(!same_path("http://h/item?limit=10", "GET /item?limit=50"));
+        assert!(!same_route_any_case(
+            "http://h/ITEM?limit=10",
+            "GET /item?limit=50"
+        ));
+        assert!(same_path("http://h/item?limit=10#a", "GET /item/?limit=10"));
+        assert!(other_query("http://h/item?limit=10", "GET /item?limit=50"));
+        assert!(!other_query("http://h/item?limit=10", "GET /item"));
         assert_eq!(
             routes_to_compare("GET http://h:1/api/items/?limit=10", "GET /api/item"),
             Some(("GET /api/items".into(), "GET /api/item".into()))
