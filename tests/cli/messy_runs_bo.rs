@@ -242,6 +242,25 @@ fn ab_stage_dirs_sharing_a_second_export_stage_by_stage() {
         (staged(&rows, "baseline"), staged(&rows, "peak")),
         (40, 400)
     );
+    // The stages have no window (ab's console leads; its series counts from each
+    // stage's own start): the intervals keep report.json's `t`, the rows' move aside.
+    let intervals = csv_rows(&out.join("intervals.csv"));
+    let t_s = |name: &str| -> Vec<f64> {
+        (intervals.iter())
+            .filter(|r| r["stage"] == name && r["scope"] == "stage")
+            .map(|r| r["t_s"].parse().unwrap())
+            .collect()
+    };
+    let t = |name: &str| -> Vec<f64> {
+        (stage(&report, name)["timeseries"]
+            .as_array()
+            .unwrap()
+            .iter())
+        .map(|p| p["t"].as_f64().unwrap())
+        .collect()
+    };
+    assert_eq!(t_s("peak"), t("peak"));
+    assert_eq!(t_s("baseline"), t("baseline"));
     let (_, back, err) = analyze_json(&[&out], &[]);
     for (name, n, ms) in [("baseline", 40, &base_ms[..]), ("peak", 400, &peak_ms[..])] {
         let s = stage(&back, name);

@@ -96,11 +96,19 @@ pub fn intervals_table(
     // An interval with no users of its own (the series has none: a `drive` run's
     // interval log, a stage dir named after its users) is in a stage of constant
     // load: its users are the stage's.
+    // A stage's intervals move as its window does; a stage without one (a tool
+    // summary's whole run) has a series of its own from 0 s, which its rows' move
+    // (past an earlier stage's overlapping times) does not change.
+    let windowed: BTreeSet<&str> = (analysis.stages.iter())
+        .filter(|s| s.start.is_some())
+        .map(|s| s.name.as_str())
+        .collect();
     let mut push = |stage: (&str, Option<u32>),
                     endpoint: Option<(&Option<String>, &str, &str)>,
                     p: &TimePoint| {
         let (stage, stage_users) = stage;
-        let t = p.t + shift_ms.get(stage).map_or(0.0, |ms| *ms as f64 / 1000.0);
+        let shift = (shift_ms.get(stage)).filter(|_| windowed.contains(stage));
+        let t = p.t + shift.map_or(0.0, |ms| *ms as f64 / 1000.0);
         let (scope, method, name, key) = match endpoint {
             Some((m, n, k)) => (
                 "endpoint",
