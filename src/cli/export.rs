@@ -17,8 +17,8 @@ use crate::ingest::{IngestOptions, TimeUnit};
 use crate::model::untrusted::printable;
 use crate::model::Run;
 use crate::render::export::{
-    clockless_shifts, endpoints_table, intervals_table, manifest_of, stages_table, write_table,
-    ExportFormat, ExportedRows, RequestRow, RequestWriter, Table, TableExporter,
+    clockless_shifts, endpoints_table, intervals_table, manifest_of, rows_end, stages_table,
+    write_table, ExportFormat, ExportedRows, RequestRow, RequestWriter, Table, TableExporter,
 };
 use crate::render::output::{
     check_out_dir, default_out_dir, write_dir, write_file, OutputDir, OutputError, OutputKind,
@@ -329,10 +329,14 @@ impl Job<'_> {
         // A stage dir's file holds that stage's requests: only its window is looked
         // in (stage dirs each timed from their own start overlap in time), and its
         // rows move as the stage does (`ExportedRows::shift_ms`).
-        let own: Option<&crate::model::Stage> = dir_stage(&file.path).and_then(|name| {
-            (stages.iter().copied()).find(|s| s.window_ms.is_some() && s.name == name)
-        });
-        let shift = own
+        let own = dir_stage(&file.path, &stages, true);
+        // The stage a stage dir's file holds, timed or not: moved past the stages
+        // exported before it when their times overlap.
+        let by_dir = own.or_else(|| dir_stage(&file.path, &stages, false));
+        if let Some(s) = by_dir {
+            self.settle_overlap(file, s, &stages, rows);
+        }
+        let shift = by_dir
             .and_then(|s| rows.shift_ms.get(&s.name))
             .map_or(0, |v| *v);
         let stages = match own {
@@ -343,11 +347,7 @@ impl Job<'_> {
             [one] if one.window_ms.is_none() => Some(one.name.as_str()),
             // Stages without windows (a summary's whole-run stage), one per stage dir:
             // the one the file's dir names.
-            _ => dir_stage(&file.path).and_then(|name| {
-                (stages.iter())
-                    .find(|s| s.window_ms.is_none() && s.name == name)
-                    .map(|s| s.name.as_str())
-            }),
+            _ => dir_stage(&file.path, &stages, false).map(|s| s.name.as_str()),
         };
         // The driver counts a request in the interval it completed in (see
         // `carry_driver_log`): its rows are staged by their end, as the run is.
@@ -400,6 +400,66 @@ impl Job<'_> {
     }
 }
 
+impl Job<'_> {
+    /// Moves `stage`'s rows (its stage dir's `file`, the first of the dir's files seen)
+    /// past the stages exported before it when their times overlap, in
+    /// `rows.shift_ms`: `analyze` of a CSV export puts each row in the stage whose
+    /// window holds its time, and ab's `-g` times are whole seconds, so a stage dir
+    /// run in the second another ended would share that second with it and read back
+    /// partly into the other stage. Stages timed each from its own start are already
+    /// laid end to end (`clockless_shifts`) and do not overlap; a real clock's stages
+    /// move by the overlap alone (a note says by how much).
+    fn settle_overlap(
+        &self,
+        file: &RequestFile,
+        stage: &crate::model::Stage,
+        stages: &[&crate::model::Stage],
+        rows: &mut ExportedRows,
+    ) {
+        if !rows.settled.insert(stage.name.clone()) {
+            return;
+        }
+        let end_of = |name: &str, span: (i64, i64)| {
+            (stages.iter())
+                .find(|s| s.name == name)
+                .map_or(span.1 + 1, |s| rows_end(s, span))
+        };
+        let others: Vec<(i64, i64)> = (rows.spans.iter())
+            .filter(|(name, _)| **name != stage.name)
+            .map(|(name, &span)| (span.0, end_of(name, span)))
+            .collect();
+        if others.is_empty() {
+            return;
+        }
+        let shift = rows.shift_ms.get(&stage.name).copied().unwrap_or(0);
+        let mut span: Option<(i64, i64)> = None;
+        // The analysis already said what stopped this file's reading.
+        let _ = replay_requests(file, self.opts, &mut |ev| {
+            if stage.window_ms.is_none() || stage.contains(ev.t_ms) {
+                let t = ev.t_ms + shift;
+                span = Some(span.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
+            }
+        });
+        let Some((first, last)) = span else {
+            return;
+        };
+        let end = rows_end(stage, (first, last));
+        if !(others.iter()).any(|&(a, b)| first < b && a < end) {
+            return;
+        }
+        let cursor = (others.iter()).map(|o| o.1).max().unwrap_or(first);
+        let by = (cursor - first).max(0);
+        *rows.shift_ms.entry(stage.name.clone()).or_insert(0) += by;
+        eprintln!(
+            "note: stage {}'s requests are {by} ms later in the export than in {}: their \
+             times overlap a stage exported before them, and `headroom analyze` of the \
+             export puts each row in the stage whose window holds its time",
+            printable(&stage.name.escape_debug().to_string()),
+            printable(&file.path.display().to_string()),
+        );
+    }
+}
+
 /// The interval log of a `drive` run dir (its source `headroom`, the one `.hlog`
 /// read), when the run is one: beside the driver's rows, or without them when the
 /// driver is the run's one source (the log is then all the export's stages need).
@@ -424,13 +484,17 @@ fn driver_rows(run: &Run) -> bool {
     request_files(run).iter().any(|f| f.tool == "headroom")
 }
 
-/// The stage a file's dir names: `01_baseline_20users/ab.tsv` → `baseline` (a name
-/// with users, as a stage dir's), else the dir's whole name (a stage dir named after
-/// its stage alone); the caller keeps it only when a stage has that name.
-fn dir_stage(file: &Path) -> Option<String> {
+/// The stage a file's dir names, among `stages` with (`timed`) or without a window:
+/// `01_baseline_20users/ab.tsv` and `01-baseline/hey.csv` → `baseline`, a rerun's
+/// `05_smoke_2users` → `05_smoke`, else the dir's whole name (a stage dir named after
+/// its stage alone); the first of these a stage has (see `stage_dir_names`).
+fn dir_stage<'s>(
+    file: &Path,
+    stages: &[&'s crate::model::Stage],
+    timed: bool,
+) -> Option<&'s crate::model::Stage> {
     let dir = file.parent()?.file_name()?.to_str()?;
-    match crate::ingest::stage_from_dir_name(dir) {
-        Some((name, Some(_))) => Some(name),
-        _ => Some(dir.to_string()),
-    }
+    (crate::ingest::stage_dir_names(dir).iter()).find_map(|name| {
+        (stages.iter().copied()).find(|s| s.window_ms.is_some() == timed && s.name == *name)
+    })
 }

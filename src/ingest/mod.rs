@@ -92,7 +92,7 @@ pub use crate::model::TimeUnit;
 pub use detect::{detect_format, Detection, Format};
 pub(crate) use run_dir::claimed_format;
 pub use run_dir::{dir_name, load_runs};
-pub(crate) use stages::stage_from_dir_name;
+pub(crate) use stages::stage_dir_names;
 
 /// What the user asked of ingest (the `analyze`/`check` filters).
 #[derive(Clone, Debug, Default)]

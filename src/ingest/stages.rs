@@ -213,6 +213,23 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     Some((name, users))
 }
 
+/// The names a stage dir's stage can have, most likely first: its words
+/// (`01-warmup` → `warmup`, `03_peak_50users` → `peak`), those with the ordering
+/// number kept (`05_smoke`, a rerun's), and the dir's whole name. Whoever maps a file
+/// back to its stage (the export) keeps the first a stage has, as [`StagePlan::for_dir`]
+/// named it.
+pub fn stage_dir_names(dir: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some((name, _)) = stage_from_dir_name(dir) {
+        if ordering_number(dir) {
+            names.push(numbered(dir, &name));
+        }
+        names.insert(0, name);
+    }
+    names.push(dir.to_string());
+    names
+}
+
 /// True when a dir's name is a stage's: numbered (`01_baseline`, `03 stress`) or
 /// giving users (`peak_50users`, `c=64`).
 pub fn stage_named(name: &str) -> bool {

@@ -21,8 +21,8 @@ use std::path::Path;
 pub use requests::{RequestRow, RequestWriter};
 pub use schema::{ColumnSpec, Kind, Table};
 pub use tables::{
-    clockless_shifts, endpoints_table, intervals_table, manifest_of, stages_table, ExportedRows,
-    EXPORTED, SUMMARY_ONLY,
+    clockless_shifts, endpoints_table, intervals_table, manifest_of, rows_end, stages_table,
+    ExportedRows, EXPORTED, SUMMARY_ONLY,
 };
 
 /// A table file could not be written.

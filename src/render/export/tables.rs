@@ -2,7 +2,7 @@
 //! run, and the run's `run.toml` for the CSV export. Every figure is the report's
 //! own (`report.json`), laid out as rows; nothing is computed again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Batch, Cell, Table};
 use crate::analysis::report::{LatencyReport, ScopeReport, TimePoint};
@@ -96,11 +96,19 @@ pub fn intervals_table(
     // An interval with no users of its own (the series has none: a `drive` run's
     // interval log, a stage dir named after its users) is in a stage of constant
     // load: its users are the stage's.
+    // A stage's intervals move as its window does; a stage without one (a tool
+    // summary's whole run) has a series of its own from 0 s, which its rows' move
+    // (past an earlier stage's overlapping times) does not change.
+    let windowed: BTreeSet<&str> = (analysis.stages.iter())
+        .filter(|s| s.start.is_some())
+        .map(|s| s.name.as_str())
+        .collect();
     let mut push = |stage: (&str, Option<u32>),
                     endpoint: Option<(&Option<String>, &str, &str)>,
                     p: &TimePoint| {
         let (stage, stage_users) = stage;
-        let t = p.t + shift_ms.get(stage).map_or(0.0, |ms| *ms as f64 / 1000.0);
+        let shift = (shift_ms.get(stage)).filter(|_| windowed.contains(stage));
+        let t = p.t + shift.map_or(0.0, |ms| *ms as f64 / 1000.0);
         let (scope, method, name, key) = match endpoint {
             Some((m, n, k)) => (
                 "endpoint",
@@ -223,6 +231,9 @@ pub struct ExportedRows {
     /// as they ran, instead of overlapping: read back by time, each row finds its own
     /// stage ([`clockless_shifts`]). Absent: 0.
     pub shift_ms: BTreeMap<String, i64>,
+    /// The stages whose rows (a stage dir's files) were checked against the stages
+    /// exported before them, and moved past them when their times overlap.
+    pub settled: BTreeSet<String>,
 }
 
 /// Times before this (1 January 2000, ms) are offsets from a test's own start, not
@@ -318,6 +329,16 @@ fn summary_only_text(s: &crate::model::Stage) -> String {
     )
 }
 
+/// Where a stage without a window ends in the manifest, its exported requests
+/// spanning `(first, last)` ms: past the last, or as long as the tool measured after
+/// the first when that is later (ab's `-g` times are whole seconds: their span is not
+/// the run's length).
+pub fn rows_end(s: &crate::model::Stage, (first, last): (i64, i64)) -> i64 {
+    let measured = (s.duration_s.filter(|d| d.is_finite() && *d > 0.0))
+        .map_or(first, |d| first + (d * 1000.0).round() as i64);
+    (last + 1).max(measured)
+}
+
 /// The manifest with its stages, before the notes on them.
 fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
     let row_spans = &rows.spans;
@@ -335,12 +356,7 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
                     // exported requests it holds, so that they read back into it, and
                     // lasts as long as the tool measured (ab's `-g` times are whole
                     // seconds: their span is not the run's length).
-                    let measured = |a: i64| {
-                        let ms = s.duration_s.filter(|d| d.is_finite() && *d > 0.0);
-                        ms.map_or(a, |d| a + (d * 1000.0).round() as i64)
-                    };
-                    let rows =
-                        (row_spans.get(&s.name)).map(|&(a, b)| (a, (b + 1).max(measured(a))));
+                    let rows = (row_spans.get(&s.name)).map(|&span| (span.0, rows_end(s, span)));
                     let shift = rows_shift(s);
                     let own = s.window_ms.map(|(a, b)| (a + shift, b + shift));
                     let window = own.or(rows).map(|(a, b)| {
