@@ -76,6 +76,7 @@ pub mod autocannon;
 mod banners;
 pub mod h2load;
 pub mod h2load_log;
+mod h2load_streams;
 pub mod hey_text;
 pub mod httperf;
 pub mod siege;
