@@ -35,6 +35,7 @@ mod latency_witness;
 mod line_records;
 pub mod locust;
 mod loose_files;
+mod named_users;
 mod progress;
 pub mod request_rows;
 mod run_dir;

@@ -14,7 +14,7 @@
 //!   flight, not the users (a note gives it); users come from the dir, the manifest, or
 //!   the `-c` of a command line echoed above the output or kept beside it (`planned.rs`),
 //!   or siege's banner (`** Preparing 4 concurrent users for battle.`), or else the
-//!   file's name when it holds one run (`siege_c8.log`, as a stage dir's name).
+//!   file's name when it holds one run (`siege_c8.log`: `named_users.rs`).
 //! * Several runs appended to one console (`for c in 2 4 8; do siege -c $c …; done >>
 //!   siege.log`): each run (from its banner, or its summary when siege prints none) is
 //!   read with its own figures and users, a stage each where the data finds the stages
@@ -49,7 +49,6 @@ use serde_json::Value;
 use super::appended::RunMarks;
 use super::problem;
 use super::siege_routes::{self, Answer};
-use super::stages::stage_from_dir_name;
 use super::summary::{
     add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
     require_lines, ToolSummary,
@@ -171,12 +170,11 @@ fn run_ended(l: &str) -> bool {
 /// console) as its [`ToolSummary::later_runs`], each with its own users (its banner's
 /// `Preparing N concurrent users`, or the command echoed above it) and the stage the
 /// banner above it names; a later run that cannot be read is left out, and a note says
-/// so. A file of one run whose users nothing else gives takes them from its name
-/// (`siege_c8.log`, `siege-16users.txt`), as a stage dir's name gives them.
+/// so.
 fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
     let whole = read_file_text(path)?;
     let lines: Vec<&str> = whole.lines().collect();
-    let mut first = ToolSummary::read_runs(path, &whole, &RUNS, |text, before| {
+    ToolSummary::read_runs(path, &whole, &RUNS, |text, before| {
         // What was printed since the previous run ended (an `echo`, a `set -x` line).
         let from = (before as usize).min(lines.len());
         let since = (lines[..from].iter())
@@ -185,19 +183,7 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
         let mut run = read_run(path, text, &lines[since..from].join("\n"))?;
         run.banner = super::banners::above_run(&whole, before, RUNS.starts, run_ended);
         Ok(run)
-    })?;
-    if first.users.is_none() && first.later_runs.is_empty() {
-        let stem = file_stem(path);
-        if let Some(users) = stage_from_dir_name(&stem).and_then(|(_, u)| u) {
-            first.users = Some(users);
-            first.notes.push(format!(
-                "{}: siege's summary prints no -c; its {users} users are read from the file's \
-                 name (`{stem}`)",
-                path.display()
-            ));
-        }
-    }
-    Ok(first)
+    })
 }
 
 /// One run of siege's console (`text`: the file's lines up to its end, those before it

@@ -273,3 +273,37 @@ fn httperf_calls_never_sent_after_a_connection_error_are_explained() {
         "{notes}"
     );
 }
+
+/// The same loop with the files named `hey_c2.txt` and `hey_c4.txt`: hey prints no
+/// `-c`, so the names give each run's users (2 and 4), two stages of 40 requests each
+/// (before: one stage of 80 requests at unknown users, each file an endpoint), and the
+/// loop's log is the same data again.
+#[test]
+fn hey_consoles_named_by_their_users_are_stages_at_those_users() {
+    let dir = TestDir::new();
+    let (c2, c4) = (hey_text(40, 90.5), hey_text(40, 204.9));
+    dir.write("run/hey_c2.txt", &c2);
+    dir.write("run/hey_c4.txt", &c4);
+    dir.write("run/loop.log", format!("{c2}{c4}"));
+    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        stages(&report),
+        vec![
+            ("2_users".into(), Some(2), 40, 0),
+            ("4_users".into(), Some(4), 40, 0)
+        ]
+    );
+    let rate = |name: &str| stage(&report, name)["throughput_rps"].as_f64().unwrap();
+    // hey's `Total:` of the 2-user run is 40 / 90.5 = 0.4420 s as printed.
+    assert!(
+        (rate("2_users") - 40.0 / 0.4420).abs() < 1e-6,
+        "{}",
+        rate("2_users")
+    );
+    assert_eq!(
+        report["skipped"][0]["kind"], "same_data",
+        "{}",
+        report["skipped"]
+    );
+}
