@@ -64,7 +64,9 @@ pub fn runs<'a>(text: &'a str, marks: &RunMarks) -> Vec<(&'a str, u64)> {
         let l = line.trim();
         if (marks.starts)(l) && has_results {
             starts.push((offset, i as u64));
-            has_results = false;
+            // A start line may be a result too (siege's JSON block opens with its
+            // `"transactions"`).
+            has_results = (marks.results)(l);
         } else if (marks.results)(l) {
             has_results = true;
         }

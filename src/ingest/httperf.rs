@@ -12,6 +12,9 @@
 //!   (`--wsess=N,CALLS,THINK`, `--wsesslog=N,THINK,FILE`) `--rate` starts sessions,
 //!   each sending CALLS requests (a session log's: the requests made ÷ N), so the
 //!   arrival rate is `--rate × CALLS`.
+//! * With several calls per connection, httperf closes a connection at its first
+//!   error and never sends its remaining calls: a run that sent fewer requests than
+//!   `--num-conns × --num-calls` says how many were never made (`unsent_calls`).
 //! * Latency: with one call per connection (`Connection length [replies/conn]: 1.000`)
 //!   the `Connection time [ms]` min/avg/max/median describe each request (connect
 //!   included); otherwise only the mean `Reply time` (response + transfer) is known.
@@ -98,7 +101,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let (mut conn_time, mut reply_time) = (Vec::new(), None::<f64>);
     let mut one_call = false;
     let (mut uri, mut server, mut port) = (None, None, None);
-    let (mut planned, mut opened) = (None::<(u64, u64)>, 0u64);
+    let (mut planned, mut opened, mut sent) = (None::<(u64, u64)>, 0u64, 0u64);
     let mut calls = 1.0f64;
     let mut sessions = None::<Sessions>;
     for (i, line) in text.lines().enumerate() {
@@ -117,8 +120,9 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             }
         } else if let Some(c) = total_re.captures(line) {
             opened = number(path, no, "connections", &c[1])?;
+            sent = number(path, no, "requests", &c[2])?;
             if let Some(ss) = sessions.as_mut() {
-                ss.requests = number(path, no, "requests", &c[2])?;
+                ss.requests = sent;
             }
             let replies: u64 = number(path, no, "replies", &c[3])?;
             s.duration_s = Some(number(path, no, "test-duration", &c[4])?);
@@ -179,7 +183,31 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     }
     s.endpoints.push(ep);
     s.stopped_early = stopped_early(path, planned, opened);
+    if sessions.is_none() {
+        s.notes
+            .extend(unsent_calls(path, planned, (opened, sent, calls)));
+    }
     Ok(s)
+}
+
+/// Why a run of several calls per connection sent fewer requests than its connections
+/// were to make (`planned`: the echoed `--num-conns` and its line; `opened`, `sent`:
+/// the `Total:` line's connections and requests; `calls`: `--num-calls`): httperf
+/// closes a connection at its first error (a timeout, a reset) and its remaining calls
+/// are never sent. `None` when it sent them all, or it was stopped early (said there).
+fn unsent_calls(path: &Path, planned: Option<(u64, u64)>, run: (u64, u64, f64)) -> Option<String> {
+    let (opened, sent, calls) = run;
+    let (conns, no) = planned.filter(|(n, _)| *n == opened && calls > 1.0)?;
+    let asked = (conns as f64 * calls).round() as u64;
+    let unsent = asked.checked_sub(sent).filter(|n| *n > 0)?;
+    Some(format!(
+        "{}: httperf was asked for {asked} calls (--num-conns={conns} × --num-calls={calls} \
+         at line {no}) and sent {sent} (`Total: … requests {sent}`): a connection that gets \
+         an error (a timeout, a reset) is closed with its remaining calls unsent, so {unsent} \
+         calls were never made; they are in no figure (requests, errors, throughput count \
+         the {sent} sent), and the connections' errors that cost them are counted once each",
+        path.display()
+    ))
 }
 
 /// The latency httperf prints: with one call per connection, the `Connection time`

@@ -58,9 +58,10 @@ pub fn disagreement(
         path,
         None,
         format!(
-            "another run at the same load as {} (stage {}): that run {}, this one {}; read as \
-             runs one after another they are pooled into {:.1}% failed, a figure neither run \
-             measured; give each run its own dir (or move the one not to judge out of this one)",
+            "{} {} (stage {}): that run {}, this one {}; read as runs one after another \
+             they are pooled into {:.1}% failed, a figure neither run measured; give each run \
+             its own dir (or move the one not to judge out of this one)",
+            crowded(earlier, later).unwrap_or_else(|| "another run at the same load as".into()),
             names.join(", "),
             earlier.name,
             shown(n1, f1, m1),
@@ -68,6 +69,26 @@ pub fn disagreement(
             100.0 * pooled
         ),
     ))
+}
+
+/// How two runs at the same users (`earlier`, `later`) are told apart when one kept
+/// more than 1.5× its users in flight (Little's law: throughput × mean latency) and
+/// the two kept 1.5× or more apart: its users each sent several requests at once
+/// (h2load's `-m` streams per client, pipelining), so the users alone do not give the
+/// load; `None` otherwise.
+fn crowded(earlier: &Stage, later: &Stage) -> Option<String> {
+    let users = f64::from(earlier.users.filter(|u| *u > 0)?);
+    let busy = |s: &Stage| Some(rate(s)? * mean_ms(s)? / 1000.0);
+    let (b1, b2) = (busy(earlier)?, busy(later)?);
+    let apart = b1.min(b2) > 0.0 && b1.max(b2) / b1.min(b2) >= 1.5;
+    (apart && b1.max(b2) > 1.5 * users).then(|| {
+        format!(
+            "another run at the same {users} users but not the same load: it kept ≈ {b2:.1} \
+             requests in flight (throughput × mean latency), that run ≈ {b1:.1}, more than \
+             one per user (several at once each: h2load's `-m`, pipelining), so each is a load \
+             of its own, not a rerun of"
+        )
+    })
 }
 
 /// A stage's mean latency: its aggregate's, or its one endpoint's.

@@ -13,7 +13,12 @@
 //! * siege prints no `-c`: its `concurrency` is the measured mean of requests in
 //!   flight, not the users (a note gives it); users come from the dir, the manifest, or
 //!   the `-c` of a command line echoed above the output or kept beside it (`planned.rs`),
-//!   or siege's banner (`** Preparing 4 concurrent users for battle.`).
+//!   or siege's banner (`** Preparing 4 concurrent users for battle.`), or else the
+//!   file's name when it holds one run (`siege_c8.log`: `named_users.rs`).
+//! * Several runs appended to one console (`for c in 2 4 8; do siege -c $c …; done >>
+//!   siege.log`): each run (from its banner, or its summary when siege prints none) is
+//!   read with its own figures and users, a stage each where the data finds the stages
+//!   (`summary/later_runs.rs`), never one run's users with another's counts.
 //! * `siege -f urls.txt`: the per-request lines name each URL; each route is an
 //!   endpoint of its own (`siege_routes.rs`).
 //! * Recognised by its summary, or — when siege's default `verbose` per-request lines
@@ -41,6 +46,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
+use super::appended::RunMarks;
 use super::problem;
 use super::siege_routes::{self, Answer};
 use super::summary::{
@@ -139,19 +145,61 @@ fn socket_errors(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// siege's console summary, and whether the run did far less than the command line
-/// kept with it asked (`planned.rs`).
+/// Where a run begins in a console a shell loop appended several siege runs to
+/// (`for c in 2 4 8; do siege -c $c -r 20 URL; done >> siege.log`): its banner, or
+/// without one (siege's `quiet` or JSON output) its summary, which is also its results.
+const RUNS: RunMarks = RunMarks {
+    starts: |l| l.starts_with("** SIEGE ") || summary_start(l),
+    results: summary_start,
+};
+
+/// True for the first line of siege's summary: `Transactions:` (text) or the JSON
+/// block's `{\t"transactions": …`.
+fn summary_start(l: &str) -> bool {
+    l.starts_with("Transactions:") || l.starts_with('{') && l.contains("\"transactions\"")
+}
+
+/// True for a line that ends a siege run in a console: its summary's last line, the
+/// JSON block's `}`, or a per-request line (siege's buffered `verbose` lines land after
+/// its summary).
+fn run_ended(l: &str) -> bool {
+    l.starts_with("Shortest transaction:") || l.starts_with('}') || l.contains(" ==> ")
+}
+
+/// The file's runs: the first, with the later ones (a shell loop's runs appended to one
+/// console) as its [`ToolSummary::later_runs`], each with its own users (its banner's
+/// `Preparing N concurrent users`, or the command echoed above it) and the stage the
+/// banner above it names; a later run that cannot be read is left out, and a note says
+/// so.
 fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
-    let mut s = read_console(path).and_then(|f| summarise(path, f))?;
-    let text = read_file_text(path)?;
+    let whole = read_file_text(path)?;
+    let lines: Vec<&str> = whole.lines().collect();
+    ToolSummary::read_runs(path, &whole, &RUNS, |text, before| {
+        // What was printed since the previous run ended (an `echo`, a `set -x` line).
+        let from = (before as usize).min(lines.len());
+        let since = (lines[..from].iter())
+            .rposition(|l| run_ended(l.trim()))
+            .map_or(0, |i| i + 1);
+        let mut run = read_run(path, text, &lines[since..from].join("\n"))?;
+        run.banner = super::banners::above_run(&whole, before, RUNS.starts, run_ended);
+        Ok(run)
+    })
+}
+
+/// One run of siege's console (`text`: the file's lines up to its end, those before it
+/// empty; `above`: what was printed between the previous run and it), and whether it
+/// did far less than the command line kept with it asked (`planned.rs`).
+fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem> {
+    let mut s = summarise(path, read_console(path, text)?)?;
     let start = ["{", "Transactions:", "** SIEGE", "Lifting the server siege"]
         .iter()
         .filter_map(|m| text.find(m))
         .min()
         .unwrap_or(text.len());
+    let preface = format!("{above}\n{}", &text[..start]);
     let requests = s.endpoints.iter().map(|e| e.requests).sum();
-    s.stopped_early = super::planned::siege(path, &text[..start], requests, s.duration_s);
-    let users = super::planned::siege_users(path, &text[..start]).or_else(|| banner_users(&text));
+    s.stopped_early = super::planned::siege(path, &preface, requests, s.duration_s);
+    let users = super::planned::siege_users(path, &preface).or_else(|| banner_users(text));
     if let Some((users, from)) = users {
         s.users = Some(users);
         s.notes.push(format!(
@@ -178,8 +226,7 @@ fn banner_users(text: &str) -> Option<(u32, String)> {
     })
 }
 
-fn read_console(path: &Path) -> Result<Figures, Problem> {
-    let text = read_file_text(path)?;
+fn read_console(path: &Path, text: &str) -> Result<Figures, Problem> {
     if let Some(a) = text
         .find('{')
         .filter(|a| text[*a..].contains("\"transactions\""))
@@ -187,7 +234,7 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
         if !text[a..].contains('}') {
             return Err(cut_short(
                 path,
-                &text,
+                text,
                 "siege's JSON block has no closing `}`",
             ));
         }
@@ -214,8 +261,8 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
                 longest_s: f("longest_transaction"),
                 shortest_s: f("shortest_transaction"),
                 concurrency: f("concurrency"),
-                socket_errors: socket_errors(&text),
-                answers: siege_routes::answers(&text),
+                socket_errors: socket_errors(text),
+                answers: siege_routes::answers(text),
             });
         }
     }
@@ -225,7 +272,7 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
     });
     require_lines(
         path,
-        &text,
+        text,
         "siege",
         &[
             "Transactions:",
@@ -234,8 +281,8 @@ fn read_console(path: &Path) -> Result<Figures, Problem> {
         ],
     )?;
     let mut fig = Figures {
-        socket_errors: socket_errors(&text),
-        answers: siege_routes::answers(&text),
+        socket_errors: socket_errors(text),
+        answers: siege_routes::answers(text),
         ..Default::default()
     };
     let mut seen = false;
@@ -359,7 +406,9 @@ fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
 /// The transactions and failed transactions of siege's console summary (to check it
 /// against a `siege.log` row of the same run).
 pub fn console_counts(path: &Path) -> Result<(u64, u64), Problem> {
-    read_console(path).map(|f| (f.transactions, f.failed))
+    let text = read_file_text(path)?;
+    let (first, _) = super::appended::first_run(path, &text, &RUNS);
+    read_console(path, first).map(|f| (f.transactions, f.failed))
 }
 
 /// Every run row of a `siege.log`: its line, time, transactions and failed ones (rows

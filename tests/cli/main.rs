@@ -80,6 +80,7 @@ mod messy_runs_bk;
 mod messy_runs_bl;
 mod messy_runs_bm;
 mod messy_runs_bo;
+mod messy_runs_bp;
 mod messy_runs_br;
 mod messy_runs_c;
 mod messy_runs_d;

@@ -5,7 +5,9 @@
 //! tool's outputs named as stage dirs are (`01_Baseline_2users.log`,
 //! `02_Peak_16users.log`: users, or an ordering number, and names that differ). Each
 //! prefix is a stage, read as a stage dir of its own would be and named by its prefix,
-//! never one set read and the others skipped or summed.
+//! never one set read and the others skipped or summed. A file no prefix names that
+//! holds the sets' captures word for word (a loop's log they were `tee`d from) is the
+//! same data, skipped as such (`tee_copies.rs`); another of their tool's is other data.
 //! A file belongs to the longest prefix its name starts with (followed by `_`, `.`,
 //! `-` or a space); files no prefix names stay with the dir. A Locust set whose stats
 //! file is byte-identical to another's is a copy, not a stage: it stays with that set,
@@ -96,6 +98,11 @@ fn unnamed(rest: Vec<PathBuf>, sets: &[DirInput]) -> (Vec<PathBuf>, Vec<Skipped>
         .filter(
             |f| match tool_of(f).filter(|(t, grouped)| !grouped && tools.contains(t)) {
                 Some((tool, _)) => {
+                    // A loop's log the runs were `tee`d from: the same requests again.
+                    if let Some(skip) = copy(f, sets) {
+                        aside.push(skip);
+                        return false;
+                    }
                     let names: Vec<&str> = sets.iter().filter_map(|s| s.set.as_deref()).collect();
                     let why = format!(
                         "a {tool} output named for none of the runs saved one per scenario beside \
@@ -112,6 +119,19 @@ fn unnamed(rest: Vec<PathBuf>, sets: &[DirInput]) -> (Vec<PathBuf>, Vec<Skipped>
         )
         .collect();
     (kept, aside)
+}
+
+/// The skip of `file` when it holds, word for word, the captures of the sets' files of
+/// its format (`tee_copies.rs`).
+fn copy(file: &Path, sets: &[DirInput]) -> Option<Skipped> {
+    let Ok(Detection::Supported(format)) = detect(file) else {
+        return None;
+    };
+    let same: Vec<PathBuf> = (sets.iter().flat_map(|s| &s.files))
+        .filter(|f| matches!(detect(f), Ok(Detection::Supported(d)) if d == format))
+        .cloned()
+        .collect();
+    super::tee_copies::holding(file, format, &same)
 }
 
 /// The prefixes of the Locust sets among `files` (their stats files', or without any,

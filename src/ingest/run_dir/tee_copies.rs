@@ -69,6 +69,30 @@ pub(super) fn skip_tee_logs(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run:
     }
 }
 
+/// The skip of `log` (of `format`) when it holds the captures of some of `files` (of
+/// that format) word for word: a loop's log beside the files its runs were `tee`d to,
+/// where those files are read as runs of their own (`result_sets.rs`: `c2.txt`,
+/// `c4.txt` beside `loop.log`); else `None`.
+pub(super) fn holding(log: &Path, format: Format, files: &[PathBuf]) -> Option<Skipped> {
+    let text = capture(log)?;
+    let held: Vec<(&PathBuf, String)> = (files.iter())
+        .filter(|f| f.as_path() != log)
+        .filter_map(|f| Some((f, capture(f)?)))
+        .filter(|(_, t)| t.len() >= MIN_CAPTURE_BYTES && t.len() < text.len() && text.contains(t))
+        .collect();
+    if held.is_empty() {
+        return None;
+    }
+    let mut rest = text.clone();
+    for (_, t) in &held {
+        rest = rest.replacen(t, "", 1);
+    }
+    let more =
+        matches!(detect_format(log, rest.as_bytes()), Detection::Supported(f) if f == format);
+    let names: Vec<PathBuf> = held.iter().map(|(f, _)| (*f).clone()).collect();
+    Some(skipped(log, &names, more))
+}
+
 /// A file's text, trimmed, when it is small enough to compare.
 fn capture(file: &Path) -> Option<String> {
     let size = std::fs::metadata(file).ok()?.len();

@@ -27,6 +27,7 @@ pub fn build_each(
         Ok(summary) => summary,
         Err(p) => return vec![Err(p)],
     };
+    crate::ingest::named_users::apply(path, &mut first);
     let own_stages = matches!(
         plan,
         StagePlan::Detect {
