@@ -215,3 +215,66 @@ fn a_missed_end_of_milliseconds_is_not_zero_seconds() {
     );
     assert!(!skipped.contains("≈ 0.0 s"), "{skipped}");
 }
+
+/// wrk's console (`wrk -t2 -cC -d3s --latency URL | tee wrk.txt`) for `requests`
+/// answers in 3.00 s, `non2xx` of them with a status ≥ 400.
+fn wrk_console(connections: u32, requests: u64, non2xx: u64) -> String {
+    let non2xx = if non2xx > 0 {
+        format!("  Non-2xx or 3xx responses: {non2xx}\n")
+    } else {
+        String::new()
+    };
+    format!(
+        "Running 3s test @ http://127.0.0.1:18481/api/v1/agents\n\
+         \x20 2 threads and {connections} connections\n\
+         \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+         \x20   Latency    20.00ms    5.00ms  60.00ms   80.00%\n\
+         \x20   Req/Sec   200.00     20.00   250.00     70.00%\n\
+         \x20 Latency Distribution\n\
+         \x20    50%   19.00ms\n\
+         \x20    75%   22.00ms\n\
+         \x20    90%   30.00ms\n\
+         \x20    99%   55.00ms\n\
+         \x20 {requests} requests in 3.00s, 220.57KB read\n\
+         {non2xx}Requests/sec:  {:.2}\n\
+         Transfer/sec:     73.14KB\n",
+        requests as f64 / 3.0
+    )
+}
+
+/// Weak point 4: the capacity section's "Headroom." sentence names rules in
+/// backticks, as every analysis sentence does; the template escaped it whole, so
+/// report.md said \`p(95) &lt; 100ms\` and report.html showed the backticks and the
+/// rule as plain text, where every other place shows a code span. Three wrk steps
+/// (8, 32 and 128 connections; the last two thirds non-2xx) judged on a p95 that wrk
+/// does not print: the sentence names `p(95) < 100ms` as a code span.
+#[test]
+fn the_headroom_sentence_shows_rules_as_code() {
+    let dir = TestDir::new();
+    for (c, n, bad) in [(8, 1200, 0), (32, 4800, 0), (128, 9000, 6000)] {
+        dir.write(
+            &format!("wrkrun/step-{c}conn_{c}users/wrk.txt"),
+            wrk_console(c, n, bad),
+        );
+    }
+    dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"p(95) < 100ms\", \"error_rate < 1%\"]\n",
+    );
+    let o = headroom_in(
+        dir.path(),
+        &["analyze", "wrkrun", "--sla", "sla.toml", "--charts", "none"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(dir.path().join("wrkrun/report/report.md")).unwrap();
+    let line = (md.lines())
+        .find(|l| l.starts_with("**Headroom.**"))
+        .unwrap_or_else(|| panic!("no Headroom sentence:\n{md}"));
+    assert!(line.contains("`p(95) < 100ms`"), "{line}");
+    assert!(!line.contains("\\`") && !line.contains("&lt;"), "{line}");
+    let html = std::fs::read_to_string(dir.path().join("wrkrun/report/report.html")).unwrap();
+    assert!(
+        html.contains("the SLA's <code>p(95) &lt; 100ms</code>"),
+        "{html}"
+    );
+}
