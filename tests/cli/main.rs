@@ -81,6 +81,7 @@ mod messy_runs_bl;
 mod messy_runs_bm;
 mod messy_runs_bo;
 mod messy_runs_bp;
+mod messy_runs_bq;
 mod messy_runs_br;
 mod messy_runs_c;
 mod messy_runs_d;

@@ -324,6 +324,17 @@ fn why_unknown(metric: Metric, m: &ScopeMetrics) -> String {
         Metric::Throughput | Metric::Goodput => {
             "no duration: the source has no timestamps for this scope".to_string()
         }
+        // A summary with a count but no percentile at all: the source wrote them and
+        // they could not be given to this scope (a Locust stage shorter than its 10 s
+        // window): "has no p(95)" would read as the tool never printing one.
+        Metric::Percentile(_)
+            if m.latency.count() > 0
+                && matches!(&m.latency, LatencyDistribution::Summary(s) if s.points.is_empty()) =>
+        {
+            "the source gives this scope no latency percentiles (its stage's window basis, \
+             in the report's Scenarios table, says why)"
+                .to_string()
+        }
         Metric::Percentile(_) if m.latency.count() > 0 && !m.latency.is_exact() => {
             format!("the source's summary has no {metric}")
         }

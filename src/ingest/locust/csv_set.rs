@@ -501,6 +501,9 @@ pub fn build_source(
     let (stats, mut history, history_cut, mut notes) = stats_and_history(set, problems);
     let total = stats.as_ref().and_then(|(_, agg)| agg.as_ref());
     let since_reset = super::resets::read(history.as_deref_mut(), total, &mut notes);
+    if let Some(hist) = history.as_deref_mut() {
+        super::window_kind::mark(hist);
+    }
     // After a stats reset the stats file holds the last step alone.
     let whole = stats.as_ref().filter(|_| since_reset.is_none());
     let failures = (set.failures.as_deref()).and_then(|p| keep(problems, read_failures(p)));

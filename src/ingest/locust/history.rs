@@ -118,6 +118,8 @@ pub struct RowPercentiles {
     pub total_median: Option<f64>,
     /// `Total Max Response Time`, ms.
     pub total_max: Option<f64>,
+    /// Another key's rows of the same file show a window (`window_kind`).
+    pub file_windowed: bool,
 }
 
 /// Whether rows (of one key, in time order) hold cumulative or windowed percentiles;
@@ -126,6 +128,9 @@ pub fn percentile_kind(rows: &[&RowPercentiles]) -> Option<PercentileKind> {
     let with: Vec<&&RowPercentiles> = rows.iter().filter(|r| !r.points.is_empty()).collect();
     if with.is_empty() {
         return None;
+    }
+    if with.iter().any(|r| r.file_windowed) {
+        return Some(PercentileKind::Windowed);
     }
     // A cumulative maximum never falls (beyond Locust's rounding to ~2 digits).
     let tops: Vec<f64> = with
@@ -388,6 +393,7 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
                 points,
                 total_median: opt(c_med, "Total Median Response Time")?,
                 total_max: opt(c_max, "Total Max Response Time")?,
+                file_windowed: false,
             },
             segment: 0,
         });
@@ -678,6 +684,7 @@ mod tests {
             points: vec![(50.0, p50), (100.0, p100)],
             total_median: Some(total_median),
             total_max: None,
+            file_windowed: false,
         }
     }
 

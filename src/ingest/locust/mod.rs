@@ -4,9 +4,10 @@
 //! (`html`; before Locust 2.22, `html_legacy`) and its console output (`console`);
 //! its series over time (`series`), counts that arrive in workers' batched reports spread
 //! over the seconds they cover (`reports`); a run killed before it could flush its
-//! history, told by the CSVs alone (`unflushed`). The CSV set is read as one source; the
-//! JSON and the HTML report alone, or beside the CSVs to check they hold the whole run;
-//! the console only beside the CSVs, for that check.
+//! history, told by the CSVs alone (`unflushed`); the one kind of percentile columns a
+//! whole history holds (`window_kind`). The CSV set is read as one source; the JSON and
+//! the HTML report alone, or beside the CSVs to check they hold the whole run; the
+//! console only beside the CSVs, for that check.
 
 pub mod console;
 mod console_users;
@@ -21,5 +22,6 @@ mod reports;
 mod resets;
 mod series;
 mod unflushed;
+mod window_kind;
 
 pub use csv_set::{build_source, LocustSet};

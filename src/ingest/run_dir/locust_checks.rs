@@ -144,16 +144,22 @@ impl LocustCsvs {
         }
         let (gap, gap_failed) = (requests - n, failures - f);
         let secs = self.rate.as_ref().map(|(r, _)| gap as f64 / r);
+        // A few requests at a high rate take milliseconds: never "≈ 0.0 s".
+        let span = |s: f64| match s {
+            s if s < 0.1 => format!("{:.0} ms", s * 1000.0),
+            s => format!("{s:.1} s"),
+        };
         match secs {
             Some(s) if s <= LAST_WRITE_S && self.missed_fail_alike(gap, gap_failed) => (
                 SkipKind::SameData,
                 format!(
                     "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
                      beside it {n} ({f} failed): the CSVs miss the run's last {gap} requests, \
-                     ≈ {s:.1} s at {rate} (Locust rewrites its CSVs every second, not as \
+                     ≈ {s} at {rate} (Locust rewrites its CSVs every second, not as \
                      it stops), {gap_failed} of them failed, which leaves the error rate \
                      within its 95 % interval in the CSVs",
-                    rate = self.rate.as_ref().map_or("", |(_, said)| said)
+                    rate = self.rate.as_ref().map_or("", |(_, said)| said),
+                    s = span(s),
                 ),
             ),
             Some(s) if s <= LAST_WRITE_S => (
@@ -161,10 +167,11 @@ impl LocustCsvs {
                 format!(
                     "{what} counts {requests} requests ({failures} failed), the Locust CSVs \
                      beside it {n} ({f} failed): the CSVs miss the run's last {gap} requests, \
-                     ≈ {s:.1} s (Locust rewrites its CSVs every second, not as it stops), and \
+                     ≈ {s} (Locust rewrites its CSVs every second, not as it stops), and \
                      {gap_failed} of them failed, so many more often than in the CSVs that \
                      the error rate with them lies outside its 95 % interval there: the \
-                     report's figures miss them"
+                     report's figures miss them",
+                    s = span(s),
                 ),
             ),
             _ => (
