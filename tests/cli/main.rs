@@ -79,6 +79,7 @@ mod messy_runs_bj;
 mod messy_runs_bk;
 mod messy_runs_bl;
 mod messy_runs_bm;
+mod messy_runs_bn;
 mod messy_runs_c;
 mod messy_runs_d;
 mod messy_runs_e;
