@@ -287,3 +287,64 @@ fn a_rerun_replaces_the_junit_and_comment_an_earlier_check_left_in_the_run_dir()
         );
     }
 }
+
+/// A team's result file named with markdown in it (`` 01_peak_10users|<x>&`y`.csv ``)
+/// holding a cut last row (a job killed while it wrote): the PR comment's verdict line
+/// names the first input problem by its file. The name went in bare, so its backtick
+/// opened a code span that the reason's own `` `notanumber` `` closed, and the comment
+/// read the path and the reason wrong. Now the name is quoted as a name: a code span
+/// holding it exactly; the problems list escapes it; JUnit's `input` error case names
+/// it and parses as XML.
+#[test]
+fn a_problem_files_name_with_a_backtick_is_one_code_span_in_the_pr_comment() {
+    let dir = TestDir::new();
+    // 600 requests, /a, 10..16 ms, all 200, then a bad latency and a cut row.
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for i in 0..600u64 {
+        let ms = 10 + i % 7;
+        csv.push_str(&format!("{},/a,GET,{ms},200\n", 1_796_571_159_000 + i * 20));
+    }
+    csv.push_str("1796571171000,/a,GET,notanumber,200\n1796571171020,/a,GE");
+    let name = "01_peak_10users|<x>&`y`.csv";
+    dir.write(&format!("run/{name}"), csv);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(95) < 1s\"]\n");
+    let md = dir.path().join("comment.md");
+    let junit = dir.path().join("junit.xml");
+    let (code, out, err) = check(
+        &dir.path().join("run"),
+        &sla,
+        &[
+            "--markdown",
+            md.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "{out}\n{err}");
+    let comment = std::fs::read_to_string(&md).unwrap();
+    let verdict = comment.lines().nth(2).unwrap();
+    // The data line names the first problem: line 602 (header + 600 rows + 1).
+    let path = format!("{}:602", dir.path().join("run").join(name).display());
+    let span = format!("`` {path} ``");
+    assert!(verdict.contains(&span), "{verdict}");
+    assert!(verdict.contains("bad latency `notanumber`"), "{verdict}");
+    // Outside its code spans the line has no backtick left unpaired.
+    let outside: String = (verdict.replace(&span, ""))
+        .replace("`notanumber`", "")
+        .replace("`run`", "");
+    assert!(!outside.contains('`'), "{verdict}");
+    // The problems list escapes the name in text.
+    assert!(
+        comment.contains("\\|&lt;x&gt;&amp;\\`y\\`.csv:602: bad latency"),
+        "{comment}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
+    let errors: Vec<&str> = (doc.descendants())
+        .filter(|n| n.has_tag_name("testcase") && n.children().any(|c| c.has_tag_name("error")))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    assert_eq!(errors.len(), 2, "{xml}");
+    assert!(errors[0].ends_with(&format!("{name}:602")), "{errors:?}");
+    assert!(errors[1].ends_with(&format!("{name}:603")), "{errors:?}");
+}
