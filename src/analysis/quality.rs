@@ -135,10 +135,12 @@ pub fn assess(q: &QualityInputs) -> (DataQuality, Option<String>) {
     if !q.problems.is_empty() {
         let n = q.problems.len();
         let first = &q.problems[0];
-        let at = match first.line {
+        // The file's name is quoted as a name (a backtick in it opens no code span of
+        // the PR comment's verdict line).
+        let at = ticked(&match first.line {
             Some(line) => format!("{}:{line}", first.path.display()),
             None => first.path.display().to_string(),
-        };
+        });
         // A problem may leave rows unread or mix runs: its gist says which, not a
         // blanket "left data unread".
         return (

@@ -310,6 +310,14 @@ pub struct SlaSummary {
     pub matrix: SlaMatrix,
 }
 
+impl SlaSummary {
+    /// Why the data or the answers hold a GO back whatever the rules say (the data
+    /// quality first), if they do: `check --strict` fails on it.
+    pub fn held_by_data(&self) -> Option<&str> {
+        (self.data_reason.as_deref()).or(self.answers_wrong.as_deref())
+    }
+}
+
 /// The compliance matrix.
 #[derive(Clone, Debug, Serialize)]
 pub struct SlaMatrix {

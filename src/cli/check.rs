@@ -23,7 +23,7 @@ use crate::render::terminal::printable;
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  headroom check results/ --sla data/sla/example-full.toml\n  headroom check results/ --sla sla.toml --junit junit.xml --markdown comment.md\n  headroom check results/ --sla sla.toml --markdown - | gh pr comment 12 --body-file -\n  headroom check results/ --sla sla.toml --json --strict\n\nExit codes: 0 no fail-severity rule fails on the verdict stages; 1 one does (--strict:\nalso one not proven or without enough data); 2 bad input or a bad SLA file."
+    after_help = "Examples:\n  headroom check results/ --sla data/sla/example-full.toml\n  headroom check results/ --sla sla.toml --junit junit.xml --markdown comment.md\n  headroom check results/ --sla sla.toml --markdown - | gh pr comment 12 --body-file -\n  headroom check results/ --sla sla.toml --json --strict\n\nExit codes: 0 no fail-severity rule fails on the verdict stages; 1 one does (--strict:\nalso one not proven or without enough data, or data that cannot carry a GO: a run\nkilled part way, an audit that rejects it); 2 bad input or a bad SLA file."
 )]
 pub struct CheckArgs {
     /// Inputs and filters.
@@ -50,7 +50,8 @@ pub struct CheckArgs {
     /// Same as --format json.
     #[arg(long)]
     pub json: bool,
-    /// Also fail (exit 1) when a fail-severity rule is not proven or lacks data.
+    /// Also fail (exit 1) when a fail-severity rule is not proven or lacks data, or
+    /// when the data cannot carry a GO (a run killed part way, an audit rejecting it).
     #[arg(long)]
     pub strict: bool,
     /// Move a --junit or --markdown file that headroom did not write aside (to
@@ -69,6 +70,18 @@ fn junit_of_ours(head: &[u8]) -> bool {
 fn comment_of_ours(head: &[u8]) -> bool {
     let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
     first.starts_with(b"### ") && memchr::memmem::find(first, b"headroom check:").is_some()
+}
+
+/// True for a JUnit file or PR comment an earlier `check` wrote (its first 4 KiB).
+fn earlier_check(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(4096);
+    if std::io::Read::read_to_end(&mut std::io::Read::take(file, 4096), &mut head).is_err() {
+        return false;
+    }
+    junit_of_ours(&head) || comment_of_ours(&head)
 }
 
 /// True for `-`: the document goes to stdout, not to a file.
@@ -99,6 +112,31 @@ fn one_on_stdout(args: &CheckArgs) -> anyhow::Result<()> {
     }
 }
 
+/// Refuses `--junit` and `--markdown` naming one file: the second document would
+/// replace the first (or be refused as a file headroom did not write, after the first
+/// was written), so a CI job would read one of them from the other's path.
+fn two_files(args: &CheckArgs) -> anyhow::Result<()> {
+    let (Some(junit), Some(markdown)) = (&args.junit, &args.markdown) else {
+        return Ok(());
+    };
+    if on_stdout(junit) || on_stdout(markdown) {
+        return Ok(());
+    }
+    // The same path, or two paths of one existing file (a link, `./x` and `x`).
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.into());
+    let real = |p: &Path| std::fs::canonicalize(p).ok();
+    let same = abs(junit) == abs(markdown)
+        || real(junit).is_some_and(|j| real(markdown).is_some_and(|m| j == m));
+    if same {
+        anyhow::bail!(
+            "--junit and --markdown both name {}: the second document would replace the \
+             first; give each its own file",
+            crate::model::untrusted::printable_path(junit)
+        );
+    }
+    Ok(())
+}
+
 /// False (the error said) when `--junit` or `--markdown` names a file headroom did
 /// not write: refused before a large ingest (one among the inputs is refused as an
 /// input after it).
@@ -127,6 +165,7 @@ fn outputs_are_ours(args: &CheckArgs) -> bool {
 pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let opts = args.input.ingest_options()?;
     one_on_stdout(args)?;
+    two_files(args)?;
     if !outputs_are_ours(args) {
         return Ok(Outcome::BadInput);
     }
@@ -148,19 +187,24 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     // --strict fails on what the SLA meant to judge and could not: rules not run, and
     // verdict_stages entries the data lacks.
     let unchosen = args.strict && !sla.verdict_stages_absent.is_empty();
+    // --strict passes only what is proven: not passing rules on data that cannot carry
+    // a GO (a run killed part way, an audit that rejects it) or on wrong answers.
+    let held = args.strict && sla.held_by_data().is_some();
     let exit = if bad_input {
         Outcome::BadInput
-    } else if gating > 0 || unchosen {
+    } else if gating > 0 || unchosen || held {
         Outcome::Failed
     } else {
         Outcome::Ok
     };
     let exit_code = exit.code();
 
-    // Output files never replace a file headroom found among its inputs.
+    // Output files never replace a file headroom found among its inputs — but an
+    // earlier check's JUnit or PR comment inside a run dir (`--junit run/junit.xml`),
+    // which ingest skips as no result, is this check's to replace on a CI rerun.
     let inputs: Vec<PathBuf> = (run.inputs.iter().map(|i| i.path.clone()))
         .chain(run.problems.iter().map(|p| p.path.clone()))
-        .chain(run.skipped.iter().map(|s| s.path.clone()))
+        .chain((run.skipped.iter().map(|s| s.path.clone())).filter(|p| !earlier_check(p)))
         .chain(args.input.paths.iter().cloned())
         .collect();
     // Input problems that fail the check, for the JUnit and markdown outputs.

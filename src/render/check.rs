@@ -232,32 +232,38 @@ pub fn table(sla: &SlaSummary, strict: bool, exit_code: u8, color: bool) -> Stri
         _ => headline.to_string(),
     };
     let _ = writeln!(out, "verdict: {sentence}");
-    let gating = sla.rules.iter().filter(|e| gates(e, strict)).count();
     let _ = writeln!(
         out,
         "exit {exit_code}: {}",
-        match (exit_code, gating) {
-            (1, 0) if !sla.verdict_stages_absent.is_empty() => {
-                "a stage named in verdict_stages is not in the data (--strict)".to_string()
-            }
-            (1, n) => format!(
-                "{n} fail-severity evaluation(s) on the verdict stages {}",
-                if strict {
-                    "fail, are not proven or lack data (--strict)"
-                } else {
-                    "fail"
-                }
-            ),
-            (0, _) => "no fail-severity rule fails on the verdict stages".to_string(),
-            (_, 0) => "bad input (see the errors above)".to_string(),
-            (_, n) => format!(
-                "bad input (see the errors above), which exit 2 reports first; {n} \
-                 fail-severity evaluation(s) on the verdict stages fail on the data read \
-                 (--lenient: exit 1)"
-            ),
-        }
+        exit_reason(sla, strict, exit_code)
     );
     out
+}
+
+/// What the exit code `exit_code` of a check of `sla` means, for its last line.
+fn exit_reason(sla: &SlaSummary, strict: bool, exit_code: u8) -> String {
+    let gating = sla.rules.iter().filter(|e| gates(e, strict)).count();
+    let fail = if strict {
+        "fail, are not proven or lack data (--strict)"
+    } else {
+        "fail"
+    };
+    match (exit_code, gating) {
+        (1, 0) if !sla.verdict_stages_absent.is_empty() => {
+            "a stage named in verdict_stages is not in the data (--strict)".to_string()
+        }
+        (1, 0) if strict && sla.held_by_data().is_some() => {
+            "the data cannot carry a GO (see the verdict), which --strict fails".to_string()
+        }
+        (1, n) => format!("{n} fail-severity evaluation(s) on the verdict stages {fail}"),
+        (0, _) => "no fail-severity rule fails on the verdict stages".to_string(),
+        (_, 0) => "bad input (see the errors above)".to_string(),
+        (_, n) => format!(
+            "bad input (see the errors above), which exit 2 reports first; {n} \
+             fail-severity evaluation(s) on the verdict stages {fail} on the data read \
+             (--lenient: exit 1)"
+        ),
+    }
 }
 
 /// The notes of `evals` (why a status is what it is, whose figure a rule was judged

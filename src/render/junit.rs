@@ -17,9 +17,10 @@
 //! - data that cannot carry a GO (incomplete, partial, simulated or inconsistent, or a
 //!   suspect audit finding) is a `<skipped>` testcase `data quality` in a suite `data`
 //!   with the verdict's reason, so that a CONDITIONAL on all-passing rules does not
-//!   read as all green (skipped, not failed: it does not change the exit code); so is
-//!   a testcase `answers` when the answers hold the GO back (5xx the tool marked
-//!   successful, the script's failed checks of the answers);
+//!   read as all green (skipped, not failed: it does not change the exit code; a
+//!   `<failure>` with `--strict`, which exits 1 on it); so is a testcase `answers`
+//!   when the answers hold the GO back (5xx the tool marked successful, the script's
+//!   failed checks of the answers);
 //! - a `verdict_stages` entry naming no stage in the data is a testcase `verdict_stages`
 //!   in a suite `verdict stages`: `<skipped>` (with none of them in the data the
 //!   verdict is at most CONDITIONAL), a `<failure>` with `--strict` (which exits 1 on
@@ -125,10 +126,13 @@ pub fn render(
     };
     let all: Vec<&RuleEvaluation> = sla.rules.iter().collect();
     let (tests, failures, skipped) = count(&all);
+    // The verdict stages the data lacks, and the data's and answers' hold on a GO:
+    // failures with --strict (which exits 1 on them), skipped otherwise.
     let fallback = usize::from(!sla.verdict_stages_absent.is_empty());
+    let held = usize::from(sla.data_reason.is_some()) + usize::from(sla.answers_wrong.is_some());
     let (failures, skipped) = match strict {
-        true => (failures + fallback, skipped),
-        false => (failures, skipped + fallback),
+        true => (failures + fallback + held, skipped),
+        false => (failures, skipped + fallback + held),
     };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -136,21 +140,13 @@ pub fn render(
         "<testsuites name=\"headroom check: {}\" tests=\"{}\" failures=\"{failures}\" \
          skipped=\"{}\" errors=\"{}\" time=\"0\">",
         escape(sla.verdict.as_str()),
-        tests
-            + problems.len()
-            + fallback
-            + usize::from(sla.data_reason.is_some())
-            + usize::from(sla.answers_wrong.is_some())
-            + checks.len(),
-        skipped
-            + usize::from(sla.data_reason.is_some())
-            + usize::from(sla.answers_wrong.is_some())
-            + checks.iter().filter(|c| !c.passed).count(),
+        tests + problems.len() + fallback + held + checks.len(),
+        skipped + checks.iter().filter(|c| !c.passed).count(),
         problems.len()
     );
     input_suite(&mut out, problems);
     verdict_stage_suite(&mut out, sla, strict);
-    data_suite(&mut out, sla);
+    data_suite(&mut out, sla, strict);
     tool_suites(&mut out, checks, sla);
     for (name, list) in &sections {
         let (tests, failures, skipped) = count(list);
@@ -198,8 +194,8 @@ pub fn render(
 
 /// The suite `data`: a skipped testcase `data quality` with the reason the data
 /// cannot carry a GO, and one `answers` with why the answers hold it back (none when
-/// nothing does).
-fn data_suite(out: &mut String, sla: &SlaSummary) {
+/// nothing does); failed with `--strict`, which exits 1 on them.
+fn data_suite(out: &mut String, sla: &SlaSummary, strict: bool) {
     let cases = [
         (
             "data quality",
@@ -219,19 +215,28 @@ fn data_suite(out: &mut String, sla: &SlaSummary) {
     if cases.is_empty() {
         return;
     }
+    let n = cases.len();
+    let (failures, skipped) = if strict { (n, 0) } else { (0, n) };
     let _ = writeln!(
         out,
-        "  <testsuite name=\"data\" tests=\"{n}\" failures=\"0\" skipped=\"{n}\" errors=\"0\" \
-         time=\"0\">",
-        n = cases.len()
+        "  <testsuite name=\"data\" tests=\"{n}\" failures=\"{failures}\" \
+         skipped=\"{skipped}\" errors=\"0\" time=\"0\">"
     );
     for (name, why, needs) in cases {
+        let message = format!(
+            "{} ({}: {needs})",
+            escape(why),
+            escape(sla.verdict.as_str())
+        );
+        let body = if strict {
+            format!("<failure message=\"{message} (--strict)\" type=\"held\"></failure>")
+        } else {
+            format!("<skipped message=\"{message}\"/>")
+        };
         let _ = writeln!(
             out,
             "    <testcase classname=\"headroom.data\" name=\"{name}\" time=\"0\">\n      \
-             <skipped message=\"{} ({}: {needs})\"/>\n    </testcase>",
-            escape(why),
-            escape(sla.verdict.as_str())
+             {body}\n    </testcase>"
         );
     }
     out.push_str("  </testsuite>\n");

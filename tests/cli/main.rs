@@ -79,6 +79,7 @@ mod messy_runs_bj;
 mod messy_runs_bk;
 mod messy_runs_bl;
 mod messy_runs_bm;
+mod messy_runs_bn;
 mod messy_runs_bo;
 mod messy_runs_bp;
 mod messy_runs_bq;
