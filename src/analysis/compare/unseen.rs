@@ -21,18 +21,23 @@ pub fn withholds(metric: Metric, verdict: Verdict, sides: Sides) -> Option<Strin
     let (base, cand) = sides;
     let favours_candidate = matches!(verdict, Verdict::Improved | Verdict::Unchanged);
     let favours_baseline = matches!(verdict, Verdict::Regressed | Verdict::Unchanged);
-    let failures = matches!(metric, Metric::ErrorRate | Metric::Goodput);
     let latency = metric.quantile().is_some() || metric == Metric::Mean;
-    let no_outcome = |s: Option<FailuresUnseen>| s == Some(FailuresUnseen::Outcomes);
-    let blind = if failures {
-        (cand.is_some() && favours_candidate) || (base.is_some() && favours_baseline)
-    } else if latency {
-        (no_outcome(cand) && favours_candidate)
-            || (no_outcome(base) && verdict != Verdict::Inconclusive)
-    } else {
-        false
+    // What of a side's leaves this metric open: any unseen failure for error rates
+    // and goodput; no outcome at all for latencies.
+    let hides = |s: Option<FailuresUnseen>| match metric {
+        Metric::ErrorRate | Metric::Goodput => s.is_some(),
+        _ => latency && s == Some(FailuresUnseen::Outcomes),
     };
-    blind.then(|| reason(metric, sides))
+    // A blind baseline's latencies show nothing either way; its failures no change
+    // in its favour. A blind candidate shows none in its own.
+    let base_open = hides(base)
+        && match latency {
+            true => verdict != Verdict::Inconclusive,
+            false => favours_baseline,
+        };
+    let cand_open = hides(cand) && favours_candidate;
+    let blamed = (base.filter(|_| base_open), cand.filter(|_| cand_open));
+    (blamed != (None, None)).then(|| reason(metric, blamed))
 }
 
 /// The note on a stage whose side's tool leaves failures out; `None` when neither's
@@ -72,19 +77,20 @@ pub fn note(stage: &str, sides: Sides) -> Option<String> {
     })
 }
 
-/// The sentence for a metric `sides` leave undecided.
-fn reason(metric: Metric, sides: Sides) -> String {
-    let whose = match sides {
+/// The sentence for a metric left undecided by what `blamed` sides leave out.
+fn reason(metric: Metric, blamed: Sides) -> String {
+    let whose = match blamed {
         (Some(_), Some(_)) => "both sides'",
         (Some(_), None) => "the baseline's",
         _ => "the candidate's",
     };
-    let what =
-        if sides.0 == Some(FailuresUnseen::Outcomes) || sides.1 == Some(FailuresUnseen::Outcomes) {
-            "records no outcome (ab's `-g` file, for one: a failed request reads as answered)"
-        } else {
-            "lists only answered requests (transport errors are left out)"
-        };
+    let what = if blamed.0 == Some(FailuresUnseen::Outcomes)
+        || blamed.1 == Some(FailuresUnseen::Outcomes)
+    {
+        "records no outcome (ab's `-g` file, for one: a failed request reads as answered)"
+    } else {
+        "lists only answered requests (transport errors are left out)"
+    };
     let bound = match metric {
         Metric::ErrorRate | Metric::Goodput => {
             "so an error rate is at least, and a goodput at most, what it shows"
@@ -130,5 +136,15 @@ mod tests {
         assert!(withholds(Metric::P95, Inconclusive, base).is_none());
         let why = withholds(Metric::ErrorRate, Unchanged, base).unwrap();
         assert!(why.starts_with("failures unseen: the baseline's data records no outcome"));
+        // A candidate whose tool sees answered requests only leaves the latencies to
+        // the baseline's blindness, which alone is named.
+        let why = withholds(
+            Metric::P95,
+            Improved,
+            (Some(Outcomes), Some(TransportErrors)),
+        );
+        assert!(why
+            .unwrap()
+            .starts_with("failures unseen: the baseline's data records"));
     }
 }
