@@ -151,43 +151,9 @@ pub(super) fn resolve<'a>(
             ),
         });
     }
-    let mut near = typos_of(name, known);
-    if !matches!(kind, Kind::Endpoint) {
-        // Stage names differing only in digits and separators are other load levels
-        // (`50_users` for the stage dir `10users/`), not typos.
-        let letters = |s: &str| -> String {
-            s.chars()
-                .filter(|c| c.is_alphabetic())
-                .flat_map(char::to_lowercase)
-                .collect()
-        };
-        near.retain(|k| letters(k) != letters(name));
-    }
-    // `?limit=50` for the data's `?limit=10`: no typo but another request, which
-    // `absent` names.
-    if matches!(kind, Kind::Endpoint) && known.iter().any(|k| other_query(k, name)) {
+    let Some(mut near) = typos(name, known, kind) else {
         return Ok(None);
-    }
-    // A route template's typo is suggested as the data's route, not one ID's URL.
-    let templates = match kind {
-        Kind::Endpoint => super::route_scope::route_typos_of(name, known),
-        _ => Vec::new(),
     };
-    if !templates.is_empty() {
-        near = templates.iter().map(String::as_str).collect();
-    }
-    if near.is_empty() && matches!(kind, Kind::Endpoint) {
-        near = route_typos(name, known);
-    }
-    if near.is_empty() && !matches!(kind, Kind::Endpoint) {
-        // `peak` for the data's `peak_load`, and `Stress Test` for the data's `stress`
-        // (from `03_stress_100users/`): rules the user meant for that stage.
-        near = (known.iter())
-            .filter(|k| part_of_stage(k, name) || part_of_stage(name, k))
-            .take(3)
-            .map(String::as_str)
-            .collect();
-    }
     // `off_peak` beside the file's `[stage.peak]`, `GET /x` beside its
     // `[endpoint."POST /x"]`: the file names both, so the one the data lacks is no
     // typo of the one it has; it did not run.
@@ -210,6 +176,56 @@ pub(super) fn resolve<'a>(
             known_list(known, plural)
         ),
     })
+}
+
+/// The data's names `name` (which matched none) looks like a typo of, nearest first;
+/// `None` when it is no typo but another request of a route the data has (`?limit=50`
+/// for the data's `?limit=10`, which [`absent`] names).
+fn typos(name: &str, known: &[String], kind: Kind) -> Option<Vec<String>> {
+    let mut near: Vec<String> = typos_of(name, known)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if !matches!(kind, Kind::Endpoint) {
+        // Stage names differing only in digits and separators are other load levels
+        // (`50_users` for the stage dir `10users/`), not typos.
+        let letters = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_alphabetic())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        near.retain(|k| letters(k) != letters(name));
+    }
+    // `?limit=50` for the data's `?limit=10`: no typo but another request, which
+    // `absent` names.
+    if matches!(kind, Kind::Endpoint) && known.iter().any(|k| other_query(k, name)) {
+        return None;
+    }
+    // A route template's typo is suggested as the data's route, not one ID's URL.
+    let templates = match kind {
+        Kind::Endpoint => super::route_scope::route_typos_of(name, known),
+        _ => Vec::new(),
+    };
+    if !templates.is_empty() {
+        near = templates;
+    }
+    if near.is_empty() && matches!(kind, Kind::Endpoint) {
+        near = route_typos(name, known)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+    }
+    if near.is_empty() && !matches!(kind, Kind::Endpoint) {
+        // `peak` for the data's `peak_load`, and `Stress Test` for the data's `stress`
+        // (from `03_stress_100users/`): rules the user meant for that stage.
+        near = (known.iter())
+            .filter(|k| part_of_stage(k, name) || part_of_stage(name, k))
+            .take(3)
+            .cloned()
+            .collect();
+    }
+    Some(near)
 }
 
 /// The data's endpoints that an endpoint `name` nothing else matched looks like a typo
