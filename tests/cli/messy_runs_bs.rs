@@ -143,7 +143,10 @@ fn httperf_loop_into_one_log_is_read_run_by_run() {
     assert_eq!(code, 0, "{err}");
     let stages = report["stages"].as_array().expect("stages");
     assert_eq!(stages.len(), 2, "{report}");
-    let want = [("20_rps", 20.0, 40, 20.0), ("60_rps", 60.0, 120, 120.0 / 2.05)];
+    let want = [
+        ("20_rps", 20.0, 40, 20.0),
+        ("60_rps", 60.0, 120, 120.0 / 2.05),
+    ];
     for (i, (name, rate, requests, x)) in want.into_iter().enumerate() {
         assert_eq!(stages[i]["name"], name, "{report}");
         assert_eq!(stage_f64(&report, i, "arrival_rate_rps"), rate);
