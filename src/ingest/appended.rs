@@ -1,6 +1,6 @@
 //! Several runs appended to one console capture (`hey … >> console.log` twice): the
-//! summary readers of ab, hey, h2load and httperf read the **first** run only, as wrk's
-//! reader does, and a note names the others, so that figures of two runs (one run's
+//! summary readers that do not read run by run ([`crate::ingest::summary::ToolSummary::read_runs`])
+//! read the **first** run only, and a note names the others, so that figures of two runs (one run's
 //! counts, another's percentiles) are never mixed into one.
 //!
 //! A run begins at a line its tool prints first (`Summary:`, `This is ApacheBench`, …);

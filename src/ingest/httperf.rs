@@ -18,6 +18,9 @@
 //! * Latency: with one call per connection (`Connection length [replies/conn]: 1.000`)
 //!   the `Connection time [ms]` min/avg/max/median describe each request (connect
 //!   included); otherwise only the mean `Reply time` (response + transfer) is known.
+//! * A shell loop's runs in one log (`for r in 20 60; do httperf --rate $r …; done >
+//!   all.log`) are read run by run ([`ToolSummary::read_runs`]): each its own stage, at
+//!   its own `--rate`.
 //! * httperf always prints `Total: connections …`, `Reply status:` and its two
 //!   `Errors:` lines (the last, `Errors: fd-unavail …`, ends its figures): an output
 //!   without one was cut short and is refused, since what was cut may be the errors.
@@ -27,7 +30,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::appended::{first_run, RunMarks};
+use super::appended::RunMarks;
 use super::planned::STOPPED_EARLY;
 use super::problem;
 use super::summary::{
@@ -80,7 +83,22 @@ const RUNS: RunMarks = RunMarks {
     results: |l| l.starts_with("Total: connections"),
 };
 
+/// The file's runs: the first, with the later ones (a shell loop's runs into one log)
+/// as its [`ToolSummary::later_runs`], each named by the banner above it when there is
+/// one; a later run that cannot be read is left out, and a note says so.
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
+    let whole = read_file_text(path)?;
+    let ended = |l: &str| l.starts_with("Errors: fd-unavail");
+    ToolSummary::read_runs(path, &whole, &RUNS, |text, before| {
+        let mut run = read_run(path, text)?;
+        run.banner = super::banners::above_run(&whole, before, RUNS.starts, ended);
+        Ok(run)
+    })
+}
+
+/// One run of httperf's console (`text`: the file's lines up to its end, those before
+/// it empty, so a line named is the file's).
+fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     static RES: OnceLock<[Regex; 3]> = OnceLock::new();
     let [total_re, status_re, arg_re] = static_regexes(
         &RES,
@@ -90,11 +108,8 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             r"--(rate|uri|server|port|num-conns|num-calls|wsess|wsesslog)=(\S+)",
         ],
     );
-    let whole = read_file_text(path)?;
-    let (text, appended) = first_run(path, &whole, &RUNS);
     require_lines(path, text, "httperf", ALWAYS_PRINTED)?;
     let mut s = ToolSummary::new("httperf");
-    s.left_out_runs(appended);
     let mut totals: Option<(u64, u64)> = None;
     let mut classes = [0u64; 5];
     let mut errors: Vec<(String, u64, u64)> = Vec::new();

@@ -66,6 +66,7 @@ pub mod vegeta_report;
 pub mod vegeta_text;
 pub mod wrk;
 mod wrk_script;
+mod wrk_units;
 mod wrk_unrun;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;

@@ -32,6 +32,8 @@
 //!   at what rate; its `Requests/sec` is what was achieved, which falls short of `-R`
 //!   exactly when the target could not keep up, so it is not taken for the plan. A note
 //!   says which, and a manifest's `arrival_rate_rps` fills the gap.
+//! * The run's length is its completed requests ÷ its `Requests/sec` (`wrk_units.rs`):
+//!   wrk prints it rounded (`in 1.00m`), so the throughput is wrk's own figure.
 //! * Users often concatenate several runs into one file: the first run is read and a
 //!   note lists the others (split the file to analyse them).
 //! * wrk and wrk2 always end a run with `Requests/sec:` and `Transfer/sec:`, after the
@@ -47,6 +49,7 @@ use regex::Regex;
 use super::hgrm::Spectrum;
 use super::problem;
 use super::summary::{add_counts, endpoint, read_file_text, static_regexes, ToolSummary};
+use super::wrk_units::{bytes, duration_ms, format_secs, run_length};
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
 use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
@@ -101,7 +104,14 @@ struct WrkRun {
     recorded: Option<LatencyBlock>,
     uncorrected: Option<LatencyBlock>,
     completed: Option<u64>,
+    /// The run's length: `N requests in 3.02s` as printed until the run is complete,
+    /// then N ÷ `Requests/sec` (`wrk_units.rs`).
     duration_s: Option<f64>,
+    /// The `in 3.02s` text, and `Requests/sec:` as printed.
+    printed_length: String,
+    requests_per_s: Option<f64>,
+    /// Why the printed length was kept (figures that do not belong together).
+    length_note: Option<String>,
     bytes_read: Option<u64>,
     /// connect, read, write, timeout.
     socket: [u64; 4],
@@ -285,6 +295,7 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
     }
     summary.endpoints.push(ep);
     summary.duration_s = run.duration_s;
+    summary.notes.extend(run.length_note.clone());
     if run.wrk2 {
         // An open model: the connections only cap how many requests are in flight.
         summary.arrival_rate_rps = run.rate;
@@ -333,15 +344,6 @@ fn stopped_early(path: &Path, run: &WrkRun) -> Option<String> {
 /// A run shorter than this share of its planned length stopped early (wrk ends a
 /// run a little after its `-d`, never before).
 const STOPPED_EARLY: f64 = 0.95;
-
-/// `10 s`, `2.5 s`.
-fn format_secs(s: f64) -> String {
-    if s.fract() == 0.0 {
-        format!("{s:.0} s")
-    } else {
-        format!("{s} s")
-    }
-}
 
 /// What the `timeout` socket errors are, and how they were counted.
 fn timeout_note(path: &Path, wrk2: bool, answered: bool, completed: u64, timeout: u64) -> String {
@@ -588,6 +590,7 @@ fn count_line(path: &Path, no: u64, line: &str, r: &mut WrkRun) -> Result<bool, 
         r.completed = Some(c[1].parse().map_err(|_| bad("bad request count".into()))?);
         r.done_line = no;
         r.duration_s = duration_ms(&c[2]).map_err(&bad)?.map(|ms| ms / 1000.0);
+        r.printed_length = c[2].to_string();
         r.bytes_read = Some(bytes(&c[3]).map_err(&bad)?);
         return Ok(true);
     }
@@ -601,8 +604,9 @@ fn count_line(path: &Path, no: u64, line: &str, r: &mut WrkRun) -> Result<bool, 
     } else if let Some(c) = non2xx_re.captures(line) {
         r.non_2xx_3xx = c[1].parse().map_err(|_| bad("bad response count".into()))?;
         r.non_2xx_line = Some(no);
-    } else if line.starts_with("Requests/sec:") {
+    } else if let Some(rps) = line.strip_prefix("Requests/sec:") {
         r.closed[0] = true;
+        r.requests_per_s = rps.trim().parse().ok();
     } else if line.starts_with("Transfer/sec:") {
         r.closed[1] = true;
     }
@@ -612,7 +616,7 @@ fn count_line(path: &Path, no: u64, line: &str, r: &mut WrkRun) -> Result<bool, 
 /// Keeps a run once it is complete; a run cut off before its closing lines is a
 /// problem when it is the first (what was cut may be its failures), else it is left
 /// out and its line kept in `parsed.cut`. `upto` are the text's lines to the run's end.
-fn finish(path: &Path, upto: &[&str], run: WrkRun, parsed: &mut Parsed) -> Result<(), Problem> {
+fn finish(path: &Path, upto: &[&str], mut run: WrkRun, parsed: &mut Parsed) -> Result<(), Problem> {
     let missing = if run.completed.is_none() {
         "`N requests in …`"
     } else if !run.closed[0] {
@@ -620,6 +624,13 @@ fn finish(path: &Path, upto: &[&str], run: WrkRun, parsed: &mut Parsed) -> Resul
     } else if !run.closed[1] {
         "`Transfer/sec:`"
     } else {
+        // wrk rounds the length it prints (`in 3.02s`, `in 1.00m`) but not the length
+        // its `Requests/sec` divides by: the length is N ÷ `Requests/sec`.
+        let completed = run.completed.unwrap_or(0);
+        let (length, why) = run_length(completed, &run.printed_length, run.requests_per_s)
+            .map_err(|e| problem(path, Some(run.done_line), e))?;
+        run.duration_s = length;
+        run.length_note = why.map(|w| format!("{} (line {}): {w}", path.display(), run.done_line));
         parsed.runs.push(run);
         return Ok(());
     };
@@ -658,62 +669,9 @@ fn rate_from_command(before: &[&str]) -> Option<f64> {
     None
 }
 
-/// A wrk time (`1.90ms`, `777.72us`, `1.16s`, `0.92m`, `1.00h`) in ms; `-nan` is unknown.
-fn duration_ms(text: &str) -> Result<Option<f64>, String> {
-    let t = text.trim();
-    if t.eq_ignore_ascii_case("-nan") || t.eq_ignore_ascii_case("nan") {
-        return Ok(None);
-    }
-    let split = t
-        .find(|c: char| c.is_ascii_alphabetic())
-        .ok_or_else(|| format!("time `{t}` has no unit (us, ms, s, m, h)"))?;
-    let (num, unit) = t.split_at(split);
-    let v: f64 = num.trim().parse().map_err(|_| format!("bad time `{t}`"))?;
-    let factor = match unit {
-        "us" => 0.001,
-        "ms" => 1.0,
-        "s" => 1000.0,
-        "m" => 60_000.0,
-        "h" => 3_600_000.0,
-        other => return Err(format!("unknown time unit `{other}` in `{t}`")),
-    };
-    Ok(Some(v * factor))
-}
-
-/// A wrk byte count (`170.17MB`, `756.66KB`, `512.00B`: binary multiples) in bytes.
-fn bytes(text: &str) -> Result<u64, String> {
-    let t = text.trim();
-    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let v: f64 = num.parse().map_err(|_| format!("bad byte count `{t}`"))?;
-    let factor = match unit {
-        "" | "B" => 1.0,
-        "KB" => 1024.0,
-        "MB" => 1024.0 * 1024.0,
-        "GB" => 1024.0 * 1024.0 * 1024.0,
-        "TB" => 1024.0f64.powi(4),
-        "PB" => 1024.0f64.powi(5),
-        other => return Err(format!("unknown byte unit `{other}` in `{t}`")),
-    };
-    Ok((v * factor).round() as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn units() {
-        assert_eq!(duration_ms("1.90ms"), Ok(Some(1.9)));
-        let us = duration_ms("777.72us").unwrap().unwrap();
-        assert!((us - 0.77772).abs() < 1e-12, "{us}");
-        assert_eq!(duration_ms("1.16s"), Ok(Some(1160.0)));
-        assert_eq!(duration_ms("0.92m"), Ok(Some(55_200.0)));
-        assert_eq!(duration_ms("-nan"), Ok(None));
-        assert!(duration_ms("12").is_err());
-        assert_eq!(bytes("1.50KB"), Ok(1536));
-        assert_eq!(bytes("2.00MB"), Ok(2 * 1024 * 1024));
-    }
 
     #[test]
     fn rate_from_an_echoed_command() {

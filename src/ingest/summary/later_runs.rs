@@ -3,7 +3,8 @@
 //! read as a stage each where the data finds the stages, else left out with a note,
 //! the first run alone read. A run whose users are unknown (hey prints none, and no
 //! banner above it gives them) is a stage of its own, named by its banner or else by
-//! its order (`run_2`), never pooled. A run at the load of an earlier one is left out,
+//! its order (`run_2`), never pooled; an open model's run (httperf, wrk2) is at its
+//! planned rate. A run at the load of an earlier one is left out,
 //! said, never pooled with it: a rerun appended, or another endpoint's run at that
 //! load (two URLs one after the other), said as such.
 
@@ -45,16 +46,17 @@ pub fn build_each(
     // with it nor read as another level: each level is its first run's, and the rest
     // are left out, said. A run whose users are unknown (hey prints none) is a level of
     // its own, named below.
-    let mut seen = vec![first.users];
+    let mut seen = vec![Level::of(&first)];
     let (mut kept, mut repeats) = (Vec::new(), Vec::new());
     for run in later {
+        let level = Level::of(&run);
         let earlier = (seen.iter().zip(std::iter::once(&first).chain(&kept)))
-            .find(|(u, _)| u.is_some() && **u == run.users)
+            .find(|(l, _)| l.is_some() && **l == level)
             .map(|(_, r)| r);
-        match earlier {
-            Some(earlier) => repeats.push(repeat(&run, earlier)),
-            None => {
-                seen.push(run.users);
+        match (earlier, level) {
+            (Some(earlier), Some(level)) => repeats.push(repeat(&run, earlier, level)),
+            _ => {
+                seen.push(level);
                 kept.push(run);
             }
         }
@@ -66,7 +68,10 @@ pub fn build_each(
     let names = banner_names(&runs);
     (runs.into_iter().zip(names).enumerate())
         .map(|(i, (run, name))| {
+            // An open model's run (httperf's --rate, wrk2's -R) is at its planned rate:
+            // named after it where the dir's runs are put in order (`20_rps`).
             let (users, line) = (run.users, run.run_line.unwrap_or(1));
+            let rate = run.arrival_rate_rps.filter(|_| users.is_none());
             let mut src = build(path, Ok(run), plan, opts)?;
             let [stage] = src.stages.as_mut_slice() else {
                 return Ok(src);
@@ -74,18 +79,19 @@ pub fn build_each(
             let said = match (name, users) {
                 (Some(name), Some(users)) => Some((name, format!("run at {users} users"))),
                 (Some(name), None) => Some((name, format!("run at line {line}"))),
+                (None, None) if rate.is_some() => None,
                 // hey prints no load, and no banner names this run: a level by its order.
                 (None, None) => Some((format!("run_{}", i + 1), format!("run at line {line}"))),
                 (None, Some(_)) => None,
             };
             if let Some((name, run)) = said {
-                src.notes.push(match users {
-                    Some(_) => format!(
+                src.notes.push(match users.is_some() || rate.is_some() {
+                    true => format!(
                         "{}: the {run} is stage `{name}`, as the banner printed above it in \
                          the file names it",
                         path.display()
                     ),
-                    None => format!(
+                    false => format!(
                         "{}: the {run} is stage `{name}` ({}), its users unknown: the tool \
                          prints none and no banner above it gives them (`== c=8` would); it \
                          is judged as a level of its own, never pooled with the others",
@@ -104,10 +110,37 @@ pub fn build_each(
         .collect()
 }
 
-/// A later run at the users of an earlier one (`earlier`), as the note names it: its
-/// line and users, and whether it measured another endpoint (two URLs at one load, one
-/// after the other: not a rerun).
-fn repeat(run: &ToolSummary, earlier: &ToolSummary) -> (String, bool) {
+/// The load a run was at: its users (a closed model), else its planned arrival rate
+/// (an open model: httperf's `--rate`, wrk2's `-R`); `None` when neither is known.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Level {
+    Users(u32),
+    Rate(f64),
+}
+
+impl Level {
+    fn of(run: &ToolSummary) -> Option<Level> {
+        match (run.users, run.arrival_rate_rps) {
+            (Some(u), _) => Some(Level::Users(u)),
+            (None, Some(r)) => Some(Level::Rate(r)),
+            (None, None) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Level::Users(u) => write!(f, "{u} users"),
+            Level::Rate(r) => write!(f, "{r} req/s arriving"),
+        }
+    }
+}
+
+/// A later run at the load of an earlier one (`earlier`, `level`), as the note names
+/// it: its line and load, and whether it measured another endpoint (two URLs at one
+/// load, one after the other: not a rerun).
+fn repeat(run: &ToolSummary, earlier: &ToolSummary, level: Level) -> (String, bool) {
     let line = run
         .run_line
         .map_or(String::new(), |l| format!("line {l}: "));
@@ -115,16 +148,15 @@ fn repeat(run: &ToolSummary, earlier: &ToolSummary) -> (String, bool) {
         r.endpoints.iter().map(|e| e.key.to_string()).collect()
     };
     let (mine, theirs) = (names(run), names(earlier));
-    let users = run.users.unwrap_or_default();
     if mine != theirs && !mine.is_empty() {
         let said = format!(
-            "{line}{users} users, {} after {}",
+            "{line}{level}, {} after {}",
             mine.join(", "),
             theirs.join(", ")
         );
         return (said, true);
     }
-    (format!("{line}{users} users"), false)
+    (format!("{line}{level}"), false)
 }
 
 /// The note of a file's runs at the load of an earlier one (`repeats`: from [`repeat`]),
