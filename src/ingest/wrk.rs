@@ -34,8 +34,11 @@
 //!   says which, and a manifest's `arrival_rate_rps` fills the gap.
 //! * The run's length is its completed requests ÷ its `Requests/sec` (`wrk_units.rs`):
 //!   wrk prints it rounded (`in 1.00m`), so the throughput is wrk's own figure.
-//! * Users often concatenate several runs into one file: the first run is read and a
-//!   note lists the others (split the file to analyse them).
+//! * Users often concatenate several runs into one file (a shell loop `>> wrk.log`):
+//!   the later runs come with the first (`ToolSummary::later_runs`), each a stage of
+//!   its own where the data finds the stages (a rerun at a load already read is left
+//!   out with a note); where a dir or `run.toml` names the stage, the first is read and
+//!   a note lists the others.
 //! * wrk and wrk2 always end a run with `Requests/sec:` and `Transfer/sec:`, after the
 //!   socket errors and non-2xx responses they print only when there are some: a first
 //!   run without them (or without its `N requests in`) was cut short and is refused,
