@@ -12,7 +12,7 @@ use super::common::emitln;
 use super::exit::Outcome;
 use super::pipeline::run_pipeline;
 use crate::analysis::Analysis;
-use crate::ingest::request_rows::{replay_requests, request_files, RequestFile};
+use crate::ingest::request_rows::{replay_requests, request_files, row_facts, RequestFile};
 use crate::ingest::{IngestOptions, TimeUnit};
 use crate::model::untrusted::printable;
 use crate::model::Run;
@@ -352,6 +352,17 @@ impl Job<'_> {
         // The driver counts a request in the interval it completed in (see
         // `carry_driver_log`): its rows are staged by their end, as the run is.
         let by_end = file.tool == "headroom";
+        let facts = row_facts(file, self.opts);
+        // Rows that name no endpoint (ab's `-g`) are their stage's one endpoint, named
+        // as the `endpoints` table names it (ab's console: the URL).
+        let sole_endpoint = |name: &str| {
+            let st = stages.iter().find(|s| s.name == name)?;
+            let mut keys = (st.endpoints.values()).filter(|e| !e.transaction);
+            match (keys.next(), keys.next()) {
+                (Some(one), None) => Some(&one.key),
+                _ => None,
+            }
+        };
         let spans = &mut rows.spans;
         let mut failed = None;
         let replayed = replay_requests(file, self.opts, &mut |ev| {
@@ -368,6 +379,9 @@ impl Job<'_> {
                 .map(|s| s.name.as_str())
                 .or(untimed);
             let t_ms = ev.t_ms + shift;
+            let named = (!facts.names_endpoints)
+                .then(|| stage.and_then(sole_endpoint))
+                .flatten();
             if let Some(name) = stage {
                 let span = spans.entry(name.to_string()).or_insert((t_ms, t_ms));
                 *span = (span.0.min(t_ms), span.1.max(t_ms));
@@ -376,10 +390,10 @@ impl Job<'_> {
                 t_ms,
                 stage,
                 source: &file.tool,
-                method: ev.method,
-                endpoint: ev.name,
+                method: named.map_or(ev.method, |k| k.method.as_deref()),
+                endpoint: named.map_or(ev.name, |k| k.name.as_str()),
                 latency_ms: ev.latency_ms,
-                ok: ev.ok,
+                ok: facts.sees_outcomes.then_some(ev.ok),
                 failure: ev.failure,
                 error: ev.error,
                 bytes: ev.bytes,

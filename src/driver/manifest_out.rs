@@ -62,6 +62,7 @@ pub fn build(
                 end: t.end.map(rfc3339),
                 description: s.description.clone(),
                 planned_arrivals: None,
+                duration_s: None,
             }
         })
         .collect();

@@ -643,6 +643,11 @@ impl Replay for AbGnuplot {
     fn sees_outcomes(&self) -> bool {
         false
     }
+
+    /// A row has times only: named after the file, not the URL ab ran.
+    fn names_endpoints(&self) -> bool {
+        false
+    }
 }
 
 /// What the report says about an ab `-g` source.

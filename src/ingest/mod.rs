@@ -293,6 +293,13 @@ pub trait Replay {
         true
     }
 
+    /// False when the rows name no endpoint (ab's `-g` file: every row is named after
+    /// the file): the source's one endpoint, named by another file of the run (ab's
+    /// console: its URL), is theirs.
+    fn names_endpoints(&self) -> bool {
+        true
+    }
+
     /// Tool and version hints the content reveals (`Gatling 3.9.5, 3.4–3.12 layout`).
     fn version_hint(&self) -> Option<String> {
         None

@@ -58,6 +58,34 @@ pub fn request_files(run: &Run) -> Vec<RequestFile> {
     out
 }
 
+/// What a per-request file's rows record beyond their times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowFacts {
+    /// The rows name their endpoint (ab's `-g` rows do not).
+    pub names_endpoints: bool,
+    /// The rows say which requests failed (ab's `-g` rows do not).
+    pub sees_outcomes: bool,
+}
+
+/// What `file`'s rows record, known before they are read (a file that cannot be
+/// opened records everything it has: none).
+pub fn row_facts(file: &RequestFile, opts: &IngestOptions) -> RowFacts {
+    let all = RowFacts {
+        names_endpoints: true,
+        sees_outcomes: true,
+    };
+    let Reader::Replay(open) = spec(file.format).reader else {
+        return all;
+    };
+    match open(&file.path, opts, &mut Vec::new()) {
+        Ok(r) => RowFacts {
+            names_endpoints: r.names_endpoints(),
+            sees_outcomes: r.sees_outcomes(),
+        },
+        Err(_) => all,
+    }
+}
+
 /// Feeds every request of `file` that the figures count (a plausible time, inside
 /// `--from`/`--to`, an endpoint `--include`/`--exclude` keep; the name normalised
 /// under `--normalize-labels`) to `visit`. Transaction rows (aggregates of other

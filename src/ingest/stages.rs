@@ -28,6 +28,9 @@ pub struct StageSpec {
     /// Its users are what the data counted, not given by a name or manifest
     /// ([`crate::model::Stage::users_measured`]).
     pub users_measured: bool,
+    /// The manifest's measured length of a stage whose window is wider (whole
+    /// seconds), s ([`crate::model::Stage::measured_s`]).
+    pub measured_s: Option<f64>,
 }
 
 /// The end of a manifest stage's window that `run.toml` leaves open: the stage
@@ -90,6 +93,7 @@ impl StagePlan {
                             window_ms: start.zip(end),
                             basis: "run manifest".into(),
                             users_measured: false,
+                            measured_s: s.duration_s.filter(|d| d.is_finite() && *d > 0.0),
                         }
                     })
                     .collect(),
@@ -402,6 +406,7 @@ pub fn specs_from_plateaus(found: &[Plateau], stage_dir: Option<&str>) -> Vec<St
             window_ms: Some((p.start_ms, p.end_ms)),
             basis: "plateau of the users series".into(),
             users_measured: true,
+            measured_s: None,
         });
     }
     specs

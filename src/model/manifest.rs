@@ -150,6 +150,11 @@ pub struct ManifestStage {
     /// Open-model arrivals this run planned for the stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_arrivals: Option<u64>,
+    /// The stage's measured length, s, when its window is wider than the run (an
+    /// export of ab's `-g` file, whose starts are whole seconds, writes ab's own `Time
+    /// taken for tests`): throughput divides by it. Ignored when longer than the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
 }
 
 impl Manifest {

@@ -442,8 +442,8 @@ pub struct Stage {
     /// The load tool that measured it, when the source's stages come from different
     /// tools (one per stage dir, see `ingest::run_dir`); `None`: the source's tool.
     pub tool: Option<String>,
-    /// What `tool`'s files leave out (set with `tool`): only its stages' failure figures
-    /// are bounds. With `tool` unset, the source's flags hold for every stage.
+    /// What `tool`'s files leave out (set with `tool`): its stages' failure figures are
+    /// bounds. With `tool` unset, the source's flags hold for every stage.
     pub failures_unseen: Option<FailuresUnseen>,
     /// Concurrent users of a closed model.
     pub users: Option<u32>,
@@ -456,28 +456,28 @@ pub struct Stage {
     /// Length of the measured period, s, when known without a window (a summary's
     /// own count ÷ rate).
     pub duration_s: Option<f64>,
+    /// The measured length, s, of a window wider than its run (a manifest's `duration_s`:
+    /// ab's `-g` whole-second starts); the duration when within the window.
+    pub measured_s: Option<f64>,
     /// How the window was chosen, for the report (`"manifest"`, `"plateau of users"`…).
     pub window_basis: String,
-    /// Every request of the window started at one instant (one request, or a burst
-    /// stamped with one time): the window is only the clock's resolution, no measured
-    /// span, so the stage has no duration and no throughput (a rate needs a span).
+    /// Every request of the window started at one instant (one request, or a burst at
+    /// one time): the window is the clock's resolution, so no duration, no throughput.
     pub instant: bool,
     /// Per-endpoint measurements.
     pub endpoints: BTreeMap<EndpointKey, EndpointStats>,
     /// The source's own whole-stage figures (Locust's `Aggregated` row), preferred
     /// over a merge of the endpoints' summaries, which could only be approximate.
     pub aggregate: Option<EndpointStats>,
-    /// The stage's series: every request (transaction rows left out, as in the stage's
-    /// figures) with dense interval histograms, and the users; summary sources fill
-    /// what they carry. Endpoints' own series add nothing to it.
+    /// The stage's series: every request (no transaction rows, as in its figures) with
+    /// dense interval histograms, and the users; summaries fill what they carry.
     pub timeline: TimeSeries,
     /// Why its figures hold requests outside the window `--warmup`/`--from`/`--to`
     /// asked for (one clause): a whole-run summary cannot be trimmed, so no rule is
     /// judged on them. `None`: the flags were applied, or none was given.
     pub untrimmed: Option<String>,
     /// Its users are what the tool counted (a plateau of its users series, its own
-    /// connections), not what a dir name or manifest gives: with several load
-    /// generators measuring the stage, one generator's count, so theirs add up.
+    /// connections), not a dir name's or manifest's: one of several generators' count.
     pub users_measured: bool,
     /// The run's one stage has no endpoints of its own, but the whole run's endpoint
     /// figures are its endpoints' (why, one clause): its endpoint rules judge those.
@@ -532,10 +532,9 @@ impl Stage {
         if self.instant {
             return None;
         }
-        self.window_ms
-            .map(|(a, b)| (b - a) as f64 / 1000.0)
-            .filter(|d| *d > 0.0)
-            .or(self.duration_s)
+        let window = (self.window_ms.map(|(a, b)| (b - a) as f64 / 1000.0)).filter(|d| *d > 0.0);
+        let fits = |m: &f64| *m > 0.0 && window.is_some_and(|w| *m <= w);
+        self.measured_s.filter(fits).or(window).or(self.duration_s)
     }
 
     /// True when `t_ms` lies in the steady window.
@@ -570,6 +569,7 @@ impl Stage {
         self.timeline.merge_from(other.timeline);
         // Still one instant only when both are the same one.
         self.instant = self.instant && other.instant && self.window_ms == other.window_ms;
+        self.measured_s = (self.measured_s).filter(|_| self.window_ms == other.window_ms);
         self.window_ms = match (self.window_ms, other.window_ms) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
             (a, b) => a.or(b),

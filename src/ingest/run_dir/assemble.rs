@@ -303,6 +303,7 @@ impl Skeleton {
                     window_ms: s.window_ms,
                     window_basis: s.basis.clone(),
                     users_measured: s.users_measured,
+                    measured_s: s.measured_s,
                     timeline: timeline_on(series.last()),
                     ..Default::default()
                 }
@@ -419,6 +420,7 @@ fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
         window_ms: None,
         basis: "whole run: the files have no times".into(),
         users_measured: false,
+        measured_s: None,
     }]
 }
 
@@ -454,6 +456,7 @@ fn stage_specs(
             window_ms: Some((start, end)),
             basis: basis.to_string(),
             users_measured: users_n.is_none() && peak.is_finite(),
+            measured_s: None,
         }
     };
     let mut specs = match plan {
@@ -488,6 +491,7 @@ fn stage_specs(
         }
     };
     for s in &mut specs {
+        let given = s.window_ms;
         s.window_ms = s.window_ms.and_then(|(a, b)| {
             let a = a
                 .saturating_add(opts.warmup_ms)
@@ -495,6 +499,10 @@ fn stage_specs(
             let b = b.min(opts.to_ms.unwrap_or(i64::MAX));
             (b > a).then_some((a, b))
         });
+        if s.window_ms != given {
+            // Trimmed: the run's measured length is no longer this window's.
+            s.measured_s = None;
+        }
     }
     specs
 }

@@ -25,8 +25,9 @@ pub struct RequestRow<'a> {
     pub endpoint: &'a str,
     /// Response time, ms.
     pub latency_ms: Option<f64>,
-    /// False for a failure.
-    pub ok: bool,
+    /// False for a failure; `None` when the input does not record it (ab's `-g`
+    /// file: written empty, never a success the file does not show).
+    pub ok: Option<bool>,
     /// The failure's kind (failures only).
     pub failure: Option<FailureKind>,
     /// The tool's error message.
@@ -57,7 +58,8 @@ impl RequestWriter {
     /// Adds a row; a full batch is written.
     pub fn push(&mut self, r: &RequestRow<'_>) -> Result<(), ExportError> {
         let text = |v: Option<&str>| Cell::Text(v.map(str::to_string));
-        let kind = (!r.ok).then(|| r.failure.unwrap_or(FailureKind::Other).to_string());
+        let kind =
+            (r.ok == Some(false)).then(|| r.failure.unwrap_or(FailureKind::Other).to_string());
         self.batch.push(vec![
             Cell::Int(Some(r.t_ms)),
             text(r.stage),

@@ -244,7 +244,7 @@ const REQUESTS: &[ColumnSpec] = &[
     col("method", Text, "HTTP method, when known"),
     col("endpoint", Text, "request name or path"),
     col("latency_ms", Float, "response time, ms (empty: no measured time)"),
-    col("success", Bool, "false for a failed request"),
+    col("success", Bool, "false for a failed request; empty when the input does not record the outcome (ab's `-g` file: its failures are in stages and endpoints only)"),
     col("error", Text, "failure kind (`status:503`, `timeout`, `connect`, `reset`, `assertion`, `other`); empty for a success"),
     col("error_text", Text, "the tool's own error message, when it gives one"),
     col("bytes", Int, "response bytes"),

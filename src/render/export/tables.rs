@@ -376,6 +376,12 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
                         steady_start: window.as_ref().map(|w| w.0.clone()),
                         end: window.map(|w| w.1),
                         description: summary_only.then(|| summary_only_text(s)),
+                        // The window spans its rows (ab's `-g` starts: whole seconds),
+                        // wider than the run the tool timed: read back, throughput
+                        // divides by the tool's own length.
+                        duration_s: (own.is_none() && rows.is_some())
+                            .then(|| s.duration_s())
+                            .flatten(),
                         ..ManifestStage::default()
                     }
                 })
