@@ -83,6 +83,7 @@ mod messy_runs_bo;
 mod messy_runs_bp;
 mod messy_runs_bq;
 mod messy_runs_br;
+mod messy_runs_bu;
 mod messy_runs_c;
 mod messy_runs_d;
 mod messy_runs_e;
