@@ -38,7 +38,7 @@ const ROWS: [(i64, u32, u64, &str); 7] = [
 /// The history: a first Aggregated row of no requests (`N/A`), then each time's
 /// endpoint row and Aggregated row, one endpoint so both count alike.
 fn history() -> String {
-    let na = vec!["N/A"; 11].join(",");
+    let na = ["N/A"; 11].join(",");
     let mut out = format!("{HEADER}\n{T0},0,,Aggregated,0.0,0.0,{na},0,0,0,0.0,0,0,0\n");
     for (dt, users, total, pcts) in ROWS {
         for (ty, name) in [("GET", "/api/v1/agents"), ("", "Aggregated")] {
@@ -81,7 +81,7 @@ fn analyze(dir: &TestDir) -> (Value, std::path::PathBuf) {
     (serde_json::from_str(&json).unwrap(), out)
 }
 
-fn stage<'a>(report: &'a Value, users: u64) -> &'a Value {
+fn stage(report: &Value, users: u64) -> &Value {
     (report["stages"].as_array().unwrap().iter())
         .find(|s| s["users"] == users)
         .unwrap_or_else(|| panic!("no stage of {users} users: {report}"))
