@@ -365,6 +365,14 @@ pub fn latency_report(d: &LatencyDistribution) -> LatencyReport {
     }
 }
 
+/// Where a stage's series times (`TimePoint::t`) count from, epoch ms: the run's
+/// start when the source has a whole-run window, else the stage's own series' start
+/// (`None` when it has no series). The export adds it back for its epoch column.
+pub fn series_origin_ms(src: &Source, stage: &Stage) -> Option<i64> {
+    (src.overall.window_ms.map(|w| w.0))
+        .or_else(|| (!stage.timeline.is_empty()).then_some(stage.timeline.start_ms))
+}
+
 fn stage_report(src: &Source, stage: &Stage, run_start: Option<i64>, cut: bool) -> StageReport {
     let window = stage.window_ms.filter(|_| cut);
     let origin = run_start.unwrap_or(stage.timeline.start_ms);

@@ -25,5 +25,7 @@ mod slow_drift;
 mod stage_gap;
 pub mod words;
 
-pub use build::{analyze, encode_histogram, latency_report, scope_report, Settings};
+pub use build::{
+    analyze, encode_histogram, latency_report, scope_report, series_origin_ms, Settings,
+};
 pub use report::Analysis;

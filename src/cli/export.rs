@@ -3,6 +3,7 @@
 //! The small tables come from the analysis; the per-request rows are streamed from
 //! the per-request inputs again, batch by batch, so memory stays bounded.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -11,7 +12,7 @@ use regex::Regex;
 use super::common::emitln;
 use super::exit::Outcome;
 use super::pipeline::run_pipeline;
-use crate::analysis::Analysis;
+use crate::analysis::{series_origin_ms, Analysis};
 use crate::ingest::request_rows::{replay_requests, request_files, row_facts, RequestFile};
 use crate::ingest::{IngestOptions, TimeUnit};
 use crate::model::untrusted::printable;
@@ -179,11 +180,14 @@ impl Job<'_> {
         let mut wanted = tables.to_vec();
         wanted.sort();
         wanted.dedup();
-        let origin = self
-            .run
-            .primary()
-            .and_then(|s| s.overall.window_ms)
-            .map(|w| w.0);
+        // Each stage's series times count from its origin (the run's start, or the
+        // stage's own series' start when the source has no whole-run window).
+        let origins: BTreeMap<String, i64> = (self.run.primary().into_iter())
+            .flat_map(|src| {
+                (src.stages.iter())
+                    .filter_map(move |s| Some((s.name.clone(), series_origin_ms(src, s)?)))
+            })
+            .collect();
         let mut counts = Vec::new();
         // The requests first: the stages table says which stages they cover.
         let log = (self.format == ExportFormat::Csv)
@@ -211,7 +215,7 @@ impl Job<'_> {
             let batch = match table {
                 Table::Stages => stages_table(self.analysis, Some(&rows)),
                 Table::Endpoints => endpoints_table(self.analysis),
-                Table::Intervals => intervals_table(self.analysis, origin, &rows.shift_ms),
+                Table::Intervals => intervals_table(self.analysis, &origins, &rows.shift_ms),
                 Table::Requests => {
                     counts.extend(requests.map(|n| (table, n)));
                     continue;

@@ -10,7 +10,9 @@
 //!   `100%` that never falls and equals the `Total Max Response Time` (to Locust's
 //!   rounding), and a `50%` equal to the `Total Median Response Time`; windowed rows at
 //!   a steady latency share the median, not the maximum. The first windowed rows, before
-//!   Locust's window holds a second, report every percentile as 0: they weigh nothing.
+//!   Locust's window holds a second, report every percentile as 0: those are unknown
+//!   (no percentiles, in the stage and in the series alike), and such a row beside
+//!   requests shows the file's percentiles are windowed (`zeros_unknown`).
 //! * **a stage's percentiles**: from cumulative rows, the distribution of the requests
 //!   between two rows is the mixture difference F = (n₂F₂ − n₁F₁)/(n₂ − n₁), with F₁
 //!   and F₂ the piecewise-linear CDFs through the rows' reported percentile points;
@@ -118,7 +120,9 @@ pub struct RowPercentiles {
     pub total_median: Option<f64>,
     /// `Total Max Response Time`, ms.
     pub total_max: Option<f64>,
-    /// Another key's rows of the same file show a window (`window_kind`).
+    /// The file's rows are windowed: another key's rows show a window
+    /// (`window_kind`), or this row is an empty window beside requests (its
+    /// percentiles all 0, left out: `zeros_unknown`).
     pub file_windowed: bool,
 }
 
@@ -129,7 +133,8 @@ pub fn percentile_kind(rows: &[&RowPercentiles]) -> Option<PercentileKind> {
     if with.is_empty() {
         return None;
     }
-    if with.iter().any(|r| r.file_windowed) {
+    // An empty window's row has no points left (`zeros_unknown`), yet says windowed.
+    if rows.iter().any(|r| r.file_windowed) {
         return Some(PercentileKind::Windowed);
     }
     // A cumulative maximum never falls (beyond Locust's rounding to ~2 digits).
@@ -354,12 +359,6 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
     let c_med = cols.find(&["Total Median Response Time"]);
     let c_max = cols.find(&["Total Max Response Time"]);
     let pct = cols.percentiles();
-    let p = |target: f64| {
-        pct.iter()
-            .find(|(_, q)| (*q - target).abs() < 1e-9)
-            .map(|(i, _)| *i)
-    };
-    let (c_p50, c_p95) = (p(50.0), p(95.0));
     if rows.is_empty() {
         return Err(problem(path, Some(2), "header only: no history rows"));
     }
@@ -379,6 +378,14 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
             }
         }
         let total_requests = count(path, line, "Total Request Count", &cells[c_total])?;
+        let total_max = opt(c_max, "Total Max Response Time")?;
+        // Percentiles of 0 ms beside requests (over 0.5 ms) are an empty window's:
+        // evidence that the file's percentiles are windowed (`window_kind`).
+        let empty_window = zeros_unknown(&points, total_requests, total_max);
+        if empty_window {
+            points.clear();
+        }
+        let at = |q: f64| points.iter().find(|p| (p.0 - q).abs() < 1e-9).map(|p| p.1);
         out.push(HistoryRow {
             t_ms: (t * 1000.0) as i64,
             users: opt(c_users, "User Count")?,
@@ -386,20 +393,30 @@ fn history_rows(path: &Path, cols: &Columns, rows: Vec<Row>) -> Result<Vec<Histo
             total_requests,
             total_failures: count(path, line, "Total Failure Count", &cells[c_fail])?,
             total_avg_ms: opt(c_avg, "Total Average Response Time")?,
-            p50: opt(c_p50, "50%")?,
-            p95: opt(c_p95, "95%")?,
+            p50: at(50.0),
+            p95: at(95.0),
             pct: RowPercentiles {
                 total_requests,
                 points,
                 total_median: opt(c_med, "Total Median Response Time")?,
-                total_max: opt(c_max, "Total Max Response Time")?,
-                file_windowed: false,
+                total_max,
+                file_windowed: empty_window && total_requests > 0,
             },
             segment: 0,
         });
     }
     out.sort_by_key(|r| r.t_ms);
     Ok(out)
+}
+
+/// True when a row's percentiles, all 0, are unknown rather than 0 ms: Locust writes
+/// 0 for a percentile whose window holds no sample yet (its first rows, an endpoint's
+/// first row), and for a row without requests. They stand only when every request so
+/// far took under 0.5 ms (`Total Max Response Time`), which Locust rounds to 0.
+fn zeros_unknown(points: &[(f64, f64)], total_requests: u64, total_max: Option<f64>) -> bool {
+    !points.is_empty()
+        && points.iter().all(|p| p.1 == 0.0)
+        && (total_requests == 0 || total_max.is_none_or(|m| m >= 0.5))
 }
 
 /// Stages from the history's cumulative totals: the manifest's windows, or the

@@ -37,8 +37,9 @@ pub(super) fn fill_timeline(
 }
 
 /// The series of `key`'s rows (`None`: the aggregate's). Its interval is the rows'
-/// measured spacing (`spacing_ms`), and the requests a row adds are placed in the
-/// interval that starts at the row before it: they were made between the two rows.
+/// measured spacing (`spacing_ms`), and the requests a row adds, with the row's own
+/// p50/p95, are placed in the interval that starts at the row before it: they were
+/// made between the two rows. n rows make n − 1 intervals (a lone row, one).
 /// With `batched` counts (see `reports`), a report's requests are spread over the
 /// intervals since the report before.
 fn fill_series(
@@ -73,11 +74,22 @@ fn fill_series(
                 since = i;
             }
         }
-        let iv = series.at(row.t_ms);
-        iv.reported_p50_ms = row.p50.or(iv.reported_p50_ms);
-        iv.reported_p95_ms = row.p95.or(iv.reported_p95_ms);
-        if let Some(u) = row.users {
-            iv.users = Some(iv.users.map_or(u, |x: f64| x.max(u)));
+        // A row's p50/p95 are of Locust's window ending at the row: they go with the
+        // requests the row adds, in the interval from the row before. The last row
+        // starts no interval: what follows it is outside the rows (a stage's window
+        // ends there), so an interval of its own would show a second of no requests.
+        let last = i + 1 == rows.len() && i > 0;
+        if !last {
+            let iv = series.at(row.t_ms);
+            if let Some(u) = row.users {
+                iv.users = Some(iv.users.map_or(u, |x: f64| x.max(u)));
+            }
+        }
+        let own = i.checked_sub(1).map_or(row.t_ms, |j| rows[j].t_ms);
+        if i > 0 || rows.len() == 1 {
+            let iv = series.at(own);
+            iv.reported_p50_ms = row.p50.or(iv.reported_p50_ms);
+            iv.reported_p95_ms = row.p95.or(iv.reported_p95_ms);
         }
     }
 }

@@ -370,6 +370,8 @@ pub struct Entry {
     pub dash: Option<(u32, u32)>,
     /// A marker on the sample (measured points).
     pub point: bool,
+    /// A line of a note under the entries: text alone, no sample.
+    pub note: bool,
 }
 
 /// The legend entries a chart collects while it draws its series.
@@ -384,7 +386,35 @@ impl Legend {
             color,
             dash,
             point,
+            note: false,
         });
+    }
+
+    /// Adds a note (what the chart leaves out, what its marks mean) as text lines
+    /// under the entries, wrapped at word breaks to the legend's width.
+    pub fn note(&self, text: &str) {
+        let width = palette::MAX_LEGEND_CHARS + 4;
+        let mut lines: Vec<String> = Vec::new();
+        for word in text.split_whitespace() {
+            let word = shorten(word, width);
+            match lines.last_mut() {
+                Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                    l.push(' ');
+                    l.push_str(&word);
+                }
+                _ => lines.push(word),
+            }
+        }
+        let mut entries = self.0.borrow_mut();
+        for label in lines {
+            entries.push(Entry {
+                label,
+                color: INK,
+                dash: None,
+                point: false,
+                note: true,
+            });
+        }
     }
 }
 
@@ -414,6 +444,11 @@ pub fn legend_beside<DB: DrawingBackend>(
         let y = top + 5 + row * i as i32 + row / 2;
         let x = left + 6;
         let style = stroke(e.color);
+        if e.note {
+            let text = font(palette::LEGEND_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(e.label.clone(), (x, y), text))?;
+            continue;
+        }
         match e.dash {
             Some((dash, gap)) => {
                 let (d, g) = (dash.clamp(1, 8) as i32, gap.clamp(2, 6) as i32);

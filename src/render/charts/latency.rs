@@ -54,8 +54,12 @@ pub struct Plan {
     scale: LatencyScale,
     /// The largest p99 ÷ p50 of a stage (decides `auto`).
     spread: Option<f64>,
-    /// A stage's percentiles were estimated from merged summaries: the title says so.
+    /// A stage's percentiles were estimated from merged summaries: the title marks it
+    /// (≈) and a note under the legend says so.
     approximate: bool,
+    /// The stages without any of the percentiles, left off the chart: a note names
+    /// them.
+    unplotted: Vec<String>,
 }
 
 /// The plan, when some stage has a latency percentile.
@@ -88,6 +92,14 @@ pub fn plan(analysis: &Analysis, scale: LatencyScale) -> Option<Plan> {
         .stages
         .iter()
         .any(|s| s.figures.latency_method == Some(PercentileMethod::MergedApproximate));
+    let unplotted = (analysis.stages.iter())
+        .filter(|s| {
+            PERCENTILES
+                .iter()
+                .all(|p| (p.value)(&s.figures.latency_ms).is_none())
+        })
+        .map(|s| s.name.clone())
+        .collect();
     Some(Plan {
         load,
         lines,
@@ -95,21 +107,48 @@ pub fn plan(analysis: &Analysis, scale: LatencyScale) -> Option<Plan> {
         scale,
         spread,
         approximate,
+        unplotted,
     })
 }
 
+/// The note naming the stages left off the chart (`None` without any): up to three by
+/// name, more by count.
+fn unplotted_note(stages: &[String]) -> Option<String> {
+    let names = match stages.len() {
+        0 => return None,
+        1..=3 => (stages.iter())
+            .map(|s| frame::shorten_middle(s, 24))
+            .collect::<Vec<_>>()
+            .join(", "),
+        n => format!("{n} stages"),
+    };
+    Some(format!("not drawn, no percentiles: {names}"))
+}
+
 impl Plan {
-    /// The chart title.
+    /// The chart title (the SVG `<title>`, the reports' alt text): what the heading
+    /// marks, said in full, and the stages left off.
     pub fn title(&self) -> String {
-        let estimated = if self.approximate {
-            " (≈: estimated from merged summaries)"
-        } else {
-            ""
-        };
-        format!(
-            "Latency percentiles vs {}{estimated}",
-            self.load.desc().to_lowercase()
-        )
+        let notes: Vec<String> = (self.approximate)
+            .then(|| "≈: estimated from merged summaries".to_string())
+            .into_iter()
+            .chain(unplotted_note(&self.unplotted))
+            .collect();
+        match notes.is_empty() {
+            true => self.plain_title(),
+            false => format!("{} ({})", self.plain_title(), notes.join("; ")),
+        }
+    }
+
+    /// The heading drawn on the chart: short, so it is never cut; the legend's notes
+    /// explain its ≈ and name the stages left off.
+    pub fn heading(&self) -> String {
+        let estimated = if self.approximate { " (≈)" } else { "" };
+        format!("{}{estimated}", self.plain_title())
+    }
+
+    fn plain_title(&self) -> String {
+        format!("Latency percentiles vs {}", self.load.desc().to_lowercase())
     }
 
     /// Draws the chart on `area`.
@@ -167,6 +206,12 @@ impl Plan {
                 &[(x.lo(), l.value), (x.hi(), l.value)],
             )?;
             frame::end_label(&mut chart, &l.rule, (x.hi(), l.value), stacks[i], color)?;
+        }
+        if self.approximate {
+            legend.note("≈: estimated from merged summaries");
+        }
+        if let Some(note) = unplotted_note(&self.unplotted) {
+            legend.note(&format!("N{}", &note[1..]));
         }
         frame::legend_beside(area, &legend)
     }

@@ -382,7 +382,10 @@ impl Plan {
         marker: &SeriesMarker,
     ) -> Result<(), DrawError> {
         root.fill(&palette::PAPER)?;
-        let title = self.title();
+        let title = match self {
+            Plan::Latency(p) => p.heading(),
+            _ => self.title(),
+        };
         let area = frame::titled(root, &title)?;
         match self {
             Plan::Throughput(p) => p.draw(&area, marker),

@@ -73,12 +73,12 @@ pub fn endpoints_table(analysis: &Analysis) -> Batch {
 }
 
 /// One row per interval: each stage's own series (scope `stage`), then each of its
-/// endpoints' series (scope `endpoint`). `origin_ms` is the run's start (the
-/// series' `t` counts from it), for the epoch column; `shift_ms` moves a stage's
-/// intervals as [`ExportedRows::shift_ms`] moves its window.
+/// endpoints' series (scope `endpoint`). `origins_ms` are each stage's series origin
+/// (its `t` counts from it: `analysis::series_origin_ms`), for the epoch column;
+/// `shift_ms` moves a stage's intervals as [`ExportedRows::shift_ms`] moves its window.
 pub fn intervals_table(
     analysis: &Analysis,
-    origin_ms: Option<i64>,
+    origins_ms: &BTreeMap<String, i64>,
     shift_ms: &BTreeMap<String, i64>,
 ) -> Batch {
     let n = analysis
@@ -118,7 +118,7 @@ pub fn intervals_table(
             ),
             None => ("stage", None, None, None),
         };
-        let start_ms = origin_ms.map(|o| o + (t * 1000.0).round() as i64);
+        let start_ms = (origins_ms.get(stage)).map(|o| o + (t * 1000.0).round() as i64);
         batch.push(vec![
             stage.into(),
             scope.into(),
