@@ -48,6 +48,21 @@ pub fn headroom_in(cwd: &Path, args: &[&str]) -> Output {
         .expect("run headroom")
 }
 
+/// `headroom export RUN --to csv --out OUT`, which must succeed; its stderr.
+pub fn export_csv(run: &Path, out: &Path) -> String {
+    let o = headroom(&[
+        "export",
+        run.to_str().unwrap(),
+        "--to",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{stderr}");
+    stderr
+}
+
 /// Runs `check` on `run` against `rules` (the `[global]` rules of an SLA file written
 /// into `dir`, e.g. `"error_rate < 1%"`); returns the exit code, stdout and stderr.
 pub fn check_rules(dir: &TestDir, run: &Path, rules: &str) -> (i32, String, String) {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::common::{headroom, TestDir};
+use super::common::{export_csv, headroom, TestDir};
 
 /// wrk's `--latency` output as wrk 4.2 prints it: `p` = p50, p75, p90, p99 (ms).
 fn wrk(conns: u32, p: [f64; 4], (avg, max): (f64, f64), requests: u64, secs: f64) -> String {
@@ -346,16 +346,7 @@ fn hey_csv_stage_dirs_export_and_read_back_stage_by_stage() {
     );
     let out = dir.path().join("export");
     let run = dir.path().join("run");
-    let o = headroom(&[
-        "export",
-        run.to_str().unwrap(),
-        "--to",
-        "csv",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success(), "{stderr}");
+    export_csv(&run, &out);
     let rows = csv_rows(&out.join("requests.csv"));
     let staged = |stage: &str| rows.iter().filter(|r| r["stage"] == stage).count();
     assert_eq!((staged("baseline"), staged("peak")), (400, 1_600));

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::common::{analyze_json, headroom, nearest_rank, TestDir};
+use super::common::{analyze_json, export_csv, nearest_rank, TestDir};
 
 /// hey's per-request CSV (`-o csv`): `n` requests over `secs` s from the run's own
 /// start (hey's offsets), latencies cycling through `ms`.
@@ -57,21 +57,6 @@ fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
                 .collect()
         })
         .collect()
-}
-
-/// `headroom export RUN --to csv --out OUT`; its stderr.
-fn export_csv(run: &Path, out: &Path) -> String {
-    let o = headroom(&[
-        "export",
-        run.to_str().unwrap(),
-        "--to",
-        "csv",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(o.status.success(), "{stderr}");
-    stderr
 }
 
 /// A stage of a report.json by name.

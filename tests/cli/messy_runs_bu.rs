@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::common::{headroom, TestDir};
+use crate::common::{export_csv, headroom, TestDir};
 
 /// The history's first time, epoch s.
 const T0: i64 = 1_796_575_941;
@@ -181,15 +181,7 @@ fn exported_intervals_carry_their_epoch_start() {
     let dir = TestDir::new();
     let run = run_dir(&dir);
     let out = dir.path().join("export");
-    let o = headroom(&[
-        "export",
-        run.to_str().unwrap(),
-        "--to",
-        "csv",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    export_csv(&run, &out);
     let csv = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
     let mut lines = csv.lines();
     let head: Vec<&str> = lines.next().unwrap().split(',').collect();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{analyze_json, headroom, TestDir};
+use crate::common::{analyze_json, export_csv, headroom, TestDir};
 use crate::formats_c::{ab_text, ab_tsv_from};
 use crate::messy_runs::hey_text;
 
@@ -224,15 +224,7 @@ fn an_ab_runs_export_reads_back_at_the_rate_ab_measured() {
     assert_eq!(rate, Some(20.0), "{stderr}");
     let out = dir.path().join("export");
     let run = dir.path().join("run");
-    let o = headroom(&[
-        "export",
-        run.to_str().unwrap(),
-        "--to",
-        "csv",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    export_csv(&run, &out);
     let (_, back, stderr) = analyze_json(&[&out], &[]);
     let stage = &back["stages"][0];
     assert_eq!(stage["requests"], 200, "{stderr}");
