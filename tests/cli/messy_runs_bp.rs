@@ -147,18 +147,26 @@ fn hey_text(n: u64, rps: f64) -> String {
     )
 }
 
+/// The report.json of a run dir holding a hey loop's two consoles, `{prefix}c2.txt`
+/// (40 requests at 90.5 req/s) and `{prefix}c4.txt` (at 204.9), and the loop's log of
+/// both (exit 0).
+fn teed_hey_loop(prefix: &str) -> serde_json::Value {
+    let dir = TestDir::new();
+    let (c2, c4) = (hey_text(40, 90.5), hey_text(40, 204.9));
+    dir.write(&format!("run/{prefix}c2.txt"), &c2);
+    dir.write(&format!("run/{prefix}c4.txt"), &c4);
+    dir.write("run/loop.log", format!("{c2}{c4}"));
+    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    report
+}
+
 /// `for c in 2 4; do hey -c $c -n 40 URL | tee c$c.txt; done > loop.log`: the loop's
 /// log holds c2.txt and c4.txt word for word. It is the same data, skipped as such, and
 /// the run stays clean (before: "other data", the run incomplete, P1 "re-run").
 #[test]
 fn a_hey_loop_log_teed_to_a_file_per_run_is_the_same_data() {
-    let dir = TestDir::new();
-    let (c2, c4) = (hey_text(40, 90.5), hey_text(40, 204.9));
-    dir.write("run/c2.txt", &c2);
-    dir.write("run/c4.txt", &c4);
-    dir.write("run/loop.log", format!("{c2}{c4}"));
-    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
-    assert_eq!(code, 0, "{err}");
+    let report = teed_hey_loop("");
     assert_eq!(
         stages(&report),
         vec![("c2".into(), Some(2), 40, 0), ("c4".into(), Some(4), 40, 0)]
@@ -280,13 +288,7 @@ fn httperf_calls_never_sent_after_a_connection_error_are_explained() {
 /// loop's log is the same data again.
 #[test]
 fn hey_consoles_named_by_their_users_are_stages_at_those_users() {
-    let dir = TestDir::new();
-    let (c2, c4) = (hey_text(40, 90.5), hey_text(40, 204.9));
-    dir.write("run/hey_c2.txt", &c2);
-    dir.write("run/hey_c4.txt", &c4);
-    dir.write("run/loop.log", format!("{c2}{c4}"));
-    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
-    assert_eq!(code, 0, "{err}");
+    let report = teed_hey_loop("hey_");
     assert_eq!(
         stages(&report),
         vec![
