@@ -166,6 +166,21 @@ fn another_query_string_is_another_request_and_the_note_says_which_was_run() {
     let (code, stderr) = judged(&dir, "GET /api/v1/agents/?limit=10");
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("names no endpoint"), "{stderr}");
+    // Nor is the route without a query (ab's bare URL in a smoke stage beside wrk's
+    // `?limit=10`) the page of 50.
+    let mut csv = String::from("timestamp,method,url,status,latency_ms\n");
+    for i in 0..400u64 {
+        let query = if i % 2 == 0 { "" } else { "?limit=10" };
+        csv.push_str(&format!(
+            "{}.{:03},GET,/api/v1/agents{query},200,10\n",
+            1_796_560_000 + i / 100,
+            i % 100 * 10
+        ));
+    }
+    dir.write("run/results.csv", csv);
+    let (code, stderr) = judged(&dir, "GET /api/v1/agents?limit=50");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("names no endpoint in the data"), "{stderr}");
 }
 
 /// A typo in a route template (`agent` for `agents`) is suggested as the route the

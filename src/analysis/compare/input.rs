@@ -63,7 +63,7 @@ pub struct StageInput {
     /// The load tool that measured it, when known (`wrk`, `hey`).
     pub tool: Option<String>,
     /// What that tool's data leaves out (report.json's `failures_unseen`): its
-    /// failure figures are bounds ([`super::unseen`]).
+    /// failure figures are bounds (`compare::unseen`).
     pub failures_unseen: Option<FailuresUnseen>,
     /// Its endpoints.
     pub endpoints: Vec<EndpointInput>,

@@ -19,7 +19,7 @@ pub enum Undecided {
     /// each times and counts in its own way.
     OtherTool,
     /// A side's tool leaves failures out, and the change is one that data cannot show
-    /// ([`super::unseen::withholds`]'s sentence).
+    /// (`unseen::withholds`'s sentence).
     FailuresUnseen(String),
 }
 

@@ -15,7 +15,8 @@ use super::parse::{regex_name, ScopeRules};
 use super::route_scope::{one_route, route_members};
 use super::spelling::{
     other_method, other_query, part_of_stage, routes_to_compare, same_case_folded, same_joined,
-    same_label, same_path, same_route, same_route_any_case, same_stage, same_words, users_only,
+    same_label, same_path, same_query, same_route, same_route_any_case, same_stage, same_words,
+    users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -118,6 +119,13 @@ pub(super) fn resolve<'a>(
     // Endpoint keys come from each tool's spelling: `GET /item`, `/item` and
     // `GET http://host:8080/item` are one endpoint when that singles out one, and so
     // is `http://host:8080/item?limit=10` (the URL a tool was given, query and all).
+    // `?limit=50` when the data has its route only with another query (`?limit=10`),
+    // or also without one (ab's bare URL in another stage): none of them is the
+    // request the file named, which `absent` says.
+    let requeried = known.iter().any(|k| other_query(k, name));
+    if matches!(kind, Kind::Endpoint) && requeried && !known.iter().any(|k| same_query(k, name)) {
+        return Ok(None);
+    }
     let spellings: &[fn(&str, &str) -> bool] = match kind {
         Kind::Stage | Kind::VerdictStage | Kind::VerdictFlag => {
             &[same_words, same_stage, same_joined]
@@ -151,9 +159,7 @@ pub(super) fn resolve<'a>(
             ),
         });
     }
-    let Some(mut near) = typos(name, known, kind) else {
-        return Ok(None);
-    };
+    let mut near = typos(name, known, kind);
     // `off_peak` beside the file's `[stage.peak]`, `GET /x` beside its
     // `[endpoint."POST /x"]`: the file names both, so the one the data lacks is no
     // typo of the one it has; it did not run.
@@ -178,10 +184,8 @@ pub(super) fn resolve<'a>(
     })
 }
 
-/// The data's names `name` (which matched none) looks like a typo of, nearest first;
-/// `None` when it is no typo but another request of a route the data has (`?limit=50`
-/// for the data's `?limit=10`, which [`absent`] names).
-fn typos(name: &str, known: &[String], kind: Kind) -> Option<Vec<String>> {
+/// The data's names `name` (which matched none) looks like a typo of, nearest first.
+fn typos(name: &str, known: &[String], kind: Kind) -> Vec<String> {
     let mut near: Vec<String> = typos_of(name, known)
         .into_iter()
         .map(str::to_string)
@@ -196,11 +200,6 @@ fn typos(name: &str, known: &[String], kind: Kind) -> Option<Vec<String>> {
                 .collect()
         };
         near.retain(|k| letters(k) != letters(name));
-    }
-    // `?limit=50` for the data's `?limit=10`: no typo but another request, which
-    // `absent` names.
-    if matches!(kind, Kind::Endpoint) && known.iter().any(|k| other_query(k, name)) {
-        return None;
     }
     // A route template's typo is suggested as the data's route, not one ID's URL.
     let templates = match kind {
@@ -225,7 +224,7 @@ fn typos(name: &str, known: &[String], kind: Kind) -> Option<Vec<String>> {
             .cloned()
             .collect();
     }
-    Some(near)
+    near
 }
 
 /// The data's endpoints that an endpoint `name` nothing else matched looks like a typo

@@ -203,6 +203,14 @@ pub(super) fn other_query(known: &str, name: &str) -> bool {
     !queries_agree(known, name) && same_route(&bare(known), &bare(name))
 }
 
+/// True when the data's endpoint `known` is the SLA's `name` with the same query
+/// string, whatever the host or trailing slash (`http://h/item/?limit=10` for
+/// `GET /item?limit=10`).
+pub(super) fn same_query(known: &str, name: &str) -> bool {
+    let has = |key: &str| key.contains('?');
+    has(known) && has(name) && queries_agree(known, name) && same_path(known, name)
+}
+
 /// False when both `known` and `name` carry a query string and they differ: an SLA's
 /// `GET /api/items?limit=50` names another request than the data's `?limit=10` (a
 /// larger page), while its bare route names whichever query the tool was given.
@@ -352,6 +360,8 @@ mod tests {
         assert!(same_path("http://h/item?limit=10#a", "GET /item/?limit=10"));
         assert!(other_query("http://h/item?limit=10", "GET /item?limit=50"));
         assert!(!other_query("http://h/item?limit=10", "GET /item"));
+        assert!(same_query("http://h/item/?limit=10", "GET /item?limit=10"));
+        assert!(!same_query("http://h/item", "GET /item?limit=10"));
         assert_eq!(
             routes_to_compare("GET http://h:1/api/items/?limit=10", "GET /api/item"),
             Some(("GET /api/items".into(), "GET /api/item".into()))
