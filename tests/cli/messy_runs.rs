@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::check::check_json;
-use crate::common::{analyze_json, headroom, TestDir};
+use crate::common::{analyze_json, export_csv, headroom, TestDir};
 use crate::drive::{serial, start_target};
 
 /// wrk at 4 connections: 620 requests in 8.01 s, no error (as wrk 4.2 prints it).
@@ -319,20 +319,7 @@ fn an_export_of_partial_data_stays_partial_when_read_back() {
     let (_, before, _) = check_json(&run, &sla, &[]);
     assert_eq!(before["verdict"], "CONDITIONAL", "{before}");
     let out = dir.path().join("export");
-    let o = headroom(&[
-        "export",
-        run.to_str().unwrap(),
-        "--to",
-        "csv",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    export_csv(&run, &out);
     let manifest = std::fs::read_to_string(out.join("run.toml")).unwrap();
     assert!(
         manifest.contains("failures_unseen = \"transport_errors\""),
