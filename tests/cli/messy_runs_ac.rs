@@ -10,7 +10,7 @@ use super::common::{analyze_json, headroom, TestDir};
 
 /// Runs `check RUN --sla SLA` with `extra` flags; returns the exit code, stdout and
 /// stderr.
-fn check(run: &Path, sla: &Path, extra: &[&str]) -> (i32, String, String) {
+pub(crate) fn check(run: &Path, sla: &Path, extra: &[&str]) -> (i32, String, String) {
     let mut args = vec![
         "check",
         run.to_str().unwrap(),

@@ -4,9 +4,8 @@
 //! case failed; `--junit` and `--markdown` naming one file are refused before anything
 //! is written. Answers follow from the fixtures by hand.
 
-use std::path::Path;
-
-use super::common::{headroom, TestDir};
+use super::common::TestDir;
+use super::messy_runs_ac::check;
 
 /// The stats file of `locust --csv loc` killed 4 s into a 20-user run: `GET /a` 200
 /// requests, none failed; `GET /b` 100, 10 failed (300, 10 failed: 3.33 %); p95 of the
@@ -40,23 +39,6 @@ fn killed_locust(dir: &TestDir) -> std::path::PathBuf {
          rate of 20.00 per second\n",
     );
     dir.path().join("run")
-}
-
-/// Runs `check RUN --sla SLA` with `extra`; the exit code, stdout and stderr.
-fn check(run: &Path, sla: &Path, extra: &[&str]) -> (i32, String, String) {
-    let mut args = vec![
-        "check",
-        run.to_str().unwrap(),
-        "--sla",
-        sla.to_str().unwrap(),
-    ];
-    args.extend(extra);
-    let out = headroom(&args);
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// The `<testcase …>…</testcase>` named `name` in `xml`.
