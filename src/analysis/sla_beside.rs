@@ -139,9 +139,34 @@ fn same_stage<'s>(mine: &Stage, other: &'s Source, run: &Run) -> Option<&'s Stag
             && t.arrival_rate_rps == mine.arrival_rate_rps
             && t.requests() > 0
     })?;
+    if other_requests(mine, theirs, run) {
+        return None;
+    }
     let findings = super::audit::audit_stage(theirs, other, run.meta.think_time);
     let faulted = (findings.iter()).any(|f| f.verdict != super::audit::AuditVerdict::Ok);
     (!faulted).then_some(theirs)
+}
+
+/// True when `theirs` measured other requests than `mine`: both name the URLs they
+/// requested and none of `theirs` is one of `mine`'s routes (ab's `POST …/run` beside
+/// wrk's `GET …/agents` in one stage dir). Its latencies are another endpoint's, which
+/// say nothing of the shown stage's. A name that is no route (a file's, a label) may
+/// be any request, so it never tells requests apart.
+fn other_requests(mine: &Stage, theirs: &Stage, run: &Run) -> bool {
+    let files = || run.inputs.iter().map(|i| i.path.as_path());
+    let names = |s: &Stage| -> Option<Vec<String>> {
+        let mut keys = (s.endpoints.iter())
+            .filter(|(_, e)| !e.transaction)
+            .map(|(k, _)| k)
+            .peekable();
+        keys.peek()?;
+        keys.map(|k| (!k.named_after_file(files())).then(|| k.to_string()))
+            .collect()
+    };
+    let (Some(ours), Some(their)) = (names(mine), names(theirs)) else {
+        return false;
+    };
+    !(their.iter()).any(|t| ours.iter().any(|o| sla::may_be_one_route(o, t)))
 }
 
 /// The tool that measured `stage` of `src` (a stage dir's own, else the source's).

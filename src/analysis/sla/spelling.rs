@@ -181,6 +181,21 @@ pub(super) fn same_route(known: &str, name: &str) -> bool {
     }
 }
 
+/// True when two endpoint keys of the data (of two tools) may be one request: the same
+/// route path once query strings are left out and IDs made placeholders (`/agents/7`
+/// and `/agents/9` are `/agents/{id}`), or either names no route (a label, a file's
+/// name). Methods are left aside: ab and wrk name a URL without one.
+pub fn may_be_one_route(a: &str, b: &str) -> bool {
+    let bare = |key: &str| {
+        let cut = key.find(['?', '#']).unwrap_or(key.len());
+        route(&key[..cut]).map(|(_, path)| crate::model::normalize_label(&path).into_owned())
+    };
+    match (bare(a), bare(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
 /// True when the data's endpoint `known` and the SLA's `name` are one route once their
 /// query strings (`?limit=10`) and fragments are left out: wrk, ab and httperf name an
 /// endpoint by the URL they were given, query and all (`http://host/api/items?limit=10`),

@@ -1,0 +1,84 @@
+//! Messy runs, batch "bz" (lead): a stage dir where two tools measured different
+//! endpoints (`wrk` on `GET /api/v1/agents`, `ab -p` on `POST /api/v1/agents/run`),
+//! as a team does that drives each endpoint with the tool it knows best.
+
+use super::common::TestDir;
+use super::messy_runs_bl::ab_text;
+use serde_json::Value;
+
+/// wrk 4.1's console of `wrk -t2 -c50 -d4s --latency URL` (as run against `headroom
+/// target`): 6,033 requests, p90 47.16 ms, p99 69.18 ms, no p95.
+const WRK: &str = "Running 4s test @ http://127.0.0.1:18420/api/v1/agents
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    33.15ms   10.82ms 121.77ms   75.58%
+    Req/Sec   756.75     41.56     0.86k    67.50%
+  Latency Distribution
+     50%   30.92ms
+     75%   38.07ms
+     90%   47.16ms
+     99%   69.18ms
+  6033 requests in 4.01s, 1.14MB read
+Requests/sec:   1505.55
+Transfer/sec:    292.58KB
+";
+
+/// ab's console of 400 requests to `path`: 370 took 100 ms and 30 took 650 ms, so its
+/// p95 (the 380th smallest) and p99 are 650 ms.
+fn ab_of(path: &str) -> String {
+    let ms: Vec<u64> = (0..400).map(|i| if i < 370 { 100 } else { 650 }).collect();
+    let text = ab_text(&ms, 0, 7.0);
+    let from = "Document Path:          /api/v1/agents\n";
+    assert!(text.contains(from));
+    text.replace(from, &format!("Document Path:          {path}\n"))
+}
+
+/// The evaluation of `p(95) < 200ms` on stage `load` when `02-load-50u/` holds wrk's
+/// console and ab's of `ab_path`.
+fn p95_on_load(ab_path: &str) -> Value {
+    let dir = TestDir::new();
+    dir.write("rel/02-load-50u/wrk.txt", WRK);
+    dir.write("rel/02-load-50u/ab-run.txt", ab_of(ab_path));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"load\"]\nrules = [\"p(95) < 200ms\"]\n",
+    );
+    let out = dir.path().join("out");
+    let o = super::common::headroom(&[
+        "analyze",
+        dir.path().join("rel").to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let report: Value = serde_json::from_slice(&o.stdout).expect("report.json on stdout");
+    let rules = report["sla"]["rules"].as_array().expect("rules");
+    (rules.iter())
+        .find(|r| r["stage"] == "load" && r["rule"] == "p(95) < 200ms")
+        .cloned()
+        .expect("p(95) on load")
+}
+
+#[test]
+fn another_tools_other_endpoint_never_answers_for_the_stage() {
+    // ab measured POST /api/v1/agents/run, wrk GET /api/v1/agents: ab's p95 of 650 ms
+    // is another endpoint's. wrk's own p(99) of 69.18 ms bounds its p(95) under 200 ms.
+    let e = p95_on_load("/api/v1/agents/run");
+    assert_eq!(e["status"], "pass", "{e}");
+    assert_eq!(e["value"], Value::Null, "{e}");
+    assert_eq!(e["value_display"], "≤ 69.2 ms", "{e}");
+    let note = e["note"].as_str().unwrap_or("");
+    assert!(!note.contains("ab"), "{note}");
+}
+
+#[test]
+fn another_tool_on_the_same_url_still_decides_when_worse() {
+    // The same URL measured by both tools: the worse measurement (ab's 650 ms) decides.
+    let e = p95_on_load("/api/v1/agents");
+    assert_eq!(e["status"], "fail", "{e}");
+    assert_eq!(e["value"].as_f64(), Some(650.0), "{e}");
+    assert!(e["note"].as_str().unwrap().contains("ab's measurement"), "{e}");
+}
