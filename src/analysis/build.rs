@@ -51,7 +51,7 @@ pub fn analyze(
 /// given and the run has a primary source).
 fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
     let primary = run.primary();
-    let run_start = primary.and_then(|s| s.overall.window_ms).map(|w| w.0);
+    let run_start = primary.and_then(run_origin_ms);
     let stages: Vec<StageReport> = primary
         .map(|src| {
             // Another tool's interval log is put on the grid by each interval's start,
@@ -366,11 +366,32 @@ pub fn latency_report(d: &LatencyDistribution) -> LatencyReport {
 }
 
 /// Where a stage's series times (`TimePoint::t`) count from, epoch ms: the run's
-/// start when the source has a whole-run window, else the stage's own series' start
-/// (`None` when it has no series). The export adds it back for its epoch column.
+/// start ([`run_origin_ms`]) when the source has one, else the stage's own series'
+/// start (`None` when it has no series). The export adds it back for its epoch column.
 pub fn series_origin_ms(src: &Source, stage: &Stage) -> Option<i64> {
-    (src.overall.window_ms.map(|w| w.0))
-        .or_else(|| (!stage.timeline.is_empty()).then_some(stage.timeline.start_ms))
+    run_origin_ms(src).or_else(|| (!stage.timeline.is_empty()).then_some(stage.timeline.start_ms))
+}
+
+/// Times before this (1 January 2000, ms) are offsets from a test's own start, not
+/// clock times (as `ingest::run_dir` tells them).
+const CLOCK_TIMES_FROM_MS: i64 = 946_684_800_000;
+
+/// The run's start, epoch ms, from which every stage's series times count: the
+/// whole-run window's start, else — a source without one, such as the stages of a
+/// Locust stats history — the earliest start of its series (the whole run's and each
+/// stage's) when all are clock times, so stages lie one after the other on one time
+/// axis rather than each from 0. `None` when a series counts from its own test's
+/// start (hey's CSV in each stage dir): those have no common clock.
+fn run_origin_ms(src: &Source) -> Option<i64> {
+    if let Some((start, _)) = src.overall.window_ms {
+        return Some(start);
+    }
+    let starts: Vec<i64> = (std::iter::once(&src.overall).chain(&src.stages))
+        .filter(|s| !s.timeline.is_empty())
+        .map(|s| s.timeline.start_ms)
+        .collect();
+    let clock = starts.iter().all(|t| *t >= CLOCK_TIMES_FROM_MS);
+    starts.into_iter().min().filter(|_| clock)
 }
 
 fn stage_report(src: &Source, stage: &Stage, run_start: Option<i64>, cut: bool) -> StageReport {

@@ -391,6 +391,9 @@ fn stats_rows(
             return Err(problem(path, Some(line), "more failures than requests"));
         }
         let none_if_empty = |v: Option<f64>| v.filter(|_| requests > 0);
+        let min_ms = none_if_empty(get(c_min, "Min Response Time")?);
+        let max_ms = none_if_empty(get(c_max, "Max Response Time")?);
+        super::rounding::within_extremes(&mut points, min_ms, max_ms);
         let row = StatsRow {
             key: EndpointKey::new(Some(method).filter(|m| *m != "None"), name),
             requests,
@@ -398,8 +401,8 @@ fn stats_rows(
             summary: PercentileSummary {
                 count: requests,
                 mean_ms: none_if_empty(get(c_avg, "Average Response Time")?),
-                min_ms: none_if_empty(get(c_min, "Min Response Time")?),
-                max_ms: none_if_empty(get(c_max, "Max Response Time")?),
+                min_ms,
+                max_ms,
                 points,
                 merged: false,
                 co_corrected: false,
@@ -586,15 +589,15 @@ pub fn build_source(
         }
     }
     let from_summary = history_stages.is_none();
-    source.stages = match history_stages {
-        Some(mut stages) => {
-            for stage in &mut stages {
-                kinds_from_whole_run(stage, &overall);
-            }
-            stages
+    source.stages =
+        history_stages.unwrap_or_else(|| summary_stages(plan, &overall, &mut source.notes));
+    if let (Some(hist), false) = (&history, from_summary) {
+        let reset = since_reset.is_some() && !history_cut;
+        super::stage_edges::settle(&mut source, hist, stats.as_ref(), reset, opts);
+        for stage in &mut source.stages {
+            kinds_from_whole_run(stage, &overall);
         }
-        None => summary_stages(plan, &overall, &mut source.notes),
-    };
+    }
     flags::untrimmed_summary(&mut source, &mut overall, opts, from_summary);
     if let (Some(hist), false) = (&history, from_summary || stats.is_none()) {
         flags::endpoints_whole_run(&mut source, &overall, hist);

@@ -14,6 +14,7 @@
 //! entries' `start_time` and `last_request_timestamp` give the measured window.
 //! Failures carry no error text in this format: their kind is `other`.
 
+use super::rounding::rounds_to;
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -177,18 +178,6 @@ fn response_times(
             .ok_or_else(|| bad(format!("`response_times` counts add up past {}", u64::MAX)))?;
     }
     Ok((buckets, timed))
-}
-
-/// Locust's rounding of a response time to its histogram bucket: to the ms under
-/// 100 ms, to 10 ms under a second, to 100 ms under 10 s, to a second above.
-fn rounds_to(ms: f64, bucket: f64) -> bool {
-    let step = match ms {
-        m if m < 100.0 => 1.0,
-        m if m < 1000.0 => 10.0,
-        m if m < 10_000.0 => 100.0,
-        _ => 1000.0,
-    };
-    (ms - bucket).abs() <= step / 2.0 + 1e-9
 }
 
 /// The histogram's `(ms, count)` buckets with the entry's exact fastest and slowest

@@ -5,7 +5,9 @@
 //! its series over time (`series`), counts that arrive in workers' batched reports spread
 //! over the seconds they cover (`reports`); a run killed before it could flush its
 //! history, told by the CSVs alone (`unflushed`); the one kind of percentile columns a
-//! whole history holds (`window_kind`). The CSV set is read as one source; the JSON and
+//! whole history holds (`window_kind`); what lies between a history's stages, and what
+//! the stats file gives the last after a stats reset (`stage_edges`); Locust's rounding
+//! of times to its buckets (`rounding`). The CSV set is read as one source; the JSON and
 //! the HTML report alone, or beside the CSVs to check they hold the whole run; the
 //! console only beside the CSVs, for that check.
 
@@ -20,8 +22,11 @@ mod html_legacy;
 pub mod json;
 mod reports;
 mod resets;
+mod rounding;
 mod series;
+mod stage_edges;
 mod unflushed;
 mod window_kind;
 
 pub use csv_set::{build_source, LocustSet};
+pub use stage_edges::BETWEEN_STAGES;

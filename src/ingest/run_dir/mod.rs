@@ -366,10 +366,17 @@ fn load_locust_set(
         let unfiltered = (src.notes.iter())
             .find(|n| n.starts_with(locust::flags::UNFILTERABLE_HISTORY))
             .cloned();
+        // And the requests its stages leave out between them.
+        let between = (src.notes.iter())
+            .find(|n| n.starts_with(locust::BETWEEN_STAGES))
+            .cloned();
         if let Some(file) = set.stats.as_ref().or(set.history.as_ref()) {
             for why in untrimmed.into_iter().chain(unfiltered) {
                 run.warnings.push(super::problem(file, None, why));
             }
+        }
+        if let (Some(file), Some(why)) = (&set.history, between) {
+            run.warnings.push(super::problem(file, None, why));
         }
         add_source(run, src);
         return Some(csvs);
