@@ -12,6 +12,7 @@ use super::analyze::OutputFormat;
 use super::common::{emit, emitln, InputArgs};
 use super::exit::Outcome;
 use super::pipeline::{run_pipeline, NothingToReport, SlaFile};
+use crate::analysis::caveat::Caveat;
 use crate::analysis::sla::gates;
 use crate::render::check::{
     comment, no_verdict_comment, table, CheckOutcome, CommentSubject, NoVerdict, StatusCounts,
@@ -267,18 +268,24 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
             "{}",
             table(sla, args.strict, exit_code, super::color::stderr())
         );
-        for w in &analysis.warnings {
+        for w in notes(&analysis.warnings) {
             eprintln!("note: {}", printable(&w.to_string()));
         }
         emit(document)?;
     } else {
         let color = super::color::stdout();
         emit(table(sla, args.strict, exit_code, color))?;
-        for w in &analysis.warnings {
+        for w in notes(&analysis.warnings) {
             emitln(format_args!("note: {}", printable(&w.to_string())))?;
         }
     }
     Ok(exit)
+}
+
+/// The warnings `check` prints as notes: all but the SLA's own (a name the data
+/// lacks), which `run_pipeline` printed as the SLA was read (`warning: sla.toml: …`).
+fn notes(warnings: &[Caveat]) -> impl Iterator<Item = &Caveat> {
+    warnings.iter().filter(|w| !w.from_sla())
 }
 
 /// A check that judged nothing (`why`, already on stderr): exit 2, and the outputs a

@@ -125,7 +125,9 @@ pub fn summary(a: &Analysis) -> String {
             }
         );
     }
-    for w in &a.warnings {
+    // The SLA's own warnings (a name the data lacks) are printed once as it is read
+    // (`warning: sla.toml: …`), not again here.
+    for w in a.warnings.iter().filter(|w| !w.from_sla()) {
         let _ = writeln!(out, "  note: {}", printable(&w.to_string()));
     }
     out
