@@ -304,6 +304,16 @@ pub struct SlaSummary {
     /// the answers), for the JUnit report; the headline says it too.
     #[serde(skip)]
     pub answers_wrong: Option<String>,
+    /// Why failures no gating rule judges hold a GO back (`no gating rule judges
+    /// failures, yet requests failed: 10% in `peak`: …`), for the JUnit report and
+    /// `check --strict`, which fails on it; the headline says it too.
+    #[serde(skip)]
+    pub unjudged_failures: Option<String>,
+    /// Why the load tool's own checks fail the run (`k6's own thresholds: 1 of 2
+    /// failed (…)`), when one does: the team's own gate, which the tool failed (k6
+    /// exits 99, Gatling 2), so `check` fails on it with or without `--strict`.
+    #[serde(skip)]
+    pub tool_failed: Option<String>,
     /// Every evaluation.
     pub rules: Vec<crate::analysis::sla::RuleEvaluation>,
     /// The compliance matrix, rule × stage.
@@ -311,10 +321,12 @@ pub struct SlaSummary {
 }
 
 impl SlaSummary {
-    /// Why the data or the answers hold a GO back whatever the rules say (the data
-    /// quality first), if they do: `check --strict` fails on it.
+    /// Why the data, the answers or failures no rule judges hold a GO back whatever
+    /// the rules say (the data quality first), if they do: `check --strict` fails on it.
     pub fn held_by_data(&self) -> Option<&str> {
-        (self.data_reason.as_deref()).or(self.answers_wrong.as_deref())
+        (self.data_reason.as_deref())
+            .or(self.answers_wrong.as_deref())
+            .or(self.unjudged_failures.as_deref())
     }
 }
 

@@ -170,7 +170,8 @@ pub(super) fn apply(
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
     let unjudged = unjudged_failures(run, &evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2)));
-    let gate = tool_gate(run).or_else(|| answers_wrong.clone());
+    let tool_failed = failed_tool_clauses(run);
+    let gate = tool_gate(tool_failed.as_deref()).or_else(|| answers_wrong.clone());
     let chose_other = evaluated.verdict_fallback || !evaluated.stages_unmatched.is_empty();
     let clean = data_reason.is_none() && gate.is_none() && unjudged.is_none();
     let verdict = held(&evals, clean, chose_other);
@@ -178,7 +179,7 @@ pub(super) fn apply(
     let unjudged = unjudged_clause(analysis, verdict, unjudged);
     let absent = &evaluated.verdict_stages_absent;
     let lacking = lacking_verdict_stages(evaluated.verdict_fallback, absent);
-    let asides: Vec<String> = [gate, aside, unjudged, lacking, no_sla_stage]
+    let asides: Vec<String> = [gate, aside, unjudged.clone(), lacking, no_sla_stage]
         .into_iter()
         .flatten()
         .collect();
@@ -206,6 +207,8 @@ pub(super) fn apply(
         not_run,
         data_reason,
         answers_wrong,
+        tool_failed,
+        unjudged_failures: unjudged,
         matrix: matrix(&evals, &columns),
         rules: evals,
     });
@@ -356,10 +359,16 @@ pub(super) fn endpoint_names(src: &Source) -> Vec<String> {
     names
 }
 
-/// Why the load tool's own checks hold a GO back, or `None`: k6 failed a threshold of
-/// the run (it exits non-zero, failing the team's own gate), and an SLA that passes
-/// cannot say the run is ready while the tool says it is not.
-fn tool_gate(run: &Run) -> Option<String> {
+/// The verdict's clause on the load tool's own `failed` checks, if any failed.
+fn tool_gate(failed: Option<&str>) -> Option<String> {
+    failed.map(|t| format!("{t}: not a GO while they fail"))
+}
+
+/// Which of the load tool's own checks failed (`k6's own thresholds: 1 of 2 failed
+/// (…)`), or `None`: k6 failed a threshold of the run (it exits non-zero, failing the
+/// team's own gate), and an SLA that passes cannot say the run is ready while the tool
+/// says it is not.
+fn failed_tool_clauses(run: &Run) -> Option<String> {
     use super::caveat::{failed_tool_checks, tool_checks_failed, Caveat};
     let clauses: Vec<String> = (failed_tool_checks(&run.tool_checks).iter())
         .filter_map(|c| match c {
@@ -371,7 +380,7 @@ fn tool_gate(run: &Run) -> Option<String> {
             _ => None,
         })
         .collect();
-    (!clauses.is_empty()).then(|| format!("{}: not a GO while they fail", clauses.join("; ")))
+    (!clauses.is_empty()).then(|| clauses.join("; "))
 }
 
 /// True when the team's own gate in the tool judges failures (k6's `http_req_failed`

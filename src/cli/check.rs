@@ -1,8 +1,9 @@
 //! `headroom check`: the SLA gate for CI. Reads run dirs like `analyze`, judges them
 //! against an SLA file, prints the rules (or JSON), writes JUnit XML and a PR-comment
 //! markdown on request, and exits 0 (no fail-severity rule fails on the verdict
-//! stages), 1 (one does; with `--strict` also one not proven or without data) or 2
-//! (bad input or a bad SLA file, named with its line and a hint).
+//! stages), 1 (one does, or the load tool failed its own checks on the run — a k6
+//! threshold, a Gatling assertion —; with `--strict` also one not proven or without
+//! data) or 2 (bad input or a bad SLA file, named with its line and a hint).
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ use super::common::{emit, emitln, InputArgs};
 use super::exit::Outcome;
 use super::pipeline::{run_pipeline, NothingToReport, SlaFile};
 use crate::analysis::caveat::Caveat;
+use crate::analysis::report::SlaSummary;
 use crate::analysis::sla::gates;
 use crate::render::check::{
     comment, no_verdict_comment, table, CheckOutcome, CommentSubject, NoVerdict, StatusCounts,
@@ -24,7 +26,7 @@ use crate::render::terminal::printable;
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  headroom check results/ --sla data/sla/example-full.toml\n  headroom check results/ --sla sla.toml --junit junit.xml --markdown comment.md\n  headroom check results/ --sla sla.toml --markdown - | gh pr comment 12 --body-file -\n  headroom check results/ --sla sla.toml --json --strict\n\nExit codes: 0 no fail-severity rule fails on the verdict stages; 1 one does (--strict:\nalso one not proven or without enough data, or data that cannot carry a GO: a run\nkilled part way, an audit that rejects it); 2 bad input or a bad SLA file."
+    after_help = "Examples:\n  headroom check results/ --sla data/sla/example-full.toml\n  headroom check results/ --sla sla.toml --junit junit.xml --markdown comment.md\n  headroom check results/ --sla sla.toml --markdown - | gh pr comment 12 --body-file -\n  headroom check results/ --sla sla.toml --json --strict\n\nExit codes: 0 no fail-severity rule fails on the verdict stages; 1 one does, or the\nload tool failed its own checks (a k6 threshold, a Gatling assertion) (--strict:\nalso one not proven or without enough data, or data that cannot carry a GO: a run\nkilled part way, an audit that rejects it, failures no rule judges); 2 bad input or a bad SLA file."
 )]
 pub struct CheckArgs {
     /// Inputs and filters.
@@ -52,7 +54,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub json: bool,
     /// Also fail (exit 1) when a fail-severity rule is not proven or lacks data, or
-    /// when the data cannot carry a GO (a run killed part way, an audit rejecting it).
+    /// when the data cannot carry a GO (a run killed part way, an audit rejecting it,
+    /// failed requests no gating rule judges).
     #[arg(long)]
     pub strict: bool,
     /// Move a --junit or --markdown file that headroom did not write aside (to
@@ -185,19 +188,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     };
     let gating = sla.rules.iter().filter(|e| gates(e, args.strict)).count();
     let bad_input = !run.problems.is_empty() && !opts.lenient;
-    // --strict fails on what the SLA meant to judge and could not: rules not run, and
-    // verdict_stages entries the data lacks.
-    let unchosen = args.strict && !sla.verdict_stages_absent.is_empty();
-    // --strict passes only what is proven: not passing rules on data that cannot carry
-    // a GO (a run killed part way, an audit that rejects it) or on wrong answers.
-    let held = args.strict && sla.held_by_data().is_some();
-    let exit = if bad_input {
-        Outcome::BadInput
-    } else if gating > 0 || unchosen || held {
-        Outcome::Failed
-    } else {
-        Outcome::Ok
-    };
+    let exit = exit_of(args.strict, sla, bad_input, gating);
     let exit_code = exit.code();
 
     // Output files never replace a file headroom found among its inputs — but an
@@ -238,7 +229,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
                 .filter(|i| !run.skipped.iter().any(|s| s.path == i.path))
                 .map(|i| i.format.as_str()),
         );
-        let text = comment(sla, args.strict, failing, &subject)?;
+        let text = comment(sla, (args.strict, failing), &analysis.tool_checks, &subject)?;
         if on_stdout(path) {
             document = Some(text);
         } else {
@@ -258,6 +249,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
             strict: args.strict,
             counts: StatusCounts::of(&sla.rules),
             gating,
+            tool_checks: &analysis.tool_checks,
             warnings: &analysis.warnings,
             sla,
         };
@@ -286,6 +278,27 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
 /// lacks), which `run_pipeline` printed as the SLA was read (`warning: sla.toml: …`).
 fn notes(warnings: &[Caveat]) -> impl Iterator<Item = &Caveat> {
     warnings.iter().filter(|w| !w.from_sla())
+}
+
+/// The exit of a check of `sla` (`gating`: its evaluations that fail the gate).
+fn exit_of(strict: bool, sla: &SlaSummary, bad_input: bool, gating: usize) -> Outcome {
+    // --strict fails on what the SLA meant to judge and could not: rules not run, and
+    // verdict_stages entries the data lacks.
+    let unchosen = strict && !sla.verdict_stages_absent.is_empty();
+    // --strict passes only what is proven: not passing rules on data that cannot carry
+    // a GO (a run killed part way, an audit that rejects it) or on wrong answers.
+    let held = strict && sla.held_by_data().is_some();
+    // The load tool failed its own checks (a k6 threshold, a Gatling assertion): the
+    // team's own gate failed the run (k6 exits 99 on it), so this gate does too, with
+    // or without --strict: passing it would undo the tool's verdict in CI.
+    let tool_failed = sla.tool_failed.is_some();
+    if bad_input {
+        Outcome::BadInput
+    } else if gating > 0 || unchosen || held || tool_failed {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    }
 }
 
 /// A check that judged nothing (`why`, already on stderr): exit 2, and the outputs a

@@ -13,6 +13,10 @@
 //!   0, with a note, and never 1 ms above a 0 ms percentile.
 //! * The console table autocannon prints without `--json` is recognised and skipped
 //!   with that advice (`looks_like_console`); wrk's reader leaves it alone.
+//! * `mismatches` are the answers whose body did not match `--expectBody`: autocannon
+//!   counts them apart from its errors and statuses (a 200 with the wrong body), so
+//!   they are the run's checks of the answers (`--expectBody`: the responses passed or
+//!   failed it), which hold a GO back as k6's failed `check()`s do.
 //! * `connections` are the users (a closed model, unless `--overallRate`/
 //!   `--connectionRate` set a rate: then an open-model note); `duration` (s) and
 //!   `start`/`finish` the window.
@@ -90,6 +94,11 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let errors = count("errors")?;
     let timeouts = count("timeouts")?.min(errors);
     let mut s = ToolSummary::new("autocannon");
+    // Without `--expectBody` nothing is checked and `mismatches` is 0: no checks.
+    let mismatches = count("mismatches")?.min(responses);
+    if mismatches > 0 {
+        (s.script_checks).add("--expectBody", responses - mismatches, mismatches);
+    }
     s.duration_s = json.get("duration").and_then(Value::as_f64);
     s.users = json
         .get("connections")

@@ -14,6 +14,7 @@ use crate::analysis::caveat::Caveat;
 use crate::analysis::headline;
 use crate::analysis::report::SlaSummary;
 use crate::analysis::sla::{gates, RuleEvaluation, RuleStatus, Severity, Verdict};
+use crate::model::ToolCheck;
 
 /// Rows the PR comment lists in each of its two tables before "…and N more": a
 /// GitHub comment should stay readable (and far below its 65,536-character cap).
@@ -41,6 +42,9 @@ pub struct CheckOutcome<'a> {
     pub counts: StatusCounts,
     /// Evaluations that fail the gate.
     pub gating: usize,
+    /// The load tool's own checks (k6's thresholds, Gatling's assertions), as
+    /// report.json's `tool_checks`: one with `passed` false fails the gate too.
+    pub tool_checks: &'a [ToolCheck],
     /// Caveats, among them the SLA names the data lacks.
     pub warnings: &'a [Caveat],
     /// Every evaluation, the matrix and the verdict (report.json's `sla`).
@@ -248,21 +252,41 @@ fn exit_reason(sla: &SlaSummary, strict: bool, exit_code: u8) -> String {
     } else {
         "fail"
     };
-    match (exit_code, gating) {
-        (1, 0) if !sla.verdict_stages_absent.is_empty() => {
+    // The load tool's own failed checks fail the check too, and are said beside
+    // whatever else fails.
+    let tool =
+        (sla.tool_failed.as_deref()).map(|t| format!("{t}: the load tool failed the run on them"));
+    let rules = |n: usize| format!("{n} fail-severity evaluation(s) on the verdict stages {fail}");
+    match (exit_code, gating, tool) {
+        (1, 0, Some(tool)) => format!("{tool}, as its exit code says"),
+        (1, n, Some(tool)) => format!("{}; {tool}", rules(n)),
+        (1, 0, None) if !sla.verdict_stages_absent.is_empty() => {
             "a stage named in verdict_stages is not in the data (--strict)".to_string()
         }
-        (1, 0) if strict && sla.held_by_data().is_some() => {
+        (1, 0, None) if strict && sla.data_reason.is_some() => {
             "the data cannot carry a GO (see the verdict), which --strict fails".to_string()
         }
-        (1, n) => format!("{n} fail-severity evaluation(s) on the verdict stages {fail}"),
-        (0, _) => "no fail-severity rule fails on the verdict stages".to_string(),
-        (_, 0) => "bad input (see the errors above)".to_string(),
-        (_, n) => format!(
-            "bad input (see the errors above), which exit 2 reports first; {n} \
-             fail-severity evaluation(s) on the verdict stages {fail} on the data read \
-             (--lenient: exit 1)"
-        ),
+        (1, 0, None) if strict && sla.answers_wrong.is_some() => {
+            "the answers hold a GO back (see the verdict), which --strict fails".to_string()
+        }
+        (1, 0, None) if strict && sla.unjudged_failures.is_some() => {
+            "requests failed that no gating rule judges (see the verdict), which --strict \
+             fails"
+                .to_string()
+        }
+        (1, n, None) => rules(n),
+        (0, _, _) => "no fail-severity rule fails on the verdict stages".to_string(),
+        (_, 0, None) => "bad input (see the errors above)".to_string(),
+        (_, n, tool) => {
+            let on_data: Vec<String> = ((n > 0).then(|| rules(n)).into_iter())
+                .chain(tool)
+                .collect();
+            format!(
+                "bad input (see the errors above), which exit 2 reports first; {} on the \
+                 data read (--lenient: exit 1)",
+                on_data.join("; ")
+            )
+        }
     }
 }
 
@@ -351,8 +375,36 @@ struct Comment<'a> {
     rest_notes: Vec<NoteGroup>,
     /// Input problems that fail the check (exit 2), `file:line: reason`.
     problems: Vec<String>,
+    /// The load tool's own checks it failed, by tool: they fail the check.
+    tool_failed: Vec<ToolFailed>,
     /// What was judged against what: the inputs as given, the SLA file, the sources.
     subject: &'a CommentSubject,
+}
+
+/// The checks one load tool failed on the run, for the PR comment: `k6's own
+/// thresholds`, how many of how many failed, and their names.
+#[derive(Serialize)]
+struct ToolFailed {
+    title: String,
+    failed: Vec<String>,
+    total: usize,
+}
+
+impl ToolFailed {
+    /// One entry per tool that failed one of its `checks`, tools in name order.
+    fn of(checks: &[ToolCheck]) -> Vec<ToolFailed> {
+        (ToolCheck::by_tool(checks).into_iter())
+            .map(|(tool, of_tool)| ToolFailed {
+                title: format!("{tool}'s own {}", ToolCheck::kind(tool)),
+                failed: (of_tool.iter())
+                    .filter(|c| !c.passed)
+                    .map(|c| c.name.clone())
+                    .collect(),
+                total: of_tool.len(),
+            })
+            .filter(|t| !t.failed.is_empty())
+            .collect()
+    }
 }
 
 /// What a PR comment says was judged: a reviewer reading it in a pull request sees
@@ -404,8 +456,8 @@ impl CommentSubject {
 /// they are why it exits 2.
 pub fn comment(
     sla: &SlaSummary,
-    strict: bool,
-    problems: &[crate::model::Problem],
+    (strict, problems): (bool, &[crate::model::Problem]),
+    checks: &[ToolCheck],
     subject: &CommentSubject,
 ) -> Result<String, RenderError> {
     let row = |e: &RuleEvaluation| CommentRow {
@@ -462,6 +514,7 @@ pub fn comment(
             .take(COMMENT_ROWS)
             .map(ToString::to_string)
             .collect(),
+        tool_failed: ToolFailed::of(checks),
         subject,
     };
     let mut env = Environment::new();

@@ -20,15 +20,16 @@
 //!   read as all green (skipped, not failed: it does not change the exit code; a
 //!   `<failure>` with `--strict`, which exits 1 on it); so is a testcase `answers`
 //!   when the answers hold the GO back (5xx the tool marked successful, the script's
-//!   failed checks of the answers);
+//!   failed checks of the answers), and a testcase `failures` when more than 1 % of
+//!   the requests failed and no gating rule judges failures;
 //! - a `verdict_stages` entry naming no stage in the data is a testcase `verdict_stages`
 //!   in a suite `verdict stages`: `<skipped>` (with none of them in the data the
 //!   verdict is at most CONDITIONAL), a `<failure>` with `--strict` (which exits 1 on
 //!   it), so that a report never shows all green for stages that judged nothing;
 //! - the load tool's own checks (k6's thresholds, Gatling's assertions) are a suite
 //!   `k6 thresholds` / `gatling assertions`, one
-//!   testcase each: one the tool failed is `<skipped>` (it holds the GO back without
-//!   changing the exit code, as the verdict says), one it passed is plain.
+//!   testcase each: one the tool failed is a `<failure>` (the tool failed the run, so
+//!   `check` exits 1 on it, with or without `--strict`), one it passed is plain.
 //!
 //! Written by hand (no XML crate): every attribute and text goes through [`escape`].
 
@@ -129,11 +130,16 @@ pub fn render(
     // The verdict stages the data lacks, and the data's and answers' hold on a GO:
     // failures with --strict (which exits 1 on them), skipped otherwise.
     let fallback = usize::from(!sla.verdict_stages_absent.is_empty());
-    let held = usize::from(sla.data_reason.is_some()) + usize::from(sla.answers_wrong.is_some());
+    let held = [&sla.data_reason, &sla.answers_wrong, &sla.unjudged_failures]
+        .iter()
+        .filter(|r| r.is_some())
+        .count();
     let (failures, skipped) = match strict {
         true => (failures + fallback + held, skipped),
         false => (failures, skipped + fallback + held),
     };
+    // The checks the load tool failed fail the check, with or without --strict.
+    let failures = failures + checks.iter().filter(|c| !c.passed).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -141,7 +147,7 @@ pub fn render(
          skipped=\"{}\" errors=\"{}\" time=\"0\">",
         escape(sla.verdict.as_str()),
         tests + problems.len() + fallback + held + checks.len(),
-        skipped + checks.iter().filter(|c| !c.passed).count(),
+        skipped,
         problems.len()
     );
     input_suite(&mut out, problems);
@@ -193,8 +199,9 @@ pub fn render(
 }
 
 /// The suite `data`: a skipped testcase `data quality` with the reason the data
-/// cannot carry a GO, and one `answers` with why the answers hold it back (none when
-/// nothing does); failed with `--strict`, which exits 1 on them.
+/// cannot carry a GO, one `answers` with why the answers hold it back and one
+/// `failures` with the failures no gating rule judges (none when nothing does);
+/// failed with `--strict`, which exits 1 on them.
 fn data_suite(out: &mut String, sla: &SlaSummary, strict: bool) {
     let cases = [
         (
@@ -206,6 +213,11 @@ fn data_suite(out: &mut String, sla: &SlaSummary, strict: bool) {
             "answers",
             sla.answers_wrong.as_ref(),
             "the verdict needs right answers",
+        ),
+        (
+            "failures",
+            sla.unjudged_failures.as_ref(),
+            "the verdict needs a rule that judges them",
         ),
     ];
     let cases: Vec<_> = cases
@@ -284,15 +296,16 @@ fn verdict_stage_suite(out: &mut String, sla: &SlaSummary, strict: bool) {
     );
 }
 
-/// One suite per tool of its own checks (`k6 thresholds`), a testcase each: skipped
-/// when the tool failed it (nothing without checks).
+/// One suite per tool of its own checks (`k6 thresholds`), a testcase each: a
+/// `<failure>` when the tool failed it, as `check` exits 1 on it (nothing without
+/// checks).
 fn tool_suites(out: &mut String, checks: &[ToolCheck], sla: &SlaSummary) {
     for (tool, of_tool) in ToolCheck::by_tool(checks) {
         let failed = of_tool.iter().filter(|c| !c.passed).count();
         let what = ToolCheck::kind(tool);
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{} {what}\" tests=\"{}\" failures=\"0\" skipped=\"{failed}\" \
+            "  <testsuite name=\"{} {what}\" tests=\"{}\" failures=\"{failed}\" skipped=\"0\" \
              errors=\"0\" time=\"0\">",
             escape(tool),
             of_tool.len()
@@ -308,10 +321,11 @@ fn tool_suites(out: &mut String, checks: &[ToolCheck], sla: &SlaSummary) {
             } else {
                 let _ = writeln!(
                     out,
-                    "{case}>\n      <skipped message=\"{} failed it on this run ({}: not a GO \
-                     while it fails)\"/>\n    </testcase>",
+                    "{case}>\n      <failure message=\"{} failed it on this run ({}: not a GO \
+                     while it fails)\" type=\"tool_check\">{}</failure>\n    </testcase>",
                     escape(tool),
-                    escape(sla.verdict.as_str())
+                    escape(sla.verdict.as_str()),
+                    escape(&c.file)
                 );
             }
         }
