@@ -279,15 +279,49 @@ fn label_sides_by_dir(
         }
         crate::ingest::dir_name(&common)
     };
-    let names = [side_name(0..split), side_name(split..runs.len())];
+    let mut names = [side_name(0..split), side_name(split..runs.len())];
     if names[0].is_some() && names[0] == names[1] {
-        return;
+        // Both sides' runs sit in one dir (`runs/base-r1`, `runs/cand-r1`, …): each
+        // side is named by what its runs' names share, else by all of them.
+        let by_names = |range: std::ops::Range<usize>| {
+            let labels: Vec<&str> = (runs[range].iter().flatten())
+                .map(|r| r.label.as_str())
+                .collect();
+            side_of_names(&labels)
+        };
+        names = [by_names(0..split), by_names(split..runs.len())];
+        if names[0] == names[1] {
+            return;
+        }
     }
     for (name, range) in names.into_iter().zip([0..split, split..runs.len()]) {
         let Some(name) = name else { continue };
         for run in runs[range].iter_mut().flatten() {
             run.label.clone_from(&name);
         }
+    }
+}
+
+/// A side's name from its runs' names: the start they share (`base-r1`, `base-r2`,
+/// `base-2026-12-06`: `base`), else every name (`r1 + r2 + 0612`); `None` for
+/// fewer than two names, or one name throughout.
+fn side_of_names(labels: &[&str]) -> Option<String> {
+    let first = *labels.first()?;
+    if labels.len() < 2 || labels.iter().all(|l| *l == first) {
+        return None;
+    }
+    let mut shared = first.len();
+    for l in &labels[1..] {
+        shared = (first.char_indices().zip(l.chars()))
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8())
+            .min(shared);
+    }
+    let stem = first[..shared].trim_end_matches(|c: char| !c.is_alphanumeric());
+    match stem.chars().filter(|c| c.is_alphanumeric()).count() >= 2 {
+        true => Some(stem.to_string()),
+        false => Some(labels.join(" + ")),
     }
 }
 

@@ -87,6 +87,7 @@ mod messy_runs_br;
 mod messy_runs_bs;
 mod messy_runs_bt;
 mod messy_runs_bu;
+mod messy_runs_bv;
 mod messy_runs_bw;
 mod messy_runs_bx;
 mod messy_runs_bz;

@@ -159,12 +159,14 @@ fn a_fixed_rate_run_whose_tail_rose_unshown_is_inconclusive_and_not_a_pass() {
 
 /// The same fixture on both sides: every latency shown unchanged — still NO
 /// REGRESSION, with no NOT A PASS anywhere (the rule takes away no honest pass).
+/// 10,000 requests: with 2,000 the p99's interval reached +11.7 %, past the 5 % floor,
+/// which shows no p99 no worse (messy_runs_bv).
 #[test]
 fn identical_fixed_rate_runs_are_still_no_regression() {
     let dir = TestDir::new();
-    let lat = lognormal(2000, 0.0122, 0.5, 21);
-    dir.write("v1/steady/hey.csv", hey_csv(&lat, 200.0));
-    dir.write("v2/steady/hey.csv", hey_csv(&lat, 200.0));
+    let lat = lognormal(10_000, 0.0122, 0.5, 21);
+    dir.write("v1/steady/hey.csv", hey_csv(&lat, 1000.0));
+    dir.write("v2/steady/hey.csv", hey_csv(&lat, 1000.0));
     let (code, stdout, stderr, json) = compare(&dir, "v1", "v2", &["--fail-on-regression"]);
     assert_eq!(code, 0, "{stderr}\n{stdout}");
     assert_eq!(json["outcome"], "no_regression", "{json:#}");

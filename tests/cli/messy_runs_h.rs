@@ -97,7 +97,9 @@ fn a_p99_of_five_requests_is_never_judged() {
     let line = report["verdict_line"].as_str().unwrap();
     let thin = &line[line.find("too few samples: ").expect(line)..];
     assert!(
-        thin.contains("old / GET /rare (p50, p90, p95, p99)"),
+        // Each run's only stage, named after its dir: both names (the scope names the
+        // candidate's stage too since it differs).
+        thin.contains("old vs new / GET /rare (p50, p90, p95, p99)"),
         "{line}"
     );
     assert!(!line.contains("p99 of GET /rare"), "{line}");

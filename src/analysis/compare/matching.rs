@@ -46,6 +46,9 @@ pub struct Unmatched {
     pub name: String,
     /// Label of the run that has it.
     pub only_in: String,
+    /// True when only the baseline has it (the candidate was not measured there).
+    #[serde(skip)]
+    pub baseline_only: bool,
 }
 
 fn within(a: f64, b: f64) -> bool {
@@ -358,19 +361,20 @@ pub fn unmatched(
     pairs: &[StagePair],
 ) -> Vec<Unmatched> {
     let mut out = Vec::new();
-    let stage = |label: &str, s: &StageInput| Unmatched {
+    let stage = |label: &str, s: &StageInput, baseline_only| Unmatched {
         kind: "stage".into(),
         name: s.name.clone(),
         only_in: label.to_string(),
+        baseline_only,
     };
     for (i, s) in base.1.iter().enumerate() {
         if !pairs.iter().any(|p| p.base == i) {
-            out.push(stage(base.0, s));
+            out.push(stage(base.0, s, true));
         }
     }
     for (i, s) in cand.1.iter().enumerate() {
         if !pairs.iter().any(|p| p.cand == i) {
-            out.push(stage(cand.0, s));
+            out.push(stage(cand.0, s, false));
         }
     }
     for p in pairs {
@@ -382,6 +386,7 @@ pub fn unmatched(
                     kind: "endpoint".into(),
                     name: format!("{} / {}", sb.name, e.key),
                     only_in: base.0.to_string(),
+                    baseline_only: true,
                 });
             }
         }
@@ -391,6 +396,7 @@ pub fn unmatched(
                     kind: "endpoint".into(),
                     name: format!("{} / {}", sc.name, e.key),
                     only_in: cand.0.to_string(),
+                    baseline_only: false,
                 });
             }
         }

@@ -16,6 +16,7 @@ pub mod matching;
 pub mod metric;
 pub mod outcome;
 pub mod reported;
+mod settle;
 pub mod stats;
 pub mod thin;
 pub mod trend;
@@ -168,6 +169,10 @@ pub struct CompareReport {
     /// change in one endpoint can hide in them, so no NO REGRESSION or IMPROVED
     /// headline rests on them.
     pub whole_only: Vec<whole::WholeOnly>,
+    /// What would settle an INCONCLUSIVE headline (possibly worse or not), from the
+    /// comparison's figures: a stage to run, a run to fix, the run length or runs a
+    /// side that would narrow the widest open interval; null on a pass or regression.
+    pub advice: Option<String>,
     /// What the reader must know.
     pub notes: Vec<String>,
 }
@@ -231,22 +236,7 @@ pub fn compare(
         stage_pairs.is_empty(),
         &comparisons,
     ));
-    comparisons.sort_by(|a, b| {
-        (
-            a.verdict,
-            &a.candidate_label,
-            &a.stage,
-            &a.endpoint,
-            a.metric,
-        )
-            .cmp(&(
-                b.verdict,
-                &b.candidate_label,
-                &b.stage,
-                &b.endpoint,
-                b.metric,
-            ))
-    });
+    sort_comparisons(&mut comparisons);
     let counts = Counts::of(&comparisons);
     let base_ref = RunRef::of(&baseline);
     let untrusted = untrusted::untrusted(&baseline, &candidates);
@@ -267,7 +257,19 @@ pub fn compare(
         (
             !untrusted.is_empty() || !whole_only.is_empty(),
             whole_only.iter().any(|w| !w.rose.is_empty()),
+            unmatched
+                .iter()
+                .any(|u| u.kind == "stage" && u.baseline_only),
         ),
+    );
+    let advice = settle::advice(
+        mode,
+        outcome,
+        (baseline.len(), candidates.len()),
+        &comparisons,
+        &unmatched,
+        &untrusted,
+        !whole_only.is_empty(),
     );
     let verdict_line = verdict_line
         + &untrusted::clause(&untrusted, counts.regressed > 0)
@@ -290,8 +292,29 @@ pub fn compare(
         trend,
         untrusted,
         whole_only,
+        advice,
         notes,
     }
+}
+
+/// Regressions first, then by candidate, stage, endpoint and metric.
+fn sort_comparisons(comparisons: &mut [Comparison]) {
+    comparisons.sort_by(|a, b| {
+        (
+            a.verdict,
+            &a.candidate_label,
+            &a.stage,
+            &a.endpoint,
+            a.metric,
+        )
+            .cmp(&(
+                b.verdict,
+                &b.candidate_label,
+                &b.stage,
+                &b.endpoint,
+                b.metric,
+            ))
+    });
 }
 
 /// The noise floors, percent, as compare.json lists them: `default` and any set per

@@ -4,7 +4,10 @@
 //! no worse: no gating metric left open with a change the wrong way beyond its noise
 //! floor, and some metric shown unchanged that the run's design did not fix (an
 //! endpoint's throughput in a fixed-rate run is the rate asked for, whatever the
-//! release did; error rates at 0 on both sides say nothing about latency). Anything
+//! release did; error rates at 0 on both sides say nothing about latency), no metric
+//! left open by its statistics whose interval reaches beyond its floor the wrong way
+//! (an equivalence reading: +3 % with an interval reaching +25 % cannot show the
+//! candidate no worse), and no baseline stage missing in the candidate. Anything
 //! else is INCONCLUSIVE, naming the metrics that kept it from a pass.
 
 use serde::Serialize;
@@ -48,22 +51,26 @@ impl Outcome {
     }
 }
 
+/// The size a change of `metric` is measured against, as `verdict::decide` measures
+/// it: the baseline value; error rates against at least 1%.
+fn scale(metric: Metric, baseline: f64) -> f64 {
+    match metric {
+        Metric::ErrorRate => baseline.abs().max(0.01),
+        _ => baseline.abs(),
+    }
+}
+
 /// True when `c` was left `inconclusive` by its statistics, or because the sides were
 /// measured by other tools at one load (not for too few samples or another load: those
 /// are named apart, and a load's doing is no release's), with a change the wrong way
 /// beyond its noise floor. Another tool decides nothing, but an error rate going from
 /// 0 to 96 % is still no pass to hide.
-fn open_worse(c: &Comparison) -> bool {
+pub(super) fn open_worse(c: &Comparison) -> bool {
     let (Some(d), Some(b)) = (c.delta, c.baseline) else {
         return false;
     };
     let worse = d != 0.0 && (d > 0.0) == c.metric.higher_is_worse();
-    // Measured as `verdict::decide` measures it: error rates against at least 1%.
-    let scale = match c.metric {
-        Metric::ErrorRate => b.abs().max(0.01),
-        _ => b.abs(),
-    };
-    let beyond = d.abs() > c.floor_pct / 100.0 * scale;
+    let beyond = d.abs() > c.floor_pct / 100.0 * scale(c.metric, b);
     let statistics = matches!(
         c.reason,
         None | Some(Undecided::OtherTool | Undecided::FailuresUnseen(_))
@@ -82,6 +89,41 @@ pub(super) fn maybe_worse(c: &Comparison) -> bool {
     open_worse(c) && shown
 }
 
+/// True when `c` was left `inconclusive` by its statistics alone (no other reason)
+/// with Δ within its floor, but its 95% interval reaches beyond the floor the wrong
+/// way (or without end that way): the data cannot show the candidate is no worse
+/// there — p95 +3 % with an interval reaching +25 % may be a 25 % slowdown. A
+/// metric without any interval (a summary's throughput or mean) has none to read.
+pub(super) fn unsettled(c: &Comparison) -> bool {
+    let Some(b) = c.baseline else {
+        return false;
+    };
+    if c.verdict != Verdict::Inconclusive || c.reason.is_some() || open_worse(c) {
+        return false;
+    }
+    let limit = c.floor_pct / 100.0 * scale(c.metric, b);
+    match (c.ci, c.metric.higher_is_worse()) {
+        ([None, None], _) => false,
+        ([_, hi], true) => hi.is_none_or(|hi| hi > limit),
+        ([lo, _], false) => lo.is_none_or(|lo| lo < -limit),
+    }
+}
+
+/// How far `c`'s interval reaches the wrong way, percent of its baseline (its error
+/// rate's scale): `+13.8%`, or `without end`.
+pub(super) fn reach(c: &Comparison) -> String {
+    let end = match c.metric.higher_is_worse() {
+        true => c.ci[1],
+        false => c.ci[0],
+    };
+    match (end, c.baseline) {
+        (Some(e), Some(b)) if scale(c.metric, b) > 0.0 => {
+            format!("{:+.1}%", e / scale(c.metric, b) * 100.0)
+        }
+        _ => "without end".into(),
+    }
+}
+
 /// True when `c` is evidence that nothing changed: shown unchanged, and neither error
 /// rates at 0 on both sides nor an endpoint's throughput or goodput (fixed by the
 /// run's design in an open-model or rate-limited run — wrk2, `hey -q`, Locust's
@@ -97,7 +139,7 @@ fn evidence(c: &Comparison) -> bool {
 fn decide(
     comparisons: &[Comparison],
     counts: Counts,
-    (withheld, hidden_worse): (bool, bool),
+    (withheld, hidden_worse, missing): (bool, bool, bool),
 ) -> (Outcome, Vec<&Comparison>) {
     let pick = |f: fn(&Comparison) -> bool| comparisons.iter().filter(|c| f(c)).collect();
     let maybe: Vec<&Comparison> = pick(maybe_worse);
@@ -111,8 +153,12 @@ fn decide(
         return (Outcome::PossiblyWorse, maybe);
     }
     let open: Vec<&Comparison> = pick(open_worse);
-    if withheld || !open.is_empty() {
+    if !open.is_empty() {
         return (Outcome::Inconclusive, open);
+    }
+    let unsure: Vec<&Comparison> = pick(unsettled);
+    if withheld || missing || !unsure.is_empty() {
+        return (Outcome::Inconclusive, unsure);
     }
     if !comparisons.iter().any(evidence) {
         return (Outcome::Inconclusive, Vec::new());
@@ -126,16 +172,16 @@ fn decide(
 }
 
 /// `REGRESSED: 1.1.0 vs 1.0.0 (p95 of GET /a +15.2% …) — 2 regressed, …`, with its
-/// outcome. A run whose data is `withheld` (see `untrusted`), or a stage compared
-/// only as a whole (see `whole`), turns NO REGRESSION and IMPROVED into
-/// INCONCLUSIVE; an endpoint whose run-wide mean rose beyond its floor there
-/// (`hidden_worse`) makes it possibly worse.
+/// outcome. A run whose data is `withheld` (see `untrusted`), a stage compared
+/// only as a whole (see `whole`), or a baseline stage the candidate lacks
+/// (`missing`) turns NO REGRESSION and IMPROVED into INCONCLUSIVE; an endpoint whose
+/// run-wide mean rose beyond its floor there (`hidden_worse`) makes it possibly worse.
 pub fn headline(
     base: &RunRef,
     cands: &[RunRef],
     comparisons: &[Comparison],
     counts: Counts,
-    flags: (bool, bool),
+    flags: (bool, bool, bool),
 ) -> (Outcome, String) {
     let labels: Vec<&str> = cands.iter().map(|c| c.label.as_str()).collect();
     let (outcome, named) = decide(comparisons, counts, flags);
@@ -147,7 +193,11 @@ pub fn headline(
             let pct = c
                 .delta_pct
                 .map_or("new".to_string(), |p| format!("{p:+.1}%"));
-            format!("{} of {} {pct}", c.metric.name(), c.endpoint)
+            let reach = match unsettled(c) {
+                true => format!(", interval to {}", reach(c)),
+                false => String::new(),
+            };
+            format!("{} of {} {pct}{reach}", c.metric.name(), c.endpoint)
         })
         .collect();
     let detail = if worst.is_empty() {
@@ -168,6 +218,9 @@ pub fn headline(
         } else if blind {
             ": worse than the baseline shows, but the baseline's tool leaves failures out (see \
              each metric's reason) — not shown against what it left out"
+        } else if outcome == Outcome::Inconclusive && named.iter().all(|c| unsettled(c)) {
+            ": within the noise floor, but the interval reaches beyond it the wrong way — \
+             the data cannot show the candidate is no worse"
         } else if outcome == Outcome::Inconclusive {
             ": worse beyond the noise floor, but the interval reaches 0 — not shown either way"
         } else {
@@ -240,31 +293,70 @@ mod tests {
         let mut all = vec![p95.clone()];
         all.extend(rates.iter().cloned());
         assert_eq!(
-            decide(&all, counts(0), (false, false)).0,
+            decide(&all, counts(0), (false, false, false)).0,
             Outcome::Inconclusive
         );
         // An improved p50 beside it is no pass either.
         all.push(comparison(Metric::P50, Verdict::Improved));
-        let (o, named) = decide(&all, counts(1), (false, false));
+        let (o, named) = decide(&all, counts(1), (false, false, false));
         assert_eq!((o, named.len()), (Outcome::Inconclusive, 1));
         // Rates alone are no evidence; a latency shown unchanged is.
         let only_rates = rates.to_vec();
         assert_eq!(
-            decide(&only_rates, counts(0), (false, false)).0,
+            decide(&only_rates, counts(0), (false, false, false)).0,
             Outcome::Inconclusive
         );
         let mut with_p50 = only_rates.clone();
         with_p50.push(comparison(Metric::P50, Verdict::Unchanged));
         assert_eq!(
-            decide(&with_p50, counts(0), (false, false)).0,
+            decide(&with_p50, counts(0), (false, false, false)).0,
             Outcome::NoRegression
         );
         // A run's capacity, unlike an endpoint's rate, is measured, not asked for.
         let mut cap = comparison(Metric::SaturationRps, Verdict::Unchanged);
         cap.endpoint = "(run)".into();
         assert_eq!(
-            decide(&[cap], counts(0), (false, false)).0,
+            decide(&[cap], counts(0), (false, false, false)).0,
             Outcome::NoRegression
+        );
+    }
+
+    #[test]
+    fn a_change_within_the_floor_whose_interval_reaches_past_it_is_no_pass() {
+        let counts = Counts {
+            unchanged: 1,
+            inconclusive: 1,
+            ..Counts::default()
+        };
+        // p95 20 → 20.4 ms (+2 %), interval [-2.8, +2.8] ms: reaches +14 % of 20 ms.
+        let mut p95 = comparison(Metric::P95, Verdict::Inconclusive);
+        p95.delta = Some(0.4);
+        p95.delta_pct = Some(2.0);
+        p95.ci = [Some(-2.4), Some(2.8)];
+        assert!(unsettled(&p95) && !open_worse(&p95));
+        assert_eq!(reach(&p95), "+14.0%");
+        let shown = comparison(Metric::P50, Verdict::Unchanged);
+        let pair = [p95.clone(), shown.clone()];
+        let (o, named) = decide(&pair, counts, (false, false, false));
+        assert_eq!((o, named.len()), (Outcome::Inconclusive, 1));
+        // Wide only the better way (down to -14 %, up to +4 %): no worse is shown.
+        p95.ci = [Some(-2.8), Some(0.8)];
+        assert!(!unsettled(&p95));
+        let both = [p95.clone(), shown.clone()];
+        assert_eq!(
+            decide(&both, counts, (false, false, false)).0,
+            Outcome::NoRegression
+        );
+        // A throughput is worse downwards; no interval at all is nothing to read.
+        let mut tp = comparison(Metric::Throughput, Verdict::Inconclusive);
+        tp.ci = [Some(-3.0), Some(1.0)];
+        assert!(unsettled(&tp));
+        tp.ci = [None, None];
+        assert!(!unsettled(&tp));
+        // A baseline stage the candidate lacks keeps the pass too.
+        assert_eq!(
+            decide(&[shown], counts, (false, false, true)).0,
+            Outcome::Inconclusive
         );
     }
 }

@@ -14,6 +14,19 @@ use super::verdict::{Comparison, Undecided, Verdict};
 /// Names shown per list before "and N more".
 const SHOWN: usize = 3;
 
+impl Comparison {
+    /// Where it is: `stage / endpoint` (the endpoint alone when the stage is
+    /// unnamed), or `base vs cand / endpoint` when the sides' stages were paired
+    /// under different names (by users, or each run's only stage).
+    pub fn scope(&self) -> String {
+        match (self.stage.as_str(), self.candidate_stage.as_str()) {
+            ("", _) => self.endpoint.clone(),
+            (b, c) if c.is_empty() || b == c => format!("{b} / {}", self.endpoint),
+            (b, c) => format!("{b} vs {c} / {}", self.endpoint),
+        }
+    }
+}
+
 /// `a, b, c and 2 more`.
 fn listed(items: &[String]) -> String {
     let shown = items
@@ -54,10 +67,7 @@ pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
             .iter()
             .filter(|c| c.verdict == Verdict::Inconclusive && kind(c) == which)
         {
-            let scope = match c.stage.as_str() {
-                "" => c.endpoint.clone(),
-                stage => format!("{stage} / {}", c.endpoint),
-            };
+            let scope = c.scope();
             by_scope.entry(scope).or_default().push(c.metric.name());
         }
         (by_scope.into_iter())

@@ -39,7 +39,7 @@ pub fn html(report: &CompareReport, charts: &[String]) -> String {
         let _ = writeln!(
             out,
             "<p class=\"inconclusive\"><strong>{}</strong></p>",
-            esc(why)
+            esc(&why)
         );
     }
     for chart in charts {

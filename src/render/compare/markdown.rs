@@ -23,7 +23,7 @@ pub fn markdown(report: &CompareReport) -> String {
         md(&report.verdict_line)
     );
     if let Some(why) = not_a_pass(report) {
-        let _ = writeln!(out, "> **{}**\n", md(why));
+        let _ = writeln!(out, "> **{}**\n", md(&why));
     }
     for (verdict, title) in [
         (Verdict::Regressed, "Regressions"),

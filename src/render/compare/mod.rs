@@ -83,14 +83,10 @@ fn method(c: &Comparison) -> String {
     }
 }
 
-/// Where a comparison is: `stage / endpoint` (stage left out when empty), with the
-/// candidate label in a trend of several candidates.
+/// Where a comparison is: `stage / endpoint` (stage left out when empty; both
+/// sides' stages, `base vs cand / endpoint`, when they differ), with the candidate label in a trend of several candidates.
 pub(super) fn place(report: &CompareReport, c: &Comparison) -> String {
-    let mut s = if c.stage.is_empty() {
-        c.endpoint.clone()
-    } else {
-        format!("{} / {}", c.stage, c.endpoint)
-    };
+    let mut s = c.scope();
     if report.candidates.len() > 1 {
         s = format!("{}: {s}", c.candidate_label);
     }
@@ -99,20 +95,26 @@ pub(super) fn place(report: &CompareReport, c: &Comparison) -> String {
 
 /// For a headline that is neither a regression nor a pass (INCONCLUSIVE, possibly
 /// worse or not): the sentence that keeps a reader, or a CI log, from taking it for a
-/// pass. `--fail-on-regression` fails only on a shown regression (DESIGN's exit 1),
-/// so such a gate exits 0.
-fn not_a_pass(report: &CompareReport) -> Option<&'static str> {
+/// pass, with what would settle it (the report's `advice`). `--fail-on-regression`
+/// fails only on a shown regression (DESIGN's exit 1), so such a gate exits 0.
+fn not_a_pass(report: &CompareReport) -> Option<String> {
     use crate::analysis::compare::outcome::Outcome;
-    match report.outcome {
-        Outcome::PossiblyWorse | Outcome::Inconclusive => Some(
-            "NOT A PASS: nothing here shows the candidate is no worse. \
-             --fail-on-regression fails only on a shown regression, so a gate exits 0 \
-             on this; run longer, or 4+ runs a side (--baseline A... --candidate B...), \
-             before shipping (gate on compare.json's outcome: \
-             no_regression or improved is a pass)",
-        ),
-        _ => None,
+    if !matches!(
+        report.outcome,
+        Outcome::PossiblyWorse | Outcome::Inconclusive
+    ) {
+        return None;
     }
+    let settle = report
+        .advice
+        .as_deref()
+        .unwrap_or("run longer, or repeat each side 4+ times");
+    Some(format!(
+        "NOT A PASS: nothing here shows the candidate is no worse. \
+         --fail-on-regression fails only on a shown regression, so a gate exits 0 \
+         on this; before shipping: {settle} (gate on compare.json's outcome: \
+         no_regression or improved is a pass)"
+    ))
 }
 
 /// What was compared with what, one line each: each side's runs as given, and each

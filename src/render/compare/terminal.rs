@@ -25,7 +25,7 @@ pub fn table(report: &CompareReport, paint: &dyn Fn(&str, &str) -> String) -> St
         paint(head_code, &printable(&report.verdict_line))
     );
     if let Some(why) = not_a_pass(report) {
-        let _ = writeln!(out, "  {}\n", paint("1;33", why));
+        let _ = writeln!(out, "  {}\n", paint("1;33", &printable(&why)));
     }
     let rows: Vec<_> = report
         .comparisons
