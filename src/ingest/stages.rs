@@ -205,8 +205,11 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     let words: Vec<&str> = (rest.split(|c: char| c.is_whitespace() || "()[]{}<>,;:".contains(c)))
         .filter(|w| !w.is_empty())
         .collect();
-    let words: Vec<&str> = match words.first() {
-        Some(w) if w.chars().all(|c| c.is_ascii_digit()) => words[1..].to_vec(),
+    let words: Vec<&str> = match words[..] {
+        [w, ..] if w.chars().all(|c| c.is_ascii_digit()) => words[1..].to_vec(),
+        [step, n, _, ..] if step_word(step) && n.chars().all(|c| c.is_ascii_digit()) => {
+            words[2..].to_vec()
+        }
         _ => words,
     };
     let name = if words.is_empty() {
@@ -251,21 +254,33 @@ pub fn numbered_name(dir_name: &str) -> Option<(String, Option<u32>)> {
 fn numbered(dir_name: &str, name: &str) -> String {
     let number = dir_name
         .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty())
+        .find(|w| !w.is_empty() && !step_word(w))
         .unwrap_or_default();
     format!("{number}_{name}")
 }
 
-/// True when a dir's name opens with an ordering number (one to three digits) before
-/// words that hold a letter (`01-smoke`, `02 Ramp`, `3_soak`), not a date
-/// (`2026-12-04`) nor a number alone.
+/// True for a word that numbers a stage before its name: `Stage 2 - Peak`, `step_3_soak`,
+/// `Phase 1 (warm up)`.
+fn step_word(word: &str) -> bool {
+    ["stage", "step", "phase"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+}
+
+/// True when a dir's name opens with an ordering number (one to three digits, or
+/// `Stage 2`, `step 3`, `Phase 1`) before words that hold a letter (`01-smoke`, `02
+/// Ramp`, `3_soak`, `Stage 2 - Peak`), not a date (`2026-12-04`) nor a number alone.
 fn ordering_number(dir: &str) -> bool {
     if version_re().find(dir).is_some_and(|m| m.start() == 0) {
         return false;
     }
     let mut words = dir
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty());
+        .filter(|w| !w.is_empty())
+        .peekable();
+    if words.peek().is_some_and(|w| step_word(w)) {
+        words.next();
+    }
     let first = words.next().unwrap_or_default();
     (1..=3).contains(&first.len())
         && first.chars().all(|c| c.is_ascii_digit())
@@ -580,6 +595,15 @@ mod tests {
         assert_eq!(named("2026-12-04-run"), "2026-12-04-run");
         assert_eq!(named("results"), "results");
         assert_eq!(named("v2-canary"), "v2-canary");
+        assert_eq!(named("Stage 2 - Peak"), "peak");
+        assert_eq!(named("step_1_warm_up"), "warm_up");
+        assert_eq!(named("Phase 3 (soak)"), "soak");
+        assert_eq!(
+            stage_from_dir_name("Stage 3 - Peak (50 users)"),
+            Some(("peak".into(), Some(50)))
+        );
+        assert_eq!(stage_dir_names("Stage 2 - Peak")[..2], ["peak", "2_peak"]);
+        assert!(!stage_named("Stage 2") && !stage_named("stage_results"));
     }
 
     /// A users series sampled each second from 0: each level for its seconds.

@@ -80,5 +80,44 @@ fn another_tool_on_the_same_url_still_decides_when_worse() {
     let e = p95_on_load("/api/v1/agents");
     assert_eq!(e["status"], "fail", "{e}");
     assert_eq!(e["value"].as_f64(), Some(650.0), "{e}");
-    assert!(e["note"].as_str().unwrap().contains("ab's measurement"), "{e}");
+    assert!(
+        e["note"].as_str().unwrap().contains("ab's measurement"),
+        "{e}"
+    );
+}
+
+#[test]
+fn stage_dirs_numbered_as_stage_n_are_named_by_their_words() {
+    // `Stage 2 - Peak` is stage `peak` (numbered 2), as `02-peak` is: an SLA naming
+    // `peak` and `warmup` judges those dirs.
+    let dir = TestDir::new();
+    dir.write("rel/Stage 1 - Warm up/wrk.txt", WRK);
+    // Another run's console (a byte-identical copy would be the same run).
+    let peak = WRK
+        .replace("6033 requests", "6100 requests")
+        .replace("1505.55", "1521.20");
+    dir.write("rel/Stage 2 - Peak/wrk.txt", peak);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"p(99) < 100ms\"]\n\
+         [stage.warmup]\nrules = [\"error_rate < 5%\"]\n",
+    );
+    let o = super::common::headroom(&[
+        "check",
+        dir.path().join("rel").to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--json",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let out: Value = serde_json::from_slice(&o.stdout).expect("check --json");
+    let rules = out["sla"]["rules"].as_array().expect("rules");
+    let judged = |stage: &str, rule: &str| {
+        (rules.iter()).any(|r| r["stage"] == stage && r["rule"] == rule && r["status"] == "pass")
+    };
+    // wrk's p99 is 69.18 ms in both dirs; no request failed.
+    assert!(judged("peak", "p(99) < 100ms"), "{out}");
+    assert!(judged("warm_up", "error_rate < 5%"), "{out}");
+    assert_eq!(out["sla"]["verdict_stages"], serde_json::json!(["peak"]), "{out}");
 }
