@@ -482,6 +482,10 @@ pub struct Stage {
     /// The run's one stage has no endpoints of its own, but the whole run's endpoint
     /// figures are its endpoints' (why, one clause): its endpoint rules judge those.
     pub endpoints_whole_run: Option<String>,
+    /// The per-request files whose rows this stage holds when neither its window nor
+    /// its dir's name says so (ab's `-g` file read with its console among several ab
+    /// runs in one dir): `export` puts their rows in it.
+    pub rows_from: Vec<std::path::PathBuf>,
 }
 
 impl Stage {
@@ -581,6 +585,7 @@ impl Stage {
         if self.untrimmed.is_none() {
             self.untrimmed = other.untrimmed;
         }
+        self.rows_from.extend(other.rows_from);
     }
 }
 
