@@ -87,6 +87,7 @@ mod messy_runs_br;
 mod messy_runs_bs;
 mod messy_runs_bt;
 mod messy_runs_bu;
+mod messy_runs_by;
 mod messy_runs_c;
 mod messy_runs_d;
 mod messy_runs_e;

@@ -289,6 +289,16 @@ pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
         .filter(|s| s.description.is_some())
         .map(|s| s.name.as_str())
         .collect();
+    if !rows.written && !rows.interval_log {
+        // `--tables` without `requests`: read back, the export holds no request.
+        let why =
+            format!("this export was written without its requests table (--tables): {NO_REQUESTS}");
+        m.incomplete_reason = Some(match m.incomplete_reason.take() {
+            Some(earlier) => format!("{earlier}; {why}"),
+            None => why,
+        });
+        m.complete = Some(false);
+    }
     if !lacking.is_empty() {
         // Read back, the export lacks those stages' requests: never a whole run.
         let why = format!(
@@ -307,6 +317,12 @@ pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
 
 /// How an export's `run.toml` ends its `tool`: what tells an export read back.
 pub const EXPORTED: &str = " (exported by headroom)";
+
+/// What an export without its requests table is, read back (`run.toml`'s
+/// `incomplete_reason` ends with it).
+pub const NO_REQUESTS: &str = "requests.csv is not in it, so `headroom analyze` of it reads \
+    no request back; its figures are in the tables it holds, or export again with \
+    requests among --tables";
 
 /// How the `run.toml` description of a stage `summary_only_text` writes begins.
 pub const SUMMARY_ONLY: &str = "summary only:";
