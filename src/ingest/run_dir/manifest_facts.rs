@@ -8,7 +8,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{FailureKind, FailuresUnseen, Manifest, Run, Stage};
+use crate::model::{EndpointKey, FailureKind, FailuresUnseen, Manifest, Run, Stage};
+
+/// An endpoint and its failures by kind before and after a manifest set them.
+type Moved = (
+    EndpointKey,
+    BTreeMap<FailureKind, u64>,
+    BTreeMap<FailureKind, u64>,
+);
 
 /// Each source's tool, parts and stages before the dir was read (`stage_dirs::counts`).
 type Before = [(String, usize, usize)];
@@ -43,14 +50,7 @@ pub(super) fn apply(m: &Manifest, before: &Before, run: &mut Run) {
 /// Makes `kinds` the failures of `stage`'s one endpoint (replacing what its rows
 /// said): the endpoint and the failures by kind it had before, for the overall
 /// figures. `None` when the stage has no endpoint, or several.
-fn set_failures(
-    stage: &mut Stage,
-    kinds: &BTreeMap<FailureKind, u64>,
-) -> Option<(
-    crate::model::EndpointKey,
-    BTreeMap<FailureKind, u64>,
-    BTreeMap<FailureKind, u64>,
-)> {
+fn set_failures(stage: &mut Stage, kinds: &BTreeMap<FailureKind, u64>) -> Option<Moved> {
     let mut endpoints = stage.endpoints.values_mut().filter(|e| !e.transaction);
     let ep = endpoints.next()?;
     if endpoints.next().is_some() {
@@ -74,14 +74,7 @@ fn set_failures(
 }
 
 /// Moves the overall figures of `key` from the stage's old failures to its new ones.
-fn add_to_overall(
-    overall: &mut Stage,
-    (key, old, new): (
-        crate::model::EndpointKey,
-        BTreeMap<FailureKind, u64>,
-        BTreeMap<FailureKind, u64>,
-    ),
-) {
+fn add_to_overall(overall: &mut Stage, (key, old, new): Moved) {
     let Some(ep) = overall.endpoints.get_mut(&key) else {
         return;
     };
