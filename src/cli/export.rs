@@ -336,7 +336,9 @@ impl Job<'_> {
         let own = dir_stage(&file.path, &stages, true);
         // The stage a stage dir's file holds, timed or not: moved past the stages
         // exported before it when their times overlap.
-        let by_dir = own.or_else(|| dir_stage(&file.path, &stages, false));
+        // (or, among several runs in one dir, the stage read with the file).
+        let by_dir = (own.or_else(|| dir_stage(&file.path, &stages, false)))
+            .or_else(|| read_with(&file.path, &stages));
         if let Some(s) = by_dir {
             self.settle_overlap(file, s, &stages, rows);
         }
@@ -351,7 +353,9 @@ impl Job<'_> {
             [one] if one.window_ms.is_none() => Some(one.name.as_str()),
             // Stages without windows (a summary's whole-run stage), one per stage dir:
             // the one the file's dir names.
-            _ => dir_stage(&file.path, &stages, false).map(|s| s.name.as_str()),
+            _ => (dir_stage(&file.path, &stages, false))
+                .or_else(|| read_with(&file.path, &stages))
+                .map(|s| s.name.as_str()),
         };
         // The driver counts a request in the interval it completed in (see
         // `carry_driver_log`): its rows are staged by their end, as the run is.
@@ -500,6 +504,16 @@ fn driver_log(run: &Run) -> Option<PathBuf> {
 /// ones `request_files` names `headroom`.
 fn driver_rows(run: &Run) -> bool {
     request_files(run).iter().any(|f| f.tool == "headroom")
+}
+
+/// The stage without a window read with `file` ([`crate::model::Stage::rows_from`]:
+/// ab's `-g` file with its console, among several ab runs in one dir).
+fn read_with<'s>(
+    file: &Path,
+    stages: &[&'s crate::model::Stage],
+) -> Option<&'s crate::model::Stage> {
+    (stages.iter().copied())
+        .find(|s| s.window_ms.is_none() && s.rows_from.iter().any(|p| p == file))
 }
 
 /// The stage a file's dir names, among `stages` with (`timed`) or without a window:

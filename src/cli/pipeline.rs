@@ -175,14 +175,19 @@ fn endpoint_filter_left_nothing(
 /// What a headroom CSV export without per-request rows is, read back: every stage
 /// was measured by a tool's summary only (a wrk or ab console), so the export's
 /// `run.toml` describes them and its `stages.csv` and `endpoints.csv` hold their
-/// figures, but there is no `requests.csv` to read. `None` for anything else.
+/// figures, but there is no `requests.csv` to read; or the export was asked for without
+/// its requests table (`--tables stages`). `None` for anything else.
 fn summary_only_export(run: &Run) -> Option<String> {
-    use crate::render::export::{EXPORTED, SUMMARY_ONLY};
+    use crate::render::export::{EXPORTED, NO_REQUESTS, SUMMARY_ONLY};
     let exported = (run.meta.tool.as_deref()).is_some_and(|t| t.ends_with(EXPORTED));
     let stages: Vec<String> = (run.meta.stage_descriptions.iter())
         .filter(|(_, d)| d.starts_with(SUMMARY_ONLY))
         .map(|(name, _)| format!("`{name}`"))
         .collect();
+    let reason = run.meta.incomplete_reason.as_deref().unwrap_or_default();
+    if exported && stages.is_empty() && reason.ends_with(NO_REQUESTS) {
+        return Some(format!("a headroom export ({reason})"));
+    }
     (exported && !stages.is_empty()).then(|| {
         format!(
             "a headroom export whose stage(s) {} only a tool's summary measured (no \

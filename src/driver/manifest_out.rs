@@ -63,6 +63,7 @@ pub fn build(
                 description: s.description.clone(),
                 planned_arrivals: None,
                 duration_s: None,
+                failures: None,
             }
         })
         .collect();

@@ -1,10 +1,13 @@
 //! `run.toml`, the run manifest: written by `drive`, read by `analyze` when present,
 //! and optional for other tools' runs (a user may write one by hand).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::FailureKind;
 
 /// The run manifest. Every field is optional so that a hand-written file can say
 /// only what it knows.
@@ -55,6 +58,12 @@ pub struct Manifest {
     /// `export --to csv` writes it, so the exported run stays `partial`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures_unseen: Option<FailuresUnseen>,
+    /// The run's measured length, s, when its rows' span is wider: an export of runs
+    /// the original added end to end (ab's consoles, each its own `Time taken for
+    /// tests`), whose clock span holds the pauses between them too. The overall
+    /// throughput divides by it; ignored when longer than the span.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
     /// True when the data was simulated rather than measured (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulated: Option<bool>,
@@ -155,6 +164,12 @@ pub struct ManifestStage {
     /// taken for tests`): throughput divides by it. Ignored when longer than the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_s: Option<f64>,
+    /// The stage's failures by kind (`other = 38034`, `"status:503" = 12`), when its
+    /// per-request rows record no outcome (an export of ab's `-g` file, whose failures
+    /// only ab's console counts): read back, they are the stage's failures, on its one
+    /// endpoint. An empty table says none failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<BTreeMap<FailureKind, u64>>,
 }
 
 impl Manifest {

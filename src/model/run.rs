@@ -453,8 +453,7 @@ pub struct Stage {
     pub spawn_rate: Option<f64>,
     /// Steady window, epoch ms `[start, end)`; `None` when the source has no times.
     pub window_ms: Option<(i64, i64)>,
-    /// Length of the measured period, s, when known without a window (a summary's
-    /// own count ÷ rate).
+    /// Length of the measured period, s, when known without a window (a summary's count ÷ rate).
     pub duration_s: Option<f64>,
     /// The measured length, s, of a window wider than its run (a manifest's `duration_s`:
     /// ab's `-g` whole-second starts); the duration when within the window.
@@ -482,6 +481,8 @@ pub struct Stage {
     /// The run's one stage has no endpoints of its own, but the whole run's endpoint
     /// figures are its endpoints' (why, one clause): its endpoint rules judge those.
     pub endpoints_whole_run: Option<String>,
+    /// Per-request files `export` puts in this windowless stage (ab loops' `-g` files).
+    pub rows_from: Vec<std::path::PathBuf>,
 }
 
 impl Stage {
@@ -578,9 +579,8 @@ impl Stage {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        if self.untrimmed.is_none() {
-            self.untrimmed = other.untrimmed;
-        }
+        self.untrimmed = self.untrimmed.take().or(other.untrimmed);
+        self.rows_from.extend(other.rows_from);
     }
 }
 

@@ -189,8 +189,10 @@ fn export_runs_to_csv(dir: &TestDir) -> (PathBuf, i32, String) {
 
 /// Stage dirs each measured by ab (its console text, whose summary has no times, and
 /// its `-g` rows): the rows are exported into the stage their dir names, the stages'
-/// windows are the rows' spans, and the rows say nothing of failures, so the export
-/// reads back into the same stages with its failures unseen, never as all answered.
+/// windows are the rows' spans, and the rows say nothing of failures, so run.toml
+/// carries each stage's failures (ab's console's): the export reads back into the same
+/// stages with those failures, never as all answered. (Before, it read back `partial`
+/// with its failures unseen: the original's failures lost.)
 #[test]
 fn stage_dirs_without_windows_read_back_into_their_stages_with_failures_unseen() {
     let dir = TestDir::new();
@@ -209,10 +211,12 @@ fn stage_dirs_without_windows_read_back_into_their_stages_with_failures_unseen()
     assert_eq!((in_stage("base"), in_stage("peak")), (100, 100));
     let manifest = std::fs::read_to_string(out.join("run.toml")).unwrap();
     assert!(
-        manifest.contains("failures_unseen = \"outcomes\""),
+        manifest.contains("[stage.failures]\nother = 60"),
         "{manifest}"
     );
+    assert!(!manifest.contains("failures_unseen"), "{manifest}");
 
+    let (_, before, _) = analyze_json(&[&dir.path().join("runs")], &[]);
     let (_, again, err) = analyze_json(&[&out], &[]);
     let stage = |name: &str| {
         (again["stages"].as_array().unwrap().iter())
@@ -223,7 +227,8 @@ fn stage_dirs_without_windows_read_back_into_their_stages_with_failures_unseen()
     assert_eq!(stage("base")["requests"], 100);
     assert_eq!(stage("peak")["requests"], 100);
     assert_eq!(stage("peak")["users"], 20);
-    assert_eq!(again["data_quality"], "partial", "{err}");
+    assert_eq!(stage("peak")["failures"], 60);
+    assert_eq!(again["data_quality"], before["data_quality"], "{err}");
 }
 
 /// A stage a tool's summary measured (ab's console alone) has no per-request rows:

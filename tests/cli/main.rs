@@ -90,6 +90,7 @@ mod messy_runs_bu;
 mod messy_runs_bv;
 mod messy_runs_bw;
 mod messy_runs_bx;
+mod messy_runs_by;
 mod messy_runs_bz;
 mod messy_runs_c;
 mod messy_runs_d;

@@ -163,8 +163,8 @@ fn ab_g_rows_are_named_as_the_endpoints_table_names_the_run() {
 /// Before: every `requests` row said `success = true` although ab's console counted
 /// 33 + 90 non-2xx answers (the `-g` file records no outcome), so the requests table
 /// said 0 % failed. Now `success` is empty (unknown) in every format, the failures
-/// stay in `stages` (from the console), and the read-back is `partial`, its failure
-/// figures bounds.
+/// stay in `stages` (from the console), and run.toml carries each stage's failures, so
+/// the read-back has the console's (it was `partial`, its failures unseen, before).
 #[test]
 fn ab_g_rows_claim_no_outcome_the_file_does_not_record() {
     let dir = TestDir::new();
@@ -178,12 +178,19 @@ fn ab_g_rows_claim_no_outcome_the_file_does_not_record() {
     let failures: Vec<&str> = stages.iter().map(|s| cell(s, "failures")).collect();
     assert_eq!(failures, ["33", "90"]);
     let manifest = std::fs::read_to_string(out.join("run.toml")).unwrap();
-    assert!(
-        manifest.contains("failures_unseen = \"outcomes\""),
+    assert!(!manifest.contains("failures_unseen"), "{manifest}");
+    assert_eq!(
+        manifest.matches("[stage.failures]").count(),
+        2,
         "{manifest}"
     );
+    let (_, before, _) = analyze_json(&[&run], &[]);
     let (_, again, err) = analyze_json(&[&out], &[]);
-    assert_eq!(again["data_quality"], "partial", "{err}");
+    assert_eq!(again["data_quality"], before["data_quality"], "{err}");
+    let back: Vec<&Value> = (again["stages"].as_array().unwrap().iter())
+        .map(|s| &s["failures"])
+        .collect();
+    assert_eq!(back, [33, 90], "{err}");
 
     let nd = dir.path().join("nd");
     export(&run, "ndjson", &nd);

@@ -16,9 +16,11 @@
 //! up to (one run whatever tool measured each, users from the data over the dir's
 //! name) in `stage_dirs.rs`; a dir holding several runs under their own file-name
 //! prefixes (Locust sets, files named as stage dirs), one stage each, in
-//! `result_sets.rs`; the stage a dir's name gives in `stage_names.rs`. This file
+//! `result_sets.rs`; the stage a dir's name gives in `stage_names.rs`; what a
+//! `run.toml` says of the data's failures and length in `manifest_facts.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
+mod ab_runs;
 mod answers;
 mod artillery_console;
 mod assemble;
@@ -32,6 +34,7 @@ mod jmeter_smoke;
 mod jtl_zone;
 mod k6_outputs;
 mod locust_checks;
+mod manifest_facts;
 
 pub(crate) use discover::claimed_format;
 pub(crate) use driver_dir::DRIVER_DETAIL;
@@ -60,7 +63,7 @@ use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
 use super::text::read_text;
 use super::{problem, Format, IngestOptions, Replay};
-use crate::model::{FailuresUnseen, Manifest, Run, RunMeta, SkipKind, Skipped, Source, SourcePart};
+use crate::model::{Manifest, Run, RunMeta, SkipKind, Skipped, Source, SourcePart};
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
 /// `Run::problems`; the run holds whatever could be read.
@@ -273,30 +276,13 @@ fn load_dir(
         src.notes.extend(hey_notes);
     }
     if let Some(m) = &manifest {
-        mark_failures_unseen(m, &before, run);
+        manifest_facts::apply(m, &before, run);
         driver_dir::check_recorded(m, &before, opts, run);
     }
     (
         stage_dirs::DirRead::new(&before, run, input, &plan),
         manifest,
     )
-}
-
-/// A manifest's `failures_unseen` (an export of hey's CSV, say) holds for the sources
-/// the dir added to: their rows leave out what the original files left out.
-fn mark_failures_unseen(m: &Manifest, before: &[(String, usize, usize)], run: &mut Run) {
-    let Some(what) = m.failures_unseen else {
-        return;
-    };
-    for s in &mut run.sources {
-        let parts = (before.iter().find(|b| b.0 == s.tool)).map_or(0, |b| b.1);
-        if s.parts.len() > parts {
-            match what {
-                FailuresUnseen::Outcomes => s.outcomes_unseen = true,
-                FailuresUnseen::TransportErrors => s.transport_errors_unseen = true,
-            }
-        }
-    }
 }
 
 /// The dir's `run.toml`, if any (a bad one is a problem, and no manifest).

@@ -1,5 +1,5 @@
 //! Outputs of one tool in one dir that may be the same run twice: ab's console text
-//! with its `-g` TSV or `-e` CSV, h2load's console output with its `--log-file`, hey's
+//! with its `-g` TSV or `-e` CSV (several ab runs in one dir: `ab_runs.rs`), h2load's console output with its `--log-file`, hey's
 //! text summary beside its CSV, siege's console summary beside its `siege.log` (Locust's
 //! are `locust_checks.rs`). Each pair is cross-checked on its counts before one side is skipped as the same run
 //! (`SkipKind::SameData`); when the counts disagree, the skipped file is another
@@ -36,7 +36,7 @@ pub(super) fn pair_console_outputs(
     run: &mut Run,
 ) -> Vec<String> {
     if by_format.get(&Format::AbText).map_or(0, Vec::len) > 1 {
-        set_ab_side_files_aside(by_format, opts, run);
+        super::ab_runs::read_ab_runs(by_format, plan, opts, run);
     }
     if let Some(text) = single(by_format, Format::AbText) {
         let (tsv, csv) = (
@@ -149,59 +149,6 @@ fn set_h2load_logs_aside(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &m
             )
         };
         run.skipped.push(Skipped::new(log, why, kind));
-    }
-}
-
-/// Several ab runs in one dir, each a console text with its `-g` TSV (and `-e` CSV):
-/// the texts are read (their counts, failures and users make one stage each, as ab
-/// texts alone do), since a TSV is joined to its text only in a dir of its own. Each
-/// TSV is checked against the texts on its rows: the run of a text with as many
-/// complete requests is the same data; one that no text counts is another run's.
-/// `-e` CSVs have no count to check: they are detail of one of the runs read.
-fn set_ab_side_files_aside(
-    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
-    opts: &IngestOptions,
-    run: &mut Run,
-) {
-    let texts = by_format.get(&Format::AbText).cloned().unwrap_or_default();
-    let counts: Vec<(PathBuf, u64)> = (texts.iter())
-        .filter_map(|t| Some((t.clone(), crate::ingest::ab::complete_requests(t).ok()?)))
-        .collect();
-    let own_dir = "give each ab run a dir of its own to read its -g file's exact latencies";
-    for tsv in by_format.remove(&Format::AbGnuplot).unwrap_or_default() {
-        let rows = request_rows(&tsv, Format::AbGnuplot, opts);
-        // Runs of one count: the text of the same name (`ab_c4.txt`, `ab_c4.tsv`) first.
-        let same = (counts.iter().filter(|(_, n)| *n == rows))
-            .min_by_key(|(t, _)| t.file_stem() != tsv.file_stem());
-        let (kind, why) = match same {
-            Some((text, n)) => (
-                SkipKind::SameData,
-                format!(
-                    "ab's -g file of the run whose console text ({}) is read: both count {n} \
-                     requests (checked); with several ab runs in one dir their console texts \
-                     are read, one stage each: {own_dir}",
-                    text.display()
-                ),
-            ),
-            None => (
-                SkipKind::OtherData,
-                format!(
-                    "ab's -g file of {rows} requests, and no ab console text beside it counts as \
-                     many complete requests ({}): another run's, in none of the figures: \
-                     {own_dir}",
-                    names(&texts)
-                ),
-            ),
-        };
-        run.skipped.push(Skipped::new(tsv, why, kind));
-    }
-    for csv in by_format.remove(&Format::AbCsv).unwrap_or_default() {
-        let why = format!(
-            "ab's -e percentiles of one of the ab runs whose console texts are read ({}); \
-             it holds no count to say which: {own_dir}",
-            names(&texts)
-        );
-        run.skipped.push(Skipped::new(csv, why, SkipKind::Detail));
     }
 }
 
@@ -381,7 +328,7 @@ fn several_in_log(
 
 /// The request rows of a per-request file (0 when it cannot be opened: its reader says
 /// why when it is read).
-fn request_rows(path: &Path, format: Format, opts: &IngestOptions) -> u64 {
+pub(super) fn request_rows(path: &Path, format: Format, opts: &IngestOptions) -> u64 {
     let Reader::Replay(open) = formats::spec(format).reader else {
         return 0;
     };
@@ -399,7 +346,7 @@ fn request_rows(path: &Path, format: Format, opts: &IngestOptions) -> u64 {
 }
 
 /// File names, comma-separated.
-fn names(paths: &[PathBuf]) -> String {
+pub(super) fn names(paths: &[PathBuf]) -> String {
     paths
         .iter()
         .map(|p| p.display().to_string())

@@ -22,7 +22,7 @@ pub use requests::{RequestRow, RequestWriter};
 pub use schema::{ColumnSpec, Kind, Table};
 pub use tables::{
     clockless_shifts, endpoints_table, intervals_table, manifest_of, rows_end, stages_table,
-    ExportedRows, EXPORTED, SUMMARY_ONLY,
+    ExportedRows, EXPORTED, NO_REQUESTS, SUMMARY_ONLY,
 };
 
 /// A table file could not be written.

@@ -289,6 +289,16 @@ pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
         .filter(|s| s.description.is_some())
         .map(|s| s.name.as_str())
         .collect();
+    if !rows.written && !rows.interval_log {
+        // `--tables` without `requests`: read back, the export holds no request.
+        let why =
+            format!("this export was written without its requests table (--tables): {NO_REQUESTS}");
+        m.incomplete_reason = Some(match m.incomplete_reason.take() {
+            Some(earlier) => format!("{earlier}; {why}"),
+            None => why,
+        });
+        m.complete = Some(false);
+    }
     if !lacking.is_empty() {
         // Read back, the export lacks those stages' requests: never a whole run.
         let why = format!(
@@ -307,6 +317,12 @@ pub fn manifest_of(run: &Run, rows: &ExportedRows) -> Manifest {
 
 /// How an export's `run.toml` ends its `tool`: what tells an export read back.
 pub const EXPORTED: &str = " (exported by headroom)";
+
+/// What an export without its requests table is, read back (`run.toml`'s
+/// `incomplete_reason` ends with it).
+pub const NO_REQUESTS: &str = "requests.csv is not in it, so `headroom analyze` of it reads \
+    no request back; its figures are in the tables it holds, or export again with \
+    requests among --tables";
 
 /// How the `run.toml` description of a stage `summary_only_text` writes begins.
 pub const SUMMARY_ONLY: &str = "summary only:";
@@ -347,7 +363,10 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
     let interval_log = rows.interval_log;
     let meta = &run.meta;
     let primary = run.primary();
-    let stages = primary
+    // Rows that record no outcome (ab's `-g`) of a source that counted its failures
+    // (ab's console): each stage's failures ride in the manifest, read back as its own.
+    let carry = rows.outcomes_unseen && primary.is_some_and(|s| !s.outcomes_unseen);
+    let stages: Vec<ManifestStage> = primary
         .map(|src| {
             src.stages
                 .iter()
@@ -382,6 +401,9 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
                         duration_s: (own.is_none() && rows.is_some())
                             .then(|| s.duration_s())
                             .flatten(),
+                        failures: (carry && rows.is_some())
+                            .then(|| stage_failure_kinds(s))
+                            .flatten(),
                         ..ManifestStage::default()
                     }
                 })
@@ -401,14 +423,37 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
         think_time: meta.think_time,
         simulated: (!meta.measured).then_some(true),
         failures_unseen: primary.and_then(|s| {
-            let outcomes = s.outcomes_unseen || rows.outcomes_unseen;
+            // Unseen unless every stage with rows carries its failures.
+            let uncarried = (s.stages.iter())
+                .zip(&stages)
+                .any(|(s, m)| row_spans.contains_key(&s.name) && m.failures.is_none());
+            let outcomes = s.outcomes_unseen || (rows.outcomes_unseen && uncarried);
             (outcomes.then_some(FailuresUnseen::Outcomes)).or(s
                 .transport_errors_unseen
                 .then_some(FailuresUnseen::TransportErrors))
         }),
+        // Runs the original added end to end (no clock span over them), read back by
+        // their rows' clock times: the overall throughput divides by their lengths.
+        duration_s: primary
+            .filter(|s| s.overall.window_ms.is_none() && !row_spans.is_empty())
+            .and_then(|s| s.overall.duration_s()),
         stages,
         ..Manifest::default()
     }
+}
+
+/// A stage's failures by kind, adding up to its failures, for a manifest to carry
+/// beside rows that record no outcome: `None` when the stage has several endpoints
+/// (the read-back could not tell whose they are).
+fn stage_failure_kinds(s: &crate::model::Stage) -> Option<BTreeMap<FailureKind, u64>> {
+    let mut endpoints = s.endpoints.values().filter(|e| !e.transaction);
+    let one = endpoints.next();
+    if endpoints.next().is_some() {
+        return None;
+    }
+    let mut kinds = one.map(|e| e.failures_by_kind.clone()).unwrap_or_default();
+    crate::model::settle_failure_kinds(&mut kinds, s.failures());
+    Some(kinds)
 }
 
 #[cfg(test)]
