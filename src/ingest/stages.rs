@@ -2,6 +2,7 @@
 //! plateaus of the users series (ramps excluded), else the whole run as one stage;
 //! and what to say when a tool ran fewer users than the plan gives its stage.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -99,6 +100,8 @@ impl StagePlan {
                     .collect(),
             );
         }
+        let written = dir_name;
+        let dir_name = &*unstepped(dir_name);
         match stage_from_dir_name(dir_name) {
             // A rerun's dir (`05_smoke_2users` beside `01_smoke_2users`) keeps its
             // number: the same words and users in another numbered dir are another
@@ -117,7 +120,7 @@ impl StagePlan {
                 stage_dir,
             },
             _ => StagePlan::Detect {
-                fallback: dir_name.to_string(),
+                fallback: written.to_string(),
                 stage_dir,
             },
         }
@@ -205,11 +208,8 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     let words: Vec<&str> = (rest.split(|c: char| c.is_whitespace() || "()[]{}<>,;:".contains(c)))
         .filter(|w| !w.is_empty())
         .collect();
-    let words: Vec<&str> = match words[..] {
-        [w, ..] if w.chars().all(|c| c.is_ascii_digit()) => words[1..].to_vec(),
-        [step, n, _, ..] if step_word(step) && n.chars().all(|c| c.is_ascii_digit()) => {
-            words[2..].to_vec()
-        }
+    let words: Vec<&str> = match words.first() {
+        Some(w) if w.chars().all(|c| c.is_ascii_digit()) => words[1..].to_vec(),
         _ => words,
     };
     let name = if words.is_empty() {
@@ -227,9 +227,10 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
 /// named it.
 pub fn stage_dir_names(dir: &str) -> Vec<String> {
     let mut names = Vec::new();
-    if let Some((name, _)) = stage_from_dir_name(dir) {
-        if ordering_number(dir) {
-            names.push(numbered(dir, &name));
+    let words = unstepped(dir);
+    if let Some((name, _)) = stage_from_dir_name(&words) {
+        if ordering_number(&words) {
+            names.push(numbered(&words, &name));
         }
         names.insert(0, name);
     }
@@ -237,9 +238,10 @@ pub fn stage_dir_names(dir: &str) -> Vec<String> {
     names
 }
 
-/// True when a dir's name is a stage's: numbered (`01_baseline`, `03 stress`) or
-/// giving users (`peak_50users`, `c=64`).
+/// True when a dir's name is a stage's: numbered (`01_baseline`, `03 stress`,
+/// `Stage 2 - Peak`) or giving users (`peak_50users`, `c=64`).
 pub fn stage_named(name: &str) -> bool {
+    let name = &*unstepped(name);
     numbered_name(name).is_some() || stage_from_dir_name(name).is_some_and(|(_, u)| u.is_some())
 }
 
@@ -254,33 +256,42 @@ pub fn numbered_name(dir_name: &str) -> Option<(String, Option<u32>)> {
 fn numbered(dir_name: &str, name: &str) -> String {
     let number = dir_name
         .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty() && !step_word(w))
+        .find(|w| !w.is_empty())
         .unwrap_or_default();
     format!("{number}_{name}")
 }
 
-/// True for a word that numbers a stage before its name: `Stage 2 - Peak`, `step_3_soak`,
-/// `Phase 1 (warm up)`.
-fn step_word(word: &str) -> bool {
-    ["stage", "step", "phase"]
-        .iter()
-        .any(|w| word.eq_ignore_ascii_case(w))
+/// A stage dir's name numbered as teams write it, `Stage 2 - Peak`, `step_1_warm_up`,
+/// `Phase 3 (soak)`, written with its number first as `02-peak` is (`2 Peak`), so it
+/// is named and numbered by the same rules. Only dirs: a file's `step-1-console` is
+/// the console of `step-1`, not a stage named `console`.
+pub fn unstepped(dir: &str) -> Cow<'_, str> {
+    static STEP: OnceLock<Regex> = OnceLock::new();
+    let re = STEP.get_or_init(|| {
+        Regex::new(r"(?i)^(?:stage|step|phase)[\s_\-]*(\d{1,3})[\s_\-:.]+(.*\pL.*)$")
+            .expect("static regex")
+    });
+    let Some(c) = re.captures(dir) else {
+        return Cow::Borrowed(dir);
+    };
+    let numbered = format!("{} {}", &c[1], &c[2]);
+    // Words must be left to name it: `step3_100u` is stage `step3` at 100 users.
+    match stage_from_dir_name(&numbered) {
+        Some((name, _)) if name != numbered => Cow::Owned(numbered),
+        _ => Cow::Borrowed(dir),
+    }
 }
 
-/// True when a dir's name opens with an ordering number (one to three digits, or
-/// `Stage 2`, `step 3`, `Phase 1`) before words that hold a letter (`01-smoke`, `02
-/// Ramp`, `3_soak`, `Stage 2 - Peak`), not a date (`2026-12-04`) nor a number alone.
+/// True when a dir's name opens with an ordering number (one to three digits) before
+/// words that hold a letter (`01-smoke`, `02 Ramp`, `3_soak`), not a date
+/// (`2026-12-04`) nor a number alone.
 fn ordering_number(dir: &str) -> bool {
     if version_re().find(dir).is_some_and(|m| m.start() == 0) {
         return false;
     }
     let mut words = dir
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .peekable();
-    if words.peek().is_some_and(|w| step_word(w)) {
-        words.next();
-    }
+        .filter(|w| !w.is_empty());
     let first = words.next().unwrap_or_default();
     (1..=3).contains(&first.len())
         && first.chars().all(|c| c.is_ascii_digit())
@@ -599,10 +610,16 @@ mod tests {
         assert_eq!(named("step_1_warm_up"), "warm_up");
         assert_eq!(named("Phase 3 (soak)"), "soak");
         assert_eq!(
-            stage_from_dir_name("Stage 3 - Peak (50 users)"),
+            stage_from_dir_name(&unstepped("Stage 3 - Peak (50 users)")),
             Some(("peak".into(), Some(50)))
         );
+        assert_eq!(
+            stage_from_dir_name("step-1-console").unwrap().0,
+            "step_1_console"
+        );
         assert_eq!(stage_dir_names("Stage 2 - Peak")[..2], ["peak", "2_peak"]);
+        assert!(stage_named("Stage 2 - Peak"));
+        assert_eq!(unstepped("step3_100u"), "step3_100u");
         assert!(!stage_named("Stage 2") && !stage_named("stage_results"));
     }
 

@@ -119,5 +119,9 @@ fn stage_dirs_numbered_as_stage_n_are_named_by_their_words() {
     // wrk's p99 is 69.18 ms in both dirs; no request failed.
     assert!(judged("peak", "p(99) < 100ms"), "{out}");
     assert!(judged("warm_up", "error_rate < 5%"), "{out}");
-    assert_eq!(out["sla"]["verdict_stages"], serde_json::json!(["peak"]), "{out}");
+    assert_eq!(
+        out["sla"]["verdict_stages"],
+        serde_json::json!(["peak"]),
+        "{out}"
+    );
 }
