@@ -26,7 +26,7 @@ fn lognormal(n: usize, median_s: f64, sigma: f64, seed: u64) -> Vec<f64> {
 }
 
 /// hey `-o csv` of a fixed-rate run: one request every `1 / rate` s, all 200.
-fn hey_csv(latencies_s: &[f64], rate: f64) -> String {
+pub(crate) fn hey_csv(latencies_s: &[f64], rate: f64) -> String {
     let mut s = String::from(HEY_HEADER);
     for (i, l) in latencies_s.iter().enumerate() {
         s.push_str(&format!(

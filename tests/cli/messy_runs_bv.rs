@@ -12,23 +12,7 @@
 use serde_json::Value;
 
 use crate::common::{nearest_rank, Lcg, TestDir};
-use crate::messy_runs_bc::compare;
-
-const HEY_HEADER: &str =
-    "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset";
-
-/// hey `-o csv` of `latencies_s`, one request every `1 / rate` s, all 200.
-fn hey_csv(latencies_s: &[f64], rate: f64) -> String {
-    let mut s = String::from(HEY_HEADER);
-    for (i, l) in latencies_s.iter().enumerate() {
-        s.push_str(&format!(
-            "\n{l:.4},0.0007,0.0000,0.0002,{l:.4},0.0001,200,{:.4}",
-            i as f64 / rate
-        ));
-    }
-    s.push('\n');
-    s
-}
+use crate::messy_runs_bc::{compare, hey_csv};
 
 /// `n` latencies (s) around `median_s`, independent draws (uniform ±40 %, hey's four
 /// decimals), from `seed`.
