@@ -366,7 +366,7 @@ pub fn latency_report(d: &LatencyDistribution) -> LatencyReport {
 }
 
 /// Where a stage's series times (`TimePoint::t`) count from, epoch ms: the run's
-/// start ([`run_origin_ms`]) when the source has one, else the stage's own series'
+/// start (`run_origin_ms`) when the source has one, else the stage's own series'
 /// start (`None` when it has no series). The export adds it back for its epoch column.
 pub fn series_origin_ms(src: &Source, stage: &Stage) -> Option<i64> {
     run_origin_ms(src).or_else(|| (!stage.timeline.is_empty()).then_some(stage.timeline.start_ms))

@@ -125,3 +125,36 @@ fn stage_dirs_numbered_as_stage_n_are_named_by_their_words() {
         "{out}"
     );
 }
+
+#[test]
+fn a_stage_endpoint_rule_beside_a_file_named_endpoint_is_told_in_its_stages_section() {
+    // hey's console names no URL (its endpoint is `hey`): a stage-scoped endpoint
+    // section lacks the data, and the warning writes the stage's own section, the way
+    // the SLA must be written to judge hey's requests.
+    let dir = TestDir::new();
+    dir.write("rel/01-load/hey.txt", super::messy_runs::hey_text(200, 0));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"load\"]\n\
+         [stage.load.endpoint.\"GET /api/v1/agents\"]\nrules = [\"p(95) < 500ms\"]\n",
+    );
+    let o = super::common::headroom(&[
+        "check",
+        dir.path().join("rel").to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("[stage.load.endpoint.\"GET /api/v1/agents\"] names no endpoint"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("write its rules under [stage.load], or name the endpoint as the data does: [stage.load.endpoint.\"hey\"]"),
+        "{stderr}"
+    );
+    // Printed once: as the SLA is read, not again among the notes.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let said = format!("{stdout}{stderr}");
+    assert_eq!(said.matches("names no endpoint").count(), 1, "{said}");
+}

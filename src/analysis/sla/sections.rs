@@ -67,7 +67,7 @@ impl<'s, 'd> Sections<'s, 'd> {
                     endpoint_sections.push((target, s))
                 }
                 None if !unnamed.is_empty() => {
-                    endpoint_sections.push((unknown(s, unnamed, warnings), s));
+                    endpoint_sections.push((unknown(s, None, unnamed, warnings), s));
                 }
                 None => {
                     let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
@@ -97,7 +97,7 @@ impl<'s, 'd> Sections<'s, 'd> {
                     stage_endpoint_sections.extend(each)
                 }
                 (Some(_), None) if !unnamed.is_empty() => {
-                    let target = unknown(&s.endpoint, unnamed, warnings);
+                    let target = unknown(&s.endpoint, Some(&s.stage), unnamed, warnings);
                     let each = found.iter().map(|f| (*f, target.clone(), &s.endpoint));
                     stage_endpoint_sections.extend(each);
                 }
@@ -140,6 +140,7 @@ impl<'s, 'd> Sections<'s, 'd> {
 /// why and what to write instead.
 fn unknown<'d>(
     section: &ScopeRules,
+    stage: Option<&str>,
     unnamed: &[String],
     warnings: &mut Vec<Caveat>,
 ) -> EndpointTarget<'d> {
@@ -155,11 +156,22 @@ fn unknown<'d>(
         if unnamed.len() == 1 { "its" } else { "their" },
         section.name
     );
+    // The section as the SLA wrote it, and as it would name the data's endpoint.
+    let under = stage.map(|stage| Kind::Stage.section(stage));
+    let header = |endpoint: &str| match &under {
+        // `[stage.load]` + `.endpoint."K"]`.
+        Some(section) => format!("{}.endpoint.\"{endpoint}\"]", section.trim_end_matches(']')),
+        None => Kind::Endpoint.section(endpoint),
+    };
+    let scope = if stage.is_some() { "stage" } else { "run" };
+    let rules_under = under.clone().unwrap_or_else(|| "[global]".to_string());
     warnings.push(Caveat::SlaNameAbsent(format!(
-        "line {}: [endpoint.\"{}\"] names no endpoint in the data, but {why}: its rules lack \
-         the data to judge (for a run of one URL, write its rules under [global], or name \
-         the endpoint as the data does: [endpoint.\"{}\"])",
-        section.line, section.name, unnamed[0]
+        "line {}: {} names no endpoint in the data, but {why}: its rules lack the data to \
+         judge (for a {scope} of one URL, write its rules under {rules_under}, or name the \
+         endpoint as the data does: {})",
+        section.line,
+        header(&section.name),
+        header(&unnamed[0])
     )));
     EndpointTarget::Unknown(section.name.clone(), why)
 }
