@@ -265,7 +265,7 @@ fn numbered(dir_name: &str, name: &str) -> String {
 /// `Phase 3 (soak)`, written with its number first as `02-peak` is (`2 Peak`), so it
 /// is named and numbered by the same rules. Only dirs: a file's `step-1-console` is
 /// the console of `step-1`, not a stage named `console`.
-pub fn unstepped(dir: &str) -> Cow<'_, str> {
+fn unstepped(dir: &str) -> Cow<'_, str> {
     static STEP: OnceLock<Regex> = OnceLock::new();
     let re = STEP.get_or_init(|| {
         Regex::new(r"(?i)^(?:stage|step|phase)[\s_\-]*(\d{1,3})[\s_\-:.]+(.*\pL.*)$")
