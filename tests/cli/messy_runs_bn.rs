@@ -7,6 +7,14 @@
 use super::common::TestDir;
 use super::messy_runs_ac::check;
 
+/// Locust 2.x's `--csv-full-history` header and the row it writes before any request.
+const HISTORY_START: &str = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,\
+     80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total \
+     Median Response Time,Total Average Response Time,Total Min Response Time,Total Max \
+     Response Time,Total Average Content Size\n\
+     1796571159,0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,\
+     N/A,0,0,0,0.0,0,0,0\n";
+
 /// The stats file of `locust --csv loc` killed 4 s into a 20-user run: `GET /a` 200
 /// requests, none failed; `GET /b` 100, 10 failed (300, 10 failed: 3.33 %); p95 of the
 /// aggregate 70 ms. The stats history holds only the row Locust writes as it starts
@@ -23,15 +31,7 @@ fn killed_locust(dir: &TestDir) -> std::path::PathBuf {
          ,Aggregated,300,10,25,29.7,5.0,200.0,50.0,100.0,3.3,25,30,35,40,50,70,100,150,200,\
          200,200\n",
     );
-    dir.write(
-        "run/02_peak_20users/loc_stats_history.csv",
-        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,\
-         99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response \
-         Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,\
-         Total Average Content Size\n\
-         1796571159,0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,\
-         N/A,0,0,0,0.0,0,0,0\n",
-    );
+    dir.write("run/02_peak_20users/loc_stats_history.csv", HISTORY_START);
     dir.write(
         "run/02_peak_20users/console.log",
         "[2026-12-06 15:32:36,001] ci-runner/INFO/locust.main: Starting Locust 2.32.0\n\
@@ -133,18 +133,15 @@ fn strict_passes_a_whole_locust_run_whose_rules_all_pass() {
     // Locust stopped by --run-time: its history ends with the whole run's totals.
     dir.write(
         "run/02_peak_20users/loc_stats_history.csv",
-        "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,\
-         99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response \
-         Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,\
-         Total Average Content Size\n\
-         1796571159,0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,\
-         N/A,0,0,0,0.0,0,0,0\n\
+        format!(
+            "{HISTORY_START}\
          1796571160,20,,Aggregated,100.0,3.3,25,30,35,40,50,70,100,150,200,200,200,100,3,25,\
          29.7,5.0,200.0,50.0\n\
          1796571161,20,,Aggregated,100.0,3.3,25,30,35,40,50,70,100,150,200,200,200,200,7,25,\
          29.7,5.0,200.0,50.0\n\
          1796571162,20,,Aggregated,100.0,3.3,25,30,35,40,50,70,100,150,200,200,200,300,10,25,\
-         29.7,5.0,200.0,50.0\n",
+         29.7,5.0,200.0,50.0\n"
+        ),
     );
     std::fs::remove_file(dir.path().join("run/02_peak_20users/console.log")).unwrap();
     let sla = dir.write(

@@ -53,7 +53,7 @@ impl Outcome {
 
 /// The size a change of `metric` is measured against, as `verdict::decide` measures
 /// it: the baseline value; error rates against at least 1%.
-fn scale(metric: Metric, baseline: f64) -> f64 {
+pub(super) fn scale(metric: Metric, baseline: f64) -> f64 {
     match metric {
         Metric::ErrorRate => baseline.abs().max(0.01),
         _ => baseline.abs(),

@@ -7,7 +7,7 @@
 //! the interval narrows as 1/√n and Δ stays where it is.
 
 use super::matching::Unmatched;
-use super::outcome::{maybe_worse, open_worse, unsettled, Outcome};
+use super::outcome::{open_worse, scale, unsettled, Outcome};
 use super::stats::Method;
 use super::untrusted::UntrustedRun;
 use super::verdict::{Comparison, Metric, Undecided, Verdict};
@@ -28,10 +28,7 @@ fn growth(c: &Comparison) -> Option<f64> {
     let (Some(b), Some(d), [Some(lo), Some(hi)]) = (c.baseline, c.delta, c.ci) else {
         return None;
     };
-    let scale = match c.metric {
-        Metric::ErrorRate => b.abs().max(0.01),
-        _ => b.abs(),
-    };
+    let scale = scale(c.metric, b);
     if scale <= 0.0 {
         return None;
     }
@@ -88,7 +85,7 @@ pub fn advice(
         );
     }
     let open: Vec<&Comparison> = (comparisons.iter())
-        .filter(|c| maybe_worse(c) || unsettled(c) || open_worse(c))
+        .filter(|c| open_worse(c) || unsettled(c))
         .collect();
     if let Some(s) = more_data(mode, (base_runs, cand_runs), &open) {
         says.push(s);
