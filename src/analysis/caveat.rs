@@ -148,6 +148,8 @@ pub enum Caveat {
         failed: Vec<String>,
         /// All its checks.
         total: usize,
+        /// The files that hold the failed checks (one run's of several in a dir).
+        files: Vec<String>,
     },
     /// No gating rule judges failures, yet more than 1 % of the judged requests
     /// failed: the verdict and where they failed (`GO`, `99.3% in \`peak\``).
@@ -299,10 +301,11 @@ impl fmt::Display for Caveat {
                 tool,
                 failed,
                 total,
+                files,
             } => write!(
                 f,
                 "{}; the run failed the team's own gate, whatever the SLA given here says",
-                tool_checks_failed(tool, failed, *total)
+                tool_checks_failed(tool, failed, *total, files)
             ),
             Caveat::NoVerdictStage => f.write_str(NO_VERDICT_STAGE),
             Caveat::NoSlaStage { names, stages } => no_sla_stage(f, names, stages),
@@ -317,6 +320,13 @@ impl Caveat {
             self,
             Caveat::SlaNameAbsent(_) | Caveat::NoVerdictStage | Caveat::NoSlaStage { .. }
         )
+    }
+
+    /// True for the caveats printed as `warning:` as the inputs and the SLA are read
+    /// (the inputs' own warnings, and [`Caveat::from_sla`]): a summary's notes leave them
+    /// out rather than say them twice.
+    pub fn said_as_read(&self) -> bool {
+        self.from_sla() || matches!(self, Caveat::InputWarning(_))
     }
 }
 
@@ -387,27 +397,34 @@ fn thin_stages(stages: &[String], percentiles: &[String], fewest: u64, most: u64
 pub fn failed_tool_checks(checks: &[ToolCheck]) -> Vec<Caveat> {
     (ToolCheck::by_tool(checks).into_iter())
         .filter_map(|(tool, of_tool)| {
-            let failed: Vec<String> = (of_tool.iter())
-                .filter(|c| !c.passed)
-                .map(|c| c.name.clone())
-                .collect();
+            let failed: Vec<&ToolCheck> = of_tool.iter().copied().filter(|c| !c.passed).collect();
+            let mut files: Vec<String> = Vec::new();
+            for c in &failed {
+                if !files.contains(&c.file) {
+                    files.push(c.file.clone());
+                }
+            }
             (!failed.is_empty()).then(|| Caveat::ToolChecksFailed {
                 tool: tool.to_string(),
-                failed,
+                failed: failed.iter().map(|c| c.name.clone()).collect(),
                 total: of_tool.len(),
+                files,
             })
         })
         .collect()
 }
 
-/// `k6's own thresholds: 1 of 3 failed (`a`)`: what a tool's failed checks were.
-pub fn tool_checks_failed(tool: &str, failed: &[String], total: usize) -> String {
+/// `k6's own thresholds: 1 of 3 failed (`a`), in `smoke/summary.json``: what a tool's
+/// failed checks were, and where (a dir may hold several of its runs, one set apart).
+pub fn tool_checks_failed(tool: &str, failed: &[String], total: usize, files: &[String]) -> String {
     let what = ToolCheck::kind(tool);
     let names: Vec<String> = failed.iter().map(|n| ticked(n)).collect();
+    let files: Vec<String> = files.iter().map(|n| ticked(n)).collect();
     format!(
-        "{tool}'s own {what}: {} of {total} failed ({})",
+        "{tool}'s own {what}: {} of {total} failed ({}), in {}",
         failed.len(),
-        names.join(", ")
+        names.join(", "),
+        files.join(", ")
     )
 }
 

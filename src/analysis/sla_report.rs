@@ -376,7 +376,8 @@ fn failed_tool_clauses(run: &Run) -> Option<String> {
                 tool,
                 failed,
                 total,
-            } => Some(tool_checks_failed(tool, failed, *total)),
+                files,
+            } => Some(tool_checks_failed(tool, failed, *total, files)),
             _ => None,
         })
         .collect();

@@ -274,10 +274,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     Ok(exit)
 }
 
-/// The warnings `check` prints as notes: all but the SLA's own (a name the data
-/// lacks), which `run_pipeline` printed as the SLA was read (`warning: sla.toml: …`).
+/// The warnings `check` prints as notes: all but the inputs' and the SLA's own, which
+/// `run_pipeline` printed as they were read (`warning: …`).
 fn notes(warnings: &[Caveat]) -> impl Iterator<Item = &Caveat> {
-    warnings.iter().filter(|w| !w.from_sla())
+    warnings.iter().filter(|w| !w.said_as_read())
 }
 
 /// The exit of a check of `sla` (`gating`: its evaluations that fail the gate).

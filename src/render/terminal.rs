@@ -125,9 +125,9 @@ pub fn summary(a: &Analysis) -> String {
             }
         );
     }
-    // The SLA's own warnings (a name the data lacks) are printed once as it is read
-    // (`warning: sla.toml: …`), not again here.
-    for w in a.warnings.iter().filter(|w| !w.from_sla()) {
+    // The inputs' and the SLA's own warnings are printed once as they are read
+    // (`warning: …`), not again here.
+    for w in a.warnings.iter().filter(|w| !w.said_as_read()) {
         let _ = writeln!(out, "  note: {}", printable(&w.to_string()));
     }
     out

@@ -78,7 +78,7 @@ const STEP: [(i64, u32, u64); 8] = [
     (8, 10, 350),
 ];
 
-fn step_dir(dir: &TestDir) -> std::path::PathBuf {
+pub(crate) fn step_dir(dir: &TestDir) -> std::path::PathBuf {
     dir.write("runs/step load/step_stats_history.csv", history(&STEP));
     dir.write(
         "runs/step load/step_stats.csv",

@@ -13,7 +13,7 @@ use crate::messy_runs_e::k6_json;
 /// given, `p(90)<15` (failed) or `p(90)<25` (held), as k6 judged them on those
 /// figures: `--summary-export`'s shape (a threshold's value is true when it FAILED)
 /// or `handleSummary()`'s (`{"ok": held}`).
-fn summary(n: u64, p90_failed: Option<bool>, handle_summary: bool) -> String {
+pub(crate) fn summary(n: u64, p90_failed: Option<bool>, handle_summary: bool) -> String {
     let mark = |failed: bool| {
         if handle_summary {
             format!("{{\"ok\":{}}}", !failed)

@@ -121,7 +121,7 @@ fn note(n: usize, last: Option<u64>) -> String {
          reset. The whole run and its stages are read from the stats history instead, its \
          segments added up (requests made between a segment's last row and its reset are in \
          no file, so the counts are a floor); the whole run's percentiles are its segments' \
-         mixed (approximate), and it has no per-endpoint figures unless the history has \
-         (--csv-full-history)"
+         mixed (approximate), and the whole run has no per-endpoint figures unless the \
+         history has (--csv-full-history)"
     )
 }
