@@ -322,8 +322,9 @@ fn failed_script_checks(src: &Source) -> Option<String> {
             failed => format!(", {unseen} more than the {failed} requests that failed"),
         };
         format!(
-            "{fails} of {all} of the script's checks of the answers ({:.1}%) failed{}{beyond}, \
-             answers no failure figure counts: not a GO while they fail",
+            "{fails} of {all} of {} of the answers ({:.1}%) failed{}{beyond}, answers no \
+             failure figure counts: not a GO while they fail",
+            crate::model::ScriptChecks::whose(&src.tool),
             100.0 * fails as f64 / all as f64,
             if named.is_empty() {
                 String::new()

@@ -61,6 +61,15 @@ pub struct ScriptChecks {
 }
 
 impl ScriptChecks {
+    /// Whose checks of the answers `tool`'s are, as a sentence names them: k6's
+    /// script's `check()`, autocannon's `--expectBody` (it runs no script).
+    pub fn whose(tool: &str) -> &'static str {
+        match tool {
+            "autocannon" => "autocannon's --expectBody checks",
+            _ => "the script's checks",
+        }
+    }
+
     /// Adds `passes` and `fails` to the check `name`.
     pub fn add(&mut self, name: &str, passes: u64, fails: u64) {
         let c = self.by_name.entry(name.to_string()).or_default();

@@ -92,8 +92,9 @@ pub(super) fn failed_checks_note(src: &Source) -> Option<String> {
         ),
     };
     Some(format!(
-        "{fails} of {} of the script's checks of the answers failed ({:.1}%{}): {seen}",
+        "{fails} of {} of {} of the answers failed ({:.1}%{}): {seen}",
         passes + fails,
+        crate::model::ScriptChecks::whose(&src.tool),
         100.0 * fails as f64 / (passes + fails) as f64,
         named.concat(),
     ))
