@@ -444,6 +444,19 @@ impl DirSummaries {
     pub fn add(&mut self, path: &Path, mut src: Source) -> Result<(), Problem> {
         // A packed summary cut short: its text may end where it should.
         super::adapters::mark_gzip_cut(&mut src, [path]);
+        // A run that sent nothing beside its rerun at the same load is left out.
+        if let Some((mine, added)) = self.tools.iter_mut().find(|(s, _)| s.tool == src.tool) {
+            match super::sent_nothing::settle(mine, src) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {
+                    *added = None;
+                    let files = self.files.iter_mut().find(|(t, _)| *t == mine.tool);
+                    files.expect("a tool's files").1 = vec![path.to_path_buf()];
+                    return Ok(());
+                }
+                Err(back) => src = *back,
+            }
+        }
         let files = match self.files.iter_mut().find(|(t, _)| *t == src.tool) {
             Some((_, files)) => files,
             None => {
@@ -523,7 +536,7 @@ impl DirSummaries {
                     src.stages.sort_by_key(|s| s.window_ms);
                 }
                 super::pooled_runs::unpool_paced(&src.tool, &mut src.stages, &mut src.notes);
-                by_users(&mut src, plan);
+                super::load_order::by_users(&mut src, plan);
                 let stage = added.as_ref().and_then(|(name, parts)| {
                     Some((src.stages.iter().find(|s| &s.name == name)?, parts))
                 });
@@ -548,49 +561,6 @@ impl DirSummaries {
                 src
             })
             .collect()
-    }
-}
-
-/// Stages of one dir's summaries at several loads (`ab -c2`, `ab -c8`, `ab -c40`
-/// beside each other): without clock times nothing says which ran first, so they go
-/// in the order of their users, as a stepped run does. Where the dir's name names no
-/// stage (a run dir, not `03_peak_1000users`), each is named after its load as a
-/// plateau is: `<users>_users`, or `DIR/<users>_users` in a dir of stage dirs.
-fn by_users(src: &mut Source, plan: &StagePlan) {
-    if src.stages.len() < 2 || src.stages.iter().any(|s| s.window_ms.is_some()) {
-        return;
-    }
-    src.stages.sort_by_key(|s| s.users.unwrap_or(u32::MAX));
-    // Open-model runs (httperf `--rate`, wrk2 `-R`) by their planned rate (a stable sort:
-    // users first).
-    src.stages
-        .sort_by(|a, b| rate_key(a).total_cmp(&rate_key(b)));
-    let StagePlan::Detect {
-        fallback,
-        stage_dir,
-    } = plan
-    else {
-        return;
-    };
-    for stage in src.stages.iter_mut().filter(|s| s.name == *fallback) {
-        let load = match (stage.users, stage.arrival_rate_rps) {
-            (Some(users), _) => format!("{users}_users"),
-            (None, Some(rate)) if rate.fract() == 0.0 => format!("{rate:.0}_rps"),
-            (None, Some(rate)) => format!("{rate:.1}_rps"),
-            (None, None) => continue,
-        };
-        stage.name = match stage_dir {
-            true => format!("{fallback}/{load}"),
-            false => load,
-        };
-    }
-}
-
-/// A stage's planned rate for ordering: none last.
-fn rate_key(stage: &Stage) -> f64 {
-    match stage.users {
-        Some(_) => 0.0,
-        None => stage.arrival_rate_rps.unwrap_or(f64::INFINITY),
     }
 }
 

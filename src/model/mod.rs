@@ -2,6 +2,7 @@
 //! analysis reads. Nothing here parses files or computes report figures; it holds
 //! measured data with its provenance, in units that are explicit in the names.
 
+mod checks;
 mod endpoint_key;
 mod exact;
 mod failure;
@@ -19,6 +20,7 @@ mod toml_text;
 pub mod untrusted;
 mod window;
 
+pub use checks::{ScriptChecks, ToolCheck};
 pub use endpoint_key::{ALL_REQUESTS, ALL_SAMPLERS};
 pub use exact::ExactHistogram;
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};
@@ -36,8 +38,8 @@ pub use own_output::{
 };
 pub use route::normalize_label;
 pub use run::{
-    EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, ScriptChecks, SkipKind, Skipped,
-    Source, SourcePart, Stage, ToolCheck,
+    EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, SkipKind, Skipped, Source,
+    SourcePart, Stage,
 };
 pub use time::{format_rfc3339_ms, TimeUnit};
 pub use timeseries::{

@@ -183,7 +183,7 @@ fn a_hey_loop_log_teed_to_a_file_per_run_is_the_same_data() {
 }
 
 /// h2load's `--h1` console of 400 requests at `clients` clients in `secs`, mean `mean`.
-fn h2load_text(clients: u32, secs: f64, mean: &str) -> String {
+pub(crate) fn h2load_text(clients: u32, secs: f64, mean: &str) -> String {
     format!(
         "starting benchmark...\nspawning thread #0: {clients} total client(s). 400 total \
          requests\nApplication protocol: http/1.1\nprogress: 100% done\n\nfinished in \

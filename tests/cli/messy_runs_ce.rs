@@ -1,9 +1,12 @@
 //! Messy runs, batch "ce" (lead): what a run dir's own warnings say, said once and
 //! traced to their file — Locust's requests between stages printed once, and a
-//! failed k6 threshold named with the summary that holds it when a dir holds several.
+//! failed k6 threshold named with the summary that holds it when a dir holds several —
+//! and a failed attempt beside its rerun (h2load without `--h1`, then with it).
 
-use super::common::{headroom, TestDir};
+use super::common::{analyze_json, check_rules, headroom, TestDir};
+use super::messy_runs_bp::h2load_text;
 use super::messy_runs_bx::step_dir;
+use super::messy_runs_j::h2load_h2c_console;
 use super::tool_gates::summary;
 use crate::check::check_json;
 
@@ -61,4 +64,55 @@ fn a_failed_threshold_names_the_summary_that_holds_it() {
     let file = &text[at + clause.len()..];
     let file = &file[..file.find('`').unwrap()];
     assert!(file.ends_with("01-smoke/summary-export.json"), "{file}");
+}
+
+/// A stage dir where h2load ran first without `--h1` against an HTTP/1.1 server (it sent
+/// no request the server reads), then again with it, both at 10 clients, in either
+/// order of their file names.
+fn h2c_then_h1(dir: &TestDir, h2c: &str, h1: &str, h1_clients: u32) -> std::path::PathBuf {
+    dir.write(&format!("rel/load/{h2c}"), h2load_h2c_console(2000));
+    dir.write(
+        &format!("rel/load/{h1}"),
+        h2load_text(h1_clients, 2.0, "35.20ms"),
+    );
+    dir.path().join("rel")
+}
+
+/// The failed attempt measured nothing of the stage: the rerun at the same load is the
+/// stage (400 requests, none failed), and the run is complete, so a passing SLA is a
+/// GO. Before, the attempt's "stopped early" made the run incomplete: CONDITIONAL.
+#[test]
+fn an_h2c_attempt_beside_its_h1_rerun_is_left_out() {
+    for (h2c, h1) in [
+        ("h2load.txt", "h2load-h1.txt"),
+        ("try2-h2c.txt", "try1-h1.txt"),
+    ] {
+        let dir = TestDir::new();
+        let run = h2c_then_h1(&dir, h2c, h1, 10);
+        let (code, out, err) = check_rules(&dir, &run, "\"error_rate < 1%\"");
+        assert_eq!(code, 0, "{out}\n{err}");
+        assert!(out.contains("verdict: GO"), "{h2c}: {out}");
+        let (_, report, _) = analyze_json(&[&run], &[]);
+        assert_eq!(report["overall"]["requests"], 400, "{h2c}");
+        let notes = report["sources"].to_string() + &report["warnings"].to_string();
+        let said = format!("{h2c}: h2load spoke HTTP/2 without TLS");
+        assert!(notes.contains(&said), "{notes}");
+        assert!(
+            notes.contains(
+                "It is left out: another h2load run in its dir at the same load sent requests"
+            ),
+            "{notes}"
+        );
+    }
+}
+
+/// At another load (the rerun at 20 clients) the attempt is not a rerun's failed try:
+/// it stays, and the run stays incomplete.
+#[test]
+fn an_h2c_attempt_at_another_load_stays() {
+    let dir = TestDir::new();
+    let run = h2c_then_h1(&dir, "h2load.txt", "h2load-h1.txt", 20);
+    let (code, out, err) = check_rules(&dir, &run, "\"error_rate < 1%\"");
+    assert!(out.contains("verdict: CONDITIONAL"), "{code}: {out}\n{err}");
+    assert!(out.contains("h2load spoke HTTP/2 without TLS"), "{out}");
 }

@@ -12,7 +12,7 @@ use super::common::{analyze_json, TestDir};
 /// h2load (nghttp2 1.52) without `--h1` against `headroom target` (HTTP/1.1 only):
 /// it negotiates h2c, the server reads no request, and every one of the `n` requests
 /// of its 10 clients fails, 10 of them started (one per client).
-fn h2load_h2c_console(n: u64) -> String {
+pub(crate) fn h2load_h2c_console(n: u64) -> String {
     format!(
         "starting benchmark...\n\
          spawning thread #0: 10 total client(s). {n} total requests\n\
