@@ -193,6 +193,16 @@ pub fn sla_headroom(
             .total_cmp(&span(b).1)
             .then(a.users.unwrap_or(0.0).total_cmp(&b.users.unwrap_or(0.0)))
     });
+    // The SLA's latency rule proven only up to a level below the largest (the printed
+    // percentiles leave it unsettled above): the headroom stops there unless another
+    // criterion binds lower.
+    let unsettled = latency.and(super::latency_bounds::proven_until_unsettled(points, c));
+    if let Some(proven) = unsettled {
+        if binding.is_none_or(|b| proven.is_none_or(|n| span(b).0 >= n)) {
+            let h = unsettled_above(&w, points, proven, binding, from_sla);
+            return Some(noted(h, &w, points));
+        }
+    }
     let Some(b) = binding else {
         return Some(noted(whole_range(&w, last, from_sla), &w, points));
     };
@@ -305,6 +315,56 @@ fn whole_range(w: &Wording, last: &LoadPoint, from_sla: bool) -> SlaHeadroom {
             goodput_words(last.goodput_rps, last.failures),
             fmt_users(last.users)
         ),
+    }
+}
+
+/// The SLA's latency rule proven to hold up to `proven` users (none: at no level) and
+/// unsettled above, where the tool prints no value of its percentile and the printed
+/// ones reach both sides of the limit: the headroom is that level, measured.
+fn unsettled_above(
+    w: &Wording,
+    points: &[LoadPoint],
+    proven: Option<f64>,
+    binding: Option<&BreakingPoint>,
+    from_sla: bool,
+) -> SlaHeadroom {
+    let (what, holds) = (w.what.as_str(), w.holds);
+    let top = points.last().map_or(0.0, |p| p.users);
+    let at = proven.and_then(|n| points.iter().find(|p| p.users == n));
+    let statement = match at {
+        Some(p) => format!(
+            "{what} {holds} at {} users ({}, measured); above it, up to {} users, the \
+             percentiles the tool prints do not settle its latency rule (they reach both \
+             sides of the limit), so it is not known to hold there",
+            fmt_users(p.users),
+            goodput_words(p.goodput_rps, p.failures),
+            fmt_users(top)
+        ),
+        None => format!(
+            "{what} {} not proven to hold at any measured load: the percentiles the tool \
+             prints do not settle its latency rule (they reach both sides of the limit)",
+            if holds == "holds" { "is" } else { "are" }
+        ),
+    };
+    // A criterion crossing above that level is said too: it bounds the load as well.
+    let also = binding.map(|b| {
+        let (lo, hi) = span(b);
+        format!(
+            "; {} crosses between {} and {} users",
+            criterion_name(b.criterion),
+            fmt_users(lo),
+            fmt_users(hi)
+        )
+    });
+    SlaHeadroom {
+        users: at.map(|p| p.users),
+        throughput_rps: at.map(|p| p.goodput_rps),
+        bracket: [at.map(|p| p.users), None],
+        limited_by: None,
+        limits: binding.map(|b| b.criterion).into_iter().collect(),
+        next_levels: Vec::new(),
+        from_sla,
+        statement: statement + &also.unwrap_or_default(),
     }
 }
 
@@ -467,8 +527,10 @@ fn level_limits(p: &LoadPoint, c: &Criteria) -> (Vec<Criterion>, bool) {
     // Within the limit at face value, but too few requests to show it.
     let errors_unproven = wilson.is_some_and(|[_, hi]| hi > c.error_limit);
     // Without an SLA the latency limit is relative to a lower load: none here.
-    let latency_over = match (c.latency_limit_ms, p.watched_ms) {
-        (Some(limit), Some(v)) if c.latency_rule.is_some() => v > limit,
+    let latency_over = match (c.latency_limit_ms, p.watched_ms, p.watched_bounds) {
+        (Some(limit), Some(v), _) if c.latency_rule.is_some() => v > limit,
+        // The tool prints no value of the percentile: over when a lower one already is.
+        (Some(limit), None, Some([Some(lo), _])) if c.latency_rule.is_some() => lo > limit,
         _ => false,
     };
     let mut limits = Vec::new();
