@@ -199,3 +199,23 @@ fn an_error_onset_above_the_last_settled_level_is_named_beside_it() {
         "{statement}"
     );
 }
+
+#[test]
+fn a_p95_every_level_settles_within_holds_over_the_whole_range() {
+    // Limit 100 ms: every level's p99 (at most 78 ms) is under it.
+    let report = analyze_steps("\"p(95) < 100ms\"");
+    let h = &report["capacity"]["sla_headroom"];
+    let statement = h["statement"].as_str().unwrap();
+    assert_eq!(h["users"], 64.0, "{statement}");
+    assert!(statement.contains("whole measured range"), "{statement}");
+    assert!(!statement.contains("not weighed"), "{statement}");
+    let b = latency_point(&report);
+    assert_eq!(b["reached"], false, "{b}");
+    assert!(
+        b["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("within it up to the largest measured load"),
+        "{b}"
+    );
+}

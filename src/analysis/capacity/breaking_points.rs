@@ -143,8 +143,9 @@ impl LatencyBasis {
             && lowest.is_some_and(|p| p.watched_ms.is_none() && p.mean_ms.is_some());
         // An SLA limit is judged on bounds too: a stage whose tool prints p90 and p99
         // but no p95 settles `p95 < limit` when one of them does.
-        let sla_judged = c.latency_limit_ms.is_some()
-            && (!pct_pts.is_empty() || points.iter().any(|p| p.watched_bounds.is_some()));
+        let sla_judged = c.latency_limit_ms.is_some_and(|limit| {
+            !pct_pts.is_empty() || super::latency_bounds::bounds_settle_any(points, limit)
+        });
         if !baseline_lacks_pct && (pct_pts.len() >= 2 || sla_judged) {
             return LatencyBasis {
                 points: pct_pts,
@@ -200,7 +201,8 @@ pub(super) fn failed_mostly(points: &[LoadPoint]) -> String {
 pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     // The watched percentile; summary stages without it fall back to the mean.
     let basis = LatencyBasis::of(points, c);
-    if basis.sla_limit && points.iter().any(|p| p.watched_bounds.is_some()) {
+    let settled = |limit| super::latency_bounds::bounds_settle_any(points, limit);
+    if basis.sla_limit && c.latency_limit_ms.is_some_and(settled) {
         return super::latency_bounds::breaking_point(points, c, &basis.what);
     }
     let (pts, what, sla_limit) = (&basis.points, &basis.what, basis.sla_limit);

@@ -109,7 +109,7 @@ impl Wording {
 }
 
 /// The criterion's name in a sentence.
-fn criterion_name(c: Criterion) -> &'static str {
+pub(super) fn criterion_name(c: Criterion) -> &'static str {
     match c {
         Criterion::Latency => "latency",
         Criterion::ErrorRate => "the error rate",
@@ -120,7 +120,7 @@ fn criterion_name(c: Criterion) -> &'static str {
 
 /// A breaking point's bracket as an interval; the lower end is −∞ when it breaks at
 /// the lowest load.
-fn span(b: &BreakingPoint) -> (f64, f64) {
+pub(super) fn span(b: &BreakingPoint) -> (f64, f64) {
     (
         b.bracket[0].unwrap_or(f64::NEG_INFINITY),
         b.bracket[1].unwrap_or(f64::INFINITY),
@@ -199,7 +199,8 @@ pub fn sla_headroom(
     let unsettled = latency.and(super::latency_bounds::proven_until_unsettled(points, c));
     if let Some(proven) = unsettled {
         if binding.is_none_or(|b| proven.is_none_or(|n| span(b).0 >= n)) {
-            let h = unsettled_above(&w, points, proven, binding, from_sla);
+            let said = (w.what.as_str(), w.holds);
+            let h = super::latency_bounds::unsettled_above(said, points, proven, binding, from_sla);
             return Some(noted(h, &w, points));
         }
     }
@@ -315,56 +316,6 @@ fn whole_range(w: &Wording, last: &LoadPoint, from_sla: bool) -> SlaHeadroom {
             goodput_words(last.goodput_rps, last.failures),
             fmt_users(last.users)
         ),
-    }
-}
-
-/// The SLA's latency rule proven to hold up to `proven` users (none: at no level) and
-/// unsettled above, where the tool prints no value of its percentile and the printed
-/// ones reach both sides of the limit: the headroom is that level, measured.
-fn unsettled_above(
-    w: &Wording,
-    points: &[LoadPoint],
-    proven: Option<f64>,
-    binding: Option<&BreakingPoint>,
-    from_sla: bool,
-) -> SlaHeadroom {
-    let (what, holds) = (w.what.as_str(), w.holds);
-    let top = points.last().map_or(0.0, |p| p.users);
-    let at = proven.and_then(|n| points.iter().find(|p| p.users == n));
-    let statement = match at {
-        Some(p) => format!(
-            "{what} {holds} at {} users ({}, measured); above it, up to {} users, the \
-             percentiles the tool prints do not settle its latency rule (they reach both \
-             sides of the limit), so it is not known to hold there",
-            fmt_users(p.users),
-            goodput_words(p.goodput_rps, p.failures),
-            fmt_users(top)
-        ),
-        None => format!(
-            "{what} {} not proven to hold at any measured load: the percentiles the tool \
-             prints do not settle its latency rule (they reach both sides of the limit)",
-            if holds == "holds" { "is" } else { "are" }
-        ),
-    };
-    // A criterion crossing above that level is said too: it bounds the load as well.
-    let also = binding.map(|b| {
-        let (lo, hi) = span(b);
-        format!(
-            "; {} crosses between {} and {} users",
-            criterion_name(b.criterion),
-            fmt_users(lo),
-            fmt_users(hi)
-        )
-    });
-    SlaHeadroom {
-        users: at.map(|p| p.users),
-        throughput_rps: at.map(|p| p.goodput_rps),
-        bracket: [at.map(|p| p.users), None],
-        limited_by: None,
-        limits: binding.map(|b| b.criterion).into_iter().collect(),
-        next_levels: Vec::new(),
-        from_sla,
-        statement: statement + &also.unwrap_or_default(),
     }
 }
 
@@ -510,7 +461,7 @@ fn holds_at(h: &mut SlaHeadroom, points: &[LoadPoint], lo: f64, hi: f64) -> Stri
 
 /// A load level's goodput in words: "1,506 req/s goodput" where some of its requests
 /// failed (so it is not the throughput its stage's table shows), else the rate alone.
-fn goodput_words(rps: f64, failures: u64) -> String {
+pub(super) fn goodput_words(rps: f64, failures: u64) -> String {
     if failures > 0 {
         format!("{} goodput", format_rate(rps))
     } else {

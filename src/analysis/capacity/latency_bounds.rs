@@ -4,9 +4,12 @@
 //! proven within the limit (its upper bound is), proven beyond it (its lower bound
 //! is), or unsettled. The crossing is bracketed by the last level proven within and
 //! the first proven beyond; a point estimate is interpolated only between two
-//! neighbouring measured values. An unsettled level is never taken as within.
+//! neighbouring measured values. An unsettled level is never taken as within: the
+//! headroom stops at the last level proven within when the levels above it are
+//! unsettled ([`unsettled_above`] words it).
 
 use super::breaking_points::{failed_mostly, fmt_users, BreakingPoint, Criterion};
+use super::headroom::{criterion_name, goodput_words, span, SlaHeadroom};
 use super::load_points::{goodput_at, LoadPoint};
 use super::Criteria;
 use crate::analysis::quantity::format_ms;
@@ -157,7 +160,7 @@ pub fn breaking_point(points: &[LoadPoint], c: &Criteria, what: &str) -> Option<
 /// judged on bounds.
 pub fn proven_until_unsettled(points: &[LoadPoint], c: &Criteria) -> Option<Option<f64>> {
     let limit = c.latency_limit_ms.filter(|_| c.latency_rule.is_some())?;
-    if !points.iter().any(|p| p.watched_bounds.is_some()) {
+    if !bounds_settle_any(points, limit) {
         return None;
     }
     let judged: Vec<Judged> = points.iter().filter_map(|p| judge(p, limit)).collect();
@@ -170,5 +173,65 @@ pub fn proven_until_unsettled(points: &[LoadPoint], c: &Criteria) -> Option<Opti
         0 => Some(None),
         _ if beyond_later => None,
         _ => Some(Some(judged[i - 1].users)),
+    }
+}
+
+/// True when some level's watched percentile is settled against `limit` by bounds
+/// alone (within or beyond it): then the SLA's rule is weighed on them. Bounds that
+/// settle no level leave the rule unjudged, as the SLA table leaves it.
+pub fn bounds_settle_any(points: &[LoadPoint], limit: f64) -> bool {
+    points
+        .iter()
+        .filter(|p| p.watched_ms.is_none())
+        .filter_map(|p| judge(p, limit))
+        .any(|j| j.settled != Settled::Open)
+}
+
+/// The SLA's latency rule proven to hold up to `proven` users (none: at no level) and
+/// unsettled above, where the tool prints no value of its percentile and the printed
+/// ones reach both sides of the limit: the headroom is that level, measured.
+pub fn unsettled_above(
+    (what, holds): (&str, &str),
+    points: &[LoadPoint],
+    proven: Option<f64>,
+    binding: Option<&BreakingPoint>,
+    from_sla: bool,
+) -> SlaHeadroom {
+    let top = points.last().map_or(0.0, |p| p.users);
+    let at = proven.and_then(|n| points.iter().find(|p| p.users == n));
+    let statement = match at {
+        Some(p) => format!(
+            "{what} {holds} at {} users ({}, measured); above it, up to {} users, the \
+             percentiles the tool prints do not settle its latency rule (they reach both \
+             sides of the limit), so it is not known to hold there",
+            fmt_users(p.users),
+            goodput_words(p.goodput_rps, p.failures),
+            fmt_users(top)
+        ),
+        None => format!(
+            "{what} {} not proven to hold at any measured load: the percentiles the tool \
+             prints do not settle its latency rule (they reach both sides of the limit)",
+            if holds == "holds" { "is" } else { "are" }
+        ),
+    };
+    // A criterion crossing above that level is said too: it bounds the load as well.
+    let also = binding.map(|b| {
+        let (lo, hi) = span(b);
+        format!(
+            "; {} crosses between {} and {} users",
+            criterion_name(b.criterion),
+            fmt_users(lo),
+            fmt_users(hi)
+        )
+    });
+    SlaHeadroom {
+        users: at.map(|p| p.users),
+        throughput_rps: at.map(|p| p.goodput_rps),
+        bracket: [at.map(|p| p.users), None],
+        limited_by: None,
+        limits: binding.map(|b| b.criterion).into_iter().collect(),
+        next_levels: Vec::new(),
+        from_sla,
+        statement: statement + &also.unwrap_or_default(),
     }
 }
