@@ -568,8 +568,9 @@ fn stepped_httperf() -> TestDir {
     dir
 }
 
-/// httperf at rising arrival rates gives mean latencies only: an SLA's `p(95)` rule
-/// cannot bound the headroom, so mean latency past 2× its value at 20 req/s (50 → 120
+/// httperf at rising arrival rates gives mean latencies only (and a min, median and
+/// max, which settle no level's p95 against 300 ms: the max is 400): an SLA's `p(95)`
+/// rule cannot bound the headroom, so mean latency past 2× its value at 20 req/s (50 → 120
 /// ms between 40 and 60 req/s) stays a breaking point and is no SLA limit: the SLA's
 /// headroom is the error rate's (0 failures at 60 req/s, 20% at 100), and the statement
 /// says the p95 rule is not judged. Since the stages set arrival rates, it says their
@@ -579,7 +580,7 @@ fn a_latency_limit_no_sla_rule_sets_does_not_bound_the_slas_headroom() {
     let dir = stepped_httperf();
     let sla = dir.write(
         "sla.toml",
-        "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 500ms\"]\n",
+        "[global]\nrules = [\"error_rate < 1%\", \"p(95) < 300ms\"]\n",
     );
     let run = dir.path().join("run");
     let (_, report, stderr) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
@@ -591,7 +592,7 @@ fn a_latency_limit_no_sla_rule_sets_does_not_bound_the_slas_headroom() {
     assert!(!statement.contains("latency is the limit"), "{statement}");
     assert!(
         statement
-            .contains("the SLA's `p(95) < 500ms` is not weighed here: no stage measures the p95"),
+            .contains("the SLA's `p(95) < 300ms` is not weighed here: no stage measures the p95"),
         "{statement}"
     );
     let latency = report["capacity"]["breaking_points"]

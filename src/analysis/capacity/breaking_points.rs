@@ -84,7 +84,7 @@ pub fn fmt_users(n: f64) -> String {
 /// Where `values` (by load) first crosses `limit` upwards, looking back from index
 /// `detected` (the first point judged over): the last point at or under the limit
 /// before it and the next one bracket the crossing, interpolated linearly.
-fn interpolate_crossing(
+pub(super) fn interpolate_crossing(
     pts: &[(f64, f64)],
     limit: f64,
     detected: usize,
@@ -141,9 +141,12 @@ impl LatencyBasis {
         let lowest = points.first();
         let baseline_lacks_pct = c.latency_limit_ms.is_none()
             && lowest.is_some_and(|p| p.watched_ms.is_none() && p.mean_ms.is_some());
-        if !baseline_lacks_pct
-            && (pct_pts.len() >= 2 || (c.latency_limit_ms.is_some() && !pct_pts.is_empty()))
-        {
+        // An SLA limit is judged on bounds too: a stage whose tool prints p90 and p99
+        // but no p95 settles `p95 < limit` when one of them does.
+        let sla_judged = c.latency_limit_ms.is_some_and(|limit| {
+            !pct_pts.is_empty() || super::latency_bounds::bounds_settle_any(points, limit)
+        });
+        if !baseline_lacks_pct && (pct_pts.len() >= 2 || sla_judged) {
             return LatencyBasis {
                 points: pct_pts,
                 what: format!("p{}", c.latency_percentile),
@@ -169,7 +172,7 @@ impl LatencyBasis {
 /// The clause for a "not reached" latency whose top loads mostly failed: there the
 /// failures' fast answers (503s, refusals) set the figure, so it says nothing of the
 /// latency of the requests served, and "stays within" must not read as a clean bill.
-fn failed_mostly(points: &[LoadPoint]) -> String {
+pub(super) fn failed_mostly(points: &[LoadPoint]) -> String {
     let failed: Vec<&LoadPoint> = points.iter().filter(|p| p.error_rate >= 0.5).collect();
     let Some(first) = failed.first() else {
         return String::new();
@@ -198,6 +201,10 @@ fn failed_mostly(points: &[LoadPoint]) -> String {
 pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
     // The watched percentile; summary stages without it fall back to the mean.
     let basis = LatencyBasis::of(points, c);
+    let settled = |limit| super::latency_bounds::bounds_settle_any(points, limit);
+    if basis.sla_limit && c.latency_limit_ms.is_some_and(settled) {
+        return super::latency_bounds::breaking_point(points, c, &basis.what);
+    }
     let (pts, what, sla_limit) = (&basis.points, &basis.what, basis.sla_limit);
     let first = *pts.first()?;
     let (limit, limit_text) = match (c.latency_limit_ms, &c.latency_rule) {
@@ -542,6 +549,7 @@ mod tests {
             requests,
             failures,
             watched_ms: Some(p95),
+            watched_bounds: None,
         }
     }
 

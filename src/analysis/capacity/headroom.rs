@@ -109,7 +109,7 @@ impl Wording {
 }
 
 /// The criterion's name in a sentence.
-fn criterion_name(c: Criterion) -> &'static str {
+pub(super) fn criterion_name(c: Criterion) -> &'static str {
     match c {
         Criterion::Latency => "latency",
         Criterion::ErrorRate => "the error rate",
@@ -120,7 +120,7 @@ fn criterion_name(c: Criterion) -> &'static str {
 
 /// A breaking point's bracket as an interval; the lower end is −∞ when it breaks at
 /// the lowest load.
-fn span(b: &BreakingPoint) -> (f64, f64) {
+pub(super) fn span(b: &BreakingPoint) -> (f64, f64) {
     (
         b.bracket[0].unwrap_or(f64::NEG_INFINITY),
         b.bracket[1].unwrap_or(f64::INFINITY),
@@ -193,6 +193,17 @@ pub fn sla_headroom(
             .total_cmp(&span(b).1)
             .then(a.users.unwrap_or(0.0).total_cmp(&b.users.unwrap_or(0.0)))
     });
+    // The SLA's latency rule proven only up to a level below the largest (the printed
+    // percentiles leave it unsettled above): the headroom stops there unless another
+    // criterion binds lower.
+    let unsettled = latency.and(super::latency_bounds::proven_until_unsettled(points, c));
+    if let Some(proven) = unsettled {
+        if binding.is_none_or(|b| proven.is_none_or(|n| span(b).0 >= n)) {
+            let said = (w.what.as_str(), w.holds);
+            let h = super::latency_bounds::unsettled_above(said, points, proven, binding, from_sla);
+            return Some(noted(h, &w, points));
+        }
+    }
     let Some(b) = binding else {
         return Some(noted(whole_range(&w, last, from_sla), &w, points));
     };
@@ -450,7 +461,7 @@ fn holds_at(h: &mut SlaHeadroom, points: &[LoadPoint], lo: f64, hi: f64) -> Stri
 
 /// A load level's goodput in words: "1,506 req/s goodput" where some of its requests
 /// failed (so it is not the throughput its stage's table shows), else the rate alone.
-fn goodput_words(rps: f64, failures: u64) -> String {
+pub(super) fn goodput_words(rps: f64, failures: u64) -> String {
     if failures > 0 {
         format!("{} goodput", format_rate(rps))
     } else {
@@ -467,8 +478,10 @@ fn level_limits(p: &LoadPoint, c: &Criteria) -> (Vec<Criterion>, bool) {
     // Within the limit at face value, but too few requests to show it.
     let errors_unproven = wilson.is_some_and(|[_, hi]| hi > c.error_limit);
     // Without an SLA the latency limit is relative to a lower load: none here.
-    let latency_over = match (c.latency_limit_ms, p.watched_ms) {
-        (Some(limit), Some(v)) if c.latency_rule.is_some() => v > limit,
+    let latency_over = match (c.latency_limit_ms, p.watched_ms, p.watched_bounds) {
+        (Some(limit), Some(v), _) if c.latency_rule.is_some() => v > limit,
+        // The tool prints no value of the percentile: over when a lower one already is.
+        (Some(limit), None, Some([Some(lo), _])) if c.latency_rule.is_some() => lo > limit,
         _ => false,
     };
     let mut limits = Vec::new();

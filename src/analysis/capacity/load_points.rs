@@ -45,6 +45,11 @@ pub struct LoadPoint {
     /// Latency at the percentile the latency criterion watches, ms.
     #[serde(skip)]
     pub watched_ms: Option<f64>,
+    /// Where the tool does not print the watched percentile (wrk: p90 and p99, no
+    /// p95), the bounds `[at least, at most]` ms the printed ones put on it; null
+    /// otherwise.
+    #[serde(skip)]
+    pub watched_bounds: Option<[Option<f64>; 2]>,
 }
 
 impl LoadPoint {
@@ -91,6 +96,7 @@ impl LoadPoint {
             requests: m.requests,
             failures: m.failures,
             watched_ms: m.percentile(watch_pct).map(|p| p.value_ms),
+            watched_bounds: crate::analysis::sla::percentile_bounds(&m, watch_pct),
         })
     }
 }

@@ -14,6 +14,8 @@
 //! - `saturation`: the goodput plateau (median of the plateau stages) and its knee;
 //! - `breaking_points`: one per criterion (latency, error rate, saturation,
 //!   retrograde), each an estimate with the measured bracket around it;
+//! - `latency_bounds`: the latency breaking point against an SLA percentile that
+//!   some stages' tools do not print, judged on the bounds their printed ones give;
 //! - `knee`: Kneedle, the saturation cross-check;
 //! - `headroom`: "the SLA holds up to ≈ X req/s at ≈ N users", and sizing for a
 //!   target rate;
@@ -25,6 +27,7 @@ mod audited;
 mod breaking_points;
 mod headroom;
 pub mod knee;
+mod latency_bounds;
 pub mod load_points;
 mod ramp;
 mod saturation;

@@ -139,5 +139,6 @@ fn bin_point(bin: &[Sample], watch_pct: f64) -> Option<LoadPoint> {
         requests,
         failures,
         watched_ms: q(watch_pct),
+        watched_bounds: None,
     })
 }

@@ -16,18 +16,7 @@ use crate::model::LatencyDistribution;
 /// decides. `None` when they cannot (no summary, a merged one, whose percentiles are
 /// estimates, or no figure on that side).
 pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> {
-    let LatencyDistribution::Summary(s) = &m.latency else {
-        return None;
-    };
-    if s.merged {
-        return None;
-    }
-    let below = (s.points.iter().rev().find(|(q, _)| *q < p))
-        .map(|&(q, v)| (format!("p({})", trim(q)), v))
-        .or_else(|| s.min_ms.map(|v| ("min".to_string(), v)));
-    let above = (s.points.iter().find(|(q, _)| *q > p))
-        .map(|&(q, v)| (format!("p({})", trim(q)), v))
-        .or_else(|| s.max_ms.map(|v| ("max".to_string(), v)));
+    let (below, above) = neighbours(m, p)?;
     let upper = rule.op.is_upper_bound();
     // The side whose figure can settle the rule: for `<` the one above passes it and
     // the one below fails it; for `>` the other way round.
@@ -78,6 +67,42 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
         note: Some(notes.join("; ")),
         window: None,
     })
+}
+
+/// A printed figure next to an unprinted percentile: its name (`p(90)`, `max`) and
+/// value, ms.
+type Figure = Option<(String, f64)>;
+
+/// The printed figures of `m`'s summary just below and just above percentile `p` (the
+/// min and max at the ends); `None` when `m` is no single tool summary (exact
+/// latencies, or a merged summary whose percentiles are estimates).
+fn neighbours(m: &ScopeMetrics, p: f64) -> Option<(Figure, Figure)> {
+    let LatencyDistribution::Summary(s) = &m.latency else {
+        return None;
+    };
+    if s.merged {
+        return None;
+    }
+    let below = (s.points.iter().rev().find(|(q, _)| *q < p))
+        .map(|&(q, v)| (format!("p({})", trim(q)), v))
+        .or_else(|| s.min_ms.map(|v| ("min".to_string(), v)));
+    let above = (s.points.iter().find(|(q, _)| *q > p))
+        .map(|&(q, v)| (format!("p({})", trim(q)), v))
+        .or_else(|| s.max_ms.map(|v| ("max".to_string(), v)));
+    Some((below, above))
+}
+
+/// The bounds `[at least, at most]` (ms) the printed percentiles put on percentile `p`
+/// of a summary that does not print it (wrk's p(90) and p(99) around its p(95)), for
+/// the capacity's latency criterion to weigh as the SLA table does; `None` when the
+/// summary prints `p` itself, or nothing bounds it.
+pub fn percentile_bounds(m: &ScopeMetrics, p: f64) -> Option<[Option<f64>; 2]> {
+    if m.percentile(p).is_some() {
+        return None;
+    }
+    let (below, above) = neighbours(m, p)?;
+    let bounds = [below.map(|b| b.1), above.map(|a| a.1)];
+    (bounds != [None, None]).then_some(bounds)
 }
 
 /// `95`, `99.9`: a percentile's number as written in a rule.

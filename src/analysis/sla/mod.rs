@@ -88,6 +88,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::analysis::quantity::format_value;
+pub use bounded::percentile_bounds;
 pub use drifting::DRIFT_NOTE;
 pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
