@@ -14,7 +14,7 @@
 //! the system at that load; the friendlier one does not decide alone).
 
 use super::metrics::ScopeMetrics;
-use super::sla::{self, RuleEvaluation, RuleStatus, ScopeData, SlaSpec};
+use super::sla::{self, RuleEvaluation, RuleStatus, Scope, ScopeData, SlaSpec};
 use crate::analysis::quantity::{format_count, UnitKind};
 use crate::model::{Run, Source, Stage};
 
@@ -30,30 +30,48 @@ pub(super) fn judge_on_other_sources(
     spec: &SlaSpec,
     verdict_override: &[String],
     discount: impl Fn(&mut [RuleEvaluation], &Source, &Run),
-) {
-    if !evals.iter().any(open) {
-        return;
+) -> Vec<String> {
+    let mut judged_endpoints = Vec::new();
+    if !evals.iter().any(|e| open(e) || endpoint_unanswered(e)) {
+        return judged_endpoints;
     }
     let stages: Vec<String> = shown.stages.iter().map(|s| s.name.clone()).collect();
     let users: Vec<Option<u32>> = shown.stages.iter().map(|s| s.users).collect();
-    let endpoints = super::sla_report::endpoint_names(shown);
-    let unnamed = super::sla_report::unnamed_endpoints(run, shown);
     // A file of unknown origin (a server's access log reads as a generic CSV, timing
     // the server's side) never answers for a load tool's stage.
     let others = (run.sources.iter()).filter(|s| !std::ptr::eq(*s, shown) && !s.unknown_origin);
     for other in others {
-        let matched: Vec<(&Stage, &Stage)> = (shown.stages.iter())
-            .filter_map(|mine| Some((mine, same_stage(mine, other, run)?)))
+        let matched: Vec<Pair> = (shown.stages.iter())
+            .filter_map(|mine| {
+                let (theirs, apart) = same_stage(mine, other, run)?;
+                Some((mine, theirs, apart))
+            })
             .collect();
         if matched.is_empty() {
             continue;
         }
-        let metrics: Vec<(&str, ScopeMetrics)> = (matched.iter())
-            .map(|(mine, theirs)| (mine.name.as_str(), ScopeMetrics::of_stage(theirs)))
-            .collect();
+        // The other tool's stages under the shown stages' names, whole and by endpoint:
+        // its endpoint of an endpoint section judges that section's rules.
+        let mut metrics: Vec<(&str, Option<String>, ScopeMetrics)> = Vec::new();
+        let mut endpoints = super::sla_report::endpoint_names(shown);
+        for (mine, theirs, _) in &matched {
+            metrics.push((&mine.name, None, ScopeMetrics::of_stage(theirs)));
+            for ep in theirs.endpoints.values() {
+                let key = ep.key.to_string();
+                metrics.push((
+                    &mine.name,
+                    Some(key.clone()),
+                    ScopeMetrics::of_endpoint_in(ep, theirs),
+                ));
+                endpoints.push(key);
+            }
+        }
+        endpoints.sort();
+        endpoints.dedup();
         let scopes: Vec<ScopeData> = (metrics.iter())
-            .map(|(name, m)| ScopeData::new(Some(name), None, m))
+            .map(|(name, ep, m)| ScopeData::new(Some(name), ep.clone(), m))
             .collect();
+        let unnamed = super::sla_report::unnamed_endpoints(run, other);
         let evaluated = sla::evaluate_with(
             spec,
             (&stages, &users),
@@ -66,8 +84,19 @@ pub(super) fn judge_on_other_sources(
         };
         let mut theirs = theirs.evals;
         discount(&mut theirs, other, run);
-        for mine in evals.iter_mut().filter(|e| open(e)) {
-            let worse_only = !unanswered(mine);
+        for mine in evals.iter_mut() {
+            let Some(pair) =
+                (matched.iter()).find(|(m, _, _)| Some(&m.name) == mine.stage.as_ref())
+            else {
+                continue;
+            };
+            let by_endpoint = endpoint_unanswered(mine);
+            // An endpoint's figures answer for that endpoint whatever else the stages
+            // requested; a whole stage's only when the two tools requested its routes.
+            if !(by_endpoint || (open(mine) && !pair.2)) {
+                continue;
+            }
+            let worse_only = !by_endpoint && !unanswered(mine);
             // The same rule (its line too: one rule may be written twice) at the
             // same stage; their list holds only the stages they measured.
             let Some(judged) = (theirs.iter()).find(|j| {
@@ -75,33 +104,51 @@ pub(super) fn judge_on_other_sources(
                     && j.line == mine.line
                     && j.scope == mine.scope
                     && j.stage == mine.stage
-                    && j.endpoint.is_none()
+                    && j.endpoint.is_some() == by_endpoint
                     && j.value.is_some()
                     && (!worse_only || j.status == RuleStatus::Fail)
             }) else {
                 continue;
             };
             let judged = judged.clone();
-            let Some((shown_stage, their_stage)) = (matched.iter())
-                .find(|(m, _)| Some(&m.name) == mine.stage.as_ref())
-                .copied()
-            else {
-                continue;
-            };
-            let note = if worse_only {
-                fails_elsewhere(mine, (shown, shown_stage), (other, their_stage))
+            let note = if by_endpoint {
+                judged_endpoint_elsewhere(pair, shown, other)
+            } else if worse_only {
+                fails_elsewhere(mine, pair, shown, other)
             } else {
-                judged_elsewhere(shown, shown_stage, other, their_stage)
+                judged_elsewhere(pair, shown, other)
             };
+            if by_endpoint {
+                judged_endpoints.extend(mine.endpoint.clone());
+            }
             *mine = RuleEvaluation {
                 note: Some(match &judged.note {
                     Some(n) => format!("{note}; {n}"),
                     None => note,
                 }),
+                // The section's endpoint as the SLA names it (the report's rows).
+                endpoint: mine.endpoint.take(),
                 ..judged
             };
         }
     }
+    judged_endpoints
+}
+
+/// A shown stage, the other source's stage of its name and load, and whether that one
+/// requested other routes (`other_requests`).
+type Pair<'s> = (&'s Stage, &'s Stage, bool);
+
+/// True for an evaluation of an endpoint section within a stage that the shown source
+/// has no figures for (its endpoint is not in the shown stage: ab's `POST …/run` beside
+/// wrk's `GET …/agents`): another tool's measurement of that endpoint in that stage
+/// answers it.
+fn endpoint_unanswered(e: &RuleEvaluation) -> bool {
+    matches!(e.status, RuleStatus::InsufficientData | RuleStatus::NotRun)
+        && matches!(e.scope, Scope::Endpoint | Scope::StageEndpoint)
+        && e.value.is_none()
+        && e.stage.is_some()
+        && e.endpoint.is_some()
 }
 
 /// True for an evaluation another source's stage may decide: one without a value, or
@@ -131,20 +178,18 @@ fn contestable(e: &RuleEvaluation) -> bool {
 }
 
 /// `other`'s stage of `mine`'s name at the same load, when the audit finds no fault
-/// with it (nothing suspect or impossible).
-fn same_stage<'s>(mine: &Stage, other: &'s Source, run: &Run) -> Option<&'s Stage> {
+/// with it (nothing suspect or impossible), and whether it requested other routes than
+/// `mine` (`other_requests`).
+fn same_stage<'s>(mine: &Stage, other: &'s Source, run: &Run) -> Option<(&'s Stage, bool)> {
     let theirs = (other.stages.iter()).find(|t| {
         t.name == mine.name
             && t.users == mine.users
             && t.arrival_rate_rps == mine.arrival_rate_rps
             && t.requests() > 0
     })?;
-    if other_requests(mine, theirs, run) {
-        return None;
-    }
     let findings = super::audit::audit_stage(theirs, other, run.meta.think_time);
     let faulted = (findings.iter()).any(|f| f.verdict != super::audit::AuditVerdict::Ok);
-    (!faulted).then_some(theirs)
+    (!faulted).then(|| (theirs, other_requests(mine, theirs, run)))
 }
 
 /// True when `theirs` measured other requests than `mine`: both name the URLs they
@@ -174,19 +219,35 @@ fn tool_of(stage: &Stage, src: &Source) -> String {
     stage.tool.clone().unwrap_or_else(|| src.tool.clone())
 }
 
+/// How the two tools' loads compare, for a note: `at the same load`, or each tool's
+/// own count at once when they differ (`ab ran 20 at once, wrk 50`): the stage's users
+/// may be the dir's name's, the same for both, while one tool ran fewer.
+fn load_of((mine, theirs, _): &Pair, shown: &Source, other: &Source) -> String {
+    let at_once = |s: &Stage| s.ran_at_once.or(s.users);
+    match (at_once(mine), at_once(theirs)) {
+        (Some(m), Some(t)) if m != t => format!(
+            "{} ran {t} at once, {} {m}",
+            tool_of(theirs, other),
+            tool_of(mine, shown)
+        ),
+        (None, Some(t)) if Some(t) != theirs.users.or(mine.users) => {
+            format!("{} ran {t} at once", tool_of(theirs, other))
+        }
+        _ => "at the same load".to_string(),
+    }
+}
+
 /// The note of a latency rule the shown source passes and another tool's measurement
 /// of the same stage fails.
-fn fails_elsewhere(
-    mine: &RuleEvaluation,
-    (shown, shown_stage): (&Source, &Stage),
-    (other, their_stage): (&Source, &Stage),
-) -> String {
+fn fails_elsewhere(mine: &RuleEvaluation, pair: &Pair, shown: &Source, other: &Source) -> String {
+    let (shown_stage, their_stage, _) = pair;
     format!(
-        "judged on {}'s measurement of this stage ({} requests at the same load), which \
+        "judged on {}'s measurement of this stage ({} requests, {}), which \
          fails it: {}, which the report shows for it ({} requests), measured {}; two \
          tools measured this stage, and the worse decides",
         tool_of(their_stage, other),
         format_count(their_stage.requests() as f64),
+        load_of(pair, shown, other),
         tool_of(shown_stage, shown),
         format_count(shown_stage.requests() as f64),
         mine.value_display.as_deref().unwrap_or("—")
@@ -194,13 +255,29 @@ fn fails_elsewhere(
 }
 
 /// The note of a rule judged on another source's stage.
-fn judged_elsewhere(shown: &Source, mine: &Stage, other: &Source, theirs: &Stage) -> String {
+fn judged_elsewhere(pair: &Pair, shown: &Source, other: &Source) -> String {
+    let (mine, theirs, _) = pair;
     format!(
-        "judged on {}'s measurement of this stage ({} requests at the same load): {}, \
+        "judged on {}'s measurement of this stage ({} requests, {}): {}, \
          which the report shows for it ({} requests), has no such figure",
         tool_of(theirs, other),
         format_count(theirs.requests() as f64),
+        load_of(pair, shown, other),
         tool_of(mine, shown),
         format_count(mine.requests() as f64)
+    )
+}
+
+/// The note of an endpoint rule judged on another source's measurement of that
+/// endpoint in the stage.
+fn judged_endpoint_elsewhere(pair: &Pair, shown: &Source, other: &Source) -> String {
+    let (mine, theirs, _) = pair;
+    format!(
+        "judged on {}'s measurement of this endpoint in this stage ({} requests in the \
+         stage, {}): {}, which the report shows for the stage, did not request it",
+        tool_of(theirs, other),
+        format_count(theirs.requests() as f64),
+        load_of(pair, shown, other),
+        tool_of(mine, shown),
     )
 }

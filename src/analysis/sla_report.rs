@@ -164,8 +164,8 @@ pub(super) fn apply(
     let mut evals = evaluated.evals;
     discount(&mut evals, src, run);
     two_runs(&mut evals, &analysis.audit);
-    answer_elsewhere(&mut evals, (run, src), spec, verdict_override, discount);
-    analysis.warnings.extend(evaluated.warnings);
+    let elsewhere = answer_elsewhere(&mut evals, (run, src), spec, verdict_override, discount);
+    (analysis.warnings).extend(measured_elsewhere(evaluated.warnings, &evals, &elsewhere));
     let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
@@ -215,6 +215,41 @@ pub(super) fn apply(
     analysis.verdict = Some(verdict);
     agree_with_verdict(analysis, verdict);
     Ok(())
+}
+
+/// The warnings that an endpoint section names nothing in the data, for the sections
+/// (`judged`, as written) another tool's measurement of that endpoint judged
+/// (`sla_beside`): dropped when every one of its rules was judged so, else told which
+/// stages were.
+fn measured_elsewhere(
+    mut warnings: Vec<Caveat>,
+    evals: &[RuleEvaluation],
+    judged: &[String],
+) -> Vec<Caveat> {
+    for name in judged {
+        let header = format!("[endpoint.\"{name}\"] names no endpoint");
+        let unrun = (evals.iter())
+            .any(|e| e.status == RuleStatus::NotRun && e.endpoint.as_deref() == Some(name));
+        let mut stages: Vec<String> = (evals.iter())
+            .filter(|e| e.endpoint.as_deref() == Some(name.as_str()) && e.value.is_some())
+            .filter(|e| (e.note.as_deref()).is_some_and(|n| n.contains("of this endpoint")))
+            .filter_map(|e| e.stage.as_deref().map(ticked))
+            .collect();
+        stages.dedup();
+        warnings.retain_mut(|w| match w {
+            Caveat::SlaNameAbsent(t) if t.contains(&header) && !unrun => false,
+            Caveat::SlaNameAbsent(t) if t.contains(&header) && !t.contains("another tool") => {
+                t.push_str(&format!(
+                    "; except in {}: another tool measured it there, and its rules there are \
+                     judged on that tool's figures (see their notes)",
+                    stages.join(", ")
+                ));
+                true
+            }
+            _ => true,
+        });
+    }
+    warnings
 }
 
 /// The clause on failures no gating rule judges (and its warning), unless NO-GO:
@@ -336,17 +371,27 @@ fn failed_script_checks(src: &Source) -> Option<String> {
 }
 
 /// The endpoints of `src` named after a file of `run`, not after what they requested
-/// (`EndpointKey::named_after_file`): an SLA endpoint section the data lacks may be
-/// them.
-pub(super) fn unnamed_endpoints(run: &Run, src: &Source) -> Vec<String> {
+/// (`EndpointKey::named_after_file`), each with the stages holding it: an SLA endpoint
+/// section the data lacks may be them (a stage's section only its own stage's).
+pub(super) fn unnamed_endpoints(run: &Run, src: &Source) -> Vec<sla::Unnamed> {
     let files = || run.inputs.iter().map(|i| i.path.as_path());
-    let mut names: Vec<String> = (src.stages.iter().chain(std::iter::once(&src.overall)))
-        .flat_map(|s| s.endpoints.keys())
-        .filter(|k| k.named_after_file(files()))
-        .map(|k| k.to_string())
-        .collect();
+    let mut names: Vec<sla::Unnamed> = Vec::new();
+    let scopes = (src.stages.iter().map(Some)).chain(std::iter::once(None));
+    for stage in scopes {
+        let keys = stage.unwrap_or(&src.overall).endpoints.keys();
+        for k in keys.filter(|k| k.named_after_file(files())) {
+            let name = k.to_string();
+            let i = match names.iter().position(|(n, _)| *n == name) {
+                Some(i) => i,
+                None => {
+                    names.push((name, Vec::new()));
+                    names.len() - 1
+                }
+            };
+            names[i].1.extend(stage.map(|s| s.name.clone()));
+        }
+    }
     names.sort();
-    names.dedup();
     names
 }
 

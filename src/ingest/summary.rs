@@ -349,6 +349,7 @@ impl ToolSummary {
             s.arrival_rate_rps = rate.or(self.arrival_rate_rps);
             s.window_basis = format!("whole run: {}'s summary covers the ramp too", self.tool);
             s.users_measured = (users.is_none() || more.is_some()) && self.users.is_some();
+            s.ran_at_once = self.users;
             s
         };
         let stage = match plan {

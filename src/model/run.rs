@@ -174,11 +174,9 @@ impl Skipped {
 pub enum SkipKind {
     /// Not a load-test result headroom reads (a console log, HTML, an empty file…).
     NotResult,
-    /// Per-request detail of data read in another form: the driver's rows beside its
-    /// interval log (exported, not analysed twice).
+    /// Per-request detail of data read in another form (the driver's rows by its interval log).
     Detail,
-    /// A result holding requests the report already counts: a byte-identical copy, or
-    /// another output of the same run, checked against it.
+    /// Requests the report already counts: a byte-identical copy, or the run's other output.
     SameData,
     /// A result holding other requests (another run, a stage the dir layout leaves
     /// out, a file whose counts disagree), or a stage dir's copy of another stage
@@ -395,6 +393,9 @@ pub struct Stage {
     /// Its users are what the tool counted (a plateau of its users series, its own
     /// connections), not a dir name's or manifest's: one of several generators' count.
     pub users_measured: bool,
+    /// Requests the tool says it kept in flight at once (ab's `-c`, wrk's connections):
+    /// `users` may be the plan's (the dir's name), while the tool ran fewer.
+    pub ran_at_once: Option<u32>,
     /// The run's one stage has no endpoints of its own, but the whole run's endpoint
     /// figures are its endpoints' (why, one clause): its endpoint rules judge those.
     pub endpoints_whole_run: Option<String>,
@@ -609,8 +610,7 @@ impl EndpointStats {
 }
 
 /// Serialises a path as text, any bytes that are not UTF-8 shown as U+FFFD: a file name
-/// that is not UTF-8 is still named in report.json and the reports instead of failing
-/// them.
+/// that is not UTF-8 is still named in report.json and the reports instead of failing them.
 pub fn lossy_path<S: serde::Serializer>(path: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&path.to_string_lossy())
 }

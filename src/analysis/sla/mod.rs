@@ -213,11 +213,17 @@ pub fn evaluate(
     evaluate_with(spec, (stages, &[]), (endpoints, &[]), scopes, &[]).map(|e| e.evals)
 }
 
+/// An endpoint of the data named after its file, not after what it requested
+/// (`sections.rs`), and the stages that hold it: a stage's endpoint section may be it
+/// only in those stages.
+pub type Unnamed = (String, Vec<String>);
+
 /// Evaluates every rule of `spec` on the scopes it covers.
 ///
 /// `stages` are the data's stage names in order, with their users (one each, or none
 /// at all), `endpoints` every endpoint key seen
-/// and those of them named after a file, not after what was requested (`sections.rs`),
+/// and those of them named after a file, not after what was requested, with their
+/// stages ([`Unnamed`]),
 /// `scopes` the measured figures (overall and every stage, and every stage ×
 /// endpoint and overall × endpoint). A covered scope missing from `scopes` is
 /// evaluated as `insufficient_data`. The result lists `[global]` rules (each over
@@ -233,7 +239,7 @@ pub fn evaluate(
 pub fn evaluate_with(
     spec: &SlaSpec,
     (stages, users): (&[String], &[Option<u32>]),
-    (endpoints, unnamed): (&[String], &[String]),
+    (endpoints, unnamed): (&[String], &[Unnamed]),
     scopes: &[ScopeData],
     verdict_override: &[String],
 ) -> Result<Evaluated, SlaError> {

@@ -7,7 +7,7 @@
 //! (`insufficient_data`, which holds a GO back) instead of being skipped unseen.
 
 use super::resolve::{absent, resolve_endpoint, resolve_stages, EndpointTarget, Kind};
-use super::{regex_name, unrun, RuleEvaluation, Scope, ScopeRules, SlaError, SlaSpec};
+use super::{regex_name, unrun, RuleEvaluation, Scope, ScopeRules, SlaError, SlaSpec, Unnamed};
 use crate::analysis::caveat::Caveat;
 
 /// The SLA's sections resolved against the data, and the `not_run` evaluations of
@@ -25,13 +25,16 @@ pub(super) struct Sections<'s, 'd> {
 impl<'s, 'd> Sections<'s, 'd> {
     /// Resolves every section name (a name the data lacks is a caveat, a typo an
     /// error). `users` are the stages' users, one per stage; `unnamed` the data's
-    /// endpoints named after a file, not a request.
+    /// endpoints named after a file, not a request, with the stages holding them: a
+    /// stage's endpoint section may be only those of its own stage (hey's `hey` of
+    /// `smoke` is no request of `load`).
     pub(super) fn resolve(
         spec: &'s SlaSpec,
         (stages, users): (&'d [String], &[Option<u32>]),
-        (endpoints, unnamed): (&'d [String], &[String]),
+        (endpoints, unnamed): (&'d [String], &[Unnamed]),
         warnings: &mut Vec<Caveat>,
     ) -> Result<Sections<'s, 'd>, SlaError> {
+        let all_unnamed: Vec<String> = unnamed.iter().map(|(n, _)| n.clone()).collect();
         let (written_stages, written_endpoints) = written_names(spec);
         let data = (stages, users, written_stages.as_slice());
         let endpoints_written = (endpoints, written_endpoints.as_slice());
@@ -66,8 +69,8 @@ impl<'s, 'd> Sections<'s, 'd> {
                     route_note(&target, s, warnings);
                     endpoint_sections.push((target, s))
                 }
-                None if !unnamed.is_empty() => {
-                    endpoint_sections.push((unknown(s, None, unnamed, warnings), s));
+                None if !all_unnamed.is_empty() => {
+                    endpoint_sections.push((unknown(s, None, &all_unnamed, warnings), s));
                 }
                 None => {
                     let why = absent(Kind::Endpoint, &s.name, endpoints, Some(s.line));
@@ -90,6 +93,10 @@ impl<'s, 'd> Sections<'s, 'd> {
                 written.push(s.stage.clone());
             }
             let target = resolve_endpoint(&s.endpoint, endpoints_written)?;
+            let unnamed: Vec<String> = (unnamed.iter())
+                .filter(|(_, in_stages)| found.iter().any(|f| in_stages.iter().any(|i| i == f)))
+                .map(|(n, _)| n.clone())
+                .collect();
             match (stage, target) {
                 (Some(_), Some(target)) => {
                     route_note(&target, &s.endpoint, warnings);
@@ -97,7 +104,7 @@ impl<'s, 'd> Sections<'s, 'd> {
                     stage_endpoint_sections.extend(each)
                 }
                 (Some(_), None) if !unnamed.is_empty() => {
-                    let target = unknown(&s.endpoint, Some(&s.stage), unnamed, warnings);
+                    let target = unknown(&s.endpoint, Some(&s.stage), &unnamed, warnings);
                     let each = found.iter().map(|f| (*f, target.clone(), &s.endpoint));
                     stage_endpoint_sections.extend(each);
                 }
