@@ -3,7 +3,8 @@
 //! Benjamini–Hochberg per metric across endpoints and stages, and the verdict: a
 //! change is `regressed`/`improved` only when significant (q ≤ 0.05, interval
 //! excluding 0) and beyond the metric's noise floor; otherwise `unchanged` when Δ is
-//! within the floor and the interval's half-width within twice the floor, else
+//! within the floor, the interval's half-width within twice the floor and its
+//! wrong-way end within the floor (the candidate shown no worse than the floor), else
 //! `inconclusive`. Reported
 //! summaries without an interval decide only as `reported.rs` allows.
 
@@ -40,8 +41,9 @@ pub enum Verdict {
     /// Significantly better, beyond the noise floor.
     Improved,
     /// Too uncertain to tell: a change beyond the floor that is not significant, an
-    /// interval whose half-width exceeds twice the floor, too few samples (or only
-    /// reported summaries, within the floor).
+    /// interval whose half-width exceeds twice the floor or whose wrong-way end lies
+    /// beyond the floor, too few samples (or only reported summaries, within the
+    /// floor).
     Inconclusive,
     /// Any change is within the noise floor.
     Unchanged,
@@ -624,12 +626,16 @@ fn scale(e: &Estimate, metric: Metric) -> f64 {
 
 /// The verdict on one estimate of `metric` with q-value `q` and noise floor `floor`:
 /// regressed/improved when significant (q ≤ 0.05, interval excluding 0) and beyond
-/// the floor; else inconclusive when Δ is beyond the floor (not shown) or the
-/// interval's half-width exceeds twice the
-/// floor, unchanged otherwise. Reported values decide only beyond the floor and when
-/// `samples_ok` (a run's capacity figures; summary percentiles whose sample sizes and
-/// rounding show the change); a summary percentile within the floor whose bound
-/// (its interval) is narrow is unchanged; else inconclusive.
+/// the floor; else inconclusive when Δ is beyond the floor (not shown), the
+/// interval's half-width exceeds twice the floor, or its wrong-way end (the upper end
+/// of a latency's, the lower of a throughput's) lies beyond the floor — `unchanged`
+/// is what NO REGRESSION rests on, so it must show the candidate no worse than the
+/// floor: +2 % with an interval reaching +9 % against a 5 % floor may be a 9 %
+/// slowdown —; unchanged otherwise. Reported values decide only beyond the floor and
+/// when `samples_ok` (a run's capacity figures; summary percentiles whose sample
+/// sizes and rounding show the change); a summary percentile within the floor whose
+/// bound (its interval) is narrow and within the floor the wrong way is unchanged;
+/// else inconclusive.
 pub fn decide(
     e: &Estimate,
     q: Option<f64>,
@@ -653,6 +659,13 @@ pub fn decide(
         Verdict::Improved
     };
     let bounded = e.ci.0.is_finite() && e.ci.1.is_finite();
+    // How far the interval reaches the wrong way (NaN, and so never within, without
+    // an end that way).
+    let wrong_end = match metric.higher_is_worse() {
+        true => e.ci.1,
+        false => -e.ci.0,
+    };
+    let settled = wrong_end <= floor * scale;
     if e.method == Method::Reported {
         // A reported change with a range of Δ (a run's saturation plateaus) must clear
         // the floor with the whole range; a summary percentile's interval is its
@@ -666,7 +679,8 @@ pub fn decide(
         if clears && samples_ok {
             return direction;
         }
-        let within = bounded && !beyond && (e.ci.1 - e.ci.0) / 2.0 <= 2.0 * floor * scale;
+        let narrow = (e.ci.1 - e.ci.0) / 2.0 <= 2.0 * floor * scale;
+        let within = bounded && !beyond && narrow && settled;
         return if quantile && within {
             Verdict::Unchanged
         } else {
@@ -684,9 +698,10 @@ pub fn decide(
     }
     // Not shown either way. `unchanged` says the change is within the noise floor:
     // only when Δ itself is (a tripled p50 that four runs a side cannot make
-    // significant is not unchanged) and its interval is narrow enough to matter.
+    // significant is not unchanged), its interval is narrow enough to matter, and
+    // its wrong-way end is within the floor.
     let half_width = (e.ci.1 - e.ci.0) / 2.0;
-    if beyond || !half_width.is_finite() || half_width > 2.0 * floor * scale {
+    if beyond || !half_width.is_finite() || half_width > 2.0 * floor * scale || !settled {
         Verdict::Inconclusive
     } else {
         Verdict::Unchanged
@@ -733,12 +748,27 @@ mod tests {
             decide(&wide, Some(0.3), 0.05, p95, true),
             Verdict::Inconclusive
         );
-        // Half-width 8 under twice a 5% floor: unchanged.
+        // Half-width 8 under twice a 5% floor, but reaching +10 %: may be a 10 %
+        // slowdown, so not shown unchanged.
         let narrow = est(100.0, 2.0, (-6.0, 10.0));
         assert_eq!(
             decide(&narrow, Some(0.3), 0.05, p95, true),
+            Verdict::Inconclusive
+        );
+        // Reaching +4 % (and down to -6 %): unchanged.
+        let settled = est(100.0, -1.0, (-6.0, 4.0));
+        assert_eq!(
+            decide(&settled, Some(0.3), 0.05, p95, true),
             Verdict::Unchanged
         );
+        // A throughput is worse downwards: reaching -6 % is no unchanged, -4 % is.
+        let t = Metric::Throughput;
+        assert_eq!(
+            decide(&settled, Some(0.3), 0.05, t, true),
+            Verdict::Inconclusive
+        );
+        let up = est(100.0, 1.0, (-4.0, 6.0));
+        assert_eq!(decide(&up, Some(0.3), 0.05, t, true), Verdict::Unchanged);
     }
 
     #[test]
