@@ -234,3 +234,126 @@ fn a_side_given_as_a_dir_of_its_run_dirs_pairs_run_by_run() {
         "{md}"
     );
 }
+
+/// `hey -c 8 -z 2s URL | tee console.txt` as hey printed it for one answered run
+/// (histogram and all): 1,257 answers of 200 in 2.0268 s.
+const HEY_OK: &str = "
+Summary:
+  Total:\t2.0268 secs
+  Slowest:\t0.0457 secs
+  Fastest:\t0.0033 secs
+  Average:\t0.0123 secs
+  Requests/sec:\t620.2012
+  
+  Total data:\t16341 bytes
+  Size/request:\t13 bytes
+
+Response time histogram:
+  0.003 [1]\t|
+  0.008 [222]\t|■■■■■■■■■■■■■■■■■■
+  0.012 [483]\t|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
+  0.016 [273]\t|■■■■■■■■■■■■■■■■■■■■■■■
+  0.020 [165]\t|■■■■■■■■■■■■■■
+  0.024 [66]\t|■■■■■
+  0.029 [27]\t|■■
+  0.033 [12]\t|■
+  0.037 [4]\t|
+  0.041 [3]\t|
+  0.046 [1]\t|
+
+
+Latency distribution:
+  10% in 0.0065 secs
+  25% in 0.0081 secs
+  50% in 0.0109 secs
+  75% in 0.0154 secs
+  90% in 0.0201 secs
+  95% in 0.0239 secs
+  99% in 0.0315 secs
+
+Details (average, fastest, slowest):
+  DNS+dialup:\t0.0000 secs, 0.0033 secs, 0.0457 secs
+  DNS-lookup:\t0.0000 secs, 0.0000 secs, 0.0000 secs
+  req write:\t0.0000 secs, 0.0000 secs, 0.0027 secs
+  resp wait:\t0.0123 secs, 0.0032 secs, 0.0456 secs
+  resp read:\t0.0000 secs, 0.0000 secs, 0.0003 secs
+
+Status code distribution:
+  [200]\t1257 responses
+
+
+";
+
+/// The same against a port nothing listened on (the candidate's server was down):
+/// every one of 22,034 requests refused.
+const HEY_DOWN: &str = "
+Summary:
+  Total:\t2.0651 secs
+  Slowest:\t0.0000 secs
+  Fastest:\t0.0000 secs
+  Average:\t NaN secs
+  Requests/sec:\t10669.4909
+  
+
+Response time histogram:
+
+
+Latency distribution:
+
+Details (average, fastest, slowest):
+  DNS+dialup:\t NaN secs, 0.0000 secs, 0.0000 secs
+  DNS-lookup:\t NaN secs, 0.0000 secs, 0.0000 secs
+  req write:\t NaN secs, 0.0000 secs, 0.0000 secs
+  resp wait:\t NaN secs, 0.0000 secs, 0.0000 secs
+  resp read:\t NaN secs, 0.0000 secs, 0.0000 secs
+
+Status code distribution:
+
+Error distribution:
+  [22034]\tGet \"http://127.0.0.1:18469/api/v1/agents\": dial tcp 127.0.0.1:18469: connect: connection refused
+
+";
+
+/// Observed: four hey runs a side (`--baseline base-run* --candidate cand-run*`), the
+/// candidate's third against a server that was down (every request refused). Each
+/// side's error rate is the median of its runs, 0 % and 0 %, and "no failure on
+/// either side" made it `unchanged`: with the latencies alike the headline would
+/// read NO REGRESSION over a run that failed outright. Now an error rate of 0 → 0
+/// whose runs' interval of Δ reaches the failed run (up to 100 %) is not unchanged,
+/// and the headline is no pass.
+#[test]
+fn repeats_with_a_run_that_failed_outright_are_no_pass() {
+    let dir = TestDir::new();
+    for i in 1..=4 {
+        dir.write(&format!("runs/base-run{i}/console.txt"), HEY_OK);
+        let cand = if i == 3 { HEY_DOWN } else { HEY_OK };
+        dir.write(&format!("runs/cand-run{i}/console.txt"), cand);
+    }
+    let runs = dir.path().join("runs");
+    let side = |name: &str| -> Vec<String> {
+        (1..=4)
+            .map(|i| runs.join(format!("{name}-run{i}")).display().to_string())
+            .collect()
+    };
+    let (b, c) = (side("base"), side("cand"));
+    let mut args = vec!["--baseline"];
+    args.extend(b.iter().map(String::as_str));
+    args.push("--candidate");
+    args.extend(c.iter().map(String::as_str));
+    args.push("--fail-on-regression");
+    let (code, stdout, stderr, json) = crate::messy_runs_bc::compare_with(&dir, &args);
+    assert_eq!(code, 0, "{stderr}\n{stdout}");
+    let er = (comparisons(&json).iter())
+        .find(|c| c["metric"] == "error_rate")
+        .unwrap_or_else(|| panic!("no error rate {json:#}"));
+    // The failed run refused all its requests: an error rate of 1 beside 0s.
+    assert_eq!(er["ci"][1].as_f64(), Some(1.0), "{er:#}");
+    assert_ne!(er["verdict"], "unchanged", "{er:#}");
+    let outcome = json["outcome"].as_str().unwrap();
+    assert!(
+        !["no_regression", "improved"].contains(&outcome),
+        "{json:#}"
+    );
+    assert!(stdout.contains("NOT A PASS"), "{stdout}");
+    assert!(read(&dir, "compare.md").contains("NOT A PASS"));
+}

@@ -51,8 +51,8 @@ impl Outcome {
     }
 }
 
-/// The size a change of `metric` is measured against, as `verdict::decide` measures
-/// it: the baseline value; error rates against at least 1%.
+/// The size a change of `metric` is measured against (`verdict::decide` measures by
+/// it): the baseline value; error rates against at least 1%.
 pub(super) fn scale(metric: Metric, baseline: f64) -> f64 {
     match metric {
         Metric::ErrorRate => baseline.abs().max(0.01),
