@@ -54,7 +54,7 @@ pub(crate) fn compare(
 
 /// Runs `compare ARGS… --out DIR/cmp` without charts or colour; returns exit code,
 /// stdout, stderr and compare.json (null when it wrote none).
-fn compare_with(dir: &TestDir, args: &[&str]) -> (i32, String, String, Value) {
+pub(crate) fn compare_with(dir: &TestDir, args: &[&str]) -> (i32, String, String, Value) {
     let out = dir.path().join("cmp");
     let mut all = vec!["compare"];
     all.extend_from_slice(args);

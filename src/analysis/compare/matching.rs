@@ -1,7 +1,10 @@
 //! Which stage of one run is compared with which stage of another, and which
 //! endpoint with which: stages by name, else by load level (users or arrival rate
-//! within 10%), else the sole stage of each run; endpoints by key, else the sole
-//! endpoint of each stage. Whatever has no partner is listed, never dropped.
+//! within 10%), else by what is left of their names once each side's shared start is
+//! dropped (`base-run1`, `base-run2` against `cand-run1`, `cand-run2`: a side given as
+//! a dir of run dirs named after it), else the sole stage of each run; endpoints by
+//! key, else the sole endpoint of each stage. Whatever has no partner is listed,
+//! never dropped.
 
 use crate::analysis::words::ticked;
 use serde::Serialize;
@@ -22,6 +25,9 @@ pub enum StageBasis {
     Users,
     /// Same arrival rate (within 10%).
     ArrivalRate,
+    /// Same name once each side's shared start is dropped (`base-run1` and
+    /// `cand-run1`).
+    NamePart,
     /// Each run has one stage left.
     SoleStage,
 }
@@ -74,6 +80,23 @@ pub fn match_stages(base: &[StageInput], cand: &[StageInput]) -> Vec<StagePair> 
             pair(&mut pairs, b, c, StageBasis::Name);
         }
     }
+    let (part_b, part_c) = (own_parts(base), own_parts(cand));
+    for (b, sb) in base.iter().enumerate() {
+        let Some(want) = part_b.get(b).filter(|_| !used_b[b]) else {
+            continue;
+        };
+        let alike: Vec<usize> = (0..cand.len())
+            .filter(|&c| !used_c[c] && part_c.get(c) == Some(want))
+            .collect();
+        let twins = (0..base.len()).filter(|&o| !used_b[o] && part_b.get(o) == Some(want));
+        if let ([c], 1) = (alike.as_slice(), twins.count()) {
+            if loads_differ(sb, &cand[*c]).is_none() {
+                used_b[b] = true;
+                used_c[*c] = true;
+                pair(&mut pairs, b, *c, StageBasis::NamePart);
+            }
+        }
+    }
     for (b, sb) in base.iter().enumerate() {
         if used_b[b] {
             continue;
@@ -108,6 +131,36 @@ pub fn match_stages(base: &[StageInput], cand: &[StageInput]) -> Vec<StagePair> 
     }
     pairs.sort_by_key(|p| (p.base, p.cand));
     pairs
+}
+
+/// Each stage's name without the start all of its side's stage names share, cut where
+/// a word or a number begins (`base-run1`, `base-run2` → `1`, `2`; `load/8_users`,
+/// `load/16_users` → `8_users`, `16_users`): empty when the side has fewer than two
+/// stages or its names share no such start, or when a name would be left empty.
+fn own_parts(stages: &[StageInput]) -> Vec<String> {
+    let names: Vec<Vec<char>> = stages.iter().map(|s| s.name.chars().collect()).collect();
+    let (Some(first), true) = (names.first(), names.len() >= 2) else {
+        return Vec::new();
+    };
+    let shared = (0..first.len())
+        .take_while(|&i| names.iter().all(|n| n.get(i) == Some(&first[i])))
+        .count();
+    // A start ends after a separator (`base-`), or between letters and the digits
+    // every name goes on with (`run` + `1`).
+    let boundary = |k: usize| {
+        !first[k - 1].is_alphanumeric()
+            || (first[k - 1].is_alphabetic()
+                && names
+                    .iter()
+                    .all(|n| n.get(k).is_some_and(char::is_ascii_digit)))
+    };
+    let Some(cut) = (1..=shared).rev().find(|&k| boundary(k)) else {
+        return Vec::new();
+    };
+    if names.iter().any(|n| n.len() == cut) {
+        return Vec::new();
+    }
+    names.iter().map(|n| n[cut..].iter().collect()).collect()
 }
 
 /// How the load levels of two stages differ (users or arrival rates known on both
@@ -472,6 +525,33 @@ mod tests {
             (left[0].name.as_str(), left[0].only_in.as_str()),
             ("z", "1.1")
         );
+    }
+
+    #[test]
+    fn stages_pair_by_what_follows_each_sides_shared_start() {
+        let names =
+            |v: &[&str]| -> Vec<StageInput> { v.iter().map(|n| stage(n, None, None)).collect() };
+        assert_eq!(own_parts(&names(&["base-run1", "base-run2"])), ["1", "2"]);
+        assert_eq!(own_parts(&names(&["run1", "run12"])), ["1", "12"]);
+        assert_eq!(own_parts(&names(&["smoke", "soak"])), Vec::<String>::new());
+        assert_eq!(
+            own_parts(&names(&["a/x", "a/y", "a/"])),
+            Vec::<String>::new()
+        );
+        let base = names(&["base-run2", "base-run1"]);
+        let mut cand = names(&["cand-run1", "cand-run2"]);
+        let pairs = match_stages(&base, &cand);
+        let got: Vec<(usize, usize)> = pairs.iter().map(|p| (p.base, p.cand)).collect();
+        assert_eq!(got, [(0, 1), (1, 0)]);
+        assert!(pairs.iter().all(|p| p.basis == StageBasis::NamePart));
+        // Known loads that differ keep two stages apart.
+        cand[0].users = Some(8);
+        let mut base = base;
+        base[1].users = Some(64);
+        let got: Vec<(usize, usize)> = (match_stages(&base, &cand).iter())
+            .map(|p| (p.base, p.cand))
+            .collect();
+        assert_eq!(got, [(0, 1)]);
     }
 
     #[test]

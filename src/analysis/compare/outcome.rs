@@ -51,8 +51,8 @@ impl Outcome {
     }
 }
 
-/// The size a change of `metric` is measured against, as `verdict::decide` measures
-/// it: the baseline value; error rates against at least 1%.
+/// The size a change of `metric` is measured against (`verdict::decide` measures by
+/// it): the baseline value; error rates against at least 1%.
 pub(super) fn scale(metric: Metric, baseline: f64) -> f64 {
     match metric {
         Metric::ErrorRate => baseline.abs().max(0.01),
@@ -118,7 +118,13 @@ pub(super) fn reach(c: &Comparison) -> String {
     };
     match (end, c.baseline) {
         (Some(e), Some(b)) if scale(c.metric, b) > 0.0 => {
-            format!("{:+.1}%", e / scale(c.metric, b) * 100.0)
+            // Past the floor, so never shown as the floor itself (+5.04 % of a 5 %
+            // floor is `+5.04%`, not `+5.0%`).
+            let pct = e / scale(c.metric, b) * 100.0;
+            match (format!("{pct:+.1}").parse::<f64>()).is_ok_and(|r| r.abs() <= c.floor_pct) {
+                true => format!("{pct:+.2}%"),
+                false => format!("{pct:+.1}%"),
+            }
         }
         _ => "without end".into(),
     }

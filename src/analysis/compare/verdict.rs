@@ -3,8 +3,8 @@
 //! Benjamini–Hochberg per metric across endpoints and stages, and the verdict: a
 //! change is `regressed`/`improved` only when significant (q ≤ 0.05, interval
 //! excluding 0) and beyond the metric's noise floor; otherwise `unchanged` when Δ is
-//! within the floor and the interval's half-width within twice the floor, else
-//! `inconclusive`. Reported
+//! within the floor, its interval's half-width within twice the floor and its
+//! wrong-way end within the floor, else `inconclusive`. Reported
 //! summaries without an interval decide only as `reported.rs` allows.
 
 pub use super::undecided::Undecided;
@@ -40,8 +40,8 @@ pub enum Verdict {
     /// Significantly better, beyond the noise floor.
     Improved,
     /// Too uncertain to tell: a change beyond the floor that is not significant, an
-    /// interval whose half-width exceeds twice the floor, too few samples (or only
-    /// reported summaries, within the floor).
+    /// interval wider than twice the floor or reaching past it the wrong way, too
+    /// few samples (or only reported summaries, within the floor).
     Inconclusive,
     /// Any change is within the noise floor.
     Unchanged,
@@ -611,25 +611,14 @@ fn relative(delta: f64, baseline: f64) -> Option<f64> {
     }
 }
 
-/// The size a change is measured against: the baseline value; for error rates at
-/// least 1% (so a floor of 5% is at least 0.05 percentage points, and 0 → 0 is a
-/// rate like any other).
-fn scale(e: &Estimate, metric: Metric) -> f64 {
-    if metric == Metric::ErrorRate {
-        e.baseline.abs().max(0.01)
-    } else {
-        e.baseline.abs()
-    }
-}
-
 /// The verdict on one estimate of `metric` with q-value `q` and noise floor `floor`:
 /// regressed/improved when significant (q ≤ 0.05, interval excluding 0) and beyond
-/// the floor; else inconclusive when Δ is beyond the floor (not shown) or the
-/// interval's half-width exceeds twice the
-/// floor, unchanged otherwise. Reported values decide only beyond the floor and when
-/// `samples_ok` (a run's capacity figures; summary percentiles whose sample sizes and
-/// rounding show the change); a summary percentile within the floor whose bound
-/// (its interval) is narrow is unchanged; else inconclusive.
+/// the floor; else inconclusive when Δ is beyond the floor, the interval's half-width
+/// exceeds twice the floor, or its wrong-way end (a latency's upper, a rate's lower)
+/// lies beyond the floor (NO REGRESSION rests on `unchanged`: +2 % reaching +9 % may
+/// be a 9 % slowdown); unchanged otherwise. Reported values decide only beyond the
+/// floor and when `samples_ok`; a summary percentile whose bound (its interval) is
+/// so settled is unchanged; else inconclusive.
 pub fn decide(
     e: &Estimate,
     q: Option<f64>,
@@ -640,7 +629,8 @@ pub fn decide(
     if !e.delta.is_finite() || !e.baseline.is_finite() {
         return Verdict::Inconclusive;
     }
-    let scale = scale(e, metric);
+    // Error rates against at least 1% (a 5% floor is at least 0.05 points).
+    let scale = super::outcome::scale(metric, e.baseline);
     let beyond = if scale > 0.0 {
         e.delta.abs() > floor * scale
     } else {
@@ -653,6 +643,12 @@ pub fn decide(
         Verdict::Improved
     };
     let bounded = e.ci.0.is_finite() && e.ci.1.is_finite();
+    // How far the interval reaches the wrong way (NaN without an end: never settled).
+    let wrong_end = match metric.higher_is_worse() {
+        true => e.ci.1,
+        false => -e.ci.0,
+    };
+    let settled = wrong_end <= floor * scale;
     if e.method == Method::Reported {
         // A reported change with a range of Δ (a run's saturation plateaus) must clear
         // the floor with the whole range; a summary percentile's interval is its
@@ -666,7 +662,8 @@ pub fn decide(
         if clears && samples_ok {
             return direction;
         }
-        let within = bounded && !beyond && (e.ci.1 - e.ci.0) / 2.0 <= 2.0 * floor * scale;
+        let narrow = (e.ci.1 - e.ci.0) / 2.0 <= 2.0 * floor * scale;
+        let within = bounded && !beyond && narrow && settled;
         return if quantile && within {
             Verdict::Unchanged
         } else {
@@ -678,15 +675,18 @@ pub fn decide(
     if significant && beyond {
         return direction;
     }
-    if e.baseline == 0.0 && e.candidate == 0.0 && metric == Metric::ErrorRate {
+    // Repeats' values are their runs' medians: 0 → 0 may hide a run that failed
+    // outright (server down) among others, which their interval of Δ still shows.
+    let runs_clean = e.method != Method::MannWhitney || (e.ci.0 == 0.0 && e.ci.1 == 0.0);
+    if e.baseline == 0.0 && e.candidate == 0.0 && metric == Metric::ErrorRate && runs_clean {
         // No failure on either side.
         return Verdict::Unchanged;
     }
     // Not shown either way. `unchanged` says the change is within the noise floor:
     // only when Δ itself is (a tripled p50 that four runs a side cannot make
-    // significant is not unchanged) and its interval is narrow enough to matter.
+    // significant is not unchanged) and its interval is narrow and settled.
     let half_width = (e.ci.1 - e.ci.0) / 2.0;
-    if beyond || !half_width.is_finite() || half_width > 2.0 * floor * scale {
+    if beyond || !half_width.is_finite() || half_width > 2.0 * floor * scale || !settled {
         Verdict::Inconclusive
     } else {
         Verdict::Unchanged
@@ -733,12 +733,27 @@ mod tests {
             decide(&wide, Some(0.3), 0.05, p95, true),
             Verdict::Inconclusive
         );
-        // Half-width 8 under twice a 5% floor: unchanged.
+        // Half-width 8 under twice a 5% floor, but reaching +10 %: may be a 10 %
+        // slowdown, so not shown unchanged.
         let narrow = est(100.0, 2.0, (-6.0, 10.0));
         assert_eq!(
             decide(&narrow, Some(0.3), 0.05, p95, true),
+            Verdict::Inconclusive
+        );
+        // Reaching +4 % (and down to -6 %): unchanged.
+        let settled = est(100.0, -1.0, (-6.0, 4.0));
+        assert_eq!(
+            decide(&settled, Some(0.3), 0.05, p95, true),
             Verdict::Unchanged
         );
+        // A throughput is worse downwards: reaching -6 % is no unchanged, -4 % is.
+        let t = Metric::Throughput;
+        assert_eq!(
+            decide(&settled, Some(0.3), 0.05, t, true),
+            Verdict::Inconclusive
+        );
+        let up = est(100.0, 1.0, (-4.0, 6.0));
+        assert_eq!(decide(&up, Some(0.3), 0.05, t, true), Verdict::Unchanged);
     }
 
     #[test]
@@ -746,6 +761,16 @@ mod tests {
         let er = Metric::ErrorRate;
         let mut e = est(0.0, 0.0, (-0.0008, 0.0008));
         assert_eq!(decide(&e, Some(1.0), 0.05, er, true), Verdict::Unchanged);
+        // Repeats at a median of 0 each, one candidate run all errors (its interval
+        // of Δ reaches 1): not unchanged.
+        let mut runs = est(0.0, 0.0, (0.0, 1.0));
+        runs.method = Method::MannWhitney;
+        assert_eq!(
+            decide(&runs, Some(1.0), 0.05, er, true),
+            Verdict::Inconclusive
+        );
+        runs.ci = (0.0, 0.0);
+        assert_eq!(decide(&runs, Some(1.0), 0.05, er, true), Verdict::Unchanged);
         // 0 → 0.2%: beyond 5% of 1%, significant: regressed.
         e.delta = 0.002;
         e.candidate = 0.002;

@@ -38,7 +38,7 @@ pub fn markdown(report: &CompareReport) -> String {
     for (verdict, title) in [
         (
             Verdict::Inconclusive,
-            "Inconclusive (too few samples, runs at other loads, or interval ± more than twice the noise floor)",
+            "Inconclusive (too few samples, runs at other loads, or interval ± more than twice the noise floor or reaching past it the wrong way)",
         ),
         (Verdict::Unchanged, "Unchanged (within the noise floor)"),
     ] {

@@ -140,6 +140,7 @@ fn compared_lines(report: &CompareReport, esc: &dyn Fn(&str) -> String) -> Vec<S
             StageBasis::Name => "by name",
             StageBasis::Users => "by users",
             StageBasis::ArrivalRate => "by arrival rate",
+            StageBasis::NamePart => "by name after each side's shared start",
             StageBasis::SoleStage => "each run's only stage",
         };
         lines.push(format!(
