@@ -93,6 +93,7 @@ mod messy_runs_bx;
 mod messy_runs_by;
 mod messy_runs_bz;
 mod messy_runs_c;
+mod messy_runs_cc;
 mod messy_runs_d;
 mod messy_runs_e;
 mod messy_runs_f;
