@@ -131,14 +131,20 @@ mod tests {
         for cut in 0..text.len() {
             assert_eq!(through(&[&text[..cut], &text[cut..]]), want, "cut at {cut}");
         }
-        assert_eq!(through(&[b"\r", b"\r", b"\n", b"x\r"]), b"\r\nx\r\n".to_vec());
+        assert_eq!(
+            through(&[b"\r", b"\r", b"\n", b"x\r"]),
+            b"\r\nx\r\n".to_vec()
+        );
     }
 
     #[test]
     fn a_last_line_without_a_break_gets_one_and_only_one() {
         let text = b"a,b\n\n\n1,2";
         for cut in 0..=text.len() {
-            assert_eq!(through(&[&text[..cut], &text[cut..]]), b"a,b\n\n\n1,2\n".to_vec());
+            assert_eq!(
+                through(&[&text[..cut], &text[cut..]]),
+                b"a,b\n\n\n1,2\n".to_vec()
+            );
         }
         assert_eq!(through(&[b"a\n"]), b"a\n".to_vec());
         assert_eq!(through(&[b""]), b"".to_vec());

@@ -90,7 +90,10 @@ fn metrics_kinds() -> Vec<(f64, u16)> {
 /// 1 ms after the last start, the clock's resolution), ms.
 fn metrics_span_ms() -> f64 {
     let kinds = metrics_kinds();
-    let ends = kinds.iter().enumerate().map(|(i, (ms, _))| i as f64 * 10.0 + ms);
+    let ends = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, (ms, _))| i as f64 * 10.0 + ms);
     let last_start = (kinds.len() - 1) as f64 * 10.0;
     ends.fold(last_start + 1.0, f64::max)
 }

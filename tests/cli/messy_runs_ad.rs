@@ -34,7 +34,9 @@ fn latency_ms(i: usize) -> f64 {
 /// The fixtures' 200 requests, 100 ms apart, from the first start to the last answer
 /// (the last starts at 19.9 s and takes 105 ms), s.
 fn span_s() -> f64 {
-    (0..200).map(|i| i as f64 * 0.1 + latency_ms(i) / 1000.0).fold(0.0, f64::max)
+    (0..200)
+        .map(|i| i as f64 * 0.1 + latency_ms(i) / 1000.0)
+        .fold(0.0, f64::max)
 }
 
 /// Every 25th request of the fixtures fails.

@@ -134,7 +134,9 @@ pub(super) fn assemble(
     if !matches!(plan, StagePlan::Manifest(_)) {
         let resolution = survey.resolution_ms();
         let requests = request_spans.into_iter().zip(request_ends);
-        for ((stage, (span, ended)), intervals) in stages.iter_mut().zip(requests).zip(from_intervals) {
+        for ((stage, (span, ended)), intervals) in
+            stages.iter_mut().zip(requests).zip(from_intervals)
+        {
             narrow_to_requests(stage, span, ended, resolution);
             // A window of requests that all started at one instant measures no span.
             stage.instant = !intervals && span.is_some_and(|(first, last)| first == last);
@@ -156,7 +158,9 @@ fn narrow_to_requests(
     resolution: i64,
 ) {
     if let (Some((a, b)), Some((first, last))) = (stage.window_ms, requests) {
-        let last = last.saturating_add(resolution).max(ended.unwrap_or(i64::MIN));
+        let last = last
+            .saturating_add(resolution)
+            .max(ended.unwrap_or(i64::MIN));
         let (a, b) = (a.max(first), b.min(last));
         if b > a {
             stage.window_ms = Some((a, b));

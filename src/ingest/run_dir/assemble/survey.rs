@@ -311,7 +311,10 @@ pub(super) fn answered_at(obs: &Observation<'_>) -> Option<i64> {
     match obs {
         Observation::Request(ev) | Observation::Transaction(ev) => {
             let ms = ev.latency_ms.filter(|l| l.is_finite() && *l >= 0.0)?;
-            Some(ev.t_ms.saturating_add(ms.ceil().min(i64::MAX as f64) as i64))
+            Some(
+                ev.t_ms
+                    .saturating_add(ms.ceil().min(i64::MAX as f64) as i64),
+            )
         }
         _ => None,
     }
