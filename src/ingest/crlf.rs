@@ -4,6 +4,8 @@
 //! before its own (a file saved on Windows had its bad rows named one line early).
 //! Fed through [`LfEndings`], each `\r\n` reaches `csv` as `\n` and a record's line is
 //! the line it is on; a lone `\r` (a byte inside a field, or an old Mac ending) is kept.
+//! A last line with no line break gets one: `csv` counts a line when it reads its break,
+//! so a last record without one, after blank lines, was named by the line before its own.
 
 use std::io::{self, BufRead, Read};
 
@@ -15,6 +17,10 @@ pub struct LfEndings<R> {
     at: usize,
     /// A `\r` that ended the last input chunk: dropped if a `\n` comes next.
     cr: bool,
+    /// The last byte handed on, and whether the input has ended (and its last line
+    /// got its line break).
+    last: Option<u8>,
+    ended: bool,
 }
 
 impl<R: BufRead> LfEndings<R> {
@@ -25,6 +31,8 @@ impl<R: BufRead> LfEndings<R> {
             buf: Vec::with_capacity(1 << 16),
             at: 0,
             cr: false,
+            last: None,
+            ended: false,
         }
     }
 
@@ -41,6 +49,10 @@ impl<R: BufRead> LfEndings<R> {
             if chunk.is_empty() {
                 if std::mem::take(&mut self.cr) {
                     self.buf.push(b'\r');
+                }
+                let last = self.buf.last().copied().or(self.last);
+                if !std::mem::replace(&mut self.ended, true) && last.is_some_and(|b| b != b'\n') {
+                    self.buf.push(b'\n');
                 }
                 return Ok(());
             }
@@ -66,6 +78,7 @@ impl<R: BufRead> LfEndings<R> {
             self.buf.extend_from_slice(&chunk[from..]);
             self.input.consume(n);
         }
+        self.last = self.buf.last().copied();
         Ok(())
     }
 }
@@ -113,11 +126,28 @@ mod tests {
     #[test]
     fn crlf_as_lf_wherever_the_chunks_end() {
         let text = b"a,b\r\n1,\"x\ry\"\r\n\r\n2,3\r";
-        let want = b"a,b\n1,\"x\ry\"\n\n2,3\r".to_vec();
+        // The last line, ended by an old Mac `\r` only, gets its `\n`.
+        let want = b"a,b\n1,\"x\ry\"\n\n2,3\r\n".to_vec();
         for cut in 0..text.len() {
             assert_eq!(through(&[&text[..cut], &text[cut..]]), want, "cut at {cut}");
         }
-        assert_eq!(through(&[b"\r", b"\r", b"\n", b"x\r"]), b"\r\nx\r".to_vec());
+        assert_eq!(
+            through(&[b"\r", b"\r", b"\n", b"x\r"]),
+            b"\r\nx\r\n".to_vec()
+        );
+    }
+
+    #[test]
+    fn a_last_line_without_a_break_gets_one_and_only_one() {
+        let text = b"a,b\n\n\n1,2";
+        for cut in 0..=text.len() {
+            assert_eq!(
+                through(&[&text[..cut], &text[cut..]]),
+                b"a,b\n\n\n1,2\n".to_vec()
+            );
+        }
+        assert_eq!(through(&[b"a\n"]), b"a\n".to_vec());
+        assert_eq!(through(&[b""]), b"".to_vec());
     }
 
     #[test]

@@ -333,9 +333,8 @@ fn walk<R: Record>(
 /// (`start`), its bytes and the reader's position after it (`next`). The crate skips
 /// blank lines but dates a record from before them, so a bad row right after a blank
 /// line would be named by the blank one; counted back from the next record's line,
-/// less the record's own line breaks (a quoted field's), it is named by its own. A
-/// last record with no line break after it and blank lines before it is named by the
-/// line before its own.
+/// less the record's own line breaks (a quoted field's), it is named by its own (a
+/// last record with no line break after it gets one from [`lf_endings`]).
 pub fn start_line(
     start: Option<&csv::Position>,
     record: &[u8],

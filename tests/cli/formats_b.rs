@@ -143,8 +143,14 @@ fn check_vegeta_report(report: &Value, sent: &[Sent]) {
     assert_eq!(ep["requests"], a.len() as u64);
     assert_eq!(ep["latency_exact"], true);
     assert_nearest_rank(&ep["latency_ms"], &a, "vegeta GET /api/a");
-    // One stage, the whole run: [first request, last request + 1 ms).
-    let span_ms = (sent.last().unwrap().t_ns - sent[0].t_ns) / 1_000_000 + 1;
+    // One stage, the whole run: from the first request's start to the last answer
+    // (start + latency, rounded up to the ms), at least 1 ms after the last start.
+    let t0_ms = sent[0].t_ns / 1_000_000;
+    let last_start = (sent.last().unwrap().t_ns / 1_000_000 + 1) - t0_ms;
+    let ends = sent
+        .iter()
+        .map(|s| s.t_ns / 1_000_000 + s.latency_ns.div_ceil(1_000_000) - t0_ms);
+    let span_ms = ends.fold(last_start, u64::max);
     let want = 600.0 / (span_ms as f64 / 1000.0);
     let got = report["stages"][0]["throughput_rps"].as_f64().unwrap();
     assert!(close(got, want, 1e-9), "throughput {got} vs {want}");

@@ -95,6 +95,7 @@ mod messy_runs_bz;
 mod messy_runs_c;
 mod messy_runs_ca;
 mod messy_runs_cb;
+mod messy_runs_cc;
 mod messy_runs_cd;
 mod messy_runs_ce;
 mod messy_runs_d;

@@ -31,6 +31,14 @@ fn latency_ms(i: usize) -> f64 {
     10.0 + (i % 20) as f64 * 5.0
 }
 
+/// The fixtures' 200 requests, 100 ms apart, from the first start to the last answer
+/// (the last starts at 19.9 s and takes 105 ms), s.
+fn span_s() -> f64 {
+    (0..200)
+        .map(|i| i as f64 * 0.1 + latency_ms(i) / 1000.0)
+        .fold(0.0, f64::max)
+}
+
 /// Every 25th request of the fixtures fails.
 fn fails(i: usize) -> bool {
     i % 25 == 24
@@ -120,9 +128,9 @@ fn seconds_since_the_start_under_a_time_column_never_pass_as_ms() {
 
     let report = analyze_ok(&dir.path().join("forty"));
     let stage = &report["stages"][0];
-    // 2,000 starts over 19.99 s (and the last start's ms).
+    // 2,000 starts over 19.99 s, the last answered 400 ms after it started.
     assert!(
-        close(stage["duration_s"].as_f64().unwrap(), 19.991, 0.001),
+        close(stage["duration_s"].as_f64().unwrap(), 20.39, 0.001),
         "{stage}"
     );
     let notes = report["sources"][0]["notes"].to_string();
@@ -169,7 +177,7 @@ fn epoch_micro_and_nanoseconds_and_ok_err_outcomes_are_read() {
             (Some(200), Some(8))
         );
         assert!(
-            close(stage["duration_s"].as_f64().unwrap(), 19.901, 0.001),
+            close(stage["duration_s"].as_f64().unwrap(), span_s(), 0.001),
             "{stage}"
         );
         assert_eq!(
@@ -220,7 +228,7 @@ fn python_logging_clocks_and_times_without_a_zone_are_read_as_utc_with_a_note() 
         );
         assert!(close(
             stage["throughput_rps"].as_f64().unwrap(),
-            200.0 / 19.901,
+            200.0 / span_s(),
             0.001
         ));
         let notes = report["sources"][0]["notes"].to_string();
@@ -255,8 +263,9 @@ fn times_of_day_without_a_date_read_across_midnight_with_a_note() {
     }
     dir.write("ms/results.csv", ms_clock);
     dir.write("s/results.csv", s_clock);
-    // Whole seconds: the last row at 00:00:09, 19 s after the first, and its second.
-    for (run, span_s) in [("ms", 19.901), ("s", 20.0)] {
+    // Whole seconds: the last row at 00:00:09, 19 s after the first, and its second
+    // (which outlasts its 105 ms answer).
+    for (run, span_s) in [("ms", span_s()), ("s", 20.0)] {
         let report = analyze_ok(&dir.path().join(run));
         let stage = &report["stages"][0];
         assert_eq!(stage["requests"].as_u64(), Some(200), "{run}");

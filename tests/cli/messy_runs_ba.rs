@@ -69,7 +69,8 @@ fn an_sla_naming_a_stage_and_a_longer_one_judges_the_one_that_ran() {
 /// blank line (`r.csv:3` for the row on line 5, `k6.csv:3` for line 4), so the user
 /// looked at an empty line. Each is now named by its own line, counted in the fixture:
 /// generic CSV rows on lines 5 (after two blank lines), 7 (a quoted field spanning two
-/// lines) and 10 (the last, no line break, after a blank line); a k6 CSV row on line 4.
+/// lines) and 11 (the last, no line break, after a blank line: it was named 10 until
+/// the missing break was supplied); a k6 CSV row on line 4.
 #[test]
 fn a_bad_row_after_blank_lines_is_named_by_its_own_line() {
     let dir = TestDir::new();
@@ -98,7 +99,7 @@ fn a_bad_row_after_blank_lines_is_named_by_its_own_line() {
             &[
                 "r.csv:5: bad latency `abc`",
                 "r.csv:7: bad latency `zz`",
-                "r.csv:10: bad latency `qq`",
+                "r.csv:11: bad latency `qq`",
             ][..],
         ),
         ("k6", &["k6.csv:4: bad metric_value `x`"][..]),

@@ -59,7 +59,7 @@ pub(super) fn assemble(
         problems,
     );
     // The span, `[first, end)`.
-    let (first, end) = (survey.first_ms?, survey.last_ms? + survey.resolution_ms());
+    let (first, end) = (survey.first_ms?, survey.end_ms()?);
     let timed = valid.iter().all(|v| v.r.timed());
     let specs = if timed {
         stage_specs(plan, &survey, first, end, opts)
@@ -108,6 +108,7 @@ pub(super) fn assemble(
         mut stages,
         spans: interval_spans,
         request_spans,
+        request_ends,
         ..
     } = merged;
     overall.name = "overall".into();
@@ -132,8 +133,11 @@ pub(super) fn assemble(
     }
     if !matches!(plan, StagePlan::Manifest(_)) {
         let resolution = survey.resolution_ms();
-        for ((stage, span), intervals) in stages.iter_mut().zip(request_spans).zip(from_intervals) {
-            narrow_to_requests(stage, span, resolution);
+        let requests = request_spans.into_iter().zip(request_ends);
+        for ((stage, (span, ended)), intervals) in
+            stages.iter_mut().zip(requests).zip(from_intervals)
+        {
+            narrow_to_requests(stage, span, ended, resolution);
             // A window of requests that all started at one instant measures no span.
             stage.instant = !intervals && span.is_some_and(|(first, last)| first == last);
         }
@@ -143,11 +147,21 @@ pub(super) fn assemble(
 }
 
 /// Narrows a window found from the users series (whole seconds, or its sampling
-/// interval) to the requests it holds, `[first, last + resolution)`: throughput is the
-/// requests ÷ the span they cover, never a span padded out to a whole sample.
-fn narrow_to_requests(stage: &mut Stage, requests: Option<(i64, i64)>, resolution: i64) {
+/// interval) to the requests it holds, from the first start to the last start's clock
+/// tick or the last answer (`ended`), whichever is later: throughput is the requests ÷
+/// the span they cover, never a span padded out to a whole sample, nor one cut short
+/// of the answers to the last requests sent.
+fn narrow_to_requests(
+    stage: &mut Stage,
+    requests: Option<(i64, i64)>,
+    ended: Option<i64>,
+    resolution: i64,
+) {
     if let (Some((a, b)), Some((first, last))) = (stage.window_ms, requests) {
-        let (a, b) = (a.max(first), b.min(last.saturating_add(resolution)));
+        let last = last
+            .saturating_add(resolution)
+            .max(ended.unwrap_or(i64::MIN));
+        let (a, b) = (a.max(first), b.min(last));
         if b > a {
             stage.window_ms = Some((a, b));
         }
@@ -227,6 +241,7 @@ fn survey_all<'r>(
             );
             survey.first_ms = min_opt(survey.first_ms, local.survey.first_ms);
             survey.last_ms = max_opt(survey.last_ms, local.survey.last_ms);
+            survey.last_end_ms = max_opt(survey.last_end_ms, local.survey.last_end_ms);
             survey.requests += local.survey.requests;
             survey.on_whole_seconds += local.survey.on_whole_seconds;
             for (t, u) in local.survey.users {
@@ -330,6 +345,7 @@ impl Skeleton {
             stages: self.stages.clone(),
             spans: vec![None; self.stages.len()],
             request_spans: vec![None; self.stages.len()],
+            request_ends: vec![None; self.stages.len()],
             keys: KeyCache::planned(self.grouping, self.by_name.clone()),
             series: self.series.clone(),
             slots: vec![Vec::new(); self.stages.len() + 1],

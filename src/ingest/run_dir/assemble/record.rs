@@ -231,6 +231,8 @@ pub(super) struct Recorded {
     pub(super) stages: Vec<Stage>,
     pub(super) spans: Vec<Option<(i64, i64)>>,
     pub(super) request_spans: Vec<Option<(i64, i64)>>,
+    /// When each stage's last answered request ended ([`super::survey::answered_at`]).
+    pub(super) request_ends: Vec<Option<i64>>,
     pub(super) keys: KeyCache,
     /// A new endpoint's series: overall's first, then each stage's.
     pub(super) series: Vec<TimeSeries>,
@@ -356,6 +358,9 @@ impl Recorded {
         for (mine, theirs) in self.request_spans.iter_mut().zip(other.request_spans) {
             *mine = union(*mine, theirs);
         }
+        for (mine, theirs) in self.request_ends.iter_mut().zip(other.request_ends) {
+            *mine = (*mine).max(theirs);
+        }
     }
 
     /// Moves the endpoints recorded into their stages, whose timelines add up the
@@ -418,6 +423,8 @@ impl Recorded {
         if let (Some(i), Observation::Request(ev) | Observation::Transaction(ev)) = (stage, obs) {
             let span = &mut self.request_spans[i];
             *span = union(*span, Some((ev.t_ms, ev.t_ms)));
+            let end = &mut self.request_ends[i];
+            *end = (*end).max(super::survey::answered_at(obs));
         }
         // Interval histograms cover whole intervals: a stage measured by them spans
         // exactly the intervals it holds, which rarely align with the manifest's

@@ -19,6 +19,9 @@ use crate::model::{plausible_time, Problem};
 pub(super) struct Survey {
     pub(super) first_ms: Option<i64>,
     pub(super) last_ms: Option<i64>,
+    /// When the last request ended (its start plus its latency): a run lasts until its
+    /// last answer, not only until its last request was sent.
+    pub(super) last_end_ms: Option<i64>,
     /// Users per whole second (largest sample).
     pub(super) users: BTreeMap<i64, f64>,
     /// Requests seen, and how many of them start on a whole second.
@@ -35,6 +38,14 @@ impl Survey {
         } else {
             1
         }
+    }
+
+    /// The end of the span, exclusive: after the last start's clock tick, or at the last
+    /// answer when that comes later. Throughput divides by the span from the first start
+    /// to here, as the tools' own totals do (hey's `Total`, k6's duration).
+    pub(super) fn end_ms(&self) -> Option<i64> {
+        let last = self.last_ms?.saturating_add(self.resolution_ms());
+        Some(self.last_end_ms.map_or(last, |e| e.max(last)))
     }
 }
 
@@ -125,6 +136,7 @@ pub(super) fn survey_file(
         let s = part.survey;
         file.survey.first_ms = min_opt(file.survey.first_ms, s.first_ms);
         file.survey.last_ms = max_opt(file.survey.last_ms, s.last_ms);
+        file.survey.last_end_ms = max_opt(file.survey.last_end_ms, s.last_end_ms);
         file.survey.requests += s.requests;
         file.survey.on_whole_seconds += s.on_whole_seconds;
         for (t, u) in s.users {
@@ -234,6 +246,9 @@ pub(super) fn survey_part(
             local.requests += 1;
             local.on_whole_seconds += u64::from(t.rem_euclid(1000) == 0);
         }
+        if let Some(end) = answered_at(&obs) {
+            local.last_end_ms = Some(local.last_end_ms.map_or(end, |l| l.max(end)));
+        }
         local.first_ms = Some(local.first_ms.map_or(t, |f| f.min(t)));
         local.last_ms = Some(local.last_ms.map_or(until, |l| l.max(until)));
         if let Some(u) = users {
@@ -287,5 +302,20 @@ pub(super) fn kept(obs: &Observation<'_>, exclusions: &Exclusions, ordinal: &mut
             exclusions.keeps(*ordinal - 1, ev.t_ms)
         }
         _ => true,
+    }
+}
+
+/// When a request's answer came (its start plus its latency, rounded up to the ms), for
+/// a request with a measured latency.
+pub(super) fn answered_at(obs: &Observation<'_>) -> Option<i64> {
+    match obs {
+        Observation::Request(ev) | Observation::Transaction(ev) => {
+            let ms = ev.latency_ms.filter(|l| l.is_finite() && *l >= 0.0)?;
+            Some(
+                ev.t_ms
+                    .saturating_add(ms.ceil().min(i64::MAX as f64) as i64),
+            )
+        }
+        _ => None,
     }
 }
