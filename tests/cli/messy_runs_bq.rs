@@ -247,7 +247,9 @@ fn wrk_console(connections: u32, requests: u64, non2xx: u64) -> String {
 /// report.md said \`p(95) &lt; 100ms\` and report.html showed the backticks and the
 /// rule as plain text, where every other place shows a code span. Three wrk steps
 /// (8, 32 and 128 connections; the last two thirds non-2xx) judged on a p95 that wrk
-/// does not print: the sentence names `p(95) < 100ms` as a code span.
+/// does not print, and its p90 (30 ms) and p99 (55 ms) leave `p(95) < 40ms` unsettled
+/// at every step (a limit they settle is weighed since messy_runs_cd, and the sentence
+/// then names no rule): the sentence names `p(95) < 40ms` as a code span.
 #[test]
 fn the_headroom_sentence_shows_rules_as_code() {
     let dir = TestDir::new();
@@ -259,7 +261,7 @@ fn the_headroom_sentence_shows_rules_as_code() {
     }
     dir.write(
         "sla.toml",
-        "[global]\nrules = [\"p(95) < 100ms\", \"error_rate < 1%\"]\n",
+        "[global]\nrules = [\"p(95) < 40ms\", \"error_rate < 1%\"]\n",
     );
     let o = headroom_in(
         dir.path(),
@@ -270,11 +272,11 @@ fn the_headroom_sentence_shows_rules_as_code() {
     let line = (md.lines())
         .find(|l| l.starts_with("**Headroom.**"))
         .unwrap_or_else(|| panic!("no Headroom sentence:\n{md}"));
-    assert!(line.contains("`p(95) < 100ms`"), "{line}");
+    assert!(line.contains("`p(95) < 40ms`"), "{line}");
     assert!(!line.contains("\\`") && !line.contains("&lt;"), "{line}");
     let html = std::fs::read_to_string(dir.path().join("wrkrun/report/report.html")).unwrap();
     assert!(
-        html.contains("the SLA's <code>p(95) &lt; 100ms</code>"),
+        html.contains("the SLA's <code>p(95) &lt; 40ms</code>"),
         "{html}"
     );
 }
