@@ -1,9 +1,12 @@
 //! Messy runs, batch "ce" (lead): what a run dir's own warnings say, said once and
 //! traced to their file — Locust's requests between stages printed once, and a
 //! failed k6 threshold named with the summary that holds it when a dir holds several —
-//! and a failed attempt beside its rerun (h2load without `--h1`, then with it).
+//! and a failed attempt beside its rerun (h2load without `--h1`, then with it), and
+//! two load levels named alike by their dirs, each measured with another tool.
 
 use super::common::{analyze_json, check_rules, headroom, TestDir};
+use super::messy_runs::hey_text;
+use super::messy_runs_ai::wrk_text;
 use super::messy_runs_bp::h2load_text;
 use super::messy_runs_bx::step_dir;
 use super::messy_runs_j::h2load_h2c_console;
@@ -115,4 +118,36 @@ fn an_h2c_attempt_at_another_load_stays() {
     let (code, out, err) = check_rules(&dir, &run, "\"error_rate < 1%\"");
     assert!(out.contains("verdict: CONDITIONAL"), "{code}: {out}\n{err}");
     assert!(out.contains("h2load spoke HTTP/2 without TLS"), "{out}");
+}
+
+/// Two load levels, each in a dir named by its users and measured with another tool
+/// (hey in `load 10 users/`, wrk in `load 40 users/`): two stages, told apart by their
+/// users as one tool's are. Before, both were stage `load`, read as one stage measured
+/// by two tools: hey's level was left out of every figure and the capacity had one
+/// load level.
+#[test]
+fn two_levels_named_alike_by_two_tools_are_two_stages() {
+    let dir = TestDir::new();
+    dir.write("rel/load 10 users/hey.txt", hey_text(400, 0));
+    dir.write("rel/load 40 users/wrk.txt", wrk_text(40, 3000, 3.0, 0));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("rel")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages: Vec<(String, u64, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            let name = s["name"].as_str().unwrap().to_string();
+            (
+                name,
+                s["users"].as_u64().unwrap(),
+                s["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("load_10users".to_string(), 10, 400),
+        ("load_40users".into(), 40, 3000),
+    ];
+    assert_eq!(stages, expected);
+    assert_eq!(report["overall"]["requests"], 3400);
+    let warnings = report["warnings"].to_string();
+    assert!(!warnings.contains("measured other requests"), "{warnings}");
 }

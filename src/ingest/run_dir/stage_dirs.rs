@@ -241,11 +241,15 @@ pub(super) fn one_run_of_stage_dirs(run: &mut Run, read: &[DirRead]) {
     let lacking = (kept.iter()).any(|s| crate::ingest::arbitrate::lacks_failures(s).is_some());
     // Two tools with a stage of the same name measured it side by side (generators in
     // dirs of their own): that is one stage, for arbitration to choose a tool for.
+    // Not when their dirs' names give other users (`load 5 users/`, `load 20 users/`):
+    // those are two load levels, told apart by their users as one tool's are.
     let shared = kept.iter().enumerate().any(|(i, a)| {
         let theirs = |b: &&Source| {
-            b.stages
-                .iter()
-                .any(|x| a.stages.iter().any(|y| x.name == y.name))
+            b.stages.iter().any(|x| {
+                let users = |src: &Source| named_users(read, &src.tool, &x.name);
+                let apart = matches!((users(a), users(b)), (Some(m), Some(n)) if m != n);
+                !apart && a.stages.iter().any(|y| x.name == y.name)
+            })
         };
         kept[i + 1..].iter().any(theirs)
     });
@@ -266,6 +270,14 @@ pub(super) fn one_run_of_stage_dirs(run: &mut Run, read: &[DirRead]) {
         }
     }
     run.sources = std::iter::once(combined).chain(aside).collect();
+}
+
+/// The users the name of the dir where `tool` measured `stage` gives (`load 5 users`).
+fn named_users(read: &[DirRead], tool: &str, stage: &str) -> Option<u32> {
+    let holds = |r: &&DirRead| {
+        (r.tools.iter()).any(|(t, names)| t == tool && names.iter().any(|n| n == stage))
+    };
+    read.iter().find(holds)?.named.as_ref().map(|n| n.1)
 }
 
 /// One source of stage dirs' sources of one tool each, its stages in the dirs' order.
