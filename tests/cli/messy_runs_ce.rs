@@ -7,6 +7,7 @@
 use super::common::{analyze_json, check_rules, headroom, TestDir};
 use super::messy_runs::hey_text;
 use super::messy_runs_ai::wrk_text;
+use super::messy_runs_bl::ab_text;
 use super::messy_runs_bp::h2load_text;
 use super::messy_runs_bx::step_dir;
 use super::messy_runs_j::h2load_h2c_console;
@@ -150,4 +151,29 @@ fn two_levels_named_alike_by_two_tools_are_two_stages() {
     assert_eq!(report["overall"]["requests"], 3400);
     let warnings = report["warnings"].to_string();
     assert!(!warnings.contains("measured other requests"), "{warnings}");
+}
+
+/// A stage dir measured by three tools (hey, wrk and ab in `load/`, h2load in
+/// `smoke/`): the one warning naming the tool chosen for the stage is said once, its
+/// two others named as a plural. Before, it was said once per tool set beside.
+#[test]
+fn a_stage_measured_by_three_tools_is_said_once() {
+    let dir = TestDir::new();
+    dir.write("rel/smoke/h2load.txt", h2load_text(4, 2.0, "20.10ms"));
+    dir.write("rel/load/hey.txt", hey_text(400, 0));
+    dir.write("rel/load/wrk.txt", wrk_text(40, 3000, 3.0, 0));
+    let ms: Vec<u64> = (0..200).map(|i| 10 + i % 7).collect();
+    dir.write("rel/load/ab.txt", ab_text(&ms, 0, 2.0));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("rel")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let said = "stage \"load\" was measured by 3 tools; it is judged on wrk";
+    let warnings: Vec<&str> = (report["warnings"].as_array().unwrap().iter())
+        .filter_map(|w| w.as_str())
+        .collect();
+    let warnings = warnings.join("\n");
+    assert_eq!(warnings.matches(said).count(), 1, "{warnings}");
+    assert!(
+        warnings.contains("ab, hey are listed under Sources"),
+        "{warnings}"
+    );
 }

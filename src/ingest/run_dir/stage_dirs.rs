@@ -329,7 +329,10 @@ impl Beside {
     fn set_aside(&self, mut src: Source, arbitration: &mut Vec<String>) -> Source {
         src.beside_stage = Some(self.stage.clone());
         src.notes.push(self.warning.clone());
-        arbitration.push(self.warning.clone());
+        // One warning per stage dir, however many tools it sets beside the chosen one.
+        if !arbitration.contains(&self.warning) {
+            arbitration.push(self.warning.clone());
+        }
         src
     }
 }
@@ -374,10 +377,11 @@ fn beside_sources(sources: &[Source], read: &[DirRead]) -> Vec<Beside> {
         let names: Vec<&str> = others.iter().map(|s| s.tool.as_str()).collect();
         let warning = format!(
             "{}: stage \"{stage}\" was measured by {} tools; it is judged on {lead}: {why}; \
-             {} is listed under Sources and never summed with it",
+             {} {} listed under Sources and never summed with it",
             r.dir.display(),
             group.len(),
             names.join(", "),
+            if names.len() == 1 { "is" } else { "are" },
         );
         let chosen_note = format!("stage \"{stage}\" is judged on {lead}: {why}");
         for (k, &i) in at.iter().enumerate() {
