@@ -233,15 +233,19 @@ pub fn factor_text(e: &RuleEvaluation) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// A factor with the digits it deserves: `1.09`, `3.3`, `44.9`, `228`.
+/// A factor with the digits it deserves: `1.09`, `3.3`, `44.9`, `228`, and a factor
+/// just off 1 with the digits that show it (`1.0002`, never `1` for a miss).
 pub fn times(x: f64) -> String {
-    let decimals = if x >= 100.0 {
+    let mut decimals = if x >= 100.0 {
         0
     } else if x >= 10.0 {
         1
     } else {
         2
     };
+    while x != 1.0 && decimals < 6 && format!("{x:.decimals$}").parse::<f64>() == Ok(1.0) {
+        decimals += 1;
+    }
     let s = format!("{x:.decimals$}");
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -297,5 +301,21 @@ pub fn verb<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
         one
     } else {
         many
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::times;
+
+    #[test]
+    fn a_factor_just_off_one_keeps_the_digits_that_show_it() {
+        assert_eq!(times(1.09), "1.09");
+        assert_eq!(times(3.3), "3.3");
+        assert_eq!(times(228.4), "228");
+        assert_eq!(times(1.0), "1");
+        // 1.00015 rounds to 1 at two decimals: four show the miss.
+        assert_eq!(times(1.00015), "1.0002");
+        assert_eq!(times(0.9996), "0.9996");
     }
 }
