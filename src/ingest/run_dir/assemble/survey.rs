@@ -246,9 +246,7 @@ pub(super) fn survey_part(
             local.requests += 1;
             local.on_whole_seconds += u64::from(t.rem_euclid(1000) == 0);
         }
-        if let Some(end) = answered_at(&obs) {
-            local.last_end_ms = Some(local.last_end_ms.map_or(end, |l| l.max(end)));
-        }
+        local.last_end_ms = local.last_end_ms.max(answered_at(&obs));
         local.first_ms = Some(local.first_ms.map_or(t, |f| f.min(t)));
         local.last_ms = Some(local.last_ms.map_or(until, |l| l.max(until)));
         if let Some(u) = users {
