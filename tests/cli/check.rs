@@ -456,6 +456,18 @@ fn exit_codes() {
     let (code, stderr) = code_of("[endpoint.\"GET /b\"]\nrules = [\"max < 1s\"]\n", &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("did you mean \"GET /a\"?"), "{stderr}");
+    // 2: k6's thresholds pasted in, and a limit written with its operator: the rule
+    // meaning the same is offered (k6's durations are ms, its failure rate a fraction).
+    let k6 = "[global]\nhttp_req_duration = [\"p(95)<500\"]\n";
+    let (code, stderr) = code_of(k6, &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(":2: ") && stderr.contains("`rules = [\"p(95) < 500ms\"]`"),
+        "{stderr}"
+    );
+    let (code, stderr) = code_of("[stage.peak]\n\"p(95)\" = \"< 200ms\"\n", &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`rules = [\"p(95) < 200ms\"]`"), "{stderr}");
     // 2: bad input.
     let sla = dir.write("ok.toml", "[global]\nrules = [\"p(95) < 100ms\"]\n");
     let o = headroom(&[

@@ -34,6 +34,12 @@ fn unknown_key(key: &str, written: &str) -> Option<String> {
         _ => {}
     }
     let (left, value) = written.split_once('=')?;
+    if let Some(rules) = k6_thresholds(key, value) {
+        return Some(format!(
+            "k6's thresholds are rules in a list: `rules = [{}]` (k6 writes durations in ms)",
+            rules.join(", ")
+        ));
+    }
     // toml reads `p99.9 = …` as the key `p99` of a table: the line has the whole name.
     let left = left.trim().trim_matches('"');
     let key = if left.starts_with(key) { left } else { key };
@@ -63,6 +69,11 @@ fn unknown_key(key: &str, written: &str) -> Option<String> {
         _ => "<",
     };
     let value = value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+    // `"p(95)" = "< 200ms"`: the operator came with the limit.
+    let (op, value) = match split_operator(value) {
+        Some((written_op, rest)) => (written_op, rest),
+        None => (op, value),
+    };
     let value = match (unit, metric.as_str()) {
         ("", "error_rate" | "availability") => as_percent(value).unwrap_or(value.to_string()),
         _ => format!("{value}{unit}"),
@@ -72,6 +83,45 @@ fn unknown_key(key: &str, written: &str) -> Option<String> {
     Some(format!(
         "a limit is a rule in a list: `rules = [\"{rule}\"]`"
     ))
+}
+
+/// `value`'s leading comparison operator and the rest (`"<= 200ms"` → `("<=", "200ms")`).
+fn split_operator(value: &str) -> Option<(&'static str, &str)> {
+    ["<=", ">=", "<", ">"]
+        .into_iter()
+        .find_map(|op| Some((op, value.strip_prefix(op)?.trim())))
+}
+
+/// k6's thresholds copied as they are in its options (`http_req_duration =
+/// ["p(95)<500"]`, `http_req_failed = ["rate<0.01"]`, `http_reqs = ["rate>100"]`), as
+/// the rules that mean the same: k6 writes durations in ms, a failure share as a
+/// fraction. `None` unless every threshold on the line translates.
+fn k6_thresholds(key: &str, value: &str) -> Option<Vec<String>> {
+    let list = value.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let items = list
+        .split(',')
+        .map(|t| t.trim().trim_matches(|c| c == '"' || c == '\''))
+        .filter(|t| !t.is_empty());
+    let mut rules = Vec::new();
+    for threshold in items {
+        let at = threshold.find(['<', '>'])?;
+        let (aggregate, rest) = (threshold[..at].trim(), &threshold[at..]);
+        let (op, limit) = split_operator(rest)?;
+        limit.parse::<f64>().ok()?;
+        let rule = match (key, aggregate) {
+            ("http_req_duration", "avg") => format!("mean {op} {limit}ms"),
+            ("http_req_duration", "med") => format!("median {op} {limit}ms"),
+            ("http_req_duration", "min" | "max") => format!("{aggregate} {op} {limit}ms"),
+            ("http_req_duration", p) if p.starts_with("p(") => format!("{p} {op} {limit}ms"),
+            ("http_req_failed", "rate") => format!("error_rate {op} {}", as_percent(limit)?),
+            ("http_reqs", "rate") => format!("throughput {op} {limit}/s"),
+            ("http_reqs", "count") => format!("requests {op} {limit}"),
+            _ => return None,
+        };
+        parse_rule(&rule).ok()?;
+        rules.push(format!("\"{rule}\""));
+    }
+    (!rules.is_empty()).then_some(rules)
 }
 
 /// Unit suffixes of a key written as a limit (`p95_ms`), and the unit a rule writes.
@@ -272,6 +322,41 @@ mod tests {
         assert!(m.contains("did you mean \"p(95)\""), "{m}");
         assert!(unknown_metric("99.9").contains("\"p(99.9)\""));
         assert!(!unknown_metric("100").contains("p(100)"));
+    }
+
+    /// A limit written with its operator (`"p(95)" = "< 200ms"`) keeps that operator.
+    #[test]
+    fn a_limit_with_its_operator_is_offered_as_that_rule() {
+        let fix = unknown_key("p(95)", r#""p(95)" = "< 200ms""#).unwrap();
+        assert!(fix.contains(r#"rules = ["p(95) < 200ms"]"#), "{fix}");
+        let fix = unknown_key("throughput", r#"throughput = ">= 150/s""#).unwrap();
+        assert!(fix.contains(r#"rules = ["throughput >= 150/s"]"#), "{fix}");
+        let fix = unknown_key("error_rate", "error_rate = '<=0.01'").unwrap();
+        assert!(fix.contains(r#"rules = ["error_rate <= 1%"]"#), "{fix}");
+    }
+
+    /// k6's options block pasted in: each threshold as the rule meaning the same
+    /// (k6's durations are ms, its failure rate a fraction).
+    #[test]
+    fn k6s_thresholds_are_offered_as_rules() {
+        let line = r#"http_req_duration = ["p(95)<500", "avg<=200", 'med<100']"#;
+        let fix = unknown_key("http_req_duration", line).unwrap();
+        assert!(
+            fix.contains(r#"rules = ["p(95) < 500ms", "mean <= 200ms", "median < 100ms"]"#),
+            "{fix}"
+        );
+        let fix = unknown_key("http_req_failed", r#"http_req_failed = ["rate<0.01"]"#).unwrap();
+        assert!(fix.contains(r#"rules = ["error_rate < 1%"]"#), "{fix}");
+        let fix = unknown_key("http_reqs", r#"http_reqs = ["rate>100", "count>=5000"]"#);
+        assert!(fix
+            .unwrap()
+            .contains(r#"rules = ["throughput > 100/s", "requests >= 5000"]"#));
+        // A threshold with no rule meaning the same (k6's `checks`) offers nothing.
+        assert_eq!(k6_thresholds("checks", r#"["rate>0.99"]"#), None);
+        assert_eq!(
+            k6_thresholds("http_req_duration", r#"["p(95)<fast"]"#),
+            None
+        );
     }
 
     /// k6's `http_req_failed: ['rate<0.01']` copied as a rule is a failure share.
