@@ -5,7 +5,9 @@
 //! CSVs of the same run are. Beside them, its last `Aggregated` row (the final table,
 //! printed as Locust ends) checks that they hold the whole run: Locust rewrites its
 //! CSVs every second and not as it stops, so they miss the run's last moments
-//! (`run_dir/locust_checks.rs`).
+//! (`run_dir/locust_checks.rs`). Its last `Shutting down (exit code N)` line is
+//! Locust's own verdict on the run (`--exit-code-on-error`, a locustfile's own check):
+//! a non-zero code is a failed tool check, as a k6 threshold is.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -91,6 +93,26 @@ pub fn final_counts(path: &Path) -> Result<Option<TableCounts>, Problem> {
         is_final: t.is_final || percentiles_after,
         shut_down,
         ..t
+    }))
+}
+
+/// The exit code of the last `Shutting down (exit code N)` line Locust logged, with that
+/// line's number: non-zero when the run failed Locust's own checks (`--exit-code-on-error`
+/// and a failed request, a locustfile's `environment.process_exit_code` set by its own
+/// fail-ratio or latency check, an error in a user). `None` when the output has no such
+/// line (a capture without Locust's log, or a run killed outright).
+pub fn exit_code(path: &Path) -> Result<Option<(i64, u64)>, Problem> {
+    static RES: OnceLock<[Regex; 1]> = OnceLock::new();
+    let [line_re] = static_regexes(
+        &RES,
+        [r"/locust\.main: Shutting down \(exit code (-?\d+)\)"],
+    );
+    let text = read_file_text(path)?;
+    Ok(text.lines().enumerate().fold(None, |found, (i, line)| {
+        let code = line_re
+            .captures(line)
+            .and_then(|c| c[1].parse::<i64>().ok());
+        code.map_or(found, |c| Some((c, i as u64 + 1)))
     }))
 }
 
