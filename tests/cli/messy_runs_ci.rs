@@ -2,8 +2,9 @@
 //! `LoadTestShape` run with `--csv-full-history --reset-stats` (each stage counts the
 //! requests Locust made between its stats reset and the stage's first history row,
 //! as Locust's own stats file does), Locust's `Shutting down (exit code N)` read as
-//! the tool's own check (a non-zero code never lets `check` pass), and the export's
-//! tables matching report.json.
+//! the tool's own check (a non-zero code never lets `check` pass), an HTML report and a
+//! `--json-file` output of one run counted once, and the export's tables matching
+//! report.json (and a user's dir kept).
 
 use serde_json::Value;
 
@@ -83,15 +84,20 @@ fn stats() -> String {
     )
 }
 
-/// Locust's log (`--logfile locust.log`) of the run, ending with `exit_code`.
+/// Locust's log (`--logfile locust.log`) of the run, ending with `exit_code` (after the
+/// error a locustfile's fail-ratio check logs, when it is not 0).
 fn log(exit_code: u32) -> String {
     let at = |s: &str| format!("[2026-12-07 00:45:{s}] vm/INFO/");
+    let error = match exit_code {
+        0 => "",
+        _ => "[2026-12-07 00:45:42,832] vm/ERROR/root: Test failed due to failure ratio > 1%\n",
+    };
     format!(
         "{}locust.main: Starting Locust 2.47.0\n\
          {}locust.runners: Ramping to 2 users at a rate of 10.00 per second\n\
          {}locust.runners: Resetting stats\n\n\
          {}locust.runners: Ramping to 4 users at a rate of 10.00 per second\n\
-         {}locust.runners: Resetting stats\n\n\
+         {}locust.runners: Resetting stats\n\n{error}\
          {}locust.main: Shutting down (exit code {exit_code})\n",
         at("36,100"),
         at("36,770"),
@@ -173,6 +179,7 @@ fn locust_exit_code_is_the_tools_own_check() {
         assert_eq!(checks[0]["passed"], false);
         let name = checks[0]["name"].as_str().unwrap();
         assert!(name.contains("exit code 1"), "{name}");
+        assert!(name.contains("failure ratio > 1%"), "{name}");
         assert!(checks[0]["file"].as_str().unwrap().ends_with("locust.log"));
         assert!(stdout.contains("locust"), "{stdout}");
         assert_ne!(report["verdict"]["status"], "GO", "{:#}", report["verdict"]);
@@ -220,6 +227,23 @@ fn export_of_a_reset_stats_run_matches_the_report() {
         seen += 1;
     }
     assert_eq!(seen, 2, "{stages}");
+    // The requests table alone of a run Locust measured by summaries: none is written,
+    // and the line says so (it said `export:  → DIR`).
+    let only = dir.path().join("only-requests");
+    let o = headroom(&[
+        "export",
+        run.to_str().unwrap(),
+        "--to",
+        "csv",
+        "--tables",
+        "requests",
+        "--out",
+        only.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}");
+    assert!(stdout.contains("export: no table"), "{stdout}");
+    assert!(!only.join("requests.csv").exists());
     // Into a dir holding a user's file: refused, the file kept, the way out named.
     let notes = dir.write("mine/notes.txt", "mine");
     let mine = dir.path().join("mine");
@@ -239,4 +263,73 @@ fn export_of_a_reset_stats_run_matches_the_report() {
     );
     assert_eq!(std::fs::read_to_string(notes).unwrap(), "mine");
     assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
+}
+
+/// Locust's HTML report (`--html`) of one endpoint, `n` requests, `f` failed, at 50
+/// req/s, in the shape Locust 2.x writes it.
+fn html_report(n: u64, f: u64) -> String {
+    let row = |method: &str, name: &str| {
+        format!(
+            "{{\"method\":\"{method}\",\"name\":\"{name}\",\"num_requests\":{n},\
+             \"num_failures\":{f},\"avg_response_time\":2.0,\"min_response_time\":1.0,\
+             \"max_response_time\":9.0,\"median_response_time\":2,\"total_rps\":50.0}}"
+        )
+    };
+    let pct = |method: &str, name: &str| {
+        format!("{{\"0.5\":2,\"0.95\":3,\"1.0\":9,\"method\":\"{method}\",\"name\":\"{name}\"}}")
+    };
+    let args = format!(
+        "{{\"start_time\":\"2026-12-07T01:22:31Z\",\"end_time\":\"2026-12-07T01:22:34Z\",\
+         \"requests_statistics\":[{},{}],\"response_time_statistics\":[{},{}],\
+         \"failures_statistics\":[{{\"method\":\"GET\",\"name\":\"/a\",\
+         \"error\":\"HTTPError('404 Client Error: Not Found for url: /a')\",\"occurrences\":{f}}}],\
+         \"history\":[{{\"user_count\":[\"2026-12-07T01:22:32Z\",3]}}]}}",
+        row("GET", "/a"),
+        row("", "Aggregated"),
+        pct("GET", "/a"),
+        pct("", "Aggregated"),
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n    <title>Locust</title>\n  </head>\n  \
+         <body>\n    <div id=\"root\"></div>\n    <script>\n      window.templateArgs = {args}\n      \
+         window.authArgs = {{}};\n    </script>\n  </body>\n</html>\n"
+    )
+}
+
+/// Locust's `--json-file` output of the same endpoint: `n` requests, `f` failed, 2 ms each.
+fn json_file(n: u64, f: u64) -> String {
+    format!(
+        "[{{\"name\": \"/a\", \"method\": \"GET\", \"last_request_timestamp\": 1796606554.9, \
+         \"start_time\": 1796606551.5, \"num_requests\": {n}, \"num_none_requests\": 0, \
+         \"num_failures\": {f}, \"total_response_time\": {}, \"max_response_time\": 2.0, \
+         \"min_response_time\": 2.0, \"total_content_length\": 0, \
+         \"response_times\": {{\"2\": {n}}}, \"num_reqs_per_sec\": {{}}, \
+         \"num_fail_per_sec\": {{}}}}]\n",
+        n * 2
+    )
+}
+
+/// `locust --html report.html --json-file stats` without `--csv` writes two whole-run
+/// summaries of one run: counted once (178 requests, 18 failed), where both were
+/// added up (356). A report of other counts is another run's, and stays read.
+#[test]
+fn html_report_and_json_file_of_one_run_count_once() {
+    let dir = TestDir::new();
+    dir.write("run/report.html", html_report(178, 18));
+    dir.write("run/stats.json", json_file(178, 18));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["overall"]["requests"], 178, "{stderr}");
+    assert_eq!(report["overall"]["failures"], 18);
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("report.html") && skipped.contains("stats.json"),
+        "{skipped}"
+    );
+    // Another run's report beside the output: both still read.
+    let dir = TestDir::new();
+    dir.write("run/report.html", html_report(100, 0));
+    dir.write("run/stats.json", json_file(178, 18));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_ne!(report["overall"]["requests"], 178, "{stderr}");
 }

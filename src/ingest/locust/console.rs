@@ -97,23 +97,31 @@ pub fn final_counts(path: &Path) -> Result<Option<TableCounts>, Problem> {
 }
 
 /// The exit code of the last `Shutting down (exit code N)` line Locust logged, with that
-/// line's number: non-zero when the run failed Locust's own checks (`--exit-code-on-error`
-/// and a failed request, a locustfile's `environment.process_exit_code` set by its own
-/// fail-ratio or latency check, an error in a user). `None` when the output has no such
-/// line (a capture without Locust's log, or a run killed outright).
-pub fn exit_code(path: &Path) -> Result<Option<(i64, u64)>, Problem> {
-    static RES: OnceLock<[Regex; 1]> = OnceLock::new();
-    let [line_re] = static_regexes(
+/// line's number and the last error logged before it (`…/ERROR/root: Test failed due
+/// to failure ratio > 1%`, a locustfile's own check, cut to 120 characters): non-zero
+/// when the run failed Locust's own checks (`--exit-code-on-error` and a failed
+/// request, a locustfile's `environment.process_exit_code`, an error in a user).
+/// `None` when the output has no such line (a capture without Locust's log, or a run
+/// killed outright).
+pub fn exit_code(path: &Path) -> Result<Option<(i64, u64, Option<String>)>, Problem> {
+    static RES: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [line_re, error_re] = static_regexes(
         &RES,
-        [r"/locust\.main: Shutting down \(exit code (-?\d+)\)"],
+        [
+            r"/locust\.main: Shutting down \(exit code (-?\d+)\)",
+            r"^\[[^\]]*\] [^/]*/ERROR/[^:]*: (.+)$",
+        ],
     );
     let text = read_file_text(path)?;
-    Ok(text.lines().enumerate().fold(None, |found, (i, line)| {
-        let code = line_re
-            .captures(line)
-            .and_then(|c| c[1].parse::<i64>().ok());
-        code.map_or(found, |c| Some((c, i as u64 + 1)))
-    }))
+    let (mut found, mut error) = (None, None);
+    for (i, line) in text.lines().enumerate() {
+        if let Some(c) = error_re.captures(line) {
+            error = Some(c[1].trim().chars().take(120).collect::<String>());
+        } else if let Some(code) = line_re.captures(line).and_then(|c| c[1].parse().ok()) {
+            found = Some((code, i as u64 + 1, error.take()));
+        }
+    }
+    Ok(found)
 }
 
 /// Why the run stopped before the `--run-time` it was started with, or without Locust

@@ -15,7 +15,9 @@
 //! Ctrl-C): Locust did shut down, and the console's last table counting no more than
 //! the CSVs is the same run. A console or log (`--logfile`) not found another run's
 //! gives its `Shutting down (exit code N)`: a non-zero code is Locust's own check of
-//! the run failed (a `ToolCheck`), which `check` never passes.
+//! the run failed (a `ToolCheck`), which `check` never passes. Without CSVs, an HTML
+//! report and a `--json-file` output that count the same requests are one run's two
+//! forms: the output is read, the report skipped (`pair_reports`).
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -265,6 +267,56 @@ pub(super) fn pair_summaries(
     }
 }
 
+/// Without Locust CSVs, Locust's HTML reports beside its `--json-file` outputs: one run
+/// run with both writes both as it ends, counting the same requests, so a report whose
+/// requests and failures (both) a `--json-file` output counts too is that run's other
+/// form, skipped (each output pairs with one report); one of other counts stays read.
+pub(super) fn pair_reports(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) {
+    let counts = |format: Format, file: &PathBuf| match formats::spec(format)
+        .reader
+        .summary_source(file, plan, opts)
+    {
+        Some(Ok(src)) => Some((src.overall.requests(), src.overall.failures())),
+        _ => None,
+    };
+    let mut outputs: Vec<(PathBuf, (u64, u64))> = (by_format.get(&Format::LocustJson))
+        .into_iter()
+        .flatten()
+        .filter_map(|f| Some((f.clone(), counts(Format::LocustJson, f)?)))
+        .collect();
+    let Some(reports) = by_format.get_mut(&Format::LocustHtml) else {
+        return;
+    };
+    reports.retain(|report| {
+        let Some(n) = counts(Format::LocustHtml, report).filter(|n| n.0 > 0) else {
+            return true;
+        };
+        let Some(at) = outputs.iter().position(|(_, m)| *m == n) else {
+            return true;
+        };
+        let (json, _) = outputs.remove(at);
+        run.inputs.retain(|i| &i.path != report);
+        run.skipped.push(Skipped::new(
+            report.clone(),
+            format!(
+                "Locust's HTML report of the run of {} (both count {} requests, {} failed, \
+                 checked): Locust writes both as it ends, so the --json-file output is read \
+                 and this report would count every request twice",
+                json.display(),
+                n.0,
+                n.1
+            ),
+            SkipKind::SameData,
+        ));
+        false
+    });
+}
+
 /// Locust's console output beside the Locust CSVs that were read (`None` when no CSV
 /// set was): its final table checked against them ([`LocustCsvs::against`]) and
 /// skipped. Without CSVs it is not read.
@@ -282,12 +334,13 @@ pub(super) fn pair_console(
         // Locust's own verdict on the run, unless the output is found another run's.
         let other = (run.skipped.iter().rev().find(|s| s.path == file))
             .is_some_and(|s| s.kind == SkipKind::OtherData);
-        if let (Some((code, line)), false) = (exit, other) {
+        if let (Some((code, line, error)), false) = (exit, other) {
             if code != 0 {
+                let after = error.map_or(String::new(), |e| format!(", after logging `{e}`"));
                 run.tool_checks.push(ToolCheck {
                     tool: "locust".into(),
                     name: format!(
-                        "exit code 0 (it shut down with exit code {code}, line {line}: \
+                        "exit code 0 (it shut down with exit code {code}, line {line}{after}: \
                          --exit-code-on-error and a failed request, or the locustfile's own \
                          check)"
                     ),
