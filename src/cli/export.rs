@@ -149,10 +149,18 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<Outcome> {
         format: args.to,
     };
     let counts = write_dir::<_, anyhow::Error>(&out, |dir| job.write(dir, &args.tables))?;
-    let summary: Vec<String> = counts
+    let mut summary: Vec<String> = counts
         .iter()
         .map(|(t, n)| format!("{n} {}", t.name()))
         .collect();
+    if summary.is_empty() {
+        // `--tables requests` of a run measured by summaries alone: say so, not "→".
+        summary.push(
+            "no table (the tables asked for have no rows here; --tables stages,endpoints,\
+             intervals holds the run's figures)"
+                .into(),
+        );
+    }
     emitln(format_args!(
         "export: {} → {}",
         summary.join(", "),

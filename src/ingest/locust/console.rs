@@ -5,7 +5,9 @@
 //! CSVs of the same run are. Beside them, its last `Aggregated` row (the final table,
 //! printed as Locust ends) checks that they hold the whole run: Locust rewrites its
 //! CSVs every second and not as it stops, so they miss the run's last moments
-//! (`run_dir/locust_checks.rs`).
+//! (`run_dir/locust_checks.rs`). Its last `Shutting down (exit code N)` line is
+//! Locust's own verdict on the run (`--exit-code-on-error`, a locustfile's own check):
+//! a non-zero code is a failed tool check, as a k6 threshold is.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -92,6 +94,34 @@ pub fn final_counts(path: &Path) -> Result<Option<TableCounts>, Problem> {
         shut_down,
         ..t
     }))
+}
+
+/// The exit code of the last `Shutting down (exit code N)` line Locust logged, with that
+/// line's number and the last error logged before it (`…/ERROR/root: Test failed due
+/// to failure ratio > 1%`, a locustfile's own check, cut to 120 characters): non-zero
+/// when the run failed Locust's own checks (`--exit-code-on-error` and a failed
+/// request, a locustfile's `environment.process_exit_code`, an error in a user).
+/// `None` when the output has no such line (a capture without Locust's log, or a run
+/// killed outright).
+pub fn exit_code(path: &Path) -> Result<Option<(i64, u64, Option<String>)>, Problem> {
+    static RES: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [line_re, error_re] = static_regexes(
+        &RES,
+        [
+            r"/locust\.main: Shutting down \(exit code (-?\d+)\)",
+            r"^\[[^\]]*\] [^/]*/ERROR/[^:]*: (.+)$",
+        ],
+    );
+    let text = read_file_text(path)?;
+    let (mut found, mut error) = (None, None);
+    for (i, line) in text.lines().enumerate() {
+        if let Some(c) = error_re.captures(line) {
+            error = Some(c[1].trim().chars().take(120).collect::<String>());
+        } else if let Some(code) = line_re.captures(line).and_then(|c| c[1].parse().ok()) {
+            found = Some((code, i as u64 + 1, error.take()));
+        }
+    }
+    Ok(found)
 }
 
 /// Why the run stopped before the `--run-time` it was started with, or without Locust

@@ -434,7 +434,9 @@ pub(super) fn stages_from_history(
                 .filter(|r| r.key.is_none())
                 .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
                 .collect();
-            specs_from_plateaus(&plateaus(&users), plan.stage_dir())
+            let mut specs = specs_from_plateaus(&plateaus(&users), plan.stage_dir());
+            super::resets::from_resets(&mut specs, hist);
+            specs
         }
         _ => Vec::new(),
     };

@@ -9,11 +9,15 @@
 //! columns stay its own segment's (`HistoryRow::segment`), and the whole run's are a
 //! count-weighted mixture of each segment's last (approximate). Requests made between
 //! a segment's last row and the reset are in no row: the run's counts are a floor.
+//! Those made between the reset and the segment's first row are in it, at the new
+//! users (the reset comes as their ramp completes): a stage found at those users
+//! starts at the row before the reset ([`from_resets`]), so it counts them.
 
 use std::collections::BTreeMap;
 
 use super::csv_set::StatsRow;
 use super::history::{of_windows, HistoryRow};
+use crate::ingest::stages::StageSpec;
 use crate::model::EndpointKey;
 
 /// The times of the Aggregated rows at which Locust had reset its stats: the users
@@ -35,6 +39,40 @@ fn reset_times(hist: &[HistoryRow]) -> Vec<i64> {
         })
         .map(|w| w[1].t_ms)
         .collect()
+}
+
+/// Moves the start of every stage of `specs` whose first row begins a stats-reset
+/// segment back to the Aggregated row before it: the requests between that row and the
+/// segment's first row were counted after the reset, which Locust makes as the ramp to
+/// the stage's users completes, so they are the stage's (its stats file and final
+/// table count them). The reset's moment within that interval is not in the history:
+/// the window then holds up to one row interval of ramp, so the stage's rate is a floor.
+pub(super) fn from_resets(specs: &mut [StageSpec], hist: &[HistoryRow]) {
+    let agg: Vec<&HistoryRow> = hist.iter().filter(|r| r.key.is_none()).collect();
+    // Resets seen later say Locust ran with --reset-stats, so it reset at its first
+    // ramp's end too, which no count going back shows after a row of no requests.
+    let resets = agg.iter().any(|r| r.segment > 0);
+    for spec in specs.iter_mut() {
+        let Some((start, end)) = spec.window_ms else {
+            continue;
+        };
+        let Some(i) = agg.iter().position(|r| r.t_ms == start) else {
+            continue;
+        };
+        let Some(before) = i.checked_sub(1).map(|j| agg[j]) else {
+            continue;
+        };
+        if agg[i].segment > before.segment || (resets && before.total_requests == 0) {
+            spec.window_ms = Some((before.t_ms, end));
+            spec.basis = format!(
+                "{}, from the history row before Locust's stats reset at the end of its \
+                 ramp (--reset-stats: the requests since the reset are the stage's; the \
+                 reset's moment within that row interval is not in the history, so the rate \
+                 is a floor)",
+                spec.basis
+            );
+        }
+    }
 }
 
 /// Undoes Locust's stats resets in `hist` ([`undo`]), if it has any, and says so in

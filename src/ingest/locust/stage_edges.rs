@@ -95,11 +95,12 @@ pub(super) const EARLIER_STAGES_TOTALS: &str =
 
 /// Gives the last stage the stats file's figures (`rows`, `agg`) when Locust reset its
 /// stats at that stage's start and the stage runs to the history's end: its rows are
-/// then the stats file's segment. The stage's requests become the segment's (those
-/// between the reset and the stage's first row included, in the series' interval
-/// before it) and its window the span Locust's `Requests/s` divides by, ending at the
-/// last row. True when it did; not when an endpoint filter is on, `--warmup`/`--from`/
-/// `--to` moved the window, or the stats file counts other requests than the last row.
+/// then the stats file's segment (the stage starts at the row before the reset, so it
+/// holds the requests between the reset and the segment's first row, as the stats file
+/// does). The stage takes the stats file's endpoints and aggregate, and its window
+/// becomes the span Locust's `Requests/s` divides by, ending at the last row. True
+/// when it did; not when an endpoint filter is on, `--warmup`/`--from`/`--to` moved
+/// the window, or the stats file counts other requests than the segment.
 pub(super) fn last_stage_since_reset(
     stages: &mut [Stage],
     hist: &[HistoryRow],
@@ -123,12 +124,11 @@ pub(super) fn last_stage_since_reset(
     let Some(before) = i.checked_sub(1).map(|j| agg_rows[j]) else {
         return false;
     };
-    let first = agg_rows[i];
     let raw_last = last.total_requests - before.total_requests;
-    // With --csv-full-history the stages have their endpoints (and series) already.
-    let per_endpoint = hist.iter().any(|r| r.key.is_some());
-    let moved = opts.filters_endpoints() || opts.warmup_ms > 0 || per_endpoint;
-    if last.segment == 0 || moved || start != first.t_ms || end != last.t_ms {
+    // The stage starts at the row before the reset (`resets::from_resets`), so it
+    // holds the requests made between the reset and the segment's first row already.
+    let moved = opts.filters_endpoints() || opts.warmup_ms > 0;
+    if last.segment == 0 || moved || start != before.t_ms || end != last.t_ms {
         return false;
     }
     let Some(rps) = agg.rps.filter(|r| *r > 0.0 && agg.requests == raw_last) else {
@@ -140,11 +140,6 @@ pub(super) fn last_stage_since_reset(
         .collect();
     stage.aggregate = Some(endpoint_from_row(agg));
     stage.window_ms = Some(((end - span_ms).max(before.t_ms), end));
-    let since_reset = first.total_requests - before.total_requests;
-    let failed = first.total_failures.saturating_sub(before.total_failures);
-    let iv = stage.timeline.at(before.t_ms);
-    iv.requests += since_reset;
-    iv.failures += failed;
     stage.window_basis = format!(
         "from Locust's last stats reset, at the end of the ramp to this stage's users \
          (--reset-stats), to the end of the run: the stats file's own figures, over the \

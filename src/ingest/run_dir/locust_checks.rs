@@ -13,14 +13,18 @@
 //! down` line beside a report Locust writes as it ends (`--html`, `--json-file`) that
 //! agrees with the CSVs is a capture cut while Locust ran on (a `| tee` stopped by
 //! Ctrl-C): Locust did shut down, and the console's last table counting no more than
-//! the CSVs is the same run.
+//! the CSVs is the same run. A console or log (`--logfile`) not found another run's
+//! gives its `Shutting down (exit code N)`: a non-zero code is Locust's own check of
+//! the run failed (a `ToolCheck`), which `check` never passes. Without CSVs, an HTML
+//! report and a `--json-file` output that count the same requests are one run's two
+//! forms: the output is read, the report skipped (`pair_reports`).
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::{formats, skip_unread, Format, IngestOptions, StagePlan};
-use crate::model::{proportion, Run, SkipKind, Skipped, Stage};
+use crate::model::{proportion, Run, SkipKind, Skipped, Stage, ToolCheck};
 
 /// How long before the run's end Locust's last CSV write may come: its write interval
 /// (1 s) with as much again for the users' stop and the write itself.
@@ -263,6 +267,56 @@ pub(super) fn pair_summaries(
     }
 }
 
+/// Without Locust CSVs, Locust's HTML reports beside its `--json-file` outputs: one run
+/// run with both writes both as it ends, counting the same requests, so a report whose
+/// requests and failures (both) a `--json-file` output counts too is that run's other
+/// form, skipped (each output pairs with one report); one of other counts stays read.
+pub(super) fn pair_reports(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    plan: &StagePlan,
+    opts: &IngestOptions,
+    run: &mut Run,
+) {
+    let counts = |format: Format, file: &PathBuf| match formats::spec(format)
+        .reader
+        .summary_source(file, plan, opts)
+    {
+        Some(Ok(src)) => Some((src.overall.requests(), src.overall.failures())),
+        _ => None,
+    };
+    let mut outputs: Vec<(PathBuf, (u64, u64))> = (by_format.get(&Format::LocustJson))
+        .into_iter()
+        .flatten()
+        .filter_map(|f| Some((f.clone(), counts(Format::LocustJson, f)?)))
+        .collect();
+    let Some(reports) = by_format.get_mut(&Format::LocustHtml) else {
+        return;
+    };
+    reports.retain(|report| {
+        let Some(n) = counts(Format::LocustHtml, report).filter(|n| n.0 > 0) else {
+            return true;
+        };
+        let Some(at) = outputs.iter().position(|(_, m)| *m == n) else {
+            return true;
+        };
+        let (json, _) = outputs.remove(at);
+        run.inputs.retain(|i| &i.path != report);
+        run.skipped.push(Skipped::new(
+            report.clone(),
+            format!(
+                "Locust's HTML report of the run of {} (both count {} requests, {} failed, \
+                 checked): Locust writes both as it ends, so the --json-file output is read \
+                 and this report would count every request twice",
+                json.display(),
+                n.0,
+                n.1
+            ),
+            SkipKind::SameData,
+        ));
+        false
+    });
+}
+
 /// Locust's console output beside the Locust CSVs that were read (`None` when no CSV
 /// set was): its final table checked against them ([`LocustCsvs::against`]) and
 /// skipped. Without CSVs it is not read.
@@ -273,85 +327,111 @@ pub(super) fn pair_console(
     run: &mut Run,
 ) {
     for file in by_format.remove(&Format::LocustConsole).unwrap_or_default() {
-        let Some(csvs) = csvs else {
-            skip_unread(
-                run,
-                &file,
-                "Locust's console output: read only beside the Locust CSVs of the same run, \
-                 to check they hold the whole run (run Locust with --csv to analyse it)",
-            );
-            continue;
-        };
-        if opts.include.is_some() || opts.exclude.is_some() {
-            // The final table's Aggregated row counts every endpoint; the CSVs' figures
-            // only those the filters keep.
-            skip_unread(
-                run,
-                &file,
-                "Locust's console output: not checked against the CSVs, since \
-                 --include/--exclude leave endpoints out of their figures and its final \
-                 table counts them all",
-            );
-            continue;
-        }
-        // A run stopped before its --run-time holds less than it was started for.
-        let ended_with = csvs.ended_with.get();
-        let console = crate::ingest::locust::console::stopped_early(&file, ended_with.is_some());
-        if let Ok(Some(why)) = console {
-            if run.meta.complete != Some(false) {
-                run.meta.complete = Some(false);
-                run.meta.incomplete_reason = Some(why);
+        let exit = crate::ingest::locust::console::exit_code(&file)
+            .ok()
+            .flatten();
+        pair_one(file.clone(), csvs, opts, run);
+        // Locust's own verdict on the run, unless the output is found another run's.
+        let other = (run.skipped.iter().rev().find(|s| s.path == file))
+            .is_some_and(|s| s.kind == SkipKind::OtherData);
+        if let (Some((code, line, error)), false) = (exit, other) {
+            if code != 0 {
+                let after = error.map_or(String::new(), |e| format!(", after logging `{e}`"));
+                run.tool_checks.push(ToolCheck {
+                    tool: "locust".into(),
+                    name: format!(
+                        "exit code 0 (it shut down with exit code {code}, line {line}{after}: \
+                         --exit-code-on-error and a failed request, or the locustfile's own \
+                         check)"
+                    ),
+                    passed: false,
+                    file: file.display().to_string(),
+                });
             }
         }
-        let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
-            Ok(Some(t)) if !t.shut_down && ended_with.is_some() && csvs.holds(&t) => (
-                SkipKind::SameData,
-                format!(
-                    "Locust's console output stops at a table counting {} requests ({} \
+    }
+}
+
+/// One Locust console output checked against the CSVs (`pair_console`) and skipped.
+fn pair_one(file: PathBuf, csvs: Option<&LocustCsvs>, opts: &IngestOptions, run: &mut Run) {
+    let Some(csvs) = csvs else {
+        skip_unread(
+            run,
+            &file,
+            "Locust's console output: read only beside the Locust CSVs of the same run, \
+                 to check they hold the whole run (run Locust with --csv to analyse it)",
+        );
+        return;
+    };
+    if opts.include.is_some() || opts.exclude.is_some() {
+        // The final table's Aggregated row counts every endpoint; the CSVs' figures
+        // only those the filters keep.
+        skip_unread(
+            run,
+            &file,
+            "Locust's console output: not checked against the CSVs, since \
+                 --include/--exclude leave endpoints out of their figures and its final \
+                 table counts them all",
+        );
+        return;
+    }
+    // A run stopped before its --run-time holds less than it was started for.
+    let ended_with = csvs.ended_with.get();
+    let console = crate::ingest::locust::console::stopped_early(&file, ended_with.is_some());
+    if let Ok(Some(why)) = console {
+        if run.meta.complete != Some(false) {
+            run.meta.complete = Some(false);
+            run.meta.incomplete_reason = Some(why);
+        }
+    }
+    let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
+        Ok(Some(t)) if !t.shut_down && ended_with.is_some() && csvs.holds(&t) => (
+            SkipKind::SameData,
+            format!(
+                "Locust's console output stops at a table counting {} requests ({} \
                      failed), the Locust CSVs beside it {} ({} failed): it has no `Shutting \
                      down` line, yet {}, which Locust writes as it ends, counts what the CSVs \
                      do, so the capture was cut while Locust ran on (a `| tee` stopped by \
                      Ctrl-C?)",
-                    t.requests,
-                    t.failures,
-                    csvs.requests,
-                    csvs.failures,
-                    ended_with.unwrap_or_default()
-                ),
+                t.requests,
+                t.failures,
+                csvs.requests,
+                csvs.failures,
+                ended_with.unwrap_or_default()
             ),
-            Ok(Some(t)) => {
-                let count = Count {
-                    requests: t.requests,
-                    failures: t.failures,
-                    at_end: t.is_final,
-                    shut_down: t.shut_down,
-                };
-                let what = if t.is_final {
-                    "Locust's console output (its final table)"
-                } else {
-                    "Locust's console output (its last table)"
-                };
-                csvs.against(what, count)
-            }
-            Ok(None) => {
-                skip_unread(
-                    run,
-                    &file,
-                    "Locust's console output without a statistics table: nothing to check the \
+        ),
+        Ok(Some(t)) => {
+            let count = Count {
+                requests: t.requests,
+                failures: t.failures,
+                at_end: t.is_final,
+                shut_down: t.shut_down,
+            };
+            let what = if t.is_final {
+                "Locust's console output (its final table)"
+            } else {
+                "Locust's console output (its last table)"
+            };
+            csvs.against(what, count)
+        }
+        Ok(None) => {
+            skip_unread(
+                run,
+                &file,
+                "Locust's console output without a statistics table: nothing to check the \
                      CSVs against",
-                );
-                continue;
-            }
-            Err(p) => (
-                SkipKind::OtherData,
-                format!(
-                    "Locust's console output that cannot be checked against the CSVs beside \
+            );
+            return;
+        }
+        Err(p) => (
+            SkipKind::OtherData,
+            format!(
+                "Locust's console output that cannot be checked against the CSVs beside \
                      it: {}",
-                    p.reason
-                ),
+                p.reason
             ),
-        };
-        run.skipped
-            .push(Skipped::new(file, why + "; the CSVs are read", kind));
-    }
+        ),
+    };
+    run.skipped
+        .push(Skipped::new(file, why + "; the CSVs are read", kind));
 }

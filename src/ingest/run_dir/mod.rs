@@ -244,8 +244,9 @@ fn load_dir(
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir, keep_number)
         .with_stages_above(listed);
     let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);
-    if let Some(csvs) = &locust_csvs {
-        locust_checks::pair_summaries(&mut by_format, csvs, &plan, opts, run);
+    match &locust_csvs {
+        Some(csvs) => locust_checks::pair_summaries(&mut by_format, csvs, &plan, opts, run),
+        None => locust_checks::pair_reports(&mut by_format, &plan, opts, run),
     }
     locust_checks::pair_console(&mut by_format, locust_csvs.as_ref(), opts, run);
     let driver_dir = driver_dir::skip_driver_rows(&mut by_format, manifest.as_ref(), run);
