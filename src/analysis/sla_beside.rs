@@ -29,7 +29,7 @@ use crate::model::{Run, Source, Stage};
 /// passes into what that source can show. The SLA is resolved against `shown`'s
 /// names, as the report's evaluations were, so the two lists match one for one.
 pub(super) fn judge_on_other_sources(
-    evals: &mut [RuleEvaluation],
+    evals: &mut Vec<RuleEvaluation>,
     (run, shown): (&Run, &Source),
     spec: &SlaSpec,
     verdict_override: &[String],
@@ -86,6 +86,9 @@ pub(super) fn judge_on_other_sources(
         };
         let mut theirs = theirs.evals;
         discount(&mut theirs, other, run);
+        let absent = judged_where_measured(evals, &theirs, (&matched, shown, other));
+        judged_endpoints.extend(absent.iter().filter_map(|e| e.endpoint.clone()));
+        evals.extend(absent);
         if holds_every_rule(&theirs, &matched, other) {
             weighed.extend(run.sources.iter().position(|s| std::ptr::eq(s, other)));
         }
@@ -138,6 +141,59 @@ pub(super) fn judge_on_other_sources(
         }
     }
     (judged_endpoints, weighed)
+}
+
+/// The evaluations, stage by stage, of an `[endpoint."…"]` section that names no
+/// endpoint of the shown source (`not_run`, over the whole run) on another source's
+/// stages that measured it (`theirs`, its evaluations; `matched`, its stages): ab's
+/// `POST …/run` beside wrk's GET in one stage dir. Without them the rule was not run,
+/// a GO whatever ab measured. One per stage and rule, never twice.
+fn judged_where_measured(
+    evals: &[RuleEvaluation],
+    theirs: &[RuleEvaluation],
+    (matched, shown, other): (&[Pair], &Source, &Source),
+) -> Vec<RuleEvaluation> {
+    let absent = |e: &&RuleEvaluation| {
+        e.status == RuleStatus::NotRun
+            && e.scope == Scope::Endpoint
+            && e.stage.is_none()
+            && e.endpoint.is_some()
+    };
+    let mut out: Vec<RuleEvaluation> = Vec::new();
+    for mine in evals.iter().filter(absent) {
+        for pair in matched {
+            let stage = Some(pair.0.name.clone());
+            let Some(judged) = (theirs.iter()).find(|j| {
+                j.rule == mine.rule
+                    && j.line == mine.line
+                    && j.scope == mine.scope
+                    && j.stage == stage
+                    && j.endpoint.is_some()
+                    && j.value.is_some()
+            }) else {
+                continue;
+            };
+            let seen = |e: &RuleEvaluation| {
+                e.rule == mine.rule
+                    && e.line == mine.line
+                    && e.stage == stage
+                    && e.endpoint == mine.endpoint
+            };
+            if evals.iter().chain(&out).any(seen) {
+                continue;
+            }
+            let note = judged_endpoint_elsewhere(pair, shown, other);
+            out.push(RuleEvaluation {
+                note: Some(match &judged.note {
+                    Some(n) => format!("{note}; {n}"),
+                    None => note,
+                }),
+                endpoint: mine.endpoint.clone(),
+                ..judged.clone()
+            });
+        }
+    }
+    out
 }
 
 /// The endpoints whose rules another source's figures answered, and the sources (their

@@ -166,3 +166,39 @@ fn ab_post_beside_wrk_get_judged_on_its_own_figures_is_no_lost_request() {
         report["data_quality_reason"]
     );
 }
+
+/// wrk's GETs (`-d4s`: 9,000 and 9,100 requests, 50 in flight) in `01_get_50users/` and in
+/// `02_post_50users/` beside ab's POSTs, with a global `[endpoint."POST
+/// /api/v1/agents/run"]` section: the report shows wrk for both stages, and only ab
+/// requested the POST, in stage `post`. Its rules are judged there on ab's figures (p95 650
+/// ms): `p(95) < 500ms` fails, a NO-GO; `p(95) < 700ms` passes, a GO. Before, the
+/// section "named no endpoint in the data" (wrk's URL alone was listed) and its rules
+/// were not run, whatever ab measured.
+#[test]
+fn a_global_endpoint_section_is_judged_where_another_tool_measured_it() {
+    for (limit, verdict, status) in [(500, "NO-GO", "fail"), (700, "GO", "pass")] {
+        let dir = TestDir::new();
+        dir.write("rel/01_get_50users/wrk.txt", wrk(50, 9000, 4));
+        dir.write("rel/02_post_50users/wrk.txt", wrk(50, 9100, 4));
+        dir.write("rel/02_post_50users/ab.txt", ab_post());
+        let sla = dir.write(
+            "sla.toml",
+            format!(
+                "[global]\nrules = [\"error_rate < 1%\"]\n\
+                 [endpoint.\"POST /api/v1/agents/run\"]\nrules = [\"p(95) < {limit}ms\"]\n"
+            ),
+        );
+        let run = dir.path().join("rel");
+        let (code, report, err) = analyze_json(&[&run], &["--sla", sla.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        let rules = report["sla"]["rules"].as_array().expect("sla rules");
+        let rule = format!("p(95) < {limit}ms");
+        let judged = (rules.iter())
+            .find(|e| e["rule"] == rule.as_str() && e["stage"] == "post")
+            .unwrap_or_else(|| panic!("{rules:?}"));
+        assert_eq!(judged["status"], status, "{judged}");
+        assert_eq!(judged["value"].as_f64(), Some(650.0), "{judged}");
+        assert_eq!(judged["endpoint"], "POST /api/v1/agents/run", "{judged}");
+        assert_eq!(report["verdict"], verdict, "{} {err}", report["sla"]);
+    }
+}
