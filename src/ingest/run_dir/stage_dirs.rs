@@ -356,7 +356,11 @@ fn named_users(read: &[DirRead], tool: &str, stage: &str) -> Option<u32> {
 
 /// One source of stage dirs' sources of one tool each, its stages in the dirs' order.
 fn combine(kept: Vec<Source>, read: &[DirRead]) -> Source {
-    let mut sources = kept.into_iter().map(tag_stages);
+    // One tool's stages, split by dir (`split_by_dir`), are that tool's as before.
+    let one_tool = kept
+        .iter()
+        .all(|s| kept.first().is_some_and(|f| f.tool == s.tool));
+    let mut sources = (kept.into_iter()).map(|s| if one_tool { s } else { tag_stages(s) });
     let mut combined = sources.next().unwrap_or_default();
     let mut tools = vec![combined.tool.clone()];
     let mut said = vec![provenance(&combined)];
