@@ -290,6 +290,13 @@ const SAME_REQUESTS: f64 = 0.10;
 /// that: runs a source's file holds and the report
 /// leaves out ([`Source::runs_left_out`]).
 pub fn uncovered_source(run: &Run) -> Option<String> {
+    uncovered_source_except(run, &[])
+}
+
+/// [`uncovered_source`], leaving out the sources at `weighed` (their index among the
+/// run's): an SLA judged their requests, which are in none of the report's figures,
+/// and they held every rule (`sla_beside`).
+pub fn uncovered_source_except(run: &Run, weighed: &[usize]) -> Option<String> {
     if let Some(why) = run.sources.iter().find_map(|s| s.runs_left_out.as_ref()) {
         return Some(format!("{why}; the report's figures leave them out"));
     }
@@ -309,7 +316,9 @@ pub fn uncovered_source(run: &Run) -> Option<String> {
             format!("{} source", lead.tool),
         ),
     };
-    let (other, ((n, f), what)) = (run.sources.iter())
+    let (other, ((n, f), what)) = (run.sources.iter().enumerate())
+        .filter(|(i, _)| !weighed.contains(i))
+        .map(|(_, s)| s)
         .filter(|s| !std::ptr::eq(*s, lead) && s.short_run.is_none())
         .map(|s| (s, theirs(s)))
         .find(|(s, ((n, f), _))| {

@@ -12,6 +12,10 @@
 //! A latency rule the shown source passes is judged on the other tool's stage too:
 //! when that measurement fails it, the verdict takes the worse (both tools measured
 //! the system at that load; the friendlier one does not decide alone).
+//!
+//! A source whose every request is in such stages, and whose figures there pass every
+//! rule that has a value on them, was weighed by the SLA: it holds no GO back as
+//! requests in none of the report's figures (`quality::uncovered_source_except`).
 
 use super::metrics::ScopeMetrics;
 use super::sla::{self, RuleEvaluation, RuleStatus, Scope, ScopeData, SlaSpec};
@@ -25,16 +29,14 @@ use crate::model::{Run, Source, Stage};
 /// passes into what that source can show. The SLA is resolved against `shown`'s
 /// names, as the report's evaluations were, so the two lists match one for one.
 pub(super) fn judge_on_other_sources(
-    evals: &mut [RuleEvaluation],
+    evals: &mut Vec<RuleEvaluation>,
     (run, shown): (&Run, &Source),
     spec: &SlaSpec,
     verdict_override: &[String],
     discount: impl Fn(&mut [RuleEvaluation], &Source, &Run),
-) -> Vec<String> {
+) -> Elsewhere {
     let mut judged_endpoints = Vec::new();
-    if !evals.iter().any(|e| open(e) || endpoint_unanswered(e)) {
-        return judged_endpoints;
-    }
+    let mut weighed = Vec::new();
     let stages: Vec<String> = shown.stages.iter().map(|s| s.name.clone()).collect();
     let users: Vec<Option<u32>> = shown.stages.iter().map(|s| s.users).collect();
     // A file of unknown origin (a server's access log reads as a generic CSV, timing
@@ -84,6 +86,12 @@ pub(super) fn judge_on_other_sources(
         };
         let mut theirs = theirs.evals;
         discount(&mut theirs, other, run);
+        let absent = judged_where_measured(evals, &theirs, (&matched, shown, other));
+        judged_endpoints.extend(absent.iter().filter_map(|e| e.endpoint.clone()));
+        evals.extend(absent);
+        if holds_every_rule(&theirs, &matched, other) {
+            weighed.extend(run.sources.iter().position(|s| std::ptr::eq(s, other)));
+        }
         for mine in evals.iter_mut() {
             let Some(pair) =
                 (matched.iter()).find(|(m, _, _)| Some(&m.name) == mine.stage.as_ref())
@@ -132,11 +140,89 @@ pub(super) fn judge_on_other_sources(
             };
         }
     }
-    judged_endpoints
+    (judged_endpoints, weighed)
+}
+
+/// The evaluations, stage by stage, of an `[endpoint."…"]` section that names no
+/// endpoint of the shown source (`not_run`, over the whole run) on another source's
+/// stages that measured it (`theirs`, its evaluations; `matched`, its stages): ab's
+/// `POST …/run` beside wrk's GET in one stage dir. Without them the rule was not run,
+/// a GO whatever ab measured. One per stage and rule, never twice.
+fn judged_where_measured(
+    evals: &[RuleEvaluation],
+    theirs: &[RuleEvaluation],
+    (matched, shown, other): (&[Pair], &Source, &Source),
+) -> Vec<RuleEvaluation> {
+    let absent = |e: &&RuleEvaluation| {
+        e.status == RuleStatus::NotRun
+            && e.scope == Scope::Endpoint
+            && e.stage.is_none()
+            && e.endpoint.is_some()
+    };
+    let mut out: Vec<RuleEvaluation> = Vec::new();
+    for mine in evals.iter().filter(absent) {
+        for pair in matched {
+            let stage = Some(pair.0.name.clone());
+            let Some(judged) = (theirs.iter()).find(|j| {
+                j.rule == mine.rule
+                    && j.line == mine.line
+                    && j.scope == mine.scope
+                    && j.stage == stage
+                    && j.endpoint.is_some()
+                    && j.value.is_some()
+            }) else {
+                continue;
+            };
+            let seen = |e: &RuleEvaluation| {
+                e.rule == mine.rule
+                    && e.line == mine.line
+                    && e.stage == stage
+                    && e.endpoint == mine.endpoint
+            };
+            if evals.iter().chain(&out).any(seen) {
+                continue;
+            }
+            let note = judged_endpoint_elsewhere(pair, shown, other);
+            out.push(RuleEvaluation {
+                note: Some(match &judged.note {
+                    Some(n) => format!("{note}; {n}"),
+                    None => note,
+                }),
+                endpoint: mine.endpoint.clone(),
+                ..judged.clone()
+            });
+        }
+    }
+    out
+}
+
+/// The endpoints whose rules another source's figures answered, and the sources (their
+/// index among the run's) whose every request the rules weighed and found holding
+/// ([`holds_every_rule`]).
+pub(super) type Elsewhere = (Vec<String>, Vec<usize>);
+
+/// True when every request of `other` is in stages matched to the shown source's
+/// (`matched`), and the rules judged on those stages' figures (`theirs`) found a value
+/// for at least one and every one with a value passes: its requests, in none of the
+/// report's figures, were weighed by the SLA all the same, and hold nothing back
+/// (httperf beside h2load on the same URL, ab's POST beside wrk's GET once the POST's
+/// endpoint rule is judged on ab's figures).
+fn holds_every_rule(theirs: &[RuleEvaluation], matched: &[Pair], other: &Source) -> bool {
+    let covered: u64 = matched.iter().map(|(_, t, _)| t.requests()).sum();
+    let staged = |e: &&RuleEvaluation| {
+        (matched.iter()).any(|(m, _, _)| e.stage.as_deref() == Some(m.name.as_str()))
+    };
+    let valued: Vec<&RuleEvaluation> = (theirs.iter())
+        .filter(staged)
+        .filter(|e| e.value.is_some())
+        .collect();
+    covered == other.overall.requests()
+        && !valued.is_empty()
+        && valued.iter().all(|e| e.status == RuleStatus::Pass)
 }
 
 /// A shown stage, the other source's stage of its name and load, and whether that one
-/// requested other routes (`other_requests`).
+/// requested other routes (`Stage::requests_other_routes`).
 type Pair<'s> = (&'s Stage, &'s Stage, bool);
 
 /// True for an evaluation of an endpoint section within a stage that the shown source
@@ -179,7 +265,7 @@ fn contestable(e: &RuleEvaluation) -> bool {
 
 /// `other`'s stage of `mine`'s name at the same load, when the audit finds no fault
 /// with it (nothing suspect or impossible), and whether it requested other routes than
-/// `mine` (`other_requests`).
+/// `mine` (`Stage::requests_other_routes`).
 fn same_stage<'s>(mine: &Stage, other: &'s Source, run: &Run) -> Option<(&'s Stage, bool)> {
     let theirs = (other.stages.iter()).find(|t| {
         t.name == mine.name
@@ -189,29 +275,8 @@ fn same_stage<'s>(mine: &Stage, other: &'s Source, run: &Run) -> Option<(&'s Sta
     })?;
     let findings = super::audit::audit_stage(theirs, other, run.meta.think_time);
     let faulted = (findings.iter()).any(|f| f.verdict != super::audit::AuditVerdict::Ok);
-    (!faulted).then(|| (theirs, other_requests(mine, theirs, run)))
-}
-
-/// True when `theirs` measured other requests than `mine`: both name the URLs they
-/// requested and none of `theirs` is one of `mine`'s routes (ab's `POST …/run` beside
-/// wrk's `GET …/agents` in one stage dir). Its latencies are another endpoint's, which
-/// say nothing of the shown stage's. A name that is no route (a file's, a label) may
-/// be any request, so it never tells requests apart.
-fn other_requests(mine: &Stage, theirs: &Stage, run: &Run) -> bool {
-    let files = || run.inputs.iter().map(|i| i.path.as_path());
-    let names = |s: &Stage| -> Option<Vec<String>> {
-        let mut keys = (s.endpoints.iter())
-            .filter(|(_, e)| !e.transaction)
-            .map(|(k, _)| k)
-            .peekable();
-        keys.peek()?;
-        keys.map(|k| (!k.named_after_file(files())).then(|| k.to_string()))
-            .collect()
-    };
-    let (Some(ours), Some(their)) = (names(mine), names(theirs)) else {
-        return false;
-    };
-    !(their.iter()).any(|t| ours.iter().any(|o| sla::may_be_one_route(o, t)))
+    let files: Vec<&std::path::Path> = run.inputs.iter().map(|i| i.path.as_path()).collect();
+    (!faulted).then(|| (theirs, mine.requests_other_routes(theirs, &files)))
 }
 
 /// The tool that measured `stage` of `src` (a stage dir's own, else the source's).

@@ -165,8 +165,8 @@ pub(super) fn apply(
     discount(&mut evals, src, run);
     two_runs(&mut evals, &analysis.audit);
     let elsewhere = answer_elsewhere(&mut evals, (run, src), spec, verdict_override, discount);
-    (analysis.warnings).extend(measured_elsewhere(evaluated.warnings, &evals, &elsewhere));
-    let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages);
+    (analysis.warnings).extend(measured_elsewhere(evaluated.warnings, &evals, &elsewhere.0));
+    let (data_reason, aside) = data_reason(analysis, run, &evaluated.verdict_stages, &elsewhere.1);
     let answers_wrong = ok_server_errors(src).or_else(|| failed_script_checks(src));
     let stage_metrics = owned.iter().filter(|o| o.1.is_none());
     let unjudged = unjudged_failures(run, &evals, stage_metrics.map(|o| (o.0.as_deref(), &o.2)));
@@ -515,14 +515,44 @@ fn agree_with_verdict(analysis: &mut Analysis, verdict: sla::Verdict) {
     );
 }
 
+/// The run's data quality once the SLA weighed the sources measured beside the
+/// report's (`weighed`, [`quality::uncovered_source_except`]): their requests, in none
+/// of the report's figures, are no longer what it leaves uncovered.
+///
+/// [`quality::uncovered_source_except`]: super::quality::uncovered_source_except
+fn reweigh_quality(a: &mut Analysis, run: &Run, weighed: &[usize]) {
+    if weighed.is_empty() {
+        return;
+    }
+    (a.data_quality, a.data_quality_reason) =
+        super::quality::assess(&super::quality::QualityInputs {
+            measured: a.measured,
+            complete: a.run.complete,
+            incomplete_reason: a.run.incomplete_reason.as_deref(),
+            problems: &a.problems,
+            skipped: &a.skipped,
+            audit: &a.audit,
+            unseen_failures: run.primary().and_then(super::quality::unseen_failures),
+            uncovered: super::quality::uncovered_source_except(run, weighed),
+        });
+}
+
 /// Why the data cannot carry a GO, or `None`: its quality when not clean, else a
 /// suspect audit finding; and, when the audit questions only stages that do not
 /// decide the verdict, a clause naming them. The verdict rests on the verdict stages'
 /// figures (`deciding`, empty: every stage) and the run-wide checks: a stage that
 /// decides nothing holds no GO back by its own audit findings, nor by failures its tool
 /// leaves out (hey's CSV in a stage dir of its own), which the report still shows (its
-/// data quality is the whole run's).
-fn data_reason(a: &Analysis, run: &Run, deciding: &[String]) -> (Option<String>, Option<String>) {
+/// data quality is the whole run's). The sources the SLA weighed (`weighed`) leave the
+/// analysis's data quality first ([`reweigh_quality`]).
+fn data_reason(
+    a: &mut Analysis,
+    run: &Run,
+    deciding: &[String],
+    weighed: &[usize],
+) -> (Option<String>, Option<String>) {
+    reweigh_quality(a, run, weighed);
+    let a = &*a;
     let decides = |f: &&AuditFinding| {
         deciding.is_empty() || f.stage.as_ref().is_none_or(|s| deciding.contains(s))
     };
@@ -547,7 +577,7 @@ fn data_reason(a: &Analysis, run: &Run, deciding: &[String]) -> (Option<String>,
             skipped: &a.skipped,
             audit: &audit,
             unseen_failures: unseen,
-            uncovered: super::quality::uncovered_source(run),
+            uncovered: super::quality::uncovered_source_except(run, weighed),
         })
     };
     let aside = (!aside.is_empty()).then(|| {

@@ -22,7 +22,9 @@
 //! A short run apart from the run (a smoke test or warm-up by another tool,
 //! `smoke_runs`) never leads, nor is cross-checked as a rival: it is named as such.
 //!
-//! Sources of the same requests are cross-checked: totals, and medians. Medians about
+//! Sources of the same requests are cross-checked: totals (not for sources whose
+//! routes differ: wrk's GET beside ab's POST are no two counts of the same requests),
+//! and medians. Medians about
 //! 1,000× apart (300× to 3,000×) are a unit error — an interval log written in µs and
 //! read as ns — named as such, with the flag that fixes it.
 
@@ -80,12 +82,13 @@ pub fn arbitrate(run: &mut Run, opts: &IngestOptions) {
             .notes
             .push(format!("chosen as the report's source: {reason}"));
     }
+    let files: Vec<&std::path::Path> = run.inputs.iter().map(|i| i.path.as_path()).collect();
     for &i in runs.iter().filter(|i| **i != chosen) {
         let (lead, other) = (&run.sources[chosen], &run.sources[i]);
         if let Some(w) = unit_mismatch(lead, other, opts) {
             warnings.push(w.clone());
             run.sources[i].notes.push(w);
-        } else if let Some(w) = totals_disagree(lead, other) {
+        } else if let Some(w) = totals_disagree(lead, other, &files) {
             warnings.push(w);
         }
     }
@@ -115,13 +118,14 @@ fn check_beside(run: &mut Run, opts: &IngestOptions) {
     };
     run.preferred = Some(lead);
     let mut warnings = Vec::new();
+    let files: Vec<&std::path::Path> = run.inputs.iter().map(|i| i.path.as_path()).collect();
     for other in run.sources.iter().filter(|s| s.beside_stage.is_some()) {
         let Some(stage) = beside_view(&run.sources[lead], other) else {
             continue;
         };
         if let Some(w) = unit_mismatch(&stage, other, opts) {
             warnings.push(format!("stage {}: {w}", stage.overall.name));
-        } else if let Some(w) = totals_disagree(&stage, other) {
+        } else if let Some(w) = totals_disagree(&stage, other, &files) {
             warnings.push(format!("stage {}: {w}", stage.overall.name));
         }
     }
@@ -379,8 +383,14 @@ fn unit_flag(tool: &str, opts: &IngestOptions, too_small: bool) -> String {
 }
 
 /// A warning when two sources of one run disagree on their totals by 10–50 % (closer
-/// is the same requests; further apart, different ones).
-fn totals_disagree(lead: &Source, other: &Source) -> Option<String> {
+/// is the same requests; further apart, different ones). Not when they requested
+/// other routes (wrk's GET beside ab's POST, `Stage::requests_other_routes`; `files`:
+/// the run's inputs, whose names are no route): those are not two counts of the same
+/// requests.
+fn totals_disagree(lead: &Source, other: &Source, files: &[&std::path::Path]) -> Option<String> {
+    if lead.overall.requests_other_routes(&other.overall, files) {
+        return None;
+    }
     let (a, b) = (
         lead.overall.requests() as f64,
         other.overall.requests() as f64,

@@ -36,7 +36,7 @@ pub use own_output::{
     is_headroom_output, is_legacy_report, COMPARE_MARKER, DEMO_MARKER, EXPORT_MARKER,
     REPORT_MARKER, RUN_MARKER,
 };
-pub use route::normalize_label;
+pub use route::{key_method_and_name, key_route, may_be_one_route, normalize_label};
 pub use run::{
     EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, SkipKind, Skipped, Source,
     SourcePart, Stage,

@@ -11,7 +11,92 @@
 
 use std::borrow::Cow;
 
-use super::EndpointKey;
+use std::path::Path;
+
+use super::{EndpointKey, Stage};
+
+/// HTTP methods, as they open an endpoint key (`GET /item`).
+const METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
+
+/// An endpoint key's method (upper-cased) when it opens with one, and the rest: `GET
+/// List agents` → (GET, `List agents`); `List agents` → (none, `List agents`).
+pub fn key_method_and_name(key: &str) -> (Option<String>, &str) {
+    let key = key.trim();
+    match key.split_once(char::is_whitespace) {
+        Some((m, rest)) if METHODS.contains(&m.to_ascii_uppercase().as_str()) => {
+            (Some(m.to_ascii_uppercase()), rest.trim())
+        }
+        _ => (None, key),
+    }
+}
+
+/// An endpoint key's method (upper-cased) and route path: `GET /item` → (GET,
+/// `/item`); `http://host:8080/item/` → (none, `/item`). `None` for a label that is
+/// no route (`T01_HomePageLoad`).
+pub fn key_route(key: &str) -> Option<(Option<String>, String)> {
+    let (method, target) = key_method_and_name(key);
+    // Locust's `name="post /x"` on a request of type `GET` is keyed `GET post /x`: the
+    // type is the method sent, the name's own method word only a label's.
+    let target = match key_method_and_name(target) {
+        (Some(_), rest) if method.is_some() && rest.starts_with('/') => rest,
+        _ => target,
+    };
+    let lower = target.to_ascii_lowercase();
+    let path = if lower.starts_with("http://") || lower.starts_with("https://") {
+        let after = &target[target.find("://")? + 3..];
+        after.find('/').map_or("/", |i| &after[i..])
+    } else {
+        target
+    };
+    if !path.starts_with('/') {
+        return None;
+    }
+    let path = match path.trim_end_matches('/') {
+        "" => "/",
+        p => p,
+    };
+    Some((method, path.to_string()))
+}
+
+/// True when two endpoint keys of the data (of two tools) may be one request: the same
+/// route path once query strings are left out and IDs made placeholders (`/agents/7`
+/// and `/agents/9` are `/agents/{id}`), or either names no route (a label, a file's
+/// name). Methods are left aside: ab and wrk name a URL without one.
+pub fn may_be_one_route(a: &str, b: &str) -> bool {
+    let bare = |key: &str| {
+        let cut = key.find(['?', '#']).unwrap_or(key.len());
+        key_route(&key[..cut]).map(|(_, path)| normalize_label(&path).into_owned())
+    };
+    match (bare(a), bare(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+impl Stage {
+    /// True when `theirs` measured other requests than this stage: both name the URLs
+    /// they requested and none of `theirs` is one of this stage's routes (ab's `POST
+    /// …/run` beside wrk's `GET …/agents` in one stage dir). A name that is no route (a
+    /// label, one of `files`' names) may be any request, so it never tells requests
+    /// apart.
+    pub fn requests_other_routes(&self, theirs: &Stage, files: &[&Path]) -> bool {
+        let names = |s: &Stage| -> Option<Vec<String>> {
+            let mut keys = (s.endpoints.iter())
+                .filter(|(_, e)| !e.transaction)
+                .map(|(k, _)| k)
+                .peekable();
+            keys.peek()?;
+            keys.map(|k| (!k.named_after_file(files.iter().copied())).then(|| k.to_string()))
+                .collect()
+        };
+        let (Some(ours), Some(their)) = (names(self), names(theirs)) else {
+            return false;
+        };
+        !(their.iter()).any(|t| ours.iter().any(|o| may_be_one_route(o, t)))
+    }
+}
 
 impl EndpointKey {
     /// The key's route: the key with identifiers in its path replaced by placeholders

@@ -88,12 +88,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::analysis::quantity::format_value;
+pub use crate::model::may_be_one_route;
 pub use bounded::percentile_bounds;
 pub use drifting::DRIFT_NOTE;
 pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
 pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
-pub use spelling::may_be_one_route;
 pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, ApdexRange, Z_95};
 pub use suggest::edit_distance;
 pub use task_names::with_task_names;

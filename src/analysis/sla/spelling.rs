@@ -4,14 +4,11 @@
 //! `/item`, or the full URL `http://host:8080/item` of wrk and k6). A name written in
 //! another spelling still names the one stage or endpoint it singles out.
 
+use crate::model::key_method_and_name as method_and_name;
+pub(super) use crate::model::key_route as route;
 use std::sync::OnceLock;
 
 use regex::Regex;
-
-/// HTTP methods, as they open an endpoint key (`GET /item`).
-const METHODS: &[&str] = &[
-    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT",
-];
 
 /// A name's words: its runs of letters and digits, lower-cased (`02 Peak-Load (50
 /// users)` → `02`, `peak`, `load`, `50`, `users`).
@@ -143,34 +140,6 @@ pub(super) fn same_joined(known: &str, name: &str) -> bool {
     !k.is_empty() && k.concat() == n.concat() && (ku.is_none() || nu.is_none() || ku == nu)
 }
 
-/// An endpoint key's method (upper-cased) and route path: `GET /item` → (GET,
-/// `/item`); `http://host:8080/item/` → (none, `/item`). `None` for a label that is
-/// no route (`T01_HomePageLoad`).
-pub(super) fn route(key: &str) -> Option<(Option<String>, String)> {
-    let (method, target) = method_and_name(key);
-    // Locust's `name="post /x"` on a request of type `GET` is keyed `GET post /x`: the
-    // type is the method sent, the name's own method word only a label's.
-    let target = match method_and_name(target) {
-        (Some(_), rest) if method.is_some() && rest.starts_with('/') => rest,
-        _ => target,
-    };
-    let lower = target.to_ascii_lowercase();
-    let path = if lower.starts_with("http://") || lower.starts_with("https://") {
-        let after = &target[target.find("://")? + 3..];
-        after.find('/').map_or("/", |i| &after[i..])
-    } else {
-        target
-    };
-    if !path.starts_with('/') {
-        return None;
-    }
-    let path = match path.trim_end_matches('/') {
-        "" => "/",
-        p => p,
-    };
-    Some((method, path.to_string()))
-}
-
 /// True when the data's endpoint `known` is the SLA's `name` spelled by another tool:
 /// the same route path, and the same method where both say one (`GET /item`, `/item`
 /// and `GET http://127.0.0.1:8080/item` are one endpoint).
@@ -178,21 +147,6 @@ pub(super) fn same_route(known: &str, name: &str) -> bool {
     match (route(known), route(name)) {
         (Some((km, kp)), Some((nm, np))) => kp == np && (km.is_none() || nm.is_none() || km == nm),
         _ => false,
-    }
-}
-
-/// True when two endpoint keys of the data (of two tools) may be one request: the same
-/// route path once query strings are left out and IDs made placeholders (`/agents/7`
-/// and `/agents/9` are `/agents/{id}`), or either names no route (a label, a file's
-/// name). Methods are left aside: ab and wrk name a URL without one.
-pub fn may_be_one_route(a: &str, b: &str) -> bool {
-    let bare = |key: &str| {
-        let cut = key.find(['?', '#']).unwrap_or(key.len());
-        route(&key[..cut]).map(|(_, path)| crate::model::normalize_label(&path).into_owned())
-    };
-    match (bare(a), bare(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => true,
     }
 }
 
@@ -267,18 +221,6 @@ pub(super) fn other_method(known: &str, name: &str) -> bool {
     match (bare(known), bare(name)) {
         (Some((Some(km), kp)), Some((Some(nm), np))) => kp == np && km != nm,
         _ => false,
-    }
-}
-
-/// An endpoint key's method (upper-cased) when it opens with one, and the rest: `GET
-/// List agents` → (GET, `List agents`); `List agents` → (none, `List agents`).
-fn method_and_name(key: &str) -> (Option<String>, &str) {
-    let key = key.trim();
-    match key.split_once(char::is_whitespace) {
-        Some((m, rest)) if METHODS.contains(&m.to_ascii_uppercase().as_str()) => {
-            (Some(m.to_ascii_uppercase()), rest.trim())
-        }
-        _ => (None, key),
     }
 }
 

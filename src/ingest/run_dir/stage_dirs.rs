@@ -9,7 +9,10 @@
 //! (`Source::beside_stage`); a tool in several dirs beside another, a stage two tools
 //! both measured in dirs of their own (generators side by side), or a tool without
 //! failure data (its 0 % errors would be made up beside another tool's), keeps that
-//! behaviour for the whole run. And the users a dir's name
+//! behaviour for the whole run. A tool in several dirs, one stage in each, beside
+//! another tool in one of them (hey's smoke check in `smoke/` and again in `load/`
+//! beside wrk) is split by dir first (`split_by_dir`): each of its stages is that
+//! dir's, kept whoever measured the others. And the users a dir's name
 //! gives (`02_peak_40users`) give way to the users its data records (a Locust history's
 //! user count, a JTL's threads, k6's VUs), with a warning naming both.
 
@@ -225,19 +228,14 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
 /// sources of their own beside it ([`Source::beside_stage`]). Otherwise leaves the run
 /// as it is.
 pub(super) fn one_run_of_stage_dirs(run: &mut Run, read: &[DirRead]) {
-    let beside = beside_sources(&run.sources, read);
+    let (sources, owner) = split_by_dir(&run.sources, read);
+    let beside = beside_sources(&sources, read, &owner);
     let set_aside = |i: usize| beside.iter().any(|b| b.source == i);
-    let kept: Vec<&Source> = (run.sources.iter().enumerate())
+    let kept: Vec<&Source> = (sources.iter().enumerate())
         .filter(|(i, _)| !set_aside(*i))
         .map(|(_, s)| s)
         .collect();
-    let one_each = read.iter().all(|r| {
-        let tools = r
-            .tools
-            .iter()
-            .filter(|(t, _)| kept.iter().any(|s| s.tool == *t));
-        tools.count() <= 1
-    });
+    let one_each = (owner.iter()).all(|o| o.iter().filter(|i| !set_aside(**i)).count() <= 1);
     let lacking = (kept.iter()).any(|s| crate::ingest::arbitrate::lacks_failures(s).is_some());
     // Two tools with a stage of the same name measured it side by side (generators in
     // dirs of their own): that is one stage, for arbitration to choose a tool for.
@@ -257,7 +255,7 @@ pub(super) fn one_run_of_stage_dirs(run: &mut Run, read: &[DirRead]) {
         return;
     }
     let (mut kept, mut aside) = (Vec::new(), Vec::new());
-    for (i, src) in std::mem::take(&mut run.sources).into_iter().enumerate() {
+    for (i, src) in sources.into_iter().enumerate() {
         match beside.iter().find(|b| b.source == i) {
             Some(b) => aside.push(b.set_aside(src, &mut run.arbitration)),
             None => kept.push(src),
@@ -272,6 +270,82 @@ pub(super) fn one_run_of_stage_dirs(run: &mut Run, read: &[DirRead]) {
     run.sources = std::iter::once(combined).chain(aside).collect();
 }
 
+/// The run's sources, each tool that measured several stage dirs, one stage in each,
+/// and shares one of them with another tool (hey's smoke check in `smoke/` and again
+/// in `load/` beside wrk) split into one source per dir: each dir's stage is measured
+/// by the tools in that dir, and one tool's stage elsewhere is no reason to drop it.
+/// And for each of `read`'s dirs, the index of each of its tools' source.
+fn split_by_dir(sources: &[Source], read: &[DirRead]) -> (Vec<Source>, Vec<Vec<usize>>) {
+    let mut owner: Vec<Vec<usize>> = read.iter().map(|r| vec![0; r.tools.len()]).collect();
+    let mut out = Vec::new();
+    for src in sources {
+        let dirs: Vec<(usize, usize)> = (read.iter().enumerate())
+            .flat_map(|(d, r)| {
+                let mine = r.tools.iter().enumerate().filter(|(_, t)| t.0 == src.tool);
+                mine.map(move |(k, _)| (d, k))
+            })
+            .collect();
+        let shares = dirs.iter().any(|&(d, _)| read[d].tools.len() > 1);
+        let names = dirs.iter().map(|&(d, k)| read[d].tools[k].1.as_slice());
+        let pieces = (dirs.len() > 1 && shares)
+            .then(|| split_source(src, names.collect()))
+            .flatten();
+        match pieces {
+            Some(pieces) => {
+                for (&(d, k), piece) in dirs.iter().zip(pieces) {
+                    owner[d][k] = out.len();
+                    out.push(piece);
+                }
+            }
+            None => {
+                for &(d, k) in &dirs {
+                    owner[d][k] = out.len();
+                }
+                out.push(src.clone());
+            }
+        }
+    }
+    (out, owner)
+}
+
+/// `src` as one source per dir, when each dir (`names`: the stages each added) added
+/// one stage of its own name and the source holds those stages alone; its notes go
+/// with the first.
+fn split_source(src: &Source, names: Vec<&[String]>) -> Option<Vec<Source>> {
+    let ones: Vec<&String> = (names.iter())
+        .map(|n| match n {
+            [one] => Some(one),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let distinct = (ones.iter().enumerate()).all(|(i, a)| !ones[..i].contains(a));
+    if !distinct || src.stages.len() != ones.len() {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    for (i, name) in ones.into_iter().enumerate() {
+        let stage = src.stages.iter().find(|s| s.name == *name)?;
+        let mut overall = stage.clone();
+        overall.name = src.overall.name.clone();
+        pieces.push(Source {
+            stages: vec![stage.clone()],
+            overall,
+            notes: if i == 0 {
+                src.notes.clone()
+            } else {
+                Vec::new()
+            },
+            parts: (src.parts.iter())
+                .filter(|p| p.stages == [name.clone()])
+                .cloned()
+                .collect(),
+            span_ms: stage.window_ms.or(src.span_ms),
+            ..src.clone()
+        });
+    }
+    Some(pieces)
+}
+
 /// The users the name of the dir where `tool` measured `stage` gives (`load 5 users`).
 fn named_users(read: &[DirRead], tool: &str, stage: &str) -> Option<u32> {
     let holds = |r: &&DirRead| {
@@ -282,12 +356,18 @@ fn named_users(read: &[DirRead], tool: &str, stage: &str) -> Option<u32> {
 
 /// One source of stage dirs' sources of one tool each, its stages in the dirs' order.
 fn combine(kept: Vec<Source>, read: &[DirRead]) -> Source {
-    let mut sources = kept.into_iter().map(tag_stages);
+    // One tool's stages, split by dir (`split_by_dir`), are that tool's as before.
+    let one_tool = kept
+        .iter()
+        .all(|s| kept.first().is_some_and(|f| f.tool == s.tool));
+    let mut sources = (kept.into_iter()).map(|s| if one_tool { s } else { tag_stages(s) });
     let mut combined = sources.next().unwrap_or_default();
     let mut tools = vec![combined.tool.clone()];
     let mut said = vec![provenance(&combined)];
     for src in sources {
-        tools.push(src.tool.clone());
+        if !tools.contains(&src.tool) {
+            tools.push(src.tool.clone());
+        }
         said.push(provenance(&src));
         super::merge_source(&mut combined, src, false);
     }
@@ -299,6 +379,11 @@ fn combine(kept: Vec<Source>, read: &[DirRead]) -> Source {
     };
     combined.stages.sort_by_key(|s| at(s).unwrap_or(usize::MAX));
     combined.tool = tools.join(" + ");
+    // One tool's stages, split by dir to set its stage beside another tool in one of
+    // them (`split_by_dir`), are that tool's again.
+    if tools.len() < 2 {
+        return combined;
+    }
     combined.notes.insert(
         0,
         format!(
@@ -340,25 +425,19 @@ impl Beside {
 /// The sources to set beside another (see [`one_run_of_stage_dirs`]): in each stage
 /// dir holding several tools, when each of them measured only that dir and one stage
 /// there (the same one), every tool but the one chosen for the stage.
-fn beside_sources(sources: &[Source], read: &[DirRead]) -> Vec<Beside> {
+fn beside_sources(sources: &[Source], read: &[DirRead], owner: &[Vec<usize>]) -> Vec<Beside> {
     let mut out = Vec::new();
-    for r in read.iter().filter(|r| r.tools.len() > 1) {
+    for (r, at) in read.iter().zip(owner).filter(|(r, _)| r.tools.len() > 1) {
         let Some(stage) = r.tools.first().and_then(|(_, n)| n.first()) else {
             continue;
         };
-        let alone = |(tool, names): &(String, Vec<String>)| {
-            let one_dir = read.iter().filter(|o| o.tools.iter().any(|t| t.0 == *tool));
-            let src = sources.iter().find(|s| s.tool == *tool);
-            *names == [stage.clone()]
-                && one_dir.count() == 1
-                && src.is_some_and(|s| s.stages.len() == 1)
+        let alone = |((_, names), i): (&(String, Vec<String>), &usize)| {
+            let dirs = owner.iter().filter(|o| o.contains(i)).count();
+            *names == [stage.clone()] && dirs == 1 && sources[*i].stages.len() == 1
         };
-        if !r.tools.iter().all(alone) {
+        if !r.tools.iter().zip(at).all(alone) {
             continue;
         }
-        let at: Vec<usize> = (r.tools.iter())
-            .filter_map(|(t, _)| sources.iter().position(|s| s.tool == *t))
-            .collect();
         let group: Vec<&Source> = at.iter().map(|&i| &sources[i]).collect();
         let (chosen, reason) = crate::ingest::arbitrate::choose_for_stage(&group);
         let lead = &group[chosen].tool;
