@@ -37,20 +37,6 @@ pub struct CompareRun {
     pub task_mix: Vec<(String, Option<f64>)>,
 }
 
-impl CompareRun {
-    /// Its stage named `name`, else its sole stage (a run of one stage under another
-    /// name).
-    pub fn stage_named(&self, name: &str) -> Option<&StageInput> {
-        self.stages
-            .iter()
-            .find(|s| s.name == name)
-            .or(match self.stages.as_slice() {
-                [only] => Some(only),
-                _ => None,
-            })
-    }
-}
-
 /// One stage of a run.
 #[derive(Clone, Debug)]
 pub struct StageInput {
@@ -67,6 +53,16 @@ pub struct StageInput {
     pub failures_unseen: Option<FailuresUnseen>,
     /// Its endpoints.
     pub endpoints: Vec<EndpointInput>,
+}
+
+impl StageInput {
+    /// Its endpoint `key`, else its sole endpoint (a tool naming it after the file).
+    pub fn endpoint_like(&self, key: &str) -> Option<&EndpointInput> {
+        (self.endpoints.iter().find(|e| e.key == key)).or(match self.endpoints.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        })
+    }
 }
 
 /// One endpoint within a stage.

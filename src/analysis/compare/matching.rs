@@ -270,7 +270,7 @@ pub fn stages_apart(
 ) -> (Option<String>, bool) {
     let other_load = load_mismatch(sb, sc).or_else(|| {
         repeats
-            .then(|| runs_load_mismatch(base, cand, sb))
+            .then(|| runs_load_mismatch(base, cand, (sb, sc)))
             .flatten()
     });
     let tool = tool_mismatch(sb, sc);
@@ -278,23 +278,73 @@ pub fn stages_apart(
     (load_mismatch(sb, sc).or(tool).or(other_load), by_tool)
 }
 
-/// For repeats: the note on a stage whose runs (each side's, by the stage's name, else
-/// a run's sole stage) did not all run at the load of the first baseline run's.
+/// For repeats: `run`'s stage that plays stage `name` of its side's first run
+/// `first`, paired as two releases' stages are ([`match_stages`]: by name, name part
+/// or load, else the one stage each has left), so a repeat with an extra warm-up
+/// stage, or its stages under other names, finds its own and never another's; `None`
+/// when none pairs.
+pub fn stage_like<'a>(
+    first: &CompareRun,
+    name: &str,
+    run: &'a CompareRun,
+) -> Option<&'a StageInput> {
+    let i = first.stages.iter().position(|s| s.name == name)?;
+    let pairs = match_stages(&first.stages, &run.stages);
+    (pairs.iter().find(|p| p.base == i)).map(|p| &run.stages[p.cand])
+}
+
+/// For repeats: each run's stages ([`stage_like`]) that play no stage of its side's
+/// first run: the note naming them, as they are compared nowhere. `None` when every
+/// stage of every run plays one.
+pub fn runs_extra_stages(base: &[CompareRun], cand: &[CompareRun]) -> Option<String> {
+    let all = || base.iter().chain(cand);
+    let extra: Vec<String> = [base, cand]
+        .into_iter()
+        .filter_map(|side| Some((side.first()?, side)))
+        .flat_map(|(first, side)| side.iter().skip(1).map(move |r| (first, r)))
+        .filter_map(|(first, r)| {
+            let pairs = match_stages(&first.stages, &r.stages);
+            let left: Vec<String> = (0..r.stages.len())
+                .filter(|&c| pairs.iter().all(|p| p.cand != c))
+                .map(|c| ticked(&r.stages[c].name))
+                .collect();
+            (!left.is_empty())
+                .then(|| format!("{} ({})", ticked(&run_name(r, all())), left.join(", ")))
+        })
+        .collect();
+    (!extra.is_empty()).then(|| {
+        format!(
+            "run(s) {} have stages their side's first run lacks, so those are compared \
+             nowhere; give every repeat the same stages",
+            extra.join(", ")
+        )
+    })
+}
+
+/// For repeats: the note on a stage whose runs (each side's, by [`stage_like`]) did
+/// not all run at the load of the first baseline run's.
 pub fn runs_load_mismatch(
     base: &[CompareRun],
     cand: &[CompareRun],
-    first: &StageInput,
+    (sb, sc): (&StageInput, &StageInput),
 ) -> Option<String> {
-    let off = base.iter().chain(cand).find_map(|r| {
-        let s = r.stage_named(&first.name)?;
-        loads_differ_as(first, s, ("the first", "that run")).map(|how| (r, how))
-    })?;
+    let mut off = None;
+    for (runs, name) in [(base, &sb.name), (cand, &sc.name)] {
+        let Some(head) = runs.first() else { continue };
+        off = off.or_else(|| {
+            runs.iter().find_map(|r| {
+                let s = stage_like(head, name, r)?;
+                loads_differ_as(sb, s, ("the first", "that run")).map(|how| (r, how))
+            })
+        });
+    }
+    let off = off?;
     let name = run_name(off.0, base.iter().chain(cand));
     Some(format!(
         "stage {}: run {} ran at another load than the first baseline run ({}): its \
          differences are the load's as much as the release's, so none of its metrics \
          decides (each is `inconclusive`); run every repeat at one load",
-        ticked(&first.name),
+        ticked(&sb.name),
         ticked(&name),
         off.1
     ))
@@ -302,7 +352,7 @@ pub fn runs_load_mismatch(
 
 /// A run's name in a note: its label, or its own dir (or file) when another of `all`
 /// shares the label (a side named by the dir holding its runs gives them one).
-fn run_name<'a>(run: &CompareRun, all: impl Iterator<Item = &'a CompareRun>) -> String {
+pub fn run_name<'a>(run: &CompareRun, all: impl Iterator<Item = &'a CompareRun>) -> String {
     let shared = all.filter(|r| r.label == run.label).count() > 1;
     match std::path::Path::new(&run.origin).file_name() {
         Some(own) if shared => own.to_string_lossy().into_owned(),
@@ -312,7 +362,7 @@ fn run_name<'a>(run: &CompareRun, all: impl Iterator<Item = &'a CompareRun>) -> 
 }
 
 /// For repeats: the note on a stage (`base_stage` in the baseline's runs,
-/// `cand_stage` in the candidate's) that some runs lack — another layout, or the
+/// `cand_stage` in the candidate's; each run's by [`stage_like`]) that some runs lack — another layout, or the
 /// stage under another name: those runs are left out of its metrics, which rest on
 /// the others (fewer runs, so less can be shown). `None` when every run has it.
 pub fn runs_missing_stage(
@@ -322,8 +372,11 @@ pub fn runs_missing_stage(
     cand_stage: &str,
 ) -> Option<String> {
     let lacking = |side: &[CompareRun], stage: &str| -> Vec<String> {
+        let Some(first) = side.first() else {
+            return Vec::new();
+        };
         (side.iter())
-            .filter(|r| r.stage_named(stage).is_none())
+            .filter(|r| stage_like(first, stage, r).is_none())
             .map(|r| {
                 let stages: Vec<&str> = r.stages.iter().map(|s| s.name.as_str()).collect();
                 format!(

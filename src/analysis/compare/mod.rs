@@ -11,12 +11,14 @@
 //! compare.json serialises and every compare renderer reads.
 
 pub mod baseline;
+pub mod failed;
 pub mod input;
 pub mod matching;
 pub mod metric;
 pub mod outcome;
 pub mod reported;
 mod settle;
+mod sides;
 pub mod stats;
 pub mod thin;
 pub mod trend;
@@ -169,6 +171,9 @@ pub struct CompareReport {
     /// change in one endpoint can hide in them, so no NO REGRESSION or IMPROVED
     /// headline rests on them.
     pub whole_only: Vec<whole::WholeOnly>,
+    /// Runs whose stage answered none of its requests (the target down): the
+    /// stage's metrics decide no pass, and the advice says to rerun them.
+    pub failed_runs: Vec<failed::FailedRun>,
     /// What would settle an INCONCLUSIVE headline (possibly worse or not), from the
     /// comparison's figures: a stage to run, a run to fix, the run length or runs a
     /// side that would narrow the widest open interval; null on a pass or regression.
@@ -220,10 +225,11 @@ pub fn compare(
     let mut comparisons = Vec::new();
     let mut unmatched = Vec::new();
     let mut stage_pairs = Vec::new();
+    notes.extend(once_each(&results, &candidate_refs));
+    let failed_runs = failed::once(results.iter().flat_map(|r| r.failed.iter().cloned()));
     for (r, c) in results.into_iter().zip(&candidate_refs) {
         comparisons.extend(r.comparisons);
         unmatched.extend(r.unmatched);
-        notes.extend(r.notes);
         stage_pairs.extend(
             r.stage_pairs
                 .into_iter()
@@ -255,7 +261,7 @@ pub fn compare(
         &comparisons,
         counts,
         (
-            !untrusted.is_empty() || !whole_only.is_empty(),
+            !untrusted.is_empty() || !whole_only.is_empty() || !failed_runs.is_empty(),
             whole_only.iter().any(|w| !w.rose.is_empty()),
             unmatched
                 .iter()
@@ -268,12 +274,13 @@ pub fn compare(
         (baseline.len(), candidates.len()),
         &comparisons,
         &unmatched,
-        &untrusted,
+        (&untrusted, &failed_runs),
         !whole_only.is_empty(),
     );
     let verdict_line = verdict_line
         + &untrusted::clause(&untrusted, counts.regressed > 0)
         + &whole::clause(&whole_only)
+        + &failed::clause(&failed_runs)
         + &uncompared::clause(&unmatched, &comparisons);
     CompareReport {
         schema_version: COMPARE_SCHEMA_VERSION,
@@ -292,9 +299,31 @@ pub fn compare(
         trend,
         untrusted,
         whole_only,
+        failed_runs,
         advice,
         notes,
     }
+}
+
+/// Each candidate's notes (`per`, in `cands`' order) said once: a trend finds the same
+/// remark (the baseline's tool, a stage it lacks) beside every candidate; one that
+/// only some candidates give names them (`1.2.0: …`), since its "the candidate" is
+/// not all of them.
+fn once_each(per: &[verdict::PairResult], cands: &[RunRef]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (r, c) in per.iter().zip(cands) {
+        for n in &r.notes {
+            let everyone = per.iter().all(|o| o.notes.contains(n));
+            let said = match everyone || per.len() < 2 {
+                true => n.clone(),
+                false => format!("{}: {n}", c.label),
+            };
+            if !out.contains(&said) {
+                out.push(said);
+            }
+        }
+    }
+    out
 }
 
 /// Regressions first, then by candidate, stage, endpoint and metric.

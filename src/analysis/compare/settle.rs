@@ -49,7 +49,7 @@ pub fn advice(
     (base_runs, cand_runs): (usize, usize),
     comparisons: &[Comparison],
     unmatched: &[Unmatched],
-    untrusted: &[UntrustedRun],
+    (untrusted, failed): (&[UntrustedRun], &[super::failed::FailedRun]),
     whole_only: bool,
 ) -> Option<String> {
     if !matches!(outcome, Outcome::Inconclusive | Outcome::PossiblyWorse) {
@@ -73,6 +73,7 @@ pub fn advice(
             u.reason.as_deref().unwrap_or("see untrusted")
         ));
     }
+    says.extend(super::failed::advice(failed));
     if whole_only {
         says.push("keep each endpoint's figures in both runs (a stage compared only as a whole can hide one endpoint's change)".into());
     }

@@ -54,12 +54,14 @@ pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
         out.push_str(&format!("; not compared: {}", listed(&missing)));
     }
     // Which list an open comparison belongs to: 0 too few samples, 1 another load,
-    // 2 the statistics left it open, 3 a side's tool leaves failures out.
+    // 2 the statistics left it open, 3 a side's tool leaves failures out, 4 a run of
+    // the stage failed outright.
     let kind = |c: &Comparison| match c.reason {
         Some(Undecided::TooFewSamples(_)) => 0,
         Some(Undecided::OtherLoad | Undecided::OtherTool) => 1,
         None => 2,
         Some(Undecided::FailuresUnseen(_)) => 3,
+        Some(Undecided::FailedRun(_)) => 4,
     };
     let open = |which: u8| {
         let mut by_scope: BTreeMap<String, Vec<&str>> = BTreeMap::new();
@@ -95,6 +97,10 @@ pub fn clause(unmatched: &[Unmatched], comparisons: &[Comparison]) -> String {
             "; failures unseen by a side's tool: {}",
             listed(&unseen)
         ));
+    }
+    let failed = open(4);
+    if !failed.is_empty() {
+        out.push_str(&format!("; beside a failed run: {}", listed(&failed)));
     }
     out
 }

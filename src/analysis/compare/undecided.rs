@@ -1,6 +1,6 @@
 //! Why a comparison was left `inconclusive` before its statistics could decide (too
 //! few samples for the percentile, another load, or another load tool on each side)
-//! or despite them (a side's tool leaves failures out).
+//! or despite them (a side's tool leaves failures out, a run failed outright).
 //! Serialised as the sentence compare.json's `reason` carries.
 
 use serde::{Serialize, Serializer};
@@ -21,12 +21,16 @@ pub enum Undecided {
     /// A side's tool leaves failures out, and the change is one that data cannot show
     /// (`unseen::withholds`'s sentence).
     FailuresUnseen(String),
+    /// A run of the stage answered none of its requests (`failed::reason`'s sentence).
+    FailedRun(String),
 }
 
 impl Serialize for Undecided {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Undecided::TooFewSamples(why) | Undecided::FailuresUnseen(why) => s.serialize_str(why),
+            Undecided::TooFewSamples(why)
+            | Undecided::FailuresUnseen(why)
+            | Undecided::FailedRun(why) => s.serialize_str(why),
             Undecided::OtherTool => s.serialize_str(
                 "other tool: the two sides were measured by different load tools (see the \
                  notes), so the difference is not the release's alone",

@@ -18,8 +18,8 @@ use super::matching::{match_endpoints, match_stages, renamed_endpoint, stages_ap
 use super::matching::{unmatched, Unmatched};
 use super::reported::{capacity_estimates, reported, summary_bound, whole_run, SATURATION_RANGE};
 use super::reported::{exactness_note, summary_effective_size};
+use super::sides;
 use super::stats::{self, Estimate, Method, RunSample};
-use super::thin;
 use crate::analysis::rounding::step_ms;
 
 /// False-discovery rate of the Benjamini–Hochberg step.
@@ -222,6 +222,8 @@ pub struct PairResult {
     pub stage_pairs: Vec<super::matching::PairedStages>,
     /// Endpoints paired as their stages' only ones, under different keys.
     pub notes: Vec<String>,
+    /// Runs whose stage answered none of its requests ([`super::failed`]).
+    pub failed: Vec<super::failed::FailedRun>,
 }
 
 /// A row before its q-value: the estimate and where it belongs.
@@ -240,10 +242,12 @@ struct Row {
     /// True when they ran at one load but were measured by different tools.
     by_tool: bool,
     cross_check: Option<CrossCheck>,
-    /// Why the metric cannot be compared at all ([`thin::reason`]).
+    /// Why the metric cannot be compared at all ([`super::thin::reason`]).
     thin: Option<String>,
     /// What each side's data of the stage leaves out.
     unseen: super::unseen::Sides,
+    /// Why a run of the stage that failed outright keeps it from a pass.
+    failed: Option<String>,
 }
 
 /// Compares one baseline side with one candidate side: one run each, or ≥ 3 each.
@@ -261,10 +265,16 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         .flatten()
         .into_iter()
         .collect();
+    notes.extend(
+        repeats
+            .then(|| super::matching::runs_extra_stages(base, cand))
+            .flatten(),
+    );
     let mut all_alike = true;
+    let mut failed = Vec::new();
     for p in &pairs {
         let (sb, sc) = (&b0.stages[p.base], &c0.stages[p.cand]);
-        let unseen = (side_unseen(base, sb), side_unseen(cand, sc));
+        let unseen = (sides::unseen(base, sb), sides::unseen(cand, sc));
         notes.extend(super::unseen::note(&sb.name, unseen));
         let endpoints = match_endpoints(sb, sc);
         let (load, by_tool) = stages_apart((base, sb), (cand, sc), repeats);
@@ -273,6 +283,8 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         if repeats {
             notes.extend(runs_missing_stage(base, cand, &sb.name, &sc.name));
         }
+        let down = super::failed::at_stage(base, cand, (&sb.name, &sc.name));
+        failed.extend(down.iter().cloned());
         // Resamples: ≥ 20× the comparisons one metric makes, so p-values can reach
         // the smallest Benjamini–Hochberg threshold.
         let resamples = (20 * endpoints.len() * pairs.len()).max(1000);
@@ -285,12 +297,10 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                 (!repeats).then(|| block_cross_check(b, c, seed(&sb.name, &b.key, Metric::P50)));
             for &metric in ENDPOINT_METRICS {
                 let est = if repeats {
-                    let vb = side_values(base, sb, &b.key, metric);
-                    let vc = side_values(cand, sc, &c.key, metric);
-                    if vb.len() < MIN_REPEATS || vc.len() < MIN_REPEATS {
-                        continue;
+                    match sides::repeats_estimate((base, sb, &b.key), (cand, sc, &c.key), metric) {
+                        Some(e) => e,
+                        None => continue,
                     }
-                    stats::repeats_shift(&vb, &vc)
                 } else {
                     match single(b, c, metric, resamples, seed(&sb.name, &b.key, metric)) {
                         Some(e) => e,
@@ -320,16 +330,9 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                     same_load: load.is_none(),
                     by_tool,
                     cross_check,
-                    thin: if repeats {
-                        thin::reason(
-                            metric,
-                            &side_endpoints(base, sb, &b.key),
-                            &side_endpoints(cand, sc, &c.key),
-                        )
-                    } else {
-                        thin::reason(metric, &[b], &[c])
-                    },
+                    thin: sides::thin(metric, (base, sb, b), (cand, sc, c), repeats),
                     unseen,
+                    failed: super::failed::reason(&down),
                 });
             }
         }
@@ -365,41 +368,8 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
         unmatched: unmatched((&bl, &b0.stages), (&cl, &c0.stages), &pairs),
         stage_pairs,
         notes,
+        failed,
     }
-}
-
-/// What any run of a side leaves out of its stage of that name (else its sole stage).
-fn side_unseen(runs: &[CompareRun], stage: &StageInput) -> Option<crate::model::FailuresUnseen> {
-    (runs.iter())
-        .filter_map(|r| r.stage_named(&stage.name))
-        .find_map(|s| s.failures_unseen)
-}
-
-/// Each run's endpoint `key` (else its stage's sole endpoint) at the stage of that
-/// name (else the run's sole stage).
-fn side_endpoints<'a>(
-    runs: &'a [CompareRun],
-    stage: &StageInput,
-    key: &str,
-) -> Vec<&'a EndpointInput> {
-    runs.iter()
-        .filter_map(|r| {
-            let s = r.stage_named(&stage.name)?;
-            (s.endpoints.iter().find(|e| e.key == key)).or(match s.endpoints.as_slice() {
-                [only] => Some(only),
-                _ => None,
-            })
-        })
-        .collect()
-}
-
-/// One value per run of a side for `metric` at the stage of that name (else the
-/// run's sole stage) and endpoint `key`.
-fn side_values(runs: &[CompareRun], stage: &StageInput, key: &str, metric: Metric) -> Vec<f64> {
-    side_endpoints(runs, stage, key)
-        .into_iter()
-        .filter_map(|e| metric.value(e).filter(|v| v.is_finite()))
-        .collect()
 }
 
 /// The estimate of one metric between one run per side; `None` when a side lacks it.
@@ -520,6 +490,7 @@ fn capacity_rows(b: &CompareRun, c: &CompareRun, alike: bool, rows: &mut Vec<Row
             cross_check: None,
             thin: None,
             unseen: (None, None),
+            failed: None,
         });
     }
     ranged
@@ -562,6 +533,13 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 true => decide(e, q, floor, r.metric, r.samples_ok),
                 false => Verdict::Inconclusive,
             };
+            // A run that measured nothing keeps its stage from a pass, not from a
+            // regression shown on the others.
+            let failed = r.failed.filter(|_| decided != Verdict::Regressed);
+            let decided = match failed {
+                Some(_) => Verdict::Inconclusive,
+                None => decided,
+            };
             let blind = super::unseen::withholds(r.metric, decided, r.unseen);
             let delta_pct = relative(e.delta, e.baseline).map(|d| d * 100.0);
             Comparison {
@@ -587,7 +565,8 @@ fn judge(rows: Vec<Row>, candidate_label: &str, thresholds: &Thresholds) -> Vec<
                 method: e.method,
                 ess: [finite(e.ess.0), finite(e.ess.1)],
                 cross_check: r.cross_check,
-                reason: (r.thin.map(Undecided::TooFewSamples))
+                reason: (failed.map(Undecided::FailedRun))
+                    .or(r.thin.map(Undecided::TooFewSamples))
                     .or((!r.same_load).then_some(match r.by_tool {
                         true => Undecided::OtherTool,
                         false => Undecided::OtherLoad,
