@@ -98,6 +98,7 @@ mod messy_runs_cb;
 mod messy_runs_cc;
 mod messy_runs_cd;
 mod messy_runs_ce;
+mod messy_runs_cg;
 mod messy_runs_d;
 mod messy_runs_e;
 mod messy_runs_f;
