@@ -332,32 +332,9 @@ impl fmt::Display for Caveat {
                 "{}; the run failed the team's own gate, whatever the SLA given here says",
                 tool_checks_failed(tool, failed, *total, files)
             ),
-            Caveat::TimeoutsLeftOut {
-                stage,
-                timeouts,
-                latencies,
-                at_least_ms,
-                unknown_high,
-            } => timeouts_left_out(
-                f,
-                stage,
-                (*timeouts, *latencies),
-                *at_least_ms,
-                unknown_high,
-            ),
-            Caveat::FailuresInLatency {
-                stage,
-                failures,
-                latencies,
-            } => write!(
-                f,
-                "stage {}: {failures} of its {latencies} latencies ({}) are failures'; \
-                 answered fast (a refused connection, a 503 from a full queue) they pull its \
-                 percentiles down, so the figures describe the failures as much as the \
-                 service: a latency rule passes only if the successes show it too",
-                ticked(stage),
-                crate::analysis::quantity::format_percent(*failures as f64 / *latencies as f64)
-            ),
+            c @ (Caveat::TimeoutsLeftOut { .. } | Caveat::FailuresInLatency { .. }) => {
+                latency_caveat(f, c)
+            }
             Caveat::NoVerdictStage => f.write_str(NO_VERDICT_STAGE),
             Caveat::NoSlaStage { names, stages } => no_sla_stage(f, names, stages),
         }
@@ -386,6 +363,49 @@ impl Serialize for Caveat {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// The sentences of the caveats on what a stage's latency leaves out or holds.
+fn latency_caveat(f: &mut fmt::Formatter<'_>, c: &Caveat) -> fmt::Result {
+    match c {
+        Caveat::TimeoutsLeftOut {
+            stage,
+            timeouts,
+            latencies,
+            at_least_ms,
+            unknown_high,
+        } => timeouts_left_out(
+            f,
+            stage,
+            (*timeouts, *latencies),
+            *at_least_ms,
+            unknown_high,
+        ),
+        Caveat::FailuresInLatency {
+            stage,
+            failures,
+            latencies,
+        } => failures_in_latency(f, stage, *failures, *latencies),
+        _ => Ok(()),
+    }
+}
+
+/// The sentence of [`Caveat::FailuresInLatency`].
+fn failures_in_latency(
+    f: &mut fmt::Formatter<'_>,
+    stage: &str,
+    failures: u64,
+    latencies: u64,
+) -> fmt::Result {
+    write!(
+        f,
+        "stage {}: {failures} of its {latencies} latencies ({}) are failures'; answered fast \
+         (a refused connection, a 503 from a full queue) they pull its percentiles down, so \
+         the figures describe the failures as much as the service: a latency rule passes \
+         only if the successes show it too",
+        ticked(stage),
+        crate::analysis::quantity::format_percent(failures as f64 / latencies as f64)
+    )
 }
 
 /// The sentence of [`Caveat::TimeoutsLeftOut`].
