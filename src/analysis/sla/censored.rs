@@ -25,7 +25,7 @@
 //! 40 % of requests failed that fast describes the failures. A pass must then hold
 //! for the successes too: on their own latency where the source keeps it, else at
 //! the rank the successes' percentile would have if every failure were faster than
-//! every success (failures f of L: q = (f + ⌈p·(L − f)⌉) ÷ L; once f is a twentieth
+//! every success (failures f of L: q = (f + ⌈p·(L − f)⌉) ÷ L); both once f is a twentieth
 //! of L, fewer move it within the figures' own noise). A pass the successes
 //! do not show is `not_proven`, with the successes' figure in the note.
 
@@ -93,7 +93,9 @@ pub(super) fn judge_failures(rule: &Rule, p: f64, m: &ScopeMetrics, v: f64) -> O
         .failures
         .saturating_sub(m.requests.saturating_sub(l))
         .min(l);
-    if f == 0 {
+    // A few failures move it within the figures' own noise (and a coarse
+    // histogram's next step): they weigh from a twentieth of the latencies on.
+    if f == 0 || (f as f64) < DOMINANT_SHARE * l as f64 {
         return None;
     }
     let share = format!(
@@ -114,11 +116,6 @@ pub(super) fn judge_failures(rule: &Rule, p: f64, m: &ScopeMetrics, v: f64) -> O
     }
     // Failures' own latencies unknown: the successes' percentile is at most the
     // latency's at the rank it has when every failure was faster than every success.
-    // A few failures move it within the figures' own noise (and a coarse histogram's
-    // next step): they weigh from a twentieth of the latencies on.
-    if (f as f64) < DOMINANT_SHARE * l as f64 {
-        return None;
-    }
     let k = (f + rank(p, l - f)).min(l);
     let q = 100.0 * k as f64 / l as f64;
     let j = at_rank(rule, m, q, String::new());
@@ -150,7 +147,9 @@ pub const FAILURES_NOTE: &str = "the pass may rest on the failures' answers, not
 /// when the goodput holds it too (or is unknown).
 pub(super) fn throughput_on_failures(rule: &Rule, m: &ScopeMetrics) -> Option<String> {
     let goodput = m.goodput_rps()?;
-    if m.failures == 0 || rule.op.holds(goodput, rule.limit) {
+    // As for the latency, failures weigh from a twentieth of the requests on.
+    let few = (m.failures as f64) < DOMINANT_SHARE * m.requests as f64;
+    if m.failures == 0 || few || rule.op.holds(goodput, rule.limit) {
         return None;
     }
     Some(format!(
