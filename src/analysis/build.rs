@@ -177,6 +177,9 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
         sample_size_warning(&s.name, &s.figures, samples, &mut warnings);
     }
     let mut warnings = thin_stages_grouped(warnings);
+    for stage in primary.map_or(&[][..], |src| &src.stages[..]) {
+        warnings.extend(latency_leaves_out(stage));
+    }
     if let Some(src) = primary {
         let windowless: Vec<&str> = src
             .stages
@@ -528,6 +531,42 @@ fn latency_samples(stage: &Stage) -> u64 {
             .map(|e| e.latency.count())
             .sum(),
     }
+}
+
+/// The caveats on what a stage's latency leaves out (timed-out requests) or holds
+/// besides the successes (at least a twentieth failures'), as `sla/censored.rs`
+/// weighs them.
+fn latency_leaves_out(stage: &Stage) -> Vec<Caveat> {
+    let m = ScopeMetrics::of_stage(stage);
+    let (l, t) = (m.latency.count(), m.timeouts_left_out());
+    let mut out = Vec::new();
+    if t > 0 && l > 0 {
+        let n = l + t;
+        let unknown_high = REPORT_PERCENTILES
+            .iter()
+            .filter(|p| ((*p / 100.0 * n as f64) - 1e-9).ceil() as u64 > l)
+            .map(|p| format!("p{p}"))
+            .collect();
+        out.push(Caveat::TimeoutsLeftOut {
+            stage: stage.name.clone(),
+            timeouts: t,
+            latencies: l,
+            at_least_ms: m.latency.max_ms(),
+            unknown_high,
+        });
+    }
+    let f = m
+        .failures
+        .saturating_sub(m.requests.saturating_sub(l))
+        .min(l);
+    if l > 0 && f as f64 >= 0.05 * l as f64 {
+        out.push(Caveat::FailuresInLatency {
+            stage: stage.name.clone(),
+            failures: f,
+            latencies: l,
+        });
+    }
+    out
 }
 
 /// Warns when a reported percentile rests on fewer than 10 ÷ (1 − p) samples

@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::analysis::quantity::format_count;
+use crate::analysis::quantity::{format_count, format_ms};
 use crate::analysis::words::ticked;
 use crate::model::ToolCheck;
 
@@ -150,6 +150,31 @@ pub enum Caveat {
         total: usize,
         /// The files that hold the failed checks (one run's of several in a dir).
         files: Vec<String>,
+    },
+    /// A stage's latency leaves out requests that timed out (wrk's and hey's figures
+    /// cover the answers in time): its percentiles describe the faster answers.
+    TimeoutsLeftOut {
+        /// The stage.
+        stage: String,
+        /// Timed-out requests without a latency.
+        timeouts: u64,
+        /// The latencies the figures rest on.
+        latencies: u64,
+        /// The largest latency measured, ms: each timed-out request waited longer.
+        at_least_ms: Option<f64>,
+        /// The report percentiles that fall among the timed-out requests (`p99`).
+        unknown_high: Vec<String>,
+    },
+    /// At least a twentieth of a stage's latencies are failures' (a 503, a refusal,
+    /// answered in well under a millisecond when the target sheds load): its
+    /// percentiles describe them as much as the service.
+    FailuresInLatency {
+        /// The stage.
+        stage: String,
+        /// Failures with a latency.
+        failures: u64,
+        /// All the stage's latencies.
+        latencies: u64,
     },
     /// No gating rule judges failures, yet more than 1 % of the judged requests
     /// failed: the verdict and where they failed (`GO`, `99.3% in \`peak\``).
@@ -307,6 +332,9 @@ impl fmt::Display for Caveat {
                 "{}; the run failed the team's own gate, whatever the SLA given here says",
                 tool_checks_failed(tool, failed, *total, files)
             ),
+            c @ (Caveat::TimeoutsLeftOut { .. } | Caveat::FailuresInLatency { .. }) => {
+                latency_caveat(f, c)
+            }
             Caveat::NoVerdictStage => f.write_str(NO_VERDICT_STAGE),
             Caveat::NoSlaStage { names, stages } => no_sla_stage(f, names, stages),
         }
@@ -335,6 +363,79 @@ impl Serialize for Caveat {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// The sentences of the caveats on what a stage's latency leaves out or holds.
+fn latency_caveat(f: &mut fmt::Formatter<'_>, c: &Caveat) -> fmt::Result {
+    match c {
+        Caveat::TimeoutsLeftOut {
+            stage,
+            timeouts,
+            latencies,
+            at_least_ms,
+            unknown_high,
+        } => timeouts_left_out(
+            f,
+            stage,
+            (*timeouts, *latencies),
+            *at_least_ms,
+            unknown_high,
+        ),
+        Caveat::FailuresInLatency {
+            stage,
+            failures,
+            latencies,
+        } => failures_in_latency(f, stage, *failures, *latencies),
+        _ => Ok(()),
+    }
+}
+
+/// The sentence of [`Caveat::FailuresInLatency`].
+fn failures_in_latency(
+    f: &mut fmt::Formatter<'_>,
+    stage: &str,
+    failures: u64,
+    latencies: u64,
+) -> fmt::Result {
+    write!(
+        f,
+        "stage {}: {failures} of its {latencies} latencies ({}) are failures'; answered fast \
+         (a refused connection, a 503 from a full queue) they pull its percentiles down, so \
+         the figures describe the failures as much as the service: a latency rule passes \
+         only if the successes show it too",
+        ticked(stage),
+        crate::analysis::quantity::format_percent(failures as f64 / latencies as f64)
+    )
+}
+
+/// The sentence of [`Caveat::TimeoutsLeftOut`].
+fn timeouts_left_out(
+    f: &mut fmt::Formatter<'_>,
+    stage: &str,
+    (timeouts, latencies): (u64, u64),
+    at_least_ms: Option<f64>,
+    unknown_high: &[String],
+) -> fmt::Result {
+    let longer = at_least_ms.map_or(String::new(), |ms| {
+        format!(", longer than the {} it measured at most", format_ms(ms))
+    });
+    write!(
+        f,
+        "stage {}: {timeouts} of its {} requests with a time timed out and the tool's latency \
+         leaves them out (each waited at least the timeout{longer}): its latency figures \
+         describe the {latencies} answers in time, not the load",
+        ticked(stage),
+        timeouts + latencies
+    )?;
+    if !unknown_high.is_empty() {
+        write!(
+            f,
+            "; over all the requests {} fall among the timed-out ones ({}unknown)",
+            unknown_high.join(", "),
+            at_least_ms.map_or(String::new(), |ms| format!("≥ {}, ", format_ms(ms)))
+        )?;
+    }
+    f.write_str("; latency rules are judged on the bounds this leaves")
 }
 
 /// The sentence of [`Caveat::NoVerdictStage`].

@@ -127,12 +127,14 @@ fn gating_clauses(evals: &[RuleEvaluation]) -> Vec<String> {
         of(RuleStatus::NotProven, None)
             .into_iter()
             .partition(|e| e.drifts());
+    let (on_failures, not_proven): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
+        not_proven.into_iter().partition(|e| e.rests_on_failures());
     let (short, rounded): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
         not_proven.into_iter().partition(|e| {
             e.interval
                 .is_some_and(|[lo, hi]| lo <= e.limit && e.limit <= hi)
         });
-    let groups: [(Vec<&RuleEvaluation>, &str, &str, bool); 7] = [
+    let groups: [(Vec<&RuleEvaluation>, &str, &str, bool); 8] = [
         (fails, "fails", "fail", true),
         (
             of(RuleStatus::Fail, Some(Severity::Warn)),
@@ -150,6 +152,12 @@ fn gating_clauses(evals: &[RuleEvaluation]) -> Vec<String> {
             drifting,
             "is not proven (the stage's latency drifts past the limit by its end)",
             "are not proven (the stages' latency drifts past the limits by their end)",
+            false,
+        ),
+        (
+            on_failures,
+            "is not proven (it may rest on failed requests, not the successes)",
+            "are not proven (they may rest on failed requests, not the successes)",
             false,
         ),
         (

@@ -135,6 +135,15 @@ impl ScopeMetrics {
         self.latency.percentile(pct)
     }
 
+    /// Timed-out requests the latency leaves out: a tool summary over the answers that
+    /// came in time (wrk's, hey's) has fewer latencies than requests, and those of its
+    /// failures that timed out waited at least the timeout, longer than any latency it
+    /// measured. 0 where every timeout has a measured time.
+    pub fn timeouts_left_out(&self) -> u64 {
+        let timeouts = (self.failures_by_kind.get(&FailureKind::Timeout)).map_or(0, |n| *n);
+        timeouts.min(self.requests.saturating_sub(self.latency.count()))
+    }
+
     /// Fewest samples for a trustworthy `pct` percentile: 10 ÷ (1 − p).
     pub fn min_samples_for(pct: f64) -> u64 {
         let tail = 1.0 - pct / 100.0;

@@ -99,6 +99,7 @@ mod messy_runs_cc;
 mod messy_runs_cd;
 mod messy_runs_ce;
 mod messy_runs_cf;
+mod messy_runs_cg;
 mod messy_runs_ch;
 mod messy_runs_ci;
 mod messy_runs_d;

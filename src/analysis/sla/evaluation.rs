@@ -145,6 +145,13 @@ impl RuleEvaluation {
             && (self.note.as_deref()).is_some_and(|n| n.starts_with(super::DRIFT_NOTE))
     }
 
+    /// A percentile pass that failures' (fast) answers in the latency may make, which
+    /// the successes do not show (`censored.rs`): not proven.
+    pub fn rests_on_failures(&self) -> bool {
+        self.status == RuleStatus::NotProven
+            && (self.note.as_deref()).is_some_and(|n| n.contains(super::FAILURES_NOTE))
+    }
+
     /// The section this evaluation comes from, as one label: `global`, `stage peak`,
     /// `endpoint GET /a`, `stage peak endpoint GET /a`, `each_endpoint` (one JUnit
     /// test suite each).

@@ -24,6 +24,12 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
         return window::judge(rule, d, expected);
     }
     let m = d.metrics;
+    if let Metric::Percentile(p) = rule.metric {
+        // Timed-out requests left out of the latency: judged on the honest bounds.
+        if let Some(j) = super::censored::judge_timeouts(rule, p, m) {
+            return j;
+        }
+    }
     let mut notes: Vec<String> = Vec::new();
     let measured = match measure(rule, m, expected, &mut notes) {
         Ok(measured) => measured,
@@ -51,6 +57,22 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
     };
     if let Metric::Percentile(p) = rule.metric {
         status = check_samples(rule, p, m, status, interval, &mut notes);
+        // A pass the failures' fast answers make is not one the successes show.
+        if let Some(note) = (status == RuleStatus::Pass)
+            .then(|| super::censored::judge_failures(rule, p, m, v))
+            .flatten()
+        {
+            notes.push(note);
+            status = RuleStatus::NotProven;
+        }
+    }
+    if let (Metric::Throughput, RuleStatus::Pass) = (rule.metric, status) {
+        // Failed requests count in the throughput: a pass the successes' rate
+        // (goodput) misses is one the failures make.
+        if let Some(note) = super::censored::throughput_on_failures(rule, m) {
+            notes.push(note);
+            status = RuleStatus::NotProven;
+        }
     }
     status = check_interval(rule, v, m, status, interval, &measured, &mut notes);
     status = drifting::check_drift(rule, d, status, &mut notes);

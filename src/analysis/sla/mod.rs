@@ -66,6 +66,7 @@
 //! are not the stages the SLA chose. See [`verdict`] for the rule itself.
 
 mod bounded;
+mod censored;
 mod drifting;
 mod evaluation;
 mod grammar;
@@ -90,6 +91,7 @@ use std::fmt;
 pub use crate::analysis::quantity::format_value;
 pub use crate::model::may_be_one_route;
 pub use bounded::percentile_bounds;
+pub use censored::FAILURES_NOTE;
 pub use drifting::DRIFT_NOTE;
 pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
