@@ -118,17 +118,11 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
     analysis.capacity.audit_rejects =
         super::capacity::audit_rejection(&analysis.capacity, &analysis.audit);
     analysis.setup = super::narrative::setup::build(run, &analysis.task_mix);
-    (analysis.data_quality, analysis.data_quality_reason) =
-        super::quality::assess(&super::quality::QualityInputs {
-            measured: analysis.measured,
-            complete: analysis.run.complete,
-            incomplete_reason: analysis.run.incomplete_reason.as_deref(),
-            problems: &analysis.problems,
-            skipped: &analysis.skipped,
-            audit: &analysis.audit,
-            unseen_failures: primary.and_then(super::quality::unseen_failures),
-            uncovered: super::quality::uncovered_source(run),
-        });
+    let unseen = primary.and_then(super::quality::unseen_failures);
+    let uncovered = super::quality::uncovered_source(run);
+    (analysis.data_quality, analysis.data_quality_reason) = super::quality::assess(
+        &super::quality::QualityInputs::of(&analysis, &analysis.audit, unseen, uncovered),
+    );
     analysis
 }
 

@@ -83,6 +83,28 @@ pub struct QualityInputs<'a> {
     pub uncovered: Option<String>,
 }
 
+impl<'a> QualityInputs<'a> {
+    /// An analysis's own inputs (measured, complete, problems, skipped files) with the
+    /// audit findings, unseen failures and uncovered source the caller weighs.
+    pub fn of(
+        a: &'a super::report::Analysis,
+        audit: &'a [AuditFinding],
+        unseen_failures: Option<String>,
+        uncovered: Option<String>,
+    ) -> Self {
+        QualityInputs {
+            measured: a.measured,
+            complete: a.run.complete,
+            incomplete_reason: a.run.incomplete_reason.as_deref(),
+            problems: &a.problems,
+            skipped: &a.skipped,
+            audit,
+            unseen_failures,
+            uncovered,
+        }
+    }
+}
+
 /// The first clause of a problem's reason (up to its first `: ` or `; `): what is
 /// wrong, without the advice that follows.
 fn gist(reason: &str) -> &str {

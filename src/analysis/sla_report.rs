@@ -524,17 +524,11 @@ fn reweigh_quality(a: &mut Analysis, run: &Run, weighed: &[usize]) {
     if weighed.is_empty() {
         return;
     }
-    (a.data_quality, a.data_quality_reason) =
-        super::quality::assess(&super::quality::QualityInputs {
-            measured: a.measured,
-            complete: a.run.complete,
-            incomplete_reason: a.run.incomplete_reason.as_deref(),
-            problems: &a.problems,
-            skipped: &a.skipped,
-            audit: &a.audit,
-            unseen_failures: run.primary().and_then(super::quality::unseen_failures),
-            uncovered: super::quality::uncovered_source_except(run, weighed),
-        });
+    let unseen = run.primary().and_then(super::quality::unseen_failures);
+    let uncovered = super::quality::uncovered_source_except(run, weighed);
+    (a.data_quality, a.data_quality_reason) = super::quality::assess(
+        &super::quality::QualityInputs::of(a, &a.audit, unseen, uncovered),
+    );
 }
 
 /// Why the data cannot carry a GO, or `None`: its quality when not clean, else a
@@ -569,16 +563,10 @@ fn data_reason(
     let (quality, why) = if aside.is_empty() && unseen == unseen_all {
         (a.data_quality, a.data_quality_reason.clone())
     } else {
-        super::quality::assess(&super::quality::QualityInputs {
-            measured: a.measured,
-            complete: a.run.complete,
-            incomplete_reason: a.run.incomplete_reason.as_deref(),
-            problems: &a.problems,
-            skipped: &a.skipped,
-            audit: &audit,
-            unseen_failures: unseen,
-            uncovered: super::quality::uncovered_source_except(run, weighed),
-        })
+        let uncovered = super::quality::uncovered_source_except(run, weighed);
+        super::quality::assess(&super::quality::QualityInputs::of(
+            a, &audit, unseen, uncovered,
+        ))
     };
     let aside = (!aside.is_empty()).then(|| {
         let names: Vec<String> = aside.iter().map(|s| ticked(s)).collect();
