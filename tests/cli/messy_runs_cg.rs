@@ -208,3 +208,32 @@ fn fast_503s_under_half_the_requests_do_not_make_a_latency_pass() {
         "{json}"
     );
 }
+
+/// Every answer failed (wrk's `Non-2xx or 3xx responses` equals its requests, as a
+/// real wrk against a route the target refuses gave): no success has a latency, so
+/// no latency rule can pass — neither p(99) as printed nor p(95), which wrk does not
+/// print and its p(99) bounds. Before, `p(95) < 300ms` passed on that bound; the only
+/// rule was latency, so the run was a GO on failures alone.
+#[test]
+fn latencies_that_are_all_failures_pass_no_latency_rule_printed_or_bounded() {
+    let dir = TestDir::new();
+    let run = dir.path().join("refused");
+    dir.write(
+        "refused/load/wrk.txt",
+        wrk_console(8_000, 0, 8_000, [5.85, 8.22, 10.85, 15.63], 26.9),
+    );
+    let (code, json) = check_json(&run, r#""p(95) < 300ms", "p(99) < 300ms""#, &dir);
+    for rule in ["p(95) < 300ms", "p(99) < 300ms"] {
+        let e = on_stage(&json, rule);
+        assert_eq!(e["status"], "not_proven", "{e}");
+        assert!(
+            e["note"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("no success has a latency"),
+            "{e}"
+        );
+    }
+    assert_ne!(verdict(&json), "GO", "{json}");
+    assert_eq!(code, 0, "not proven is no failure: {json}");
+}

@@ -86,6 +86,13 @@ pub(super) fn judge_failures(rule: &Rule, p: f64, m: &ScopeMetrics, v: f64) -> O
     if !rule.op.holds(v, rule.limit) {
         return None;
     }
+    failures_under_a_pass(rule, p, m)
+}
+
+/// Why a percentile rule's pass on `m` may rest on its failures' answers, or `None`
+/// when the successes show it too (or no failure weighs): [`judge_failures`] for a
+/// pass already settled, e.g. by printed percentiles' bounds.
+pub(super) fn failures_under_a_pass(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<String> {
     let l = m.latency.count();
     // Requests without a measured time are failures (refused, timed out): the rest
     // of the failures are in the latency.
@@ -103,6 +110,13 @@ pub(super) fn judge_failures(rule: &Rule, p: f64, m: &ScopeMetrics, v: f64) -> O
          when they fail fast (a refused connection, a 503 from a full queue)",
         100.0 * f as f64 / l as f64
     );
+    if f >= l {
+        // No success has a latency: none can show the pass.
+        return Some(format!(
+            "{share}: no success has a latency to show {}; {FAILURES_NOTE}",
+            rule.metric
+        ));
+    }
     if let Some(ok) = m.ok_latency.as_ref().filter(|o| o.count() > 0) {
         let ok_v = ok.percentile(p)?.value_ms;
         if rule.op.holds(ok_v, rule.limit) {

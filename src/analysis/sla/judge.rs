@@ -38,7 +38,20 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, expected: &[u16]) -> Judgeme
     let Some(v) = measured.value else {
         // A percentile the summary does not print may be settled by those it does.
         let bounded = match rule.metric {
-            Metric::Percentile(p) => super::bounded::judge(rule, p, m),
+            Metric::Percentile(p) => super::bounded::judge(rule, p, m).map(|mut j| {
+                // A pass the bounds show may rest on the failures' answers too.
+                let failures = (j.status == RuleStatus::Pass)
+                    .then(|| super::censored::failures_under_a_pass(rule, p, m))
+                    .flatten();
+                if let Some(note) = failures {
+                    j.note = Some(match j.note.take() {
+                        Some(n) => format!("{n}; {note}"),
+                        None => note,
+                    });
+                    j.status = RuleStatus::NotProven;
+                }
+                j
+            }),
             _ => None,
         };
         return bounded.unwrap_or_else(|| Judgement::unknown(why_unknown(rule.metric, m)));
