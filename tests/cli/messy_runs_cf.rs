@@ -9,35 +9,13 @@
 use super::common::{analyze_json, TestDir};
 use super::messy_runs::hey_text;
 use super::messy_runs_ai::wrk_text;
-use super::messy_runs_bl::ab_text;
 use serde_json::Value;
 
 /// ab's console of `ab -p body.json -c 20 -n 4000 URL/api/v1/agents/run`: 3,700
 /// requests took 250 ms and 300 took 650 ms, so its p95 (the 3,800th smallest) is
 /// 650 ms; mean 280 ms, and 20 at once over 280 ms each is 71.43 req/s, 56 s in all.
 fn ab_post() -> String {
-    let ms: Vec<u64> = (0..4000)
-        .map(|i| if i < 3700 { 250 } else { 650 })
-        .collect();
-    let text = ab_text(&ms, 0, 56.0);
-    let swaps = [
-        (
-            "Document Path:          /api/v1/agents\n",
-            "Document Path:          /api/v1/agents/run\n",
-        ),
-        (
-            "Concurrency Level:      4\n",
-            "Concurrency Level:      20\n",
-        ),
-        (
-            "Time per request:       56.000 [ms] (mean)\n",
-            "Time per request:       280.000 [ms] (mean)\n",
-        ),
-    ];
-    swaps.iter().fold(text, |text, (from, to)| {
-        assert!(text.contains(from), "{from}");
-        text.replace(from, to)
-    })
+    super::messy_runs_ca::ab_post_of(4000)
 }
 
 /// wrk's console of a run of `secs` seconds (`wrk -d{secs}s`), run to its end:
