@@ -182,7 +182,11 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     // its `1` an ordering number.
     let unversioned = version_re().replace_all(dir, " ");
     // `\b` after `u` needs a non-word next: treat `_` as a separator first.
-    let spaced = unversioned.replace(['_', '-', '.'], " ");
+    // So are typographic dashes (`Phase 1 – warm`, `02 — Peak`: U+2010–U+2015, U+2212).
+    let spaced = unversioned.replace(
+        |c: char| matches!(c, '_' | '-' | '.' | '\u{2010}'..='\u{2015}' | '\u{2212}'),
+        " ",
+    );
     // A closed-model tool's connections (`02_peak_16c`, `base-4conns`, `step2-c50`: the
     // `-c` flag's value) as the name's last word only: `4c_8g` is an instance size, no
     // load.
@@ -205,8 +209,9 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     };
     // Brackets and punctuation around the users separate words too: `02 Peak Load (50
     // users)` names `peak_load`.
+    // A word of punctuation alone (`&`, `/`, `|`) names nothing.
     let words: Vec<&str> = (rest.split(|c: char| c.is_whitespace() || "()[]{}<>,;:".contains(c)))
-        .filter(|w| !w.is_empty())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
         .collect();
     let words: Vec<&str> = match words.first() {
         Some(w) if w.chars().all(|c| c.is_ascii_digit()) => words[1..].to_vec(),
@@ -268,7 +273,7 @@ fn numbered(dir_name: &str, name: &str) -> String {
 fn unstepped(dir: &str) -> Cow<'_, str> {
     static STEP: OnceLock<Regex> = OnceLock::new();
     let re = STEP.get_or_init(|| {
-        Regex::new(r"(?i)^(?:stage|step|phase)[\s_\-]*(\d{1,3})[\s_\-:.]+(.*\pL.*)$")
+        Regex::new(r"(?i)^(?:stage|step|phase)[\s_\-]*(\d{1,3})[\s_\-:.\p{Pd}]+(.*\pL.*)$")
             .expect("static regex")
     });
     let Some(c) = re.captures(dir) else {
@@ -609,6 +614,8 @@ mod tests {
         assert_eq!(named("Stage 2 - Peak"), "peak");
         assert_eq!(named("step_1_warm_up"), "warm_up");
         assert_eq!(named("Phase 3 (soak)"), "soak");
+        assert_eq!(named("Phase 1 – warm"), "warm");
+        assert_eq!(named("02 — Peak & soak"), "peak_soak");
         assert_eq!(
             stage_from_dir_name(&unstepped("Stage 3 - Peak (50 users)")),
             Some(("peak".into(), Some(50)))

@@ -442,7 +442,8 @@ impl PercentileSummary {
 /// mixture CDF between the smallest and largest known values. A summary with no
 /// percentile, min or max (a Locust history row of a few requests) says nothing of
 /// where its values lie: it is left out, not taken to lie above everything (its CDF
-/// would be 0 everywhere, and the mixture's p95 would come out at the max).
+/// would be 0 everywhere, and the mixture's p95 would come out at the max). One with
+/// a min or max but no percentile gives `None` wherever it could move the figure.
 fn mixture_quantile(parts: &[(f64, &PercentileSummary)], pct: f64) -> Option<f64> {
     let informed =
         |s: &PercentileSummary| !s.points.is_empty() || s.min_ms.is_some() || s.max_ms.is_some();
@@ -452,7 +453,7 @@ fn mixture_quantile(parts: &[(f64, &PercentileSummary)], pct: f64) -> Option<f64
     let values = parts
         .iter()
         .flat_map(|(_, s)| s.points.iter().map(|p| p.1).chain(s.min_ms).chain(s.max_ms));
-    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
     if !lo.is_finite() || !hi.is_finite() {
@@ -460,16 +461,38 @@ fn mixture_quantile(parts: &[(f64, &PercentileSummary)], pct: f64) -> Option<f64
     }
     let total: f64 = parts.iter().map(|(w, _)| w).sum();
     let target = pct / 100.0;
-    let mix = |x: f64| parts.iter().map(|(w, s)| w * s.cdf(x)).sum::<f64>() / total;
-    for _ in 0..60 {
-        let mid = (lo + hi) / 2.0;
-        if mix(mid) >= target {
-            hi = mid;
-        } else {
-            lo = mid;
+    let quantile = |cdf: &dyn Fn(&PercentileSummary, f64) -> f64| {
+        let mix = |x: f64| parts.iter().map(|(w, s)| w * cdf(s, x)).sum::<f64>() / total;
+        let (mut lo, mut hi) = (lo, hi);
+        for _ in 0..60 {
+            let mid = (lo + hi) / 2.0;
+            if mix(mid) >= target {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
         }
+        hi
+    };
+    let estimate = quantile(&|s, x| s.cdf(x));
+    if parts.iter().all(|(_, s)| !s.points.is_empty()) {
+        return Some(estimate);
     }
-    Some(hi)
+    // A part with a min and max but no percentile (siege's shortest and longest
+    // transaction) says where its values lie, not how: a straight CDF between them
+    // would invent a shape (siege's 8 % of a run, spread evenly up to its 780 ms
+    // longest, made a mixture's p95 311 ms where the other tool's was 118). The
+    // estimate stands only if those values, all at their min or all at their max,
+    // move it by at most 1 %.
+    let at = |end: fn(&PercentileSummary) -> Option<f64>| {
+        move |s: &PercentileSummary, x: f64| match (s.points.is_empty(), end(s)) {
+            (true, Some(v)) => f64::from(u8::from(x >= v)),
+            _ => s.cdf(x),
+        }
+    };
+    let low = quantile(&at(|s| s.min_ms.or(s.max_ms)));
+    let high = quantile(&at(|s| s.max_ms.or(s.min_ms)));
+    (high - low <= 0.01 * high.abs().max(f64::MIN_POSITIVE)).then_some(estimate)
 }
 
 fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -615,5 +638,32 @@ mod tests {
         let mut pairwise = known.clone();
         pairwise.merge(&blank);
         assert_eq!(pairwise.points, merged.points);
+    }
+
+    #[test]
+    fn a_part_with_only_min_and_max_gives_no_percentile_it_could_move() {
+        let shaped = PercentileSummary {
+            count: 2347,
+            min_ms: Some(27.0),
+            max_ms: Some(243.0),
+            points: vec![(50.0, 72.7), (95.0, 118.0), (99.0, 155.0)],
+            ..Default::default()
+        };
+        let span = |count, min, max| PercentileSummary {
+            count,
+            min_ms: Some(min),
+            max_ms: Some(max),
+            ..Default::default()
+        };
+        // 213 of 2,560 anywhere in 0–780 ms: the p95 lies between shaped's p94.5
+        // (all of them at 0) and its p99.5-ish (all at 780): no single figure.
+        let merged = PercentileSummary::merge_all(&[&shaped, &span(213, 0.0, 780.0)]);
+        assert!(merged.percentile(95.0).is_none(), "{:?}", merged.points);
+        assert_eq!(merged.max_ms, Some(780.0));
+        // One request among 2,348 inside the shaped part's range cannot move its p50
+        // by 1 %: the estimate stands.
+        let merged = PercentileSummary::merge_all(&[&shaped, &span(1, 70.0, 75.0)]);
+        let p50 = merged.percentile(50.0).unwrap().value_ms;
+        assert!((p50 - 72.7).abs() < 0.7, "{p50}");
     }
 }

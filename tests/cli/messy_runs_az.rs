@@ -6,7 +6,7 @@ use super::common::{analyze_json, TestDir};
 
 /// siege 4.0.7's JSON summary (its default console output) of a run with
 /// `transactions` answered and `failed` failed transactions, `elapsed` seconds long.
-fn siege_json(transactions: u64, failed: u64, elapsed: f64) -> String {
+pub(crate) fn siege_json(transactions: u64, failed: u64, elapsed: f64) -> String {
     let availability = 100.0 * transactions as f64 / (transactions + failed) as f64;
     format!(
         "\n{{\t\"transactions\":\t\t\t{transactions:>12},\n\

@@ -1,0 +1,32 @@
+//! Messy runs, batch "cn" (lead's user check): siege's console in `Phase 1 – warm/`,
+//! hey's in `Phase 2 – peak/`, as a team names its phases with a typographic dash.
+
+use super::common::{analyze_json, TestDir};
+use super::messy_runs::hey_text;
+use super::messy_runs_az::siege_json;
+
+/// siege gives its shortest and longest transaction, no percentile: the run's overall
+/// percentiles mixing its requests with hey's are unknown (they could lie anywhere in
+/// 0–90 ms), not a shape spread evenly between them. The dash names no stage.
+#[test]
+fn a_tool_without_percentiles_leaves_the_overall_percentiles_unknown() {
+    let dir = TestDir::new();
+    dir.write("run/Phase 1 – warm/siege.log", siege_json(1000, 0, 10.0));
+    dir.write("run/Phase 2 — peak/hey.txt", hey_text(4000, 0));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let names: Vec<&str> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["warm", "peak"], "{report}");
+    let overall = &report["overall"];
+    assert_eq!(overall["requests"], 5000, "{overall}");
+    // 1,000 of 5,000 (20 %) anywhere up to siege's 90 ms longest: hey's own p95 (16.9
+    // ms) could be the mixture's p(95 − 20)/80-ish or lie past every hey value.
+    for p in ["p50", "p95", "p99"] {
+        assert!(overall["latency_ms"][p].is_null(), "{p}: {overall}");
+    }
+    assert_eq!(overall["latency_ms"]["max"], 90.0, "{overall}");
+    // hey's stage keeps its own printed figures.
+    assert_eq!(report["stages"][1]["latency_ms"]["p95"], 16.9, "{report}");
+}
