@@ -1,9 +1,10 @@
 //! Messy runs, batch "cn" (lead's user check): siege's console in `Phase 1 – warm/`,
 //! hey's in `Phase 2 – peak/`, as a team names its phases with a typographic dash.
 
-use super::common::{analyze_json, TestDir};
+use super::common::{analyze_json, headroom, TestDir};
 use super::messy_runs::hey_text;
 use super::messy_runs_az::siege_json;
+use super::messy_runs_bl::ab_text;
 
 /// siege gives its shortest and longest transaction, no percentile: the run's overall
 /// percentiles mixing its requests with hey's are unknown (they could lie anywhere in
@@ -29,4 +30,25 @@ fn a_tool_without_percentiles_leaves_the_overall_percentiles_unknown() {
     assert_eq!(overall["latency_ms"]["max"], 90.0, "{overall}");
     // hey's stage keeps its own printed figures.
     assert_eq!(report["stages"][1]["latency_ms"]["p95"], 16.9, "{report}");
+}
+
+/// An SLA names its stages by the `-c` flag's value (`[stage.c4]`), the dir by its
+/// users (`users-4/`): the same load, so the rule judges that stage (a `c4` dir names
+/// a stage at 4 users too). ab's p95 of latencies 1…100 ms is the 95th: 95 ms.
+#[test]
+fn an_sla_stage_named_by_the_c_flag_judges_the_stage_at_those_users() {
+    let dir = TestDir::new();
+    let ms: Vec<u64> = (1..=100).collect();
+    dir.write("run/users-4/ab.txt", ab_text(&ms, 0, 1.0));
+    let sla = dir.write("sla.toml", "[stage.c4]\nrules = [\"p(95) < 90ms\"]\n");
+    let run = dir.path().join("run");
+    let o = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("95 ms") && out.contains("FAIL"), "{out}");
 }

@@ -82,6 +82,13 @@ fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
     } else if let Some(i) = (1..w.len()).find(|&i| users_word(&w[i]) && is_number(&w[i - 1])) {
         users = w[i - 1].parse().ok();
         w.drain(i - 1..=i);
+    } else if let Some(n) = (w.last())
+        .and_then(|x| x.strip_prefix('c'))
+        .filter(|n| !n.is_empty() && is_number(n))
+    {
+        // The `-c` flag's value as the last word, as a dir names it (`step2-c50`, `c10`).
+        users = n.parse().ok();
+        w.pop();
     } else if w.len() == 2 && users_word(&w[0]) && is_number(&w[1]) {
         // A dir named by its users alone, the word first: `users-50`.
         users = w[1].parse().ok();
@@ -352,6 +359,11 @@ mod tests {
         assert!(same_stage("users-50", "50_users"));
         assert!(same_stage("users-50", "50 Users"));
         assert!(!same_stage("10users", "50_users"));
+        assert!(same_stage("users-10", "c10"));
+        assert!(same_stage("step2_c50", "step2 50 users"));
+        assert!(!same_stage("users-10", "c50"));
+        assert_eq!(users_only("c10"), Some(10));
+        assert_eq!(users_only("mac10"), None);
         assert!(!same_stage("step3", "100_users"));
         assert!(!same_stage("10_users_2", "10_users"));
         assert!(same_joined("warmup", "warm-up"));
