@@ -153,8 +153,17 @@ pub(super) fn last_stage_since_reset(
         return false;
     };
     let span_ms = ((agg.requests as f64 / rps) * 1000.0).round() as i64;
+    // Each endpoint keeps its series over time, when the history has its rows
+    // (`--csv-full-history`): the stats file has none.
+    let mut before_eps = std::mem::take(&mut stage.endpoints);
     stage.endpoints = (rows.iter())
-        .map(|r| (r.key.clone(), endpoint_from_row(r)))
+        .map(|r| {
+            let mut ep = endpoint_from_row(r);
+            if let Some(old) = before_eps.remove(&r.key) {
+                ep.series = old.series;
+            }
+            (r.key.clone(), ep)
+        })
         .collect();
     stage.aggregate = Some(endpoint_from_row(agg));
     stage.window_ms = Some(((end - span_ms).max(before.t_ms), end));
