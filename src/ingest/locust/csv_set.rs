@@ -597,9 +597,8 @@ pub fn build_source(
     source.stages =
         history_stages.unwrap_or_else(|| summary_stages(plan, &overall, &mut source.notes));
     if let (Some(hist), false) = (&history, from_summary) {
-        let reset = since_reset.is_some() && !history_cut;
-        let logged = set.logged_resets.is_some();
-        super::stage_edges::settle(&mut source, hist, stats.as_ref(), (reset, logged), opts);
+        let edges = (since_reset.is_some() && !history_cut, logged.is_some());
+        super::stage_edges::settle(&mut source, hist, stats.as_ref(), edges, opts);
         for stage in &mut source.stages {
             kinds_from_whole_run(stage, &overall);
         }
