@@ -124,6 +124,30 @@ pub fn exit_code(path: &Path) -> Result<Option<(i64, u64, Option<String>)>, Prob
     Ok(found)
 }
 
+/// How many times Locust logged `Resetting stats` (`--reset-stats`: as each ramp to a
+/// new user count completes) in the last run the output holds (after its last
+/// `Starting Locust` line: `--logfile` appends run after run), with the first such
+/// line's number (0 and 0: a log of no reset); `None` when the output holds no line
+/// of Locust's log (a capture of its tables alone cannot tell).
+pub fn logged_resets(path: &Path) -> Result<Option<(usize, u64)>, Problem> {
+    let text = read_file_text(path)?;
+    if !text.contains("/INFO/locust.") {
+        return Ok(None);
+    }
+    let (mut n, mut first) = (0, 0);
+    for (i, line) in text.lines().enumerate() {
+        if line.contains("/locust.main: Starting Locust") {
+            (n, first) = (0, 0);
+        } else if line.contains("/locust.runners: Resetting stats") {
+            if n == 0 {
+                first = i as u64 + 1;
+            }
+            n += 1;
+        }
+    }
+    Ok(Some((n, first)))
+}
+
 /// Why the run stopped before the `--run-time` it was started with, or without Locust
 /// shutting down, in one clause, or `None`: Locust logs `Run time limit set to N
 /// seconds` at the start and `--run-time limit reached, shutting down` when the limit

@@ -105,6 +105,10 @@ pub struct LocustSet {
     pub failures: Option<PathBuf>,
     /// `_exceptions.csv`.
     pub exceptions: Option<PathBuf>,
+    /// Locust's log of the run beside the CSVs (its console, `--logfile`) with the
+    /// `Resetting stats` lines it holds: how many (maybe none), the first's line number
+    /// (`console::logged_resets`).
+    pub logged_resets: Option<(PathBuf, usize, u64)>,
 }
 
 impl LocustSet {
@@ -503,7 +507,8 @@ pub fn build_source(
 ) -> Option<(Source, Option<(u64, u64)>)> {
     let (stats, mut history, history_cut, mut notes) = stats_and_history(set, problems);
     let total = stats.as_ref().and_then(|(_, agg)| agg.as_ref());
-    let since_reset = super::resets::read(history.as_deref_mut(), total, &mut notes);
+    let logged = set.logged_resets.as_ref();
+    let since_reset = super::resets::read(history.as_deref_mut(), total, logged, &mut notes);
     if let Some(hist) = history.as_deref_mut() {
         super::window_kind::mark(hist);
     }
@@ -592,8 +597,8 @@ pub fn build_source(
     source.stages =
         history_stages.unwrap_or_else(|| summary_stages(plan, &overall, &mut source.notes));
     if let (Some(hist), false) = (&history, from_summary) {
-        let reset = since_reset.is_some() && !history_cut;
-        super::stage_edges::settle(&mut source, hist, stats.as_ref(), reset, opts);
+        let edges = (since_reset.is_some() && !history_cut, logged.is_some());
+        super::stage_edges::settle(&mut source, hist, stats.as_ref(), edges, opts);
         for stage in &mut source.stages {
             kinds_from_whole_run(stage, &overall);
         }

@@ -14,6 +14,7 @@
 //! starts at the row before the reset ([`from_resets`]), so it counts them.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use super::csv_set::StatsRow;
 use super::history::{of_windows, HistoryRow};
@@ -79,16 +80,33 @@ pub(super) fn from_resets(specs: &mut [StageSpec], hist: &[HistoryRow]) {
 /// `notes`; returns what Locust's whole-run outputs count (requests, failures) when
 /// they hold the last step alone: the stats file's `total`, else the history's last
 /// row before the undoing.
+/// `logged`: Locust's log beside the CSVs, with how many `Resetting stats` lines it
+/// holds and the first's line: one more than the history shows is the reset as the
+/// first ramp completed, before the history counted a request ([`before_first_count`]).
 pub(super) fn read(
     hist: Option<&mut [HistoryRow]>,
     total: Option<&StatsRow>,
+    logged: Option<&(PathBuf, usize, u64)>,
     notes: &mut Vec<String>,
 ) -> Option<(u64, u64)> {
     let hist = hist?;
     // Without a stats file, the history's last Aggregated row counts what it would.
     let last = (hist.iter().rev().find(|r| r.key.is_none()))
         .map_or((0, 0), |r| (r.total_requests, r.total_failures));
-    let n = undo(hist);
+    let detected = reset_times(hist);
+    let first = logged
+        .filter(|(_, k, _)| *k == detected.len() + 1)
+        .and_then(|(file, _, line)| Some((before_first_count(hist)?, file, line)));
+    let n = undo(hist, detected, first.map(|f| f.0));
+    if let Some((_, file, line)) = first {
+        notes.push(format!(
+            "Locust reset its stats as its first ramp completed (--reset-stats: `Resetting \
+             stats`, {} line {line}), before its stats history counted a request: every \
+             request the history counts was made after it, at the first stage's users, so \
+             that stage counts them from the history's row before (which counted none)",
+            file.display()
+        ));
+    }
     if n == 0 {
         return None;
     }
@@ -96,10 +114,23 @@ pub(super) fn read(
     Some(total.map_or(last, |t| (t.requests, t.failures)))
 }
 
+/// The time of the history's first Aggregated row that counts a request, when rows
+/// of none come before it (Locust writes its first row at the start, before any).
+fn before_first_count(hist: &[HistoryRow]) -> Option<i64> {
+    let mut agg = hist.iter().filter(|r| r.key.is_none());
+    let first = agg.next().filter(|r| r.total_requests == 0)?;
+    let counted = agg.find(|r| r.total_requests > 0)?;
+    (counted.t_ms > first.t_ms).then_some(counted.t_ms)
+}
+
 /// Gives every row of `hist` (sorted by time) the run's totals so far and its
-/// segment when Locust reset its stats during the run; returns how many times it did.
-fn undo(hist: &mut [HistoryRow]) -> usize {
-    let resets = reset_times(hist);
+/// segment when Locust reset its stats during the run (at `resets`, the times of
+/// the rows each begins, with `first`: a reset before the history counted a request,
+/// which begins a segment and adds nothing); returns how many times it did after
+/// counting began.
+fn undo(hist: &mut [HistoryRow], mut resets: Vec<i64>, first: Option<i64>) -> usize {
+    let n = resets.len();
+    resets.extend(first);
     if resets.is_empty() {
         return 0;
     }
@@ -128,7 +159,7 @@ fn undo(hist: &mut [HistoryRow]) -> usize {
         row.total_avg_ms = (row.total_avg_ms.is_some() && row.total_requests > 0)
             .then(|| (raw.2 + add.2) / row.total_requests as f64);
     }
-    resets.len()
+    n
 }
 
 /// The whole run's percentiles of `key` (`None`: the aggregate) when Locust reset its

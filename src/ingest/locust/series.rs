@@ -52,6 +52,8 @@ fn fill_series(
         series.width_ms = spacing_ms.max(1);
     }
     let rows: Vec<&HistoryRow> = hist.iter().filter(|r| r.key.as_ref() == key).collect();
+    // Locust reset its stats (`--reset-stats`), so also as its first ramp completed.
+    let reset_run = rows.iter().any(|r| r.segment > 0);
     // The first row whose interval the next report's requests go to.
     let mut since = 0;
     for (i, row) in rows.iter().enumerate() {
@@ -81,7 +83,14 @@ fn fill_series(
         let last = i + 1 == rows.len() && i > 0;
         if !last {
             let iv = series.at(row.t_ms);
-            if let Some(u) = row.users {
+            // The requests of an interval that ends in a stats reset's first row were
+            // all counted after the reset, which Locust makes as the ramp to that row's
+            // users completes: they were made at those users, not this row's.
+            let next = rows.get(i + 1).filter(|n| {
+                n.segment > row.segment
+                    || (reset_run && row.total_requests == 0 && n.total_requests > 0)
+            });
+            if let Some(u) = next.unwrap_or(row).users {
                 iv.users = Some(iv.users.map_or(u, |x: f64| x.max(u)));
             }
         }

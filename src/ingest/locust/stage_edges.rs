@@ -28,10 +28,16 @@ pub const BETWEEN_STAGES: &str = "Locust's stats history counts requests outside
 /// whole run) lie outside the windows of `stages`, and where: before the first, between
 /// two, after the last. `None` when none do, when the stages have no windows, or when
 /// an endpoint filter makes the Aggregated rows count more than the stages hold.
+///
+/// Without Locust's log (`logged`), requests before a first stage that begins at the
+/// history's second row, after a first row of none, are said to be perhaps that
+/// stage's own: Locust spawns its users within milliseconds, and with `--reset-stats`
+/// it counts only from the end of that ramp (as its stats file does), which only its
+/// log's `Resetting stats` line shows (`resets::read`).
 pub(super) fn between_note(
     stages: &[Stage],
     hist: &[HistoryRow],
-    opts: &IngestOptions,
+    (opts, logged): (&IngestOptions, bool),
 ) -> Option<String> {
     let agg: Vec<&HistoryRow> = hist.iter().filter(|r| r.key.is_none()).collect();
     let last = agg.last()?;
@@ -47,8 +53,20 @@ pub(super) fn between_note(
     windows.sort_by_key(|w| w.1 .0);
     let mut parts: Vec<(u64, String)> = Vec::new();
     let mut before: Option<(&str, i64)> = None;
+    let mut perhaps = String::new();
     for &(name, (start, end)) in &windows {
         let n = total_at(start).saturating_sub(before.map_or(0, |b| total_at(b.1)));
+        let first_interval = agg.len() > 1 && agg[0].total_requests == 0 && agg[1].t_ms == start;
+        if before.is_none() && first_interval && !logged && n > 0 {
+            perhaps = format!(
+                ". The {} before `{name}` were made in the interval before its first row: \
+                 its ramp, or — had Locust run with --reset-stats, which counts from the \
+                 ramp's end — that stage's own first requests, as Locust's stats file counts \
+                 them; only Locust's log (its console or --logfile: `Resetting stats`) \
+                 beside the CSVs tells which",
+                thousands(n as usize)
+            );
+        }
         let place = match before {
             None => format!("before `{name}`"),
             Some((prev, _)) => format!("between `{prev}` and `{name}`"),
@@ -72,7 +90,7 @@ pub(super) fn between_note(
         "{BETWEEN_STAGES}: {} of its {} requests ({}). Locust's users change between two \
          of its rows, so the requests of the rows' interval that spans a change (and of \
          the ramp before the first stage, the stop after the last{}) belong to no stage: \
-         the stages leave them out, the whole run (overall) counts them",
+         the stages leave them out, the whole run (overall) counts them{perhaps}",
         thousands(outside as usize),
         thousands(last.total_requests as usize),
         list.join(", "),
@@ -135,8 +153,17 @@ pub(super) fn last_stage_since_reset(
         return false;
     };
     let span_ms = ((agg.requests as f64 / rps) * 1000.0).round() as i64;
+    // Each endpoint keeps its series over time, when the history has its rows
+    // (`--csv-full-history`): the stats file has none.
+    let mut before_eps = std::mem::take(&mut stage.endpoints);
     stage.endpoints = (rows.iter())
-        .map(|r| (r.key.clone(), endpoint_from_row(r)))
+        .map(|r| {
+            let mut ep = endpoint_from_row(r);
+            if let Some(old) = before_eps.remove(&r.key) {
+                ep.series = old.series;
+            }
+            (r.key.clone(), ep)
+        })
         .collect();
     stage.aggregate = Some(endpoint_from_row(agg));
     stage.window_ms = Some(((end - span_ms).max(before.t_ms), end));
@@ -156,7 +183,7 @@ pub(super) fn settle(
     source: &mut crate::model::Source,
     hist: &[HistoryRow],
     stats: Option<&(Vec<StatsRow>, Option<StatsRow>)>,
-    reset: bool,
+    (reset, logged): (bool, bool),
     opts: &IngestOptions,
 ) {
     if let (true, Some((rows, Some(agg)))) = (reset, stats) {
@@ -167,5 +194,5 @@ pub(super) fn settle(
     }
     source
         .notes
-        .extend(between_note(&source.stages, hist, opts));
+        .extend(between_note(&source.stages, hist, (opts, logged)));
 }

@@ -106,6 +106,17 @@ impl LocustCsvs {
         t.requests <= self.requests && t.failures <= self.failures
     }
 
+    /// Whether a whole-run count is another run's: fewer requests or failures than the
+    /// CSVs (Locust's counts only grow), unless it is a table printed while the run went
+    /// on ([`Self::against`]). More than the CSVs is this run's, whose CSVs stop before
+    /// its end (Ctrl-C or a kill before Locust's next write, or their last second).
+    fn another_run(&self, count: &Count) -> bool {
+        let (n, f) = (self.requests, self.failures);
+        let printed_before_end =
+            !count.at_end && count.shut_down && count.requests < n && count.failures <= f;
+        count.requests != n && !printed_before_end && (count.requests < n || count.failures < f)
+    }
+
     /// How a whole-run count of `what` stands against the CSVs: the skip's kind and why.
     fn against(&self, what: &str, count: Count) -> (SkipKind, String) {
         let Count {
@@ -330,10 +341,10 @@ pub(super) fn pair_console(
         let exit = crate::ingest::locust::console::exit_code(&file)
             .ok()
             .flatten();
-        pair_one(file.clone(), csvs, opts, run);
-        // Locust's own verdict on the run, unless the output is found another run's.
-        let other = (run.skipped.iter().rev().find(|s| s.path == file))
-            .is_some_and(|s| s.kind == SkipKind::OtherData);
+        // Locust's own verdict on the run, unless the output is found another run's: a
+        // console counting more than CSVs cut short (Ctrl-C or a kill before Locust's
+        // next write) is this run's, whose figures miss its end, and its code stands.
+        let other = pair_one(file.clone(), csvs, opts, run);
         if let (Some((code, line, error)), false) = (exit, other) {
             if code != 0 {
                 let after = error.map_or(String::new(), |e| format!(", after logging `{e}`"));
@@ -352,8 +363,9 @@ pub(super) fn pair_console(
     }
 }
 
-/// One Locust console output checked against the CSVs (`pair_console`) and skipped.
-fn pair_one(file: PathBuf, csvs: Option<&LocustCsvs>, opts: &IngestOptions, run: &mut Run) {
+/// One Locust console output checked against the CSVs (`pair_console`) and skipped;
+/// true when it was found another run's (or could not be checked against them).
+fn pair_one(file: PathBuf, csvs: Option<&LocustCsvs>, opts: &IngestOptions, run: &mut Run) -> bool {
     let Some(csvs) = csvs else {
         skip_unread(
             run,
@@ -361,7 +373,7 @@ fn pair_one(file: PathBuf, csvs: Option<&LocustCsvs>, opts: &IngestOptions, run:
             "Locust's console output: read only beside the Locust CSVs of the same run, \
                  to check they hold the whole run (run Locust with --csv to analyse it)",
         );
-        return;
+        return false;
     };
     if opts.include.is_some() || opts.exclude.is_some() {
         // The final table's Aggregated row counts every endpoint; the CSVs' figures
@@ -373,7 +385,7 @@ fn pair_one(file: PathBuf, csvs: Option<&LocustCsvs>, opts: &IngestOptions, run:
                  --include/--exclude leave endpoints out of their figures and its final \
                  table counts them all",
         );
-        return;
+        return false;
     }
     // A run stopped before its --run-time holds less than it was started for.
     let ended_with = csvs.ended_with.get();
@@ -384,6 +396,7 @@ fn pair_one(file: PathBuf, csvs: Option<&LocustCsvs>, opts: &IngestOptions, run:
             run.meta.incomplete_reason = Some(why);
         }
     }
+    let mut other = false;
     let (kind, why) = match crate::ingest::locust::console::final_counts(&file) {
         Ok(Some(t)) if !t.shut_down && ended_with.is_some() && csvs.holds(&t) => (
             SkipKind::SameData,
@@ -412,6 +425,7 @@ fn pair_one(file: PathBuf, csvs: Option<&LocustCsvs>, opts: &IngestOptions, run:
             } else {
                 "Locust's console output (its last table)"
             };
+            other = csvs.another_run(&count);
             csvs.against(what, count)
         }
         Ok(None) => {
@@ -421,17 +435,21 @@ fn pair_one(file: PathBuf, csvs: Option<&LocustCsvs>, opts: &IngestOptions, run:
                 "Locust's console output without a statistics table: nothing to check the \
                      CSVs against",
             );
-            return;
+            return false;
         }
-        Err(p) => (
-            SkipKind::OtherData,
-            format!(
-                "Locust's console output that cannot be checked against the CSVs beside \
+        Err(p) => {
+            other = true;
+            (
+                SkipKind::OtherData,
+                format!(
+                    "Locust's console output that cannot be checked against the CSVs beside \
                      it: {}",
-                p.reason
-            ),
-        ),
+                    p.reason
+                ),
+            )
+        }
     };
     run.skipped
         .push(Skipped::new(file, why + "; the CSVs are read", kind));
+    other
 }

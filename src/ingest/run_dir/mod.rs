@@ -343,6 +343,13 @@ fn load_locust_set(
     set.history = take(Format::LocustHistory);
     set.failures = take(Format::LocustFailures);
     set.exceptions = take(Format::LocustExceptions);
+    // Locust's log beside them says where its counting began (`--reset-stats`).
+    set.logged_resets = (by_format.get(&Format::LocustConsole).into_iter().flatten())
+        .filter_map(|f| {
+            let (n, line) = locust::console::logged_resets(f).ok()??;
+            Some((f.clone(), n, line))
+        })
+        .max_by_key(|l| l.1);
     if set.stats.is_some() || set.history.is_some() {
         let (mut src, since_reset) = locust::build_source(&set, plan, opts, &mut run.problems)?;
         super::adapters::mark_gzip_cut(&mut src, set.read_files());
