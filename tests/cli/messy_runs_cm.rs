@@ -2,7 +2,9 @@
 //! A stage dir named for more users than its only tool ran (`128u/` holding
 //! `ab -c 64`, whose console says `Concurrency Level: 64`) is at the load the tool
 //! ran, and the warnings name both counts; generators side by side (two dirs of the
-//! same name, each holding its share) keep the name's count.
+//! same name, each holding its share) keep the name's count. Stages past the target's
+//! queue, where most requests got a fast 503, place no latency crossing by a line
+//! through their figures and are left out of the USL fit.
 
 use std::path::Path;
 
@@ -14,6 +16,20 @@ use super::common::{analyze_json, TestDir};
 /// target`): `n` requests in `secs` seconds at concurrency `c`, none failed, with
 /// percentiles `p50`/`p95` and the longest request `max` (ms).
 fn ab_console(c: u32, n: u64, secs: f64, p50: u32, p95: u32, max: u32) -> String {
+    ab_console_503(c, n, 0, secs, [p50, p95, max])
+}
+
+/// The same console with `non_2xx` of the `n` answered 503 (ab counts their other
+/// body length as failed too, as it did against the target's full queue).
+fn ab_console_503(c: u32, n: u64, non_2xx: u64, secs: f64, [p50, p95, max]: [u32; 3]) -> String {
+    let failed = if non_2xx > 0 {
+        format!(
+            "{non_2xx}\n   (Connect: 0, Receive: 0, Length: {non_2xx}, Exceptions: 0)\n\
+             Non-2xx responses:      {non_2xx}"
+        )
+    } else {
+        "0".to_string()
+    };
     let rps = n as f64 / secs;
     let per = c as f64 * 1000.0 / rps;
     format!(
@@ -27,7 +43,7 @@ fn ab_console(c: u32, n: u64, secs: f64, p50: u32, p95: u32, max: u32) -> String
          Concurrency Level:      {c}\n\
          Time taken for tests:   {secs:.3} seconds\n\
          Complete requests:      {n}\n\
-         Failed requests:        0\n\
+         Failed requests:        {failed}\n\
          Total transferred:      {}  bytes\n\
          HTML transferred:       {} bytes\n\
          Requests per second:    {rps:.2} [#/sec] (mean)\n\
@@ -141,4 +157,82 @@ fn generators_side_by_side_in_dirs_of_one_name_keep_the_names_users() {
         !warnings.contains("but ab ran 64 at once and"),
         "{warnings}"
     );
+}
+
+/// Ab at 16, 32 and 64 (within the target's 32 workers and 32 queued), then 200 and
+/// 400 at once, past its queue: most answers are 503s in a millisecond or two.
+fn past_the_queue(dir: &TestDir, also_8: bool) -> std::path::PathBuf {
+    if also_8 {
+        dir.write("run/step_8u/ab.txt", ab_console(8, 722, 2.0, 19, 43, 80));
+    }
+    dir.write("run/step_16u/ab.txt", ab_console(16, 1437, 2.0, 19, 42, 90));
+    dir.write(
+        "run/step_32u/ab.txt",
+        ab_console(32, 2865, 2.0, 20, 42, 110),
+    );
+    dir.write(
+        "run/step_64u/ab.txt",
+        ab_console(64, 2969, 2.0, 40, 64, 160),
+    );
+    dir.write(
+        "run/step_200u/ab.txt",
+        ab_console_503(200, 8971, 6049, 2.0, [32, 86, 146]),
+    );
+    dir.write(
+        "run/step_400u/ab.txt",
+        ab_console_503(400, 8980, 6627, 2.0, [77, 140, 260]),
+    );
+    dir.path().join("run")
+}
+
+/// Before, the latency breaking point was "≈ 188 users by interpolation": a line from
+/// 64 users (p95 64 ms) to 200 users (p95 86 ms, where 6,049 of 8,971 answers were
+/// fast 503s that pull it down) crossing the default 84 ms, an estimate resting on
+/// the failures' latency. Now the crossing is bracketed (64 – 200 users) with no point
+/// estimate, and the evidence says most requests failed at 200 users; the USL fit,
+/// which rested on those stages' users too (R² 0.83, a peak at 108 users), leaves them
+/// out and, with 3 stages left, is not made.
+#[test]
+fn stages_of_mostly_fast_failures_place_no_latency_crossing_and_no_usl_point() {
+    let dir = TestDir::new();
+    let run = past_the_queue(&dir, false);
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let cap = &report["capacity"];
+    let latency = (cap["breaking_points"].as_array().unwrap().iter())
+        .find(|b| b["criterion"] == "latency")
+        .unwrap();
+    assert_eq!(latency["users"], Value::Null, "{latency}");
+    assert_eq!(
+        latency["bracket"],
+        serde_json::json!([64.0, 200.0]),
+        "{latency}"
+    );
+    let evidence = latency["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("most requests failed at 200 users"),
+        "{evidence}"
+    );
+    assert!(!evidence.contains("interpolated"), "{evidence}");
+    assert_eq!(cap["usl"], Value::Null, "{cap}");
+    let note = cap["usl_note"].as_str().unwrap();
+    assert!(note.contains("(200, 400 users) are left out"), "{note}");
+    let headroom = cap["sla_headroom"]["statement"].as_str().unwrap();
+    assert!(!headroom.contains("by interpolation"), "{headroom}");
+}
+
+/// With four clean load levels (8 – 64 users) the USL is fitted on those alone: its
+/// points are 4 and its largest measured load 64 users, not the 400 whose users were
+/// mostly turned away.
+#[test]
+fn the_usl_is_fitted_on_the_stages_whose_requests_were_served() {
+    let dir = TestDir::new();
+    let run = past_the_queue(&dir, true);
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let usl = &report["capacity"]["usl"];
+    assert_eq!(usl["points"], 4, "{usl}");
+    assert_eq!(usl["largest_measured_users"], 64.0, "{usl}");
+    let note = report["capacity"]["usl_note"].as_str().unwrap();
+    assert!(note.contains("(200, 400 users) are left out"), "{note}");
 }
