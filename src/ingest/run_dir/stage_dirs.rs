@@ -154,7 +154,7 @@ const RUN_WIDE_USERS: &[&str] = &["locust", "k6"];
 /// name is another dir's too (two generators of one stage, each recording its share)
 /// keep the name's, and so does a stage whose data records fewer users than its name
 /// with a tool that counts them per generator (see [`RUN_WIDE_USERS`]). A summary
-/// whose tool ran fewer at once than the name says (`128u/` holding `ab -c 64`), in
+/// whose tool ran fewer at once than the name says (`128u/` holding `ab -c 64`), alone in
 /// the only dir of that name, is at what the tool ran: no other generator's share
 /// makes up the rest, so the name's count was never the load.
 pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
@@ -166,6 +166,9 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
             continue;
         }
         let theirs = (r.tools.iter().zip(&r.starts)).filter(|((_, s), _)| s.contains(name));
+        // One tool in the dir: its count is the stage's load. Beside another tool, both
+        // measured the stage, and the one that ran fewer is told so where it is judged.
+        let alone = r.tools.len() == 1;
         for ((tool, _), start) in theirs {
             let Some(src) = run.sources.iter_mut().find(|s| s.tool == *tool) else {
                 continue;
@@ -184,7 +187,7 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                         r.dir.display(),
                         r.named_by
                     ));
-                } else if let Some(ran) = fewer_at_once(stage, *users) {
+                } else if let Some(ran) = fewer_at_once(stage, *users).filter(|_| alone) {
                     // The only dir of this name: no other generator shares its stage, so
                     // the load was what the tool ran (`128u/` holding `ab -c 64`).
                     let planned = crate::ingest::stages::fewer_than_planned(tool, Some(ran), stage);
