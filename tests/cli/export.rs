@@ -163,7 +163,17 @@ fn csv_export_reads_back_to_the_same_report_figures() {
 /// 2xx, with its `-g` TSV (100 rows from `start_s`) when `start_s` is given.
 fn ab_stage(dir: &TestDir, stage_dir: &str, requests: u64, non_2xx: u64, start_s: Option<u64>) {
     use crate::formats_c::{ab_text, ab_tsv_from};
-    let text = ab_text(requests, [0; 4], non_2xx);
+    // ab ran the users the dir's name gives (`02_peak_20users` → `-c 20`): a dir whose
+    // only tool ran fewer is at what it ran (messy_runs_cm).
+    let users = stage_dir
+        .trim_end_matches("users")
+        .rsplit('_')
+        .next()
+        .unwrap();
+    let text = ab_text(requests, [0; 4], non_2xx).replace(
+        "Concurrency Level:      10",
+        &format!("Concurrency Level:      {users}"),
+    );
     dir.write(&format!("runs/{stage_dir}/ab.txt"), text);
     if let Some(start) = start_s {
         let ttimes: Vec<u64> = (0..100).map(|i| 5 + i % 40).collect();

@@ -103,6 +103,7 @@ mod messy_runs_cg;
 mod messy_runs_ch;
 mod messy_runs_ci;
 mod messy_runs_cl;
+mod messy_runs_cm;
 mod messy_runs_cn;
 mod messy_runs_d;
 mod messy_runs_e;

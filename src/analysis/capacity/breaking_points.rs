@@ -169,11 +169,24 @@ impl LatencyBasis {
     }
 }
 
+/// A stage failing this share of its requests or more mostly failed: its throughput
+/// and latency are the failures' (fast 503s, refusals) more than the service's.
+pub const MOSTLY_FAILED: f64 = 0.5;
+
+/// The load point at an end of `bracket` (the lower first) whose requests mostly
+/// failed: a latency line through it would rest on the failures' answers.
+fn mostly_failed_end(points: &[LoadPoint], bracket: [Option<f64>; 2]) -> Option<&LoadPoint> {
+    let at = |n: Option<f64>| points.iter().find(|p| Some(p.users) == n);
+    (at(bracket[0]).into_iter().chain(at(bracket[1]))).find(|p| p.error_rate >= MOSTLY_FAILED)
+}
+
 /// The clause for a "not reached" latency whose top loads mostly failed: there the
 /// failures' fast answers (503s, refusals) set the figure, so it says nothing of the
 /// latency of the requests served, and "stays within" must not read as a clean bill.
 pub(super) fn failed_mostly(points: &[LoadPoint]) -> String {
-    let failed: Vec<&LoadPoint> = points.iter().filter(|p| p.error_rate >= 0.5).collect();
+    let failed: Vec<&LoadPoint> = (points.iter())
+        .filter(|p| p.error_rate >= MOSTLY_FAILED)
+        .collect();
     let Some(first) = failed.first() else {
         return String::new();
     };
@@ -238,15 +251,20 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
             ),
         });
     };
-    let (users, bracket) = interpolate_crossing(pts, limit, over);
-    let evidence = match users {
-        None => format!(
+    let (mut users, bracket) = interpolate_crossing(pts, limit, over);
+    // Only an interpolated crossing rests on a line through the bracket's ends.
+    let failed_end = users.and_then(|_| mostly_failed_end(points, bracket));
+    if failed_end.is_some() {
+        users = None;
+    }
+    let evidence = match (users, failed_end) {
+        (None, None) => format!(
             "{what} already exceeds {} ({limit_text}) at the lowest measured load ({} users: {})",
             format_ms(limit),
             fmt_users(first.0),
             basis.show(first.1)
         ),
-        Some(n) => {
+        (Some(n), _) => {
             let (lo, hi) = bracket_points(pts, bracket);
             format!(
                 "{what} crosses {} ({limit_text}) between {} users ({}) and {} users ({}); \
@@ -257,6 +275,22 @@ pub fn latency(points: &[LoadPoint], c: &Criteria) -> Option<BreakingPoint> {
                 fmt_users(hi.0),
                 basis.show(hi.1),
                 fmt_users(n)
+            )
+        }
+        (None, Some(failed)) => {
+            let (lo, hi) = bracket_points(pts, bracket);
+            format!(
+                "{what} crosses {} ({limit_text}) between {} users ({}) and {} users ({}); \
+                 no point estimate: most requests failed at {} users ({}), so the failures' \
+                 answers set its {what} and a line through it places no crossing (the \
+                 served requests' latency there is not measured apart)",
+                format_ms(limit),
+                fmt_users(lo.0),
+                basis.show(lo.1),
+                fmt_users(hi.0),
+                basis.show(hi.1),
+                fmt_users(failed.users),
+                format_percent(failed.error_rate)
             )
         }
     };

@@ -322,13 +322,35 @@ fn usl_disagreement(fit: &UslFit, sat: &Saturation) -> Option<String> {
     })
 }
 
-/// The USL fit on (N, goodput), with a note when there is none or it is weak.
+/// The USL fit on (N, goodput), with a note when there is none or it is weak. Load
+/// points whose requests mostly failed are left out: their users were mostly turned
+/// away (fast 503s, refusals), not served at once, which the USL's N assumes.
 fn fit_usl(points: &[LoadPoint]) -> (Option<UslFit>, Option<String>) {
-    let pairs: Vec<(f64, f64)> = points.iter().map(|p| (p.users, p.goodput_rps)).collect();
+    let served = |p: &&LoadPoint| p.error_rate < breaking_points::MOSTLY_FAILED;
+    let pairs: Vec<(f64, f64)> = (points.iter().filter(served))
+        .map(|p| (p.users, p.goodput_rps))
+        .collect();
+    let failed: Vec<String> = (points.iter())
+        .filter(|p| !served(p))
+        .map(|p| breaking_points::fmt_users(p.users))
+        .collect();
+    let left_out = (!failed.is_empty()).then(|| {
+        format!(
+            "the load points where most requests failed ({} users) are left out of the \
+             fit: their users were mostly turned away, not served at once",
+            failed.join(", ")
+        )
+    });
     match usl::fit(&pairs) {
-        Err(why) => (None, Some(format!("{why}: no USL fit was made"))),
+        Err(why) => {
+            let notes = [left_out, Some(format!("{why}: no USL fit was made"))];
+            (
+                None,
+                Some(notes.into_iter().flatten().collect::<Vec<_>>().join("; ")),
+            )
+        }
         Ok(fit) => {
-            let mut notes = Vec::new();
+            let mut notes: Vec<String> = left_out.into_iter().collect();
             if fit.r2 < 0.9 {
                 notes.push(format!(
                     "the USL describes these points poorly (R² {:.2}): treat its peak as \

@@ -153,7 +153,10 @@ const RUN_WIDE_USERS: &[&str] = &["locust", "k6"];
 /// users its series holds), the data's users, with a warning naming both. Dirs whose
 /// name is another dir's too (two generators of one stage, each recording its share)
 /// keep the name's, and so does a stage whose data records fewer users than its name
-/// with a tool that counts them per generator (see [`RUN_WIDE_USERS`]).
+/// with a tool that counts them per generator (see [`RUN_WIDE_USERS`]). A summary
+/// whose tool ran fewer at once than the name says (`128u/` holding `ab -c 64`), alone in
+/// the only dir of that name, is at what the tool ran: no other generator's share
+/// makes up the rest, so the name's count was never the load.
 pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
     for r in read {
         let Some((name, users)) = &r.named else {
@@ -163,6 +166,9 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
             continue;
         }
         let theirs = (r.tools.iter().zip(&r.starts)).filter(|((_, s), _)| s.contains(name));
+        // One tool in the dir: its count is the stage's load. Beside another tool, both
+        // measured the stage, and the one that ran fewer is told so where it is judged.
+        let alone = r.tools.len() == 1;
         for ((tool, _), start) in theirs {
             let Some(src) = run.sources.iter_mut().find(|s| s.tool == *tool) else {
                 continue;
@@ -178,6 +184,22 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                         "{}: {} says {users} users, but {tool} ran {seen} at once: stage \
                          \"{name}\" is reported at {seen} users (rename the dir if the tool's \
                          count is right, or check it is this stage's)",
+                        r.dir.display(),
+                        r.named_by
+                    ));
+                } else if let Some(ran) = fewer_at_once(stage, *users).filter(|_| alone) {
+                    // The only dir of this name: no other generator shares its stage, so
+                    // the load was what the tool ran (`128u/` holding `ab -c 64`).
+                    let planned = crate::ingest::stages::fewer_than_planned(tool, Some(ran), stage);
+                    src.notes.retain(|n| Some(n) != planned.as_ref());
+                    stage.users = Some(ran);
+                    stage.users_measured = true;
+                    set_part_users(src, name, ran);
+                    run.arbitration.push(format!(
+                        "{}: {} says {users} users, but {tool} ran {ran} at once and no other \
+                         dir of that name holds another generator's share: stage \"{name}\" is \
+                         reported at the {ran} {tool} ran, and its throughput, capacity and USL \
+                         fit are at that load (rename the dir, or check it is this stage's)",
                         r.dir.display(),
                         r.named_by
                     ));
@@ -203,12 +225,7 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                 continue;
             }
             stage.users = Some(seen);
-            for part in &mut src.parts {
-                let at = part.stages.iter().position(|s| s == name);
-                if let Some(u) = at.and_then(|i| part.users.get_mut(i)) {
-                    *u = Some(seen);
-                }
-            }
+            set_part_users(src, name, seen);
             run.arbitration.push(format!(
                 "{}: {} says {users} users, but its {tool} data records {seen}: \
                  stage \"{name}\" is reported at {seen} users (rename the dir or files if the \
@@ -216,6 +233,25 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                 r.dir.display(),
                 r.named_by
             ));
+        }
+    }
+}
+
+/// What a summary's tool ran at once (`ab -c 64`, wrk's connections) when that is
+/// fewer than the `named` users its stage is planned at and its users are the plan's.
+fn fewer_at_once(stage: &crate::model::Stage, named: u32) -> Option<u32> {
+    let planned = stage.users == Some(named) && !stage.users_measured;
+    stage
+        .ran_at_once
+        .filter(|ran| planned && *ran > 0 && *ran < named)
+}
+
+/// Sets the users the parts of `src` list for stage `name`.
+fn set_part_users(src: &mut Source, name: &str, users: u32) {
+    for part in &mut src.parts {
+        let at = part.stages.iter().position(|s| s == name);
+        if let Some(u) = at.and_then(|i| part.users.get_mut(i)) {
+            *u = Some(users);
         }
     }
 }
