@@ -41,8 +41,12 @@ pub fn summary(a: &Analysis) -> String {
         let f = &s.figures;
         // A percentile estimated from merged summaries is written as one (`≈ 450 ms`).
         let merged = f.latency_method == Some(PercentileMethod::MergedApproximate);
+        // A tool's percentile that leaves out timed-out requests (wrk's) is a lower
+        // bound over all of them (`≥ 203 µs`).
+        let bound = f.latency_timeouts_left_out > 0;
         let ms = |v: Option<f64>| match v {
             Some(v) if merged => format!("≈ {}", format_ms(v)),
+            Some(v) if bound => format!("≥ {}", format_ms(v)),
             v => ms(v),
         };
         let line = format!(
