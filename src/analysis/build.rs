@@ -335,6 +335,7 @@ pub fn scope_report(m: &ScopeMetrics) -> ScopeReport {
             .map(latency_report),
         latency_exact: m.latency.is_exact() && m.latency.count() > 0,
         latency_method: percentile_method(&m.latency),
+        latency_timeouts_left_out: m.timeouts_left_out(),
         failures_by_kind: m.failures_by_kind.clone(),
     }
 }

@@ -173,8 +173,18 @@ pub struct ScopeReport {
     pub latency_exact: bool,
     /// `nearest_rank`, `tool_summary`, `merged_approximate` or null.
     pub latency_method: Option<PercentileMethod>,
+    /// Timed-out requests the tool's latency leaves out (wrk's, hey's): each waited
+    /// longer than any latency shown, so over all requests every percentile is at least
+    /// the one given (shown `≥ 203 µs`). Absent when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub latency_timeouts_left_out: u64,
     /// Failures by kind.
     pub failures_by_kind: BTreeMap<FailureKind, u64>,
+}
+
+/// True for 0 (a count left out of report.json when there is none).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One stage.

@@ -381,10 +381,11 @@ pub(super) fn unnamed_endpoints(run: &Run, src: &Source) -> Vec<sla::Unnamed> {
         let keys = stage.unwrap_or(&src.overall).endpoints.keys();
         for k in keys.filter(|k| k.named_after_file(files())) {
             let name = k.to_string();
-            let i = match names.iter().position(|(n, _)| *n == name) {
+            let i = match names.iter().position(|(n, _, _)| *n == name) {
                 Some(i) => i,
                 None => {
-                    names.push((name, Vec::new()));
+                    let tool = stage.and_then(|s| s.tool.clone());
+                    names.push((name, Vec::new(), tool.unwrap_or_else(|| src.tool.clone())));
                     names.len() - 1
                 }
             };

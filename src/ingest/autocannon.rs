@@ -11,8 +11,9 @@
 //!   cut down (an answer in 0.4 ms is 0), and its `min` is the histogram's smallest
 //!   non-zero value: where its percentiles reach 0 (sub-ms answers) the minimum is
 //!   0, with a note, and never 1 ms above a 0 ms percentile.
-//! * The console table autocannon prints without `--json` is recognised and skipped
-//!   with that advice (`looks_like_console`); wrk's reader leaves it alone.
+//! * The console table autocannon prints without `--json` is recognised
+//!   (`looks_like_console`) and read by `autocannon_text.rs`, or skipped with advice
+//!   beside other results (`CONSOLE_REASON`); wrk's reader leaves it alone.
 //! * `mismatches` are the answers whose body did not match `--expectBody`: autocannon
 //!   counts them apart from its errors and statuses (a 200 with the wrong body), so
 //!   they are the run's checks of the answers (`--expectBody`: the responses passed or
@@ -56,8 +57,7 @@ pub fn sniff(head: &str) -> bool {
 
 /// True when a head is autocannon's console table (`Running 10s test @ URL`, then
 /// `10 connections` on a line of its own — wrk's says `2 threads and 10 connections` —
-/// and boxed tables), which headroom does not read: its `--json` output holds the
-/// counts and percentiles.
+/// and boxed tables): `autocannon_text.rs` reads it.
 pub fn looks_like_console(head: &str) -> bool {
     let running = head.lines().any(|l| l.trim_start().starts_with("Running "));
     let connections = head.lines().any(|l| {
@@ -70,11 +70,13 @@ pub fn looks_like_console(head: &str) -> bool {
     running && connections || head.contains("Req/Bytes counts sampled once per second")
 }
 
-/// Why autocannon's console table is skipped.
-pub const CONSOLE_REASON: &str = "autocannon's console table: not read, since it rounds its \
-     counts (`220k requests`, `33k errors`) and splits no errors by kind; headroom reads \
-     its JSON result instead — rerun with `autocannon --json … > result.json`, which has \
-     the exact counts, errors and percentiles";
+/// Why autocannon's console table is skipped beside other results of its dir (alone,
+/// it is read: `autocannon_text.rs`).
+pub const CONSOLE_REASON: &str = "autocannon's console table beside other results: not read \
+     with them, since it rounds its counts (`220k requests`, `33k errors`) and splits no \
+     errors by kind; headroom reads its JSON result instead — rerun with `autocannon --json … \
+     > result.json`, which has the exact counts, errors and percentiles, or analyse the \
+     console in a dir of its own";
 
 fn read(path: &Path) -> Result<ToolSummary, Problem> {
     let json = read_json(path)?;

@@ -89,6 +89,8 @@ pub enum Format {
     HeyText,
     /// autocannon `--json`.
     AutocannonJson,
+    /// autocannon's console output (its tables and totals, without `--json`).
+    AutocannonText,
     /// Locust's console output (read beside its CSVs).
     LocustConsole,
     /// h2load console output.
@@ -196,9 +198,6 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
         if matches!(spec.sniff, Sniff::Content(sniff) if sniff(&head)) {
             return Detection::Supported(spec.format);
         }
-    }
-    if super::autocannon::looks_like_console(&text) {
-        return Detection::Unsupported(super::autocannon::CONSOLE_REASON.into());
     }
     if let Some(why) = jmeter_gui_table(line) {
         return Detection::Unsupported(why.into());

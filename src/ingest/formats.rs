@@ -16,11 +16,11 @@ use crate::model::{Problem, Source};
 /// Every format headroom reads, in the order detection tries their sniffers (the
 /// first that claims a file's head wins; formats sniffed by file name come first).
 /// `inspect --formats` lists them in this order.
-pub static FORMATS: [&FormatSpec; 45] = {
+pub static FORMATS: [&FormatSpec; 46] = {
     use super::{
-        ab, artillery, autocannon, gatling, gatling_binary, goose, h2load, h2load_log, hey,
-        hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta, vegeta_report,
-        vegeta_text, wrk,
+        ab, artillery, autocannon, autocannon_text, gatling, gatling_binary, goose, h2load,
+        h2load_log, hey, hey_text, hgrm, hlog, httperf, jmeter, k6, locust, oha, siege, vegeta,
+        vegeta_report, vegeta_text, wrk,
     };
     [
         &MANIFEST,
@@ -38,6 +38,7 @@ pub static FORMATS: [&FormatSpec; 45] = {
         &ab::CSV,
         &hey_text::SPEC,
         &autocannon::SPEC,
+        &autocannon_text::SPEC,
         &h2load::SPEC,
         &h2load_log::SPEC,
         &httperf::SPEC,

@@ -77,6 +77,7 @@ mod ab_cut;
 mod ab_stopped;
 mod appended;
 pub mod autocannon;
+pub mod autocannon_text;
 mod banners;
 pub mod h2load;
 pub mod h2load_log;

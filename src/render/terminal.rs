@@ -14,6 +14,20 @@ use crate::model::PercentileMethod;
 /// Characters of the per-stage throughput sparkline.
 const TREND_WIDTH: usize = 15;
 
+/// A stage's percentile cell: `≈ 450 ms` when estimated from merged summaries, `≥ 203
+/// µs` when the tool's figure leaves out timed-out requests (wrk's: over all of them it
+/// is a lower bound), `—` without one.
+fn percentile_cell(f: &crate::analysis::report::ScopeReport, v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(v) if f.latency_method == Some(PercentileMethod::MergedApproximate) => {
+            format!("≈ {}", format_ms(v))
+        }
+        Some(v) if f.latency_timeouts_left_out > 0 => format!("≥ {}", format_ms(v)),
+        Some(v) => format_ms(v),
+    }
+}
+
 /// The terminal summary as text (colour is added by the caller when on a terminal).
 pub fn summary(a: &Analysis) -> String {
     let mut out = String::new();
@@ -31,7 +45,6 @@ pub fn summary(a: &Analysis) -> String {
         let why = printable(why);
         let _ = writeln!(out, "  ⚠ data_quality {}: {why}", a.data_quality.as_str());
     }
-    let ms = |v: Option<f64>| v.map(format_ms).unwrap_or_else(|| "—".into());
     let _ = writeln!(
         out,
         "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  req/s over time",
@@ -39,12 +52,7 @@ pub fn summary(a: &Analysis) -> String {
     );
     for s in &a.stages {
         let f = &s.figures;
-        // A percentile estimated from merged summaries is written as one (`≈ 450 ms`).
-        let merged = f.latency_method == Some(PercentileMethod::MergedApproximate);
-        let ms = |v: Option<f64>| match v {
-            Some(v) if merged => format!("≈ {}", format_ms(v)),
-            v => ms(v),
-        };
+        let ms = |v: Option<f64>| percentile_cell(f, v);
         let line = format!(
             "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  {}",
             truncate(&printable(&s.name), 16),

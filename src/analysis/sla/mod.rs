@@ -216,9 +216,9 @@ pub fn evaluate(
 }
 
 /// An endpoint of the data named after its file, not after what it requested
-/// (`sections.rs`), and the stages that hold it: a stage's endpoint section may be it
-/// only in those stages.
-pub type Unnamed = (String, Vec<String>);
+/// (`sections.rs`), the stages that hold it (a stage's endpoint section may be it
+/// only in those stages), and the tool whose output names no URL (`h2load`).
+pub type Unnamed = (String, Vec<String>, String);
 
 /// Evaluates every rule of `spec` on the scopes it covers.
 ///

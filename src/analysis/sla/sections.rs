@@ -34,7 +34,9 @@ impl<'s, 'd> Sections<'s, 'd> {
         (endpoints, unnamed): (&'d [String], &[Unnamed]),
         warnings: &mut Vec<Caveat>,
     ) -> Result<Sections<'s, 'd>, SlaError> {
-        let all_unnamed: Vec<String> = unnamed.iter().map(|(n, _)| n.clone()).collect();
+        let all_unnamed: Vec<(String, String)> = (unnamed.iter())
+            .map(|(n, _, t)| (n.clone(), t.clone()))
+            .collect();
         let (written_stages, written_endpoints) = written_names(spec);
         let data = (stages, users, written_stages.as_slice());
         let endpoints_written = (endpoints, written_endpoints.as_slice());
@@ -93,9 +95,9 @@ impl<'s, 'd> Sections<'s, 'd> {
                 written.push(s.stage.clone());
             }
             let target = resolve_endpoint(&s.endpoint, endpoints_written)?;
-            let unnamed: Vec<String> = (unnamed.iter())
-                .filter(|(_, in_stages)| found.iter().any(|f| in_stages.iter().any(|i| i == f)))
-                .map(|(n, _)| n.clone())
+            let unnamed: Vec<(String, String)> = (unnamed.iter())
+                .filter(|(_, in_stages, _)| found.iter().any(|f| in_stages.iter().any(|i| i == f)))
+                .map(|(n, _, t)| (n.clone(), t.clone()))
                 .collect();
             match (stage, target) {
                 (Some(_), Some(target)) => {
@@ -148,19 +150,28 @@ impl<'s, 'd> Sections<'s, 'd> {
 fn unknown<'d>(
     section: &ScopeRules,
     stage: Option<&str>,
-    unnamed: &[String],
+    unnamed: &[(String, String)],
     warnings: &mut Vec<Caveat>,
 ) -> EndpointTarget<'d> {
-    let quoted: Vec<String> = unnamed.iter().map(|n| format!("`{n}`")).collect();
+    let quoted: Vec<String> = unnamed.iter().map(|(n, _)| format!("`{n}`")).collect();
     let (those, are) = match unnamed {
         [_] => ("its requests", "is"),
         _ => ("their requests", "are"),
     };
+    let mut tools: Vec<String> = Vec::new();
+    for (_, tool) in unnamed {
+        let tool = format!("{tool}'s");
+        if !tools.contains(&tool) {
+            tools.push(tool);
+        }
+    }
+    let name = if tools.len() == 1 { "names" } else { "name" };
     let why = format!(
-        "the data's endpoint {} {are} named after {} file: the load tool's output does not \
-         say which URL it requested, so whether {those} are {} is unknown",
+        "the data's endpoint {} {are} named after {} file: {} output {name} no URL or path \
+         it requested, so whether {those} are {} is unknown",
         quoted.join(", "),
         if unnamed.len() == 1 { "its" } else { "their" },
+        tools.join(" and "),
         section.name
     );
     // The section as the SLA wrote it, and as it would name the data's endpoint.
@@ -178,7 +189,7 @@ fn unknown<'d>(
          endpoint as the data does: {})",
         section.line,
         header(&section.name),
-        header(&unnamed[0])
+        header(&unnamed[0].0)
     )));
     EndpointTarget::Unknown(section.name.clone(), why)
 }

@@ -47,6 +47,7 @@ mod shards;
 mod siege_root_log;
 mod stage_dirs;
 mod stage_names;
+mod stage_order;
 mod tee_copies;
 mod vegeta_outputs;
 
@@ -91,6 +92,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     // Several dirs read together are stage dirs: each names its stages.
     let stage_dirs = dirs.len() > 1;
     let alike = stage_names::numbered_alike(&dirs);
+    let unnumbered = stage_order::unnumbered(&dirs);
     // The stages a `run.toml` lists for the stage dirs below it (expand gives a dir
     // before its sub-dirs).
     let mut above: Vec<(PathBuf, Vec<crate::model::ManifestStage>)> = Vec::new();
@@ -124,6 +126,9 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
     for source in &mut run.sources {
         source.group_endpoints(asked);
         stages_in_time_order(source);
+        if stage_dirs && unnumbered {
+            stage_order::order_unnumbered(source, CLOCK_TIMES_FROM_MS);
+        }
         stage_dirs::named_after_added_users(source);
         unique_stage_names(source);
     }
@@ -233,6 +238,7 @@ fn load_dir(
     skip_hiccup_logs(&mut by_format, run);
     quoted::skip_quoting_documents(&mut by_format, run);
     tee_copies::skip_tee_logs(&mut by_format, run);
+    pairs::set_autocannon_consoles_aside(&mut by_format, run);
     if stage_dir {
         skip_stage_dir_copies(&mut by_format, first_input, &input.shown(), run);
     }

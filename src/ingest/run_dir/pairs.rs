@@ -24,6 +24,30 @@ fn single(by_format: &BTreeMap<Format, Vec<PathBuf>>, f: Format) -> Option<PathB
     }
 }
 
+/// autocannon's console tables beside other results of their dir (its own `--json`
+/// result, another tool's run) are not read with them: their counts are rounded, and
+/// beside the JSON they are the test run again. They are skipped with advice
+/// (`unread_runs.rs` then judges whether each is other data than the report's); alone
+/// (a `manifest` aside) they are the dir's result.
+pub(super) fn set_autocannon_consoles_aside(
+    by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
+    run: &mut Run,
+) {
+    let others =
+        (by_format.keys()).any(|f| !matches!(f, Format::AutocannonText | Format::Manifest));
+    if !others {
+        return;
+    }
+    for path in by_format
+        .remove(&Format::AutocannonText)
+        .unwrap_or_default()
+    {
+        let why = crate::ingest::autocannon::CONSOLE_REASON;
+        run.skipped
+            .push(Skipped::new(path, why.to_string(), SkipKind::NotResult));
+    }
+}
+
 /// A tool's console summary beside the same run's other outputs is one run: ab's text
 /// with its `-g` TSV or `-e` CSV is read as one source (the text's counts, the other
 /// file's latencies); hey's text beside its CSV and siege's `siege.log` beside its

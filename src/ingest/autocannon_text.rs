@@ -1,0 +1,301 @@
+//! autocannon's console output without `--json` (`autocannon -c 20 -d 30 URL 2>&1 |
+//! tee run.log`): the `Running 30s test @ URL` banner, `20 connections`, the boxed
+//! Latency and Req/Sec tables, then its totals (`2xx`/`non 2xx` responses when some
+//! were not 2xx, `3k requests in 30.02s, 555 kB read`, `11 errors (11 timeouts)`).
+//!
+//! * Latency is autocannon's own summary over the responses: 2.5 %, 50 %, 97.5 % and
+//!   99 %, `Avg` and `Max` (whole milliseconds, as in its JSON; no minimum, no p90 or
+//!   p95 — those are not measured, only bounded by the printed percentiles).
+//! * Requests are the responses plus the errors. The responses are exact when the
+//!   console prints `N 2xx responses, M non 2xx responses` (it does when some answer
+//!   was not 2xx); otherwise they are the requests sent, which autocannon prints exactly
+//!   below 1,000 and rounded to the thousand above (`3k requests`), and counts the
+//!   requests still in flight when it stopped: a note says which, and how far off a
+//!   rounded count can be. Errors likewise (`10k errors (10k timeouts)`).
+//! * Failures: the timeouts, the other errors, and every non-2xx answer (the console
+//!   gives no class: a 3xx is counted too, and a note says so).
+//! * `N connections` are the users (`with P pipelining factor` noted); the duration is
+//!   the `in 3.01s` of the totals. A run started for `Ns` that ran far less was stopped
+//!   with Ctrl-C (autocannon prints its tables all the same): stopped early.
+//! * Several runs appended to one log (`>>`, a shell loop) are read run by run; a run
+//!   whose totals line is missing was cut short and is not read.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::appended::RunMarks;
+use super::problem;
+use super::summary::{
+    add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
+    static_regexes, ToolSummary,
+};
+use crate::ingest::formats::{FormatSpec, Reader, Sniff};
+use crate::ingest::Format;
+use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+
+/// Where an autocannon run begins (`Running 10s test @ URL`) and shows results.
+const RUNS: RunMarks = RunMarks {
+    starts: |l| l.starts_with("Running ") && l.contains(" @ "),
+    results: |l| l.contains("requests in "),
+};
+
+/// The `autocannon-text` format: how it is recognised and read.
+pub const SPEC: FormatSpec = FormatSpec {
+    format: Format::AutocannonText,
+    name: "autocannon-text",
+    tool: "autocannon",
+    sniff: Sniff::Content(|h| super::autocannon::looks_like_console(h.text)),
+    reads_gzip: true,
+    reader: Reader::Summary(|p, _| read(p)),
+    splittable: false,
+    notes: &[],
+    detected_by: "`Running …s test @ URL`, `N connections` and autocannon's boxed tables",
+    example: "autocannon -c 10 -d 30 URL 2>&1 | tee autocannon.log",
+};
+
+/// The file's runs: the first, with the later ones as its
+/// [`ToolSummary::later_runs`].
+fn read(path: &Path) -> Result<ToolSummary, Problem> {
+    let whole = read_file_text(path)?;
+    let whole = strip_ansi(&whole);
+    ToolSummary::read_runs(path, &whole, &RUNS, |text, _| read_run(path, text))
+}
+
+/// The text without terminal colour codes (a console captured with `script` or
+/// `FORCE_COLOR` keeps autocannon's colours).
+fn strip_ansi(text: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"\x1b\[[0-9;]*[A-Za-z]").expect("static regex"));
+    re.replace_all(text, "").into_owned()
+}
+
+/// A count autocannon printed (`562`, or `3k`: rounded to the thousand), and whether
+/// it was rounded.
+fn count(path: &Path, line: u64, what: &str, text: &str) -> Result<(u64, bool), Problem> {
+    match text.strip_suffix('k') {
+        Some(k) => Ok((
+            number::<u64>(path, line, what, k)?.saturating_mul(1000),
+            true,
+        )),
+        None => Ok((number(path, line, what, text)?, false)),
+    }
+}
+
+/// A latency cell (`18 ms`, `21.21 ms`) in ms.
+fn latency_ms(path: &Path, line: u64, what: &str, cell: &str) -> Result<f64, Problem> {
+    let cell = cell.trim();
+    let (num, scale) = [("ms", 1.0), ("µs", 0.001), ("us", 0.001), ("s", 1000.0)]
+        .iter()
+        .find_map(|(u, k)| cell.strip_suffix(u).map(|n| (n, *k)))
+        .unwrap_or((cell, 1.0));
+    let v: f64 = number(path, line, what, num)?;
+    Ok(v * scale)
+}
+
+/// What one run's console says.
+#[derive(Default)]
+struct Console {
+    url: Option<String>,
+    planned_s: Option<f64>,
+    sent: Option<(u64, bool)>,
+    answers: Option<(u64, u64)>,
+    errors: (u64, bool),
+    timeouts: u64,
+    mismatches: u64,
+    points: Vec<(f64, f64)>,
+    mean: Option<f64>,
+    max: Option<f64>,
+}
+
+/// One run of autocannon's console (`text`: the file's lines up to its end, those
+/// before it empty).
+fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
+    static RES: OnceLock<[Regex; 6]> = OnceLock::new();
+    let [running_re, conn_re, answers_re, sent_re, errors_re, mismatch_re] = static_regexes(
+        &RES,
+        [
+            r"^Running (?:(\d+(?:\.\d+)?)s|\d+ requests) (?:test|warmup) @ (\S+)",
+            r"^(\d+) connections(?: with (\d+) pipelining factor)?",
+            r"^(\d+) 2xx responses, (\d+) non 2xx responses",
+            r"^(\d+k?) requests in ([0-9.]+)s",
+            r"^(\d+k?) errors \((\d+k?) timeouts\)",
+            r"^(\d+k?) requests with mismatched body",
+        ],
+    );
+    let mut s = ToolSummary::new("autocannon");
+    let mut c = Console::default();
+    let mut header: Vec<String> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let no = i as u64 + 1;
+        let t = line.trim();
+        if let Some(m) = running_re.captures(t) {
+            c.planned_s = m.get(1).and_then(|d| d.as_str().parse().ok());
+            c.url = Some(m[2].to_string());
+        } else if let Some(m) = conn_re.captures(t) {
+            s.users = Some(number(path, no, "connections", &m[1])?);
+            if let Some(p) = m.get(2).filter(|p| p.as_str() != "1") {
+                s.notes.push(format!(
+                    "{}: autocannon ran with a pipelining factor of {}: each connection had \
+                     that many requests in flight",
+                    path.display(),
+                    p.as_str()
+                ));
+            }
+        } else if let Some(m) = answers_re.captures(t) {
+            let ok: u64 = number(path, no, "2xx responses", &m[1])?;
+            c.answers = Some((ok, number(path, no, "non 2xx responses", &m[2])?));
+        } else if let Some(m) = sent_re.captures(t) {
+            c.sent = Some(count(path, no, "requests", &m[1])?);
+            s.duration_s = Some(number(path, no, "duration", &m[2])?);
+        } else if let Some(m) = errors_re.captures(t) {
+            c.errors = count(path, no, "errors", &m[1])?;
+            c.timeouts = count(path, no, "timeouts", &m[2])?.0.min(c.errors.0);
+        } else if let Some(m) = mismatch_re.captures(t) {
+            c.mismatches = count(path, no, "mismatched bodies", &m[1])?.0;
+        } else if t.starts_with('│') {
+            let cells: Vec<String> = (t.trim_matches('│').split('│'))
+                .map(|x| x.trim().to_string())
+                .collect();
+            match cells.first().map(String::as_str) {
+                Some("Stat") => header = cells,
+                Some("Latency") => latency_row(path, no, &header, &cells, &mut c)?,
+                _ => {}
+            }
+        }
+    }
+    let Some((sent, rounded)) = c.sent else {
+        return Err(cut_short(
+            path,
+            text,
+            "no `… requests in …s` line, which autocannon prints last",
+        ));
+    };
+    if c.points.is_empty() {
+        return Err(problem(
+            path,
+            None,
+            "autocannon's console without its Latency table: not a whole result",
+        ));
+    }
+    build(path, &mut s, c, sent, rounded)?;
+    Ok(s)
+}
+
+/// The Latency row's cells, read by the header above them.
+fn latency_row(
+    path: &Path,
+    no: u64,
+    header: &[String],
+    cells: &[String],
+    c: &mut Console,
+) -> Result<(), Problem> {
+    for (h, v) in header.iter().zip(cells).skip(1) {
+        let ms = latency_ms(path, no, &format!("latency {h}"), v)?;
+        match h.as_str() {
+            "Avg" => c.mean = Some(ms),
+            "Max" => c.max = Some(ms),
+            "Stdev" => {}
+            p => {
+                if let Some(pct) = p.strip_suffix('%').and_then(|x| x.parse::<f64>().ok()) {
+                    c.points.push((pct, ms));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The run's endpoint, counts, failures and notes from what its console said.
+fn build(
+    path: &Path,
+    s: &mut ToolSummary,
+    c: Console,
+    sent: u64,
+    rounded: bool,
+) -> Result<(), Problem> {
+    let shown = path.display();
+    let (errors, errors_rounded) = c.errors;
+    let (responses, non2xx) = match c.answers {
+        Some((ok, non)) => (add_counts(path, None, "the responses", ok, non)?, non),
+        None => (sent.saturating_sub(errors), 0),
+    };
+    let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
+    let counted = if c.answers.is_some() {
+        "its exact 2xx and non-2xx responses plus its errors"
+    } else {
+        "the requests it sent (counting any still in flight when it stopped)"
+    };
+    if rounded && c.answers.is_none() || errors_rounded {
+        s.notes.push(format!(
+            "{shown}: autocannon's console rounds counts of 1,000 and more to the thousand \
+             (`{}k`): the {requests} requests are {counted}, within ±500 of the true count{}; \
+             its `--json` output has the exact counts",
+            sent / 1000,
+            if errors_rounded {
+                ", and the errors too"
+            } else {
+                ""
+            }
+        ));
+    } else {
+        s.notes.push(format!(
+            "{shown}: autocannon's console: the {requests} requests are {counted}; its \
+             latency percentiles are 2.5, 50, 97.5 and 99 (no p90 or p95)"
+        ));
+    }
+    if non2xx > 0 {
+        s.notes.push(format!(
+            "{shown}: autocannon's console counts {non2xx} non-2xx answers without their \
+             codes: all are counted as failures (a 3xx among them too)"
+        ));
+    }
+    if let Some(planned) = c.planned_s {
+        let ran = s
+            .duration_s
+            .filter(|r| *r < super::planned::STOPPED_EARLY * planned);
+        s.stopped_early = ran.map(|ran| {
+            super::planned::stopped(
+                "autocannon",
+                path,
+                &format!("{planned} s"),
+                "its `Running …s test` line",
+                &format!("ran {ran:.2} s"),
+                ran / planned,
+            )
+        });
+    }
+    let has = responses > 0;
+    let latency = LatencyDistribution::Summary(PercentileSummary {
+        count: responses,
+        mean_ms: c.mean.filter(|_| has),
+        min_ms: c.points.first().filter(|(_, v)| *v == 0.0).map(|_| 0.0),
+        max_ms: c.max.filter(|_| has),
+        points: if has { c.points } else { Vec::new() },
+        merged: false,
+        co_corrected: false,
+    });
+    let name = c.url.unwrap_or_else(|| file_stem(path));
+    let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    if c.mismatches > 0 {
+        let checked = responses.saturating_sub(c.mismatches.min(responses));
+        (s.script_checks).add("--expectBody", checked, c.mismatches.min(responses));
+    }
+    let failed = [
+        (FailureKind::Timeout, c.timeouts, "autocannon: timeouts"),
+        (
+            FailureKind::Other,
+            errors - c.timeouts,
+            "autocannon: errors (not timeouts)",
+        ),
+        (
+            FailureKind::Other,
+            non2xx,
+            "autocannon: non-2xx responses (the console prints no codes)",
+        ),
+    ];
+    add_failures(path, None, &mut ep, &failed)?;
+    s.endpoints.push(ep);
+    Ok(())
+}
