@@ -1,8 +1,9 @@
 //! `headroom compare`: reads run dirs (through the analyze pipeline) or earlier
 //! report.json files, labels them, decides diff / trend / repeats from the flags,
 //! compares, writes compare.md, compare.html and compare.json into the output dir,
-//! and prints the table (or the JSON). Exit 1 with `--fail-on-regression` when
-//! something regressed; 2 on bad input.
+//! and prints the table (or the JSON); with `--sla`, judges each candidate run dir
+//! on the file's rules as `check` does. Exit 1 with `--fail-on-regression` when
+//! something regressed or a candidate breaks the SLA; 2 on bad input.
 
 use std::path::{Path, PathBuf};
 
@@ -11,8 +12,9 @@ use clap::Args;
 use super::analyze::OutputFormat;
 use super::common::{emit, emitln};
 use super::exit::Outcome;
-use super::pipeline::run_pipeline;
+use super::pipeline::{judge, run_pipeline, SlaFile};
 use crate::analysis::compare::input::{self, CompareRun};
+use crate::analysis::compare::sla::SlaJudgement;
 use crate::analysis::compare::verdict::{Metric, Thresholds, MIN_REPEATS};
 use crate::analysis::compare::{self, Mode};
 use crate::ingest::IngestOptions;
@@ -31,7 +33,8 @@ use crate::render::output::{check_out_dir, write_dir, OutputDir, OutputError, Ou
   headroom compare runs/1.4.0 runs/1.5.0 --charts none --json   (for a script: no charts)
   headroom compare --baseline a1 a2 a3 a4 --candidate b1 b2 b3 b4   (repeats: Mann-Whitney; 3 a side cannot show a change)
 
-Exit codes: 0 compared; 1 --fail-on-regression and a metric regressed; 2 bad input, or
+Exit codes: 0 compared; 1 --fail-on-regression and a metric regressed, or a candidate
+breaks the --sla rules (NO-GO, as `check` judges it); 2 bad input, or
 nothing compared (no stage of the candidate matches one of the baseline's).")]
 pub struct CompareArgs {
     /// Runs (run dirs or report.json files headroom wrote). Two: the second is
@@ -59,8 +62,9 @@ pub struct CompareArgs {
     /// sla_headroom_rps, usl_peak_users.
     #[arg(long = "threshold", value_name = "METRIC=PCT")]
     pub thresholds: Vec<String>,
-    /// Read noise floors from the `[compare]` section of this SLA file
-    /// (`p95 = "3%"`, `default = "5%"`); --threshold beats it.
+    /// Judge each candidate run on this SLA file's rules as `check` does (a NO-GO is
+    /// no pass: BREAKS THE SLA), and read noise floors from its `[compare]` section
+    /// (`p95 = "3%"`, `default = "5%"`); --threshold beats those.
     #[arg(long, value_name = "FILE")]
     pub sla: Option<PathBuf>,
     /// Where to write compare.md, compare.html and compare.json (default
@@ -71,7 +75,8 @@ pub struct CompareArgs {
     /// Move an existing --out that headroom did not write aside (nothing is deleted).
     #[arg(long)]
     pub force: bool,
-    /// Exit 1 when any metric regressed. An INCONCLUSIVE headline exits 0 and is no
+    /// Exit 1 when any metric regressed, or (with --sla) a candidate breaks the SLA
+    /// as `check` judges it. An INCONCLUSIVE headline exits 0 and is no
     /// pass (the output says NOT A PASS; compare.json's `outcome` says which it was)
     #[arg(long)]
     pub fail_on_regression: bool,
@@ -325,11 +330,28 @@ fn side_of_names(labels: &[&str]) -> Option<String> {
     }
 }
 
+/// Why a report.json given to `compare --sla` is not judged on its rules.
+const UNJUDGED_REPORT: &str = "a report.json keeps no requests to judge the SLA's rules on: \
+     give its run dir, or run `headroom check` on it";
+
+/// The SLA file's rules to judge each run on, when `--sla` has any (a file with only
+/// a `[compare]` section gives noise floors alone). `Err`: the file's rules cannot be
+/// read (printed; exit 2, as `check` would).
+fn sla_rules(path: Option<&Path>) -> Result<Option<SlaFile>, ()> {
+    let Some(path) = path else { return Ok(None) };
+    let text = crate::ingest::text::read_text(path).map_err(|_| ())?;
+    let doc: toml::Table = text.parse().map_err(|_| ())?;
+    if doc.keys().all(|k| k == "compare") {
+        return Ok(None);
+    }
+    SlaFile::read(path).map(Some).map_err(|_| ())
+}
+
 /// Reads one input: a report.json, a report dir holding one, or a run dir. Problems
 /// in a run dir's files (already printed) set `problems`; the rest is still used.
 fn load(
     path: &Path,
-    label: Option<&str>,
+    (label, sla): (Option<&str>, Option<&SlaFile>),
     opts: &IngestOptions,
     problems: &mut bool,
 ) -> Option<CompareRun> {
@@ -346,13 +368,24 @@ fn load(
         Some(file) => std::fs::read_to_string(&file)
             .map_err(|e| e.to_string())
             .and_then(|text| input::parse_report(&text, &shown, label, &fallback))
+            .map(|mut c| {
+                c.sla = sla.map(|_| SlaJudgement::unjudged(&shown, UNJUDGED_REPORT));
+                c
+            })
             .map_err(|e| format!("{}: {e}", file.display())),
         None => {
             let (run, analysis) = run_pipeline(&[path.to_path_buf()], opts, None).ok()?;
             *problems |= !run.problems.is_empty();
+            // Judged apart, so the SLA's limits (its headroom) do not enter the
+            // figures compared (the baseline's are read without them).
+            let judgement = match sla {
+                Some(sla) => Some(judge(&run, Some(sla)).ok()?.sla?),
+                None => None,
+            };
             input::from_analysis(&analysis, &shown, label, &fallback)
                 .map(|mut c| {
                     input::attach_interval_histograms(&mut c, &run);
+                    c.sla = judgement.map(|j| SlaJudgement::of(&j, &shown));
                     c
                 })
                 .map_err(|e| format!("{shown}: {e}"))
@@ -439,6 +472,30 @@ fn compare_and_draw(
     (report, charts)
 }
 
+/// Reads every run (`all`, the first `base` of them the baseline's), each judged on
+/// `sla`'s rules when it may be a candidate; true when any input had a problem.
+fn load_all(
+    args: &CompareArgs,
+    mode: Mode,
+    (all, base): (&[PathBuf], usize),
+    sla: Option<&SlaFile>,
+    opts: &IngestOptions,
+) -> (Vec<Option<CompareRun>>, bool) {
+    let mut failed = false;
+    let mut runs: Vec<Option<CompareRun>> = Vec::new();
+    for (i, p) in all.iter().enumerate() {
+        // A trend given as a list finds its baseline (the earliest) after reading:
+        // every run is judged then, and only the candidates' judgements are used.
+        let judged = i >= base || (mode == Mode::Trend && args.baseline.is_empty());
+        let rules = sla.filter(|_| judged);
+        let label = args.labels.get(i).map(String::as_str);
+        let run = load(p, (label, rules), opts, &mut failed);
+        failed |= run.is_none();
+        runs.push(run);
+    }
+    (runs, failed)
+}
+
 /// Runs `compare`.
 pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     let (mode, base_paths, cand_paths) = match plan(args) {
@@ -448,6 +505,10 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     let thresholds = match thresholds(args.sla.as_deref(), &args.thresholds) {
         Ok(t) => t,
         Err(e) => return bad(e),
+    };
+    // After the floors: an unreadable file was named there.
+    let Ok(sla) = sla_rules(args.sla.as_deref()) else {
+        return Ok(Outcome::BadInput);
     };
     let all: Vec<PathBuf> = base_paths.iter().chain(&cand_paths).cloned().collect();
     for p in &all {
@@ -476,18 +537,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         progress: true,
         ..IngestOptions::default()
     };
-    let mut failed = false;
-    let mut runs: Vec<Option<CompareRun>> = Vec::new();
-    for (i, p) in all.iter().enumerate() {
-        let run = load(
-            p,
-            args.labels.get(i).map(String::as_str),
-            &opts,
-            &mut failed,
-        );
-        failed |= run.is_none();
-        runs.push(run);
-    }
+    let (mut runs, failed) = load_all(args, mode, (&all, base_paths.len()), sla.as_ref(), &opts);
     if mode != Mode::Trend {
         label_sides_by_dir(&mut runs, &all, args.labels.len(), base_paths.len());
     }
@@ -553,7 +603,9 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     }
     Ok(if failed {
         Outcome::BadInput
-    } else if args.fail_on_regression && compare::has_regression(&report) {
+    } else if args.fail_on_regression
+        && (compare::has_regression(&report) || compare::sla::broken(&report.sla))
+    {
         Outcome::Failed
     } else {
         Outcome::Ok

@@ -252,15 +252,22 @@ pub fn run_pipeline(
     if let Some(why) = endpoint_filter_left_nothing(paths, &run, opts) {
         return Err(NothingToReport::said(why));
     }
+    let analysis = judge(&run, sla)?;
+    Ok((run, analysis))
+}
+
+/// Analyses an ingested `run` and applies `sla`, printing every SLA name the data
+/// lacks (a warning); `Err` (printed) when the SLA names one that looks like a typo.
+pub fn judge(run: &Run, sla: Option<&SlaFile>) -> Result<Analysis, NothingToReport> {
     let settings = analysis::Settings {
         verdict_override: sla.map(|s| s.verdict_override.clone()).unwrap_or_default(),
     };
-    let analysis = analysis::analyze(&run, sla.map(|s| &s.spec), &settings)
+    let analysis = analysis::analyze(run, sla.map(|s| &s.spec), &settings)
         .map_err(|e| report_sla_error(sla.map_or("", |s| s.origin.as_str()), &e))?;
     if let Some(sla) = sla {
         for w in analysis.warnings.iter().filter(|w| w.from_sla()) {
             eprintln!("warning: {}: {}", sla.origin, printable(&w.to_string()));
         }
     }
-    Ok((run, analysis))
+    Ok(analysis)
 }

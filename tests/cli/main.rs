@@ -102,6 +102,7 @@ mod messy_runs_cf;
 mod messy_runs_cg;
 mod messy_runs_ch;
 mod messy_runs_ci;
+mod messy_runs_cj;
 mod messy_runs_ck;
 mod messy_runs_cl;
 mod messy_runs_cm;

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use super::input::{CompareRun, EndpointInput};
+use super::input::{CompareRun, EndpointInput, StageInput};
 use super::matching::{run_name, stage_like};
 use super::stats::Estimate;
 use super::verdict::Metric;
@@ -28,8 +28,18 @@ pub struct FailedRun {
     pub origin: String,
     /// The run's stage that answered nothing.
     pub stage: String,
-    /// Requests it sent, every one failed.
+    /// Requests it sent.
     pub requests: u64,
+    /// Of which failed: all of them, or (failed in part) beyond its side's typical
+    /// run and every run of the other side.
+    pub failures: u64,
+}
+
+impl FailedRun {
+    /// True when every request failed (its target down), not only some.
+    pub fn outright(&self) -> bool {
+        self.failures >= self.requests
+    }
 }
 
 /// True when `e` sent requests and every one failed.
@@ -37,34 +47,80 @@ pub fn answered_none(e: &EndpointInput) -> bool {
     e.figures.requests > 0 && e.figures.failures >= e.figures.requests
 }
 
+/// A run's requests and failures at its stage, over its endpoints.
+fn counts(s: &StageInput) -> (u64, u64) {
+    (s.endpoints.iter()).fold((0, 0), |(n, f), e| {
+        (
+            n + e.figures.requests,
+            f + e.figures.failures.min(e.figures.requests),
+        )
+    })
+}
+
+/// A run's index among its side's, with its stage's requests and failures.
+type RunCounts = (usize, (u64, u64));
+
+/// The 95% Wilson interval of a run's error rate from its counts.
+fn rate_interval((requests, failures): (u64, u64)) -> (f64, f64) {
+    let n = requests as f64;
+    super::stats::proportion::wilson(failures as f64 / n, n)
+}
+
 /// The runs of each side whose stage playing `base_stage` (baseline) or `cand_stage`
-/// (candidate) of its side's first run ([`stage_like`]) sent requests and had every one
-/// fail, baseline first.
+/// (candidate) of its side's first run ([`stage_like`]) failed outright (sent
+/// requests and had every one fail), or failed in part where its side's typical run
+/// and every run of the other side did not: its error rate's 95% interval lies above
+/// theirs (one candidate run at 50 % errors among ten clean ones: the ranks of ten
+/// runs a side outvote it, leaving the error rate's interval at [0, 0]). A side
+/// whose typical run fails as much is a release that fails, which the ranks show.
+/// Baseline first.
 pub fn at_stage(
     base: &[CompareRun],
     cand: &[CompareRun],
     (base_stage, cand_stage): (&str, &str),
 ) -> Vec<FailedRun> {
     let all = || base.iter().chain(cand);
-    let side = |runs: &[CompareRun], stage: &str, name: &'static str| -> Vec<FailedRun> {
-        (runs.iter())
-            .filter_map(|r| {
-                let s = stage_like(runs.first()?, stage, r)?;
-                let requests: u64 = s.endpoints.iter().map(|e| e.figures.requests).sum();
-                (!s.endpoints.is_empty() && s.endpoints.iter().all(answered_none)).then(|| {
-                    FailedRun {
-                        side: name,
-                        label: run_name(r, all()),
-                        origin: r.origin.clone(),
-                        stage: s.name.clone(),
-                        requests,
-                    }
+    let stages = |runs: &'_ [CompareRun], stage: &str| -> Vec<RunCounts> {
+        (runs.iter().enumerate())
+            .filter_map(|(i, r)| Some((i, counts(stage_like(runs.first()?, stage, r)?))))
+            .filter(|(_, (n, _))| *n > 0)
+            .collect()
+    };
+    let (sb, sc) = (stages(base, base_stage), stages(cand, cand_stage));
+    let highest =
+        |side: &[RunCounts]| (side.iter().map(|(_, c)| rate_interval(*c).1)).fold(0.0, f64::max);
+    let typical = |side: &[RunCounts]| {
+        let mut rates: Vec<(f64, (u64, u64))> = (side.iter())
+            .map(|(_, (n, f))| (*f as f64 / *n as f64, (*n, *f)))
+            .collect();
+        rates.sort_by(|a, b| a.0.total_cmp(&b.0));
+        rates
+            .get(rates.len() / 2)
+            .map_or(1.0, |r| rate_interval(r.1).1)
+    };
+    let side = |runs: &[CompareRun],
+                (own, other): (&[RunCounts], &[RunCounts]),
+                stage: &str,
+                name: &'static str|
+     -> Vec<FailedRun> {
+        let bar = highest(other).max(typical(own));
+        (own.iter())
+            .filter(|(_, (n, f))| f >= n || rate_interval((*n, *f)).0 > bar)
+            .filter_map(|&(i, (requests, failures))| {
+                let r = &runs[i];
+                Some(FailedRun {
+                    side: name,
+                    label: run_name(r, all()),
+                    origin: r.origin.clone(),
+                    stage: stage_like(runs.first()?, stage, r)?.name.clone(),
+                    requests,
+                    failures,
                 })
             })
             .collect()
     };
-    let mut out = side(base, base_stage, "baseline");
-    out.extend(side(cand, cand_stage, "candidate"));
+    let mut out = side(base, (&sb, &sc), base_stage, "baseline");
+    out.extend(side(cand, (&sc, &sb), cand_stage, "candidate"));
     out
 }
 
@@ -73,23 +129,35 @@ pub fn reason(failed: &[FailedRun]) -> Option<String> {
     let each: Vec<String> = failed.iter().map(describe).collect();
     (!each.is_empty()).then(|| {
         format!(
-            "failed run: {} — a run that measured nothing says nothing of the release, \
-             and its side's other runs cannot show it no worse; rerun it",
+            "failed run: {} — its side's other runs cannot show the release no worse \
+             without it; find why and rerun it",
             each.join("; ")
         )
     })
 }
 
-/// `candidate run `cand-run7` answered none of its 21,998 requests at stage `s``.
+/// `candidate run `cand-run7` answered none of its 21,998 requests at stage `s``,
+/// or `… failed 5,000 of its 10,000 requests (50.0 %) at stage `s``.
 fn describe(f: &FailedRun) -> String {
-    format!(
-        "{} run {} answered none of its {} requests at stage {} (every one failed: was \
-         its target down?)",
-        f.side,
-        ticked(&f.label),
-        crate::analysis::quantity::format_count(f.requests as f64),
-        ticked(&f.stage)
-    )
+    let count = |n: u64| crate::analysis::quantity::format_count(n as f64);
+    let what = match f.outright() {
+        true => format!(
+            "answered none of its {} requests at stage {} (every one failed: was its \
+             target down?)",
+            count(f.requests),
+            ticked(&f.stage)
+        ),
+        false => format!(
+            "failed {} of its {} requests ({:.1} %) at stage {}, beyond its side's typical \
+             run and every run of the other side (ranked among the others it would be \
+             outvoted)",
+            count(f.failures),
+            count(f.requests),
+            f.failures as f64 / f.requests as f64 * 100.0,
+            ticked(&f.stage)
+        ),
+    };
+    format!("{} run {} {what}", f.side, ticked(&f.label))
 }
 
 /// Widens `est`'s interval of Δ to reach each failed run's value of `metric`
@@ -132,15 +200,30 @@ pub fn clause(failed: &[FailedRun]) -> String {
     }
 }
 
-/// The advice: rerun the failed runs.
+/// The advice: rerun the failed runs (those that failed in part: find why first).
 pub fn advice(failed: &[FailedRun]) -> Option<String> {
-    let runs: Vec<String> = failed.iter().map(|f| ticked(&f.origin)).collect();
-    (!runs.is_empty()).then(|| {
-        format!(
+    let runs = |outright: bool| -> Vec<String> {
+        (failed.iter().filter(|f| f.outright() == outright))
+            .map(|f| ticked(&f.origin))
+            .collect()
+    };
+    let mut says = Vec::new();
+    let down = runs(true);
+    if !down.is_empty() {
+        says.push(format!(
             "rerun {} with its target up (every request of a stage failed)",
-            runs.join(", ")
-        )
-    })
+            down.join(", ")
+        ));
+    }
+    let part = runs(false);
+    if !part.is_empty() {
+        says.push(format!(
+            "find why {} failed where the other runs did not (its errors may be the \
+             release's), then rerun it",
+            part.join(", ")
+        ));
+    }
+    (!says.is_empty()).then(|| says.join("; "))
 }
 
 /// `runs` once each (a baseline's failed run is found again beside every candidate

@@ -35,6 +35,8 @@ pub struct CompareRun {
     /// Its task mix: each endpoint (`METHOD name`) with its run-wide mean latency, ms
     /// (the primary source's whole run, ramps included).
     pub task_mix: Vec<(String, Option<f64>)>,
+    /// Its judgement on `compare --sla`'s rules (None without them).
+    pub sla: Option<super::sla::SlaJudgement>,
 }
 
 /// One stage of a run.
@@ -386,6 +388,7 @@ fn from_value(
     Ok(CompareRun {
         label,
         origin: origin.to_string(),
+        sla: None,
         started: doc.run.started,
         stages,
         grouping,

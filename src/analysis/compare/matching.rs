@@ -321,6 +321,38 @@ pub fn runs_extra_stages(base: &[CompareRun], cand: &[CompareRun]) -> Option<Str
     })
 }
 
+/// For repeats: what only some runs of a side have (a stage, or a stage's endpoint,
+/// of that side's first run that the other side lacks) is listed as only in those
+/// runs (`cand-run1, cand-run3`), not in the side's label, which names every run of
+/// it; what every run of the side has (a single run's side: all of it) keeps the label.
+pub fn name_holders(
+    mut unmatched: Vec<Unmatched>,
+    base: &[CompareRun],
+    cand: &[CompareRun],
+) -> Vec<Unmatched> {
+    let all = || base.iter().chain(cand);
+    for u in unmatched.iter_mut() {
+        let side = if u.baseline_only { base } else { cand };
+        let Some(first) = side.first() else { continue };
+        let has = |r: &CompareRun| match u.kind.as_str() {
+            "stage" => stage_like(first, &u.name, r).is_some(),
+            _ => (first.stages.iter())
+                .filter_map(|s| Some((s, u.name.strip_prefix(&s.name)?.strip_prefix(" / ")?)))
+                .any(|(s, key)| {
+                    stage_like(first, &s.name, r)
+                        .is_some_and(|st| st.endpoints.iter().any(|e| e.key == key))
+                }),
+        };
+        let holders: Vec<String> = (side.iter().filter(|r| has(r)))
+            .map(|r| run_name(r, all()))
+            .collect();
+        if holders.len() < side.len() && !holders.is_empty() {
+            u.only_in = holders.join(", ");
+        }
+    }
+    unmatched
+}
+
 /// For repeats: the note on a stage whose runs (each side's, by [`stage_like`]) did
 /// not all run at the load of the first baseline run's.
 pub fn runs_load_mismatch(

@@ -19,6 +19,7 @@ pub mod outcome;
 pub mod reported;
 mod settle;
 mod sides;
+pub mod sla;
 pub mod stats;
 pub mod thin;
 pub mod trend;
@@ -174,6 +175,10 @@ pub struct CompareReport {
     /// Runs whose stage answered none of its requests (the target down): the
     /// stage's metrics decide no pass, and the advice says to rerun them.
     pub failed_runs: Vec<failed::FailedRun>,
+    /// The candidate's runs judged on `--sla`'s rules as `check` judges them (empty
+    /// without an SLA's rules): a NO-GO makes the outcome `breaks_sla` unless it
+    /// regressed.
+    pub sla: Vec<sla::SlaJudgement>,
     /// What would settle an INCONCLUSIVE headline (possibly worse or not), from the
     /// comparison's figures: a stage to run, a run to fix, the run length or runs a
     /// side that would narrow the widest open interval; null on a pass or regression.
@@ -263,9 +268,7 @@ pub fn compare(
         (
             !untrusted.is_empty() || !whole_only.is_empty() || !failed_runs.is_empty(),
             whole_only.iter().any(|w| !w.rose.is_empty()),
-            unmatched
-                .iter()
-                .any(|u| u.kind == "stage" && u.baseline_only),
+            (unmatched.iter()).any(|u| u.kind == "stage" && u.baseline_only),
         ),
     );
     let advice = settle::advice(
@@ -277,6 +280,7 @@ pub fn compare(
         (&untrusted, &failed_runs),
         !whole_only.is_empty(),
     );
+    let (outcome, verdict_line) = sla::apply((outcome, verdict_line), &candidates);
     let verdict_line = verdict_line
         + &untrusted::clause(&untrusted, counts.regressed > 0)
         + &whole::clause(&whole_only)
@@ -300,6 +304,7 @@ pub fn compare(
         untrusted,
         whole_only,
         failed_runs,
+        sla: sla::judged(&candidates),
         advice,
         notes,
     }

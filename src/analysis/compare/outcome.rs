@@ -30,6 +30,9 @@ pub enum Outcome {
     Improved,
     /// Shown unchanged within the noise floors.
     NoRegression,
+    /// Not shown regressed, but a candidate run breaks `compare --sla`'s rules (a
+    /// fail-severity rule fails, as `check` judges it): no pass.
+    BreaksSla,
 }
 
 impl Outcome {
@@ -41,6 +44,7 @@ impl Outcome {
             Outcome::Inconclusive => "INCONCLUSIVE",
             Outcome::Improved => "IMPROVED, no regression",
             Outcome::NoRegression => "NO REGRESSION",
+            Outcome::BreaksSla => "BREAKS THE SLA",
         }
     }
 

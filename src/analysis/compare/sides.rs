@@ -47,11 +47,12 @@ fn endpoints<'a>(runs: &'a [CompareRun], stage: &StageInput, key: &str) -> Vec<&
 }
 
 /// Repeats' estimate of `metric`: one value per run of each side (Mann–Whitney), its
-/// interval reaching any run that failed outright ([`failed::widen`]); `None`
-/// below [`MIN_REPEATS`] values a side.
-pub fn repeats_estimate(
-    (base, sb, kb): (&[CompareRun], &StageInput, &str),
-    (cand, sc, kc): (&[CompareRun], &StageInput, &str),
+/// interval reaching any run that failed outright or in part beyond the others
+/// ([`failed::at_stage`], [`failed::widen`]); `None` below [`MIN_REPEATS`] values a
+/// side.
+pub fn repeats_estimate<'a>(
+    (base, sb, kb): (&'a [CompareRun], &StageInput, &str),
+    (cand, sc, kc): (&'a [CompareRun], &StageInput, &str),
     metric: Metric,
 ) -> Option<Estimate> {
     let (eb, ec) = (endpoints(base, sb, kb), endpoints(cand, sc, kc));
@@ -65,9 +66,14 @@ pub fn repeats_estimate(
         return None;
     }
     let mut est = stats::repeats_shift(&vb, &vc);
-    let (mut db, mut dc) = (eb, ec);
-    db.retain(|e| failed::answered_none(e));
-    dc.retain(|e| failed::answered_none(e));
+    let failed = failed::at_stage(base, cand, (&sb.name, &sc.name));
+    let of_failed = |runs: &'a [CompareRun], stage: &StageInput, key: &str| {
+        (runs.iter())
+            .filter(|r| failed.iter().any(|f| f.origin == r.origin))
+            .filter_map(|r| stage_like(runs.first()?, &stage.name, r)?.endpoint_like(key))
+            .collect::<Vec<&EndpointInput>>()
+    };
+    let (db, dc) = (of_failed(base, sb, kb), of_failed(cand, sc, kc));
     failed::widen(&mut est, metric, (&db, &dc));
     Some(est)
 }

@@ -220,6 +220,7 @@ mod tests {
             grouping: Default::default(),
             quality: Default::default(),
             task_mix: Vec::new(),
+            sla: None,
         }
     }
 

@@ -53,7 +53,13 @@ pub fn clause(runs: &[UntrustedRun], regressed: bool) -> String {
                 .as_deref()
                 .map(|w| format!(" ({w})"))
                 .unwrap_or_default();
-            format!("{}'s data is {}{why}", r.label, r.data_quality.as_str())
+            // Repeats share their side's label: the run is named by its own dir.
+            let shared = runs.iter().filter(|o| o.label == r.label).count() > 1;
+            let name = match std::path::Path::new(&r.origin).file_name() {
+                Some(own) if shared => own.to_string_lossy().into_owned(),
+                _ => r.label.clone(),
+            };
+            format!("{name}'s data is {}{why}", r.data_quality.as_str())
         })
         .collect();
     match regressed {

@@ -363,9 +363,10 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
     } else {
         (b0.label.clone(), c0.label.clone())
     };
+    let unmatched = unmatched((&bl, &b0.stages), (&cl, &c0.stages), &pairs);
     PairResult {
         comparisons: judge(rows, &c0.label, opts.thresholds),
-        unmatched: unmatched((&bl, &b0.stages), (&cl, &c0.stages), &pairs),
+        unmatched: super::matching::name_holders(unmatched, base, cand),
         stage_pairs,
         notes,
         failed,

@@ -164,6 +164,7 @@ mod tests {
             grouping: Default::default(),
             quality: Default::default(),
             task_mix: mix.iter().map(|(k, m)| (k.to_string(), Some(*m))).collect(),
+            sla: None,
         }
     }
 

@@ -9,11 +9,13 @@ use crate::analysis::compare::verdict::Verdict;
 use crate::analysis::compare::CompareReport;
 use crate::render::terminal::printable;
 
-/// The terminal summary; `paint(sgr, text)` colours verdicts (red regressed, green
+/// The terminal summary; `paint(sgr, text)` colours verdicts (red regressed or
+/// breaking the SLA, green
 /// improved, yellow inconclusive) when the output is a terminal, else returns `text`.
 pub fn table(report: &CompareReport, paint: &dyn Fn(&str, &str) -> String) -> String {
     let mut out = String::new();
-    let head_code = if report.counts.regressed > 0 {
+    let breaks = report.outcome == crate::analysis::compare::outcome::Outcome::BreaksSla;
+    let head_code = if report.counts.regressed > 0 || breaks {
         "1;31"
     } else {
         "1"

@@ -25,7 +25,7 @@ mod changepoint;
 mod dist;
 mod ess;
 mod multiple;
-mod proportion;
+pub(crate) mod proportion;
 mod rank;
 
 pub use block::{block_percentile_cis, intervals_disagree, MIN_BLOCK_INTERVALS};

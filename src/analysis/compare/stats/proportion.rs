@@ -15,7 +15,7 @@ use super::ess::{failure_counts, series_effective_size};
 use super::{unknown, Estimate, IntervalPoint, Method};
 
 /// Wilson score interval of a proportion p over n (fractional) trials.
-fn wilson(p: f64, n: f64) -> (f64, f64) {
+pub fn wilson(p: f64, n: f64) -> (f64, f64) {
     let z2 = Z_95 * Z_95;
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
