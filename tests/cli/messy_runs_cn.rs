@@ -52,3 +52,38 @@ fn an_sla_stage_named_by_the_c_flag_judges_the_stage_at_those_users() {
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("95 ms") && out.contains("FAIL"), "{out}");
 }
+
+/// Two ab runs with the same printed percentiles, 2,000 requests over 1.4 s each: a
+/// summary's interval of Δ is wide (few independent requests a second), but no
+/// latency falls below 0, so its lower end is at most the baseline's value below it
+/// (a p99 of 60 ms read `[-338 %, +338 %]`).
+#[test]
+fn a_summarys_interval_never_reaches_below_a_latency_of_zero() {
+    let dir = TestDir::new();
+    let ms: Vec<u64> = (0..2000).map(|i| 10 + (i * 37) % 50).collect();
+    for side in ["base", "cand"] {
+        dir.write(&format!("{side}/users-4/ab.txt"), ab_text(&ms, 0, 1.4));
+    }
+    let out = dir.path().join("cmp");
+    let (b, c) = (dir.path().join("base"), dir.path().join("cand"));
+    let o = headroom(&[
+        "compare",
+        b.to_str().unwrap(),
+        c.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = json["comparisons"].as_array().unwrap();
+    let mut seen = 0;
+    for r in rows.iter().filter(|r| r["unit"] == "ms") {
+        let (base, low) = (r["baseline"].as_f64().unwrap(), &r["ci"][0]);
+        if let Some(low) = low.as_f64() {
+            assert!(low >= -base - 1e-9, "{r}");
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "{json}");
+}
