@@ -200,15 +200,14 @@ pub fn require_lines(
 /// The problem of a console output that ends before `what` (see [`require_lines`]):
 /// at the text's last line, which it quotes (shortened).
 pub fn cut_short(path: &Path, text: &str, what: &str) -> Problem {
-    let last = text.lines().count().max(1) as u64;
-    let tail: String = text
-        .lines()
+    // The last line with text on it: an interrupted tool's blank lines after it quote
+    // nothing (`(``)`).
+    let (last, tail) = (text.lines().enumerate())
+        .filter(|(_, l)| !l.trim().is_empty())
         .last()
-        .unwrap_or("")
-        .trim()
-        .chars()
-        .take(40)
-        .collect();
+        .map_or((1, String::new()), |(i, l)| {
+            (i as u64 + 1, l.trim().chars().take(40).collect())
+        });
     problem(
         path,
         Some(last),

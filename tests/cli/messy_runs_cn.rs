@@ -87,3 +87,29 @@ fn a_summarys_interval_never_reaches_below_a_latency_of_zero() {
     }
     assert!(seen > 0, "{json}");
 }
+
+/// autocannon stopped before it printed anything but its banner (a Ctrl-C under
+/// `timeout`), with blank lines after: the error quotes the last line with text on it,
+/// at its number, not an empty one.
+#[test]
+fn a_cut_short_console_is_quoted_at_its_last_line_with_text() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/ac.log",
+        "Running 10s test @ http://127.0.0.1:1/api\n10 connections\n\n\n\n",
+    );
+    let run = dir.path().join("run");
+    let out = dir.path().join("rep");
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("ac.log:2: cut short") && stderr.contains("(`10 connections`)"),
+        "{stderr}"
+    );
+}
