@@ -14,8 +14,11 @@ use serde_json::Value;
 use crate::common::TestDir;
 use crate::messy_runs_bc::{compare_with, hey_csv};
 
-/// hey's text summary of a 10.245-s run of 2,000 answers (every one a 200).
-const HEY_OK: &str = "
+/// hey's text summary of a 10.245-s run of 2,000 requests whose status lines are
+/// `statuses` (`[200]\t2000 responses`).
+pub(crate) fn hey_text(statuses: &str) -> String {
+    format!(
+        "
 Summary:
   Total:\t10.2450 secs
   Slowest:\t0.0573 secs
@@ -57,10 +60,17 @@ Details (average, fastest, slowest):
   resp read:\t0.0001 secs, 0.0000 secs, 0.0052 secs
 
 Status code distribution:
-  [200]\t2000 responses
+{statuses}
 
 
-";
+"
+    )
+}
+
+/// hey_text of a run whose 2,000 answers are every one a 200.
+fn hey_ok() -> String {
+    hey_text("  [200]\t2000 responses")
+}
 
 /// The same command against a port nothing listened on (the candidate's server was
 /// down for that run), as hey printed it: every one of 21,998 requests refused.
@@ -124,8 +134,12 @@ fn read(dir: &TestDir, file: &str) -> String {
 fn ten_runs_a_side_with_one_that_failed_outright_are_no_pass() {
     let dir = TestDir::new();
     for i in 1..=10 {
-        dir.write(&format!("runs/base-run{i}/console.txt"), HEY_OK);
-        let cand = if i == 7 { HEY_DOWN } else { HEY_OK };
+        dir.write(&format!("runs/base-run{i}/console.txt"), hey_ok());
+        let cand = if i == 7 {
+            HEY_DOWN.to_string()
+        } else {
+            hey_ok()
+        };
         dir.write(&format!("runs/cand-run{i}/console.txt"), cand);
     }
     let (code, stdout, stderr, json) = repeats(&dir, 10, &["--fail-on-regression"]);
@@ -167,8 +181,8 @@ fn ten_runs_a_side_with_one_that_failed_outright_are_no_pass() {
     // The same ten a side without the failed run: shown unchanged, a pass.
     let dir = TestDir::new();
     for i in 1..=10 {
-        dir.write(&format!("runs/base-run{i}/console.txt"), HEY_OK);
-        dir.write(&format!("runs/cand-run{i}/console.txt"), HEY_OK);
+        dir.write(&format!("runs/base-run{i}/console.txt"), hey_ok());
+        dir.write(&format!("runs/cand-run{i}/console.txt"), hey_ok());
     }
     let (_, _, _, json) = repeats(&dir, 10, &[]);
     assert_eq!(json["outcome"], "no_regression", "{json:#}");
@@ -253,11 +267,11 @@ fn a_repeat_with_an_extra_or_a_missing_stage_finds_its_own_stages() {
 #[test]
 fn a_trend_says_each_remark_once_and_names_the_candidates_it_is_about() {
     let dir = TestDir::new();
-    dir.write("1.0.0/console.txt", HEY_OK);
+    dir.write("1.0.0/console.txt", hey_ok());
     let csv = hey_csv(&spread(2000, 0.020), 195.0);
     dir.write("1.1.0/hey.csv", &csv);
     dir.write("1.2.0/hey.csv", &csv);
-    dir.write("1.3.0/console.txt", HEY_OK);
+    dir.write("1.3.0/console.txt", hey_ok());
     let p = |v: &str| dir.path().join(v).display().to_string();
     let (a, b, c, d) = (p("1.0.0"), p("1.1.0"), p("1.2.0"), p("1.3.0"));
     let (code, stdout, stderr, json) = compare_with(&dir, &[&a, &b, &c, &d]);

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::common::{headroom, TestDir};
 use crate::messy_runs_bc::compare_with;
+use crate::messy_runs_ch::hey_text;
 
 /// `n` latencies (s) spread evenly over ±20 % of `median_s`, to hey's four decimals:
 /// latency j is `median_s · (0.8 + 0.4·j/n)`.
@@ -172,59 +173,6 @@ fn an_sla_the_candidate_meets_is_said_and_a_report_json_is_named_unjudged() {
         line.contains("not judged (a report.json keeps no requests"),
         "{line}"
     );
-}
-
-/// hey's text summary of a 10.245-s run of 2,000 requests whose status lines are
-/// `statuses` (`[200]\t2000 responses`).
-fn hey_text(statuses: &str) -> String {
-    format!(
-        "
-Summary:
-  Total:\t10.2450 secs
-  Slowest:\t0.0573 secs
-  Fastest:\t0.0053 secs
-  Average:\t0.0219 secs
-  Requests/sec:\t195.2172
-  
-  Total data:\t182000 bytes
-  Size/request:\t91 bytes
-
-Response time histogram:
-  0.005 [11]\t|■
-  0.011 [196]\t|■■■■■■■■■■■■■■■■
-  0.016 [446]\t|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
-  0.021 [500]\t|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
-  0.026 [272]\t|■■■■■■■■■■■■■■■■■■■■■■
-  0.031 [272]\t|■■■■■■■■■■■■■■■■■■■■■■
-  0.037 [119]\t|■■■■■■■■■■
-  0.042 [43]\t|■■■
-  0.047 [54]\t|■■■■
-  0.052 [65]\t|■■■■■
-  0.057 [22]\t|■■
-
-
-Latency distribution:
-  10% in 0.0110 secs
-  25% in 0.0142 secs
-  50% in 0.0197 secs
-  75% in 0.0269 secs
-  90% in 0.0362 secs
-  95% in 0.0464 secs
-  99% in 0.0551 secs
-
-Details (average, fastest, slowest):
-  DNS+dialup:\t0.0000 secs, 0.0053 secs, 0.0573 secs
-  DNS-lookup:\t0.0000 secs, 0.0000 secs, 0.0000 secs
-  req write:\t0.0000 secs, 0.0000 secs, 0.0001 secs
-  resp wait:\t0.0217 secs, 0.0053 secs, 0.0572 secs
-  resp read:\t0.0001 secs, 0.0000 secs, 0.0052 secs
-
-Status code distribution:
-{statuses}
-
-
-"
-    )
 }
 
 /// `compare --baseline RUNS/base-run1… --candidate RUNS/cand-run1…` of `n` runs a side.
