@@ -655,8 +655,9 @@ mod tests {
             max_ms: Some(max),
             ..Default::default()
         };
-        // 213 of 2,560 anywhere in 0–780 ms: the p95 lies between shaped's p94.5
-        // (all of them at 0) and its p99.5-ish (all at 780): no single figure.
+        // 213 of 2,560 anywhere in 0–780 ms: the p95 (rank 2,432) lies between
+        // shaped's p94.5 (all of them at 0) and 780 ms (all at 780, past shaped's
+        // 2,347): no single figure.
         let merged = PercentileSummary::merge_all(&[&shaped, &span(213, 0.0, 780.0)]);
         assert!(merged.percentile(95.0).is_none(), "{:?}", merged.points);
         assert_eq!(merged.max_ms, Some(780.0));
