@@ -284,15 +284,18 @@ Status code distribution:
 
 ";
 
-/// The same against a port nothing listened on (the candidate's server was down):
-/// every one of 22,034 requests refused.
-const HEY_DOWN: &str = "
+/// hey's console of a run against a port nothing listened on (the candidate's server
+/// was down), as hey printed it: every one of `refused` requests refused over `total`
+/// seconds (`rps` as printed).
+pub(crate) fn hey_refused(refused: u64, total: &str, rps: &str, port: u16) -> String {
+    format!(
+        "
 Summary:
-  Total:\t2.0651 secs
+  Total:\t{total} secs
   Slowest:\t0.0000 secs
   Fastest:\t0.0000 secs
   Average:\t NaN secs
-  Requests/sec:\t10669.4909
+  Requests/sec:\t{rps}
   
 
 Response time histogram:
@@ -310,9 +313,11 @@ Details (average, fastest, slowest):
 Status code distribution:
 
 Error distribution:
-  [22034]\tGet \"http://127.0.0.1:18469/api/v1/agents\": dial tcp 127.0.0.1:18469: connect: connection refused
+  [{refused}]\tGet \"http://127.0.0.1:{port}/api/v1/agents\": dial tcp 127.0.0.1:{port}: connect: connection refused
 
-";
+"
+    )
+}
 
 /// Observed: four hey runs a side (`--baseline base-run* --candidate cand-run*`), the
 /// candidate's third against a server that was down (every request refused). Each
@@ -326,7 +331,11 @@ fn repeats_with_a_run_that_failed_outright_are_no_pass() {
     let dir = TestDir::new();
     for i in 1..=4 {
         dir.write(&format!("runs/base-run{i}/console.txt"), HEY_OK);
-        let cand = if i == 3 { HEY_DOWN } else { HEY_OK };
+        let cand = if i == 3 {
+            hey_refused(22034, "2.0651", "10669.4909", 18469)
+        } else {
+            HEY_OK.to_string()
+        };
         dir.write(&format!("runs/cand-run{i}/console.txt"), cand);
     }
     let runs = dir.path().join("runs");

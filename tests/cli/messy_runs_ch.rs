@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::common::TestDir;
 use crate::messy_runs_bc::{compare_with, hey_csv};
+use crate::messy_runs_cb::hey_refused;
 
 /// hey's text summary of a 10.245-s run of 2,000 requests whose status lines are
 /// `statuses` (`[200]\t2000 responses`).
@@ -72,36 +73,6 @@ fn hey_ok() -> String {
     hey_text("  [200]\t2000 responses")
 }
 
-/// The same command against a port nothing listened on (the candidate's server was
-/// down for that run), as hey printed it: every one of 21,998 requests refused.
-const HEY_DOWN: &str = "
-Summary:
-  Total:\t1.0007 secs
-  Slowest:\t0.0000 secs
-  Fastest:\t0.0000 secs
-  Average:\t NaN secs
-  Requests/sec:\t21982.0215
-  
-
-Response time histogram:
-
-
-Latency distribution:
-
-Details (average, fastest, slowest):
-  DNS+dialup:\t NaN secs, 0.0000 secs, 0.0000 secs
-  DNS-lookup:\t NaN secs, 0.0000 secs, 0.0000 secs
-  req write:\t NaN secs, 0.0000 secs, 0.0000 secs
-  resp wait:\t NaN secs, 0.0000 secs, 0.0000 secs
-  resp read:\t NaN secs, 0.0000 secs, 0.0000 secs
-
-Status code distribution:
-
-Error distribution:
-  [21998]\tGet \"http://127.0.0.1:18479/api/v1/agents\": dial tcp 127.0.0.1:18479: connect: connection refused
-
-";
-
 /// `compare --baseline RUNS/base-run1… --candidate RUNS/cand-run1…` of `n` runs a side.
 fn repeats(dir: &TestDir, n: usize, extra: &[&str]) -> (i32, String, String, Value) {
     let runs = dir.path().join("runs");
@@ -136,7 +107,7 @@ fn ten_runs_a_side_with_one_that_failed_outright_are_no_pass() {
     for i in 1..=10 {
         dir.write(&format!("runs/base-run{i}/console.txt"), hey_ok());
         let cand = if i == 7 {
-            HEY_DOWN.to_string()
+            hey_refused(21998, "1.0007", "21982.0215", 18479)
         } else {
             hey_ok()
         };
