@@ -37,6 +37,8 @@ pub struct Command {
     pub users: u32,
     pub planned: Option<Planned>,
     pub from: String,
+    /// The URL it requested and its method when `-m` gives one (hey's default: GET).
+    pub url: Option<(Option<String>, String)>,
 }
 
 /// What a hey run left: its text summary, or its CSV (`-o csv`). Both are written
@@ -57,10 +59,15 @@ fn command_of(tool: &Tool, path: &Path, preface: &str) -> Option<Command> {
     let (line, from) = tool_command::find(tool, path, preface)?;
     let args = tool_command::args(tool, &line)?;
     let users = workers(&args)?;
+    let url = (args.iter().rev())
+        .find(|a| a.contains("://"))
+        .map(|u| u.trim_matches(|c| c == '"' || c == '\'').to_string());
+    let method = tool_command::flag(&args, "m", None).map(str::to_ascii_uppercase);
     Some(Command {
         users,
         planned: planned(&args, users),
         from,
+        url: url.map(|u| (method, u)),
     })
 }
 

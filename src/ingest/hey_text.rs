@@ -7,9 +7,9 @@
 //!   "Error distribution" (`[3] Get "…": dial tcp …: connection refused`); failures
 //!   are the answers with status ≥ 400 (`status:NNN`) and every error (kind from its
 //!   message).
-//! * hey prints neither the URL nor `-c`: the endpoint is the file's stem and the users
-//!   come from the dir or the manifest, else from hey's command line echoed above the
-//!   summary or saved beside it (`hey_command.rs`).
+//! * hey prints neither the URL nor `-c`: the endpoint is the URL of hey's command line
+//!   echoed above the summary or saved beside it (`hey_command.rs`), else the file's
+//!   stem; the users come from the dir or the manifest, else from that command line.
 //! * Cut short: hey always prints its `Status code distribution:` heading, and its
 //!   counts are the file's last lines, each ended by a line end. A summary without the
 //!   heading, or whose last line (a status or error count) has no line end, was cut:
@@ -264,6 +264,10 @@ fn users_from_command(path: &Path, text: &str, s: &mut ToolSummary) {
         return;
     };
     s.users = Some(cmd.users);
+    // The URL names the endpoint, as wrk's does, where the file's name was all there was.
+    if let (Some((method, url)), [ep]) = (&cmd.url, s.endpoints.as_mut_slice()) {
+        ep.key = EndpointKey::new(method.as_deref(), url);
+    }
     s.notes.push(format!(
         "{}: hey prints no -c; its {} users are read from {}",
         path.display(),

@@ -7,7 +7,8 @@
 //!
 //! A source is such a short run beside the longest source of the run dir when it
 //! lasted at most a third as long, did not run at the same time (when both spans are
-//! known), had no more users than the longest one (when it says how many), failed no
+//! known), had no more users than the longest one (when it says how many; a run of
+//! other URLs than its may have more), failed no
 //! more often (its failures, above the run's, are not left out unremarked: the run
 //! dir is judged incomplete as before) and holds other requests (totals more than
 //! 10 % apart: about the same totals are the same requests read twice).
@@ -16,6 +17,9 @@ use crate::model::Source;
 
 /// A short run lasts at most this share of the longest source's duration.
 pub(super) const SHORT: f64 = 1.0 / 3.0;
+
+/// A check beside a stage's load lasts under this long, seconds.
+const CHECK_S: f64 = 1.0;
 
 /// Totals within this share of each other are the same requests (as arbitration takes
 /// them).
@@ -57,8 +61,11 @@ fn why_short(src: &Source, lead: &Source) -> Option<String> {
         }
     }
     let users = max_users(src);
+    // More users than the long run may be a spike test of the same requests; a check
+    // of other URLs (`hey` of `/health` at its default 50 workers) is none.
+    let other_urls = src.overall.requests_other_routes(&lead.overall, &[]);
     if let (Some(u), Some(v)) = (users, max_users(lead)) {
-        if u > v {
+        if u > v && !other_urls {
             return None;
         }
     }
@@ -73,6 +80,38 @@ fn why_short(src: &Source, lead: &Source) -> Option<String> {
         crate::model::thousands(n as usize),
         seconds(d),
         lead.tool,
+        crate::model::thousands(m as usize),
+        seconds(long)
+    ))
+}
+
+/// Why `src`, measured in one stage dir beside `load`, is a short check beside that
+/// stage's load rather than the load itself (`hey -n 300` of `/health` for 0.1 s beside
+/// `wrk -d 4s` of the API), or `None`: it lasted under [`CHECK_S`] and at most
+/// [`SHORT`] of `load`'s time, holds other requests (totals more than 10 % apart),
+/// failed no more often, and did not run the `named` users the dir's name gives. A
+/// stage is a sustained level, and a burst of under a second sustained none: the stage
+/// is judged on what ran it. (Two runs of seconds each, `wrk -d2s` beside `ab -n 4000`
+/// of another URL, are both loads: the one with most requests judges the stage.)
+pub(super) fn check_beside_load(src: &Source, load: &Source, named: Option<u32>) -> Option<String> {
+    let (d, long) = (duration_s(src)?, duration_s(load)?);
+    let (n, m) = (src.overall.requests(), load.overall.requests());
+    let same = n.abs_diff(m) as f64 <= SAME_REQUESTS * n.max(m) as f64;
+    if n == 0 || m == 0 || d >= CHECK_S || d > SHORT * long || same || load.unknown_origin {
+        return None;
+    }
+    let users = max_users(src);
+    if error_rate(src) > error_rate(load) + 0.01 || (named.is_some() && users == named) {
+        return None;
+    }
+    let at = users.map_or(String::new(), |u| format!(" at {u} users"));
+    Some(format!(
+        "{}'s {} requests in {}{at} are a short check beside {}'s load of the stage ({} \
+         requests in {}), listed under Sources and in none of the report's figures",
+        src.tool,
+        crate::model::thousands(n as usize),
+        seconds(d),
+        load.tool,
         crate::model::thousands(m as usize),
         seconds(long)
     ))
@@ -113,7 +152,7 @@ fn error_rate(src: &Source) -> f64 {
     failures as f64 / src.overall.requests().max(1) as f64
 }
 
-fn seconds(s: f64) -> String {
+pub(super) fn seconds(s: f64) -> String {
     if s >= 10.0 {
         format!("{s:.0} s")
     } else {

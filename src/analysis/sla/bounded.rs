@@ -2,8 +2,9 @@
 //! ones it does: percentiles never decrease with p, so wrk's p(90) and p(99) bracket
 //! its p(95), and its max bounds every percentile. `p(95) < 500ms` passes when the
 //! bracket's top (p(99) = 61 ms) is under the limit and fails when its bottom is
-//! already past it; in between the data cannot say. The value stays unknown: the
-//! evaluation shows the bound it rests on (`≤ 61 ms`), never a made-up point.
+//! already past it; in between the data cannot say (the note shows the bracket). The
+//! value stays unknown: the evaluation shows the bound it rests on (`≤ 61 ms`), never
+//! a made-up point.
 
 use super::rule::Rule;
 use super::{Judgement, RuleStatus};
@@ -30,6 +31,7 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
     let (status, (name, v)) = match (passes_on, fails_on) {
         (Some(b), _) if holds(b.1) => (RuleStatus::Pass, b),
         (_, Some(b)) if !holds(b.1) => (RuleStatus::Fail, b),
+        (Some(_), Some(_)) => return Some(straddles(rule, below?, above?)),
         _ => return None,
     };
     let pass = status == RuleStatus::Pass;
@@ -67,6 +69,28 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
         note: Some(notes.join("; ")),
         window: None,
     })
+}
+
+/// The judgement of `rule` when the printed figures `below` and `above` its
+/// percentile lie on either side of its limit (wrk's p(90) 70 ms and p(99) 120 ms
+/// around `p(95) < 100ms`): the data cannot say, and the note shows the bracket.
+fn straddles(rule: &Rule, below: (String, f64), above: (String, f64)) -> Judgement {
+    Judgement {
+        value: None,
+        bound: None,
+        status: RuleStatus::InsufficientData,
+        interval: Some([below.1, above.1]),
+        note: Some(format!(
+            "the source prints no {metric}; its {} ({}) and {} ({}) bracket it on either \
+             side of the limit, so the data cannot say whether the rule holds",
+            below.0,
+            format_ms(below.1),
+            above.0,
+            format_ms(above.1),
+            metric = rule.metric,
+        )),
+        window: None,
+    }
 }
 
 /// A printed figure next to an unprinted percentile: its name (`p(90)`, `max`) and

@@ -442,6 +442,9 @@ struct Beside {
     warning: String,
     /// The note for the chosen tool's source.
     chosen_note: String,
+    /// Why it is a short check beside the stage's load, when it is: its requests then
+    /// leave the run's data complete ([`Source::short_run`]).
+    short: Option<String>,
 }
 
 impl Beside {
@@ -449,6 +452,7 @@ impl Beside {
     /// warning said.
     fn set_aside(&self, mut src: Source, arbitration: &mut Vec<String>) -> Source {
         src.beside_stage = Some(self.stage.clone());
+        src.short_run = self.short.clone();
         src.notes.push(self.warning.clone());
         // One warning per stage dir, however many tools it sets beside the chosen one.
         if !arbitration.contains(&self.warning) {
@@ -475,7 +479,8 @@ fn beside_sources(sources: &[Source], read: &[DirRead], owner: &[Vec<usize>]) ->
             continue;
         }
         let group: Vec<&Source> = at.iter().map(|&i| &sources[i]).collect();
-        let (chosen, reason) = crate::ingest::arbitrate::choose_for_stage(&group);
+        let named = r.named.as_ref().map(|n| n.1);
+        let (chosen, reason) = crate::ingest::arbitrate::choose_for_stage(&group, named);
         let lead = &group[chosen].tool;
         let others: Vec<&Source> = (group.iter().enumerate())
             .filter(|(i, _)| *i != chosen)
@@ -506,6 +511,11 @@ fn beside_sources(sources: &[Source], read: &[DirRead], owner: &[Vec<usize>]) ->
                     stage: stage.clone(),
                     warning: warning.clone(),
                     chosen_note: chosen_note.clone(),
+                    short: crate::ingest::smoke_runs::check_beside_load(
+                        group[k],
+                        group[chosen],
+                        named,
+                    ),
                 });
             }
         }
