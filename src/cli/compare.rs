@@ -12,7 +12,7 @@ use clap::Args;
 use super::analyze::OutputFormat;
 use super::common::{emit, emitln};
 use super::exit::Outcome;
-use super::pipeline::{judge, run_pipeline, SlaFile};
+use super::pipeline::{judge_unsaid, run_pipeline, SlaFile};
 use crate::analysis::compare::input::{self, CompareRun};
 use crate::analysis::compare::sla::SlaJudgement;
 use crate::analysis::compare::verdict::{Metric, Thresholds, MIN_REPEATS};
@@ -211,7 +211,19 @@ pub(super) fn fallback_label(path: &Path) -> String {
         if stem.as_deref() != Some("report") {
             return stem.unwrap_or_default();
         }
-        if let Some(name) = inputs_dir_name(p) {
+        let inputs = input_paths(p).unwrap_or_default();
+        // The default `RUN/report/report.json`: the run dir holding the report dir,
+        // when every input lies in a dir of that name (with one input, the deepest
+        // dir holding it is its stage dir: `RUN/peak/hey.csv` is no run `peak`).
+        let mut holder = p.parent().unwrap_or(p);
+        while is_headroom_output(holder) && holder.parent().is_some() {
+            holder = holder.parent().unwrap_or(holder);
+        }
+        let held = crate::ingest::dir_name(holder).filter(|name| {
+            !inputs.is_empty()
+                && (inputs.iter()).all(|i| i.components().any(|c| c.as_os_str() == name.as_str()))
+        });
+        if let Some(name) = held.or_else(|| inputs_dir_name(&inputs)) {
             return name;
         }
         p = p.parent().unwrap_or(p);
@@ -222,15 +234,21 @@ pub(super) fn fallback_label(path: &Path) -> String {
     crate::ingest::dir_name(p).unwrap_or_else(|| path.display().to_string())
 }
 
-/// The name of the deepest dir holding every input a report.json lists (`relA` for
-/// `relA/01_warmup/wrk.txt` and `relA/02_load/wrk.txt`): the run's dir, wherever
-/// `--out` put the report. `None` when the inputs share no named dir.
-fn inputs_dir_name(report: &Path) -> Option<String> {
+/// The paths of the inputs a report.json lists, as it wrote them.
+fn input_paths(report: &Path) -> Option<Vec<PathBuf>> {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(report).ok()?).ok()?;
-    let paths: Vec<&Path> = (json["inputs"].as_array()?.iter())
-        .filter_map(|i| i["path"].as_str().map(Path::new))
-        .collect();
+    Some(
+        (json["inputs"].as_array()?.iter())
+            .filter_map(|i| i["path"].as_str().map(PathBuf::from))
+            .collect(),
+    )
+}
+
+/// The name of the deepest dir holding every input of `paths` (`relA` for
+/// `relA/01_warmup/wrk.txt` and `relA/02_load/wrk.txt`): the run's dir, wherever
+/// `--out` put the report. `None` when the inputs share no named dir.
+fn inputs_dir_name(paths: &[PathBuf]) -> Option<String> {
     let mut common = paths.first()?.parent()?.to_path_buf();
     for p in &paths[1..] {
         while !p.starts_with(&common) {
@@ -347,13 +365,49 @@ fn sla_rules(path: Option<&Path>) -> Result<Option<SlaFile>, ()> {
     SlaFile::read(path).map(Some).map_err(|_| ())
 }
 
+/// What reading the runs found beside them: whether an input had a problem, and each
+/// warning the SLA file gave (a stage it names that the data lacks) with the runs
+/// that gave it, to be said once for them all.
+#[derive(Default)]
+struct Loading {
+    problems: bool,
+    sla_warnings: Vec<(String, Vec<String>)>,
+}
+
+impl Loading {
+    /// Notes that run `shown` gave the SLA warning `w`.
+    fn warned(&mut self, w: String, shown: &str) {
+        match self.sla_warnings.iter_mut().find(|(said, _)| *said == w) {
+            Some((_, runs)) => runs.push(shown.to_string()),
+            None => self.sla_warnings.push((w, vec![shown.to_string()])),
+        }
+    }
+
+    /// Prints each SLA warning once, naming its runs when several gave it (ten
+    /// repeats lacking the stage `[stage.soak]` names are one line, not ten).
+    fn say(&self, sla: &SlaFile) {
+        for (w, runs) in &self.sla_warnings {
+            let which = match runs.len() {
+                1 => String::new(),
+                n => format!(" (in {n} runs: {})", runs.join(", ")),
+            };
+            eprintln!(
+                "warning: {}: {}",
+                sla.origin,
+                printable(&format!("{w}{which}"))
+            );
+        }
+    }
+}
+
 /// Reads one input: a report.json, a report dir holding one, or a run dir. Problems
-/// in a run dir's files (already printed) set `problems`; the rest is still used.
+/// in a run dir's files (already printed) set `loading.problems`; the rest is still
+/// used. The SLA's warnings go to `loading`, to be said once for every run.
 fn load(
     path: &Path,
     (label, sla): (Option<&str>, Option<&SlaFile>),
     opts: &IngestOptions,
-    problems: &mut bool,
+    loading: &mut Loading,
 ) -> Option<CompareRun> {
     let shown = path.display().to_string();
     let fallback = fallback_label(path);
@@ -375,11 +429,17 @@ fn load(
             .map_err(|e| format!("{}: {e}", file.display())),
         None => {
             let (run, analysis) = run_pipeline(&[path.to_path_buf()], opts, None).ok()?;
-            *problems |= !run.problems.is_empty();
+            loading.problems |= !run.problems.is_empty();
             // Judged apart, so the SLA's limits (its headroom) do not enter the
             // figures compared (the baseline's are read without them).
             let judgement = match sla {
-                Some(sla) => Some(judge(&run, Some(sla)).ok()?.sla?),
+                Some(sla) => {
+                    let judged = judge_unsaid(&run, Some(sla)).ok()?;
+                    for w in judged.warnings.iter().filter(|w| w.from_sla()) {
+                        loading.warned(w.to_string(), &shown);
+                    }
+                    Some(judged.sla?)
+                }
                 None => None,
             };
             input::from_analysis(&analysis, &shown, label, &fallback)
@@ -481,6 +541,7 @@ fn load_all(
     sla: Option<&SlaFile>,
     opts: &IngestOptions,
 ) -> (Vec<Option<CompareRun>>, bool) {
+    let mut loading = Loading::default();
     let mut failed = false;
     let mut runs: Vec<Option<CompareRun>> = Vec::new();
     for (i, p) in all.iter().enumerate() {
@@ -489,11 +550,14 @@ fn load_all(
         let judged = i >= base || (mode == Mode::Trend && args.baseline.is_empty());
         let rules = sla.filter(|_| judged);
         let label = args.labels.get(i).map(String::as_str);
-        let run = load(p, (label, rules), opts, &mut failed);
+        let run = load(p, (label, rules), opts, &mut loading);
         failed |= run.is_none();
         runs.push(run);
     }
-    (runs, failed)
+    if let Some(sla) = sla {
+        loading.say(sla);
+    }
+    (runs, failed || loading.problems)
 }
 
 /// Runs `compare`.

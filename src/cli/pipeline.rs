@@ -259,15 +259,21 @@ pub fn run_pipeline(
 /// Analyses an ingested `run` and applies `sla`, printing every SLA name the data
 /// lacks (a warning); `Err` (printed) when the SLA names one that looks like a typo.
 pub fn judge(run: &Run, sla: Option<&SlaFile>) -> Result<Analysis, NothingToReport> {
-    let settings = analysis::Settings {
-        verdict_override: sla.map(|s| s.verdict_override.clone()).unwrap_or_default(),
-    };
-    let analysis = analysis::analyze(run, sla.map(|s| &s.spec), &settings)
-        .map_err(|e| report_sla_error(sla.map_or("", |s| s.origin.as_str()), &e))?;
+    let analysis = judge_unsaid(run, sla)?;
     if let Some(sla) = sla {
         for w in analysis.warnings.iter().filter(|w| w.from_sla()) {
             eprintln!("warning: {}: {}", sla.origin, printable(&w.to_string()));
         }
     }
     Ok(analysis)
+}
+
+/// [`judge`] without printing the SLA's names the data lacks (its caller says them,
+/// once for many runs: `compare`'s repeats); a typo is still printed and `Err`.
+pub fn judge_unsaid(run: &Run, sla: Option<&SlaFile>) -> Result<Analysis, NothingToReport> {
+    let settings = analysis::Settings {
+        verdict_override: sla.map(|s| s.verdict_override.clone()).unwrap_or_default(),
+    };
+    analysis::analyze(run, sla.map(|s| &s.spec), &settings)
+        .map_err(|e| report_sla_error(sla.map_or("", |s| s.origin.as_str()), &e))
 }

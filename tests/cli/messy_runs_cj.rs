@@ -23,7 +23,7 @@ fn spread(n: usize, median_s: f64) -> Vec<f64> {
 }
 
 /// The p-quantile of [`spread`] in ms: the ⌈p·n⌉-th smallest latency.
-fn spread_quantile(n: usize, median_s: f64, p: f64) -> f64 {
+pub(crate) fn spread_quantile(n: usize, median_s: f64, p: f64) -> f64 {
     let rank = (p * n as f64).ceil() as usize;
     spread(n, median_s)[rank - 1] * 1000.0
 }
@@ -41,7 +41,7 @@ fn number(text: &str) -> f64 {
 /// The generic per-request CSV (`drive --raw`'s columns) of [`spread`]`(n,
 /// median_s)` in a scrambled order (latency `k·7919 mod n` at row k: no drift in
 /// time), one request every 4 ms, every one a 200.
-fn generic_csv(n: usize, median_s: f64) -> String {
+pub(crate) fn generic_csv(n: usize, median_s: f64) -> String {
     let lat = spread(n, median_s);
     let mut csv = String::from("timestamp_ms,endpoint,latency_ms,status\n");
     for k in 0..n {

@@ -273,7 +273,11 @@ pub fn stages_apart(
             .then(|| runs_load_mismatch(base, cand, (sb, sc)))
             .flatten()
     });
-    let tool = tool_mismatch(sb, sc);
+    let tool = tool_mismatch(sb, sc).or_else(|| {
+        repeats
+            .then(|| runs_tool_mismatch(base, cand, (sb, sc)))
+            .flatten()
+    });
     let by_tool = other_load.is_none() && tool.is_some();
     (load_mismatch(sb, sc).or(tool).or(other_load), by_tool)
 }
@@ -379,6 +383,37 @@ pub fn runs_load_mismatch(
         ticked(&sb.name),
         ticked(&name),
         off.1
+    ))
+}
+
+/// For repeats: the note on a stage one of whose runs (each side's, by
+/// [`stage_like`]) was measured by another load tool than the first baseline run's
+/// (three `wrk` repeats and one `siege`): its figures mix the tools' ways of timing
+/// and counting, so the stage decides nothing, as two releases measured by two tools.
+pub fn runs_tool_mismatch(
+    base: &[CompareRun],
+    cand: &[CompareRun],
+    (sb, sc): (&StageInput, &StageInput),
+) -> Option<String> {
+    let first = sb.tool.as_deref()?;
+    let off = [(base, &sb.name), (cand, &sc.name)]
+        .into_iter()
+        .find_map(|(runs, name)| {
+            let head = runs.first()?;
+            runs.iter().find_map(|r| {
+                let tool = stage_like(head, name, r)?.tool.as_deref()?;
+                (tool != first).then_some((r, tool))
+            })
+        })?;
+    Some(format!(
+        "stage {}: run {} was measured by {}, the first baseline run by {}: each tool \
+         times and counts requests its own way, so its differences are the tools' as \
+         much as the release's and none of its metrics decides (each is \
+         `inconclusive`); measure every repeat with one tool",
+        ticked(&sb.name),
+        ticked(&run_name(off.0, base.iter().chain(cand))),
+        ticked(off.1),
+        ticked(first)
     ))
 }
 

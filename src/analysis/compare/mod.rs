@@ -281,6 +281,7 @@ pub fn compare(
         !whole_only.is_empty(),
     );
     let (outcome, verdict_line) = sla::apply((outcome, verdict_line), &candidates);
+    let advice = sla::advise(advice, outcome, &sla::judged(&candidates));
     let verdict_line = verdict_line
         + &untrusted::clause(&untrusted, counts.regressed > 0)
         + &whole::clause(&whole_only)

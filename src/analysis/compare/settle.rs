@@ -85,8 +85,11 @@ pub fn advice(
                 .into(),
         );
     }
+    // Another load or tool is settled by matching them (said above), not by more
+    // of the same data: "about 4 runs a side would settle it (now 4 and 4)".
     let open: Vec<&Comparison> = (comparisons.iter())
         .filter(|c| open_worse(c) || unsettled(c))
+        .filter(|c| !matches!(c.reason, Some(Undecided::OtherLoad | Undecided::OtherTool)))
         .collect();
     if let Some(s) = more_data(mode, (base_runs, cand_runs), &open) {
         says.push(s);

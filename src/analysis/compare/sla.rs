@@ -6,8 +6,9 @@
 //! the headline into BREAKS THE SLA (compare.json's `outcome` `breaks_sla`, no pass)
 //! unless it regressed as well (then REGRESSED, with the SLA's clause); a GO or
 //! CONDITIONAL is said in the headline too, and a run that cannot be judged (a
-//! report.json, whose per-request data headroom does not keep) is named, never
-//! passed silently. compare.json lists every judgement in `sla[]`.
+//! report.json, whose per-request data headroom does not keep) is named, and no pass
+//! rests on it: NO REGRESSION or IMPROVED becomes INCONCLUSIVE (NOT A PASS), saying
+//! what the comparison alone found. compare.json lists every judgement in `sla[]`.
 
 use serde::Serialize;
 
@@ -131,22 +132,59 @@ pub fn broken(judged: &[SlaJudgement]) -> bool {
 }
 
 /// The headline (outcome and line) with the SLA's judgement: a candidate breaking it
-/// keeps a regression REGRESSED and turns anything else into BREAKS THE SLA (the line
-/// then says what the comparison alone found); the SLA's [`clause`] follows.
+/// keeps a regression REGRESSED and turns anything else into BREAKS THE SLA; a
+/// candidate run the SLA was not checked on (a report.json) turns a pass into
+/// INCONCLUSIVE, since a release manager must not read NO REGRESSION where the rules
+/// were never applied. Either way the line then says what the comparison alone
+/// found; the SLA's [`clause`] follows.
 pub fn apply(
     (outcome, line): (Outcome, String),
     candidates: &[super::input::CompareRun],
 ) -> (Outcome, String) {
     let judged = &judged(candidates);
-    let (outcome, line) = match broken(judged) && outcome != Outcome::Regressed {
-        true => (
-            Outcome::BreaksSla,
-            line.replacen(outcome.head(), Outcome::BreaksSla.head(), 1)
+    let to = if broken(judged) && outcome != Outcome::Regressed {
+        Some(Outcome::BreaksSla)
+    } else if unchecked(judged) && outcome.passes() {
+        Some(Outcome::Inconclusive)
+    } else {
+        None
+    };
+    let (outcome, line) = match to {
+        Some(to) => (
+            to,
+            line.replacen(outcome.head(), to.head(), 1)
                 + &format!("; against the baseline alone: {}", outcome.head()),
         ),
-        false => (outcome, line),
+        None => (outcome, line),
     };
     (outcome, line + &clause(judged))
+}
+
+/// Whether the SLA was not checked on some candidate run (a report.json): no pass
+/// may rest on the comparison alone then.
+pub fn unchecked(judged: &[SlaJudgement]) -> bool {
+    judged.iter().any(|j| j.verdict.is_none())
+}
+
+/// `advice` (what would settle a headline that is no pass) with what judging the
+/// unchecked candidate runs takes, when the outcome is no pass and some are.
+pub fn advise(advice: Option<String>, outcome: Outcome, judged: &[SlaJudgement]) -> Option<String> {
+    let open = matches!(outcome, Outcome::Inconclusive | Outcome::PossiblyWorse);
+    let runs: Vec<String> = (judged.iter().filter(|j| j.verdict.is_none()))
+        .map(|j| ticked(&j.origin))
+        .collect();
+    if !open || runs.is_empty() {
+        return advice;
+    }
+    let says = format!(
+        "check the SLA on {}: give the run dir instead of its report.json, or run \
+         `headroom check RUN_DIR --sla FILE` on it",
+        runs.join(", ")
+    );
+    Some(match advice {
+        Some(a) => format!("{says}; {a}"),
+        None => says,
+    })
 }
 
 /// The headline's clause on the SLA (`""` without an SLA's rules): the runs that break
@@ -171,10 +209,7 @@ pub fn clause(judged: &[SlaJudgement]) -> String {
         ));
     }
     let rest: Vec<String> = (judged.iter().filter(|j| !j.breaks()))
-        .map(|j| match j.verdict {
-            Some(v) => format!("{} {}", j.name(several), v.as_str()),
-            None => format!("{} not judged ({})", j.name(several), j.headline),
-        })
+        .filter_map(|j| Some(format!("{} {}", j.name(several), j.verdict?.as_str())))
         .collect();
     if !rest.is_empty() {
         let lead = match nogo.is_empty() {
@@ -182,6 +217,12 @@ pub fn clause(judged: &[SlaJudgement]) -> String {
             false => "others".to_string(),
         };
         parts.push(format!("{lead}: {}", rest.join(", ")));
+    }
+    let unjudged: Vec<String> = (judged.iter().filter(|j| j.verdict.is_none()))
+        .map(|j| format!("{} not judged ({})", j.name(several), j.headline))
+        .collect();
+    if !unjudged.is_empty() {
+        parts.push(format!("SLA not checked: {}", unjudged.join(", ")));
     }
     format!("; {}", parts.join("; "))
 }

@@ -109,8 +109,12 @@ fn not_a_pass(report: &CompareReport) -> Option<String> {
         .advice
         .as_deref()
         .unwrap_or("run longer, or repeat each side 4+ times");
+    let lead = match crate::analysis::compare::sla::unchecked(&report.sla) {
+        true => "the SLA was not checked on a candidate run, and a pass needs it",
+        false => "nothing here shows the candidate is no worse",
+    };
     Some(format!(
-        "NOT A PASS: nothing here shows the candidate is no worse. \
+        "NOT A PASS: {lead}. \
          --fail-on-regression fails only on a shown regression, so a gate exits 0 \
          on this; before shipping: {settle} (gate on compare.json's outcome: \
          no_regression or improved is a pass)"
