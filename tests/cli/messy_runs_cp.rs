@@ -125,3 +125,53 @@ fn a_closed_tool_in_a_rate_named_dir_keeps_its_users() {
         "{notes}"
     );
 }
+
+/// hey's CSV (`hey -q 20 -c 5 -o csv`) in `100rps/`: 100 requests 10 ms apart, each
+/// 20 ms. The dir's name plans 100 req/s (the CSV names no rate) and the run kept it;
+/// hey's `offset` is seconds since its test began, so the export's `timestamp_ms` are
+/// ms since that start (0 … 990), and the export says they are no Unix epoch, in CSV
+/// and NDJSON alike.
+#[test]
+fn hey_csv_times_are_said_to_be_since_the_test_began_in_every_export() {
+    let dir = TestDir::new();
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..100 {
+        csv.push_str(&format!(
+            "0.0200,0.0001,0.0000,0.0000,0.0199,0.0000,200,{:.4}\n",
+            i as f64 * 0.01
+        ));
+    }
+    dir.write("run/100rps/hey.csv", csv);
+    let run = dir.path().join("run");
+    let (_, report, stderr) = analyze_json(&[&run], &[]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        loads(&report),
+        [("100rps".to_string(), Value::Null, Value::from(100.0))],
+        "{report}"
+    );
+    let out = dir.path().join("csv-export");
+    let stderr = super::common::export_csv(&run, &out);
+    assert!(stderr.contains("not Unix epoch ms"), "{stderr}");
+    let requests = std::fs::read_to_string(out.join("requests.csv")).unwrap();
+    let times: Vec<i64> = (requests.lines().skip(1))
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(times.len(), 100);
+    assert_eq!(times.iter().min(), Some(&0));
+    assert_eq!(times.iter().max(), Some(&990));
+    let nd = dir.path().join("nd-export");
+    let o = super::common::headroom(&[
+        "export",
+        run.to_str().unwrap(),
+        "--to",
+        "ndjson",
+        "--out",
+        nd.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("not Unix epoch ms"), "{stderr}");
+}
