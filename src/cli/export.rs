@@ -205,6 +205,7 @@ impl Job<'_> {
             .flat_map(|src| src.stages.iter())
             .filter_map(|s| s.window_ms.map(|w| (s.name.clone(), w)))
             .collect();
+        note_clockless(&windows);
         let mut rows = ExportedRows {
             shift_ms: clockless_shifts(&windows),
             written: wanted.contains(&Table::Requests),
@@ -537,4 +538,24 @@ fn dir_stage<'s>(
     (crate::ingest::stage_dir_names(dir).iter()).find_map(|name| {
         (stages.iter().copied()).find(|s| s.window_ms.is_some() == timed && s.name == *name)
     })
+}
+
+/// Times before this (1 January 2000, ms) are offsets from a test's own start, not
+/// clock times (as `ingest::run_dir` and the export's tables tell them).
+const CLOCK_TIMES_FROM_MS: i64 = 946_684_800_000;
+
+/// Says on stderr that the exported times are no Unix epoch when every stage's window
+/// (`windows`) is an offset from its test's own start (hey's CSV has no clock): the
+/// tables' `timestamp_ms`, `start_ms`, `end_ms` and times are then ms since the test
+/// began, written from 1970-01-01, in every format alike.
+fn note_clockless(windows: &[(String, (i64, i64))]) {
+    if windows.is_empty() || windows.iter().any(|(_, w)| w.0 >= CLOCK_TIMES_FROM_MS) {
+        return;
+    }
+    eprintln!(
+        "note: the inputs carry no clock times (hey's CSV times each request from its \
+         test's start): timestamp_ms, start_ms, end_ms and the stages' start/end are ms \
+         since the test began (written from 1970-01-01T00:00:00Z), not Unix epoch ms; \
+         add the run's start to them to place them in time"
+    );
 }

@@ -68,8 +68,11 @@ pub struct HeyCsv {
     rerun: Option<(u64, u64)>,
     /// Why the run stopped short of what the command saved beside it asked for.
     stopped: Option<String>,
-    /// `-c` of the command saved beside it (hey's CSV has no users), and where from.
+    /// `-c` of the command saved beside it (hey's CSV has no users), and where from;
+    /// none for a run paced with `-q` (its workers only cap what is in flight).
     users: Option<(u32, String)>,
+    /// The planned rate (`-q` × `-c`) of a paced run, and where from.
+    paced: Option<(f64, String)>,
 }
 
 impl HeyCsv {
@@ -91,7 +94,8 @@ impl HeyCsv {
             offset,
             rerun: scan.rerun,
             stopped,
-            users: cmd.map(|c| (c.users, c.from)),
+            paced: (cmd.as_ref()).and_then(|c| c.rate.map(|r| (r, c.from.clone()))),
+            users: cmd.filter(|c| c.rate.is_none()).map(|c| (c.users, c.from)),
         })
     }
 }
@@ -159,11 +163,18 @@ impl ReadsRanges for HeyCsv {
     }
 
     fn notes(&self) -> Vec<String> {
-        (self.users.iter())
-            .map(|(users, from)| {
-                format!("hey's CSV has no -c; its {users} users are read from {from}")
-            })
-            .collect()
+        let users = (self.users.iter()).map(|(users, from)| {
+            format!("hey's CSV has no -c; its {users} users are read from {from}")
+        });
+        let paced = (self.paced.iter()).map(|(rate, from)| {
+            format!(
+                "hey was paced with -q ({from}): a planned {rate} req/s in all (-q × -c), its \
+                 workers only capping what is in flight, so the stage has no users; the CSV \
+                 carries no rate, so name the stage dir by it (`{rate}rps`) or give the \
+                 stage's arrival_rate_rps in run.toml for it to be the stage's"
+            )
+        });
+        users.chain(paced).collect()
     }
 
     fn runs_left_out(&self) -> Option<String> {

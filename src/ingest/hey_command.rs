@@ -2,7 +2,9 @@
 //! `-c`, `-n`, `-z` nor the URL, but a user often keeps the command: echoed above the
 //! summary or saved beside it (found as `tool_command.rs` says). Its `-c` (hey's default
 //! 50 when absent) is the run's users; its `-z` (a length) or else `-n` (hey's default
-//! 200) is what the run was started for.
+//! 200) is what the run was started for. With `-q` (a rate limit per worker) the run
+//! was paced: its planned rate is `-q` × `-c` req/s, and its workers only cap what is
+//! in flight.
 
 use std::path::Path;
 
@@ -35,6 +37,8 @@ pub enum Planned {
 /// A hey command line: its users and what it was started for, and where it comes from.
 pub struct Command {
     pub users: u32,
+    /// `-q` × `-c`: the planned rate of a paced run, req/s.
+    pub rate: Option<f64>,
     pub planned: Option<Planned>,
     pub from: String,
     /// The URL it requested and its method when `-m` gives one (hey's default: GET).
@@ -63,8 +67,16 @@ fn command_of(tool: &Tool, path: &Path, preface: &str) -> Option<Command> {
         .find(|a| a.contains("://"))
         .map(|u| u.trim_matches(|c| c == '"' || c == '\'').to_string());
     let method = tool_command::flag(&args, "m", None).map(str::to_ascii_uppercase);
+    let q = match tool_command::flag(&args, "q", None) {
+        Some(v) => Some(v.parse::<f64>().ok()?),
+        None => None,
+    };
     Some(Command {
         users,
+        // hey's `-q 0` (its default) is no limit.
+        rate: q
+            .filter(|q| *q > 0.0 && q.is_finite())
+            .map(|q| q * f64::from(users)),
         planned: planned(&args, users),
         from,
         url: url.map(|u| (method, u)),

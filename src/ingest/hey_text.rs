@@ -113,14 +113,16 @@ fn above_run(path: &Path, above: &[&str], s: &mut ToolSummary) {
     // A run's status and error counts (`[200]\t5 responses`) end it.
     let ended = |l: &str| l.starts_with('[');
     s.banner = super::banners::stage_name(above, ended);
-    if s.users.is_none() {
+    // A run paced with `-q` has a rate and no users.
+    let unloaded = |s: &ToolSummary| s.users.is_none() && s.arrival_rate_rps.is_none();
+    if unloaded(s) {
         let since = (above.iter())
             .rposition(|l| ended(l.trim()))
             .map_or(0, |i| i + 1);
         let preface = above[since..].join("\n");
         users_from_command(path, &format!("{preface}\nSummary:\n"), s);
     }
-    let Some(users) = super::banners::users(above, ended).filter(|_| s.users.is_none()) else {
+    let Some(users) = super::banners::users(above, ended).filter(|_| unloaded(s)) else {
         return;
     };
     s.users = Some(users);
@@ -263,17 +265,32 @@ fn users_from_command(path: &Path, text: &str, s: &mut ToolSummary) {
     let Some(cmd) = super::hey_command::command(path, preface.unwrap_or("")) else {
         return;
     };
-    s.users = Some(cmd.users);
     // The URL names the endpoint, as wrk's does, where the file's name was all there was.
     if let (Some((method, url)), [ep]) = (&cmd.url, s.endpoints.as_mut_slice()) {
         ep.key = EndpointKey::new(method.as_deref(), url);
     }
-    s.notes.push(format!(
-        "{}: hey prints no -c; its {} users are read from {}",
-        path.display(),
-        cmd.users,
-        cmd.from
-    ));
+    match cmd.rate {
+        Some(rate) => {
+            s.arrival_rate_rps = Some(rate);
+            s.notes.push(format!(
+                "{}: hey was paced at -q {} req/s per worker by {} workers (-c): a planned \
+                 {rate} req/s in all, read from {}; its workers only cap what is in flight",
+                path.display(),
+                rate / f64::from(cmd.users),
+                cmd.users,
+                cmd.from
+            ));
+        }
+        None => {
+            s.users = Some(cmd.users);
+            s.notes.push(format!(
+                "{}: hey prints no -c; its {} users are read from {}",
+                path.display(),
+                cmd.users,
+                cmd.from
+            ));
+        }
+    }
     let requests = s.endpoints.iter().map(|e| e.requests).sum();
     s.stopped_early = super::hey_command::stopped_early(
         path,

@@ -36,6 +36,7 @@ mod line_records;
 mod load_order;
 pub mod locust;
 mod loose_files;
+mod named_rate;
 mod named_users;
 mod progress;
 pub mod request_rows;

@@ -43,12 +43,15 @@ pub const OPEN_END: i64 = i64::MAX;
 pub enum StagePlan {
     /// `run.toml` lists them (windows may still be unknown).
     Manifest(Vec<StageSpec>),
-    /// The dir is one stage (its name says so: `03_peak_1000users`).
+    /// The dir is one stage (its name says so: `03_peak_1000users`, `rate-50rps`).
     WholeDir {
         /// Stage name from the dir name.
         name: String,
         /// Users from the dir name.
         users: Option<u32>,
+        /// The planned arrival rate from the dir name (`50rps`), req/s, when it gives
+        /// no users ([`rate_from_dir_name`]).
+        rate: Option<f64>,
     },
     /// Find plateaus of the users series; one stage named after the dir when none.
     Detect {
@@ -102,17 +105,29 @@ impl StagePlan {
         }
         let written = dir_name;
         let dir_name = &*unstepped(dir_name);
+        // A rate-driven run's dir (`rate-50rps`, `100rps`) is one stage as a users'
+        // dir is, at its planned arrival rate.
+        let rate = rate_from_dir_name(dir_name);
         match stage_from_dir_name(dir_name) {
             // A rerun's dir (`05_smoke_2users` beside `01_smoke_2users`) keeps its
             // number: the same words and users in another numbered dir are another
             // run, not a second generator of this one.
-            Some((name, users)) if users.is_some() && keep_number && ordering_number(dir_name) => {
+            Some((name, users))
+                if (users.is_some() || rate.is_some())
+                    && keep_number
+                    && ordering_number(dir_name) =>
+            {
                 StagePlan::WholeDir {
                     name: numbered(dir_name, &name),
+                    rate: rate.filter(|_| users.is_none()),
                     users,
                 }
             }
-            Some((name, users)) if users.is_some() => StagePlan::WholeDir { name, users },
+            Some((name, users)) if users.is_some() || rate.is_some() => StagePlan::WholeDir {
+                name,
+                rate: rate.filter(|_| users.is_none()),
+                users,
+            },
             // A numbered stage dir without users (`01-smoke`, `02 ramp`) is named as
             // one with users is: its words, the ordering number dropped.
             Some((name, None)) if !keep_number && ordering_number(dir_name) => StagePlan::Detect {
@@ -138,7 +153,11 @@ impl StagePlan {
                 fallback,
                 stage_dir: true,
             } => fallback.clone(),
-            StagePlan::WholeDir { name, users: None } => name.clone(),
+            StagePlan::WholeDir {
+                name,
+                users: None,
+                rate: None,
+            } => name.clone(),
             _ => return self,
         };
         let listed = (above.iter()).find(|s| s.name.eq_ignore_ascii_case(&name));
@@ -146,6 +165,7 @@ impl StagePlan {
             Some(s) if s.users.is_some() && s.arrival_rate_rps.is_none() => StagePlan::WholeDir {
                 name,
                 users: s.users,
+                rate: None,
             },
             _ => self,
         }
@@ -179,7 +199,8 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
         Regex::new(r"(?i)(?:^|[\s(\[])(?:c|conc|concurrency)\s*=\s*(\d+)\b").expect("static regex")
     });
     // A release's version (`1.5.0-c8`, `v2.1_peak`) is no part of a stage's name, nor
-    // its `1` an ordering number.
+    // its `1` an ordering number. A planned rate stays in it (`rate-50rps`,
+    // `rate-100rps`: two stages, not one named `rate`).
     let unversioned = version_re().replace_all(dir, " ");
     // `\b` after `u` needs a non-word next: treat `_` as a separator first.
     // So are typographic dashes (`Phase 1 – warm`, `02 — Peak`: U+2010–U+2015, U+2212).
@@ -244,10 +265,36 @@ pub fn stage_dir_names(dir: &str) -> Vec<String> {
 }
 
 /// True when a dir's name is a stage's: numbered (`01_baseline`, `03 stress`,
-/// `Stage 2 - Peak`) or giving users (`peak_50users`, `c=64`).
+/// `Stage 2 - Peak`) or giving users (`peak_50users`, `c=64`) or a planned rate
+/// (`rate-50rps`).
 pub fn stage_named(name: &str) -> bool {
     let name = &*unstepped(name);
-    numbered_name(name).is_some() || stage_from_dir_name(name).is_some_and(|(_, u)| u.is_some())
+    numbered_name(name).is_some()
+        || stage_from_dir_name(name).is_some_and(|(_, u)| u.is_some())
+        || rate_from_dir_name(name).is_some()
+}
+
+/// The planned arrival rate, req/s, a dir's (or file's) name gives a rate-driven run:
+/// a number before `rps`, `qps`, `tps`, `r/s`, `req/s`, `reqs/s`, `req-s`,
+/// `req_per_sec` or `reqpersec` (not `reqs` alone: a count of requests), as teams name
+/// the dirs of `hey -q`, `wrk -R`, `autocannon -R` or `vegeta -rate` runs (`rate-50rps`,
+/// `100rps`, `stage 3 - 200 req-s`). The rate stays in the stage's name.
+/// `None` without one, or for a rate of 0.
+pub fn rate_from_dir_name(name: &str) -> Option<f64> {
+    let c = rate_re().captures(name)?;
+    let rate: f64 = c[1].parse().ok()?;
+    (rate > 0.0 && rate.is_finite()).then_some(rate)
+}
+
+/// A planned rate in a name ([`rate_from_dir_name`]), a word of its own.
+fn rate_re() -> &'static Regex {
+    static RATE: OnceLock<Regex> = OnceLock::new();
+    RATE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:^|[^\p{L}\d.])(\d+(?:\.\d+)?)[\s_\-]*(?:rps|qps|tps|r/s|req(?:s|uests)?(?:\s*/\s*|[\s_\-]+(?:per[\s_\-]+)?|per)s(?:ec(?:ond)?)?)(?:$|[^\p{L}\d])",
+        )
+        .expect("static regex")
+    })
 }
 
 /// The name and users a numbered stage dir gets (`01-smoke` → `smoke`;

@@ -352,7 +352,14 @@ impl ToolSummary {
             s
         };
         let stage = match plan {
-            StagePlan::WholeDir { name, users } => whole(name, *users, None),
+            StagePlan::WholeDir { name, users, rate } => {
+                let mut s = whole(name, *users, None);
+                if let Some(r) = rate {
+                    let (u, own) = (self.users, self.arrival_rate_rps);
+                    notes.extend(super::named_rate::apply(&mut s, &self.tool, u, own, *r));
+                }
+                s
+            }
             StagePlan::Detect { fallback, .. } => whole(fallback, None, None),
             StagePlan::Manifest(specs) if specs.len() == 1 => {
                 whole(&specs[0].name, specs[0].users, specs[0].arrival_rate_rps)

@@ -7,7 +7,9 @@
 //! responses per second): fast 503/429 answers raise raw throughput while a service is
 //! saturated and must never count as capacity. A stage whose every request was refused
 //! a connection ([`unreachable_stages`]) is no load point: the target was not
-//! listening, so it measured neither capacity nor a breaking point.
+//! listening, so it measured neither capacity nor a breaking point. Nor is an
+//! open-model stage that did not keep its planned rate ([`rate_not_kept`]): what it
+//! achieved is the generator's limit or the target's, not a load it was driven at.
 
 use serde::Serialize;
 
@@ -79,6 +81,10 @@ impl LoadPoint {
             // Unresolved: see [`unresolved_open_load`].
             return None;
         }
+        if arrival_rate_rps.is_some_and(|r| !kept(r, throughput)) {
+            // See [`rate_not_kept`].
+            return None;
+        }
         if !(users > 0.0 && users.is_finite()) {
             return None;
         }
@@ -144,6 +150,46 @@ pub fn unresolved_open_load(stages: &[Stage]) -> Option<String> {
              not resolve X·R that small: their load in users is unknown (not 0), and \
              capacity is not assessed in users from them; their arrival rates are the \
              load they offered",
+            named.join(", ")
+        )
+    })
+}
+
+/// True when a stage planned at `rate` req/s achieved `throughput` within the audit's
+/// tolerance below it.
+fn kept(rate: f64, throughput: f64) -> bool {
+    throughput >= (1.0 - crate::analysis::audit::TOLERANCE) * rate
+}
+
+/// Why the open-model stages that achieved far less than their planned arrival rate
+/// are no load points, or `None` when there are none: a rate-driven run that could not
+/// keep its rate was capped by its generator (too few connections or workers for the
+/// latency) or by the target, and which one its figures do not tell, so its throughput
+/// is no capacity figure.
+pub fn rate_not_kept(stages: &[Stage]) -> Option<String> {
+    let named: Vec<String> = (stages.iter())
+        .filter(|s| !matches!(s.users, Some(u) if u > 0))
+        .filter_map(|s| {
+            let rate = s.arrival_rate_rps.filter(|r| *r > 0.0)?;
+            let x = ScopeMetrics::of_stage(s).throughput_rps()?;
+            (!kept(rate, x)).then(|| {
+                format!(
+                    "`{}` (planned {} req/s, achieved {} req/s: {:.0}%)",
+                    s.name,
+                    crate::analysis::quantity::format_count(rate),
+                    crate::analysis::quantity::format_count(x),
+                    100.0 * x / rate
+                )
+            })
+        })
+        .collect();
+    (!named.is_empty()).then(|| {
+        format!(
+            "stage(s) {} did not keep their planned arrival rate: the generator could not \
+             send it (too few connections or workers for the latency, or a saturated \
+             generator) or the target could not take it, and the figures do not tell which, \
+             so their throughput is no capacity figure and they are no load points; re-run \
+             them with more connections (or workers) to see whether the target keeps up",
             named.join(", ")
         )
     })

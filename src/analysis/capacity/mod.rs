@@ -178,7 +178,8 @@ pub struct CapacityReport {
     /// What the breaking points were judged against.
     pub criteria: Criteria,
     /// Why stages with a load are no load points (open-model stages whose load in
-    /// users is unknown: X·R about 0); absent when every loaded stage is one.
+    /// users is unknown: X·R about 0, or that did not keep their planned rate); absent
+    /// when every loaded stage is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_note: Option<String>,
     /// When the consistency audit finds load points' stages (or the run) impossible or
@@ -191,8 +192,20 @@ pub struct CapacityReport {
 pub fn assess(stages: &[Stage], criteria: &Criteria) -> CapacityReport {
     let points = load_points::load_points(stages, criteria.latency_percentile);
     let mut report = assess_points(points, "stages", criteria);
-    report.load_note = load_points::unresolved_open_load(stages);
+    report.load_note = load_note(stages);
     report
+}
+
+/// Why stages with a load are no load points ([`CapacityReport::load_note`]).
+fn load_note(stages: &[Stage]) -> Option<String> {
+    let notes: Vec<String> = [
+        load_points::unresolved_open_load(stages),
+        load_points::rate_not_kept(stages),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!notes.is_empty()).then(|| notes.join("; "))
 }
 
 /// The capacity analysis of a source: its stages as load points, or, when fewer than
@@ -206,7 +219,7 @@ pub fn assess_source(src: &Source, criteria: &Criteria) -> CapacityReport {
         }
     }
     let mut report = assess_points(points, "stages", criteria);
-    report.load_note = load_points::unresolved_open_load(&src.stages);
+    report.load_note = load_note(&src.stages);
     report
 }
 

@@ -350,7 +350,7 @@ fn whole_run_stages_of(
         s
     };
     match plan {
-        StagePlan::WholeDir { name, users } => vec![whole(name, *users)],
+        StagePlan::WholeDir { name, users, .. } => vec![whole(name, *users)],
         StagePlan::Detect { fallback, .. } => vec![whole(fallback, None)],
         StagePlan::Manifest(specs) if specs.len() == 1 => {
             vec![whole(&specs[0].name, specs[0].users)]

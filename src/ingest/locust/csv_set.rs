@@ -658,7 +658,7 @@ pub(super) fn summary_stages(
     notes: &mut Vec<String>,
 ) -> Vec<Stage> {
     let stage = match plan {
-        StagePlan::WholeDir { name, users } => whole_run_stage(overall, name, *users),
+        StagePlan::WholeDir { name, users, .. } => whole_run_stage(overall, name, *users),
         StagePlan::Detect { fallback, .. } => whole_run_stage(overall, fallback, None),
         StagePlan::Manifest(specs) if specs.len() == 1 => {
             whole_run_stage(overall, &specs[0].name, specs[0].users)

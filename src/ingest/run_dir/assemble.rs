@@ -422,16 +422,20 @@ fn record_file(
 
 /// The one stage of a source without times: named by the plan, no window.
 fn untimed_specs(plan: &StagePlan) -> Vec<StageSpec> {
-    let (name, users) = match plan {
-        StagePlan::WholeDir { name, users } => (name.clone(), *users),
-        StagePlan::Manifest(specs) if specs.len() == 1 => (specs[0].name.clone(), specs[0].users),
-        StagePlan::Manifest(_) => ("whole_run".to_string(), None),
-        StagePlan::Detect { fallback, .. } => (fallback.clone(), None),
+    let (name, users, rate) = match plan {
+        StagePlan::WholeDir { name, users, rate } => (name.clone(), *users, *rate),
+        StagePlan::Manifest(specs) if specs.len() == 1 => (
+            specs[0].name.clone(),
+            specs[0].users,
+            specs[0].arrival_rate_rps,
+        ),
+        StagePlan::Manifest(_) => ("whole_run".to_string(), None, None),
+        StagePlan::Detect { fallback, .. } => (fallback.clone(), None, None),
     };
     vec![StageSpec {
         name,
         users,
-        arrival_rate_rps: None,
+        arrival_rate_rps: rate,
         spawn_rate: None,
         window_ms: None,
         basis: "whole run: the files have no times".into(),
@@ -455,7 +459,9 @@ fn stage_specs(
     opts: &IngestOptions,
 ) -> Vec<StageSpec> {
     let users: Vec<(i64, f64)> = survey.users.iter().map(|(t, u)| (*t, *u)).collect();
-    let whole = |name: &str, users_n: Option<u32>, basis: &str| {
+    // A rate the dir's name plans (`rate-50rps`) is the stage's arrival rate unless the
+    // data counts users (a closed model's threads: the name's rate did not drive them).
+    let whole = |name: &str, users_n: Option<u32>, rate: Option<f64>, basis: &str| {
         // With a users series, the steady window starts once users reached their peak.
         let peak = users.iter().map(|u| u.1).fold(f64::NEG_INFINITY, f64::max);
         let start = users
@@ -467,7 +473,7 @@ fn stage_specs(
         StageSpec {
             name: name.to_string(),
             users: users_n.or_else(|| peak.is_finite().then_some(peak.round() as u32)),
-            arrival_rate_rps: None,
+            arrival_rate_rps: rate.filter(|_| users_n.is_none() && !peak.is_finite()),
             spawn_rate: None,
             window_ms: Some((start, end)),
             basis: basis.to_string(),
@@ -489,11 +495,13 @@ fn stage_specs(
                 s
             })
             .collect(),
-        StagePlan::WholeDir { name, users } => vec![whole(name, *users, "the run dir's name")],
+        StagePlan::WholeDir { name, users, rate } => {
+            vec![whole(name, *users, *rate, "the run dir's name")]
+        }
         StagePlan::Detect { fallback, .. } => {
             let found = plateaus(&users);
             if found.is_empty() {
-                vec![whole(fallback, None, "whole run (no stages found)")]
+                vec![whole(fallback, None, None, "whole run (no stages found)")]
             } else {
                 // A plateau's last sample starts its last sampling interval (measured,
                 // not assumed to be 1 s): the window ends after it.

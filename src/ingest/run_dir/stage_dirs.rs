@@ -62,6 +62,7 @@ impl DirRead {
             StagePlan::WholeDir {
                 name,
                 users: Some(n),
+                ..
             } => Some((name.clone(), *n)),
             _ => None,
         };

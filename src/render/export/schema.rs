@@ -238,7 +238,7 @@ const INTERVALS: &[ColumnSpec] = &[
 ];
 
 const REQUESTS: &[ColumnSpec] = &[
-    col("timestamp_ms", Int, "request start, Unix epoch ms"),
+    col("timestamp_ms", Int, "request start, Unix epoch ms; for inputs without clock times (hey's CSV) ms since the test began (before 2000: `export` says so)"),
     col("stage", Text, "the stage whose steady window holds it (empty in a ramp or outside every stage)"),
     col("source", Text, "the load tool whose file it comes from (`jmeter`, `k6`, `generic-csv`…)"),
     col("method", Text, "HTTP method, when known"),
