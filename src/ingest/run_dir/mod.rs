@@ -20,6 +20,8 @@
 //! `run.toml` says of the data's failures and length in `manifest_facts.rs`. This file
 //! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
 
+use crate::model::untrusted::Shown;
+
 mod ab_runs;
 mod answers;
 mod artillery_console;
@@ -337,7 +339,7 @@ fn load_locust_set(
             let why = format!(
                 "a second Locust result set in the same dir, another run's: not read (the \
                  report covers only {}); give each run its own dir",
-                kept.display()
+                kept.shown()
             );
             run.skipped
                 .push(Skipped::new(extra, why, SkipKind::OtherData));
@@ -538,7 +540,7 @@ fn load_observations(
     }
     let files: Vec<PathBuf> = replays.into_iter().map(|(p, _)| p).collect();
     if let Some(first) = read_here.same_requests(&src) {
-        let first: Vec<String> = first.iter().map(|p| p.display().to_string()).collect();
+        let first: Vec<String> = first.iter().map(|p| p.shown().to_string()).collect();
         let why = format!(
             "the same {} requests as {} (the same times, failures and endpoints), in another \
              of {tool}'s formats: one run, read once",
