@@ -176,6 +176,19 @@ pub fn refused_in(path: &Path) -> Option<Refusal> {
     refusal(&super::text::normalize(&head))
 }
 
+/// True when a file of `dir` holds no run (see [`refusal`]): that file's own problem
+/// says why the stage dir holds no result.
+pub fn in_dir(dir: &Path) -> bool {
+    let files = (std::fs::read_dir(dir).into_iter().flatten().flatten()).map(|e| e.path());
+    files.filter(|p| p.is_file()).any(|p| {
+        let Ok(head) = super::text::read_head(&p) else {
+            return false;
+        };
+        super::detect_format(&p, &head) == super::Detection::Unknown
+            && refusal(&super::text::normalize(&head)).is_some()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

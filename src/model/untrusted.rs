@@ -79,6 +79,11 @@ impl std::fmt::Display for ShownPath<'_> {
     }
 }
 
+/// [`ShownPath`] of `path` (as [`Shown::shown`]).
+pub fn shown(path: &std::path::Path) -> ShownPath<'_> {
+    ShownPath(path)
+}
+
 /// [`ShownPath`] of a path: `path.shown()` where a sentence would use `path.display()`.
 pub trait Shown {
     fn shown(&self) -> ShownPath<'_>;

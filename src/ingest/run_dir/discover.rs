@@ -13,7 +13,6 @@
 //! only the report needs, is computed on a thread of its own while the files are read
 //! ([`LateHashes`]), not before.
 
-use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -23,7 +22,7 @@ use super::resaved::semicolon_copy;
 use crate::ingest::detect::Detection;
 use crate::ingest::text::read_head;
 use crate::ingest::{detect_format, problem, Format};
-use crate::model::{InputFile, Run, SkipKind, Skipped};
+use crate::model::{untrusted::Shown, InputFile, Run, SkipKind, Skipped};
 
 /// A unit of input: a dir's files, or one file given on its own.
 pub(super) struct DirInput {
@@ -233,20 +232,8 @@ fn stage_without_results(dir: &Path) -> bool {
             nested = true;
         }
     }
-    stage_named && files > 0 && !nested && !holds_results(dir) && !holds_refusal(dir)
-}
-
-/// True when a file of `dir` is a load tool's refusal of its command line: that file's
-/// own problem says why the stage holds no result.
-fn holds_refusal(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        (entries.flatten()).any(|e| {
-            let p = e.path();
-            p.is_file()
-                && matches!(detect(&p), Ok(Detection::Unknown))
-                && crate::ingest::no_run::refused_in(&p).is_some()
-        })
-    })
+    let holds_none = !holds_results(dir) && !crate::ingest::no_run::in_dir(dir);
+    stage_named && files > 0 && !nested && holds_none
 }
 
 /// Why a file whose content was not recognised is still a problem: its name says it is
