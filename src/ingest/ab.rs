@@ -43,6 +43,7 @@
 //!   the run's `-g` file it gives the percentiles when its median is under 5 ms (the
 //!   `-g` file's whole-ms rounding is 10 % or more off there); else the `-g` file does.
 
+use crate::model::untrusted::Shown;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -125,8 +126,9 @@ fn interrupted(path: &Path, text: &str, complete: u64) -> Option<String> {
     }
     let what = match (progress, patient) {
         (Some((no, last)), _) => format!(
-            "ab printed its progress (`{last}`, line {no}) but not the `Finished … requests` \
-             line it prints when a run ends"
+            "ab printed its progress ({}, line {no}) but not the `Finished … requests` \
+             line it prints when a run ends",
+            crate::model::untrusted::ticked(last)
         ),
         (None, Some((no, _))) => format!(
             "ab printed `Benchmarking … (be patient)...` (line {no}) but not the `..done` it \
@@ -137,7 +139,7 @@ fn interrupted(path: &Path, text: &str, complete: u64) -> Option<String> {
     Some(format!(
         "{}: {what}: it was interrupted (Ctrl-C) after {complete} complete requests, so its \
          figures cover a part of the planned run; re-run it to the end",
-        path.display()
+        path.shown()
     ))
 }
 
@@ -180,8 +182,8 @@ pub fn build_run(
                     s.notes.push(format!(
                         "{}: left out — ab writes it anew on each run, so it holds the last \
                          of {}'s runs, not the first that is read",
-                        f.display(),
-                        text.display()
+                        f.shown(),
+                        text.shown()
                     ));
                 }
                 (None, None)
@@ -216,13 +218,13 @@ pub fn build_run(
                 "{}: its median is {m} ms, and ab rounds the -g file's times to the whole ms \
                  (everything under 0.5 ms is 0 there): the percentiles are the -e file's, to \
                  the µs",
-                csv.display()
+                csv.shown()
             ));
         }
         if let (Some(csv), true) = (csv, exact) {
             s.notes.push(format!(
                 "{}: not needed — the -g file times every request",
-                csv.display()
+                csv.shown()
             ));
         }
         if let (Some(csv), Some(points), false) = (csv, e_points, exact) {
@@ -233,8 +235,8 @@ pub fn build_run(
             }
             s.notes.push(format!(
                 "{}: the percentiles are ab's -e file {} (to the µs), the counts its console text",
-                text.display(),
-                csv.display()
+                text.shown(),
+                csv.shown()
             ));
         }
         Ok(s)
@@ -274,7 +276,7 @@ fn counted_once(
          failure and a Receive one), as `ab -r` does on a target that went away; each \
          failed request is counted once: {reset} failed on receive (reset), {other} more \
          on Length or Exceptions, {connect} on connect",
-        path.display()
+        path.shown()
     );
     ([reset, 0, other], Some(note))
 }
@@ -384,7 +386,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         s.notes.push(format!(
             "{}: ab's Failed requests ({failed}) differ from the sum of its breakdown \
              ({kinds_total}): the breakdown is used",
-            path.display()
+            path.shown()
         ));
     }
     let requests = add_counts(path, Some(complete_line), "the requests", complete, connect)?;
@@ -436,7 +438,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
             "{}: ab counted {length} Length failure(s): responses whose length differs from the \
              first response's — with dynamic content usually a false alarm (ab -l turns the \
              check off). They are counted as failures as ab says{}",
-            path.display(),
+            path.shown(),
             if non_2xx > 0 {
                 format!(
                     ", less the {non_2xx} non-2xx responses (an error page of another length is \
@@ -450,7 +452,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     if write_errors > 0 {
         s.notes.push(format!(
             "{}: ab reported {write_errors} write error(s) (broken pipe), not counted separately",
-            path.display()
+            path.shown()
         ));
     }
     s.endpoints = vec![ep];

@@ -4,6 +4,7 @@
 //! made-up 1 µs) and start (whole seconds: the run over time) are the source's; else
 //! the text is read without it, and a note says which.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use super::ab::AbGnuplot;
@@ -34,7 +35,7 @@ pub fn with_tsv(
     let exact = h.len() == complete;
     // A row cut as the file was copied (or ab was killed writing it): the same run, its
     // rows and the unreadable ones adding up to the console's count.
-    let (t, g) = (text.display(), tsv.display());
+    let (t, g) = (text.shown(), tsv.shown());
     let note = if !bad.is_empty() && h.len() + bad.len() as u64 == complete {
         let first = bad[0].to_string();
         aside.append(&mut bad);

@@ -7,6 +7,7 @@
 //! figures of a run whose end is unseen: the run is incomplete, and the reason says the
 //! capture is cut and at which line.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 /// Why the capture `text` of one ab run of `complete` requests is cut before its
@@ -57,7 +58,7 @@ pub fn cut(path: &Path, text: &str, complete: u64) -> Option<String> {
         "{}: the capture of ab's output is cut: it ends at line {} (`{shown}`{padding}) \
          {missing}, so what ab printed after the cut is unseen and the run is incomplete; \
          keep ab's whole output (ab … > ab.txt) and analyse it again",
-        path.display(),
+        path.shown(),
         no + 1
     ))
 }

@@ -9,12 +9,14 @@
 //! one that met the error, a failure of the error's kind. The run stopped before its
 //! plan (incomplete), and its outcomes are unseen, so no failure rule is judged on it.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
 
 use super::summary::{endpoint, file_stem, number, static_regexes, ToolSummary};
+use crate::model::untrusted::ticked;
 use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
 
 /// The summary of the ab run in `text` (one run of the file at `path`) that stopped
@@ -45,7 +47,20 @@ pub fn read(path: &Path, text: &str) -> Result<Option<ToolSummary>, Problem> {
             return Ok(Some(summary(path, *at, &said, kind, completed)));
         }
     }
-    Ok(None)
+    // ab prints `Total of N requests completed` only when N > 0: an error line that
+    // ends the text is a run stopped at its first request (a refused connection).
+    let last = (text.lines().enumerate())
+        .filter(|(_, l)| !l.trim().is_empty())
+        .last()
+        .map(|(i, _)| i as u64 + 1);
+    match error {
+        Some((at, call, message, code)) if last == Some(at) => {
+            let said = format!("{call}: {message} ({code})");
+            let kind = FailureKind::classify(None, &message);
+            Ok(Some(summary(path, at, &said, kind, 0)))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The summary of `completed` requests, and one more that met the error `said` (at
@@ -64,16 +79,29 @@ fn summary(path: &Path, line: u64, said: &str, kind: FailureKind, completed: u64
     ep.failures = 1;
     ep.add_failure(kind, Some(&format!("ab stopped on: {said}")), 1);
     s.endpoints.push(ep);
-    s.outcomes_unseen = true;
-    s.stopped_early = Some(format!(
-        "{}: ab stopped itself on `{said}` (line {line}) after {completed} requests \
-         completed, and printed no summary (it ends a run at such an error unless run \
-         with -r): the report holds those {completed} requests and the one that met the \
-         error, with no latency, duration or failure counts of them; find out why the \
-         target failed (it closed connections, stopped answering or went away), then \
-         re-run it to the end",
-        path.display()
-    ));
+    // A run stopped at its first request saw that one outcome: the failure.
+    s.outcomes_unseen = completed > 0;
+    let said = ticked(said);
+    s.stopped_early = Some(if completed == 0 {
+        format!(
+            "{}: ab stopped itself on {said} (line {line}) before any request completed, \
+             and printed no summary: its first request failed (it ends a run at such an \
+             error unless run with -r), so the report holds that one failed request and \
+             nothing of the load ab was asked for; check the URL and port and that the \
+             target is up, then re-run it",
+            path.shown()
+        )
+    } else {
+        format!(
+            "{}: ab stopped itself on {said} (line {line}) after {completed} requests \
+             completed, and printed no summary (it ends a run at such an error unless run \
+             with -r): the report holds those {completed} requests and the one that met the \
+             error, with no latency, duration or failure counts of them; find out why the \
+             target failed (it closed connections, stopped answering or went away), then \
+             re-run it to the end",
+            path.shown()
+        )
+    });
     s
 }
 
@@ -97,6 +125,15 @@ mod tests {
                      reset by peer (104)\nTotal of 32 requests completed\n";
         let s = read(path, small).unwrap().unwrap();
         assert_eq!(s.endpoints[0].requests, 33);
+        let refused = "Benchmarking 127.0.0.1 (be patient)\n\
+                       apr_socket_recv: Connection refused (111)\n";
+        let s = read(path, refused).unwrap().unwrap();
+        assert_eq!((s.endpoints[0].requests, s.endpoints[0].failures), (1, 1));
+        let why = s.stopped_early.unwrap();
+        assert!(
+            why.contains("(line 2) before any request completed"),
+            "{why}"
+        );
         assert!(read(path, "Benchmarking 127.0.0.1 (be patient)\n")
             .unwrap()
             .is_none());

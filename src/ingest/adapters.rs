@@ -2,6 +2,7 @@
 //! the limits (on a thread of its own, ahead of the parser), and numbered lines. (Which adapter reads a format is its
 //! [`super::formats::FormatSpec`].)
 
+use crate::model::untrusted::Shown;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -75,7 +76,7 @@ pub fn gzip_cut_note(path: &Path) -> Option<String> {
         format!(
             "{}: the gzip stream ends before its end mark (the file was copied while the \
              tool wrote it, or cut): what precedes the cut is read, the run's end is missing",
-            path.display()
+            path.shown()
         )
     })
 }

@@ -10,6 +10,7 @@
 //! (h2load) shows an interrupted run as a start line followed by another: that run is
 //! left out too, and said (`first_run_with_results`).
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 /// How a tool's console capture shows where a run begins and that it has results.
@@ -49,7 +50,7 @@ pub fn later_runs_note(path: &Path, all: &[(&str, u64)], skipped: u64) -> String
     format!(
         "{} holds {} runs appended one after another; only the first is analysed (the \
          others start at line {}). Split the file (one run per run dir) to analyse them",
-        path.display(),
+        path.shown(),
         all.len(),
         lines.join(", ")
     )
@@ -113,7 +114,7 @@ pub fn first_run_with_results<'a>(
     let interrupted = format!(
         "{} holds {} run(s) that started (line {}) and printed no results — interrupted — \
          before the run analysed (from line {line}): their requests are in no figure",
-        path.display(),
+        path.shown(),
         cut.len(),
         lines.join(", ")
     );

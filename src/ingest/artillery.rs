@@ -19,6 +19,8 @@
 //! * **Phases** listed in the report with a constant arrival rate become open-model
 //!   stages (the `phases` module); without them the run is one stage.
 
+use crate::model::untrusted::Shown;
+
 pub mod console;
 mod phases;
 mod script;
@@ -335,7 +337,7 @@ fn v2(
             out.notes.push(format!(
                 "{}: Artillery counted {sent} requests sent; {} got an answer or a transport \
                  error (the rest were in flight at the end, or failed before sending)",
-                path.display(),
+                path.shown(),
                 total.requests()
             ));
         }

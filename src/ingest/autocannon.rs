@@ -22,6 +22,7 @@
 //!   `--connectionRate` set a rate: then an open-model note); `duration` (s) and
 //!   `start`/`finish` the window.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use serde_json::Value;
@@ -113,7 +114,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         s.notes.push(format!(
             "{}: autocannon ran with {key} {r}: requests were paced, so its connections cap \
              what is in flight rather than being users",
-            path.display()
+            path.shown()
         ));
         s.users = None;
         if key == "overallRate" {
@@ -135,7 +136,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
 
     let latency = latency(&json, responses);
     if let Some(note) = sub_ms_note(&latency) {
-        s.notes.push(format!("{}: {note}", path.display()));
+        s.notes.push(format!("{}: {note}", path.shown()));
     }
     let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
     let name = json

@@ -20,6 +20,7 @@
 //! * Several runs appended to one log (`>>`, a shell loop) are read run by run; a run
 //!   whose totals line is missing was cut short and is not read.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -139,7 +140,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
                 s.notes.push(format!(
                     "{}: autocannon ran with a pipelining factor of {}: each connection had \
                      that many requests in flight",
-                    path.display(),
+                    path.shown(),
                     p.as_str()
                 ));
             }
@@ -215,7 +216,7 @@ fn build(
     sent: u64,
     rounded: bool,
 ) -> Result<(), Problem> {
-    let shown = path.display();
+    let shown = path.shown();
     let (errors, errors_rounded) = c.errors;
     let (responses, non2xx) = match c.answers {
         Some((ok, non)) => (add_counts(path, None, "the responses", ok, non)?, non),

@@ -15,6 +15,7 @@
 //! cheap pass over the parts (in parallel, USER lines only) gives each part the count
 //! the whole read has where it starts.
 
+use crate::model::untrusted::Shown;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -518,7 +519,7 @@ impl Replay for GatlingLog {
         Some(format!(
             "{}: the log's last line ({line}) is cut mid-write: Gatling was killed or is still \
              writing the file, so its results stop before the run's end",
-            self.path.display()
+            self.path.shown()
         ))
     }
 

@@ -15,6 +15,7 @@
 //! by ` / `, as the text reader makes it. Byte offsets stand for line numbers in
 //! problems; lengths and counts are capped, so a corrupt field never allocates much.
 
+use crate::model::untrusted::Shown;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read;
@@ -545,7 +546,7 @@ impl Replay for GatlingBinaryLog {
         Some(format!(
             "{}: the log's last record (at byte {at}) is cut mid-write: Gatling was killed or \
              is still writing the file, so its results stop before the run's end",
-            self.path.display()
+            self.path.shown()
         ))
     }
 

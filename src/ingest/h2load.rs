@@ -31,6 +31,7 @@
 //!   request:` lines: an output without one was cut short (or h2load interrupted) and
 //!   is refused, since what was cut may be the failures.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -275,7 +276,7 @@ fn ramped(path: &Path, text: &str, duration_s: f64) -> Option<String> {
             "{}: h2load created its clients at a rate (-r) over the first {ramp_s} s of its \
              {duration_s} s: not all of them ran throughout, so the stage's users (every \
              client) overstate its load; run longer, or without -r, to measure a load level",
-            path.display()
+            path.shown()
         )
     })
 }
@@ -344,7 +345,7 @@ impl Unsent {
         };
         Some(format!(
             "{}: {what}; no figure of this run is the load h2load was asked for",
-            path.display()
+            path.shown()
         ))
     }
 }
@@ -414,7 +415,7 @@ fn with_log(
             } else {
                 "at the end of"
             },
-            text.display()
+            text.shown()
         )));
     }
     let ep = &mut s.endpoints[0];
@@ -426,8 +427,8 @@ fn with_log(
         "{} and {} are one h2load run: the console gives the counts and failures, the log \
          every answer's latency (to the µs) and status code, and each request's start \
          (the run over time)",
-        text.display(),
-        log.display()
+        text.shown(),
+        log.shown()
     );
     if rows > done {
         note.push_str(&format!(
@@ -509,7 +510,7 @@ fn clients_stopped_early(path: &Path, text: &str, users: Option<u32>) -> Option<
              ({alive:.0} req/s together), the run {run_rps} req/s: clients stopped early — in \
              a timed run h2load counts no failure for a connection that fails (a target that \
              went away), so its failures are a lower bound",
-            path.display()
+            path.shown()
         )
     })
 }

@@ -8,6 +8,7 @@
 //! in flight (Little's law: its throughput × mean latency) than 1.5× its clients ran
 //! several streams per client, and a note says its clients understate its load.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use super::summary::ToolSummary;
@@ -38,7 +39,7 @@ pub fn apply(path: &Path, text: &str, s: &mut ToolSummary) {
                 "{}: h2load's {clients} clients each kept up to {streams} requests in flight \
                  (`-m {streams}`, from {from}): the run's load is {users} users (clients × \
                  streams), not its {clients} clients",
-                path.display()
+                path.shown()
             ));
         }
         return;
@@ -52,7 +53,7 @@ pub fn apply(path: &Path, text: &str, s: &mut ToolSummary) {
          the stage's {clients} users understate its load, and runs at other `-m` are other \
          loads; keep the command line with the output (`h2load -c {clients} -m M …`) to have \
          its users read as clients × streams",
-        path.display()
+        path.shown()
     ));
 }
 

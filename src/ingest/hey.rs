@@ -16,6 +16,7 @@
 //! (`hey_command.rs`) that started it for far more requests, or a longer `-z`, than
 //! the file holds makes the run incomplete.
 
+use crate::model::untrusted::Shown;
 use std::path::{Path, PathBuf};
 
 use super::chunks::{Range, ReadsRanges};
@@ -183,7 +184,7 @@ impl ReadsRanges for HeyCsv {
             "{} holds {runs} runs (hey's header is repeated at line {line}: a re-run appended \
              with `>>`); only the first (to line {}) is read. Write each run to a file of its \
              own (one run dir each) to analyse the others",
-            self.path.display(),
+            self.path.shown(),
             line - 1
         ))
     }

@@ -15,6 +15,7 @@
 //!   heading, or whose last line (a status or error count) has no line end, was cut:
 //!   it is refused, since what was cut may be failures.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -76,7 +77,7 @@ pub fn errors_left_out(path: &Path) -> Option<String> {
         format!(
             "{} (hey's text summary of the same run) counts {errors} transport error(s) that hey \
              leaves out of its CSV: they are not in these figures",
-            path.display()
+            path.shown()
         )
     })
 }
@@ -131,8 +132,9 @@ fn above_run(path: &Path, above: &[&str], s: &mut ToolSummary) {
         .map_or("", |l| l.trim());
     s.notes.push(format!(
         "{}: hey prints no -c; the run's {users} users are read from the banner above it in \
-         the file (`{banner}`)",
-        path.display()
+         the file ({})",
+        path.shown(),
+        crate::model::untrusted::ticked(banner)
     ));
 }
 
@@ -275,7 +277,7 @@ fn users_from_command(path: &Path, text: &str, s: &mut ToolSummary) {
             s.notes.push(format!(
                 "{}: hey was paced at -q {} req/s per worker by {} workers (-c): a planned \
                  {rate} req/s in all, read from {}; its workers only cap what is in flight",
-                path.display(),
+                path.shown(),
                 rate / f64::from(cmd.users),
                 cmd.users,
                 cmd.from
@@ -285,7 +287,7 @@ fn users_from_command(path: &Path, text: &str, s: &mut ToolSummary) {
             s.users = Some(cmd.users);
             s.notes.push(format!(
                 "{}: hey prints no -c; its {} users are read from {}",
-                path.display(),
+                path.shown(),
                 cmd.users,
                 cmd.from
             ));

@@ -18,6 +18,7 @@
 //! jHiccup and most tools print ms too, so `.hgrm` files are read as ms unless
 //! `--hgrm-unit` says otherwise.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -315,7 +316,7 @@ fn read(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
         "{}: HdrHistogram percentile text carries no unit; values read as {} ({}). \
          Latency is rebuilt from the spectrum's rows: exact at each row, the next row's \
          value between rows; the writer's own figures: {}",
-        path.display(),
+        path.shown(),
         unit_name(unit),
         if opts.hgrm_unit.is_some() {
             "--hgrm-unit"
@@ -327,7 +328,7 @@ fn read(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     if let Some(total) = spectrum.total.filter(|t| *t != spectrum.count()) {
         summary.notes.push(format!(
             "{}: footer says {total} values, the spectrum's last row {}",
-            path.display(),
+            path.shown(),
             spectrum.count()
         ));
     }

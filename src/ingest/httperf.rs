@@ -25,6 +25,7 @@
 //!   `Errors:` lines (the last, `Errors: fd-unavail …`, ends its figures): an output
 //!   without one was cut short and is refused, since what was cut may be the errors.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -221,7 +222,7 @@ fn unsent_calls(path: &Path, planned: Option<(u64, u64)>, run: (u64, u64, f64)) 
          an error (a timeout, a reset) is closed with its remaining calls unsent, so {unsent} \
          calls were never made; they are in no figure (requests, errors, throughput count \
          the {sent} sent), and the connections' errors that cost them are counted once each",
-        path.display()
+        path.shown()
     ))
 }
 
@@ -297,7 +298,7 @@ fn session_notes(path: &Path, s: &mut ToolSummary, ss: &Sessions, one_call: bool
         s.notes.push(format!(
             "{}: httperf ran sessions ({}) at an unknown --rate or with no request made: the \
              arrival rate is unknown; give the stage's arrival_rate_rps in run.toml",
-            path.display(),
+            path.shown(),
             ss.flag
         ));
         return;
@@ -316,7 +317,7 @@ fn session_notes(path: &Path, s: &mut ToolSummary, ss: &Sessions, one_call: bool
         "{}: httperf runs an open model of sessions ({}): --rate starts {sessions} sessions a \
          second whatever the answers do and {each}, so the arrival rate is {rate:.1} req/s; \
          the stage has an arrival rate and no users{}",
-        path.display(),
+        path.shown(),
         ss.flag,
         if one_call {
             ""
@@ -335,7 +336,7 @@ fn stopped_early(path: &Path, planned: Option<(u64, u64)>, opened: u64) -> Optio
         "{}: httperf was started for --num-conns={n} (line {no}) and opened {opened} \
          connections: it was interrupted (Ctrl-C), so its figures cover a part of the \
          planned run; re-run it to the end",
-        path.display()
+        path.shown()
     ))
 }
 
@@ -388,20 +389,20 @@ fn model_notes(path: &Path, s: &mut ToolSummary, one_call: bool, calls: f64) {
             "{}: httperf runs an open model — connections are opened at --rate whatever the \
              answers do{per_conn} — so the stage has an arrival rate and no users; the \
              closed-model law N = X·(R+Z) does not apply",
-            path.display()
+            path.shown()
         ));
     } else {
         s.notes.push(format!(
             "{}: the file does not echo httperf's command line, so its --rate (the arrival \
              rate) is unknown: give the stage's arrival_rate_rps in run.toml",
-            path.display()
+            path.shown()
         ));
     }
     if !one_call {
         s.notes.push(format!(
             "{}: several calls per connection: only httperf's mean reply time (response + \
              transfer) is known, no percentiles",
-            path.display()
+            path.shown()
         ));
     }
 }

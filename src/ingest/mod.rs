@@ -14,6 +14,8 @@
 //! `run_dir` groups a directory's files by tool into sources, decides the stages
 //! and records everything into the model.
 
+use crate::model::untrusted::Shown;
+
 pub mod adapters;
 mod arbitrate;
 mod chunks;
@@ -38,6 +40,7 @@ pub mod locust;
 mod loose_files;
 mod named_rate;
 mod named_users;
+mod no_run;
 mod progress;
 pub mod request_rows;
 mod run_dir;
@@ -271,7 +274,7 @@ pub(crate) fn unit_doubts(
 ) -> (Option<String>, Option<String>) {
     let named = |doubt: &dyn Fn(&dyn Replay) -> Option<String>| {
         (replays.iter())
-            .find_map(|(path, r)| doubt(r.as_ref()).map(|why| format!("{}: {why}", path.display())))
+            .find_map(|(path, r)| doubt(r.as_ref()).map(|why| format!("{}: {why}", path.shown())))
     };
     (
         named(&|r| r.latency_unit_doubt()),

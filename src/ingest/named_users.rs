@@ -7,6 +7,7 @@
 //! gives neither users nor an arrival rate (an open-model run has no users) takes
 //! them, and a note says where they come from; a dir's or `run.toml`'s load still wins.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use super::stages::stage_from_dir_name;
@@ -24,8 +25,9 @@ pub fn apply(path: &Path, s: &mut ToolSummary) {
     s.users = Some(users);
     s.notes.push(format!(
         "{}: {} prints no users (-c); the run's {users} users are read from the file's name \
-         (`{stem}`), as a stage dir's name gives them",
-        path.display(),
-        s.tool
+         ({}), as a stage dir's name gives them",
+        path.shown(),
+        s.tool,
+        crate::model::untrusted::ticked(&stem)
     ));
 }

@@ -17,6 +17,7 @@
 //! `request-start` counted from the test's start (requests are placed from 1970-01-01,
 //! and the source says so). oha writes only answered requests to it (any status).
 
+use crate::model::untrusted::Shown;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -174,7 +175,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         out.notes.push(format!(
             "{}: {aborted} request(s) were still in flight when oha's -z deadline ended the \
              test (`{DEADLINE}`); like oha, headroom does not count them",
-            path.display()
+            path.shown()
         ));
     }
     Ok(out)

@@ -16,6 +16,7 @@
 //!   A run from a URL file (`-f`) is not judged (what a repetition sends depends on it).
 //!   Its `-c` is the run's users (siege prints none).
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use super::tool_command::{self, Tool};
@@ -157,7 +158,7 @@ pub fn stopped_writing(
         "{}: {tool} was started for {asked} by {from} and {did}: it stopped early \
          (interrupted with Ctrl-C; {tool} {wrote} all the same), so its figures \
          cover {} of the planned run; re-run it to the end",
-        path.display(),
+        path.shown(),
         share(done)
     )
 }

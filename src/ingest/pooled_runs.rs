@@ -16,6 +16,7 @@
 //! concurrency would have gone faster, so something paced it. Each such run is a load
 //! level of its own (`paced_apart`), never pooled into a rate no run went at.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use super::problem;
@@ -53,7 +54,7 @@ pub fn disagreement(
             m.map_or(String::new(), |m| format!(", mean {m:.1} ms"))
         )
     };
-    let names: Vec<String> = before.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<String> = before.iter().map(|p| p.shown().to_string()).collect();
     Some(problem(
         path,
         None,

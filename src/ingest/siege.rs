@@ -40,6 +40,7 @@
 //!   skipped with a note; `siege aborted …` right after the row read means that run was
 //!   stopped early (the run is incomplete).
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -51,7 +52,7 @@ use super::problem;
 use super::siege_routes::{self, Answer};
 use super::summary::{
     add_counts, add_failures, cut_short, endpoint, file_stem, number, read_file_text,
-    require_lines, ToolSummary,
+    require_lines, shortened, ToolSummary,
 };
 use super::text::{first_line, parse_rfc3339_ms, without_ansi};
 use super::IngestOptions;
@@ -204,7 +205,7 @@ fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem
         s.users = Some(users);
         s.notes.push(format!(
             "{}: siege's summary prints no -c; its {users} users are read from {from}",
-            path.display()
+            path.shown()
         ));
     }
     Ok(s)
@@ -372,18 +373,18 @@ fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
     });
     s.stopped_early = aborted.map(|(b, l)| {
         format!(
-            "{}:{b}: siege stopped the run it analyses (line {no}) itself: `{}`; its figures \
+            "{}:{b}: siege stopped the run it analyses (line {no}) itself: {}; its figures \
              cover the part that ran before it gave up",
-            path.display(),
-            l.trim().chars().take(80).collect::<String>()
+            path.shown(),
+            crate::model::untrusted::ticked(&shortened(l.trim(), 80))
         )
     });
     for (no, line) in banners {
         s.notes.push(format!(
-            "{}:{no}: siege's own line `{}` is not a run row: skipped (the row above it is the \
+            "{}:{no}: siege's own line {} is not a run row: skipped (the row above it is the \
              run it speaks of)",
-            path.display(),
-            line.trim().chars().take(80).collect::<String>()
+            path.shown(),
+            crate::model::untrusted::ticked(&shortened(line.trim(), 80))
         ));
     }
     if rows.len() > 1 || window {
@@ -395,7 +396,7 @@ fn read_log(path: &Path, opts: &IngestOptions) -> Result<ToolSummary, Problem> {
         s.notes.push(format!(
             "{}: siege.log holds {} run(s) (one row each); the row analysed is line {no} ({}, \
              {how})",
-            path.display(),
+            path.shown(),
             rows.len(),
             cells[0]
         ));
@@ -435,11 +436,11 @@ pub fn aborted_after(path: &Path, line: u64) -> Option<String> {
     let next = (text.lines().skip(line as usize)).find(|l| !l.trim().is_empty())?;
     (next.trim_start().starts_with("****") && next.contains("aborted")).then(|| {
         format!(
-            "{}:{}: siege stopped the run of line {line} itself: `{}`; its figures cover the \
+            "{}:{}: siege stopped the run of line {line} itself: {}; its figures cover the \
              part that ran before it gave up",
-            path.display(),
+            path.shown(),
             line + 1,
-            next.trim().chars().take(80).collect::<String>()
+            crate::model::untrusted::ticked(&shortened(next.trim(), 80))
         )
     })
 }
@@ -460,7 +461,7 @@ fn select_row<'a>(
             notes.push(format!(
                 "{}:{no}: time `{date}` is not YYYY-MM-DD HH:MM:SS; that row is left out of \
                  the --from/--to selection",
-                path.display()
+                path.shown()
             ));
             continue;
         };
@@ -560,7 +561,7 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
     };
     s.notes.push(format!(
         "{}: {latency_note}{}",
-        path.display(),
+        path.shown(),
         fig.concurrency
             .map(|c| format!(
                 "; its concurrency {c:.2} is the mean number of requests in flight, not its \

@@ -14,6 +14,7 @@
 //! or socket errors, which name no URL) are an endpoint of their own, said, so the
 //! routes' figures are their lines' alone and the run's total is siege's.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -163,7 +164,7 @@ pub fn split(
         "{}: siege's per-request lines name {} routes (siege -f with a URL file): each is an \
          endpoint of its own, its requests, failures and times from its lines; siege's \
          summary stays the run's total",
-        path.display(),
+        path.shown(),
         routes.len()
     );
     if rest > 0 {

@@ -206,16 +206,26 @@ pub fn cut_short(path: &Path, text: &str, what: &str) -> Problem {
         .filter(|(_, l)| !l.trim().is_empty())
         .last()
         .map_or((1, String::new()), |(i, l)| {
-            (i as u64 + 1, l.trim().chars().take(40).collect())
+            (i as u64 + 1, shortened(l.trim(), 40))
         });
     problem(
         path,
         Some(last),
         format!(
-            "cut short: {what} — the output ends here (`{tail}`), so the run was interrupted or \
-             the output cut; its figures are not read (the lines left out may hold failures)"
+            "cut short: {what} — the output ends here ({}), so the run was interrupted or \
+             the output cut; its figures are not read (the lines left out may hold failures)",
+            crate::model::untrusted::ticked(&tail)
         ),
     )
+}
+
+/// `line`'s first `max` characters, with `…` when it holds more: a quote never passes
+/// for the whole line (`(111` of `Connection refused (111)`).
+pub fn shortened(line: &str, max: usize) -> String {
+    match line.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_string(),
+    }
 }
 
 /// A summary file's whole text (see [`read_text`]); failing that, "cannot read: …".

@@ -3,6 +3,7 @@
 //! are not UTF-8 (a Windows Locust file can carry GBK names; they are kept, with the
 //! undecodable bytes replaced by U+FFFD, rather than losing the file).
 
+use crate::model::untrusted::Shown;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -180,7 +181,7 @@ pub fn nul_padding_note(path: &std::path::Path, text: &str) -> Option<String> {
          off a machine that crashed or lost power is (its length kept, its last writes \
          zeros): the summary before them is whole and is read; anything written after it \
          is lost",
-        path.display()
+        path.shown()
     ))
 }
 

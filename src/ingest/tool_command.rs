@@ -24,7 +24,10 @@ pub struct Tool {
 pub fn find(tool: &Tool, path: &Path, preface: &str) -> Option<(String, String)> {
     if let Some(line) = preface.lines().find(|l| args(tool, l).is_some()) {
         let line = line.trim().to_string();
-        let from = format!("the command echoed above the output (`{line}`)");
+        let from = format!(
+            "the command echoed above the output ({})",
+            crate::model::untrusted::ticked(&line)
+        );
         return Some((line, from));
     }
     let dir = path.parent()?;
@@ -37,7 +40,11 @@ pub fn find(tool: &Tool, path: &Path, preface: &str) -> Option<(String, String)>
         _ => None,
     };
     if let Some((file, line)) = beside {
-        let from = format!("the command saved beside it in {} (`{line}`)", shown(file));
+        let from = format!(
+            "the command saved beside it in {} ({})",
+            shown(file),
+            crate::model::untrusted::ticked(line)
+        );
         return Some((line.clone(), from));
     }
     // A script one dir up that runs every step into its own dir
@@ -49,7 +56,11 @@ pub fn find(tool: &Tool, path: &Path, preface: &str) -> Option<(String, String)>
     if writing.next().is_some() {
         return None;
     }
-    let from = format!("the command in {} that wrote it (`{line}`)", shown(file));
+    let from = format!(
+        "the command in {} that wrote it ({})",
+        shown(file),
+        crate::model::untrusted::ticked(line)
+    );
     Some((line.clone(), from))
 }
 

@@ -19,6 +19,7 @@
 //!   appended to one file (`>>`: another `earliest`, or fewer requests) are not
 //!   snapshots: the first is read and the others named.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use serde_json::Value;
@@ -106,7 +107,7 @@ fn pick(path: &Path, mut objects: Vec<Value>) -> (Value, Option<String>) {
         "{}: {n} vegeta reports of different attacks appended in one file (their `earliest` \
          or their requests differ): the first is read, the {} after it are not; give each \
          its own file",
-        path.display(),
+        path.shown(),
         n - 1
     );
     (objects.swap_remove(0), Some(note))
@@ -167,7 +168,7 @@ pub fn read(path: &Path) -> Result<ToolSummary, Problem> {
         "{}: vegeta's JSON report: its percentiles are vegeta's own estimates (a t-digest \
          over every request), not headroom's; keep `vegeta encode` output for per-request \
          figures",
-        path.display()
+        path.shown()
     ));
     s.left_out_runs(left_out);
     Ok(s)

@@ -44,6 +44,7 @@
 //!   run without them (or without its `N requests in`) was cut short and is refused,
 //!   since what was cut may be its failures; a later cut run is left out with a note.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -147,7 +148,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         summary.later_runs_unread = Some(format!(
             "{} holds {} runs; only the first (line {}) is analysed. Split the file (one run \
              per run dir) to analyse the others: {}",
-            path.display(),
+            path.shown(),
             runs.len(),
             first.line,
             (runs[1..].iter().map(describe))
@@ -206,7 +207,7 @@ fn name_script_requests(
         "{}: wrk ran the Lua script {} ({}), which chooses each request's path: wrk's \
          console counts them together under the URL it was given, so endpoint `{name}` is \
          every request the script sent, not {url} alone, and no path's own figures are known",
-        path.display(),
+        path.shown(),
         script.name,
         script.from
     ));
@@ -336,7 +337,7 @@ fn stopped_early(path: &Path, run: &WrkRun) -> Option<String> {
             "{}: wrk was started for {} (`Running … test`, line {}) and ran {ran:.2} s: it \
              stopped early (interrupted with Ctrl-C, or its threads ended before the planned \
              length), so its figures cover {:.0}% of the planned run; re-run it to the end",
-            path.display(),
+            path.shown(),
             format_secs(planned),
             run.line,
             100.0 * ran / planned
@@ -356,7 +357,7 @@ fn timeout_note(path: &Path, wrk2: bool, answered: bool, completed: u64, timeout
              {timeout} timeouts are among the {completed} completed requests (failures, not \
              extra requests), and wrk's latency figures leave them out, so they describe the \
              {} faster answers",
-            path.display(),
+            path.shown(),
             completed - timeout
         );
     }
@@ -369,7 +370,7 @@ fn timeout_note(path: &Path, wrk2: bool, answered: bool, completed: u64, timeout
     format!(
         "{}: {why}, so the {timeout} timeouts, counted as requests beside the {completed} \
          completed, may overlap them",
-        path.display()
+        path.shown()
     )
 }
 
@@ -384,7 +385,7 @@ fn latency_notes(path: &Path, run: &WrkRun, completed: u64, notes: &mut Vec<Stri
              samples spaced by that interval): its mean and percentiles are those corrected \
              figures, above what it measured, and its mean is not checked against Little's \
              law from above",
-            path.display()
+            path.shown()
         ));
     }
     if let Some(u) = &run.uncorrected {
@@ -413,7 +414,7 @@ fn latency_notes(path: &Path, run: &WrkRun, completed: u64, notes: &mut Vec<Stri
             "{}: wrk2 also printed the uncorrected latency (measured without the delayed \
              starts, i.e. hiding coordinated omission): {figures}. The report uses the \
              corrected (Recorded) latency",
-            path.display()
+            path.shown()
         ));
     }
     if let Some(spectrum) = run.recorded.as_ref().and_then(|b| b.spectrum.as_ref()) {
@@ -423,14 +424,14 @@ fn latency_notes(path: &Path, run: &WrkRun, completed: u64, notes: &mut Vec<Stri
             notes.push(format!(
                 "{}: wrk2's latency spectrum holds {timed} values for {completed} completed \
                  requests (wrk2 leaves its calibration period out of the latency)",
-                path.display()
+                path.shown()
             ));
         }
         notes.push(format!(
             "{}: latency rebuilt from wrk2's percentile spectrum: exact at each row and at \
              each percentile wrk2 printed above it, the next row's value between rows (so its \
              mean reads high); wrk2's own figures: {}",
-            path.display(),
+            path.shown(),
             spectrum.describe(1.0)
         ));
     }
@@ -460,7 +461,7 @@ fn open_model_note(path: &Path, run: &WrkRun) -> String {
         "{}: wrk2 runs an open model — requests are scheduled {rate}; {connections}; its \
          Recorded latency runs from each request's scheduled start, so it includes any wait for \
          a free connection. The closed-model law N = X·(R+Z) does not apply",
-        path.display()
+        path.shown()
     )
 }
 
@@ -633,7 +634,7 @@ fn finish(path: &Path, upto: &[&str], mut run: WrkRun, parsed: &mut Parsed) -> R
         let (length, why) = run_length(completed, &run.printed_length, run.requests_per_s)
             .map_err(|e| problem(path, Some(run.done_line), e))?;
         run.duration_s = length;
-        run.length_note = why.map(|w| format!("{} (line {}): {w}", path.display(), run.done_line));
+        run.length_note = why.map(|w| format!("{} (line {}): {w}", path.shown(), run.done_line));
         parsed.runs.push(run);
         return Ok(());
     };

@@ -14,6 +14,7 @@
 //! They are added to the run's percentiles when they agree with those printed at the
 //! same percentiles (a script that printed ms would not).
 
+use crate::model::untrusted::Shown;
 use std::path::{Path, PathBuf};
 
 /// Lua files larger than this are not wrk scripts.
@@ -140,7 +141,7 @@ pub fn with_done_points(
             "{}: the percentile lines after wrk's summary (`P%,N`, a Lua script's done()) \
              disagree with its Latency Distribution where both give one (µs expected, as \
              wrk's latency:percentile returns): not read",
-            path.display()
+            path.shown()
         );
         return (printed.to_vec(), Some(note));
     }
@@ -150,7 +151,7 @@ pub fn with_done_points(
         "{}: {} read from the percentile lines a Lua script's done() printed after wrk's \
          summary (`P%,N` in µs, wrk's scripts/report.lua): the same corrected latencies as \
          wrk's Latency Distribution",
-        path.display(),
+        path.shown(),
         list(&added)
     );
     (points, Some(note))

@@ -8,6 +8,7 @@
 //! the levels read can pass while the one that was not measured is the one the target
 //! failed at.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -22,7 +23,13 @@ fn unreached(text: &str) -> Vec<String> {
     });
     (text.lines().enumerate())
         .filter(|(_, l)| re.is_match(l))
-        .map(|(i, l)| format!("line {}: `{}`", i + 1, l.trim()))
+        .map(|(i, l)| {
+            format!(
+                "line {}: {}",
+                i + 1,
+                crate::model::untrusted::ticked(l.trim())
+            )
+        })
         .collect()
 }
 
@@ -37,7 +44,7 @@ pub fn left_out(path: &Path, text: &str, cut: &[u64]) -> Option<String> {
             "{} holds {} wrk run(s) that could not reach the target ({}): wrk stops before \
              sending a request, so each is a load level that measured nothing (the target \
              was down or unreachable then) and is in no figure; re-run those levels",
-            path.display(),
+            path.shown(),
             unreached.len(),
             unreached.join("; ")
         ));
@@ -47,7 +54,7 @@ pub fn left_out(path: &Path, text: &str, cut: &[u64]) -> Option<String> {
         said.push(format!(
             "{}: the run(s) at line {} end before wrk's closing `Requests/sec:`/`Transfer/sec:` \
              lines (cut short or interrupted): their load level is in no figure; re-run it",
-            path.display(),
+            path.shown(),
             lines.join(", ")
         ));
     }

@@ -50,6 +50,51 @@ pub fn printable_path(path: &std::path::Path) -> String {
     printable(&path.display().to_string()).into_owned()
 }
 
+/// `text` as a Markdown code span: `` `name` ``, or for a name holding backticks a
+/// fence one longer than its longest run of them, padded with a space each side (which
+/// CommonMark strips): ``` `` a`b `` ```. Every layer quotes a name or a line from the
+/// inputs with it, so that a backtick of its own neither ends the span nor starts one.
+pub fn ticked(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest == 0 {
+        return format!("`{text}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
+}
+
+/// A path as a sentence names it: as it is, or, when it holds a backtick (a stage dir
+/// `02 pe`ak`), as a code span ([`ticked`]), so that its backtick neither opens a span
+/// that the sentence's next quote closes nor closes one.
+pub struct ShownPath<'a>(&'a std::path::Path);
+
+impl std::fmt::Display for ShownPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.0.display().to_string();
+        if text.contains('`') {
+            f.write_str(&ticked(&text))
+        } else {
+            f.write_str(&text)
+        }
+    }
+}
+
+/// [`ShownPath`] of `path` (as [`Shown::shown`]).
+pub fn shown(path: &std::path::Path) -> ShownPath<'_> {
+    ShownPath(path)
+}
+
+/// [`ShownPath`] of a path: `path.shown()` where a sentence would use `path.display()`.
+pub trait Shown {
+    fn shown(&self) -> ShownPath<'_>;
+}
+
+impl Shown for std::path::Path {
+    fn shown(&self) -> ShownPath<'_> {
+        ShownPath(self)
+    }
+}
+
 /// The first characters with which a spreadsheet reads a cell as a formula (OWASP's
 /// CSV injection list).
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -84,6 +129,16 @@ pub fn formula_unguarded(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_with_a_backtick_is_shown_as_one_code_span() {
+        use std::path::Path;
+        assert_eq!(Path::new("r/02_peak").shown().to_string(), "r/02_peak");
+        assert_eq!(
+            Path::new("r/02 pe`ak").shown().to_string(),
+            "`` r/02 pe`ak ``"
+        );
+    }
 
     #[test]
     fn escapes_what_rewrites_a_terminal() {

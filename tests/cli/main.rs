@@ -109,6 +109,7 @@ mod messy_runs_cm;
 mod messy_runs_cn;
 mod messy_runs_cp;
 mod messy_runs_cq;
+mod messy_runs_cr;
 mod messy_runs_cs;
 mod messy_runs_d;
 mod messy_runs_e;

@@ -15,6 +15,7 @@
 //!   `Requests completed` in 1) ties it to its report: the same count (the report's
 //!   `http.requests` counter, or v1's `requestsCompleted`) is the same run.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use serde_json::Value;
@@ -79,7 +80,7 @@ impl Console {
                 tool: "artillery".into(),
                 name: name.clone(),
                 passed: *passed,
-                file: file.display().to_string(),
+                file: file.shown().to_string(),
             })
             .collect()
     }

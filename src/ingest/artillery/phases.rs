@@ -14,6 +14,7 @@
 //! start and `--from`/`--to` keep the periods inside them, so phase stages honour the
 //! time flags the whole-run summary cannot.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -76,7 +77,7 @@ fn from_script(path: &Path, periods: &[Period]) -> Result<(String, Vec<Phase>), 
             && created.is_none_or(|n| near(n as f64, arrivals, 2.0));
         let plan = format!(
             "{} ({} phases, {:.0} s, {arrivals:.0} arrivals)",
-            file.display(),
+            file.shown(),
             listed.len(),
             planned_ms as f64 / 1000.0
         );

@@ -20,6 +20,7 @@
 //! side from their start, and a listener's copy is within the other file from its
 //! first row.
 
+use crate::model::untrusted::Shown;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -67,7 +68,7 @@ impl Grouping {
     /// What the report says of how the files were taken, when there is anything to say.
     pub fn note(&self) -> Option<String> {
         let names = |files: &[PathBuf]| {
-            let names = files.iter().map(|f| f.display().to_string());
+            let names = files.iter().map(|f| f.shown().to_string());
             names.collect::<Vec<_>>().join(" + ")
         };
         (self.engines.len() > 1).then(|| {
@@ -89,7 +90,7 @@ pub fn copy_reason(of: &Path) -> String {
         "every sample it holds is in {} too (same start, elapsed, thread and label): one \
          JMeter engine's samples saved by two listeners (an errors-only or per-sampler \
          listener beside the full one), read once from that file",
-        of.display()
+        of.shown()
     )
 }
 

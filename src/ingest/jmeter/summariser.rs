@@ -14,6 +14,7 @@
 //! appended to one capture (`>> console.log`) are cut at `Creating summariser <`, and
 //! the first is read, the others named.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -163,7 +164,7 @@ pub fn not_ended(path: &Path) -> String {
     format!(
         "{}: JMeter's output has no `Tidying up ...` / `... end of run` line: the run was \
          interrupted (or is still running), so its results stop before the test's end",
-        path.display()
+        path.shown()
     )
 }
 

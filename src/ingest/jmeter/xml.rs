@@ -16,6 +16,7 @@
 //! document's start says whether a line opens a sample, a sub-result or nothing, and
 //! counting it is most of the reading.
 
+use crate::model::untrusted::Shown;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -255,7 +256,7 @@ impl Replay for JmeterXml {
                 "{}: another run follows the first one's </testResults> (a second \
                  <testResults> at line {line}: `jmeter -l` appends to an existing file): only \
                  the first run is read; give each run its own file",
-                self.path.display()
+                self.path.shown()
             )
         })
     }
@@ -265,7 +266,7 @@ impl Replay for JmeterXml {
             format!(
                 "{}: the XML JTL ends without </testResults>: JMeter was killed or is still \
                  writing the file, so its results stop before the run's end",
-                self.path.display()
+                self.path.shown()
             )
         })
     }

@@ -19,6 +19,7 @@
 //! * A capture with no `http_reqs` line was cut before the summary: refused. Several
 //!   runs appended to one capture: the first is read and a note names the others.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use super::super::appended::{first_run, RunMarks};
@@ -256,7 +257,7 @@ fn thresholds(text: &str, path: &Path) -> Vec<ToolCheck> {
             tool: "k6".into(),
             name,
             passed,
-            file: path.display().to_string(),
+            file: path.shown().to_string(),
         });
     }
     checks

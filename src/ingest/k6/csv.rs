@@ -19,6 +19,7 @@
 //! The `vus` gauge is the users series. Timestamps: all six `K6_CSV_TIME_FORMAT`s
 //! (epoch s/ms/µs/ns, told apart by magnitude, RFC 3339 with or without ns).
 
+use crate::model::untrusted::Shown;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
@@ -611,7 +612,7 @@ impl Replay for K6Csv {
         Some(format!(
             "{}: the CSV output's last row (line {line}) is cut mid-write: k6 was killed or is \
              still writing the file, so its results stop before the run's end",
-            self.path.display()
+            self.path.shown()
         ))
     }
 }

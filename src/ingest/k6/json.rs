@@ -7,6 +7,7 @@
 //! in parts ([`Replay::split`]) cut where k6 CSV's are: at an `http_reqs` Point that
 //! follows a request sample of another time or tags, so no request spans two parts.
 
+use crate::model::untrusted::Shown;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -324,7 +325,7 @@ impl Replay for K6Json {
         Some(format!(
             "{}: the JSON output's last line ({line}) is cut mid-write: k6 was killed or is \
              still writing the file, so its results stop before the run's end",
-            self.path.display()
+            self.path.shown()
         ))
     }
 }

@@ -16,6 +16,7 @@
 //! **failed** (k6 kept that inverted sense for compatibility, grafana/k6#1498),
 //! `handleSummary()` data `{"ok": false}`.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -125,7 +126,7 @@ fn thresholds(v: &Value, path: &Path) -> Vec<ToolCheck> {
                 tool: "k6".into(),
                 name: format!("{metric}: {expr}"),
                 passed,
-                file: path.display().to_string(),
+                file: path.shown().to_string(),
             });
         }
     }

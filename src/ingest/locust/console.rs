@@ -9,6 +9,7 @@
 //! Locust's own verdict on the run (`--exit-code-on-error`, a locustfile's own check):
 //! a non-zero code is a failed tool check, as a k6 threshold is.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -180,7 +181,7 @@ pub fn stopped_early(path: &Path, shut_down_elsewhere: bool) -> Result<Option<St
                  memory, a crash, a job's hard timeout) or the log was copied while it ran: \
                  the figures stop at Locust's last write of its CSVs, not at the run's end; \
                  re-run the test and let Locust stop",
-                path.display()
+                path.shown()
             )
             }));
     };
@@ -200,7 +201,7 @@ pub fn stopped_early(path: &Path, shut_down_elsewhere: bool) -> Result<Option<St
     Ok(Some(format!(
         "{}: Locust's --run-time was {limit}, but the run was stopped {how} before it \
          (no `--run-time limit reached` line)",
-        path.display()
+        path.shown()
     )))
 }
 

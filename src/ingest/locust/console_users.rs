@@ -9,6 +9,7 @@
 //! must be the CSVs' run: one console in the dir, whose final table counts at least
 //! the CSVs' requests (Locust's counts only grow).
 
+use crate::model::untrusted::Shown;
 use std::path::{Path, PathBuf};
 
 use super::console;
@@ -54,7 +55,7 @@ pub(super) fn fill(
     let Ok(text) = crate::ingest::summary::read_file_text(&file) else {
         return;
     };
-    let shown = file.display();
+    let shown = file.shown();
     match levels(&text).as_slice() {
         [one] => {
             source.stages[0].users = Some(*one);

@@ -18,6 +18,7 @@
 //!   same data, checked on its requests (`run_dir/pairs.rs`): the report is written as
 //!   Locust ends, so it holds requests the CSVs' last write missed.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -226,7 +227,7 @@ pub(super) fn one_level(
             "{}: Locust's users stepped through {} levels ({}): its whole-run figures are \
              no one load level's, so the stage has no users; run Locust with --csv \
              --csv-full-history for a stage per level",
-            path.display(),
+            path.shown(),
             levels.len(),
             each.join(" → ")
         ));

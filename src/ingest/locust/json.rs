@@ -15,6 +15,7 @@
 //! Failures carry no error text in this format: their kind is `other`.
 
 use super::rounding::rounds_to;
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -150,7 +151,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     out.notes.push(format!(
         "{}: latency rebuilt from Locust's response-time histogram, which rounds each time to \
          about two significant digits: percentiles are exact to that rounding",
-        path.display()
+        path.shown()
     ));
     Ok(out)
 }

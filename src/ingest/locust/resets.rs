@@ -13,6 +13,7 @@
 //! users (the reset comes as their ramp completes): a stage found at those users
 //! starts at the row before the reset ([`from_resets`]), so it counts them.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -104,7 +105,7 @@ pub(super) fn read(
              stats`, {} line {line}), before its stats history counted a request: every \
              request the history counts was made after it, at the first stage's users, so \
              that stage counts them from the history's row before (which counted none)",
-            file.display()
+            file.shown()
         ));
     }
     if n == 0 {

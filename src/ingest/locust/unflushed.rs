@@ -11,6 +11,7 @@
 
 use super::csv_set::{LocustSet, StatsRow};
 use super::history::HistoryRow;
+use crate::model::untrusted::Shown;
 
 /// Why the run of `set` is incomplete when its history (`rows`) counts fewer requests
 /// at its last Aggregated row than its stats file's Aggregated row (`total`) does;
@@ -41,10 +42,10 @@ pub(super) fn history_behind(
          miss the run's last {gap} requests ({gap_failed} failed) and whatever came after \
          its last write; re-run the test and let Locust stop (Ctrl-C, SIGTERM or \
          --run-time)",
-        stats.display(),
+        stats.shown(),
         total.requests,
         total.failures,
-        history.display(),
+        history.shown(),
         (last.t_ms - first) as f64 / 1000.0,
         last.total_requests,
         last.total_failures,

@@ -8,6 +8,7 @@
 //! the same data (skipped, its name saying whose); one that no text counts is another
 //! run's. `-e` CSVs have no count to check: they are detail of one of the runs read.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -47,7 +48,7 @@ pub(super) fn read_ab_runs(
                     "ab's -g file of the run whose console text ({}) is read: both count {n} \
                      requests (checked), but their names differ, so it is not read as that \
                      run's: {own_dir}",
-                    text.display()
+                    text.shown()
                 ),
             ),
             None => (

@@ -3,6 +3,7 @@
 //! answers JMeter marked successful of the endpoints kept, and the script's failed
 //! checks of the answers (k6's `check()`) in a note.
 
+use crate::model::untrusted::Shown;
 use std::path::PathBuf;
 
 use crate::ingest::{problem, IngestOptions, Replay};
@@ -51,7 +52,7 @@ pub(super) fn judge_assertions(
         if assertions.is_empty() {
             continue;
         }
-        let file = path.display().to_string();
+        let file = path.shown().to_string();
         let (checks, unjudged) = crate::ingest::gatling_assertions::judge(&assertions, src, &file);
         if !checks.is_empty() {
             src.notes.push(format!(

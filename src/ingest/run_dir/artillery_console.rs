@@ -8,6 +8,7 @@
 //! which makes the data `incomplete`). Without a report beside it, the console is not
 //! read.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +77,7 @@ fn judge(file: &Path, reports: &[(PathBuf, Option<u64>)], run: &mut Run) -> (Ski
         let counts: Vec<String> = (reports.iter())
             .map(|(r, n)| {
                 let n = n.map_or("no".into(), |n| n.to_string());
-                format!("{} counts {n}", r.display())
+                format!("{} counts {n}", r.shown())
             })
             .collect();
         return (
@@ -95,7 +96,7 @@ fn judge(file: &Path, reports: &[(PathBuf, Option<u64>)], run: &mut Run) -> (Ski
     let mut why = format!(
         "Artillery's console output of the run of {} (both count {} requests, checked): \
          the report is the measurement; ",
-        report.display(),
+        report.shown(),
         c.requests.unwrap_or(0)
     );
     why.push_str(&match checks.len() {

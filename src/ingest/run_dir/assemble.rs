@@ -4,6 +4,7 @@
 //! parsing the file again. When the tapes hold more distinct texts than a source keeps
 //! endpoints, a census of them decides the endpoint grouping first (`census.rs`).
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -534,7 +535,7 @@ fn stage_specs(
 /// The file's name, for notes and progress.
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
-        || path.display().to_string(),
+        || path.shown().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
 }

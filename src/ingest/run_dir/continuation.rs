@@ -8,6 +8,7 @@
 //! data (`SkipKind::OtherData`), so the data is `incomplete`, and the reason says how
 //! to put the pieces back together.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -51,8 +52,8 @@ pub(super) fn mark_continuations(
              `split -l`?): the rest of that result, whose rows are not read, so the report \
              covers only part of the run; join the pieces in order (`cat {of} {this} > \
              joined.csv`) and analyse the joined file in their place",
-            of = of.display(),
-            this = skip.path.display()
+            of = of.shown(),
+            this = skip.path.shown()
         );
     }
 }

@@ -22,7 +22,7 @@ use super::resaved::semicolon_copy;
 use crate::ingest::detect::Detection;
 use crate::ingest::text::read_head;
 use crate::ingest::{detect_format, problem, Format};
-use crate::model::{InputFile, Run, SkipKind, Skipped};
+use crate::model::{untrusted::Shown, InputFile, Run, SkipKind, Skipped};
 
 /// A unit of input: a dir's files, or one file given on its own.
 pub(super) struct DirInput {
@@ -159,7 +159,7 @@ fn expand_in(path: &Path, depth: u32, out: &mut Vec<DirInput>, run: &mut Run) {
             format!(
                 "a sub-directory of {}, which holds result files itself: not read as part \
                  of it (analyse it on its own, or put every stage in a sub-directory)",
-                path.display()
+                path.shown()
             ),
             SkipKind::OtherData,
         ));
@@ -232,7 +232,8 @@ fn stage_without_results(dir: &Path) -> bool {
             nested = true;
         }
     }
-    stage_named && files > 0 && !nested && !holds_results(dir)
+    let holds_none = !holds_results(dir) && !crate::ingest::no_run::in_dir(dir);
+    stage_named && files > 0 && !nested && holds_none
 }
 
 /// Why a file whose content was not recognised is still a problem: its name says it is
@@ -431,7 +432,7 @@ fn copy_or_text_copy(copy: PathBuf, original: &Path, run: &Run) -> Skipped {
     let why = format!(
         "the same text as {} with other line endings, a byte-order mark or a UTF-16 encoding (a copy saved \
          on another system): its requests are read once, from that file",
-        original.display()
+        original.shown()
     );
     Skipped::new(copy, why, SkipKind::SameData)
 }
@@ -445,6 +446,7 @@ pub(super) fn detect_files(
 ) -> BTreeMap<Format, Vec<PathBuf>> {
     let mut by_format: BTreeMap<Format, Vec<PathBuf>> = BTreeMap::new();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut no_runs = Vec::new();
     for file in files {
         match detect(file) {
             Ok(Detection::Supported(format)) => {
@@ -497,13 +499,27 @@ pub(super) fn detect_files(
             }
             Ok(Detection::Unknown) => match claimed_format(file).or_else(|| semicolon_copy(file)) {
                 Some(claim) => run.problems.push(problem(file, Some(1), claim)),
-                None => run
-                    .skipped
-                    .push(Skipped::not_result(file.clone(), not_a_result(file))),
+                None => match crate::ingest::no_run::refused_in(file) {
+                    Some(r) => no_runs.push((file, r)),
+                    None => run
+                        .skipped
+                        .push(Skipped::not_result(file.clone(), not_a_result(file))),
+                },
             },
             Err(e) => run
                 .problems
                 .push(problem(file, None, format!("cannot read: {e}"))),
+        }
+    }
+    // A tool that ran nothing (a refused command line, an unreachable target): beside
+    // the dir's results a failed attempt; alone, a load level in no figure.
+    let measured = by_format.keys().any(|f| *f != Format::Manifest);
+    for (file, r) in no_runs {
+        if measured {
+            run.skipped
+                .push(Skipped::not_result(file.clone(), r.skipped()));
+        } else {
+            run.problems.push(problem(file, Some(r.line), r.problem()));
         }
     }
     super::continuation::mark_continuations(files, &by_format, run);
@@ -561,7 +577,7 @@ pub(super) fn copy_skipped(copy: PathBuf, original: &Path) -> Skipped {
     };
     let why = format!(
         "{what} {} ({how}): its requests are read once, from that file",
-        original.display()
+        original.shown()
     );
     Skipped::new(copy, why, SkipKind::SameData)
 }
@@ -634,8 +650,8 @@ pub(super) fn skip_stage_dir_copies(
             "a byte-identical copy of {} (the same SHA-256), from another stage dir: one run's \
              results in two stages; not read as the data of {} (that stage's own results are \
              missing)",
-            of.display(),
-            dir.display()
+            of.shown(),
+            dir.shown()
         );
         run.skipped
             .push(Skipped::new(copy, why, SkipKind::OtherData));

@@ -7,6 +7,7 @@
 //! run was analysed and how to pick another. Dirs of different simulations stay stage
 //! dirs, as any dirs of dirs are.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -62,8 +63,8 @@ pub(super) fn latest_runs(parent: &Path, subdirs: Vec<PathBuf>, run: &mut Run) -
                  {latest_name}: analyse its dir on its own, or compare the two runs with \
                  `headroom compare {} {}`",
                 readable(old_stamp),
-                old.display(),
-                latest.display()
+                old.shown(),
+                latest.shown()
             );
             run.skipped
                 .push(Skipped::new(old.clone(), why, SkipKind::EarlierRun));

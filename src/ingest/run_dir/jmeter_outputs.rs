@@ -19,6 +19,7 @@
 //!   (`jmeter::listeners`): a listener's copy is skipped, each engine read as a source
 //!   of its own so that the engines' users add when the sources merge.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -489,7 +490,7 @@ fn judge_console(
                  run), as {} says: every run's total checked there; {ended}",
                 runs.len(),
                 m.what,
-                file.display()
+                file.shown()
             ),
         );
     }

@@ -13,6 +13,7 @@
 //! console's `Starting the test @ … (ms)` to `Tidying up … (ms)`), it ran apart from
 //! every other JTL of the dir, and it holds fewer rows than one of them.
 
+use crate::model::untrusted::Shown;
 use std::path::{Path, PathBuf};
 
 use crate::ingest::jmeter::csv::parse_timestamp;
@@ -81,15 +82,15 @@ pub(super) fn set_apart(
             "{}: a JMeter smoke test ({n} samples, with its own console {}) run apart from \
              the run's JTL of {big} samples: listed under Skipped files and in none of the \
              report's figures",
-            jtl.display(),
-            console.display()
+            jtl.shown(),
+            console.shown()
         ));
         skipped.push(Skipped::new(
             jtl.clone(),
             format!(
                 "a JMeter smoke test run apart before or after the run ({n} samples, all \
                  counted by its own console {}): in none of the report's figures",
-                console.display()
+                console.shown()
             ),
             SkipKind::EarlierRun,
         ));
@@ -98,7 +99,7 @@ pub(super) fn set_apart(
             format!(
                 "JMeter's console of the smoke test {} (its summariser's last total counts \
                  that JTL's {n} samples): not checked against the run",
-                jtl.display()
+                jtl.shown()
             ),
             SkipKind::EarlierRun,
         ));
@@ -120,7 +121,7 @@ pub(super) fn set_apart(
             format!(
                 "JMeter's log of the smoke test {} (its summariser's last total counts that \
                  JTL's samples: the smoke test ran last): not checked against the run",
-                jtls[i].display()
+                jtls[i].shown()
             ),
             SkipKind::EarlierRun,
         ));

@@ -10,6 +10,7 @@
 //! says the dates were read as UTC. The JTL may be headerless (JMeter 2.13's default,
 //! its first column the date) and either file gzipped.
 
+use crate::model::untrusted::Shown;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -54,10 +55,10 @@ pub fn find(jtls: &[PathBuf]) -> Vec<String> {
             "{}: timeStamp dates are the engine's local time, UTC{sign}{:02}:{:02} (JMeter's \
              console {} gives the test's start as local time and as epoch ms): its times \
              are read in UTC accordingly",
-            jtl.display(),
+            jtl.shown(),
             minutes / 60,
             minutes % 60,
-            console.display()
+            console.shown()
         ));
     }
     notes

@@ -8,6 +8,7 @@
 //! the JSON rather than the console's rounded text); a console of other counts beside
 //! a summary JSON is another run's.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -78,7 +79,7 @@ pub(super) fn set_summaries_aside(
                     "another of k6's end-of-test summaries of the run {} holds (k6 prints it \
                      and writes --summary-export and handleSummary() files alike): both count \
                      {n} requests, {f} failed (checked); read once",
-                    first.display()
+                    first.shown()
                 );
                 run.skipped
                     .push(Skipped::new(file, why, SkipKind::SameData));

@@ -19,6 +19,7 @@
 //! report and a `--json-file` output that count the same requests are one run's two
 //! forms: the output is read, the report skipped (`pair_reports`).
 
+use crate::model::untrusted::Shown;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -318,7 +319,7 @@ pub(super) fn pair_reports(
                 "Locust's HTML report of the run of {} (both count {} requests, {} failed, \
                  checked): Locust writes both as it ends, so the --json-file output is read \
                  and this report would count every request twice",
-                json.display(),
+                json.shown(),
                 n.0,
                 n.1
             ),
@@ -356,7 +357,7 @@ pub(super) fn pair_console(
                          check)"
                     ),
                     passed: false,
-                    file: file.display().to_string(),
+                    file: file.shown().to_string(),
                 });
             }
         }

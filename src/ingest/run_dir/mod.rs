@@ -64,7 +64,7 @@ use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
 use super::text::read_text;
 use super::{problem, Format, IngestOptions, Replay};
-use crate::model::{Manifest, Run, RunMeta, SkipKind, Skipped, Source, SourcePart};
+use crate::model::{untrusted, Manifest, Run, RunMeta, SkipKind, Skipped, Source, SourcePart};
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
 /// `Run::problems`; the run holds whatever could be read.
@@ -337,7 +337,7 @@ fn load_locust_set(
             let why = format!(
                 "a second Locust result set in the same dir, another run's: not read (the \
                  report covers only {}); give each run its own dir",
-                kept.display()
+                untrusted::shown(&kept)
             );
             run.skipped
                 .push(Skipped::new(extra, why, SkipKind::OtherData));
@@ -538,12 +538,12 @@ fn load_observations(
     }
     let files: Vec<PathBuf> = replays.into_iter().map(|(p, _)| p).collect();
     if let Some(first) = read_here.same_requests(&src) {
-        let first: Vec<String> = first.iter().map(|p| p.display().to_string()).collect();
+        let first = first.iter().map(|p| untrusted::shown(p).to_string());
         let why = format!(
             "the same {} requests as {} (the same times, failures and endpoints), in another \
              of {tool}'s formats: one run, read once",
             src.overall.requests(),
-            first.join(", ")
+            first.collect::<Vec<_>>().join(", ")
         );
         for file in files {
             run.skipped

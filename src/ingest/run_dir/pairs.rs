@@ -6,6 +6,7 @@
 //! run's (`SkipKind::OtherData`) and says so: the report never claims "same run"
 //! without checking, and never sums a run with itself.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -291,7 +292,7 @@ fn pair_siege(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
                 "siege's log row of the run whose console summary ({}) is read: line {line} \
                  ({date}) and the console both count {trans} transactions and {failed} failed \
                  (checked); the console summary is read",
-                text.display()
+                text.shown()
             ),
         ),
         ([], [(text, trans, failed)]) => (
@@ -300,7 +301,7 @@ fn pair_siege(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
                 "no row of this siege.log has the counts of the console summary beside it \
                  ({}: {trans} transactions, {failed} failed; the log holds {} row(s)): other \
                  runs; the console summary is read: analyse the log in a dir of its own",
-                text.display(),
+                text.shown(),
                 rows.len()
             ),
         ),
@@ -330,7 +331,7 @@ fn several_in_log(
         .map(|(t, line, date, trans, failed)| {
             format!(
                 "{} = line {line} ({date}: {trans} transactions, {failed} failed)",
-                t.display()
+                t.shown()
             )
         })
         .collect::<Vec<_>>()
@@ -339,7 +340,7 @@ fn several_in_log(
         String::new()
     } else {
         let names = (unmatched.iter())
-            .map(|(t, ..)| t.display().to_string())
+            .map(|(t, ..)| t.shown().to_string())
             .collect::<Vec<_>>()
             .join(", ");
         format!(" ({names}: in no row, read from the console)")
@@ -373,7 +374,7 @@ pub(super) fn request_rows(path: &Path, format: Format, opts: &IngestOptions) ->
 pub(super) fn names(paths: &[PathBuf]) -> String {
     paths
         .iter()
-        .map(|p| p.display().to_string())
+        .map(|p| p.shown().to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -12,6 +12,7 @@
 //! named alike but for a date (`2026-12-01/`, `2026-12-02/`, each holding a JTL) are
 //! runs of one test too, one a day: the one its name dates latest is read.
 
+use crate::model::untrusted::Shown;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -233,14 +234,14 @@ fn set_aside(
     same: &str,
     run: &mut Run,
 ) {
-    let name = |d: &Path| super::dir_name(d).unwrap_or_else(|| d.display().to_string());
+    let name = |d: &Path| super::dir_name(d).unwrap_or_else(|| d.shown().to_string());
     for old in older {
         let why = format!(
             "an earlier run of the test in {} ({same}), not more of its stages: analyse its \
              dir on its own, or compare the two runs with `headroom compare {} {}`",
-            latest.display(),
-            old.display(),
-            latest.display()
+            latest.shown(),
+            old.shown(),
+            latest.shown()
         );
         run.skipped
             .push(Skipped::new(old.to_path_buf(), why, SkipKind::EarlierRun));

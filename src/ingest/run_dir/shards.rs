@@ -6,6 +6,7 @@
 //! shard's driver health (sent and dropped requests, start offset, timer lateness,
 //! CPU) becomes a note, and a lagging generator is named.
 
+use crate::model::untrusted::Shown;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +77,7 @@ fn check_set(shards: &[ShardDir]) -> Result<(), String> {
     if shards.len() == 1 {
         return Ok(());
     }
-    let name = |s: &ShardDir| s.input.dir.display().to_string();
+    let name = |s: &ShardDir| s.input.dir.shown().to_string();
     if let Some(other) = shards
         .iter()
         .find(|s| s.shard.plan_hash != first.shard.plan_hash || s.shard.count != first.shard.count)
@@ -243,12 +244,12 @@ fn apart(shards: &[ShardDir]) -> Option<String> {
          (shard {}/{}, {}), longer than the shortest stage lasted ({:.1} s), so their loads \
          never hit the target at once and their sum is no load that ran. Start every shard \
          with the same --start-at, or analyse each shard's dir alone",
-        latest.input.dir.display(),
+        latest.input.dir.shown(),
         latest.shard.index,
         latest.shard.count,
         at(latest),
         spread as f64 / 1000.0,
-        earliest.input.dir.display(),
+        earliest.input.dir.shown(),
         earliest.shard.index,
         earliest.shard.count,
         at(earliest),
@@ -267,7 +268,7 @@ fn results_cut_short(s: &ShardDir, read: &[Source], opts: &IngestOptions) -> Opt
     if held >= sent || (filtered && !read.is_empty()) {
         return None;
     }
-    let (i, n, dir) = (s.shard.index, s.shard.count, s.input.dir.display());
+    let (i, n, dir) = (s.shard.index, s.shard.count, s.input.dir.shown());
     Some(if read.is_empty() {
         format!(
             "shard {i}/{n} ({dir}) sent {sent} requests but its results (latency.hlog) are \
@@ -466,12 +467,7 @@ fn health_notes(health: &[Health]) -> Vec<String> {
         .map(|h| {
             let s = &h.shard;
             let facts = [
-                Some(format!(
-                    "shard {}/{} ({})",
-                    s.index,
-                    s.count,
-                    h.dir.display()
-                )),
+                Some(format!("shard {}/{} ({})", s.index, s.count, h.dir.shown())),
                 s.planned_users.map(|u| format!("{u} users planned")),
                 s.planned_arrivals.map(|a| format!("{a} arrivals planned")),
                 s.sent.map(|n| format!("{n} sent")),
@@ -493,7 +489,7 @@ fn health_notes(health: &[Health]) -> Vec<String> {
                  merged figures include its own delay: give it more CPU, or use more shards",
                 h.shard.index,
                 h.shard.count,
-                h.dir.display()
+                h.dir.shown()
             ));
         }
     }

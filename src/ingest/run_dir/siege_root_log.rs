@@ -8,6 +8,7 @@
 //! still makes the run incomplete); a log no stage console matches is left to be read
 //! as before.
 
+use crate::model::untrusted::Shown;
 use std::path::{Path, PathBuf};
 
 use super::discover::detect;
@@ -49,7 +50,7 @@ pub(super) fn set_aside(files: &mut Vec<PathBuf>, subdirs: &[PathBuf], run: &mut
                 run.meta.incomplete_reason = Some(why);
             }
             used.push(*line);
-            matched.push(format!("{} = line {line}", console.display()));
+            matched.push(format!("{} = line {line}", console.shown()));
         }
     }
     if matched.is_empty() {

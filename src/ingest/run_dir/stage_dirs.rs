@@ -16,6 +16,7 @@
 //! gives (`02_peak_40users`) give way to the users its data records (a Locust history's
 //! user count, a JTL's threads, k6's VUs), with a warning naming both.
 
+use crate::model::untrusted::Shown;
 use std::path::PathBuf;
 
 use super::discover::DirInput;
@@ -185,7 +186,7 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                         "{}: {} says {users} users, but {tool} ran {seen} at once: stage \
                          \"{name}\" is reported at {seen} users (rename the dir if the tool's \
                          count is right, or check it is this stage's)",
-                        r.dir.display(),
+                        r.dir.shown(),
                         r.named_by
                     ));
                 } else if let Some(ran) = fewer_at_once(stage, *users).filter(|_| alone) {
@@ -201,7 +202,7 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                          dir of that name holds another generator's share: stage \"{name}\" is \
                          reported at the {ran} {tool} ran, and its throughput, capacity and USL \
                          fit are at that load (rename the dir, or check it is this stage's)",
-                        r.dir.display(),
+                        r.dir.shown(),
                         r.named_by
                     ));
                 }
@@ -220,7 +221,7 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                      {seen} at once, which is what one of several load generators records: \
                      stage \"{name}\" is reported at the name's {users} (check the name if the \
                      data is the whole run's)",
-                    r.dir.display(),
+                    r.dir.shown(),
                     r.named_by
                 ));
                 continue;
@@ -231,7 +232,7 @@ pub(super) fn users_from_data(run: &mut Run, read: &[DirRead]) {
                 "{}: {} says {users} users, but its {tool} data records {seen}: \
                  stage \"{name}\" is reported at {seen} users (rename the dir or files if the \
                  data is right, or check it is this stage's)",
-                r.dir.display(),
+                r.dir.shown(),
                 r.named_by
             ));
         }
@@ -499,7 +500,7 @@ fn beside_sources(sources: &[Source], read: &[DirRead], owner: &[Vec<usize>]) ->
         let warning = format!(
             "{}: stage \"{stage}\" was measured by {} tools; it is judged on {lead}: {why}; \
              {} {} listed under Sources and never summed with it",
-            r.dir.display(),
+            r.dir.shown(),
             group.len(),
             names.join(", "),
             if names.len() == 1 { "is" } else { "are" },

@@ -8,6 +8,7 @@
 //! the reason naming the files it repeats. Only end-of-run summaries (consoles) are
 //! compared: they are small, and a run's capture is whole in the loop's log.
 
+use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -105,7 +106,7 @@ fn capture(file: &Path) -> Option<String> {
 /// The skip of `log`, which holds the captures of `held` word for word, and (`more`)
 /// results of its own besides.
 fn skipped(log: &Path, held: &[PathBuf], more: bool) -> Skipped {
-    let mut names: Vec<String> = held.iter().map(|p| p.display().to_string()).collect();
+    let mut names: Vec<String> = held.iter().map(|p| p.shown().to_string()).collect();
     names.sort_by(|a, b| natural_order(a, b));
     let (kind, rest) = if more {
         (

@@ -8,6 +8,7 @@
 //! said, never pooled with it: a rerun appended, or another endpoint's run at that
 //! load (two URLs one after the other), said as such.
 
+use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use super::{build, IngestOptions, StagePlan, ToolSummary};
@@ -87,15 +88,17 @@ pub fn build_each(
             if let Some((name, run)) = said {
                 src.notes.push(match users.is_some() || rate.is_some() {
                     true => format!(
-                        "{}: the {run} is stage `{name}`, as the banner printed above it in \
+                        "{}: the {run} is stage {}, as the banner printed above it in \
                          the file names it",
-                        path.display()
+                        path.shown(),
+                        crate::model::untrusted::ticked(&name)
                     ),
                     false => format!(
-                        "{}: the {run} is stage `{name}` ({}), its users unknown: the tool \
+                        "{}: the {run} is stage {} ({}), its users unknown: the tool \
                          prints none and no banner above it gives them (`== c=8` would); it \
                          is judged as a level of its own, never pooled with the others",
-                        path.display(),
+                        path.shown(),
+                        crate::model::untrusted::ticked(&name),
                         if name.starts_with("run_") {
                             "by its order in the file"
                         } else {
@@ -191,7 +194,7 @@ fn repeats_note(path: &Path, total: usize, repeats: &[(String, bool)]) -> String
     }
     format!(
         "{} holds {total} runs, {}",
-        path.display(),
+        path.shown(),
         said.join("; and ")
     )
 }
@@ -251,7 +254,7 @@ impl ToolSummary {
                     run.notes.push(format!(
                         "{}: the run at line {line}, read as a run of its own (the file holds \
                          {total} runs one after another)",
-                        path.display()
+                        path.shown()
                     ));
                     self.later_runs.push(run);
                 }
@@ -262,7 +265,7 @@ impl ToolSummary {
             self.left_out_runs(Some(format!(
                 "{} holds {total} runs; {} of them could not be read and are left out of the \
                  report's figures: {}",
-                path.display(),
+                path.shown(),
                 unread.len(),
                 unread.join("; ")
             )));

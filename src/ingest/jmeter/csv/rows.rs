@@ -2,6 +2,7 @@
 //! on its own thread, parsed into samples (fields borrowed from one reused record
 //! checked as UTF-8 once a row, numbers read as bytes) and handed on as observations.
 
+use crate::model::untrusted::Shown;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -218,7 +219,7 @@ impl Replay for JmeterCsv {
         Some(format!(
             "{}: the JTL's last row (line {line}) is cut mid-write: JMeter was killed or is \
              still writing the file, so its results stop before the run's end",
-            self.path.display()
+            self.path.shown()
         ))
     }
 

@@ -6,6 +6,7 @@
 //! listeners writing a file per thread group) and files at other users (stages run one
 //! after another, each saved on its own) are not reruns.
 
+use crate::model::untrusted::Shown;
 use std::path::{Path, PathBuf};
 
 use crate::ingest::problem;
@@ -55,7 +56,7 @@ pub(super) fn reruns(mut spans: Vec<FileSpan>, problems: &mut Vec<Problem>) {
                      with it as one stage whose figures mix both runs; give each run its own \
                      dir (or move the one not to judge out of this one)",
                     later.users,
-                    e.path.display(),
+                    e.path.shown(),
                     format_rfc3339_ms(e.first_ms),
                     format_rfc3339_ms(e.last_ms),
                     format_rfc3339_ms(later.first_ms)
