@@ -33,7 +33,9 @@ use super::summary::{
 };
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
-use crate::model::{CountSlack, EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+use crate::model::{
+    CountSlack, EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem,
+};
 
 /// How far a count autocannon rounds to the thousand (`3k`) may be off.
 const ROUNDING_SLACK: u64 = 500;

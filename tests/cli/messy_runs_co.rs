@@ -106,7 +106,10 @@ fn the_verdict_on_a_rounded_count_says_the_rounding_not_too_few_requests() {
     assert!(headline.contains("rounding"), "{headline}");
     assert!(!headline.contains("too few requests"), "{headline}");
     let text = json.to_string();
-    assert!(text.contains("with exact counts"), "no next step asks for them");
+    assert!(
+        text.contains("with exact counts"),
+        "no next step asks for them"
+    );
 }
 
 /// The same run with autocannon's exact answers line (`1590 2xx responses, 10 non 2xx
@@ -147,4 +150,60 @@ fn rounded_errors_widen_the_band_on_both_counts() {
     // failed at that end, so the pass rests on failures: never a plain GO.
     assert_ne!(status(&json, "throughput > 1100").0, "pass");
     assert_ne!(status(&json, "error_rate < 60%").0, "fail");
+}
+
+/// wrk's console (`wrk -t2 -c24 -d3s --timeout 1s --latency URL | tee DIR/wrk.txt`)
+/// with `p50`, `p99` and `timeouts` timed-out requests it leaves out of its latency.
+fn wrk_log(p50_ms: f64, p99_ms: f64, requests: u64, timeouts: u64) -> String {
+    let mut s = format!(
+        "Running 3s test @ http://127.0.0.1:18451/api/v1/agents/run\n  2 threads and 24 \
+         connections\n  Thread Stats   Avg      Stdev     Max   +/- Stdev\n    Latency   \
+         {p50_ms:.2}ms  100.00ms {p99_ms:.2}ms   57.14%\n    Req/Sec    12.63      6.87    \
+         30.00     44.74%\n  Latency Distribution\n     50%  {p50_ms:.2}ms\n     75%  \
+         {p50_ms:.2}ms\n     90%  {p99_ms:.2}ms\n     99%  {p99_ms:.2}ms\n  {requests} \
+         requests in 3.01s, 8.85KB read\n"
+    );
+    if timeouts > 0 {
+        s.push_str(&format!(
+            "  Socket errors: connect 0, read 0, write 0, timeout {timeouts}\n"
+        ));
+    }
+    s.push_str("Requests/sec:     20.61\nTransfer/sec:      2.94KB\n");
+    s
+}
+
+/// Two wrk stages, the busier one with 41 timeouts left out of its latency: overall
+/// merges their summaries (an estimate, `≈`) of figures that leave the timeouts out
+/// (over all requests, at least them: `≥`). Together that is neither a bound nor an
+/// estimate of the percentile: it was shown `≥ ≈ 390 ms`; now `≳ 390 ms`, with its
+/// own legend, and report.json says `at_least_about`.
+#[test]
+fn an_estimate_of_a_lower_bound_is_shown_as_one() {
+    let dir = TestDir::new();
+    dir.write("01_low_4users/wrk.txt", wrk_log(316.21, 849.75, 34, 0));
+    dir.write("02_peak_24users/wrk.txt", wrk_log(576.84, 999.04, 62, 41));
+    let out = dir.path().join("rep");
+    let o = crate::common::headroom(&[
+        "analyze",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
+            .unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!(json["overall"]["latency_method"], "merged_approximate");
+    assert_eq!(json["overall"]["latency_percentiles_are"], "at_least_about");
+    let stages = json["stages"].as_array().unwrap();
+    let reading = |name: &str| {
+        stages.iter().find(|s| s["name"] == name).unwrap()["latency_percentiles_are"].clone()
+    };
+    assert_eq!(reading("low"), "value");
+    assert_eq!(reading("peak"), "at_least");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(!md.contains("≥ ≈"), "a bound of an estimate is still shown");
+    let overall = md.lines().find(|l| l.contains("**overall**")).unwrap();
+    assert!(overall.contains("≳ "), "{overall}");
+    assert!(md.contains("*≳:*"), "no legend for ≳");
 }
