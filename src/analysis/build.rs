@@ -336,6 +336,10 @@ pub fn scope_report(m: &ScopeMetrics) -> ScopeReport {
         latency_exact: m.latency.is_exact() && m.latency.count() > 0,
         latency_method: percentile_method(&m.latency),
         latency_timeouts_left_out: m.timeouts_left_out(),
+        latency_percentiles_are: super::report::PercentileReading::of(
+            percentile_method(&m.latency),
+            m.timeouts_left_out(),
+        ),
         failures_by_kind: m.failures_by_kind.clone(),
     }
 }

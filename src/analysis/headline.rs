@@ -129,11 +129,15 @@ fn gating_clauses(evals: &[RuleEvaluation]) -> Vec<String> {
             .partition(|e| e.drifts());
     let (on_failures, not_proven): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
         not_proven.into_iter().partition(|e| e.rests_on_failures());
-    let (short, rounded): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
+    // Counts the tool rounds, with the limit inside their band, are its rounding too.
+    let (on_rounded, not_proven): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
+        not_proven.into_iter().partition(|e| e.on_rounded_counts());
+    let (short, mut rounded): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
         not_proven.into_iter().partition(|e| {
             e.interval
                 .is_some_and(|[lo, hi]| lo <= e.limit && e.limit <= hi)
         });
+    rounded.extend(on_rounded);
     let groups: [(Vec<&RuleEvaluation>, &str, &str, bool); 8] = [
         (fails, "fails", "fail", true),
         (

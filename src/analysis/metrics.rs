@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    settle_failure_kinds, EndpointStats, FailureKind, LatencyDistribution, Percentile, Stage,
+    settle_failure_kinds, CountSlack, EndpointStats, FailureKind, LatencyDistribution, Percentile,
+    Stage,
 };
 
 /// Percentiles every report shows (p50, p90, p95, p99, p99.9).
@@ -37,6 +38,8 @@ pub struct ScopeMetrics {
     pub ok_latency: Option<LatencyDistribution>,
     /// Failures by kind.
     pub failures_by_kind: BTreeMap<FailureKind, u64>,
+    /// How far `requests` and `failures` may be off (a source that rounds them).
+    pub count_slack: CountSlack,
 }
 
 impl ScopeMetrics {
@@ -50,6 +53,7 @@ impl ScopeMetrics {
             latency: ep.latency.clone(),
             ok_latency: ep.ok_latency.clone(),
             failures_by_kind: settled_kinds(ep),
+            count_slack: ep.count_slack,
         }
     }
 
@@ -87,8 +91,10 @@ impl ScopeMetrics {
             latency: LatencyDistribution::new_exact(),
             ok_latency: Some(LatencyDistribution::new_exact()),
             failures_by_kind: BTreeMap::new(),
+            count_slack: CountSlack::default(),
         };
         for ep in stage.endpoints.values().filter(|e| !e.transaction) {
+            m.count_slack = m.count_slack.plus(ep.count_slack);
             m.requests += ep.requests;
             m.failures += ep.failures;
             m.latency.merge(&ep.latency);

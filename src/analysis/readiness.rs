@@ -158,6 +158,16 @@ fn judge_rules(rules: &[&RuleEvaluation]) -> (ReadinessStatus, String) {
             list(&drifting)
         ));
     }
+    let (rounded, unproven): (Vec<&RuleEvaluation>, Vec<&RuleEvaluation>) =
+        unproven.into_iter().partition(|e| e.on_rounded_counts());
+    if !rounded.is_empty() {
+        parts.push(format!(
+            "{} not proven (the tool's rounded counts put the value on both sides of the \
+             limit): {}",
+            rounded.len(),
+            list(&rounded)
+        ));
+    }
     if !unproven.is_empty() {
         parts.push(format!(
             "{} not proven (passes at face value, too few requests to show it): {}",

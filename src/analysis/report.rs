@@ -178,8 +178,52 @@ pub struct ScopeReport {
     /// the one given (shown `≥ 203 µs`). Absent when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub latency_timeouts_left_out: u64,
+    /// What the latency percentiles are over all the scope's requests (null without
+    /// any): see [`PercentileReading`].
+    pub latency_percentiles_are: Option<PercentileReading>,
     /// Failures by kind.
     pub failures_by_kind: BTreeMap<FailureKind, u64>,
+}
+
+/// What a scope's latency percentiles say about all of its requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PercentileReading {
+    /// The percentile, as measured or as the tool computed it (`450 ms`).
+    Value,
+    /// An estimate of it, from merged summaries (`≈ 450 ms`).
+    Estimate,
+    /// A lower bound: the tool's figure leaves out timed-out requests, each slower
+    /// than any it shows (`≥ 450 ms`).
+    AtLeast,
+    /// Both: merged summaries of figures that leave out timed-out requests, so the
+    /// number estimates a lower bound — over all the requests the percentile is above
+    /// roughly this, neither bound nor estimate of the percentile itself (`≳ 450 ms`).
+    AtLeastAbout,
+}
+
+impl PercentileReading {
+    /// The reading of a scope's percentiles from how they were computed and the
+    /// timed-out requests they leave out.
+    pub fn of(method: Option<PercentileMethod>, timeouts_left_out: u64) -> Option<Self> {
+        let merged = method? == PercentileMethod::MergedApproximate;
+        Some(match (merged, timeouts_left_out > 0) {
+            (false, false) => Self::Value,
+            (true, false) => Self::Estimate,
+            (false, true) => Self::AtLeast,
+            (true, true) => Self::AtLeastAbout,
+        })
+    }
+
+    /// The mark before a percentile shown this way (`≈ `, `≥ `, `≳ `; empty for a value).
+    pub fn mark(self) -> &'static str {
+        match self {
+            Self::Value => "",
+            Self::Estimate => "≈ ",
+            Self::AtLeast => "≥ ",
+            Self::AtLeastAbout => "≳ ",
+        }
+    }
 }
 
 /// True for 0 (a count left out of report.json when there is none).

@@ -34,7 +34,12 @@ use super::summary::{
 };
 use crate::ingest::formats::{FormatSpec, Reader, Sniff};
 use crate::ingest::Format;
-use crate::model::{EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem};
+use crate::model::{
+    CountSlack, EndpointKey, FailureKind, LatencyDistribution, PercentileSummary, Problem,
+};
+
+/// How far a count autocannon rounds to the thousand (`3k`) may be off.
+const ROUNDING_SLACK: u64 = 500;
 
 /// Where an autocannon run begins (`Running 10s test @ URL`) and shows results.
 const RUNS: RunMarks = RunMarks {
@@ -279,6 +284,13 @@ fn build(
     });
     let name = c.url.unwrap_or_else(|| file_stem(path));
     let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    // `3k` is anything from 2,500 to 3,499: the requests are the sent count (rounded
+    // unless the exact answers are printed) plus the errors (rounded or not).
+    let band = |r: bool| if r { ROUNDING_SLACK } else { 0 };
+    ep.count_slack = CountSlack {
+        requests: band(rounded && c.answers.is_none() || errors_rounded),
+        failures: band(errors_rounded),
+    };
     if c.mismatches > 0 {
         let checked = responses.saturating_sub(c.mismatches.min(responses));
         (s.script_checks).add("--expectBody", checked, c.mismatches.min(responses));

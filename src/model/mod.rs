@@ -3,6 +3,7 @@
 //! measured data with its provenance, in units that are explicit in the names.
 
 mod checks;
+mod count_slack;
 mod endpoint_key;
 mod exact;
 mod failure;
@@ -21,6 +22,7 @@ pub mod untrusted;
 mod window;
 
 pub use checks::{ScriptChecks, ToolCheck};
+pub use count_slack::CountSlack;
 pub use endpoint_key::{ALL_REQUESTS, ALL_SAMPLERS};
 pub use exact::ExactHistogram;
 pub use failure::{normalize_error_message, settle_failure_kinds, FailureKind};

@@ -544,6 +544,8 @@ pub struct EndpointStats {
     pub series: TimeSeries,
     /// A JMeter transaction-controller row (an aggregate of other samples).
     pub transaction: bool,
+    /// How far `requests` and `failures` may be off (a console that rounds them).
+    pub count_slack: super::CountSlack,
 }
 
 impl EndpointStats {
@@ -560,6 +562,7 @@ impl EndpointStats {
             ok_latency: Some(LatencyDistribution::new_exact()),
             series: TimeSeries::default(),
             transaction: false,
+            count_slack: super::CountSlack::default(),
         }
     }
 
@@ -606,6 +609,7 @@ impl EndpointStats {
         };
         self.series.merge_from(other.series);
         self.transaction |= other.transaction;
+        self.count_slack = self.count_slack.plus(other.count_slack);
     }
 }
 

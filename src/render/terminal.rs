@@ -9,22 +9,22 @@ pub use crate::model::untrusted::{printable, unsafe_char};
 
 use crate::analysis::quantity::{format_ms, format_percent as format_pct, format_rate};
 use crate::analysis::Analysis;
-use crate::model::PercentileMethod;
 
 /// Characters of the per-stage throughput sparkline.
 const TREND_WIDTH: usize = 15;
 
 /// A stage's percentile cell: `≈ 450 ms` when estimated from merged summaries, `≥ 203
 /// µs` when the tool's figure leaves out timed-out requests (wrk's: over all of them it
-/// is a lower bound), `—` without one.
+/// is a lower bound), `≳ 450 ms` for both (an estimate of a lower bound), `—` without
+/// one.
 fn percentile_cell(f: &crate::analysis::report::ScopeReport, v: Option<f64>) -> String {
     match v {
         None => "—".into(),
-        Some(v) if f.latency_method == Some(PercentileMethod::MergedApproximate) => {
-            format!("≈ {}", format_ms(v))
-        }
-        Some(v) if f.latency_timeouts_left_out > 0 => format!("≥ {}", format_ms(v)),
-        Some(v) => format_ms(v),
+        Some(v) => format!(
+            "{}{}",
+            f.latency_percentiles_are.map_or("", |r| r.mark()),
+            format_ms(v)
+        ),
     }
 }
 

@@ -107,6 +107,7 @@ mod messy_runs_ck;
 mod messy_runs_cl;
 mod messy_runs_cm;
 mod messy_runs_cn;
+mod messy_runs_co;
 mod messy_runs_cp;
 mod messy_runs_cq;
 mod messy_runs_cr;

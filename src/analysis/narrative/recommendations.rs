@@ -239,6 +239,16 @@ pub(super) fn next_steps(a: &Analysis) -> Vec<NextStep> {
                     ),
                     "the stage's latency drifts past the limit by its end".to_string(),
                 ),
+                RuleStatus::NotProven if e.on_rounded_counts() => (
+                    format!(
+                        "Record {} with exact counts (the tool's machine-readable output, \
+                         e.g. autocannon's `--json`) so that {} can be judged",
+                        ticked(&e.target()),
+                        ticked(&e.rule)
+                    ),
+                    "the tool's rounded counts put its value on both sides of the limit"
+                        .to_string(),
+                ),
                 RuleStatus::NotProven => (
                     format!(
                         "Run {} longer (more requests) so that {} can be proven",

@@ -223,9 +223,16 @@ fn at_rank(rule: &Rule, m: &ScopeMetrics, q: f64, why: String) -> Judgement {
             (below, above)
         }
     };
-    // Each figure with the sign it bounds the value by: the one below from beneath.
-    let below = below.map(|(name, v)| (name, v, "≥"));
-    let above = above.map(|(name, v)| (name, v, "≤"));
+    // Each figure with the sign it bounds the value by: the one below from beneath;
+    // a merged summary's figures are estimates, so their bounds are too (`≳ 607 ms`).
+    let merged = matches!(&m.latency, LatencyDistribution::Summary(s) if s.merged);
+    let (ge, le) = if merged {
+        ("≳", "≲")
+    } else {
+        ("≥", "≤")
+    };
+    let below = below.map(|(name, v)| (name, v, ge));
+    let above = above.map(|(name, v)| (name, v, le));
     let (passes_on, fails_on) = if rule.op.is_upper_bound() {
         (&above, &below)
     } else {
@@ -242,12 +249,17 @@ fn at_rank(rule: &Rule, m: &ScopeMetrics, q: f64, why: String) -> Judgement {
     } else {
         format!(
             "{why}: the measured latencies' p({}), which their {name} ({}) bounds ({} {}); \
-             the printed {} describes only the answers in time",
+             the printed {} describes only the answers in time{}",
             trim(q),
             format_ms(v),
             sign,
             format_ms(v),
-            rule.metric
+            rule.metric,
+            if merged {
+                format!("; {}", super::judge::MERGED_NOTE)
+            } else {
+                String::new()
+            }
         )
     };
     judged(

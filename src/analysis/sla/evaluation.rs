@@ -145,6 +145,13 @@ impl RuleEvaluation {
             && (self.note.as_deref()).is_some_and(|n| n.starts_with(super::DRIFT_NOTE))
     }
 
+    /// A pass at one end of the band of counts a source rounds and a miss at the other
+    /// (`slack.rs`): not proven.
+    pub fn on_rounded_counts(&self) -> bool {
+        self.status == RuleStatus::NotProven
+            && (self.note.as_deref()).is_some_and(|n| n.starts_with(super::ROUNDED_COUNTS_NOTE))
+    }
+
     /// A percentile pass that failures' (fast) answers in the latency may make, which
     /// the successes do not show (`censored.rs`): not proven.
     pub fn rests_on_failures(&self) -> bool {

@@ -1,7 +1,8 @@
 //! SLA compliance: rules from an SLA file evaluated on the measured scopes, and the
 //! release verdict they lead to. The file format is in `parse.rs`, one rule's types
 //! in `rule.rs` and its grammar in `grammar.rs`, "did you mean" in `suggest.rs`,
-//! whole-scope judgements in `judge.rs`, window rules in `window.rs`, passes a
+//! whole-scope judgements in `judge.rs` (over counts known only within a band in
+//! `slack.rs`), window rules in `window.rs`, passes a
 //! source that leaves out failures cannot show in `unseen.rs`
 //! and the statistics (Wilson, order statistics, Apdex) in `stats.rs`.
 //!
@@ -76,6 +77,7 @@ mod resolve;
 mod route_scope;
 mod rule;
 mod sections;
+mod slack;
 mod spelling;
 mod stats;
 mod suggest;
@@ -96,6 +98,7 @@ pub use drifting::DRIFT_NOTE;
 pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
 pub use rule::{Metric, Op, Rule, Severity, StatusClass, Window, APDEX_DEFAULT_T_MS};
+pub use slack::ROUNDED_COUNTS_NOTE;
 pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, ApdexRange, Z_95};
 pub use suggest::edit_distance;
 pub use task_names::with_task_names;
@@ -513,6 +516,7 @@ fn pool(parts: &[&ScopeData]) -> Option<Pooled> {
         let m = p.metrics;
         metrics.requests += m.requests;
         metrics.failures += m.failures;
+        metrics.count_slack = metrics.count_slack.plus(m.count_slack);
         metrics.latency.merge(&m.latency);
         metrics.ok_latency = match (metrics.ok_latency.take(), &m.ok_latency) {
             (Some(mut a), Some(b)) => {

@@ -31,6 +31,7 @@ fn scope(
         latency: LatencyDistribution::Exact(h.into()),
         ok_latency: None,
         failures_by_kind: BTreeMap::new(),
+        count_slack: Default::default(),
     }
 }
 
