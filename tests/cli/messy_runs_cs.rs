@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 
-use super::common::{headroom, TestDir};
+use super::check::check_json;
+use super::common::TestDir;
 
 /// wrk's console of a 4.04-s run of `requests` requests at `-c{connections}`, its
 /// printed percentiles p50/p75/p90/p99 being 37, 50.3, 70.24 and 120.33 ms.
@@ -44,23 +45,9 @@ fn hey_health(ok: u64, failed: u64) -> String {
     )
 }
 
-/// `check --format json` of `run` against `sla`; (exit code, JSON, stderr).
+/// `check --format json` of `run` (under `dir`) against `sla`.
 fn check(dir: &TestDir, run: &str, sla: &str) -> (i32, Value, String) {
-    let sla = dir.write("sla.toml", sla);
-    let run = dir.path().join(run);
-    let o = headroom(&[
-        "check",
-        run.to_str().unwrap(),
-        "--sla",
-        sla.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    (
-        o.status.code().unwrap_or(-1),
-        serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    check_json(&dir.path().join(run), &dir.write("sla.toml", sla), &[])
 }
 
 /// What check said: its warnings (in its JSON) and stderr, one line each.
