@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::check::check_json;
-use super::common::TestDir;
+use super::common::{analyze_json, TestDir};
 
 /// wrk's console of a 4.04-s run of `requests` requests at `-c{connections}`, its
 /// printed percentiles p50/p75/p90/p99 being 37, 50.3, 70.24 and 120.33 ms.
@@ -135,5 +135,30 @@ fn a_failing_health_check_still_counts_against_the_verdict() {
     assert!(
         !said(&out, &stderr).contains("short check beside"),
         "{stderr}"
+    );
+}
+
+/// The same team's capacity runs, each in a stage dir of its own: hey's 1,000
+/// requests in 0.1 s (`01-burst`), then wrk at 5 and 60 connections for 4 s each.
+/// The burst's 10,000 req/s over a tenth of a second was a load point, the largest
+/// measured (where the SLA "holds"); a stage under a second sustained no load, so it
+/// is none, and the capacity's load note names it with its requests and duration.
+#[test]
+fn a_burst_under_a_second_is_no_load_point() {
+    let dir = TestDir::new();
+    dir.write("run/01-burst/hey.txt", hey_health(1000, 0));
+    dir.write("run/02-load/wrk.txt", wrk_console(5, 388));
+    dir.write("run/03-peak/wrk.txt", wrk_console(60, 3112));
+    let (_, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let capacity = &report["capacity"];
+    let points: Vec<&str> = (capacity["load_points"].as_array().unwrap().iter())
+        .map(|p| p["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(points, ["load", "peak"], "{capacity:#}");
+    let note = capacity["load_note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("`burst` (1,000 requests in 100 ms) lasted under a second"),
+        "{note}"
     );
 }

@@ -10,6 +10,9 @@
 //! listening, so it measured neither capacity nor a breaking point. Nor is an
 //! open-model stage that did not keep its planned rate ([`rate_not_kept`]): what it
 //! achieved is the generator's limit or the target's, not a load it was driven at.
+//! Nor is a stage that lasted under a second ([`too_short`]): a burst (`hey -n 200`
+//! of `/health`, done in 20 ms) sustained no load, and its requests ÷ its few
+//! milliseconds is no throughput the target could hold.
 
 use serde::Serialize;
 
@@ -65,6 +68,10 @@ impl LoadPoint {
     pub fn of_stage(stage: &Stage, watch_pct: f64) -> Option<LoadPoint> {
         let m = ScopeMetrics::of_stage(stage);
         if refused_throughout(&m) {
+            return None;
+        }
+        if m.duration_s.is_some_and(|d| d < MIN_SUSTAINED_S) {
+            // See [`too_short`].
             return None;
         }
         let throughput = m.throughput_rps()?;
@@ -150,6 +157,36 @@ pub fn unresolved_open_load(stages: &[Stage]) -> Option<String> {
              not resolve X·R that small: their load in users is unknown (not 0), and \
              capacity is not assessed in users from them; their arrival rates are the \
              load they offered",
+            named.join(", ")
+        )
+    })
+}
+
+/// A stage shorter than this, seconds, sustained no load (see [`too_short`]).
+const MIN_SUSTAINED_S: f64 = 1.0;
+
+/// Why the stages with requests that lasted under [`MIN_SUSTAINED_S`] are no load
+/// points, or `None` when there are none.
+pub fn too_short(stages: &[Stage]) -> Option<String> {
+    let named: Vec<String> = (stages.iter())
+        .filter_map(|s| {
+            let m = ScopeMetrics::of_stage(s);
+            let d = m
+                .duration_s
+                .filter(|d| *d < MIN_SUSTAINED_S && m.requests > 0)?;
+            Some(format!(
+                "`{}` ({} requests in {} ms)",
+                s.name,
+                crate::analysis::quantity::format_count(m.requests as f64),
+                crate::analysis::quantity::format_count((d * 1000.0).round())
+            ))
+        })
+        .collect();
+    (!named.is_empty()).then(|| {
+        format!(
+            "stage(s) {} lasted under a second: a burst sustains no load, so their \
+             requests ÷ duration is no throughput the target could hold and they are no \
+             load points",
             named.join(", ")
         )
     })

@@ -178,8 +178,8 @@ pub struct CapacityReport {
     /// What the breaking points were judged against.
     pub criteria: Criteria,
     /// Why stages with a load are no load points (open-model stages whose load in
-    /// users is unknown: X·R about 0, or that did not keep their planned rate); absent
-    /// when every loaded stage is one.
+    /// users is unknown: X·R about 0, or that did not keep their planned rate; stages
+    /// under a second); absent when every loaded stage is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_note: Option<String>,
     /// When the consistency audit finds load points' stages (or the run) impossible or
@@ -201,6 +201,7 @@ fn load_note(stages: &[Stage]) -> Option<String> {
     let notes: Vec<String> = [
         load_points::unresolved_open_load(stages),
         load_points::rate_not_kept(stages),
+        load_points::too_short(stages),
     ]
     .into_iter()
     .flatten()
