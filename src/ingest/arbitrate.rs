@@ -3,8 +3,9 @@
 //! them. Stage dirs each measured by one tool, the tools differing, are one source
 //! before this runs (`run_dir/stage_dirs.rs`): their stages are never arbitrated away.
 //! A stage dir holding several tools among them gets one chosen here for its stage
-//! (`choose_for_stage`); the others, each beside that one stage, never lead and are
-//! cross-checked against that stage alone.
+//! (`choose_for_stage`: a burst of under a second beside another tool's load, a
+//! health check, never judges the stage); the others, each beside that one stage,
+//! never lead and are cross-checked against that stage alone.
 //!
 //! By default the source with the most requests leads. A source whose format carries
 //! no failure data (`.hlog`, `.hgrm`) never leads while another source can say which

@@ -8,10 +8,15 @@
 //! A source is such a short run beside the longest source of the run dir when it
 //! lasted at most a third as long, did not run at the same time (when both spans are
 //! known), had no more users than the longest one (when it says how many; a run of
-//! other URLs than its may have more), failed no
-//! more often (its failures, above the run's, are not left out unremarked: the run
-//! dir is judged incomplete as before) and holds other requests (totals more than
-//! 10 % apart: about the same totals are the same requests read twice).
+//! other URLs than its may have more), failed no more often (its failures, above the
+//! run's, are not left out unremarked: the run dir is judged incomplete as before) and
+//! holds other requests (totals more than 10 % apart: about the same totals are the
+//! same requests read twice).
+//!
+//! Within one stage dir, a tool's burst of under a second beside another tool's load
+//! (`hey -n 1000` of `/health` beside `wrk -d4s` of the API) is such a run too: a
+//! short check beside the stage's load (`check_beside_load`): the stage is judged on
+//! the load.
 
 use crate::model::Source;
 
