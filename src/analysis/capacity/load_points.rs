@@ -163,7 +163,7 @@ pub fn unresolved_open_load(stages: &[Stage]) -> Option<String> {
 }
 
 /// A stage shorter than this, seconds, sustained no load (see [`too_short`]).
-const MIN_SUSTAINED_S: f64 = 1.0;
+pub const MIN_SUSTAINED_S: f64 = 1.0;
 
 /// Why the stages with requests that lasted under [`MIN_SUSTAINED_S`] are no load
 /// points, or `None` when there are none.
