@@ -155,7 +155,7 @@ fn verdicts(report: &Value) -> Vec<(String, String, String, String)> {
 }
 
 /// Writes `analyze`'s report of `run` into DIR/NAME and returns its report.json.
-fn analyze_to(dir: &TestDir, run: &Path, name: &str) -> PathBuf {
+pub(crate) fn analyze_to(dir: &TestDir, run: &Path, name: &str) -> PathBuf {
     let out = dir.path().join(name);
     let o = headroom(&[
         "analyze",

@@ -74,7 +74,7 @@ fn hey_ok() -> String {
 }
 
 /// `compare --baseline RUNS/base-run1… --candidate RUNS/cand-run1…` of `n` runs a side.
-fn repeats(dir: &TestDir, n: usize, extra: &[&str]) -> (i32, String, String, Value) {
+pub(crate) fn repeats(dir: &TestDir, n: usize, extra: &[&str]) -> (i32, String, String, Value) {
     let runs = dir.path().join("runs");
     let side = |name: &str| -> Vec<String> {
         (1..=n)

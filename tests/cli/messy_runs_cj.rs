@@ -11,8 +11,9 @@
 use serde_json::Value;
 
 use crate::common::{headroom, TestDir};
+use crate::compare::analyze_to;
 use crate::messy_runs_bc::compare_with;
-use crate::messy_runs_ch::hey_text;
+use crate::messy_runs_ch::{hey_text, repeats};
 
 /// `n` latencies (s) spread evenly over ±20 % of `median_s`, to hey's four decimals:
 /// latency j is `median_s · (0.8 + 0.4·j/n)`.
@@ -149,22 +150,8 @@ fn an_sla_the_candidate_meets_is_said_and_a_report_json_is_named_unjudged() {
         "{json:#}"
     );
     // A report.json candidate.
-    let report = dir.path().join("rep");
-    let o = headroom(&[
-        "analyze",
-        &cand,
-        "--out",
-        report.to_str().unwrap(),
-        "--charts",
-        "none",
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let report = report.join("report.json").display().to_string();
+    let report = analyze_to(&dir, std::path::Path::new(&cand), "rep");
+    let report = report.display().to_string();
     let (code, _, stderr, json) = compare_with(&dir, &[&base, &report, "--sla", &sla]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(json["sla"][0]["verdict"], Value::Null, "{json:#}");
@@ -173,23 +160,6 @@ fn an_sla_the_candidate_meets_is_said_and_a_report_json_is_named_unjudged() {
         line.contains("not judged (a report.json keeps no requests"),
         "{line}"
     );
-}
-
-/// `compare --baseline RUNS/base-run1… --candidate RUNS/cand-run1…` of `n` runs a side.
-fn repeats(dir: &TestDir, n: usize, extra: &[&str]) -> (i32, String, String, Value) {
-    let runs = dir.path().join("runs");
-    let side = |name: &str| -> Vec<String> {
-        (1..=n)
-            .map(|i| runs.join(format!("{name}-run{i}")).display().to_string())
-            .collect()
-    };
-    let (b, c) = (side("base"), side("cand"));
-    let mut args = vec!["--baseline"];
-    args.extend(b.iter().map(String::as_str));
-    args.push("--candidate");
-    args.extend(c.iter().map(String::as_str));
-    args.extend_from_slice(extra);
-    compare_with(dir, &args)
 }
 
 /// Observed: ten `hey` runs a side, the candidate's fourth answering half its 2,000
