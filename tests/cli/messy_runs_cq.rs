@@ -165,7 +165,7 @@ fn a_stage_the_sla_names_that_no_repeat_has_is_warned_once_naming_the_runs() {
 
 /// siege's console (`siege -c4 -t2S -b URL > siege.txt 2>&1`, its JSON summary) of
 /// `n` transactions in 10 s at 4 users, each taking `response_s`.
-fn siege_text(n: u64, response_s: f64) -> String {
+pub(crate) fn siege_text(n: u64, response_s: f64) -> String {
     format!(
         "\n{{\t\"transactions\":\t\t\t{n:>10},\n\t\"availability\":\t\t\t    100.00,\n\
          \t\"elapsed_time\":\t\t\t     10.00,\n\t\"data_transferred\":\t\t      0.17,\n\

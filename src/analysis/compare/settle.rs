@@ -80,10 +80,15 @@ pub fn advice(
     let apart = (comparisons.iter())
         .any(|c| matches!(c.reason, Some(Undecided::OtherLoad | Undecided::OtherTool)));
     if apart {
-        says.push(
-            "rerun the candidate at the baseline's load with the baseline's tool (see the notes)"
+        // With repeats the odd run may be on either side: the notes name it.
+        says.push(match mode {
+            Mode::Repeats => "measure every run of both sides at one load with one tool: \
+                              rerun the runs the notes name as apart"
                 .into(),
-        );
+            _ => "rerun the candidate at the baseline's load with the baseline's tool (see \
+                  the notes)"
+                .into(),
+        });
     }
     // Another load or tool is settled by matching them (said above), not by more
     // of the same data: "about 4 runs a side would settle it (now 4 and 4)".
