@@ -126,9 +126,10 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
     analysis
 }
 
-/// What the run says about itself; start and end from the data when it does not.
+/// What the run says about itself; start and end from the data when it does not (its
+/// whole run's window, else the times its records span: Locust's stats history).
 fn run_info(run: &Run) -> RunInfo {
-    let window = run.primary().and_then(|s| s.overall.window_ms);
+    let window = (run.primary()).and_then(|s| s.overall.window_ms.or(s.span_ms));
     let (started, ended) = match (window, &run.meta) {
         (_, m) if m.started.is_some() => (m.started.clone(), m.ended.clone()),
         (Some((a, b)), _) => (Some(format_rfc3339_ms(a)), Some(format_rfc3339_ms(b))),

@@ -399,7 +399,7 @@ fn failures_in_latency(
 ) -> fmt::Result {
     write!(
         f,
-        "stage {}: {failures} of its {latencies} latencies ({}) are failures'; answered fast \
+        "stage {}: {failures} of its {latencies} latencies ({}) are of failed requests; answered fast \
          (a refused connection, a 503 from a full queue) they pull its percentiles down, so \
          the figures describe the failures as much as the service: a latency rule passes \
          only if the successes show it too",

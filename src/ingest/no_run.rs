@@ -9,8 +9,10 @@
 //! wrong port, a server down). Teed into a stage dir it is the stage's only file:
 //! named as what it is — which tool, the line it printed, that nothing was sent — the
 //! user fixes the command or the target instead of looking for a run that crashed or a
-//! capture that was lost. Beside the dir's results (a rerun, another tool) it is a
-//! failed attempt, skipped with that reason.
+//! capture that was lost. Locust stopping on its locustfile before the run (a Python
+//! traceback leading the console) is named the same way, at the traceback's error.
+//! Beside the dir's results (a rerun, another tool) it is a failed attempt, skipped
+//! with that reason.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -113,8 +115,61 @@ fn banner(line: &str) -> bool {
         && version.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// What to do about a locustfile Locust stopped on.
+const FIX_LOCUSTFILE: &str = "fix the locustfile (the error the quoted line names) and re-run it";
+
+/// A Python traceback leading the console, through Locust's own code or a locustfile
+/// (`File ".../locust/main.py"`): Locust stopped before its run on the error the
+/// traceback ends with (a locustfile that does not import, a task it refuses), quoted
+/// at its line. Of a chain of tracebacks ("During handling of the above exception"),
+/// the last one's error is the one that stopped it.
+fn locust_traceback(text: &str) -> Option<Refusal> {
+    const HEAD: &str = "Traceback (most recent call last):";
+    let chained = |l: &str| {
+        l.starts_with("During handling of the above exception")
+            || l.starts_with("The above exception was the direct cause")
+    };
+    let lines: Vec<(u64, &str)> = (text.lines().enumerate())
+        .map(|(i, l)| (i as u64 + 1, l))
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    if lines.first().map(|(_, l)| l.trim()) != Some(HEAD) {
+        return None;
+    }
+    let mut through_locust = false;
+    let mut rest = lines.iter().skip(1).peekable();
+    while let Some(&(no, line)) = rest.next() {
+        if line.starts_with(char::is_whitespace) {
+            let frame = line.trim_start();
+            through_locust |= frame.starts_with("File ") && frame.contains("locust");
+            continue;
+        }
+        if line == HEAD || chained(line) {
+            continue;
+        }
+        // The error line of one traceback: the last, unless another is chained to it.
+        let next = rest.peek().map(|(_, l)| *l);
+        if next.is_some_and(|l| l == HEAD || chained(l)) {
+            continue;
+        }
+        return through_locust.then(|| Refusal {
+            line: no,
+            said: format!(
+                "locust stopped on an error before its run: it printed {} at the end of a \
+                 Python traceback, so no request was sent",
+                ticked(line.trim())
+            ),
+            fix: FIX_LOCUSTFILE,
+        });
+    }
+    None
+}
+
 /// The refusal `text` (a console's head) holds, if its leading lines are one.
 pub fn refusal(text: &str) -> Option<Refusal> {
+    if let Some(stopped) = locust_traceback(text) {
+        return Some(stopped);
+    }
     let lines: Vec<(u64, &str)> = (text.lines().enumerate())
         .map(|(i, l)| (i as u64 + 1, l.trim()))
         .filter(|(_, l)| !l.is_empty())
@@ -227,6 +282,29 @@ mod tests {
         let r = refusal("unable to connect to 127.0.0.1:9 Connection refused\n").unwrap();
         assert!(r.said.starts_with("wrk could not reach"), "{}", r.said);
         assert!(r.problem().contains("check the URL and port"));
+    }
+
+    #[test]
+    fn a_locust_traceback_is_quoted_at_its_error() {
+        let text = "Traceback (most recent call last):\n  File \"/v/bin/locust\", line 8, in \
+                    <module>\n    sys.exit(main())\nKeyError: 'x'\n\nDuring handling of the \
+                    above exception, another exception occurred:\n\nTraceback (most recent \
+                    call last):\n  File \"/r/locustfile.py\", line 9, in Api\nException: \
+                    User.run() is a method used internally by Locust\nexit 1\n";
+        let r = refusal(text).unwrap();
+        assert_eq!(r.line, 10);
+        assert!(
+            r.said.starts_with("locust stopped on an error"),
+            "{}",
+            r.said
+        );
+        assert!(
+            r.said.contains("`Exception: User.run() is a method"),
+            "{}",
+            r.said
+        );
+        let other = "Traceback (most recent call last):\n  File \"/a/b.py\"\nValueError: x\n";
+        assert_eq!(refusal(other), None);
     }
 
     #[test]

@@ -21,8 +21,8 @@ fn users_at(t: u64) -> u32 {
     }
 }
 
-const T0: u64 = 1_700_000_000;
-const LAST: u64 = 62;
+pub(crate) const T0: u64 = 1_700_000_000;
+pub(crate) const LAST: u64 = 62;
 
 /// One history row: cumulative `total` requests, `failed` failures, mean `mean` ms.
 fn history_row(t: u64, method: &str, name: &str, total: u64, failed: u64, mean: f64) -> String {
@@ -44,7 +44,7 @@ fn totals_at(t: u64) -> [(u64, u64); 3] {
 /// A stats history as `--csv-full-history` writes it: each endpoint's row (once it has
 /// had a request) then the Aggregated row, every second. With `per_endpoint` false,
 /// only the Aggregated rows, as Locust writes without the flag.
-fn history(per_endpoint: bool) -> String {
+pub(crate) fn history(per_endpoint: bool) -> String {
     let mut csv = String::from(HISTORY_HEADER);
     let names = [
         ("GET", "/a", 10.0),
@@ -73,7 +73,7 @@ fn history(per_endpoint: bool) -> String {
 
 /// `_stats.csv` of the same run: the totals at t = 62 (/a 186, /b 62 with 12 failed,
 /// /c 56; 304 requests, 12 failures).
-const STATS: &str = "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,100%\r\n\
+pub(crate) const STATS: &str = "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,95%,100%\r\n\
      GET,/a,186,0,10,10.0,1,50,100,3.0,0.0,10,20,50\r\n\
      POST,/b,62,12,20,20.0,1,50,100,1.0,0.19,20,30,50\r\n\
      GET,/c,56,0,30,30.0,1,50,100,2.0,0.0,30,40,50\r\n\

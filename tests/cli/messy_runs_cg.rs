@@ -204,7 +204,7 @@ fn fast_503s_under_half_the_requests_do_not_make_a_latency_pass() {
     assert_eq!(verdict(&json), "CONDITIONAL");
     let all = json.to_string();
     assert!(
-        all.contains("4000 of its 10000 latencies (40%) are failures'"),
+        all.contains("4000 of its 10000 latencies (40%) are of failed requests"),
         "{json}"
     );
 }

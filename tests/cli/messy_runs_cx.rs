@@ -49,3 +49,114 @@ fn a_baseline_repeat_by_another_tool_is_not_blamed_on_the_candidate() {
     assert!(advice.contains("rerun the runs the notes name"), "{advice}");
     assert!(stdout.contains("rerun the runs the notes name"), "{stdout}");
 }
+
+/// The console `locust -f locustfile.py --headless … > locust.log 2>&1` left when the
+/// locustfile registered a task named `run` (Locust 2.47 refused it before sending
+/// anything), as it printed here, with the shell's `exit 1` appended by the team.
+const LOCUST_STOPPED: &str = "Traceback (most recent call last):\n  \
+    File \"/venv/bin/locust\", line 8, in <module>\n    sys.exit(main())\n             \
+    ^^^^^^\n  File \"/venv/lib/python3.11/site-packages/locust/main.py\", line 167, in \
+    main\n    ) = merge_locustfiles_content(locustfiles)\n  File \"/run/locustfile.py\", \
+    line 9, in Api\n    @task(20)\n     ^^^^^^^^\n  File \"/venv/lib/python3.11/site-\
+    packages/locust/user/task.py\", line 84, in decorator_func\n    raise Exception(\n\
+    Exception: User.run() is a method used internally by Locust, and you must not \
+    override it or register it as a task\nexit 1\n";
+
+/// Observed: a stage dir whose only file is Locust's console of a locustfile it refused
+/// read "no load-test results found … skipped locust.log: not a recognised load-test
+/// result", sending the user to look for lost results. Now the file is a problem at the
+/// traceback's last line (12), quoting the error and saying to fix the locustfile.
+#[test]
+fn locust_stopping_on_its_locustfile_is_named_at_the_error() {
+    let dir = TestDir::new();
+    dir.write("run/01-ramp/locust.log", LOCUST_STOPPED);
+    dir.write("run/02-peak/wrk.txt", wrk_text(4, 4_000, 2.75));
+    let run = dir.path().join("run");
+    let (code, json, stderr) = crate::common::analyze_json(&[&run], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    let problems = json["problems"].as_array().unwrap();
+    let p = (problems.iter())
+        .find(|p| p["path"].as_str().unwrap().ends_with("locust.log"))
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(p["line"], 12, "{p:#}");
+    let reason = p["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("locust stopped on an error before its run"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("`Exception: User.run() is a method used internally by Locust"),
+        "{reason}"
+    );
+    assert!(reason.contains("fix the locustfile"), "{reason}");
+    // The other stage is still read.
+    let stages: Vec<&str> = (json["stages"].as_array().unwrap().iter())
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["peak"], "{json:#}");
+}
+
+/// RFC 3339 (ms, UTC) of epoch second `s`: days from 1970 by the civil-from-days
+/// algorithm, written out here so the test does not lean on headroom's own.
+fn rfc3339(s: u64) -> String {
+    let (days, secs) = ((s / 86_400) as i64, s % 86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000Z",
+        secs / 3_600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Observed: a Locust run (`--csv results --csv-full-history`) whose stats history
+/// times every second read "Started —, Ended —" in report.md's provenance, and
+/// report.json's `run.started`/`ended` were null. Now they are the history's first and
+/// last rows' times (the records' span); and report.md's source note on the requests
+/// between stages shows the stage names as code, not as escaped backticks.
+#[test]
+fn a_locust_history_gives_the_run_its_start_and_end() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/results_stats_history.csv",
+        crate::locust::history(true),
+    );
+    dir.write("run/results_stats.csv", crate::locust::STATS);
+    let run = dir.path().join("run");
+    let (code, json, stderr) = crate::common::analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let (t0, last) = (crate::locust::T0, crate::locust::LAST);
+    assert_eq!(json["run"]["started"], rfc3339(t0), "{:#}", json["run"]);
+    assert_eq!(
+        json["run"]["ended"],
+        rfc3339(t0 + last),
+        "{:#}",
+        json["run"]
+    );
+    assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20.000Z");
+
+    let out = dir.path().join("out");
+    let o = crate::common::headroom(&[
+        "analyze",
+        &run.display().to_string(),
+        "--charts",
+        "none",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let note = (md.lines())
+        .find(|l| l.starts_with("- locust: ") && l.contains("outside every stage"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(note.contains("`10_users`"), "{note}");
+    assert!(!note.contains("\\`"), "{note}");
+}

@@ -106,7 +106,7 @@ pub(super) fn failures_under_a_pass(rule: &Rule, p: f64, m: &ScopeMetrics) -> Op
         return None;
     }
     let share = format!(
-        "{f} of the {l} latencies are failures' ({:.1}%), which pull its percentiles down \
+        "{f} of the {l} latencies are of failed requests ({:.1}%), which pull its percentiles down \
          when they fail fast (a refused connection, a 503 from a full queue)",
         100.0 * f as f64 / l as f64
     );
