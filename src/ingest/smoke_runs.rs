@@ -45,7 +45,13 @@ const SAME_TOOL_CHECK_S: f64 = 6.0;
 
 /// Words in a file's name that say it holds a check or warm-up, not the load.
 const CHECK_WORDS: [&str; 7] = [
-    "smoke", "warmup", "warm-up", "warm_up", "sanity", "health", "preflight",
+    "smoke",
+    "warmup",
+    "warm-up",
+    "warm_up",
+    "sanity",
+    "health",
+    "preflight",
 ];
 
 /// Totals within this share of each other are the same requests (as arbitration takes

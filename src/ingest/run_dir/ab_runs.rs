@@ -95,7 +95,8 @@ pub(super) fn read_ab_runs(
         if let Some(tsv) = paired.remove(&text) {
             let why = format!("ab's -g file of the check {} set aside", text.shown());
             run.inputs.retain(|f| f.path != tsv);
-            run.skipped.push(Skipped::new(tsv, why, SkipKind::EarlierRun));
+            run.skipped
+                .push(Skipped::new(tsv, why, SkipKind::EarlierRun));
         }
     }
     for (text, reads) in built {

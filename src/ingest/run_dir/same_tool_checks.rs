@@ -28,7 +28,11 @@ pub(super) fn set_aside(built: &mut Vec<Built>, run: &mut Run) -> Vec<PathBuf> {
     }
     let dur = |s: &Source| duration_s(s).unwrap_or(0.0);
     let load = (built.iter().enumerate())
-        .flat_map(|(i, (_, reads))| reads.iter().filter_map(move |r| Some((i, r.as_ref().ok()?))))
+        .flat_map(|(i, (_, reads))| {
+            reads
+                .iter()
+                .filter_map(move |r| Some((i, r.as_ref().ok()?)))
+        })
         .max_by(|a, b| dur(a.1).total_cmp(&dur(b.1)));
     let Some((at, load)) = load else {
         return Vec::new();
