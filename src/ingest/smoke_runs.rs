@@ -17,6 +17,18 @@
 //! (`hey -n 1000` of `/health` beside `wrk -d4s` of the API) is such a run too: a
 //! short check beside the stage's load (`check_beside_load`): the stage is judged on
 //! the load.
+//!
+//! So is a check or warm-up by the **same** tool as the load, saved beside it in one dir
+//! (`hey -n 200` of `/health` beside `hey -z 10s` of the API, `warmup.txt` beside
+//! `run.txt`): one tool's files in a dir are otherwise pooled as runs one after another
+//! (`summary::DirSummaries`), the check's burst into the load's throughput, or a stage of
+//! its own at the check's users. Such a file is set aside before the pooling
+//! (`same_tool_check`, `run_dir/same_tool_checks.rs`), when it is short beside the
+//! tool's longest run in the dir and either requested other URLs than that run or is
+//! named a check (`smoke`, `warmup`, `health`…). Runs of one URL at several loads (a
+//! loop over loads) and repeats of the load stay pooled as before.
+
+use std::path::Path;
 
 use crate::model::Source;
 
@@ -25,6 +37,22 @@ pub(super) const SHORT: f64 = 1.0 / 3.0;
 
 /// A check beside a stage's load lasts under this long, seconds.
 const CHECK_S: f64 = 1.0;
+
+/// A check of other URLs by the load's own tool lasts at most this long, seconds: a
+/// check by hand runs for seconds (`wrk -d1s` prints 1.10 s, `hey -z 5s`), a load for
+/// tens of them.
+const SAME_TOOL_CHECK_S: f64 = 6.0;
+
+/// Words in a file's name that say it holds a check or warm-up, not the load.
+const CHECK_WORDS: [&str; 7] = [
+    "smoke",
+    "warmup",
+    "warm-up",
+    "warm_up",
+    "sanity",
+    "health",
+    "preflight",
+];
 
 /// Totals within this share of each other are the same requests (as arbitration takes
 /// them).
@@ -120,6 +148,91 @@ pub(super) fn check_beside_load(src: &Source, load: &Source, named: Option<u32>)
         crate::model::thousands(m as usize),
         seconds(long)
     ))
+}
+
+/// Why `src` (read from `path`) is a check or warm-up beside `load` (read from
+/// `load_path`), the same tool's longest run in one dir, rather than a run to pool
+/// with it, or `None`. It failed no more often than the load (its failures, above the
+/// load's, are not left out unremarked: pooled, the two runs' disagreement is a
+/// problem) and either
+/// * requested other URLs than the load (both name theirs), lasting at most
+///   [`SAME_TOOL_CHECK_S`] and at most [`SHORT`] of the load's time: `wrk -d1s` of
+///   `/health` beside `wrk -d20s` of the API; or
+/// * is named a check or warm-up ([`CHECK_WORDS`]: `warmup.txt`, `smoke.log`) and ran
+///   shorter with fewer requests than the load: a warm-up at the load's own URL and
+///   users, before the measured run.
+///
+/// Runs of one URL at several loads in a dir (a loop over `-c`) and repeats of the
+/// load are none: they stay pooled.
+pub(super) fn same_tool_check(
+    (src, path): (&Source, &Path),
+    (load, load_path): (&Source, &Path),
+) -> Option<String> {
+    let (d, long) = (duration_s(src)?, duration_s(load)?);
+    let (n, m) = (src.overall.requests(), load.overall.requests());
+    if n == 0 || m == 0 || load.unknown_origin || src.unknown_origin {
+        return None;
+    }
+    if error_rate(src) > error_rate(load) + 0.01 {
+        return None;
+    }
+    let files = [path, load_path];
+    let other_urls = load.overall.requests_other_routes(&src.overall, &files);
+    let check = other_urls && d <= SAME_TOOL_CHECK_S && d <= SHORT * long;
+    let named = named_check(path) && !named_check(load_path) && d < long && n < m;
+    if !check && !named {
+        return None;
+    }
+    // What the tool ran at once: a dir's name gives the load's users, not the check's.
+    let users = (src.stages.iter().chain([&src.overall])).find_map(|s| s.ran_at_once);
+    let at = users.map_or(String::new(), |u| format!(", {u} at once,"));
+    let what = if check {
+        "other URLs than the load's: a check beside it"
+    } else {
+        "its name says it is a check or warm-up, shorter than the load"
+    };
+    Some(format!(
+        "{}'s {} requests in {}{at} ({}) are no part of the load {} ran beside them in this \
+         dir ({} requests in {}, {}): {what}; not pooled into the stage: listed under Skipped files \
+         and in none of the report's figures",
+        src.tool,
+        crate::model::thousands(n as usize),
+        brief(d),
+        routes(src),
+        load.tool,
+        crate::model::thousands(m as usize),
+        seconds(long),
+        crate::model::untrusted::shown(load_path),
+    ))
+}
+
+/// A check's duration: in ms under a tenth of a second (hey's 200 requests in 13 ms are
+/// not "0.0 s"), else as [`seconds`].
+fn brief(s: f64) -> String {
+    if s < 0.1 {
+        format!("{:.0} ms", s * 1000.0)
+    } else {
+        seconds(s)
+    }
+}
+
+/// True when the name of the file at `path` says it holds a check or warm-up.
+fn named_check(path: &Path) -> bool {
+    let name = (path.file_name()).map_or(String::new(), |n| n.to_string_lossy().to_lowercase());
+    CHECK_WORDS.iter().any(|w| name.contains(w))
+}
+
+/// The endpoints a source requested, named: `GET /health`, or the first few and a count.
+fn routes(src: &Source) -> String {
+    let keys: Vec<String> = (src.overall.endpoints.iter())
+        .filter(|(_, e)| !e.transaction)
+        .map(|(k, _)| crate::model::untrusted::ticked(&k.to_string()))
+        .collect();
+    match keys.len() {
+        0 => "no endpoint named".into(),
+        1..=3 => keys.join(", "),
+        n => format!("{} and {} more", keys[..3].join(", "), n - 3),
+    }
 }
 
 /// How long a source ran, seconds: its whole run's window or printed duration, else

@@ -73,8 +73,9 @@ pub(super) fn read_ab_runs(
     }
     let mut summaries = crate::ingest::summary::DirSummaries::default();
     let reader = &formats::spec(Format::AbText).reader;
+    let mut built: Vec<super::same_tool_checks::Built> = Vec::new();
     for text in &texts {
-        let built = match paired.get(text) {
+        let reads = match paired.get(text) {
             Some(tsv) => match crate::ingest::ab::build_run(text, Some(tsv), None, plan, opts) {
                 Ok((mut src, problems)) => {
                     run.problems.extend(problems);
@@ -87,8 +88,20 @@ pub(super) fn read_ab_runs(
             },
             None => reader.summary_sources(text, plan, opts),
         };
-        for src in built {
-            if let Err(p) = src.and_then(|src| summaries.add(text, src)) {
+        built.push((text.clone(), reads));
+    }
+    // A check beside the load (`ab -n 200` of `/health`) is no run to pool with it.
+    for text in super::same_tool_checks::set_aside(&mut built, run) {
+        if let Some(tsv) = paired.remove(&text) {
+            let why = format!("ab's -g file of the check {} set aside", text.shown());
+            run.inputs.retain(|f| f.path != tsv);
+            run.skipped
+                .push(Skipped::new(tsv, why, SkipKind::EarlierRun));
+        }
+    }
+    for (text, reads) in built {
+        for src in reads {
+            if let Err(p) = src.and_then(|src| summaries.add(&text, src)) {
                 run.problems.push(p);
             }
         }

@@ -43,6 +43,7 @@ mod quoted;
 mod repeated_runs;
 mod resaved;
 mod result_sets;
+mod same_tool_checks;
 mod shards;
 mod siege_root_log;
 mod stage_dirs;
@@ -408,10 +409,18 @@ fn load_by_adapter(
             Reader::Grouped => {}
             Reader::Summary(_) | Reader::Source(_) => {
                 let mut summaries = super::summary::DirSummaries::default();
-                let first = files.first().cloned();
-                for file in files {
-                    for built in spec.reader.summary_sources(&file, plan, opts) {
-                        if let Err(p) = built.and_then(|src| summaries.add(&file, src)) {
+                let mut built: Vec<same_tool_checks::Built> = (files.into_iter())
+                    .map(|file| {
+                        let reads = spec.reader.summary_sources(&file, plan, opts);
+                        (file, reads)
+                    })
+                    .collect();
+                // A check or warm-up beside the tool's load is no run to pool with it.
+                same_tool_checks::set_aside(&mut built, run);
+                let first = built.first().map(|(file, _)| file.clone());
+                for (file, reads) in built {
+                    for read in reads {
+                        if let Err(p) = read.and_then(|src| summaries.add(&file, src)) {
                             run.problems.push(p);
                         }
                     }
