@@ -59,6 +59,7 @@ mod pooled_runs;
 
 // More formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;
+mod autocannon_command;
 pub mod goose;
 pub mod hey;
 mod hey_command;
