@@ -86,6 +86,7 @@ pub mod autocannon_text;
 mod banners;
 pub mod h2load;
 pub mod h2load_log;
+mod h2load_rps;
 mod h2load_streams;
 pub mod hey_text;
 pub mod httperf;

@@ -356,3 +356,42 @@ fn ab_is_on_the_clock_by_its_g_file_and_says_so_without_one() {
         .unwrap();
     assert!(row.contains("| not on the clock |"), "{row}");
 }
+
+/// `h2load --h1 -n 250 -c 5 --rps 10 http://127.0.0.1:18460/api/v1/agents` against
+/// `headroom target` (progress lines left out): 250 requests in 4.99 s, each of the 5
+/// clients at 10.1 req/s. h2load's console does not print `--rps`.
+const H2LOAD_RPS: &str = "starting benchmark...
+spawning thread #0: 5 total client(s). 250 total requests
+Application protocol: http/1.1
+
+finished in 4.99s, 50.05 req/s, 9.73KB/s
+requests: 250 total, 250 started, 250 done, 250 succeeded, 0 failed, 0 errored, 0 timeout
+status codes: 250 2xx, 0 3xx, 0 4xx, 0 5xx
+traffic: 48.58KB (49750) total, 18.80KB (19250) headers (space savings 0.00%), 22.22KB (22750) data
+                     min         max         mean         sd        +/- sd
+time for request:     5.40ms     75.29ms     30.25ms     11.41ms    68.40%
+time for connect:       70us       342us       160us       106us    80.00%
+time to 1st byte:    23.94ms     48.48ms     30.37ms     10.35ms    80.00%
+req/s           :      10.08       10.12       10.11        0.02    80.00%
+";
+
+/// h2load's `--rps 10` paces each of its 5 clients: 50 req/s planned, which its dir
+/// `rate-50rps/` names too; headroom said "h2load ran a closed model with 5 users, so
+/// the name's rate is not the stage's arrival rate". Now the echoed command plans the
+/// stage at 10 × 5 = 50 req/s, no users.
+#[test]
+fn h2load_rps_is_per_client() {
+    let dir = TestDir::new();
+    let echoed = "$ h2load --h1 -n 250 -c 5 --rps 10 http://127.0.0.1:18460/api/v1/agents\n";
+    dir.write("run/rate-50rps/h2load.txt", format!("{echoed}{H2LOAD_RPS}"));
+    let (code, report, err) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    let s = &report["stages"][0];
+    assert_eq!(s["arrival_rate_rps"], 50.0, "{s}");
+    assert!(s["users"].is_null(), "{s}");
+    assert!(
+        !notes(&report).contains("closed model"),
+        "{}",
+        notes(&report)
+    );
+}

@@ -64,9 +64,14 @@ pub(super) fn apply(
             let own = x * f64::from(n);
             stage.arrival_rate_rps = Some(own);
             stage.users = None;
-            let differs = ((own - named).abs() > AGREE * named)
-                .then(|| format!(" (its dir's name plans {named} req/s: the locustfile's rate is the stage's)"))
-                .unwrap_or_default();
+            let differs = if (own - named).abs() > AGREE * named {
+                format!(
+                    " (its dir's name plans {named} req/s: the locustfile's rate is the \
+                     stage's)"
+                )
+            } else {
+                String::new()
+            };
             format!(
                 "stage `{name}`: planned arrival rate {own} req/s{differs}: {} paces each of \
                  the {n} users at {x} task(s)/s (`wait_time = {wait}`), one request per task; \
