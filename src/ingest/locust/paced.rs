@@ -34,14 +34,24 @@ enum Pacing {
     Unpaced(String),
 }
 
-/// Sets the one stage of the Locust `source` read in `dir` to its planned rate when
-/// `plan` names one (see the module doc).
-pub(super) fn apply(
+/// The load of the CSV set `set`'s stage from the files beside them in their dir: the
+/// users from the console (`console_users`), then a planned rate from the locustfile.
+pub(super) fn load_beside(
     source: &mut Source,
-    dir: &Path,
+    set: &super::LocustSet,
     history: Option<&[HistoryRow]>,
     plan: &StagePlan,
 ) {
+    let files = set.stats.as_deref().or(set.history.as_deref());
+    if let Some(dir) = files.and_then(Path::parent) {
+        super::console_users::fill(source, dir, history, plan);
+        apply(source, dir, history, plan);
+    }
+}
+
+/// Sets the one stage of the Locust `source` read in `dir` to its planned rate when
+/// `plan` names one (see the module doc).
+fn apply(source: &mut Source, dir: &Path, history: Option<&[HistoryRow]>, plan: &StagePlan) {
     let StagePlan::WholeDir {
         users: None,
         rate: Some(named),
