@@ -1,10 +1,8 @@
 //! ab's `-g` file read beside the same run's console text ([`super::ab::build_run`]):
 //! when its rows are as many as the text's complete requests, every request's latency
 //! (whole ms, as ab rounds them: a 0 is an answer under 0.5 ms, kept as 0, never a
-//! made-up 1 µs) and start (whole seconds: the run over time) are the source's, and
-//! the first start, to the second, places the run on the clock (its end that plus the
-//! console's `Time taken for tests`); else the text is read without it, and a note
-//! says which.
+//! made-up 1 µs) and start (whole seconds: the run over time) are the source's; else
+//! the text is read without it, and a note says which.
 
 use crate::model::untrusted::Shown;
 use std::path::Path;
@@ -26,10 +24,8 @@ pub fn with_tsv(
 ) -> Result<bool, Problem> {
     let (mut h, mut bad) = (crate::model::new_histogram(), Vec::new());
     let mut series = crate::model::TimeSeries::default();
-    let mut first_ms: Option<i64> = None;
     AbGnuplot::open(tsv)?.replay(&mut |o| match o {
         Observation::Request(r) => {
-            first_ms = Some(first_ms.map_or(r.t_ms, |f| f.min(r.t_ms)));
             super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1);
             series.record(r.t_ms, r.latency_ms, false);
         }
@@ -58,11 +54,10 @@ pub fn with_tsv(
         };
         s.endpoints[0].latency = LatencyDistribution::Exact(h.into());
         s.endpoints[0].series = series;
-        let clock = clock_window(s, first_ms);
         format!(
             "{t} and {g} are one ab run: the console text gives the counts and failures, the \
              -g file every request's latency (to the whole ms) and start (to the second: the \
-             run over time){clock}{zero}"
+             run over time){zero}"
         )
     } else {
         format!(
@@ -73,21 +68,4 @@ pub fn with_tsv(
     };
     s.notes.push(note);
     Ok(exact)
-}
-
-/// Places the run `s` on the clock from its `-g` file's first request start (epoch
-/// seconds, cut to the second: ab prints no clock time of its own) and its console's
-/// `Time taken for tests`, when it has no window yet; what the note adds.
-fn clock_window(s: &mut ToolSummary, first_ms: Option<i64>) -> String {
-    let (Some(start), Some(d), None) = (first_ms, s.duration_s, s.window_ms) else {
-        return String::new();
-    };
-    let end = start.saturating_add((d * 1000.0).round() as i64);
-    if end <= start {
-        return String::new();
-    }
-    s.window_ms = Some((start, end));
-    "; the stage's start on the clock is its first request's second there (ab prints no \
-     clock time), its end that start plus the console's time taken"
-        .into()
 }

@@ -408,7 +408,7 @@ impl ToolSummary {
         if stage.window_ms.is_none() {
             // Said, so that the report's empty start and end cells are explained.
             stage.window_basis = format!(
-                "{}; {}'s summary gives no clock time, so the stage's start and end are \
+                "{}; {}'s summary gives no clock time: the stage's start and end are \
                  unknown",
                 stage.window_basis, self.tool
             );
