@@ -18,8 +18,10 @@
 //!   counts them apart from its errors and statuses (a 200 with the wrong body), so
 //!   they are the run's checks of the answers (`--expectBody`: the responses passed or
 //!   failed it), which hold a GO back as k6's failed `check()`s do.
-//! * `connections` are the users (a closed model, unless `--overallRate`/
-//!   `--connectionRate` set a rate: then an open-model note); `duration` (s) and
+//! * `connections` are the users (a closed model), unless the run was paced: an
+//!   `overallRate` or `connectionRate` key (× the connections) in the file, or else
+//!   `-R`/`-r` on its command line (`autocannon_command.rs`; autocannon's own JSON
+//!   writes neither key) set its planned rate, with a note; `duration` (s) and
 //!   `start`/`finish` the window.
 
 use crate::model::untrusted::Shown;
@@ -116,10 +118,15 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
              what is in flight rather than being users",
             path.shown()
         ));
+        // `connectionRate` paces each connection: the plan is it × the connections.
+        s.arrival_rate_rps = match key {
+            "overallRate" => Some(r),
+            _ => s.users.map(|c| r * f64::from(c)),
+        };
         s.users = None;
-        if key == "overallRate" {
-            s.arrival_rate_rps = Some(r);
-        }
+    } else {
+        // autocannon's JSON keeps no rate: its command line may.
+        super::autocannon_command::apply(path, "", &mut s);
     }
     let window = ["start", "finish"].map(|k| {
         json.get(k)

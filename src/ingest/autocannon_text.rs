@@ -14,7 +14,8 @@
 //!   rounded count can be. Errors likewise (`10k errors (10k timeouts)`).
 //! * Failures: the timeouts, the other errors, and every non-2xx answer (the console
 //!   gives no class: a 3xx is counted too, and a note says so).
-//! * `N connections` are the users (`with P pipelining factor` noted); the duration is
+//! * `N connections` are the users (`with P pipelining factor` noted), unless the
+//!   command line (`autocannon_command.rs`) paced the run at a rate; the duration is
 //!   the `in 3.01s` of the totals. A run started for `Ns` that ran far less was stopped
 //!   with Ctrl-C (autocannon prints its tables all the same): stopped early.
 //! * Several runs appended to one log (`>>`, a shell loop) are read run by run; a run
@@ -186,6 +187,9 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         ));
     }
     build(path, &mut s, c, sent, rounded)?;
+    // The console prints no rate: its command line may pace the run.
+    let preface = text.split("Running ").next().unwrap_or("");
+    super::autocannon_command::apply(path, preface, &mut s);
     Ok(s)
 }
 

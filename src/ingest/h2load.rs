@@ -6,7 +6,9 @@
 //!   `spawning thread #i` line (one per `-t` thread) add up to the users (a closed
 //!   model: each client sends its next request when an answer arrives); clients
 //!   created at a rate (`-r`) over a tenth or more of the run are noted; each client's
-//!   streams (`-m`) multiply them (`h2load_streams.rs`).
+//!   streams (`-m`) multiply them (`h2load_streams.rs`). A run whose kept command line
+//!   paces each client (`--rps`) is an open model at `--rps` × clients req/s, no users
+//!   (`h2load_rps.rs`).
 //! * A timed run (`-D`) whose clients stopped early (their own req/s add up to over
 //!   1.5× the run's) hides failed connections: the failures are a lower bound
 //!   (`transport_errors_unseen`), and a note says so.
@@ -219,6 +221,8 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
     s.duration_s = s.duration_s.map(|d| measured_s(text, d));
     s.notes
         .extend(s.duration_s.and_then(|d| ramped(path, text, d)));
+    // Paced (`--rps`) before streams: the rate is per client, and its clients no users.
+    super::h2load_rps::apply(path, text, &mut s);
     super::h2load_streams::apply(path, text, &mut s);
     Ok((s, done))
 }

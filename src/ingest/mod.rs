@@ -59,6 +59,7 @@ mod pooled_runs;
 
 // More formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;
+mod autocannon_command;
 pub mod goose;
 pub mod hey;
 mod hey_command;
@@ -85,6 +86,7 @@ pub mod autocannon_text;
 mod banners;
 pub mod h2load;
 pub mod h2load_log;
+mod h2load_rps;
 mod h2load_streams;
 pub mod hey_text;
 pub mod httperf;

@@ -405,6 +405,14 @@ impl ToolSummary {
         overall.users = stage.users;
         overall.arrival_rate_rps = stage.arrival_rate_rps;
         let mut stage = stage;
+        if stage.window_ms.is_none() {
+            // Said, so that the report's empty start and end cells are explained.
+            stage.window_basis = format!(
+                "{}; {}'s summary gives no clock time: the stage's start and end are \
+                 unknown",
+                stage.window_basis, self.tool
+            );
+        }
         notes.extend(super::untrimmed::apply(&fit, &mut stage));
         overall.untrimmed.clone_from(&stage.untrimmed);
         Source {

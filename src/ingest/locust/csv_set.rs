@@ -610,9 +610,7 @@ pub fn build_source(
     source.overall = overall;
     source.stopped_early =
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
-    if let Some(dir) = (set.stats.as_deref().or(set.history.as_deref())).and_then(Path::parent) {
-        super::console_users::fill(&mut source, dir, history.as_deref(), plan);
-    }
+    super::paced::load_beside(&mut source, set, history.as_deref(), plan);
     if let Some(p) = impossible(set, stats.is_some(), &source) {
         problems.push(p);
         return None;

@@ -9,7 +9,8 @@
 //! the stats file gives the last after a stats reset (`stage_edges`); Locust's rounding
 //! of times to its buckets (`rounding`). The CSV set is read as one source; the JSON and
 //! the HTML report alone, or beside the CSVs to check they hold the whole run; the
-//! console only beside the CSVs, for that check.
+//! console only beside the CSVs, for that check; a CSV run's planned rate in a dir
+//! named by it, from its locustfile's pacing (`paced`).
 
 pub mod console;
 mod console_users;
@@ -20,6 +21,7 @@ pub mod history;
 pub mod html;
 mod html_legacy;
 pub mod json;
+mod paced;
 mod reports;
 mod resets;
 mod rounding;

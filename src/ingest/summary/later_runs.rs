@@ -30,6 +30,7 @@ pub fn build_each(
         Err(p) => return vec![Err(p)],
     };
     crate::ingest::named_users::apply(path, &mut first);
+    crate::ingest::named_rate::from_file_name(path, plan, &mut first);
     let own_stages = matches!(
         plan,
         StagePlan::Detect {
