@@ -32,7 +32,7 @@
 use super::rule::Rule;
 use super::{Judgement, RuleStatus};
 use crate::analysis::metrics::ScopeMetrics;
-use crate::analysis::quantity::format_ms;
+use crate::analysis::quantity::{format_count, format_ms};
 use crate::model::LatencyDistribution;
 
 /// The judgement of a percentile rule on `m` when timed-out requests are left out of
@@ -42,6 +42,99 @@ pub(super) fn judge_timeouts(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Ju
     let l = m.latency.count();
     if t == 0 || l == 0 {
         return None;
+    }
+    let s = m.count_slack;
+    if s.failures == 0 && s.latencies == 0 {
+        return Some(judge_counts(rule, p, m, (t, l)));
+    }
+    Some(judge_band(rule, p, m, (t, l)))
+}
+
+/// [`judge_timeouts`] when the counts are known only within a band (a console that
+/// rounds them, `slack.rs`): the rank is judged at both ends — the fewest timeouts
+/// with the most latencies (the lowest rank) and the most timeouts with the fewest
+/// latencies (the highest) — and the rule passes only if it passes at both, fails only
+/// if it fails at both (`not_proven` on a pass and a miss, `insufficient_data` when
+/// either end cannot say).
+fn judge_band(rule: &Rule, p: f64, m: &ScopeMetrics, (t, l): (u64, u64)) -> Judgement {
+    let s = m.count_slack;
+    let low = judge_counts(
+        rule,
+        p,
+        m,
+        (t.saturating_sub(s.failures), l.saturating_add(s.latencies)),
+    );
+    let high = judge_counts(
+        rule,
+        p,
+        m,
+        (
+            t.saturating_add(s.failures),
+            l.saturating_sub(s.latencies).max(1),
+        ),
+    );
+    let status = super::slack::both_ends(low.status, high.status);
+    // Where a pass is hardest: the highest rank for an upper limit.
+    let (easy, hard) = if rule.op.is_upper_bound() {
+        (low, high)
+    } else {
+        (high, low)
+    };
+    let shown_of = |j: &Judgement| {
+        (j.bound.as_ref().map(|b| b.0.clone()))
+            .or(j.value.map(format_ms))
+            .unwrap_or_else(|| "unknown".to_string())
+    };
+    let [fewest, most] = [
+        "the fewest timeouts and most latencies",
+        "the most timeouts and fewest latencies",
+    ];
+    let (easy_end, hard_end) = if rule.op.is_upper_bound() {
+        (fewest, most)
+    } else {
+        (most, fewest)
+    };
+    let band = format!(
+        "{} {} (its notes say how), so the rank of {} among the measured latencies is \
+         known only within a band: it is {} with {} the data allows, {} with {}",
+        super::slack::ROUNDED_COUNTS_NOTE,
+        [
+            (s.latencies, "latencies"),
+            (s.failures, "timed-out requests")
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("±{} {what}", format_count(*n as f64)))
+        .collect::<Vec<_>>()
+        .join(" and "),
+        rule.metric,
+        shown_of(&easy),
+        easy_end,
+        shown_of(&hard),
+        hard_end,
+    );
+    // A miss is shown where it is proven even so; anything else where it is hardest.
+    let shown = if status == RuleStatus::Fail {
+        easy
+    } else {
+        hard
+    };
+    Judgement {
+        status,
+        note: Some(match &shown.note {
+            Some(n) => format!("{band}; {n}"),
+            None => band,
+        }),
+        ..shown
+    }
+}
+
+/// The percentile rule judged with `t` timed-out requests left out beside `l`
+/// measured latencies.
+fn judge_counts(rule: &Rule, p: f64, m: &ScopeMetrics, (t, l): (u64, u64)) -> Judgement {
+    if t == 0 {
+        // None left out at this end of a band: the percentile is the measured one.
+        return at_rank(rule, m, p, String::new());
     }
     let n = l + t;
     let k = rank(p, n);
@@ -61,7 +154,7 @@ pub(super) fn judge_timeouts(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Ju
             (false, true) => RuleStatus::Pass,
             _ => RuleStatus::InsufficientData,
         };
-        return Some(Judgement {
+        return Judgement {
             value: None,
             bound: floor.map(|f| (format!("≥ {}", format_ms(f)), holds_at_floor)),
             status,
@@ -73,10 +166,10 @@ pub(super) fn judge_timeouts(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Ju
                 floor.map_or("the timeout".to_string(), format_ms)
             )),
             window: None,
-        });
+        };
     }
     let q = 100.0 * k as f64 / l as f64;
-    Some(at_rank(rule, m, q, why))
+    at_rank(rule, m, q, why)
 }
 
 /// The judgement of a percentile rule whose pass `m`'s failures with a measured time
@@ -206,11 +299,15 @@ fn at_rank(rule: &Rule, m: &ScopeMetrics, q: f64, why: String) -> Judgement {
             let Some(v) = v else {
                 return judged(None, None, RuleStatus::InsufficientData, why);
             };
-            let note = format!(
-                "{why}: the measured latencies' p({}), {}",
-                trim(q),
-                format_ms(v)
-            );
+            let note = if why.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{why}: the measured latencies' p({}), {}",
+                    trim(q),
+                    format_ms(v)
+                )
+            };
             return judged(Some(v), None, status_of(v), note);
         }
         LatencyDistribution::Summary(s) => {
