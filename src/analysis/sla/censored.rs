@@ -33,6 +33,7 @@ use super::rule::Rule;
 use super::{Judgement, RuleStatus};
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::quantity::{format_count, format_ms};
+use crate::analysis::report::LatencyReport;
 use crate::model::LatencyDistribution;
 
 /// The judgement of a percentile rule on `m` when timed-out requests are left out of
@@ -266,6 +267,78 @@ pub(super) fn throughput_on_failures(rule: &Rule, m: &ScopeMetrics) -> Option<St
         m.requests,
         crate::analysis::quantity::format_rate(goodput)
     ))
+}
+
+/// Each shown percentile's lower bound over all of `m`'s requests when a tool's
+/// (unmerged) latency leaves out timed-out ones, as the SLA judges it (`None`
+/// otherwise): the figure the tables show, so that they say what the SLA does.
+/// `shown`: the tool's figures (a percentile it does not give stays unknown).
+pub fn at_least_over_all(m: &ScopeMetrics, shown: LatencyReport) -> Option<LatencyReport> {
+    let merged = matches!(&m.latency, LatencyDistribution::Summary(s) if s.merged);
+    if m.timeouts_left_out() == 0 || merged {
+        return None;
+    }
+    let p = |pct: f64, v: Option<f64>| v.and(over_all_requests(m, pct)[0].or(v));
+    Some(LatencyReport {
+        mean: None,
+        min: None,
+        p50: p(50.0, shown.p50),
+        p90: p(90.0, shown.p90),
+        p95: p(95.0, shown.p95),
+        p99: p(99.0, shown.p99),
+        p999: p(99.9, shown.p999),
+        max: None,
+    })
+}
+
+/// `[at least, at most]` (ms) for percentile `p` over all of `m`'s requests, as the
+/// SLA judges it: at the rank it has among the measured latencies once the timed-out
+/// requests they leave out are counted (at both ends of a rounded count's band: the
+/// lowest rank bounds it from below, the highest from above). Unknown on both sides
+/// for a merged summary (its figures are estimates) or no latency.
+pub fn over_all_requests(m: &ScopeMetrics, p: f64) -> [Option<f64>; 2] {
+    let l = m.latency.count();
+    if l == 0 || matches!(&m.latency, LatencyDistribution::Summary(s) if s.merged) {
+        return [None, None];
+    }
+    let t = m.timeouts_left_out();
+    let s = m.count_slack;
+    let low = rank_range(m, p, (t.saturating_sub(s.failures), l + s.latencies));
+    let most = if t == 0 { 0 } else { t + s.failures };
+    let high = rank_range(m, p, (most, l.saturating_sub(s.latencies).max(1)));
+    [low[0], high[1]]
+}
+
+/// `[at least, at most]` (ms) the data puts on percentile `p` over all of `m`'s
+/// requests when `t` timed-out ones are left out beside `l` measured latencies: the
+/// measured latencies' percentile at the rank it has (exact on a histogram, between
+/// the printed figures around it on a summary), or at least the largest measured
+/// latency when the rank falls among the timed-out ones.
+pub(super) fn rank_range(m: &ScopeMetrics, p: f64, (t, l): (u64, u64)) -> [Option<f64>; 2] {
+    let q = if t == 0 {
+        p
+    } else {
+        let k = rank(p, l + t);
+        if k > l {
+            return [m.latency.max_ms(), None];
+        }
+        100.0 * k as f64 / l as f64
+    };
+    let q = q.min(100.0);
+    match &m.latency {
+        LatencyDistribution::Exact(_) => {
+            let v = m.latency.percentile(q).map(|x| x.value_ms);
+            [v, v]
+        }
+        LatencyDistribution::Summary(s) => [
+            (s.points.iter().rev().find(|(x, _)| *x <= q + 1e-9))
+                .map(|&(_, v)| v)
+                .or(s.min_ms),
+            (s.points.iter().find(|(x, _)| *x >= q - 1e-9))
+                .map(|&(_, v)| v)
+                .or(s.max_ms),
+        ],
+    }
 }
 
 /// ⌈p·n⌉, at least 1: the nearest rank of percentile `p` among `n` values.
