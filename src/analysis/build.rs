@@ -337,6 +337,7 @@ pub fn scope_report(m: &ScopeMetrics) -> ScopeReport {
         latency_exact: m.latency.is_exact() && m.latency.count() > 0,
         latency_method: percentile_method(&m.latency),
         latency_timeouts_left_out: m.timeouts_left_out(),
+        latency_at_least_ms: super::sla::at_least_over_all(m, latency_report(&m.latency)),
         latency_percentiles_are: super::report::PercentileReading::of(
             percentile_method(&m.latency),
             m.timeouts_left_out(),

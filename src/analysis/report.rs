@@ -178,6 +178,14 @@ pub struct ScopeReport {
     /// the one given (shown `≥ 203 µs`). Absent when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub latency_timeouts_left_out: u64,
+    /// With timed-out requests left out of a tool's (unmerged) latency: each shown
+    /// percentile's lower bound over all the scope's requests, as the SLA judges it —
+    /// the tool's figure at the rank the percentile has among the answers in time, or
+    /// the largest latency measured where its rank falls among the timed-out ones (a
+    /// p50 at least the max when more than half timed out). The tables show it (`≥`)
+    /// in place of the tool's figure; mean, min and max are null. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_at_least_ms: Option<LatencyReport>,
     /// What the latency percentiles are over all the scope's requests (null without
     /// any): see [`PercentileReading`].
     pub latency_percentiles_are: Option<PercentileReading>,

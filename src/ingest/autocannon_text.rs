@@ -291,9 +291,13 @@ fn build(
     // `3k` is anything from 2,500 to 3,499: the requests are the sent count (rounded
     // unless the exact answers are printed) plus the errors (rounded or not).
     let band = |r: bool| if r { ROUNDING_SLACK } else { 0 };
+    // The answers (the latencies) are exact when printed; else the sent count less
+    // the errors, each rounded or not.
+    let sent_rounded = rounded && c.answers.is_none();
     ep.count_slack = CountSlack {
-        requests: band(rounded && c.answers.is_none() || errors_rounded),
+        requests: band(sent_rounded || errors_rounded),
         failures: band(errors_rounded),
+        latencies: band(sent_rounded) + band(errors_rounded && c.answers.is_none()),
     };
     if c.mismatches > 0 {
         let checked = responses.saturating_sub(c.mismatches.min(responses));

@@ -15,8 +15,8 @@ const TREND_WIDTH: usize = 15;
 
 /// A stage's percentile cell: `≈ 450 ms` when estimated from merged summaries, `≥ 203
 /// µs` when the tool's figure leaves out timed-out requests (wrk's: over all of them it
-/// is a lower bound), `≳ 450 ms` for both (an estimate of a lower bound), `—` without
-/// one.
+/// is a lower bound; the caller passes `latency_at_least_ms`'s, the SLA's bound), `≳
+/// 450 ms` for both (an estimate of a lower bound), `—` without one.
 fn percentile_cell(f: &crate::analysis::report::ScopeReport, v: Option<f64>) -> String {
     match v {
         None => "—".into(),
@@ -53,6 +53,8 @@ pub fn summary(a: &Analysis) -> String {
     for s in &a.stages {
         let f = &s.figures;
         let ms = |v: Option<f64>| percentile_cell(f, v);
+        // With timeouts left out, the bound over all the requests the SLA judges on.
+        let at_least = f.latency_at_least_ms.as_ref();
         let line = format!(
             "  {:<16} {:>7} {:>10} {:>11} {:>10} {:>10} {:>9}  {}",
             truncate(&printable(&s.name), 16),
@@ -66,8 +68,8 @@ pub fn summary(a: &Analysis) -> String {
             f.throughput_rps
                 .map(|x| format!("{x:.1}"))
                 .unwrap_or_else(|| "—".into()),
-            ms(f.latency_ms.p50),
-            ms(f.latency_ms.p95),
+            ms(at_least.map_or(f.latency_ms.p50, |b| b.p50)),
+            ms(at_least.map_or(f.latency_ms.p95, |b| b.p95)),
             f.error_rate.map(format_pct).unwrap_or_else(|| "—".into()),
             super::sparkline::rate_sparkline(&s.timeseries, TREND_WIDTH),
         );

@@ -67,7 +67,8 @@ fn md_cells(md: &str, start: &str) -> Vec<String> {
 /// matrix alike; and the readiness row said "overall p95 unknown ms". Now a merged
 /// estimate reads `≈ 19.4 ms` everywhere it shows, the stages' figures stay as wrk
 /// printed them, and the readiness row says the p95 is not in the data and gives the
-/// mean.
+/// mean. An SLA rule on overall is judged on the stages' own figures, which bound it
+/// exactly (`≤ 60 ms`), not on the estimate.
 #[test]
 fn percentiles_merged_from_tool_summaries_are_written_as_estimates() {
     let dir = TestDir::new();
@@ -107,14 +108,15 @@ fn percentiles_merged_from_tool_summaries_are_written_as_estimates() {
     assert!(!latency.contains("unknown ms"), "{latency}");
     assert!(latency.contains("p95 not in the data"), "{latency}");
 
-    // check: the overall p(99) is judged on the estimate, and says it is one.
+    // check: the overall p(99) is not judged on the estimate, which is never shown as
+    // exact: the stages' own p(99)s, 60 and 58 ms, bound it exactly (a percentile of
+    // pooled requests lies between the parts'), so it is at most 60 ms.
     let sla = dir.write("sla.toml", "[global]\nrules = [\"p(99) < 100ms\"]\n");
     let (code, out, err) = check_json(&run, &sla, &[]);
     assert_eq!(code, 0, "{err}");
     let rules = out["sla"]["rules"].as_array().unwrap();
     let overall = rules.iter().find(|r| r["stage"].is_null()).unwrap();
-    let shown = overall["value_display"].as_str().unwrap();
-    assert!(shown.starts_with("≈ "), "{overall:#}");
+    assert_eq!(overall["value_display"], "≤ 60 ms", "{overall:#}");
     let stage = (rules.iter())
         .find(|r| r["stage"] == "step_4users")
         .unwrap();
@@ -129,7 +131,7 @@ fn percentiles_merged_from_tool_summaries_are_written_as_estimates() {
     let line = (table.lines())
         .find(|l| l.contains(" overall "))
         .unwrap_or_else(|| panic!("{table}"));
-    assert!(line.contains("≈ "), "{line}");
+    assert!(line.contains("≤ 60 ms"), "{line}");
 }
 
 /// The audit's response-time-law row on a stage 2 % above its bound N/R (204 req/s

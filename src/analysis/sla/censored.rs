@@ -32,7 +32,8 @@
 use super::rule::Rule;
 use super::{Judgement, RuleStatus};
 use crate::analysis::metrics::ScopeMetrics;
-use crate::analysis::quantity::format_ms;
+use crate::analysis::quantity::{format_count, format_ms};
+use crate::analysis::report::LatencyReport;
 use crate::model::LatencyDistribution;
 
 /// The judgement of a percentile rule on `m` when timed-out requests are left out of
@@ -42,6 +43,99 @@ pub(super) fn judge_timeouts(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Ju
     let l = m.latency.count();
     if t == 0 || l == 0 {
         return None;
+    }
+    let s = m.count_slack;
+    if s.failures == 0 && s.latencies == 0 {
+        return Some(judge_counts(rule, p, m, (t, l)));
+    }
+    Some(judge_band(rule, p, m, (t, l)))
+}
+
+/// [`judge_timeouts`] when the counts are known only within a band (a console that
+/// rounds them, `slack.rs`): the rank is judged at both ends — the fewest timeouts
+/// with the most latencies (the lowest rank) and the most timeouts with the fewest
+/// latencies (the highest) — and the rule passes only if it passes at both, fails only
+/// if it fails at both (`not_proven` on a pass and a miss, `insufficient_data` when
+/// either end cannot say).
+fn judge_band(rule: &Rule, p: f64, m: &ScopeMetrics, (t, l): (u64, u64)) -> Judgement {
+    let s = m.count_slack;
+    let low = judge_counts(
+        rule,
+        p,
+        m,
+        (t.saturating_sub(s.failures), l.saturating_add(s.latencies)),
+    );
+    let high = judge_counts(
+        rule,
+        p,
+        m,
+        (
+            t.saturating_add(s.failures),
+            l.saturating_sub(s.latencies).max(1),
+        ),
+    );
+    let status = super::slack::both_ends(low.status, high.status);
+    // Where a pass is hardest: the highest rank for an upper limit.
+    let (easy, hard) = if rule.op.is_upper_bound() {
+        (low, high)
+    } else {
+        (high, low)
+    };
+    let shown_of = |j: &Judgement| {
+        (j.bound.as_ref().map(|b| b.0.clone()))
+            .or(j.value.map(format_ms))
+            .unwrap_or_else(|| "unknown".to_string())
+    };
+    let [fewest, most] = [
+        "the fewest timeouts and most latencies",
+        "the most timeouts and fewest latencies",
+    ];
+    let (easy_end, hard_end) = if rule.op.is_upper_bound() {
+        (fewest, most)
+    } else {
+        (most, fewest)
+    };
+    let band = format!(
+        "{} {} (its notes say how), so the rank of {} among the measured latencies is \
+         known only within a band: it is {} with {} the data allows, {} with {}",
+        super::slack::ROUNDED_COUNTS_NOTE,
+        [
+            (s.latencies, "latencies"),
+            (s.failures, "timed-out requests")
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("±{} {what}", format_count(*n as f64)))
+        .collect::<Vec<_>>()
+        .join(" and "),
+        rule.metric,
+        shown_of(&easy),
+        easy_end,
+        shown_of(&hard),
+        hard_end,
+    );
+    // A miss is shown where it is proven even so; anything else where it is hardest.
+    let shown = if status == RuleStatus::Fail {
+        easy
+    } else {
+        hard
+    };
+    Judgement {
+        status,
+        note: Some(match &shown.note {
+            Some(n) => format!("{band}; {n}"),
+            None => band,
+        }),
+        ..shown
+    }
+}
+
+/// The percentile rule judged with `t` timed-out requests left out beside `l`
+/// measured latencies.
+fn judge_counts(rule: &Rule, p: f64, m: &ScopeMetrics, (t, l): (u64, u64)) -> Judgement {
+    if t == 0 {
+        // None left out at this end of a band: the percentile is the measured one.
+        return at_rank(rule, m, p, String::new());
     }
     let n = l + t;
     let k = rank(p, n);
@@ -61,7 +155,7 @@ pub(super) fn judge_timeouts(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Ju
             (false, true) => RuleStatus::Pass,
             _ => RuleStatus::InsufficientData,
         };
-        return Some(Judgement {
+        return Judgement {
             value: None,
             bound: floor.map(|f| (format!("≥ {}", format_ms(f)), holds_at_floor)),
             status,
@@ -73,10 +167,10 @@ pub(super) fn judge_timeouts(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Ju
                 floor.map_or("the timeout".to_string(), format_ms)
             )),
             window: None,
-        });
+        };
     }
     let q = 100.0 * k as f64 / l as f64;
-    Some(at_rank(rule, m, q, why))
+    at_rank(rule, m, q, why)
 }
 
 /// The judgement of a percentile rule whose pass `m`'s failures with a measured time
@@ -175,6 +269,78 @@ pub(super) fn throughput_on_failures(rule: &Rule, m: &ScopeMetrics) -> Option<St
     ))
 }
 
+/// Each shown percentile's lower bound over all of `m`'s requests when a tool's
+/// (unmerged) latency leaves out timed-out ones, as the SLA judges it (`None`
+/// otherwise): the figure the tables show, so that they say what the SLA does.
+/// `shown`: the tool's figures (a percentile it does not give stays unknown).
+pub fn at_least_over_all(m: &ScopeMetrics, shown: LatencyReport) -> Option<LatencyReport> {
+    let merged = matches!(&m.latency, LatencyDistribution::Summary(s) if s.merged);
+    if m.timeouts_left_out() == 0 || merged {
+        return None;
+    }
+    let p = |pct: f64, v: Option<f64>| v.and(over_all_requests(m, pct)[0].or(v));
+    Some(LatencyReport {
+        mean: None,
+        min: None,
+        p50: p(50.0, shown.p50),
+        p90: p(90.0, shown.p90),
+        p95: p(95.0, shown.p95),
+        p99: p(99.0, shown.p99),
+        p999: p(99.9, shown.p999),
+        max: None,
+    })
+}
+
+/// `[at least, at most]` (ms) for percentile `p` over all of `m`'s requests, as the
+/// SLA judges it: at the rank it has among the measured latencies once the timed-out
+/// requests they leave out are counted (at both ends of a rounded count's band: the
+/// lowest rank bounds it from below, the highest from above). Unknown on both sides
+/// for a merged summary (its figures are estimates) or no latency.
+pub fn over_all_requests(m: &ScopeMetrics, p: f64) -> [Option<f64>; 2] {
+    let l = m.latency.count();
+    if l == 0 || matches!(&m.latency, LatencyDistribution::Summary(s) if s.merged) {
+        return [None, None];
+    }
+    let t = m.timeouts_left_out();
+    let s = m.count_slack;
+    let low = rank_range(m, p, (t.saturating_sub(s.failures), l + s.latencies));
+    let most = if t == 0 { 0 } else { t + s.failures };
+    let high = rank_range(m, p, (most, l.saturating_sub(s.latencies).max(1)));
+    [low[0], high[1]]
+}
+
+/// `[at least, at most]` (ms) the data puts on percentile `p` over all of `m`'s
+/// requests when `t` timed-out ones are left out beside `l` measured latencies: the
+/// measured latencies' percentile at the rank it has (exact on a histogram, between
+/// the printed figures around it on a summary), or at least the largest measured
+/// latency when the rank falls among the timed-out ones.
+pub(super) fn rank_range(m: &ScopeMetrics, p: f64, (t, l): (u64, u64)) -> [Option<f64>; 2] {
+    let q = if t == 0 {
+        p
+    } else {
+        let k = rank(p, l + t);
+        if k > l {
+            return [m.latency.max_ms(), None];
+        }
+        100.0 * k as f64 / l as f64
+    };
+    let q = q.min(100.0);
+    match &m.latency {
+        LatencyDistribution::Exact(_) => {
+            let v = m.latency.percentile(q).map(|x| x.value_ms);
+            [v, v]
+        }
+        LatencyDistribution::Summary(s) => [
+            (s.points.iter().rev().find(|(x, _)| *x <= q + 1e-9))
+                .map(|&(_, v)| v)
+                .or(s.min_ms),
+            (s.points.iter().find(|(x, _)| *x >= q - 1e-9))
+                .map(|&(_, v)| v)
+                .or(s.max_ms),
+        ],
+    }
+}
+
 /// ⌈p·n⌉, at least 1: the nearest rank of percentile `p` among `n` values.
 fn rank(p: f64, n: u64) -> u64 {
     ((p / 100.0 * n as f64 - 1e-9).ceil() as u64).clamp(1, n.max(1))
@@ -206,11 +372,15 @@ fn at_rank(rule: &Rule, m: &ScopeMetrics, q: f64, why: String) -> Judgement {
             let Some(v) = v else {
                 return judged(None, None, RuleStatus::InsufficientData, why);
             };
-            let note = format!(
-                "{why}: the measured latencies' p({}), {}",
-                trim(q),
-                format_ms(v)
-            );
+            let note = if why.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{why}: the measured latencies' p({}), {}",
+                    trim(q),
+                    format_ms(v)
+                )
+            };
             return judged(Some(v), None, status_of(v), note);
         }
         LatencyDistribution::Summary(s) => {

@@ -2,7 +2,8 @@
 //! release verdict they lead to. The file format is in `parse.rs`, one rule's types
 //! in `rule.rs` and its grammar in `grammar.rs`, "did you mean" in `suggest.rs`,
 //! whole-scope judgements in `judge.rs` (over counts known only within a band in
-//! `slack.rs`), window rules in `window.rs`, passes a
+//! `slack.rs`; overall's percentiles by its stages' own in `union.rs`), window
+//! rules in `window.rs`, passes a
 //! source that leaves out failures cannot show in `unseen.rs`
 //! and the statistics (Wilson, order statistics, Apdex) in `stats.rs`.
 //!
@@ -84,6 +85,7 @@ mod suggest;
 mod task_names;
 #[cfg(test)]
 mod tests;
+mod union;
 mod unseen;
 mod window;
 
@@ -93,7 +95,7 @@ use std::fmt;
 pub use crate::analysis::quantity::format_value;
 pub use crate::model::may_be_one_route;
 pub use bounded::percentile_bounds;
-pub use censored::FAILURES_NOTE;
+pub use censored::{at_least_over_all, over_all_requests, FAILURES_NOTE};
 pub use drifting::DRIFT_NOTE;
 pub use evaluation::{gates, verdict, RuleEvaluation, RuleStatus, Scope, Verdict};
 pub use parse::{regex_name, ScopeRules, SlaSpec, StageEndpointRules};
@@ -186,6 +188,20 @@ struct Pooled {
     window_ms: Option<(i64, i64)>,
 }
 
+impl Pooled {
+    /// The pooled scope to judge (judging reads the figures only; the names are the
+    /// caller's).
+    fn data(&self) -> ScopeData<'_> {
+        ScopeData {
+            stage: None,
+            endpoint: None,
+            metrics: &self.metrics,
+            series: self.series.as_ref(),
+            window_ms: self.window_ms,
+        }
+    }
+}
+
 /// What evaluating an SLA file on the data gives.
 #[derive(Clone, Debug, Default)]
 pub struct Evaluated {
@@ -275,34 +291,31 @@ pub fn evaluate_with(
     };
     let expected = spec.expected_status.as_slice();
     let cell = |rule: &Rule, scope: Scope, stage: Option<&str>, target: Option<&EndpointTarget>| {
-        let judged = |data: Option<&ScopeData>| {
+        let judged = |data: Option<&ScopeData>, parts: &[union::Part]| {
             evaluation(
                 rule,
                 scope,
                 stage,
                 target.map(EndpointTarget::label),
-                data,
+                data.map(|d| (d, parts)),
                 decides(stage),
                 expected,
             )
         };
+        let parts = |endpoint: Option<&str>| union::parts(&index, stages, stage, endpoint);
         match target {
-            None => judged(index.get(&(stage, None)).copied()),
-            Some(EndpointTarget::Exact(name)) => judged(index.get(&(stage, Some(*name))).copied()),
+            None => judged(index.get(&(stage, None)).copied(), &parts(None)),
+            Some(EndpointTarget::Exact(name)) => {
+                let data = index.get(&(stage, Some(*name))).copied();
+                judged(data, &parts(Some(name)))
+            }
             Some(EndpointTarget::Unknown(_, why)) => RuleEvaluation {
                 note: Some(why.clone()),
-                ..judged(None)
+                ..judged(None, &[])
             },
             Some(EndpointTarget::Pattern(written, _)) => {
-                let pooled = pools.get(&(written.clone(), stage)).map(|p| ScopeData {
-                    // Judging reads the figures only; the names are the caller's.
-                    stage: None,
-                    endpoint: None,
-                    metrics: &p.metrics,
-                    series: p.series.as_ref(),
-                    window_ms: p.window_ms,
-                });
-                judged(pooled.as_ref())
+                let pooled = pools.get(&(written.clone(), stage)).map(Pooled::data);
+                judged(pooled.as_ref(), &[])
             }
         }
     };
@@ -562,13 +575,15 @@ fn evaluation(
     scope: Scope,
     stage: Option<&str>,
     endpoint: Option<&str>,
-    data: Option<&ScopeData>,
+    data: Option<(&ScopeData, &[union::Part])>,
     decides_verdict: bool,
     expected: &[u16],
 ) -> RuleEvaluation {
     let kind = rule.metric.kind();
     let j = match data {
-        Some(d) => judge::judge(rule, d, expected),
+        Some((d, parts)) => {
+            union::judge(rule, d, parts).unwrap_or_else(|| judge::judge(rule, d, expected))
+        }
         None => Judgement::unknown("no data for this scope".to_string()),
     };
     let mut e = RuleEvaluation {

@@ -7,7 +7,9 @@
 //! only if it passes at both, fails only if it fails at both, and is `not_proven`
 //! otherwise, with both ends in its note. The value shown is the printed counts'; the
 //! interval spans both ends' 95 % intervals. Latency rules do not depend on the counts
-//! and are judged as measured.
+//! and are judged as measured, except where timed-out requests are left out of the
+//! latency: where a percentile over every request falls then depends on the counts,
+//! and `censored.rs` judges it at both ends of the band the same way.
 
 use super::rule::{Metric, Rule};
 use super::{Judgement, RuleStatus, ScopeData};
@@ -138,7 +140,7 @@ fn end(m: &ScopeMetrics, more_failing: Option<bool>) -> ScopeMetrics {
 
 /// The status of a rule judged at both ends of the band: the same at both, or
 /// `not_proven` (`insufficient_data` when either end cannot be judged).
-fn both_ends(a: RuleStatus, b: RuleStatus) -> RuleStatus {
+pub(super) fn both_ends(a: RuleStatus, b: RuleStatus) -> RuleStatus {
     match (a, b) {
         (RuleStatus::InsufficientData, _) | (_, RuleStatus::InsufficientData) => {
             RuleStatus::InsufficientData
