@@ -113,8 +113,10 @@ fn banner(line: &str) -> bool {
         && version.starts_with(|c: char| c.is_ascii_digit())
 }
 
-/// The refusal `text` (a console's head) holds, if its leading lines are one.
+/// The refusal `text` (a console's head) holds, if its leading lines are one; colour
+/// codes (siege's `[alert]` tag) are no part of the line quoted.
 pub fn refusal(text: &str) -> Option<Refusal> {
+    let text = super::text::without_ansi(text);
     let lines: Vec<(u64, &str)> = (text.lines().enumerate())
         .map(|(i, l)| (i as u64 + 1, l.trim()))
         .filter(|(_, l)| !l.is_empty())
@@ -220,6 +222,18 @@ mod tests {
     fn a_quote_holding_backticks_keeps_its_span() {
         let r = refusal("ab: invalid URL `x`\nUsage: ab [options]\n").unwrap();
         assert!(r.said.contains("`` ab: invalid URL `x` ``"), "{}", r.said);
+    }
+
+    #[test]
+    fn a_coloured_tag_is_no_part_of_the_quote() {
+        let siege = "[\x1b[1;32malert\x1b[0m] unable to open file: u.txt\nSIEGE 4.0.7\n\
+                     Usage: siege [options]\n";
+        let r = refusal(siege).unwrap();
+        assert!(
+            r.said.contains("`[alert] unable to open file: u.txt`"),
+            "{}",
+            r.said
+        );
     }
 
     #[test]

@@ -112,6 +112,7 @@ mod messy_runs_cp;
 mod messy_runs_cq;
 mod messy_runs_cr;
 mod messy_runs_cs;
+mod messy_runs_cw;
 mod messy_runs_cx;
 mod messy_runs_d;
 mod messy_runs_e;
