@@ -164,3 +164,43 @@ fn locusts_failed_exit_code_check_names_the_code_it_ended_with() {
     );
     assert!(!stdout.contains("exit code 0 ("), "{stdout}");
 }
+
+/// `httperf --server 127.0.0.1 --port 18480 --uri /api/v1/agents/run --method POST
+/// --num-conns 40 --rate 10`, as httperf printed it (its own line of options names
+/// `--method=POST`; for GET, httperf's default, it names none). Before: the endpoint
+/// was `http://127.0.0.1:18480/api/v1/agents/run`, no method, where hey's and siege's
+/// of the same route are `POST …`. Now `POST http://…`, and `GET http://…` without
+/// `--method`.
+#[test]
+fn httperf_endpoints_carry_the_method_it_sent() {
+    let dir = TestDir::new();
+    let run = |method: &str| {
+        format!(
+            "httperf --client=0/1 --server=127.0.0.1 --port=18480 --uri=/api/v1/agents/run \
+             --rate=10 --send-buffer=4096 --recv-buffer=16384 {method}--num-conns=40 \
+             --num-calls=1\nMaximum connect burst length: 1\n\n\
+             Total: connections 40 requests 40 replies 40 test-duration 4.224 s\n\n\
+             Connection rate: 9.5 conn/s (105.6 ms/conn, <=5 concurrent connections)\n\
+             Connection time [ms]: min 104.3 avg 295.9 max 632.0 median 252.5 stddev 143.6\n\
+             Connection time [ms]: connect 0.0\nConnection length [replies/conn]: 1.000\n\n\
+             Request rate: 9.5 req/s (105.6 ms/req)\nRequest size [B]: 81.0\n\n\
+             Reply rate [replies/s]: min 0.0 avg 0.0 max 0.0 stddev 0.0 (0 samples)\n\
+             Reply time [ms]: response 295.9 transfer 0.0\n\
+             Reply size [B]: header 108.0 content 38.0 footer 0.0 (total 146.0)\n\
+             Reply status: 1xx=0 2xx=40 3xx=0 4xx=0 5xx=0\n\n\
+             CPU time [s]: user 0.80 system 3.38 (user 18.9% system 80.1% total 99.0%)\n\
+             Net I/O: 2.1 KB/s (0.0*10^6 bps)\n\n\
+             Errors: total 0 client-timo 0 socket-timo 0 connrefused 0 connreset 0\n\
+             Errors: fd-unavail 0 addrunavail 0 ftab-full 0 other 0\n"
+        )
+    };
+    for (method, want) in [("--method=POST ", "POST"), ("", "GET")] {
+        dir.write(&format!("{want}/rate-10rps/httperf.txt"), run(method));
+        let (code, report, stderr) = analyze_json(&[&dir.path().join(want)], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            stage0(&report)["endpoints"][0]["key"],
+            format!("{want} http://127.0.0.1:18480/api/v1/agents/run"),
+        );
+    }
+}
