@@ -204,3 +204,20 @@ fn httperf_endpoints_carry_the_method_it_sent() {
         );
     }
 }
+
+/// `h2load --h1 -c 2 -r 2 --rate-period 0.5 -n 40 URL`, echoed above what h2load
+/// printed: `--rate-period: value error 0.5` (it takes whole seconds) and nothing
+/// else. Before: "a stage dir whose files hold no load-test result (a run killed
+/// before its tool wrote one, or an empty capture)". Now: h2load refused its command
+/// line, quoting its line 2.
+#[test]
+fn h2load_refusing_a_long_option_value_is_named() {
+    assert_refused(
+        "h2load.txt",
+        "$ h2load --h1 -c 2 -r 2 --rate-period 0.5 -n 40 http://127.0.0.1:18480/api/v1/agents\n\
+         --rate-period: value error 0.5\n",
+        Some(2),
+        "h2load refused its command line and ran nothing: it printed `--rate-period: value \
+         error 0.5` and exited",
+    );
+}
