@@ -197,7 +197,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         _ => super::summary::file_stem(path),
     };
     // A `--wsesslog` file names each call's method and URI itself.
-    let method = (uri.is_some() && !sessions.as_ref().is_some_and(|ss| ss.calls.is_none()))
+    let method = (uri.is_some() && sessions.as_ref().is_none_or(|ss| ss.calls.is_some()))
         .then_some(method.as_str());
     let mut ep = endpoint(EndpointKey::new(method, &name), requests, latency);
     let failed = failed_kinds(classes, &errors);
