@@ -28,6 +28,11 @@
 //!   capture of the output alone of a run with progress holds neither line, finished or
 //!   not, nor does a run interrupted before its first progress line: a kept command
 //!   line (`planned.rs`) whose `-n` the run fell far short of makes it incomplete too.
+//!   Without one, the only witness left is ab's `Benchmarking … (be patient)` line
+//!   without its `...` (ab was started for more than 150 requests, or `-t`) above a
+//!   run of 150 complete requests or fewer that took under a second (a `-t` run lasts
+//!   at least one): that run was interrupted. A run cut later (more requests, or over a
+//!   second) is read as complete: nothing in ab's output says otherwise.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
 //!   per row (and no row for a failed connect), so alone every row counts as answered
@@ -110,8 +115,8 @@ pub const CSV: FormatSpec = FormatSpec {
 /// line ab prints when it ends, or (a run of 150 requests or fewer, or `-q`, which
 /// prints no progress) `Benchmarking … (be patient)...` on its output stream without
 /// the `..done` ab writes after it when the run ends.
-fn interrupted(path: &Path, text: &str, complete: u64) -> Option<String> {
-    let (mut progress, mut patient) = (None, None);
+fn interrupted(path: &Path, text: &str, complete: u64, ran_s: Option<f64>) -> Option<String> {
+    let (mut progress, mut patient, mut heartbeat) = (None, None, None);
     for (i, line) in text.lines().enumerate() {
         let l = line.trim();
         if l.starts_with("Finished ") && l.ends_with(" requests") || l.contains("..done") {
@@ -123,6 +128,23 @@ fn interrupted(path: &Path, text: &str, complete: u64) -> Option<String> {
         if l.starts_with("Benchmarking ") && l.ends_with("(be patient)...") {
             patient = Some((i + 1, l));
         }
+        if l.starts_with("Benchmarking ") && l.ends_with("(be patient)") {
+            heartbeat = Some(i + 1);
+        }
+    }
+    // ab was planned for more than its progress threshold and finished neither its
+    // requests nor a `-t` (whole seconds, at least 1).
+    let short = complete <= PROGRESS_ABOVE && ran_s.is_some_and(|t| t < 1.0);
+    if let (None, Some(no), true) = (progress, heartbeat, short) {
+        return Some(format!(
+            "{}: ab printed `Benchmarking … (be patient)` (line {no}) without the `...` it \
+             prints for runs of {PROGRESS_ABOVE} requests or fewer, so it was started for \
+             more, yet it completed {complete} in {:.3} s (a `-t` run lasts at least a \
+             second): it was interrupted (Ctrl-C), so its figures cover a part of the \
+             planned run; re-run it to the end",
+            path.shown(),
+            ran_s.unwrap_or(0.0)
+        ));
     }
     let what = match (progress, patient) {
         (Some((no, last)), _) => format!(
@@ -142,6 +164,10 @@ fn interrupted(path: &Path, text: &str, complete: u64) -> Option<String> {
         path.shown()
     ))
 }
+
+/// ab prints progress (and `Benchmarking … (be patient)` without its `...`) for runs
+/// of more requests than this.
+const PROGRESS_ABOVE: u64 = 150;
 
 /// True for ab's console output.
 pub fn sniff_text(head: &str) -> bool {
@@ -376,8 +402,8 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
             "no `Complete requests:` line: ab was interrupted, or the output was cut",
         ));
     };
-    s.stopped_early =
-        super::ab_cut::cut(path, text, complete).or_else(|| interrupted(path, text, complete));
+    s.stopped_early = super::ab_cut::cut(path, text, complete)
+        .or_else(|| interrupted(path, text, complete, s.duration_s));
     let [connect, _, length, _] = breakdown;
     let kinds_total = breakdown.iter().try_fold(0u64, |a, n| {
         add_counts(path, failed_line, "ab's failed requests", a, *n)

@@ -12,6 +12,9 @@
 //!   (`--wsess=N,CALLS,THINK`, `--wsesslog=N,THINK,FILE`) `--rate` starts sessions,
 //!   each sending CALLS requests (a session log's: the requests made ÷ N), so the
 //!   arrival rate is `--rate × CALLS`.
+//! * The endpoint is `METHOD http://server:port/uri`: httperf's own line of its options
+//!   names `--method` only when it is not GET (a `--wsesslog` file's calls name their
+//!   own: no method then).
 //! * With several calls per connection, httperf closes a connection at its first
 //!   error and never sends its remaining calls: a run that sent fewer requests than
 //!   `--num-conns × --num-calls` says how many were never made (`unsent_calls`).
@@ -106,7 +109,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         [
             r"^Total: connections (\d+) requests (\d+) replies (\d+) test-duration ([0-9.]+) s",
             r"^Reply status: 1xx=(\d+) 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)",
-            r"--(rate|uri|server|port|num-conns|num-calls|wsess|wsesslog)=(\S+)",
+            r"--(rate|uri|server|port|method|num-conns|num-calls|wsess|wsesslog)=(\S+)",
         ],
     );
     require_lines(path, text, "httperf", ALWAYS_PRINTED)?;
@@ -117,6 +120,8 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     let (mut conn_time, mut reply_time) = (Vec::new(), None::<f64>);
     let mut one_call = false;
     let (mut uri, mut server, mut port) = (None, None, None);
+    // httperf's own line of its options names `--method` only when it is not GET.
+    let mut method = "GET".to_string();
     let (mut planned, mut opened, mut sent) = (None::<(u64, u64)>, 0u64, 0u64);
     let mut calls = 1.0f64;
     let mut sessions = None::<Sessions>;
@@ -127,6 +132,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
                 match &c[1] {
                     "rate" => s.arrival_rate_rps = Some(number(path, no, "--rate", &c[2])?),
                     "uri" => uri = Some(c[2].to_string()),
+                    "method" => method = c[2].to_ascii_uppercase(),
                     "server" => server = Some(c[2].to_string()),
                     "num-conns" => planned = c[2].parse().ok().map(|n| (n, no)),
                     "num-calls" => calls = number::<f64>(path, no, "--num-calls", &c[2])?.max(1.0),
@@ -190,7 +196,10 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         ),
         _ => super::summary::file_stem(path),
     };
-    let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    // A `--wsesslog` file names each call's method and URI itself.
+    let method = (uri.is_some() && sessions.as_ref().is_none_or(|ss| ss.calls.is_some()))
+        .then_some(method.as_str());
+    let mut ep = endpoint(EndpointKey::new(method, &name), requests, latency);
     let failed = failed_kinds(classes, &errors);
     add_failures(path, Some(line), &mut ep, &failed)?;
     match &sessions {

@@ -3,8 +3,9 @@
 //! '--latncy'`, hey's `flag provided but not defined: -bogus`, ab's `ab: wrong number
 //! of arguments`), or the one error line it exits on without it (`httperf: illegal
 //! request rate x`, `locust: error: unrecognized arguments: --bogus`, h2load's `no URI
-//! or input file given`, autocannon's `The string [x] could not be parsed by
-//! timestring`) — or wrk could not reach the target and exited before its run
+//! or input file given` or `--rate-period: value error 0.5`, autocannon's `The string
+//! [x] could not be parsed by timestring`) — or wrk could not reach the target and
+//! exited before its run
 //! (`unable to connect to 127.0.0.1:8081 Connection refused`, alone in the file: a
 //! wrong port, a server down). Teed into a stage dir it is the stage's only file:
 //! named as what it is — which tool, the line it printed, that nothing was sent — the
@@ -90,8 +91,11 @@ fn unnamed_error(line: &str) -> Option<&'static str> {
         [
             (re(r"^no URI or input file given$"), "h2load"),
             // h2load's option checks: `-n: bad option value: x`,
-            // `-n, -c: the number of requests must be …`.
-            (re(r"^-[a-zA-Z](?:, -[a-zA-Z])*: \S"), "h2load"),
+            // `-n, -c: the number of requests must be …`, `--rate-period: value error 0.5`.
+            (
+                re(r"^--?[a-zA-Z][a-zA-Z-]*(?:, --?[a-zA-Z][a-zA-Z-]*)*: \S"),
+                "h2load",
+            ),
             (re(r"could not be parsed by timestring$"), "autocannon"),
             (
                 re(r"^Could not find '.*'\. Ensure your locustfile ends with"),
@@ -165,9 +169,11 @@ fn locust_traceback(text: &str) -> Option<Refusal> {
     None
 }
 
-/// The refusal `text` (a console's head) holds, if its leading lines are one.
+/// The refusal `text` (a console's head) holds, if its leading lines are one; colour
+/// codes (siege's `[alert]` tag) are no part of the line quoted.
 pub fn refusal(text: &str) -> Option<Refusal> {
-    if let Some(stopped) = locust_traceback(text) {
+    let text = super::text::without_ansi(text);
+    if let Some(stopped) = locust_traceback(&text) {
         return Some(stopped);
     }
     let lines: Vec<(u64, &str)> = (text.lines().enumerate())
@@ -265,6 +271,8 @@ mod tests {
     fn an_error_line_alone_names_its_tool() {
         let r = refusal("no URI or input file given\n").unwrap();
         assert!(r.said.starts_with("h2load refused"), "{}", r.said);
+        let r = refusal("$ h2load -c 2 --rate-period 0.5 URL\n--rate-period: value error 0.5\n");
+        assert!(r.unwrap().said.starts_with("h2load refused"));
         let r = refusal("httperf: illegal request rate x\n").unwrap();
         assert!(r.said.starts_with("httperf refused"), "{}", r.said);
         let r = refusal("x`y: bad\n");
@@ -275,6 +283,18 @@ mod tests {
     fn a_quote_holding_backticks_keeps_its_span() {
         let r = refusal("ab: invalid URL `x`\nUsage: ab [options]\n").unwrap();
         assert!(r.said.contains("`` ab: invalid URL `x` ``"), "{}", r.said);
+    }
+
+    #[test]
+    fn a_coloured_tag_is_no_part_of_the_quote() {
+        let siege = "[\x1b[1;32malert\x1b[0m] unable to open file: u.txt\nSIEGE 4.0.7\n\
+                     Usage: siege [options]\n";
+        let r = refusal(siege).unwrap();
+        assert!(
+            r.said.contains("`[alert] unable to open file: u.txt`"),
+            "{}",
+            r.said
+        );
     }
 
     #[test]

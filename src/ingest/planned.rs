@@ -14,7 +14,10 @@
 //!   short one's up to a second, so only less than 80 % of it and over a second short
 //!   is stopped early).
 //!   A run from a URL file (`-f`) is not judged (what a repetition sends depends on it).
-//!   Its `-c` is the run's users (siege prints none).
+//!   Its `-c` is the run's users (siege prints none) — unless siege capped it: a `-c`
+//!   over its siegerc's `limit` (255 by default) runs that many users, and siege says
+//!   so (`WARNING: The number of users is capped at 255.`) and plans its repetitions
+//!   for them.
 
 use crate::model::untrusted::Shown;
 use std::path::Path;
@@ -94,7 +97,12 @@ pub fn ab(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> Opti
 /// Why the siege run at `path` (`preface`: its text before the summary), which made
 /// `requests` attempts in `ran_s` seconds, did far less than its command line asked,
 /// or `None`.
-pub fn siege(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> Option<String> {
+pub fn siege(
+    path: &Path,
+    preface: &str,
+    (requests, ran_s): (u64, Option<f64>),
+    cap: Option<u32>,
+) -> Option<String> {
     let (line, from) = tool_command::find(&SIEGE, path, preface)?;
     let args = tool_command::args(&SIEGE, &line)?;
     if tool_command::flag(&args, "f", Some("file")).is_some() {
@@ -108,12 +116,16 @@ pub fn siege(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> O
         return Some(stopped("siege", path, &asked, &from, &did, ran / planned));
     }
     let reps: u64 = tool_command::flag(&args, "r", Some("reps"))?.parse().ok()?;
-    let users: u64 = tool_command::flag(&args, "c", Some("concurrent"))?
+    let asked_users: u32 = tool_command::flag(&args, "c", Some("concurrent"))?
         .parse()
         .ok()?;
+    let users = u64::from(capped(asked_users, cap).0);
     let n = reps.checked_mul(users)?;
     ((requests as f64) < STOPPED_EARLY * n as f64).then(|| {
-        let asked = format!("{reps} repetitions by {users} users ({n} requests)");
+        let asked = format!(
+            "{reps} repetitions by {users} users ({n} requests){}",
+            capped(asked_users, cap).1
+        );
         let did = format!("sent {requests}");
         stopped(
             "siege",
@@ -129,14 +141,44 @@ pub fn siege(path: &Path, preface: &str, requests: u64, ran_s: Option<f64>) -> O
 /// siege's `-c`/`--concurrent` from the command line of the summary at `path` (whose
 /// text before the summary is `preface`), and where it comes from: siege prints no
 /// `-c` (its `concurrency` is the mean in flight), so this is the run's users. `None`
-/// without one, or when it takes siege's default from its siegerc.
-pub fn siege_users(path: &Path, preface: &str) -> Option<(u32, String)> {
+/// without one, or when it takes siege's default from its siegerc. `cap`: the users
+/// siege said it capped `-c` at ([`siege_cap`]).
+pub fn siege_users(path: &Path, preface: &str, cap: Option<u32>) -> Option<(u32, String)> {
     let (line, from) = tool_command::find(&SIEGE, path, preface)?;
     let args = tool_command::args(&SIEGE, &line)?;
-    let users: u32 = tool_command::flag(&args, "c", Some("concurrent"))?
+    let asked: u32 = tool_command::flag(&args, "c", Some("concurrent"))?
         .parse()
         .ok()?;
-    (users > 0).then_some((users, from))
+    let (users, said) = capped(asked, cap);
+    (users > 0).then(|| (users, format!("{from}{said}")))
+}
+
+/// The users siege capped its `-c` at, from what it printed before its summary
+/// (`text`): `WARNING: The number of users is capped at 255.` when a `-c` is over
+/// its siegerc's `limit`.
+pub fn siege_cap(text: &str) -> Option<u32> {
+    const SAID: &str = "WARNING: The number of users is capped at ";
+    let at = text.rfind(SAID)? + SAID.len();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok().filter(|c| *c > 0)
+}
+
+/// The users a `-c` of `asked` ran, under siege's `cap`, and what to add where their
+/// source is said (empty when the cap did not bite).
+fn capped(asked: u32, cap: Option<u32>) -> (u32, String) {
+    match cap.filter(|c| *c < asked) {
+        Some(cap) => (
+            cap,
+            format!(
+                ", whose `-c {asked}` siege capped at {cap} (it printed `WARNING: The number \
+                 of users is capped at {cap}`: its siegerc's `limit`)"
+            ),
+        ),
+        None => (asked, String::new()),
+    }
 }
 
 /// The sentence for a run of `tool` started for `asked` (by the command line `from`)
@@ -197,5 +239,14 @@ mod tests {
         assert_eq!(siege_time_s("1H"), Some(3600.0));
         assert_eq!(siege_time_s("5"), Some(300.0));
         assert_eq!(siege_time_s("5X"), None);
+    }
+
+    #[test]
+    fn siege_caps_its_users_at_its_limit() {
+        let text = "\n====\nWARNING: The number of users is capped at 255.  To increase this\n";
+        assert_eq!(siege_cap(text), Some(255));
+        assert_eq!(siege_cap("WARNING: something else\n"), None);
+        assert_eq!(capped(300, Some(255)).0, 255);
+        assert_eq!(capped(200, Some(255)), (200, String::new()));
     }
 }

@@ -27,6 +27,11 @@
 //! * Cut short: a JSON block without its closing `}`, or a text block without the
 //!   `Transactions:`, `Failed transactions:` and `Shortest transaction:` (its last) lines
 //!   siege always prints, is refused — what was cut may be the failures.
+//! * An option siege does not know (`siege: unrecognized option '--tme=5S'`) is
+//!   warned of and left out, and siege runs all the same: a note quotes the warning
+//!   (the run is not what that option meant). siege's `-c` over its siegerc's `limit`
+//!   is capped (`WARNING: The number of users is capped at 255.`): the users are the
+//!   cap (`planned.rs`).
 //! * Interrupted (Ctrl-C), siege prints its summary all the same: a command line kept
 //!   with the output whose `-r` or `-t` the run fell far short of makes it incomplete
 //!   (`planned.rs`).
@@ -198,9 +203,28 @@ fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem
         .min()
         .unwrap_or(text.len());
     let preface = format!("{above}\n{}", &text[..start]);
+    // siege's cap of `-c` is printed after its banner (verbose) or alone (JSON output).
+    let summary = (text.lines().scan(0, |at, l| {
+        let here = *at;
+        *at += l.len() + 1;
+        Some((here, l))
+    }))
+    .find(|(_, l)| summary_start(l))
+    .map_or(text.len(), |(at, _)| at);
+    let before = format!("{above}\n{}", &text[..summary]);
+    let cap = super::planned::siege_cap(&before);
+    if let Some(option) = ignored_option(&before) {
+        s.notes.push(format!(
+            "{}: siege did not know an option of its command line and ran without it: it \
+             printed {}; the run is what the rest of the command asked for, not what that \
+             option was meant to change (fix the option and re-run it if it mattered)",
+            path.shown(),
+            crate::model::untrusted::ticked(&shortened(option, 80))
+        ));
+    }
     let requests = s.endpoints.iter().map(|e| e.requests).sum();
-    s.stopped_early = super::planned::siege(path, &preface, requests, s.duration_s);
-    let users = super::planned::siege_users(path, &preface).or_else(|| banner_users(text));
+    s.stopped_early = super::planned::siege(path, &preface, (requests, s.duration_s), cap);
+    let users = super::planned::siege_users(path, &preface, cap).or_else(|| banner_users(text));
     if let Some((users, from)) = users {
         s.users = Some(users);
         s.notes.push(format!(
@@ -209,6 +233,16 @@ fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem
         ));
     }
     Ok(s)
+}
+
+/// The first `siege: unrecognized option '--x'` / `siege: invalid option -- 'x'` line
+/// of a run's console before its summary (`text`): siege warns of an option it does
+/// not know and runs on without it (only with no URL left does it print its usage
+/// and stop: `no_run.rs`).
+fn ignored_option(text: &str) -> Option<&str> {
+    text.lines().map(str::trim).find(|l| {
+        l.starts_with("siege: unrecognized option ") || l.starts_with("siege: invalid option ")
+    })
 }
 
 /// The users siege's banner names (`** Preparing 4 concurrent users for battle.`), and

@@ -668,7 +668,8 @@ fn httperf_errors_of_several_kinds_and_its_rate() {
     assert_eq!(stage["arrival_rate_rps"], 50.0);
     assert_eq!(stage["users"], Value::Null);
     let ep = only_endpoint(&report);
-    assert_eq!(ep["key"], "http://127.0.0.1:18080/api/v1/agents");
+    // No `--method` in httperf's line of options: it sent its default, GET.
+    assert_eq!(ep["key"], "GET http://127.0.0.1:18080/api/v1/agents");
     assert_latency(
         ep,
         &[("p50", 22.5), ("mean", 25.4), ("min", 8.6), ("max", 73.9)],

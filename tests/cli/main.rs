@@ -115,6 +115,7 @@ mod messy_runs_cs;
 mod messy_runs_ct;
 mod messy_runs_cu;
 mod messy_runs_cv;
+mod messy_runs_cw;
 mod messy_runs_cx;
 mod messy_runs_d;
 mod messy_runs_e;

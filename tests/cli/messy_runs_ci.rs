@@ -109,7 +109,7 @@ fn log(exit_code: u32) -> String {
 }
 
 /// A run dir of the shape run: the CSVs and, when given, Locust's log.
-fn run_dir(dir: &TestDir, exit_code: Option<u32>) -> std::path::PathBuf {
+pub(crate) fn run_dir(dir: &TestDir, exit_code: Option<u32>) -> std::path::PathBuf {
     dir.write("run/loadtest_stats_history.csv", history());
     dir.write("run/loadtest_stats.csv", stats());
     if let Some(code) = exit_code {

@@ -351,10 +351,12 @@ pub(super) fn pair_console(
                 let after = error.map_or(String::new(), |e| format!(", after logging `{e}`"));
                 run.tool_checks.push(ToolCheck {
                     tool: "locust".into(),
+                    // The check's name says what failed (read as "its own checks: 1 of
+                    // 1 failed (…)"): the code it ended with, against the 0 of a pass.
                     name: format!(
-                        "exit code 0 (it shut down with exit code {code}, line {line}{after}: \
+                        "it shut down with exit code {code}, not 0 (line {line}{after}): \
                          --exit-code-on-error and a failed request, or the locustfile's own \
-                         check)"
+                         check"
                     ),
                     passed: false,
                     file: file.shown().to_string(),
