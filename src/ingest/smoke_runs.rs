@@ -185,7 +185,7 @@ pub(super) fn same_tool_check(
     }
     // What the tool ran at once: a dir's name gives the load's users, not the check's.
     let users = (src.stages.iter().chain([&src.overall])).find_map(|s| s.ran_at_once);
-    let at = users.map_or(String::new(), |u| format!(", {u} at once,"));
+    let at = users.map_or(String::new(), |u| format!(", {u} at once"));
     let what = if check {
         "other URLs than the load's: a check beside it"
     } else {

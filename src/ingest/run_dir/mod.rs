@@ -408,23 +408,9 @@ fn load_by_adapter(
         match &spec.reader {
             Reader::Grouped => {}
             Reader::Summary(_) | Reader::Source(_) => {
-                let mut summaries = super::summary::DirSummaries::default();
-                let mut built: Vec<same_tool_checks::Built> = (files.into_iter())
-                    .map(|file| {
-                        let reads = spec.reader.summary_sources(&file, plan, opts);
-                        (file, reads)
-                    })
-                    .collect();
                 // A check or warm-up beside the tool's load is no run to pool with it.
-                same_tool_checks::set_aside(&mut built, run);
-                let first = built.first().map(|(file, _)| file.clone());
-                for (file, reads) in built {
-                    for read in reads {
-                        if let Err(p) = read.and_then(|src| summaries.add(&file, src)) {
-                            run.problems.push(p);
-                        }
-                    }
-                }
+                let (summaries, first) =
+                    same_tool_checks::pooled(&spec.reader, files, (plan, opts), run);
                 for src in summaries.finish(plan) {
                     // Time flags a whole-run summary cannot honour are said where the
                     // verdict is read, not only among the source's notes.

@@ -3,18 +3,51 @@
 //! `warmup.txt` beside `run.txt`). One tool's summaries in a dir are pooled as runs one
 //! after another (`summary::DirSummaries`): the check's burst would add its requests to
 //! the stage's throughput, or become a stage of its own at the check's users (hey's
-//! default 50) that the stage table and the SLA judge. This module takes such a file
-//! out before the pooling, by the rule `smoke_runs::same_tool_check` owns: it is
-//! listed under Skipped files with its requests, duration and why, and said among the
-//! warnings; the run stays clean (its requests measured no part of the run).
+//! default 50) that the stage table and the SLA judge. This module reads one tool's
+//! files of a dir, takes such a file out by the rule `smoke_runs::same_tool_check`
+//! owns, and pools the rest: the check is listed under Skipped files with its
+//! requests, duration and why, and said among the warnings; the run stays clean (its
+//! requests measured no part of the run).
 
 use std::path::PathBuf;
 
+use crate::ingest::formats::Reader;
 use crate::ingest::smoke_runs::{duration_s, same_tool_check};
+use crate::ingest::stages::StagePlan;
+use crate::ingest::summary::DirSummaries;
+use crate::ingest::IngestOptions;
 use crate::model::{Problem, Run, SkipKind, Skipped, Source};
 
 /// One summary file of a dir and what reading it gave (one source per run it holds).
 pub(super) type Built = (PathBuf, Vec<Result<Source, Problem>>);
+
+/// One tool's summary `files` of a dir read with `reader` and pooled as runs one
+/// after another, the checks beside the load set aside first ([`set_aside`]); with
+/// the first file pooled. A file's problems go to `run`.
+pub(super) fn pooled(
+    reader: &Reader,
+    files: Vec<PathBuf>,
+    (plan, opts): (&StagePlan, &IngestOptions),
+    run: &mut Run,
+) -> (DirSummaries, Option<PathBuf>) {
+    let mut built: Vec<Built> = (files.into_iter())
+        .map(|file| {
+            let reads = reader.summary_sources(&file, plan, opts);
+            (file, reads)
+        })
+        .collect();
+    set_aside(&mut built, run);
+    let first = built.first().map(|(file, _)| file.clone());
+    let mut summaries = DirSummaries::default();
+    for (file, reads) in built {
+        for read in reads {
+            if let Err(p) = read.and_then(|src| summaries.add(&file, src)) {
+                run.problems.push(p);
+            }
+        }
+    }
+    (summaries, first)
+}
 
 /// Takes the checks beside the load out of one tool's summary files of a dir
 /// (`built`, in the dir's order): each is listed in `run.skipped` (and dropped from
