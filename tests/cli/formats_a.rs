@@ -97,7 +97,7 @@ impl Expected {
 }
 
 /// RFC 3339 (ms, UTC) of epoch ms, written here independently of headroom.
-fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     let (days, rem) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
     let z = days + 719_468;

@@ -96,27 +96,6 @@ fn locust_stopping_on_its_locustfile_is_named_at_the_error() {
     assert_eq!(stages, ["peak"], "{json:#}");
 }
 
-/// RFC 3339 (ms, UTC) of epoch second `s`: days from 1970 by the civil-from-days
-/// algorithm, written out here so the test does not lean on headroom's own.
-fn rfc3339(s: u64) -> String {
-    let (days, secs) = ((s / 86_400) as i64, s % 86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000Z",
-        secs / 3_600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
 /// Observed: a Locust run (`--csv results --csv-full-history`) whose stats history
 /// times every second read "Started —, Ended —" in report.md's provenance, and
 /// report.json's `run.started`/`ended` were null. Now they are the history's first and
@@ -134,14 +113,11 @@ fn a_locust_history_gives_the_run_its_start_and_end() {
     let (code, json, stderr) = crate::common::analyze_json(&[&run], &[]);
     assert_eq!(code, 0, "{stderr}");
     let (t0, last) = (crate::locust::T0, crate::locust::LAST);
-    assert_eq!(json["run"]["started"], rfc3339(t0), "{:#}", json["run"]);
-    assert_eq!(
-        json["run"]["ended"],
-        rfc3339(t0 + last),
-        "{:#}",
-        json["run"]
-    );
-    assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20.000Z");
+    // Epoch seconds in RFC 3339, by the test's own civil-date arithmetic.
+    let at = |s: u64| crate::formats_a::rfc3339(s as i64 * 1000);
+    assert_eq!(json["run"]["started"], at(t0), "{:#}", json["run"]);
+    assert_eq!(json["run"]["ended"], at(t0 + last), "{:#}", json["run"]);
+    assert_eq!(at(1_700_000_000), "2023-11-14T22:13:20.000Z");
 
     let out = dir.path().join("out");
     let o = crate::common::headroom(&[
