@@ -102,7 +102,7 @@ fn why_short(src: &Source, lead: &Source) -> Option<String> {
             return None;
         }
     }
-    if error_rate(src) > error_rate(lead) + 0.01 {
+    if fails_more(src, lead) {
         return None;
     }
     let at = users.map_or(String::new(), |u| format!(" at {u} users"));
@@ -134,7 +134,7 @@ pub(super) fn check_beside_load(src: &Source, load: &Source, named: Option<u32>)
         return None;
     }
     let users = max_users(src);
-    if error_rate(src) > error_rate(load) + 0.01 || (named.is_some() && users == named) {
+    if fails_more(src, load) || (named.is_some() && users == named) {
         return None;
     }
     let at = users.map_or(String::new(), |u| format!(" at {u} users"));
@@ -173,7 +173,7 @@ pub(super) fn same_tool_check(
     if n == 0 || m == 0 || load.unknown_origin || src.unknown_origin {
         return None;
     }
-    if error_rate(src) > error_rate(load) + 0.01 {
+    if fails_more(src, load) {
         return None;
     }
     let files = [path, load_path];
@@ -256,6 +256,13 @@ pub(super) fn max_users(src: &Source) -> Option<u32> {
         .chain(std::iter::once(&src.overall))
         .filter_map(|s| s.users)
         .max()
+}
+
+/// True when `src` failed more often than `other`, by over a point of error rate: a
+/// run apart from the load fails no more often (its failures are not left out
+/// unremarked).
+fn fails_more(src: &Source, other: &Source) -> bool {
+    error_rate(src) > error_rate(other) + 0.01
 }
 
 /// The source's failed share of its requests.
