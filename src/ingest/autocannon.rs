@@ -23,6 +23,11 @@
 //!   `-R`/`-r` on its command line (`autocannon_command.rs`; autocannon's own JSON
 //!   writes neither key) set its planned rate, with a note; `duration` (s) and
 //!   `start`/`finish` the window.
+//! * A paced run (`-R`/`-r`) corrects its latencies for coordinated omission: its
+//!   `latency.totalCount` then exceeds its answers. The latency summary still covers
+//!   the answers (its count), is marked corrected, and a note gives both counts.
+//! * The endpoint is the `url`, with the method of its command line (`-m`; GET for a
+//!   `-b`/`-i` body without `-m`: `autocannon_command.rs`) when one is found.
 
 use crate::model::untrusted::Shown;
 use std::path::Path;
@@ -194,6 +199,12 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     }
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
+    // A paced run's histogram holds the samples autocannon added for slow answers.
+    let samples = json.pointer("/latency/totalCount").and_then(Value::as_u64);
+    if let Some(n) = samples.filter(|n| *n > responses) {
+        super::autocannon_command::corrected_latencies(path, &mut s, Some((n, responses)));
+    }
+    super::autocannon_command::name_method(path, "", &mut s);
     Ok(s)
 }
 

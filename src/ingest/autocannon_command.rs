@@ -8,13 +8,23 @@
 //! * `-R`/`--overallRate N` paces the whole run at N req/s.
 //!
 //! Either way the run was an open model: its connections only cap what is in flight,
-//! so they are no users.
+//! so they are no users. A paced run's latencies are corrected for coordinated
+//! omission unless `-C`/`--ignoreCoordinatedOmission` is given: autocannon records
+//! each 2xx answer with `recordValueWithExpectedInterval`, which adds samples for a
+//! slow one, so its percentiles and mean cover more samples than it had answers.
+//!
+//! * `-m`/`--method` names the method of every request: the endpoint is `POST URL`.
+//!   A body (`-b`/`--body`, `-i`/`--input`) without `-m` is sent with autocannon's
+//!   default method, GET (seen here with autocannon 7 against a server logging
+//!   methods): the endpoint is `GET URL`, with a note, since a body suggests a POST that
+//!   was not sent. Without either, nothing says the method and the endpoint is the URL.
 
 use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use super::summary::ToolSummary;
 use super::tool_command::{self, Tool};
+use crate::model::LatencyDistribution;
 
 /// autocannon's own default for `-c`.
 const DEFAULT_CONNECTIONS: u32 = 10;
@@ -34,6 +44,9 @@ pub struct Paced {
     pub how: String,
     /// Where the command line comes from.
     pub from: String,
+    /// False when `-C`/`--ignoreCoordinatedOmission` turned autocannon's correction of
+    /// paced latencies off.
+    pub corrected: bool,
 }
 
 /// The planned rate of the autocannon output at `path` (`preface`: its text before the
@@ -59,11 +72,60 @@ pub fn paced(path: &Path, preface: &str) -> Option<Paced> {
         (None, Some(Some(r))) => (r, format!("-R {r} req/s overall")),
         (None, None) => return None,
     };
+    let corrected = !(args.iter()).any(|a| matches!(*a, "-C" | "--ignoreCoordinatedOmission"));
     Some(Paced {
         rate_rps,
         how,
         from,
+        corrected,
     })
+}
+
+/// Gives the endpoints of the autocannon output at `path` (`preface`: its text before
+/// the output) the method its command line sent them with (`-m`, or GET for a body
+/// without `-m`), with a note saying where it comes from. Nothing when no command line
+/// is found or it says no method.
+pub fn name_method(path: &Path, preface: &str, s: &mut ToolSummary) {
+    let Some((line, from)) = tool_command::find(&AUTOCANNON, path, preface) else {
+        return;
+    };
+    let Some(args) = tool_command::args(&AUTOCANNON, &line) else {
+        return;
+    };
+    let given = tool_command::flag(&args, "m", Some("method"));
+    let method = match given {
+        Some(m) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            m.to_ascii_uppercase()
+        }
+        Some(_) => return,
+        None => {
+            let body = ["b", "i"]
+                .iter()
+                .zip(["body", "input"])
+                .find_map(|(short, long)| {
+                    tool_command::flag(&args, short, Some(long)).map(|_| format!("-{short}"))
+                });
+            let Some(body) = body else {
+                return;
+            };
+            s.notes.push(format!(
+                "{}: autocannon's command line gives a body ({body}) but no -m: autocannon \
+                 sends it with its default method, GET, not POST (add -m POST if a POST was \
+                 meant); read from {from}",
+                path.shown()
+            ));
+            "GET".to_string()
+        }
+    };
+    for ep in &mut s.endpoints {
+        ep.key.method = Some(method.clone());
+    }
+    if given.is_some() {
+        s.notes.push(format!(
+            "{}: autocannon sent every request as {method} (-m), read from {from}",
+            path.shown()
+        ));
+    }
 }
 
 /// Sets `s`'s planned rate from the command line of the autocannon output at `path`
@@ -83,6 +145,40 @@ pub fn apply(path: &Path, preface: &str, s: &mut ToolSummary) {
     ));
     s.arrival_rate_rps = Some(p.rate_rps);
     s.users = None;
+    if p.corrected {
+        corrected_latencies(path, s, None);
+    }
+}
+
+/// Labels the latencies of a paced autocannon run as corrected for coordinated omission
+/// (`recorded`: the samples and answers of its `--json` latency histogram, when known),
+/// with a note: they are no count of requests, and the mean is above what was measured.
+pub fn corrected_latencies(path: &Path, s: &mut ToolSummary, recorded: Option<(u64, u64)>) {
+    let mut marked = false;
+    for ep in &mut s.endpoints {
+        if let LatencyDistribution::Summary(sum) = &mut ep.latency {
+            sum.co_corrected = true;
+            marked = true;
+        }
+    }
+    if !marked {
+        return;
+    }
+    let counts = match recorded {
+        Some((samples, answers)) => format!(
+            ": its latency histogram holds {samples} samples (`latency.totalCount`) for \
+             {answers} answers, {} of them added",
+            samples.saturating_sub(answers)
+        ),
+        None => String::new(),
+    };
+    s.notes.push(format!(
+        "{}: autocannon was paced (-R/-r) without -C, so it corrected its latencies for \
+         coordinated omission (it adds samples for every answer slower than its expected \
+         interval){counts}: its percentiles and mean include those corrected samples, above \
+         what was measured; the requests are its answers and errors, not its latency samples",
+        path.shown()
+    ));
 }
 
 #[cfg(test)]
@@ -106,5 +202,8 @@ mod tests {
         assert_eq!(rate("autocannon -c 50 -d 10 http://x/"), None);
         assert_eq!(rate("autocannon -c 50 -D 3 http://x/"), None);
         assert_eq!(rate("autocannon -c 50 -R 0 http://x/"), None);
+        let paced = |l: &str| paced(Path::new("/nonexistent/result.json"), l).unwrap();
+        assert!(paced("autocannon -R 300 http://x/").corrected);
+        assert!(!paced("autocannon -R 300 -C http://x/").corrected);
     }
 }

@@ -17,7 +17,9 @@
 //! * `N connections` are the users (`with P pipelining factor` noted), unless the
 //!   command line (`autocannon_command.rs`) paced the run at a rate; the duration is
 //!   the `in 3.01s` of the totals. A run started for `Ns` that ran far less was stopped
-//!   with Ctrl-C (autocannon prints its tables all the same): stopped early.
+//!   with Ctrl-C (autocannon prints its tables all the same): stopped early. A paced
+//!   run's latencies (without `-C`) are corrected for coordinated omission, and the
+//!   command's `-m` (or GET for a body without it) is the endpoint's method.
 //! * Several runs appended to one log (`>>`, a shell loop) are read run by run; a run
 //!   whose totals line is missing was cut short and is not read.
 
@@ -190,6 +192,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     // The console prints no rate: its command line may pace the run.
     let preface = text.split("Running ").next().unwrap_or("");
     super::autocannon_command::apply(path, preface, &mut s);
+    super::autocannon_command::name_method(path, preface, &mut s);
     Ok(s)
 }
 

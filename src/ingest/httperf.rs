@@ -11,7 +11,11 @@
 //!   is the stage's arrival rate of requests, and there are no users. With sessions
 //!   (`--wsess=N,CALLS,THINK`, `--wsesslog=N,THINK,FILE`) `--rate` starts sessions,
 //!   each sending CALLS requests (a session log's: the requests made ÷ N), so the
-//!   arrival rate is `--rate × CALLS`.
+//!   arrival rate is `--rate × CALLS`. httperf's figures cover the whole run, ramp-out
+//!   included: with `--wsess` its N sessions start over (N − 1) ÷ `--rate` s and the
+//!   last one's calls, THINK apart, take (CALLS − 1) × THINK more, so the plan over the
+//!   run is N × CALLS requests in that time — below `--rate × CALLS` for a short run
+//!   (20 sessions of 5 calls at 10/s: 100 requests in 2.3 s, 43.5 req/s, not 50).
 //! * The endpoint is `METHOD http://server:port/uri`: httperf's own line of its options
 //!   names `--method` only when it is not GET (a `--wsesslog` file's calls name their
 //!   own: no method then).
@@ -277,6 +281,8 @@ struct Sessions {
     count: f64,
     /// CALLS of `--wsess` (none for a session log).
     calls: Option<f64>,
+    /// THINK of `--wsess`, s: the time between a session's calls.
+    think_s: Option<f64>,
     /// The requests the run made (its `Total:` line).
     requests: u64,
 }
@@ -289,10 +295,15 @@ impl Sessions {
             "wsess" => Some(parts.next()?.parse::<f64>().ok().filter(|c| *c >= 1.0)?),
             _ => None,
         };
+        let think_s = match name {
+            "wsess" => parts.next().and_then(|z| z.parse::<f64>().ok()),
+            _ => None,
+        };
         Some(Sessions {
             flag: format!("--{name}={value}"),
             count,
             calls,
+            think_s: think_s.filter(|z| z.is_finite() && *z >= 0.0),
             requests: 0,
         })
     }
@@ -312,7 +323,26 @@ fn session_notes(path: &Path, s: &mut ToolSummary, ss: &Sessions, one_call: bool
         ));
         return;
     };
-    let rate = sessions * calls;
+    let mut rate = sessions * calls;
+    let over_run = over_the_run(ss, sessions).filter(|r| *r < rate);
+    if let Some((plan, how)) = over_run.zip(ss.calls.zip(ss.think_s)) {
+        s.notes.push(format!(
+            "{}: {} sessions started at --rate {sessions}/s take {:.2} s to start ((N − 1) ÷ \
+             --rate), and the last one's {} calls, {} s of think time apart, at least {:.2} s \
+             more: the plan sends its {} requests in no less than {:.2} s, {plan:.1} req/s \
+             over the run httperf's figures cover ({rate:.1} req/s while sessions start), \
+             the planned rate the run is held to",
+            path.shown(),
+            ss.count,
+            (ss.count - 1.0) / sessions,
+            how.0,
+            how.1,
+            (how.0 - 1.0) * how.1,
+            ss.count * how.0,
+            ss.count * how.0 / plan
+        ));
+        rate = plan;
+    }
     s.arrival_rate_rps = Some(rate);
     let each = match ss.calls {
         Some(c) => format!("each sends {c} requests"),
@@ -335,6 +365,16 @@ fn session_notes(path: &Path, s: &mut ToolSummary, ss: &Sessions, one_call: bool
              percentiles"
         }
     ));
+}
+
+/// The requests a `--wsess` run plans per second over the whole run its figures cover:
+/// N sessions start over (N − 1) ÷ `sessions_per_s` seconds and the last one's CALLS
+/// are THINK apart, so N × CALLS requests take at least that long (with instant
+/// answers): `None` for a session log, or a plan that takes no time.
+fn over_the_run(ss: &Sessions, sessions_per_s: f64) -> Option<f64> {
+    let (calls, think) = ss.calls.zip(ss.think_s)?;
+    let span = (ss.count - 1.0) / sessions_per_s + (calls - 1.0) * think;
+    (span > 0.0 && span.is_finite()).then(|| ss.count * calls / span)
 }
 
 /// Why a run that opened fewer connections than its echoed `--num-conns` (`planned`:

@@ -9,12 +9,16 @@
 //!   when both fall short.
 //! * siege: `-r`/`--reps` repetitions by each of `-c`/`--concurrent` users (a `-r`
 //!   without `-c` is not judged: siege's default comes from its siegerc), or
-//!   `-t`/`--time` (`30S`, `5M`, `1H`; a bare number is minutes, as siege reads it;
+//!   `-t`/`--time` (`30S`, `5M`, `1H`; a bare number is minutes, as siege reads it, and
+//!   so is `5X`: siege takes the first S, M or H after the digits, else minutes, and a
+//!   note says how it read an odd one;
 //!   a finished run's elapsed time falls a few tenths of a second short of it, and a
 //!   short one's up to a second, so only less than 80 % of it and over a second short
 //!   is stopped early).
 //!   A run from a URL file (`-f`) is not judged (what a repetition sends depends on it).
-//!   Its `-c` is the run's users (siege prints none) — unless siege capped it: a `-c`
+//!   Its `-c` is the run's users (siege prints none; one that is no whole number, `-c
+//!   abc`, siege reads with C's atoi and runs at least one user, and the note says so)
+//!   — unless siege capped it: a `-c`
 //!   over its siegerc's `limit` (255 by default) runs that many users, and siege says
 //!   so (`WARNING: The number of users is capped at 255.`) and plans its repetitions
 //!   for them.
@@ -22,6 +26,7 @@
 use crate::model::untrusted::Shown;
 use std::path::Path;
 
+use super::summary::shortened;
 use super::tool_command::{self, Tool};
 
 /// A run that did less than this share of its plan stopped early (the tools send
@@ -146,11 +151,64 @@ pub fn siege(
 pub fn siege_users(path: &Path, preface: &str, cap: Option<u32>) -> Option<(u32, String)> {
     let (line, from) = tool_command::find(&SIEGE, path, preface)?;
     let args = tool_command::args(&SIEGE, &line)?;
-    let asked: u32 = tool_command::flag(&args, "c", Some("concurrent"))?
-        .parse()
-        .ok()?;
+    let text = tool_command::flag(&args, "c", Some("concurrent"))?;
+    let (asked, read) = match text.parse::<u32>() {
+        Ok(n) if n > 0 => (n, String::new()),
+        _ => odd_users(text),
+    };
     let (users, said) = capped(asked, cap);
-    (users > 0).then(|| (users, format!("{from}{said}")))
+    (users > 0).then(|| (users, format!("{from}{read}{said}")))
+}
+
+/// The users siege runs for a `-c` that is no positive number (`-c abc`, `-c 0`,
+/// `-c 10x`), and what to add where their source is said: siege reads it with C's
+/// `atoi` (the leading digits; 0 for none) and runs one user for any `-c` under 1
+/// (siege 4.0.7: `-c abc` and `-c 0` ran as `-c 1` did, a concurrency of 0.9).
+fn odd_users(text: &str) -> (u32, String) {
+    let digits: String = (text.trim_start().chars())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let read: u64 = digits.parse().unwrap_or(0);
+    let users = u32::try_from(read).unwrap_or(u32::MAX).max(1);
+    let ran = if read < 1 {
+        " and runs one user for a -c under 1".to_string()
+    } else {
+        String::new()
+    };
+    let said = format!(
+        ", whose {} is no whole number: siege reads it as {read} (C's atoi){ran}",
+        crate::model::untrusted::ticked(&format!("-c {}", shortened(text, 40)))
+    );
+    (users, said)
+}
+
+/// What siege did with a `-t`/`--time` of the command line of the summary at `path`
+/// (`preface`: its text before the summary) that is not `N` followed by S, M or H: a
+/// note, or `None` (no command line, no `-t`, or a plain one).
+pub fn siege_time_note(path: &Path, preface: &str) -> Option<String> {
+    let (line, from) = tool_command::find(&SIEGE, path, preface)?;
+    let args = tool_command::args(&SIEGE, &line)?;
+    let t = tool_command::flag(&args, "t", Some("time"))?;
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let plain = digits > 0 && matches!(&t[digits..], "s" | "S" | "m" | "M" | "h" | "H");
+    if plain {
+        return None;
+    }
+    let shown = crate::model::untrusted::ticked(&format!("-t {}", shortened(t, 40)));
+    let did = match siege_time_s(t) {
+        Some(secs) => format!(
+            "siege reads it as {secs} s: the leading digits, in the unit of the first S, M \
+             or H after them, and in minutes when none follows"
+        ),
+        None => "siege reads no time from it and ran with no time limit (until its \
+                 repetitions, or Ctrl-C)"
+            .to_string(),
+    };
+    Some(format!(
+        "{}: the command line's {shown}, read from {from}, is not a number followed by S, M \
+         or H: {did}; the run lasted what its summary says, whatever was meant",
+        path.shown()
+    ))
 }
 
 /// The users siege capped its `-c` at, from what it printed before its summary
@@ -213,19 +271,23 @@ fn share(part: f64) -> String {
     }
 }
 
-/// siege's `-t` (`30S`, `5M`, `1H`, `90s`; a bare number is minutes) in seconds.
+/// siege's `-t` (`30S`, `5M`, `1H`, `90s`) in seconds, read as siege's `parse_time`
+/// does: the leading digits (none: no time), in the unit of the first `s`, `m` or `h`
+/// (any case) after them, and minutes when none follows (`5` and `5X` are 5 minutes,
+/// `1.5M` is 1 minute).
 fn siege_time_s(text: &str) -> Option<f64> {
     let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.'));
-    let (num, unit) = t.split_at(split.unwrap_or(t.len()));
-    let n: f64 = num.parse().ok()?;
-    let scale = match unit.to_ascii_uppercase().as_str() {
-        "S" => 1.0,
-        "" | "M" => 60.0,
-        "H" => 3600.0,
-        _ => return None,
-    };
-    Some(n * scale)
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let n: f64 = t[..digits].parse().ok()?;
+    let unit = t[digits..]
+        .chars()
+        .find_map(|c| match c.to_ascii_lowercase() {
+            's' => Some(1.0),
+            'm' => Some(60.0),
+            'h' => Some(3600.0),
+            _ => None,
+        });
+    Some(n * unit.unwrap_or(60.0))
 }
 
 #[cfg(test)]
@@ -238,7 +300,10 @@ mod tests {
         assert_eq!(siege_time_s("2m"), Some(120.0));
         assert_eq!(siege_time_s("1H"), Some(3600.0));
         assert_eq!(siege_time_s("5"), Some(300.0));
-        assert_eq!(siege_time_s("5X"), None);
+        // siege's parse_time: no S, M or H after the digits is minutes; no digits, no time.
+        assert_eq!(siege_time_s("5X"), Some(300.0));
+        assert_eq!(siege_time_s("1.5M"), Some(60.0));
+        assert_eq!(siege_time_s("abc"), None);
     }
 
     #[test]

@@ -224,6 +224,8 @@ fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem
     }
     let requests = s.endpoints.iter().map(|e| e.requests).sum();
     s.stopped_early = super::planned::siege(path, &preface, (requests, s.duration_s), cap);
+    s.notes
+        .extend(super::planned::siege_time_note(path, &preface));
     let users = super::planned::siege_users(path, &preface, cap).or_else(|| banner_users(text));
     if let Some((users, from)) = users {
         s.users = Some(users);

@@ -1,7 +1,9 @@
 //! wrk and wrk2 console output , with or without `--latency`.
 //!
 //! * A Lua script that chooses the requests' paths (`wrk_script.rs`) makes the one
-//!   endpoint `URL (paths chosen by paths.lua)`: every request the script sent.
+//!   endpoint `URL (paths chosen by paths.lua)`: every request the script sent. One
+//!   that sets `wrk.method = "POST"` gives the endpoint its method (`POST URL`, with a
+//!   note); without a script saying one, the endpoint is the URL alone.
 //! * Times carry their unit (`us`, `ms`, `s`, `m`, `h`); byte counts binary suffixes.
 //!   `-nan` (wrk2's `Req/Sec` with one thread) reads as unknown.
 //! * **Requests** are the `N requests in` completed responses plus the connect, read and
@@ -187,6 +189,18 @@ fn run_summary(path: &Path, lines: &[&str], run: &WrkRun) -> Result<ToolSummary,
     summary.banner = super::banners::stage_name(before, |l| l.starts_with("Transfer/sec"));
     if let Some(script) = super::wrk_script::choosing_paths(path, before) {
         name_script_requests(path, &mut summary, &run.url, &script);
+    }
+    if let Some((method, script)) = super::wrk_script::method(path, before) {
+        for ep in &mut summary.endpoints {
+            ep.key.method = Some(method.clone());
+        }
+        summary.notes.push(format!(
+            "{}: wrk sent every request as {method}: its Lua script {} ({}) sets \
+             `wrk.method`, which wrk's console does not print",
+            path.shown(),
+            script.name,
+            script.from
+        ));
     }
     Ok(summary)
 }

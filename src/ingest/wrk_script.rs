@@ -5,7 +5,8 @@
 //! is known from a command echoed above the run (`-s NAME`, `--script NAME`), else from
 //! the one `.lua` file beside the console (or one dir up, beside its stage dirs).
 //! Whether it chooses paths is read from its text: a `request` function, `wrk.path =`
-//! or a `wrk.format(` call.
+//! or a `wrk.format(` call. Its method is its literal `wrk.method = "POST"`, unless a
+//! `wrk.format("GET", …)` call names another: wrk's console prints no method.
 //!
 //! A script's `done()` may also print the run's percentiles after wrk's summary, as
 //! wrk's own `scripts/report.lua` does: `50%,29729` lines, the percentile and
@@ -31,6 +32,24 @@ pub struct PathScript {
 /// The script of the run whose console is `path` and whose echoed command lines (the
 /// lines above `Running …`) are `before`, when it chooses the requests' paths.
 pub fn choosing_paths(path: &Path, before: &[&str]) -> Option<PathScript> {
+    let (name, from, text) = script(path, before)?;
+    chooses_paths(&text).then_some(PathScript { name, from })
+}
+
+/// The HTTP method every request of the run whose console is `path` was sent with, when
+/// its script says one (`wrk.method = "POST"`), with the script's name and where it was
+/// found. `None` when no script is kept, it sets no method, or its `wrk.format(…)` calls
+/// name another (each request's method is then the script's choice).
+pub fn method(path: &Path, before: &[&str]) -> Option<(String, PathScript)> {
+    let (name, from, text) = script(path, before)?;
+    let method = set_method(&text)?;
+    Some((method, PathScript { name, from }))
+}
+
+/// The script of the run (its file name, where it was found and its text): the one an
+/// echoed command's `-s` names, else the one `.lua` file beside the console or one dir
+/// up. A script not kept there says nothing.
+fn script(path: &Path, before: &[&str]) -> Option<(String, &'static str, String)> {
     let dir = path.parent()?;
     // Stage dirs run by one script keep it one dir up (`run/paths.lua`, `run/02_peak/`).
     let up = dir.parent().filter(|p| !p.as_os_str().is_empty());
@@ -49,11 +68,10 @@ pub fn choosing_paths(path: &Path, before: &[&str]) -> Option<PathScript> {
             None => (up.and_then(only_lua)?, "the one .lua file one dir up"),
         },
     };
-    // A script not kept beside the console says nothing of its paths.
     let meta = std::fs::metadata(&file).ok()?;
     let text = (meta.len() <= MAX_SCRIPT_BYTES).then(|| std::fs::read_to_string(&file).ok())??;
     let name = file.file_name()?.to_string_lossy().into_owned();
-    chooses_paths(&text).then_some(PathScript { name, from })
+    Some((name, from, text))
 }
 
 /// `-s NAME` / `--script NAME` / `--script=NAME` of a wrk command echoed above.
@@ -99,6 +117,39 @@ fn chooses_paths(lua: &str) -> bool {
         || compact.contains("functionrequest(")
         || compact.contains("wrk.path=")
         || compact.contains("wrk.format(")
+}
+
+/// The method a wrk script sets for every request: its one `wrk.method = "M"` (a
+/// literal; the last assignment when several), unless a `wrk.format(…)` call names
+/// another method as its first argument (`wrk.format(nil, …)` uses `wrk.method`).
+fn set_method(lua: &str) -> Option<String> {
+    let code: String = lua
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let literal = |rest: &str| -> Option<String> {
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let word = rest[1..].split(quote).next()?;
+        let ok = !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic());
+        ok.then(|| word.to_ascii_uppercase())
+    };
+    let mut method = None;
+    for (at, _) in compact.match_indices("wrk.method=") {
+        // An assignment that is no literal (a variable): the method is the script's.
+        method = Some(literal(&compact[at + "wrk.method=".len()..])?);
+    }
+    let method = method?;
+    let formats = compact
+        .match_indices("wrk.format(")
+        .map(|(at, m)| &compact[at + m.len()..]);
+    for args in formats {
+        if !(args.starts_with("nil,") || args.starts_with("nil)")) {
+            (literal(args).as_deref() == Some(method.as_str())).then_some(())?;
+        }
+    }
+    Some(method)
 }
 
 /// A `P%,N` line of a script's `done()` (wrk's `scripts/report.lua`): the percentile
@@ -180,6 +231,23 @@ mod tests {
             Some("a/b.lua")
         );
         assert_eq!(echoed(&["wrk -t2 -c10 http://x"]), None);
+    }
+
+    #[test]
+    fn methods_scripts_set() {
+        let post = "wrk.method = \"POST\"\nwrk.body = '{}'\n";
+        assert_eq!(set_method(post).as_deref(), Some("POST"));
+        assert_eq!(set_method("wrk.method='put'").as_deref(), Some("PUT"));
+        assert_eq!(set_method("-- wrk.method = \"POST\"\n"), None);
+        assert_eq!(set_method("wrk.method = m\n"), None);
+        let nil = "wrk.method = \"POST\"\nrequest = function() return wrk.format(nil, p) end";
+        assert_eq!(set_method(nil).as_deref(), Some("POST"));
+        let other = "wrk.method = \"POST\"\nrequest = function() return wrk.format(\"GET\", p) end";
+        assert_eq!(set_method(other), None);
+        assert_eq!(
+            set_method("request = function() return wrk.format(\"GET\", p) end"),
+            None
+        );
     }
 
     #[test]
