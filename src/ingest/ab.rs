@@ -32,7 +32,9 @@
 //!   without its `...` (ab was started for more than 150 requests, or `-t`) above a
 //!   run of 150 complete requests or fewer that took under a second (a `-t` run lasts
 //!   at least one): that run was interrupted. A run cut later (more requests, or over a
-//!   second) is read as complete: nothing in ab's output says otherwise.
+//!   second) is read as complete: nothing in ab's output says otherwise. The endpoint
+//!   is `http://host:port/path`, with the method its kept command line sends
+//!   (`ab_command.rs`: `-p` POST, `-u` PUT, `-i` HEAD, `-m`) when it says one.
 //! * **`-g` TSV** (per request, [`AbGnuplot`]): `starttime seconds ctime dtime ttime
 //!   wait`, times in whole ms, `seconds` the start in epoch seconds. ab writes no outcome
 //!   per row (and no row for a failed connect), so alone every row counts as answered
@@ -435,11 +437,16 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         merged: false,
         co_corrected: false,
     });
+    let preface = text.split("This is ApacheBench").next().unwrap_or("");
     if s.stopped_early.is_none() {
-        let preface = text.split("This is ApacheBench").next().unwrap_or("");
         s.stopped_early = super::planned::ab(path, preface, requests, s.duration_s);
     }
-    let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
+    let method = super::ab_command::method(path, preface, &mut s.notes);
+    let mut ep = endpoint(
+        EndpointKey::new(method.as_deref(), &name),
+        requests,
+        latency,
+    );
     ep.bytes_received = bytes;
     let failed_as = |why: &str| format!("ab: failed requests ({why})");
     let (connect_as, receive_as) = (failed_as("Connect"), failed_as("Receive"));

@@ -199,13 +199,19 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     }
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
-    // A paced run's histogram holds the samples autocannon added for slow answers.
-    let samples = json.pointer("/latency/totalCount").and_then(Value::as_u64);
-    if let Some(n) = samples.filter(|n| *n > responses) {
-        super::autocannon_command::corrected_latencies(path, &mut s, Some((n, responses)));
-    }
+    label_corrected(path, &json, responses, &mut s);
     super::autocannon_command::name_method(path, "", &mut s);
     Ok(s)
+}
+
+/// Labels `s`'s latencies as corrected for coordinated omission when its histogram
+/// (`latency.totalCount`) holds more samples than the run had `responses`: a paced
+/// run's, with the samples autocannon added for slow answers.
+fn label_corrected(path: &Path, json: &Value, responses: u64, s: &mut ToolSummary) {
+    let samples = json.pointer("/latency/totalCount").and_then(Value::as_u64);
+    if let Some(n) = samples.filter(|n| *n > responses) {
+        super::autocannon_command::corrected_latencies(path, s, Some((n, responses)));
+    }
 }
 
 /// What a summary whose percentiles reach 0 ms means, as a note: autocannon records

@@ -78,6 +78,7 @@ mod wrk_unrun;
 // Console summaries (ab, hey text, autocannon, h2load, httperf, siege).
 pub mod ab;
 mod ab_beside;
+mod ab_command;
 mod ab_cut;
 mod ab_stopped;
 mod appended;

@@ -44,7 +44,7 @@ const SIEGE_TIME_STOPPED_EARLY: f64 = 0.8;
 const SIEGE_TIME_EARLY_S: f64 = 1.0;
 
 /// How ab's command lines and outputs are recognised.
-const AB: Tool = Tool {
+pub(super) const AB: Tool = Tool {
     programs: &["ab", "ab2"],
     sniff: super::ab::sniff_text,
 };
