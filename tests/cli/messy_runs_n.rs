@@ -593,11 +593,13 @@ fn a_wrk_lua_script_s_path_mix_is_not_presented_as_the_url() {
         keys(&report),
         ["http://127.0.0.1:18420 (paths chosen by multi.lua)"]
     );
+    // post.lua keeps the URL's path, and sets the method wrk sent (`wrk.method`):
+    // messy_runs_da carries it.
     dir.write("run/wrk.txt", echoed.replace("multi.lua", "post.lua"));
     let (_, report, _) = analyze_json(&[&dir.path().join("run")], &[]);
     assert_eq!(
         keys(&report),
-        ["http://127.0.0.1:18420"],
+        ["POST http://127.0.0.1:18420"],
         "post.lua keeps the URL's path"
     );
 }
