@@ -42,12 +42,14 @@ const SIEGE_TIME_EARLY_S: f64 = 1.0;
 const AB: Tool = Tool {
     programs: &["ab", "ab2"],
     sniff: super::ab::sniff_text,
+    url_from: &[],
 };
 
 /// How siege's command lines and outputs are recognised.
 const SIEGE: Tool = Tool {
     programs: &["siege"],
     sniff: super::siege::sniff,
+    url_from: &[("f", Some("file"))],
 };
 
 /// ab's requests with `-t` and no `-n`.

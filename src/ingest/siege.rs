@@ -227,6 +227,10 @@ fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem
     let users = super::planned::siege_users(path, &preface, cap).or_else(|| banner_users(text));
     if let Some((users, from)) = users {
         s.users = Some(users);
+        // The users are known: the summary's note need not ask for them.
+        for note in &mut s.notes {
+            *note = note.replace(USERS_ADVICE, "");
+        }
         s.notes.push(format!(
             "{}: siege's summary prints no -c; its {users} users are read from {from}",
             path.shown()
@@ -234,6 +238,11 @@ fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem
     }
     Ok(s)
 }
+
+/// What the note on siege's concurrency asks for when nothing kept with the summary
+/// gives its users.
+const USERS_ADVICE: &str =
+    " (give them by the dir name, run.toml, or its command line kept beside it)";
 
 /// The first `siege: unrecognized option '--x'` / `siege: invalid option -- 'x'` line
 /// of a run's console before its summary (`text`): siege warns of an option it does
@@ -599,8 +608,7 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
         fig.concurrency
             .map(|c| format!(
                 "; its concurrency {c:.2} is the mean number of requests in flight, not its \
-                 -c users (give them by the dir name, run.toml, or its command line kept \
-                 beside it)"
+                 -c users{USERS_ADVICE}"
             ))
             .unwrap_or_default()
     ));

@@ -1,0 +1,45 @@
+//! Messy runs, batch "dc" (lead's user check): siege fed a file of URLs
+//! (`siege -c 30 -f urls.txt`), with its command echoed above its JSON summary in a
+//! stage dir whose name gives no users.
+
+use crate::common::{analyze_json, TestDir};
+use crate::messy_runs_cq::siege_text;
+
+/// The console a team keeps per step: `{ echo "$ siege …"; siege … -j; } > console.txt`.
+fn siege_console(users: u32, n: u64) -> String {
+    format!(
+        "$ siege -b -c {users} -t 8S -f urls.txt -i --log=siege.log -j\n{}",
+        siege_text(n, 0.11)
+    )
+}
+
+/// Observed: `siege -c 10 -t 8S -f urls.txt -i -j` in `step-10/`, `-c 30` in `step-30/`,
+/// each command echoed above siege's JSON: the users were `—` (a command line was taken
+/// to be siege's only when it named a URL, and `-f urls.txt` names none), capacity was
+/// NOT ASSESSED, and the note asked for the command line that was there. Now the `-c`
+/// of the echoed command gives each stage its users, and the note no longer asks for
+/// them.
+#[test]
+fn siege_with_a_file_of_urls_takes_its_users_from_the_echoed_command() {
+    let dir = TestDir::new();
+    dir.write("run/step-10/console.txt", siege_console(10, 552));
+    dir.write("run/step-30/console.txt", siege_console(30, 2_079));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().unwrap();
+    let users: Vec<(&str, u64)> = (stages.iter())
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap(),
+                s["users"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(users, [("step-10", 10), ("step-30", 30)], "{stages:#?}");
+    let notes = report.to_string();
+    assert!(
+        notes.contains("its 30 users are read from the command echoed"),
+        "{notes}"
+    );
+    assert!(!notes.contains("give them by the dir name"), "{notes}");
+}
