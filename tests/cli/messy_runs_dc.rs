@@ -2,7 +2,8 @@
 //! (`siege -c 30 -f urls.txt`), with its command echoed above its JSON summary in a
 //! stage dir whose name gives no users.
 
-use crate::common::{analyze_json, TestDir};
+use crate::common::{analyze_json, headroom, TestDir};
+use crate::messy_runs_bp::h2load_text;
 use crate::messy_runs_cq::siege_text;
 
 /// The console a team keeps per step: `{ echo "$ siege …"; siege … -j; } > console.txt`.
@@ -42,4 +43,29 @@ fn siege_with_a_file_of_urls_takes_its_users_from_the_echoed_command() {
         "{notes}"
     );
     assert!(!notes.contains("give them by the dir name"), "{notes}");
+}
+
+/// Observed: `h2load -c 32 -D 6 -i urls.txt --h1` in `32u/`: report.md's stage showed
+/// h2load's mean (31.4 ms) and max, then said "Latency: no latency data". A tool's
+/// summary with a mean but no percentiles is now said to be that.
+#[test]
+fn a_summary_with_a_mean_and_no_percentiles_is_not_called_no_latency_data() {
+    let dir = TestDir::new();
+    dir.write("run/32u/h2load.log", h2load_text(32, 2.0, "41.50ms"));
+    let out = dir.path().join("out");
+    let run = dir.path().join("run");
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("| Latency mean | 41.5 ms |"), "{md}");
+    assert!(
+        md.contains("Latency: the tool's own summary (no percentiles)."),
+        "{md}"
+    );
+    assert!(!md.contains("no latency data"), "{md}");
 }
