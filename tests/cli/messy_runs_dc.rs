@@ -2,7 +2,8 @@
 //! (`siege -c 30 -f urls.txt`), with its command echoed above its JSON summary in a
 //! stage dir whose name gives no users.
 
-use crate::common::{analyze_json, headroom, TestDir};
+use crate::common::{analyze_json, headroom, readiness, TestDir};
+use crate::latency_units::seconds_csv;
 use crate::messy_runs_bp::h2load_text;
 use crate::messy_runs_cq::siege_text;
 
@@ -68,4 +69,28 @@ fn a_summary_with_a_mean_and_no_percentiles_is_not_called_no_latency_data() {
         "{md}"
     );
     assert!(!md.contains("no latency data"), "{md}");
+}
+
+/// Observed: a team's own `results.csv` (`timestamp,endpoint,status,latency`, epoch
+/// seconds and latencies like `0.0296`): the caveat said the latency unit is in doubt,
+/// yet Readiness showed "Data quality READY — data_quality clean" and "overall p95
+/// 57 µs" as if measured. Now the data-quality row is AT RISK naming the doubt, and the
+/// Latency row's p95 says it holds only if the unit is ms.
+#[test]
+fn a_latency_unit_in_doubt_puts_data_quality_at_risk() {
+    let dir = TestDir::new();
+    dir.write("run/results.csv", seconds_csv(false));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let row = readiness(&report, "Data quality");
+    assert_eq!(row["status"], "AT RISK", "{row}");
+    assert!(
+        row["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("latency unit is in doubt"),
+        "{row}"
+    );
+    let latency = readiness(&report, "Latency")["evidence"].as_str().unwrap();
+    assert!(latency.contains("if its unit is ms"), "{latency}");
 }
