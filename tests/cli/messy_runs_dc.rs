@@ -94,3 +94,40 @@ fn a_latency_unit_in_doubt_puts_data_quality_at_risk() {
     let latency = readiness(&report, "Latency")["evidence"].as_str().unwrap();
     assert!(latency.contains("if its unit is ms"), "{latency}");
 }
+
+/// Observed: `siege -c 8 -t 3S -j 'http://…/api/v1/agents/run POST {"a":1}'` echoed
+/// above siege's JSON: the reader took the command's `{"a":1}'` for the JSON block and
+/// refused the file ("siege's JSON block is not valid JSON", exit 2). Now the block is
+/// the one whose `{` opens its line, and the command's URL and method name the
+/// endpoint (it was the file's name, `console`), as hey's command does; a run over
+/// `-f urls.txt` is named by that file.
+#[test]
+fn an_echoed_siege_post_body_is_no_json_block_and_names_the_endpoint() {
+    let dir = TestDir::new();
+    let cmd = "$ siege -c 8 -t 3S -j 'http://127.0.0.1:18420/api/v1/agents/run POST {\"a\":1}'";
+    dir.write(
+        "run/c8/console.txt",
+        format!("{cmd}\n{}", siege_text(73, 0.26)),
+    );
+    dir.write("run/c16/console.txt", siege_console(16, 120));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let keys: Vec<(&str, u64)> = (report["stages"].as_array().unwrap().iter())
+        .map(|s| {
+            let e = &s["endpoints"][0];
+            (e["key"].as_str().unwrap(), e["requests"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("POST http://127.0.0.1:18420/api/v1/agents/run", 73),
+            ("urls.txt (siege -f)", 120)
+        ],
+        "{report:#}"
+    );
+    assert!(
+        report.to_string().contains("POST {\\\"a\\\":1}'`"),
+        "{report}"
+    );
+}
