@@ -8,6 +8,7 @@
 
 use super::audit::AuditVerdict;
 use super::capacity::fmt_users;
+use super::caveat::Caveat;
 use super::headline::{miss, noun, verb};
 use super::quality::DataQuality;
 use super::quantity::{format_ms, format_percent};
@@ -248,6 +249,18 @@ fn quality_row(a: &Analysis) -> (ReadinessStatus, String) {
     if a.sources.len() > 1 {
         issues.push(format!("{} sources reported side by side", a.sources.len()));
     }
+    // A unit in doubt puts every figure of that kind off by 1,000× or more.
+    for w in &a.warnings {
+        match w {
+            Caveat::LatencyUnitDoubt(_) => {
+                issues.push("the latency unit is in doubt (see Caveats)".to_string());
+            }
+            Caveat::ClockUnitDoubt(_) => {
+                issues.push("the time unit is in doubt (see Caveats)".to_string());
+            }
+            _ => {}
+        }
+    }
     let flagged = |v: AuditVerdict| a.audit.iter().filter(|f| f.verdict == v).count();
     let (impossible, suspect) = (
         flagged(AuditVerdict::Impossible),
@@ -314,10 +327,16 @@ fn overall_latency(a: &Analysis) -> String {
     } else {
         ""
     };
+    let doubt = (a.warnings.iter()).any(|w| matches!(w, Caveat::LatencyUnitDoubt(_)));
+    let unsure = if doubt {
+        ", if its unit is ms (the latency unit is in doubt: see Caveats)"
+    } else {
+        ""
+    };
     match (o.latency_ms.p95, o.latency_ms.mean) {
-        (Some(p95), _) => format!("overall p95 {approx}{}", format_ms(p95)),
+        (Some(p95), _) => format!("overall p95 {approx}{}{unsure}", format_ms(p95)),
         (None, Some(mean)) => format!(
-            "overall p95 not in the data (the tools' summaries lack it); mean {}",
+            "overall p95 not in the data (the tools' summaries lack it); mean {}{unsure}",
             format_ms(mean)
         ),
         (None, None) => "no latency in the data".into(),

@@ -33,6 +33,7 @@ const DEFAULT_CONNECTIONS: u32 = 10;
 const AUTOCANNON: Tool = Tool {
     programs: &["autocannon"],
     sniff: |h| super::autocannon::sniff(h) || super::autocannon::looks_like_console(h),
+    url_from: &[],
 };
 
 /// A paced autocannon run's planned rate, read from its command line.

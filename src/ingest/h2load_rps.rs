@@ -16,6 +16,7 @@ use super::tool_command::{self, Tool};
 const H2LOAD: Tool = Tool {
     programs: &["h2load"],
     sniff: super::h2load::sniff,
+    url_from: &[("i", Some("input-file"))],
 };
 
 /// Sets the planned rate of an h2load run (`s`, its clients read from `text`, the

@@ -18,6 +18,7 @@ use super::tool_command::{self, Tool};
 const H2LOAD: Tool = Tool {
     programs: &["h2load"],
     sniff: super::h2load::sniff,
+    url_from: &[("i", Some("input-file"))],
 };
 
 /// In flight beyond this many times the clients, they ran several streams each.

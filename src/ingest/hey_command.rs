@@ -22,6 +22,7 @@ const DEFAULT_REQUESTS: u64 = 200;
 pub const HEY: Tool = Tool {
     programs: &["hey"],
     sniff: super::hey_text::sniff,
+    url_from: &[],
 };
 
 /// What a hey run was started for.
@@ -129,6 +130,7 @@ pub fn csv_command(path: &Path) -> Option<Command> {
 const HEY_CSV: Tool = Tool {
     programs: &["hey"],
     sniff: super::hey::sniff,
+    url_from: &[],
 };
 
 /// Why the hey CSV at `path`, holding `rows` answered requests of which the last ended

@@ -47,12 +47,14 @@ const SIEGE_TIME_EARLY_S: f64 = 1.0;
 pub(super) const AB: Tool = Tool {
     programs: &["ab", "ab2"],
     sniff: super::ab::sniff_text,
+    url_from: &[],
 };
 
 /// How siege's command lines and outputs are recognised.
 const SIEGE: Tool = Tool {
     programs: &["siege"],
     sniff: super::siege::sniff,
+    url_from: &[("f", Some("file"))],
 };
 
 /// ab's requests with `-t` and no `-n`.
@@ -209,6 +211,28 @@ pub fn siege_time_note(path: &Path, preface: &str) -> Option<String> {
          or H: {did}; the run lasted what its summary says, whatever was meant",
         path.shown()
     ))
+}
+
+/// What the siege command line kept with the output at `path` (`preface`: its text
+/// before the output) requested, as an endpoint's method and name: its URL (siege's
+/// `'URL POST body'` form gives the method; else GET, siege's default), or `FILE (siege
+/// -f)` for a run over a file of URLs (a mix the summary does not split).
+pub fn siege_target(path: &Path, preface: &str) -> Option<(Option<String>, String)> {
+    let (line, _) = tool_command::find(&SIEGE, path, preface)?;
+    let args = tool_command::args(&SIEGE, &line)?;
+    let unquoted = |a: &str| a.trim_matches(|c| c == '"' || c == '\'').to_string();
+    // siege's URL with a method is one quoted argument: `'http://h/x POST {…}'`.
+    let url_at = args.iter().position(|a| a.contains("://"));
+    if let Some(at) = url_at {
+        let url = unquoted(args[at]);
+        let method = args
+            .get(at + 1)
+            .map(|m| unquoted(m))
+            .filter(|m| args[at].starts_with(['\'', '"']) && matches!(m.as_str(), "POST" | "PUT"));
+        return Some((Some(method.unwrap_or_else(|| "GET".into())), url));
+    }
+    let file = tool_command::flag(&args, "f", Some("file"))?;
+    Some((None, format!("{file} (siege -f)")))
 }
 
 /// The users siege capped its `-c` at, from what it printed before its summary

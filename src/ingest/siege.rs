@@ -159,6 +159,15 @@ const RUNS: RunMarks = RunMarks {
     results: summary_start,
 };
 
+/// The lines of `text`, each with the byte offset it starts at.
+fn lines_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().scan(0, |at, l| {
+        let here = *at;
+        *at += l.len() + 1;
+        Some((here, l))
+    })
+}
+
 /// True for the first line of siege's summary: `Transactions:` (text) or the JSON
 /// block's `{\t"transactions": …`.
 fn summary_start(l: &str) -> bool {
@@ -197,20 +206,17 @@ fn read_text(path: &Path) -> Result<ToolSummary, Problem> {
 /// did far less than the command line kept with it asked (`planned.rs`).
 fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem> {
     let mut s = summarise(path, read_console(path, text)?)?;
-    let start = ["{", "Transactions:", "** SIEGE", "Lifting the server siege"]
-        .iter()
-        .filter_map(|m| text.find(m))
-        .min()
-        .unwrap_or(text.len());
+    // Where siege's output begins: a line it starts (a `{` inside an echoed command
+    // line, `siege '… POST {"a":1}'`, is no start).
+    let marks = ["{", "Transactions:", "** SIEGE", "Lifting the server siege"];
+    let start = lines_at(text)
+        .find(|(_, l)| marks.iter().any(|m| l.trim_start().starts_with(m)))
+        .map_or(text.len(), |(at, _)| at);
     let preface = format!("{above}\n{}", &text[..start]);
     // siege's cap of `-c` is printed after its banner (verbose) or alone (JSON output).
-    let summary = (text.lines().scan(0, |at, l| {
-        let here = *at;
-        *at += l.len() + 1;
-        Some((here, l))
-    }))
-    .find(|(_, l)| summary_start(l))
-    .map_or(text.len(), |(at, _)| at);
+    let summary = lines_at(text)
+        .find(|(_, l)| summary_start(l))
+        .map_or(text.len(), |(at, _)| at);
     let before = format!("{above}\n{}", &text[..summary]);
     let cap = super::planned::siege_cap(&before);
     if let Some(option) = ignored_option(&before) {
@@ -226,9 +232,20 @@ fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem
     s.stopped_early = super::planned::siege(path, &preface, (requests, s.duration_s), cap);
     s.notes
         .extend(super::planned::siege_time_note(path, &preface));
+    // The command's URL names the endpoint where the file's name was all there was.
+    let target = super::planned::siege_target(path, &preface);
+    if let (Some((method, name)), [ep]) = (target, s.endpoints.as_mut_slice()) {
+        if ep.key.name == file_stem(path) {
+            ep.key = EndpointKey::new(method.as_deref(), &name);
+        }
+    }
     let users = super::planned::siege_users(path, &preface, cap).or_else(|| banner_users(text));
     if let Some((users, from)) = users {
         s.users = Some(users);
+        // The users are known: the summary's note need not ask for them.
+        for note in &mut s.notes {
+            *note = note.replace(USERS_ADVICE, "");
+        }
         s.notes.push(format!(
             "{}: siege's summary prints no -c; its {users} users are read from {from}",
             path.shown()
@@ -236,6 +253,11 @@ fn read_run(path: &Path, text: &str, above: &str) -> Result<ToolSummary, Problem
     }
     Ok(s)
 }
+
+/// What the note on siege's concurrency asks for when nothing kept with the summary
+/// gives its users.
+const USERS_ADVICE: &str =
+    " (give them by the dir name, run.toml, or its command line kept beside it)";
 
 /// The first `siege: unrecognized option '--x'` / `siege: invalid option -- 'x'` line
 /// of a run's console before its summary (`text`): siege warns of an option it does
@@ -264,10 +286,15 @@ fn banner_users(text: &str) -> Option<(u32, String)> {
 }
 
 fn read_console(path: &Path, text: &str) -> Result<Figures, Problem> {
-    if let Some(a) = text
-        .find('{')
-        .filter(|a| text[*a..].contains("\"transactions\""))
-    {
+    // The block's `{` opens its line (`{\t"transactions": …`): a `{` before it is no
+    // part of it (an echoed `siege '… POST {"a":1}'`).
+    let json = lines_at(text)
+        .find(|(_, l)| {
+            let l = l.trim_start();
+            l.starts_with('{') && l.contains("\"transactions\"")
+        })
+        .map(|(at, l)| at + l.len() - l.trim_start().len());
+    if let Some(a) = json {
         if !text[a..].contains('}') {
             return Err(cut_short(
                 path,
@@ -276,7 +303,7 @@ fn read_console(path: &Path, text: &str) -> Result<Figures, Problem> {
             ));
         }
     }
-    if let (Some(a), Some(b)) = (text.find('{'), text.rfind('}')) {
+    if let (Some(a), Some(b)) = (json, text.rfind('}')) {
         if a < b && text[a..b].contains("\"transactions\"") {
             let line = text[..a].lines().count() as u64 + 1;
             let v: Value = serde_json::from_str(&text[a..=b]).map_err(|e| {
@@ -601,8 +628,7 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
         fig.concurrency
             .map(|c| format!(
                 "; its concurrency {c:.2} is the mean number of requests in flight, not its \
-                 -c users (give them by the dir name, run.toml, or its command line kept \
-                 beside it)"
+                 -c users{USERS_ADVICE}"
             ))
             .unwrap_or_default()
     ));

@@ -4,7 +4,9 @@
 //! script one dir up that writes every step into its own dir. A command file's line
 //! belongs to a capture when it writes that file (`> c50.txt`, `| tee c50.txt`), or when
 //! it is the file's only line of that tool and the capture is the dir's only capture of
-//! the tool; otherwise none is taken. Only lines that name a URL (`://`) are the tool's.
+//! the tool; otherwise none is taken. Only lines that name a URL (`://`), or give the
+//! tool's file of URLs or script (siege's `-f urls.txt`, h2load's `-i`, Locust's `-f`),
+//! are the tool's.
 //! Its flags (`-n 1000`, `-n1000`, `-n=1000`, `--reps=5`) are read by [`flag`].
 
 use std::path::{Path, PathBuf};
@@ -17,6 +19,9 @@ const MAX_COMMAND_BYTES: u64 = 64 << 10;
 pub struct Tool {
     pub programs: &'static [&'static str],
     pub sniff: fn(&str) -> bool,
+    /// The flags (short, long) that name where the tool reads its URLs instead of a URL
+    /// on the line: a line giving one runs the tool all the same.
+    pub url_from: &'static [(&'static str, Option<&'static str>)],
 }
 
 /// The command line of the capture at `path` whose text before its output is
@@ -65,7 +70,8 @@ pub fn find(tool: &Tool, path: &Path, preface: &str) -> Option<(String, String)>
 }
 
 /// The arguments after the program when `line` runs `tool` (`hey …`, `$ hey …`,
-/// `./hey …`, `/usr/local/bin/hey …`, `+ hey …` of `set -x`) and names a URL.
+/// `./hey …`, `/usr/local/bin/hey …`, `+ hey …` of `set -x`) and names a URL, or where
+/// the tool reads them from (`Tool::url_from`).
 pub fn args<'a>(tool: &Tool, line: &'a str) -> Option<Vec<&'a str>> {
     let words: Vec<&str> = line.split_whitespace().collect();
     let at = words.iter().take(3).position(|w| {
@@ -78,7 +84,9 @@ pub fn args<'a>(tool: &Tool, line: &'a str) -> Option<Vec<&'a str>> {
         .iter()
         .all(|w| w.chars().all(|c| matches!(c, '$' | '>' | '+' | '#' | '%')));
     let args = words[at + 1..].to_vec();
-    (prompt && args.iter().any(|a| a.contains("://"))).then_some(args)
+    let url_from =
+        || (tool.url_from.iter()).any(|(short, long)| flag(&args, short, *long).is_some());
+    (prompt && (args.iter().any(|a| a.contains("://")) || url_from())).then_some(args)
 }
 
 /// The value of a flag among `args`: `short` (one letter: `-n 5`, `-n5`, `-n=5`,
@@ -211,6 +219,7 @@ mod tests {
     const HEY: Tool = Tool {
         programs: &["hey"],
         sniff: |_| false,
+        url_from: &[],
     };
 
     #[test]

@@ -9,7 +9,7 @@ use crate::common::TestDir;
 /// A generic CSV of 3,000 requests 20 ms apart, each taking 150–349 ms written in
 /// seconds (`0.150` … `0.349`), its times as `time` writes them: epoch seconds or
 /// RFC 3339 text.
-fn seconds_csv(rfc3339: bool) -> String {
+pub(crate) fn seconds_csv(rfc3339: bool) -> String {
     csv(rfc3339, |ms| format!("0.{ms}"))
 }
 

@@ -119,6 +119,7 @@ mod messy_runs_cw;
 mod messy_runs_cx;
 mod messy_runs_d;
 mod messy_runs_da;
+mod messy_runs_dc;
 mod messy_runs_e;
 mod messy_runs_f;
 mod messy_runs_g;

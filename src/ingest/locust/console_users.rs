@@ -25,6 +25,7 @@ const MAX_CONSOLE_BYTES: u64 = 64 << 20;
 const LOCUST: Tool = Tool {
     programs: &["locust"],
     sniff: console::sniff,
+    url_from: &[("f", Some("locustfile"))],
 };
 
 /// Gives the one whole-run stage of a CSV run its users from the console beside the
