@@ -607,15 +607,43 @@ pub fn build_source(
     if let (Some(hist), false) = (&history, from_summary || stats.is_none()) {
         flags::endpoints_whole_run(&mut source, &overall, hist);
     }
-    source.overall = overall;
     source.stopped_early =
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
+    if let (Some(hist), true) = (&history, whole.is_some() && from_summary) {
+        let clocked = !history_cut && source.stopped_early.is_none();
+        clock_from_history(&mut source, &mut overall, hist, clocked);
+    }
+    source.overall = overall;
     super::paced::load_beside(&mut source, set, history.as_deref(), plan);
     if let Some(p) = impossible(set, stats.is_some(), &source) {
         problems.push(p);
         return None;
     }
     Some((source, since_reset))
+}
+
+/// Puts the whole-run summary (`overall` and the stages read from it) on the clock of
+/// its history (`hist`), when that history ran to the stats file's last write
+/// (`clocked`: neither cut nor behind it): Locust writes both from the same figures,
+/// so the summary's requests were sent from the history's first row to within the
+/// second of its last (its stamps are whole seconds, rounded down). The duration stays
+/// the stats file's own (its count ÷ its rate), which lies within that window.
+fn clock_from_history(
+    source: &mut Source,
+    overall: &mut Stage,
+    hist: &[HistoryRow],
+    clocked: bool,
+) {
+    let first = hist.iter().map(|r| r.t_ms).min();
+    let last = hist.iter().map(|r| r.t_ms).max();
+    let Some((first, last)) = first.zip(last).filter(|_| clocked) else {
+        return;
+    };
+    let window = Some((first, last + 1000));
+    for stage in std::iter::once(&mut *overall).chain(source.stages.iter_mut()) {
+        stage.window_ms = window;
+        stage.measured_s = stage.duration_s;
+    }
 }
 
 /// Impossible numbers (counts past a u64, more failures than requests) in `source`:
