@@ -225,3 +225,62 @@ fn a_warm_up_beside_the_run_is_set_aside() {
     );
     assert_eq!(report["data_quality"], "clean", "{report}");
 }
+
+/// The Aggregated rows of the history `locust -u 20 -r 4 -t 15s --reset-stats --csv run`
+/// (Locust 2.47, against `headroom target`) wrote here: a ramp of 4 users a second
+/// to 372 requests (53 failed), Locust's stats reset as the 20 users were all spawned,
+/// then 1,332 more (192 failed), which its stats file alone holds.
+const RESET_HISTORY: &str = "1796648895,0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,0,0,0,0.0,0,0,0
+1796648896,4,,Aggregated,0.000000,0.000000,0,0,0,0,0,0,0,0,0,0,0,27,6,21,56.62377037057282,1.167974000054528,335.07206000103906,13.851851851851851
+1796648897,8,,Aggregated,0.000000,0.000000,12,20,25,29,44,76,260,280,340,340,340,108,21,12,25.26741094457234,0.8203390007111011,335.07206000103906,13.074074074074074
+1796648898,12,,Aggregated,0.000000,0.000000,11,19,25,29,37,46,77,260,340,340,340,228,36,11,20.148869140452838,0.8203390007111011,335.07206000103906,12.837719298245615
+1796648899,16,,Aggregated,17.500000,4.000000,16,26,29,33,45,56,73,240,340,340,340,372,53,16,21.556370406004486,0.8203390007111011,335.07206000103906,12.688172043010752
+1796648900,20,,Aggregated,0.000000,0.000000,0,0,0,0,0,0,0,0,0,0,0,174,23,29,33.33708361489029,0.6447249998018378,97.8966920010862,12.706896551724139
+1796648901,20,,Aggregated,0.000000,0.000000,12,21,27,30,51,69,79,88,89,89,89,393,47,13,20.198882979619263,0.5655639997712569,97.8966920010862,12.582697201017812
+1796648902,20,,Aggregated,8.000000,0.000000,16,25,31,34,62,69,75,87,89,89,89,570,77,16,22.914860443849822,0.5655639997712569,97.8966920010862,12.74736842105263
+1796648903,20,,Aggregated,94.000000,12.000000,22,31,38,48,65,73,88,92,130,130,130,728,104,22,26.935171543937532,0.5655639997712569,126.34768300085852,12.748626373626374
+1796648904,20,,Aggregated,136.666667,16.333333,25,35,48,52,69,76,93,120,140,140,140,865,125,25,31.059795467028557,0.5655639997712569,144.13883199995325,12.716763005780347
+1796648906,20,,Aggregated,145.600000,20.800000,27,37,48,52,69,76,92,110,140,140,140,1030,147,27,31.661146022296748,0.5655639997712569,144.13883199995325,12.670873786407768
+1796648907,20,,Aggregated,144.166667,20.833333,29,40,51,56,70,81,95,120,140,140,140,1184,174,29,33.99633109708973,0.5655639997712569,144.13883199995325,12.68918918918919
+1796648908,20,,Aggregated,147.000000,21.000000,31,43,52,57,72,79,95,110,140,140,140,1332,192,31,35.12200718540879,0.5655639997712569,144.13883199995325,12.651651651651651
+";
+
+/// The same run's stats file (its rows as Locust wrote them): the 1,332 requests since
+/// the reset.
+const RESET_STATS: &str = "GET,/api/v1/agents/{id},400,0,33,36.40411159494761,0.6102010011090897,144.13883199995325,8.0,49.336029170371404,0.0,33,48,53,59,72,78,100,120,140,140,140
+GET,list,740,0,29,33.54869618242938,0.5655639997712569,143.28291600031662,13.0,91.2716539651871,0.0,29,40,49,53,69,79,95,110,140,140,140
+GET,missing,192,192,33,38.514759156186074,0.6583920003322419,127.2903610006324,21.0,23.681294001778273,23.681294001778273,33,50,59,68,75,89,100,120,130,130,130
+,Aggregated,1332,192,31,35.12200718540879,0.5655639997712569,144.13883199995325,12.651651651651651,164.2889771373368,23.681294001778273,31,43,52,57,72,79,97,110,140,140,140
+";
+
+/// Observed: that run in `ramp-20u/` was one stage of the ramp's and the steady part's
+/// requests added from the history (372 + 1,332), with no start or end and a window
+/// basis saying "Locust's summary covers the ramp too", though Locust's summary holds
+/// the 1,332 alone. Now the stage runs on the history's clock (its first row to within
+/// the second after its last) and its basis says the figures are the history's, the
+/// stats file holding only the requests since the reset.
+#[test]
+fn a_reset_stats_run_in_a_stage_dir_says_its_figures_are_the_history_s() {
+    let dir = TestDir::new();
+    dir.write(
+        "run/ramp-20u/run_stats_history.csv",
+        format!("{HISTORY_HEADER}\n{RESET_HISTORY}"),
+    );
+    dir.write(
+        "run/ramp-20u/run_stats.csv",
+        format!("{STATS_HEADER}\n{RESET_STATS}"),
+    );
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 372 + 1332);
+    assert_eq!(stage["failures"], 53 + 192);
+    assert_eq!(stage["start"], rfc3339(1_796_648_895_000).as_str());
+    assert_eq!(stage["end"], rfc3339(1_796_648_909_000).as_str());
+    let basis = stage["window_basis"].as_str().unwrap();
+    assert!(!basis.contains("summary covers"), "{basis}");
+    assert!(
+        basis.contains("stats history") && basis.contains("since Locust's last stats reset"),
+        "{basis}"
+    );
+}

@@ -609,9 +609,17 @@ pub fn build_source(
     }
     source.stopped_early =
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
-    if let (Some(hist), true) = (&history, whole.is_some() && from_summary) {
+    if let (Some(hist), true) = (&history, from_summary) {
         let clocked = !history_cut && source.stopped_early.is_none();
         clock_from_history(&mut source, &mut overall, hist, clocked);
+        if whole.is_none() {
+            // After a stats reset (or without a stats file) the figures are the
+            // history's, not Locust's summary's.
+            let reset = since_reset.map_or("", |_| AFTER_RESET);
+            for stage in &mut source.stages {
+                stage.window_basis = format!("{WHOLE_HISTORY}{reset}");
+            }
+        }
     }
     source.overall = overall;
     super::paced::load_beside(&mut source, set, history.as_deref(), plan);
@@ -622,12 +630,21 @@ pub fn build_source(
     Some((source, since_reset))
 }
 
+/// What a whole-run stage read from the stats history covers (a stats file after a
+/// reset holds only the last step; none may be beside the history).
+const WHOLE_HISTORY: &str = "whole run from Locust's stats history, the ramp included";
+
+/// Why, after a stats reset, a whole-run stage is the history's.
+const AFTER_RESET: &str =
+    " (its stats file holds only the requests since Locust's last stats reset)";
+
 /// Puts the whole-run summary (`overall` and the stages read from it) on the clock of
 /// its history (`hist`), when that history ran to the stats file's last write
 /// (`clocked`: neither cut nor behind it): Locust writes both from the same figures,
 /// so the summary's requests were sent from the history's first row to within the
 /// second of its last (its stamps are whole seconds, rounded down). The duration stays
-/// the stats file's own (its count ÷ its rate), which lies within that window.
+/// the summary's own (the stats file's count ÷ its rate, or the history's span), which
+/// lies within that window.
 fn clock_from_history(
     source: &mut Source,
     overall: &mut Stage,
