@@ -656,6 +656,11 @@ fn clock_from_history(
     let Some((first, last)) = first.zip(last).filter(|_| clocked) else {
         return;
     };
+    // A summary longer than its history's rows cover is of more than they witness.
+    let span_s = (last + 1000 - first) as f64 / 1000.0;
+    if overall.duration_s.is_some_and(|d| d > span_s) {
+        return;
+    }
     let window = Some((first, last + 1000));
     for stage in std::iter::once(&mut *overall).chain(source.stages.iter_mut()) {
         stage.window_ms = window;
