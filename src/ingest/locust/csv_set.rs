@@ -609,18 +609,8 @@ pub fn build_source(
     }
     source.stopped_early =
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
-    if let (Some(hist), true) = (&history, from_summary) {
-        let clocked = !history_cut && source.stopped_early.is_none();
-        clock_from_history(&mut source, &mut overall, hist, clocked);
-        if whole.is_none() {
-            // After a stats reset (or without a stats file) the figures are the
-            // history's, not Locust's summary's.
-            let reset = since_reset.map_or("", |_| AFTER_RESET);
-            for stage in &mut source.stages {
-                stage.window_basis = format!("{WHOLE_HISTORY}{reset}");
-            }
-        }
-    }
+    let how = (from_summary, history_cut, whole.is_none(), since_reset);
+    super::summary_clock::apply(&mut source, &mut overall, history.as_deref(), how);
     source.overall = overall;
     super::paced::load_beside(&mut source, set, history.as_deref(), plan);
     if let Some(p) = impossible(set, stats.is_some(), &source) {
@@ -628,44 +618,6 @@ pub fn build_source(
         return None;
     }
     Some((source, since_reset))
-}
-
-/// What a whole-run stage read from the stats history covers (a stats file after a
-/// reset holds only the last step; none may be beside the history).
-const WHOLE_HISTORY: &str = "whole run from Locust's stats history, the ramp included";
-
-/// Why, after a stats reset, a whole-run stage is the history's.
-const AFTER_RESET: &str =
-    " (its stats file holds only the requests since Locust's last stats reset)";
-
-/// Puts the whole-run summary (`overall` and the stages read from it) on the clock of
-/// its history (`hist`), when that history ran to the stats file's last write
-/// (`clocked`: neither cut nor behind it): Locust writes both from the same figures,
-/// so the summary's requests were sent from the history's first row to within the
-/// second of its last (its stamps are whole seconds, rounded down). The duration stays
-/// the summary's own (the stats file's count ÷ its rate, or the history's span), which
-/// lies within that window.
-fn clock_from_history(
-    source: &mut Source,
-    overall: &mut Stage,
-    hist: &[HistoryRow],
-    clocked: bool,
-) {
-    let first = hist.iter().map(|r| r.t_ms).min();
-    let last = hist.iter().map(|r| r.t_ms).max();
-    let Some((first, last)) = first.zip(last).filter(|_| clocked) else {
-        return;
-    };
-    // A summary longer than its history's rows cover is of more than they witness.
-    let span_s = (last + 1000 - first) as f64 / 1000.0;
-    if overall.duration_s.is_some_and(|d| d > span_s) {
-        return;
-    }
-    let window = Some((first, last + 1000));
-    for stage in std::iter::once(&mut *overall).chain(source.stages.iter_mut()) {
-        stage.window_ms = window;
-        stage.measured_s = stage.duration_s;
-    }
 }
 
 /// Impossible numbers (counts past a u64, more failures than requests) in `source`:
