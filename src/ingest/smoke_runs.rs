@@ -27,6 +27,13 @@
 //! tool's longest run in the dir and either requested other URLs than that run or is
 //! named a check (`smoke`, `warmup`, `health`…). Runs of one URL at several loads (a
 //! loop over loads) and repeats of the load stay pooled as before.
+//!
+//! A **false start** of the load is set aside the same way (`false_start`): the same
+//! tool's run of the load's URLs at its users, saved before every full-length run of
+//! the dir under a name that says nothing (`out1.txt` before `out2.txt`), that either
+//! stopped short of what its command asked (`hey -z 10s` that ran 2 s: Ctrl-C) or
+//! lasted at most a third of the load with fewer requests (`hey -z 2s` before
+//! `hey -z 10s`). A repeat runs as long as the run it repeats, so it stays pooled.
 
 use std::path::Path;
 
@@ -200,6 +207,60 @@ pub(super) fn same_tool_check(
         brief(d),
         routes(src),
         load.tool,
+        crate::model::thousands(m as usize),
+        seconds(long),
+        crate::model::untrusted::shown(load_path),
+    ))
+}
+
+/// Why `src` (read from `path`) is a false start of `load` (read from `load_path`),
+/// the same tool's longest run in one dir, rather than a repeat to pool with it, or
+/// `None`. `first` says it was saved before every run of the dir that lasted over
+/// [`SHORT`] of the load (the dir's order, or the clock when both runs have one). It
+/// requested the load's URLs at the load's users (when both say theirs), with fewer
+/// requests, failing no more often, and either stopped short of what its command asked
+/// while the load ran to its end (a Ctrl-C witness), or lasted at most [`SHORT`] of
+/// the load's time.
+pub(super) fn false_start(
+    (src, path): (&Source, &Path),
+    (load, load_path): (&Source, &Path),
+    first: bool,
+) -> Option<String> {
+    let (d, long) = (duration_s(src)?, duration_s(load)?);
+    let (n, m) = (src.overall.requests(), load.overall.requests());
+    if !first || n == 0 || n >= m || load.unknown_origin || src.unknown_origin {
+        return None;
+    }
+    let at_once = |s: &Source| (s.stages.iter().chain([&s.overall])).find_map(|s| s.ran_at_once);
+    let (users, load_users) = (at_once(src), at_once(load));
+    let other_users = users.zip(load_users).is_some_and(|(a, b)| a != b)
+        || (max_users(src).zip(max_users(load))).is_some_and(|(a, b)| a != b);
+    let files = [path, load_path];
+    if other_users
+        || fails_more(src, load)
+        || load.overall.requests_other_routes(&src.overall, &files)
+    {
+        return None;
+    }
+    let stopped = src.stopped_early.is_some() && load.stopped_early.is_none();
+    if !stopped && d > SHORT * long {
+        return None;
+    }
+    let at = users.map_or(String::new(), |u| format!(", {u} at once"));
+    let why = if stopped {
+        "it stopped short of what its command asked (interrupted), and the load ran to its end"
+    } else {
+        "it lasted at most a third of the load's time"
+    };
+    Some(format!(
+        "{}'s {} requests in {}{at} ({}) are a false start of the load saved after them in \
+         this dir ({} requests in {}, {}), not a repeat of it: the same URLs at the same load, \
+         saved before it, and {why}; not pooled into the stage: listed under Skipped files \
+         and in none of the report's figures",
+        src.tool,
+        crate::model::thousands(n as usize),
+        brief(d),
+        routes(src),
         crate::model::thousands(m as usize),
         seconds(long),
         crate::model::untrusted::shown(load_path),

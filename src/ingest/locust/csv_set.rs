@@ -607,9 +607,11 @@ pub fn build_source(
     if let (Some(hist), false) = (&history, from_summary || stats.is_none()) {
         flags::endpoints_whole_run(&mut source, &overall, hist);
     }
-    source.overall = overall;
     source.stopped_early =
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
+    let how = (from_summary, history_cut, whole.is_none(), since_reset);
+    super::summary_clock::apply(&mut source, &mut overall, history.as_deref(), how);
+    source.overall = overall;
     super::paced::load_beside(&mut source, set, history.as_deref(), plan);
     if let Some(p) = impossible(set, stats.is_some(), &source) {
         problems.push(p);

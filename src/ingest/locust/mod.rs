@@ -7,7 +7,8 @@
 //! history, told by the CSVs alone (`unflushed`); the one kind of percentile columns a
 //! whole history holds (`window_kind`); what lies between a history's stages, and what
 //! the stats file gives the last after a stats reset (`stage_edges`); Locust's rounding
-//! of times to its buckets (`rounding`). The CSV set is read as one source; the JSON and
+//! of times to its buckets (`rounding`); the clock of a whole-run stage, from its
+//! history (`summary_clock`). The CSV set is read as one source; the JSON and
 //! the HTML report alone, or beside the CSVs to check they hold the whole run; the
 //! console only beside the CSVs, for that check; a CSV run's planned rate in a dir
 //! named by it, from its locustfile's pacing (`paced`).
@@ -27,6 +28,7 @@ mod resets;
 mod rounding;
 mod series;
 mod stage_edges;
+mod summary_clock;
 mod unflushed;
 mod window_kind;
 

@@ -7,12 +7,13 @@
 //! files of a dir, takes such a file out by the rule `smoke_runs::same_tool_check`
 //! owns, and pools the rest: the check is listed under Skipped files with its
 //! requests, duration and why, and said among the warnings; the run stays clean (its
-//! requests measured no part of the run).
+//! requests measured no part of the run). So is a false start of the load (a short or
+//! interrupted first attempt at its URLs, `smoke_runs::false_start`).
 
 use std::path::PathBuf;
 
 use crate::ingest::formats::Reader;
-use crate::ingest::smoke_runs::{duration_s, same_tool_check};
+use crate::ingest::smoke_runs::{duration_s, false_start, same_tool_check, SHORT};
 use crate::ingest::stages::StagePlan;
 use crate::ingest::summary::DirSummaries;
 use crate::ingest::IngestOptions;
@@ -71,10 +72,25 @@ pub(super) fn set_aside(built: &mut Vec<Built>, run: &mut Run) -> Vec<PathBuf> {
         return Vec::new();
     };
     let load_path = built[at].0.as_path();
+    // The first file holding a run of over a third of the load's time that was not
+    // interrupted: a false start was saved before it (see `false_start`).
+    let long = dur(load) * SHORT;
+    let full = |s: &Source| dur(s) > long && s.stopped_early.is_none();
+    let first_long = (built.iter())
+        .position(|(_, reads)| reads.iter().flatten().any(full))
+        .unwrap_or(at);
+    let before = |i: usize, src: &Source| match (src.span_ms, load.span_ms) {
+        (Some(a), Some(b)) => a.1 <= b.0,
+        _ => i < first_long,
+    };
     let checks: Vec<(usize, String)> = (built.iter().enumerate())
         .filter(|(i, _)| *i != at)
         .filter_map(|(i, (path, reads))| match reads.as_slice() {
-            [Ok(src)] => Some((i, same_tool_check((src, path), (load, load_path))?)),
+            [Ok(src)] => Some((
+                i,
+                same_tool_check((src, path), (load, load_path))
+                    .or_else(|| false_start((src, path), (load, load_path), before(i, src)))?,
+            )),
             _ => None,
         })
         .collect();
