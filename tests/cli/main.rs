@@ -118,6 +118,7 @@ mod messy_runs_cv;
 mod messy_runs_cw;
 mod messy_runs_cx;
 mod messy_runs_d;
+mod messy_runs_db;
 mod messy_runs_e;
 mod messy_runs_f;
 mod messy_runs_g;
