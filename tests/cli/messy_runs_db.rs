@@ -151,7 +151,14 @@ fn a_report_json_of_a_tools_summary_is_judged_on_its_figures() {
     let (_, _, stderr, json) = compare_with(&dir, &[&base, &report, "--sla", &rules]);
     let judged = &json["sla"][0];
     assert_ne!(judged["verdict"], "NO-GO", "{stderr}\n{judged:#}");
-    assert_eq!(judged["verdict"], by_dir["sla"][0]["verdict"], "{judged:#}");
+    // Never more favourable than its run dir: report.json does not keep that wrk
+    // corrected its figures for coordinated omission, so the audit of the read-back
+    // may hold a GO to CONDITIONAL (said in the final report of qa101).
+    let dir_verdict = by_dir["sla"][0]["verdict"].as_str().unwrap();
+    assert!(
+        judged["verdict"] == dir_verdict || judged["verdict"] == "CONDITIONAL",
+        "{judged:#}"
+    );
 }
 
 /// A JMeter CSV JTL with a transaction controller (`Generate parent sample` off: its
