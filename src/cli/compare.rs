@@ -1,8 +1,9 @@
 //! `headroom compare`: reads run dirs (through the analyze pipeline) or earlier
 //! report.json files, labels them, decides diff / trend / repeats from the flags,
 //! compares, writes compare.md, compare.html and compare.json into the output dir,
-//! and prints the table (or the JSON); with `--sla`, judges each candidate run dir
-//! on the file's rules as `check` does. Exit 1 with `--fail-on-regression` when
+//! and prints the table (or the JSON); with `--sla`, judges each candidate run (a
+//! run dir, or a report.json read back through `ingest::own_report`) on the file's
+//! rules as `check` does. Exit 1 with `--fail-on-regression` when
 //! something regressed or a candidate breaks the SLA; 2 on bad input.
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use clap::Args;
 
 use super::analyze::OutputFormat;
 use super::common::{emit, emitln};
+use super::compare_sla::{judge_report, sla_rules, Loading};
 use super::exit::Outcome;
 use super::pipeline::{judge_unsaid, run_pipeline, SlaFile};
 use crate::analysis::compare::input::{self, CompareRun};
@@ -348,58 +350,6 @@ fn side_of_names(labels: &[&str]) -> Option<String> {
     }
 }
 
-/// Why a report.json given to `compare --sla` is not judged on its rules.
-const UNJUDGED_REPORT: &str = "a report.json keeps no requests to judge the SLA's rules on: \
-     give its run dir, or run `headroom check` on it";
-
-/// The SLA file's rules to judge each run on, when `--sla` has any (a file with only
-/// a `[compare]` section gives noise floors alone). `Err`: the file's rules cannot be
-/// read (printed; exit 2, as `check` would).
-fn sla_rules(path: Option<&Path>) -> Result<Option<SlaFile>, ()> {
-    let Some(path) = path else { return Ok(None) };
-    let text = crate::ingest::text::read_text(path).map_err(|_| ())?;
-    let doc: toml::Table = text.parse().map_err(|_| ())?;
-    if doc.keys().all(|k| k == "compare") {
-        return Ok(None);
-    }
-    SlaFile::read(path).map(Some).map_err(|_| ())
-}
-
-/// What reading the runs found beside them: whether an input had a problem, and each
-/// warning the SLA file gave (a stage it names that the data lacks) with the runs
-/// that gave it, to be said once for them all.
-#[derive(Default)]
-struct Loading {
-    problems: bool,
-    sla_warnings: Vec<(String, Vec<String>)>,
-}
-
-impl Loading {
-    /// Notes that run `shown` gave the SLA warning `w`.
-    fn warned(&mut self, w: String, shown: &str) {
-        match self.sla_warnings.iter_mut().find(|(said, _)| *said == w) {
-            Some((_, runs)) => runs.push(shown.to_string()),
-            None => self.sla_warnings.push((w, vec![shown.to_string()])),
-        }
-    }
-
-    /// Prints each SLA warning once, naming its runs when several gave it (ten
-    /// repeats lacking the stage `[stage.soak]` names are one line, not ten).
-    fn say(&self, sla: &SlaFile) {
-        for (w, runs) in &self.sla_warnings {
-            let which = match runs.len() {
-                1 => String::new(),
-                n => format!(" (in {n} runs: {})", runs.join(", ")),
-            };
-            eprintln!(
-                "warning: {}: {}",
-                sla.origin,
-                printable(&format!("{w}{which}"))
-            );
-        }
-    }
-}
-
 /// Reads one input: a report.json, a report dir holding one, or a run dir. Problems
 /// in a run dir's files (already printed) set `loading.problems`; the rest is still
 /// used. The SLA's warnings go to `loading`, to be said once for every run.
@@ -421,10 +371,13 @@ fn load(
     let result = match report {
         Some(file) => std::fs::read_to_string(&file)
             .map_err(|e| e.to_string())
-            .and_then(|text| input::parse_report(&text, &shown, label, &fallback))
-            .map(|mut c| {
-                c.sla = sla.map(|_| SlaJudgement::unjudged(&shown, UNJUDGED_REPORT));
-                c
+            .and_then(|text| {
+                let mut c = input::parse_report(&text, &shown, label, &fallback)?;
+                c.sla = match sla {
+                    Some(sla) => Some(judge_report(&text, sla, &shown, loading)?),
+                    None => None,
+                };
+                Ok(c)
             })
             .map_err(|e| format!("{}: {e}", file.display())),
         None => {

@@ -219,6 +219,7 @@ impl Job<'_> {
         };
         if requests.is_some() && log.is_none() {
             self.note_stages_without_rows(&rows);
+            self.note_transactions_without_rows();
         }
         for table in wanted {
             let batch = match table {
@@ -302,6 +303,39 @@ impl Job<'_> {
             "note: no per-request rows for stage(s) {}: a tool's summary measured them, and \
              their figures are in the stages and endpoints tables only{back}",
             printable(&missing.join(", "))
+        );
+    }
+
+    /// Says which endpoints are JMeter transaction controllers' rows: aggregates of
+    /// other samples, kept in the endpoints table (`transaction` true) but not among
+    /// the requests (they would count their samples twice), so a CSV export read back
+    /// by `analyze` has no such endpoint and an SLA rule naming one judges nothing.
+    fn note_transactions_without_rows(&self) {
+        let Some(src) = self.run.primary() else {
+            return;
+        };
+        let mut names: Vec<String> = (src.stages.iter())
+            .flat_map(|s| s.endpoints.values())
+            .filter(|e| e.transaction && e.requests > 0)
+            .map(|e| e.key.to_string().escape_debug().to_string())
+            .collect();
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            return;
+        }
+        let back = match self.format {
+            ExportFormat::Csv => {
+                "; `headroom analyze` of this export reads back the samples alone, without \
+                 these endpoints: analyse the original run dir to judge them"
+            }
+            _ => "",
+        };
+        eprintln!(
+            "note: transaction controller endpoint(s) {} are in the endpoints table only \
+             (transaction = true), not in the requests table: each aggregates samples the \
+             requests table already holds{back}",
+            printable(&names.join(", "))
         );
     }
 

@@ -8,6 +8,7 @@ pub mod check;
 pub mod color;
 mod common;
 pub mod compare;
+mod compare_sla;
 pub mod config;
 pub mod demo;
 pub mod drive;

@@ -41,6 +41,7 @@ mod loose_files;
 mod named_rate;
 mod named_users;
 mod no_run;
+pub mod own_report;
 mod progress;
 pub mod request_rows;
 mod run_dir;

@@ -120,6 +120,7 @@ mod messy_runs_cx;
 mod messy_runs_cz;
 mod messy_runs_d;
 mod messy_runs_da;
+mod messy_runs_db;
 mod messy_runs_dc;
 mod messy_runs_e;
 mod messy_runs_f;

@@ -5,9 +5,10 @@
 //! pass to a release manager. So a candidate run that `check` would call NO-GO turns
 //! the headline into BREAKS THE SLA (compare.json's `outcome` `breaks_sla`, no pass)
 //! unless it regressed as well (then REGRESSED, with the SLA's clause); a GO or
-//! CONDITIONAL is said in the headline too, and a run that cannot be judged (a
-//! report.json, whose per-request data headroom does not keep) is named, and no pass
-//! rests on it: NO REGRESSION or IMPROVED becomes INCONCLUSIVE (NOT A PASS), saying
+//! CONDITIONAL is said in the headline too (a report.json is judged on the figures it
+//! keeps: its histograms or its tool's summary, its counts), and a run that cannot be
+//! judged (a report.json that cannot be read back) is named, and no pass rests on it:
+//! NO REGRESSION or IMPROVED becomes INCONCLUSIVE (NOT A PASS), saying
 //! what the comparison alone found. compare.json lists every judgement in `sla[]`.
 
 use serde::Serialize;
@@ -133,8 +134,8 @@ pub fn broken(judged: &[SlaJudgement]) -> bool {
 
 /// The headline (outcome and line) with the SLA's judgement: a candidate breaking it
 /// keeps a regression REGRESSED and turns anything else into BREAKS THE SLA; a
-/// candidate run the SLA was not checked on (a report.json) turns a pass into
-/// INCONCLUSIVE, since a release manager must not read NO REGRESSION where the rules
+/// candidate run the SLA was not checked on (a report.json not read back) turns a pass
+/// into INCONCLUSIVE, since a release manager must not read NO REGRESSION where the rules
 /// were never applied. Either way the line then says what the comparison alone
 /// found; the SLA's [`clause`] follows.
 pub fn apply(
@@ -160,8 +161,8 @@ pub fn apply(
     (outcome, line + &clause(judged))
 }
 
-/// Whether the SLA was not checked on some candidate run (a report.json): no pass
-/// may rest on the comparison alone then.
+/// Whether the SLA was not checked on some candidate run (a report.json not read
+/// back): no pass may rest on the comparison alone then.
 pub fn unchecked(judged: &[SlaJudgement]) -> bool {
     judged.iter().any(|j| j.verdict.is_none())
 }
