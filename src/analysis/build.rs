@@ -548,7 +548,8 @@ fn latency_leaves_out(stage: &Stage) -> Vec<Caveat> {
         let s = m.count_slack;
         let low = (t.saturating_sub(s.failures), l + s.latencies);
         let high = (t + s.failures, l.saturating_sub(s.latencies).max(1));
-        let among = |p: f64, (t, l): (u64, u64)| ((p / 100.0 * (t + l) as f64) - 1e-9).ceil() as u64 > l;
+        let among =
+            |p: f64, (t, l): (u64, u64)| ((p / 100.0 * (t + l) as f64) - 1e-9).ceil() as u64 > l;
         let named = |keep: &dyn Fn(f64) -> bool| -> Vec<String> {
             (REPORT_PERCENTILES.iter())
                 .filter(|p| keep(**p))

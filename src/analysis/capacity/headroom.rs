@@ -520,7 +520,12 @@ fn level_limits(p: &LoadPoint, c: &Criteria) -> LevelLimits {
 fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
     let key = |p: &LoadPoint| {
         let l = level_limits(p, c);
-        (l.over.len(), l.latency_unsettled, p.error_rate, watched_floor(p))
+        (
+            l.over.len(),
+            l.latency_unsettled,
+            p.error_rate,
+            watched_floor(p),
+        )
     };
     let p = (points.iter())
         .max_by(|a, b| {
@@ -545,7 +550,9 @@ fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
         [] if latency_unsettled => format!(
             "{judged} is not known to hold there: the data does not settle {} (the SLA \
              table lacks the data to judge it)",
-            c.latency_rule.as_deref().map_or("its latency rule".into(), ticked)
+            c.latency_rule
+                .as_deref()
+                .map_or("its latency rule".into(), ticked)
         ),
         [] if p.error_rate > c.error_limit => format!(
             "{judged} holds there: the error rate is over the limit, but not with 95% confidence"
