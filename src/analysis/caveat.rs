@@ -160,10 +160,16 @@ pub enum Caveat {
         timeouts: u64,
         /// The latencies the figures rest on.
         latencies: u64,
+        /// How far the true timeouts, requests and latencies may be from those counts,
+        /// either way (`[0, 0, 0]`: exact; a console that rounds its counts, `slack.rs`).
+        slack: [u64; 3],
         /// The largest latency measured, ms: each timed-out request waited longer.
         at_least_ms: Option<f64>,
-        /// The report percentiles that fall among the timed-out requests (`p99`).
+        /// The report percentiles that fall among the timed-out requests (`p99`), at
+        /// every count the band allows.
         unknown_high: Vec<String>,
+        /// Those that fall among them at one end of the band only.
+        maybe_high: Vec<String>,
     },
     /// At least a twentieth of a stage's latencies are failures' (a 503, a refusal,
     /// answered in well under a millisecond when the target sheds load): its
@@ -372,14 +378,16 @@ fn latency_caveat(f: &mut fmt::Formatter<'_>, c: &Caveat) -> fmt::Result {
             stage,
             timeouts,
             latencies,
+            slack,
             at_least_ms,
             unknown_high,
+            maybe_high,
         } => timeouts_left_out(
             f,
             stage,
-            (*timeouts, *latencies),
+            ([*timeouts, *latencies], *slack),
             *at_least_ms,
-            unknown_high,
+            [unknown_high, maybe_high],
         ),
         Caveat::FailuresInLatency {
             stage,
@@ -408,31 +416,55 @@ fn failures_in_latency(
     )
 }
 
-/// The sentence of [`Caveat::TimeoutsLeftOut`].
+/// The sentence of [`Caveat::TimeoutsLeftOut`]: counts a console rounds are said
+/// with their band, and a percentile the band may put among the timed-out requests
+/// is said apart from those it puts there at every count.
 fn timeouts_left_out(
     f: &mut fmt::Formatter<'_>,
     stage: &str,
-    (timeouts, latencies): (u64, u64),
+    ([timeouts, latencies], [t_slack, n_slack, l_slack]): ([u64; 2], [u64; 3]),
     at_least_ms: Option<f64>,
-    unknown_high: &[String],
+    [unknown_high, maybe_high]: [&[String]; 2],
 ) -> fmt::Result {
     let longer = at_least_ms.map_or(String::new(), |ms| {
         format!(", longer than the {} it measured at most", format_ms(ms))
     });
+    let about = |n: u64, slack: u64| {
+        if slack == 0 {
+            n.to_string()
+        } else {
+            format!("{n} (±{slack})")
+        }
+    };
+    let rounded = if t_slack + n_slack + l_slack > 0 {
+        " (the tool rounds its counts: the true ones lie within the ± band, and the \
+         percentiles are weighed at both ends of it)"
+    } else {
+        ""
+    };
     write!(
         f,
-        "stage {}: {timeouts} of its {} requests with a time timed out and the tool's latency \
+        "stage {}: {} of its {} requests with a time timed out and the tool's latency \
          leaves them out (each waited at least the timeout{longer}): its latency figures \
-         describe the {latencies} answers in time, not the load",
+         describe the {} answers in time, not the load{rounded}",
         ticked(stage),
-        timeouts + latencies
+        about(timeouts, t_slack),
+        about(timeouts + latencies, n_slack),
+        about(latencies, l_slack)
     )?;
+    let at_least = at_least_ms.map_or(String::new(), |ms| format!("≥ {}, ", format_ms(ms)));
     if !unknown_high.is_empty() {
         write!(
             f,
-            "; over all the requests {} fall among the timed-out ones ({}unknown)",
+            "; over all the requests {} fall among the timed-out ones ({at_least}unknown)",
             unknown_high.join(", "),
-            at_least_ms.map_or(String::new(), |ms| format!("≥ {}, ", format_ms(ms)))
+        )?;
+    }
+    if !maybe_high.is_empty() {
+        write!(
+            f,
+            "; {} may fall among them too (at one end of the band of counts, not the other)",
+            maybe_high.join(", "),
         )?;
     }
     f.write_str("; latency rules are judged on the bounds this leaves")

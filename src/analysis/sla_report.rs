@@ -194,6 +194,12 @@ pub(super) fn apply(
         data_reason: data_reason.as_deref(),
         asides: &asides,
     });
+    // Where the data cannot say, a face value is no pass: report.json's `pass` is null.
+    for e in &mut evals {
+        if matches!(e.status, RuleStatus::InsufficientData | RuleStatus::NotRun) {
+            e.pass = None;
+        }
+    }
     let count = |status| evals.iter().filter(|e| e.status == status).count();
     let (passed, not_run) = (count(RuleStatus::Pass), count(RuleStatus::NotRun));
     analysis.sla = Some(SlaSummary {

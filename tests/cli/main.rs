@@ -117,6 +117,7 @@ mod messy_runs_cu;
 mod messy_runs_cv;
 mod messy_runs_cw;
 mod messy_runs_cx;
+mod messy_runs_cy;
 mod messy_runs_cz;
 mod messy_runs_d;
 mod messy_runs_da;

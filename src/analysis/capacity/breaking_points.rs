@@ -584,6 +584,7 @@ mod tests {
             failures,
             watched_ms: Some(p95),
             watched_bounds: None,
+            watched_censored: false,
         }
     }
 

@@ -469,29 +469,48 @@ pub(super) fn goodput_words(rps: f64, failures: u64) -> String {
     }
 }
 
-/// The limits a stage at one load level is over (latency with an SLA's latency rule,
-/// errors with 95% confidence), and whether its error rate's interval still reaches
-/// past the limit (too few requests to show it within).
-fn level_limits(p: &LoadPoint, c: &Criteria) -> (Vec<Criterion>, bool) {
+/// What one load level shows against the limits: those it is over (latency with an
+/// SLA's latency rule, errors with 95% confidence), whether its error rate's interval
+/// still reaches past the limit (too few requests to show it within), and whether the
+/// SLA's latency rule is unsettled there (no value of its percentile, and bounds, if
+/// any, on both sides of the limit: the SLA table lacks the data to judge it).
+struct LevelLimits {
+    over: Vec<Criterion>,
+    errors_unproven: bool,
+    latency_unsettled: bool,
+}
+
+fn level_limits(p: &LoadPoint, c: &Criteria) -> LevelLimits {
     let wilson = wilson_interval(p.failures, p.requests, Z_95);
     let errors_over = wilson.is_some_and(|[lo, _]| lo > c.error_limit);
     // Within the limit at face value, but too few requests to show it.
     let errors_unproven = wilson.is_some_and(|[_, hi]| hi > c.error_limit);
     // Without an SLA the latency limit is relative to a lower load: none here.
-    let latency_over = match (c.latency_limit_ms, p.watched_ms, p.watched_bounds) {
-        (Some(limit), Some(v), _) if c.latency_rule.is_some() => v > limit,
-        // The tool prints no value of the percentile: over when a lower one already is.
-        (Some(limit), None, Some([Some(lo), _])) if c.latency_rule.is_some() => lo > limit,
-        _ => false,
+    let limit = c.latency_limit_ms.filter(|_| c.latency_rule.is_some());
+    let (latency_over, latency_unsettled) = match (limit, p.watched_ms, p.watched_bounds) {
+        (Some(limit), Some(v), _) => (v > limit, false),
+        // No value of the percentile (the tool prints none, or timed-out requests it
+        // leaves out reach its rank): over when its lower bound already is, settled
+        // within only when its upper bound is.
+        (Some(limit), None, bounds) => {
+            let [lo, hi] = bounds.unwrap_or([None, None]);
+            let over = lo.is_some_and(|lo| lo > limit);
+            (over, !over && hi.is_none_or(|hi| hi > limit))
+        }
+        _ => (false, false),
     };
-    let mut limits = Vec::new();
+    let mut over = Vec::new();
     if latency_over {
-        limits.push(Criterion::Latency);
+        over.push(Criterion::Latency);
     }
     if errors_over {
-        limits.push(Criterion::ErrorRate);
+        over.push(Criterion::ErrorRate);
     }
-    (limits, errors_unproven)
+    LevelLimits {
+        over,
+        errors_unproven,
+        latency_unsettled,
+    }
 }
 
 /// One load level: no capacity estimate, only what that level shows. Several stages
@@ -499,22 +518,42 @@ fn level_limits(p: &LoadPoint, c: &Criteria) -> (Vec<Criterion>, bool) {
 /// level is what the worst of them shows (over most limits, then most errors, then
 /// slowest), and the statement names them all.
 fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
-    let key = |p: &LoadPoint| (level_limits(p, c).0.len(), p.error_rate, p.watched_ms);
+    let key = |p: &LoadPoint| {
+        let l = level_limits(p, c);
+        (
+            l.over.len(),
+            l.latency_unsettled,
+            p.error_rate,
+            watched_floor(p),
+        )
+    };
     let p = (points.iter())
         .max_by(|a, b| {
             let (ka, kb) = (key(a), key(b));
             (ka.0.cmp(&kb.0))
-                .then(ka.1.total_cmp(&kb.1))
-                .then(ka.2.unwrap_or(0.0).total_cmp(&kb.2.unwrap_or(0.0)))
+                .then(ka.1.cmp(&kb.1))
+                .then(ka.2.total_cmp(&kb.2))
+                .then(ka.3.unwrap_or(0.0).total_cmp(&kb.3.unwrap_or(0.0)))
         })
         .expect("a load level has a point");
-    let (limits, errors_unproven) = level_limits(p, c);
+    let LevelLimits {
+        over: limits,
+        errors_unproven,
+        latency_unsettled,
+    } = level_limits(p, c);
     let judged = if c.from_an_sla() {
         "the SLA"
     } else {
         "the default error limit (1%)"
     };
     let verdict = match limits.as_slice() {
+        [] if latency_unsettled => format!(
+            "{judged} is not known to hold there: the data does not settle {} (the SLA \
+             table lacks the data to judge it)",
+            c.latency_rule
+                .as_deref()
+                .map_or("its latency rule".into(), ticked)
+        ),
         [] if p.error_rate > c.error_limit => format!(
             "{judged} holds there: the error rate is over the limit, but not with 95% confidence"
         ),
@@ -532,12 +571,8 @@ fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
             "{judged} does not hold there: latency and the error rate are over their limits"
         ),
     };
-    let latency = p
-        .watched_ms
-        .map(|v| {
-            let v = format_percentile_ms(v, p.latency_method);
-            format!(", p{} {v}", c.latency_percentile)
-        })
+    let latency = watched_words(p)
+        .map(|v| format!(", p{} {v}", c.latency_percentile))
         .unwrap_or_default();
     let (stages, worst) = if points.len() > 1 {
         let names: Vec<String> = points.iter().map(|p| ticked(&p.stage)).collect();
@@ -549,8 +584,10 @@ fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
     SlaHeadroom {
         users: None,
         throughput_rps: None,
-        bracket: if limits.is_empty() {
+        bracket: if limits.is_empty() && !latency_unsettled {
             [Some(p.users), None]
+        } else if limits.is_empty() {
+            [None, None]
         } else {
             [None, Some(p.users)]
         },
@@ -566,6 +603,32 @@ fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
             format_percent(p.error_rate)
         ),
     }
+}
+
+/// The watched latency's value, else its lower bound (for ordering levels).
+fn watched_floor(p: &LoadPoint) -> Option<f64> {
+    p.watched_ms.or(p.watched_bounds.and_then(|b| b[0]))
+}
+
+/// The watched latency as a level's statement shows it: its value, or the bound the
+/// data puts on it (`≥ 1.05 s` where timed-out requests reach its rank), said to be
+/// over all the requests where the tool leaves timed-out ones out of its latency.
+fn watched_words(p: &LoadPoint) -> Option<String> {
+    let over_all = if p.watched_censored {
+        " over all the requests (timed-out ones counted)"
+    } else {
+        ""
+    };
+    let shown = match (p.watched_ms, p.watched_bounds) {
+        (Some(v), _) => format_percentile_ms(v, p.latency_method),
+        (None, Some([Some(lo), None])) => format!("≥ {}", format_ms(lo)),
+        (None, Some([None, Some(hi)])) => format!("≤ {}", format_ms(hi)),
+        (None, Some([Some(lo), Some(hi)])) => {
+            format!("between {} and {}", format_ms(lo), format_ms(hi))
+        }
+        _ => return None,
+    };
+    Some(format!("{shown}{over_all}"))
 }
 
 /// A load level in words: its users (closed model), or its arrival rate with the

@@ -28,6 +28,8 @@ struct Judged {
     value: Option<f64>,
     bounds: [Option<f64>; 2],
     settled: Settled,
+    /// Taken over all the requests where the tool leaves timed-out ones out.
+    censored: bool,
 }
 
 fn judge(p: &LoadPoint, limit: f64) -> Option<Judged> {
@@ -48,22 +50,39 @@ fn judge(p: &LoadPoint, limit: f64) -> Option<Judged> {
         value,
         bounds,
         settled,
+        censored: p.watched_censored,
     })
 }
 
 /// `N users (41 ms)`, or with bounds `N users (between 45.5 ms and 65.2 ms, printed
-/// around it)`.
+/// around it)`; where timed-out requests are left out of the tool's latency, the value
+/// or bounds over all the requests say so (`≥ 1.05 s, over all the requests: timed-out
+/// ones reach its rank`).
 fn show(j: &Judged) -> String {
-    let v = match (j.value, j.bounds) {
-        (Some(v), _) => format_ms(v),
-        (None, [Some(lo), Some(hi)]) => format!(
+    let v = match (j.value, j.bounds, j.censored) {
+        (Some(v), _, false) => format_ms(v),
+        (Some(v), _, true) => format!(
+            "{}, over all the requests, timed-out ones counted",
+            format_ms(v)
+        ),
+        (None, [Some(lo), None], true) => format!(
+            "≥ {}, over all the requests: timed-out ones, which the tool's latency leaves \
+             out, reach its rank",
+            format_ms(lo)
+        ),
+        (None, [Some(lo), Some(hi)], true) => format!(
+            "between {} and {}, over all the requests, timed-out ones counted",
+            format_ms(lo),
+            format_ms(hi)
+        ),
+        (None, [Some(lo), Some(hi)], false) => format!(
             "between {} and {}, by the percentiles printed around it",
             format_ms(lo),
             format_ms(hi)
         ),
-        (None, [Some(lo), None]) => format!("≥ {}, by a lower percentile", format_ms(lo)),
-        (None, [None, Some(hi)]) => format!("≤ {}, by a higher percentile", format_ms(hi)),
-        (None, [None, None]) => "unknown".to_string(),
+        (None, [Some(lo), None], false) => format!("≥ {}, by a lower percentile", format_ms(lo)),
+        (None, [None, Some(hi)], _) => format!("≤ {}, by a higher percentile", format_ms(hi)),
+        (None, [None, None], _) => "unknown".to_string(),
     };
     format!("{} users ({v})", fmt_users(j.users))
 }
@@ -84,8 +103,8 @@ pub fn breaking_point(points: &[LoadPoint], c: &Criteria, what: &str) -> Option<
             String::new()
         } else {
             format!(
-                "; unsettled at {}: the printed percentiles reach both sides of the limit, \
-                 so it is not known to hold there",
+                "; unsettled at {}: its bounds reach both sides of the limit, so it is not \
+                 known to hold there",
                 names.join(", ")
             )
         }
@@ -176,15 +195,38 @@ pub fn proven_until_unsettled(points: &[LoadPoint], c: &Criteria) -> Option<Opti
     }
 }
 
-/// True when some level's watched percentile is settled against `limit` by bounds
-/// alone (within or beyond it): then the SLA's rule is weighed on them. Bounds that
-/// settle no level leave the rule unjudged, as the SLA table leaves it.
+/// True when some level's watched percentile is known only by bounds and the SLA's
+/// rule is weighed on the levels: a bound settles a level against `limit` (within or
+/// beyond it), or another level has a value (then an unsettled level among them is
+/// said, never taken as within). Bounds that settle no level of a tool that prints no
+/// value of the percentile leave the rule unjudged, as the SLA table leaves it.
 pub fn bounds_settle_any(points: &[LoadPoint], limit: f64) -> bool {
-    points
-        .iter()
+    let bounded: Vec<Judged> = (points.iter())
         .filter(|p| p.watched_ms.is_none())
         .filter_map(|p| judge(p, limit))
-        .any(|j| j.settled != Settled::Open)
+        .collect();
+    !bounded.is_empty()
+        && (bounded.iter().any(|j| j.settled != Settled::Open)
+            || points.iter().any(|p| p.watched_ms.is_some()))
+}
+
+/// Why a level's latency rule is unsettled: the printed percentiles around it, or the
+/// timed-out requests the tool's latency leaves out, bound it on both sides of the
+/// limit.
+fn unsettled_why(points: &[LoadPoint]) -> String {
+    let censored = points
+        .iter()
+        .any(|p| p.watched_ms.is_none() && p.watched_censored);
+    if censored {
+        "its latency rule is not settled: timed-out requests, which the tool's latency \
+         leaves out, put the percentile over all the requests only within bounds that reach \
+         both sides of the limit (the SLA table lacks the data to judge it there)"
+            .to_string()
+    } else {
+        "the percentiles the tool prints do not settle its latency rule (they reach both \
+         sides of the limit)"
+            .to_string()
+    }
 }
 
 /// The SLA's latency rule proven to hold up to `proven` users (none: at no level) and
@@ -201,17 +243,17 @@ pub fn unsettled_above(
     let at = proven.and_then(|n| points.iter().find(|p| p.users == n));
     let statement = match at {
         Some(p) => format!(
-            "{what} {holds} at {} users ({}, measured); above it, up to {} users, the \
-             percentiles the tool prints do not settle its latency rule (they reach both \
-             sides of the limit), so it is not known to hold there",
+            "{what} {holds} at {} users ({}, measured); above it, up to {} users, {}, so it \
+             is not known to hold there",
             fmt_users(p.users),
             goodput_words(p.goodput_rps, p.failures),
-            fmt_users(top)
+            fmt_users(top),
+            unsettled_why(points)
         ),
         None => format!(
-            "{what} {} not proven to hold at any measured load: the percentiles the tool \
-             prints do not settle its latency rule (they reach both sides of the limit)",
-            if holds == "holds" { "is" } else { "are" }
+            "{what} {} not proven to hold at any measured load: {}",
+            if holds == "holds" { "is" } else { "are" },
+            unsettled_why(points)
         ),
     };
     // A criterion crossing above that level is said too: it bounds the load as well.

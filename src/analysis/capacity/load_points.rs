@@ -17,7 +17,7 @@
 use serde::Serialize;
 
 use crate::analysis::metrics::ScopeMetrics;
-use crate::model::{FailureKind, PercentileMethod, Stage};
+use crate::model::{FailureKind, LatencyDistribution, PercentileMethod, Stage};
 
 /// One stage as a point on the load curve.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -47,14 +47,22 @@ pub struct LoadPoint {
     /// Failed requests.
     #[serde(skip)]
     pub failures: u64,
-    /// Latency at the percentile the latency criterion watches, ms.
+    /// Latency at the percentile the latency criterion watches, ms, over all the
+    /// requests (null when only bounded: see `watched_bounds`).
     #[serde(skip)]
     pub watched_ms: Option<f64>,
     /// Where the tool does not print the watched percentile (wrk: p90 and p99, no
-    /// p95), the bounds `[at least, at most]` ms the printed ones put on it; null
-    /// otherwise.
+    /// p95), the bounds `[at least, at most]` ms the printed ones put on it; and where
+    /// its latency leaves timed-out requests out, the bounds over all the requests
+    /// (at least the largest measured latency when the rank falls among the timed-out
+    /// ones); null otherwise.
     #[serde(skip)]
     pub watched_bounds: Option<[Option<f64>; 2]>,
+    /// True when the tool's latency leaves timed-out requests out, so the watched
+    /// percentile is taken over all the requests (`watched_ms` or `watched_bounds`),
+    /// not as printed.
+    #[serde(skip)]
+    pub watched_censored: bool,
 }
 
 impl LoadPoint {
@@ -95,6 +103,7 @@ impl LoadPoint {
         if !(users > 0.0 && users.is_finite()) {
             return None;
         }
+        let (watched_ms, watched_bounds, watched_censored) = watched(&m, watch_pct);
         Some(LoadPoint {
             stage: stage.name.clone(),
             users,
@@ -108,10 +117,36 @@ impl LoadPoint {
                 .map(|p| p.method),
             requests: m.requests,
             failures: m.failures,
-            watched_ms: m.percentile(watch_pct).map(|p| p.value_ms),
-            watched_bounds: crate::analysis::sla::percentile_bounds(&m, watch_pct),
+            watched_ms,
+            watched_bounds,
+            watched_censored,
         })
     }
+}
+
+/// The latency at `pct` over all of `m`'s requests, as the SLA judges it: the value
+/// when known, else the bounds `[at least, at most]` the data puts on it. A tool that
+/// leaves timed-out requests out of its latency (wrk, hey, autocannon) prints
+/// percentiles of the answers in time only; over all the requests the percentile sits
+/// at a higher rank, or among the timed-out ones (at least the largest measured
+/// latency), so the printed figure is no value of it (`censored.rs`). A merged
+/// summary's figures are estimates and stay as printed, as in the stage tables.
+/// The flag: taken over all the requests so.
+type Watched = (Option<f64>, Option<[Option<f64>; 2]>, bool);
+fn watched(m: &ScopeMetrics, pct: f64) -> Watched {
+    let merged = matches!(&m.latency, LatencyDistribution::Summary(s) if s.merged);
+    if m.timeouts_left_out() > 0 && !merged {
+        return match crate::analysis::sla::over_all_requests(m, pct) {
+            [Some(lo), Some(hi)] if lo == hi => (Some(lo), None, true),
+            [None, None] => (None, None, true),
+            bounds => (None, Some(bounds), true),
+        };
+    }
+    (
+        m.percentile(pct).map(|p| p.value_ms),
+        crate::analysis::sla::percentile_bounds(m, pct),
+        false,
+    )
 }
 
 /// The smallest measured concurrency X·R an open-model stage's load is taken at when

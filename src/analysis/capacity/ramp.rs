@@ -140,5 +140,6 @@ fn bin_point(bin: &[Sample], watch_pct: f64) -> Option<LoadPoint> {
         failures,
         watched_ms: q(watch_pct),
         watched_bounds: None,
+        watched_censored: false,
     })
 }

@@ -111,10 +111,11 @@ pub struct RuleEvaluation {
     pub limit_display: String,
     /// The judgement.
     pub status: RuleStatus,
-    /// Whether the measured value, taken at face value, meets the limit. It is true
-    /// for `not_proven` and may be either way for `insufficient_data` with a value;
+    /// Whether the measured value, taken at face value, meets the limit (true for
+    /// `not_proven`); null where the data cannot say (`insufficient_data`, `not_run`):
+    /// a face value there (a bound, a figure on too few samples) is no pass.
     /// `status` is the judgement.
-    pub pass: bool,
+    pub pass: Option<bool>,
     /// value ÷ limit (upper bounds), limit ÷ value (lower bounds), (1 − value) ÷
     /// (1 − limit) (lower bounds on availability); > 1 is a miss, ≤ 1 a pass. `None`
     /// when a denominator is 0 or the value is unknown.

@@ -602,9 +602,11 @@ fn evaluation(
             .or_else(|| j.bound.as_ref().map(|b| b.0.clone())),
         limit_display: rule.limit_display(),
         status: j.status,
+        // Where the data cannot say, a face value is no pass (`sla_report` settles
+        // this again once every status is final).
         pass: (j.value.map(|v| rule.op.holds(v, rule.limit)))
             .or(j.bound.as_ref().map(|b| b.1))
-            .unwrap_or(false),
+            .filter(|_| j.status != RuleStatus::InsufficientData),
         factor: j
             .value
             .and_then(|v| factor(rule.metric, rule.op, v, rule.limit)),

@@ -268,7 +268,7 @@ fn seed_report_matrix_cell_by_cell() {
         assert_eq!(e.stage.as_deref(), *stage, "{cell}");
         assert_eq!(e.endpoint, None, "{cell}");
         assert_eq!(e.status, *status, "{cell}: {e:?}");
-        assert_eq!(e.pass, *status == P, "{cell}");
+        assert_eq!(e.pass == Some(true), *status == P, "{cell}");
         assert_eq!(e.decides_verdict, *decides, "{cell}");
         assert_eq!(e.severity, Severity::Fail, "{cell}");
         // Histograms keep 3 significant digits and report a bucket's highest value,
@@ -359,7 +359,7 @@ fn a_release_that_meets_the_peak_sla_is_go_only_with_a_clean_audit() {
     // Stress still fails, but stress does not decide.
     assert!(evals
         .iter()
-        .any(|e| e.stage.as_deref() == Some("stress") && !e.pass));
+        .any(|e| e.stage.as_deref() == Some("stress") && e.pass == Some(false)));
     assert_eq!(verdict(&evals, true), Verdict::Go);
     assert_eq!(verdict(&evals, false), Verdict::Conditional);
 }
@@ -455,7 +455,7 @@ fn zero_failures_in_500_requests_cannot_prove_a_tenth_of_a_percent() {
     );
     // The high end 0.76 % (≈ 3.84 ÷ 500) is above 0.1 %: not proven; below 1 %: pass.
     assert_eq!(e[0].status, RuleStatus::NotProven);
-    assert!(e[0].pass);
+    assert_eq!(e[0].pass, Some(true));
     assert_eq!(e[0].value, Some(0.0));
     assert_eq!(e[0].factor, Some(0.0));
     let [lo, hi] = e[0].interval.unwrap();
@@ -489,7 +489,8 @@ fn p99_of_50_samples_is_insufficient_data_but_keeps_its_value() {
     assert_eq!(e[0].status, RuleStatus::InsufficientData);
     // Nearest rank: ⌈0.99 × 50⌉ = 50th value = 50 ms.
     assert!(close(e[0].value.unwrap(), 50.0, 1e-3));
-    assert!(e[0].pass);
+    // The value is kept, but a face value on too few samples is no pass.
+    assert_eq!(e[0].pass, None);
     assert!(close(e[0].factor.unwrap(), 50.0 / 1000.0, 1e-3));
     let note = e[0].note.as_deref().unwrap();
     assert!(
@@ -511,7 +512,7 @@ fn unknown_values_are_insufficient_data() {
         &m,
     );
     assert_eq!(e[0].status, RuleStatus::InsufficientData);
-    assert_eq!((e[0].value, e[0].factor, e[0].pass), (None, None, false));
+    assert_eq!((e[0].value, e[0].factor, e[0].pass), (None, None, None));
     assert!(e[0].note.as_deref().unwrap().contains("no duration"));
     assert_eq!(e[1].status, RuleStatus::InsufficientData);
     assert_eq!(e[2].status, RuleStatus::Pass);
@@ -595,14 +596,14 @@ fn a_percentile_the_summary_does_not_print_is_judged_by_those_around_it() {
     assert_eq!(
         got,
         vec![
-            (Pass, None, Some("≤ 55.3 ms"), true),
-            (Fail, None, Some("≥ 35.4 ms"), false),
+            (Pass, None, Some("≤ 55.3 ms"), Some(true)),
+            (Fail, None, Some("≥ 35.4 ms"), Some(false)),
             // 35.4 < 40 < 55.3: either side.
-            (InsufficientData, None, None, false),
+            (InsufficientData, None, None, None),
             // p(90) = 35.4 may be p(95) too: `<=` is not failed.
-            (InsufficientData, None, None, false),
-            (Pass, None, Some("≥ 35.4 ms"), true),
-            (Fail, None, Some("≤ 55.3 ms"), false),
+            (InsufficientData, None, None, None),
+            (Pass, None, Some("≥ 35.4 ms"), Some(true)),
+            (Fail, None, Some("≤ 55.3 ms"), Some(false)),
         ]
     );
     assert_eq!(e[0].interval, Some([35.4, 55.3]));
@@ -795,7 +796,7 @@ fn cell(status: RuleStatus, severity: Severity, decides: bool) -> RuleEvaluation
         value_display: Some("1 ms".into()),
         limit_display: "500 ms".into(),
         status,
-        pass: status == RuleStatus::Pass,
+        pass: Some(status == RuleStatus::Pass),
         factor: Some(0.002),
         factor_text: None,
         severity,
