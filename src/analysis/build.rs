@@ -542,29 +542,7 @@ fn latency_leaves_out(stage: &Stage) -> Vec<Caveat> {
     let (l, t) = (m.latency.count(), m.timeouts_left_out());
     let mut out = Vec::new();
     if t > 0 && l > 0 {
-        // At both ends of the band a console's rounded counts leave (`slack.rs`), as
-        // the SLA judges: the fewest timeouts with the most latencies (the lowest
-        // rank), and the most timeouts with the fewest.
-        let s = m.count_slack;
-        let low = (t.saturating_sub(s.failures), l + s.latencies);
-        let high = (t + s.failures, l.saturating_sub(s.latencies).max(1));
-        let among =
-            |p: f64, (t, l): (u64, u64)| ((p / 100.0 * (t + l) as f64) - 1e-9).ceil() as u64 > l;
-        let named = |keep: &dyn Fn(f64) -> bool| -> Vec<String> {
-            (REPORT_PERCENTILES.iter())
-                .filter(|p| keep(**p))
-                .map(|p| format!("p{p}"))
-                .collect()
-        };
-        out.push(Caveat::TimeoutsLeftOut {
-            stage: stage.name.clone(),
-            timeouts: t,
-            latencies: l,
-            slack: [s.failures, s.requests, s.latencies],
-            at_least_ms: m.latency.max_ms(),
-            unknown_high: named(&|p| among(p, low)),
-            maybe_high: named(&|p| !among(p, low) && among(p, high)),
-        });
+        out.push(Caveat::timeouts_left_out(&stage.name, &m));
     }
     let f = m
         .failures

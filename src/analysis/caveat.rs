@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::analysis::metrics::{ScopeMetrics, REPORT_PERCENTILES};
 use crate::analysis::quantity::{format_count, format_ms};
 use crate::analysis::words::ticked;
 use crate::model::ToolCheck;
@@ -414,6 +415,37 @@ fn failures_in_latency(
         ticked(stage),
         crate::analysis::quantity::format_percent(failures as f64 / latencies as f64)
     )
+}
+
+impl Caveat {
+    /// [`Caveat::TimeoutsLeftOut`] for stage `stage` with scope `m`, whose latency
+    /// leaves timed-out requests out. The percentiles among them are named at both ends
+    /// of the band a console's rounded counts leave (`sla/slack.rs`), as the SLA judges
+    /// them: the fewest timeouts with the most latencies (the lowest rank), and the
+    /// most timeouts with the fewest.
+    pub fn timeouts_left_out(stage: &str, m: &ScopeMetrics) -> Caveat {
+        let (t, l) = (m.timeouts_left_out(), m.latency.count());
+        let s = m.count_slack;
+        let low = (t.saturating_sub(s.failures), l + s.latencies);
+        let high = (t + s.failures, l.saturating_sub(s.latencies).max(1));
+        let among =
+            |p: f64, (t, l): (u64, u64)| ((p / 100.0 * (t + l) as f64) - 1e-9).ceil() as u64 > l;
+        let named = |keep: &dyn Fn(f64) -> bool| -> Vec<String> {
+            (REPORT_PERCENTILES.iter())
+                .filter(|p| keep(**p))
+                .map(|p| format!("p{p}"))
+                .collect()
+        };
+        Caveat::TimeoutsLeftOut {
+            stage: stage.to_string(),
+            timeouts: t,
+            latencies: l,
+            slack: [s.failures, s.requests, s.latencies],
+            at_least_ms: m.latency.max_ms(),
+            unknown_high: named(&|p| among(p, low)),
+            maybe_high: named(&|p| !among(p, low) && among(p, high)),
+        }
+    }
 }
 
 /// The sentence of [`Caveat::TimeoutsLeftOut`]: counts a console rounds are said

@@ -194,12 +194,6 @@ pub(super) fn apply(
         data_reason: data_reason.as_deref(),
         asides: &asides,
     });
-    // Where the data cannot say, a face value is no pass: report.json's `pass` is null.
-    for e in &mut evals {
-        if matches!(e.status, RuleStatus::InsufficientData | RuleStatus::NotRun) {
-            e.pass = None;
-        }
-    }
     let count = |status| evals.iter().filter(|e| e.status == status).count();
     let (passed, not_run) = (count(RuleStatus::Pass), count(RuleStatus::NotRun));
     analysis.sla = Some(SlaSummary {
@@ -216,11 +210,22 @@ pub(super) fn apply(
         tool_failed,
         unjudged_failures: unjudged,
         matrix: matrix(&evals, &columns),
-        rules: evals,
+        rules: no_pass_without_data(evals),
     });
     analysis.verdict = Some(verdict);
     agree_with_verdict(analysis, verdict);
     Ok(())
+}
+
+/// Where the data cannot say (`insufficient_data`, `not_run`), a face value is no
+/// pass: report.json's `pass` is null there, whatever set the status.
+fn no_pass_without_data(mut evals: Vec<RuleEvaluation>) -> Vec<RuleEvaluation> {
+    for e in &mut evals {
+        if matches!(e.status, RuleStatus::InsufficientData | RuleStatus::NotRun) {
+            e.pass = None;
+        }
+    }
+    evals
 }
 
 /// The warnings that an endpoint section names nothing in the data, for the sections

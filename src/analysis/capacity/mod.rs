@@ -17,6 +17,7 @@
 //! - `latency_bounds`: the latency breaking point against an SLA percentile that
 //!   some stages' tools do not print, judged on the bounds their printed ones give;
 //! - `knee`: Kneedle, the saturation cross-check;
+//! - `one_level`: what a single load level shows (no capacity estimate);
 //! - `headroom`: "the SLA holds up to ≈ X req/s at ≈ N users", and sizing for a
 //!   target rate;
 //! - `audited`: whether the consistency audit rejects the stages all this rests on.
@@ -29,6 +30,7 @@ mod headroom;
 pub mod knee;
 mod latency_bounds;
 pub mod load_points;
+mod one_level;
 mod ramp;
 mod saturation;
 pub mod usl;
