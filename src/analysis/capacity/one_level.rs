@@ -4,7 +4,7 @@
 //! the worst of them.
 
 use super::breaking_points::{fmt_users, Criterion};
-use super::headroom::{join_words, watched_words, SlaHeadroom};
+use super::headroom::{criterion_name, join_words, SlaHeadroom};
 use super::load_points::LoadPoint;
 use super::{Criteria, Z_95};
 use crate::analysis::quantity::{
