@@ -105,14 +105,18 @@ fn only_lua(dir: &Path) -> Option<PathBuf> {
     }
 }
 
+/// A wrk script's code without its `--` comments and without whitespace, where the
+/// assignments and calls looked for are found whatever the spacing.
+fn compact(lua: &str) -> String {
+    let code = lua.lines().map(|l| l.split("--").next().unwrap_or(""));
+    code.flat_map(str::chars)
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 /// True when a wrk script sets the requests' paths.
 fn chooses_paths(lua: &str) -> bool {
-    let code: String = lua
-        .lines()
-        .map(|l| l.split("--").next().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact(lua);
     compact.contains("request=function")
         || compact.contains("functionrequest(")
         || compact.contains("wrk.path=")
@@ -123,12 +127,7 @@ fn chooses_paths(lua: &str) -> bool {
 /// literal; the last assignment when several), unless a `wrk.format(…)` call names
 /// another method as its first argument (`wrk.format(nil, …)` uses `wrk.method`).
 fn set_method(lua: &str) -> Option<String> {
-    let code: String = lua
-        .lines()
-        .map(|l| l.split("--").next().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact(lua);
     let literal = |rest: &str| -> Option<String> {
         let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
         let word = rest[1..].split(quote).next()?;
