@@ -191,7 +191,7 @@ pub(super) fn same_tool_check(
         return None;
     }
     // What the tool ran at once: a dir's name gives the load's users, not the check's.
-    let users = (src.stages.iter().chain([&src.overall])).find_map(|s| s.ran_at_once);
+    let users = ran_at_once(src);
     let at = users.map_or(String::new(), |u| format!(", {u} at once"));
     let what = if check {
         "other URLs than the load's: a check beside it"
@@ -213,6 +213,11 @@ pub(super) fn same_tool_check(
     ))
 }
 
+/// What the tool of `s` ran at once, as its stages or its whole run say it.
+fn ran_at_once(s: &Source) -> Option<u32> {
+    (s.stages.iter().chain([&s.overall])).find_map(|s| s.ran_at_once)
+}
+
 /// Why `src` (read from `path`) is a false start of `load` (read from `load_path`),
 /// the same tool's longest run in one dir, rather than a repeat to pool with it, or
 /// `None`. `first` says it was saved before every run of the dir that lasted over
@@ -231,8 +236,7 @@ pub(super) fn false_start(
     if !first || n == 0 || n >= m || load.unknown_origin || src.unknown_origin {
         return None;
     }
-    let at_once = |s: &Source| (s.stages.iter().chain([&s.overall])).find_map(|s| s.ran_at_once);
-    let (users, load_users) = (at_once(src), at_once(load));
+    let (users, load_users) = (ran_at_once(src), ran_at_once(load));
     let other_users = users.zip(load_users).is_some_and(|(a, b)| a != b)
         || (max_users(src).zip(max_users(load))).is_some_and(|(a, b)| a != b);
     let files = [path, load_path];
