@@ -127,9 +127,12 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
 }
 
 /// What the run says about itself; start and end from the data when it does not (its
-/// whole run's window, else the times its records span: Locust's stats history).
+/// whole run's window, else the times its records span: Locust's stats history), and
+/// none when those times are offsets from the test's own start (hey's CSV), not a clock's.
 fn run_info(run: &Run) -> RunInfo {
-    let window = (run.primary()).and_then(|s| s.overall.window_ms.or(s.span_ms));
+    let window = (run.primary())
+        .and_then(|s| s.overall.window_ms.or(s.span_ms))
+        .filter(|(a, _)| crate::model::on_the_clock(*a));
     let (started, ended) = match (window, &run.meta) {
         (_, m) if m.started.is_some() => (m.started.clone(), m.ended.clone()),
         (Some((a, b)), _) => (Some(format_rfc3339_ms(a)), Some(format_rfc3339_ms(b))),
@@ -376,10 +379,6 @@ pub fn series_origin_ms(src: &Source, stage: &Stage) -> Option<i64> {
     run_origin_ms(src).or_else(|| (!stage.timeline.is_empty()).then_some(stage.timeline.start_ms))
 }
 
-/// Times before this (1 January 2000, ms) are offsets from a test's own start, not
-/// clock times (as `ingest::run_dir` tells them).
-const CLOCK_TIMES_FROM_MS: i64 = 946_684_800_000;
-
 /// The run's start, epoch ms, from which every stage's series times count: the
 /// whole-run window's start, else — a source without one, such as the stages of a
 /// Locust stats history — the earliest start of its series (the whole run's and each
@@ -394,7 +393,7 @@ fn run_origin_ms(src: &Source) -> Option<i64> {
         .filter(|s| !s.timeline.is_empty())
         .map(|s| s.timeline.start_ms)
         .collect();
-    let clock = starts.iter().all(|t| *t >= CLOCK_TIMES_FROM_MS);
+    let clock = starts.iter().all(|t| crate::model::on_the_clock(*t));
     starts.into_iter().min().filter(|_| clock)
 }
 

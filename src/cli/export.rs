@@ -574,16 +574,12 @@ fn dir_stage<'s>(
     })
 }
 
-/// Times before this (1 January 2000, ms) are offsets from a test's own start, not
-/// clock times (as `ingest::run_dir` and the export's tables tell them).
-const CLOCK_TIMES_FROM_MS: i64 = 946_684_800_000;
-
 /// Says on stderr that the exported times are no Unix epoch when every stage's window
 /// (`windows`) is an offset from its test's own start (hey's CSV has no clock): the
 /// tables' `timestamp_ms`, `start_ms`, `end_ms` and times are then ms since the test
 /// began, written from 1970-01-01, in every format alike.
 fn note_clockless(windows: &[(String, (i64, i64))]) {
-    if windows.is_empty() || windows.iter().any(|(_, w)| w.0 >= CLOCK_TIMES_FROM_MS) {
+    if windows.is_empty() || windows.iter().any(|(_, w)| crate::model::on_the_clock(w.0)) {
         return;
     }
     eprintln!(

@@ -208,7 +208,43 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     if let Some(why) = super::generic_csv::near_miss(line, &cells) {
         return Detection::Unsupported(why);
     }
+    if let Some(why) = typed_above(path, &text) {
+        return Detection::Unsupported(why);
+    }
     Detection::Unknown
+}
+
+/// Why a file is not read whose first lines are what a terminal showed before the
+/// output (`$ hey -o csv … > hey.csv` echoed into the file, a `set -x` line) when the
+/// rest is a format that starts with its header or opening brace (a CSV, a JSON
+/// report): its readers take line 1 as that header, so the user is told which lines to
+/// move out, and where a command is still read (a file beside it).
+fn typed_above(path: &Path, text: &str) -> Option<String> {
+    const PROMPTS: [&str; 4] = ["$ ", "+ ", "% ", "# "];
+    let typed = |l: &str| PROMPTS.iter().any(|p| l.trim_start().starts_with(p));
+    let lines = text.lines().take(4).take_while(|l| typed(l)).count();
+    if lines == 0 {
+        return None;
+    }
+    let rest: String = text.lines().skip(lines).collect::<Vec<_>>().join("\n");
+    let Detection::Supported(format) = detect_format(path, rest.as_bytes()) else {
+        return None;
+    };
+    let first = crate::model::untrusted::ticked(text.lines().next().unwrap_or("").trim());
+    let which = match lines {
+        1 => format!("line 1 ({first}) is"),
+        n => format!("lines 1–{n} ({first} …) are"),
+    };
+    Some(format!(
+        "{which} above what reads as {format}, which must start at line 1 with \
+         its header: move {} into a file beside it (`command.txt` for a command line, \
+         where it is still read for the users and plan)",
+        if lines == 1 {
+            "that line"
+        } else {
+            "those lines"
+        }
+    ))
 }
 
 /// Decompresses as much of a gzip head as it holds (the stream is cut short).

@@ -43,7 +43,7 @@ pub use run::{
     EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, SkipKind, Skipped, Source,
     SourcePart, Stage,
 };
-pub use time::{format_rfc3339_ms, TimeUnit};
+pub use time::{format_rfc3339_ms, on_the_clock, TimeUnit};
 pub use timeseries::{
     new_interval_histogram, plausible_time, HistogramForm, Interval, IntervalHistogram, TimeSeries,
     LATEST_MS, MAX_INTERVALS,

@@ -2,6 +2,15 @@
 //! times out of files is ingest's; this is the one way headroom writes them.) Also the
 //! unit of time a file's values may be in, for the readers whose files may not say.
 
+/// Times before this (1 January 2000, epoch ms) are no clock's: a tool that times its
+/// requests from its test's own start (hey's and oha's CSV) places them from 1970-01-01.
+const CLOCK_TIMES_FROM_MS: i64 = 946_684_800_000;
+
+/// True when `t_ms` is a clock time, not an offset from a test's own start.
+pub fn on_the_clock(t_ms: i64) -> bool {
+    t_ms >= CLOCK_TIMES_FROM_MS
+}
+
 /// RFC 3339 UTC text (ms precision) of an epoch-ms time.
 pub fn format_rfc3339_ms(t_ms: i64) -> String {
     // RFC 3339 has four-digit years: clamp to 1970..=9999 rather than fail.

@@ -65,6 +65,7 @@ use super::locust::{self, LocustSet};
 use super::stages::StagePlan;
 use super::text::read_text;
 use super::{problem, Format, IngestOptions, Replay};
+use crate::model::on_the_clock;
 use crate::model::{untrusted, Manifest, Run, RunMeta, SkipKind, Skipped, Source, SourcePart};
 
 /// Reads run dirs (or single files) into one run. Problems are collected in
@@ -128,7 +129,7 @@ pub fn load_runs(paths: &[PathBuf], opts: &IngestOptions) -> Run {
         source.group_endpoints(asked);
         stages_in_time_order(source);
         if stage_dirs && unnumbered {
-            stage_order::order_unnumbered(source, CLOCK_TIMES_FROM_MS);
+            stage_order::order_unnumbered(source);
         }
         stage_dirs::named_after_added_users(source);
         unique_stage_names(source);
@@ -163,14 +164,10 @@ fn read_each_file_once(dirs: &mut Vec<DirInput>, run: &mut Run) {
     dirs.retain(|d| !d.files.is_empty());
 }
 
-/// Times before 2000-01-01 (epoch ms) are no clock's: a tool that times requests
-/// from its test's start (hey's and oha's CSV) places them from 1970-01-01.
-const CLOCK_TIMES_FROM_MS: i64 = 946_684_800_000;
-
 /// True when `stage` has a window on its own tool's clock (from 1970-01-01), not the
 /// wall clock's.
 fn timed_from_its_start(stage: &crate::model::Stage) -> bool {
-    stage.window_ms.is_some_and(|w| w.0 < CLOCK_TIMES_FROM_MS)
+    stage.window_ms.is_some_and(|w| !on_the_clock(w.0))
 }
 
 /// Puts a source's stages in time order when every one has a clock time: its window's
@@ -182,7 +179,7 @@ fn stages_in_time_order(source: &mut Source) {
         s.window_ms
             .map(|w| w.0)
             .or_else(|| (!s.timeline.is_empty()).then_some(s.timeline.start_ms))
-            .filter(|t| *t >= CLOCK_TIMES_FROM_MS)
+            .filter(|t| on_the_clock(*t))
     };
     if source.stages.iter().all(|s| start(s).is_some()) {
         source.stages.sort_by_key(|s| start(s));
@@ -504,7 +501,7 @@ fn load_observations(
     (src.latency_unit_doubt, src.clock_unit_doubt) = super::unit_doubts(&replays);
     // Times from the test's own start (hey's and oha's CSV) cannot be placed on the
     // clock that --from/--to name: the rows kept are not those of the window asked for.
-    let clockless = src.span_ms.is_some_and(|(a, _)| a < CLOCK_TIMES_FROM_MS);
+    let clockless = src.span_ms.is_some_and(|(a, _)| !on_the_clock(a));
     if let (true, Some(why), Some((path, _))) = (
         clockless,
         super::untrimmed::clockless_range(tool, opts),
@@ -599,7 +596,7 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
     existing.parts.extend(src.parts);
     // A span on a tool's own clock (from 1970) beside one on the wall clock says
     // nothing of when the run was: the wall clock's stands.
-    let own = |span: Option<(i64, i64)>| span.is_some_and(|(a, _)| a < CLOCK_TIMES_FROM_MS);
+    let own = |span: Option<(i64, i64)>| span.is_some_and(|(a, _)| !on_the_clock(a));
     existing.span_ms = match (existing.span_ms, src.span_ms) {
         (Some(x), Some(y)) if own(Some(x)) != own(Some(y)) => {
             Some(if own(Some(x)) { y } else { x })

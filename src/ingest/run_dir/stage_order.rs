@@ -28,8 +28,8 @@ fn load(stage: &Stage) -> Option<f64> {
 
 /// Orders `source`'s stages, read from unnumbered stage dirs, by their loads when no
 /// stage has a clock time (see the module doc), with a note either way.
-pub(super) fn order_unnumbered(source: &mut Source, clock_from_ms: i64) {
-    let timed = |s: &Stage| s.window_ms.is_some_and(|w| w.0 >= clock_from_ms);
+pub(super) fn order_unnumbered(source: &mut Source) {
+    let timed = |s: &Stage| s.window_ms.is_some_and(|w| crate::model::on_the_clock(w.0));
     if source.stages.len() < 2 || source.stages.iter().any(timed) {
         return;
     }

@@ -236,16 +236,12 @@ pub struct ExportedRows {
     pub settled: BTreeSet<String>,
 }
 
-/// Times before this (1 January 2000, ms) are offsets from a test's own start, not
-/// clock times (as `ingest::run_dir` tells them).
-const CLOCK_TIMES_FROM_MS: i64 = 946_684_800_000;
-
 /// The shifts ([`ExportedRows::shift_ms`]) that lay `stages` (name, window, in the
 /// run's order) end to end when their windows are offsets from each one's own start
 /// and overlap: stage k moves by the end of stage k − 1 (as moved). Stages on a real
 /// clock, or that do not overlap, keep their times (no entry).
 pub fn clockless_shifts(stages: &[(String, (i64, i64))]) -> BTreeMap<String, i64> {
-    let clockless = stages.iter().all(|(_, w)| w.0 < CLOCK_TIMES_FROM_MS);
+    let clockless = stages.iter().all(|(_, w)| !crate::model::on_the_clock(w.0));
     let overlap = stages
         .iter()
         .enumerate()

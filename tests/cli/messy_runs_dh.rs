@@ -1,0 +1,62 @@
+//! Messy runs, batch "dh" (lead's user check): hey `-o csv` step dirs (`users-010/`,
+//! `users-040/`), one CSV saved with its command echoed above the header.
+
+use crate::common::{analyze_json, headroom, TestDir};
+use crate::messy_runs_bc::hey_csv;
+
+/// Observed: `{ echo "$ hey -z 6s -c 10 -o csv URL"; hey …; } > users-010/hey.csv` was
+/// skipped as "not a recognised load-test result", though every line after the first
+/// is hey's CSV. The skip now names the line above the header and the format under
+/// it, and where the command can go instead.
+#[test]
+fn a_command_echoed_above_a_csv_header_is_named_in_the_skip() {
+    let dir = TestDir::new();
+    let csv = hey_csv(&[0.02; 50], 100.0);
+    let command = "$ hey -z 6s -c 10 -o csv http://127.0.0.1:8000/api/v1/agents/7";
+    dir.write("run/users-010/hey.csv", format!("{command}\n{csv}"));
+    dir.write("run/users-040/hey.csv", &csv);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let skipped = report["skipped"].as_array().unwrap();
+    let skip = (skipped.iter())
+        .find(|s| s["path"].as_str().unwrap().contains("users-010"))
+        .unwrap_or_else(|| panic!("{skipped:#?}"));
+    let reason = skip["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(&format!("line 1 (`{command}`)")),
+        "{reason}"
+    );
+    assert!(reason.contains("hey-csv"), "{reason}");
+    assert!(reason.contains("command.txt"), "{reason}");
+}
+
+/// Observed: three hey `-o csv` step dirs read fine, but report.md's provenance said
+/// "Started 1970-01-01T00:00:00.008Z" and "Ended 1970-01-01T00:00:06.102Z": hey
+/// times each request from its test's start (the source's note says so), so these are
+/// offsets, not dates. The run's start and end are now unknown (`—`, `null`), and a
+/// stage's window is shown as times without a date.
+#[test]
+fn offsets_from_a_tests_own_start_are_not_shown_as_the_runs_dates() {
+    let dir = TestDir::new();
+    let csv = hey_csv(&[0.02; 50], 100.0);
+    dir.write("run/users-010/hey.csv", &csv);
+    dir.write("run/users-040/hey.csv", &csv);
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(report["run"]["started"].is_null(), "{:#}", report["run"]);
+    assert!(report["run"]["ended"].is_null(), "{:#}", report["run"]);
+    let out = dir.path().join("out");
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("| Started | — |"), "{md}");
+    assert!(!md.contains("1970-01-01T00:00:00.000Z"), "{md}");
+    // 50 requests 10 ms apart, each 20 ms: the last answer at 0.49 s + 0.02 s.
+    assert!(md.contains("00:00:00.000 → 00:00:00.510 (no date"), "{md}");
+}
