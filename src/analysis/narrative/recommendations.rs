@@ -278,6 +278,15 @@ pub(super) fn next_steps(a: &Analysis) -> Vec<NextStep> {
                 ),
                 RuleStatus::Pass | RuleStatus::Fail => continue,
             };
+            let action = match (&e.stage, sla.verdict_stages.is_empty()) {
+                (Some(stage), true) if warms_up(stage) => format!(
+                    "{action}, or leave {} out of the verdict if it only warms the service \
+                     up (`verdict_stages` in the SLA's `[global]` names the stages that \
+                     decide it; by default every stage does)",
+                    ticked(stage)
+                ),
+                _ => action,
+            };
             out.push(NextStep {
                 action,
                 evidence: e.note.clone().unwrap_or(default_why),
@@ -303,6 +312,18 @@ pub(super) fn next_steps(a: &Analysis) -> Vec<NextStep> {
         });
     }
     out
+}
+
+/// True when a stage's name says it warms the service up or checks it before the load
+/// (`01-warmup`, `Warm Up`, `smoke`), not that it is a load the verdict is for.
+fn warms_up(stage: &str) -> bool {
+    let joined: String = (stage.chars())
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    ["warmup", "smoke", "sanity", "preflight"]
+        .iter()
+        .any(|w| joined.contains(w))
 }
 
 /// Whether the interpolated limit `n` rounds to a bracket end `lo` or `hi` (a measured
