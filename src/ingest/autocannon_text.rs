@@ -193,6 +193,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     let preface = text.split("Running ").next().unwrap_or("");
     super::autocannon_command::apply(path, preface, &mut s);
     super::autocannon_command::name_method(path, preface, &mut s);
+    super::autocannon_command::timeout(path, preface, &mut s);
     Ok(s)
 }
 
