@@ -27,7 +27,9 @@
 //!   counts them apart from its errors and statuses (a 200 with the wrong body), so
 //!   they are the run's checks of the answers (`--expectBody`: the responses passed or
 //!   failed it), which hold a GO back as k6's failed `check()`s do.
-//! * `connections` are the users (a closed model), unless the run was paced: an
+//! * `connections` are the users (a closed model) — × the `pipelining` factor, since
+//!   each connection then keeps that many requests in flight (`-p 4`: 10 connections
+//!   are 40 requests at once, as Little's law sees them) — unless the run was paced: an
 //!   `overallRate` or `connectionRate` key (× the connections) in the file, or else
 //!   `-R`/`-r` on its command line (`autocannon_command.rs`; autocannon's own JSON
 //!   writes neither key) set its planned rate, with a note; `duration` (s) and
@@ -258,6 +260,13 @@ fn read_run(path: &Path, json: Value, preface: &str) -> Result<ToolSummary, Prob
         // autocannon's JSON keeps no rate: its command line may.
         super::autocannon_command::apply(path, preface, &mut s);
     }
+    // Unpaced, each connection keeps its pipelining factor's requests in flight.
+    let pipelining = json.get("pipelining").and_then(Value::as_u64);
+    if let (Some(c), Some(p)) = (s.users, pipelining.and_then(|p| u32::try_from(p).ok())) {
+        if p > 1 {
+            pipelined(path, c, p, &mut s);
+        }
+    }
     let window = ["start", "finish"].map(|k| {
         json.get(k)
             .and_then(Value::as_str)
@@ -328,6 +337,21 @@ fn read_run(path: &Path, json: Value, preface: &str) -> Result<ToolSummary, Prob
     super::autocannon_command::name_method(path, preface, &mut s);
     super::autocannon_command::timeout(path, preface, &mut s);
     Ok(s)
+}
+
+/// Makes `s`'s users the requests autocannon's `connections` kept in flight with a
+/// pipelining factor `p` (`-p`): each connection sends `p` requests without waiting, so
+/// `connections × p` are outstanding at once, the concurrency Little's law sees; a
+/// note says so.
+pub fn pipelined(path: &Path, connections: u32, p: u32, s: &mut ToolSummary) {
+    let users = connections.saturating_mul(p);
+    s.users = Some(users);
+    s.notes.push(format!(
+        "{}: autocannon ran {connections} connections with a pipelining factor of {p} \
+         (-p): each kept {p} requests in flight, so the stage's users are the {users} \
+         requests outstanding at once",
+        path.shown()
+    ));
 }
 
 /// Labels `s`'s latencies as corrected for coordinated omission when its histogram

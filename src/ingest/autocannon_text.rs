@@ -14,7 +14,7 @@
 //!   rounded count can be. Errors likewise (`10k errors (10k timeouts)`).
 //! * Failures: the timeouts, the other errors, and every non-2xx answer (the console
 //!   gives no class: a 3xx is counted too, and a note says so).
-//! * `N connections` are the users (`with P pipelining factor` noted), unless the
+//! * `N connections` are the users (× P `with P pipelining factor`), unless the
 //!   command line (`autocannon_command.rs`) paced the run at a rate; the duration is
 //!   the `in 3.01s` of the totals. A run started for `Ns` that ran far less was stopped
 //!   with Ctrl-C (autocannon prints its tables all the same): stopped early. A paced
@@ -143,14 +143,11 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
             c.planned_s = m.get(1).and_then(|d| d.as_str().parse().ok());
             c.url = Some(m[2].to_string());
         } else if let Some(m) = conn_re.captures(t) {
-            s.users = Some(number(path, no, "connections", &m[1])?);
+            let connections: u32 = number(path, no, "connections", &m[1])?;
+            s.users = Some(connections);
             if let Some(p) = m.get(2).filter(|p| p.as_str() != "1") {
-                s.notes.push(format!(
-                    "{}: autocannon ran with a pipelining factor of {}: each connection had \
-                     that many requests in flight",
-                    path.shown(),
-                    p.as_str()
-                ));
+                let p: u32 = number(path, no, "pipelining factor", p.as_str())?;
+                super::autocannon::pipelined(path, connections, p, &mut s);
             }
         } else if let Some(m) = answers_re.captures(t) {
             let ok: u64 = number(path, no, "2xx responses", &m[1])?;

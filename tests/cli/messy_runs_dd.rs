@@ -163,6 +163,37 @@ fn every_request_timed_out_without_a_command_line_stays_unjudged() {
     assert_eq!(p50["status"], "insufficient_data", "{p50}");
 }
 
+/// The `response_time_law` audit finding of `report`'s only stage, if any.
+fn little_law_verdict(report: &Value) -> Option<String> {
+    (report["audit"].as_array().expect("audit").iter())
+        .find(|a| a["check"] == "response_time_law")
+        .map(|a| a["verdict"].as_str().unwrap_or("").to_string())
+}
+
+/// Observed: `autocannon -c 10 -p 4 -d 2 -j URL` (pipelining 4): the stage was at 10
+/// users, and the audit called it "impossible" (10 users at a mean 90 ms make at most
+/// 111 req/s; it had 422): each connection kept 4 requests in flight, 40 at once —
+/// X·R = 890 / 2.11 s × 90.38 ms ≈ 38. Now the users are connections × pipelining, 40,
+/// with a note, and Little's law holds.
+#[test]
+fn autocannon_pipelining_counts_every_request_in_flight_as_a_user() {
+    let dir = TestDir::new();
+    dir.write("run/p4/result.json", format!("{PIPELINED_JSON}\n"));
+    dir.write("console/p4/console.txt", PIPELINED_CONSOLE);
+    for run in ["run", "console"] {
+        let (code, report, stderr) = analyze_json(&[&dir.path().join(run)], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(report["stages"][0]["users"], 40, "{run}: {report}");
+        assert_ne!(
+            little_law_verdict(&report).as_deref(),
+            Some("impossible"),
+            "{run}: {}",
+            report["audit"]
+        );
+        assert!(report.to_string().contains("pipelining factor of 4"), "{run}");
+    }
+}
+
 /// `autocannon -c 10 -d 5 -j http://127.0.0.1:18450/api/v1/agents` against `headroom
 /// target` (autocannon 9.0.0 here): 2,130 answers, all 200, p50 20 ms, p99 73 ms.
 const BASELINE_C10: &str = r#"{"url":"http://127.0.0.1:18450/api/v1/agents","connections":10,"sampleInt":1000,"pipelining":1,"workers":0,"duration":5.2,"samples":5,"start":"2026-12-07T15:45:12.050Z","finish":"2026-12-07T15:45:17.254Z","errors":0,"timeouts":0,"mismatches":0,"non2xx":0,"resets":0,"1xx":0,"2xx":2130,"3xx":0,"4xx":0,"5xx":0,"statusCodeStats":{"200":{"count":2130}},"latency":{"average":23.35,"mean":23.35,"stddev":16.94,"min":4,"max":217,"p0_001":4,"p0_01":4,"p0_1":5,"p1":7,"p2_5":8,"p10":11,"p25":15,"p50":20,"p75":28,"p90":38,"p97_5":55,"p99":73,"p99_9":210,"p99_99":217,"p99_999":217,"totalCount":2130},"requests":{"average":426,"mean":426,"stddev":26.39,"min":384,"max":466,"total":2130,"p0_001":384,"p0_01":384,"p0_1":384,"p1":384,"p2_5":384,"p10":384,"p25":420,"p50":425,"p75":435,"p90":466,"p97_5":466,"p99":466,"p99_9":466,"p99_99":466,"p99_999":466,"sent":2140},"throughput":{"average":84768,"mean":84768,"stddev":5233.15,"min":76416,"max":92734,"total":423870,"p0_001":76479,"p0_01":76479,"p0_1":76479,"p1":76479,"p2_5":76479,"p10":76479,"p25":83583,"p50":84607,"p75":86591,"p90":92735,"p97_5":92735,"p99":92735,"p99_9":92735,"p99_99":92735,"p99_999":92735}}"#;
@@ -181,3 +212,35 @@ const WARMUP_THEN_RUN: &str = r#"{"url":"http://127.0.0.1:18450/api/v1/agents","
 /// `timeouts` 437), no answer, so every latency figure is 0 and `totalCount` 0.
 const ALL_TIMED_OUT: &str = r#"{"url":"http://127.0.0.1:18451/api/v1/agents","connections":100,"sampleInt":1000,"pipelining":1,"workers":0,"duration":5.7,"samples":5,"start":"2026-12-07T15:46:41.826Z","finish":"2026-12-07T15:46:47.526Z","errors":437,"timeouts":437,"mismatches":0,"non2xx":0,"resets":0,"1xx":0,"2xx":0,"3xx":0,"4xx":0,"5xx":0,"statusCodeStats":{},"latency":{"average":0,"mean":0,"stddev":0,"min":0,"max":0,"p0_001":0,"p0_01":0,"p0_1":0,"p1":0,"p2_5":0,"p10":0,"p25":0,"p50":0,"p75":0,"p90":0,"p97_5":0,"p99":0,"p99_9":0,"p99_99":0,"p99_999":0,"totalCount":0},"requests":{"average":0,"mean":0,"stddev":0,"min":0,"max":0,"total":0,"p0_001":0,"p0_01":0,"p0_1":0,"p1":0,"p2_5":0,"p10":0,"p25":0,"p50":0,"p75":0,"p90":0,"p97_5":0,"p99":0,"p99_9":0,"p99_99":0,"p99_999":0,"sent":537},"throughput":{"average":0,"mean":0,"stddev":0,"min":0,"max":0,"total":0,"p0_001":0,"p0_01":0,"p0_1":0,"p1":0,"p2_5":0,"p10":0,"p25":0,"p50":0,"p75":0,"p90":0,"p97_5":0,"p99":0,"p99_9":0,"p99_99":0,"p99_999":0}}"#;
 
+/// `autocannon -c 10 -p 4 -d 2 -j …/api/v1/agents`: 890 answers in 2.11 s, mean 90.38 ms.
+const PIPELINED_JSON: &str = r#"{"url":"http://127.0.0.1:18450/api/v1/agents","connections":10,"sampleInt":1000,"pipelining":4,"workers":0,"duration":2.11,"samples":2,"start":"2026-12-07T16:22:20.333Z","finish":"2026-12-07T16:22:22.447Z","errors":0,"timeouts":0,"mismatches":0,"non2xx":0,"resets":0,"1xx":0,"2xx":890,"3xx":0,"4xx":0,"5xx":0,"statusCodeStats":{"200":{"count":890}},"latency":{"average":90.38,"mean":90.38,"stddev":26.85,"min":28,"max":239,"p0_001":28,"p0_01":28,"p0_1":28,"p1":46,"p2_5":50,"p10":62,"p25":72,"p50":84,"p75":104,"p90":127,"p97_5":157,"p99":172,"p99_9":239,"p99_99":239,"p99_999":239,"totalCount":890},"requests":{"average":445,"mean":445,"stddev":14,"min":431,"max":459,"total":890,"p0_001":431,"p0_01":431,"p0_1":431,"p1":431,"p2_5":431,"p10":431,"p25":431,"p50":431,"p75":459,"p90":459,"p97_5":459,"p99":459,"p99_9":459,"p99_99":459,"p99_999":459,"sent":930},"throughput":{"average":88576,"mean":88576,"stddev":2784,"min":85769,"max":91341,"total":177110,"p0_001":85823,"p0_01":85823,"p0_1":85823,"p1":85823,"p2_5":85823,"p10":85823,"p25":85823,"p50":85823,"p75":91391,"p90":91391,"p97_5":91391,"p99":91391,"p99_9":91391,"p99_99":91391,"p99_999":91391}}"#;
+
+/// `autocannon -c 10 -d 2 -p 4 --renderStatusCodes …/api/v1/agents`, its console
+/// (`10 connections with 4 pipelining factor`, mean 82.78 ms, 982 requests in 2.05 s).
+const PIPELINED_CONSOLE: &str = r#"Running 2s test @ http://127.0.0.1:18450/api/v1/agents
+10 connections with 4 pipelining factor
+
+
+┌─────────┬───────┬───────┬────────┬────────┬──────────┬──────────┬────────┐
+│ Stat    │ 2.5%  │ 50%   │ 97.5%  │ 99%    │ Avg      │ Stdev    │ Max    │
+├─────────┼───────┼───────┼────────┼────────┼──────────┼──────────┼────────┤
+│ Latency │ 50 ms │ 81 ms │ 126 ms │ 151 ms │ 82.78 ms │ 20.76 ms │ 190 ms │
+└─────────┴───────┴───────┴────────┴────────┴──────────┴──────────┴────────┘
+┌───────────┬─────────┬─────────┬─────────┬───────┬─────────┬─────────┬─────────┐
+│ Stat      │ 1%      │ 2.5%    │ 50%     │ 97.5% │ Avg     │ Stdev   │ Min     │
+├───────────┼─────────┼─────────┼─────────┼───────┼─────────┼─────────┼─────────┤
+│ Req/Sec   │ 465     │ 465     │ 465     │ 477   │ 471     │ 6       │ 465     │
+├───────────┼─────────┼─────────┼─────────┼───────┼─────────┼─────────┼─────────┤
+│ Bytes/Sec │ 92.5 kB │ 92.5 kB │ 92.5 kB │ 95 kB │ 93.7 kB │ 1.22 kB │ 92.5 kB │
+└───────────┴─────────┴─────────┴─────────┴───────┴─────────┴─────────┴─────────┘
+┌──────┬───────┐
+│ Code │ Count │
+├──────┼───────┤
+│ 200  │ 942   │
+└──────┴───────┘
+
+Req/Bytes counts sampled once per second.
+# of samples: 2
+
+982 requests in 2.05s, 187 kB read
+"#;
