@@ -5,15 +5,19 @@
 //!
 //! * Latency is autocannon's own summary over the responses: 2.5 %, 50 %, 97.5 % and
 //!   99 %, `Avg` and `Max` (whole milliseconds, as in its JSON; no minimum, no p90 or
-//!   p95 — those are not measured, only bounded by the printed percentiles).
+//!   p95 — those are not measured, only bounded by the printed percentiles). With `-l`
+//!   autocannon adds its Percentile table (p0.001 … p99.999, p90 and p99.9 among
+//!   them): those percentiles are read too.
 //! * Requests are the responses plus the errors. The responses are exact when the
 //!   console prints `N 2xx responses, M non 2xx responses` (it does when some answer
-//!   was not 2xx); otherwise they are the requests sent, which autocannon prints exactly
-//!   below 1,000 and rounded to the thousand above (`3k requests`), and counts the
-//!   requests still in flight when it stopped: a note says which, and how far off a
-//!   rounded count can be. Errors likewise (`10k errors (10k timeouts)`).
-//! * Failures: the timeouts, the other errors, and every non-2xx answer (the console
-//!   gives no class: a 3xx is counted too, and a note says so).
+//!   was not 2xx), or its Code table (`--renderStatusCodes`: the answers by status);
+//!   otherwise they are the requests sent, which autocannon prints exactly below 1,000
+//!   and rounded to the thousand above (`3k requests`), and counts the requests still
+//!   in flight when it stopped: a note says which, and how far off a rounded count can
+//!   be. Errors likewise (`10k errors (10k timeouts)`).
+//! * Failures: the timeouts, the other errors, and the answers with a status ≥ 400 by
+//!   code from the Code table; without it every non-2xx answer (the console gives no
+//!   class: a 3xx is counted too, and a note says so).
 //! * `N connections` are the users (× P `with P pipelining factor`), unless the
 //!   command line (`autocannon_command.rs`) paced the run at a rate; the duration is
 //!   the `in 3.01s` of the totals. A run started for `Ns` that ran far less was stopped
@@ -116,6 +120,8 @@ struct Console {
     points: Vec<(f64, f64)>,
     mean: Option<f64>,
     max: Option<f64>,
+    /// The answers by status code (`--renderStatusCodes`' Code table).
+    codes: Vec<(u16, u64)>,
 }
 
 /// One run of autocannon's console (`text`: the file's lines up to its end, those
@@ -165,9 +171,9 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
                 .map(|x| x.trim().to_string())
                 .collect();
             match cells.first().map(String::as_str) {
-                Some("Stat") => header = cells,
+                Some("Stat" | "Code" | "Percentile") => header = cells,
                 Some("Latency") => latency_row(path, no, &header, &cells, &mut c)?,
-                _ => {}
+                _ => table_row(path, no, &header, &cells, &mut c)?,
             }
         }
     }
@@ -218,27 +224,70 @@ fn latency_row(
     Ok(())
 }
 
+/// A row of `--renderStatusCodes`' Code table (`│ 200  │ 2716  │`: the answers with
+/// that status) or of `-l`'s Percentile table (`│ 90 │ 36 │`: the latency in ms at
+/// that percentile), read by its table's header; other rows are left alone.
+fn table_row(
+    path: &Path,
+    no: u64,
+    header: &[String],
+    cells: &[String],
+    c: &mut Console,
+) -> Result<(), Problem> {
+    let [first, second, ..] = cells else {
+        return Ok(());
+    };
+    match header.first().map(String::as_str) {
+        Some("Code") => {
+            let code = number(path, no, "status code", first)?;
+            c.codes.push((code, number(path, no, "status count", second)?));
+        }
+        Some("Percentile") => {
+            let pct: f64 = number(path, no, "percentile", first)?;
+            let ms = latency_ms(path, no, &format!("latency p{pct}"), second)?;
+            if !c.points.iter().any(|(p, _)| *p == pct) {
+                c.points.push((pct, ms));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The run's endpoint, counts, failures and notes from what its console said.
 fn build(
     path: &Path,
     s: &mut ToolSummary,
-    c: Console,
+    mut c: Console,
     sent: u64,
     rounded: bool,
 ) -> Result<(), Problem> {
     let shown = path.shown();
     let (errors, errors_rounded) = c.errors;
-    let (responses, non2xx) = match c.answers {
+    // The Code table counts the answers exactly, as the `2xx responses` line does.
+    let by_code = (!c.codes.is_empty()).then(|| {
+        let ok = (c.codes.iter().filter(|(code, _)| (200..300).contains(code)))
+            .map(|(_, n)| n)
+            .sum::<u64>();
+        let all = c.codes.iter().map(|(_, n)| n).sum::<u64>();
+        (ok, all - ok)
+    });
+    let answers = c.answers.or(by_code);
+    let (responses, non2xx) = match answers {
         Some((ok, non)) => (add_counts(path, None, "the responses", ok, non)?, non),
         None => (sent.saturating_sub(errors), 0),
     };
     let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
-    let counted = if c.answers.is_some() {
-        "its exact 2xx and non-2xx responses plus its errors"
-    } else {
-        "the requests it sent (counting any still in flight when it stopped)"
+    let counted = match (c.answers, by_code) {
+        (Some(_), _) => "its exact 2xx and non-2xx responses plus its errors",
+        (None, Some(_)) => {
+            "its exact responses by status code (its `--renderStatusCodes` table) plus its \
+             errors"
+        }
+        (None, None) => "the requests it sent (counting any still in flight when it stopped)",
     };
-    if rounded && c.answers.is_none() || errors_rounded {
+    c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if rounded && answers.is_none() || errors_rounded {
         s.notes.push(format!(
             "{shown}: autocannon's console rounds counts of 1,000 and more to the thousand \
              (`{}k`): the {requests} requests are {counted}, within ±500 of the true count{}; \
@@ -256,7 +305,7 @@ fn build(
              latency percentiles are 2.5, 50, 97.5 and 99 (no p90 or p95)"
         ));
     }
-    if non2xx > 0 {
+    if non2xx > 0 && by_code.is_none() {
         s.notes.push(format!(
             "{shown}: autocannon's console counts {non2xx} non-2xx answers without their \
              codes: all are counted as failures (a 3xx among them too)"
@@ -294,29 +343,35 @@ fn build(
     let band = |r: bool| if r { ROUNDING_SLACK } else { 0 };
     // The answers (the latencies) are exact when printed; else the sent count less
     // the errors, each rounded or not.
-    let sent_rounded = rounded && c.answers.is_none();
+    let sent_rounded = rounded && answers.is_none();
     ep.count_slack = CountSlack {
         requests: band(sent_rounded || errors_rounded),
         failures: band(errors_rounded),
-        latencies: band(sent_rounded) + band(errors_rounded && c.answers.is_none()),
+        latencies: band(sent_rounded) + band(errors_rounded && answers.is_none()),
     };
     if c.mismatches > 0 {
         let checked = responses.saturating_sub(c.mismatches.min(responses));
         (s.script_checks).add("--expectBody", checked, c.mismatches.min(responses));
     }
-    let failed = [
+    let mut failed = vec![
         (FailureKind::Timeout, c.timeouts, "autocannon: timeouts"),
         (
             FailureKind::Other,
             errors - c.timeouts,
             "autocannon: errors (not timeouts)",
         ),
-        (
+    ];
+    if by_code.is_some() {
+        // By code: a 1xx or 3xx answer is no failure.
+        let failing = c.codes.iter().filter(|(code, _)| *code >= 400);
+        failed.extend(failing.map(|(code, n)| (FailureKind::Status(*code), *n, "")));
+    } else {
+        failed.push((
             FailureKind::Other,
             non2xx,
             "autocannon: non-2xx responses (the console prints no codes)",
-        ),
-    ];
+        ));
+    }
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
     Ok(())

@@ -194,6 +194,45 @@ fn autocannon_pipelining_counts_every_request_in_flight_as_a_user() {
     }
 }
 
+/// Observed: `autocannon -c 20 -d 3 -l --renderStatusCodes URL`, console kept with its
+/// command: the stage had `3k` (±500) requests although the Code table counts 2,716
+/// answers exactly, and `p(90) < 50ms` was `insufficient_data` ("the source prints no
+/// p(90)") although `-l`'s Percentile table prints p90 = 36 ms. Now both tables are
+/// read: 2,716 requests, p90 36 ms and p99.9 94 ms, and the rule passes.
+#[test]
+fn autocannon_console_reads_its_percentile_and_status_code_tables() {
+    let dir = TestDir::new();
+    let run = dir.path().join("run");
+    dir.write("run/c20/console.txt", LATENCY_TABLE_CONSOLE);
+    let (code, report, stderr) = analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 2_716, "{stage}");
+    assert_eq!(stage["latency_ms"]["p90"], 36.0, "{stage}");
+    assert_eq!(stage["latency_ms"]["p999"], 94.0, "{stage}");
+    let (_, json) = check_json(&dir, &run, r#""p(90) < 50ms""#);
+    assert_eq!(on_stage(&json, "p(90) < 50ms")["status"], "pass", "{json}");
+}
+
+/// Observed: `autocannon -c 5 -a 300 --renderStatusCodes URL` on a path that answers
+/// 404: its 300 failures were of kind `other` ("the console prints no codes") beside a
+/// Code table saying `404 │ 300`. Now they are `status:404`.
+#[test]
+fn autocannon_console_status_code_table_gives_the_failure_kinds() {
+    let dir = TestDir::new();
+    dir.write("run/c5/console.txt", NOT_FOUND_CONSOLE);
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stage = &report["stages"][0];
+    assert_eq!(stage["requests"], 300, "{stage}");
+    assert_eq!(stage["failures"], 300, "{stage}");
+    assert_eq!(
+        stage["failures_by_kind"],
+        serde_json::json!({"status:404": 300}),
+        "{stage}"
+    );
+}
+
 /// `autocannon -c 10 -d 5 -j http://127.0.0.1:18450/api/v1/agents` against `headroom
 /// target` (autocannon 9.0.0 here): 2,130 answers, all 200, p50 20 ms, p99 73 ms.
 const BASELINE_C10: &str = r#"{"url":"http://127.0.0.1:18450/api/v1/agents","connections":10,"sampleInt":1000,"pipelining":1,"workers":0,"duration":5.2,"samples":5,"start":"2026-12-07T15:45:12.050Z","finish":"2026-12-07T15:45:17.254Z","errors":0,"timeouts":0,"mismatches":0,"non2xx":0,"resets":0,"1xx":0,"2xx":2130,"3xx":0,"4xx":0,"5xx":0,"statusCodeStats":{"200":{"count":2130}},"latency":{"average":23.35,"mean":23.35,"stddev":16.94,"min":4,"max":217,"p0_001":4,"p0_01":4,"p0_1":5,"p1":7,"p2_5":8,"p10":11,"p25":15,"p50":20,"p75":28,"p90":38,"p97_5":55,"p99":73,"p99_9":210,"p99_99":217,"p99_999":217,"totalCount":2130},"requests":{"average":426,"mean":426,"stddev":26.39,"min":384,"max":466,"total":2130,"p0_001":384,"p0_01":384,"p0_1":384,"p1":384,"p2_5":384,"p10":384,"p25":420,"p50":425,"p75":435,"p90":466,"p97_5":466,"p99":466,"p99_9":466,"p99_99":466,"p99_999":466,"sent":2140},"throughput":{"average":84768,"mean":84768,"stddev":5233.15,"min":76416,"max":92734,"total":423870,"p0_001":76479,"p0_01":76479,"p0_1":76479,"p1":76479,"p2_5":76479,"p10":76479,"p25":83583,"p50":84607,"p75":86591,"p90":92735,"p97_5":92735,"p99":92735,"p99_9":92735,"p99_99":92735,"p99_999":92735}}"#;
@@ -243,4 +282,102 @@ Req/Bytes counts sampled once per second.
 # of samples: 2
 
 982 requests in 2.05s, 187 kB read
+"#;
+
+/// `autocannon -c 20 -d 3 -l --renderStatusCodes …/api/v1/agents`, its console with the
+/// command echoed: Code table `200 │ 2716`, Percentile table (p90 36 ms, p99.9 94 ms),
+/// `3k requests in 3.05s`.
+const LATENCY_TABLE_CONSOLE: &str = r#"$ autocannon -c 20 -d 3 -l --renderStatusCodes http://127.0.0.1:18450/api/v1/agents
+Running 3s test @ http://127.0.0.1:18450/api/v1/agents
+20 connections
+
+
+┌─────────┬──────┬───────┬───────┬───────┬──────────┬──────────┬────────┐
+│ Stat    │ 2.5% │ 50%   │ 97.5% │ 99%   │ Avg      │ Stdev    │ Max    │
+├─────────┼──────┼───────┼───────┼───────┼──────────┼──────────┼────────┤
+│ Latency │ 7 ms │ 19 ms │ 51 ms │ 64 ms │ 21.64 ms │ 11.62 ms │ 105 ms │
+└─────────┴──────┴───────┴───────┴───────┴──────────┴──────────┴────────┘
+┌───────────┬────────┬────────┬────────┬────────┬────────┬─────────┬────────┐
+│ Stat      │ 1%     │ 2.5%   │ 50%    │ 97.5%  │ Avg    │ Stdev   │ Min    │
+├───────────┼────────┼────────┼────────┼────────┼────────┼─────────┼────────┤
+│ Req/Sec   │ 888    │ 888    │ 893    │ 935    │ 905.34 │ 21.08   │ 888    │
+├───────────┼────────┼────────┼────────┼────────┼────────┼─────────┼────────┤
+│ Bytes/Sec │ 177 kB │ 177 kB │ 178 kB │ 186 kB │ 180 kB │ 4.18 kB │ 177 kB │
+└───────────┴────────┴────────┴────────┴────────┴────────┴─────────┴────────┘
+┌──────┬───────┐
+│ Code │ Count │
+├──────┼───────┤
+│ 200  │ 2716  │
+└──────┴───────┘
+
+Req/Bytes counts sampled once per second.
+# of samples: 3
+
+┌────────────┬──────────────┐
+│ Percentile │ Latency (ms) │
+├────────────┼──────────────┤
+│ 0.001      │ 4            │
+├────────────┼──────────────┤
+│ 0.01       │ 4            │
+├────────────┼──────────────┤
+│ 0.1        │ 4            │
+├────────────┼──────────────┤
+│ 1          │ 6            │
+├────────────┼──────────────┤
+│ 2.5        │ 7            │
+├────────────┼──────────────┤
+│ 10         │ 10           │
+├────────────┼──────────────┤
+│ 25         │ 14           │
+├────────────┼──────────────┤
+│ 50         │ 19           │
+├────────────┼──────────────┤
+│ 75         │ 27           │
+├────────────┼──────────────┤
+│ 90         │ 36           │
+├────────────┼──────────────┤
+│ 97.5       │ 51           │
+├────────────┼──────────────┤
+│ 99         │ 64           │
+├────────────┼──────────────┤
+│ 99.9       │ 94           │
+├────────────┼──────────────┤
+│ 99.99      │ 105          │
+├────────────┼──────────────┤
+│ 99.999     │ 105          │
+└────────────┴──────────────┘
+
+3k requests in 3.05s, 540 kB read
+"#;
+
+/// `autocannon -c 5 -a 300 --renderStatusCodes http://127.0.0.1:18450/nope`, its console:
+/// every answer a 404 (`404 │ 300`, `0 2xx responses, 300 non 2xx responses`).
+const NOT_FOUND_CONSOLE: &str = r#"$ autocannon -c 5 -a 300 --renderStatusCodes http://127.0.0.1:18450/nope
+Running 300 requests test @ http://127.0.0.1:18450/nope
+5 connections
+
+
+┌─────────┬──────┬──────┬───────┬───────┬─────────┬─────────┬───────┐
+│ Stat    │ 2.5% │ 50%  │ 97.5% │ 99%   │ Avg     │ Stdev   │ Max   │
+├─────────┼──────┼──────┼───────┼───────┼─────────┼─────────┼───────┤
+│ Latency │ 0 ms │ 0 ms │ 7 ms  │ 44 ms │ 1.23 ms │ 5.55 ms │ 44 ms │
+└─────────┴──────┴──────┴───────┴───────┴─────────┴─────────┴───────┘
+┌───────────┬─────────┬─────────┬─────────┬─────────┬─────────┬───────┬─────────┐
+│ Stat      │ 1%      │ 2.5%    │ 50%     │ 97.5%   │ Avg     │ Stdev │ Min     │
+├───────────┼─────────┼─────────┼─────────┼─────────┼─────────┼───────┼─────────┤
+│ Req/Sec   │ 300     │ 300     │ 300     │ 300     │ 300     │ 0     │ 300     │
+├───────────┼─────────┼─────────┼─────────┼─────────┼─────────┼───────┼─────────┤
+│ Bytes/Sec │ 40.8 kB │ 40.8 kB │ 40.8 kB │ 40.8 kB │ 40.8 kB │ 0 B   │ 40.8 kB │
+└───────────┴─────────┴─────────┴─────────┴─────────┴─────────┴───────┴─────────┘
+┌──────┬───────┐
+│ Code │ Count │
+├──────┼───────┤
+│ 404  │ 300   │
+└──────┴───────┘
+
+Req/Bytes counts sampled once per second.
+# of samples: 1
+
+0 2xx responses, 300 non 2xx responses
+300 requests in 1.07s, 40.8 kB read
 "#;
