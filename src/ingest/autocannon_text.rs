@@ -14,7 +14,8 @@
 //!   otherwise they are the requests sent, which autocannon prints exactly below 1,000
 //!   and rounded to the thousand above (`3k requests`), and counts the requests still
 //!   in flight when it stopped: a note says which, and how far off a rounded count can
-//!   be. Errors likewise (`10k errors (10k timeouts)`).
+//!   be. Errors likewise (`10k errors (10k timeouts)`). A run that read `0 B` had no
+//!   answer at all: its requests are its errors, those in flight left out, said.
 //! * Failures: the timeouts, the other errors, and the answers with a status ≥ 400 by
 //!   code from the Code table; without it every non-2xx answer (the console gives no
 //!   class: a 3xx is counted too, and a note says so).
@@ -122,6 +123,8 @@ struct Console {
     max: Option<f64>,
     /// The answers by status code (`--renderStatusCodes`' Code table).
     codes: Vec<(u16, u64)>,
+    /// `… requests in 5.16s, 0 B read`: no byte of any answer came back.
+    nothing_read: bool,
 }
 
 /// One run of autocannon's console (`text`: the file's lines up to its end, those
@@ -161,6 +164,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         } else if let Some(m) = sent_re.captures(t) {
             c.sent = Some(count(path, no, "requests", &m[1])?);
             s.duration_s = Some(number(path, no, "duration", &m[2])?);
+            c.nothing_read = t.ends_with(", 0 B read");
         } else if let Some(m) = errors_re.captures(t) {
             c.errors = count(path, no, "errors", &m[1])?;
             c.timeouts = count(path, no, "timeouts", &m[2])?.0.min(c.errors.0);
@@ -272,7 +276,18 @@ fn build(
         let all = c.codes.iter().map(|(_, n)| n).sum::<u64>();
         (ok, all - ok)
     });
-    let answers = c.answers.or(by_code);
+    // Nothing read: nothing was answered (an answer has at least its status line), and
+    // the requests sent beyond the errors were still in flight when it stopped.
+    let unanswered = c.nothing_read && c.answers.is_none() && by_code.is_none();
+    if unanswered {
+        let in_flight = sent.saturating_sub(errors);
+        s.notes.push(format!(
+            "{shown}: autocannon read 0 B, so no request was answered: the requests are its \
+             {errors} errors, and the {in_flight} it sent beyond them, still in flight when \
+             it stopped, are left out (its latency table of 0 ms measures no answer)"
+        ));
+    }
+    let answers = c.answers.or(by_code).or(unanswered.then_some((0, 0)));
     let (responses, non2xx) = match answers {
         Some((ok, non)) => (add_counts(path, None, "the responses", ok, non)?, non),
         None => (sent.saturating_sub(errors), 0),
@@ -284,6 +299,7 @@ fn build(
             "its exact responses by status code (its `--renderStatusCodes` table) plus its \
              errors"
         }
+        (None, None) if unanswered => "its errors (nothing was answered)",
         (None, None) => "the requests it sent (counting any still in flight when it stopped)",
     };
     c.points.sort_by(|a, b| a.0.total_cmp(&b.0));

@@ -233,6 +233,29 @@ fn autocannon_console_status_code_table_gives_the_failure_kinds() {
     );
 }
 
+/// Observed: the same stalled run without `-j` (`autocannon -c 100 -d 5 --timeout 1
+/// URL`, console with its command): `500 requests in 5.16s, 0 B read` and `400 errors
+/// (400 timeouts)` were read as 100 answers (the requests still in flight) with the
+/// Latency table's 0 ms — an error rate of 80 %, and `p(10) < 500ms` passing on
+/// latencies no answer had. Nothing was read, so nothing was answered: now the
+/// requests are the 400 timeouts (error rate 100 %), and every latency rule is judged
+/// on the 1 s timeout: `p(10) < 500ms` fails at ≥ 1 s.
+#[test]
+fn autocannon_console_that_read_nothing_has_no_answers() {
+    let dir = TestDir::new();
+    let run = dir.path().join("run");
+    dir.write("run/stalled/console.txt", ALL_TIMED_OUT_CONSOLE);
+    let (code, json) = check_json(&dir, &run, r#""p(10) < 500ms", "error_rate < 1%""#);
+    assert_eq!(code, 1, "{json}");
+    let p10 = on_stage(&json, "p(10) < 500ms");
+    assert_eq!(p10["status"], "fail", "{p10}");
+    assert_eq!(p10["value_display"], "≥ 1 s", "{p10}");
+    let errors = on_stage(&json, "error_rate < 1%");
+    assert_eq!(errors["value"], 1.0, "{errors}");
+    let (_, report, _) = analyze_json(&[&run], &[]);
+    assert_eq!(report["stages"][0]["requests"], 400, "{report}");
+}
+
 /// `autocannon -c 10 -d 5 -j http://127.0.0.1:18450/api/v1/agents` against `headroom
 /// target` (autocannon 9.0.0 here): 2,130 answers, all 200, p50 20 ms, p99 73 ms.
 const BASELINE_C10: &str = r#"{"url":"http://127.0.0.1:18450/api/v1/agents","connections":10,"sampleInt":1000,"pipelining":1,"workers":0,"duration":5.2,"samples":5,"start":"2026-12-07T15:45:12.050Z","finish":"2026-12-07T15:45:17.254Z","errors":0,"timeouts":0,"mismatches":0,"non2xx":0,"resets":0,"1xx":0,"2xx":2130,"3xx":0,"4xx":0,"5xx":0,"statusCodeStats":{"200":{"count":2130}},"latency":{"average":23.35,"mean":23.35,"stddev":16.94,"min":4,"max":217,"p0_001":4,"p0_01":4,"p0_1":5,"p1":7,"p2_5":8,"p10":11,"p25":15,"p50":20,"p75":28,"p90":38,"p97_5":55,"p99":73,"p99_9":210,"p99_99":217,"p99_999":217,"totalCount":2130},"requests":{"average":426,"mean":426,"stddev":26.39,"min":384,"max":466,"total":2130,"p0_001":384,"p0_01":384,"p0_1":384,"p1":384,"p2_5":384,"p10":384,"p25":420,"p50":425,"p75":435,"p90":466,"p97_5":466,"p99":466,"p99_9":466,"p99_99":466,"p99_999":466,"sent":2140},"throughput":{"average":84768,"mean":84768,"stddev":5233.15,"min":76416,"max":92734,"total":423870,"p0_001":76479,"p0_01":76479,"p0_1":76479,"p1":76479,"p2_5":76479,"p10":76479,"p25":83583,"p50":84607,"p75":86591,"p90":92735,"p97_5":92735,"p99":92735,"p99_9":92735,"p99_99":92735,"p99_999":92735}}"#;
@@ -381,3 +404,30 @@ Req/Bytes counts sampled once per second.
 0 2xx responses, 300 non 2xx responses
 300 requests in 1.07s, 40.8 kB read
 "#;
+
+/// `autocannon -c 100 -d 5 --timeout 1 URL` against the stalled target, its console with
+/// the command echoed: `500 requests in 5.16s, 0 B read`, `400 errors (400 timeouts)`,
+/// a Latency table of 0 ms (no answer).
+const ALL_TIMED_OUT_CONSOLE: &str = r#"$ autocannon -c 100 -d 5 --timeout 1 http://127.0.0.1:18451/api/v1/agents
+Running 5s test @ http://127.0.0.1:18451/api/v1/agents
+100 connections
+
+
+┌─────────┬──────┬──────┬───────┬──────┬──────┬───────┬──────┐
+│ Stat    │ 2.5% │ 50%  │ 97.5% │ 99%  │ Avg  │ Stdev │ Max  │
+├─────────┼──────┼──────┼───────┼──────┼──────┼───────┼──────┤
+│ Latency │ 0 ms │ 0 ms │ 0 ms  │ 0 ms │ 0 ms │ 0 ms  │ 0 ms │
+└─────────┴──────┴──────┴───────┴──────┴──────┴───────┴──────┘
+┌───────────┬─────┬──────┬─────┬───────┬─────┬───────┬─────┐
+│ Stat      │ 1%  │ 2.5% │ 50% │ 97.5% │ Avg │ Stdev │ Min │
+├───────────┼─────┼──────┼─────┼───────┼─────┼───────┼─────┤
+│ Req/Sec   │ 0   │ 0    │ 0   │ 0     │ 0   │ 0     │ 0   │
+├───────────┼─────┼──────┼─────┼───────┼─────┼───────┼─────┤
+│ Bytes/Sec │ 0 B │ 0 B  │ 0 B │ 0 B   │ 0 B │ 0 B   │ 0 B │
+└───────────┴─────┴──────┴─────┴───────┴─────┴───────┴─────┘
+
+Req/Bytes counts sampled once per second.
+# of samples: 5
+
+500 requests in 5.16s, 0 B read
+400 errors (400 timeouts)"#;
