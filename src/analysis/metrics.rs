@@ -100,9 +100,8 @@ impl ScopeMetrics {
         };
         for ep in stage.endpoints.values().filter(|e| !e.transaction) {
             m.count_slack = m.count_slack.plus(ep.count_slack);
-            let timeouts = |k: &BTreeMap<FailureKind, u64>| {
-                k.get(&FailureKind::Timeout).copied().unwrap_or(0)
-            };
+            let timeouts =
+                |k: &BTreeMap<FailureKind, u64>| k.get(&FailureKind::Timeout).copied().unwrap_or(0);
             m.timeout_ms = shorter_timeout(
                 (m.timeout_ms, timeouts(&m.failures_by_kind)),
                 (ep.timeout_ms, timeouts(&ep.failures_by_kind)),

@@ -237,36 +237,7 @@ fn read_run(path: &Path, json: Value, preface: &str) -> Result<ToolSummary, Prob
         (s.script_checks).add("--expectBody", responses - mismatches, mismatches);
     }
     s.duration_s = json.get("duration").and_then(Value::as_f64);
-    s.users = json
-        .get("connections")
-        .and_then(Value::as_u64)
-        .and_then(|c| u32::try_from(c).ok());
-    let rate = ["overallRate", "connectionRate"]
-        .iter()
-        .find_map(|k| json.get(*k).and_then(Value::as_f64).map(|r| (*k, r)));
-    if let Some((key, r)) = rate {
-        s.notes.push(format!(
-            "{}: autocannon ran with {key} {r}: requests were paced, so its connections cap \
-             what is in flight rather than being users",
-            path.shown()
-        ));
-        // `connectionRate` paces each connection: the plan is it × the connections.
-        s.arrival_rate_rps = match key {
-            "overallRate" => Some(r),
-            _ => s.users.map(|c| r * f64::from(c)),
-        };
-        s.users = None;
-    } else {
-        // autocannon's JSON keeps no rate: its command line may.
-        super::autocannon_command::apply(path, preface, &mut s);
-    }
-    // Unpaced, each connection keeps its pipelining factor's requests in flight.
-    let pipelining = json.get("pipelining").and_then(Value::as_u64);
-    if let (Some(c), Some(p)) = (s.users, pipelining.and_then(|p| u32::try_from(p).ok())) {
-        if p > 1 {
-            pipelined(path, c, p, &mut s);
-        }
-    }
+    load(path, &json, preface, &mut s);
     let window = ["start", "finish"].map(|k| {
         json.get(k)
             .and_then(Value::as_str)
@@ -337,6 +308,41 @@ fn read_run(path: &Path, json: Value, preface: &str) -> Result<ToolSummary, Prob
     super::autocannon_command::name_method(path, preface, &mut s);
     super::autocannon_command::timeout(path, preface, &mut s);
     Ok(s)
+}
+
+/// The run's load: its `connections` as users (× the pipelining factor), or the rate
+/// that paced it (a rate key in the file, else its command line in `preface`).
+fn load(path: &Path, json: &Value, preface: &str, s: &mut ToolSummary) {
+    s.users = json
+        .get("connections")
+        .and_then(Value::as_u64)
+        .and_then(|c| u32::try_from(c).ok());
+    let rate = ["overallRate", "connectionRate"]
+        .iter()
+        .find_map(|k| json.get(*k).and_then(Value::as_f64).map(|r| (*k, r)));
+    if let Some((key, r)) = rate {
+        s.notes.push(format!(
+            "{}: autocannon ran with {key} {r}: requests were paced, so its connections cap \
+             what is in flight rather than being users",
+            path.shown()
+        ));
+        // `connectionRate` paces each connection: the plan is it × the connections.
+        s.arrival_rate_rps = match key {
+            "overallRate" => Some(r),
+            _ => s.users.map(|c| r * f64::from(c)),
+        };
+        s.users = None;
+    } else {
+        // autocannon's JSON keeps no rate: its command line may.
+        super::autocannon_command::apply(path, preface, s);
+    }
+    // Unpaced, each connection keeps its pipelining factor's requests in flight.
+    let pipelining = json.get("pipelining").and_then(Value::as_u64);
+    if let (Some(c), Some(p)) = (s.users, pipelining.and_then(|p| u32::try_from(p).ok())) {
+        if p > 1 {
+            pipelined(path, c, p, s);
+        }
+    }
 }
 
 /// Makes `s`'s users the requests autocannon's `connections` kept in flight with a

@@ -153,7 +153,10 @@ pub fn timeout(path: &Path, preface: &str, s: &mut ToolSummary) {
             Ok(t) if t > 0.0 && t.is_finite() => (t, format!("-t {t}")),
             _ => return,
         },
-        None => (DEFAULT_TIMEOUT_S, "autocannon's default, no -t given".to_string()),
+        None => (
+            DEFAULT_TIMEOUT_S,
+            "autocannon's default, no -t given".to_string(),
+        ),
     };
     let mut timed_out = 0;
     for ep in &mut s.endpoints {

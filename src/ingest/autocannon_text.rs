@@ -244,7 +244,8 @@ fn table_row(
     match header.first().map(String::as_str) {
         Some("Code") => {
             let code = number(path, no, "status code", first)?;
-            c.codes.push((code, number(path, no, "status count", second)?));
+            c.codes
+                .push((code, number(path, no, "status count", second)?));
         }
         Some("Percentile") => {
             let pct: f64 = number(path, no, "percentile", first)?;
@@ -258,6 +259,55 @@ fn table_row(
     Ok(())
 }
 
+/// The answers (2xx, others) the console counts exactly, whether its Code table counts
+/// them, and what the requests are: from the `2xx responses` line, else the Code table
+/// (`--renderStatusCodes`), else none at all when it read 0 B (an answer has at least
+/// its status line: the requests sent beyond the errors were in flight when it stopped,
+/// left out with a note), else unknown (`None`: the requests sent less the errors).
+fn exact_answers(
+    path: &Path,
+    c: &Console,
+    sent: u64,
+    notes: &mut Vec<String>,
+) -> (Option<(u64, u64)>, bool, &'static str) {
+    let by_code = (!c.codes.is_empty()).then(|| {
+        let ok = (c.codes.iter().filter(|(code, _)| (200..300).contains(code)))
+            .map(|(_, n)| n)
+            .sum::<u64>();
+        let all = c.codes.iter().map(|(_, n)| n).sum::<u64>();
+        (ok, all - ok)
+    });
+    match (c.answers, by_code) {
+        (Some(a), _) => (
+            Some(a),
+            by_code.is_some(),
+            "its exact 2xx and non-2xx responses plus its errors",
+        ),
+        (None, Some(a)) => (
+            Some(a),
+            true,
+            "its exact responses by status code (its `--renderStatusCodes` table) plus its \
+             errors",
+        ),
+        (None, None) if c.nothing_read => {
+            let errors = c.errors.0;
+            notes.push(format!(
+                "{}: autocannon read 0 B, so no request was answered: the requests are its \
+                 {errors} errors, and the {} it sent beyond them, still in flight when it \
+                 stopped, are left out (its latency table of 0 ms measures no answer)",
+                path.shown(),
+                sent.saturating_sub(errors)
+            ));
+            (Some((0, 0)), false, "its errors (nothing was answered)")
+        }
+        (None, None) => (
+            None,
+            false,
+            "the requests it sent (counting any still in flight when it stopped)",
+        ),
+    }
+}
+
 /// The run's endpoint, counts, failures and notes from what its console said.
 fn build(
     path: &Path,
@@ -268,40 +318,12 @@ fn build(
 ) -> Result<(), Problem> {
     let shown = path.shown();
     let (errors, errors_rounded) = c.errors;
-    // The Code table counts the answers exactly, as the `2xx responses` line does.
-    let by_code = (!c.codes.is_empty()).then(|| {
-        let ok = (c.codes.iter().filter(|(code, _)| (200..300).contains(code)))
-            .map(|(_, n)| n)
-            .sum::<u64>();
-        let all = c.codes.iter().map(|(_, n)| n).sum::<u64>();
-        (ok, all - ok)
-    });
-    // Nothing read: nothing was answered (an answer has at least its status line), and
-    // the requests sent beyond the errors were still in flight when it stopped.
-    let unanswered = c.nothing_read && c.answers.is_none() && by_code.is_none();
-    if unanswered {
-        let in_flight = sent.saturating_sub(errors);
-        s.notes.push(format!(
-            "{shown}: autocannon read 0 B, so no request was answered: the requests are its \
-             {errors} errors, and the {in_flight} it sent beyond them, still in flight when \
-             it stopped, are left out (its latency table of 0 ms measures no answer)"
-        ));
-    }
-    let answers = c.answers.or(by_code).or(unanswered.then_some((0, 0)));
+    let (answers, by_code, counted) = exact_answers(path, &c, sent, &mut s.notes);
     let (responses, non2xx) = match answers {
         Some((ok, non)) => (add_counts(path, None, "the responses", ok, non)?, non),
         None => (sent.saturating_sub(errors), 0),
     };
     let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
-    let counted = match (c.answers, by_code) {
-        (Some(_), _) => "its exact 2xx and non-2xx responses plus its errors",
-        (None, Some(_)) => {
-            "its exact responses by status code (its `--renderStatusCodes` table) plus its \
-             errors"
-        }
-        (None, None) if unanswered => "its errors (nothing was answered)",
-        (None, None) => "the requests it sent (counting any still in flight when it stopped)",
-    };
     c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
     if rounded && answers.is_none() || errors_rounded {
         s.notes.push(format!(
@@ -321,7 +343,7 @@ fn build(
              latency percentiles are 2.5, 50, 97.5 and 99 (no p90 or p95)"
         ));
     }
-    if non2xx > 0 && by_code.is_none() {
+    if non2xx > 0 && !by_code {
         s.notes.push(format!(
             "{shown}: autocannon's console counts {non2xx} non-2xx answers without their \
              codes: all are counted as failures (a 3xx among them too)"
@@ -377,7 +399,7 @@ fn build(
             "autocannon: errors (not timeouts)",
         ),
     ];
-    if by_code.is_some() {
+    if by_code {
         // By code: a 1xx or 3xx answer is no failure.
         let failing = c.codes.iter().filter(|(code, _)| *code >= 400);
         failed.extend(failing.map(|(code, n)| (FailureKind::Status(*code), *n, "")));

@@ -90,8 +90,7 @@ pub fn args<'a>(tool: &Tool, line: &'a str) -> Option<Vec<&'a str>> {
     // Only prompts (`$`, `>`, `+`, `#`) may come before it, and a Node package runner
     // that runs it (`npx autocannon …`, `npx -y autocannon@7 …`, `pnpm dlx`, `bunx`).
     let prompt = words[..at].iter().all(|w| {
-        w.chars().all(|c| matches!(c, '$' | '>' | '+' | '#' | '%'))
-            || PACKAGE_RUNNERS.contains(w)
+        w.chars().all(|c| matches!(c, '$' | '>' | '+' | '#' | '%')) || PACKAGE_RUNNERS.contains(w)
     });
     let args = words[at + 1..].to_vec();
     let url_from =

@@ -190,7 +190,10 @@ fn autocannon_pipelining_counts_every_request_in_flight_as_a_user() {
             "{run}: {}",
             report["audit"]
         );
-        assert!(report.to_string().contains("pipelining factor of 4"), "{run}");
+        assert!(
+            report.to_string().contains("pipelining factor of 4"),
+            "{run}"
+        );
     }
 }
 
