@@ -166,6 +166,9 @@ pub enum Caveat {
         slack: [u64; 3],
         /// The largest latency measured, ms: each timed-out request waited longer.
         at_least_ms: Option<f64>,
+        /// The tool's request timeout, ms, when the source says (autocannon's `-t`):
+        /// each timed-out request waited at least that long.
+        timeout_ms: Option<f64>,
         /// The report percentiles that fall among the timed-out requests (`p99`), at
         /// every count the band allows.
         unknown_high: Vec<String>,
@@ -381,13 +384,14 @@ fn latency_caveat(f: &mut fmt::Formatter<'_>, c: &Caveat) -> fmt::Result {
             latencies,
             slack,
             at_least_ms,
+            timeout_ms,
             unknown_high,
             maybe_high,
         } => timeouts_left_out(
             f,
             stage,
             ([*timeouts, *latencies], *slack),
-            *at_least_ms,
+            [*at_least_ms, *timeout_ms],
             [unknown_high, maybe_high],
         ),
         Caveat::FailuresInLatency {
@@ -442,6 +446,7 @@ impl Caveat {
             latencies: l,
             slack: [s.failures, s.requests, s.latencies],
             at_least_ms: m.latency.max_ms(),
+            timeout_ms: m.timeout_ms,
             unknown_high: named(&|p| among(p, low)),
             maybe_high: named(&|p| !among(p, low) && among(p, high)),
         }
@@ -455,12 +460,19 @@ fn timeouts_left_out(
     f: &mut fmt::Formatter<'_>,
     stage: &str,
     ([timeouts, latencies], [t_slack, n_slack, l_slack]): ([u64; 2], [u64; 3]),
-    at_least_ms: Option<f64>,
+    [measured_ms, timeout_ms]: [Option<f64>; 2],
     [unknown_high, maybe_high]: [&[String]; 2],
 ) -> fmt::Result {
-    let longer = at_least_ms.map_or(String::new(), |ms| {
-        format!(", longer than the {} it measured at most", format_ms(ms))
-    });
+    // The timeout bounds them where it is known and no answer took longer.
+    let (longer, at_least_ms) = match (timeout_ms, measured_ms) {
+        (Some(t), m) if m.is_none_or(|m| m <= t) => (format!(", {}", format_ms(t)), Some(t)),
+        (_, m) => (
+            m.map_or(String::new(), |ms| {
+                format!(", longer than the {} it measured at most", format_ms(ms))
+            }),
+            m,
+        ),
+    };
     let about = |n: u64, slack: u64| {
         if slack == 0 {
             n.to_string()

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    settle_failure_kinds, CountSlack, EndpointStats, FailureKind, LatencyDistribution, Percentile,
-    Stage,
+    settle_failure_kinds, shorter_timeout, CountSlack, EndpointStats, FailureKind,
+    LatencyDistribution, Percentile, Stage,
 };
 
 /// Percentiles every report shows (p50, p90, p95, p99, p99.9).
@@ -40,6 +40,9 @@ pub struct ScopeMetrics {
     pub failures_by_kind: BTreeMap<FailureKind, u64>,
     /// How far `requests` and `failures` may be off (a source that rounds them).
     pub count_slack: CountSlack,
+    /// The request timeout, ms, when the source says (`EndpointStats::timeout_ms`): a
+    /// timed-out request waited at least this long.
+    pub timeout_ms: Option<f64>,
 }
 
 impl ScopeMetrics {
@@ -54,6 +57,7 @@ impl ScopeMetrics {
             ok_latency: ep.ok_latency.clone(),
             failures_by_kind: settled_kinds(ep),
             count_slack: ep.count_slack,
+            timeout_ms: ep.timeout_ms,
         }
     }
 
@@ -92,9 +96,16 @@ impl ScopeMetrics {
             ok_latency: Some(LatencyDistribution::new_exact()),
             failures_by_kind: BTreeMap::new(),
             count_slack: CountSlack::default(),
+            timeout_ms: None,
         };
         for ep in stage.endpoints.values().filter(|e| !e.transaction) {
             m.count_slack = m.count_slack.plus(ep.count_slack);
+            let timeouts =
+                |k: &BTreeMap<FailureKind, u64>| k.get(&FailureKind::Timeout).copied().unwrap_or(0);
+            m.timeout_ms = shorter_timeout(
+                (m.timeout_ms, timeouts(&m.failures_by_kind)),
+                (ep.timeout_ms, timeouts(&ep.failures_by_kind)),
+            );
             m.requests += ep.requests;
             m.failures += ep.failures;
             m.latency.merge(&ep.latency);

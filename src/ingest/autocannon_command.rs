@@ -18,16 +18,24 @@
 //!   default method, GET (seen here with autocannon 7 against a server logging
 //!   methods): the endpoint is `GET URL`, with a note, since a body suggests a POST that
 //!   was not sent. Without either, nothing says the method and the endpoint is the URL.
+//! * `-t`/`--timeout N` is the request timeout in seconds (autocannon's default 10 when
+//!   the command line gives none): a request that timed out waited at least that long,
+//!   the floor the SLA judges its timed-out requests by (`EndpointStats::timeout_ms`),
+//!   even when every request timed out and no latency was measured. Without a command
+//!   line the timeout is unknown (it may have been set lower).
 
 use crate::model::untrusted::Shown;
 use std::path::Path;
 
 use super::summary::ToolSummary;
 use super::tool_command::{self, Tool};
-use crate::model::LatencyDistribution;
+use crate::model::{FailureKind, LatencyDistribution};
 
 /// autocannon's own default for `-c`.
 const DEFAULT_CONNECTIONS: u32 = 10;
+
+/// autocannon's own default for `-t`, s.
+const DEFAULT_TIMEOUT_S: f64 = 10.0;
 
 /// How autocannon's command lines and outputs are recognised.
 const AUTOCANNON: Tool = Tool {
@@ -124,6 +132,42 @@ pub fn name_method(path: &Path, preface: &str, s: &mut ToolSummary) {
     if given.is_some() {
         s.notes.push(format!(
             "{}: autocannon sent every request as {method} (-m), read from {from}",
+            path.shown()
+        ));
+    }
+}
+
+/// Gives the endpoints of the autocannon output at `path` (`preface`: its text before
+/// the output) the request timeout its command line ran with (`-t`, else autocannon's
+/// default 10 s), with a note when some request timed out. Nothing when no command line
+/// is found, or its `-t` is no positive number of seconds.
+pub fn timeout(path: &Path, preface: &str, s: &mut ToolSummary) {
+    let Some((line, from)) = tool_command::find(&AUTOCANNON, path, preface) else {
+        return;
+    };
+    let Some(args) = tool_command::args(&AUTOCANNON, &line) else {
+        return;
+    };
+    let (timeout_s, how) = match tool_command::flag(&args, "t", Some("timeout")) {
+        Some(t) => match t.parse::<f64>() {
+            Ok(t) if t > 0.0 && t.is_finite() => (t, format!("-t {t}")),
+            _ => return,
+        },
+        None => (
+            DEFAULT_TIMEOUT_S,
+            "autocannon's default, no -t given".to_string(),
+        ),
+    };
+    let mut timed_out = 0;
+    for ep in &mut s.endpoints {
+        ep.timeout_ms = Some(timeout_s * 1000.0);
+        timed_out += (ep.failures_by_kind.get(&FailureKind::Timeout)).map_or(0, |n| *n);
+    }
+    if timed_out > 0 {
+        s.notes.push(format!(
+            "{}: autocannon's request timeout was {timeout_s} s ({how}), read from {from}: \
+             each of its {timed_out} timed-out requests waited at least that long, which \
+             bounds the latency percentiles over all requests from below",
             path.shown()
         ));
     }

@@ -5,16 +5,21 @@
 //!
 //! * Latency is autocannon's own summary over the responses: 2.5 %, 50 %, 97.5 % and
 //!   99 %, `Avg` and `Max` (whole milliseconds, as in its JSON; no minimum, no p90 or
-//!   p95 — those are not measured, only bounded by the printed percentiles).
+//!   p95 — those are not measured, only bounded by the printed percentiles). With `-l`
+//!   autocannon adds its Percentile table (p0.001 … p99.999, p90 and p99.9 among
+//!   them): those percentiles are read too.
 //! * Requests are the responses plus the errors. The responses are exact when the
 //!   console prints `N 2xx responses, M non 2xx responses` (it does when some answer
-//!   was not 2xx); otherwise they are the requests sent, which autocannon prints exactly
-//!   below 1,000 and rounded to the thousand above (`3k requests`), and counts the
-//!   requests still in flight when it stopped: a note says which, and how far off a
-//!   rounded count can be. Errors likewise (`10k errors (10k timeouts)`).
-//! * Failures: the timeouts, the other errors, and every non-2xx answer (the console
-//!   gives no class: a 3xx is counted too, and a note says so).
-//! * `N connections` are the users (`with P pipelining factor` noted), unless the
+//!   was not 2xx), or its Code table (`--renderStatusCodes`: the answers by status);
+//!   otherwise they are the requests sent, which autocannon prints exactly below 1,000
+//!   and rounded to the thousand above (`3k requests`), and counts the requests still
+//!   in flight when it stopped: a note says which, and how far off a rounded count can
+//!   be. Errors likewise (`10k errors (10k timeouts)`). A run that read `0 B` had no
+//!   answer at all: its requests are its errors, those in flight left out, said.
+//! * Failures: the timeouts, the other errors, and the answers with a status ≥ 400 by
+//!   code from the Code table; without it every non-2xx answer (the console gives no
+//!   class: a 3xx is counted too, and a note says so).
+//! * `N connections` are the users (× P `with P pipelining factor`), unless the
 //!   command line (`autocannon_command.rs`) paced the run at a rate; the duration is
 //!   the `in 3.01s` of the totals. A run started for `Ns` that ran far less was stopped
 //!   with Ctrl-C (autocannon prints its tables all the same): stopped early. A paced
@@ -116,6 +121,10 @@ struct Console {
     points: Vec<(f64, f64)>,
     mean: Option<f64>,
     max: Option<f64>,
+    /// The answers by status code (`--renderStatusCodes`' Code table).
+    codes: Vec<(u16, u64)>,
+    /// `… requests in 5.16s, 0 B read`: no byte of any answer came back.
+    nothing_read: bool,
 }
 
 /// One run of autocannon's console (`text`: the file's lines up to its end, those
@@ -143,14 +152,11 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
             c.planned_s = m.get(1).and_then(|d| d.as_str().parse().ok());
             c.url = Some(m[2].to_string());
         } else if let Some(m) = conn_re.captures(t) {
-            s.users = Some(number(path, no, "connections", &m[1])?);
+            let connections: u32 = number(path, no, "connections", &m[1])?;
+            s.users = Some(connections);
             if let Some(p) = m.get(2).filter(|p| p.as_str() != "1") {
-                s.notes.push(format!(
-                    "{}: autocannon ran with a pipelining factor of {}: each connection had \
-                     that many requests in flight",
-                    path.shown(),
-                    p.as_str()
-                ));
+                let p: u32 = number(path, no, "pipelining factor", p.as_str())?;
+                super::autocannon::pipelined(path, connections, p, &mut s);
             }
         } else if let Some(m) = answers_re.captures(t) {
             let ok: u64 = number(path, no, "2xx responses", &m[1])?;
@@ -158,6 +164,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         } else if let Some(m) = sent_re.captures(t) {
             c.sent = Some(count(path, no, "requests", &m[1])?);
             s.duration_s = Some(number(path, no, "duration", &m[2])?);
+            c.nothing_read = t.ends_with(", 0 B read");
         } else if let Some(m) = errors_re.captures(t) {
             c.errors = count(path, no, "errors", &m[1])?;
             c.timeouts = count(path, no, "timeouts", &m[2])?.0.min(c.errors.0);
@@ -168,9 +175,9 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
                 .map(|x| x.trim().to_string())
                 .collect();
             match cells.first().map(String::as_str) {
-                Some("Stat") => header = cells,
+                Some("Stat" | "Code" | "Percentile") => header = cells,
                 Some("Latency") => latency_row(path, no, &header, &cells, &mut c)?,
-                _ => {}
+                _ => table_row(path, no, &header, &cells, &mut c)?,
             }
         }
     }
@@ -193,6 +200,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     let preface = text.split("Running ").next().unwrap_or("");
     super::autocannon_command::apply(path, preface, &mut s);
     super::autocannon_command::name_method(path, preface, &mut s);
+    super::autocannon_command::timeout(path, preface, &mut s);
     Ok(s)
 }
 
@@ -220,27 +228,104 @@ fn latency_row(
     Ok(())
 }
 
+/// A row of `--renderStatusCodes`' Code table (`│ 200  │ 2716  │`: the answers with
+/// that status) or of `-l`'s Percentile table (`│ 90 │ 36 │`: the latency in ms at
+/// that percentile), read by its table's header; other rows are left alone.
+fn table_row(
+    path: &Path,
+    no: u64,
+    header: &[String],
+    cells: &[String],
+    c: &mut Console,
+) -> Result<(), Problem> {
+    let [first, second, ..] = cells else {
+        return Ok(());
+    };
+    match header.first().map(String::as_str) {
+        Some("Code") => {
+            let code = number(path, no, "status code", first)?;
+            c.codes
+                .push((code, number(path, no, "status count", second)?));
+        }
+        Some("Percentile") => {
+            let pct: f64 = number(path, no, "percentile", first)?;
+            let ms = latency_ms(path, no, &format!("latency p{pct}"), second)?;
+            if !c.points.iter().any(|(p, _)| *p == pct) {
+                c.points.push((pct, ms));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The answers (2xx, others) the console counts exactly, whether its Code table counts
+/// them, and what the requests are: from the `2xx responses` line, else the Code table
+/// (`--renderStatusCodes`), else none at all when it read 0 B (an answer has at least
+/// its status line: the requests sent beyond the errors were in flight when it stopped,
+/// left out with a note), else unknown (`None`: the requests sent less the errors).
+fn exact_answers(
+    path: &Path,
+    c: &Console,
+    sent: u64,
+    notes: &mut Vec<String>,
+) -> (Option<(u64, u64)>, bool, &'static str) {
+    let by_code = (!c.codes.is_empty()).then(|| {
+        let ok = (c.codes.iter().filter(|(code, _)| (200..300).contains(code)))
+            .map(|(_, n)| n)
+            .sum::<u64>();
+        let all = c.codes.iter().map(|(_, n)| n).sum::<u64>();
+        (ok, all - ok)
+    });
+    match (c.answers, by_code) {
+        (Some(a), _) => (
+            Some(a),
+            by_code.is_some(),
+            "its exact 2xx and non-2xx responses plus its errors",
+        ),
+        (None, Some(a)) => (
+            Some(a),
+            true,
+            "its exact responses by status code (its `--renderStatusCodes` table) plus its \
+             errors",
+        ),
+        (None, None) if c.nothing_read => {
+            let errors = c.errors.0;
+            notes.push(format!(
+                "{}: autocannon read 0 B, so no request was answered: the requests are its \
+                 {errors} errors, and the {} it sent beyond them, still in flight when it \
+                 stopped, are left out (its latency table of 0 ms measures no answer)",
+                path.shown(),
+                sent.saturating_sub(errors)
+            ));
+            (Some((0, 0)), false, "its errors (nothing was answered)")
+        }
+        (None, None) => (
+            None,
+            false,
+            "the requests it sent (counting any still in flight when it stopped)",
+        ),
+    }
+}
+
 /// The run's endpoint, counts, failures and notes from what its console said.
 fn build(
     path: &Path,
     s: &mut ToolSummary,
-    c: Console,
+    mut c: Console,
     sent: u64,
     rounded: bool,
 ) -> Result<(), Problem> {
     let shown = path.shown();
     let (errors, errors_rounded) = c.errors;
-    let (responses, non2xx) = match c.answers {
+    let (answers, by_code, counted) = exact_answers(path, &c, sent, &mut s.notes);
+    let (responses, non2xx) = match answers {
         Some((ok, non)) => (add_counts(path, None, "the responses", ok, non)?, non),
         None => (sent.saturating_sub(errors), 0),
     };
     let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
-    let counted = if c.answers.is_some() {
-        "its exact 2xx and non-2xx responses plus its errors"
-    } else {
-        "the requests it sent (counting any still in flight when it stopped)"
-    };
-    if rounded && c.answers.is_none() || errors_rounded {
+    c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if rounded && answers.is_none() || errors_rounded {
         s.notes.push(format!(
             "{shown}: autocannon's console rounds counts of 1,000 and more to the thousand \
              (`{}k`): the {requests} requests are {counted}, within ±500 of the true count{}; \
@@ -258,7 +343,7 @@ fn build(
              latency percentiles are 2.5, 50, 97.5 and 99 (no p90 or p95)"
         ));
     }
-    if non2xx > 0 {
+    if non2xx > 0 && !by_code {
         s.notes.push(format!(
             "{shown}: autocannon's console counts {non2xx} non-2xx answers without their \
              codes: all are counted as failures (a 3xx among them too)"
@@ -296,29 +381,35 @@ fn build(
     let band = |r: bool| if r { ROUNDING_SLACK } else { 0 };
     // The answers (the latencies) are exact when printed; else the sent count less
     // the errors, each rounded or not.
-    let sent_rounded = rounded && c.answers.is_none();
+    let sent_rounded = rounded && answers.is_none();
     ep.count_slack = CountSlack {
         requests: band(sent_rounded || errors_rounded),
         failures: band(errors_rounded),
-        latencies: band(sent_rounded) + band(errors_rounded && c.answers.is_none()),
+        latencies: band(sent_rounded) + band(errors_rounded && answers.is_none()),
     };
     if c.mismatches > 0 {
         let checked = responses.saturating_sub(c.mismatches.min(responses));
         (s.script_checks).add("--expectBody", checked, c.mismatches.min(responses));
     }
-    let failed = [
+    let mut failed = vec![
         (FailureKind::Timeout, c.timeouts, "autocannon: timeouts"),
         (
             FailureKind::Other,
             errors - c.timeouts,
             "autocannon: errors (not timeouts)",
         ),
-        (
+    ];
+    if by_code {
+        // By code: a 1xx or 3xx answer is no failure.
+        let failing = c.codes.iter().filter(|(code, _)| *code >= 400);
+        failed.extend(failing.map(|(code, n)| (FailureKind::Status(*code), *n, "")));
+    } else {
+        failed.push((
             FailureKind::Other,
             non2xx,
             "autocannon: non-2xx responses (the console prints no codes)",
-        ),
-    ];
+        ));
+    }
     add_failures(path, None, &mut ep, &failed)?;
     s.endpoints.push(ep);
     Ok(())

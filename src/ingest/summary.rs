@@ -237,19 +237,31 @@ pub fn read_file_text(path: &Path) -> Result<String, Problem> {
 /// ends before it closes is named as cut short.
 pub fn read_json(path: &Path) -> Result<Value, Problem> {
     let text = read_file_text(path)?;
-    serde_json::from_str(&text).map_err(|e| {
-        let cut = if e.is_eof() {
-            "cut short (the JSON ends before it closes: the tool was interrupted or the \
-             output cut; nothing in it is read): "
-        } else {
-            ""
-        };
-        problem(
-            path,
-            Some(e.line() as u64),
-            format!("{cut}not valid JSON: {e}"),
-        )
-    })
+    serde_json::from_str(&text).map_err(|e| json_problem(path, 0, &e))
+}
+
+/// The problem of JSON that does not parse (`e`) in the file at `path`, whose JSON
+/// starts after `before` lines: at its line, named as cut short when it ends before it
+/// closes.
+pub fn json_problem(path: &Path, before: u64, e: &serde_json::Error) -> Problem {
+    let cut = if e.is_eof() {
+        "cut short (the JSON ends before it closes: the tool was interrupted or the \
+         output cut; nothing in it is read): "
+    } else {
+        ""
+    };
+    // serde's own position counts from where the JSON starts: the file's line is the
+    // problem's.
+    let why = e.to_string();
+    let why = match why.rsplit_once(" at line ") {
+        Some((what, _)) if before > 0 => format!("{what} at column {}", e.column()),
+        _ => why,
+    };
+    problem(
+        path,
+        Some(before + e.line() as u64),
+        format!("{cut}not valid JSON: {why}"),
+    )
 }
 
 /// A tool's whole-run figures, before they are shaped into a [`Source`].

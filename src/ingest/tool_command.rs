@@ -69,20 +69,29 @@ pub fn find(tool: &Tool, path: &Path, preface: &str) -> Option<(String, String)>
     Some((line.clone(), from))
 }
 
+/// The words of a Node package runner that may come before a tool's program (`npx
+/// autocannon`, `npx -y`, `npm exec --`, `pnpm dlx`, `yarn dlx`, `bunx`).
+const PACKAGE_RUNNERS: &[&str] = &[
+    "npx", "-y", "--yes", "npm", "exec", "--", "pnpm", "pnpx", "dlx", "yarn", "bunx",
+];
+
 /// The arguments after the program when `line` runs `tool` (`hey …`, `$ hey …`,
-/// `./hey …`, `/usr/local/bin/hey …`, `+ hey …` of `set -x`) and names a URL, or where
-/// the tool reads them from (`Tool::url_from`).
+/// `./hey …`, `/usr/local/bin/hey …`, `+ hey …` of `set -x`, `npx autocannon …`) and
+/// names a URL, or where the tool reads them from (`Tool::url_from`).
 pub fn args<'a>(tool: &Tool, line: &'a str) -> Option<Vec<&'a str>> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let at = words.iter().take(3).position(|w| {
+    let at = words.iter().take(5).position(|w| {
         let prog = w.rsplit('/').next().unwrap_or(w);
         let prog = prog.strip_suffix(".exe").unwrap_or(prog);
+        // A package runner's `autocannon@7`.
+        let prog = prog.split('@').next().unwrap_or(prog);
         tool.programs.contains(&prog)
     })?;
-    // Only prompts (`$`, `>`, `+`, `#`) may come before it.
-    let prompt = words[..at]
-        .iter()
-        .all(|w| w.chars().all(|c| matches!(c, '$' | '>' | '+' | '#' | '%')));
+    // Only prompts (`$`, `>`, `+`, `#`) may come before it, and a Node package runner
+    // that runs it (`npx autocannon …`, `npx -y autocannon@7 …`, `pnpm dlx`, `bunx`).
+    let prompt = words[..at].iter().all(|w| {
+        w.chars().all(|c| matches!(c, '$' | '>' | '+' | '#' | '%')) || PACKAGE_RUNNERS.contains(w)
+    });
     let args = words[at + 1..].to_vec();
     let url_from =
         || (tool.url_from.iter()).any(|(short, long)| flag(&args, short, *long).is_some());

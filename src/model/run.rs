@@ -546,6 +546,10 @@ pub struct EndpointStats {
     pub transaction: bool,
     /// How far `requests` and `failures` may be off (a console that rounds them).
     pub count_slack: super::CountSlack,
+    /// The request timeout the tool ran with, ms, when its output or command line says
+    /// (autocannon's `-t`, or its default): a request that timed out waited at least
+    /// this long, whether or not any latency was measured beside it.
+    pub timeout_ms: Option<f64>,
 }
 
 impl EndpointStats {
@@ -563,6 +567,7 @@ impl EndpointStats {
             series: TimeSeries::default(),
             transaction: false,
             count_slack: super::CountSlack::default(),
+            timeout_ms: None,
         }
     }
 
@@ -586,6 +591,10 @@ impl EndpointStats {
 
     /// [`EndpointStats::merge`], taking `other`'s series instead of copying it.
     pub fn merge_from(&mut self, other: EndpointStats) {
+        self.timeout_ms = shorter_timeout(
+            (self.timeout_ms, timeouts_of(&self.failures_by_kind)),
+            (other.timeout_ms, timeouts_of(&other.failures_by_kind)),
+        );
         self.requests += other.requests;
         self.failures += other.failures;
         for (k, v) in &other.failures_by_kind {
@@ -610,6 +619,22 @@ impl EndpointStats {
         self.series.merge_from(other.series);
         self.transaction |= other.transaction;
         self.count_slack = self.count_slack.plus(other.count_slack);
+    }
+}
+
+/// The timed-out requests among failures by kind.
+fn timeouts_of(kinds: &BTreeMap<FailureKind, u64>) -> u64 {
+    kinds.get(&FailureKind::Timeout).copied().unwrap_or(0)
+}
+
+/// The timeout every timed-out request of two parts waited at least (each part's
+/// timeout and its timed-out requests, before merging): the shorter of the two; unknown
+/// when a part with timed-out requests has none (a part without any adds no bound).
+pub fn shorter_timeout(a: (Option<f64>, u64), b: (Option<f64>, u64)) -> Option<f64> {
+    match (a, b) {
+        ((Some(x), _), (Some(y), _)) => Some(x.min(y)),
+        ((Some(x), _), (None, 0)) | ((None, 0), (Some(x), _)) => Some(x),
+        _ => None,
     }
 }
 

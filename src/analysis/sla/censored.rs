@@ -12,7 +12,11 @@
 //! and for a summary only bounded by the printed figures around q. A rule is judged
 //! on those bounds (the printed p-th percentile never decides): it passes when the
 //! bound on its far side holds, fails when the near side already misses the limit,
-//! and is `insufficient_data` in between (shown with its bound, `≥ 910 ms`).
+//! and is `insufficient_data` in between (shown with its bound, `≥ 910 ms`). Where the
+//! source gives its request timeout (autocannon's `-t`), a timed-out request's floor
+//! is that timeout when it is above the largest measured latency — and it is the only
+//! floor of a run whose every request timed out (no latency measured at all), which is
+//! judged on it rather than left without data.
 //!
 //! **Failures in the throughput.** Failed requests count in the throughput (a
 //! request is any attempt); a throughput rule's pass that the successes' rate
@@ -41,7 +45,7 @@ use crate::model::LatencyDistribution;
 pub(super) fn judge_timeouts(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> {
     let t = m.timeouts_left_out();
     let l = m.latency.count();
-    if t == 0 || l == 0 {
+    if t == 0 || l == 0 && m.timeout_ms.is_none() {
         return None;
     }
     let s = m.count_slack;
@@ -139,33 +143,54 @@ fn judge_counts(rule: &Rule, p: f64, m: &ScopeMetrics, (t, l): (u64, u64)) -> Ju
     }
     let n = l + t;
     let k = rank(p, n);
-    let floor = m.latency.max_ms();
-    let why = format!(
-        "{t} of the {n} requests with a time timed out and the source's latency leaves \
-         them out (each waited at least the timeout, longer than the {} measured at \
-         most): over all {n}, {} is the one of rank {k}",
-        floor.map_or("latency".to_string(), format_ms),
-        rule.metric,
-    );
+    let floor = timed_out_floor(m);
+    let waited = match (m.timeout_ms, m.latency.max_ms()) {
+        (Some(timeout), max) if max.is_none_or(|x| x <= timeout) => {
+            format!("the timeout, {}", format_ms(timeout))
+        }
+        (_, max) => format!(
+            "the timeout, longer than the {} measured at most",
+            max.map_or("latency".to_string(), format_ms)
+        ),
+    };
+    let why = if l == 0 {
+        format!(
+            "every one of the {n} requests with a time timed out, so the source measured \
+             no latency: each waited at least {waited}, and {} is one of them",
+            rule.metric,
+        )
+    } else {
+        format!(
+            "{t} of the {n} requests with a time timed out and the source's latency leaves \
+             them out (each waited at least {waited}): over all {n}, {} is the one of rank \
+             {k}",
+            rule.metric,
+        )
+    };
     if k > l {
-        // Among the timed-out requests: at least the largest measured latency.
+        // Among the timed-out requests: at least the timeout, or else the largest
+        // measured latency.
         let holds_at_floor = floor.is_some_and(|f| rule.op.holds(f, rule.limit));
         let status = match (rule.op.is_upper_bound(), holds_at_floor) {
             (true, false) => RuleStatus::Fail,
             (false, true) => RuleStatus::Pass,
             _ => RuleStatus::InsufficientData,
         };
+        let at_least = floor.map_or("the timeout".to_string(), format_ms);
+        let note = if l == 0 {
+            format!("{why}: its value is unknown, at least {at_least}")
+        } else {
+            format!(
+                "{why}, a timed-out one ({t} of {n} > 1 − p): its value is unknown, at \
+                 least {at_least}; the printed figure describes only the {l} answers in time"
+            )
+        };
         return Judgement {
             value: None,
             bound: floor.map(|f| (format!("≥ {}", format_ms(f)), holds_at_floor)),
             status,
             interval: None,
-            note: Some(format!(
-                "{why}, a timed-out one ({} of {n} > 1 − p): its value is unknown, at \
-                 least {}; the printed figure describes only the {l} answers in time",
-                t,
-                floor.map_or("the timeout".to_string(), format_ms)
-            )),
+            note: Some(note),
             window: None,
         };
     }
@@ -320,7 +345,7 @@ pub(super) fn rank_range(m: &ScopeMetrics, p: f64, (t, l): (u64, u64)) -> [Optio
     } else {
         let k = rank(p, l + t);
         if k > l {
-            return [m.latency.max_ms(), None];
+            return [timed_out_floor(m), None];
         }
         100.0 * k as f64 / l as f64
     };
@@ -338,6 +363,16 @@ pub(super) fn rank_range(m: &ScopeMetrics, p: f64, (t, l): (u64, u64)) -> [Optio
                 .map(|&(_, v)| v)
                 .or(s.max_ms),
         ],
+    }
+}
+
+/// What every timed-out request of `m` waited at least (ms): its timeout where the
+/// source gives it, or the largest measured latency where that is more (or the only
+/// one known).
+fn timed_out_floor(m: &ScopeMetrics) -> Option<f64> {
+    match (m.timeout_ms, m.latency.max_ms()) {
+        (Some(t), Some(x)) => Some(t.max(x)),
+        (t, x) => t.or(x),
     }
 }
 

@@ -527,6 +527,10 @@ fn pool(parts: &[&ScopeData]) -> Option<Pooled> {
     let mut series = first.series.cloned();
     for p in rest {
         let m = p.metrics;
+        metrics.timeout_ms = crate::model::shorter_timeout(
+            (metrics.timeout_ms, metrics.timeouts_left_out()),
+            (m.timeout_ms, m.timeouts_left_out()),
+        );
         metrics.requests += m.requests;
         metrics.failures += m.failures;
         metrics.count_slack = metrics.count_slack.plus(m.count_slack);

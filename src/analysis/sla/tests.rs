@@ -32,6 +32,7 @@ fn scope(
         ok_latency: None,
         failures_by_kind: BTreeMap::new(),
         count_slack: Default::default(),
+        timeout_ms: None,
     }
 }
 
