@@ -88,7 +88,7 @@ fn requested(group: &[Member]) -> String {
     }
     let total = mix.values().sum::<u64>().max(1) as f64;
     let mut routes: Vec<(&str, u64)> = mix.into_iter().collect();
-    routes.sort_by(|a, b| b.1.cmp(&a.1));
+    routes.sort_by_key(|r| std::cmp::Reverse(r.1));
     if routes.len() == 1 {
         return ticked(routes[0].0);
     }
