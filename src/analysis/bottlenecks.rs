@@ -74,14 +74,12 @@ fn saturation(a: &Analysis, out: &mut Vec<Hint>) {
     let (Some(users), Some(x)) = (sat.users, sat.throughput_rps) else {
         return;
     };
-    let beyond: Vec<&StageReport> = a
-        .stages
-        .iter()
+    // The stages of the load curve: not those that requested other endpoints.
+    let curve = || (a.stages.iter()).filter(|s| !a.capacity.off_curve.contains(&s.name));
+    let beyond: Vec<&StageReport> = curve()
         .filter(|s| s.users.is_some_and(|u| f64::from(u) > users))
         .collect();
-    let lowest = a
-        .stages
-        .iter()
+    let lowest = curve()
         .filter(|s| s.users.is_some())
         .min_by_key(|s| s.users);
     let highest = beyond.iter().max_by_key(|s| s.users);

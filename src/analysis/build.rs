@@ -88,14 +88,19 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
         task_mix: primary.map(task_mix).unwrap_or_default(),
         capacity: {
             let think = run.meta.think_time;
+            let files: Vec<&std::path::Path> =
+                run.inputs.iter().map(|i| i.path.as_path()).collect();
             match (primary, sla) {
                 (Some(src), Some(spec)) => super::capacity::assess_source(
                     src,
                     &super::capacity::Criteria::from_sla(spec, think),
+                    &files,
                 ),
-                (Some(src), None) => {
-                    super::capacity::assess_source(src, &super::capacity::Criteria::defaults(think))
-                }
+                (Some(src), None) => super::capacity::assess_source(
+                    src,
+                    &super::capacity::Criteria::defaults(think),
+                    &files,
+                ),
                 (None, _) => {
                     super::capacity::assess(&[], &super::capacity::Criteria::defaults(think))
                 }

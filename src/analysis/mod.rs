@@ -9,6 +9,7 @@ pub mod capacity;
 pub mod caveat;
 pub mod compare;
 pub mod headline;
+mod headroom_verdict;
 pub mod inspect;
 pub mod metrics;
 pub mod narrative;

@@ -213,7 +213,7 @@ pub(super) fn apply(
         rules: no_pass_without_data(evals),
     });
     analysis.verdict = Some(verdict);
-    agree_with_verdict(analysis, verdict);
+    super::headroom_verdict::agree_with_verdict(analysis, verdict);
     Ok(())
 }
 
@@ -499,32 +499,6 @@ fn unjudged_failures<'m>(
         })
         .collect();
     (!failed.is_empty()).then(|| failed.join(", "))
-}
-
-/// The headroom sentence says whether the SLA's latency and error limits hold; when
-/// they hold throughout yet the verdict is NO-GO (a throughput rule fails), "the SLA
-/// holds" would contradict the verdict, so it names what holds and what fails.
-fn agree_with_verdict(analysis: &mut Analysis, verdict: sla::Verdict) {
-    const HOLDS: &str = "The SLA holds";
-    let failing: Vec<String> = analysis
-        .sla
-        .iter()
-        .flat_map(|s| &s.rules)
-        .filter(|e| sla::gates(e, false))
-        .take(3)
-        .map(super::headline::miss)
-        .collect();
-    let Some(h) = analysis.capacity.sla_headroom.as_mut() else {
-        return;
-    };
-    if verdict != sla::Verdict::NoGo || !h.limits.is_empty() || !h.statement.starts_with(HOLDS) {
-        return;
-    }
-    h.statement = format!(
-        "The SLA's latency and error limits hold{}; the NO-GO comes from other rules: {}",
-        &h.statement[HOLDS.len()..],
-        failing.join(", ")
-    );
 }
 
 /// The run's data quality once the SLA weighed the sources measured beside the

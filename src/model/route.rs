@@ -10,6 +10,7 @@
 //! requests) and are left alone.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use std::path::Path;
 
@@ -95,6 +96,31 @@ impl Stage {
             return false;
         };
         !(their.iter()).any(|t| ours.iter().any(|o| may_be_one_route(o, t)))
+    }
+}
+
+impl Stage {
+    /// What this stage requested, by route, with each route's request count: the
+    /// route path (method, host and query left aside, identifiers made placeholders,
+    /// as [`may_be_one_route`] compares them), or a label's own text (a JMeter
+    /// sampler, a Gatling request). `None` when the stage holds no requests, or when
+    /// one of its names is no request (one of `files`' names, all of a summary's
+    /// samplers): then what it requested is unknown. Transactions are left aside.
+    pub fn route_mix(&self, files: &[&Path]) -> Option<BTreeMap<String, u64>> {
+        let mut mix = BTreeMap::new();
+        for (key, e) in self.endpoints.iter().filter(|(_, e)| !e.transaction) {
+            if key.named_after_file(files.iter().copied()) {
+                return None;
+            }
+            let text = key.to_string();
+            let cut = text.find(['?', '#']).unwrap_or(text.len());
+            let route = match key_route(&text[..cut]) {
+                Some((_, path)) => normalize_label(&path).into_owned(),
+                None => text.trim().to_string(),
+            };
+            *mix.entry(route).or_insert(0) += e.requests;
+        }
+        (mix.values().sum::<u64>() > 0).then_some(mix)
     }
 }
 

@@ -516,7 +516,7 @@ Latency: AT RISK — 1 rule evaluation on the verdict stages: 1 lacks the data t
 Errors / availability: READY — 1 of 1 rule evaluation passes on the verdict stages
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
-Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p99 450 ms, errors 0%; the SLA holds there
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p99 450 ms, errors 0%; the SLA's latency and error limits hold there; the CONDITIONAL comes from rules not settled at those loads: `p(99) < 1s` lacks the data on `peak` (450 ms)
 
 NO-GO on `peak` — 1 of 3 gating evaluations fails: `p(95) < 500ms` on `peak` (1.2 s, 2.4× over); 2 pass; 1 non-gating evaluation fails (overall)
 Throughput: READY — 1 of 1 rule evaluation passes on the verdict stages
@@ -532,7 +532,7 @@ Latency: NOT ASSESSED — overall p95 400 ms (the SLA has no rule on the verdict
 Errors / availability: AT RISK — 1 rule evaluation on the verdict stages: 1 not proven (passes at face value, too few requests to show it): `error_rate < 0.1%` on `peak` (0%)
 Capacity / scalability: NOT ASSESSED — one load level: capacity needs several stages of different load
 Data quality: READY — data_quality clean: 1 input file(s), all read, measured data
-Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 400 ms, errors 0%; the SLA holds there at face value, but 200 requests are too few to show the error rate is within the limit (not proven)
+Headroom: One load level (100 users): no capacity estimate (capacity needs several load levels). At that level: goodput 100 req/s, p95 400 ms, errors 0%; the SLA's error limit holds there at face value, but 200 requests are too few to show the error rate is within the limit (not proven); the CONDITIONAL comes from rules not settled at those loads: `error_rate < 0.1%` not proven on `peak` (0%)
 
 CONDITIONAL on `peak` — inconsistent data: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); 3 of 3 gating evaluations pass
 Throughput: NOT READY — data_quality inconsistent: the consistency audit rejects response_time_law on `peak` (users, response time and think time allow ≈ 45.5 req/s, the stage has 100 req/s); 1 of 1 rule evaluation passes on the verdict stages

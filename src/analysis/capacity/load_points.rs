@@ -176,8 +176,8 @@ pub fn unresolved_open_load(stages: &[Stage]) -> Option<String> {
             let n = x * m.latency.mean_ms()? / 1000.0;
             (n.is_finite() && unresolved(n, &m)).then(|| {
                 format!(
-                    "`{}` ({} req/s offered, mean latency {:.2} ms: X·R ≈ {n:.3} users)",
-                    s.name,
+                    "{} ({} req/s offered, mean latency {:.2} ms: X·R ≈ {n:.3} users)",
+                    crate::analysis::words::ticked(&s.name),
                     crate::analysis::quantity::format_count(rate),
                     m.latency.mean_ms().unwrap_or(0.0)
                 )
@@ -210,8 +210,8 @@ pub fn too_short(stages: &[Stage]) -> Option<String> {
                 .duration_s
                 .filter(|d| *d < MIN_SUSTAINED_S && m.requests > 0)?;
             Some(format!(
-                "`{}` ({} requests in {} ms)",
-                s.name,
+                "{} ({} requests in {} ms)",
+                crate::analysis::words::ticked(&s.name),
                 crate::analysis::quantity::format_count(m.requests as f64),
                 crate::analysis::quantity::format_count((d * 1000.0).round())
             ))
@@ -246,8 +246,8 @@ pub fn rate_not_kept(stages: &[Stage]) -> Option<String> {
             let x = ScopeMetrics::of_stage(s).throughput_rps()?;
             (!kept(rate, x)).then(|| {
                 format!(
-                    "`{}` (planned {} req/s, achieved {} req/s: {:.0}%)",
-                    s.name,
+                    "{} (planned {} req/s, achieved {} req/s: {:.0}%)",
+                    crate::analysis::words::ticked(&s.name),
                     crate::analysis::quantity::format_count(rate),
                     crate::analysis::quantity::format_count(x),
                     100.0 * x / rate
@@ -285,8 +285,15 @@ pub fn unreachable_stages(stages: &[Stage]) -> Vec<String> {
 
 /// The load points of `stages`, sorted by load (stable: equal loads keep stage order).
 pub fn load_points(stages: &[Stage], watch_pct: f64) -> Vec<LoadPoint> {
+    load_points_of(stages.iter(), watch_pct)
+}
+
+/// The load points of some stages, sorted by load, like [`load_points`].
+pub fn load_points_of<'s>(
+    stages: impl Iterator<Item = &'s Stage>,
+    watch_pct: f64,
+) -> Vec<LoadPoint> {
     let mut points: Vec<LoadPoint> = stages
-        .iter()
         .filter_map(|s| LoadPoint::of_stage(s, watch_pct))
         .collect();
     points.sort_by(|a, b| a.users.total_cmp(&b.users));

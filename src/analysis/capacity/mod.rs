@@ -5,6 +5,8 @@
 //! load): [`assess`] takes the model's stages and the [`Criteria`] (SLA limits or the
 //! defaults) and returns the report's `capacity` object. The parts:
 //! - `load_points`: stage → (N, X, goodput, latency, errors);
+//! - `curve`: which stages form one load curve (they requested the same endpoints
+//!   in a like mix); the others are left out, and `load_note` names them;
 //! - `ramp`: a continuous ramp's intervals binned by concurrent users, when a run has
 //!   fewer than two stages and its users series really ramps (else one load level:
 //!   no capacity estimate, only what that level shows);
@@ -26,6 +28,7 @@
 
 mod audited;
 mod breaking_points;
+mod curve;
 mod headroom;
 pub mod knee;
 mod latency_bounds;
@@ -34,6 +37,8 @@ mod one_level;
 mod ramp;
 mod saturation;
 pub mod usl;
+
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -184,6 +189,11 @@ pub struct CapacityReport {
     /// under a second); absent when every loaded stage is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_note: Option<String>,
+    /// The stages left out of the load curve because they requested other endpoints
+    /// (or another mix) than the stages it is drawn through (`load_note` says what
+    /// each requested); absent when none is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub off_curve: Vec<String>,
     /// When the consistency audit finds load points' stages (or the run) impossible or
     /// suspect: which, and what that leaves of the figures above; absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -212,17 +222,38 @@ fn load_note(stages: &[Stage]) -> Option<String> {
 }
 
 /// The capacity analysis of a source: its stages as load points, or, when fewer than
-/// two stages have a load, its whole series (ramps included) binned by users.
-pub fn assess_source(src: &Source, criteria: &Criteria) -> CapacityReport {
-    let points = load_points::load_points(&src.stages, criteria.latency_percentile);
+/// two stages have a load, its whole series (ramps included) binned by users. Stages
+/// that requested other endpoints than the load curve's (`curve`) are left out, and
+/// `load_note` says which and why; `files` are the run's inputs (an endpoint named
+/// after one is no request).
+pub fn assess_source(src: &Source, criteria: &Criteria, files: &[&Path]) -> CapacityReport {
+    let pct = criteria.latency_percentile;
+    let points = load_points::load_points(&src.stages, pct);
     if points.len() < 2 {
-        let ramp = ramp::ramp_points(&src.overall, criteria.latency_percentile);
+        let ramp = ramp::ramp_points(&src.overall, pct);
         if ramp.len() >= 2 {
             return assess_points(ramp, "ramp", criteria);
         }
     }
+    let curve = curve::one_curve(&src.stages, &points, files);
+    let points = match curve.left_out.is_empty() {
+        true => points,
+        false => load_points::load_points_of(
+            (src.stages.iter().enumerate())
+                .filter(|(i, _)| !curve.left_out.contains(i))
+                .map(|(_, s)| s),
+            pct,
+        ),
+    };
     let mut report = assess_points(points, "stages", criteria);
-    report.load_note = load_note(&src.stages);
+    report.off_curve = (curve.left_out.iter())
+        .map(|i| src.stages[*i].name.clone())
+        .collect();
+    let notes: Vec<String> = [load_note(&src.stages), curve.note]
+        .into_iter()
+        .flatten()
+        .collect();
+    report.load_note = (!notes.is_empty()).then(|| notes.join("; "));
     report
 }
 
@@ -274,6 +305,7 @@ fn assess_points(points: Vec<LoadPoint>, basis: &str, criteria: &Criteria) -> Ca
         sizing,
         criteria: criteria.clone(),
         load_note: None,
+        off_curve: Vec::new(),
         audit_rejects: None,
     }
 }

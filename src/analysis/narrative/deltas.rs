@@ -115,12 +115,20 @@ pub struct StageDeltas {
     /// stage's figures are withheld.
     pub metrics: Vec<MetricDelta>,
     /// Why the comparison is withheld (the audit rejects the stage's or the
-    /// baseline's figures); null otherwise.
+    /// baseline's figures, or the stage requested other endpoints than the
+    /// baseline); null otherwise.
     pub withheld: Option<String>,
 }
 
-/// Every stage but the baseline against it, in stage order.
-pub(super) fn all(stages: &[StageReport], base: usize, rejected: &Rejected) -> Vec<StageDeltas> {
+/// Every stage but the baseline against it, in stage order. A stage off the load
+/// curve (`off`: it requested other endpoints) is not compared: its figures differ by
+/// what it requested, not by its load.
+pub(super) fn all(
+    stages: &[StageReport],
+    base: usize,
+    rejected: &Rejected,
+    off: &[String],
+) -> Vec<StageDeltas> {
     let b = &stages[base];
     stages
         .iter()
@@ -132,6 +140,13 @@ pub(super) fn all(stages: &[StageReport], base: usize, rejected: &Rejected) -> V
                 .or_else(|| {
                     rejection(rejected, &b.name).map(|why| {
                         format!("the consistency audit rejects the baseline stage: {why}")
+                    })
+                })
+                .or_else(|| {
+                    off.contains(&s.name).then(|| {
+                        "it requested other endpoints (or another mix) than the baseline \
+                         stage, so it is no step of the same load curve (see Capacity)"
+                            .to_string()
                     })
                 });
             StageDeltas {

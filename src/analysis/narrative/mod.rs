@@ -51,10 +51,11 @@ pub struct Narrative {
 /// bottleneck hints already in place).
 pub fn build(a: &Analysis) -> Narrative {
     let rejected = rejected_stages(a);
-    let baseline = baseline(&a.stages);
+    let off = &a.capacity.off_curve;
+    let baseline = baseline(&a.stages, off);
     let deltas = baseline
         .as_ref()
-        .map(|(b, _)| deltas::all(&a.stages, *b, &rejected))
+        .map(|(b, _)| deltas::all(&a.stages, *b, &rejected, off))
         .unwrap_or_default();
     Narrative {
         caveat: caveat(a),
@@ -93,8 +94,9 @@ fn rejection<'r>(rejected: &'r Rejected, stage: &str) -> Option<&'r str> {
 }
 
 /// The lowest-load stage's index and why it was chosen; `None` with fewer than two
-/// stages.
-fn baseline(stages: &[StageReport]) -> Option<(usize, String)> {
+/// stages. Stages off the load curve (`off`: they requested other endpoints, see
+/// `capacity::CapacityReport::off_curve`) are no baseline for the others.
+fn baseline(stages: &[StageReport], off: &[String]) -> Option<(usize, String)> {
     if stages.len() < 2 {
         return None;
     }
@@ -102,6 +104,7 @@ fn baseline(stages: &[StageReport]) -> Option<(usize, String)> {
         stages
             .iter()
             .enumerate()
+            .filter(|(_, s)| !off.contains(&s.name))
             .filter_map(|(i, s)| load(s).map(|l| (i, l)))
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     };
