@@ -96,8 +96,8 @@ fn epoch_ms(t: &str) -> i64 {
     ((days * 24 + n(11, 13)) * 60 + n(14, 16)) * 60_000 + n(17, 19) * 1000 + n(20, 23)
 }
 
-/// `01_base_4users/` and `02_peak_4users_more/`-like stage dirs, each `ab -g ab.tsv …
-/// > ab.txt`: ab prints no clock time, so the stages had no start or end ("unknown").
+/// Stage dirs `01_base/` and `02_peak/`, each `ab -g ab.tsv … > ab.txt`: ab prints
+/// no clock time, so the stages had no start or end ("unknown").
 /// Now the `-g` file's seconds place each on the clock: from the second its first
 /// request started in to past the last second any started in (at least the console's
 /// time taken), with the duration the console's; and `export --to csv` read back gives
