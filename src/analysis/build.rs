@@ -323,6 +323,18 @@ fn source_summary(src: &Source) -> SourceSummary {
         stages: src.stages.iter().map(|s| s.name.clone()).collect(),
         notes: src.notes.clone(),
         endpoint_grouping: src.grouping,
+        flags: crate::model::SourceFlags {
+            transport_errors_unseen: src.transport_errors_unseen,
+            outcomes_unseen: src.outcomes_unseen,
+            runs_left_out: src.runs_left_out.clone(),
+            latency_unit_doubt: src.latency_unit_doubt.clone(),
+            clock_unit_doubt: src.clock_unit_doubt.clone(),
+            ok_server_errors: src.ok_server_errors,
+            script_checks: src.script_checks.by_name.clone(),
+            latency_co_corrected: (src.stages.iter().chain([&src.overall]))
+                .flat_map(|s| s.endpoints.values())
+                .any(|e| matches!(&e.latency, crate::model::LatencyDistribution::Summary(x) if x.co_corrected)),
+        },
     }
 }
 

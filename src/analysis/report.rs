@@ -125,6 +125,11 @@ pub struct SourceSummary {
     /// How its request names were grouped into endpoints (`names`: as given; past
     /// 1,000 names, `routes`, `queries`, `words` or `pooled`).
     pub endpoint_grouping: crate::model::Grouping,
+    /// What judging the report again needs of the source beyond its figures (what it
+    /// leaves out, what it doubts, what it checked itself): read back by `compare
+    /// --sla` on a saved report.json.
+    #[serde(flatten)]
+    pub flags: crate::model::SourceFlags,
 }
 
 /// Latency figures, ms; null where the data cannot say.

@@ -1,8 +1,11 @@
 //! ab's `-g` file read beside the same run's console text ([`super::ab::build_run`]):
 //! when its rows are as many as the text's complete requests, every request's latency
 //! (whole ms, as ab rounds them: a 0 is an answer under 0.5 ms, kept as 0, never a
-//! made-up 1 µs) and start (whole seconds: the run over time) are the source's; else
-//! the text is read without it, and a note says which.
+//! made-up 1 µs) and start (whole seconds: the run over time) are the source's, and
+//! they place the run on the clock to the second: its window spans the seconds its
+//! requests started in (at least the console's `Time taken for tests` from the first),
+//! so that every row lies in it, while its duration stays the console's time taken;
+//! else the text is read without it, and a note says which.
 
 use crate::model::untrusted::Shown;
 use std::path::Path;
@@ -24,8 +27,10 @@ pub fn with_tsv(
 ) -> Result<bool, Problem> {
     let (mut h, mut bad) = (crate::model::new_histogram(), Vec::new());
     let mut series = crate::model::TimeSeries::default();
+    let mut span: Option<(i64, i64)> = None;
     AbGnuplot::open(tsv)?.replay(&mut |o| match o {
         Observation::Request(r) => {
+            span = Some(span.map_or((r.t_ms, r.t_ms), |(a, b)| (a.min(r.t_ms), b.max(r.t_ms))));
             super::summary::record_ms_n(&mut h, r.latency_ms.unwrap_or(0.0), 1);
             series.record(r.t_ms, r.latency_ms, false);
         }
@@ -54,10 +59,11 @@ pub fn with_tsv(
         };
         s.endpoints[0].latency = LatencyDistribution::Exact(h.into());
         s.endpoints[0].series = series;
+        let clock = clock_window(s, span);
         format!(
             "{t} and {g} are one ab run: the console text gives the counts and failures, the \
              -g file every request's latency (to the whole ms) and start (to the second: the \
-             run over time){zero}"
+             run over time){clock}{zero}"
         )
     } else {
         format!(
@@ -68,4 +74,28 @@ pub fn with_tsv(
     };
     s.notes.push(note);
     Ok(exact)
+}
+
+/// Places the run `s` on the clock from its `-g` file's request starts (`span`: the
+/// first and last, epoch seconds in ms — ab prints no clock time of its own), when it
+/// has no window yet: from the first second to past the last (as `export` spans such
+/// rows), or to the console's `Time taken for tests` after the first when that is
+/// later; the duration stays the time taken (`measured_s`). What the note adds.
+fn clock_window(s: &mut ToolSummary, span: Option<(i64, i64)>) -> String {
+    let (Some((first, last)), Some(d), None) = (span, s.duration_s, s.window_ms) else {
+        return String::new();
+    };
+    if !(d.is_finite() && d > 0.0) {
+        return String::new();
+    }
+    let end = (last + 1).max(first.saturating_add((d * 1000.0).round() as i64));
+    s.window_ms = Some((first, end));
+    s.measured_s = Some(d);
+    s.clock_basis = Some(
+        "on the clock to the second by its -g file: from the second its first request \
+         started in (ab prints no clock time) over the seconds its requests started in; \
+         its length is the console's time taken"
+            .into(),
+    );
+    "; its rows' seconds place the stage on the clock".into()
 }

@@ -1,7 +1,8 @@
 //! The order and names of one dir's summaries at several loads: without clock times
 //! nothing says which ran first, so a tool's stages go by their users (closed model)
-//! or planned rate (open model), and a stage the dir's name does not name is named
-//! after its load (`summary::DirSummaries::finish`).
+//! or planned rate (open model); on the clock they keep the order they ran in. A
+//! stage the dir's name does not name is named after its load either way
+//! (`summary::DirSummaries::finish`).
 
 use crate::model::{Source, Stage};
 
@@ -13,14 +14,17 @@ use super::stages::StagePlan;
 /// stage (a run dir, not `03_peak_1000users`), each is named after its load as a
 /// plateau is: `<users>_users`, or `DIR/<users>_users` in a dir of stage dirs.
 pub(super) fn by_users(src: &mut Source, plan: &StagePlan) {
-    if src.stages.len() < 2 || src.stages.iter().any(|s| s.window_ms.is_some()) {
+    if src.stages.len() < 2 {
         return;
     }
-    src.stages.sort_by_key(|s| s.users.unwrap_or(u32::MAX));
-    // Open-model runs (httperf `--rate`, wrk2 `-R`) by their planned rate (a stable sort:
-    // users first).
-    src.stages
-        .sort_by(|a, b| rate_key(a).total_cmp(&rate_key(b)));
+    // On the clock (ab's `-g` files), they stay in the order they ran.
+    if src.stages.iter().all(|s| s.window_ms.is_none()) {
+        src.stages.sort_by_key(|s| s.users.unwrap_or(u32::MAX));
+        // Open-model runs (httperf `--rate`, wrk2 `-R`) by their planned rate (a stable
+        // sort: users first).
+        src.stages
+            .sort_by(|a, b| rate_key(a).total_cmp(&rate_key(b)));
+    }
     let StagePlan::Detect {
         fallback,
         stage_dir,

@@ -5,7 +5,11 @@
 //! exact HdrHistogram when the run had one, else the tool's summary figures: mean, min,
 //! p50, p90, p95, p99, p99.9, max), and per stage its users or arrival rate, window,
 //! duration, tool and what that tool leaves out (`failures_unseen`). That is what the
-//! rules on latency, error rate, availability and throughput read; what it does not
+//! rules on latency, error rate, availability and throughput read. The verdict rests
+//! on more than figures, so the report's problems, skipped files, tool checks and its
+//! primary source's flags (`sources[]`: failures it leaves out, unit doubts, runs left
+//! out, wrk's coordinated-omission correction, its script's checks) are read back too:
+//! judged again, a report is never more favourable than its run dir. What it does not
 //! keep is listed in [`FromReport::missing`] (per-interval histograms, so window rules
 //! cannot be judged; a summary's other percentiles), and the judging says so where a
 //! rule needs it.
@@ -19,7 +23,7 @@ use serde::Deserialize;
 
 use crate::model::{
     EndpointKey, EndpointStats, FailureKind, FailuresUnseen, LatencyDistribution,
-    PercentileSummary, Run, Source, Stage,
+    PercentileSummary, Run, Source, SourceFlags, Stage,
 };
 
 /// A report.json read back: the run it describes, and what it does not keep.
@@ -41,6 +45,21 @@ struct Doc {
     stages: Vec<DocStage>,
     #[serde(default)]
     overall: Option<DocScope>,
+    #[serde(default)]
+    sources: Vec<DocSource>,
+    #[serde(default)]
+    tool_checks: Vec<crate::model::ToolCheck>,
+    #[serde(default)]
+    problems: Vec<crate::model::Problem>,
+    #[serde(default)]
+    skipped: Vec<crate::model::Skipped>,
+}
+
+#[derive(Deserialize)]
+struct DocSource {
+    tool: String,
+    #[serde(flatten)]
+    flags: SourceFlags,
 }
 
 #[derive(Default, Deserialize)]
@@ -124,6 +143,17 @@ pub fn read_report(text: &str) -> Result<FromReport, String> {
         summaries |= summary;
         stages.push(stage);
     }
+    let flags = (doc.sources.into_iter())
+        .find(|s| s.tool == tool)
+        .map(|s| s.flags)
+        .unwrap_or_default();
+    if flags.latency_co_corrected {
+        for ep in stages.iter_mut().flat_map(|s| s.endpoints.values_mut()) {
+            if let LatencyDistribution::Summary(sum) = &mut ep.latency {
+                sum.co_corrected = true;
+            }
+        }
+    }
     let mut overall = Stage::named("overall");
     for s in &stages {
         overall.merge(s);
@@ -154,8 +184,20 @@ pub fn read_report(text: &str) -> Result<FromReport, String> {
             tool,
             stages,
             overall,
+            transport_errors_unseen: flags.transport_errors_unseen,
+            outcomes_unseen: flags.outcomes_unseen,
+            runs_left_out: flags.runs_left_out,
+            latency_unit_doubt: flags.latency_unit_doubt,
+            clock_unit_doubt: flags.clock_unit_doubt,
+            ok_server_errors: flags.ok_server_errors,
+            script_checks: crate::model::ScriptChecks {
+                by_name: flags.script_checks,
+            },
             ..Default::default()
         }],
+        tool_checks: doc.tool_checks,
+        problems: doc.problems,
+        skipped: doc.skipped,
         ..Default::default()
     };
     Ok(FromReport { run, missing })

@@ -278,6 +278,10 @@ pub struct ToolSummary {
     pub duration_s: Option<f64>,
     /// Measured period, epoch ms `[start, end)`, when the summary carries clock times.
     pub window_ms: Option<(i64, i64)>,
+    /// Its length in a window wider than its run ([`crate::model::Stage::measured_s`]).
+    pub measured_s: Option<f64>,
+    /// What placed it on the clock when the tool prints no clock time (ab's `-g` file).
+    pub clock_basis: Option<String>,
     /// Concurrency the tool ran with (wrk connections), when it says.
     pub users: Option<u32>,
     /// Target arrival rate (wrk2 `-R`), when it says.
@@ -340,6 +344,7 @@ impl ToolSummary {
         overall.window_basis = format!("whole run ({}'s own summary, ramps included)", self.tool);
         overall.window_ms = self.window_ms;
         overall.duration_s = self.duration_s;
+        overall.measured_s = self.measured_s;
         overall.timeline = self.timeline;
         let total = self.endpoints.len();
         // A summary with per-endpoint counts over time but none for the whole run
@@ -417,14 +422,7 @@ impl ToolSummary {
         overall.users = stage.users;
         overall.arrival_rate_rps = stage.arrival_rate_rps;
         let mut stage = stage;
-        if stage.window_ms.is_none() {
-            // Said, so that the report's empty start and end cells are explained.
-            stage.window_basis = format!(
-                "{}; {}'s summary gives no clock time: the stage's start and end are \
-                 unknown",
-                stage.window_basis, self.tool
-            );
-        }
+        say_clock(&mut stage, &self.tool, self.clock_basis.as_deref());
         notes.extend(super::untrimmed::apply(&fit, &mut stage));
         overall.untrimmed.clone_from(&stage.untrimmed);
         Source {
@@ -598,6 +596,23 @@ impl DirSummaries {
                 src
             })
             .collect()
+    }
+}
+
+/// Says in `stage`'s window basis what placed it on the clock (`clock`: ab's `-g`
+/// file) or, without a window, that its start and end are unknown (so that the
+/// report's empty start and end cells are explained).
+fn say_clock(stage: &mut Stage, tool: &str, clock: Option<&str>) {
+    match (stage.window_ms, clock) {
+        (Some(_), Some(clock)) => stage.window_basis = format!("{}; {clock}", stage.window_basis),
+        (Some(_), None) => {}
+        (None, _) => {
+            stage.window_basis = format!(
+                "{}; {tool}'s summary gives no clock time: the stage's start and end are \
+                 unknown",
+                stage.window_basis
+            );
+        }
     }
 }
 

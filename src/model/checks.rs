@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// A pass/fail check a load tool judged itself (a k6 threshold): the team's own gate,
 /// which the report states beside the SLA's and a GO never contradicts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct ToolCheck {
     /// The tool (`k6`).
     pub tool: String,

@@ -141,7 +141,7 @@ impl RunMeta {
 }
 
 /// A file that was not read, and why.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// The file (or dir).
     #[serde(serialize_with = "lossy_path")]
@@ -169,7 +169,7 @@ impl Skipped {
 }
 
 /// What a skipped file holds, against what the report shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipKind {
     /// Not a load-test result headroom reads (a console log, HTML, an empty file…).
@@ -203,7 +203,7 @@ pub struct InputFile {
 }
 
 /// A file or line that could not be read.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct Problem {
     /// The file.
     #[serde(serialize_with = "lossy_path")]
@@ -298,6 +298,42 @@ pub struct Source {
     pub script_checks: ScriptChecks,
     /// How its request names are grouped into endpoints (`model::grouping`).
     pub grouping: super::Grouping,
+}
+
+/// A source's flags that a verdict rests on ([`Source`]'s fields of the
+/// same names); each left out of report.json when unset.
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+pub struct SourceFlags {
+    /// Its files leave transport errors out (hey's CSV).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transport_errors_unseen: bool,
+    /// Its files record no outcome per request (ab's `-g` file alone).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outcomes_unseen: bool,
+    /// Why a file of it holds runs its figures leave out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs_left_out: Option<String>,
+    /// Why its latencies are likely in another unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_unit_doubt: Option<String>,
+    /// Why its times are likely in another unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_unit_doubt: Option<String>,
+    /// Requests its files mark successful although they answered 5xx.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ok_server_errors: u64,
+    /// Its script's checks of the answers: `[passes, fails]` by check name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub script_checks: BTreeMap<String, (u64, u64)>,
+    /// The tool corrected its latency summary for coordinated omission before printing
+    /// it (wrk).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub latency_co_corrected: bool,
+}
+
+/// True for 0 (a count left out of report.json when there is none).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One part of a source as it was read, before merging: its stages and own totals.

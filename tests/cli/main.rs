@@ -125,6 +125,7 @@ mod messy_runs_db;
 mod messy_runs_dc;
 mod messy_runs_dd;
 mod messy_runs_de;
+mod messy_runs_df;
 mod messy_runs_dh;
 mod messy_runs_e;
 mod messy_runs_f;

@@ -393,10 +393,12 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
                         description: summary_only.then(|| summary_only_text(s)),
                         // The window spans its rows (ab's `-g` starts: whole seconds),
                         // wider than the run the tool timed: read back, throughput
-                        // divides by the tool's own length.
-                        duration_s: (own.is_none() && rows.is_some())
-                            .then(|| s.duration_s())
-                            .flatten(),
+                        // divides by the tool's own length (`measured_s` where the
+                        // stage is on such a clock of its own).
+                        duration_s: match own {
+                            None => rows.and(s.duration_s()),
+                            Some(_) => s.measured_s.filter(|m| Some(*m) == s.duration_s()),
+                        },
                         failures: (carry && rows.is_some())
                             .then(|| stage_failure_kinds(s))
                             .flatten(),
