@@ -123,6 +123,7 @@ mod messy_runs_d;
 mod messy_runs_da;
 mod messy_runs_db;
 mod messy_runs_dc;
+mod messy_runs_dg;
 mod messy_runs_e;
 mod messy_runs_f;
 mod messy_runs_g;
