@@ -126,6 +126,7 @@ mod messy_runs_dc;
 mod messy_runs_dd;
 mod messy_runs_de;
 mod messy_runs_df;
+mod messy_runs_dg;
 mod messy_runs_dh;
 mod messy_runs_e;
 mod messy_runs_f;

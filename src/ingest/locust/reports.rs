@@ -15,16 +15,22 @@ pub const NOTE: &str = "Locust's counts arrive in its workers' reports (every ~3
      seconds since the report before, so the requests per second over time are \
      interpolated";
 
-/// True when a history's Aggregated count grows every 3 s (most gaps between growths
-/// within half a second of it: a worker's report interval, not a burst of the users'
-/// own rhythm, which is rarely that), while rows are written more often, by ten or
-/// more requests a row between growths (so that a row without new requests is a report
-/// not yet made, not a second without traffic).
+/// True when a history's Aggregated count grows in workers' reports: rows are written
+/// more often than the reports come, so at least a quarter of the rows between the
+/// first and the last growth add nothing, in three or more separate runs (a stall of
+/// the target is one run), and no run is longer than a report interval (a growth at
+/// least every 3 s and a row: each worker reports every 3 s, whatever its users do,
+/// which tells reports from bursts of the users' own rhythm), by ten or more requests
+/// a row between growths (so that a row without new requests is a report not yet
+/// made, not a second without traffic). Workers that drifted out of step grow the
+/// count at uneven gaps (2 s, 1 s, 3 s…), still within those bounds. The rows of the
+/// stop are left out: each worker sends its last report as it quits, out of rhythm.
 pub fn batched(hist: &[HistoryRow]) -> bool {
-    let rows: Vec<(i64, u64)> = (hist.iter())
+    let mut rows: Vec<(i64, u64, Option<f64>)> = (hist.iter())
         .filter(|r| r.key.is_none())
-        .map(|r| (r.t_ms, r.total_requests))
+        .map(|r| (r.t_ms, r.total_requests, r.users))
         .collect();
+    rows.truncate(stop_starts(&rows));
     let grew: Vec<usize> = (1..rows.len())
         .filter(|&i| rows[i].1 > rows[i - 1].1)
         .collect();
@@ -34,14 +40,36 @@ pub fn batched(hist: &[HistoryRow]) -> bool {
     if grew.len() < 4 {
         return false;
     }
-    let gaps: Vec<i64> = grew
-        .windows(2)
+    let spacing = crate::ingest::stages::sample_spacing_ms(rows.iter().map(|r| r.0));
+    let longest = (grew.windows(2))
         .map(|w| rows[w[1]].0 - rows[w[0]].0)
-        .collect();
-    let regular = gaps.iter().filter(|g| g.abs_diff(REPORT_MS) <= 500).count();
-    let rows_per_growth = (last - first) as f64 / (grew.len() - 1) as f64;
+        .max()
+        .unwrap_or(0);
+    let quiet_runs = grew.windows(2).filter(|w| w[1] - w[0] > 1).count();
+    let quiet_rows = (last - first) - (grew.len() - 1);
     let per_row = (rows[last].1 - rows[first].1) as f64 / (last - first) as f64;
-    regular * 5 >= gaps.len() * 4 && rows_per_growth >= 2.0 && per_row >= 10.0
+    longest <= REPORT_MS + spacing
+        && quiet_runs >= 3
+        && quiet_rows * 4 >= last - first
+        && per_row >= 10.0
+}
+
+/// Where the stop begins among the Aggregated rows `(t, total, users)`: the trailing
+/// rows whose users fall row by row to 0 (the master counts each worker's users out as
+/// it quits) or stay at 0. `rows.len()` when the users do not fall at the end.
+fn stop_starts(rows: &[(i64, u64, Option<f64>)]) -> usize {
+    let mut i = rows.len();
+    while i > 1 {
+        let (Some(u), Some(before)) = (rows[i - 1].2, rows[i - 2].2) else {
+            break;
+        };
+        if u < before || (u == 0.0 && before == 0.0) {
+            i -= 1;
+        } else {
+            break;
+        }
+    }
+    i
 }
 
 /// Locust's `WORKER_REPORT_INTERVAL`, ms.
@@ -91,6 +119,15 @@ mod tests {
         assert!(!batched(&rows(&[0, 190, 385, 570, 760, 950])));
         // A request every few seconds: quiet seconds, not reports.
         assert!(!batched(&rows(&[0, 1, 1, 1, 2, 2, 2, 3, 3, 4])));
+        // Two workers out of step (a master's history, Locust 2.47, two --worker
+        // processes): growths 3, 3, 2, 1, 2, 3 s apart.
+        assert!(batched(&rows(&[
+            0, 109, 109, 109, 421, 421, 421, 739, 739, 904, 1056, 1056, 1382, 1382, 1382, 1659
+        ])));
+        // One process whose target stalled for 2 s: one quiet run, not reports.
+        assert!(!batched(&rows(&[
+            0, 100, 200, 300, 400, 400, 400, 600, 700, 800, 900, 1000
+        ])));
     }
 
     #[test]
