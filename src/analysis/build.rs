@@ -132,8 +132,7 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
 }
 
 /// What the run says about itself; start and end from the data when it does not (its
-/// whole run's window, else the times its records span: Locust's stats history), and
-/// none when those times are offsets from the test's own start (hey's CSV), not a clock's.
+/// whole run's window, else its records' span), unless on no clock (hey's CSV offsets).
 fn run_info(run: &Run) -> RunInfo {
     let window = (run.primary())
         .and_then(|s| s.overall.window_ms.or(s.span_ms))

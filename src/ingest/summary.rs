@@ -16,7 +16,9 @@ use super::pooled_runs::same_load;
 use super::stages::{StagePlan, StageSpec};
 use super::text::read_text;
 use super::{problem, IngestOptions};
+mod cut_short;
 mod later_runs;
+pub use cut_short::{cut_short, require_lines, shortened};
 pub use later_runs::build_each;
 
 use crate::model::{
@@ -173,59 +175,6 @@ fn check_endpoint(path: &Path, ep: &EndpointStats) -> Result<(), Problem> {
         }
     }
     Ok(())
-}
-
-/// Refuses a console summary cut short: `required` are the starts of lines (leading
-/// blanks ignored) that `tool` always prints, the last of them after its counts; when
-/// one is missing the output was cut (or the tool interrupted) and lines it leaves out
-/// may hold the failures, so none of its figures are read. The problem is at the
-/// text's last line and names the missing line.
-pub fn require_lines(
-    path: &Path,
-    text: &str,
-    tool: &str,
-    required: &[&str],
-) -> Result<(), Problem> {
-    let has = |start: &str| text.lines().any(|l| l.trim_start().starts_with(start));
-    match required.iter().find(|r| !has(r)) {
-        None => Ok(()),
-        Some(missing) => Err(cut_short(
-            path,
-            text,
-            &format!("no `{missing}` line, which {tool} always prints"),
-        )),
-    }
-}
-
-/// The problem of a console output that ends before `what` (see [`require_lines`]):
-/// at the text's last line, which it quotes (shortened).
-pub fn cut_short(path: &Path, text: &str, what: &str) -> Problem {
-    // The last line with text on it: an interrupted tool's blank lines after it quote
-    // nothing (`(``)`).
-    let (last, tail) = (text.lines().enumerate())
-        .filter(|(_, l)| !l.trim().is_empty())
-        .last()
-        .map_or((1, String::new()), |(i, l)| {
-            (i as u64 + 1, shortened(l.trim(), 40))
-        });
-    problem(
-        path,
-        Some(last),
-        format!(
-            "cut short: {what} — the output ends here ({}), so the run was interrupted or \
-             the output cut; its figures are not read (the lines left out may hold failures)",
-            crate::model::untrusted::ticked(&tail)
-        ),
-    )
-}
-
-/// `line`'s first `max` characters, with `…` when it holds more: a quote never passes
-/// for the whole line (`(111` of `Connection refused (111)`).
-pub fn shortened(line: &str, max: usize) -> String {
-    match line.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &line[..at]),
-        None => line.to_string(),
-    }
 }
 
 /// A summary file's whole text (see [`read_text`]); failing that, "cannot read: …".
