@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::common::{headroom, TestDir};
 
 /// `check RUN --sla SLA --json`: the exit code and the parsed JSON.
-fn check_json(run: &Path, rules: &str, dir: &TestDir) -> (i32, Value) {
+pub(crate) fn check_json(run: &Path, rules: &str, dir: &TestDir) -> (i32, Value) {
     let sla = dir.write("sla.toml", format!("[global]\nrules = [{rules}]\n"));
     let o = headroom(&[
         "check",
@@ -28,12 +28,12 @@ fn check_json(run: &Path, rules: &str, dir: &TestDir) -> (i32, Value) {
 }
 
 /// The evaluation of `rule` on the stage (not overall).
-fn on_stage<'a>(json: &'a Value, rule: &str) -> &'a Value {
+pub(crate) fn on_stage<'a>(json: &'a Value, rule: &str) -> &'a Value {
     json["sla"]["rules"]
         .as_array()
         .expect("rules")
         .iter()
-        .find(|r| r["rule"] == rule && !r["stage"].is_null())
+        .find(|r| r["rule"] == rule && !r["stage"].is_null() && r["stage"] != "overall")
         .unwrap_or_else(|| panic!("no evaluation of {rule}: {json}"))
 }
 

@@ -5,39 +5,13 @@
 //! fixtures are what autocannon 9.0.0 printed here against `headroom target` on
 //! loopback.
 
-use std::path::Path;
-
 use serde_json::Value;
 
-use super::common::{analyze_json, headroom, TestDir};
+use super::common::{analyze_json, TestDir};
+use super::messy_runs_cg::{check_json, on_stage};
 
 /// The URL the fixtures ran against.
 const URL: &str = "http://127.0.0.1:18450/api/v1/agents";
-
-/// `check RUN --sla SLA --json` with the `[global]` `rules`: the exit code and the
-/// parsed JSON.
-fn check_json(dir: &TestDir, run: &Path, rules: &str) -> (i32, Value) {
-    let sla = dir.write("sla.toml", format!("[global]\nrules = [{rules}]\n"));
-    let o = headroom(&[
-        "check",
-        run.to_str().unwrap(),
-        "--sla",
-        sla.to_str().unwrap(),
-        "--json",
-    ]);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    let json = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{stderr}", String::from_utf8_lossy(&o.stdout)));
-    (o.status.code().unwrap_or(-1), json)
-}
-
-/// The evaluation of `rule` on a stage (not overall).
-fn on_stage<'a>(json: &'a Value, rule: &str) -> &'a Value {
-    (json["sla"]["rules"].as_array().expect("rules").iter())
-        .find(|r| r["rule"] == rule && !r["stage"].is_null() && r["stage"] != "overall")
-        .unwrap_or_else(|| panic!("no evaluation of {rule}: {json}"))
-}
 
 /// Each stage's (name, users, requests).
 fn stages(report: &Value) -> Vec<(String, u64, u64)> {
@@ -139,7 +113,7 @@ fn every_request_timed_out_judges_latency_on_the_timeout() {
         "run/stalled/result.json",
         format!("$ autocannon -c 100 -d 5 --timeout 1 -j {URL}\n{ALL_TIMED_OUT}\n"),
     );
-    let (code, json) = check_json(&dir, &run, r#""p(50) < 500ms", "p(50) < 5s""#);
+    let (code, json) = check_json(&run, r#""p(50) < 500ms", "p(50) < 5s""#, &dir);
     assert_eq!(code, 1, "{json}");
     let tight = on_stage(&json, "p(50) < 500ms");
     assert_eq!(tight["status"], "fail", "{tight}");
@@ -158,7 +132,7 @@ fn every_request_timed_out_without_a_command_line_stays_unjudged() {
     let dir = TestDir::new();
     let run = dir.path().join("run");
     dir.write("run/stalled/result.json", format!("{ALL_TIMED_OUT}\n"));
-    let (_, json) = check_json(&dir, &run, r#""p(50) < 500ms""#);
+    let (_, json) = check_json(&run, r#""p(50) < 500ms""#, &dir);
     let p50 = on_stage(&json, "p(50) < 500ms");
     assert_eq!(p50["status"], "insufficient_data", "{p50}");
 }
@@ -213,7 +187,7 @@ fn autocannon_console_reads_its_percentile_and_status_code_tables() {
     assert_eq!(stage["requests"], 2_716, "{stage}");
     assert_eq!(stage["latency_ms"]["p90"], 36.0, "{stage}");
     assert_eq!(stage["latency_ms"]["p999"], 94.0, "{stage}");
-    let (_, json) = check_json(&dir, &run, r#""p(90) < 50ms""#);
+    let (_, json) = check_json(&run, r#""p(90) < 50ms""#, &dir);
     assert_eq!(on_stage(&json, "p(90) < 50ms")["status"], "pass", "{json}");
 }
 
@@ -248,7 +222,7 @@ fn autocannon_console_that_read_nothing_has_no_answers() {
     let dir = TestDir::new();
     let run = dir.path().join("run");
     dir.write("run/stalled/console.txt", ALL_TIMED_OUT_CONSOLE);
-    let (code, json) = check_json(&dir, &run, r#""p(10) < 500ms", "error_rate < 1%""#);
+    let (code, json) = check_json(&run, r#""p(10) < 500ms", "error_rate < 1%""#, &dir);
     assert_eq!(code, 1, "{json}");
     let p10 = on_stage(&json, "p(10) < 500ms");
     assert_eq!(p10["status"], "fail", "{p10}");
