@@ -12,6 +12,7 @@
 use serde_json::Value;
 
 use super::common::{analyze_json, close, export_csv, headroom, TestDir};
+use crate::formats_a::rfc3339;
 use crate::messy_runs_bc::compare_with;
 use crate::messy_runs_cj::generic_csv;
 use crate::messy_runs_d::wrk_text;
@@ -81,21 +82,6 @@ fn stage<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no stage {name}: {:#}", report["stages"]))
 }
 
-/// Epoch ms of an RFC 3339 time with ms (`2026-12-06T18:00:00.000Z`), by arithmetic.
-fn epoch_ms(t: &str) -> i64 {
-    let n = |a: usize, b: usize| t[a..b].parse::<i64>().unwrap();
-    let (y, m, d) = (n(0, 4), n(5, 7), n(8, 10));
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    ((days * 24 + n(11, 13)) * 60 + n(14, 16)) * 60_000 + n(17, 19) * 1000 + n(20, 23)
-}
-
 /// Stage dirs `01_base/` and `02_peak/`, each `ab -g ab.tsv … > ab.txt`: ab prints
 /// no clock time, so the stages had no start or end ("unknown").
 /// Now the `-g` file's seconds place each on the clock: from the second its first
@@ -116,18 +102,12 @@ fn ab_g_file_puts_its_run_on_the_clock_and_its_export_reads_back_alike() {
     // base: rows in seconds epoch..epoch+2, time taken 2.5 s: from epoch to the later
     // of the last row's second (+1 ms) and epoch + 2.5 s.
     let base = stage(&orig, "base");
-    assert_eq!(epoch_ms(base["start"].as_str().unwrap()), epoch * 1000);
-    assert_eq!(epoch_ms(base["end"].as_str().unwrap()), epoch * 1000 + 2500);
+    assert_eq!(base["start"], rfc3339(epoch * 1000));
+    assert_eq!(base["end"], rfc3339(epoch * 1000 + 2500));
     // peak: rows in epoch+5 and +6, time taken 1.2 s: the later end is epoch+5 + 1.2 s.
     let peak = stage(&orig, "peak");
-    assert_eq!(
-        epoch_ms(peak["start"].as_str().unwrap()),
-        (epoch + 5) * 1000
-    );
-    assert_eq!(
-        epoch_ms(peak["end"].as_str().unwrap()),
-        (epoch + 5) * 1000 + 1200
-    );
+    assert_eq!(peak["start"], rfc3339((epoch + 5) * 1000));
+    assert_eq!(peak["end"], rfc3339((epoch + 5) * 1000 + 1200));
     let basis = base["window_basis"].as_str().unwrap();
     assert!(
         basis.contains("on the clock to the second by its -g file"),
