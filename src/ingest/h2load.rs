@@ -29,6 +29,8 @@
 //! * Latency: `time for request: min max mean sd` (a tool summary without percentiles);
 //!   beside the same run's `--log-file` ([`build_run`]), every answer's latency from
 //!   the log, to the µs.
+//! * Its one endpoint is named after the URL of the command kept with the console
+//!   (`h2load_command.rs`), else after the file.
 //! * h2load always prints its `requests:`, `status codes:`, `traffic:` and `time for
 //!   request:` lines: an output without one was cut short (or h2load interrupted) and
 //!   is refused, since what was cut may be the failures.
@@ -213,6 +215,11 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
             ),
         ],
     )?;
+    // The command's URL names the endpoint where the file's name was all there was.
+    let preface = &text[..text.find("starting benchmark").unwrap_or(0)];
+    if let Some((method, name)) = super::h2load_command::target(path, preface) {
+        ep.key = EndpointKey::new(method.as_deref(), &name);
+    }
     s.endpoints.push(ep);
     let stopped = clients_stopped_early(path, text, s.users);
     s.transport_errors_unseen = stopped.is_some();

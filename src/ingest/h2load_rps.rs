@@ -9,15 +9,9 @@
 use crate::model::untrusted::Shown;
 use std::path::Path;
 
+use super::h2load_command::H2LOAD;
 use super::summary::ToolSummary;
-use super::tool_command::{self, Tool};
-
-/// How h2load's command lines and consoles are recognised.
-const H2LOAD: Tool = Tool {
-    programs: &["h2load"],
-    sniff: super::h2load::sniff,
-    url_from: &[("i", Some("input-file"))],
-};
+use super::tool_command;
 
 /// Sets the planned rate of an h2load run (`s`, its clients read from `text`, the
 /// run's console) when its command line gives `--rps` (see the module doc).

@@ -11,15 +11,9 @@
 use crate::model::untrusted::Shown;
 use std::path::Path;
 
+use super::h2load_command::H2LOAD;
 use super::summary::ToolSummary;
-use super::tool_command::{self, Tool};
-
-/// How h2load's command lines and consoles are recognised.
-const H2LOAD: Tool = Tool {
-    programs: &["h2load"],
-    sniff: super::h2load::sniff,
-    url_from: &[("i", Some("input-file"))],
-};
+use super::tool_command;
 
 /// In flight beyond this many times the clients, they ran several streams each.
 const CROWDED: f64 = 1.5;

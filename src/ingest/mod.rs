@@ -87,6 +87,7 @@ pub mod autocannon;
 pub mod autocannon_text;
 mod banners;
 pub mod h2load;
+mod h2load_command;
 pub mod h2load_log;
 mod h2load_rps;
 mod h2load_streams;

@@ -1,0 +1,104 @@
+//! Messy runs, batch "dm" (lead's user check): h2load consoles saved with their
+//! command echoed on top, in release dirs (`rel-1.4/c10/h2load.txt`).
+
+use serde_json::Value;
+
+use crate::check::check_json;
+use crate::common::TestDir;
+use crate::messy_runs_ac::H2LOAD_503;
+
+/// What h2load 1.x printed here for `h2load --h1 -c 10 -D 8 URL` against `headroom
+/// target` (progress lines left out), with the command echoed above it.
+fn h2load_console(command: &str) -> String {
+    format!(
+        "$ {command}
+starting benchmark...
+spawning thread #0: 10 total client(s). Timing-based test with 0s of warm-up time and 8s of main duration for measurements.
+Application protocol: http/1.1
+
+finished in 8.02s, 466.75 req/s, 90.71KB/s
+requests: 3734 total, 3744 started, 3734 done, 3734 succeeded, 0 failed, 0 errored, 0 timeout
+status codes: 3734 2xx, 0 3xx, 0 4xx, 0 5xx
+traffic: 725.65KB (743066) total, 280.85KB (287595) headers (space savings 0.00%), 331.92KB (339885) data
+                     min         max         mean         sd        +/- sd
+time for request:     4.83ms     83.71ms     21.39ms     10.43ms    75.31%
+time for connect:        8us       146us        55us        48us    80.00%
+time to 1st byte:    11.50ms     35.49ms     19.39ms      7.55ms    60.00%
+req/s           :      44.99       47.74       46.66        0.91    70.00%
+"
+    )
+}
+
+/// The evaluations of the endpoint rule `rule` on stage `stage`.
+fn on_endpoint<'a>(out: &'a Value, rule: &str, stage: &str) -> &'a Value {
+    (out["sla"]["rules"].as_array().unwrap().iter())
+        .find(|r| r["rule"] == rule && r["stage"] == stage && r["scope"] == "endpoint")
+        .unwrap_or_else(|| panic!("no {rule} on {stage}: {out:#}"))
+}
+
+/// Observed: the console's one endpoint was named `h2load` (the file's name) although
+/// the echoed command names its URL, so an SLA's `[endpoint."GET /api/v1/agents"]`
+/// rule judged nothing (`insufficient_data`: the requests might be the ones it names).
+/// The command's URL now names the endpoint, as hey's and siege's do, and the rule
+/// judges h2load's mean (21.39 ms, printed above: under 30 ms, over 20 ms).
+#[test]
+fn the_echoed_commands_url_names_h2loads_endpoint() {
+    let dir = TestDir::new();
+    let url = "http://127.0.0.1:8000/api/v1/agents";
+    let command = format!("h2load --h1 -c 10 -D 8 {url}");
+    dir.write("rel-1.4/c10/h2load.txt", h2load_console(&command));
+    let sla = dir.write(
+        "sla.toml",
+        "[endpoint.\"GET /api/v1/agents\"]\nrules = [\"mean < 30ms\", \"mean < 20ms\"]\n",
+    );
+    let (code, out, stderr) = check_json(&dir.path().join("rel-1.4"), &sla, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let pass = on_endpoint(&out, "mean < 30ms", "c10");
+    assert_eq!(pass["status"], "pass", "{pass}");
+    assert_eq!(pass["endpoint"], format!("GET {url}"), "{pass}");
+    assert_eq!(pass["value"], 21.39, "{pass}");
+    let fail = on_endpoint(&out, "mean < 20ms", "c10");
+    assert_eq!(fail["status"], "fail", "{fail}");
+}
+
+/// A body (`-d`) makes h2load POST; a URL in a header's value is not one it requested.
+#[test]
+fn an_h2load_body_names_a_post() {
+    let dir = TestDir::new();
+    let command = "h2load -c 10 -d body.json -H 'Referer: http://elsewhere/' http://h:1/run";
+    dir.write("run/c10/h2load.txt", h2load_console(command));
+    let sla = dir.write(
+        "sla.toml",
+        "[endpoint.\"POST /run\"]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let (code, out, stderr) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let rule = on_endpoint(&out, "error_rate < 1%", "c10");
+    assert_eq!(rule["endpoint"], "POST http://h:1/run", "{rule}");
+    assert_eq!(rule["status"], "pass", "{rule}");
+}
+
+/// `messy_runs_ac`'s h2load console (80 of 1,500 answered 503) under the same SLA
+/// (`throughput >= 300/s`, `error_rate < 1%` on `GET /api/v1/agents`): without its
+/// command the endpoint rule lacks the data (CONDITIONAL, there); with the command
+/// echoed above it, the rule judges the 5.33 % that failed and the gate fails (NO-GO).
+#[test]
+fn an_endpoint_rule_judges_h2load_when_its_command_names_the_url() {
+    let dir = TestDir::new();
+    let command = "$ h2load -n 1500 -c 8 --h1 http://127.0.0.1:18736/api/v1/agents\n";
+    dir.write("run/h2load.txt", format!("{command}{H2LOAD_503}"));
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nrules = [\"throughput >= 300/s\"]\n\
+         [endpoint.\"GET /api/v1/agents\"]\nrules = [\"error_rate < 1%\"]\n",
+    );
+    let (code, out, stderr) = check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(out["verdict"], "NO-GO", "{out:#}");
+    let rule = on_endpoint(&out, "error_rate < 1%", "run");
+    assert_eq!(rule["status"], "fail", "{rule}");
+    assert!(
+        (rule["value"].as_f64().unwrap() - 80.0 / 1500.0).abs() < 1e-9,
+        "{rule}"
+    );
+}
