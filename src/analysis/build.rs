@@ -289,7 +289,9 @@ fn task_mix(src: &Source) -> Vec<TaskShare> {
         .iter()
         .filter(|_| total > 0)
         .map(|e| {
+            let m = ScopeMetrics::of_endpoint(e, None);
             let latency = latency_report(&e.latency);
+            let method = percentile_method(&e.latency);
             TaskShare {
                 endpoint: e.key.to_string(),
                 requests: e.requests,
@@ -299,7 +301,10 @@ fn task_mix(src: &Source) -> Vec<TaskShare> {
                 p50_ms: latency.p50,
                 p95_ms: latency.p95,
                 p99_ms: latency.p99,
-                latency_method: percentile_method(&e.latency),
+                latency_method: method,
+                latency_timeouts_left_out: m.timeouts_left_out(),
+                latency_at_least_ms: super::sla::at_least_over_all(&m, latency),
+                latency_percentiles_are: PercentileReading::of(method, m.timeouts_left_out()),
             }
         })
         .collect();

@@ -463,6 +463,15 @@ pub struct TaskShare {
     /// How the percentiles were computed (`nearest_rank`, `tool_summary`,
     /// `merged_approximate`), null without any.
     pub latency_method: Option<PercentileMethod>,
+    /// As [`ScopeReport::latency_timeouts_left_out`], over the whole run.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub latency_timeouts_left_out: u64,
+    /// As [`ScopeReport::latency_at_least_ms`]: the percentiles' lower bounds over all
+    /// the endpoint's requests when the tool's leave timed-out ones out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_at_least_ms: Option<LatencyReport>,
+    /// As [`ScopeReport::latency_percentiles_are`].
+    pub latency_percentiles_are: Option<PercentileReading>,
 }
 
 /// The areas of the readiness table, serialised as their row titles.

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::check::check_json;
-use crate::common::TestDir;
+use crate::common::{headroom, TestDir};
 use crate::messy_runs_ac::H2LOAD_503;
 
 /// What h2load 1.x printed here for `h2load --h1 -c 10 -D 8 URL` against `headroom
@@ -101,4 +101,60 @@ fn an_endpoint_rule_judges_h2load_when_its_command_names_the_url() {
         (rule["value"].as_f64().unwrap() - 80.0 / 1500.0).abs() < 1e-9,
         "{rule}"
     );
+}
+
+/// What wrk 4.x printed here for `wrk -t2 -c20 -d8s --latency -s report.lua URL`
+/// against `headroom target` (one request timed out), with its command echoed above.
+const WRK_ONE_TIMEOUT: &str = "\
+$ wrk -t2 -c20 -d8s --latency http://127.0.0.1:8000/api/v1/agents/run
+Running 8s test @ http://127.0.0.1:8000/api/v1/agents/run
+  2 threads and 20 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   310.79ms  193.02ms   1.70s    77.25%
+    Req/Sec    32.24     13.62    70.00     70.06%
+  Latency Distribution
+     50%  271.60ms
+     75%  402.73ms
+     90%  547.36ms
+     99%  929.96ms
+  517 requests in 8.05s, 73.71KB read
+  Socket errors: connect 0, read 0, write 0, timeout 1
+Requests/sec:     64.25
+Transfer/sec:      9.16KB
+";
+
+/// Observed: with one of wrk's 517 requests timed out (its percentiles leave it out),
+/// the stage table showed `≥ 272 ms` for p50 but both endpoint tables (the task mix
+/// and the stage's request distribution) showed `272 ms`, as if measured over every
+/// request. They now mark the same lower bound (`≥`), and report.json's task mix says
+/// so (`latency_percentiles_are`).
+#[test]
+fn endpoint_tables_mark_percentiles_that_leave_timeouts_out() {
+    let dir = TestDir::new();
+    dir.write("run/peak/wrk.txt", WRK_ONE_TIMEOUT);
+    let out = dir.path().join("report");
+    let o = headroom(&[
+        "analyze",
+        dir.path().join("run").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.contains("agents/run | 517 |"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{md}");
+    for row in rows {
+        assert!(row.contains("| ≥ 272 ms |"), "{row}");
+        assert!(!row.contains("| 272 ms |"), "{row}");
+    }
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let mix = &json["task_mix"][0];
+    assert_eq!(mix["latency_percentiles_are"], "at_least", "{mix}");
+    assert_eq!(mix["latency_timeouts_left_out"], 1, "{mix}");
 }
