@@ -593,6 +593,7 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
     let grouping = existing.grouping.max(src.grouping);
     existing.regroup(grouping);
     src.regroup(grouping);
+    let whole = (stage_dirs::whole_run(existing), stage_dirs::whole_run(&src));
     existing.parts.extend(src.parts);
     // A span on a tool's own clock (from 1970) beside one on the wall clock says
     // nothing of when the run was: the wall clock's stands.
@@ -614,7 +615,8 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
             }
             _ => true,
         };
-    for stage in src.stages {
+    let before = existing.stages.len();
+    for mut stage in src.stages {
         let users_alike = |s: &crate::model::Stage| {
             s.users == stage.users
                 || stage_dirs::generators_own_users(s) && stage_dirs::generators_own_users(&stage)
@@ -628,7 +630,15 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
                 parallel = true;
                 stage_dirs::merge_generator(mine, stage);
             }
-            None => existing.stages.push(stage),
+            None => {
+                stage_dirs::keep_whole_run(&mut stage, &whole.1);
+                existing.stages.push(stage);
+            }
+        }
+    }
+    if existing.stages.len() > before {
+        for stage in &mut existing.stages[..before] {
+            stage_dirs::keep_whole_run(stage, &whole.0);
         }
     }
     let durations = (existing.overall.duration_s, src.overall.duration_s);
