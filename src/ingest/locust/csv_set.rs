@@ -564,6 +564,8 @@ pub fn build_source(
         source.span_ms = hist.first().zip(hist.last()).map(|(a, b)| (a.t_ms, b.t_ms));
         if super::reports::batched(hist) {
             source.notes.push(super::reports::NOTE.into());
+        } else if let Some(note) = super::series::gaps_note(hist, spacing) {
+            source.notes.push(note);
         }
         if whole.is_none() {
             overall_from_history(&mut overall, hist, opts);

@@ -373,8 +373,14 @@ fn load_locust_set(
                 run.warnings.push(super::problem(file, None, why));
             }
         }
-        if let (Some(file), Some(why)) = (&set.history, between) {
-            run.warnings.push(super::problem(file, None, why));
+        // And the seconds it wrote no row for (its event loop blocked).
+        let gap = (src.notes.iter())
+            .find(|n| n.starts_with(locust::GAP))
+            .cloned();
+        if let Some(file) = &set.history {
+            for why in between.into_iter().chain(gap) {
+                run.warnings.push(super::problem(file, None, why));
+            }
         }
         add_source(run, src);
         return Some(csvs);
