@@ -138,9 +138,18 @@ pub(super) fn gaps(hist: &[HistoryRow], spacing_ms: i64) -> Vec<(i64, i64)> {
         .collect()
 }
 
+/// The note on how `hist`'s rows were turned into a series, `None` when as they are:
+/// workers' batched reports spread (`reports`), or seconds without a row ([`gaps`]).
+pub(super) fn history_note(hist: &[HistoryRow], spacing_ms: i64) -> Option<String> {
+    match super::reports::batched(hist) {
+        true => Some(super::reports::NOTE.into()),
+        false => gaps_note(hist, spacing_ms),
+    }
+}
+
 /// The note on `hist`'s gaps (see [`gaps`]), `None` without one: when, how long, what
 /// the row after each adds, and what that means for the series and the latencies.
-pub(super) fn gaps_note(hist: &[HistoryRow], spacing_ms: i64) -> Option<String> {
+fn gaps_note(hist: &[HistoryRow], spacing_ms: i64) -> Option<String> {
     let found = gaps(hist, spacing_ms);
     let (&(a, b), more) = found.split_first()?;
     let added = |t: i64| {

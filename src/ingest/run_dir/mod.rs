@@ -364,21 +364,18 @@ fn load_locust_set(
         let unfiltered = (src.notes.iter())
             .find(|n| n.starts_with(locust::flags::UNFILTERABLE_HISTORY))
             .cloned();
-        // And the requests its stages leave out between them.
-        let between = (src.notes.iter())
-            .find(|n| n.starts_with(locust::BETWEEN_STAGES))
-            .cloned();
+        // And the requests its stages leave out between them, and its rows' gaps.
+        let between: Vec<String> = (src.notes.iter())
+            .filter(|n| n.starts_with(locust::BETWEEN_STAGES) || n.starts_with(locust::GAP))
+            .cloned()
+            .collect();
         if let Some(file) = set.stats.as_ref().or(set.history.as_ref()) {
             for why in untrimmed.into_iter().chain(unfiltered) {
                 run.warnings.push(super::problem(file, None, why));
             }
         }
-        // And the seconds it wrote no row for (its event loop blocked).
-        let gap = (src.notes.iter())
-            .find(|n| n.starts_with(locust::GAP))
-            .cloned();
         if let Some(file) = &set.history {
-            for why in between.into_iter().chain(gap) {
+            for why in between {
                 run.warnings.push(super::problem(file, None, why));
             }
         }
@@ -622,7 +619,7 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
             _ => true,
         };
     let before = existing.stages.len();
-    for mut stage in src.stages {
+    for stage in src.stages {
         let users_alike = |s: &crate::model::Stage| {
             s.users == stage.users
                 || stage_dirs::generators_own_users(s) && stage_dirs::generators_own_users(&stage)
@@ -636,17 +633,12 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
                 parallel = true;
                 stage_dirs::merge_generator(mine, stage);
             }
-            None => {
-                stage_dirs::keep_whole_run(&mut stage, &whole.1);
-                existing.stages.push(stage);
-            }
+            None => existing
+                .stages
+                .push(stage_dirs::keep_whole_run(stage, &whole.1)),
         }
     }
-    if existing.stages.len() > before {
-        for stage in &mut existing.stages[..before] {
-            stage_dirs::keep_whole_run(stage, &whole.0);
-        }
-    }
+    stage_dirs::keep_whole_runs(&mut existing.stages, before, &whole.0);
     let durations = (existing.overall.duration_s, src.overall.duration_s);
     // Runs of which one is timed from its own start (hey's CSV per stage dir) or not at
     // all (wrk's console) share no clock with the others: they ran one after another,

@@ -131,11 +131,28 @@ pub(super) fn whole_run(src: &crate::model::Source) -> Option<Box<crate::model::
 /// (`whole`, its source's overall before the merge), which the merged overall no
 /// longer is: another run's endpoints would be judged as its own.
 pub(super) fn keep_whole_run(
-    stage: &mut crate::model::Stage,
+    mut stage: crate::model::Stage,
     whole: &Option<Box<crate::model::Stage>>,
-) {
+) -> crate::model::Stage {
     if stage.endpoints_whole_run.is_some() && stage.whole_run.is_none() {
         stage.whole_run = whole.clone();
+    }
+    stage
+}
+
+/// [`keep_whole_run`] for the first `before` of `stages` (the source's own, `whole` its
+/// overall before the merge) once others joined them.
+pub(super) fn keep_whole_runs(
+    stages: &mut [crate::model::Stage],
+    before: usize,
+    whole: &Option<Box<crate::model::Stage>>,
+) {
+    if stages.len() > before {
+        for stage in &mut stages[..before] {
+            if stage.endpoints_whole_run.is_some() && stage.whole_run.is_none() {
+                stage.whole_run = whole.clone();
+            }
+        }
     }
 }
 
