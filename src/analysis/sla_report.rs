@@ -584,10 +584,11 @@ fn data_reason(
 
 /// Whose endpoint figures judge the endpoint rules of `s` (a stage of `src` when
 /// `is_stage`, else its whole run): its own, or the whole run's when the run's one
-/// stage has none of its own but the whole run's are its (`endpoints_whole_run`).
+/// stage has none of its own but the whole run's are its (`endpoints_whole_run`): that
+/// run's (`whole_run`) when other runs' stages joined its source.
 fn endpoints_of<'s>(s: &'s Stage, is_stage: bool, src: &'s Source) -> &'s Stage {
     match s.endpoints_whole_run {
-        Some(_) if is_stage => &src.overall,
+        Some(_) if is_stage => s.whole_run.as_deref().unwrap_or(&src.overall),
         _ => s,
     }
 }

@@ -199,6 +199,9 @@ impl Stage {
         }
         let endpoints = std::mem::take(&mut self.endpoints);
         self.endpoints = grouped(endpoints, |key| regrouped(key, from, to));
+        if let Some(whole) = &mut self.whole_run {
+            whole.regroup(from, to);
+        }
     }
 }
 

@@ -435,6 +435,10 @@ pub struct Stage {
     /// The run's one stage has no endpoints of its own, but the whole run's endpoint
     /// figures are its endpoints' (why, one clause): its endpoint rules judge those.
     pub endpoints_whole_run: Option<String>,
+    /// The whole figures of the run `endpoints_whole_run` speaks of, kept once other
+    /// runs' stages join the stage's source (its overall is then theirs too: a Locust
+    /// `--csv a` and `--csv b` in one dir); `None`: the source's overall is that run's.
+    pub whole_run: Option<Box<Stage>>,
     /// Per-request files `export` puts in this windowless stage (ab loops' `-g` files).
     pub rows_from: Vec<std::path::PathBuf>,
 }
@@ -535,6 +539,14 @@ impl Stage {
         };
         self.untrimmed = self.untrimmed.take().or(other.untrimmed);
         self.rows_from.extend(other.rows_from);
+        // Generators of one stage: their runs' whole figures add as the stage's do.
+        self.whole_run = match (self.whole_run.take(), other.whole_run) {
+            (Some(mut a), Some(b)) => {
+                a.merge_from(*b);
+                Some(a)
+            }
+            (a, b) => a.or(b),
+        };
     }
 }
 

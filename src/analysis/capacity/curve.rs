@@ -8,7 +8,8 @@
 //! the most requests), and the others are named as left out, with what each
 //! requested. A stage whose requests are unknown (its tool names none: an endpoint
 //! named after its file) may be any request, so it never tells curves apart and stays
-//! on the curve.
+//! on the curve; one with no endpoints of its own whose run's whole figures name them
+//! (`Stage::whole_run`) requested those.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -110,6 +111,17 @@ fn stages_at(group: &[Member]) -> String {
     join_words(&named)
 }
 
+/// Whose endpoints say what `s` requested: its own, or its run's whole figures when it
+/// judges its endpoints on them and other runs' stages share its source
+/// (`whole_run`: Locust's `--csv a` and `--csv b` in one dir, each a history of
+/// Aggregated rows beside a stats file).
+fn requested_by(s: &Stage) -> &Stage {
+    match (&s.endpoints_whole_run, &s.whole_run) {
+        (Some(_), Some(whole)) if s.endpoints.is_empty() => whole,
+        _ => s,
+    }
+}
+
 /// The stages of `stages` off the load curve: `points` are their load points (any
 /// order; a stage is matched to its point by name and load), `files` the run's
 /// inputs (an endpoint named after one is no request).
@@ -126,7 +138,7 @@ pub fn one_curve(stages: &[Stage], points: &[LoadPoint], files: &[&Path]) -> Cur
                 name: s.name.clone(),
                 users: p.users,
                 requests: p.requests,
-                mix: s.route_mix(files)?,
+                mix: requested_by(s).route_mix(files)?,
             })
         })
         .collect();

@@ -562,8 +562,8 @@ pub fn build_source(
             .is_some_and(|h| h.iter().any(|r| r.key.as_ref().is_some_and(dropped)));
     if let Some(hist) = &history {
         source.span_ms = hist.first().zip(hist.last()).map(|(a, b)| (a.t_ms, b.t_ms));
-        if super::reports::batched(hist) {
-            source.notes.push(super::reports::NOTE.into());
+        if let Some(note) = super::series::history_note(hist, spacing) {
+            source.notes.push(note);
         }
         if whole.is_none() {
             overall_from_history(&mut overall, hist, opts);

@@ -1,10 +1,11 @@
 //! A Locust stats history's series over time: the requests and failures between rows
 //! (differences of the cumulative totals), the users and Locust's own p50/p95 per
 //! row, for a stage's timeline and each endpoint's series; counts that arrive in
-//! workers' batched reports are spread over the seconds they cover (`reports`).
+//! workers' batched reports are spread over the seconds they cover (`reports`). Seconds
+//! Locust wrote no row for (its event loop blocked) are found and said (`gaps`).
 
 use super::history::HistoryRow;
-use crate::model::{EndpointKey, Stage, TimeSeries};
+use crate::model::{format_rfc3339_ms, EndpointKey, Stage, TimeSeries};
 
 /// Per-interval counts, users and Locust's own p50/p95 from the aggregate rows, into
 /// the stage's timeline, and from each endpoint's rows (`--csv-full-history`) into
@@ -114,4 +115,66 @@ fn first_row_from_zero(series: &mut TimeSeries, hist: &[HistoryRow], key: &Endpo
     let iv = series.at(before.map_or(first.t_ms, |r| r.t_ms));
     iv.requests += first.total_requests;
     iv.failures += first.total_failures;
+}
+
+/// The start of the note on seconds without a stats history row (see [`gaps_note`]).
+pub const GAP: &str = "Locust wrote no stats history row for";
+
+/// The stretches between two of `hist`'s Aggregated rows more than two row spacings
+/// apart, as (row before, row after), epoch ms. Locust writes a row every second
+/// (every `spacing_ms`) from one greenlet, stamped with the whole second: a row can
+/// skip one stamp (its period is a little over a second, and the stamps catch up),
+/// but two or more seconds without one mean its event loop was blocked (a CPU-bound
+/// task in the locustfile, a load generator out of CPU): its users, on the same loop,
+/// sent nothing then. Histories of workers' reports (`reports`) are left out: their
+/// counts come every few seconds whatever the rows.
+pub(super) fn gaps(hist: &[HistoryRow], spacing_ms: i64) -> Vec<(i64, i64)> {
+    let times: Vec<i64> = (hist.iter().filter(|r| r.key.is_none()))
+        .map(|r| r.t_ms)
+        .collect();
+    (times.windows(2))
+        .filter(|w| w[1] - w[0] > 2 * spacing_ms.max(1))
+        .map(|w| (w[0], w[1]))
+        .collect()
+}
+
+/// The note on how `hist`'s rows were turned into a series, `None` when as they are:
+/// workers' batched reports spread (`reports`), or seconds without a row ([`gaps`]).
+pub(super) fn history_note(hist: &[HistoryRow], spacing_ms: i64) -> Option<String> {
+    match super::reports::batched(hist) {
+        true => Some(super::reports::NOTE.into()),
+        false => gaps_note(hist, spacing_ms),
+    }
+}
+
+/// The note on `hist`'s gaps (see [`gaps`]), `None` without one: when, how long, what
+/// the row after each adds, and what that means for the series and the latencies.
+fn gaps_note(hist: &[HistoryRow], spacing_ms: i64) -> Option<String> {
+    let found = gaps(hist, spacing_ms);
+    let (&(a, b), more) = found.split_first()?;
+    let added = |t: i64| {
+        let at = |t: i64| hist.iter().find(|r| r.key.is_none() && r.t_ms == t);
+        let (before, after) = (at(a).map(|r| r.total_requests), at(t));
+        after.map(|r| r.total_requests.saturating_sub(before.unwrap_or(0)))
+    };
+    let others = match more.len() {
+        0 => String::new(),
+        n => format!(" and {n} more gap(s) ({} s in all)", {
+            more.iter().map(|(x, y)| (y - x) / 1000).sum::<i64>()
+        }),
+    };
+    Some(format!(
+        "{GAP} {} s, from {} to {}{others}: its event loop was blocked (a CPU-bound task \
+         in the locustfile, or the load generator out of CPU), so its users sent no \
+         requests then, and any request in flight across the gap was timed with the stall \
+         in its latency. The row after the gap adds {} request(s): they are counted in the \
+         second after the row before, and the gap's other seconds show none; a rule over \
+         those seconds (throughput, a window rule, a high percentile) judges the load \
+         generator's pause, not the target. Keep CPU-bound work out of tasks (or run \
+         Locust with more --processes) and re-run",
+        (b - a) / 1000,
+        format_rfc3339_ms(a),
+        format_rfc3339_ms(b),
+        added(b).map_or_else(|| "?".into(), |n| n.to_string()),
+    ))
 }

@@ -364,17 +364,20 @@ fn load_locust_set(
         let unfiltered = (src.notes.iter())
             .find(|n| n.starts_with(locust::flags::UNFILTERABLE_HISTORY))
             .cloned();
-        // And the requests its stages leave out between them.
-        let between = (src.notes.iter())
-            .find(|n| n.starts_with(locust::BETWEEN_STAGES))
-            .cloned();
+        // And the requests its stages leave out between them, and its rows' gaps.
+        let between: Vec<String> = (src.notes.iter())
+            .filter(|n| n.starts_with(locust::BETWEEN_STAGES) || n.starts_with(locust::GAP))
+            .cloned()
+            .collect();
         if let Some(file) = set.stats.as_ref().or(set.history.as_ref()) {
             for why in untrimmed.into_iter().chain(unfiltered) {
                 run.warnings.push(super::problem(file, None, why));
             }
         }
-        if let (Some(file), Some(why)) = (&set.history, between) {
-            run.warnings.push(super::problem(file, None, why));
+        if let Some(file) = &set.history {
+            for why in between {
+                run.warnings.push(super::problem(file, None, why));
+            }
         }
         add_source(run, src);
         return Some(csvs);
@@ -593,6 +596,7 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
     let grouping = existing.grouping.max(src.grouping);
     existing.regroup(grouping);
     src.regroup(grouping);
+    let whole = (stage_dirs::whole_run(existing), stage_dirs::whole_run(&src));
     existing.parts.extend(src.parts);
     // A span on a tool's own clock (from 1970) beside one on the wall clock says
     // nothing of when the run was: the wall clock's stands.
@@ -614,6 +618,7 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
             }
             _ => true,
         };
+    let before = existing.stages.len();
     for stage in src.stages {
         let users_alike = |s: &crate::model::Stage| {
             s.users == stage.users
@@ -628,9 +633,12 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
                 parallel = true;
                 stage_dirs::merge_generator(mine, stage);
             }
-            None => existing.stages.push(stage),
+            None => existing
+                .stages
+                .push(stage_dirs::keep_whole_run(stage, &whole.1)),
         }
     }
+    stage_dirs::keep_whole_runs(&mut existing.stages, before, &whole.0);
     let durations = (existing.overall.duration_s, src.overall.duration_s);
     // Runs of which one is timed from its own start (hey's CSV per stage dir) or not at
     // all (wrk's console) share no clock with the others: they ran one after another,

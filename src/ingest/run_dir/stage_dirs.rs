@@ -118,6 +118,44 @@ pub(super) fn merge_generator(mine: &mut crate::model::Stage, other: crate::mode
     mine.timeline.sum_users(&parts);
 }
 
+/// `src`'s overall, when a stage of it judges its endpoints on its run's whole figures
+/// (`endpoints_whole_run`: Locust's stats file beside a history of Aggregated rows)
+/// and has not kept them yet: for [`keep_whole_run`] before other runs' stages join.
+pub(super) fn whole_run(src: &crate::model::Source) -> Option<Box<crate::model::Stage>> {
+    (src.stages.iter())
+        .any(|s| s.endpoints_whole_run.is_some() && s.whole_run.is_none())
+        .then(|| Box::new(src.overall.clone()))
+}
+
+/// Gives `stage`, when it judges its endpoints on its run's whole figures, that run's
+/// (`whole`, its source's overall before the merge), which the merged overall no
+/// longer is: another run's endpoints would be judged as its own.
+pub(super) fn keep_whole_run(
+    mut stage: crate::model::Stage,
+    whole: &Option<Box<crate::model::Stage>>,
+) -> crate::model::Stage {
+    if stage.endpoints_whole_run.is_some() && stage.whole_run.is_none() {
+        stage.whole_run = whole.clone();
+    }
+    stage
+}
+
+/// [`keep_whole_run`] for the first `before` of `stages` (the source's own, `whole` its
+/// overall before the merge) once others joined them.
+pub(super) fn keep_whole_runs(
+    stages: &mut [crate::model::Stage],
+    before: usize,
+    whole: &Option<Box<crate::model::Stage>>,
+) {
+    if stages.len() > before {
+        for stage in &mut stages[..before] {
+            if stage.endpoints_whole_run.is_some() && stage.whole_run.is_none() {
+                stage.whole_run = whole.clone();
+            }
+        }
+    }
+}
+
 /// Merges another part's overall into `mine`; with `parallel` (a generator that ran
 /// alongside), the users of each interval add, as its stages' do.
 pub(super) fn merge_overall(
