@@ -3,7 +3,7 @@
 //! and hey printed here against `headroom target` (default profile) on loopback, each
 //! saved as a team does, `{ echo "$ wrk …"; wrk …; } > wrk.txt`.
 
-use crate::common::{analyze_json, TestDir};
+use crate::common::{analyze_json, headroom, TestDir};
 use serde_json::Value;
 
 /// `wrk -t2 -c8 -d5s --latency URL`, its command echoed above it.
@@ -88,6 +88,24 @@ Status code distribution:
 
 
 
+";
+
+/// `wrk -t2 -c24 -d5s --latency URL`, its command echoed above it; run right before
+/// [`HEY_C24`]: its p99 (654.98 ms) is far above hey's (100.3 ms).
+const WRK_C24: &str = r"$ wrk -t2 -c24 -d5s --latency http://127.0.0.1:18471/api/v1/agents
+Running 5s test @ http://127.0.0.1:18471/api/v1/agents
+  2 threads and 24 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    73.00ms  131.27ms 751.70ms   89.09%
+    Req/Sec   453.48    148.44   636.00     78.75%
+  Latency Distribution
+     50%   25.11ms
+     75%   44.40ms
+     90%  215.67ms
+     99%  654.98ms
+  3776 requests in 5.05s, 733.81KB read
+Requests/sec:    748.13
+Transfer/sec:    145.39KB
 ";
 
 /// `hey -z 5s -c 24 URL`, its command echoed above it: 24 users.
@@ -226,4 +244,46 @@ fn tools_in_one_stage_dir_stating_other_users_are_named_in_a_warning() {
     let said = warnings_with(&report, "state other users");
     assert_eq!(said.len(), 1, "{:#?}", report["warnings"]);
     assert!(said[0].contains("wrk 48, hey 24"), "{}", said[0]);
+}
+
+/// Observed: `01-baseline/wrk.txt` and `02-load/{wrk.txt,hey.txt}` (both at 24
+/// connections; `load` shown by hey, 4672 requests against wrk's 3776). With
+/// `p(99) < 200ms`, `check` on the run dir is NO-GO: wrk's p99 of `load` is 654.98 ms
+/// (hey's 100.3 ms passes; the worse of two tools' measurements decides). `compare
+/// --sla` on its report.json said GO: the report keeps only the shown tool's figures,
+/// so read back the rule passed on hey's. The read-back run is now incomplete, naming
+/// the measurements it lacks, so no GO rests on it.
+#[test]
+fn a_report_read_back_without_the_other_tools_measurements_gets_no_go() {
+    let dir = TestDir::new();
+    dir.write("run/01-baseline/wrk.txt", WRK_C8);
+    dir.write("run/02-load/wrk.txt", WRK_C24);
+    dir.write("run/02-load/hey.txt", HEY_C24);
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(99) < 200ms\"]\n");
+    let sla = sla.to_str().unwrap();
+    let run = dir.path().join("run");
+    let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["sla"]["verdict"], "NO-GO", "{:#}", report["sla"]);
+    let json = run.join("report").join("report.json");
+    let out = dir.path().join("cmp");
+    let o = headroom(&[
+        "compare",
+        json.to_str().unwrap(),
+        json.to_str().unwrap(),
+        "--sla",
+        sla,
+        "--charts",
+        "none",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().is_some(), "{stderr}");
+    let cmp: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+    let sla = &cmp["sla"][0];
+    assert_ne!(sla["verdict"], "GO", "{sla:#}");
+    let headline = sla["headline"].as_str().unwrap();
+    assert!(headline.contains("wrk of `load`"), "{headline}");
 }
