@@ -58,6 +58,8 @@ struct Doc {
 #[derive(Deserialize)]
 struct DocSource {
     tool: String,
+    #[serde(default)]
+    stages: Vec<String>,
     #[serde(flatten)]
     flags: SourceFlags,
 }
@@ -143,6 +145,18 @@ pub fn read_report(text: &str) -> Result<FromReport, String> {
         summaries |= summary;
         stages.push(stage);
     }
+    // Rules the run dir judged on another tool's measurement of a stage too (the worse
+    // decides) cannot be judged again: no GO rests on the shown tool's figures alone.
+    let (mut complete, mut incomplete_reason) = (doc.run.complete, doc.run.incomplete_reason);
+    if let Some(other) = other_tools(&doc.sources, &tool) {
+        if complete != Some(false) {
+            complete = Some(false);
+            incomplete_reason = Some(format!(
+                "the report does not keep {other}: judge the run dir instead"
+            ));
+        }
+        missing.push(other);
+    }
     let flags = (doc.sources.into_iter())
         .find(|s| s.tool == tool)
         .map(|s| s.flags)
@@ -175,8 +189,8 @@ pub fn read_report(text: &str) -> Result<FromReport, String> {
             started: doc.run.started,
             ended: doc.run.ended,
             think_time: doc.run.think_time.and_then(|t| t.parse().ok()),
-            complete: doc.run.complete,
-            incomplete_reason: doc.run.incomplete_reason,
+            complete,
+            incomplete_reason,
             measured: true,
             ..Default::default()
         },
@@ -201,6 +215,30 @@ pub fn read_report(text: &str) -> Result<FromReport, String> {
         ..Default::default()
     };
     Ok(FromReport { run, missing })
+}
+
+/// The other sources' measurements of the run's stages (a second tool in a stage
+/// dir, `hey` beside `wrk`), which a report keeps as a count only: the rules they
+/// judged (where the report's source has no figure, wrk printing no p95, and where they
+/// fail a latency rule it passes) cannot be judged again, so the run read back is
+/// incomplete. One clause naming each tool and its stages, or `None`.
+fn other_tools(sources: &[DocSource], primary: &str) -> Option<String> {
+    let mut named: Vec<String> = Vec::new();
+    for s in sources
+        .iter()
+        .filter(|s| s.tool != primary && !s.stages.is_empty())
+    {
+        let stages: Vec<String> = s.stages.iter().map(|n| format!("`{n}`")).collect();
+        named.push(format!("{} of {}", s.tool, stages.join(", ")));
+    }
+    (!named.is_empty()).then(|| {
+        format!(
+            "the other load tools' measurements of its stages ({}), on which \
+             the run dir judges its rules too (where its own figures have no value, and the \
+             worse of two measurements decides)",
+            named.join("; ")
+        )
+    })
 }
 
 /// One stage of the report, and whether a summary (no histogram) measured it.

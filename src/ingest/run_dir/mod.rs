@@ -24,6 +24,7 @@ mod ab_runs;
 mod answers;
 mod artillery_console;
 mod assemble;
+mod beside_users;
 mod continuation;
 mod discover;
 mod driver_dir;

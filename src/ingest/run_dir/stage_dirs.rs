@@ -287,7 +287,7 @@ fn fewer_at_once(stage: &crate::model::Stage, named: u32) -> Option<u32> {
 }
 
 /// Sets the users the parts of `src` list for stage `name`.
-fn set_part_users(src: &mut Source, name: &str, users: u32) {
+pub(super) fn set_part_users(src: &mut Source, name: &str, users: u32) {
     for part in &mut src.parts {
         let at = part.stages.iter().position(|s| s == name);
         if let Some(u) = at.and_then(|i| part.users.get_mut(i)) {
@@ -344,6 +344,7 @@ pub(super) fn one_run_of_stage_dirs(run: &mut Run, read: &[DirRead]) {
         }
     }
     run.sources = std::iter::once(combined).chain(aside).collect();
+    super::beside_users::users_beside(run);
 }
 
 /// The run's sources, each tool that measured several stage dirs, one stage in each,
@@ -535,9 +536,15 @@ fn beside_sources(sources: &[Source], read: &[DirRead], owner: &[Vec<usize>]) ->
             format!("it has the most requests ({n}; {})", counts.join(", "))
         });
         let names: Vec<&str> = others.iter().map(|s| s.tool.as_str()).collect();
+        // Arbitration's reasons mostly say already where the other tool is listed.
+        let listed = if why.contains("listed under Sources") {
+            ""
+        } else {
+            "listed under Sources and "
+        };
         let warning = format!(
             "{}: stage \"{stage}\" was measured by {} tools; it is judged on {lead}: {why}; \
-             {} {} listed under Sources and never summed with it",
+             {} {} {listed}never summed with it",
             r.dir.shown(),
             group.len(),
             names.join(", "),
