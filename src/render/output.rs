@@ -126,6 +126,43 @@ pub enum OutputError {
         /// Where `--force` would move it.
         aside: String,
     },
+    /// The output dir lies inside an input dir and holds files headroom did not write:
+    /// they are part of that input (a stage dir, a tool's dashboard), so moving the dir
+    /// aside would hide them from the next reading of the run.
+    #[error(
+        "--out {out}: it is inside the input {input} and holds {example}, which is part \
+         of that input; headroom never moves an input's files aside (--force does not \
+         change this): choose a new or empty dir, e.g. {suggestion}"
+    )]
+    InsideInput {
+        /// The output path as given.
+        out: String,
+        /// The input dir it is in.
+        input: String,
+        /// One entry that is not headroom's.
+        example: String,
+        /// A dir that would be accepted.
+        suggestion: String,
+    },
+    /// The output is a symbolic link: headroom does not replace or write through one.
+    #[error(
+        "--out {out}: a symbolic link of that name exists (to {target}); headroom does not \
+         write through links: give the directory itself, or a new path"
+    )]
+    IsLink {
+        /// The output path as given.
+        out: String,
+        /// Where the link points.
+        target: String,
+    },
+    /// A dir the output goes in is a file.
+    #[error("{out}: {file} is a file, not a directory; give a path under a directory")]
+    ParentIsFile {
+        /// The output path.
+        out: PathBuf,
+        /// The file on its way.
+        file: PathBuf,
+    },
     /// The output exists and is not a dir.
     #[error("--out {out}: a file of that name exists; give a directory")]
     IsFile {
@@ -191,6 +228,28 @@ fn unwritable_hint(e: &std::io::Error) -> &'static str {
     }
 }
 
+/// `create_dir_all` for the output `out`, saying which part of the path is a file
+/// when one is (the system says only "File exists" or "Not a directory").
+fn create_dirs(dir: &Path, out: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        (dir.ancestors().find(|a| a.is_file()))
+            .map(|file| OutputError::ParentIsFile {
+                out: out.to_path_buf(),
+                file: file.to_path_buf(),
+            })
+            .unwrap_or_else(|| OutputError::io(dir)(e))
+    })
+}
+
+/// The error for an output path one of whose parents is a file, if one is.
+fn file_on_the_way(out: &Path) -> Option<OutputError> {
+    let file = out.ancestors().skip(1).find(|a| a.is_file())?;
+    Some(OutputError::ParentIsFile {
+        out: out.to_path_buf(),
+        file: file.to_path_buf(),
+    })
+}
+
 impl OutputError {
     fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError {
         let path = path.to_path_buf();
@@ -252,11 +311,28 @@ pub fn check_out_dir(
     }
     let existing = match std::fs::symlink_metadata(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Existing::Nothing,
-        Err(e) => return Err(OutputError::io(out)(e)),
+        Err(e) => return Err(file_on_the_way(out).unwrap_or_else(|| OutputError::io(out)(e))),
+        Ok(meta) if meta.is_symlink() => {
+            return Err(OutputError::IsLink {
+                out: shown,
+                target: std::fs::read_link(out)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default(),
+            })
+        }
         Ok(meta) if !meta.is_dir() => return Err(OutputError::IsFile { out: shown }),
         Ok(_) => match foreign_entry(out, kind).map_err(OutputError::io(out))? {
             Ownership::Empty => Existing::Empty,
             Ownership::Ours => Existing::Ours,
+            Ownership::Foreign(example) if within_input(&abs, inputs).is_some() => {
+                let input = within_input(&abs, inputs).unwrap_or_default();
+                return Err(OutputError::InsideInput {
+                    out: shown,
+                    suggestion: free_sibling(out, kind),
+                    input,
+                    example,
+                });
+            }
             Ownership::Foreign(_) if force => Existing::MoveAside {
                 aside: sibling(out, &format!("old-{}", timestamp())),
             },
@@ -283,6 +359,29 @@ pub fn check_out_dir(
         kind,
         existing,
     })
+}
+
+/// The input dir that `abs` (an absolute output path) lies inside, as the user gave it.
+fn within_input(abs: &Path, inputs: &[PathBuf]) -> Option<String> {
+    inputs
+        .iter()
+        .find(|i| i.is_dir() && abs.starts_with(absolute(i)))
+        .map(|i| i.display().to_string())
+}
+
+/// A name beside `out` that nothing uses yet (`headroom-report`, `headroom-report-2`…).
+fn free_sibling(out: &Path, kind: OutputKind) -> String {
+    let parent = parent_of(out);
+    let base = suggestion(Path::new(""), kind);
+    (1..100)
+        .map(|n| match n {
+            1 => parent.join(&base),
+            n => parent.join(format!("{base}-{n}")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| parent.join(&base))
+        .display()
+        .to_string()
 }
 
 /// A suggested output dir for a report of `input` outside the inputs.
@@ -376,7 +475,7 @@ impl TempOutput {
             _ => sibling(&out.path, &format!("tmp-{pid}")),
         };
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(OutputError::io(parent))?;
+            create_dirs(parent, &out.path)?;
         }
         remove_stale_temps(&path);
         // Left by an earlier process with this PID: removed only when it is ours.
@@ -488,7 +587,14 @@ where
     let value = fill(tmp.path())?;
     std::fs::write(tmp.path().join(out.kind.marker()), out.kind.marker_text())
         .map_err(OutputError::io(tmp.path()))?;
-    put_in_place(&mut tmp, out)?;
+    {
+        // Ctrl-C's handler takes this lock before it removes the temp dirs: holding it
+        // while the new output takes the old one's place, a Ctrl-C then waits for the
+        // swap, so it never leaves the old report aside and the new one removed, nor
+        // half of the files moved into an empty dir.
+        let _swap = IN_PROGRESS.lock();
+        put_in_place(&mut tmp, out)?;
+    }
     Ok(value)
 }
 
@@ -583,7 +689,7 @@ impl InPlace {
             aside,
             done: false,
         };
-        std::fs::create_dir_all(dest).map_err(OutputError::io(dest))?;
+        create_dirs(dest, dest)?;
         std::fs::write(dest.join(out.kind.marker()), out.kind.marker_text())
             .map_err(OutputError::io(dest))?;
         Ok(place)
@@ -640,7 +746,7 @@ pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<(), O
         });
     }
     let dir = parent_of(path);
-    std::fs::create_dir_all(dir).map_err(OutputError::io(dir))?;
+    create_dirs(dir, path)?;
     let tmp = sibling(path, &format!("tmp-{}", std::process::id()));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {

@@ -130,6 +130,7 @@ mod messy_runs_dg;
 mod messy_runs_dh;
 mod messy_runs_di;
 mod messy_runs_dk;
+mod messy_runs_dl;
 mod messy_runs_dm;
 mod messy_runs_e;
 mod messy_runs_f;
