@@ -128,6 +128,7 @@ mod messy_runs_de;
 mod messy_runs_df;
 mod messy_runs_dg;
 mod messy_runs_dh;
+mod messy_runs_dj;
 mod messy_runs_e;
 mod messy_runs_f;
 mod messy_runs_g;
