@@ -129,9 +129,12 @@ pub fn agree_with_verdict(analysis: &mut Analysis, verdict: Verdict) {
             format!("the {verdict} comes from rules not settled at those loads")
         }
     };
+    let unsettled = (open.iter()).any(|e| e.status != RuleStatus::Fail);
     let Some(h) = analysis.capacity.sla_headroom.as_mut() else {
         return;
     };
+    // A rule not settled where the sentence says the SLA holds leaves it open there.
+    h.settled &= !unsettled;
     let statement = if let Some(rest) = h.statement.strip_prefix(HOLDS) {
         format!("The SLA's {limits}{rest}")
     } else if h.statement.contains(HOLDS_THERE) {

@@ -4,7 +4,9 @@
 //! quality when it is not clean: inconsistent or simulated data never makes
 //! Throughput READY, unless the verdict is a GO, which rests on none of it (an audit
 //! finding on a stage that decides nothing): then the rows cite it and keep their
-//! status.
+//! status. Capacity is READY only on a headroom that settles the SLA's rules at the
+//! loads it speaks of: one that leaves a rule open is at most AT RISK, beside the
+//! CONDITIONAL that open rule makes.
 
 use super::audit::AuditVerdict;
 use super::capacity::fmt_users;
@@ -412,6 +414,13 @@ fn capacity_readiness(a: &Analysis) -> (ReadinessStatus, String) {
         },
         (Some(_), Some(_)) => ReadinessStatus::Ready,
         _ => ReadinessStatus::NotAssessed,
+    };
+    // A headroom that leaves an SLA rule open (unsettled above a level, measured at no
+    // stage, not settled in the SLA table) proves no capacity: at most AT RISK, as the
+    // verdict that rule holds back is at most CONDITIONAL.
+    let status = match (status, headroom) {
+        (ReadinessStatus::Ready, Some(h)) if !h.settled => ReadinessStatus::AtRisk,
+        (s, _) => s,
     };
     if let Some(t) = target {
         evidence.push(format!("verdict load {} users", fmt_users(t)));

@@ -129,6 +129,7 @@ mod messy_runs_df;
 mod messy_runs_dg;
 mod messy_runs_dh;
 mod messy_runs_di;
+mod messy_runs_dj;
 mod messy_runs_dk;
 mod messy_runs_dl;
 mod messy_runs_dm;

@@ -38,6 +38,12 @@ pub struct SlaHeadroom {
     pub next_levels: Vec<f64>,
     /// True when judged against an SLA file, false for the default limits.
     pub from_sla: bool,
+    /// False when the statement leaves an SLA rule open at loads it speaks of: the
+    /// SLA's latency rule settled only up to `users` (the printed percentiles reach
+    /// both sides of its limit above) or measured at no stage, or rules the SLA table
+    /// does not settle (not proven, lacking data) at loads it says the SLA holds at.
+    /// The Capacity readiness row is then at most AT RISK.
+    pub settled: bool,
     /// The answer in words.
     pub statement: String,
 }
@@ -225,6 +231,7 @@ pub fn sla_headroom(
         limits: limits.clone(),
         next_levels: Vec::new(),
         from_sla,
+        settled: true,
         statement: String::new(),
     };
     // Over at the lowest load.
@@ -249,6 +256,7 @@ pub fn sla_headroom(
 fn noted(mut h: SlaHeadroom, w: &Wording, points: &[LoadPoint]) -> SlaHeadroom {
     if let Some(note) = w.latency_note.as_ref() {
         h.statement.push_str(note);
+        h.settled = false;
     }
     if let Some(note) = open_model_note(points, &h.next_levels) {
         h.statement.push_str(&note);
@@ -307,6 +315,7 @@ fn whole_range(w: &Wording, last: &LoadPoint, from_sla: bool) -> SlaHeadroom {
         limits: Vec::new(),
         next_levels: Vec::new(),
         from_sla,
+        settled: true,
         statement: format!(
             "{what} {holds} over the whole measured range: up to {} at {} users (the largest \
          measured load; beyond it is unmeasured)",

@@ -274,6 +274,8 @@ pub fn unsettled_above(
         limits: binding.map(|b| b.criterion).into_iter().collect(),
         next_levels: Vec::new(),
         from_sla,
+        // The rule is not known to hold above `users`.
+        settled: false,
         statement: statement + &also.unwrap_or_default(),
     }
 }

@@ -139,6 +139,7 @@ pub(super) fn one_level(points: &[LoadPoint], c: &Criteria) -> SlaHeadroom {
         limits,
         next_levels: Vec::new(),
         from_sla: c.from_an_sla(),
+        settled: !latency_unsettled && !errors_unproven,
         statement: format!(
             "One load level ({}{stages}): no capacity estimate (capacity needs several \
              load levels). At that level{worst}: goodput {}{latency}, errors {}; {verdict}",

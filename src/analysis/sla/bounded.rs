@@ -6,7 +6,7 @@
 //! value stays unknown: the evaluation shows the bound it rests on (`≤ 61 ms`), never
 //! a made-up point.
 
-use super::rule::Rule;
+use super::rule::{Metric, Rule};
 use super::{Judgement, RuleStatus};
 use crate::analysis::metrics::ScopeMetrics;
 use crate::analysis::quantity::format_ms;
@@ -28,13 +28,14 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
     };
     let holds = |v: f64| rule.op.holds(v, rule.limit);
     let sign = |pass: bool| if upper == pass { "≤" } else { "≥" };
-    let (status, (name, v)) = match (passes_on, fails_on) {
+    let (status, (figure, v)) = match (passes_on, fails_on) {
         (Some(b), _) if holds(b.1) => (RuleStatus::Pass, b),
         (_, Some(b)) if !holds(b.1) => (RuleStatus::Fail, b),
         (Some(_), Some(_)) => return Some(straddles(rule, below?, above?)),
         _ => return None,
     };
     let pass = status == RuleStatus::Pass;
+    let name = figure_name(figure);
     let mut notes = vec![format!(
         "the source prints no {metric}; its {name} ({}) bounds it: {metric} {} {name}, \
          so the rule {}",
@@ -63,7 +64,11 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
     };
     Some(Judgement {
         value: None,
-        bound: Some((format!("{} {}", sign(pass), format_ms(v)), pass)),
+        bound: Some((
+            format!("{} {}", sign(pass), format_ms(v)),
+            pass,
+            Some((figure, v)),
+        )),
         status,
         interval,
         note: Some(notes.join("; ")),
@@ -74,7 +79,7 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
 /// The judgement of `rule` when the printed figures `below` and `above` its
 /// percentile lie on either side of its limit (wrk's p(90) 70 ms and p(99) 120 ms
 /// around `p(95) < 100ms`): the data cannot say, and the note shows the bracket.
-fn straddles(rule: &Rule, below: (String, f64), above: (String, f64)) -> Judgement {
+fn straddles(rule: &Rule, below: (Metric, f64), above: (Metric, f64)) -> Judgement {
     Judgement {
         value: None,
         bound: None,
@@ -83,9 +88,9 @@ fn straddles(rule: &Rule, below: (String, f64), above: (String, f64)) -> Judgeme
         note: Some(format!(
             "the source prints no {metric}; its {} ({}) and {} ({}) bracket it on either \
              side of the limit, so the data cannot say whether the rule holds",
-            below.0,
+            figure_name(below.0),
             format_ms(below.1),
-            above.0,
+            figure_name(above.0),
             format_ms(above.1),
             metric = rule.metric,
         )),
@@ -93,9 +98,9 @@ fn straddles(rule: &Rule, below: (String, f64), above: (String, f64)) -> Judgeme
     }
 }
 
-/// A printed figure next to an unprinted percentile: its name (`p(90)`, `max`) and
+/// A printed figure next to an unprinted percentile: its metric (`p(90)`, `max`) and
 /// value, ms.
-type Figure = Option<(String, f64)>;
+type Figure = Option<(Metric, f64)>;
 
 /// The printed figures of `m`'s summary just below and just above percentile `p` (the
 /// min and max at the ends); `None` when `m` is no single tool summary (exact
@@ -108,11 +113,11 @@ fn neighbours(m: &ScopeMetrics, p: f64) -> Option<(Figure, Figure)> {
         return None;
     }
     let below = (s.points.iter().rev().find(|(q, _)| *q < p))
-        .map(|&(q, v)| (format!("p({})", trim(q)), v))
-        .or_else(|| s.min_ms.map(|v| ("min".to_string(), v)));
+        .map(|&(q, v)| (Metric::Percentile(q), v))
+        .or_else(|| s.min_ms.map(|v| (Metric::Min, v)));
     let above = (s.points.iter().find(|(q, _)| *q > p))
-        .map(|&(q, v)| (format!("p({})", trim(q)), v))
-        .or_else(|| s.max_ms.map(|v| ("max".to_string(), v)));
+        .map(|&(q, v)| (Metric::Percentile(q), v))
+        .or_else(|| s.max_ms.map(|v| (Metric::Max, v)));
     Some((below, above))
 }
 
@@ -127,6 +132,14 @@ pub fn percentile_bounds(m: &ScopeMetrics, p: f64) -> Option<[Option<f64>; 2]> {
     let (below, above) = neighbours(m, p)?;
     let bounds = [below.map(|b| b.1), above.map(|a| a.1)];
     (bounds != [None, None]).then_some(bounds)
+}
+
+/// A printed figure's name: `p(90)`, `max`.
+fn figure_name(m: Metric) -> String {
+    match m {
+        Metric::Percentile(q) => format!("p({})", trim(q)),
+        m => m.to_string(),
+    }
 }
 
 /// `95`, `99.9`: a percentile's number as written in a rule.

@@ -187,7 +187,7 @@ fn judge_counts(rule: &Rule, p: f64, m: &ScopeMetrics, (t, l): (u64, u64)) -> Ju
         };
         return Judgement {
             value: None,
-            bound: floor.map(|f| (format!("≥ {}", format_ms(f)), holds_at_floor)),
+            bound: floor.map(|f| (format!("≥ {}", format_ms(f)), holds_at_floor, None)),
             status,
             interval: None,
             note: Some(note),
@@ -469,7 +469,7 @@ fn at_rank(rule: &Rule, m: &ScopeMetrics, q: f64, why: String) -> Judgement {
     };
     judged(
         None,
-        Some((format!("{sign} {}", format_ms(v)), holds(v))),
+        Some((format!("{sign} {}", format_ms(v)), holds(v), None)),
         status,
         note,
     )

@@ -136,6 +136,11 @@ pub struct RuleEvaluation {
     pub note: Option<String>,
     /// What a window rule saw (`in every` / `for`); `None` otherwise.
     pub window: Option<WindowReport>,
+    /// For a value known only by a bound: the figure the tool printed that bounds it
+    /// (`max`, 140 ms), whose rounding `discount_rounded` weighs as a value's. Not in
+    /// report.json (`value_display` shows the bound).
+    #[serde(skip)]
+    pub bound_on: Option<(Metric, f64)>,
 }
 
 impl RuleEvaluation {

@@ -620,6 +620,7 @@ fn evaluation(
         note: j.note,
         window: j.window,
         factor_text: None,
+        bound_on: j.bound.as_ref().and_then(|b| b.2),
     };
     e.factor_text = crate::analysis::headline::factor_phrase(&e);
     e
@@ -628,9 +629,10 @@ fn evaluation(
 /// The parts of an evaluation that depend on the data.
 pub(crate) struct Judgement {
     value: Option<f64>,
-    /// For a value known only by a bound (`bounded.rs`): how it is shown (`≤ 61 ms`)
-    /// and whether the rule holds at it.
-    bound: Option<(String, bool)>,
+    /// For a value known only by a bound (`bounded.rs`): how it is shown (`≤ 61 ms`),
+    /// whether the rule holds at it, and the figure the tool printed that it is (`max`,
+    /// 140 ms), when it is one, whose rounding can leave the rule unproven.
+    bound: Option<(String, bool, Option<(Metric, f64)>)>,
     status: RuleStatus,
     interval: Option<[f64; 2]>,
     note: Option<String>,

@@ -14,11 +14,72 @@ pub(super) fn toml_message(text: &str, line: Option<usize>, message: &str) -> St
     let one_line = message.trim().lines().collect::<Vec<_>>().join("; ");
     let key = (message.strip_prefix("unknown field `")).and_then(|m| m.split('`').next());
     let written = line.and_then(|n| text.lines().nth(n.checked_sub(1)?));
-    match key.zip(written).and_then(|(k, w)| unknown_key(k, w)) {
+    let section = key
+        .zip(written)
+        .and_then(|(k, w)| unknown_section(k, w, text, line?));
+    match section.or_else(|| key.zip(written).and_then(|(k, w)| unknown_key(k, w))) {
         Some(fix) => format!("{one_line} — {fix}"),
         None => one_line,
     }
 }
+
+/// The fix for a table of its own an SLA file has no room for, written on the line
+/// `written` (1-based `line` of `text`): `[sla]`, `[slo]`, `[thresholds]` around the
+/// rules, as other tools' files nest them. A header `[sla.global]` loses its prefix;
+/// a table of limits (`p95 = "200ms"`) or of `rules` is shown as the `[global]`
+/// section that says the same.
+fn unknown_section(key: &str, written: &str, text: &str, line: usize) -> Option<String> {
+    let header = written.trim().strip_prefix('[')?.split(']').next()?.trim();
+    let header = header.trim_start_matches('[').trim();
+    let inner = header
+        .strip_prefix(key)
+        .filter(|r| r.is_empty() || r.starts_with('.'))?;
+    let shape = "an SLA file's sections are `[global]` (every stage), \
+                 `[stage.NAME]`, `[endpoint.\"KEY\"]`, each with `rules = [\"p(95) < 500ms\", \
+                 \"error_rate < 1%\"]` (README \"SLA files\")";
+    if let Some(rest) = inner.strip_prefix('.') {
+        if SECTION_WORDS.contains(&rest.split('.').next().unwrap_or("")) {
+            return Some(format!("write `[{rest}]`, without `{key}.`: {shape}"));
+        }
+        return Some(format!("`[{key}]` is no section: {shape}"));
+    }
+    // The table's lines, up to the next header: as rules, when every one is a limit.
+    let rules = (text.lines().skip(line))
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .take_while(|l| !l.starts_with('['))
+        .filter(|l| !l.is_empty())
+        .map(table_rules)
+        .collect::<Option<Vec<Vec<String>>>>()
+        .map(|r| r.concat())
+        .filter(|r| !r.is_empty());
+    Some(match rules {
+        Some(rules) => format!(
+            "`[{key}]` is no section of an SLA file: the same rules for every stage are \
+             `[global]` with, on the next line, `rules = [{}]` (other sections: \
+             `[stage.NAME]`, `[endpoint.\"KEY\"]`; README \"SLA files\")",
+            rules.join(", ")
+        ),
+        None => format!("`[{key}]` is no section: {shape}"),
+    })
+}
+
+/// The rules one line of a table of limits says (`p95 = "200ms"`, `rules = ["…"]`),
+/// each written as in a `rules` list; `None` for a line that is neither.
+fn table_rules(l: &str) -> Option<Vec<String>> {
+    let (k, v) = l.split_once('=')?;
+    let k = k.trim().trim_matches('"');
+    if k == "rules" {
+        let list = v.trim().strip_prefix('[')?.strip_suffix(']')?;
+        let items = list.split(',').map(str::trim).filter(|r| !r.is_empty());
+        return Some(items.map(String::from).collect());
+    }
+    let fix = unknown_key(k, l)?;
+    let list = fix.split("`rules = [").nth(1)?.split("]`").next()?;
+    Some(vec![list.to_string()])
+}
+
+/// The sections an SLA file has, for a header written under a table of its own.
+const SECTION_WORDS: [&str; 4] = ["global", "stage", "endpoint", "each_endpoint"];
 
 /// The fix for `key`, written on the line `written`.
 fn unknown_key(key: &str, written: &str) -> Option<String> {

@@ -805,6 +805,7 @@ fn cell(status: RuleStatus, severity: Severity, decides: bool) -> RuleEvaluation
         interval: None,
         note: None,
         window: None,
+        bound_on: None,
     }
 }
 

@@ -104,7 +104,7 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, parts: &[Part<'_>]) -> Optio
     }
     Some(Judgement {
         value: None,
-        bound: Some((format!("{sign} {}", format_ms(v)), pass)),
+        bound: Some((format!("{sign} {}", format_ms(v)), pass, None)),
         status,
         interval: match (low, high) {
             (Some(a), Some(b)) => Some([a, b]),
