@@ -85,7 +85,7 @@ fn figures(run: &Run, sla: Option<&SlaSpec>) -> Analysis {
         primary_source: primary.map(|s| s.tool.clone()),
         stages,
         overall,
-        task_mix: primary.map(task_mix).unwrap_or_default(),
+        task_mix: primary.map(super::task_mix::task_mix).unwrap_or_default(),
         capacity: {
             let think = run.meta.think_time;
             let files: Vec<&std::path::Path> =
@@ -277,45 +277,6 @@ fn stage_tools(src: &Source) -> Option<Vec<String>> {
     })
 }
 
-fn task_mix(src: &Source) -> Vec<TaskShare> {
-    let eps: Vec<_> = src
-        .overall
-        .endpoints
-        .values()
-        .filter(|e| !e.transaction)
-        .collect();
-    let total: u64 = eps.iter().map(|e| e.requests).sum();
-    let mut mix: Vec<TaskShare> = eps
-        .iter()
-        .filter(|_| total > 0)
-        .map(|e| {
-            let m = ScopeMetrics::of_endpoint(e, None);
-            let latency = latency_report(&e.latency);
-            let method = percentile_method(&e.latency);
-            TaskShare {
-                endpoint: e.key.to_string(),
-                requests: e.requests,
-                share: e.requests as f64 / total as f64,
-                mean_ms: latency.mean,
-                failures: e.failures,
-                p50_ms: latency.p50,
-                p95_ms: latency.p95,
-                p99_ms: latency.p99,
-                latency_method: method,
-                latency_timeouts_left_out: m.timeouts_left_out(),
-                latency_at_least_ms: super::sla::at_least_over_all(&m, latency),
-                latency_percentiles_are: PercentileReading::of(method, m.timeouts_left_out()),
-            }
-        })
-        .collect();
-    mix.sort_by(|a, b| {
-        b.requests
-            .cmp(&a.requests)
-            .then(a.endpoint.cmp(&b.endpoint))
-    });
-    mix
-}
-
 fn empty_metrics() -> ScopeMetrics {
     ScopeMetrics::of_stage(&Stage::default())
 }
@@ -371,7 +332,7 @@ pub fn scope_report(m: &ScopeMetrics) -> ScopeReport {
 }
 
 /// How a distribution's report percentiles were computed; `None` without any.
-fn percentile_method(d: &LatencyDistribution) -> Option<PercentileMethod> {
+pub(super) fn percentile_method(d: &LatencyDistribution) -> Option<PercentileMethod> {
     REPORT_PERCENTILES
         .iter()
         .find_map(|p| d.percentile(*p))

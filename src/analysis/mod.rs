@@ -24,6 +24,7 @@ mod sla_beside;
 mod sla_report;
 mod slow_drift;
 mod stage_gap;
+mod task_mix;
 pub mod words;
 
 pub use build::{

@@ -215,11 +215,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
             ),
         ],
     )?;
-    // The command's URL names the endpoint where the file's name was all there was.
-    let preface = &text[..text.find("starting benchmark").unwrap_or(0)];
-    if let Some((method, name)) = super::h2load_command::target(path, preface) {
-        ep.key = EndpointKey::new(method.as_deref(), &name);
-    }
+    super::h2load_command::name_endpoint(path, text, &mut ep);
     s.endpoints.push(ep);
     let stopped = clients_stopped_early(path, text, s.users);
     s.transport_errors_unseen = stopped.is_some();

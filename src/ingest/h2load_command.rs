@@ -11,6 +11,7 @@
 use std::path::Path;
 
 use super::tool_command::{self, Tool};
+use crate::model::{EndpointKey, EndpointStats};
 
 /// How h2load's command lines and consoles are recognised.
 pub const H2LOAD: Tool = Tool {
@@ -22,6 +23,15 @@ pub const H2LOAD: Tool = Tool {
 /// h2load's flags whose value is the next word (so a URL-looking word after them is
 /// not a URL it requested).
 const TAKES_VALUE: &[&str] = &["-H", "--header", "-d", "--data", "-i", "--input-file"];
+
+/// Names the endpoint `ep` of the h2load console at `path` (its whole `text`) after
+/// what its kept command requested, when a command is kept.
+pub fn name_endpoint(path: &Path, text: &str, ep: &mut EndpointStats) {
+    let preface = &text[..text.find("starting benchmark").unwrap_or(0)];
+    if let Some((method, name)) = target(path, preface) {
+        ep.key = EndpointKey::new(method.as_deref(), &name);
+    }
+}
 
 /// The endpoint (method, name) the h2load command kept with the console at `path`
 /// (`preface`: its text before the run) requested; `None` without a command.

@@ -262,10 +262,24 @@ fn a_report_read_back_without_the_other_tools_measurements_gets_no_go() {
     let sla = dir.write("sla.toml", "[global]\nrules = [\"p(99) < 200ms\"]\n");
     let sla = sla.to_str().unwrap();
     let run = dir.path().join("run");
-    let (code, report, stderr) = analyze_json(&[&run], &["--sla", sla]);
-    assert_eq!(code, 0, "{stderr}");
+    let saved = dir.path().join("report");
+    let o = headroom(&[
+        "analyze",
+        run.to_str().unwrap(),
+        "--sla",
+        sla,
+        "--out",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let json = saved.join("report.json");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(report["sla"]["verdict"], "NO-GO", "{:#}", report["sla"]);
-    let json = run.join("report").join("report.json");
     let out = dir.path().join("cmp");
     let o = headroom(&[
         "compare",

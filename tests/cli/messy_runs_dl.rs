@@ -54,7 +54,8 @@ fn hey_csv(n: usize) -> String {
 fn two_stage_run() -> TestDir {
     let dir = TestDir::new();
     for (stage, c) in [("01-c5", 5), ("02-c20", 20)] {
-        dir.write(&format!("run/{stage}/hey.csv"), hey_csv(80));
+        // Other lengths: two identical files would be one run saved twice.
+        dir.write(&format!("run/{stage}/hey.csv"), hey_csv(60 + c));
         dir.write(
             &format!("run/{stage}/command.txt"),
             format!("$ hey -z 4s -c {c} -o csv http://127.0.0.1:18480/api/v1/agents\n"),

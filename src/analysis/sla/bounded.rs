@@ -22,9 +22,9 @@ pub(super) fn judge(rule: &Rule, p: f64, m: &ScopeMetrics) -> Option<Judgement> 
     // The side whose figure can settle the rule: for `<` the one above passes it and
     // the one below fails it; for `>` the other way round.
     let (passes_on, fails_on) = if upper {
-        (above.clone(), below.clone())
+        (above, below)
     } else {
-        (below.clone(), above.clone())
+        (below, above)
     };
     let holds = |v: f64| rule.op.holds(v, rule.limit);
     let sign = |pass: bool| if upper == pass { "≤" } else { "≥" };
@@ -100,7 +100,7 @@ fn straddles(rule: &Rule, below: (Metric, f64), above: (Metric, f64)) -> Judgeme
 
 /// A printed figure next to an unprinted percentile: its metric (`p(90)`, `max`) and
 /// value, ms.
-type Figure = Option<(Metric, f64)>;
+pub(super) type Figure = Option<(Metric, f64)>;
 
 /// The printed figures of `m`'s summary just below and just above percentile `p` (the
 /// min and max at the ends); `None` when `m` is no single tool summary (exact

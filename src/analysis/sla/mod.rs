@@ -632,7 +632,7 @@ pub(crate) struct Judgement {
     /// For a value known only by a bound (`bounded.rs`): how it is shown (`≤ 61 ms`),
     /// whether the rule holds at it, and the figure the tool printed that it is (`max`,
     /// 140 ms), when it is one, whose rounding can leave the rule unproven.
-    bound: Option<(String, bool, Option<(Metric, f64)>)>,
+    bound: Option<(String, bool, bounded::Figure)>,
     status: RuleStatus,
     interval: Option<[f64; 2]>,
     note: Option<String>,

@@ -1,24 +1,22 @@
-//! Reading run directories into one `Run`: find and fingerprint the files, detect
-//! their formats, group them by tool into sources, decide the stages, record.
-//! Finding, detecting and skipping files is in `discover.rs`; reading replayable
-//! observations into a source (survey, stage windows, recording) in `assemble.rs`;
-//! choosing among sources of the same requests in `../arbitrate.rs`; sharded driver
-//! runs (checked as a set, merged into one source) in `shards.rs`; a tool's outputs
-//! that may be one run twice (console text beside its CSV or log, Locust `--json`
-//! beside its CSVs), cross-checked on their counts, in `pairs.rs` (k6's summaries
-//! beside its per-request output in `k6_outputs.rs`, vegeta's text report beside
-//! its attack's results in `vegeta_outputs.rs`, Artillery's console beside its JSON
-//! report, for its `ensure` checks, in `artillery_console.rs`); a Gatling results folder's
-//! earlier runs of a simulation, set aside for its latest, in `gatling_runs.rs` (and any
-//! sibling sets of stage dirs that repeat one test's stages in `repeated_runs.rs`); what
-//! a source's files say of its answers beyond their rows (Gatling's assertions, JMeter's
-//! successful 5xx, k6's script checks) in `answers.rs`; what stage dirs add
-//! up to (one run whatever tool measured each, users from the data over the dir's
-//! name) in `stage_dirs.rs`; a dir holding several runs under their own file-name
-//! prefixes (Locust sets, files named as stage dirs), one stage each, in
-//! `result_sets.rs`; the stage a dir's name gives in `stage_names.rs`; what a
-//! `run.toml` says of the data's failures and length in `manifest_facts.rs`. This file
-//! dispatches a dir's files by format (`load_dir`, in named steps) and merges sources.
+//! Reading run directories into one `Run`: find and fingerprint the files, detect their
+//! formats, group them by tool into sources, decide the stages, record. Finding, detecting and
+//! skipping files is in `discover.rs`; reading replayable observations into a source (survey,
+//! stage windows, recording) in `assemble.rs`; choosing among sources of the same requests in
+//! `../arbitrate.rs`; sharded driver runs (checked as a set, merged into one source) in
+//! `shards.rs`; a tool's outputs that may be one run twice (console text beside its CSV or log,
+//! Locust `--json` beside its CSVs), cross-checked on their counts, in `pairs.rs` (k6's
+//! summaries beside its per-request output in `k6_outputs.rs`, vegeta's text report beside its
+//! attack's results in `vegeta_outputs.rs`, Artillery's console beside its JSON report, for its
+//! `ensure` checks, in `artillery_console.rs`); a Gatling results folder's earlier runs of a
+//! simulation, set aside for its latest, in `gatling_runs.rs` (and any sibling sets of stage
+//! dirs that repeat one test's stages in `repeated_runs.rs`); what a source's files say of its
+//! answers beyond their rows (Gatling's assertions, JMeter's successful 5xx, k6's script
+//! checks) in `answers.rs`; what stage dirs add up to (one run whatever tool measured each,
+//! users from the data over the dir's name) in `stage_dirs.rs`; a dir holding several runs
+//! under their own file-name prefixes (Locust sets, files named as stage dirs), one stage each,
+//! in `result_sets.rs`; the stage a dir's name gives in `stage_names.rs`; what a `run.toml`
+//! says of the data's failures and length in `manifest_facts.rs`. This file dispatches a dir's
+//! files by format (`load_dir`, in named steps) and merges sources.
 
 mod ab_runs;
 mod answers;
