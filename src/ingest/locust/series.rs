@@ -117,7 +117,7 @@ fn first_row_from_zero(series: &mut TimeSeries, hist: &[HistoryRow], key: &Endpo
     iv.failures += first.total_failures;
 }
 
-/// The start of the note on seconds without a stats history row (see [`gaps_note`]).
+/// The start of the note on seconds without a stats history row (see `gaps_note`).
 pub const GAP: &str = "Locust wrote no stats history row for";
 
 /// The stretches between two of `hist`'s Aggregated rows more than two row spacings
