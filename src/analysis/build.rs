@@ -332,7 +332,7 @@ pub fn scope_report(m: &ScopeMetrics) -> ScopeReport {
 }
 
 /// How a distribution's report percentiles were computed; `None` without any.
-pub(super) fn percentile_method(d: &LatencyDistribution) -> Option<PercentileMethod> {
+fn percentile_method(d: &LatencyDistribution) -> Option<PercentileMethod> {
     REPORT_PERCENTILES
         .iter()
         .find_map(|p| d.percentile(*p))

@@ -2,9 +2,9 @@
 //! the whole run, with its mean and percentiles, read as the stage tables read theirs
 //! (a lower bound when the tool's figures leave timed-out requests out).
 
-use super::build::{latency_report, percentile_method};
+use super::build::scope_report;
 use super::metrics::ScopeMetrics;
-use super::report::{PercentileReading, TaskShare};
+use super::report::TaskShare;
 use crate::model::Source;
 
 /// The task mix of `src`, most requested endpoint first (transaction rows left out).
@@ -20,22 +20,21 @@ pub(super) fn task_mix(src: &Source) -> Vec<TaskShare> {
         .iter()
         .filter(|_| total > 0)
         .map(|e| {
-            let m = ScopeMetrics::of_endpoint(e, None);
-            let latency = latency_report(&e.latency);
-            let method = percentile_method(&e.latency);
+            // The endpoint's figures as a scope's, read as the stage tables read theirs.
+            let r = scope_report(&ScopeMetrics::of_endpoint(e, None));
             TaskShare {
                 endpoint: e.key.to_string(),
                 requests: e.requests,
                 share: e.requests as f64 / total as f64,
-                mean_ms: latency.mean,
+                mean_ms: r.latency_ms.mean,
                 failures: e.failures,
-                p50_ms: latency.p50,
-                p95_ms: latency.p95,
-                p99_ms: latency.p99,
-                latency_method: method,
-                latency_timeouts_left_out: m.timeouts_left_out(),
-                latency_at_least_ms: super::sla::at_least_over_all(&m, latency),
-                latency_percentiles_are: PercentileReading::of(method, m.timeouts_left_out()),
+                p50_ms: r.latency_ms.p50,
+                p95_ms: r.latency_ms.p95,
+                p99_ms: r.latency_ms.p99,
+                latency_method: r.latency_method,
+                latency_timeouts_left_out: r.latency_timeouts_left_out,
+                latency_at_least_ms: r.latency_at_least_ms,
+                latency_percentiles_are: r.latency_percentiles_are,
             }
         })
         .collect();
