@@ -176,7 +176,7 @@ fn an_sla_table_of_its_own_is_refused_with_the_file_it_should_be() {
 /// /api/v1/agents), saved with the command on top: siege 4 prints its summary as JSON,
 /// seconds to two decimals, no percentiles; the longest transaction `0.14` s is
 /// anything from 135 to 145 ms.
-const SIEGE_40: &str = r#"$ siege -b -c 40 -t 4S http://127.0.0.1:18460/api/v1/agents
+pub(crate) const SIEGE_40: &str = r#"$ siege -b -c 40 -t 4S http://127.0.0.1:18460/api/v1/agents
 
 {	"transactions":			        5582,
 	"availability":			      100.00,

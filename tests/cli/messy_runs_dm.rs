@@ -158,3 +158,53 @@ fn endpoint_tables_mark_percentiles_that_leave_timeouts_out() {
     assert_eq!(mix["latency_percentiles_are"], "at_least", "{mix}");
     assert_eq!(mix["latency_timeouts_left_out"], 1, "{mix}");
 }
+
+/// siege's console of `siege -b -c 10 -t 3S` against `headroom target` (GET
+/// /api/v1/agents), the command echoed on top: no percentiles, the longest
+/// transaction `0.08` s.
+const SIEGE_10: &str = r#"$ siege -b -c 10 -t 3S http://127.0.0.1:18420/api/v1/agents
+
+{	"transactions":			        1347,
+	"availability":			      100.00,
+	"elapsed_time":			        2.87,
+	"data_transferred":		        0.12,
+	"response_time":		        0.02,
+	"transaction_rate":		      469.34,
+	"throughput":			        0.04,
+	"concurrency":			        9.88,
+	"successful_transactions":	        1347,
+	"failed_transactions":		           0,
+	"longest_transaction":		        0.08,
+	"shortest_transaction":		        0.00
+}
+"#;
+
+/// Overall's `p(95) < 141ms` over two siege stages rests on the larger of their
+/// bounds, the peak's printed max `0.14` s, which is anything from 135 to 145 ms
+/// (siege writes seconds to two decimals): not proven, as on the peak stage itself;
+/// it passed before. `p(95) < 150ms` is clear of that step and passes on both.
+#[test]
+fn overalls_bound_on_a_rounded_max_is_not_proven_within_its_step() {
+    let dir = TestDir::new();
+    dir.write("run/01-c10u/siege.txt", SIEGE_10);
+    dir.write(
+        "run/02-peak-40users/siege.txt",
+        crate::messy_runs_dj::SIEGE_40,
+    );
+    let run = dir.path().join("run");
+    let overall = |out: &Value, rule: &str| {
+        let rules = out["sla"]["rules"].as_array().expect("rules");
+        (rules.iter())
+            .find(|r| r["rule"] == rule && r["stage"].is_null() && r["endpoint"].is_null())
+            .unwrap_or_else(|| panic!("no overall {rule}: {out:#}"))["status"]
+            .clone()
+    };
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(95) < 141ms\"]\n");
+    let (code, out, err) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(overall(&out, "p(95) < 141ms"), "not_proven", "{out:#}");
+    let sla = dir.write("sla.toml", "[global]\nrules = [\"p(95) < 150ms\"]\n");
+    let (code, out, err) = check_json(&run, &sla, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(overall(&out, "p(95) < 150ms"), "pass", "{out:#}");
+}

@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 
+use super::bounded::Figure;
 use super::rule::{Metric, Rule};
 use super::{Judgement, RuleStatus, ScopeData};
 use crate::analysis::metrics::ScopeMetrics;
@@ -104,7 +105,11 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, parts: &[Part<'_>]) -> Optio
     }
     Some(Judgement {
         value: None,
-        bound: Some((format!("{sign} {}", format_ms(v)), pass, None)),
+        bound: Some((
+            format!("{sign} {}", format_ms(v)),
+            pass,
+            printed_figure(parts, &ranges, v, p),
+        )),
         status,
         interval: match (low, high) {
             (Some(a), Some(b)) => Some([a, b]),
@@ -113,6 +118,24 @@ pub(super) fn judge(rule: &Rule, d: &ScopeData<'_>, parts: &[Part<'_>]) -> Optio
         note: Some(notes.join("; ")),
         window: None,
     })
+}
+
+/// The figure a stage printed that the bound `v` is (siege's max `0.14` secs, a
+/// wrk p(99)), so that `discount_rounded` weighs its rounding as it does on the
+/// stage itself; the percentile `p` when the stage's latencies are exact.
+fn printed_figure(parts: &[Part<'_>], ranges: &[[Option<f64>; 2]], v: f64, p: f64) -> Figure {
+    let same = |x: Option<f64>| x.is_some_and(|x| (x - v).abs() < 1e-9);
+    let (_, m) = (parts.iter().zip(ranges))
+        .find(|(_, r)| same(r[0]) || same(r[1]))?
+        .0;
+    match &m.latency {
+        LatencyDistribution::Summary(s) => (s.points.iter())
+            .find(|(_, x)| same(Some(*x)))
+            .map(|&(q, x)| (Metric::Percentile(q), x))
+            .or_else(|| same(s.max_ms).then_some((Metric::Max, v)))
+            .or_else(|| same(s.min_ms).then_some((Metric::Min, v))),
+        _ => Some((Metric::Percentile(p), v)),
+    }
 }
 
 /// `≤ 80 ms`, `64–80 ms`, `≥ 995 ms`: a stage's range as shown in the note.
