@@ -484,6 +484,19 @@ fn endpoint_sections<'a>(
         .collect()
 }
 
+/// Points report.md's links to per-endpoint chart files at the drill-down section
+/// that inlines those charts, so that the page needs no file beside it.
+fn link_endpoint_charts(html: &str, endpoints: &[EndpointSection<'_>]) -> String {
+    let mut html = html.to_string();
+    for e in endpoints {
+        for path in e.charts.iter().flat_map(|c| &c.paths) {
+            let link = format!("<a href=\"{path}\">");
+            html = html.replace(&link, &format!("<a href=\"#{}\">", e.id));
+        }
+    }
+    html
+}
+
 /// An endpoint's commonest error message with its count; where the source keeps no
 /// messages (an `.hlog`, a tool's summary), its commonest failure kind.
 fn top_error(e: &EndpointReport) -> Option<String> {
@@ -519,6 +532,7 @@ impl Exporter for HtmlExporter {
             None => ("", body.as_str()),
         };
         let endpoints = endpoint_sections(analysis, &self.charts, &mut taken);
+        let body = link_endpoint_charts(&body, &endpoints);
         let env = environment();
         let template_error = |source| RenderError::Template {
             name: "report.html".into(),

@@ -393,6 +393,14 @@ fn report_html_inlines_every_chart_in_report_md_order() {
         assert!(html.contains(svg.trim_end()), "{kind} is not inlined");
     }
     assert_eq!(html.matches("<svg ").count(), all_charts().len());
+    // report.md's links to per-endpoint chart files lead, on the page, to the
+    // section that inlines them; no link needs a file beside the page.
+    assert!(!html.contains("href=\"charts/"), "a link to a chart file");
+    for link in html.split("href=\"#").skip(1) {
+        let id = &link[..link.find('"').unwrap()];
+        assert!(html.contains(&format!("id=\"{id}\"")), "#{id} leads nowhere");
+    }
+    assert!(html.contains("<a href=\"#endpoint-get-api-items\">"));
     // The title, the verdict, then report.md's sections in report.md's order; the
     // run-wide charts in the Charts section, each endpoint's in its own section.
     let at = |needle: &str| {
