@@ -398,7 +398,10 @@ fn report_html_inlines_every_chart_in_report_md_order() {
     assert!(!html.contains("href=\"charts/"), "a link to a chart file");
     for link in html.split("href=\"#").skip(1) {
         let id = &link[..link.find('"').unwrap()];
-        assert!(html.contains(&format!("id=\"{id}\"")), "#{id} leads nowhere");
+        assert!(
+            html.contains(&format!("id=\"{id}\"")),
+            "#{id} leads nowhere"
+        );
     }
     assert!(html.contains("<a href=\"#endpoint-get-api-items\">"));
     // The title, the verdict, then report.md's sections in report.md's order; the

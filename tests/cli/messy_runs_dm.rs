@@ -1,5 +1,6 @@
-//! Messy runs, batch "dm" (lead's user check): h2load consoles saved with their
-//! command echoed on top, in release dirs (`rel-1.4/c10/h2load.txt`).
+//! Messy runs, batch "dm" (lead's user checks): h2load consoles saved with their
+//! command echoed on top, in release dirs (`rel-1.4/c10/h2load.txt`); overall's bound
+//! on siege's rounded max; k6's CSV and JSON outputs in one dir, of one run or two.
 
 use serde_json::Value;
 
@@ -207,4 +208,67 @@ fn overalls_bound_on_a_rounded_max_is_not_proven_within_its_step() {
     let (code, out, err) = check_json(&run, &sla, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(overall(&out, "p(95) < 150ms"), "pass", "{out:#}");
+}
+
+/// k6 `--out csv` rows (k6 0.32's header, as in its output) of `n` requests 10 ms
+/// apart from epoch second `start`, GET `http://localhost:3000/api/boards`, 5 ms each.
+fn k6_csv(n: u64, start: u64) -> String {
+    let mut out = String::from(
+        "metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,\
+         method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags\n",
+    );
+    let url = "http://localhost:3000/api/boards";
+    for i in 0..n {
+        let t = start + i / 100;
+        let tags = format!(",,,,true,,GET,{url},HTTP/1.1,default,,200,,,{url},");
+        out.push_str(&format!(
+            "http_reqs,{t},1.000000{tags}\nhttp_req_duration,{t},5.000000{tags}\n"
+        ));
+    }
+    out
+}
+
+/// `--out json` and `--out csv` of one k6 run side by side: the same samples from the
+/// same instant (2025-12-04T08:00:00Z, epoch 1764835200). The JSON is read, the CSV
+/// is skipped as its other form, and the run stays clean.
+#[test]
+fn a_k6_csv_beside_its_runs_json_is_the_same_run() {
+    let dir = TestDir::new();
+    dir.write("run/results.json", crate::messy_runs_e::k6_json(300, 0));
+    dir.write("run/results.csv", k6_csv(300, 1_764_835_200));
+    let (code, out, err) = crate::common::analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out["overall"]["requests"], 300, "{out:#}");
+    assert_eq!(out["data_quality"], "clean", "{out:#}");
+    let reason = out["skipped"][0]["reason"].as_str().expect("skipped");
+    assert!(reason.contains("same k6 run"), "{reason}");
+}
+
+/// A k6 CSV whose first sample is 29 minutes before the JSON's (as in a real repo's
+/// `results.csv` of 3 requests beside `results.json` of 300) is another run: named
+/// so, never "the same run". Far smaller, it is a smoke run apart and the run stays
+/// clean; as large as the JSON's run, its requests are missing from the report
+/// (`incomplete`).
+#[test]
+fn a_k6_csv_of_another_run_is_named_another_run() {
+    let dir = TestDir::new();
+    dir.write("run/results.json", crate::messy_runs_e::k6_json(300, 0));
+    let earlier = 1_764_835_200 - 29 * 60;
+    dir.write("run/results.csv", k6_csv(3, earlier));
+    let run = dir.path().join("run");
+    let (code, out, err) = crate::common::analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out["overall"]["requests"], 300, "{out:#}");
+    assert_eq!(out["data_quality"], "clean", "{out:#}");
+    let skipped = &out["skipped"][0];
+    let reason = skipped["reason"].as_str().expect("skipped");
+    assert!(reason.contains("another k6 run"), "{reason}");
+    assert!(reason.contains("2025-12-04T07:31:00"), "{reason}");
+    assert_eq!(skipped["kind"], "earlier_run", "{out:#}");
+    dir.write("run/results.csv", k6_csv(3000, earlier));
+    let (code, out, err) = crate::common::analyze_json(&[&run], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out["overall"]["requests"], 300, "{out:#}");
+    assert_eq!(out["data_quality"], "incomplete", "{out:#}");
+    assert_eq!(out["skipped"][0]["kind"], "other_data", "{out:#}");
 }

@@ -7,10 +7,17 @@
 //! in no figure). Two summaries with the same counts are one run's, read once (from
 //! the JSON rather than the console's rounded text); a console of other counts beside
 //! a summary JSON is another run's.
+//!
+//! Of `--out json` and `--out csv` side by side, the JSON is read: the CSV repeats
+//! the same samples. Unless it does not: both outputs of one run start with the same
+//! sample, so a CSV whose first sample is more than [`SAME_START_MS`] from the JSON's
+//! is another run, named so: its requests are in no figure (`incomplete`), unless it
+//! is far smaller than the JSON, a smoke run apart that leaves the run clean.
 
 use crate::model::untrusted::Shown;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
 
 use super::{add_source, formats, Format, IngestOptions, StagePlan};
 use crate::model::{Run, SkipKind, Skipped, Source, SourcePart};
@@ -172,4 +179,100 @@ pub(super) fn check_summaries(pending: Option<PendingSummaries>, run: &mut Run) 
         };
         run.skipped.push(Skipped::new(file, why, kind));
     }
+}
+
+/// Both per-request outputs of one k6 run start with the same sample: their first
+/// times lie at most this far apart (ms; the CSV writes whole seconds).
+const SAME_START_MS: i64 = 2_000;
+
+/// Skips the dir's k6 CSV outputs beside its JSON output: the same run's other form,
+/// or, when its first sample is not the JSON's, another run, which the report does
+/// not cover.
+pub(super) fn skip_other_output(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &mut Run) {
+    let Some(json) = by_format.get(&Format::K6Json).cloned() else {
+        return;
+    };
+    let json_starts: Vec<(PathBuf, Option<i64>)> = (json.into_iter())
+        .map(|p| {
+            let t = first_sample_ms(&p, Format::K6Json);
+            (p, t)
+        })
+        .collect();
+    for csv in by_format.remove(&Format::K6Csv).unwrap_or_default() {
+        let start = first_sample_ms(&csv, Format::K6Csv);
+        let apart = |t: &Option<i64>| match (start, t) {
+            (Some(a), Some(b)) => (a - b).abs() > SAME_START_MS,
+            _ => false,
+        };
+        let other = json_starts.iter().find(|(_, t)| apart(t));
+        let skipped = match other {
+            Some((p, t)) if json_starts.iter().all(|(_, t)| apart(t)) => {
+                let why = format!(
+                    "another k6 run than {}: its first sample is at {}, that file's at {}, \
+                     and one run's outputs start with the same sample; only the JSON \
+                     output is read",
+                    p.shown(),
+                    crate::model::format_rfc3339_ms(start.unwrap_or_default()),
+                    crate::model::format_rfc3339_ms(t.unwrap_or_default()),
+                );
+                // A CSV sample takes under half a JSON one's bytes: a tenth of the
+                // JSON's size is a run of far fewer samples, a smoke run apart.
+                let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+                if size(&csv) * 10 < size(p) {
+                    let why = format!(
+                        "{why}; far smaller ({:.1} KiB beside {:.1} KiB), it is a short run \
+                         apart (a smoke run), not part of the run read",
+                        size(&csv) as f64 / 1024.0,
+                        size(p) as f64 / 1024.0
+                    );
+                    Skipped::new(csv, why, SkipKind::EarlierRun)
+                } else {
+                    let why = format!(
+                        "{why}, so its requests are in no figure: put it in a dir of its \
+                         own to read it"
+                    );
+                    Skipped::new(csv, why, SkipKind::OtherData)
+                }
+            }
+            _ => Skipped::new(
+                csv,
+                "taken for another output of the same k6 run, which k6 writes side by \
+                 side (a different run belongs in a dir of its own) (k6-json is read)"
+                    .to_string(),
+                SkipKind::SameData,
+            ),
+        };
+        run.skipped.push(skipped);
+    }
+}
+
+/// The time (epoch ms) of the first `http_reqs` or `http_req_duration` sample in a k6
+/// per-request output, from its first 64 KiB (decompressed); `None` when none is
+/// there or the file cannot be read.
+fn first_sample_ms(path: &Path, format: Format) -> Option<i64> {
+    let reader = super::super::adapters::open_decompressed(path).ok()?;
+    let mut lines = std::io::Read::take(reader, 64 * 1024)
+        .lines()
+        .map_while(Result::ok);
+    let is_request = |m: &str| m == "http_reqs" || m == "http_req_duration";
+    if format == Format::K6Csv {
+        let header = super::super::text::header_cells(&lines.next()?);
+        let at = |name: &str| header.iter().position(|h| h == name);
+        let (metric, time) = (at("metric_name")?, at("timestamp")?);
+        return lines.find_map(|line| {
+            let cells = super::super::text::header_cells(&line);
+            let m = cells.get(metric)?;
+            is_request(m)
+                .then(|| crate::ingest::k6::csv::parse_k6_time(cells.get(time)?))
+                .flatten()
+        });
+    }
+    lines.find_map(|line| {
+        let v: serde_json::Value = serde_json::from_str(&line).ok()?;
+        let m = v.get("metric")?.as_str()?;
+        let time = v.get("data")?.get("time")?.as_str()?;
+        (v.get("type")?.as_str()? == "Point" && is_request(m))
+            .then(|| super::super::text::parse_rfc3339_ms(time))
+            .flatten()
+    })
 }

@@ -56,8 +56,7 @@ use std::path::{Path, PathBuf};
 
 use self::assemble::assemble;
 use self::discover::{
-    detect_files, expand, skip_duplicates, skip_hiccup_logs, skip_stage_dir_copies, DirInput,
-    LateHashes,
+    detect_files, expand, skip_hiccup_logs, skip_stage_dir_copies, DirInput, LateHashes,
 };
 use super::formats::{self, FormatSpec, OpenReplay, Reader};
 use super::locust::{self, LocustSet};
@@ -259,13 +258,7 @@ fn load_dir(
     let k6_summaries = k6_outputs::set_summaries_aside(&mut by_format, &plan, opts, run);
     // Summaries are left only when no per-request output is (one kind: a console of
     // other counts beside a summary JSON is set aside as another run's).
-    skip_duplicates(
-        &mut by_format,
-        &[Format::K6Json, Format::K6Csv],
-        "taken for another output of the same k6 run, which k6 writes side by side \
-         (a different run belongs in a dir of its own)",
-        run,
-    );
+    k6_outputs::skip_other_output(&mut by_format, run);
 
     let hey_notes = pairs::pair_console_outputs(&mut by_format, &plan, opts, run);
     let vegeta_reports = vegeta_outputs::set_reports_aside(&mut by_format, run);
