@@ -532,7 +532,7 @@ impl Exporter for HtmlExporter {
             None => ("", body.as_str()),
         };
         let endpoints = endpoint_sections(analysis, &self.charts, &mut taken);
-        let body = link_endpoint_charts(&body, &endpoints);
+        let body = link_endpoint_charts(body, &endpoints);
         let env = environment();
         let template_error = |source| RenderError::Template {
             name: "report.html".into(),
