@@ -134,3 +134,78 @@ fn a_blocked_loop_keeps_its_empty_seconds() {
     let at = s.windows(4).position(|w| w == [1, 0, 0, 0]);
     assert!(at.is_some(), "{s:?}");
 }
+
+/// `locust -f locustfile.py --headless -u 10 -r 10 -t 25s --csv run
+/// --csv-full-history` (`GET /api/v1/agents`, `wait_time = constant(0.05)`, against
+/// `headroom target --profile fast`), as Locust 2.47 wrote it here: its stats file,
+/// and its history's Aggregated rows. The 10 users are up from the row of 22:10:56
+/// (156 requests) to the last (4,155).
+const U10_STATS: &str = r#"Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
+GET,/api/v1/agents,4155,0,3,5.263487902767906,0.6094070049584843,106.53051900590071,13.0,172.77696519309148,0.0,3,6,7,8,11,14,19,24,40,110,110
+,Aggregated,4155,0,3,5.263487902767906,0.6094070049584843,106.53051900590071,13.0,172.77696519309148,0.0,3,6,7,8,11,14,19,24,40,110,110
+"#;
+const U10_HISTORY: &str = r#"Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size
+1796681455,0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,0,0,0,0.0,0,0,0
+1796681456,10,,Aggregated,0.000000,0.000000,0,0,0,0,0,0,0,0,0,0,0,156,0,4,8.2693534294753,0.7349130028160289,106.53051900590071,13.0
+1796681457,10,,Aggregated,0.000000,0.000000,3,6,8,8,12,15,18,18,24,24,24,335,0,4,6.43659969552858,0.7349130028160289,106.53051900590071,13.0
+1796681458,10,,Aggregated,20.000000,0.000000,3,5,6,7,11,13,18,18,24,24,24,512,0,3,5.371165257855637,0.6955860008019954,106.53051900590071,13.0
+1796681459,10,,Aggregated,95.000000,0.000000,3,5,6,7,10,13,17,18,24,24,24,693,0,3,5.062795955258805,0.6628430055570789,106.53051900590071,13.0
+1796681460,10,,Aggregated,122.333333,0.000000,3,5,6,7,11,14,18,20,24,24,24,866,0,3,5.148812810698547,0.6628430055570789,106.53051900590071,13.0
+1796681461,10,,Aggregated,136.500000,0.000000,3,5,7,8,11,13,18,19,24,24,24,1040,0,3,5.117241509728606,0.6094070049584843,106.53051900590071,13.0
+1796681462,10,,Aggregated,144.800000,0.000000,3,5,7,8,11,13,18,19,24,24,24,1213,0,3,5.142630067629385,0.6094070049584843,106.53051900590071,13.0
+1796681463,10,,Aggregated,149.333333,0.000000,3,5,7,8,11,13,17,18,24,24,24,1387,0,3,5.1215511557949345,0.6094070049584843,106.53051900590071,13.0
+1796681464,10,,Aggregated,152.857143,0.000000,3,6,8,8,11,13,17,18,24,24,24,1553,0,3,5.328491958202953,0.6094070049584843,106.53051900590071,13.0
+1796681465,10,,Aggregated,155.500000,0.000000,3,5,7,8,11,13,17,18,24,24,24,1735,0,3,5.161760376396614,0.6094070049584843,106.53051900590071,13.0
+1796681466,10,,Aggregated,157.444444,0.000000,3,5,7,8,11,13,16,18,21,22,22,1910,0,3,5.099303068629562,0.6094070049584843,106.53051900590071,13.0
+1796681467,10,,Aggregated,158.200000,0.000000,3,5,7,8,11,13,16,18,21,22,22,2088,0,3,5.014992268704654,0.6094070049584843,106.53051900590071,13.0
+1796681468,10,,Aggregated,174.500000,0.000000,3,6,7,8,11,13,16,18,21,22,22,2261,0,3,4.998297427282853,0.6094070049584843,106.53051900590071,13.0
+1796681469,10,,Aggregated,174.700000,0.000000,3,6,7,8,11,13,15,18,21,22,22,2440,0,3,4.913543627916341,0.6094070049584843,106.53051900590071,13.0
+1796681470,10,,Aggregated,174.800000,0.000000,3,6,7,8,10,12,15,16,21,21,21,2613,0,3,4.952812901326108,0.6094070049584843,106.53051900590071,13.0
+1796681471,10,,Aggregated,174.100000,0.000000,3,6,7,8,11,13,15,17,21,21,21,2783,0,3,4.951433156717234,0.6094070049584843,106.53051900590071,13.0
+1796681472,10,,Aggregated,174.300000,0.000000,3,6,8,8,11,13,16,19,25,26,26,2953,0,3,5.085437292303144,0.6094070049584843,106.53051900590071,13.0
+1796681473,10,,Aggregated,174.400000,0.000000,4,6,7,8,11,13,16,18,25,26,26,3126,0,3,5.06184868622788,0.6094070049584843,106.53051900590071,13.0
+1796681474,10,,Aggregated,174.200000,0.000000,3,5,7,8,10,12,15,18,25,26,26,3308,0,3,4.992867593457815,0.6094070049584843,106.53051900590071,13.0
+1796681475,10,,Aggregated,173.600000,0.000000,3,5,7,8,10,12,16,18,25,26,26,3485,0,3,4.963152044237016,0.6094070049584843,106.53051900590071,13.0
+1796681476,10,,Aggregated,173.900000,0.000000,3,5,7,8,10,12,15,18,25,26,26,3655,0,3,4.990900620531002,0.6094070049584843,106.53051900590071,13.0
+1796681477,10,,Aggregated,175.200000,0.000000,4,6,7,8,11,13,16,18,25,26,26,3832,0,3,4.978295927453749,0.6094070049584843,106.53051900590071,13.0
+1796681478,10,,Aggregated,174.400000,0.000000,4,6,8,8,12,15,19,26,40,45,45,3988,0,3,5.18691029889998,0.6094070049584843,106.53051900590071,13.0
+1796681479,10,,Aggregated,174.300000,0.000000,4,6,8,9,13,16,22,27,40,45,45,4155,0,3,5.263487902767906,0.6094070049584843,106.53051900590071,13.0
+"#;
+
+/// The one stage of `dir`'s `run/` (one `--csv` set) as (name, requests, duration_s).
+fn the_stage(dir: &TestDir) -> (String, u64, f64) {
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages = report["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 1, "{stages:#?}");
+    let s = &stages[0];
+    let basis = s["window_basis"].as_str().unwrap();
+    assert!(basis.contains("plateau"), "{basis}");
+    (
+        s["name"].as_str().unwrap().to_string(),
+        s["requests"].as_u64().unwrap(),
+        s["duration_s"].as_f64().unwrap(),
+    )
+}
+
+/// Observed: the same CSV set was the 10-user plateau of its history in a shared dir
+/// (3,999 requests over 23 s, ramp left out), but in a dir named by its users
+/// (`10users/`) one whole-run stage from its stats file (4,155 requests, the ramp
+/// row's 156 in), with other percentiles and another capacity estimate beside the
+/// other runs. Now a dir named by its users whose history holds one plateau at those
+/// users is that plateau: both layouts give 4,155 − 156 requests over 22:10:56 – :79.
+#[test]
+fn a_users_dir_takes_its_history_s_plateau_as_a_shared_dir_does() {
+    let shared = TestDir::new();
+    shared.write("run/shared/u10_stats.csv", U10_STATS);
+    shared.write("run/shared/u10_stats_history.csv", U10_HISTORY);
+    let own = TestDir::new();
+    own.write("run/10users/run_stats.csv", U10_STATS);
+    own.write("run/10users/run_stats_history.csv", U10_HISTORY);
+    let (_, n_shared, d_shared) = the_stage(&shared);
+    let (name, n_own, d_own) = the_stage(&own);
+    assert_eq!(name, "10users");
+    assert_eq!((n_shared, n_own), (4_155 - 156, 4_155 - 156));
+    let span = (1_796_681_479 - 1_796_681_456) as f64;
+    assert_eq!((d_shared, d_own), (span, span));
+}
