@@ -426,33 +426,15 @@ pub(super) fn stages_from_history(
     hist: &[HistoryRow],
     opts: &IngestOptions,
 ) -> Option<Vec<Stage>> {
-    let users: Vec<(i64, f64)> = hist
-        .iter()
-        .filter(|r| r.key.is_none())
-        .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
-        .collect();
     let specs = match plan {
         StagePlan::Manifest(specs) if specs.iter().all(|s| s.window_ms.is_some()) => specs.clone(),
         StagePlan::Detect { .. } => {
+            let users: Vec<(i64, f64)> = hist
+                .iter()
+                .filter(|r| r.key.is_none())
+                .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
+                .collect();
             let mut specs = specs_from_plateaus(&plateaus(&users), plan.stage_dir());
-            super::resets::from_resets(&mut specs, hist);
-            specs
-        }
-        // A dir named by its users (`50users/`) whose history holds one plateau at
-        // those users: the stage is that plateau, its ramp and stop left out, as the
-        // same files give in a dir that does not name the users. Another shape (a step
-        // load, other users) leaves the dir one whole-run stage, from the stats file.
-        StagePlan::WholeDir {
-            name,
-            users: Some(u),
-            ..
-        } => {
-            let found = plateaus(&users);
-            let at = |p: &crate::ingest::stages::Plateau| p.users.round() == f64::from(*u);
-            let mut specs = match found.as_slice() {
-                [one] if at(one) => specs_from_plateaus(&found, Some(name)),
-                _ => Vec::new(),
-            };
             super::resets::from_resets(&mut specs, hist);
             specs
         }
