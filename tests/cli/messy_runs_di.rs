@@ -103,11 +103,11 @@ fn locust_sets_of_other_endpoints_are_no_load_curve() {
 /// 6 s in, busy-waits 3.5 s once (`while time.perf_counter() < end: pass`), blocking
 /// gevent's loop, as Locust 2.47 wrote it here: no row from 19:00:38 to 19:00:42, and
 /// the row after adds 1 request (286 − 285).
-const GAP_STATS: &str = r#"Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
+pub(crate) const GAP_STATS: &str = r#"Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
 GET,/api/v1/agents,530,0,3,30.27651482643362,0.650381000014022,3511.9645219965605,13.0,36.325145198051175,0.0,3,4,5,5,7,8,11,25,3500,3500,3500
 ,Aggregated,530,0,3,30.27651482643362,0.650381000014022,3511.9645219965605,13.0,36.325145198051175,0.0,3,4,5,5,7,8,11,25,3500,3500,3500
 "#;
-const GAP_HISTORY: &str = r#"Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size
+pub(crate) const GAP_HISTORY: &str = r#"Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,Total Min Response Time,Total Max Response Time,Total Average Content Size
 1796670032,0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,0,0,0,0.0,0,0,0
 1796670033,5,,Aggregated,0.000000,0.000000,4,5,5,6,8,24,31,31,31,31,31,50,0,4,5.802810799796134,0.9443739982089028,31.199985998682678,13.0
 1796670034,5,,Aggregated,0.000000,0.000000,4,5,6,7,8,11,25,31,31,31,31,95,0,4,5.3503063048609825,0.9443739982089028,31.199985998682678,13.0

@@ -2,7 +2,8 @@
 //! the old `_requests.csv` / `_distribution.csv` pair), its history (`history`), its
 //! failures and exceptions (`failures`), the `--json` stats (`json`), its HTML report
 //! (`html`; before Locust 2.22, `html_legacy`) and its console output (`console`);
-//! its series over time, and the seconds it wrote no row for (`series`), counts that arrive in workers' batched reports spread
+//! its series over time, and the seconds it wrote no row for (`series`), told from
+//! the stamps a busy generator skips and the rows it wrote late (`skips`), counts that arrive in workers' batched reports spread
 //! over the seconds they cover (`reports`); a run killed before it could flush its
 //! history, told by the CSVs alone (`unflushed`); the one kind of percentile columns a
 //! whole history holds (`window_kind`); what lies between a history's stages, and what
@@ -27,6 +28,7 @@ mod reports;
 mod resets;
 mod rounding;
 mod series;
+mod skips;
 mod stage_edges;
 mod summary_clock;
 mod unflushed;

@@ -5,6 +5,7 @@
 //! Locust wrote no row for (its event loop blocked) are found and said (`gaps`).
 
 use super::history::HistoryRow;
+use super::skips::{covers, share, spans, Covers, Span};
 use crate::model::{format_rfc3339_ms, EndpointKey, Stage, TimeSeries};
 
 /// Per-interval counts, users and Locust's own p50/p95 from the aggregate rows, into
@@ -23,11 +24,13 @@ pub(super) fn fill_timeline(
     filtered: bool,
 ) {
     let batched = super::reports::batched(hist);
+    let covers = covers(hist, spacing_ms);
+    let how = (spacing_ms, batched, &covers);
     if !filtered {
-        fill_series(&mut stage.timeline, hist, None, (spacing_ms, batched));
+        fill_series(&mut stage.timeline, hist, None, how);
     }
     for (key, ep) in &mut stage.endpoints {
-        fill_series(&mut ep.series, hist, Some(key), (spacing_ms, batched));
+        fill_series(&mut ep.series, hist, Some(key), how);
         if !counted_before(key) {
             first_row_from_zero(&mut ep.series, hist, key);
         }
@@ -47,7 +50,7 @@ fn fill_series(
     series: &mut TimeSeries,
     hist: &[HistoryRow],
     key: Option<&EndpointKey>,
-    (spacing_ms, batched): (i64, bool),
+    (spacing_ms, batched, covers): (i64, bool, &Covers),
 ) {
     if series.is_empty() {
         series.width_ms = spacing_ms.max(1);
@@ -66,7 +69,17 @@ fn fill_series(
             } else {
                 &rows[i - 1..i]
             };
-            if !batched || added > 0 || failed > 0 {
+            let cover = (covers.get(&row.t_ms)).filter(|c| !batched && c.0 == p.t_ms);
+            if let Some(&(_, start, end)) = cover {
+                let w = series.width_ms;
+                let fails = share(failed, (start, end), w);
+                for ((t, n), (_, f)) in share(added, (start, end), w).into_iter().zip(fails) {
+                    let iv = series.at(t);
+                    iv.requests += n;
+                    iv.failures += f;
+                    iv.users = iv.users.or(p.users);
+                }
+            } else if !batched || added > 0 || failed > 0 {
                 let shares = super::reports::spread(added, over.len());
                 let failures = super::reports::spread(failed, over.len());
                 for ((r, n), f) in over.iter().zip(shares).zip(failures) {
@@ -126,15 +139,16 @@ pub const GAP: &str = "Locust wrote no stats history row for";
 /// skip one stamp (its period is a little over a second, and the stamps catch up),
 /// but two or more seconds without one mean its event loop was blocked (a CPU-bound
 /// task in the locustfile, a load generator out of CPU): its users, on the same loop,
-/// sent nothing then. Histories of workers' reports (`reports`) are left out: their
-/// counts come every few seconds whatever the rows.
+/// sent nothing then, unless the row after adds as many rows' worth as the seconds it
+/// spans (a row written late, `skips`). Histories of workers' reports (`reports`) are
+/// left out: their counts come every few seconds whatever the rows.
 pub(super) fn gaps(hist: &[HistoryRow], spacing_ms: i64) -> Vec<(i64, i64)> {
-    let times: Vec<i64> = (hist.iter().filter(|r| r.key.is_none()))
-        .map(|r| r.t_ms)
-        .collect();
-    (times.windows(2))
-        .filter(|w| w[1] - w[0] > 2 * spacing_ms.max(1))
-        .map(|w| (w[0], w[1]))
+    let agg: Vec<&HistoryRow> = hist.iter().filter(|r| r.key.is_none()).collect();
+    let spans = spans(&agg, spacing_ms);
+    (1..agg.len())
+        .filter(|&i| agg[i].t_ms - agg[i - 1].t_ms > 2 * spacing_ms.max(1))
+        .filter(|&i| spans[i] != Span::Late)
+        .map(|i| (agg[i - 1].t_ms, agg[i].t_ms))
         .collect()
 }
 
