@@ -238,7 +238,11 @@ fn detect_plain(path: &Path, head: &[u8]) -> Detection {
 /// they are gone.
 fn below_preamble(path: &Path, head: &[u8]) -> Option<(Detection, usize)> {
     let gzip = head.starts_with(&[0x1f, 0x8b]);
-    let inner = if gzip { gunzip_head(head) } else { head.to_vec() };
+    let inner = if gzip {
+        gunzip_head(head)
+    } else {
+        head.to_vec()
+    };
     let text = normalize(&inner);
     for n in 1..=MAX_LINES.min(text.lines().count().saturating_sub(1)) {
         let rest: String = text.lines().skip(n).collect::<Vec<_>>().join("\n");

@@ -56,8 +56,8 @@ mod utf16;
 // Bounded reads and plausible rows, for every format.
 pub mod limits;
 mod plausible;
-mod preamble;
 mod pooled_runs;
+mod preamble;
 
 // More formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;

@@ -33,7 +33,11 @@ pub fn text(path: &Path) -> String {
     } else {
         head
     };
-    normalize(&head).lines().take(n).collect::<Vec<_>>().join("\n")
+    normalize(&head)
+        .lines()
+        .take(n)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The note for a file whose first lines were left out, or `None`.
