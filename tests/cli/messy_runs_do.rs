@@ -27,12 +27,6 @@ fn hey_csv(above: &str, rows: usize) -> String {
 
 const URL: &str = "http://127.0.0.1:18460/api/v1/agents";
 
-fn stage<'a>(report: &'a Value, name: &str) -> &'a Value {
-    (report["stages"].as_array().unwrap().iter())
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no stage {name}: {report:#}"))
-}
-
 fn all_notes(report: &Value) -> String {
     (report["sources"].as_array().unwrap().iter())
         .flat_map(|s| s["notes"].as_array().unwrap().iter())
