@@ -41,7 +41,11 @@ pub fn open_decompressed(path: &Path) -> Result<Box<dyn BufRead>, Problem> {
     } else {
         Box::new(BufReader::with_capacity(1 << 16, file))
     };
-    Ok(Box::new(LineCapped::new(inner, path)))
+    let lines = super::preamble::lines(path);
+    Ok(super::preamble::blank(
+        Box::new(LineCapped::new(inner, path)),
+        lines,
+    ))
 }
 
 /// The gzip inputs whose stream ended before its end mark, as [`CutShort`] found them.

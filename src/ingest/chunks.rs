@@ -430,11 +430,14 @@ pub fn open(path: &Path, range: &Range) -> Result<Box<dyn BufRead>, Problem> {
     let mut file = File::open(path).map_err(cannot)?;
     file.seek(SeekFrom::Start(range.start)).map_err(cannot)?;
     let inner = BufReader::with_capacity(1 << 18, file.take(range.end - range.start));
-    Ok(Box::new(LineCapped::starting_at(
-        inner,
-        path,
-        range.first_line,
-    )))
+    let capped = Box::new(LineCapped::starting_at(inner, path, range.first_line));
+    // Lines above the header (`preamble.rs`) are in the part the file starts with.
+    let above = if range.first() {
+        super::preamble::lines(path)
+    } else {
+        0
+    };
+    Ok(super::preamble::blank(capped, above))
 }
 
 /// The global line number of line `local` (1-based) of a reader over `range`.
@@ -442,12 +445,16 @@ pub fn line_in_file(range: Option<&Range>, local: u64) -> u64 {
     range.map_or(local, |r| r.first_line + local - 1)
 }
 
-/// The end of the header line (the offset of the second line) of a plain file.
+/// The end of the header line (the offset of the line after it) of a plain file,
+/// below any lines above it (`preamble.rs`).
 pub fn header_end(path: &Path) -> Option<u64> {
     let mut reader = BufReader::new(File::open(path).ok()?);
     let mut line = Vec::new();
-    let n = reader.read_until(b'\n', &mut line).ok()?;
-    Some(n as u64)
+    let mut end = 0;
+    for _ in 0..=super::preamble::lines(path) {
+        end += reader.read_until(b'\n', &mut line).ok()? as u64;
+    }
+    Some(end)
 }
 
 /// Runs `each` on every part on its own thread; results in part order. Lines the

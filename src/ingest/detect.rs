@@ -7,6 +7,7 @@ use std::fmt;
 use std::path::Path;
 
 use super::formats::{spec, Head, Sniff, FORMATS};
+use super::preamble::MAX_LINES;
 use super::text::{first_line, header_cells, normalize};
 
 /// A recognised input format.
@@ -144,6 +145,26 @@ pub enum Detection {
 /// format of [`FORMATS`] whose sniffer claims the head, after the heads that are known
 /// not to be read (binary logs, gzip of a format read only plain, k6's console text).
 pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
+    detect_with_preamble(path, head).0
+}
+
+/// [`detect_format`], and how many lines above the format's start it left out (see
+/// `preamble.rs`): a format that must start at line 1 with its header is found below
+/// up to [`MAX_LINES`] lines a terminal or a script put above it.
+pub fn detect_with_preamble(path: &Path, head: &[u8]) -> (Detection, usize) {
+    match detect_plain(path, head) {
+        Detection::Unknown => below_preamble(path, head).unwrap_or((Detection::Unknown, 0)),
+        found => found_plain(found),
+    }
+}
+
+/// A detection made without leaving out any line.
+fn found_plain(found: Detection) -> (Detection, usize) {
+    (found, 0)
+}
+
+/// [`detect_format`] without looking below a preamble.
+fn detect_plain(path: &Path, head: &[u8]) -> Detection {
     let name = path.file_name().and_then(|n| n.to_str());
     let by_name = FORMATS.iter().find(|s| match s.sniff {
         Sniff::FileName(n) => name == Some(n),
@@ -160,7 +181,7 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
         if inner.starts_with(&[0x1f, 0x8b]) || inner.is_empty() {
             return Detection::Unsupported("gzip-compressed file: decompress it first".into());
         }
-        return match detect_format(path, &inner) {
+        return match detect_plain(path, &inner) {
             Detection::Supported(f) if f.reads_gzip() => Detection::Supported(f),
             Detection::Supported(f) => {
                 Detection::Unsupported(format!("gzip-compressed {f}: decompress it first"))
@@ -173,7 +194,7 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     }
     // Windows PowerShell's `>` saves a console capture as UTF-16.
     if let Some(little) = super::utf16::bom(head) {
-        return detect_format(path, super::utf16::to_utf8(head, little).as_bytes());
+        return detect_plain(path, super::utf16::to_utf8(head, little).as_bytes());
     }
     if let Some(version) = super::gatling_binary::binary_log_version(head) {
         return super::gatling_binary::detect(head, &version);
@@ -208,47 +229,39 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Detection {
     if let Some(why) = super::generic_csv::near_miss(line, &cells) {
         return Detection::Unsupported(why);
     }
-    if let Some(why) = typed_above(path, &text) {
-        return Detection::Unsupported(why);
-    }
     Detection::Unknown
 }
 
-/// Why a file is not read whose first lines are what a terminal showed before the
-/// output (`$ hey -o csv … > hey.csv` echoed into the file, a `set -x` line) when the
-/// rest is a format that starts with its header or opening brace (a CSV, a JSON
-/// report): its readers take line 1 as that header, so the user is told which lines to
-/// move out, and where a command is still read (a file beside it).
-fn typed_above(path: &Path, text: &str) -> Option<String> {
-    const PROMPTS: [&str; 4] = ["$ ", "+ ", "% ", "# "];
-    let typed = |l: &str| PROMPTS.iter().any(|p| l.trim_start().starts_with(p));
-    let lines = text.lines().take(4).take_while(|l| typed(l)).count();
-    if lines == 0 {
-        return None;
-    }
-    let rest: String = text.lines().skip(lines).collect::<Vec<_>>().join("\n");
-    let Detection::Supported(format) = detect_format(path, rest.as_bytes()) else {
-        return None;
+/// The format found below the first lines of a head that detects as nothing (`$ hey
+/// -o csv … > hey.csv` echoed into the file, a `set -x` line, a title), and how many
+/// lines it left out: at most [`MAX_LINES`], and only for a format that is found once
+/// they are gone.
+fn below_preamble(path: &Path, head: &[u8]) -> Option<(Detection, usize)> {
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let inner = if gzip {
+        gunzip_head(head)
+    } else {
+        head.to_vec()
     };
-    let first = crate::model::untrusted::ticked(text.lines().next().unwrap_or("").trim());
-    let which = match lines {
-        1 => format!("line 1 ({first}) is"),
-        n => format!("lines 1–{n} ({first} …) are"),
-    };
-    Some(format!(
-        "{which} above what reads as {format}, which must start at line 1 with \
-         its header: move {} into a file beside it (`command.txt` for a command line, \
-         where it is still read for the users and plan)",
-        if lines == 1 {
-            "that line"
-        } else {
-            "those lines"
+    let text = normalize(&inner);
+    for n in 1..=MAX_LINES.min(text.lines().count().saturating_sub(1)) {
+        let rest: String = text.lines().skip(n).collect::<Vec<_>>().join("\n");
+        if rest.trim().is_empty() {
+            return None;
         }
-    ))
+        match detect_plain(path, rest.as_bytes()) {
+            Detection::Supported(f) if !gzip || f.reads_gzip() => {
+                return Some((Detection::Supported(f), n))
+            }
+            Detection::Supported(_) | Detection::Unknown => {}
+            Detection::Unsupported(_) => return None,
+        }
+    }
+    None
 }
 
 /// Decompresses as much of a gzip head as it holds (the stream is cut short).
-fn gunzip_head(head: &[u8]) -> Vec<u8> {
+pub(super) fn gunzip_head(head: &[u8]) -> Vec<u8> {
     use std::io::Read;
     let mut out = Vec::with_capacity(super::text::HEAD_BYTES);
     let mut decoder = flate2::read::GzDecoder::new(head);

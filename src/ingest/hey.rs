@@ -61,6 +61,8 @@ pub fn sniff(head: &str) -> bool {
 pub struct HeyCsv {
     path: PathBuf,
     name: String,
+    /// The method of the command's `-m`, when it gives one.
+    method: Option<String>,
     response_time: usize,
     status: usize,
     offset: usize,
@@ -87,9 +89,15 @@ impl HeyCsv {
         let cmd = super::hey_command::csv_command(path);
         let stopped = (cmd.as_ref())
             .and_then(|c| super::hey_command::csv_stopped_early(c, path, scan.rows, scan.ran_s));
+        // The command's URL names the endpoint, as the summary's does; else the file's name.
+        let (method, name) = match cmd.as_ref().and_then(|c| c.url.clone()) {
+            Some((method, url)) => (method, url),
+            None => (None, file_stem(path)),
+        };
         Ok(HeyCsv {
             path: path.to_path_buf(),
-            name: file_stem(path),
+            name,
+            method,
             response_time,
             status: need("status-code")?,
             offset,
@@ -104,7 +112,7 @@ impl HeyCsv {
 /// What one pass over a hey CSV finds before its rows are read.
 #[derive(Default)]
 struct Scan {
-    /// The 1-based line of the first line after the first that repeats the header
+    /// The 1-based line of the first line after the header's that repeats it
     /// line (a re-run appended with `>>`), and the number of runs.
     rerun: Option<(u64, u64)>,
     /// The first run's rows.
@@ -127,7 +135,8 @@ fn scan(path: &Path, cols: [usize; 2]) -> Scan {
     while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
         no += 1;
         let text = line.trim_ascii();
-        if no == 1 {
+        if header.is_empty() {
+            // Lines above the header read blank (`preamble.rs`).
             header = text.to_vec();
         } else if text == header.as_slice() {
             out.rerun.get_or_insert((no, 0));
@@ -211,7 +220,7 @@ impl ReadsRanges for HeyCsv {
                 let ok = (100..400).contains(&code);
                 visit(Observation::Request(RequestEvent {
                     t_ms: (offset_s * 1000.0).round() as i64,
-                    method: None,
+                    method: self.method.as_deref(),
                     name: &self.name,
                     latency_ms: Some(latency_s * 1000.0),
                     ok,

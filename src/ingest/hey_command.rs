@@ -121,9 +121,10 @@ pub fn stopped_early(
     ))
 }
 
-/// The command line saved beside the hey CSV at `path` (see [`command`]).
+/// The command line echoed above the hey CSV at `path` (`preamble.rs`) or saved
+/// beside it (see [`command`]).
 pub fn csv_command(path: &Path) -> Option<Command> {
-    command_of(&HEY_CSV, path, "")
+    command_of(&HEY_CSV, path, &super::preamble::text(path))
 }
 
 /// How hey's CSV (`-o csv`) is recognised, for a command saved beside one.

@@ -125,7 +125,10 @@ fn detect(path: &Path, report: &mut FileReport) -> Option<super::Format> {
         }
     };
     match detect_format(path, &head) {
-        Detection::Supported(f) => Some(f),
+        Detection::Supported(f) => {
+            report.notes.extend(super::preamble::note(path));
+            Some(f)
+        }
         Detection::Unsupported(why) => {
             report.problems.push(why);
             None

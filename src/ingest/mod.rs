@@ -57,6 +57,7 @@ mod utf16;
 pub mod limits;
 mod plausible;
 mod pooled_runs;
+mod preamble;
 
 // More formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;

@@ -178,8 +178,11 @@ fn check_endpoint(path: &Path, ep: &EndpointStats) -> Result<(), Problem> {
 }
 
 /// A summary file's whole text (see [`read_text`]); failing that, "cannot read: …".
+/// Lines above the format's start (`preamble.rs`) read blank.
 pub fn read_file_text(path: &Path) -> Result<String, Problem> {
-    read_text(path).map_err(|e| problem(path, None, format!("cannot read: {e}")))
+    read_text(path)
+        .map(|text| super::preamble::blank_text(text, super::preamble::lines(path)))
+        .map_err(|e| problem(path, None, format!("cannot read: {e}")))
 }
 
 /// A JSON summary file, parsed; invalid JSON is a problem at its line, and JSON that

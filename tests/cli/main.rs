@@ -134,6 +134,7 @@ mod messy_runs_dk;
 mod messy_runs_dl;
 mod messy_runs_dm;
 mod messy_runs_dn;
+mod messy_runs_do;
 mod messy_runs_e;
 mod messy_runs_f;
 mod messy_runs_g;

@@ -400,6 +400,10 @@ fn load_by_adapter(
         match &spec.reader {
             Reader::Grouped => {}
             Reader::Summary(_) | Reader::Source(_) => {
+                let above: Vec<String> = files
+                    .iter()
+                    .filter_map(|p| super::preamble::note(p))
+                    .collect();
                 // A check or warm-up beside the tool's load is no run to pool with it.
                 let (summaries, first) =
                     same_tool_checks::pooled(&spec.reader, files, (plan, opts), run);
@@ -410,6 +414,8 @@ fn load_by_adapter(
                     if let (Some(note), Some(file)) = (untrimmed, &first) {
                         run.warnings.push(super::problem(file, None, note.clone()));
                     }
+                    let mut src = src;
+                    src.notes.extend(above.iter().cloned());
                     add_source(run, src);
                 }
             }
@@ -476,6 +482,8 @@ fn load_observations(
         return;
     };
     src.notes.extend(spec.notes.iter().map(|n| n.to_string()));
+    src.notes
+        .extend(replays.iter().filter_map(|(p, _)| super::preamble::note(p)));
     src.transport_errors_unseen = replays.iter().any(|(_, r)| !r.sees_transport_errors());
     src.unknown_origin = replays.iter().any(|(_, r)| r.unknown_origin());
     src.outcomes_unseen = replays.iter().any(|(_, r)| !r.sees_outcomes());
