@@ -31,10 +31,11 @@ pub fn step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
         Some("ab" | "autocannon") => 1.0,
         Some("k6-console") => k6_console_step_ms(v),
         // `%.2f` of us, ms, s or m; wrk moves to the next unit once the value is 85 %
-        // of it (`0.91ms` is 910 µs).
+        // of it (`0.91ms` is 910 µs), but never past ms below a second (`997.11ms`:
+        // its units.c scales under 1 s and from 1 s apart).
         Some("wrk") => match v {
             v if v < 0.85 => 0.000_01,
-            v if v < 850.0 => 0.01,
+            v if v < 1_000.0 => 0.01,
             v if v < 51_000.0 => 10.0,
             _ => 600.0,
         },
@@ -111,7 +112,9 @@ mod tests {
         assert_eq!(step_ms(Some("wrk"), 10.84), 0.01);
         assert_eq!(step_ms(Some("wrk"), 1_230.0), 10.0);
         assert_eq!(step_ms(Some("wrk"), 0.91), 0.01);
-        assert_eq!(step_ms(Some("wrk"), 900.0), 10.0);
+        // Under a second wrk stops at ms (its units.c; a real max of `997.11ms`).
+        assert_eq!(step_ms(Some("wrk"), 900.0), 0.01);
+        assert_eq!(step_ms(Some("wrk"), 997.11), 0.01);
         assert_eq!(step_ms(Some("k6"), 12.0), 0.0);
         assert_eq!(step_ms(None, 12.0), 0.0);
         assert_eq!(mean_step_ms(Some("ab"), 2.0), 1.0);
