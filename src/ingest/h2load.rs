@@ -26,7 +26,8 @@
 //!   `other`) and the answers h2load did not count as succeeded: its `status codes`
 //!   5xx and 4xx counts, kinds `status:5xx` and `status:4xx` (the class alone: h2load
 //!   prints no code), so `rc(5xx)` judges them; any beyond those counts are `other`.
-//! * Latency: `time for request: min max mean sd` (a tool summary without percentiles);
+//! * Latency: `time for request: min max mean sd` (a tool summary without percentiles;
+//!   its sd lets `compare` test a change of the mean);
 //!   beside the same run's `--log-file` ([`build_run`]), every answer's latency from
 //!   the log, to the µs.
 //! * Its one endpoint is named after the URL of the command kept with the console
@@ -120,7 +121,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
             r"^finished in (\S+?),",
             r"^requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout",
             r"^status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx",
-            r"^time for request:\s+(\S+)\s+(\S+)\s+(\S+)",
+            r"^time for request:\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?",
         ],
     );
     let whole = read_file_text(path)?;
@@ -130,7 +131,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
     s.left_out_runs(appended);
     let mut counts: Option<([u64; 7], u64)> = None;
     let mut classes = [0u64; 4];
-    let mut times: Option<[f64; 3]> = None;
+    let mut times: Option<[f64; 4]> = None;
     for (i, line) in text.lines().enumerate() {
         let no = i as u64 + 1;
         if let Some(c) = clients_re.captures(line) {
@@ -149,6 +150,11 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
                 time_ms(path, no, &c[1])?,
                 time_ms(path, no, &c[2])?,
                 time_ms(path, no, &c[3])?,
+                // The sd (absent from a cut line: NaN, not used).
+                match c.get(4) {
+                    Some(sd) => time_ms(path, no, sd.as_str())?,
+                    None => f64::NAN,
+                },
             ]);
         }
     }
@@ -178,6 +184,9 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
     let latency = LatencyDistribution::Summary(PercentileSummary {
         count: answered,
         mean_ms: times.map(|t| t[2]).filter(|_| answered > 0),
+        sd_ms: times
+            .map(|t| t[3])
+            .filter(|sd| answered > 0 && sd.is_finite()),
         min_ms: times.map(|t| t[0]).filter(|_| answered > 0),
         max_ms: times.map(|t| t[1]).filter(|_| answered > 0),
         points: Vec::new(),

@@ -133,6 +133,7 @@ mod messy_runs_dj;
 mod messy_runs_dk;
 mod messy_runs_dl;
 mod messy_runs_dm;
+mod messy_runs_dp;
 mod messy_runs_e;
 mod messy_runs_f;
 mod messy_runs_g;
