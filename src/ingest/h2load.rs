@@ -95,6 +95,20 @@ fn time_ms(path: &Path, no: u64, text: &str) -> Result<f64, Problem> {
     Ok(number::<f64>(path, no, "time", num)? * factor)
 }
 
+/// `time for request:`'s min, max, mean and sd, ms (the sd NaN when a cut line lacks it).
+fn request_times(path: &Path, no: u64, c: &regex::Captures) -> Result<[f64; 4], Problem> {
+    let sd = c
+        .get(4)
+        .map(|m| time_ms(path, no, m.as_str()))
+        .transpose()?;
+    Ok([
+        time_ms(path, no, &c[1])?,
+        time_ms(path, no, &c[2])?,
+        time_ms(path, no, &c[3])?,
+        sd.unwrap_or(f64::NAN),
+    ])
+}
+
 /// Where an h2load run begins (`starting benchmark...`) and shows results
 /// (`requests: …`).
 const RUNS: RunMarks = RunMarks {
@@ -146,16 +160,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
         } else if let Some(c) = status_re.captures(line) {
             classes = captured_counts(path, no, "status codes", &c)?;
         } else if let Some(c) = time_re.captures(line) {
-            times = Some([
-                time_ms(path, no, &c[1])?,
-                time_ms(path, no, &c[2])?,
-                time_ms(path, no, &c[3])?,
-                // The sd (absent from a cut line: NaN, not used).
-                match c.get(4) {
-                    Some(sd) => time_ms(path, no, sd.as_str())?,
-                    None => f64::NAN,
-                },
-            ]);
+            times = Some(request_times(path, no, &c)?);
         }
     }
     let Some(([total, started, done, succeeded, failed, errored, timeout], line)) = counts else {

@@ -21,6 +21,7 @@ mod settle;
 mod sides;
 pub mod sla;
 pub mod stats;
+mod summary_mean;
 pub mod thin;
 pub mod trend;
 mod uncompared;

@@ -17,10 +17,10 @@ use super::matching::runs_missing_stage;
 use super::matching::{match_endpoints, match_stages, renamed_endpoint, stages_apart};
 use super::matching::{unmatched, Unmatched};
 use super::reported::{capacity_estimates, reported, summary_bound, whole_run, SATURATION_RANGE};
-use super::reported::{exactness_note, summary_effective_size, MOSTLY_SERVED};
+use super::reported::{exactness_note, summary_effective_size};
 use super::sides;
 use super::stats::{self, Estimate, Method, RunSample};
-use crate::analysis::rounding::{mean_step_ms, step_ms};
+use crate::analysis::rounding::step_ms;
 
 /// False-discovery rate of the Benjamini–Hochberg step.
 pub const FDR: f64 = 0.05;
@@ -308,7 +308,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                         None => continue,
                     }
                 };
-                let est = summary_mean(est, metric, (sb, b), (sc, c));
+                let est = super::summary_mean::tested(est, metric, (sb, b), (sc, c));
                 let (est, samples_ok) = reported_bound(est, metric, (sb, b), (sc, c));
                 let k = CROSS_CHECKED
                     .iter()
@@ -468,43 +468,9 @@ fn reported_bound(
     (est, est.delta.abs() > bound)
 }
 
-/// A reported mean tested by Welch's test ([`stats::summary_mean_shift`]) when both
-/// sides give a standard deviation (a tool's printed sd, or an exact histogram's) and
-/// an effective sample size, and neither has over a tenth of its requests failed (a
-/// tool's summary mixes the failures' latencies in); else `est` as it was.
-fn summary_mean(
-    est: Estimate,
-    metric: Metric,
-    (sb, b): (&StageInput, &EndpointInput),
-    (sc, c): (&StageInput, &EndpointInput),
-) -> Estimate {
-    if est.method != Method::Reported || metric != Metric::Mean {
-        return est;
-    }
-    let side = |s: &StageInput, e: &EndpointInput| {
-        let served = e.figures.failures as f64 <= MOSTLY_SERVED * e.figures.requests as f64;
-        let mean = e.figures.mean?;
-        let (sd, step) = match e.histogram.as_ref().filter(|h| !h.is_empty()) {
-            Some(h) => (h.stdev() / 1000.0, 0.0),
-            None => (e.figures.sd?, mean_step_ms(s.tool.as_deref(), mean)),
-        };
-        let ess = effective_size(e)?;
-        served.then_some(stats::MeanSide {
-            mean,
-            sd,
-            ess,
-            step,
-        })
-    };
-    match (side(sb, b), side(sc, c)) {
-        (Some(mb), Some(mc)) => stats::summary_mean_shift(mb, mc).unwrap_or(est),
-        _ => est,
-    }
-}
-
 /// The effective sample size of an endpoint's latencies: batch means over its series
 /// against its exact histogram, else its summary's ([`summary_effective_size`]).
-fn effective_size(e: &EndpointInput) -> Option<f64> {
+pub(super) fn effective_size(e: &EndpointInput) -> Option<f64> {
     match e.histogram.as_ref().filter(|h| !h.is_empty()) {
         Some(h) => Some(stats::latency_effective_sample_size(RunSample {
             histogram: h,
