@@ -503,6 +503,7 @@ mod tests {
         let mut ep = EndpointStats::new(key.clone());
         ep.requests = requests;
         ep.latency = LatencyDistribution::Summary(PercentileSummary {
+            sd_ms: None,
             count: requests,
             mean_ms: Some(mean_ms),
             min_ms: Some(1.0),

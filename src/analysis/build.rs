@@ -351,6 +351,7 @@ pub fn latency_report(d: &LatencyDistribution) -> LatencyReport {
         p99: p(99.0),
         p999: p(99.9),
         max: d.max_ms(),
+        sd: d.tool_sd_ms(),
     }
 }
 

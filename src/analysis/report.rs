@@ -151,6 +151,10 @@ pub struct LatencyReport {
     pub p999: Option<f64>,
     /// Largest.
     pub max: Option<f64>,
+    /// The standard deviation the tool printed with its summary (h2load's `sd`);
+    /// left out of report.json when it printed none or the latencies are exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sd: Option<f64>,
 }
 
 /// The figures of a stage, an endpoint, or overall.

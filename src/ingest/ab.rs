@@ -429,6 +429,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
         _ => file_stem(path),
     };
     let latency = LatencyDistribution::Summary(PercentileSummary {
+        sd_ms: None,
         count: complete,
         mean_ms: total_row.map(|t| t[1]),
         min_ms: total_row.map(|t| t[0]),

@@ -273,6 +273,7 @@ fn summary_of(obj: &Map<String, Value>, fallback_count: u64) -> PercentileSummar
     }
     let n = obj.get("count").and_then(count).unwrap_or(fallback_count);
     PercentileSummary {
+        sd_ms: None,
         count: n,
         mean_ms: num(obj, "mean"),
         min_ms: num(obj, "min"),

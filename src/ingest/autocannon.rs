@@ -406,6 +406,7 @@ fn latency(json: &Value, responses: u64) -> LatencyDistribution {
     // under 1 ms) is the true minimum.
     let zero = points.first().is_some_and(|(_, v)| *v == 0.0);
     LatencyDistribution::Summary(PercentileSummary {
+        sd_ms: None,
         count: responses,
         mean_ms: ms("mean").or_else(|| ms("average")),
         min_ms: if zero { Some(0.0) } else { ms("min") },

@@ -366,6 +366,7 @@ fn build(
     }
     let has = responses > 0;
     let latency = LatencyDistribution::Summary(PercentileSummary {
+        sd_ms: None,
         count: responses,
         mean_ms: c.mean.filter(|_| has),
         min_ms: c.points.first().filter(|(_, v)| *v == 0.0).map(|_| 0.0),

@@ -26,7 +26,8 @@
 //!   `other`) and the answers h2load did not count as succeeded: its `status codes`
 //!   5xx and 4xx counts, kinds `status:5xx` and `status:4xx` (the class alone: h2load
 //!   prints no code), so `rc(5xx)` judges them; any beyond those counts are `other`.
-//! * Latency: `time for request: min max mean sd` (a tool summary without percentiles);
+//! * Latency: `time for request: min max mean sd` (a tool summary without percentiles;
+//!   its sd lets `compare` test a change of the mean);
 //!   beside the same run's `--log-file` ([`build_run`]), every answer's latency from
 //!   the log, to the µs.
 //! * Its one endpoint is named after the URL of the command kept with the console
@@ -94,6 +95,20 @@ fn time_ms(path: &Path, no: u64, text: &str) -> Result<f64, Problem> {
     Ok(number::<f64>(path, no, "time", num)? * factor)
 }
 
+/// `time for request:`'s min, max, mean and sd, ms (the sd NaN when a cut line lacks it).
+fn request_times(path: &Path, no: u64, c: &regex::Captures) -> Result<[f64; 4], Problem> {
+    let sd = c
+        .get(4)
+        .map(|m| time_ms(path, no, m.as_str()))
+        .transpose()?;
+    Ok([
+        time_ms(path, no, &c[1])?,
+        time_ms(path, no, &c[2])?,
+        time_ms(path, no, &c[3])?,
+        sd.unwrap_or(f64::NAN),
+    ])
+}
+
 /// Where an h2load run begins (`starting benchmark...`) and shows results
 /// (`requests: …`).
 const RUNS: RunMarks = RunMarks {
@@ -120,7 +135,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
             r"^finished in (\S+?),",
             r"^requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout",
             r"^status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx",
-            r"^time for request:\s+(\S+)\s+(\S+)\s+(\S+)",
+            r"^time for request:\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?",
         ],
     );
     let whole = read_file_text(path)?;
@@ -130,7 +145,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
     s.left_out_runs(appended);
     let mut counts: Option<([u64; 7], u64)> = None;
     let mut classes = [0u64; 4];
-    let mut times: Option<[f64; 3]> = None;
+    let mut times: Option<[f64; 4]> = None;
     for (i, line) in text.lines().enumerate() {
         let no = i as u64 + 1;
         if let Some(c) = clients_re.captures(line) {
@@ -145,11 +160,7 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
         } else if let Some(c) = status_re.captures(line) {
             classes = captured_counts(path, no, "status codes", &c)?;
         } else if let Some(c) = time_re.captures(line) {
-            times = Some([
-                time_ms(path, no, &c[1])?,
-                time_ms(path, no, &c[2])?,
-                time_ms(path, no, &c[3])?,
-            ]);
+            times = Some(request_times(path, no, &c)?);
         }
     }
     let Some(([total, started, done, succeeded, failed, errored, timeout], line)) = counts else {
@@ -178,6 +189,9 @@ fn read(path: &Path) -> Result<(ToolSummary, u64), Problem> {
     let latency = LatencyDistribution::Summary(PercentileSummary {
         count: answered,
         mean_ms: times.map(|t| t[2]).filter(|_| answered > 0),
+        sd_ms: times
+            .map(|t| t[3])
+            .filter(|sd| answered > 0 && sd.is_finite()),
         min_ms: times.map(|t| t[0]).filter(|_| answered > 0),
         max_ms: times.map(|t| t[1]).filter(|_| answered > 0),
         points: Vec::new(),

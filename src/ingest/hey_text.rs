@@ -227,6 +227,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
     }
     let has_answers = answered > 0;
     let latency = LatencyDistribution::Summary(PercentileSummary {
+        sd_ms: None,
         count: answered,
         mean_ms: mean.filter(|_| has_answers),
         min_ms: min.filter(|_| has_answers),

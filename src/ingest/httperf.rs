@@ -251,6 +251,7 @@ fn latency(
     let has = replies > 0;
     LatencyDistribution::Summary(if one_call {
         PercentileSummary {
+            sd_ms: None,
             count: replies,
             mean_ms: stat("avg").filter(|_| has),
             min_ms: stat("min").filter(|_| has),

@@ -139,6 +139,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
             .map(|s| s * 1000.0)
     };
     let latency = LatencyDistribution::Summary(PercentileSummary {
+        sd_ms: None,
         count: answered,
         mean_ms: ms("average"),
         min_ms: ms("fastest"),

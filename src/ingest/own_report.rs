@@ -130,6 +130,8 @@ struct DocLatency {
     p99: Option<f64>,
     p999: Option<f64>,
     max: Option<f64>,
+    /// The tool's standard deviation (a summary's, when it printed one).
+    sd: Option<f64>,
 }
 
 /// The run a report.json describes. `Err`: not a report headroom wrote (the JSON
@@ -329,6 +331,7 @@ fn summary_of(f: &DocScope) -> PercentileSummary {
         Some("at_least" | "at_least_about")
     );
     PercentileSummary {
+        sd_ms: l.sd,
         count: match lower_bounds {
             true => f.requests.saturating_sub(timeouts),
             false => f.requests,

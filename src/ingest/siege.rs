@@ -639,6 +639,7 @@ fn summarise(path: &Path, fig: Figures) -> Result<ToolSummary, Problem> {
 fn summary_latency(fig: &Figures) -> LatencyDistribution {
     let ms = |v: Option<f64>| v.filter(|_| fig.transactions > 0).map(|s| s * 1000.0);
     LatencyDistribution::Summary(PercentileSummary {
+        sd_ms: None,
         count: fig.transactions,
         mean_ms: ms(fig.response_s),
         min_ms: ms(fig.shortest_s),

@@ -173,6 +173,7 @@ pub fn split(
             EndpointKey::new(None, &name),
             rest,
             LatencyDistribution::Summary(PercentileSummary {
+                sd_ms: None,
                 count: counts.transactions - lined_tx,
                 mean_ms: None,
                 min_ms: None,

@@ -258,6 +258,7 @@ pub(super) fn summarise(
     s.arrival_rate_rps = p.rate.filter(|r| *r > 0.0);
     let some = requests > 0;
     let latency = LatencyDistribution::Summary(PercentileSummary {
+        sd_ms: None,
         count: requests,
         mean_ms: p.mean.filter(|_| some),
         min_ms: p.min.filter(|_| some),

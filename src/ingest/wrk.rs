@@ -282,6 +282,7 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
     let latency = match recorded.and_then(|b| Some((b.spectrum.as_ref()?, &b.points))) {
         Some((spectrum, points)) => spectrum.with_points(points).distribution(1.0),
         None => LatencyDistribution::Summary(PercentileSummary {
+            sd_ms: None,
             count: timed,
             mean_ms: run.mean_ms,
             min_ms: None,

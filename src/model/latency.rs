@@ -70,6 +70,9 @@ pub struct PercentileSummary {
     pub count: u64,
     /// Mean latency, ms.
     pub mean_ms: Option<f64>,
+    /// The tool's standard deviation of the latencies, ms, where it prints one
+    /// (h2load's `sd`); `None` after a merge.
+    pub sd_ms: Option<f64>,
     /// Smallest latency, ms.
     pub min_ms: Option<f64>,
     /// Largest latency, ms.
@@ -118,6 +121,15 @@ impl LatencyDistribution {
             LatencyDistribution::Exact(h) if !h.is_empty() => Some(h.mean() / 1000.0),
             LatencyDistribution::Exact(_) => None,
             LatencyDistribution::Summary(s) => s.mean_ms,
+        }
+    }
+
+    /// The standard deviation a tool printed with its summary (h2load's `sd`), ms;
+    /// `None` for an exact distribution or a summary without one.
+    pub fn tool_sd_ms(&self) -> Option<f64> {
+        match self {
+            LatencyDistribution::Summary(s) => s.sd_ms,
+            LatencyDistribution::Exact(_) => None,
         }
     }
 
@@ -279,6 +291,7 @@ impl PercentileSummary {
         .filter_map(|&p| dist.percentile(p).map(|v| (p, v.value_ms)))
         .collect();
         PercentileSummary {
+            sd_ms: None,
             count: h.len(),
             mean_ms: dist.mean_ms(),
             min_ms: dist.min_ms(),
@@ -379,6 +392,7 @@ impl PercentileSummary {
         let weighted: Vec<(f64, &PercentileSummary)> =
             parts.iter().map(|s| (s.count as f64, *s)).collect();
         PercentileSummary {
+            sd_ms: None,
             count: n,
             mean_ms: mean,
             min_ms: parts.iter().map(|s| s.min_ms).reduce(min_opt).flatten(),
@@ -582,6 +596,7 @@ mod tests {
     #[test]
     fn summary_percentiles_only_where_known() {
         let s = PercentileSummary {
+            sd_ms: None,
             count: 10,
             mean_ms: Some(5.0),
             min_ms: Some(1.0),
@@ -601,6 +616,7 @@ mod tests {
     #[test]
     fn merging_identical_summaries_keeps_values_and_marks_them() {
         let s = PercentileSummary {
+            sd_ms: None,
             count: 100,
             mean_ms: Some(50.0),
             min_ms: Some(1.0),

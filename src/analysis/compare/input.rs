@@ -104,6 +104,8 @@ pub struct Figures {
     pub error_rate: Option<f64>,
     /// Mean latency.
     pub mean: Option<f64>,
+    /// The standard deviation the tool printed with its summary (h2load's `sd`).
+    pub sd: Option<f64>,
     /// Median.
     pub p50: Option<f64>,
     /// 90th percentile.
@@ -231,6 +233,7 @@ struct DocEndpoint {
 #[derive(Default, Deserialize)]
 struct DocLatency {
     mean: Option<f64>,
+    sd: Option<f64>,
     p50: Option<f64>,
     p90: Option<f64>,
     p95: Option<f64>,
@@ -451,6 +454,7 @@ fn endpoint(e: DocEndpoint, stage: &str) -> Result<EndpointInput, String> {
             goodput_rps: e.goodput_rps,
             error_rate: e.error_rate,
             mean: e.latency_ms.mean,
+            sd: e.latency_ms.sd,
             p50: e.latency_ms.p50,
             p90: e.latency_ms.p90,
             p95: e.latency_ms.p95,
@@ -617,6 +621,8 @@ fn absorb_figures(m: &mut EndpointInput, e: EndpointInput) {
         }
         _ => None,
     };
+    // Endpoints merged: the tools' deviations do not add (their means differ).
+    f.sd = None;
     f.requests = n;
     f.failures += e.figures.failures;
     f.throughput_rps = sum(f.throughput_rps, e.figures.throughput_rps);

@@ -21,6 +21,7 @@ mod settle;
 mod sides;
 pub mod sla;
 pub mod stats;
+mod summary_mean;
 pub mod thin;
 pub mod trend;
 mod uncompared;
@@ -396,7 +397,11 @@ fn report_notes(
              the requests failed (a summary mixes the failures' latencies in), \
              `unchanged` when both are within the floor, else `inconclusive`; throughput, \
              goodput and means without a per-interval series stay `inconclusive` (error \
-             rates are tested on the failure and request counts)"
+             rates are tested on the failure and request counts), but for a mean whose \
+             tool printed its standard deviation (h2load's `sd`): Welch's test on both \
+             sides' means and sds over those effective sample sizes (method \
+             `summary_welch`; the request counts would count autocorrelated requests as \
+             independent)"
                 .into(),
         );
     }

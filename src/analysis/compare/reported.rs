@@ -10,9 +10,12 @@
 //! counts only beyond 1.96 of the two sides' combined standard errors and half the
 //! step each tool rounds its figures to (and the noise floor, which the caller
 //! checks); within that bound, the bound is the interval of Δ, so a summary's
-//! percentile that moved less than the floor can read `unchanged`. Rates and means are never shown so: their noise
+//! percentile that moved less than the floor can read `unchanged`. Rates are never shown so: their noise
 //! lives in the per-interval series a summary lacks (requests per interval under a
-//! closed model are far from Poisson), so such a change stays `inconclusive`. An error
+//! closed model are far from Poisson), so such a change stays `inconclusive`; so does
+//! a mean, unless its tool printed the latencies' standard deviation (h2load's `sd`):
+//! then Welch's test over the same effective sample sizes decides it
+//! (`stats::summary_mean_shift`, called from `verdict`). An error
 //! rate is not decided here: its failures and requests are counts, tested by the
 //! two-proportion test as a one-interval series (`verdict::single`). Nor is a
 //! percentile of a side where more than a tenth of the requests failed: a tool's

@@ -146,9 +146,9 @@ fn more_data(
         super::outcome::reach(c),
         c.floor_pct
     );
-    if c.method == Method::Reported {
+    if matches!(c.method, Method::Reported | Method::SummaryWelch) {
         return Some(format!(
-            "{why}: a tool's summary counts as 2 independent requests a second of its run; keep its per-request output (hey -o csv, ab -g, a JTL), or run about {:.0}× as long a side",
+            "{why}: a tool's summary counts as 2 independent requests a second of its run; keep its per-request output (hey -o csv, ab -g, h2load --log-file, a JTL), or run about {:.0}× as long a side",
             k.ceil().min(MOST_TIMES)
         ));
     }

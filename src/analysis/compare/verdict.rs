@@ -87,6 +87,7 @@ pub fn method_name(m: Method) -> &'static str {
         Method::IntervalWelch => "interval_welch",
         Method::MannWhitney => "mann_whitney",
         Method::Reported => "reported",
+        Method::SummaryWelch => "summary_welch",
     }
 }
 
@@ -307,6 +308,7 @@ pub fn compare_sides(base: &[CompareRun], cand: &[CompareRun], opts: Options) ->
                         None => continue,
                     }
                 };
+                let est = super::summary_mean::tested(est, metric, (sb, b), (sc, c));
                 let (est, samples_ok) = reported_bound(est, metric, (sb, b), (sc, c));
                 let k = CROSS_CHECKED
                     .iter()
@@ -468,7 +470,7 @@ fn reported_bound(
 
 /// The effective sample size of an endpoint's latencies: batch means over its series
 /// against its exact histogram, else its summary's ([`summary_effective_size`]).
-fn effective_size(e: &EndpointInput) -> Option<f64> {
+pub(super) fn effective_size(e: &EndpointInput) -> Option<f64> {
     match e.histogram.as_ref().filter(|h| !h.is_empty()) {
         Some(h) => Some(stats::latency_effective_sample_size(RunSample {
             histogram: h,

@@ -313,6 +313,7 @@ pub fn at_least_over_all(m: &ScopeMetrics, shown: LatencyReport) -> Option<Laten
         p99: p(99.0, shown.p99),
         p999: p(99.9, shown.p999),
         max: None,
+        sd: None,
     })
 }
 

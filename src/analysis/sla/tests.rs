@@ -522,6 +522,7 @@ fn unknown_values_are_insufficient_data() {
     // A tool's summary without p(99.9).
     let m = ScopeMetrics {
         latency: LatencyDistribution::Summary(PercentileSummary {
+            sd_ms: None,
             count: 2000,
             mean_ms: Some(5.0),
             min_ms: Some(1.0),
@@ -571,6 +572,7 @@ fn unknown_values_are_insufficient_data() {
 fn a_percentile_the_summary_does_not_print_is_judged_by_those_around_it() {
     let m = ScopeMetrics {
         latency: LatencyDistribution::Summary(PercentileSummary {
+            sd_ms: None,
             count: 5000,
             mean_ms: Some(21.0),
             min_ms: Some(2.0),

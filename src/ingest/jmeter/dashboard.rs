@@ -162,6 +162,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         points.sort_by(|a, b| a.0.total_cmp(&b.0));
         points.dedup_by(|a, b| a.0 == b.0);
         let latency = LatencyDistribution::Summary(PercentileSummary {
+            sd_ms: None,
             count: requests,
             mean_ms: ms(e, "meanResTime"),
             min_ms: ms(e, "minResTime"),

@@ -187,6 +187,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
     }
     let [avg, min, max] = t.avg_min_max.map(|v| (v >= 0).then_some(v as f64));
     let latency = LatencyDistribution::Summary(PercentileSummary {
+        sd_ms: None,
         count: t.samples,
         mean_ms: avg,
         min_ms: min,

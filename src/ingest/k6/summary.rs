@@ -185,6 +185,7 @@ fn summary(stats: &BTreeMap<String, f64>, count: u64) -> PercentileSummary {
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     points.dedup_by(|a, b| a.0 == b.0);
     PercentileSummary {
+        sd_ms: None,
         count,
         mean_ms: stats.get("avg").copied(),
         min_ms: stats.get("min").copied(),

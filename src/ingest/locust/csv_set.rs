@@ -403,6 +403,7 @@ fn stats_rows(
             requests,
             failures,
             summary: PercentileSummary {
+                sd_ms: None,
                 count: requests,
                 mean_ms: none_if_empty(get(c_avg, "Average Response Time")?),
                 min_ms,

@@ -144,6 +144,7 @@ fn read(path: &Path) -> Result<ToolSummary, Problem> {
         }
         let ms = |key: &str| e.get(key).and_then(Value::as_f64).filter(|v| v.is_finite());
         let latency = PercentileSummary {
+            sd_ms: None,
             count: requests,
             mean_ms: ms("avg_response_time"),
             min_ms: ms("min_response_time"),

@@ -119,6 +119,7 @@ pub(super) fn read(path: &Path, html: &str) -> Result<ToolSummary, Problem> {
         }
         let ms = |v: &str| v.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
         let latency = PercentileSummary {
+            sd_ms: None,
             count: n,
             mean_ms: ms(avg),
             min_ms: ms(min),

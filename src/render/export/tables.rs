@@ -163,6 +163,7 @@ fn latency_cells(f: &ScopeReport) -> Vec<Cell> {
         p99,
         p999,
         max,
+        sd: _,
     } = f.latency_ms.clone();
     vec![
         mean.into(),

@@ -13,6 +13,8 @@
 //! - `proportion`: failure rates (two-proportion test on effective counts) and
 //!   per-interval rates (Welch's test);
 //! - `rank`: repeats per side (Mann–Whitney U, Hodges–Lehmann, CLES);
+//! - `summary_welch`: a summary's mean shift from its mean, sd and effective size
+//!   (Welch's test);
 //! - `multiple`: Benjamini–Hochberg q-values;
 //! - `changepoint`: level shifts in a trend (E-divisive means with a t-test);
 //! - `dist`: the normal and t distributions and the binomial sampler they use.
@@ -27,6 +29,7 @@ mod ess;
 mod multiple;
 pub(crate) mod proportion;
 mod rank;
+mod summary_welch;
 
 pub use block::{block_percentile_cis, intervals_disagree, MIN_BLOCK_INTERVALS};
 pub use bootstrap::{mean_shift, percentile_shift};
@@ -35,6 +38,7 @@ pub use ess::{effective_sample_size, latency_effective_sample_size};
 pub use multiple::benjamini_hochberg;
 pub use proportion::{error_rate_shift, rate_shift};
 pub use rank::repeats_shift;
+pub use summary_welch::{summary_mean_shift, MeanSide};
 
 /// One interval of a run's per-interval series for one stage × endpoint.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -74,6 +78,8 @@ pub enum Method {
     MannWhitney,
     /// Summary values only: no uncertainty known.
     Reported,
+    /// Welch's test on a summary's mean and sd over its effective sample size.
+    SummaryWelch,
 }
 
 /// A baseline-vs-candidate estimate of one metric.
