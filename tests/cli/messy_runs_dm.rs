@@ -1,6 +1,7 @@
 //! Messy runs, batch "dm" (lead's user checks): h2load consoles saved with their
 //! command echoed on top, in release dirs (`rel-1.4/c10/h2load.txt`); overall's bound
-//! on siege's rounded max; k6's CSV and JSON outputs in one dir, of one run or two.
+//! on siege's rounded max; k6's CSV and JSON outputs in one dir, of one run or two;
+//! `compare`'s headline across releases measured at two loads.
 
 use serde_json::Value;
 
@@ -271,4 +272,130 @@ fn a_k6_csv_of_another_run_is_named_another_run() {
     assert_eq!(out["overall"]["requests"], 300, "{out:#}");
     assert_eq!(out["data_quality"], "incomplete", "{out:#}");
     assert_eq!(out["skipped"][0]["kind"], "other_data", "{out:#}");
+}
+
+/// h2load's consoles (`h2load --h1 -c N -D 4 URL`, progress lines left out, the command
+/// echoed on top) of two "releases" of `headroom target`: 1.4 with 32 workers on port
+/// 18422, 1.5 with 4 on port 18423, each at 10 and 40 connections.
+const H2LOAD_14_C10: &str = r#"$ h2load --h1 -c 10 -D 4 http://127.0.0.1:18422/api/v1/agents
+starting benchmark...
+spawning thread #0: 10 total client(s). Timing-based test with 0s of warm-up time and 4s of main duration for measurements.
+Warm-up started for thread #0.
+Warm-up phase is over for thread #0.
+Main benchmark duration is started for thread #0.
+Application protocol: http/1.1
+Main benchmark duration is over for thread #0. Stopping all clients.
+Stopped all clients for thread #0
+
+finished in 4.02s, 478.25 req/s, 92.94KB/s
+requests: 1913 total, 1923 started, 1913 done, 1913 succeeded, 0 failed, 0 errored, 0 timeout
+status codes: 1913 2xx, 0 3xx, 0 4xx, 0 5xx
+traffic: 371.76KB (380687) total, 143.85KB (147301) headers (space savings 0.00%), 170.00KB (174083) data
+                     min         max         mean         sd        +/- sd
+time for request:     5.21ms     91.05ms     20.82ms     10.16ms    75.90%
+time for connect:       14us       554us       258us       188us    60.00%
+time to 1st byte:    14.44ms     62.20ms     27.72ms     14.94ms    90.00%
+req/s           :      45.18       51.92       47.75        2.04    60.00%
+"#;
+
+/// As above: release 1.4 at 40 connections.
+const H2LOAD_14_C40: &str = r#"$ h2load --h1 -c 40 -D 4 http://127.0.0.1:18422/api/v1/agents
+starting benchmark...
+spawning thread #0: 40 total client(s). Timing-based test with 0s of warm-up time and 4s of main duration for measurements.
+Warm-up started for thread #0.
+Warm-up phase is over for thread #0.
+Main benchmark duration is started for thread #0.
+Application protocol: http/1.1
+Main benchmark duration is over for thread #0. Stopping all clients.
+Stopped all clients for thread #0
+
+finished in 4.02s, 1504.50 req/s, 292.38KB/s
+requests: 6018 total, 6058 started, 6018 done, 6018 succeeded, 0 failed, 0 errored, 0 timeout
+status codes: 6018 2xx, 0 3xx, 0 4xx, 0 5xx
+traffic: 1.14MB (1197582) total, 452.83KB (463694) headers (space savings 0.00%), 535.16KB (548002) data
+                     min         max         mean         sd        +/- sd
+time for request:     6.35ms     98.71ms     26.47ms     10.64ms    74.29%
+time for connect:       21us      5.25ms      3.11ms      1.62ms    72.50%
+time to 1st byte:    14.25ms     60.08ms     30.18ms     11.83ms    65.00%
+req/s           :      35.18       39.92       37.54        1.13    60.00%
+"#;
+
+/// As above: release 1.5 at 10 connections.
+const H2LOAD_15_C10: &str = r#"$ h2load --h1 -c 10 -D 4 http://127.0.0.1:18423/api/v1/agents
+starting benchmark...
+spawning thread #0: 10 total client(s). Timing-based test with 0s of warm-up time and 4s of main duration for measurements.
+Warm-up started for thread #0.
+Warm-up phase is over for thread #0.
+Main benchmark duration is started for thread #0.
+Application protocol: http/1.1
+Main benchmark duration is over for thread #0. Stopping all clients.
+Stopped all clients for thread #0
+
+finished in 4.02s, 190.25 req/s, 36.97KB/s
+requests: 761 total, 771 started, 761 done, 761 succeeded, 0 failed, 0 errored, 0 timeout
+status codes: 761 2xx, 0 3xx, 0 4xx, 0 5xx
+traffic: 147.89KB (151439) total, 57.30KB (58674) headers (space savings 0.00%), 67.72KB (69342) data
+                     min         max         mean         sd        +/- sd
+time for request:    12.54ms    114.95ms     52.34ms     12.83ms    72.01%
+time for connect:        9us        71us        45us        18us    70.00%
+time to 1st byte:    12.60ms     67.49ms     41.01ms     19.61ms    50.00%
+req/s           :      17.96       19.45       18.98        0.40    80.00%
+"#;
+
+/// As above: release 1.5 at 40 connections.
+const H2LOAD_15_C40: &str = r#"$ h2load --h1 -c 40 -D 4 http://127.0.0.1:18423/api/v1/agents
+starting benchmark...
+spawning thread #0: 40 total client(s). Timing-based test with 0s of warm-up time and 4s of main duration for measurements.
+Warm-up started for thread #0.
+Warm-up phase is over for thread #0.
+Main benchmark duration is started for thread #0.
+Application protocol: http/1.1
+Main benchmark duration is over for thread #0. Stopping all clients.
+Stopped all clients for thread #0
+
+finished in 4.02s, 61248.25 req/s, 8.60MB/s
+requests: 244993 total, 245033 started, 244993 done, 779 succeeded, 244214 failed, 0 errored, 0 timeout
+status codes: 779 2xx, 0 3xx, 0 4xx, 244214 5xx
+traffic: 34.38MB (36054479) total, 17.99MB (18864846) headers (space savings 0.00%), 5.19MB (5443776) data
+                     min         max         mean         sd        +/- sd
+time for request:       10us    265.03ms       633us     10.18ms    99.68%
+time for connect:       29us      4.51ms      2.16ms      1.35ms    62.50%
+time to 1st byte:     6.74ms    250.86ms    115.00ms     71.87ms    57.50%
+req/s           :    1113.23     2556.92     1529.89      294.47    67.50%
+"#;
+
+/// Observed: the headline named `error_rate of GET http://…` with no stage, so a reader
+/// of a run at several loads could not tell which load regressed. 1.5's `c40` answered
+/// 244,214 of 244,993 requests 5xx (h2load's own counts), 1.4's none; its `c10` mean is
+/// 52.34 ms against 20.82 ms. The headline now names each change's stage.
+#[test]
+fn a_compare_headline_names_the_stage_a_change_is_at() {
+    let dir = TestDir::new();
+    dir.write("rel-1.4/c10/h2load.txt", H2LOAD_14_C10);
+    dir.write("rel-1.4/c40/h2load.txt", H2LOAD_14_C40);
+    dir.write("rel-1.5/c10/h2load.txt", H2LOAD_15_C10);
+    dir.write("rel-1.5/c40/h2load.txt", H2LOAD_15_C40);
+    let out = dir.path().join("cmp");
+    let o = headroom(&[
+        "compare",
+        dir.path().join("rel-1.4").to_str().unwrap(),
+        dir.path().join("rel-1.5").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--charts",
+        "none",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let headline = (stdout.lines())
+        .find(|l| l.starts_with("REGRESSED"))
+        .unwrap_or_else(|| panic!("{stdout}\n{}", String::from_utf8_lossy(&o.stderr)));
+    let endpoint = "GET http://127.0.0.1:18422/api/v1/agents";
+    assert!(
+        headline.contains(&format!("error_rate of {endpoint} at `c40`")),
+        "{headline}"
+    );
+    assert!(
+        headline.contains(&format!("mean of {endpoint} at `c10`")),
+        "{headline}"
+    );
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::verdict::{Comparison, Metric, Undecided, Verdict};
 use super::{Counts, RunRef};
+use crate::analysis::words::ticked;
 
 /// The headline's outcome, as compare.json's `outcome` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -196,6 +197,7 @@ pub fn headline(
     let labels: Vec<&str> = cands.iter().map(|c| c.label.as_str()).collect();
     let (outcome, named) = decide(comparisons, counts, flags);
     let shown = named.len();
+    let several_stages = (comparisons.iter()).any(|c| c.stage != comparisons[0].stage);
     let worst: Vec<String> = named
         .iter()
         .take(3)
@@ -207,7 +209,12 @@ pub fn headline(
                 true => format!(", interval to {}", reach(c)),
                 false => String::new(),
             };
-            format!("{} of {} {pct}{reach}", c.metric.name(), c.endpoint)
+            // With several stages, the stage too: which load it moved at.
+            let at = match several_stages {
+                true => format!(" at {}", ticked(&c.stage)),
+                false => String::new(),
+            };
+            format!("{} of {}{at} {pct}{reach}", c.metric.name(), c.endpoint)
         })
         .collect();
     let detail = if worst.is_empty() {
@@ -229,8 +236,8 @@ pub fn headline(
             ": worse than the baseline shows, but the baseline's tool leaves failures out (see \
              each metric's reason) — not shown against what it left out"
         } else if outcome == Outcome::Inconclusive && named.iter().all(|c| unsettled(c)) {
-            ": within the noise floor, but the interval reaches beyond it the wrong way — \
-             the data cannot show the candidate is no worse"
+            ": not shown worse, but the interval reaches beyond the noise floor the wrong \
+             way — the data cannot show the candidate is no worse"
         } else if outcome == Outcome::Inconclusive {
             ": worse beyond the noise floor, but the interval reaches 0 — not shown either way"
         } else {
