@@ -188,7 +188,8 @@ impl StagePlan {
 /// `(?i)(\d+)\s*(users?|u|vus|threads)` gives users, else the load tools' concurrency
 /// flag written as `c=64` (`conc=`, `concurrency=`: wrk, hey, ab, h2load, autocannon
 /// and siege all take `-c`); the other words, numeric prefix dropped, give the name.
-/// `03_peak_1000users` → (`peak`, 1000); `c=64` → (`c=64`, 64).
+/// `03_peak_1000users` → (`peak`, 1000); `c=64` → (`c=64`, 64); `01-c10u` → (`c10u`,
+/// 10), users glued to a word leaving it whole.
 pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     static USERS: OnceLock<Regex> = OnceLock::new();
     static CONCURRENCY: OnceLock<Regex> = OnceLock::new();
@@ -215,12 +216,23 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
         Regex::new(r"(?i)\b(?:(\d+)\s*(?:c|conns?|connections|clients)|c(\d+))\s*$")
             .expect("static regex")
     });
+    // Users glued to a word's letters (`c10u`: `-c 10` users) leave the word whole as
+    // the name: taken out, they would leave a lone `c` to name it.
+    let glued = |c: &regex::Captures| {
+        spaced[..c.get(0).map_or(0, |m| m.start())]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+    };
     let (users, rest) = match re.captures(&spaced).or_else(|| conns.captures(&spaced)) {
         Some(c) => (
             c.get(1)
                 .or_else(|| c.get(2))
                 .and_then(|m| m.as_str().parse::<u32>().ok()),
-            spaced.replace(&c[0], " ").into(),
+            match glued(&c) {
+                true => spaced.clone().into(),
+                false => spaced.replace(&c[0], " ").into(),
+            },
         ),
         None => (
             flag.captures(&spaced)
@@ -581,6 +593,11 @@ mod tests {
         assert_eq!(
             stage_from_dir_name("03_peak_1000users"),
             Some(("peak".into(), Some(1000)))
+        );
+        // `c10u` (`-c 10`, users): the word stays whole, not a lone `c`.
+        assert_eq!(
+            stage_from_dir_name("01-c10u"),
+            Some(("c10u".into(), Some(10)))
         );
         assert_eq!(
             stage_from_dir_name("01_Baseline_100users"),

@@ -97,12 +97,7 @@ fn capacity_is_not_ready_while_the_headroom_leaves_the_latency_rule_open() {
     // GO, and the headroom above 30 users is still not known: AT RISK, not READY.
     let (code, report, err) = analyze_json(
         &[&run],
-        &[
-            "--sla",
-            sla.to_str().unwrap(),
-            "--verdict-stage",
-            "c_30users",
-        ],
+        &["--sla", sla.to_str().unwrap(), "--verdict-stage", "c30u"],
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(report["verdict"], "GO", "{err}");
