@@ -197,7 +197,10 @@ pub fn headline(
     let labels: Vec<&str> = cands.iter().map(|c| c.label.as_str()).collect();
     let (outcome, named) = decide(comparisons, counts, flags);
     let shown = named.len();
-    let several_stages = (comparisons.iter()).any(|c| c.stage != comparisons[0].stage);
+    // A run's capacity rows have no stage.
+    let mut stages = (comparisons.iter()).filter(|c| !c.stage.is_empty());
+    let first = stages.next().map(|c| &c.stage);
+    let several_stages = stages.any(|c| Some(&c.stage) != first);
     let worst: Vec<String> = named
         .iter()
         .take(3)
@@ -210,7 +213,7 @@ pub fn headline(
                 false => String::new(),
             };
             // With several stages, the stage too: which load it moved at.
-            let at = match several_stages {
+            let at = match several_stages && !c.stage.is_empty() {
                 true => format!(" at {}", ticked(&c.stage)),
                 false => String::new(),
             };
