@@ -352,6 +352,7 @@ pub fn latency_report(d: &LatencyDistribution) -> LatencyReport {
         p999: p(99.9),
         max: d.max_ms(),
         sd: d.tool_sd_ms(),
+        co_corrected: matches!(d, LatencyDistribution::Summary(s) if s.co_corrected),
     }
 }
 

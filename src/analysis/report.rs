@@ -155,6 +155,10 @@ pub struct LatencyReport {
     /// left out of report.json when it printed none or the latencies are exact.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sd: Option<f64>,
+    /// The tool corrected this summary for coordinated omission (wrk; a paced
+    /// autocannon run); written only when true, so each stage says its own.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub co_corrected: bool,
 }
 
 /// The figures of a stage, an endpoint, or overall.

@@ -132,6 +132,9 @@ struct DocLatency {
     max: Option<f64>,
     /// The tool's standard deviation (a summary's, when it printed one).
     sd: Option<f64>,
+    /// The tool corrected the summary for coordinated omission (absent in reports
+    /// older than this field, which said it per source only).
+    co_corrected: Option<bool>,
 }
 
 /// The run a report.json describes. `Err`: not a report headroom wrote (the JSON
@@ -163,7 +166,12 @@ pub fn read_report(text: &str) -> Result<FromReport, String> {
         .find(|s| s.tool == tool)
         .map(|s| s.flags)
         .unwrap_or_default();
-    if flags.latency_co_corrected {
+    // Each summary says its own correction; a report older than that said it for the
+    // whole source, which then holds for every stage.
+    let per_scope = (doc.stages.iter())
+        .flat_map(|s| s.endpoints.iter().map(|e| &e.figures).chain([&s.whole]))
+        .any(|f| f.latency_ms.co_corrected.is_some());
+    if flags.latency_co_corrected && !per_scope {
         for ep in stages.iter_mut().flat_map(|s| s.endpoints.values_mut()) {
             if let LatencyDistribution::Summary(sum) = &mut ep.latency {
                 sum.co_corrected = true;
@@ -343,7 +351,7 @@ fn summary_of(f: &DocScope) -> PercentileSummary {
             .filter_map(|(p, v)| Some((*p, (*v)?)))
             .collect(),
         merged: f.latency_method.as_deref() == Some("merged_approximate"),
-        co_corrected: false,
+        co_corrected: l.co_corrected.unwrap_or(false),
     }
 }
 

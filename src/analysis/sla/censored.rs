@@ -314,6 +314,7 @@ pub fn at_least_over_all(m: &ScopeMetrics, shown: LatencyReport) -> Option<Laten
         p999: p(99.9, shown.p999),
         max: None,
         sd: None,
+        co_corrected: false,
     })
 }
 

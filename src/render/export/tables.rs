@@ -164,6 +164,7 @@ fn latency_cells(f: &ScopeReport) -> Vec<Cell> {
         p999,
         max,
         sd: _,
+        co_corrected: _,
     } = f.latency_ms.clone();
     vec![
         mean.into(),

@@ -1,0 +1,91 @@
+//! Messy runs, batch "dt" (lead, session of 2026-12-08): what a saved report.json
+//! keeps per stage. One tool can measure one stage corrected for coordinated omission
+//! and the next as measured (autocannon paced with `-R` in `rate-100rps/`, unpaced in
+//! `c10/`): report.json said the correction once for the whole source, so read back,
+//! every stage was corrected and the audit no longer held the unpaced stage's
+//! impossible mean against its throughput.
+//!
+//! Fixtures: autocannon 7's `--json` result (the fields it writes), with its command
+//! echoed on the line above, as `{ echo "$ autocannon …"; autocannon … -j URL; }`
+//! leaves it.
+
+use serde_json::Value;
+
+use super::common::{headroom, TestDir};
+use crate::messy_runs_bc::compare_with;
+
+/// autocannon's `--json` for `total` answers over 3 s at 10 connections, mean `mean`
+/// ms (percentiles from the mean up), `samples` latency samples (more than the answers:
+/// autocannon added corrected ones), the command `flags` echoed above it.
+fn autocannon(flags: &str, start: &str, total: u64, mean: u64, samples: u64) -> String {
+    let url = "http://127.0.0.1:18420/api/v1/agents";
+    let (m, avg) = (mean, total as f64 / 3.0);
+    let finish = start.replace(":00.000Z", ":03.000Z");
+    format!(
+        "$ autocannon {flags} -c 10 -d 3 -j {url}\n\
+         {{\"url\":\"{url}\",\"connections\":10,\"sampleInt\":1000,\"pipelining\":1,\"workers\":0,\
+         \"duration\":3,\"samples\":3,\"start\":\"{start}\",\"finish\":\"{finish}\",\"errors\":0,\
+         \"timeouts\":0,\"mismatches\":0,\"non2xx\":0,\"resets\":0,\"1xx\":0,\"2xx\":{total},\
+         \"3xx\":0,\"4xx\":0,\"5xx\":0,\"statusCodeStats\":{{\"200\":{{\"count\":{total}}}}},\
+         \"latency\":{{\"average\":{m},\"mean\":{m},\"stddev\":5,\"min\":1,\"max\":{mx},\
+         \"p0_001\":1,\"p0_01\":1,\"p0_1\":1,\"p1\":1,\"p2_5\":1,\"p10\":1,\"p25\":1,\"p50\":{m},\
+         \"p75\":{a},\"p90\":{b},\"p97_5\":{c},\"p99\":{d},\"p99_9\":{e},\"p99_99\":{mx},\
+         \"p99_999\":{mx},\"totalCount\":{samples}}},\"requests\":{{\"average\":{avg},\
+         \"mean\":{avg},\"stddev\":4,\"min\":1,\"max\":1,\"total\":{total},\"sent\":{total}}},\
+         \"throughput\":{{\"average\":10000,\"mean\":10000,\"total\":30000}}}}\n",
+        mx = 3 * m,
+        a = m + 1,
+        b = m + 2,
+        c = m + 3,
+        d = m + 4,
+        e = m + 5,
+    )
+}
+
+/// `rate-100rps/`: paced at 100 req/s, 300 answers, 330 latency samples (corrected).
+/// `c10/`: unpaced, 10 connections at a 100 ms mean, which allows at most
+/// N/R = 100 req/s, but 4,500 answers in 3 s (1,500 req/s): the audit rejects it.
+fn release(dir: &TestDir, name: &str) {
+    let paced = autocannon("-R 100", "2026-12-06T10:00:00.000Z", 300, 12, 330);
+    dir.write(&format!("{name}/rate-100rps/ac.json"), paced);
+    let unpaced = autocannon("", "2026-12-06T10:01:00.000Z", 4_500, 100, 4_500);
+    dir.write(&format!("{name}/c10/ac.json"), unpaced);
+}
+
+/// The saved report says the correction for the paced stage only, and judged again
+/// it keeps the audit's rejection of the unpaced stage, as its run dir does.
+#[test]
+fn a_report_json_keeps_each_stages_own_coordinated_omission_correction() {
+    let dir = TestDir::new();
+    release(&dir, "rel-1.4");
+    release(&dir, "rel-1.5");
+    let run = dir.path().join("rel-1.5");
+    headroom(&["analyze", run.to_str().unwrap(), "--charts", "none"]);
+    let report = run.join("report/report.json");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let corrected = |stage: &str| {
+        let s = (saved["stages"].as_array().unwrap().iter())
+            .find(|s| s["name"] == stage)
+            .unwrap_or_else(|| panic!("no stage {stage}: {:#}", saved["stages"]));
+        s["endpoints"][0]["latency_ms"]["co_corrected"] == true
+    };
+    assert!(corrected("rate_100rps"), "{:#}", saved["stages"]);
+    assert!(!corrected("c10"), "{:#}", saved["stages"]);
+
+    let rules = dir.write("sla.toml", "[global]\nrules = [\"p(99) < 500ms\"]\n");
+    let base = dir.path().join("rel-1.4").display().to_string();
+    let args = |cand: String| [base.clone(), cand, "--sla".into(), rules.display().to_string()];
+    let headline = |cand: String| {
+        let args = args(cand);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (_, _, stderr, json) = compare_with(&dir, &args);
+        let sla = &json["sla"][0];
+        assert!(sla.is_object(), "{stderr}\n{json:#}");
+        (sla["verdict"].clone(), sla["headline"].as_str().unwrap().to_string())
+    };
+    let (by_dir, why_dir) = headline(run.display().to_string());
+    let (by_report, why_report) = headline(report.display().to_string());
+    assert!(why_dir.contains("rejects response_time_law on `c10`"), "{why_dir}");
+    assert!(why_report.contains("rejects response_time_law on `c10`"), "{why_report}");
+    assert_eq!(by_report, by_dir, "{why_report}");
+}
