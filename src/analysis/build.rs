@@ -236,7 +236,7 @@ fn caveats(run: &Run, stages: &[StageReport]) -> Vec<Caveat> {
     }
     if run.sources.len() > 1 {
         warnings.push(Caveat::SeveralSources {
-            count: run.sources.len(),
+            tools: run.sources.iter().map(|s| s.tool.clone()).collect(),
             shown: primary.map_or("?", |s| s.tool.as_str()).to_string(),
             // Chosen for no reason of its own (see `ingest::arbitrate`): by its count.
             most_requests: primary.filter(|_| run.arbitration.is_empty()).map(|p| {

@@ -94,8 +94,9 @@ pub enum Caveat {
     },
     /// Several sources: the report shows one.
     SeveralSources {
-        /// How many.
-        count: usize,
+        /// Each source's tool, in the run's order (a tool twice when its stage dirs
+        /// made it a source per dir).
+        tools: Vec<String>,
         /// The tool the report shows.
         shown: String,
         /// Its requests and how many sources have as many, when it was chosen for
@@ -208,9 +209,22 @@ fn samples_of(samples: u64, requests: u64) -> String {
     )
 }
 
-/// The note on several sources: which one the report shows, and why when its count
-/// alone chose it.
-fn several_sources(count: usize, shown: &str, most_requests: Option<(u64, usize)>) -> String {
+/// The note on several sources: their tools, which one the report shows, and why
+/// when its count alone chose it.
+fn several_sources(tools: &[String], shown: &str, most_requests: Option<(u64, usize)>) -> String {
+    let mut listed: Vec<(&str, usize)> = Vec::new();
+    for t in tools {
+        match listed.iter_mut().find(|(seen, _)| seen == t) {
+            Some((_, n)) => *n += 1,
+            None => listed.push((t, 1)),
+        }
+    }
+    let listed: Vec<String> = (listed.iter())
+        .map(|(t, n)| match n {
+            1 => t.to_string(),
+            _ => format!("{t} in {n} parts"),
+        })
+        .collect();
     let why = match most_requests {
         Some((n, 1)) => format!(
             ", the one with the most requests ({})",
@@ -223,8 +237,10 @@ fn several_sources(count: usize, shown: &str, most_requests: Option<(u64, usize)
         None => String::new(),
     };
     format!(
-        "{count} sources (load tools) found: the report shows \"{shown}\"{why}; the others \
-         are listed under Sources and never summed with it"
+        "{} sources found ({}): the report shows \"{shown}\"{why}; the others are listed \
+         under Sources and never summed with it",
+        tools.len(),
+        listed.join(", ")
     )
 }
 
@@ -311,10 +327,10 @@ impl fmt::Display for Caveat {
             Caveat::ClockUnitDoubt(why) => f.write_str(&unit_doubt(why, true)),
             Caveat::SkippedResult { path, reason } => write!(f, "skipped {path}: {reason}"),
             Caveat::SeveralSources {
-                count,
+                tools,
                 shown,
                 most_requests,
-            } => f.write_str(&several_sources(*count, shown, *most_requests)),
+            } => f.write_str(&several_sources(tools, shown, *most_requests)),
             Caveat::StagesFromTools(tools) => write!(
                 f,
                 "the stages were measured by different load tools, one per stage dir: {}; \

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use super::common::{headroom, TestDir};
+use super::common::{analyze_json, headroom, TestDir};
 use crate::messy_runs_bc::compare_with;
 
 /// autocannon's `--json` for `total` answers over 3 s at 10 connections, mean `mean`
@@ -74,18 +74,158 @@ fn a_report_json_keeps_each_stages_own_coordinated_omission_correction() {
 
     let rules = dir.write("sla.toml", "[global]\nrules = [\"p(99) < 500ms\"]\n");
     let base = dir.path().join("rel-1.4").display().to_string();
-    let args = |cand: String| [base.clone(), cand, "--sla".into(), rules.display().to_string()];
+    let args = |cand: String| {
+        [
+            base.clone(),
+            cand,
+            "--sla".into(),
+            rules.display().to_string(),
+        ]
+    };
     let headline = |cand: String| {
         let args = args(cand);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (_, _, stderr, json) = compare_with(&dir, &args);
         let sla = &json["sla"][0];
         assert!(sla.is_object(), "{stderr}\n{json:#}");
-        (sla["verdict"].clone(), sla["headline"].as_str().unwrap().to_string())
+        (
+            sla["verdict"].clone(),
+            sla["headline"].as_str().unwrap().to_string(),
+        )
     };
     let (by_dir, why_dir) = headline(run.display().to_string());
     let (by_report, why_report) = headline(report.display().to_string());
-    assert!(why_dir.contains("rejects response_time_law on `c10`"), "{why_dir}");
-    assert!(why_report.contains("rejects response_time_law on `c10`"), "{why_report}");
+    assert!(
+        why_dir.contains("rejects response_time_law on `c10`"),
+        "{why_dir}"
+    );
+    assert!(
+        why_report.contains("rejects response_time_law on `c10`"),
+        "{why_report}"
+    );
     assert_eq!(by_report, by_dir, "{why_report}");
+}
+
+/// wrk 4.2's `--latency` console against `headroom target` here at `c` connections
+/// (10: 930 requests; 50: 2,935), its command echoed on top.
+fn wrk_console(c: u32) -> String {
+    let (lat, rps, dist, count, secs, read, reqs, xfer) = match c {
+        10 => (
+            "21.87ms   10.63ms  72.98ms   73.69%",
+            "233.20     22.27   282.00     67.50%",
+            ["19.68ms", "27.28ms", "36.11ms", "60.10ms"],
+            930,
+            "2.01s",
+            "180.73KB",
+            "463.76",
+            "90.13KB",
+        ),
+        _ => (
+            "33.85ms   11.06ms 124.25ms   73.25%",
+            "737.05     41.59   830.00     62.50%",
+            ["31.82ms", "39.19ms", "48.54ms", "68.37ms"],
+            2_935,
+            "2.00s",
+            "570.38KB",
+            "1466.40",
+            "284.97KB",
+        ),
+    };
+    let url = "http://127.0.0.1:18420/api/v1/agents";
+    format!(
+        "$ wrk -t2 -c{c} -d2s --latency {url}\n\
+         Running 2s test @ {url}\n  2 threads and {c} connections\n\
+         \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
+         \x20   Latency    {lat}\n    Req/Sec   {rps}\n  Latency Distribution\n\
+         \x20    50%   {}\n     75%   {}\n     90%   {}\n     99%   {}\n\
+         \x20 {count} requests in {secs}, {read} read\nRequests/sec:   {reqs}\n\
+         Transfer/sec:    {xfer}\n",
+        dist[0], dist[1], dist[2], dist[3]
+    )
+}
+
+/// hey's console (its response-time histogram left out) against `headroom target`
+/// here at `c` users (10: 915 responses; 50: 2,761), its command echoed on top.
+fn hey_console(c: u32) -> String {
+    let (total, slow, fast, avg, rps, data, pct, n) = match c {
+        10 => (
+            "2.0250",
+            "0.0889",
+            "0.0047",
+            "0.0219",
+            "451.8475",
+            83_265,
+            [
+                "0.0108", "0.0143", "0.0196", "0.0270", "0.0371", "0.0430", "0.0601",
+            ],
+            915,
+        ),
+        _ => (
+            "2.0565",
+            "0.2408",
+            "0.0081",
+            "0.0364",
+            "1342.5914",
+            251_251,
+            [
+                "0.0216", "0.0255", "0.0310", "0.0389", "0.0507", "0.0639", "0.1889",
+            ],
+            2_761,
+        ),
+    };
+    let mut text = format!(
+        "$ hey -z 2s -c {c} http://127.0.0.1:18420/api/v1/agents\n\nSummary:\n\
+         \x20 Total:\t{total} secs\n  Slowest:\t{slow} secs\n  Fastest:\t{fast} secs\n\
+         \x20 Average:\t{avg} secs\n  Requests/sec:\t{rps}\n  \n\
+         \x20 Total data:\t{data} bytes\n  Size/request:\t91 bytes\n\n\
+         Latency distribution:\n"
+    );
+    for (p, v) in ["10", "25", "50", "75", "90", "95", "99"].iter().zip(pct) {
+        text.push_str(&format!("  {p}% in {v} secs\n"));
+    }
+    text.push_str(&format!(
+        "\nStatus code distribution:\n  [200]\t{n} responses\n\n"
+    ));
+    text
+}
+
+/// wrk and hey in each of `c10/` and `c50/`: wrk is a source per stage dir, and each
+/// keeps the notes on its own dir's file; before, both wrk notes landed on the first
+/// (the `c10` entry listed `c50/wrk.txt`'s note), and the run's note counted three
+/// "load tools" where there are two.
+#[test]
+fn each_stage_dirs_source_keeps_the_notes_on_its_own_files() {
+    let dir = TestDir::new();
+    for c in [10, 50] {
+        dir.write(&format!("run/c{c}/wrk.txt"), wrk_console(c));
+        dir.write(&format!("run/c{c}/hey.txt"), hey_console(c));
+    }
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let sources = report["sources"].as_array().unwrap();
+    let wrk: Vec<&Value> = sources.iter().filter(|s| s["tool"] == "wrk").collect();
+    assert_eq!(wrk.len(), 2, "{:#}", report["sources"]);
+    for (src, (stage, requests)) in wrk.iter().zip([("c10", 930), ("c50", 2_935)]) {
+        assert_eq!(src["stages"], serde_json::json!([stage]), "{src:#}");
+        assert_eq!(src["requests"], requests, "{src:#}");
+        let notes = src["notes"].as_array().unwrap();
+        let other = if stage == "c10" { "c50" } else { "c10" };
+        let own = notes.iter().filter_map(Value::as_str);
+        assert!(
+            own.clone()
+                .any(|n| n.contains(&format!("{stage}/wrk.txt: wrk corrects"))),
+            "{notes:#?}"
+        );
+        assert!(
+            !own.clone().any(|n| n.contains(&format!("{other}/"))),
+            "{notes:#?}"
+        );
+    }
+    let hey = sources.iter().find(|s| s["tool"] == "hey").unwrap();
+    assert_eq!(hey["requests"], 915 + 2_761, "{hey:#}");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("3 sources found (hey, wrk in 2 parts)"),
+        "{warnings}"
+    );
 }

@@ -17,7 +17,7 @@
 //! user count, a JTL's threads, k6's VUs), with a warning naming both.
 
 use crate::model::untrusted::Shown;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::discover::DirInput;
 use crate::ingest::stages::StagePlan;
@@ -364,8 +364,9 @@ fn split_by_dir(sources: &[Source], read: &[DirRead]) -> (Vec<Source>, Vec<Vec<u
             .collect();
         let shares = dirs.iter().any(|&(d, _)| read[d].tools.len() > 1);
         let names = dirs.iter().map(|&(d, k)| read[d].tools[k].1.as_slice());
+        let paths = dirs.iter().map(|&(d, _)| read[d].dir.as_path());
         let pieces = (dirs.len() > 1 && shares)
-            .then(|| split_source(src, names.collect()))
+            .then(|| split_source(src, names.collect(), paths.collect()))
             .flatten();
         match pieces {
             Some(pieces) => {
@@ -385,10 +386,11 @@ fn split_by_dir(sources: &[Source], read: &[DirRead]) -> (Vec<Source>, Vec<Vec<u
     (out, owner)
 }
 
-/// `src` as one source per dir, when each dir (`names`: the stages each added) added
-/// one stage of its own name and the source holds those stages alone; its notes go
-/// with the first.
-fn split_source(src: &Source, names: Vec<&[String]>) -> Option<Vec<Source>> {
+/// `src` as one source per dir, when each dir (`names`: the stages each added; `dirs`:
+/// the dirs, in the same order) added one stage of its own name and the source holds
+/// those stages alone. A note naming a file in one of the dirs goes with that dir's
+/// piece, the others with the first.
+fn split_source(src: &Source, names: Vec<&[String]>, dirs: Vec<&Path>) -> Option<Vec<Source>> {
     let ones: Vec<&String> = (names.iter())
         .map(|n| match n {
             [one] => Some(one),
@@ -407,11 +409,10 @@ fn split_source(src: &Source, names: Vec<&[String]>) -> Option<Vec<Source>> {
         pieces.push(Source {
             stages: vec![stage.clone()],
             overall,
-            notes: if i == 0 {
-                src.notes.clone()
-            } else {
-                Vec::new()
-            },
+            notes: (src.notes.iter())
+                .filter(|n| note_dir(n, &dirs) == i)
+                .cloned()
+                .collect(),
             parts: (src.parts.iter())
                 .filter(|p| p.stages == [name.clone()])
                 .cloned()
@@ -421,6 +422,16 @@ fn split_source(src: &Source, names: Vec<&[String]>) -> Option<Vec<Source>> {
         });
     }
     Some(pieces)
+}
+
+/// Which of `dirs` a note is about: the one (the deepest, for nested dirs) whose files
+/// it names, else the first.
+fn note_dir(note: &str, dirs: &[&Path]) -> usize {
+    let names = |d: &&Path| note.contains(&format!("{}{}", d.display(), std::path::MAIN_SEPARATOR));
+    (dirs.iter().enumerate())
+        .filter(|(_, d)| names(d))
+        .max_by_key(|(_, d)| d.as_os_str().len())
+        .map_or(0, |(i, _)| i)
 }
 
 /// The users the name of the dir where `tool` measured `stage` gives (`load 5 users`).
