@@ -61,9 +61,10 @@ pub fn sniff(head: &str) -> bool {
             || head.contains("Slowest:"))
 }
 
-/// What the report says when hey's text summary is skipped beside the CSV of the same
-/// run and counts transport errors: hey leaves those out of its CSV, so they are not in
-/// the figures. `None` when the text has none (or cannot be read).
+/// What the report says when hey's text summary, skipped beside a CSV of as many
+/// answers (the same load run again), counts transport errors: hey leaves those out of
+/// its CSV, so the CSV's run may have had some too, and none is in the figures. `None`
+/// when the text has none (or cannot be read).
 pub fn errors_left_out(path: &Path) -> Option<String> {
     let s = read(path).ok()?;
     let ep = s.endpoints.first()?;
@@ -75,8 +76,9 @@ pub fn errors_left_out(path: &Path) -> Option<String> {
         .sum();
     (errors > 0).then(|| {
         format!(
-            "{} (hey's text summary of the same run) counts {errors} transport error(s) that hey \
-             leaves out of its CSV: they are not in these figures",
+            "{} (hey's text summary of the same load run again) counts {errors} transport \
+             error(s); hey leaves such errors out of its CSV, so the CSV's run may have had \
+             some too, and none is in these figures",
             path.shown()
         )
     })

@@ -229,3 +229,51 @@ fn each_stage_dirs_source_keeps_the_notes_on_its_own_files() {
         "{warnings}"
     );
 }
+
+/// hey's `-o csv` file of `n` answers, 1 s apart by offset, 20 ms each (synthetic rows
+/// in the columns hey 0.1.4 writes).
+fn hey_csv(n: u32) -> String {
+    let mut csv = String::from(
+        "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n",
+    );
+    for i in 0..n {
+        let offset = f64::from(i) * 2.0 / f64::from(n);
+        csv.push_str(&format!(
+            "0.0200,0.0000,0.0000,0.0000,0.0199,0.0001,200,{offset:.4}\n"
+        ));
+    }
+    csv
+}
+
+/// `hey -n 915 -o csv` and `hey -n 915` (its text summary) in one dir: hey writes its
+/// summary or its CSV, never both for one run, so the summary is the same load run
+/// again, not the CSV's run. The skip said "the run whose CSV is read", and the first
+/// thing to do was to judge failures on hey's text summary "of the same run", which
+/// hey cannot write.
+#[test]
+fn a_hey_summary_beside_its_csv_is_named_a_rerun_not_the_csvs_run() {
+    let dir = TestDir::new();
+    dir.write("run/c10/hey.csv", hey_csv(915));
+    dir.write("run/c10/hey.txt", hey_console(10));
+    let (code, report, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        report["overall"]["requests"], 915,
+        "{:#}",
+        report["overall"]
+    );
+    let skipped = report["skipped"].to_string();
+    assert!(skipped.contains("never both for one run"), "{skipped}");
+    assert!(!skipped.contains("of the run whose CSV"), "{skipped}");
+    assert_eq!(
+        report["data_quality"], "partial",
+        "{:#}",
+        report["data_quality"]
+    );
+    let advice = report["narrative"].to_string();
+    assert!(!advice.contains("of the same run"), "{advice}");
+    assert!(
+        advice.contains("Re-run with an output that counts transport errors"),
+        "{advice}"
+    );
+}

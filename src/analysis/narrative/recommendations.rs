@@ -77,8 +77,9 @@ pub(super) fn recommendations(a: &Analysis) -> Vec<Recommendation> {
         )),
         DataQuality::Partial => out.push(rec(
             Priority::P1,
-            "Judge failures on an output that counts transport errors (hey's text summary, \
-             oha's JSON) of the same run, or re-run with one"
+            "Re-run with an output that counts transport errors before judging failures \
+             (hey counts them only in its text summary, which it writes instead of the \
+             `-o csv` file; oha's JSON keeps them per request)"
                 .into(),
             format!("`data_quality` is partial: {why}"),
             "data quality",

@@ -178,10 +178,11 @@ fn set_h2load_logs_aside(by_format: &mut BTreeMap<Format, Vec<PathBuf>>, run: &m
 }
 
 /// hey's text summaries beside its CSVs: hey writes one or the other per run (`-o csv`
-/// replaces the summary), so a text is the CSV's run only when it counts as many
-/// answers as the CSV has rows. Skipped either way (the CSV is the measurement), as the
-/// same run or as another run's. Returns the notes on the transport errors the CSV
-/// leaves out (only for a text of the same run).
+/// replaces the summary), so a text is never the CSV's own run. One that counts as many
+/// answers as the CSV has rows is the same load run again (`-n` fixes the count): it
+/// adds nothing the figures lack, and its transport errors are said as that run's;
+/// one of another count is another run's data. Skipped either way (the CSV is the
+/// measurement). Returns the notes on the rerun's transport errors.
 fn pair_hey(
     by_format: &mut BTreeMap<Format, Vec<PathBuf>>,
     opts: &IngestOptions,
@@ -206,8 +207,9 @@ fn pair_hey(
         Ok(n) if n == rows => (
             SkipKind::SameData,
             format!(
-                "hey's text summary of the run whose CSV ({csv_names}) is read: both count \
-                 {n} answers (checked); the CSV is the measurement"
+                "hey's text summary of a run of as many answers ({n}, checked) as the CSV \
+                 beside it ({csv_names}): the same load again (hey writes its summary or, with \
+                 -o csv, the CSV, never both for one run); the CSV is the measurement"
             ),
         ),
         Ok(n) => (
