@@ -195,9 +195,10 @@ fn assert_welch(c: &Value, verdict: &str, ci: (f64, f64)) {
 }
 
 /// wrk without `--latency`, 10 s a side: 21.92 ms (sd 10.69) → 35.45 ms (sd 11.67).
-/// Sizes 2 × 4672 ÷ 464.32 = 20.12 and 2 × 2835 ÷ 281.94 = 20.11; SE = √(10.69²/20.12
-/// + 11.67²/20.11) = 3.529 ms, df = 37.9, t(0.975) = 2.0245: Δ 13.53 ± (7.145 + 0.01)
-/// = [6.38, 20.68]. Before, the mean was `inconclusive` and the outcome too.
+/// Sizes 2 × 4672 ÷ 464.32 = 20.12 and 2 × 2835 ÷ 281.94 = 20.11; SE =
+/// √(10.69²/20.12 + 11.67²/20.11) = 3.529 ms, df = 37.9, t(0.975) = 2.0245: Δ 13.53 ±
+/// (7.145 + 0.01) = [6.38, 20.68]. Before, the mean was `inconclusive` and the outcome
+/// too.
 #[test]
 fn wrk_mean_of_a_slower_release_is_regressed_by_welch_on_its_stdev() {
     let c = compare_runs(("wrk.txt", WRK_A_10S), ("wrk.txt", WRK_B_10S));
