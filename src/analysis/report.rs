@@ -151,7 +151,8 @@ pub struct LatencyReport {
     pub p999: Option<f64>,
     /// Largest.
     pub max: Option<f64>,
-    /// The standard deviation the tool printed with its summary (h2load's `sd`);
+    /// The standard deviation the tool printed with its summary (h2load's `sd`, wrk's
+    /// and autocannon's `Stdev`);
     /// left out of report.json when it printed none or the latencies are exact.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sd: Option<f64>,

@@ -45,8 +45,9 @@ pub fn step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
 
 /// The step of the mean response time `tool` prints at `value_ms`, ms: ab's whole
 /// milliseconds, hey's and siege's seconds to four and two decimals, httperf's tenths
-/// of a millisecond, h2load's and wrk's as their other figures; 0 for a tool that
-/// writes its mean finely (Locust's `Average Response Time`, k6, autocannon, …).
+/// of a millisecond, autocannon's hundredths, h2load's and wrk's as their other
+/// figures; 0 for a tool that writes its mean finely (Locust's `Average Response
+/// Time`, k6, …).
 pub fn mean_step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
     match tool {
         Some("ab") => 1.0,
@@ -55,6 +56,8 @@ pub fn mean_step_ms(tool: Option<&str>, value_ms: f64) -> f64 {
         Some("siege") => 10.0,
         // `Reply time [ms]: response 0.4`.
         Some("httperf") => 0.1,
+        // `Avg 20.59 ms` (console) and `"mean": 20.59` (`--json`).
+        Some("autocannon") => 0.01,
         Some("h2load") => h2load_step_ms(value_ms),
         Some("wrk" | "k6-console") => step_ms(tool, value_ms),
         _ => 0.0,

@@ -16,7 +16,8 @@
 //!   from the `4xx`/`5xx` counts (kinds `status:4xx`/`status:5xx`: the class alone). `non2xx` also
 //!   counts 1xx/3xx answers, which are not failures.
 //! * Latency is autocannon's own summary (`latency`: p0.001 … p99.999 as `p2_5` keys,
-//!   min, max, mean; ms) over the responses. autocannon records whole milliseconds,
+//!   min, max, mean and `stddev`, the mean and sd to two decimals; ms) over the
+//!   responses. autocannon records whole milliseconds,
 //!   cut down (an answer in 0.4 ms is 0), and its `min` is the histogram's smallest
 //!   non-zero value: where its percentiles reach 0 (sub-ms answers) the minimum is
 //!   0, with a note, and never 1 ms above a 0 ms percentile.
@@ -406,7 +407,7 @@ fn latency(json: &Value, responses: u64) -> LatencyDistribution {
     // under 1 ms) is the true minimum.
     let zero = points.first().is_some_and(|(_, v)| *v == 0.0);
     LatencyDistribution::Summary(PercentileSummary {
-        sd_ms: None,
+        sd_ms: ms("stddev").filter(|sd| *sd >= 0.0),
         count: responses,
         mean_ms: ms("mean").or_else(|| ms("average")),
         min_ms: if zero { Some(0.0) } else { ms("min") },

@@ -4,8 +4,9 @@
 //! were not 2xx, `3k requests in 30.02s, 555 kB read`, `11 errors (11 timeouts)`).
 //!
 //! * Latency is autocannon's own summary over the responses: 2.5 %, 50 %, 97.5 % and
-//!   99 %, `Avg` and `Max` (whole milliseconds, as in its JSON; no minimum, no p90 or
-//!   p95 — those are not measured, only bounded by the printed percentiles). With `-l`
+//!   99 %, `Avg`, `Stdev` and `Max` (the percentiles and max in whole milliseconds, the
+//!   mean and sd to two decimals, as in its JSON; no minimum, no p90 or p95 — those are
+//!   not measured, only bounded by the printed percentiles). With `-l`
 //!   autocannon adds its Percentile table (p0.001 … p99.999, p90 and p99.9 among
 //!   them): those percentiles are read too.
 //! * Requests are the responses plus the errors. The responses are exact when the
@@ -120,6 +121,8 @@ struct Console {
     mismatches: u64,
     points: Vec<(f64, f64)>,
     mean: Option<f64>,
+    /// The Latency row's `Stdev`, ms.
+    sd: Option<f64>,
     max: Option<f64>,
     /// The answers by status code (`--renderStatusCodes`' Code table).
     codes: Vec<(u16, u64)>,
@@ -217,7 +220,7 @@ fn latency_row(
         match h.as_str() {
             "Avg" => c.mean = Some(ms),
             "Max" => c.max = Some(ms),
-            "Stdev" => {}
+            "Stdev" => c.sd = Some(ms),
             p => {
                 if let Some(pct) = p.strip_suffix('%').and_then(|x| x.parse::<f64>().ok()) {
                     c.points.push((pct, ms));
@@ -366,7 +369,7 @@ fn build(
     }
     let has = responses > 0;
     let latency = LatencyDistribution::Summary(PercentileSummary {
-        sd_ms: None,
+        sd_ms: c.sd.filter(|_| has),
         count: responses,
         mean_ms: c.mean.filter(|_| has),
         min_ms: c.points.first().filter(|(_, v)| *v == 0.0).map(|_| 0.0),

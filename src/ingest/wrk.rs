@@ -16,10 +16,12 @@
 //!   and wrk 3 count one every 2 s per request still waiting: there, and whenever they
 //!   outnumber the completed requests, they are added, with a note that they may overlap.
 //! * Latency: wrk's `Latency Distribution` (50/75/90/99 %) is a tool summary with the
-//!   Thread Stats mean and max. wrk corrects them for coordinated omission before it
-//!   prints them (`stats_correct` in wrk.c: for every answer slower than twice a
-//!   connection's mean interval it adds samples spaced by that interval), so its mean
-//!   and percentiles are above what it measured and its mean is no response time for
+//!   Thread Stats `Latency` line's mean, standard deviation and max (`Avg  Stdev  Max`,
+//!   each with its unit; wrk computes that line over every request of every thread): the
+//!   sd is what `compare` tests a change of the mean by (`summary_welch`). wrk
+//!   corrects them for coordinated omission before it prints them (`stats_correct` in
+//!   wrk.c: for every answer slower than twice a connection's mean interval it adds
+//!   samples spaced by that interval), so its mean and percentiles are above what it measured and its mean is no response time for
 //!   Little's law ([`PercentileSummary::co_corrected`]; a note says so). wrk2's "Detailed Percentile spectrum" is rebuilt as an
 //!   exact histogram (`hgrm.rs` explains the caveat). wrk2 prints the *Recorded*
 //!   (corrected for coordinated omission) distribution and, with `-U`, the
@@ -106,6 +108,8 @@ struct WrkRun {
     /// The planned length in seconds (`Running 10s test`).
     planned_s: Option<f64>,
     mean_ms: Option<f64>,
+    /// The `Stdev` of the `Latency` line (of the same corrected figures as the mean).
+    sd_ms: Option<f64>,
     max_ms: Option<f64>,
     recorded: Option<LatencyBlock>,
     uncorrected: Option<LatencyBlock>,
@@ -282,7 +286,7 @@ fn summarise(path: &Path, run: &WrkRun) -> Result<ToolSummary, Problem> {
     let latency = match recorded.and_then(|b| Some((b.spectrum.as_ref()?, &b.points))) {
         Some((spectrum, points)) => spectrum.with_points(points).distribution(1.0),
         None => LatencyDistribution::Summary(PercentileSummary {
-            sd_ms: None,
+            sd_ms: run.sd_ms.filter(|sd| sd.is_finite() && *sd >= 0.0),
             count: timed,
             mean_ms: run.mean_ms,
             min_ms: None,
@@ -549,6 +553,7 @@ fn parse(path: &Path, text: &str) -> Result<Parsed, Problem> {
             }
         } else if let Some(c) = latency_re.captures(line) {
             r.mean_ms = duration_ms(&c[1]).map_err(&bad)?;
+            r.sd_ms = duration_ms(&c[2]).map_err(&bad)?;
             r.max_ms = duration_ms(&c[3]).map_err(&bad)?;
         } else if let Some(c) = pct_re.captures(line).filter(|_| block > 0) {
             let p: f64 = c[1]

@@ -71,7 +71,7 @@ pub struct PercentileSummary {
     /// Mean latency, ms.
     pub mean_ms: Option<f64>,
     /// The tool's standard deviation of the latencies, ms, where it prints one
-    /// (h2load's `sd`); `None` after a merge.
+    /// (h2load's `sd`, wrk's and autocannon's `Stdev`); `None` after a merge.
     pub sd_ms: Option<f64>,
     /// Smallest latency, ms.
     pub min_ms: Option<f64>,
@@ -124,7 +124,8 @@ impl LatencyDistribution {
         }
     }
 
-    /// The standard deviation a tool printed with its summary (h2load's `sd`), ms;
+    /// The standard deviation a tool printed with its summary (h2load's `sd`, wrk's
+    /// and autocannon's `Stdev`), ms;
     /// `None` for an exact distribution or a summary without one.
     pub fn tool_sd_ms(&self) -> Option<f64> {
         match self {

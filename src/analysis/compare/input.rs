@@ -104,7 +104,8 @@ pub struct Figures {
     pub error_rate: Option<f64>,
     /// Mean latency.
     pub mean: Option<f64>,
-    /// The standard deviation the tool printed with its summary (h2load's `sd`).
+    /// The standard deviation the tool printed with its summary (h2load's `sd`, wrk's
+    /// and autocannon's `Stdev`).
     pub sd: Option<f64>,
     /// Median.
     pub p50: Option<f64>,

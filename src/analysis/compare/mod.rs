@@ -398,7 +398,8 @@ fn report_notes(
              `unchanged` when both are within the floor, else `inconclusive`; throughput, \
              goodput and means without a per-interval series stay `inconclusive` (error \
              rates are tested on the failure and request counts), but for a mean whose \
-             tool printed its standard deviation (h2load's `sd`): Welch's test on both \
+             tool printed its standard deviation (h2load's `sd`, wrk's and autocannon's \
+             `Stdev`): Welch's test on both \
              sides' means and sds over those effective sample sizes (method \
              `summary_welch`; the request counts would count autocorrelated requests as \
              independent)"

@@ -13,7 +13,8 @@
 //! percentile that moved less than the floor can read `unchanged`. Rates are never shown so: their noise
 //! lives in the per-interval series a summary lacks (requests per interval under a
 //! closed model are far from Poisson), so such a change stays `inconclusive`; so does
-//! a mean, unless its tool printed the latencies' standard deviation (h2load's `sd`):
+//! a mean, unless its tool printed the latencies' standard deviation (h2load's `sd`,
+//! wrk's and autocannon's `Stdev`):
 //! then Welch's test over the same effective sample sizes decides it
 //! (`stats::summary_mean_shift`, called from `verdict`). An error
 //! rate is not decided here: its failures and requests are counts, tested by the
