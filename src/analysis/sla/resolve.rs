@@ -479,7 +479,15 @@ pub(super) fn resolve_endpoint<'a>(
     (endpoints, written): (&'a [String], &[String]),
 ) -> Result<Option<EndpointTarget<'a>>, SlaError> {
     let Some(re) = regex_name(&section.name) else {
-        if !endpoints.contains(&section.name) {
+        // `GET /api/v1/agents` spelled exactly as one stage's data has it (a script's
+        // CSV) while other stages hold the same route as wrk's URL: the section names
+        // them all, not only the one spelled as it is.
+        if endpoints.contains(&section.name) {
+            let members = one_route(&section.name, endpoints);
+            if members.len() > 1 {
+                return Ok(Some(EndpointTarget::Pattern(section.name.clone(), members)));
+            }
+        } else {
             // `GET /users/{id}` when the data has `GET /users/123`, `GET /users/456`.
             let members = route_members(&section.name, endpoints);
             // Locust's `name="/users/[id]"` is one endpoint spelled with its

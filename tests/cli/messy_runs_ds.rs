@@ -1,0 +1,78 @@
+//! Messy runs, batch "ds" (qa115): `check` and `export` on run dirs that mix tools,
+//! stage by stage. Fixtures are consoles wrk 4.x printed on this machine against
+//! `headroom target` (the command echoed on top, as a team saves them) and small
+//! per-request CSVs a script wrote; the answers follow from those by hand.
+
+use super::check::check_json;
+use super::common::TestDir;
+use serde_json::Value;
+
+/// `wrk -t2 -c50 -d4s --latency` against `headroom target --profile fast` here:
+/// p50 193 µs, p75 384 µs, p90 1.02 ms, p99 2.72 ms, 679,801 requests.
+const WRK_PEAK: &str = "$ wrk -t2 -c50 -d4s --latency http://127.0.0.1:18470/api/v1/agents
+Running 4s test @ http://127.0.0.1:18470/api/v1/agents
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   404.28us  624.30us  12.46ms   90.07%
+    Req/Sec    85.25k     7.17k   99.65k    71.25%
+  Latency Distribution
+     50%  193.00us
+     75%  384.00us
+     90%    1.02ms
+     99%    2.72ms
+  679801 requests in 4.02s, 78.45MB read
+Requests/sec: 169277.84
+Transfer/sec:     19.53MB
+";
+
+/// A script's per-request CSV for one stage: `n` requests of `GET /api/v1/agents`,
+/// 2 ms apart, each 0.5 ms, all 200.
+fn script_csv(n: usize) -> String {
+    let mut csv = String::from("timestamp_ms,endpoint,method,latency_ms,status\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "{},/api/v1/agents,GET,0.5,200\n",
+            1_796_497_800_000u64 + 2 * i as u64
+        ));
+    }
+    csv
+}
+
+/// The evaluation of the first rule on `endpoint` at `stage` in check's JSON.
+fn endpoint_cell<'a>(out: &'a Value, stage: &str) -> &'a Value {
+    out["sla"]["rules"]
+        .as_array()
+        .expect("sla.rules")
+        .iter()
+        .find(|r| r["scope"] == "endpoint" && r["stage"] == stage)
+        .unwrap_or_else(|| panic!("no endpoint rule on {stage}: {out}"))
+}
+
+/// `02-load-30u/` holds a script's CSV (`GET /api/v1/agents`, every request 0.5 ms);
+/// `03-PEAK-50u/` wrk's console for the same URL, p99 2.72 ms. The SLA's
+/// `[endpoint."GET /api/v1/agents"]` with `p(99) < 2ms` names that route in both
+/// (README: `GET /item` names wrk's `http://127.0.0.1:8080/item`). Because the CSV
+/// spells the name exactly, only the CSV's endpoint was judged: on the verdict stage
+/// `peak` the rule had "no data for this scope" (insufficient data) and `check` exited
+/// 0 — a gate passed with wrk's p99 of 2.72 ms over the 2 ms limit. Now the section
+/// names the route in every stage: peak fails at 2.72 ms (exit 1), load passes at 0.5.
+#[test]
+fn an_endpoint_spelled_as_one_stage_spells_it_judges_wrk_stages_too() {
+    let dir = TestDir::new();
+    dir.write("run/02-load-30u/requests.csv", script_csv(1000));
+    dir.write("run/03-PEAK-50u/wrk.txt", WRK_PEAK);
+    let sla = dir.write(
+        "sla.toml",
+        "[global]\nverdict_stages = [\"peak\"]\nrules = [\"error_rate < 1%\"]\n\
+         [endpoint.\"GET /api/v1/agents\"]\nrules = [\"p(99) < 2ms\"]\n",
+    );
+    let (code, out, err) = check_json(&dir.path().join("run"), &sla, &[]);
+    let peak = endpoint_cell(&out, "peak");
+    assert_eq!(peak["status"], "fail", "{peak}\n{err}");
+    assert_eq!(peak["value"], 2.72, "{peak}");
+    let load = endpoint_cell(&out, "load");
+    assert_eq!(load["status"], "pass", "{load}");
+    assert_eq!(load["value"], 0.5, "{load}");
+    assert_eq!(out["verdict"], "NO-GO", "{out}");
+    assert_eq!(code, 1, "{err}");
+}
