@@ -158,3 +158,44 @@ fn exporting_two_drive_runs_as_stage_dirs_says_their_logs_are_not_carried() {
         "{stderr}"
     );
 }
+
+/// `02-load-30u/` (a script's CSV) and `03-PEAK-50u/` (wrk, p99 2.72 ms): the stages
+/// `load` at 30 users and `peak` at 50. `[stage."peak-30u"]` names a peak at 30 users,
+/// which the data lacks; it used to name `peak` (the name's users were ignored when the
+/// stage's own name gives none) and judge the 50-user stage under rules written for
+/// another load level. Now it is not in the data (a warning, its rules `not_run`), while
+/// `[stage."peak-50u"]` still names `peak` and is judged on wrk's 2.72 ms.
+#[test]
+fn a_stage_name_with_other_users_than_the_stage_ran_at_names_nothing() {
+    let dir = TestDir::new();
+    dir.write("run/02-load-30u/requests.csv", script_csv(1000));
+    dir.write("run/03-PEAK-50u/wrk.txt", WRK_PEAK);
+    let run = dir.path().join("run");
+    for (name, status) in [("peak-30u", "not_run"), ("peak-50u", "fail")] {
+        let sla = dir.write(
+            "sla.toml",
+            format!(
+                "[global]\nverdict_stages = [\"peak\"]\nrules = [\"error_rate < 1%\"]\n\
+                 [stage.\"{name}\"]\nrules = [\"p(99) < 2ms\"]\n"
+            ),
+        );
+        let (_, out, err) = check_json(&run, &sla, &[]);
+        let cell = out["sla"]["rules"]
+            .as_array()
+            .expect("sla.rules")
+            .iter()
+            .find(|r| r["rule"] == "p(99) < 2ms")
+            .unwrap_or_else(|| panic!("no p(99) rule: {out}"))
+            .clone();
+        assert_eq!(cell["status"], status, "{name}: {cell}\n{err}");
+        if status == "fail" {
+            assert_eq!(cell["stage"], "peak", "{cell}");
+            assert_eq!(cell["value"], 2.72, "{cell}");
+        } else {
+            assert!(
+                err.contains(&format!("[stage.{name}] names no stage in the data")),
+                "{err}"
+            );
+        }
+    }
+}

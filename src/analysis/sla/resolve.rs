@@ -14,9 +14,9 @@ use regex::Regex;
 use super::parse::{regex_name, ScopeRules};
 use super::route_scope::{one_route, route_members};
 use super::spelling::{
-    other_method, other_query, part_of_stage, routes_to_compare, same_case_folded, same_joined,
-    same_label, same_path, same_query, same_route, same_route_any_case, same_stage, same_words,
-    users_only,
+    named_users, other_method, other_query, part_of_stage, routes_to_compare, same_case_folded,
+    same_joined, same_label, same_path, same_query, same_route, same_route_any_case, same_stage,
+    same_words, users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -280,7 +280,15 @@ pub(super) fn resolve_stage<'a>(
     line: Option<usize>,
 ) -> Result<Option<&'a str>, SlaError> {
     if let Some(found) = resolve(name, (known, written), kind, line)? {
-        return Ok(Some(found));
+        // `peak-30u` is no spelling of the `peak` that `03-PEAK-50u/` became: the name
+        // gives another load level than the stage ran at, so the data lacks it.
+        let ran_at = (known.iter().zip(users))
+            .find(|(k, _)| k.as_str() == found)
+            .and_then(|(_, u)| *u);
+        return Ok(match (named_users(name), ran_at) {
+            (Some(n), Some(u)) if n != u64::from(u) => None,
+            _ => Some(found),
+        });
     }
     let Some(n) = users_only(name) else {
         return Ok(None);
