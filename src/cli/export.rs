@@ -254,7 +254,24 @@ impl Job<'_> {
     /// then the rows are read back, by their start (a note says so), and a run without
     /// rows reads back as summaries only.
     fn driver_log_carried(&self) -> Option<PathBuf> {
-        let log = driver_log(self.run)?;
+        let logs = driver_logs(self.run);
+        let [log] = logs.as_slice() else {
+            if logs.len() > 1 && driver_rows(self.run) {
+                // Drive run dirs given as stage dirs (`c40/`, `rate-100rps/`): one
+                // export holds one log, so their rows are read back instead.
+                eprintln!(
+                    "note: the {} interval logs of these drive runs are not carried into \
+                     the export (it holds one run's log): `headroom analyze` of the export \
+                     reads requests.csv, which puts each request in the stage it started \
+                     in, where the run counts it where it completed, so stage counts and \
+                     figures may differ by the requests in flight at each stage's edge; the \
+                     stages and endpoints tables hold the run's own figures",
+                    logs.len()
+                );
+            }
+            return None;
+        };
+        let log = log.clone();
         let o = self.opts;
         if o.include.is_some() || o.exclude.is_some() || o.normalize_labels {
             if !driver_rows(self.run) {
@@ -525,22 +542,19 @@ impl Job<'_> {
     }
 }
 
-/// The interval log of a `drive` run dir (its source `headroom`, the one `.hlog`
+/// The interval logs of `drive` run dirs (their source `headroom`, the `.hlog` files
 /// read), when the run is one: beside the driver's rows, or without them when the
-/// driver is the run's one source (the log is then all the export's stages need).
-fn driver_log(run: &Run) -> Option<PathBuf> {
+/// driver is the run's one source (a log is then all the export's stages need). The
+/// export carries one: several (drive runs as stage dirs) are not carried.
+fn driver_logs(run: &Run) -> Vec<PathBuf> {
     let driver = run.sources.iter().any(|s| s.tool == "headroom");
     if !driver || !(driver_rows(run) || run.sources.len() == 1) {
-        return None;
+        return Vec::new();
     }
-    let logs: Vec<&PathBuf> = (run.inputs.iter())
+    (run.inputs.iter())
         .filter(|i| i.format == "hdr-log" && !run.skipped.iter().any(|s| s.path == i.path))
-        .map(|i| &i.path)
-        .collect();
-    match logs.as_slice() {
-        [one] => Some((*one).clone()),
-        _ => None,
-    }
+        .map(|i| i.path.clone())
+        .collect()
 }
 
 /// True when the run has the driver's per-request rows (`drive --raw`): the only

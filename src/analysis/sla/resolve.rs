@@ -14,9 +14,9 @@ use regex::Regex;
 use super::parse::{regex_name, ScopeRules};
 use super::route_scope::{one_route, route_members};
 use super::spelling::{
-    other_method, other_query, part_of_stage, routes_to_compare, same_case_folded, same_joined,
-    same_label, same_path, same_query, same_route, same_route_any_case, same_stage, same_words,
-    users_only,
+    named_users, other_method, other_query, part_of_stage, routes_to_compare, same_case_folded,
+    same_joined, same_label, same_path, same_query, same_route, same_route_any_case, same_stage,
+    same_words, users_only,
 };
 use super::suggest::typos_of;
 use super::SlaError;
@@ -280,7 +280,15 @@ pub(super) fn resolve_stage<'a>(
     line: Option<usize>,
 ) -> Result<Option<&'a str>, SlaError> {
     if let Some(found) = resolve(name, (known, written), kind, line)? {
-        return Ok(Some(found));
+        // `peak-30u` is no spelling of the `peak` that `03-PEAK-50u/` became: the name
+        // gives another load level than the stage ran at, so the data lacks it.
+        let ran_at = (known.iter().zip(users))
+            .find(|(k, _)| k.as_str() == found)
+            .and_then(|(_, u)| *u);
+        return Ok(match (named_users(name), ran_at) {
+            (Some(n), Some(u)) if n != u64::from(u) => None,
+            _ => Some(found),
+        });
     }
     let Some(n) = users_only(name) else {
         return Ok(None);
@@ -479,7 +487,15 @@ pub(super) fn resolve_endpoint<'a>(
     (endpoints, written): (&'a [String], &[String]),
 ) -> Result<Option<EndpointTarget<'a>>, SlaError> {
     let Some(re) = regex_name(&section.name) else {
-        if !endpoints.contains(&section.name) {
+        // `GET /api/v1/agents` spelled exactly as one stage's data has it (a script's
+        // CSV) while other stages hold the same route as wrk's URL: the section names
+        // them all, not only the one spelled as it is.
+        if endpoints.contains(&section.name) {
+            let members = one_route(&section.name, endpoints);
+            if members.len() > 1 {
+                return Ok(Some(EndpointTarget::Pattern(section.name.clone(), members)));
+            }
+        } else {
             // `GET /users/{id}` when the data has `GET /users/123`, `GET /users/456`.
             let members = route_members(&section.name, endpoints);
             // Locust's `name="/users/[id]"` is one endpoint spelled with its

@@ -100,6 +100,12 @@ fn stage_core(s: &str) -> (Vec<String>, Option<u64>) {
     (w, users)
 }
 
+/// The users a stage name gives (`peak-30u`, `02_peak_50users`, `c40`), whatever else it
+/// says; `None` when it gives none.
+pub(super) fn named_users(name: &str) -> Option<u64> {
+    stage_core(name).1
+}
+
 /// The users a stage name gives when it names a load level alone (`50 users`,
 /// `50u`, `users-50`, `02 (50 users)`): no words but its users. `None` otherwise.
 pub(super) fn users_only(name: &str) -> Option<u64> {
