@@ -41,7 +41,7 @@ pub use own_output::{
 pub use route::{key_method_and_name, key_route, may_be_one_route, normalize_label};
 pub use run::{
     shorter_timeout, EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, SkipKind,
-    Skipped, Source, SourceFlags, SourcePart, Stage,
+    Skipped, Source, SourceFlags, SourcePart, Stage, TotalsDisagree,
 };
 pub use time::{format_rfc3339_ms, on_the_clock, TimeUnit};
 pub use timeseries::{

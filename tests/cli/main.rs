@@ -136,6 +136,7 @@ mod messy_runs_dm;
 mod messy_runs_dn;
 mod messy_runs_do;
 mod messy_runs_dp;
+mod messy_runs_dr;
 mod messy_runs_e;
 mod messy_runs_f;
 mod messy_runs_g;

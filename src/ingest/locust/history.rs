@@ -428,16 +428,12 @@ pub(super) fn stages_from_history(
 ) -> Option<Vec<Stage>> {
     let specs = match plan {
         StagePlan::Manifest(specs) if specs.iter().all(|s| s.window_ms.is_some()) => specs.clone(),
-        StagePlan::Detect { .. } => {
-            let users: Vec<(i64, f64)> = hist
-                .iter()
-                .filter(|r| r.key.is_none())
-                .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
-                .collect();
-            let mut specs = specs_from_plateaus(&plateaus(&users), plan.stage_dir());
-            super::resets::from_resets(&mut specs, hist);
-            specs
-        }
+        StagePlan::Detect { .. } => detected(hist, plan.stage_dir()),
+        // A dir named after its users (`10users/`) is the stage its history's plateau
+        // is, as the same files in `u10/` or a shared dir are: the ramp is no part of it.
+        StagePlan::WholeDir {
+            name, rate: None, ..
+        } => detected(hist, Some(name)),
         _ => Vec::new(),
     };
     let batched = super::reports::batched(hist);
@@ -447,6 +443,19 @@ pub(super) fn stages_from_history(
             .map(|s| stage_from_history(s, hist, opts, (history_spacing(hist), batched)))
             .collect()
     })
+}
+
+/// The stages of `hist`'s plateaus of users (named after `stage_dir` when it is one
+/// dir of several, or one named after its users), split at its stats resets.
+fn detected(hist: &[HistoryRow], stage_dir: Option<&str>) -> Vec<StageSpec> {
+    let users: Vec<(i64, f64)> = hist
+        .iter()
+        .filter(|r| r.key.is_none())
+        .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
+        .collect();
+    let mut specs = specs_from_plateaus(&plateaus(&users), stage_dir);
+    super::resets::from_resets(&mut specs, hist);
+    specs
 }
 
 /// Overall figures from the last cumulative history rows (no `_stats.csv`).

@@ -675,6 +675,9 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
     if existing.runs_left_out.is_none() {
         existing.runs_left_out = src.runs_left_out;
     }
+    if existing.totals_disagree.is_none() {
+        existing.totals_disagree = src.totals_disagree;
+    }
     existing.outcomes_unseen |= src.outcomes_unseen;
     existing.ok_server_errors += src.ok_server_errors;
     (existing.phases_not_stages).extend(src.phases_not_stages);
