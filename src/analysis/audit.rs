@@ -131,8 +131,13 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
         run.meta.shards.is_some(),
     ));
     out.extend(src.totals_disagree.as_ref().map(|d| {
-        AuditFinding::new("source_totals", None, AuditVerdict::Impossible, d.why.clone())
-            .values(d.whole_run as f64, d.stages as f64)
+        AuditFinding::new(
+            "source_totals",
+            None,
+            AuditVerdict::Impossible,
+            d.why.clone(),
+        )
+        .values(d.whole_run as f64, d.stages as f64)
     }));
     out
 }

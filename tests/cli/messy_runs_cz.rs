@@ -73,7 +73,10 @@ fn a_locust_csv_set_in_a_stage_dir_is_on_its_history_s_clock() {
     let stages = report["stages"].as_array().unwrap();
     let names: Vec<&str> = stages.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["peak", "cool"], "the clock says peak ran first");
-    let plateaus = [(&stages[0], t0, 14, peak / 14), (&stages[1], t0 + 60, 7, cool / 7)];
+    let plateaus = [
+        (&stages[0], t0, 14, peak / 14),
+        (&stages[1], t0 + 60, 7, cool / 7),
+    ];
     for (s, start, secs, per_s) in plateaus {
         assert_eq!(s["start"], rfc3339((start + 1) * 1000).as_str(), "{s}");
         assert_eq!(s["end"], rfc3339((start + secs) * 1000).as_str(), "{s}");
