@@ -18,6 +18,7 @@ mod run;
 mod time;
 mod timeseries;
 mod toml_text;
+mod totals_disagree;
 pub mod untrusted;
 mod window;
 
@@ -41,7 +42,7 @@ pub use own_output::{
 pub use route::{key_method_and_name, key_route, may_be_one_route, normalize_label};
 pub use run::{
     shorter_timeout, EndpointKey, EndpointStats, InputFile, Problem, Run, RunMeta, SkipKind,
-    Skipped, Source, SourceFlags, SourcePart, Stage, TotalsDisagree,
+    Skipped, Source, SourceFlags, SourcePart, Stage,
 };
 pub use time::{format_rfc3339_ms, on_the_clock, TimeUnit};
 pub use timeseries::{
@@ -49,4 +50,5 @@ pub use timeseries::{
     LATEST_MS, MAX_INTERVALS,
 };
 pub use toml_text::toml_error;
+pub use totals_disagree::TotalsDisagree;
 pub use window::{interval_window, INTERVAL_SLACK_MS};

@@ -255,7 +255,7 @@ pub struct Source {
     /// stats file's), naming each file and its count: its stages rest on one and its
     /// whole run on the other, so no rule is judged on either. A merged source has the
     /// first part's.
-    pub totals_disagree: Option<TotalsDisagree>,
+    pub totals_disagree: Option<super::TotalsDisagree>,
     /// True when the source's files record no outcome per request (ab's `-g` TSV:
     /// times only), so a failed or non-2xx response counts as a success: its failure
     /// figures (error rate, availability, goodput, Apdex, status shares) measure
@@ -340,17 +340,6 @@ pub struct SourceFlags {
 /// True for 0 (a count left out of report.json when there is none).
 fn is_zero(n: &u64) -> bool {
     *n == 0
-}
-
-/// Two files of one source that count its run differently ([`Source::totals_disagree`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct TotalsDisagree {
-    /// The requests the file the whole run's figures come from counts.
-    pub whole_run: u64,
-    /// The requests the file the stages' figures come from counts.
-    pub stages: u64,
-    /// The two counts and what they mean, in one sentence naming both files.
-    pub why: String,
 }
 
 /// One part of a source as it was read, before merging: its stages and own totals.

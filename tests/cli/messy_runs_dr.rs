@@ -31,7 +31,7 @@ fn locust_set(dir: &TestDir, stage: &str, rows: i64, stats_requests: Option<u64>
         "{HISTORY_HEADER}\n{T0},0,,Aggregated,0.000000,0.000000,N/A,N/A,N/A,N/A,N/A,N/A,\
          N/A,N/A,N/A,N/A,N/A,0,0,0,0.0,0,0,0\n"
     );
-    let (mut n, mut f) = (0u64, 0u64);
+    let mut n = 0u64;
     let (mut n30, mut f30) = (0u64, 0u64);
     for k in 1..=30 {
         let users = (2 * k).min(10) as u64;
@@ -40,7 +40,8 @@ fn locust_set(dir: &TestDir, stage: &str, rows: i64, stats_requests: Option<u64>
         if k > rows {
             continue;
         }
-        (n, f) = (n30, f30);
+        n = n30;
+        let f = f30;
         for (ty, name) in [("GET", "list agents"), ("", "Aggregated")] {
             history.push_str(&format!(
                 "{},{users},{ty},{name},{}.000000,{}.000000,{PCT},{n},{f},20,22.0,5.0,96.0,91.0\n",

@@ -429,11 +429,8 @@ pub(super) fn stages_from_history(
     let specs = match plan {
         StagePlan::Manifest(specs) if specs.iter().all(|s| s.window_ms.is_some()) => specs.clone(),
         StagePlan::Detect { .. } => detected(hist, plan.stage_dir()),
-        // A dir named after its users (`10users/`) is the stage its history's plateau
-        // is, as the same files in `u10/` or a shared dir are: the ramp is no part of it.
-        StagePlan::WholeDir {
-            name, rate: None, ..
-        } => detected(hist, Some(name)),
+        // `10users/` is its history's plateau, as the same files in `u10/` are.
+        StagePlan::WholeDir { name, rate, .. } if rate.is_none() => detected(hist, Some(name)),
         _ => Vec::new(),
     };
     let batched = super::reports::batched(hist);
@@ -445,12 +442,10 @@ pub(super) fn stages_from_history(
     })
 }
 
-/// The stages of `hist`'s plateaus of users (named after `stage_dir` when it is one
-/// dir of several, or one named after its users), split at its stats resets.
+/// The stages of `hist`'s plateaus of users, named after `stage_dir`, split at resets.
 fn detected(hist: &[HistoryRow], stage_dir: Option<&str>) -> Vec<StageSpec> {
-    let users: Vec<(i64, f64)> = hist
-        .iter()
-        .filter(|r| r.key.is_none())
+    let aggregate = hist.iter().filter(|r| r.key.is_none());
+    let users: Vec<(i64, f64)> = aggregate
         .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
         .collect();
     let mut specs = specs_from_plateaus(&plateaus(&users), stage_dir);
