@@ -32,6 +32,9 @@
 //!   (a tool run for a count, `hey -n 2000`, sends that many requests at every stage)
 //!   or parts of one without failures (generators each run for a count).
 //!
+//! - `source_totals`: two files of the source count its run differently beyond what
+//!   their timing explains (a Locust stats history against its stats file: see
+//!   `Source::totals_disagree`) — `impossible`.
 //! - `stage_gap` (`stage_gap.rs`): a stage whose window is mostly a spell without a
 //!   request holds two runs read as one — `suspect`.
 //!
@@ -63,7 +66,7 @@ pub enum AuditVerdict {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct AuditFinding {
     /// `response_time_law`, `arrival_rate`, `request_count`, `percentiles`,
-    /// `endpoint_sum` or `stage_totals`.
+    /// `endpoint_sum`, `stage_totals`, `source_totals` or `stage_gap`.
     pub check: String,
     /// The stage; null for run-wide checks.
     pub stage: Option<String>,
@@ -127,6 +130,15 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
         &src.overall,
         run.meta.shards.is_some(),
     ));
+    out.extend(src.totals_disagree.as_ref().map(|d| {
+        AuditFinding::new(
+            "source_totals",
+            None,
+            AuditVerdict::Impossible,
+            d.why.clone(),
+        )
+        .values(d.whole_run as f64, d.stages as f64)
+    }));
     out
 }
 

@@ -429,6 +429,11 @@ pub fn finding_summary(f: &AuditFinding) -> String {
             format_count(o),
             format_count(e)
         ),
+        "source_totals" => format!(
+            "the stages' file counts {} requests where the whole run's counts {}",
+            format_count(o),
+            format_count(e)
+        ),
         other => format!("{other}: expected {e}, observed {o}"),
     };
     format!("{}{at} ({what})", f.check)

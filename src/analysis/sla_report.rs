@@ -48,6 +48,14 @@ fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
         sla::discount_doubtful_clock(evals, why);
     }
     sla::discount_untrimmed(evals, &untrimmed_scopes(src));
+    if let Some(why) = src.totals_disagree.as_ref().map(|d| &d.why) {
+        let every: Vec<(Option<&str>, &str)> = (src.stages.iter())
+            .map(|s| Some(s.name.as_str()))
+            .chain(std::iter::once(None))
+            .map(|s| (s, why.as_str()))
+            .collect();
+        sla::discount_untrimmed(evals, &every);
+    }
     for stage in &src.stages {
         if let Some(why) = &stage.endpoints_whole_run {
             sla::judged_on_whole_run(evals, &stage.name, why);

@@ -386,6 +386,7 @@ impl ToolSummary {
             transport_errors_unseen: self.transport_errors_unseen,
             runs_left_out: self.runs_left_out,
             stopped_early: self.stopped_early,
+            totals_disagree: None,
             outcomes_unseen: self.outcomes_unseen,
             unknown_origin: false,
             latency_unit_doubt: None,

@@ -18,6 +18,7 @@ mod run;
 mod time;
 mod timeseries;
 mod toml_text;
+mod totals_disagree;
 pub mod untrusted;
 mod window;
 
@@ -49,4 +50,5 @@ pub use timeseries::{
     LATEST_MS, MAX_INTERVALS,
 };
 pub use toml_text::toml_error;
+pub use totals_disagree::TotalsDisagree;
 pub use window::{interval_window, INTERVAL_SLACK_MS};

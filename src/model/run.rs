@@ -250,6 +250,12 @@ pub struct Source {
     /// `--num-conns` not reached): the run was interrupted, so the run is incomplete.
     /// A merged source has the first part's.
     pub stopped_early: Option<String>,
+    /// Why two of the source's files count its run differently beyond what their
+    /// timing explains (a Locust stats history's last cumulative total against its
+    /// stats file's), naming each file and its count: its stages rest on one and its
+    /// whole run on the other, so no rule is judged on either. A merged source has the
+    /// first part's.
+    pub totals_disagree: Option<super::TotalsDisagree>,
     /// True when the source's files record no outcome per request (ab's `-g` TSV:
     /// times only), so a failed or non-2xx response counts as a success: its failure
     /// figures (error rate, availability, goodput, Apdex, status shares) measure

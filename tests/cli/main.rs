@@ -137,6 +137,7 @@ mod messy_runs_dn;
 mod messy_runs_do;
 mod messy_runs_dp;
 mod messy_runs_dq;
+mod messy_runs_dr;
 mod messy_runs_ds;
 mod messy_runs_dt;
 mod messy_runs_e;

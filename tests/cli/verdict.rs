@@ -112,8 +112,10 @@ fn data_the_audit_rejects_never_gets_go() {
 }
 
 /// Without a think time the audit still has two checks that can reject the seed's
-/// peak. Count vs rate × duration: a stats history over the stage's 600 s whose rows
-/// add up to 100 req/s × 600 s = 60,000 requests, against the stats file's 600,000.
+/// peak. Counts that disagree: a stats history over the stage's 600 s whose rows add
+/// up to 100 req/s × 600 s = 60,000 requests, against the stats file's 600,000 (the
+/// stage is the history's plateau, as in any dir: qa114; the whole run the stats
+/// file's, so `source_totals` rejects them and no rule is judged on either).
 /// X ≤ N/R: 3,000 req/s from 1,000 users at a mean of 450 ms, where N/R = 2,222 req/s.
 #[test]
 fn without_a_think_time_the_count_and_the_law_bound_still_reject() {
@@ -148,8 +150,8 @@ fn without_a_think_time_the_count_and_the_law_bound_still_reject() {
     assert!(
         headline.starts_with(
             "CONDITIONAL on `peak` — inconsistent data: the consistency audit rejects \
-             request_count on `peak` (it counts 600,000 requests where rate × duration gives \
-             60,000)"
+             source_totals (the stages' file counts 60,000 requests where the whole run's \
+             counts 600,000)"
         ),
         "{headline}"
     );

@@ -25,9 +25,7 @@ use regex::Regex;
 
 use super::failures::{add_failure_kinds, kinds_from_whole_run, read_exceptions, read_failures};
 use super::flags;
-use super::history::{
-    history_spacing, overall_from_history, read_history, stages_from_history, HistoryRow,
-};
+use super::history::{history_spacing, overall_from_history, read_history, HistoryRow};
 use super::series::fill_timeline;
 use crate::ingest::formats::{FormatSpec, Head, Reader, Sniff};
 use crate::ingest::stages::StagePlan;
@@ -583,17 +581,13 @@ pub fn build_source(
             .extend(add_failure_kinds(&mut overall, fails, opts));
     }
 
-    let history_stages = history.as_deref().and_then(|hist| {
-        let read = flags::stages_from_history_read(hist, stats.is_some(), opts, &mut source.notes);
-        read.then(|| stages_from_history(plan, hist, opts))
-            .flatten()
-    });
-    if let Some(hist) = &history {
-        let read_for_figures = history_stages.is_some() || stats.is_none();
-        if read_for_figures && !hist.iter().any(|r| r.key.is_some()) {
-            source.notes.push(flags::AGGREGATE_ONLY_HISTORY.into());
-        }
-    }
+    let history_stages = flags::history_stages(
+        plan,
+        history.as_deref(),
+        stats.is_some(),
+        opts,
+        &mut source.notes,
+    );
     let from_summary = history_stages.is_none();
     source.stages =
         history_stages.unwrap_or_else(|| summary_stages(plan, &overall, &mut source.notes));
@@ -610,6 +604,9 @@ pub fn build_source(
     }
     source.stopped_early =
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
+    if !from_summary && !history_cut && since_reset.is_none() {
+        source.totals_disagree = super::totals::disagree(set, total, history.as_deref(), spacing);
+    }
     let how = (from_summary, history_cut, whole.is_none(), since_reset);
     super::summary_clock::apply(&mut source, &mut overall, history.as_deref(), how);
     source.overall = overall;

@@ -4,9 +4,31 @@
 //! `--warmup`/`--from`/`--to` cannot trim the whole-run summary (the stats file, or the
 //! history's last cumulative row). Figures are never taken as if they had been.
 
-use super::history::HistoryRow;
+use super::history::{stages_from_history, HistoryRow};
+use crate::ingest::stages::StagePlan;
 use crate::ingest::IngestOptions;
 use crate::model::{Source, Stage};
+
+/// The stages of the history `hist` under `plan`, when they are to be taken from it
+/// ([`stages_from_history_read`]); notes say what they cannot hold (a history of
+/// Aggregated rows alone read for its figures: no per-endpoint breakdown).
+pub(super) fn history_stages(
+    plan: &StagePlan,
+    hist: Option<&[HistoryRow]>,
+    has_stats: bool,
+    opts: &IngestOptions,
+    notes: &mut Vec<String>,
+) -> Option<Vec<Stage>> {
+    let hist = hist?;
+    let stages = stages_from_history_read(hist, has_stats, opts, notes)
+        .then(|| stages_from_history(plan, hist, opts))
+        .flatten();
+    let read_for_figures = stages.is_some() || !has_stats;
+    if read_for_figures && !hist.iter().any(|r| r.key.is_some()) {
+        notes.push(AGGREGATE_ONLY_HISTORY.into());
+    }
+    stages
+}
 
 /// Why a stage taken from a stats history has no endpoints.
 pub(super) const AGGREGATE_ONLY_HISTORY: &str =

@@ -428,16 +428,9 @@ pub(super) fn stages_from_history(
 ) -> Option<Vec<Stage>> {
     let specs = match plan {
         StagePlan::Manifest(specs) if specs.iter().all(|s| s.window_ms.is_some()) => specs.clone(),
-        StagePlan::Detect { .. } => {
-            let users: Vec<(i64, f64)> = hist
-                .iter()
-                .filter(|r| r.key.is_none())
-                .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
-                .collect();
-            let mut specs = specs_from_plateaus(&plateaus(&users), plan.stage_dir());
-            super::resets::from_resets(&mut specs, hist);
-            specs
-        }
+        StagePlan::Detect { .. } => detected(hist, plan.stage_dir()),
+        // `10users/` is its history's plateau, as the same files in `u10/` are.
+        StagePlan::WholeDir { name, rate, .. } if rate.is_none() => detected(hist, Some(name)),
         _ => Vec::new(),
     };
     let batched = super::reports::batched(hist);
@@ -447,6 +440,17 @@ pub(super) fn stages_from_history(
             .map(|s| stage_from_history(s, hist, opts, (history_spacing(hist), batched)))
             .collect()
     })
+}
+
+/// The stages of `hist`'s plateaus of users, named after `stage_dir`, split at resets.
+fn detected(hist: &[HistoryRow], stage_dir: Option<&str>) -> Vec<StageSpec> {
+    let aggregate = hist.iter().filter(|r| r.key.is_none());
+    let users: Vec<(i64, f64)> = aggregate
+        .filter_map(|r| r.users.map(|u| (r.t_ms, u)))
+        .collect();
+    let mut specs = specs_from_plateaus(&plateaus(&users), stage_dir);
+    super::resets::from_resets(&mut specs, hist);
+    specs
 }
 
 /// Overall figures from the last cumulative history rows (no `_stats.csv`).

@@ -5,7 +5,8 @@
 //! its series over time, and the seconds it wrote no row for (`series`), told from
 //! the stamps a busy generator skips and the rows it wrote late (`skips`), counts that arrive in workers' batched reports spread
 //! over the seconds they cover (`reports`); a run killed before it could flush its
-//! history, told by the CSVs alone (`unflushed`); the one kind of percentile columns a
+//! history, told by the CSVs alone (`unflushed`); a history and a stats file that
+//! count the run differently beyond that (`totals`); the one kind of percentile columns a
 //! whole history holds (`window_kind`); what lies between a history's stages, and what
 //! the stats file gives the last after a stats reset (`stage_edges`); Locust's rounding
 //! of times to its buckets (`rounding`); the clock of a whole-run stage, from its
@@ -31,6 +32,7 @@ mod series;
 mod skips;
 mod stage_edges;
 mod summary_clock;
+mod totals;
 mod unflushed;
 mod window_kind;
 

@@ -669,12 +669,9 @@ fn merge_source(existing: &mut Source, mut src: Source, same_stages: bool) {
     existing.notes.extend(src.notes);
     existing.transport_errors_unseen |= src.transport_errors_unseen;
     existing.unknown_origin |= src.unknown_origin;
-    if existing.stopped_early.is_none() {
-        existing.stopped_early = src.stopped_early;
-    }
-    if existing.runs_left_out.is_none() {
-        existing.runs_left_out = src.runs_left_out;
-    }
+    existing.stopped_early = existing.stopped_early.take().or(src.stopped_early);
+    existing.runs_left_out = existing.runs_left_out.take().or(src.runs_left_out);
+    existing.totals_disagree = existing.totals_disagree.take().or(src.totals_disagree);
     existing.outcomes_unseen |= src.outcomes_unseen;
     existing.ok_server_errors += src.ok_server_errors;
     (existing.phases_not_stages).extend(src.phases_not_stages);
