@@ -210,7 +210,7 @@ fn hey_text_of_another_run_beside_a_csv_is_flagged_not_called_the_same_run() {
 }
 
 #[test]
-fn hey_text_of_the_same_run_is_checked_and_skipped() {
+fn hey_text_of_as_many_answers_is_checked_and_skipped() {
     let dir = TestDir::new();
     dir.write("run/console.log", hey_text(40));
     dir.write("run/hey.csv", hey_csv(40));
@@ -218,8 +218,11 @@ fn hey_text_of_the_same_run_is_checked_and_skipped() {
     assert_eq!(report["overall"]["requests"], 40);
     let (reason, kind) = skipped_file(&report, "console.log");
     assert_eq!(kind, "same_data");
-    assert!(reason.contains("both count 40 answers"), "{reason}");
-    // The same run's text costs nothing either: the data is what the CSV makes it
+    // hey writes its summary or its CSV, never both for one run: a summary of as many
+    // answers is the same load run again (`-n 40`), and the reason says so.
+    assert!(reason.contains("as many answers (40, checked)"), "{reason}");
+    assert!(reason.contains("never both for one run"), "{reason}");
+    // The same load's text costs nothing either: the data is what the CSV makes it
     // (`partial`: hey's CSV leaves transport errors out), not `incomplete`.
     assert_eq!(report["data_quality"], "partial");
 }
