@@ -277,3 +277,18 @@ fn a_hey_summary_beside_its_csv_is_named_a_rerun_not_the_csvs_run() {
         "{advice}"
     );
 }
+
+/// `c40/` holding hey run with `-c 50` (its command echoed): the stage keeps its dir's
+/// name `c40` at hey's 50 users. `[stage.c40]` is that stage's own name, so it names
+/// it, although the name's users (40) are not the stage's (50); only another spelling
+/// giving other users (`peak-30u` for `03-PEAK-50u/`) names nothing.
+#[test]
+fn a_stage_s_own_name_names_it_whatever_users_its_tool_ran() {
+    let dir = TestDir::new();
+    dir.write("run/c40/hey.txt", hey_console(50));
+    let sla = dir.write("sla.toml", "[stage.c40]\nrules = [\"p(95) < 1000ms\"]\n");
+    let (code, out, stderr) = crate::check::check_json(&dir.path().join("run"), &sla, &[]);
+    assert_eq!(code, 0, "{stderr}\n{out:#}");
+    // hey's 95% line: 0.0639 s, under 1 s.
+    assert_eq!(out["verdict"], "GO", "{out:#}");
+}

@@ -285,8 +285,9 @@ pub(super) fn resolve_stage<'a>(
         let ran_at = (known.iter().zip(users))
             .find(|(k, _)| k.as_str() == found)
             .and_then(|(_, u)| *u);
+        // A stage's own name names it whatever its users (`c40/` holding hey's `-c 50`).
         return Ok(match (named_users(name), ran_at) {
-            (Some(n), Some(u)) if n != u64::from(u) => None,
+            (Some(n), Some(u)) if n != u64::from(u) && name != found => None,
             _ => Some(found),
         });
     }
