@@ -48,13 +48,8 @@ fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
         sla::discount_doubtful_clock(evals, why);
     }
     sla::discount_untrimmed(evals, &untrimmed_scopes(src));
-    if let Some(why) = src.totals_disagree.as_ref().map(|d| &d.why) {
-        let every: Vec<(Option<&str>, &str)> = (src.stages.iter())
-            .map(|s| Some(s.name.as_str()))
-            .chain(std::iter::once(None))
-            .map(|s| (s, why.as_str()))
-            .collect();
-        sla::discount_untrimmed(evals, &every);
+    if let Some(d) = &src.totals_disagree {
+        sla::discount_disputed_counts(evals, &d.why);
     }
     for stage in &src.stages {
         if let Some(why) = &stage.endpoints_whole_run {

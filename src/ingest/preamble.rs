@@ -23,11 +23,13 @@ pub fn lines(path: &Path) -> usize {
 
 /// The text of the lines [`lines`] leaves out of the file at `path` (empty when none).
 pub fn text(path: &Path) -> String {
-    let n = lines(path);
+    let Ok(head) = read_head(path) else {
+        return String::new();
+    };
+    let n = detect_with_preamble(path, &head).1;
     if n == 0 {
         return String::new();
     }
-    let head = read_head(path).unwrap_or_default();
     let head = if head.starts_with(&[0x1f, 0x8b]) {
         super::detect::gunzip_head(&head)
     } else {

@@ -105,8 +105,9 @@ pub use stats::{order_statistic_ranks, percentile_interval_ms, wilson_interval, 
 pub use suggest::edit_distance;
 pub use task_names::with_task_names;
 pub use unseen::{
-    discount_doubtful_clock, discount_doubtful_latency, discount_rounded, discount_two_runs,
-    discount_unseen_failures, discount_untrimmed, judged_on_whole_run, phases_not_stages,
+    discount_disputed_counts, discount_doubtful_clock, discount_doubtful_latency, discount_rounded,
+    discount_two_runs, discount_unseen_failures, discount_untrimmed, judged_on_whole_run,
+    phases_not_stages,
 };
 pub use window::WindowReport;
 

@@ -155,6 +155,19 @@ pub fn discount_two_runs(evals: &mut [RuleEvaluation], stage: &str, why: &str) {
     }
 }
 
+/// Turns every judged rule in `evals`, on every scope, into `insufficient_data`: `why`
+/// (the audit's `source_totals`) says two files of the source count its run
+/// differently, so neither count can be judged.
+pub fn discount_disputed_counts(evals: &mut [RuleEvaluation], why: &str) {
+    for e in evals.iter_mut() {
+        if !matches!(e.status, RuleStatus::Pass | RuleStatus::Fail) {
+            continue;
+        }
+        e.status = RuleStatus::InsufficientData;
+        prepend_note(e, format!("not shown: {why}"));
+    }
+}
+
 /// Turns every judged rule on the scopes `untrimmed` names (a stage's name, or `None`
 /// for overall, each with why its figures hold requests outside the window asked for)
 /// into `insufficient_data`.
