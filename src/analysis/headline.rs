@@ -28,7 +28,8 @@ pub struct VerdictFacts<'a> {
 }
 
 /// The verdict sentence: the verdict and where it was decided, then the data's
-/// problem (when there is one), then the gating evaluations by status, then the
+/// problem (when there is one) and the gating evaluations by status (a NO-GO's
+/// first: its failures are its reason), then the
 /// non-gating failures and the rules that were not run.
 pub fn verdict_sentence(f: &VerdictFacts) -> String {
     let place = if f.fallback {
@@ -57,11 +58,18 @@ pub fn verdict_sentence(f: &VerdictFacts) -> String {
     } else {
         format!("on {}", backticked(f.verdict_stages))
     };
+    // A NO-GO rests on its failures, which lead; any other verdict on the data first,
+    // as it is why a GO could not be given.
     let mut clauses: Vec<String> = Vec::new();
+    if f.verdict == Verdict::NoGo {
+        clauses.extend(gating_clauses(f.evals));
+    }
     if let Some(why) = f.data_reason {
         clauses.push(why.to_string());
     }
-    clauses.extend(gating_clauses(f.evals));
+    if f.verdict != Verdict::NoGo {
+        clauses.extend(gating_clauses(f.evals));
+    }
     clauses.extend(f.asides.iter().cloned());
     let non_gating: Vec<&RuleEvaluation> = f
         .evals

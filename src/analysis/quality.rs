@@ -312,15 +312,47 @@ const SAME_REQUESTS: f64 = 0.10;
 /// that: runs a source's file holds and the report
 /// leaves out ([`Source::runs_left_out`]).
 pub fn uncovered_source(run: &Run) -> Option<String> {
-    uncovered_source_except(run, &[])
+    uncovered_source_except(run, &[], &[])
 }
 
 /// [`uncovered_source`], leaving out the sources at `weighed` (their index among the
 /// run's): an SLA judged their requests, which are in none of the report's figures,
-/// and they held every rule (`sla_beside`).
-pub fn uncovered_source_except(run: &Run, weighed: &[usize]) -> Option<String> {
+/// and they held every rule (`sla_beside`). With `deciding` (the verdict stages;
+/// empty: every stage), a source measured beside a stage that decides nothing is left
+/// out too: a verdict on `peak` rests on no figure of hey's run beside `baseline`.
+pub fn uncovered_source_except(
+    run: &Run,
+    weighed: &[usize],
+    deciding: &[String],
+) -> Option<String> {
+    uncovered(run, weighed, deciding).map(|(_, why)| why)
+}
+
+/// The tool and stage of the source [`uncovered_source_except`] finds over the whole
+/// run when that source was measured beside a stage outside `deciding` (so that a
+/// verdict on `deciding` leaves it out), or `None`.
+pub fn uncovered_beside_elsewhere(
+    run: &Run,
+    weighed: &[usize],
+    deciding: &[String],
+) -> Option<(String, String)> {
+    if deciding.is_empty() || uncovered(run, weighed, deciding).is_some() {
+        return None;
+    }
+    let (other, _) = uncovered(run, weighed, &[])?;
+    let stage = other?.beside_stage.clone()?;
+    Some((other?.tool.clone(), stage))
+}
+
+/// [`uncovered_source_except`] with the source it found (`None` for runs a file holds
+/// that the report leaves out).
+fn uncovered<'r>(
+    run: &'r Run,
+    weighed: &[usize],
+    deciding: &[String],
+) -> Option<(Option<&'r Source>, String)> {
     if let Some(why) = run.sources.iter().find_map(|s| s.runs_left_out.as_ref()) {
-        return Some(format!("{why}; the report's figures leave them out"));
+        return Some((None, format!("{why}; the report's figures leave them out")));
     }
     let lead = run.primary()?;
     let theirs = |s: &Source| match &s.beside_stage {
@@ -342,6 +374,10 @@ pub fn uncovered_source_except(run: &Run, weighed: &[usize]) -> Option<String> {
         .filter(|(i, _)| !weighed.contains(i))
         .map(|(_, s)| s)
         .filter(|s| !std::ptr::eq(*s, lead) && s.short_run.is_none())
+        .filter(|s| match &s.beside_stage {
+            Some(name) => deciding.is_empty() || deciding.contains(name),
+            None => true,
+        })
         .map(|s| (s, theirs(s)))
         .find(|(s, ((n, f), _))| {
             let m = s.overall.requests();
@@ -350,7 +386,7 @@ pub fn uncovered_source_except(run: &Run, weighed: &[usize]) -> Option<String> {
                 && (off as f64 > SAME_REQUESTS * (*n).max(m) as f64
                     || other_failures(lead, s, (*f, failures(s)), off))
         })?;
-    Some(format!(
+    let why = format!(
         "the {} source measured other requests ({} requests, {} failed) than the report's {} \
          ({} requests, {} failed): they are in none of its figures (tools are never summed; \
          give each run a stage dir of its own)",
@@ -360,7 +396,8 @@ pub fn uncovered_source_except(run: &Run, weighed: &[usize]) -> Option<String> {
         what,
         format_count(n as f64),
         format_count(f as f64)
-    ))
+    );
+    Some((Some(other), why))
 }
 
 /// True when two sources with about the same totals cannot hold the same requests:

@@ -514,7 +514,7 @@ fn reweigh_quality(a: &mut Analysis, run: &Run, weighed: &[usize]) {
         return;
     }
     let unseen = run.primary().and_then(super::quality::unseen_failures);
-    let uncovered = super::quality::uncovered_source_except(run, weighed);
+    let uncovered = super::quality::uncovered_source_except(run, weighed, &[]);
     (a.data_quality, a.data_quality_reason) = super::quality::assess(
         &super::quality::QualityInputs::of(a, &a.audit, unseen, uncovered),
     );
@@ -549,15 +549,26 @@ fn data_reason(
     let primary = run.primary();
     let unseen = primary.and_then(|p| super::quality::unseen_failures_among(p, deciding));
     let unseen_all = primary.and_then(super::quality::unseen_failures);
-    let (quality, why) = if aside.is_empty() && unseen == unseen_all {
+    let uncovered = super::quality::uncovered_source_except(run, weighed, deciding);
+    let uncovered_all = super::quality::uncovered_source_except(run, weighed, &[]);
+    // A tool's other run beside a stage that decides nothing holds no GO back; the
+    // reader still learns of it (Data quality names it).
+    let beside =
+        super::quality::uncovered_beside_elsewhere(run, weighed, deciding).map(|(tool, stage)| {
+            format!(
+                "{tool}'s other run beside {}, which decides nothing here, is in none of the \
+                 figures (see Data quality)",
+                ticked(&stage)
+            )
+        });
+    let (quality, why) = if aside.is_empty() && unseen == unseen_all && uncovered == uncovered_all {
         (a.data_quality, a.data_quality_reason.clone())
     } else {
-        let uncovered = super::quality::uncovered_source_except(run, weighed);
         super::quality::assess(&super::quality::QualityInputs::of(
             a, &audit, unseen, uncovered,
         ))
     };
-    let aside = (!aside.is_empty()).then(|| {
+    let audit_aside = (!aside.is_empty()).then(|| {
         let names: Vec<String> = aside.iter().map(|s| ticked(s)).collect();
         format!(
             "the consistency audit questions figures of {} only, which decide nothing here \
@@ -565,6 +576,10 @@ fn data_reason(
             names.join(", ")
         )
     });
+    let aside = match (audit_aside, beside) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    };
     if quality != DataQuality::Clean {
         let why = why.map(|why| format!("{} data: {why}", quality.as_str()));
         return (why, aside);

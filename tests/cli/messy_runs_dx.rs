@@ -1,0 +1,240 @@
+//! Messy runs, batch "dx" (lead, session of 2026-12-08, morning): the verdict sentence
+//! of a run dir whose stage dirs each hold two tools' runs one after the other (wrk, then
+//! hey at the same load). The report shows wrk's figures and lists hey's under Sources;
+//! hey's requests are in none of the figures. Before, a verdict on `peak` alone led with
+//! "incomplete data" about hey's run beside `baseline`, a stage that decides nothing: a
+//! NO-GO on peak's own p99 read as a data problem elsewhere, and a run whose two tools
+//! both pass at peak was CONDITIONAL for the baseline's sake.
+//!
+//! Fixtures: the consoles wrk 4.2 and hey 0.1 printed here against `headroom target`
+//! (default profile, `GET /api/v1/agents/7`), each with its command echoed on top.
+
+use serde_json::Value;
+
+use super::common::{headroom, TestDir};
+
+/// wrk at 5 connections for 5 s: 477 requests, p99 111.61 ms.
+const WRK_5: &str = r#"$ wrk -t2 -c5 -d5s --latency http://127.0.0.1:18420/api/v1/agents/7
+Running 5s test @ http://127.0.0.1:18420/api/v1/agents/7
+  2 threads and 5 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    42.24ms   21.98ms 150.53ms   73.97%
+    Req/Sec    47.70     13.55    80.00     77.00%
+  Latency Distribution
+     50%   37.30ms
+     75%   51.71ms
+     90%   72.93ms
+     99%  111.61ms
+  477 requests in 5.01s, 82.45KB read
+Requests/sec:     95.24
+Transfer/sec:     16.46KB
+"#;
+
+/// hey `-n 300 -c 5`, run after wrk: 300 answers, p99 0.0995 s.
+const HEY_5: &str = r#"$ hey -n 300 -c 5 http://127.0.0.1:18420/api/v1/agents/7
+
+Summary:
+  Total:	2.6552 secs
+  Slowest:	0.1106 secs
+  Fastest:	0.0108 secs
+  Average:	0.0404 secs
+  Requests/sec:	112.9857
+  
+  Total data:	20700 bytes
+  Size/request:	69 bytes
+
+Response time histogram:
+  0.011 [1]	|■
+  0.021 [37]	|■■■■■■■■■■■■■■■■■■■■■■
+  0.031 [68]	|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
+  0.041 [66]	|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
+  0.051 [54]	|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
+  0.061 [33]	|■■■■■■■■■■■■■■■■■■■
+  0.071 [22]	|■■■■■■■■■■■■■
+  0.081 [7]	|■■■■
+  0.091 [6]	|■■■■
+  0.101 [4]	|■■
+  0.111 [2]	|■
+
+
+Latency distribution:
+  10% in 0.0200 secs
+  25% in 0.0272 secs
+  50% in 0.0367 secs
+  75% in 0.0500 secs
+  90% in 0.0655 secs
+  95% in 0.0769 secs
+  99% in 0.0995 secs
+
+Details (average, fastest, slowest):
+  DNS+dialup:	0.0000 secs, 0.0108 secs, 0.1106 secs
+  DNS-lookup:	0.0000 secs, 0.0000 secs, 0.0000 secs
+  req write:	0.0000 secs, 0.0000 secs, 0.0002 secs
+  resp wait:	0.0403 secs, 0.0108 secs, 0.1105 secs
+  resp read:	0.0001 secs, 0.0000 secs, 0.0002 secs
+
+Status code distribution:
+  [200]	300 responses
+
+
+
+"#;
+
+/// wrk at 50 connections for 5 s: 3,915 requests, p99 134.95 ms.
+const WRK_50: &str = r#"$ wrk -t2 -c50 -d5s --latency http://127.0.0.1:18420/api/v1/agents/7
+Running 5s test @ http://127.0.0.1:18420/api/v1/agents/7
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    63.82ms   21.03ms 218.90ms   74.73%
+    Req/Sec   392.60     31.96   480.00     74.00%
+  Latency Distribution
+     50%   59.66ms
+     75%   73.71ms
+     90%   91.11ms
+     99%  134.95ms
+  3915 requests in 5.01s, 676.71KB read
+Requests/sec:    781.71
+Transfer/sec:    135.12KB
+"#;
+
+/// hey `-n 1500 -c 50`, run after wrk: 1,500 answers, p99 0.1414 s.
+const HEY_50: &str = r#"$ hey -n 1500 -c 50 http://127.0.0.1:18420/api/v1/agents/7
+
+Summary:
+  Total:	2.0976 secs
+  Slowest:	0.2069 secs
+  Fastest:	0.0127 secs
+  Average:	0.0644 secs
+  Requests/sec:	715.1029
+  
+  Total data:	103500 bytes
+  Size/request:	69 bytes
+
+Response time histogram:
+  0.013 [1]	|
+  0.032 [43]	|■■■
+  0.052 [427]	|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
+  0.071 [559]	|■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■■
+  0.090 [293]	|■■■■■■■■■■■■■■■■■■■■■
+  0.110 [117]	|■■■■■■■■
+  0.129 [38]	|■■■
+  0.149 [10]	|■
+  0.168 [5]	|
+  0.188 [3]	|
+  0.207 [4]	|
+
+
+Latency distribution:
+  10% in 0.0406 secs
+  25% in 0.0488 secs
+  50% in 0.0597 secs
+  75% in 0.0755 secs
+  90% in 0.0945 secs
+  95% in 0.1067 secs
+  99% in 0.1414 secs
+
+Details (average, fastest, slowest):
+  DNS+dialup:	0.0000 secs, 0.0127 secs, 0.2069 secs
+  DNS-lookup:	0.0000 secs, 0.0000 secs, 0.0000 secs
+  req write:	0.0000 secs, 0.0000 secs, 0.0046 secs
+  resp wait:	0.0643 secs, 0.0122 secs, 0.2069 secs
+  resp read:	0.0000 secs, 0.0000 secs, 0.0046 secs
+
+Status code distribution:
+  [200]	1500 responses
+
+
+
+"#;
+
+/// The run dir: `01-baseline-5u/` and `03-PEAK-50u/`, each with wrk's and hey's
+/// consoles, a notes file, and an SLA deciding on `peak` with `rules`.
+fn run(dir: &TestDir, rules: &str, verdict_stages: bool) -> (i32, Value) {
+    dir.write("run/01-baseline-5u/wrk.txt", WRK_5);
+    dir.write("run/01-baseline-5u/hey.txt", HEY_5);
+    dir.write("run/03-PEAK-50u/wrk.txt", WRK_50);
+    dir.write("run/03-PEAK-50u/hey.txt", HEY_50);
+    dir.write(
+        "run/notes.txt",
+        "load test, wrk then hey in each stage dir\n",
+    );
+    let global = if verdict_stages {
+        "verdict_stages = [\"peak\"]\n"
+    } else {
+        ""
+    };
+    let sla = dir.write(
+        "sla.toml",
+        format!("[global]\n{global}[stage.peak]\nrules = [{rules}]\n"),
+    );
+    let run = dir.path().join("run");
+    let o = headroom(&[
+        "check",
+        run.to_str().unwrap(),
+        "--sla",
+        sla.to_str().unwrap(),
+        "--json",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+    (o.status.code().unwrap_or(-1), json)
+}
+
+fn headline(json: &Value) -> &str {
+    json["sla"]["headline"].as_str().unwrap()
+}
+
+/// wrk's p99 at peak is 134.95 ms, over a 100 ms limit: a NO-GO, and its sentence
+/// leads with that failure. The data clause that follows is about peak, the stage
+/// that decides (hey's 1,500 answers beside wrk's 3,915), not about the baseline.
+#[test]
+fn a_no_go_leads_with_its_failure_and_its_data_clause_is_the_deciding_stage_s() {
+    let dir = TestDir::new();
+    let (code, json) = run(&dir, r#""p(99) < 100ms", "error_rate < 1%""#, true);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["sla"]["verdict"], "NO-GO", "{json:#}");
+    let h = headline(&json);
+    assert!(
+        h.starts_with("NO-GO on `peak` — 1 of 2 gating evaluations fails"),
+        "{h}"
+    );
+    assert!(h.contains("(1,500 requests, 0 failed)"), "{h}");
+    assert!(
+        h.contains("wrk figures of stage peak (3,915 requests"),
+        "{h}"
+    );
+    assert!(!h.contains("baseline"), "{h}");
+}
+
+/// Both tools pass at peak (wrk's p99 134.95 ms and hey's 141.4 ms under 500 ms, no
+/// failures in 3,915 and 1,500): a GO on `peak`. hey's other run beside `baseline`
+/// decides nothing, holds nothing back, and the sentence still names it.
+#[test]
+fn another_tool_s_run_beside_a_stage_that_decides_nothing_holds_no_go_back() {
+    let dir = TestDir::new();
+    let (code, json) = run(&dir, r#""p(99) < 500ms", "error_rate < 1%""#, true);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["sla"]["verdict"], "GO", "{json:#}");
+    let h = headline(&json);
+    assert!(
+        h.contains("hey's other run beside `baseline`, which decides nothing here"),
+        "{h}"
+    );
+}
+
+/// Without `verdict_stages` every stage decides, the baseline too: hey's 300 answers
+/// beside wrk's 477 there are in none of the figures, so no GO (CONDITIONAL).
+#[test]
+fn when_every_stage_decides_another_run_beside_any_of_them_holds_the_go_back() {
+    let dir = TestDir::new();
+    let (code, json) = run(&dir, r#""p(99) < 500ms", "error_rate < 1%""#, false);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["sla"]["verdict"], "CONDITIONAL", "{json:#}");
+    let h = headline(&json);
+    assert!(
+        h.contains("incomplete data: the hey source measured other requests (300"),
+        "{h}"
+    );
+}
