@@ -253,8 +253,9 @@ pub fn factor_text(e: &RuleEvaluation) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// A factor with the digits it deserves: `1.09`, `3.3`, `44.9`, `228`, and a factor
-/// just off 1 with the digits that show it (`1.0002`, never `1` for a miss).
+/// A factor with the digits it deserves: `1.09`, `3.3`, `44.9`, `228`, a factor
+/// just off 1 with the digits that show it (`1.0002`, never `1` for a miss), and one
+/// near 0 with two significant digits (`0.0039`).
 pub fn times(x: f64) -> String {
     let mut decimals = if x >= 100.0 {
         0
@@ -264,6 +265,14 @@ pub fn times(x: f64) -> String {
         2
     };
     while x != 1.0 && decimals < 6 && format!("{x:.decimals$}").parse::<f64>() == Ok(1.0) {
+        decimals += 1;
+    }
+    // A factor under 0.01 keeps two significant digits (`0.0039`, never `0` for a
+    // latency that fell 250-fold).
+    while x > 0.0 && decimals < 8 && format!("{x:.decimals$}").parse::<f64>() == Ok(0.0) {
+        decimals += 1;
+    }
+    if x > 0.0 && x < 0.01 {
         decimals += 1;
     }
     let s = format!("{x:.decimals$}");
@@ -337,5 +346,9 @@ mod tests {
         // 1.00015 rounds to 1 at two decimals: four show the miss.
         assert_eq!(times(1.00015), "1.0002");
         assert_eq!(times(0.9996), "0.9996");
+        // 147 µs against 37.4 ms: 0.00393…, two significant digits.
+        assert_eq!(times(0.147 / 37.4), "0.0039");
+        assert_eq!(times(0.0004), "0.0004");
+        assert_eq!(times(0.05), "0.05");
     }
 }

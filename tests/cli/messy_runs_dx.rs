@@ -6,12 +6,15 @@
 //! NO-GO on peak's own p99 read as a data problem elsewhere, and a run whose two tools
 //! both pass at peak was CONDITIONAL for the baseline's sake.
 //!
+//! A warm-up stage (`00-warmup/`) was a point of the capacity curve and, at the
+//! fewest users, the baseline every stage was compared with.
+//!
 //! Fixtures: the consoles wrk 4.2 and hey 0.1 printed here against `headroom target`
 //! (default profile, `GET /api/v1/agents/7`), each with its command echoed on top.
 
 use serde_json::Value;
 
-use super::common::{headroom, TestDir};
+use super::common::{analyze_json, headroom, TestDir};
 
 /// wrk at 5 connections for 5 s: 477 requests, p99 111.61 ms.
 const WRK_5: &str = r#"$ wrk -t2 -c5 -d5s --latency http://127.0.0.1:18420/api/v1/agents/7
@@ -237,4 +240,111 @@ fn when_every_stage_decides_another_run_beside_any_of_them_holds_the_go_back() {
         h.contains("incomplete data: the hey source measured other requests (300"),
         "{h}"
     );
+}
+
+/// wrk at 10 connections for 3 s, the warm-up: 718 requests, 238.30 req/s.
+const WRK_WARMUP: &str = r#"$ wrk -t2 -c10 -d3s --latency http://127.0.0.1:18420/api/v1/agents/7
+Running 3s test @ http://127.0.0.1:18420/api/v1/agents/7
+  2 threads and 10 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    42.18ms   20.54ms 137.17ms   73.32%
+    Req/Sec   119.97     19.71   171.00     66.67%
+  Latency Distribution
+     50%   37.72ms
+     75%   51.88ms
+     90%   69.41ms
+     99%  111.85ms
+  718 requests in 3.01s, 124.11KB read
+Requests/sec:    238.30
+Transfer/sec:     41.19KB
+"#;
+
+/// wrk at 10 connections for 4 s: 979 requests, 243.80 req/s.
+const WRK_C10: &str = r#"$ wrk -t2 -c10 -d4s --latency http://127.0.0.1:18420/api/v1/agents/7
+Running 4s test @ http://127.0.0.1:18420/api/v1/agents/7
+  2 threads and 10 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    41.56ms   21.28ms 180.73ms   77.08%
+    Req/Sec   122.64     22.47   171.00     63.75%
+  Latency Distribution
+     50%   37.36ms
+     75%   50.88ms
+     90%   68.01ms
+     99%  121.86ms
+  979 requests in 4.02s, 169.22KB read
+Requests/sec:    243.80
+Transfer/sec:     42.14KB
+"#;
+
+/// wrk at 20 connections for 4 s: 1,912 requests, 477.45 req/s.
+const WRK_C20: &str = r#"$ wrk -t2 -c20 -d4s --latency http://127.0.0.1:18420/api/v1/agents/7
+Running 4s test @ http://127.0.0.1:18420/api/v1/agents/7
+  2 threads and 20 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    42.69ms   22.36ms 187.16ms   75.46%
+    Req/Sec   239.77     28.19   300.00     63.75%
+  Latency Distribution
+     50%   37.88ms
+     75%   53.04ms
+     90%   71.82ms
+     99%  117.68ms
+  1912 requests in 4.00s, 330.49KB read
+Requests/sec:    477.45
+Transfer/sec:     82.53KB
+"#;
+
+/// wrk at 40 connections for 4 s: 3,051 requests, 760.69 req/s.
+const WRK_C40: &str = r#"$ wrk -t2 -c40 -d4s --latency http://127.0.0.1:18420/api/v1/agents/7
+Running 4s test @ http://127.0.0.1:18420/api/v1/agents/7
+  2 threads and 40 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    52.90ms   22.63ms 225.42ms   77.03%
+    Req/Sec   382.54     32.60   470.00     75.00%
+  Latency Distribution
+     50%   48.61ms
+     75%   62.44ms
+     90%   80.80ms
+     99%  134.73ms
+  3051 requests in 4.01s, 527.37KB read
+Requests/sec:    760.69
+Transfer/sec:    131.49KB
+"#;
+
+/// A warm-up stage is no point of the load curve nor the baseline the other stages are
+/// held to: `00-warmup/` (10 connections) beside `01-c10/` (10), `02-c20/` and
+/// `03-c40/`. The capacity's load points are the three load stages, its note names the
+/// warm-up, and the lowest-load stage is `01-c10` (the warm-up ran at as few users and
+/// came first, so it was chosen before).
+#[test]
+fn a_warm_up_stage_is_no_load_point_nor_the_baseline() {
+    let dir = TestDir::new();
+    dir.write("run/00-warmup/wrk.txt", WRK_WARMUP);
+    dir.write("run/01-c10/wrk.txt", WRK_C10);
+    dir.write("run/02-c20/wrk.txt", WRK_C20);
+    dir.write("run/03-c40/wrk.txt", WRK_C40);
+    let (code, json, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let stages: Vec<&str> = (json["stages"].as_array().unwrap().iter())
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages.len(), 4, "the warm-up stays a stage: {stages:?}");
+    let points: Vec<&str> = (json["capacity"]["load_points"].as_array().unwrap().iter())
+        .map(|p| p["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        points,
+        ["01-c10", "02-c20", "03-c40"],
+        "{:#}",
+        json["capacity"]
+    );
+    let note = json["capacity"]["load_note"].as_str().unwrap();
+    assert!(note.contains("`warmup` warmed the service up"), "{note}");
+    assert_eq!(json["narrative"]["baseline_stage"], "01-c10");
+    // 760.69 ÷ 243.80 = 3.12: the c40 stage against c10, not against the warm-up's
+    // 238.30 (3.19).
+    let deltas = json["narrative"]["deltas"].as_array().unwrap();
+    let c40 = deltas.iter().find(|d| d["stage"] == "03-c40").unwrap();
+    let throughput = &c40["metrics"][0];
+    assert_eq!(throughput["metric"], "throughput");
+    assert!((throughput["ratio"].as_f64().unwrap() - 760.69 / 243.80).abs() < 0.01);
 }

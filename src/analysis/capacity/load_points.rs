@@ -12,7 +12,8 @@
 //! achieved is the generator's limit or the target's, not a load it was driven at.
 //! Nor is a stage that lasted under a second ([`too_short`]): a burst (`hey -n 200`
 //! of `/health`, done in 20 ms) sustained no load, and its requests ÷ its few
-//! milliseconds is no throughput the target could hold.
+//! milliseconds is no throughput the target could hold. Nor is a warm-up stage beside
+//! stages with a load ([`warm_up_left_out`]): a service warming up is at no steady state.
 
 use serde::Serialize;
 
@@ -288,7 +289,8 @@ pub fn load_points(stages: &[Stage], watch_pct: f64) -> Vec<LoadPoint> {
     load_points_of(stages.iter(), watch_pct)
 }
 
-/// The load points of some stages, sorted by load, like [`load_points`].
+/// The load points of some stages, sorted by load, like [`load_points`]. A warm-up
+/// stage beside stages with a load is none ([`warm_up_left_out`]).
 pub fn load_points_of<'s>(
     stages: impl Iterator<Item = &'s Stage>,
     watch_pct: f64,
@@ -296,8 +298,50 @@ pub fn load_points_of<'s>(
     let mut points: Vec<LoadPoint> = stages
         .filter_map(|s| LoadPoint::of_stage(s, watch_pct))
         .collect();
+    if points.iter().any(|p| !warms_up(&p.stage)) {
+        points.retain(|p| !warms_up(&p.stage));
+    }
     points.sort_by(|a, b| a.users.total_cmp(&b.users));
     points
+}
+
+/// True when a stage's name says it warmed the service up (`00-warmup`, `Warm Up`,
+/// `warm_up`), whatever its case and separators.
+pub fn warms_up(stage: &str) -> bool {
+    name_says(stage, &["warmup"])
+}
+
+/// True when a stage's name, its letters and digits lower-cased and run together,
+/// holds one of `words` (`Warm Up` holds `warmup`).
+pub fn name_says(stage: &str, words: &[&str]) -> bool {
+    let joined: String = (stage.chars())
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    words.iter().any(|w| joined.contains(w))
+}
+
+/// Why the warm-up stages are no load points, or `None` when there are none or no
+/// other stage has a load: a service warming up (cold caches, a JIT compiling, pools
+/// filling) is at no steady state, so its goodput and latency are no point of its load
+/// curve, and as the lowest load it would set the low-load latency the default latency
+/// criterion doubles. Alone, a warm-up stage is what the run measured and stays.
+pub fn warm_up_left_out(stages: &[Stage], watch_pct: f64) -> Option<String> {
+    let (warm, other): (Vec<&Stage>, Vec<&Stage>) = (stages.iter())
+        .filter(|s| LoadPoint::of_stage(s, watch_pct).is_some())
+        .partition(|s| warms_up(&s.name));
+    if warm.is_empty() || other.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = (warm.iter())
+        .map(|s| crate::analysis::words::ticked(&s.name))
+        .collect();
+    Some(format!(
+        "stage(s) {} warmed the service up (so their names say): a service warming up \
+         (cold caches, a JIT compiling, pools filling) is at no steady state, so they are \
+         no load points; they stay in the stage tables and the SLA",
+        named.join(", ")
+    ))
 }
 
 /// True when `points` hold two load levels or more: several stages at one level (a

@@ -204,16 +204,17 @@ pub struct CapacityReport {
 pub fn assess(stages: &[Stage], criteria: &Criteria) -> CapacityReport {
     let points = load_points::load_points(stages, criteria.latency_percentile);
     let mut report = assess_points(points, "stages", criteria);
-    report.load_note = load_note(stages);
+    report.load_note = load_note(stages, criteria.latency_percentile);
     report
 }
 
 /// Why stages with a load are no load points ([`CapacityReport::load_note`]).
-fn load_note(stages: &[Stage]) -> Option<String> {
+fn load_note(stages: &[Stage], watch_pct: f64) -> Option<String> {
     let notes: Vec<String> = [
         load_points::unresolved_open_load(stages),
         load_points::rate_not_kept(stages),
         load_points::too_short(stages),
+        load_points::warm_up_left_out(stages, watch_pct),
     ]
     .into_iter()
     .flatten()
@@ -249,7 +250,7 @@ pub fn assess_source(src: &Source, criteria: &Criteria, files: &[&Path]) -> Capa
     report.off_curve = (curve.left_out.iter())
         .map(|i| src.stages[*i].name.clone())
         .collect();
-    let notes: Vec<String> = [load_note(&src.stages), curve.note]
+    let notes: Vec<String> = [load_note(&src.stages, pct), curve.note]
         .into_iter()
         .flatten()
         .collect();

@@ -95,16 +95,19 @@ fn rejection<'r>(rejected: &'r Rejected, stage: &str) -> Option<&'r str> {
 
 /// The lowest-load stage's index and why it was chosen; `None` with fewer than two
 /// stages. Stages off the load curve (`off`: they requested other endpoints, see
-/// `capacity::CapacityReport::off_curve`) are no baseline for the others.
+/// `capacity::CapacityReport::off_curve`) are no baseline for the others, nor is a
+/// warm-up stage beside others (a service warming up is at no steady state).
 fn baseline(stages: &[StageReport], off: &[String]) -> Option<(usize, String)> {
     if stages.len() < 2 {
         return None;
     }
+    let warms_up = |s: &StageReport| super::capacity::load_points::warms_up(&s.name);
+    let warm_aside = stages.iter().any(|s| !warms_up(s));
     let lowest = |load: &dyn Fn(&StageReport) -> Option<f64>| {
         stages
             .iter()
             .enumerate()
-            .filter(|(_, s)| !off.contains(&s.name))
+            .filter(|(_, s)| !off.contains(&s.name) && !(warm_aside && warms_up(s)))
             .filter_map(|(i, s)| load(s).map(|l| (i, l)))
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     };

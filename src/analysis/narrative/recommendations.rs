@@ -318,13 +318,8 @@ pub(super) fn next_steps(a: &Analysis) -> Vec<NextStep> {
 /// True when a stage's name says it warms the service up or checks it before the load
 /// (`01-warmup`, `Warm Up`, `smoke`), not that it is a load the verdict is for.
 fn warms_up(stage: &str) -> bool {
-    let joined: String = (stage.chars())
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    ["warmup", "smoke", "sanity", "preflight"]
-        .iter()
-        .any(|w| joined.contains(w))
+    let words = ["warmup", "smoke", "sanity", "preflight"];
+    crate::analysis::capacity::load_points::name_says(stage, &words)
 }
 
 /// Whether the interpolated limit `n` rounds to a bracket end `lo` or `hi` (a measured
