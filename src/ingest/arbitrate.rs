@@ -154,14 +154,25 @@ fn check_beside(run: &mut Run, opts: &IngestOptions) {
         };
         if let Some(w) = unit_mismatch(&stage, other, opts) {
             warnings.push(format!("stage {}: {w}", stage.overall.name));
-        } else if other.short_run.is_some() {
-            // A short check of other requests beside the stage's load: its totals are
-            // no count of the same requests.
+        } else if other.short_run.is_some() || own_requests(&stage, other) {
+            // A short check of other requests beside the stage's load, or another load
+            // tool's run: its totals are no count of the same requests.
         } else if let Some(w) = totals_disagree(&stage, other, &files) {
             warnings.push(format!("stage {}: {w}", stage.overall.name));
         }
     }
     run.arbitration.extend(warnings);
+}
+
+/// True when `other` is another load tool than the one that measured `stage`: each
+/// tool sent requests of its own (wrk, then `hey -n 300` in `01-baseline/`), so
+/// their totals differ by how long each ran, and none lost any. A file that only
+/// times requests (an HdrHistogram log, [`WITHOUT_FAILURES`]) or of unknown origin (a
+/// server's access log) may hold the stage's own requests and is still checked.
+fn own_requests(stage: &Source, other: &Source) -> bool {
+    stage.tool != other.tool
+        && !other.unknown_origin
+        && !WITHOUT_FAILURES.iter().any(|(t, _)| *t == other.tool)
 }
 
 /// The lead's stage that `other` measured beside it, as a source of its own (its

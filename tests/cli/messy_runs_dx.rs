@@ -185,6 +185,25 @@ fn run(dir: &TestDir, rules: &str, verdict_stages: bool) -> (i32, Value) {
     (o.status.code().unwrap_or(-1), json)
 }
 
+/// hey ran after wrk in `01-baseline-5u/`, `-n 300` against wrk's 5 s (477
+/// requests): each tool sent requests of its own, so 37 % apart is no sign that "one of
+/// them lost some". The run's notes say the stage was measured by 2 tools and which
+/// one it is judged on, and nothing more.
+#[test]
+fn two_load_tools_in_one_stage_dir_are_no_two_counts_of_the_same_requests() {
+    let dir = TestDir::new();
+    run(&dir, r#""p(99) < 500ms""#, true);
+    let (code, json, stderr) = analyze_json(&[&dir.path().join("run")], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let said = format!("{stderr}{json}");
+    assert!(!said.contains("lost some"), "{said}");
+    assert!(
+        said.contains("stage \\\"baseline\\\" was measured by 2 tools")
+            || stderr.contains("stage \"baseline\" was measured by 2 tools"),
+        "{said}"
+    );
+}
+
 fn headline(json: &Value) -> &str {
     json["sla"]["headline"].as_str().unwrap()
 }
