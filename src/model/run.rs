@@ -254,7 +254,8 @@ pub struct Source {
     /// timing explains (a Locust stats history's last cumulative total against its
     /// stats file's), naming each file and its count: its stages rest on one and its
     /// whole run on the other, so no rule is judged on either. A merged source has the
-    /// first part's.
+    /// first part's, and each stage its own part's ([`Stage::totals_disagree`]): the
+    /// whole run holds every part, the stages of undisputed parts do not.
     pub totals_disagree: Option<super::TotalsDisagree>,
     /// True when the source's files record no outcome per request (ab's `-g` TSV:
     /// times only), so a failed or non-2xx response counts as a success: its failure
@@ -447,6 +448,11 @@ pub struct Stage {
     pub whole_run: Option<Box<Stage>>,
     /// Per-request files `export` puts in this windowless stage (ab loops' `-g` files).
     pub rows_from: Vec<std::path::PathBuf>,
+    /// The two files of its source's run that count that run differently, when its
+    /// figures rest on one of them ([`Source::totals_disagree`], kept on each stage the
+    /// disputed files gave): no rule is judged on it, while the stages of its source's
+    /// other runs (other stage dirs) still are.
+    pub totals_disagree: Option<super::TotalsDisagree>,
 }
 
 impl Stage {
@@ -544,6 +550,7 @@ impl Stage {
             (a, b) => a.or(b),
         };
         self.untrimmed = self.untrimmed.take().or(other.untrimmed);
+        self.totals_disagree = self.totals_disagree.take().or(other.totals_disagree);
         self.rows_from.extend(other.rows_from);
         // Generators of one stage: their runs' whole figures add as the stage's do.
         self.whole_run = match (self.whole_run.take(), other.whole_run) {

@@ -606,6 +606,9 @@ pub fn build_source(
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
     if !from_summary && !history_cut && since_reset.is_none() {
         source.totals_disagree = super::totals::disagree(set, total, history.as_deref(), spacing);
+        for stage in &mut source.stages {
+            stage.totals_disagree = source.totals_disagree.clone();
+        }
     }
     let how = (from_summary, history_cut, whole.is_none(), since_reset);
     super::summary_clock::apply(&mut source, &mut overall, history.as_deref(), how);
