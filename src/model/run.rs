@@ -178,10 +178,9 @@ pub enum SkipKind {
     Detail,
     /// Requests the report already counts: a byte-identical copy, or the run's other output.
     SameData,
-    /// A result holding other requests (another run, a stage the dir layout leaves
-    /// out, a file whose counts disagree), or a stage dir's copy of another stage
-    /// dir's results (that stage's own data is missing): the report does not cover
-    /// them, so its data is not clean.
+    /// A result holding other requests (another run, a stage the dir layout leaves out, a
+    /// file whose counts disagree), or a stage dir's copy of another stage dir's results
+    /// (that stage's own data is missing): not covered, so the data is not clean.
     OtherData,
     /// A separate, earlier run kept beside the one read (Gatling's results folder holds
     /// every run of a simulation): not part of the run analysed, which stays clean.
@@ -254,8 +253,7 @@ pub struct Source {
     /// timing explains (a Locust stats history's last cumulative total against its
     /// stats file's), naming each file and its count: its stages rest on one and its
     /// whole run on the other, so no rule is judged on either. A merged source has the
-    /// first part's, and each stage its own part's ([`Stage::totals_disagree`]): the
-    /// whole run holds every part, the stages of undisputed parts do not.
+    /// first part's; each stage keeps its own part's ([`Stage::totals_disagree`]).
     pub totals_disagree: Option<super::TotalsDisagree>,
     /// True when the source's files record no outcome per request (ab's `-g` TSV:
     /// times only), so a failed or non-2xx response counts as a success: its failure
@@ -332,8 +330,7 @@ pub struct SourceFlags {
     /// Its script's checks of the answers: `[passes, fails]` by check name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub script_checks: BTreeMap<String, (u64, u64)>,
-    /// The tool corrected its latency summary for coordinated omission before printing
-    /// it (wrk).
+    /// The tool (wrk) corrected its latency summary for coordinated omission.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub latency_co_corrected: bool,
 }
@@ -436,8 +433,7 @@ pub struct Stage {
     /// Its users are what the tool counted (a plateau of its users series, its own
     /// connections), not a dir name's or manifest's: one of several generators' count.
     pub users_measured: bool,
-    /// Requests the tool says it kept in flight at once (ab's `-c`, wrk's connections):
-    /// `users` may be the plan's (the dir's name), while the tool ran fewer.
+    /// Requests the tool kept in flight at once (ab's `-c`): `users` may be the plan's, more.
     pub ran_at_once: Option<u32>,
     /// The run's one stage has no endpoints of its own, but the whole run's endpoint
     /// figures are its endpoints' (why, one clause): its endpoint rules judge those.
@@ -448,10 +444,7 @@ pub struct Stage {
     pub whole_run: Option<Box<Stage>>,
     /// Per-request files `export` puts in this windowless stage (ab loops' `-g` files).
     pub rows_from: Vec<std::path::PathBuf>,
-    /// The two files of its source's run that count that run differently, when its
-    /// figures rest on one of them ([`Source::totals_disagree`], kept on each stage the
-    /// disputed files gave): no rule is judged on it, while the stages of its source's
-    /// other runs (other stage dirs) still are.
+    /// Its run's disputed counts ([`Source::totals_disagree`]): no rule is judged on it.
     pub totals_disagree: Option<super::TotalsDisagree>,
 }
 

@@ -605,10 +605,7 @@ pub fn build_source(
     source.stopped_early =
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
     if !from_summary && !history_cut && since_reset.is_none() {
-        source.totals_disagree = super::totals::disagree(set, total, history.as_deref(), spacing);
-        for stage in &mut source.stages {
-            stage.totals_disagree = source.totals_disagree.clone();
-        }
+        super::totals::mark(&mut source, set, total, history.as_deref(), spacing);
     }
     let how = (from_summary, history_cut, whole.is_none(), since_reset);
     super::summary_clock::apply(&mut source, &mut overall, history.as_deref(), how);

@@ -12,11 +12,27 @@ use super::history::HistoryRow;
 use crate::model::untrusted::Shown;
 use crate::model::TotalsDisagree;
 
+/// Keeps on `source` and each of its stages what [`disagree`] finds: the stages rest
+/// on the history, so each is disputed wherever it goes (a stage dir's stage merged
+/// into other dirs' source).
+pub(super) fn mark(
+    source: &mut crate::model::Source,
+    set: &LocustSet,
+    total: Option<&StatsRow>,
+    rows: Option<&[HistoryRow]>,
+    spacing_ms: i64,
+) {
+    source.totals_disagree = disagree(set, total, rows, spacing_ms);
+    for stage in &mut source.stages {
+        stage.totals_disagree = source.totals_disagree.clone();
+    }
+}
+
 /// Why the history `rows` and the stats file's Aggregated row (`total`) of `set`
 /// cannot both hold the run, or `None` when they agree within what one history
 /// interval (the most requests its Aggregated rows add from one row to the next) and
 /// the stats file's seconds past the history's last row (at that pace) explain.
-pub(super) fn disagree(
+fn disagree(
     set: &LocustSet,
     total: Option<&StatsRow>,
     rows: Option<&[HistoryRow]>,
