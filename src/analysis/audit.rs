@@ -124,22 +124,48 @@ pub fn audit(run: &Run) -> Vec<AuditFinding> {
     for stage in &src.stages {
         out.extend(audit_stage(stage, src, think));
     }
-    out.extend(stage_totals(&src.stages, &src.overall));
+    out.extend(stage_totals(
+        &src.stages,
+        &src.overall,
+        disputed_excess(src),
+    ));
     out.extend(part_totals(
         &src.parts,
         &src.overall,
         run.meta.shards.is_some(),
     ));
-    out.extend(src.totals_disagree.as_ref().map(|d| {
+    out.extend(source_totals(src));
+    out
+}
+
+/// The `source_totals` findings of `src`: one for the whole source when its stages all
+/// rest on one disputed pair of files (or none is kept on a stage), else one per
+/// stage a disputed pair gave (a stage dir's), naming it, so that a stage that
+/// decides nothing holds no verdict back while one that decides does.
+fn source_totals(src: &crate::model::Source) -> Vec<AuditFinding> {
+    let Some(first) = &src.totals_disagree else {
+        return Vec::new();
+    };
+    let finding = |stage: Option<&str>, d: &crate::model::TotalsDisagree| {
         AuditFinding::new(
             "source_totals",
-            None,
+            stage,
             AuditVerdict::Impossible,
             d.why.clone(),
         )
         .values(d.whole_run as f64, d.stages as f64)
-    }));
-    out
+    };
+    let disputed: Vec<(&str, &crate::model::TotalsDisagree)> = (src.stages.iter())
+        .filter_map(|s| Some((s.name.as_str(), s.totals_disagree.as_ref()?)))
+        .collect();
+    let whole = disputed.len() == src.stages.len() && disputed.iter().all(|(_, d)| *d == first);
+    if disputed.is_empty() || whole {
+        return vec![finding(None, first)];
+    }
+    disputed
+        .into_iter()
+        .map(|(s, d)| finding(Some(s), d))
+        .collect()
 }
 
 /// The checks of one stage of `src` on its own figures (Little's law, counts,
@@ -396,13 +422,18 @@ fn endpoint_sum(stage: &Stage) -> Option<AuditFinding> {
 }
 
 /// The stages are parts of the run: together they cannot hold more requests.
-fn stage_totals(stages: &[Stage], overall: &Stage) -> Option<AuditFinding> {
+fn stage_totals(stages: &[Stage], overall: &Stage, disputed: u64) -> Option<AuditFinding> {
     if stages.len() < 2 {
         return None;
     }
     let sum: u64 = stages.iter().map(Stage::requests).sum();
     let total = overall.requests();
     if total == 0 {
+        return None;
+    }
+    // Stages on a history that counts more than its stats file: `source_totals` says it.
+    let over = sum as f64 > total as f64 * 1.001;
+    if over && sum as f64 <= (total + disputed) as f64 * 1.001 {
         return None;
     }
     let (expected, observed) = (total as f64, sum as f64);
@@ -429,6 +460,23 @@ fn stage_totals(stages: &[Stage], overall: &Stage) -> Option<AuditFinding> {
         )
     };
     Some(AuditFinding::new("stage_totals", None, verdict, explanation).values(expected, observed))
+}
+
+/// The requests by which the files the stages of `src` rest on count more than those
+/// its whole run rests on, over each disputed pair of files (`source_totals`): that
+/// much of the stages' excess over the whole run is the dispute's, said once.
+fn disputed_excess(src: &crate::model::Source) -> u64 {
+    let mut pairs: Vec<&crate::model::TotalsDisagree> = Vec::new();
+    let kept = src.stages.iter().filter_map(|s| s.totals_disagree.as_ref());
+    for d in kept.chain(src.totals_disagree.as_ref()) {
+        if !pairs.contains(&d) {
+            pairs.push(d);
+        }
+    }
+    pairs
+        .iter()
+        .map(|d| d.stages.saturating_sub(d.whole_run))
+        .sum()
 }
 
 /// Two parts of one source that hold the same requests: read twice, not measured twice.

@@ -48,9 +48,7 @@ fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
         sla::discount_doubtful_clock(evals, why);
     }
     sla::discount_untrimmed(evals, &untrimmed_scopes(src));
-    if let Some(d) = &src.totals_disagree {
-        sla::discount_disputed_counts(evals, &d.why);
-    }
+    sla::discount_disputed_counts(evals, &disputed_scopes(src));
     for stage in &src.stages {
         if let Some(why) = &stage.endpoints_whole_run {
             sla::judged_on_whole_run(evals, &stage.name, why);
@@ -75,6 +73,31 @@ fn discount(evals: &mut [RuleEvaluation], src: &Source, run: &Run) {
             _ => super::rounding::step_ms(tool, v),
         }
     });
+}
+
+/// The scopes of `src` whose figures rest on files that count its run differently
+/// (`Source::totals_disagree`), each with why: its whole run, and the stages those
+/// files gave (every stage when none is marked: one run's files gave them all).
+fn disputed_scopes(src: &Source) -> Vec<(Option<&str>, &str)> {
+    let Some(d) = &src.totals_disagree else {
+        return Vec::new();
+    };
+    let mut scopes = vec![(None, d.why.as_str())];
+    let marked = (src.stages.iter()).filter_map(|s| {
+        Some((
+            Some(s.name.as_str()),
+            s.totals_disagree.as_ref()?.why.as_str(),
+        ))
+    });
+    scopes.extend(marked);
+    if scopes.len() == 1 {
+        scopes.extend(
+            src.stages
+                .iter()
+                .map(|s| (Some(s.name.as_str()), d.why.as_str())),
+        );
+    }
+    scopes
 }
 
 /// A stage the audit's `stage_gap` calls two runs read as one decides no rule: none

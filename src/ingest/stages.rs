@@ -185,7 +185,8 @@ impl StagePlan {
 }
 
 /// A stage name and users from a dir name:
-/// `(?i)(\d+)\s*(users?|u|vus|threads)` gives users, else the load tools' concurrency
+/// `(?i)(\d+)\s*(users?|u|vus|threads)` gives users, else a word `u` and its count
+/// (`u10`, `03-peak-u50`), else the load tools' concurrency
 /// flag written as `c=64` (`conc=`, `concurrency=`: wrk, hey, ab, h2load, autocannon
 /// and siege all take `-c`); the other words, numeric prefix dropped, give the name.
 /// `03_peak_1000users` → (`peak`, 1000); `c=64` → (`c=64`, 64); `01-c10u` → (`c10u`,
@@ -194,6 +195,7 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
     static USERS: OnceLock<Regex> = OnceLock::new();
     static CONCURRENCY: OnceLock<Regex> = OnceLock::new();
     static CONNECTIONS: OnceLock<Regex> = OnceLock::new();
+    static PREFIXED: OnceLock<Regex> = OnceLock::new();
     let re = USERS
         .get_or_init(|| Regex::new(r"(?i)(\d+)\s*(users?|u|vus|threads)\b").expect("static regex"));
     let flag = CONCURRENCY.get_or_init(|| {
@@ -224,7 +226,12 @@ pub fn stage_from_dir_name(dir: &str) -> Option<(String, Option<u32>)> {
             .next_back()
             .is_some_and(char::is_alphabetic)
     };
-    let (users, rest) = match re.captures(&spaced).or_else(|| conns.captures(&spaced)) {
+    // Users written before their count, as a word of its own (`u10`, `03-peak-u50`).
+    let before = PREFIXED.get_or_init(|| Regex::new(r"(?i)\bu(\d+)\b").expect("static regex"));
+    let found = (re.captures(&spaced))
+        .or_else(|| before.captures(&spaced))
+        .or_else(|| conns.captures(&spaced));
+    let (users, rest) = match found {
         Some(c) => (
             c.get(1)
                 .or_else(|| c.get(2))
@@ -623,6 +630,13 @@ mod tests {
             stage_from_dir_name("03 Spike [200 VUs]"),
             Some(("spike".into(), Some(200)))
         );
+        // `u10`, `u50`: a word of users and their count, as teams name Locust's dirs.
+        assert_eq!(stage_from_dir_name("u10"), Some(("u10".into(), Some(10))));
+        assert_eq!(
+            stage_from_dir_name("03-peak-u50"),
+            Some(("peak".into(), Some(50)))
+        );
+        assert_eq!(stage_from_dir_name("menu10").map(|s| s.1), Some(None));
         assert_eq!(stage_from_dir_name("c=64"), Some(("c=64".into(), Some(64))));
         assert_eq!(stage_from_dir_name("c50"), Some(("c50".into(), Some(50))));
         assert_eq!(

@@ -178,10 +178,9 @@ pub enum SkipKind {
     Detail,
     /// Requests the report already counts: a byte-identical copy, or the run's other output.
     SameData,
-    /// A result holding other requests (another run, a stage the dir layout leaves
-    /// out, a file whose counts disagree), or a stage dir's copy of another stage
-    /// dir's results (that stage's own data is missing): the report does not cover
-    /// them, so its data is not clean.
+    /// A result holding other requests (another run, a stage the dir layout leaves out, a
+    /// file whose counts disagree), or a stage dir's copy of another stage dir's results
+    /// (that stage's own data is missing): not covered, so the data is not clean.
     OtherData,
     /// A separate, earlier run kept beside the one read (Gatling's results folder holds
     /// every run of a simulation): not part of the run analysed, which stays clean.
@@ -254,7 +253,7 @@ pub struct Source {
     /// timing explains (a Locust stats history's last cumulative total against its
     /// stats file's), naming each file and its count: its stages rest on one and its
     /// whole run on the other, so no rule is judged on either. A merged source has the
-    /// first part's.
+    /// first part's; each stage keeps its own part's ([`Stage::totals_disagree`]).
     pub totals_disagree: Option<super::TotalsDisagree>,
     /// True when the source's files record no outcome per request (ab's `-g` TSV:
     /// times only), so a failed or non-2xx response counts as a success: its failure
@@ -331,8 +330,7 @@ pub struct SourceFlags {
     /// Its script's checks of the answers: `[passes, fails]` by check name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub script_checks: BTreeMap<String, (u64, u64)>,
-    /// The tool corrected its latency summary for coordinated omission before printing
-    /// it (wrk).
+    /// The tool (wrk) corrected its latency summary for coordinated omission.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub latency_co_corrected: bool,
 }
@@ -435,8 +433,7 @@ pub struct Stage {
     /// Its users are what the tool counted (a plateau of its users series, its own
     /// connections), not a dir name's or manifest's: one of several generators' count.
     pub users_measured: bool,
-    /// Requests the tool says it kept in flight at once (ab's `-c`, wrk's connections):
-    /// `users` may be the plan's (the dir's name), while the tool ran fewer.
+    /// Requests the tool kept in flight at once (ab's `-c`): `users` may be the plan's, more.
     pub ran_at_once: Option<u32>,
     /// The run's one stage has no endpoints of its own, but the whole run's endpoint
     /// figures are its endpoints' (why, one clause): its endpoint rules judge those.
@@ -447,6 +444,8 @@ pub struct Stage {
     pub whole_run: Option<Box<Stage>>,
     /// Per-request files `export` puts in this windowless stage (ab loops' `-g` files).
     pub rows_from: Vec<std::path::PathBuf>,
+    /// Its run's disputed counts ([`Source::totals_disagree`]): no rule is judged on it.
+    pub totals_disagree: Option<super::TotalsDisagree>,
 }
 
 impl Stage {
@@ -544,6 +543,7 @@ impl Stage {
             (a, b) => a.or(b),
         };
         self.untrimmed = self.untrimmed.take().or(other.untrimmed);
+        self.totals_disagree = self.totals_disagree.take().or(other.totals_disagree);
         self.rows_from.extend(other.rows_from);
         // Generators of one stage: their runs' whole figures add as the stage's do.
         self.whole_run = match (self.whole_run.take(), other.whole_run) {

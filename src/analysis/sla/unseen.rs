@@ -155,14 +155,18 @@ pub fn discount_two_runs(evals: &mut [RuleEvaluation], stage: &str, why: &str) {
     }
 }
 
-/// Turns every judged rule in `evals`, on every scope, into `insufficient_data`: `why`
-/// (the audit's `source_totals`) says two files of the source count its run
-/// differently, so neither count can be judged.
-pub fn discount_disputed_counts(evals: &mut [RuleEvaluation], why: &str) {
+/// Turns every judged rule in `evals` on the scopes `disputed` names (a stage's name, or
+/// `None` for overall, each with why: the audit's `source_totals`, two files of the
+/// source that count its run differently, so neither count can be judged) into
+/// `insufficient_data`. Other stages (another stage dir's files) are still judged.
+pub fn discount_disputed_counts(evals: &mut [RuleEvaluation], disputed: &[(Option<&str>, &str)]) {
     for e in evals.iter_mut() {
         if !matches!(e.status, RuleStatus::Pass | RuleStatus::Fail) {
             continue;
         }
+        let Some((_, why)) = disputed.iter().find(|(s, _)| *s == e.stage.as_deref()) else {
+            continue;
+        };
         e.status = RuleStatus::InsufficientData;
         prepend_note(e, format!("not shown: {why}"));
     }

@@ -605,7 +605,7 @@ pub fn build_source(
     source.stopped_early =
         super::unflushed::history_behind(set, total, history.as_deref()).filter(|_| !history_cut);
     if !from_summary && !history_cut && since_reset.is_none() {
-        source.totals_disagree = super::totals::disagree(set, total, history.as_deref(), spacing);
+        super::totals::mark(&mut source, set, total, history.as_deref(), spacing);
     }
     let how = (from_summary, history_cut, whole.is_none(), since_reset);
     super::summary_clock::apply(&mut source, &mut overall, history.as_deref(), how);

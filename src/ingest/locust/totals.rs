@@ -12,11 +12,27 @@ use super::history::HistoryRow;
 use crate::model::untrusted::Shown;
 use crate::model::TotalsDisagree;
 
+/// Keeps on `source` and each of its stages what [`disagree`] finds: the stages rest
+/// on the history, so each is disputed wherever it goes (a stage dir's stage merged
+/// into other dirs' source).
+pub(super) fn mark(
+    source: &mut crate::model::Source,
+    set: &LocustSet,
+    total: Option<&StatsRow>,
+    rows: Option<&[HistoryRow]>,
+    spacing_ms: i64,
+) {
+    source.totals_disagree = disagree(set, total, rows, spacing_ms);
+    for stage in &mut source.stages {
+        stage.totals_disagree = source.totals_disagree.clone();
+    }
+}
+
 /// Why the history `rows` and the stats file's Aggregated row (`total`) of `set`
 /// cannot both hold the run, or `None` when they agree within what one history
 /// interval (the most requests its Aggregated rows add from one row to the next) and
 /// the stats file's seconds past the history's last row (at that pace) explain.
-pub(super) fn disagree(
+fn disagree(
     set: &LocustSet,
     total: Option<&StatsRow>,
     rows: Option<&[HistoryRow]>,
@@ -26,10 +42,7 @@ pub(super) fn disagree(
     let (stats, history) = (set.stats.as_deref()?, set.history.as_deref()?);
     let agg: Vec<&HistoryRow> = rows.iter().filter(|r| r.key.is_none()).collect();
     let (first, last) = (agg.first()?, agg.last()?);
-    let step = (agg.windows(2))
-        .map(|w| w[1].total_requests.saturating_sub(w[0].total_requests))
-        .max()
-        .unwrap_or(last.total_requests);
+    let step = one_interval(&agg)?;
     let span_s = (last.t_ms - first.t_ms) as f64 / 1000.0;
     // The stats file's own length: Locust's Requests/s is its count over its run.
     let stats_s = (total.rps.filter(|r| *r > 0.0)).map(|r| total.requests as f64 / r);
@@ -58,4 +71,15 @@ pub(super) fn disagree(
         stages: last.total_requests,
         why,
     })
+}
+
+/// What one history interval holds: the most requests the Aggregated rows `agg` (in
+/// time order) add from one row to the next, or the last row's count when it is the
+/// only one; `None` without rows.
+pub(super) fn one_interval(agg: &[&HistoryRow]) -> Option<u64> {
+    let last = agg.last()?;
+    let step = (agg.windows(2))
+        .map(|w| w[1].total_requests.saturating_sub(w[0].total_requests))
+        .max();
+    Some(step.unwrap_or(last.total_requests))
 }
