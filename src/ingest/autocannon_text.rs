@@ -12,7 +12,9 @@
 //! * Requests are the responses plus the errors. The responses are exact when the
 //!   console prints `N 2xx responses, M non 2xx responses` (it does when some answer
 //!   was not 2xx), or its Code table (`--renderStatusCodes`: the answers by status);
-//!   otherwise they are the requests sent, which autocannon prints exactly below 1,000
+//!   else its `Req/Sec` Avg × `# of samples` (`autocannon_samples.rs`: exact, or
+//!   within a band a note gives) when the requests sent can hold them; otherwise
+//!   they are the requests sent, which autocannon prints exactly below 1,000
 //!   and rounded to the thousand above (`3k requests`), and counts the requests still
 //!   in flight when it stopped: a note says which, and how far off a rounded count can
 //!   be. Errors likewise (`10k errors (10k timeouts)`). A run that read `0 B` had no
@@ -128,23 +130,29 @@ struct Console {
     codes: Vec<(u16, u64)>,
     /// `… requests in 5.16s, 0 B read`: no byte of any answer came back.
     nothing_read: bool,
+    /// The `Req/Sec` row's Avg and Stdev, when printed as numbers.
+    req_sec: Option<(f64, f64)>,
+    /// `# of samples: N` (autocannon 7 and later).
+    samples: Option<u64>,
 }
 
 /// One run of autocannon's console (`text`: the file's lines up to its end, those
 /// before it empty).
 fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
-    static RES: OnceLock<[Regex; 6]> = OnceLock::new();
-    let [running_re, conn_re, answers_re, sent_re, errors_re, mismatch_re] = static_regexes(
-        &RES,
-        [
-            r"^Running (?:(\d+(?:\.\d+)?)s|\d+ requests) (?:test|warmup) @ (\S+)",
-            r"^(\d+) connections(?: with (\d+) pipelining factor)?",
-            r"^(\d+) 2xx responses, (\d+) non 2xx responses",
-            r"^(\d+k?) requests in ([0-9.]+)s",
-            r"^(\d+k?) errors \((\d+k?) timeouts\)",
-            r"^(\d+k?) requests with mismatched body",
-        ],
-    );
+    static RES: OnceLock<[Regex; 7]> = OnceLock::new();
+    let [running_re, conn_re, answers_re, sent_re, errors_re, mismatch_re, samples_re] =
+        static_regexes(
+            &RES,
+            [
+                r"^Running (?:(\d+(?:\.\d+)?)s|\d+ requests) (?:test|warmup) @ (\S+)",
+                r"^(\d+) connections(?: with (\d+) pipelining factor)?",
+                r"^(\d+) 2xx responses, (\d+) non 2xx responses",
+                r"^(\d+k?) requests in ([0-9.]+)s",
+                r"^(\d+k?) errors \((\d+k?) timeouts\)",
+                r"^(\d+k?) requests with mismatched body",
+                r"^# of samples: (\d+)$",
+            ],
+        );
     let mut s = ToolSummary::new("autocannon");
     let mut c = Console::default();
     let mut header: Vec<String> = Vec::new();
@@ -173,6 +181,8 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
             c.timeouts = count(path, no, "timeouts", &m[2])?.0.min(c.errors.0);
         } else if let Some(m) = mismatch_re.captures(t) {
             c.mismatches = count(path, no, "mismatched bodies", &m[1])?.0;
+        } else if let Some(m) = samples_re.captures(t) {
+            c.samples = Some(number(path, no, "# of samples", &m[1])?);
         } else if t.starts_with('│') {
             let cells: Vec<String> = (t.trim_matches('│').split('│'))
                 .map(|x| x.trim().to_string())
@@ -180,6 +190,7 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
             match cells.first().map(String::as_str) {
                 Some("Stat" | "Code" | "Percentile") => header = cells,
                 Some("Latency") => latency_row(path, no, &header, &cells, &mut c)?,
+                Some("Req/Sec") => c.req_sec = req_sec_row(&header, &cells),
                 _ => table_row(path, no, &header, &cells, &mut c)?,
             }
         }
@@ -198,9 +209,16 @@ fn read_run(path: &Path, text: &str) -> Result<ToolSummary, Problem> {
             "autocannon's console without its Latency table: not a whole result",
         ));
     }
-    build(path, &mut s, c, sent, rounded)?;
     // The console prints no rate: its command line may pace the run.
     let preface = text.split("Running ").next().unwrap_or("");
+    let paced_rps = super::autocannon_command::paced(path, preface).map(|p| p.rate_rps);
+    let sent = Sent {
+        count: sent,
+        rounded,
+        paced_rps,
+        in_flight: s.users.map_or(10, u64::from),
+    };
+    build(path, &mut s, c, sent)?;
     super::autocannon_command::apply(path, preface, &mut s);
     super::autocannon_command::name_method(path, preface, &mut s);
     super::autocannon_command::timeout(path, preface, &mut s);
@@ -229,6 +247,16 @@ fn latency_row(
         }
     }
     Ok(())
+}
+
+/// The `Req/Sec` row's Avg and Stdev (the responses per sample), read by the header
+/// above it; `None` when either is missing or not printed as an English-locale number.
+fn req_sec_row(header: &[String], cells: &[String]) -> Option<(f64, f64)> {
+    let at = |name: &str| {
+        let i = header.iter().position(|h| h == name)?;
+        super::autocannon_samples::cell(cells.get(i)?)
+    };
+    Some((at("Avg")?, at("Stdev")?))
 }
 
 /// A row of `--renderStatusCodes`' Code table (`│ 200  │ 2716  │`: the answers with
@@ -262,17 +290,58 @@ fn table_row(
     Ok(())
 }
 
-/// The answers (2xx, others) the console counts exactly, whether its Code table counts
-/// them, and what the requests are: from the `2xx responses` line, else the Code table
-/// (`--renderStatusCodes`), else none at all when it read 0 B (an answer has at least
-/// its status line: the requests sent beyond the errors were in flight when it stopped,
-/// left out with a note), else unknown (`None`: the requests sent less the errors).
-fn exact_answers(
-    path: &Path,
-    c: &Console,
-    sent: u64,
-    notes: &mut Vec<String>,
-) -> (Option<(u64, u64)>, bool, &'static str) {
+/// The `… requests in …s` count: the requests autocannon sent.
+struct Sent {
+    count: u64,
+    /// Printed as `3k`.
+    rounded: bool,
+    /// The command line's planned rate: autocannon counts that many requests sent
+    /// when its connections start, before they send any.
+    paced_rps: Option<f64>,
+    /// The most requests in flight at once (connections × pipelining).
+    in_flight: u64,
+}
+
+impl Sent {
+    /// Whether `answers` responses and `errors` errors fit the requests sent: each
+    /// answer was sent, and each request sent was answered, failed or in flight when
+    /// autocannon stopped, beyond the count a paced run starts with (the rate, or
+    /// when no command line says it, a second's answers).
+    fn fits(&self, answers: u64, errors: (u64, bool), avg: f64) -> bool {
+        let band = |r: bool| if r { ROUNDING_SLACK } else { 0 };
+        let slack = band(self.rounded) + band(errors.1);
+        let head_start = self.paced_rps.unwrap_or(avg).max(avg).ceil() as u64;
+        let accounted = answers.saturating_add(errors.0);
+        answers <= self.count + slack
+            && accounted + slack + self.in_flight + head_start >= self.count
+    }
+}
+
+/// How the console counts the answers.
+struct Answers {
+    /// (2xx, others), or `None`: unknown (the requests sent less the errors).
+    counts: Option<(u64, u64)>,
+    /// The true answers lie within their count ± this.
+    slack: u64,
+    /// Its Code table counts them by status.
+    by_code: bool,
+    /// What the requests are, for the note.
+    counted: String,
+}
+
+/// The answers (2xx, others) the console counts: exactly from the `2xx responses`
+/// line, else the Code table (`--renderStatusCodes`), else none at all when it read 0 B
+/// (an answer has at least its status line: the requests sent beyond the errors were
+/// in flight when it stopped, left out with a note), else from its `Req/Sec` Avg ×
+/// `# of samples` (every answer, no non-2xx among them since no `non 2xx` line was
+/// printed: exact, or within a band, as `autocannon_samples.rs` says), else unknown.
+fn exact_answers(path: &Path, c: &Console, sent: &Sent, notes: &mut Vec<String>) -> Answers {
+    let exact = |counts, by_code, counted: &str| Answers {
+        counts: Some(counts),
+        slack: 0,
+        by_code,
+        counted: counted.to_string(),
+    };
     let by_code = (!c.codes.is_empty()).then(|| {
         let ok = (c.codes.iter().filter(|(code, _)| (200..300).contains(code)))
             .map(|(_, n)| n)
@@ -280,72 +349,163 @@ fn exact_answers(
         let all = c.codes.iter().map(|(_, n)| n).sum::<u64>();
         (ok, all - ok)
     });
-    match (c.answers, by_code) {
-        (Some(a), _) => (
-            Some(a),
+    if let Some(a) = c.answers {
+        return exact(
+            a,
             by_code.is_some(),
             "its exact 2xx and non-2xx responses plus its errors",
-        ),
-        (None, Some(a)) => (
-            Some(a),
+        );
+    }
+    if let Some(a) = by_code {
+        return exact(
+            a,
             true,
             "its exact responses by status code (its `--renderStatusCodes` table) plus its \
              errors",
-        ),
-        (None, None) if c.nothing_read => {
-            let errors = c.errors.0;
-            notes.push(format!(
-                "{}: autocannon read 0 B, so no request was answered: the requests are its \
-                 {errors} errors, and the {} it sent beyond them, still in flight when it \
-                 stopped, are left out (its latency table of 0 ms measures no answer)",
-                path.shown(),
-                sent.saturating_sub(errors)
-            ));
-            (Some((0, 0)), false, "its errors (nothing was answered)")
-        }
-        (None, None) => (
-            None,
-            false,
-            "the requests it sent (counting any still in flight when it stopped)",
-        ),
+        );
+    }
+    if c.nothing_read {
+        let errors = c.errors.0;
+        notes.push(format!(
+            "{}: autocannon read 0 B, so no request was answered: the requests are its \
+             {errors} errors, and the {} it sent beyond them, still in flight when it \
+             stopped, are left out (its latency table of 0 ms measures no answer)",
+            path.shown(),
+            sent.count.saturating_sub(errors)
+        ));
+        return exact((0, 0), false, "its errors (nothing was answered)");
+    }
+    if let Some(a) = sampled_answers(path, c, sent, notes) {
+        return a;
+    }
+    Answers {
+        counts: None,
+        slack: 0,
+        by_code: false,
+        counted: "the requests it sent (counting any still in flight when it stopped)".into(),
     }
 }
 
-/// The run's endpoint, counts, failures and notes from what its console said.
-fn build(
+/// The answers from the `Req/Sec` row's Avg × the `# of samples`, when both are
+/// printed, some count fits them and it fits the requests sent (else a note says the
+/// console contradicts itself and the row is not used).
+fn sampled_answers(
     path: &Path,
-    s: &mut ToolSummary,
-    mut c: Console,
-    sent: u64,
-    rounded: bool,
-) -> Result<(), Problem> {
-    let shown = path.shown();
-    let (errors, errors_rounded) = c.errors;
-    let (answers, by_code, counted) = exact_answers(path, &c, sent, &mut s.notes);
-    let (responses, non2xx) = match answers {
-        Some((ok, non)) => (add_counts(path, None, "the responses", ok, non)?, non),
-        None => (sent.saturating_sub(errors), 0),
+    c: &Console,
+    sent: &Sent,
+    notes: &mut Vec<String>,
+) -> Option<Answers> {
+    use super::autocannon_samples::{answered, Answered, ReqSec};
+    let ((avg, sd), samples) = (c.req_sec?, c.samples?);
+    let got = answered(ReqSec { avg, sd, samples })?;
+    let (count, slack) = got.count_and_slack();
+    let product = format!("its `Req/Sec` Avg ({avg}) × its {samples} samples");
+    if !sent.fits(count, c.errors, avg) {
+        notes.push(format!(
+            "{}: autocannon's console contradicts itself: {product} make {count} \
+             responses, which do not fit the {} requests it sent{} with its {} errors \
+             and up to {} in flight: the Req/Sec row is not used",
+            path.shown(),
+            sent.count,
+            if sent.rounded { " (rounded)" } else { "" },
+            c.errors.0,
+            sent.in_flight,
+        ));
+        return None;
+    }
+    let counted = match got {
+        Answered::Exact(_) => format!(
+            "its {count} responses ({product}: the only count whose mean autocannon \
+             prints as that Avg, to 0.01) plus its errors"
+        ),
+        Answered::Within {
+            rounded_samples, ..
+        } => format!(
+            "its responses, {count} ± {slack} ({product}; {}) plus its errors",
+            if rounded_samples {
+                "autocannon keeps a sample's count above 2,047 to 3 significant digits, \
+                 and prints the Avg to 0.01: an estimate"
+            } else {
+                "the Avg is printed to 0.01, which several counts share"
+            }
+        ),
     };
-    let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
-    c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
-    if rounded && answers.is_none() || errors_rounded {
-        s.notes.push(format!(
+    Some(Answers {
+        counts: Some((count, 0)),
+        slack,
+        by_code: false,
+        counted,
+    })
+}
+
+/// The note on how exact the run's request count is.
+fn count_note(
+    shown: &dyn std::fmt::Display,
+    requests: u64,
+    counted: &Answers,
+    slack: &CountSlack,
+    sent: u64,
+    errors_rounded: bool,
+) -> String {
+    let within = slack.requests;
+    let counted = &counted.counted;
+    if within >= ROUNDING_SLACK {
+        format!(
             "{shown}: autocannon's console rounds counts of 1,000 and more to the thousand \
-             (`{}k`): the {requests} requests are {counted}, within ±500 of the true count{}; \
-             its `--json` output has the exact counts",
+             (`{}k`): the {requests} requests are {counted}, within ±{within} of the true \
+             count{}; its `--json` output has the exact counts",
             sent / 1000,
             if errors_rounded {
                 ", and the errors too"
             } else {
                 ""
             }
-        ));
+        )
+    } else if within > 0 {
+        format!(
+            "{shown}: autocannon's console: the {requests} requests are {counted}, within \
+             ±{within} of the true count; its `--json` output has the exact counts"
+        )
     } else {
-        s.notes.push(format!(
+        format!(
             "{shown}: autocannon's console: the {requests} requests are {counted}; its \
              latency percentiles are 2.5, 50, 97.5 and 99 (no p90 or p95)"
-        ));
+        )
     }
+}
+
+/// The run's endpoint, counts, failures and notes from what its console said.
+fn build(path: &Path, s: &mut ToolSummary, mut c: Console, sent: Sent) -> Result<(), Problem> {
+    let shown = path.shown();
+    let (errors, errors_rounded) = c.errors;
+    let counted = exact_answers(path, &c, &sent, &mut s.notes);
+    let (sent, rounded) = (sent.count, sent.rounded);
+    let (answers, by_code) = (counted.counts, counted.by_code);
+    let (responses, non2xx) = match answers {
+        Some((ok, non)) => (add_counts(path, None, "the responses", ok, non)?, non),
+        None => (sent.saturating_sub(errors), 0),
+    };
+    let requests = add_counts(path, None, "the responses and errors", responses, errors)?;
+    c.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // `3k` is anything from 2,500 to 3,499: the requests are the sent count (rounded
+    // unless the answers are counted otherwise) plus the errors (rounded or not).
+    let band = |r: bool| if r { ROUNDING_SLACK } else { 0 };
+    let sent_rounded = rounded && answers.is_none();
+    // The answers (the latencies) are exact when printed, within a band from the
+    // Req/Sec row; else the sent count less the errors, each rounded or not.
+    let slack = CountSlack {
+        requests: counted.slack + band(sent_rounded || errors_rounded),
+        failures: band(errors_rounded),
+        latencies: counted.slack + band(sent_rounded) + band(errors_rounded && answers.is_none()),
+    };
+    s.notes.push(count_note(
+        &shown,
+        requests,
+        &counted,
+        &slack,
+        sent,
+        errors_rounded,
+    ));
     if non2xx > 0 && !by_code {
         s.notes.push(format!(
             "{shown}: autocannon's console counts {non2xx} non-2xx answers without their \
@@ -380,17 +540,7 @@ fn build(
     });
     let name = c.url.unwrap_or_else(|| file_stem(path));
     let mut ep = endpoint(EndpointKey::new(None, &name), requests, latency);
-    // `3k` is anything from 2,500 to 3,499: the requests are the sent count (rounded
-    // unless the exact answers are printed) plus the errors (rounded or not).
-    let band = |r: bool| if r { ROUNDING_SLACK } else { 0 };
-    // The answers (the latencies) are exact when printed; else the sent count less
-    // the errors, each rounded or not.
-    let sent_rounded = rounded && answers.is_none();
-    ep.count_slack = CountSlack {
-        requests: band(sent_rounded || errors_rounded),
-        failures: band(errors_rounded),
-        latencies: band(sent_rounded) + band(errors_rounded && answers.is_none()),
-    };
+    ep.count_slack = slack;
     if c.mismatches > 0 {
         let checked = responses.saturating_sub(c.mismatches.min(responses));
         (s.script_checks).add("--expectBody", checked, c.mismatches.min(responses));

@@ -62,6 +62,7 @@ mod preamble;
 // More formats (one adapter per file; `summary` holds what the summary ones share).
 pub mod artillery;
 mod autocannon_command;
+mod autocannon_samples;
 pub mod goose;
 pub mod hey;
 mod hey_command;

@@ -140,6 +140,7 @@ mod messy_runs_dq;
 mod messy_runs_dr;
 mod messy_runs_ds;
 mod messy_runs_dt;
+mod messy_runs_du;
 mod messy_runs_dv;
 mod messy_runs_dx;
 mod messy_runs_e;

@@ -5,7 +5,10 @@
 //! Fixtures have the shape of `autocannon -c 10 -d 4 -t 1 URL 2>&1 | tee
 //! DIR/autocannon.log` against a `headroom target` that stalled (timeouts, no non-2xx
 //! answers): its console rounds counts of 1,000 and more to the thousand (`2k
-//! requests`), so `2k` is anything from 1,500 to 2,499.
+//! requests`), so `2k` is anything from 1,500 to 2,499. The consoles are kept
+//! without autocannon's `# of samples` line: with it, its `Req/Sec` Avg × samples
+//! counts the answers (`messy_runs_du`); these are consoles that give only their
+//! rounded counts.
 
 use serde_json::Value;
 
@@ -29,7 +32,7 @@ fn autocannon_log(sent: &str, errors: &str, answers: Option<(u64, u64)>) -> Stri
 ├───────────┼─────┼──────┼─────────┼─────────┼─────────┼──────────┼─────────┤\n\
 │ Bytes/Sec │ 0 B │ 0 B  │ 54 kB   │ 98 kB   │ 55 kB   │ 33 kB    │ 11 kB   │\n\
 └───────────┴─────┴──────┴─────────┴─────────┴─────────┴──────────┴─────────┘\n\n\
-Req/Bytes counts sampled once per second.\n# of samples: 4\n\n",
+Req/Bytes counts sampled once per second.\n\n",
     );
     if let Some((ok, non)) = answers {
         s.push_str(&format!("{ok} 2xx responses, {non} non 2xx responses\n"));

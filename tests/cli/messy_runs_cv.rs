@@ -11,7 +11,8 @@ use crate::common::{headroom, TestDir};
 /// `headroom target` with a log-normal service time, mean 150 ms, σ 1.3), with the
 /// totals line's rounded count `sent` (it printed `4k`) and its error line's exact
 /// `timeouts` (it printed `59 errors (59 timeouts)`). Every answer was a 200, so no
-/// `2xx responses` line: the latencies are the sent count less the errors, ±500.
+/// `2xx responses` line: the latencies are its `Req/Sec` Avg × samples (3,676) when
+/// `sent` can hold them, else the sent count less the errors, ±500.
 /// Latency printed: p2.5 6 ms, p50 64 ms, p97.5 587 ms, p99 774 ms, max 995 ms.
 pub(crate) fn autocannon_rounded(sent: &str, timeouts: u64) -> String {
     format!(
@@ -63,16 +64,22 @@ fn judged(console: &str, rules: &str) -> (Value, Vec<Value>) {
 /// the latencies' p(98.96), under their printed p(99) of 774 ms: `p(97.5) < 800ms`
 /// passed (`≤ 774 ms`). But `4k` is anything from 3,500 to 4,499: at 3,500 there are
 /// 3,441 latencies, the rank is ⌈0.975 × 3,500⌉ = 3,413, the latencies' p(99.19),
-/// above their p(99), bounded only by the max, 995 ms, past the limit. Now the rule
-/// lacks the data (the band's note says both ends), and the run is no GO.
+/// above their p(99), bounded only by the max, 995 ms, past the limit. Now the count
+/// is exact: the answers are its `Req/Sec` Avg 367.6 × its 10 samples = 3,676, the
+/// requests 3,735; p(97.5)'s rank ⌈0.975 × 3,735⌉ = 3,642 is the answers' p(99.08),
+/// above their p(99) (774 ms) and bounded only by the max, 995 ms, past the limit:
+/// the rule lacks the data (the note says the rank), and the run is no GO.
 #[test]
 fn a_rounded_count_can_push_a_percentile_past_the_printed_ones() {
     let (verdict, cells) = judged(&autocannon_rounded("4k", 59), "\"p(97.5) < 800ms\"");
     let c = &cells[0];
     assert_eq!(c["status"], "insufficient_data", "{c:#}");
     let note = c["note"].as_str().unwrap();
-    assert!(note.starts_with("the tool rounds its counts"), "{note}");
-    assert!(note.contains("±500 latencies"), "{note}");
+    assert!(
+        note.contains("over all 3735, p(97.5) is the one of rank 3642"),
+        "{note}"
+    );
+    assert!(note.contains("p(99) (774 ms) bounds (≥ 774 ms)"), "{note}");
     assert_eq!(verdict, "CONDITIONAL", "not a GO: {c:#}");
 }
 
