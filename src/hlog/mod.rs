@@ -38,9 +38,11 @@ use std::fmt::Write as _;
 use crate::model::EndpointKey;
 
 pub(crate) mod decode;
+mod merge;
 mod read;
 mod write;
 
+pub use merge::merge_logs;
 pub use read::{decode_log, looks_like_hlog, DecodedLog, HlogInterval, LogError};
 pub use write::HlogWriter;
 

@@ -238,11 +238,17 @@ fn load_dir(
     if stage_dir {
         skip_stage_dir_copies(&mut by_format, first_input, &input.shown(), run);
     }
-    let manifest = read_manifest(&mut by_format, run);
+    let mut manifest = read_manifest(&mut by_format, run);
+    let dir_name = stage_names::stage_name_of(input).unwrap_or_else(|| "run".into());
+    if let Some(m) = manifest.as_mut().filter(|m| stage_dir && m.stages.len() == 1) {
+        // A stage dir's one listed stage (a drive run's `main` in `c40/`) is the dir's.
+        if let Some(name) = StagePlan::dir_names_stage(&dir_name, keep_number) {
+            m.stages[0].name = name;
+        }
+    }
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
     }
-    let dir_name = stage_names::stage_name_of(input).unwrap_or_else(|| "run".into());
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir, keep_number)
         .with_stages_above(listed);
     let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);
