@@ -140,6 +140,7 @@ mod messy_runs_dq;
 mod messy_runs_dr;
 mod messy_runs_ds;
 mod messy_runs_dt;
+mod messy_runs_dw;
 mod messy_runs_e;
 mod messy_runs_f;
 mod messy_runs_g;
