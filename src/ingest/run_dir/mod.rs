@@ -240,14 +240,8 @@ fn load_dir(
     }
     let mut manifest = read_manifest(&mut by_format, run);
     let dir_name = stage_names::stage_name_of(input).unwrap_or_else(|| "run".into());
-    if let Some(m) = manifest
-        .as_mut()
-        .filter(|m| stage_dir && m.stages.len() == 1)
-    {
-        // A stage dir's one listed stage (a drive run's `main` in `c40/`) is the dir's.
-        if let Some(name) = StagePlan::dir_names_stage(&dir_name, keep_number) {
-            m.stages[0].name = name;
-        }
+    if stage_dir {
+        stage_names::name_listed_stage(manifest.as_mut(), &dir_name, keep_number);
     }
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
