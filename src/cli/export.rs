@@ -198,9 +198,10 @@ impl Job<'_> {
             .collect();
         let mut counts = Vec::new();
         // The requests first: the stages table says which stages they cover.
-        let log = (self.format == ExportFormat::Csv)
-            .then(|| self.driver_log_carried())
-            .flatten();
+        let log = match self.format {
+            ExportFormat::Csv => self.driver_log_carried()?,
+            _ => None,
+        };
         let windows: Vec<(String, (i64, i64))> = (self.run.primary().into_iter())
             .flat_map(|src| src.stages.iter())
             .filter_map(|s| s.window_ms.map(|w| (s.name.clone(), w)))
@@ -237,8 +238,7 @@ impl Job<'_> {
         if self.format == ExportFormat::Csv {
             let toml = manifest_of(self.run, &rows).to_toml();
             write_file(&dir.join("run.toml"), toml.as_bytes(), &[])?;
-            if let Some(log) = log {
-                let bytes = std::fs::read(&log)?;
+            if let Some(bytes) = log {
                 write_file(&dir.join("latency.hlog"), &bytes, &[])?;
             }
         }
@@ -250,34 +250,23 @@ impl Job<'_> {
     /// intervals), while `requests.csv` rows are read back by their start, and a run
     /// without `--raw` has no rows at all. With the log, `analyze` of the export reads
     /// it, as it does the run dir (the rows are its detail), to the same stages,
-    /// counts and percentiles. Not with endpoint filters, which the log cannot apply:
-    /// then the rows are read back, by their start (a note says so), and a run without
-    /// rows reads back as summaries only.
-    fn driver_log_carried(&self) -> Option<PathBuf> {
+    /// counts and percentiles. Drive runs given as stage dirs (`c10/`, `c40/`) each
+    /// have a log: the export carries them as one (`hlog::merge_logs`, each interval
+    /// at its clock time, in the stage whose window holds it, as in its run dir).
+    /// Not with endpoint filters, which the log cannot apply: then the rows are read
+    /// back, by their start (a note says so), and a run without rows reads back as
+    /// summaries only.
+    fn driver_log_carried(&self) -> anyhow::Result<Option<Vec<u8>>> {
         let logs = driver_logs(self.run);
-        let [log] = logs.as_slice() else {
-            if logs.len() > 1 && driver_rows(self.run) {
-                // Drive run dirs given as stage dirs (`c40/`, `rate-100rps/`): one
-                // export holds one log, so their rows are read back instead.
-                eprintln!(
-                    "note: the {} interval logs of these drive runs are not carried into \
-                     the export (it holds one run's log): `headroom analyze` of the export \
-                     reads requests.csv, which puts each request in the stage it started \
-                     in, where the run counts it where it completed, so stage counts and \
-                     figures may differ by the requests in flight at each stage's edge; the \
-                     stages and endpoints tables hold the run's own figures",
-                    logs.len()
-                );
-            }
-            return None;
-        };
-        let log = log.clone();
+        if logs.is_empty() {
+            return Ok(None);
+        }
         let o = self.opts;
         if o.include.is_some() || o.exclude.is_some() || o.normalize_labels {
             if !driver_rows(self.run) {
                 // No rows to read back instead: the stages are summaries only, and
                 // the export's note on them says so.
-                return None;
+                return Ok(None);
             }
             eprintln!(
                 "note: the interval log of this drive run is not carried into the export \
@@ -287,9 +276,32 @@ impl Job<'_> {
                  completed, so stage counts may differ by the requests in flight at each \
                  stage's edge"
             );
-            return None;
+            return Ok(None);
         }
-        Some(log)
+        if let [log] = logs.as_slice() {
+            return Ok(Some(std::fs::read(log)?));
+        }
+        let texts = (logs.iter())
+            .map(std::fs::read_to_string)
+            .collect::<Result<Vec<_>, _>>()?;
+        match crate::hlog::merge_logs(&texts) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(why) => {
+                if driver_rows(self.run) {
+                    eprintln!(
+                        "note: the {} interval logs of these drive runs are not carried into \
+                         the export ({}): `headroom analyze` of the export reads \
+                         requests.csv, which puts each request in the stage it started in, \
+                         where the run counts it where it completed, so stage counts and \
+                         figures may differ by the requests in flight at each stage's edge; \
+                         the stages and endpoints tables hold the run's own figures",
+                        logs.len(),
+                        printable(&why)
+                    );
+                }
+                Ok(None)
+            }
+        }
     }
 
     /// Says which stages with requests got no row in the `requests` table: a tool's

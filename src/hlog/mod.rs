@@ -2,7 +2,8 @@
 //! `latency.hlog` with [`HlogWriter`] (`write`); ingest's `.hlog` adapter reads any
 //! writer's log with [`decode_log`] (`read`: header comments, tags, interval and
 //! failure lines, timestamp conventions, the value unit), whose histogram blobs
-//! `decode` turns into buckets (base64, DEFLATE, the V0/V1/V2 encodings). Both sides
+//! `decode` turns into buckets (base64, DEFLATE, the V0/V1/V2 encodings). `merge` joins
+//! several of headroom's own logs into one (an export of several drive runs). Both sides
 //! share the tag encoding and the constants here. This module imports only the model;
 //! what a log means for a run (its problems, its source) is ingest's.
 //!
@@ -38,9 +39,11 @@ use std::fmt::Write as _;
 use crate::model::EndpointKey;
 
 pub(crate) mod decode;
+mod merge;
 mod read;
 mod write;
 
+pub use merge::merge_logs;
 pub use read::{decode_log, looks_like_hlog, DecodedLog, HlogInterval, LogError};
 pub use write::HlogWriter;
 

@@ -143,6 +143,23 @@ impl StagePlan {
 }
 
 impl StagePlan {
+    /// The name a stage dir gives the one stage its own `run.toml` lists, when the
+    /// dir's name is a stage's ([`stage_named`]: `c40`, `rate-100rps`, `02_peak`): the
+    /// name it would give any tool's files in it. Drive runs saved one per stage dir
+    /// each list the scenario's one stage (`main` in `c10/` and in `c40/`); the dirs,
+    /// not the scenario, tell their stages apart. `None` for a dir named otherwise
+    /// (`peak-run/` keeps its manifest's name).
+    pub fn dir_names_stage(dir_name: &str, keep_number: bool) -> Option<String> {
+        if !stage_named(dir_name) {
+            return None;
+        }
+        match StagePlan::for_dir(dir_name, None, true, keep_number) {
+            StagePlan::WholeDir { name, .. } => Some(name),
+            StagePlan::Detect { fallback, .. } => Some(fallback),
+            StagePlan::Manifest(_) => None,
+        }
+    }
+
     /// A stage dir's plan given the stages a `run.toml` above it lists (written by hand
     /// beside `baseline/` and `peak/`, or an export copied with its stage dirs): a dir
     /// whose name gives no users and names one of those stages is that stage, whole, at

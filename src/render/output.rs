@@ -154,7 +154,18 @@ pub fn check_out_dir(
         Ok(meta) if !meta.is_dir() => return Err(OutputError::IsFile { out: shown }),
         Ok(_) => match foreign_entry(out, kind).map_err(OutputError::io(out))? {
             Ownership::Empty => Existing::Empty,
-            Ownership::Ours => Existing::Ours,
+            Ownership::Ours(nested) => {
+                if !nested.is_empty() {
+                    let shown = crate::model::untrusted::printable(&shown);
+                    eprintln!(
+                        "note: replacing {shown} removes {} in it: headroom's output of the \
+                         old {}'s data; `headroom analyze` the new one again",
+                        crate::model::untrusted::printable(&nested.join(", ")),
+                        kind.noun(),
+                    );
+                }
+                Existing::Ours
+            }
             Ownership::Foreign(example) if within_input(&abs, inputs).is_some() => {
                 let input = within_input(&abs, inputs).unwrap_or_default();
                 return Err(OutputError::InsideInput {
@@ -236,8 +247,9 @@ enum Ownership {
     /// No entries.
     Empty,
     /// Marked (or a recognised report dir of an earlier version) and holding only what
-    /// headroom writes there.
-    Ours,
+    /// headroom writes there; an export dir may hold headroom's own output dirs too
+    /// (`report/`, which `analyze` of the export writes by default), named here.
+    Ours(Vec<String>),
     /// Holding this entry, which headroom did not write.
     Foreign(String),
 }
@@ -261,12 +273,20 @@ fn foreign_entry(dir: &Path, kind: OutputKind) -> std::io::Result<Ownership> {
         return Ok(Ownership::Foreign(shown.unwrap_or(first)));
     }
     let marked = dir.join(kind.marker()).is_file() || legacy_ours(dir, kind);
+    // An export's own report (`analyze EXPORT` writes EXPORT/report/), or an export of
+    // it: headroom's output of the export's data, which goes with it.
+    let nested: Vec<String> = (names.iter())
+        .filter(|n| kind == OutputKind::Export && nested_output(&dir.join(n)))
+        .map(|n| format!("{}/", n.to_string_lossy()))
+        .collect();
     let stray = names.iter().find(|n| {
         let n = n.to_string_lossy();
-        n != kind.marker() && !kind.own_entries().contains(&n.as_ref())
+        n != kind.marker()
+            && !kind.own_entries().contains(&n.as_ref())
+            && !nested.contains(&format!("{n}/"))
     });
     Ok(match (marked, stray) {
-        (true, None) => Ownership::Ours,
+        (true, None) => Ownership::Ours(nested),
         (_, Some(n)) => Ownership::Foreign(n.to_string_lossy().into_owned()),
         (false, None) => Ownership::Foreign(
             names
@@ -275,6 +295,19 @@ fn foreign_entry(dir: &Path, kind: OutputKind) -> std::io::Result<Ownership> {
                 .unwrap_or_default(),
         ),
     })
+}
+
+/// True when `path` is a dir headroom wrote as a report, export or compare (marked,
+/// holding only what headroom writes there), never a link.
+fn nested_output(path: &Path) -> bool {
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    is_dir
+        && [OutputKind::Report, OutputKind::Export, OutputKind::Compare]
+            .iter()
+            .any(|k| {
+                path.join(k.marker()).is_file()
+                    && matches!(foreign_entry(path, *k), Ok(Ownership::Ours(_)))
+            })
 }
 
 /// Dirs written before markers existed: a report dir with headroom's report.json, a

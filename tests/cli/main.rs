@@ -142,6 +142,7 @@ mod messy_runs_ds;
 mod messy_runs_dt;
 mod messy_runs_du;
 mod messy_runs_dv;
+mod messy_runs_dw;
 mod messy_runs_dx;
 mod messy_runs_e;
 mod messy_runs_f;

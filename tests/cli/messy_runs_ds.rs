@@ -123,9 +123,9 @@ fn drive_dir(dir: &TestDir, name: &str, users: u32, late_s: u64) {
 /// export carries one run's interval log, so with two neither was carried and
 /// `headroom analyze` of the export reads requests.csv back by each request's start:
 /// the request in flight at a stage's end (21 rows, 20 completed in the window) counts
-/// there, unlike in the run — README promises the same figures, and nothing said
-/// otherwise. The stages table holds the run's own 20 per stage; now a note on stderr
-/// says the logs are not carried and read-back counts may differ.
+/// there, unlike in the run — README promises the same figures. The stages table holds
+/// the run's own 20 per stage; the export now carries both logs as one, and reads back
+/// to those 20.
 #[test]
 fn exporting_two_drive_runs_as_stage_dirs_says_their_logs_are_not_carried() {
     let dir = TestDir::new();
@@ -149,14 +149,14 @@ fn exporting_two_drive_runs_as_stage_dirs_says_their_logs_are_not_carried() {
     for line in stages.lines().skip(1) {
         assert_eq!(line.split(',').nth(col), Some("20"), "{stages}");
     }
-    assert!(
-        stderr.contains("2 interval logs of these drive runs are not carried"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("in flight at each stage's edge"),
-        "{stderr}"
-    );
+    // Both logs are carried now (merged into one latency.hlog): read back, each stage
+    // has the run's own 20, not the 21 its rows give by start.
+    assert!(!stderr.contains("not carried"), "{stderr}");
+    let (code, back, err) = super::common::analyze_json(&[&out], &[]);
+    assert_eq!(code, 0, "{err}");
+    for s in back["stages"].as_array().unwrap() {
+        assert_eq!(s["requests"], 20, "{s}");
+    }
 }
 
 /// `02-load-30u/` (a script's CSV) and `03-PEAK-50u/` (wrk, p99 2.72 ms): the stages

@@ -238,11 +238,14 @@ fn load_dir(
     if stage_dir {
         skip_stage_dir_copies(&mut by_format, first_input, &input.shown(), run);
     }
-    let manifest = read_manifest(&mut by_format, run);
+    let mut manifest = read_manifest(&mut by_format, run);
+    let dir_name = stage_names::stage_name_of(input).unwrap_or_else(|| "run".into());
+    if stage_dir {
+        stage_names::name_listed_stage(manifest.as_mut(), &dir_name, keep_number);
+    }
     if let Some(m) = &manifest {
         run.meta.absorb_manifest(m);
     }
-    let dir_name = stage_names::stage_name_of(input).unwrap_or_else(|| "run".into());
     let plan = StagePlan::for_dir(&dir_name, manifest.as_ref(), stage_dir, keep_number)
         .with_stages_above(listed);
     let locust_csvs = load_locust_set(&mut by_format, &plan, opts, run);

@@ -146,6 +146,21 @@ fn generator_named(name: &str) -> bool {
     id && GENERATOR_WORDS.contains(&last)
 }
 
+/// A stage dir's one listed stage (a drive run's `main` in `c40/`) is the dir's, when
+/// the dir's name is a stage's ([`StagePlan::dir_names_stage`]).
+pub(super) fn name_listed_stage(
+    manifest: Option<&mut crate::model::Manifest>,
+    dir_name: &str,
+    keep_number: bool,
+) {
+    if let Some(m) = manifest.filter(|m| m.stages.len() == 1) {
+        if let Some(name) = crate::ingest::stages::StagePlan::dir_names_stage(dir_name, keep_number)
+        {
+            m.stages[0].name = name;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::generator_named;

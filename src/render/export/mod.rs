@@ -99,14 +99,15 @@ impl ExportFormat {
 }
 
 /// Every file `export` may write into its dir (any table, any format, and the CSV
-/// export's manifest): an export dir holding only these (and its marker) is
-/// headroom's to replace.
-pub const OWN_ENTRIES: [&str; 13] = [
+/// export's manifest and a drive run's interval log): an export dir holding only
+/// these (and its marker) is headroom's to replace.
+pub const OWN_ENTRIES: [&str; 14] = [
     "stages.csv",
     "endpoints.csv",
     "intervals.csv",
     "requests.csv",
     "run.toml",
+    "latency.hlog",
     "stages.ndjson",
     "endpoints.ndjson",
     "intervals.ndjson",
@@ -347,6 +348,7 @@ mod tests {
             })
             .collect();
         names.push("run.toml".into());
+        names.push("latency.hlog".into());
         names.sort();
         let mut own: Vec<String> = OWN_ENTRIES.iter().map(|s| s.to_string()).collect();
         own.sort();

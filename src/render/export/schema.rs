@@ -85,7 +85,7 @@ impl Table {
 use Kind::{Bool, Float, Int, Text};
 
 /// Latency columns shared by stages and endpoints (over every measured request).
-const LATENCY: [ColumnSpec; 9] = [
+const LATENCY: [ColumnSpec; 10] = [
     col("latency_mean_ms", Float, "mean latency, ms"),
     col("latency_min_ms", Float, "smallest latency, ms"),
     col("latency_p50_ms", Float, "median latency, ms"),
@@ -94,6 +94,13 @@ const LATENCY: [ColumnSpec; 9] = [
     col("latency_p99_ms", Float, "99th percentile latency, ms"),
     col("latency_p999_ms", Float, "99.9th percentile latency, ms"),
     col("latency_max_ms", Float, "largest latency, ms"),
+    col(
+        "latency_sd_ms",
+        Float,
+        "standard deviation of latency the tool printed with its summary (wrk's and \
+         autocannon's Stdev, h2load's sd), ms; empty when it printed none or the \
+         percentiles are exact",
+    ),
     col(
         "latency_exact",
         Bool,

@@ -163,7 +163,7 @@ fn latency_cells(f: &ScopeReport) -> Vec<Cell> {
         p99,
         p999,
         max,
-        sd: _,
+        sd,
         co_corrected: _,
     } = f.latency_ms.clone();
     vec![
@@ -175,6 +175,7 @@ fn latency_cells(f: &ScopeReport) -> Vec<Cell> {
         p99.into(),
         p999.into(),
         max.into(),
+        sd.into(),
         f.latency_exact.into(),
     ]
 }

@@ -19,7 +19,7 @@ fn a_marked_dir_with_a_stray_file_is_not_ours() {
     std::fs::write(d.join("report.md"), "").unwrap();
     assert!(matches!(
         foreign_entry(&d, OutputKind::Report),
-        Ok(Ownership::Ours)
+        Ok(Ownership::Ours(_))
     ));
     std::fs::write(d.join("notes.txt"), "mine").unwrap();
     assert!(matches!(
