@@ -611,7 +611,21 @@ pub fn failed_tool_checks(checks: &[ToolCheck]) -> Vec<Caveat> {
 /// failed checks were, and where (a dir may hold several of its runs, one set apart).
 pub fn tool_checks_failed(tool: &str, failed: &[String], total: usize, files: &[String]) -> String {
     let what = ToolCheck::kind(tool);
-    let names: Vec<String> = failed.iter().map(|n| ticked(n)).collect();
+    // A check failed alike in several files (Locust's exit code in each stage dir's
+    // log) is said once, with how often.
+    let mut alike: Vec<(&String, usize)> = Vec::new();
+    for n in failed {
+        match alike.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, k)) => *k += 1,
+            None => alike.push((n, 1)),
+        }
+    }
+    let names: Vec<String> = (alike.iter())
+        .map(|(n, k)| match k {
+            1 => ticked(n),
+            k => format!("{}, {k} times", ticked(n)),
+        })
+        .collect();
     let files: Vec<String> = files.iter().map(|n| ticked(n)).collect();
     format!(
         "{tool}'s own {what}: {} of {total} failed ({}), in {}",
@@ -643,5 +657,23 @@ fn unit_doubt(why: &str, clock: bool) -> String {
             "the latency unit is in doubt ({why}): latency figures may be off by 1,000× or \
              more, and latency rules cannot decide the verdict"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tool_checks_failed;
+
+    /// Locust's exit code, failed alike in three stage dirs' logs, is said once with
+    /// how often; a check failed once keeps its plain name.
+    #[test]
+    fn a_check_failed_alike_in_several_files_is_said_once() {
+        let code = "it shut down with exit code 1, not 0".to_string();
+        let failed = [code.clone(), code.clone(), code, "other".to_string()];
+        let files = ["u10/locust.log".to_string(), "u50/locust.log".to_string()];
+        let said = tool_checks_failed("locust", &failed, 4, &files);
+        assert_eq!(said.matches("exit code 1").count(), 1, "{said}");
+        assert!(said.contains("not 0`, 3 times, `other`"), "{said}");
+        assert!(said.contains(": 4 of 4 failed"), "{said}");
     }
 }

@@ -102,12 +102,14 @@ fn baseline(stages: &[StageReport], off: &[String]) -> Option<(usize, String)> {
         return None;
     }
     let warms_up = |s: &StageReport| super::capacity::load_points::warms_up(&s.name);
-    let warm_aside = stages.iter().any(|s| !warms_up(s));
+    // A warm-up is left out only beside another stage.
+    let others = stages.iter().any(|s| !warms_up(s));
+    let aside = |s: &StageReport| off.contains(&s.name) || (others && warms_up(s));
     let lowest = |load: &dyn Fn(&StageReport) -> Option<f64>| {
         stages
             .iter()
             .enumerate()
-            .filter(|(_, s)| !off.contains(&s.name) && !(warm_aside && warms_up(s)))
+            .filter(|(_, s)| !aside(s))
             .filter_map(|(i, s)| load(s).map(|l| (i, l)))
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     };
