@@ -367,3 +367,54 @@ fn a_warm_up_stage_is_no_load_point_nor_the_baseline() {
     assert_eq!(throughput["metric"], "throughput");
     assert!((throughput["ratio"].as_f64().unwrap() - 760.69 / 243.80).abs() < 0.01);
 }
+
+/// autocannon 8's console of `-c 20 -d 5`, printed here: Req/Sec Avg 921.8 over 5
+/// samples.
+const AUTOCANNON_C20: &str = r#"$ autocannon -c 20 -d 5 http://127.0.0.1:18420/api/v1/agents
+Running 5s test @ http://127.0.0.1:18420/api/v1/agents
+20 connections
+
+
+┌─────────┬──────┬───────┬───────┬───────┬──────────┬──────────┬───────┐
+│ Stat    │ 2.5% │ 50%   │ 97.5% │ 99%   │ Avg      │ Stdev    │ Max   │
+├─────────┼──────┼───────┼───────┼───────┼──────────┼──────────┼───────┤
+│ Latency │ 8 ms │ 19 ms │ 49 ms │ 60 ms │ 21.17 ms │ 10.83 ms │ 93 ms │
+└─────────┴──────┴───────┴───────┴───────┴──────────┴──────────┴───────┘
+┌───────────┬────────┬────────┬────────┬────────┬────────┬─────────┬────────┐
+│ Stat      │ 1%     │ 2.5%   │ 50%    │ 97.5%  │ Avg    │ Stdev   │ Min    │
+├───────────┼────────┼────────┼────────┼────────┼────────┼─────────┼────────┤
+│ Req/Sec   │ 889    │ 889    │ 925    │ 942    │ 921.8  │ 17.62   │ 889    │
+├───────────┼────────┼────────┼────────┼────────┼────────┼─────────┼────────┤
+│ Bytes/Sec │ 177 kB │ 177 kB │ 184 kB │ 188 kB │ 183 kB │ 3.49 kB │ 177 kB │
+└───────────┴────────┴────────┴────────┴────────┴────────┴─────────┴────────┘
+
+Req/Bytes counts sampled once per second.
+# of samples: 5
+
+5k requests in 5.02s, 917 kB read
+"#;
+
+/// A CSV export of a stage only autocannon's console measured says whose summary it
+/// was in run.toml: "autocannon's summary measured its 4609 requests" (921.8 × 5), not
+/// "summary measured" with the tool left out (a stage's own tool is set only in stage
+/// dirs of different tools).
+#[test]
+fn an_export_names_the_tool_whose_summary_measured_a_stage() {
+    let dir = TestDir::new();
+    dir.write("run/c20/autocannon.txt", AUTOCANNON_C20);
+    let out = dir.path().join("exp");
+    let o = headroom(&[
+        "export",
+        dir.path().join("run").to_str().unwrap(),
+        "--to",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let manifest = std::fs::read_to_string(out.join("run.toml")).unwrap();
+    assert!(
+        manifest.contains("autocannon's summary measured its 4609 requests (0 failed)"),
+        "{manifest}"
+    );
+}

@@ -329,13 +329,11 @@ pub const SUMMARY_ONLY: &str = "summary only:";
 /// What a CSV export says of a stage that only a tool's summary (or an interval
 /// log) measured: its requests are not in `requests.csv`, so reading the export
 /// back gives the stage none; its figures are in `stages.csv` and `endpoints.csv`.
-fn summary_only_text(s: &crate::model::Stage) -> String {
-    let tool = s
-        .tool
-        .as_deref()
-        .map_or(String::new(), |t| format!("{t}'s "));
+/// `tool` is the source's (a stage dir's own tool, when it has one, wins).
+fn summary_only_text(s: &crate::model::Stage, tool: &str) -> String {
+    let tool = s.tool.as_deref().unwrap_or(tool);
     format!(
-        "{SUMMARY_ONLY} {tool}summary measured its {} requests ({} failed) and no per-request \
+        "{SUMMARY_ONLY} {tool}'s summary measured its {} requests ({} failed) and no per-request \
          rows exist, so requests.csv has none of them and `headroom analyze` of this export \
          reads the stage back empty; its figures are in stages.csv and endpoints.csv \
          (per_request_rows = false); analyse the original run dir for them",
@@ -393,7 +391,7 @@ fn manifest_stages(run: &Run, rows: &ExportedRows) -> Manifest {
                         start: window.as_ref().map(|w| w.0.clone()),
                         steady_start: window.as_ref().map(|w| w.0.clone()),
                         end: window.map(|w| w.1),
-                        description: summary_only.then(|| summary_only_text(s)),
+                        description: summary_only.then(|| summary_only_text(s, &src.tool)),
                         // The window spans its rows (ab's `-g` starts: whole seconds),
                         // wider than the run the tool timed: read back, throughput
                         // divides by the tool's own length (`measured_s` where the
