@@ -231,7 +231,11 @@ pub const DRIVE_T0: u64 = 1_796_376_447;
 /// An interval log as `drive` writes it, from [`DRIVE_T0`]: `seconds` 1 s intervals of
 /// one endpoint (`GET /item`), `per_second` requests each, all at `latency_us`.
 pub fn drive_hlog(seconds: u64, per_second: u64, latency_us: u64) -> String {
-    let t0 = DRIVE_T0;
+    drive_hlog_at(DRIVE_T0, seconds, per_second, latency_us)
+}
+
+/// [`drive_hlog`] of a run that started at `t0` (seconds since the epoch).
+pub fn drive_hlog_at(t0: u64, seconds: u64, per_second: u64, latency_us: u64) -> String {
     let mut log = format!(
         "#[Logged with headroom 0.1.0]\n#[Histogram log format version 1.3]\n\
          #[StartTime: {t0}.000 (seconds since epoch)]\n#[BaseTime: {t0}.000 (seconds since epoch)]\n\

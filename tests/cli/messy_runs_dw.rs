@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::common::{analyze_json, export_csv, headroom, hlog_blob, TestDir, DRIVE_T0};
+use super::common::{analyze_json, drive_hlog_at, export_csv, headroom, TestDir, DRIVE_T0};
 
 /// A `drive` run dir as `drive --users N` writes it (its scenario's one stage named
 /// `main`, as the quick form and one-stage scenarios name it): `run.toml` and a
@@ -34,20 +34,7 @@ fn drive_dir(dir: &TestDir, name: &str, t0: u64, users: u32, load: (u64, u64, u6
             rfc(t0 + seconds)
         ),
     );
-    let mut log = format!(
-        "#[Logged with headroom 0.1.0]\n#[Histogram log format version 1.3]\n\
-         #[StartTime: {t0}.000 (seconds since epoch)]\n#[BaseTime: {t0}.000 (seconds since epoch)]\n\
-         #[unit: us]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
-    );
-    for k in 0..seconds {
-        let mut h = hdrhistogram::Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3).unwrap();
-        h.record_n(latency_us, per_second).unwrap();
-        log.push_str(&format!(
-            "Tag=GET%20/item,{k}.000,1.000,{:.3},{}\n",
-            latency_us as f64 / 1000.0,
-            hlog_blob(&h)
-        ));
-    }
+    let log = drive_hlog_at(t0, seconds, per_second, latency_us);
     dir.write(&format!("{name}/latency.hlog"), log);
 }
 
