@@ -287,7 +287,15 @@ fn foreign_entry(dir: &Path, kind: OutputKind) -> std::io::Result<Ownership> {
     });
     Ok(match (marked, stray) {
         (true, None) => Ownership::Ours(nested),
-        (_, Some(n)) => Ownership::Foreign(n.to_string_lossy().into_owned()),
+        (_, Some(n)) => {
+            // Inside headroom's own nested output, the file that is not headroom's
+            // (`report/mine.txt`), so the refusal names what the user would lose.
+            let inner = (kind == OutputKind::Export)
+                .then(|| stray_within(&dir.join(n)))
+                .flatten();
+            let n = n.to_string_lossy();
+            Ownership::Foreign(inner.map_or_else(|| n.to_string(), |i| format!("{n}/{i}")))
+        }
         (false, None) => Ownership::Foreign(
             names
                 .first()
@@ -308,6 +316,22 @@ fn nested_output(path: &Path) -> bool {
                 path.join(k.marker()).is_file()
                     && matches!(foreign_entry(path, *k), Ok(Ownership::Ours(_)))
             })
+}
+
+/// The entry headroom did not write in `path`, when `path` is a dir headroom marked as
+/// its report, export or compare output (never a link); `None` otherwise.
+fn stray_within(path: &Path) -> Option<String> {
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    if !is_dir {
+        return None;
+    }
+    [OutputKind::Report, OutputKind::Export, OutputKind::Compare]
+        .iter()
+        .filter(|k| path.join(k.marker()).is_file())
+        .find_map(|k| match foreign_entry(path, *k) {
+            Ok(Ownership::Foreign(n)) => Some(n),
+            _ => None,
+        })
 }
 
 /// Dirs written before markers existed: a report dir with headroom's report.json, a

@@ -117,6 +117,9 @@ fn re_exporting_over_an_export_with_its_report_replaces_both() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(out.join("report/mine.txt").is_file());
+    // The refusal names the user's file, not the report dir around it.
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("report/mine.txt"), "{stderr}");
 }
 
 /// What `wrk -t1 -c4 -d1s --latency http://127.0.0.1:18470/health` printed against
