@@ -328,25 +328,9 @@ pub fn uncovered_source_except(
     uncovered(run, weighed, deciding).map(|(_, why)| why)
 }
 
-/// The tool and stage of the source [`uncovered_source_except`] finds over the whole
-/// run when that source was measured beside a stage outside `deciding` (so that a
-/// verdict on `deciding` leaves it out), or `None`.
-pub fn uncovered_beside_elsewhere(
-    run: &Run,
-    weighed: &[usize],
-    deciding: &[String],
-) -> Option<(String, String)> {
-    if deciding.is_empty() || uncovered(run, weighed, deciding).is_some() {
-        return None;
-    }
-    let (other, _) = uncovered(run, weighed, &[])?;
-    let stage = other?.beside_stage.clone()?;
-    Some((other?.tool.clone(), stage))
-}
-
 /// [`uncovered_source_except`] with the source it found (`None` for runs a file holds
 /// that the report leaves out).
-fn uncovered<'r>(
+pub fn uncovered<'r>(
     run: &'r Run,
     weighed: &[usize],
     deciding: &[String],

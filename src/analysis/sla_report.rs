@@ -572,18 +572,22 @@ fn data_reason(
     let primary = run.primary();
     let unseen = primary.and_then(|p| super::quality::unseen_failures_among(p, deciding));
     let unseen_all = primary.and_then(super::quality::unseen_failures);
-    let uncovered = super::quality::uncovered_source_except(run, weighed, deciding);
-    let uncovered_all = super::quality::uncovered_source_except(run, weighed, &[]);
+    let uncovered = super::quality::uncovered(run, weighed, deciding).map(|(_, why)| why);
+    let uncovered_all = super::quality::uncovered(run, weighed, &[]);
     // A tool's other run beside a stage that decides nothing holds no GO back; the
     // reader still learns of it (Data quality names it).
-    let beside =
-        super::quality::uncovered_beside_elsewhere(run, weighed, deciding).map(|(tool, stage)| {
+    let beside = match (&uncovered, &uncovered_all) {
+        (None, Some((Some(other), _))) => other.beside_stage.as_ref().map(|stage| {
             format!(
-                "{tool}'s other run beside {}, which decides nothing here, is in none of the \
+                "{}'s other run beside {}, which decides nothing here, is in none of the \
                  figures (see Data quality)",
-                ticked(&stage)
+                other.tool,
+                ticked(stage)
             )
-        });
+        }),
+        _ => None,
+    };
+    let uncovered_all = uncovered_all.map(|(_, why)| why);
     let (quality, why) = if aside.is_empty() && unseen == unseen_all && uncovered == uncovered_all {
         (a.data_quality, a.data_quality_reason.clone())
     } else {
